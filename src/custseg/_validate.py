@@ -1,0 +1,342 @@
+"""Input coercion and checks, in one place.
+
+Every public function coerces its array arguments here, once, so that the rest
+of the code works on contiguous 1-D NumPy arrays of a known dtype and every bad
+input produces the same kind of :class:`~custseg.errors.InputError`.
+
+This module imports only NumPy; pandas objects are handled by duck typing.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+from typing import Any, Literal
+
+import numpy as np
+
+from .errors import InputError
+
+__all__ = [
+    "as_datetime",
+    "as_datetime_scalar",
+    "as_numeric",
+    "check_same_length",
+    "first_offender",
+    "to_days",
+]
+
+NanPolicy = Literal["raise", "allow"]
+
+_TEXT_UNIT = "datetime64[us]"
+
+
+def first_offender(mask: np.ndarray) -> tuple[int, int]:
+    """Return the index of the first ``True`` in *mask* and how many there are.
+
+    >>> first_offender(np.array([False, True, True]))
+    (1, 2)
+    """
+    count = int(np.count_nonzero(mask))
+    first = int(np.argmax(mask)) if count else -1
+    return first, count
+
+
+def _to_numpy(x: Any, field: str) -> np.ndarray:
+    """Turn an array-like into a 1-D NumPy array without copying where possible."""
+    if isinstance(x, (str, bytes)) or np.isscalar(x):
+        raise InputError(
+            field,
+            f"must be an array-like of values, got a scalar {x!r}",
+            fix="pass a list, NumPy array or pandas Series",
+        )
+    arr = np.asarray(x)
+    if arr.ndim != 1:
+        raise InputError(
+            field,
+            f"must be one-dimensional, got shape {arr.shape}",
+            fix="pass a single column (a 1-D array or a Series)",
+        )
+    return arr
+
+
+def check_same_length(**arrays: np.ndarray) -> int:
+    """Check that all arrays have one length and return it.
+
+    >>> check_same_length(a=np.zeros(3), b=np.ones(3))
+    3
+    >>> check_same_length(a=np.zeros(3), b=np.ones(2))
+    Traceback (most recent call last):
+    ...
+    custseg.errors.InputError: 'b' has 2 rows but 'a' has 3: pass columns of the same table
+    """
+    items = list(arrays.items())
+    name0, arr0 = items[0]
+    n = len(arr0)
+    for name, arr in items[1:]:
+        if len(arr) != n:
+            raise InputError(
+                name,
+                f"has {len(arr)} rows but {name0!r} has {n}",
+                fix="pass columns of the same table",
+            )
+    return n
+
+
+def as_numeric(
+    x: Any, field: str, *, nan: NanPolicy = "raise", allow_inf: bool = False
+) -> np.ndarray:
+    """Coerce *x* to a contiguous 1-D integer or float array.
+
+    Integer input stays integer; float, pandas nullable and numeric text input
+    become ``float64``. Booleans, dates and non-numeric values are refused.
+
+    Parameters
+    ----------
+    x
+        The values (list, NumPy array, pandas Series).
+    field
+        The argument name, used in error messages.
+    nan
+        ``"raise"`` (default) refuses NaN / missing values; ``"allow"`` keeps
+        them as NaN.
+    allow_inf
+        Whether infinite values are accepted.
+
+    Examples
+    --------
+    >>> as_numeric([1, 2, 3], "frequency")
+    array([1, 2, 3])
+    >>> as_numeric([1.5, None], "amount", nan="allow")
+    array([1.5, nan])
+    >>> as_numeric([1.5, None], "amount")
+    Traceback (most recent call last):
+    ...
+    custseg.errors.InputError: 'amount' contains missing values (NaN) (first at row 1, 1 row affected): drop or fill them first, or ask for an explicit unknown label where the function offers one
+    """
+    dtype = getattr(x, "dtype", None)
+    # pandas extension dtypes (Int64, Float64, ...): missing values become NaN
+    if (
+        dtype is not None
+        and not isinstance(dtype, np.dtype)
+        and getattr(dtype, "kind", "O") in "iufb"
+        and hasattr(x, "to_numpy")
+    ):
+        if dtype.kind == "b":
+            raise InputError(
+                field,
+                "is boolean, not numeric",
+                fix="convert it explicitly, e.g. with .astype(int)",
+            )
+        has_na = bool(x.isna().any()) if hasattr(x, "isna") else False
+        if has_na or dtype.kind == "f":
+            x = x.to_numpy(dtype=np.float64, na_value=np.nan)
+        else:
+            x = x.to_numpy(dtype=np.int64)
+    arr = _to_numpy(x, field)
+    kind = arr.dtype.kind
+    if kind == "b":
+        raise InputError(
+            field,
+            "is boolean, not numeric",
+            fix="convert it explicitly, e.g. with .astype(int)",
+        )
+    if kind in "mM":
+        raise InputError(
+            field,
+            f"has dtype {arr.dtype}, expected numbers",
+            fix="pass numeric values (days as numbers, amounts as floats)",
+        )
+    if kind == "u":
+        arr = arr.astype(np.int64) if arr.dtype.itemsize >= 8 else arr
+    if kind not in "iuf":
+        arr = _object_to_float(arr, field)
+    if arr.dtype.kind == "f":
+        if arr.dtype != np.float64:
+            arr = arr.astype(np.float64)
+        bad = np.isnan(arr)
+        if nan == "raise" and bad.any():
+            first, count = first_offender(bad)
+            raise InputError(
+                field,
+                "contains missing values (NaN)",
+                first_row=first,
+                n_rows=count,
+                fix="drop or fill them first, or ask for an explicit unknown label "
+                "where the function offers one",
+            )
+        if not allow_inf:
+            inf = np.isinf(arr)
+            if inf.any():
+                first, count = first_offender(inf)
+                raise InputError(
+                    field,
+                    "contains infinite values",
+                    first_row=first,
+                    n_rows=count,
+                    fix="replace them with finite numbers",
+                )
+    return np.ascontiguousarray(arr)
+
+
+def _object_to_float(arr: np.ndarray, field: str) -> np.ndarray:
+    """Convert an object or text array to float64, naming the first bad row."""
+    out = np.empty(len(arr), dtype=np.float64)
+    bad: list[int] = []
+    for i, v in enumerate(arr.tolist()):
+        if v is None:
+            out[i] = np.nan
+            continue
+        if isinstance(v, (bool, np.bool_)):
+            bad.append(i)
+            continue
+        try:
+            out[i] = float(v)
+        except (TypeError, ValueError):
+            bad.append(i)
+    if bad:
+        raise InputError(
+            field,
+            f"has non-numeric values such as {arr[bad[0]]!r}",
+            first_row=bad[0],
+            n_rows=len(bad),
+            fix="clean the column so it holds only numbers",
+        )
+    return out
+
+
+def _localize(x: Any) -> Any:
+    """Drop the time zone of tz-aware pandas data, keeping local wall time."""
+    tz = getattr(getattr(x, "dtype", None), "tz", None)
+    if tz is None:
+        return x
+    if hasattr(x, "dt"):
+        return x.dt.tz_localize(None)
+    return x.tz_localize(None)
+
+
+def as_datetime(x: Any, field: str, *, nan: NanPolicy = "raise") -> np.ndarray:
+    """Coerce *x* to a contiguous 1-D ``datetime64`` array.
+
+    Accepts NumPy ``datetime64`` arrays (any unit, kept as is), pandas datetime
+    Series and indexes, and sequences of ISO 8601 strings, :class:`datetime.date`
+    or :class:`datetime.datetime` objects (parsed to microseconds).
+
+    Time-zone-aware pandas input is converted to its *local wall-clock time*
+    and the zone is dropped: a purchase at 23:30 in Shanghai counts on that
+    Shanghai calendar day, which is the day the shop and the customer saw.
+
+    Examples
+    --------
+    >>> as_datetime(["2024-01-05", "2024-02-01T10:30"], "date")
+    array(['2024-01-05T00:00:00.000000', '2024-02-01T10:30:00.000000'],
+          dtype='datetime64[us]')
+    >>> as_datetime(["2024-01-05", "next week"], "date")
+    Traceback (most recent call last):
+    ...
+    custseg.errors.InputError: 'date' has values that are not dates, such as 'next week' (first at row 1, 1 row affected): use ISO 8601 text (2024-01-31 or 2024-01-31T14:05) or datetime values
+    """
+    x = _localize(x)
+    arr = _to_numpy(x, field)
+    if arr.dtype.kind != "M":
+        if arr.dtype.kind in "iufb":
+            raise InputError(
+                field,
+                f"has dtype {arr.dtype}, expected dates",
+                fix="convert it first, e.g. with pandas.to_datetime(col, unit='s')",
+            )
+        arr = _parse_dates(arr, field)
+    if arr.dtype == np.dtype("datetime64"):  # generic unit (all NaT)
+        arr = arr.astype(_TEXT_UNIT)
+    if nan == "raise":
+        bad = np.isnat(arr)
+        if bad.any():
+            first, count = first_offender(bad)
+            raise InputError(
+                field,
+                "contains missing dates (NaT)",
+                first_row=first,
+                n_rows=count,
+                fix="drop or fill the rows without a date",
+            )
+    return np.ascontiguousarray(arr)
+
+
+def _parse_dates(arr: np.ndarray, field: str) -> np.ndarray:
+    try:
+        return np.asarray(arr, dtype=_TEXT_UNIT)
+    except (ValueError, TypeError, OverflowError):
+        pass
+    values = arr.tolist()
+    out = np.empty(len(values), dtype=_TEXT_UNIT)
+    bad: list[int] = []
+    for i, v in enumerate(values):
+        try:
+            out[i] = _scalar_to_datetime64(v)
+        except (ValueError, TypeError, OverflowError):
+            bad.append(i)
+    if bad:
+        raise InputError(
+            field,
+            f"has values that are not dates, such as {values[bad[0]]!r}",
+            first_row=bad[0],
+            n_rows=len(bad),
+            fix="use ISO 8601 text (2024-01-31 or 2024-01-31T14:05) or datetime values",
+        )
+    return out
+
+
+def _scalar_to_datetime64(v: Any) -> np.datetime64:
+    if v is None:
+        return np.datetime64("NaT", "us")
+    if isinstance(v, np.datetime64):
+        return v.astype(_TEXT_UNIT)
+    if isinstance(v, _dt.datetime):
+        if v.tzinfo is not None:
+            v = v.replace(tzinfo=None)  # local wall time, as for pandas input
+        return np.datetime64(v, "us")
+    if isinstance(v, _dt.date):
+        return np.datetime64(_dt.datetime(v.year, v.month, v.day), "us")
+    if isinstance(v, str):
+        return np.datetime64(v.strip().replace(" ", "T", 1), "us")
+    raise TypeError(type(v).__name__)
+
+
+def as_datetime_scalar(value: Any, field: str) -> np.datetime64:
+    """Coerce one date (text, date, datetime, Timestamp, datetime64) to datetime64.
+
+    >>> as_datetime_scalar("2024-03-01", "as_of")
+    np.datetime64('2024-03-01T00:00:00.000000')
+    >>> as_datetime_scalar("soon", "as_of")
+    Traceback (most recent call last):
+    ...
+    custseg.errors.InputError: 'as_of' is not a date: 'soon': use ISO 8601 text such as '2024-03-31', or a date/datetime value
+    """
+    value = _localize_scalar(value)
+    try:
+        out = _scalar_to_datetime64(value)
+    except (ValueError, TypeError, OverflowError):
+        raise InputError(
+            field,
+            f"is not a date: {value!r}",
+            fix="use ISO 8601 text such as '2024-03-31', or a date/datetime value",
+        ) from None
+    if np.isnat(out):
+        raise InputError(field, "is missing (NaT)", fix="give a real date")
+    return out
+
+
+def _localize_scalar(value: Any) -> Any:
+    if getattr(value, "tzinfo", None) is not None and hasattr(value, "tz_localize"):
+        return value.tz_localize(None)
+    if hasattr(value, "to_datetime64") and not isinstance(value, np.datetime64):
+        return value.to_datetime64()
+    return value
+
+
+def to_days(dates: np.ndarray) -> np.ndarray:
+    """Whole calendar days since 1970-01-01 (floored), as int64.
+
+    >>> to_days(np.array(["1970-01-02T23:59", "1969-12-31T01:00"], "datetime64[m]"))
+    array([ 1, -1])
+    """
+    return dates.astype("datetime64[D]").view(np.int64)

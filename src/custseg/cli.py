@@ -1,0 +1,214 @@
+"""The ``custseg`` command line: ``demo`` and ``segment``.
+
+Errors in the input (missing files or columns, unparseable dates, bad
+options) print one line with the fix and exit with status 2, no traceback.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+
+import pandas as pd
+
+from . import __version__
+from .errors import CustsegError
+from .frame import read_table, segment_frame, write_table
+from .pareto import pareto_summary
+
+__all__ = ["main", "report"]
+
+DEMO_OUTPUT = "custseg-demo.csv"
+
+
+def _share(x: float) -> str:
+    return f"{100 * x:5.1f}%"
+
+
+def _label_table(seg: pd.DataFrame, column: str, title: str) -> list[str]:
+    revenue = seg["monetary"].clip(lower=0)
+    total = float(revenue.sum()) or 1.0
+    n = len(seg) or 1
+    counts = seg[column].value_counts(sort=False)
+    sums = revenue.groupby(seg[column], observed=False).sum()
+    width = max(len(str(c)) for c in seg[column].cat.categories)
+    width = max(width, len(title))
+    lines = [f"{title:<{width}}  customers   share  revenue share"]
+    for cat in seg[column].cat.categories:
+        c = int(counts.get(cat, 0))
+        lines.append(
+            f"{cat!s:<{width}}  {c:9,d}  {_share(c / n)}  {_share(sums[cat] / total)}"
+        )
+    return lines
+
+
+def report(seg: pd.DataFrame) -> str:
+    """A plain-text summary of :func:`~custseg.segment_frame` output.
+
+    Customers and revenue share per lifecycle stage and ABC class, the R x F
+    grid of customer counts, the M score distribution and the Pareto figures.
+
+    Examples
+    --------
+    >>> from custseg.datasets import simulate_transactions
+    >>> print(report(segment_frame(simulate_transactions(200, seed=3))))
+    ... # doctest: +ELLIPSIS
+    200 customers, 2,214 transactions, as of 2025-01-01
+    <BLANKLINE>
+    lifecycle    customers   share  revenue share
+    ...
+    """
+    lines = [
+        f"{len(seg):,d} customers, {seg.attrs.get('n_rows', 0):,d} transactions, "
+        f"as of {seg.attrs.get('as_of', '?')}"
+    ]
+    dropped = seg.attrs.get("n_dropped", 0)
+    if dropped:
+        lines[0] += f" ({dropped:,d} later transactions dropped)"
+    lines += ["", *_label_table(seg, "lifecycle", "lifecycle")]
+    lines += ["", *_label_table(seg, "abc", "abc class")]
+    bins = int(max(seg["r"].max(), seg["f"].max(), seg["m"].max(), 1))
+    grid = pd.crosstab(seg["r"], seg["f"]).reindex(
+        index=range(bins, -1, -1), columns=range(bins + 1), fill_value=0
+    )
+    if not grid[0].any() and not grid.loc[0].any():
+        grid = grid.drop(index=0, columns=0)
+    lines += [
+        "",
+        "RFM: customers by R (rows, 5 = most recent) and F (columns); 0 = no purchase",
+    ]
+    lines.append("R\\F " + "".join(f"{c:>9}" for c in grid.columns))
+    for r, row in grid.iterrows():
+        lines.append(f"{r!s:>3} " + "".join(f"{int(x):9,d}" for x in row))
+    m_counts = seg["m"].value_counts().sort_index()
+    lines.append("M   " + "  ".join(f"{k}: {int(c):,d}" for k, c in m_counts.items()))
+    monetary = seg["monetary"].to_numpy()
+    if (monetary > 0).any():
+        p = pareto_summary(monetary)
+        lines += [
+            "",
+            f"Pareto: {_share(p.customers_for_value_share).strip()} of customers "
+            f"make 80% of revenue; the top 20% make "
+            f"{_share(p.value_of_top_customers).strip()}; Gini {p.gini:.3f}",
+        ]
+    return "\n".join(lines)
+
+
+def _cmd_demo(args: argparse.Namespace) -> int:
+    from .datasets import simulate_transactions
+
+    tx = simulate_transactions(args.customers, seed=args.seed)
+    print(
+        f"Simulated store: {args.customers:,d} customers, seed {args.seed} "
+        "(custseg.datasets.simulate_transactions)\n"
+    )
+    return _run(tx, "customer_id", "date", "amount", None, args.output, "raise")
+
+
+def _cmd_segment(args: argparse.Namespace) -> int:
+    tx = read_table(args.input)
+    return _run(
+        tx,
+        args.customer,
+        args.date,
+        args.amount,
+        args.as_of,
+        args.output,
+        args.after_as_of,
+    )
+
+
+def _run(
+    tx: pd.DataFrame,
+    customer: str,
+    date: str,
+    amount: str,
+    as_of: str | None,
+    output: str | None,
+    after_as_of: str,
+) -> int:
+    seg = segment_frame(
+        tx,
+        customer=customer,
+        date=date,
+        amount=amount,
+        as_of=as_of,
+        after_as_of=after_as_of,
+    )
+    print(report(seg))
+    if output:
+        write_table(seg, output)
+        print(f"\nPer-customer results ({len(seg):,d} rows) written to {output}")
+    return 0
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="custseg", description="Customer segmentation: RFM, lifecycle, ABC."
+    )
+    parser.add_argument("--version", action="version", version=f"custseg {__version__}")
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    demo = sub.add_parser("demo", help="run the whole spine on a simulated store")
+    demo.add_argument(
+        "--customers",
+        type=int,
+        default=20_000,
+        help="customers to simulate (default 20000)",
+    )
+    demo.add_argument("--seed", type=int, default=42, help="random seed (default 42)")
+    demo.add_argument(
+        "--output",
+        default=DEMO_OUTPUT,
+        help=f"per-customer CSV/Parquet to write (default {DEMO_OUTPUT})",
+    )
+    demo.set_defaults(func=_cmd_demo)
+
+    seg = sub.add_parser("segment", help="segment the customers of a transaction file")
+    seg.add_argument("input", help="transactions, .csv or .parquet")
+    seg.add_argument("--customer", default="customer_id", help="customer id column")
+    seg.add_argument(
+        "--date", default="date", help="date column (ISO 8601 text or dates)"
+    )
+    seg.add_argument("--amount", default="amount", help="amount column (refunds < 0)")
+    seg.add_argument(
+        "--as-of",
+        dest="as_of",
+        default=None,
+        help="reference day (default: the day after the last transaction)",
+    )
+    seg.add_argument(
+        "--after-as-of",
+        dest="after_as_of",
+        choices=("raise", "drop"),
+        default="raise",
+        help="what to do with transactions after --as-of",
+    )
+    seg.add_argument(
+        "--output", default=None, help="write per-customer results (.csv or .parquet)"
+    )
+    seg.set_defaults(func=_cmd_segment)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Entry point of the ``custseg`` command; returns the exit status.
+
+    >>> main(["segment", "no-such-file.csv"])
+    2
+    """
+    args = _parser().parse_args(argv)
+    try:
+        status: int = args.func(args)
+    except CustsegError as exc:
+        print(f"custseg: error: {exc}", file=sys.stderr)
+        return 2
+    except MemoryError:
+        print("custseg: error: out of memory; try a smaller input", file=sys.stderr)
+        return 2
+    return status
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

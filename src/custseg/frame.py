@@ -1,0 +1,299 @@
+"""pandas in, pandas out: the spine on a DataFrame of transactions, and files.
+
+This is an adapter layer: it checks column names, parses text dates and calls
+the pure core (:func:`~custseg.summarize`, :func:`~custseg.rfm_scores`,
+:func:`~custseg.lifecycle_stage`, :func:`~custseg.abc_classes`).
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from .errors import InputError
+from .lifecycle import LifecycleWindows, lifecycle_stage
+from .pareto import abc_classes
+from .rfm import RfmEdges, rfm_scores
+from .summary import CustomerFacts, summarize
+
+__all__ = ["read_table", "segment_frame", "summarize_frame", "write_table"]
+
+_FIX_COLUMN = "name the column with {arg}= (on the command line: --{arg} COLUMN)"
+
+
+def _column(df: pd.DataFrame, name: str, arg: str) -> pd.Series:
+    if not isinstance(df, pd.DataFrame):
+        raise InputError(
+            "df",
+            f"must be a pandas DataFrame, got {type(df).__name__}",
+            fix="read the data with pandas first (custseg.read_table)",
+        )
+    if name not in df.columns:
+        shown = ", ".join(repr(str(c)) for c in list(df.columns)[:20])
+        raise InputError(
+            name,
+            f"is not a column of the data (columns: {shown})",
+            fix=_FIX_COLUMN.format(arg=arg),
+        )
+    col: Any = df[name]
+    if isinstance(col, pd.DataFrame):
+        raise InputError(
+            name, "names more than one column", fix="rename the duplicates"
+        )
+    return col
+
+
+def _dates(col: pd.Series, name: str) -> pd.Series:
+    """Parse a text date column (ISO 8601), naming the first bad value."""
+    if pd.api.types.is_datetime64_any_dtype(col.dtype):
+        return col
+    if pd.api.types.is_numeric_dtype(col.dtype):
+        raise InputError(
+            name,
+            f"holds numbers ({col.dtype}), not dates",
+            fix="store dates as ISO 8601 text (2024-01-31) or convert "
+            "them first, e.g. pandas.to_datetime(col, unit='s')",
+        )
+    parsed = pd.to_datetime(col, format="ISO8601", errors="coerce")
+    bad = (parsed.isna() & col.notna()).to_numpy()
+    if bad.any():
+        first = int(np.argmax(bad))
+        raise InputError(
+            name,
+            f"has values that are not dates, such as {col.iloc[first]!r}",
+            first_row=first,
+            n_rows=int(bad.sum()),
+            fix="use ISO 8601 dates (2024-01-31 or 2024-01-31 14:05:00)",
+        )
+    return parsed
+
+
+def _facts(
+    df: pd.DataFrame,
+    customer: str,
+    date: str,
+    amount: str,
+    as_of: Any,
+    options: dict[str, Any],
+) -> CustomerFacts:
+    ids = _column(df, customer, "customer")
+    dates = _dates(_column(df, date, "date"), date)
+    amounts = _column(df, amount, "amount")
+    return summarize(
+        ids, dates, amounts, as_of=as_of, _fields=(customer, date, amount), **options
+    )
+
+
+def summarize_frame(
+    df: pd.DataFrame,
+    *,
+    customer: str = "customer_id",
+    date: str = "date",
+    amount: str = "amount",
+    as_of: Any = None,
+    **options: Any,
+) -> pd.DataFrame:
+    """:func:`~custseg.summarize` on a DataFrame of transactions.
+
+    Parameters
+    ----------
+    df
+        One row per transaction.
+    customer, date, amount
+        Column names. Text dates are parsed as ISO 8601.
+    as_of
+        Reference day (default: the day after the last transaction).
+    **options
+        Passed to :func:`~custseg.summarize` (``frequency``, ``zero_amount``,
+        ``after_as_of``).
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per customer (see :class:`~custseg.CustomerFacts`); the day used
+        is in ``.attrs["as_of"]``.
+
+    Examples
+    --------
+    >>> tx = pd.DataFrame({"who": ["b", "a", "b"],
+    ...                    "when": ["2024-05-01", "2024-05-03", "2024-05-09"],
+    ...                    "paid": [20.0, 35.5, 12.0]})
+    >>> out = summarize_frame(tx, customer="who", date="when", amount="paid")
+    >>> out[["customer_id", "recency_days", "frequency", "monetary"]]
+      customer_id  recency_days  frequency  monetary
+    0           a           7.0          1      35.5
+    1           b           1.0          2      32.0
+    >>> summarize_frame(tx)
+    Traceback (most recent call last):
+    ...
+    custseg.errors.InputError: 'customer_id' is not a column of the data (columns: 'who', 'when', 'paid'): name the column with customer= (on the command line: --customer COLUMN)
+    """
+    facts = _facts(df, customer, date, amount, as_of, options)
+    out = facts.to_pandas()
+    out.attrs["as_of"] = str(facts.as_of)
+    out.attrs["n_dropped"] = facts.n_dropped
+    return out
+
+
+def segment_frame(
+    df: pd.DataFrame,
+    *,
+    customer: str = "customer_id",
+    date: str = "date",
+    amount: str = "amount",
+    as_of: Any = None,
+    bins: int = 5,
+    rfm_edges: RfmEdges | None = None,
+    windows: LifecycleWindows | None = None,
+    abc_cutoffs: tuple[float, float] = (0.8, 0.95),
+    **options: Any,
+) -> pd.DataFrame:
+    """The whole spine on a DataFrame: facts, RFM scores, lifecycle stage, ABC class.
+
+    Customers with no purchase (refunds only) get RFM scores 0 (unknown) and
+    the ``no_purchase`` lifecycle stage; ABC is on net ``monetary``.
+
+    Parameters
+    ----------
+    df, customer, date, amount, as_of, **options
+        As for :func:`summarize_frame`.
+    bins
+        RFM scores per dimension (when *rfm_edges* is not given).
+    rfm_edges
+        Fixed RFM edges to apply instead of fitting quantiles.
+    windows
+        Lifecycle windows (default: e-commerce 90/180/270 days).
+    abc_cutoffs
+        Cumulative value shares for A and B.
+
+    Returns
+    -------
+    pandas.DataFrame
+        The facts plus ``r``, ``f``, ``m``, ``rfm``, ``lifecycle`` and ``abc``
+        (categoricals for the labels).
+
+    Examples
+    --------
+    >>> tx = pd.DataFrame({"customer_id": [1, 2, 2, 3],
+    ...                    "date": ["2024-01-02", "2023-06-01", "2024-01-01",
+    ...                             "2023-03-01"],
+    ...                    "amount": [100.0, 20.0, 30.0, 5.0]})
+    >>> seg = segment_frame(tx, bins=3)
+    >>> seg[["customer_id", "rfm", "lifecycle", "abc"]]
+       customer_id  rfm lifecycle abc
+    0            1  313    active   A
+    1            2  232    active   A
+    2            3  111      lost   C
+    """
+    facts = _facts(df, customer, date, amount, as_of, options)
+    out = facts.to_pandas()
+    has_purchase = facts.frequency > 0
+    scores = rfm_scores(
+        facts.recency_days,
+        np.where(has_purchase, facts.frequency, np.nan),
+        facts.monetary,
+        bins=bins,
+        edges=rfm_edges,
+        nan="unknown",
+    )
+    out["r"] = scores.r
+    out["f"] = scores.f
+    out["m"] = scores.m
+    out["rfm"] = scores.code
+    out["lifecycle"] = lifecycle_stage(facts.recency_days, windows).to_pandas()
+    out["abc"] = abc_classes(facts.monetary, abc_cutoffs).to_pandas()
+    out.attrs["as_of"] = str(facts.as_of)
+    out.attrs["n_rows"] = facts.n_rows
+    out.attrs["n_dropped"] = facts.n_dropped
+    return out
+
+
+def _format(path: str | os.PathLike[str]) -> str:
+    suffix = "".join(Path(path).suffixes[-2:]).lower()
+    for fmt, endings in (
+        ("csv", (".csv", ".csv.gz", ".csv.zip", ".csv.bz2", ".csv.xz")),
+        ("parquet", (".parquet", ".pq")),
+    ):
+        if suffix.endswith(endings):
+            return fmt
+    raise InputError(
+        str(path),
+        "has an unknown file type",
+        fix="use a .csv (optionally .gz/.zip/.bz2/.xz) or .parquet file",
+    )
+
+
+def _need_pyarrow() -> None:
+    try:
+        import pyarrow  # noqa: F401
+    except ImportError:
+        raise InputError(
+            "parquet",
+            "support needs pyarrow, which is not installed",
+            fix="pip install 'custseg[parquet]'",
+        ) from None
+
+
+def read_table(path: str | os.PathLike[str]) -> pd.DataFrame:
+    """Read a CSV or Parquet file (by extension) into a DataFrame.
+
+    Raises :class:`~custseg.errors.InputError` with a one-line reason for a
+    missing file, an unknown extension or unreadable content.
+
+    Examples
+    --------
+    >>> read_table("transactions.xlsx")
+    Traceback (most recent call last):
+    ...
+    custseg.errors.InputError: 'transactions.xlsx' has an unknown file type: use a .csv (optionally .gz/.zip/.bz2/.xz) or .parquet file
+    """
+    fmt = _format(path)
+    if not Path(path).is_file():
+        raise InputError(
+            str(path), "does not exist or is not a file", fix="check the path"
+        )
+    try:
+        if fmt == "csv":
+            return pd.read_csv(path)
+        _need_pyarrow()
+        return pd.read_parquet(path)
+    except InputError:
+        raise
+    except (ValueError, OSError, UnicodeDecodeError) as exc:
+        first_line = str(exc).strip().splitlines()[0] if str(exc).strip() else ""
+        raise InputError(
+            str(path),
+            f"cannot be read as {fmt}: {first_line}",
+            fix=f"check that it is a valid {fmt} file",
+        ) from None
+
+
+def write_table(df: pd.DataFrame, path: str | os.PathLike[str]) -> None:
+    """Write a DataFrame as CSV or Parquet (by extension), without the index.
+
+    Examples
+    --------
+    >>> import tempfile, os
+    >>> with tempfile.TemporaryDirectory() as d:
+    ...     p = os.path.join(d, "out.csv")
+    ...     write_table(pd.DataFrame({"x": [1, 2]}), p)
+    ...     read_table(p)["x"].tolist()
+    [1, 2]
+    """
+    fmt = _format(path)
+    try:
+        if fmt == "csv":
+            df.to_csv(path, index=False)
+        else:
+            _need_pyarrow()
+            df.to_parquet(path, index=False)
+    except OSError as exc:
+        raise InputError(
+            str(path),
+            f"cannot be written: {exc.strerror or exc}",
+            fix="check that the folder exists and is writable",
+        ) from None

@@ -1,0 +1,162 @@
+"""The :class:`Labels` value that every classifier returns."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from typing import TYPE_CHECKING, Any
+
+import attrs
+import numpy as np
+
+from .errors import ThresholdError
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+__all__ = ["Labels", "smallest_int_dtype"]
+
+
+def smallest_int_dtype(n_names: int) -> np.dtype[Any]:
+    """The smallest signed integer dtype that holds codes ``0 .. n_names - 1``.
+
+    Signed, like pandas' own categorical codes, so ``to_pandas`` need not copy.
+
+    >>> smallest_int_dtype(5), smallest_int_dtype(300)
+    (dtype('int8'), dtype('int16'))
+    """
+    for dtype in (np.int8, np.int16, np.int32):
+        if n_names - 1 <= np.iinfo(dtype).max:
+            return np.dtype(dtype)
+    return np.dtype(np.int64)
+
+
+def _to_names(values: Iterable[Any]) -> tuple[str, ...]:
+    return tuple(str(x) for x in values)
+
+
+def _check_names(instance: Labels, attribute: Any, value: tuple[str, ...]) -> None:
+    if len(set(value)) != len(value):
+        dupes = sorted({v for v in value if value.count(v) > 1})
+        raise ThresholdError(f"'names' must be unique: {dupes} repeated")
+
+
+@attrs.frozen(eq=False, repr=False)
+class Labels:
+    """One label per input row, stored as integer codes into ordered names.
+
+    Parameters
+    ----------
+    codes
+        Integer array; ``codes[i]`` is the position in *names* of row *i*'s
+        label. Stored with the smallest signed integer dtype that fits.
+    names
+        The label names, in their natural order (for ranked labels, lowest
+        rank first). Missing or unknown data has a name of its own here.
+    ordered
+        Whether the order of *names* is a ranking (lifecycle stages, ABC
+        classes) or only a listing.
+
+    Examples
+    --------
+    >>> lab = Labels(np.array([2, 0, 0]), ("A", "B", "C"), ordered=True)
+    >>> lab.codes.dtype
+    dtype('int8')
+    >>> lab.to_numpy().tolist()
+    ['C', 'A', 'A']
+    >>> lab.counts()
+    {'A': 2, 'B': 0, 'C': 1}
+    >>> len(lab), lab == Labels([2, 0, 0], ("A", "B", "C"), ordered=True)
+    (3, True)
+    >>> lab.to_pandas()
+    ['C', 'A', 'A']
+    Categories (3, str): ['A' < 'B' < 'C']
+    """
+
+    codes: np.ndarray = attrs.field()
+    names: tuple[str, ...] = attrs.field(converter=_to_names, validator=_check_names)
+    ordered: bool = attrs.field(default=False, kw_only=False)
+
+    def __attrs_post_init__(self) -> None:
+        codes = np.asarray(self.codes)
+        if codes.ndim != 1 or (codes.size and codes.dtype.kind not in "iu"):
+            raise ThresholdError(
+                f"'codes' must be a 1-D integer array: got {codes.dtype}, "
+                f"shape {codes.shape}"
+            )
+        dtype = smallest_int_dtype(len(self.names))
+        if codes.size:
+            lo, hi = int(codes.min()), int(codes.max())
+            if lo < 0 or hi >= len(self.names):
+                raise ThresholdError(
+                    f"'codes' must be in [0, {len(self.names)}): got {lo if lo < 0 else hi}"
+                )
+        codes = codes.astype(dtype, copy=False)
+        codes.flags.writeable = False
+        object.__setattr__(self, "codes", codes)
+
+    def __len__(self) -> int:
+        return len(self.codes)
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, Labels):
+            return NotImplemented
+        return (
+            self.names == other.names
+            and self.ordered == other.ordered
+            and np.array_equal(self.codes, other.codes)
+        )
+
+    __hash__ = None  # type: ignore[assignment]
+
+    def __repr__(self) -> str:
+        return f"Labels(n={len(self)}, names={self.names!r}, ordered={self.ordered})"
+
+    def to_numpy(self) -> np.ndarray:
+        """The label of each row as a NumPy array of ``str``.
+
+        >>> Labels([1, 0], ("new", "old")).to_numpy()
+        array(['old', 'new'], dtype='<U3')
+        """
+        names: np.ndarray = np.asarray(self.names)
+        return names[self.codes]
+
+    def to_pandas(self) -> pd.Categorical:
+        """A :class:`pandas.Categorical` that shares the codes (no copy).
+
+        >>> cat = Labels([1, 0], ("new", "old")).to_pandas()
+        >>> list(cat.categories), cat.ordered
+        (['new', 'old'], False)
+        """
+        import pandas as pd
+
+        dtype = pd.CategoricalDtype(list(self.names), ordered=self.ordered)
+        return pd.Categorical.from_codes(self.codes, dtype=dtype, validate=False)
+
+    def counts(self) -> dict[str, int]:
+        """Rows per label, every name included (zero counts too), in name order.
+
+        >>> Labels([0, 0, 2], ("low", "mid", "high"), ordered=True).counts()
+        {'low': 2, 'mid': 0, 'high': 1}
+        """
+        counts = np.bincount(self.codes, minlength=len(self.names))
+        return {name: int(c) for name, c in zip(self.names, counts, strict=True)}
+
+    @classmethod
+    def from_names(
+        cls, values: Sequence[str], names: Sequence[str], ordered: bool = False
+    ) -> Labels:
+        """Build labels from per-row names; every value must be one of *names*.
+
+        >>> Labels.from_names(["b", "a", "b"], ("a", "b")).codes.tolist()
+        [1, 0, 1]
+        """
+        names = tuple(names)
+        arr = np.asarray(values, dtype=object)
+        lookup = {name: i for i, name in enumerate(names)}
+        unknown = [v for v in arr.tolist() if v not in lookup]
+        if unknown:
+            raise ThresholdError(f"label {unknown[0]!r} is not one of {names}")
+        codes = np.fromiter(
+            (lookup[v] for v in arr.tolist()), dtype=np.int64, count=len(arr)
+        )
+        return cls(codes, names, ordered)

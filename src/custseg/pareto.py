@@ -1,0 +1,331 @@
+"""ABC classes and Pareto (80/20) concentration figures.
+
+ABC rule
+--------
+Sort customers by value, highest first. A customer's *preceding share* is the
+share of the total held by customers with a strictly higher value (``basis=
+"value"``) or the share of customers with a strictly higher value (``basis=
+"rank"``). A customer is class A when that preceding share is below the first
+cutoff, B when it is below the second, C otherwise. So A is the smallest top
+group whose share *reaches* the first cutoff: the boundary customer, whose own
+value carries the cumulative share across 80%, is in A; equal values share a
+class; the result does not depend on row order.
+
+Values of zero or less bring nothing: they are always class C and do not count
+in the total (``basis="value"``); they do count as customers for ``basis="rank"``.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Literal
+
+import attrs
+import numpy as np
+
+from . import _validate as v
+from .errors import InputError, ThresholdError
+from .labels import Labels
+
+__all__ = [
+    "AbcCutoffs",
+    "AbcEdges",
+    "ParetoSummary",
+    "abc_classes",
+    "abc_edges",
+    "lorenz_curve",
+    "pareto_summary",
+]
+
+ABC_NAMES = ("A", "B", "C")
+UNKNOWN = "unknown"
+Basis = Literal["value", "rank"]
+
+
+def _check_share(name: str, x: float, lo_open: float = 0.0) -> None:
+    if not (lo_open < x <= 1.0):
+        raise ThresholdError(f"{name!r} must be in ({lo_open}, 1]: got {x}")
+
+
+@attrs.frozen
+class AbcCutoffs:
+    """Cumulative-share cutoffs for ABC classes.
+
+    Parameters
+    ----------
+    a
+        A holds the top customers up to this share (default 0.8 of value).
+    b
+        B holds the next ones up to this share (default 0.95).
+    basis
+        ``"value"``: shares of the total value; ``"rank"``: shares of the
+        number of customers (then 0.2 / 0.5 are typical).
+
+    Examples
+    --------
+    >>> AbcCutoffs()
+    AbcCutoffs(a=0.8, b=0.95, basis='value')
+    >>> AbcCutoffs(a=0.9, b=0.8)
+    Traceback (most recent call last):
+    ...
+    custseg.errors.ThresholdError: 'b' must be > 'a' (0.9): got 0.8
+    """
+
+    a: float = attrs.field(default=0.8, converter=float)
+    b: float = attrs.field(default=0.95, converter=float)
+    basis: Basis = "value"
+
+    def __attrs_post_init__(self) -> None:
+        _check_share("a", self.a)
+        _check_share("b", self.b)
+        if self.b <= self.a:
+            raise ThresholdError(f"'b' must be > 'a' ({self.a}): got {self.b}")
+        if self.basis not in ("value", "rank"):
+            raise ThresholdError(
+                f"'basis' must be 'value' or 'rank': got {self.basis!r}"
+            )
+
+
+@attrs.frozen
+class AbcEdges:
+    """Value thresholds fitted by :func:`abc_edges`: A if ``value >= a_min``,
+    B if ``value >= b_min``, else C (values <= 0 are always C).
+
+    Examples
+    --------
+    >>> edges = AbcEdges(a_min=500.0, b_min=100.0)
+    >>> abc_classes([800, 120, 5], edges=edges).to_numpy().tolist()
+    ['A', 'B', 'C']
+    """
+
+    a_min: float = attrs.field(converter=float)
+    b_min: float = attrs.field(converter=float)
+
+    def __attrs_post_init__(self) -> None:
+        if not self.a_min > 0:
+            raise ThresholdError(f"'a_min' must be > 0: got {self.a_min}")
+        if not self.b_min > 0:
+            raise ThresholdError(f"'b_min' must be > 0: got {self.b_min}")
+        if self.b_min > self.a_min:
+            raise ThresholdError(
+                f"'b_min' must be <= 'a_min' ({self.a_min}): got {self.b_min}"
+            )
+
+
+def _values(values: Any, nan: str) -> np.ndarray:
+    if nan not in ("raise", "unknown"):
+        raise ThresholdError(f"'nan' must be 'raise' or 'unknown': got {nan!r}")
+    return v.as_numeric(values, "values", nan="allow" if nan == "unknown" else "raise")
+
+
+def abc_edges(values: Any, cutoffs: AbcCutoffs | None = None) -> AbcEdges:
+    """Fit the value thresholds of ABC classes on a customer base.
+
+    Parameters
+    ----------
+    values
+        One value per customer (revenue, margin). NaN values are ignored.
+    cutoffs
+        Shares and basis; default ``AbcCutoffs()`` (80% / 95% of value).
+
+    Returns
+    -------
+    AbcEdges
+        Apply them with :func:`abc_classes` (``edges=``) to this or another base.
+
+    Raises
+    ------
+    InputError
+        When no value is positive (there is nothing to rank).
+
+    Examples
+    --------
+    Value 50 + 30 = 80 reaches 80%; 20 is preceded by exactly 80%, so it is B:
+
+    >>> abc_edges([50, 30, 20, 0])
+    AbcEdges(a_min=30.0, b_min=20.0)
+    >>> abc_edges([50, 30, 20, 0], AbcCutoffs(0.25, 0.5, basis="rank"))
+    AbcEdges(a_min=50.0, b_min=30.0)
+    """
+    cutoffs = AbcCutoffs() if cutoffs is None else cutoffs
+    arr = v.as_numeric(values, "values", nan="allow").astype(np.float64, copy=False)
+    known = arr[~np.isnan(arr)]
+    pos = known[known > 0]
+    if not len(pos):
+        raise InputError(
+            "values",
+            "has no positive value, so there is nothing to split into A, B and C",
+            fix="pass revenue or margin per customer with at least one positive value",
+        )
+    uniq, counts = np.unique(pos, return_counts=True)
+    uniq, counts = uniq[::-1], counts[::-1]  # highest first
+    if cutoffs.basis == "value":
+        weight = uniq * counts
+        total = weight.sum()
+    else:
+        weight = counts.astype(np.float64)
+        total = float(len(known))
+    preceding = (np.cumsum(weight) - weight) / total
+    in_a = preceding < cutoffs.a
+    in_b = preceding < cutoffs.b
+    return AbcEdges(a_min=uniq[in_a][-1], b_min=uniq[in_b][-1])
+
+
+def abc_classes(
+    values: Any,
+    cutoffs: tuple[float, float] | None = None,
+    basis: Basis = "value",
+    *,
+    edges: AbcEdges | None = None,
+    nan: Literal["raise", "unknown"] = "raise",
+) -> Labels:
+    """ABC class of each customer: A (key), B (main), C (ordinary).
+
+    Parameters
+    ----------
+    values
+        One value per customer (revenue, margin).
+    cutoffs
+        ``(a, b)`` cumulative shares; default ``(0.8, 0.95)`` for ``basis=
+        "value"`` and ``(0.2, 0.5)`` for ``basis="rank"``.
+    basis
+        ``"value"`` (share of total value) or ``"rank"`` (share of customers).
+    edges
+        Value thresholds fitted earlier (:func:`abc_edges`); when given,
+        *cutoffs* and *basis* are not used.
+    nan
+        ``"raise"`` (default) or ``"unknown"``: NaN values get the label
+        ``"unknown"`` (listed after C).
+
+    Returns
+    -------
+    Labels
+        Names ``("A", "B", "C")`` (plus ``"unknown"``), ordered.
+
+    Examples
+    --------
+    >>> abc_classes([50, 30, 20, 0]).to_numpy().tolist()
+    ['A', 'A', 'B', 'C']
+    >>> abc_classes([50, 30, 20, 0], (0.25, 0.5), basis="rank").to_numpy().tolist()
+    ['A', 'B', 'C', 'C']
+    >>> abc_classes([50, float("nan")], nan="unknown").to_numpy().tolist()
+    ['A', 'unknown']
+    """
+    arr = _values(values, nan).astype(np.float64, copy=False)
+    if edges is None:
+        if cutoffs is None:
+            cutoffs = (0.8, 0.95) if basis == "value" else (0.2, 0.5)
+        edges = abc_edges(arr, AbcCutoffs(cutoffs[0], cutoffs[1], basis))
+    elif not isinstance(edges, AbcEdges):
+        raise ThresholdError(f"'edges' must be an AbcEdges: got {type(edges).__name__}")
+    codes = np.full(len(arr), 2, dtype=np.int8)
+    codes[arr >= edges.b_min] = 1
+    codes[arr >= edges.a_min] = 0
+    names: tuple[str, ...] = ABC_NAMES
+    if nan == "unknown":
+        codes[np.isnan(arr)] = 3
+        names = (*ABC_NAMES, UNKNOWN)
+    return Labels(codes, names, ordered=True)
+
+
+def lorenz_curve(values: Any) -> tuple[np.ndarray, np.ndarray]:
+    """Points of the Lorenz curve: share of customers (poorest first) against
+    their share of the total value, from (0, 0) to (1, 1).
+
+    Negative values count as 0.
+
+    Examples
+    --------
+    >>> x, y = lorenz_curve([10, 0, 30])
+    >>> x.round(3).tolist(), y.tolist()
+    ([0.0, 0.333, 0.667, 1.0], [0.0, 0.0, 0.25, 1.0])
+    """
+    arr = np.clip(v.as_numeric(values, "values").astype(np.float64), 0, None)
+    n = len(arr)
+    total = arr.sum()
+    if n == 0 or total <= 0:
+        raise InputError(
+            "values",
+            "has no positive total, so there is no Lorenz curve",
+            fix="pass values with at least one positive entry",
+        )
+    y = np.concatenate(([0.0], np.cumsum(np.sort(arr)) / total))
+    y[-1] = 1.0
+    x = np.arange(n + 1) / n
+    return x, y
+
+
+@attrs.frozen
+class ParetoSummary:
+    """Concentration of value across customers (see :func:`pareto_summary`).
+
+    Attributes
+    ----------
+    n_customers
+        Number of customers.
+    n_nonpositive
+        Customers with value <= 0 (counted as 0).
+    total
+        Sum of the positive values.
+    value_share
+        The value share asked about (default 0.8).
+    customers_for_value_share
+        Smallest share of customers (top first) that holds *value_share* of the
+        total, interpolated on the Lorenz curve.
+    customer_share
+        The customer share asked about (default 0.2).
+    value_of_top_customers
+        Share of the total held by the top *customer_share* of customers.
+    gini
+        Gini coefficient, 0 (equal) to 1 - 1/n (one customer has all).
+    """
+
+    n_customers: int
+    n_nonpositive: int
+    total: float
+    value_share: float
+    customers_for_value_share: float
+    customer_share: float
+    value_of_top_customers: float
+    gini: float
+
+
+def pareto_summary(
+    values: Any, *, value_share: float = 0.8, customer_share: float = 0.2
+) -> ParetoSummary:
+    """How concentrated the value is: the 80/20 figures and the Gini coefficient.
+
+    Figures between customers are interpolated linearly on the Lorenz curve
+    (:func:`lorenz_curve`), so they are exact at whole customers and do not
+    depend on ties or row order. Values <= 0 count as 0 and are reported in
+    ``n_nonpositive``.
+
+    Examples
+    --------
+    >>> s = pareto_summary([80, 5, 5, 5, 5])
+    >>> s.customers_for_value_share, s.value_of_top_customers, round(s.gini, 2)
+    (0.2, 0.8, 0.6)
+    """
+    _check_share("value_share", value_share)
+    _check_share("customer_share", customer_share)
+    arr = v.as_numeric(values, "values").astype(np.float64)
+    x, y = lorenz_curve(arr)
+    # top share s of customers holds 1 - L(1 - s)
+    top_value = float(1.0 - np.interp(1.0 - customer_share, x, y))
+    # The smallest s with 1 - L(1 - s) >= value_share, i.e. the largest x with
+    # L(x) <= 1 - value_share. L is strictly increasing past its leading flat
+    # zeros, so the segment is the one after the last point at or below target.
+    target = 1.0 - value_share
+    i = int(np.searchsorted(y, target, side="right"))
+    y0, y1 = y[i - 1], y[i]
+    cut_x = float(x[i - 1] + (x[i] - x[i - 1]) * (target - y0) / (y1 - y0))
+    gini = float(1.0 - np.sum(np.diff(x) * (y[1:] + y[:-1])))
+    return ParetoSummary(
+        n_customers=len(arr),
+        n_nonpositive=int(np.count_nonzero(arr <= 0)),
+        total=float(np.clip(arr, 0, None).sum()),
+        value_share=value_share,
+        customers_for_value_share=round(1.0 - cut_x, 12),
+        customer_share=customer_share,
+        value_of_top_customers=round(top_value, 12),
+        gini=gini,
+    )

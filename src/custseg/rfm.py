@@ -1,0 +1,403 @@
+"""RFM scores: fit quantile edges on a customer base, then score against them.
+
+The tie rule
+------------
+Edges are the ``k / bins`` quantiles of the values under Hyndman & Fan's
+definition 2 (NumPy's ``method="averaged_inverted_cdf"``): the value at sorted
+position ``k * n / bins``, or the midpoint of the two values around it when that
+position falls between two rows. A value earns one score step for every edge it
+is *strictly better than*: ``score = 1 + #{edges e : x > e}`` when higher is
+better, ``1 + #{edges e : x < e}`` when lower is better (recency).
+
+So equal values always share a score, the score never depends on row order,
+it is monotone in the value, and a tied block that straddles an edge falls to
+the lower score. A score is never over-filled: at most ``1/bins`` of the base
+gets the top score, at most ``2/bins`` the top two, and so on; only the lowest
+score can hold more than its share. With 60% one-time buyers, all of them get
+F = 1 and the scale keeps its meaning (F = 5 is still "top fifth"); the scores
+that no value can reach are listed in :attr:`ScoreEdges.empty_scores` rather
+than the scale silently shrinking.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any, Literal
+
+import attrs
+import numpy as np
+
+from . import _validate as v
+from .errors import InputError, ThresholdError
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+__all__ = [
+    "RfmEdges",
+    "RfmScores",
+    "ScoreEdges",
+    "quantile_edges",
+    "rfm_edges",
+    "rfm_scores",
+    "score",
+]
+
+MAX_BINS = 99
+NanScore = Literal["raise", "unknown"]
+
+
+def _check_cuts(instance: ScoreEdges, attribute: Any, cuts: tuple[float, ...]) -> None:
+    if len(cuts) < 1 or len(cuts) > MAX_BINS - 1:
+        raise ThresholdError(
+            f"'cuts' must hold between 1 and {MAX_BINS - 1} edges "
+            f"(2 to {MAX_BINS} bins): got {len(cuts)}"
+        )
+    for i, c in enumerate(cuts):
+        if not np.isfinite(c):
+            raise ThresholdError(f"'cuts[{i}]' must be a finite number: got {c}")
+        if i and c < cuts[i - 1]:
+            raise ThresholdError(
+                f"'cuts[{i}]' must be >= 'cuts[{i - 1}]' ({cuts[i - 1]}): got {c}"
+            )
+
+
+def _to_float_tuple(values: Any) -> tuple[float, ...]:
+    return tuple(float(x) for x in values)
+
+
+@attrs.frozen
+class ScoreEdges:
+    """Edges that turn values into scores ``1 .. bins``.
+
+    Fit them with :func:`quantile_edges` or give them yourself (fixed business
+    thresholds). ``len(cuts) == bins - 1``; cuts must be non-decreasing (equal
+    cuts leave the score between them empty).
+
+    Parameters
+    ----------
+    cuts
+        The edges, ascending.
+
+    Examples
+    --------
+    >>> edges = ScoreEdges((1, 2, 4, 8))
+    >>> edges.bins
+    5
+    >>> score([1, 2, 3, 9], edges).tolist()
+    [1, 2, 3, 5]
+    >>> ScoreEdges((3, 2))
+    Traceback (most recent call last):
+    ...
+    custseg.errors.ThresholdError: 'cuts[1]' must be >= 'cuts[0]' (3.0): got 2.0
+    """
+
+    cuts: tuple[float, ...] = attrs.field(
+        converter=_to_float_tuple, validator=_check_cuts
+    )
+
+    @property
+    def bins(self) -> int:
+        """Number of scores (``len(cuts) + 1``)."""
+        return len(self.cuts) + 1
+
+    @property
+    def empty_scores(self) -> tuple[int, ...]:
+        """Scores no value can receive (between two equal cuts), in either direction.
+
+        >>> ScoreEdges((1, 1, 1, 3)).empty_scores
+        (2, 3)
+        """
+        return tuple(
+            i + 2 for i in range(len(self.cuts) - 1) if self.cuts[i] == self.cuts[i + 1]
+        )
+
+
+def _check_bins(bins: Any) -> int:
+    if (
+        isinstance(bins, bool)
+        or not isinstance(bins, int | np.integer)
+        or not (2 <= bins <= MAX_BINS)
+    ):
+        raise ThresholdError(
+            f"'bins' must be an integer in [2, {MAX_BINS}]: got {bins!r}"
+        )
+    return int(bins)
+
+
+def quantile_edges(
+    x: Any,
+    bins: int = 5,
+    *,
+    nan: Literal["raise", "ignore"] = "raise",
+    _field: str = "x",
+) -> ScoreEdges:
+    """Fit *bins* - 1 quantile edges on the values *x*.
+
+    Edge ``k`` is the ``k / bins`` quantile by Hyndman & Fan's definition 2
+    (NumPy's ``averaged_inverted_cdf``), computed with exact integer positions
+    and ``np.partition`` (no full sort). See the module notes for the tie rule.
+
+    Parameters
+    ----------
+    x
+        The values (one per customer).
+    bins
+        Number of scores, in [2, 99].
+    nan
+        ``"raise"`` (default) refuses NaN; ``"ignore"`` fits on the other values.
+
+    Examples
+    --------
+    >>> quantile_edges([10, 20, 30, 40, 50, 60, 70, 80, 90, 100]).cuts
+    (25.0, 45.0, 65.0, 85.0)
+
+    Heavily tied data keeps the scale; the tied block gets the lowest score:
+
+    >>> freq = [1] * 6 + [2, 2, 3, 7]
+    >>> edges = quantile_edges(freq)
+    >>> edges.cuts, edges.empty_scores
+    ((1.0, 1.0, 1.5, 2.5), (2,))
+    >>> score(freq, edges).tolist()
+    [1, 1, 1, 1, 1, 1, 4, 4, 5, 5]
+    """
+    bins = _check_bins(bins)
+    arr = v.as_numeric(x, _field, nan="allow" if nan == "ignore" else "raise")
+    if nan == "ignore" and arr.dtype.kind == "f":
+        arr = arr[~np.isnan(arr)]
+    n = len(arr)
+    if n == 0:
+        raise InputError(
+            _field,
+            "has no values to fit quantile edges on",
+            fix="pass at least one non-missing value",
+        )
+    # Sorted position k*n/bins (1-based): on a row (exact) -> midpoint of rows
+    # j-1 and j (0-based); between rows -> row floor(k*n/bins). Integer arithmetic
+    # only, so no float rounding decides which case applies.
+    exact = [(k * n) % bins == 0 for k in range(1, bins)]
+    rows = [(k * n) // bins for k in range(1, bins)]
+    wanted = sorted(
+        set(rows) | {j - 1 for j, ex in zip(rows, exact, strict=True) if ex}
+    )
+    part = np.partition(arr, wanted)
+    cuts = [
+        (float(part[j - 1]) + float(part[j])) / 2 if ex else float(part[j])
+        for j, ex in zip(rows, exact, strict=True)
+    ]
+    return ScoreEdges(tuple(cuts))
+
+
+def score(
+    x: Any,
+    edges: ScoreEdges,
+    *,
+    higher_is_better: bool = True,
+    nan: NanScore = "raise",
+    _field: str = "x",
+) -> np.ndarray:
+    """Score values against *edges*: ``1 .. edges.bins``, higher = better.
+
+    ``1 + #{cuts c : x > c}`` when *higher_is_better*, else
+    ``1 + #{cuts c : x < c}``; a value equal to a cut does not pass it.
+
+    Parameters
+    ----------
+    x
+        The values.
+    edges
+        From :func:`quantile_edges` or given directly.
+    higher_is_better
+        ``False`` for recency (fewer days since the last purchase is better).
+    nan
+        ``"raise"`` (default) or ``"unknown"``: NaN gets the explicit score 0.
+
+    Returns
+    -------
+    numpy.ndarray
+        ``int8`` scores.
+
+    Examples
+    --------
+    >>> edges = ScoreEdges((30, 60, 90, 180))
+    >>> score([5, 30, 31, 400], edges, higher_is_better=False).tolist()
+    [5, 4, 4, 1]
+    >>> score([5.0, float("nan")], edges, higher_is_better=False, nan="unknown").tolist()
+    [5, 0]
+    """
+    if not isinstance(edges, ScoreEdges):
+        raise ThresholdError(
+            f"'edges' must be a ScoreEdges: got {type(edges).__name__}"
+        )
+    if nan not in ("raise", "unknown"):
+        raise ThresholdError(f"'nan' must be 'raise' or 'unknown': got {nan!r}")
+    arr = v.as_numeric(
+        x, _field, nan="allow" if nan == "unknown" else "raise", allow_inf=True
+    )
+    cuts = np.asarray(edges.cuts, dtype=np.float64)
+    if higher_is_better:
+        passed = np.searchsorted(cuts, arr, side="left")
+    else:
+        passed = len(cuts) - np.searchsorted(cuts, arr, side="right")
+    out = (passed + 1).astype(np.int8)
+    if nan == "unknown" and arr.dtype.kind == "f":
+        out[np.isnan(arr)] = 0
+    return out
+
+
+@attrs.frozen
+class RfmEdges:
+    """Edges for the three RFM dimensions, reusable across periods.
+
+    Examples
+    --------
+    >>> e = RfmEdges(recency=ScoreEdges((30, 90)), frequency=ScoreEdges((1, 3)),
+    ...              monetary=ScoreEdges((100, 500)))
+    >>> e.bins
+    3
+    """
+
+    recency: ScoreEdges
+    frequency: ScoreEdges
+    monetary: ScoreEdges
+
+    def __attrs_post_init__(self) -> None:
+        sizes = {self.recency.bins, self.frequency.bins, self.monetary.bins}
+        if len(sizes) != 1:
+            raise ThresholdError(
+                "'recency', 'frequency' and 'monetary' edges must have the same "
+                f"number of bins: got {self.recency.bins}, {self.frequency.bins}, "
+                f"{self.monetary.bins}"
+            )
+
+    @property
+    def bins(self) -> int:
+        """The common number of scores."""
+        return self.recency.bins
+
+
+def rfm_edges(
+    recency_days: Any,
+    frequency: Any,
+    monetary: Any,
+    bins: int = 5,
+    *,
+    nan: Literal["raise", "ignore"] = "raise",
+) -> RfmEdges:
+    """Fit quantile edges for recency, frequency and monetary at once.
+
+    >>> e = rfm_edges([1, 5, 30, 200], [9, 3, 1, 1], [900, 300, 50, 10], bins=2)
+    >>> e.recency.cuts, e.frequency.cuts, e.monetary.cuts
+    ((17.5,), (2.0,), (175.0,))
+    """
+    return RfmEdges(
+        recency=quantile_edges(recency_days, bins, nan=nan, _field="recency_days"),
+        frequency=quantile_edges(frequency, bins, nan=nan, _field="frequency"),
+        monetary=quantile_edges(monetary, bins, nan=nan, _field="monetary"),
+    )
+
+
+@attrs.frozen(eq=False)
+class RfmScores:
+    """R, F and M scores per customer, their combined code and the edges used.
+
+    Attributes
+    ----------
+    r, f, m
+        ``int8`` scores in ``1 .. bins`` (0 = unknown, only with ``nan="unknown"``).
+    code
+        The three scores as one number, R then F then M (``543``); with more
+        than 9 bins each score takes two digits.
+    edges
+        The :class:`RfmEdges` used; pass them to :func:`rfm_scores` to score
+        another period on the same scale.
+    """
+
+    r: np.ndarray
+    f: np.ndarray
+    m: np.ndarray
+    code: np.ndarray
+    edges: RfmEdges
+
+    def __len__(self) -> int:
+        return len(self.r)
+
+    def to_pandas(self) -> pd.DataFrame:
+        """Columns ``r``, ``f``, ``m``, ``rfm`` (the code).
+
+        >>> s = rfm_scores([1, 50], [4, 1], [300.0, 20.0], bins=2)
+        >>> s.to_pandas()
+           r  f  m  rfm
+        0  2  2  2  222
+        1  1  1  1  111
+        """
+        import pandas as pd
+
+        return pd.DataFrame({"r": self.r, "f": self.f, "m": self.m, "rfm": self.code})
+
+
+def rfm_scores(
+    recency_days: Any,
+    frequency: Any,
+    monetary: Any,
+    bins: int = 5,
+    edges: RfmEdges | None = None,
+    *,
+    nan: NanScore = "raise",
+) -> RfmScores:
+    """Score recency, frequency and monetary value ``1 .. bins`` each.
+
+    Recency is reversed: the most recent customers get the highest R. Without
+    *edges*, quantile edges are fitted on these customers (:func:`rfm_edges`);
+    with *edges* (fitted on another period, or fixed business thresholds),
+    they are only applied, so scores are comparable across periods.
+
+    Parameters
+    ----------
+    recency_days, frequency, monetary
+        One value per customer, e.g. from :func:`~custseg.summarize`.
+    bins
+        Scores per dimension when fitting (ignored when *edges* is given).
+    edges
+        Edges to apply instead of fitting.
+    nan
+        ``"raise"`` (default) refuses NaN; ``"unknown"`` gives NaN the score 0
+        (and fits edges on the known values). Customers with no purchase have
+        NaN recency.
+
+    Examples
+    --------
+    >>> s = rfm_scores(recency_days=[3, 40, 200, 10, 90],
+    ...                frequency=[12, 3, 1, 6, 1],
+    ...                monetary=[900.0, 150.0, 20.0, 400.0, 35.0])
+    >>> s.r.tolist(), s.f.tolist(), s.m.tolist()
+    ([5, 3, 1, 4, 2], [5, 3, 1, 4, 1], [5, 3, 1, 4, 2])
+    >>> s.code.tolist()
+    [555, 333, 111, 444, 212]
+    >>> later = rfm_scores([1, 400], [2, 1], [50.0, 10.0], edges=s.edges)
+    >>> later.code.tolist()
+    [522, 111]
+    """
+    if edges is None:
+        edges = rfm_edges(
+            recency_days,
+            frequency,
+            monetary,
+            bins,
+            nan="ignore" if nan == "unknown" else "raise",
+        )
+    elif not isinstance(edges, RfmEdges):
+        raise ThresholdError(f"'edges' must be an RfmEdges: got {type(edges).__name__}")
+    r = score(
+        recency_days,
+        edges.recency,
+        higher_is_better=False,
+        nan=nan,
+        _field="recency_days",
+    )
+    f = score(frequency, edges.frequency, nan=nan, _field="frequency")
+    m = score(monetary, edges.monetary, nan=nan, _field="monetary")
+    v.check_same_length(recency_days=r, frequency=f, monetary=m)
+    base = 10 if edges.bins <= 9 else 100
+    code = (r.astype(np.int32) * base + f) * base + m
+    code = code.astype(np.int16 if base == 10 else np.int32)
+    return RfmScores(r=r, f=f, m=m, code=code, edges=edges)
