@@ -13,8 +13,9 @@ from collections.abc import Sequence
 import pandas as pd
 
 from . import __version__
+from . import rules as rules_mod
 from .errors import CustsegError
-from .frame import read_table, segment_frame, write_table
+from .frame import apply_rules, read_table, segment_frame, write_table
 from .pareto import pareto_summary
 
 __all__ = ["main", "report"]
@@ -43,10 +44,11 @@ def _label_table(seg: pd.DataFrame, column: str, title: str) -> list[str]:
     return lines
 
 
-def report(seg: pd.DataFrame) -> str:
+def report(seg: pd.DataFrame, segments: Sequence[str] = ()) -> str:
     """A plain-text summary of :func:`~custseg.segment_frame` output.
 
-    Customers and revenue share per lifecycle stage and ABC class, the R x F
+    Customers and revenue share per lifecycle stage and ABC class (and per
+    label of each column named in *segments*, e.g. rules outputs), the R x F
     grid of customer counts, the M score distribution and the Pareto figures.
 
     Examples
@@ -68,6 +70,8 @@ def report(seg: pd.DataFrame) -> str:
         lines[0] += f" ({dropped:,d} later transactions dropped)"
     lines += ["", *_label_table(seg, "lifecycle", "lifecycle")]
     lines += ["", *_label_table(seg, "abc", "abc class")]
+    for column in segments:
+        lines += ["", *_label_table(seg, column, column)]
     bins = int(max(seg["r"].max(), seg["f"].max(), seg["m"].max(), 1))
     grid = pd.crosstab(seg["r"], seg["f"]).reindex(
         index=range(bins, -1, -1), columns=range(bins + 1), fill_value=0
@@ -101,12 +105,27 @@ def _cmd_demo(args: argparse.Namespace) -> int:
     tx = simulate_transactions(args.customers, seed=args.seed)
     print(
         f"Simulated store: {args.customers:,d} customers, seed {args.seed} "
-        "(custseg.datasets.simulate_transactions)\n"
+        "(custseg.datasets.simulate_transactions), rules preset 'ecommerce'\n"
     )
-    return _run(tx, "customer_id", "date", "amount", None, args.output, "raise")
+    return _run(
+        tx,
+        "customer_id",
+        "date",
+        "amount",
+        None,
+        args.output,
+        "raise",
+        rules="ecommerce",
+        lang=None,
+    )
 
 
 def _cmd_segment(args: argparse.Namespace) -> int:
+    rules = args.preset or args.rules
+    if args.lang and not rules:
+        raise CustsegError(
+            "--lang needs --preset or --rules: labels come from the rules"
+        )
     tx = read_table(args.input)
     return _run(
         tx,
@@ -116,6 +135,8 @@ def _cmd_segment(args: argparse.Namespace) -> int:
         args.as_of,
         args.output,
         args.after_as_of,
+        rules=rules,
+        lang=args.lang,
     )
 
 
@@ -127,7 +148,11 @@ def _run(
     as_of: str | None,
     output: str | None,
     after_as_of: str,
+    *,
+    rules: str | None,
+    lang: str | None,
 ) -> int:
+    rs = rules_mod.load(rules) if rules else None  # check the rules before the data
     seg = segment_frame(
         tx,
         customer=customer,
@@ -136,10 +161,43 @@ def _run(
         as_of=as_of,
         after_as_of=after_as_of,
     )
-    print(report(seg))
+    segments: list[str] = []
+    if rs is not None:
+        seg = apply_rules(seg, rs, lang=lang)
+        segments = [name for name in rs.outputs if name in rs.segments]
+    print(report(seg, segments))
     if output:
         write_table(seg, output)
         print(f"\nPer-customer results ({len(seg):,d} rows) written to {output}")
+    return 0
+
+
+def _cmd_rules_check(args: argparse.Namespace) -> int:
+    status = 0
+    for path in args.files:
+        diags = rules_mod.check(path)
+        shown = [d for d in diags if args.verbose or d.severity != "info"]
+        for d in shown:
+            print(d.render())
+        errors = sum(d.severity == "error" for d in diags)
+        warnings = sum(d.severity == "warning" for d in diags)
+        print(
+            f"{path}: {errors} error{'s' * (errors != 1)}, "
+            f"{warnings} warning{'s' * (warnings != 1)}"
+        )
+        if errors or (args.strict and warnings):
+            status = 1
+    return status
+
+
+def _cmd_presets(args: argparse.Namespace) -> int:
+    if args.name:
+        print(rules_mod.preset_text(args.name), end="")
+        return 0
+    found = rules_mod.presets()
+    width = max(map(len, found))
+    for name, description in found.items():
+        print(f"{name:<{width}}  {description}")
     return 0
 
 
@@ -188,7 +246,29 @@ def _parser() -> argparse.ArgumentParser:
     seg.add_argument(
         "--output", default=None, help="write per-customer results (.csv or .parquet)"
     )
+    which = seg.add_mutually_exclusive_group()
+    which.add_argument(
+        "--preset", default=None, help="apply a shipped rules preset (custseg presets)"
+    )
+    which.add_argument("--rules", default=None, help="apply a rules file (.toml)")
+    seg.add_argument("--lang", default=None, help="label language of the rules: zh")
     seg.set_defaults(func=_cmd_segment)
+
+    rules = sub.add_parser("rules", help="work with rules files")
+    rules_sub = rules.add_subparsers(dest="rules_command", required=True)
+    check = rules_sub.add_parser(
+        "check", help="check rules files; exit 1 if any has errors"
+    )
+    check.add_argument("files", nargs="+", help="rules files (.toml) or preset names")
+    check.add_argument("--strict", action="store_true", help="also exit 1 on warnings")
+    check.add_argument(
+        "-v", "--verbose", action="store_true", help="also show notes (info)"
+    )
+    check.set_defaults(func=_cmd_rules_check)
+
+    presets = sub.add_parser("presets", help="list the shipped presets, or show one")
+    presets.add_argument("name", nargs="?", help="a preset to print")
+    presets.set_defaults(func=_cmd_presets)
     return parser
 
 

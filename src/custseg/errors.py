@@ -8,7 +8,12 @@ of a segmentation (:class:`ThresholdError`).
 
 from __future__ import annotations
 
-__all__ = ["CustsegError", "InputError", "ThresholdError"]
+from collections.abc import Sequence
+from typing import Literal
+
+import attrs
+
+__all__ = ["CustsegError", "Diagnostic", "InputError", "RulesError", "ThresholdError"]
 
 
 class CustsegError(Exception):
@@ -88,3 +93,88 @@ class ThresholdError(CustsegError, ValueError):
     >>> print(ThresholdError("'silent' must be > 'active' (90): got 60"))
     'silent' must be > 'active' (90): got 60
     """
+
+
+@attrs.frozen
+class Diagnostic:
+    """One problem found in a rules file.
+
+    Lines and columns are 1-based and count *characters* (not UTF-8 bytes), so
+    a caret under a Chinese label points at the right place.
+
+    Parameters
+    ----------
+    path
+        File name (``"<string>"`` for text).
+    line, column, end_column
+        Where the problem is; ``end_column`` is exclusive.
+    severity
+        ``"error"`` (the file cannot be used), ``"warning"`` (it can, but
+        something is probably wrong) or ``"info"``.
+    code
+        Stable name of the check, e.g. ``"unknown-name"``; every code is
+        documented in "Reading custseg errors".
+    message
+        What is wrong.
+    hint
+        How to fix it (may be empty).
+    source_line
+        The text of the offending line, for rendering.
+
+    Examples
+    --------
+    >>> d = Diagnostic("shop.toml", 3, 8, 9, "error", "disallowed-syntax",
+    ...                "'&' is not allowed", "use and/or/not", 'when = "a & b"')
+    >>> print(d.render())
+    shop.toml:3:8: error[disallowed-syntax]: '&' is not allowed
+      3 | when = "a & b"
+        |        ^
+      = hint: use and/or/not
+    """
+
+    path: str
+    line: int
+    column: int
+    end_column: int
+    severity: Literal["error", "warning", "info"]
+    code: str
+    message: str
+    hint: str = ""
+    source_line: str = ""
+
+    def render(self) -> str:
+        """``path:line:col: severity[code]: message``, the line and a caret."""
+        head = f"{self.path}:{self.line}:{self.column}: {self.severity}[{self.code}]: "
+        out = [head + self.message]
+        if self.source_line:
+            num = str(self.line)
+            pad = " " * len(num)
+            width = max(1, self.end_column - self.column)
+            out.append(f"  {num} | {self.source_line}")
+            out.append(f"  {pad} | {' ' * (self.column - 1)}{'^' * width}")
+            if self.hint:
+                out.append(f"  {pad} = hint: {self.hint}")
+        elif self.hint:
+            out.append(f"  = hint: {self.hint}")
+        return "\n".join(out)
+
+
+class RulesError(CustsegError, ValueError):
+    """A rules file (or rules text) has errors; ``.diagnostics`` lists them all.
+
+    Every problem is collected before raising, so one run shows them all. The
+    message is the rendered diagnostics, one block each.
+
+    Examples
+    --------
+    >>> err = RulesError([Diagnostic("r.toml", 1, 1, 2, "error", "toml-syntax",
+    ...                              "expected '='")])
+    >>> err.diagnostics[0].code
+    'toml-syntax'
+    >>> print(err)
+    r.toml:1:1: error[toml-syntax]: expected '='
+    """
+
+    def __init__(self, diagnostics: Sequence[Diagnostic]) -> None:
+        self.diagnostics = tuple(diagnostics)
+        super().__init__("\n".join(d.render() for d in self.diagnostics))

@@ -18,9 +18,16 @@ from .errors import InputError
 from .lifecycle import LifecycleWindows, lifecycle_stage
 from .pareto import abc_classes
 from .rfm import RfmEdges, rfm_scores
+from .rules import RuleSet, load
 from .summary import CustomerFacts, summarize
 
-__all__ = ["read_table", "segment_frame", "summarize_frame", "write_table"]
+__all__ = [
+    "apply_rules",
+    "read_table",
+    "segment_frame",
+    "summarize_frame",
+    "write_table",
+]
 
 _FIX_COLUMN = "name the column with {arg}= (on the command line: --{arg} COLUMN)"
 
@@ -209,6 +216,78 @@ def segment_frame(
     out.attrs["as_of"] = str(facts.as_of)
     out.attrs["n_rows"] = facts.n_rows
     out.attrs["n_dropped"] = facts.n_dropped
+    return out
+
+
+SPINE_SCORES = ("r", "f", "m")
+
+
+def apply_rules(
+    seg: pd.DataFrame,
+    rules: RuleSet | str,
+    *,
+    lang: str | None = None,
+    explain: bool = False,
+) -> pd.DataFrame:
+    """Apply a rules file or preset to per-customer facts; add one column per output.
+
+    *seg* is usually :func:`segment_frame` output: its columns ``recency_days``,
+    ``frequency``, ``monetary``, ``tenure_days``, ``r``, ``f``, ``m`` are the
+    fields the shipped presets declare. RFM scores of 0 (no purchase) are
+    passed to the rules as missing.
+
+    Parameters
+    ----------
+    seg
+        One row per customer.
+    rules
+        A compiled :class:`~custseg.rules.RuleSet`, or a preset name or file
+        path for :func:`custseg.rules.load`.
+    lang
+        Label language (``"zh"`` for the Chinese names the presets carry).
+    explain
+        Add a ``<segmentation>.rule`` column: the index of the deciding rule
+        (-1 = the default).
+
+    Returns
+    -------
+    pandas.DataFrame
+        A copy of *seg* with a categorical column per table and segmentation
+        (and a boolean column per tag).
+
+    Examples
+    --------
+    >>> seg = pd.DataFrame({"recency_days": [3.0, 400.0], "frequency": [12, 1],
+    ...                     "monetary": [2500.0, 30.0], "tenure_days": [700.0, 400.0],
+    ...                     "r": [5, 1], "f": [5, 1], "m": [5, 1]})
+    >>> apply_rules(seg, "ecommerce")[["lifecycle", "rfm11", "ecom4"]]
+      lifecycle      rfm11            ecom4
+    0    active  Champions  Key Development
+    1      gone       Lost         Ordinary
+    >>> apply_rules(seg, "ecommerce", lang="zh")["rfm11"].tolist()
+    ['冠军客户', '已流失']
+    """
+    rs = rules if isinstance(rules, RuleSet) else load(rules)
+    data: dict[str, Any] = {}
+    for name in rs.required_fields():
+        if name not in seg.columns:
+            raise InputError(
+                name,
+                "is not a column of the data, but the rules need it",
+                fix="run segment_frame first, or add the column",
+            )
+        col = seg[name]
+        if name in SPINE_SCORES:
+            col = col.where(col > 0)  # 0 = no purchase = missing score
+        data[name] = col
+    result = rs.evaluate(data, explain=explain, lang=lang).to_pandas()
+    out = seg.copy()
+    for column in result.columns:
+        out[column] = (
+            result[column].to_numpy()
+            if result[column].dtype == bool or column.endswith(".rule")
+            else result[column].array
+        )
     return out
 
 

@@ -1,0 +1,337 @@
+"""The rules DSL: thresholds and named segments as checked TOML files.
+
+A rules file declares its input fields, parameters, interval tables
+(lifecycle windows, care phases), ordered segment rule lists (first match
+wins, a required default) and tag sets (every matching tag). Conditions are
+strings in a small subset of Python expression syntax, checked against an
+allow-list and compiled to NumPy closures: a rules file can never run code.
+
+>>> from custseg import rules
+>>> rs = rules.loads('''
+... format = 1
+... [fields]
+... recency_days = { type = "number", min = 0, missing = true }
+... monetary = { type = "number" }
+... [tables.stage]
+... field = "recency_days"
+... breaks = [90, 180]
+... labels = ["active", "silent", "lost"]
+... missing = "no_purchase"
+... [segments.value]
+... default = "regular"
+... rules = [{ label = "vip", when = "monetary >= 1000 and stage == 'active'" }]
+... ''')
+>>> out = rs.evaluate({"recency_days": [10, 200, float("nan")],
+...                    "monetary": [5000, 5000, 0]})
+>>> out["stage"].to_numpy().tolist(), out["value"].to_numpy().tolist()
+(['active', 'lost', 'no_purchase'], ['vip', 'regular', 'regular'])
+"""
+
+from __future__ import annotations
+
+import difflib
+import os
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+from ..errors import Diagnostic, RulesError
+from ._analysis import analyse
+from ._model import RuleSet, RulesResult, build, parse_toml
+from ._source import Source
+
+__all__ = [
+    "Diagnostic",
+    "RuleSet",
+    "RulesError",
+    "RulesResult",
+    "check",
+    "load",
+    "loads",
+    "preset_text",
+    "presets",
+]
+
+_PRESET_PREFIX = "preset:"
+_META = ("format", "name", "description", "extends")
+
+
+def presets() -> dict[str, str]:
+    """The presets shipped with custseg: name -> one-line description.
+
+    >>> "ecommerce" in presets()
+    True
+    """
+    out: dict[str, str] = {}
+    folder = resources.files(__package__).joinpath("presets")
+    for entry in sorted(folder.iterdir(), key=lambda e: e.name):
+        if entry.name.endswith(".toml"):
+            name = entry.name[:-5]
+            text = entry.read_text(encoding="utf-8")
+            desc = ""
+            for line in text.splitlines():
+                if line.startswith("description"):
+                    desc = line.split("=", 1)[1].strip().strip('"')
+                    break
+            out[name] = desc
+    return out
+
+
+def preset_text(name: str) -> str:
+    """The TOML text of a shipped preset.
+
+    Raises :class:`RulesError` (code ``unknown-preset``) for an unknown name.
+    """
+    folder = resources.files(__package__).joinpath("presets")
+    entry = folder.joinpath(f"{name}.toml")
+    if not name.replace("-", "_").isidentifier() or not entry.is_file():
+        close = difflib.get_close_matches(name, list(presets()), n=1)
+        raise RulesError(
+            [
+                Diagnostic(
+                    "<preset>",
+                    1,
+                    1,
+                    2,
+                    "error",
+                    "unknown-preset",
+                    f"no preset named {name!r}",
+                    f"did you mean {close[0]!r}?"
+                    if close
+                    else "available: " + ", ".join(presets()),
+                )
+            ]
+        )
+    return entry.read_text(encoding="utf-8")
+
+
+def _merge(
+    parent: Any,
+    child: Any,
+    path: tuple[str, ...],
+    child_src: Source,
+    origins: dict[tuple[str, ...], Source],
+    diags: list[Diagnostic],
+) -> Any:
+    """Override *parent* with *child*; keys the parent lacks are errors."""
+    if not isinstance(parent, dict) or not isinstance(child, dict):
+        origins[path] = child_src
+        return child
+    out = dict(parent)
+    for key, value in child.items():
+        if not path and key in _META:
+            out[key] = value
+            continue
+        if key not in parent:
+            line, col, end = child_src.locate_key((*path, key))
+            close = difflib.get_close_matches(key, list(parent), n=1)
+            where = ".".join(path) or "the preset"
+            diags.append(
+                Diagnostic(
+                    child_src.path,
+                    line,
+                    col,
+                    end,
+                    "error",
+                    "unknown-override",
+                    f"{'.'.join((*path, key))!r} does not exist in {where}, so it cannot be "
+                    "overridden",
+                    f"did you mean {close[0]!r}?"
+                    if close
+                    else "a file that extends a preset may only override keys the preset defines",
+                    child_src.line_text(line),
+                )
+            )
+            continue
+        if isinstance(parent[key], dict) != isinstance(value, dict):
+            line, col, end = child_src.locate_key((*path, key))
+            diags.append(
+                Diagnostic(
+                    child_src.path,
+                    line,
+                    col,
+                    end,
+                    "error",
+                    "bad-value",
+                    f"{'.'.join((*path, key))!r} must be "
+                    f"{'a table' if isinstance(parent[key], dict) else 'a value'}, as in "
+                    "the preset",
+                    "",
+                    child_src.line_text(line),
+                )
+            )
+            continue
+        out[key] = _merge(parent[key], value, (*path, key), child_src, origins, diags)
+    return out
+
+
+def _resolve(
+    source: Source, depth: int = 0
+) -> tuple[
+    dict[str, Any] | None,
+    dict[tuple[str, ...], Source],
+    list[Diagnostic],
+    dict[str, Source],
+]:
+    doc, diags = parse_toml(source)
+    sources = {source.path: source}
+    if doc is None:
+        return None, {}, diags, sources
+    parent_name = doc.get("extends")
+    if parent_name is None:
+        return doc, {(): source}, diags, sources
+    if not isinstance(parent_name, str) or depth > 8:
+        line, col, end = source.locate_key(("extends",))
+        diags.append(
+            Diagnostic(
+                source.path,
+                line,
+                col,
+                end,
+                "error",
+                "bad-value",
+                "'extends' must name a preset (chains of at most 8)",
+                "",
+                source.line_text(line),
+            )
+        )
+        return None, {}, diags, sources
+    try:
+        parent_text = preset_text(parent_name)
+    except RulesError as exc:
+        line, col, end = source.locate_key(("extends",))
+        d = exc.diagnostics[0]
+        diags.append(
+            Diagnostic(
+                source.path,
+                line,
+                col,
+                end,
+                "error",
+                d.code,
+                d.message,
+                d.hint,
+                source.line_text(line),
+            )
+        )
+        return None, {}, diags, sources
+    parent_src = Source(_PRESET_PREFIX + parent_name, parent_text)
+    pdoc, porigins, pdiags, psources = _resolve(parent_src, depth + 1)
+    sources.update(psources)
+    diags += pdiags
+    if pdoc is None:
+        return None, {}, diags, sources
+    origins = dict(porigins)
+    merged = _merge(pdoc, doc, (), source, origins, diags)
+    return merged, origins, diags, sources
+
+
+def _compile(source: Source) -> tuple[RuleSet | None, list[Diagnostic]]:
+    doc, origins, diags, sources = _resolve(source)
+    if doc is None or any(d.severity == "error" for d in diags):
+        return None, diags
+    rs, more = build(doc, source, origins)
+    diags += more
+    if rs is None:
+        return None, diags
+    diags += analyse(rs, sources)
+    return rs, diags
+
+
+def _source(text_or_path: str | os.PathLike[str]) -> Source:
+    if isinstance(text_or_path, os.PathLike) or (
+        isinstance(text_or_path, str)
+        and "\n" not in text_or_path
+        and (text_or_path.endswith(".toml") or os.sep in text_or_path)
+    ):
+        path = Path(text_or_path)
+        try:
+            raw = path.read_bytes()
+        except OSError as exc:
+            raise RulesError(
+                [
+                    Diagnostic(
+                        str(path),
+                        1,
+                        1,
+                        2,
+                        "error",
+                        "file",
+                        f"cannot read the rules file: {exc.strerror or exc}",
+                        "check the path",
+                    )
+                ]
+            ) from None
+        try:
+            return Source(str(path), raw.decode("utf-8"))
+        except UnicodeDecodeError as exc:
+            return Source(str(path), raw[: exc.start].decode("utf-8") + "\ufffd")
+    if isinstance(text_or_path, str) and text_or_path in presets():
+        return Source(_PRESET_PREFIX + text_or_path, preset_text(text_or_path))
+    if (
+        isinstance(text_or_path, str)
+        and "\n" not in text_or_path
+        and text_or_path.replace("-", "_").isidentifier()
+    ):
+        preset_text(text_or_path)  # raises unknown-preset with a suggestion
+    return Source("<string>", str(text_or_path))
+
+
+def loads(text: str, *, path: str = "<string>") -> RuleSet:
+    """Check and compile rules from TOML text.
+
+    Raises
+    ------
+    RulesError
+        With every error found (``.diagnostics``); warnings and notes do not
+        raise and are kept in ``RuleSet.diagnostics``.
+    """
+    return _finish(Source(path, text))
+
+
+def load(path_or_preset: str | os.PathLike[str]) -> RuleSet:
+    """Check and compile a rules file, or a shipped preset by name.
+
+    >>> rs = load("ecommerce")
+    >>> rs.tables["lifecycle"].breaks
+    (90.0, 180.0, 270.0, 365.0)
+    """
+    return _finish(_source(path_or_preset))
+
+
+def _finish(source: Source) -> RuleSet:
+    rs, diags = _compile(source)
+    errors = [d for d in diags if d.severity == "error"]
+    if rs is None or errors:
+        raise RulesError(errors or diags)
+    object.__setattr__(rs, "diagnostics", tuple(diags))
+    return rs
+
+
+def check(text_or_path: str | os.PathLike[str]) -> list[Diagnostic]:
+    """Every diagnostic (errors, warnings, notes) for a rules file, text or preset.
+
+    Never raises for bad rules: the problems are returned, for editors and CI.
+
+    >>> [d.code for d in check('format = 1\\n[params]\\nx = [1')]
+    ['toml-syntax']
+    """
+    try:
+        source = _source(text_or_path)
+    except RulesError as exc:
+        return list(exc.diagnostics)
+    try:
+        return _compile(source)[1]
+    except RecursionError:  # pragma: no cover - defensive: deep TOML nesting
+        return [
+            Diagnostic(
+                source.path,
+                1,
+                1,
+                2,
+                "error",
+                "limit",
+                "rules text too deeply nested",
+                "",
+            )
+        ]

@@ -1,0 +1,1158 @@
+"""Load, check and compile a rules file into a :class:`RuleSet`."""
+
+from __future__ import annotations
+
+import ast
+import difflib
+import keyword
+import math
+import re
+import tomllib
+from collections.abc import Iterable, Mapping
+from typing import Any, Literal
+
+import attrs
+import numpy as np
+
+from .. import _validate as v
+from ..errors import Diagnostic, InputError
+from ..labels import Labels
+from ._expr import (
+    BOOL,
+    FUNCTIONS,
+    NUMBER,
+    Compiled,
+    Env,
+    ExprProblem,
+    Symbol,
+    Type,
+    category,
+    check_expr,
+)
+from ._source import Source
+
+__all__ = ["RuleSet", "RulesResult", "build"]
+
+FORMAT = 1
+MAX_TEXT = 1_000_000
+MAX_RULES = 1_000
+MAX_ITEMS = 500
+MAX_LABEL = 100
+TOP_KEYS = (
+    "format",
+    "name",
+    "description",
+    "extends",
+    "fields",
+    "params",
+    "derived",
+    "tables",
+    "segments",
+    "tags",
+)
+FIELD_KEYS = ("type", "min", "max", "missing", "values", "description")
+TABLE_KEYS = (
+    "field",
+    "breaks",
+    "labels",
+    "closed",
+    "missing",
+    "description",
+    "translations",
+)
+SEGMENT_KEYS = ("rules", "default", "description", "translations")
+RULE_KEYS = ("label", "when", "note")
+TAGSET_KEYS = ("rules", "description")
+TAG_KEYS = ("tag", "when", "note")
+FIELD_TYPES = ("number", "integer", "category", "bool")
+
+
+# --------------------------------------------------------------------------
+# compiled model
+
+
+@attrs.frozen
+class FieldSpec:
+    """A declared input field."""
+
+    name: str
+    kind: Literal["number", "integer", "category", "bool"]
+    min: float | None = None
+    max: float | None = None
+    missing: bool = False
+    values: tuple[str, ...] = ()
+
+    @property
+    def type(self) -> Type:
+        if self.kind == "category":
+            return category(self.values)
+        return BOOL if self.kind == "bool" else NUMBER
+
+
+@attrs.frozen
+class Derived:
+    name: str
+    expr: Compiled
+
+
+@attrs.frozen
+class Table:
+    name: str
+    field: str
+    breaks: tuple[float, ...]
+    labels: tuple[str, ...]
+    closed: Literal["left", "right"]
+    missing: str | None
+    translations: Mapping[str, Mapping[str, str]]
+
+    @property
+    def names(self) -> tuple[str, ...]:
+        return self.labels + ((self.missing,) if self.missing else ())
+
+
+@attrs.frozen
+class Rule:
+    label: str
+    when: Compiled
+    line: int
+    column: int
+    path: str = ""
+
+
+@attrs.frozen
+class Segmentation:
+    name: str
+    rules: tuple[Rule, ...]
+    default: str
+    translations: Mapping[str, Mapping[str, str]]
+    path: str
+    line: int
+
+    @property
+    def names(self) -> tuple[str, ...]:
+        out: list[str] = []
+        for r in self.rules:
+            if r.label not in out:
+                out.append(r.label)
+        if self.default not in out:
+            out.append(self.default)
+        return tuple(out)
+
+
+@attrs.frozen
+class TagSet:
+    name: str
+    tags: tuple[str, ...]
+    rules: tuple[Rule, ...]
+
+
+@attrs.frozen(eq=False)
+class RulesResult:
+    """What :meth:`RuleSet.evaluate` returns.
+
+    Attributes
+    ----------
+    labels
+        One :class:`~custseg.Labels` per table and segmentation, by name.
+    tags
+        Per tag set, a boolean matrix (rows x tags) and its tag names.
+    explain
+        With ``explain=True``: per segmentation, the index of the rule that
+        decided each row (-1: the default).
+    """
+
+    labels: dict[str, Labels]
+    tags: dict[str, tuple[tuple[str, ...], np.ndarray]]
+    explain: dict[str, np.ndarray]
+
+    def __getitem__(self, name: str) -> Labels:
+        return self.labels[name]
+
+    def to_pandas(self) -> Any:
+        """A DataFrame: one categorical column per table / segmentation, one
+        boolean column per tag (``set.tag``), and ``name.rule`` columns when
+        explained."""
+        import pandas as pd
+
+        cols: dict[str, Any] = {k: lab.to_pandas() for k, lab in self.labels.items()}
+        for set_name, (names, matrix) in self.tags.items():
+            for j, tag in enumerate(names):
+                cols[f"{set_name}.{tag}"] = matrix[:, j]
+        for seg, idx in self.explain.items():
+            cols[f"{seg}.rule"] = idx
+        return pd.DataFrame(cols)
+
+
+@attrs.frozen(eq=False)
+class RuleSet:
+    """A checked, compiled rules file: evaluate it on many data sets.
+
+    Built by :func:`custseg.rules.load` / :func:`custseg.rules.loads`.
+    """
+
+    name: str
+    description: str
+    path: str
+    fields: dict[str, FieldSpec]
+    params: dict[str, Any]
+    order: tuple[str, ...]  # derived / table / segmentation names, dependencies first
+    derived: dict[str, Derived]
+    tables: dict[str, Table]
+    segments: dict[str, Segmentation]
+    tagsets: dict[str, TagSet]
+    diagnostics: tuple[Diagnostic, ...] = ()
+
+    @property
+    def outputs(self) -> tuple[str, ...]:
+        """Names of the tables and segmentations, in evaluation order."""
+        return tuple(n for n in self.order if n in self.tables or n in self.segments)
+
+    def required_fields(self) -> tuple[str, ...]:
+        """Declared fields the outputs read (directly or through derived values)."""
+        needed: set[str] = set()
+        for d in self.derived.values():
+            needed |= d.expr.names
+        for t in self.tables.values():
+            needed.add(t.field)
+        for s in self.segments.values():
+            for r in s.rules:
+                needed |= r.when.names
+        for ts in self.tagsets.values():
+            for r in ts.rules:
+                needed |= r.when.names
+        return tuple(f for f in self.fields if f in needed)
+
+    def evaluate(
+        self, data: Any, *, explain: bool = False, lang: str | None = None
+    ) -> RulesResult:
+        """Label every row of *data* (a mapping of arrays or a DataFrame).
+
+        Parameters
+        ----------
+        data
+            One column per required field (:meth:`required_fields`).
+        explain
+            Also return, per segmentation, the index of the deciding rule.
+        lang
+            Use the ``translations`` for this language (e.g. ``"zh"``) as
+            label names where the file gives them.
+
+        Raises
+        ------
+        InputError
+            A required column is missing, has the wrong type, a missing value
+            where the field does not allow one, a value outside the declared
+            bounds or an undeclared category value.
+        """
+        values, n = _coerce_data(self, data)
+        return self._evaluate_env(Env(n, values), explain=explain, lang=lang)
+
+    def _evaluate_env(
+        self, env: Env, *, explain: bool = False, lang: str | None = None
+    ) -> RulesResult:
+        """Evaluate on coerced values (category fields as codes); fills *env*."""
+        n = env.n
+        labels: dict[str, Labels] = {}
+        explained: dict[str, np.ndarray] = {}
+        for name in self.order:
+            if name in self.derived:
+                env.values[name] = self.derived[name].expr.evaluate(env)
+            elif name in self.tables:
+                t = self.tables[name]
+                codes = _table_codes(
+                    t, np.asarray(env.values[t.field], dtype=np.float64)
+                )
+                env.values[name] = codes
+                labels[name] = Labels(
+                    codes, _translate(t.names, t.translations, lang), ordered=True
+                )
+            elif name in self.segments:
+                s = self.segments[name]
+                codes, rule_idx = _segment_codes(s, env, explain)
+                env.values[name] = codes
+                labels[name] = Labels(codes, _translate(s.names, s.translations, lang))
+                if explain:
+                    explained[name] = rule_idx
+        tags: dict[str, tuple[tuple[str, ...], np.ndarray]] = {}
+        for ts in self.tagsets.values():
+            matrix = np.zeros((n, len(ts.tags)), dtype=bool)
+            for r in ts.rules:
+                j = ts.tags.index(r.label)
+                matrix[:, j] |= r.when.evaluate(env).astype(bool)
+            tags[ts.name] = (ts.tags, matrix)
+        return RulesResult(labels, tags, explained)
+
+
+def _translate(
+    names: tuple[str, ...],
+    translations: Mapping[str, Mapping[str, str]],
+    lang: str | None,
+) -> tuple[str, ...]:
+    if lang is None:
+        return names
+    table = translations.get(lang, {})
+    return tuple(table.get(n, n) for n in names)
+
+
+def _table_codes(t: Table, x: np.ndarray) -> np.ndarray:
+    side: Literal["left", "right"] = "right" if t.closed == "left" else "left"
+    codes = np.searchsorted(np.asarray(t.breaks), x, side=side).astype(np.int16)
+    nan = np.isnan(x)
+    if nan.any():
+        codes[nan] = len(t.labels)
+    return codes
+
+
+def _segment_codes(
+    s: Segmentation, env: Env, explain: bool
+) -> tuple[np.ndarray, np.ndarray]:
+    names = s.names
+    default = names.index(s.default)
+    codes = np.full(env.n, default, dtype=np.int16)
+    decided = np.zeros(env.n, dtype=bool)
+    rule_idx = np.full(env.n, -1, dtype=np.int16) if explain else np.empty(0, np.int16)
+    for i, rule in enumerate(s.rules):
+        match = rule.when.evaluate(env)
+        take = match & ~decided
+        codes[take] = names.index(rule.label)
+        if explain:
+            rule_idx[take] = i
+        decided |= match
+        if decided.all():
+            break
+    return codes, rule_idx
+
+
+def _coerce_data(rs: RuleSet, data: Any) -> tuple[dict[str, Any], int]:
+    cols = rs.required_fields()
+    n: int | None = None
+    out: dict[str, Any] = {}
+    keys: Any = data.columns if hasattr(data, "columns") else data.keys()
+    available = list(keys)
+    for name in cols:
+        if name not in available:
+            raise InputError(
+                name,
+                "is missing from the data",
+                fix=f"add a column {name!r} (the rules declare it under "
+                "[fields]); columns given: "
+                + ", ".join(repr(str(c)) for c in available[:15]),
+            )
+        spec = rs.fields[name]
+        arr = _coerce_field(spec, data[name])
+        if n is None:
+            n = len(arr)
+        elif len(arr) != n:
+            raise InputError(
+                name,
+                f"has {len(arr)} rows but {cols[0]!r} has {n}",
+                fix="pass columns of the same table",
+            )
+        out[name] = arr
+    if n is None:
+        n = len(data) if hasattr(data, "__len__") and hasattr(data, "columns") else 0
+    return out, n
+
+
+def _coerce_field(spec: FieldSpec, col: Any) -> np.ndarray:
+    name = spec.name
+    if spec.kind in ("number", "integer"):
+        arr = v.as_numeric(col, name, nan="allow" if spec.missing else "raise")
+        if spec.kind == "integer" and arr.dtype.kind == "f":
+            frac = ~np.isnan(arr) & (arr != np.trunc(arr))
+            if frac.any():
+                first, count = v.first_offender(frac)
+                raise InputError(
+                    name,
+                    "has non-integer values",
+                    first_row=first,
+                    n_rows=count,
+                    fix="the field is declared integer",
+                )
+        for bound, bad_fn, word in (
+            (spec.min, np.less, "below"),
+            (spec.max, np.greater, "above"),
+        ):
+            if bound is not None:
+                bad = bad_fn(arr, bound)
+                if bad.any():
+                    first, count = v.first_offender(bad)
+                    raise InputError(
+                        name,
+                        f"has values {word} the declared "
+                        f"{'min' if word == 'below' else 'max'} {bound:g}",
+                        first_row=first,
+                        n_rows=count,
+                        fix="fix the data or the field's bounds",
+                    )
+        return arr
+    if spec.kind == "bool":
+        arr = np.asarray(col)
+        if arr.dtype != np.bool_:
+            raise InputError(
+                name,
+                f"has dtype {arr.dtype}, expected booleans",
+                fix="pass True/False values",
+            )
+        return arr
+    return _category_codes(spec, col)
+
+
+def _category_codes(spec: FieldSpec, col: Any) -> np.ndarray:
+    """Map category values to codes into the declared values (-1 = missing)."""
+    name = spec.name
+    lookup = {val: i for i, val in enumerate(spec.values)}
+    cats = getattr(getattr(col, "cat", None), "categories", None)
+    if cats is None and hasattr(col, "categories") and hasattr(col, "codes"):
+        cats, codes_in = col.categories, np.asarray(col.codes)
+    elif cats is not None:
+        codes_in = np.asarray(col.cat.codes)
+    if cats is not None:
+        mapping = np.array(
+            [lookup.get(str(c), -2) for c in cats] + [-1], dtype=np.int16
+        )
+        codes = mapping[codes_in]  # -1 (pandas missing) indexes the trailing -1
+    else:
+        arr = np.asarray(col, dtype=object)
+        uniq, inverse = np.unique(
+            np.where(_is_na(arr), "\0missing", arr).astype(str), return_inverse=True
+        )
+        mapping = np.array(
+            [-1 if u == "\0missing" else lookup.get(u, -2) for u in uniq],
+            dtype=np.int16,
+        )
+        codes = mapping[inverse]
+    unknown = codes == -2
+    if unknown.any():
+        first, count = v.first_offender(unknown)
+        value = np.asarray(col, dtype=object)[first]
+        raise InputError(
+            name,
+            f"has a value {value!r} that is not declared",
+            first_row=first,
+            n_rows=count,
+            fix="declared values: " + ", ".join(repr(x) for x in spec.values),
+        )
+    if not spec.missing and (codes == -1).any():
+        first, count = v.first_offender(codes == -1)
+        raise InputError(
+            name,
+            "has missing values",
+            first_row=first,
+            n_rows=count,
+            fix="fill them, or declare the field with missing = true",
+        )
+    return codes
+
+
+def _is_na(arr: np.ndarray) -> np.ndarray:
+    return np.fromiter(
+        (x is None or (isinstance(x, float) and math.isnan(x)) for x in arr.tolist()),
+        dtype=bool,
+        count=len(arr),
+    )
+
+
+# --------------------------------------------------------------------------
+# building
+
+
+class _Builder:
+    """Collects diagnostics while turning parsed TOML into a RuleSet."""
+
+    def __init__(
+        self, source: Source, origins: Mapping[tuple[str, ...], Source]
+    ) -> None:
+        self.source = source
+        self.origins = origins  # key path -> the file that defined it (extends)
+        self.diags: list[Diagnostic] = []
+
+    # diagnostics -----------------------------------------------------------
+    def _src(self, path: tuple[str, ...]) -> Source:
+        for k in range(len(path), -1, -1):
+            if path[:k] in self.origins:
+                return self.origins[path[:k]]
+        return self.source
+
+    def at_key(
+        self,
+        path: tuple[str, ...],
+        code: str,
+        message: str,
+        hint: str = "",
+        severity: Literal["error", "warning", "info"] = "error",
+    ) -> None:
+        src = self._src(path)
+        line, col, end = src.locate_key(path)
+        self.diags.append(
+            Diagnostic(
+                src.path,
+                line,
+                col,
+                end,
+                severity,
+                code,
+                message,
+                hint,
+                src.line_text(line),
+            )
+        )
+
+    def at_expr(
+        self,
+        path: tuple[str, ...],
+        text: str,
+        problem: ExprProblem,
+        where: tuple[int, int] | None,
+    ) -> None:
+        src = self._src(path)
+        if where is None:
+            line, col, end = src.locate_key(path)
+        else:
+            line = where[0] + problem.line - 1
+            base = where[1] if problem.line == 1 else 1
+            col = base + problem.start
+            end = base + problem.end
+        self.diags.append(
+            Diagnostic(
+                src.path,
+                line,
+                col,
+                end,
+                "error",
+                problem.code,
+                problem.message,
+                problem.hint,
+                src.line_text(line),
+            )
+        )
+
+    def locate_value(self, path: tuple[str, ...], text: str) -> tuple[int, int] | None:
+        return self._src(path).locate_string(text)
+
+    # helpers ---------------------------------------------------------------
+    def table(self, value: Any, path: tuple[str, ...]) -> dict[str, Any]:
+        if not isinstance(value, dict):
+            self.at_key(
+                path,
+                "bad-value",
+                f"'{'.'.join(path)}' must be a table",
+                f"write [{'.'.join(path)}] with keys under it",
+            )
+            return {}
+        return value
+
+    def unknown_keys(
+        self, value: Mapping[str, Any], allowed: Iterable[str], path: tuple[str, ...]
+    ) -> None:
+        allowed = tuple(allowed)
+        for key in value:
+            if key not in allowed:
+                close = difflib.get_close_matches(key, allowed, n=1)
+                self.at_key(
+                    (*path, key),
+                    "unknown-key",
+                    f"unknown key {key!r} in {'.'.join(path) or 'the file'}",
+                    f"did you mean {close[0]!r}?"
+                    if close
+                    else "allowed: " + ", ".join(allowed),
+                )
+
+    def number(self, value: Any, path: tuple[str, ...]) -> float | None:
+        if (
+            isinstance(value, bool)
+            or not isinstance(value, int | float)
+            or not math.isfinite(value)
+        ):
+            self.at_key(
+                path,
+                "bad-value",
+                f"'{path[-1]}' must be a finite number, got {value!r}",
+            )
+            return None
+        return float(value)
+
+    def label(self, value: Any, path: tuple[str, ...]) -> str | None:
+        if not isinstance(value, str) or not value.strip() or len(value) > MAX_LABEL:
+            self.at_key(
+                path,
+                "bad-value",
+                f"'{path[-1]}' must be a non-empty string "
+                f"of at most {MAX_LABEL} characters, got {value!r}",
+            )
+            return None
+        return value
+
+
+def _check_name(b: _Builder, name: str, path: tuple[str, ...]) -> bool:
+    if (
+        not name.isidentifier()
+        or keyword.iskeyword(name)
+        or name in FUNCTIONS
+        or name in ("True", "False", "None")
+    ):
+        b.at_key(
+            path,
+            "bad-name",
+            f"{name!r} cannot be used as a name",
+            "names are identifiers (letters, digits, _; Chinese is fine), not "
+            "keywords or function names",
+        )
+        return False
+    return True
+
+
+def _referenced(text: Any) -> set[str]:
+    """Names an expression mentions (for the dependency graph), best effort."""
+    if not isinstance(text, str) or len(text) > 2_000:
+        return set()
+    try:
+        tree = ast.parse(text.strip("\n"), mode="eval")
+    except (SyntaxError, MemoryError, RecursionError, ValueError):
+        return set()
+    return {n.id for n in ast.walk(tree) if isinstance(n, ast.Name)}
+
+
+def _cycles(graph: Mapping[str, set[str]]) -> list[list[str]]:
+    """Every cycle found by a depth-first search (each reported once)."""
+    state: dict[str, int] = {}
+    stack: list[str] = []
+    found: list[list[str]] = []
+
+    def visit(node: str) -> None:
+        state[node] = 1
+        stack.append(node)
+        for nxt in sorted(graph.get(node, ())):
+            if nxt not in graph:
+                continue
+            if state.get(nxt) == 1:
+                found.append([*stack[stack.index(nxt) :], nxt])
+            elif nxt not in state:
+                visit(nxt)
+        stack.pop()
+        state[node] = 2
+
+    for node in graph:
+        if node not in state:
+            visit(node)
+    return found
+
+
+def _topo(graph: Mapping[str, set[str]]) -> list[str]:
+    order: list[str] = []
+    done: set[str] = set()
+
+    def visit(node: str, seen: set[str]) -> None:
+        if node in done or node in seen:
+            return
+        seen.add(node)
+        for nxt in sorted(graph.get(node, ())):
+            if nxt in graph:
+                visit(nxt, seen)
+        done.add(node)
+        order.append(node)
+
+    for node in graph:
+        visit(node, set())
+    return order
+
+
+def parse_toml(source: Source) -> tuple[dict[str, Any] | None, list[Diagnostic]]:
+    """Parse the TOML text, or return a toml-syntax diagnostic."""
+    if len(source.text) > MAX_TEXT:
+        return None, [
+            Diagnostic(
+                source.path,
+                1,
+                1,
+                2,
+                "error",
+                "limit",
+                f"rules text of {len(source.text):,d} characters is too long",
+                f"at most {MAX_TEXT:,d} characters",
+            )
+        ]
+    try:
+        return tomllib.loads(source.text), []
+    except tomllib.TOMLDecodeError as exc:
+        msg = str(exc)
+        m = re.search(r"\(at line (\d+), column (\d+)\)", msg)
+        line, col = (int(m.group(1)), int(m.group(2))) if m else (1, 1)
+        if m is None and "end of document" in msg:
+            line = len(source.lines)
+        text = re.sub(r"\s*\(at (line \d+, column \d+|end of document)\)", "", msg)
+        return None, [
+            Diagnostic(
+                source.path,
+                line,
+                col,
+                col + 1,
+                "error",
+                "toml-syntax",
+                f"invalid TOML: {text}",
+                "see https://toml.io",
+                source.line_text(line),
+            )
+        ]
+
+
+def build(
+    doc: dict[str, Any], source: Source, origins: Mapping[tuple[str, ...], Source]
+) -> tuple[RuleSet | None, list[Diagnostic]]:
+    """Check and compile a (merged) document; all problems are collected."""
+    b = _Builder(source, origins)
+    b.unknown_keys(doc, TOP_KEYS, ())
+    fmt = doc.get("format")
+    if fmt != FORMAT:
+        b.at_key(
+            ("format",),
+            "format",
+            "missing 'format' key" if fmt is None else f"unsupported format {fmt!r}",
+            f"start the file with format = {FORMAT}",
+        )
+
+    # fields ---------------------------------------------------------------
+    fields: dict[str, FieldSpec] = {}
+    raw_fields = b.table(doc.get("fields", {}), ("fields",))
+    for name, spec in raw_fields.items():
+        path = ("fields", name)
+        if not _check_name(b, name, path):
+            continue
+        spec = b.table(spec, path)
+        b.unknown_keys(spec, FIELD_KEYS, path)
+        kind = spec.get("type")
+        if kind not in FIELD_TYPES:
+            b.at_key(
+                (*path, "type"),
+                "bad-value",
+                f"field {name!r} needs a type, one of {', '.join(FIELD_TYPES)}; "
+                f"got {kind!r}",
+            )
+            continue
+        lo = b.number(spec["min"], (*path, "min")) if "min" in spec else None
+        hi = b.number(spec["max"], (*path, "max")) if "max" in spec else None
+        if lo is not None and hi is not None and lo > hi:
+            b.at_key(
+                (*path, "max"),
+                "bad-value",
+                f"'max' must be >= 'min' ({lo:g}): got {hi:g}",
+            )
+        missing = spec.get("missing", False)
+        if not isinstance(missing, bool):
+            b.at_key((*path, "missing"), "bad-value", "'missing' must be true or false")
+            missing = False
+        values: tuple[str, ...] = ()
+        if kind == "category":
+            raw = spec.get("values")
+            if (
+                not isinstance(raw, list)
+                or not raw
+                or not all(isinstance(x, str) for x in raw)
+            ):
+                b.at_key(
+                    (*path, "values"),
+                    "bad-value",
+                    f"category field {name!r} needs 'values', a list of strings",
+                )
+                continue
+            if len(set(raw)) != len(raw):
+                b.at_key(
+                    (*path, "values"),
+                    "duplicate-name",
+                    f"category field {name!r} lists a value twice",
+                )
+            values = tuple(raw)
+        elif "values" in spec:
+            b.at_key((*path, "values"), "bad-value", "'values' is only for categories")
+        fields[name] = FieldSpec(name, kind, lo, hi, missing, values)
+
+    # params ---------------------------------------------------------------
+    params: dict[str, Any] = {}
+    for name, value in b.table(doc.get("params", {}), ("params",)).items():
+        path = ("params", name)
+        if not _check_name(b, name, path):
+            continue
+        if isinstance(value, bool | str) or (
+            isinstance(value, int | float) and math.isfinite(value)
+        ):
+            params[name] = value
+        else:
+            b.at_key(
+                path,
+                "bad-value",
+                f"parameter {name!r} must be a number, a "
+                f"string or a boolean, got {value!r}",
+            )
+
+    # items with dependencies ---------------------------------------------
+    derived_raw = b.table(doc.get("derived", {}), ("derived",))
+    tables_raw = b.table(doc.get("tables", {}), ("tables",))
+    segments_raw = b.table(doc.get("segments", {}), ("segments",))
+    tags_raw = b.table(doc.get("tags", {}), ("tags",))
+    kinds: dict[str, tuple[str, ...]] = {}
+    for section, items in (
+        ("fields", raw_fields),
+        ("params", params),
+        ("derived", derived_raw),
+        ("tables", tables_raw),
+        ("segments", segments_raw),
+        ("tags", tags_raw),
+    ):
+        if len(items) > MAX_ITEMS:
+            b.at_key(
+                (section,),
+                "limit",
+                f"too many entries in [{section}] ({len(items)})",
+                f"at most {MAX_ITEMS}",
+            )
+        for name in items:
+            if name in kinds:
+                b.at_key(
+                    (section, name),
+                    "duplicate-name",
+                    f"{name!r} is defined twice (also in [{kinds[name][0]}])",
+                    "names of fields, params, derived values, tables, "
+                    "segments and tag sets share one namespace",
+                )
+            else:
+                kinds[name] = (section, name)
+
+    graph: dict[str, set[str]] = {}
+    for name, text in derived_raw.items():
+        graph[name] = _referenced(text)
+    for name, spec in tables_raw.items():
+        field = spec.get("field") if isinstance(spec, dict) else None
+        graph[name] = {field} if isinstance(field, str) else set()
+    for name, spec in segments_raw.items():
+        deps: set[str] = set()
+        rules = spec.get("rules", []) if isinstance(spec, dict) else []
+        for rule in rules if isinstance(rules, list) else []:
+            if isinstance(rule, dict):
+                deps |= _referenced(rule.get("when"))
+        graph[name] = deps
+    in_cycle: set[str] = set()
+    for cycle in _cycles(graph):
+        first = cycle[0]
+        in_cycle.update(cycle)
+        b.at_key(
+            kinds.get(first, (first,)),
+            "cycle",
+            "circular definition: " + " -> ".join(cycle),
+            "a derived value, table or segmentation cannot depend on itself",
+        )
+    order = [n for n in _topo(graph) if n not in in_cycle]
+
+    symbols: dict[str, Symbol] = {}
+    for f in fields.values():
+        symbols[f.name] = Symbol(f.name, "field", f.type, None, f.missing)
+    for name, value in params.items():
+        typ = (
+            BOOL
+            if isinstance(value, bool)
+            else (NUMBER if isinstance(value, int | float) else Type("category", ()))
+        )
+        symbols[name] = Symbol(name, "param", typ, value)
+
+    derived: dict[str, Derived] = {}
+    tables: dict[str, Table] = {}
+    segments: dict[str, Segmentation] = {}
+    compiled_order: list[str] = []
+    for name in order:
+        if name in derived_raw and _check_name(b, name, ("derived", name)):
+            path = ("derived", name)
+            expr = _expr(b, derived_raw[name], path, symbols, want=None)
+            if expr is not None:
+                if expr.type.kind == "category":
+                    b.at_key(
+                        path,
+                        "type-mismatch",
+                        f"derived value {name!r} must be a number or a condition",
+                    )
+                    continue
+                derived[name] = Derived(name, expr)
+                symbols[name] = Symbol(name, "derived", expr.type, None, True)
+                compiled_order.append(name)
+        elif name in tables_raw and _check_name(b, name, ("tables", name)):
+            t = _table(b, name, tables_raw[name], symbols)
+            if t is not None:
+                tables[name] = t
+                symbols[name] = Symbol(name, "output", category(t.names))
+                compiled_order.append(name)
+        elif name in segments_raw and _check_name(b, name, ("segments", name)):
+            s = _segmentation(b, name, segments_raw[name], symbols)
+            if s is not None:
+                segments[name] = s
+                symbols[name] = Symbol(name, "output", category(s.names))
+                compiled_order.append(name)
+
+    tagsets: dict[str, TagSet] = {}
+    for name, spec in tags_raw.items():
+        if _check_name(b, name, ("tags", name)):
+            ts = _tagset(b, name, spec, symbols)
+            if ts is not None:
+                tagsets[name] = ts
+
+    errors = [d for d in b.diags if d.severity == "error"]
+    if errors:
+        return None, b.diags
+    rs = RuleSet(
+        name=str(doc.get("name", "")),
+        description=str(doc.get("description", "")),
+        path=source.path,
+        fields=fields,
+        params=params,
+        order=tuple(compiled_order),
+        derived=derived,
+        tables=tables,
+        segments=segments,
+        tagsets=tagsets,
+    )
+    return rs, b.diags
+
+
+def _expr(
+    b: _Builder,
+    text: Any,
+    path: tuple[str, ...],
+    symbols: Mapping[str, Symbol],
+    want: Type | None = BOOL,
+) -> Compiled | None:
+    compiled, problems = check_expr(text, symbols, want=want)
+    if problems:
+        where = b.locate_value(path, text) if isinstance(text, str) else None
+        for p in problems:
+            b.at_expr(path, text if isinstance(text, str) else "", p, where)
+        return None
+    if isinstance(text, str):
+        b.locate_value(path, text)  # keep occurrence counting in file order
+    return compiled
+
+
+def _translations(
+    b: _Builder, spec: Mapping[str, Any], path: tuple[str, ...], names: tuple[str, ...]
+) -> dict[str, dict[str, str]]:
+    raw = spec.get("translations", {})
+    out: dict[str, dict[str, str]] = {}
+    if not isinstance(raw, dict):
+        b.at_key(
+            (*path, "translations"),
+            "bad-value",
+            "'translations' must be a table of languages",
+        )
+        return out
+    for lang, table in raw.items():
+        if not isinstance(table, dict) or not all(
+            isinstance(x, str) for x in table.values()
+        ):
+            b.at_key(
+                (*path, "translations", lang),
+                "bad-value",
+                f"translations for {lang!r} must map labels to strings",
+            )
+            continue
+        for label in table:
+            if label not in names:
+                close = difflib.get_close_matches(label, names, n=1)
+                b.at_key(
+                    (*path, "translations", lang, label),
+                    "unknown-label",
+                    f"{label!r} is not a label of {path[-1]!r}",
+                    f"did you mean {close[0]!r}?" if close else "",
+                )
+        out[lang] = dict(table)
+    return out
+
+
+def _table(
+    b: _Builder, name: str, spec: Any, symbols: Mapping[str, Symbol]
+) -> Table | None:
+    path = ("tables", name)
+    spec = b.table(spec, path)
+    b.unknown_keys(spec, TABLE_KEYS, path)
+    ok = True
+    field = spec.get("field")
+    if not isinstance(field, str):
+        b.at_key((*path, "field"), "missing-key", f"table {name!r} needs a 'field'")
+        return None
+    sym = symbols.get(field)
+    if sym is None:
+        close = difflib.get_close_matches(field, list(symbols), n=1)
+        b.at_key(
+            (*path, "field"),
+            "unknown-name",
+            f"unknown field {field!r}",
+            f"did you mean {close[0]!r}?" if close else "declare it under [fields]",
+        )
+        ok = False
+    elif sym.type != NUMBER:
+        b.at_key(
+            (*path, "field"),
+            "type-mismatch",
+            f"table {name!r} needs a number field, {field!r} is a {sym.type}",
+        )
+        ok = False
+    breaks_raw = spec.get("breaks")
+    breaks: list[float] = []
+    if not isinstance(breaks_raw, list) or not breaks_raw:
+        b.at_key(
+            (*path, "breaks"),
+            "missing-key",
+            f"table {name!r} needs 'breaks', a list of numbers",
+        )
+        ok = False
+    else:
+        for i, x in enumerate(breaks_raw):
+            val = x
+            if isinstance(x, str) and x in symbols and symbols[x].kind == "param":
+                val = symbols[x].value
+            num = b.number(val, (*path, "breaks"))
+            if num is None:
+                ok = False
+                continue
+            if breaks and num <= breaks[-1]:
+                b.at_key(
+                    (*path, "breaks"),
+                    "breaks-order",
+                    f"breaks must be strictly increasing: break {i} ({num:g}) "
+                    f"must be > break {i - 1} ({breaks[-1]:g})",
+                )
+                ok = False
+            breaks.append(num)
+    labels = spec.get("labels")
+    if not isinstance(labels, list) or not all(isinstance(x, str) for x in labels):
+        b.at_key(
+            (*path, "labels"),
+            "missing-key",
+            f"table {name!r} needs 'labels', a list of strings",
+        )
+        return None
+    if ok and len(labels) != len(breaks) + 1:
+        b.at_key(
+            (*path, "labels"),
+            "label-count",
+            f"{len(breaks)} breaks make {len(breaks) + 1} intervals, but "
+            f"{len(labels)} labels are given",
+            "give one label per interval",
+        )
+        ok = False
+    closed = spec.get("closed", "left")
+    if closed not in ("left", "right"):
+        b.at_key(
+            (*path, "closed"),
+            "bad-value",
+            f"'closed' must be 'left' ([lo, hi)) or 'right' ((lo, hi]), got {closed!r}",
+        )
+        ok = False
+    missing = spec.get("missing")
+    if missing is not None and not isinstance(missing, str):
+        b.at_key((*path, "missing"), "bad-value", "'missing' must be a label string")
+        ok = False
+    if sym is not None and sym.may_be_missing and missing is None:
+        b.at_key(
+            path,
+            "missing-key",
+            f"field {field!r} may be missing, so table {name!r} needs a "
+            "'missing' label",
+            'add missing = "unknown" (or another label)',
+        )
+        ok = False
+    all_labels = [*labels, *([missing] if isinstance(missing, str) else [])]
+    if len(set(all_labels)) != len(all_labels):
+        b.at_key((*path, "labels"), "duplicate-name", f"table {name!r} repeats a label")
+        ok = False
+    translations = _translations(b, spec, path, tuple(all_labels))
+    if not ok:
+        return None
+    return Table(
+        name, field, tuple(breaks), tuple(labels), closed, missing, translations
+    )
+
+
+def _rule_list(
+    b: _Builder,
+    spec: Mapping[str, Any],
+    path: tuple[str, ...],
+    symbols: Mapping[str, Symbol],
+    label_key: str,
+) -> list[Rule] | None:
+    rules_raw = spec.get("rules")
+    if not isinstance(rules_raw, list) or not rules_raw:
+        b.at_key(
+            (*path, "rules"),
+            "missing-key",
+            f"{path[-1]!r} needs 'rules', a list of {{{label_key} = ..., "
+            "when = ...}} tables",
+        )
+        return None
+    if len(rules_raw) > MAX_RULES:
+        b.at_key(
+            (*path, "rules"),
+            "limit",
+            f"{len(rules_raw)} rules is too many",
+            f"at most {MAX_RULES}",
+        )
+        return None
+    rules: list[Rule] = []
+    ok = True
+    for i, rule in enumerate(rules_raw):
+        rpath = (*path, "rules")
+        if not isinstance(rule, dict):
+            b.at_key(rpath, "bad-value", f"rule {i} must be a table")
+            ok = False
+            continue
+        b.unknown_keys(rule, RULE_KEYS if label_key == "label" else TAG_KEYS, rpath)
+        label = b.label(rule.get(label_key), (*rpath, label_key))
+        when = rule.get("when")
+        if when is None:
+            b.at_key(rpath, "missing-key", f"rule {i} ({label!r}) needs 'when'")
+            ok = False
+            continue
+        where = b.locate_value(rpath, when) if isinstance(when, str) else None
+        compiled, problems = check_expr(when, symbols)
+        for p in problems:
+            b.at_expr(rpath, when if isinstance(when, str) else "", p, where)
+        if compiled is None or label is None:
+            ok = False
+            continue
+        line, col = where if where else b._src(rpath).locate_key(rpath)[:2]
+        rules.append(Rule(label, compiled, line, col, b._src(rpath).path))
+    return rules if ok else None
+
+
+def _segmentation(
+    b: _Builder, name: str, spec: Any, symbols: Mapping[str, Symbol]
+) -> Segmentation | None:
+    path = ("segments", name)
+    spec = b.table(spec, path)
+    b.unknown_keys(spec, SEGMENT_KEYS, path)
+    default = spec.get("default")
+    if default is None:
+        b.at_key(
+            path,
+            "missing-key",
+            f"segmentation {name!r} needs a 'default' label",
+            "every row gets a label: name the one for rows no rule matches",
+        )
+    else:
+        default = b.label(default, (*path, "default"))
+    rules = _rule_list(b, spec, path, symbols, "label")
+    if rules is None or default is None:
+        return None
+    names = tuple(dict.fromkeys([r.label for r in rules] + [default]))
+    translations = _translations(b, spec, path, names)
+    src = b._src(path)
+    line = src.locate_key(path)[0]
+    return Segmentation(name, tuple(rules), default, translations, src.path, line)
+
+
+def _tagset(
+    b: _Builder, name: str, spec: Any, symbols: Mapping[str, Symbol]
+) -> TagSet | None:
+    path = ("tags", name)
+    spec = b.table(spec, path)
+    b.unknown_keys(spec, TAGSET_KEYS, path)
+    rules = _rule_list(b, spec, path, symbols, "tag")
+    if rules is None:
+        return None
+    tags = tuple(dict.fromkeys(r.label for r in rules))
+    return TagSet(name, tags, tuple(rules))

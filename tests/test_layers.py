@@ -1,0 +1,119 @@
+"""Imports point down the layers of DESIGN.md, never up."""
+
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+
+SRC = Path(__file__).resolve().parents[1] / "src" / "custseg"
+
+LAYER = {
+    "errors": 0,
+    "_validate": 0,
+    "labels": 0,
+    "_factorize": 1,
+    "summary": 1,
+    "rfm": 1,
+    "pareto": 1,
+    "lifecycle": 1,
+    "rules": 2,
+    "frame": 3,
+    "cli": 3,
+    "datasets": 3,
+    "__init__": 3,
+    "__main__": 3,
+}
+# third-party imports allowed per layer (None: anything)
+ALLOWED: dict[int, set[str] | None] = {
+    0: {"numpy", "attrs"},
+    1: {"numpy", "attrs"},
+    2: {"numpy", "attrs"},
+    3: None,
+}
+# pandas (and pyarrow) hash customer ids faster than anything in NumPy
+EXTRA = {"summary": {"pandas"}, "_factorize": {"pandas", "pyarrow"}}
+
+
+def _module_name(path: Path) -> str:
+    rel = path.relative_to(SRC).with_suffix("")
+    return rel.parts[0]
+
+
+def _imports(path: Path) -> list[tuple[str, int, str]]:
+    """(imported name, line, enclosing function or "" at module level).
+
+    Imports under ``if TYPE_CHECKING:`` are skipped: they never run.
+    """
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    found: list[tuple[str, int, str]] = []
+
+    def visit(node: ast.AST, func: str) -> None:
+        for child in ast.iter_child_nodes(node):
+            if isinstance(child, ast.If) and "TYPE_CHECKING" in ast.unparse(child.test):
+                continue
+            if isinstance(child, ast.FunctionDef | ast.AsyncFunctionDef):
+                visit(child, child.name)
+                continue
+            if isinstance(child, ast.ImportFrom):
+                if child.level:
+                    names = (
+                        [child.module.split(".")[0]]
+                        if child.module
+                        else [a.name for a in child.names]
+                    )
+                    found.extend(("." + n, child.lineno, func) for n in names)
+                elif child.module:
+                    found.append((child.module.split(".")[0], child.lineno, func))
+            elif isinstance(child, ast.Import):
+                found.extend(
+                    (a.name.split(".")[0], child.lineno, func) for a in child.names
+                )
+            visit(child, func)
+
+    visit(tree, "")
+    return found
+
+
+class TestLayers:
+    def test_every_module_has_a_layer(self) -> None:
+        """Each module of the package is placed in a layer."""
+        for path in SRC.rglob("*.py"):
+            assert _module_name(path) in LAYER, f"{path.name} has no layer"
+
+    def test_imports_point_down(self) -> None:
+        """No module imports a module of a higher layer or a disallowed library."""
+        stdlib = set(__import__("sys").stdlib_module_names) | {"__future__"}
+        for path in SRC.rglob("*.py"):
+            layer = LAYER[_module_name(path)]
+            for name, line, func in _imports(path):
+                where = f"{path.relative_to(SRC)}:{line} imports {name}"
+                if name.startswith("."):
+                    assert LAYER.get(name[1:], 3) <= layer, where
+                elif name in stdlib or ALLOWED[layer] is None:
+                    continue
+                elif func == "to_pandas":
+                    # converting a result to pandas is the one adapter every
+                    # result type offers; the import is deferred to the call
+                    assert name == "pandas", where
+                else:
+                    allowed = (ALLOWED[layer] or set()) | EXTRA.get(
+                        _module_name(path), set()
+                    )
+                    assert name in allowed, where
+
+    def test_the_check_can_fail(self, tmp_path: Path) -> None:
+        """The import parser sees relative, absolute and function-level imports."""
+        src = (
+            "from typing import TYPE_CHECKING\n"
+            "if TYPE_CHECKING:\n    import polars\n"
+            "from .frame import x\nimport pandas as pd\n"
+            "def f():\n    from . import rfm\n"
+        )
+        probe = tmp_path / "probe.py"
+        probe.write_text(src, encoding="utf-8")
+        assert _imports(probe) == [
+            ("typing", 1, ""),
+            (".frame", 4, ""),
+            ("pandas", 5, ""),
+            (".rfm", 7, "f"),
+        ]
