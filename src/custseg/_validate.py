@@ -153,28 +153,33 @@ def as_numeric(
     if arr.dtype.kind == "f":
         if arr.dtype != np.float64:
             arr = arr.astype(np.float64)
-        bad = np.isnan(arr)
-        if nan == "raise" and bad.any():
-            first, count = first_offender(bad)
-            raise InputError(
-                field,
-                "contains missing values (NaN)",
-                first_row=first,
-                n_rows=count,
-                fix="drop or fill them first, or ask for an explicit unknown label "
-                "where the function offers one",
-            )
-        if not allow_inf:
-            inf = np.isinf(arr)
-            if inf.any():
-                first, count = first_offender(inf)
+        # Reductions first (no temporary arrays); masks only to report an error.
+        if nan == "raise" and len(arr) and np.isnan(np.add.reduce(arr)):
+            bad = np.isnan(arr)
+            if bad.any():
+                first, count = first_offender(bad)
                 raise InputError(
                     field,
-                    "contains infinite values",
+                    "contains missing values (NaN)",
                     first_row=first,
                     n_rows=count,
-                    fix="replace them with finite numbers",
+                    fix="drop or fill them first, or ask for an explicit unknown label "
+                    "where the function offers one",
                 )
+        if (
+            not allow_inf
+            and len(arr)
+            and (np.fmax.reduce(arr) == np.inf or np.fmin.reduce(arr) == -np.inf)
+        ):
+            inf = np.isinf(arr)
+            first, count = first_offender(inf)
+            raise InputError(
+                field,
+                "contains infinite values",
+                first_row=first,
+                n_rows=count,
+                fix="replace them with finite numbers",
+            )
     return np.ascontiguousarray(arr)
 
 

@@ -14,6 +14,7 @@ import attrs
 import numpy as np
 
 from . import _validate as v
+from ._bins import edges_below
 from .errors import InputError, ThresholdError
 from .labels import Labels
 
@@ -136,7 +137,7 @@ def lifecycle_stage(
             fix="recency counts days since the last "
             "purchase up to the reference day; check as_of",
         )
-    codes = np.searchsorted(np.asarray(windows.breaks), r, side="right")
+    codes = edges_below(r, windows.breaks, inclusive=True).astype(np.int16)
     if r.dtype.kind == "f":
         codes[np.isnan(r)] = len(windows.labels)
     return Labels(codes, (*windows.labels, windows.no_purchase), ordered=True)

@@ -27,6 +27,7 @@ import attrs
 import numpy as np
 
 from . import _validate as v
+from ._bins import edges_below
 from .errors import InputError, ThresholdError
 
 if TYPE_CHECKING:
@@ -233,11 +234,11 @@ def score(
     arr = v.as_numeric(
         x, _field, nan="allow" if nan == "unknown" else "raise", allow_inf=True
     )
-    cuts = np.asarray(edges.cuts, dtype=np.float64)
     if higher_is_better:
-        passed = np.searchsorted(cuts, arr, side="left")
+        passed = edges_below(arr, edges.cuts, inclusive=False)
     else:
-        passed = len(cuts) - np.searchsorted(cuts, arr, side="right")
+        # cuts strictly above x = all cuts minus those at or below x
+        passed = len(edges.cuts) - edges_below(arr, edges.cuts, inclusive=True)
     out = (passed + 1).astype(np.int8)
     if nan == "unknown" and arr.dtype.kind == "f":
         out[np.isnan(arr)] = 0

@@ -36,7 +36,7 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import Diagnostic, RulesError
-from ._analysis import analyse
+from ._analysis import analyse, lookups
 from ._model import RuleSet, RulesResult, build, parse_toml
 from ._source import Source
 
@@ -235,6 +235,9 @@ def _compile(source: Source) -> tuple[RuleSet | None, list[Diagnostic]]:
     if rs is None:
         return None, diags
     diags += analyse(rs, sources)
+    tables, skip = lookups(rs)
+    rs.lookups.update(tables)
+    object.__setattr__(rs, "skip", skip)
     return rs, diags
 
 

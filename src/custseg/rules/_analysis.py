@@ -21,10 +21,10 @@ import numpy as np
 
 from ..errors import Diagnostic
 from ._expr import Compiled, Env
-from ._model import FieldSpec, Rule, RuleSet
+from ._model import FieldSpec, Lookup, Rule, RuleSet, _segment_codes
 from ._source import Source
 
-__all__ = ["analyse"]
+__all__ = ["analyse", "lookups"]
 
 MAX_FINITE = 200  # integer fields with at most this many values are enumerated
 MAX_GRID = 200_000
@@ -338,3 +338,62 @@ def analyse(rs: RuleSet, sources: dict[str, Source]) -> list[Diagnostic]:
             rs, sources, src, f"tag set {ts.name!r}", first.line, ts.rules, None
         )
     return out
+
+
+def lookups(rs: RuleSet) -> tuple[dict[str, Lookup], frozenset[str]]:
+    """Tabulate every segmentation whose inputs all have finite domains.
+
+    Returns the lookups and the derived values nothing but those lookups reads
+    (they need not be computed when evaluating).
+    """
+    out: dict[str, Lookup] = {}
+    for seg in rs.segments.values():
+        fields, closure, _ = _closure(rs, [r.when for r in seg.rules])
+        if not fields or any(e.aggregates for e in closure):
+            continue
+        axes = {name: _finite_points(rs.fields[name]) for name in sorted(fields)}
+        if any(a is None for a in axes.values()):
+            continue
+        if math.prod(len(a) for a in axes.values() if a is not None) > MAX_GRID:
+            continue
+        grid = {
+            k: m.ravel()
+            for k, m in zip(
+                axes, np.meshgrid(*axes.values(), indexing="ij"), strict=True
+            )
+        }
+        env = _env(rs, grid)
+        codes, rules = _segment_codes(seg, env, explain=True)
+        specs = [rs.fields[name] for name in axes]
+        out[seg.name] = Lookup(
+            fields=tuple(axes),
+            lows=tuple(
+                int(s.min) if s.kind == "integer" and s.min is not None else 0
+                for s in specs
+            ),
+            sizes=tuple(len(a) for a in axes.values() if a is not None),
+            missing=tuple(s.missing for s in specs),
+            codes=codes,
+            rules=rules,
+        )
+    # derived values read only by tabulated segmentations
+    needed: set[str] = set()
+    readers = [t.field for t in rs.tables.values()]
+    exprs = [d.expr for d in rs.derived.values()]
+    exprs += [
+        r.when for s in rs.segments.values() if s.name not in out for r in s.rules
+    ]
+    exprs += [r.when for ts in rs.tagsets.values() for r in ts.rules]
+    for e in exprs:
+        if e not in [d.expr for d in rs.derived.values()]:
+            needed |= e.names
+    needed |= set(readers)
+    frontier = list(needed)
+    while frontier:
+        name = frontier.pop()
+        if name in rs.derived:
+            for dep in rs.derived[name].expr.names - needed:
+                needed.add(dep)
+                frontier.append(dep)
+    skip = frozenset(name for name in rs.derived if name not in needed)
+    return out, skip

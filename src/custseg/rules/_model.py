@@ -15,6 +15,7 @@ import attrs
 import numpy as np
 
 from .. import _validate as v
+from .._bins import edges_below
 from ..errors import Diagnostic, InputError
 from ..labels import Labels
 from ._expr import (
@@ -147,6 +148,46 @@ class TagSet:
 
 
 @attrs.frozen(eq=False)
+class Lookup:
+    """A segmentation tabulated over every input cell (finite-domain inputs).
+
+    ``fields`` with ``lows`` (smallest value: integer min, or 0 for category
+    codes and booleans) and ``sizes`` (values, plus one slot for missing when
+    allowed); ``codes`` and ``rules`` hold the label code and deciding rule
+    per cell, cells numbered in C order over ``fields``.
+    """
+
+    fields: tuple[str, ...]
+    lows: tuple[int, ...]
+    sizes: tuple[int, ...]
+    missing: tuple[bool, ...]
+    codes: np.ndarray
+    rules: np.ndarray
+
+    def apply(self, env: Env, explain: bool) -> tuple[np.ndarray, np.ndarray]:
+        cell = np.zeros(env.n, dtype=np.intp)
+        for name, low, size, missing in zip(
+            self.fields, self.lows, self.sizes, self.missing, strict=True
+        ):
+            x = env.values[name]
+            if x.dtype.kind == "f":
+                slot = x - low
+                if missing:
+                    slot[np.isnan(slot)] = size - 1
+                slot = slot.astype(np.intp)
+            elif x.dtype.kind == "b":
+                slot = x.astype(np.intp)
+            else:
+                slot = x - low if low else x.astype(np.intp, copy=False)
+                if missing:  # category codes: -1 is missing, the last slot
+                    slot = np.where(slot < 0, size - 1, slot)
+            cell *= size
+            cell += slot
+        rule_idx = self.rules[cell] if explain else np.empty(0, np.int16)
+        return self.codes[cell], rule_idx
+
+
+@attrs.frozen(eq=False)
 class RulesResult:
     """What :meth:`RuleSet.evaluate` returns.
 
@@ -201,6 +242,10 @@ class RuleSet:
     segments: dict[str, Segmentation]
     tagsets: dict[str, TagSet]
     diagnostics: tuple[Diagnostic, ...] = ()
+    # segmentations whose inputs all have finite domains are evaluated once per
+    # input cell at compile time; rows then only look their cell up
+    lookups: dict[str, Lookup] = attrs.field(factory=dict)
+    skip: frozenset[str] = frozenset()  # derived values only lookups need
 
     @property
     def outputs(self) -> tuple[str, ...]:
@@ -255,6 +300,8 @@ class RuleSet:
         labels: dict[str, Labels] = {}
         explained: dict[str, np.ndarray] = {}
         for name in self.order:
+            if name in self.skip:
+                continue
             if name in self.derived:
                 env.values[name] = self.derived[name].expr.evaluate(env)
             elif name in self.tables:
@@ -268,7 +315,11 @@ class RuleSet:
                 )
             elif name in self.segments:
                 s = self.segments[name]
-                codes, rule_idx = _segment_codes(s, env, explain)
+                lookup = self.lookups.get(name)
+                if lookup is not None:
+                    codes, rule_idx = lookup.apply(env, explain)
+                else:
+                    codes, rule_idx = _segment_codes(s, env, explain)
                 env.values[name] = codes
                 labels[name] = Labels(codes, _translate(s.names, s.translations, lang))
                 if explain:
@@ -295,8 +346,8 @@ def _translate(
 
 
 def _table_codes(t: Table, x: np.ndarray) -> np.ndarray:
-    side: Literal["left", "right"] = "right" if t.closed == "left" else "left"
-    codes = np.searchsorted(np.asarray(t.breaks), x, side=side).astype(np.int16)
+    # [lo, hi): a value on a break belongs to the interval above it
+    codes = edges_below(x, t.breaks, inclusive=t.closed == "left").astype(np.int16)
     nan = np.isnan(x)
     if nan.any():
         codes[nan] = len(t.labels)
@@ -306,20 +357,16 @@ def _table_codes(t: Table, x: np.ndarray) -> np.ndarray:
 def _segment_codes(
     s: Segmentation, env: Env, explain: bool
 ) -> tuple[np.ndarray, np.ndarray]:
+    """First match wins: apply the rules last to first, each overwriting."""
     names = s.names
-    default = names.index(s.default)
-    codes = np.full(env.n, default, dtype=np.int16)
-    decided = np.zeros(env.n, dtype=bool)
+    codes = np.full(env.n, names.index(s.default), dtype=np.int16)
     rule_idx = np.full(env.n, -1, dtype=np.int16) if explain else np.empty(0, np.int16)
-    for i, rule in enumerate(s.rules):
-        match = rule.when.evaluate(env)
-        take = match & ~decided
-        codes[take] = names.index(rule.label)
+    for i in range(len(s.rules) - 1, -1, -1):
+        rule = s.rules[i]
+        match = rule.when.evaluate(env).astype(bool, copy=False)
+        np.copyto(codes, names.index(rule.label), where=match)
         if explain:
-            rule_idx[take] = i
-        decided |= match
-        if decided.all():
-            break
+            np.copyto(rule_idx, i, where=match)
     return codes, rule_idx
 
 
@@ -359,8 +406,10 @@ def _coerce_field(spec: FieldSpec, col: Any) -> np.ndarray:
     if spec.kind in ("number", "integer"):
         arr = v.as_numeric(col, name, nan="allow" if spec.missing else "raise")
         if spec.kind == "integer" and arr.dtype.kind == "f":
-            frac = ~np.isnan(arr) & (arr != np.trunc(arr))
-            if frac.any():
+            part = np.trunc(arr)
+            np.subtract(arr, part, out=part)
+            if len(arr) and np.fmax.reduce(np.abs(part, out=part)) > 0:  # NaN skipped
+                frac = ~np.isnan(arr) & (arr != np.trunc(arr))
                 first, count = v.first_offender(frac)
                 raise InputError(
                     name,
@@ -369,22 +418,22 @@ def _coerce_field(spec: FieldSpec, col: Any) -> np.ndarray:
                     n_rows=count,
                     fix="the field is declared integer",
                 )
-        for bound, bad_fn, word in (
-            (spec.min, np.less, "below"),
-            (spec.max, np.greater, "above"),
-        ):
-            if bound is not None:
-                bad = bad_fn(arr, bound)
-                if bad.any():
-                    first, count = v.first_offender(bad)
-                    raise InputError(
-                        name,
-                        f"has values {word} the declared "
-                        f"{'min' if word == 'below' else 'max'} {bound:g}",
-                        first_row=first,
-                        n_rows=count,
-                        fix="fix the data or the field's bounds",
-                    )
+        for bound, word in ((spec.min, "below"), (spec.max, "above")):
+            if bound is None or not len(arr):
+                continue
+            # fmin/fmax skip NaN; the per-row mask is built only to report
+            extreme = np.fmin.reduce(arr) if word == "below" else np.fmax.reduce(arr)
+            if (extreme < bound) if word == "below" else (extreme > bound):
+                bad = arr < bound if word == "below" else arr > bound
+                first, count = v.first_offender(bad)
+                which = "min" if word == "below" else "max"
+                raise InputError(
+                    name,
+                    f"has values {word} the declared {which} {bound:g}",
+                    first_row=first,
+                    n_rows=count,
+                    fix="fix the data or the field's bounds",
+                )
         return arr
     if spec.kind == "bool":
         arr = np.asarray(col)
