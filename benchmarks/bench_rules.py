@@ -118,9 +118,12 @@ def main() -> None:
         data = _data(n)
         df = pd.DataFrame(data)
         rows = [
-            ("rfm11 + lifecycle (custseg rules)", lambda: spine.evaluate(data)),
-            ("whole ecommerce preset (6 outputs)", lambda: full.evaluate(data)),
-            ("rfm11 + lifecycle (pandas cut + np.select)", lambda: _pandas_idiom(df)),
+            ("rfm11 + lifecycle (custseg rules)", lambda d=data: spine.evaluate(d)),
+            ("whole ecommerce preset (6 outputs)", lambda d=data: full.evaluate(d)),
+            (
+                "rfm11 + lifecycle (pandas cut + np.select)",
+                lambda f=df: _pandas_idiom(f),
+            ),
         ]
         for what, fn in rows:
             print(f"{n:>10,d}  {what:<46} {_best(fn, args.repeat) * 1000:9.1f}")
