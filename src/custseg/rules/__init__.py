@@ -31,6 +31,7 @@ from __future__ import annotations
 
 import difflib
 import os
+import tomllib
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -66,14 +67,8 @@ def presets() -> dict[str, str]:
     folder = resources.files(__package__).joinpath("presets")
     for entry in sorted(folder.iterdir(), key=lambda e: e.name):
         if entry.name.endswith(".toml"):
-            name = entry.name[:-5]
-            text = entry.read_text(encoding="utf-8")
-            desc = ""
-            for line in text.splitlines():
-                if line.startswith("description"):
-                    desc = line.split("=", 1)[1].strip().strip('"')
-                    break
-            out[name] = desc
+            doc = tomllib.loads(entry.read_text(encoding="utf-8"))
+            out[entry.name[:-5]] = str(doc.get("description", ""))
     return out
 
 

@@ -1,0 +1,425 @@
+"""The shipped rules presets: they compile cleanly, keep base's shape, encode
+the sources' numbers, and label hand-made customers as the schemes say."""
+
+from __future__ import annotations
+
+import math
+import tomllib
+from itertools import pairwise, product
+from typing import Any
+
+import numpy as np
+import pytest
+
+from custseg import rules
+
+NAN = math.nan
+ALL = sorted(rules.presets())
+INDUSTRY = sorted(name for name in ALL if name != "base")
+EXPECTED_INDUSTRY = {
+    "beauty_salon",
+    "department_store",
+    "ecommerce",
+    "furniture",
+    "mother_baby",
+    "restaurant",
+    "travel",
+}
+# What a preset that extends base may set: metadata, three params, two breaks.
+OVERRIDABLE = {
+    "params": {"key_amount", "loyal_orders", "lapsing_days"},
+    "tables": {"lifecycle": {"breaks"}, "care_phase": {"breaks"}},
+}
+META = {"format", "name", "description", "extends"}
+BREAK_COUNT = {"lifecycle": 4, "care_phase": 3}
+
+# The 11-segment grid by (R, FM), FM = (F + M) / 2 rounded half up.
+RFM11_GRID = {
+    5: {
+        5: "Champions",
+        4: "Champions",
+        3: "Potential Loyalist",
+        2: "Potential Loyalist",
+        1: "New",
+    },
+    4: {
+        5: "Loyal",
+        4: "Loyal",
+        3: "Potential Loyalist",
+        2: "Potential Loyalist",
+        1: "Promising",
+    },
+    3: {
+        5: "Loyal",
+        4: "Loyal",
+        3: "Need Attention",
+        2: "About to Sleep",
+        1: "About to Sleep",
+    },
+    2: {
+        5: "Can't Lose Them",
+        4: "At Risk",
+        3: "At Risk",
+        2: "Hibernating",
+        1: "Hibernating",
+    },
+    1: {
+        5: "Can't Lose Them",
+        4: "At Risk",
+        3: "At Risk",
+        2: "Hibernating",
+        1: "Lost",
+    },
+}
+
+
+def _doc(name: str) -> dict[str, Any]:
+    return tomllib.loads(rules.preset_text(name))
+
+
+def _table(**cols: list[float]) -> dict[str, np.ndarray]:
+    """A customer table with every spine field; unspecified columns get
+    harmless values (one purchase of 1 yuan, yesterday, scores 3)."""
+    n = len(next(iter(cols.values())))
+    defaults = {
+        "recency_days": 1.0,
+        "frequency": 1,
+        "monetary": 1.0,
+        "tenure_days": 1.0,
+        "r": 3.0,
+        "f": 3.0,
+        "m": 3.0,
+    }
+    out = {k: np.full(n, v) for k, v in defaults.items()}
+    for k, v in cols.items():
+        assert len(v) == n
+        out[k] = np.asarray(v, dtype=np.int64 if k == "frequency" else np.float64)
+    return out
+
+
+def _labels(name: str, column: str, lang: str | None = None, **cols: Any) -> list[str]:
+    out = rules.load(name).evaluate(_table(**cols), lang=lang)
+    return out[column].to_numpy().tolist()
+
+
+def _fm(f: int, m: int) -> int:
+    """(F + M) / 2 rounded half up, in integers."""
+    return (f + m + 1) // 2
+
+
+class TestPresetsCompile:
+    """Every shipped preset loads and checks without an error or warning."""
+
+    def test_the_expected_presets_are_shipped(self) -> None:
+        """presets() lists base and the seven industry presets."""
+        assert set(ALL) == {"base"} | EXPECTED_INDUSTRY
+
+    @pytest.mark.parametrize("name", ALL)
+    def test_loads(self, name: str) -> None:
+        """rules.load(name) compiles the preset under its own name."""
+        rs = rules.load(name)
+        assert rs.name == name
+        assert rs.description == rules.presets()[name]
+        assert rs.description
+
+    @pytest.mark.parametrize("name", ALL)
+    def test_check_has_no_error_or_warning(self, name: str) -> None:
+        """rules.check(name) reports only info notes."""
+        bad = [d.render() for d in rules.check(name) if d.severity != "info"]
+        assert bad == []
+
+    @pytest.mark.parametrize("name", ALL)
+    def test_description_is_one_plain_line(self, name: str) -> None:
+        """presets() reads the same description as the TOML parser."""
+        assert rules.presets()[name] == _doc(name)["description"]
+
+
+class TestIndustryShape:
+    """Industry presets extend base and override only its windows and params."""
+
+    @pytest.mark.parametrize("name", INDUSTRY)
+    def test_extends_base(self, name: str) -> None:
+        """The file says extends = "base" and format = 1."""
+        doc = _doc(name)
+        assert doc["extends"] == "base"
+        assert doc["format"] == 1
+
+    @pytest.mark.parametrize("name", INDUSTRY)
+    def test_overrides_only_windows_and_params(self, name: str) -> None:
+        """Only params and lifecycle / care_phase breaks are overridden, all three
+        params and both tables included."""
+        doc = _doc(name)
+        assert set(doc) - META == {"params", "tables"}
+        assert set(doc["params"]) == OVERRIDABLE["params"]
+        assert {k: set(v) for k, v in doc["tables"].items()} == OVERRIDABLE["tables"]
+
+    @pytest.mark.parametrize("name", INDUSTRY)
+    def test_same_labels_as_base(self, name: str) -> None:
+        """Tables and segmentations keep base's label names and translations."""
+        base, rs = rules.load("base"), rules.load(name)
+        assert set(rs.tables) == set(base.tables)
+        for t in base.tables:
+            assert rs.tables[t].names == base.tables[t].names
+            assert rs.tables[t].translations == base.tables[t].translations
+        assert set(rs.segments) == set(base.segments)
+        for s in base.segments:
+            assert rs.segments[s].names == base.segments[s].names
+
+    @pytest.mark.parametrize("name", INDUSTRY)
+    @pytest.mark.parametrize("table", sorted(BREAK_COUNT))
+    def test_breaks_positive_and_increasing(self, name: str, table: str) -> None:
+        """Breaks are positive whole days, strictly increasing, 4 or 3 of them."""
+        breaks = rules.load(name).tables[table].breaks
+        assert len(breaks) == BREAK_COUNT[table]
+        assert breaks[0] > 0
+        assert all(b == int(b) for b in breaks)
+        assert all(a < b for a, b in pairwise(breaks))
+
+    @pytest.mark.parametrize("name", INDUSTRY)
+    def test_lapsing_starts_the_sleeping_period(self, name: str) -> None:
+        """lapsing_days is the silent -> sleeping break, as base documents."""
+        rs = rules.load(name)
+        assert rs.params["lapsing_days"] == rs.tables["lifecycle"].breaks[1]
+
+    @pytest.mark.parametrize("name", INDUSTRY)
+    def test_params_are_sensible(self, name: str) -> None:
+        """key_amount is positive yuan; loyal_orders is a repeat count (>= 2)."""
+        params = rules.load(name).params
+        assert params["key_amount"] > 0
+        assert isinstance(params["loyal_orders"], int)
+        assert params["loyal_orders"] >= 2
+
+    @pytest.mark.parametrize("name", INDUSTRY)
+    def test_lifecycle_boundaries(self, name: str) -> None:
+        """A break's day starts the next stage; the day before is still the last."""
+        t = rules.load(name).tables["lifecycle"]
+        days = [0.0, *(x for b in t.breaks for x in (b - 1, b)), NAN]
+        want = [
+            t.labels[0],
+            *(x for i in range(len(t.breaks)) for x in t.labels[i : i + 2]),
+            "no_purchase",
+        ]
+        assert _labels(name, "lifecycle", recency_days=days) == want
+
+    @pytest.mark.parametrize("name", INDUSTRY)
+    def test_care_phase_boundaries(self, name: str) -> None:
+        """Care phases switch on their break days; no purchase has no phase."""
+        t = rules.load(name).tables["care_phase"]
+        days = [0.0, *(x for b in t.breaks for x in (b - 1, b)), NAN]
+        want = [
+            "care",
+            *(x for i in range(len(t.breaks)) for x in t.labels[i : i + 2]),
+            "no_purchase",
+        ]
+        assert _labels(name, "care_phase", tenure_days=days) == want
+
+
+class TestEcommerceSource:
+    """ecommerce holds exactly the e-commerce source's windows (source 003)."""
+
+    def test_lifecycle_windows(self) -> None:
+        """Lifecycle breaks are 90/180/270/365 days."""
+        assert rules.load("ecommerce").tables["lifecycle"].breaks == (
+            90,
+            180,
+            270,
+            365,
+        )
+
+    def test_care_phases(self) -> None:
+        """Care phases are the beauty-salon source's 5/30/45 days."""
+        assert rules.load("ecommerce").tables["care_phase"].breaks == (5, 30, 45)
+
+    def test_worked_example(self) -> None:
+        """89 active, 90 silent, 180 sleeping, 270 lost, 365 gone, NaN no purchase."""
+        got = _labels(
+            "ecommerce", "lifecycle", recency_days=[89, 90, 180, 270, 365, NAN]
+        )
+        assert got == ["active", "silent", "sleeping", "lost", "gone", "no_purchase"]
+
+    def test_worked_example_in_chinese(self) -> None:
+        """The same stages with lang="zh" use the source's terms."""
+        got = _labels(
+            "ecommerce",
+            "lifecycle",
+            lang="zh",
+            recency_days=[89, 90, 180, 270, 365, NAN],
+        )
+        assert got == ["活跃期", "沉默期", "睡眠期", "流失期", "已流失", "未购买"]
+
+
+class TestRelativeOrdering:
+    """Windows follow the trades' purchase cycles relative to e-commerce."""
+
+    @staticmethod
+    def _active(name: str) -> float:
+        return rules.load(name).tables["lifecycle"].breaks[0]
+
+    @pytest.mark.parametrize("name", ["beauty_salon", "restaurant"])
+    def test_fast_trades_have_a_shorter_active_window(self, name: str) -> None:
+        """Salon and restaurant customers come back sooner than online shoppers."""
+        assert self._active(name) < self._active("ecommerce")
+
+    @pytest.mark.parametrize("name", ["furniture", "travel"])
+    def test_slow_trades_have_a_longer_active_window(self, name: str) -> None:
+        """Furniture and travel are bought far less often than online goods."""
+        assert self._active(name) > self._active("ecommerce")
+
+    @pytest.mark.parametrize("name", ["beauty_salon", "restaurant"])
+    def test_fast_trades_are_gone_sooner(self, name: str) -> None:
+        """The last lifecycle break of a fast trade comes before e-commerce's."""
+        last = rules.load(name).tables["lifecycle"].breaks[-1]
+        assert last < rules.load("ecommerce").tables["lifecycle"].breaks[-1]
+
+    def test_beauty_salon_keeps_the_source_care_phases(self) -> None:
+        """The salon preset uses its own source's 0-5 / 5-30 / 30-45 days."""
+        assert rules.load("beauty_salon").tables["care_phase"].breaks == (5, 30, 45)
+
+
+class TestEvaluate:
+    """Each preset labels a small hand-made table as the schemes say."""
+
+    @pytest.mark.parametrize("name", ALL)
+    def test_rfm11_examples(self, name: str) -> None:
+        """5/5/5 Champions, 1/1/1 Lost, missing scores Unscored, and the grid's
+        other corners."""
+        got = _labels(
+            name,
+            "rfm11",
+            r=[5, 1, NAN, 5, 1, 3],
+            f=[5, 1, NAN, 1, 5, 3],
+            m=[5, 1, NAN, 1, 5, 3],
+        )
+        assert got == [
+            "Champions",
+            "Lost",
+            "Unscored",
+            "New",
+            "Can't Lose Them",
+            "Need Attention",
+        ]
+
+    @pytest.mark.parametrize("name", ALL)
+    def test_rfm_vignette_examples(self, name: str) -> None:
+        """One row per vignette segment, first match wins, gaps are Others."""
+        rows = {
+            (5, 5, 5): "Champions",
+            (4, 4, 3): "Potential Loyalist",
+            (2, 2, 2): "Loyal Customers",
+            (4, 1, 3): "Promising",
+            (5, 1, 1): "New Customers",
+            (1, 3, 5): "Can't Lose Them",
+            (1, 5, 5): "At Risk",
+            (1, 3, 3): "Need Attention",
+            (2, 1, 1): "About To Sleep",
+            (1, 1, 1): "Lost",
+            (2, 1, 5): "Others",
+            (NAN, NAN, NAN): "Others",
+        }
+        r, f, m = (list(col) for col in zip(*rows, strict=True))
+        assert _labels(name, "rfm_vignette", r=r, f=f, m=m) == list(rows.values())
+
+    @pytest.mark.parametrize("name", ALL)
+    def test_ecom4_uses_the_preset_params(self, name: str) -> None:
+        """The four classes switch exactly at key_amount, lapsing_days and
+        loyal_orders of the preset."""
+        p = rules.load(name).params
+        key, lapse, loyal = p["key_amount"], p["lapsing_days"], p["loyal_orders"]
+        got = _labels(
+            name,
+            "ecom4",
+            monetary=[key, key, key - 1, key - 1, key - 1],
+            recency_days=[lapse, lapse - 1, lapse, 0, 0],
+            frequency=[1, 1, loyal, loyal, loyal - 1],
+        )
+        assert got == [
+            "Key Retention",
+            "Key Development",
+            "Ordinary Loyal",
+            "Ordinary Loyal",
+            "Ordinary",
+        ]
+
+    @pytest.mark.parametrize("name", ALL)
+    def test_chinese_labels(self, name: str) -> None:
+        """lang="zh" gives the Chinese names for every scheme."""
+        p = rules.load(name).params
+        out = rules.load(name).evaluate(
+            _table(
+                r=[5, NAN],
+                f=[5, NAN],
+                m=[5, NAN],
+                recency_days=[0, NAN],
+                tenure_days=[0, NAN],
+                monetary=[p["key_amount"], 0],
+                frequency=[1, 0],
+            ),
+            lang="zh",
+        )
+        names = ("rfm11", "rfm_vignette", "ecom4", "lifecycle", "care_phase")
+        got = {k: out[k].to_numpy().tolist() for k in names}
+        assert got == {
+            "rfm11": ["冠军客户", "未评分"],
+            "rfm_vignette": ["冠军客户", "其他"],
+            "ecom4": ["重点发展客户", "普通客户"],
+            "lifecycle": ["活跃期", "未购买"],
+            "care_phase": ["关怀", "未购买"],
+        }
+
+
+class TestRfm11Grid:
+    """rfm11 maps every one of the 25 (R, FM) cells to exactly one segment."""
+
+    @staticmethod
+    def _all_scores() -> tuple[list[int], list[int], list[int]]:
+        cells = list(product(range(1, 6), repeat=3))
+        r, f, m = (list(col) for col in zip(*cells, strict=True))
+        return r, f, m
+
+    @pytest.mark.parametrize("name", ALL)
+    def test_every_score_is_labelled(self, name: str) -> None:
+        """No complete (r, f, m) falls through to Unscored."""
+        r, f, m = self._all_scores()
+        got = _labels(name, "rfm11", r=r, f=f, m=m)
+        assert len(got) == 125
+        assert "Unscored" not in got
+
+    @pytest.mark.parametrize("name", ALL)
+    def test_every_rule_label_is_reached(self, name: str) -> None:
+        """All 11 segments occur among the 125 score combinations."""
+        r, f, m = self._all_scores()
+        got = set(_labels(name, "rfm11", r=r, f=f, m=m))
+        rule_labels = {rule.label for rule in rules.load(name).segments["rfm11"].rules}
+        assert len(rule_labels) == 11
+        assert got == rule_labels
+
+    @pytest.mark.parametrize("name", ALL)
+    def test_labels_match_the_grid(self, name: str) -> None:
+        """Each (r, f, m) gets the label of its (R, FM) cell, one label per cell."""
+        r, f, m = self._all_scores()
+        got = _labels(name, "rfm11", r=r, f=f, m=m)
+        per_cell: dict[tuple[int, int], set[str]] = {}
+        for ri, fi, mi, label in zip(r, f, m, got, strict=True):
+            per_cell.setdefault((ri, _fm(fi, mi)), set()).add(label)
+        assert len(per_cell) == 25
+        assert per_cell == {
+            (ri, fm): {RFM11_GRID[ri][fm]} for ri in range(1, 6) for fm in range(1, 6)
+        }
+
+    @pytest.mark.parametrize(
+        ("r", "f", "m", "want"),
+        [
+            (5, 4, 3, "Champions"),  # FM 3.5 -> 4
+            (5, 3, 3, "Potential Loyalist"),  # FM 3
+            (3, 3, 2, "Need Attention"),  # FM 2.5 -> 3
+            (3, 2, 2, "About to Sleep"),  # FM 2
+            (5, 2, 1, "Potential Loyalist"),  # FM 1.5 -> 2, not New
+            (1, 5, 4, "Can't Lose Them"),  # FM 4.5 -> 5
+            (1, 4, 4, "At Risk"),  # FM 4
+            (1, 2, 1, "Hibernating"),  # FM 1.5 -> 2, not Lost
+        ],
+    )
+    def test_fm_rounds_half_up(self, r: int, f: int, m: int, want: str) -> None:
+        """FM = (F + M) / 2 rounded half up decides the cell."""
+        assert want == RFM11_GRID[r][_fm(f, m)]
+        assert _labels("base", "rfm11", r=[r], f=[f], m=[m]) == [want]
