@@ -5,7 +5,7 @@ labels (:func:`rfm_scores`, :func:`abc_classes`, :func:`lifecycle_stage`),
 and every threshold is a frozen, validated value you can print and reuse.
 """
 
-from .errors import CustsegError, InputError, ThresholdError
+from .errors import CustsegError, Diagnostic, InputError, RulesError, ThresholdError
 from .labels import Labels
 from .lifecycle import LifecycleWindows, lifecycle_stage
 from .pareto import (
@@ -36,12 +36,14 @@ __all__ = [
     "BtydSummary",
     "CustomerFacts",
     "CustsegError",
+    "Diagnostic",
     "InputError",
     "Labels",
     "LifecycleWindows",
     "ParetoSummary",
     "RfmEdges",
     "RfmScores",
+    "RulesError",
     "ScoreEdges",
     "ThresholdError",
     "abc_classes",

@@ -267,11 +267,17 @@ def as_datetime(x: Any, field: str, *, nan: NanPolicy = "raise") -> np.ndarray:
 
 
 def _parse_dates(arr: np.ndarray, field: str) -> np.ndarray:
-    try:
-        return np.asarray(arr, dtype=_TEXT_UNIT)
-    except (ValueError, TypeError, OverflowError):
-        pass
     values = arr.tolist()
+    # NumPy converts tz-aware datetimes to UTC (with a warning); we keep local
+    # wall time, as for pandas input, so those go through the per-value path.
+    aware = arr.dtype == object and any(
+        getattr(x, "tzinfo", None) is not None for x in values
+    )
+    if not aware:
+        try:
+            return np.asarray(arr, dtype=_TEXT_UNIT)
+        except (ValueError, TypeError, OverflowError):
+            pass
     out = np.empty(len(values), dtype=_TEXT_UNIT)
     bad: list[int] = []
     for i, v in enumerate(values):

@@ -1,13 +1,15 @@
-"""The ``custseg`` command line: ``demo`` and ``segment``.
+"""The ``custseg`` command line: ``demo``, ``segment``, ``rules check``, ``presets``.
 
 Errors in the input (missing files or columns, unparseable dates, bad
-options) print one line with the fix and exit with status 2, no traceback.
+options, bad rules files) print the problem with the fix and exit with
+status 2, no traceback. ``rules check`` exits 1 when a file has errors.
 """
 
 from __future__ import annotations
 
 import argparse
 import sys
+import unicodedata
 from collections.abc import Sequence
 
 import pandas as pd
@@ -27,25 +29,35 @@ def _share(x: float) -> str:
     return f"{100 * x:5.1f}%"
 
 
+def _width(text: str) -> int:
+    """Columns *text* takes in a terminal (CJK characters take two)."""
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+
+
+def _pad(text: str, width: int) -> str:
+    return text + " " * max(0, width - _width(text))
+
+
 def _label_table(seg: pd.DataFrame, column: str, title: str) -> list[str]:
     revenue = seg["monetary"].clip(lower=0)
     total = float(revenue.sum()) or 1.0
     n = len(seg) or 1
     counts = seg[column].value_counts(sort=False)
     sums = revenue.groupby(seg[column], observed=False).sum()
-    width = max(len(str(c)) for c in seg[column].cat.categories)
-    width = max(width, len(title))
-    lines = [f"{title:<{width}}  customers   share  revenue share"]
+    width = max(_width(str(c)) for c in seg[column].cat.categories)
+    width = max(width, _width(title))
+    lines = [f"{_pad(title, width)}  customers   share  revenue share"]
     for cat in seg[column].cat.categories:
         c = int(counts.get(cat, 0))
         lines.append(
-            f"{cat!s:<{width}}  {c:9,d}  {_share(c / n)}  {_share(sums[cat] / total)}"
+            f"{_pad(str(cat), width)}  {c:9,d}  {_share(c / n)}  "
+            f"{_share(sums[cat] / total)}"
         )
     return lines
 
 
 def report(seg: pd.DataFrame, segments: Sequence[str] = ()) -> str:
-    """A plain-text summary of :func:`~custseg.segment_frame` output.
+    """A plain-text summary of :func:`~custseg.frame.segment_frame` output.
 
     Customers and revenue share per lifecycle stage and ABC class (and per
     label of each column named in *segments*, e.g. rules outputs), the R x F
@@ -201,6 +213,18 @@ def _cmd_presets(args: argparse.Namespace) -> int:
     return 0
 
 
+def _positive_int(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(
+            f"expected a whole number, got {text!r}"
+        ) from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"must be at least 1, got {value}")
+    return value
+
+
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="custseg", description="Customer segmentation: RFM, lifecycle, ABC."
@@ -211,7 +235,7 @@ def _parser() -> argparse.ArgumentParser:
     demo = sub.add_parser("demo", help="run the whole spine on a simulated store")
     demo.add_argument(
         "--customers",
-        type=int,
+        type=_positive_int,
         default=20_000,
         help="customers to simulate (default 20000)",
     )
@@ -287,6 +311,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     except MemoryError:
         print("custseg: error: out of memory; try a smaller input", file=sys.stderr)
         return 2
+    except BrokenPipeError:  # output piped into head & co.: stop quietly
+        sys.stderr.close()
+        return 0
     return status
 
 

@@ -90,8 +90,11 @@ class ThresholdError(CustsegError, ValueError):
 
     Examples
     --------
-    >>> print(ThresholdError("'silent' must be > 'active' (90): got 60"))
-    'silent' must be > 'active' (90): got 60
+    >>> from custseg import LifecycleWindows
+    >>> LifecycleWindows(breaks=(90, 60, 270))
+    Traceback (most recent call last):
+    ...
+    custseg.errors.ThresholdError: 'sleeping' must be > 'silent' (90.0): got 60.0
     """
 
 

@@ -19,7 +19,7 @@ from .lifecycle import LifecycleWindows, lifecycle_stage
 from .pareto import abc_classes
 from .rfm import RfmEdges, rfm_scores
 from .rules import RuleSet, load
-from .summary import CustomerFacts, summarize
+from .summary import CustomerFacts, _summarize
 
 __all__ = [
     "apply_rules",
@@ -90,8 +90,8 @@ def _facts(
     ids = _column(df, customer, "customer")
     dates = _dates(_column(df, date, "date"), date)
     amounts = _column(df, amount, "amount")
-    return summarize(
-        ids, dates, amounts, as_of=as_of, _fields=(customer, date, amount), **options
+    return _summarize(
+        ids, dates, amounts, as_of=as_of, fields=(customer, date, amount), **options
     )
 
 
@@ -161,8 +161,9 @@ def segment_frame(
 ) -> pd.DataFrame:
     """The whole spine on a DataFrame: facts, RFM scores, lifecycle stage, ABC class.
 
-    Customers with no purchase (refunds only) get RFM scores 0 (unknown) and
-    the ``no_purchase`` lifecycle stage; ABC is on net ``monetary``.
+    Customers with no purchase (refunds only) get R and F scores 0 (unknown)
+    and the ``no_purchase`` lifecycle stage; their M score is that of their
+    (negative) net spend, and ABC is on net ``monetary``.
 
     Parameters
     ----------

@@ -11,12 +11,13 @@ better, ``1 + #{edges e : x < e}`` when lower is better (recency).
 
 So equal values always share a score, the score never depends on row order,
 it is monotone in the value, and a tied block that straddles an edge falls to
-the lower score. A score is never over-filled: at most ``1/bins`` of the base
-gets the top score, at most ``2/bins`` the top two, and so on; only the lowest
-score can hold more than its share. With 60% one-time buyers, all of them get
-F = 1 and the scale keeps its meaning (F = 5 is still "top fifth"); the scores
-that no value can reach are listed in :attr:`ScoreEdges.empty_scores` rather
-than the scale silently shrinking.
+the lower score. The top of the scale is never over-filled: at most ``1/bins`` of the base
+gets the top score, at most ``2/bins`` the top two, and so on (a single
+middle score can still hold more than its share when a tied block falls into
+it). With 60% one-time buyers, all of them get F = 1 and the scale keeps its
+meaning (F = 5 is still "top fifth"); the scores that no value can reach are
+listed by :meth:`ScoreEdges.empty_scores` rather than the scale silently
+shrinking.
 """
 
 from __future__ import annotations
@@ -101,16 +102,23 @@ class ScoreEdges:
         """Number of scores (``len(cuts) + 1``)."""
         return len(self.cuts) + 1
 
-    @property
-    def empty_scores(self) -> tuple[int, ...]:
-        """Scores no value can receive (between two equal cuts), in either direction.
+    def empty_scores(self, *, higher_is_better: bool = True) -> tuple[int, ...]:
+        """Scores no value can receive: those between two equal cuts.
 
-        >>> ScoreEdges((1, 1, 1, 3)).empty_scores
+        Which scores they are depends on the direction: when lower is better
+        (recency) the scale is mirrored.
+
+        >>> ScoreEdges((1, 1, 1, 3)).empty_scores()
         (2, 3)
+        >>> ScoreEdges((1, 1, 1, 3)).empty_scores(higher_is_better=False)
+        (3, 4)
         """
-        return tuple(
+        up = [
             i + 2 for i in range(len(self.cuts) - 1) if self.cuts[i] == self.cuts[i + 1]
-        )
+        ]
+        if higher_is_better:
+            return tuple(up)
+        return tuple(sorted(self.bins + 1 - s for s in up))
 
 
 def _check_bins(bins: Any) -> int:
@@ -130,7 +138,6 @@ def quantile_edges(
     bins: int = 5,
     *,
     nan: Literal["raise", "ignore"] = "raise",
-    _field: str = "x",
 ) -> ScoreEdges:
     """Fit *bins* - 1 quantile edges on the values *x*.
 
@@ -156,19 +163,30 @@ def quantile_edges(
 
     >>> freq = [1] * 6 + [2, 2, 3, 7]
     >>> edges = quantile_edges(freq)
-    >>> edges.cuts, edges.empty_scores
+    >>> edges.cuts, edges.empty_scores()
     ((1.0, 1.0, 1.5, 2.5), (2,))
     >>> score(freq, edges).tolist()
     [1, 1, 1, 1, 1, 1, 4, 4, 5, 5]
     """
+    return _quantile_edges(x, bins, nan=nan, field="x")
+
+
+def _quantile_edges(
+    x: Any,
+    bins: int = 5,
+    *,
+    nan: Literal["raise", "ignore"] = "raise",
+    field: str = "x",
+) -> ScoreEdges:
+    """Implementation of :func:`quantile_edges` with the field name for errors."""
     bins = _check_bins(bins)
-    arr = v.as_numeric(x, _field, nan="allow" if nan == "ignore" else "raise")
+    arr = v.as_numeric(x, field, nan="allow" if nan == "ignore" else "raise")
     if nan == "ignore" and arr.dtype.kind == "f":
         arr = arr[~np.isnan(arr)]
     n = len(arr)
     if n == 0:
         raise InputError(
-            _field,
+            field,
             "has no values to fit quantile edges on",
             fix="pass at least one non-missing value",
         )
@@ -194,7 +212,6 @@ def score(
     *,
     higher_is_better: bool = True,
     nan: NanScore = "raise",
-    _field: str = "x",
 ) -> np.ndarray:
     """Score values against *edges*: ``1 .. edges.bins``, higher = better.
 
@@ -225,6 +242,18 @@ def score(
     >>> score([5.0, float("nan")], edges, higher_is_better=False, nan="unknown").tolist()
     [5, 0]
     """
+    return _score(x, edges, higher_is_better=higher_is_better, nan=nan, field="x")
+
+
+def _score(
+    x: Any,
+    edges: ScoreEdges,
+    *,
+    higher_is_better: bool = True,
+    nan: NanScore = "raise",
+    field: str = "x",
+) -> np.ndarray:
+    """Implementation of :func:`score` with the field name for errors."""
     if not isinstance(edges, ScoreEdges):
         raise ThresholdError(
             f"'edges' must be a ScoreEdges: got {type(edges).__name__}"
@@ -232,7 +261,7 @@ def score(
     if nan not in ("raise", "unknown"):
         raise ThresholdError(f"'nan' must be 'raise' or 'unknown': got {nan!r}")
     arr = v.as_numeric(
-        x, _field, nan="allow" if nan == "unknown" else "raise", allow_inf=True
+        x, field, nan="allow" if nan == "unknown" else "raise", allow_inf=True
     )
     if higher_is_better:
         passed = edges_below(arr, edges.cuts, inclusive=False)
@@ -291,9 +320,9 @@ def rfm_edges(
     ((17.5,), (2.0,), (175.0,))
     """
     return RfmEdges(
-        recency=quantile_edges(recency_days, bins, nan=nan, _field="recency_days"),
-        frequency=quantile_edges(frequency, bins, nan=nan, _field="frequency"),
-        monetary=quantile_edges(monetary, bins, nan=nan, _field="monetary"),
+        recency=_quantile_edges(recency_days, bins, nan=nan, field="recency_days"),
+        frequency=_quantile_edges(frequency, bins, nan=nan, field="frequency"),
+        monetary=_quantile_edges(monetary, bins, nan=nan, field="monetary"),
     )
 
 
@@ -388,15 +417,15 @@ def rfm_scores(
         )
     elif not isinstance(edges, RfmEdges):
         raise ThresholdError(f"'edges' must be an RfmEdges: got {type(edges).__name__}")
-    r = score(
+    r = _score(
         recency_days,
         edges.recency,
         higher_is_better=False,
         nan=nan,
-        _field="recency_days",
+        field="recency_days",
     )
-    f = score(frequency, edges.frequency, nan=nan, _field="frequency")
-    m = score(monetary, edges.monetary, nan=nan, _field="monetary")
+    f = _score(frequency, edges.frequency, nan=nan, field="frequency")
+    m = _score(monetary, edges.monetary, nan=nan, field="monetary")
     v.check_same_length(recency_days=r, frequency=f, monetary=m)
     base = 10 if edges.bins <= 9 else 100
     code = (r.astype(np.int32) * base + f) * base + m

@@ -248,7 +248,7 @@ def _apply_cutoff(
     policy: AfterPolicy,
     field: str,
     cutoff_name: str,
-    cutoff: np.datetime64,
+    cutoff: np.datetime64 | str,
 ) -> tuple[Any, np.ndarray, np.ndarray | None, int]:
     """Refuse or drop rows at or after *end_tick* (the start of the day after)."""
     if policy not in ("raise", "drop"):
@@ -266,7 +266,13 @@ def _apply_cutoff(
             first_row=first,
             n_rows=count,
             fix=f"pass a later {cutoff_name}, filter the rows, or use "
-            f"after_{cutoff_name}='drop' to drop them",
+            f"after_{cutoff_name}='drop'"
+            + (
+                " (on the command line: --after-as-of drop)"
+                if cutoff_name == "as_of"
+                else ""
+            )
+            + " to drop them",
         )
     keep = ~after
     ids = ids[keep] if hasattr(ids, "iloc") else np.asarray(ids)[keep]
@@ -282,7 +288,6 @@ def summarize(
     frequency: Literal["transactions", "days"] = "transactions",
     zero_amount: Literal["purchase", "ignore"] = "purchase",
     after_as_of: AfterPolicy = "raise",
-    _fields: tuple[str, str, str] = ("customer_id", "date", "amount"),
 ) -> CustomerFacts:
     """Summarise transactions (*customer_id*, *date*, *amount*) into per-customer facts.
 
@@ -353,7 +358,31 @@ def summarize(
     >>> facts.recency_days.tolist(), facts.monetary.tolist()
     ([11.0, 29.0, 1.0], [140.0, 40.0, 0.0])
     """
-    f_id, f_date, _f_amount = _fields
+    return _summarize(
+        customer_id,
+        date,
+        amount,
+        as_of=as_of,
+        frequency=frequency,
+        zero_amount=zero_amount,
+        after_as_of=after_as_of,
+        fields=("customer_id", "date", "amount"),
+    )
+
+
+def _summarize(
+    customer_id: Any,
+    date: Any,
+    amount: Any,
+    *,
+    as_of: Any = None,
+    frequency: Literal["transactions", "days"] = "transactions",
+    zero_amount: Literal["purchase", "ignore"] = "purchase",
+    after_as_of: AfterPolicy = "raise",
+    fields: tuple[str, str, str] = ("customer_id", "date", "amount"),
+) -> CustomerFacts:
+    """Implementation of :func:`summarize` with the field name for errors."""
+    f_id, f_date, _f_amount = fields
     if frequency not in ("transactions", "days"):
         raise ThresholdError(
             f"'frequency' must be 'transactions' or 'days': got {frequency!r}"
@@ -362,7 +391,7 @@ def summarize(
         raise ThresholdError(
             f"'zero_amount' must be 'purchase' or 'ignore': got {zero_amount!r}"
         )
-    ids, dates, amounts = _coerce_rows(customer_id, date, amount, _fields)
+    ids, dates, amounts = _coerce_rows(customer_id, date, amount, fields)
     assert amounts is not None
     per_day = _day_ticks(dates)
     ticks = dates.view(np.int64)
@@ -577,7 +606,10 @@ def btyd_summary(
         after_observation_end,
         "date",
         "observation_end",
-        np.datetime64(end_period, "D"),
+        np.datetime64(end_day, "D")
+        if unit == "D"
+        else f"{np.datetime64(end_day, 'D')}, in the week ending "
+        f"{np.datetime64(end_period + 6, 'D')}",
     )
     groups = _group_ids(ids, "customer_id")
     period = _period_start(np.floor_divide(ticks, per_day), unit)

@@ -76,6 +76,9 @@ def preset_text(name: str) -> str:
     """The TOML text of a shipped preset.
 
     Raises :class:`RulesError` (code ``unknown-preset``) for an unknown name.
+
+    >>> "format = 1" in preset_text("ecommerce")
+    True
     """
     folder = resources.files(__package__).joinpath("presets")
     entry = folder.joinpath(f"{name}.toml")
@@ -283,6 +286,24 @@ def loads(text: str, *, path: str = "<string>") -> RuleSet:
     RulesError
         With every error found (``.diagnostics``); warnings and notes do not
         raise and are kept in ``RuleSet.diagnostics``.
+
+    Examples
+    --------
+    >>> text = '''
+    ... format = 1
+    ... [fields]
+    ... x = { type = "number" }
+    ... [segments.s]
+    ... default = "low"
+    ... rules = [{ label = "high", when = "x > 1 & y" }]
+    ... '''
+    >>> loads(text)
+    Traceback (most recent call last):
+    ...
+    custseg.errors.RulesError: <string>:7:40: error[disallowed-syntax]: '&' is not allowed
+      7 | rules = [{ label = "high", when = "x > 1 & y" }]
+        |                                        ^^^^^
+        = hint: use and/or/not: & binds tighter than comparisons
     """
     return _finish(Source(path, text))
 

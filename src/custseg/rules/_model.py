@@ -200,6 +200,25 @@ class RulesResult:
     explain
         With ``explain=True``: per segmentation, the index of the rule that
         decided each row (-1: the default).
+
+    Examples
+    --------
+    >>> from custseg import rules
+    >>> rs = rules.loads('''
+    ... format = 1
+    ... [fields]
+    ... visits = { type = "integer", min = 0 }
+    ... [segments.kind]
+    ... default = "walk-in"
+    ... rules = [{ label = "member", when = "visits >= 3" }]
+    ... [tags.care]
+    ... rules = [{ tag = "regular", when = "visits >= 2" }]
+    ... ''')
+    >>> rs.evaluate({"visits": [0, 2, 5]}, explain=True).to_pandas()
+          kind  care.regular  kind.rule
+    0  walk-in         False         -1
+    1  walk-in          True         -1
+    2   member          True          0
     """
 
     labels: dict[str, Labels]
@@ -228,8 +247,26 @@ class RulesResult:
 class RuleSet:
     """A checked, compiled rules file: evaluate it on many data sets.
 
-    Built by :func:`custseg.rules.load` / :func:`custseg.rules.loads`.
+    Built by :func:`custseg.rules.load` / :func:`custseg.rules.loads`; warnings
+    and notes from the checks are kept in ``diagnostics``.
+
+    Examples
+    --------
+    >>> from custseg import rules
+    >>> rs = rules.load("ecommerce")
+    >>> rs
+    RuleSet('ecommerce', outputs=('lifecycle', 'care_phase', 'rfm11', 'rfm_vignette', 'rfm8', 'ecom4'))
+    >>> rs.required_fields()
+    ('recency_days', 'frequency', 'monetary', 'tenure_days', 'r', 'f', 'm')
+    >>> out = rs.evaluate({"recency_days": [10.0], "frequency": [4],
+    ...                    "monetary": [1500.0], "tenure_days": [300.0],
+    ...                    "r": [5], "f": [4], "m": [5]}, explain=True)
+    >>> out["rfm11"].to_numpy().tolist(), out.explain["rfm11"].tolist()
+    (['Champions'], [0])
     """
+
+    def __repr__(self) -> str:
+        return f"RuleSet({self.name or self.path!r}, outputs={self.outputs!r})"
 
     name: str
     description: str

@@ -1,0 +1,382 @@
+"""Fast, exact, order-preserving factorisation of Arrow-backed string ids.
+
+:func:`pandas.factorize` with ``sort=True`` hashes every string and sorts the
+distinct strings; on ten million rows that takes seconds. Customer ids are
+usually short strings over a small alphabet (``"C0000123"``, ``"48213"``), and
+those can be turned into exact, order-preserving integer keys with a few
+vectorised passes over the Arrow buffers, and the keys grouped by direct
+addressing.
+
+The method, for the non-null rows of a ``string`` or ``large_string`` array:
+
+1. Read the offsets and data buffers as NumPy arrays without copying. When
+   all ids have the same byte length ``L`` the data buffer is reshaped to an
+   ``(n, L)`` byte matrix and column ``j`` is the ``j``-th byte of every id.
+   Otherwise column ``j`` is gathered from the data buffer, with ``0`` for the
+   ids shorter than ``j + 1``. ``0`` sorts before every other byte, so the
+   padded ids sort like the ids; an id holding a NUL byte would be confused
+   with a shorter one, so then the function returns None.
+2. For each column, find the symbols used (a 256-bin count). A column with a
+   single symbol carries no information and is skipped; otherwise its bytes
+   are mapped to their rank among the symbols (``bytes.translate`` with a
+   256-byte table) and a mixed-radix key is accumulated:
+   ``key = key * radix + rank``. Keys compare like the ids compare byte-wise,
+   which for UTF-8 is code-point order, the order of Python ``str``.
+3. Before the key range (the product of the radices) outgrows what direct
+   addressing affords (a few slots per row), or what ``int64`` holds, the
+   keys are compacted to their dense ranks (``0 .. k - 1`` for ``k``
+   distinct prefixes), which is exact and order-preserving too, and the
+   accumulation goes on from there.
+4. The final keys are grouped by direct addressing (a presence table) when
+   their range allows, else by :func:`pandas.factorize` on the integers. The
+   distinct ids are rebuilt by decoding the distinct keys back to bytes, level
+   by level, and turned into Python ``str`` by Arrow.
+
+Long, varied ids (UUIDs, hashes, e-mail addresses) need one pass per byte and
+many compactions, which is slower than hashing. For large inputs, a sample of
+rows estimates the number of key bits up front; when that is too many the
+function returns None, so that the caller uses :func:`pandas.factorize`.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable
+from typing import Any, NamedTuple
+
+import numpy as np
+import numpy.typing as npt
+
+__all__ = ["factorize_arrow_strings"]
+
+_Bytes = npt.NDArray[np.uint8]
+_Keys = npt.NDArray[np.int64]
+_Symbols = npt.NDArray[np.int16]
+
+#: Largest key range an ``int64`` key holds (keys are ``0 .. range - 1``).
+_INT64_RANGE = 2**63 - 1
+#: Direct addressing is used for key ranges up to this many slots per row,
+_DIRECT_SLOTS_PER_ROW = 4
+#: and always up to this many slots.
+_DIRECT_MIN_SLOTS = 1 << 20
+#: Below this many rows every input is encoded; from it on, the work is capped:
+_CAPPED_ROWS = 1 << 16
+#: ids longer than this many bytes are left to pandas,
+_MAX_WIDTH = 64
+#: as are ids whose sampled key bits pass log2(direct budget) by more than this,
+_SPARE_BITS = 8
+#: judged on this many sampled rows,
+_SAMPLE_ROWS = 1 << 12
+#: and so is any input needing more compactions than this.
+_MAX_COMPACTIONS = 3
+#: Columns whose bytes span fewer values than this are ranked by subtraction.
+_NARROW_SPAN = 16
+#: Symbol standing for "past the end of the id" in the decoding tables.
+_END = -1
+
+
+class _Level(NamedTuple):
+    """The positions accumulated into the key since the previous compaction."""
+
+    #: Key value, before the compaction that started this level, of each rank;
+    #: ``None`` for the first level, which starts from a key of zero.
+    previous: _Keys | None
+    #: ``(byte position, symbol of each rank)``; symbol ``_END`` is the end.
+    positions: list[tuple[int, _Symbols]]
+
+
+def factorize_arrow_strings(values: object) -> tuple[np.ndarray, np.ndarray] | None:
+    """Factorise Arrow-backed string ids into sorted codes, exactly and fast.
+
+    Parameters
+    ----------
+    values
+        A pandas ``ArrowStringArray`` or ``ArrowExtensionArray``, or a
+        ``pyarrow.Array`` or ``pyarrow.ChunkedArray``, of type ``string`` or
+        ``large_string``. Anything else makes the function return None.
+
+    Returns
+    -------
+    tuple of numpy.ndarray, or None
+        ``(codes, uniques)``: ``codes`` (``intp``, one per row) is the index of
+        each row's id in ``uniques``, or ``-1`` for a missing id; ``uniques``
+        (``object`` array of ``str``) holds the distinct ids in ascending
+        code-point order, missing ids left out. This is what
+        ``pandas.factorize(np.asarray(values, dtype=object), sort=True)``
+        returns. None when this fast path does not apply: other inputs,
+        pyarrow not installed, ids of differing lengths holding a NUL
+        character, and (from 65,536 rows on) ids too long or varied to encode
+        faster than pandas hashes them. The caller then uses
+        :func:`pandas.factorize`.
+
+    Examples
+    --------
+    >>> import pyarrow as pa
+    >>> ids = pa.array(["C10", "C02", None, "C10", "C2"])
+    >>> codes, uniques = factorize_arrow_strings(ids)
+    >>> codes
+    array([ 1,  0, -1,  1,  2])
+    >>> uniques
+    array(['C02', 'C10', 'C2'], dtype=object)
+    >>> factorize_arrow_strings(np.array(["C02", "C10"], dtype=object)) is None
+    True
+    """
+    try:
+        import pyarrow as pa
+    except ImportError:
+        return None
+    arr = _string_array(values, pa)
+    if arr is None:
+        return None
+    return _factorize_string_array(arr, pa)
+
+
+def _string_array(values: object, pa: Any) -> Any | None:
+    """The single-chunk ``pyarrow`` string array behind ``values``, or None."""
+    if isinstance(values, pa.Array | pa.ChunkedArray):
+        array: Any = values
+    else:
+        import pandas as pd
+
+        if not isinstance(values, pd.arrays.ArrowExtensionArray):
+            return None
+        array = values.__arrow_array__()
+    if not (pa.types.is_string(array.type) or pa.types.is_large_string(array.type)):
+        return None
+    if isinstance(array, pa.ChunkedArray):
+        if array.num_chunks == 1:
+            return array.chunk(0)
+        try:
+            return array.combine_chunks()
+        except pa.ArrowException:  # e.g. over 2 GiB of ``string`` data
+            return None
+    return array
+
+
+def _factorize_string_array(
+    arr: Any,
+    pa: Any,
+    *,
+    max_range: int = _INT64_RANGE,
+    budget: int | None = None,
+) -> tuple[np.ndarray, np.ndarray] | None:
+    """Factorise a single-chunk ``string``/``large_string`` array.
+
+    ``max_range`` caps the key range (``int64``) and ``budget`` the key range
+    grouped by direct addressing (default: a few slots per row); tests lower
+    them to force compactions on small inputs.
+    """
+    n = len(arr)
+    codes = np.full(n, -1, dtype=np.intp)
+    if n == arr.null_count:
+        return codes, np.empty(0, dtype=object)
+    buffers = arr.buffers()
+    if not all(buf is None or buf.is_cpu for buf in buffers):
+        return None
+    offset_type = np.int32 if pa.types.is_string(arr.type) else np.int64
+    offsets: npt.NDArray[np.integer[Any]] = np.frombuffer(
+        buffers[1], dtype=offset_type, count=arr.offset + n + 1
+    )
+    offsets = offsets[arr.offset :]
+    data: _Bytes = (
+        np.empty(0, dtype=np.uint8)
+        if buffers[2] is None
+        else np.frombuffer(buffers[2], dtype=np.uint8)
+    )
+    starts = offsets[:-1]
+    lengths = np.diff(offsets)
+    rows = None  # the non-null rows, when some row is null
+    if arr.null_count:
+        rows = np.flatnonzero(arr.is_valid().to_numpy(zero_copy_only=False))
+        starts, lengths = starts[rows], lengths[rows]
+    if budget is None:
+        budget = max(_DIRECT_SLOTS_PER_ROW * len(starts), _DIRECT_MIN_SLOTS)
+    ranked = _rank_ids(data, starts, lengths, max_range, min(budget, max_range))
+    if ranked is None:
+        return None
+    id_codes, symbols = ranked
+    if rows is None:
+        codes = id_codes
+    else:
+        codes[rows] = id_codes
+    return codes, _symbols_to_str(symbols, pa)
+
+
+def _rank_ids(
+    data: _Bytes,
+    starts: npt.NDArray[np.integer[Any]],
+    lengths: npt.NDArray[np.integer[Any]],
+    max_range: int,
+    budget: int,
+) -> tuple[npt.NDArray[np.intp], _Symbols] | None:
+    """Rank the ids at ``data[starts[i] : starts[i] + lengths[i]]``.
+
+    Returns ``(codes, symbols)``: ``codes[i]`` is the rank of id ``i`` among
+    the distinct ids, and row ``r`` of ``symbols`` holds the bytes of the
+    distinct id of rank ``r``, ``_END`` past its end. None when the ids are
+    not worth encoding or hold NUL bytes while differing in length.
+    """
+    m = len(starts)
+    capped = m >= _CAPPED_ROWS
+    width = int(lengths.max())
+    if capped and width > _MAX_WIDTH:
+        return None
+    column: Callable[[int], _Bytes]
+    if int(lengths.min()) == width and int(starts[-1] - starts[0]) == (m - 1) * width:
+        # All ids have one length and lie back to back: a byte matrix.
+        first = int(starts[0])
+        matrix = data[first : first + m * width].reshape(m, width)
+        shorter = np.zeros(width, dtype=np.int64)  # ids shorter than j + 1
+
+        def column(j: int) -> _Bytes:
+            return np.ascontiguousarray(matrix[:, j])
+
+        sample = matrix[_sample_rows(m)]
+    else:
+        used = data[int(starts[0]) : int(starts[-1] + lengths[-1])]
+        if used.size and not used.min():
+            return None  # a NUL byte would look like the end of a shorter id
+        end = int(starts[-1]) + width
+        if end > len(data):  # gathers past an id may run off the buffer
+            data = np.concatenate([data, np.zeros(end - len(data), dtype=np.uint8)])
+        pointer = starts.astype(np.int64)
+        shorter = np.cumsum(np.bincount(lengths, minlength=width + 1))[:width]
+
+        def column(j: int) -> _Bytes:
+            # Byte j of every id (0 past the end); called with j = 0, 1, ...
+            col = np.take(data, pointer)
+            np.add(pointer, 1, out=pointer)
+            if shorter[j]:
+                col *= lengths > j
+            return col
+
+        picked = _sample_rows(m)
+        positions = np.arange(width)
+        sample = np.take(data, starts[picked, None] + positions, mode="clip")
+        sample *= positions < lengths[picked, None]
+    if capped and _bits(sample) > math.log2(budget) + _SPARE_BITS:
+        return None
+
+    key: _Keys | None = None  # None: all zero, range 1
+    key_range = 1
+    compactions = 0
+    levels = [_Level(None, [])]
+    constants = np.zeros(width, dtype=np.int16)  # the byte of skipped positions
+    for j in range(width):
+        col = column(j)
+        ends = bool(shorter[j])  # some ids end before j: byte 0 marks them
+        symbols = _column_symbols(col, ends)
+        radix = len(symbols)
+        if radix == 1:
+            constants[j] = symbols[0]
+            continue
+        # Compact while direct addressing is cheap, and when int64 is full.
+        if (
+            key is not None
+            and key_range * radix > budget
+            and (key_range <= budget or key_range * radix > max_range)
+        ):
+            compactions += 1
+            if capped and compactions > _MAX_COMPACTIONS:
+                return None
+            key, previous = _compact(key, key_range, budget)
+            key_range = len(previous)
+            levels.append(_Level(previous, []))
+            if key_range * radix > max_range:
+                return None  # only for a tiny ``max_range`` (tests)
+        rank = _column_ranks(col, symbols, ends)
+        if key is None:
+            key = rank.astype(np.int64)
+        else:
+            key *= radix
+            key += rank
+        key_range *= radix
+        levels[-1].positions.append((j, symbols))
+    if key is None:
+        return np.zeros(m, dtype=np.intp), constants[None, :]
+    codes, final = _compact(key, key_range, budget)
+    return codes.astype(np.intp), _decode(final, levels, constants)
+
+
+def _column_symbols(col: _Bytes, ends: bool) -> _Symbols:
+    """The symbols of a column, ascending: ``_END`` (if ``ends``), then bytes.
+
+    When ``ends``, byte 0 marks the ids that ended. When the bytes span few
+    values, every value in the span is taken (a superset, which is still
+    exact) to spare counting them.
+    """
+    high = int(col.max())
+    # col - 1 wraps the end marker 0 round to 255, out of the minimum's way.
+    low = int((col - np.uint8(1)).min()) + 1 if ends else int(col.min())
+    if high - low < _NARROW_SPAN:
+        symbols = np.arange(low, high + 1, dtype=np.int16)
+    else:
+        present = np.bincount(col, minlength=256) > 0
+        present[0] &= not ends
+        symbols = np.flatnonzero(present).astype(np.int16)
+    if ends:
+        symbols = np.concatenate([np.array([_END], dtype=np.int16), symbols])
+    return symbols
+
+
+def _column_ranks(col: _Bytes, symbols: _Symbols, ends: bool) -> _Bytes:
+    """Rank of each byte of ``col`` among ``symbols`` (the end has rank 0)."""
+    low, high = int(symbols[int(ends)]), int(symbols[-1])
+    if not ends and high - low + 1 == len(symbols):  # a span: subtract
+        return col - np.uint8(low)
+    table = np.zeros(256, dtype=np.uint8)
+    table[symbols[ends:]] = np.arange(int(ends), len(symbols))
+    return np.frombuffer(col.tobytes().translate(table.tobytes()), dtype=np.uint8)
+
+
+def _sample_rows(m: int) -> npt.NDArray[np.intp]:
+    """Evenly spaced row numbers, at most ``_SAMPLE_ROWS`` of ``m``."""
+    return np.unique(np.linspace(0, m - 1, min(m, _SAMPLE_ROWS)).astype(np.intp))
+
+
+def _bits(sample: _Bytes) -> float:
+    """Bits a mixed-radix key needs for the rows of a byte matrix."""
+    ordered = np.sort(sample, axis=0)
+    distinct = 1 + np.count_nonzero(ordered[1:] != ordered[:-1], axis=0)
+    return float(np.log2(distinct).sum())
+
+
+def _compact(key: _Keys, key_range: int, budget: int) -> tuple[_Keys, _Keys]:
+    """Dense ranks of ``key`` and the distinct key values, ascending."""
+    if key_range > budget:
+        import pandas as pd
+
+        codes, uniques = pd.factorize(key, sort=True)
+        return codes.astype(np.int64), np.asarray(uniques, dtype=np.int64)
+    present = np.zeros(key_range, dtype=bool)
+    present[key] = True
+    distinct = np.flatnonzero(present)
+    rank = np.empty(key_range, dtype=np.int32 if len(distinct) < 2**31 else np.int64)
+    rank[distinct] = np.arange(len(distinct))
+    return np.take(rank, key).astype(np.int64), distinct.astype(np.int64)
+
+
+def _decode(keys: _Keys, levels: list[_Level], constants: _Symbols) -> _Symbols:
+    """The symbols, one row per key, that the keys were accumulated from."""
+    symbols = np.empty((len(keys), len(constants)), dtype=np.int16)
+    symbols[:] = constants
+    rest = keys
+    for level in reversed(levels):
+        for j, table in reversed(level.positions):
+            rest, rank = np.divmod(rest, len(table))
+            symbols[:, j] = table[rank]
+        if level.previous is not None:
+            rest = level.previous[rest]
+    return symbols
+
+
+def _symbols_to_str(symbols: _Symbols, pa: Any) -> np.ndarray:
+    """Python strings from rows of UTF-8 bytes padded with ``_END``."""
+    inside = symbols != _END
+    offsets = np.zeros(len(symbols) + 1, dtype=np.int64)
+    np.cumsum(np.count_nonzero(inside, axis=1), out=offsets[1:])
+    data = symbols[inside].astype(np.uint8)
+    strings = pa.LargeStringArray.from_buffers(
+        len(symbols), pa.py_buffer(offsets), pa.py_buffer(data)
+    )
+    return np.asarray(strings.to_numpy(zero_copy_only=False), dtype=object)
