@@ -25,13 +25,16 @@ def edges_below(
     [0, 1, 2]
     """
     if len(edges) > _COMPARE_MAX:
-        side = "right" if inclusive else "left"
-        out = np.searchsorted(np.asarray(edges, dtype=np.float64), x, side=side)
+        out = np.searchsorted(
+            np.asarray(edges, dtype=np.float64),
+            x,
+            side="right" if inclusive else "left",
+        )
         if x.dtype.kind == "f":
             out[np.isnan(x)] = 0
         return out.astype(np.int16)
     dtype = np.int8 if len(edges) < 127 else np.int16
-    count = np.zeros(len(x), dtype=dtype)
+    count: np.ndarray = np.zeros(len(x), dtype=dtype)
     compare = np.greater_equal if inclusive else np.greater
     buf = np.empty(len(x), dtype=bool)
     for e in edges:

@@ -16,12 +16,15 @@ The method, for the non-null rows of a ``string`` or ``large_string`` array:
    ids shorter than ``j + 1``. ``0`` sorts before every other byte, so the
    padded ids sort like the ids; an id holding a NUL byte would be confused
    with a shorter one, so then the function returns None.
-2. For each column, find the symbols used (a 256-bin count). A column with a
-   single symbol carries no information and is skipped; otherwise its bytes
-   are mapped to their rank among the symbols (``bytes.translate`` with a
-   256-byte table) and a mixed-radix key is accumulated:
-   ``key = key * radix + rank``. Keys compare like the ids compare byte-wise,
-   which for UTF-8 is code-point order, the order of Python ``str``.
+2. For each column, find its symbols: the bytes used there (a 256-bin
+   count, or, when they span fewer than 16 values, the whole span: a superset
+   is still exact), plus the end marker when some id ended. A column with a
+   single symbol carries no information and is skipped. Otherwise each byte
+   is mapped to its rank among the symbols (a subtraction, or
+   ``bytes.translate`` with a 256-byte table) and a mixed-radix key is
+   accumulated: ``key = key * radix + rank``. Keys compare like the ids
+   compare byte-wise, which for UTF-8 is code-point order, the order of
+   Python ``str``.
 3. Before the key range (the product of the radices) outgrows what direct
    addressing affords (a few slots per row), or what ``int64`` holds, the
    keys are compacted to their dense ranks (``0 .. k - 1`` for ``k``
@@ -33,9 +36,10 @@ The method, for the non-null rows of a ``string`` or ``large_string`` array:
    by level, and turned into Python ``str`` by Arrow.
 
 Long, varied ids (UUIDs, hashes, e-mail addresses) need one pass per byte and
-many compactions, which is slower than hashing. For large inputs, a sample of
-rows estimates the number of key bits up front; when that is too many the
-function returns None, so that the caller uses :func:`pandas.factorize`.
+many compactions, which is slower than hashing them. So ids longer than 64
+bytes are left to pandas (the function returns None), and from 65,536 rows
+on, so are ids whose key would need too many bits (estimated on a sample of
+rows before any pass) or too many compactions.
 """
 
 from __future__ import annotations
@@ -59,15 +63,15 @@ _INT64_RANGE = 2**63 - 1
 _DIRECT_SLOTS_PER_ROW = 4
 #: and always up to this many slots.
 _DIRECT_MIN_SLOTS = 1 << 20
+#: Ids longer than this many bytes are left to pandas (one pass per byte).
+_MAX_WIDTH = 64
 #: Below this many rows every input is encoded; from it on, the work is capped:
 _CAPPED_ROWS = 1 << 16
-#: ids longer than this many bytes are left to pandas,
-_MAX_WIDTH = 64
-#: as are ids whose sampled key bits pass log2(direct budget) by more than this,
+#: ids whose sampled key bits pass log2(direct budget) by more than this
 _SPARE_BITS = 8
-#: judged on this many sampled rows,
+#: (judged on this many sampled rows)
 _SAMPLE_ROWS = 1 << 12
-#: and so is any input needing more compactions than this.
+#: are left to pandas, and so is any input needing more compactions than this.
 _MAX_COMPACTIONS = 3
 #: Columns whose bytes span fewer values than this are ranked by subtraction.
 _NARROW_SPAN = 16
@@ -105,9 +109,9 @@ def factorize_arrow_strings(values: object) -> tuple[np.ndarray, np.ndarray] | N
         ``pandas.factorize(np.asarray(values, dtype=object), sort=True)``
         returns. None when this fast path does not apply: other inputs,
         pyarrow not installed, ids of differing lengths holding a NUL
-        character, and (from 65,536 rows on) ids too long or varied to encode
-        faster than pandas hashes them. The caller then uses
-        :func:`pandas.factorize`.
+        character, ids longer than 64 bytes, and (from 65,536 rows on) ids
+        too varied to encode faster than pandas hashes them. The caller then
+        uses :func:`pandas.factorize`.
 
     Examples
     --------
@@ -167,9 +171,8 @@ def _factorize_string_array(
     them to force compactions on small inputs.
     """
     n = len(arr)
-    codes = np.full(n, -1, dtype=np.intp)
     if n == arr.null_count:
-        return codes, np.empty(0, dtype=object)
+        return np.full(n, -1, dtype=np.intp), np.empty(0, dtype=object)
     buffers = arr.buffers()
     if not all(buf is None or buf.is_cpu for buf in buffers):
         return None
@@ -194,11 +197,10 @@ def _factorize_string_array(
     ranked = _rank_ids(data, starts, lengths, max_range, min(budget, max_range))
     if ranked is None:
         return None
-    id_codes, symbols = ranked
-    if rows is None:
-        codes = id_codes
-    else:
-        codes[rows] = id_codes
+    codes, symbols = ranked
+    if rows is not None:  # spread the codes over all rows, -1 for the nulls
+        codes, valid_codes = np.full(n, -1, dtype=np.intp), codes
+        codes[rows] = valid_codes
     return codes, _symbols_to_str(symbols, pa)
 
 
@@ -219,8 +221,15 @@ def _rank_ids(
     m = len(starts)
     capped = m >= _CAPPED_ROWS
     width = int(lengths.max())
-    if capped and width > _MAX_WIDTH:
+    if width > _MAX_WIDTH:
         return None
+    if capped:  # estimate the key bits on a sample before any pass
+        picked = _sample_rows(m)
+        positions = np.arange(width)
+        sample = np.take(data, starts[picked, None] + positions, mode="clip")
+        sample *= positions < lengths[picked, None]  # 0 past the end
+        if _bits(sample) > math.log2(budget) + _SPARE_BITS:
+            return None
     column: Callable[[int], _Bytes]
     if int(lengths.min()) == width and int(starts[-1] - starts[0]) == (m - 1) * width:
         # All ids have one length and lie back to back: a byte matrix.
@@ -231,31 +240,22 @@ def _rank_ids(
         def column(j: int) -> _Bytes:
             return np.ascontiguousarray(matrix[:, j])
 
-        sample = matrix[_sample_rows(m)]
     else:
         used = data[int(starts[0]) : int(starts[-1] + lengths[-1])]
         if used.size and not used.min():
             return None  # a NUL byte would look like the end of a shorter id
-        end = int(starts[-1]) + width
-        if end > len(data):  # gathers past an id may run off the buffer
-            data = np.concatenate([data, np.zeros(end - len(data), dtype=np.uint8)])
-        pointer = starts.astype(np.int64)
+        pointer = starts.astype(np.int64)  # to byte j of each id, for j = 0, 1, ...
         shorter = np.cumsum(np.bincount(lengths, minlength=width + 1))[:width]
 
         def column(j: int) -> _Bytes:
             # Byte j of every id (0 past the end); called with j = 0, 1, ...
+            if pointer[-1] >= len(data):  # ids at the end of the buffer ended:
+                pointer[np.searchsorted(pointer, len(data)) :] = len(data) - 1
             col = np.take(data, pointer)
             np.add(pointer, 1, out=pointer)
             if shorter[j]:
                 col *= lengths > j
             return col
-
-        picked = _sample_rows(m)
-        positions = np.arange(width)
-        sample = np.take(data, starts[picked, None] + positions, mode="clip")
-        sample *= positions < lengths[picked, None]
-    if capped and _bits(sample) > math.log2(budget) + _SPARE_BITS:
-        return None
 
     key: _Keys | None = None  # None: all zero, range 1
     key_range = 1
@@ -295,7 +295,7 @@ def _rank_ids(
     if key is None:
         return np.zeros(m, dtype=np.intp), constants[None, :]
     codes, final = _compact(key, key_range, budget)
-    return codes.astype(np.intp), _decode(final, levels, constants)
+    return codes.astype(np.intp, copy=False), _decode(final, levels, constants)
 
 
 def _column_symbols(col: _Bytes, ends: bool) -> _Symbols:
@@ -320,7 +320,10 @@ def _column_symbols(col: _Bytes, ends: bool) -> _Symbols:
 
 
 def _column_ranks(col: _Bytes, symbols: _Symbols, ends: bool) -> _Bytes:
-    """Rank of each byte of ``col`` among ``symbols`` (the end has rank 0)."""
+    """Rank of each byte of ``col`` among ``symbols`` (the end has rank 0).
+
+    Ranks fit a byte: the end marker is used only where no byte is NUL.
+    """
     low, high = int(symbols[int(ends)]), int(symbols[-1])
     if not ends and high - low + 1 == len(symbols):  # a span: subtract
         return col - np.uint8(low)

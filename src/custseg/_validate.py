@@ -10,6 +10,7 @@ This module imports only NumPy; pandas objects are handled by duck typing.
 from __future__ import annotations
 
 import datetime as _dt
+import warnings
 from typing import Any, Literal
 
 import numpy as np
@@ -146,8 +147,12 @@ def as_numeric(
             f"has dtype {arr.dtype}, expected numbers",
             fix="pass numeric values (days as numbers, amounts as floats)",
         )
-    if kind == "u":
-        arr = arr.astype(np.int64) if arr.dtype.itemsize >= 8 else arr
+    if kind == "u" and arr.dtype.itemsize >= 8:
+        if len(arr) and int(arr.max()) > np.iinfo(np.int64).max:
+            raise InputError(
+                field, "has values above 2**63 - 1", fix="use int64 or float values"
+            )
+        arr = arr.astype(np.int64)
     if kind not in "iuf":
         arr = _object_to_float(arr, field)
     if arr.dtype.kind == "f":
@@ -187,7 +192,8 @@ def _object_to_float(arr: np.ndarray, field: str) -> np.ndarray:
     """Convert an object or text array to float64, naming the first bad row."""
     out = np.empty(len(arr), dtype=np.float64)
     bad: list[int] = []
-    for i, v in enumerate(arr.tolist()):
+    values = arr.tolist()
+    for i, v in enumerate(values):
         if v is None:
             out[i] = np.nan
             continue
@@ -201,7 +207,7 @@ def _object_to_float(arr: np.ndarray, field: str) -> np.ndarray:
     if bad:
         raise InputError(
             field,
-            f"has non-numeric values such as {arr[bad[0]]!r}",
+            f"has non-numeric values such as {values[bad[0]]!r}",
             first_row=bad[0],
             n_rows=len(bad),
             fix="clean the column so it holds only numbers",
@@ -242,6 +248,10 @@ def as_datetime(x: Any, field: str, *, nan: NanPolicy = "raise") -> np.ndarray:
     """
     x = _localize(x)
     arr = _to_numpy(x, field)
+    if arr.size == 0 and arr.dtype.kind != "M":
+        return np.empty(0, dtype=_TEXT_UNIT)
+    if arr.dtype.kind == "M" and np.datetime_data(arr.dtype)[0] in ("Y", "M", "W"):
+        arr = arr.astype("datetime64[D]")  # months and weeks: their first day
     if arr.dtype.kind != "M":
         if arr.dtype.kind in "iufb":
             raise InputError(
@@ -268,15 +278,18 @@ def as_datetime(x: Any, field: str, *, nan: NanPolicy = "raise") -> np.ndarray:
 
 def _parse_dates(arr: np.ndarray, field: str) -> np.ndarray:
     values = arr.tolist()
-    # NumPy converts tz-aware datetimes to UTC (with a warning); we keep local
-    # wall time, as for pandas input, so those go through the per-value path.
+    # NumPy converts tz-aware datetimes and ISO text with a UTC offset to UTC
+    # (with a warning); we keep local wall time, as for pandas input, so those
+    # go through the per-value path, as do missing values (None, NaN).
     aware = arr.dtype == object and any(
         getattr(x, "tzinfo", None) is not None for x in values
     )
     if not aware:
         try:
-            return np.asarray(arr, dtype=_TEXT_UNIT)
-        except (ValueError, TypeError, OverflowError):
+            with warnings.catch_warnings():
+                warnings.simplefilter("error")
+                return np.asarray(arr, dtype=_TEXT_UNIT)
+        except (ValueError, TypeError, OverflowError, UserWarning):
             pass
     out = np.empty(len(values), dtype=_TEXT_UNIT)
     bad: list[int] = []
@@ -296,8 +309,16 @@ def _parse_dates(arr: np.ndarray, field: str) -> np.ndarray:
     return out
 
 
+def _is_missing(v: Any) -> bool:
+    return (
+        v is None
+        or (isinstance(v, float) and v != v)
+        or type(v).__name__ in ("NAType", "NaTType")
+    )
+
+
 def _scalar_to_datetime64(v: Any) -> np.datetime64:
-    if v is None:
+    if _is_missing(v):
         return np.datetime64("NaT", "us")
     if isinstance(v, np.datetime64):
         return v.astype(_TEXT_UNIT)
@@ -308,7 +329,12 @@ def _scalar_to_datetime64(v: Any) -> np.datetime64:
     if isinstance(v, _dt.date):
         return np.datetime64(_dt.datetime(v.year, v.month, v.day), "us")
     if isinstance(v, str):
-        return np.datetime64(v.strip().replace(" ", "T", 1), "us")
+        text = v.strip()
+        if text[10:] and any(c in text[10:] for c in "+-Z"):
+            # an offset such as +08:00 or Z: keep the local wall-clock time
+            parsed = _dt.datetime.fromisoformat(text.replace("Z", "+00:00"))
+            return np.datetime64(parsed.replace(tzinfo=None), "us")
+        return np.datetime64(text.replace(" ", "T", 1), "us")
     raise TypeError(type(v).__name__)
 
 

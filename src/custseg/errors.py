@@ -9,7 +9,7 @@ of a segmentation (:class:`ThresholdError`).
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Literal
+from typing import Any, Literal
 
 import attrs
 
@@ -80,6 +80,19 @@ class InputError(CustsegError, ValueError):
         if fix:
             message += f": {fix}"
         super().__init__(message)
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        # picklable (multiprocessing, joblib): rebuild from the fields
+        return (
+            _input_error,
+            (self.field, self.problem, self.fix, self.first_row, self.n_rows),
+        )
+
+
+def _input_error(
+    field: str, problem: str, fix: str, first_row: int | None, n_rows: int | None
+) -> InputError:
+    return InputError(field, problem, fix=fix, first_row=first_row, n_rows=n_rows)
 
 
 class ThresholdError(CustsegError, ValueError):
@@ -181,3 +194,6 @@ class RulesError(CustsegError, ValueError):
     def __init__(self, diagnostics: Sequence[Diagnostic]) -> None:
         self.diagnostics = tuple(diagnostics)
         super().__init__("\n".join(d.render() for d in self.diagnostics))
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (RulesError, (self.diagnostics,))

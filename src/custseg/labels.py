@@ -17,15 +17,16 @@ __all__ = ["Labels", "smallest_int_dtype"]
 
 
 def smallest_int_dtype(n_names: int) -> np.dtype[Any]:
-    """The smallest signed integer dtype that holds codes ``0 .. n_names - 1``.
+    """The signed integer dtype pandas uses for the codes of *n_names* categories.
 
-    Signed, like pandas' own categorical codes, so ``to_pandas`` need not copy.
+    That is the smallest one with room to spare (int8 below 127 names, int16
+    below 32,767, ...), so :meth:`Labels.to_pandas` never has to copy.
 
-    >>> smallest_int_dtype(5), smallest_int_dtype(300)
-    (dtype('int8'), dtype('int16'))
+    >>> smallest_int_dtype(5), smallest_int_dtype(127), smallest_int_dtype(300)
+    (dtype('int8'), dtype('int16'), dtype('int16'))
     """
     for dtype in (np.int8, np.int16, np.int32):
-        if n_names - 1 <= np.iinfo(dtype).max:
+        if n_names < np.iinfo(dtype).max:
             return np.dtype(dtype)
     return np.dtype(np.int64)
 
@@ -90,7 +91,8 @@ class Labels:
                 raise ThresholdError(
                     f"'codes' must be in [0, {len(self.names)}): got {lo if lo < 0 else hi}"
                 )
-        codes = codes.astype(dtype, copy=False)
+        # always a private copy: freezing it must not freeze the caller's array
+        codes = np.array(codes, dtype=dtype)
         codes.flags.writeable = False
         object.__setattr__(self, "codes", codes)
 

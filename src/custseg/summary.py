@@ -53,7 +53,8 @@ class _Groups:
 
     def total(self, weights: np.ndarray, codes: np.ndarray | None = None) -> np.ndarray:
         c = self.codes if codes is None else codes
-        return self.compact(np.bincount(c, weights=weights, minlength=self.size))
+        sums = np.bincount(c, weights=weights, minlength=self.size)
+        return self.compact(sums.astype(np.float64, copy=False))  # int64 when empty
 
     def maximum(
         self, values: np.ndarray, codes: np.ndarray | None = None
@@ -114,8 +115,9 @@ def _group_ids(ids: Any, field: str) -> _Groups:
     if isinstance(dtype, np.dtype) and dtype.kind in "iu" and len(values):
         n = len(values)
         lo, hi = int(values.min()), int(values.max())
-        if hi - lo < n + 1024:
-            arr = np.ascontiguousarray(values)
+        if hi - lo < n + 1024 and hi <= np.iinfo(np.int64).max:
+            # int64 arithmetic: small id types would wrap around in `arr - lo`
+            arr = np.ascontiguousarray(values, dtype=np.int64)
             if lo >= 0 and hi < n + 1024:
                 codes, size, base = arr.astype(np.intp, copy=False), hi + 1, 0
             else:

@@ -356,12 +356,8 @@ def lookups(rs: RuleSet) -> tuple[dict[str, Lookup], frozenset[str]]:
             continue
         if math.prod(len(a) for a in axes.values() if a is not None) > MAX_GRID:
             continue
-        grid = {
-            k: m.ravel()
-            for k, m in zip(
-                axes, np.meshgrid(*axes.values(), indexing="ij"), strict=True
-            )
-        }
+        mesh: list[np.ndarray] = list(np.meshgrid(*axes.values(), indexing="ij"))
+        grid = {k: m.ravel() for k, m in zip(axes, mesh, strict=True)}
         env = _env(rs, grid)
         codes, rules = _segment_codes(seg, env, explain=True)
         specs = [rs.fields[name] for name in axes]

@@ -1,0 +1,445 @@
+"""Tests for the input coercion helpers in :mod:`custseg._validate`."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+import numpy as np
+import pandas as pd
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+from hypothesis.extra import numpy as hnp
+
+import strategies
+from custseg import _validate as v
+from custseg.errors import InputError
+
+
+class TestFirstOffender:
+    def test_first_and_count(self) -> None:
+        """Index of the first True and the number of Trues."""
+        assert v.first_offender(np.array([False, True, False, True, True])) == (1, 3)
+
+    def test_none(self) -> None:
+        """No offender gives (-1, 0)."""
+        assert v.first_offender(np.zeros(4, dtype=bool)) == (-1, 0)
+        assert v.first_offender(np.zeros(0, dtype=bool)) == (-1, 0)
+
+    @given(mask=hnp.arrays(np.bool_, st.integers(0, 50)))
+    def test_matches_python(self, mask: np.ndarray) -> None:
+        """Agrees with a plain loop on any mask."""
+        rows = [i for i, m in enumerate(mask.tolist()) if m]
+        assert v.first_offender(mask) == (rows[0] if rows else -1, len(rows))
+
+
+class TestCheckSameLength:
+    def test_equal(self) -> None:
+        """Equal lengths return that length."""
+        assert v.check_same_length(a=np.zeros(3), b=np.ones(3), c=[1, 2, 3]) == 3
+
+    def test_single(self) -> None:
+        """One array returns its length."""
+        assert v.check_same_length(a=np.zeros(0)) == 0
+
+    def test_unequal(self) -> None:
+        """The first array of another length is named against the first one."""
+        with pytest.raises(InputError) as info:
+            v.check_same_length(a=np.zeros(3), b=np.ones(3), c=np.ones(2), d=[1])
+        err = info.value
+        assert err.field == "c"
+        assert (
+            str(err) == "'c' has 2 rows but 'a' has 3: pass columns of the same table"
+        )
+        assert err.first_row is None and err.n_rows is None
+
+
+class TestAsNumeric:
+    @pytest.mark.parametrize(
+        "values",
+        [
+            [1, 2, 3],
+            np.array([1, 2, 3], dtype=np.int32),
+            np.array([1, 2, 3], dtype=np.int64),
+            pd.Series([1, 2, 3]),
+            pd.Series([1, 2, 3], dtype="Int64"),
+        ],
+        ids=["list", "int32", "int64", "series", "Int64_no_na"],
+    )
+    def test_ints_stay_ints(self, values: Any) -> None:
+        """Integer input (including nullable Int64 without NA) stays integer."""
+        out = v.as_numeric(values, "x")
+        assert out.dtype.kind == "i"
+        assert out.tolist() == [1, 2, 3]
+
+    def test_unsigned_small_stays_integer(self) -> None:
+        """Small unsigned integers stay integer with their values."""
+        out = v.as_numeric(np.array([0, 255], dtype=np.uint8), "x")
+        assert out.dtype.kind in "iu"
+        assert out.tolist() == [0, 255]
+
+    def test_uint64_values_preserved_or_refused(self) -> None:
+        """uint64 values above the int64 range are not silently wrapped to negatives."""
+        big = np.array([1, 2**63 + 5], dtype=np.uint64)
+        try:
+            out = v.as_numeric(big, "x")
+        except InputError:
+            return
+        assert [int(x) for x in out] == [1, 2**63 + 5]
+
+    @pytest.mark.parametrize(
+        "values",
+        [
+            np.array([1.5, 2.0], dtype=np.float32),
+            np.array([1.5, 2.0], dtype=np.float16),
+            pd.Series([1.5, 2.0], dtype="Float64"),
+            ["1.5", "2"],
+            np.array(["1.5", " 2 "], dtype=object),
+            pd.Series(["1.5", "2"], dtype="str"),
+            [1.5, 2],
+        ],
+        ids=["f32", "f16", "Float64", "text", "object_text", "str_series", "mixed"],
+    )
+    def test_floats_become_float64(self, values: Any) -> None:
+        """Float, nullable Float64 and numeric text become float64."""
+        out = v.as_numeric(values, "x")
+        assert out.dtype == np.float64
+        assert out.tolist() == [1.5, 2.0]
+
+    def test_nullable_int_with_na(self) -> None:
+        """pandas Int64 with NA becomes float64 with NaN when NaN is allowed."""
+        out = v.as_numeric(pd.Series([1, None, 3], dtype="Int64"), "x", nan="allow")
+        assert out.dtype == np.float64
+        np.testing.assert_array_equal(out, [1.0, np.nan, 3.0])
+
+    def test_nullable_int_with_na_refused(self) -> None:
+        """pandas Int64 with NA is refused by default, naming the row."""
+        with pytest.raises(InputError) as info:
+            v.as_numeric(pd.Series([1, 2, None], dtype="Int64"), "freq")
+        assert (info.value.field, info.value.first_row, info.value.n_rows) == (
+            "freq",
+            2,
+            1,
+        )
+
+    @pytest.mark.parametrize(
+        "values",
+        [
+            [True, False],
+            np.array([True, False]),
+            pd.Series([True, False], dtype="boolean"),
+            pd.Series([True, None], dtype="boolean"),
+        ],
+        ids=["list", "numpy", "boolean", "boolean_na"],
+    )
+    def test_bool_refused(self, values: Any) -> None:
+        """Booleans are not numbers: InputError saying so."""
+        with pytest.raises(InputError, match="is boolean, not numeric") as info:
+            v.as_numeric(values, "flag")
+        assert info.value.field == "flag"
+
+    def test_bool_inside_object_refused(self) -> None:
+        """A bool inside an object array is a non-numeric value at its row."""
+        with pytest.raises(InputError) as info:
+            v.as_numeric(np.array([1, True, 2.0], dtype=object), "x")
+        assert (info.value.first_row, info.value.n_rows) == (1, 1)
+
+    @pytest.mark.parametrize(
+        ("values", "first", "count", "shown"),
+        [
+            (["1", "two", "3", "four"], 1, 2, "'two'"),
+            (np.array([1.0, "x"], dtype=object), 1, 1, "'x'"),
+            (pd.Series(["a", "2"], dtype=object), 0, 1, "'a'"),
+        ],
+    )
+    def test_non_numeric_names_first_bad_row(
+        self, values: Any, first: int, count: int, shown: str
+    ) -> None:
+        """Non-numeric values raise InputError with the first bad row, count and value."""
+        with pytest.raises(InputError) as info:
+            v.as_numeric(values, "amount")
+        err = info.value
+        assert (err.field, err.first_row, err.n_rows) == ("amount", first, count)
+        assert f"non-numeric values such as {shown}" in str(err)
+
+    @pytest.mark.parametrize(
+        "values",
+        [
+            [1.0, np.nan, 2.0, np.nan],
+            [1.0, None, 2.0, None],
+            np.array([1, None, 2, None]),
+        ],
+        ids=["nan", "none", "object_none"],
+    )
+    def test_nan(self, values: Any) -> None:
+        """Missing values raise by default (row and count) and become NaN with 'allow'."""
+        with pytest.raises(InputError) as info:
+            v.as_numeric(values, "amount")
+        assert (info.value.first_row, info.value.n_rows) == (1, 2)
+        assert "missing values (NaN)" in str(info.value)
+        out = v.as_numeric(values, "amount", nan="allow")
+        assert out.dtype == np.float64
+        np.testing.assert_array_equal(out, [1.0, np.nan, 2.0, np.nan])
+
+    @pytest.mark.parametrize(
+        "values",
+        [[1.0, np.inf], [1.0, -np.inf], ["1", "inf"]],
+        ids=["inf", "-inf", "text"],
+    )
+    def test_inf_refused(self, values: Any) -> None:
+        """Infinite values are refused unless allow_inf, which keeps them."""
+        with pytest.raises(InputError, match="infinite") as info:
+            v.as_numeric(values, "amount")
+        assert (info.value.first_row, info.value.n_rows) == (1, 1)
+        out = v.as_numeric(values, "amount", allow_inf=True)
+        assert np.isinf(out[1]) and out[0] == 1.0
+
+    @pytest.mark.parametrize(
+        "values",
+        [
+            np.array(["2024-01-01"], dtype="datetime64[D]"),
+            np.array([1], dtype="timedelta64[D]"),
+        ],
+    )
+    def test_dates_refused(self, values: np.ndarray) -> None:
+        """datetime64 and timedelta64 are not numbers."""
+        with pytest.raises(InputError, match="expected numbers"):
+            v.as_numeric(values, "x")
+
+    @pytest.mark.parametrize(
+        "values", [5, 2.5, "12", np.zeros((2, 2))], ids=["int", "float", "str", "2d"]
+    )
+    def test_scalars_and_2d_refused(self, values: Any) -> None:
+        """Scalars and 2-D input are InputErrors naming the field."""
+        with pytest.raises(InputError) as info:
+            v.as_numeric(values, "x")
+        assert info.value.field == "x"
+
+    def test_contiguous_output(self) -> None:
+        """A strided view comes back contiguous with the same values."""
+        out = v.as_numeric(np.arange(10.0)[::2], "x")
+        assert out.flags.c_contiguous
+        assert out.tolist() == [0.0, 2.0, 4.0, 6.0, 8.0]
+
+    @given(values=strategies.finite_values())
+    def test_float_round_trip(self, values: np.ndarray) -> None:
+        """Finite float64 arrays come back unchanged."""
+        out = v.as_numeric(values, "x")
+        assert out.dtype == np.float64
+        np.testing.assert_array_equal(out, values)
+
+    @given(values=strategies.small_values())
+    def test_int_round_trip(self, values: np.ndarray) -> None:
+        """int64 arrays come back unchanged and integer."""
+        out = v.as_numeric(values, "x")
+        assert out.dtype == np.int64
+        np.testing.assert_array_equal(out, values)
+
+
+class TestAsDatetime:
+    @pytest.mark.parametrize("unit", ["D", "s", "ms", "us", "ns"])
+    def test_datetime64_kept(self, unit: str) -> None:
+        """datetime64 arrays keep their unit and values."""
+        arr = np.array(["2024-01-05", "1969-07-20"], dtype=f"datetime64[{unit}]")
+        out = v.as_datetime(arr, "date")
+        assert out.dtype == arr.dtype
+        np.testing.assert_array_equal(out, arr)
+
+    def test_iso_text(self) -> None:
+        """ISO 8601 text (date, T or space separator) parses to microseconds."""
+        out = v.as_datetime(
+            ["2024-01-05", "2024-02-01T10:30", "2024-02-01 10:30:15"], "date"
+        )
+        assert out.dtype == np.dtype("datetime64[us]")
+        assert out.tolist() == [
+            dt.datetime(2024, 1, 5),
+            dt.datetime(2024, 2, 1, 10, 30),
+            dt.datetime(2024, 2, 1, 10, 30, 15),
+        ]
+
+    def test_date_and_datetime_objects(self) -> None:
+        """datetime.date and naive datetime.datetime objects parse to microseconds."""
+        out = v.as_datetime([dt.date(2024, 1, 5), dt.datetime(2024, 1, 6, 7, 8)], "d")
+        assert out.dtype == np.dtype("datetime64[us]")
+        assert out.tolist() == [dt.datetime(2024, 1, 5), dt.datetime(2024, 1, 6, 7, 8)]
+
+    def test_pandas_series_and_index(self) -> None:
+        """pandas datetime Series and DatetimeIndex become datetime64 arrays."""
+        idx = pd.DatetimeIndex(["2024-01-05 10:00", "2024-01-06"])
+        for x in (idx, pd.Series(idx)):
+            out = v.as_datetime(x, "date")
+            assert out.dtype.kind == "M"
+            assert out.astype("datetime64[us]").tolist() == [
+                dt.datetime(2024, 1, 5, 10),
+                dt.datetime(2024, 1, 6),
+            ]
+
+    def test_str_series(self) -> None:
+        """A pandas 'str' Series of ISO text parses."""
+        out = v.as_datetime(pd.Series(["2024-01-05", "2024-01-06"], dtype="str"), "d")
+        assert out.tolist() == [dt.datetime(2024, 1, 5), dt.datetime(2024, 1, 6)]
+
+    @pytest.mark.parametrize("zone", ["Asia/Shanghai", "America/New_York", "UTC"])
+    def test_tz_aware_pandas_local_wall_time(self, zone: str) -> None:
+        """tz-aware pandas data keeps its local wall-clock time, zone dropped."""
+        idx = pd.DatetimeIndex(["2024-01-01 23:30", "2024-01-02 00:30"], tz=zone)
+        for x in (idx, pd.Series(idx)):
+            out = v.as_datetime(x, "date")
+            assert out.astype("datetime64[us]").tolist() == [
+                dt.datetime(2024, 1, 1, 23, 30),
+                dt.datetime(2024, 1, 2, 0, 30),
+            ]
+
+    def test_tz_aware_datetime_objects_local_wall_time(self) -> None:
+        """tz-aware datetime.datetime objects keep local wall time, like pandas input."""
+        shanghai = dt.timezone(dt.timedelta(hours=8))
+        out = v.as_datetime([dt.datetime(2024, 1, 2, 0, 30, tzinfo=shanghai)], "date")
+        assert out.tolist() == [dt.datetime(2024, 1, 2, 0, 30)]
+
+    @pytest.mark.parametrize(
+        "values",
+        [
+            ["2024-01-01", None, "2024-01-02", None],
+            np.array(["2024-01-01", "NaT", "2024-01-02", "NaT"], dtype="datetime64[s]"),
+            pd.Series(pd.to_datetime(["2024-01-01", None, "2024-01-02", None])),
+            pd.Series(["2024-01-01", None, "2024-01-02", None], dtype="str"),
+        ],
+        ids=["text_none", "datetime64", "series", "str_series"],
+    )
+    def test_missing(self, values: Any) -> None:
+        """Missing dates are 'missing dates (NaT)' by default and NaT with 'allow'."""
+        with pytest.raises(InputError) as info:
+            v.as_datetime(values, "date")
+        err = info.value
+        assert (err.field, err.first_row, err.n_rows) == ("date", 1, 2)
+        assert err.problem == "contains missing dates (NaT)"
+        out = v.as_datetime(values, "date", nan="allow")
+        assert np.isnat(out).tolist() == [False, True, False, True]
+
+    def test_all_nat_generic_unit(self) -> None:
+        """An all-NaT generic datetime64 array gets a concrete unit with 'allow'."""
+        out = v.as_datetime(
+            np.array(["NaT", "NaT"], dtype="datetime64"), "d", nan="allow"
+        )
+        assert out.dtype == np.dtype("datetime64[us]")
+        assert np.isnat(out).all()
+
+    def test_not_dates(self) -> None:
+        """Unparseable text names the first bad value, row and count."""
+        with pytest.raises(InputError) as info:
+            v.as_datetime(["2024-01-05", "next week", "2024-13-45", "2024-01-01"], "d")
+        err = info.value
+        assert (err.field, err.first_row, err.n_rows) == ("d", 1, 2)
+        assert "not dates, such as 'next week'" in str(err)
+
+    @pytest.mark.parametrize(
+        "values",
+        [np.array([1, 2]), np.array([1.5]), np.array([True])],
+        ids=["int", "float", "bool"],
+    )
+    def test_numbers_refused(self, values: np.ndarray) -> None:
+        """Numeric arrays are refused (no guessing of epoch units)."""
+        with pytest.raises(InputError, match="expected dates"):
+            v.as_datetime(values, "date")
+
+    @pytest.mark.parametrize(
+        "values", ["2024-01-01", np.zeros((1, 1), "datetime64[s]")]
+    )
+    def test_scalar_and_2d_refused(self, values: Any) -> None:
+        """A single string or a 2-D array is refused."""
+        with pytest.raises(InputError):
+            v.as_datetime(values, "date")
+
+
+class TestAsDatetimeScalar:
+    @pytest.mark.parametrize(
+        "value",
+        [
+            "2024-03-01",
+            " 2024-03-01 ",
+            dt.date(2024, 3, 1),
+            dt.datetime(2024, 3, 1),
+            np.datetime64("2024-03-01"),
+            np.datetime64("2024-03-01T00:00:00.000000000"),
+            pd.Timestamp("2024-03-01"),
+        ],
+        ids=["text", "padded", "date", "datetime", "dt64_D", "dt64_ns", "timestamp"],
+    )
+    def test_forms(self, value: Any) -> None:
+        """Text, date, datetime, datetime64 and Timestamp all give microsecond datetime64."""
+        out = v.as_datetime_scalar(value, "as_of")
+        assert out.dtype == np.dtype("datetime64[us]")
+        assert out == np.datetime64("2024-03-01T00:00", "us")
+
+    def test_time_of_day_kept(self) -> None:
+        """The time of day is kept (as_of is reduced to its day by the caller)."""
+        out = v.as_datetime_scalar("2024-03-01 17:45", "as_of")
+        assert out == np.datetime64("2024-03-01T17:45", "us")
+
+    @pytest.mark.parametrize(
+        "value",
+        [
+            pd.Timestamp("2024-03-01 23:30", tz="Asia/Shanghai"),
+            dt.datetime(2024, 3, 1, 23, 30, tzinfo=dt.timezone(dt.timedelta(hours=-5))),
+        ],
+        ids=["timestamp", "datetime"],
+    )
+    def test_tz_aware_local_wall_time(self, value: Any) -> None:
+        """A tz-aware scalar keeps its local wall time."""
+        out = v.as_datetime_scalar(value, "as_of")
+        assert out == np.datetime64("2024-03-01T23:30", "us")
+
+    @pytest.mark.parametrize("value", [None, pd.NaT, np.datetime64("NaT")])
+    def test_missing(self, value: Any) -> None:
+        """None / NaT is 'missing', an InputError naming the field."""
+        with pytest.raises(InputError, match="is missing") as info:
+            v.as_datetime_scalar(value, "as_of")
+        assert info.value.field == "as_of"
+
+    @pytest.mark.parametrize("value", ["soon", 5, 2.5, [2024, 3, 1]])
+    def test_not_a_date(self, value: Any) -> None:
+        """Unparseable values raise InputError quoting the value."""
+        with pytest.raises(InputError) as info:
+            v.as_datetime_scalar(value, "as_of")
+        assert info.value.field == "as_of"
+        assert f"is not a date: {value!r}" in str(info.value)
+
+
+class TestToDays:
+    def test_docstring_example(self) -> None:
+        """The docstring example: minutes floored to whole days both sides of 1970."""
+        arr = np.array(["1970-01-02T23:59", "1969-12-31T01:00"], "datetime64[m]")
+        assert v.to_days(arr).tolist() == [1, -1]
+
+    @pytest.mark.parametrize("unit", ["D", "h", "s", "ms", "us", "ns"])
+    def test_floors_before_1970(self, unit: str) -> None:
+        """Instants just before midnight before 1970 stay on their day (floor, not trunc)."""
+        arr = np.array(
+            ["1969-12-31T23:59:59", "1969-12-31T00:00:00", "1900-03-01T12:00"],
+            dtype="datetime64[s]",
+        ).astype(f"datetime64[{unit}]")
+        assert v.to_days(arr).dtype == np.int64
+        expected = [
+            (dt.date(1969, 12, 31) - dt.date(1970, 1, 1)).days,
+            (dt.date(1969, 12, 31) - dt.date(1970, 1, 1)).days,
+            (dt.date(1900, 3, 1) - dt.date(1970, 1, 1)).days,
+        ]
+        assert v.to_days(arr).tolist() == expected
+
+    @given(
+        seconds=st.lists(
+            st.integers(-200 * 365 * 86_400, 200 * 365 * 86_400),
+            min_size=1,
+            max_size=30,
+        )
+    )
+    def test_matches_calendar(self, seconds: list[int]) -> None:
+        """Days since 1970-01-01 equal datetime.date arithmetic for any instant."""
+        arr = np.array(seconds, dtype="datetime64[s]")
+        epoch = dt.datetime(1970, 1, 1)
+        expected = [
+            ((epoch + dt.timedelta(seconds=s)).date() - epoch.date()).days
+            for s in seconds
+        ]
+        assert v.to_days(arr).tolist() == expected
