@@ -82,3 +82,71 @@ def transactions(
         seconds, dtype="timedelta64[s]"
     )
     return pd.DataFrame({"customer_id": ids, "date": dates, "amount": amounts})
+
+
+# --- RFM, ABC/Pareto and lifecycle (tests/test_rfm.py, test_pareto.py,
+# test_lifecycle.py) ---
+
+
+def integer_amounts(
+    min_size: int = 1, max_size: int = 60, lo: int = -20, hi: int = 300
+) -> st.SearchStrategy[np.ndarray]:
+    """Float arrays of whole numbers in [lo, hi] with many ties.
+
+    Sums and shares of these are exact in float64, so results can be compared
+    with exact (Fraction) reference arithmetic.
+    """
+    pool = st.sampled_from([0, 1, 5, 20, 50, 100])
+    element = st.one_of(pool.filter(lambda v: lo <= v <= hi), st.integers(lo, hi))
+    return hnp.arrays(
+        np.float64, st.integers(min_size, max_size), elements=element.map(float)
+    )
+
+
+def distinct_values(
+    min_size: int = 1, max_size: int = 60
+) -> st.SearchStrategy[np.ndarray]:
+    """Float arrays of distinct values (at least 1 apart: no rounding collisions)."""
+    return st.lists(
+        st.integers(-(10**6), 10**6), min_size=min_size, max_size=max_size, unique=True
+    ).map(lambda xs: np.asarray(xs, dtype=np.float64))
+
+
+def recency_days(
+    min_size: int = 1, max_size: int = 60, nan: bool = True
+) -> st.SearchStrategy[np.ndarray]:
+    """Non-negative days since the last purchase, with the e-commerce boundaries
+    (89.999, 90, 180, 270, 365, ...) over-represented and, when *nan*, NaN for
+    customers without a purchase."""
+    edges = st.sampled_from(
+        [0.0, 1.0, 89.999, 90.0, 179.999, 180.0, 269.999, 270.0, 364.999, 365.0]
+    )
+    element = st.one_of(
+        edges, st.floats(0.0, 2000.0, allow_nan=False), st.integers(0, 800)
+    )
+    if nan:
+        element = st.one_of(element, st.just(float("nan")))
+    return hnp.arrays(
+        np.float64, st.integers(min_size, max_size), elements=element.map(float)
+    )
+
+
+@st.composite
+def lifecycle_breaks(
+    draw: st.DrawFn, max_stages: int = 6
+) -> tuple[tuple[float, ...], tuple[str, ...]]:
+    """Strictly increasing positive breaks and matching distinct stage labels."""
+    breaks = sorted(
+        draw(
+            st.sets(
+                st.one_of(
+                    st.integers(1, 800).map(float),
+                    st.floats(0.001, 2000.0, allow_nan=False),
+                ),
+                min_size=0,
+                max_size=max_stages - 1,
+            )
+        )
+    )
+    labels = tuple(f"stage{i}" for i in range(len(breaks) + 1))
+    return tuple(breaks), labels

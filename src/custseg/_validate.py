@@ -159,7 +159,9 @@ def as_numeric(
         if arr.dtype != np.float64:
             arr = arr.astype(np.float64)
         # Reductions first (no temporary arrays); masks only to report an error.
-        if nan == "raise" and len(arr) and np.isnan(np.add.reduce(arr)):
+        with np.errstate(all="ignore"):  # inf - inf or an overflowing sum: fine here
+            total = np.add.reduce(arr) if len(arr) else 0.0
+        if nan == "raise" and np.isnan(total):
             bad = np.isnan(arr)
             if bad.any():
                 first, count = first_offender(bad)

@@ -159,8 +159,12 @@ def abc_edges(values: Any, cutoffs: AbcCutoffs | None = None) -> AbcEdges:
     uniq, counts = np.unique(pos, return_counts=True)
     uniq, counts = uniq[::-1], counts[::-1]  # highest first
     if cutoffs.basis == "value":
-        weight = uniq * counts
-        total = weight.sum()
+        with np.errstate(over="ignore"):
+            weight = uniq * counts
+            total = weight.sum()
+        if not np.isfinite(total):  # sums beyond float range: rescale (same shares)
+            weight = (uniq / uniq[0]) * counts
+            total = weight.sum()
     else:
         weight = counts.astype(np.float64)
         total = float(len(known))
@@ -210,6 +214,12 @@ def abc_classes(
     >>> abc_classes([50, float("nan")], nan="unknown").to_numpy().tolist()
     ['A', 'unknown']
     """
+    if cutoffs is not None and (
+        not isinstance(cutoffs, tuple | list) or len(cutoffs) != 2
+    ):
+        raise ThresholdError(
+            f"'cutoffs' must be a pair (a, b) of shares: got {cutoffs!r}"
+        )
     arr = _values(values, nan).astype(np.float64, copy=False)
     if edges is None:
         if cutoffs is None:
@@ -239,17 +249,23 @@ def lorenz_curve(values: Any) -> tuple[np.ndarray, np.ndarray]:
     >>> x.round(3).tolist(), y.tolist()
     ([0.0, 0.333, 0.667, 1.0], [0.0, 0.0, 0.25, 1.0])
     """
-    arr = np.clip(v.as_numeric(values, "values").astype(np.float64), 0, None)
+    arr = np.sort(np.clip(v.as_numeric(values, "values").astype(np.float64), 0, None))
     n = len(arr)
-    total = arr.sum()
+    with np.errstate(over="ignore"):
+        overflow = bool(n) and not np.isfinite(arr.sum())
+    if overflow:  # sums beyond float range: rescale
+        arr = arr / arr[-1]
+    cum = np.cumsum(arr)
+    # the total is the sorted running sum's last value, so the curve does not
+    # depend on row order, not even in the last bit
+    total = cum[-1] if n else 0.0
     if n == 0 or total <= 0:
         raise InputError(
             "values",
             "has no positive total, so there is no Lorenz curve",
             fix="pass values with at least one positive entry",
         )
-    y = np.concatenate(([0.0], np.cumsum(np.sort(arr)) / total))
-    y[-1] = 1.0
+    y = np.concatenate(([0.0], cum / total))
     x = np.arange(n + 1) / n
     return x, y
 
@@ -315,7 +331,8 @@ def pareto_summary(
     # L(x) <= 1 - value_share. L is strictly increasing past its leading flat
     # zeros, so the segment is the one after the last point at or below target.
     target = 1.0 - value_share
-    i = int(np.searchsorted(y, target, side="right"))
+    # (a target that rounds to 1 is at the last segment)
+    i = min(int(np.searchsorted(y, target, side="right")), len(y) - 1)
     y0, y1 = y[i - 1], y[i]
     cut_x = float(x[i - 1] + (x[i] - x[i - 1]) * (target - y0) / (y1 - y0))
     gini = float(1.0 - np.sum(np.diff(x) * (y[1:] + y[:-1])))

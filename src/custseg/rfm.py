@@ -179,6 +179,8 @@ def _quantile_edges(
     field: str = "x",
 ) -> ScoreEdges:
     """Implementation of :func:`quantile_edges` with the field name for errors."""
+    if nan not in ("raise", "ignore"):
+        raise ThresholdError(f"'nan' must be 'raise' or 'ignore': got {nan!r}")
     bins = _check_bins(bins)
     arr = v.as_numeric(x, field, nan="allow" if nan == "ignore" else "raise")
     if nan == "ignore" and arr.dtype.kind == "f":
@@ -200,7 +202,7 @@ def _quantile_edges(
     )
     part = np.partition(arr, wanted)
     cuts = [
-        (float(part[j - 1]) + float(part[j])) / 2 if ex else float(part[j])
+        float(part[j - 1]) / 2 + float(part[j]) / 2 if ex else float(part[j])
         for j, ex in zip(rows, exact, strict=True)
     ]
     return ScoreEdges(tuple(cuts))
