@@ -9,9 +9,10 @@ addressing.
 
 The method, for the non-null rows of a ``string`` or ``large_string`` array:
 
-1. Read the offsets and data buffers as NumPy arrays without copying. When
-   all ids have the same byte length ``L`` the data buffer is reshaped to an
-   ``(n, L)`` byte matrix and column ``j`` is the ``j``-th byte of every id.
+1. Read the offsets and data buffers as NumPy arrays without copying (a
+   chunked array of several chunks is combined first). When all ids have the
+   same byte length ``L`` the data buffer is reshaped to an ``(n, L)`` byte
+   matrix and column ``j`` is the ``j``-th byte of every id.
    Otherwise column ``j`` is gathered from the data buffer, with ``0`` for the
    ids shorter than ``j + 1``. ``0`` sorts before every other byte, so the
    padded ids sort like the ids; an id holding a NUL byte would be confused

@@ -18,6 +18,7 @@ import attrs
 import numpy as np
 
 from . import _validate as v
+from ._factorize import factorize_arrow_strings
 from .errors import InputError, ThresholdError
 
 if TYPE_CHECKING:
@@ -129,7 +130,13 @@ def _group_ids(ids: Any, field: str) -> _Groups:
             present = np.bincount(codes, minlength=size) > 0
             uniq = (np.flatnonzero(present) + base).astype(dtype, copy=False)
             return _Groups(codes, size, present, uniq)
-    codes, uniques = pd.factorize(values, sort=True, use_na_sentinel=True)
+    # Arrow-backed strings (pandas' default str dtype): exact integer keys from
+    # the byte buffers, much faster than hashing; None when it does not apply
+    fast = factorize_arrow_strings(values)
+    if fast is not None:
+        codes, uniques = fast
+    else:
+        codes, uniques = pd.factorize(values, sort=True, use_na_sentinel=True)
     missing = codes < 0
     if missing.any():
         first, count = v.first_offender(missing)

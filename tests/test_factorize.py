@@ -1,0 +1,313 @@
+"""Tests for the Arrow string factoriser in ``custseg._factorize``."""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Sequence
+
+import numpy as np
+import pandas as pd
+import pyarrow as pa
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from custseg import _factorize
+from custseg._factorize import _factorize_string_array, factorize_arrow_strings
+
+# Text with non-ASCII characters (up to 4 UTF-8 bytes), NUL and the empty string.
+_TEXT = st.text(
+    alphabet=st.sampled_from(
+        ["a", "b", "z", "0", "9", "\x00", "\x7f", "é", "ÿ", "€", "😀"]
+    )
+    | st.characters(codec="utf-8"),
+    max_size=6,
+)
+_IDS = st.lists(st.none() | _TEXT, max_size=30)
+# No deadline: a loaded machine must not fail a test on timing alone.
+_NO_DEADLINE = settings(deadline=None)
+
+
+def _expected(ids: Sequence[str | None]) -> tuple[np.ndarray, np.ndarray]:
+    """What pandas gives for the same ids as a numpy object array."""
+    codes, uniques = pd.factorize(np.asarray(ids, dtype=object), sort=True)
+    return codes, np.asarray(uniques, dtype=object)
+
+
+def _nul_in_varying_lengths(ids: Sequence[str | None]) -> bool:
+    """Whether ids of differing byte lengths hold a NUL (the fast path's None)."""
+    present = [i for i in ids if i is not None]
+    widths = {len(i.encode()) for i in present}
+    return len(widths) > 1 and any("\x00" in i for i in present)
+
+
+def _check(
+    result: tuple[np.ndarray, np.ndarray] | None, ids: Sequence[str | None]
+) -> None:
+    """Assert ``result`` equals pandas' sorted factorisation of ``ids`` exactly."""
+    if _nul_in_varying_lengths(ids):
+        assert result is None
+        return
+    assert result is not None
+    codes, uniques = result
+    want_codes, want_uniques = _expected(ids)
+    assert codes.dtype == np.intp
+    assert uniques.dtype == object
+    assert all(type(u) is str for u in uniques)
+    np.testing.assert_array_equal(codes, want_codes)
+    assert uniques.tolist() == want_uniques.tolist()
+
+
+_PANDAS_DTYPES = [
+    "str",
+    "string[pyarrow]",
+    pd.ArrowDtype(pa.string()),
+    pd.ArrowDtype(pa.large_string()),
+]
+
+
+@_NO_DEADLINE
+@given(_IDS, st.sampled_from(_PANDAS_DTYPES))
+def test_pandas_series_array_matches_pandas_factorize(
+    ids: list[str | None], dtype: object
+) -> None:
+    """A pandas ``str``/Arrow string Series' array factorises like pandas."""
+    values = pd.Series(ids, dtype=dtype).array  # type: ignore[call-overload]
+    _check(factorize_arrow_strings(values), ids)
+
+
+def test_pandas_str_dtype_is_arrow_backed() -> None:
+    """The default ``str`` dtype here is Arrow-backed, so the fast path applies."""
+    values = pd.Series(["b", "a"], dtype="str").array
+    assert isinstance(values, pd.arrays.ArrowExtensionArray)
+    assert factorize_arrow_strings(values) is not None
+
+
+@_NO_DEADLINE
+@given(_IDS, st.sampled_from([pa.string(), pa.large_string()]))
+def test_pyarrow_array_matches_pandas_factorize(
+    ids: list[str | None], type_: pa.DataType
+) -> None:
+    """A ``string``/``large_string`` pyarrow Array factorises like pandas."""
+    _check(factorize_arrow_strings(pa.array(ids, type=type_)), ids)
+
+
+@_NO_DEADLINE
+@given(
+    st.lists(_IDS, min_size=0, max_size=4),
+    st.sampled_from([pa.string(), pa.large_string()]),
+)
+def test_chunked_array_matches_pandas_factorize(
+    chunks: list[list[str | None]], type_: pa.DataType
+) -> None:
+    """A ChunkedArray of several chunks (maybe none) factorises like pandas."""
+    values = pa.chunked_array([pa.array(c, type=type_) for c in chunks], type=type_)
+    _check(factorize_arrow_strings(values), [i for c in chunks for i in c])
+
+
+@_NO_DEADLINE
+@given(_IDS, st.data())
+def test_sliced_array_matches_pandas_factorize(
+    ids: list[str | None], data: st.DataObject
+) -> None:
+    """A slice (nonzero offset) of a pyarrow array factorises like pandas."""
+    start = data.draw(st.integers(0, len(ids)))
+    stop = data.draw(st.integers(start, len(ids)))
+    values = pa.array(ids, type=pa.string())[start:stop]
+    _check(factorize_arrow_strings(values), ids[start:stop])
+
+
+# Ids of one byte width: three ASCII characters (NUL included) or two of 2 bytes.
+_FIXED = st.lists(
+    st.none() | st.text(alphabet="AB7~\x00", min_size=3, max_size=3)
+) | st.lists(st.none() | st.text(alphabet="éüÿ", min_size=2, max_size=2))
+
+
+@_NO_DEADLINE
+@given(_FIXED, st.data())
+def test_fixed_width_ids_match_pandas_factorize(
+    ids: list[str | None], data: st.DataObject
+) -> None:
+    """Ids of one byte width (the byte-matrix path), sliced, match pandas."""
+    start = data.draw(st.integers(0, len(ids)))
+    values = pa.array(ids, type=pa.large_string())[start:]
+    _check(factorize_arrow_strings(values), ids[start:])
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.lists(st.none() | _TEXT, max_size=40),
+    st.integers(2, 300),
+    st.integers(1, 40),
+)
+def test_compaction_matches_pandas_factorize(
+    ids: list[str | None], max_range: int, budget: int
+) -> None:
+    """Tiny key ranges force compactions (direct and hashed) to stay exact."""
+    result = _factorize_string_array(
+        pa.array(ids, type=pa.large_string()),
+        pa,
+        max_range=max_range,
+        budget=budget,
+    )
+    if result is not None or _nul_in_varying_lengths(ids):
+        _check(result, ids)
+    # else: one position alone outgrows the tiny ``max_range``: None is allowed.
+
+
+def test_long_varied_ids_are_compacted_exactly() -> None:
+    """Ids too long for one int64 key are compacted, several times, exactly."""
+    rng = np.random.default_rng(7)
+    letters = np.array(list("abcdefghijklmnopqrstuvwxyz0123456789-"))
+    lengths = rng.integers(20, 31, 500)
+    pool = ["".join(letters[rng.integers(0, 37, k)]) for k in lengths]
+    ids = [pool[i] for i in rng.integers(0, 500, 3000)]
+    _check(_factorize_string_array(pa.array(ids), pa), ids)
+
+
+def _big_ids(make: str, rows: int = 70_000) -> list[str]:
+    """``rows`` ids drawn from 5,000 distinct ones made by ``make``."""
+    rng = np.random.default_rng(3)
+    pool = [
+        make.format(i=i, x=int(x)) for i, x in enumerate(rng.integers(0, 2**62, 5000))
+    ]
+    return [pool[i] for i in rng.integers(0, len(pool), rows)]
+
+
+@pytest.mark.parametrize(
+    "make", ["C{i:07d}", "{i}", "k{i:x}"], ids=["fixed", "int", "hex"]
+)
+def test_large_short_ids_take_the_fast_path(make: str) -> None:
+    """On many rows, short ids are still encoded (not None) and exact."""
+    ids = _big_ids(make)
+    _check(factorize_arrow_strings(pd.Series(ids, dtype="str").array), ids)
+
+
+@pytest.mark.parametrize("make", ["{x}", "{x:016x}{x:016x}"], ids=["long-int", "uuid"])
+def test_large_long_varied_ids_return_none(make: str) -> None:
+    """On many rows, 19-digit or 32-hex-digit ids are left to pandas (None)."""
+    assert factorize_arrow_strings(pa.array(_big_ids(make))) is None
+
+
+def test_varied_ids_are_rejected_before_any_pass(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """On many rows, a sample rejects 32-hex-digit ids before any column pass."""
+
+    def no_pass(*args: object) -> None:
+        raise AssertionError("a column pass ran")
+
+    monkeypatch.setattr(_factorize, "_column_symbols", no_pass)
+    assert factorize_arrow_strings(pa.array(_big_ids("{x:016x}{x:016x}"))) is None
+
+
+def test_bits_sums_log2_of_distinct_bytes_per_column() -> None:
+    """The key-bit estimate is the sum over columns of log2(distinct bytes)."""
+    sample = np.array([[1, 5, 0], [2, 5, 9], [1, 5, 8], [3, 5, 7]], dtype=np.uint8)
+    assert _factorize._bits(sample) == pytest.approx(np.log2(3) + 0 + 2)
+
+
+def test_small_uuid_like_ids_are_still_exact() -> None:
+    """Below the row cap, even long varied ids are encoded, exactly."""
+    ids = _big_ids("{x:016x}{i:016x}", rows=5_000)
+    _check(factorize_arrow_strings(pa.array(ids)), ids)
+
+
+def test_ids_longer_than_64_bytes_return_none() -> None:
+    """Ids longer than 64 bytes (one pass per byte) are left to pandas (None)."""
+    assert factorize_arrow_strings(pa.array(["x" * 65, "y"])) is None
+    _check(factorize_arrow_strings(pa.array(["x" * 64, "y"])), ["x" * 64, "y"])
+
+
+def test_fixed_width_customer_ids_worked_example() -> None:
+    """Worked example: ids like ``C0000123`` get codes in sorted id order."""
+    values = pd.Series(
+        ["C0000123", "C0000042", "C0000123", "C1000000", "C0000042"], dtype="str"
+    ).array
+    result = factorize_arrow_strings(values)
+    assert result is not None
+    codes, uniques = result
+    np.testing.assert_array_equal(codes, [1, 0, 1, 2, 0])
+    assert uniques.tolist() == ["C0000042", "C0000123", "C1000000"]
+
+
+def test_prefixes_sort_before_their_extensions() -> None:
+    """A prefix sorts before its extensions, as Python orders strings."""
+    ids = ["ab", "abc", "a", "ab~", "ab!", "", "ab", "b"]
+    _check(factorize_arrow_strings(pa.array(ids)), ids)
+
+
+def test_nul_in_ids_of_one_width_is_exact() -> None:
+    """Ids of one width may hold NUL characters (no padding is needed)."""
+    ids = ["a\x00", "\x00a", "a\x00", "aa", "\x00\x00"]
+    _check(factorize_arrow_strings(pa.array(ids)), ids)
+
+
+def test_nul_in_ids_of_differing_widths_returns_none() -> None:
+    """A NUL would pass for the end of a shorter id: the function gives None."""
+    assert factorize_arrow_strings(pa.array(["ab", "ab\x00"])) is None
+
+
+def test_all_null_gives_no_uniques() -> None:
+    """All-missing ids give codes of -1 and no uniques."""
+    result = factorize_arrow_strings(pa.array([None, None], pa.string()))
+    assert result is not None
+    codes, uniques = result
+    np.testing.assert_array_equal(codes, [-1, -1])
+    assert len(uniques) == 0
+
+
+def test_concatenated_pandas_series_with_two_chunks() -> None:
+    """A pandas array over several Arrow chunks (after a concat) is exact."""
+    first = pd.Series(["C3", "C1", None], dtype="str")
+    second = pd.Series(["C2", "C3"], dtype="str")
+    values = pd.concat([first, second], ignore_index=True).array
+    assert values.__arrow_array__().num_chunks == 2
+    _check(factorize_arrow_strings(values), ["C3", "C1", None, "C2", "C3"])
+
+
+def test_null_slots_with_data_are_ignored() -> None:
+    """Bytes behind a null slot (allowed by Arrow) do not leak into the result."""
+    offsets = np.array([0, 2, 4, 6], dtype=np.int32)
+    validity = np.packbits([1, 0, 1], bitorder="little")
+    values = pa.StringArray.from_buffers(
+        3, pa.py_buffer(offsets), pa.py_buffer(b"ABzzCD"), pa.py_buffer(validity)
+    )
+    _check(factorize_arrow_strings(values), ["AB", None, "CD"])
+
+
+@pytest.mark.parametrize(
+    "values",
+    [
+        np.array(["a", "b"], dtype=object),
+        np.array([1, 2, 1]),
+        pa.array([1, 2, 1]),
+        pd.array([1, 2], dtype="Int64"),
+        pd.array(["a", "b"], dtype="string[python]"),
+        pa.array(["a", "b"]).dictionary_encode(),
+        pa.array(["a", "b"], type=pa.string_view()),
+        pa.array([b"a", b"b"]),
+        ["a", "b"],
+    ],
+    ids=[
+        "object",
+        "int",
+        "pa-int",
+        "Int64",
+        "python-string",
+        "dictionary",
+        "string-view",
+        "binary",
+        "list",
+    ],
+)
+def test_other_inputs_return_none(values: object) -> None:
+    """Anything but Arrow string data is left to the caller (None)."""
+    assert factorize_arrow_strings(values) is None
+
+
+def test_without_pyarrow_returns_none(monkeypatch: pytest.MonkeyPatch) -> None:
+    """When pyarrow cannot be imported the function returns None."""
+    values = pa.array(["a", "b"])
+    monkeypatch.setitem(sys.modules, "pyarrow", None)
+    assert factorize_arrow_strings(values) is None
