@@ -7,13 +7,14 @@ from collections.abc import Sequence
 
 import numpy as np
 import pandas as pd
-import pyarrow as pa
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from custseg import _factorize
 from custseg._factorize import _factorize_string_array, factorize_arrow_strings
+
+pa = pytest.importorskip("pyarrow")  # the Arrow fast path needs the parquet extra
 
 # Text with non-ASCII characters (up to 4 UTF-8 bytes), NUL and the empty string.
 _TEXT = st.text(

@@ -120,42 +120,28 @@ def _merge(
         if not path and key in _META:
             out[key] = value
             continue
+        dotted = ".".join((*path, key))
         if key not in parent:
-            line, col, end = child_src.locate_key((*path, key))
             close = difflib.get_close_matches(key, list(parent), n=1)
             where = ".".join(path) or "the preset"
             diags.append(
-                Diagnostic(
-                    child_src.path,
-                    line,
-                    col,
-                    end,
-                    "error",
+                child_src.at_key(
+                    (*path, key),
                     "unknown-override",
-                    f"{'.'.join((*path, key))!r} does not exist in {where}, so it cannot be "
-                    "overridden",
+                    f"{dotted!r} does not exist in {where}, so it cannot be overridden",
                     f"did you mean {close[0]!r}?"
                     if close
                     else "a file that extends a preset may only override keys the preset defines",
-                    child_src.line_text(line),
                 )
             )
             continue
         if isinstance(parent[key], dict) != isinstance(value, dict):
-            line, col, end = child_src.locate_key((*path, key))
+            kind = "a table" if isinstance(parent[key], dict) else "a value"
             diags.append(
-                Diagnostic(
-                    child_src.path,
-                    line,
-                    col,
-                    end,
-                    "error",
+                child_src.at_key(
+                    (*path, key),
                     "bad-value",
-                    f"{'.'.join((*path, key))!r} must be "
-                    f"{'a table' if isinstance(parent[key], dict) else 'a value'}, as in "
-                    "the preset",
-                    "",
-                    child_src.line_text(line),
+                    f"{dotted!r} must be {kind}, as in the preset",
                 )
             )
             continue
@@ -179,39 +165,19 @@ def _resolve(
     if parent_name is None:
         return doc, {(): source}, diags, sources
     if not isinstance(parent_name, str) or depth > 8:
-        line, col, end = source.locate_key(("extends",))
         diags.append(
-            Diagnostic(
-                source.path,
-                line,
-                col,
-                end,
-                "error",
+            source.at_key(
+                ("extends",),
                 "bad-value",
                 "'extends' must name a preset (chains of at most 8)",
-                "",
-                source.line_text(line),
             )
         )
         return None, {}, diags, sources
     try:
         parent_text = preset_text(parent_name)
     except RulesError as exc:
-        line, col, end = source.locate_key(("extends",))
         d = exc.diagnostics[0]
-        diags.append(
-            Diagnostic(
-                source.path,
-                line,
-                col,
-                end,
-                "error",
-                d.code,
-                d.message,
-                d.hint,
-                source.line_text(line),
-            )
-        )
+        diags.append(source.at_key(("extends",), d.code, d.message, d.hint))
         return None, {}, diags, sources
     parent_src = Source(_PRESET_PREFIX + parent_name, parent_text)
     pdoc, porigins, pdiags, psources = _resolve(parent_src, depth + 1)

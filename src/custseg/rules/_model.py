@@ -568,21 +568,7 @@ class _Builder:
         hint: str = "",
         severity: Literal["error", "warning", "info"] = "error",
     ) -> None:
-        src = self._src(path)
-        line, col, end = src.locate_key(path)
-        self.diags.append(
-            Diagnostic(
-                src.path,
-                line,
-                col,
-                end,
-                severity,
-                code,
-                message,
-                hint,
-                src.line_text(line),
-            )
-        )
+        self.diags.append(self._src(path).at_key(path, code, message, hint, severity))
 
     def at_expr(
         self,

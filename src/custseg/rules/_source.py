@@ -11,6 +11,9 @@ from __future__ import annotations
 
 import json
 import re
+from typing import Literal
+
+from ..errors import Diagnostic
 
 __all__ = ["Source"]
 
@@ -44,6 +47,28 @@ class Source:
             m = _HEADER.match(line)
             if m and not line.lstrip().startswith(("#",)):
                 self._sections.append((i, _split_dotted(m.group(1))))
+
+    def at_key(
+        self,
+        path: tuple[str, ...],
+        code: str,
+        message: str,
+        hint: str = "",
+        severity: Literal["error", "warning", "info"] = "error",
+    ) -> Diagnostic:
+        """A diagnostic pointing at the key *path* of this text."""
+        line, col, end = self.locate_key(path)
+        return Diagnostic(
+            self.path,
+            line,
+            col,
+            end,
+            severity,
+            code,
+            message,
+            hint,
+            self.line_text(line),
+        )
 
     def line_text(self, line: int) -> str:
         """The text of a 1-based line (empty when out of range)."""
