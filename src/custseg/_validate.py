@@ -23,6 +23,7 @@ __all__ = [
     "as_numeric",
     "check_same_length",
     "first_offender",
+    "is_missing_scalar",
     "to_days",
 ]
 
@@ -311,7 +312,12 @@ def _parse_dates(arr: np.ndarray, field: str) -> np.ndarray:
     return out
 
 
-def _is_missing(v: Any) -> bool:
+def is_missing_scalar(v: Any) -> bool:
+    """None, NaN, pandas NA or NaT.
+
+    >>> is_missing_scalar(None), is_missing_scalar(float("nan")), is_missing_scalar(0)
+    (True, True, False)
+    """
     return (
         v is None
         or (isinstance(v, float) and v != v)
@@ -320,7 +326,7 @@ def _is_missing(v: Any) -> bool:
 
 
 def _scalar_to_datetime64(v: Any) -> np.datetime64:
-    if _is_missing(v):
+    if is_missing_scalar(v):
         return np.datetime64("NaT", "us")
     if isinstance(v, np.datetime64):
         return v.astype(_TEXT_UNIT)

@@ -103,6 +103,16 @@ def preset_text(name: str) -> str:
     return entry.read_text(encoding="utf-8")
 
 
+def _scalar_kind(value: Any) -> str:
+    if isinstance(value, bool):
+        return "boolean"
+    if isinstance(value, int | float):
+        return "number"
+    if isinstance(value, str):
+        return "string"
+    return "list" if isinstance(value, list) else type(value).__name__
+
+
 def _merge(
     parent: Any,
     child: Any,
@@ -142,6 +152,22 @@ def _merge(
                     (*path, key),
                     "bad-value",
                     f"{dotted!r} must be {kind}, as in the preset",
+                )
+            )
+            continue
+        if key == "translations":  # relabelled rules need their own: replace wholesale
+            origins[(*path, key)] = child_src
+            out[key] = value
+            continue
+        if not isinstance(value, dict) and _scalar_kind(parent[key]) != _scalar_kind(
+            value
+        ):
+            diags.append(
+                child_src.at_key(
+                    (*path, key),
+                    "bad-value",
+                    f"{dotted!r} must be a {_scalar_kind(parent[key])}, as in the preset: "
+                    f"got {value!r}",
                 )
             )
             continue
@@ -214,7 +240,7 @@ def _source(text_or_path: str | os.PathLike[str]) -> Source:
         path = Path(text_or_path)
         try:
             raw = path.read_bytes()
-        except OSError as exc:
+        except (OSError, ValueError) as exc:  # ValueError: a NUL in the path
             raise RulesError(
                 [
                     Diagnostic(
@@ -224,7 +250,8 @@ def _source(text_or_path: str | os.PathLike[str]) -> Source:
                         2,
                         "error",
                         "file",
-                        f"cannot read the rules file: {exc.strerror or exc}",
+                        f"cannot read the rules file: "
+                        f"{getattr(exc, 'strerror', None) or exc}",
                         "check the path",
                     )
                 ]

@@ -152,17 +152,44 @@ def _grid(
     fields, closure, tables = _closure(rs, exprs)
     if any(e.aggregates for e in closure):
         return None, "it uses a population aggregate (mean, quantile, ...)"
+    # Derived values: a bare alias (d = "x") passes its comparisons on to x;
+    # any other numeric derived value is a function of its fields whose cells
+    # constants on the derived value do not describe, so those fields are opaque.
+    used = {n for e in closure for n in e.names if n in rs.derived}
+    used |= {rs.tables[t].field for t in tables if rs.tables[t].field in rs.derived}
+    alias: dict[str, str] = {}
     opaque: set[str] = set()
+    for name in used:
+        expr = rs.derived[name].expr
+        target = expr.text.strip()
+        if target.isidentifier() and (target in rs.fields or target in rs.derived):
+            alias[name] = target
+        elif expr.type.kind == "number":
+            opaque |= _closure(rs, [expr])[0]
+
+    def resolve(name: str) -> str:
+        seen = set()
+        while name in alias and name not in seen:
+            seen.add(name)
+            name = alias[name]
+        return name
+
     for e in closure:
         for name in e.opaque:
-            if name in rs.fields:
-                opaque.add(name)
-            else:
-                opaque |= (
-                    _closure(rs, [rs.derived[name].expr])[0]
-                    if name in rs.derived
-                    else set()
-                )
+            base = resolve(name)
+            if base in rs.fields:
+                opaque.add(base)
+            elif base in rs.derived:
+                opaque |= _closure(rs, [rs.derived[base].expr])[0]
+    constants: dict[str, set[float]] = {}
+    for e in closure:
+        for n, c in e.comparisons:
+            if isinstance(c, int | float) and not isinstance(c, bool):
+                constants.setdefault(resolve(n), set()).add(float(c))
+    for t in tables:
+        constants.setdefault(resolve(rs.tables[t].field), set()).update(
+            rs.tables[t].breaks
+        )
     axes: dict[str, np.ndarray] = {}
     for name in sorted(fields):
         spec = rs.fields[name]
@@ -170,17 +197,11 @@ def _grid(
         if pts is None:
             if name in opaque:
                 return None, (
-                    f"field {name!r} is used in arithmetic and has no finite "
-                    "domain (declare integer bounds min/max to enumerate it)"
+                    f"field {name!r} is used in arithmetic or compared with other "
+                    "fields and has no finite domain (declare integer bounds "
+                    "min/max to enumerate it)"
                 )
-            consts = {
-                float(c)
-                for n, c in (pair for e in closure for pair in e.comparisons)
-                if n == name and isinstance(c, int | float) and not isinstance(c, bool)
-            }
-            for t in tables:
-                if rs.tables[t].field == name:
-                    consts |= set(rs.tables[t].breaks)
+            consts = constants.get(name, set())
             pts = _cell_points(spec, consts)
         axes[name] = pts
     size = math.prod(len(a) for a in axes.values()) if axes else 1
@@ -248,9 +269,11 @@ def _analyse_rules(
     env = _env(rs, grid)
     out: list[Diagnostic] = []
     taken = np.zeros(env.n, dtype=bool)
+    matches: list[np.ndarray] = []
     for i, rule in enumerate(rules):
         rsrc = sources.get(rule.path, src)
         match = rule.when.evaluate(env).astype(bool)
+        matches.append(match)
         if not match.any():
             out.append(
                 _diag(
@@ -264,13 +287,7 @@ def _analyse_rules(
                 )
             )
         elif default is not None and not (match & ~taken).any():
-            earlier = sorted(
-                {
-                    int(j)
-                    for j in range(i)
-                    if (rules[j].when.evaluate(env).astype(bool) & match).any()
-                }
-            )
+            earlier = [j for j in range(i) if (matches[j] & match).any()]
             names = ", ".join(f"{j + 1} ({rules[j].label!r})" for j in earlier)
             out.append(
                 _diag(
@@ -364,7 +381,7 @@ def lookups(rs: RuleSet) -> tuple[dict[str, Lookup], frozenset[str]]:
         out[seg.name] = Lookup(
             fields=tuple(axes),
             lows=tuple(
-                int(s.min) if s.kind == "integer" and s.min is not None else 0
+                math.ceil(s.min) if s.kind == "integer" and s.min is not None else 0
                 for s in specs
             ),
             sizes=tuple(len(a) for a in axes.values() if a is not None),

@@ -223,9 +223,9 @@ _REFUSED = {
     ast.Pow: ("'**' is not allowed", "multiply explicitly, e.g. x * x"),
     ast.FloorDiv: ("'//' is not allowed", "use / and compare with a threshold"),
     ast.Mod: ("'%' is not allowed", "compare with thresholds instead"),
-    ast.LShift: ("'<<' is not allowed", ""),
-    ast.RShift: ("'>>' is not allowed", ""),
-    ast.MatMult: ("'@' is not allowed", ""),
+    ast.LShift: ("'<<' is not allowed", "use * and / for arithmetic"),
+    ast.RShift: ("'>>' is not allowed", "use * and / for arithmetic"),
+    ast.MatMult: ("'@' is not allowed", "use * for multiplication"),
 }
 _NODE_NAMES = {
     ast.Attribute: (
@@ -235,9 +235,12 @@ _NODE_NAMES = {
     ast.Subscript: ("subscripts", "use a declared name; indexing is not allowed"),
     ast.Lambda: ("lambda", "conditions are plain expressions"),
     ast.ListComp: ("comprehensions", "list the values in a tuple: x in (1, 2)"),
-    ast.SetComp: ("comprehensions", ""),
-    ast.DictComp: ("comprehensions", ""),
-    ast.GeneratorExp: ("generator expressions", ""),
+    ast.SetComp: ("comprehensions", "list the values in a tuple: x in (1, 2)"),
+    ast.DictComp: ("comprehensions", "list the values in a tuple: x in (1, 2)"),
+    ast.GeneratorExp: (
+        "generator expressions",
+        "list the values in a tuple: x in (1, 2)",
+    ),
     ast.JoinedStr: ("f-strings", "use a plain string literal"),
     ast.NamedExpr: ("':=' (walrus)", "conditions cannot assign"),
     ast.IfExp: ("'... if ... else ...'", "write separate rules instead"),
@@ -377,11 +380,13 @@ class _Checker:
         const = None
         if lc is not None and rc is not None:
             with np.errstate(all="ignore"):
-                const = float(ufunc(lc, rc))
+                const = float(ufunc(lc, rc, dtype=np.float64))
 
         def fn(env: Env) -> Any:
-            with np.errstate(divide="ignore", invalid="ignore"):
-                return ufunc(lf(env), rf(env))
+            # float64 arithmetic: integer fields must not wrap around; overflow
+            # and division by zero give inf / nan, which compare false
+            with np.errstate(all="ignore"):
+                return ufunc(lf(env), rf(env), dtype=np.float64)
 
         return NUMBER, fn, const
 
@@ -415,11 +420,15 @@ class _Checker:
         if isinstance(value, bool):
             return BOOL, lambda env: value, value
         if isinstance(value, int | float):
-            if not math.isfinite(value) or abs(value) > MAX_NUMBER:
+            # compare before any float conversion: a 400-digit int overflows it
+            if abs(value) > MAX_NUMBER or (
+                isinstance(value, float) and not math.isfinite(value)
+            ):
+                shown = f"{str(value)[:20]}..." if len(str(value)) > 20 else str(value)
                 raise self.fail(
                     node,
                     "limit",
-                    f"number {value!r} is too large",
+                    f"number {shown} is too large",
                     f"numbers must be finite and at most {MAX_NUMBER:g}",
                 )
             return NUMBER, lambda env: value, value
@@ -506,6 +515,7 @@ class _Checker:
                     node.args[1],
                     "bad-call",
                     "quantile(x, q) needs a constant q in [0, 1]",
+                    FUNCTIONS["quantile"],
                 )
             q = float(qc)
         self.aggregates = True
@@ -513,15 +523,9 @@ class _Checker:
         return NUMBER, lambda env: _aggregate(agg, name, q, env), None
 
     def visit_compare(self, node: ast.Compare) -> tuple[Type, Fn, Any]:
-        operands = [node.left, *node.comparators]
-        checked = [
-            self.visit(x) if not isinstance(x, ast.Tuple) else None
-            for x in operands[:1]
-        ]
         parts: list[Fn] = []
         left_node = node.left
-        left = checked[0]
-        assert left is not None
+        left = self.visit(node.left)  # a tuple here is refused by visit
         for op, right_node in zip(node.ops, node.comparators, strict=True):
             if isinstance(op, ast.In | ast.NotIn):
                 parts.append(self._membership(left_node, left, op, right_node))
@@ -556,10 +560,15 @@ class _Checker:
         return BOOL, fn, None
 
     def _record(self, a: ast.AST, a_const: Any, b: ast.AST, b_const: Any) -> None:
-        if isinstance(a, ast.Name) and self._is_variable(a.id) and b_const is not None:
-            self.comparisons.append((a.id, b_const))
-        if isinstance(b, ast.Name) and self._is_variable(b.id) and a_const is not None:
-            self.comparisons.append((b.id, a_const))
+        """Note name-vs-constant comparisons for the analyser; a name compared
+        with anything that is not a constant (another field, an expression)
+        does not cut its line at known points, so it becomes opaque."""
+        for side, other_const in ((a, b_const), (b, a_const)):
+            if isinstance(side, ast.Name) and self._is_variable(side.id):
+                if other_const is not None:
+                    self.comparisons.append((side.id, other_const))
+                else:
+                    self.opaque.add(side.id)
 
     def _category_code(self, typ: Type, literal: Any, node: ast.AST) -> int:
         if not isinstance(literal, str):
@@ -608,7 +617,10 @@ class _Checker:
                 self._record(ln, lc, rn, None)
                 return lambda env: ufunc(rf(env), code)
             if lt.values and rt.values and lt.values == rt.values:
-                return lambda env: ufunc(lf(env), rf(env))
+                # a missing category (code -1) equals nothing, like NaN
+                if symbol == "==":
+                    return lambda env: (lf(env) == rf(env)) & (lf(env) >= 0)
+                return lambda env: (lf(env) != rf(env)) | (lf(env) < 0)
             raise self.fail(
                 rn,
                 "type-mismatch",
@@ -692,6 +704,33 @@ def check_expr(
     Returns the compiled expression (``None`` when there are problems) and the
     problems found, with character offsets in *text*.
     """
+    if not isinstance(text, str) or len(text) > MAX_EXPR_CHARS:
+        return _check_body(text, symbols, want=want)  # refused as it is
+    # blanks around a condition are fine (a TOML string may be indented)
+    stripped = text.lstrip()
+    prefix = text[: len(text) - len(stripped)]
+    line_off = prefix.count("\n")
+    col_off = len(prefix) - (prefix.rfind("\n") + 1)
+    compiled, problems = _check_body(stripped.rstrip(), symbols, want=want)
+    if line_off or col_off:
+        problems = [
+            attrs.evolve(
+                p,
+                start=p.start + (col_off if p.line == 1 else 0),
+                end=p.end + (col_off if p.line == 1 else 0),
+                line=p.line + line_off,
+            )
+            for p in problems
+        ]
+    if compiled is not None:
+        compiled = attrs.evolve(compiled, text=text)
+    return compiled, problems
+
+
+def _check_body(
+    text: Any, symbols: Mapping[str, Symbol], *, want: Type | None = BOOL
+) -> tuple[Compiled | None, list[ExprProblem]]:
+    """Check and compile a condition without surrounding blanks."""
     if not isinstance(text, str):
         return None, [
             ExprProblem(

@@ -30,7 +30,7 @@ from ._expr import (
     category,
     check_expr,
 )
-from ._source import Source
+from ._source import Located, Source
 
 __all__ = ["RuleSet", "RulesResult", "build"]
 
@@ -433,8 +433,11 @@ def _coerce_data(rs: RuleSet, data: Any) -> tuple[dict[str, Any], int]:
                 fix="pass columns of the same table",
             )
         out[name] = arr
-    if n is None:
-        n = len(data) if hasattr(data, "__len__") and hasattr(data, "columns") else 0
+    if n is None:  # the rules read no field: the rows are those of any column
+        if hasattr(data, "columns"):
+            n = len(data)
+        else:
+            n = len(data[available[0]]) if available else 0
     return out, n
 
 
@@ -533,9 +536,7 @@ def _category_codes(spec: FieldSpec, col: Any) -> np.ndarray:
 
 def _is_na(arr: np.ndarray) -> np.ndarray:
     return np.fromiter(
-        (x is None or (isinstance(x, float) and math.isnan(x)) for x in arr.tolist()),
-        dtype=bool,
-        count=len(arr),
+        (v.is_missing_scalar(x) for x in arr.tolist()), dtype=bool, count=len(arr)
     )
 
 
@@ -575,16 +576,18 @@ class _Builder:
         path: tuple[str, ...],
         text: str,
         problem: ExprProblem,
-        where: tuple[int, int] | None,
+        where: Located | None,
     ) -> None:
         src = self._src(path)
         if where is None:
             line, col, end = src.locate_key(path)
-        else:
-            line = where[0] + problem.line - 1
-            base = where[1] if problem.line == 1 else 1
-            col = base + problem.start
-            end = base + problem.end
+        elif problem.line == 1:
+            line = where.line
+            col = where.column(problem.start)
+            end = max(where.column(problem.end), col + 1)
+        else:  # a later line of a multi-line string: columns as written
+            line = where.line + problem.line - 1
+            col, end = 1 + problem.start, 1 + problem.end
         self.diags.append(
             Diagnostic(
                 src.path,
@@ -599,8 +602,8 @@ class _Builder:
             )
         )
 
-    def locate_value(self, path: tuple[str, ...], text: str) -> tuple[int, int] | None:
-        return self._src(path).locate_string(text)
+    def locate_value(self, path: tuple[str, ...], text: str) -> Located | None:
+        return self._src(path).locate_string(text, path)
 
     # helpers ---------------------------------------------------------------
     def table(self, value: Any, path: tuple[str, ...]) -> dict[str, Any]:
@@ -634,6 +637,7 @@ class _Builder:
         if (
             isinstance(value, bool)
             or not isinstance(value, int | float)
+            or abs(value) > 1e300  # before float(): a huge int would overflow it
             or not math.isfinite(value)
         ):
             self.at_key(
@@ -746,26 +750,55 @@ def parse_toml(source: Source) -> tuple[dict[str, Any] | None, list[Diagnostic]]
         ]
     try:
         return tomllib.loads(source.text), []
-    except tomllib.TOMLDecodeError as exc:
-        msg = str(exc)
-        m = re.search(r"\(at line (\d+), column (\d+)\)", msg)
-        line, col = (int(m.group(1)), int(m.group(2))) if m else (1, 1)
-        if m is None and "end of document" in msg:
-            line = len(source.lines)
-        text = re.sub(r"\s*\(at (line \d+, column \d+|end of document)\)", "", msg)
+    except RecursionError:
         return None, [
             Diagnostic(
                 source.path,
-                line,
-                col,
-                col + 1,
+                1,
+                1,
+                2,
                 "error",
-                "toml-syntax",
-                f"invalid TOML: {text}",
-                "see https://toml.io",
-                source.line_text(line),
+                "limit",
+                "rules text too deeply nested",
+                "flatten the arrays and tables",
             )
         ]
+    except ValueError as exc:
+        if isinstance(exc, tomllib.TOMLDecodeError):
+            return None, [_toml_syntax(source, exc)]
+        # e.g. integers longer than Python's 4,300-digit limit
+        return None, [
+            Diagnostic(
+                source.path,
+                1,
+                1,
+                2,
+                "error",
+                "limit",
+                f"rules text has an unreadable value: {exc}",
+                "",
+            )
+        ]
+
+
+def _toml_syntax(source: Source, exc: tomllib.TOMLDecodeError) -> Diagnostic:
+    msg = str(exc)
+    m = re.search(r"\(at line (\d+), column (\d+)\)", msg)
+    line, col = (int(m.group(1)), int(m.group(2))) if m else (1, 1)
+    if m is None and "end of document" in msg:
+        line = len(source.lines)
+    text = re.sub(r"\s*\(at (line \d+, column \d+|end of document)\)", "", msg)
+    return Diagnostic(
+        source.path,
+        line,
+        col,
+        col + 1,
+        "error",
+        "toml-syntax",
+        f"invalid TOML: {text}",
+        "see https://toml.io",
+        source.line_text(line),
+    )
 
 
 def build(
@@ -775,7 +808,7 @@ def build(
     b = _Builder(source, origins)
     b.unknown_keys(doc, TOP_KEYS, ())
     fmt = doc.get("format")
-    if fmt != FORMAT:
+    if type(fmt) is not int or fmt != FORMAT:  # not True, which == 1
         b.at_key(
             ("format",),
             "format",
@@ -845,7 +878,9 @@ def build(
         if not _check_name(b, name, path):
             continue
         if isinstance(value, bool | str) or (
-            isinstance(value, int | float) and math.isfinite(value)
+            isinstance(value, int | float)
+            and abs(value) <= 1e300
+            and math.isfinite(value)
         ):
             params[name] = value
         else:
@@ -902,6 +937,11 @@ def build(
             if isinstance(rule, dict):
                 deps |= _referenced(rule.get("when"))
         graph[name] = deps
+    # a name that is also a field or parameter is a duplicate (reported above);
+    # an edge to it is a reference to the field, not a cycle
+    shadowed = set(raw_fields) | set(params)
+    for deps in graph.values():
+        deps -= shadowed
     in_cycle: set[str] = set()
     for cycle in _cycles(graph):
         first = cycle[0]
@@ -1023,14 +1063,26 @@ def _translations(
             )
             continue
         for label in table:
-            if label not in names:
+            if label not in names:  # harmless, but probably a typo or a stale entry
                 close = difflib.get_close_matches(label, names, n=1)
                 b.at_key(
                     (*path, "translations", lang, label),
                     "unknown-label",
                     f"{label!r} is not a label of {path[-1]!r}",
-                    f"did you mean {close[0]!r}?" if close else "",
+                    f"did you mean {close[0]!r}?" if close else "remove the entry",
+                    severity="warning",
                 )
+        shown = [table.get(n, n) for n in names]
+        if len(set(shown)) != len(shown):
+            dupes = sorted({x for x in shown if shown.count(x) > 1})
+            b.at_key(
+                (*path, "translations", lang),
+                "duplicate-name",
+                f"translations for {lang!r} give several labels the same name: "
+                + ", ".join(repr(x) for x in dupes),
+                "each label needs its own name in every language",
+            )
+            continue
         out[lang] = dict(table)
     return out
 
@@ -1186,7 +1238,11 @@ def _rule_list(
         if compiled is None or label is None:
             ok = False
             continue
-        line, col = where if where else b._src(rpath).locate_key(rpath)[:2]
+        line, col = (
+            (where.line, where.column(0))
+            if where
+            else b._src(rpath).locate_key(rpath)[:2]
+        )
         rules.append(Rule(label, compiled, line, col, b._src(rpath).path))
     return rules if ok else None
 
@@ -1209,6 +1265,15 @@ def _segmentation(
         default = b.label(default, (*path, "default"))
     rules = _rule_list(b, spec, path, symbols, "label")
     if rules is None or default is None:
+        # still check the translations against the labels as written
+        raw = spec.get("rules")
+        written = (
+            [r.get("label") for r in raw if isinstance(r, dict)]
+            if isinstance(raw, list)
+            else []
+        )
+        labels = [x for x in [*written, default] if isinstance(x, str)]
+        _translations(b, spec, path, tuple(dict.fromkeys(labels)))
         return None
     names = tuple(dict.fromkeys([r.label for r in rules] + [default]))
     translations = _translations(b, spec, path, names)
