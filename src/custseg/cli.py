@@ -17,7 +17,7 @@ import pandas as pd
 from . import __version__
 from . import rules as rules_mod
 from .errors import CustsegError
-from .frame import apply_rules, read_table, segment_frame, write_table
+from .frame import apply_rules, read_table, segment_frame, table_format, write_table
 from .pareto import pareto_summary
 
 __all__ = ["main", "report"]
@@ -79,7 +79,7 @@ def report(seg: pd.DataFrame, segments: Sequence[str] = ()) -> str:
     ]
     dropped = seg.attrs.get("n_dropped", 0)
     if dropped:
-        lines[0] += f" ({dropped:,d} later transactions dropped)"
+        lines[0] += f" ({dropped:,d} later transaction{'s' * (dropped != 1)} dropped)"
     lines += ["", *_label_table(seg, "lifecycle", "lifecycle")]
     lines += ["", *_label_table(seg, "abc", "abc class")]
     for column in segments:
@@ -164,6 +164,8 @@ def _run(
     rules: str | None,
     lang: str | None,
 ) -> int:
+    if output:
+        table_format(output)  # refuse an unknown extension before the work
     rs = rules_mod.load(rules) if rules else None  # check the rules before the data
     seg = segment_frame(
         tx,

@@ -129,7 +129,8 @@ def simulate_transactions(
     seconds = np.concatenate((seconds, r_seconds))
     amount = np.concatenate((amount, np.minimum(r_amount, -0.01)))
     date = t0 + seconds.astype(np.int64).astype("timedelta64[s]")
-    if sort:
-        order = np.argsort(date, kind="stable")
-        customer, date, amount = customer[order], date[order], amount[order]
+    # refunds were appended at the end: order by date, or by customer (stable,
+    # so each customer's rows keep their generation order)
+    order = np.argsort(date if sort else customer, kind="stable")
+    customer, date, amount = customer[order], date[order], amount[order]
     return pd.DataFrame({"customer_id": customer, "date": date, "amount": amount})

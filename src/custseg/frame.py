@@ -14,6 +14,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from ._validate import as_datetime
 from .errors import InputError
 from .lifecycle import LifecycleWindows, lifecycle_stage
 from .pareto import abc_classes
@@ -26,6 +27,7 @@ __all__ = [
     "read_table",
     "segment_frame",
     "summarize_frame",
+    "table_format",
     "write_table",
 ]
 
@@ -65,7 +67,13 @@ def _dates(col: pd.Series, name: str) -> pd.Series:
             fix="store dates as ISO 8601 text (2024-01-31) or convert "
             "them first, e.g. pandas.to_datetime(col, unit='s')",
         )
-    parsed = pd.to_datetime(col, format="ISO8601", errors="coerce")
+    try:
+        parsed = pd.to_datetime(col, format="ISO8601", errors="coerce")
+    except ValueError:
+        # mixed UTC offsets: pandas refuses them even with errors="coerce"; the
+        # core parser reads each as its local wall-clock time
+        values = as_datetime(col.to_numpy(dtype=object), name, nan="allow")
+        return pd.Series(values, index=col.index, name=col.name)
     bad = (parsed.isna() & col.notna()).to_numpy()
     if bad.any():
         first = int(np.argmax(bad))
@@ -161,9 +169,9 @@ def segment_frame(
 ) -> pd.DataFrame:
     """The whole spine on a DataFrame: facts, RFM scores, lifecycle stage, ABC class.
 
-    Customers with no purchase (refunds only) get R and F scores 0 (unknown)
-    and the ``no_purchase`` lifecycle stage; their M score is that of their
-    (negative) net spend, and ABC is on net ``monetary``.
+    Customers with no purchase (refunds only) get RFM scores 0 (unknown), are
+    left out when the RFM edges are fitted, and get the ``no_purchase``
+    lifecycle stage; ABC is on net ``monetary`` (so they are C).
 
     Parameters
     ----------
@@ -200,10 +208,12 @@ def segment_frame(
     facts = _facts(df, customer, date, amount, as_of, options)
     out = facts.to_pandas()
     has_purchase = facts.frequency > 0
+    # customers without a purchase have no RFM scores (0) and do not move the
+    # buyers' edges: their refunds are not spending
     scores = rfm_scores(
         facts.recency_days,
         np.where(has_purchase, facts.frequency, np.nan),
-        facts.monetary,
+        np.where(has_purchase, facts.monetary, np.nan),
         bins=bins,
         edges=rfm_edges,
         nan="unknown",
@@ -292,7 +302,12 @@ def apply_rules(
     return out
 
 
-def _format(path: str | os.PathLike[str]) -> str:
+def table_format(path: str | os.PathLike[str]) -> str:
+    """``"csv"`` or ``"parquet"`` from a file name, or an InputError.
+
+    >>> table_format("out/customers.csv.gz"), table_format("c.parquet")
+    ('csv', 'parquet')
+    """
     suffix = "".join(Path(path).suffixes[-2:]).lower()
     for fmt, endings in (
         ("csv", (".csv", ".csv.gz", ".csv.zip", ".csv.bz2", ".csv.xz")),
@@ -331,7 +346,7 @@ def read_table(path: str | os.PathLike[str]) -> pd.DataFrame:
     ...
     custseg.errors.InputError: 'transactions.xlsx' has an unknown file type: use a .csv (optionally .gz/.zip/.bz2/.xz) or .parquet file
     """
-    fmt = _format(path)
+    fmt = table_format(path)
     if not Path(path).is_file():
         raise InputError(
             str(path), "does not exist or is not a file", fix="check the path"
@@ -364,7 +379,7 @@ def write_table(df: pd.DataFrame, path: str | os.PathLike[str]) -> None:
     ...     read_table(p)["x"].tolist()
     [1, 2]
     """
-    fmt = _format(path)
+    fmt = table_format(path)
     try:
         if fmt == "csv":
             df.to_csv(path, index=False)

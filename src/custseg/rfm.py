@@ -22,6 +22,7 @@ shrinking.
 
 from __future__ import annotations
 
+import math
 from typing import TYPE_CHECKING, Any, Literal
 
 import attrs
@@ -61,6 +62,16 @@ def _check_cuts(instance: ScoreEdges, attribute: Any, cuts: tuple[float, ...]) -
             raise ThresholdError(
                 f"'cuts[{i}]' must be >= 'cuts[{i - 1}]' ({cuts[i - 1]}): got {c}"
             )
+
+
+def _midpoint(a: float, b: float) -> float:
+    """(a + b) / 2 for a <= b, correctly rounded, without overflow or underflow."""
+    if a == b:
+        return a
+    mid = (a + b) / 2
+    if not math.isfinite(mid):  # a + b beyond the float range
+        mid = a / 2 + b / 2
+    return min(max(mid, a), b)
 
 
 def _to_float_tuple(values: Any) -> tuple[float, ...]:
@@ -202,7 +213,7 @@ def _quantile_edges(
     )
     part = np.partition(arr, wanted)
     cuts = [
-        float(part[j - 1]) / 2 + float(part[j]) / 2 if ex else float(part[j])
+        _midpoint(float(part[j - 1]), float(part[j])) if ex else float(part[j])
         for j, ex in zip(rows, exact, strict=True)
     ]
     return ScoreEdges(tuple(cuts))

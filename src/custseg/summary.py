@@ -18,7 +18,7 @@ import attrs
 import numpy as np
 
 from . import _validate as v
-from ._factorize import factorize_arrow_strings
+from ._factorize import arrow_strings_from_objects, factorize_arrow_strings
 from .errors import InputError, ThresholdError
 
 if TYPE_CHECKING:
@@ -132,7 +132,8 @@ def _group_ids(ids: Any, field: str) -> _Groups:
             return _Groups(codes, size, present, uniq)
     # Arrow-backed strings (pandas' default str dtype): exact integer keys from
     # the byte buffers, much faster than hashing; None when it does not apply
-    fast = factorize_arrow_strings(values)
+    arrow = arrow_strings_from_objects(values)  # object arrays of str, converted once
+    fast = factorize_arrow_strings(values if arrow is None else arrow)
     if fast is not None:
         codes, uniques = fast
     else:
