@@ -10,6 +10,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from conftest import needs_pyarrow
 from custseg.cli import main, report
 from custseg.frame import segment_frame
 
@@ -127,6 +128,7 @@ class TestDemo:
         assert a[1].replace("a.csv", "X") == b[1].replace("b.csv", "X")
         assert (tmp_path / "a.csv").read_bytes() == (tmp_path / "b.csv").read_bytes()
 
+    @needs_pyarrow
     def test_parquet_output(
         self, capsys: pytest.CaptureFixture[str], tmp_path: Path
     ) -> None:
@@ -167,6 +169,7 @@ class TestSegment:
         _, out, _ = run(capsys, "segment", tx_csv)
         assert out.rstrip("\n") == report(segment_frame(tx))
 
+    @needs_pyarrow
     def test_parquet_input(
         self, capsys: pytest.CaptureFixture[str], tmp_path: Path, tx: pd.DataFrame
     ) -> None:
@@ -262,7 +265,9 @@ class TestSegment:
         assert info.value.code == 2
         assert "invalid choice" in capsys.readouterr().err
 
-    @pytest.mark.parametrize("suffix", [".csv", ".parquet"])
+    @pytest.mark.parametrize(
+        "suffix", [".csv", pytest.param(".parquet", marks=needs_pyarrow)]
+    )
     def test_output_round_trip(
         self,
         capsys: pytest.CaptureFixture[str],
@@ -403,6 +408,7 @@ class TestSegmentErrors:
         status, _, err = run(capsys, "segment", tx_csv, "--as-of", "tomorrow")
         assert_one_line_error(status, err, "'as_of'", "'tomorrow'")
 
+    @needs_pyarrow
     def test_corrupt_parquet(
         self, capsys: pytest.CaptureFixture[str], tmp_path: Path
     ) -> None:

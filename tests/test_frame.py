@@ -8,6 +8,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from conftest import HAS_PYARROW, needs_pyarrow
 from custseg import InputError, LifecycleWindows
 from custseg.frame import read_table, segment_frame, summarize_frame, write_table
 
@@ -340,6 +341,7 @@ class TestReadWriteTable:
         write_table(tx, path)
         pd.testing.assert_frame_equal(read_table(path), tx, check_dtype=False)
 
+    @needs_pyarrow
     def test_parquet_round_trip(self, tmp_path: Path, seg: pd.DataFrame) -> None:
         """Parquet keeps values and dtypes, categoricals included."""
         path = tmp_path / "seg.parquet"
@@ -378,6 +380,7 @@ class TestReadWriteTable:
         with pytest.raises(InputError, match="unknown file type"):
             write_table(pd.DataFrame({"x": [1]}), path)
 
+    @needs_pyarrow
     def test_corrupt_parquet(self, tmp_path: Path) -> None:
         """A file that is not Parquet raises InputError, not an arrow error."""
         path = tmp_path / "bad.parquet"
@@ -399,8 +402,15 @@ class TestReadWriteTable:
         with pytest.raises(InputError, match="cannot be read as csv"):
             read_table(path)
 
+    @pytest.mark.skipif(HAS_PYARROW, reason="checks the message without pyarrow")
+    def test_parquet_without_pyarrow_says_what_to_install(self, tmp_path: Path) -> None:
+        """Without the parquet extra, Parquet files get a one-line install hint."""
+        with pytest.raises(InputError, match=r"pip install 'custseg\[parquet\]'"):
+            write_table(pd.DataFrame({"x": [1]}), tmp_path / "out.parquet")
+
     def test_write_into_missing_folder(self, tmp_path: Path) -> None:
         """Writing into a folder that does not exist raises InputError."""
-        for name in ("out.csv", "out.parquet"):
+        names = ("out.csv", "out.parquet") if HAS_PYARROW else ("out.csv",)
+        for name in names:
             with pytest.raises(InputError, match="cannot be written"):
                 write_table(pd.DataFrame({"x": [1]}), tmp_path / "no" / name)
