@@ -44,13 +44,17 @@ class _Groups:
     size: int
     keep: np.ndarray | None
     ids: np.ndarray
+    slot_counts: np.ndarray | None = None  # rows per slot, when already counted
 
     def compact(self, agg: np.ndarray) -> np.ndarray:
         return agg if self.keep is None else agg[self.keep]
 
     def count(self, codes: np.ndarray | None = None) -> np.ndarray:
-        c = self.codes if codes is None else codes
-        return self.compact(np.bincount(c, minlength=self.size))
+        if codes is None or codes is self.codes:
+            if self.slot_counts is not None:
+                return self.compact(self.slot_counts)
+            codes = self.codes
+        return self.compact(np.bincount(codes, minlength=self.size))
 
     def total(self, weights: np.ndarray, codes: np.ndarray | None = None) -> np.ndarray:
         c = self.codes if codes is None else codes
@@ -127,9 +131,10 @@ def _group_ids(ids: Any, field: str) -> _Groups:
                     hi - lo + 1,
                     lo,
                 )
-            present = np.bincount(codes, minlength=size) > 0
+            counts = np.bincount(codes, minlength=size)
+            present = counts > 0
             uniq = (np.flatnonzero(present) + base).astype(dtype, copy=False)
-            return _Groups(codes, size, present, uniq)
+            return _Groups(codes, size, present, uniq, counts)
     # Arrow-backed strings (pandas' default str dtype): exact integer keys from
     # the byte buffers, much faster than hashing; None when it does not apply
     arrow = arrow_strings_from_objects(values)  # object arrays of str, converted once
