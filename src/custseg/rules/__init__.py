@@ -38,7 +38,7 @@ from typing import Any
 
 from ..errors import Diagnostic, RulesError
 from ._analysis import analyse, lookups
-from ._model import RuleSet, RulesResult, build, parse_toml
+from ._model import MAX_TEXT, RuleSet, RulesResult, build, parse_toml
 from ._source import Source
 
 __all__ = [
@@ -239,7 +239,8 @@ def _source(text_or_path: str | os.PathLike[str]) -> Source:
     ):
         path = Path(text_or_path)
         try:
-            raw = path.read_bytes()
+            with path.open("rb") as handle:  # never more than the size limit + 1
+                raw = handle.read(MAX_TEXT * 4 + 1)
         except (OSError, ValueError) as exc:  # ValueError: a NUL in the path
             raise RulesError(
                 [
