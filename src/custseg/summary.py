@@ -77,6 +77,18 @@ class _Groups:
         return out
 
 
+def _refuse_missing_ids(missing: np.ndarray, field: str) -> None:
+    if missing.any():
+        first, count = v.first_offender(missing)
+        raise InputError(
+            field,
+            "has missing customer ids",
+            first_row=first,
+            n_rows=count,
+            fix="drop the rows without a customer or give them an id",
+        )
+
+
 def _group_ids(ids: Any, field: str) -> _Groups:
     """Factorise customer ids into codes, groups sorted by id.
 
@@ -101,16 +113,7 @@ def _group_ids(ids: Any, field: str) -> _Groups:
             )
     dtype = values.dtype
     if isinstance(dtype, np.dtype) and dtype.kind == "f":
-        nan = np.isnan(values)
-        if nan.any():
-            first, count = v.first_offender(nan)
-            raise InputError(
-                field,
-                "has missing customer ids",
-                first_row=first,
-                n_rows=count,
-                fix="drop the rows without a customer or give them an id",
-            )
+        _refuse_missing_ids(np.isnan(values), field)
         if (
             np.array_equal(values, np.trunc(values))
             and np.abs(values).max(initial=0) < 2**53
@@ -143,16 +146,7 @@ def _group_ids(ids: Any, field: str) -> _Groups:
         codes, uniques = fast
     else:
         codes, uniques = pd.factorize(values, sort=True, use_na_sentinel=True)
-    missing = codes < 0
-    if missing.any():
-        first, count = v.first_offender(missing)
-        raise InputError(
-            field,
-            "has missing customer ids",
-            first_row=first,
-            n_rows=count,
-            fix="drop the rows without a customer or give them an id",
-        )
+    _refuse_missing_ids(codes < 0, field)
     return _Groups(
         codes.astype(np.intp, copy=False), len(uniques), None, np.asarray(uniques)
     )
