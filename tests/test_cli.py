@@ -460,3 +460,21 @@ class TestSubprocess:
         )
         assert proc.returncode == 0
         assert proc.stdout.startswith("custseg ")
+
+
+class TestDocumentedDemo:
+    def test_getting_started_shows_the_real_demo_output(
+        self,
+        tmp_path: Path,
+        monkeypatch: pytest.MonkeyPatch,
+        capsys: pytest.CaptureFixture[str],
+    ) -> None:
+        """The report quoted in docs/getting-started.md is what `custseg demo` prints."""
+        page = Path(__file__).resolve().parents[1] / "docs" / "getting-started.md"
+        text = page.read_text(encoding="utf-8")
+        start = text.index("```text\nSimulated store:") + len("```text\n")
+        quoted = text[start : text.index("```", start)].rstrip("\n")
+        monkeypatch.chdir(tmp_path)
+        assert main(["demo"]) == 0
+        printed = capsys.readouterr().out.rstrip("\n")
+        assert printed.startswith(quoted.split("\n\nPer-customer")[0])
