@@ -589,6 +589,16 @@ def run_size(
             ),
             repeat,
         )
+        # their frame: float columns indexed by customer id, like ours
+        frame = res.sort_index()
+        row.note = compare_btyd(
+            got,
+            {
+                "customer_id": frame.index.to_numpy(),
+                **{c: frame[c].to_numpy() for c in ("frequency", "recency", "T")},
+                "monetary_value": frame["monetary_value"].to_numpy(),
+            },
+        )
     set_speedups(rows, base)
     del ref, got
 
