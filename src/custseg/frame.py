@@ -292,13 +292,10 @@ def apply_rules(
             col = col.where(col > 0)  # 0 = no purchase = missing score
         data[name] = col
     result = rs.evaluate(data, explain=explain, lang=lang).to_pandas()
+    result.index = seg.index  # rows are in seg's order; align on its labels
     out = seg.copy()
-    for column in result.columns:
-        out[column] = (
-            result[column].to_numpy()
-            if result[column].dtype == bool or column.endswith(".rule")
-            else result[column].array
-        )
+    for column in result.columns:  # replaces earlier outputs of the same name
+        out[column] = result[column]
     return out
 
 
