@@ -252,22 +252,35 @@ def polars_summarize(frame: Any) -> dict[str, np.ndarray]:
     return {c: out[c].to_numpy() for c in out.columns}
 
 
-def compare_facts(ref: dict[str, np.ndarray], other: dict[str, np.ndarray]) -> str:
-    """'same facts' or what differs (checked outside the timed runs)."""
+def _compare(
+    ref: dict[str, np.ndarray],
+    other: dict[str, np.ndarray],
+    exact: tuple[str, ...],
+    close: str,
+    same: str,
+) -> str:
+    """*same* or what differs: *exact* columns equal (NaN == NaN; other's
+    values in ref's dtype), *close* to 1e-9 (float sums in another order)."""
     if len(ref["customer_id"]) != len(other["customer_id"]):
         return f"MISMATCH: {len(other['customer_id'])} customers"
     problems = [
         name
-        for name in ("customer_id", "frequency", "recency_days", "tenure_days")
+        for name in exact
         if not np.array_equal(
             np.asarray(ref[name]),
-            np.asarray(other[name]),
+            np.asarray(other[name], dtype=np.asarray(ref[name]).dtype),
             equal_nan=name != "customer_id",
         )
     ]
-    if not np.allclose(ref["monetary"], other["monetary"], rtol=1e-9, atol=1e-6):
-        problems.append("monetary")
-    return "same facts" if not problems else "MISMATCH: " + ", ".join(problems)
+    if not np.allclose(ref[close], other[close], rtol=1e-9, atol=1e-6):
+        problems.append(close)
+    return same if not problems else "MISMATCH: " + ", ".join(problems)
+
+
+def compare_facts(ref: dict[str, np.ndarray], other: dict[str, np.ndarray]) -> str:
+    """'same facts' or what differs (checked outside the timed runs)."""
+    exact = ("customer_id", "frequency", "recency_days", "tenure_days")
+    return _compare(ref, other, exact, "monetary", "same facts")
 
 
 # --------------------------------------------------------------------------
@@ -368,20 +381,9 @@ def polars_btyd(frame: Any) -> dict[str, np.ndarray]:
 
 
 def compare_btyd(ref: dict[str, np.ndarray], other: dict[str, np.ndarray]) -> str:
-    if len(ref["customer_id"]) != len(other["customer_id"]):
-        return f"MISMATCH: {len(other['customer_id'])} customers"
-    problems = [
-        name
-        for name in ("customer_id", "frequency", "recency", "T")
-        if not np.array_equal(
-            np.asarray(ref[name]), np.asarray(other[name], dtype=ref[name].dtype)
-        )
-    ]
-    if not np.allclose(
-        ref["monetary_value"], other["monetary_value"], rtol=1e-9, atol=1e-6
-    ):
-        problems.append("monetary_value")
-    return "same table" if not problems else "MISMATCH: " + ", ".join(problems)
+    """'same table' or what differs (checked outside the timed runs)."""
+    exact = ("customer_id", "frequency", "recency", "T")
+    return _compare(ref, other, exact, "monetary_value", "same table")
 
 
 # --------------------------------------------------------------------------
