@@ -13,7 +13,14 @@ from typing import Any, Literal
 
 import attrs
 
-__all__ = ["CustsegError", "Diagnostic", "InputError", "RulesError", "ThresholdError"]
+__all__ = [
+    "CustsegError",
+    "CustsegWarning",
+    "Diagnostic",
+    "InputError",
+    "RulesError",
+    "ThresholdError",
+]
 
 
 class CustsegError(Exception):
@@ -23,6 +30,26 @@ class CustsegError(Exception):
     --------
     >>> issubclass(InputError, CustsegError) and issubclass(InputError, ValueError)
     True
+    """
+
+
+class CustsegWarning(UserWarning):
+    """Base class of every warning custseg gives: the result is usable, but
+    probably not what was meant (an empty score, too few customers to fit
+    edges, segments that contradict lifecycle stages).
+
+    Filter them or turn them into errors with the :mod:`warnings` module.
+
+    Examples
+    --------
+    >>> import warnings
+    >>> with warnings.catch_warnings():
+    ...     warnings.simplefilter("error", CustsegWarning)
+    ...     try:
+    ...         warnings.warn("score 2 of F is empty", CustsegWarning, stacklevel=1)
+    ...     except CustsegWarning as w:
+    ...         print(w)
+    score 2 of F is empty
     """
 
 
