@@ -18,7 +18,7 @@ from hypothesis import strategies as st
 
 import strategies
 from custseg.errors import InputError, ThresholdError
-from custseg.summary import BtydSummary, btyd_summary
+from custseg.btyd import BtydSummary, btyd_summary
 
 BASE = dt.date(2024, 1, 1)
 

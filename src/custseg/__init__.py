@@ -5,6 +5,7 @@ labels (:func:`rfm_scores`, :func:`abc_classes`, :func:`lifecycle_stage`),
 and every threshold is a frozen, validated value you can print and reuse.
 """
 
+from .btyd import BtydSummary, btyd_summary
 from .errors import CustsegError, Diagnostic, InputError, RulesError, ThresholdError
 from .labels import Labels
 from .lifecycle import LifecycleWindows, lifecycle_stage
@@ -26,7 +27,7 @@ from .rfm import (
     rfm_scores,
     score,
 )
-from .summary import BtydSummary, CustomerFacts, btyd_summary, summarize
+from .summary import CustomerFacts, summarize
 
 __version__ = "0.1.0.dev0"
 
