@@ -6,7 +6,14 @@ and every threshold is a frozen, validated value you can print and reuse.
 """
 
 from .btyd import BtydSummary, btyd_summary
-from .errors import CustsegError, Diagnostic, InputError, RulesError, ThresholdError
+from .errors import (
+    CustsegError,
+    CustsegWarning,
+    Diagnostic,
+    InputError,
+    RulesError,
+    ThresholdError,
+)
 from .labels import Labels
 from .lifecycle import LifecycleWindows, lifecycle_stage
 from .pareto import (
@@ -37,6 +44,7 @@ __all__ = [
     "BtydSummary",
     "CustomerFacts",
     "CustsegError",
+    "CustsegWarning",
     "Diagnostic",
     "InputError",
     "Labels",
