@@ -169,17 +169,18 @@ class TestLabels:
 
     @pytest.mark.parametrize("n_names", [1, 2, 126, 127, 128, 129, 300, 32_767, 32_768])
     def test_to_pandas_shares_memory(self, n_names: int) -> None:
-        """to_pandas gives a Categorical whose codes share memory with Labels.codes."""
+        """to_categorical and to_pandas share memory with Labels.codes."""
         names = [f"n{i}" for i in range(n_names)]
         lab = Labels(np.arange(n_names) % n_names, names, ordered=True)
-        cat = lab.to_pandas()
+        cat = lab.to_categorical()
         assert np.shares_memory(cat.codes, lab.codes)
         assert cat.codes.tolist() == lab.codes.tolist()
+        assert np.shares_memory(lab.to_pandas().array.codes, lab.codes)
 
     @pytest.mark.parametrize("ordered", [True, False])
     def test_to_pandas_categories(self, ordered: bool) -> None:
         """Categories are the names in order, including unused ones; ordered is kept."""
-        cat = Labels([2, 0], ("low", "mid", "high"), ordered=ordered).to_pandas()
+        cat = Labels([2, 0], ("low", "mid", "high"), ordered=ordered).to_categorical()
         assert isinstance(cat, pd.Categorical)
         assert list(cat.categories) == ["low", "mid", "high"]
         assert cat.ordered is ordered
@@ -200,9 +201,32 @@ class TestLabels:
         codes, names = data
         lab = Labels(codes, names, ordered=True)
         assert Labels.from_names(lab.to_numpy().tolist(), names, ordered=True) == lab
-        cat = lab.to_pandas()
+        cat = lab.to_categorical()
         assert cat.codes.tolist() == codes
         assert tuple(cat.categories) == names
+        series = lab.to_pandas()
+        assert series.cat.codes.tolist() == codes
+        assert series.index.equals(pd.RangeIndex(len(codes)))
+
+    @given(data=labels_data(), seed=st.integers(0, 2**32 - 1))
+    def test_to_pandas_keeps_the_index(
+        self, data: tuple[list[int], tuple[str, ...]], seed: int
+    ) -> None:
+        """to_pandas puts the given (shuffled, non-default) index and name on the Series."""
+        codes, names = data
+        index = pd.Index(np.random.default_rng(seed).permutation(len(codes)) * 3 + 7)
+        series = Labels(codes, names, index=index, name="seg").to_pandas()
+        assert series.index.equals(index)
+        assert series.name == "seg"
+        frame = pd.DataFrame({"x": np.arange(len(codes))}, index=index)
+        joined = pd.concat([frame, series], axis=1)
+        assert len(joined) == len(codes)
+        assert joined["seg"].cat.codes.tolist() == codes
+
+    def test_index_length_is_checked(self) -> None:
+        """An index of another length than the codes is refused."""
+        with pytest.raises(ThresholdError, match="one entry per row"):
+            Labels([0, 1], ("a", "b"), index=pd.Index([1, 2, 3]))
 
     def test_equality(self) -> None:
         """Labels are equal when codes, names and ordered all agree."""

@@ -36,7 +36,11 @@ ALLOWED: dict[int, set[str] | None] = {
     3: None,
 }
 # pandas (and pyarrow) hash customer ids faster than anything in NumPy
-EXTRA = {"summary": {"pandas"}, "_factorize": {"pandas", "pyarrow"}}
+EXTRA = {
+    "summary": {"pandas"},
+    "btyd": {"pandas"},
+    "_factorize": {"pandas", "pyarrow"},
+}
 
 
 def _module_name(path: Path) -> str:
@@ -101,7 +105,7 @@ class TestLayers:
                     assert LAYER.get(target, 3) <= layer, where
                 elif name in stdlib or ALLOWED[layer] is None:
                     continue
-                elif func == "to_pandas":
+                elif func in ("to_pandas", "to_categorical"):
                     # converting a result to pandas is the one adapter every
                     # result type offers; the import is deferred to the call
                     assert name == "pandas", where

@@ -249,9 +249,10 @@ class TestLifecycleStage:
     def test_pandas_categorical_order(self):
         """to_pandas keeps the stage order as an ordered categorical."""
         cat = lifecycle_stage([200.0, 10.0]).to_pandas()
-        assert list(cat.categories) == [*DEFAULT_LABELS, "no_purchase"]
-        assert cat.ordered
+        assert list(cat.cat.categories) == [*DEFAULT_LABELS, "no_purchase"]
+        assert cat.cat.ordered
         assert cat[1] < cat[0]
+        assert cat.name == "lifecycle"
 
     def test_integer_and_nullable_input(self):
         """int64 days and a nullable Int64 Series (NA = no purchase) are accepted."""

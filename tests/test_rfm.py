@@ -547,9 +547,11 @@ class TestScore:
 
     def test_pandas_series_input(self):
         """A pandas Series (nullable Float64 with NA) scores like a list."""
-        s = pd.Series([3.0, None, 10.0], dtype="Float64")
+        s = pd.Series([3.0, None, 10.0], dtype="Float64", index=[9, 4, 7], name="x")
         got = score(s, ScoreEdges((5,)), nan="unknown")
-        assert got.tolist() == [1, 0, 2]
+        assert got.tolist() == [1, pd.NA, 2]
+        assert str(got.dtype) == "Int8"
+        assert got.index.tolist() == [9, 4, 7] and got.name == "x"
 
 
 # --------------------------------------------------------------------------
@@ -569,13 +571,16 @@ class TestRfmEdges:
         )
         assert e.bins == 3
 
-    def test_mismatched_bins_rejected(self):
-        """Different bin counts raise ThresholdError listing all three."""
-        with pytest.raises(
-            ThresholdError,
-            match=r"must have the same number of bins: got 3, 2, 3$",
-        ):
-            RfmEdges(ScoreEdges((30, 90)), ScoreEdges((1,)), ScoreEdges((100, 500)))
+    def test_bins_per_dimension(self):
+        """Dimensions may differ in bins (R's recency_bins ...); bins is the largest."""
+        e = RfmEdges(ScoreEdges((30, 90)), ScoreEdges((1,)), ScoreEdges((100, 500)))
+        assert (e.recency.bins, e.frequency.bins, e.monetary.bins) == (3, 2, 3)
+        assert e.bins == 3
+
+    def test_not_score_edges_rejected(self):
+        """Each dimension must be a ScoreEdges."""
+        with pytest.raises(ThresholdError, match="'recency' must be a ScoreEdges"):
+            RfmEdges((30, 90), ScoreEdges((1,)), ScoreEdges((100, 500)))
 
 
 # --------------------------------------------------------------------------

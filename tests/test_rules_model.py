@@ -668,29 +668,42 @@ breaks = [60, 120, 240, 365]
         assert mine.outputs == rules.load("ecommerce").outputs
 
     def test_unknown_override_points_at_the_child(self, tmp_path: Path) -> None:
-        """A key the preset lacks is an error at the child file's line."""
-        text = self.CHILD.replace("key_amount = 2000", "key_amout = 2000")
+        """A key an existing table cannot have is an error at the child file's line."""
+        text = self.CHILD.replace("breaks = [60", "brekas = [60")
         path = tmp_path / "shop.toml"
         path.write_text(text, encoding="utf-8")
         found = [d for d in rules.check(path) if d.severity == "error"]
         assert len(found) == 1
         d = found[0]
-        assert (d.path, d.line, d.column, d.end_column) == (str(path), 5, 1, 10)
+        assert (d.path, d.line, d.column, d.end_column) == (str(path), 7, 1, 7)
         assert d.code == "unknown-override"
-        assert d.hint == "did you mean 'key_amount'?"
-        assert d.source_line == "key_amout = 2000"
+        assert d.hint == "did you mean 'breaks'?"
+        assert d.source_line == "brekas = [60, 120, 240, 365]"
 
-    def test_unknown_override_of_a_table(self) -> None:
-        """A table the preset lacks cannot be added."""
+    def test_new_param_one_letter_off_warns(self) -> None:
+        """A new parameter one letter from the preset's is a near-miss warning."""
+        text = self.CHILD.replace("key_amount = 2000", "key_amout = 2000")
+        found = [d for d in rules.check(text) if d.severity != "info"]
+        assert [(d.code, d.severity, d.line) for d in found] == [
+            ("near-miss", "warning", 5)
+        ]
+        assert found[0].hint.startswith("did you mean 'key_amount'?")
+
+    def test_new_table_one_letter_off_warns(self) -> None:
+        """A new table one swap from the preset's warns; its missing keys are errors."""
         text = self.CHILD.replace("[tables.lifecycle]", "[tables.lifecycel]")
-        d = only_error(text)
-        assert (d.code, d.line) == ("unknown-override", 6)
-        assert d.hint == "did you mean 'lifecycle'?"
+        found = [d for d in rules.check(text) if d.severity != "info"]
+        warn = [d for d in found if d.severity == "warning"]
+        assert [(d.code, d.line) for d in warn] == [("near-miss", 6)]
+        assert warn[0].hint.startswith("did you mean 'lifecycle'?")
+        assert {d.code for d in found if d.severity == "error"} == {"missing-key"}
 
-    def test_new_section_is_an_override_error(self) -> None:
-        """Sections the preset does not have cannot be added either."""
+    def test_new_section_may_be_added(self) -> None:
+        """A tag set the preset does not have is added and evaluated."""
         text = self.CHILD + '[tags.flags]\nrules = [{ tag = "a", when = "r == 5" }]\n'
-        assert error_codes(text) == ["unknown-override"]
+        assert error_codes(text) == []
+        out = rules.loads(text).evaluate(self.DATA)
+        assert out.tags["flags"][1][:, 0].tolist() == [True, False, False, False]
 
     def test_type_change_table_to_value(self) -> None:
         """Replacing a table by a value is an error at the child line."""

@@ -12,6 +12,12 @@
    mkdocstrings would print the role markup literally.
 3. Doctest blocks outside an ``Examples`` section become ``pycon`` code
    blocks; Markdown would read ``>>>`` as a block quote.
+4. Grouped numpydoc entries (``customer, date, amount``) become one entry
+   per name. For parameters griffe splits the names itself but gives every
+   name the type and default of the first one found in the signature
+   (``date`` would show ``'customer_id'``); for attributes it keeps one row
+   named ``"r, f, m"`` with no type. Split in the text first, each name gets
+   its own type and default from the signature or the class.
 """
 
 from __future__ import annotations
@@ -204,6 +210,49 @@ def _fence_doctests(text: str) -> str:
     return "\n".join(out)
 
 
+_PARAM_SECTIONS = {"parameters", "other parameters", "attributes"}
+_GROUPED = re.compile(
+    r"^(?P<names>\*{0,2}\w+(?:\s*,\s*\*{0,2}\w+)+)(?P<type>\s+:\s.*|\s*:)?\s*$"
+)
+
+
+def split_grouped_parameters(text: str) -> str:
+    """Give each name of a grouped numpydoc parameter entry its own entry.
+
+    ``"a, b : int"`` followed by its description becomes ``"a : int"`` and
+    ``"b : int"``, each followed by the same description. Only the
+    ``Parameters``, ``Other Parameters`` and ``Attributes`` sections are
+    touched.
+    """
+    lines = text.split("\n")
+    out: list[str] = []
+    section = ""
+    i = 0
+    while i < len(lines):
+        line = lines[i]
+        nxt = lines[i + 1] if i + 1 < len(lines) else ""
+        if line.strip() and set(nxt.strip()) == {"-"} and len(nxt.strip()) >= 3:
+            section = line.strip().lower()
+            out += [line, nxt]
+            i += 2
+            continue
+        match = _GROUPED.match(line) if section in _PARAM_SECTIONS else None
+        if match is None:
+            out.append(line)
+            i += 1
+            continue
+        body = []
+        i += 1
+        while i < len(lines) and (not lines[i].strip() or lines[i][:1].isspace()):
+            body.append(lines[i])
+            i += 1
+        names = [n.strip() for n in match["names"].split(",")]
+        kind = match["type"] or ""
+        for name in names:
+            out += [name + kind, *body]
+    return "\n".join(out)
+
+
 def _walk(
     obj: griffe.Object, pkg: griffe.Module, seen: set[str], documented: set[str]
 ) -> None:
@@ -213,7 +262,7 @@ def _walk(
     if isinstance(obj, griffe.Class):
         _set_init(obj)
     if obj.docstring is not None:
-        text = _fence_doctests(obj.docstring.value)
+        text = split_grouped_parameters(_fence_doctests(obj.docstring.value))
         obj.docstring.value = _fix_roles(obj, pkg, text, documented)
     for member in obj.members.values():
         if not member.is_alias:

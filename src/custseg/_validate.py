@@ -10,6 +10,7 @@ This module imports only NumPy; pandas objects are handled by duck typing.
 from __future__ import annotations
 
 import datetime as _dt
+import math
 import warnings
 from typing import Any, Literal
 
@@ -24,12 +25,35 @@ __all__ = [
     "check_same_length",
     "first_offender",
     "is_missing_scalar",
+    "native",
+    "standard_datetimes",
     "to_days",
 ]
 
 NanPolicy = Literal["raise", "allow"]
 
 _TEXT_UNIT = "datetime64[us]"
+_I64_MIN = int(np.iinfo(np.int64).min)  # also NaT
+_I64_MAX = int(np.iinfo(np.int64).max)
+#: Length of one tick of each datetime64 unit, in attoseconds (Python ints).
+_ATTOSECONDS = {
+    "as": 1,
+    "fs": 10**3,
+    "ps": 10**6,
+    "ns": 10**9,
+    "us": 10**12,
+    "ms": 10**15,
+    "s": 10**18,
+    "m": 60 * 10**18,
+    "h": 3600 * 10**18,
+    "D": 86400 * 10**18,
+    "W": 7 * 86400 * 10**18,
+}
+#: Units kept as they are (with a multiplier of 1): a whole number of their
+#: ticks makes a day, and every value they hold is a valid date.
+_STANDARD_UNITS = ("D", "h", "m", "s", "ms", "us", "ns")
+#: Calendar units: their values in years (months) that ``datetime64[D]`` holds.
+_CALENDAR_LIMIT = {"Y": 10**15, "M": 10**16}
 
 
 def first_offender(mask: np.ndarray) -> tuple[int, int]:
@@ -58,7 +82,21 @@ def _to_numpy(x: Any, field: str) -> np.ndarray:
             f"must be one-dimensional, got shape {arr.shape}",
             fix="pass a single column (a 1-D array or a Series)",
         )
-    return arr
+    return native(arr)
+
+
+def native(arr: np.ndarray) -> np.ndarray:
+    """*arr* in the machine's byte order (a copy only when it was not).
+
+    Big-endian data (from a file written elsewhere) would otherwise be read as
+    garbage by ``view`` and refused by pandas.
+
+    >>> native(np.array([1, 2], dtype=">i8")).dtype.isnative
+    True
+    """
+    if arr.dtype.isnative:
+        return arr
+    return arr.astype(arr.dtype.newbyteorder("="))
 
 
 def check_same_length(**arrays: np.ndarray) -> int:
@@ -231,9 +269,12 @@ def _localize(x: Any) -> Any:
 def as_datetime(x: Any, field: str, *, nan: NanPolicy = "raise") -> np.ndarray:
     """Coerce *x* to a contiguous 1-D ``datetime64`` array.
 
-    Accepts NumPy ``datetime64`` arrays (any unit, kept as is), pandas datetime
-    Series and indexes, and sequences of ISO 8601 strings, :class:`datetime.date`
-    or :class:`datetime.datetime` objects (parsed to microseconds).
+    Accepts NumPy ``datetime64`` arrays of any unit and byte order, pandas
+    datetime Series and indexes, and sequences of ISO 8601 strings,
+    :class:`datetime.date` or :class:`datetime.datetime` objects (parsed to
+    microseconds). The result is in the machine's byte order and in one of the
+    units ``D``, ``h``, ``m``, ``s``, ``ms``, ``us``, ``ns``; see
+    :func:`standard_datetimes`.
 
     Time-zone-aware pandas input is converted to its *local wall-clock time*
     and the zone is dropped: a purchase at 23:30 in Shanghai counts on that
@@ -253,18 +294,15 @@ def as_datetime(x: Any, field: str, *, nan: NanPolicy = "raise") -> np.ndarray:
     arr = _to_numpy(x, field)
     if arr.size == 0 and arr.dtype.kind != "M":
         return np.empty(0, dtype=_TEXT_UNIT)
-    if arr.dtype.kind == "M" and np.datetime_data(arr.dtype)[0] in ("Y", "M", "W"):
-        arr = arr.astype("datetime64[D]")  # months and weeks: their first day
     if arr.dtype.kind != "M":
-        if arr.dtype.kind in "iufb":
+        if arr.dtype.kind in "iufbcmV":
             raise InputError(
                 field,
                 f"has dtype {arr.dtype}, expected dates",
                 fix="convert it first, e.g. with pandas.to_datetime(col, unit='s')",
             )
         arr = _parse_dates(arr, field)
-    if arr.dtype == np.dtype("datetime64"):  # generic unit (all NaT)
-        arr = arr.astype(_TEXT_UNIT)
+    arr = standard_datetimes(arr, field)
     if nan == "raise":
         bad = np.isnat(arr)
         if bad.any():
@@ -279,6 +317,97 @@ def as_datetime(x: Any, field: str, *, nan: NanPolicy = "raise") -> np.ndarray:
     return np.ascontiguousarray(arr)
 
 
+def standard_datetimes(arr: np.ndarray, field: str) -> np.ndarray:
+    """*arr* (``datetime64``) in native byte order and a standard unit, exactly.
+
+    The units ``D``, ``h``, ``m``, ``s``, ``ms``, ``us`` and ``ns`` are kept;
+    multiples of a unit (``[5h]``, ``[13m]``, ``[2D]``) become their base unit
+    and weeks become days, exactly (integer multiplication); years and months
+    become their first day; ``ps``, ``fs`` and ``as`` become nanoseconds,
+    floored (the day of every instant is kept; digits below a nanosecond are
+    dropped). NaT stays NaT. Values the new unit cannot hold raise
+    :class:`~custseg.errors.InputError` instead of wrapping round.
+
+    >>> standard_datetimes(np.array([1, 5], dtype=">M8[5h]"), "date")
+    array(['1970-01-01T05', '1970-01-02T01'], dtype='datetime64[h]')
+    >>> standard_datetimes(np.array([-1500], dtype="M8[ps]"), "date")
+    array(['1969-12-31T23:59:59.999999998'], dtype='datetime64[ns]')
+    >>> standard_datetimes(np.array([2**62], dtype="M8[5D]"), "date")
+    Traceback (most recent call last):
+    ...
+    custseg.errors.InputError: 'date' has dates outside the range datetime64[D] holds (first at row 0, 1 row affected): check the column's unit (pandas.to_datetime(col, unit=...)) or drop the rows
+    """
+    arr = native(arr)
+    unit, count = np.datetime_data(arr.dtype)
+    if unit == "generic":  # no unit: every value is NaT
+        return arr.astype(_TEXT_UNIT)
+    if count == 1 and unit in _STANDARD_UNITS:
+        return arr
+    if unit in _CALENDAR_LIMIT:  # years and months: calendar arithmetic
+        ticks = arr.view(np.int64)
+        limit = _CALENDAR_LIMIT[unit] // count
+        nat = ticks == _I64_MIN
+        if len(arr) and (ticks[~nat] < -limit).any() | (ticks > limit).any():
+            _refuse_range(field, (ticks < -limit) | (ticks > limit), nat, "D")
+        return arr.astype("datetime64[D]")
+    if _ATTOSECONDS[unit] < _ATTOSECONDS["ns"]:
+        return rescale_datetimes(arr, "ns", field)
+    return rescale_datetimes(arr, "D" if unit == "W" else unit, field)
+
+
+def rescale_datetimes(arr: np.ndarray, target: str, field: str) -> np.ndarray:
+    """*arr* (native ``datetime64`` of a fixed unit) in unit *target*, exactly.
+
+    Each value is floored to a tick of *target*; NaT stays NaT; a value the
+    new unit cannot hold raises :class:`~custseg.errors.InputError`.
+
+    >>> rescale_datetimes(np.array(["2024-03-01"], "M8[D]"), "us", "as_of")
+    array(['2024-03-01T00:00:00.000000'], dtype='datetime64[us]')
+    >>> rescale_datetimes(np.array(["300000-01-01"], "M8[D]"), "us", "as_of")
+    Traceback (most recent call last):
+    ...
+    custseg.errors.InputError: 'as_of' has dates outside the range datetime64[us] holds (first at row 0, 1 row affected): check the column's unit (pandas.to_datetime(col, unit=...)) or drop the rows
+    """
+    unit, count = np.datetime_data(arr.dtype)
+    if (unit, count) == (target, 1):
+        return arr
+    num, den = count * _ATTOSECONDS[unit], _ATTOSECONDS[target]
+    g = math.gcd(num, den)
+    num, den = num // g, den // g
+    ticks = arr.view(np.int64)
+    nat = ticks == _I64_MIN
+    lo, hi = 0, 0
+    if len(arr) and not nat.all():
+        valid = ticks[~nat] if nat.any() else ticks
+        lo, hi = int(valid.min()), int(valid.max())
+    if not (_I64_MIN < lo * num // den and hi * num // den <= _I64_MAX):
+        new = [(int(t) * num) // den for t in ticks.tolist()]
+        bad = np.array([not _I64_MIN < t <= _I64_MAX for t in new], dtype=bool)
+        _refuse_range(field, bad, nat, target)
+    if den == 1:
+        out = ticks * np.int64(num)
+    elif num * den < 2**62:  # floor(t * num / den) without overflow
+        q, r = np.divmod(ticks, np.int64(den))
+        out = q * np.int64(num) + (r * np.int64(num)) // np.int64(den)
+    else:  # absurd multipliers: exact Python integers
+        big = [(int(t) * num) // den if t != _I64_MIN else 0 for t in ticks.tolist()]
+        out = np.array(big, dtype=np.int64)
+    out[nat] = _I64_MIN
+    return out.view(f"datetime64[{target}]")
+
+
+def _refuse_range(field: str, bad: np.ndarray, nat: np.ndarray, target: str) -> None:
+    first, count = first_offender(bad & ~nat)
+    raise InputError(
+        field,
+        f"has dates outside the range datetime64[{target}] holds",
+        first_row=first,
+        n_rows=count,
+        fix="check the column's unit (pandas.to_datetime(col, unit=...)) "
+        "or drop the rows",
+    )
+
+
 def _parse_dates(arr: np.ndarray, field: str) -> np.ndarray:
     values = arr.tolist()
     # NumPy converts tz-aware datetimes and ISO text with a UTC offset to UTC
@@ -291,9 +420,13 @@ def _parse_dates(arr: np.ndarray, field: str) -> np.ndarray:
         try:
             with warnings.catch_warnings():
                 warnings.simplefilter("error")
-                return np.asarray(arr, dtype=_TEXT_UNIT)
+                # the unit the values need, then exactly to microseconds:
+                # NumPy wraps a year such as 300000 round when parsing to [us]
+                parsed = np.asarray(arr, dtype="datetime64")
         except (ValueError, TypeError, OverflowError, UserWarning):
             pass
+        else:
+            return rescale_datetimes(standard_datetimes(parsed, field), "us", field)
     out = np.empty(len(values), dtype=_TEXT_UNIT)
     bad: list[int] = []
     for i, v in enumerate(values):
@@ -329,7 +462,7 @@ def _scalar_to_datetime64(v: Any) -> np.datetime64:
     if is_missing_scalar(v):
         return np.datetime64("NaT", "us")
     if isinstance(v, np.datetime64):
-        return v.astype(_TEXT_UNIT)
+        return _scalar_to_us(v)
     if isinstance(v, _dt.datetime):
         if v.tzinfo is not None:
             v = v.replace(tzinfo=None)  # local wall time, as for pandas input
@@ -342,8 +475,17 @@ def _scalar_to_datetime64(v: Any) -> np.datetime64:
             # an offset such as +08:00 or Z: keep the local wall-clock time
             parsed = _dt.datetime.fromisoformat(text.replace("Z", "+00:00"))
             return np.datetime64(parsed.replace(tzinfo=None), "us")
-        return np.datetime64(text.replace(" ", "T", 1), "us")
+        return _scalar_to_us(np.datetime64(text.replace(" ", "T", 1)))
     raise TypeError(type(v).__name__)
+
+
+def _scalar_to_us(v: np.datetime64) -> np.datetime64:
+    """One datetime64 in microseconds, exactly; OverflowError out of range."""
+    try:
+        out = rescale_datetimes(standard_datetimes(np.asarray([v]), "date"), "us", "")
+    except InputError:
+        raise OverflowError(f"{v} is outside the range datetime64[us] holds") from None
+    return out[0]  # type: ignore[no-any-return]
 
 
 def as_datetime_scalar(value: Any, field: str) -> np.datetime64:
@@ -357,6 +499,12 @@ def as_datetime_scalar(value: Any, field: str) -> np.datetime64:
     custseg.errors.InputError: 'as_of' is not a date: 'soon': use ISO 8601 text such as '2024-03-31', or a date/datetime value
     """
     value = _localize_scalar(value)
+    if isinstance(value, np.datetime64):  # any unit and byte order, exactly
+        days = standard_datetimes(native(np.asarray([value])), field)
+        out = rescale_datetimes(days, "us", field)[0]
+        if np.isnat(out):
+            raise InputError(field, "is missing (NaT)", fix="give a real date")
+        return out  # type: ignore[no-any-return]
     try:
         out = _scalar_to_datetime64(value)
     except (ValueError, TypeError, OverflowError):

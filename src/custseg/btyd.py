@@ -1,12 +1,16 @@
-"""The frequency / recency / T / monetary table of "buy till you die" models.
+"""The frequency / recency / T / monetary tables of "buy till you die" models.
 
-:func:`btyd_summary` is the bridge to lifetimes and PyMC-Marketing: exactly the
-definitions of their transaction summaries, computed with the same grouping
-as :func:`custseg.summarize`.
+:func:`btyd_summary` and :func:`btyd_calibration_holdout` are the bridge to
+lifetimes and PyMC-Marketing: exactly the definitions of their transaction
+summaries (``summary_data_from_transaction_data`` / ``rfm_summary`` and
+``calibration_and_holdout_data``), computed with the same grouping as
+:func:`custseg.summarize`.
 """
 
 from __future__ import annotations
 
+import math
+import numbers
 from typing import TYPE_CHECKING, Any, Literal
 
 import attrs
@@ -14,12 +18,26 @@ import numpy as np
 
 from . import _validate as v
 from .errors import ThresholdError
-from .summary import AfterPolicy, _apply_cutoff, _coerce_rows, _day_ticks, _group_ids
+from .summary import (
+    AfterPolicy,
+    _apply_cutoff,
+    _coerce_rows,
+    _day_ticks,
+    _group_ids,
+    _Groups,
+)
 
 if TYPE_CHECKING:
     import pandas as pd
 
-__all__ = ["BtydSummary", "btyd_summary"]
+__all__ = [
+    "BtydCalibrationHoldout",
+    "BtydSummary",
+    "btyd_calibration_holdout",
+    "btyd_summary",
+]
+
+_STEP = {"D": 1, "W": 7}
 
 
 @attrs.frozen(eq=False)
@@ -33,9 +51,11 @@ class BtydSummary:
     frequency
         Number of distinct periods with a purchase, minus one (repeat periods).
     recency
-        Periods from the first to the last purchase period.
+        Time from the first to the last purchase period, in periods divided by
+        ``time_scaler``.
     T
-        Periods from the first purchase period to ``observation_end``'s period.
+        Time from the first purchase period to ``observation_end``'s period,
+        in periods divided by ``time_scaler``.
     monetary_value
         Mean of the per-period spend over the repeat periods (0 for one-time
         buyers); ``None`` when no amounts were given.
@@ -45,6 +65,8 @@ class BtydSummary:
         ``"D"`` for days, ``"W"`` for weeks.
     n_dropped
         Transactions after ``observation_end`` that were dropped.
+    time_scaler
+        What ``recency`` and ``T`` were divided by (1 when not scaled).
     """
 
     customer_id: np.ndarray
@@ -55,6 +77,7 @@ class BtydSummary:
     observation_end: np.datetime64
     unit: str
     n_dropped: int = 0
+    time_scaler: float = 1.0
 
     def __len__(self) -> int:
         return len(self.customer_id)
@@ -71,13 +94,134 @@ class BtydSummary:
         customer_id
         1                  1.0      7.0  30.0             7.0
         """
-        import pandas as pd
-
         cols = {"frequency": self.frequency, "recency": self.recency, "T": self.T}
         if self.monetary_value is not None:
             cols["monetary_value"] = self.monetary_value
-        index = pd.Index(self.customer_id, name="customer_id")
-        return pd.DataFrame(cols, index=index).astype(float)
+        return _frame(self.customer_id, cols)
+
+
+@attrs.frozen(eq=False)
+class BtydCalibrationHoldout:
+    """A calibration summary per customer, with what happened in the holdout.
+
+    One entry per customer with a transaction in the calibration period,
+    sorted by id; customers whose first transaction is in the holdout are left
+    out (counted in ``n_holdout_only``).
+
+    Attributes
+    ----------
+    customer_id
+        Customer ids, sorted ascending.
+    frequency_cal, recency_cal, T_cal, monetary_value_cal
+        :func:`btyd_summary` of the calibration transactions (dates up to
+        ``calibration_end``) with ``observation_end=calibration_end``;
+        ``monetary_value_cal`` is ``None`` when no amounts were given.
+    frequency_holdout
+        Number of distinct periods with a transaction in the holdout (every
+        period counts, there is no "first" to leave out).
+    monetary_value_holdout
+        Mean amount per holdout *transaction* (row), 0 without holdout
+        transactions; ``None`` when no amounts were given.
+    duration_holdout
+        Periods from ``calibration_end``'s period to ``observation_end``'s,
+        divided by ``time_scaler`` (the same for every customer).
+    calibration_end, observation_end
+        The last day of the calibration period and of the holdout period.
+    unit
+        ``"D"`` for days, ``"W"`` for weeks.
+    time_scaler
+        What ``recency_cal``, ``T_cal`` and ``duration_holdout`` were divided by.
+    n_dropped
+        Transactions after ``observation_end`` that were dropped.
+    n_holdout_only
+        Customers left out because all their transactions are in the holdout.
+    """
+
+    customer_id: np.ndarray
+    frequency_cal: np.ndarray
+    recency_cal: np.ndarray
+    T_cal: np.ndarray
+    monetary_value_cal: np.ndarray | None
+    frequency_holdout: np.ndarray
+    monetary_value_holdout: np.ndarray | None
+    duration_holdout: np.ndarray
+    calibration_end: np.datetime64
+    observation_end: np.datetime64
+    unit: str
+    time_scaler: float = 1.0
+    n_dropped: int = 0
+    n_holdout_only: int = 0
+
+    def __len__(self) -> int:
+        return len(self.customer_id)
+
+    def to_pandas(self) -> pd.DataFrame:
+        """A float DataFrame indexed by ``customer_id`` with lifetimes' columns
+        ``frequency_cal``, ``recency_cal``, ``T_cal``, (``monetary_value_cal``),
+        ``frequency_holdout``, (``monetary_value_holdout``), ``duration_holdout``.
+
+        >>> t = btyd_calibration_holdout(
+        ...     [1, 1, 1], ["2024-01-01", "2024-01-08", "2024-01-20"], [5.0, 7.0, 3.0],
+        ...     calibration_end="2024-01-10", observation_end="2024-01-31")
+        >>> t.to_pandas().T
+        customer_id                1
+        frequency_cal            1.0
+        recency_cal              7.0
+        T_cal                    9.0
+        monetary_value_cal       7.0
+        frequency_holdout        1.0
+        monetary_value_holdout   3.0
+        duration_holdout        21.0
+        """
+        cols = {
+            "frequency_cal": self.frequency_cal,
+            "recency_cal": self.recency_cal,
+            "T_cal": self.T_cal,
+        }
+        if self.monetary_value_cal is not None:
+            cols["monetary_value_cal"] = self.monetary_value_cal
+        cols["frequency_holdout"] = self.frequency_holdout
+        if self.monetary_value_holdout is not None:
+            cols["monetary_value_holdout"] = self.monetary_value_holdout
+        cols["duration_holdout"] = self.duration_holdout
+        return _frame(self.customer_id, cols)
+
+
+def _frame(customer_id: np.ndarray, cols: dict[str, np.ndarray]) -> pd.DataFrame:
+    import pandas as pd
+
+    index = pd.Index(customer_id, name="customer_id")
+    return pd.DataFrame(cols, index=index).astype(float)
+
+
+# --------------------------------------------------------------------------
+# parameters
+
+
+def _check_unit(unit: Any) -> int:
+    """Days per period of *unit*."""
+    if unit not in _STEP:
+        raise ThresholdError(f"'unit' must be 'D' or 'W': got {unit!r}")
+    return _STEP[unit]
+
+
+def _check_time_scaler(time_scaler: Any) -> float:
+    if (
+        isinstance(time_scaler, bool)
+        or not isinstance(time_scaler, numbers.Real)
+        or not math.isfinite(time_scaler)
+        or time_scaler <= 0
+    ):
+        raise ThresholdError(
+            f"'time_scaler' must be a finite number in the range (0, inf): "
+            f"got {time_scaler!r}"
+        )
+    return float(time_scaler)
+
+
+def _day(value: Any, field: str) -> int:
+    """*value* reduced to its calendar day (days since 1970-01-01)."""
+    return int(v.to_days(np.asarray([v.as_datetime_scalar(value, field)]))[0])
 
 
 def _period_start(days: np.ndarray, unit: str) -> np.ndarray:
@@ -89,6 +233,78 @@ def _period_start(days: np.ndarray, unit: str) -> np.ndarray:
     return monday
 
 
+def _scaled(periods: np.ndarray, time_scaler: float) -> np.ndarray:
+    # two divisions, periods then scaler, as lifetimes and PyMC-Marketing do
+    # (bit-for-bit the same floats)
+    out = periods.astype(np.float64, copy=False)
+    return out if time_scaler == 1.0 else out / time_scaler
+
+
+# --------------------------------------------------------------------------
+# per-period aggregation, shared by both tables
+
+
+def _distinct_periods(
+    groups: _Groups, codes: np.ndarray, period: np.ndarray, step: int
+) -> np.ndarray:
+    """Number of distinct periods per group (compacted), by hashing
+    (group, period) pairs: no sort."""
+    import pandas as pd
+
+    if not len(period):
+        return groups.count(codes)
+    lo = int(period.min())
+    span = (int(period.max()) - lo) // step + 1
+    pairs = pd.unique(codes.astype(np.int64) * span + (period - lo) // step)
+    return groups.count((pairs // span).astype(np.intp))
+
+
+def _btyd_columns(
+    groups: _Groups,
+    codes: np.ndarray,
+    period: np.ndarray,
+    amounts: np.ndarray | None,
+    *,
+    end_period: int,
+    step: int,
+    time_scaler: float,
+    present_only: bool = False,
+) -> tuple[
+    np.ndarray, np.ndarray, np.ndarray, np.ndarray | None, np.ndarray | None
+]:
+    """lifetimes' frequency, recency, T, monetary_value per group from the rows
+    (*codes*, *period* start day, *amounts*).
+
+    With *present_only*, groups without rows are left out and the mask of the
+    groups kept is returned last (otherwise ``None``: every group has rows).
+    """
+    n_periods = _distinct_periods(groups, codes, period, step)
+    first_slots = groups.minimum_slots(period, codes)
+    first = groups.compact(first_slots)
+    last = groups.maximum(period, codes)
+    present = None
+    if present_only:
+        present = n_periods > 0
+        n_periods, first, last = n_periods[present], first[present], last[present]
+    freq = (n_periods - 1).astype(np.float64)
+    recency = _scaled((last - first) / step, time_scaler)
+    t = _scaled((end_period - first) / step, time_scaler)
+    monetary = None
+    if amounts is not None:
+        total = groups.total(amounts, codes)
+        in_first = period == first_slots[codes]
+        first_spend = groups.total(amounts[in_first], codes[in_first])
+        if present is not None:
+            total, first_spend = total[present], first_spend[present]
+        with np.errstate(invalid="ignore", divide="ignore"):
+            monetary = np.where(freq > 0, (total - first_spend) / freq, 0.0)
+    return freq, recency, t, monetary, present
+
+
+# --------------------------------------------------------------------------
+# public functions
+
+
 def btyd_summary(
     customer_id: Any,
     date: Any,
@@ -96,18 +312,21 @@ def btyd_summary(
     *,
     observation_end: Any,
     unit: Literal["D", "W"] = "D",
+    time_scaler: float = 1.0,
     after_observation_end: AfterPolicy = "raise",
 ) -> BtydSummary:
     """The frequency / recency / T / monetary_value summary for BTYD models.
 
     Exactly the definitions of lifetimes' ``summary_data_from_transaction_data``
-    and PyMC-Marketing's ``rfm_summary`` (with their defaults
-    ``include_first_transaction=False``, ``freq_multiplier`` / ``time_scaler``
-    1): dates are reduced to periods (days, or Monday-to-Sunday weeks), and
+    and PyMC-Marketing's ``rfm_summary`` (with ``include_first_transaction=False``,
+    their default): dates are reduced to periods (days, or Monday-to-Sunday
+    weeks), and
 
     * ``frequency`` = number of distinct periods with a transaction, minus one;
-    * ``recency`` = periods from the first to the last such period;
-    * ``T`` = periods from the first period to ``observation_end``'s period;
+    * ``recency`` = periods from the first to the last such period, divided by
+      ``time_scaler``;
+    * ``T`` = periods from the first period to ``observation_end``'s period,
+      divided by ``time_scaler``;
     * ``monetary_value`` = mean over the repeat periods of the amount summed
       within each period (0 for customers with no repeat period).
 
@@ -126,10 +345,35 @@ def btyd_summary(
         End of the observation (calibration) period; required.
     unit
         ``"D"`` (days) or ``"W"`` (weeks: day differences / 7 between week starts).
+    time_scaler
+        Divide ``recency`` and ``T`` by this (a finite number > 0; default 1):
+        PyMC-Marketing's ``time_scaler``, lifetimes' ``freq_multiplier``.
+        ``unit="D", time_scaler=7`` gives the fractional weeks of the published
+        CDNOW summary (days / 7), where ``unit="W"`` counts whole calendar weeks.
     after_observation_end
         ``"raise"`` (default) or ``"drop"`` for transactions in a period after
         ``observation_end``. lifetimes drops them silently; here dropping is
         asked for and counted in ``n_dropped``.
+
+    Returns
+    -------
+    BtydSummary
+        Aligned arrays, one entry per customer, sorted by id.
+
+    Raises
+    ------
+    InputError
+        Missing ids, NaT dates, NaN amounts, columns of unequal length, an
+        unparseable ``observation_end``, or (with ``"raise"``) transactions
+        after ``observation_end``.
+    ThresholdError
+        An unknown ``unit`` or ``after_observation_end``, or a ``time_scaler``
+        that is not a finite number > 0.
+
+    See Also
+    --------
+    btyd_calibration_holdout : the same table for a calibration period, with
+        the holdout period's frequency and spend.
 
     Examples
     --------
@@ -143,19 +387,36 @@ def btyd_summary(
     ([1.0, 0.0], [10.0, 0.0], [30.0, 26.0])
     >>> s.monetary_value.tolist()
     [30.0, 0.0]
+
+    Three customers of the CDNOW sample (ids 1, 2 and 7 of ``CDNOW_sample.txt``,
+    their purchases in the 39-week calibration period ending 1997-09-30), in
+    weeks of 7 days as in the published summary:
+
+    >>> cdnow = btyd_summary(
+    ...     [1, 1, 1, 2, 2, 7, 7],
+    ...     ["1997-01-01", "1997-01-18", "1997-08-02", "1997-01-01", "1997-01-13",
+    ...      "1997-01-01", "1997-02-05"],
+    ...     [29.33, 29.73, 14.96, 63.34, 11.77, 11.77, 11.77],
+    ...     observation_end="1997-09-30",
+    ...     time_scaler=7,
+    ... )
+    >>> cdnow.to_pandas().round({"recency": 2, "T": 2})
+                 frequency  recency      T  monetary_value
+    customer_id
+    1                  2.0    30.43  38.86          22.345
+    2                  1.0     1.71  38.86          11.770
+    7                  1.0     5.00  38.86          11.770
+
+    These are the first rows of the published table (recency 30.43, T 38.86
+    for customer 1; its mean repeat spend 22.345 is printed 22.35 there).
     """
-    if unit not in ("D", "W"):
-        raise ThresholdError(f"'unit' must be 'D' or 'W': got {unit!r}")
+    step = _check_unit(unit)
+    scaler = _check_time_scaler(time_scaler)
     fields = ("customer_id", "date", "amount")
     ids, dates, amounts = _coerce_rows(customer_id, date, amount, fields)
-    end_day = int(
-        v.to_days(
-            np.asarray([v.as_datetime_scalar(observation_end, "observation_end")])
-        )[0]
-    )
+    end_day = _day(observation_end, "observation_end")
     end_period = int(_period_start(np.asarray([end_day]), unit)[0])
     per_day = _day_ticks(dates)
-    step = 1 if unit == "D" else 7
     ids, ticks, amounts, n_dropped = _apply_cutoff(
         ids,
         dates.view(np.int64),
@@ -171,32 +432,190 @@ def btyd_summary(
     )
     groups = _group_ids(ids, "customer_id")
     period = _period_start(np.floor_divide(ticks, per_day), unit)
-    first_slots = groups.minimum_slots(period)
-    first = groups.compact(first_slots)
-    last = groups.maximum(period)
-    import pandas as pd
-
-    lo = int(period.min()) if len(period) else 0
-    span = (int(period.max()) - lo) // step + 1 if len(period) else 1
-    pairs = pd.unique(groups.codes.astype(np.int64) * span + (period - lo) // step)
-    n_periods = groups.count((pairs // span).astype(np.intp))
-    freq = (n_periods - 1).astype(np.float64)
-    recency = (last - first) / step
-    t = (end_period - first) / step
-    monetary = None
-    if amounts is not None:
-        total = groups.total(amounts)
-        in_first = period == first_slots[groups.codes]
-        first_spend = groups.total(amounts[in_first], groups.codes[in_first])
-        with np.errstate(invalid="ignore", divide="ignore"):
-            monetary = np.where(freq > 0, (total - first_spend) / freq, 0.0)
+    freq, recency, t, monetary, _ = _btyd_columns(
+        groups,
+        groups.codes,
+        period,
+        amounts,
+        end_period=end_period,
+        step=step,
+        time_scaler=scaler,
+    )
     return BtydSummary(
         customer_id=groups.ids,
         frequency=freq,
-        recency=recency.astype(np.float64),
-        T=t.astype(np.float64),
+        recency=recency,
+        T=t,
         monetary_value=monetary,
         observation_end=np.datetime64(end_period, "D"),
         unit=unit,
         n_dropped=n_dropped,
+        time_scaler=scaler,
+    )
+
+
+def btyd_calibration_holdout(
+    customer_id: Any,
+    date: Any,
+    amount: Any = None,
+    *,
+    calibration_end: Any,
+    observation_end: Any,
+    unit: Literal["D", "W"] = "D",
+    time_scaler: float = 1.0,
+    after_observation_end: AfterPolicy = "raise",
+) -> BtydCalibrationHoldout:
+    """The BTYD summary of a calibration period, with the holdout that follows.
+
+    Exactly the definitions of lifetimes' ``calibration_and_holdout_data``
+    (``include_first_transaction=False``, its default). Each transaction is
+    reduced to its calendar day; transactions on days up to ``calibration_end``
+    (inclusive) are the *calibration* transactions, those on the days after it
+    up to ``observation_end`` (inclusive) the *holdout* transactions. Then,
+    per customer with a calibration transaction:
+
+    * ``frequency_cal``, ``recency_cal``, ``T_cal``, ``monetary_value_cal`` =
+      :func:`btyd_summary` of the calibration transactions with
+      ``observation_end=calibration_end``;
+    * ``frequency_holdout`` = number of distinct periods (days or weeks) with
+      a holdout transaction;
+    * ``monetary_value_holdout`` = mean amount per holdout transaction (row);
+      0 without holdout transactions;
+    * ``duration_holdout`` = periods from ``calibration_end``'s period to
+      ``observation_end``'s period, divided by ``time_scaler``.
+
+    Customers whose first transaction is in the holdout are not in the result
+    (lifetimes leaves them out too); ``n_holdout_only`` counts them.
+
+    Parameters
+    ----------
+    customer_id, date, amount
+        The transactions; *amount* is optional.
+    calibration_end
+        Last day of the calibration period (inclusive); required.
+    observation_end
+        Last day of the holdout period (inclusive); required, after
+        ``calibration_end``.
+    unit
+        ``"D"`` (days) or ``"W"`` (Monday-to-Sunday weeks).
+    time_scaler
+        Divide ``recency_cal``, ``T_cal`` and ``duration_holdout`` by this (a
+        finite number > 0; default 1): PyMC-Marketing's ``time_scaler``,
+        lifetimes' ``freq_multiplier``.
+    after_observation_end
+        ``"raise"`` (default) or ``"drop"`` for transactions on days after
+        ``observation_end`` (lifetimes drops them silently); dropped rows are
+        counted in ``n_dropped``.
+
+    Returns
+    -------
+    BtydCalibrationHoldout
+        Aligned arrays, one entry per customer, sorted by id.
+
+    Raises
+    ------
+    InputError
+        Missing ids, NaT dates, NaN amounts, columns of unequal length,
+        unparseable dates, or (with ``"raise"``) transactions after
+        ``observation_end``.
+    ThresholdError
+        ``calibration_end`` not before ``observation_end``, an unknown
+        ``unit`` or ``after_observation_end``, or a ``time_scaler`` that is not
+        a finite number > 0.
+
+    See Also
+    --------
+    btyd_summary : the table of one observation period.
+
+    Examples
+    --------
+    Customers 1, 2 and 7 of the CDNOW sample, calibration in the 39 weeks to
+    1997-09-30, holdout in the 39 weeks to 1998-06-30, weeks of 7 days:
+
+    >>> t = btyd_calibration_holdout(
+    ...     [1, 1, 1, 1, 2, 2, 7, 7],
+    ...     ["1997-01-01", "1997-01-18", "1997-08-02", "1997-12-12",
+    ...      "1997-01-01", "1997-01-13", "1997-01-01", "1997-02-05"],
+    ...     [29.33, 29.73, 14.96, 26.48, 63.34, 11.77, 11.77, 11.77],
+    ...     calibration_end="1997-09-30",
+    ...     observation_end="1998-06-30",
+    ...     time_scaler=7,
+    ... )
+    >>> t.frequency_cal.tolist(), t.recency_cal.round(2).tolist()
+    ([2.0, 1.0, 1.0], [30.43, 1.71, 5.0])
+    >>> t.frequency_holdout.tolist(), t.monetary_value_holdout.tolist()
+    ([1.0, 0.0, 0.0], [26.48, 0.0, 0.0])
+    >>> t.duration_holdout.tolist()
+    [39.0, 39.0, 39.0]
+    """
+    step = _check_unit(unit)
+    scaler = _check_time_scaler(time_scaler)
+    fields = ("customer_id", "date", "amount")
+    ids, dates, amounts = _coerce_rows(customer_id, date, amount, fields)
+    cal_day = _day(calibration_end, "calibration_end")
+    end_day = _day(observation_end, "observation_end")
+    if cal_day >= end_day:
+        raise ThresholdError(
+            f"'calibration_end' must be before 'observation_end' "
+            f"({np.datetime64(end_day, 'D')}): got {np.datetime64(cal_day, 'D')}"
+        )
+    cal_period, end_period = _period_start(np.asarray([cal_day, end_day]), unit)
+    per_day = _day_ticks(dates)
+    ids, ticks, amounts, n_dropped = _apply_cutoff(
+        ids,
+        dates.view(np.int64),
+        amounts,
+        (end_day + 1) * per_day,
+        after_observation_end,
+        "date",
+        "observation_end",
+        np.datetime64(end_day, "D"),
+    )
+    groups = _group_ids(ids, "customer_id")
+    days = np.floor_divide(ticks, per_day)
+    period = _period_start(days, unit)
+    holdout = days > cal_day
+    calibration = ~holdout
+    if holdout.any():
+        c_codes, c_period = groups.codes[calibration], period[calibration]
+        c_amounts = None if amounts is None else amounts[calibration]
+    else:
+        c_codes, c_period, c_amounts = groups.codes, period, amounts
+    freq, recency, t, monetary, present = _btyd_columns(
+        groups,
+        c_codes,
+        c_period,
+        c_amounts,
+        end_period=int(cal_period),
+        step=step,
+        time_scaler=scaler,
+        present_only=True,
+    )
+    assert present is not None
+    h_codes = groups.codes[holdout]
+    h_freq = _distinct_periods(groups, h_codes, period[holdout], step)[present]
+    h_monetary = None
+    if amounts is not None:
+        h_total = groups.total(amounts[holdout], h_codes)[present]
+        h_rows = groups.count(h_codes)[present]
+        with np.errstate(invalid="ignore", divide="ignore"):
+            h_monetary = np.where(h_rows > 0, h_total / h_rows, 0.0)
+    duration = _scaled(
+        np.full(len(freq), (int(end_period) - int(cal_period)) / step), scaler
+    )
+    return BtydCalibrationHoldout(
+        customer_id=groups.ids[present],
+        frequency_cal=freq,
+        recency_cal=recency,
+        T_cal=t,
+        monetary_value_cal=monetary,
+        frequency_holdout=h_freq.astype(np.float64),
+        monetary_value_holdout=h_monetary,
+        duration_holdout=duration,
+        calibration_end=np.datetime64(cal_day, "D"),
+        observation_end=np.datetime64(end_day, "D"),
+        unit=unit,
+        time_scaler=scaler,
+        n_dropped=n_dropped,
+        n_holdout_only=int(len(present) - np.count_nonzero(present)),
     )

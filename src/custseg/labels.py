@@ -56,6 +56,14 @@ class Labels:
     ordered
         Whether the order of *names* is a ranking (lifecycle stages, ABC
         classes) or only a listing.
+    index
+        The pandas index of the input the labels were computed from, or
+        ``None`` (NumPy or list input). :meth:`to_pandas` puts it on the
+        Series, so the labels join back onto the input without shifting a row.
+        Not part of equality.
+    name
+        The name of the labelling (``"lifecycle"``, ``"abc"``, a rules
+        output); the Series name in :meth:`to_pandas`.
 
     Examples
     --------
@@ -68,14 +76,26 @@ class Labels:
     {'A': 2, 'B': 0, 'C': 1}
     >>> len(lab), lab == Labels([2, 0, 0], ("A", "B", "C"), ordered=True)
     (3, True)
-    >>> lab.to_pandas()
+    >>> lab.to_categorical()
     ['C', 'A', 'A']
     Categories (3, str): ['A' < 'B' < 'C']
+
+    With pandas input, the labels keep its index:
+
+    >>> import pandas as pd
+    >>> Labels([1, 0], ("new", "old"), index=pd.Index(["c7", "c2"]),
+    ...        name="status").to_pandas()
+    c7    old
+    c2    new
+    Name: status, dtype: category
+    Categories (2, str): ['new', 'old']
     """
 
     codes: np.ndarray = attrs.field()
     names: tuple[str, ...] = attrs.field(converter=_to_names, validator=_check_names)
     ordered: bool = attrs.field(default=False, kw_only=False)
+    index: Any = attrs.field(default=None, kw_only=True)
+    name: str | None = attrs.field(default=None, kw_only=True)
 
     def __attrs_post_init__(self) -> None:
         codes = np.asarray(self.codes)
@@ -95,6 +115,11 @@ class Labels:
         codes = np.array(codes, dtype=dtype)
         codes.flags.writeable = False
         object.__setattr__(self, "codes", codes)
+        if self.index is not None and len(self.index) != len(codes):
+            raise ThresholdError(
+                f"'index' must have one entry per row ({len(codes)}): "
+                f"got {len(self.index)}"
+            )
 
     def __len__(self) -> int:
         return len(self.codes)
@@ -122,12 +147,27 @@ class Labels:
         names: np.ndarray = np.asarray(self.names)
         return names[self.codes]
 
-    def to_pandas(self) -> pd.Categorical:
-        """A :class:`pandas.Categorical` that shares the codes (no copy).
+    def to_pandas(self) -> pd.Series:
+        """A :class:`pandas.Series` of a Categorical that shares the codes (no
+        copy), on the input's index (a RangeIndex for NumPy or list input) and
+        named after the labelling.
 
-        >>> cat = Labels([1, 0], ("new", "old")).to_pandas()
-        >>> list(cat.categories), cat.ordered
-        (['new', 'old'], False)
+        >>> s = Labels([1, 0], ("new", "old"), name="status").to_pandas()
+        >>> s.tolist(), list(s.cat.categories), s.cat.ordered, s.name
+        (['old', 'new'], ['new', 'old'], False, 'status')
+        """
+        import pandas as pd
+
+        return pd.Series(
+            self.to_categorical(), index=self.index, name=self.name, copy=False
+        )
+
+    def to_categorical(self) -> pd.Categorical:
+        """The bare :class:`pandas.Categorical` (no index), sharing the codes.
+
+        >>> cat = Labels([1, 0], ("new", "old"), ordered=True).to_categorical()
+        >>> list(cat), list(cat.categories), cat.ordered
+        (['old', 'new'], ['new', 'old'], True)
         """
         import pandas as pd
 

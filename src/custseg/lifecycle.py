@@ -14,6 +14,7 @@ import attrs
 import numpy as np
 
 from . import _validate as v
+from ._align import common_index
 from ._bins import edges_below
 from .errors import InputError, ThresholdError
 from .labels import Labels
@@ -140,4 +141,10 @@ def lifecycle_stage(
     codes = edges_below(r, windows.breaks, inclusive=True).astype(np.int16)
     if r.dtype.kind == "f":
         codes[np.isnan(r)] = len(windows.labels)
-    return Labels(codes, (*windows.labels, windows.no_purchase), ordered=True)
+    return Labels(
+        codes,
+        (*windows.labels, windows.no_purchase),
+        ordered=True,
+        index=common_index(recency_days=recency_days),
+        name="lifecycle",
+    )

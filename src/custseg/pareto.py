@@ -24,6 +24,7 @@ import numpy as np
 
 from . import _validate as v
 from .errors import InputError, ThresholdError
+from ._align import common_index
 from .labels import Labels
 
 __all__ = [
@@ -234,7 +235,9 @@ def abc_classes(
     if nan == "unknown":
         codes[np.isnan(arr)] = 3
         names = (*ABC_NAMES, UNKNOWN)
-    return Labels(codes, names, ordered=True)
+    return Labels(
+        codes, names, ordered=True, index=common_index(values=values), name="abc"
+    )
 
 
 def lorenz_curve(values: Any) -> tuple[np.ndarray, np.ndarray]:

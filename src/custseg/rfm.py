@@ -29,6 +29,7 @@ import attrs
 import numpy as np
 
 from . import _validate as v
+from ._align import common_index, to_pandas
 from ._bins import edges_below
 from .errors import InputError, ThresholdError
 
@@ -244,8 +245,9 @@ def score(
 
     Returns
     -------
-    numpy.ndarray
-        ``int8`` scores.
+    numpy.ndarray or pandas.Series
+        ``int8`` scores; for a pandas Series, a Series on its index (nullable
+        ``Int8``, with ``<NA>`` for an unknown score instead of 0).
 
     Examples
     --------
@@ -255,7 +257,11 @@ def score(
     >>> score([5.0, float("nan")], edges, higher_is_better=False, nan="unknown").tolist()
     [5, 0]
     """
-    return _score(x, edges, higher_is_better=higher_is_better, nan=nan, field="x")
+    out = _score(x, edges, higher_is_better=higher_is_better, nan=nan, field="x")
+    index = common_index(x=x)
+    if index is None:
+        return out
+    return to_pandas(out, index, getattr(x, "name", None), missing=out == 0)
 
 
 def _score(
@@ -287,6 +293,13 @@ def _score(
     return out
 
 
+def _is_score_edges(instance: Any, attribute: Any, value: Any) -> None:
+    if not isinstance(value, ScoreEdges):
+        raise ThresholdError(
+            f"{attribute.name!r} must be a ScoreEdges: got {type(value).__name__}"
+        )
+
+
 @attrs.frozen
 class RfmEdges:
     """Edges for the three RFM dimensions, reusable across periods.
@@ -297,46 +310,68 @@ class RfmEdges:
     ...              monetary=ScoreEdges((100, 500)))
     >>> e.bins
     3
+
+    The dimensions may have different numbers of scores (as R's
+    ``recency_bins``, ``frequency_bins``, ``monetary_bins``):
+
+    >>> RfmEdges(ScoreEdges((30, 90, 180, 365)), ScoreEdges((1, 3)),
+    ...          ScoreEdges((100, 500))).recency.bins
+    5
     """
 
-    recency: ScoreEdges
-    frequency: ScoreEdges
-    monetary: ScoreEdges
-
-    def __attrs_post_init__(self) -> None:
-        sizes = {self.recency.bins, self.frequency.bins, self.monetary.bins}
-        if len(sizes) != 1:
-            raise ThresholdError(
-                "'recency', 'frequency' and 'monetary' edges must have the same "
-                f"number of bins: got {self.recency.bins}, {self.frequency.bins}, "
-                f"{self.monetary.bins}"
-            )
+    recency: ScoreEdges = attrs.field(validator=_is_score_edges)
+    frequency: ScoreEdges = attrs.field(validator=_is_score_edges)
+    monetary: ScoreEdges = attrs.field(validator=_is_score_edges)
 
     @property
     def bins(self) -> int:
-        """The common number of scores."""
-        return self.recency.bins
+        """The largest number of scores of the three dimensions (each
+        dimension's own is ``recency.bins`` and so on)."""
+        return max(self.recency.bins, self.frequency.bins, self.monetary.bins)
+
+
+def _bins_per_dimension(bins: Any) -> tuple[int, int, int]:
+    """*bins* as (recency, frequency, monetary) counts, each checked."""
+    if isinstance(bins, tuple | list):
+        if len(bins) != 3:
+            raise ThresholdError(
+                "'bins' must be one integer or three (recency, frequency, "
+                f"monetary): got {bins!r}"
+            )
+        r, f, m = (_check_bins(b) for b in bins)
+        return r, f, m
+    b = _check_bins(bins)
+    return b, b, b
 
 
 def rfm_edges(
     recency_days: Any,
     frequency: Any,
     monetary: Any,
-    bins: int = 5,
+    bins: int | tuple[int, int, int] = 5,
     *,
     nan: Literal["raise", "ignore"] = "raise",
 ) -> RfmEdges:
     """Fit quantile edges for recency, frequency and monetary at once.
 
+    *bins* is one count for all three, or ``(recency, frequency, monetary)``.
+
     >>> e = rfm_edges([1, 5, 30, 200], [9, 3, 1, 1], [900, 300, 50, 10], bins=2)
     >>> e.recency.cuts, e.frequency.cuts, e.monetary.cuts
     ((17.5,), (2.0,), (175.0,))
+    >>> rfm_edges([1, 5, 30, 200], [9, 3, 1, 1], [900, 300, 50, 10],
+    ...           bins=(4, 2, 2)).recency.cuts
+    (3.0, 17.5, 115.0)
     """
+    rb, fb, mb = _bins_per_dimension(bins)
     return RfmEdges(
-        recency=_quantile_edges(recency_days, bins, nan=nan, field="recency_days"),
-        frequency=_quantile_edges(frequency, bins, nan=nan, field="frequency"),
-        monetary=_quantile_edges(monetary, bins, nan=nan, field="monetary"),
+        recency=_quantile_edges(recency_days, rb, nan=nan, field="recency_days"),
+        frequency=_quantile_edges(frequency, fb, nan=nan, field="frequency"),
+        monetary=_quantile_edges(monetary, mb, nan=nan, field="monetary"),
     )
+
+
+MIN_PER_SCORE = 10
 
 
 @attrs.frozen(eq=False)
@@ -346,13 +381,23 @@ class RfmScores:
     Attributes
     ----------
     r, f, m
-        ``int8`` scores in ``1 .. bins`` (0 = unknown, only with ``nan="unknown"``).
+        ``int8`` scores in ``1 .. bins`` (0 = unknown, only with
+        ``nan="unknown"``; :meth:`to_pandas` shows it as ``<NA>``).
     code
         The three scores as one number, R then F then M (``543``); with more
-        than 9 bins each score takes two digits.
+        than 9 bins in a dimension each score takes two digits. 0 in a digit
+        means that score is unknown.
     edges
         The :class:`RfmEdges` used; pass them to :func:`rfm_scores` to score
         another period on the same scale.
+    diagnostics
+        Notes on edges fitted here (none when *edges* were given): scores no
+        customer can get because tied values straddle an edge, and
+        dimensions fitted on fewer than ``10 * bins`` customers.
+        :func:`custseg.segment` and the command line turn them into
+        :class:`~custseg.errors.CustsegWarning` warnings.
+    index
+        The pandas index of the input (``None`` for NumPy or list input).
     """
 
     r: np.ndarray
@@ -360,29 +405,74 @@ class RfmScores:
     m: np.ndarray
     code: np.ndarray
     edges: RfmEdges
+    diagnostics: tuple[str, ...] = ()
+    index: Any = None
 
     def __len__(self) -> int:
         return len(self.r)
 
     def to_pandas(self) -> pd.DataFrame:
-        """Columns ``r``, ``f``, ``m``, ``rfm`` (the code).
+        """Columns ``r``, ``f``, ``m``, ``rfm`` (the code) on the input's index.
 
-        >>> s = rfm_scores([1, 50], [4, 1], [300.0, 20.0], bins=2)
+        Scores are nullable integers: an unknown score (a customer with no
+        purchase) is ``<NA>``, never 0.
+
+        >>> s = rfm_scores([1, 50, float("nan")], [4, 1, float("nan")],
+        ...                [300.0, 20.0, float("nan")], bins=2, nan="unknown")
         >>> s.to_pandas()
-           r  f  m  rfm
-        0  2  2  2  222
-        1  1  1  1  111
+              r     f     m   rfm
+        0     2     2     2   222
+        1     1     1     1   111
+        2  <NA>  <NA>  <NA>  <NA>
         """
         import pandas as pd
 
-        return pd.DataFrame({"r": self.r, "f": self.f, "m": self.m, "rfm": self.code})
+        unknown = (self.r == 0) | (self.f == 0) | (self.m == 0)
+        cols = {
+            "r": to_pandas(self.r, self.index, "r", missing=self.r == 0),
+            "f": to_pandas(self.f, self.index, "f", missing=self.f == 0),
+            "m": to_pandas(self.m, self.index, "m", missing=self.m == 0),
+            "rfm": to_pandas(self.code, self.index, "rfm", missing=unknown),
+        }
+        return pd.DataFrame(cols, index=self.index, copy=False)
+
+
+def _edge_notes(
+    name: str, values: np.ndarray, edges: ScoreEdges, better: bool
+) -> list[str]:
+    """Why fitted *edges* may not mean what a user expects (see RfmScores)."""
+    notes: list[str] = []
+    known = values[~np.isnan(values)] if values.dtype.kind == "f" else values
+    n = len(known)
+    if n < MIN_PER_SCORE * edges.bins:
+        notes.append(
+            f"{name}: only {n:,d} customer{'s' * (n != 1)} to fit {edges.bins} "
+            f"scores (fewer than {MIN_PER_SCORE} per score), so the edges "
+            f"{edges.cuts} are unstable: give fixed edges (a preset's [scores]) "
+            "or fewer bins"
+        )
+    empty = edges.empty_scores(higher_is_better=better)
+    if empty:
+        tied = sorted({c for i, c in enumerate(edges.cuts[1:]) if c == edges.cuts[i]})
+        shares = ", ".join(
+            f"{int(np.count_nonzero(known == t)):,d} customers "
+            f"({100 * np.count_nonzero(known == t) / max(n, 1):.1f}%) have {t:g}"
+            for t in tied
+        )
+        notes.append(
+            f"{name}: score{'s' * (len(empty) > 1)} "
+            f"{', '.join(map(str, empty))} {'are' if len(empty) > 1 else 'is'} "
+            f"empty: {shares}, a tie across quantile edges, and equal values "
+            "share a score"
+        )
+    return notes
 
 
 def rfm_scores(
     recency_days: Any,
     frequency: Any,
     monetary: Any,
-    bins: int = 5,
+    bins: int | tuple[int, int, int] = 5,
     edges: RfmEdges | None = None,
     *,
     nan: NanScore = "raise",
@@ -397,9 +487,11 @@ def rfm_scores(
     Parameters
     ----------
     recency_days, frequency, monetary
-        One value per customer, e.g. from :func:`~custseg.summarize`.
+        One value per customer, e.g. from :func:`~custseg.summarize`. pandas
+        Series must share one index; :meth:`RfmScores.to_pandas` carries it.
     bins
-        Scores per dimension when fitting (ignored when *edges* is given).
+        Scores per dimension when fitting (ignored when *edges* is given):
+        one count, or ``(recency, frequency, monetary)``.
     edges
         Edges to apply instead of fitting.
     nan
@@ -419,7 +511,16 @@ def rfm_scores(
     >>> later = rfm_scores([1, 400], [2, 1], [50.0, 10.0], edges=s.edges)
     >>> later.code.tolist()
     [522, 111]
+
+    Fitted on five customers, the edges come with a note:
+
+    >>> print(s.diagnostics[0])
+    recency_days: only 5 customers to fit 5 scores (fewer than 10 per score), so the edges (6.5, 25.0, 65.0, 145.0) are unstable: give fixed edges (a preset's [scores]) or fewer bins
     """
+    index = common_index(
+        recency_days=recency_days, frequency=frequency, monetary=monetary
+    )
+    fitted = edges is None
     if edges is None:
         edges = rfm_edges(
             recency_days,
@@ -443,4 +544,15 @@ def rfm_scores(
     base = 10 if edges.bins <= 9 else 100
     code = (r.astype(np.int32) * base + f) * base + m
     code = code.astype(np.int16 if base == 10 else np.int32)
-    return RfmScores(r=r, f=f, m=m, code=code, edges=edges)
+    notes: list[str] = []
+    if fitted:
+        for name, x, dim, better in (
+            ("recency_days", recency_days, edges.recency, False),
+            ("frequency", frequency, edges.frequency, True),
+            ("monetary", monetary, edges.monetary, True),
+        ):
+            arr = v.as_numeric(x, name, nan="allow")
+            notes += _edge_notes(name, arr, dim, better)
+    return RfmScores(
+        r=r, f=f, m=m, code=code, edges=edges, diagnostics=tuple(notes), index=index
+    )

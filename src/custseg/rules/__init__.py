@@ -38,7 +38,16 @@ from typing import Any
 
 from ..errors import Diagnostic, RulesError
 from ._analysis import analyse, lookups
-from ._model import MAX_TEXT, RuleSet, RulesResult, build, parse_toml
+from ._model import (
+    ENTRY_KEYS,
+    MAX_TEXT,
+    TOP_KEYS,
+    RuleSet,
+    RulesResult,
+    ScoreSpec,
+    build,
+    parse_toml,
+)
 from ._source import Source
 
 __all__ = [
@@ -46,6 +55,7 @@ __all__ = [
     "RuleSet",
     "RulesError",
     "RulesResult",
+    "ScoreSpec",
     "check",
     "load",
     "loads",
@@ -113,6 +123,76 @@ def _scalar_kind(value: Any) -> str:
     return "list" if isinstance(value, list) else type(value).__name__
 
 
+_COLLECTIONS = ("fields", "params", "derived", "tables", "segments", "tags")
+# replaced whole by a file that sets them: relabelled rules need their own
+# translations and stages; a score dimension is either edges or bins
+_WHOLE = ("translations", "stages")
+
+
+def _one_edit(a: str, b: str) -> bool:
+    """True when *b* is *a* with one letter inserted, deleted, changed or two
+    neighbours swapped (not a digit: 'rfm12' beside 'rfm11' is deliberate);
+    names shorter than 3 characters are never near misses."""
+    if a == b or abs(len(a) - len(b)) > 1 or min(len(a), len(b)) < 3:
+        return False
+    i = 0
+    while i < min(len(a), len(b)) and a[i] == b[i]:
+        i += 1
+    if len(a) != len(b):
+        long, short = (a, b) if len(a) > len(b) else (b, a)
+        return not long[i].isdigit() and long[i + 1 :] == short[i:]
+    if a[i + 1 :] == b[i + 1 :]:
+        return not (a[i].isdigit() or b[i].isdigit())
+    return a[i + 2 :] == b[i + 2 :] and (a[i], a[i + 1]) == (b[i + 1], b[i])
+
+
+def _names(doc: dict[str, Any]) -> list[str]:
+    """Every name a document defines (all sections share one namespace)."""
+    return [
+        name
+        for section in _COLLECTIONS
+        if isinstance(doc.get(section), dict)
+        for name in doc[section]
+    ]
+
+
+_KIND = {
+    "fields": "field",
+    "params": "parameter",
+    "derived": "derived value",
+    "tables": "table",
+    "segments": "segmentation",
+    "tags": "tag set",
+}
+
+
+def _near_misses(
+    section: str,
+    entries: Any,
+    existing: list[str],
+    src: Source,
+    diags: list[Diagnostic],
+) -> None:
+    """Warn about new entries named one edit away from a name of the preset."""
+    if not isinstance(entries, dict):
+        return
+    kind = _KIND[section]
+    for key in entries:
+        close = [n for n in existing if _one_edit(key, n)]
+        if key not in existing and close:
+            diags.append(
+                src.at_key(
+                    (section, key),
+                    "near-miss",
+                    f"'{section}.{key}' is not in the preset, so it is a new "
+                    f"{kind}; the preset has {close[0]!r}, one edit away",
+                    f"did you mean {close[0]!r}? For a new {kind}, choose a "
+                    "clearly different name",
+                    severity="warning",
+                )
+            )
+
+
 def _merge(
     parent: Any,
     child: Any,
@@ -120,11 +200,21 @@ def _merge(
     child_src: Source,
     origins: dict[tuple[str, ...], Source],
     diags: list[Diagnostic],
+    existing: list[str] | None = None,
 ) -> Any:
-    """Override *parent* with *child*; keys the parent lacks are errors."""
+    """Override *parent* with *child*.
+
+    A file that extends a preset may add sections, entries of a section (a
+    field, parameter, derived value, table, segmentation, tag set, score
+    dimension) and the keys an entry may have; any other key the parent lacks
+    is an ``unknown-override`` error (a typo), and a new entry named one edit
+    away from a name of the preset is a ``near-miss`` warning.
+    """
     if not isinstance(parent, dict) or not isinstance(child, dict):
         origins[path] = child_src
         return child
+    if existing is None:
+        existing = _names(parent)
     out = dict(parent)
     for key, value in child.items():
         if not path and key in _META:
@@ -132,7 +222,16 @@ def _merge(
             continue
         dotted = ".".join((*path, key))
         if key not in parent:
-            close = difflib.get_close_matches(key, list(parent), n=1)
+            allowed = _allowed(path)
+            if allowed is None or key in allowed:  # a new entry, section or key
+                origins[(*path, key)] = child_src
+                out[key] = value
+                if path and path[0] in _COLLECTIONS and len(path) == 1:
+                    _near_misses(path[0], {key: value}, existing, child_src, diags)
+                elif not path and key in _COLLECTIONS:
+                    _near_misses(key, value, existing, child_src, diags)
+                continue
+            close = difflib.get_close_matches(key, [*parent, *allowed], n=1)
             where = ".".join(path) or "the preset"
             diags.append(
                 child_src.at_key(
@@ -141,7 +240,8 @@ def _merge(
                     f"{dotted!r} does not exist in {where}, so it cannot be overridden",
                     f"did you mean {close[0]!r}?"
                     if close
-                    else "a file that extends a preset may only override keys the preset defines",
+                    else "allowed here: "
+                    + ", ".join(dict.fromkeys([*parent, *allowed])),
                 )
             )
             continue
@@ -155,7 +255,7 @@ def _merge(
                 )
             )
             continue
-        if key == "translations":  # relabelled rules need their own: replace wholesale
+        if key in _WHOLE or path == ("scores",):  # replaced whole, not merged
             origins[(*path, key)] = child_src
             out[key] = value
             continue
@@ -171,8 +271,22 @@ def _merge(
                 )
             )
             continue
-        out[key] = _merge(parent[key], value, (*path, key), child_src, origins, diags)
+        out[key] = _merge(
+            parent[key], value, (*path, key), child_src, origins, diags, existing
+        )
     return out
+
+
+def _allowed(path: tuple[str, ...]) -> tuple[str, ...] | None:
+    """Keys a file may add at *path* although its preset lacks them (None: any
+    name, checked later by the builder)."""
+    if not path:
+        return TOP_KEYS
+    if len(path) == 1 and path[0] in (*_COLLECTIONS, "scores"):
+        return None  # new entries
+    if len(path) == 2 and path[0] in ENTRY_KEYS:
+        return ENTRY_KEYS[path[0]]
+    return ()
 
 
 def _resolve(

@@ -32,7 +32,7 @@ from ._expr import (
 )
 from ._source import Located, Source
 
-__all__ = ["RuleSet", "RulesResult", "build"]
+__all__ = ["RuleSet", "RulesResult", "ScoreSpec", "build"]
 
 FORMAT = 1
 MAX_TEXT = 1_000_000
@@ -50,6 +50,7 @@ TOP_KEYS = (
     "tables",
     "segments",
     "tags",
+    "scores",
 )
 FIELD_KEYS = ("type", "min", "max", "missing", "values", "description")
 TABLE_KEYS = (
@@ -61,11 +62,31 @@ TABLE_KEYS = (
     "description",
     "translations",
 )
-SEGMENT_KEYS = ("rules", "default", "description", "translations")
+SEGMENT_KEYS = (
+    "rules",
+    "default",
+    "description",
+    "translations",
+    "stages",
+    "stages_from",
+)
 RULE_KEYS = ("label", "when", "note")
 TAGSET_KEYS = ("rules", "description")
 TAG_KEYS = ("tag", "when", "note")
 FIELD_TYPES = ("number", "integer", "category", "bool")
+SCORE_DIMS = ("r", "f", "m")
+SCORES_KEYS = (*SCORE_DIMS, "bins")
+SCORE_KEYS = ("edges", "bins")
+DEFAULT_BINS = 5
+MAX_BINS = 99
+# the keys an entry of each collection section may have (extends lets a file
+# set one its preset's entry leaves out, such as 'closed' or 'stages')
+ENTRY_KEYS = {
+    "fields": FIELD_KEYS,
+    "tables": TABLE_KEYS,
+    "segments": SEGMENT_KEYS,
+    "tags": TAGSET_KEYS,
+}
 
 
 # --------------------------------------------------------------------------
@@ -128,6 +149,10 @@ class Segmentation:
     translations: Mapping[str, Mapping[str, str]]
     path: str
     line: int
+    # the labels of table ``stages_from`` (a lifecycle) each label is meant
+    # for; labels not listed are unconstrained
+    stages: Mapping[str, tuple[str, ...]] = attrs.field(factory=dict)
+    stages_from: str | None = None
 
     @property
     def names(self) -> tuple[str, ...]:
@@ -138,6 +163,39 @@ class Segmentation:
         if self.default not in out:
             out.append(self.default)
         return tuple(out)
+
+
+@attrs.frozen
+class ScoreSpec:
+    """How a rules file wants one RFM dimension scored (its ``[scores]``).
+
+    Attributes
+    ----------
+    edges
+        Fixed edges, strictly ascending; None for quantile edges fitted on the
+        data. Recency (days, fewer is better) scores 1 + the number of edges
+        the value is strictly below; frequency and monetary score 1 + the
+        number of edges strictly below the value.
+    bins
+        The number of scores (``len(edges) + 1`` for fixed edges).
+
+    Examples
+    --------
+    >>> from custseg import rules
+    >>> rs = rules.loads('''
+    ... format = 1
+    ... [scores]
+    ... r = { edges = [30, 90, 180, 365] }
+    ... f = { bins = 4 }
+    ... ''')
+    >>> rs.scores["r"]
+    ScoreSpec(edges=(30.0, 90.0, 180.0, 365.0), bins=5)
+    >>> rs.scores["f"], rs.scores["m"]
+    (ScoreSpec(edges=None, bins=4), ScoreSpec(edges=None, bins=5))
+    """
+
+    edges: tuple[float, ...] | None
+    bins: int
 
 
 @attrs.frozen
@@ -283,6 +341,10 @@ class RuleSet:
     # input cell at compile time; rows then only look their cell up
     lookups: dict[str, Lookup] = attrs.field(factory=dict)
     skip: frozenset[str] = frozenset()  # derived values only lookups need
+    # [scores]: per dimension 'r', 'f', 'm', fixed edges or a quantile bin
+    # count; empty when the file has no [scores] (quantile edges, the caller's
+    # bin count)
+    scores: dict[str, ScoreSpec] = attrs.field(factory=dict)
 
     @property
     def outputs(self) -> tuple[str, ...]:
@@ -936,6 +998,9 @@ def build(
         for rule in rules if isinstance(rules, list) else []:
             if isinstance(rule, dict):
                 deps |= _referenced(rule.get("when"))
+        stages_from = spec.get("stages_from") if isinstance(spec, dict) else None
+        if isinstance(stages_from, str) and stages_from in tables_raw:
+            deps.add(stages_from)  # checked against its labels: compile it first
         graph[name] = deps
     # a name that is also a field or parameter is a duplicate (reported above);
     # an edge to it is a reference to the field, not a cycle
@@ -991,7 +1056,9 @@ def build(
                 symbols[name] = Symbol(name, "output", category(t.names))
                 compiled_order.append(name)
         elif name in segments_raw and _check_name(b, name, ("segments", name)):
-            s = _segmentation(b, name, segments_raw[name], symbols)
+            s = _segmentation(
+                b, name, segments_raw[name], symbols, tables, tuple(tables_raw)
+            )
             if s is not None:
                 segments[name] = s
                 symbols[name] = Symbol(name, "output", category(s.names))
@@ -1003,6 +1070,8 @@ def build(
             ts = _tagset(b, name, spec, symbols)
             if ts is not None:
                 tagsets[name] = ts
+
+    scores = _scores(b, doc, fields)
 
     errors = [d for d in b.diags if d.severity == "error"]
     if errors:
@@ -1018,6 +1087,7 @@ def build(
         tables=tables,
         segments=segments,
         tagsets=tagsets,
+        scores=scores,
     )
     return rs, b.diags
 
@@ -1248,7 +1318,12 @@ def _rule_list(
 
 
 def _segmentation(
-    b: _Builder, name: str, spec: Any, symbols: Mapping[str, Symbol]
+    b: _Builder,
+    name: str,
+    spec: Any,
+    symbols: Mapping[str, Symbol],
+    tables: Mapping[str, Table] | None = None,
+    table_names: tuple[str, ...] = (),
 ) -> Segmentation | None:
     path = ("segments", name)
     spec = b.table(spec, path)
@@ -1277,9 +1352,163 @@ def _segmentation(
         return None
     names = tuple(dict.fromkeys([r.label for r in rules] + [default]))
     translations = _translations(b, spec, path, names)
+    checked = _stages(b, spec, path, names, tables or {}, table_names)
+    if checked is None:
+        return None
+    stages, stages_from = checked
     src = b._src(path)
     line = src.locate_key(path)[0]
-    return Segmentation(name, tuple(rules), default, translations, src.path, line)
+    return Segmentation(
+        name,
+        tuple(rules),
+        default,
+        translations,
+        src.path,
+        line,
+        stages,
+        stages_from,
+    )
+
+
+def _at_string(
+    b: _Builder,
+    path: tuple[str, ...],
+    value: str,
+    code: str,
+    message: str,
+    hint: str = "",
+) -> None:
+    """An error under the string literal *value* of the key at *path*."""
+    src = b._src(path)
+    where = src.locate_string(value, path)
+    if where is None:
+        b.at_key(path, code, message, hint)
+        return
+    col = where.column(0)
+    end = max(where.column(len(value)), col + 1)
+    b.diags.append(
+        Diagnostic(
+            src.path,
+            where.line,
+            col,
+            end,
+            "error",
+            code,
+            message,
+            hint,
+            src.line_text(where.line),
+        )
+    )
+
+
+def _stages(
+    b: _Builder,
+    spec: Mapping[str, Any],
+    path: tuple[str, ...],
+    names: tuple[str, ...],
+    tables: Mapping[str, Table],
+    table_names: tuple[str, ...],
+) -> tuple[dict[str, tuple[str, ...]], str | None] | None:
+    """Check a segmentation's ``stages`` / ``stages_from``; None on an error."""
+    raw = spec.get("stages")
+    table_name = spec.get("stages_from")
+    if raw is None and table_name is None:
+        return {}, None
+    if table_name is None:
+        b.at_key(
+            (*path, "stages"),
+            "missing-key",
+            f"segmentation {path[-1]!r} has 'stages' but no 'stages_from'",
+            'add stages_from = "lifecycle": the table whose labels the stages are',
+        )
+        return None
+    if not isinstance(table_name, str):
+        b.at_key(
+            (*path, "stages_from"),
+            "bad-value",
+            f"'stages_from' must name a table, got {table_name!r}",
+        )
+        return None
+    if table_name not in table_names:
+        close = difflib.get_close_matches(table_name, table_names, n=1)
+        _at_string(
+            b,
+            (*path, "stages_from"),
+            table_name,
+            "unknown-name",
+            f"'stages_from' names no table: {table_name!r}",
+            f"did you mean {close[0]!r}?"
+            if close
+            else "name a [tables.NAME] of the file, such as a lifecycle",
+        )
+        return None
+    table = tables.get(table_name)
+    if table is None:  # the table has errors of its own, reported there
+        return None
+    if raw is None:
+        return {}, table_name
+    if not isinstance(raw, dict):
+        b.at_key(
+            (*path, "stages"),
+            "bad-value",
+            "'stages' must be a table: label = [stage, ...]",
+            f'e.g. stages = {{ "{names[0]}" = ["{table.names[0]}"] }}',
+        )
+        return None
+    # stages inherited from a preset whose rules this file replaced may name
+    # labels the new rules no longer have: those no longer apply (a warning)
+    inherited = b._src((*path, "stages")) is not b._src((*path, "rules"))
+    out: dict[str, tuple[str, ...]] = {}
+    ok = True
+    for label, wanted in raw.items():
+        lpath = (*path, "stages", label)
+        if label not in names:
+            close = difflib.get_close_matches(label, names, n=1)
+            b.at_key(
+                lpath,
+                "unknown-label",
+                f"{label!r} is not a label of segmentation {path[-1]!r}"
+                + (", so its stages no longer apply" if inherited else ""),
+                f"did you mean {close[0]!r}?"
+                if close
+                else (
+                    "give this file its own 'stages'"
+                    if inherited
+                    else "labels: " + ", ".join(repr(n) for n in names)
+                ),
+                severity="warning" if inherited else "error",
+            )
+            ok = ok and inherited
+            continue
+        if (
+            not isinstance(wanted, list)
+            or not wanted
+            or not all(isinstance(x, str) for x in wanted)
+        ):
+            b.at_key(
+                lpath,
+                "bad-value",
+                f"the stages of {label!r} must be a non-empty list of "
+                f"labels of table {table_name!r}",
+            )
+            ok = False
+            continue
+        for stage in wanted:
+            if stage not in table.names:
+                close = difflib.get_close_matches(stage, table.names, n=1)
+                _at_string(
+                    b,
+                    lpath,
+                    stage,
+                    "unknown-stage",
+                    f"{stage!r} is not a label of table {table_name!r}",
+                    f"did you mean {close[0]!r}?"
+                    if close
+                    else "labels: " + ", ".join(repr(n) for n in table.names),
+                )
+                ok = False
+        out[label] = tuple(dict.fromkeys(wanted))
+    return (out, table_name) if ok else None
 
 
 def _tagset(
@@ -1293,3 +1522,141 @@ def _tagset(
         return None
     tags = tuple(dict.fromkeys(r.label for r in rules))
     return TagSet(name, tags, tuple(rules))
+
+
+def _bins(b: _Builder, value: Any, path: tuple[str, ...]) -> int | None:
+    if type(value) is not int or not 2 <= value <= MAX_BINS:
+        b.at_key(
+            path,
+            "bad-value",
+            f"'bins' must be an integer from 2 to {MAX_BINS}, got {value!r}",
+            "the number of scores, 5 for scores 1..5",
+        )
+        return None
+    return value
+
+
+def _score_spec(
+    b: _Builder, spec: Any, path: tuple[str, ...], default: int
+) -> ScoreSpec | None:
+    dim = path[-1]
+    if not isinstance(spec, dict):
+        b.at_key(
+            path,
+            "bad-value",
+            f"'scores.{dim}' must be a table: {{ edges = [...] }} for fixed "
+            "edges or { bins = N } for quantile edges",
+        )
+        return None
+    b.unknown_keys(spec, SCORE_KEYS, path)
+    if "edges" not in spec and "bins" not in spec:
+        b.at_key(
+            path,
+            "missing-key",
+            f"'scores.{dim}' needs 'edges' (fixed) or 'bins' (quantile)",
+            f"e.g. {dim} = {{ bins = {default} }}",
+        )
+        return None
+    bins = _bins(b, spec["bins"], (*path, "bins")) if "bins" in spec else None
+    if "edges" not in spec:
+        return ScoreSpec(None, bins) if bins is not None else None
+    raw = spec["edges"]
+    epath = (*path, "edges")
+    if not isinstance(raw, list) or not 1 <= len(raw) <= MAX_BINS - 1:
+        b.at_key(
+            epath,
+            "bad-value",
+            f"'edges' must be a list of 1 to {MAX_BINS - 1} numbers, "
+            "one fewer than the scores",
+        )
+        return None
+    edges: list[float] = []
+    ok = True
+    for i, x in enumerate(raw):
+        num = b.number(x, epath)
+        if num is None:
+            ok = False
+            continue
+        if edges and num <= edges[-1]:
+            b.at_key(
+                epath,
+                "breaks-order",
+                f"score edges must be strictly increasing: edge {i} ({num:g}) "
+                f"must be > edge {i - 1} ({edges[-1]:g})",
+                "for recency too: the edges are days, ascending",
+            )
+            ok = False
+        edges.append(num)
+    if not ok:
+        return None
+    if bins is not None and bins != len(edges) + 1:
+        b.at_key(
+            (*path, "bins"),
+            "score-bins",
+            f"{len(edges)} edges make {len(edges) + 1} scores, but "
+            f"'scores.{dim}' says bins = {bins}",
+            "drop 'bins': fixed edges decide the number of scores",
+        )
+        return None
+    return ScoreSpec(tuple(edges), len(edges) + 1)
+
+
+def _scores(
+    b: _Builder, doc: Mapping[str, Any], fields: Mapping[str, FieldSpec]
+) -> dict[str, ScoreSpec]:
+    """Check ``[scores]``: per RFM dimension fixed edges or a quantile bin count."""
+    if "scores" not in doc:
+        return {}
+    raw = b.table(doc["scores"], ("scores",))
+    b.unknown_keys(raw, SCORES_KEYS, ("scores",))
+    default = DEFAULT_BINS
+    if "bins" in raw:
+        default = _bins(b, raw["bins"], ("scores", "bins")) or DEFAULT_BINS
+    out: dict[str, ScoreSpec] = {}
+    for dim in SCORE_DIMS:
+        path = ("scores", dim)
+        spec = (
+            _score_spec(b, raw[dim], path, default)
+            if dim in raw
+            else ScoreSpec(None, default)
+        )
+        if spec is None:
+            continue
+        out[dim] = spec
+        field = fields.get(dim)
+        if field is None:
+            continue
+        where = (
+            path if dim in raw else ("scores", "bins") if "bins" in raw else path[:1]
+        )
+        what = (
+            f"{len(spec.edges)} edges give {dim} scores 1..{spec.bins}"
+            if spec.edges is not None
+            else f"[scores] gives {dim} {spec.bins} quantile scores, 1..{spec.bins}"
+        )
+        if field.kind not in ("integer", "number"):
+            b.at_key(
+                ("fields", dim, "type"),
+                "score-bins",
+                f"field {dim!r} holds the {dim} score, so it must be an "
+                f"integer: {what}",
+                f'declare {dim} = {{ type = "integer", min = 1, '
+                f"max = {spec.bins}, missing = true }}",
+            )
+        elif (field.min is not None and field.min != 1) or (
+            field.max is not None and field.max != spec.bins
+        ):
+            lo = "-inf" if field.min is None else f"{field.min:g}"
+            hi = "inf" if field.max is None else f"{field.max:g}"
+            other = (
+                f", or give {int(field.max) - 1} edges"
+                if spec.edges is not None and field.max is not None and field.max >= 2
+                else ""
+            )
+            b.at_key(
+                where,
+                "score-bins",
+                f"{what}, but field {dim!r} is declared from {lo} to {hi}",
+                f"declare field {dim!r} with min = 1 and max = {spec.bins}{other}",
+            )
+    return out
