@@ -919,13 +919,14 @@ class TestCustomerFactsToPandas:
             [1, 1, 2], ["2024-01-01", "2024-01-05", "2024-01-03"], [10.0, 5.0, 7.5]
         )
         frame = facts.to_pandas()
-        assert frame["customer_id"].tolist() == [1, 2]
+        assert frame.index.tolist() == [1, 2]
+        assert frame.index.name == "customer_id"
         assert frame["recency_days"].tolist() == [1.0, 3.0]
         assert frame["frequency"].tolist() == [2, 1]
         assert frame["monetary"].tolist() == [15.0, 7.5]
 
     def test_columns_and_dtypes(self) -> None:
-        """Columns come in a fixed order, customer_id first, with the expected dtypes."""
+        """Columns come in a fixed order, indexed by customer_id, with the expected dtypes."""
         facts = summarize(
             ["a", "b", "b"],
             np.array(["2024-01-01", "2024-01-02", "2024-01-05"], "datetime64[s]"),
@@ -933,7 +934,6 @@ class TestCustomerFactsToPandas:
         )
         frame = facts.to_pandas()
         assert list(frame.columns) == [
-            "customer_id",
             "recency_days",
             "frequency",
             "monetary",
@@ -947,8 +947,8 @@ class TestCustomerFactsToPandas:
         assert frame["monetary"].dtype == np.float64
         assert frame["first_purchase"].dtype == np.dtype("datetime64[s]")
         assert frame["last_purchase"].dtype == np.dtype("datetime64[s]")
-        assert frame.index.tolist() == [0, 1]
-        assert frame["customer_id"].tolist() == ["a", "b"]
+        assert frame.index.tolist() == ["a", "b"]
+        assert frame.index.name == "customer_id"
         assert frame["last_purchase"].tolist() == [
             pd.Timestamp("2024-01-01"),
             pd.Timestamp("2024-01-05"),

@@ -3,7 +3,15 @@
 Transactions become facts per customer (:func:`summarize`), facts become
 labels (:func:`rfm_scores`, :func:`abc_classes`, :func:`lifecycle_stage`),
 and every threshold is a frozen, validated value you can print and reuse.
+:func:`segment` does it all in one call on a DataFrame.
+
+The submodules ``custseg.rules``, ``custseg.frame``, ``custseg.datasets`` and
+``custseg.cli`` are imported on first use (``import custseg`` then
+``custseg.rules.load(...)`` works), so ``import custseg`` stays light.
 """
+
+import importlib
+from typing import Any
 
 from .btyd import BtydSummary, btyd_summary
 from .errors import (
@@ -38,6 +46,22 @@ from .summary import CustomerFacts, summarize
 
 __version__ = "0.1.0.dev0"
 
+_SUBMODULES = ("cli", "datasets", "frame", "rules")
+_FROM_FRAME = ("SegmentResult", "segment")
+
+
+def __getattr__(name: str) -> Any:
+    if name in _SUBMODULES:
+        return importlib.import_module(f".{name}", __name__)
+    if name in _FROM_FRAME:
+        return getattr(importlib.import_module(".frame", __name__), name)
+    raise AttributeError(f"module 'custseg' has no attribute {name!r}")
+
+
+def __dir__() -> list[str]:
+    return sorted({*globals(), *_SUBMODULES, *_FROM_FRAME})
+
+
 __all__ = [
     "AbcCutoffs",
     "AbcEdges",
@@ -54,6 +78,7 @@ __all__ = [
     "RfmScores",
     "RulesError",
     "ScoreEdges",
+    "SegmentResult",
     "ThresholdError",
     "abc_classes",
     "abc_edges",
@@ -65,5 +90,6 @@ __all__ = [
     "rfm_edges",
     "rfm_scores",
     "score",
+    "segment",
     "summarize",
 ]

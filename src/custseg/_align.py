@@ -14,7 +14,13 @@ from typing import Any
 
 from .errors import InputError
 
-__all__ = ["common_index", "is_pandas", "nullable_dtype", "to_pandas"]
+__all__ = [
+    "common_index",
+    "is_pandas",
+    "nullable_dtype",
+    "to_pandas",
+    "to_pandas_index",
+]
 
 
 def is_pandas(x: Any) -> bool:
@@ -94,3 +100,14 @@ def nullable_dtype(dtype: Any) -> str:
     'Int16'
     """
     return {"i": "Int", "u": "UInt"}.get(dtype.kind, "Float") + str(8 * dtype.itemsize)
+
+
+def to_pandas_index(values: Any, name: str) -> Any:
+    """A named :class:`pandas.Index` of *values* (customer ids as an index).
+
+    >>> to_pandas_index([3, 1], "customer_id")
+    Index([3, 1], dtype='int64', name='customer_id')
+    """
+    import pandas as pd
+
+    return pd.Index(values, name=name)

@@ -1,29 +1,49 @@
-"""pandas in, pandas out: the spine on a DataFrame of transactions, and files.
+"""pandas in, pandas out: from a DataFrame of transactions to segments.
 
 This is an adapter layer: it checks column names, parses text dates and calls
 the pure core (:func:`~custseg.summarize`, :func:`~custseg.rfm_scores`,
-:func:`~custseg.lifecycle_stage`, :func:`~custseg.abc_classes`).
+:func:`~custseg.lifecycle_stage`, :func:`~custseg.abc_classes`) and the rules
+(:mod:`custseg.rules`). :func:`segment` is the one call on top.
+
+Every per-customer frame here is indexed by the customer id, the index named
+after the customer column, so it joins onto a customer table without shifting
+a row.
 """
 
 from __future__ import annotations
 
+import os
+import warnings
 from typing import Any
 
+import attrs
 import numpy as np
 import pandas as pd
 
 from ._files import read_table, table_format, write_table
 from ._validate import as_datetime
-from .errors import InputError
+from .errors import CustsegWarning, InputError, ThresholdError
+from .labels import Labels
 from .lifecycle import LifecycleWindows, lifecycle_stage
-from .pareto import abc_classes
-from .rfm import RfmEdges, rfm_scores
+from .pareto import ABC_NAMES, AbcCutoffs, AbcEdges, abc_classes
+from .pareto import abc_edges as abc_edges_fit
+from .rfm import (
+    RfmEdges,
+    RfmScores,
+    ScoreEdges,
+    _bins_per_dimension,
+    _edge_notes,
+    _quantile_edges,
+    rfm_scores,
+)
 from .rules import RuleSet, load
 from .summary import CustomerFacts, _summarize
 
 __all__ = [
+    "SegmentResult",
     "apply_rules",
     "read_table",
+    "segment",
     "segment_frame",
     "summarize_frame",
     "table_format",
@@ -102,6 +122,12 @@ def _facts(
     )
 
 
+def _facts_frame(facts: CustomerFacts, customer: str) -> pd.DataFrame:
+    out = facts.to_pandas()
+    out.index.name = customer
+    return out
+
+
 def summarize_frame(
     df: pd.DataFrame,
     *,
@@ -117,8 +143,12 @@ def summarize_frame(
     ----------
     df
         One row per transaction.
-    customer, date, amount
-        Column names. Text dates are parsed as ISO 8601.
+    customer
+        Customer id column.
+    date
+        Date column (datetimes, or text parsed as ISO 8601).
+    amount
+        Amount column (refunds negative).
     as_of
         Reference day (default: the day after the last transaction).
     **options
@@ -128,8 +158,9 @@ def summarize_frame(
     Returns
     -------
     pandas.DataFrame
-        One row per customer (see :class:`~custseg.CustomerFacts`); the day used
-        is in ``.attrs["as_of"]``.
+        One row per customer (see :class:`~custseg.CustomerFacts`), indexed by
+        customer id (the index named after *customer*); the day used is in
+        ``.attrs["as_of"]``.
 
     Examples
     --------
@@ -137,20 +168,391 @@ def summarize_frame(
     ...                    "when": ["2024-05-01", "2024-05-03", "2024-05-09"],
     ...                    "paid": [20.0, 35.5, 12.0]})
     >>> out = summarize_frame(tx, customer="who", date="when", amount="paid")
-    >>> out[["customer_id", "recency_days", "frequency", "monetary"]]
-      customer_id  recency_days  frequency  monetary
-    0           a           7.0          1      35.5
-    1           b           1.0          2      32.0
+    >>> out[["recency_days", "frequency", "monetary"]]
+         recency_days  frequency  monetary
+    who
+    a             7.0          1      35.5
+    b             1.0          2      32.0
     >>> summarize_frame(tx)
     Traceback (most recent call last):
     ...
     custseg.errors.InputError: 'customer_id' is not a column of the data (columns: 'who', 'when', 'paid'): name the column with customer= (on the command line: --customer COLUMN)
     """
     facts = _facts(df, customer, date, amount, as_of, options)
-    out = facts.to_pandas()
+    out = _facts_frame(facts, customer)
     out.attrs["as_of"] = str(facts.as_of)
+    out.attrs["n_rows"] = facts.n_rows
     out.attrs["n_dropped"] = facts.n_dropped
     return out
+
+
+@attrs.frozen(eq=False)
+class SegmentResult:
+    """What :func:`segment` returns: one row per customer, and how it was made.
+
+    Attributes
+    ----------
+    customers
+        One row per customer, indexed by customer id (the index named after
+        the customer column): the facts (``recency_days``, ``frequency``,
+        ``monetary``, ``first_purchase``, ``last_purchase``,
+        ``tenure_days``), the scores ``r``, ``f``, ``m``, ``rfm`` (nullable
+        integers, ``<NA>`` for a customer with no purchase), ``lifecycle``,
+        ``abc`` and every table, segmentation and tag of the rules.
+    facts
+        The :class:`~custseg.CustomerFacts` behind the frame.
+    scores
+        The :class:`~custseg.RfmScores`.
+    edges
+        The :class:`~custseg.RfmEdges` used (fixed by the rules, given, or
+        fitted here): pass them as ``edges=`` to score a later period on the
+        same scale, or call :meth:`apply`.
+    abc_edges
+        The :class:`~custseg.AbcEdges` used (value thresholds of A and B).
+    rules
+        The :class:`~custseg.rules.RuleSet` applied, or ``None``.
+    as_of
+        The reference day.
+    n_rows, n_dropped
+        Transactions used, and dropped as later than ``as_of``.
+    diagnostics
+        Notes about the result (edges fitted on too few customers, empty
+        scores, segments that contradict the lifecycle stage); each was also
+        given as a :class:`~custseg.errors.CustsegWarning`.
+    """
+
+    customers: pd.DataFrame
+    facts: CustomerFacts
+    scores: RfmScores
+    edges: RfmEdges
+    abc_edges: AbcEdges | None
+    rules: RuleSet | None
+    as_of: np.datetime64
+    n_rows: int
+    n_dropped: int
+    diagnostics: tuple[str, ...]
+    settings: dict[str, Any] = attrs.field(factory=dict, repr=False)
+
+    def __len__(self) -> int:
+        return len(self.customers)
+
+    def to_pandas(self) -> pd.DataFrame:
+        """The per-customer frame (:attr:`customers`).
+
+        >>> from custseg.datasets import simulate_transactions
+        >>> res = segment(simulate_transactions(300, seed=2), preset="ecommerce")
+        >>> res.to_pandas() is res.customers
+        True
+        """
+        return self.customers
+
+    def apply(self, transactions: pd.DataFrame, **overrides: Any) -> SegmentResult:
+        """Segment another period with the same rules and edges (RFM and ABC).
+
+        Column names and options are those of this result unless overridden
+        (``as_of=`` is usually given: the day the new period ends).
+
+        >>> from custseg.datasets import simulate_transactions
+        >>> tx = simulate_transactions(500, seed=4)
+        >>> first = segment(tx[tx.date < "2024-07-01"], as_of="2024-07-01",
+        ...                 preset="ecommerce")
+        >>> second = first.apply(tx, as_of="2025-01-01")
+        >>> second.edges == first.edges
+        True
+        """
+        settings = {**self.settings, **overrides}
+        settings.setdefault("edges", self.edges)
+        settings.setdefault("abc_edges", self.abc_edges)
+        return segment(transactions, rules=self.rules, **settings)
+
+    def _repr_html_(self) -> str:
+        html: Any = self.customers._repr_html_()  # type: ignore[operator]
+        return str(html)
+
+
+def _load_rules(preset: Any, rules: Any) -> RuleSet | None:
+    if preset is not None and rules is not None:
+        raise ThresholdError(
+            "give 'preset' or 'rules', not both: a preset is a rules file that "
+            "ships with custseg"
+        )
+    which = preset if preset is not None else rules
+    if which is None or isinstance(which, RuleSet):
+        return which
+    if not isinstance(which, str | os.PathLike):
+        raise ThresholdError(
+            f"'rules' must be a RuleSet, a preset name or a file path: got "
+            f"{type(which).__name__}"
+        )
+    return load(which)
+
+
+def _fit_edges(
+    facts: CustomerFacts,
+    buyers: np.ndarray,
+    bins: Any,
+    rs: RuleSet | None,
+) -> tuple[RfmEdges, list[str]]:
+    """Edges per dimension: fixed by the rules' [scores], else quantiles of
+    the buyers; notes on the fitted ones."""
+    specs = dict(rs.scores) if rs is not None and bins is None else {}
+    counts = _bins_per_dimension(5 if bins is None else bins)
+    notes: list[str] = []
+    dims: list[ScoreEdges] = []
+    for i, (key, name, values, better) in enumerate(
+        (
+            ("r", "recency_days", facts.recency_days, False),
+            ("f", "frequency", facts.frequency, True),
+            ("m", "monetary", facts.monetary, True),
+        )
+    ):
+        spec = specs.get(key)
+        if spec is not None and spec.edges is not None:
+            dims.append(ScoreEdges(spec.edges))
+            continue
+        n_bins = spec.bins if spec is not None else counts[i]
+        known = values[buyers]
+        if not len(known):
+            raise InputError(
+                "frequency",
+                "is 0 for every customer (only refunds), so there is nothing to "
+                "fit score edges on",
+                fix="pass edges= (or rules with fixed [scores] edges)",
+            )
+        edges = _quantile_edges(known, n_bins, field=name)
+        notes += _edge_notes(name, known.astype(np.float64), edges, better)
+        dims.append(edges)
+    return RfmEdges(*dims), notes
+
+
+def _contradictions(rs: RuleSet, out: pd.DataFrame) -> list[str]:
+    """Segments whose customers' lifecycle stage contradicts the label's meaning
+    (the segmentation's ``stages``)."""
+    notes: list[str] = []
+    for name, seg in rs.segments.items():
+        stages = getattr(seg, "stages", None)
+        source = getattr(seg, "stages_from", None)
+        if not stages or source not in out.columns or name not in out.columns:
+            continue
+        codes = out[name].cat.codes.to_numpy()
+        stage_codes = out[source].cat.codes.to_numpy()
+        seg_names = list(seg.names)
+        stage_names = list(rs.tables[source].names) if source in rs.tables else []
+        if not stage_names:
+            continue
+        allowed = np.ones((len(seg_names), len(stage_names) + 1), dtype=bool)
+        for label, ok in stages.items():
+            if label in seg_names:
+                row = np.zeros(len(stage_names) + 1, dtype=bool)
+                row[[stage_names.index(st) for st in ok if st in stage_names]] = True
+                allowed[seg_names.index(label)] = row
+        bad = ~allowed[codes, np.minimum(stage_codes, len(stage_names))]
+        n_bad = int(np.count_nonzero(bad))
+        if n_bad:
+            worst = pd.Series(codes[bad]).value_counts().index[0]
+            notes.append(
+                f"{name}: {n_bad:,d} customers ({100 * n_bad / len(out):.1f}%) have a "
+                f"segment that contradicts their {source} stage (most in "
+                f"{seg_names[worst]!r}); the score edges do not fit the "
+                f"{source} windows: use fixed recency edges ([scores] in the rules)"
+            )
+    return notes
+
+
+def segment(
+    transactions: pd.DataFrame,
+    *,
+    preset: str | None = None,
+    rules: RuleSet | str | os.PathLike[str] | None = None,
+    customer: str = "customer_id",
+    date: str = "date",
+    amount: str = "amount",
+    as_of: Any = None,
+    bins: int | tuple[int, int, int] | None = None,
+    edges: RfmEdges | None = None,
+    windows: LifecycleWindows | None = None,
+    abc_cutoffs: tuple[float, float] = (0.8, 0.95),
+    abc_edges: AbcEdges | None = None,
+    frequency: str = "transactions",
+    zero_amount: str = "purchase",
+    after_as_of: str = "raise",
+    lang: str | None = None,
+    explain: bool = False,
+) -> SegmentResult:
+    """From transactions to one row of segments per customer, in one call.
+
+    Summarises the transactions (:func:`~custseg.summarize`), scores R, F and
+    M, labels the lifecycle stage and ABC class, and applies a rules preset
+    or file: every table, segmentation and tag of the rules becomes a column.
+
+    Parameters
+    ----------
+    transactions
+        One row per transaction (a pandas DataFrame).
+    preset
+        A shipped rules preset (``"ecommerce"``, ``"beauty_salon"``, ...;
+        ``custseg presets`` lists them).
+    rules
+        A :class:`~custseg.rules.RuleSet` or a rules file path, instead of a
+        preset.
+    customer
+        Customer id column; it becomes the index of the result.
+    date
+        Date column (datetimes, or ISO 8601 text).
+    amount
+        Amount column (refunds negative).
+    as_of
+        Reference day (default: the day after the last transaction).
+    bins
+        Quantile scores per dimension, one count or ``(recency, frequency,
+        monetary)``. Default: the rules' ``[scores]`` (fixed edges where the
+        preset gives them), else 5 quantile bins. Giving *bins* fits quantile
+        edges for all three dimensions.
+    edges
+        RFM edges to apply instead (from an earlier result: ``result.edges``).
+    windows
+        Lifecycle windows when the rules have no ``lifecycle`` table (default
+        90/180/270 days).
+    abc_cutoffs
+        Cumulative value shares of A and B.
+    abc_edges
+        ABC value thresholds to apply instead of fitting them.
+    frequency, zero_amount, after_as_of
+        As for :func:`~custseg.summarize`.
+    lang
+        Label language of the rules (``"zh"``).
+    explain
+        Add a ``<segmentation>.rule`` column per segmentation: the index of
+        the deciding rule (-1 = the default).
+
+    Returns
+    -------
+    SegmentResult
+        ``.customers`` is the frame; ``.edges``, ``.abc_edges`` and ``.rules``
+        score a later period on the same scale (``.apply(...)``).
+
+    Warns
+    -----
+    CustsegWarning
+        For each diagnostic (see :attr:`SegmentResult.diagnostics`).
+
+    Examples
+    --------
+    >>> tx = pd.DataFrame({
+    ...     "customer_id": ["c1", "c2", "c2", "c3", "c1"],
+    ...     "date": ["2024-06-01", "2024-01-10", "2024-06-20", "2023-05-01",
+    ...              "2024-06-25"],
+    ...     "amount": [120.0, 35.0, 60.0, 15.0, 80.0]})
+    >>> import warnings
+    >>> with warnings.catch_warnings():
+    ...     warnings.simplefilter("ignore")  # 3 customers: edges are unstable
+    ...     res = segment(tx, preset="ecommerce", as_of="2024-07-01")
+    >>> res.customers[["recency_days", "frequency", "r", "lifecycle", "ecom4"]]
+                 recency_days  frequency  r lifecycle     ecom4
+    customer_id
+    c1                    6.0          2  5    active  Ordinary
+    c2                   11.0          2  5    active  Ordinary
+    c3                  427.0          1  1      gone  Ordinary
+    >>> res.diagnostics[0][:40]
+    'frequency: only 3 customers to fit 5 sco'
+    """
+    rs = _load_rules(preset, rules)
+    if lang is not None:
+        _check_lang(rs, lang)
+    facts = _facts(
+        transactions,
+        customer,
+        date,
+        amount,
+        as_of,
+        {
+            "frequency": frequency,
+            "zero_amount": zero_amount,
+            "after_as_of": after_as_of,
+        },
+    )
+    buyers = facts.frequency > 0
+    notes: list[str] = []
+    if edges is None:
+        edges, notes = _fit_edges(facts, buyers, bins, rs)
+    elif not isinstance(edges, RfmEdges):
+        raise ThresholdError(f"'edges' must be an RfmEdges: got {type(edges).__name__}")
+    scores = rfm_scores(
+        facts.recency_days,
+        np.where(buyers, facts.frequency, np.nan),
+        np.where(buyers, facts.monetary, np.nan),
+        edges=edges,
+        nan="unknown",
+    )
+    scores = attrs.evolve(scores, diagnostics=tuple(notes))
+    out = _facts_frame(facts, customer)
+    index = out.index
+    scores = attrs.evolve(scores, index=index)
+    out = pd.concat([out, scores.to_pandas()], axis=1)
+    out["lifecycle"] = lifecycle_stage(facts.recency_days, windows).to_categorical()
+    if abc_edges is None and (facts.monetary > 0).any():
+        abc_edges = abc_edges_fit(facts.monetary, AbcCutoffs(*abc_cutoffs))
+    if abc_edges is not None:
+        out["abc"] = abc_classes(facts.monetary, edges=abc_edges).to_categorical()
+    else:  # nobody spent anything: there is no A or B
+        out["abc"] = Labels(
+            np.full(len(facts), 2), ABC_NAMES, ordered=True
+        ).to_categorical()
+    if rs is not None:
+        result = rs.evaluate(out, explain=explain, lang=lang).to_pandas()
+        for column in result.columns:  # replaces spine columns of the same name
+            out[column] = result[column]
+        notes += _contradictions(rs, out)
+    out.attrs["as_of"] = str(facts.as_of)
+    out.attrs["n_rows"] = facts.n_rows
+    out.attrs["n_dropped"] = facts.n_dropped
+    for note in notes:
+        warnings.warn(note, CustsegWarning, stacklevel=2)
+    settings = {
+        "customer": customer,
+        "date": date,
+        "amount": amount,
+        "windows": windows,
+        "abc_cutoffs": abc_cutoffs,
+        "frequency": frequency,
+        "zero_amount": zero_amount,
+        "after_as_of": after_as_of,
+        "lang": lang,
+        "explain": explain,
+    }
+    return SegmentResult(
+        customers=out,
+        facts=facts,
+        scores=scores,
+        edges=edges,
+        abc_edges=abc_edges,
+        rules=rs,
+        as_of=facts.as_of,
+        n_rows=facts.n_rows,
+        n_dropped=facts.n_dropped,
+        diagnostics=tuple(notes),
+        settings=settings,
+    )
+
+
+def _check_lang(rs: RuleSet | None, lang: str) -> None:
+    if rs is None:
+        raise ThresholdError(
+            f"'lang' ({lang!r}) needs rules: labels and their translations come "
+            "from a preset or rules file"
+        )
+    languages = sorted(
+        {
+            code
+            for part in (*rs.tables.values(), *rs.segments.values())
+            for code in getattr(part, "translations", {})
+        }
+    )
+    if lang not in languages:
+        raise ThresholdError(
+            f"'lang' must be one of the languages the rules carry "
+            f"({', '.join(languages) or 'none'}): got {lang!r}"
+        )
 
 
 def segment_frame(
@@ -160,72 +562,82 @@ def segment_frame(
     date: str = "date",
     amount: str = "amount",
     as_of: Any = None,
-    bins: int = 5,
+    bins: int | tuple[int, int, int] = 5,
     rfm_edges: RfmEdges | None = None,
     windows: LifecycleWindows | None = None,
     abc_cutoffs: tuple[float, float] = (0.8, 0.95),
     **options: Any,
 ) -> pd.DataFrame:
-    """The whole spine on a DataFrame: facts, RFM scores, lifecycle stage, ABC class.
+    """The spine on a DataFrame: facts, RFM scores, lifecycle stage, ABC class.
 
-    Customers with no purchase (refunds only) get RFM scores 0 (unknown), are
-    left out when the RFM edges are fitted, and get the ``no_purchase``
-    lifecycle stage; ABC is on net ``monetary`` (so they are C).
+    :func:`segment` without rules, returning only the frame (its diagnostics
+    in ``.attrs["diagnostics"]``, not warned). Customers with no purchase
+    (refunds only) have no RFM scores (``<NA>``), are left out when the RFM
+    edges are fitted, and get the ``no_purchase`` lifecycle stage; ABC is on
+    net ``monetary`` (so they are C).
 
     Parameters
     ----------
-    df, customer, date, amount, as_of, **options
-        As for :func:`summarize_frame`.
+    df
+        One row per transaction.
+    customer
+        Customer id column; it becomes the index of the result.
+    date
+        Date column.
+    amount
+        Amount column.
+    as_of
+        Reference day (default: the day after the last transaction).
     bins
-        RFM scores per dimension (when *rfm_edges* is not given).
+        RFM scores per dimension (when *rfm_edges* is not given): one count
+        or ``(recency, frequency, monetary)``.
     rfm_edges
         Fixed RFM edges to apply instead of fitting quantiles.
     windows
         Lifecycle windows (default: e-commerce 90/180/270 days).
     abc_cutoffs
         Cumulative value shares for A and B.
+    **options
+        ``frequency``, ``zero_amount``, ``after_as_of`` as for
+        :func:`~custseg.summarize`.
 
     Returns
     -------
     pandas.DataFrame
-        The facts plus ``r``, ``f``, ``m``, ``rfm``, ``lifecycle`` and ``abc``
-        (categoricals for the labels).
+        The facts plus ``r``, ``f``, ``m``, ``rfm`` (nullable integers),
+        ``lifecycle`` and ``abc`` (categoricals), indexed by customer id.
 
     Examples
     --------
-    >>> tx = pd.DataFrame({"customer_id": [1, 2, 2, 3],
+    >>> tx = pd.DataFrame({"customer_id": [1, 2, 2, 3, 4],
     ...                    "date": ["2024-01-02", "2023-06-01", "2024-01-01",
-    ...                             "2023-03-01"],
-    ...                    "amount": [100.0, 20.0, 30.0, 5.0]})
+    ...                             "2023-03-01", "2023-12-01"],
+    ...                    "amount": [100.0, 20.0, 30.0, 5.0, -8.0]})
     >>> seg = segment_frame(tx, bins=3)
-    >>> seg[["customer_id", "rfm", "lifecycle", "abc"]]
-       customer_id  rfm lifecycle abc
-    0            1  313    active   A
-    1            2  232    active   A
-    2            3  111      lost   C
+    >>> seg[["rfm", "lifecycle", "abc"]]
+                  rfm    lifecycle abc
+    customer_id
+    1             313       active   A
+    2             232       active   A
+    3             111         lost   C
+    4            <NA>  no_purchase   C
     """
-    facts = _facts(df, customer, date, amount, as_of, options)
-    out = facts.to_pandas()
-    has_purchase = facts.frequency > 0
-    # customers without a purchase have no RFM scores (0) and do not move the
-    # buyers' edges: their refunds are not spending
-    scores = rfm_scores(
-        facts.recency_days,
-        np.where(has_purchase, facts.frequency, np.nan),
-        np.where(has_purchase, facts.monetary, np.nan),
-        bins=bins,
-        edges=rfm_edges,
-        nan="unknown",
-    )
-    out["r"] = scores.r
-    out["f"] = scores.f
-    out["m"] = scores.m
-    out["rfm"] = scores.code
-    out["lifecycle"] = lifecycle_stage(facts.recency_days, windows).to_pandas()
-    out["abc"] = abc_classes(facts.monetary, abc_cutoffs).to_pandas()
-    out.attrs["as_of"] = str(facts.as_of)
-    out.attrs["n_rows"] = facts.n_rows
-    out.attrs["n_dropped"] = facts.n_dropped
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", CustsegWarning)
+        res = segment(
+            df,
+            customer=customer,
+            date=date,
+            amount=amount,
+            as_of=as_of,
+            bins=bins,
+            edges=rfm_edges,
+            windows=windows,
+            abc_cutoffs=abc_cutoffs,
+            **options,
+        )
+    out = res.customers
+    out.attrs["diagnostics"] = list(res.diagnostics)
     return out
 
 
@@ -243,8 +655,8 @@ def apply_rules(
 
     *seg* is usually :func:`segment_frame` output: its columns ``recency_days``,
     ``frequency``, ``monetary``, ``tenure_days``, ``r``, ``f``, ``m`` are the
-    fields the shipped presets declare. RFM scores of 0 (no purchase) are
-    passed to the rules as missing.
+    fields the shipped presets declare. Missing scores (``<NA>``, or the 0 of
+    frames written by custseg before 0.1) are passed to the rules as missing.
 
     Parameters
     ----------
@@ -262,22 +674,33 @@ def apply_rules(
     Returns
     -------
     pandas.DataFrame
-        A copy of *seg* with a categorical column per table and segmentation
-        (and a boolean column per tag).
+        A copy of *seg* (same index) with a categorical column per table and
+        segmentation (and a boolean column per tag).
 
     Examples
     --------
     >>> seg = pd.DataFrame({"recency_days": [3.0, 400.0], "frequency": [12, 1],
     ...                     "monetary": [2500.0, 30.0], "tenure_days": [700.0, 400.0],
-    ...                     "r": [5, 1], "f": [5, 1], "m": [5, 1]})
+    ...                     "r": [5, 1], "f": [5, 1], "m": [5, 1]},
+    ...                    index=pd.Index(["u7", "u2"], name="member"))
     >>> apply_rules(seg, "ecommerce")[["lifecycle", "rfm11", "ecom4"]]
-      lifecycle      rfm11            ecom4
-    0    active  Champions  Key Development
-    1      gone       Lost         Ordinary
+           lifecycle      rfm11            ecom4
+    member
+    u7        active  Champions  Key Development
+    u2          gone       Lost         Ordinary
     >>> apply_rules(seg, "ecommerce", lang="zh")["rfm11"].tolist()
     ['冠军客户', '已流失']
     """
-    rs = rules if isinstance(rules, RuleSet) else load(rules)
+    if not isinstance(seg, pd.DataFrame):
+        raise InputError(
+            "seg",
+            f"must be a pandas DataFrame, got {type(seg).__name__}",
+            fix="pass one row per customer, e.g. segment_frame(...) output",
+        )
+    rs = _load_rules(None, rules)
+    assert rs is not None
+    if lang is not None:
+        _check_lang(rs, lang)
     data: dict[str, Any] = {}
     for name in rs.required_fields():
         if name not in seg.columns:
@@ -287,8 +710,8 @@ def apply_rules(
                 fix="run segment_frame first, or add the column",
             )
         col = seg[name]
-        if name in SPINE_SCORES:
-            col = col.where(col > 0)  # 0 = no purchase = missing score
+        if name in SPINE_SCORES and pd.api.types.is_numeric_dtype(col.dtype):
+            col = col.where(col > 0)  # 0 = no purchase in older frames
         data[name] = col
     result = rs.evaluate(data, explain=explain, lang=lang).to_pandas()
     result.index = seg.index  # rows are in seg's order; align on its labels

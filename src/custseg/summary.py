@@ -55,10 +55,30 @@ class _Groups:
             codes = self.codes
         return self.compact(np.bincount(codes, minlength=self.size))
 
-    def total(self, weights: np.ndarray, codes: np.ndarray | None = None) -> np.ndarray:
+    def total(
+        self,
+        weights: np.ndarray,
+        codes: np.ndarray | None = None,
+        field: str = "amount",
+    ) -> np.ndarray:
+        """Sum of *weights* per group; InputError when a sum overflows float64."""
         c = self.codes if codes is None else codes
-        sums = np.bincount(c, weights=weights, minlength=self.size)
-        return self.compact(sums.astype(np.float64, copy=False))  # int64 when empty
+        sums = self.compact(
+            np.bincount(c, weights=weights, minlength=self.size).astype(
+                np.float64, copy=False  # int64 when empty
+            )
+        )
+        if not np.isfinite(sums).all():  # finite weights: only an overflow
+            bad = ~np.isfinite(sums)
+            first, count = v.first_offender(bad)
+            raise InputError(
+                field,
+                f"sums to more than float64 holds (about 1.8e308) for {count} "
+                f"customer{'s' if count != 1 else ''}, the first being customer "
+                f"{self.ids[first]!r}",
+                fix="scale the amounts down (e.g. to thousands) before summarising",
+            )
+        return sums
 
     def maximum(
         self, values: np.ndarray, codes: np.ndarray | None = None
@@ -88,28 +108,213 @@ def _refuse_missing_ids(missing: np.ndarray, field: str) -> None:
         )
 
 
-def _group_ids(ids: Any, field: str) -> _Groups:
-    """Factorise customer ids into codes, groups sorted by id.
+_ID_FIX = (
+    "read the column as text (pandas: dtype=str; the command line reads ids as "
+    "text) or convert every id to one type"
+)
+#: What :func:`pandas.api.types.infer_dtype` calls an object array whose
+#: non-missing values are all of one type (one kind of id).
+_ONE_KIND = frozenset(
+    {
+        "string",
+        "bytes",
+        "integer",
+        "floating",
+        "decimal",
+        "complex",
+        "datetime",
+        "datetime64",
+        "date",
+        "time",
+        "timedelta",
+        "timedelta64",
+        "period",
+        "interval",
+    }
+)
 
-    Integer ids whose range is no wider than the number of rows are used as
-    bin positions directly (no hashing); anything else is hashed by
-    :func:`pandas.factorize`. Missing ids raise :class:`InputError`.
+
+def _id_kind(value: Any) -> str | None:
+    """The kind of one id (``"int"``, ``"str"``, ...), or None when missing."""
+    if v.is_missing_scalar(value):
+        return None
+    if isinstance(value, bool | np.bool_):
+        return "bool"
+    if isinstance(value, int | np.integer):
+        return "int"
+    if isinstance(value, float | np.floating):
+        return "float"
+    if isinstance(value, str):
+        return "str"
+    if isinstance(value, bytes):
+        return "bytes"
+    return type(value).__name__
+
+
+def _refuse_bool_ids(field: str) -> None:
+    raise InputError(
+        field,
+        "holds True/False values, not customer ids",
+        fix="pass the column of customer ids (a mask selects rows: ids[mask])",
+    )
+
+
+def _check_id_kinds(values: np.ndarray, field: str) -> None:
+    """Refuse an object array mixing kinds of ids, or holding unhashable ones.
+
+    ``7`` and ``"7"`` (or ``True`` and ``1``, ``b"a"`` and ``"a"``) are
+    different values that print alike, and some of them compare equal: no
+    grouping of them is right, so the caller is asked to make them one type.
+    """
+    kinds = [_id_kind(x) for x in values.tolist()]
+    counts: dict[str, int] = {}
+    first: dict[str, int] = {}
+    for i, kind in enumerate(kinds):
+        if kind is not None:
+            counts[kind] = counts.get(kind, 0) + 1
+            first.setdefault(kind, i)
+    for kind, row in first.items():
+        try:
+            hash(values[row])
+        except TypeError:
+            bad = [i for i, k in enumerate(kinds) if k == kind]
+            raise InputError(
+                field,
+                f"holds {kind} values, such as {values[row]!r}, which cannot be "
+                "customer ids (they cannot be compared by hashing)",
+                first_row=row,
+                n_rows=len(bad),
+                fix="use a column of single values (ints or text), e.g. join a "
+                "list or struct column's parts into one text id",
+            ) from None
+    if len(counts) > 1:
+        ranked = sorted(counts, key=lambda k: (-counts[k], first[k]))
+        minority = [i for i, k in enumerate(kinds) if k is not None and k != ranked[0]]
+        row = minority[0]
+        listed = ", ".join(
+            f"{k} ({counts[k]} row{'s' if counts[k] != 1 else ''})" for k in ranked
+        )
+        raise InputError(
+            field,
+            f"mixes ids of different types: {listed}, the first {kinds[row]} id "
+            f"being {values[row]!r}; ids of different types are never one "
+            "customer, even when they print alike",
+            first_row=row,
+            n_rows=len(minority),
+            fix=_ID_FIX,
+        )
+    if "bool" in counts:
+        _refuse_bool_ids(field)
+
+
+def _object_ids(values: np.ndarray, field: str) -> Any:
+    """Object ids of one kind, in the form that groups them fastest and exactly.
+
+    Text becomes an Arrow string array (exact bytes, fast to factorise), ints
+    ``int64`` and floats ``float64`` when they fit; anything else stays an
+    object array, after :func:`_check_id_kinds`.
     """
     import pandas as pd
 
-    values = ids
+    arrow = arrow_strings_from_objects(values)  # only str (and None) converts
+    if arrow is not None:
+        return pd.arrays.ArrowStringArray(arrow)
+    inferred = pd.api.types.infer_dtype(values, skipna=True)
+    if inferred == "boolean":
+        _refuse_bool_ids(field)
+    if inferred not in _ONE_KIND:
+        _check_id_kinds(values, field)
+    elif inferred in ("integer", "floating"):
+        try:
+            return values.astype(np.int64 if inferred == "integer" else np.float64)
+        except (TypeError, ValueError, OverflowError):
+            pass  # missing values (found later) or ints beyond int64: hashed
+    return values
+
+
+def _id_values(ids: Any, field: str) -> Any:
+    """The ids as a 1-D NumPy array or pandas extension array, checked.
+
+    Never through NumPy fixed-width text (which drops trailing NUL characters
+    and turns ``[1, "1"]`` into ``["1", "1"]``); native byte order; object
+    arrays are checked by :func:`_object_ids`.
+    """
+    import pandas as pd
+
+    values: Any
     if isinstance(ids, pd.Series | pd.Index):
         values = ids.to_numpy() if isinstance(ids.dtype, np.dtype) else ids.array
-    if isinstance(values, list | tuple):
-        values = np.asarray(values) if values else np.asarray(values, dtype=np.int64)
-    if not hasattr(values, "dtype") or getattr(values, "ndim", 1) != 1:
-        values = np.asarray(values)
+    elif isinstance(ids, list | tuple):
+        values = np.fromiter(ids, dtype=object, count=len(ids))
+    elif isinstance(ids, np.ndarray | pd.api.extensions.ExtensionArray):
+        values = ids
+    elif type(ids).__module__.split(".")[0] == "pyarrow" and hasattr(ids, "type"):
+        values = pd.arrays.ArrowExtensionArray(ids)
+    else:
+        values = np.asarray(ids)
+    if isinstance(values, np.ndarray):
         if values.ndim != 1:
             raise InputError(
                 field,
                 f"must be one-dimensional, got shape {values.shape}",
                 fix="pass a single column (a 1-D array or a Series)",
             )
+        values = v.native(values)
+        kind = values.dtype.kind
+        if kind == "O":
+            return _object_ids(values, field)
+        if kind == "b":
+            _refuse_bool_ids(field)
+        if kind == "f" and values.dtype != np.float64:
+            return values.astype(np.float64)  # exact; pandas hashes float64 only
+        if kind in "cV":  # complex numbers, structured records: one kind each
+            return _object_ids(values.astype(object), field)
+        return values
+    return _extension_ids(values, field)
+
+
+def _extension_ids(values: Any, field: str) -> Any:
+    """Ids held in a pandas extension array, checked (see :func:`_id_values`)."""
+    import pandas as pd
+
+    dtype = values.dtype
+    if isinstance(values, pd.Categorical):
+        codes = np.asarray(values.codes)
+        _refuse_missing_ids(codes < 0, field)
+        return _id_values(values.categories.take(codes), field)
+    if isinstance(dtype, pd.StringDtype):
+        return values  # Python str or Arrow strings: exact
+    if isinstance(dtype, pd.ArrowDtype):
+        import pyarrow as pa
+
+        if pa.types.is_string(dtype.pyarrow_dtype) or pa.types.is_large_string(
+            dtype.pyarrow_dtype
+        ):
+            return values
+    kind = getattr(dtype, "kind", "O")
+    if kind == "b":
+        _refuse_bool_ids(field)
+    if kind in "iuf":  # nullable numbers: missing is refused, the rest is NumPy
+        _refuse_missing_ids(np.asarray(values.isna(), dtype=bool), field)
+        return _id_values(values.to_numpy(dtype=dtype.numpy_dtype), field)
+    if kind in "mM":
+        return values  # pandas groups its datetimes exactly
+    return _id_values(np.asarray(values, dtype=object), field)
+
+
+def _group_ids(ids: Any, field: str) -> _Groups:
+    """Factorise customer ids into codes, groups sorted by id.
+
+    Integer ids whose range is no wider than the number of rows are used as
+    bin positions directly (no hashing); anything else is hashed by
+    :func:`pandas.factorize` (or, for text, keyed exactly from its Arrow
+    buffers). Ids are the same customer only when they are equal values of
+    one type: object arrays mixing types, holding unhashable values or
+    booleans, and missing ids raise :class:`InputError`.
+    """
+    import pandas as pd
+
+    values = _id_values(ids, field)
     dtype = values.dtype
     if isinstance(dtype, np.dtype) and dtype.kind == "f":
         _refuse_missing_ids(np.isnan(values), field)
@@ -137,15 +342,18 @@ def _group_ids(ids: Any, field: str) -> _Groups:
             present = counts > 0
             uniq = (np.flatnonzero(present) + base).astype(dtype, copy=False)
             return _Groups(codes, size, present, uniq, counts)
-    # Arrow-backed strings (pandas' default str dtype): exact integer keys from
-    # the byte buffers, much faster than hashing; None when it does not apply
-    arrow = arrow_strings_from_objects(values)  # object arrays of str, converted once
-    fast = factorize_arrow_strings(values if arrow is None else arrow)
+    # Arrow-backed strings (pandas' default str dtype, and object arrays of str
+    # converted once): exact integer keys from the byte buffers, much faster
+    # than hashing; None when it does not apply
+    fast = factorize_arrow_strings(values)
     if fast is not None:
         codes, uniques = fast
     else:
-        codes, uniques = pd.factorize(values, sort=True, use_na_sentinel=True)
-    _refuse_missing_ids(codes < 0, field)
+        try:
+            codes, uniques = pd.factorize(values, sort=True, use_na_sentinel=True)
+        except TypeError:  # values of one type that have no order (complex)
+            codes, uniques = pd.factorize(values, sort=False, use_na_sentinel=True)
+    _refuse_missing_ids(np.asarray(codes) < 0, field)
     return _Groups(
         codes.astype(np.intp, copy=False), len(uniques), None, np.asarray(uniques)
     )
@@ -200,27 +408,31 @@ class CustomerFacts:
         return len(self.customer_id)
 
     def to_pandas(self) -> pd.DataFrame:
-        """The facts as a DataFrame, one row per customer, ``customer_id`` first.
+        """The facts as a DataFrame, one row per customer, indexed by
+        ``customer_id`` (named), as :meth:`custseg.BtydSummary.to_pandas`,
+        lifetimes and PyMC-Marketing do; ``.reset_index()`` makes it a column.
 
         >>> facts = summarize([1, 1, 2], ["2024-01-01", "2024-01-05", "2024-01-03"],
         ...                   [10.0, 5.0, 7.5])
-        >>> facts.to_pandas()[["customer_id", "recency_days", "frequency", "monetary"]]
-           customer_id  recency_days  frequency  monetary
-        0            1           1.0          2      15.0
-        1            2           3.0          1       7.5
+        >>> facts.to_pandas()[["recency_days", "frequency", "monetary"]]
+                     recency_days  frequency  monetary
+        customer_id
+        1                     1.0          2      15.0
+        2                     3.0          1       7.5
         """
         import pandas as pd
 
+        index = pd.Index(self.customer_id, name="customer_id")
         return pd.DataFrame(
             {
-                "customer_id": self.customer_id,
                 "recency_days": self.recency_days,
                 "frequency": self.frequency,
                 "monetary": self.monetary,
                 "first_purchase": self.first_purchase,
                 "last_purchase": self.last_purchase,
                 "tenure_days": self.tenure_days,
-            }
+            },
+            index=index,
         )
 
 
@@ -230,7 +442,16 @@ def _coerce_rows(
     f_id, f_date, f_amount = fields
     dates = v.as_datetime(date, f_date)
     amounts = None if amount is None else v.as_numeric(amount, f_amount)
-    n_ids = len(customer_id) if hasattr(customer_id, "__len__") else -1
+    if isinstance(customer_id, str | bytes | dict | set) or not hasattr(
+        customer_id, "__len__"
+    ):
+        raise InputError(
+            f_id,
+            f"must be an array-like of ids, got {type(customer_id).__name__}",
+            fix="pass a list, NumPy array or pandas Series",
+        )
+    customer_id = _id_values(customer_id, f_id)
+    n_ids = len(customer_id)
     if n_ids != len(dates):
         raise InputError(
             f_id,
@@ -239,6 +460,20 @@ def _coerce_rows(
         )
     if amounts is not None:
         v.check_same_length(**{f_date: dates, f_amount: amounts})
+        if amounts.dtype.kind in "iu" and len(amounts):
+            # summed in float64, which holds integers exactly up to 2**53
+            big = max(-int(amounts.min()), int(amounts.max())) > 2**53
+            if big:
+                first, count = v.first_offender((amounts > 2**53) | (amounts < -(2**53)))
+                raise InputError(
+                    f_amount,
+                    "has integers beyond 2**53, which float64 sums do not hold "
+                    "exactly",
+                    first_row=first,
+                    n_rows=count,
+                    fix="scale the amounts down (e.g. to thousands), or convert "
+                    "them to float yourself if rounding them is acceptable",
+                )
     return customer_id, dates, amounts
 
 
@@ -283,7 +518,9 @@ def _apply_cutoff(
             + " to drop them",
         )
     keep = ~after
-    ids = ids[keep] if hasattr(ids, "iloc") else np.asarray(ids)[keep]
+    if not hasattr(ids, "dtype"):  # a list: never through NumPy text (see _id_values)
+        ids = _id_values(ids, "customer_id")
+    ids = ids.iloc[keep] if hasattr(ids, "iloc") else ids[keep]
     return ids, ticks[keep], None if amounts is None else amounts[keep], count
 
 
@@ -390,7 +627,7 @@ def _summarize(
     fields: tuple[str, str, str] = ("customer_id", "date", "amount"),
 ) -> CustomerFacts:
     """Implementation of :func:`summarize` with the field name for errors."""
-    f_id, f_date, _f_amount = fields
+    f_id, f_date, f_amount = fields
     if frequency not in ("transactions", "days"):
         raise ThresholdError(
             f"'frequency' must be 'transactions' or 'days': got {frequency!r}"
@@ -434,7 +671,7 @@ def _summarize(
         p_codes, p_ticks = groups.codes, ticks
     else:
         p_codes, p_ticks = groups.codes[purchase], ticks[purchase]
-    monetary = groups.total(amounts)
+    monetary = groups.total(amounts, field=f_amount)
     if frequency == "transactions":
         freq = groups.count(p_codes)
     else:

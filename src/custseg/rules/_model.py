@@ -15,9 +15,12 @@ import attrs
 import numpy as np
 
 from .. import _validate as v
+from .._align import common_index, to_pandas_index
 from .._bins import edges_below
 from ..errors import Diagnostic, InputError
 from ..labels import Labels
+from ..rfm import RfmScores
+from ..summary import CustomerFacts
 from ._expr import (
     BOOL,
     FUNCTIONS,
@@ -282,23 +285,30 @@ class RulesResult:
     labels: dict[str, Labels]
     tags: dict[str, tuple[tuple[str, ...], np.ndarray]]
     explain: dict[str, np.ndarray]
+    index: Any = None
 
     def __getitem__(self, name: str) -> Labels:
         return self.labels[name]
 
     def to_pandas(self) -> Any:
-        """A DataFrame: one categorical column per table / segmentation, one
-        boolean column per tag (``set.tag``), and ``name.rule`` columns when
-        explained."""
+        """A DataFrame on the data's index: one categorical column per table /
+        segmentation, one boolean column per tag (``set.tag``), and
+        ``name.rule`` columns when explained.
+
+        The index is the DataFrame's (or the Series') the rules were evaluated
+        on, the customer ids for :class:`~custseg.CustomerFacts`, else a
+        RangeIndex; so ``data.join(result.to_pandas())`` never shifts a row."""
         import pandas as pd
 
-        cols: dict[str, Any] = {k: lab.to_pandas() for k, lab in self.labels.items()}
+        cols: dict[str, Any] = {
+            k: lab.to_categorical() for k, lab in self.labels.items()
+        }
         for set_name, (names, matrix) in self.tags.items():
             for j, tag in enumerate(names):
                 cols[f"{set_name}.{tag}"] = matrix[:, j]
         for seg, idx in self.explain.items():
             cols[f"{seg}.rule"] = idx
-        return pd.DataFrame(cols)
+        return pd.DataFrame(cols, index=self.index)
 
 
 @attrs.frozen(eq=False)
@@ -369,30 +379,66 @@ class RuleSet:
     def evaluate(
         self, data: Any, *, explain: bool = False, lang: str | None = None
     ) -> RulesResult:
-        """Label every row of *data* (a mapping of arrays or a DataFrame).
+        """Label every row of *data*: columns by name, one row per customer.
 
         Parameters
         ----------
         data
-            One column per required field (:meth:`required_fields`).
+            A mapping of arrays or Series, a DataFrame, a
+            :class:`~custseg.CustomerFacts` (its ``recency_days``,
+            ``frequency``, ``monetary``, ``tenure_days``, ... by customer), an
+            :class:`~custseg.RfmScores` (``r``, ``f``, ``m``, ``rfm``; an
+            unknown score is missing), or a list of them joined side by side
+            (same customers, same order; the first that offers a column wins).
+            It must hold every required field (:meth:`required_fields`). The
+            result's :meth:`~RulesResult.to_pandas` is on the data's index.
         explain
             Also return, per segmentation, the index of the deciding rule.
         lang
             Use the ``translations`` for this language (e.g. ``"zh"``) as
             label names where the file gives them.
 
+        Examples
+        --------
+        >>> import custseg
+        >>> from custseg import rules
+        >>> facts = custseg.summarize(["a", "b", "b", "c"],
+        ...     ["2024-01-02", "2023-03-01", "2024-01-05", "2023-01-01"],
+        ...     [120.0, 80.0, 60.0, -5.0])
+        >>> scores = custseg.rfm_scores(facts.recency_days, facts.frequency,
+        ...                             facts.monetary, bins=2, nan="unknown")
+        >>> out = rules.load("ecommerce").evaluate([facts, scores])
+        >>> out.to_pandas()[["lifecycle", "ecom4"]]
+                       lifecycle     ecom4
+        customer_id
+        a                 active  Ordinary
+        b                 active  Ordinary
+        c            no_purchase  Ordinary
+        >>> rules.load("ecommerce").evaluate(42)
+        Traceback (most recent call last):
+        ...
+        custseg.errors.InputError: 'data' must be a mapping of columns, a DataFrame, CustomerFacts or RfmScores (or a list of them, joined): got int: pass e.g. custseg.summarize(...) output, a DataFrame, or {'recency_days': [...], ...}
+
         Raises
         ------
         InputError
-            A required column is missing, has the wrong type, a missing value
+            *data* is of another kind, a required column is missing, has the
+            wrong type, a missing value
             where the field does not allow one, a value outside the declared
             bounds or an undeclared category value.
         """
-        values, n = _coerce_data(self, data)
-        return self._evaluate_env(Env(n, values), explain=explain, lang=lang)
+        values, n, index = _coerce_data(self, data)
+        return self._evaluate_env(
+            Env(n, values), explain=explain, lang=lang, index=index
+        )
 
     def _evaluate_env(
-        self, env: Env, *, explain: bool = False, lang: str | None = None
+        self,
+        env: Env,
+        *,
+        explain: bool = False,
+        lang: str | None = None,
+        index: Any = None,
     ) -> RulesResult:
         """Evaluate on coerced values (category fields as codes); fills *env*."""
         n = env.n
@@ -410,7 +456,11 @@ class RuleSet:
                 )
                 env.values[name] = codes
                 labels[name] = Labels(
-                    codes, _translate(t.names, t.translations, lang), ordered=True
+                    codes,
+                    _translate(t.names, t.translations, lang),
+                    ordered=True,
+                    index=index,
+                    name=name,
                 )
             elif name in self.segments:
                 s = self.segments[name]
@@ -420,7 +470,12 @@ class RuleSet:
                 else:
                     codes, rule_idx = _segment_codes(s, env, explain)
                 env.values[name] = codes
-                labels[name] = Labels(codes, _translate(s.names, s.translations, lang))
+                labels[name] = Labels(
+                    codes,
+                    _translate(s.names, s.translations, lang),
+                    index=index,
+                    name=name,
+                )
                 if explain:
                     explained[name] = rule_idx
         tags: dict[str, tuple[tuple[str, ...], np.ndarray]] = {}
@@ -430,7 +485,7 @@ class RuleSet:
                 j = ts.tags.index(r.label)
                 matrix[:, j] |= r.when.evaluate(env).astype(bool)
             tags[ts.name] = (ts.tags, matrix)
-        return RulesResult(labels, tags, explained)
+        return RulesResult(labels, tags, explained, index)
 
 
 def _translate(
@@ -469,14 +524,87 @@ def _segment_codes(
     return codes, rule_idx
 
 
-def _coerce_data(rs: RuleSet, data: Any) -> tuple[dict[str, Any], int]:
+_DATA_KINDS = (
+    "a mapping of columns, a DataFrame, CustomerFacts or RfmScores (or a list "
+    "of them, joined)"
+)
+
+
+def _columns_of(data: Any) -> tuple[dict[str, Any], Any, str]:
+    """The columns one *data* item offers, its index and a description."""
+    if isinstance(data, CustomerFacts):
+        cols = {
+            "recency_days": data.recency_days,
+            "frequency": data.frequency,
+            "monetary": data.monetary,
+            "tenure_days": data.tenure_days,
+            "first_purchase": data.first_purchase,
+            "last_purchase": data.last_purchase,
+        }
+        return cols, to_pandas_index(data.customer_id, "customer_id"), "CustomerFacts"
+    if isinstance(data, RfmScores):
+        # score 0 = unknown: the rules see it as missing, never as a score
+        cols = {
+            dim: np.where(arr == 0, np.nan, arr.astype(np.float64))
+            for dim, arr in (("r", data.r), ("f", data.f), ("m", data.m))
+        }
+        known = (data.r > 0) & (data.f > 0) & (data.m > 0)
+        cols["rfm"] = np.where(known, data.code.astype(np.float64), np.nan)
+        return cols, data.index, "RfmScores"
+    if hasattr(data, "columns") and hasattr(data, "index"):
+        if len(set(data.columns)) != len(data.columns):
+            dupes = sorted(
+                {str(c) for c in data.columns if list(data.columns).count(c) > 1}
+            )
+            raise InputError(
+                dupes[0], "names more than one column", fix="rename the duplicates"
+            )
+        return {c: data[c] for c in data.columns}, data.index, "DataFrame"
+    if isinstance(data, Mapping):
+        cols = dict(data)
+        index = common_index(**{str(k): col for k, col in cols.items()})
+        return cols, index, "mapping"
+    raise InputError(
+        "data",
+        f"must be {_DATA_KINDS}: got {type(data).__name__}",
+        fix="pass e.g. custseg.summarize(...) output, a DataFrame, or "
+        "{'recency_days': [...], ...}",
+    )
+
+
+def _joined(data: Any) -> tuple[dict[str, Any], Any]:
+    """Columns and index of *data*, several items joined side by side."""
+    items = list(data) if isinstance(data, list | tuple) else [data]
+    if not items:
+        raise InputError("data", "is an empty list", fix=f"pass {_DATA_KINDS}")
+    cols: dict[str, Any] = {}
+    index = None
+    first = ""
+    for item in items:
+        item_cols, item_index, kind = _columns_of(item)
+        if item_index is not None:
+            if index is None:
+                index, first = item_index, kind
+            elif not item_index.equals(index):
+                raise InputError(
+                    "data",
+                    f"joins a {kind} whose index differs from the {first}'s",
+                    fix="pass results computed on the same customers, in the same "
+                    "order",
+                )
+        for k, col in item_cols.items():
+            cols.setdefault(k, col)  # the first item that offers a column wins
+    return cols, index
+
+
+def _coerce_data(rs: RuleSet, data: Any) -> tuple[dict[str, Any], int, Any]:
+    table, index = _joined(data)
     cols = rs.required_fields()
     n: int | None = None
     out: dict[str, Any] = {}
-    keys: Any = data.columns if hasattr(data, "columns") else data.keys()
-    available = list(keys)
+    available = list(table)
     for name in cols:
-        if name not in available:
+        if name not in table:
             raise InputError(
                 name,
                 "is missing from the data",
@@ -485,7 +613,7 @@ def _coerce_data(rs: RuleSet, data: Any) -> tuple[dict[str, Any], int]:
                 + ", ".join(repr(str(c)) for c in available[:15]),
             )
         spec = rs.fields[name]
-        arr = _coerce_field(spec, data[name])
+        arr = _coerce_field(spec, table[name])
         if n is None:
             n = len(arr)
         elif len(arr) != n:
@@ -496,11 +624,16 @@ def _coerce_data(rs: RuleSet, data: Any) -> tuple[dict[str, Any], int]:
             )
         out[name] = arr
     if n is None:  # the rules read no field: the rows are those of any column
-        if hasattr(data, "columns"):
-            n = len(data)
-        else:
-            n = len(data[available[0]]) if available else 0
-    return out, n
+        n = len(index) if index is not None else 0
+        if index is None and available:
+            n = len(table[available[0]])
+    if index is not None and len(index) != n:
+        raise InputError(
+            "data",
+            f"has an index of {len(index)} rows but {n} rows of values",
+            fix="pass columns of the same table",
+        )
+    return out, n, index
 
 
 def _coerce_field(spec: FieldSpec, col: Any) -> np.ndarray:
