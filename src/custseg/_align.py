@@ -88,7 +88,8 @@ def to_pandas(values: Any, index: Any, name: str | None, *, missing: Any = None)
 
     out = pd.Series(values, index=index, name=name, copy=False)
     if missing is not None:
-        out = out.astype(nullable_dtype(values.dtype)).mask(missing)
+        out = out.astype(pd.api.types.pandas_dtype(nullable_dtype(values.dtype)))
+        out = out.mask(missing)
     return out
 
 
