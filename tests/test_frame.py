@@ -36,7 +36,8 @@ class TestSummarizeFrame:
     def test_text_dates(self, tx: pd.DataFrame) -> None:
         """ISO text dates are parsed; facts per customer sorted by id."""
         out = summarize_frame(tx)
-        assert out["customer_id"].tolist() == [1, 2, 3]
+        assert out.index.tolist() == [1, 2, 3]
+        assert out.index.name == "customer_id"
         assert out["frequency"].tolist() == [2, 0, 2]
         assert out["monetary"].tolist() == [26.0, -5.0, 70.0]
         # as_of is the day after the last transaction (2024-03-05)
@@ -122,14 +123,15 @@ class TestSummarizeFrame:
             columns={"customer_id": "who", "date": "when", "amount": "paid"}
         )
         out = summarize_frame(renamed, customer="who", date="when", amount="paid")
-        pd.testing.assert_frame_equal(out, summarize_frame(tx))
+        assert out.index.name == "who"
+        pd.testing.assert_frame_equal(out.rename_axis("customer_id"), summarize_frame(tx))
 
     def test_string_ids(self, tx: pd.DataFrame) -> None:
         """String ids are sorted and kept."""
         out = summarize_frame(
             tx.assign(customer_id=tx["customer_id"].map("c{}".format))
         )
-        assert out["customer_id"].tolist() == ["c1", "c2", "c3"]
+        assert out.index.tolist() == ["c1", "c2", "c3"]
 
     def test_options_passed_through(self, tx: pd.DataFrame) -> None:
         """frequency='days' and after_as_of='drop' reach summarize."""
@@ -150,7 +152,7 @@ class TestSummarizeFrame:
         ]
         out = summarize_frame(tx, as_of="2024-02-15", after_as_of="drop")
         assert out.attrs["n_dropped"] == 2
-        assert out["customer_id"].tolist() == [1, 2, 3]
+        assert out.index.tolist() == [1, 2, 3]
 
     def test_rows_after_as_of_raise(self, tx: pd.DataFrame) -> None:
         """Transactions after as_of raise by default, naming the first row."""
@@ -218,8 +220,8 @@ class TestSegmentFrame:
     def test_columns_and_dtypes(self, tx: pd.DataFrame) -> None:
         """Facts plus r, f, m, rfm, lifecycle and abc (labels are categoricals)."""
         seg = segment_frame(tx, bins=2)
+        assert seg.index.name == "customer_id"
         assert list(seg.columns) == [
-            "customer_id",
             "recency_days",
             "frequency",
             "monetary",
@@ -237,18 +239,25 @@ class TestSegmentFrame:
         assert isinstance(seg["abc"].dtype, pd.CategoricalDtype)
         assert seg["abc"].cat.ordered
         assert list(seg["abc"].cat.categories) == ["A", "B", "C"]
+        assert [str(seg[c].dtype) for c in ("r", "f", "m", "rfm")] == [
+            "Int8",
+            "Int8",
+            "Int8",
+            "Int16",
+        ]
 
-    def test_refund_only_customer_r_f_zero(self, tx: pd.DataFrame) -> None:
-        """A customer with only refunds gets R = F = 0 (unknown)."""
-        seg = segment_frame(tx, bins=2).set_index("customer_id")
-        assert seg.loc[2, "r"] == 0
-        assert seg.loc[2, "f"] == 0
+    def test_refund_only_customer_r_f_missing(self, tx: pd.DataFrame) -> None:
+        """A customer with only refunds has no R or F score (<NA>, never 0)."""
+        seg = segment_frame(tx, bins=2)
+        assert seg.loc[2, "r"] is pd.NA
+        assert seg.loc[2, "f"] is pd.NA
 
-    def test_refund_only_customer_m_zero(self, tx: pd.DataFrame) -> None:
-        """A customer with only refunds gets M = 0 too, so its RFM code is 0."""
-        seg = segment_frame(tx, bins=2).set_index("customer_id")
-        assert seg.loc[2, "m"] == 0
-        assert seg.loc[2, "rfm"] == 0
+    def test_refund_only_customer_m_missing(self, tx: pd.DataFrame) -> None:
+        """A customer with only refunds has no M score and no RFM code."""
+        seg = segment_frame(tx, bins=2)
+        assert seg.loc[2, "m"] is pd.NA
+        assert seg.loc[2, "rfm"] is pd.NA
+        assert not (seg[["r", "f", "m", "rfm"]] == 0).any().any()
 
     def test_refund_only_customer_does_not_move_m_edges(self) -> None:
         """Buyers' M scores are the same with or without refund-only customers."""
@@ -266,21 +275,19 @@ class TestSegmentFrame:
                 "amount": [-50.0, -60.0],
             }
         )
-        alone = segment_frame(base, bins=2).set_index("customer_id")
-        mixed = segment_frame(pd.concat([base, refund]), bins=2).set_index(
-            "customer_id"
-        )
+        alone = segment_frame(base, bins=2)
+        mixed = segment_frame(pd.concat([base, refund]), bins=2)
         assert mixed.loc[[1, 2, 3, 4], "m"].tolist() == alone["m"].tolist()
 
     def test_refund_only_customer_lifecycle(self, tx: pd.DataFrame) -> None:
         """A customer with only refunds is in the no_purchase stage, class C."""
-        seg = segment_frame(tx, bins=2).set_index("customer_id")
+        seg = segment_frame(tx, bins=2)
         assert seg.loc[2, "lifecycle"] == "no_purchase"
         assert seg.loc[2, "abc"] == "C"
 
     def test_buyers_get_real_scores(self, tx: pd.DataFrame) -> None:
         """Customers with purchases get scores in 1 .. bins and a stage."""
-        seg = segment_frame(tx, bins=2).set_index("customer_id")
+        seg = segment_frame(tx, bins=2)
         for cid in (1, 3):
             assert all(1 <= seg.loc[cid, c] <= 2 for c in ("r", "f", "m"))
             assert seg.loc[cid, "lifecycle"] == "active"
@@ -290,15 +297,25 @@ class TestSegmentFrame:
     def test_attrs(self, tx: pd.DataFrame) -> None:
         """attrs carry as_of, n_rows and n_dropped."""
         seg = segment_frame(tx, as_of="2024-03-31")
-        assert seg.attrs == {"as_of": "2024-03-31", "n_rows": 6, "n_dropped": 0}
+        assert {k: seg.attrs[k] for k in ("as_of", "n_rows", "n_dropped")} == {
+            "as_of": "2024-03-31",
+            "n_rows": 6,
+            "n_dropped": 0,
+        }
         seg = segment_frame(tx, as_of="2024-02-15", after_as_of="drop")
-        assert seg.attrs == {"as_of": "2024-02-15", "n_rows": 4, "n_dropped": 2}
+        assert {k: seg.attrs[k] for k in ("as_of", "n_rows", "n_dropped")} == {
+            "as_of": "2024-02-15",
+            "n_rows": 4,
+            "n_dropped": 2,
+        }
+        # two buyers cannot fit 5 quantile scores: said, not hidden
+        assert any("only 2 customers" in d for d in seg.attrs["diagnostics"])
 
     def test_custom_windows(self, tx: pd.DataFrame) -> None:
         """Custom lifecycle windows are applied."""
         windows = LifecycleWindows((45,), ("recent", "old"))
         seg = segment_frame(tx, as_of="2024-03-31", windows=windows)
-        assert seg.set_index("customer_id")["lifecycle"].astype(str).to_dict() == {
+        assert seg["lifecycle"].astype(str).to_dict() == {
             1: "old",
             2: "no_purchase",
             3: "recent",
