@@ -109,8 +109,11 @@ class TestRfmScores:
         """concat of a customer-indexed frame and the scores has as many rows
         as customers (it had one more, every label shifted by one)."""
         frame = pd.DataFrame(
-            {"recency_days": [5.0, 50.0, 500.0], "frequency": [3, 2, 1],
-             "monetary": [300.0, 200.0, 10.0]},
+            {
+                "recency_days": [5.0, 50.0, 500.0],
+                "frequency": [3, 2, 1],
+                "monetary": [300.0, 200.0, 10.0],
+            },
             index=pd.Index([101, 102, 103], name="customer_id"),
         )
         s = custseg.rfm_scores(
@@ -149,7 +152,11 @@ class TestSummarize:
 
     def test_btyd_same_shape(self) -> None:
         """CustomerFacts and BtydSummary frames have the same index shape."""
-        args = (["b", "a", "b"], ["2024-01-01", "2024-01-02", "2024-01-09"], [1.0, 2, 3])
+        args = (
+            ["b", "a", "b"],
+            ["2024-01-01", "2024-01-02", "2024-01-09"],
+            [1.0, 2, 3],
+        )
         facts = custseg.summarize(*args).to_pandas()
         btyd = custseg.btyd_summary(*args, observation_end="2024-01-31").to_pandas()
         assert facts.index.equals(btyd.index)
@@ -190,7 +197,10 @@ class TestRulesEvaluate:
             [120.0, 80.0, 60.0, -5.0],
         )
         scores = custseg.rfm_scores(
-            facts.recency_days, facts.frequency, facts.monetary, bins=2,
+            facts.recency_days,
+            facts.frequency,
+            facts.monetary,
+            bins=2,
             nan="unknown",
         )
         out = rules.load("ecommerce").evaluate([facts, scores]).to_pandas()
@@ -245,11 +255,15 @@ class TestFrames:
     def test_apply_rules_keeps_the_index(self) -> None:
         """apply_rules adds columns on the frame's own index."""
         seg = pd.DataFrame(
-            {"recency_days": [3.0, 400.0], "frequency": [12, 1],
-             "monetary": [2500.0, 30.0], "tenure_days": [700.0, 400.0],
-             "r": pd.array([5, pd.NA], dtype="Int8"),
-             "f": pd.array([5, pd.NA], dtype="Int8"),
-             "m": pd.array([5, pd.NA], dtype="Int8")},
+            {
+                "recency_days": [3.0, 400.0],
+                "frequency": [12, 1],
+                "monetary": [2500.0, 30.0],
+                "tenure_days": [700.0, 400.0],
+                "r": pd.array([5, pd.NA], dtype="Int8"),
+                "f": pd.array([5, pd.NA], dtype="Int8"),
+                "m": pd.array([5, pd.NA], dtype="Int8"),
+            },
             index=pd.Index(["u7", "u2"], name="member"),
         )
         out = apply_rules(seg, "ecommerce")

@@ -1,0 +1,261 @@
+"""custseg.segment: one call from transactions to segments, and what a new
+user hit on the way (each test names the observation it turns into a check)."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import warnings
+
+import numpy as np
+import pandas as pd
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+import custseg
+from custseg import rules
+from custseg.datasets import simulate_transactions
+from custseg.errors import CustsegWarning, InputError, ThresholdError
+from custseg.frame import SegmentResult, segment, segment_frame
+
+
+def _quiet(*args: object, **kwargs: object) -> SegmentResult:
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", CustsegWarning)
+        return segment(*args, **kwargs)  # type: ignore[arg-type]
+
+
+@pytest.fixture(scope="module")
+def store() -> pd.DataFrame:
+    return simulate_transactions(3_000, seed=11)
+
+
+class TestSegment:
+    def test_one_row_per_customer(self, store: pd.DataFrame) -> None:
+        """Facts, scores, spine labels and every rules output, by customer."""
+        res = segment(store, preset="ecommerce")
+        out = res.customers
+        assert out.index.name == "customer_id"
+        assert out.index.is_unique
+        assert len(out) == store["customer_id"].nunique()
+        rs = rules.load("ecommerce")
+        for column in ("recency_days", "r", "f", "m", "rfm", "abc", *rs.outputs):
+            assert column in out.columns, column
+        assert res.rules is not None and res.rules.outputs == rs.outputs
+        assert res.as_of == np.datetime64("2025-01-01")
+
+    def test_matches_the_steps(self, store: pd.DataFrame) -> None:
+        """segment = summarize + rfm_scores with the same edges + rules."""
+        res = segment(store, preset="ecommerce")
+        facts = custseg.summarize(store.customer_id, store.date, store.amount)
+        scores = custseg.rfm_scores(
+            facts.recency_days,
+            np.where(facts.frequency > 0, facts.frequency, np.nan),
+            np.where(facts.frequency > 0, facts.monetary, np.nan),
+            edges=res.edges,
+            nan="unknown",
+        )
+        assert res.customers["rfm"].tolist() == scores.to_pandas()["rfm"].tolist()
+        expected = rules.load("ecommerce").evaluate([facts, scores])
+        for name in ("rfm11", "ecom4", "lifecycle"):
+            assert res.customers[name].tolist() == expected[name].to_numpy().tolist()
+
+    def test_preset_edges_are_fixed(self, store: pd.DataFrame) -> None:
+        """A preset with [scores] edges scores recency on them, not on quantiles."""
+        res = segment(store, preset="ecommerce")
+        spec = rules.load("ecommerce").scores["r"]
+        assert spec.edges is not None
+        assert res.edges.recency.cuts == spec.edges
+
+    def test_bins_override_the_preset(self, store: pd.DataFrame) -> None:
+        """bins= fits quantile edges on every dimension, per dimension counts too."""
+        res = _quiet(store, bins=(3, 4, 5))
+        assert (
+            res.edges.recency.bins,
+            res.edges.frequency.bins,
+            res.edges.monetary.bins,
+        ) == (3, 4, 5)
+        assert res.customers["r"].max() <= 3
+
+    def test_apply_scores_a_later_period_on_the_same_scale(
+        self, store: pd.DataFrame
+    ) -> None:
+        """apply() reuses the rules and the RFM and ABC edges."""
+        first = _quiet(
+            store[store.date < "2024-07-01"], preset="ecommerce", as_of="2024-07-01"
+        )
+        second = first.apply(store, as_of="2025-01-01")
+        assert second.edges == first.edges
+        assert second.abc_edges == first.abc_edges
+        assert second.rules is first.rules
+        assert second.as_of == np.datetime64("2025-01-01")
+
+    @given(seed=st.integers(0, 2**32 - 1))
+    @settings(max_examples=10, deadline=None)
+    def test_row_order_does_not_matter(self, seed: int) -> None:
+        """Shuffling the transactions gives the same frame."""
+        tx = simulate_transactions(200, seed=seed % 1000)
+        shuffled = tx.sample(frac=1.0, random_state=seed % 2**31)
+        a = _quiet(tx, preset="beauty_salon").customers
+        b = _quiet(shuffled, preset="beauty_salon").customers
+        pd.testing.assert_frame_equal(a, b, check_exact=False, rtol=1e-12)
+
+    def test_refund_only_customers_are_missing_not_zero(self) -> None:
+        """A customer with only refunds has <NA> scores and the explicit labels."""
+        tx = pd.DataFrame(
+            {
+                "customer_id": ["a", "b", "c"],
+                "date": ["2024-06-01", "2024-06-02", "2024-06-03"],
+                "amount": [50.0, 80.0, -20.0],
+            }
+        )
+        out = _quiet(tx, preset="ecommerce").customers
+        assert out.loc["c", ["r", "f", "m", "rfm"]].isna().all()
+        assert out.loc["c", "lifecycle"] == "no_purchase"
+        assert out.loc["c", "rfm11"] == "Unscored"
+
+    def test_readme_evaluate_on_a_frame_with_refund_only_customer(self) -> None:
+        """`rs.evaluate(seg)` on segment_frame output works with a refund-only
+        customer (it failed: 'r' has values below the declared min 1)."""
+        tx = pd.DataFrame(
+            {
+                "customer_id": [1, 2, 3, 3],
+                "date": ["2024-06-01", "2024-06-02", "2024-06-03", "2024-06-05"],
+                "amount": [50.0, -80.0, 20.0, 30.0],
+            }
+        )
+        seg = segment_frame(tx, bins=2)
+        out = rules.load("ecommerce").evaluate(seg).to_pandas()
+        assert out.index.equals(seg.index)
+        assert out.loc[2, "rfm11"] == "Unscored"
+
+    def test_evaluate_takes_what_the_library_gives(self) -> None:
+        """evaluate(facts) is a custseg error naming the missing scores (it was
+        a bare AttributeError); evaluate([facts, scores]) works."""
+        facts = custseg.summarize([1, 2], ["2024-01-01", "2024-01-05"], [5.0, 9.0])
+        with pytest.raises(InputError, match="'r' is missing"):
+            rules.load("ecommerce").evaluate(facts)
+        scores = custseg.rfm_scores(
+            facts.recency_days, facts.frequency, facts.monetary, bins=2
+        )
+        out = rules.load("ecommerce").evaluate([facts, scores])
+        assert len(out["rfm11"]) == 2
+
+    def test_errors(self, store: pd.DataFrame) -> None:
+        """Both preset and rules, an unknown language, a wrong rules type."""
+        with pytest.raises(ThresholdError, match="not both"):
+            segment(store, preset="ecommerce", rules="ecommerce")
+        with pytest.raises(ThresholdError, match="languages the rules carry"):
+            segment(store, preset="ecommerce", lang="fr")
+        with pytest.raises(ThresholdError, match="needs rules"):
+            segment(store, lang="zh")
+        with pytest.raises(ThresholdError, match="RuleSet, a preset name"):
+            segment(store, rules=42)  # type: ignore[arg-type]
+        with pytest.raises(InputError, match="must be a pandas DataFrame"):
+            segment(store.to_dict("list"))  # type: ignore[arg-type]
+
+    def test_chinese_labels(self, store: pd.DataFrame) -> None:
+        """lang='zh' gives the translated labels."""
+        out = segment(store, preset="ecommerce", lang="zh").customers
+        assert "冠军客户" in set(out["rfm11"].astype(str))
+
+
+class TestSegmentsMeanWhatTheySay:
+    def test_two_customers_recent_buyer_is_not_lost(self) -> None:
+        """A buyer from two days ago is active and not 'Lost' (with quantile
+        edges on a two-customer file it was both)."""
+        tx = pd.DataFrame(
+            {
+                "customer_id": ["new", "old"],
+                "date": ["2024-06-28", "2023-01-10"],
+                "amount": [40.0, 60.0],
+            }
+        )
+        res = _quiet(tx, preset="ecommerce", as_of="2024-06-30")
+        out = res.customers
+        assert out.loc["new", "lifecycle"] == "active"
+        assert out.loc["new", "rfm11"] != "Lost"
+        assert out.loc["new", "r"] == 5
+
+    @pytest.mark.parametrize(
+        "preset",
+        [
+            "ecommerce",
+            "beauty_salon",
+            "mother_baby",
+            "furniture",
+            "restaurant",
+            "travel",
+            "department_store",
+        ],
+    )
+    def test_no_contradiction_with_lifecycle_on_an_old_base(self, preset: str) -> None:
+        """Analysed long after the last purchases (CDNOW at its end), no named
+        segment contradicts its lifecycle stage (2,459 'Loyal' customers were
+        lost or gone)."""
+        tx = simulate_transactions(1_500, seed=3)
+        res = _quiet(tx, preset=preset, as_of="2026-06-01")
+        assert not [d for d in res.diagnostics if "contradicts" in d]
+
+    def test_contradictions_are_reported(self) -> None:
+        """With quantile recency edges on an old base, the contradiction share
+        is reported as a CustsegWarning and in diagnostics."""
+        tx = simulate_transactions(1_500, seed=3)
+        with pytest.warns(CustsegWarning, match="contradicts their lifecycle"):
+            res = segment(tx, preset="ecommerce", as_of="2026-06-01", bins=5)
+        assert any("contradicts" in d for d in res.diagnostics)
+
+    def test_empty_score_is_explained(self) -> None:
+        """An empty F score (ties) is named with its reason, as a warning."""
+        rng = np.random.default_rng(0)
+        n = 400
+        ids = np.concatenate([np.arange(n), rng.integers(0, n // 3, n // 2)])
+        tx = pd.DataFrame(
+            {
+                "customer_id": ids,
+                "date": pd.Timestamp("2024-01-01")
+                + pd.to_timedelta(rng.integers(0, 300, len(ids)), unit="D"),
+                "amount": rng.gamma(2.0, 40.0, len(ids)),
+            }
+        )
+        with pytest.warns(CustsegWarning, match=r"frequency: score.* empty"):
+            res = segment(tx, bins=5)
+        note = next(d for d in res.diagnostics if d.startswith("frequency: score"))
+        assert "have 1" in note and "tie" in note
+
+    def test_too_few_customers(self) -> None:
+        """Fewer than 10 customers per score: a warning that says so."""
+        tx = simulate_transactions(12, seed=1)
+        with pytest.warns(CustsegWarning, match="only 12 customers to fit 5 scores"):
+            segment(tx)
+
+    def test_warnings_can_be_errors(self) -> None:
+        """Users can turn the warnings into errors with the warnings module."""
+        tx = simulate_transactions(12, seed=1)
+        with warnings.catch_warnings():
+            warnings.simplefilter("error", CustsegWarning)
+            with pytest.raises(CustsegWarning):
+                segment(tx)
+
+
+class TestNamespace:
+    def test_lazy_submodules(self) -> None:
+        """`import custseg` then `custseg.rules.load(...)` works, and importing
+        custseg alone does not import pandas or the rules."""
+        code = (
+            "import sys, custseg\n"
+            "assert 'custseg.rules' not in sys.modules\n"
+            "assert 'pandas' not in sys.modules\n"
+            "print(custseg.rules.load('ecommerce').name)\n"
+            "print(custseg.segment.__name__, custseg.frame.__name__)\n"
+        )
+        out = subprocess.run(
+            [sys.executable, "-c", code], capture_output=True, text=True, check=True
+        )
+        assert out.stdout.split() == ["ecommerce", "segment", "custseg.frame"]
+
+    def test_unknown_attribute(self) -> None:
+        """An unknown attribute is still an AttributeError."""
+        with pytest.raises(AttributeError, match="no attribute 'nope'"):
+            custseg.nope  # type: ignore[attr-defined]  # noqa: B018
