@@ -442,8 +442,9 @@ def _edge_notes(
 ) -> list[str]:
     """Why fitted *edges* may not mean what a user expects (see RfmScores)."""
     notes: list[str] = []
-    known = values[~np.isnan(values)] if values.dtype.kind == "f" else values
-    n = len(known)
+    n = len(values)
+    if values.dtype.kind == "f":
+        n -= int(np.count_nonzero(np.isnan(values)))
     if n < MIN_PER_SCORE * edges.bins:
         notes.append(
             f"{name}: only {n:,d} customer{'s' * (n != 1)} to fit {edges.bins} "
@@ -455,9 +456,8 @@ def _edge_notes(
     if empty:
         tied = sorted({c for i, c in enumerate(edges.cuts[1:]) if c == edges.cuts[i]})
         shares = ", ".join(
-            f"{int(np.count_nonzero(known == t)):,d} customers "
-            f"({100 * np.count_nonzero(known == t) / max(n, 1):.1f}%) have {t:g}"
-            for t in tied
+            f"{c:,d} customers ({100 * c / max(n, 1):.1f}%) have {t:g}"
+            for t, c in ((t, int(np.count_nonzero(values == t))) for t in tied)
         )
         notes.append(
             f"{name}: score{'s' * (len(empty) > 1)} "
