@@ -245,10 +245,18 @@ class TestLabels:
             hash(Labels([0], ("a",)))
 
     def test_repr(self) -> None:
-        """repr shows the length, names and ordered flag, not the codes."""
+        """repr shows the length, ordered flag and each name's share, not the codes."""
         assert repr(Labels([0, 0, 1], ("a", "b"), ordered=True)) == (
-            "Labels(n=3, names=('a', 'b'), ordered=True)"
+            "Labels(n=3, ordered=True, a 66.7%, b 33.3%)"
         )
+        named = Labels([0, 0, 1], ("a", "b"), name="tier")
+        assert repr(named) == "Labels(n=3, name='tier', ordered=False, a 66.7%, b 33.3%)"
+
+    def test_repr_html_escapes(self) -> None:
+        """The notebook table escapes label names from rules files."""
+        html = Labels([0, 1], ("<script>", "b&c"), name="x")._repr_html_()
+        assert "<script>" not in html and "&lt;script&gt;" in html
+        assert "b&amp;c" in html
 
 
 class TestLabelsFromNames:

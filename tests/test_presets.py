@@ -1,17 +1,23 @@
 """The shipped rules presets: they compile cleanly, keep base's shape, encode
-the sources' numbers, and label hand-made customers as the schemes say."""
+the trades' numbers, describe them honestly, score recency by fixed edges that
+agree with their lifecycle, and label hand-made customers as the schemes say."""
 
 from __future__ import annotations
 
 import math
+import re
 import tomllib
 from itertools import pairwise, product
+from pathlib import Path
 from typing import Any
 
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
-from custseg import rules
+from custseg import ScoreEdges, quantile_edges, rules, score
+from custseg.rules import ScoreSpec
 
 NAN = math.nan
 ALL = sorted(rules.presets())
@@ -25,10 +31,13 @@ EXPECTED_INDUSTRY = {
     "restaurant",
     "travel",
 }
-# What a preset that extends base may set: metadata, three params, two breaks.
+# What a preset that extends base may set: metadata, three params, two breaks,
+# and the score edges.
 OVERRIDABLE = {
     "params": {"key_amount", "loyal_orders", "lapsing_days"},
     "tables": {"lifecycle": {"breaks"}, "care_phase": {"breaks"}},
+    "scores": {"r": {"edges"}, "f": {"bins"}, "m": {"bins"}},
+    "derived": {"r_high"},
 }
 META = {"format", "name", "description", "extends"}
 BREAK_COUNT = {"lifecycle": 4, "care_phase": 3}
@@ -149,9 +158,11 @@ class TestIndustryShape:
         """Only params and lifecycle / care_phase breaks are overridden, all three
         params and both tables included."""
         doc = _doc(name)
-        assert set(doc) - META == {"params", "tables"}
+        assert set(doc) - META == {"params", "tables", "scores", "derived"}
+        assert set(doc["derived"]) == OVERRIDABLE["derived"]
         assert set(doc["params"]) == OVERRIDABLE["params"]
         assert {k: set(v) for k, v in doc["tables"].items()} == OVERRIDABLE["tables"]
+        assert {k: set(v) for k, v in doc["scores"].items()} == OVERRIDABLE["scores"]
 
     @pytest.mark.parametrize("name", INDUSTRY)
     def test_same_labels_as_base(self, name: str) -> None:
@@ -215,7 +226,7 @@ class TestIndustryShape:
 
 
 class TestEcommerceSource:
-    """ecommerce holds exactly the e-commerce source's windows (source 003)."""
+    """ecommerce holds exactly the online shops' usual windows."""
 
     def test_lifecycle_windows(self) -> None:
         """Lifecycle breaks are 90/180/270/365 days."""
@@ -423,3 +434,280 @@ class TestRfm11Grid:
         """FM = (F + M) / 2 rounded half up decides the cell."""
         assert want == RFM11_GRID[r][_fm(f, m)]
         assert _labels("base", "rfm11", r=[r], f=[f], m=[m]) == [want]
+
+
+# --------------------------------------------------------------------------
+# honest texts
+
+DOCS = Path(__file__).parents[1] / "docs" / "rules.md"
+# a reference to material that does not ship: "source 000", "Source 4",
+# "sources/...", "domain.md", "(source)" -- say where a number comes from in words
+UNSHIPPED = re.compile(
+    r"\bsources?\b\s*(\d|/|'s\b)|\bsources?/|\w+\.md\b|\bsource\b", re.I
+)
+
+
+class TestHonestTexts:
+    """No preset text cites numbered sources or files that do not ship."""
+
+    @pytest.mark.parametrize("name", ALL)
+    def test_preset_text(self, name: str) -> None:
+        """Neither comments nor values of the preset mention a source or a file."""
+        bad = [
+            line
+            for line in rules.preset_text(name).splitlines()
+            if UNSHIPPED.search(line)
+        ]
+        assert bad == []
+
+    def test_presets_listing(self) -> None:
+        """The descriptions `custseg presets` prints cite no source either."""
+        bad = {k: v for k, v in rules.presets().items() if UNSHIPPED.search(v)}
+        assert bad == {}
+
+    def test_docs_page(self) -> None:
+        """docs/rules.md cites no numbered source and lists the real descriptions."""
+        text = DOCS.read_text(encoding="utf-8")
+        assert re.search(r"\bsources?\s*\d", text, re.I) is None
+        for name, description in rules.presets().items():
+            assert f"{name:<18}{description}" in text, name
+
+    @pytest.mark.parametrize(
+        "line",
+        [
+            "# the trade of source 000, whose article",
+            "# Source 4 stresses trust",
+            "description = 'x (source 001)'",
+            "# see sources/beauty.md",
+            "# (domain.md system 2)",
+            "# the e-commerce source's windows",
+        ],
+    )
+    def test_the_check_catches_citations(self, line: str) -> None:
+        """The pattern above finds each way of citing an unshipped source."""
+        assert UNSHIPPED.search(line)
+
+
+# --------------------------------------------------------------------------
+# fixed score edges and the stages segments are meant for
+
+LIFECYCLE_STAGES = ("active", "silent", "sleeping", "lost", "gone")
+
+
+class TestFixedRecencyEdges:
+    """Industry presets score R by fixed days that agree with their lifecycle;
+    base keeps quantile scores."""
+
+    def test_base_is_quantile(self) -> None:
+        """base has no [scores]: quantile edges, the caller's bin count."""
+        assert rules.load("base").scores == {}
+
+    @pytest.mark.parametrize("name", INDUSTRY)
+    def test_recency_edges_follow_the_lifecycle(self, name: str) -> None:
+        """R = 5 and 4 split the active stage, R = 3 is silent, R = 2 sleeping,
+        R = 1 lost or gone: edges = (e, active end, silent end, sleeping end)."""
+        rs = rules.load(name)
+        spec = rs.scores["r"]
+        breaks = rs.tables["lifecycle"].breaks
+        assert spec.edges is not None
+        assert spec.edges[1:] == breaks[:3]
+        assert 0 < spec.edges[0] < breaks[0]
+        assert spec.bins == 5 == rs.fields["r"].max
+
+    @pytest.mark.parametrize("name", INDUSTRY)
+    def test_rfm8_splits_recency_at_the_sleeping_stage(self, name: str) -> None:
+        """R high in the 8-type model is R >= 3: recency below the silent ->
+        sleeping break (lapsing_days), for every preset's edges."""
+        rs = rules.load(name)
+        edges = rs.scores["r"].edges
+        assert edges is not None
+        assert edges[2] == rs.tables["lifecycle"].breaks[1] == rs.params["lapsing_days"]
+        lapse = rs.params["lapsing_days"]
+        rec = np.array([0.0, lapse - 1, lapse, lapse * 3])
+        r = score(rec, ScoreEdges(edges), higher_is_better=False).astype(float)
+        got = _labels(name, "rfm8", recency_days=rec, r=r, frequency=[1, 1, 1, 1])
+        assert [g.startswith("General Develop") for g in got] == [
+            True,
+            True,
+            False,
+            False,
+        ]
+
+    @pytest.mark.parametrize("name", INDUSTRY)
+    def test_description_gives_the_numbers(self, name: str) -> None:
+        """The one-line description states the lifecycle and recency edges."""
+        rs = rules.load(name)
+        edges = rs.scores["r"].edges
+        assert edges is not None
+        days = "/".join(f"{e:g}" for e in rs.tables["lifecycle"].breaks)
+        assert f"lifecycle {days} days" in rs.description
+        assert "recency scores " + "/".join(f"{e:g}" for e in edges) in rs.description
+
+    @pytest.mark.parametrize("name", INDUSTRY)
+    def test_frequency_and_monetary_stay_quantile(self, name: str) -> None:
+        """F and M: 5 quantile scores, as the r/f/m fields declare."""
+        rs = rules.load(name)
+        assert rs.scores["f"] == rs.scores["m"] == ScoreSpec(None, 5)
+        assert rs.fields["f"].max == rs.fields["m"].max == 5
+
+    @pytest.mark.parametrize("name", INDUSTRY)
+    def test_scores_match_custseg_score(self, name: str) -> None:
+        """A value on an edge gets the lower score: edges (30, 90, ...) give 29 -> 5,
+        30 -> 4, as custseg.score with higher_is_better=False."""
+        edges = rules.load(name).scores["r"].edges
+        assert edges is not None
+        x = np.array([0.0, *(e - 0.5 for e in edges), *edges, edges[-1] + 1e6])
+        got = score(x, ScoreEdges(edges), higher_is_better=False).tolist()
+        want = [5, 5, 4, 3, 2, 4, 3, 2, 1, 1]
+        assert got == want
+
+
+def _grid(name: str) -> tuple[dict[str, np.ndarray], np.ndarray]:
+    """Customers on a grid of recency (around every edge and break) x F and M
+    scores x amount and order count around the preset's params; R from the
+    preset's fixed edges. Returns the table and the recency days."""
+    rs = rules.load(name)
+    edges = rs.scores["r"].edges
+    assert edges is not None
+    points = {0.0, 1.0}
+    for b in (*edges, *rs.tables["lifecycle"].breaks):
+        points |= {b - 1, b - 0.5, b, b + 0.5, b + 1}
+    days = np.array([*sorted(points), 4000.0, NAN])
+    p = rs.params
+    cells = list(
+        product(
+            days,
+            range(1, 6),
+            range(1, 6),
+            (0.0, p["key_amount"] - 1, p["key_amount"]),
+            (1, p["loyal_orders"]),
+        )
+    )
+    rec, f, m, money, freq = (
+        np.array(c, dtype=float) for c in zip(*cells, strict=True)
+    )
+    r = np.full(len(rec), NAN)
+    seen = ~np.isnan(rec)
+    r[seen] = score(rec[seen], ScoreEdges(edges), higher_is_better=False)
+    f[~seen] = NAN  # no purchase: no scores, nothing spent
+    m[~seen] = NAN
+    money[~seen] = 0.0
+    freq[~seen] = 0
+    table = _table(recency_days=rec, r=r, f=f, m=m, monetary=money, frequency=freq)
+    table["tenure_days"] = np.where(seen, rec, NAN)
+    return table, rec
+
+
+def _contradictions(
+    rs: rules.RuleSet, table: dict[str, np.ndarray]
+) -> dict[str, dict[str, set[str]]]:
+    """Per segmentation with stages: label -> the stages it holds but is not
+    meant for."""
+    out = rs.evaluate(table)
+    bad: dict[str, dict[str, set[str]]] = {}
+    for seg in rs.segments.values():
+        if not seg.stages:
+            continue
+        assert seg.stages_from is not None
+        stage = out[seg.stages_from].to_numpy()
+        label = out[seg.name].to_numpy()
+        for lab, allowed in seg.stages.items():
+            held = set(stage[label == lab].tolist()) - set(allowed)
+            if held:
+                bad.setdefault(seg.name, {})[lab] = held
+    return bad
+
+
+class TestStages:
+    """Segments name the lifecycle stages they are meant for; with the fixed
+    recency edges no customer contradicts them."""
+
+    @pytest.mark.parametrize("name", ALL)
+    def test_schemes_declare_stages(self, name: str) -> None:
+        """All four schemes constrain their labels to lifecycle stages."""
+        rs = rules.load(name)
+        for seg in ("rfm11", "rfm_vignette", "rfm8", "ecom4"):
+            s = rs.segments[seg]
+            assert s.stages_from == "lifecycle"
+            assert set(s.stages) <= set(s.names)
+            assert all(set(v) <= set(LIFECYCLE_STAGES) for v in s.stages.values())
+        stages = rs.segments["rfm11"].stages
+        assert stages["Champions"] == ("active",)
+        assert stages["Lost"] == ("lost", "gone")
+        assert "active" not in stages["Hibernating"]
+        assert not {"lost", "gone"} & set(stages["Loyal"])
+
+    @pytest.mark.parametrize("name", INDUSTRY)
+    def test_no_contradiction_on_the_grid(self, name: str) -> None:
+        """Every customer of the grid is in a stage its segments are meant for."""
+        table, _ = _grid(name)
+        assert _contradictions(rules.load(name), table) == {}
+
+    @pytest.mark.parametrize("name", INDUSTRY)
+    def test_the_grid_reaches_every_constrained_label(self, name: str) -> None:
+        """The check above is not vacuous: each constrained label occurs."""
+        rs = rules.load(name)
+        table, _ = _grid(name)
+        out = rs.evaluate(table)
+        for seg in rs.segments.values():
+            got = set(out[seg.name].to_numpy().tolist())
+            assert set(seg.stages) <= got, seg.name
+
+    @settings(max_examples=60, deadline=None)
+    @given(
+        st.sampled_from(INDUSTRY),
+        st.lists(
+            st.tuples(
+                st.floats(0, 5000, allow_nan=False),
+                st.integers(1, 5),
+                st.integers(1, 5),
+                st.floats(0, 1e5, allow_nan=False),
+                st.integers(1, 40),
+            ),
+            min_size=1,
+            max_size=40,
+        ),
+    )
+    def test_no_contradiction_for_any_customers(
+        self, name: str, rows: list[tuple[float, int, int, float, int]]
+    ) -> None:
+        """Any recency, scores, amounts and counts: still no contradiction."""
+        rs = rules.load(name)
+        edges = rs.scores["r"].edges
+        assert edges is not None
+        rec, f, m, money, freq = (list(c) for c in zip(*rows, strict=True))
+        r = score(np.array(rec), ScoreEdges(edges), higher_is_better=False)
+        table = _table(
+            recency_days=rec,
+            r=r.astype(float).tolist(),
+            f=[float(x) for x in f],
+            m=[float(x) for x in m],
+            monetary=money,
+            frequency=freq,
+            tenure_days=rec,
+        )
+        assert _contradictions(rs, table) == {}
+
+    def test_quantile_scores_of_old_customers_contradict(self) -> None:
+        """The issue's case: quantile R edges on customers who are all old put
+        lost and gone customers in Champions and Loyal; the stages show it."""
+        rng = np.random.default_rng(1)
+        rec = rng.uniform(300, 700, 500).round()
+        r = score(rec, quantile_edges(rec), higher_is_better=False).astype(float)
+        f = rng.integers(1, 6, 500).astype(float)
+        table = _table(recency_days=rec, r=r, f=f, m=f.copy())
+        bad = _contradictions(rules.load("base"), table)
+        assert {"lost", "gone"} & bad["rfm11"]["Champions"]
+        assert {"lost", "gone"} & bad["rfm11"]["Loyal"]
+
+    def test_recent_buyer_is_not_lost_with_fixed_edges(self) -> None:
+        """The issue's two-customer file: a buyer of two days ago is active and
+        scores R = 5 (never 'Lost') under fixed edges."""
+        rs = rules.load("ecommerce")
+        edges = rs.scores["r"].edges
+        assert edges is not None
+        rec = np.array([2.0, 400.0])
+        r = score(rec, ScoreEdges(edges), higher_is_better=False).astype(float)
+        out = rs.evaluate(_table(recency_days=rec, r=r, f=[1, 1], m=[1, 1]))
+        assert out["lifecycle"].to_numpy().tolist() == ["active", "gone"]
+        assert out["rfm11"].to_numpy().tolist() == ["New", "Lost"]

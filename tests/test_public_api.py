@@ -33,7 +33,15 @@ class TestNamespace:
     def test_no_public_function_left_out(self) -> None:
         """Public callables defined in the core modules are all in custseg.__all__."""
         exported = set(custseg.__all__)
-        for modname in ("summary", "btyd", "rfm", "pareto", "lifecycle", "labels", "errors"):
+        for modname in (
+            "summary",
+            "btyd",
+            "rfm",
+            "pareto",
+            "lifecycle",
+            "labels",
+            "errors",
+        ):
             module = getattr(custseg, modname)
             for name in module.__all__:
                 if name.isupper() or name == "smallest_int_dtype":

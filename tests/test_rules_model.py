@@ -4,12 +4,15 @@ evaluation inputs and results, presets."""
 from __future__ import annotations
 
 import tomllib
+from itertools import pairwise
 from pathlib import Path
 from typing import Any, ClassVar
 
 import numpy as np
 import pandas as pd
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from custseg import Labels, rules
 from custseg.errors import Diagnostic, InputError, RulesError
@@ -604,6 +607,288 @@ rules = [
         text = SEGMENT.replace("x < 0", "x > 20")
         rs = rules.loads(text)
         assert [d.code for d in rs.diagnostics] == ["unreachable", "falls-to-default"]
+
+
+# --------------------------------------------------------------------------
+# [scores] and stages
+
+SCORED = """format = 1
+[fields]
+recency_days = { type = "number", min = 0, missing = true }
+r = { type = "integer", min = 1, max = 5, missing = true }
+f = { type = "integer", min = 1, max = 4, missing = true }
+[scores]
+bins = 4
+r = { edges = [30, 90, 180, 365] }
+"""
+
+
+def _scores_text(line: str) -> str:
+    return f"format = 1\n[scores]\n{line}\n"
+
+
+class TestScores:
+    """[scores] declares fixed edges or quantile bins per RFM dimension."""
+
+    def test_no_section_is_empty(self) -> None:
+        """A file without [scores] leaves the scoring to the caller."""
+        assert rules.loads(SHOP).scores == {}
+
+    def test_fixed_and_default_bins(self) -> None:
+        """Edges make len + 1 scores; the [scores] bins is the default elsewhere."""
+        rs = rules.loads(SCORED)
+        assert rs.scores == {
+            "r": rules.ScoreSpec((30.0, 90.0, 180.0, 365.0), 5),
+            "f": rules.ScoreSpec(None, 4),
+            "m": rules.ScoreSpec(None, 4),
+        }
+        assert [d for d in rs.diagnostics if d.severity != "info"] == []
+
+    def test_edges_with_matching_bins(self) -> None:
+        """bins may repeat what the edges say."""
+        rs = rules.loads(_scores_text("m = { edges = [10, 100], bins = 3 }"))
+        assert rs.scores["m"] == rules.ScoreSpec((10.0, 100.0), 3)
+
+    def test_spec_is_frozen(self) -> None:
+        """ScoreSpec is an immutable value."""
+        spec = rules.loads(SCORED).scores["r"]
+        with pytest.raises(AttributeError):
+            spec.bins = 3  # type: ignore[misc]
+
+    @pytest.mark.parametrize(
+        ("line", "code", "column", "words"),
+        [
+            ("x = { bins = 5 }", "unknown-key", 1, "unknown key 'x'"),
+            ("rr = { bins = 5 }", "unknown-key", 1, "did you mean 'r'?"),
+            ("r = { edges = [30, 20] }", "breaks-order", 1, "edge 1 (20)"),
+            ("r = { edges = [30, 30] }", "breaks-order", 1, "strictly increasing"),
+            ("r = { edges = [] }", "bad-value", 1, "1 to 98 numbers"),
+            ("r = { edges = [1, nan] }", "bad-value", 1, "finite number"),
+            ("r = { edges = [1, 'x'] }", "bad-value", 1, "finite number"),
+            ("r = { edges = [30, 90], bins = 4 }", "score-bins", 1, "2 edges make 3"),
+            ("r = { bins = 1 }", "bad-value", 1, "from 2 to 99"),
+            ("r = { bins = 100 }", "bad-value", 1, "from 2 to 99"),
+            ("r = { bins = 5.0 }", "bad-value", 1, "from 2 to 99"),
+            ("r = { bins = true }", "bad-value", 1, "from 2 to 99"),
+            ("r = {}", "missing-key", 1, "'edges' (fixed) or 'bins'"),
+            ("r = 5", "bad-value", 1, "must be a table"),
+            ("bins = 0", "bad-value", 1, "from 2 to 99"),
+            ("r = { edgs = [1] }", "unknown-key", 1, "did you mean 'edges'?"),
+        ],
+    )
+    def test_bad_scores(self, line: str, code: str, column: int, words: str) -> None:
+        """Each problem is an error at the [scores] line that causes it."""
+        text = _scores_text(line)
+        found = [d for d in rules.check(text) if d.severity == "error"]
+        assert code in [d.code for d in found], [d.render() for d in found]
+        d = next(d for d in found if d.code == code)
+        assert (d.line, d.column) == (3, column)
+        assert words in d.message + d.hint
+
+    def test_scores_must_be_a_table(self) -> None:
+        """scores = 3 is an error."""
+        d = only_error("format = 1\nscores = 3\n")
+        assert (d.code, d.line) == ("bad-value", 2)
+
+    @pytest.mark.parametrize(
+        ("fields", "scores", "line"),
+        [
+            (
+                'r = { type = "integer", min = 1, max = 5 }',
+                "r = { edges = [30, 90, 180] }",
+                5,
+            ),
+            (
+                'r = { type = "integer", min = 0, max = 4 }',
+                "r = { edges = [30, 90, 180] }",
+                5,
+            ),
+            ('f = { type = "integer", min = 1, max = 5 }', "f = { bins = 4 }", 5),
+            ('m = { type = "integer", min = 1, max = 5 }', "bins = 4", 5),
+            ('m = { type = "integer", min = 1, max = 5 }', "r = { bins = 5 }", 4),
+            ('r = { type = "bool" }', "r = { bins = 5 }", 3),
+        ],
+    )
+    def test_fields_must_agree_with_the_bins(
+        self, fields: str, scores: str, line: str
+    ) -> None:
+        """A declared r / f / m field must run from 1 to the number of scores."""
+        text = f"format = 1\n[fields]\n{fields}\n[scores]\n{scores}\n"
+        if "bool" not in fields and "bins = 5 }" in scores:  # m defaults to 5: fine
+            text = text.replace("max = 5", "max = 4")
+        d = only_error(text)
+        assert (d.code, d.line) == ("score-bins", line)
+
+    @pytest.mark.parametrize("bins", [2, 3, 7, 10])
+    def test_fields_without_bounds_or_with_matching_bounds(self, bins: int) -> None:
+        """Fields without max, or with max = bins, are consistent."""
+        text = (
+            f'format = 1\n[fields]\nr = {{ type = "integer", min = 1, max = {bins} }}\n'
+            f'f = {{ type = "number" }}\n[scores]\nbins = {bins}\n'
+        )
+        assert rules.loads(text).scores["r"].bins == bins
+
+    @settings(max_examples=40, deadline=None)
+    @given(
+        st.lists(
+            st.floats(-1e6, 1e6, allow_nan=False).map(lambda x: round(x, 3)),
+            min_size=1,
+            max_size=12,
+        )
+    )
+    def test_any_edges(self, edges: list[float]) -> None:
+        """Strictly increasing finite edges load with len + 1 scores; any other
+        order is a breaks-order error naming the first offending edge."""
+        text = _scores_text(f"m = {{ edges = {edges!r} }}")
+        ascending = all(a < b for a, b in pairwise(edges))
+        if ascending:
+            assert rules.loads(text).scores["m"] == rules.ScoreSpec(
+                tuple(float(e) for e in edges), len(edges) + 1
+            )
+        else:
+            first = next(i for i in range(1, len(edges)) if edges[i] <= edges[i - 1])
+            found = [d for d in rules.check(text) if d.code == "breaks-order"]
+            assert found
+            assert f"edge {first} (" in found[0].message
+
+
+STAGED = """format = 1
+[fields]
+recency_days = { type = "number", min = 0, missing = true }
+r = { type = "integer", min = 1, max = 5, missing = true }
+[tables.stage]
+field = "recency_days"
+breaks = [90, 365]
+labels = ["active", "lapsing", "lost"]
+missing = "never"
+[segments.value]
+default = "Other"
+rules = [
+  { label = "Best", when = "r == 5" },
+  { label = "Gone", when = "r == 1" },
+]
+stages_from = "stage"
+
+[segments.value.stages]
+"Best" = ["active"]
+"Gone" = ["lapsing", "lost"]
+"""
+
+
+class TestStages:
+    """A segmentation may name the lifecycle stages each label is meant for."""
+
+    def test_stored(self) -> None:
+        """stages and stages_from are kept on the Segmentation."""
+        seg = rules.loads(STAGED).segments["value"]
+        assert seg.stages == {"Best": ("active",), "Gone": ("lapsing", "lost")}
+        assert seg.stages_from == "stage"
+
+    def test_default_none(self) -> None:
+        """Without the keys: no stages, no table."""
+        seg = rules.loads(SHOP).segments["value"]
+        assert (seg.stages, seg.stages_from) == ({}, None)
+
+    def test_inline_table(self) -> None:
+        """stages may be an inline table on one line."""
+        text = STAGED.replace(
+            '[segments.value.stages]\n"Best" = ["active"]\n"Gone" = ["lapsing", "lost"]\n',
+            'stages = { "Best" = ["active"] }\n',
+        )
+        assert rules.loads(text).segments["value"].stages == {"Best": ("active",)}
+
+    def test_the_table_is_compiled_first(self) -> None:
+        """stages_from orders the table before the segmentation."""
+        text = STAGED.replace("[tables.stage]", "[tables.zstage]").replace(
+            '"stage"', '"zstage"'
+        )
+        rs = rules.loads(text)
+        assert rs.order.index("zstage") < rs.order.index("value")
+
+    @pytest.mark.parametrize(
+        ("old", "new", "code", "needle", "hint"),
+        [
+            (
+                '"Best" = ["active"]',
+                '"Bets" = ["active"]',
+                "unknown-label",
+                '"Bets"',
+                "did you mean 'Best'?",
+            ),
+            (
+                '"Best" = ["active"]',
+                '"Best" = ["activ"]',
+                "unknown-stage",
+                '"activ"',
+                "did you mean 'active'?",
+            ),
+            (
+                '"Gone" = ["lapsing", "lost"]',
+                '"Gone" = ["lapsing", "los"]',
+                "unknown-stage",
+                '"los"',
+                "did you mean 'lost'?",
+            ),
+            ('"Best" = ["active"]', '"Best" = []', "bad-value", '"Best"', ""),
+            ('"Best" = ["active"]', '"Best" = "active"', "bad-value", '"Best"', ""),
+            (
+                'stages_from = "stage"',
+                'stages_from = "stag"',
+                "unknown-name",
+                '"stag"',
+                "did you mean 'stage'?",
+            ),
+            (
+                'stages_from = "stage"',
+                'stages_from = "value"',
+                "unknown-name",
+                '"value"',
+                "",
+            ),
+            (
+                'stages_from = "stage"',
+                "stages_from = 3",
+                "bad-value",
+                "stages_from",
+                "",
+            ),
+        ],
+    )
+    def test_bad_stages(
+        self, old: str, new: str, code: str, needle: str, hint: str
+    ) -> None:
+        """Unknown labels and stages are errors at their line and column."""
+        text = STAGED.replace(old, new)
+        d = only_error(text)
+        assert (d.code, d.line) == (code, line_of(text, new))
+        want = (
+            d.source_line.index(needle)
+            + 1
+            + (code in ("unknown-stage", "unknown-name"))
+        )  # inside the quotes
+        assert d.column == want
+        assert hint in d.hint
+
+    def test_stages_need_stages_from(self) -> None:
+        """stages without stages_from is a missing-key error."""
+        d = only_error(STAGED.replace('stages_from = "stage"\n', ""))
+        assert d.code == "missing-key"
+        assert 'stages_from = "lifecycle"' in d.hint
+
+    def test_stages_from_alone_is_allowed(self) -> None:
+        """stages_from without stages constrains nothing."""
+        text = STAGED.split("[segments.value.stages]")[0]
+        seg = rules.loads(text).segments["value"]
+        assert (seg.stages, seg.stages_from) == ({}, "stage")
+
+    def test_stages_do_not_change_labels(self) -> None:
+        """Stages are metadata: evaluation is unchanged."""
+        data = {"recency_days": [10.0, 500.0], "r": [5, 5]}
+        plain = STAGED.split("stages_from")[0]
+        assert (
+            rules.loads(STAGED).evaluate(data)["value"]
+            == (rules.loads(plain).evaluate(data)["value"])
+        )
 
 
 # --------------------------------------------------------------------------

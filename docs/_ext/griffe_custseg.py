@@ -18,6 +18,10 @@
    (``date`` would show ``'customer_id'``); for attributes it keeps one row
    named ``"r, f, m"`` with no type. Split in the text first, each name gets
    its own type and default from the signature or the class.
+5. Names in a package's ``__all__`` that it provides lazily (a module
+   ``__getattr__``, as ``custseg.segment`` from ``custseg.frame``) become
+   aliases of the object that a submodule defines, so ``::: custseg.segment``
+   renders; griffe reads ``__all__`` but cannot run ``__getattr__``.
 """
 
 from __future__ import annotations
@@ -142,7 +146,11 @@ def _documented(pkg: griffe.Module) -> set[str]:
 
 
 def _target(obj: griffe.Object, pkg: griffe.Module, name: str) -> str | None:
-    """Canonical path of a custseg object named in *obj*'s scope, or None."""
+    """Canonical path of a custseg object named in *obj*'s scope, or None.
+
+    None also for private names and for attributes without a docstring
+    (attrs fields: described in the class's Attributes table, no anchor).
+    """
     parts = name.split(".")
     try:
         if parts[0] == pkg.name:
@@ -159,6 +167,8 @@ def _target(obj: griffe.Object, pkg: griffe.Module, name: str) -> str | None:
         path: str = found.canonical_path
     except Exception:  # unresolvable: fall back to inline code
         return None
+    if found.is_attribute and found.docstring is None:
+        return None  # mkdocstrings renders no heading (no anchor) for it
     last = path.rsplit(".", 1)[-1]
     if last.startswith("_") and not last.startswith("__"):
         return None
@@ -269,8 +279,25 @@ def _walk(
             _walk(member, pkg, seen, documented)  # type: ignore[arg-type]
 
 
+def _export_lazy(pkg: griffe.Module) -> None:
+    """Alias the names of ``__all__`` that no statement of *pkg* binds."""
+    modules = sorted(
+        pkg.modules.values(), key=lambda m: (m.name.startswith("_"), m.name)
+    )
+    for export in pkg.exports or ():
+        name = str(export)
+        if name in pkg.members:
+            continue
+        for module in modules:
+            member = module.members.get(name)
+            if member is not None and not member.is_alias:
+                pkg.set_member(name, griffe.Alias(name, member, parent=pkg))
+                break
+
+
 class CustsegDocs(griffe.Extension):
     """Create attrs ``__init__`` methods and clean docstrings once loaded."""
 
     def on_package(self, *, pkg: griffe.Module, **kwargs: Any) -> None:
+        _export_lazy(pkg)
         _walk(pkg, pkg, set(), _documented(pkg))

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any
 import attrs
 import numpy as np
 
+from . import _display
 from .errors import ThresholdError
 
 if TYPE_CHECKING:
@@ -135,9 +136,6 @@ class Labels:
 
     __hash__ = None  # type: ignore[assignment]
 
-    def __repr__(self) -> str:
-        return f"Labels(n={len(self)}, names={self.names!r}, ordered={self.ordered})"
-
     def to_numpy(self) -> np.ndarray:
         """The label of each row as a NumPy array of ``str``.
 
@@ -202,3 +200,20 @@ class Labels:
             (lookup[v] for v in arr.tolist()), dtype=np.int64, count=len(arr)
         )
         return cls(codes, names, ordered)
+
+    def __repr__(self) -> str:
+        return _display.short_repr(
+            "Labels",
+            n=len(self),
+            fields={"name": self.name, "ordered": self.ordered}
+            if self.name is not None
+            else {"ordered": self.ordered},
+            shares=self.counts(),
+        )
+
+    def _repr_html_(self) -> str:
+        title = "Labels" if self.name is None else f"Labels {self.name!r}"
+        kind = "ranked" if self.ordered else "not ranked"
+        return _display.counts_table(
+            f"{title}: {len(self)} rows, {kind}", self.counts(), len(self)
+        )

@@ -13,6 +13,7 @@ from typing import Any
 import attrs
 import numpy as np
 
+from . import _display
 from . import _validate as v
 from ._align import common_index
 from ._bins import edges_below
@@ -91,6 +92,19 @@ class LifecycleWindows:
             raise ThresholdError(
                 f"'labels' and 'no_purchase' must be distinct: got {names}"
             )
+
+    def _repr_html_(self) -> str:
+        fmt = _display.format_value
+        starts = (0.0, *self.breaks)
+        ends = (*self.breaks, None)
+        rows = [
+            [label, f"{fmt(lo)} to < {fmt(hi)}" if hi is not None else f">= {fmt(lo)}"]
+            for label, lo, hi in zip(self.labels, starts, ends, strict=True)
+        ]
+        rows.append([self.no_purchase, "no purchase (NaN recency)"])
+        return _display.html_table(
+            "LifecycleWindows: days since the last purchase", ["stage", "days"], rows
+        )
 
 
 def lifecycle_stage(

@@ -22,9 +22,10 @@ from typing import Any, Literal
 import attrs
 import numpy as np
 
+from . import _display
 from . import _validate as v
-from .errors import InputError, ThresholdError
 from ._align import common_index
+from .errors import InputError, ThresholdError
 from .labels import Labels
 
 __all__ = [
@@ -110,6 +111,18 @@ class AbcEdges:
             raise ThresholdError(
                 f"'b_min' must be <= 'a_min' ({self.a_min}): got {self.b_min}"
             )
+
+    def _repr_html_(self) -> str:
+        fmt = _display.format_value
+        return _display.html_table(
+            "AbcEdges: value thresholds",
+            ["class", "value"],
+            [
+                ["A", f">= {fmt(self.a_min)}"],
+                ["B", f">= {fmt(self.b_min)}"],
+                ["C", f"< {fmt(self.b_min)}, and every value <= 0"],
+            ],
+        )
 
 
 def _values(values: Any, nan: str) -> np.ndarray:
@@ -306,6 +319,43 @@ class ParetoSummary:
     customer_share: float
     value_of_top_customers: float
     gini: float
+
+    def __repr__(self) -> str:
+        share = _display.share
+        return _display.short_repr(
+            "ParetoSummary",
+            n=self.n_customers,
+            noun="customers",
+            notes=[
+                f"{share(self.customers_for_value_share, 1)} of customers hold "
+                f"{share(self.value_share, 1)} of the value",
+                f"top {share(self.customer_share, 1)} hold "
+                f"{share(self.value_of_top_customers, 1)}",
+                f"gini={self.gini:.3f}",
+            ],
+        )
+
+    def _repr_html_(self) -> str:
+        share = _display.share
+        return _display.html_table(
+            f"ParetoSummary: {self.n_customers} customers",
+            ["", "value"],
+            [
+                [
+                    f"share of customers holding {share(self.value_share, 1)} "
+                    "of the value",
+                    share(self.customers_for_value_share, 1),
+                ],
+                [
+                    f"share of the value held by the top "
+                    f"{share(self.customer_share, 1)}",
+                    share(self.value_of_top_customers, 1),
+                ],
+                ["Gini coefficient", round(self.gini, 3)],
+                ["total of the positive values", self.total],
+                ["customers with value <= 0", self.n_nonpositive],
+            ],
+        )
 
 
 def pareto_summary(

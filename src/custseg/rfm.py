@@ -28,6 +28,7 @@ from typing import TYPE_CHECKING, Any, Literal
 import attrs
 import numpy as np
 
+from . import _display
 from . import _validate as v
 from ._align import common_index, to_pandas
 from ._bins import edges_below
@@ -131,6 +132,18 @@ class ScoreEdges:
         if higher_is_better:
             return tuple(up)
         return tuple(sorted(self.bins + 1 - s for s in up))
+
+    def _repr_html_(self) -> str:
+        fmt = _display.format_value
+        rows = [[f"{i + 1}", f"< {fmt(c)}"] for i, c in enumerate(self.cuts)]
+        rows.append(
+            [f"{self.bins}", f">= {fmt(self.cuts[-1])}" if self.cuts else "all"]
+        )
+        return _display.html_table(
+            f"ScoreEdges: {self.bins} scores",
+            ["score", "values"],
+            rows,
+        )
 
 
 def _check_bins(bins: Any) -> int:
@@ -329,6 +342,18 @@ class RfmEdges:
         dimension's own is ``recency.bins`` and so on)."""
         return max(self.recency.bins, self.frequency.bins, self.monetary.bins)
 
+    def _repr_html_(self) -> str:
+        dims = {
+            "recency": self.recency,
+            "frequency": self.frequency,
+            "monetary": self.monetary,
+        }
+        return _display.html_table(
+            "RfmEdges: cuts between scores",
+            ["dimension", "scores", "cuts"],
+            [[k, e.bins, _display.format_value(e.cuts)] for k, e in dims.items()],
+        )
+
 
 def _bins_per_dimension(bins: Any) -> tuple[int, int, int]:
     """*bins* as (recency, frequency, monetary) counts, each checked."""
@@ -435,6 +460,35 @@ class RfmScores:
             "rfm": to_pandas(self.code, self.index, "rfm", missing=unknown),
         }
         return pd.DataFrame(cols, index=self.index, copy=False)
+
+    def __repr__(self) -> str:
+        e = self.edges
+        na = np.ma.masked_equal  # score 0 = no score: shown as <NA>
+        return _display.short_repr(
+            "RfmScores",
+            n=len(self),
+            fields={
+                "r": na(self.r, 0),
+                "f": na(self.f, 0),
+                "m": na(self.m, 0),
+                "code": self.code,
+                "bins": (e.recency.bins, e.frequency.bins, e.monetary.bins),
+            },
+            notes=[f"{len(self.diagnostics)} diagnostics"] if self.diagnostics else (),
+        )
+
+    def _repr_html_(self) -> str:
+        na = np.ma.masked_equal  # score 0 = no score: shown as <NA>
+        return _display.columns_table(
+            f"RfmScores: {len(self)} customers",
+            {
+                "r": na(self.r, 0),
+                "f": na(self.f, 0),
+                "m": na(self.m, 0),
+                "rfm": self.code,
+            },
+            note="; ".join(self.diagnostics),
+        )
 
 
 def _edge_notes(

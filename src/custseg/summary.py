@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any, Literal
 import attrs
 import numpy as np
 
+from . import _display
 from . import _validate as v
 from ._factorize import arrow_strings_from_objects, factorize_arrow_strings
 from .errors import InputError, ThresholdError
@@ -65,7 +66,8 @@ class _Groups:
         c = self.codes if codes is None else codes
         sums = self.compact(
             np.bincount(c, weights=weights, minlength=self.size).astype(
-                np.float64, copy=False  # int64 when empty
+                np.float64,
+                copy=False,  # int64 when empty
             )
         )
         if not np.isfinite(sums).all():  # finite weights: only an overflow
@@ -75,7 +77,7 @@ class _Groups:
                 field,
                 f"sums to more than float64 holds (about 1.8e308) for {count} "
                 f"customer{'s' if count != 1 else ''}, the first being customer "
-                f"{self.ids[first]!r}",
+                f"{_plain(self.ids[first])!r}",
                 fix="scale the amounts down (e.g. to thousands) before summarising",
             )
         return sums
@@ -94,6 +96,11 @@ class _Groups:
         out = np.full(self.size, _I64_MAX, dtype=np.int64)
         np.minimum.at(out, self.codes if codes is None else codes, values)
         return out
+
+
+def _plain(value: Any) -> Any:
+    """A NumPy scalar as the Python value it holds (for messages)."""
+    return value.item() if isinstance(value, np.generic) else value
 
 
 def _refuse_missing_ids(missing: np.ndarray, field: str) -> None:
@@ -296,7 +303,8 @@ def _extension_ids(values: Any, field: str) -> Any:
         _refuse_bool_ids(field)
     if kind in "iuf":  # nullable numbers: missing is refused, the rest is NumPy
         _refuse_missing_ids(np.asarray(values.isna(), dtype=bool), field)
-        return _id_values(values.to_numpy(dtype=dtype.numpy_dtype), field)
+        dense = values.to_numpy(dtype=getattr(dtype, "numpy_dtype", None))
+        return _id_values(np.asarray(dense), field)
     if kind in "mM":
         return values  # pandas groups its datetimes exactly
     return _id_values(np.asarray(values, dtype=object), field)
@@ -435,13 +443,46 @@ class CustomerFacts:
             index=index,
         )
 
+    def __repr__(self) -> str:
+        return _display.short_repr(
+            "CustomerFacts",
+            n=len(self),
+            noun="customers",
+            fields={
+                "as_of": self.as_of,
+                "recency_days": self.recency_days,
+                "frequency": self.frequency,
+                "monetary": self.monetary,
+                "tenure_days": self.tenure_days,
+                "n_rows": self.n_rows,
+                "n_dropped": self.n_dropped,
+            },
+        )
+
+    def _repr_html_(self) -> str:
+        return _display.columns_table(
+            f"CustomerFacts: {len(self)} customers, "
+            f"as of {_display.format_value(self.as_of)}",
+            {
+                "customer_id": self.customer_id,
+                "recency_days": self.recency_days,
+                "frequency": self.frequency,
+                "monetary": self.monetary,
+                "first_purchase": self.first_purchase,
+                "last_purchase": self.last_purchase,
+                "tenure_days": self.tenure_days,
+            },
+            note=f"{self.n_rows} transactions used, {self.n_dropped} dropped",
+        )
+
 
 def _coerce_rows(
     customer_id: Any, date: Any, amount: Any | None, fields: tuple[str, str, str]
 ) -> tuple[Any, np.ndarray, np.ndarray | None]:
     f_id, f_date, f_amount = fields
     dates = v.as_datetime(date, f_date)
-    amounts = None if amount is None else v.as_numeric(amount, f_amount)
+    # sums=False: sums per customer are checked where they are made (_Groups.total)
+    amounts = None if amount is None else v.as_numeric(amount, f_amount, sums=False)
     if isinstance(customer_id, str | bytes | dict | set) or not hasattr(
         customer_id, "__len__"
     ):
@@ -464,11 +505,12 @@ def _coerce_rows(
             # summed in float64, which holds integers exactly up to 2**53
             big = max(-int(amounts.min()), int(amounts.max())) > 2**53
             if big:
-                first, count = v.first_offender((amounts > 2**53) | (amounts < -(2**53)))
+                first, count = v.first_offender(
+                    (amounts > 2**53) | (amounts < -(2**53))
+                )
                 raise InputError(
                     f_amount,
-                    "has integers beyond 2**53, which float64 sums do not hold "
-                    "exactly",
+                    "has integers beyond 2**53, which float64 sums do not hold exactly",
                     first_row=first,
                     n_rows=count,
                     fix="scale the amounts down (e.g. to thousands), or convert "
@@ -498,9 +540,10 @@ def _apply_cutoff(
         raise ThresholdError(
             f"'after_{cutoff_name}' must be 'raise' or 'drop': got {policy!r}"
         )
-    if not len(ticks) or ticks.max() < end_tick:
+    if not len(ticks) or int(ticks.max()) < end_tick:
         return ids, ticks, amounts, 0
-    after = ticks >= end_tick
+    # end_tick <= the latest tick here; before the earliest, every row is after
+    after = ticks >= max(end_tick, _I64_MIN + 1)
     first, count = v.first_offender(after)
     if policy == "raise":
         raise InputError(
@@ -648,6 +691,13 @@ def _summarize(
                 fix="pass as_of explicitly",
             )
         as_of_day = int(ticks.max() // per_day) + 1
+        if as_of_day >= _I64_MAX:  # datetime64[D] stops at 2**63 - 2 days
+            raise InputError(
+                f_date,
+                "ends on the last day datetime64 holds, so there is no day after "
+                "it for the default as_of",
+                fix="pass as_of explicitly, or check the column's unit",
+            )
     else:
         as_of_day = int(
             v.to_days(np.asarray([v.as_datetime_scalar(as_of, "as_of")]))[0]

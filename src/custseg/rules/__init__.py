@@ -31,24 +31,29 @@ from __future__ import annotations
 
 import difflib
 import os
+import stat
 import tomllib
 from importlib import resources
 from pathlib import Path
 from typing import Any
 
+import attrs
+
 from ..errors import Diagnostic, RulesError
 from ._analysis import analyse, lookups
 from ._model import (
     ENTRY_KEYS,
+    MAX_DIAGNOSTICS,
     MAX_TEXT,
     TOP_KEYS,
     RuleSet,
     RulesResult,
     ScoreSpec,
+    TooManyDiagnostics,
     build,
     parse_toml,
 )
-from ._source import Source
+from ._source import Source, decode, echo
 
 __all__ = [
     "Diagnostic",
@@ -85,15 +90,21 @@ def presets() -> dict[str, str]:
 def preset_text(name: str) -> str:
     """The TOML text of a shipped preset.
 
-    Raises :class:`RulesError` (code ``unknown-preset``) for an unknown name.
+    Raises :class:`RulesError` (code ``unknown-preset``) for an unknown name,
+    and (code ``argument``) for a name that is not a string.
 
     >>> "format = 1" in preset_text("ecommerce")
     True
     """
+    if not isinstance(name, str):
+        raise _argument_error(
+            f"a preset name is a string, got {type(name).__name__}",
+            "available: " + ", ".join(presets()),
+        )
     folder = resources.files(__package__).joinpath("presets")
-    entry = folder.joinpath(f"{name}.toml")
-    if not name.replace("-", "_").isidentifier() or not entry.is_file():
-        close = difflib.get_close_matches(name, list(presets()), n=1)
+    known = name.replace("-", "_").isidentifier() and len(name) <= 100
+    if not known or not folder.joinpath(f"{name}.toml").is_file():
+        close = difflib.get_close_matches(name[:100], list(presets()), n=1)
         raise RulesError(
             [
                 Diagnostic(
@@ -103,14 +114,14 @@ def preset_text(name: str) -> str:
                     2,
                     "error",
                     "unknown-preset",
-                    f"no preset named {name!r}",
+                    f"no preset named {_short(name)}",
                     f"did you mean {close[0]!r}?"
                     if close
                     else "available: " + ", ".join(presets()),
                 )
             ]
         )
-    return entry.read_text(encoding="utf-8")
+    return folder.joinpath(f"{name}.toml").read_text(encoding="utf-8")
 
 
 def _scalar_kind(value: Any) -> str:
@@ -331,10 +342,54 @@ def _resolve(
 
 
 def _compile(source: Source) -> tuple[RuleSet | None, list[Diagnostic]]:
+    """Parse, merge, build and analyse; every diagnostic is shown with at most
+    one source line, cut to ``ECHO`` characters."""
+    try:
+        rs, diags = _compile_all(source)
+    except (RecursionError, MemoryError) as exc:  # defensive: limits come first
+        rs, diags = (
+            None,
+            [
+                Diagnostic(
+                    source.path,
+                    1,
+                    1,
+                    2,
+                    "error",
+                    "limit",
+                    "the rules text is too large or too deeply nested to check "
+                    f"({type(exc).__name__})",
+                    "shorten it",
+                )
+            ],
+        )
+    return rs, [_shown(d) for d in diags]
+
+
+def _shown(d: Diagnostic) -> Diagnostic:
+    line = echo(d.source_line, d.end_column)
+    return d if line == d.source_line else attrs.evolve(d, source_line=line)
+
+
+def _compile_all(source: Source) -> tuple[RuleSet | None, list[Diagnostic]]:
     doc, origins, diags, sources = _resolve(source)
     if doc is None or any(d.severity == "error" for d in diags):
         return None, diags
-    rs, more = build(doc, source, origins)
+    try:
+        rs, more = build(doc, source, origins)
+    except TooManyDiagnostics as exc:
+        last = exc.diags[-1]
+        stop = Diagnostic(
+            last.path,
+            last.line,
+            last.column,
+            last.end_column,
+            "error",
+            "limit",
+            f"checking stopped after {MAX_DIAGNOSTICS} problems",
+            "fix these first",
+        )
+        return None, [*diags, *exc.diags, stop]
     diags += more
     if rs is None:
         return None, diags
@@ -345,55 +400,119 @@ def _compile(source: Source) -> tuple[RuleSet | None, list[Diagnostic]]:
     return rs, diags
 
 
-def _source(text_or_path: str | os.PathLike[str]) -> Source:
-    if isinstance(text_or_path, os.PathLike) or (
-        isinstance(text_or_path, str)
-        and "\n" not in text_or_path
-        and (text_or_path.endswith(".toml") or os.sep in text_or_path)
-    ):
-        path = Path(text_or_path)
-        try:
-            with path.open("rb") as handle:  # never more than the size limit + 1
-                raw = handle.read(MAX_TEXT * 4 + 1)
-        except (OSError, ValueError) as exc:  # ValueError: a NUL in the path
-            raise RulesError(
-                [
-                    Diagnostic(
-                        str(path),
-                        1,
-                        1,
-                        2,
-                        "error",
-                        "file",
-                        f"cannot read the rules file: "
-                        f"{getattr(exc, 'strerror', None) or exc}",
-                        "check the path",
-                    )
-                ]
-            ) from None
-        try:
-            return Source(str(path), raw.decode("utf-8"))
-        except UnicodeDecodeError as exc:
-            return Source(str(path), raw[: exc.start].decode("utf-8") + "\ufffd")
-    if isinstance(text_or_path, str) and text_or_path in presets():
-        return Source(_PRESET_PREFIX + text_or_path, preset_text(text_or_path))
-    if (
-        isinstance(text_or_path, str)
-        and "\n" not in text_or_path
-        and text_or_path.replace("-", "_").isidentifier()
-    ):
-        preset_text(text_or_path)  # raises unknown-preset with a suggestion
-    return Source("<string>", str(text_or_path))
+def _argument_error(message: str, hint: str) -> RulesError:
+    return RulesError(
+        [Diagnostic("<argument>", 1, 1, 2, "error", "argument", message, hint)]
+    )
 
 
-def loads(text: str, *, path: str = "<string>") -> RuleSet:
+def _short(value: object) -> str:
+    text = repr(value)
+    return text if len(text) <= 60 else text[:57] + "..."
+
+
+def _file_error(path: str, message: str, hint: str) -> RulesError:
+    return RulesError([Diagnostic(path, 1, 1, 2, "error", "file", message, hint)])
+
+
+def _read_file(path: Path) -> Source:
+    """The text of a regular file, decoded strictly; anything else is an error.
+
+    FIFOs, devices, sockets and directories are refused from ``stat`` alone,
+    before any open; the file is then opened without blocking and checked
+    again, and never more than the size limit is read.
+    """
+    name = str(path)
+    try:
+        info = os.stat(path)
+    except FileNotFoundError:
+        raise _file_error(
+            name,
+            "no such rules file",
+            "check the path; rules given as text go to rules.loads(text) "
+            "(or check(text, text=True))",
+        ) from None
+    except (OSError, ValueError) as exc:  # ValueError: a NUL in the path
+        raise _file_error(
+            name,
+            f"cannot read the rules file: {getattr(exc, 'strerror', None) or exc}",
+            "check the path",
+        ) from None
+    if not stat.S_ISREG(info.st_mode):
+        kind = "a directory" if stat.S_ISDIR(info.st_mode) else "not a regular file"
+        raise _file_error(
+            name,
+            f"the rules path is {kind}",
+            "give the path of a .toml file (FIFOs, devices and sockets are not read)",
+        )
+    flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_CLOEXEC", 0)
+    try:
+        fd = os.open(path, flags)
+        try:
+            if not stat.S_ISREG(os.fstat(fd).st_mode):  # replaced since the stat
+                raise OSError(0, "not a regular file")
+            with os.fdopen(fd, "rb", closefd=False) as handle:
+                raw = handle.read(MAX_TEXT * 4 + 1)  # never more than the limit
+        finally:
+            os.close(fd)
+    except OSError as exc:
+        raise _file_error(
+            name,
+            f"cannot read the rules file: {exc.strerror or exc}",
+            "check the path",
+        ) from None
+    if len(raw) > MAX_TEXT * 4:
+        raise RulesError(
+            [
+                Diagnostic(
+                    name,
+                    1,
+                    1,
+                    2,
+                    "error",
+                    "limit",
+                    "the rules file is too long",
+                    f"at most {MAX_TEXT:,d} characters",
+                )
+            ]
+        )
+    return _decoded(raw, name)
+
+
+def _decoded(raw: bytes, path: str) -> Source:
+    text, problem = decode(raw, path)
+    if text is None:
+        assert problem is not None
+        raise RulesError([problem])
+    return Source(path, text)
+
+
+def _looks_like_text(value: str) -> bool:
+    return not value.strip() or "\n" in value or "=" in value
+
+
+def _named(name: str) -> Source:
+    """A preset by name, or a path (an identifier that is no file: a preset typo)."""
+    if name in presets():
+        return Source(_PRESET_PREFIX + name, preset_text(name))
+    if name.replace("-", "_").isidentifier() and not os.path.lexists(name):
+        preset_text(name)  # raises unknown-preset with a suggestion
+    return _read_file(Path(name))
+
+
+def loads(text: str | bytes, *, path: str = "<string>") -> RuleSet:
     """Check and compile rules from TOML text.
+
+    *text* is always rules text, never a path (:func:`load` reads files). Bytes
+    are decoded as UTF-8 (a byte-order mark is allowed), strictly: a byte that
+    is not UTF-8 is an ``encoding`` error at its line and column.
 
     Raises
     ------
     RulesError
         With every error found (``.diagnostics``); warnings and notes do not
-        raise and are kept in ``RuleSet.diagnostics``.
+        raise and are kept in ``RuleSet.diagnostics``. Also (code
+        ``argument``) when *text* is neither ``str`` nor ``bytes``.
 
     Examples
     --------
@@ -413,17 +532,56 @@ def loads(text: str, *, path: str = "<string>") -> RuleSet:
         |                                        ^^^^^
         = hint: use and/or/not: & binds tighter than comparisons
     """
-    return _finish(Source(path, text))
+    if not isinstance(path, str):
+        raise _argument_error(
+            f"loads(path=...) is the name shown in diagnostics, got {_short(path)}",
+            "pass a string",
+        )
+    return _finish(_text_source(text, path, "loads"))
+
+
+def _text_source(text: object, path: str, caller: str) -> Source:
+    if isinstance(text, bytes | bytearray | memoryview):
+        return _decoded(bytes(text), path)
+    if isinstance(text, str):
+        return Source(path, text)
+    raise _argument_error(
+        f"{caller}() takes rules text (str or bytes), got {type(text).__name__}",
+        "to read a file or a preset, use rules.load(path_or_name)",
+    )
 
 
 def load(path_or_preset: str | os.PathLike[str]) -> RuleSet:
     """Check and compile a rules file, or a shipped preset by name.
 
+    *path_or_preset* is a path (``str`` or :class:`os.PathLike`) or the name
+    of a preset (:func:`presets`); it is never rules text: use :func:`loads`
+    for that. Only regular files are read (a FIFO or a device is refused
+    without waiting on it), decoded strictly as UTF-8.
+
     >>> rs = load("ecommerce")
     >>> rs.tables["lifecycle"].breaks
     (90.0, 180.0, 270.0, 365.0)
+    >>> load("format = 1")
+    Traceback (most recent call last):
+    ...
+    custseg.errors.RulesError: format = 1:1:1: error[file]: no such rules file
+      = hint: check the path; rules given as text go to rules.loads(text) (or check(text, text=True))
     """
-    return _finish(_source(path_or_preset))
+    if isinstance(path_or_preset, os.PathLike):
+        return _finish(_read_file(Path(path_or_preset)))
+    if not isinstance(path_or_preset, str):
+        raise _argument_error(
+            "load() takes a path or a preset name, got "
+            f"{type(path_or_preset).__name__}",
+            "rules text (str or bytes) goes to rules.loads(text)",
+        )
+    if "\n" in path_or_preset:
+        raise _argument_error(
+            "load() takes a path or a preset name, not rules text",
+            "use rules.loads(text) for text",
+        )
+    return _finish(_named(path_or_preset))
 
 
 def _finish(source: Source) -> RuleSet:
@@ -435,30 +593,61 @@ def _finish(source: Source) -> RuleSet:
     return rs
 
 
-def check(text_or_path: str | os.PathLike[str]) -> list[Diagnostic]:
+def check(
+    text_or_path: str | bytes | os.PathLike[str], *, text: bool | None = None
+) -> list[Diagnostic]:
     """Every diagnostic (errors, warnings, notes) for a rules file, text or preset.
 
     Never raises for bad rules: the problems are returned, for editors and CI.
+    What *text_or_path* is:
 
+    - an :class:`os.PathLike`: a file; ``bytes``: rules text (UTF-8);
+    - a ``str`` with ``text=True``: rules text; ``text=False``: a path or a
+      preset name;
+    - a ``str`` by default: rules text when it is blank or has a newline or an
+      ``=`` (every rules text defines something), else a preset name or a path.
+
+    Raises
+    ------
+    RulesError
+        Only for an argument of the wrong type (code ``argument``).
+
+    Examples
+    --------
     >>> [d.code for d in check('format = 1\\n[params]\\nx = [1')]
     ['toml-syntax']
+    >>> [d.code for d in check("no_such_file.toml")]
+    ['file']
     """
+    if text not in (None, True, False):
+        raise _argument_error(
+            f"check(text=...) must be True, False or None, got {_short(text)}", ""
+        )
     try:
-        source = _source(text_or_path)
-    except RulesError as exc:
-        return list(exc.diagnostics)
-    try:
-        return _compile(source)[1]
-    except RecursionError:  # pragma: no cover - defensive: deep TOML nesting
-        return [
-            Diagnostic(
-                source.path,
-                1,
-                1,
-                2,
-                "error",
-                "limit",
-                "rules text too deeply nested",
+        if isinstance(text_or_path, os.PathLike) and text is not True:
+            source = _read_file(Path(text_or_path))
+        elif isinstance(text_or_path, str) and (
+            text is True or (text is None and _looks_like_text(text_or_path))
+        ):
+            source = Source("<string>", text_or_path)
+        elif isinstance(text_or_path, str):
+            if "\n" in text_or_path:
+                raise _argument_error(
+                    "check(..., text=False) takes a path or a preset name, not "
+                    "rules text",
+                    "leave text= out, or pass text=True",
+                )
+            source = _named(text_or_path)
+        elif isinstance(text_or_path, bytes | bytearray) and text is not False:
+            source = _decoded(bytes(text_or_path), "<string>")
+        else:
+            raise _argument_error(
+                "check() takes rules text (str or bytes), a path or a preset "
+                f"name, got {type(text_or_path).__name__}",
                 "",
             )
-        ]
+    except RulesError as exc:
+        if exc.diagnostics and exc.diagnostics[0].code == "argument":
+            raise
+        return [_shown(d) for d in exc.diagnostics]
+    return _compile(source)[1]

@@ -8,12 +8,14 @@ import keyword
 import math
 import re
 import tomllib
-from collections.abc import Iterable, Mapping
+import unicodedata
+from collections.abc import Iterable, Iterator, Mapping
 from typing import Any, Literal
 
 import attrs
 import numpy as np
 
+from .. import _display
 from .. import _validate as v
 from .._align import common_index, to_pandas_index
 from .._bins import edges_below
@@ -33,7 +35,7 @@ from ._expr import (
     category,
     check_expr,
 )
-from ._source import Located, Source
+from ._source import Located, Source, echo, nesting_problems
 
 __all__ = ["RuleSet", "RulesResult", "ScoreSpec", "build"]
 
@@ -309,6 +311,35 @@ class RulesResult:
         for seg, idx in self.explain.items():
             cols[f"{seg}.rule"] = idx
         return pd.DataFrame(cols, index=self.index)
+
+    def __repr__(self) -> str:
+        fields: dict[str, Any] = {}
+        for key, lab in self.labels.items():
+            counts = lab.counts()
+            top = max(counts, key=counts.__getitem__) if len(lab) else None
+            fields[key] = _display.Raw(
+                f"{len(lab.names)} labels"
+                + (
+                    ""
+                    if top is None
+                    else f" (top {top!r} {_display.share(counts[top], len(lab))})"
+                )
+            )
+        for key, (names, _) in self.tags.items():
+            fields[key] = _display.Raw(f"{len(names)} tags")
+        n = len(next(iter(self.labels.values()))) if self.labels else None
+        return _display.short_repr("RulesResult", n=n, fields=fields)
+
+    def _repr_html_(self) -> str:
+        tables = [
+            _display.counts_table(key, lab.counts(), len(lab))
+            for key, lab in self.labels.items()
+        ]
+        for key, (names, matrix) in self.tags.items():
+            m = np.asarray(matrix, dtype=bool).reshape(-1, len(names))
+            counts = dict(zip(names, m.sum(axis=0).tolist(), strict=True))
+            tables.append(_display.counts_table(f"{key} (tags)", counts, len(m)))
+        return "".join(tables[: _display.MAX_ROWS])
 
 
 @attrs.frozen(eq=False)
@@ -764,7 +795,13 @@ class _Builder:
         hint: str = "",
         severity: Literal["error", "warning", "info"] = "error",
     ) -> None:
-        self.diags.append(self._src(path).at_key(path, code, message, hint, severity))
+        self.add(self._src(path).at_key(path, code, message, hint, severity))
+
+    def add(self, diag: Diagnostic) -> None:
+        """Keep *diag*; past MAX_DIAGNOSTICS, stop the build (bounded work)."""
+        self.diags.append(diag)
+        if len(self.diags) >= MAX_DIAGNOSTICS:
+            raise TooManyDiagnostics(self.diags)
 
     def at_expr(
         self,
@@ -783,7 +820,7 @@ class _Builder:
         else:  # a later line of a multi-line string: columns as written
             line = where.line + problem.line - 1
             col, end = 1 + problem.start, 1 + problem.end
-        self.diags.append(
+        self.add(
             Diagnostic(
                 src.path,
                 line,
@@ -793,7 +830,7 @@ class _Builder:
                 problem.code,
                 problem.message,
                 problem.hint,
-                src.line_text(line),
+                echo(src.line_text(line), end),
             )
         )
 
@@ -885,51 +922,99 @@ def _referenced(text: Any) -> set[str]:
 
 
 def _cycles(graph: Mapping[str, set[str]]) -> list[list[str]]:
-    """Every cycle found by a depth-first search (each reported once)."""
+    """Every cycle found by a depth-first search (each reported once).
+
+    Iterative (an explicit stack), so a chain of thousands of derived values
+    cannot exhaust Python's recursion limit.
+    """
     state: dict[str, int] = {}
     stack: list[str] = []
     found: list[list[str]] = []
-
-    def visit(node: str) -> None:
-        state[node] = 1
-        stack.append(node)
-        for nxt in sorted(graph.get(node, ())):
+    for root in graph:
+        if root in state:
+            continue
+        state[root] = 1
+        stack.append(root)
+        todo: list[Iterator[str]] = [iter(sorted(graph.get(root, ())))]
+        while todo:
+            nxt = next(todo[-1], None)
+            if nxt is None:
+                todo.pop()
+                state[stack.pop()] = 2
+                continue
             if nxt not in graph:
                 continue
             if state.get(nxt) == 1:
                 found.append([*stack[stack.index(nxt) :], nxt])
             elif nxt not in state:
-                visit(nxt)
-        stack.pop()
-        state[node] = 2
-
-    for node in graph:
-        if node not in state:
-            visit(node)
+                state[nxt] = 1
+                stack.append(nxt)
+                todo.append(iter(sorted(graph.get(nxt, ()))))
     return found
 
 
 def _topo(graph: Mapping[str, set[str]]) -> list[str]:
+    """Dependencies first (a depth-first post-order; cycles are cut), iteratively."""
     order: list[str] = []
     done: set[str] = set()
-
-    def visit(node: str, seen: set[str]) -> None:
-        if node in done or node in seen:
-            return
-        seen.add(node)
-        for nxt in sorted(graph.get(node, ())):
-            if nxt in graph:
-                visit(nxt, seen)
-        done.add(node)
-        order.append(node)
-
-    for node in graph:
-        visit(node, set())
+    for root in graph:
+        if root in done:
+            continue
+        seen = {root}
+        path = [root]
+        todo: list[Iterator[str]] = [iter(sorted(graph.get(root, ())))]
+        while todo:
+            nxt = next(todo[-1], None)
+            if nxt is None:
+                todo.pop()
+                node = path.pop()
+                done.add(node)
+                order.append(node)
+                continue
+            if nxt not in graph or nxt in done or nxt in seen:
+                continue
+            seen.add(nxt)
+            path.append(nxt)
+            todo.append(iter(sorted(graph.get(nxt, ()))))
     return order
 
 
+# limits on the shape of a rules text, checked before and after tomllib
+MAX_NESTING = 16  # arrays / inline tables inside each other
+MAX_DOTTED = 16  # parts of one dotted key or table header
+MAX_KEYS = 1_000  # keys of one table
+MAX_ARRAY = 1_000  # items of one array
+MAX_NODES = 20_000  # keys and array items in the whole document
+MAX_TOTAL_RULES = 2_000  # rules of all segmentations and tag sets together
+MAX_NAMES = 1_000  # fields, params, derived values, tables, segmentations, tag sets
+MAX_DIAGNOSTICS = 100  # the builder stops after this many diagnostics
+MAX_TABLE_LABELS = 1_000  # labels of one interval table (breaks + 1)
+MAX_CONDITION_TOKENS = 40_000  # names, numbers and operators of all conditions
+_TOKEN = re.compile(r"\w+|\S")
+NAME_SECTIONS = ("fields", "params", "derived", "tables", "segments", "tags")
+
+
+class TooManyDiagnostics(Exception):
+    """Raised by the builder once it holds MAX_DIAGNOSTICS diagnostics."""
+
+    def __init__(self, diags: list[Diagnostic]) -> None:
+        super().__init__(len(diags))
+        self.diags = diags
+
+
+def _limit(
+    source: Source, path: tuple[str, ...], message: str, hint: str
+) -> Diagnostic:
+    return source.at_key(path, "limit", message, hint)
+
+
 def parse_toml(source: Source) -> tuple[dict[str, Any] | None, list[Diagnostic]]:
-    """Parse the TOML text, or return a toml-syntax diagnostic."""
+    """Parse the TOML text, or return the diagnostics that stop it.
+
+    Before ``tomllib``: the length and the nesting (:data:`MAX_NESTING`,
+    :data:`MAX_DOTTED`). After: the size of the document (:func:`shape_problems`)
+    and names (:func:`normalise_names`). A document with an error is None.
+    """
     if len(source.text) > MAX_TEXT:
         return None, [
             Diagnostic(
@@ -943,8 +1028,11 @@ def parse_toml(source: Source) -> tuple[dict[str, Any] | None, list[Diagnostic]]
                 f"at most {MAX_TEXT:,d} characters",
             )
         ]
+    nested = nesting_problems(source, MAX_NESTING, MAX_DOTTED, MAX_NODES)
+    if nested:
+        return None, nested[:1]
     try:
-        return tomllib.loads(source.text), []
+        doc = tomllib.loads(source.text)
     except RecursionError:
         return None, [
             Diagnostic(
@@ -970,19 +1058,219 @@ def parse_toml(source: Source) -> tuple[dict[str, Any] | None, list[Diagnostic]]
                 2,
                 "error",
                 "limit",
-                f"rules text has an unreadable value: {exc}",
+                f"rules text has an unreadable value: {str(exc)[:200]}",
                 "",
             )
         ]
+    problems = shape_problems(doc, source)
+    if problems:
+        return None, problems
+    doc, diags = normalise_names(doc, source)
+    if any(d.severity == "error" for d in diags):
+        return None, diags
+    return doc, diags
+
+
+def shape_problems(doc: dict[str, Any], source: Source) -> list[Diagnostic]:
+    """Limits on the parsed document: keys per table, items per array, keys
+    and items in all, names, rules and condition tokens in all. Each limit
+    gives a ``limit`` diagnostic at the first place it is passed; the walk
+    stops there."""
+    nodes = 0
+    todo: list[tuple[tuple[str, ...], Any]] = [((), doc)]
+    while todo:
+        path, value = todo.pop()
+        if isinstance(value, dict):
+            if len(value) > MAX_KEYS:
+                where = ".".join(path) or "the file"
+                return [
+                    _limit(
+                        source,
+                        path,
+                        f"{where} has {len(value):,d} keys",
+                        f"at most {MAX_KEYS:,d} keys in one table",
+                    )
+                ]
+            nodes += len(value)
+            todo.extend(((*path, str(k)), v) for k, v in value.items())
+        elif isinstance(value, list):
+            if len(value) > MAX_ARRAY:
+                return [
+                    _limit(
+                        source,
+                        path,
+                        f"{'.'.join(path)} has {len(value):,d} items",
+                        f"at most {MAX_ARRAY:,d} items in one array",
+                    )
+                ]
+            nodes += len(value)
+            todo.extend((path, v) for v in value)
+        if nodes > MAX_NODES:
+            return [
+                _limit(
+                    source,
+                    path,
+                    f"the rules text has more than {MAX_NODES:,d} keys and items",
+                    "split it, or shorten it: no rules file needs that many",
+                )
+            ]
+    names = 0
+    rules = 0
+    tokens = 0
+    for section in NAME_SECTIONS:
+        entries = doc.get(section)
+        if not isinstance(entries, dict):
+            continue
+        names += len(entries)
+        if names > MAX_NAMES:
+            return [
+                _limit(
+                    source,
+                    (section,),
+                    f"more than {MAX_NAMES:,d} names (fields, params, derived "
+                    "values, tables, segmentations and tag sets together)",
+                    f"at most {MAX_NAMES:,d}",
+                )
+            ]
+        if section == "derived":
+            for name, text in entries.items():
+                tokens += _tokens(text)
+                if tokens > MAX_CONDITION_TOKENS:
+                    return [_too_many_tokens(source, (section, str(name)))]
+        if section not in ("segments", "tags"):
+            continue
+        for name, spec in entries.items():
+            listed = spec.get("rules") if isinstance(spec, dict) else None
+            rules += len(listed) if isinstance(listed, list) else 0
+            if rules > MAX_TOTAL_RULES:
+                return [
+                    _limit(
+                        source,
+                        (section, str(name), "rules"),
+                        f"more than {MAX_TOTAL_RULES:,d} rules in all "
+                        "segmentations and tag sets",
+                        f"at most {MAX_TOTAL_RULES:,d} rules in one file",
+                    )
+                ]
+            for rule in listed if isinstance(listed, list) else ():
+                tokens += _tokens(rule.get("when") if isinstance(rule, dict) else None)
+                if tokens > MAX_CONDITION_TOKENS:
+                    return [_too_many_tokens(source, (section, str(name), "rules"))]
+    return []
+
+
+def _tokens(text: Any) -> int:
+    """Names, numbers and operator characters of a condition (a cheap measure
+    of the work of checking it); only the first 2,001 characters count, since
+    longer conditions are refused unparsed."""
+    return len(_TOKEN.findall(text[:2_001])) if isinstance(text, str) else 0
+
+
+def _too_many_tokens(source: Source, path: tuple[str, ...]) -> Diagnostic:
+    return _limit(
+        source,
+        path,
+        f"the conditions and derived values of the file have more than "
+        f"{MAX_CONDITION_TOKENS:,d} names, numbers and operators in all",
+        "split the file, or simplify the conditions",
+    )
+
+
+def nfkc(name: str) -> str:
+    """A name as expressions read it: NFKC-normalised (full-width letters and
+    digits become plain ones), as Python does for identifiers."""
+    return unicodedata.normalize("NFKC", name)
+
+
+def normalise_names(
+    doc: dict[str, Any], source: Source
+) -> tuple[dict[str, Any], list[Diagnostic]]:
+    """Declared names NFKC-normalised, as expressions read them.
+
+    A field declared ``"ｍ"`` (full-width, as Chinese input methods type it)
+    is the field ``m``: expressions see ``ｍ`` as ``m`` too. Two declarations
+    of one section that normalise to the same name are a ``duplicate-name``
+    error at the second. Name references that are not expressions (a table's
+    ``field``, parameter names in ``breaks``) are normalised as well. The
+    document is not modified: changed sections are copied.
+    """
+    diags: list[Diagnostic] = []
+    out = dict(doc)
+    for section in NAME_SECTIONS:
+        entries = doc.get(section)
+        if not isinstance(entries, dict):
+            continue
+        if all(isinstance(k, str) and k.isascii() for k in entries):
+            renamed = entries
+        else:
+            renamed = {}
+            first: dict[str, str] = {}
+            for name, spec in entries.items():
+                key = nfkc(name)
+                if key in first:
+                    diags.append(
+                        source.at_key(
+                            (section, name),
+                            "duplicate-name",
+                            f"{name!r} is the name {key!r}, already declared as "
+                            f"{first[key]!r} in [{section}]",
+                            "full-width letters and digits read as plain ones "
+                            "(NFKC): give the two different names",
+                        )
+                    )
+                    continue
+                first[key] = name
+                renamed[key] = spec
+        if section == "tables":
+            renamed = {
+                name: _normalised_table(spec) if isinstance(spec, dict) else spec
+                for name, spec in renamed.items()
+            }
+        if renamed is not entries:
+            out[section] = renamed
+    return out, diags
+
+
+def _normalised_table(spec: dict[str, Any]) -> dict[str, Any]:
+    field = spec.get("field")
+    breaks = spec.get("breaks")
+    if not (isinstance(field, str) and not field.isascii()) and not (
+        isinstance(breaks, list)
+        and any(isinstance(x, str) and not x.isascii() for x in breaks)
+    ):
+        return spec
+    spec = dict(spec)
+    if isinstance(field, str):
+        spec["field"] = nfkc(field)
+    if isinstance(breaks, list):
+        spec["breaks"] = [nfkc(x) if isinstance(x, str) else x for x in breaks]
+    return spec
 
 
 def _toml_syntax(source: Source, exc: tomllib.TOMLDecodeError) -> Diagnostic:
+    """The one diagnostic of a text tomllib cannot read; only the bad line is
+    shown (cut to :data:`~custseg.rules._source.ECHO` characters), and a text
+    that fails on its first meaningful line is said not to be a rules file."""
     msg = str(exc)
     m = re.search(r"\(at line (\d+), column (\d+)\)", msg)
     line, col = (int(m.group(1)), int(m.group(2))) if m else (1, 1)
     if m is None and "end of document" in msg:
         line = len(source.lines)
     text = re.sub(r"\s*\(at (line \d+, column \d+|end of document)\)", "", msg)
+    hint = "see https://toml.io"
+    meaningful = next(
+        (
+            i + 1
+            for i, raw in enumerate(source.lines)
+            if raw.strip() and not raw.lstrip().startswith("#")
+        ),
+        1,
+    )
+    if line <= meaningful:
+        hint = (
+            "this does not look like a rules file (TOML, starting with "
+            "format = 1); see https://toml.io"
+        )
     return Diagnostic(
         source.path,
         line,
@@ -991,8 +1279,8 @@ def _toml_syntax(source: Source, exc: tomllib.TOMLDecodeError) -> Diagnostic:
         "error",
         "toml-syntax",
         f"invalid TOML: {text}",
-        "see https://toml.io",
-        source.line_text(line),
+        hint,
+        echo(source.line_text(line), col + 1),
     )
 
 
@@ -1327,6 +1615,14 @@ def _table(
             f"table {name!r} needs 'breaks', a list of numbers",
         )
         ok = False
+    elif len(breaks_raw) >= MAX_TABLE_LABELS:
+        b.at_key(
+            (*path, "breaks"),
+            "limit",
+            f"table {name!r} has {len(breaks_raw):,d} breaks",
+            f"at most {MAX_TABLE_LABELS - 1:,d} breaks ({MAX_TABLE_LABELS:,d} labels)",
+        )
+        ok = False
     else:
         for i, x in enumerate(breaks_raw):
             val = x
@@ -1351,6 +1647,14 @@ def _table(
             (*path, "labels"),
             "missing-key",
             f"table {name!r} needs 'labels', a list of strings",
+        )
+        return None
+    if len(labels) > MAX_TABLE_LABELS:
+        b.at_key(
+            (*path, "labels"),
+            "limit",
+            f"table {name!r} has {len(labels):,d} labels",
+            f"at most {MAX_TABLE_LABELS:,d} labels",
         )
         return None
     if ok and len(labels) != len(breaks) + 1:

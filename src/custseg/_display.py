@@ -1,0 +1,337 @@
+"""Short ``repr`` strings and small HTML tables for custseg's result values.
+
+Pure helpers that the result classes call from ``__repr__`` and
+``_repr_html_``: a few values of each array, shares rounded to one decimal,
+every text HTML-escaped (label names come from user rules files). Whatever
+the input (no rows, huge label sets, long or odd names), the output is
+bounded: at most :data:`MAX_LINES` lines of repr and :data:`MAX_ROWS` rows
+of HTML.
+
+Examples
+--------
+>>> short_repr("Labels", n=4, shares={"active": 3, "lost": 1})
+'Labels(n=4, active 75.0%, lost 25.0%)'
+>>> short_repr("Facts", n=4, noun="customers",
+...            fields={"as_of": np.datetime64("2024-03-31"),
+...                    "recency": np.array([11.0, 29.0, 1.0, 7.0])})
+'Facts(n=4 customers, as_of=2024-03-31, recency=[11.0, 29.0, 1.0, ...])'
+"""
+
+from __future__ import annotations
+
+import html
+import math
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+import numpy as np
+
+__all__ = [
+    "MAX_LINES",
+    "MAX_ROWS",
+    "NA",
+    "Raw",
+    "columns_table",
+    "counts_table",
+    "fields_table",
+    "format_value",
+    "html_table",
+    "preview",
+    "share",
+    "short_repr",
+]
+
+WIDTH = 88
+"""Line width of :func:`short_repr` before it wraps."""
+MAX_LINES = 4
+"""Lines of :func:`short_repr` at most, then one ``... N more`` line."""
+MAX_ROWS = 12
+"""Body rows of :func:`html_table` at most; the rest is counted in a note."""
+MAX_COLUMNS = 12
+"""Columns of :func:`html_table` at most."""
+MAX_TEXT = 40
+"""Characters of one name or value at most; longer ones end in ``…``."""
+PREVIEW = 3
+"""Values of an array that :func:`short_repr` shows."""
+
+
+class Raw(str):
+    """A text that :func:`format_value` shows as it is, without quotes."""
+
+    __slots__ = ()
+
+
+def _clip(text: str, limit: int = MAX_TEXT) -> str:
+    """*text* on one line (unprintable characters as spaces), at most *limit*."""
+    if not text.isprintable():
+        text = "".join(c if c.isprintable() else " " for c in text)
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def _name(value: Any) -> str:
+    """A label or column name: bare when plain, quoted (repr) otherwise."""
+    text = str(value)
+    plain = (
+        text
+        and text.isprintable()
+        and not any(c in text for c in " ,()[]{}=%'\"\\")
+        and len(text) <= MAX_TEXT
+    )
+    return text if plain else _clip(repr(text))
+
+
+def format_value(value: Any) -> str:
+    """One value, short: floats to 4 significant digits, days as ISO dates.
+
+    >>> format_value(0.23754713263), format_value(15.0), format_value(123456.78)
+    ('0.2375', '15.0', '123456.8')
+    >>> format_value(np.datetime64("2024-03-31T00:00")), format_value(None)
+    ('2024-03-31', 'None')
+    >>> format_value("D"), format_value(Raw("23.7%")), format_value(("a", 1))
+    ("'D'", '23.7%', "('a', 1)")
+    >>> format_value(10**20), format_value(-(10**400))
+    ('1e+20', '->1e308')
+    """
+    if isinstance(value, Raw):
+        return _clip(str(value), 2 * MAX_TEXT)
+    if value is None or isinstance(value, bool | np.bool_):
+        return str(value)
+    if isinstance(value, int | np.integer):
+        v = int(value)
+        if abs(v) < 10**15:
+            return str(v)
+        try:
+            return f"{float(v):.4g}"
+        except OverflowError:  # beyond any float: only its sign and size
+            return f"{'-' if v < 0 else ''}>1e308"
+    if isinstance(value, float | np.floating):
+        x = float(value)
+        if not math.isfinite(x):
+            return str(x)
+        if 1e3 <= abs(x) < 1e15:
+            return f"{x:.1f}"
+        text = f"{x:.4g}"
+        return text if any(c in text for c in ".en") else text + ".0"
+    if isinstance(value, np.datetime64):
+        if np.isnat(value):
+            return "NaT"
+        day = value.astype("datetime64[D]")
+        return str(day) if day == value else str(value.astype("datetime64[s]"))
+    if isinstance(value, str | np.str_):
+        return _clip(repr(str(value)))
+    if isinstance(value, np.ndarray):
+        return preview(value)
+    if isinstance(value, tuple | list):
+        inner = preview(np.asarray(value, dtype=object), k=6)[1:-1]
+        return f"({inner})" if isinstance(value, tuple) else f"[{inner}]"
+    return _clip(repr(value))
+
+
+def preview(values: Any, k: int = PREVIEW) -> str:
+    """The first *k* values of a 1-D array, then ``...`` if there are more.
+
+    Masked entries (:mod:`numpy.ma`: a score that is missing) show as ``<NA>``.
+
+    >>> preview(np.array([11, 29, 1, 7])), preview(np.array([])), preview(None)
+    ('[11, 29, 1, ...]', '[]', 'None')
+    >>> preview(np.ma.masked_equal([0, 3], 0))
+    '[<NA>, 3]'
+    """
+    if values is None:
+        return "None"
+    arr, mask = _unmask(values)
+    if arr.ndim != 1:
+        return f"<array of shape {arr.shape}>"
+    shown = [NA if mask[i] else format_value(arr[i]) for i in range(min(k, len(arr)))]
+    if len(arr) > k:
+        shown.append("...")
+    return "[" + ", ".join(shown) + "]"
+
+
+NA = Raw("<NA>")
+"""How a missing (masked) value is shown."""
+
+
+def _unmask(values: Any) -> tuple[np.ndarray, np.ndarray]:
+    """The data of *values* and a boolean mask (all False when not masked)."""
+    if isinstance(values, np.ma.MaskedArray):
+        return np.asarray(values.data), np.ma.getmaskarray(values).reshape(-1)
+    arr = np.asarray(values)
+    return arr, np.zeros(arr.size, dtype=bool)
+
+
+def share(count: float, total: float) -> str:
+    """*count* as a percentage of *total*, one decimal (``-`` for no total).
+
+    >>> share(412, 1000), share(0, 0)
+    ('41.2%', '-')
+    """
+    if not total:
+        return Raw("-")
+    return Raw(f"{100 * count / total:.1f}%")
+
+
+def short_repr(
+    class_name: str,
+    *,
+    n: int | None = None,
+    noun: str = "",
+    fields: Mapping[str, Any] | None = None,
+    notes: Sequence[str] = (),
+    shares: Mapping[Any, int] | None = None,
+    width: int = WIDTH,
+) -> str:
+    """A short repr: ``Name(n=.., field=value, ..., note, label share%, ...)``.
+
+    *fields* are shown with :func:`format_value` (a few values of each
+    array), *notes* as they are, and *shares* (counts per label) as shares
+    of *n* (of their sum when *n* is None), one decimal. Wrapped at *width*,
+    at most :data:`MAX_LINES` lines.
+
+    >>> short_repr("Labels", n=3, fields={"name": "abc"}, shares={"A": 1, "B": 2})
+    "Labels(n=3, name='abc', A 33.3%, B 66.7%)"
+    >>> short_repr("Labels", n=0, shares={"at risk": 0, "流失": 0})
+    "Labels(n=0, 'at risk' -, 流失 -)"
+    """
+    parts: list[str] = []
+    if n is not None:
+        parts.append(f"n={int(n)}" + (f" {_clip(noun)}" if noun else ""))
+    for key, value in (fields or {}).items():
+        parts.append(f"{_name(key)}={format_value(value)}")
+    parts += [_clip(str(note), 2 * MAX_TEXT) for note in notes]
+    if shares:
+        total = int(n) if n is not None else sum(int(c) for c in shares.values())
+        parts += [f"{_name(k)} {share(int(c), total)}" for k, c in shares.items()]
+    return _pack(f"{_clip(class_name)}(", parts, ")", width)
+
+
+def _pack(head: str, parts: list[str], tail: str, width: int) -> str:
+    """Join *parts* with commas inside head...tail, wrapping at *width*."""
+    lines: list[str] = []
+    line, fresh = head, True
+    for i, part in enumerate(parts):
+        piece = part + ("," if i < len(parts) - 1 else tail)
+        if not fresh and len(line) + 1 + len(piece) > width:
+            lines.append(line)
+            if len(lines) == MAX_LINES:
+                return "\n".join(lines) + f"\n    ... {len(parts) - i} more" + tail
+            line, fresh = "    ", True
+        line += piece if fresh else " " + piece
+        fresh = False
+    if not parts:
+        line += tail
+    return "\n".join([*lines, line])
+
+
+_PAD = "padding: 0.1em 0.6em; white-space: nowrap"
+
+
+def _cell(value: Any, tag: str = "td") -> str:
+    """A cell: texts left, numbers and :class:`Raw` values (shown) right."""
+    plain = isinstance(value, str) and not isinstance(value, Raw)
+    text = value if isinstance(value, str) else format_value(value)
+    style = f' style="{_PAD}; text-align: {"left" if plain else "right"}"'
+    return f"<{tag}{style}>{html.escape(_clip(text, 2 * MAX_TEXT))}</{tag}>"
+
+
+def html_table(
+    caption: str,
+    header: Sequence[Any] | None,
+    rows: Sequence[Sequence[Any]],
+    *,
+    note: str = "",
+    n_more: int = 0,
+) -> str:
+    """A small self-contained HTML table; every text is escaped.
+
+    At most :data:`MAX_ROWS` rows and :data:`MAX_COLUMNS` columns are shown;
+    the rows left out, plus *n_more*, are counted in a line under the table,
+    with *note*. Strings are shown as they are (left-aligned), other values
+    with :func:`format_value` (right-aligned, as :class:`Raw` strings).
+
+    >>> html_table("<x>", ["a"], [[1], ["<script>"]])  # doctest: +ELLIPSIS
+    '<div ...><table ...><caption ...>&lt;x&gt;</caption>...<td ...>&lt;script&gt;</td>...'
+    """
+    n_more += max(0, len(rows) - MAX_ROWS)
+    rows = rows[:MAX_ROWS]
+    out = [
+        '<div class="custseg">',
+        '<table style="border-collapse: collapse">',
+        '<caption style="text-align: left; white-space: nowrap">'
+        + html.escape(_clip(caption, 200))
+        + "</caption>",
+    ]
+    if header is not None:
+        cells = "".join(
+            f'<th style="{_PAD}">{html.escape(_clip(str(h)))}</th>'
+            for h in header[:MAX_COLUMNS]
+        )
+        out.append(f"<thead><tr>{cells}</tr></thead>")
+    out.append("<tbody>")
+    for row in rows:
+        out.append("<tr>" + "".join(_cell(v) for v in row[:MAX_COLUMNS]) + "</tr>")
+    out.append("</tbody>")
+    out.append("</table>")
+    notes = [f"... {n_more} more rows"] if n_more else []
+    if note:
+        notes.append(note)
+    if notes:
+        # under the table, not in it: a long note must not widen the columns
+        text = html.escape(_clip("; ".join(notes), 300))
+        out.append(f'<div style="font-size: smaller; max-width: 40em">{text}</div>')
+    out.append("</div>")
+    return "".join(out)
+
+
+def counts_table(caption: str, counts: Mapping[Any, int], n: int | None = None) -> str:
+    """Label, count and share of each label (the ``Labels`` table).
+
+    >>> t = counts_table("stage", {"active": 1, "lost": 3})
+    >>> 'right">25.0%</td>' in t, 'right">75.0%</td>' in t
+    (True, True)
+    """
+    total = int(n) if n is not None else sum(int(c) for c in counts.values())
+    rows = [[str(k), int(c), share(int(c), total)] for k, c in counts.items()]
+    return html_table(caption, ["label", "count", "share"], rows)
+
+
+def fields_table(caption: str, fields: Mapping[str, Any]) -> str:
+    """One row per field: its name and its (short) value.
+
+    >>> ">0.7241</td>" in fields_table("Pareto", {"gini": 0.72412})
+    True
+    """
+    rows = [[str(k), Raw(format_value(v))] for k, v in fields.items()]
+    return html_table(caption, ["", "value"], rows)
+
+
+def columns_table(
+    caption: str, columns: Mapping[str, Any], *, head: int = 5, note: str = ""
+) -> str:
+    """The first *head* rows of aligned 1-D arrays, one column each.
+
+    Masked entries (:mod:`numpy.ma`) show as ``<NA>``.
+
+    >>> t = columns_table("Facts", {"id": np.array([1, 2]), "r": np.array([0.5, 2])})
+    >>> "text-align: right\\">0.5</td>" in t
+    True
+    """
+    arrays = {
+        k: _unmask(v) for k, v in columns.items() if v is not None and np.ndim(v) == 1
+    }
+    n = min((len(a) for a, _ in arrays.values()), default=0)
+    shown = min(n, head, MAX_ROWS)
+    rows = [
+        [NA if m[i] else _row_value(a[i]) for a, m in arrays.values()]
+        for i in range(shown)
+    ]
+    return html_table(caption, list(arrays), rows, note=note, n_more=n - shown)
+
+
+def _row_value(value: Any) -> Any:
+    """Values keep their type (so numbers align right); texts become str."""
+    if isinstance(value, np.str_ | str):
+        return str(value)
+    if isinstance(value, np.generic | int | float):
+        return value
+    return format_value(value)
