@@ -2,17 +2,24 @@
 
 from __future__ import annotations
 
+import contextlib
+import errno
+import io
 import subprocess
 import sys
+import tempfile
+import warnings
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from conftest import needs_pyarrow
+from custseg import segment
 from custseg.cli import main, report
-from custseg.frame import segment_frame
 
 CUSTSEG = Path(sys.executable).parent / "custseg"
 
@@ -49,6 +56,22 @@ def run(capsys: pytest.CaptureFixture[str], *argv: str | Path) -> tuple[int, str
     status = main([str(a) for a in argv])
     captured = capsys.readouterr()
     return status, captured.out, captured.err
+
+
+def segmented(tx: pd.DataFrame, **options: object) -> pd.DataFrame:
+    """custseg.segment(...).customers as the command line computes it (ids as
+    text, warnings silenced, the score counts in attrs for the report)."""
+    tx = tx.assign(customer_id=tx["customer_id"].astype(str))
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        result = segment(tx, **options)  # type: ignore[arg-type]
+    e = result.edges
+    result.customers.attrs["rfm_bins"] = (
+        e.recency.bins,
+        e.frequency.bins,
+        e.monetary.bins,
+    )
+    return result.customers
 
 
 def assert_one_line_error(status: int, err: str, *needles: str) -> None:
@@ -142,32 +165,42 @@ class TestDemo:
     def test_bad_customer_count(
         self, capsys: pytest.CaptureFixture[str], tmp_path: Path, n: str
     ) -> None:
-        """A customer count that is not a whole number >= 1 is a usage error, exit 2."""
-        with pytest.raises(SystemExit) as info:
-            main(["demo", "--customers", n, "--output", str(tmp_path / "x.csv")])
-        assert info.value.code == 2
-        err = capsys.readouterr().err
-        assert "--customers" in err
-        assert "Traceback" not in err
+        """A customer count that is not a whole number >= 1 is a one-line usage
+        error, exit 2."""
+        status, out, err = run(
+            capsys, "demo", "--customers", n, "--output", tmp_path / "x.csv"
+        )
+        assert out == ""
+        assert_one_line_error(status, err, "--customers", "custseg demo --help")
+        assert not (tmp_path / "x.csv").exists()
+
+    @pytest.mark.parametrize("seed", ["-1", "x", "1.5"])
+    def test_bad_seed(
+        self, capsys: pytest.CaptureFixture[str], tmp_path: Path, seed: str
+    ) -> None:
+        """A seed that is not a whole number >= 0 is a one-line error, exit 2."""
+        status, _, err = run(
+            capsys, "demo", "--seed", seed, "--output", tmp_path / "x.csv"
+        )
+        assert_one_line_error(status, err, "--seed")
         assert not (tmp_path / "x.csv").exists()
 
 
 class TestSegment:
     def test_csv(self, capsys: pytest.CaptureFixture[str], tx_csv: Path) -> None:
         """segment on a CSV prints the report for its customers."""
-        status, out, err = run(capsys, "segment", tx_csv)
+        status, out, _ = run(capsys, "segment", tx_csv)
         assert status == 0
-        assert err == ""
         assert out.startswith("4 customers, 8 transactions, as of 2024-03-11\n")
         assert "no_purchase" in out
         assert "written to" not in out
 
-    def test_report_matches_segment_frame(
+    def test_report_matches_segment(
         self, capsys: pytest.CaptureFixture[str], tx: pd.DataFrame, tx_csv: Path
     ) -> None:
-        """The printed report is report(segment_frame(data))."""
+        """The printed report is report(custseg.segment(data).customers)."""
         _, out, _ = run(capsys, "segment", tx_csv)
-        assert out.rstrip("\n") == report(segment_frame(tx))
+        assert out.rstrip("\n") == report(segmented(tx))
 
     @needs_pyarrow
     def test_parquet_input(
@@ -185,7 +218,8 @@ class TestSegment:
     def test_custom_columns(
         self, capsys: pytest.CaptureFixture[str], tmp_path: Path, tx: pd.DataFrame
     ) -> None:
-        """--customer/--date/--amount name the columns."""
+        """--customer/--date/--amount name the columns; the output's first column
+        is the customer column, under its name."""
         path = tmp_path / "renamed.csv"
         tx.rename(
             columns={"customer_id": "client", "date": "day", "amount": "paid"}
@@ -207,7 +241,8 @@ class TestSegment:
         assert status == 0
         assert out.startswith("4 customers, 8 transactions")
         seg = pd.read_csv(out_path)
-        assert seg["customer_id"].tolist() == [1, 2, 3, 4]
+        assert seg.columns[0] == "client"  # the id column keeps its name
+        assert seg["client"].tolist() == [1, 2, 3, 4]
 
     def test_as_of(
         self, capsys: pytest.CaptureFixture[str], tx_csv: Path, tmp_path: Path
@@ -238,7 +273,7 @@ class TestSegment:
     ) -> None:
         """--after-as-of drop drops later rows and says how many."""
         out_path = tmp_path / "seg.csv"
-        status, out, err = run(
+        status, out, _ = run(
             capsys,
             "segment",
             tx_csv,
@@ -250,7 +285,6 @@ class TestSegment:
             out_path,
         )
         assert status == 0
-        assert err == ""
         assert "5 transactions, as of 2024-02-15 (3 later transactions dropped)" in out
         seg = pd.read_csv(out_path).set_index("customer_id")
         assert seg.loc[3, "frequency"] == 1
@@ -259,11 +293,9 @@ class TestSegment:
     def test_bad_after_as_of_choice(
         self, capsys: pytest.CaptureFixture[str], tx_csv: Path
     ) -> None:
-        """An invalid --after-as-of value is an argparse usage error (exit 2)."""
-        with pytest.raises(SystemExit) as info:
-            main(["segment", str(tx_csv), "--after-as-of", "keep"])
-        assert info.value.code == 2
-        assert "invalid choice" in capsys.readouterr().err
+        """An invalid --after-as-of value is a one-line usage error (exit 2)."""
+        status, _, err = run(capsys, "segment", tx_csv, "--after-as-of", "keep")
+        assert_one_line_error(status, err, "invalid choice", "--after-as-of")
 
     @pytest.mark.parametrize(
         "suffix", [".csv", pytest.param(".parquet", marks=needs_pyarrow)]
@@ -276,16 +308,25 @@ class TestSegment:
         tmp_path: Path,
         suffix: str,
     ) -> None:
-        """--output .csv / .parquet holds segment_frame's result, one row per customer."""
+        """--output .csv / .parquet holds custseg.segment's result, one row per
+        customer, the customer id first."""
         out_path = tmp_path / f"seg{suffix}"
         status, out, _ = run(capsys, "segment", tx_csv, "--output", out_path)
         assert status == 0
         assert f"Per-customer results (4 rows) written to {out_path}" in out
-        expected = segment_frame(tx)
-        back = pd.read_csv(out_path) if suffix == ".csv" else pd.read_parquet(out_path)
+        expected = segmented(tx).reset_index()
+        back = (
+            pd.read_csv(out_path, dtype={"customer_id": str})
+            if suffix == ".csv"
+            else pd.read_parquet(out_path)
+        )
+        assert back.columns[0] == "customer_id"
         assert back["customer_id"].tolist() == expected["customer_id"].tolist()
         for col in ("frequency", "r", "f", "m", "rfm"):
-            assert back[col].tolist() == expected[col].tolist(), col
+            assert (
+                back[col].astype("Int64").tolist()
+                == expected[col].astype("Int64").tolist()
+            ), col
         np.testing.assert_allclose(back["monetary"], expected["monetary"])
         assert (
             back["lifecycle"].astype(str).tolist()
@@ -305,7 +346,7 @@ class TestSegmentErrors:
         assert out == ""
         assert_one_line_error(status, err, "nope.csv", "does not exist")
 
-    @pytest.mark.parametrize("name", ["tx.xlsx", "tx.txt", "tx"])
+    @pytest.mark.parametrize("name", ["tx.xlsx", "tx.json", "tx"])
     def test_unknown_extension(
         self, capsys: pytest.CaptureFixture[str], tmp_path: Path, name: str
     ) -> None:
@@ -418,14 +459,14 @@ class TestSegmentErrors:
         status, _, err = run(capsys, "segment", path)
         assert_one_line_error(status, err, "cannot be read as parquet")
 
-    def test_empty_csv(
+    def test_header_only(
         self, capsys: pytest.CaptureFixture[str], tmp_path: Path
     ) -> None:
-        """A CSV with a header and no rows is a one-line error."""
+        """A CSV with a header and no rows is a one-line error saying so."""
         path = tmp_path / "tx.csv"
         path.write_text("customer_id,date,amount\n")
         status, _, err = run(capsys, "segment", path)
-        assert_one_line_error(status, err)
+        assert_one_line_error(status, err, "header line but no transactions")
 
 
 class TestSubprocess:
@@ -448,6 +489,20 @@ class TestSubprocess:
         )
         assert proc.stderr.count("\n") == 1
         assert "Traceback" not in proc.stderr
+
+    def test_python_dash_m(self, tmp_path: Path) -> None:
+        """python -m custseg runs the same command line, with the same statuses."""
+        proc = subprocess.run(
+            [sys.executable, "-m", "custseg", "demo", "--seed", "-1"],
+            capture_output=True,
+            text=True,
+            timeout=60,
+            check=False,
+            cwd=tmp_path,
+        )
+        assert proc.returncode == 2
+        assert proc.stderr.startswith("custseg: error: argument --seed")
+        assert proc.stderr.count("\n") == 1
 
     def test_version(self) -> None:
         """custseg --version prints the version and exits 0."""
@@ -478,3 +533,630 @@ class TestDocumentedDemo:
         assert main(["demo"]) == 0
         printed = capsys.readouterr().out.rstrip("\n")
         assert printed.startswith(quoted.split("\n\nPer-customer")[0])
+
+
+def write_csv(path: Path, text: str, encoding: str = "utf-8") -> Path:
+    path.write_bytes(text.encode(encoding))
+    return path
+
+
+class TestOptions:
+    def test_help_shows_defaults(self, capsys: pytest.CaptureFixture[str]) -> None:
+        """segment --help exits 0 and shows the column defaults and every option."""
+        status, out, _ = run(capsys, "segment", "--help")
+        assert status == 0
+        flat = " ".join(out.split())
+        for text in (
+            "customer id column, read as text (default: customer_id)",
+            "(default: date)",
+            "(default: amount)",
+            "--sep",
+            "--encoding",
+            "--date-format",
+            "--bins",
+            "--r-bins",
+            "--frequency {rows,transactions,days}",
+            "--zero-amount {purchase,ignore}",
+            "--lang",
+        ):
+            assert text in flat, text
+
+    def test_bins(self, capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+        """--bins sets the number of scores; --r/f/m-bins set one dimension each."""
+        data = tmp_path / "tx.csv"
+        out_path = tmp_path / "seg.csv"
+        status, _, _ = run(
+            capsys, "demo", "--customers", "400", "--output", tmp_path / "demo.csv"
+        )
+        assert status == 0
+        pd.read_csv(tmp_path / "demo.csv")  # the demo ran
+        from custseg.datasets import simulate_transactions
+
+        simulate_transactions(400, seed=1).to_csv(data, index=False)
+        status, out, _ = run(
+            capsys, "segment", data, "--bins", "3", "--output", out_path
+        )
+        assert status == 0
+        seg = pd.read_csv(out_path)
+        assert {seg[c].max() for c in ("r", "f", "m")} == {3}
+        assert "R (rows, 3 = most recent)" in out
+        status, out, _ = run(
+            capsys,
+            "segment",
+            data,
+            "--r-bins",
+            "2",
+            "--f-bins",
+            "3",
+            "--m-bins",
+            "4",
+            "--output",
+            out_path,
+        )
+        assert status == 0
+        seg = pd.read_csv(out_path)
+        assert [seg[c].max() for c in ("r", "f", "m")] == [2, 3, 4]
+        assert "R (rows, 2 = most recent)" in out
+
+    @pytest.mark.parametrize("value", ["1", "100", "x", "2.5"])
+    def test_bad_bins(
+        self, capsys: pytest.CaptureFixture[str], tx_csv: Path, value: str
+    ) -> None:
+        """A bin count outside [2, 99] is a one-line usage error."""
+        for flag in ("--bins", "--m-bins"):
+            status, _, err = run(capsys, "segment", tx_csv, flag, value)
+            assert_one_line_error(status, err, flag)
+
+    @pytest.mark.parametrize(
+        ("frequency", "expected"),
+        [("rows", 3), ("transactions", 3), ("days", 2)],
+    )
+    def test_frequency(
+        self,
+        capsys: pytest.CaptureFixture[str],
+        tmp_path: Path,
+        frequency: str,
+        expected: int,
+    ) -> None:
+        """--frequency rows (alias transactions) counts rows; days counts days."""
+        path = write_csv(
+            tmp_path / "tx.csv",
+            "customer_id,date,amount\n1,2024-01-01,5\n1,2024-01-01,6\n"
+            "1,2024-01-03,7\n2,2024-01-02,1\n",
+        )
+        out_path = tmp_path / "seg.csv"
+        status, _, _ = run(
+            capsys, "segment", path, "--frequency", frequency, "--output", out_path
+        )
+        assert status == 0
+        assert pd.read_csv(out_path)["frequency"].tolist() == [expected, 1]
+
+    @pytest.mark.parametrize(("policy", "expected"), [("purchase", 2), ("ignore", 1)])
+    def test_zero_amount(
+        self,
+        capsys: pytest.CaptureFixture[str],
+        tmp_path: Path,
+        policy: str,
+        expected: int,
+    ) -> None:
+        """--zero-amount purchase counts a 0 amount as a purchase; ignore does not."""
+        path = write_csv(
+            tmp_path / "tx.csv",
+            "customer_id,date,amount\n1,2024-01-01,0\n1,2024-01-03,7\n2,2024-01-02,1\n",
+        )
+        out_path = tmp_path / "seg.csv"
+        status, _, _ = run(
+            capsys, "segment", path, "--zero-amount", policy, "--output", out_path
+        )
+        assert status == 0
+        assert pd.read_csv(out_path)["frequency"].tolist() == [expected, 1]
+
+    def test_gbk_semicolon_file(
+        self, capsys: pytest.CaptureFixture[str], tmp_path: Path
+    ) -> None:
+        """--encoding gbk --sep ';' read a GBK file with ';' and Chinese ids."""
+        path = write_csv(
+            tmp_path / "tx.csv",
+            "会员;日期;金额\n张三;2024-01-01;5\n李四;2024-01-02;7\n张三;2024-01-05;3\n",
+            "gbk",
+        )
+        out_path = tmp_path / "seg.csv"
+        status, out, _ = run(
+            capsys,
+            "segment",
+            path,
+            "--encoding",
+            "gbk",
+            "--sep",
+            ";",
+            "--customer",
+            "会员",
+            "--date",
+            "日期",
+            "--amount",
+            "金额",
+            "--output",
+            out_path,
+        )
+        assert status == 0, out
+        back = pd.read_csv(out_path)
+        assert back.columns[0] == "会员"
+        assert back["会员"].tolist() == ["张三", "李四"]
+
+    def test_leading_zeros_and_text_ids(
+        self, capsys: pytest.CaptureFixture[str], tmp_path: Path
+    ) -> None:
+        """Customer ids are text: 00001 stays 00001 and differs from 1."""
+        path = write_csv(
+            tmp_path / "tx.csv",
+            "customer_id,date,amount\n00001,2024-01-01,5\n1,2024-01-02,7\n"
+            "00001,2024-01-03,1\n",
+        )
+        out_path = tmp_path / "seg.csv"
+        status, _, _ = run(capsys, "segment", path, "--output", out_path)
+        assert status == 0
+        lines = out_path.read_text().splitlines()
+        assert [line.split(",")[0] for line in lines] == ["customer_id", "00001", "1"]
+
+    def test_mixed_ids_past_the_chunk_size(
+        self, capsys: pytest.CaptureFixture[str], tmp_path: Path
+    ) -> None:
+        """Numeric-looking ids for 262,144+ rows then a text id: customer 7 stays
+        one customer."""
+        n = 262_144 + 6
+        ids = (np.arange(n) % 50_000).astype(str)
+        ids[-3] = "A-7"
+        frame = pd.DataFrame({"customer_id": ids, "date": "2024-01-01", "amount": 1.0})
+        frame.loc[n - 1, ["customer_id", "date"]] = ["7", "2024-02-01"]
+        path = tmp_path / "big.csv"
+        frame.to_csv(path, index=False)
+        out_path = tmp_path / "seg.csv"
+        status, _, _ = run(capsys, "segment", path, "--output", out_path)
+        assert status == 0
+        seg = pd.read_csv(out_path, dtype={"customer_id": str}).set_index("customer_id")
+        assert seg.index.is_unique
+        expected = int((ids == "7").sum()) + 1
+        assert seg.loc["7", "frequency"] == expected
+        assert seg.loc["7", "recency_days"] == 1
+        assert "A-7" in seg.index
+
+    @pytest.mark.parametrize(
+        ("dates", "options"),
+        [
+            (["19970101", "19970301", "19970215"], []),
+            (["01/01/1997", "01/03/1997", "15/02/1997"], ["--date-format", "%d/%m/%Y"]),
+            (["1997-01-01", "1997-03-01", "1997-02-15"], []),
+        ],
+    )
+    def test_dates(
+        self,
+        capsys: pytest.CaptureFixture[str],
+        tmp_path: Path,
+        dates: list[str],
+        options: list[str],
+    ) -> None:
+        """YYYYMMDD numbers are 1997, not 1970; --date-format reads other formats."""
+        rows = "".join(f"{i % 2},{d},5\n" for i, d in enumerate(dates))
+        path = write_csv(tmp_path / "tx.csv", "customer_id,date,amount\n" + rows)
+        status, out, _ = run(capsys, "segment", path, *options)
+        assert status == 0
+        assert out.startswith("2 customers, 3 transactions, as of 1997-03-02")
+
+    def test_unix_seconds_refused(
+        self, capsys: pytest.CaptureFixture[str], tmp_path: Path
+    ) -> None:
+        """Dates stored as other numbers are refused without the unit='s' hint."""
+        path = write_csv(
+            tmp_path / "tx.csv", "customer_id,date,amount\n1,1706659200,5\n"
+        )
+        status, _, err = run(capsys, "segment", path)
+        assert_one_line_error(status, err, "not YYYYMMDD dates", "1706659200")
+        assert "unit=" not in err
+
+    @pytest.mark.parametrize(
+        ("name", "text"),
+        [
+            (
+                "tx.tsv",
+                "customer_id\tdate\tamount\n1\t2024-01-01\t5\n2\t2024-01-02\t6\n",
+            ),
+            ("tx.txt", "customer_id  date  amount\n1 2024-01-01 5\n2 2024-01-02 6\n"),
+            (
+                "tx.txt",
+                "customer_id\tdate\tamount\n1\t2024-01-01\t5\n2\t2024-01-02\t6\n",
+            ),
+        ],
+    )
+    def test_txt_and_tsv(
+        self, capsys: pytest.CaptureFixture[str], tmp_path: Path, name: str, text: str
+    ) -> None:
+        """.tsv files are tab-separated; .txt files are sniffed (tab or spaces)."""
+        path = write_csv(tmp_path / name, text)
+        status, out, _ = run(capsys, "segment", path)
+        assert status == 0
+        assert out.startswith("2 customers, 2 transactions")
+
+    def test_lang(
+        self, capsys: pytest.CaptureFixture[str], tx_csv: Path, tmp_path: Path
+    ) -> None:
+        """--lang zh gives the preset's Chinese labels."""
+        out_path = tmp_path / "seg.csv"
+        status, out, _ = run(
+            capsys,
+            "segment",
+            tx_csv,
+            "--preset",
+            "ecommerce",
+            "--lang",
+            "zh",
+            "--output",
+            out_path,
+        )
+        assert status == 0
+        assert "冠军客户" in out
+        assert "未购买" in pd.read_csv(out_path)["lifecycle"].tolist()
+
+    def test_unknown_lang(
+        self, capsys: pytest.CaptureFixture[str], tx_csv: Path, tmp_path: Path
+    ) -> None:
+        """A language the rules do not carry is refused, listing those they do,
+        before the data is read."""
+        status, _, err = run(
+            capsys,
+            "segment",
+            tmp_path / "absent.csv",
+            "--preset",
+            "ecommerce",
+            "--lang",
+            "fr",
+        )
+        assert_one_line_error(status, err, "--lang 'fr'", "available: zh")
+
+    def test_lang_needs_rules(
+        self, capsys: pytest.CaptureFixture[str], tx_csv: Path
+    ) -> None:
+        """--lang without --preset or --rules is a one-line error."""
+        status, _, err = run(capsys, "segment", tx_csv, "--lang", "zh")
+        assert_one_line_error(status, err, "--lang needs --preset or --rules")
+
+
+class TestRulesErrors:
+    def test_unknown_preset(
+        self, capsys: pytest.CaptureFixture[str], tx_csv: Path
+    ) -> None:
+        """An unknown preset is one line listing the presets, before the data."""
+        status, _, err = run(capsys, "segment", tx_csv, "--preset", "bogus")
+        assert_one_line_error(status, err, "no preset named 'bogus'", "ecommerce")
+
+    def test_missing_rules_file(
+        self, capsys: pytest.CaptureFixture[str], tx_csv: Path, tmp_path: Path
+    ) -> None:
+        """A rules file that does not exist is one line naming it."""
+        status, _, err = run(
+            capsys, "segment", tx_csv, "--rules", tmp_path / "nope.toml"
+        )
+        assert_one_line_error(status, err, "nope.toml")
+
+    def test_rules_file_with_errors(
+        self, capsys: pytest.CaptureFixture[str], tx_csv: Path, tmp_path: Path
+    ) -> None:
+        """A rules file with errors shows its diagnostics with a caret, exit 2."""
+        rules = tmp_path / "bad.toml"
+        rules.write_text("x = \n")
+        status, out, err = run(capsys, "segment", tx_csv, "--rules", rules)
+        assert status == 2
+        assert out == ""
+        assert err.startswith("custseg: error: ")
+        assert "bad.toml:1:5" in err
+        assert "^" in err
+        assert "Traceback" not in err
+
+
+class TestOutputSafety:
+    @pytest.mark.parametrize("spelling", ["same", "dotted", "link"])
+    def test_never_over_the_input(
+        self,
+        capsys: pytest.CaptureFixture[str],
+        tx_csv: Path,
+        spelling: str,
+    ) -> None:
+        """--output naming the input file (however spelled) is refused; the
+        input is untouched."""
+        before = tx_csv.read_bytes()
+        target = {
+            "same": tx_csv,
+            "dotted": tx_csv.parent / "." / tx_csv.name,
+            "link": tx_csv.parent / "link.csv",
+        }[spelling]
+        if spelling == "link":
+            target.symlink_to(tx_csv)
+        status, out, err = run(capsys, "segment", tx_csv, "--output", target)
+        assert out == ""
+        assert_one_line_error(status, err, "is the input file", "--output")
+        assert tx_csv.read_bytes() == before
+
+    def test_output_checked_before_reading(
+        self, capsys: pytest.CaptureFixture[str], tmp_path: Path
+    ) -> None:
+        """A folder that does not exist is refused before the input is read."""
+        status, _, err = run(
+            capsys,
+            "segment",
+            tmp_path / "absent.csv",
+            "--output",
+            tmp_path / "no" / "seg.csv",
+        )
+        assert_one_line_error(status, err, "seg.csv", "does not exist", "create it")
+
+    def test_output_is_a_folder(
+        self, capsys: pytest.CaptureFixture[str], tx_csv: Path, tmp_path: Path
+    ) -> None:
+        """A folder as --output is refused."""
+        (tmp_path / "d.csv").mkdir()
+        status, _, err = run(capsys, "segment", tx_csv, "--output", tmp_path / "d.csv")
+        assert_one_line_error(status, err, "is a folder")
+
+    @pytest.mark.parametrize("command", ["segment", "demo"])
+    def test_full_disk(
+        self,
+        capsys: pytest.CaptureFixture[str],
+        monkeypatch: pytest.MonkeyPatch,
+        tx_csv: Path,
+        tmp_path: Path,
+        command: str,
+    ) -> None:
+        """A full disk is a one-line error, no report, no partial file."""
+        real = pd.DataFrame.to_csv
+
+        def full_disk(self: pd.DataFrame, path: str, **kwargs: object) -> None:
+            real(self.head(2), path, **kwargs)  # type: ignore[arg-type]
+            raise OSError(errno.ENOSPC, "No space left on device")
+
+        monkeypatch.setattr(pd.DataFrame, "to_csv", full_disk)
+        out_path = tmp_path / "out" / "seg.csv"
+        out_path.parent.mkdir()
+        args = [tx_csv] if command == "segment" else ["--customers", "50"]
+        status, out, err = run(capsys, command, *args, "--output", out_path)
+        assert out == ""
+        assert_one_line_error(status, err, "No space left on device")
+        assert list(out_path.parent.iterdir()) == []
+
+    def test_parquet_hint(
+        self,
+        capsys: pytest.CaptureFixture[str],
+        monkeypatch: pytest.MonkeyPatch,
+        tx_csv: Path,
+        tmp_path: Path,
+    ) -> None:
+        """Without pyarrow, Parquet output names an install that works, up front."""
+        monkeypatch.setitem(sys.modules, "pyarrow", None)
+        status, _, err = run(
+            capsys, "segment", tx_csv, "--output", tmp_path / "seg.parquet"
+        )
+        assert_one_line_error(status, err, "pip install pyarrow", "'.[parquet]'")
+
+    def test_closed_pipe_keeps_the_output(self, tmp_path: Path) -> None:
+        """stdout closed before the report: exit 0, no message, the file written."""
+        out_path = tmp_path / "seg.csv"
+        proc = subprocess.Popen(
+            [str(CUSTSEG), "demo", "--customers", "500", "--output", str(out_path)],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+        )
+        assert proc.stdout is not None and proc.stderr is not None
+        proc.stdout.close()  # like `| true`
+        err = proc.stderr.read()
+        proc.stderr.close()
+        assert proc.wait(timeout=120) == 0
+        assert err == b""
+        assert len(pd.read_csv(out_path)) == 500
+
+    def test_head(self, tmp_path: Path) -> None:
+        """custseg ... | head -1 exits 0 with the file written and nothing on stderr."""
+        out_path = tmp_path / "seg.csv"
+        proc = subprocess.run(
+            [
+                "bash",
+                "-c",
+                'set -o pipefail; "$0" demo --customers 300 --output "$1" | head -1',
+                str(CUSTSEG),
+                str(out_path),
+            ],
+            capture_output=True,
+            text=True,
+            timeout=120,
+            check=False,
+        )
+        assert proc.returncode == 0, proc.stderr
+        assert proc.stdout.startswith("Simulated store: 300 customers")
+        assert proc.stderr == ""
+        assert len(pd.read_csv(out_path)) == 300
+
+
+class TestInputErrors:
+    @pytest.mark.parametrize(
+        ("content", "options", "needles"),
+        [
+            (b"", [], ["the file is empty"]),
+            (b"customer_id,date,amount\n", [], ["header line but no transactions"]),
+            (
+                b"customer_id,date,amount\n1,2024-01-05,5\n",
+                ["--as-of", "2024-01-01", "--after-as-of", "drop"],
+                ["leaves no transactions", "later --as-of"],
+            ),
+            (
+                b"customer_id,date,amount\n1,2024-01-05,-5\n",
+                [],
+                ["no purchases left", "refunds"],
+            ),
+            (
+                b"customer_id,date,amount\n1,2024-01-05,0\n",
+                ["--zero-amount", "ignore"],
+                ["no purchases left", "refunds or zero"],
+            ),
+            (
+                "customer_id,date,amount\n张三,2024-01-05,5\n".encode("gbk"),
+                [],
+                ["is not UTF-8 text (byte 0xd5 at line 2)", "--encoding gbk"],
+            ),
+            (
+                b"customer_id;date;amount\n1;2024-01-05;5,5\n",
+                [],
+                ["--sep ';'"],
+            ),
+            (
+                b"customer_id,date,amount\n1,2024-01-05,5\n",
+                ["--encoding", "klingon"],
+                ["'klingon' is not a known text encoding"],
+            ),
+            (
+                b"customer_id,date,amount\n1,2024-01-05,5\n",
+                ["--sep", "ab"],
+                ["'sep' must be one character"],
+            ),
+            (
+                b"customer_id,date,amount\n1,05/01/2024,5\n",
+                ["--date-format", "%Q"],
+                ["'date_format'"],
+            ),
+            (
+                b"customer_id,date,amount\n1,2024-01-05,5\n",
+                ["--date-format", "%d/%m/%Y"],
+                ["do not match the date format '%d/%m/%Y'", "'2024-01-05'"],
+            ),
+        ],
+    )
+    def test_one_line_errors(
+        self,
+        capsys: pytest.CaptureFixture[str],
+        tmp_path: Path,
+        content: bytes,
+        options: list[str],
+        needles: list[str],
+    ) -> None:
+        """Bad files and filters that leave nothing are one-line errors, exit 2."""
+        path = tmp_path / "tx.csv"
+        path.write_bytes(content)
+        out_path = tmp_path / "seg.csv"
+        status, out, err = run(capsys, "segment", path, *options, "--output", out_path)
+        assert out == ""
+        assert_one_line_error(status, err, *needles)
+        assert not out_path.exists()
+
+
+# -- fuzz: whatever the file and the options, exit 0 with output or one line --
+
+_GOOD_IDS = ["1", "2", "00003", "abc", "7", "张三", "-4", "1e3"]
+_BAD_IDS = ["", "NA"]
+_GOOD_DATES = ["2024-01-05", "2024-02-29 10:30:00", "20240105", "2023-12-31"]
+_BAD_DATES = [
+    "05/01/2024",
+    "",
+    "soon",
+    "1706659200",
+    "2024-13-01",
+    "2024-01-05T10:00:00+08:00",
+    "0001-01-01",
+]
+_GOOD_AMOUNTS = ["5", "12.5", "-3", "0", "1e308", "0.1", "232.07999999999998"]
+_BAD_AMOUNTS = ["", "12,50", "abc", "inf"]
+_GOOD_OPTIONS = [
+    ["--encoding", "latin-1"],
+    ["--bins", "3"],
+    ["--r-bins", "2"],
+    ["--frequency", "days"],
+    ["--frequency", "transactions"],
+    ["--zero-amount", "ignore"],
+    ["--as-of", "2024-03-01"],
+    ["--after-as-of", "drop"],
+    ["--preset", "ecommerce"],
+    ["--preset", "restaurant"],
+]
+_BAD_OPTIONS = [
+    ["--preset", "bogus"],
+    ["--sep", "::"],
+    ["--encoding", "nope"],
+    ["--date-format", "%d/%m/%Y"],
+    ["--date-format", "%Q"],
+    ["--bins", "0"],
+    ["--frequency", "weekly"],
+    ["--as-of", "yesterday"],
+    ["--as-of", "2024-01-01"],
+    ["--lang", "zh"],
+    ["--lang", "fr"],
+    ["--customer", "nope"],
+]
+
+
+@st.composite
+def _cases(draw: st.DrawFn) -> tuple[str, bytes, list[str]]:
+    """A file (suffix, bytes) and options; about half are meant to work."""
+    clean = draw(st.booleans())
+    options = draw(
+        st.lists(
+            st.sampled_from(_GOOD_OPTIONS if clean else _GOOD_OPTIONS + _BAD_OPTIONS),
+            max_size=3,
+        )
+    )
+    flat = [arg for option in options for arg in option]
+    suffix = draw(st.sampled_from([".csv", ".txt", ".tsv", ".csv.gz"]))
+    kind = "table" if clean else draw(st.sampled_from(["table", "empty", "junk"]))
+    if kind == "empty":
+        return suffix, b"", flat
+    if kind == "junk":
+        return suffix, draw(st.binary(max_size=200)), flat
+    sep = draw(st.sampled_from([",", ";", "\t"]))
+    default = {".tsv": "\t", ".txt": sep}.get(suffix, ",")  # .txt is sniffed
+    if sep != default and (clean or draw(st.booleans())):
+        flat += ["--sep", {"\t": "tab"}.get(sep, sep)]
+    encodings = ["utf-8", "utf-8-sig"] if clean else ["utf-8", "gbk", "utf-16"]
+    encoding = draw(st.sampled_from(encodings))
+    pools = (_GOOD_IDS, _GOOD_DATES, _GOOD_AMOUNTS)
+    if not clean:
+        pools = (
+            _GOOD_IDS + _BAD_IDS,
+            _GOOD_DATES + _BAD_DATES,
+            _GOOD_AMOUNTS + _BAD_AMOUNTS,
+        )
+    cells = st.tuples(*(st.sampled_from(pool) for pool in pools))
+    rows = draw(st.lists(cells, min_size=1 if clean else 0, max_size=12))
+    lines = [sep.join(("customer_id", "date", "amount"))]
+    lines += [sep.join(row) for row in rows]
+    data = "\n".join(lines).encode(encoding, errors="replace") + b"\n"
+    return suffix, data, flat
+
+
+class TestFuzz:
+    @settings(max_examples=50, deadline=None)
+    @given(case=_cases())
+    def test_exit_0_with_output_or_one_line(
+        self, case: tuple[str, bytes, list[str]]
+    ) -> None:
+        """Any file and options: exit 0 with the report and the output file, or
+        exit 2 with one `custseg: error:` line and no output file; no traceback,
+        no Python warning, no temporary file left."""
+        import gzip
+
+        suffix, data, options = case
+        with tempfile.TemporaryDirectory() as d:
+            path = Path(d) / f"tx{suffix}"
+            path.write_bytes(gzip.compress(data) if suffix.endswith(".gz") else data)
+            out_path = Path(d) / "seg.csv"
+            argv = ["segment", str(path), *options, "--output", str(out_path)]
+            out, err = io.StringIO(), io.StringIO()
+            with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+                status = main(argv)
+            if status == 0:
+                assert "customers," in out.getvalue()
+                assert out_path.exists()
+                for line in err.getvalue().splitlines():
+                    assert line.startswith("custseg: warning: "), line
+                    assert "Warning: " not in line, line  # a Python warning
+            else:
+                assert status == 2, (status, err.getvalue())
+                assert err.getvalue().startswith("custseg: error: "), err.getvalue()
+                assert err.getvalue().count("\n") == 1, err.getvalue()
+                assert out.getvalue() == ""
+                assert not out_path.exists()
+            left = {p.name for p in Path(d).iterdir()}
+            assert left == {path.name} | ({out_path.name} if status == 0 else set())

@@ -28,7 +28,7 @@ import tempfile
 import zipfile
 from collections.abc import Iterable
 from pathlib import Path
-from typing import IO, Any
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -106,7 +106,7 @@ def _compression(path: Path) -> Any:
     return method
 
 
-def _open_binary(path: Path) -> IO[bytes]:
+def _open_binary(path: Path) -> Any:
     """The (decompressed) bytes of a text table."""
     method = _COMPRESSION.get(path.suffix.lower())
     if method == "gzip":
@@ -130,6 +130,14 @@ def _head(path: Path, encoding: str) -> str:
     except (OSError, EOFError, zipfile.BadZipFile, lzma.LZMAError):
         return ""
     return raw.decode(encoding, errors="replace").lstrip("\ufeff").rstrip("\r\n")
+
+
+def _starts_with(path: Path, marks: tuple[bytes, ...]) -> bool:
+    try:
+        with _open_binary(path) as f:
+            return f.read(4).startswith(marks)
+    except (OSError, EOFError, zipfile.BadZipFile, lzma.LZMAError):
+        return False
 
 
 def _first_bad_byte(path: Path, encoding: str) -> tuple[int, int] | None:
@@ -191,9 +199,16 @@ def _check_encoding(encoding: str | None) -> str:
     return encoding
 
 
+def _encoding_name(encoding: str) -> str:
+    name = codecs.lookup(encoding).name
+    return "UTF-8" if name == "utf-8" else encoding
+
+
 def _sep_hint(path: Path, sep: str, encoding: str) -> str | None:
     """A --sep suggestion when the header holds another separator."""
     head = _head(path, encoding)
+    if "\ufffd" in head or any(ch < " " and ch != "\t" for ch in head):
+        return None  # binary or undecodable: not a separator problem
     for candidate in _SEP_CANDIDATES:
         if candidate != sep and candidate in head:
             shown = "tab" if candidate == "\t" else repr(candidate)
@@ -227,10 +242,15 @@ def _read_text(
     except UnicodeDecodeError:
         found = _first_bad_byte(path, encoding)
         where = f" (byte 0x{found[0]:02x} at line {found[1]})" if found else ""
+        utf16 = _starts_with(path, (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE))
         raise InputError(
             str(path),
-            f"cannot be read as {fmt}: it is not {encoding} text{where}",
-            fix=_ENCODING_FIX,
+            f"cannot be read as {fmt}: it is not {_encoding_name(encoding)} text"
+            + (", it starts with a UTF-16 byte order mark" if utf16 else where),
+            fix="read it with encoding='utf-16' (on the command line: --encoding "
+            "utf-16)"
+            if utf16
+            else _ENCODING_FIX,
         ) from None
     except (MemoryError, InputError):
         raise
@@ -411,7 +431,8 @@ def _numeric_dates(col: pd.Series, name: str, date_format: str | None) -> pd.Ser
             else f"has values that do not match the date format {date_format!r}",
             _NUMBER_FIX if date_format is None else _DATE_FIX,
         )
-    return parsed.rename(col.name)
+    parsed.name = col.name
+    return parsed
 
 
 def _to_datetime(col: pd.Series, name: str, date_format: str) -> pd.Series:
@@ -479,6 +500,15 @@ def parse_date_column(
         col.dtype
     ):
         return _numeric_dates(col, name, date_format)
+    if col.dtype == object:
+        kind = pd.api.types.infer_dtype(col, skipna=True)
+        if kind in ("integer", "floating", "mixed-integer-float", "decimal"):
+            numbers = pd.to_numeric(col, errors="coerce")
+            return _numeric_dates(numbers, name, date_format)
+        if kind not in ("string", "empty", "datetime", "datetime64", "date"):
+            # numbers mixed with text (a CSV column read in chunks): each
+            # value as its text, so 20240131 and "2024-01-31" parse alike
+            col = col.map(lambda x: x if x is None or x != x else str(x))
     if date_format is not None:
         parsed = _to_datetime(col, name, date_format)
         problem = f"has values that do not match the date format {date_format!r}"
@@ -517,13 +547,16 @@ def _csv_ready(df: pd.DataFrame) -> pd.DataFrame:
         key = str(name).lower()
         values = col.to_numpy(dtype=np.float64, na_value=np.nan)
         if any(word in key for word in _MONEY_WORDS):
-            cents = np.round(values, 2) + 0.0  # + 0.0: no "-0.00"
+            cents = values.copy()
+            # beyond 1e15 a cent is below float precision (and x * 100 overflows)
+            small = np.abs(values) < 1e15
+            cents[small] = np.round(values[small], 2) + 0.0  # + 0.0: no "-0.00"
             text = np.char.mod("%.2f", np.nan_to_num(cents)).astype(object)
             text[np.isnan(cents)] = ""
             text[np.isinf(cents)] = np.char.mod("%f", cents[np.isinf(cents)])
             out.isetitem(position, text)
         elif (key.endswith("_days") or key in _INTEGER_NAMES) and _is_whole(values):
-            out.isetitem(position, col.astype("Int64"))
+            out.isetitem(position, col.astype("Int64").array)
     return out
 
 

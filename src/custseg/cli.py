@@ -1,24 +1,37 @@
 """The ``custseg`` command line: ``demo``, ``segment``, ``rules check``, ``presets``.
 
-Errors in the input (missing files or columns, unparseable dates, bad
-options, bad rules files) print the problem with the fix and exit with
-status 2, no traceback. ``rules check`` exits 1 when a file has errors.
+Errors in the input or the options (missing files or columns, unparseable
+dates, undecodable text, bad options, bad rules files) print one line,
+``custseg: error: ...``, with the fix, and exit with status 2, no traceback.
+``rules check`` exits 1 when a file has errors.
+
+``segment`` and ``demo`` check the options, the rules and the output path
+first, then compute, then write the output (atomically), and only then print
+the report: a closed pipe (``custseg segment ... | head``) cannot lose the
+output file, and stops the printing quietly with status 0.
 """
 
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 import unicodedata
+import warnings
 from collections.abc import Sequence
+from pathlib import Path
+from typing import NoReturn
 
+import numpy as np
 import pandas as pd
 
 from . import __version__
 from . import rules as rules_mod
-from .errors import CustsegError
-from .frame import apply_rules, read_table, segment_frame, table_format, write_table
+from ._files import _need_pyarrow, parse_date_column
+from .errors import CustsegError, CustsegWarning, InputError, RulesError
+from .frame import read_table, segment, table_format, write_table
 from .pareto import pareto_summary
+from .rfm import MAX_BINS
 
 __all__ = ["main", "report"]
 
@@ -40,6 +53,8 @@ def _pad(text: str, width: int) -> str:
 
 def _label_table(seg: pd.DataFrame, column: str, title: str) -> list[str]:
     revenue = seg["monetary"].clip(lower=0)
+    # shares of the largest value: sums of huge amounts do not overflow
+    revenue = revenue / (float(revenue.max()) or 1.0) if len(revenue) else revenue
     total = float(revenue.sum()) or 1.0
     n = len(seg) or 1
     counts = seg[column].value_counts(sort=False)
@@ -56,8 +71,14 @@ def _label_table(seg: pd.DataFrame, column: str, title: str) -> list[str]:
     return lines
 
 
+def _scores(seg: pd.DataFrame, column: str) -> np.ndarray:
+    """A score column as integers, 0 for no score (missing or 0)."""
+    col = pd.to_numeric(seg[column], errors="coerce")
+    return col.to_numpy(dtype=np.float64, na_value=0.0).astype(np.int64)
+
+
 def report(seg: pd.DataFrame, segments: Sequence[str] = ()) -> str:
-    """A plain-text summary of :func:`~custseg.frame.segment_frame` output.
+    """A plain-text summary of the per-customer frame of :func:`custseg.segment`.
 
     Customers and revenue share per lifecycle stage and ABC class (and per
     label of each column named in *segments*, e.g. rules outputs), the R x F
@@ -66,7 +87,8 @@ def report(seg: pd.DataFrame, segments: Sequence[str] = ()) -> str:
     Examples
     --------
     >>> from custseg.datasets import simulate_transactions
-    >>> print(report(segment_frame(simulate_transactions(200, seed=3))))
+    >>> from custseg import segment
+    >>> print(report(segment(simulate_transactions(200, seed=3)).customers))
     ... # doctest: +ELLIPSIS
     200 customers, 2,214 transactions, as of 2025-01-01
     <BLANKLINE>
@@ -84,24 +106,32 @@ def report(seg: pd.DataFrame, segments: Sequence[str] = ()) -> str:
     lines += ["", *_label_table(seg, "abc", "abc class")]
     for column in segments:
         lines += ["", *_label_table(seg, column, column)]
-    bins = int(max(seg["r"].max(), seg["f"].max(), seg["m"].max(), 1))
-    grid = pd.crosstab(seg["r"], seg["f"]).reindex(
-        index=range(bins, -1, -1), columns=range(bins + 1), fill_value=0
+    r, f, m = (_scores(seg, c) for c in ("r", "f", "m"))
+    top = max(int(r.max(initial=0)), int(f.max(initial=0)), int(m.max(initial=0)), 1)
+    r_top, f_top = seg.attrs.get("rfm_bins", (top, top, top))[:2]
+    grid = pd.crosstab(r, f).reindex(
+        index=range(r_top, -1, -1), columns=range(f_top + 1), fill_value=0
     )
     if not grid[0].any() and not grid.loc[0].any():
         grid = grid.drop(index=0, columns=0)
     lines += [
         "",
-        "RFM: customers by R (rows, 5 = most recent) and F (columns); 0 = no purchase",
+        f"RFM: customers by R (rows, {r_top} = most recent) and F (columns); "
+        "0 = no purchase",
     ]
     lines.append("R\\F " + "".join(f"{c:>9}" for c in grid.columns))
-    for r, row in grid.iterrows():
-        lines.append(f"{r!s:>3} " + "".join(f"{int(x):9,d}" for x in row))
-    m_counts = seg["m"].value_counts().sort_index()
-    lines.append("M   " + "  ".join(f"{k}: {int(c):,d}" for k, c in m_counts.items()))
-    monetary = seg["monetary"].to_numpy()
+    for score_r, row in grid.iterrows():
+        lines.append(f"{score_r!s:>3} " + "".join(f"{int(x):9,d}" for x in row))
+    m_values, m_counts = np.unique(m, return_counts=True)
+    lines.append(
+        "M   "
+        + "  ".join(f"{k}: {c:,d}" for k, c in zip(m_values, m_counts, strict=True))
+    )
+    monetary = seg["monetary"].to_numpy(dtype=np.float64, na_value=np.nan)
     if (monetary > 0).any():
-        p = pareto_summary(monetary)
+        # the shares and the Gini do not depend on the scale: scaled, huge
+        # amounts cannot overflow the sums
+        p = pareto_summary(monetary / np.nanmax(monetary))
         lines += [
             "",
             f"Pareto: {_share(p.customers_for_value_share).strip()} of customers "
@@ -111,79 +141,224 @@ def report(seg: pd.DataFrame, segments: Sequence[str] = ()) -> str:
     return "\n".join(lines)
 
 
-def _cmd_demo(args: argparse.Namespace) -> int:
-    from .datasets import simulate_transactions
-
-    tx = simulate_transactions(args.customers, seed=args.seed)
-    print(
-        f"Simulated store: {args.customers:,d} customers, seed {args.seed} "
-        "(custseg.datasets.simulate_transactions), rules preset 'ecommerce'\n"
-    )
-    return _run(
-        tx,
-        "customer_id",
-        "date",
-        "amount",
-        None,
-        args.output,
-        "raise",
-        rules="ecommerce",
-        lang=None,
-    )
+def _same_file(a: Path, b: Path) -> bool:
+    try:
+        return os.path.samefile(a, b)
+    except OSError:
+        return a.resolve() == b.resolve()
 
 
-def _cmd_segment(args: argparse.Namespace) -> int:
-    rules = args.preset or args.rules
-    if args.lang and not rules:
-        raise CustsegError(
-            "--lang needs --preset or --rules: labels come from the rules"
+def _check_output(output: str | None, inputs: Sequence[str] = ()) -> None:
+    """Refuse an output path that cannot work, before any computing."""
+    if not output:
+        return
+    if table_format(output) == "parquet":
+        _need_pyarrow()
+    path = Path(output)
+    if path.is_dir():
+        raise InputError(output, "is a folder", fix="give --output a file name")
+    folder = path.parent
+    if not folder.is_dir():
+        raise InputError(
+            output,
+            f"cannot be written: the folder {str(folder)!r} does not exist",
+            fix="create it first, or write elsewhere",
         )
-    tx = read_table(args.input)
-    return _run(
-        tx,
-        args.customer,
-        args.date,
-        args.amount,
-        args.as_of,
-        args.output,
-        args.after_as_of,
-        rules=rules,
-        lang=args.lang,
-    )
+    for name in inputs:
+        if _same_file(path, Path(name)):
+            raise InputError(
+                output,
+                "is the input file",
+                fix="write the results to another file (--output)",
+            )
+
+
+def _languages(rs: rules_mod.RuleSet) -> set[str]:
+    parts = (*rs.tables.values(), *rs.segments.values(), *rs.tagsets.values())
+    return {lang for part in parts for lang in getattr(part, "translations", {})}
+
+
+def _load_rules(rules: str | None, lang: str | None) -> rules_mod.RuleSet | None:
+    """Load the rules and check --lang against their translations."""
+    if rules is None:
+        if lang is not None:
+            raise CustsegError(
+                "--lang needs --preset or --rules: labels come from the rules"
+            )
+        return None
+    rs = rules_mod.load(rules)
+    if lang is not None:
+        available = _languages(rs)
+        name = rs.name or rs.path
+        if lang not in available:
+            known = (
+                f"available: {', '.join(sorted(available))}"
+                if available
+                else "they carry no translations; leave out --lang"
+            )
+            raise CustsegError(
+                f"--lang {lang!r} is not a language of the rules {name!r}: {known}"
+            )
+    return rs
+
+
+def _check_columns(tx: pd.DataFrame, args: argparse.Namespace) -> None:
+    shown = ", ".join(repr(str(c)) for c in list(tx.columns)[:20])
+    for flag in ("customer", "date", "amount"):
+        name = getattr(args, flag)
+        if name not in tx.columns:
+            raise InputError(
+                name,
+                f"is not a column of the data (columns: {shown})",
+                fix=f"name the column with {flag}= (on the command line: "
+                f"--{flag} COLUMN)",
+            )
+
+
+def _check_rows(tx: pd.DataFrame, path: str, args: argparse.Namespace) -> None:
+    """Refuse data that a filter would leave without transactions or purchases."""
+    if not len(tx):
+        raise InputError(
+            path,
+            "has a header line but no transactions",
+            fix="add one line per transaction",
+        )
+    dates = tx[args.date]
+    kept = pd.Series(True, index=tx.index)
+    if args.as_of is not None and args.after_as_of == "drop":
+        try:
+            local = dates.dt.tz_localize(None) if dates.dt.tz is not None else dates
+            cut = pd.Timestamp(args.as_of).normalize() + pd.Timedelta(days=1)
+            kept = local < cut
+        except (ValueError, TypeError, OverflowError):
+            return  # the core names the bad --as-of
+        if not kept.any() and dates.notna().all():
+            raise InputError(
+                "as_of",
+                f"leaves no transactions: all {len(tx):,d} are dated after "
+                f"{args.as_of} and --after-as-of drop drops them",
+                fix="pass a later --as-of",
+            )
+    amounts = pd.to_numeric(tx[args.amount], errors="coerce")
+    if amounts.notna().all():
+        kept_amounts = amounts[kept]
+        ignore = args.zero_amount == "ignore"
+        purchases = kept_amounts > 0 if ignore else kept_amounts >= 0
+        if not purchases.any():
+            which = "refunds or zero" if ignore else "refunds (amount < 0)"
+            raise InputError(
+                args.amount,
+                f"has no purchases left: all {len(kept_amounts):,d} transactions "
+                f"used are {which}",
+                fix="check the amount column (--amount) and its sign",
+            )
+
+
+def _bins_option(args: argparse.Namespace) -> int | tuple[int, int, int] | None:
+    """--bins and --r/f/m-bins: None (the rules' scores, else 5), or per dimension."""
+    per_dim = (args.r_bins, args.f_bins, args.m_bins)
+    if args.bins is None and per_dim == (None, None, None):
+        return None
+    default = args.bins or 5
+    r, f, m = (b or default for b in per_dim)
+    return default if r == f == m == default else (r, f, m)
+
+
+def _compute(
+    tx: pd.DataFrame, args: argparse.Namespace, rs: rules_mod.RuleSet | None
+) -> tuple[pd.DataFrame, list[str], list[str]]:
+    """Transactions to one row per customer, the label columns and the notes.
+
+    The one place that calls the library (:func:`custseg.segment`); the frame
+    carries ``n_rows``, ``as_of``, ``n_dropped`` and ``rfm_bins`` in
+    ``.attrs`` for :func:`report`.
+    """
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", CustsegWarning)  # also in .diagnostics
+        result = segment(
+            tx,
+            rules=rs,
+            customer=args.customer,
+            date=args.date,
+            amount=args.amount,
+            as_of=args.as_of,
+            after_as_of=args.after_as_of,
+            bins=_bins_option(args),
+            frequency=_FREQUENCY[args.frequency],
+            zero_amount=args.zero_amount,
+            lang=args.lang,
+        )
+    seg = result.customers
+    e = result.edges
+    seg.attrs["rfm_bins"] = (e.recency.bins, e.frequency.bins, e.monetary.bins)
+    segments = [n for n in rs.outputs if n in rs.segments] if rs is not None else []
+    return seg, segments, list(result.diagnostics)
 
 
 def _run(
     tx: pd.DataFrame,
-    customer: str,
-    date: str,
-    amount: str,
-    as_of: str | None,
-    output: str | None,
-    after_as_of: str,
-    *,
-    rules: str | None,
-    lang: str | None,
+    args: argparse.Namespace,
+    rs: rules_mod.RuleSet | None,
+    header: str = "",
 ) -> int:
-    if output:
-        table_format(output)  # refuse an unknown extension before the work
-    rs = rules_mod.load(rules) if rules else None  # check the rules before the data
-    seg = segment_frame(
-        tx,
-        customer=customer,
-        date=date,
-        amount=amount,
-        as_of=as_of,
-        after_as_of=after_as_of,
-    )
-    segments: list[str] = []
-    if rs is not None:
-        seg = apply_rules(seg, rs, lang=lang)
-        segments = [name for name in rs.outputs if name in rs.segments]
-    print(report(seg, segments))
-    if output:
-        write_table(seg, output)
-        print(f"\nPer-customer results ({len(seg):,d} rows) written to {output}")
+    """Compute, write the output, then print: the output is safe before stdout."""
+    seg, segments, notes = _compute(tx, args, rs)
+    if args.output:
+        write_table(seg, args.output)
+    for note in notes:
+        print(f"custseg: warning: {note}", file=sys.stderr)
+    text = header + report(seg, segments)
+    if args.output:
+        text += (
+            f"\n\nPer-customer results ({len(seg):,d} rows) written to {args.output}"
+        )
+    print(text)
     return 0
+
+
+_FREQUENCY = {"rows": "transactions", "transactions": "transactions", "days": "days"}
+
+
+def _cmd_demo(args: argparse.Namespace) -> int:
+    from .datasets import simulate_transactions
+
+    _check_output(args.output)
+    rs = _load_rules("ecommerce", None)
+    tx = simulate_transactions(args.customers, seed=args.seed)
+    demo = argparse.Namespace(
+        customer="customer_id",
+        date="date",
+        amount="amount",
+        as_of=None,
+        after_as_of="raise",
+        bins=None,
+        r_bins=None,
+        f_bins=None,
+        m_bins=None,
+        frequency="rows",
+        zero_amount="purchase",
+        lang=None,
+        output=args.output,
+    )
+    header = (
+        f"Simulated store: {args.customers:,d} customers, seed {args.seed} "
+        "(custseg.datasets.simulate_transactions), rules preset 'ecommerce'\n\n"
+    )
+    return _run(tx, demo, rs, header)
+
+
+def _cmd_segment(args: argparse.Namespace) -> int:
+    _check_output(args.output, [args.input])
+    rs = _load_rules(args.preset or args.rules, args.lang)
+    tx = read_table(
+        args.input, sep=args.sep, encoding=args.encoding, text_columns=[args.customer]
+    )
+    _check_columns(tx, args)
+    tx[args.date] = parse_date_column(
+        tx[args.date], args.date, date_format=args.date_format
+    )
+    _check_rows(tx, args.input, args)
+    return _run(tx, args, rs)
 
 
 def _cmd_rules_check(args: argparse.Namespace) -> int:
@@ -194,12 +369,12 @@ def _cmd_rules_check(args: argparse.Namespace) -> int:
         for d in shown:
             print(d.render())
         errors = sum(d.severity == "error" for d in diags)
-        warnings = sum(d.severity == "warning" for d in diags)
+        n_warnings = sum(d.severity == "warning" for d in diags)
         print(
             f"{path}: {errors} error{'s' * (errors != 1)}, "
-            f"{warnings} warning{'s' * (warnings != 1)}"
+            f"{n_warnings} warning{'s' * (n_warnings != 1)}"
         )
-        if errors or (args.strict and warnings):
+        if errors or (args.strict and n_warnings):
             status = 1
     return status
 
@@ -215,6 +390,17 @@ def _cmd_presets(args: argparse.Namespace) -> int:
     return 0
 
 
+class _UsageError(CustsegError):
+    """A command-line usage error (unknown option, bad option value)."""
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse, with usage errors as one ``custseg: error:`` line (status 2)."""
+
+    def error(self, message: str) -> NoReturn:
+        raise _UsageError(f"{message} (see '{self.prog} --help')")
+
+
 def _positive_int(text: str) -> int:
     try:
         value = int(text)
@@ -227,8 +413,153 @@ def _positive_int(text: str) -> int:
     return value
 
 
+def _seed(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(
+            f"expected a whole number, got {text!r}"
+        ) from None
+    if value < 0:
+        raise argparse.ArgumentTypeError(f"must be 0 or more, got {value}")
+    return value
+
+
+def _bins(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(
+            f"expected a whole number, got {text!r}"
+        ) from None
+    if not 2 <= value <= MAX_BINS:
+        raise argparse.ArgumentTypeError(f"must be in [2, {MAX_BINS}], got {value}")
+    return value
+
+
+def _segment_options(seg: argparse.ArgumentParser) -> None:
+    seg.add_argument(
+        "input",
+        help="transactions: .csv, .tsv or .txt (optionally .gz/.zip/.bz2/.xz), "
+        "or .parquet",
+    )
+    columns = seg.add_argument_group("columns")
+    columns.add_argument(
+        "--customer",
+        default="customer_id",
+        metavar="COLUMN",
+        help="customer id column, read as text (default: customer_id)",
+    )
+    columns.add_argument(
+        "--date",
+        default="date",
+        metavar="COLUMN",
+        help="date column: ISO 8601 text, YYYYMMDD, or see --date-format "
+        "(default: date)",
+    )
+    columns.add_argument(
+        "--amount",
+        default="amount",
+        metavar="COLUMN",
+        help="amount column; refunds are negative (default: amount)",
+    )
+    reading = seg.add_argument_group("reading the file")
+    reading.add_argument(
+        "--sep",
+        default=None,
+        help="separator: one character, 'tab' or 'whitespace' (default: ',' "
+        "for .csv, tab for .tsv, sniffed for .txt)",
+    )
+    reading.add_argument(
+        "--encoding",
+        default=None,
+        help="text encoding, e.g. gbk, gb18030, big5, latin-1 (default: utf-8)",
+    )
+    reading.add_argument(
+        "--date-format",
+        dest="date_format",
+        default=None,
+        metavar="FORMAT",
+        help="strftime format of the dates, e.g. '%%d/%%m/%%Y' (default: "
+        "ISO 8601 or YYYYMMDD)",
+    )
+    period = seg.add_argument_group("period")
+    period.add_argument(
+        "--as-of",
+        dest="as_of",
+        default=None,
+        metavar="DAY",
+        help="reference day (default: the day after the last transaction)",
+    )
+    period.add_argument(
+        "--after-as-of",
+        dest="after_as_of",
+        choices=("raise", "drop"),
+        default="raise",
+        help="transactions after --as-of: stop with an error, or drop them "
+        "(default: raise)",
+    )
+    scoring = seg.add_argument_group("scoring")
+    scoring.add_argument(
+        "--bins",
+        type=_bins,
+        default=None,
+        metavar="N",
+        help=f"RFM scores per dimension, 2 to {MAX_BINS}, fitted as quantiles "
+        "(default: the rules' [scores], else 5)",
+    )
+    for dim, what in (("r", "recency"), ("f", "frequency"), ("m", "monetary")):
+        scoring.add_argument(
+            f"--{dim}-bins",
+            dest=f"{dim}_bins",
+            type=_bins,
+            default=None,
+            metavar="N",
+            help=f"scores for {what} (default: --bins)",
+        )
+    scoring.add_argument(
+        "--frequency",
+        choices=("rows", "transactions", "days"),
+        default="rows",
+        help="F counts purchase rows or distinct purchase days; "
+        "'transactions' = 'rows' (default: rows)",
+    )
+    scoring.add_argument(
+        "--zero-amount",
+        dest="zero_amount",
+        choices=("purchase", "ignore"),
+        default="purchase",
+        help="rows with amount 0 count as purchases, or are ignored "
+        "(default: purchase)",
+    )
+    labels = seg.add_argument_group("rules and output")
+    which = labels.add_mutually_exclusive_group()
+    which.add_argument(
+        "--preset",
+        default=None,
+        metavar="NAME",
+        help="apply a shipped rules preset (list them: custseg presets)",
+    )
+    which.add_argument(
+        "--rules", default=None, metavar="FILE", help="apply a rules file (.toml)"
+    )
+    labels.add_argument(
+        "--lang",
+        default=None,
+        help="label language of the rules, e.g. zh (default: the rules' names)",
+    )
+    labels.add_argument(
+        "--output",
+        default=None,
+        metavar="PATH",
+        help="write one row per customer: .csv, .tsv, .txt or .parquet "
+        "(default: write nothing)",
+    )
+    seg.set_defaults(func=_cmd_segment)
+
+
 def _parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
+    parser = _Parser(
         prog="custseg", description="Customer segmentation: RFM, lifecycle, ABC."
     )
     parser.add_argument("--version", action="version", version=f"custseg {__version__}")
@@ -239,46 +570,24 @@ def _parser() -> argparse.ArgumentParser:
         "--customers",
         type=_positive_int,
         default=20_000,
-        help="customers to simulate (default 20000)",
+        metavar="N",
+        help="customers to simulate (default: 20000)",
     )
-    demo.add_argument("--seed", type=int, default=42, help="random seed (default 42)")
+    demo.add_argument(
+        "--seed", type=_seed, default=42, metavar="S", help="random seed (default: 42)"
+    )
     demo.add_argument(
         "--output",
         default=DEMO_OUTPUT,
-        help=f"per-customer CSV/Parquet to write (default {DEMO_OUTPUT})",
+        metavar="PATH",
+        help=f"per-customer results to write, .csv or .parquet; '' for none "
+        f"(default: {DEMO_OUTPUT})",
     )
     demo.set_defaults(func=_cmd_demo)
 
-    seg = sub.add_parser("segment", help="segment the customers of a transaction file")
-    seg.add_argument("input", help="transactions, .csv or .parquet")
-    seg.add_argument("--customer", default="customer_id", help="customer id column")
-    seg.add_argument(
-        "--date", default="date", help="date column (ISO 8601 text or dates)"
+    _segment_options(
+        sub.add_parser("segment", help="segment the customers of a transaction file")
     )
-    seg.add_argument("--amount", default="amount", help="amount column (refunds < 0)")
-    seg.add_argument(
-        "--as-of",
-        dest="as_of",
-        default=None,
-        help="reference day (default: the day after the last transaction)",
-    )
-    seg.add_argument(
-        "--after-as-of",
-        dest="after_as_of",
-        choices=("raise", "drop"),
-        default="raise",
-        help="what to do with transactions after --as-of",
-    )
-    seg.add_argument(
-        "--output", default=None, help="write per-customer results (.csv or .parquet)"
-    )
-    which = seg.add_mutually_exclusive_group()
-    which.add_argument(
-        "--preset", default=None, help="apply a shipped rules preset (custseg presets)"
-    )
-    which.add_argument("--rules", default=None, help="apply a rules file (.toml)")
-    seg.add_argument("--lang", default=None, help="label language of the rules: zh")
-    seg.set_defaults(func=_cmd_segment)
 
     rules = sub.add_parser("rules", help="work with rules files")
     rules_sub = rules.add_subparsers(dest="rules_command", required=True)
@@ -298,24 +607,73 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _quiet_stdout() -> None:
+    """After a broken pipe: point stdout at /dev/null so the exit flush is silent."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        os.close(devnull)
+    except (OSError, ValueError, AttributeError):
+        pass  # not a real file (captured in tests): nothing to flush
+
+
+def _message(exc: CustsegError) -> str:
+    """The error as one line, except rules diagnostics that show a source line."""
+    if isinstance(exc, RulesError) and not any(d.source_line for d in exc.diagnostics):
+        return "; ".join(
+            f"{d.path}: {d.message}" + (f": {d.hint}" if d.hint else "")
+            for d in exc.diagnostics
+        )
+    return str(exc)
+
+
+_DEVELOPER_WARNINGS = (DeprecationWarning, PendingDeprecationWarning, FutureWarning)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the ``custseg`` command; returns the exit status.
 
+    Status 0 on success, 1 when ``rules check`` finds errors, 2 for an error in
+    the input, the options or the rules (one line on stderr, ``custseg:
+    error: ...``).
+
+    Parameters
+    ----------
+    argv
+        The arguments (default: ``sys.argv[1:]``).
+
+    Examples
+    --------
     >>> main(["segment", "no-such-file.csv"])
     2
     """
-    args = _parser().parse_args(argv)
     try:
-        status: int = args.func(args)
+        try:
+            args = _parser().parse_args(argv)
+        except SystemExit as exc:  # --help and --version print, then exit 0
+            return exc.code if isinstance(exc.code, int) else 0
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            status: int = args.func(args)
+        for w in caught:  # Python warnings as one line each, never two
+            if not issubclass(w.category, _DEVELOPER_WARNINGS):
+                print(
+                    f"custseg: warning: {w.category.__name__}: {w.message}",
+                    file=sys.stderr,
+                )
+        sys.stdout.flush()  # a closed pipe shows here, not at interpreter exit
     except CustsegError as exc:
-        print(f"custseg: error: {exc}", file=sys.stderr)
+        print(f"custseg: error: {_message(exc)}", file=sys.stderr)
         return 2
     except MemoryError:
         print("custseg: error: out of memory; try a smaller input", file=sys.stderr)
         return 2
-    except BrokenPipeError:  # output piped into head & co.: stop quietly
-        sys.stderr.close()
+    except BrokenPipeError:  # output piped into head & co.: the file is written
+        _quiet_stdout()
         return 0
+    except KeyboardInterrupt:  # a partial output file was already removed
+        print("custseg: interrupted", file=sys.stderr)
+        return 130
     return status
 
 

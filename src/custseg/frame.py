@@ -20,8 +20,7 @@ import attrs
 import numpy as np
 import pandas as pd
 
-from ._files import read_table, table_format, write_table
-from ._validate import as_datetime
+from ._files import parse_date_column, read_table, table_format, write_table
 from .errors import CustsegWarning, InputError, ThresholdError
 from .labels import Labels
 from .lifecycle import LifecycleWindows, lifecycle_stage
@@ -42,6 +41,7 @@ from .summary import CustomerFacts, _summarize
 __all__ = [
     "SegmentResult",
     "apply_rules",
+    "parse_date_column",
     "read_table",
     "segment",
     "segment_frame",
@@ -75,37 +75,6 @@ def _column(df: pd.DataFrame, name: str, arg: str) -> pd.Series:
     return col
 
 
-def _dates(col: pd.Series, name: str) -> pd.Series:
-    """Parse a text date column (ISO 8601), naming the first bad value."""
-    if pd.api.types.is_datetime64_any_dtype(col.dtype):
-        return col
-    if pd.api.types.is_numeric_dtype(col.dtype):
-        raise InputError(
-            name,
-            f"holds numbers ({col.dtype}), not dates",
-            fix="store dates as ISO 8601 text (2024-01-31) or convert "
-            "them first, e.g. pandas.to_datetime(col, unit='s')",
-        )
-    try:
-        parsed = pd.to_datetime(col, format="ISO8601", errors="coerce")
-    except ValueError:
-        # mixed UTC offsets: pandas refuses them even with errors="coerce"; the
-        # core parser reads each as its local wall-clock time
-        values = as_datetime(col.to_numpy(dtype=object), name, nan="allow")
-        return pd.Series(values, index=col.index, name=col.name)
-    bad = (parsed.isna() & col.notna()).to_numpy()
-    if bad.any():
-        first = int(np.argmax(bad))
-        raise InputError(
-            name,
-            f"has values that are not dates, such as {col.iloc[first]!r}",
-            first_row=first,
-            n_rows=int(bad.sum()),
-            fix="use ISO 8601 dates (2024-01-31 or 2024-01-31 14:05:00)",
-        )
-    return parsed
-
-
 def _facts(
     df: pd.DataFrame,
     customer: str,
@@ -114,8 +83,10 @@ def _facts(
     as_of: Any,
     options: dict[str, Any],
 ) -> CustomerFacts:
+    options = dict(options)
+    date_format = options.pop("date_format", None)
     ids = _column(df, customer, "customer")
-    dates = _dates(_column(df, date, "date"), date)
+    dates = parse_date_column(_column(df, date, "date"), date, date_format=date_format)
     amounts = _column(df, amount, "amount")
     return _summarize(
         ids, dates, amounts, as_of=as_of, fields=(customer, date, amount), **options
@@ -146,14 +117,16 @@ def summarize_frame(
     customer
         Customer id column.
     date
-        Date column (datetimes, or text parsed as ISO 8601).
+        Date column: datetimes, ISO 8601 text, ``YYYYMMDD`` numbers or text
+        (see :func:`parse_date_column`).
     amount
         Amount column (refunds negative).
     as_of
         Reference day (default: the day after the last transaction).
     **options
-        Passed to :func:`~custseg.summarize` (``frequency``, ``zero_amount``,
-        ``after_as_of``).
+        ``date_format`` (a ``strptime`` format for the date column), and the
+        options of :func:`~custseg.summarize` (``frequency``,
+        ``zero_amount``, ``after_as_of``).
 
     Returns
     -------
@@ -368,6 +341,7 @@ def segment(
     date: str = "date",
     amount: str = "amount",
     as_of: Any = None,
+    date_format: str | None = None,
     bins: int | tuple[int, int, int] | None = None,
     edges: RfmEdges | None = None,
     windows: LifecycleWindows | None = None,
@@ -398,11 +372,15 @@ def segment(
     customer
         Customer id column; it becomes the index of the result.
     date
-        Date column (datetimes, or ISO 8601 text).
+        Date column: datetimes, ISO 8601 text, or ``YYYYMMDD`` numbers or
+        text (see :func:`parse_date_column`).
     amount
         Amount column (refunds negative).
     as_of
         Reference day (default: the day after the last transaction).
+    date_format
+        A ``strptime`` format for the date column (``"%d/%m/%Y"``), when it is
+        neither ISO 8601 nor ``YYYYMMDD``.
     bins
         Quantile scores per dimension, one count or ``(recency, frequency,
         monetary)``. Default: the rules' ``[scores]`` (fixed edges where the
@@ -469,6 +447,7 @@ def segment(
             "frequency": frequency,
             "zero_amount": zero_amount,
             "after_as_of": after_as_of,
+            "date_format": date_format,
         },
     )
     buyers = facts.frequency > 0
@@ -512,6 +491,7 @@ def segment(
         "customer": customer,
         "date": date,
         "amount": amount,
+        "date_format": date_format,
         "windows": windows,
         "abc_cutoffs": abc_cutoffs,
         "frequency": frequency,
@@ -598,8 +578,8 @@ def segment_frame(
     abc_cutoffs
         Cumulative value shares for A and B.
     **options
-        ``frequency``, ``zero_amount``, ``after_as_of`` as for
-        :func:`~custseg.summarize`.
+        ``date_format`` as for :func:`segment`; ``frequency``,
+        ``zero_amount``, ``after_as_of`` as for :func:`~custseg.summarize`.
 
     Returns
     -------
