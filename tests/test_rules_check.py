@@ -36,7 +36,7 @@ HIGHLIGHTS: dict[str, list[tuple[str, str]]] = {
     ],
     "chinese": [("=", "消费次数"), ("=", "'线下'"), ("~", "&")],
     "toml_syntax": [("=", "{")],
-    "extends_override": [("=", "key_amout"), ("=", "[tables.lifecycel]")],
+    "extends_override": [("=", "key_amout"), ("=", "brekas")],
     "dead_rules": [
         ("^", "r >= 6"),
         ("^", "r == 5 and f == 5"),

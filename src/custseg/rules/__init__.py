@@ -605,7 +605,9 @@ def check(
     - a ``str`` with ``text=True``: rules text; ``text=False``: a path or a
       preset name;
     - a ``str`` by default: rules text when it is blank or has a newline or an
-      ``=`` (every rules text defines something), else a preset name or a path.
+      ``=`` (every rules text defines something), else a preset name or a path
+      (a path with an ``=`` in it: pass a :class:`~pathlib.Path` or
+      ``text=False``).
 
     Raises
     ------

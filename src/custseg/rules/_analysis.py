@@ -4,10 +4,18 @@ input cells that fall through to the default.
 The analysis is exact when every input a rule list depends on has a finite
 domain (categories, booleans, bounded integers such as RFM scores: 5 x 5 x 5 =
 125 cells) or is only compared with constants (then one representative point
-per cell of the grid those constants induce is enough). Everything is then
-evaluated on the grid with the compiled rules themselves. Otherwise (a field
+per cell of the grid those constants induce is enough). A field that may be
+missing adds its missing point to the grid. Everything is then evaluated on
+the grid with the compiled rules themselves, with the same three-valued logic
+as on data (a rule matches where its condition is TRUE). Otherwise (a field
 in arithmetic without a finite domain, a population aggregate such as
-``mean(m)``, a grid too large) the rule list is reported as not analysed.
+``mean(m)``, a grid too large, or a file whose analysis would exceed the work
+budget) the rule list is reported as not analysed.
+
+The work is bounded per file: every derived value, table and segmentation is
+evaluated at most once per grid (grids are shared between rule lists that
+have the same one), and the cells times expression nodes evaluated over the
+whole file are capped by *MAX_WORK*, the cells held at once by *MAX_HELD*.
 """
 
 from __future__ import annotations
@@ -21,46 +29,69 @@ import numpy as np
 
 from ..errors import Diagnostic
 from ._expr import Compiled, Env
-from ._model import FieldSpec, Lookup, Rule, RuleSet, _segment_codes
+from ._model import (
+    FieldSpec,
+    Lookup,
+    Rule,
+    RuleSet,
+    Segmentation,
+    _segment_codes,
+    _table_codes,
+)
 from ._source import Source
 
-__all__ = ["analyse", "lookups"]
+__all__ = ["analyse", "analyse_all", "lookups"]
 
 MAX_FINITE = 200  # integer fields with at most this many values are enumerated
-MAX_GRID = 200_000
+MAX_GRID = 200_000  # cells of one rule list's grid
+# Work per file, for analyse() and for lookups() each: the sum over every
+# expression evaluated of its nodes x (cells + NODE_COST), plus fixed costs per
+# rule list and per item it reads. A NumPy call costs about as much as
+# NODE_COST cells, so tiny grids are not free. One unit is about 0.15 ns
+# (measured on big and small grids alike): the limit is 0.15-0.3 s.
+MAX_WORK = 1_000_000_000
+NODE_COST = 10_000
+RULE_NODES = 6  # per rule, the analysis's own array operations
+LIST_COST = 1_000_000  # per rule list: closure, grid, diagnostics
+ITEM_COST = 5_000  # per derived value, table or segmentation a list reads
+CONSTANT_COST = 1_000  # per constant that cuts a field's line
+# Cells of arrays held at once (grid columns and evaluated values): ~100 MB.
+MAX_HELD = 12_000_000
 
 
-def _closure(
-    rs: RuleSet, exprs: Iterable[Compiled]
-) -> tuple[set[str], list[Compiled], set[str]]:
-    """Items reached from *exprs*: (base fields, all expressions, table names)."""
-    fields: set[str] = set()
-    all_exprs: list[Compiled] = []
-    tables: set[str] = set()
-    todo = list(exprs)
-    seen: set[str] = set()
-    while todo:
-        expr = todo.pop()
-        all_exprs.append(expr)
-        for name in expr.names:
-            if name in seen:
-                continue
-            seen.add(name)
-            if name in rs.fields:
-                fields.add(name)
-            elif name in rs.derived:
-                todo.append(rs.derived[name].expr)
-            elif name in rs.tables:
-                tables.add(name)
-                t = rs.tables[name]
-                if t.field in rs.fields:
-                    fields.add(t.field)
-                elif t.field in rs.derived and t.field not in seen:
-                    seen.add(t.field)
-                    todo.append(rs.derived[t.field].expr)
-            elif name in rs.segments:
-                todo.extend(r.when for r in rs.segments[name].rules)
-    return fields, all_exprs, tables
+def _show(rs: RuleSet, field: str, value: Any) -> str:
+    spec = rs.fields[field]
+    if spec.kind == "category":
+        return f"{field}={'<missing>' if value < 0 else repr(spec.values[int(value)])}"
+    if spec.kind == "bool":
+        return f"{field}={bool(value)}"
+    if isinstance(value, float) and math.isnan(value):
+        return f"{field}=<missing>"
+    return f"{field}={value:g}"
+
+
+def _diag(
+    src: Source,
+    line: int,
+    col: int,
+    severity: str,
+    code: str,
+    message: str,
+    hint: str = "",
+) -> Diagnostic:
+    text = src.line_text(line)
+    end = len(text.rstrip()) + 1 if text else col + 1
+    return Diagnostic(
+        src.path,
+        line,
+        col,
+        max(end, col + 1),
+        severity,  # type: ignore[arg-type]
+        code,
+        message,
+        hint,
+        text,
+    )
 
 
 def _finite_points(spec: FieldSpec) -> np.ndarray | None:
@@ -100,7 +131,7 @@ def _cell_points(spec: FieldSpec, constants: set[float]) -> np.ndarray:
         candidates.append(edges[-1])
         candidates.append(edges[-1] + 1)
     for x in candidates:
-        if spec.kind == "integer":
+        if spec.kind == "integer" and math.isfinite(x):
             x = float(math.ceil(x)) if x != math.floor(x) else x
         if lo <= x <= hi and x not in pts:
             pts.append(x)
@@ -109,125 +140,6 @@ def _cell_points(spec: FieldSpec, constants: set[float]) -> np.ndarray:
             pts.append(bound)
     arr = np.asarray(sorted(pts), dtype=np.float64)
     return np.append(arr, np.nan) if spec.missing else arr
-
-
-def _show(rs: RuleSet, field: str, value: Any) -> str:
-    spec = rs.fields[field]
-    if spec.kind == "category":
-        return f"{field}={'<missing>' if value < 0 else repr(spec.values[int(value)])}"
-    if spec.kind == "bool":
-        return f"{field}={bool(value)}"
-    if isinstance(value, float) and math.isnan(value):
-        return f"{field}=<missing>"
-    return f"{field}={value:g}"
-
-
-def _diag(
-    src: Source,
-    line: int,
-    col: int,
-    severity: str,
-    code: str,
-    message: str,
-    hint: str = "",
-) -> Diagnostic:
-    text = src.line_text(line)
-    end = len(text.rstrip()) + 1 if text else col + 1
-    return Diagnostic(
-        src.path,
-        line,
-        col,
-        max(end, col + 1),
-        severity,  # type: ignore[arg-type]
-        code,
-        message,
-        hint,
-        text,
-    )
-
-
-def _grid(
-    rs: RuleSet, exprs: list[Compiled]
-) -> tuple[dict[str, np.ndarray] | None, str]:
-    fields, closure, tables = _closure(rs, exprs)
-    if any(e.aggregates for e in closure):
-        return None, "it uses a population aggregate (mean, quantile, ...)"
-    # Derived values: a bare alias (d = "x") passes its comparisons on to x;
-    # any other numeric derived value is a function of its fields whose cells
-    # constants on the derived value do not describe, so those fields are opaque.
-    used = {n for e in closure for n in e.names if n in rs.derived}
-    used |= {rs.tables[t].field for t in tables if rs.tables[t].field in rs.derived}
-    alias: dict[str, str] = {}
-    opaque: set[str] = set()
-    for name in used:
-        expr = rs.derived[name].expr
-        target = expr.text.strip()
-        if target.isidentifier() and (target in rs.fields or target in rs.derived):
-            alias[name] = target
-        elif expr.type.kind == "number":
-            opaque |= _closure(rs, [expr])[0]
-
-    def resolve(name: str) -> str:
-        seen = set()
-        while name in alias and name not in seen:
-            seen.add(name)
-            name = alias[name]
-        return name
-
-    for e in closure:
-        for name in e.opaque:
-            base = resolve(name)
-            if base in rs.fields:
-                opaque.add(base)
-            elif base in rs.derived:
-                opaque |= _closure(rs, [rs.derived[base].expr])[0]
-    constants: dict[str, set[float]] = {}
-    for e in closure:
-        for n, c in e.comparisons:
-            if isinstance(c, int | float) and not isinstance(c, bool):
-                constants.setdefault(resolve(n), set()).add(float(c))
-    for t in tables:
-        constants.setdefault(resolve(rs.tables[t].field), set()).update(
-            rs.tables[t].breaks
-        )
-    axes: dict[str, np.ndarray] = {}
-    for name in sorted(fields):
-        spec = rs.fields[name]
-        pts = _finite_points(spec)
-        if pts is None:
-            if name in opaque:
-                return None, (
-                    f"field {name!r} is used in arithmetic or compared with other "
-                    "fields and has no finite domain (declare integer bounds "
-                    "min/max to enumerate it)"
-                )
-            consts = constants.get(name, set())
-            pts = _cell_points(spec, consts)
-        axes[name] = pts
-    size = math.prod(len(a) for a in axes.values()) if axes else 1
-    if size > MAX_GRID:
-        return None, f"the grid of input cells is too large ({size:,d} > {MAX_GRID:,d})"
-    if not axes:
-        return {}, ""
-    mesh = np.meshgrid(*axes.values(), indexing="ij")
-    return {k: m.ravel() for k, m in zip(axes, mesh, strict=True)}, ""
-
-
-def _env(rs: RuleSet, grid: dict[str, np.ndarray]) -> Env:
-    n = len(next(iter(grid.values()))) if grid else 1
-    values: dict[str, Any] = {}
-    for name, spec in rs.fields.items():
-        if name in grid:
-            values[name] = grid[name]
-        elif spec.kind == "category":
-            values[name] = np.zeros(n, dtype=np.int16)
-        elif spec.kind == "bool":
-            values[name] = np.zeros(n, dtype=bool)
-        else:
-            values[name] = np.full(n, spec.min if spec.min is not None else 0.0)
-    env = Env(n, values)
-    rs._evaluate_env(env)
-    return env
 
 
 def _is_missing_point(spec: FieldSpec, col: np.ndarray) -> np.ndarray:
@@ -243,104 +155,451 @@ def _describe(rs: RuleSet, grid: dict[str, np.ndarray], mask: np.ndarray) -> str
     return ", ".join(_show(rs, f, grid[f][i]) for f in grid)
 
 
-def _analyse_rules(
-    rs: RuleSet,
-    sources: dict[str, Source],
-    src: Source,
-    what: str,
-    line: int,
-    rules: tuple[Rule, ...],
-    default: str | None,
-) -> list[Diagnostic]:
-    grid, why = _grid(rs, [r.when for r in rules])
-    if grid is None:
-        return [
-            _diag(
-                src,
-                line,
-                1,
-                "info",
-                "not-analysed",
-                f"{what} not analysed: {why}",
-                "the reachability checks are exact only for finite inputs or "
-                "comparisons with constants",
-            )
-        ]
-    env = _env(rs, grid)
-    out: list[Diagnostic] = []
-    taken = np.zeros(env.n, dtype=bool)
-    matches: list[np.ndarray] = []
-    for i, rule in enumerate(rules):
-        rsrc = sources.get(rule.path, src)
-        match = rule.when.evaluate(env).astype(bool)
-        matches.append(match)
-        if not match.any():
-            out.append(
-                _diag(
-                    rsrc,
-                    rule.line,
-                    rule.column,
-                    "warning",
-                    "never-matches",
-                    f"rule {i + 1} ({rule.label!r}) of {what} can never match",
-                    "check the thresholds and the field bounds",
-                )
-            )
-        elif default is not None and not (match & ~taken).any():
-            earlier = [j for j in range(i) if (matches[j] & match).any()]
-            names = ", ".join(f"{j + 1} ({rules[j].label!r})" for j in earlier)
-            out.append(
-                _diag(
-                    rsrc,
-                    rule.line,
-                    rule.column,
-                    "warning",
-                    "unreachable",
-                    f"rule {i + 1} ({rule.label!r}) of {what} is never reached: "
-                    f"earlier rules take every case it matches ({names})",
-                    "move it up or narrow the earlier rules",
-                )
-            )
-        taken |= match
-    if default is not None and not taken.all():
-        left = ~taken
-        complete = np.ones(env.n, dtype=bool)
-        for f, col in grid.items():
-            complete &= ~_is_missing_point(rs.fields[f], col)
-        n_left, n_complete = int(left.sum()), int((left & complete).sum())
-        if n_complete == 0:
-            message = (
-                f"every input cell of {what} with all values present is covered; "
-                f"the {n_left} cells with a missing value fall through to the "
-                f"default {default!r}"
-            )
+class _Grid:
+    """A grid of input cells, its environment, and the names evaluated on it."""
+
+    def __init__(self, rs: RuleSet, axes: dict[str, np.ndarray]) -> None:
+        self.axes = axes
+        if axes:
+            mesh = np.meshgrid(*axes.values(), indexing="ij")
+            self.columns = {k: m.ravel() for k, m in zip(axes, mesh, strict=True)}
         else:
-            message = (
-                f"{n_complete} of {int(complete.sum())} input cells of {what} "
-                f"fall through to the default {default!r}, e.g. "
-                f"{_describe(rs, grid, left & complete)}"
+            self.columns = {}
+        self.n = len(next(iter(self.columns.values()))) if self.columns else 1
+
+        def fill(name: str) -> np.ndarray:
+            # a field the rule list does not read (never reached in practice)
+            spec = rs.fields[name]
+            if spec.kind == "category":
+                return np.zeros(self.n, dtype=np.int16)
+            if spec.kind == "bool":
+                return np.zeros(self.n, dtype=bool)
+            return np.full(self.n, spec.min if spec.min is not None else 0.0)
+
+        self.env = Env(self.n, self.columns, resolve=fill)
+        self.held = self.n * (len(axes) + 1)
+
+
+def _bits(mask: int, names: list[str]) -> list[str]:
+    """The names of the set bits of *mask*, lowest first."""
+    raw = np.frombuffer(mask.to_bytes((mask.bit_length() + 7) // 8, "little"), np.uint8)
+    return [names[i] for i in np.flatnonzero(np.unpackbits(raw, bitorder="little"))]
+
+
+class _Analyser:
+    """Shared state of one analysis pass over a rule set: the work budget,
+    what each derived value, table and segmentation reads (transitively, as
+    bit masks, computed once), and the grids already evaluated."""
+
+    def __init__(self, rs: RuleSet) -> None:
+        self.rs = rs
+        self.left = MAX_WORK
+        self.grids: dict[tuple[Any, ...], _Grid] = {}
+        self.held = 0
+        self.position = {name: i for i, name in enumerate(rs.order)}
+        self.field_names = list(rs.fields)
+        self.field_bit = {name: 1 << i for i, name in enumerate(self.field_names)}
+        self.item_names = list(rs.order)
+        # a bare alias (d = "x") passes the comparisons made on it on to x
+        self.alias: dict[str, str] = {}
+        for name, d in rs.derived.items():
+            target = d.expr.text.strip()
+            if target.isidentifier() and (target in rs.fields or target in rs.derived):
+                self.alias[name] = target
+        # per item: (items it needs, itself included; base fields; fields
+        # whose cells constants do not describe; whether an aggregate is used)
+        self.items: dict[str, tuple[int, int, int, bool]] = {}
+        # after rule_list on a grid of finite domains: its axes and the rule
+        # that takes each cell (-1: none)
+        self.last: tuple[dict[str, np.ndarray], np.ndarray] | None = None
+        self.constants: dict[str, list[tuple[str, float]]] = {}
+        self.with_constants = 0  # items that compare with constants
+        for i, name in enumerate(self.item_names):
+            exprs = self._exprs(name)
+            deps, fields, opaque, agg = self._summary(exprs)
+            if name in rs.tables:
+                t = rs.tables[name]
+                deps, fields, opaque, agg = self._reads({t.field})
+                base = self._resolve(t.field)
+                self.constants[name] = [(base, float(b)) for b in t.breaks]
+            else:
+                self.constants[name] = self._own_constants(exprs)
+            if (
+                name in rs.derived
+                and name not in self.alias
+                and rs.derived[name].expr.type.kind == "number"
+            ):
+                # a function of its fields: constants on it do not cut theirs
+                opaque |= fields
+            self.items[name] = (deps | 1 << i, fields, opaque, agg)
+            if self.constants[name]:
+                self.with_constants |= 1 << i
+
+    def _exprs(self, name: str) -> list[Compiled]:
+        rs = self.rs
+        if name in rs.derived:
+            return [rs.derived[name].expr]
+        if name in rs.segments:
+            return [r.when for r in rs.segments[name].rules]
+        return []
+
+    def _resolve(self, name: str) -> str:
+        seen = set()
+        while name in self.alias and name not in seen:
+            seen.add(name)
+            name = self.alias[name]
+        return name
+
+    def _reads(self, names: Iterable[str]) -> tuple[int, int, int, bool]:
+        deps = fields = opaque = 0
+        agg = False
+        for n in names:
+            if n in self.field_bit:
+                fields |= self.field_bit[n]
+            elif n in self.items:
+                d, f, o, a = self.items[n]
+                deps, fields, opaque, agg = deps | d, fields | f, opaque | o, agg or a
+        return deps, fields, opaque, agg
+
+    def _summary(self, exprs: list[Compiled]) -> tuple[int, int, int, bool]:
+        """What *exprs* read, transitively (see ``items``)."""
+        deps, fields, opaque, agg = self._reads({n for e in exprs for n in e.names})
+        for e in exprs:
+            agg = agg or e.aggregates
+            for n in e.opaque:
+                base = self._resolve(n)
+                if base in self.field_bit:
+                    opaque |= self.field_bit[base]
+                elif base in self.items:
+                    opaque |= self.items[base][1]
+        return deps, fields, opaque, agg
+
+    def _own_constants(self, exprs: list[Compiled]) -> list[tuple[str, float]]:
+        out = []
+        for e in exprs:
+            for n, c in e.comparisons:
+                # inf / nan constants (folded 1 / 0, 0 / 0) cut no finite cell
+                if (
+                    isinstance(c, int | float)
+                    and not isinstance(c, bool)
+                    and math.isfinite(c)
+                ):
+                    out.append((self._resolve(n), float(c)))
+        return out
+
+    def cost(self, name: str, cells: int) -> int:
+        rs = self.rs
+        if name in rs.derived:
+            nodes = rs.derived[name].expr.nodes
+        elif name in rs.tables:
+            nodes = len(rs.tables[name].breaks) + 2
+        else:
+            nodes = sum(r.when.nodes + RULE_NODES for r in rs.segments[name].rules)
+        return nodes * (cells + NODE_COST)
+
+    # ------------------------------------------------------------------
+    # the grid
+
+    def axes(
+        self, exprs: list[Compiled], finite_only: bool = False
+    ) -> tuple[dict[str, np.ndarray] | None, list[str], str]:
+        """The points per field of the grid for *exprs* and the items to
+        evaluate on it; ``None`` and why when it cannot be analysed (with
+        *finite_only*, also when a field has no finite domain)."""
+        rs = self.rs
+        deps, fields, opaque, agg = self._summary(exprs)
+        if agg:
+            return None, [], "it uses a population aggregate (mean, quantile, ...)"
+        items = _bits(deps, self.item_names)
+        cutting = [self._own_constants(exprs)]
+        cutting += [
+            self.constants[x]
+            for x in _bits(deps & self.with_constants, self.item_names)
+        ]
+        work = LIST_COST + len(items) * ITEM_COST
+        work += sum(len(c) for c in cutting) * CONSTANT_COST
+        if work > self.left:
+            return None, [], self._over()
+        self.left -= work
+        constants: dict[str, set[float]] = {}
+        for pairs in cutting:
+            for base, c in pairs:
+                constants.setdefault(base, set()).add(c)
+        axes: dict[str, np.ndarray] = {}
+        for name in _bits(fields, self.field_names):
+            spec = rs.fields[name]
+            pts = _finite_points(spec)
+            if pts is None and finite_only:
+                return None, [], "not finite"
+            if pts is None:
+                if opaque & self.field_bit[name]:
+                    return (
+                        None,
+                        [],
+                        (
+                            f"field {name!r} is used in arithmetic or compared with other "
+                            "fields and has no finite domain (declare integer bounds "
+                            "min/max to enumerate it)"
+                        ),
+                    )
+                pts = _cell_points(spec, constants.get(name, set()))
+            axes[name] = pts
+        size = math.prod(len(a) for a in axes.values())
+        if size > MAX_GRID:
+            return (
+                None,
+                [],
+                (f"the grid of input cells is too large ({size:,d} > {MAX_GRID:,d})"),
             )
-        out.append(
-            _diag(
-                src,
-                line,
-                1,
-                "info",
-                "falls-to-default",
-                message,
-                "intended? otherwise add a rule for them",
-            )
+        return dict(sorted(axes.items())), items, ""
+
+    def _over(self) -> str:
+        return (
+            "the analysis of this file has reached its work limit "
+            f"({MAX_WORK:,d} cell evaluations)"
         )
-    return out
+
+    def grid(
+        self, axes: dict[str, np.ndarray], items: list[str], own: int, rules: int
+    ) -> tuple[_Grid | None, str]:
+        """The grid for *axes* with *items* (in evaluation order) computed on
+        it; *own* is the nodes of the rule list itself, *rules* its length (a
+        bit row per rule is held). ``None`` and why when over a limit."""
+        key = tuple((name, pts.tobytes()) for name, pts in axes.items())
+        n = math.prod(len(a) for a in axes.values()) if axes else 1
+        grid = self.grids.get(key)
+        todo = [x for x in items if grid is None or x not in grid.env.values]
+        held = n * len(todo) + n * rules // 8 + (0 if grid else n * (len(axes) + 1))
+        if self.held + held > MAX_HELD and self.grids:  # forget the grids kept
+            self.grids.clear()
+            self.held = 0
+            grid, todo = None, list(items)
+            held = n * (len(todo) + len(axes) + 1) + n * rules // 8
+        if held > MAX_HELD:
+            return None, (
+                f"it needs {len(todo)} values on {n:,d} input cells, more than "
+                f"the analysis holds at once ({MAX_HELD:,d} cells)"
+            )
+        work = own * (n + NODE_COST) + sum(self.cost(name, n) for name in todo)
+        if work > self.left:
+            return None, self._over()
+        self.left -= work
+        if grid is None:
+            grid = _Grid(self.rs, axes)
+            self.grids[key] = grid
+            self.held += n * (len(axes) + 1)
+        rs, env = self.rs, grid.env
+        for name in todo:
+            if name in rs.derived:
+                env.values[name] = rs.derived[name].expr.evaluate(env)
+            elif name in rs.tables:
+                t = rs.tables[name]
+                x = np.asarray(env.values[t.field], dtype=np.float64)
+                env.values[name] = _table_codes(t, x)
+            else:
+                env.values[name] = _segment_codes(rs.segments[name], env, False)[0]
+        self.held += n * len(todo)
+        return grid, ""
+
+    # ------------------------------------------------------------------
+
+    def rule_list(
+        self,
+        sources: dict[str, Source],
+        src: Source,
+        what: str,
+        line: int,
+        rules: tuple[Rule, ...],
+        default: str | None,
+    ) -> list[Diagnostic]:
+        rs = self.rs
+        self.last = None
+        axes, items, why = self.axes([r.when for r in rules])
+        grid = None
+        if axes is not None:
+            own = sum(r.when.nodes + RULE_NODES for r in rules)
+            grid, why = self.grid(axes, items, own, len(rules))
+        if grid is None:
+            return [
+                _diag(
+                    src,
+                    line,
+                    1,
+                    "info",
+                    "not-analysed",
+                    f"{what} not analysed: {why}",
+                    "the reachability checks are exact only for finite inputs or "
+                    "comparisons with constants",
+                )
+            ]
+        env, columns = grid.env, grid.columns
+        out: list[Diagnostic] = []
+        taken = np.zeros(env.n, dtype=bool)
+        first = np.full(env.n, -1, dtype=np.int32)  # the rule that took a cell
+        # each rule's matches as bits, to name the earlier rules that overlap
+        # an unreachable one
+        packed = np.zeros((len(rules), (env.n + 7) // 8), dtype=np.uint8)
+        for i, rule in enumerate(rules):
+            rsrc = sources.get(rule.path, src)
+            match = np.asarray(rule.when.evaluate(env), dtype=bool)
+            if not match.any():
+                out.append(
+                    _diag(
+                        rsrc,
+                        rule.line,
+                        rule.column,
+                        "warning",
+                        "never-matches",
+                        f"rule {i + 1} ({rule.label!r}) of {what} can never match",
+                        "check the thresholds and the field bounds",
+                    )
+                )
+                continue
+            packed[i] = np.packbits(match)
+            new = match & ~taken
+            if default is not None and not new.any():
+                names = ", ".join(
+                    f"{j + 1} ({rules[j].label!r})" if j >= 0 else "..."
+                    for j in self.overlapping(packed, i, first[match])
+                )
+                out.append(
+                    _diag(
+                        rsrc,
+                        rule.line,
+                        rule.column,
+                        "warning",
+                        "unreachable",
+                        f"rule {i + 1} ({rule.label!r}) of {what} is never reached: "
+                        f"earlier rules take every case it matches ({names})",
+                        "move it up or narrow the earlier rules",
+                    )
+                )
+            first[new] = i
+            taken |= match
+        if axes and all(_finite_points(rs.fields[f]) is not None for f in axes):
+            self.last = (axes, first)  # the segmentation tabulated, for free
+        if default is not None and not taken.all():
+            left = ~taken
+            complete = np.ones(env.n, dtype=bool)
+            for f, col in columns.items():
+                complete &= ~_is_missing_point(rs.fields[f], col)
+            n_left, n_complete = int(left.sum()), int((left & complete).sum())
+            if n_complete == 0:
+                message = (
+                    f"every input cell of {what} with all values present is "
+                    f"covered; the {n_left} cells with a missing value fall "
+                    f"through to the default {default!r}"
+                )
+            else:
+                message = (
+                    f"{n_complete} of {int(complete.sum())} input cells of {what} "
+                    f"fall through to the default {default!r}, e.g. "
+                    f"{_describe(rs, columns, left & complete)}"
+                )
+            out.append(
+                _diag(
+                    src,
+                    line,
+                    1,
+                    "info",
+                    "falls-to-default",
+                    message,
+                    "intended? otherwise add a rule for them",
+                )
+            )
+        return out
+
+    def overlapping(
+        self, packed: np.ndarray, i: int, takers: np.ndarray, most: int = 5
+    ) -> list[int]:
+        """The first *most* earlier rules whose matches overlap rule *i*'s
+        (-1 at the end: there are more). Over the work limit, the rules that
+        took its cells first."""
+        found: list[int] = []
+        for j0 in range(0, i, 64):
+            block = packed[j0 : min(i, j0 + 64)]
+            cost = block.size + NODE_COST
+            if cost > self.left:
+                found = sorted({*found, *np.unique(takers).tolist()})
+                break
+            self.left -= cost
+            found += (np.flatnonzero((block & packed[i]).any(axis=1)) + j0).tolist()
+            if len(found) > most:
+                break
+        return [*found[:most], -1] if len(found) > most else found
+
+    def lookup(self, seg: Segmentation) -> Lookup | None:
+        """*seg* tabulated over every input cell, or ``None`` (an input without
+        a finite domain, an aggregate, or over a limit)."""
+        axes, items, _ = self.axes([r.when for r in seg.rules], finite_only=True)
+        if not axes:
+            return None
+        own = sum(r.when.nodes + RULE_NODES for r in seg.rules)
+        grid, _ = self.grid(axes, items, own, 0)
+        if grid is None:
+            return None
+        codes, rules = _segment_codes(seg, grid.env, explain=True)
+        return self._lookup(axes, codes, rules)
+
+    def _lookup(
+        self, axes: dict[str, np.ndarray], codes: np.ndarray, rules: np.ndarray
+    ) -> Lookup:
+        specs = [self.rs.fields[name] for name in axes]
+        return Lookup(
+            fields=tuple(axes),
+            lows=tuple(
+                math.ceil(s.min) if s.kind == "integer" and s.min is not None else 0
+                for s in specs
+            ),
+            sizes=tuple(len(a) for a in axes.values()),
+            missing=tuple(s.missing for s in specs),
+            codes=codes,
+            rules=rules,
+        )
+
+
+def analyse_all(
+    rs: RuleSet, sources: dict[str, Source]
+) -> tuple[list[Diagnostic], dict[str, Lookup], frozenset[str]]:
+    """:func:`analyse` and :func:`lookups` in one pass: each segmentation on
+    finite inputs is tabulated from its analysis, without evaluating it again.
+    """
+    analyser = _Analyser(rs)
+    out: list[Diagnostic] = []
+    tabulated: dict[str, Lookup] = {}
+    for seg in rs.segments.values():
+        src = sources.get(seg.path) or next(iter(sources.values()))
+        out += analyser.rule_list(
+            sources,
+            src,
+            f"segmentation {seg.name!r}",
+            seg.line,
+            seg.rules,
+            seg.default,
+        )
+        if analyser.last is not None:
+            axes, first = analyser.last
+            names = seg.names
+            label = [names.index(r.label) for r in seg.rules]
+            label.append(names.index(seg.default))  # first == -1: the default
+            codes = np.asarray(label, dtype=np.int16)[first]
+            tabulated[seg.name] = analyser._lookup(axes, codes, first.astype(np.int16))
+    for ts in rs.tagsets.values():
+        first_rule = ts.rules[0]
+        src = sources.get(first_rule.path) or next(iter(sources.values()))
+        out += analyser.rule_list(
+            sources, src, f"tag set {ts.name!r}", first_rule.line, ts.rules, None
+        )
+    return out, tabulated, _skip(rs, tabulated)
 
 
 def analyse(rs: RuleSet, sources: dict[str, Source]) -> list[Diagnostic]:
     """Warnings and notes about the rule lists of a compiled rule set."""
+    analyser = _Analyser(rs)
     out: list[Diagnostic] = []
     for seg in rs.segments.values():
         src = sources.get(seg.path) or next(iter(sources.values()))
-        out += _analyse_rules(
-            rs,
+        out += analyser.rule_list(
             sources,
             src,
             f"segmentation {seg.name!r}",
@@ -351,8 +610,8 @@ def analyse(rs: RuleSet, sources: dict[str, Source]) -> list[Diagnostic]:
     for ts in rs.tagsets.values():
         first = ts.rules[0]
         src = sources.get(first.path) or next(iter(sources.values()))
-        out += _analyse_rules(
-            rs, sources, src, f"tag set {ts.name!r}", first.line, ts.rules, None
+        out += analyser.rule_list(
+            sources, src, f"tag set {ts.name!r}", first.line, ts.rules, None
         )
     return out
 
@@ -363,44 +622,25 @@ def lookups(rs: RuleSet) -> tuple[dict[str, Lookup], frozenset[str]]:
     Returns the lookups and the derived values nothing but those lookups reads
     (they need not be computed when evaluating).
     """
+    analyser = _Analyser(rs)
     out: dict[str, Lookup] = {}
     for seg in rs.segments.values():
-        fields, closure, _ = _closure(rs, [r.when for r in seg.rules])
-        if not fields or any(e.aggregates for e in closure):
-            continue
-        axes = {name: _finite_points(rs.fields[name]) for name in sorted(fields)}
-        if any(a is None for a in axes.values()):
-            continue
-        if math.prod(len(a) for a in axes.values() if a is not None) > MAX_GRID:
-            continue
-        mesh: list[np.ndarray] = list(np.meshgrid(*axes.values(), indexing="ij"))
-        grid = {k: m.ravel() for k, m in zip(axes, mesh, strict=True)}
-        env = _env(rs, grid)
-        codes, rules = _segment_codes(seg, env, explain=True)
-        specs = [rs.fields[name] for name in axes]
-        out[seg.name] = Lookup(
-            fields=tuple(axes),
-            lows=tuple(
-                math.ceil(s.min) if s.kind == "integer" and s.min is not None else 0
-                for s in specs
-            ),
-            sizes=tuple(len(a) for a in axes.values() if a is not None),
-            missing=tuple(s.missing for s in specs),
-            codes=codes,
-            rules=rules,
-        )
-    # derived values read only by tabulated segmentations
+        found = analyser.lookup(seg)
+        if found is not None:
+            out[seg.name] = found
+    return out, _skip(rs, out)
+
+
+def _skip(rs: RuleSet, tabulated: dict[str, Lookup]) -> frozenset[str]:
+    """The derived values only tabulated segmentations read."""
     needed: set[str] = set()
-    readers = [t.field for t in rs.tables.values()]
-    exprs = [d.expr for d in rs.derived.values()]
-    exprs += [
-        r.when for s in rs.segments.values() if s.name not in out for r in s.rules
+    exprs = [
+        r.when for s in rs.segments.values() if s.name not in tabulated for r in s.rules
     ]
     exprs += [r.when for ts in rs.tagsets.values() for r in ts.rules]
     for e in exprs:
-        if e not in [d.expr for d in rs.derived.values()]:
-            needed |= e.names
-    needed |= set(readers)
+        needed |= e.names
+    needed |= {t.field for t in rs.tables.values()}
     frontier = list(needed)
     while frontier:
         name = frontier.pop()
@@ -408,5 +648,4 @@ def lookups(rs: RuleSet) -> tuple[dict[str, Lookup], frozenset[str]]:
             for dep in rs.derived[name].expr.names - needed:
                 needed.add(dep)
                 frontier.append(dep)
-    skip = frozenset(name for name in rs.derived if name not in needed)
-    return out, skip
+    return frozenset(name for name in rs.derived if name not in needed)

@@ -4,15 +4,24 @@ compile to NumPy closures.
 Nothing here calls ``eval``, ``exec`` or ``compile``: the checked tree is
 turned into nested Python closures that call NumPy ufuncs, and names resolve
 only through the symbol table the caller passes in.
+
+Conditions use three-valued logic, as SQL and CEL do: a comparison with a
+missing value (NaN, a missing category) is UNKNOWN, ``not`` UNKNOWN is
+UNKNOWN, ``and``/``or`` follow Kleene's tables (FALSE and UNKNOWN is FALSE,
+TRUE or UNKNOWN is TRUE), and a rule matches only where its condition is
+TRUE. ``missing(x)`` asks for missing values explicitly. Internally a
+condition evaluates to a pair of masks, where it is TRUE and where it is
+FALSE; rows in neither are UNKNOWN.
 """
 
 from __future__ import annotations
 
 import ast
 import difflib
+import itertools
 import math
 from collections.abc import Callable, Mapping
-from typing import Any, Literal
+from typing import Any, Literal, NamedTuple
 
 import attrs
 import numpy as np
@@ -43,6 +52,10 @@ class Type:
 
     kind: Literal["number", "bool", "category"]
     values: tuple[str, ...] = ()
+    # value -> code, built on first use (a category may have many values)
+    _codes: dict[str, int] | None = attrs.field(
+        default=None, init=False, eq=False, repr=False
+    )
 
     def __str__(self) -> str:
         if self.kind == "category":
@@ -50,6 +63,16 @@ class Type:
             more = ", ..." if len(self.values) > 6 else ""
             return f"category ({shown}{more})"
         return self.kind
+
+    def code(self, value: str) -> int | None:
+        """The code of a category value (its index), or ``None``."""
+        if self._codes is None:
+            codes: dict[str, int] = {}
+            for i, v in enumerate(self.values):
+                codes.setdefault(v, i)
+            object.__setattr__(self, "_codes", codes)
+        assert self._codes is not None
+        return self._codes.get(value)
 
 
 NUMBER = Type("number")
@@ -84,27 +107,89 @@ class ExprProblem:
     line: int = 1  # line within the expression (multi-line strings)
 
 
-class Env:
-    """Values for one evaluation: arrays per name plus a cache of aggregates."""
+class _Values(dict[str, Any]):
+    """Values by name that computes a name on first read (see :class:`Env`)."""
 
-    def __init__(self, n: int, values: Mapping[str, Any]) -> None:
+    def __init__(self, values: Mapping[str, Any], resolve: Callable[[str], Any]):
+        super().__init__(values)
+        self.resolve = resolve
+
+    def __missing__(self, name: str) -> Any:
+        value = self.resolve(name)
+        self[name] = value
+        return value
+
+
+class Env:
+    """Values for one evaluation: arrays per name plus a cache of aggregates.
+
+    With *resolve*, a name not in *values* is computed by ``resolve(name)`` on
+    first read and kept: each derived value or output is evaluated at most
+    once per environment, and only if something reads it.
+    """
+
+    def __init__(
+        self,
+        n: int,
+        values: Mapping[str, Any],
+        resolve: Callable[[str], Any] | None = None,
+    ) -> None:
         self.n = n
-        self.values = dict(values)
+        self.values: dict[str, Any] = (
+            dict(values) if resolve is None else _Values(values, resolve)
+        )
         self.cache: dict[tuple[str, str, float], float] = {}
 
 
 Fn = Callable[[Env], Any]
 
 
+class Truth(np.ndarray):
+    """The rows where a condition is TRUE, as a boolean array.
+
+    ``false`` holds the rows where it is FALSE (``None``: every other row);
+    rows in neither are UNKNOWN. A rule matches where its condition is TRUE,
+    so the array itself is the match mask; ``false`` travels with it so that
+    a derived condition read by another condition keeps its UNKNOWN rows
+    (``not d`` is UNKNOWN where ``d`` is).
+    """
+
+    false: np.ndarray | None
+
+    def __array_finalize__(self, obj: Any) -> None:
+        false = getattr(obj, "false", None)
+        same = false is not None and np.shape(false) == self.shape
+        self.false = false if same else None
+
+
+def _truth(pair: tuple[Any, Any], n: int) -> Truth:
+    t, f = pair
+    out = _full(t, n).view(Truth)
+    out.false = None if f is None else _full(f, n)
+    return out
+
+
+def _full(x: Any, n: int) -> np.ndarray:
+    arr = np.asarray(x)
+    return np.full(n, arr[()]) if arr.ndim == 0 else arr
+
+
+def _pair(value: Any) -> tuple[Any, Any]:
+    """(TRUE, FALSE) masks of a stored condition: a :class:`Truth` or booleans."""
+    return np.asarray(value), getattr(value, "false", None)
+
+
 @attrs.frozen
 class Compiled:
     """A checked, compiled expression.
 
-    ``fn(env)`` returns a scalar or an array of length ``env.n``. ``names`` are
-    the symbols it reads. For the static analyser: ``comparisons`` are the
-    (name, constant) pairs of comparisons of a name with a constant,
-    ``opaque`` the names used in arithmetic (their cells are not induced by
-    constants), and ``aggregates`` whether a population aggregate is used.
+    ``fn(env)`` returns a scalar or an array of length ``env.n``; for a
+    condition, a pair (TRUE mask, FALSE mask or ``None`` when no row is
+    UNKNOWN). ``names`` are the symbols it reads. For the static analyser:
+    ``comparisons`` are the (name, constant) pairs of comparisons of a name
+    with a constant, ``opaque`` the names used in arithmetic (their cells are
+    not induced by constants), ``aggregates`` whether a population aggregate
+    is used, and ``nodes`` the size of the tree (the work per row).
     """
 
     text: str
@@ -114,14 +199,140 @@ class Compiled:
     comparisons: tuple[tuple[str, Any], ...]
     opaque: frozenset[str]
     aggregates: bool
+    nodes: int = 1
 
     def evaluate(self, env: Env) -> np.ndarray:
-        """Evaluate to an array of length ``env.n``."""
+        """Evaluate to an array of length ``env.n``.
+
+        A condition gives a :class:`Truth`: where it is TRUE (UNKNOWN rows,
+        from missing values, are not TRUE), with the FALSE rows attached.
+        """
         out = self.fn(env)
-        arr = np.asarray(out)
-        if arr.ndim == 0:
-            return np.full(env.n, arr[()])
-        return arr
+        if self.type.kind == "bool":
+            return _truth(out, env.n)
+        return _full(out, env.n)
+
+
+# --------------------------------------------------------------------------
+# did you mean
+
+MAX_SUGGEST_LEN = 64  # longer names get no suggestion
+SUGGEST_BUDGET = 5_000  # names compared with difflib, per candidate set
+MAX_SUGGEST_INDEX = 100_000  # entries of the typo index, per candidate set
+MAX_SUGGESTERS = 4  # candidate sets remembered (a file's names, a category's values)
+
+
+def _deletions(word: str) -> set[str]:
+    return {word, *(word[:i] + word[i + 1 :] for i in range(len(word)))}
+
+
+class _Suggester:
+    """Did-you-mean over one collection of names, with bounded work.
+
+    The first lookups compare with every name (``difflib``, as people expect);
+    once *SUGGEST_BUDGET* comparisons are spent, a name is only matched with
+    names one typo away (a letter added, dropped, changed or two swapped),
+    found through an index of single-letter deletions.
+    """
+
+    def __init__(self) -> None:
+        self.names: list[str] = []
+        self.seen = 0
+        self.budget = SUGGEST_BUDGET
+        self.index: dict[str, list[str]] | None = None
+        self.entries = 0
+        self.memo: dict[str, str | None] = {}
+
+    def update(self, candidates: Any) -> None:
+        """Take in names added to *candidates* since the last call."""
+        if len(candidates) == self.seen:
+            return
+        if len(candidates) < self.seen:  # not append-only: start again
+            self.names, self.seen, self.index, self.entries = [], 0, None, 0
+        new = [
+            c
+            for c in itertools.islice(iter(candidates), self.seen, None)
+            if isinstance(c, str) and len(c) <= MAX_SUGGEST_LEN
+        ]
+        self.seen = len(candidates)
+        self.names += new
+        self.memo.clear()
+        if self.index is not None:
+            self._index(new)
+
+    def _index(self, names: list[str]) -> None:
+        assert self.index is not None
+        for name in names:
+            keys = _deletions(name)
+            self.entries += len(keys)
+            if self.entries > MAX_SUGGEST_INDEX:
+                return
+            for key in keys:
+                self.index.setdefault(key, []).append(name)
+
+    def __call__(self, word: str) -> str | None:
+        if len(word) > MAX_SUGGEST_LEN or not self.names:
+            return None
+        if word in self.memo:
+            return self.memo[word]
+        if len(self.names) <= self.budget:
+            self.budget -= len(self.names)
+            close = difflib.get_close_matches(word, self.names, n=1)
+            found = close[0] if close else None
+        else:
+            if self.index is None:
+                self.index = {}
+                self._index(self.names)
+            near: list[str] = []
+            for key in sorted(_deletions(word)):
+                near += self.index.get(key, ())[:8]
+            found = None
+            if near:
+                ratio = difflib.SequenceMatcher(None, word)
+                scores = []
+                for name in dict.fromkeys(near[:32]):
+                    ratio.set_seq1(name)
+                    scores.append((ratio.ratio(), name))
+                found = max(scores, key=lambda s: s[0])[1]
+        if len(self.memo) < 10_000:
+            self.memo[word] = found
+        return found
+
+
+# suggesters by the identity of the candidate collection (the symbol table of
+# a file being built, a category's values): one budget and index per file,
+# across the many check_expr calls of one build. Each build has its own
+# symbol table, so a file's suggestions do not depend on what was checked
+# before it.
+_SUGGESTERS: dict[int, tuple[Any, _Suggester]] = {}
+
+
+def suggest(word: str, candidates: Any) -> str | None:
+    """The name in *candidates* closest to *word* (did you mean), or ``None``.
+
+    The work is bounded per collection of candidates, however many names are
+    looked up in it (see :class:`_Suggester`).
+
+    Examples
+    --------
+    >>> suggest("monetry", ["monetary", "recency"])
+    'monetary'
+    >>> suggest("zzz", ["monetary"]) is None
+    True
+    """
+    key = id(candidates)
+    entry = _SUGGESTERS.get(key)
+    if entry is None or entry[0] is not candidates:
+        while len(_SUGGESTERS) >= MAX_SUGGESTERS:  # forget the oldest
+            _SUGGESTERS.pop(next(iter(_SUGGESTERS)), None)
+        entry = (candidates, _Suggester())
+        _SUGGESTERS[key] = entry
+    suggester = entry[1]
+    suggester.update(candidates)
+    found = suggester(word)
+    if found is None or isinstance(candidates, tuple):  # a tuple cannot change
+        return found
+    return found if found in candidates else None
 
 
 # --------------------------------------------------------------------------
@@ -185,24 +396,62 @@ def _is_missing(name: str, typ: Type) -> Fn:
     def fn(env: Env) -> Any:
         arr = env.values[name]
         if typ.kind == "category":
-            return arr < 0
+            return arr < 0, None
         if typ.kind == "number" and np.asarray(arr).dtype.kind == "f":
-            return np.isnan(arr)
-        return np.zeros(env.n, dtype=bool)
+            return np.isnan(arr), None
+        if typ.kind == "bool":  # a derived condition: missing where UNKNOWN
+            t, f = _pair(arr)
+            if f is not None:
+                return ~(t | f), None
+        return False, None
 
     return fn
 
 
 # --------------------------------------------------------------------------
+# three-valued logic on (TRUE, FALSE) mask pairs; FALSE None: no UNKNOWN row
+
+
+def _false(t: Any, f: Any) -> Any:
+    return np.logical_not(t) if f is None else f
+
+
+def _not(pair: tuple[Any, Any]) -> tuple[Any, Any]:
+    t, f = pair
+    return (np.logical_not(t), None) if f is None else (f, t)
+
+
+def _and(a: tuple[Any, Any], b: tuple[Any, Any]) -> tuple[Any, Any]:
+    t = np.logical_and(a[0], b[0])
+    if a[1] is None and b[1] is None:
+        return t, None
+    return t, np.logical_or(_false(*a), _false(*b))
+
+
+def _or(a: tuple[Any, Any], b: tuple[Any, Any]) -> tuple[Any, Any]:
+    t = np.logical_or(a[0], b[0])
+    if a[1] is None and b[1] is None:
+        return t, None
+    return t, np.logical_and(_false(*a), _false(*b))
+
+
+def _known_codes(codes: Any) -> Any:
+    """Category codes with a value (-1 is missing)."""
+    return np.greater_equal(codes, 0)
+
+
+# --------------------------------------------------------------------------
 # checker / compiler
 
+# comparison -> (ufunc, symbol, the comparison FALSE means where both sides
+# have a value: NaN makes both false, so a missing value is neither)
 _CMP = {
-    ast.Lt: (np.less, "<"),
-    ast.LtE: (np.less_equal, "<="),
-    ast.Gt: (np.greater, ">"),
-    ast.GtE: (np.greater_equal, ">="),
-    ast.Eq: (np.equal, "=="),
-    ast.NotEq: (np.not_equal, "!="),
+    ast.Lt: (np.less, "<", np.greater_equal),
+    ast.LtE: (np.less_equal, "<=", np.greater),
+    ast.Gt: (np.greater, ">", np.less_equal),
+    ast.GtE: (np.greater_equal, ">=", np.less),
+    ast.Eq: (np.equal, "==", None),
+    ast.NotEq: (np.not_equal, "!=", None),
 }
 _ARITH = {
     ast.Add: np.add,
@@ -258,6 +507,49 @@ class _Failed(Exception):
     pass
 
 
+class _Node(NamedTuple):
+    """A checked sub-expression: its type, its closure, its value if constant,
+    and whether it may be missing (NaN, a missing category, UNKNOWN)."""
+
+    type: Type
+    fn: Fn
+    const: Any
+    nullable: bool
+
+
+def _walk_checked(tree: ast.AST) -> list[ast.Name]:
+    """The names the checker would read, in source order: only through
+    allowed constructs, and not the names of called functions."""
+    out: list[ast.Name] = []
+    stack: list[ast.AST] = [tree]
+    while stack:
+        node = stack.pop()
+        children: list[ast.AST] = []
+        if isinstance(node, ast.Expression):
+            children = [node.body]
+        elif isinstance(node, ast.Name):
+            out.append(node)
+        elif isinstance(node, ast.BoolOp):
+            children = list(node.values)
+        elif isinstance(node, ast.UnaryOp) and not isinstance(node.op, ast.Invert):
+            children = [node.operand]
+        elif isinstance(node, ast.BinOp) and type(node.op) in _ARITH:
+            children = [node.left, node.right]
+        elif isinstance(node, ast.Compare):
+            children = [node.left, *node.comparators]
+        elif isinstance(node, ast.Tuple):  # after 'in'; refused elsewhere
+            children = list(node.elts)
+        elif (
+            isinstance(node, ast.Call)
+            and isinstance(node.func, ast.Name)
+            and node.func.id in FUNCTIONS
+            and not node.keywords
+        ):
+            children = list(node.args)
+        stack.extend(reversed(children))
+    return out
+
+
 class _Checker:
     def __init__(self, text: str, symbols: Mapping[str, Symbol]) -> None:
         self.text = text
@@ -274,8 +566,28 @@ class _Checker:
         self.problems.append(ExprProblem(start, end, code, message, hint, line))
         return _Failed()
 
-    # each visit returns (type, fn, constant-or-None)
-    def visit(self, node: ast.AST) -> tuple[Type, Fn, Any]:
+    def unknown_names(self, tree: ast.AST) -> None:
+        """Report every unknown name, at its first use, with a suggestion."""
+        reported: set[str] = set()
+        for node in _walk_checked(tree):
+            name = node.id
+            if name in self.symbols or name in ("True", "False", "None"):
+                continue
+            if name in reported:
+                continue
+            reported.add(name)
+            if name in FUNCTIONS:
+                hint = f"{name} is a function: {FUNCTIONS[name]}"
+            else:
+                close = suggest(name, self.symbols)
+                hint = (
+                    f"did you mean {close!r}?"
+                    if close
+                    else "declare it under [fields], [params] or [derived]"
+                )
+            self.fail(node, "unknown-name", f"unknown name {name!r}", hint)
+
+    def visit(self, node: ast.AST) -> _Node:
         if isinstance(node, ast.BoolOp):
             return self.visit_boolop(node)
         if isinstance(node, ast.UnaryOp):
@@ -302,30 +614,32 @@ class _Checker:
             node, "disallowed-syntax", f"{what} not allowed in a condition", hint
         )
 
-    def visit_boolop(self, node: ast.BoolOp) -> tuple[Type, Fn, Any]:
+    def visit_boolop(self, node: ast.BoolOp) -> _Node:
         fns = []
+        nullable = False
         for value in node.values:
-            typ, sub_fn, _ = self.visit(value)
-            if typ != BOOL:
+            sub = self.visit(value)
+            if sub.type != BOOL:
                 raise self.fail(
                     value,
                     "type-mismatch",
                     f"'{'and' if isinstance(node.op, ast.And) else 'or'}' "
-                    f"needs conditions, got a {typ}",
+                    f"needs conditions, got a {sub.type}",
                     "compare it with something, e.g. x > 0",
                 )
-            fns.append(sub_fn)
-        ufunc = np.logical_and if isinstance(node.op, ast.And) else np.logical_or
+            fns.append(sub.fn)
+            nullable |= sub.nullable
+        combine = _and if isinstance(node.op, ast.And) else _or
 
         def fn(env: Env) -> Any:
             out = fns[0](env)
             for f in fns[1:]:
-                out = ufunc(out, f(env))
+                out = combine(out, f(env))
             return out
 
-        return BOOL, fn, None
+        return _Node(BOOL, fn, None, nullable)
 
-    def visit_unary(self, node: ast.UnaryOp) -> tuple[Type, Fn, Any]:
+    def visit_unary(self, node: ast.UnaryOp) -> _Node:
         if isinstance(node.op, ast.Invert):
             raise self.fail(
                 node,
@@ -333,21 +647,22 @@ class _Checker:
                 "'~' is not allowed",
                 "use not: ~ is bitwise, and binds tighter than comparisons",
             )
-        typ, inner, const = self.visit(node.operand)
+        sub = self.visit(node.operand)
+        inner = sub.fn
         if isinstance(node.op, ast.Not):
-            if typ != BOOL:
+            if sub.type != BOOL:
                 raise self.fail(
                     node.operand,
                     "type-mismatch",
-                    f"'not' needs a condition, got a {typ}",
+                    f"'not' needs a condition, got a {sub.type}",
                 )
-            return BOOL, lambda env: np.logical_not(inner(env)), None
-        if typ != NUMBER:
+            return _Node(BOOL, lambda env: _not(inner(env)), None, sub.nullable)
+        if sub.type != NUMBER:
             raise self.fail(
                 node.operand,
                 "type-mismatch",
                 f"unary {'-' if isinstance(node.op, ast.USub) else '+'} "
-                f"needs a number, got a {typ}",
+                f"needs a number, got a {sub.type}",
             )
         self.opaque |= {
             n.id
@@ -355,70 +670,74 @@ class _Checker:
             if isinstance(n, ast.Name) and self._is_variable(n.id)
         }
         if isinstance(node.op, ast.USub):
-            value = None if const is None else -const
-            return NUMBER, lambda env: np.negative(inner(env)), value
-        return NUMBER, inner, const
+            value = None if sub.const is None else -sub.const
+            return _Node(
+                NUMBER, lambda env: np.negative(inner(env)), value, sub.nullable
+            )
+        return sub
 
-    def visit_binop(self, node: ast.BinOp) -> tuple[Type, Fn, Any]:
+    def visit_binop(self, node: ast.BinOp) -> _Node:
         if type(node.op) in _REFUSED:
             message, hint = _REFUSED[type(node.op)]
             raise self.fail(node, "disallowed-syntax", message, hint)
-        lt, lf, lc = self.visit(node.left)
-        rt, rf, rc = self.visit(node.right)
-        for typ, sub in ((lt, node.left), (rt, node.right)):
-            if typ != NUMBER:
+        left = self.visit(node.left)
+        right = self.visit(node.right)
+        for sub, sub_node in ((left, node.left), (right, node.right)):
+            if sub.type != NUMBER:
                 raise self.fail(
-                    sub, "type-mismatch", f"arithmetic needs numbers, got a {typ}"
+                    sub_node,
+                    "type-mismatch",
+                    f"arithmetic needs numbers, got a {sub.type}",
                 )
-        for sub in (node.left, node.right):
+        for sub_node in (node.left, node.right):
             self.opaque |= {
                 n.id
-                for n in ast.walk(sub)
+                for n in ast.walk(sub_node)
                 if isinstance(n, ast.Name) and self._is_variable(n.id)
             }
         ufunc = _ARITH[type(node.op)]
-        const = None
-        if lc is not None and rc is not None:
+        lf, rf = left.fn, right.fn
+        if left.const is not None and right.const is not None:
             with np.errstate(all="ignore"):
-                const = float(ufunc(lc, rc, dtype=np.float64))
+                const = float(ufunc(left.const, right.const, dtype=np.float64))
+            return _Node(NUMBER, lambda env: const, const, math.isnan(const))
 
         def fn(env: Env) -> Any:
             # float64 arithmetic: integer fields must not wrap around; overflow
-            # and division by zero give inf / nan, which compare false
+            # and division by zero give inf / nan (nan: missing, as 0 / 0 is)
             with np.errstate(all="ignore"):
                 return ufunc(lf(env), rf(env), dtype=np.float64)
 
-        return NUMBER, fn, const
+        # a missing operand gives a missing result; so may 0 / 0 or inf - inf
+        return _Node(NUMBER, fn, None, True)
 
     def _is_variable(self, name: str) -> bool:
         sym = self.symbols.get(name)
         return sym is not None and sym.kind != "param"
 
-    def visit_name(self, node: ast.Name) -> tuple[Type, Fn, Any]:
+    def visit_name(self, node: ast.Name) -> _Node:
         name = node.id
         if name in ("True", "False", "None"):  # pragma: no cover - ast makes Constants
             raise self.fail(node, "disallowed-syntax", f"{name} is not a name")
         sym = self.symbols.get(name)
-        if sym is None:
-            close = difflib.get_close_matches(name, list(self.symbols), n=1)
-            hint = (
-                f"did you mean {close[0]!r}?"
-                if close
-                else ("declare it under [fields], [params] or [derived]")
-            )
-            if name in FUNCTIONS:
-                hint = f"{name} is a function: {FUNCTIONS[name]}"
-            raise self.fail(node, "unknown-name", f"unknown name {name!r}", hint)
+        if sym is None:  # reported by unknown_names before the visit
+            raise _Failed()
         self.names.add(name)
         if sym.kind == "param":
             value = sym.value
-            return sym.type, lambda env: value, value
-        return sym.type, lambda env: env.values[name], None
+            if sym.type == BOOL:
+                return _Node(BOOL, lambda env: (value, None), value, False)
+            return _Node(sym.type, lambda env: value, value, False)
+        if sym.type == BOOL:
+            return _Node(
+                BOOL, lambda env: _pair(env.values[name]), None, sym.may_be_missing
+            )
+        return _Node(sym.type, lambda env: env.values[name], None, sym.may_be_missing)
 
-    def visit_constant(self, node: ast.Constant) -> tuple[Type, Fn, Any]:
+    def visit_constant(self, node: ast.Constant) -> _Node:
         value = node.value
         if isinstance(value, bool):
-            return BOOL, lambda env: value, value
+            return _Node(BOOL, lambda env: (value, None), value, False)
         if isinstance(value, int | float):
             # compare before any float conversion: a 400-digit int overflows it
             if abs(value) > MAX_NUMBER or (
@@ -431,7 +750,7 @@ class _Checker:
                     f"number {shown} is too large",
                     f"numbers must be finite and at most {MAX_NUMBER:g}",
                 )
-            return NUMBER, lambda env: value, value
+            return _Node(NUMBER, lambda env: value, value, False)
         if isinstance(value, str):
             if len(value) > MAX_STRING:
                 raise self.fail(
@@ -440,7 +759,7 @@ class _Checker:
                     "string literal too long",
                     f"at most {MAX_STRING} characters",
                 )
-            return Type("category", ()), lambda env: value, value
+            return _Node(Type("category", ()), lambda env: value, value, False)
         raise self.fail(
             node,
             "disallowed-syntax",
@@ -448,7 +767,7 @@ class _Checker:
             "use numbers, strings, True or False",
         )
 
-    def visit_call(self, node: ast.Call) -> tuple[Type, Fn, Any]:
+    def visit_call(self, node: ast.Call) -> _Node:
         func = node.func
         if not isinstance(func, ast.Name):
             raise self.fail(
@@ -458,12 +777,12 @@ class _Checker:
                 ", ".join(sorted(FUNCTIONS)),
             )
         if func.id not in FUNCTIONS:
-            close = difflib.get_close_matches(func.id, list(FUNCTIONS), n=1)
+            close = suggest(func.id, tuple(FUNCTIONS))
             raise self.fail(
                 func,
                 "unknown-function",
                 f"unknown function {func.id!r}",
-                f"did you mean {close[0]!r}?"
+                f"did you mean {close!r}?"
                 if close
                 else "available: " + ", ".join(sorted(FUNCTIONS)),
             )
@@ -484,13 +803,9 @@ class _Checker:
                 FUNCTIONS[func.id],
             )
         arg = node.args[0]
-        if (
-            not isinstance(arg, ast.Name)
-            or arg.id not in self.symbols
-            or self.symbols[arg.id].kind == "param"
-        ):
-            if isinstance(arg, ast.Name) and arg.id not in self.symbols:
-                self.visit_name(arg)  # reports unknown-name with a suggestion
+        if isinstance(arg, ast.Name) and arg.id not in self.symbols:
+            raise _Failed()  # reported by unknown_names
+        if not isinstance(arg, ast.Name) or self.symbols[arg.id].kind == "param":
             raise self.fail(
                 arg,
                 "bad-call",
@@ -502,33 +817,36 @@ class _Checker:
         sym = self.symbols[name]
         self.names.add(name)
         if func.id == "missing":
-            return BOOL, _is_missing(name, sym.type), None
+            return _Node(BOOL, _is_missing(name, sym.type), None, False)
         if sym.type != NUMBER:
             raise self.fail(
                 arg, "type-mismatch", f"{func.id}() needs a number, got a {sym.type}"
             )
         q = 0.0
         if func.id == "quantile":
-            qt, _, qc = self.visit(node.args[1])
-            if qt != NUMBER or qc is None or not 0 <= qc <= 1:
+            qn = self.visit(node.args[1])
+            if qn.type != NUMBER or qn.const is None or not 0 <= qn.const <= 1:
                 raise self.fail(
                     node.args[1],
                     "bad-call",
                     "quantile(x, q) needs a constant q in [0, 1]",
                     FUNCTIONS["quantile"],
                 )
-            q = float(qc)
+            q = float(qn.const)
         self.aggregates = True
         agg = func.id
-        return NUMBER, lambda env: _aggregate(agg, name, q, env), None
+        # missing when every value is: a comparison with it is then UNKNOWN
+        return _Node(NUMBER, lambda env: _aggregate(agg, name, q, env), None, True)
 
-    def visit_compare(self, node: ast.Compare) -> tuple[Type, Fn, Any]:
+    def visit_compare(self, node: ast.Compare) -> _Node:
         parts: list[Fn] = []
+        nullable = False
         left_node = node.left
         left = self.visit(node.left)  # a tuple here is refused by visit
         for op, right_node in zip(node.ops, node.comparators, strict=True):
             if isinstance(op, ast.In | ast.NotIn):
                 parts.append(self._membership(left_node, left, op, right_node))
+                nullable |= left.nullable
                 if right_node is not node.comparators[-1]:
                     raise self.fail(
                         right_node,
@@ -546,18 +864,19 @@ class _Checker:
                 )
             right = self.visit(right_node)
             parts.append(self._compare(left_node, left, op, right_node, right))
+            nullable |= left.nullable or right.nullable
             left_node, left = right_node, right
 
         if len(parts) == 1:
-            return BOOL, parts[0], None
+            return _Node(BOOL, parts[0], None, nullable)
 
         def fn(env: Env) -> Any:
             out = parts[0](env)
             for p in parts[1:]:
-                out = np.logical_and(out, p(env))
+                out = _and(out, p(env))
             return out
 
-        return BOOL, fn, None
+        return _Node(BOOL, fn, None, nullable)
 
     def _record(self, a: ast.AST, a_const: Any, b: ast.AST, b_const: Any) -> None:
         """Note name-vs-constant comparisons for the analyser; a name compared
@@ -578,28 +897,26 @@ class _Checker:
                 f"a {typ} is compared with {literal!r}, not a string",
                 'category values are strings: x == "value"',
             )
-        if literal not in typ.values:
-            close = difflib.get_close_matches(literal, list(typ.values), n=1)
+        code = typ.code(literal)
+        if code is None:
+            close = suggest(literal, typ.values)
+            shown = ", ".join(repr(v) for v in typ.values[:20])
+            more = f", ... ({len(typ.values)} values)" if len(typ.values) > 20 else ""
             raise self.fail(
                 node,
                 "unknown-category",
                 f"{literal!r} is not one of the values of this category",
-                f"did you mean {close[0]!r}?"
-                if close
-                else "values: " + ", ".join(repr(v) for v in typ.values),
+                f"did you mean {close!r}?" if close else f"values: {shown}{more}",
             )
-        return typ.values.index(literal)
+        return code
 
     def _compare(
-        self,
-        ln: ast.AST,
-        left: tuple[Type, Fn, Any],
-        op: ast.cmpop,
-        rn: ast.AST,
-        right: tuple[Type, Fn, Any],
+        self, ln: ast.AST, left: _Node, op: ast.cmpop, rn: ast.AST, right: _Node
     ) -> Fn:
-        (lt, lf, lc), (rt, rf, rc) = left, right
-        ufunc, symbol = _CMP[type(op)]
+        lt, lf, lc = left.type, left.fn, left.const
+        rt, rf, rc = right.type, right.fn, right.const
+        ufunc, symbol, opposite = _CMP[type(op)]
+        negate = symbol == "!="  # computed as not ==: UNKNOWN stays UNKNOWN
         if lt.kind == "category" or rt.kind == "category":
             if symbol not in ("==", "!="):
                 raise self.fail(
@@ -611,35 +928,59 @@ class _Checker:
             if lt.kind == "category" and lt.values and rc is not None:
                 code = self._category_code(lt, rc, rn)
                 self._record(ln, None, rn, rc)
-                return lambda env: ufunc(lf(env), code)
-            if rt.kind == "category" and rt.values and lc is not None:
+                fn = _category_equals(lf, code, left.nullable)
+            elif rt.kind == "category" and rt.values and lc is not None:
                 code = self._category_code(rt, lc, ln)
                 self._record(ln, lc, rn, None)
-                return lambda env: ufunc(rf(env), code)
-            if lt.values and rt.values and lt.values == rt.values:
-                # a missing category (code -1) equals nothing, like NaN
-                if symbol == "==":
-                    return lambda env: (lf(env) == rf(env)) & (lf(env) >= 0)
-                return lambda env: (lf(env) != rf(env)) | (lf(env) < 0)
-            raise self.fail(
-                rn,
-                "type-mismatch",
-                f"cannot compare a {lt} with a {rt}",
-                "compare a category name with a string literal",
-            )
+                fn = _category_equals(rf, code, right.nullable)
+            elif lt.values and rt.values and lt.values == rt.values:
+                fn = _categories_equal(lf, rf, left.nullable or right.nullable)
+            else:
+                raise self.fail(
+                    rn,
+                    "type-mismatch",
+                    f"cannot compare a {lt} with a {rt}",
+                    "compare a category name with a string literal",
+                )
+            return (lambda env: _not(fn(env))) if negate else fn
         if lt != rt:
             raise self.fail(rn, "type-mismatch", f"cannot compare a {lt} with a {rt}")
-        if lt == BOOL and symbol not in ("==", "!="):
-            raise self.fail(
-                rn, "type-mismatch", f"'{symbol}' cannot compare conditions"
-            )
-        self._record(ln, lc, rn, rc)
-        return lambda env: ufunc(lf(env), rf(env))
+        if lt == BOOL:
+            if symbol not in ("==", "!="):
+                raise self.fail(
+                    rn, "type-mismatch", f"'{symbol}' cannot compare conditions"
+                )
+            self._record(ln, lc, rn, rc)
 
-    def _membership(
-        self, ln: ast.AST, left: tuple[Type, Fn, Any], op: ast.cmpop, rn: ast.AST
-    ) -> Fn:
-        lt, lf, _ = left
+            def same(env: Env) -> Any:
+                (t1, f1), (t2, f2) = lf(env), rf(env)
+                if f1 is None and f2 is None:
+                    return np.equal(t1, t2), None
+                f1, f2 = _false(t1, f1), _false(t2, f2)
+                return (t1 & t2) | (f1 & f2), (t1 & f2) | (f1 & t2)
+
+            return (lambda env: _not(same(env))) if negate else same
+        self._record(ln, lc, rn, rc)
+        if not (left.nullable or right.nullable):
+            return lambda env: (ufunc(lf(env), rf(env)), None)
+        if symbol in ("==", "!="):
+
+            def equal(env: Env) -> Any:
+                a, b = lf(env), rf(env)
+                return np.equal(a, b), np.less(a, b) | np.greater(a, b)
+
+            return (lambda env: _not(equal(env))) if negate else equal
+
+        assert opposite is not None
+
+        def order(env: Env) -> Any:
+            a, b = lf(env), rf(env)
+            return ufunc(a, b), opposite(a, b)
+
+        return order
+
+    def _membership(self, ln: ast.AST, left: _Node, op: ast.cmpop, rn: ast.AST) -> Fn:
+        lt, lf = left.type, left.fn
         if not isinstance(rn, ast.Tuple):
             raise self.fail(
                 rn,
@@ -656,44 +997,112 @@ class _Checker:
             )
         values = []
         for elt in rn.elts:
-            et, _, ec = self.visit(elt)
-            if ec is None:
+            en = self.visit(elt)
+            if en.const is None:
                 raise self.fail(
                     elt, "disallowed-syntax", "the values after 'in' must be constants"
                 )
             if lt.kind == "category":
-                values.append(self._category_code(lt, ec, elt))
-            elif et != lt:
+                values.append(self._category_code(lt, en.const, elt))
+            elif en.type != lt:
                 raise self.fail(
                     elt,
                     "type-mismatch",
-                    f"{ec!r} is a {et}, but the left side is a {lt}",
+                    f"{en.const!r} is a {en.type}, but the left side is a {lt}",
                 )
             else:
-                values.append(ec)
+                values.append(en.const)
                 if isinstance(ln, ast.Name) and self._is_variable(ln.id):
-                    self.comparisons.append((ln.id, ec))
-        negate = isinstance(op, ast.NotIn)
-        allowed = np.asarray(values)
-
-        def fn(env: Env) -> Any:
-            return np.isin(lf(env), allowed, invert=negate)
-
+                    self.comparisons.append((ln.id, en.const))
+        fn = _member(lt, lf, values, left.nullable)
+        if isinstance(op, ast.NotIn):
+            return lambda env: _not(fn(env))
         return fn
 
 
-def _depth_and_size(tree: ast.AST) -> tuple[int, int]:
-    """Depth and node count, iteratively (no recursion on hostile input)."""
+def _category_equals(fn: Fn, code: int, nullable: bool) -> Fn:
+    """codes == code: UNKNOWN where the category is missing."""
+    if not nullable:
+        return lambda env: (np.equal(fn(env), code), None)
+
+    def equals(env: Env) -> Any:
+        codes = fn(env)
+        return np.equal(codes, code), np.not_equal(codes, code) & _known_codes(codes)
+
+    return equals
+
+
+def _categories_equal(lf: Fn, rf: Fn, nullable: bool) -> Fn:
+    """Two categories of the same values: UNKNOWN where either is missing."""
+    if not nullable:
+        return lambda env: (np.equal(lf(env), rf(env)), None)
+
+    def equal(env: Env) -> Any:
+        a, b = lf(env), rf(env)
+        known = _known_codes(a) & _known_codes(b)
+        return np.equal(a, b) & known, np.not_equal(a, b) & known
+
+    return equal
+
+
+def _member(typ: Type, fn: Fn, values: list[Any], nullable: bool) -> Fn:
+    """x in (values): UNKNOWN where x is missing (or where a value is)."""
+    if typ == BOOL:
+        has_true, has_false = True in values, False in values
+
+        def member(env: Env) -> Any:
+            t, f = fn(env)
+            f = _false(t, f)
+            return (
+                (t & has_true) | (f & has_false),
+                (t & (not has_true)) | (f & (not has_false)),
+            )
+
+        return member
+    known_values = [v for v in values if not (isinstance(v, float) and math.isnan(v))]
+    # a missing value in the tuple (0 / 0): x is in it or UNKNOWN, never FALSE
+    unknown_value = len(known_values) < len(values)
+    allowed = np.asarray(known_values)
+
+    def member_of(env: Env) -> Any:
+        x = fn(env)
+        hit = np.isin(x, allowed)
+        if unknown_value:
+            return hit, False
+        if not nullable:
+            return hit, None
+        known = _known_codes(x) if typ.kind == "category" else np.equal(x, x)
+        return hit, ~hit & known
+
+    return member_of
+
+
+def _depth_and_size(tree: ast.AST) -> tuple[int, int, set[str]]:
+    """Depth, node count and the identifiers used, iteratively (no recursion
+    on hostile input); stops counting past four times the node limit."""
     stack = [(tree, 1)]
     depth = nodes = 0
+    names: set[str] = set()
+    node_type = ast.AST
     while stack:
         node, d = stack.pop()
         nodes += 1
-        depth = max(depth, d)
+        if d > depth:
+            depth = d
         if nodes > MAX_NODES * 4:
             break
-        stack.extend((child, d + 1) for child in ast.iter_child_nodes(node))
-    return depth, nodes
+        if isinstance(node, ast.Name):  # and its context node
+            names.add(node.id)
+            nodes += 1
+            depth = max(depth, d + 1)
+            continue
+        for field in node._fields:
+            value = getattr(node, field, None)
+            if isinstance(value, node_type):
+                stack.append((value, d + 1))
+            elif isinstance(value, list):
+                stack.extend((x, d + 1) for x in value if isinstance(x, node_type))
+    return depth, nodes, names
 
 
 def check_expr(
@@ -783,7 +1192,7 @@ def _check_body(
                 f"at most {MAX_DEPTH} levels",
             )
         ]
-    depth, nodes = _depth_and_size(tree)
+    depth, nodes, names = _depth_and_size(tree)
     if depth > MAX_DEPTH or nodes > MAX_NODES:
         return None, [
             ExprProblem(
@@ -795,28 +1204,33 @@ def _check_body(
             )
         ]
     checker = _Checker(text.strip("\n"), symbols)
+    if not names <= symbols.keys():
+        checker.unknown_names(tree)
     try:
-        typ, fn, _ = checker.visit(tree.body)
+        top = checker.visit(tree.body)
     except _Failed:
+        return None, sorted(checker.problems, key=lambda p: (p.line, p.start))
+    if checker.problems:  # unknown names the visit did not reach
         return None, checker.problems
-    if want is not None and typ.kind != want.kind:
+    if want is not None and top.type.kind != want.kind:
         line, start, end = _span(tree.body, checker.lines)
         return None, [
             ExprProblem(
                 start,
                 end,
                 "type-mismatch",
-                f"expected a {want.kind}, got a {typ}",
+                f"expected a {want.kind}, got a {top.type}",
                 "compare it with something, e.g. x > 0" if want == BOOL else "",
                 line,
             )
         ]
     return Compiled(
         text,
-        typ,
-        fn,
+        top.type,
+        top.fn,
         frozenset(checker.names),
         tuple(checker.comparisons),
         frozenset(checker.opaque),
         checker.aggregates,
+        nodes,
     ), []

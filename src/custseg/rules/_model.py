@@ -20,7 +20,7 @@ from .. import _validate as v
 from .._align import common_index, to_pandas_index
 from .._bins import edges_below
 from ..errors import Diagnostic, InputError
-from ..labels import Labels
+from ..labels import Labels, smallest_int_dtype
 from ..rfm import RfmScores
 from ..summary import CustomerFacts
 from ._expr import (
@@ -532,7 +532,9 @@ def _translate(
 
 def _table_codes(t: Table, x: np.ndarray) -> np.ndarray:
     # [lo, hi): a value on a break belongs to the interval above it
-    codes = edges_below(x, t.breaks, inclusive=t.closed == "left").astype(np.int16)
+    codes = edges_below(x, t.breaks, inclusive=t.closed == "left").astype(
+        smallest_int_dtype(len(t.names))
+    )
     nan = np.isnan(x)
     if nan.any():
         codes[nan] = len(t.labels)
@@ -544,7 +546,7 @@ def _segment_codes(
 ) -> tuple[np.ndarray, np.ndarray]:
     """First match wins: apply the rules last to first, each overwriting."""
     names = s.names
-    codes = np.full(env.n, names.index(s.default), dtype=np.int16)
+    codes = np.full(env.n, names.index(s.default), dtype=smallest_int_dtype(len(names)))
     rule_idx = np.full(env.n, -1, dtype=np.int16) if explain else np.empty(0, np.int16)
     for i in range(len(s.rules) - 1, -1, -1):
         rule = s.rules[i]
@@ -1191,8 +1193,9 @@ def normalise_names(
     is the field ``m``: expressions see ``ｍ`` as ``m`` too. Two declarations
     of one section that normalise to the same name are a ``duplicate-name``
     error at the second. Name references that are not expressions (a table's
-    ``field``, parameter names in ``breaks``) are normalised as well. The
-    document is not modified: changed sections are copied.
+    ``field``, parameter names in ``breaks``, a segmentation's
+    ``stages_from``) are normalised as well. The document is not modified:
+    changed sections are copied.
     """
     diags: list[Diagnostic] = []
     out = dict(doc)
@@ -1221,9 +1224,11 @@ def normalise_names(
                     continue
                 first[key] = name
                 renamed[key] = spec
-        if section == "tables":
+        if section in _REFERENCES:
             renamed = {
-                name: _normalised_table(spec) if isinstance(spec, dict) else spec
+                name: _normalised_refs(spec, _REFERENCES[section])
+                if isinstance(spec, dict)
+                else spec
                 for name, spec in renamed.items()
             }
         if renamed is not entries:
@@ -1231,19 +1236,25 @@ def normalise_names(
     return out, diags
 
 
-def _normalised_table(spec: dict[str, Any]) -> dict[str, Any]:
-    field = spec.get("field")
-    breaks = spec.get("breaks")
-    if not (isinstance(field, str) and not field.isascii()) and not (
-        isinstance(breaks, list)
-        and any(isinstance(x, str) and not x.isascii() for x in breaks)
+# keys whose string values (or list items) name a field, param or table
+_REFERENCES = {"tables": ("field", "breaks"), "segments": ("stages_from",)}
+
+
+def _normalised_refs(spec: dict[str, Any], keys: tuple[str, ...]) -> dict[str, Any]:
+    def plain(x: Any) -> bool:
+        return not isinstance(x, str) or x.isascii()
+
+    values = [spec.get(k) for k in keys]
+    if all(
+        all(plain(x) for x in v) if isinstance(v, list) else plain(v) for v in values
     ):
         return spec
     spec = dict(spec)
-    if isinstance(field, str):
-        spec["field"] = nfkc(field)
-    if isinstance(breaks, list):
-        spec["breaks"] = [nfkc(x) if isinstance(x, str) else x for x in breaks]
+    for key, value in zip(keys, values, strict=True):
+        if isinstance(value, str):
+            spec[key] = nfkc(value)
+        elif isinstance(value, list):
+            spec[key] = [nfkc(x) if isinstance(x, str) else x for x in value]
     return spec
 
 
@@ -1268,8 +1279,8 @@ def _toml_syntax(source: Source, exc: tomllib.TOMLDecodeError) -> Diagnostic:
     )
     if line <= meaningful:
         hint = (
-            "this does not look like a rules file (TOML, starting with "
-            "format = 1); see https://toml.io"
+            "the first line is not TOML: is this a rules file? (those start "
+            "with format = 1); see https://toml.io"
         )
     return Diagnostic(
         source.path,
@@ -1823,7 +1834,7 @@ def _at_string(
         return
     col = where.column(0)
     end = max(where.column(len(value)), col + 1)
-    b.diags.append(
+    b.add(
         Diagnostic(
             src.path,
             where.line,

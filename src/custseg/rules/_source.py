@@ -5,21 +5,50 @@
 headers and ``key =`` lines for keys, and the quoted literal for string values
 (the n-th occurrence for the n-th lookup of the same value, since documents are
 read in file order).
+
+The text is indexed once (headers, key lines, string literals), so locating
+is a dictionary look-up, not a rescan: a file of a thousand rules costs a
+thousand look-ups, not a million line scans. This module also decodes raw
+bytes strictly (:func:`decode`) and measures the nesting of a text before
+``tomllib`` sees it (:func:`nesting_problems`).
 """
 
 from __future__ import annotations
 
+import bisect
+import codecs
 import re
 from typing import Literal
 
+import numpy as np
+
 from ..errors import Diagnostic
 
-__all__ = ["Source"]
+__all__ = ["ECHO", "Located", "Source", "decode", "echo", "nesting_problems"]
 
-_HEADER = re.compile(r"^\s*\[\[?\s*([^\]]+?)\s*\]\]?\s*(#.*)?$")
+ECHO = 120  # characters of a source line shown in a diagnostic, at most
+_KEY_DEPTH = 16  # header / dotted-key prefixes indexed (diagnostic paths are short)
+
+# "[a.b]" or "[[a.b]]" then an optional comment; possessive: no backtracking
+_HEADER = re.compile(r"[ \t]*+\[\[?+([^\]\n]*+)\]\]?+[ \t\r]*+(?:#.*)?$")
 _KEY = re.compile(
     r"""^\s*("(?:[^"\\]|\\.)*"|'[^']*'|[\w\-]+)\s*(\.\s*[\w\-"']+\s*)*="""
 )
+# the start of a string literal or of a comment
+_OPENER = re.compile(r"\"\"\"|'''|\"|'|#")
+_BASIC = re.compile(r'((?:[^"\\\n]|\\.)*+)"')
+_ML_BASIC_END = re.compile(r'(?:[^"\\]|\\.|"(?!""))*+"""', re.DOTALL)
+_ESCAPE = re.compile(r'\\(?:u[0-9A-Fa-f]{4}|U[0-9A-Fa-f]{8}|[btnfr"\\e])')
+_ESCAPES = {
+    "b": "\b",
+    "t": "\t",
+    "n": "\n",
+    "f": "\f",
+    "r": "\r",
+    '"': '"',
+    "\\": "\\",
+    "e": "\x1b",
+}
 
 
 def _unquote(part: str) -> str:
@@ -33,6 +62,33 @@ def _split_dotted(text: str) -> tuple[str, ...]:
     return tuple(_unquote(p) for p in re.findall(r'"[^"]*"|\'[^\']*\'|[^.]+', text))
 
 
+def echo(line: str, end_column: int = 1) -> str:
+    """A source line as shown in a diagnostic: at most :data:`ECHO` characters.
+
+    A line is cut (with ``…``) after ``ECHO`` characters; when the highlighted
+    part ends further right than that, nothing is shown (the header still gives
+    ``line:column``), so no diagnostic prints more than one short line. Control
+    characters (terminal escapes, NUL) and lone surrogates are shown as
+    ``\ufffd``.
+
+    >>> echo("x = 1")
+    'x = 1'
+    >>> len(echo("root:x:0:0:" * 40))
+    121
+    >>> echo("a" * 500, end_column=300)
+    ''
+    """
+    if end_column - 1 > ECHO:
+        return ""
+    line = line.rstrip("\r")
+    line = line if len(line) <= ECHO else line[:ECHO] + "…"
+    # no terminal control sequences from a hostile file: one character each
+    return _CONTROL.sub("\ufffd", line)
+
+
+_CONTROL = re.compile(r"[\x00-\x08\x0a-\x1f\x7f-\x9f\ud800-\udfff]")
+
+
 class Source:
     """A rules text with its path, for locating keys and values."""
 
@@ -43,10 +99,15 @@ class Source:
         self._seen: dict[tuple[tuple[str, ...], str], int] = {}
         self._sections: list[tuple[int, tuple[str, ...]]] = [(0, ())]
         for i, line in enumerate(self.lines):
-            m = _HEADER.match(line)
-            if m and not line.lstrip().startswith(("#",)):
-                self._sections.append((i, _split_dotted(m.group(1))))
+            if line.lstrip(" \t").startswith("["):
+                m = _HEADER.match(line)
+                if m and m.group(1).strip():
+                    self._sections.append((i, _split_dotted(m.group(1).strip())))
+        self._starts = [start for start, _ in self._sections]
+        self._index: _Index | None = None
+        self._strings: dict[str, list[Located]] | None = None
 
+    # ----------------------------------------------------------------- keys
     def at_key(
         self,
         path: tuple[str, ...],
@@ -66,79 +127,81 @@ class Source:
             code,
             message,
             hint,
-            self.line_text(line),
+            echo(self.line_text(line), end),
         )
 
     def line_text(self, line: int) -> str:
         """The text of a 1-based line (empty when out of range)."""
         return self.lines[line - 1] if 0 < line <= len(self.lines) else ""
 
-    def locate_key(self, path: tuple[str, ...]) -> tuple[int, int, int]:
-        """(line, column, end column) of the key at *path* (best effort)."""
-        best: tuple[int, int, int] | None = None
-        for k, (start, header) in enumerate(self._sections):
-            end = (
-                self._sections[k + 1][0]
-                if k + 1 < len(self._sections)
-                else len(self.lines)
-            )
-            # the section itself, or a dotted header below it ([segment.a] for
-            # an unknown key 'segment')
-            if (start and path and header[: len(path)] == path) or (
-                not path and not header
-            ):
-                line = self.lines[start]
-                col = len(line) - len(line.lstrip()) + 1
-                return start + 1, col, len(line.rstrip()) + 1
-            if header and path[: len(header)] == header and len(path) > len(header):
-                rest = path[len(header) :]
-                hit = self._find_key_line(start, end, rest)
-                if hit:
-                    return hit
-            if not header:
-                hit = self._find_key_line(start, end, path)
-                if hit:
-                    best = best or hit
-        if best:
-            return best
-        # fall back: any line that defines the last key
-        for i, line in enumerate(self.lines):
-            m = _KEY.match(line)
-            if m and path and _unquote(m.group(1)) == path[-1]:
-                col = line.index(m.group(1)) + 1
-                return i + 1, col, col + len(m.group(1))
-        return 1, 1, 2
+    def _keys(self) -> _Index:
+        if self._index is None:
+            self._index = _Index(self.lines, self._sections)
+        return self._index
 
-    def _find_key_line(
-        self, start: int, end: int, rest: tuple[str, ...]
-    ) -> tuple[int, int, int] | None:
-        target = rest[0]
-        for i in range(start, end):
-            line = self.lines[i]
-            m = _KEY.match(line)
-            if m and _unquote(m.group(1)) == target:
-                col = line.index(m.group(1)) + 1
-                return i + 1, col, col + len(m.group(1))
-        return None
+    def locate_key(self, path: tuple[str, ...]) -> tuple[int, int, int]:
+        """(line, column, end column) of the key at *path* (best effort).
+
+        The first section (in file order) whose header starts with *path*, or
+        that holds the rest of *path* as a key; else the root section's key;
+        else any line that defines the last key; else line 1.
+        """
+        if not path:
+            return self._header_span(0)
+        index = self._keys()
+        found = index.first_prefix.get(path)
+        for j in range(1, min(len(path), _KEY_DEPTH + 1)):
+            for k in index.by_header.get(path[:j], ()):
+                if found is not None and k >= found:
+                    break
+                if path[j] in index.keys[k]:
+                    found = k
+                    break
+        if found is not None:
+            header = self._sections[found][1]
+            if header[: len(path)] == path:
+                return self._header_span(found)
+            return index.keys[found][path[len(header)]]
+        hit = index.keys[0].get(path[0])
+        if hit is not None:
+            return hit
+        return index.anywhere.get(path[-1], (1, 1, 2))
+
+    def _header_span(self, k: int) -> tuple[int, int, int]:
+        start = self._sections[k][0]
+        line = self.lines[start]
+        col = len(line) - len(line.lstrip()) + 1
+        return start + 1, col, len(line.rstrip()) + 1
 
     def _region(self, path: tuple[str, ...]) -> tuple[int, int]:
         """0-based [start, end) lines of the section that holds *path*."""
         line = self.locate_key(path)[0] - 1
-        starts = [start for start, _ in self._sections[1:]]
-        end = next((st for st in starts if st > line), len(self.lines))
+        k = bisect.bisect_right(self._starts, line)
+        end = self._starts[k] if k < len(self._starts) else len(self.lines)
         return line, end
 
+    # -------------------------------------------------------------- strings
     def locate_string(self, value: str, path: tuple[str, ...] = ()) -> Located | None:
         """Where the string literal *value* is: its line, the column of each of
         its characters (escapes such as ``\\"`` take more than one column), or
         None. Searched first in the section of *path*; the n-th lookup of the same
         value there finds its n-th occurrence, since documents are read in order.
         """
+        if self._strings is None:
+            self._strings = _string_index(self.text)
+        every = self._strings.get(value)
+        if not every:
+            return None
         key = (path, value)
         count = self._seen.get(key, 0)
-        hits = self._hits(value, *self._region(path)) if path else []
+        hits: list[Located] = []
+        if path:
+            start, end = self._region(path)
+            lo = bisect.bisect_left(every, start + 1, key=_line_of)
+            hi = bisect.bisect_left(every, end + 1, key=_line_of)
+            hits = every[lo:hi]
         if count >= len(hits):
-            hits = self._hits(value, 0, len(self.lines))
+            hits = every
             key = ((), value)
             count = self._seen.get(key, 0)
         if count < len(hits):
@@ -146,90 +209,353 @@ class Source:
             return hits[count]
         return None
 
-    def _hits(self, value: str, start: int, end: int) -> list[Located]:
-        found: list[Located] = []
-        literal = f"'{value}'"
-        for i in range(start, end):
-            line = self.lines[i]
-            for quote in ('"', "'"):
-                pos = line.find(quote)
-                while pos >= 0:
-                    cols = (
-                        _basic_columns(line, pos + 1, value)
-                        if quote == '"'
-                        else (
-                            list(range(pos + 2, pos + 2 + len(value)))
-                            if line.startswith(literal, pos)
-                            else None
-                        )
-                    )
-                    if cols is not None:
-                        found.append(Located(i + 1, cols))
-                    pos = line.find(quote, pos + 1)
-        found.sort(key=lambda h: (h.line, h.columns[0] if h.columns else 0))
-        return found
+
+def _line_of(located: Located) -> int:
+    return located.line
+
+
+class _Index:
+    """Per section: the first line that defines each key; per header: its sections."""
+
+    def __init__(
+        self, lines: list[str], sections: list[tuple[int, tuple[str, ...]]]
+    ) -> None:
+        self.keys: list[dict[str, tuple[int, int, int]]] = [{} for _ in sections]
+        self.anywhere: dict[str, tuple[int, int, int]] = {}
+        self.first_prefix: dict[tuple[str, ...], int] = {}
+        self.by_header: dict[tuple[str, ...], list[int]] = {}
+        for k, (_, header) in enumerate(sections):
+            if not header:
+                continue
+            self.by_header.setdefault(header[: _KEY_DEPTH + 1], []).append(k)
+            for j in range(1, min(len(header), _KEY_DEPTH) + 1):
+                self.first_prefix.setdefault(header[:j], k)
+        starts = [start for start, _ in sections]
+        k = 0
+        for i, line in enumerate(lines):
+            while k + 1 < len(starts) and starts[k + 1] <= i:
+                k += 1
+            if "=" not in line:
+                continue
+            m = _KEY.match(line)
+            if m is None:
+                continue
+            name = _unquote(m.group(1))
+            col = line.index(m.group(1)) + 1
+            span = (i + 1, col, col + len(m.group(1)))
+            self.keys[k].setdefault(name, span)
+            self.anywhere.setdefault(name, span)
 
 
 class Located:
-    """A string literal's line and the 1-based column of each of its characters."""
+    """A string literal's line and the 1-based column of each of its characters.
 
-    __slots__ = ("columns", "line")
+    For a literal over several lines, ``columns`` covers its first line.
+    """
 
-    def __init__(self, line: int, columns: list[int]) -> None:
+    __slots__ = ("_columns", "_first", "_width", "line")
+
+    def __init__(
+        self, line: int, columns: list[int] | None, first: int = 1, width: int = 0
+    ) -> None:
         self.line = line
-        self.columns = columns
+        self._columns = columns
+        self._first = first
+        self._width = width
+
+    @property
+    def columns(self) -> list[int]:
+        """Column of each character on the first line (built when asked)."""
+        if self._columns is None:
+            self._columns = list(range(self._first, self._first + self._width))
+        return self._columns
 
     def column(self, index: int) -> int:
         """Column of character *index*; one past the end for the end."""
-        if not self.columns:
-            return 1
-        if index < len(self.columns):
-            return self.columns[index]
-        return self.columns[-1] + 1 + (index - len(self.columns))
+        cols = self._columns
+        if not cols:  # no escapes (or nothing on the first line): one per char
+            return self._first + index
+        if index < len(cols):
+            return cols[index]
+        return cols[-1] + 1 + (index - len(cols))
 
 
-_ESCAPES = {
-    "b": "\b",
-    "t": "\t",
-    "n": "\n",
-    "f": "\f",
-    "r": "\r",
-    '"': '"',
-    "\\": "\\",
-    "e": "\x1b",
-}
-
-
-def _basic_columns(line: str, start: int, value: str) -> list[int] | None:
-    """Columns of *value*'s characters if a TOML basic string holding exactly
-    *value* starts at 0-based *start* (just after the opening quote)."""
-    cols: list[int] = []
-    i = start
-    for ch in value:
-        if i >= len(line):
-            return None
-        if line[i] == "\\":
-            nxt = line[i + 1 : i + 2]
-            if nxt in ("u", "U"):
-                width = 4 if nxt == "u" else 8
-                code = line[i + 2 : i + 2 + width]
-                try:
-                    if chr(int(code, 16)) != ch:
-                        return None
-                except ValueError:
-                    return None
-                cols.append(i + 1)
-                i += 2 + width
-                continue
-            if _ESCAPES.get(nxt) != ch:
-                return None
-            cols.append(i + 1)
-            i += 2
-            continue
-        if line[i] != ch:
-            return None
-        cols.append(i + 1)
-        i += 1
-    if line[i : i + 1] != '"':
+def _escaped(body: str, line: int, first: int) -> tuple[str, Located] | None:
+    """Decode a basic string body with escapes and place the characters of its
+    first line; None when an escape is bad or a line ends in a backslash."""
+    if re.search(r"\\[ \t]*\r?\n", body):  # line-ending backslash: not placed
         return None
-    return cols
+    head = body.split("\n", 1)[0]
+    cols: list[int] = []
+    i = 0
+    while i < len(head):
+        m = _ESCAPE.match(head, i) if head[i] == "\\" else None
+        if head[i] == "\\" and m is None:
+            return None
+        cols.append(first + i)
+        i = m.end() if m else i + 1
+    try:
+        value = _ESCAPE.sub(_unescape, body)
+    except ValueError:  # a \U escape beyond the last code point
+        return None
+    if "\\" in _ESCAPE.sub("", body):
+        return None
+    return value, Located(line, cols, first)
+
+
+def _unescape(m: re.Match[str]) -> str:
+    tok = m.group()
+    return chr(int(tok[2:], 16)) if tok[1] in "uU" else _ESCAPES[tok[1]]
+
+
+def _string_index(text: str) -> dict[str, list[Located]]:
+    """Every string literal of *text* (outside comments), by value, in file order."""
+    found: dict[str, list[Located]] = {}
+    line_starts = [0]
+    pos = text.find("\n")
+    while pos >= 0:
+        line_starts.append(pos + 1)
+        pos = text.find("\n", pos + 1)
+
+    def where(offset: int) -> tuple[int, int]:
+        k = bisect.bisect_right(line_starts, offset) - 1
+        return k + 1, offset - line_starts[k] + 1
+
+    def add(value: str, located: Located) -> None:
+        found.setdefault(value, []).append(located)
+
+    pos = 0
+    n = len(text)
+    while pos < n:
+        m = _OPENER.search(text, pos)
+        if m is None:
+            break
+        tok = m.group()
+        start = m.end()
+        if tok == "#":
+            nl = text.find("\n", start)
+            pos = n if nl < 0 else nl + 1
+        elif tok in ('"""', "'''"):
+            if tok == '"""':
+                end_m = _ML_BASIC_END.match(text, start)
+                stop = end_m.end() - 3 if end_m else -1
+            else:
+                stop = text.find("'''", start)
+            if stop < 0:
+                break
+            while text.startswith(tok[0], stop + 3) and stop + 3 < n:  # """a"""" ok
+                stop += 1
+            body = text[start:stop]
+            pos = stop + 3
+            skip = 0
+            if body.startswith("\n"):
+                skip = 1
+            elif body.startswith("\r\n"):
+                skip = 2
+            body = body[skip:]
+            line, col = where(start + skip)
+            if tok == "'''" or "\\" not in body:
+                first_line = body.split("\n", 1)[0]
+                add(body, Located(line, None, col, len(first_line)))
+            else:
+                got = _escaped(body, line, col)
+                if got is not None:
+                    add(*got)
+        elif tok == '"':
+            body_m = _BASIC.match(text, start)
+            if body_m is None:  # unterminated on its line
+                nl = text.find("\n", start)
+                pos = n if nl < 0 else nl + 1
+                continue
+            body = body_m.group(1)
+            pos = body_m.end()
+            line, col = where(start)
+            if "\\" not in body:
+                add(body, Located(line, None, col, len(body)))
+            else:
+                got = _escaped(body, line, col)
+                if got is not None:
+                    add(*got)
+        else:  # a literal string
+            stop = text.find("'", start)
+            nl = text.find("\n", start)
+            if stop < 0 or (0 <= nl < stop):
+                pos = n if nl < 0 else nl + 1
+                continue
+            body = text[start:stop]
+            pos = stop + 1
+            line, col = where(start)
+            add(body, Located(line, None, col, len(body)))
+    return found
+
+
+# ------------------------------------------------------------------ decoding
+
+_BOMS = (
+    (codecs.BOM_UTF32_LE, "utf-32-le"),
+    (codecs.BOM_UTF32_BE, "utf-32-be"),
+    (codecs.BOM_UTF8, "utf-8"),
+    (codecs.BOM_UTF16_LE, "utf-16-le"),
+    (codecs.BOM_UTF16_BE, "utf-16-be"),
+)
+
+
+def decode(raw: bytes, path: str) -> tuple[str | None, Diagnostic | None]:
+    """Decode the bytes of a rules file: UTF-8 (a byte-order mark is allowed),
+    or UTF-16/UTF-32 with a byte-order mark. Anything else is an ``encoding``
+    diagnostic at the line and column (in characters) of the first bad byte;
+    nothing is ever dropped or replaced silently.
+
+    >>> decode("x = 'é'".encode(), "r.toml")[0]
+    "x = 'é'"
+    >>> d = decode(b"# caf\\xe9\\nx = 1", "r.toml")[1]
+    >>> (d.code, d.line, d.column)
+    ('encoding', 1, 6)
+    """
+    encoding, body = "utf-8", raw
+    for bom, name in _BOMS:
+        if raw.startswith(bom):
+            encoding, body = name, raw[len(bom) :]
+            break
+    text = ""
+    try:
+        text = body.decode(encoding)
+    except UnicodeDecodeError as exc:
+        bad = exc.start
+    else:
+        if "\x00" not in text:
+            return text, None
+        bad = len(text[: text.index("\x00")].encode(encoding))  # never valid TOML
+    good = body[:bad].decode(encoding)
+    line = good.count("\n") + 1
+    line_start = good.rfind("\n") + 1
+    before = good[line_start:]
+    column = len(before) + 1
+    nul = text != ""  # decoded, but holds a NUL
+    if encoding == "utf-8" and b"\x00" in body[:200]:
+        hint = "the file looks like UTF-16 without a byte-order mark: save it as UTF-8"
+    elif encoding == "utf-8" and not nul:
+        hint = (
+            "save the file as UTF-8 (a character such as 'é' saved by a "
+            "cp1252 or Latin-1 editor is a single byte that is not UTF-8)"
+        )
+    else:
+        hint = "a rules file is text: save it as UTF-8"
+    if nul:
+        message = f"a NUL character at line {line}, column {column}: not a text file"
+    elif encoding == "utf-8":
+        byte = body[bad : bad + 1].hex().upper()
+        message = f"byte 0x{byte} at line {line}, column {column} is not UTF-8"
+    else:
+        message = f"the text is not valid {encoding} at line {line}, column {column}"
+    return None, Diagnostic(
+        path,
+        line,
+        column,
+        column + 1,
+        "error",
+        "encoding",
+        message,
+        hint,
+        echo(before, column + 1),
+    )
+
+
+# ------------------------------------------------------------------ nesting
+
+# strings and comments, whose brackets and dots are not structure
+_OPAQUE = re.compile(
+    r'"""(?:[^"\\]|\\.|"(?!""))*+"""'
+    r"|'''(?:[^']|'(?!''))*+'''"
+    r'|"(?:[^"\\\n]|\\.)*+"'
+    r"|'[^'\n]*+'"
+    r"|#[^\n]*+",
+    re.DOTALL,
+)
+
+
+def _dotted_chain(parts: int) -> re.Pattern[str]:
+    # `parts` or more dot-separated parts of a key (after strings are blanked)
+    return re.compile(
+        rf"(?<![\w\-])(?:[\w\-]++[ \t]*+\.[ \t]*+){{{parts - 1},}}+[\w\-]",
+    )
+
+
+def nesting_problems(
+    source: Source, max_brackets: int, max_dotted: int, max_nodes: int
+) -> list[Diagnostic]:
+    """Diagnostics for texts ``tomllib`` should not be asked to parse: arrays /
+    inline tables nested deeper than *max_brackets*, keys of more than
+    *max_dotted* dotted parts, or more than *max_nodes* ``=`` and ``,`` (keys
+    and array items). Brackets, dots, ``=`` and ``,`` inside strings and
+    comments do not count. Linear in the text: no regular expression here
+    backtracks.
+    """
+    text = source.text
+    pieces: list[str] = []
+    last = 0
+    for m in _OPAQUE.finditer(text):
+        pieces.append(text[last : m.start()])
+        body = m.group()
+        if m.group()[0] == "#":
+            pieces.append(" " * len(body))
+        elif "\n" in body:
+            pieces.append(re.sub(r"[^\n]", "_", body))
+        else:
+            pieces.append("_" * len(body))
+        last = m.end()
+    pieces.append(text[last:])
+    blank = "".join(pieces)
+    out: list[Diagnostic] = []
+
+    def at(offset: int, code_message: str, hint: str) -> Diagnostic:
+        line = text.count("\n", 0, offset) + 1
+        line_start = text.rfind("\n", 0, offset) + 1
+        col = offset - line_start + 1
+        return Diagnostic(
+            source.path,
+            line,
+            col,
+            col + 1,
+            "error",
+            "limit",
+            code_message,
+            hint,
+            echo(source.line_text(line), col + 1),
+        )
+
+    raw = blank.encode("utf-32-le", "surrogatepass")  # lone surrogates from str
+    codes = np.frombuffer(raw, dtype=np.uint32)
+    if blank.count("=") + blank.count(",") > max_nodes:
+        marks = np.flatnonzero((codes == ord("=")) | (codes == ord(",")))
+        out.append(
+            at(
+                int(marks[max_nodes]),
+                f"the rules text has more than {max_nodes:,d} keys and items",
+                "split it, or shorten it: no rules file needs that many",
+            )
+        )
+    if "[" in blank or "{" in blank:
+        step = np.zeros(len(codes), dtype=np.int32)
+        step[(codes == ord("[")) | (codes == ord("{"))] = 1
+        step[(codes == ord("]")) | (codes == ord("}"))] = -1
+        depth = np.cumsum(step, dtype=np.int64)
+        if len(depth) and depth.max() > max_brackets:
+            first = int(np.argmax(depth > max_brackets))
+            out.append(
+                at(
+                    first,
+                    f"arrays and inline tables nested more than {max_brackets} deep",
+                    "a rules file needs only a few levels: flatten the nesting",
+                )
+            )
+    chain = _dotted_chain(max_dotted + 1).search(blank)
+    if chain is not None:
+        out.append(
+            at(
+                chain.start(),
+                f"a key of more than {max_dotted} dotted parts",
+                "a rules file needs only a few levels: shorten the key",
+            )
+        )
+    return out
