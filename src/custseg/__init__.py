@@ -13,7 +13,12 @@ The submodules ``custseg.rules``, ``custseg.frame``, ``custseg.datasets`` and
 import importlib
 from typing import Any
 
-from .btyd import BtydSummary, btyd_summary
+from .btyd import (
+    BtydCalibrationHoldout,
+    BtydSummary,
+    btyd_calibration_holdout,
+    btyd_summary,
+)
 from .errors import (
     CustsegError,
     CustsegWarning,
@@ -65,6 +70,7 @@ def __dir__() -> list[str]:
 __all__ = [
     "AbcCutoffs",
     "AbcEdges",
+    "BtydCalibrationHoldout",
     "BtydSummary",
     "CustomerFacts",
     "CustsegError",
@@ -82,6 +88,7 @@ __all__ = [
     "ThresholdError",
     "abc_classes",
     "abc_edges",
+    "btyd_calibration_holdout",
     "btyd_summary",
     "lifecycle_stage",
     "lorenz_curve",

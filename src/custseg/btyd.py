@@ -16,19 +16,15 @@ from typing import TYPE_CHECKING, Any, Literal
 import attrs
 import numpy as np
 
+from . import _display
 from . import _validate as v
 from .errors import ThresholdError
-from .summary import (
-    AfterPolicy,
-    _apply_cutoff,
-    _coerce_rows,
-    _day_ticks,
-    _group_ids,
-    _Groups,
-)
+from .summary import AfterPolicy, _apply_cutoff, _coerce_rows, _day_ticks, _group_ids
 
 if TYPE_CHECKING:
     import pandas as pd
+
+    from .summary import _Groups
 
 __all__ = [
     "BtydCalibrationHoldout",
@@ -98,6 +94,36 @@ class BtydSummary:
         if self.monetary_value is not None:
             cols["monetary_value"] = self.monetary_value
         return _frame(self.customer_id, cols)
+
+    def __repr__(self) -> str:
+        return _display.short_repr(
+            "BtydSummary",
+            n=len(self),
+            noun="customers",
+            fields={
+                "observation_end": self.observation_end,
+                "unit": self.unit,
+                "frequency": self.frequency,
+                "recency": self.recency,
+                "T": self.T,
+                "monetary_value": self.monetary_value,
+                "n_dropped": self.n_dropped,
+            },
+        )
+
+    def _repr_html_(self) -> str:
+        return _display.columns_table(
+            f"BtydSummary: {len(self)} customers, observation end "
+            f"{_display.format_value(self.observation_end)}, unit {self.unit!r}",
+            {
+                "customer_id": self.customer_id,
+                "frequency": self.frequency,
+                "recency": self.recency,
+                "T": self.T,
+                "monetary_value": self.monetary_value,
+            },
+            note=f"{self.n_dropped} transactions dropped",
+        )
 
 
 @attrs.frozen(eq=False)
@@ -269,9 +295,7 @@ def _btyd_columns(
     step: int,
     time_scaler: float,
     present_only: bool = False,
-) -> tuple[
-    np.ndarray, np.ndarray, np.ndarray, np.ndarray | None, np.ndarray | None
-]:
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray | None, np.ndarray | None]:
     """lifetimes' frequency, recency, T, monetary_value per group from the rows
     (*codes*, *period* start day, *amounts*).
 
