@@ -5,9 +5,14 @@ preset are not supported) and evaluates every row with plain Python: each
 condition is parsed with ``ast.parse(mode="eval")`` and its tree is walked
 here, with Python operators. It shares no code with ``custseg.rules``.
 
-Missing values: a missing number is ``nan`` and a missing category ``None``.
-Every comparison with a missing value is false, except ``!=`` (true), as in
-NumPy. ``x / 0`` is ``inf``, ``-inf`` or ``nan``, as in NumPy.
+Missing values: a missing number is ``nan`` (also the ``nan`` of ``0 / 0``)
+and a missing category ``None``. Conditions use SQL's three-valued logic: a
+comparison with a missing value (``==``, ``!=``, ``in`` and ``not in`` too)
+is UNKNOWN, written ``None``; ``not None`` is ``None``; ``and``/``or`` follow
+Kleene's tables (``False and None`` is ``False``, ``True or None`` is
+``True``); a rule matches only when its condition is ``True``, and
+``missing(d)`` of a derived condition is true where it is ``None``.
+``x / 0`` is ``inf``, ``-inf`` or ``nan``, as in NumPy.
 
 Only valid files are supported: the reference does no checking.
 """
@@ -42,13 +47,14 @@ def _divide(a: float, b: float) -> float:
         return math.copysign(math.inf, a) * math.copysign(1.0, b)
 
 
-def _compare(op: ast.cmpop, a: Any, b: Any) -> bool:
-    if isinstance(op, ast.Eq):
-        return not is_missing(a) and not is_missing(b) and a == b
-    if isinstance(op, ast.NotEq):
-        return is_missing(a) or is_missing(b) or a != b
+def _compare(op: ast.cmpop, a: Any, b: Any) -> bool | None:
+    """``a op b``, or ``None`` (unknown) when either side is missing."""
     if is_missing(a) or is_missing(b):
-        return False
+        return None
+    if isinstance(op, ast.Eq):
+        return bool(a == b)
+    if isinstance(op, ast.NotEq):
+        return bool(a != b)
     if isinstance(op, ast.Lt):
         return a < b
     if isinstance(op, ast.LtE):
@@ -58,6 +64,18 @@ def _compare(op: ast.cmpop, a: Any, b: Any) -> bool:
     if isinstance(op, ast.GtE):
         return a >= b
     raise AssertionError(f"unexpected comparison {op!r}")
+
+
+def _kleene_and(values: list[bool | None]) -> bool | None:
+    if any(v is False for v in values):
+        return False
+    return None if any(v is None for v in values) else True
+
+
+def _kleene_or(values: list[bool | None]) -> bool | None:
+    if any(v is True for v in values):
+        return True
+    return None if any(v is None for v in values) else False
 
 
 def _quantile(values: list[float], q: float) -> float:
@@ -208,7 +226,8 @@ class _Run:
 
     # expressions -------------------------------------------------------
     def truth(self, text: str, i: int) -> bool:
-        return bool(self.value(self.ref.tree(text), i))
+        """Whether the condition is TRUE on row *i* (not FALSE, not unknown)."""
+        return self.value(self.ref.tree(text), i) is True
 
     def value(self, node: ast.AST, i: int) -> Any:
         if isinstance(node, ast.Constant):
@@ -218,12 +237,14 @@ class _Run:
                 return self.ref.params[node.id]
             return self.column(node.id)[i]
         if isinstance(node, ast.BoolOp):
-            results = [bool(self.value(v, i)) for v in node.values]
-            return all(results) if isinstance(node.op, ast.And) else any(results)
+            results = [self.value(v, i) for v in node.values]
+            if isinstance(node.op, ast.And):
+                return _kleene_and(results)
+            return _kleene_or(results)
         if isinstance(node, ast.UnaryOp):
             operand = self.value(node.operand, i)
             if isinstance(node.op, ast.Not):
-                return not operand
+                return None if operand is None else not operand
             if isinstance(node.op, ast.USub):
                 return -operand
             if isinstance(node.op, ast.UAdd):
@@ -245,22 +266,29 @@ class _Run:
             return self._call(node, i)
         raise AssertionError(f"the reference does not know {ast.dump(node)}")
 
-    def _chain(self, node: ast.Compare, i: int) -> bool:
+    def _chain(self, node: ast.Compare, i: int) -> bool | None:
+        """``a < b <= c`` is ``a < b and b <= c`` (Kleene's and)."""
+        parts: list[bool | None] = []
         left = self.value(node.left, i)
         for op, right_node in zip(node.ops, node.comparators, strict=True):
             if isinstance(op, ast.In | ast.NotIn):
                 assert isinstance(right_node, ast.Tuple)
                 options = [self.value(e, i) for e in right_node.elts]
-                found = any(_compare(ast.Eq(), left, e) for e in options)
-                ok = found if isinstance(op, ast.In) else not found
-                right = None
-            else:
-                right = self.value(right_node, i)
-                ok = _compare(op, left, right)
-            if not ok:
-                return False
+                # x in (a, b) is x == a or x == b, as in SQL; a missing x is
+                # in no tuple and out of none, even the empty one
+                found = (
+                    None
+                    if is_missing(left)
+                    else _kleene_or([_compare(ast.Eq(), left, e) for e in options])
+                )
+                if isinstance(op, ast.NotIn):
+                    found = None if found is None else not found
+                parts.append(found)
+                break
+            right = self.value(right_node, i)
+            parts.append(_compare(op, left, right))
             left = right
-        return True
+        return _kleene_and(parts)
 
     def _call(self, node: ast.Call, i: int) -> Any:
         assert isinstance(node.func, ast.Name)

@@ -302,6 +302,8 @@ class TestAnalysis:
             "missing(f)",
             "r in (0, 6)",
             "f not in (1, 2, 3, 4, 5)",
+            "not (r <= 5)",  # r missing: unknown, so never true either
+            "not (r <= 4) and r < 5",
         ],
     )
     def test_never_matches_exact(self, condition: str) -> None:
@@ -317,7 +319,7 @@ class TestAnalysis:
             "x == 100",
             "x > 99.999",
             "x > 0 and x < 0.001",
-            "not (r <= 5)",
+            "not (r <= 4)",
             "y > 1e14",
             "c != 'a' and flag",
             "f / 2 == 2.5",
@@ -340,8 +342,10 @@ class TestAnalysis:
 
     def test_reachable_by_missing_values(self) -> None:
         """A rule reached only by rows with a missing value is reachable."""
-        codes = [c for c, _ in analysis(segment("r >= 1", "not (r >= 1)"))]
+        codes = [c for c, _ in analysis(segment("r >= 1", "missing(r)"))]
         assert "unreachable" not in codes
+        codes = [c for c, _ in analysis(segment("r >= 1", "not (r >= 1)"))]
+        assert "never-matches" in codes  # three-valued: missing r is neither
 
     def test_tags_are_never_unreachable(self) -> None:
         """Tags are all matching: overlapping tags are fine."""

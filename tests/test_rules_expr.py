@@ -3,6 +3,7 @@ and what the compiled expressions compute."""
 
 from __future__ import annotations
 
+import collections
 import json
 import subprocess
 import sys
@@ -13,6 +14,8 @@ from typing import Any
 
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from custseg import rules
 from custseg.errors import Diagnostic, RulesError
@@ -305,7 +308,8 @@ class TestHostileInputs:
         assert [d.code for d in found] == ["limit"]
 
     def test_many_rules_on_a_large_grid_are_analysed_quickly(self) -> None:
-        """400 rules over a 117,649-cell grid are checked in a few seconds."""
+        """400 rules over a 117,649-cell grid are checked in a few seconds (or
+        reported as not analysed past the work limit)."""
         fields = "\n".join(
             f'a{i} = {{ type = "integer", min = 0, max = 6 }}' for i in range(6)
         )
@@ -361,6 +365,155 @@ class TestHostileInputs:
         found = rules.check(file_with("x > 1"))
         assert [d.code for d in found] == ["limit"]
         assert found[0].line == RULE_LINE
+
+
+class TestBoundedWork:
+    """Checking and analysing a file does bounded work, whatever its shape:
+    derived values are evaluated once per grid, the analysis has a work and a
+    memory limit, did-you-mean has a budget."""
+
+    @staticmethod
+    def scores_file(segmentations: int) -> str:
+        head = (
+            "format = 1\n[fields]\n"
+            'r = { type = "integer", min = 1, max = 5, missing = true }\n'
+            'f = { type = "integer", min = 1, max = 5 }\n'
+            '[derived]\nscore = "r + f"\n'
+        )
+        return head + "".join(
+            f'[segments.s{i}]\ndefault = "d"\n'
+            f'rules = [{{ label = "a", when = "score > {i}" }}]\n'
+            for i in range(segmentations)
+        )
+
+    def test_derived_value_evaluated_once_per_grid(
+        self, monkeypatch: pytest.MonkeyPatch
+    ) -> None:
+        """30 segmentations reading one derived value evaluate it once in the
+        analysis and once in the tabulation, not once per segmentation."""
+        from custseg.rules import _expr
+
+        calls: collections.Counter[str] = collections.Counter()
+        evaluate = _expr.Compiled.evaluate
+
+        def counting(self: Any, env: Any) -> Any:
+            calls[self.text] += 1
+            return evaluate(self, env)
+
+        monkeypatch.setattr(_expr.Compiled, "evaluate", counting)
+        found = rules.check(self.scores_file(30))
+        assert [d for d in found if d.severity == "error"] == []
+        assert 1 <= calls["r + f"] <= 2
+        assert calls["score > 3"] <= 2
+
+    def test_work_limit_gives_not_analysed(
+        self, monkeypatch: pytest.MonkeyPatch
+    ) -> None:
+        """Past the work limit, rule lists are reported as not analysed."""
+        from custseg.rules import _analysis
+
+        monkeypatch.setattr(_analysis, "MAX_WORK", 4 * _analysis.LIST_COST)
+        found = rules.check(self.scores_file(10))
+        limited = [d for d in found if "work limit" in d.message]
+        assert limited and all(d.code == "not-analysed" for d in limited)
+        assert [d.severity for d in limited] == ["info"] * len(limited)
+        assert "segmentation 's0' not analysed" not in " ".join(
+            d.message for d in found
+        )
+        assert "segmentation 's9' not analysed" in " ".join(d.message for d in found)
+
+    def test_memory_limit_gives_not_analysed(
+        self, monkeypatch: pytest.MonkeyPatch
+    ) -> None:
+        """A grid needing more cells than the analysis holds is not analysed."""
+        from custseg.rules import _analysis
+
+        monkeypatch.setattr(_analysis, "MAX_HELD", 1_000)
+        fields = "".join(
+            f'a{i} = {{ type = "integer", min = 0, max = 6 }}\n' for i in range(4)
+        )
+        cond = " and ".join(f"a{i} > 0" for i in range(4))
+        text = (
+            f"format = 1\n[fields]\n{fields}[segments.s]\ndefault = "
+            f'"d"\nrules = [{{ label = "a", when = "{cond}" }}]\n'
+        )
+        found = rules.check(text)
+        assert [d.code for d in found] == ["not-analysed"]
+        assert "holds at once" in found[0].message
+
+    def test_unreachable_names_at_most_five(self) -> None:
+        """An unreachable rule names at most five earlier rules, then '...'."""
+        rule = '{ label = "a", when = "s >= 1" },\n'
+        text = FIELDS + '[segments.seg]\ndefault = "d"\nrules = [\n' + rule * 9 + "]\n"
+        found = [d for d in rules.check(text) if d.code == "unreachable"]
+        assert len(found) == 8
+        assert found[-1].message.endswith(
+            "(1 ('a'), 2 ('a'), 3 ('a'), 4 ('a'), 5 ('a'), ...)"
+        )
+        assert found[0].message.endswith("(1 ('a'))")
+
+    def test_suggestions_have_a_budget(self, monkeypatch: pytest.MonkeyPatch) -> None:
+        """Many unknown names among many declared ones compare a bounded number
+        of names with difflib, and typos still get a suggestion."""
+        from custseg.rules import _expr
+
+        compared = []
+        close = _expr.difflib.get_close_matches
+
+        def counting(word: str, names: Any, *args: Any, **kwargs: Any) -> Any:
+            compared.append(len(names))
+            return close(word, names, *args, **kwargs)
+
+        monkeypatch.setattr(_expr.difflib, "get_close_matches", counting)
+        symbols = {
+            f"field_{i:04d}": _expr.Symbol(f"field_{i:04d}", "field", _expr.NUMBER)
+            for i in range(3_000)
+        }
+        hints = []
+        for i in range(60):
+            _, problems = _expr.check_expr(f"feld_{i:04d} > 1", symbols)
+            assert [p.code for p in problems] == ["unknown-name"]
+            hints.append(problems[0].hint)
+        assert sum(compared) <= _expr.SUGGEST_BUDGET
+        assert hints[0] == "did you mean 'field_0000'?"
+        assert hints[-1] == "did you mean 'field_0059'?"
+
+    def test_many_category_values(self) -> None:
+        """An unknown value of a large category: a short hint, a suggestion."""
+        values = ", ".join(f'"v{i:05d}"' for i in range(1_000))
+        text = (
+            f'format = 1\n[fields]\nk = {{ type = "category", values = [{values}] }}\n'
+            '[segments.s]\ndefault = "d"\n'
+            "rules = [{ label = \"a\", when = \"k == 'v00123x' or k == 'zzz'\" }]\n"
+        )
+        found = [d for d in rules.check(text) if d.severity == "error"]
+        assert [d.code for d in found] == ["unknown-category"]
+        assert found[0].hint == "did you mean 'v00123'?"
+        values_hint = rules.check(text.replace("'v00123x' or k == ", ""))
+        hint = next(d.hint for d in values_hint if d.code == "unknown-category")
+        assert hint.startswith("values: 'v00000'") and "1000 values" in hint
+        assert len(hint) < 400
+
+    @pytest.mark.parametrize(
+        "condition",
+        [
+            "s > " + " * ".join(["1e15"] * 22),
+            "s < -(" + " * ".join(["1e15"] * 22) + ")",
+            "y > " + " * ".join(["1e15"] * 22) + " - " + " * ".join(["1e15"] * 22),
+            "s > 0 / 0",
+            "s in (0 / 0, 1)",
+        ],
+        ids=["inf", "minus-inf", "nan", "zero-by-zero", "nan-in-tuple"],
+    )
+    def test_folded_non_finite_constants(self, condition: str) -> None:
+        """Constants folded to inf or nan are analysed without an OverflowError
+        (an unbounded integer field cut at inf used to raise one)."""
+        text = file_with(condition.replace("s ", "n ", 1)).replace(
+            "flag = ", 'n = { type = "integer" }\nflag = ', 1
+        )
+        found = rules.check(text)
+        assert [d for d in found if d.severity == "error"] == []
+        assert {d.code for d in found} <= {"never-matches", "falls-to-default"}
 
 
 class TestTypes:
@@ -442,6 +595,39 @@ class TestNames:
             "did you mean 'flag'?",
             "flga",
         )
+
+    def test_every_unknown_name_is_reported(self) -> None:
+        """All unknown names of a condition are reported, each once, in order."""
+        found = errors("flga and xx > 1 or flga and mean(yy) > zzzzzz")
+        assert [highlighted(d) for d in found] == ["flga", "xx", "yy", "zzzzzz"]
+        assert {d.code for d in found} == {"unknown-name"}
+        assert found[0].hint == "did you mean 'flag'?"
+        assert [d.column for d in found] == sorted(d.column for d in found)
+
+    @given(
+        unknown=st.lists(
+            st.sampled_from(["flga", "xx", "yy", "zz1", "cc", "mena", "ss"]),
+            min_size=1,
+            max_size=6,
+        ),
+        ops=st.lists(st.sampled_from(["and", "or"]), min_size=6, max_size=6),
+    )
+    @settings(max_examples=40, deadline=None)
+    def test_every_unknown_name_family(
+        self, unknown: list[str], ops: list[str]
+    ) -> None:
+        """Any mix of known and unknown names: each unknown one reported once."""
+        atoms = [f"{name} > 1" for name in unknown] + ["x > 1", "s == 2"]
+        cond = atoms[0]
+        for op, atom in zip(ops, atoms[1:], strict=False):
+            cond += f" {op} {atom}"
+        found = errors(cond)
+        assert [highlighted(d) for d in found] == list(dict.fromkeys(unknown))
+
+    def test_unknown_name_and_other_error(self) -> None:
+        """An unknown name is reported with an error found before it."""
+        found = errors("x > 'north' or zz > 1")
+        assert [d.code for d in found] == ["type-mismatch", "unknown-name"]
 
     def test_unknown_name_without_suggestion(self) -> None:
         """A name like nothing declared says where to declare it."""
@@ -525,36 +711,38 @@ class TestComparisons:
         assert evaluate("y < x < t", data) == [True, False, False]
 
     def test_in_and_not_in_numbers(self) -> None:
-        """in / not in a tuple of numbers; a missing value is in nothing."""
+        """in / not in a tuple of numbers; a missing value matches neither."""
         data = rows(4, x=[1.0, 2.0, 3.0, float("nan")])
         assert evaluate("x in (1, 3)", data) == [True, False, True, False]
-        assert evaluate("x not in (1, 3)", data) == [False, True, False, True]
+        assert evaluate("x not in (1, 3)", data) == [False, True, False, False]
 
     def test_in_and_not_in_categories(self) -> None:
-        """in / not in a tuple of category values; missing is in nothing."""
+        """in / not in a tuple of category values; missing matches neither."""
         data = rows(4, c=["north", "south", "east", None])
         assert evaluate("c in ('north', 'east')", data) == [True, False, True, False]
         assert evaluate("c not in ('north', 'east')", data) == [
             False,
             True,
             False,
-            True,
+            False,
         ]
 
     def test_missing_numbers(self) -> None:
-        """A comparison with a missing number is false; != and not are true."""
+        """A comparison with a missing number is unknown: !=, not too."""
         data = rows(2, x=[float("nan"), 5.0])
         assert evaluate("x >= 4", data) == [False, True]
         assert evaluate("x < 4", data) == [False, False]
         assert evaluate("x == x", data) == [False, True]
-        assert evaluate("x != 5", data) == [True, False]
-        assert evaluate("not (x >= 4)", data) == [True, False]
+        assert evaluate("x != 5", data) == [False, False]
+        assert evaluate("not (x >= 4)", data) == [False, False]
+        assert evaluate("not (x >= 4) or missing(x)", data) == [True, False]
 
     def test_missing_categories(self) -> None:
-        """A comparison with a missing category is false, != is true."""
+        """A comparison with a missing category is unknown, != too."""
         data = rows(2, c=[None, "north"])
         assert evaluate("c == 'north'", data) == [False, True]
-        assert evaluate("c != 'north'", data) == [True, False]
+        assert evaluate("c != 'north'", data) == [False, False]
+        assert evaluate("c != 'north' or missing(c)", data) == [True, False]
 
     def test_missing_category_equals_nothing(self) -> None:
         """Two missing categories are not equal (as NaN == NaN is false)."""
@@ -611,7 +799,8 @@ class TestArithmetic:
             warnings.simplefilter("error")
             assert evaluate("x / y > 1e15", data) == [True, False, False, False]
             assert evaluate("x / y < -1e15", data) == [False, True, False, False]
-            assert evaluate("x / 0 != x / 0", data) == [False, False, True, True]
+            # 0 / 0 is nan: missing, so even != is unknown
+            assert evaluate("x / 0 != x / 0", data) == [False, False, False, False]
 
     def test_constant_division_by_zero(self) -> None:
         """1 / 0 in constants is folded to inf without a warning."""
@@ -694,12 +883,13 @@ class TestFunctions:
         assert evaluate("mean(double) == 8", self.DATA, extra) == [True] * 6
 
     def test_aggregate_of_nothing(self) -> None:
-        """With every value missing the aggregate is missing: comparisons are false."""
+        """With every value missing the aggregate is missing: comparisons unknown."""
         data = rows(2, x=[float("nan")] * 2)
         with warnings.catch_warnings():
             warnings.simplefilter("error")
             assert evaluate("y > mean(x)", data) == [False, False]
-            assert evaluate("y != mean(x)", data) == [True, True]
+            assert evaluate("y != mean(x)", data) == [False, False]
+            assert evaluate("not (y > mean(x))", data) == [False, False]
 
     def test_aggregates_are_per_evaluation(self) -> None:
         """The population is the data of each call, not the first one."""

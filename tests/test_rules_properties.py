@@ -550,6 +550,117 @@ def mutations(draw: st.DrawFn, base: str) -> str:
     return text
 
 
+_ATOMS = st.sampled_from(
+    [
+        "r",
+        "recency_days",
+        "monetary",
+        "channel",
+        "rich",
+        "stage",
+        "vip",
+        "huge",
+        "word",
+        "nosuch",
+        "0",
+        "1",
+        "-0.0",
+        "2.5",
+        "1e15",
+        "1e16",
+        "1e308",
+        "9" * 30,
+        "0 / 0",
+        "1 / 0",
+        "1e15 * 1e15 * 1e15 * 1e15 * 1e15 * 1e15 * 1e15 * 1e15 * 1e15 * 1e15 "
+        "* 1e15 * 1e15 * 1e15 * 1e15 * 1e15 * 1e15 * 1e15 * 1e15 * 1e15 * 1e15 * 1e15",
+        "'store'",
+        "'nope'",
+        "True",
+        "False",
+        "None",
+        "mean(monetary)",
+        "quantile(monetary, 0.5)",
+        "quantile(monetary, huge)",
+        "min(r)",
+        "missing(r)",
+        "missing(rich)",
+        "missing(stage)",
+        "missing(vip)",
+        "foo(r)",
+        "x.y",
+        "r[0]",
+        "(1, 2)",
+        "[1]",
+    ]
+)
+_BINARY = st.sampled_from(
+    ["and", "or", "<", "<=", ">", ">=", "==", "!=", "+", "-", "*", "/", "**", "%",
+     "&", "|", "is", "in", "not in"]
+)  # fmt: skip
+EXPRESSIONS = st.recursive(
+    _ATOMS,
+    lambda inner: (
+        st.tuples(inner, _BINARY, inner).map(lambda t: f"{t[0]} {t[1]} {t[2]}")
+        | st.tuples(inner, _BINARY, inner).map(lambda t: f"({t[0]} {t[1]} {t[2]})")
+        | inner.map(lambda t: f"not {t}")
+        | inner.map(lambda t: f"-({t})")
+        | inner.map(lambda t: f"~{t}")
+        | st.tuples(inner, st.lists(_ATOMS, max_size=4)).map(
+            lambda t: f"{t[0]} in ({', '.join(t[1])},)"
+        )
+        | st.tuples(inner, st.integers(1, 60)).map(
+            lambda t: "(" * t[1] + t[0] + ")" * t[1]
+        )
+        | st.tuples(inner, st.integers(1, 60)).map(lambda t: "not " * t[1] + t[0])
+    ),
+    max_leaves=8,
+)
+
+_NUMBERS = st.sampled_from(
+    ["r", "recency_days", "monetary", "vip", "huge", "0", "1", "-0.0", "2.5",
+     "1e15", "0 / 0", "1 / 0", "1e15 * 1e15 * 1e15", "mean(monetary)",
+     "quantile(r, 0.5)", "max(recency_days)"]
+)  # fmt: skip
+_TYPED_NUMBERS = st.recursive(
+    _NUMBERS,
+    lambda n: (
+        st.tuples(n, st.sampled_from("+-*/"), n).map(
+            lambda t: f"({t[0]} {t[1]} {t[2]})"
+        )
+        | n.map(lambda t: f"-{t}")
+    ),
+    max_leaves=6,
+)
+_CMP = st.sampled_from(["<", "<=", ">", ">=", "==", "!="])
+_TYPED_ATOMS = st.one_of(
+    st.tuples(_TYPED_NUMBERS, _CMP, _TYPED_NUMBERS).map(" ".join),
+    st.tuples(_TYPED_NUMBERS, _CMP, _TYPED_NUMBERS, _CMP, _TYPED_NUMBERS).map(
+        " ".join
+    ),
+    st.tuples(_TYPED_NUMBERS, st.sampled_from(["in", "not in"]), st.lists(
+        st.sampled_from(["1", "2.5", "0 / 0", "huge", "-1e15"]), max_size=3
+    )).map(lambda t: f"{t[0]} {t[1]} ({', '.join(t[2])},)"),
+    st.sampled_from(
+        ["rich", "missing(r)", "missing(rich)", "missing(stage)", "True", "False",
+         "channel == 'store'", "channel != word", "channel in ('online',)",
+         "stage not in ('lost', 'active')", "rich == (r > 2)", "rich != True"]
+    ),
+)  # fmt: skip
+_TYPED = st.recursive(
+    _TYPED_ATOMS,
+    lambda c: (
+        st.tuples(c, st.sampled_from(["and", "or"]), c).map(
+            lambda t: f"({t[0]} {t[1]} {t[2]})"
+        )
+        | c.map(lambda t: f"not ({t})")
+        | st.tuples(c, st.integers(1, 30)).map(lambda t: "not " * t[1] + f"({t[0]})")
+    ),
+    max_leaves=6,
+)
+EXPRESSIONS = st.one_of(_TYPED, _TYPED, EXPRESSIONS)
+
+
 class TestCheckNeverRaises:
     """check() returns diagnostics for any text; loads raises only RulesError."""
 
@@ -595,6 +706,34 @@ class TestCheckNeverRaises:
         text = VALID.replace("rich and r >= 4", cond.replace('"', "").replace("\\", ""))
         _check_returns_diagnostics(text)
         _loads_raises_only_rules_error(text)
+
+    @PROPERTY
+    @given(cond=EXPRESSIONS)
+    def test_generated_expressions(self, cond: str) -> None:
+        """Expressions built from allowed and refused parts (huge and folded
+        non-finite numbers, deep nesting, every operator) give diagnostics;
+        when they compile, evaluating them on data with missing and huge
+        values raises nothing and agrees with the reference."""
+        text = VALID.replace("rich and r >= 4", cond).replace(
+            "vip = 2000", "vip = 2000\nhuge = 1e300\nword = 'store'"
+        )
+        diags = _check_returns_diagnostics(text)
+        _loads_raises_only_rules_error(text)
+        if any(d.severity == "error" for d in diags):
+            return
+        rs = rules.loads(text)
+        nan = math.nan
+        rows = {
+            "recency_days": [nan, 0.0, 1e300, 5.0],
+            "r": [nan, 1.0, 5.0, 3.0],
+            # no cancellation: the reference sums the mean in another order
+            "monetary": [0.0, -5.0, 1e300, 2000.0],
+            "channel": ["store", "online", "store", "online"],
+        }
+        out = rs.evaluate(rows, explain=True)
+        want = Reference(tomllib.loads(text)).evaluate(rows)
+        assert out["value"].to_numpy().tolist() == want.labels["value"]
+        assert out.explain["value"].tolist() == want.explain["value"]
 
 
 # --------------------------------------------------------------------------
@@ -690,11 +829,55 @@ class TestAnalysisAgainstData:
         _check_analysis(spec, data.draw(datasets(spec)), dense_rows(spec, seed))
 
 
+class TestAnalyseAll:
+    """analyse_all (one pass) gives what analyse and lookups give separately."""
+
+    @staticmethod
+    def _compare(text: str) -> None:
+        from custseg.rules import _analysis, _model
+        from custseg.rules._source import Source
+
+        source = Source("<string>", text)
+        doc, diags = _model.parse_toml(source)
+        assert doc is not None, diags
+        rs, more = _model.build(doc, source, {})
+        assert rs is not None, [d.render() for d in more]
+        sources = {source.path: source}
+        diags_all, tabulated, skip = _analysis.analyse_all(rs, sources)
+        alone, skip_alone = _analysis.lookups(rs)
+        assert [d.render() for d in diags_all] == [
+            d.render() for d in _analysis.analyse(rs, sources)
+        ]
+        assert set(tabulated) == set(alone)
+        assert skip == skip_alone
+        for name, lookup in alone.items():
+            got = tabulated[name]
+            assert (got.fields, got.lows, got.sizes, got.missing) == (
+                lookup.fields,
+                lookup.lows,
+                lookup.sizes,
+                lookup.missing,
+            )
+            assert got.codes.tolist() == lookup.codes.tolist(), name
+            assert got.rules.tolist() == lookup.rules.tolist(), name
+
+    @UNSHRUNK
+    @given(spec=rule_sets(aggregates=False, finite_only=True))
+    def test_finite_rule_sets(self, spec: Spec) -> None:
+        """Random rule sets on finite fields (with missing values)."""
+        self._compare(spec.text)
+
+    def test_base_preset(self) -> None:
+        """The base preset's tabulated segmentations are the same."""
+        self._compare(rules.preset_text("base"))
+
+
 class TestReference:
     """The reference interpreter itself, on hand-checked cases and the base preset."""
 
     def test_reference_handles_every_generated_construct(self) -> None:
-        """The reference understands NaN, None and division by zero like NumPy."""
+        """The reference understands NaN, None (three-valued logic) and division
+        by zero like NumPy."""
         doc = tomllib.loads(
             """format = 1
     [fields]
@@ -704,15 +887,19 @@ class TestReference:
     default = "d"
     rules = [
       { label = "div", when = "x / 0 > 1e9" },
-      { label = "ne", when = "c != 'a' and x != 1" },
+      { label = "ne", when = "c != 'a' or x != 1" },
+      { label = "or", when = "not (x == 0) or missing(c)" },
     ]
     """
         )
         out = Reference(doc).evaluate(
             {"x": [1.0, math.nan, 0.0], "c": ["a", None, "a"]}
         )
-        assert out.labels["s"] == ["div", "ne", "d"]
-        assert out.explain["s"] == [0, 1, -1]
+        # row 2: x / 0 and x != 1 are unknown (missing x), c != 'a' too
+        # (missing c), not (x == 0) too; only missing(c) decides. Row 3:
+        # 0 / 0 is nan, missing, so the first rule is unknown
+        assert out.labels["s"] == ["div", "or", "ne"]
+        assert out.explain["s"] == [0, 2, 1]
 
     def test_reference_agrees_on_the_base_preset(self) -> None:
         """Every output of the base preset agrees with the reference."""

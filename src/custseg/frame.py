@@ -192,6 +192,9 @@ class SegmentResult:
         Notes about the result (edges fitted on too few customers, empty
         scores, segments that contradict the lifecycle stage); each was also
         given as a :class:`~custseg.errors.CustsegWarning`.
+    settings
+        The other options of the :func:`segment` call (columns, windows,
+        cutoffs, ...), which :meth:`apply` reuses.
     """
 
     customers: pd.DataFrame
@@ -224,6 +227,16 @@ class SegmentResult:
 
         Column names and options are those of this result unless overridden
         (``as_of=`` is usually given: the day the new period ends).
+
+        Parameters
+        ----------
+        transactions
+            The transactions of the other period.
+        **overrides
+            Any option of :func:`segment` (usually ``as_of``).
+
+        Examples
+        --------
 
         >>> from custseg.datasets import simulate_transactions
         >>> tx = simulate_transactions(500, seed=4)

@@ -23,6 +23,13 @@ def smallest_int_dtype(n_names: int) -> np.dtype[Any]:
     That is the smallest one with room to spare (int8 below 127 names, int16
     below 32,767, ...), so :meth:`Labels.to_pandas` never has to copy.
 
+    Parameters
+    ----------
+    n_names
+        The number of label names.
+
+    Examples
+    --------
     >>> smallest_int_dtype(5), smallest_int_dtype(127), smallest_int_dtype(300)
     (dtype('int8'), dtype('int16'), dtype('int16'))
     """
@@ -187,6 +194,17 @@ class Labels:
     ) -> Labels:
         """Build labels from per-row names; every value must be one of *names*.
 
+        Parameters
+        ----------
+        values
+            One label name per row.
+        names
+            Every label name, in order (the codes are positions in it).
+        ordered
+            Whether the order of *names* is a ranking.
+
+        Examples
+        --------
         >>> Labels.from_names(["b", "a", "b"], ("a", "b")).codes.tolist()
         [1, 0, 1]
         """

@@ -92,6 +92,13 @@ class AbcEdges:
     """Value thresholds fitted by :func:`abc_edges`: A if ``value >= a_min``,
     B if ``value >= b_min``, else C (values <= 0 are always C).
 
+    Parameters
+    ----------
+    a_min
+        The smallest value of class A (> 0).
+    b_min
+        The smallest value of class B (> 0 and <= *a_min*).
+
     Examples
     --------
     >>> edges = AbcEdges(a_min=500.0, b_min=100.0)
@@ -259,6 +266,11 @@ def lorenz_curve(values: Any) -> tuple[np.ndarray, np.ndarray]:
 
     Negative values count as 0.
 
+    Parameters
+    ----------
+    values
+        One value per customer (revenue, margin).
+
     Examples
     --------
     >>> x, y = lorenz_curve([10, 0, 30])
@@ -367,6 +379,17 @@ def pareto_summary(
     (:func:`lorenz_curve`), so they are exact at whole customers and do not
     depend on ties or row order. Values <= 0 count as 0 and are reported in
     ``n_nonpositive``.
+
+    Parameters
+    ----------
+    values
+        One value per customer (revenue, margin).
+    value_share
+        The share of the value asked about: which share of customers makes
+        it (default 0.8, the "80" of 80/20).
+    customer_share
+        The top share of customers whose share of the value is reported
+        (default 0.2).
 
     Examples
     --------

@@ -121,6 +121,13 @@ class ScoreEdges:
         Which scores they are depends on the direction: when lower is better
         (recency) the scale is mirrored.
 
+        Parameters
+        ----------
+        higher_is_better
+            ``False`` for recency: the scale is mirrored.
+
+        Examples
+        --------
         >>> ScoreEdges((1, 1, 1, 3)).empty_scores()
         (2, 3)
         >>> ScoreEdges((1, 1, 1, 3)).empty_scores(higher_is_better=False)
@@ -317,6 +324,15 @@ def _is_score_edges(instance: Any, attribute: Any, value: Any) -> None:
 class RfmEdges:
     """Edges for the three RFM dimensions, reusable across periods.
 
+    Parameters
+    ----------
+    recency
+        :class:`ScoreEdges` in days since the last purchase (fewer is better).
+    frequency
+        :class:`ScoreEdges` for the number of purchases.
+    monetary
+        :class:`ScoreEdges` for the value.
+
     Examples
     --------
     >>> e = RfmEdges(recency=ScoreEdges((30, 90)), frequency=ScoreEdges((1, 3)),
@@ -379,8 +395,19 @@ def rfm_edges(
 ) -> RfmEdges:
     """Fit quantile edges for recency, frequency and monetary at once.
 
-    *bins* is one count for all three, or ``(recency, frequency, monetary)``.
+    Parameters
+    ----------
+    recency_days, frequency, monetary
+        One value per customer.
+    bins
+        Scores per dimension: one count for all three, or ``(recency,
+        frequency, monetary)``, each in [2, 99].
+    nan
+        ``"raise"`` (default) refuses NaN; ``"ignore"`` fits on the other
+        values.
 
+    Examples
+    --------
     >>> e = rfm_edges([1, 5, 30, 200], [9, 3, 1, 1], [900, 300, 50, 10], bins=2)
     >>> e.recency.cuts, e.frequency.cuts, e.monetary.cuts
     ((17.5,), (2.0,), (175.0,))

@@ -40,7 +40,7 @@ from typing import Any
 import attrs
 
 from ..errors import Diagnostic, RulesError
-from ._analysis import analyse, lookups
+from ._analysis import analyse_all
 from ._model import (
     ENTRY_KEYS,
     MAX_DIAGNOSTICS,
@@ -393,8 +393,8 @@ def _compile_all(source: Source) -> tuple[RuleSet | None, list[Diagnostic]]:
     diags += more
     if rs is None:
         return None, diags
-    diags += analyse(rs, sources)
-    tables, skip = lookups(rs)
+    more, tables, skip = analyse_all(rs, sources)
+    diags += more
     rs.lookups.update(tables)
     object.__setattr__(rs, "skip", skip)
     return rs, diags

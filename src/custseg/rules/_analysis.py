@@ -116,7 +116,6 @@ def _cell_points(spec: FieldSpec, constants: set[float]) -> np.ndarray:
     cs = sorted(constants)
     lo = spec.min if spec.min is not None else -math.inf
     hi = spec.max if spec.max is not None else math.inf
-    pts: list[float] = []
     edges = [c for c in cs if lo <= c <= hi]
     candidates: list[float] = []
     if not edges:
@@ -130,14 +129,13 @@ def _cell_points(spec: FieldSpec, constants: set[float]) -> np.ndarray:
             candidates.append((a + b) / 2)
         candidates.append(edges[-1])
         candidates.append(edges[-1] + 1)
+    pts: set[float] = set()
     for x in candidates:
         if spec.kind == "integer" and math.isfinite(x):
             x = float(math.ceil(x)) if x != math.floor(x) else x
-        if lo <= x <= hi and x not in pts:
-            pts.append(x)
-    for bound in (lo, hi):
-        if math.isfinite(bound) and bound not in pts:
-            pts.append(bound)
+        if lo <= x <= hi:
+            pts.add(x)
+    pts.update(bound for bound in (lo, hi) if math.isfinite(bound))
     arr = np.asarray(sorted(pts), dtype=np.float64)
     return np.append(arr, np.nan) if spec.missing else arr
 
@@ -159,7 +157,6 @@ class _Grid:
     """A grid of input cells, its environment, and the names evaluated on it."""
 
     def __init__(self, rs: RuleSet, axes: dict[str, np.ndarray]) -> None:
-        self.axes = axes
         if axes:
             mesh = np.meshgrid(*axes.values(), indexing="ij")
             self.columns = {k: m.ravel() for k, m in zip(axes, mesh, strict=True)}
@@ -177,7 +174,6 @@ class _Grid:
             return np.full(self.n, spec.min if spec.min is not None else 0.0)
 
         self.env = Env(self.n, self.columns, resolve=fill)
-        self.held = self.n * (len(axes) + 1)
 
 
 def _bits(mask: int, names: list[str]) -> list[str]:
@@ -195,8 +191,10 @@ class _Analyser:
         self.rs = rs
         self.left = MAX_WORK
         self.grids: dict[tuple[Any, ...], _Grid] = {}
+        self.axes_seen: dict[
+            tuple[Any, ...], tuple[dict[str, np.ndarray] | None, list[str], str]
+        ] = {}
         self.held = 0
-        self.position = {name: i for i, name in enumerate(rs.order)}
         self.field_names = list(rs.fields)
         self.field_bit = {name: 1 << i for i, name in enumerate(self.field_names)}
         self.item_names = list(rs.order)
@@ -305,18 +303,31 @@ class _Analyser:
     ) -> tuple[dict[str, np.ndarray] | None, list[str], str]:
         """The points per field of the grid for *exprs* and the items to
         evaluate on it; ``None`` and why when it cannot be analysed (with
-        *finite_only*, also when a field has no finite domain)."""
-        rs = self.rs
+        *finite_only*, also when a field has no finite domain). Rule lists
+        that read the same things share the result."""
         deps, fields, opaque, agg = self._summary(exprs)
         if agg:
             return None, [], "it uses a population aggregate (mean, quantile, ...)"
+        if self.left < LIST_COST:
+            return None, [], self._over()
+        self.left -= LIST_COST
+        own = self._own_constants(exprs)
+        key = (deps, fields, opaque, tuple(own), finite_only)
+        if key not in self.axes_seen:
+            self.axes_seen[key] = self._axes(deps, fields, opaque, own, finite_only)
+        return self.axes_seen[key]
+
+    def _axes(
+        self, deps: int, fields: int, opaque: int, own: list[Any], finite_only: bool
+    ) -> tuple[dict[str, np.ndarray] | None, list[str], str]:
+        rs = self.rs
         items = _bits(deps, self.item_names)
-        cutting = [self._own_constants(exprs)]
+        cutting = [own]
         cutting += [
             self.constants[x]
             for x in _bits(deps & self.with_constants, self.item_names)
         ]
-        work = LIST_COST + len(items) * ITEM_COST
+        work = len(items) * ITEM_COST
         work += sum(len(c) for c in cutting) * CONSTANT_COST
         if work > self.left:
             return None, [], self._over()
@@ -333,24 +344,18 @@ class _Analyser:
                 return None, [], "not finite"
             if pts is None:
                 if opaque & self.field_bit[name]:
-                    return (
-                        None,
-                        [],
-                        (
-                            f"field {name!r} is used in arithmetic or compared with other "
-                            "fields and has no finite domain (declare integer bounds "
-                            "min/max to enumerate it)"
-                        ),
+                    why = (
+                        f"field {name!r} is used in arithmetic or compared with "
+                        "other fields and has no finite domain (declare integer "
+                        "bounds min/max to enumerate it)"
                     )
+                    return None, [], why
                 pts = _cell_points(spec, constants.get(name, set()))
             axes[name] = pts
         size = math.prod(len(a) for a in axes.values())
         if size > MAX_GRID:
-            return (
-                None,
-                [],
-                (f"the grid of input cells is too large ({size:,d} > {MAX_GRID:,d})"),
-            )
+            why = f"the grid of input cells is too large ({size:,d} > {MAX_GRID:,d})"
+            return None, [], why
         return dict(sorted(axes.items())), items, ""
 
     def _over(self) -> str:
