@@ -124,7 +124,9 @@ class TestSummarizeFrame:
         )
         out = summarize_frame(renamed, customer="who", date="when", amount="paid")
         assert out.index.name == "who"
-        pd.testing.assert_frame_equal(out.rename_axis("customer_id"), summarize_frame(tx))
+        pd.testing.assert_frame_equal(
+            out.rename_axis("customer_id"), summarize_frame(tx)
+        )
 
     def test_string_ids(self, tx: pd.DataFrame) -> None:
         """String ids are sorted and kept."""
@@ -372,7 +374,9 @@ class TestReadWriteTable:
         write_table(seg, path)
         back = read_table(path)
         assert back["customer_id"].tolist() == [1, 2, 3]
-        assert back["rfm"].astype("Int64").tolist() == seg["rfm"].astype("Int64").tolist()
+        assert (
+            back["rfm"].astype("Int64").tolist() == seg["rfm"].astype("Int64").tolist()
+        )
         assert back["lifecycle"].tolist() == seg["lifecycle"].astype(str).tolist()
 
     def test_missing_file(self, tmp_path: Path) -> None:

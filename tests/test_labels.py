@@ -250,7 +250,9 @@ class TestLabels:
             "Labels(n=3, ordered=True, a 66.7%, b 33.3%)"
         )
         named = Labels([0, 0, 1], ("a", "b"), name="tier")
-        assert repr(named) == "Labels(n=3, name='tier', ordered=False, a 66.7%, b 33.3%)"
+        assert (
+            repr(named) == "Labels(n=3, name='tier', ordered=False, a 66.7%, b 33.3%)"
+        )
 
     def test_repr_html_escapes(self) -> None:
         """The notebook table escapes label names from rules files."""
