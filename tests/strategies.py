@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import warnings
+
 import numpy as np
 import pandas as pd
 from hypothesis import strategies as st
@@ -150,3 +152,206 @@ def lifecycle_breaks(
     )
     labels = tuple(f"stage{i}" for i in range(len(breaks) + 1))
     return tuple(breaks), labels
+
+
+# --- hostile data (tests/test_hostile_data.py) ---
+
+#: Characters that break naive text handling: NUL (dropped at the end of NumPy
+#: fixed-width text), multi-byte UTF-8, a space, and plain ASCII.
+TRICKY_CHARS = ["a", "b", "A", " ", "\x00", "é", "€", "😀", "\x7f", "\U0010ffff"]
+
+
+def tricky_text(max_size: int = 4) -> st.SearchStrategy[str]:
+    """Short text ids, empty included, often holding NULs and non-ASCII.
+
+    Drawn from a few stems with a suffix of NULs or a space, so one pool often
+    holds ids that differ only there (``"a"`` and ``"a\\x00"``).
+    """
+    stem = st.one_of(
+        st.sampled_from(["", "a", "ab", "é", "😀", "\x00a"]),
+        st.text(
+            alphabet=st.one_of(
+                st.sampled_from(TRICKY_CHARS),
+                st.characters(exclude_categories=("Cs",)),  # no lone surrogates
+            ),
+            max_size=max_size,
+        ),
+    )
+    suffix = st.sampled_from(["", "", "\x00", "\x00\x00", " ", "\x00b"])
+    return st.tuples(stem, suffix).map("".join)
+
+
+@st.composite
+def id_rows(
+    draw: st.DrawFn, values: st.SearchStrategy[object], max_rows: int = 30
+) -> list[object]:
+    """Rows of ids drawn from a small pool of distinct *values* (many repeats)."""
+    pool = draw(st.lists(values, min_size=1, max_size=8, unique_by=repr))
+    return draw(st.lists(st.sampled_from(pool), min_size=1, max_size=max_rows))
+
+
+#: datetime64 units: standard, multiples that do not divide a day, and the
+#: sub-nanosecond ones.
+ODD_DATETIME_UNITS = [
+    "D", "h", "m", "s", "ms", "us", "ns", "ps", "fs", "as", "W",
+    "5h", "13m", "2D", "7D", "25h", "3s", "7ms", "11us", "9ns", "1000ps", "7fs",
+]  # fmt: skip
+
+
+def odd_datetime_arrays(
+    max_rows: int = 20,
+) -> st.SearchStrategy[tuple[np.ndarray, str, str]]:
+    """``(ticks, unit, byte order)``: int64 ticks for a datetime64 of *unit*.
+
+    Ticks are near 2024 in the unit, or anywhere in int64 (then many are out
+    of the range a standard unit holds), never NaT.
+    """
+    lo, hi = -(2**63) + 1, 2**63 - 1
+
+    @st.composite
+    def build(draw: st.DrawFn) -> tuple[np.ndarray, str, str]:
+        unit = draw(st.sampled_from(ODD_DATETIME_UNITS))
+        name, _ = np.datetime_data(np.dtype(f"datetime64[{unit}]"))
+        center = (
+            int(
+                np.datetime64("2024-01-01", "us")
+                .astype(f"datetime64[{unit}]")
+                .view("i8")
+            )
+            if name not in ("ps", "fs", "as")
+            else 0
+        )
+        near = st.integers(-(10**6), 10**6).map(lambda d: center + d * 997)
+        wide = st.integers(lo, hi)
+        ticks = draw(
+            st.lists(
+                st.one_of(near, wide) if draw(st.booleans()) else near,
+                min_size=1,
+                max_size=max_rows,
+            )
+        )
+        ticks = [min(max(t, lo), hi) for t in ticks]
+        order = draw(st.sampled_from(["<", ">", "="]))
+        return np.array(ticks, dtype=np.int64), unit, order
+
+    return build()
+
+
+#: Scalars that break naive coercion: every kind of missing value, numbers as
+#: text, bytes, booleans, huge and tiny numbers, dates with and without a zone.
+ODD_SCALARS: list[object] = [
+    None,
+    float("nan"),
+    pd.NA,
+    pd.NaT,
+    np.datetime64("NaT"),
+    0,
+    -1,
+    1.5,
+    -0.0,
+    float("inf"),
+    -float("inf"),
+    1e308,
+    -1e308,
+    5e-324,
+    2**63,
+    -(2**70),
+    True,
+    np.float32(2.5),
+    np.int8(-3),
+    np.uint64(2**64 - 1),
+    "7",
+    " 1e3 ",
+    "nan",
+    "inf",
+    "",
+    "a\x00",
+    "2024-01-05",
+    "2024-01-05T10:00+08:00",
+    "300000-01-01",
+    b"7",
+    np.datetime64("2024-01-05", "D"),
+    np.datetime64(5, "ps"),
+    pd.Timestamp("2024-01-05 10:00"),
+    pd.Timestamp("2024-01-05 10:00", tz="Asia/Shanghai"),
+    np.timedelta64(1, "D"),
+    1 + 2j,
+    (1, 2),
+    [1, 2],
+]
+
+_ODD_DTYPES = [
+    "int8", "uint8", "int32", ">i8", "uint64", "float16", "float32", ">f8",
+    "float64", "bool", "complex128", "U3", "S3", "M8[D]", ">M8[ns]", "M8[5h]",
+    "M8[ps]", "m8[s]", "object",
+]  # fmt: skip
+
+_PANDAS_DTYPES = [
+    "Int64", "UInt8", "Float64", "boolean", "str", "category", "object",
+    "string[pyarrow]", "int64[pyarrow]", "double[pyarrow]",
+    "timestamp[ns][pyarrow]", "datetime64[ns, UTC]",
+]  # fmt: skip
+
+
+@st.composite
+def odd_arrays(draw: st.DrawFn, max_size: int = 6) -> object:
+    """An odd array-like: any dtype, byte order, container, shape or value.
+
+    Numbers from every range (huge, NaN, inf), odd scalars mixed in object
+    arrays and lists, NumPy arrays of odd dtypes (0-d and 2-d ones too, or
+    empty), pandas Series of extension dtypes. Conversions that NumPy or
+    pandas refuse fall back to an object array of the same values.
+    """
+    n = draw(st.integers(0, max_size))
+    numbers = st.one_of(
+        st.floats(allow_nan=True, allow_infinity=True),
+        st.integers(-(2**64), 2**64),
+        st.sampled_from([0, 1, 2, 3, 90, 365, 1e6]),
+    )
+    element = st.one_of(numbers, st.sampled_from(ODD_SCALARS))
+    values = draw(st.lists(element, min_size=n, max_size=n))
+    form = draw(
+        st.sampled_from(["list", "object", "numpy", "pandas", "0-d", "2-d", "numbers"])
+    )
+    if form == "list":
+        return values
+    if form == "numbers":  # a clean float array, for the other arguments' sake
+        nums = draw(st.lists(numbers, min_size=n, max_size=n))
+        return np.array([float(x) for x in nums], dtype=np.float64)
+    objects = np.empty(len(values), dtype=object)
+    objects[:] = values if all(not isinstance(x, list | tuple) for x in values) else 0
+    if form == "object":
+        return objects
+    if form == "0-d":
+        return np.array(values[0] if values else 1.0)
+    if form == "2-d":
+        return np.zeros((n, 2)) if draw(st.booleans()) else objects.reshape(-1, 1)
+    # typed containers: values their dtype can hold (most of the time)
+    dtype = draw(st.sampled_from(_ODD_DTYPES if form == "numpy" else _PANDAS_DTYPES))
+    pool = st.one_of(
+        numbers,
+        st.sampled_from([None, float("nan"), "7", "2024-01-05", "", "a\x00"]),
+    )
+    which = draw(st.integers(0, 2))  # 0: numbers, 1: some missing or text, 2: odd
+    if which < 2:
+        values = draw(st.lists(numbers if which == 0 else pool, min_size=n, max_size=n))
+    try:
+        with warnings.catch_warnings(), np.errstate(all="ignore"):
+            warnings.simplefilter("ignore")
+            if form == "numpy":
+                if dtype.startswith(("M8", ">M8", "m8")) and all(
+                    isinstance(x, int) for x in values
+                ):
+                    ticks = np.array([x % 2**62 for x in values], dtype=np.int64)
+                    return ticks.view(dtype.lstrip(">")).astype(dtype)
+                return np.array(values, dtype=object).astype(dtype)
+            return pd.Series(values, dtype=dtype)
+    except (
+        TypeError,
+        ValueError,
+        ArithmeticError,
+        KeyError,
+        IndexError,
+        NotImplementedError,
+    ):
+        return objects

@@ -36,7 +36,9 @@ def customers(draw: st.DrawFn, min_size: int = 1) -> pd.DataFrame:
     )
     recency = rng.integers(0, 500, n).astype(float)
     if draw(st.booleans()):
-        recency[rng.random(n) < 0.2] = np.nan
+        gaps = rng.random(n) < 0.2
+        gaps[0] = False  # at least one known value to fit edges on
+        recency[gaps] = np.nan
     return pd.DataFrame(
         {
             "recency_days": recency,

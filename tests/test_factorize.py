@@ -312,3 +312,42 @@ def test_without_pyarrow_returns_none(monkeypatch: pytest.MonkeyPatch) -> None:
     values = pa.array(["a", "b"])
     monkeypatch.setitem(sys.modules, "pyarrow", None)
     assert factorize_arrow_strings(values) is None
+
+
+class TestArrowStringsFromObjects:
+    @_NO_DEADLINE
+    @given(_IDS)
+    def test_str_only_converts_exactly(self, ids: list[str | None]) -> None:
+        """Object arrays of str (NULs, non-ASCII, empty) and None convert exactly."""
+        arr = np.array(ids, dtype=object) if ids else np.empty(0, dtype=object)
+        out = _factorize.arrow_strings_from_objects(arr)
+        if not any(i is not None for i in ids):
+            return  # no text to infer a string type from: either answer is fine
+        assert out is not None
+        assert out.to_pylist() == ids
+
+    @pytest.mark.parametrize(
+        "values",
+        [
+            [b"a", "a"],
+            ["a", b"a"],
+            ["a", bytearray(b"a")],
+            ["\ud800", "a"],
+            ["a", 1],
+            ["a", float("nan")],
+            ["a", np.bytes_(b"a")],
+        ],
+        ids=[
+            "bytes_first",
+            "bytes_later",
+            "bytearray",
+            "surrogate",
+            "int",
+            "nan",
+            "np_bytes",
+        ],
+    )
+    def test_anything_else_is_left_alone(self, values: list[object]) -> None:
+        """bytes (which Arrow would turn into equal text), surrogates, numbers: None."""
+        arr = np.array(values, dtype=object)
+        assert _factorize.arrow_strings_from_objects(arr) is None

@@ -37,7 +37,7 @@ ALLOWED: dict[int, set[str] | None] = {
 }
 # pandas (and pyarrow) hash customer ids faster than anything in NumPy
 EXTRA = {
-    "summary": {"pandas"},
+    "summary": {"pandas", "pyarrow"},  # pyarrow only for Arrow-typed ids
     "btyd": {"pandas"},
     "_factorize": {"pandas", "pyarrow"},
 }

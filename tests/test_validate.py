@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from fractions import Fraction
 from typing import Any
 
 import numpy as np
@@ -443,3 +444,168 @@ class TestToDays:
             for s in seconds
         ]
         assert v.to_days(arr).tolist() == expected
+
+
+class TestNative:
+    @pytest.mark.parametrize("dtype", [">i8", ">f4", ">M8[s]", ">U3", "<i2", "|u1"])
+    def test_native_equal_values(self, dtype: str) -> None:
+        """Any byte order comes back native with the same values."""
+        arr = np.array(["1", "2", "3"]).astype(dtype)
+        out = v.native(arr)
+        assert out.dtype.isnative
+        assert out.tolist() == arr.tolist()
+
+    def test_native_no_copy(self) -> None:
+        """A native array is returned as is."""
+        arr = np.arange(3)
+        assert v.native(arr) is arr
+
+
+# attoseconds per tick of each unit, to compute instants exactly in Python
+_ATTO = {"as": 1, "fs": 10**3, "ps": 10**6, "ns": 10**9, "us": 10**12,
+         "ms": 10**15, "s": 10**18, "m": 60 * 10**18, "h": 3600 * 10**18,
+         "D": 86400 * 10**18, "W": 7 * 86400 * 10**18}  # fmt: skip
+
+
+class TestStandardDatetimes:
+    @given(
+        ticks=st.lists(st.integers(-(2**63) + 1, 2**63 - 1), min_size=1, max_size=8),
+        unit=st.sampled_from(
+            [
+                "5h",
+                "13m",
+                "2D",
+                "7D",
+                "25h",
+                "W",
+                "ps",
+                "fs",
+                "as",
+                "7fs",
+                "1000ps",
+                "3s",
+                "D",
+                "ns",
+            ]
+        ),
+        order=st.sampled_from("<>"),
+    )
+    def test_exact_or_refused(self, ticks: list[int], unit: str, order: str) -> None:
+        """Every value becomes the floor of its exact instant in the standard unit,
+        or InputError when that unit cannot hold it; never a wrapped value."""
+        name, count = np.datetime_data(np.dtype(f"M8[{unit}]"))
+        arr = np.array(ticks, dtype=np.int64).view(f"M8[{unit}]")
+        arr = arr.astype(arr.dtype.newbyteorder(order))
+        target = "ns" if _ATTO[name] < _ATTO["ns"] else ("D" if name == "W" else name)
+        want = [t * count * _ATTO[name] // _ATTO[target] for t in ticks]
+        if not all(-(2**63) < w < 2**63 for w in want):
+            with pytest.raises(InputError) as info:
+                v.standard_datetimes(arr, "date")
+            bad = [i for i, w in enumerate(want) if not -(2**63) < w < 2**63]
+            assert (info.value.first_row, info.value.n_rows) == (bad[0], len(bad))
+            return
+        out = v.standard_datetimes(arr, "date")
+        assert out.dtype == np.dtype(f"M8[{target}]")
+        assert out.view(np.int64).tolist() == want
+
+    def test_nat_kept(self) -> None:
+        """NaT stays NaT through a unit change."""
+        arr = np.array(["NaT", "2024-01-01T05"], dtype="M8[5h]")
+        out = v.standard_datetimes(arr, "date")
+        assert np.isnat(out[0]) and out[1] == arr[1]
+
+    @pytest.mark.parametrize(
+        ("value", "ok"),
+        [(10**14, True), (10**15 + 1, False), (-(10**15) - 1, False)],
+    )
+    def test_years_range(self, value: int, ok: bool) -> None:
+        """Years beyond 10**15 from 1970 are refused, not wrapped into days."""
+        arr = np.array([value], dtype="M8[Y]")
+        if ok:
+            assert v.standard_datetimes(arr, "date").dtype == np.dtype("M8[D]")
+        else:
+            with pytest.raises(InputError, match="outside the range"):
+                v.standard_datetimes(arr, "date")
+
+    @pytest.mark.parametrize("unit", ["D", "h", "m", "s", "ms", "us", "ns"])
+    def test_standard_units_untouched(self, unit: str) -> None:
+        """Native arrays of a standard unit are returned as they are."""
+        arr = np.array([1, 2], dtype=f"M8[{unit}]")
+        assert v.standard_datetimes(arr, "date") is arr
+
+
+class TestRescaleDatetimes:
+    @given(days=st.lists(st.integers(-(2**62), 2**62), min_size=1, max_size=6))
+    def test_days_to_microseconds(self, days: list[int]) -> None:
+        """Days become microseconds exactly, or InputError past the us range."""
+        arr = np.array(days, dtype="M8[D]")
+        want = [d * 86_400_000_000 for d in days]
+        if all(-(2**63) < w < 2**63 for w in want):
+            assert v.rescale_datetimes(arr, "us", "d").view(np.int64).tolist() == want
+        else:
+            with pytest.raises(InputError):
+                v.rescale_datetimes(arr, "us", "d")
+
+    def test_floors_before_1970(self) -> None:
+        """Converting to a coarser unit floors (the day of an instant is kept)."""
+        arr = np.array([-1, -1001, 999], dtype="M8[ns]")
+        assert v.rescale_datetimes(arr, "us", "d").view(np.int64).tolist() == [
+            -1,
+            -2,
+            0,
+        ]
+
+
+class TestAsNumericSums:
+    @given(
+        values=st.lists(
+            st.one_of(st.floats(-1.7e308, 1.7e308), st.floats(-10.0, 10.0)),
+            min_size=1,
+            max_size=8,
+        )
+    )
+    def test_float_sums_that_overflow(self, values: list[float]) -> None:
+        """sums=True: floats whose absolute sum passes float64 are refused; others
+        are kept (and without sums=True, all are kept)."""
+        total = sum(Fraction(abs(x)) for x in values)  # exact
+        limit = Fraction(float(np.finfo(np.float64).max))
+        if total > limit * Fraction(1 + 1e-12):  # float rounding aside
+            with pytest.raises(InputError, match="sum"):
+                v.as_numeric(values, "values", sums=True)
+            assert v.as_numeric(values, "values").tolist() == values  # by default
+        elif total < limit * Fraction(1 - 1e-12):
+            assert v.as_numeric(values, "values", sums=True).tolist() == values
+
+    @given(values=st.lists(st.integers(-(2**63) + 1, 2**63 - 1), max_size=6))
+    def test_int_sums_that_overflow(self, values: list[int]) -> None:
+        """sums=True: int64 values whose absolute sum passes 2**63 - 1 are refused."""
+        arr = np.array(values, dtype=np.int64)
+        total = sum(abs(x) for x in values)  # exact
+        # the check sums in float64: either answer within its rounding
+        if total > 2**63 * (1 + 1e-12):
+            with pytest.raises(InputError, match="int64"):
+                v.as_numeric(arr, "values", sums=True)
+        elif total < 2**63 * (1 - 1e-12):
+            assert v.as_numeric(arr, "values", sums=True).tolist() == values
+
+    def test_ragged_list_refused(self) -> None:
+        """A list mixing numbers and tuples is an InputError, not a NumPy ValueError."""
+        with pytest.raises(InputError, match="non-numeric"):
+            v.as_numeric([1.0, (1, 2)], "values")
+
+
+class TestToDaysExact:
+    @given(
+        ticks=st.lists(st.integers(-(2**63) + 1, 2**63 - 1), min_size=1, max_size=6),
+        unit=st.sampled_from(["ns", "us", "ms", "s", "m", "h", "D", "8h", "2D"]),
+    )
+    def test_floor_division_everywhere(self, ticks: list[int], unit: str) -> None:
+        """Days are the exact floor of the instant, also near the int64 limits."""
+        name, count = np.datetime_data(np.dtype(f"M8[{unit}]"))
+        arr = np.array(ticks, dtype=np.int64).view(f"M8[{unit}]")
+        want = [t * count * _ATTO[name] // _ATTO["D"] for t in ticks]
+        if unit == "2D":  # not a whole day per tick: NumPy's cast, in range here
+            ticks = [t // 4 for t in ticks]
+            arr = np.array(ticks, dtype=np.int64).view(f"M8[{unit}]")
+            want = [2 * t for t in ticks]
+        assert v.to_days(arr).tolist() == want

@@ -386,13 +386,29 @@ def _symbols_to_str(symbols: _Symbols, pa: Any) -> np.ndarray:
     return np.asarray(strings.to_numpy(zero_copy_only=False), dtype=object)
 
 
-def arrow_strings_from_objects(values: object) -> Any:
+def arrow_strings_from_objects(values: object, *, checked: bool = False) -> Any:
     """An Arrow string array from a NumPy object array holding only ``str`` (and
     None), or None (no pyarrow, another type, or any other element).
 
     Converting once (about 0.05 us per id) lets object ids take the fast path of
-    :func:`factorize_arrow_strings` instead of hashing Python objects.
+    :func:`factorize_arrow_strings` instead of hashing Python objects. The
+    conversion is exact: ``"a\\x00"`` stays apart from ``"a"``, and ``bytes``,
+    which Arrow would turn into text equal to a ``str`` (``b"a"`` and ``"a"``
+    are different ids), make the function return None, as do strings Arrow
+    cannot hold (lone surrogates such as ``"\\ud800"``). ``checked=True``
+    says the caller has already found that every non-missing value is a
+    ``str`` (``pandas.api.types.infer_dtype(values, skipna=True) ==
+    "string"``).
 
+    >>> arrow_strings_from_objects(np.array(["a\\x00", "a", None], dtype=object))
+    <pyarrow.lib.LargeStringArray object at ...>
+    [
+      "a\x00",
+      "a",
+      null
+    ]
+    >>> arrow_strings_from_objects(np.array([b"a", "a"], dtype=object)) is None
+    True
     >>> arrow_strings_from_objects(np.array([1, 2])) is None
     True
     """
@@ -402,7 +418,14 @@ def arrow_strings_from_objects(values: object) -> Any:
         import pyarrow as pa
     except ImportError:
         return None
+    if not checked:
+        import pandas as pd
+
+        if pd.api.types.infer_dtype(values, skipna=True) != "string":
+            return None  # bytes among them, numbers, ...
     try:
+        # Typed: Arrow's own type inference crashes the interpreter on some
+        # mixtures (pyarrow 26: a datetime64 next to an int8).
         return pa.array(values, type=pa.large_string(), from_pandas=False)
-    except (pa.ArrowInvalid, pa.ArrowTypeError):
-        return None  # e.g. ints or floats mixed in: pandas hashes those exactly
+    except (pa.ArrowException, UnicodeError, TypeError, ValueError, OverflowError):
+        return None  # NaN (a float) among them, or lone surrogates

@@ -75,7 +75,16 @@ def _to_numpy(x: Any, field: str) -> np.ndarray:
             f"must be an array-like of values, got a scalar {x!r}",
             fix="pass a list, NumPy array or pandas Series",
         )
-    arr = np.asarray(x)
+    try:
+        arr = np.asarray(x)
+    except (ValueError, TypeError):  # ragged: lists or tuples among the values
+        if not isinstance(x, list | tuple):
+            raise InputError(
+                field,
+                f"cannot be read as an array ({type(x).__name__})",
+                fix="pass a list, NumPy array or pandas Series",
+            ) from None
+        arr = np.fromiter(x, dtype=object, count=len(x))
     if arr.ndim != 1:
         raise InputError(
             field,
@@ -123,7 +132,12 @@ def check_same_length(**arrays: np.ndarray) -> int:
 
 
 def as_numeric(
-    x: Any, field: str, *, nan: NanPolicy = "raise", allow_inf: bool = False
+    x: Any,
+    field: str,
+    *,
+    nan: NanPolicy = "raise",
+    allow_inf: bool = False,
+    sums: bool = False,
 ) -> np.ndarray:
     """Coerce *x* to a contiguous 1-D integer or float array.
 
@@ -141,6 +155,12 @@ def as_numeric(
         them as NaN.
     allow_inf
         Whether infinite values are accepted.
+    sums
+        Whether to refuse values so large that a plain sum of them overflows
+        (``float64`` beyond about 1.8e308, ``int64`` beyond 2**63 - 1), for
+        callers that total them with ``np.sum``. Checked with two reductions,
+        and a third pass only when the largest value times the number of
+        values passes the limit.
 
     Examples
     --------
@@ -226,7 +246,40 @@ def as_numeric(
                 n_rows=count,
                 fix="replace them with finite numbers",
             )
+    if sums:
+        _check_sums(arr, field)
     return np.ascontiguousarray(arr)
+
+
+_FLOAT_MAX = float(np.finfo(np.float64).max)
+
+
+def _check_sums(arr: np.ndarray, field: str) -> None:
+    """Refuse finite values whose absolute sum overflows the array's type."""
+    if not len(arr):
+        return
+    if arr.dtype.kind == "f":
+        hi, lo = float(np.fmax.reduce(arr)), float(np.fmin.reduce(arr))
+        big = max(abs(hi) if hi != np.inf else 0.0, abs(lo) if lo != -np.inf else 0.0)
+        if big * len(arr) <= _FLOAT_MAX or np.isnan(big):
+            return
+        finite = np.isfinite(arr)
+        with np.errstate(over="ignore"):
+            total = np.add.reduce(np.abs(arr[finite]))
+        if total <= _FLOAT_MAX:
+            return
+        limit = "float64 holds (about 1.8e308)"
+    else:
+        if max(-int(arr.min()), int(arr.max())) * len(arr) <= _I64_MAX:
+            return
+        if float(np.add.reduce(np.abs(arr.astype(np.float64)))) <= _I64_MAX:
+            return
+        limit = "int64 holds (2**63 - 1)"
+    raise InputError(
+        field,
+        f"has values so large that their sum passes what {limit}",
+        fix="scale them down (e.g. to thousands)",
+    )
 
 
 def _object_to_float(arr: np.ndarray, field: str) -> np.ndarray:
@@ -380,7 +433,7 @@ def rescale_datetimes(arr: np.ndarray, target: str, field: str) -> np.ndarray:
     if len(arr) and not nat.all():
         valid = ticks[~nat] if nat.any() else ticks
         lo, hi = int(valid.min()), int(valid.max())
-    if not (_I64_MIN < lo * num // den and hi * num // den <= _I64_MAX):
+    if not (lo * num // den > _I64_MIN and hi * num // den <= _I64_MAX):
         new = [(int(t) * num) // den for t in ticks.tolist()]
         bad = np.array([not _I64_MIN < t <= _I64_MAX for t in new], dtype=bool)
         _refuse_range(field, bad, nat, target)
@@ -420,13 +473,18 @@ def _parse_dates(arr: np.ndarray, field: str) -> np.ndarray:
         try:
             with warnings.catch_warnings():
                 warnings.simplefilter("error")
-                # the unit the values need, then exactly to microseconds:
-                # NumPy wraps a year such as 300000 round when parsing to [us]
-                parsed = np.asarray(arr, dtype="datetime64")
+                parsed = np.asarray(arr, dtype=_TEXT_UNIT)
+                # NumPy wraps a value the unit cannot hold (a year such as
+                # 300000) round without a word; days cannot wrap, so a value
+                # whose day differs from its day parsed alone has wrapped
+                days = np.asarray(arr, dtype="datetime64[D]")
         except (ValueError, TypeError, OverflowError, UserWarning):
             pass
         else:
-            return rescale_datetimes(standard_datetimes(parsed, field), "us", field)
+            wrapped = to_days(parsed) != days.view(np.int64)
+            if wrapped.any():
+                _refuse_range(field, wrapped, np.isnat(days), "us")
+            return parsed
     out = np.empty(len(values), dtype=_TEXT_UNIT)
     bad: list[int] = []
     for i, v in enumerate(values):
@@ -471,11 +529,19 @@ def _scalar_to_datetime64(v: Any) -> np.datetime64:
         return np.datetime64(_dt.datetime(v.year, v.month, v.day), "us")
     if isinstance(v, str):
         text = v.strip()
-        if text[10:] and any(c in text[10:] for c in "+-Z"):
+        # the time of day (after "T" or a space; a year may be signed or have
+        # more than 4 digits) may end in an offset
+        seps = [i for i in (text.find("T"), text.find(" ")) if i >= 0]
+        clock = text[min(seps) + 1 :] if seps else ""
+        if any(c in clock for c in "+-Z"):
             # an offset such as +08:00 or Z: keep the local wall-clock time
             parsed = _dt.datetime.fromisoformat(text.replace("Z", "+00:00"))
             return np.datetime64(parsed.replace(tzinfo=None), "us")
-        return _scalar_to_us(np.datetime64(text.replace(" ", "T", 1)))
+        text = text.replace(" ", "T", 1)
+        out, day = np.datetime64(text, "us"), np.datetime64(text, "D")
+        if not np.isnat(day) and to_days(np.asarray([out]))[0] != day.astype(np.int64):
+            raise OverflowError(f"{v!r} is outside the range datetime64[us] holds")
+        return out
     raise TypeError(type(v).__name__)
 
 
@@ -485,7 +551,7 @@ def _scalar_to_us(v: np.datetime64) -> np.datetime64:
         out = rescale_datetimes(standard_datetimes(np.asarray([v]), "date"), "us", "")
     except InputError:
         raise OverflowError(f"{v} is outside the range datetime64[us] holds") from None
-    return out[0]  # type: ignore[no-any-return]
+    return out[0]
 
 
 def as_datetime_scalar(value: Any, field: str) -> np.datetime64:
@@ -504,10 +570,16 @@ def as_datetime_scalar(value: Any, field: str) -> np.datetime64:
         out = rescale_datetimes(days, "us", field)[0]
         if np.isnat(out):
             raise InputError(field, "is missing (NaT)", fix="give a real date")
-        return out  # type: ignore[no-any-return]
+        return out
     try:
         out = _scalar_to_datetime64(value)
-    except (ValueError, TypeError, OverflowError):
+    except OverflowError:
+        raise InputError(
+            field,
+            f"is outside the range datetime64[us] holds: {value!r}",
+            fix="give a date between the years -290307 and 294246",
+        ) from None
+    except (ValueError, TypeError):
         raise InputError(
             field,
             f"is not a date: {value!r}",
@@ -529,7 +601,19 @@ def _localize_scalar(value: Any) -> Any:
 def to_days(dates: np.ndarray) -> np.ndarray:
     """Whole calendar days since 1970-01-01 (floored), as int64.
 
+    Floored with integer division where a whole number of ticks makes a day
+    (NumPy's own cast to days is off near the int64 limits); NaT stays the
+    NaT value.
+
     >>> to_days(np.array(["1970-01-02T23:59", "1969-12-31T01:00"], "datetime64[m]"))
     array([ 1, -1])
     """
-    return dates.astype("datetime64[D]").view(np.int64)
+    dates = native(dates)
+    unit, count = np.datetime_data(dates.dtype)
+    tick = count * _ATTOSECONDS.get(unit, 0)
+    if not tick or _ATTOSECONDS["D"] % tick:
+        return dates.astype("datetime64[D]").view(np.int64)  # calendar units
+    ticks = dates.view(np.int64)
+    days = ticks // np.int64(_ATTOSECONDS["D"] // tick)
+    days[ticks == _I64_MIN] = _I64_MIN
+    return days

@@ -44,6 +44,10 @@ Basis = Literal["value", "rank"]
 
 
 def _check_share(name: str, x: float, lo_open: float = 0.0) -> None:
+    if isinstance(x, bool) or not isinstance(x, int | float | np.integer | np.floating):
+        raise ThresholdError(
+            f"{name!r} must be a number in ({lo_open}, 1]: got {type(x).__name__} {x!r}"
+        )
     if not (lo_open < x <= 1.0):
         raise ThresholdError(f"{name!r} must be in ({lo_open}, 1]: got {x}")
 
@@ -168,6 +172,11 @@ def abc_edges(values: Any, cutoffs: AbcCutoffs | None = None) -> AbcEdges:
     AbcEdges(a_min=50.0, b_min=30.0)
     """
     cutoffs = AbcCutoffs() if cutoffs is None else cutoffs
+    if not isinstance(cutoffs, AbcCutoffs):
+        raise ThresholdError(
+            f"'cutoffs' must be an AbcCutoffs: got {type(cutoffs).__name__} "
+            f"{cutoffs!r} (abc_classes takes a pair of shares)"
+        )
     arr = v.as_numeric(values, "values", nan="allow").astype(np.float64, copy=False)
     known = arr[~np.isnan(arr)]
     pos = known[known > 0]
@@ -412,10 +421,18 @@ def pareto_summary(
     y0, y1 = y[i - 1], y[i]
     cut_x = float(x[i - 1] + (x[i] - x[i - 1]) * (target - y0) / (y1 - y0))
     gini = float(1.0 - np.sum(np.diff(x) * (y[1:] + y[:-1])))
+    with np.errstate(over="ignore"):
+        total = float(np.clip(arr, 0, None).sum())
+    if not np.isfinite(total):
+        raise InputError(
+            "values",
+            "has values whose total passes what float64 holds (about 1.8e308)",
+            fix="scale them down (e.g. to thousands); the shares do not change",
+        )
     return ParetoSummary(
         n_customers=len(arr),
         n_nonpositive=int(np.count_nonzero(arr <= 0)),
-        total=float(np.clip(arr, 0, None).sum()),
+        total=total,
         value_share=value_share,
         customers_for_value_share=round(1.0 - cut_x, 12),
         customer_share=customer_share,

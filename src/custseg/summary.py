@@ -145,6 +145,8 @@ def _id_kind(value: Any) -> str | None:
     """The kind of one id (``"int"``, ``"str"``, ...), or None when missing."""
     if v.is_missing_scalar(value):
         return None
+    if isinstance(value, np.datetime64 | np.timedelta64):  # NumPy calls them ints
+        return None if np.isnat(value) else type(value).__name__
     if isinstance(value, bool | np.bool_):
         return "bool"
     if isinstance(value, int | np.integer):
@@ -180,20 +182,7 @@ def _check_id_kinds(values: np.ndarray, field: str) -> None:
         if kind is not None:
             counts[kind] = counts.get(kind, 0) + 1
             first.setdefault(kind, i)
-    for kind, row in first.items():
-        try:
-            hash(values[row])
-        except TypeError:
-            bad = [i for i, k in enumerate(kinds) if k == kind]
-            raise InputError(
-                field,
-                f"holds {kind} values, such as {values[row]!r}, which cannot be "
-                "customer ids (they cannot be compared by hashing)",
-                first_row=row,
-                n_rows=len(bad),
-                fix="use a column of single values (ints or text), e.g. join a "
-                "list or struct column's parts into one text id",
-            ) from None
+    _refuse_unhashable(values, field)
     if len(counts) > 1:
         ranked = sorted(counts, key=lambda k: (-counts[k], first[k]))
         minority = [i for i, k in enumerate(kinds) if k is not None and k != ranked[0]]
@@ -214,6 +203,27 @@ def _check_id_kinds(values: np.ndarray, field: str) -> None:
         _refuse_bool_ids(field)
 
 
+def _refuse_unhashable(values: np.ndarray, field: str) -> None:
+    """Raise InputError at the first value that cannot be hashed, if any."""
+    bad = []
+    for i, x in enumerate(values.tolist()):
+        try:
+            hash(x)
+        except TypeError:
+            bad.append(i)
+    if bad:
+        x = values[bad[0]]
+        raise InputError(
+            field,
+            f"holds {type(x).__name__} values, such as {x!r}, which cannot be "
+            "customer ids (they cannot be compared by hashing)",
+            first_row=bad[0],
+            n_rows=len(bad),
+            fix="use a column of single values (ints or text), e.g. join a "
+            "list or struct column's parts into one text id",
+        )
+
+
 def _object_ids(values: np.ndarray, field: str) -> Any:
     """Object ids of one kind, in the form that groups them fastest and exactly.
 
@@ -223,10 +233,10 @@ def _object_ids(values: np.ndarray, field: str) -> Any:
     """
     import pandas as pd
 
-    arrow = arrow_strings_from_objects(values)  # only str (and None) converts
-    if arrow is not None:
-        return pd.arrays.ArrowStringArray(arrow)
     inferred = pd.api.types.infer_dtype(values, skipna=True)
+    if inferred == "string":  # str only (and missing values)
+        arrow = arrow_strings_from_objects(values, checked=True)
+        return values if arrow is None else pd.arrays.ArrowStringArray(arrow)
     if inferred == "boolean":
         _refuse_bool_ids(field)
     if inferred not in _ONE_KIND:
@@ -323,6 +333,12 @@ def _group_ids(ids: Any, field: str) -> _Groups:
     import pandas as pd
 
     values = _id_values(ids, field)
+    if isinstance(values, np.ndarray) and values.dtype.kind in "mM":
+        # dates or durations as ids, any unit: grouped exactly by their ticks
+        ticks = values.view(np.int64)
+        _refuse_missing_ids(ticks == _I64_MIN, field)
+        groups = _group_ids(ticks, field)
+        return attrs.evolve(groups, ids=groups.ids.view(values.dtype))
     dtype = values.dtype
     if isinstance(dtype, np.dtype) and dtype.kind == "f":
         _refuse_missing_ids(np.isnan(values), field)
@@ -359,7 +375,8 @@ def _group_ids(ids: Any, field: str) -> _Groups:
     else:
         try:
             codes, uniques = pd.factorize(values, sort=True, use_na_sentinel=True)
-        except TypeError:  # values of one type that have no order (complex)
+        except TypeError:  # unhashable after all, or no order (complex)
+            _refuse_unhashable(np.asarray(values, dtype=object), field)
             codes, uniques = pd.factorize(values, sort=False, use_na_sentinel=True)
     _refuse_missing_ids(np.asarray(codes) < 0, field)
     return _Groups(
@@ -481,8 +498,8 @@ def _coerce_rows(
 ) -> tuple[Any, np.ndarray, np.ndarray | None]:
     f_id, f_date, f_amount = fields
     dates = v.as_datetime(date, f_date)
-    # sums=False: sums per customer are checked where they are made (_Groups.total)
-    amounts = None if amount is None else v.as_numeric(amount, f_amount, sums=False)
+    # sums per customer are checked where they are made (_Groups.total)
+    amounts = None if amount is None else v.as_numeric(amount, f_amount)
     if isinstance(customer_id, str | bytes | dict | set) or not hasattr(
         customer_id, "__len__"
     ):
@@ -592,13 +609,17 @@ def summarize(
     Parameters
     ----------
     customer_id
-        Customer of each transaction: integers, strings or any hashable values.
-        Missing ids are an error.
+        Customer of each transaction: integers, strings or any hashable values,
+        all of one type. Two rows are one customer only when their ids are
+        equal values of one type (``"a\\x00"`` is not ``"a"``; ``7`` and
+        ``"7"`` in one column are an error). Missing ids are an error.
     date
-        Date or timestamp of each transaction (``datetime64``, pandas datetime,
-        ISO 8601 text). Time-zone-aware pandas data counts in its local time.
+        Date or timestamp of each transaction (``datetime64`` of any unit and
+        byte order, pandas datetime, ISO 8601 text). Time-zone-aware pandas
+        data counts in its local time.
     amount
-        Amount of each transaction; negative for refunds. NaN is an error.
+        Amount of each transaction; negative for refunds. NaN is an error, and
+        so are integers beyond 2**53 (not exact in ``float64``).
     as_of
         The reference day. Default: the day after the last transaction, so
         the most recent customer has recency 1. The day used is reported back
@@ -624,8 +645,10 @@ def summarize(
     Raises
     ------
     InputError
-        Missing ids, NaT dates, NaN or infinite amounts, columns of unequal
-        length, or transactions after ``as_of``.
+        Missing ids, ids of mixed types, boolean or unhashable ids, NaT dates,
+        dates out of range of their unit, NaN or infinite amounts, a
+        customer's sum overflowing ``float64``, columns of unequal length, or
+        transactions after ``as_of``.
 
     Notes
     -----
