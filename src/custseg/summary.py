@@ -448,17 +448,22 @@ class CustomerFacts:
         import pandas as pd
 
         index = pd.Index(self.customer_id, name="customer_id")
-        return pd.DataFrame(
-            {
-                "recency_days": self.recency_days,
-                "frequency": self.frequency,
-                "monetary": self.monetary,
-                "first_purchase": self.first_purchase,
-                "last_purchase": self.last_purchase,
-                "tenure_days": self.tenure_days,
-            },
-            index=index,
-        )
+        return pd.DataFrame(self.columns(), index=index)
+
+    def columns(self) -> dict[str, np.ndarray]:
+        """The per-customer arrays by name, in frame order (without the id).
+
+        >>> list(summarize([1], ["2024-01-01"], [5.0]).columns())
+        ['recency_days', 'frequency', 'monetary', 'first_purchase', 'last_purchase', 'tenure_days']
+        """
+        return {
+            "recency_days": self.recency_days,
+            "frequency": self.frequency,
+            "monetary": self.monetary,
+            "first_purchase": self.first_purchase,
+            "last_purchase": self.last_purchase,
+            "tenure_days": self.tenure_days,
+        }
 
     def __repr__(self) -> str:
         return _display.short_repr(
@@ -480,15 +485,7 @@ class CustomerFacts:
         return _display.columns_table(
             f"CustomerFacts: {len(self)} customers, "
             f"as of {_display.format_value(self.as_of)}",
-            {
-                "customer_id": self.customer_id,
-                "recency_days": self.recency_days,
-                "frequency": self.frequency,
-                "monetary": self.monetary,
-                "first_purchase": self.first_purchase,
-                "last_purchase": self.last_purchase,
-                "tenure_days": self.tenure_days,
-            },
+            {"customer_id": self.customer_id, **self.columns()},
             note=f"{self.n_rows} transactions used, {self.n_dropped} dropped",
         )
 

@@ -566,14 +566,7 @@ _DATA_KINDS = (
 def _columns_of(data: Any) -> tuple[dict[str, Any], Any, str]:
     """The columns one *data* item offers, its index and a description."""
     if isinstance(data, CustomerFacts):
-        cols = {
-            "recency_days": data.recency_days,
-            "frequency": data.frequency,
-            "monetary": data.monetary,
-            "tenure_days": data.tenure_days,
-            "first_purchase": data.first_purchase,
-            "last_purchase": data.last_purchase,
-        }
+        cols = dict(data.columns())
         return cols, to_pandas_index(data.customer_id, "customer_id"), "CustomerFacts"
     if isinstance(data, RfmScores):
         # score 0 = unknown: the rules see it as missing, never as a score
