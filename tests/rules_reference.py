@@ -5,8 +5,10 @@ preset are not supported) and evaluates every row with plain Python: each
 condition is parsed with ``ast.parse(mode="eval")`` and its tree is walked
 here, with Python operators. It shares no code with ``custseg.rules``.
 
-Missing values: a missing number is ``nan`` (also the ``nan`` of ``0 / 0``)
-and a missing category ``None``. Conditions use SQL's three-valued logic: a
+Missing values: a missing number is ``nan`` (also the ``nan`` of ``0 / 0``),
+a missing category or boolean ``None``. A category value is a declared value
+only when it is a ``str`` equal to one (bytes, numbers, booleans never are):
+otherwise :class:`Undeclared` is raised. Conditions use SQL's three-valued logic: a
 comparison with a missing value (``==``, ``!=``, ``in`` and ``not in`` too)
 is UNKNOWN, written ``None``; ``not None`` is ``None``; ``and``/``or`` follow
 Kleene's tables (``False and None`` is ``False``, ``True or None`` is
@@ -25,14 +27,23 @@ import math
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-__all__ = ["Reference", "ReferenceResult", "is_missing"]
+__all__ = ["Reference", "ReferenceResult", "Undeclared", "is_missing"]
 
 NAN = math.nan
 
 
 def is_missing(value: Any) -> bool:
-    """True for ``None`` and ``nan``."""
-    return value is None or (isinstance(value, float) and math.isnan(value))
+    """True for ``None``, ``nan`` and pandas' ``NA`` and ``NaT`` (by type name)."""
+    return (
+        value is None
+        or (isinstance(value, float) and math.isnan(value))
+        or type(value).__name__ in ("NAType", "NaTType")
+    )
+
+
+class Undeclared(ValueError):
+    """A category value that is not a declared value (compared as Python
+    values: only a ``str`` equal to a declared value is one)."""
 
 
 def _divide(a: float, b: float) -> float:
@@ -197,11 +208,16 @@ class _Run:
         raise KeyError(name)
 
     def _field_value(self, name: str, raw: Any) -> Any:
-        kind = self.ref.fields[name]["type"]
+        spec = self.ref.fields[name]
+        kind = spec["type"]
         if kind == "category":
-            return None if is_missing(raw) else str(raw)
+            if is_missing(raw):
+                return None
+            if not isinstance(raw, str) or raw not in spec["values"]:
+                raise Undeclared(f"{name}: {raw!r} is not declared")
+            return raw
         if kind == "bool":
-            return bool(raw)
+            return None if is_missing(raw) else bool(raw)
         return NAN if is_missing(raw) else float(raw)
 
     def _table_label(self, spec: Mapping[str, Any], i: int) -> str:

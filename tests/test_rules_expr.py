@@ -351,11 +351,19 @@ class TestHostileInputs:
         assert found[0].line == len(FIELDS.splitlines()) + 2
         assert found[0].column > len("bad = ")
 
-    @pytest.mark.parametrize("error", [RecursionError, MemoryError, ValueError])
+    @pytest.mark.parametrize(
+        ("error", "code"),
+        [
+            (RecursionError, "limit"),
+            (MemoryError, "limit"),
+            (ValueError, "expr-syntax"),
+        ],
+    )
     def test_parser_crashes_become_diagnostics(
-        self, monkeypatch: pytest.MonkeyPatch, error: type[Exception]
+        self, monkeypatch: pytest.MonkeyPatch, error: type[Exception], code: str
     ) -> None:
-        """RecursionError / MemoryError / ValueError from ast.parse are limit errors."""
+        """RecursionError / MemoryError from ast.parse are limit errors, a
+        ValueError a syntax error (never "too deeply nested")."""
         import ast
 
         def parse(*args: Any, **kwargs: Any) -> Any:
@@ -363,8 +371,9 @@ class TestHostileInputs:
 
         monkeypatch.setattr(ast, "parse", parse)
         found = rules.check(file_with("x > 1"))
-        assert [d.code for d in found] == ["limit"]
+        assert [d.code for d in found] == [code]
         assert found[0].line == RULE_LINE
+        assert "nested" not in found[0].message or code == "limit"
 
 
 class TestBoundedWork:
@@ -938,3 +947,32 @@ class TestWhitespace:
             '     and y < 2)""" },\n]\n'
         )
         assert [d for d in rules.check(text) if d.severity == "error"] == []
+
+
+class TestComments:
+    @pytest.mark.parametrize(
+        "condition",
+        ["x > 1 # and y", "x > 1 #", "x > 1 ＃ and y", "(x > 1 and\n y) # note"],
+    )
+    def test_hash_outside_quotes_is_refused(self, condition: str) -> None:
+        """A '#' would make Python drop the rest of the line: refused, never ignored."""
+        text = (
+            'format = 1\n[fields]\nx = { type = "number" }\ny = { type = "bool" }\n'
+            '[segments.s]\ndefault = "no"\n'
+            f"rules = [{{ label = \"yes\", when = '''{condition}''' }}]\n"
+        )
+        codes = [d.code for d in rules.check(text) if d.severity == "error"]
+        assert codes == ["disallowed-syntax"]
+
+    def test_hash_inside_quotes_is_a_value(self) -> None:
+        """A '#' inside a quoted category value is part of the value."""
+        text = (
+            'format = 1\n[fields]\nc = { type = "category", values = ["a#b", "c"] }\n'
+            '[segments.s]\ndefault = "no"\n'
+            'rules = [{ label = "yes", when = "c == \'a#b\'" }]\n'
+        )
+        rs = rules.loads(text)
+        assert rs.evaluate({"c": ["a#b", "c"]})["s"].to_numpy().tolist() == [
+            "yes",
+            "no",
+        ]

@@ -357,6 +357,28 @@ def finite_grid(n_lists, n_rules, hi):
         out += [']']
     return "\n".join(out)
 
+def derived_grids():
+    # review 7: 8 enumerated integers, 500 derived values, 490 segmentations
+    # on 200 x 200 grids (peaked at 355 MiB: grids freed only by the cycle
+    # collector, a lookup table kept per segmentation)
+    out = ['format = 1', '[fields]']
+    out += [f'f{i} = {{ type = "integer", min = 0, max = 199 }}' for i in range(8)]
+    out += ['[derived]'] + [f'd{i} = "f{i % 8} * 2 + {i}"' for i in range(500)]
+    for k in range(490):
+        out += [f'[segments.s{k}]', 'default = "d"',
+                f'rules = [{{ label = "a", when = "d{k} > 5 and d{k + 1} < 100" }}]']
+    return "\n".join(out)
+
+def category_grids():
+    # review 7: 490 segmentations on a 990-value category x an integer
+    values = ", ".join(f'"v{i}"' for i in range(990))
+    out = ['format = 1', '[fields]', f'c = {{ type = "category", values = [{values}] }}',
+           'x = { type = "integer", min = 0, max = 199 }']
+    for k in range(490):
+        out += [f'[segments.s{k}]', 'default = "d"',
+                f'rules = [{{ label = "a", when = "c == \'v{k}\' and x > {k % 150}" }}]']
+    return "\n".join(out)
+
 def huge_numbers():
     return "format = 1\n[params]\n" + "\n".join(f"p{i} = {'9' * 4000}" for i in range(200))
 
@@ -389,6 +411,8 @@ SHAPES = {
     "2 x 1000 rules on 195,112 cells": lambda: finite_grid(2, 1000, 57),
     "densest conditions at the token limit": lambda: dense_conditions(105, 32),
     "densest conditions over the token limit": lambda: dense_conditions(1000, 32),
+    "8 integers x 500 derived x 490 segmentations": derived_grids,
+    "990 categories x integer, 490 segmentations": category_grids,
 }
 
 def main():
@@ -410,6 +434,12 @@ def main():
             outcome = "loaded"
         except CustsegError as exc:
             outcome = type(exc).__name__
+            if "MemoryError" in str(exc):  # the address-space limit was hit
+                outcome = "MemoryError"
+        except MemoryError:
+            outcome = "MemoryError"
+        if any("MemoryError" in d.message for d in diags):
+            outcome = "MemoryError"
         cpu = max(middle - start, time.process_time() - middle)
         grown = (resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - base) / 1024
         kinds = ",".join(sorted({d.code for d in diags}))
@@ -441,7 +471,7 @@ class TestBoundedWork:
         assert proc.returncode == 0, proc.stderr[-3000:]
         rows = [line.split("\t") for line in proc.stdout.splitlines()]
         report = "\n".join(proc.stdout.splitlines())
-        assert len(rows) == 28, report  # every shape ran
+        assert len(rows) == 30, report  # every shape ran
         for cpu, grown, _size, name, outcome, _kinds in rows:
             assert float(cpu) < self.CPU, f"{name}: {cpu} s\n{report}"
             assert float(grown) < self.MEMORY, f"{name}: {grown} MiB\n{report}"
@@ -464,6 +494,8 @@ class TestBoundedWork:
             "one 1 MB line",
             "1000 segment + 1000 tag rules",
             "densest conditions at the token limit",
+            "8 integers x 500 derived x 490 segmentations",
+            "990 categories x integer, 490 segmentations",
         ):
             assert by_name[admitted][4] == "loaded", report
 

@@ -64,6 +64,7 @@ __all__ = [
     "check",
     "load",
     "loads",
+    "preset",
     "preset_text",
     "presets",
 ]
@@ -104,24 +105,28 @@ def preset_text(name: str) -> str:
     folder = resources.files(__package__).joinpath("presets")
     known = name.replace("-", "_").isidentifier() and len(name) <= 100
     if not known or not folder.joinpath(f"{name}.toml").is_file():
-        close = difflib.get_close_matches(name[:100], list(presets()), n=1)
-        raise RulesError(
-            [
-                Diagnostic(
-                    "<preset>",
-                    1,
-                    1,
-                    2,
-                    "error",
-                    "unknown-preset",
-                    f"no preset named {_short(name)}",
-                    f"did you mean {close[0]!r}?"
-                    if close
-                    else "available: " + ", ".join(presets()),
-                )
-            ]
-        )
+        raise _unknown_preset(name)
     return folder.joinpath(f"{name}.toml").read_text(encoding="utf-8")
+
+
+def _unknown_preset(name: str) -> RulesError:
+    close = difflib.get_close_matches(name[:100], list(presets()), n=1)
+    return RulesError(
+        [
+            Diagnostic(
+                "<preset>",
+                1,
+                1,
+                2,
+                "error",
+                "unknown-preset",
+                f"no preset named {_short(name)}",
+                f"did you mean {close[0]!r}?"
+                if close
+                else "available: " + ", ".join(presets()),
+            )
+        ]
+    )
 
 
 def _scalar_kind(value: Any) -> str:
@@ -582,6 +587,47 @@ def load(path_or_preset: str | os.PathLike[str]) -> RuleSet:
             "use rules.loads(text) for text",
         )
     return _finish(_named(path_or_preset))
+
+
+def preset(name: str) -> RuleSet:
+    """Check and compile a shipped preset, by name only.
+
+    Unlike :func:`load`, *name* is never read as a path: a name with a path
+    separator, a dot or anything else that is not a preset name is refused
+    without touching the file system, so a user-supplied ``--preset`` value
+    cannot read files.
+
+    Parameters
+    ----------
+    name
+        A key of :func:`presets`, e.g. ``"ecommerce"``.
+
+    Returns
+    -------
+    RuleSet
+        The compiled preset.
+
+    Raises
+    ------
+    RulesError
+        Code ``unknown-preset`` (with a suggestion) for a name that is not a
+        shipped preset, including any path; code ``argument`` for a name that
+        is not a string.
+
+    Examples
+    --------
+    >>> preset("ecommerce").tables["lifecycle"].breaks
+    (90.0, 180.0, 270.0, 365.0)
+    >>> preset("../../etc/passwd")
+    Traceback (most recent call last):
+    ...
+    custseg.errors.RulesError: <preset>:1:1: error[unknown-preset]: no preset named '../../etc/passwd'
+      = hint: available: base, ...
+    """
+    if isinstance(name, str) and name not in presets():
+        raise _unknown_preset(name)  # never a path: nothing is read
+    text = preset_text(name)
+    return _finish(Source(_PRESET_PREFIX + name, text))
 
 
 def _finish(source: Source) -> RuleSet:

@@ -28,7 +28,7 @@ from typing import Any
 import numpy as np
 
 from ..errors import Diagnostic
-from ._expr import Compiled, Env
+from ._expr import Compiled, Env, Truth
 from ._model import (
     FieldSpec,
     Lookup,
@@ -55,8 +55,13 @@ RULE_NODES = 6  # per rule, the analysis's own array operations
 LIST_COST = 1_000_000  # per rule list: closure, grid, diagnostics
 ITEM_COST = 5_000  # per derived value, table or segmentation a list reads
 CONSTANT_COST = 1_000  # per constant that cuts a field's line
-# Cells of arrays held at once (grid columns and evaluated values): ~100 MB.
-MAX_HELD = 12_000_000
+# Cells of arrays held at once (grid columns and evaluated values, 8 bytes
+# each, plus the temporaries of one evaluation): ~32 MB.
+MAX_HELD = 4_000_000
+# Lookup tables a RuleSet keeps (4 bytes a cell): at most 65,536 cells each
+# and 2,000,000 in all (8 MB); other segmentations are evaluated by closures.
+MAX_LOOKUP_CELLS = 65_536
+MAX_LOOKUP_TOTAL = 2_000_000
 
 
 def _show(rs: RuleSet, field: str, value: Any) -> str:
@@ -64,7 +69,7 @@ def _show(rs: RuleSet, field: str, value: Any) -> str:
     if spec.kind == "category":
         return f"{field}={'<missing>' if value < 0 else repr(spec.values[int(value)])}"
     if spec.kind == "bool":
-        return f"{field}={bool(value)}"
+        return f"{field}=<missing>" if value < 0 else f"{field}={bool(value)}"
     if isinstance(value, float) and math.isnan(value):
         return f"{field}=<missing>"
     return f"{field}={value:g}"
@@ -98,8 +103,8 @@ def _finite_points(spec: FieldSpec) -> np.ndarray | None:
     if spec.kind == "category":
         codes = list(range(len(spec.values))) + ([-1] if spec.missing else [])
         return np.asarray(codes, dtype=np.int16)
-    if spec.kind == "bool":
-        return np.asarray([False, True])
+    if spec.kind == "bool":  # with missing: codes 0, 1 and -1 (see _Grid)
+        return np.asarray([0, 1, -1] if spec.missing else [False, True])
     if (
         spec.kind == "integer"
         and spec.min is not None
@@ -144,7 +149,7 @@ def _is_missing_point(spec: FieldSpec, col: np.ndarray) -> np.ndarray:
     if spec.kind == "category":
         return col < 0
     if spec.kind == "bool":
-        return np.zeros(len(col), dtype=bool)
+        return col < 0 if spec.missing else np.zeros(len(col), dtype=bool)
     return np.isnan(col)
 
 
@@ -162,18 +167,26 @@ class _Grid:
             self.columns = {k: m.ravel() for k, m in zip(axes, mesh, strict=True)}
         else:
             self.columns = {}
-        self.n = len(next(iter(self.columns.values()))) if self.columns else 1
+        self.n = n = len(next(iter(self.columns.values()))) if self.columns else 1
 
+        # no reference to self: a grid the analyser forgets is freed at once,
+        # not left to the cycle collector (its arrays would pile up)
         def fill(name: str) -> np.ndarray:
             # a field the rule list does not read (never reached in practice)
             spec = rs.fields[name]
             if spec.kind == "category":
-                return np.zeros(self.n, dtype=np.int16)
+                return np.zeros(n, dtype=np.int16)
             if spec.kind == "bool":
-                return np.zeros(self.n, dtype=bool)
-            return np.full(self.n, spec.min if spec.min is not None else 0.0)
+                return np.zeros(n, dtype=bool)
+            return np.full(n, spec.min if spec.min is not None else 0.0)
 
-        self.env = Env(self.n, self.columns, resolve=fill)
+        values = dict(self.columns)
+        for name, col in self.columns.items():
+            if rs.fields[name].kind == "bool" and col.dtype != np.bool_:
+                truth = (col == 1).view(Truth)  # a bool that may be missing
+                truth.false = col == 0
+                values[name] = truth
+        self.env = Env(self.n, values, resolve=fill)
 
 
 def _bits(mask: int, names: list[str]) -> list[str]:
@@ -582,7 +595,7 @@ def analyse_all(
             seg.rules,
             seg.default,
         )
-        if analyser.last is not None:
+        if analyser.last is not None and _tabulate(analyser.last[1], tabulated):
             axes, first = analyser.last
             names = seg.names
             label = [names.index(r.label) for r in seg.rules]
@@ -631,9 +644,15 @@ def lookups(rs: RuleSet) -> tuple[dict[str, Lookup], frozenset[str]]:
     out: dict[str, Lookup] = {}
     for seg in rs.segments.values():
         found = analyser.lookup(seg)
-        if found is not None:
+        if found is not None and _tabulate(found.codes, out):
             out[seg.name] = found
     return out, _skip(rs, out)
+
+
+def _tabulate(cells: np.ndarray, kept: dict[str, Lookup]) -> bool:
+    """Whether a lookup of *cells* fits the budget beside those *kept*."""
+    total = sum(len(t.codes) for t in kept.values())
+    return len(cells) <= MAX_LOOKUP_CELLS and total + len(cells) <= MAX_LOOKUP_TOTAL
 
 
 def _skip(rs: RuleSet, tabulated: dict[str, Lookup]) -> frozenset[str]:

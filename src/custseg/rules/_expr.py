@@ -18,8 +18,11 @@ from __future__ import annotations
 
 import ast
 import difflib
+import io
 import itertools
 import math
+import tokenize
+import unicodedata
 from collections.abc import Callable, Mapping
 from typing import Any, Literal, NamedTuple
 
@@ -1105,6 +1108,78 @@ def _depth_and_size(tree: ast.AST) -> tuple[int, int, set[str]]:
     return depth, nodes, names
 
 
+def _ascii_forms(text: str) -> str:
+    """*text* with every character outside string literals whose NFKC form is
+    one printable ASCII character replaced by it (full-width digits, letters,
+    operators and the ideographic space), so columns do not move; string
+    literals are kept exactly (they are category values)."""
+    if text.isascii():
+        return text
+    out = []
+    quote = ""
+    escaped = False
+    for ch in text:
+        if quote:  # inside a literal: kept as written
+            if escaped:
+                escaped = False
+            elif ch == "\\":
+                escaped = True
+            elif ch == quote:
+                quote = ""
+            out.append(ch)
+            continue
+        if not ch.isascii():
+            form = unicodedata.normalize("NFKC", ch)
+            if len(form) == 1 and (form.isprintable() and form.isascii()):
+                ch = form
+        if ch in "'\"":
+            quote = ch
+        out.append(ch)
+    return "".join(out)
+
+
+def _not_text(text: str) -> ExprProblem | None:
+    """A lone surrogate or a NUL: not text, refused before parsing."""
+    if "\x00" not in text and text.isascii():
+        return None
+    for i, ch in enumerate(text):
+        if ch == "\x00" or unicodedata.category(ch) == "Cs":
+            what = "a NUL character" if ch == "\x00" else "a lone surrogate"
+            line = text.count("\n", 0, i) + 1
+            col = i - (text.rfind("\n", 0, i) + 1)
+            return ExprProblem(
+                col,
+                col + 1,
+                "expr-syntax",
+                f"invalid character U+{ord(ch):04X} ({what}, not text)",
+                "remove it: conditions are text (a broken copy-paste or decoding?)",
+                line,
+            )
+    return None
+
+
+def _comment(text: str) -> ExprProblem | None:
+    """A ``#`` outside quotes: Python would read the rest of the line as a
+    comment and drop it silently (``x > 1 # and y``)."""
+    try:
+        for tok in tokenize.generate_tokens(io.StringIO(text).readline):
+            if tok.type == tokenize.COMMENT:
+                line, col = tok.start
+                return ExprProblem(
+                    col,
+                    col + 1,
+                    "disallowed-syntax",
+                    "'#' is not allowed in a condition: the rest of the line "
+                    "would be ignored",
+                    "remove it; for a note, write a TOML comment after the "
+                    "closing quote",
+                    line,
+                )
+    except (tokenize.TokenError, SyntaxError, ValueError):
+        return None
+    return None
+
+
 def check_expr(
     text: Any, symbols: Mapping[str, Symbol], *, want: Type | None = BOOL
 ) -> tuple[Compiled | None, list[ExprProblem]]:
@@ -1115,6 +1190,8 @@ def check_expr(
     """
     if not isinstance(text, str) or len(text) > MAX_EXPR_CHARS:
         return _check_body(text, symbols, want=want)  # refused as it is
+    original = text
+    text = _ascii_forms(text)  # same length: columns stay right
     # blanks around a condition are fine (a TOML string may be indented)
     stripped = text.lstrip()
     prefix = text[: len(text) - len(stripped)]
@@ -1132,7 +1209,7 @@ def check_expr(
             for p in problems
         ]
     if compiled is not None:
-        compiled = attrs.evolve(compiled, text=text)
+        compiled = attrs.evolve(compiled, text=original)
     return compiled, problems
 
 
@@ -1170,6 +1247,9 @@ def _check_body(
                 'write a condition, or "True" for a catch-all',
             )
         ]
+    bad = _not_text(text.strip("\n"))
+    if bad is not None:
+        return None, [bad]
     try:
         tree = ast.parse(text.strip("\n"), mode="eval")
     except SyntaxError as exc:
@@ -1182,7 +1262,7 @@ def _check_body(
                 col, col + 1, "expr-syntax", f"invalid condition: {exc.msg}", "", line
             )
         ]
-    except (MemoryError, RecursionError, ValueError) as exc:
+    except (MemoryError, RecursionError) as exc:
         return None, [
             ExprProblem(
                 0,
@@ -1192,6 +1272,13 @@ def _check_body(
                 f"at most {MAX_DEPTH} levels",
             )
         ]
+    except ValueError as exc:  # defensive: text problems are caught above
+        return None, [
+            ExprProblem(0, 1, "expr-syntax", f"invalid condition: {exc}"[:200], "", 1)
+        ]
+    comment = _comment(text.strip("\n")) if "#" in text else None
+    if comment is not None:
+        return None, [comment]
     depth, nodes, names = _depth_and_size(tree)
     if depth > MAX_DEPTH or nodes > MAX_NODES:
         return None, [

@@ -31,6 +31,7 @@ from ._expr import (
     Env,
     ExprProblem,
     Symbol,
+    Truth,
     Type,
     category,
     check_expr,
@@ -240,6 +241,9 @@ class Lookup:
                 slot = slot.astype(np.intp)
             elif x.dtype.kind == "b":
                 slot = x.astype(np.intp)
+                false = getattr(x, "false", None)
+                if missing and false is not None:  # neither TRUE nor FALSE
+                    slot[~(x | false)] = size - 1
             else:
                 slot = x - low if low else x.astype(np.intp, copy=False)
                 if missing:  # category codes: -1 is missing, the last slot
@@ -697,52 +701,128 @@ def _coerce_field(spec: FieldSpec, col: Any) -> np.ndarray:
                 )
         return arr
     if spec.kind == "bool":
-        arr = np.asarray(col)
-        if arr.dtype != np.bool_:
+        return _booleans(spec, col)
+    return _category_codes(spec, col)
+
+
+def _booleans(spec: FieldSpec, col: Any) -> np.ndarray:
+    """True/False values; with ``missing = true`` also None, NaN, pd.NA and
+    NaT (object, float and pandas ``boolean`` columns), returned as a
+    :class:`Truth` whose missing rows are neither TRUE nor FALSE."""
+    import pandas as pd
+
+    name = spec.name
+    dtype = getattr(col, "dtype", None)
+    if isinstance(dtype, pd.BooleanDtype):
+        na = np.asarray(pd.isna(col), dtype=bool)
+        arr = np.asarray(pd.array(col, dtype="boolean").fillna(False), dtype=bool)
+    else:
+        # a list keeps its values: np.asarray([True, nan]) would be floats
+        arr = np.asarray(col) if hasattr(col, "dtype") else np.asarray(col, object)
+        if arr.dtype == np.bool_:
+            return arr
+        if arr.dtype.kind not in "fO" or arr.ndim != 1:
             raise InputError(
                 name,
                 f"has dtype {arr.dtype}, expected booleans",
                 fix="pass True/False values",
             )
+        na = np.asarray(pd.isna(arr), dtype=bool)
+        if arr.dtype.kind == "O":
+            kind = pd.api.types.infer_dtype(arr, skipna=True)
+            ok = kind in ("boolean", "empty")
+        else:
+            ok = bool(na.all())
+        if not ok:
+            bad = ~na & ~np.fromiter(
+                (isinstance(x, bool | np.bool_) for x in arr.tolist()),
+                dtype=bool,
+                count=len(arr),
+            )
+            first, count = v.first_offender(bad)
+            raise InputError(
+                name,
+                f"has a value {_short_repr(arr[first])} that is not a boolean",
+                first_row=first,
+                n_rows=count,
+                fix="pass True/False values"
+                + (" (None or NaN for missing)" if spec.missing else ""),
+            )
+        arr = np.where(na, False, arr).astype(bool)
+    if not na.any():
         return arr
-    return _category_codes(spec, col)
+    if not spec.missing:
+        first, count = v.first_offender(na)
+        raise InputError(
+            name,
+            "has missing values",
+            first_row=first,
+            n_rows=count,
+            fix="fill them, or declare the field with missing = true",
+        )
+    out = arr.view(Truth)
+    out.false = ~arr & ~na
+    return out
+
+
+def _short_repr(value: Any) -> str:
+    text = repr(value)
+    return text if len(text) <= 60 else text[:57] + "..."
 
 
 def _category_codes(spec: FieldSpec, col: Any) -> np.ndarray:
-    """Map category values to codes into the declared values (-1 = missing)."""
+    """Map category values to codes into the declared values (-1 = missing).
+
+    A value is a declared value only when it is a ``str`` equal to one in
+    Python: bytes, numbers and booleans never are, ``"a\\x00"`` is not
+    ``"a"``. Missing: None, NaN, pd.NA, NaT and pandas' missing categorical
+    code. Vectorised: values are factorised (hashing, no string casts) and
+    only the distinct values are looked up.
+    """
+    import pandas as pd
+
     name = spec.name
     lookup = {val: i for i, val in enumerate(spec.values)}
     cats = getattr(getattr(col, "cat", None), "categories", None)
-    if cats is None and hasattr(col, "categories") and hasattr(col, "codes"):
+    if isinstance(col, Labels):  # an output of rules: names are text
+        cats, codes_in = col.names, np.asarray(col.codes)
+    elif cats is None and hasattr(col, "categories") and hasattr(col, "codes"):
         cats, codes_in = col.categories, np.asarray(col.codes)
     elif cats is not None:
         codes_in = np.asarray(col.cat.codes)
     if cats is not None:
-        mapping = np.array(
-            [lookup.get(str(c), -2) for c in cats] + [-1], dtype=np.int16
-        )
-        codes = mapping[codes_in]  # -1 (pandas missing) indexes the trailing -1
+        uniques: Any = list(cats)
     else:
-        arr = np.asarray(col, dtype=object)
-        uniq, inverse = np.unique(
-            np.where(_is_na(arr), "\0missing", arr).astype(str), return_inverse=True
-        )
-        mapping = np.array(
-            [-1 if u == "\0missing" else lookup.get(u, -2) for u in uniq],
-            dtype=np.int16,
-        )
-        codes = mapping[inverse]
+        dtype = getattr(col, "dtype", None)
+        if isinstance(dtype, pd.StringDtype):  # str only, no per-row check
+            values: Any = col
+        else:
+            values = np.asarray(col, dtype=object)
+            if values.ndim != 1:
+                raise InputError(
+                    name, "is not a column of values", fix="pass a 1-d column"
+                )
+            kind = pd.api.types.infer_dtype(values, skipna=True)
+            if kind not in ("string", "empty"):  # a value that is no str
+                na = np.asarray(pd.isna(values), dtype=bool)
+                text = np.fromiter(
+                    (isinstance(x, str) for x in values.tolist()),
+                    dtype=bool,
+                    count=len(values),
+                )
+                if (~na & ~text).any():
+                    _undeclared(spec, values, ~na & ~text)
+        codes_in, uniques = pd.factorize(values, use_na_sentinel=True)
+        codes_in = np.asarray(codes_in)
+        uniques = list(uniques)
+    mapping = np.array(
+        [lookup.get(u, -2) if isinstance(u, str) else -2 for u in uniques] + [-1],
+        dtype=np.int16,
+    )
+    codes = mapping[codes_in]  # -1 (missing) indexes the trailing -1
     unknown = codes == -2
     if unknown.any():
-        first, count = v.first_offender(unknown)
-        value = np.asarray(col, dtype=object)[first]
-        raise InputError(
-            name,
-            f"has a value {value!r} that is not declared",
-            first_row=first,
-            n_rows=count,
-            fix="declared values: " + ", ".join(repr(x) for x in spec.values),
-        )
+        _undeclared(spec, col, unknown)
     if not spec.missing and (codes == -1).any():
         first, count = v.first_offender(codes == -1)
         raise InputError(
@@ -755,9 +835,17 @@ def _category_codes(spec: FieldSpec, col: Any) -> np.ndarray:
     return codes
 
 
-def _is_na(arr: np.ndarray) -> np.ndarray:
-    return np.fromiter(
-        (v.is_missing_scalar(x) for x in arr.tolist()), dtype=bool, count=len(arr)
+def _undeclared(spec: FieldSpec, col: Any, bad: np.ndarray) -> None:
+    first, count = v.first_offender(bad)
+    value = np.asarray(col, dtype=object)[first]
+    raise InputError(
+        spec.name,
+        f"has a value {_short_repr(value)} that is not declared",
+        first_row=first,
+        n_rows=count,
+        fix="declared values (text): "
+        + ", ".join(repr(x) for x in spec.values[:20])
+        + (", ..." if len(spec.values) > 20 else ""),
     )
 
 
@@ -1057,6 +1145,9 @@ def parse_toml(source: Source) -> tuple[dict[str, Any] | None, list[Diagnostic]]
                 "",
             )
         ]
+    foreign = _not_rules(doc, source)
+    if foreign is not None:
+        return None, [foreign]
     problems = shape_problems(doc, source)
     if problems:
         return None, problems
@@ -1064,6 +1155,33 @@ def parse_toml(source: Source) -> tuple[dict[str, Any] | None, list[Diagnostic]]
     if any(d.severity == "error" for d in diags):
         return None, diags
     return doc, diags
+
+
+def _not_rules(doc: dict[str, Any], source: Source) -> Diagnostic | None:
+    """One diagnostic, echoing no line, for TOML that is no rules file: no
+    ``format`` (nor ``extends``), or top-level keys mostly unknown. Such a file
+    may be anything (settings with secrets): its keys are not listed."""
+    unknown = sum(1 for key in doc if key not in TOP_KEYS)
+    if ("format" in doc or "extends" in doc) and unknown * 2 <= len(doc):
+        return None
+    why = (
+        f"{unknown} of its {len(doc)} top-level keys are not rules keys"
+        if unknown
+        else "it has no 'format' key"
+    )
+    if "format" not in doc and unknown:
+        why = f"it has no 'format' key and {why}"
+    return Diagnostic(
+        source.path,
+        1,
+        1,
+        2,
+        "error",
+        "format",
+        f"not a custseg rules file: {why}",
+        f"a rules file starts with format = {FORMAT} (see 'custseg presets' "
+        "for examples)",
+    )
 
 
 def shape_problems(doc: dict[str, Any], source: Source) -> list[Diagnostic]:
