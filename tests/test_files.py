@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import bz2
+import contextlib
+import encodings.aliases
 import errno
 import gzip
 import lzma
@@ -17,7 +19,15 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from conftest import needs_pyarrow
-from custseg._files import parse_date_column, read_table, table_format, write_table
+from custseg._files import (
+    _NA_MARKERS,
+    check_date_format,
+    parse_date_column,
+    parse_date_text,
+    read_table,
+    table_format,
+    write_table,
+)
 from custseg.errors import InputError
 
 HEADER = "customer_id,date,amount\n"
@@ -201,6 +211,77 @@ class TestReadTable:
         with pytest.raises(InputError, match="'klingon' is not a known text encoding"):
             read_table(tmp_path / "absent.csv", encoding="klingon")
 
+    @pytest.mark.parametrize(
+        "encoding",
+        ["rot13", "base64", "zlib_codec", "hex", "bz2_codec", "uu", "undefined"],
+    )
+    def test_codec_that_is_not_a_text_encoding(
+        self, tmp_path: Path, encoding: str
+    ) -> None:
+        """Bytes-to-bytes and text-to-text codecs are refused before reading."""
+        path = tmp_path / "tx.csv"
+        path.write_text("customer_id,date,amount\n1,2024-01-01,5\n")
+        with pytest.raises(InputError, match="is a codec, but not a text encoding"):
+            read_table(path, encoding=encoding)
+
+    @settings(max_examples=60, deadline=None)
+    @given(
+        encoding=st.one_of(
+            st.sampled_from(sorted(set(encodings.aliases.aliases.values()))),
+            st.text(max_size=12),
+            st.integers(),
+            st.none(),
+        ),
+        sep=st.one_of(st.none(), st.text(max_size=2)),
+        suffix=st.sampled_from([".csv", ".txt", ".tsv"]),
+    )
+    def test_any_encoding_and_sep(
+        self,
+        tmp_path_factory: pytest.TempPathFactory,
+        encoding: object,
+        sep: object,
+        suffix: str,
+    ) -> None:
+        """Any codec name (or not a name) and separator: a table or InputError."""
+        path = tmp_path_factory.mktemp("enc") / f"tx{suffix}"
+        path.write_text("customer_id,date,amount\n1,2024-01-01,5\nNA,20240102,\n")
+        with contextlib.suppress(InputError):
+            read_table(
+                path,
+                encoding=encoding,  # type: ignore[arg-type]
+                sep=sep,  # type: ignore[arg-type]
+                text_columns="customer_id",
+            )
+
+    @settings(max_examples=40, deadline=None)
+    @given(
+        ids=st.lists(
+            st.sampled_from([*sorted(_NA_MARKERS - {""}), "1", "007", "x"]),
+            min_size=1,
+            max_size=8,
+        )
+    )
+    def test_missing_markers_are_ids(
+        self, tmp_path_factory: pytest.TempPathFactory, ids: list[str]
+    ) -> None:
+        """In a text column every pandas missing marker ("NA", "null", "N/A",
+        "None", ...) is read as the id it is; the same markers elsewhere stay
+        missing."""
+        path = tmp_path_factory.mktemp("ids") / "tx.csv"
+        rows = "".join(f"{i},2024-01-01,5,{i}\n" for i in ids)
+        path.write_text("customer_id,date,amount,note\n" + rows)
+        df = read_table(path, text_columns="customer_id")
+        assert df["customer_id"].tolist() == ids
+        assert df["note"].isna().tolist() == [i in _NA_MARKERS for i in ids]
+
+    def test_empty_id_is_missing(self, tmp_path: Path) -> None:
+        """An empty cell in a text column is missing, not the empty string."""
+        path = tmp_path / "tx.csv"
+        path.write_text("customer_id,date,amount\n,2024-01-01,5\nNA,2024-01-01,\n")
+        df = read_table(path, text_columns="customer_id")
+        assert df["customer_id"].isna().tolist() == [True, False]
+        assert df["amount"].isna().tolist() == [False, True]
+
     @pytest.mark.parametrize("name", ["tx.csv", "tx.tsv", "tx.txt", "tx.csv.gz"])
     def test_empty_file(self, tmp_path: Path, name: str) -> None:
         """An empty file (also compressed) says it is empty and what it needs."""
@@ -246,6 +327,12 @@ class TestReadTable:
         (tmp_path / "d.csv").mkdir()
         with pytest.raises(InputError, match="not a file"):
             read_table(tmp_path / "d.csv")
+
+    @pytest.mark.parametrize("name", ["tx\x00.csv", "x" * 300 + ".csv", "tx\udcff.csv"])
+    def test_unusable_names(self, tmp_path: Path, name: str) -> None:
+        """A NUL, a name too long or undecodable: InputError naming the path."""
+        with pytest.raises(InputError, match="does not exist or is not a file"):
+            read_table(tmp_path / name)
 
     @settings(max_examples=50, deadline=None)
     @given(data=st.binary(max_size=300), suffix=st.sampled_from([".csv", ".txt"]))
@@ -366,10 +453,32 @@ class TestParseDateColumn:
             )
         assert "'2024-02-01'" in one_line(info)
 
-    def test_bad_date_format(self) -> None:
-        """An unusable strftime format is refused, naming date_format."""
+    @pytest.mark.parametrize(
+        "fmt", ["%Q", "%Y%Y%Y%Y", "%Y-%m-%d%z%z", "%", "", "a\x00", 5, b"%Y"]
+    )
+    def test_bad_date_format(self, fmt: object) -> None:
+        """An unusable strftime format (unknown or repeated directive, stray %,
+        empty, not text) is refused, naming date_format."""
         with pytest.raises(InputError, match="'date_format'"):
-            parse_date_column(pd.Series(["2024"]), "date", date_format="%Q")
+            parse_date_column(pd.Series(["2024"]), "date", date_format=fmt)  # type: ignore[arg-type]
+        with pytest.raises(InputError, match="'date_format'"):
+            check_date_format(fmt)
+
+    @settings(max_examples=80, deadline=None)
+    @given(
+        fmt=st.text(alphabet="%%YmdHMSzZjbBaApQyIfGVu-/ :", min_size=1, max_size=10),
+        values=st.lists(
+            st.one_of(st.text(max_size=10), st.integers(0, 10**9), st.none()),
+            max_size=4,
+        ),
+    )
+    def test_any_date_format(self, fmt: str, values: list[object]) -> None:
+        """Any format and values: datetimes or an InputError, never another
+        exception (re.error, ValueError from pandas' strptime)."""
+        with contextlib.suppress(InputError):
+            parse_date_column(pd.Series(values, dtype=object), "date", date_format=fmt)
+        with contextlib.suppress(InputError):
+            parse_date_text("2024-01-31", "as_of", date_format=fmt)
 
     def test_datetimes_unchanged(self) -> None:
         """A datetime column comes back as it is."""
@@ -400,6 +509,46 @@ class TestParseDateColumn:
             assert f"such as {value!r}" in str(exc)
         else:
             assert out.iloc[0].strftime("%Y%m%d") == f"{value:08d}"
+
+
+class TestParseDateText:
+    @settings(max_examples=60, deadline=None)
+    @given(day=st.dates(min_value=pd.Timestamp("1000-01-01").date()))
+    def test_yyyymmdd_equals_iso(self, day: object) -> None:
+        """A day written YYYYMMDD parses to the day written in ISO 8601."""
+        compact = day.strftime("%Y%m%d")  # type: ignore[attr-defined]
+        iso = day.isoformat()  # type: ignore[attr-defined]
+        assert parse_date_text(compact, "as_of") == parse_date_text(iso, "as_of")
+        assert parse_date_text(compact, "as_of").date() == day
+
+    @settings(max_examples=60, deadline=None)
+    @given(digits=st.from_regex(r"[0-9]{1,16}", fullmatch=True))
+    def test_bare_digits_are_only_yyyymmdd(self, digits: str) -> None:
+        """Bare digits are a YYYYMMDD day (years 1000-9999) or refused: 202403
+        and 2024 are never read as years."""
+        try:
+            out = parse_date_text(digits, "as_of")
+        except InputError as exc:
+            assert "'as_of' is not a day" in str(exc)
+            assert "20240301" in str(exc)
+        else:
+            assert len(digits) == 8
+            assert out.strftime("%Y%m%d") == digits
+
+    @pytest.mark.parametrize("text", ["soon", "", "NaT", "2024-02-30", "2024\x00"])
+    def test_not_a_day(self, text: str) -> None:
+        """Text that is no day is one InputError naming the option."""
+        with pytest.raises(InputError, match="'as_of' is not a day"):
+            parse_date_text(text, "as_of")
+
+    def test_date_format_tried_last(self) -> None:
+        """With a date format, the day may be written in it too."""
+        assert parse_date_text(
+            "31/01/2024", "as_of", date_format="%d/%m/%Y"
+        ) == pd.Timestamp("2024-01-31")
+        assert parse_date_text(
+            "2024-01-31", "as_of", date_format="%d/%m/%Y"
+        ) == pd.Timestamp("2024-01-31")
 
 
 class TestWriteTable:
@@ -476,6 +625,20 @@ class TestWriteTable:
         write_table(pd.DataFrame({"a": [1]}), path)
         with zipfile.ZipFile(path) as z:
             assert z.namelist() == ["out.csv"]
+
+    @pytest.mark.parametrize(
+        ("name", "needle"),
+        [
+            ("out\x00.csv", "NUL character"),
+            ("x" * 300 + ".csv", "File name too long"),
+            ("no/such/out.csv", "does not exist"),
+        ],
+    )
+    def test_unusable_names(self, tmp_path: Path, name: str, needle: str) -> None:
+        """A NUL, a name too long or a missing folder: InputError, nothing left."""
+        with pytest.raises(InputError, match=needle):
+            write_table(pd.DataFrame({"a": [1]}), tmp_path / name)
+        assert list(tmp_path.iterdir()) == []
 
     def test_mode_follows_umask(self, tmp_path: Path) -> None:
         """The written file has the usual permissions, not the temp file's 0600."""

@@ -9,8 +9,14 @@ import pandas as pd
 import pytest
 
 from conftest import HAS_PYARROW, needs_pyarrow
-from custseg import InputError, LifecycleWindows
-from custseg.frame import read_table, segment_frame, summarize_frame, write_table
+from custseg import InputError, LifecycleWindows, ThresholdError
+from custseg.frame import (
+    apply_rules,
+    read_table,
+    segment_frame,
+    summarize_frame,
+    write_table,
+)
 
 
 @pytest.fixture
@@ -435,3 +441,40 @@ class TestReadWriteTable:
         for name in names:
             with pytest.raises(InputError, match="cannot be written"):
                 write_table(pd.DataFrame({"x": [1]}), tmp_path / "no" / name)
+
+
+class TestApplyRules:
+    @pytest.fixture
+    def facts(self, tx: pd.DataFrame) -> pd.DataFrame:
+        return segment_frame(tx, bins=2, as_of="2024-04-01")
+
+    @pytest.mark.parametrize("column", ["r", "recency_days", "monetary"])
+    def test_duplicated_field(self, facts: pd.DataFrame, column: str) -> None:
+        """A field the rules need, given by two columns: InputError naming it."""
+        dup = pd.concat([facts, facts[[column]]], axis=1)
+        with pytest.raises(InputError, match=f"'{column}' names more than one column"):
+            apply_rules(dup, "ecommerce")
+
+    def test_duplicated_output(self, facts: pd.DataFrame) -> None:
+        """An output column of the rules present twice: InputError naming it."""
+        dup = pd.concat([facts, facts[["lifecycle"]]], axis=1)
+        with pytest.raises(InputError, match="'lifecycle' names more than one"):
+            apply_rules(dup, "ecommerce")
+
+    def test_duplicated_other_column_is_fine(self, facts: pd.DataFrame) -> None:
+        """Duplicates the rules neither read nor write are left alone."""
+        extra = pd.DataFrame({"note": ["a"] * len(facts)}, index=facts.index)
+        dup = pd.concat([facts, extra, extra], axis=1)
+        out = apply_rules(dup, "ecommerce")
+        assert list(out.columns[: len(dup.columns)]) == list(dup.columns)
+
+    @pytest.mark.parametrize("rules", [None, 5, ["ecommerce"], b"ecommerce", 1.5])
+    def test_bad_rules_argument(self, facts: pd.DataFrame, rules: object) -> None:
+        """rules=None or another type: ThresholdError as for segment."""
+        with pytest.raises(ThresholdError, match="'rules' must be a RuleSet"):
+            apply_rules(facts, rules)  # type: ignore[arg-type]
+
+    def test_not_a_frame(self) -> None:
+        """A dict instead of a frame is an InputError naming seg."""
+        with pytest.raises(InputError, match="'seg' must be a pandas DataFrame"):
+            apply_rules({"r": [1]}, "ecommerce")  # type: ignore[arg-type]

@@ -976,3 +976,31 @@ class TestComments:
             "yes",
             "no",
         ]
+
+
+class TestAggregatesNearFloatMax:
+    @pytest.mark.parametrize("func", ["mean(m)", "median(m)", "quantile(m, 0.3)"])
+    @given(
+        values=st.lists(
+            st.floats(min_value=-1.7e308, max_value=1.7e308), min_size=1, max_size=6
+        )
+    )
+    def test_no_overflow(self, func: str, values: list[float]) -> None:
+        """Aggregates of finite values are finite and within their range, even
+        near the float maximum (no RuntimeWarning, no inf)."""
+        rs = rules.loads(
+            'format = 1\n[fields]\nm = { type = "number" }\n[segments.s]\n'
+            f'default = "no"\nrules = [{{ label = "yes", when = "m >= {func}" }}]\n'
+        )
+        # pytest turns a RuntimeWarning (overflow) into an error
+        out = rs.evaluate({"m": values})["s"].to_numpy().tolist()
+        assert len(out) == len(values)
+
+    def test_mean_of_huge_values(self) -> None:
+        """The mean of values near the float maximum is their mean, not inf."""
+        rs = rules.loads(
+            'format = 1\n[fields]\nm = { type = "number" }\n[segments.s]\n'
+            'default = "no"\nrules = [{ label = "yes", when = "m >= mean(m)" }]\n'
+        )
+        out = rs.evaluate({"m": [1e308, 1e308, 5e307]})["s"].to_numpy().tolist()
+        assert out == ["yes", "yes", "no"]

@@ -17,7 +17,7 @@ import custseg
 from custseg import rules
 from custseg.datasets import simulate_transactions
 from custseg.errors import CustsegWarning, InputError, ThresholdError
-from custseg.frame import SegmentResult, segment, segment_frame
+from custseg.frame import SegmentResult, segment, segment_frame, summarize_frame
 
 
 def _quiet(*args: object, **kwargs: object) -> SegmentResult:
@@ -259,3 +259,108 @@ class TestNamespace:
         """An unknown attribute is still an AttributeError."""
         with pytest.raises(AttributeError, match="no attribute 'nope'"):
             custseg.nope  # type: ignore[attr-defined]  # noqa: B018
+
+
+_LABELS = st.one_of(
+    st.integers(-5, 5),
+    st.text(max_size=3),
+    st.floats(allow_nan=False),
+    st.tuples(st.integers(0, 2), st.text(max_size=1)),
+    st.booleans(),
+    st.none(),
+)
+
+
+class TestColumnArguments:
+    @settings(max_examples=25, deadline=None)
+    @given(labels=st.lists(_LABELS, min_size=3, max_size=3, unique=True))
+    def test_any_hashable_label(self, labels: list[object]) -> None:
+        """Columns labelled with any hashable value (0, 1.5, ("a", 1), None)
+        give the same segments as the same columns named by strings."""
+        tx = simulate_transactions(60, seed=5)
+        named = _quiet(tx, preset="ecommerce", as_of="2025-01-01").customers
+        relabelled = tx.set_axis(
+            pd.Index(labels, dtype=object, tupleize_cols=False), axis=1
+        )
+        customer, date, amount = labels
+        got = _quiet(
+            relabelled,
+            preset="ecommerce",
+            as_of="2025-01-01",
+            customer=customer,
+            date=date,
+            amount=amount,
+        ).customers
+        assert got.index.name == customer
+        pd.testing.assert_frame_equal(got, named, check_names=False)
+        frame = segment_frame(
+            relabelled, customer=customer, date=date, amount=amount, bins=2
+        )
+        assert frame["r"].tolist() == segment_frame(tx, bins=2)["r"].tolist()
+        summary = summarize_frame(
+            relabelled, customer=customer, date=date, amount=amount
+        )
+        assert summary["frequency"].tolist() == named["frequency"].tolist()
+
+    @pytest.mark.parametrize("arg", ["customer", "date", "amount"])
+    @pytest.mark.parametrize(
+        "value", [["customer_id"], {"a": 1}, {"date"}, ("amount", [1])]
+    )
+    def test_unhashable_label(self, arg: str, value: object) -> None:
+        """A list, dict or set as a column is an InputError naming the argument."""
+        tx = simulate_transactions(20, seed=1)
+        for fn in (segment, segment_frame, summarize_frame):
+            with pytest.raises(InputError, match=f"'{arg}' must be one column label"):
+                fn(tx, **{arg: value})  # type: ignore[operator]
+
+    def test_int_label_missing(self) -> None:
+        """A label that is no column is named in the message (as text)."""
+        tx = simulate_transactions(20, seed=1).set_axis([0, 1, 2], axis=1)
+        with pytest.raises(InputError, match="'7' is not a column"):
+            segment(tx, customer=0, date=1, amount=7)
+
+
+class TestEmptyAndPresets:
+    @pytest.mark.parametrize("as_of", [None, "2024-01-01"])
+    @pytest.mark.parametrize("preset", [None, "ecommerce"])
+    def test_no_rows(self, as_of: str | None, preset: str | None) -> None:
+        """A frame without rows: 'has no transactions', before any fitting."""
+        tx = simulate_transactions(20, seed=1).iloc[:0]
+        with pytest.raises(InputError, match="has no transactions"):
+            segment(tx, as_of=as_of, preset=preset)
+        with pytest.raises(InputError, match="has no transactions"):
+            segment_frame(tx, as_of=as_of)
+
+    def test_missing_column_before_no_rows(self) -> None:
+        """An empty frame without the columns names the missing column first."""
+        with pytest.raises(InputError, match="'customer_id' is not a column"):
+            segment(pd.DataFrame())
+
+    @pytest.mark.parametrize(
+        "name",
+        ["../../etc/passwd", "/etc/passwd", "RULES", "ecommerce.toml", "", 5, None],
+    )
+    def test_preset_is_a_name_never_a_path(
+        self, tmp_path: object, monkeypatch: pytest.MonkeyPatch, name: object
+    ) -> None:
+        """preset= takes shipped names only: a path, even of a real rules file,
+        is an unknown preset listing the presets; rules= still reads files."""
+        monkeypatch.chdir(tmp_path)  # type: ignore[arg-type]
+        text = rules.preset_text("ecommerce")
+        for file in ("RULES", "ecommerce.toml"):
+            with open(file, "w", encoding="utf-8") as f:
+                f.write(text)
+        tx = simulate_transactions(50, seed=1)
+        if name is None:
+            assert _quiet(tx).rules is None
+            return
+        with pytest.raises(rules.RulesError) as info:
+            segment(tx, preset=name)  # type: ignore[arg-type]
+        assert info.value.diagnostics[0].code == "unknown-preset"
+        assert "ecommerce, furniture" in str(info.value)
+        assert _quiet(tx, rules="ecommerce.toml").rules is not None
+
+    def test_preset_typo_suggests(self) -> None:
+        """A near miss of a preset name suggests it."""
+        with pytest.raises(rules.RulesError, match="did you mean 'ecommerce'"):
+            segment(simulate_transactions(20, seed=1), preset="ecomerce")

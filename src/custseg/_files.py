@@ -24,6 +24,7 @@ import errno
 import gzip
 import lzma
 import os
+import re
 import tempfile
 import zipfile
 from collections.abc import Iterable
@@ -38,6 +39,12 @@ from .errors import InputError
 
 __all__ = ["parse_date_column", "read_table", "table_format", "write_table"]
 
+# the markers pandas reads as missing by default (read_csv's na_values docs)
+_NA_MARKERS = frozenset({
+    "", "#N/A", "#N/A N/A", "#NA", "-1.#IND", "-1.#QNAN", "-NaN", "-nan",
+    "1.#IND", "1.#QNAN", "<NA>", "N/A", "NA", "NULL", "NaN", "None", "n/a",
+    "nan", "null",
+})  # fmt: skip
 _COMPRESSION = {".gz": "gzip", ".zip": "zip", ".bz2": "bz2", ".xz": "xz"}
 _TEXT_FORMATS = ("csv", "tsv", "txt")
 _DEFAULT_SEP = {"csv": ",", "tsv": "\t", "txt": "\t"}
@@ -127,9 +134,10 @@ def _head(path: Path, encoding: str) -> str:
     try:
         with _open_binary(path) as f:
             raw = f.readline(64 * 1024)
-    except (OSError, EOFError, zipfile.BadZipFile, lzma.LZMAError):
-        return ""
-    return raw.decode(encoding, errors="replace").lstrip("\ufeff").rstrip("\r\n")
+        text = raw.decode(encoding, errors="replace")
+    except (OSError, EOFError, zipfile.BadZipFile, lzma.LZMAError, UnicodeError):
+        return ""  # UnicodeError: codecs such as punycode raise even with "replace"
+    return text.lstrip("\ufeff").rstrip("\r\n")
 
 
 def _starts_with(path: Path, marks: tuple[bytes, ...]) -> bool:
@@ -158,7 +166,7 @@ def _first_bad_byte(path: Path, encoding: str) -> tuple[int, int] | None:
                 if not chunk:
                     break
                 line += chunk.count(b"\n")
-    except (OSError, EOFError, zipfile.BadZipFile, lzma.LZMAError):
+    except (OSError, EOFError, zipfile.BadZipFile, lzma.LZMAError, UnicodeError):
         return None
     return None
 
@@ -168,11 +176,11 @@ def _resolve_sep(sep: str | None, fmt: str, path: Path, encoding: str) -> str:
         resolved = _SEP_NAMES.get(sep.lower(), sep)
         if resolved == r"\s+":
             return resolved
-        if len(resolved) != 1 or resolved in "\r\n\"'" or resolved.isalnum():
+        if len(resolved) != 1 or resolved in "\r\n\"'\0" or resolved.isalnum():
             raise InputError(
                 "sep",
-                f"must be one character (not a letter, digit, quote or line "
-                f"break), 'tab' or 'whitespace': got {sep!r}",
+                f"must be one character (not a letter, digit, quote, NUL or line "
+                f"break), 'tab' or 'whitespace': got {_short(sep)}",
                 fix="e.g. --sep ';' or --sep tab",
             )
         return resolved
@@ -185,18 +193,35 @@ def _resolve_sep(sep: str | None, fmt: str, path: Path, encoding: str) -> str:
     return r"\s+"
 
 
-def _check_encoding(encoding: str | None) -> str:
+def _check_encoding(encoding: object) -> str:
+    """The encoding name, if it names a codec that decodes bytes to text."""
     if encoding is None:
         return "utf-8"
+    fix = "use a name such as utf-8, gbk, gb18030, big5, latin-1 or cp1252"
+    if not isinstance(encoding, str):
+        raise InputError(
+            "encoding", f"must be a text encoding name, got {_short(encoding)}", fix=fix
+        )
     try:
-        codecs.lookup(encoding)
-    except LookupError:
+        info = codecs.lookup(encoding)
+    except (LookupError, ValueError, TypeError):  # ValueError: a NUL in the name
+        raise InputError(
+            "encoding", f"{_short(encoding)} is not a known text encoding", fix=fix
+        ) from None
+    # base64, rot13, zlib ... are bytes-to-bytes or text-to-text codecs, and
+    # "undefined" refuses everything: none of them decodes a file to text
+    if not getattr(info, "_is_text_encoding", True) or info.name == "undefined":
         raise InputError(
             "encoding",
-            f"{encoding!r} is not a known text encoding",
-            fix="use a name such as utf-8, gbk, gb18030, big5, latin-1 or cp1252",
-        ) from None
+            f"{_short(encoding)} is a codec, but not a text encoding",
+            fix=fix,
+        )
     return encoding
+
+
+def _short(value: object) -> str:
+    text = repr(value)
+    return text if len(text) <= 60 else text[:57] + "..."
 
 
 def _encoding_name(encoding: str) -> str:
@@ -223,14 +248,25 @@ def _read_text(
     path: Path, fmt: str, sep: str | None, encoding: str, text_columns: list[str]
 ) -> pd.DataFrame:
     resolved = _resolve_sep(sep, fmt, path, encoding)
+    common: dict[str, Any] = {
+        "sep": resolved,
+        "encoding": encoding,
+        "skipinitialspace": True,
+    }
     try:
+        if text_columns:
+            # text columns are read exactly: "NA", "null", "N/A" are ids, only
+            # an empty cell is missing; the other columns keep pandas' markers
+            header = pd.read_csv(path, nrows=0, **common).columns
+            common["keep_default_na"] = False
+            common["na_values"] = {
+                c: [""] if c in text_columns else sorted(_NA_MARKERS) for c in header
+            }
         df = pd.read_csv(
             path,
-            sep=resolved,
-            encoding=encoding,
             dtype=dict.fromkeys(text_columns, str) or None,
-            skipinitialspace=True,
             low_memory=False,
+            **common,
         )
     except pd.errors.EmptyDataError:
         raise InputError(
@@ -336,7 +372,8 @@ def read_table(
     fmt = table_format(path)
     enc = _check_encoding(encoding)
     file = Path(path)
-    if not file.is_file():
+    # os.path.isfile: False for a NUL or a name too long (Path.is_file raises)
+    if not os.path.isfile(file):
         raise InputError(
             str(path), "does not exist or is not a file", fix="check the path"
         )
@@ -438,14 +475,65 @@ def _numeric_dates(col: pd.Series, name: str, date_format: str | None) -> pd.Ser
 def _to_datetime(col: pd.Series, name: str, date_format: str) -> pd.Series:
     try:
         return pd.to_datetime(col, format=date_format, errors="coerce")
-    except ValueError as exc:
+    except MemoryError:
+        raise
+    except Exception as exc:  # ValueError, re.error: the format itself is bad
         if date_format == "ISO8601":
             raise
+        raise _format_error(date_format, exc) from None
+
+
+_FORMAT_FIX = "use strftime codes, e.g. '%d/%m/%Y' or '%Y%m%d %H:%M'"
+
+
+def _format_error(date_format: object, exc: BaseException | None) -> InputError:
+    why = f": {_first_line(exc)}" if exc is not None else ""
+    return InputError(
+        "date_format",
+        f"{_short(date_format)} cannot be used{why}",
+        fix=_FORMAT_FIX,
+    )
+
+
+def check_date_format(date_format: object) -> str | None:
+    """*date_format* if pandas can parse dates with it; ``None`` for the default.
+
+    ``None`` and ``"ISO8601"`` mean the default (ISO 8601 text, ``YYYYMMDD``
+    numbers).
+
+    Raises
+    ------
+    InputError
+        Not a string, empty, or a format pandas refuses (``%Q``, a directive
+        given twice such as ``%Y%Y``).
+
+    Examples
+    --------
+    >>> check_date_format("%d/%m/%Y")
+    '%d/%m/%Y'
+    >>> check_date_format("%Y%Y")
+    Traceback (most recent call last):
+    ...
+    custseg.errors.InputError: 'date_format' '%Y%Y' cannot be used: redefinition of group name 'Y' as group 2; was group 1 at position 19: use strftime codes, e.g. '%d/%m/%Y' or '%Y%m%d %H:%M'
+    """
+    if date_format is None:
+        return None
+    if not isinstance(date_format, str) or not date_format or "\0" in date_format:
         raise InputError(
             "date_format",
-            f"{date_format!r} cannot be used: {_first_line(exc)}",
-            fix="use strftime codes, e.g. '%d/%m/%Y' or '%Y%m%d %H:%M'",
-        ) from None
+            f"must be a non-empty strftime format, got {_short(date_format)}",
+            fix=_FORMAT_FIX,
+        )
+    if date_format.upper() == "ISO8601":
+        return None  # the default for text
+    probe = pd.Series(["2024-01-31"], dtype=object)
+    try:
+        pd.to_datetime(probe, format=date_format, errors="coerce")
+    except MemoryError:
+        raise
+    except Exception as exc:  # ValueError, re.error (pandas' strptime machinery)
+        raise _format_error(date_format, exc) from None
+    return date_format
 
 
 def parse_date_column(
@@ -494,6 +582,7 @@ def parse_date_column(
     ...
     custseg.errors.InputError: 'date' holds numbers that are not YYYYMMDD dates, such as 1706659200 (first at row 0, 1 row affected): store dates as text (2024-01-31) or YYYYMMDD numbers (20240131); convert other numbers (Unix time, spreadsheet serial days) to dates first
     """
+    date_format = check_date_format(date_format)
     if pd.api.types.is_datetime64_any_dtype(col.dtype):
         return col
     if pd.api.types.is_numeric_dtype(col.dtype) or pd.api.types.is_bool_dtype(
@@ -526,6 +615,76 @@ def parse_date_column(
     if bad.any():
         raise _bad_values(col, bad, name, problem, _DATE_FIX)
     return parsed
+
+
+_DIGITS = re.compile(r"[0-9]+")
+
+
+def parse_date_text(
+    text: str, name: str, *, date_format: str | None = None
+) -> pd.Timestamp:
+    """One date given as text (a command-line option), read like the date column.
+
+    ISO 8601 (``2024-03-01``, ``2024-03-01 10:30``) or ``YYYYMMDD``
+    (``20240301``); when neither fits and *date_format* is given, that
+    format. Bare digits are only ever ``YYYYMMDD``: ``202403`` or ``2024`` is
+    refused, never read as a year.
+
+    Parameters
+    ----------
+    text
+        The date.
+    name
+        Its name, for error messages (``"as_of"``).
+    date_format
+        The ``strptime`` format of the date column, tried last.
+
+    Returns
+    -------
+    pandas.Timestamp
+        Time-zone aware if the text carries a UTC offset.
+
+    Raises
+    ------
+    InputError
+        Text that is not a date in any of those forms.
+
+    Examples
+    --------
+    >>> parse_date_text("20240301", "as_of"), parse_date_text("2024-03-01", "as_of")
+    (Timestamp('2024-03-01 00:00:00'), Timestamp('2024-03-01 00:00:00'))
+    >>> parse_date_text("01/03/2024", "as_of", date_format="%d/%m/%Y")
+    Timestamp('2024-03-01 00:00:00')
+    >>> parse_date_text("202403", "as_of")
+    Traceback (most recent call last):
+    ...
+    custseg.errors.InputError: 'as_of' is not a day: '202403': give a day as 2024-03-01 (ISO 8601) or 20240301 (YYYYMMDD)
+    """
+    date_format = check_date_format(date_format)
+    fix = "give a day as 2024-03-01 (ISO 8601) or 20240301 (YYYYMMDD)"
+    if date_format is not None:
+        fix += f", or in the date format {date_format!r}"
+    if not isinstance(text, str):
+        raise InputError(name, f"must be text, got {_short(text)}", fix=fix)
+    stripped = text.strip()
+    tries: list[tuple[pd.Series, str | None]] = []
+    if _DIGITS.fullmatch(stripped):
+        # bare digits: YYYYMMDD, like the numbers of the date column
+        if len(stripped) == 8 and 1000_01_01 <= int(stripped) <= 9999_12_31:
+            tries.append((pd.Series([int(stripped)]), None))
+    elif stripped:
+        tries.append((pd.Series([stripped], dtype=object), None))
+    if date_format is not None and stripped:
+        tries.append((pd.Series([stripped], dtype=object), date_format))
+    for value, fmt in tries:
+        try:
+            parsed = parse_date_column(value, name, date_format=fmt)
+        except InputError:
+            continue
+        day = parsed.iloc[0]
+        if isinstance(day, pd.Timestamp) and not pd.isna(day):
+            return day
+    raise InputError(name, f"is not a day: {_short(text)}", fix=fix)
 
 
 _MONEY_WORDS = ("monetary", "amount", "revenue", "spend", "sales", "price")
@@ -621,12 +780,18 @@ def write_table(df: pd.DataFrame, path: str | os.PathLike[str]) -> None:
     if fmt == "parquet":
         _need_pyarrow()
     target = Path(path)
-    if target.is_dir():
+    if "\0" in str(target):
+        raise InputError(
+            str(path),
+            "cannot be written: the name contains a NUL character",
+            fix="give a file name",
+        )
+    if os.path.isdir(target):
         raise InputError(
             str(path), "cannot be written: it is a folder", fix="give a file name"
         )
     folder = target.parent
-    if not folder.is_dir():
+    if not os.path.isdir(folder):
         raise InputError(
             str(path),
             f"cannot be written: the folder {str(folder)!r} does not exist",

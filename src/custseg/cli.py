@@ -8,28 +8,42 @@ dates, undecodable text, bad options, bad rules files) print one line,
 ``segment`` and ``demo`` check the options, the rules and the output path
 first, then compute, then write the output (atomically), and only then print
 the report: a closed pipe (``custseg segment ... | head``) cannot lose the
-output file, and stops the printing quietly with status 0.
+output file, and stops the printing quietly with status 0; a standard output
+that cannot be written otherwise (a full disk) is a one-line error, status 2.
+A rules file with errors is reported by its first problem, on one line, with
+the number of others (``custseg rules check FILE`` shows them all).
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
+import errno
 import os
+import shlex
 import sys
+import tempfile
 import unicodedata
 import warnings
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import NoReturn
+from typing import Any, NoReturn
 
 import numpy as np
 import pandas as pd
 
 from . import __version__
 from . import rules as rules_mod
-from ._files import _need_pyarrow, parse_date_column
-from .errors import CustsegError, CustsegWarning, InputError, RulesError
-from .frame import read_table, segment, table_format, write_table
+from ._files import (
+    _check_encoding,
+    _need_pyarrow,
+    _write_fix,
+    check_date_format,
+    parse_date_column,
+    parse_date_text,
+)
+from .errors import CustsegError, CustsegWarning, Diagnostic, InputError, RulesError
+from .frame import _load_preset, read_table, segment, table_format, write_table
 from .pareto import pareto_summary
 from .rfm import MAX_BINS
 
@@ -152,13 +166,20 @@ def _check_output(output: str | None, inputs: Sequence[str] = ()) -> None:
     """Refuse an output path that cannot work, before any computing."""
     if not output:
         return
+    if "\0" in output:
+        raise InputError(
+            "output",
+            f"is not a usable file name: {output!r} contains a NUL character",
+            fix="give --output a file name",
+        )
     if table_format(output) == "parquet":
         _need_pyarrow()
     path = Path(output)
-    if path.is_dir():
+    # os.path.isdir: False for any error (Path.is_dir raises for a long name)
+    if os.path.isdir(path):
         raise InputError(output, "is a folder", fix="give --output a file name")
     folder = path.parent
-    if not folder.is_dir():
+    if not os.path.isdir(folder):
         raise InputError(
             output,
             f"cannot be written: the folder {str(folder)!r} does not exist",
@@ -171,6 +192,19 @@ def _check_output(output: str | None, inputs: Sequence[str] = ()) -> None:
                 "is the input file",
                 fix="write the results to another file (--output)",
             )
+    # the temporary file the output is first written to, tried now: a name
+    # too long, no permission or a read-only disk show before the computing
+    try:
+        fd, trial = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=folder)
+    except (OSError, ValueError) as exc:
+        strerror = getattr(exc, "strerror", None) or str(exc)
+        raise InputError(
+            output,
+            f"cannot be written: {strerror}",
+            fix=_write_fix(exc) if isinstance(exc, OSError) else "",
+        ) from None
+    os.close(fd)
+    os.unlink(trial)
 
 
 def _languages(rs: rules_mod.RuleSet) -> set[str]:
@@ -178,15 +212,17 @@ def _languages(rs: rules_mod.RuleSet) -> set[str]:
     return {lang for part in parts for lang in getattr(part, "translations", {})}
 
 
-def _load_rules(rules: str | None, lang: str | None) -> rules_mod.RuleSet | None:
-    """Load the rules and check --lang against their translations."""
-    if rules is None:
+def _load_rules(
+    preset: str | None, rules: str | None, lang: str | None
+) -> rules_mod.RuleSet | None:
+    """Load the preset (a shipped name only) or rules file; check --lang."""
+    if preset is None and rules is None:
         if lang is not None:
             raise CustsegError(
                 "--lang needs --preset or --rules: labels come from the rules"
             )
         return None
-    rs = rules_mod.load(rules)
+    rs = _load_preset(preset) if preset is not None else rules_mod.load(str(rules))
     if lang is not None:
         available = _languages(rs)
         name = rs.name or rs.path
@@ -228,15 +264,16 @@ def _check_rows(tx: pd.DataFrame, path: str, args: argparse.Namespace) -> None:
     if args.as_of is not None and args.after_as_of == "drop":
         try:
             local = dates.dt.tz_localize(None) if dates.dt.tz is not None else dates
-            cut = pd.Timestamp(args.as_of).normalize() + pd.Timedelta(days=1)
-            kept = local < cut
+            day = pd.Timestamp(args.as_of)
+            day = day.tz_localize(None) if day.tzinfo is not None else day
+            kept = local < day.normalize() + pd.Timedelta(days=1)
         except (ValueError, TypeError, OverflowError):
             return  # the core names the bad --as-of
         if not kept.any() and dates.notna().all():
             raise InputError(
                 "as_of",
                 f"leaves no transactions: all {len(tx):,d} are dated after "
-                f"{args.as_of} and --after-as-of drop drops them",
+                f"{args.as_of_text} and --after-as-of drop drops them",
                 fix="pass a later --as-of",
             )
     amounts = pd.to_numeric(tx[args.amount], errors="coerce")
@@ -306,13 +343,13 @@ def _run(
     if args.output:
         write_table(seg, args.output)
     for note in notes:
-        print(f"custseg: warning: {note}", file=sys.stderr)
+        _err(f"custseg: warning: {note}")
     text = header + report(seg, segments)
     if args.output:
         text += (
             f"\n\nPer-customer results ({len(seg):,d} rows) written to {args.output}"
         )
-    print(text)
+    _emit(text)
     return 0
 
 
@@ -323,13 +360,14 @@ def _cmd_demo(args: argparse.Namespace) -> int:
     from .datasets import simulate_transactions
 
     _check_output(args.output)
-    rs = _load_rules("ecommerce", None)
+    rs = _load_rules("ecommerce", None, None)
     tx = simulate_transactions(args.customers, seed=args.seed)
     demo = argparse.Namespace(
         customer="customer_id",
         date="date",
         amount="amount",
         as_of=None,
+        as_of_text=None,
         after_as_of="raise",
         bins=None,
         r_bins=None,
@@ -348,15 +386,19 @@ def _cmd_demo(args: argparse.Namespace) -> int:
 
 
 def _cmd_segment(args: argparse.Namespace) -> int:
+    # the options first, then the rules, then the data
     _check_output(args.output, [args.input])
-    rs = _load_rules(args.preset or args.rules, args.lang)
+    _check_encoding(args.encoding)
+    date_format = check_date_format(args.date_format)
+    args.as_of_text = args.as_of
+    if args.as_of is not None:  # read like the date column: ISO 8601 or YYYYMMDD
+        args.as_of = parse_date_text(args.as_of, "as_of", date_format=date_format)
+    rs = _load_rules(args.preset, args.rules, args.lang)
     tx = read_table(
         args.input, sep=args.sep, encoding=args.encoding, text_columns=[args.customer]
     )
     _check_columns(tx, args)
-    tx[args.date] = parse_date_column(
-        tx[args.date], args.date, date_format=args.date_format
-    )
+    tx[args.date] = parse_date_column(tx[args.date], args.date, date_format=date_format)
     _check_rows(tx, args.input, args)
     return _run(tx, args, rs)
 
@@ -367,10 +409,10 @@ def _cmd_rules_check(args: argparse.Namespace) -> int:
         diags = rules_mod.check(path)
         shown = [d for d in diags if args.verbose or d.severity != "info"]
         for d in shown:
-            print(d.render())
+            _emit(d.render())
         errors = sum(d.severity == "error" for d in diags)
         n_warnings = sum(d.severity == "warning" for d in diags)
-        print(
+        _emit(
             f"{path}: {errors} error{'s' * (errors != 1)}, "
             f"{n_warnings} warning{'s' * (n_warnings != 1)}"
         )
@@ -381,12 +423,11 @@ def _cmd_rules_check(args: argparse.Namespace) -> int:
 
 def _cmd_presets(args: argparse.Namespace) -> int:
     if args.name:
-        print(rules_mod.preset_text(args.name), end="")
+        _emit(rules_mod.preset_text(args.name), end="")
         return 0
     found = rules_mod.presets()
     width = max(map(len, found))
-    for name, description in found.items():
-        print(f"{name:<{width}}  {description}")
+    _emit("\n".join(f"{name:<{width}}  {d}" for name, d in found.items()))
     return 0
 
 
@@ -399,6 +440,17 @@ class _Parser(argparse.ArgumentParser):
 
     def error(self, message: str) -> NoReturn:
         raise _UsageError(f"{message} (see '{self.prog} --help')")
+
+    def _print_message(self, message: str, file: Any = None) -> None:
+        # argparse ignores failed writes; --help and --version on a full disk
+        # must fail like any other output
+        if not message:
+            return
+        if file is None or file is sys.stderr:
+            with contextlib.suppress(OSError, ValueError, AttributeError):
+                sys.stderr.write(message)
+        else:
+            _emit(message, end="")
 
 
 def _whole_number(lo: int, hi: int | None = None) -> Callable[[str], int]:
@@ -596,8 +648,46 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
+class _StdoutError(Exception):
+    """Standard output cannot be written (a closed pipe, a full disk)."""
+
+    def __init__(self, exc: OSError) -> None:
+        super().__init__(exc.strerror or str(exc))
+        self.errno = exc.errno
+        self.strerror = exc.strerror or str(exc)
+
+
+def _emit(text: str, end: str = "\n") -> None:
+    """Print to stdout; a failed write becomes :class:`_StdoutError`."""
+    try:
+        try:
+            print(text, end=end)
+        except UnicodeEncodeError:  # a terminal that cannot show some characters
+            encoding = getattr(sys.stdout, "encoding", None) or "utf-8"
+            shown = text.encode(encoding, "backslashreplace").decode(encoding)
+            print(shown, end=end)
+    except OSError as exc:
+        raise _StdoutError(exc) from None
+
+
+def _flush() -> None:
+    """Flush stdout: a closed pipe or a full disk shows here, not at exit."""
+    try:
+        sys.stdout.flush()
+    except OSError as exc:
+        raise _StdoutError(exc) from None
+    except (AttributeError, ValueError):
+        pass  # no stdout, or a closed one: nothing to flush
+
+
+def _err(text: str) -> None:
+    """One line on stderr; an unwritable stderr is ignored (nowhere to say it)."""
+    with contextlib.suppress(OSError, ValueError, AttributeError):
+        print(text, file=sys.stderr)
+
+
 def _quiet_stdout() -> None:
-    """After a broken pipe: point stdout at /dev/null so the exit flush is silent."""
+    """After a failed write: point stdout at /dev/null so the exit flush is silent."""
     try:
         devnull = os.open(os.devnull, os.O_WRONLY)
         os.dup2(devnull, sys.stdout.fileno())
@@ -606,13 +696,30 @@ def _quiet_stdout() -> None:
         pass  # not a real file (captured in tests): nothing to flush
 
 
+def _one_line(d: Diagnostic) -> str:
+    if d.source_line:
+        where = f"{d.path}:{d.line}:{d.column}: "
+    else:  # "<preset>", "<argument>": no file to point at
+        where = "" if d.path.startswith("<") else f"{d.path}: "
+    text = where + d.message + (f": {d.hint}" if d.hint else "")
+    return " ".join(text.splitlines())
+
+
 def _message(exc: CustsegError) -> str:
-    """The error as one line, except rules diagnostics that show a source line."""
-    if isinstance(exc, RulesError) and not any(d.source_line for d in exc.diagnostics):
-        return "; ".join(
-            f"{d.path}: {d.message}" + (f": {d.hint}" if d.hint else "")
-            for d in exc.diagnostics
-        )
+    """The error as one line; for a rules file, its first problem and how many
+    more (``custseg rules check FILE`` shows them all, with the source lines)."""
+    if isinstance(exc, RulesError) and exc.diagnostics:
+        first = exc.diagnostics[0]
+        text = _one_line(first)
+        more = len(exc.diagnostics) - 1
+        if more:
+            text += f" ({more} more problem{'s' * (more != 1)}"
+            if not first.path.startswith("<"):
+                command = f"custseg rules check {shlex.quote(first.path)}"
+                quote = '"' if "'" in command else "'"
+                text += f"; run {quote}{command}{quote} to see them all"
+            text += ")"
+        return text
     return str(exc)
 
 
@@ -623,8 +730,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the ``custseg`` command; returns the exit status.
 
     Status 0 on success, 1 when ``rules check`` finds errors, 2 for an error in
-    the input, the options or the rules (one line on stderr, ``custseg:
-    error: ...``).
+    the input, the options or the rules, or when standard output cannot be
+    written (one line on stderr, ``custseg: error: ...``). It never raises: a
+    closed pipe (``custseg ... | head``) ends quietly with 0, once the output
+    file is written.
 
     Parameters
     ----------
@@ -640,28 +749,35 @@ def main(argv: Sequence[str] | None = None) -> int:
         try:
             args = _parser().parse_args(argv)
         except SystemExit as exc:  # --help and --version print, then exit 0
+            _flush()
             return exc.code if isinstance(exc.code, int) else 0
         with warnings.catch_warnings(record=True) as caught:
             warnings.simplefilter("always")
             status: int = args.func(args)
         for w in caught:  # Python warnings as one line each, never two
             if not issubclass(w.category, _DEVELOPER_WARNINGS):
-                print(
-                    f"custseg: warning: {w.category.__name__}: {w.message}",
-                    file=sys.stderr,
-                )
-        sys.stdout.flush()  # a closed pipe shows here, not at interpreter exit
+                _err(f"custseg: warning: {w.category.__name__}: {w.message}")
+        _flush()  # a closed pipe shows here, not at interpreter exit
+    except _StdoutError as exc:
+        _quiet_stdout()
+        if exc.errno == errno.EPIPE:  # piped into head & co.: the file is written
+            return 0
+        _err(f"custseg: error: cannot write to standard output: {exc.strerror}")
+        return 2
     except CustsegError as exc:
-        print(f"custseg: error: {_message(exc)}", file=sys.stderr)
+        _err(f"custseg: error: {_message(exc)}")
         return 2
     except MemoryError:
-        print("custseg: error: out of memory; try a smaller input", file=sys.stderr)
+        _err("custseg: error: out of memory; try a smaller input")
         return 2
     except BrokenPipeError:  # output piped into head & co.: the file is written
         _quiet_stdout()
         return 0
+    except OSError as exc:  # the system refused something the checks missed
+        _err(f"custseg: error: {exc.strerror or exc}")
+        return 2
     except KeyboardInterrupt:  # a partial output file was already removed
-        print("custseg: interrupted", file=sys.stderr)
+        _err("custseg: interrupted")
         return 130
     return status
 

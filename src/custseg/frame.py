@@ -12,8 +12,10 @@ a row.
 
 from __future__ import annotations
 
+import difflib
 import os
 import warnings
+from collections.abc import Hashable
 from typing import Any
 
 import attrs
@@ -21,7 +23,7 @@ import numpy as np
 import pandas as pd
 
 from ._files import parse_date_column, read_table, table_format, write_table
-from .errors import CustsegWarning, InputError, ThresholdError
+from .errors import CustsegWarning, Diagnostic, InputError, RulesError, ThresholdError
 from .labels import Labels
 from .lifecycle import LifecycleWindows, lifecycle_stage
 from .pareto import ABC_NAMES, AbcCutoffs, AbcEdges, abc_classes
@@ -35,7 +37,7 @@ from .rfm import (
     _quantile_edges,
     rfm_scores,
 )
-from .rules import RuleSet, load
+from .rules import RuleSet, load, presets
 from .summary import CustomerFacts, _summarize
 
 __all__ = [
@@ -53,47 +55,80 @@ __all__ = [
 _FIX_COLUMN = "name the column with {arg}= (on the command line: --{arg} COLUMN)"
 
 
-def _column(df: pd.DataFrame, name: str, arg: str) -> pd.Series:
+_DEFAULTS = {"customer": "customer_id", "date": "date", "amount": "amount"}
+
+
+def _label(name: Any, arg: str) -> Hashable:
+    """A column label argument: any hashable value (str, int, ...), never a list."""
+    try:
+        hash(name)
+    except TypeError:
+        raise InputError(
+            arg,
+            f"must be one column label (a string, or another hashable label "
+            f"such as 0), got {type(name).__name__} {_short(name)}",
+            fix=f"pass a single column label, e.g. {arg}={_DEFAULTS[arg]!r}",
+        ) from None
+    return name
+
+
+def _check_frame(df: Any, arg: str, fix: str) -> None:
     if not isinstance(df, pd.DataFrame):
         raise InputError(
-            "df",
-            f"must be a pandas DataFrame, got {type(df).__name__}",
-            fix="read the data with pandas first (custseg.read_table)",
+            arg, f"must be a pandas DataFrame, got {type(df).__name__}", fix=fix
         )
-    if name not in df.columns:
+
+
+def _column(df: pd.DataFrame, name: Hashable, arg: str) -> pd.Series:
+    _check_frame(df, "df", "read the data with pandas first (custseg.read_table)")
+    name = _label(name, arg)
+    try:
+        present = name in df.columns
+    except (TypeError, ValueError):  # a label pandas cannot look up
+        present = False
+    if not present:
         shown = ", ".join(repr(str(c)) for c in list(df.columns)[:20])
         raise InputError(
-            name,
+            str(name),
             f"is not a column of the data (columns: {shown})",
             fix=_FIX_COLUMN.format(arg=arg),
         )
     col: Any = df[name]
     if isinstance(col, pd.DataFrame):
         raise InputError(
-            name, "names more than one column", fix="rename the duplicates"
+            str(name), "names more than one column", fix="rename the duplicates"
         )
     return col
 
 
 def _facts(
     df: pd.DataFrame,
-    customer: str,
-    date: str,
-    amount: str,
+    customer: Hashable,
+    date: Hashable,
+    amount: Hashable,
     as_of: Any,
     options: dict[str, Any],
+    *,
+    need_rows: bool = False,
 ) -> CustomerFacts:
     options = dict(options)
     date_format = options.pop("date_format", None)
     ids = _column(df, customer, "customer")
-    dates = parse_date_column(_column(df, date, "date"), date, date_format=date_format)
+    date_col = _column(df, date, "date")
     amounts = _column(df, amount, "amount")
-    return _summarize(
-        ids, dates, amounts, as_of=as_of, fields=(customer, date, amount), **options
-    )
+    if need_rows and not len(df):
+        raise InputError(
+            "transactions",
+            "has no transactions (the frame has no rows), so there is nothing "
+            "to segment",
+            fix="pass one row per transaction",
+        )
+    dates = parse_date_column(date_col, str(date), date_format=date_format)
+    fields = (str(customer), str(date), str(amount))
+    return _summarize(ids, dates, amounts, as_of=as_of, fields=fields, **options)
 
 
-def _facts_frame(facts: CustomerFacts, customer: str) -> pd.DataFrame:
+def _facts_frame(facts: CustomerFacts, customer: Hashable) -> pd.DataFrame:
     out = facts.to_pandas()
     out.index.name = customer
     return out
@@ -102,9 +137,9 @@ def _facts_frame(facts: CustomerFacts, customer: str) -> pd.DataFrame:
 def summarize_frame(
     df: pd.DataFrame,
     *,
-    customer: str = "customer_id",
-    date: str = "date",
-    amount: str = "amount",
+    customer: Hashable = "customer_id",
+    date: Hashable = "date",
+    amount: Hashable = "amount",
     as_of: Any = None,
     **options: Any,
 ) -> pd.DataFrame:
@@ -115,7 +150,8 @@ def summarize_frame(
     df
         One row per transaction.
     customer
-        Customer id column.
+        Customer id column (a column label: a string, or any other hashable
+        label such as an integer, as for *date* and *amount*).
     date
         Date column: datetimes, ISO 8601 text, ``YYYYMMDD`` numbers or text
         (see :func:`parse_date_column`).
@@ -256,21 +292,62 @@ class SegmentResult:
         return str(html)
 
 
+def _short(value: object) -> str:
+    text = repr(value)
+    return text if len(text) <= 60 else text[:57] + "..."
+
+
+def _load_preset(name: object) -> RuleSet:
+    """The shipped preset *name*: a name from :func:`custseg.rules.presets`
+    only, never a path (``preset=`` and ``--preset`` read no user file).
+
+    Raises :class:`~custseg.errors.RulesError` (code ``unknown-preset``)
+    listing the presets.
+    """
+    known = presets()
+    if not isinstance(name, str) or name not in known:
+        close = (
+            difflib.get_close_matches(name[:100], list(known), n=1)
+            if isinstance(name, str)
+            else []
+        )
+        hint = (f"did you mean {close[0]!r}? " if close else "") + (
+            f"the presets are {', '.join(known)}; a rules file goes to rules= "
+            "(on the command line: --rules FILE)"
+        )
+        raise RulesError(
+            [
+                Diagnostic(
+                    "<preset>",
+                    1,
+                    1,
+                    2,
+                    "error",
+                    "unknown-preset",
+                    f"no preset named {_short(name)}",
+                    hint,
+                )
+            ]
+        )
+    return load(name)
+
+
 def _load_rules(preset: Any, rules: Any) -> RuleSet | None:
     if preset is not None and rules is not None:
         raise ThresholdError(
             "give 'preset' or 'rules', not both: a preset is a rules file that "
             "ships with custseg"
         )
-    which = preset if preset is not None else rules
-    if which is None or isinstance(which, RuleSet):
-        return which
-    if not isinstance(which, str | os.PathLike):
+    if preset is not None:
+        return _load_preset(preset)
+    if rules is None or isinstance(rules, RuleSet):
+        return rules
+    if not isinstance(rules, str | os.PathLike):
         raise ThresholdError(
             f"'rules' must be a RuleSet, a preset name or a file path: got "
-            f"{type(which).__name__}"
+            f"{type(rules).__name__}"
         )
-    return load(which)
+    return load(rules)
 
 
 def _fit_edges(
@@ -350,9 +427,9 @@ def segment(
     *,
     preset: str | None = None,
     rules: RuleSet | str | os.PathLike[str] | None = None,
-    customer: str = "customer_id",
-    date: str = "date",
-    amount: str = "amount",
+    customer: Hashable = "customer_id",
+    date: Hashable = "date",
+    amount: Hashable = "amount",
     as_of: Any = None,
     date_format: str | None = None,
     bins: int | tuple[int, int, int] | None = None,
@@ -377,13 +454,15 @@ def segment(
     transactions
         One row per transaction (a pandas DataFrame).
     preset
-        A shipped rules preset (``"ecommerce"``, ``"beauty_salon"``, ...;
-        ``custseg presets`` lists them).
+        The name of a shipped rules preset (``"ecommerce"``,
+        ``"beauty_salon"``, ...; :func:`custseg.rules.presets` and ``custseg
+        presets`` list them); never a path.
     rules
         A :class:`~custseg.rules.RuleSet` or a rules file path, instead of a
         preset.
     customer
-        Customer id column; it becomes the index of the result.
+        Customer id column (any column label: a string, an integer, ...); it
+        becomes the index of the result.
     date
         Date column: datetimes, ISO 8601 text, or ``YYYYMMDD`` numbers or
         text (see :func:`parse_date_column`).
@@ -421,6 +500,18 @@ def segment(
     SegmentResult
         ``.customers`` is the frame; ``.edges``, ``.abc_edges`` and ``.rules``
         score a later period on the same scale (``.apply(...)``).
+
+    Raises
+    ------
+    InputError
+        Bad data: a column argument that is not one label, a missing or
+        duplicated column, a frame with no rows, dates or amounts the core
+        refuses.
+    ThresholdError
+        Bad parameters (both *preset* and *rules*, an unknown *lang*, ...).
+    RulesError
+        An unknown preset name (code ``unknown-preset``) or a rules file with
+        errors.
 
     Warns
     -----
@@ -462,6 +553,7 @@ def segment(
             "after_as_of": after_as_of,
             "date_format": date_format,
         },
+        need_rows=True,
     )
     buyers = facts.frequency > 0
     notes: list[str] = []
@@ -551,9 +643,9 @@ def _check_lang(rs: RuleSet | None, lang: str) -> None:
 def segment_frame(
     df: pd.DataFrame,
     *,
-    customer: str = "customer_id",
-    date: str = "date",
-    amount: str = "amount",
+    customer: Hashable = "customer_id",
+    date: Hashable = "date",
+    amount: Hashable = "amount",
     as_of: Any = None,
     bins: int | tuple[int, int, int] = 5,
     rfm_edges: RfmEdges | None = None,
@@ -670,6 +762,16 @@ def apply_rules(
         A copy of *seg* (same index) with a categorical column per table and
         segmentation (and a boolean column per tag).
 
+    Raises
+    ------
+    InputError
+        *seg* is not a DataFrame, a field the rules need is missing, or a
+        field or output names more than one column.
+    ThresholdError
+        *rules* is not a RuleSet, a preset name or a path; an unknown *lang*.
+    RulesError
+        The rules file has errors.
+
     Examples
     --------
     >>> seg = pd.DataFrame({"recency_days": [3.0, 400.0], "frequency": [12, 1],
@@ -684,17 +786,25 @@ def apply_rules(
     >>> apply_rules(seg, "ecommerce", lang="zh")["rfm11"].tolist()
     ['冠军客户', '已流失']
     """
-    if not isinstance(seg, pd.DataFrame):
-        raise InputError(
-            "seg",
-            f"must be a pandas DataFrame, got {type(seg).__name__}",
-            fix="pass one row per customer, e.g. segment_frame(...) output",
-        )
+    _check_frame(
+        seg, "seg", "pass one row per customer, e.g. segment_frame(...) output"
+    )
     rs = _load_rules(None, rules)
-    assert rs is not None
+    if rs is None:
+        raise ThresholdError(
+            "'rules' must be a RuleSet, a preset name or a file path: got None"
+        )
     if lang is not None:
         _check_lang(rs, lang)
     data: dict[str, Any] = {}
+    duplicated = set(seg.columns[seg.columns.duplicated()])
+    for name in (*rs.required_fields(), *rs.outputs):
+        if name in duplicated:
+            raise InputError(
+                name,
+                "names more than one column",
+                fix="rename or drop the duplicates",
+            )
     for name in rs.required_fields():
         if name not in seg.columns:
             raise InputError(

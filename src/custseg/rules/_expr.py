@@ -382,17 +382,32 @@ def _aggregate(func: str, name: str, q: float, env: Env) -> float:
         arr = arr[~np.isnan(arr)]
         if not len(arr):
             env.cache[key] = math.nan
-        elif func == "mean":
-            env.cache[key] = float(arr.mean())
-        elif func == "median":
-            env.cache[key] = float(np.median(arr))
         elif func == "min":
             env.cache[key] = float(arr.min())
         elif func == "max":
             env.cache[key] = float(arr.max())
         else:
-            env.cache[key] = float(np.quantile(arr, q))
+            env.cache[key] = _central(func, arr, q)
     return env.cache[key]
+
+
+def _central(func: str, arr: np.ndarray, q: float) -> float:
+    """mean / median / quantile of finite-or-infinite values, without overflow:
+    values near the float maximum are averaged at a smaller scale."""
+
+    def value(x: np.ndarray) -> float:
+        if func == "mean":
+            return float(x.mean())
+        if func == "median":
+            return float(np.median(x))
+        return float(np.quantile(x, q))
+
+    with np.errstate(over="ignore", invalid="ignore"):
+        out = value(arr)
+        if not math.isfinite(out) and np.isfinite(arr).all():
+            scale = float(np.abs(arr).max())
+            out = value(arr / scale) * scale
+    return out
 
 
 def _is_missing(name: str, typ: Type) -> Fn:
