@@ -202,9 +202,29 @@ class TestSegmentsMeanWhatTheySay:
         """With quantile recency edges on an old base, the contradiction share
         is reported as a CustsegWarning and in diagnostics."""
         tx = simulate_transactions(1_500, seed=3)
+        quantile_r = rules.loads(
+            'format = 1\nextends = "ecommerce"\n[scores]\nr = { bins = 5 }\n'
+        )
         with pytest.warns(CustsegWarning, match="contradicts their lifecycle"):
-            res = segment(tx, preset="ecommerce", as_of="2026-06-01", bins=5)
-        assert any("contradicts" in d for d in res.diagnostics)
+            res = segment(tx, rules=quantile_r, as_of="2026-06-01")
+        note = next(d for d in res.diagnostics if "contradicts" in d)
+        assert "use fixed recency edges" in note
+
+    def test_bins_keep_the_presets_fixed_edges(self) -> None:
+        """bins= changes quantile dimensions only; the preset's R edges stay."""
+        tx = simulate_transactions(600, seed=5)
+        res = _quiet(tx, preset="ecommerce", bins=5)
+        assert res.edges.recency.cuts == rules.preset("ecommerce").scores["r"].edges
+
+    @pytest.mark.parametrize("bins", [3, (5, 3, 5), (5, 5, 7)])
+    def test_bins_that_do_not_fit_the_rules_are_refused(
+        self, bins: int | tuple[int, int, int]
+    ) -> None:
+        """Rules written for scores 1..5 refuse 3 or 7 scores (they mislabelled
+        silently: the top customers became 'Need Attention')."""
+        tx = simulate_transactions(600, seed=5)
+        with pytest.raises(ThresholdError, match="the rules declare field"):
+            _quiet(tx, preset="ecommerce", bins=bins)
 
     def test_empty_score_is_explained(self) -> None:
         """An empty F score (ties) is named with its reason, as a warning."""

@@ -547,7 +547,8 @@ def _segment_options(seg: argparse.ArgumentParser) -> None:
         default=None,
         metavar="N",
         help=f"RFM scores per dimension, 2 to {MAX_BINS}, fitted as quantiles "
-        "(default: the rules' [scores], else 5)",
+        "(default: the rules' [scores], else 5); edges the rules fix stay, and "
+        "the count must match the scores the rules are written for",
     )
     for dim, what in (("r", "recency"), ("f", "frequency"), ("m", "monetary")):
         scoring.add_argument(

@@ -22,6 +22,7 @@ import attrs
 import numpy as np
 import pandas as pd
 
+from . import _display
 from ._files import parse_date_column, read_table, table_format, write_table
 from .errors import CustsegWarning, Diagnostic, InputError, RulesError, ThresholdError
 from .labels import Labels
@@ -287,6 +288,23 @@ class SegmentResult:
         settings.setdefault("abc_edges", self.abc_edges)
         return segment(transactions, rules=self.rules, **settings)
 
+    def __repr__(self) -> str:
+        e = self.edges
+        return _display.short_repr(
+            "SegmentResult",
+            n=len(self),
+            noun="customers",
+            fields={
+                "as_of": self.as_of,
+                "rules": None if self.rules is None else self.rules.name,
+                "columns": len(self.customers.columns),
+                "bins": (e.recency.bins, e.frequency.bins, e.monetary.bins),
+                "n_rows": self.n_rows,
+                "n_dropped": self.n_dropped,
+            },
+            notes=[f"{len(self.diagnostics)} diagnostics"] if self.diagnostics else (),
+        )
+
     def _repr_html_(self) -> str:
         html: Any = self.customers._repr_html_()  # type: ignore[operator]
         return str(html)
@@ -357,8 +375,9 @@ def _fit_edges(
     rs: RuleSet | None,
 ) -> tuple[RfmEdges, list[str]]:
     """Edges per dimension: fixed by the rules' [scores], else quantiles of
-    the buyers; notes on the fitted ones."""
-    specs = dict(rs.scores) if rs is not None and bins is None else {}
+    the buyers (*bins* overrides the rules' quantile bin counts, never their
+    fixed edges); notes on the fitted ones."""
+    specs = dict(rs.scores) if rs is not None else {}
     counts = _bins_per_dimension(5 if bins is None else bins)
     notes: list[str] = []
     dims: list[ScoreEdges] = []
@@ -373,7 +392,7 @@ def _fit_edges(
         if spec is not None and spec.edges is not None:
             dims.append(ScoreEdges(spec.edges))
             continue
-        n_bins = spec.bins if spec is not None else counts[i]
+        n_bins = spec.bins if spec is not None and bins is None else counts[i]
         known = values[buyers]
         if not len(known):
             raise InputError(
@@ -386,6 +405,48 @@ def _fit_edges(
         notes += _edge_notes(name, known.astype(np.float64), edges, better)
         dims.append(edges)
     return RfmEdges(*dims), notes
+
+
+def _check_scores_fit(rs: RuleSet, edges: RfmEdges, bins: Any) -> None:
+    """The scores must be in the range the rules declare for r, f and m
+    (rules written for scores 1..5 would silently mislabel 1..3)."""
+    for key, dim in (
+        ("r", edges.recency),
+        ("f", edges.frequency),
+        ("m", edges.monetary),
+    ):
+        spec = rs.fields.get(key)
+        top = None if spec is None else spec.max
+        if top is None or int(top) == dim.bins:
+            continue
+        fixed = rs.scores.get(key)
+        how = f"edges= with {dim.bins} scores" if bins is None else f"bins={bins!r}"
+        raise ThresholdError(
+            f"{how} gives {key} scores 1..{dim.bins}, but the rules declare "
+            f"field {key!r} from 1 to {int(top)}: give {int(top)} {key} scores"
+            + (
+                " (the rules fix its edges; leave it out of bins)"
+                if fixed is not None and fixed.edges is not None
+                else ""
+            )
+            + ", or use rules written for that many (a rules file that extends "
+            f"the preset with [scores] {key} = {{ bins = {dim.bins} }} and its "
+            "own segment rules)"
+        )
+
+
+def _reads(rs: RuleSet, names: set[str]) -> set[str]:
+    """The fields and values *names* read, through derived values."""
+    seen: set[str] = set()
+    todo = list(names)
+    while todo:
+        name = todo.pop()
+        if name in seen:
+            continue
+        seen.add(name)
+        if name in rs.derived:
+            todo += rs.derived[name].expr.names
+    return seen
 
 
 def _contradictions(rs: RuleSet, out: pd.DataFrame) -> list[str]:
@@ -413,11 +474,25 @@ def _contradictions(rs: RuleSet, out: pd.DataFrame) -> list[str]:
         n_bad = int(np.count_nonzero(bad))
         if n_bad:
             worst = pd.Series(codes[bad]).value_counts().index[0]
+            reads = _reads(rs, {n for rule in seg.rules for n in rule.when.names})
+            fixed_r = rs.scores.get("r")
+            if "r" in reads and (fixed_r is None or fixed_r.edges is None):
+                why = (
+                    f"the recency score edges do not fit the {source} windows: "
+                    "use fixed recency edges ([scores] r = { edges = [...] } in "
+                    "the rules)"
+                )
+            else:
+                why = (
+                    f"the segment's conditions do not fit the {source} windows: "
+                    f"make its day thresholds (parameters, edges) agree with the "
+                    f"{source} breaks"
+                )
             notes.append(
-                f"{name}: {n_bad:,d} customers ({100 * n_bad / len(out):.1f}%) have a "
-                f"segment that contradicts their {source} stage (most in "
-                f"{seg_names[worst]!r}); the score edges do not fit the "
-                f"{source} windows: use fixed recency edges ([scores] in the rules)"
+                f"{name}: {n_bad:,d} customer{'s' * (n_bad != 1)} "
+                f"({100 * n_bad / len(out):.1f}%) "
+                f"{'have' if n_bad != 1 else 'has'} a segment that contradicts "
+                f"their {source} stage (most in {seg_names[worst]!r}); {why}"
             )
     return notes
 
@@ -488,7 +563,8 @@ def segment(
     abc_edges
         ABC value thresholds to apply instead of fitting them.
     frequency, zero_amount, after_as_of
-        As for :func:`~custseg.summarize`.
+        As for :func:`~custseg.summarize` (``frequency="rows"`` is
+        ``"transactions"``).
     lang
         Label language of the rules (``"zh"``).
     explain
@@ -538,6 +614,8 @@ def segment(
     >>> res.diagnostics[0][:40]
     'frequency: only 3 customers to fit 5 sco'
     """
+    if frequency == "rows":  # the command line's name for "transactions"
+        frequency = "transactions"
     rs = _load_rules(preset, rules)
     if lang is not None:
         _check_lang(rs, lang)
@@ -561,6 +639,8 @@ def segment(
         edges, notes = _fit_edges(facts, buyers, bins, rs)
     elif not isinstance(edges, RfmEdges):
         raise ThresholdError(f"'edges' must be an RfmEdges: got {type(edges).__name__}")
+    if rs is not None:
+        _check_scores_fit(rs, edges, bins)
     scores = rfm_scores(
         facts.recency_days,
         np.where(buyers, facts.frequency, np.nan),
