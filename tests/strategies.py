@@ -9,7 +9,15 @@ import pandas as pd
 from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
 
-__all__ = ["finite_values", "small_values", "transactions"]
+__all__ = [
+    "extreme_day_arrays",
+    "finite_values",
+    "hostile_arrays",
+    "huge_int_arrays",
+    "odd_parameter_values",
+    "small_values",
+    "transactions",
+]
 
 BASE_DAY = np.datetime64("2024-01-01", "D")
 
@@ -278,6 +286,17 @@ ODD_SCALARS: list[object] = [
     1 + 2j,
     (1, 2),
     [1, 2],
+    # added after review 7: ints beyond float64, bare digits, 0-d arrays
+    10**400,
+    -(10**400),
+    2**53 + 1,
+    "202403",
+    "20240301",
+    20240301,
+    "20241301",
+    np.array("2024-03-01", dtype=">M8[D]"),
+    np.datetime64(-(2**63) + 100, "D"),
+    np.datetime64(2**62, "D"),
 ]
 
 _ODD_DTYPES = [
@@ -355,3 +374,97 @@ def odd_arrays(draw: st.DrawFn, max_size: int = 6) -> object:
         NotImplementedError,
     ):
         return objects
+
+
+#: Integers beyond what float64 holds (about 1.8e308), and beyond 2**53.
+HUGE_INTS = st.one_of(
+    st.integers(2**1024, 2**1400).map(lambda x: x * (-1) ** (x % 2)),
+    st.sampled_from([10**400, -(10**400), 10**5000]),
+)
+BEYOND_2_53 = st.one_of(
+    st.integers(2**53 + 1, 2**63 - 1), st.integers(-(2**63) + 1, -(2**53) - 1)
+)
+
+
+@st.composite
+def huge_int_arrays(draw: st.DrawFn, max_size: int = 6) -> object:
+    """A list, object array, tuple or object Series of small numbers with
+    at least one Python int beyond the float64 range, at any position."""
+    n = draw(st.integers(1, max_size))
+    values: list[object] = draw(
+        st.lists(
+            st.one_of(st.integers(-100, 100), st.floats(-1e3, 1e3)),
+            min_size=n,
+            max_size=n,
+        )
+    )
+    for i in draw(st.lists(st.integers(0, n - 1), min_size=1, max_size=n)):
+        values[i] = draw(HUGE_INTS)
+    form = draw(st.sampled_from(["list", "tuple", "object", "series"]))
+    if form == "list":
+        return values
+    if form == "tuple":
+        return tuple(values)
+    arr = np.empty(n, dtype=object)
+    arr[:] = values
+    return arr if form == "object" else pd.Series(arr, dtype=object)
+
+
+def extreme_day_arrays(
+    min_size: int = 1, max_size: int = 8
+) -> st.SearchStrategy[np.ndarray]:
+    """``datetime64[D]`` arrays anywhere in the unit's range (never NaT),
+    mixing the extremes with days near 2024, in any combination."""
+    day = st.one_of(
+        st.integers(-(2**63) + 1, 2**63 - 1),
+        st.sampled_from([-(2**63) + 1, -(2**62), 2**62, 2**63 - 2, 2**53, -(2**53)]),
+        st.integers(19_000, 20_000),
+    )
+    return st.lists(day, min_size=min_size, max_size=max_size).map(
+        lambda ticks: np.array(ticks, dtype=np.int64).view("M8[D]")
+    )
+
+
+def hostile_arrays(max_size: int = 6) -> st.SearchStrategy[object]:
+    """:func:`odd_arrays`, or arrays with huge ints or extreme dates."""
+    return st.one_of(
+        odd_arrays(max_size),
+        huge_int_arrays(max_size),
+        extreme_day_arrays(1, max_size),
+    )
+
+
+def odd_parameter_values() -> st.SearchStrategy[object]:
+    """Values that are neither a number nor a sequence of numbers nor a
+    name: text, bytes, mappings, sets, nested lists, None, booleans, dates,
+    complex numbers, huge ints, arrays of the wrong shape, objects."""
+    return st.one_of(
+        st.text(max_size=4),
+        st.binary(max_size=4),
+        st.sampled_from(
+            [
+                None,
+                True,
+                False,
+                {"a": 1},
+                {1, 2},
+                frozenset([1]),
+                [[1.0]],
+                [[1], [2]],
+                [(1, 2)],
+                np.zeros((2, 2)),
+                np.array("x"),
+                object(),
+                1 + 2j,
+                np.datetime64("2024-01-01"),
+                np.timedelta64(1, "D"),
+                pd.NA,
+                pd.NaT,
+                bytearray(b"12"),
+                range,
+                10**400,
+                -(10**400),
+            ]
+        ),
+        HUGE_INTS,
+    )

@@ -1191,3 +1191,36 @@ class TestBtydCalibrationHoldoutToPandas:
             [0.0, 0.0, 1.0, 1.0, 2.0],
             [0.0, 0.0, 0.0, 0.0, 2.0],
         ]
+
+
+class TestBtydParametersReview7:
+    @pytest.mark.parametrize("scaler", [1e-320, 5e-324, 1e-310])
+    def test_tiny_time_scaler(self, scaler: float) -> None:
+        """A time_scaler that makes T infinite is a ThresholdError, no warning."""
+        with pytest.raises(ThresholdError, match="'time_scaler' is so small"):
+            btyd_summary([1, 1], ["2024-01-01", "2024-01-05"], [1.0, 1.0],
+                         observation_end="2024-02-01", time_scaler=scaler)  # fmt: skip
+
+    @pytest.mark.parametrize(
+        "scaler", ["7", 10**400, np.timedelta64(7, "D"), [7], None, True]
+    )
+    def test_time_scaler_not_a_number(self, scaler: Any) -> None:
+        """A time_scaler that is no finite real number is a ThresholdError."""
+        with pytest.raises(ThresholdError, match="'time_scaler' must be a finite"):
+            btyd_summary([1], ["2024-01-01"], observation_end="2024-02-01",
+                         time_scaler=scaler)  # fmt: skip
+
+    @pytest.mark.parametrize("unit", [["D"], ("W",), {"D": 1}, b"D", 7])
+    def test_unit_not_text(self, unit: Any) -> None:
+        """unit=['D'] and other non-text units are ThresholdErrors."""
+        with pytest.raises(ThresholdError, match="'unit' must be 'D' or 'W'"):
+            btyd_summary([1], ["2024-01-01"], observation_end="2024-02-01", unit=unit)
+
+    def test_observation_end_yyyymmdd(self) -> None:
+        """observation_end and calibration_end take YYYYMMDD text and ints."""
+        s = btyd_summary([1], ["2024-01-01"], observation_end=20240201)
+        assert s.observation_end == np.datetime64("2024-02-01")
+        t = btyd_calibration_holdout([1, 1], ["2024-01-01", "2024-01-20"],
+                                     calibration_end="20240110",
+                                     observation_end=20240201)  # fmt: skip
+        assert t.frequency_holdout.tolist() == [1.0]

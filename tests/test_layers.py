@@ -38,6 +38,7 @@ ALLOWED: dict[int, set[str] | None] = {
 # pandas (and pyarrow) hash customer ids faster than anything in NumPy
 EXTRA = {
     "summary": {"pandas", "pyarrow"},  # pyarrow only for Arrow-typed ids
+    "rules": {"pandas"},  # category values factorised exactly (pandas.factorize)
     "btyd": {"pandas"},
     "_factorize": {"pandas", "pyarrow"},
 }

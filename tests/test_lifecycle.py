@@ -79,17 +79,31 @@ class TestLifecycleWindows:
     @pytest.mark.parametrize(
         ("breaks", "message"),
         [
-            ((0, 180, 270), r"^'silent' must start at a finite day > 0: got 0\.0$"),
-            ((-5, 180, 270), r"^'silent' must start at a finite day > 0: got -5\.0$"),
+            (
+                (0, 180, 270),
+                r"^'breaks\[0\]' \(the start of 'silent'\) must be a finite day "
+                r"> 0: got 0\.0$",
+            ),
+            (
+                (-5, 180, 270),
+                r"^'breaks\[0\]' \(the start of 'silent'\) must be a finite day "
+                r"> 0: got -5\.0$",
+            ),
             (
                 (90, math.nan, 270),
-                r"^'sleeping' must start at a finite day > 0: got nan$",
+                r"^'breaks\[1\]' \(the start of 'sleeping'\) must be a finite day "
+                r"> 0: got nan$",
             ),
-            ((90, 180, math.inf), r"^'lost' must start at a finite day > 0: got inf$"),
+            (
+                (90, 180, math.inf),
+                r"^'breaks\[2\]' \(the start of 'lost'\) must be a finite day "
+                r"> 0: got inf$",
+            ),
         ],
     )
     def test_non_positive_or_non_finite_break_rejected(self, breaks, message):
-        """Breaks must be finite and > 0; the message names the stage that starts there."""
+        """Breaks must be finite and > 0; the message names `breaks[i]` and the
+        stage that starts there."""
         with pytest.raises(ThresholdError, match=message):
             LifecycleWindows(breaks)
 
@@ -311,3 +325,44 @@ class TestLifecycleStage:
         """The no-purchase label is given to NaN rows and only to them."""
         labels = lifecycle_stage(r).to_numpy()
         np.testing.assert_array_equal(labels == "no_purchase", np.isnan(r))
+
+
+class TestLifecycleWindowsTypes:
+    @pytest.mark.parametrize(
+        ("kwargs", "message"),
+        [
+            ({"breaks": "12", "labels": "abc"}, r"^'breaks' must be a sequence"),
+            ({"breaks": (1, 2), "labels": "abc"}, r"^'labels' must be a sequence"),
+            ({"breaks": [[1]], "labels": ("a", "b")}, r"^'breaks\[0\]' must be a number"),
+            ({"breaks": (b"1",), "labels": ("a", "b")}, r"^'breaks\[0\]' must be a number"),
+            ({"breaks": (1,), "labels": ("a", None)}, r"^'labels\[1\]' must be text"),
+            ({"breaks": (1,), "labels": ("a", "b"), "no_purchase": 0}, r"^'no_purchase' must be text"),
+            ({"breaks": (10**400,), "labels": ("a", "b")}, r"^'breaks\[0\]' must be a number float64 holds"),
+            ({"breaks": 90}, r"^'breaks' must be a sequence"),
+        ],
+    )  # fmt: skip
+    def test_refused_with_threshold_error(self, kwargs, message):
+        """Text as a sequence, nested lists, non-names and huge ints are ThresholdErrors."""
+        with pytest.raises(ThresholdError, match=message):
+            LifecycleWindows(**kwargs)
+
+    def test_numbers_as_labels_and_arrays_as_breaks(self):
+        """Numeric labels become text; a NumPy array of breaks is a sequence."""
+        w = LifecycleWindows(np.array([7, 30]), (1, 2, 3))
+        assert w.breaks == (7.0, 30.0) and w.labels == ("1", "2", "3")
+
+
+class TestManyStages:
+    @pytest.mark.parametrize("n_stages", [126, 127, 32_766, 32_767, 40_000])
+    def test_codes_fit_any_number_of_stages(self, n_stages):
+        """More stages than int16 holds: right stages, codes in the smallest dtype."""
+        from custseg.labels import smallest_int_dtype
+
+        w = LifecycleWindows(
+            tuple(range(1, n_stages)), tuple(f"L{i}" for i in range(n_stages))
+        )
+        days = [0.0, 0.5, 1.0, n_stages - 1.5, n_stages + 10.0, float("nan")]
+        stage = lifecycle_stage(days, w)
+        want = ["L0", "L0", "L1", f"L{n_stages - 2}", f"L{n_stages - 1}", "no_purchase"]
+        assert stage.to_numpy().tolist() == want
+        assert stage.codes.dtype == smallest_int_dtype(n_stages + 1)

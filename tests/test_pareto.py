@@ -669,3 +669,33 @@ class TestParetoSummary:
         """A pandas Series is accepted like a list."""
         s = pareto_summary(pd.Series([80, 5, 5, 5, 5]))
         assert s.customers_for_value_share == 0.2
+
+
+class TestThresholdTypes:
+    @pytest.mark.parametrize(
+        "make",
+        [
+            lambda: AbcCutoffs(a="0.5"),
+            lambda: AbcCutoffs(a=10**400),
+            lambda: AbcCutoffs(b=[0.9]),
+            lambda: AbcCutoffs(basis=["value"]),
+            lambda: AbcEdges(a_min=None, b_min=1.0),
+            lambda: AbcEdges(a_min=2.0, b_min=-(10**400)),
+        ],
+    )
+    def test_refused_with_threshold_error(self, make):
+        """Text, lists, None and ints beyond float64 as thresholds: ThresholdError."""
+        with pytest.raises(ThresholdError, match="must be"):
+            make()
+
+
+class TestHugeIntValues:
+    @pytest.mark.parametrize(
+        "fn", [abc_classes, abc_edges, lorenz_curve, pareto_summary]
+    )
+    def test_input_error_names_the_row(self, fn):
+        """An int beyond float64 among the values is an InputError at its row."""
+        with pytest.raises(InputError) as info:
+            fn([1, 2, 10**400, 3])
+        assert info.value.first_row == 2
+        assert "beyond the range float64 holds" in info.value.problem

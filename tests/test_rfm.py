@@ -806,3 +806,37 @@ class TestRfmScores:
         df = s.to_pandas()
         assert list(df.columns) == ["r", "f", "m", "rfm"]
         assert df["rfm"].tolist() == [222, 111]
+
+
+class TestScoreEdgesTypes:
+    @pytest.mark.parametrize(
+        ("cuts", "message"),
+        [
+            (b"12", r"^'cuts' must be a sequence of numbers"),
+            ("19", r"^'cuts' must be a sequence of numbers"),
+            (5, r"^'cuts' must be a sequence of numbers"),
+            ("1.5", r"^'cuts' must be a sequence of numbers"),
+            ({1.0, 2.0}, r"^'cuts' must be an ordered sequence"),
+            ({"a": 1}, r"^'cuts' must be a sequence of numbers"),
+            ([[1.0]], r"^'cuts\[0\]' must be a number"),
+            (["1", "2"], r"^'cuts\[0\]' must be a number"),
+            ((1.0, True), r"^'cuts\[1\]' must be a number"),
+            ((10**400,), r"^'cuts\[0\]' must be a number float64 holds"),
+            (np.zeros((2, 2)), r"^'cuts' must be a sequence of numbers"),
+        ],
+    )
+    def test_refused_with_threshold_error(self, cuts, message):
+        """Text, bytes, scalars, sets, nested lists, non-numbers, huge ints."""
+        with pytest.raises(ThresholdError, match=message):
+            ScoreEdges(cuts)
+
+    @given(cuts=st.lists(st.integers(-(2**70), 2**70), min_size=1, max_size=5))
+    def test_any_python_int_in_float_range(self, cuts):
+        """Python ints of any size within float64 become the floats they round to."""
+        cuts = sorted(cuts)
+        assert ScoreEdges(cuts).cuts == tuple(float(c) for c in cuts)
+
+    def test_arrays_and_fractions(self):
+        """NumPy arrays, NumPy scalars and Fractions are sequences of numbers."""
+        assert ScoreEdges(np.array([1, 2])).cuts == (1.0, 2.0)
+        assert ScoreEdges([np.float32(0.5), Fraction(3, 2)]).cuts == (0.5, 1.5)

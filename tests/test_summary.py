@@ -15,9 +15,10 @@ from typing import Any
 import numpy as np
 import pandas as pd
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
+import custseg
 import strategies
 from custseg.errors import InputError, ThresholdError
 from custseg.summary import CustomerFacts, summarize
@@ -659,12 +660,12 @@ class TestSummarize:
 
     @pytest.mark.parametrize("ids", [[10, 30, 20], ["x", "z", "y"]])
     def test_series_with_index_and_drop(self, ids: list[Any]) -> None:
-        """A Series with a non-default index is filtered by position with 'drop'."""
+        """Series on one non-default index are filtered by position with 'drop'."""
         facts = summarize(
             pd.Series(ids, index=[2, 0, 1]),
             pd.Series(
                 pd.to_datetime(["2024-01-01", "2024-01-09", "2024-01-02"]),
-                index=[7, 8, 9],
+                index=[2, 0, 1],
             ),
             [1.0, 2.0, 3.0],
             as_of="2024-01-05",
@@ -673,6 +674,32 @@ class TestSummarize:
         assert facts.customer_id.tolist() == [ids[0], ids[2]]
         assert facts.monetary.tolist() == [1.0, 3.0]
         assert facts.n_dropped == 1
+
+    @given(seed=st.integers(0, 2**32 - 1))
+    @settings(max_examples=20)
+    def test_series_of_other_tables_are_refused(self, seed: int) -> None:
+        """Series with different indexes (a shuffled column) are an InputError,
+        never paired by position (monetary was silently mixed across customers)."""
+        rng = np.random.default_rng(seed)
+        n = int(rng.integers(2, 30))
+        ids = pd.Series(rng.integers(0, 5, n))
+        dates = pd.Series(
+            pd.Timestamp("2024-01-01")
+            + pd.to_timedelta(rng.integers(0, 9, n), unit="D")
+        )
+        amounts = pd.Series(rng.random(n))
+        order = rng.permutation(n)
+        if (order == np.arange(n)).all():
+            order = order[::-1].copy()
+        for shuffled in ("date", "amount"):
+            args = {"date": dates, "amount": amounts}
+            args[shuffled] = args[shuffled].iloc[order]
+            with pytest.raises(InputError, match="different index"):
+                summarize(ids, args["date"], args["amount"])
+            with pytest.raises(InputError, match="different index"):
+                custseg.btyd_summary(
+                    ids, args["date"], args["amount"], observation_end="2024-02-01"
+                )
 
     def test_int_series_ids(self) -> None:
         """A pandas Series of ints is grouped like the array of its values."""
@@ -962,3 +989,66 @@ class TestCustomerFactsToPandas:
         assert math.isnan(row["recency_days"]) and math.isnan(row["tenure_days"])
         assert pd.isna(row["first_purchase"]) and pd.isna(row["last_purchase"])
         assert row["frequency"] == 0
+
+
+class TestSummarizeReview7:
+    @pytest.mark.parametrize(
+        "as_of", ["20240301", 20240301, np.int64(20240301), " 20240301", "2024-03-01"]
+    )
+    def test_as_of_yyyymmdd(self, as_of: Any) -> None:
+        """as_of as YYYYMMDD text or int is that day, as the ISO form."""
+        facts = summarize([1], ["2024-02-29"], [1.0], as_of=as_of)
+        assert facts.as_of == np.datetime64("2024-03-01")
+        assert facts.recency_days.tolist() == [1.0]
+
+    @pytest.mark.parametrize("as_of", ["202403", 202403, "2024031", "120240301"])
+    def test_bare_digits_not_a_year(self, as_of: Any) -> None:
+        """Digits that are neither YYYYMMDD nor a 4-digit year are refused."""
+        with pytest.raises(InputError, match="not a date"):
+            summarize([1], ["2024-02-29"], [1.0], as_of=as_of)
+
+    @pytest.mark.parametrize(
+        ("name", "value"),
+        [
+            ("frequency", ["days"]),
+            ("frequency", np.array(["days", "days"])),
+            ("zero_amount", {"ignore": 1}),
+            ("after_as_of", None),
+        ],
+    )
+    def test_options_of_the_wrong_type(self, name: str, value: Any) -> None:
+        """Non-text options are ThresholdErrors, not TypeError or ValueError."""
+        with pytest.raises(ThresholdError, match=f"^'{name}' must be"):
+            summarize([1], ["2024-02-29"], [1.0], **{name: value})
+
+    @given(
+        n=st.integers(1, 4),
+        value=st.integers(2**51, 2**53),
+    )
+    def test_integer_sums_exact_or_refused(self, n: int, value: int) -> None:
+        """n equal integer amounts: the exact sum, or refused at 2**53 and above."""
+        amounts = np.full(n, value, dtype=np.int64)
+        if n * value >= 2**53:
+            with pytest.raises(InputError, match="2\\*\\*53"):
+                summarize([7] * n, ["2024-01-01"] * n, amounts)
+        else:
+            facts = summarize([7] * n, ["2024-01-01"] * n, amounts)
+            assert int(facts.monetary[0]) == n * value
+
+
+class TestSummarizeDaySpan:
+    def test_only_purchases_count(self) -> None:
+        """A refund dated 2**62 days back moves no day count: accepted; a
+        purchase there is refused at its input row (after dropped rows too)."""
+        dates = np.array([-(2**62), 19_000, 19_100, 30_000], "M8[D]")
+        facts = summarize([1, 1, 2, 2], dates, [-5.0, 1.0, 1.0, 1.0],
+                          as_of="2024-01-01", after_as_of="drop")  # fmt: skip
+        assert facts.recency_days.tolist() == [723.0, 623.0]
+        with pytest.raises(InputError, match="2\\*\\*53 days") as info:
+            summarize([2, 1, 1, 2], dates[[3, 1, 0, 2]], [1.0, 1.0, 0.0, 1.0],
+                      as_of="2024-01-01", after_as_of="drop")  # fmt: skip
+        assert (info.value.first_row, info.value.n_rows) == (2, 1)
+        facts = summarize([2, 1, 1, 2], dates[[3, 1, 0, 2]], [1.0, 1.0, 0.0, 1.0],
+                          as_of="2024-01-01", after_as_of="drop",
+                          zero_amount="ignore")  # fmt: skip
+        assert facts.frequency.tolist() == [1, 1]

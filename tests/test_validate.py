@@ -609,3 +609,114 @@ class TestToDaysExact:
             arr = np.array(ticks, dtype=np.int64).view(f"M8[{unit}]")
             want = [2 * t for t in ticks]
         assert v.to_days(arr).tolist() == want
+
+
+class TestDescribe:
+    @given(n=st.integers(2**200, 2**20000))
+    def test_huge_ints_by_size(self, n: int) -> None:
+        """Ints of any size are described by their digits, never printed whole."""
+        text = v.describe(-n if n % 2 else n)
+        assert text.startswith("an integer of") and len(text) < 60
+
+    def test_long_and_failing_reprs(self) -> None:
+        """Long reprs are cut; a repr that raises gives the type."""
+
+        class Bad:
+            def __repr__(self) -> str:
+                raise RuntimeError
+
+        assert len(v.describe("x" * 1000)) == 40
+        assert v.describe(Bad()) == "a Bad"
+
+
+class TestAsNumericHugeInts:
+    @given(data=st.data(), n=st.integers(1, 6))
+    def test_beyond_float_range_in_any_row(self, data: Any, n: int) -> None:
+        """Python ints beyond float64 in a list or object array: InputError at
+        the first of them, counting them all."""
+        values: list[Any] = [1.5] * n
+        rows = sorted(data.draw(st.sets(st.integers(0, n - 1), min_size=1)))
+        for i in rows:
+            values[i] = data.draw(strategies.HUGE_INTS)
+        arr = np.empty(n, dtype=object)
+        arr[:] = values
+        for x in (values, arr, pd.Series(arr)):
+            with pytest.raises(InputError) as info:
+                v.as_numeric(x, "amount", nan="allow")
+            assert (info.value.first_row, info.value.n_rows) == (rows[0], len(rows))
+
+    @given(big=strategies.BEYOND_2_53, form=st.sampled_from(["list", "object", "i8"]))
+    def test_exact_refuses_ints_float_rounds(self, big: int, form: str) -> None:
+        """exact=True refuses ints beyond 2**53 in any container; without it
+        they are converted."""
+        values = [3, big, -1]
+        x: Any = values if form == "list" else np.array(values, dtype=form[0] + "8"
+                                                        if form == "i8" else object)  # fmt: skip
+        with pytest.raises(InputError, match="2\\*\\*53") as info:
+            v.as_numeric(x, "amount", exact=True)
+        assert info.value.first_row == 1
+        numpy_ints = np.array([np.int64(3), np.int64(big)], dtype=object)
+        with pytest.raises(InputError, match="2\\*\\*53") as info:
+            v.as_numeric(numpy_ints, "amount", exact=True)
+        assert info.value.first_row == 1
+        assert v.as_numeric(x, "amount").tolist() == pytest.approx(values)
+
+
+class TestCompactAndBareDigitDates:
+    @given(day=st.dates(dt.date(1, 1, 1), dt.date(9999, 12, 31)))
+    def test_yyyymmdd_text_and_int(self, day: dt.date) -> None:
+        """YYYYMMDD as text, Python int or NumPy int is that day."""
+        compact = f"{day.year:04d}{day.month:02d}{day.day:02d}"
+        want = np.datetime64(day, "us")
+        assert v.as_datetime_scalar(compact, "as_of") == want
+        if day.year >= 1000:
+            assert v.as_datetime_scalar(int(compact), "as_of") == want
+            assert v.as_datetime_scalar(np.int32(compact), "as_of") == want
+
+    @given(n=st.integers(0, 10**12).filter(lambda n: not 10**7 <= n < 10**8))
+    def test_other_ints_refused(self, n: int) -> None:
+        """Ints other than 8 digits are not dates (no epoch guessing)."""
+        with pytest.raises(InputError, match="YYYYMMDD"):
+            v.as_datetime_scalar(n, "as_of")
+
+    @given(digits=st.text("0123456789", min_size=1, max_size=10))
+    def test_bare_digit_text_in_columns(self, digits: str) -> None:
+        """In a date column, digits alone are a 4-digit year or refused."""
+        values = ["2024-01-01", digits]
+        if len(digits) == 4:
+            assert v.as_datetime(values, "date")[1] == np.datetime64(f"{digits}-01-01")
+        else:
+            with pytest.raises(InputError, match="digits alone") as info:
+                v.as_datetime(values, "date")
+            assert info.value.first_row == 1
+
+    @pytest.mark.parametrize("dtype", ["<M8[D]", ">M8[D]", ">M8[ms]", "O"])
+    def test_zero_dimensional_arrays(self, dtype: str) -> None:
+        """A 0-d array is the value it holds, in any byte order."""
+        value = np.array(np.datetime64("2024-03-01"), dtype=dtype)
+        got = v.as_datetime_scalar(value, "as_of")
+        assert got == np.datetime64("2024-03-01T00:00", "us")
+        with pytest.raises(InputError, match="one date"):
+            v.as_datetime_scalar(np.array(["2024-03-01"]), "as_of")
+
+
+class TestParameterHelpers:
+    @given(value=strategies.odd_parameter_values())
+    def test_non_numbers_are_threshold_errors(self, value: Any) -> None:
+        """number_param and number_tuple_param refuse any non-number."""
+        from custseg.errors import ThresholdError
+
+        with pytest.raises(ThresholdError):
+            v.number_param(value, "a")
+        with pytest.raises(ThresholdError):
+            v.number_tuple_param([1.0, value], "a")
+
+    @given(value=strategies.odd_parameter_values())
+    def test_choice_refuses_anything_else(self, value: Any) -> None:
+        """choice refuses anything but one of its text options, unhashables too."""
+        from custseg.errors import ThresholdError
+
+        if isinstance(value, str) and value in ("D", "W"):
+            return
+        with pytest.raises(ThresholdError, match=r"^'unit' must be 'D' or 'W'"):
+            v.choice(value, "unit", ("D", "W"))

@@ -32,8 +32,9 @@ def edges_below(
         )
         if x.dtype.kind == "f":
             out[np.isnan(x)] = 0
-        return out.astype(np.int16)
-    dtype = np.int8 if len(edges) < 127 else np.int16
+        # the count runs 0..len(edges): the smallest signed type that holds it
+        return out.astype(np.min_scalar_type(-len(edges) - 1))
+    dtype = np.int8
     count: np.ndarray = np.zeros(len(x), dtype=dtype)
     compare = np.greater_equal if inclusive else np.greater
     buf = np.empty(len(x), dtype=bool)

@@ -11,22 +11,29 @@ from __future__ import annotations
 
 import datetime as _dt
 import math
+import numbers
 import warnings
 from typing import Any, Literal
 
 import numpy as np
 
-from .errors import InputError
+from .errors import InputError, ThresholdError
 
 __all__ = [
     "as_datetime",
     "as_datetime_scalar",
     "as_numeric",
     "check_same_length",
+    "choice",
+    "describe",
     "first_offender",
     "is_missing_scalar",
     "native",
+    "number_param",
+    "number_tuple_param",
     "standard_datetimes",
+    "text_param",
+    "text_tuple_param",
     "to_days",
 ]
 
@@ -72,7 +79,7 @@ def _to_numpy(x: Any, field: str) -> np.ndarray:
     if isinstance(x, (str, bytes)) or np.isscalar(x):
         raise InputError(
             field,
-            f"must be an array-like of values, got a scalar {x!r}",
+            f"must be an array-like of values, got a scalar {describe(x)}",
             fix="pass a list, NumPy array or pandas Series",
         )
     try:
@@ -138,6 +145,7 @@ def as_numeric(
     nan: NanPolicy = "raise",
     allow_inf: bool = False,
     sums: bool = False,
+    exact: bool = False,
 ) -> np.ndarray:
     """Coerce *x* to a contiguous 1-D integer or float array.
 
@@ -161,6 +169,11 @@ def as_numeric(
         callers that total them with ``np.sum``. Checked with two reductions,
         and a third pass only when the largest value times the number of
         values passes the limit.
+    exact
+        Whether to refuse integers that ``float64`` does not hold exactly
+        (beyond 2**53), in any container (an ``int64`` array, a list NumPy
+        would round, an object array of Python ints), for callers that sum
+        integer amounts in ``float64``.
 
     Examples
     --------
@@ -213,7 +226,14 @@ def as_numeric(
             )
         arr = arr.astype(np.int64)
     if kind not in "iuf":
-        arr = _object_to_float(arr, field)
+        arr = _object_to_float(arr, field, exact=exact)
+    elif exact:
+        if kind == "f":
+            _exact_list_ints(x, arr, field)
+        elif len(arr) and max(-int(arr.min()), int(arr.max())) > _EXACT:
+            inexact = (arr > _EXACT) | (arr < -_EXACT)
+            first, count = first_offender(inexact)
+            _refuse_inexact(field, first, count)
     if arr.dtype.kind == "f":
         if arr.dtype != np.float64:
             arr = arr.astype(np.float64)
@@ -282,10 +302,49 @@ def _check_sums(arr: np.ndarray, field: str) -> None:
     )
 
 
-def _object_to_float(arr: np.ndarray, field: str) -> np.ndarray:
-    """Convert an object or text array to float64, naming the first bad row."""
+def describe(value: Any, limit: int = 40) -> str:
+    """A short printable description of *value*, for messages.
+
+    Huge integers are described by their size (their decimal form can run to
+    thousands of digits, beyond what Python prints); other values by their
+    ``repr``, cut to *limit* characters.
+
+    >>> describe(10**400)
+    'an integer of 401 digits'
+    >>> describe("x" * 100)
+    "'xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx..."
+    """
+    if isinstance(value, int | np.integer) and not isinstance(
+        value,
+        bool | np.bool_ | np.timedelta64,  # NumPy calls durations integers
+    ):
+        n = int(value)
+        if abs(n) >= 10**limit or n.bit_length() > 128:
+            digits = len(str(abs(n))) if n.bit_length() < 10_000 else None
+            if digits is None:
+                return f"an integer of about {int(n.bit_length() * 0.30103)} digits"
+            return f"an integer of {digits} digits"
+    try:
+        text = repr(value)
+    except Exception:  # a value whose repr fails: its type is enough
+        text = f"a {type(value).__name__}"
+    return text if len(text) <= limit else text[: limit - 3] + "..."
+
+
+_EXACT = 2**53  # float64 holds every integer up to this exactly
+
+
+def _object_to_float(arr: np.ndarray, field: str, *, exact: bool = False) -> np.ndarray:
+    """Convert an object or text array to float64, naming the first bad row.
+
+    Integers too large for ``float64`` (Python ints beyond about 1.8e308) are
+    refused with an :class:`InputError`, and with *exact* so are integers that
+    ``float64`` does not hold exactly (beyond 2**53).
+    """
     out = np.empty(len(arr), dtype=np.float64)
     bad: list[int] = []
+    huge: list[int] = []
+    inexact: list[int] = []
     values = arr.tolist()
     for i, v in enumerate(values):
         if v is None:
@@ -296,17 +355,71 @@ def _object_to_float(arr: np.ndarray, field: str) -> np.ndarray:
             continue
         try:
             out[i] = float(v)
+        except OverflowError:
+            huge.append(i)
         except (TypeError, ValueError):
             bad.append(i)
+        else:
+            if (
+                exact
+                and isinstance(v, int | np.integer)
+                and not -_EXACT <= int(v) <= _EXACT
+            ):
+                inexact.append(i)
     if bad:
         raise InputError(
             field,
-            f"has non-numeric values such as {values[bad[0]]!r}",
+            f"has non-numeric values such as {describe(values[bad[0]])}",
             first_row=bad[0],
             n_rows=len(bad),
             fix="clean the column so it holds only numbers",
         )
+    if huge:
+        raise InputError(
+            field,
+            f"has numbers beyond the range float64 holds (about 1.8e308), such as "
+            f"{describe(values[huge[0]])}",
+            first_row=huge[0],
+            n_rows=len(huge),
+            fix="check the column (a unit or parsing error?) or scale the values down",
+        )
+    if inexact:
+        _refuse_inexact(field, inexact[0], len(inexact))
     return out
+
+
+def _refuse_inexact(field: str, first: int, count: int) -> None:
+    raise InputError(
+        field,
+        "has integers beyond 2**53, which float64 sums do not hold exactly",
+        first_row=first,
+        n_rows=count,
+        fix="scale the amounts down (e.g. to thousands), or convert "
+        "them to float yourself if rounding them is acceptable",
+    )
+
+
+def _exact_list_ints(x: Any, arr: np.ndarray, field: str) -> None:
+    """Refuse a list or tuple whose Python ints NumPy rounded to float64.
+
+    ``np.asarray([2**63 + 5, -1])`` is a float64 array, silently rounded; only
+    looked at when the array holds a value beyond 2**53.
+    """
+    if not len(arr) or not isinstance(x, list | tuple):
+        return
+    with np.errstate(invalid="ignore"):
+        big = np.fmax.reduce(np.abs(arr))
+    if not big > _EXACT:
+        return
+    rows = [
+        i
+        for i, e in enumerate(x)
+        if isinstance(e, int | np.integer)
+        and not isinstance(e, bool | np.bool_)
+        and not -_EXACT <= int(e) <= _EXACT
+    ]
+    if rows:
+        _refuse_inexact(field, rows[0], len(rows))
 
 
 def _localize(x: Any) -> Any:
@@ -352,7 +465,10 @@ def as_datetime(x: Any, field: str, *, nan: NanPolicy = "raise") -> np.ndarray:
             raise InputError(
                 field,
                 f"has dtype {arr.dtype}, expected dates",
-                fix="convert it first, e.g. with pandas.to_datetime(col, unit='s')",
+                fix="convert it first: YYYYMMDD numbers with "
+                "pandas.to_datetime(col.astype(str), format='%Y%m%d') (or "
+                "custseg.frame.parse_date_column), Unix seconds with "
+                "pandas.to_datetime(col, unit='s')",
             )
         arr = _parse_dates(arr, field)
     arr = standard_datetimes(arr, field)
@@ -481,6 +597,7 @@ def _parse_dates(arr: np.ndarray, field: str) -> np.ndarray:
         except (ValueError, TypeError, OverflowError, UserWarning):
             pass
         else:
+            _refuse_bare_digits(values, days, field)
             wrapped = to_days(parsed) != days.view(np.int64)
             if wrapped.any():
                 _refuse_range(field, wrapped, np.isnat(days), "us")
@@ -495,12 +612,48 @@ def _parse_dates(arr: np.ndarray, field: str) -> np.ndarray:
     if bad:
         raise InputError(
             field,
-            f"has values that are not dates, such as {values[bad[0]]!r}",
+            f"has values that are not dates, such as {describe(values[bad[0]])}",
             first_row=bad[0],
             n_rows=len(bad),
             fix="use ISO 8601 text (2024-01-31 or 2024-01-31T14:05) or datetime values",
         )
     return out
+
+
+def _bare_digits(value: Any) -> bool:
+    """Text of ASCII digits only, other than a 4-digit year (ISO 8601 reads
+    ``"202403"`` as the year 202403; nobody means that)."""
+    if not isinstance(value, str):
+        return False
+    text = value.strip()
+    return text.isascii() and text.isdigit() and len(text) != 4
+
+
+_DIGITS_FIX = (
+    "write dates as ISO 8601 text (2024-03-01); digits alone are read as a "
+    "year only when there are 4 of them: parse other forms first, e.g. "
+    "pandas.to_datetime(col, format='%Y%m%d') (command line: --date-format %Y%m%d)"
+)
+
+
+def _refuse_bare_digits(values: list[Any], days: np.ndarray, field: str) -> None:
+    """Refuse text of bare digits that NumPy parsed as a year (see _bare_digits).
+
+    Such text parses to the 1st of January of its year, so only those rows
+    are looked at (two vectorised casts find them).
+    """
+    jan1 = np.flatnonzero(days.astype("datetime64[Y]").astype(days.dtype) == days)
+    if not len(jan1):
+        return
+    rows = [i for i in jan1.tolist() if _bare_digits(values[i])]
+    if rows:
+        raise InputError(
+            field,
+            f"has values that are not dates, such as {describe(values[rows[0]])}",
+            first_row=rows[0],
+            n_rows=len(rows),
+            fix=_DIGITS_FIX,
+        )
 
 
 def is_missing_scalar(v: Any) -> bool:
@@ -528,6 +681,8 @@ def _scalar_to_datetime64(v: Any) -> np.datetime64:
     if isinstance(v, _dt.date):
         return np.datetime64(_dt.datetime(v.year, v.month, v.day), "us")
     if isinstance(v, str):
+        if _bare_digits(v):
+            raise ValueError(f"{v!r}: digits alone are a year only with 4 of them")
         text = v.strip()
         # the time of day (after "T" or a space; a year may be signed or have
         # more than 4 digits) may end in an offset
@@ -557,37 +712,93 @@ def _scalar_to_us(v: np.datetime64) -> np.datetime64:
 def as_datetime_scalar(value: Any, field: str) -> np.datetime64:
     """Coerce one date (text, date, datetime, Timestamp, datetime64) to datetime64.
 
+    Besides ISO 8601 text, the compact form ``YYYYMMDD`` is read, as text or
+    as an integer (``"20240301"``, ``20240301``). Other text of bare digits
+    is refused, but for a 4-digit year: ``"202403"`` is not the year 202403.
+    A 0-d NumPy array counts as the value it holds.
+
     >>> as_datetime_scalar("2024-03-01", "as_of")
     np.datetime64('2024-03-01T00:00:00.000000')
+    >>> as_datetime_scalar(20240301, "as_of")
+    np.datetime64('2024-03-01T00:00:00.000000')
+    >>> as_datetime_scalar("202403", "as_of")
+    Traceback (most recent call last):
+    ...
+    custseg.errors.InputError: 'as_of' is not a date: '202403' (digits alone are read as YYYYMMDD or as a 4-digit year): write it as 2024-03-01 or 20240301
     >>> as_datetime_scalar("soon", "as_of")
     Traceback (most recent call last):
     ...
     custseg.errors.InputError: 'as_of' is not a date: 'soon': use ISO 8601 text such as '2024-03-31', or a date/datetime value
     """
     value = _localize_scalar(value)
+    if isinstance(value, np.ndarray):
+        if value.ndim:
+            raise InputError(
+                field,
+                f"must be one date, got an array of shape {value.shape}",
+                fix="pass a single date such as '2024-03-31'",
+            )
+        value = value[()]  # a 0-d array: its value (native byte order)
     if isinstance(value, np.datetime64):  # any unit and byte order, exactly
         days = standard_datetimes(native(np.asarray([value])), field)
         out = rescale_datetimes(days, "us", field)[0]
         if np.isnat(out):
             raise InputError(field, "is missing (NaT)", fix="give a real date")
         return out
+    compact = _compact_date(value, field)
+    if compact is not None:
+        return compact
     try:
         out = _scalar_to_datetime64(value)
     except OverflowError:
         raise InputError(
             field,
-            f"is outside the range datetime64[us] holds: {value!r}",
+            f"is outside the range datetime64[us] holds: {describe(value)}",
             fix="give a date between the years -290307 and 294246",
         ) from None
     except (ValueError, TypeError):
         raise InputError(
             field,
-            f"is not a date: {value!r}",
+            f"is not a date: {describe(value)}",
             fix="use ISO 8601 text such as '2024-03-31', or a date/datetime value",
         ) from None
     if np.isnat(out):
         raise InputError(field, "is missing (NaT)", fix="give a real date")
     return out
+
+
+def _compact_date(value: Any, field: str) -> np.datetime64 | None:
+    """A ``YYYYMMDD`` date (text or int), None for anything else but bare
+    digits, which are refused unless a 4-digit year (text)."""
+    if isinstance(value, bool | np.bool_ | np.timedelta64):  # NumPy: an integer
+        return None
+    if isinstance(value, int | np.integer):
+        text = str(int(value)) if 0 <= value < 10**8 else ""
+        if len(text) != 8:
+            raise InputError(
+                field,
+                f"is not a date: {describe(value)} (a number is read as YYYYMMDD)",
+                fix="give a date as text (2024-03-01) or as a YYYYMMDD number "
+                "(20240301)",
+            )
+    elif isinstance(value, str):
+        text = value.strip()
+        if not (text.isascii() and text.isdigit()) or len(text) == 4:
+            return None
+    else:
+        return None
+    try:
+        if len(text) != 8:
+            raise ValueError(text)
+        day = _dt.date(int(text[:4]), int(text[4:6]), int(text[6:]))
+    except ValueError:
+        raise InputError(
+            field,
+            f"is not a date: {describe(value)} (digits alone are read as "
+            "YYYYMMDD or as a 4-digit year)",
+            fix="write it as 2024-03-01 or 20240301",
+        ) from None
+    return np.datetime64(day, "us")
 
 
 def _localize_scalar(value: Any) -> Any:
@@ -617,3 +828,133 @@ def to_days(dates: np.ndarray) -> np.ndarray:
     days = ticks // np.int64(_ATTOSECONDS["D"] // tick)
     days[ticks == _I64_MIN] = _I64_MIN
     return days
+
+
+# --------------------------------------------------------------------------
+# parameters (ThresholdError)
+
+
+def _is_real(value: Any) -> bool:
+    """A real number (int, float, their NumPy kinds, Fraction), not a bool."""
+    return isinstance(value, numbers.Real) and not isinstance(
+        value, bool | np.bool_ | np.timedelta64 | np.datetime64
+    )
+
+
+def number_param(value: Any, field: str) -> float:
+    """*value* (one real number) as a float; :class:`ThresholdError` otherwise.
+
+    Text, booleans, sequences, None and integers beyond the float range are
+    refused; NaN and infinities are returned for the caller to judge.
+
+    >>> number_param(3, "a")
+    3.0
+    >>> number_param("1.5", "a")
+    Traceback (most recent call last):
+    ...
+    custseg.errors.ThresholdError: 'a' must be a number: got str '1.5'
+    """
+    if not _is_real(value):
+        raise ThresholdError(
+            f"{field!r} must be a number: got {type(value).__name__} {describe(value)}"
+        )
+    try:
+        return float(value)
+    except OverflowError:
+        raise ThresholdError(
+            f"{field!r} must be a number float64 holds (up to about 1.8e308): "
+            f"got {describe(value)}"
+        ) from None
+
+
+def _param_sequence(values: Any, field: str, what: str) -> list[Any]:
+    """The items of a parameter given as a sequence (not text, not a mapping)."""
+    if isinstance(values, str | bytes | bytearray | memoryview | dict) or (
+        isinstance(values, np.ndarray) and values.ndim != 1
+    ):
+        raise ThresholdError(
+            f"{field!r} must be a sequence of {what} (a tuple or list): "
+            f"got {type(values).__name__} {describe(values)}"
+        )
+    if isinstance(values, set | frozenset):
+        raise ThresholdError(
+            f"{field!r} must be an ordered sequence of {what} (a tuple or list), "
+            f"not a {type(values).__name__}"
+        )
+    try:
+        return list(values)
+    except TypeError:
+        raise ThresholdError(
+            f"{field!r} must be a sequence of {what} (a tuple or list): "
+            f"got {type(values).__name__} {describe(values)}"
+        ) from None
+
+
+def number_tuple_param(values: Any, field: str) -> tuple[float, ...]:
+    """*values* (a sequence of real numbers) as a tuple of floats.
+
+    Text and bytes are not sequences of numbers here (``"19"`` is not
+    ``(1, 9)``); every item must be a number (see :func:`number_param`).
+
+    >>> number_tuple_param([1, 2.5], "cuts")
+    (1.0, 2.5)
+    >>> number_tuple_param(b"12", "cuts")
+    Traceback (most recent call last):
+    ...
+    custseg.errors.ThresholdError: 'cuts' must be a sequence of numbers (a tuple or list): got bytes b'12'
+    """
+    items = _param_sequence(values, field, "numbers")
+    return tuple(number_param(x, f"{field}[{i}]") for i, x in enumerate(items))
+
+
+def text_param(value: Any, field: str) -> str:
+    """*value* if it is text; :class:`ThresholdError` otherwise.
+
+    >>> text_param("lost", "no_purchase")
+    'lost'
+    >>> text_param(3, "no_purchase")
+    Traceback (most recent call last):
+    ...
+    custseg.errors.ThresholdError: 'no_purchase' must be text: got int 3
+    """
+    if not isinstance(value, str):
+        raise ThresholdError(
+            f"{field!r} must be text: got {type(value).__name__} {describe(value)}"
+        )
+    return str(value)
+
+
+def text_tuple_param(values: Any, field: str) -> tuple[str, ...]:
+    """*values* (a sequence of names, not itself text) as a tuple of str.
+
+    A name is text or a number (written as text: ``7`` is ``"7"``); anything
+    else (None, bytes, a list) is refused.
+
+    >>> text_tuple_param(["a", 7], "labels")
+    ('a', '7')
+    >>> text_tuple_param("abc", "labels")
+    Traceback (most recent call last):
+    ...
+    custseg.errors.ThresholdError: 'labels' must be a sequence of names (a tuple or list): got str 'abc'
+    """
+    items = _param_sequence(values, field, "names")
+    return tuple(
+        str(x) if _is_real(x) else text_param(x, f"{field}[{i}]")
+        for i, x in enumerate(items)
+    )
+
+
+def choice(value: Any, field: str, options: tuple[str, ...]) -> str:
+    """*value* if it is one of the text *options*; :class:`ThresholdError` otherwise.
+
+    >>> choice("D", "unit", ("D", "W"))
+    'D'
+    >>> choice(["D"], "unit", ("D", "W"))
+    Traceback (most recent call last):
+    ...
+    custseg.errors.ThresholdError: 'unit' must be 'D' or 'W': got ['D']
+    """
+    if not isinstance(value, str) or value not in options:
+        listed = ", ".join(repr(o) for o in options[:-1]) + f" or {options[-1]!r}"
+        raise ThresholdError(f"{field!r} must be {listed}: got {describe(value)}")
+    return str(value)

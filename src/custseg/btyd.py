@@ -10,7 +10,6 @@ summaries (``summary_data_from_transaction_data`` / ``rfm_summary`` and
 from __future__ import annotations
 
 import math
-import numbers
 from typing import TYPE_CHECKING, Any, Literal
 
 import attrs
@@ -19,7 +18,15 @@ import numpy as np
 from . import _display
 from . import _validate as v
 from .errors import ThresholdError
-from .summary import AfterPolicy, _apply_cutoff, _coerce_rows, _day_ticks, _group_ids
+from .summary import (
+    AfterPolicy,
+    _apply_cutoff,
+    _check_day_span,
+    _coerce_rows,
+    _day_ticks,
+    _group_ids,
+    _pair_keys,
+)
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -226,23 +233,32 @@ def _frame(customer_id: np.ndarray, cols: dict[str, np.ndarray]) -> pd.DataFrame
 
 def _check_unit(unit: Any) -> int:
     """Days per period of *unit*."""
-    if unit not in _STEP:
-        raise ThresholdError(f"'unit' must be 'D' or 'W': got {unit!r}")
-    return _STEP[unit]
+    return _STEP[v.choice(unit, "unit", tuple(_STEP))]
 
 
 def _check_time_scaler(time_scaler: Any) -> float:
-    if (
-        isinstance(time_scaler, bool)
-        or not isinstance(time_scaler, numbers.Real)
-        or not math.isfinite(time_scaler)
-        or time_scaler <= 0
-    ):
-        raise ThresholdError(
-            f"'time_scaler' must be a finite number in the range (0, inf): "
-            f"got {time_scaler!r}"
-        )
-    return float(time_scaler)
+    message = (
+        "'time_scaler' must be a finite number in the range (0, inf): "
+        f"got {v.describe(time_scaler)}"
+    )
+    try:
+        scaler = v.number_param(time_scaler, "time_scaler")
+    except ThresholdError:
+        raise ThresholdError(message) from None
+    if not math.isfinite(scaler) or scaler <= 0:
+        raise ThresholdError(message)
+    return scaler
+
+
+def _check_scaled(*arrays: np.ndarray, time_scaler: float) -> None:
+    """Refuse a *time_scaler* so small that scaled times pass the float range."""
+    for arr in arrays:
+        if len(arr) and not np.isfinite(np.fmax.reduce(arr)):
+            raise ThresholdError(
+                f"'time_scaler' is so small that recency and T pass what float64 "
+                f"holds (about 1.8e308): got {time_scaler!r}; use a scaler near the "
+                "length of a period in days (1 or 7)"
+            )
 
 
 def _day(value: Any, field: str) -> int:
@@ -263,7 +279,11 @@ def _scaled(periods: np.ndarray, time_scaler: float) -> np.ndarray:
     # two divisions, periods then scaler, as lifetimes and PyMC-Marketing do
     # (bit-for-bit the same floats)
     out = periods.astype(np.float64, copy=False)
-    return out if time_scaler == 1.0 else out / time_scaler
+    if time_scaler == 1.0:
+        return out
+    with np.errstate(over="ignore"):  # refused by _check_scaled
+        scaled: np.ndarray = out / time_scaler
+    return scaled
 
 
 # --------------------------------------------------------------------------
@@ -277,11 +297,8 @@ def _distinct_periods(
     (group, period) pairs: no sort."""
     import pandas as pd
 
-    if not len(period):
-        return groups.count(codes)
-    lo = int(period.min())
-    span = (int(period.max()) - lo) // step + 1
-    pairs = pd.unique(codes.astype(np.int64) * span + (period - lo) // step)
+    keys, span = _pair_keys(codes, period // step if step > 1 else period, groups.size)
+    pairs = pd.unique(keys)
     return groups.count((pairs // span).astype(np.intp))
 
 
@@ -313,6 +330,7 @@ def _btyd_columns(
     freq = (n_periods - 1).astype(np.float64)
     recency = _scaled((last - first) / step, time_scaler)
     t = _scaled((end_period - first) / step, time_scaler)
+    _check_scaled(recency, t, time_scaler=time_scaler)
     monetary = None
     if amounts is not None:
         total = groups.total(amounts, codes)
@@ -441,6 +459,10 @@ def btyd_summary(
     end_day = _day(observation_end, "observation_end")
     end_period = int(_period_start(np.asarray([end_day]), unit)[0])
     per_day = _day_ticks(dates)
+    # a week starts up to 6 days before its dates: 6 days to spare
+    _check_day_span(
+        dates.view(np.int64), per_day, end_day, "date", "observation_end", 6
+    )
     ids, ticks, amounts, n_dropped = _apply_cutoff(
         ids,
         dates.view(np.int64),
@@ -585,6 +607,9 @@ def btyd_calibration_holdout(
         )
     cal_period, end_period = _period_start(np.asarray([cal_day, end_day]), unit)
     per_day = _day_ticks(dates)
+    _check_day_span(
+        dates.view(np.int64), per_day, end_day, "date", "observation_end", 6
+    )
     ids, ticks, amounts, n_dropped = _apply_cutoff(
         ids,
         dates.view(np.int64),
@@ -627,6 +652,7 @@ def btyd_calibration_holdout(
     duration = _scaled(
         np.full(len(freq), (int(end_period) - int(cal_period)) / step), scaler
     )
+    _check_scaled(duration, time_scaler=scaler)
     return BtydCalibrationHoldout(
         customer_id=groups.ids[present],
         frequency_cal=freq,

@@ -36,7 +36,6 @@ from .rfm import (
     _bins_per_dimension,
     _edge_notes,
     _quantile_edges,
-    rfm_scores,
 )
 from .rules import RuleSet, load, presets
 from .summary import CustomerFacts, _summarize
@@ -641,17 +640,10 @@ def segment(
         raise ThresholdError(f"'edges' must be an RfmEdges: got {type(edges).__name__}")
     if rs is not None:
         _check_scores_fit(rs, edges, bins)
-    scores = rfm_scores(
-        facts.recency_days,
-        np.where(buyers, facts.frequency, np.nan),
-        np.where(buyers, facts.monetary, np.nan),
-        edges=edges,
-        nan="unknown",
-    )
-    scores = attrs.evolve(scores, diagnostics=tuple(notes))
     out = _facts_frame(facts, customer)
-    index = out.index
-    scores = attrs.evolve(scores, index=index)
+    scores = attrs.evolve(
+        facts.rfm_scores(edges=edges), diagnostics=tuple(notes), index=out.index
+    )
     out = pd.concat([out, scores.to_pandas()], axis=1)
     out["lifecycle"] = lifecycle_stage(facts.recency_days, windows).to_categorical()
     if abc_edges is None and (facts.monetary > 0).any():

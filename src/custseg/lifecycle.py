@@ -18,17 +18,21 @@ from . import _validate as v
 from ._align import common_index
 from ._bins import edges_below
 from .errors import InputError, ThresholdError
-from .labels import Labels
+from .labels import Labels, smallest_int_dtype
 
 __all__ = ["LifecycleWindows", "lifecycle_stage"]
 
 
 def _floats(values: Any) -> tuple[float, ...]:
-    return tuple(float(x) for x in values)
+    return v.number_tuple_param(values, "breaks")
 
 
 def _strs(values: Any) -> tuple[str, ...]:
-    return tuple(str(x) for x in values)
+    return v.text_tuple_param(values, "labels")
+
+
+def _str(value: Any) -> str:
+    return v.text_param(value, "no_purchase")
 
 
 @attrs.frozen
@@ -69,7 +73,7 @@ class LifecycleWindows:
     labels: tuple[str, ...] = attrs.field(
         default=("active", "silent", "sleeping", "lost"), converter=_strs
     )
-    no_purchase: str = "no_purchase"
+    no_purchase: str = attrs.field(default="no_purchase", converter=_str)
 
     def __attrs_post_init__(self) -> None:
         if len(self.labels) != len(self.breaks) + 1:
@@ -80,7 +84,8 @@ class LifecycleWindows:
         for i, b in enumerate(self.breaks):
             if not np.isfinite(b) or b <= 0:
                 raise ThresholdError(
-                    f"{self.labels[i + 1]!r} must start at a finite day > 0: got {b}"
+                    f"'breaks[{i}]' (the start of {self.labels[i + 1]!r}) must be "
+                    f"a finite day > 0: got {b}"
                 )
             if i and b <= self.breaks[i - 1]:
                 raise ThresholdError(
@@ -152,7 +157,12 @@ def lifecycle_stage(
             fix="recency counts days since the last "
             "purchase up to the reference day; check as_of",
         )
-    codes = edges_below(r, windows.breaks, inclusive=True).astype(np.int16)
+    n_names = len(windows.labels) + 1
+    if n_names < np.iinfo(np.int16).max:
+        codes = edges_below(r, windows.breaks, inclusive=True)
+    else:  # edges_below counts in int16
+        codes = np.searchsorted(np.asarray(windows.breaks), r, side="right")
+    codes = codes.astype(smallest_int_dtype(n_names))
     if r.dtype.kind == "f":
         codes[np.isnan(r)] = len(windows.labels)
     return Labels(

@@ -43,13 +43,29 @@ UNKNOWN = "unknown"
 Basis = Literal["value", "rank"]
 
 
+def _a(value: Any) -> float:
+    return v.number_param(value, "a")
+
+
+def _b(value: Any) -> float:
+    return v.number_param(value, "b")
+
+
+def _a_min(value: Any) -> float:
+    return v.number_param(value, "a_min")
+
+
+def _b_min(value: Any) -> float:
+    return v.number_param(value, "b_min")
+
+
 def _check_share(name: str, x: float, lo_open: float = 0.0) -> None:
     if isinstance(x, bool) or not isinstance(x, int | float | np.integer | np.floating):
         raise ThresholdError(
-            f"{name!r} must be a number in ({lo_open}, 1]: got {type(x).__name__} {x!r}"
+            f"{name!r} must be a number in ({lo_open}, 1]: got {type(x).__name__} {v.describe(x)}"
         )
     if not (lo_open < x <= 1.0):
-        raise ThresholdError(f"{name!r} must be in ({lo_open}, 1]: got {x}")
+        raise ThresholdError(f"{name!r} must be in ({lo_open}, 1]: got {v.describe(x)}")
 
 
 @attrs.frozen
@@ -76,8 +92,8 @@ class AbcCutoffs:
     custseg.errors.ThresholdError: 'b' must be > 'a' (0.9): got 0.8
     """
 
-    a: float = attrs.field(default=0.8, converter=float)
-    b: float = attrs.field(default=0.95, converter=float)
+    a: float = attrs.field(default=0.8, converter=_a)
+    b: float = attrs.field(default=0.95, converter=_b)
     basis: Basis = "value"
 
     def __attrs_post_init__(self) -> None:
@@ -85,10 +101,7 @@ class AbcCutoffs:
         _check_share("b", self.b)
         if self.b <= self.a:
             raise ThresholdError(f"'b' must be > 'a' ({self.a}): got {self.b}")
-        if self.basis not in ("value", "rank"):
-            raise ThresholdError(
-                f"'basis' must be 'value' or 'rank': got {self.basis!r}"
-            )
+        v.choice(self.basis, "basis", ("value", "rank"))
 
 
 @attrs.frozen
@@ -110,8 +123,8 @@ class AbcEdges:
     ['A', 'B', 'C']
     """
 
-    a_min: float = attrs.field(converter=float)
-    b_min: float = attrs.field(converter=float)
+    a_min: float = attrs.field(converter=_a_min)
+    b_min: float = attrs.field(converter=_b_min)
 
     def __attrs_post_init__(self) -> None:
         if not self.a_min > 0:
@@ -137,8 +150,7 @@ class AbcEdges:
 
 
 def _values(values: Any, nan: str) -> np.ndarray:
-    if nan not in ("raise", "unknown"):
-        raise ThresholdError(f"'nan' must be 'raise' or 'unknown': got {nan!r}")
+    v.choice(nan, "nan", ("raise", "unknown"))
     return v.as_numeric(values, "values", nan="allow" if nan == "unknown" else "raise")
 
 
@@ -175,7 +187,7 @@ def abc_edges(values: Any, cutoffs: AbcCutoffs | None = None) -> AbcEdges:
     if not isinstance(cutoffs, AbcCutoffs):
         raise ThresholdError(
             f"'cutoffs' must be an AbcCutoffs: got {type(cutoffs).__name__} "
-            f"{cutoffs!r} (abc_classes takes a pair of shares)"
+            f"{v.describe(cutoffs)} (abc_classes takes a pair of shares)"
         )
     arr = v.as_numeric(values, "values", nan="allow").astype(np.float64, copy=False)
     known = arr[~np.isnan(arr)]
@@ -244,11 +256,12 @@ def abc_classes(
     >>> abc_classes([50, float("nan")], nan="unknown").to_numpy().tolist()
     ['A', 'unknown']
     """
+    v.choice(basis, "basis", ("value", "rank"))
     if cutoffs is not None and (
         not isinstance(cutoffs, tuple | list) or len(cutoffs) != 2
     ):
         raise ThresholdError(
-            f"'cutoffs' must be a pair (a, b) of shares: got {cutoffs!r}"
+            f"'cutoffs' must be a pair (a, b) of shares: got {v.describe(cutoffs)}"
         )
     arr = _values(values, nan).astype(np.float64, copy=False)
     if edges is None:

@@ -77,7 +77,7 @@ def _midpoint(a: float, b: float) -> float:
 
 
 def _to_float_tuple(values: Any) -> tuple[float, ...]:
-    return tuple(float(x) for x in values)
+    return v.number_tuple_param(values, "cuts")
 
 
 @attrs.frozen
@@ -160,7 +160,7 @@ def _check_bins(bins: Any) -> int:
         or not (2 <= bins <= MAX_BINS)
     ):
         raise ThresholdError(
-            f"'bins' must be an integer in [2, {MAX_BINS}]: got {bins!r}"
+            f"'bins' must be an integer in [2, {MAX_BINS}]: got {v.describe(bins)}"
         )
     return int(bins)
 
@@ -211,8 +211,7 @@ def _quantile_edges(
     field: str = "x",
 ) -> ScoreEdges:
     """Implementation of :func:`quantile_edges` with the field name for errors."""
-    if nan not in ("raise", "ignore"):
-        raise ThresholdError(f"'nan' must be 'raise' or 'ignore': got {nan!r}")
+    v.choice(nan, "nan", ("raise", "ignore"))
     bins = _check_bins(bins)
     arr = v.as_numeric(x, field, nan="allow" if nan == "ignore" else "raise")
     if nan == "ignore" and arr.dtype.kind == "f":
@@ -297,8 +296,7 @@ def _score(
         raise ThresholdError(
             f"'edges' must be a ScoreEdges: got {type(edges).__name__}"
         )
-    if nan not in ("raise", "unknown"):
-        raise ThresholdError(f"'nan' must be 'raise' or 'unknown': got {nan!r}")
+    v.choice(nan, "nan", ("raise", "unknown"))
     arr = v.as_numeric(
         x, field, nan="allow" if nan == "unknown" else "raise", allow_inf=True
     )
@@ -377,7 +375,7 @@ def _bins_per_dimension(bins: Any) -> tuple[int, int, int]:
         if len(bins) != 3:
             raise ThresholdError(
                 "'bins' must be one integer or three (recency, frequency, "
-                f"monetary): got {bins!r}"
+                f"monetary): got {v.describe(bins)}"
             )
         r, f, m = (_check_bins(b) for b in bins)
         return r, f, m
@@ -537,7 +535,8 @@ def _edge_notes(
     if empty:
         tied = sorted({c for i, c in enumerate(edges.cuts[1:]) if c == edges.cuts[i]})
         shares = ", ".join(
-            f"{c:,d} customers ({100 * c / max(n, 1):.1f}%) have {t:g}"
+            f"{c:,d} customer{'s' * (c != 1)} ({100 * c / max(n, 1):.1f}%) "
+            f"{'have' if c != 1 else 'has'} {t:g}"
             for t, c in ((t, int(np.count_nonzero(values == t))) for t in tied)
         )
         notes.append(
@@ -598,6 +597,7 @@ def rfm_scores(
     >>> print(s.diagnostics[0])
     recency_days: only 5 customers to fit 5 scores (fewer than 10 per score), so the edges (6.5, 25.0, 65.0, 145.0) are unstable: give fixed edges (a preset's [scores]) or fewer bins
     """
+    v.choice(nan, "nan", ("raise", "unknown"))
     index = common_index(
         recency_days=recency_days, frequency=frequency, monetary=monetary
     )

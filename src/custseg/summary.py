@@ -11,6 +11,7 @@ and no ``groupby().apply``.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, Literal
 
 import attrs
@@ -18,16 +19,20 @@ import numpy as np
 
 from . import _display
 from . import _validate as v
+from ._align import common_index
 from ._factorize import arrow_strings_from_objects, factorize_arrow_strings
-from .errors import InputError, ThresholdError
+from .errors import InputError
 
 if TYPE_CHECKING:
     import pandas as pd
+
+    from .rfm import RfmEdges, RfmScores
 
 __all__ = ["CustomerFacts", "summarize"]
 
 _I64_MIN = np.iinfo(np.int64).min
 _I64_MAX = np.iinfo(np.int64).max
+_EXACT = 2**53  # float64 holds every integer up to this exactly
 AfterPolicy = Literal["raise", "drop"]
 
 
@@ -64,6 +69,8 @@ class _Groups:
     ) -> np.ndarray:
         """Sum of *weights* per group; InputError when a sum overflows float64."""
         c = self.codes if codes is None else codes
+        if weights.dtype.kind in "iu" and len(weights):
+            self._check_exact_sums(weights, c, field)
         sums = self.compact(
             np.bincount(c, weights=weights, minlength=self.size).astype(
                 np.float64,
@@ -77,10 +84,39 @@ class _Groups:
                 field,
                 f"sums to more than float64 holds (about 1.8e308) for {count} "
                 f"customer{'s' if count != 1 else ''}, the first being customer "
-                f"{_plain(self.ids[first])!r}",
+                f"{v.describe(_plain(self.ids[first]))}",
                 fix="scale the amounts down (e.g. to thousands) before summarising",
             )
         return sums
+
+    def _check_exact_sums(
+        self, weights: np.ndarray, codes: np.ndarray, field: str
+    ) -> None:
+        """Refuse integer weights whose per-group sum float64 may round.
+
+        Every partial sum is an integer no larger than the sum of the
+        absolute values, so sums are exact while that stays below 2**53;
+        tested for the whole column first (two reductions), per group only
+        when that bound fails.
+        """
+        big = max(-int(weights.min()), int(weights.max()))
+        if big * len(weights) < _EXACT:
+            return
+        bound = np.bincount(
+            codes, weights=np.abs(weights.astype(np.float64)), minlength=self.size
+        )
+        bad = self.compact(bound) >= _EXACT
+        if bad.any():
+            first, count = v.first_offender(bad)
+            raise InputError(
+                field,
+                f"has integers whose sum for {count} customer"
+                f"{'s' if count != 1 else ''} (the first being customer "
+                f"{v.describe(_plain(self.ids[first]))}) may pass 2**53, beyond which "
+                "float64 sums are not exact",
+                fix="scale the amounts down (e.g. to thousands), or convert "
+                "them to float yourself if rounding them is acceptable",
+            )
 
     def maximum(
         self, values: np.ndarray, codes: np.ndarray | None = None
@@ -193,7 +229,7 @@ def _check_id_kinds(values: np.ndarray, field: str) -> None:
         raise InputError(
             field,
             f"mixes ids of different types: {listed}, the first {kinds[row]} id "
-            f"being {values[row]!r}; ids of different types are never one "
+            f"being {v.describe(values[row])}; ids of different types are never one "
             "customer, even when they print alike",
             first_row=row,
             n_rows=len(minority),
@@ -215,7 +251,7 @@ def _refuse_unhashable(values: np.ndarray, field: str) -> None:
         x = values[bad[0]]
         raise InputError(
             field,
-            f"holds {type(x).__name__} values, such as {x!r}, which cannot be "
+            f"holds {type(x).__name__} values, such as {v.describe(x)}, which cannot be "
             "customer ids (they cannot be compared by hashing)",
             first_row=bad[0],
             n_rows=len(bad),
@@ -450,6 +486,55 @@ class CustomerFacts:
         index = pd.Index(self.customer_id, name="customer_id")
         return pd.DataFrame(self.columns(), index=index)
 
+    def rfm_scores(
+        self, bins: int | tuple[int, int, int] = 5, edges: RfmEdges | None = None
+    ) -> RfmScores:
+        """RFM scores of these customers, as :func:`custseg.segment` gives them.
+
+        Only buyers are scored and only they fit the quantile edges: a
+        customer with no purchase (refunds only) has no score (0 in the
+        arrays, ``<NA>`` in :meth:`RfmScores.to_pandas`), where
+        :func:`~custseg.rfm_scores` on the raw columns would refuse their NaN
+        recency or score their frequency 0 as F = 1. The scores are indexed
+        by customer id.
+
+        Parameters
+        ----------
+        bins
+            Scores per dimension when fitting: one count or ``(recency,
+            frequency, monetary)``.
+        edges
+            Edges to apply instead of fitting (``RfmScores.edges`` of another
+            period).
+
+        Examples
+        --------
+        >>> facts = summarize(["a", "b", "c", "a"],
+        ...                   ["2024-01-02", "2024-01-09", "2024-01-05", "2024-01-08"],
+        ...                   [10.0, 5.0, -3.0, 20.0])
+        >>> facts.rfm_scores(bins=2).to_pandas()
+                        r     f     m   rfm
+        customer_id
+        a               1     2     2   122
+        b               2     1     1   211
+        c            <NA>  <NA>  <NA>  <NA>
+        """
+        from ._align import to_pandas_index
+        from .rfm import rfm_scores
+
+        buyers = self.frequency > 0
+        scores = rfm_scores(
+            self.recency_days,
+            np.where(buyers, self.frequency, np.nan),
+            np.where(buyers, self.monetary, np.nan),
+            bins,
+            edges,
+            nan="unknown",
+        )
+        return attrs.evolve(
+            scores, index=to_pandas_index(self.customer_id, "customer_id")
+        )
+
     def columns(self) -> dict[str, np.ndarray]:
         """The per-customer arrays by name, in frame order (without the id).
 
@@ -494,9 +579,13 @@ def _coerce_rows(
     customer_id: Any, date: Any, amount: Any | None, fields: tuple[str, str, str]
 ) -> tuple[Any, np.ndarray, np.ndarray | None]:
     f_id, f_date, f_amount = fields
+    # Series must be rows of one table: pairing them by position when their
+    # indexes differ (a shuffled column) would mix customers' rows silently
+    common_index(**{f_id: customer_id, f_date: date, f_amount: amount})
     dates = v.as_datetime(date, f_date)
+    # integers beyond 2**53 in any container are refused (summed in float64);
     # sums per customer are checked where they are made (_Groups.total)
-    amounts = None if amount is None else v.as_numeric(amount, f_amount)
+    amounts = None if amount is None else v.as_numeric(amount, f_amount, exact=True)
     if isinstance(customer_id, str | bytes | dict | set) or not hasattr(
         customer_id, "__len__"
     ):
@@ -515,21 +604,6 @@ def _coerce_rows(
         )
     if amounts is not None:
         v.check_same_length(**{f_date: dates, f_amount: amounts})
-        if amounts.dtype.kind in "iu" and len(amounts):
-            # summed in float64, which holds integers exactly up to 2**53
-            big = max(-int(amounts.min()), int(amounts.max())) > 2**53
-            if big:
-                first, count = v.first_offender(
-                    (amounts > 2**53) | (amounts < -(2**53))
-                )
-                raise InputError(
-                    f_amount,
-                    "has integers beyond 2**53, which float64 sums do not hold exactly",
-                    first_row=first,
-                    n_rows=count,
-                    fix="scale the amounts down (e.g. to thousands), or convert "
-                    "them to float yourself if rounding them is acceptable",
-                )
     return customer_id, dates, amounts
 
 
@@ -537,6 +611,64 @@ def _day_ticks(dates: np.ndarray) -> int:
     """How many ticks of *dates*' unit make one day."""
     unit, count = np.datetime_data(dates.dtype)
     return int(np.timedelta64(1, "D") // np.timedelta64(count, unit))  # type: ignore[call-overload]
+
+
+def _check_day_span(
+    ticks: np.ndarray,
+    per_day: int,
+    end_day: int,
+    field: str,
+    end_name: str,
+    margin: int = 0,
+    *,
+    lowest: int | None = None,
+    among: Callable[[], np.ndarray] | None = None,
+) -> None:
+    """Refuse dates so long before *end_day* that the days between them pass
+    2**53 - *margin* (beyond 2**53 int64 day counts overflow in differences and
+    float64 ones are not exact): only dates in days, hours or minutes reach
+    that far. Rows after *end_day* do not matter (only the earliest does).
+
+    *lowest* is the earliest tick that counts, when the caller knows it
+    (else ``ticks.min()``); *among* gives the mask of the rows that count
+    (called only to report an error).
+    """
+    if per_day > 1440 or not len(ticks):
+        return
+    limit = end_day - _EXACT + margin
+    if (int(ticks.min()) if lowest is None else lowest) // per_day >= limit:
+        return
+    bad = np.floor_divide(ticks, per_day) < limit
+    first, count = v.first_offender(bad if among is None else bad & among())
+    raise InputError(
+        field,
+        f"has dates more than 2**53 days before {end_name} "
+        f"({np.datetime64(end_day, 'D')}): the days between them cannot be counted "
+        "exactly",
+        first_row=first,
+        n_rows=count,
+        fix="check the column's unit (pandas.to_datetime(col, unit=...)) or drop "
+        "the rows",
+    )
+
+
+def _pair_keys(
+    codes: np.ndarray, values: np.ndarray, size: int
+) -> tuple[np.ndarray, int]:
+    """One int64 key per (code, value) pair, equal exactly when both are, and
+    the span such that ``key // span`` is the code: ``code * span + (value -
+    min)``, the values factorised first when that product could overflow
+    int64 (*size* codes, values spread wider than that allows)."""
+    if not len(values):
+        return codes.astype(np.int64), 1
+    lo = int(values.min())
+    span = int(values.max()) - lo + 1
+    if span * max(size, 1) > _I64_MAX:
+        import pandas as pd
+
+        values, uniques = pd.factorize(values)
+        lo, span = 0, len(uniques)
+    return codes.astype(np.int64) * span + (values - lo), span
 
 
 def _apply_cutoff(
@@ -550,10 +682,7 @@ def _apply_cutoff(
     cutoff: np.datetime64 | str,
 ) -> tuple[Any, np.ndarray, np.ndarray | None, int]:
     """Refuse or drop rows at or after *end_tick* (the start of the day after)."""
-    if policy not in ("raise", "drop"):
-        raise ThresholdError(
-            f"'after_{cutoff_name}' must be 'raise' or 'drop': got {policy!r}"
-        )
+    v.choice(policy, f"after_{cutoff_name}", ("raise", "drop"))
     if not len(ticks) or int(ticks.max()) < end_tick:
         return ids, ticks, amounts, 0
     # end_tick <= the latest tick here; before the earliest, every row is after
@@ -691,14 +820,9 @@ def _summarize(
 ) -> CustomerFacts:
     """Implementation of :func:`summarize` with the field name for errors."""
     f_id, f_date, f_amount = fields
-    if frequency not in ("transactions", "days"):
-        raise ThresholdError(
-            f"'frequency' must be 'transactions' or 'days': got {frequency!r}"
-        )
-    if zero_amount not in ("purchase", "ignore"):
-        raise ThresholdError(
-            f"'zero_amount' must be 'purchase' or 'ignore': got {zero_amount!r}"
-        )
+    v.choice(frequency, "frequency", ("transactions", "days"))
+    v.choice(zero_amount, "zero_amount", ("purchase", "ignore"))
+    v.choice(after_as_of, "after_as_of", ("raise", "drop"))
     ids, dates, amounts = _coerce_rows(customer_id, date, amount, fields)
     assert amounts is not None
     per_day = _day_ticks(dates)
@@ -723,6 +847,7 @@ def _summarize(
             v.to_days(np.asarray([v.as_datetime_scalar(as_of, "as_of")]))[0]
         )
     as_of_d = np.datetime64(as_of_day, "D")
+    all_ticks, all_amounts = ticks, amounts
     ids, ticks, amounts, n_dropped = _apply_cutoff(
         ids,
         ticks,
@@ -747,13 +872,24 @@ def _summarize(
     else:
         import pandas as pd
 
-        p_days = p_ticks // per_day
-        lo = int(p_days.min()) if len(p_days) else 0
-        span = int(p_days.max()) - lo + 1 if len(p_days) else 1
-        pair = pd.unique(p_codes.astype(np.int64) * span + (p_days - lo))
+        # distinct (customer, day) pairs by hashing their keys: no sort
+        keys, span = _pair_keys(p_codes, p_ticks // per_day, groups.size)
+        pair = pd.unique(keys)
         freq = groups.count((pair // span).astype(np.intp))
     last = groups.maximum(p_ticks, p_codes)
     first = groups.compact(groups.minimum_slots(p_ticks, p_codes))
+    if len(first):  # the earliest purchase, from the customers' (few) firsts
+        _check_day_span(
+            all_ticks,
+            per_day,
+            as_of_day,
+            f_date,
+            "as_of",
+            lowest=int(first.min()),
+            among=lambda: (
+                all_amounts > 0 if zero_amount == "ignore" else all_amounts >= 0
+            ),
+        )
     none = freq == 0
     first[none] = _I64_MIN  # NaT
     unit = dates.dtype
