@@ -1224,3 +1224,24 @@ class TestBtydParametersReview7:
                                      calibration_end="20240110",
                                      observation_end=20240201)  # fmt: skip
         assert t.frequency_holdout.tolist() == [1.0]
+
+
+class TestCalibrationHoldoutDisplay:
+    def test_repr_and_html_are_short(self) -> None:
+        """repr stays a few lines on any size; the notebook table has every column."""
+        n = 5_000
+        ids = np.arange(n) % 700
+        dates = np.datetime64("2024-01-01") + (np.arange(n) % 90).astype("m8[D]")
+        r = btyd_calibration_holdout(
+            ids,
+            dates,
+            np.ones(n),
+            calibration_end="2024-02-15",
+            observation_end="2024-03-31",
+        )
+        text = repr(r)
+        assert text.startswith("BtydCalibrationHoldout(n=")
+        assert len(text.splitlines()) <= 5 and len(text) < 600
+        html = r._repr_html_()
+        for column in ("frequency_cal", "duration_holdout", "monetary_value_holdout"):
+            assert column in html

@@ -188,6 +188,42 @@ class BtydCalibrationHoldout:
     def __len__(self) -> int:
         return len(self.customer_id)
 
+    def _arrays(self) -> dict[str, Any]:
+        cols = {
+            "frequency_cal": self.frequency_cal,
+            "recency_cal": self.recency_cal,
+            "T_cal": self.T_cal,
+            "monetary_value_cal": self.monetary_value_cal,
+            "frequency_holdout": self.frequency_holdout,
+            "monetary_value_holdout": self.monetary_value_holdout,
+            "duration_holdout": self.duration_holdout,
+        }
+        return {k: v for k, v in cols.items() if v is not None}
+
+    def __repr__(self) -> str:
+        return _display.short_repr(
+            "BtydCalibrationHoldout",
+            n=len(self),
+            noun="customers",
+            fields={
+                "calibration_end": self.calibration_end,
+                "observation_end": self.observation_end,
+                "unit": self.unit,
+                **self._arrays(),
+                "n_holdout_only": self.n_holdout_only,
+            },
+        )
+
+    def _repr_html_(self) -> str:
+        return _display.columns_table(
+            f"BtydCalibrationHoldout: {len(self)} customers, calibration to "
+            f"{_display.format_value(self.calibration_end)}, observation to "
+            f"{_display.format_value(self.observation_end)}, unit {self.unit!r}",
+            {"customer_id": self.customer_id, **self._arrays()},
+            note=f"{self.n_dropped} transactions dropped, {self.n_holdout_only} "
+            "customers first seen in the holdout left out",
+        )
+
     def to_pandas(self) -> pd.DataFrame:
         """A float DataFrame indexed by ``customer_id`` with lifetimes' columns
         ``frequency_cal``, ``recency_cal``, ``T_cal``, (``monetary_value_cal``),
