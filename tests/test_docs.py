@@ -24,12 +24,13 @@ from pathlib import Path
 from typing import Any
 
 import attrs
-import griffe
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import custseg
+
+griffe = pytest.importorskip("griffe", reason="needs the docs extra (griffe)")
 
 ROOT = Path(__file__).resolve().parent.parent
 EXTENSION = ROOT / "docs" / "_ext" / "griffe_custseg.py"

@@ -18,7 +18,6 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
-import pyarrow as pa
 import pytest
 from hypothesis import given, reject, settings
 from hypothesis import strategies as st
@@ -28,6 +27,9 @@ import strategies
 from custseg._validate import to_days
 from custseg.errors import CustsegError, CustsegWarning, InputError
 from custseg.summary import CustomerFacts, summarize
+
+# the Arrow-backed containers are part of every family here
+pa = pytest.importorskip("pyarrow", reason="needs pyarrow (the parquet extra)")
 
 DAY = np.datetime64("2024-01-01", "D")
 I64_MIN, I64_MAX = -(2**63), 2**63 - 1
