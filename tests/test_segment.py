@@ -6,6 +6,7 @@ from __future__ import annotations
 import subprocess
 import sys
 import warnings
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -384,3 +385,32 @@ class TestEmptyAndPresets:
         """A near miss of a preset name suggests it."""
         with pytest.raises(rules.RulesError, match="did you mean 'ecommerce'"):
             segment(simulate_transactions(20, seed=1), preset="ecomerce")
+
+
+class TestSegmentFromAFile:
+    @pytest.mark.parametrize("name", ["tx.csv", "tx.tsv", "tx.txt"])
+    def test_path_keeps_zero_padded_ids(self, tmp_path: Any, name: str) -> None:
+        """segment(path) reads the customer column as text: 00017 is not 17, and
+        00017 and 017 stay two customers."""
+        sep = "," if name.endswith(".csv") else "\t"
+        path = tmp_path / name
+        path.write_text(
+            sep.join(["member", "date", "amount"])
+            + "\n"
+            + "\n".join(
+                sep.join(row)
+                for row in [
+                    ("00017", "2024-01-02", "10.5"),
+                    ("017", "2024-01-03", "4"),
+                    ("00017", "2024-01-09", "1"),
+                ]
+            )
+            + "\n",
+            encoding="utf-8",
+        )
+        res = _quiet(str(path), customer="member")
+        assert sorted(res.customers.index) == ["00017", "017"]
+        assert res.customers.loc["00017", "frequency"] == 2
+        assert _quiet(path, customer="member").customers.index.equals(
+            res.customers.index
+        )

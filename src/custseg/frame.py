@@ -497,7 +497,7 @@ def _contradictions(rs: RuleSet, out: pd.DataFrame) -> list[str]:
 
 
 def segment(
-    transactions: pd.DataFrame,
+    transactions: pd.DataFrame | str | os.PathLike[str],
     *,
     preset: str | None = None,
     rules: RuleSet | str | os.PathLike[str] | None = None,
@@ -526,7 +526,9 @@ def segment(
     Parameters
     ----------
     transactions
-        One row per transaction (a pandas DataFrame).
+        One row per transaction: a pandas DataFrame, or the path of a CSV,
+        TSV/TXT or Parquet file (read with :func:`read_table`, the customer
+        column as text so ids such as ``00017`` keep their zeros).
     preset
         The name of a shipped rules preset (``"ecommerce"``,
         ``"beauty_salon"``, ...; :func:`custseg.rules.presets` and ``custseg
@@ -613,6 +615,11 @@ def segment(
     >>> res.diagnostics[0][:40]
     'frequency: only 3 customers to fit 5 sco'
     """
+    if isinstance(transactions, str | os.PathLike):
+        if isinstance(customer, str):
+            transactions = read_table(transactions, text_columns=(customer,))
+        else:
+            transactions = read_table(transactions)
     if frequency == "rows":  # the command line's name for "transactions"
         frequency = "transactions"
     rs = _load_rules(preset, rules)
