@@ -13,7 +13,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from custseg import rules
-from custseg.errors import Diagnostic
+from custseg.errors import Diagnostic, RulesError
 from custseg.rules import ScoreSpec, _one_edit
 
 NAN = math.nan
@@ -413,3 +413,24 @@ def test_scores_spec_is_exported() -> None:
     """ScoreSpec is public in custseg.rules."""
     assert "ScoreSpec" in rules.__all__
     assert np.isfinite(ScoreSpec((1.0,), 2).edges).all()  # type: ignore[arg-type]
+
+
+class TestEveryProblemReported:
+    def test_bad_override_does_not_hide_expression_errors(self) -> None:
+        """An override error and an expression error in one extends file are
+        both reported (the override error used to stop the check)."""
+        text = (
+            'format = 1\nextends = "ecommerce"\n[params]\nkey_amount = "lots"\n'
+            '[segments.vip]\ndefault = "no"\n'
+            'rules = [{ label = "yes", when = "monetry > 1" }]\n'
+        )
+        found = {(d.code, d.line) for d in rules.check(text) if d.severity == "error"}
+        assert found == {("bad-value", 4), ("unknown-name", 7)}
+        with pytest.raises(RulesError):
+            rules.loads(text)
+
+    def test_not_a_rules_file_still_stops_early(self) -> None:
+        """A file that is not TOML rules is still one diagnostic, nothing echoed."""
+        found = rules.check('SECRET = "hunter2"\nOTHER = "x"\nformat_x = 1\n')
+        assert len(found) == 1
+        assert "hunter2" not in found[0].render()

@@ -312,14 +312,19 @@ def _resolve(
     dict[tuple[str, ...], Source],
     list[Diagnostic],
     dict[str, Source],
+    bool,
 ]:
+    """Parse *source* and the presets it extends, merged. The last item says
+    whether an error blocks building; errors in overrides do not (the bad
+    override is left out), so the rest of the file is still checked."""
     doc, diags = parse_toml(source)
     sources = {source.path: source}
+    blocking = any(d.severity == "error" for d in diags)
     if doc is None:
-        return None, {}, diags, sources
+        return None, {}, diags, sources, True
     parent_name = doc.get("extends")
     if parent_name is None:
-        return doc, {(): source}, diags, sources
+        return doc, {(): source}, diags, sources, blocking
     if not isinstance(parent_name, str) or depth > 8:
         diags.append(
             source.at_key(
@@ -328,22 +333,22 @@ def _resolve(
                 "'extends' must name a preset (chains of at most 8)",
             )
         )
-        return None, {}, diags, sources
+        return None, {}, diags, sources, True
     try:
         parent_text = preset_text(parent_name)
     except RulesError as exc:
         d = exc.diagnostics[0]
         diags.append(source.at_key(("extends",), d.code, d.message, d.hint))
-        return None, {}, diags, sources
+        return None, {}, diags, sources, True
     parent_src = Source(_PRESET_PREFIX + parent_name, parent_text)
-    pdoc, porigins, pdiags, psources = _resolve(parent_src, depth + 1)
+    pdoc, porigins, pdiags, psources, pblocking = _resolve(parent_src, depth + 1)
     sources.update(psources)
     diags += pdiags
     if pdoc is None:
-        return None, {}, diags, sources
+        return None, {}, diags, sources, True
     origins = dict(porigins)
     merged = _merge(pdoc, doc, (), source, origins, diags)
-    return merged, origins, diags, sources
+    return merged, origins, diags, sources, blocking or pblocking
 
 
 def _compile(source: Source) -> tuple[RuleSet | None, list[Diagnostic]]:
@@ -377,9 +382,10 @@ def _shown(d: Diagnostic) -> Diagnostic:
 
 
 def _compile_all(source: Source) -> tuple[RuleSet | None, list[Diagnostic]]:
-    doc, origins, diags, sources = _resolve(source)
-    if doc is None or any(d.severity == "error" for d in diags):
+    doc, origins, diags, sources, blocking = _resolve(source)
+    if doc is None or blocking:
         return None, diags
+    bad_overrides = any(d.severity == "error" for d in diags)
     try:
         rs, more = build(doc, source, origins)
     except TooManyDiagnostics as exc:
@@ -396,7 +402,7 @@ def _compile_all(source: Source) -> tuple[RuleSet | None, list[Diagnostic]]:
         )
         return None, [*diags, *exc.diags, stop]
     diags += more
-    if rs is None:
+    if rs is None or bad_overrides:
         return None, diags
     more, tables, skip = analyse_all(rs, sources)
     diags += more
