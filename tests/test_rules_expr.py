@@ -1004,3 +1004,35 @@ class TestAggregatesNearFloatMax:
         )
         out = rs.evaluate({"m": [1e308, 1e308, 5e307]})["s"].to_numpy().tolist()
         assert out == ["yes", "yes", "no"]
+
+
+class TestUnknownFunctionsWithNames:
+    @pytest.mark.parametrize(
+        ("condition", "expected"),
+        [
+            (
+                "foo > 1 and goo > 2 and hoo(1)",
+                [
+                    ("unknown-name", "foo"),
+                    ("unknown-name", "goo"),
+                    ("unknown-function", "hoo"),
+                ],
+            ),
+            ("hoo(x) and hoo(y)", [("unknown-function", "hoo")]),
+            ("meen(x) > zz", [("unknown-function", "meen"), ("unknown-name", "zz")]),
+        ],
+    )
+    def test_all_reported(
+        self, condition: str, expected: list[tuple[str, str]]
+    ) -> None:
+        """Unknown functions are reported with the unknown names, once each."""
+        text = (
+            'format = 1\n[fields]\nx = { type = "number" }\ny = { type = "number" }\n'
+            f'[segments.s]\ndefault = "no"\nrules = [{{ label = "yes", when = "{condition}" }}]\n'
+        )
+        found = [
+            (d.code, d.message.split("'")[1])
+            for d in rules.check(text)
+            if d.severity == "error"
+        ]
+        assert found == expected

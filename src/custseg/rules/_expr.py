@@ -537,7 +537,8 @@ class _Node(NamedTuple):
 
 def _walk_checked(tree: ast.AST) -> list[ast.Name]:
     """The names the checker would read, in source order: only through
-    allowed constructs, and not the names of called functions."""
+    allowed constructs; an unknown function's name is included (its call is
+    not walked into), a known function's is not."""
     out: list[ast.Name] = []
     stack: list[ast.AST] = [tree]
     while stack:
@@ -564,6 +565,12 @@ def _walk_checked(tree: ast.AST) -> list[ast.Name]:
             and not node.keywords
         ):
             children = list(node.args)
+        elif (
+            isinstance(node, ast.Call)
+            and isinstance(node.func, ast.Name)
+            and node.func.id not in FUNCTIONS
+        ):
+            out.append(node.func)
         stack.extend(reversed(children))
     return out
 
@@ -574,6 +581,7 @@ class _Checker:
         self.lines = text.split("\n")
         self.symbols = symbols
         self.problems: list[ExprProblem] = []
+        self.called: set[str] = set()  # unknown functions already reported
         self.names: set[str] = set()
         self.comparisons: list[tuple[str, Any]] = []
         self.opaque: set[str] = set()
@@ -585,10 +593,30 @@ class _Checker:
         return _Failed()
 
     def unknown_names(self, tree: ast.AST) -> None:
-        """Report every unknown name, at its first use, with a suggestion."""
+        """Report every unknown name and function, at its first use, with a
+        suggestion."""
         reported: set[str] = set()
+        calls = {
+            id(n.func)
+            for n in ast.walk(tree)
+            if isinstance(n, ast.Call) and isinstance(n.func, ast.Name)
+        }
         for node in _walk_checked(tree):
             name = node.id
+            if id(node) in calls:
+                if name not in reported:
+                    reported.add(name)
+                    self.called.add(name)
+                    close = suggest(name, tuple(FUNCTIONS))
+                    self.fail(
+                        node,
+                        "unknown-function",
+                        f"unknown function {name!r}",
+                        f"did you mean {close!r}?"
+                        if close
+                        else "available: " + ", ".join(sorted(FUNCTIONS)),
+                    )
+                continue
             if name in self.symbols or name in ("True", "False", "None"):
                 continue
             if name in reported:
@@ -795,6 +823,8 @@ class _Checker:
                 ", ".join(sorted(FUNCTIONS)),
             )
         if func.id not in FUNCTIONS:
+            if func.id in self.called:
+                raise _Failed()  # reported by unknown_names
             close = suggest(func.id, tuple(FUNCTIONS))
             raise self.fail(
                 func,
