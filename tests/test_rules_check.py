@@ -622,3 +622,18 @@ class TestCli:
         captured = capsys.readouterr()
         assert captured.out == ""
         assert "did you mean 'ecommerce'?" in captured.err
+
+
+class TestMissingRulesKey:
+    @pytest.mark.parametrize("section", ["tags.flags", "segments.vip2"])
+    def test_points_at_its_own_section(self, section: str) -> None:
+        """A section without 'rules' is reported at its header, not at another
+        section's 'rules' line, and the message has no stray brace."""
+        text = (
+            'format = 1\n[fields]\nm = { type = "number" }\n[segments.vip]\n'
+            'default = "no"\nrules = [{ label = "yes", when = "m > 1" }]\n'
+            f"[{section}]\n" + ('default = "no"\n' if "segments" in section else "")
+        )
+        missing = [d for d in rules.check(text) if d.code == "missing-key"]
+        assert [d.line for d in missing] == [7]
+        assert "}}" not in missing[0].message

@@ -1831,10 +1831,12 @@ def _rule_list(
     rules_raw = spec.get("rules")
     if not isinstance(rules_raw, list) or not rules_raw:
         b.at_key(
-            (*path, "rules"),
+            # point at the section when the key is absent: another section's
+            # 'rules' line would be the wrong place
+            (*path, "rules") if "rules" in spec else path,
             "missing-key",
             f"{path[-1]!r} needs 'rules', a list of {{{label_key} = ..., "
-            "when = ...}} tables",
+            "when = ...} tables",
         )
         return None
     if len(rules_raw) > MAX_RULES:
