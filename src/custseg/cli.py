@@ -98,6 +98,13 @@ def report(seg: pd.DataFrame, segments: Sequence[str] = ()) -> str:
     label of each column named in *segments*, e.g. rules outputs), the R x F
     grid of customer counts, the M score distribution and the Pareto figures.
 
+    Parameters
+    ----------
+    seg
+        The per-customer frame (``segment(...).customers``).
+    segments
+        More label columns to summarise (rules outputs).
+
     Examples
     --------
     >>> from custseg.datasets import simulate_transactions

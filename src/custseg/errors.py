@@ -208,6 +208,11 @@ class RulesError(CustsegError, ValueError):
     Every problem is collected before raising, so one run shows them all. The
     message is the rendered diagnostics, one block each.
 
+    Parameters
+    ----------
+    diagnostics
+        The :class:`Diagnostic` values found.
+
     Examples
     --------
     >>> err = RulesError([Diagnostic("r.toml", 1, 1, 2, "error", "toml-syntax",

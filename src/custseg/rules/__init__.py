@@ -94,6 +94,13 @@ def preset_text(name: str) -> str:
     Raises :class:`RulesError` (code ``unknown-preset``) for an unknown name,
     and (code ``argument``) for a name that is not a string.
 
+    Parameters
+    ----------
+    name
+        A key of :func:`presets`, e.g. ``"ecommerce"``.
+
+    Examples
+    --------
     >>> "format = 1" in preset_text("ecommerce")
     True
     """
@@ -518,6 +525,13 @@ def loads(text: str | bytes, *, path: str = "<string>") -> RuleSet:
     are decoded as UTF-8 (a byte-order mark is allowed), strictly: a byte that
     is not UTF-8 is an ``encoding`` error at its line and column.
 
+    Parameters
+    ----------
+    text
+        The rules, as TOML text or UTF-8 bytes.
+    path
+        The name shown in diagnostics (``"<string>"`` by default).
+
     Raises
     ------
     RulesError
@@ -570,6 +584,13 @@ def load(path_or_preset: str | os.PathLike[str]) -> RuleSet:
     for that. Only regular files are read (a FIFO or a device is refused
     without waiting on it), decoded strictly as UTF-8.
 
+    Parameters
+    ----------
+    path_or_preset
+        A rules file, or a key of :func:`presets`.
+
+    Examples
+    --------
     >>> rs = load("ecommerce")
     >>> rs.tables["lifecycle"].breaks
     (90.0, 180.0, 270.0, 365.0)
@@ -660,6 +681,14 @@ def check(
       ``=`` (every rules text defines something), else a preset name or a path
       (a path with an ``=`` in it: pass a :class:`~pathlib.Path` or
       ``text=False``).
+
+    Parameters
+    ----------
+    text_or_path
+        Rules text, a path or a preset name (see above).
+    text
+        ``True``: *text_or_path* is rules text; ``False``: a path or a preset
+        name; ``None`` (default): decided as above.
 
     Raises
     ------

@@ -267,6 +267,10 @@ class RulesResult:
     explain
         With ``explain=True``: per segmentation, the index of the rule that
         decided each row (-1: the default).
+    index
+        The pandas index of the data evaluated (the customer ids for
+        :class:`~custseg.CustomerFacts`), or ``None``; :meth:`to_pandas` puts
+        it on the frame.
 
     Examples
     --------
