@@ -97,10 +97,14 @@ class BtydSummary:
         customer_id
         1                  1.0      7.0  30.0             7.0
         """
+        return _frame(self.customer_id, self._arrays())
+
+    def _arrays(self) -> dict[str, np.ndarray]:
+        """The per-customer columns in lifetimes' order (monetary when given)."""
         cols = {"frequency": self.frequency, "recency": self.recency, "T": self.T}
         if self.monetary_value is not None:
             cols["monetary_value"] = self.monetary_value
-        return _frame(self.customer_id, cols)
+        return cols
 
     def __repr__(self) -> str:
         return _display.short_repr(
@@ -110,10 +114,7 @@ class BtydSummary:
             fields={
                 "observation_end": self.observation_end,
                 "unit": self.unit,
-                "frequency": self.frequency,
-                "recency": self.recency,
-                "T": self.T,
-                "monetary_value": self.monetary_value,
+                **self._arrays(),
                 "n_dropped": self.n_dropped,
             },
         )
@@ -122,13 +123,7 @@ class BtydSummary:
         return _display.columns_table(
             f"BtydSummary: {len(self)} customers, observation end "
             f"{_display.format_value(self.observation_end)}, unit {self.unit!r}",
-            {
-                "customer_id": self.customer_id,
-                "frequency": self.frequency,
-                "recency": self.recency,
-                "T": self.T,
-                "monetary_value": self.monetary_value,
-            },
+            {"customer_id": self.customer_id, **self._arrays()},
             note=f"{self.n_dropped} transactions dropped",
         )
 
@@ -242,18 +237,7 @@ class BtydCalibrationHoldout:
         monetary_value_holdout   3.0
         duration_holdout        21.0
         """
-        cols = {
-            "frequency_cal": self.frequency_cal,
-            "recency_cal": self.recency_cal,
-            "T_cal": self.T_cal,
-        }
-        if self.monetary_value_cal is not None:
-            cols["monetary_value_cal"] = self.monetary_value_cal
-        cols["frequency_holdout"] = self.frequency_holdout
-        if self.monetary_value_holdout is not None:
-            cols["monetary_value_holdout"] = self.monetary_value_holdout
-        cols["duration_holdout"] = self.duration_holdout
-        return _frame(self.customer_id, cols)
+        return _frame(self.customer_id, self._arrays())
 
 
 def _frame(customer_id: np.ndarray, cols: dict[str, np.ndarray]) -> pd.DataFrame:

@@ -220,10 +220,6 @@ class SegmentResult:
         The :class:`~custseg.AbcEdges` used (value thresholds of A and B).
     rules
         The :class:`~custseg.rules.RuleSet` applied, or ``None``.
-    as_of
-        The reference day.
-    n_rows, n_dropped
-        Transactions used, and dropped as later than ``as_of``.
     diagnostics
         Notes about the result (edges fitted on too few customers, empty
         scores, segments that contradict the lifecycle stage); each was also
@@ -239,11 +235,23 @@ class SegmentResult:
     edges: RfmEdges
     abc_edges: AbcEdges | None
     rules: RuleSet | None
-    as_of: np.datetime64
-    n_rows: int
-    n_dropped: int
     diagnostics: tuple[str, ...]
     settings: dict[str, Any] = attrs.field(factory=dict, repr=False)
+
+    @property
+    def as_of(self) -> np.datetime64:
+        """The reference day (``facts.as_of``)."""
+        return self.facts.as_of
+
+    @property
+    def n_rows(self) -> int:
+        """Transactions used (``facts.n_rows``)."""
+        return self.facts.n_rows
+
+    @property
+    def n_dropped(self) -> int:
+        """Transactions dropped as later than ``as_of`` (``facts.n_dropped``)."""
+        return self.facts.n_dropped
 
     def __len__(self) -> int:
         return len(self.customers)
@@ -691,9 +699,6 @@ def segment(
         edges=edges,
         abc_edges=abc_edges,
         rules=rs,
-        as_of=facts.as_of,
-        n_rows=facts.n_rows,
-        n_dropped=facts.n_dropped,
         diagnostics=tuple(notes),
         settings=settings,
     )

@@ -582,6 +582,18 @@ def analyse_all(
     """:func:`analyse` and :func:`lookups` in one pass: each segmentation on
     finite inputs is tabulated from its analysis, without evaluating it again.
     """
+    out, tabulated = _analyse(rs, sources, tabulate=True)
+    return out, tabulated, _skip(rs, tabulated)
+
+
+def analyse(rs: RuleSet, sources: dict[str, Source]) -> list[Diagnostic]:
+    """Warnings and notes about the rule lists of a compiled rule set."""
+    return _analyse(rs, sources, tabulate=False)[0]
+
+
+def _analyse(
+    rs: RuleSet, sources: dict[str, Source], *, tabulate: bool
+) -> tuple[list[Diagnostic], dict[str, Lookup]]:
     analyser = _Analyser(rs)
     out: list[Diagnostic] = []
     tabulated: dict[str, Lookup] = {}
@@ -595,7 +607,11 @@ def analyse_all(
             seg.rules,
             seg.default,
         )
-        if analyser.last is not None and _tabulate(analyser.last[1], tabulated):
+        if (
+            tabulate
+            and analyser.last is not None
+            and _tabulate(analyser.last[1], tabulated)
+        ):
             axes, first = analyser.last
             names = seg.names
             label = [names.index(r.label) for r in seg.rules]
@@ -608,30 +624,7 @@ def analyse_all(
         out += analyser.rule_list(
             sources, src, f"tag set {ts.name!r}", first_rule.line, ts.rules, None
         )
-    return out, tabulated, _skip(rs, tabulated)
-
-
-def analyse(rs: RuleSet, sources: dict[str, Source]) -> list[Diagnostic]:
-    """Warnings and notes about the rule lists of a compiled rule set."""
-    analyser = _Analyser(rs)
-    out: list[Diagnostic] = []
-    for seg in rs.segments.values():
-        src = sources.get(seg.path) or next(iter(sources.values()))
-        out += analyser.rule_list(
-            sources,
-            src,
-            f"segmentation {seg.name!r}",
-            seg.line,
-            seg.rules,
-            seg.default,
-        )
-    for ts in rs.tagsets.values():
-        first = ts.rules[0]
-        src = sources.get(first.path) or next(iter(sources.values()))
-        out += analyser.rule_list(
-            sources, src, f"tag set {ts.name!r}", first.line, ts.rules, None
-        )
-    return out
+    return out, tabulated
 
 
 def lookups(rs: RuleSet) -> tuple[dict[str, Lookup], frozenset[str]]:

@@ -592,6 +592,18 @@ class _Checker:
         self.problems.append(ExprProblem(start, end, code, message, hint, line))
         return _Failed()
 
+    def unknown_function(self, node: ast.Name) -> _Failed:
+        """Report a call of a function that is not built in."""
+        close = suggest(node.id, tuple(FUNCTIONS))
+        return self.fail(
+            node,
+            "unknown-function",
+            f"unknown function {node.id!r}",
+            f"did you mean {close!r}?"
+            if close
+            else "available: " + ", ".join(sorted(FUNCTIONS)),
+        )
+
     def unknown_names(self, tree: ast.AST) -> None:
         """Report every unknown name and function, at its first use, with a
         suggestion."""
@@ -607,15 +619,7 @@ class _Checker:
                 if name not in reported:
                     reported.add(name)
                     self.called.add(name)
-                    close = suggest(name, tuple(FUNCTIONS))
-                    self.fail(
-                        node,
-                        "unknown-function",
-                        f"unknown function {name!r}",
-                        f"did you mean {close!r}?"
-                        if close
-                        else "available: " + ", ".join(sorted(FUNCTIONS)),
-                    )
+                    self.unknown_function(node)
                 continue
             if name in self.symbols or name in ("True", "False", "None"):
                 continue
@@ -825,15 +829,7 @@ class _Checker:
         if func.id not in FUNCTIONS:
             if func.id in self.called:
                 raise _Failed()  # reported by unknown_names
-            close = suggest(func.id, tuple(FUNCTIONS))
-            raise self.fail(
-                func,
-                "unknown-function",
-                f"unknown function {func.id!r}",
-                f"did you mean {close!r}?"
-                if close
-                else "available: " + ", ".join(sorted(FUNCTIONS)),
-            )
+            raise self.unknown_function(func)
         if node.keywords:
             raise self.fail(
                 node.keywords[0].value,
