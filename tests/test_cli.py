@@ -99,7 +99,7 @@ class TestDemo:
         assert status == 0
         assert err == ""
         assert "Simulated store: 300 customers, seed 3" in out
-        assert "300 customers," in out
+        assert "330 customers," in out  # 30 potential customers too
         for section in (
             "lifecycle    customers   share  revenue share",
             "abc class",
@@ -117,14 +117,15 @@ class TestDemo:
     def test_csv_has_one_row_per_customer(
         self, capsys: pytest.CaptureFixture[str], tmp_path: Path
     ) -> None:
-        """The demo CSV has one row per simulated customer."""
+        """The demo CSV has one row per simulated buyer and potential customer."""
         out_path = tmp_path / "demo.csv"
         status, _, _ = run(capsys, "demo", "--customers", "250", "--output", out_path)
         assert status == 0
         seg = pd.read_csv(out_path)
-        assert len(seg) == 250
+        assert len(seg) == 275  # 250 buyers and 10% potential customers
         assert seg["customer_id"].is_unique
-        assert sorted(seg["customer_id"]) == list(range(250))
+        assert sorted(seg["customer_id"]) == list(range(275))
+        assert seg["present"].value_counts().to_dict() == {"both": 250, "records_only": 25}
         assert {"r", "f", "m", "rfm", "lifecycle", "abc"} <= set(seg.columns)
 
     def test_same_seed_same_report(
@@ -162,7 +163,7 @@ class TestDemo:
         out_path = tmp_path / "demo.parquet"
         status, _, _ = run(capsys, "demo", "--customers", "100", "--output", out_path)
         assert status == 0
-        assert len(pd.read_parquet(out_path)) == 100
+        assert len(pd.read_parquet(out_path)) == 110  # and 10 potential customers
 
     @pytest.mark.parametrize("n", ["0", "-5", "many"])
     def test_bad_customer_count(
@@ -1022,7 +1023,7 @@ class TestOutputSafety:
         proc.stderr.close()
         assert proc.wait(timeout=120) == 0
         assert err == b""
-        assert len(pd.read_csv(out_path)) == 500
+        assert len(pd.read_csv(out_path)) == 550  # 500 buyers and 50 potential customers
 
     def test_head(self, tmp_path: Path) -> None:
         """custseg ... | head -1 exits 0 with the file written and nothing on stderr."""
@@ -1043,7 +1044,7 @@ class TestOutputSafety:
         assert proc.returncode == 0, proc.stderr
         assert proc.stdout.startswith("Simulated store: 300 customers")
         assert proc.stderr == ""
-        assert len(pd.read_csv(out_path)) == 300
+        assert len(pd.read_csv(out_path)) == 330  # 300 buyers and 30 potential customers
 
 
 class TestInputErrors:

@@ -184,3 +184,88 @@ class TestSimulateTransactions:
         """Parameter errors can be caught as ValueError."""
         with pytest.raises(ValueError, match="'refund_rate'"):
             simulate_transactions(10, refund_rate=2)
+
+
+class TestSimulateCustomers:
+    def test_one_row_per_customer_plus_potential(self, tx: pd.DataFrame) -> None:
+        """Every buyer once, in id order, then potential customers with new ids."""
+        from custseg.datasets import simulate_customers
+
+        cust = simulate_customers(tx, seed=3, potential=0.25)
+        ids = np.sort(tx["customer_id"].unique())
+        assert cust["customer_id"].is_unique
+        assert cust["customer_id"].iloc[: len(ids)].tolist() == ids.tolist()
+        extra = cust["customer_id"].iloc[len(ids) :]
+        assert len(extra) == round(0.25 * len(ids))
+        assert not extra.isin(ids).any()
+        # potential customers never answered the survey, all are interested
+        tail = cust.iloc[len(ids) :]
+        assert tail["satisfaction"].isna().all() and tail["interested"].all()
+        assert (
+            cust.iloc[: len(ids)][["need", "motivation", "ability", "timing"]]
+            .isna()
+            .all()
+            .all()
+        )
+
+    def test_answers_follow_behaviour(self, tx: pd.DataFrame) -> None:
+        """Satisfied customers buy more often than dissatisfied ones."""
+        from custseg import summarize
+        from custseg.datasets import simulate_customers
+
+        cust = simulate_customers(tx, seed=3).set_index("customer_id")
+        facts = summarize(tx["customer_id"], tx["date"], tx["amount"]).to_pandas()
+        joined = facts.join(cust)
+        mean = joined.groupby("satisfaction")["frequency"].mean()
+        assert mean["very_satisfied"] > mean["neutral"] > mean["very_dissatisfied"]
+        assert (
+            joined["repurchase"].between(0, 1).all()
+            or joined["repurchase"].isna().any()
+        )
+        assert 0.5 < joined["satisfaction"].notna().mean() < 0.7  # response rate 0.6
+
+    def test_same_seed_same_rows(self, tx: pd.DataFrame) -> None:
+        """Deterministic by seed; another seed differs."""
+        from custseg.datasets import simulate_customers
+
+        a = simulate_customers(tx, seed=5)
+        pd.testing.assert_frame_equal(a, simulate_customers(tx, seed=5))
+        assert not a.equals(simulate_customers(tx, seed=6))
+
+    @pytest.mark.parametrize(
+        "kw", [{"response_rate": 1.5}, {"potential": -0.1}, {"potential": True}]
+    )
+    def test_bad_shares(self, tx: pd.DataFrame, kw: dict) -> None:
+        """Shares outside [0, 1] are refused."""
+        from custseg.datasets import simulate_customers
+
+        with pytest.raises(ThresholdError, match="share"):
+            simulate_customers(tx, **kw)
+
+
+class TestSimulateContacts:
+    def test_contacts(self, tx: pd.DataFrame) -> None:
+        """One sale per buyer first; dated from the sale to before as_of, in date order."""
+        from custseg import summarize
+        from custseg.datasets import simulate_contacts
+
+        contacts = simulate_contacts(tx, seed=2)
+        facts = summarize(tx["customer_id"], tx["date"], tx["amount"]).to_pandas()
+        sales = contacts[contacts["kind"] == "sale"].set_index("customer_id")
+        assert sales.index.is_unique
+        assert len(sales) == int((facts["frequency"] > 0).sum())
+        assert contacts["date"].is_monotonic_increasing
+        first_sale = sales["date"].reindex(contacts["customer_id"]).to_numpy()
+        assert (contacts["date"].to_numpy() >= first_sale).all()
+        assert contacts["date"].max() < pd.Timestamp(
+            facts.attrs.get("as_of", "2025-01-02")
+        )
+        assert set(contacts["initiator"]) == {"customer", "company"}
+        pd.testing.assert_frame_equal(contacts, simulate_contacts(tx, seed=2))
+
+    def test_not_transactions(self) -> None:
+        """Something other than a transaction frame is refused."""
+        from custseg.datasets import simulate_contacts
+
+        with pytest.raises(ThresholdError, match="customer_id, date and amount"):
+            simulate_contacts(pd.DataFrame({"x": [1]}))

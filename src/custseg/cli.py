@@ -331,11 +331,17 @@ def _compute(
             frequency=_FREQUENCY[args.frequency],
             zero_amount=args.zero_amount,
             lang=args.lang,
+            records=getattr(args, "records_frame", None),
         )
     seg = result.customers
     e = result.edges
     seg.attrs["rfm_bins"] = (e.recency.bins, e.frequency.bins, e.monetary.bins)
-    segments = [n for n in rs.outputs if n in rs.segments] if rs is not None else []
+    # the segmentations computed (those reading absent optional fields are not)
+    segments = (
+        [n for n in rs.outputs if n in rs.segments and n in seg.columns] if rs else []
+    )
+    if "present" in seg.columns:
+        segments.insert(0, "present")
     return seg, segments, list(result.diagnostics)
 
 
@@ -364,7 +370,7 @@ _FREQUENCY = {"rows": "transactions", "transactions": "transactions", "days": "d
 
 
 def _cmd_demo(args: argparse.Namespace) -> int:
-    from .datasets import simulate_transactions
+    from .datasets import simulate_customers, simulate_transactions
 
     _check_output(args.output)
     rs = _load_rules("ecommerce", None, None)
@@ -384,17 +390,19 @@ def _cmd_demo(args: argparse.Namespace) -> int:
         zero_amount="purchase",
         lang=None,
         output=args.output,
+        records_frame=simulate_customers(tx, seed=args.seed),
     )
     header = (
-        f"Simulated store: {args.customers:,d} customers, seed {args.seed} "
-        "(custseg.datasets.simulate_transactions), rules preset 'ecommerce'\n\n"
+        f"Simulated store: {args.customers:,d} customers, seed {args.seed}, "
+        "with customer records (survey answers, VIP cards, visits) and "
+        "potential customers (custseg.datasets), rules preset 'ecommerce'\n\n"
     )
     return _run(tx, demo, rs, header)
 
 
 def _cmd_segment(args: argparse.Namespace) -> int:
     # the options first, then the rules, then the data
-    _check_output(args.output, [args.input])
+    _check_output(args.output, [args.input, *([args.records] if args.records else [])])
     _check_encoding(args.encoding)
     date_format = check_date_format(args.date_format)
     args.as_of_text = args.as_of
@@ -407,6 +415,10 @@ def _cmd_segment(args: argparse.Namespace) -> int:
     _check_columns(tx, args)
     tx[args.date] = parse_date_column(tx[args.date], args.date, date_format=date_format)
     _check_rows(tx, args.input, args)
+    if args.records:
+        args.records_frame = read_table(
+            args.records, encoding=args.encoding, text_columns=[args.customer]
+        )
     return _run(tx, args, rs)
 
 
@@ -510,6 +522,14 @@ def _segment_options(seg: argparse.ArgumentParser) -> None:
         default="amount",
         metavar="COLUMN",
         help="amount column; refunds are negative (default: amount)",
+    )
+    columns.add_argument(
+        "--records",
+        default=None,
+        metavar="FILE",
+        help="customer records joined by id (survey answers, vip, visits, ...): "
+        ".csv/.tsv/.txt or .parquet with the --customer column; customers of "
+        "either file are kept",
     )
     reading = seg.add_argument_group("reading the file")
     reading.add_argument(

@@ -10,7 +10,7 @@ import pandas as pd
 from . import _validate as v
 from .errors import ThresholdError
 
-__all__ = ["simulate_transactions"]
+__all__ = ["simulate_contacts", "simulate_customers", "simulate_transactions"]
 
 
 def simulate_transactions(
@@ -134,3 +134,329 @@ def simulate_transactions(
     order = np.argsort(date if sort else customer, kind="stable")
     customer, date, amount = customer[order], date[order], amount[order]
     return pd.DataFrame({"customer_id": customer, "date": date, "amount": amount})
+
+
+def _facts_of(transactions: pd.DataFrame, as_of: Any) -> Any:
+    from .summary import summarize
+
+    if not isinstance(transactions, pd.DataFrame) or not {
+        "customer_id",
+        "date",
+        "amount",
+    } <= set(transactions.columns):
+        raise ThresholdError(
+            "'transactions' must be a DataFrame with customer_id, date and amount "
+            "columns, e.g. simulate_transactions(...) output"
+        )
+    return summarize(
+        transactions["customer_id"],
+        transactions["date"],
+        transactions["amount"],
+        as_of=as_of,
+    )
+
+
+def _share(value: Any, name: str) -> float:
+    if (
+        isinstance(value, bool)
+        or not isinstance(value, int | float)
+        or not 0 <= value <= 1
+    ):
+        raise ThresholdError(f"{name!r} must be a share in [0, 1]: got {value!r}")
+    return float(value)
+
+
+def _answers(known: np.ndarray, values: np.ndarray) -> np.ndarray:
+    """*values* where *known*, else ``None`` (an object array)."""
+    out = np.full(len(values), None, dtype=object)
+    out[known] = values[known]
+    return out
+
+
+def simulate_customers(
+    transactions: pd.DataFrame,
+    *,
+    seed: int = 0,
+    response_rate: float = 0.6,
+    potential: float = 0.1,
+    as_of: Any = None,
+) -> pd.DataFrame:
+    """Customer records to go with simulated transactions: survey answers,
+    VIP flags, store visits, assets and intent, and potential customers.
+
+    One row per customer of *transactions*, plus ``potential`` times as many
+    potential customers (new ids after the largest, no purchase) who showed
+    interest or visited without buying. The answers follow the behaviour, as
+    they do in a real base: frequent, recent buyers tend to be satisfied and
+    likely to buy again and to recommend; but every answer is noisy, and
+    only a *response_rate* share of customers answered the survey (the others'
+    answers are missing, as they would be).
+
+    Columns:
+
+    * ``satisfaction``: ``very_dissatisfied`` .. ``very_satisfied`` (five
+      levels) or missing;
+    * ``repurchase``: stated probability of buying again, 0 to 1, or missing;
+    * ``referral``: ``unlikely`` / ``possible`` / ``very_likely``, or missing;
+    * ``nps``: "how likely are you to recommend us", 0 to 10, or missing;
+    * ``vip``: a VIP card (about the top 5% by spend);
+    * ``interested``: interest recorded (all potential customers, some others);
+    * ``visits``: store visits, purchases included (potential customers may
+      have visited without buying);
+    * ``assets`` (a declared budget in the shop's currency) and ``intent``
+      (0 to 1, staff's estimate), missing where nobody asked;
+    * ``need``, ``motivation``, ``ability``, ``timing``: the four conversion
+      factors for potential customers (``yes`` / ``no`` / missing); missing
+      for customers who already bought.
+
+    Parameters
+    ----------
+    transactions
+        The output of :func:`simulate_transactions` (columns ``customer_id``,
+        ``date``, ``amount``).
+    seed
+        Random seed; the same seed and transactions give the same rows.
+    response_rate
+        Share of customers who answered the survey.
+    potential
+        Potential customers to add, as a share of the buyers.
+    as_of
+        Reference day for recency (default: the day after the last
+        transaction).
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per customer, ``customer_id`` first, buyers in id order, then
+        the potential customers.
+
+    Examples
+    --------
+    >>> tx = simulate_transactions(1000, seed=1)
+    >>> cust = simulate_customers(tx, seed=1)
+    >>> len(cust), list(cust.columns[:5])
+    (1100, ['customer_id', 'satisfaction', 'repurchase', 'referral', 'nps'])
+    >>> cust["satisfaction"].value_counts(dropna=False).sort_index().to_dict()
+    {'dissatisfied': 65, 'neutral': 121, 'satisfied': 159, 'very_dissatisfied': 37, 'very_satisfied': 242, nan: 476}
+    >>> cust.equals(simulate_customers(tx, seed=1))
+    True
+    """
+    rate = _share(response_rate, "response_rate")
+    share = _share(potential, "potential")
+    facts = _facts_of(transactions, as_of)
+    rng = np.random.default_rng(seed)
+    ids = np.asarray(facts.customer_id)
+    n = len(ids)
+    k = round(share * n)
+    total = n + k
+    if ids.dtype.kind in "iu":
+        extra = np.arange(k, dtype=np.int64) + (int(ids.max()) + 1 if n else 0)
+    else:
+        extra = np.array([f"P{i:07d}" for i in range(k)], dtype=object)
+    frequency = np.concatenate((facts.frequency.astype(np.float64), np.zeros(k)))
+    recency = np.concatenate((facts.recency_days, np.full(k, np.nan)))
+    monetary = np.concatenate((facts.monetary, np.zeros(k)))
+    buyer = frequency > 0
+
+    # A latent "how well it goes" per customer: frequent and recent is good.
+    engaged = np.where(
+        buyer,
+        0.6 * np.log1p(frequency) - np.nan_to_num(recency, nan=365.0) / 365.0,
+        -0.5,
+    )
+    mood = engaged + rng.normal(0.0, 0.8, total)
+    answered = rng.random(total) < rate
+
+    sat_levels = np.array(
+        [
+            "very_dissatisfied",
+            "dissatisfied",
+            "neutral",
+            "satisfied",
+            "very_satisfied",
+        ],
+        dtype=object,
+    )
+    sat_code = np.digitize(mood, [-1.5, -0.8, 0.0, 0.9])
+    satisfaction = _answers(answered & buyer, sat_levels[sat_code])
+
+    stated = 1.0 / (1.0 + np.exp(-(1.5 * mood + rng.normal(0.0, 0.5, total))))
+    repurchase = np.where(answered & buyer, np.round(stated, 2), np.nan)
+
+    ref_levels = np.array(["unlikely", "possible", "very_likely"], dtype=object)
+    ref_mood = mood + rng.normal(0.0, 0.6, total)
+    ref_code = np.digitize(ref_mood, [0.0, 1.0])
+    referral = _answers(answered & buyer, ref_levels[ref_code])
+    nps_score = np.clip(np.round(6.5 + 2.2 * ref_mood), 0, 10)
+    nps = pd.array(np.where(answered & buyer, nps_score, np.nan), dtype="Int64")
+
+    top = np.quantile(monetary[buyer], 0.95) if buyer.any() else np.inf
+    vip = buyer & (monetary >= top) & (rng.random(total) < 0.9)
+    interested = ~buyer | (rng.random(total) < 0.2)
+    browse = rng.poisson(np.where(buyer, 1.0, 1.5), total)
+    visits = (frequency + browse).astype(np.int64)
+
+    asked = rng.random(total) < 0.7
+    assets = np.round(
+        np.where(buyer, np.maximum(monetary, 1.0), 200.0)
+        * rng.lognormal(0.5, 0.7, total),
+        -1,
+    )
+    assets = np.where(asked, assets, np.nan)
+    intent = np.where(
+        asked, np.round(np.clip(stated + rng.normal(0, 0.2, total), 0, 1), 2), np.nan
+    )
+
+    factors = {}
+    yes_no = np.array(["no", "yes"], dtype=object)
+    for name, p_yes in (
+        ("need", 0.7),
+        ("motivation", 0.55),
+        ("ability", 0.6),
+        ("timing", 0.4),
+    ):
+        known = ~buyer & (rng.random(total) < 0.85)
+        values = yes_no[(rng.random(total) < p_yes).astype(np.int64)]
+        factors[name] = _answers(known, values)
+
+    return pd.DataFrame(
+        {
+            "customer_id": np.concatenate((ids, extra)) if k else ids,
+            "satisfaction": satisfaction,
+            "repurchase": repurchase,
+            "referral": referral,
+            "nps": nps,
+            "vip": vip,
+            "interested": interested,
+            "visits": visits,
+            "assets": assets,
+            "intent": intent,
+            **factors,
+        }
+    )
+
+
+def simulate_contacts(
+    transactions: pd.DataFrame,
+    *,
+    seed: int = 0,
+    as_of: Any = None,
+) -> pd.DataFrame:
+    """Contact records to go with simulated transactions: one row per contact
+    between the shop and a customer, in date order.
+
+    Each buyer's first purchase is a ``sale`` contact. After it, the shop
+    keeps one of Kotler's five kinds of relationship with the customer,
+    drawn per customer (about 40% basic, 25% reactive, 20% accountable, 12%
+    proactive, 3% partnership), and the contacts follow it: customers call
+    with questions or complaints (``initiator="customer"``); the company
+    follows up a few days after the sale (``follow_up``), sends suggestions
+    and new products (``new_product``) or works on joint projects
+    (``joint_project``). Contacts after *as_of* are not generated.
+
+    Parameters
+    ----------
+    transactions
+        The output of :func:`simulate_transactions`.
+    seed
+        Random seed; the same seed and transactions give the same rows.
+    as_of
+        Reference day (default: the day after the last transaction).
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns ``customer_id``, ``date`` (datetime64[s]), ``initiator``
+        (``customer`` / ``company``) and ``kind`` (``sale``, ``complaint``,
+        ``question``, ``follow_up``, ``new_product``, ``joint_project``).
+
+    Examples
+    --------
+    >>> tx = simulate_transactions(1000, seed=1)
+    >>> contacts = simulate_contacts(tx, seed=1)
+    >>> list(contacts.columns)
+    ['customer_id', 'date', 'initiator', 'kind']
+    >>> contacts["kind"].value_counts().to_dict()["sale"]
+    1000
+    """
+    facts = _facts_of(transactions, as_of)
+    rng = np.random.default_rng(seed)
+    ids = np.asarray(facts.customer_id)
+    buyer = facts.frequency > 0
+    ids = ids[buyer]
+    first = facts.first_purchase[buyer].astype("datetime64[D]")
+    span = facts.tenure_days[buyer]
+    n = len(ids)
+    kind_of = rng.choice(5, size=n, p=[0.40, 0.25, 0.20, 0.12, 0.03])
+    rows_c: list[np.ndarray] = [np.arange(n)]
+    rows_d: list[np.ndarray] = [np.zeros(n)]
+    rows_i: list[np.ndarray] = [np.full(n, "company", dtype=object)]
+    rows_k: list[np.ndarray] = [np.full(n, "sale", dtype=object)]
+
+    def add(
+        who: np.ndarray, count: np.ndarray, days: Any, initiator: str, kinds: Any
+    ) -> None:
+        c = np.repeat(who, count)
+        if not len(c):
+            return
+        d = days(c)
+        rows_c.append(c)
+        rows_d.append(d)
+        rows_i.append(np.full(len(c), initiator, dtype=object))
+        rows_k.append(
+            kinds(len(c)) if callable(kinds) else np.full(len(c), kinds, dtype=object)
+        )
+
+    everyone = np.arange(n)
+    # customers call with questions and complaints, whatever the relationship
+    # (basic: never; the others: a few times)
+    calls = np.where(kind_of == 0, 0, rng.poisson(1.2, n))
+    add(
+        everyone,
+        calls,
+        lambda c: rng.uniform(0, 1, len(c)) * span[c],
+        "customer",
+        lambda m: np.where(rng.random(m) < 0.3, "complaint", "question").astype(object),
+    )
+    # accountable and above: a follow-up within a week of the sale
+    up = everyone[kind_of >= 2]
+    add(
+        up,
+        np.ones(len(up), dtype=np.int64),
+        lambda c: rng.uniform(1, 7, len(c)),
+        "company",
+        "follow_up",
+    )
+    # proactive and partnership: new products and suggestions, several times
+    pro = everyone[kind_of >= 3]
+    add(
+        pro,
+        2 + rng.poisson(2.0, len(pro)),
+        lambda c: rng.uniform(0, 1, len(c)) * span[c],
+        "company",
+        "new_product",
+    )
+    # partnership: joint projects over months
+    par = everyone[kind_of == 4]
+    add(
+        par,
+        3 + rng.poisson(3.0, len(par)),
+        lambda c: rng.uniform(0, 1, len(c)) * span[c],
+        "company",
+        "joint_project",
+    )
+    c = np.concatenate(rows_c)
+    d = np.concatenate(rows_d)
+    d = np.minimum(np.floor(d), np.maximum(span[c] - 1, 0))
+    date = (first[c] + d.astype(np.int64)).astype("datetime64[s]")
+    initiator = np.concatenate(rows_i)
+    kind = np.concatenate(rows_k)
+    order = np.lexsort((kind.astype(str), c, date))
+    return pd.DataFrame(
+        {
+            "customer_id": ids[c][order],
+            "date": date[order],
+            "initiator": initiator[order],
+            "kind": kind[order],
+        }
+    )

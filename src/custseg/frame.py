@@ -134,6 +134,125 @@ def _facts_frame(facts: CustomerFacts, customer: Hashable) -> pd.DataFrame:
     return out
 
 
+#: ``present``: where a customer of :func:`segment` was found.
+PRESENT_NAMES = ("both", "transactions_only", "records_only")
+
+
+def _records_frame(records: Any, customer: Hashable) -> pd.DataFrame:
+    """Customer records indexed by id (named *customer*): from a path (the id
+    read as text) or a frame with the id as a column or as its named index."""
+    if isinstance(records, str | os.PathLike):
+        text = (customer,) if isinstance(customer, str) else ()
+        records = read_table(records, text_columns=text)
+    if not isinstance(records, pd.DataFrame):
+        raise InputError(
+            "records",
+            f"must be a DataFrame or a file path: got {type(records).__name__}",
+            fix="pass one row per customer with the customer id column",
+        )
+    if customer in records.columns:
+        frame = records.set_index(customer)
+    elif records.index.name == customer:
+        frame = records
+    else:
+        raise InputError(
+            "records",
+            f"has no customer id column {str(customer)!r} (columns: "
+            + ", ".join(repr(str(c)) for c in list(records.columns)[:15])
+            + ")",
+            fix="name the id column like the transactions' (customer=), or "
+            "make it the index",
+        )
+    ids = frame.index
+    if ids.hasnans:
+        first, count = _first(np.asarray(ids.isna()))
+        raise InputError(
+            str(customer),
+            "of the customer records has missing ids",
+            first_row=first,
+            n_rows=count,
+            fix="drop or fill those rows",
+        )
+    if not ids.is_unique:
+        dup = ids.duplicated(keep=False)
+        first, count = _first(np.asarray(dup))
+        raise InputError(
+            str(customer),
+            f"of the customer records repeats ids (e.g. {_short(ids[first])})",
+            first_row=first,
+            n_rows=count,
+            fix="keep one row per customer",
+        )
+    if frame.columns.duplicated().any():
+        raise InputError(
+            "records",
+            "has duplicated column names: "
+            + ", ".join(
+                repr(str(c)) for c in frame.columns[frame.columns.duplicated()]
+            ),
+            fix="rename or drop the duplicates",
+        )
+    return frame
+
+
+def _first(mask: np.ndarray) -> tuple[int, int]:
+    from ._validate import first_offender
+
+    return first_offender(mask)
+
+
+def _id_kind(index: pd.Index) -> str:
+    if pd.api.types.is_integer_dtype(index.dtype):
+        return "integers"
+    if pd.api.types.is_float_dtype(index.dtype):
+        return "numbers"
+    inferred = pd.api.types.infer_dtype(index, skipna=True)
+    return "text" if inferred in ("string", "empty") else inferred
+
+
+def _join_records(
+    out: pd.DataFrame, records: pd.DataFrame, customer: Hashable
+) -> pd.DataFrame:
+    """*out* (one row per customer with transactions) joined with the customer
+    records: every customer of either kept, records-only customers with no
+    purchase (frequency 0, monetary 0, missing recency and scores), and a
+    ``present`` column saying where each was found."""
+    a, b = _id_kind(out.index), _id_kind(records.index)
+    if a != b and len(records):
+        raise InputError(
+            str(customer),
+            f"holds {b} in the customer records but {a} in the transactions, so "
+            "no id would match",
+            fix="read both the same way, e.g. records[customer] = "
+            "records[customer].astype(str) (files are read with ids as text)",
+        )
+    clash = [c for c in records.columns if c in out.columns or c == "present"]
+    if clash:
+        raise InputError(
+            "records",
+            "has columns custseg computes: " + ", ".join(repr(str(c)) for c in clash),
+            fix="rename or drop them (they would be overwritten)",
+        )
+    in_tx = records.index.isin(out.index)
+    extra = records.index[~in_tx]
+    joined = out.reindex(out.index.append(extra)) if len(extra) else out.copy()
+    joined.index.name = out.index.name
+    if len(extra):  # no purchase: the facts a customer without one has
+        joined["frequency"] = (
+            joined["frequency"].fillna(0).astype(out["frequency"].dtype)
+        )
+        joined["monetary"] = joined["monetary"].fillna(0.0)
+    present = np.where(
+        joined.index.isin(records.index),
+        np.where(np.arange(len(joined)) < len(out), 0, 2),
+        1,
+    )
+    joined["present"] = Labels(present, PRESENT_NAMES).to_categorical()
+    for column in records.columns:
+        joined[column] = records[column].reindex(joined.index)
+    return joined
+
+
 def summarize_frame(
     df: pd.DataFrame,
     *,
@@ -524,6 +643,7 @@ def segment(
     after_as_of: str = "raise",
     lang: str | None = None,
     explain: bool = False,
+    records: pd.DataFrame | str | os.PathLike[str] | None = None,
 ) -> SegmentResult:
     """From transactions to one row of segments per customer, in one call.
 
@@ -579,6 +699,18 @@ def segment(
     explain
         Add a ``<segmentation>.rule`` column per segmentation: the index of
         the deciding rule (-1 = the default).
+    records
+        Customer records, one row per customer (survey answers, VIP flags,
+        visits, profile fields, ...): a DataFrame with the customer id column
+        (named as in the transactions, or as its index), or the path of a
+        CSV/Parquet file. They are joined by id, keeping every customer of
+        either input: customers with records but no transactions have no
+        purchase (frequency 0, monetary 0, missing recency and scores), and
+        a ``present`` column says where each customer was found (``both``,
+        ``transactions_only``, ``records_only``). Their columns are there
+        for the rules: the presets' ``optional`` fields (``satisfaction``,
+        ``repurchase``, ``referral``, ``vip``, ``visits``, ...) turn on the
+        segmentations that read them.
 
     Returns
     -------
@@ -660,14 +792,18 @@ def segment(
         facts.rfm_scores(edges=edges), diagnostics=tuple(notes), index=out.index
     )
     out = pd.concat([out, scores.to_pandas()], axis=1)
-    out["lifecycle"] = lifecycle_stage(facts.recency_days, windows).to_categorical()
+    if records is not None:
+        out = _join_records(out, _records_frame(records, customer), customer)
+    recency = out["recency_days"].to_numpy()
+    monetary = out["monetary"].to_numpy()
+    out["lifecycle"] = lifecycle_stage(recency, windows).to_categorical()
     if abc_edges is None and (facts.monetary > 0).any():
         abc_edges = abc_edges_fit(facts.monetary, AbcCutoffs(*abc_cutoffs))
     if abc_edges is not None:
-        out["abc"] = abc_classes(facts.monetary, edges=abc_edges).to_categorical()
+        out["abc"] = abc_classes(monetary, edges=abc_edges).to_categorical()
     else:  # nobody spent anything: there is no A or B
         out["abc"] = Labels(
-            np.full(len(facts), 2), ABC_NAMES, ordered=True
+            np.full(len(out), 2), ABC_NAMES, ordered=True
         ).to_categorical()
     if rs is not None:
         result = rs.evaluate(out, explain=explain, lang=lang).to_pandas()
@@ -691,6 +827,7 @@ def segment(
         "after_as_of": after_as_of,
         "lang": lang,
         "explain": explain,
+        "records": records,
     }
     return SegmentResult(
         customers=out,
@@ -890,6 +1027,8 @@ def apply_rules(
                 fix="rename or drop the duplicates",
             )
     for name in rs.required_fields():
+        if name not in seg.columns and rs.fields[name].optional:
+            continue  # the outputs that read it are left out
         if name not in seg.columns:
             raise InputError(
                 name,

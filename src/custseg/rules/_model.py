@@ -58,7 +58,7 @@ TOP_KEYS = (
     "tags",
     "scores",
 )
-FIELD_KEYS = ("type", "min", "max", "missing", "values", "description")
+FIELD_KEYS = ("type", "min", "max", "missing", "values", "optional", "description")
 TABLE_KEYS = (
     "field",
     "breaks",
@@ -109,6 +109,9 @@ class FieldSpec:
     max: float | None = None
     missing: bool = False
     values: tuple[str, ...] = ()
+    # optional: data without this column is fine; the outputs that read it
+    # are left out of the result (RulesResult.skipped says which and why)
+    optional: bool = False
 
     @property
     def type(self) -> Type:
@@ -271,6 +274,10 @@ class RulesResult:
         The pandas index of the data evaluated (the customer ids for
         :class:`~custseg.CustomerFacts`), or ``None``; :meth:`to_pandas` puts
         it on the frame.
+    skipped
+        The tables, segmentations and tag sets left out because they read an
+        ``optional = true`` field the data does not have: output name -> the
+        absent fields (empty when nothing was left out).
 
     Examples
     --------
@@ -296,6 +303,7 @@ class RulesResult:
     tags: dict[str, tuple[tuple[str, ...], np.ndarray]]
     explain: dict[str, np.ndarray]
     index: Any = None
+    skipped: dict[str, tuple[str, ...]] = attrs.field(factory=dict)
 
     def __getitem__(self, name: str) -> Labels:
         return self.labels[name]
@@ -415,6 +423,33 @@ class RuleSet:
                 needed |= r.when.names
         return tuple(f for f in self.fields if f in needed)
 
+    def fields_read(self) -> dict[str, frozenset[str]]:
+        """The declared fields each derived value, table, segmentation and tag
+        set reads, directly or through other outputs of the file."""
+        reads: dict[str, frozenset[str]] = {}
+
+        def through(names: Iterable[str]) -> frozenset[str]:
+            out: set[str] = set()
+            for n in names:
+                if n in self.fields:
+                    out.add(n)
+                else:
+                    out |= reads.get(n, frozenset())
+            return frozenset(out)
+
+        for name in self.order:
+            if name in self.derived:
+                reads[name] = through(self.derived[name].expr.names)
+            elif name in self.tables:
+                reads[name] = through((self.tables[name].field,))
+            elif name in self.segments:
+                reads[name] = through(
+                    n for r in self.segments[name].rules for n in r.when.names
+                )
+        for name, ts in self.tagsets.items():
+            reads[name] = through(n for r in ts.rules for n in r.when.names)
+        return reads
+
     def evaluate(
         self, data: Any, *, explain: bool = False, lang: str | None = None
     ) -> RulesResult:
@@ -429,7 +464,9 @@ class RuleSet:
             :class:`~custseg.RfmScores` (``r``, ``f``, ``m``, ``rfm``; an
             unknown score is missing), or a list of them joined side by side
             (same customers, same order; the first that offers a column wins).
-            It must hold every required field (:meth:`required_fields`). The
+            It must hold every required field (:meth:`required_fields`), except
+            those declared ``optional = true``: without them, the outputs that
+            read them are left out (:attr:`RulesResult.skipped`). The
             result's :meth:`~RulesResult.to_pandas` is on the data's index.
         explain
             Also return, per segmentation, the index of the deciding rule.
@@ -467,8 +504,9 @@ class RuleSet:
             bounds or an undeclared category value.
         """
         values, n, index = _coerce_data(self, data)
+        absent = frozenset(f for f in self.required_fields() if f not in values)
         return self._evaluate_env(
-            Env(n, values), explain=explain, lang=lang, index=index
+            Env(n, values), explain=explain, lang=lang, index=index, absent=absent
         )
 
     def _evaluate_env(
@@ -478,13 +516,23 @@ class RuleSet:
         explain: bool = False,
         lang: str | None = None,
         index: Any = None,
+        absent: frozenset[str] = frozenset(),
     ) -> RulesResult:
-        """Evaluate on coerced values (category fields as codes); fills *env*."""
+        """Evaluate on coerced values (category fields as codes); fills *env*.
+
+        Outputs reading an *absent* (optional) field are left out."""
         n = env.n
         labels: dict[str, Labels] = {}
         explained: dict[str, np.ndarray] = {}
+        left_out: dict[str, tuple[str, ...]] = {}
+        if absent:
+            for name, reads in self.fields_read().items():
+                if reads & absent:
+                    left_out[name] = tuple(
+                        f for f in self.fields if f in absent & reads
+                    )
         for name in self.order:
-            if name in self.skip:
+            if name in self.skip or name in left_out:
                 continue
             if name in self.derived:
                 env.values[name] = self.derived[name].expr.evaluate(env)
@@ -519,12 +567,15 @@ class RuleSet:
                     explained[name] = rule_idx
         tags: dict[str, tuple[tuple[str, ...], np.ndarray]] = {}
         for ts in self.tagsets.values():
+            if ts.name in left_out:
+                continue
             matrix = np.zeros((n, len(ts.tags)), dtype=bool)
             for r in ts.rules:
                 j = ts.tags.index(r.label)
                 matrix[:, j] |= r.when.evaluate(env).astype(bool)
             tags[ts.name] = (ts.tags, matrix)
-        return RulesResult(labels, tags, explained, index)
+        skipped = {k: f for k, f in left_out.items() if k not in self.derived}
+        return RulesResult(labels, tags, explained, index, skipped)
 
 
 def _translate(
@@ -638,6 +689,8 @@ def _coerce_data(rs: RuleSet, data: Any) -> tuple[dict[str, Any], int, Any]:
     out: dict[str, Any] = {}
     available = list(table)
     for name in cols:
+        if name not in table and rs.fields[name].optional:
+            continue  # the outputs reading it are left out
         if name not in table:
             raise InputError(
                 name,
@@ -1455,6 +1508,12 @@ def build(
         if not isinstance(missing, bool):
             b.at_key((*path, "missing"), "bad-value", "'missing' must be true or false")
             missing = False
+        optional = spec.get("optional", False)
+        if not isinstance(optional, bool):
+            b.at_key(
+                (*path, "optional"), "bad-value", "'optional' must be true or false"
+            )
+            optional = False
         values: tuple[str, ...] = ()
         if kind == "category":
             raw = spec.get("values")
@@ -1478,7 +1537,7 @@ def build(
             values = tuple(raw)
         elif "values" in spec:
             b.at_key((*path, "values"), "bad-value", "'values' is only for categories")
-        fields[name] = FieldSpec(name, kind, lo, hi, missing, values)
+        fields[name] = FieldSpec(name, kind, lo, hi, missing, values, optional)
 
     # params ---------------------------------------------------------------
     params: dict[str, Any] = {}

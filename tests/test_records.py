@@ -1,0 +1,148 @@
+"""custseg.segment with customer records: joined by id, nobody dropped."""
+
+from __future__ import annotations
+
+import warnings
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+import custseg
+from custseg.errors import InputError
+
+
+def _segment(tx: pd.DataFrame, **kw) -> custseg.SegmentResult:
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", custseg.CustsegWarning)
+        return custseg.segment(tx, as_of="2024-07-01", **kw)
+
+
+def _tx(ids: list) -> pd.DataFrame:
+    n = len(ids)
+    return pd.DataFrame(
+        {
+            "customer_id": ids,
+            "date": pd.date_range("2024-01-01", periods=n, freq="D"),
+            "amount": np.arange(1, n + 1, dtype=float),
+        }
+    )
+
+
+ID_SETS = st.tuples(
+    st.lists(st.integers(0, 40), min_size=1, max_size=25),
+    st.lists(st.integers(0, 40), max_size=25, unique=True),
+    st.booleans(),
+)
+
+
+class TestJoin:
+    @given(ID_SETS, st.randoms())
+    @settings(max_examples=40, deadline=None)
+    def test_every_customer_once(self, sets: tuple, rnd) -> None:
+        """Each id of either input is one row; present says where it was found;
+        record values follow their id whatever the records' order."""
+        tx_ids, rec_ids, as_text = sets
+        conv = (lambda i: f"{i:05d}") if as_text else (lambda i: i)
+        tx = _tx([conv(i) for i in tx_ids])
+        shuffled = list(rec_ids)
+        rnd.shuffle(shuffled)
+        records = pd.DataFrame(
+            {
+                "customer_id": [conv(i) for i in shuffled],
+                "score": [float(i) for i in shuffled],
+            }
+        )
+        out = _segment(tx, records=records).customers
+        expected = sorted(set(tx_ids)) + [i for i in shuffled if i not in set(tx_ids)]
+        assert out.index.tolist() == [conv(i) for i in expected]
+        in_tx, in_rec = set(tx_ids), set(rec_ids)
+        want = [
+            "both"
+            if i in in_tx and i in in_rec
+            else "transactions_only"
+            if i in in_tx
+            else "records_only"
+            for i in expected
+        ]
+        assert out["present"].astype(str).tolist() == want
+        got = out["score"].to_numpy()
+        for i, g in zip(expected, got, strict=True):
+            assert (np.isnan(g) and i not in in_rec) or g == float(i)
+
+    def test_records_only_customers_have_no_purchase(self) -> None:
+        """Frequency 0, monetary 0, no recency, no scores, no_purchase, class C."""
+        tx = _tx(["a", "b", "b", "c"])
+        records = pd.DataFrame({"customer_id": ["z", "a"], "vip": [True, False]})
+        out = _segment(tx, records=records, preset="ecommerce").customers
+        z = out.loc["z"]
+        assert z["frequency"] == 0 and z["monetary"] == 0.0
+        assert np.isnan(z["recency_days"]) and pd.isna(z["r"]) and pd.isna(z["rfm"])
+        assert z["lifecycle"] == "no_purchase" and z["abc"] == "C"
+        assert out["frequency"].dtype == np.int64
+        assert str(out["r"].dtype) == "Int8"
+        assert bool(out.loc["a", "vip"]) is False and pd.isna(out.loc["b", "vip"])
+
+    def test_id_as_index(self) -> None:
+        """Records may carry the id as their index, named like the column."""
+        tx = _tx([1, 2])
+        rec = pd.DataFrame({"visits": [3]}, index=pd.Index([2], name="customer_id"))
+        out = _segment(tx, records=rec).customers
+        assert out["visits"].tolist()[1] == 3
+
+    def test_file_ids_keep_their_zeros(self, tmp_path: Path) -> None:
+        """From files both id columns are text: 00017 and 17 stay apart."""
+        tx = tmp_path / "tx.csv"
+        _tx(["00017", "17"]).to_csv(tx, index=False)
+        rec = tmp_path / "rec.csv"
+        rec.write_text("customer_id,visits\n00017,4\n017,1\n", encoding="utf-8")
+        out = _segment(str(tx), records=str(rec)).customers
+        assert out.index.tolist() == ["00017", "17", "017"]
+        assert out["visits"].tolist()[:1] == [4]
+
+
+class TestErrors:
+    def test_id_kinds_differ(self) -> None:
+        """Integer ids against text ids would match nobody: refused with the fix."""
+        with pytest.raises(
+            InputError,
+            match=r"holds text in the customer records but integers in the transactions.*astype\(str\)",
+        ):
+            _segment(
+                _tx([1, 2]), records=pd.DataFrame({"customer_id": ["1"], "x": [1]})
+            )
+
+    def test_duplicate_ids(self) -> None:
+        """Two records for one customer are refused, with the first row."""
+        rec = pd.DataFrame({"customer_id": ["a", "b", "a"], "x": [1, 2, 3]})
+        with pytest.raises(
+            InputError, match=r"repeats ids \(e.g. 'a'\) \(first at row 0, 2 rows"
+        ):
+            _segment(_tx(["a"]), records=rec)
+
+    def test_missing_ids(self) -> None:
+        """A record without an id is refused."""
+        rec = pd.DataFrame({"customer_id": ["a", None], "x": [1, 2]})
+        with pytest.raises(InputError, match="missing ids"):
+            _segment(_tx(["a"]), records=rec)
+
+    def test_no_id_column(self) -> None:
+        """Records without the id column say which columns they have."""
+        with pytest.raises(
+            InputError, match=r"has no customer id column 'customer_id'.*'who'"
+        ):
+            _segment(_tx(["a"]), records=pd.DataFrame({"who": ["a"]}))
+
+    def test_computed_columns_clash(self) -> None:
+        """A record column named like a computed one is refused, not overwritten."""
+        rec = pd.DataFrame({"customer_id": ["a"], "frequency": [3], "present": [1]})
+        with pytest.raises(InputError, match="'frequency', 'present'"):
+            _segment(_tx(["a"]), records=rec)
+
+    def test_not_a_frame(self) -> None:
+        """Something other than a frame or path is refused."""
+        with pytest.raises(InputError, match="must be a DataFrame or a file path"):
+            _segment(_tx(["a"]), records=[1, 2])
