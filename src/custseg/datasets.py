@@ -351,7 +351,7 @@ def simulate_contacts(
     proactive, 3% partnership), and the contacts follow it: customers call
     with questions or complaints (``initiator="customer"``); the company
     follows up a few days after the sale (``follow_up``), sends suggestions
-    and new products (``new_product``) or works on joint projects
+    and new products (``suggestion``, ``new_product``) or works on joint projects
     (``joint_project``). Contacts after *as_of* are not generated.
 
     Parameters
@@ -368,7 +368,9 @@ def simulate_contacts(
     pandas.DataFrame
         Columns ``customer_id``, ``date`` (datetime64[s]), ``initiator``
         (``customer`` / ``company``) and ``kind`` (``sale``, ``complaint``,
-        ``question``, ``follow_up``, ``new_product``, ``joint_project``).
+        ``inquiry``, ``follow_up``, ``suggestion``, ``new_product``,
+        ``joint_project``: the kinds :func:`custseg.relationship.contact_summary`
+        reads).
 
     Examples
     --------
@@ -416,7 +418,7 @@ def simulate_contacts(
         calls,
         lambda c: rng.uniform(0, 1, len(c)) * span[c],
         "customer",
-        lambda m: np.where(rng.random(m) < 0.3, "complaint", "question").astype(object),
+        lambda m: np.where(rng.random(m) < 0.3, "complaint", "inquiry").astype(object),
     )
     # accountable and above: a follow-up within a week of the sale
     up = everyone[kind_of >= 2]
@@ -434,7 +436,9 @@ def simulate_contacts(
         2 + rng.poisson(2.0, len(pro)),
         lambda c: rng.uniform(0, 1, len(c)) * span[c],
         "company",
-        "new_product",
+        lambda m: np.where(rng.random(m) < 0.4, "suggestion", "new_product").astype(
+            object
+        ),
     )
     # partnership: joint projects over months
     par = everyone[kind_of == 4]

@@ -40,6 +40,7 @@ from typing import Any
 import attrs
 
 from ..errors import Diagnostic, RulesError
+from ..playbook import KEYS as PLAYBOOK_KEYS
 from ._analysis import analyse_all
 from ._model import (
     ENTRY_KEYS,
@@ -309,6 +310,8 @@ def _allowed(path: tuple[str, ...]) -> tuple[str, ...] | None:
         return None  # new entries
     if len(path) == 2 and path[0] in ENTRY_KEYS:
         return ENTRY_KEYS[path[0]]
+    if path[0] == "playbook":  # new classifications and labels; their keys
+        return None if len(path) <= 2 else PLAYBOOK_KEYS
     return ()
 
 

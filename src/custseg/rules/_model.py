@@ -19,8 +19,11 @@ from .. import _display
 from .. import _validate as v
 from .._align import common_index, to_pandas_index
 from .._bins import edges_below
-from ..errors import Diagnostic, InputError
+from ..errors import Diagnostic, InputError, ThresholdError
 from ..labels import Labels, smallest_int_dtype
+from ..lifecycle import LifecycleWindows
+from ..pareto import ABC_NAMES
+from ..playbook import Playbook, default_playbook
 from ..rfm import RfmScores
 from ..summary import CustomerFacts
 from ._expr import (
@@ -57,6 +60,7 @@ TOP_KEYS = (
     "segments",
     "tags",
     "scores",
+    "playbook",
 )
 FIELD_KEYS = ("type", "min", "max", "missing", "values", "optional", "description")
 TABLE_KEYS = (
@@ -402,6 +406,49 @@ class RuleSet:
     # count; empty when the file has no [scores] (quantile edges, the caller's
     # bin count)
     scores: dict[str, ScoreSpec] = attrs.field(factory=dict)
+    # [playbook.<classification>]: the file's actions per label
+    playbooks: dict[str, Playbook] = attrs.field(factory=dict)
+
+    def playbook(self, name: str) -> Playbook | None:
+        """The playbook of classification *name*: the file's
+        ``[playbook.<name>]`` entries over the shipped default
+        (:func:`custseg.playbook.default_playbook`) label by label, or
+        whichever of the two exists; ``None`` when neither does.
+
+        Examples
+        --------
+        >>> from custseg import rules
+        >>> rs = rules.loads('''
+        ... format = 1
+        ... [fields]
+        ... recency_days = { type = "number", missing = true }
+        ... [tables.lifecycle]
+        ... field = "recency_days"
+        ... breaks = [90, 180, 270, 365]
+        ... labels = ["active", "silent", "sleeping", "lost", "gone"]
+        ... missing = "no_purchase"
+        ... [playbook.lifecycle.silent]
+        ... action = "Call with a care message, no offer yet"
+        ... channel = "phone"
+        ... cadence_days = 10
+        ... priority = 1
+        ... ''')
+        >>> pb = rs.playbook("lifecycle")
+        >>> pb.action_for("silent").cadence_days, pb.action_for("sleeping").channel
+        (10.0, 'phone')
+        """
+        own = self.playbooks.get(name)
+        try:
+            default = default_playbook(name)
+        except ThresholdError:
+            return own
+        if own is None:
+            return default
+        return Playbook(
+            {**default.actions, **own.actions},
+            name=name,
+            aliases={k: v for k, v in default.aliases.items() if k not in own.actions},
+        )
 
     @property
     def outputs(self) -> tuple[str, ...]:
@@ -1678,6 +1725,7 @@ def build(
                 tagsets[name] = ts
 
     scores = _scores(b, doc, fields)
+    playbooks = _playbooks(b, doc, tables, segments)
 
     errors = [d for d in b.diags if d.severity == "error"]
     if errors:
@@ -1694,8 +1742,69 @@ def build(
         segments=segments,
         tagsets=tagsets,
         scores=scores,
+        playbooks=playbooks,
     )
     return rs, b.diags
+
+
+def _playbooks(
+    b: _Builder,
+    doc: Mapping[str, Any],
+    tables: Mapping[str, Table],
+    segments: Mapping[str, Segmentation],
+) -> dict[str, Playbook]:
+    """``[playbook.<classification>.<label>]``: the action per label, checked
+    against the labels of the classification (an output of the file, or the
+    spine's ``lifecycle`` and ``abc``)."""
+    out: dict[str, Playbook] = {}
+    raw = b.table(doc.get("playbook", {}), ("playbook",))
+    known: dict[str, tuple[str, ...]] = {
+        "lifecycle": (*LifecycleWindows().labels, LifecycleWindows().no_purchase),
+        "abc": ABC_NAMES,
+    }
+    known.update({n: t.names for n, t in tables.items()})
+    known.update({n: s.names for n, s in segments.items()})
+    for name, spec in raw.items():
+        path = ("playbook", name)
+        spec = b.table(spec, path)
+        names = known.get(name)
+        if names is None:
+            close = difflib.get_close_matches(name, list(known), n=1)
+            b.at_key(
+                path,
+                "unknown-name",
+                f"no classification named {name!r} to give a playbook to",
+                f"did you mean {close[0]!r}?"
+                if close
+                else "the classifications are " + ", ".join(known),
+            )
+            continue
+        ok = True
+        for label in spec:
+            if label not in names:
+                close = difflib.get_close_matches(label, names, n=1)
+                b.at_key(
+                    (*path, label),
+                    "unknown-label",
+                    f"{label!r} is not a label of {name!r}",
+                    f"did you mean {close[0]!r}?"
+                    if close
+                    else "its labels are " + ", ".join(map(repr, names)),
+                )
+                ok = False
+        if not ok or not spec:
+            if not spec:
+                b.at_key(path, "bad-value", f"playbook {name!r} has no labels")
+            continue
+        try:
+            out[name] = Playbook.from_mapping(spec, name=name)
+        except ThresholdError as exc:
+            # the message names the key path; point at the label's table
+            bad = next(
+                (lab for lab in spec if f"playbook.{name}.{lab}" in str(exc)), None
+            )
+            b.at_key((*path, bad) if bad else path, "bad-value", str(exc))
+    return out
 
 
 def _expr(
