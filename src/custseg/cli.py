@@ -46,6 +46,7 @@ from .errors import CustsegError, CustsegWarning, Diagnostic, InputError, RulesE
 from .frame import _load_preset, read_table, segment, table_format, write_table
 from .pareto import pareto_summary
 from .rfm import MAX_BINS
+from .rules._examples import failures as example_failures
 
 __all__ = ["main", "report"]
 
@@ -440,6 +441,43 @@ def _cmd_rules_check(args: argparse.Namespace) -> int:
     return status
 
 
+def _cmd_rules_test(args: argparse.Namespace) -> int:
+    status = 0
+    for path in args.files:
+        diags = rules_mod.check(path, text=False)
+        problems = [
+            d for d in diags if d.severity == "error" and d.code != "example-failed"
+        ]
+        if problems:  # the file itself is broken: nothing to run
+            for d in problems:
+                _emit(d.render())
+            _emit(
+                f"{path}: {len(problems)} error{'s' * (len(problems) != 1)}; "
+                "examples not run"
+            )
+            status = 1
+            continue
+        rs = rules_mod.load(path)
+        outcomes = rs.run_examples()
+        failed = [o for o in outcomes if not o.passed]
+        for d in example_failures(failed):
+            _emit(d.render())
+        if args.verbose:
+            for o in outcomes:
+                if o.passed:
+                    _emit(f"  ok  {o.describe()}")
+        n_examples = len(rs.examples)
+        _emit(
+            f"{path}: {n_examples} example{'s' * (n_examples != 1)}, "
+            f"{len(outcomes)} label{'s' * (len(outcomes) != 1)} checked, "
+            f"{len(outcomes) - len(failed)} passed, {len(failed)} failed"
+            + ("" if n_examples else " (the file has no [[examples]])")
+        )
+        if failed:
+            status = 1
+    return status
+
+
 def _cmd_presets(args: argparse.Namespace) -> int:
     if args.name:
         _emit(rules_mod.preset_text(args.name), end="")
@@ -669,6 +707,15 @@ def _parser() -> argparse.ArgumentParser:
         "-v", "--verbose", action="store_true", help="also show notes (info)"
     )
     check.set_defaults(func=_cmd_rules_check)
+    test = rules_sub.add_parser(
+        "test",
+        help="run the [[examples]] of rules files; exit 1 if any fails",
+    )
+    test.add_argument("files", nargs="+", help="rules files (.toml) or preset names")
+    test.add_argument(
+        "-v", "--verbose", action="store_true", help="also list the passing checks"
+    )
+    test.set_defaults(func=_cmd_rules_test)
 
     presets = sub.add_parser("presets", help="list the shipped presets, or show one")
     presets.add_argument("name", nargs="?", help="a preset to print")

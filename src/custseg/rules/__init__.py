@@ -42,6 +42,7 @@ import attrs
 from ..errors import Diagnostic, RulesError
 from ..playbook import KEYS as PLAYBOOK_KEYS
 from ._analysis import analyse_all
+from ._examples import failures as example_failures
 from ._model import (
     ENTRY_KEYS,
     MAX_DIAGNOSTICS,
@@ -357,6 +358,8 @@ def _resolve(
     if pdoc is None:
         return None, {}, diags, sources, True
     origins = dict(porigins)
+    # examples belong to their file: a file that changes thresholds has its own
+    pdoc = {k: val for k, val in pdoc.items() if k != "examples"}
     merged = _merge(pdoc, doc, (), source, origins, diags)
     return merged, origins, diags, sources, blocking or pblocking
 
@@ -736,4 +739,7 @@ def check(
         if exc.diagnostics and exc.diagnostics[0].code == "argument":
             raise
         return [_shown(d) for d in exc.diagnostics]
-    return _compile(source)[1]
+    rs, diags = _compile(source)
+    if rs is not None and rs.examples:  # a file without errors: run its examples
+        diags = [*diags, *(_shown(d) for d in example_failures(rs.run_examples()))]
+    return diags

@@ -26,6 +26,7 @@ from ..pareto import ABC_NAMES
 from ..playbook import Playbook, default_playbook
 from ..rfm import RfmScores
 from ..summary import CustomerFacts
+from ._examples import Example, ExampleOutcome, parse_examples, run_examples
 from ._expr import (
     BOOL,
     FUNCTIONS,
@@ -61,6 +62,7 @@ TOP_KEYS = (
     "tags",
     "scores",
     "playbook",
+    "examples",
 )
 FIELD_KEYS = ("type", "min", "max", "missing", "values", "optional", "description")
 TABLE_KEYS = (
@@ -408,6 +410,36 @@ class RuleSet:
     scores: dict[str, ScoreSpec] = attrs.field(factory=dict)
     # [playbook.<classification>]: the file's actions per label
     playbooks: dict[str, Playbook] = attrs.field(factory=dict)
+    # [[examples]]: given values and the expected labels
+    examples: tuple[Example, ...] = ()
+
+    def run_examples(self) -> list[ExampleOutcome]:
+        """Run the file's ``[[examples]]``: one outcome per expected label.
+
+        Each example is evaluated on its own, as a one-row table (fields it
+        leaves out are missing; an aggregate sees only that row, so give a
+        derived value directly where a rule reads one). ``custseg rules test``
+        and :func:`custseg.rules.check` run them too.
+
+        Examples
+        --------
+        >>> from custseg import rules
+        >>> rs = rules.loads('''
+        ... format = 1
+        ... [fields]
+        ... visits = { type = "integer", min = 0 }
+        ... [segments.kind]
+        ... default = "walk-in"
+        ... rules = [{ label = "member", when = "visits > 3" }]
+        ... [[examples]]
+        ... note = "the third visit makes a member"
+        ... given = { visits = 3 }
+        ... expect = { kind = "member" }
+        ... ''')
+        >>> [o.describe() for o in rs.run_examples()]
+        ["example 1 (the third visit makes a member): kind is 'walk-in', expected 'member'; decided by the default of kind (no rule matched); given visits = 3"]
+        """
+        return run_examples(self)
 
     def playbook(self, name: str) -> Playbook | None:
         """The playbook of classification *name*: the file's
@@ -582,7 +614,8 @@ class RuleSet:
             if name in self.skip or name in left_out:
                 continue
             if name in self.derived:
-                env.values[name] = self.derived[name].expr.evaluate(env)
+                if name not in env.values:  # an example may give it
+                    env.values[name] = self.derived[name].expr.evaluate(env)
             elif name in self.tables:
                 t = self.tables[name]
                 codes = _table_codes(
@@ -1726,6 +1759,25 @@ def build(
 
     scores = _scores(b, doc, fields)
     playbooks = _playbooks(b, doc, tables, segments)
+    reads: dict[str, frozenset[str]] = {
+        **{n: d.expr.names for n, d in derived.items()},
+        **{n: frozenset((t.field,)) for n, t in tables.items()},
+        **{
+            n: frozenset(x for r in s.rules for x in r.when.names)
+            for n, s in segments.items()
+        },
+    }
+    examples = parse_examples(
+        b,
+        doc,
+        {
+            "fields": fields,
+            "derived": derived,
+            "tables": tables,
+            "segments": segments,
+            "reads": reads,
+        },
+    )
 
     errors = [d for d in b.diags if d.severity == "error"]
     if errors:
@@ -1743,6 +1795,7 @@ def build(
         tagsets=tagsets,
         scores=scores,
         playbooks=playbooks,
+        examples=tuple(examples),
     )
     return rs, b.diags
 
