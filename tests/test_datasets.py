@@ -263,6 +263,29 @@ class TestSimulateContacts:
         assert set(contacts["initiator"]) == {"customer", "company"}
         pd.testing.assert_frame_equal(contacts, simulate_contacts(tx, seed=2))
 
+    def test_relationships_follow_the_drawn_mix(self, tx: pd.DataFrame) -> None:
+        """Kotler's levels come out near the drawn shares, for old and new
+        customers alike (the contacts' random stream is not the transactions')."""
+        from custseg.datasets import simulate_contacts
+        from custseg.relationship import contact_summary, relationship_type
+
+        contacts = simulate_contacts(tx, seed=7)
+        summary = contact_summary(
+            contacts["customer_id"],
+            contacts["date"],
+            contacts["initiator"],
+            contacts["kind"],
+        )
+        kind = relationship_type(summary).to_pandas()
+        shares = kind.value_counts(normalize=True)
+        assert 0.01 < shares["partnership"] < 0.06
+        assert 0.08 < shares["proactive"] < 0.2
+        sales = contacts[contacts["kind"] == "sale"].set_index("customer_id")["date"]
+        first = sales.reindex(kind.index)
+        early = first < first.median()
+        partners = kind == "partnership"
+        assert 0.25 < (early & partners).sum() / partners.sum() < 0.75
+
     def test_not_transactions(self) -> None:
         """Something other than a transaction frame is refused."""
         from custseg.datasets import simulate_contacts

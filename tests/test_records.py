@@ -146,3 +146,90 @@ class TestErrors:
         """Something other than a frame or path is refused."""
         with pytest.raises(InputError, match="must be a DataFrame or a file path"):
             _segment(_tx(["a"]), records=[1, 2])
+
+
+class TestContacts:
+    def test_relationship_per_customer(self) -> None:
+        """relationship is relationship_type of the contact log, the first
+        purchase counting as the first sale; contact-only customers are kept."""
+        from custseg.relationship import contact_summary, relationship_type
+
+        tx = _tx(["a", "b", "c"])
+        contacts = pd.DataFrame(
+            {
+                "customer_id": ["a", "a", "b", "z", "z"],
+                "date": [
+                    "2024-01-01",
+                    "2024-01-03",
+                    "2024-02-10",
+                    "2024-03-01",
+                    "2024-03-02",
+                ],
+                "initiator": ["company", "company", "customer", "company", "customer"],
+                "kind": ["sale", "follow_up", "complaint", "sale", "inquiry"],
+            }
+        )
+        res = _segment(tx, contacts=contacts)
+        out = res.customers
+        assert out.index.tolist() == ["a", "b", "c", "z"]
+        assert out["relationship"].astype(str).tolist() == [
+            "accountable",
+            "reactive",
+            "basic",
+            "reactive",
+        ]
+        assert out["present"].astype(str).tolist() == [
+            "both",
+            "both",
+            "transactions_only",
+            "records_only",
+        ]
+        summary = contact_summary(
+            contacts["customer_id"].to_numpy(),
+            pd.to_datetime(contacts["date"]),
+            contacts["initiator"].to_numpy(),
+            contacts["kind"].to_numpy(),
+            first_sale=res.facts,
+            as_of=res.as_of,
+        )
+        direct = relationship_type(summary).to_pandas()
+        assert (
+            direct.reindex(out.index).astype(str).tolist()
+            == out["relationship"].astype(str).tolist()
+        )
+        assert out["relationship"].cat.ordered
+
+    def test_with_records_too(self) -> None:
+        """Records and contacts together: present is 'both' when either names a buyer."""
+        tx = _tx(["a", "b"])
+        records = pd.DataFrame({"customer_id": ["a", "r"], "vip": [True, False]})
+        contacts = pd.DataFrame(
+            {
+                "customer_id": ["b", "k"],
+                "date": ["2024-01-02", "2024-01-05"],
+                "initiator": ["customer", "company"],
+                "kind": ["inquiry", "sale"],
+            }
+        )
+        out = _segment(tx, records=records, contacts=contacts).customers
+        assert out.index.tolist() == ["a", "b", "r", "k"]
+        assert out["present"].astype(str).tolist() == [
+            "both",
+            "both",
+            "records_only",
+            "records_only",
+        ]
+        assert out["relationship"].astype(str).tolist() == [
+            "basic",
+            "reactive",
+            "no_sale",
+            "basic",
+        ]
+
+    def test_missing_column(self) -> None:
+        """A contact log without kind is refused, naming the column."""
+        contacts = pd.DataFrame(
+            {"customer_id": ["a"], "date": ["2024-01-01"], "initiator": ["company"]}
+        )
+        with pytest.raises(InputError, match="'kind' is not a column"):
+            _segment(_tx(["a"]), contacts=contacts)

@@ -135,6 +135,30 @@ def as_category(
     """
     k = len(levels)
     dtype = np.int8 if k < 127 else np.int16
+    xdtype = getattr(x, "dtype", None)
+    if (
+        xdtype is not None
+        and not isinstance(xdtype, np.dtype)
+        and hasattr(x, "factorize")
+        and getattr(x, "ndim", 1) == 1
+    ):
+        # a pandas column of an extension dtype (str, categorical, nullable):
+        # its own factorize reads only the distinct values as Python objects
+        inverse, uniques = x.factorize(use_na_sentinel=True)
+        try:
+            known = as_category(
+                np.asarray(uniques, dtype=object),
+                field,
+                levels,
+                aliases=aliases,
+                integers=integers,
+                booleans=booleans,
+            )
+        except InputError:  # again on the rows, so the error names the row
+            known = None
+        if known is not None:
+            table = np.append(known, MISSING).astype(dtype)
+            return table[np.asarray(inverse)]  # -1 (missing) takes the last entry
     arr = _plain(x)
     if arr.ndim != 1:
         raise InputError(field, f"must be one-dimensional: got shape {arr.shape}")

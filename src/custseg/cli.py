@@ -333,6 +333,7 @@ def _compute(
             zero_amount=args.zero_amount,
             lang=args.lang,
             records=getattr(args, "records_frame", None),
+            contacts=getattr(args, "contacts_frame", None),
         )
     seg = result.customers
     e = result.edges
@@ -341,8 +342,9 @@ def _compute(
     segments = (
         [n for n in rs.outputs if n in rs.segments and n in seg.columns] if rs else []
     )
-    if "present" in seg.columns:
-        segments.insert(0, "present")
+    for column in ("relationship", "present"):  # from records and contacts
+        if column in seg.columns:
+            segments.insert(0, column)
     return seg, segments, list(result.diagnostics)
 
 
@@ -371,7 +373,7 @@ _FREQUENCY = {"rows": "transactions", "transactions": "transactions", "days": "d
 
 
 def _cmd_demo(args: argparse.Namespace) -> int:
-    from .datasets import simulate_customers, simulate_transactions
+    from .datasets import simulate_contacts, simulate_customers, simulate_transactions
 
     _check_output(args.output)
     rs = _load_rules("ecommerce", None, None)
@@ -392,18 +394,20 @@ def _cmd_demo(args: argparse.Namespace) -> int:
         lang=None,
         output=args.output,
         records_frame=simulate_customers(tx, seed=args.seed),
+        contacts_frame=simulate_contacts(tx, seed=args.seed),
     )
     header = (
         f"Simulated store: {args.customers:,d} customers, seed {args.seed}, "
-        "with customer records (survey answers, VIP cards, visits) and "
-        "potential customers (custseg.datasets), rules preset 'ecommerce'\n\n"
+        "with customer records (survey answers, VIP cards, visits), contacts "
+        "and potential customers (custseg.datasets), rules preset 'ecommerce'\n\n"
     )
     return _run(tx, demo, rs, header)
 
 
 def _cmd_segment(args: argparse.Namespace) -> int:
     # the options first, then the rules, then the data
-    _check_output(args.output, [args.input, *([args.records] if args.records else [])])
+    others = [p for p in (args.records, args.contacts) if p]
+    _check_output(args.output, [args.input, *others])
     _check_encoding(args.encoding)
     date_format = check_date_format(args.date_format)
     args.as_of_text = args.as_of
@@ -419,6 +423,10 @@ def _cmd_segment(args: argparse.Namespace) -> int:
     if args.records:
         args.records_frame = read_table(
             args.records, encoding=args.encoding, text_columns=[args.customer]
+        )
+    if args.contacts:
+        args.contacts_frame = read_table(
+            args.contacts, encoding=args.encoding, text_columns=[args.customer]
         )
     return _run(tx, args, rs)
 
@@ -568,6 +576,13 @@ def _segment_options(seg: argparse.ArgumentParser) -> None:
         help="customer records joined by id (survey answers, vip, visits, ...): "
         ".csv/.tsv/.txt or .parquet with the --customer column; customers of "
         "either file are kept",
+    )
+    columns.add_argument(
+        "--contacts",
+        default=None,
+        metavar="FILE",
+        help="contact records, one row per contact (the --customer column, date, "
+        "initiator, kind): adds each customer's relationship type",
     )
     reading = seg.add_argument_group("reading the file")
     reading.add_argument(

@@ -206,8 +206,8 @@ def simulate_customers(
     * ``assets`` (a declared budget in the shop's currency) and ``intent``
       (0 to 1, staff's estimate), missing where nobody asked;
     * ``need``, ``motivation``, ``ability``, ``timing``: the four conversion
-      factors for potential customers (``yes`` / ``no`` / missing); missing
-      for customers who already bought.
+      factors for potential customers (``True`` / ``False`` / ``<NA>``, a
+      pandas ``boolean`` column); missing for customers who already bought.
 
     Parameters
     ----------
@@ -237,14 +237,15 @@ def simulate_customers(
     >>> len(cust), list(cust.columns[:5])
     (1100, ['customer_id', 'satisfaction', 'repurchase', 'referral', 'nps'])
     >>> cust["satisfaction"].value_counts(dropna=False).sort_index().to_dict()
-    {'dissatisfied': 65, 'neutral': 121, 'satisfied': 159, 'very_dissatisfied': 37, 'very_satisfied': 242, nan: 476}
+    {'dissatisfied': 55, 'neutral': 110, 'satisfied': 171, 'very_dissatisfied': 25, 'very_satisfied': 215, nan: 524}
     >>> cust.equals(simulate_customers(tx, seed=1))
     True
     """
     rate = _share(response_rate, "response_rate")
     share = _share(potential, "potential")
     facts = _facts_of(transactions, as_of)
-    rng = np.random.default_rng(seed)
+    # a stream of its own: the transactions' seed would repeat their draws
+    rng = np.random.default_rng([seed, 1])
     ids = np.asarray(facts.customer_id)
     n = len(ids)
     k = round(share * n)
@@ -308,7 +309,6 @@ def simulate_customers(
     )
 
     factors = {}
-    yes_no = np.array(["no", "yes"], dtype=object)
     for name, p_yes in (
         ("need", 0.7),
         ("motivation", 0.55),
@@ -316,8 +316,8 @@ def simulate_customers(
         ("timing", 0.4),
     ):
         known = ~buyer & (rng.random(total) < 0.85)
-        values = yes_no[(rng.random(total) < p_yes).astype(np.int64)]
-        factors[name] = _answers(known, values)
+        yes = rng.random(total) < p_yes
+        factors[name] = pd.array(np.where(known, yes, None), dtype="boolean")
 
     return pd.DataFrame(
         {
@@ -382,7 +382,8 @@ def simulate_contacts(
     1000
     """
     facts = _facts_of(transactions, as_of)
-    rng = np.random.default_rng(seed)
+    # a stream of its own: the transactions' seed would repeat their draws
+    rng = np.random.default_rng([seed, 2])
     ids = np.asarray(facts.customer_id)
     buyer = facts.frequency > 0
     ids = ids[buyer]

@@ -138,6 +138,63 @@ def _facts_frame(facts: CustomerFacts, customer: Hashable) -> pd.DataFrame:
 PRESENT_NAMES = ("both", "transactions_only", "records_only")
 
 
+def _join_relationship(
+    out: pd.DataFrame, contacts: Any, customer: Hashable, facts: CustomerFacts
+) -> tuple[pd.DataFrame, pd.Index]:
+    """*out* with a ``relationship`` column from the contact log (customers
+    found only in the contacts get rows of their own, with no purchase), and
+    the ids the log names."""
+    from .relationship import contact_summary, relationship_type
+
+    if isinstance(contacts, str | os.PathLike):
+        text = (customer,) if isinstance(customer, str) else ()
+        contacts = read_table(contacts, text_columns=text)
+    if not isinstance(contacts, pd.DataFrame):
+        raise InputError(
+            "contacts",
+            f"must be a DataFrame or a file path: got {type(contacts).__name__}",
+            fix="pass one row per contact: customer id, date, initiator, kind",
+        )
+    for column in (customer, "date", "initiator", "kind"):
+        _column(contacts, column, "contacts")
+    summary = contact_summary(
+        contacts[customer].to_numpy(),
+        parse_date_column(contacts["date"], "date"),
+        contacts["initiator"].to_numpy(),
+        contacts["kind"].to_numpy(),
+        first_sale=facts,
+        as_of=facts.as_of,
+    )
+    labels = relationship_type(summary).to_pandas()
+    ids = labels.index
+    a, b = _id_kind(out.index), _id_kind(ids)
+    if a != b and len(ids):
+        raise InputError(
+            str(customer),
+            f"holds {b} in the contacts but {a} in the transactions, so no id "
+            "would match",
+            fix="read both the same way (files are read with ids as text)",
+        )
+    if "relationship" in out.columns:
+        raise InputError(
+            "records",
+            "has a column 'relationship', which the contacts compute",
+            fix="rename or drop it",
+        )
+    extra = ids[~ids.isin(out.index)]
+    if len(extra):
+        only = pd.DataFrame(index=extra)
+        only.index.name = out.index.name
+        out = _join_records(out, only, customer)
+    out["relationship"] = labels.reindex(out.index).to_numpy()
+    # customers without any contact or sale: explicit, never a guess
+    names = list(labels.cat.categories)
+    out["relationship"] = pd.Categorical(
+        out["relationship"].fillna("no_sale"), categories=names, ordered=True
+    )
+    return out, pd.Index(contacts[customer].unique())
+
+
 def _records_frame(records: Any, customer: Hashable) -> pd.DataFrame:
     """Customer records indexed by id (named *customer*): from a path (the id
     read as text) or a frame with the id as a column or as its named index."""
@@ -242,12 +299,6 @@ def _join_records(
             joined["frequency"].fillna(0).astype(out["frequency"].dtype)
         )
         joined["monetary"] = joined["monetary"].fillna(0.0)
-    present = np.where(
-        joined.index.isin(records.index),
-        np.where(np.arange(len(joined)) < len(out), 0, 2),
-        1,
-    )
-    joined["present"] = Labels(present, PRESENT_NAMES).to_categorical()
     for column in records.columns:
         joined[column] = records[column].reindex(joined.index)
     return joined
@@ -644,6 +695,7 @@ def segment(
     lang: str | None = None,
     explain: bool = False,
     records: pd.DataFrame | str | os.PathLike[str] | None = None,
+    contacts: pd.DataFrame | str | os.PathLike[str] | None = None,
 ) -> SegmentResult:
     """From transactions to one row of segments per customer, in one call.
 
@@ -711,6 +763,16 @@ def segment(
         for the rules: the presets' ``optional`` fields (``satisfaction``,
         ``repurchase``, ``referral``, ``vip``, ``visits``, ...) turn on the
         segmentations that read them.
+    contacts
+        Contact records, one row per contact between the shop and a
+        customer: a DataFrame or file with the customer id column and
+        ``date``, ``initiator`` (``customer`` / ``company``) and ``kind``
+        (``sale``, ``complaint``, ``inquiry``, ``follow_up``, ``suggestion``,
+        ``new_product``, ``joint_project``, ``other``; Chinese names too).
+        Adds a ``relationship`` column: Kotler's level each customer's
+        contacts show (:func:`~custseg.relationship_type`, default
+        thresholds; the first purchase counts as the first sale). Customers
+        found only in the contacts are kept, like records-only ones.
 
     Returns
     -------
@@ -792,8 +854,21 @@ def segment(
         facts.rfm_scores(edges=edges), diagnostics=tuple(notes), index=out.index
     )
     out = pd.concat([out, scores.to_pandas()], axis=1)
+    found: list[pd.Index] = []  # the ids of the records and of the contacts
     if records is not None:
-        out = _join_records(out, _records_frame(records, customer), customer)
+        frame = _records_frame(records, customer)
+        out = _join_records(out, frame, customer)
+        found.append(frame.index)
+    if contacts is not None:
+        out, contact_ids = _join_relationship(out, contacts, customer, facts)
+        found.append(contact_ids)
+    if found:  # where each customer was found; the buyers are the first rows
+        in_tx = np.arange(len(out)) < len(facts)
+        in_other = np.zeros(len(out), dtype=bool)
+        for ids in found:
+            in_other |= out.index.isin(ids)
+        present = np.where(in_tx, np.where(in_other, 0, 1), 2)
+        out["present"] = Labels(present, PRESENT_NAMES).to_categorical()
     recency = out["recency_days"].to_numpy()
     monetary = out["monetary"].to_numpy()
     out["lifecycle"] = lifecycle_stage(recency, windows).to_categorical()
@@ -828,6 +903,7 @@ def segment(
         "lang": lang,
         "explain": explain,
         "records": records,
+        "contacts": contacts,
     }
     return SegmentResult(
         customers=out,

@@ -1,0 +1,231 @@
+"""``custseg due``: who is due for contact on a day, and why.
+
+Reads a per-customer table (for example the ``--output`` of ``custseg
+segment``), applies a cadence (one number, or the default playbook of a class
+column) and the other contact reasons (birthdays, holidays, points), prints
+the first rows of the due list and the count per reason, and writes the whole
+list with ``--output``.
+"""
+
+from __future__ import annotations
+
+import argparse
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from ._files import parse_date_column, parse_date_text, read_table, write_table
+from .errors import InputError, ThresholdError
+from .playbook import PLAYBOOK_NAMES, actions, default_playbook, due_contacts
+
+__all__ = ["register"]
+
+
+def _holiday(text: str) -> tuple[str, str]:
+    name, sep, day = text.rpartition("=")
+    if not sep or not name.strip() or not day.strip():
+        raise argparse.ArgumentTypeError(
+            f"expected NAME=DATE, such as 'New Year=2025-01-01': got {text!r}"
+        )
+    return name.strip(), day.strip()
+
+
+def _days(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(
+            f"expected a number of days: got {text!r}"
+        ) from None
+    return value
+
+
+def register(sub: Any) -> None:
+    """Add the ``due`` subcommand to *sub* (an argparse subparsers object)."""
+    p = sub.add_parser(
+        "due",
+        help="list the customers due for contact on a day, and why",
+        description="List who is due for contact on a day (cadence elapsed, "
+        "birthday, holiday, points to redeem), one row per customer and reason, "
+        "in priority order.",
+    )
+    p.add_argument(
+        "customers",
+        metavar="CUSTOMERS",
+        help="one row per customer: .csv, .tsv, .txt or .parquet "
+        "(e.g. the --output of custseg segment)",
+    )
+    p.add_argument("--as-of", required=True, metavar="DAY", help="the day (2025-01-01)")
+    p.add_argument(
+        "--customer",
+        default="customer_id",
+        metavar="COLUMN",
+        help="customer id column (default: customer_id)",
+    )
+    p.add_argument(
+        "--last-contact",
+        metavar="COLUMN",
+        help="date of the last contact (empty: never contacted); "
+        "without it nobody has been contacted",
+    )
+    how = p.add_mutually_exclusive_group(required=True)
+    how.add_argument(
+        "--cadence", type=_days, metavar="DAYS", help="contact everyone every DAYS days"
+    )
+    how.add_argument(
+        "--class-column",
+        metavar="COLUMN",
+        help="a class column (lifecycle, rfm11, abc, ...): cadence and priority "
+        "from the default playbook of that classification",
+    )
+    p.add_argument(
+        "--playbook",
+        choices=PLAYBOOK_NAMES,
+        help="the default playbook for --class-column (default: the column's name)",
+    )
+    p.add_argument(
+        "--recency",
+        metavar="COLUMN",
+        help="days since the last purchase, for win-back deadlines "
+        "(default: recency_days, when the table has it)",
+    )
+    p.add_argument("--birthday", metavar="COLUMN", help="date of birth column")
+    p.add_argument(
+        "--birthday-window",
+        type=_days,
+        default=7.0,
+        metavar="DAYS",
+        help="birthdays from today to DAYS - 1 days ahead (default: 7)",
+    )
+    p.add_argument(
+        "--holiday",
+        type=_holiday,
+        action="append",
+        default=[],
+        metavar="NAME=DATE",
+        help="a holiday (repeat the option for several)",
+    )
+    p.add_argument(
+        "--holiday-window",
+        type=_days,
+        default=7.0,
+        metavar="DAYS",
+        help="holidays from today to DAYS - 1 days ahead (default: 7)",
+    )
+    p.add_argument("--points", metavar="COLUMN", help="points balance column")
+    p.add_argument(
+        "--min-points",
+        type=_days,
+        metavar="N",
+        help="balance from which points are due (required with --points)",
+    )
+    p.add_argument(
+        "--lang",
+        choices=("en", "zh"),
+        default="en",
+        help="language of the action texts",
+    )
+    p.add_argument(
+        "--head",
+        type=int,
+        default=20,
+        metavar="N",
+        help="rows to print (default: 20)",
+    )
+    p.add_argument(
+        "--output",
+        metavar="PATH",
+        help="write the due list: .csv, .tsv, .txt or .parquet",
+    )
+    p.set_defaults(func=_cmd)
+
+
+def _column(df: pd.DataFrame, name: str, flag: str) -> pd.Series:
+    if name not in df.columns:
+        shown = ", ".join(repr(str(c)) for c in list(df.columns)[:20])
+        raise InputError(
+            name,
+            f"is not a column of the data (columns: {shown})",
+            fix=f"name the column with --{flag} COLUMN",
+        )
+    return df[name]
+
+
+def _cmd(args: argparse.Namespace) -> int:
+    from .cli import _check_output, _emit
+
+    _check_output(args.output, [args.customers])
+    if args.points is not None and args.min_points is None:
+        raise ThresholdError("'--min-points' is required with --points")
+    if args.head < 0:
+        raise ThresholdError(f"'--head' must be >= 0: got {args.head}")
+    as_of = parse_date_text(args.as_of, "as_of")
+    name = args.playbook or args.class_column
+    if args.class_column is not None and name not in PLAYBOOK_NAMES:
+        raise ThresholdError(
+            f"no default playbook for the column {args.class_column!r}: give "
+            f"--playbook, one of {', '.join(PLAYBOOK_NAMES)}"
+        )
+    df = read_table(args.customers, text_columns=[args.customer])
+    ids = _column(df, args.customer, "customer")
+    df = df.set_index(pd.Index(ids.to_numpy(), name=args.customer))
+    if args.last_contact is not None:
+        last = parse_date_column(
+            _column(df, args.last_contact, "last-contact"), args.last_contact
+        )
+    else:
+        last = pd.Series(pd.NaT, index=df.index, dtype="datetime64[s]")
+    cadence: Any = args.cadence
+    if args.class_column is not None:
+        labels = _column(df, args.class_column, "class-column").astype(object)
+        recency_col = args.recency or ("recency_days" if "recency_days" in df else None)
+        recency = None if recency_col is None else _column(df, recency_col, "recency")
+        cadence = actions(
+            labels, default_playbook(name), recency_days=recency, lang=args.lang
+        )
+        if cadence.uncovered:
+            raise InputError(
+                args.class_column,
+                f"has classes the {name!r} playbook does not cover: "
+                f"{', '.join(map(repr, cadence.uncovered))}",
+                fix="pass --playbook with the classification the column holds",
+            )
+    birthdays = None
+    if args.birthday is not None:
+        birthdays = parse_date_column(
+            _column(df, args.birthday, "birthday"), args.birthday
+        )
+    points = None if args.points is None else _column(df, args.points, "points")
+    due = due_contacts(
+        last,
+        cadence,
+        as_of,
+        birthdays=birthdays,
+        birthday_window_days=args.birthday_window,
+        holidays=dict(args.holiday) if args.holiday else None,
+        holiday_window_days=args.holiday_window,
+        points=points,
+        min_points=args.min_points,
+    )
+    frame = due.to_pandas()
+    n_customers = len(np.unique(due.row))
+    _emit(
+        f"{len(frame):,d} contacts due on {np.datetime_as_string(due.as_of)} for "
+        f"{n_customers:,d} of {len(df):,d} customers\n"
+    )
+    counts = due.counts()
+    if counts:
+        width = max(len("reason"), *map(len, counts))
+        lines = [f"{'reason':<{width}}  contacts"]
+        lines += [f"{k:<{width}}  {c:>8,d}" for k, c in counts.items()]
+        _emit("\n".join(lines) + "\n")
+        shown = frame.head(args.head)
+        with pd.option_context("display.width", 200, "display.max_columns", 20):
+            _emit(shown.to_string())
+        if len(frame) > len(shown):
+            _emit(f"... {len(frame) - len(shown):,d} more rows")
+    if args.output:
+        write_table(frame, args.output)
+        _emit(f"\nwrote {len(frame):,d} rows to {args.output}")
+    return 0

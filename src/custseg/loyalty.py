@@ -1,0 +1,1334 @@
+"""Loyalty from three survey indicators, Dick & Basu's matrix, Net Promoter.
+
+Relationship marketing measures loyalty with three indicators (domain system
+8): overall satisfaction in five levels (很满意, 比较满意, 满意, 不满意, 很不满意),
+the probability of buying again in three bands (> 70%, 30-70%, < 30%) and the
+likelihood of recommending the business in three levels (很大可能, 有可能,
+不可能). :func:`loyalty_level` reads the three answers and looks the level up
+in a 5 x 3 x 3 table (:data:`LOYALTY_TABLE`, data, printed in the docs).
+
+Every answer goes through :func:`custseg._categories.as_category`: English
+or Chinese text (simplified or traditional), ordinal codes, and for the two
+probabilities numbers (a probability in [0, 1], a 0-10 recommendation score).
+A missing answer is missing, never a guess: the level is then the one every
+completion of the missing answers agrees on, else ``"unknown"``.
+
+Layer 1: NumPy and attrs only; pandas is imported inside ``to_pandas``.
+"""
+
+from __future__ import annotations
+
+import numbers
+from collections.abc import Sequence
+from itertools import product
+from typing import Any
+
+import attrs
+import numpy as np
+
+from . import _display
+from . import _validate as v
+from ._align import common_index as _common_index
+from ._categories import MISSING, _plain, as_category
+from .errors import InputError, ThresholdError
+from .labels import Labels
+
+__all__ = [
+    "DICK_BASU_LEVELS",
+    "LOYALTY_LEVELS",
+    "LOYALTY_TABLE",
+    "NPS_BANDS",
+    "REFERRAL",
+    "REPURCHASE",
+    "SATISFACTION",
+    "BehaviourBands",
+    "DickBasuThresholds",
+    "LoyaltyThresholds",
+    "NpsResult",
+    "dick_basu",
+    "loyalty_level",
+    "nps",
+    "nps_band",
+    "repurchase_band",
+    "repurchase_from_behaviour",
+]
+
+# --------------------------------------------------------------------------
+# The answers
+# --------------------------------------------------------------------------
+
+#: Satisfaction levels, worst first (codes 0-4; survey codes 1-5).
+SATISFACTION = (
+    "very_dissatisfied",
+    "dissatisfied",
+    "neutral",
+    "satisfied",
+    "very_satisfied",
+)
+#: Repurchase bands, lowest first: < 30%, 30-70%, > 70%.
+REPURCHASE = ("low", "medium", "high")
+#: Referral likelihood, lowest first.
+REFERRAL = ("unlikely", "possible", "very_likely")
+
+# "unknown" / 未知 read as a missing answer, so labels custseg wrote
+# (repurchase_from_behaviour's "unknown") can be passed back in.
+_UNKNOWN = {"unknown": MISSING, "未知": MISSING}
+
+# The source's scale, best first: 很满意, 比较满意, 满意, 不满意, 很不满意. Its
+# middle level is 满意, so 满意 is code 2 ("neutral") and 比较满意 code 3
+# ("satisfied"). The other common Chinese scale (非常满意, 满意, 一般, ...)
+# puts 满意 fourth: its words are deliberately not aliases, so such answers
+# are refused (the caller maps them) instead of being read one level off.
+_SATISFACTION_ALIASES: dict[str, int] = {
+    "很不满意": 0,
+    "很不滿意": 0,
+    "不满意": 1,
+    "不滿意": 1,
+    "满意": 2,
+    "滿意": 2,
+    "比较满意": 3,
+    "比較滿意": 3,
+    "fairly_satisfied": 3,
+    "很满意": 4,
+    "很滿意": 4,
+    **_UNKNOWN,
+}
+_REPURCHASE_ALIASES: dict[str, int] = {
+    "低": 0,
+    "中": 1,
+    "高": 2,
+    "30%以下": 0,
+    "<30%": 0,
+    "30%-70%": 1,
+    "70%-30%": 1,
+    "30-70%": 1,
+    "70-30%": 1,
+    "70%以上": 2,
+    ">70%": 2,
+    **_UNKNOWN,
+}
+_REFERRAL_ALIASES: dict[str, int] = {
+    "不可能": 0,
+    "有可能": 1,
+    "很大可能": 2,
+    **_UNKNOWN,
+}
+
+#: Loyalty levels, lowest first, then the label of an undecided level.
+LOYALTY_LEVELS = ("not_loyal", "at_risk", "potentially_loyal", "loyal", "unknown")
+_LOYALTY_ZH = ("不忠诚", "有流失风险", "潜在忠诚", "忠诚", "未知")
+_UNKNOWN_LEVEL = 4
+
+_LETTERS = {"N": "not_loyal", "R": "at_risk", "P": "potentially_loyal", "L": "loyal"}
+
+#: The loyalty level of every complete answer: ``LOYALTY_TABLE[s][r][f]`` for
+#: satisfaction *s* (:data:`SATISFACTION`), repurchase band *r*
+#: (:data:`REPURCHASE`) and referral likelihood *f* (:data:`REFERRAL`).
+#: Written as letters per satisfaction level, one row per repurchase band
+#: (low, medium, high), one letter per referral level (unlikely, possible,
+#: very likely): N not loyal, R at risk, P potentially loyal, L loyal.
+LOYALTY_TABLE: tuple[tuple[tuple[str, ...], ...], ...] = tuple(
+    tuple(tuple(_LETTERS[c] for c in row) for row in rows)
+    for rows in (
+        ("NNN", "RRR", "RRR"),  # very_dissatisfied
+        ("NNN", "RRR", "RRR"),  # dissatisfied
+        ("NNR", "RRR", "RRP"),  # neutral (满意)
+        ("RPP", "PPP", "PPL"),  # satisfied (比较满意)
+        ("PPP", "PPP", "PLL"),  # very_satisfied (很满意)
+    )
+)
+
+
+def _labels_lang(
+    lang: Any, en: tuple[str, ...], zh: tuple[str, ...]
+) -> tuple[str, ...]:
+    return zh if v.choice(lang, "lang", ("en", "zh")) == "zh" else en
+
+
+def _index_of(**inputs: Any) -> Any:
+    """:func:`custseg._align.common_index`, also reading the index a
+    :class:`Labels` input carries (an earlier custseg result)."""
+    return _common_index(
+        **{
+            k: x.to_pandas() if isinstance(x, Labels) and x.index is not None else x
+            for k, x in inputs.items()
+        }
+    )
+
+
+def _from_labels(x: Any) -> Any:
+    """A :class:`Labels` input as an object array of its names."""
+    if isinstance(x, Labels):
+        return np.asarray(x.names, dtype=object)[x.codes]
+    return x
+
+
+def _satisfaction_codes(x: Any) -> np.ndarray:
+    return as_category(
+        _from_labels(x),
+        "satisfaction",
+        SATISFACTION,
+        aliases=_SATISFACTION_ALIASES,
+        integers=1,
+    )
+
+
+def _band_of(
+    values: np.ndarray, lo: float, hi: float, *, upper_exclusive: bool
+) -> np.ndarray:
+    """Codes 0/1/2 of numbers: ``< lo`` low, then middle, then high from *hi*
+    (``> hi`` when *upper_exclusive*, else ``>= hi``); NaN -> -1."""
+    out = np.where(values >= lo, 1, 0).astype(np.int8)
+    high = values > hi if upper_exclusive else values >= hi
+    out[high] = 2
+    if values.dtype.kind == "f":
+        out[np.isnan(values)] = MISSING
+    return out
+
+
+def _numbers(x: Any, field: str) -> np.ndarray:
+    return v.as_numeric(x, field, nan="allow")
+
+
+def _text_or_numbers(
+    x: Any,
+    field: str,
+    levels: tuple[str, ...],
+    aliases: dict[str, int],
+    from_numbers: Any,
+    fix: str,
+) -> np.ndarray:
+    """Codes of answers given as text (through :func:`as_category`), as
+    numbers (through *from_numbers*), or mixed in one object column."""
+    x = _from_labels(x)
+    kind = getattr(getattr(x, "dtype", None), "kind", "O")
+    if kind == "b":
+        raise InputError(field, "is boolean", fix=fix)
+    if kind in "iuf":  # NumPy and pandas nullable numbers
+        return np.asarray(from_numbers(x), dtype=np.int8)
+    if isinstance(x, list | tuple):  # NumPy would turn [0.9, "high"] into text
+        x = np.array(x, dtype=object)
+        if x.ndim != 1:
+            raise InputError(field, f"must be one-dimensional: got shape {x.shape}")
+    arr = _plain(x)
+    kind = arr.dtype.kind
+    if kind == "b":
+        raise InputError(field, "is boolean", fix=fix)
+    if kind in "iuf":
+        return np.asarray(from_numbers(arr), dtype=np.int8)
+    if kind != "O":
+        return as_category(arr, field, levels, aliases=aliases)
+    try:  # the common case, all text: hashed once in as_category
+        return as_category(arr, field, levels, aliases=aliases)
+    except InputError as error:
+        unknown = error
+    values = arr.tolist()
+    flags = np.fromiter(
+        (isinstance(e, bool | np.bool_) for e in values), dtype=bool, count=len(values)
+    )
+    if flags.any():
+        first, count = v.first_offender(flags)
+        raise InputError(field, "has booleans", first_row=first, n_rows=count, fix=fix)
+    is_num = np.fromiter(
+        (isinstance(e, numbers.Real) for e in values), dtype=bool, count=len(values)
+    )
+    if not is_num.any():
+        raise unknown
+    if not any(isinstance(e, str) for e in values):
+        return np.asarray(from_numbers(arr), dtype=np.int8)
+    # a column of bands and numbers: each part on its own, rows kept in place
+    nums = np.where(is_num, arr, np.nan).astype(np.float64)
+    texts = arr.copy()
+    texts[is_num] = None
+    text_codes = as_category(texts, field, levels, aliases=aliases)
+    return np.where(is_num, from_numbers(nums), text_codes).astype(np.int8)
+
+
+def _probabilities(x: Any, t: LoyaltyThresholds) -> np.ndarray:
+    p = _numbers(x, "repurchase").astype(np.float64)
+    bad = ~np.isnan(p) & ((p < 0) | (p > 1))
+    if bad.any():
+        first, count = v.first_offender(bad)
+        value = float(p[first])
+        hint = (
+            f" ({v.describe(value)} looks like a percentage: divide by 100)"
+            if 1 < value <= 100
+            else ""
+        )
+        raise InputError(
+            "repurchase",
+            f"has probabilities outside [0, 1]{hint}",
+            first_row=first,
+            n_rows=count,
+            fix="pass probabilities in [0, 1] (70% is 0.7), or the bands "
+            "'low', 'medium', 'high'",
+        )
+    return _band_of(
+        p, t.repurchase_medium_from, t.repurchase_high_above, upper_exclusive=True
+    )
+
+
+def _repurchase_codes(x: Any, t: LoyaltyThresholds) -> np.ndarray:
+    return _text_or_numbers(
+        x,
+        "repurchase",
+        REPURCHASE,
+        _REPURCHASE_ALIASES,
+        lambda p: _probabilities(p, t),
+        "pass a probability in [0, 1] or a band 'low', 'medium', 'high'",
+    )
+
+
+def _scores_0_10(x: Any, field: str) -> np.ndarray:
+    """0-10 scores as float (NaN missing); non-integers and others refused."""
+    s = _numbers(x, field).astype(np.float64)
+    answered = ~np.isnan(s)
+    bad = answered & ((s < 0) | (s > 10) | (s != np.floor(s)))
+    if bad.any():
+        first, count = v.first_offender(bad)
+        raise InputError(
+            field,
+            f"has {v.describe(float(s[first]))}, not a whole score from 0 to 10",
+            first_row=first,
+            n_rows=count,
+            fix="pass 'how likely are you to recommend us' scores 0, 1, ..., 10",
+        )
+    return s
+
+
+def _referral_codes(x: Any, t: LoyaltyThresholds) -> np.ndarray:
+    return _text_or_numbers(
+        x,
+        "referral",
+        REFERRAL,
+        _REFERRAL_ALIASES,
+        lambda k: _band_of(
+            _scores_0_10(k, "referral"),
+            t.referral_possible_from,
+            t.referral_very_likely_from,
+            upper_exclusive=False,
+        ),
+        "pass a 0-10 score or 'unlikely', 'possible', 'very_likely'",
+    )
+
+
+# --------------------------------------------------------------------------
+# Thresholds
+# --------------------------------------------------------------------------
+
+
+# converters of the threshold classes (named: attrs needs them typed)
+
+
+def _choice_referral_from(value: Any) -> str:
+    return v.choice(value, "referral_from", REFERRAL)
+
+
+def _choice_repurchase_from(value: Any) -> str:
+    return v.choice(value, "repurchase_from", REPURCHASE)
+
+
+def _choice_satisfaction_from(value: Any) -> str:
+    return v.choice(value, "satisfaction_from", SATISFACTION)
+
+
+def _num_frequency_from(value: Any) -> float:
+    return v.number_param(value, "frequency_from")
+
+
+def _num_high_frequency(value: Any) -> float:
+    return v.number_param(value, "high_frequency")
+
+
+def _num_high_within(value: Any) -> float:
+    return v.number_param(value, "high_within")
+
+
+def _num_medium_frequency(value: Any) -> float:
+    return v.number_param(value, "medium_frequency")
+
+
+def _num_medium_within(value: Any) -> float:
+    return v.number_param(value, "medium_within")
+
+
+def _num_referral_possible_from(value: Any) -> float:
+    return v.number_param(value, "referral_possible_from")
+
+
+def _num_referral_very_likely_from(value: Any) -> float:
+    return v.number_param(value, "referral_very_likely_from")
+
+
+def _num_repurchase_high_above(value: Any) -> float:
+    return v.number_param(value, "repurchase_high_above")
+
+
+def _num_repurchase_medium_from(value: Any) -> float:
+    return v.number_param(value, "repurchase_medium_from")
+
+
+def _table_converter(value: Any) -> tuple[tuple[tuple[str, ...], ...], ...]:
+    try:
+        table = tuple(
+            tuple(tuple(str(c) for c in row) for row in rows) for rows in value
+        )
+    except TypeError:
+        raise ThresholdError(
+            f"'table' must be 5 x 3 x 3 nested sequences of level names: got "
+            f"{v.describe(value)}"
+        ) from None
+    return table
+
+
+@attrs.frozen
+class LoyaltyThresholds:
+    """Bands of the numeric answers, and the level table.
+
+    Parameters
+    ----------
+    repurchase_medium_from
+        A repurchase probability at or above this is at least ``"medium"``
+        (30-70%); below it, ``"low"`` (< 30%). Default 0.30.
+    repurchase_high_above
+        A probability strictly above this is ``"high"`` (> 70%): the source's
+        bands are ``[0, 0.30)``, ``[0.30, 0.70]``, ``(0.70, 1]``. Default 0.70.
+    referral_possible_from
+        A 0-10 recommendation score at or above this is at least
+        ``"possible"``; below, ``"unlikely"``. Default 7 (NPS passives).
+    referral_very_likely_from
+        A score at or above this is ``"very_likely"``. Default 9 (NPS
+        promoters): ``[0, 7)`` unlikely, ``[7, 9)`` possible, ``[9, 10]``
+        very likely.
+    table
+        The level of every complete answer, ``table[s][r][f]``, as level
+        names (:data:`LOYALTY_LEVELS` without ``"unknown"``); default
+        :data:`LOYALTY_TABLE`. It must be monotone: a better answer never
+        lowers the level.
+
+    Examples
+    --------
+    >>> t = LoyaltyThresholds()
+    >>> t.repurchase_medium_from, t.repurchase_high_above
+    (0.3, 0.7)
+    >>> LoyaltyThresholds(repurchase_medium_from=0.8)
+    Traceback (most recent call last):
+    ...
+    custseg.errors.ThresholdError: 'repurchase_medium_from' must be < 'repurchase_high_above' (0.7): got 0.8
+    """
+
+    repurchase_medium_from: float = attrs.field(
+        default=0.30, converter=_num_repurchase_medium_from
+    )
+    repurchase_high_above: float = attrs.field(
+        default=0.70, converter=_num_repurchase_high_above
+    )
+    referral_possible_from: float = attrs.field(
+        default=7, converter=_num_referral_possible_from
+    )
+    referral_very_likely_from: float = attrs.field(
+        default=9, converter=_num_referral_very_likely_from
+    )
+    table: tuple[tuple[tuple[str, ...], ...], ...] = attrs.field(
+        default=LOYALTY_TABLE, converter=_table_converter
+    )
+
+    def __attrs_post_init__(self) -> None:
+        lo, hi = self.repurchase_medium_from, self.repurchase_high_above
+        for name, x in (("repurchase_medium_from", lo), ("repurchase_high_above", hi)):
+            if not 0 < x < 1:
+                raise ThresholdError(f"{name!r} must be in the range (0, 1): got {x}")
+        if lo >= hi:
+            raise ThresholdError(
+                f"'repurchase_medium_from' must be < 'repurchase_high_above' ({hi}): got {lo}"
+            )
+        a, b = self.referral_possible_from, self.referral_very_likely_from
+        for name, x in (
+            ("referral_possible_from", a),
+            ("referral_very_likely_from", b),
+        ):
+            if not (0 < x <= 10 and float(x).is_integer()):
+                raise ThresholdError(
+                    f"{name!r} must be a whole score in the range [1, 10]: got {x}"
+                )
+        if a >= b:
+            raise ThresholdError(
+                f"'referral_possible_from' must be < 'referral_very_likely_from' ({b}): got {a}"
+            )
+        self._check_table()
+
+    def _check_table(self) -> None:
+        t = self.table
+        if len(t) != 5 or any(
+            len(rows) != 3 or any(len(r) != 3 for r in rows) for rows in t
+        ):
+            raise ThresholdError(
+                "'table' must be 5 x 3 x 3 (satisfaction x repurchase x referral)"
+            )
+        known = LOYALTY_LEVELS[:-1]
+        for s, r, f in product(range(5), range(3), range(3)):
+            if t[s][r][f] not in known:
+                raise ThresholdError(
+                    f"'table' [{SATISFACTION[s]}][{REPURCHASE[r]}][{REFERRAL[f]}] "
+                    f"must be one of {', '.join(map(repr, known))}: got {t[s][r][f]!r}"
+                )
+        codes = self.codes()
+        for axis, name in enumerate(("satisfaction", "repurchase", "referral")):
+            worse = np.diff(codes, axis=axis) < 0
+            if worse.any():
+                s, r, f = (int(i) for i in np.argwhere(worse)[0])
+                at = [s, r, f]
+                better = list(at)
+                better[axis] += 1
+                raise ThresholdError(
+                    f"'table' must never lower the level for a better {name}: "
+                    f"{_cell_name(at)} is {t[at[0]][at[1]][at[2]]!r} but "
+                    f"{_cell_name(better)} is {t[better[0]][better[1]][better[2]]!r}"
+                )
+
+    def codes(self) -> np.ndarray:
+        """The table as level codes, shape ``(5, 3, 3)``.
+
+        >>> int(LoyaltyThresholds().codes()[4, 2, 2])
+        3
+        """
+        index = {name: i for i, name in enumerate(LOYALTY_LEVELS)}
+        return np.array(
+            [[[index[c] for c in row] for row in rows] for rows in self.table],
+            dtype=np.int8,
+        )
+
+    def decided(self) -> np.ndarray:
+        """The level code of every answer, partial ones too, shape ``(6, 4, 4)``.
+
+        Index ``-1`` on an axis (5 for satisfaction, 3 for the others) is a
+        missing answer; a cell is the level every completion of its missing
+        answers has in the table, else ``4`` (``"unknown"``). This is what
+        :func:`loyalty_level` looks up.
+
+        >>> d = LoyaltyThresholds().decided()
+        >>> LOYALTY_LEVELS[d[1, 0, -1]], LOYALTY_LEVELS[d[-1, 2, 2]]
+        ('not_loyal', 'unknown')
+        """
+        return _decided_table(self.codes())
+
+    def _repr_html_(self) -> str:
+        lo, hi = f"{self.repurchase_medium_from:g}", f"{self.repurchase_high_above:g}"
+        a, b = f"{self.referral_possible_from:g}", f"{self.referral_very_likely_from:g}"
+        rows = [
+            ["repurchase", "low", f"[0, {lo})"],
+            ["repurchase", "medium", f"[{lo}, {hi}]"],
+            ["repurchase", "high", f"({hi}, 1]"],
+            ["referral", "unlikely", f"[0, {a})"],
+            ["referral", "possible", f"[{a}, {b})"],
+            ["referral", "very_likely", f"[{b}, 10]"],
+        ]
+        return _display.html_table(
+            "LoyaltyThresholds: bands of the numeric answers",
+            ["answer", "band", "values"],
+            rows,
+        )
+
+
+def _cell_name(at: Sequence[int]) -> str:
+    return f"({SATISFACTION[at[0]]}, {REPURCHASE[at[1]]}, {REFERRAL[at[2]]})"
+
+
+def _decided_table(table: np.ndarray) -> np.ndarray:
+    """The level of every partial answer, shape ``(6, 4, 4)``.
+
+    Index ``5`` (satisfaction) or ``3`` (repurchase, referral) -- also ``-1``
+    -- stands for a missing answer. A cell's level is the level every
+    completion of its missing answers has in *table*, else ``"unknown"``.
+
+    >>> ext = _decided_table(LoyaltyThresholds().codes())
+    >>> int(ext[0, 0, -1]), int(ext[-1, 0, 0])  # not loyal; unknown
+    (0, 4)
+    """
+    ext = np.full((6, 4, 4), _UNKNOWN_LEVEL, dtype=np.int8)
+    for s, r, f in product(range(6), range(4), range(4)):
+        cells = table[
+            np.ix_(
+                range(5) if s == 5 else [s],
+                range(3) if r == 3 else [r],
+                range(3) if f == 3 else [f],
+            )
+        ]
+        if (cells == cells.flat[0]).all():
+            ext[s, r, f] = cells.flat[0]
+    return ext
+
+
+# --------------------------------------------------------------------------
+# loyalty_level
+# --------------------------------------------------------------------------
+
+
+def _length_of(**inputs: Any) -> int | None:
+    for x in inputs.values():
+        if x is not None:
+            return len(_plain(_from_labels(x)))
+    return None
+
+
+def loyalty_level(
+    satisfaction: Any,
+    repurchase: Any,
+    referral: Any,
+    *,
+    thresholds: LoyaltyThresholds | None = None,
+    lang: str = "en",
+) -> Labels:
+    """Loyalty level of each customer from satisfaction, repurchase and referral.
+
+    Parameters
+    ----------
+    satisfaction
+        Overall satisfaction, one of :data:`SATISFACTION` (worst first:
+        ``very_dissatisfied``, ``dissatisfied``, ``neutral``, ``satisfied``,
+        ``very_satisfied``), the source's Chinese 很不满意, 不满意, 满意
+        (the middle level), 比较满意, 很满意 (simplified or traditional), or
+        survey codes 1-5. ``None``: not asked (every row missing).
+    repurchase
+        Probability of buying again: a number in [0, 1] (banded by
+        *thresholds*: ``[0, 0.3)`` low, ``[0.3, 0.7]`` medium, ``(0.7, 1]``
+        high), or a band ``"low"``, ``"medium"``, ``"high"`` (低, 中, 高,
+        ``"30%以下"``, ``"30%-70%"``, ``"70%以上"``). Numbers above 1 are
+        refused (pass percentages divided by 100). ``None``: not asked.
+    referral
+        Likelihood of recommending: ``"unlikely"``, ``"possible"``,
+        ``"very_likely"`` (不可能, 有可能, 很大可能), or a 0-10 "how likely are
+        you to recommend us" score: ``[0, 7)`` unlikely, ``[7, 9)`` possible,
+        ``[9, 10]`` very likely. ``None``: not asked.
+    thresholds
+        Bands and the level table; default :class:`LoyaltyThresholds`.
+    lang
+        ``"en"`` (default) or ``"zh"`` label names (忠诚, 潜在忠诚, 有流失风险,
+        不忠诚, 未知).
+
+    Returns
+    -------
+    Labels
+        Ordered ``not_loyal < at_risk < potentially_loyal < loyal``, then
+        ``unknown``, named ``"loyalty"``. A complete answer gets its cell of
+        the table; a partial one the level all completions of its missing
+        answers share, else ``unknown``.
+
+    Raises
+    ------
+    InputError
+        Unknown answers (all named, with the accepted ones), codes outside
+        1-5, probabilities outside [0, 1], scores that are not whole numbers
+        0-10, different lengths or indexes.
+
+    Examples
+    --------
+    >>> loyalty_level(["very_satisfied", "很满意", "dissatisfied"],
+    ...               ["high", "高", "low"], ["very_likely", "很大可能", "不可能"]
+    ...               ).to_numpy().tolist()
+    ['loyal', 'loyal', 'not_loyal']
+
+    Probabilities and 0-10 scores; 0.7 is not above 70%, so it is medium:
+
+    >>> loyalty_level([5, 2], [0.7, 0.1], [9, 0]).to_numpy().tolist()
+    ['potentially_loyal', 'not_loyal']
+
+    A missing answer: the level every completion shares, else unknown:
+
+    >>> loyalty_level(["dissatisfied", None], [0.1, 0.1], [None, 10],
+    ...               lang="zh").to_numpy().tolist()
+    ['不忠诚', '未知']
+    """
+    t = LoyaltyThresholds() if thresholds is None else thresholds
+    if not isinstance(t, LoyaltyThresholds):
+        raise ThresholdError(
+            f"'thresholds' must be a LoyaltyThresholds: got {type(t).__name__}"
+        )
+    names = _labels_lang(lang, LOYALTY_LEVELS, _LOYALTY_ZH)
+    n = _length_of(satisfaction=satisfaction, repurchase=repurchase, referral=referral)
+    if n is None:
+        raise InputError(
+            "satisfaction",
+            "and repurchase and referral are all None",
+            fix="pass at least one of the three answers",
+        )
+    index = _index_of(
+        satisfaction=satisfaction, repurchase=repurchase, referral=referral
+    )
+    none = np.full(n, MISSING, dtype=np.int8)
+    s = none if satisfaction is None else _satisfaction_codes(satisfaction)
+    r = none if repurchase is None else _repurchase_codes(repurchase, t)
+    f = none if referral is None else _referral_codes(referral, t)
+    v.check_same_length(satisfaction=s, repurchase=r, referral=f)
+    ext = t.decided()
+    # -1 (missing) indexes the last slot of each axis: the "missing" slot
+    codes = ext[s, r, f]
+    return Labels(codes, names, ordered=True, index=index, name="loyalty")
+
+
+def repurchase_band(
+    probability: Any,
+    *,
+    thresholds: LoyaltyThresholds | None = None,
+    lang: str = "en",
+) -> Labels:
+    """Repurchase band of each probability (or band answer): low, medium, high.
+
+    For a store without surveys, pass a model's probability of a repeat
+    purchase or of being alive (:mod:`custseg.btyd`).
+
+    Parameters
+    ----------
+    probability
+        Numbers in [0, 1] (NaN: unknown), or band answers as in
+        :func:`loyalty_level`.
+    thresholds
+        The bands: ``[0, 0.3)`` low, ``[0.3, 0.7]`` medium, ``(0.7, 1]``
+        high by default (:class:`LoyaltyThresholds`).
+    lang
+        ``"en"`` or ``"zh"`` (低, 中, 高, 未知).
+
+    Returns
+    -------
+    Labels
+        Ordered ``low < medium < high``, then ``unknown``.
+
+    Raises
+    ------
+    InputError
+        Numbers outside [0, 1] (percentages: divide by 100), unknown bands.
+
+    Examples
+    --------
+    >>> repurchase_band([0.29, 0.3, 0.7, 0.71, float("nan")]).to_numpy().tolist()
+    ['low', 'medium', 'medium', 'high', 'unknown']
+    """
+    t = LoyaltyThresholds() if thresholds is None else thresholds
+    names = _labels_lang(lang, (*REPURCHASE, "unknown"), ("低", "中", "高", "未知"))
+    codes = _repurchase_codes(probability, t).copy()
+    codes[codes == MISSING] = 3
+    return Labels(
+        codes,
+        names,
+        ordered=True,
+        index=_index_of(probability=probability),
+        name="repurchase",
+    )
+
+
+# --------------------------------------------------------------------------
+# Repurchase from behaviour
+# --------------------------------------------------------------------------
+
+
+@attrs.frozen
+class BehaviourBands:
+    """How purchase counts and recency stand in for the repurchase band.
+
+    Half-open windows of days since the last purchase, ``[0, d)``.
+
+    Parameters
+    ----------
+    high_frequency
+        Purchases needed for ``"high"`` (> 70%). Default 3.
+    high_within
+        ... with the last purchase fewer than this many days ago. Default 90
+        (the lifecycle's active window).
+    medium_frequency
+        Purchases needed for ``"medium"`` (30-70%). Default 2: one purchase
+        is ``"low"``, as in the source ("came only once").
+    medium_within
+        ... with the last purchase fewer than this many days ago. Default 180
+        (active or silent).
+
+    Examples
+    --------
+    >>> BehaviourBands()
+    BehaviourBands(high_frequency=3.0, high_within=90.0, medium_frequency=2.0, medium_within=180.0)
+    >>> BehaviourBands(high_frequency=1)
+    Traceback (most recent call last):
+    ...
+    custseg.errors.ThresholdError: 'high_frequency' must be >= 'medium_frequency' (2.0): got 1.0
+    """
+
+    high_frequency: float = attrs.field(default=3, converter=_num_high_frequency)
+    high_within: float = attrs.field(default=90, converter=_num_high_within)
+    medium_frequency: float = attrs.field(default=2, converter=_num_medium_frequency)
+    medium_within: float = attrs.field(default=180, converter=_num_medium_within)
+
+    def __attrs_post_init__(self) -> None:
+        for name in ("high_frequency", "medium_frequency"):
+            x = getattr(self, name)
+            if not (x >= 1 and float(x).is_integer()):
+                raise ThresholdError(f"{name!r} must be a whole count >= 1: got {x}")
+        for name in ("high_within", "medium_within"):
+            x = getattr(self, name)
+            if not (0 < x < np.inf):
+                raise ThresholdError(
+                    f"{name!r} must be a finite day count > 0: got {x}"
+                )
+        if self.high_frequency < self.medium_frequency:
+            raise ThresholdError(
+                f"'high_frequency' must be >= 'medium_frequency' "
+                f"({self.medium_frequency}): got {self.high_frequency}"
+            )
+        if self.high_within > self.medium_within:
+            raise ThresholdError(
+                f"'high_within' must be <= 'medium_within' ({self.medium_within}): "
+                f"got {self.high_within}"
+            )
+
+
+def repurchase_from_behaviour(
+    frequency: Any,
+    recency_days: Any,
+    *,
+    bands: BehaviourBands | None = None,
+    lang: str = "en",
+) -> Labels:
+    """Repurchase band from purchase count and recency, for stores without surveys.
+
+    ``high``: at least ``high_frequency`` purchases and the last one within
+    ``[0, high_within)`` days; else ``medium``: at least
+    ``medium_frequency`` purchases within ``[0, medium_within)`` days; else
+    ``low`` (one purchase, or lapsed). No purchase (frequency 0 or missing, or
+    missing recency) is ``unknown``: there is nothing to go on.
+
+    Parameters
+    ----------
+    frequency
+        Number of purchases per customer (``CustomerFacts.frequency``).
+    recency_days
+        Days since the last purchase (NaN: no purchase).
+    bands
+        The counts and windows; default :class:`BehaviourBands`.
+    lang
+        ``"en"`` or ``"zh"`` (低, 中, 高, 未知).
+
+    Returns
+    -------
+    Labels
+        Ordered ``low < medium < high``, then ``unknown``, named
+        ``"repurchase"``; pass it to :func:`loyalty_level` or
+        :func:`dick_basu` as the repurchase answer.
+
+    Raises
+    ------
+    InputError
+        Negative or fractional counts, negative recency, different lengths.
+
+    Examples
+    --------
+    >>> repurchase_from_behaviour([5, 5, 2, 2, 1, 0],
+    ...                           [89, 90, 179, 180, 3, float("nan")]).to_numpy().tolist()
+    ['high', 'medium', 'medium', 'low', 'low', 'unknown']
+    """
+    b = BehaviourBands() if bands is None else bands
+    if not isinstance(b, BehaviourBands):
+        raise ThresholdError(
+            f"'bands' must be a BehaviourBands: got {type(b).__name__}"
+        )
+    names = _labels_lang(lang, (*REPURCHASE, "unknown"), ("低", "中", "高", "未知"))
+    index = _index_of(frequency=frequency, recency_days=recency_days)
+    k = _numbers(frequency, "frequency").astype(np.float64)
+    d = _numbers(recency_days, "recency_days").astype(np.float64)
+    v.check_same_length(frequency=k, recency_days=d)
+    for field, arr, what in (
+        ("frequency", k, "negative or fractional counts"),
+        ("recency_days", d, "negative days"),
+    ):
+        bad = ~np.isnan(arr) & (arr < 0)
+        if field == "frequency":
+            bad |= ~np.isnan(arr) & (arr != np.floor(arr))
+        if bad.any():
+            first, count = v.first_offender(bad)
+            raise InputError(
+                field,
+                f"has {what} ({v.describe(float(arr[first]))})",
+                first_row=first,
+                n_rows=count,
+                fix="pass purchase counts >= 0 and days since the last purchase >= 0",
+            )
+    codes = np.zeros(len(k), dtype=np.int8)
+    codes[(k >= b.medium_frequency) & (d < b.medium_within)] = 1
+    codes[(k >= b.high_frequency) & (d < b.high_within)] = 2
+    codes[np.isnan(k) | np.isnan(d) | (k == 0)] = 3
+    return Labels(codes, names, ordered=True, index=index, name="repurchase")
+
+
+# --------------------------------------------------------------------------
+# Dick & Basu
+# --------------------------------------------------------------------------
+
+#: Dick & Basu's four cells (relative attitude x repeat patronage), then unknown.
+DICK_BASU_LEVELS = (
+    "true_loyalty",
+    "latent_loyalty",
+    "spurious_loyalty",
+    "no_loyalty",
+    "unknown",
+)
+_DICK_BASU_ZH = ("真忠诚", "潜在忠诚", "虚假忠诚", "不忠诚", "未知")
+_HIGH_LOW = ("low", "high")
+_HIGH_LOW_ALIASES = {"低": 0, "高": 1, **_UNKNOWN}
+
+
+@attrs.frozen
+class DickBasuThresholds:
+    """Where relative attitude and repeat patronage count as high.
+
+    Parameters
+    ----------
+    satisfaction_from
+        Satisfaction at or above this level is a high attitude. Default
+        ``"satisfied"`` (比较满意).
+    referral_from
+        Referral likelihood at or above this is a high attitude. Default
+        ``"possible"`` (有可能; a 0-10 score of 7 or more).
+    repurchase_from
+        Repurchase band at or above this is high repeat patronage. Default
+        ``"high"`` (> 70%).
+    frequency_from
+        A purchase count at or above this is high repeat patronage. Default 3.
+    loyalty
+        The bands for numeric answers (:class:`LoyaltyThresholds`).
+
+    Examples
+    --------
+    >>> DickBasuThresholds(repurchase_from="medium").repurchase_from
+    'medium'
+    >>> DickBasuThresholds(satisfaction_from="happy")
+    Traceback (most recent call last):
+    ...
+    custseg.errors.ThresholdError: 'satisfaction_from' must be 'very_dissatisfied', 'dissatisfied', 'neutral', 'satisfied' or 'very_satisfied': got 'happy'
+    """
+
+    satisfaction_from: str = attrs.field(
+        default="satisfied",
+        converter=_choice_satisfaction_from,
+    )
+    referral_from: str = attrs.field(
+        default="possible", converter=_choice_referral_from
+    )
+    repurchase_from: str = attrs.field(
+        default="high", converter=_choice_repurchase_from
+    )
+    frequency_from: float = attrs.field(default=3, converter=_num_frequency_from)
+    loyalty: LoyaltyThresholds = attrs.field(factory=LoyaltyThresholds)
+
+    def __attrs_post_init__(self) -> None:
+        x = self.frequency_from
+        if not (x >= 1 and float(x).is_integer()):
+            raise ThresholdError(
+                f"'frequency_from' must be a whole count >= 1: got {x}"
+            )
+        if not isinstance(self.loyalty, LoyaltyThresholds):
+            raise ThresholdError(
+                f"'loyalty' must be a LoyaltyThresholds: got {type(self.loyalty).__name__}"
+            )
+
+
+def _high(codes: np.ndarray, from_code: int) -> np.ndarray:
+    """1 where codes >= from_code, 0 below, -1 where missing."""
+    out = (codes >= from_code).astype(np.int8)
+    out[codes == MISSING] = MISSING
+    return out
+
+
+def _and3(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """Three-valued and on 1/0/-1: false wins over missing."""
+    out = np.where((a == 1) & (b == 1), 1, MISSING).astype(np.int8)
+    out[(a == 0) | (b == 0)] = 0
+    return out
+
+
+def _one_of(field: str, **given: Any) -> tuple[str, Any]:
+    passed = {k: x for k, x in given.items() if x is not None}
+    if len(passed) != 1:
+        names = " or ".join(repr(k) for k in given)
+        raise InputError(
+            field,
+            f"needs exactly one of {names}: got "
+            + (", ".join(repr(k) for k in passed) or "none"),
+            fix=f"pass one of {names}",
+        )
+    return next(iter(passed.items()))
+
+
+def dick_basu(
+    *,
+    attitude: Any = None,
+    satisfaction: Any = None,
+    referral: Any = None,
+    repeat: Any = None,
+    repurchase: Any = None,
+    frequency: Any = None,
+    thresholds: DickBasuThresholds | None = None,
+    lang: str = "en",
+) -> Labels:
+    """Dick & Basu's loyalty cell: relative attitude x repeat patronage.
+
+    High attitude and high repeat: true loyalty; high attitude, low repeat:
+    latent loyalty; low attitude, high repeat: spurious loyalty; both low: no
+    loyalty. Each missing dimension leaves the cell ``unknown`` (the four
+    cells differ in both).
+
+    Parameters
+    ----------
+    attitude
+        Relative attitude as ``"high"``/``"low"`` (高/低), booleans or 1/0.
+    satisfaction
+        Or from satisfaction answers (as in :func:`loyalty_level`): high at or
+        above ``thresholds.satisfaction_from``.
+    referral
+        Or from referral answers or 0-10 scores: high at or above
+        ``thresholds.referral_from``. With *satisfaction* too, attitude is high
+        when both are (low when either is, even if the other is missing).
+    repeat
+        Repeat patronage as ``"high"``/``"low"`` (高/低), booleans or 1/0.
+    repurchase
+        Or from repurchase probabilities or bands: high at or above
+        ``thresholds.repurchase_from``.
+    frequency
+        Or from purchase counts: high at or above ``thresholds.frequency_from``
+        (NaN: unknown).
+    thresholds
+        Default :class:`DickBasuThresholds`.
+    lang
+        ``"en"`` or ``"zh"`` (真忠诚, 潜在忠诚, 虚假忠诚, 不忠诚, 未知).
+
+    Returns
+    -------
+    Labels
+        Unordered names :data:`DICK_BASU_LEVELS`, named ``"dick_basu"``.
+
+    Raises
+    ------
+    InputError
+        Not exactly one attitude source (*attitude*, or *satisfaction* and/or
+        *referral*) and one repeat source, or bad answers.
+
+    Examples
+    --------
+    >>> dick_basu(satisfaction=["very_satisfied", "satisfied", "neutral", "很不满意"],
+    ...           repurchase=[0.9, 0.2, 0.8, 0.1]).to_numpy().tolist()
+    ['true_loyalty', 'latent_loyalty', 'spurious_loyalty', 'no_loyalty']
+    >>> dick_basu(attitude=[True, None], frequency=[5, 1], lang="zh").to_numpy().tolist()
+    ['真忠诚', '未知']
+    """
+    t = DickBasuThresholds() if thresholds is None else thresholds
+    if not isinstance(t, DickBasuThresholds):
+        raise ThresholdError(
+            f"'thresholds' must be a DickBasuThresholds: got {type(t).__name__}"
+        )
+    names = _labels_lang(lang, DICK_BASU_LEVELS, _DICK_BASU_ZH)
+    lt = t.loyalty
+    index = _index_of(
+        attitude=attitude,
+        satisfaction=satisfaction,
+        referral=referral,
+        repeat=repeat,
+        repurchase=repurchase,
+        frequency=frequency,
+    )
+    if attitude is not None and (satisfaction is not None or referral is not None):
+        _one_of("attitude", attitude=attitude, satisfaction=satisfaction)
+    if attitude is not None:
+        a = _high_low(attitude, "attitude")
+    elif satisfaction is None and referral is None:
+        _one_of("attitude", attitude=None, satisfaction=None, referral=None)
+        raise AssertionError  # pragma: no cover
+    else:
+        parts = []
+        if satisfaction is not None:
+            parts.append(
+                _high(
+                    _satisfaction_codes(satisfaction),
+                    SATISFACTION.index(t.satisfaction_from),
+                )
+            )
+        if referral is not None:
+            parts.append(
+                _high(_referral_codes(referral, lt), REFERRAL.index(t.referral_from))
+            )
+        if len(parts) == 2:
+            v.check_same_length(satisfaction=parts[0], referral=parts[1])
+            a = _and3(parts[0], parts[1])
+        else:
+            a = parts[0]
+    source, x = _one_of(
+        "repeat", repeat=repeat, repurchase=repurchase, frequency=frequency
+    )
+    if source == "repeat":
+        p = _high_low(x, "repeat")
+    elif source == "repurchase":
+        p = _high(_repurchase_codes(x, lt), REPURCHASE.index(t.repurchase_from))
+    else:
+        k = _numbers(x, "frequency").astype(np.float64)
+        bad = ~np.isnan(k) & ((k < 0) | (k != np.floor(k)))
+        if bad.any():
+            first, count = v.first_offender(bad)
+            raise InputError(
+                "frequency",
+                f"has {v.describe(float(k[first]))}, not a purchase count",
+                first_row=first,
+                n_rows=count,
+                fix="pass whole purchase counts >= 0",
+            )
+        p = (k >= t.frequency_from).astype(np.int8)
+        p[np.isnan(k)] = MISSING
+    v.check_same_length(attitude=a, repeat=p)
+    # (attitude, repeat) -> cell; any -1 -> unknown (the last slot)
+    cell = np.array([[3, 2, 4], [1, 0, 4], [4, 4, 4]], dtype=np.int8)
+    return Labels(cell[a, p], names, ordered=False, index=index, name="dick_basu")
+
+
+def _high_low(x: Any, field: str) -> np.ndarray:
+    return as_category(
+        _from_labels(x),
+        field,
+        _HIGH_LOW,
+        aliases=_HIGH_LOW_ALIASES,
+        integers=0,
+        booleans=True,
+    )
+
+
+# --------------------------------------------------------------------------
+# Net Promoter
+# --------------------------------------------------------------------------
+
+#: Net Promoter bands of 0-10 scores, lowest first, then no answer.
+NPS_BANDS = ("detractor", "passive", "promoter", "no_answer")
+_NPS_ZH = ("贬损者", "被动者", "推荐者", "未回答")
+
+
+def _nps_codes(scores: Any) -> np.ndarray:
+    s = _scores_0_10(scores, "scores")
+    codes = _band_of(s, 7, 9, upper_exclusive=False)
+    codes[codes == MISSING] = 3
+    return codes
+
+
+def nps_band(scores: Any, *, lang: str = "en") -> Labels:
+    """Net Promoter band of each 0-10 score: detractor, passive, promoter.
+
+    ``[0, 7)`` (0-6) detractor, ``[7, 9)`` (7-8) passive, ``[9, 10]`` (9-10)
+    promoter; a missing score is ``no_answer``.
+
+    Parameters
+    ----------
+    scores
+        Whole "how likely are you to recommend us" scores 0-10 (NaN: no
+        answer).
+    lang
+        ``"en"`` or ``"zh"`` (贬损者, 被动者, 推荐者, 未回答).
+
+    Returns
+    -------
+    Labels
+        Ordered ``detractor < passive < promoter``, then ``no_answer``.
+
+    Raises
+    ------
+    InputError
+        Scores that are not whole numbers from 0 to 10, text, booleans.
+
+    Examples
+    --------
+    >>> nps_band([0, 6, 7, 8, 9, 10, None]).to_numpy().tolist()
+    ['detractor', 'detractor', 'passive', 'passive', 'promoter', 'promoter', 'no_answer']
+    >>> nps_band([6.5])
+    Traceback (most recent call last):
+    ...
+    custseg.errors.InputError: 'scores' has 6.5, not a whole score from 0 to 10 (first at row 0, 1 row affected): pass 'how likely are you to recommend us' scores 0, 1, ..., 10
+    """
+    names = _labels_lang(lang, NPS_BANDS, _NPS_ZH)
+    return Labels(
+        _nps_codes(scores),
+        names,
+        ordered=True,
+        index=_index_of(scores=scores),
+        name="nps_band",
+    )
+
+
+_COUNTS = ("n", "promoters", "passives", "detractors", "no_answer")
+
+
+@attrs.frozen(eq=False)
+class NpsResult:
+    """Net Promoter Score per group, with the counts behind it.
+
+    Parameters
+    ----------
+    groups
+        The group names (``("all",)`` without groups).
+    n
+        Answers per group (scores given; no-answers excluded).
+    promoters
+        Scores 9-10 per group.
+    passives
+        Scores 7-8 per group.
+    detractors
+        Scores 0-6 per group.
+    no_answer
+        Missing scores per group.
+    nps
+        ``100 * (promoters - detractors) / n``, from -100 to 100; NaN where
+        ``n == 0``.
+    name
+        The name of the grouping (index name in :meth:`to_pandas`).
+
+    Examples
+    --------
+    >>> r = nps([10, 9, 8, 3])
+    >>> float(r)
+    25.0
+    >>> r.to_pandas()
+           n  promoters  passives  detractors  no_answer   nps
+    group
+    all    4          2         1           1          0  25.0
+    """
+
+    groups: tuple[Any, ...]
+    n: np.ndarray
+    promoters: np.ndarray
+    passives: np.ndarray
+    detractors: np.ndarray
+    no_answer: np.ndarray
+    nps: np.ndarray
+    name: str = "group"
+
+    def __float__(self) -> float:
+        if len(self.groups) != 1:
+            raise ThresholdError(
+                f"this result has {len(self.groups)} groups, not one NPS: read .nps "
+                "or .to_pandas()"
+            )
+        return float(self.nps[0])
+
+    def to_pandas(self) -> Any:
+        """The result as a DataFrame indexed by group.
+
+        >>> nps([9, None], by=["x", "y"]).to_pandas().loc["y", "n"].item()
+        0
+        """
+        import pandas as pd
+
+        frame = pd.DataFrame(
+            {c: getattr(self, c) for c in (*_COUNTS, "nps")},
+            index=pd.Index(list(self.groups), name=self.name),
+        )
+        return frame
+
+    def _repr_html_(self) -> str:
+        rows = [
+            [
+                g,
+                *(int(getattr(self, c)[i]) for c in _COUNTS),
+                _display.format_value(self.nps[i]),
+            ]
+            for i, g in enumerate(self.groups)
+        ]
+        return _display.html_table(
+            "Net Promoter Score", [self.name, *_COUNTS, "nps"], rows
+        )
+
+
+def _groups(by: Any, n: int) -> tuple[np.ndarray, tuple[Any, ...], str]:
+    """Group codes 0..g-1 for every row, the group names, the grouping name."""
+    name = getattr(by, "name", None)
+    name = name if isinstance(name, str) else "group"
+    if isinstance(by, Labels):
+        return np.asarray(by.codes, dtype=np.int64), by.names, name
+    cat = getattr(by, "cat", None)
+    source = cat if cat is not None and hasattr(cat, "categories") else by
+    if hasattr(source, "categories") and hasattr(source, "codes"):
+        codes = np.asarray(source.codes, dtype=np.int64)
+        names = tuple(source.categories.tolist())
+    else:
+        arr = _plain(by)
+        if arr.ndim != 1:
+            raise InputError("by", f"must be one-dimensional: got shape {arr.shape}")
+        if arr.dtype.kind == "O":
+            missing = np.fromiter(
+                (v.is_missing_scalar(x) for x in arr.tolist()),
+                dtype=bool,
+                count=len(arr),
+            )
+        elif arr.dtype.kind in "fcmM":
+            missing = np.isnan(arr)
+        else:
+            missing = np.zeros(len(arr), dtype=bool)
+        try:
+            uniq, inverse = np.unique(arr[~missing], return_inverse=True)
+        except TypeError:
+            raise InputError(
+                "by",
+                "mixes values that cannot be ordered (e.g. text and numbers)",
+                fix="pass one kind of group value, or a Categorical",
+            ) from None
+        codes = np.full(len(arr), -1, dtype=np.int64)
+        codes[~missing] = inverse
+        names = tuple(x.item() if isinstance(x, np.generic) else x for x in uniq)
+    if (codes < 0).any():
+        codes = np.where(codes < 0, len(names), codes)
+        names = (*names, "(missing)")
+    if len(codes) != n:
+        raise InputError(
+            "by",
+            f"has {len(codes)} rows, 'scores' has {n}",
+            fix="pass one group per score",
+        )
+    return codes, names, name
+
+
+def nps(scores: Any, by: Any = None) -> NpsResult:
+    """Net Promoter Score, overall or per group: % promoters - % detractors.
+
+    Parameters
+    ----------
+    scores
+        Whole 0-10 scores (NaN: no answer, counted apart, not in ``n``).
+    by
+        Optional group of each row: a :class:`~custseg.Labels` (every name is
+        listed, also with no rows), a pandas Categorical (every category), or
+        values (each distinct value, sorted). Rows with a missing group form
+        the group ``"(missing)"``.
+
+    Returns
+    -------
+    NpsResult
+        Per group: ``n`` answers, promoter / passive / detractor / no-answer
+        counts, and the NPS from -100 to 100 (NaN for ``n == 0``).
+        ``float(result)`` is the NPS of a result with one group.
+
+    Raises
+    ------
+    InputError
+        Bad scores (as :func:`nps_band`), *by* of another length or index.
+
+    Examples
+    --------
+    >>> r = nps([10, 10, 3, 8, 0, None], by=["a", "a", "a", "b", "b", "c"])
+    >>> r.groups, r.nps.tolist(), r.n.tolist()
+    (('a', 'b', 'c'), [33.33333333333333, -50.0, nan], [3, 2, 0])
+    """
+    index = _index_of(scores=scores, by=by)
+    del index  # checked only: the result is per group
+    codes = _nps_codes(scores)
+    n = len(codes)
+    if by is None:
+        g = np.zeros(n, dtype=np.int64)
+        groups: tuple[Any, ...] = ("all",)
+        name = "group"
+    else:
+        g, groups, name = _groups(by, n)
+    k = len(groups)
+    counts = np.bincount(g * 4 + codes.astype(np.int64), minlength=4 * k).reshape(k, 4)
+    det, pas, pro, na = (counts[:, i].astype(np.int64) for i in range(4))
+    answered = det + pas + pro
+    with np.errstate(invalid="ignore", divide="ignore"):
+        score = np.where(answered > 0, 100.0 * (pro - det) / answered, np.nan)
+    return NpsResult(groups, answered, pro, pas, det, na, score, name)

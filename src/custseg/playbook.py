@@ -1,0 +1,1709 @@
+"""Playbooks: what to do with each class of customer, and who is due today.
+
+A :class:`Playbook` maps the label names of one classification (lifecycle
+stages, care phases, RFM segments, ABC classes) to an :class:`Action`: what
+to do, on which channel, how often (a contact cadence in days), how urgent
+(a priority, 1 first) and, for win-back plans, a deadline past which the
+spending stops. :func:`actions` applies a playbook to labels, one row per
+customer; :func:`due_contacts` lists who is due for contact on a day and why:
+the cadence elapsed, a birthday, a holiday, points to redeem.
+
+The default playbooks (:func:`default_playbook`) follow the CRM practice in
+``domain.md`` (system 11 and the new-customer care phases of system 7), in
+English and Chinese.
+
+Conventions
+-----------
+* Cadence: a customer is due when the days since the last contact are at
+  least the cadence, ``days >= cadence`` (the cadence day itself is due; the
+  interval of *not* due days is ``[0, cadence)``). Never contacted is due.
+* Windows are half-open: a birthday or holiday ``k`` days ahead is in a
+  window of ``w`` days when ``0 <= k < w`` (``w = 7``: today and the next six
+  days).
+* Deadlines are days since the last purchase: from ``deadline_days`` on
+  (``recency >= deadline_days``) the win-back stops.
+"""
+
+from __future__ import annotations
+
+import difflib
+import math
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any
+
+import attrs
+import numpy as np
+
+from . import _display
+from . import _validate as v
+from ._align import common_index, is_pandas
+from .errors import InputError, ThresholdError
+from .labels import Labels
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+__all__ = [
+    "Action",
+    "ActionPlan",
+    "DueContacts",
+    "Playbook",
+    "actions",
+    "default_playbook",
+    "due_contacts",
+]
+
+#: The action text of a label the playbook does not cover.
+NO_ACTION = "no action defined"
+#: The action text of a customer past the win-back deadline.
+STOPPED = "stop: win-back deadline passed"
+_TEXTS = {
+    "en": {NO_ACTION: NO_ACTION, STOPPED: STOPPED},
+    "zh": {NO_ACTION: "未定义动作", STOPPED: "已超过挽回期限,止损"},
+}
+#: The keys of one action in a playbook table, in the order they are shown.
+KEYS = (
+    "action",
+    "channel",
+    "cadence_days",
+    "priority",
+    "deadline_days",
+    "translations",
+)
+_REQUIRED = ("action", "channel", "priority")
+_TRANSLATED = ("action", "channel")
+_NAT = np.iinfo(np.int64).min
+_NONE = np.asarray(None, dtype=object)
+
+
+# --------------------------------------------------------------------------
+# parameters
+
+
+def _text(value: Any, field: str) -> str:
+    text = v.text_param(value, field)
+    if not text.strip():
+        raise ThresholdError(f"{field!r} must be non-empty text: got {text!r}")
+    return text
+
+
+def _positive_days(value: Any, field: str) -> float | None:
+    if value is None:
+        return None
+    days = v.number_param(value, field)
+    if not (math.isfinite(days) and days > 0):
+        raise ThresholdError(
+            f"{field!r} must be a number of days in (0, inf): got {value!r}"
+        )
+    return days
+
+
+def _priority(value: Any, field: str) -> int:
+    if isinstance(value, bool | np.bool_) or not isinstance(value, int | np.integer):
+        raise ThresholdError(
+            f"{field!r} must be a whole number >= 1 (1 = first): "
+            f"got {type(value).__name__} {v.describe(value)}"
+        )
+    if not 1 <= int(value) <= 1_000_000:
+        raise ThresholdError(
+            f"{field!r} must be a whole number in [1, 1000000] (1 = first): got {value}"
+        )
+    return int(value)
+
+
+def _unknown_key(key: Any, allowed: tuple[str, ...], path: str) -> ThresholdError:
+    close = difflib.get_close_matches(str(key), allowed, n=1)
+    hint = f" (did you mean {close[0]!r}?)" if close else ""
+    listed = ", ".join(repr(k) for k in allowed)
+    return ThresholdError(
+        f"{path!r} has an unknown key {str(key)!r}{hint}: the keys are {listed}"
+    )
+
+
+def _table(value: Any, field: str) -> Mapping[Any, Any]:
+    if not isinstance(value, Mapping):
+        raise ThresholdError(
+            f"{field!r} must be a table (a dict): got {type(value).__name__} "
+            f"{v.describe(value)}"
+        )
+    return value
+
+
+def _translations(value: Any, field: str) -> dict[str, dict[str, str]]:
+    out: dict[str, dict[str, str]] = {}
+    for lang, texts in _table(value, field).items():
+        where = f"{field}.{lang}"
+        if not isinstance(lang, str) or not lang.strip() or lang == "en":
+            raise ThresholdError(
+                f"{field!r} keys must be language codes other than 'en' (English is "
+                f"the action itself): got {v.describe(lang)}"
+            )
+        entry: dict[str, str] = {}
+        for key, text in _table(texts, where).items():
+            if key not in _TRANSLATED:
+                raise _unknown_key(key, _TRANSLATED, where)
+            entry[key] = _text(text, f"{where}.{key}")
+        out[lang] = entry
+    return out
+
+
+def _action_translations(value: Any) -> dict[str, dict[str, str]]:
+    return _translations(value, "translations")
+
+
+def _action_text(value: Any) -> str:
+    return _text(value, "action")
+
+
+def _channel_text(value: Any) -> str:
+    return _text(value, "channel")
+
+
+def _cadence(value: Any) -> float | None:
+    return _positive_days(value, "cadence_days")
+
+
+def _deadline(value: Any) -> float | None:
+    return _positive_days(value, "deadline_days")
+
+
+def _priority_field(value: Any) -> int:
+    return _priority(value, "priority")
+
+
+@attrs.frozen
+class Action:
+    """What to do with the customers of one class.
+
+    Parameters
+    ----------
+    action
+        What to do, in English (``"Care first, then free shipping"``).
+    channel
+        How to reach them (``"phone"``, ``"sms"``, ``"wechat"``, ``"mail"``,
+        ``"in_store"``, ``"none"``; free text).
+    priority
+        Whole number >= 1; 1 is worked first.
+    cadence_days
+        Contact every this many days (> 0); ``None``: no periodic contact
+        (the class is left alone, e.g. past a win-back).
+    deadline_days
+        For win-back plans: days since the last purchase from which the plan
+        stops and no more is spent (``recency >= deadline_days``); ``None``:
+        no deadline.
+    translations
+        Other languages: ``{"zh": {"action": ..., "channel": ...}}`` (either
+        key may be left out; English is used for it).
+
+    Examples
+    --------
+    >>> a = Action("Care first, then free shipping", "phone", 1, cadence_days=14,
+    ...            translations={"zh": {"action": "以关怀为先,再包邮"}})
+    >>> a.text("zh"), a.text("en")
+    (('以关怀为先,再包邮', 'phone'), ('Care first, then free shipping', 'phone'))
+    >>> Action("call", "phone", 0)
+    Traceback (most recent call last):
+    ...
+    custseg.errors.ThresholdError: 'priority' must be a whole number in [1, 1000000] (1 = first): got 0
+    """
+
+    action: str = attrs.field(converter=_action_text)
+    channel: str = attrs.field(converter=_channel_text)
+    priority: int = attrs.field(converter=_priority_field)
+    cadence_days: float | None = attrs.field(default=None, converter=_cadence)
+    deadline_days: float | None = attrs.field(default=None, converter=_deadline)
+    translations: Mapping[str, Mapping[str, str]] = attrs.field(
+        factory=dict, converter=_action_translations
+    )
+
+    def text(self, lang: str = "en") -> tuple[str, str]:
+        """The action and channel in *lang* (English where not translated).
+
+        Parameters
+        ----------
+        lang
+            ``"en"`` or a key of :attr:`translations` (``"zh"``).
+
+        Examples
+        --------
+        >>> Action("call", "phone", 1).text("zh")
+        ('call', 'phone')
+        """
+        entry = self.translations.get(lang, {}) if lang != "en" else {}
+        return entry.get("action", self.action), entry.get("channel", self.channel)
+
+    def to_mapping(self) -> dict[str, Any]:
+        """The plain data :meth:`Playbook.from_mapping` reads (``None``s left out).
+
+        >>> Action("call", "phone", 1, cadence_days=5).to_mapping()
+        {'action': 'call', 'channel': 'phone', 'cadence_days': 5.0, 'priority': 1}
+        """
+        out: dict[str, Any] = {}
+        for key in KEYS:
+            value = getattr(self, key)
+            if value is not None and value != {}:
+                out[key] = (
+                    {k: dict(t) for k, t in value.items()} if key == KEYS[-1] else value
+                )
+        return out
+
+
+def _actions_map(value: Any) -> dict[str, Action]:
+    out: dict[str, Action] = {}
+    for label, action in _table(value, "actions").items():
+        name = _text(label, "actions key")
+        if not isinstance(action, Action):
+            raise ThresholdError(
+                f"'actions[{name!r}]' must be an Action: got {type(action).__name__}"
+            )
+        out[name] = action
+    return out
+
+
+def _aliases(value: Any) -> dict[str, str]:
+    return {
+        _text(k, "aliases key"): _text(t, f"aliases[{k!r}]")
+        for k, t in _table(value, "aliases").items()
+    }
+
+
+def _opt_name(value: Any) -> str | None:
+    return None if value is None else _text(value, "name")
+
+
+@attrs.frozen
+class Playbook:
+    """The :class:`Action` for each label name of one classification.
+
+    Parameters
+    ----------
+    actions
+        ``{label name: Action}``.
+    name
+        The classification the labels come from (``"lifecycle"``), or None.
+    aliases
+        Other names of the labels, ``{other name: label name}``: the label
+        names of the same classification in another language (``"沉默期"``
+        for ``"silent"``), so translated labels find their action.
+
+    Examples
+    --------
+    >>> pb = Playbook({"A": Action("personal service", "phone", 1, cadence_days=14),
+    ...                "C": Action("general promotions", "sms", 2, cadence_days=60)})
+    >>> pb.action_for("A").channel, pb.action_for("B") is None
+    ('phone', True)
+    >>> pb.uncovered(["A", "B", "C", "B"])
+    ('B',)
+    """
+
+    actions: Mapping[str, Action] = attrs.field(converter=_actions_map)
+    name: str | None = attrs.field(default=None, converter=_opt_name)
+    aliases: Mapping[str, str] = attrs.field(factory=dict, converter=_aliases)
+
+    def __attrs_post_init__(self) -> None:
+        for alias, label in self.aliases.items():
+            if label not in self.actions:
+                raise ThresholdError(
+                    f"'aliases[{alias!r}]' must name a label of the playbook "
+                    f"({', '.join(map(repr, self.actions))}): got {label!r}"
+                )
+            if alias in self.actions and alias != label:
+                raise ThresholdError(
+                    f"'aliases' key {alias!r} is a label of its own: an alias must "
+                    "not hide another label's action"
+                )
+
+    @property
+    def labels(self) -> tuple[str, ...]:
+        """The label names the playbook covers, in order of priority.
+
+        >>> default_playbook("abc").labels
+        ('A', 'B', 'C', 'unknown')
+        """
+        return tuple(sorted(self.actions, key=lambda k: self.actions[k].priority))
+
+    def action_for(self, label: str) -> Action | None:
+        """The action of *label* (or of the label it is an alias of), or None.
+
+        Parameters
+        ----------
+        label
+            A label name or an alias.
+
+        Examples
+        --------
+        >>> default_playbook("lifecycle").action_for("沉默期").channel
+        'phone'
+        """
+        found = self.actions.get(label)
+        if found is None and label in self.aliases:
+            found = self.actions[self.aliases[label]]
+        return found
+
+    def uncovered(self, labels: Any) -> tuple[str, ...]:
+        """The label names in *labels* the playbook has no action for.
+
+        Parameters
+        ----------
+        labels
+            Label names (any iterable; repeats are fine), or a :class:`Labels`
+            (all its names count, also those no row has).
+
+        Examples
+        --------
+        >>> default_playbook("lifecycle").uncovered(["active", "churned"])
+        ('churned',)
+        """
+        names = labels.names if isinstance(labels, Labels) else labels
+        seen: dict[str, None] = {}
+        for name in names:
+            if v.is_missing_scalar(name):
+                continue
+            if self.action_for(str(name)) is None:
+                seen.setdefault(str(name))
+        return tuple(seen)
+
+    @classmethod
+    def from_mapping(
+        cls,
+        data: Any,
+        *,
+        name: str | None = None,
+        aliases: Mapping[str, str] | None = None,
+        path: str | None = None,
+    ) -> Playbook:
+        """Build a playbook from plain data: the shape of a TOML table.
+
+        Parameters
+        ----------
+        data
+            ``{label: {"action": str, "channel": str, "priority": int,
+            "cadence_days": number, "deadline_days": number, "translations":
+            {lang: {"action": str, "channel": str}}}}``. ``action``,
+            ``channel`` and ``priority`` are required; the others may be left
+            out (no periodic contact, no deadline, English only). Any other
+            key is an error.
+        name
+            The classification (``"lifecycle"``).
+        aliases
+            Other names of the labels (see :class:`Playbook`).
+        path
+            Where *data* sits, for messages; default ``"playbook.<name>"``.
+
+        Raises
+        ------
+        ThresholdError
+            A bad value or unknown key, naming its full key path
+            (``'playbook.lifecycle.silent.cadence_days'``).
+
+        Examples
+        --------
+        >>> pb = Playbook.from_mapping(
+        ...     {"silent": {"action": "Care first", "channel": "phone",
+        ...                 "cadence_days": 14, "priority": 1,
+        ...                 "translations": {"zh": {"action": "以关怀为先"}}}},
+        ...     name="lifecycle")
+        >>> pb.action_for("silent").text("zh")
+        ('以关怀为先', 'phone')
+        >>> Playbook.from_mapping({"silent": {"action": "Care", "channel": "phone",
+        ...                                   "priority": 1, "cadence": 14}},
+        ...                       name="lifecycle")
+        Traceback (most recent call last):
+        ...
+        custseg.errors.ThresholdError: 'playbook.lifecycle.silent' has an unknown key 'cadence' (did you mean 'cadence_days'?): the keys are 'action', 'channel', 'cadence_days', 'priority', 'deadline_days', 'translations'
+        """
+        root = path if path is not None else f"playbook.{name}" if name else "playbook"
+        table = _table(data, root)
+        if not table:
+            raise ThresholdError(
+                f"{root!r} must have at least one label: got an empty table"
+            )
+        built: dict[str, Action] = {}
+        for label, entry in table.items():
+            where = f"{root}.{label}"
+            if not isinstance(label, str) or not label.strip():
+                raise ThresholdError(
+                    f"{root!r} keys must be label names (non-empty text): got "
+                    f"{v.describe(label)}"
+                )
+            entry = _table(entry, where)
+            for key in entry:
+                if key not in KEYS:
+                    raise _unknown_key(key, KEYS, where)
+            for key in _REQUIRED:
+                if key not in entry:
+                    raise ThresholdError(f"{where!r} must have the key {key!r}")
+            built[label] = Action(
+                action=_text(entry["action"], f"{where}.action"),
+                channel=_text(entry["channel"], f"{where}.channel"),
+                priority=_priority(entry["priority"], f"{where}.priority"),
+                cadence_days=_positive_days(
+                    entry.get("cadence_days"), f"{where}.cadence_days"
+                ),
+                deadline_days=_positive_days(
+                    entry.get("deadline_days"), f"{where}.deadline_days"
+                ),
+                translations=_translations(
+                    entry.get("translations", {}), f"{where}.translations"
+                ),
+            )
+        return cls(built, name=name, aliases=aliases or {})
+
+    def to_mapping(self) -> dict[str, dict[str, Any]]:
+        """The plain data :meth:`from_mapping` reads back to an equal playbook.
+
+        >>> pb = default_playbook("abc")
+        >>> Playbook.from_mapping(pb.to_mapping(), name="abc",
+        ...                       aliases=pb.aliases) == pb
+        True
+        """
+        return {label: a.to_mapping() for label, a in self.actions.items()}
+
+    def _repr_html_(self) -> str:
+        rows = [
+            [
+                label,
+                a.action,
+                a.channel,
+                "-" if a.cadence_days is None else a.cadence_days,
+                a.priority,
+                "-" if a.deadline_days is None else a.deadline_days,
+            ]
+            for label, a in ((k, self.actions[k]) for k in self.labels)
+        ]
+        return _display.html_table(
+            f"Playbook {self.name!r}" if self.name else "Playbook",
+            ["label", "action", "channel", "cadence days", "priority", "deadline days"],
+            rows,
+        )
+
+
+# --------------------------------------------------------------------------
+# the default playbooks, as data (the shape of a TOML [playbook.<name>] table)
+
+
+def _a(
+    action: str,
+    channel: str,
+    priority: int,
+    cadence: float | None,
+    zh: tuple[str, str],
+    deadline: float | None = None,
+) -> dict[str, Any]:
+    out: dict[str, Any] = {"action": action, "channel": channel, "priority": priority}
+    if cadence is not None:
+        out["cadence_days"] = cadence
+    if deadline is not None:
+        out["deadline_days"] = deadline
+    out["translations"] = {"zh": {"action": zh[0], "channel": zh[1]}}
+    return out
+
+
+_PHONE = "电话"
+_SMS = "短信"
+_WECHAT = "微信"
+_POTENTIAL = (
+    "Potential customer: invite to a trial or a first-purchase offer",
+    "sms",
+)
+_POTENTIAL_ZH = ("潜在客户:邀请体验或首购优惠", _SMS)
+_OLD_CARE = (
+    "Old-customer care: mailings (DM), coupons, gifts; then bundles and new arrivals"
+)
+_OLD_CARE_ZH = "老客户关怀:以DM、优惠券、礼品为主,产品套装、新品上新为辅"
+_PRE_CHURN = (
+    "Care first, then free shipping, spend-and-save discounts with coupons, trials"
+)
+_PRE_CHURN_ZH = "以关怀为先,再以包邮、满减、满减结合优惠券、体验等活动为主"
+_WIN_BACK = "Win-back plan: a personal call and a return offer, until the deadline"
+_WIN_BACK_ZH = "挽回计划:电话关怀并给出回店优惠,规定期限"
+_VIP = "Personal care, not promotion: thank them, early access, ask for referrals"
+_VIP_ZH = "多给予人文关怀而非宣传产品:致谢、新品优先体验,请其转介绍"
+_LATENT = "Keep good service and find latent needs: upgrades, bundles, recommendations"
+_LATENT_ZH = "保持良好服务,挖掘潜在需求:升级、套装、推荐"
+_GENERAL = "General promotions: spend-and-save offers, coupons, seasonal activities"
+_GENERAL_ZH = "普遍性的优惠活动:满减、优惠券、季节活动"
+_STOP = ("Stop spending: no paid contact", "none")
+_STOP_ZH = ("及时止损:不再投入费用", "无")
+_WIN_BACK_DAYS = 365.0
+
+#: Default playbooks keyed by classification, then label name (the label
+#: names of the shipped rules presets and of :func:`custseg.lifecycle_stage`
+#: and :func:`custseg.abc_classes`).
+DEFAULTS: dict[str, dict[str, dict[str, Any]]] = {
+    "lifecycle": {
+        "active": _a(_OLD_CARE, "wechat", 3, 30, (_OLD_CARE_ZH, _WECHAT)),
+        "silent": _a(_PRE_CHURN, "phone", 1, 14, (_PRE_CHURN_ZH, _PHONE)),
+        "sleeping": _a(
+            "Care first, then stronger offers: free shipping, discounts, a free trial",
+            "phone",
+            2,
+            14,
+            ("先关怀,再给更大力度的包邮、满减、免费体验", _PHONE),
+        ),
+        "lost": _a(
+            _WIN_BACK, "phone", 4, 30, (_WIN_BACK_ZH, _PHONE), deadline=_WIN_BACK_DAYS
+        ),
+        "gone": _a(*_STOP, 6, None, _STOP_ZH),
+        "no_purchase": _a(*_POTENTIAL, 5, 30, _POTENTIAL_ZH),
+    },
+    "care_phase": {
+        "care": _a(
+            "Care: call to thank them and ask how the first purchase went (within 5 days)",
+            "phone",
+            1,
+            5,
+            ("关怀:5天内电话致谢并询问首次体验", _PHONE),
+        ),
+        "recommend": _a(
+            "Recommend activities that fit what they bought",
+            "wechat",
+            2,
+            7,
+            ("推荐活动:推荐与所购项目相配的活动", _WECHAT),
+        ),
+        "stimulate": _a(
+            "Stimulating offer to bring about the second purchase",
+            "sms",
+            3,
+            7,
+            ("刺激活动:给出促成第二次购买的优惠", _SMS),
+        ),
+        "established": _a(_OLD_CARE, "wechat", 4, 30, (_OLD_CARE_ZH, _WECHAT)),
+        "no_purchase": _a(*_POTENTIAL, 5, 30, _POTENTIAL_ZH),
+    },
+    "rfm11": {
+        "Champions": _a(_VIP, "phone", 2, 30, (_VIP_ZH, _PHONE)),
+        "Loyal": _a(
+            "Care mailings and gifts; bundles and upgrades; ask for referrals",
+            "wechat",
+            3,
+            30,
+            ("关怀(DM、礼品);套装与升级;请其转介绍", _WECHAT),
+        ),
+        "Potential Loyalist": _a(_LATENT, "wechat", 4, 30, (_LATENT_ZH, _WECHAT)),
+        "New": _a(
+            "New-customer care: call within 5 days, then recommend activities",
+            "phone",
+            3,
+            7,
+            ("新客关怀:5天内电话回访,再推荐活动", _PHONE),
+        ),
+        "Promising": _a(
+            "Stimulating offers for the next purchase; new arrivals",
+            "sms",
+            5,
+            30,
+            ("刺激活动促成再次购买;新品上新", _SMS),
+        ),
+        "Need Attention": _a(
+            "Care call; a limited-time offer based on past purchases",
+            "phone",
+            3,
+            21,
+            ("关怀回访;基于以往购买的限时优惠", _PHONE),
+        ),
+        "About to Sleep": _a(_PRE_CHURN, "sms", 2, 14, (_PRE_CHURN_ZH, _SMS)),
+        "Can't Lose Them": _a(
+            "Win back personally: a call from their owner and a tailored offer, "
+            "until the deadline",
+            "phone",
+            1,
+            14,
+            ("专人挽回:负责人亲自致电并定制优惠,规定期限", _PHONE),
+            deadline=_WIN_BACK_DAYS,
+        ),
+        "At Risk": _a(
+            "Care first, then a personal offer: free shipping, discounts, trials",
+            "phone",
+            1,
+            14,
+            ("先关怀,再给个性化优惠:包邮、满减、体验", _PHONE),
+        ),
+        "Lost": _a(
+            "Low-cost win-back until the deadline; past it, stop spending",
+            "sms",
+            6,
+            60,
+            ("低成本挽回并规定期限;超过期限及时止损", _SMS),
+            deadline=_WIN_BACK_DAYS,
+        ),
+        "Hibernating": _a(_GENERAL, "sms", 5, 60, (_GENERAL_ZH, _SMS)),
+        "Unscored": _a(*_POTENTIAL, 7, 30, _POTENTIAL_ZH),
+    },
+    "rfm8": {
+        "Important Win-back": _a(
+            _WIN_BACK, "phone", 1, 14, (_WIN_BACK_ZH, _PHONE), deadline=_WIN_BACK_DAYS
+        ),
+        "Important Retention": _a(_PRE_CHURN, "phone", 2, 14, (_PRE_CHURN_ZH, _PHONE)),
+        "Important Value": _a(_VIP, "phone", 3, 30, (_VIP_ZH, _PHONE)),
+        "Important Development": _a(_LATENT, "phone", 4, 30, (_LATENT_ZH, _PHONE)),
+        "General Value": _a(_OLD_CARE, "wechat", 5, 30, (_OLD_CARE_ZH, _WECHAT)),
+        "General Development": _a(_LATENT, "wechat", 6, 30, (_LATENT_ZH, _WECHAT)),
+        "General Retention": _a(_PRE_CHURN, "sms", 7, 30, (_PRE_CHURN_ZH, _SMS)),
+        "General Win-back": _a(
+            "Low-cost win-back until the deadline; past it, stop spending",
+            "sms",
+            8,
+            60,
+            ("低成本挽回并规定期限;超过期限及时止损", _SMS),
+            deadline=_WIN_BACK_DAYS,
+        ),
+        "Unscored": _a(*_POTENTIAL, 9, 30, _POTENTIAL_ZH),
+    },
+    "ecom4": {
+        "Key Retention": _a(
+            _WIN_BACK, "phone", 1, 14, (_WIN_BACK_ZH, _PHONE), deadline=_WIN_BACK_DAYS
+        ),
+        "Key Development": _a(_LATENT, "phone", 2, 30, (_LATENT_ZH, _PHONE)),
+        "Ordinary Loyal": _a(
+            "Care and rewards; ask for referrals",
+            "wechat",
+            3,
+            30,
+            ("关怀与回馈;请其转介绍", _WECHAT),
+        ),
+        "Ordinary": _a(_GENERAL, "sms", 4, 60, (_GENERAL_ZH, _SMS)),
+    },
+    "abc": {
+        "A": _a(
+            "Personal high-end service: a dedicated adviser, one-to-one, "
+            "tailored solutions",
+            "phone",
+            1,
+            14,
+            ("个性化、高端的服务体验:专属顾问,一对一,定制化方案", _PHONE),
+        ),
+        "B": _a(
+            "Keep good service and find their latent needs to raise their value",
+            "wechat",
+            2,
+            30,
+            ("保持良好服务,进一步挖掘潜在需求,提升价值", _WECHAT),
+        ),
+        "C": _a(
+            "General promotions (spend-and-save) to lift spending",
+            "sms",
+            3,
+            60,
+            ("普遍性的优惠活动(如满减)吸引增加消费", _SMS),
+        ),
+        "unknown": _a(
+            "Complete the customer's records before choosing an offer",
+            "internal",
+            4,
+            None,
+            ("先补全客户档案,再决定方案", "内部"),
+        ),
+    },
+}
+
+_R = DEFAULTS["rfm11"]
+DEFAULTS["rfm_vignette"] = {
+    "Champions": dict(_R["Champions"]),
+    "Potential Loyalist": dict(_R["Potential Loyalist"]),
+    "Loyal Customers": dict(_R["Loyal"]),
+    "Promising": dict(_R["Promising"]),
+    "New Customers": dict(_R["New"]),
+    "Can't Lose Them": dict(_R["Can't Lose Them"]),
+    "At Risk": dict(_R["At Risk"]),
+    "Need Attention": dict(_R["Need Attention"]),
+    "About To Sleep": dict(_R["About to Sleep"]),
+    "Lost": dict(_R["Lost"]),
+    "Others": _a(_GENERAL, "sms", 7, 60, (_GENERAL_ZH, _SMS)),
+}
+_FEEDBACK = "Ask for feedback: satisfaction, repurchase intent, would they recommend us"
+_FEEDBACK_ZH = "收集反馈:满意度、回购意向、推荐意愿"
+DEFAULTS["loyalty"] = {
+    "at_risk": _a(
+        "Care call: ask what went wrong and put it right, then a recovery offer",
+        "phone",
+        1,
+        14,
+        ("关怀回访:了解不满并及时解决,再给挽留优惠", _PHONE),
+    ),
+    "potentially_loyal": _a(
+        "Deepen the relationship: follow up on satisfaction, member benefits",
+        "wechat",
+        2,
+        30,
+        ("加深关系:满意度回访、会员权益", _WECHAT),
+    ),
+    "loyal": _a(_VIP, "phone", 3, 30, (_VIP_ZH, _PHONE)),
+    "not_loyal": _a(_GENERAL, "sms", 4, 60, (_GENERAL_ZH, _SMS)),
+    "unknown": _a(_FEEDBACK, "sms", 5, 90, (_FEEDBACK_ZH, _SMS)),
+}
+DEFAULTS["nps_band"] = {
+    "detractor": _a(
+        "Service recovery: call, listen, fix the problem",
+        "phone",
+        1,
+        7,
+        ("服务补救:电话倾听并解决问题", _PHONE),
+    ),
+    "passive": _a(_LATENT, "wechat", 2, 30, (_LATENT_ZH, _WECHAT)),
+    "promoter": _a(
+        "Thank them and ask for referrals and reviews",
+        "wechat",
+        3,
+        30,
+        ("致谢并请其转介绍、写评价", _WECHAT),
+    ),
+    "no_answer": _a(_FEEDBACK, "sms", 4, 90, (_FEEDBACK_ZH, _SMS)),
+}
+#: The names :func:`default_playbook` knows: the outputs of the rules presets,
+#: in their order, then ``abc``.
+PLAYBOOK_NAMES = (
+    "lifecycle",
+    "care_phase",
+    "rfm11",
+    "rfm_vignette",
+    "rfm8",
+    "ecom4",
+    "loyalty",
+    "nps_band",
+    "abc",
+)
+
+#: The Chinese label names of the shipped presets (their ``translations.zh``),
+#: as aliases: ``custseg segment --lang zh`` output finds its actions too.
+_ALIASES_ZH: dict[str, dict[str, str]] = {
+    "lifecycle": {
+        "活跃期": "active",
+        "沉默期": "silent",
+        "睡眠期": "sleeping",
+        "流失期": "lost",
+        "已流失": "gone",
+        "未购买": "no_purchase",
+    },
+    "care_phase": {
+        "关怀": "care",
+        "推荐活动": "recommend",
+        "刺激活动": "stimulate",
+        "老客户": "established",
+        "未购买": "no_purchase",
+    },
+    "rfm11": {
+        "冠军客户": "Champions",
+        "忠诚客户": "Loyal",
+        "潜力客户": "Potential Loyalist",
+        "新客户": "New",
+        "有望客户": "Promising",
+        "需要关注": "Need Attention",
+        "即将沉睡": "About to Sleep",
+        "不能失去": "Can't Lose Them",
+        "流失风险": "At Risk",
+        "已流失": "Lost",
+        "沉睡客户": "Hibernating",
+        "未评分": "Unscored",
+    },
+    "rfm_vignette": {
+        "冠军客户": "Champions",
+        "潜力客户": "Potential Loyalist",
+        "忠诚客户": "Loyal Customers",
+        "有望客户": "Promising",
+        "新客户": "New Customers",
+        "不能失去": "Can't Lose Them",
+        "流失风险": "At Risk",
+        "需要关注": "Need Attention",
+        "即将沉睡": "About To Sleep",
+        "已流失": "Lost",
+        "其他": "Others",
+    },
+    "rfm8": {
+        "重要价值客户": "Important Value",
+        "重要发展客户": "Important Development",
+        "重要保持客户": "Important Retention",
+        "重要挽留客户": "Important Win-back",
+        "一般价值客户": "General Value",
+        "一般发展客户": "General Development",
+        "一般保持客户": "General Retention",
+        "一般挽留客户": "General Win-back",
+        "未评分": "Unscored",
+    },
+    "ecom4": {
+        "重点发展客户": "Key Development",
+        "重点挽留客户": "Key Retention",
+        "普通忠诚客户": "Ordinary Loyal",
+        "普通客户": "Ordinary",
+    },
+    "loyalty": {
+        "忠诚": "loyal",
+        "潜在忠诚": "potentially_loyal",
+        "有流失风险": "at_risk",
+        "不忠诚": "not_loyal",
+        "未知": "unknown",
+    },
+    "nps_band": {
+        "贬损者": "detractor",
+        "被动者": "passive",
+        "推荐者": "promoter",
+        "未回答": "no_answer",
+    },
+    "abc": {"未知": "unknown"},
+}
+
+
+def default_playbook(name: str) -> Playbook:
+    """The shipped playbook for one classification of the presets.
+
+    Parameters
+    ----------
+    name
+        ``"lifecycle"``, ``"care_phase"``, ``"rfm11"``, ``"rfm_vignette"``,
+        ``"rfm8"``, ``"ecom4"``, ``"loyalty"``, ``"nps_band"`` or ``"abc"``: the output names of the rules presets (the
+        column names of ``custseg segment``).
+
+    Returns
+    -------
+    Playbook
+        Keyed by the English label names, with the presets' Chinese label
+        names as aliases and Chinese action texts (``lang="zh"``).
+
+    Examples
+    --------
+    >>> pb = default_playbook("lifecycle")
+    >>> pb.labels
+    ('silent', 'sleeping', 'active', 'lost', 'no_purchase', 'gone')
+    >>> pb.action_for("lost").deadline_days
+    365.0
+    >>> default_playbook("vip")
+    Traceback (most recent call last):
+    ...
+    custseg.errors.ThresholdError: 'name' must be 'lifecycle', 'care_phase', 'rfm11', 'rfm_vignette', 'rfm8', 'ecom4', 'loyalty', 'nps_band' or 'abc': got 'vip'
+    """
+    v.choice(name, "name", PLAYBOOK_NAMES)
+    return Playbook.from_mapping(DEFAULTS[name], name=name, aliases=_ALIASES_ZH[name])
+
+
+# --------------------------------------------------------------------------
+# actions per customer
+
+
+def _label_codes(labels: Any) -> tuple[np.ndarray, tuple[str, ...], Any]:
+    """(codes with -1 for missing, names, index) of labels in any form."""
+    if isinstance(labels, Labels):
+        return labels.codes.astype(np.int64), labels.names, labels.index
+    index = common_index(labels=labels)
+    cat = getattr(labels, "cat", None)
+    if cat is not None and hasattr(cat, "codes"):  # a pandas categorical Series
+        codes = np.asarray(cat.codes, dtype=np.int64)
+        return codes, tuple(str(c) for c in cat.categories), index
+    if hasattr(labels, "to_numpy") and not isinstance(labels, np.ndarray):
+        arr = np.asarray(labels.to_numpy(dtype=object, na_value=None))
+    else:
+        if isinstance(labels, str | bytes) or np.isscalar(labels):
+            raise InputError(
+                "labels",
+                f"must be an array-like of label names, got a scalar {v.describe(labels)}",
+                fix="pass Labels, a list, NumPy array or pandas Series",
+            )
+        arr = np.asarray(labels, dtype=object)
+    if arr.ndim != 1:
+        raise InputError("labels", f"must be one-dimensional, got shape {arr.shape}")
+    missing = np.equal(arr, _NONE) | (arr != arr)  # None, NaN, NaT
+    codes = np.full(len(arr), -1, dtype=np.int64)
+    names: tuple[str, ...] = ()
+    if (~missing).any():
+        uniq, inv = np.unique(arr[~missing].astype(str), return_inverse=True)
+        codes[~missing] = inv
+        names = tuple(str(u) for u in uniq)
+    return codes, names, index
+
+
+@attrs.frozen(eq=False, repr=False)
+class ActionPlan:
+    """The action of each customer: what :func:`actions` returns.
+
+    Parameters
+    ----------
+    codes
+        Per customer, the position of their label in *names*; -1 missing.
+    names
+        The label names of the input.
+    action
+        Per name, the action text (``NO_ACTION`` where the playbook has none).
+    channel
+        Per name, the channel (None where the playbook has no action).
+    class_cadence
+        Per name, the cadence in days (NaN: no periodic contact).
+    class_priority
+        Per name, the priority (NaN: no action).
+    class_deadline
+        Per name, the deadline in days since the last purchase (NaN: none).
+    stopped
+        Per customer, whether the win-back deadline has passed.
+    uncovered
+        The label names the playbook has no action for.
+    index
+        The pandas index of the input, or None.
+    lang
+        The language of the texts.
+    name
+        The classification (the playbook's name, else the labels' name).
+
+    Examples
+    --------
+    >>> plan = actions(["A", "C", "Z"], default_playbook("abc"))
+    >>> plan.cadence_days.tolist(), plan.uncovered
+    ([14.0, 60.0, nan], ('Z',))
+    """
+
+    codes: np.ndarray
+    names: tuple[str, ...]
+    action: tuple[str, ...]
+    channel: tuple[str | None, ...]
+    class_cadence: np.ndarray
+    class_priority: np.ndarray
+    class_deadline: np.ndarray
+    stopped: np.ndarray
+    uncovered: tuple[str, ...]
+    index: Any = None
+    lang: str = "en"
+    name: str = "class"
+
+    def __len__(self) -> int:
+        return len(self.codes)
+
+    def _per_row(self, per_class: np.ndarray) -> np.ndarray:
+        out = np.full(len(self.codes), np.nan)
+        known = self.codes >= 0
+        out[known] = per_class[self.codes[known]]
+        return out
+
+    @property
+    def cadence_days(self) -> np.ndarray:
+        """Per customer, the contact cadence in days (NaN: none, or stopped)."""
+        out = self._per_row(self.class_cadence)
+        out[self.stopped] = np.nan
+        return out
+
+    @property
+    def priority(self) -> np.ndarray:
+        """Per customer, the priority of their class (NaN: no action)."""
+        return self._per_row(self.class_priority)
+
+    @property
+    def deadline_days(self) -> np.ndarray:
+        """Per customer, the win-back deadline (NaN: none)."""
+        return self._per_row(self.class_deadline)
+
+    def _text_codes(
+        self, rows: np.ndarray | None = None
+    ) -> dict[str, tuple[np.ndarray, list[str]]]:
+        """Codes (-1 missing) and categories of the class, action and channel
+        of *rows* (default all).
+
+        A missing class or an uncovered one gets the no-action text; a
+        stopped customer the stop text; both have no channel.
+        """
+        k = len(self.names)
+        texts = _TEXTS.get(self.lang, _TEXTS["en"])
+        codes = self.codes if rows is None else self.codes[rows]
+        stopped = self.stopped if rows is None else self.stopped[rows]
+        row_code = np.where(stopped, k + 1, np.where(codes >= 0, codes, k))
+
+        def coded(values: list[str | None]) -> tuple[np.ndarray, list[str]]:
+            cats = list(dict.fromkeys(x for x in values if x is not None))
+            lookup = np.array(
+                [-1 if x is None else cats.index(x) for x in values], dtype=np.int64
+            )
+            return lookup[row_code], cats
+
+        return {
+            "class": (codes, list(self.names)),
+            "action": coded([*self.action, texts[NO_ACTION], texts[STOPPED]]),
+            "channel": coded([*self.channel, None, None]),
+        }
+
+    def to_pandas(self) -> pd.DataFrame:
+        """One row per customer on the input's index: class, action, channel,
+        cadence_days, priority, deadline_days (nullable where there is none).
+
+        Examples
+        --------
+        >>> import pandas as pd
+        >>> labels = pd.Series(["lost", "active", "??"], index=["c1", "c2", "c3"])
+        >>> df = actions(labels, default_playbook("lifecycle"),
+        ...              recency_days=[400, 10, 5]).to_pandas()
+        >>> df[["class", "channel", "cadence_days", "priority"]]
+             class channel  cadence_days  priority
+        c1    lost     NaN          <NA>         4
+        c2  active  wechat          30.0         3
+        c3      ??     NaN          <NA>      <NA>
+        >>> df["action"].tolist()[::2]
+        ['stop: win-back deadline passed', 'no action defined']
+        """
+        import pandas as pd
+
+        idx = self.index if self.index is not None else pd.RangeIndex(len(self.codes))
+        return pd.DataFrame(
+            {
+                **{
+                    col: pd.Categorical.from_codes(c, dtype=pd.CategoricalDtype(cats))
+                    for col, (c, cats) in self._text_codes().items()
+                },
+                "cadence_days": pd.array(self.cadence_days, dtype="Float64"),
+                "priority": pd.array(self.priority, dtype="Float64").astype("Int64"),
+                "deadline_days": pd.array(self.deadline_days, dtype="Float64"),
+            },
+            index=idx,
+        )
+
+    def __repr__(self) -> str:
+        shares = {
+            name: int(c)
+            for name, c in zip(
+                self.names,
+                np.bincount(self.codes[self.codes >= 0], minlength=len(self.names)),
+                strict=True,
+            )
+        }
+        notes = [f"uncovered {list(self.uncovered)}"] if self.uncovered else []
+        return _display.short_repr(
+            "ActionPlan",
+            n=len(self),
+            fields={"lang": self.lang},
+            notes=notes,
+            shares=shares,
+        )
+
+
+def actions(
+    labels: Any,
+    playbook: Playbook,
+    *,
+    recency_days: Any = None,
+    lang: str = "en",
+) -> ActionPlan:
+    """The action, channel, cadence and priority of each customer's class.
+
+    Parameters
+    ----------
+    labels
+        One label per customer: :class:`Labels`, a pandas Series (categorical
+        or text) or a sequence of names. Missing values and names the
+        playbook does not cover get an explicit ``"no action defined"`` row
+        (no channel, no cadence, no priority); :attr:`ActionPlan.uncovered`
+        lists those names.
+    playbook
+        The actions by label name (:func:`default_playbook` or your own).
+    recency_days
+        Days since the last purchase, one per customer. With it, customers
+        of a class with a ``deadline_days`` whose recency is at least the
+        deadline get ``"stop: win-back deadline passed"`` and no cadence.
+    lang
+        Language of the texts: ``"en"`` or a key of the actions'
+        ``translations`` (``"zh"``); untranslated texts stay English.
+
+    Returns
+    -------
+    ActionPlan
+        Aligned with the labels' index; pass it as the *cadence* of
+        :func:`due_contacts`.
+
+    Examples
+    --------
+    >>> plan = actions(["silent", "lost", "lost", "churned"],
+    ...                default_playbook("lifecycle"), recency_days=[100, 300, 365, 1])
+    >>> plan.cadence_days.tolist()
+    [14.0, 30.0, nan, nan]
+    >>> plan.uncovered
+    ('churned',)
+    >>> actions(["A"], default_playbook("abc"), lang="zh").to_pandas()["action"].iloc[0]
+    '个性化、高端的服务体验:专属顾问,一对一,定制化方案'
+    """
+    if not isinstance(playbook, Playbook):
+        raise ThresholdError(
+            f"'playbook' must be a Playbook: got {type(playbook).__name__}"
+        )
+    lang = _text(lang, "lang")
+    codes, names, index = _label_codes(labels)
+    found = [playbook.action_for(name) for name in names]
+    texts = [a.text(lang) if a is not None else None for a in found]
+    no_action = _TEXTS.get(lang, _TEXTS["en"])[NO_ACTION]
+
+    def _num(attr: str) -> np.ndarray:
+        values = [getattr(a, attr) if a is not None else None for a in found]
+        return np.array(
+            [np.nan if x is None else float(x) for x in values], dtype=np.float64
+        )
+
+    deadline = _num("deadline_days")
+    stopped = np.zeros(len(codes), dtype=bool)
+    if recency_days is not None:
+        recency = v.as_numeric(recency_days, "recency_days", nan="allow")
+        v.check_same_length(labels=codes, recency_days=recency)
+        index = _same_index(
+            index, common_index(recency_days=recency_days), "recency_days"
+        )
+        if (recency < 0).any():
+            first, count = v.first_offender(recency < 0)
+            raise InputError(
+                "recency_days",
+                "has negative values",
+                first_row=first,
+                n_rows=count,
+                fix="recency counts days since the last purchase up to the reference day",
+            )
+        row_deadline = np.full(len(codes), np.nan)
+        known = codes >= 0
+        row_deadline[known] = deadline[codes[known]]
+        with np.errstate(invalid="ignore"):
+            stopped = recency >= row_deadline  # NaN on either side: False
+    name = playbook.name or getattr(labels, "name", None) or "class"
+    return ActionPlan(
+        codes=codes,
+        names=names,
+        action=tuple(t[0] if t else no_action for t in texts),
+        channel=tuple(t[1] if t else None for t in texts),
+        class_cadence=_num("cadence_days"),
+        class_priority=_num("priority"),
+        class_deadline=deadline,
+        stopped=np.asarray(stopped, dtype=bool),
+        uncovered=playbook.uncovered(names),
+        index=index,
+        lang=lang,
+        name=str(name),
+    )
+
+
+def _same_index(a: Any, b: Any, field: str) -> Any:
+    if a is None:
+        return b
+    if b is not None and b is not a and not b.equals(a):
+        raise InputError(
+            field,
+            "has a different index from the labels",
+            fix=f"align them first ({field}.reindex(labels.index)), or pass NumPy arrays",
+        )
+    return a
+
+
+# --------------------------------------------------------------------------
+# who is due
+
+
+@attrs.frozen(eq=False, repr=False)
+class DueContacts:
+    """Who is due for contact on a day and why: what :func:`due_contacts` returns.
+
+    One row per customer and reason, in priority order (see
+    :func:`due_contacts`).
+
+    Parameters
+    ----------
+    as_of
+        The day.
+    row
+        Per due row, the position of the customer in the input.
+    customer
+        Per due row, the customer id.
+    reason
+        Per due row, the reason (``birthday``, ``holiday: <name>``,
+        ``cadence``, ``points``), as ordered :class:`Labels`.
+    due_on
+        Per due row, the day the contact falls due (``datetime64[D]``): the
+        cadence's day (NaT: never contacted), the birthday, the holiday, or
+        *as_of* for points.
+    days_since_contact
+        Per due row, whole days since the last contact (NaN: never).
+    priority
+        Per due row, the priority of the customer's class (NaN: none).
+    points
+        Per due row, the points balance, or None when no points were given.
+    plan
+        The :class:`ActionPlan` the cadence came from, or None.
+    customer_name
+        The name of the customer id column.
+
+    Examples
+    --------
+    >>> due = due_contacts(["2024-05-01", None], 30, "2024-06-01", customer=["a", "b"])
+    >>> len(due), due.counts()
+    (2, {'cadence': 2})
+    """
+
+    as_of: np.datetime64
+    row: np.ndarray
+    customer: np.ndarray
+    reason: Labels
+    due_on: np.ndarray
+    days_since_contact: np.ndarray
+    priority: np.ndarray
+    points: np.ndarray | None = None
+    plan: ActionPlan | None = None
+    customer_name: str = "customer_id"
+
+    def __len__(self) -> int:
+        return len(self.row)
+
+    def counts(self) -> dict[str, int]:
+        """Due rows per reason, reasons with no row left out.
+
+        >>> due_contacts([None], 7, "2024-01-01").counts()
+        {'cadence': 1}
+        """
+        return {k: c for k, c in self.reason.counts().items() if c}
+
+    def to_pandas(self) -> pd.DataFrame:
+        """The due list as a DataFrame indexed by customer id (repeated for
+        several reasons): reason, due_on, days_since_contact, priority, and,
+        with a plan, the class, action and channel; with points, points.
+
+        Examples
+        --------
+        >>> due = due_contacts(["2024-05-01", None], 30, "2024-06-01",
+        ...                    customer=["a", "b"])
+        >>> due.to_pandas()
+                      reason     due_on  days_since_contact  priority
+        customer_id
+        b            cadence        NaT                <NA>      <NA>
+        a            cadence 2024-05-31                  31      <NA>
+        """
+        import pandas as pd
+
+        idx = pd.Index(self.customer, name=self.customer_name)
+        days = self.days_since_contact
+        cols: dict[str, Any] = {
+            "reason": self.reason.to_categorical(),
+            "due_on": self.due_on.astype("datetime64[s]"),
+            "days_since_contact": pd.array(days, dtype="Float64").astype("Int64"),
+            "priority": pd.array(self.priority, dtype="Float64").astype("Int64"),
+        }
+        if self.points is not None:
+            cols["points"] = pd.array(self.points, dtype="Float64")
+        frame = pd.DataFrame(cols, index=idx)
+        if self.plan is not None:
+            for col, (c, cats) in self.plan._text_codes(self.row).items():
+                dtype = pd.CategoricalDtype(cats)
+                frame[col] = pd.Categorical.from_codes(c, dtype=dtype)
+        return frame
+
+    def __repr__(self) -> str:
+        return _display.short_repr(
+            "DueContacts",
+            n=len(self),
+            noun="rows",
+            fields={"as_of": str(self.as_of)},
+            shares=self.counts(),
+        )
+
+    def _repr_html_(self) -> str:
+        return _display.counts_table(
+            f"DueContacts on {self.as_of}: {len(self)} rows", self.counts(), len(self)
+        )
+
+
+def _window(value: Any, field: str) -> float:
+    days = v.number_param(value, field)
+    if not (math.isfinite(days) and days >= 0):
+        raise ThresholdError(
+            f"{field!r} must be a number of days in [0, inf): got {value!r}"
+        )
+    return days
+
+
+def _holidays(holidays: Any) -> list[tuple[str, int]]:
+    """(name, day number) of each holiday; a plain date is named by its ISO text."""
+    if holidays is None:
+        return []
+    items: list[tuple[str, Any]]
+    if isinstance(holidays, Mapping):
+        items = [(_text(k, "holidays key"), d) for k, d in holidays.items()]
+    else:
+        if isinstance(holidays, str | bytes):
+            raise ThresholdError(
+                "'holidays' must be a sequence of dates or a mapping {name: date}: "
+                f"got {type(holidays).__name__} {v.describe(holidays)}"
+            )
+        items = [("", d) for d in v._param_sequence(holidays, "holidays", "dates")]
+    out = []
+    for i, (name, day) in enumerate(items):
+        stamp = v.as_datetime_scalar(day, f"holidays[{name or i}]")
+        days = int(v.to_days(np.asarray([stamp]))[0])
+        out.append((name or str(stamp.astype("datetime64[D]")), days))
+    return out
+
+
+def _civil(days: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(year, month, day) of day numbers since 1970-01-01 (proleptic Gregorian).
+
+    Integer arithmetic only (H. Hinnant's ``civil_from_days``), much faster
+    than NumPy's calendar-unit casts.
+    """
+    z = days + 719468
+    era = z // 146097
+    doe = z - era * 146097
+    yoe = (doe - doe // 1460 + doe // 36524 - doe // 146096) // 365
+    doy = doe - (365 * yoe + yoe // 4 - yoe // 100)
+    mp = (5 * doy + 2) // 153
+    day = doy - (153 * mp + 2) // 5 + 1
+    month = np.where(mp < 10, mp + 3, mp - 9)
+    year = yoe + era * 400 + (month <= 2)
+    return year, month, day
+
+
+def _day_number(year: np.ndarray, month: np.ndarray, day: np.ndarray) -> np.ndarray:
+    """Day number since 1970-01-01 of a (year, month, day); inverse of _civil."""
+    y = year - (month <= 2)
+    era = y // 400
+    yoe = y - era * 400
+    doy = (153 * ((month + 9) % 12) + 2) // 5 + day - 1
+    doe = yoe * 365 + yoe // 4 - yoe // 100 + doy
+    return era * 146097 + doe - 719468
+
+
+def _birthday_next(birth: np.ndarray, today: int) -> np.ndarray:
+    """Day number of each birthday's next occurrence on or after *today*.
+
+    29 February is kept on 28 February in a year without one. NaT stays NaT.
+    """
+    days = v.to_days(birth)
+    known = days != _NAT
+    out = np.full(len(days), _NAT, dtype=np.int64)
+    if not known.any():
+        return out
+    _, month, day = _civil(days[known])
+    year = int(_civil(np.array([today], dtype=np.int64))[0][0])
+
+    def occurrence(y: int) -> np.ndarray:
+        leap = y % 4 == 0 and (y % 100 != 0 or y % 400 == 0)
+        d = day if leap else np.where((month == 2) & (day == 29), 28, day)
+        return _day_number(np.full(len(d), y, dtype=np.int64), month, d)
+
+    this = occurrence(year)
+    out[known] = np.where(this >= today, this, occurrence(year + 1))
+    return out
+
+
+def _ids(customer: Any, index: Any, n: int) -> tuple[np.ndarray, str]:
+    if customer is None:
+        if index is None:
+            return np.arange(n), "customer_id"
+        return np.asarray(index), index.name if isinstance(
+            index.name, str
+        ) else "customer_id"
+    name = getattr(customer, "name", None)
+    ids = np.asarray(customer.to_numpy() if hasattr(customer, "to_numpy") else customer)
+    if ids.ndim != 1:
+        raise InputError("customer", f"must be one-dimensional, got shape {ids.shape}")
+    v.check_same_length(last_contact=np.empty(n), customer=ids)
+    if ids.dtype.kind == "O" or ids.dtype.kind == "f":
+        missing = np.equal(ids, _NONE) | (ids != ids)
+        if missing.any():
+            first, count = v.first_offender(missing)
+            raise InputError(
+                "customer",
+                "has missing ids",
+                first_row=first,
+                n_rows=count,
+                fix="give every customer an id",
+            )
+    return ids, name if isinstance(name, str) else "customer_id"
+
+
+def _rank(ids: np.ndarray) -> np.ndarray:
+    """Rank of each id in sorted order (one argsort); InputError on a repeated id."""
+    try:
+        order = np.argsort(ids, kind="stable")
+        ranked = ids[order]
+    except TypeError:  # ids of mixed types: order by type name, then text
+        key = np.array([f"{type(x).__name__}\0{x}" for x in ids.tolist()])
+        order = np.argsort(key, kind="stable")
+        ranked = key[order]
+    same = ranked[1:] == ranked[:-1]
+    if np.any(same):
+        first = int(order[int(np.argmax(same)) + 1])
+        raise InputError(
+            "customer",
+            f"has repeated ids such as {v.describe(ids[first])}",
+            first_row=first,
+            fix="pass one row per customer (summarise the transactions first)",
+        )
+    rank = np.empty(len(ids), dtype=np.int64)
+    rank[order] = np.arange(len(ids))
+    return rank
+
+
+def due_contacts(
+    last_contact: Any,
+    cadence: Any,
+    as_of: Any,
+    *,
+    customer: Any = None,
+    birthdays: Any = None,
+    birthday_window_days: float = 7,
+    holidays: Any = None,
+    holiday_window_days: float = 7,
+    points: Any = None,
+    min_points: float | None = None,
+) -> DueContacts:
+    """Who is due for contact on *as_of*, and why: one row per customer and reason.
+
+    Reasons (a customer may have several, each at most once):
+
+    ``birthday``
+        The birthday (month and day; 29 February falls on 28 February in
+        other years) is ``k`` days ahead with ``0 <= k < birthday_window_days``,
+        across the turn of the year too.
+    ``holiday: <name>``
+        A holiday ``k`` days ahead with ``0 <= k < holiday_window_days``
+        makes every customer *with a cadence* (a finite cadence: someone we
+        keep in touch with) due, once per holiday in the window. Customers
+        without a cadence (a stopped win-back) get no holiday greetings.
+    ``cadence``
+        ``days since the last contact >= cadence`` (the cadence day itself is
+        due); never contacted (missing last contact) is due. NaN cadence: no
+        periodic contact.
+    ``points``
+        ``points >= min_points`` (a balance to redeem).
+
+    Parameters
+    ----------
+    last_contact
+        Date of each customer's last contact (missing: never contacted).
+    cadence
+        Contact every this many days: one number (> 0) for everyone, one per
+        customer (NaN for none), or an :class:`ActionPlan` from
+        :func:`actions`, which also gives each customer's class priority.
+    as_of
+        The day (text, date, datetime, Timestamp, datetime64).
+    customer
+        Customer ids; default the pandas index of the inputs, else row
+        positions. Ids must not repeat.
+    birthdays
+        Date of birth per customer (missing: unknown, never due); only the
+        month and day count.
+    birthday_window_days
+        Width of the birthday window in days, ``[0, w)``.
+    holidays
+        ``{name: date}`` or a sequence of dates (named by their ISO text).
+    holiday_window_days
+        Width of the holiday window in days, ``[0, w)``.
+    points
+        Points balance per customer (missing: not due).
+    min_points
+        The balance from which points are worth a reminder; required with
+        *points*.
+
+    Returns
+    -------
+    DueContacts
+        Sorted by the priority of the customer's class (1 first, none last),
+        then reason (birthday, holidays by date, cadence, points), then the
+        day the contact fell due (earliest first: never contacted, then the
+        most overdue), then customer id. The order does not depend on the
+        order of the input rows. ``.to_pandas()`` for a DataFrame.
+
+    Raises
+    ------
+    InputError
+        A last contact after *as_of*, a bad cadence, repeated or missing ids,
+        inputs of different lengths or indexes.
+    ThresholdError
+        A bad window, holiday or *min_points*.
+
+    Examples
+    --------
+    >>> due = due_contacts(
+    ...     ["2024-11-01", "2024-12-20", None],
+    ...     30,
+    ...     "2024-12-28",
+    ...     customer=["c1", "c2", "c3"],
+    ...     birthdays=["1990-01-02", None, "1985-06-01"],
+    ...     holidays={"New Year": "2025-01-01"},
+    ...     points=[0, 500, 20],
+    ...     min_points=100,
+    ... )
+    >>> due.to_pandas()[["reason", "due_on", "days_since_contact"]]
+                           reason     due_on  days_since_contact
+    customer_id
+    c1                   birthday 2025-01-02                  57
+    c1         holiday: New Year 2025-01-01                  57
+    c2         holiday: New Year 2025-01-01                   8
+    c3         holiday: New Year 2025-01-01                <NA>
+    c3                    cadence        NaT                <NA>
+    c1                    cadence 2024-12-01                  57
+    c2                     points 2024-12-28                   8
+    """
+    today_stamp = v.as_datetime_scalar(as_of, "as_of")
+    today = int(v.to_days(np.asarray([today_stamp]))[0])
+    last = v.to_days(v.as_datetime(last_contact, "last_contact", nan="allow"))
+    n = len(last)
+    plan = cadence if isinstance(cadence, ActionPlan) else None
+    inputs: dict[str, Any] = {"last_contact": last_contact}
+    if plan is not None:
+        cad = plan.cadence_days
+        prio = plan.priority
+        v.check_same_length(last_contact=last, cadence=cad)
+    elif _is_scalar(cadence):
+        value = v.number_param(cadence, "cadence")
+        if not (math.isfinite(value) and value > 0):
+            raise ThresholdError(
+                f"'cadence' must be a number of days in (0, inf): got {cadence!r}"
+            )
+        cad = np.full(n, value)
+        prio = np.full(n, np.nan)
+    else:
+        cad = v.as_numeric(cadence, "cadence", nan="allow").astype(
+            np.float64, copy=False
+        )
+        v.check_same_length(last_contact=last, cadence=cad)
+        bad = ~np.isnan(cad) & ~((cad > 0) & np.isfinite(cad))
+        if bad.any():
+            first, count = v.first_offender(bad)
+            raise InputError(
+                "cadence",
+                f"has values that are not a number of days > 0, such as {cad[first]}",
+                first_row=first,
+                n_rows=count,
+                fix="give a cadence > 0, or NaN for no periodic contact",
+            )
+        prio = np.full(n, np.nan)
+        inputs["cadence"] = cadence
+    for key, value in (
+        ("customer", customer),
+        ("birthdays", birthdays),
+        ("points", points),
+    ):
+        if value is not None:
+            inputs[key] = value
+    index = common_index(**inputs)
+    if plan is not None:
+        index = _same_index(index, plan.index, "last_contact")
+    ids, id_name = _ids(customer, index, n)
+
+    never = last == _NAT
+    after = ~never & (last > today)
+    if after.any():
+        first, count = v.first_offender(after)
+        raise InputError(
+            "last_contact",
+            "has contacts after as_of",
+            first_row=first,
+            n_rows=count,
+            fix="check as_of, or drop contacts planned for later",
+        )
+    since = np.where(never, 0, today - last)
+    has_cadence = ~np.isnan(cad)
+    with np.errstate(invalid="ignore"):
+        cad_due = has_cadence & (never | (since >= cad))
+    cad_day = np.where(
+        never | ~has_cadence, _NAT, last + np.ceil(np.nan_to_num(cad)).astype(np.int64)
+    )
+
+    # reasons in sort order: birthday, the holidays by date, cadence, points
+    reasons: list[str] = ["birthday"]
+    masks: list[np.ndarray] = []
+    days_of: list[np.ndarray] = []
+    if birthdays is not None:
+        window = _window(birthday_window_days, "birthday_window_days")
+        birth = v.as_datetime(birthdays, "birthdays", nan="allow")
+        v.check_same_length(last_contact=last, birthdays=birth)
+        nxt = _birthday_next(birth, today)
+        known = nxt != _NAT
+        masks.append(known & (nxt - today < window))
+        days_of.append(nxt)
+    else:
+        masks.append(np.zeros(n, dtype=bool))
+        days_of.append(np.full(n, _NAT))
+    if holidays is not None:
+        window = _window(holiday_window_days, "holiday_window_days")
+        near = sorted(
+            (day, name)
+            for name, day in _holidays(holidays)
+            if 0 <= day - today < window
+        )
+        for day, name in near:
+            label = f"holiday: {name}"
+            if label in reasons:
+                raise ThresholdError(f"'holidays' has {name!r} twice in the window")
+            reasons.append(label)
+            masks.append(has_cadence)
+            days_of.append(np.full(n, day))
+    reasons.append("cadence")
+    masks.append(cad_due)
+    days_of.append(cad_day)
+    reasons.append("points")
+    pts = None
+    if points is not None:
+        if min_points is None:
+            raise ThresholdError(
+                "'min_points' is required with 'points': give the balance worth a reminder"
+            )
+        threshold = v.number_param(min_points, "min_points")
+        if not math.isfinite(threshold):
+            raise ThresholdError(
+                f"'min_points' must be a finite number: got {min_points!r}"
+            )
+        pts = v.as_numeric(points, "points", nan="allow").astype(np.float64, copy=False)
+        v.check_same_length(last_contact=last, points=pts)
+        with np.errstate(invalid="ignore"):
+            masks.append(pts >= threshold)
+    else:
+        masks.append(np.zeros(n, dtype=bool))
+    days_of.append(np.full(n, today))
+
+    rows = [np.flatnonzero(m) for m in masks]
+    row = np.concatenate(rows) if rows else np.empty(0, dtype=np.intp)
+    code = np.concatenate(
+        [np.full(len(r), i, dtype=np.int64) for i, r in enumerate(rows)]
+    )
+    due_day = np.concatenate([d[r] for d, r in zip(days_of, rows, strict=True)])
+    row_prio = prio[row]
+    if len(row):
+        rank = row if customer is None and index is None else _rank(ids)[row]
+        order = _order(row_prio, code, due_day, rank)
+        row, code, due_day, row_prio = (
+            row[order],
+            code[order],
+            due_day[order],
+            row_prio[order],
+        )
+    elif customer is not None:
+        _rank(ids)  # repeated ids are an error whatever the day
+    due_on = due_day.astype("datetime64[D]")  # the NaT value stays NaT
+    days_since = np.where(never[row], np.nan, since[row].astype(np.float64))
+    return DueContacts(
+        as_of=np.datetime64(today, "D"),
+        row=row,
+        customer=ids[row],
+        reason=Labels(code, reasons, ordered=True, name="reason"),
+        due_on=due_on,
+        days_since_contact=days_since,
+        priority=row_prio,
+        points=None if pts is None else pts[row],
+        plan=plan,
+        customer_name=id_name,
+    )
+
+
+def _order(
+    prio: np.ndarray, code: np.ndarray, day: np.ndarray, rank: np.ndarray
+) -> np.ndarray:
+    """The sort order by priority (NaN last), reason, day (NaT first), rank.
+
+    One int64 key and one argsort when the four fit in 62 bits (the rows are
+    distinct, so the key is unique and any sort is exact), else a lexsort.
+    """
+    # priorities are whole numbers in [1, 1e6] (Action checks): no ranking needed
+    top = 1_000_001
+    p = np.where(np.isnan(prio), top, prio).astype(np.int64)
+    nat = day == _NAT
+    d = day.copy()
+    lo = int(d[~nat].min()) - 1 if (~nat).any() else 0
+    d[nat] = lo
+    d -= lo  # >= 0
+    span = int(d.max()) + 1 if len(d) else 1
+    sizes = (top + 1, int(code.max()) + 1, span, int(rank.max()) + 1)
+    if math.prod(sizes) < 2**62:
+        key = ((p * sizes[1] + code) * sizes[2] + d) * sizes[3] + rank
+        return np.argsort(key)
+    return np.lexsort((rank, d, code, p))
+
+
+def _is_scalar(x: Any) -> bool:
+    return not is_pandas(x) and (
+        np.isscalar(x) or (isinstance(x, np.ndarray) and x.ndim == 0)
+    )

@@ -1,0 +1,802 @@
+"""Value tiers A/B/C/D and the conversion readiness of potential customers.
+
+Value tiers (beauty-salon layering, 美业客户分层)
+---------------------------------------------
+Assets and intent are each put on a three-level scale, then combined:
+
+======== =============================== ===============================
+level    assets (资产总量)                  intent (消费意向)
+======== =============================== ===============================
+2        ``large`` (大)                    ``strong`` (强)
+1        ``medium`` (中)                   ``some`` (一般, 有一定意向)
+0        ``ordinary`` (一般)                ``unclear`` (不明显)
+======== =============================== ===============================
+
+Numbers are put on the scale by half-open intervals: assets below
+``assets_medium`` are ordinary, ``[assets_medium, assets_large)`` medium,
+``assets_large`` and more large; the same for intent with ``intent_some`` and
+``intent_strong``. A value exactly on a threshold belongs to the higher level.
+
+The tier of a customer whose levels are both known:
+
+- **A** when assets are large and intent is strong;
+- **B** when assets are large (with less than strong intent), or medium or
+  large with at least some intent;
+- **C** otherwise (ordinary assets, or medium assets with unclear intent);
+
+and **D** when assets or intent is not known (missing): the source's D are
+customers whose assets and intent are not yet known (尚未了解), potential
+customers to activate. D is never a guess at A, B or C.
+
+Conversion readiness (furniture-dealer practice)
+------------------------------------------------
+A potential customer buys when need (潜在需求), motivation (购买动机),
+ability to pay (购买能力) and timing (购买时机) are all present. The factors
+are read in a fixed order; the first one that is not "yes" decides the label:
+``no_<factor>`` (``not_now`` for timing) when it is "no",
+``<factor>_unknown`` when it is missing; ``ready`` when all four are "yes".
+
+Layer 1: NumPy and attrs only.
+"""
+
+from __future__ import annotations
+
+import math
+import types
+import warnings
+from collections.abc import Mapping
+from typing import Any
+
+import attrs
+import numpy as np
+
+from . import _display
+from . import _validate as v
+from ._align import common_index
+from ._categories import MISSING, as_category
+from .errors import CustsegWarning, InputError, ThresholdError
+from .labels import Labels
+
+__all__ = [
+    "READINESS_APPROACH",
+    "READINESS_FACTORS",
+    "ValueTierThresholds",
+    "conversion_readiness",
+    "fit_value_tiers",
+    "value_tier",
+]
+
+LANGS = ("en", "zh")
+
+# --------------------------------------------------------------------------
+# value tiers
+# --------------------------------------------------------------------------
+
+#: Tier names per language, best first; the last is the unknown tier D.
+TIER_NAMES: Mapping[str, tuple[str, ...]] = types.MappingProxyType(
+    {
+        "en": ("A", "B", "C", "D"),
+        "zh": ("A类客户", "B类客户", "C类客户", "D类客户"),
+    }
+)
+
+ASSET_LEVELS = ("ordinary", "medium", "large")
+INTENT_LEVELS = ("unclear", "some", "strong")
+
+#: Spellings of a missing answer: they give tier D (or ``<factor>_unknown``).
+_UNKNOWN_ALIASES = {
+    "unknown": MISSING,
+    "n/a": MISSING,
+    "未知": MISSING,
+    "不详": MISSING,
+    "不清楚": MISSING,
+    "待了解": MISSING,
+}
+
+_ASSET_ALIASES = types.MappingProxyType(
+    {
+        "large": 2,
+        "high": 2,
+        "大": 2,
+        "较大": 2,
+        "高": 2,
+        "mid": 1,
+        "middle": 1,
+        "中": 1,
+        "中等": 1,
+        "一般": 0,
+        "普通": 0,
+        "small": 0,
+        "low": 0,
+        "小": 0,
+        "低": 0,
+        **_UNKNOWN_ALIASES,
+    }
+)
+
+_INTENT_ALIASES = types.MappingProxyType(
+    {
+        "high": 2,
+        "强": 2,
+        "较强": 2,
+        "强烈": 2,
+        "高": 2,
+        "moderate": 1,
+        "medium": 1,
+        "ordinary": 1,
+        "一般": 1,
+        "有一定": 1,
+        "有一定意向": 1,
+        "中": 1,
+        "weak": 0,
+        "low": 0,
+        "none": 0,
+        "不明": 0,
+        "不明显": 0,
+        "弱": 0,
+        "低": 0,
+        **_UNKNOWN_ALIASES,
+    }
+)
+
+
+def _tier_table() -> np.ndarray:
+    """Tier code for every (assets level, intent level), levels -1..2.
+
+    Index ``(a + 1) * 4 + (i + 1)``; -1 (missing) gives D (3).
+    """
+    table = np.full(16, 3, dtype=np.int8)
+    for a in range(3):
+        for i in range(3):
+            if a == 2 and i == 2:
+                tier = 0
+            elif a == 2 or (a >= 1 and i >= 1):
+                tier = 1
+            else:
+                tier = 2
+            table[(a + 1) * 4 + (i + 1)] = tier
+    table.flags.writeable = False
+    return table
+
+
+_TIER_TABLE = _tier_table()
+
+
+def _threshold(value: Any, name: str) -> float | None:
+    if value is None:
+        return None
+    x = v.number_param(value, name)
+    if math.isnan(x):
+        raise ThresholdError(f"{name!r} must be a number, not NaN")
+    return x
+
+
+def _assets_medium(value: Any) -> float | None:
+    return _threshold(value, "assets_medium")
+
+
+def _assets_large(value: Any) -> float | None:
+    return _threshold(value, "assets_large")
+
+
+def _intent(name: str, value: Any) -> float:
+    x = _threshold(value, name)
+    if x is None:
+        raise ThresholdError(f"{name!r} must be a number: got None")
+    return x
+
+
+def _intent_some(value: Any) -> float:
+    return _intent("intent_some", value)
+
+
+def _intent_strong(value: Any) -> float:
+    return _intent("intent_strong", value)
+
+
+@attrs.frozen
+class ValueTierThresholds:
+    """Where numeric assets and intent change level, for :func:`value_tier`.
+
+    Levels are half-open intervals: assets ``< assets_medium`` are ordinary,
+    ``[assets_medium, assets_large)`` medium, ``>= assets_large`` large; intent
+    ``< intent_some`` is unclear, ``[intent_some, intent_strong)`` some,
+    ``>= intent_strong`` strong. A value on a threshold takes the higher level.
+
+    Parameters
+    ----------
+    assets_medium, assets_large
+        Asset thresholds in your unit (spend, declared assets, budget). They
+        have no default: a shop's amounts are its own. Give both or neither
+        (neither: assets must come as levels, or fit them with
+        :func:`fit_value_tiers`). Equal values leave the medium level empty;
+        ``inf`` leaves the level above it empty.
+    intent_some, intent_strong
+        Intent thresholds; the default 0.3 and 0.7 suit a purchase
+        probability (the repurchase bands < 30%, 30-70%, >= 70%).
+
+    Examples
+    --------
+    >>> ValueTierThresholds(assets_medium=2000, assets_large=10000)
+    ValueTierThresholds(assets_medium=2000.0, assets_large=10000.0, intent_some=0.3, intent_strong=0.7)
+    >>> ValueTierThresholds(assets_medium=10000, assets_large=2000)
+    Traceback (most recent call last):
+    ...
+    custseg.errors.ThresholdError: 'assets_large' must be >= 'assets_medium' (10000.0): got 2000.0
+    """
+
+    assets_medium: float | None = attrs.field(default=None, converter=_assets_medium)
+    assets_large: float | None = attrs.field(default=None, converter=_assets_large)
+    intent_some: float = attrs.field(default=0.3, converter=_intent_some)
+    intent_strong: float = attrs.field(default=0.7, converter=_intent_strong)
+
+    def __attrs_post_init__(self) -> None:
+        if (self.assets_medium is None) != (self.assets_large is None):
+            given = "assets_medium" if self.assets_large is None else "assets_large"
+            raise ThresholdError(
+                f"'assets_medium' and 'assets_large' must be given together: "
+                f"only {given!r} was given"
+            )
+        pairs = [("intent_some", "intent_strong")]
+        if self.assets_medium is not None:
+            pairs.insert(0, ("assets_medium", "assets_large"))
+        for lo_name, hi_name in pairs:
+            lo, hi = getattr(self, lo_name), getattr(self, hi_name)
+            if hi < lo:
+                raise ThresholdError(
+                    f"{hi_name!r} must be >= {lo_name!r} ({lo}): got {hi}"
+                )
+
+    def _repr_html_(self) -> str:
+        fmt = _display.format_value
+
+        def rows(
+            lo: float | None, hi: float | None, names: tuple[str, ...]
+        ) -> list[list[str]]:
+            if lo is None or hi is None:
+                return [[n, "levels only (no thresholds)"] for n in names]
+            return [
+                [names[0], f"< {fmt(lo)}"],
+                [names[1], f"{fmt(lo)} to < {fmt(hi)}"],
+                [names[2], f">= {fmt(hi)}"],
+            ]
+
+        table = [
+            ["assets " + n, r]
+            for n, r in rows(self.assets_medium, self.assets_large, ASSET_LEVELS)
+        ] + [
+            ["intent " + n, r]
+            for n, r in rows(self.intent_some, self.intent_strong, INTENT_LEVELS)
+        ]
+        return _display.html_table(
+            "ValueTierThresholds: levels of assets and intent",
+            ["level", "values"],
+            table,
+        )
+
+
+def _first_present(arr: np.ndarray) -> Any:
+    for value in arr:
+        if not v.is_missing_scalar(value) and not (
+            isinstance(value, str) and not value.strip()
+        ):
+            return value
+    return None
+
+
+def _is_numeric(x: Any) -> bool:
+    """Whether *x* holds numbers (amounts, scores) rather than levels."""
+    dtype = getattr(x, "dtype", None)
+    if dtype is not None and not isinstance(x, list | tuple):
+        kind = getattr(dtype, "kind", "O")
+        if kind in "iuf":
+            return True
+        if kind != "O" or not isinstance(dtype, np.dtype):
+            return False  # text, categorical, boolean: levels
+        arr = x.to_numpy() if hasattr(x, "to_numpy") else np.asarray(x)
+    else:
+        if isinstance(x, str | bytes) or np.isscalar(x):
+            return False  # as_category / as_numeric report the scalar
+        try:
+            arr = np.asarray(x)
+        except (ValueError, TypeError):
+            return False
+        if arr.dtype.kind in "iuf":
+            return True
+        if arr.dtype.kind != "O":
+            return False
+    first = _first_present(arr.reshape(-1))
+    return v._is_real(first)
+
+
+def _answers(x: Any, field: str, levels: tuple[str, ...], **kw: Any) -> np.ndarray:
+    """:func:`as_category` codes of *x* (-1 where missing)."""
+    return as_category(x, field, levels, **kw)
+
+
+def _levels(
+    x: Any,
+    field: str,
+    lo: float | None,
+    hi: float | None,
+    names: tuple[str, ...],
+    aliases: Mapping[str, int],
+) -> np.ndarray:
+    """Level codes 0..2 of *x* (-1 where missing), numbers or level names."""
+    if not _is_numeric(x):
+        return _answers(x, field, names, aliases=aliases)
+    arr = v.as_numeric(x, field, nan="allow")
+    if lo is None or hi is None:
+        if not len(arr):
+            return np.zeros(0, dtype=np.int8)
+        raise ThresholdError(
+            f"numeric {field!r} needs thresholds: pass thresholds="
+            f"ValueTierThresholds({field}_medium=..., {field}_large=...), fit them "
+            f"with fit_value_tiers(...), or pass levels {', '.join(map(repr, names))}"
+        )
+    level = (arr >= lo).view(np.int8) + (arr >= hi).view(np.int8)
+    if arr.dtype.kind == "f":
+        level[np.isnan(arr)] = MISSING
+    return level
+
+
+def _check_lang(lang: Any) -> str:
+    return v.choice(lang, "lang", LANGS)
+
+
+def _check_thresholds(thresholds: Any) -> ValueTierThresholds:
+    if thresholds is None:
+        return ValueTierThresholds()
+    if not isinstance(thresholds, ValueTierThresholds):
+        raise ThresholdError(
+            f"'thresholds' must be a ValueTierThresholds: got "
+            f"{type(thresholds).__name__} {v.describe(thresholds)}"
+        )
+    return thresholds
+
+
+def value_tier(
+    assets: Any,
+    intent: Any,
+    *,
+    thresholds: ValueTierThresholds | None = None,
+    lang: str = "en",
+) -> Labels:
+    """Value tier A/B/C/D of each customer from assets and purchase intent.
+
+    Parameters
+    ----------
+    assets
+        Per customer, a number (spend, declared assets, budget) or a level:
+        ``"large"``, ``"medium"``, ``"ordinary"`` (大, 中, 一般, ...).
+        Missing (None, NaN, blank, ``"unknown"``, 未知) gives tier D.
+    intent
+        Per customer, a number (a score or a purchase probability) or a
+        level: ``"strong"``, ``"some"``, ``"unclear"`` (强, 一般, 不明显, ...).
+        Missing gives tier D.
+    thresholds
+        Where numbers change level (half-open intervals, a value on a
+        threshold takes the higher level); default
+        ``ValueTierThresholds()``: intent 0.3 / 0.7, no asset thresholds
+        (numeric assets then need yours or :func:`fit_value_tiers`).
+    lang
+        ``"en"`` (A, B, C, D) or ``"zh"`` (A类客户 ... D类客户).
+
+    Returns
+    -------
+    Labels
+        Ordered names A, B, C, D (best first, D: not yet known), named
+        ``"value_tier"``, on the inputs' pandas index.
+
+    Raises
+    ------
+    InputError
+        An unknown level spelling, different lengths or pandas indexes.
+    ThresholdError
+        Numeric input without thresholds for it; a bad *lang*.
+
+    Examples
+    --------
+    >>> value_tier(["large", "large", "medium", "ordinary", None],
+    ...            ["strong", "unclear", "some", "some", "strong"]).to_numpy().tolist()
+    ['A', 'B', 'B', 'C', 'D']
+    >>> t = ValueTierThresholds(assets_medium=2000, assets_large=10000)
+    >>> value_tier([10000, 9999, 2000, 1999.5, float("nan")],
+    ...            [0.7, 0.7, 0.3, 0.9, 0.5], thresholds=t, lang="zh").to_numpy().tolist()
+    ['A类客户', 'B类客户', 'B类客户', 'C类客户', 'D类客户']
+    """
+    lang = _check_lang(lang)
+    thresholds = _check_thresholds(thresholds)
+    index = common_index(assets=assets, intent=intent)
+    a = _levels(
+        assets,
+        "assets",
+        thresholds.assets_medium,
+        thresholds.assets_large,
+        ASSET_LEVELS,
+        _ASSET_ALIASES,
+    )
+    i = _levels(
+        intent,
+        "intent",
+        thresholds.intent_some,
+        thresholds.intent_strong,
+        INTENT_LEVELS,
+        _INTENT_ALIASES,
+    )
+    v.check_same_length(assets=a, intent=i)
+    key = (a.astype(np.intp) + 1) * 4 + (i + 1)
+    codes = _TIER_TABLE[key]
+    return Labels(codes, TIER_NAMES[lang], ordered=True, index=index, name="value_tier")
+
+
+def _share_param(value: Any, name: str) -> float:
+    x = v.number_param(value, name)
+    if not 0.0 < x <= 1.0:
+        raise ThresholdError(f"{name!r} must be in (0, 1]: got {v.describe(value)}")
+    return x
+
+
+def _largest_within(
+    values: np.ndarray, weights: np.ndarray, limit: float
+) -> float | None:
+    """The smallest threshold t among *values* such that the weights of
+    values >= t sum to at most *limit*; None when even the largest value's
+    group passes it (or there are no values)."""
+    if not len(values):
+        return None
+    uniq, inverse = np.unique(values, return_inverse=True)
+    per = np.bincount(inverse, weights=weights, minlength=len(uniq))[::-1]
+    cum = np.cumsum(per)  # cum[j]: weight of values >= uniq[::-1][j]
+    ok = np.flatnonzero(cum <= limit)
+    # cum is non-decreasing: the ok positions are a prefix
+    if not len(ok):
+        return None
+    return float(uniq[::-1][ok[-1]])
+
+
+def fit_value_tiers(
+    assets: Any,
+    intent: Any,
+    revenue: Any,
+    *,
+    a_share: float = 0.2,
+    b_share: float = 0.5,
+    intent_some: float = 0.3,
+    intent_strong: float = 0.7,
+) -> ValueTierThresholds:
+    """Fit the asset thresholds so that tier A carries a chosen share of revenue.
+
+    The algorithm, exactly (revenue at or below zero and missing revenue
+    count as 0; the total is over every customer, D included):
+
+    1. Intent is put on its levels (numbers by *intent_some* and
+       *intent_strong*, half-open); customers with missing assets or intent
+       (tier D) are never counted in A or B.
+    2. ``assets_large`` is the smallest asset value *t* of a strong-intent
+       customer such that the strong-intent customers with assets ``>= t``
+       carry at most ``a_share`` of the total revenue. So A's share is at
+       most *a_share* and as large as possible; customers with equal assets
+       share a tier. When even the richest strong-intent customers carry more
+       (or there are none), ``assets_large`` is ``inf`` (no customer is
+       large, so none is A) and a :class:`~custseg.errors.CustsegWarning`
+       says so.
+    3. ``assets_medium`` is the smallest asset value *t* below
+       ``assets_large`` of a customer with at least some intent such that A
+       and B (assets ``>= assets_large``, or ``>= t`` with at least some
+       intent) carry at most ``b_share`` of the revenue; when no such value
+       exists it equals ``assets_large`` (the medium level is empty).
+
+    Parameters
+    ----------
+    assets
+        Numeric assets per customer (spend, declared assets, budget); NaN: unknown.
+    intent
+        Intent per customer, numbers or levels as in :func:`value_tier`.
+    revenue
+        Revenue per customer, the quantity whose share A and B carry.
+    a_share
+        The most of the revenue tier A may carry (default 0.2, the source's
+        "about 20% of revenue").
+    b_share
+        The most tiers A and B together may carry (default 0.5, a choice of
+        custseg, not of the source); > *a_share*.
+    intent_some, intent_strong
+        Intent thresholds for numeric intent (kept in the result).
+
+    Returns
+    -------
+    ValueTierThresholds
+        Apply them with :func:`value_tier` to this base or to the next period's.
+
+    Raises
+    ------
+    InputError
+        Assets given as levels, no positive revenue, different lengths or indexes.
+    ThresholdError
+        Shares outside (0, 1] or ``b_share <= a_share``.
+
+    Examples
+    --------
+    >>> assets = [900, 800, 500, 300, 100]
+    >>> intent = ["strong", "strong", "some", "strong", "unclear"]
+    >>> revenue = [100, 100, 200, 300, 300]
+    >>> t = fit_value_tiers(assets, intent, revenue, a_share=0.2, b_share=0.5)
+    >>> t
+    ValueTierThresholds(assets_medium=500.0, assets_large=800.0, intent_some=0.3, intent_strong=0.7)
+    >>> value_tier(assets, intent, thresholds=t).to_numpy().tolist()
+    ['A', 'A', 'B', 'C', 'C']
+    """
+    a_share = _share_param(a_share, "a_share")
+    b_share = _share_param(b_share, "b_share")
+    if b_share <= a_share:
+        raise ThresholdError(
+            f"'b_share' must be > 'a_share' ({a_share}): got {b_share}"
+        )
+    base = ValueTierThresholds(intent_some=intent_some, intent_strong=intent_strong)
+    common_index(assets=assets, intent=intent, revenue=revenue)
+    if not _is_numeric(assets):
+        raise InputError(
+            "assets",
+            "holds levels, not numbers, so there is no threshold to fit",
+            fix="pass numeric assets (spend, declared assets, budget), or use the "
+            "levels directly with value_tier",
+        )
+    x = v.as_numeric(assets, "assets", nan="allow").astype(np.float64, copy=False)
+    i = _levels(
+        intent,
+        "intent",
+        base.intent_some,
+        base.intent_strong,
+        INTENT_LEVELS,
+        _INTENT_ALIASES,
+    )
+    r = v.as_numeric(revenue, "revenue", nan="allow", sums=True).astype(
+        np.float64, copy=False
+    )
+    v.check_same_length(assets=x, intent=i, revenue=r)
+    w = np.where(r > 0, r, 0.0)  # NaN > 0 is False
+    total = float(w.sum())
+    if not total > 0:
+        raise InputError(
+            "revenue",
+            "has no positive value, so there is no share for tier A to carry",
+            fix="pass revenue per customer with at least one positive value",
+        )
+    known = ~np.isnan(x) & (i >= 0)
+    strong = known & (i == 2)
+    large = _largest_within(x[strong], w[strong], a_share * total)
+    if large is None:
+        top = x[strong].max() if strong.any() else None
+        why = (
+            "there is no strong-intent customer with known assets"
+            if top is None
+            else f"the strong-intent customers with the largest assets ({top:g}) "
+            f"already carry more than a_share = {a_share:g} of the revenue"
+        )
+        warnings.warn(
+            f"no customer can be tier A: {why}; assets_large is inf",
+            CustsegWarning,
+            stacklevel=2,
+        )
+        large = math.inf
+    in_large = known & (x >= large)
+    taken = float(w[in_large].sum())
+    candidates = known & (i >= 1) & (x < large)
+    medium = _largest_within(x[candidates], w[candidates], b_share * total - taken)
+    if medium is None:
+        medium = large
+    return attrs.evolve(base, assets_medium=medium, assets_large=large)
+
+
+# --------------------------------------------------------------------------
+# conversion readiness
+# --------------------------------------------------------------------------
+
+#: The four factors of a purchase, in the default order of approach.
+READINESS_FACTORS = ("need", "motivation", "ability", "timing")
+
+_NO = types.MappingProxyType(
+    {
+        "en": {
+            "need": "no_need",
+            "motivation": "no_motivation",
+            "ability": "no_ability",
+            "timing": "not_now",
+        },
+        "zh": {
+            "need": "无需求",
+            "motivation": "无购买动机",
+            "ability": "无购买能力",
+            "timing": "时机未到",
+        },
+    }
+)
+_UNKNOWN = types.MappingProxyType(
+    {
+        "en": {f: f"{f}_unknown" for f in READINESS_FACTORS},
+        "zh": {
+            "need": "需求未知",
+            "motivation": "动机未知",
+            "ability": "购买能力未知",
+            "timing": "时机未知",
+        },
+    }
+)
+_READY = types.MappingProxyType({"en": "ready", "zh": "可转化"})
+
+#: The suggested approach for each readiness label, per language and label.
+READINESS_APPROACH: Mapping[str, Mapping[str, str]] = types.MappingProxyType(
+    {
+        "en": types.MappingProxyType(
+            {
+                "no_need": "create the need: show what the product solves for them",
+                "need_unknown": "find out the need: ask about their situation and plans",
+                "no_motivation": "stimulate the desire: demonstrations, trials, stories of other customers",
+                "motivation_unknown": "find out what would move them to buy",
+                "no_ability": "offer financing or a payment plan, or a fitting cheaper option",
+                "ability_unknown": "find out the budget and the means of payment",
+                "not_now": "create urgency: a time-limited offer, an event, a seasonal reason to buy now",
+                "timing_unknown": "find out when they plan to buy",
+                "ready": "close the sale now",
+            }
+        ),
+        "zh": types.MappingProxyType(
+            {
+                "无需求": "创造需求：说明产品能为客户解决什么问题",
+                "需求未知": "了解需求：询问客户的情况和计划",
+                "无购买动机": "激发购买欲望：体验、试用、老客户案例",
+                "动机未知": "了解客户的购买动机",
+                "无购买能力": "提供分期付款或融资方案，或推荐合适的低价产品",
+                "购买能力未知": "了解客户的预算和付款方式",
+                "时机未到": "制造购买时机：限时优惠、活动、节日促销",
+                "时机未知": "了解客户计划何时购买",
+                "可转化": "立即促成交易",
+            }
+        ),
+    }
+)
+
+_YES_NO_ALIASES = types.MappingProxyType(
+    {
+        "y": 1,
+        "true": 1,
+        "是": 1,
+        "有": 1,
+        "是的": 1,
+        "n": 0,
+        "false": 0,
+        "否": 0,
+        "无": 0,
+        "没有": 0,
+        "不是": 0,
+        **_UNKNOWN_ALIASES,
+    }
+)
+
+
+def _check_order(order: Any) -> tuple[str, ...]:
+    items = v.text_tuple_param(order, "order")
+    if sorted(items) != sorted(READINESS_FACTORS):
+        listed = ", ".join(repr(f) for f in READINESS_FACTORS)
+        raise ThresholdError(f"'order' must list each of {listed} once: got {items}")
+    return items
+
+
+def _readiness_names(
+    order: tuple[str, ...] = READINESS_FACTORS, lang: str = "en"
+) -> tuple[str, ...]:
+    """The readiness label names, in progress order: per factor of *order*
+    its "no" label then its unknown label, then ``ready``.
+
+    >>> _readiness_names()
+    ('no_need', 'need_unknown', 'no_motivation', 'motivation_unknown', 'no_ability', 'ability_unknown', 'not_now', 'timing_unknown', 'ready')
+    """
+    order = _check_order(order)
+    lang = _check_lang(lang)
+    names: list[str] = []
+    for f in order:
+        names += [_NO[lang][f], _UNKNOWN[lang][f]]
+    return (*names, _READY[lang])
+
+
+def _readiness_table(k: int) -> np.ndarray:
+    """Code for every combination of *k* answers (-1, 0, 1 each), indexed by
+    ``sum((answer_j + 1) * 3**j)`` over the factors in order: the first
+    factor j that is not yes gives 2j (no) or 2j + 1 (unknown); all yes: 2k."""
+    table = np.empty(3**k, dtype=np.int8)
+    for key in range(3**k):
+        code = 2 * k
+        for j in range(k):
+            answer = (key // 3**j) % 3 - 1
+            if answer != 1:
+                code = 2 * j + (1 if answer == -1 else 0)
+                break
+        table[key] = code
+    table.flags.writeable = False
+    return table
+
+
+_READINESS_TABLE = _readiness_table(len(READINESS_FACTORS))
+
+
+def conversion_readiness(
+    need: Any,
+    motivation: Any,
+    ability: Any,
+    timing: Any,
+    *,
+    order: tuple[str, ...] = READINESS_FACTORS,
+    lang: str = "en",
+) -> Labels:
+    """Conversion readiness of each potential customer: ready, or what is missing.
+
+    Parameters
+    ----------
+    need, motivation, ability, timing
+        Per customer, whether the factor is present: booleans, ``0``/``1``,
+        or text (``yes``/``no``, ``y``/``n``, ``true``/``false``, 是/否,
+        有/无). Missing (None, NaN, blank, ``"unknown"``, 未知) is "unknown".
+    order
+        The order the factors are read in (a permutation of
+        ``("need", "motivation", "ability", "timing")``).
+    lang
+        ``"en"`` or ``"zh"``.
+
+    Returns
+    -------
+    Labels
+        Named ``"readiness"``, ordered by progress: for each factor in
+        *order*, ``no_<factor>`` (``not_now`` for timing) then
+        ``<factor>_unknown``; last ``ready``. The first factor in *order*
+        that is not "yes" decides: "no" gives its no-label, missing its
+        unknown-label, whatever the later factors say. Suggested approaches:
+        :data:`READINESS_APPROACH`.
+
+    Raises
+    ------
+    InputError
+        An answer that is not yes, no or missing; different lengths or indexes.
+    ThresholdError
+        A bad *order* or *lang*.
+
+    Examples
+    --------
+    >>> r = conversion_readiness(
+    ...     need=[True, True, False, True, None],
+    ...     motivation=["yes", "yes", "yes", None, "no"],
+    ...     ability=[1, 0, 1, 1, 1],
+    ...     timing=["是", "是", "否", "否", "是"])
+    >>> r.to_numpy().tolist()
+    ['ready', 'no_ability', 'no_need', 'motivation_unknown', 'need_unknown']
+    >>> READINESS_APPROACH["en"]["no_ability"]
+    'offer financing or a payment plan, or a fitting cheaper option'
+    """
+    order = _check_order(order)
+    lang = _check_lang(lang)
+    inputs = {
+        "need": need,
+        "motivation": motivation,
+        "ability": ability,
+        "timing": timing,
+    }
+    index = common_index(**inputs)
+    answers = {
+        f: _answers(
+            x, f, ("no", "yes"), aliases=_YES_NO_ALIASES, integers=0, booleans=True
+        )
+        for f, x in inputs.items()
+    }
+    v.check_same_length(**answers)
+    n = len(answers["need"])
+    key = np.zeros(n, dtype=np.intp)
+    for j, f in enumerate(order):
+        key += (answers[f].astype(np.intp) + 1) * 3**j
+    codes = _READINESS_TABLE[key]
+    return Labels(
+        codes,
+        _readiness_names(order, lang),
+        ordered=True,
+        index=index,
+        name="readiness",
+    )
