@@ -47,6 +47,7 @@ from .frame import _load_preset, read_table, segment, table_format, write_table
 from .pareto import pareto_summary
 from .rfm import MAX_BINS
 from .rules._examples import failures as example_failures
+from .segments import segment_summary
 
 __all__ = ["main", "report"]
 
@@ -67,23 +68,41 @@ def _pad(text: str, width: int) -> str:
 
 
 def _label_table(seg: pd.DataFrame, column: str, title: str) -> list[str]:
-    revenue = seg["monetary"].clip(lower=0)
-    # shares of the largest value: sums of huge amounts do not overflow
-    revenue = revenue / (float(revenue.max()) or 1.0) if len(revenue) else revenue
-    total = float(revenue.sum()) or 1.0
+    """Per class of *column*: customers, their share, the revenue share, the
+    average order value, the median days since the last purchase and the
+    mean number of orders (:func:`custseg.segment_summary`)."""
+    labels = seg[column]
+    names = [str(c) for c in labels.cat.categories]
+    try:
+        table = segment_summary(labels, seg, total=None)
+    except CustsegError:  # amounts so large that their total overflows
+        table = None
+    width = max([_width(title), *(_width(n) for n in names)])
+    lines = [
+        f"{_pad(title, width)}  customers   share  revenue share"
+        "  avg order  recency  orders"
+    ]
     n = len(seg) or 1
-    counts = seg[column].value_counts(sort=False)
-    sums = revenue.groupby(seg[column], observed=False).sum()
-    width = max(_width(str(c)) for c in seg[column].cat.categories)
-    width = max(width, _width(title))
-    lines = [f"{_pad(title, width)}  customers   share  revenue share"]
-    for cat in seg[column].cat.categories:
+    counts = labels.value_counts(sort=False)
+    for name, cat in zip(names, labels.cat.categories, strict=True):
         c = int(counts.get(cat, 0))
+        row = f"{_pad(name, width)}  {c:9,d}  {_share(c / n)}"
+        if table is None:
+            lines.append(row + "              -          -        -       -")
+            continue
+        r = table.loc[name]
         lines.append(
-            f"{_pad(str(cat), width)}  {c:9,d}  {_share(c / n)}  "
-            f"{_share(sums[cat] / total)}"
+            f"{row}         {_share(r['revenue_share'])}  {_number(r['avg_order_value']):>9}"
+            f"  {_number(r['recency_median']):>7}  {_number(r['frequency_mean'], 1):>6}"
         )
     return lines
+
+
+def _number(x: float, digits: int = 0) -> str:
+    """A figure for the report: thousands separators, '-' when undefined."""
+    if not np.isfinite(x):
+        return "-"
+    return f"{x:,.{digits}f}"
 
 
 def _scores(seg: pd.DataFrame, column: str) -> np.ndarray:
@@ -735,6 +754,11 @@ def _parser() -> argparse.ArgumentParser:
     presets = sub.add_parser("presets", help="list the shipped presets, or show one")
     presets.add_argument("name", nargs="?", help="a preset to print")
     presets.set_defaults(func=_cmd_presets)
+    # operations on segmented customers, each in a module of its own
+    from . import _cli_due, _cli_migrate
+
+    for command in (_cli_migrate, _cli_due):
+        command.register(sub)
     return parser
 
 

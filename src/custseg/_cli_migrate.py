@@ -1,0 +1,195 @@
+"""``custseg migrate BEFORE AFTER``: how customers moved between two runs.
+
+Reads two output files of ``custseg segment`` (the customer id in the first
+column), matches the customers by id and prints, for each label column the
+files share (or the ones named with ``--column``), the transition matrix:
+counts, then row shares. Customers only in AFTER are the row ``(new)``,
+those only in BEFORE the column ``(gone)``. ``--output`` writes the matrices
+as one long table (column, before, after, customers, share).
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from ._files import _TEXT_FORMATS, _resolve_sep, read_table, table_format, write_table
+from .errors import InputError
+from .migration import TransitionMatrix, transition_matrix
+
+__all__ = ["register"]
+
+#: Columns of ``custseg segment`` output that are dates, not labels.
+_NOT_LABELS = frozenset({"first_purchase", "last_purchase"})
+#: Score columns: classes too, when asked for with --column.
+_SCORES = ("r", "f", "m", "rfm")
+
+
+def _first_column(path: str) -> list[str]:
+    """The name of the first column of a text file (read as text), or none.
+
+    Only the header is read; any problem is left to :func:`read_table`,
+    which reports it properly.
+    """
+    with contextlib.suppress(Exception):
+        if table_format(path) in _TEXT_FORMATS:
+            sep = _resolve_sep(None, table_format(path), Path(path), "utf-8")
+            header = pd.read_csv(path, nrows=0, sep=sep, encoding="utf-8-sig")
+            return [str(header.columns[0]).strip()]
+    return []
+
+
+def _read(path: str) -> pd.DataFrame:
+    """One ``custseg segment`` output, indexed by its first column."""
+    df = read_table(path, text_columns=_first_column(path))
+    if len(df.columns) < 2:
+        raise InputError(
+            path,
+            "has fewer than two columns",
+            fix="pass output files of custseg segment (customer id first, then "
+            "the facts, scores and labels)",
+        )
+    df = df.set_index(df.columns[0])
+    if not df.index.is_unique:
+        dup = df.index[df.index.duplicated()][0]
+        raise InputError(
+            path,
+            f"has customer {dup!r} more than once in its first column",
+            fix="pass output files of custseg segment (one row per customer)",
+        )
+    return df
+
+
+def _is_label(col: pd.Series) -> bool:
+    return isinstance(col.dtype, pd.CategoricalDtype) or not (
+        pd.api.types.is_numeric_dtype(col.dtype)
+        or pd.api.types.is_bool_dtype(col.dtype)
+        or pd.api.types.is_datetime64_any_dtype(col.dtype)
+    )
+
+
+def _as_classes(col: pd.Series) -> pd.Series:
+    """A label column as a categorical Series: numbers (scores) in numeric
+    order, whole floats (a score column with gaps) as integers."""
+    if isinstance(col.dtype, pd.CategoricalDtype):
+        return col
+    if pd.api.types.is_float_dtype(col.dtype):
+        known = col.dropna()
+        if (known == known.round()).all():
+            col = col.astype("Int64")
+    if pd.api.types.is_numeric_dtype(col.dtype):
+        col = col.astype(object).where(col.notna(), None)
+        values = sorted({int(x) if float(x).is_integer() else x for x in col.dropna()})
+        return pd.Series(
+            pd.Categorical(col, categories=values), index=col.index, name=col.name
+        )
+    return col.astype("category")
+
+
+def _columns(
+    before: pd.DataFrame, after: pd.DataFrame, asked: list[str] | None
+) -> list[str]:
+    if asked:
+        for name in asked:
+            for path, df in (("BEFORE", before), ("AFTER", after)):
+                if name not in df.columns:
+                    raise InputError(
+                        name,
+                        f"is not a column of {path}",
+                        fix=f"pick one of {[str(c) for c in df.columns][:20]}",
+                    )
+        return asked
+    shared = [
+        c
+        for c in before.columns
+        if c in after.columns
+        and c not in _NOT_LABELS
+        and _is_label(before[c])
+        and _is_label(after[c])
+    ]
+    if not shared:
+        both = [str(c) for c in before.columns if c in after.columns]
+        raise InputError(
+            "BEFORE",
+            "shares no label column with AFTER",
+            fix=f"name one with --column (the files share {both[:20]}), e.g. "
+            "--column r",
+        )
+    return shared
+
+
+def _report(column: str, tm: TransitionMatrix) -> str:
+    stayed = tm.stayed
+    kept = "-" if stayed != stayed else f"{100 * stayed:.1f}%"
+    return "\n".join(
+        [
+            f"{column}: {tm.n:,d} customers, {kept} in the same class",
+            "",
+            "customers",
+            tm.text("counts"),
+            "",
+            "share of the row",
+            tm.text("shares"),
+        ]
+    )
+
+
+def _cmd(args: argparse.Namespace) -> int:
+    from .cli import _check_output, _emit
+
+    _check_output(args.output, [args.before, args.after])
+    before, after = _read(args.before), _read(args.after)
+    columns = _columns(before, after, args.column)
+    reports, frames = [], []
+    for column in columns:
+        tm = transition_matrix(_as_classes(before[column]), _as_classes(after[column]))
+        reports.append(_report(str(column), tm))
+        long = tm.to_pandas()
+        long.insert(0, "column", str(column))
+        frames.append(long)
+    if args.output:
+        table: Any = pd.concat(frames, ignore_index=True)
+        for c in ("before", "after"):
+            table[c] = table[c].astype(str)
+        write_table(table, args.output)
+    _emit("\n\n".join(reports))
+    return 0
+
+
+def register(sub: Any) -> None:
+    """Add ``migrate`` to the subcommands *sub* of the ``custseg`` parser.
+
+    >>> p = argparse.ArgumentParser()
+    >>> register(p.add_subparsers(dest="command"))
+    >>> p.parse_args(["migrate", "jan.csv", "feb.csv", "--column", "rfm8"]).column
+    ['rfm8']
+    """
+    p = sub.add_parser(
+        "migrate",
+        help="count how customers moved between classes in two segment outputs",
+        description="Match the customers of two `custseg segment` output files "
+        "by id (the first column) and print, per label column, how many moved "
+        "from each class to each other: counts and row shares. Customers only "
+        "in AFTER are counted as (new), those only in BEFORE as (gone).",
+    )
+    p.add_argument("before", metavar="BEFORE", help="the earlier segment output")
+    p.add_argument("after", metavar="AFTER", help="the later segment output")
+    p.add_argument(
+        "--column",
+        action="append",
+        metavar="NAME",
+        help="a label column to compare (repeat for several; default: every "
+        "label column both files have; scores such as r work too)",
+    )
+    p.add_argument(
+        "--output",
+        default=None,
+        metavar="PATH",
+        help="write the matrices as one table (column, before, after, customers, "
+        "share): .csv, .tsv, .txt or .parquet",
+    )
+    p.set_defaults(func=_cmd)

@@ -1,0 +1,872 @@
+"""How customers move between classes from one period to the next.
+
+Two tools for the dynamic reassessment of the domain (系统 12): classes are
+re-evaluated periodically, and the moves between them are tracked.
+
+* :func:`transition_matrix` counts the customers of each (before, after)
+  pair of classes between two labellings of the same customers; customers
+  only in one period have a row (``new``) or column (``gone``) of their own.
+* :func:`segment_history` labels the customers at several dates in one pass
+  over the transactions, with RFM edges fitted once and then frozen, so a
+  move between classes is a change in the customer, not in the scale.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from collections.abc import Mapping, Sequence
+from typing import TYPE_CHECKING, Any, Literal
+
+import attrs
+import numpy as np
+
+from . import _display
+from . import _validate as v
+from ._align import is_pandas, to_pandas_index
+from .errors import InputError, ThresholdError
+from .labels import Labels
+from .rfm import RfmEdges, RfmScores, _bins_per_dimension
+from .segments import _as_classes
+from .summary import (
+    CustomerFacts,
+    _check_day_span,
+    _coerce_rows,
+    _day_ticks,
+    _group_ids,
+)
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+__all__ = ["SegmentHistory", "TransitionMatrix", "segment_history", "transition_matrix"]
+
+_I64_MIN = np.iinfo(np.int64).min
+
+
+# --------------------------------------------------------------------------
+# transition matrix
+
+
+def _text_width(text: str) -> int:
+    """Terminal columns of *text* (CJK characters take two)."""
+    return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
+
+
+def _pad(text: str, width: int, right: bool = False) -> str:
+    gap = " " * max(0, width - _text_width(text))
+    return gap + text if right else text + gap
+
+
+def _grid(corner: str, rows: Sequence[str], cols: Sequence[str], cells: Any) -> str:
+    """A plain-text table, at most MAX_ROWS rows and MAX_COLUMNS columns."""
+    limit_r, limit_c = _display.MAX_ROWS, _display.MAX_COLUMNS
+    rows_shown = [_display._clip(str(r), 24) for r in rows[:limit_r]]
+    cols_shown = [_display._clip(str(c), 24) for c in cols[:limit_c]]
+    body = [[str(x) for x in line[:limit_c]] for line in cells[:limit_r]]
+    first = max([_text_width(corner), *(_text_width(r) for r in rows_shown)])
+    widths = [
+        max([_text_width(c), *(len(line[j]) for line in body)])
+        for j, c in enumerate(cols_shown)
+    ]
+    lines = [
+        "  ".join(
+            [_pad(corner, first)]
+            + [_pad(c, w, True) for c, w in zip(cols_shown, widths, strict=True)]
+        ).rstrip()
+    ]
+    for name, line in zip(rows_shown, body, strict=True):
+        lines.append(
+            "  ".join(
+                [_pad(name, first)]
+                + [_pad(x, w, True) for x, w in zip(line, widths, strict=True)]
+            )
+        )
+    more = []
+    if len(rows) > limit_r:
+        more.append(f"{len(rows) - limit_r} more rows")
+    if len(cols) > limit_c:
+        more.append(f"{len(cols) - limit_c} more columns")
+    if more:
+        lines.append("... " + ", ".join(more))
+    return "\n".join(lines)
+
+
+@attrs.frozen(eq=False)
+class TransitionMatrix:
+    """Customers per (before, after) pair of classes.
+
+    Built by :func:`transition_matrix`.
+
+    Attributes
+    ----------
+    matrix
+        ``int64`` counts, one row per class before (then *new*), one column
+        per class after (then *gone*).
+    before
+        Row names: the classes of the first labelling, in its order, then
+        *new* when customers were matched by id.
+    after
+        Column names: the classes of the second labelling, then *gone*.
+    name
+        The labelling's name (``"lifecycle"``, a rules output), or ``None``.
+    new, gone
+        The names of the row of customers only in the second period and of
+        the column of customers only in the first; ``None`` when the two
+        labellings were paired by position (nobody is new or gone).
+    """
+
+    matrix: np.ndarray
+    before: tuple[str, ...]
+    after: tuple[str, ...]
+    name: str | None = None
+    new: str | None = None
+    gone: str | None = None
+
+    @property
+    def n(self) -> int:
+        """Customers counted (in either period)."""
+        return int(self.matrix.sum())
+
+    def row_shares(self) -> np.ndarray:
+        """Each row divided by its total (NaN for a row without customers)."""
+        totals = self.matrix.sum(axis=1, keepdims=True).astype(np.float64)
+        out = np.full(self.matrix.shape, np.nan)
+        np.divide(self.matrix, totals, out=out, where=totals != 0)
+        return out
+
+    @property
+    def stayed(self) -> float:
+        """Share of the customers present in both periods whose class has the
+        same name after as before (NaN when nobody is in both)."""
+        rows = self.before[: len(self.before) - (self.new is not None)]
+        cols = self.after[: len(self.after) - (self.gone is not None)]
+        both = self.matrix[: len(rows), : len(cols)]
+        total = int(both.sum())
+        col_of = {c: j for j, c in enumerate(cols)}
+        same = sum(int(both[i, col_of[r]]) for i, r in enumerate(rows) if r in col_of)
+        return same / total if total else float("nan")
+
+    @property
+    def counts(self) -> pd.DataFrame:
+        """The counts as a DataFrame: index ``before``, columns ``after``."""
+        return self.to_frame("counts")
+
+    @property
+    def shares(self) -> pd.DataFrame:
+        """Row shares as a DataFrame: where the customers of each class went."""
+        return self.to_frame("shares")
+
+    def to_frame(self, kind: Literal["counts", "shares"] = "counts") -> pd.DataFrame:
+        """The counts (``kind="counts"``) or row shares as a wide DataFrame.
+
+        Parameters
+        ----------
+        kind
+            ``"counts"`` or ``"shares"`` (each row divided by its total).
+
+        Examples
+        --------
+        >>> tm = transition_matrix(["a", "a", "b"], ["a", "b", "b"])
+        >>> tm.to_frame("shares")
+        after     a    b
+        before
+        a       0.5  0.5
+        b       0.0  1.0
+        """
+        import pandas as pd
+
+        v.choice(kind, "kind", ("counts", "shares"))
+        data = self.matrix if kind == "counts" else self.row_shares()
+        return pd.DataFrame(
+            data,
+            index=pd.Index(list(self.before), dtype=object, name="before"),
+            columns=pd.Index(list(self.after), dtype=object, name="after"),
+        )
+
+    def to_pandas(self) -> pd.DataFrame:
+        """A long frame: one row per (before, after) pair, with ``customers``
+        and ``share`` (of the row), every pair listed (zero counts too).
+
+        >>> transition_matrix(["a", "b", "b"], ["b", "b", "a"]).to_pandas()
+          before after  customers  share
+        0      a     a          0    0.0
+        1      a     b          1    1.0
+        2      b     a          1    0.5
+        3      b     b          1    0.5
+        """
+        import pandas as pd
+
+        n_r, n_c = self.matrix.shape
+        return pd.DataFrame(
+            {
+                "before": pd.Categorical(
+                    np.repeat(np.array(self.before, dtype=object), n_c),
+                    categories=list(self.before),
+                ),
+                "after": pd.Categorical(
+                    np.tile(np.array(self.after, dtype=object), n_r),
+                    categories=list(self.after),
+                ),
+                "customers": self.matrix.reshape(-1),
+                "share": self.row_shares().reshape(-1),
+            }
+        )
+
+    def text(self, kind: Literal["counts", "shares"] = "counts") -> str:
+        """The counts or row shares as a plain-text table.
+
+        Parameters
+        ----------
+        kind
+            ``"counts"`` or ``"shares"`` (each row divided by its total).
+
+        Examples
+        --------
+        >>> print(transition_matrix(["a", "a", "b"], ["a", "b", "b"]).text("shares"))
+        before \\ after      a       b
+        a               50.0%   50.0%
+        b                0.0%  100.0%
+        """
+        v.choice(kind, "kind", ("counts", "shares"))
+        if kind == "counts":
+            cells = [[f"{int(x):,d}" for x in row] for row in self.matrix]
+        else:
+            cells = [
+                ["-" if x != x else f"{100 * x:.1f}%" for x in row]
+                for row in self.row_shares()
+            ]
+        return _grid("before \\ after", self.before, self.after, cells)
+
+    def __repr__(self) -> str:
+        fields: dict[str, Any] = {}
+        if self.name is not None:
+            fields["name"] = self.name
+        stayed = self.stayed
+        notes = [] if stayed != stayed else [f"stayed {100 * stayed:.1f}%"]
+        head = _display.short_repr(
+            "TransitionMatrix", n=self.n, noun="customers", fields=fields, notes=notes
+        )
+        return head + "\n" + self.text("counts")
+
+    def _repr_html_(self) -> str:
+        rows = [
+            [name, *(f"{int(c):,d} ({_display.share(c, sum(line))})" for c in line)]
+            for name, line in zip(self.before, self.matrix.tolist(), strict=True)
+        ]
+        stayed = self.stayed
+        caption = (
+            f"TransitionMatrix{'' if self.name is None else ' ' + repr(self.name)}"
+        )
+        caption += f": {self.n:,d} customers"
+        if stayed == stayed:
+            caption += f", {100 * stayed:.1f}% stayed"
+        return _display.html_table(
+            caption,
+            ["before \\ after", *self.after],
+            rows,
+            note="counts (share of the row)",
+        )
+
+
+def _pick_column(x: Any, column: Any, field: str) -> Any:
+    """The label column of a DataFrame (*column*, or its only column)."""
+    if not (is_pandas(x) and hasattr(x, "columns")):
+        if column is not None and isinstance(x, Mapping):
+            return x[column]
+        return x
+    if column is None:
+        if len(x.columns) != 1:
+            raise InputError(
+                field,
+                f"is a DataFrame with {len(x.columns)} columns",
+                fix="say which to compare (column=...)",
+            )
+        return x.iloc[:, 0]
+    if column not in x.columns:
+        raise InputError(
+            field,
+            f"has no column {column!r}",
+            fix=f"pick one of {list(x.columns)[:10]}",
+        )
+    return x[column]
+
+
+def _check_unique(index: Any, field: str) -> None:
+    if not index.is_unique:
+        dup = index[index.duplicated()][0]
+        raise InputError(
+            field,
+            f"has repeated customer ids in its index, such as {v.describe(dup)}",
+            fix="give each customer one row (drop_duplicates) before comparing periods",
+        )
+
+
+def transition_matrix(
+    before: Any,
+    after: Any,
+    *,
+    column: Any = None,
+    new: str = "(new)",
+    gone: str = "(gone)",
+    missing: str = "missing",
+) -> TransitionMatrix:
+    """Count customers by their class *before* and *after*.
+
+    Two ways to pair the customers:
+
+    * **by customer id**, when both labellings carry an index (pandas
+      Series or DataFrames, :class:`~custseg.Labels` computed from them, two
+      ``custseg segment`` outputs): customers only in *after* are counted
+      in the row *new*, those only in *before* in the column *gone*; nobody
+      is dropped (the names default to ``(new)`` and ``(gone)``, in
+      parentheses so they do not clash with class names such as the
+      ``ecommerce`` preset's lifecycle stage ``gone``). The *new* row and *gone* column are always there in this
+      mode (zero when nobody came or went), so tables of several periods
+      have one shape.
+    * **by position**, otherwise (NumPy arrays, lists, or one side without
+      index): row *i* of both is the same customer; the lengths must match.
+
+    Parameters
+    ----------
+    before, after
+        The two labellings: :class:`~custseg.Labels`, a pandas Categorical or
+        (categorical) Series, a plain array of names, or a DataFrame (then
+        *column* picks the label column). Rows follow each labelling's own
+        classes in its order (a plain array: its distinct values, sorted),
+        then *new*; columns likewise, then *gone*. Missing labels are the
+        class *missing*.
+    column
+        The label column when *before* and *after* are DataFrames.
+    new, gone, missing
+        Names of the row of customers only in *after*, the column of those
+        only in *before*, and the class of missing labels.
+
+    Returns
+    -------
+    TransitionMatrix
+        ``.counts`` and ``.shares`` (row shares) as DataFrames, ``.stayed``
+        (the share in the same class), ``.matrix`` as a NumPy array.
+
+    Raises
+    ------
+    InputError
+        Lengths that differ when pairing by position; repeated ids in an
+        index; a DataFrame without the column.
+    ThresholdError
+        *new*, *gone* or *missing* equal to a class name.
+
+    Examples
+    --------
+    >>> tm = transition_matrix(["walk-in", "walk-in", "member", "walk-in"],
+    ...                        ["walk-in", "member", "member", "member"])
+    >>> tm
+    TransitionMatrix(n=4 customers, stayed 50.0%)
+    before \\ after  member  walk-in
+    member               1        0
+    walk-in              2        1
+    >>> tm.shares.loc["walk-in", "member"]
+    np.float64(0.6666666666666666)
+
+    By customer id, with a customer who left and one who came:
+
+    >>> import pandas as pd
+    >>> jan = pd.Series(["A", "B", "B"], index=["c1", "c2", "c3"], dtype="category")
+    >>> feb = pd.Series(["A", "A", "B"], index=["c2", "c3", "c9"], dtype="category")
+    >>> transition_matrix(jan, feb).counts
+    after   A  B  (gone)
+    before
+    A       0  0       1
+    B       2  0       0
+    (new)   0  1       0
+    """
+    new, gone = v.text_param(new, "new"), v.text_param(gone, "gone")
+    missing = v.text_param(missing, "missing")
+    b_codes, b_names, _, b_index, b_name = _as_classes(
+        _pick_column(before, column, "before"), "before", missing
+    )
+    a_codes, a_names, _, a_index, a_name = _as_classes(
+        _pick_column(after, column, "after"), "after", missing
+    )
+    name = b_name if b_name is not None else a_name
+    if column is not None and name is None:
+        name = str(column)
+    keyed = b_index is not None and a_index is not None
+    if not keyed:
+        v.check_same_length(before=b_codes, after=a_codes)
+        n_cols = len(a_names)
+        flat = b_codes * n_cols + a_codes
+        matrix = np.bincount(flat, minlength=len(b_names) * n_cols)
+        return TransitionMatrix(
+            matrix.reshape(len(b_names), n_cols).astype(np.int64),
+            b_names,
+            a_names,
+            name,
+        )
+    for label, names in ((new, b_names), (gone, a_names)):
+        if label in names:
+            raise ThresholdError(
+                f"'new' and 'gone' must differ from the class names: {label!r} is "
+                "one of them; pass other names (new=..., gone=...)"
+            )
+    rows, cols = (*b_names, new), (*a_names, gone)
+    n_cols = len(cols)
+    if b_index is a_index or b_index.equals(a_index):
+        pos = np.arange(len(a_codes))
+    else:
+        _check_unique(b_index, "before")
+        _check_unique(a_index, "after")
+        pos = np.asarray(b_index.get_indexer(a_index))
+    matched = pos >= 0
+    row_of_after = np.full(len(a_codes), len(b_names), dtype=np.intp)
+    row_of_after[matched] = b_codes[pos[matched]]
+    flat_after = row_of_after * n_cols + a_codes
+    left = np.ones(len(b_codes), dtype=bool)
+    left[pos[matched]] = False
+    flat_gone = b_codes[left] * n_cols + (n_cols - 1)
+    matrix = np.bincount(
+        np.concatenate((flat_after, flat_gone)), minlength=len(rows) * n_cols
+    )
+    return TransitionMatrix(
+        matrix.reshape(len(rows), n_cols).astype(np.int64),
+        rows,
+        cols,
+        name,
+        new=new,
+        gone=gone,
+    )
+
+
+# --------------------------------------------------------------------------
+# segment history
+
+
+def _score_labels(scores: np.ndarray, bins: int, index: Any, name: str) -> Labels:
+    """A score column as Labels ``"1" .. str(bins)``, then ``"unknown"`` (0)."""
+    codes = np.where(scores == 0, bins, scores.astype(np.int64) - 1)
+    names = (*(str(i) for i in range(1, bins + 1)), "unknown")
+    return Labels(codes, names, ordered=True, index=index, name=name)
+
+
+def _rule_labels(result: Any) -> dict[str, Labels]:
+    """The labels of whatever ``rules.evaluate`` returned (duck typed)."""
+    if isinstance(result, Labels):
+        return {result.name or "label": result}
+    labels = getattr(result, "labels", result)
+    if isinstance(labels, Mapping) and all(
+        isinstance(x, Labels) for x in labels.values()
+    ):
+        return dict(labels)
+    raise InputError(
+        "rules",
+        f"evaluate() returned {type(result).__name__}, not labels",
+        fix="pass a custseg.rules.RuleSet (rules.load(...)), or an object whose "
+        "evaluate(data) returns Labels or a result with a .labels mapping",
+    )
+
+
+@attrs.frozen(eq=False)
+class SegmentHistory:
+    """Facts, RFM scores and rule labels of the customers at several dates.
+
+    Built by :func:`segment_history`. Entry ``k`` of each tuple belongs to
+    ``as_of[k]``; the customers at a date are those with a transaction on
+    or before it.
+
+    Attributes
+    ----------
+    as_of
+        The dates (``datetime64[D]``), ascending.
+    facts
+        One :class:`~custseg.CustomerFacts` per date, equal to
+        ``summarize(..., as_of=d, after_as_of="drop")``.
+    scores
+        One :class:`~custseg.RfmScores` per date, all on :attr:`edges`.
+    labels
+        Per date, the rules' labels by output name (empty without rules).
+    edges
+        The :class:`~custseg.RfmEdges` used at every date.
+    diagnostics
+        Notes on edges fitted on the first date (as
+        :attr:`RfmScores.diagnostics <custseg.RfmScores>`).
+    """
+
+    as_of: tuple[np.datetime64, ...]
+    facts: tuple[CustomerFacts, ...]
+    scores: tuple[RfmScores, ...]
+    labels: tuple[dict[str, Labels], ...]
+    edges: RfmEdges
+    diagnostics: tuple[str, ...] = ()
+
+    def __len__(self) -> int:
+        return len(self.as_of)
+
+    def _position(self, at: Any) -> int:
+        if isinstance(at, int | np.integer) and not isinstance(at, bool):
+            k = int(at)
+            if -len(self) <= k < len(self):
+                return k % len(self)
+            raise ThresholdError(
+                f"'at' must be a position in [{-len(self)}, {len(self)}) or one of "
+                f"the as_of dates: got {k}"
+            )
+        day = v.to_days(np.asarray([v.as_datetime_scalar(at, "at")]))[0]
+        for k, d in enumerate(self.as_of):
+            if d == np.datetime64(int(day), "D"):
+                return k
+        raise ThresholdError(
+            f"'at' must be one of the as_of dates "
+            f"({', '.join(str(d) for d in self.as_of[:6])}): got {v.describe(at)}"
+        )
+
+    def classes(self, column: str, at: Any) -> Labels:
+        """The labels *column* (``"r"``, ``"f"``, ``"m"`` or a rules output) at
+        one date, indexed by customer id.
+
+        Scores become the classes ``"1"`` to ``"<bins>"``, then ``"unknown"``
+        (no purchase).
+
+        Parameters
+        ----------
+        column
+            ``"r"``, ``"f"``, ``"m"`` or the name of a rules output.
+        at
+            A position in :attr:`as_of` (``0``, ``-1``) or one of the dates.
+
+        Examples
+        --------
+        >>> h = segment_history([1, 2, 1], ["2024-01-05", "2024-02-03",
+        ...                     "2024-02-10"], [10.0, 5.0, 7.0],
+        ...                     ["2024-01-31", "2024-02-29"], bins=2)
+        >>> h.classes("f", "2024-02-29").to_numpy().tolist()
+        ['2', '1']
+        """
+        k = self._position(at)
+        facts, scores = self.facts[k], self.scores[k]
+        index = to_pandas_index(facts.customer_id, "customer_id")
+        dims = {"r": ("recency", scores.r), "f": ("frequency", scores.f)}
+        dims["m"] = ("monetary", scores.m)
+        if column in dims:
+            dim, arr = dims[column]
+            bins = getattr(self.edges, dim).bins
+            return _score_labels(arr, bins, index, column)
+        if column in self.labels[k]:
+            return attrs.evolve(self.labels[k][column], index=index, name=column)
+        known = ["r", "f", "m", *self.labels[k]]
+        raise ThresholdError(f"'column' must be one of {known}: got {column!r}")
+
+    def transitions(
+        self, column: str, start: Any = 0, end: Any = -1
+    ) -> TransitionMatrix:
+        """The :func:`transition_matrix` of *column* from date *start* to *end*
+        (positions or as_of dates; default the first and the last), customers
+        matched by id: those who arrived in between are ``(new)``.
+
+        Parameters
+        ----------
+        column
+            ``"r"``, ``"f"``, ``"m"`` or the name of a rules output.
+        start, end
+            Positions in :attr:`as_of` or dates.
+
+        Examples
+        --------
+        >>> h = segment_history([1, 2, 1], ["2024-01-05", "2024-02-03",
+        ...                     "2024-02-10"], [10.0, 5.0, 7.0],
+        ...                     ["2024-01-31", "2024-02-29"], bins=2)
+        >>> h.transitions("f").counts
+        after    1  2  unknown  (gone)
+        before
+        1        0  1        0       0
+        2        0  0        0       0
+        unknown  0  0        0       0
+        (new)    1  0        0       0
+        """
+        return transition_matrix(self.classes(column, start), self.classes(column, end))
+
+    def to_pandas(self) -> pd.DataFrame:
+        """One row per customer and date: index (``as_of``, ``customer_id``),
+        columns ``recency_days``, ``frequency``, ``monetary``, ``tenure_days``,
+        ``r``, ``f``, ``m``, ``rfm`` (nullable: ``<NA>`` is no score) and one
+        categorical column per rules output.
+
+        ``frame.xs(date)`` is the per-customer frame at one date;
+        ``frame["r"].unstack(0)`` puts the dates side by side.
+        """
+        import pandas as pd
+
+        parts = []
+        for k, day in enumerate(self.as_of):
+            facts, scores = self.facts[k], self.scores[k]
+            index = pd.Index(facts.customer_id, name="customer_id")
+            cols: dict[str, Any] = {
+                "recency_days": facts.recency_days,
+                "frequency": facts.frequency,
+                "monetary": facts.monetary,
+                "tenure_days": facts.tenure_days,
+            }
+            frame = pd.DataFrame(cols, index=index)
+            frame = frame.join(scores.to_pandas().set_axis(index))
+            for name, lab in self.labels[k].items():
+                frame[name] = lab.to_categorical()
+            frame.insert(0, "as_of", pd.Timestamp(day))
+            parts.append(frame)
+        out = pd.concat(parts).set_index("as_of", append=True)
+        return out.reorder_levels(["as_of", "customer_id"])
+
+    def __repr__(self) -> str:
+        notes = [
+            f"{len(f):,d} customers at {d}"
+            for d, f in zip(self.as_of, self.facts, strict=True)
+        ]
+        e = self.edges
+        return _display.short_repr(
+            "SegmentHistory",
+            n=len(self),
+            noun="dates",
+            fields={
+                "bins": (e.recency.bins, e.frequency.bins, e.monetary.bins),
+                "rules": tuple(self.labels[0]) if self.labels else (),
+            },
+            notes=notes,
+        )
+
+    def _repr_html_(self) -> str:
+        rows = [
+            [str(d), len(f), int(np.count_nonzero(f.frequency > 0))]
+            for d, f in zip(self.as_of, self.facts, strict=True)
+        ]
+        return _display.html_table(
+            "SegmentHistory: edges fitted once, frozen",
+            ["as_of", "customers", "buyers"],
+            rows,
+        )
+
+
+def _cut_days(as_of_dates: Any) -> np.ndarray:
+    """The as_of dates as strictly increasing day numbers (int64)."""
+    if isinstance(as_of_dates, str | bytes) or not hasattr(as_of_dates, "__len__"):
+        as_of_dates = [as_of_dates]
+    items = list(as_of_dates)
+    if not items:
+        raise ThresholdError("'as_of_dates' must hold at least one date: got none")
+    days = np.array(
+        [
+            int(v.to_days(np.asarray([v.as_datetime_scalar(d, "as_of_dates")]))[0])
+            for d in items
+        ],
+        dtype=np.int64,
+    )
+    back = np.flatnonzero(np.diff(days) <= 0)
+    if len(back):
+        i = int(back[0]) + 1
+        raise ThresholdError(
+            f"'as_of_dates' must be strictly increasing: date {i} "
+            f"({np.datetime64(int(days[i]), 'D')}) is not after date {i - 1} "
+            f"({np.datetime64(int(days[i - 1]), 'D')})"
+        )
+    return days
+
+
+def segment_history(
+    customer_id: Any,
+    date: Any,
+    amount: Any,
+    as_of_dates: Any,
+    *,
+    edges: RfmEdges | None = None,
+    rules: Any = None,
+    bins: int | tuple[int, int, int] = 5,
+    zero_amount: Literal["purchase", "ignore"] = "purchase",
+) -> SegmentHistory:
+    """Facts, RFM scores and rule labels at each of *as_of_dates*, on one scale.
+
+    At each date ``d`` the customers are summarised as
+    ``summarize(customer_id, date, amount, as_of=d, after_as_of="drop")``
+    would (transactions after ``d`` are not yet known), but in one pass over
+    the transactions sorted once by date: the per-customer counts, sums and
+    last purchase are carried from one date to the next. The RFM edges are
+    fitted once, on the first date (or given), and applied unchanged at every
+    date, so a customer whose facts do not change keeps their scores and a
+    move between classes is a move of the customer, not of the scale.
+
+    Parameters
+    ----------
+    customer_id, date, amount
+        The transactions, as for :func:`~custseg.summarize`.
+    as_of_dates
+        The dates to label the customers at, strictly increasing (e.g.
+        month ends). Each is a reference day: its transactions count.
+    edges
+        :class:`~custseg.RfmEdges` to apply at every date (fixed business
+        edges, or those of an earlier run). Default: quantile edges fitted on
+        the buyers at the first date, with *bins* scores per dimension.
+    rules
+        Anything with an ``evaluate(data)`` method, such as a
+        :class:`custseg.rules.RuleSet` (``custseg.rules.load("ecommerce")``):
+        it is evaluated at each date on ``[facts, scores]`` and its labels are
+        kept. Its ``[scores]`` section is not read here: pass matching
+        *edges* when the rules are written for fixed ones.
+    bins
+        Scores per dimension when the edges are fitted.
+    zero_amount
+        As for :func:`~custseg.summarize`.
+
+    Returns
+    -------
+    SegmentHistory
+        ``.facts``, ``.scores`` and ``.labels`` per date, ``.edges``;
+        ``.to_pandas()`` gives the long frame (one row per customer and
+        date), ``.transitions(column)`` a :class:`TransitionMatrix`.
+
+    Raises
+    ------
+    InputError
+        Bad transactions (as :func:`~custseg.summarize`); no purchase on or
+        before the first date to fit edges on.
+    ThresholdError
+        Dates not strictly increasing; bad *edges* or *bins*.
+
+    Notes
+    -----
+    ``frequency`` counts purchase rows (``summarize``'s default).
+    ``monetary`` is summed in date order: for transactions already in date
+    order (a transaction log) it equals ``summarize``'s exactly; otherwise
+    it may differ in the last bits, as ``summarize``'s own sums do when the
+    rows are permuted.
+
+    Examples
+    --------
+    >>> h = segment_history(
+    ...     ["a", "b", "a", "c", "b"],
+    ...     ["2024-01-03", "2024-01-20", "2024-02-05", "2024-02-20", "2024-03-01"],
+    ...     [50.0, 20.0, 80.0, 10.0, 30.0],
+    ...     ["2024-01-31", "2024-02-29", "2024-03-31"], bins=2)
+    >>> h.edges.frequency.cuts, h.edges.monetary.cuts
+    ((1.0,), (35.0,))
+    >>> h.to_pandas()[["frequency", "monetary", "r", "f", "m"]]
+                            frequency  monetary  r  f  m
+    as_of      customer_id
+    2024-01-31 a                    1      50.0  1  1  2
+               b                    1      20.0  2  1  1
+    2024-02-29 a                    2     130.0  1  2  2
+               b                    1      20.0  1  1  1
+               c                    1      10.0  2  1  1
+    2024-03-31 a                    2     130.0  1  2  2
+               b                    2      50.0  1  2  2
+               c                    1      10.0  1  1  1
+    """
+    v.choice(zero_amount, "zero_amount", ("purchase", "ignore"))
+    if edges is not None and not isinstance(edges, RfmEdges):
+        raise ThresholdError(f"'edges' must be an RfmEdges: got {type(edges).__name__}")
+    if rules is not None and not callable(getattr(rules, "evaluate", None)):
+        raise ThresholdError(
+            f"'rules' must have an evaluate(data) method (a RuleSet): got "
+            f"{type(rules).__name__}"
+        )
+    if edges is None:
+        _bins_per_dimension(bins)  # a bad bin count fails before the work
+    fields = ("customer_id", "date", "amount")
+    ids, dates, amounts = _coerce_rows(customer_id, date, amount, fields)
+    assert amounts is not None
+    days = _cut_days(as_of_dates)
+    per_day = _day_ticks(dates)
+    ticks = dates.view(np.int64)
+    groups = _group_ids(ids, "customer_id")
+    codes = groups.codes
+    if len(ticks) > 1 and not bool(np.all(ticks[1:] >= ticks[:-1])):
+        order = np.argsort(ticks, kind="stable")  # the one sort
+        ticks, codes, amounts = ticks[order], codes[order], amounts[order]
+    bounds = np.searchsorted(ticks, (days + 1) * per_day, side="left")
+    end = int(bounds[-1])
+    # the checks summarize makes, once, on everything the last date sees
+    groups.total(amounts[:end], codes[:end], field="amount")
+    purchase = amounts > 0 if zero_amount == "ignore" else amounts >= 0
+    first_slot = groups.minimum_slots(
+        ticks[:end][purchase[:end]], codes[:end][purchase[:end]]
+    )
+    if end:
+        lowest = int(first_slot.min())
+        if lowest != np.iinfo(np.int64).max:
+            _check_day_span(
+                ticks[:end],
+                per_day,
+                int(days[-1]),
+                "date",
+                "as_of",
+                lowest=lowest,
+                among=lambda: purchase[:end],
+            )
+    size, unit = groups.size, dates.dtype
+    n_rows = np.zeros(size, dtype=np.int64)
+    freq = np.zeros(size, dtype=np.int64)
+    money = np.zeros(size, dtype=np.float64)
+    last = np.full(size, _I64_MIN, dtype=np.int64)
+    # slot -> position in groups.ids, when some slots are not customers
+    id_pos = None if groups.keep is None else np.cumsum(groups.keep) - 1
+    all_facts: list[CustomerFacts] = []
+    start = 0
+    for day, stop in zip(days.tolist(), bounds.tolist(), strict=True):
+        c, t, a, p = (
+            codes[start:stop],
+            ticks[start:stop],
+            amounts[start:stop],
+            purchase[start:stop],
+        )
+        n_rows += np.bincount(c, minlength=size)
+        # added in row order onto the running sums: for transactions in date
+        # order, exactly the float sums summarize makes (bincount per segment
+        # would associate them differently and move a customer on an edge)
+        np.add.at(money, c, a)
+        pc, pt = c[p], t[p]
+        freq += np.bincount(pc, minlength=size)
+        np.maximum.at(last, pc, pt)
+        start = stop
+        # the slots of the customers known by now, ascending (= by id); one
+        # gather per array (a slot without rows is never known)
+        sel = np.flatnonzero(n_rows)
+        f_k, last_k, first_k = freq[sel], last[sel], first_slot[sel]
+        none = f_k == 0
+        first_k[none] = _I64_MIN
+        recency = (day - np.floor_divide(last_k, per_day)).astype(np.float64)
+        tenure = (day - np.floor_divide(first_k, per_day)).astype(np.float64)
+        recency[none] = np.nan
+        tenure[none] = np.nan
+        all_facts.append(
+            CustomerFacts(
+                customer_id=groups.ids[sel if id_pos is None else id_pos[sel]],
+                recency_days=recency,
+                frequency=f_k,
+                monetary=money[sel],
+                first_purchase=first_k.view(unit),
+                last_purchase=last_k.view(unit),
+                tenure_days=tenure,
+                as_of=np.datetime64(day, "D"),
+                n_rows=stop,
+                n_dropped=len(ticks) - stop,
+            )
+        )
+    diagnostics: tuple[str, ...] = ()
+    if edges is None:
+        first = all_facts[0]
+        if not np.any(first.frequency > 0):
+            raise InputError(
+                "as_of_dates",
+                f"starts on {first.as_of}, when no customer has bought yet, so "
+                "there is nothing to fit RFM edges on",
+                fix="start at a later date, or pass edges=",
+            )
+        fitted = first.rfm_scores(bins=bins)
+        edges, diagnostics = fitted.edges, fitted.diagnostics
+    all_scores = tuple(f.rfm_scores(edges=edges) for f in all_facts)
+    all_labels = tuple(
+        {} if rules is None else _rule_labels(rules.evaluate([f, s]))
+        for f, s in zip(all_facts, all_scores, strict=True)
+    )
+    return SegmentHistory(
+        as_of=tuple(f.as_of for f in all_facts),
+        facts=tuple(all_facts),
+        scores=all_scores,
+        labels=all_labels,
+        edges=edges,
+        diagnostics=diagnostics,
+    )
