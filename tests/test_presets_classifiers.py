@@ -11,8 +11,17 @@ import itertools
 
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from custseg import rules
+from custseg.lifecycle import (
+    StatusThresholds,
+    VisitTiers,
+    customer_status,
+    store_visit_class,
+    visit_tier,
+)
 from custseg.loyalty import loyalty_level, nps_band
 from custseg.value import ValueTierThresholds, conversion_readiness, value_tier
 
@@ -110,3 +119,136 @@ def test_readiness_furniture() -> None:
     )
     py = conversion_readiness(*cols)
     assert out["readiness"].to_numpy().tolist() == py.to_numpy().tolist()
+
+
+# --------------------------------------------------------------------------
+# status classes: every preset's own windows
+
+
+def _facts_rows(draw_rows: list[tuple[int, float, float, float]]) -> dict:
+    """frequency, tenure, recency, monetary columns from generated rows (a
+    customer with no purchase has missing recency and tenure, as summarize gives)."""
+    freq = np.array([r[0] for r in draw_rows])
+    buy = freq > 0
+    tenure = np.where(buy, [r[1] for r in draw_rows], np.nan)
+    recency = np.where(buy, np.minimum([r[2] for r in draw_rows], tenure), np.nan)
+    return {
+        "frequency": freq,
+        "tenure_days": tenure,
+        "recency_days": recency,
+        "monetary": np.array([r[3] for r in draw_rows]),
+        "r": [None] * len(freq),
+        "f": [None] * len(freq),
+        "m": [None] * len(freq),
+    }
+
+
+ROWS = st.lists(
+    st.tuples(
+        st.integers(0, 30),
+        st.sampled_from(
+            [0.0, 4.0, 29.0, 30.0, 44.0, 45.0, 90.0, 180.0, 400.0, 900.0, 2000.0]
+        ),
+        st.sampled_from(
+            [
+                0.0,
+                29.0,
+                30.0,
+                89.0,
+                90.0,
+                134.0,
+                135.0,
+                179.0,
+                180.0,
+                269.0,
+                270.0,
+                364.0,
+                365.0,
+                729.0,
+                730.0,
+                2000.0,
+            ]
+        ),
+        st.sampled_from([0.0, 10.0, 2999.0, 3000.0, 4999.0, 5000.0, 9999.0, 10000.0]),
+    ),
+    min_size=1,
+    max_size=40,
+)
+PRESETS = sorted(rules.presets())
+
+
+@given(st.sampled_from(PRESETS), ROWS, st.data())
+@settings(max_examples=80, deadline=None)
+def test_status_in_every_preset(name: str, rows: list, data: st.DataObject) -> None:
+    """status and status_crm of each preset = customer_status with its params."""
+    rs = rules.load(name)
+    facts = _facts_rows(rows)
+    n = len(rows)
+    interested = data.draw(
+        st.lists(st.sampled_from([True, False, None]), min_size=n, max_size=n)
+    )
+    vip = data.draw(
+        st.lists(st.sampled_from([True, False, None]), min_size=n, max_size=n)
+    )
+    out = rs.evaluate({**facts, "interested": interested, "vip": vip})
+    p = rs.params
+    th = StatusThresholds(
+        new_days=p["new_days"], loyal_orders=p["loyal_orders"], lost_days=p["lost_days"]
+    )
+    plain = customer_status(
+        facts["frequency"], facts["tenure_days"], facts["recency_days"], thresholds=th
+    )
+    crm = customer_status(
+        facts["frequency"],
+        facts["tenure_days"],
+        facts["recency_days"],
+        interested=np.array(interested, dtype=object),
+        vip=np.array(vip, dtype=object),
+        thresholds=th,
+    )
+    assert out["status"].to_numpy().tolist() == plain.to_numpy().tolist()
+    assert out["status_crm"].to_numpy().tolist() == crm.to_numpy().tolist()
+
+
+@given(st.sampled_from(["beauty_salon", "department_store", "restaurant"]), ROWS)
+@settings(max_examples=60, deadline=None)
+def test_visit_tier_presets(name: str, rows: list) -> None:
+    """visit_tier of the membership presets = visit_tier on purchases and spend."""
+    rs = rules.load(name)
+    facts = _facts_rows(rows)
+    out = rs.evaluate(facts)
+    p = rs.params
+    tiers = VisitTiers(
+        member_visits=p["member_visits"],
+        vip_visits=p["vip_visits"],
+        vip_spend=p["vip_spend"],
+    )
+    py = visit_tier(facts["frequency"], facts["monetary"], tiers=tiers)
+    assert out["visit_tier"].to_numpy().tolist() == py.to_numpy().tolist()
+
+
+@given(ROWS, st.data())
+@settings(max_examples=60, deadline=None)
+def test_store_class_mother_baby(rows: list, data: st.DataObject) -> None:
+    """mother_baby's store_class = store_visit_class on visits, purchases and vip."""
+    facts = _facts_rows(rows)
+    n = len(rows)
+    extra = data.draw(st.lists(st.integers(0, 3), min_size=n, max_size=n))
+    visits = facts["frequency"] + np.array(extra)  # a purchase is a visit
+    vip = data.draw(
+        st.lists(st.sampled_from([True, False, None]), min_size=n, max_size=n)
+    )
+    out = rules.load("mother_baby").evaluate({**facts, "visits": visits, "vip": vip})
+    py = store_visit_class(visits, facts["frequency"], vip=np.array(vip, dtype=object))
+    assert out["store_class"].to_numpy().tolist() == py.to_numpy().tolist()
+
+
+@pytest.mark.parametrize("name", PRESETS)
+def test_preset_examples_pass_and_cover_every_output(name: str) -> None:
+    """Each preset carries examples for every table and segmentation, and
+    they all pass (rules.check reports no example-failed)."""
+    rs = rules.load(name)
+    outcomes = rs.run_examples()
+    assert [o.describe() for o in outcomes if not o.passed] == []
+    assert {o.output for o in outcomes} == set(rs.outputs)
+    assert not [d for d in rules.check(name) if d.severity == "error"]

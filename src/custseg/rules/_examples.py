@@ -435,7 +435,7 @@ def run_examples(rs: RuleSet) -> list[ExampleOutcome]:
         for name, spec in rs.fields.items():
             if name in ex.given:
                 data[name] = [ex.given[name]]
-            elif not spec.optional:
+            elif spec.missing or not spec.optional:  # left out: missing if it may be
                 data[name] = [_filler(spec)]
         values, n, _ = _coerce_data(rs, data)
         for name, value in ex.given.items():
