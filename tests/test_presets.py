@@ -22,10 +22,6 @@ from custseg.rules import ScoreSpec
 NAN = math.nan
 ALL = sorted(rules.presets())
 INDUSTRY = sorted(name for name in ALL if name != "base")
-# the customer-record fields the presets declare optional (survey answers, ...)
-OPTIONAL = frozenset(
-    f for f, spec in rules.load("base").fields.items() if spec.optional
-)
 EXPECTED_INDUSTRY = {
     "beauty_salon",
     "department_store",
@@ -38,7 +34,7 @@ EXPECTED_INDUSTRY = {
 # What a preset that extends base may set: metadata, three params, two breaks,
 # and the score edges.
 OVERRIDABLE = {
-    "params": {"key_amount", "loyal_orders", "lapsing_days"},
+    "params": {"key_amount", "loyal_orders", "lapsing_days", "new_days", "lost_days"},
     "tables": {"lifecycle": {"breaks"}, "care_phase": {"breaks"}},
     "scores": {"r": {"edges"}, "f": {"bins"}, "m": {"bins"}},
     "derived": {"r_high"},
@@ -158,15 +154,32 @@ class TestIndustryShape:
         assert doc["format"] == 1
 
     @pytest.mark.parametrize("name", INDUSTRY)
-    def test_overrides_only_windows_and_params(self, name: str) -> None:
-        """Only params and lifecycle / care_phase breaks are overridden, all three
-        params and both tables included."""
+    def test_overrides_windows_and_params(self, name: str) -> None:
+        """Every industry preset sets all of base's windows and day/amount params;
+        anything else it adds is its own (a segmentation of its trade, the
+        fields and params that segmentation reads, examples), and it changes
+        base's segmentations only by replacing their rules."""
         doc = _doc(name)
-        assert set(doc) - META == {"params", "tables", "scores", "derived"}
+        base = _doc("base")
+        assert {"params", "tables", "scores", "derived", "examples"} <= set(doc) - META
+        assert set(doc) - META <= {
+            "params",
+            "tables",
+            "scores",
+            "derived",
+            "segments",
+            "fields",
+            "examples",
+        }
         assert set(doc["derived"]) == OVERRIDABLE["derived"]
-        assert set(doc["params"]) == OVERRIDABLE["params"]
+        assert OVERRIDABLE["params"] <= set(doc["params"])
+        assert not (set(doc["params"]) - OVERRIDABLE["params"]) & set(base["params"])
         assert {k: set(v) for k, v in doc["tables"].items()} == OVERRIDABLE["tables"]
         assert {k: set(v) for k, v in doc["scores"].items()} == OVERRIDABLE["scores"]
+        for seg, spec in doc.get("segments", {}).items():
+            if seg in base["segments"]:
+                assert set(spec) <= {"rules", "translations"}, seg
+        assert not set(doc.get("fields", {})) & set(base["fields"])
 
     @pytest.mark.parametrize("name", INDUSTRY)
     def test_same_labels_as_base(self, name: str) -> None:
@@ -176,9 +189,13 @@ class TestIndustryShape:
         for t in base.tables:
             assert rs.tables[t].names == base.tables[t].names
             assert rs.tables[t].translations == base.tables[t].translations
-        assert set(rs.segments) == set(base.segments)
+        assert set(base.segments) <= set(rs.segments)
+        own = _doc(name).get("segments", {})
         for s in base.segments:
-            assert rs.segments[s].names == base.segments[s].names
+            if s in own:  # rules replaced: a label may go, none may come
+                assert set(rs.segments[s].names) <= set(base.segments[s].names)
+            else:
+                assert rs.segments[s].names == base.segments[s].names
 
     @pytest.mark.parametrize("name", INDUSTRY)
     @pytest.mark.parametrize("table", sorted(BREAK_COUNT))
@@ -653,10 +670,11 @@ class TestStages:
         rs = rules.load(name)
         table, _ = _grid(name)
         out = rs.evaluate(table)
+        optional = {f for f, spec in rs.fields.items() if spec.optional}
         assert set(out.skipped) == {
             n
             for n, reads in rs.fields_read().items()
-            if reads & OPTIONAL and n not in rs.derived
+            if reads & optional and n not in rs.derived
         }
         for seg in rs.segments.values():
             if seg.name in out.skipped:  # reads customer records the grid lacks
