@@ -1011,3 +1011,51 @@ def test_labels_type():
     assert loyalty_level([3], [0.5], [5]).name == "loyalty"
     assert nps_band([3]).name == "nps_band"
     assert dick_basu(attitude=[1], repeat=[1]).name == "dick_basu"
+
+
+class TestBehaviouralLoyalty:
+    @given(
+        st.lists(
+            st.tuples(st.integers(0, 20), st.floats(0, 1000, allow_nan=False)),
+            min_size=1,
+            max_size=40,
+        )
+    )
+    @settings(max_examples=60)
+    def test_the_band_decides_and_never_loyal(self, rows: list) -> None:
+        """high -> potentially_loyal, medium -> at_risk, low -> not_loyal,
+        no purchase -> unknown; 'loyal' never (it needs an attitude)."""
+        from custseg.loyalty import behavioural_loyalty, repurchase_from_behaviour
+
+        k = np.array([r[0] for r in rows])
+        d = np.where(k > 0, [r[1] for r in rows], np.nan)
+        band = repurchase_from_behaviour(k, d).to_numpy().tolist()
+        got = behavioural_loyalty(k, d).to_numpy().tolist()
+        mapping = {
+            "high": "potentially_loyal",
+            "medium": "at_risk",
+            "low": "not_loyal",
+            "unknown": "unknown",
+        }
+        assert got == [mapping[b] for b in band]
+        assert "loyal" not in got
+
+    @given(st.integers(1, 20), st.integers(0, 5), st.floats(0, 400, allow_nan=False))
+    def test_more_purchases_never_lower(self, k: int, extra: int, d: float) -> None:
+        """Buying more often (same recency) never lowers the level."""
+        from custseg.loyalty import behavioural_loyalty
+
+        out = behavioural_loyalty([k, k + extra], [d, d])
+        assert out.codes[1] >= out.codes[0]
+
+    def test_chinese_and_index(self) -> None:
+        """zh names; a pandas index is kept."""
+        import pandas as pd
+
+        from custseg.loyalty import behavioural_loyalty
+
+        k = pd.Series([5, 1], index=["a", "b"])
+        out = behavioural_loyalty(
+            k, pd.Series([3.0, 400.0], index=["a", "b"]), lang="zh"
+        )
+        assert out.to_pandas().to_dict() == {"a": "潜在忠诚", "b": "不忠诚"}

@@ -209,7 +209,7 @@ def lifecycle_stage(
 
 _LANGS = ("en", "zh")
 
-#: Chinese names of the built-in labels (domain.md, systems 6 and 7).
+#: Chinese names of the built-in labels (status classes and care phases).
 _ZH = {
     "potential": "潜在",
     "new": "新客",

@@ -45,6 +45,7 @@ __all__ = [
     "DickBasuThresholds",
     "LoyaltyThresholds",
     "NpsResult",
+    "behavioural_loyalty",
     "dick_basu",
     "loyalty_level",
     "nps",
@@ -854,6 +855,73 @@ def repurchase_from_behaviour(
     codes[(k >= b.high_frequency) & (d < b.high_within)] = 2
     codes[np.isnan(k) | np.isnan(d) | (k == 0)] = 3
     return Labels(codes, names, ordered=True, index=index, name="repurchase")
+
+
+#: The loyalty level behaviour alone supports, per repurchase band
+#: (low, medium, high, unknown): never ``loyal``, which needs an attitude.
+_BEHAVIOUR_LEVEL = np.array([0, 1, 2, 4], dtype=np.int8)
+
+
+def behavioural_loyalty(
+    frequency: Any,
+    recency_days: Any,
+    *,
+    bands: BehaviourBands | None = None,
+    lang: str = "en",
+) -> Labels:
+    """A loyalty level from purchases alone, for stores without surveys.
+
+    The repurchase band of :func:`repurchase_from_behaviour` stands in for
+    all three indicators, conservatively: ``high`` (frequent and recent) is
+    ``potentially_loyal``, ``medium`` is ``at_risk``, ``low`` (one purchase,
+    or lapsed) is ``not_loyal``, no purchase is ``unknown``. It never says
+    ``loyal``: repeat buying without a known attitude is what Dick & Basu
+    call spurious loyalty, and only satisfaction and referral answers can
+    show more. The names are those of :func:`loyalty_level`, so the two
+    combine: survey answers where a level is decided, behaviour elsewhere.
+
+    Parameters
+    ----------
+    frequency
+        Number of purchases per customer.
+    recency_days
+        Days since the last purchase (NaN: no purchase).
+    bands
+        The counts and windows; default :class:`BehaviourBands`.
+    lang
+        ``"en"`` or ``"zh"``.
+
+    Returns
+    -------
+    Labels
+        The levels of :func:`loyalty_level` (``loyal`` never given), named
+        ``"loyalty"``.
+
+    Examples
+    --------
+    >>> behavioural_loyalty([5, 2, 1, 0], [10, 100, 5, float("nan")]).to_numpy().tolist()
+    ['potentially_loyal', 'at_risk', 'not_loyal', 'unknown']
+
+    Survey answers first, behaviour where they leave the level open:
+
+    >>> survey = loyalty_level(["very_satisfied", None, None],
+    ...                        [0.9, None, None], ["very_likely", None, None])
+    >>> behaviour = behavioural_loyalty([8, 8, 1], [3, 3, 200])
+    >>> unknown = survey.names.index("unknown")
+    >>> import numpy as np
+    >>> codes = np.where(survey.codes == unknown, behaviour.codes, survey.codes)
+    >>> [survey.names[c] for c in codes]
+    ['loyal', 'potentially_loyal', 'not_loyal']
+    """
+    band = repurchase_from_behaviour(frequency, recency_days, bands=bands)
+    names = _labels_lang(lang, LOYALTY_LEVELS, _LOYALTY_ZH)
+    return Labels(
+        _BEHAVIOUR_LEVEL[band.codes],
+        names,
+        ordered=True,
+        index=band.index,
+        name="loyalty",
+    )
 
 
 # --------------------------------------------------------------------------

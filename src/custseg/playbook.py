@@ -8,9 +8,9 @@ spending stops. :func:`actions` applies a playbook to labels, one row per
 customer; :func:`due_contacts` lists who is due for contact on a day and why:
 the cadence elapsed, a birthday, a holiday, points to redeem.
 
-The default playbooks (:func:`default_playbook`) follow the CRM practice in
-``domain.md`` (system 11 and the new-customer care phases of system 7), in
-English and Chinese.
+The default playbooks (:func:`default_playbook`) follow Chinese retail CRM
+practice (differentiated care and offers per class, the new-customer care
+phases, win-back with a deadline), in English and Chinese.
 
 Conventions
 -----------
