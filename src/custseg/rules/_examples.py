@@ -16,7 +16,7 @@ from __future__ import annotations
 import difflib
 import math
 import re
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 import attrs
@@ -420,15 +420,18 @@ def _filler(spec: Any) -> Any:
     return lo if spec.max is None else min(lo, spec.max)
 
 
-def run_examples(rs: RuleSet) -> list[ExampleOutcome]:
-    """Evaluate each example of *rs* on its own; one outcome per expectation."""
+def run_examples(
+    rs: RuleSet, examples: Sequence[Example] | None = None
+) -> list[ExampleOutcome]:
+    """Evaluate each example of *rs* (or only *examples*) on its own; one
+    outcome per expectation."""
     from ._expr import Env
     from ._model import _coerce_data
 
     outcomes: list[ExampleOutcome] = []
     # tabulated segmentations read fields, not derived values an example gives
     plain = attrs.evolve(rs, lookups={}, skip=frozenset())
-    for ex in rs.examples:
+    for ex in rs.examples if examples is None else examples:
         gives_derived = any(name in rs.derived for name in ex.given)
         target = plain if gives_derived else rs
         data: dict[str, list[Any]] = {}

@@ -1,0 +1,141 @@
+"""A pytest plugin: the ``[[examples]]`` of rules files as test items.
+
+Installed with custseg (an entry point), and inert until asked for: name
+the rules files with ``--custseg-rules GLOB`` (repeatable) or the
+``custseg_rules`` ini option (one glob per line, relative to the rootdir),
+and every ``[[examples]]`` entry of a matching ``.toml`` file that pytest
+collects becomes one test item, run with the rest of the suite::
+
+    # pyproject.toml
+    [tool.pytest.ini_options]
+    custseg_rules = ["rules/*.toml"]
+
+    $ pytest tests rules          # the examples run as rules/salon.toml::example 3
+
+pytest collects the files below the paths it is given (``testpaths`` or the
+command line), so put the rules files there or name them on the command
+line. A file with errors becomes one failing item that shows them all, with
+their positions; a failing example shows the expected and the actual label
+and the rule that decided. Without pytest installed nothing here is imported.
+"""
+
+from __future__ import annotations
+
+import fnmatch
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from .errors import RulesError
+
+__all__ = ["RulesExample", "RulesFile"]
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    """``--custseg-rules GLOB`` and the ``custseg_rules`` ini option."""
+    group = parser.getgroup("custseg", "custseg rules files")
+    group.addoption(
+        "--custseg-rules",
+        action="append",
+        default=[],
+        metavar="GLOB",
+        help="run the [[examples]] of the rules files matching GLOB",
+    )
+    parser.addini(
+        "custseg_rules",
+        type="linelist",
+        default=[],
+        help="globs of rules files whose [[examples]] run as tests",
+    )
+
+
+def _patterns(config: pytest.Config) -> list[str]:
+    return [*config.getoption("custseg_rules", []), *config.getini("custseg_rules")]
+
+
+def _matches(path: Path, config: pytest.Config) -> bool:
+    root = Path(str(config.rootpath))
+    try:
+        rel = path.resolve().relative_to(root.resolve()).as_posix()
+    except ValueError:
+        rel = path.as_posix()
+    for pattern in _patterns(config):
+        if fnmatch.fnmatch(rel, pattern) or fnmatch.fnmatch(str(path), pattern):
+            return True
+        candidate = Path(pattern)
+        if not candidate.is_absolute():
+            candidate = root / candidate
+        if candidate.exists() and candidate.resolve() == path.resolve():
+            return True
+    return False
+
+
+def pytest_collect_file(file_path: Path, parent: pytest.Collector) -> Any:
+    """A :class:`RulesFile` for each ``.toml`` file the patterns name."""
+    config = parent.config
+    if (
+        file_path.suffix == ".toml"
+        and _patterns(config)
+        and _matches(file_path, config)
+    ):
+        return RulesFile.from_parent(parent, path=file_path)
+    return None
+
+
+class RulesFile(pytest.File):
+    """A rules file: one item per example (or one failing item for errors)."""
+
+    def collect(self) -> Iterator[pytest.Item]:
+        """The examples of the file, in file order."""
+        from . import rules
+
+        problems = [d for d in rules.check(self.path) if d.severity == "error"]
+        broken = [d for d in problems if d.code != "example-failed"]
+        if broken:
+            yield RulesExample.from_parent(
+                self, name="check", example=None, problems=broken
+            )
+            return
+        rs = rules.load(self.path)
+        for ex in rs.examples:
+            name = f"example {ex.number}" + (f" ({ex.note})" if ex.note else "")
+            yield RulesExample.from_parent(self, name=name, example=ex, problems=[])
+
+
+class _ExampleFailed(Exception):
+    """The rendered diagnostics of a failed example or a broken file."""
+
+
+class RulesExample(pytest.Item):
+    """One ``[[examples]]`` entry: passes when every expected label comes out."""
+
+    def __init__(self, *, example: Any, problems: list[Any], **kw: Any) -> None:
+        super().__init__(**kw)
+        self.example = example
+        self.problems = problems
+
+    def runtest(self) -> None:
+        """Run the example; a wrong label fails with the deciding rule."""
+        from . import rules
+        from .rules._examples import failures, run_examples
+
+        if self.example is None:
+            raise _ExampleFailed("\n".join(d.render() for d in self.problems))
+        rs = rules.load(self.path)
+        ex = next(e for e in rs.examples if e.number == self.example.number)
+        failed = failures([o for o in run_examples(rs, [ex]) if not o.passed])
+        if failed:
+            raise _ExampleFailed("\n".join(d.render() for d in failed))
+
+    def repr_failure(self, excinfo: Any, style: Any = None) -> Any:
+        """The diagnostics, not a Python traceback."""
+        if isinstance(excinfo.value, _ExampleFailed | RulesError):
+            return str(excinfo.value)
+        return super().repr_failure(excinfo, style)
+
+    def reportinfo(self) -> tuple[Any, int | None, str]:
+        """Where the example is: its ``[[examples]]`` line."""
+        line = self.example.line - 1 if self.example is not None else 0
+        return self.path, line, self.name
