@@ -38,6 +38,7 @@ LAYER = {
     "__init__": 3,
     "__main__": 3,
     "pytest_plugin": 3,
+    "testing": 3,
 }
 # third-party imports allowed per layer (None: anything)
 ALLOWED: dict[int, set[str] | None] = {

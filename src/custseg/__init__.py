@@ -1,8 +1,13 @@
 """custseg: customer segmentation as pure, vectorised functions.
 
-Transactions become facts per customer (:func:`summarize`), facts become
-labels (:func:`rfm_scores`, :func:`abc_classes`, :func:`lifecycle_stage`),
-and every threshold is a frozen, validated value you can print and reuse.
+Transactions become facts per customer (:func:`summarize`), facts and
+customer records become labels (:func:`rfm_scores`, :func:`abc_classes`,
+:func:`lifecycle_stage`, :func:`customer_status`, :func:`loyalty_level`,
+:func:`relationship_type`, :func:`value_tier`, ...), and every threshold is a
+frozen, validated value you can print and reuse. The operations work on the
+labels: :func:`segment_summary`, :func:`transition_matrix`,
+:func:`assign_owners`, :func:`profile_completeness`, tag groups and
+playbooks (:func:`due_contacts`).
 :func:`segment` does it all in one call on a DataFrame.
 
 The submodules ``custseg.rules``, ``custseg.frame``, ``custseg.datasets`` and
@@ -27,8 +32,58 @@ from .errors import (
     RulesError,
     ThresholdError,
 )
+from .groups import (
+    GroupOverlaps,
+    GroupSummary,
+    LifeStageWindows,
+    TagMatrix,
+    combine_tags,
+    group_overlaps,
+    group_sizes,
+    group_summary,
+    life_stage_tags,
+    tags_from_values,
+)
 from .labels import Labels
-from .lifecycle import LifecycleWindows, lifecycle_stage
+from .lifecycle import (
+    CarePhases,
+    LifecycleWindows,
+    NeedsThresholds,
+    StatusThresholds,
+    StoreClasses,
+    VisitTiers,
+    care_phase,
+    customer_status,
+    lifecycle_stage,
+    needs_status,
+    store_visit_class,
+    visit_tier,
+)
+from .loyalty import (
+    BehaviourBands,
+    DickBasuThresholds,
+    LoyaltyThresholds,
+    NpsResult,
+    behavioural_loyalty,
+    dick_basu,
+    loyalty_level,
+    nps,
+    nps_band,
+    repurchase_band,
+    repurchase_from_behaviour,
+)
+from .migration import (
+    SegmentHistory,
+    TransitionMatrix,
+    segment_history,
+    transition_matrix,
+)
+from .ownership import (
+    Assignment,
+    assign_owners,
+    neglected,
+    reassign_neglected,
+)
 from .pareto import (
     AbcCutoffs,
     AbcEdges,
@@ -37,6 +92,29 @@ from .pareto import (
     abc_edges,
     lorenz_curve,
     pareto_summary,
+)
+from .playbook import (
+    Action,
+    ActionPlan,
+    DueContacts,
+    Playbook,
+    actions,
+    default_playbook,
+    due_contacts,
+)
+from .profile import (
+    ProfileCompleteness,
+    ProfileSchema,
+    profile_completeness,
+)
+from .relationship import (
+    ContactSummary,
+    RelationshipMatrix,
+    RelationshipThresholds,
+    contact_summary,
+    recommended_relationship,
+    relationship_gap,
+    relationship_type,
 )
 from .rfm import (
     RfmEdges,
@@ -47,7 +125,16 @@ from .rfm import (
     rfm_scores,
     score,
 )
+from .segments import (
+    segment_summary,
+)
 from .summary import CustomerFacts, summarize
+from .value import (
+    ValueTierThresholds,
+    conversion_readiness,
+    fit_value_tiers,
+    value_tier,
+)
 
 __version__ = "0.1.0.dev0"
 
@@ -70,33 +157,94 @@ def __dir__() -> list[str]:
 __all__ = [
     "AbcCutoffs",
     "AbcEdges",
+    "Action",
+    "ActionPlan",
+    "Assignment",
+    "BehaviourBands",
     "BtydCalibrationHoldout",
     "BtydSummary",
+    "CarePhases",
+    "ContactSummary",
     "CustomerFacts",
     "CustsegError",
     "CustsegWarning",
     "Diagnostic",
+    "DickBasuThresholds",
+    "DueContacts",
+    "GroupOverlaps",
+    "GroupSummary",
     "InputError",
     "Labels",
+    "LifeStageWindows",
     "LifecycleWindows",
+    "LoyaltyThresholds",
+    "NeedsThresholds",
+    "NpsResult",
     "ParetoSummary",
+    "Playbook",
+    "ProfileCompleteness",
+    "ProfileSchema",
+    "RelationshipMatrix",
+    "RelationshipThresholds",
     "RfmEdges",
     "RfmScores",
     "RulesError",
     "ScoreEdges",
+    "SegmentHistory",
     "SegmentResult",
+    "StatusThresholds",
+    "StoreClasses",
+    "TagMatrix",
     "ThresholdError",
+    "TransitionMatrix",
+    "ValueTierThresholds",
+    "VisitTiers",
     "abc_classes",
     "abc_edges",
+    "actions",
+    "assign_owners",
+    "behavioural_loyalty",
     "btyd_calibration_holdout",
     "btyd_summary",
+    "care_phase",
+    "combine_tags",
+    "contact_summary",
+    "conversion_readiness",
+    "customer_status",
+    "default_playbook",
+    "dick_basu",
+    "due_contacts",
+    "fit_value_tiers",
+    "group_overlaps",
+    "group_sizes",
+    "group_summary",
+    "life_stage_tags",
     "lifecycle_stage",
     "lorenz_curve",
+    "loyalty_level",
+    "needs_status",
+    "neglected",
+    "nps",
+    "nps_band",
     "pareto_summary",
+    "profile_completeness",
     "quantile_edges",
+    "reassign_neglected",
+    "recommended_relationship",
+    "relationship_gap",
+    "relationship_type",
+    "repurchase_band",
+    "repurchase_from_behaviour",
     "rfm_edges",
     "rfm_scores",
     "score",
     "segment",
+    "segment_history",
+    "segment_summary",
+    "store_visit_class",
     "summarize",
+    "tags_from_values",
+    "transition_matrix",
+    "value_tier",
+    "visit_tier",
 ]

@@ -30,7 +30,8 @@ import pytest
 
 from .errors import RulesError
 
-__all__ = ["RulesExample", "RulesFile"]
+# hooks and collectors for pytest, not an API to call
+__all__: list[str] = []
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:

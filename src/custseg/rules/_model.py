@@ -447,6 +447,12 @@ class RuleSet:
         (:func:`custseg.playbook.default_playbook`) label by label, or
         whichever of the two exists; ``None`` when neither does.
 
+        Parameters
+        ----------
+        name
+            A table or segmentation of the file, or ``"lifecycle"`` /
+            ``"abc"``.
+
         Examples
         --------
         >>> from custseg import rules

@@ -1,0 +1,301 @@
+"""``custseg assign``: give every customer of a file an owner from a staff file.
+
+Layer 3 (a CLI subcommand): reads and writes files, prints the workload.
+"""
+
+from __future__ import annotations
+
+import argparse
+import math
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from . import _files
+from ._files import read_table, table_format, write_table
+from .errors import InputError
+from .ownership import Assignment, assign_owners
+
+__all__ = ["register", "workload_report"]
+
+
+def _whole(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(
+            f"expected a whole number, got {text!r}"
+        ) from None
+    if value < 0:
+        raise argparse.ArgumentTypeError(f"must be 0 or more, got {value}")
+    return value
+
+
+def _fraction(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a number, got {text!r}") from None
+    if not (0 <= value < math.inf):
+        raise argparse.ArgumentTypeError(f"must be in [0, inf), got {value}")
+    return value
+
+
+def register(sub: Any) -> None:
+    """Add the ``assign`` subcommand to the CLI's subparsers *sub*.
+
+    Parameters
+    ----------
+    sub
+        The object ``ArgumentParser.add_subparsers`` returned.
+
+    Examples
+    --------
+    >>> p = argparse.ArgumentParser(prog="custseg")
+    >>> register(p.add_subparsers(dest="command"))
+    >>> args = p.parse_args(["assign", "c.csv", "s.csv", "--output", "o.csv"])
+    >>> args.value, args.max_moves, args.tolerance
+    ('monetary', None, 0.05)
+    """
+    p = sub.add_parser(
+        "assign",
+        help="give every customer one owner, balancing workload and book value",
+        description="Give every customer of CUSTOMERS exactly one owner from "
+        "STAFF: keep today's owners where possible, assign customers without "
+        "one, move the customers of staff who left, and balance the number of "
+        "customers and their value across the staff.",
+    )
+    p.add_argument(
+        "customers",
+        metavar="CUSTOMERS",
+        help="one row per customer (.csv, .tsv, .txt or .parquet), e.g. the "
+        "output of 'custseg segment'; the customer id is the first column",
+    )
+    p.add_argument(
+        "staff",
+        metavar="STAFF",
+        help="one staff member per row, the id in the first column (a header "
+        "line first); optionally a capacity column",
+    )
+    p.add_argument(
+        "--output",
+        required=True,
+        metavar="PATH",
+        help="write customer id, owner, moved and change (.csv, .tsv, .txt or .parquet)",
+    )
+    p.add_argument(
+        "--value",
+        default="monetary",
+        metavar="COLUMN",
+        help="column of CUSTOMERS with each customer's value (default: monetary)",
+    )
+    p.add_argument(
+        "--owner",
+        default=None,
+        metavar="COLUMN",
+        help="column of CUSTOMERS with today's owner; empty cells: no owner "
+        "(default: the column 'owner' if there is one, else nobody has an owner)",
+    )
+    p.add_argument(
+        "--capacity",
+        default=None,
+        metavar="COLUMN",
+        help="column of STAFF with the most customers each may have; empty "
+        "cells: unlimited (default: the column 'capacity' if there is one)",
+    )
+    p.add_argument(
+        "--max-moves",
+        type=_whole,
+        default=None,
+        metavar="N",
+        help="move at most N customers to balance (customers of staff who "
+        "left always move; default: no limit)",
+    )
+    p.add_argument(
+        "--tolerance",
+        type=_fraction,
+        default=0.05,
+        metavar="T",
+        help="relative tolerance of the balance (default: 0.05, i.e. 5%%)",
+    )
+    p.add_argument(
+        "--sep",
+        default=None,
+        help="separator of text files (default: by extension; 'tab', 'whitespace')",
+    )
+    p.add_argument(
+        "--encoding", default=None, help="text encoding of the files (default: UTF-8)"
+    )
+    p.set_defaults(func=_cmd)
+
+
+def _first_column(path: str, sep: str | None, encoding: str | None) -> list[str]:
+    """The header of a text table, to read its id column as text (best effort:
+    a file that cannot be read is reported by ``read_table`` itself)."""
+    try:
+        if table_format(path) == "parquet":
+            return []
+        enc = _files._check_encoding(encoding)
+        resolved = _files._resolve_sep(sep, table_format(path), Path(path), enc)
+        header = pd.read_csv(path, nrows=0, sep=resolved, encoding=enc)
+        return [str(c).strip() for c in header.columns]
+    except Exception:  # read_table reports the real problem
+        return []
+
+
+def _read(
+    path: str, sep: str | None, encoding: str | None, text: list[str]
+) -> pd.DataFrame:
+    header = _first_column(path, sep, encoding)
+    columns = [c for c in [*header[:1], *text] if c in header]
+    return read_table(path, sep=sep, encoding=encoding, text_columns=columns)
+
+
+def _column(frame: pd.DataFrame, name: str, path: str, option: str) -> pd.Series:
+    if name not in frame.columns:
+        shown = ", ".join(str(c) for c in list(frame.columns)[:12])
+        raise InputError(
+            path,
+            f"has no column {name!r}",
+            fix=f"name one with {option} (columns: {shown})",
+        )
+    return frame[name]
+
+
+def _check_values(value: pd.Series, name: str) -> None:
+    """Missing or negative values, reported under the column's name."""
+    for bad, problem, fix in (
+        (
+            value.isna().to_numpy(),
+            "has missing values",
+            "fill them (e.g. with 0 for customers without a purchase) or name "
+            "another column with --value",
+        ),
+        (
+            (value < 0).fillna(False).to_numpy(dtype=bool),
+            "has negative values",
+            "a book value is a sum of non-negative values: clip the column at 0 "
+            "(customers with net refunds carry no value) or name another with --value",
+        ),
+    ):
+        if bad.any():
+            first = int(np.argmax(bad))
+            raise InputError(
+                name, problem, first_row=first, n_rows=int(bad.sum()), fix=fix
+            )
+
+
+def workload_report(res: Assignment) -> str:
+    """The text the command prints: one line per owner, then the moves.
+
+    Parameters
+    ----------
+    res
+        The assignment.
+
+    Returns
+    -------
+    str
+
+    Examples
+    --------
+    >>> from custseg.ownership import assign_owners
+    >>> print(workload_report(assign_owners([3, 2, 1], ["amy", "bo"])))
+    owner  before  customers    fair      book  fair book
+    amy         0          1     1.5      3.00       3.00
+    bo          0          2     1.5      3.00       3.00
+    <BLANKLINE>
+    3 customers, 2 staff: 0 moved to balance, 0 forced (owner left or over capacity), 3 assigned (had no owner)
+    balanced: yes (tolerance 5%; largest distance from the fair share: 0.5 customers and 0.00 of book value)
+    """
+    width = max(5, *(len(s) for s in res.staff))
+    lines = [
+        f"{'owner':<{width}}  {'before':>6}  {'customers':>9}  {'fair':>6}  "
+        f"{'book':>8}  {'fair book':>9}"
+    ]
+    for i, name in enumerate(res.staff):
+        lines.append(
+            f"{name:<{width}}  {int(res.count_before[i]):>6d}  "
+            f"{int(res.count_after[i]):>9d}  {res.fair_count[i]:>6.1f}  "
+            f"{res.book_after[i]:>8.2f}  {res.fair_book[i]:>9.2f}"
+        )
+    lines.append("")
+    lines.append(
+        f"{len(res.owner):,d} customers, {len(res.staff):,d} staff: "
+        f"{res.n_moves:,d} moved to balance, {res.n_forced:,d} forced (owner left "
+        f"or over capacity), {res.n_assigned:,d} assigned (had no owner)"
+    )
+    tol = f"{100 * res.tolerance:g}%"
+    lines.append(
+        f"balanced: {'yes' if res.balanced else 'no'} (tolerance {tol}; largest "
+        f"distance from the fair share: {res.count_gap:.3g} customers and "
+        f"{res.value_gap:,.2f} of book value)"
+    )
+    if not res.balanced and res.max_moves is not None:
+        lines.append(f"(at most {res.max_moves:,d} moves were allowed: --max-moves)")
+    return "\n".join(lines)
+
+
+def _cmd(args: argparse.Namespace) -> int:
+    from .cli import _check_output, _emit
+
+    _check_output(args.output, [args.customers, args.staff])
+    owner_col = args.owner
+    customers = _read(args.customers, args.sep, args.encoding, [owner_col or "owner"])
+    if owner_col is None and "owner" in customers.columns:
+        owner_col = "owner"
+    if len(customers.columns) < 2:
+        raise InputError(
+            args.customers,
+            "needs a customer id column and a value column",
+            fix="give one row per customer, the id first (e.g. the output of "
+            "'custseg segment')",
+        )
+    id_name = str(customers.columns[0])
+    value = _column(customers, args.value, args.customers, "--value")
+    if not pd.api.types.is_numeric_dtype(value) or pd.api.types.is_bool_dtype(value):
+        raise InputError(
+            args.value,
+            f"is not a column of numbers ({value.dtype})",
+            fix="name the value column with --value",
+        )
+    _check_values(value, args.value)
+    owner = (
+        _column(customers, owner_col, args.customers, "--owner")
+        if owner_col is not None
+        else None
+    )
+    staff_frame = _read(args.staff, args.sep, args.encoding, [])
+    cap_col = args.capacity
+    if cap_col is None and "capacity" in staff_frame.columns:
+        cap_col = "capacity"
+    capacity = None
+    if cap_col is not None:
+        cap = _column(staff_frame, cap_col, args.staff, "--capacity")
+        capacity = [None if pd.isna(c) else c for c in cap.tolist()]
+    staff = staff_frame.iloc[:, 0]
+    res = assign_owners(
+        value.to_numpy(),
+        staff.tolist(),
+        current_owner=None if owner is None else owner.to_numpy(dtype=object),
+        customer_id=customers.iloc[:, 0].to_numpy(),
+        capacity=capacity,
+        max_moves=args.max_moves,
+        tolerance=args.tolerance,
+    )
+    out = pd.DataFrame(
+        {
+            "owner": res.owner.to_numpy(),
+            "moved": res.moved,
+            "change": res.change.to_numpy(),
+        },
+        index=pd.Index(customers.iloc[:, 0].to_numpy(), name=id_name),
+    )
+    write_table(out, args.output)
+    _emit(
+        workload_report(res)
+        + f"\n\nOwners of {len(out):,d} customers written to {args.output}"
+    )
+    return 0

@@ -1,0 +1,919 @@
+"""Grouping (分群): tags per customer, group sizes, overlaps and summaries.
+
+A tag says what a customer cares about or where they are in life: 重点客户
+key customer, 孕妇 pregnant, 宝妈 mother, 意向A产品 intends to buy product A,
+男宝 / 女宝 boy / girl baby. Unlike a segment, tags are not exclusive: a
+customer can carry several, or none. custseg keeps them as a boolean
+:class:`TagMatrix` (customers x tags) on the customers' index.
+
+Tags come from customer records (:func:`tags_from_values`: one tag per value
+of a column such as product interests; :func:`life_stage_tags`: pregnancy
+and baby age from dates), or from a rules file's ``[tags]`` sets
+(:meth:`custseg.rules.RuleSet.evaluate`); :func:`combine_tags` puts them side
+by side. :func:`group_sizes`, :func:`group_overlaps` and :func:`group_summary`
+describe the groups. A customer in several groups counts in each: group
+sizes and revenues add up to more than the whole.
+"""
+
+from __future__ import annotations
+
+import types
+from collections.abc import Iterable, Mapping, Sequence
+from typing import Any
+
+import attrs
+import numpy as np
+
+from . import _display
+from . import _validate as v
+from ._align import common_index, is_pandas
+from .errors import InputError, ThresholdError
+from .profile import _column_missing, _values
+
+__all__ = [
+    "SOURCE_TAGS",
+    "GroupOverlaps",
+    "GroupSummary",
+    "LifeStageWindows",
+    "TagMatrix",
+    "combine_tags",
+    "group_overlaps",
+    "group_sizes",
+    "group_summary",
+    "life_stage_tags",
+    "tags_from_values",
+]
+
+SOURCE_TAGS: Mapping[str, Mapping[str, str]] = types.MappingProxyType(
+    {
+        "key_customer": types.MappingProxyType(
+            {"zh": "重点客户", "when": "monetary >= key_amount"}
+        ),
+        "pregnant": types.MappingProxyType(
+            {"zh": "孕妇", "when": "0 <= days_to_due < pregnancy_days"}
+        ),
+        "mother": types.MappingProxyType(
+            {"zh": "宝妈", "when": "0 <= baby_age_days < baby_days"}
+        ),
+        "intends_product_a": types.MappingProxyType(
+            {"zh": "意向A产品", "when": "intends_a"}
+        ),
+        "boy_baby": types.MappingProxyType(
+            {
+                "zh": "男宝",
+                "when": "0 <= baby_age_days < baby_days and baby_sex == 'boy'",
+            }
+        ),
+        "girl_baby": types.MappingProxyType(
+            {
+                "zh": "女宝",
+                "when": "0 <= baby_age_days < baby_days and baby_sex == 'girl'",
+            }
+        ),
+    }
+)
+"""The sources' example groups: tag name -> Chinese name and the rules-DSL
+condition that sets it (fields and parameters as in the ``groups`` preset text
+of the docs page "Tags and groups")."""
+
+#: Rows per block when tags are multiplied (bounds the float32 temporaries and
+#: keeps every partial count exact: a block's counts stay far below 2**24).
+_BLOCK = 1 << 16
+
+
+# --------------------------------------------------------------------------
+# the tag matrix
+
+
+def _tag_names(values: Any, field: str) -> tuple[str, ...]:
+    names = v.text_tuple_param(values, field)
+    seen: set[str] = set()
+    for name in names:
+        if name in seen:
+            raise ThresholdError(f"{field!r} must be unique: {name!r} repeated")
+        seen.add(name)
+    return names
+
+
+def _as_matrix(values: Any, n_tags: int, field: str = "matrix") -> np.ndarray:
+    arr = np.asarray(values)
+    if arr.ndim == 1 and n_tags == 1:
+        arr = arr.reshape(-1, 1)
+    if arr.ndim != 2 or arr.shape[1] != n_tags:
+        raise InputError(
+            field,
+            f"must be a 2-D array with one column per tag ({n_tags}): got shape "
+            f"{arr.shape}",
+            fix="pass a customers x tags boolean array",
+        )
+    if arr.dtype != bool:
+        if arr.dtype.kind not in "iu" or (arr.size and not np.isin(arr, (0, 1)).all()):
+            raise InputError(
+                field,
+                f"must be boolean (or 0/1): got dtype {arr.dtype}",
+                fix="convert it with .astype(bool) after deciding what missing means",
+            )
+        arr = arr.astype(bool)
+    out = np.array(arr, dtype=bool, order="F")  # a private copy, column-major
+    out.flags.writeable = False
+    return out
+
+
+def _matrix_names(values: Any) -> tuple[str, ...]:
+    return _tag_names(values, "names")
+
+
+@attrs.frozen(eq=False, repr=False)
+class TagMatrix:
+    """Tags per customer: a boolean matrix, customers x tag names.
+
+    Parameters
+    ----------
+    names
+        The tag names, unique.
+    matrix
+        Boolean (or 0/1) array, one row per customer, one column per name.
+        Stored as a private read-only copy.
+    index
+        The pandas index of the customers, or ``None``.
+
+    Examples
+    --------
+    >>> t = TagMatrix(("vip", "mother"), [[True, False], [True, True], [False, False]])
+    >>> t.sizes()
+    {'vip': 2, 'mother': 1}
+    >>> t["mother"].tolist()
+    [False, True, False]
+    >>> t.to_pandas()
+         vip  mother
+    0   True   False
+    1   True    True
+    2  False   False
+    """
+
+    names: tuple[str, ...] = attrs.field(converter=_matrix_names)
+    matrix: np.ndarray = attrs.field()
+    index: Any = attrs.field(default=None, kw_only=True)
+
+    def __attrs_post_init__(self) -> None:
+        m = _as_matrix(self.matrix, len(self.names))
+        object.__setattr__(self, "matrix", m)
+        if self.index is not None and len(self.index) != len(m):
+            raise ThresholdError(
+                f"'index' must have one entry per row ({len(m)}): got {len(self.index)}"
+            )
+
+    def __len__(self) -> int:
+        return self.matrix.shape[0]
+
+    def __getitem__(self, name: str) -> np.ndarray:
+        try:
+            j = self.names.index(name)
+        except ValueError:
+            raise KeyError(name) from None
+        return self.matrix[:, j]
+
+    def sizes(self) -> dict[str, int]:
+        """Customers per tag (see :func:`group_sizes`)."""
+        counts = np.count_nonzero(self.matrix, axis=0)
+        return dict(zip(self.names, (int(c) for c in counts), strict=True))
+
+    def to_pandas(self) -> Any:
+        """A DataFrame of boolean columns, one per tag, on the customers' index."""
+        import pandas as pd
+
+        return pd.DataFrame(
+            {name: self.matrix[:, j] for j, name in enumerate(self.names)},
+            index=self.index,
+            columns=list(self.names),
+        )
+
+    def __repr__(self) -> str:
+        return _display.short_repr(
+            "TagMatrix", n=len(self), noun="customers", shares=self.sizes()
+        )
+
+    def _repr_html_(self) -> str:
+        return _display.counts_table(
+            f"TagMatrix: {len(self)} customers", self.sizes(), len(self)
+        )
+
+
+def _sources(source: Any) -> list[tuple[tuple[str, ...], Any, Any]]:
+    """(names, matrix, index) of each tag matrix a source holds."""
+    if isinstance(source, TagMatrix):
+        return [(source.names, source.matrix, source.index)]
+    tags = getattr(source, "tags", None)
+    if isinstance(tags, Mapping):  # a RulesResult: tag sets by name
+        out = []
+        for set_name, pair in tags.items():
+            names, matrix = pair
+            out.append(
+                (
+                    tuple(f"{set_name}.{t}" for t in names),
+                    matrix,
+                    getattr(source, "index", None),
+                )
+            )
+        return out
+    if isinstance(source, tuple) and len(source) == 2:
+        return [(tuple(source[0]), source[1], None)]
+    raise InputError(
+        "tags",
+        f"cannot be read as tags: {type(source).__name__}",
+        fix="pass TagMatrix values, (names, matrix) pairs or rules results",
+    )
+
+
+def _same_index(a: Any, b: Any) -> bool:
+    if a is None or b is None or a is b:
+        return True
+    if hasattr(a, "equals") and hasattr(b, "equals"):
+        return bool(a.equals(b))
+    return bool(np.array_equal(np.asarray(a), np.asarray(b)))
+
+
+def combine_tags(*sources: Any) -> TagMatrix:
+    """Several tag matrices side by side, as one :class:`TagMatrix`.
+
+    Parameters
+    ----------
+    *sources
+        :class:`TagMatrix` values, ``(names, matrix)`` pairs, or rules
+        results (anything with a ``tags`` mapping of tag set to ``(names,
+        matrix)``, such as :class:`custseg.rules.RulesResult`; their tags are
+        named ``set.tag``, as in its ``to_pandas``).
+
+    Returns
+    -------
+    TagMatrix
+        All tags, in the order given, on the index the sources share.
+
+    Raises
+    ------
+    InputError
+        Sources with different numbers of customers or different indexes.
+    ThresholdError
+        A tag name in two sources.
+
+    Examples
+    --------
+    >>> a = TagMatrix(("vip",), [[True], [False]])
+    >>> combine_tags(a, (("mother", "pregnant"), [[0, 1], [1, 0]])).names
+    ('vip', 'mother', 'pregnant')
+    """
+    parts = [p for s in sources for p in _sources(s)]
+    if not parts:
+        raise InputError("tags", "is empty", fix="pass at least one tag matrix")
+    names: list[str] = []
+    matrices: list[np.ndarray] = []
+    index = None
+    n = None
+    for k, (part_names, matrix, idx) in enumerate(parts):
+        m = _as_matrix(matrix, len(part_names), f"tags[{k}]")
+        if n is None:
+            n = len(m)
+        elif len(m) != n:
+            raise InputError(
+                f"tags[{k}]",
+                f"has {len(m)} rows but the first source has {n}",
+                fix="tag the same customers in every source",
+            )
+        if not _same_index(index, idx):
+            raise InputError(
+                f"tags[{k}]",
+                "has a different index from the sources before it",
+                fix="evaluate every source on the same customers, in the same order",
+            )
+        index = index if index is not None else idx
+        names.extend(part_names)
+        matrices.append(m)
+    dupes = sorted({x for x in names if names.count(x) > 1})
+    if dupes:
+        raise ThresholdError(
+            f"tag names must be unique across sources: {dupes} repeated"
+        )
+    return TagMatrix(tuple(names), np.concatenate(matrices, axis=1), index=index)
+
+
+def _as_tags(tags: Any) -> TagMatrix:
+    return tags if isinstance(tags, TagMatrix) else combine_tags(tags)
+
+
+# --------------------------------------------------------------------------
+# tags from customer records
+
+
+def _split_unique(
+    uniq: list[Any], mapping: Mapping[str, str] | None, seps: tuple[str, ...]
+) -> tuple[list[list[str]], set[str]]:
+    """The tags of each distinct cell, and the values no mapping covers."""
+    out: list[list[str]] = []
+    unmapped: set[str] = set()
+    for cell in uniq:
+        if v.is_missing_scalar(cell):
+            out.append([])
+            continue
+        pieces = [str(cell)]
+        for sep in seps:
+            pieces = [q for p in pieces for q in p.split(sep)]
+        values = [p.strip() for p in pieces if p.strip()]
+        if mapping is None:
+            out.append(values)
+        else:
+            tags = []
+            for value in values:
+                if value in mapping:
+                    tags.append(mapping[value])
+                else:
+                    unmapped.add(value)
+            out.append(tags)
+    return out, unmapped
+
+
+def tags_from_values(
+    column: Any,
+    mapping: Mapping[str, str] | None = None,
+    *,
+    prefix: str = "",
+    sep: Sequence[str] = (",", "，", "、", ";", "；", "|"),
+    unmapped: str = "ignore",
+) -> TagMatrix:
+    """One tag per value of a column, such as the products a customer is interested in.
+
+    Cells may hold several values separated by any of *sep*
+    (``"A产品、B产品"``); values are stripped, empty pieces dropped. Missing
+    cells (None, NaN) get no tag.
+
+    Parameters
+    ----------
+    column
+        One cell per customer (list, array, Series).
+    mapping
+        Value -> tag name (several values may share a tag). Without it, each
+        distinct value is a tag, named *prefix* + value, in sorted order.
+    prefix
+        Put before each tag name made from a value (not before mapped names).
+    sep
+        The separators of multi-valued cells.
+    unmapped
+        With a *mapping*: ``"ignore"`` values it does not cover, or
+        ``"raise"`` an :class:`~custseg.errors.InputError` naming them.
+
+    Returns
+    -------
+    TagMatrix
+        With a mapping: its tags in the order of first appearance in the
+        mapping, every one present (empty ones too).
+
+    Examples
+    --------
+    >>> t = tags_from_values(["A产品、B产品", None, "B产品", " A产品 "],
+    ...                      {"A产品": "意向A产品", "B产品": "意向B产品"})
+    >>> t.names, t.sizes()
+    (('意向A产品', '意向B产品'), {'意向A产品': 2, '意向B产品': 2})
+    >>> tags_from_values(["tea,yoga", "yoga"], prefix="hobby:").names
+    ('hobby:tea', 'hobby:yoga')
+    """
+    if mapping is not None and not isinstance(mapping, Mapping):
+        raise ThresholdError(
+            f"'mapping' must be a mapping of value to tag name: got "
+            f"{type(mapping).__name__} {v.describe(mapping)}"
+        )
+    prefix = v.text_param(prefix, "prefix")
+    seps = v.text_tuple_param(sep, "sep")
+    if any(not s for s in seps):
+        raise ThresholdError("'sep' must not hold an empty separator")
+    unmapped = v.choice(unmapped, "unmapped", ("ignore", "raise"))
+    index = column.index if is_pandas(column) else None
+    arr = _values(column, "column")
+    # distinct cells first: splitting and mapping run once per distinct value
+    blank = _column_missing(arr, "column", ())
+    text = arr.astype(np.dtypes.StringDType()) if arr.dtype.kind == "O" else arr
+    if blank.any():
+        text = np.where(blank, "", text.astype(np.dtypes.StringDType()))
+    uniq_arr, inverse = np.unique(text, return_inverse=True)
+    uniq = [str(x) for x in uniq_arr.tolist()]
+    inverse = inverse.reshape(-1)
+    per_cell, left = _split_unique(
+        uniq,
+        None if mapping is None else {str(k): str(x) for k, x in mapping.items()},
+        seps,
+    )
+    if left and unmapped == "raise":
+        raise InputError(
+            "column",
+            f"has values the mapping does not cover: {sorted(left)[:5]}",
+            fix="add them to the mapping, or pass unmapped='ignore'",
+        )
+    if mapping is None:
+        names = tuple(prefix + x for x in sorted({x for c in per_cell for x in c}))
+        position = {
+            x: j for j, x in enumerate(sorted({x for c in per_cell for x in c}))
+        }
+    else:
+        names = tuple(dict.fromkeys(str(x) for x in mapping.values()))
+        position = {x: j for j, x in enumerate(names)}
+    cell_tags = np.zeros((len(uniq), len(names)), dtype=bool)
+    for i, tags in enumerate(per_cell):
+        for t in tags:
+            cell_tags[i, position[t]] = True
+    return TagMatrix(names, cell_tags[inverse], index=index)
+
+
+# --------------------------------------------------------------------------
+# life stage
+
+
+_DAYS_PER_MONTH = 365.25 / 12
+
+
+def _positive_days(value: Any, field: str) -> float:
+    x = v.number_param(value, field)
+    if not (np.isfinite(x) and x > 0):
+        raise ThresholdError(f"{field!r} must be a finite number > 0: got {x}")
+    return x
+
+
+def _pregnancy(value: Any) -> float:
+    return _positive_days(value, "pregnancy_days")
+
+
+def _baby(value: Any) -> float:
+    return _positive_days(value, "baby_months")
+
+
+def _sex_values(values: Any, field: str) -> tuple[str, ...]:
+    return tuple(x.strip().lower() for x in v.text_tuple_param(values, field))
+
+
+def _boys(values: Any) -> tuple[str, ...]:
+    return _sex_values(values, "boy_values")
+
+
+def _girls(values: Any) -> tuple[str, ...]:
+    return _sex_values(values, "girl_values")
+
+
+def _life_labels(values: Any) -> tuple[str, ...]:
+    names = _tag_names(values, "labels")
+    if len(names) != 4:
+        raise ThresholdError(
+            f"'labels' must be 4 names (pregnant, mother, boy, girl): got {len(names)}"
+        )
+    return names
+
+
+@attrs.frozen
+class LifeStageWindows:
+    """When a customer counts as pregnant or as the mother of a baby.
+
+    Intervals are half-open, ``[lo, hi)``:
+
+    * pregnant (孕妇): the due date is ``as_of`` or later, and fewer than
+      *pregnancy_days* days away (default 280, 40 weeks): days to the due
+      date in ``[0, pregnancy_days)``;
+    * mother (宝妈): the baby's age in days is in
+      ``[0, baby_months * 30.4375)`` (a month is 365.25 / 12 days; default
+      36 months);
+    * boy / girl (男宝 / 女宝): the baby's sex is one of *boy_values* /
+      *girl_values* (stripped, case ignored), and, when birthdays are given,
+      the customer is a mother by the rule above.
+
+    Parameters
+    ----------
+    pregnancy_days
+        Days before the due date a pregnancy is known (> 0).
+    baby_months
+        Age in months below which a baby makes its mother a 宝妈 (> 0).
+    boy_values, girl_values
+        The values of the sex column meaning boy and girl; others (and
+        missing) give neither tag.
+    labels
+        The four tag names: pregnant, mother, boy, girl.
+
+    Examples
+    --------
+    >>> LifeStageWindows().labels
+    ('pregnant', 'mother', 'boy', 'girl')
+    >>> LifeStageWindows(labels=("孕妇", "宝妈", "男宝", "女宝")).baby_months
+    36.0
+    >>> LifeStageWindows(baby_months=0)
+    Traceback (most recent call last):
+    ...
+    custseg.errors.ThresholdError: 'baby_months' must be a finite number > 0: got 0.0
+    """
+
+    pregnancy_days: float = attrs.field(default=280, converter=_pregnancy)
+    baby_months: float = attrs.field(default=36, converter=_baby)
+    boy_values: tuple[str, ...] = attrs.field(
+        default=("boy", "male", "m", "男", "男宝", "男孩"),
+        converter=_boys,
+    )
+    girl_values: tuple[str, ...] = attrs.field(
+        default=("girl", "female", "f", "女", "女宝", "女孩"),
+        converter=_girls,
+    )
+    labels: tuple[str, ...] = attrs.field(
+        default=("pregnant", "mother", "boy", "girl"), converter=_life_labels
+    )
+
+    def __attrs_post_init__(self) -> None:
+        both = set(self.boy_values) & set(self.girl_values)
+        if both:
+            raise ThresholdError(
+                f"'boy_values' and 'girl_values' share {sorted(both)[0]!r}"
+            )
+
+    def _repr_html_(self) -> str:
+        fmt = _display.format_value
+        rows = [
+            [
+                self.labels[0],
+                f"days to the due date in [0, {fmt(self.pregnancy_days)})",
+            ],
+            [
+                self.labels[1],
+                f"baby's age in [0, {fmt(self.baby_months)}) months "
+                f"([0, {fmt(self.baby_months * _DAYS_PER_MONTH)}) days)",
+            ],
+            [self.labels[2], "sex in " + ", ".join(self.boy_values)],
+            [self.labels[3], "sex in " + ", ".join(self.girl_values)],
+        ]
+        return _display.html_table("LifeStageWindows", ["tag", "when"], rows)
+
+
+def _days(x: Any, field: str) -> np.ndarray:
+    """Calendar days of dates (NaT: NaN), as float64."""
+    dates = v.as_datetime(x, field, nan="allow")
+    days = v.to_days(dates).astype(np.float64)
+    days[np.isnat(dates)] = np.nan
+    return days
+
+
+def life_stage_tags(
+    *,
+    as_of: Any,
+    due_date: Any = None,
+    baby_birthday: Any = None,
+    baby_sex: Any = None,
+    windows: LifeStageWindows | None = None,
+) -> TagMatrix:
+    """Pregnant, mother and boy / girl baby tags from dates and a sex column.
+
+    Only the tags the inputs allow are made: pregnant from *due_date*,
+    mother from *baby_birthday*, boy and girl from *baby_sex*. A missing date
+    or sex gives no tag (never a guess). Dates are compared as calendar
+    days.
+
+    Parameters
+    ----------
+    as_of
+        The reference day.
+    due_date
+        Due date of a pregnancy per customer (NaT / None: none known).
+    baby_birthday
+        The (youngest) baby's birthday per customer.
+    baby_sex
+        The baby's sex per customer (see :class:`LifeStageWindows`).
+    windows
+        The intervals, sex values and tag names; default
+        :class:`LifeStageWindows`.
+
+    Returns
+    -------
+    TagMatrix
+        On the inputs' index.
+
+    Raises
+    ------
+    InputError
+        No input given, inputs of different lengths or indexes, values that
+        are not dates.
+
+    Examples
+    --------
+    >>> t = life_stage_tags(
+    ...     as_of="2024-06-01",
+    ...     due_date=["2024-09-01", None, "2024-05-01", "2025-03-08"],
+    ...     baby_birthday=[None, "2023-01-10", "2024-05-01", "2020-01-01"],
+    ...     baby_sex=[None, "女", "boy", "girl"],
+    ... )
+    >>> t.to_pandas()
+       pregnant  mother    boy   girl
+    0      True   False  False  False
+    1     False    True  False   True
+    2     False    True   True  False
+    3     False   False  False  False
+    """
+    windows = LifeStageWindows() if windows is None else windows
+    if not isinstance(windows, LifeStageWindows):
+        raise ThresholdError(
+            f"'windows' must be a LifeStageWindows: got {type(windows).__name__}"
+        )
+    given = {
+        k: x
+        for k, x in (
+            ("due_date", due_date),
+            ("baby_birthday", baby_birthday),
+            ("baby_sex", baby_sex),
+        )
+        if x is not None
+    }
+    if not given:
+        raise InputError(
+            "life_stage_tags",
+            "has no input",
+            fix="pass due_date, baby_birthday or baby_sex",
+        )
+    index = common_index(**given)
+    day = float(v.to_days(np.asarray([v.as_datetime_scalar(as_of, "as_of")]))[0])
+    names: list[str] = []
+    cols: list[np.ndarray] = []
+    lengths: dict[str, np.ndarray] = {}
+    mother = None
+    if due_date is not None:
+        ahead = _days(due_date, "due_date") - day
+        lengths["due_date"] = ahead
+        names.append(windows.labels[0])
+        cols.append((ahead >= 0) & (ahead < windows.pregnancy_days))
+    if baby_birthday is not None:
+        age = day - _days(baby_birthday, "baby_birthday")
+        lengths["baby_birthday"] = age
+        mother = (age >= 0) & (age < windows.baby_months * _DAYS_PER_MONTH)
+        names.append(windows.labels[1])
+        cols.append(mother)
+    if baby_sex is not None:
+        sex = _values(baby_sex, "baby_sex")
+        lengths["baby_sex"] = sex
+        known = ~_column_missing(sex, "baby_sex", ())
+        text = sex.astype(np.dtypes.StringDType())
+        folded = np.strings.lower(np.strings.strip(text))
+        for label, values in (
+            (windows.labels[2], windows.boy_values),
+            (windows.labels[3], windows.girl_values),
+        ):
+            hit = known & np.isin(folded, np.array(values, dtype=folded.dtype))
+            if mother is not None:
+                hit &= mother
+            names.append(label)
+            cols.append(hit)
+    v.check_same_length(**lengths)
+    n = len(cols[0])
+    matrix = np.column_stack(cols) if cols else np.zeros((n, 0), bool)
+    return TagMatrix(tuple(names), matrix, index=index)
+
+
+# --------------------------------------------------------------------------
+# sizes, overlaps, summaries
+
+
+def group_sizes(tags: Any) -> dict[str, int]:
+    """Customers per tag; a customer with several tags counts in each.
+
+    Parameters
+    ----------
+    tags
+        A :class:`TagMatrix` (or anything :func:`combine_tags` takes).
+
+    Returns
+    -------
+    dict
+        Tag name -> number of customers, in tag order.
+
+    Examples
+    --------
+    >>> group_sizes(TagMatrix(("a", "b"), [[1, 1], [0, 1]]))
+    {'a': 1, 'b': 2}
+    """
+    return _as_tags(tags).sizes()
+
+
+def _blocks(n: int) -> Iterable[slice]:
+    for lo in range(0, n, _BLOCK):
+        yield slice(lo, min(n, lo + _BLOCK))
+
+
+def _cross(left: np.ndarray, right: np.ndarray) -> np.ndarray:
+    """``left.T @ right`` of two 0/1 matrices, exact, as int64, in row blocks."""
+    out = np.zeros((left.shape[1], right.shape[1]), dtype=np.int64)
+    for rows in _blocks(len(left)):
+        a = left[rows].astype(np.float32)
+        b = a if right is left else right[rows].astype(np.float32)
+        out += np.rint(a.T @ b).astype(np.int64)
+    return out
+
+
+@attrs.frozen(eq=False, repr=False)
+class GroupOverlaps:
+    """What :func:`group_overlaps` returns.
+
+    Attributes
+    ----------
+    names
+        The tag names (rows and columns of the matrices).
+    counts
+        Customers carrying both tags (int64, symmetric; the diagonal holds
+        the group sizes).
+    jaccard
+        ``counts / customers carrying either tag`` (float64 in [0, 1],
+        symmetric; NaN where neither tag has a customer).
+    """
+
+    names: tuple[str, ...]
+    counts: np.ndarray
+    jaccard: np.ndarray
+
+    def to_pandas(self, kind: str = "counts") -> Any:
+        """One of the matrices as a DataFrame, tags on both axes.
+
+        Parameters
+        ----------
+        kind
+            ``"counts"`` or ``"jaccard"``.
+
+        Examples
+        --------
+
+        >>> group_overlaps(TagMatrix(("a", "b"), [[1, 1], [0, 1]])).to_pandas("jaccard")
+             a    b
+        a  1.0  0.5
+        b  0.5  1.0
+        """
+        import pandas as pd
+
+        kind = v.choice(kind, "kind", ("counts", "jaccard"))
+        data = self.counts if kind == "counts" else self.jaccard
+        names = list(self.names)
+        return pd.DataFrame(data, index=names, columns=names)
+
+    def __repr__(self) -> str:
+        return f"GroupOverlaps(tags={len(self.names)}, names={self.names!r})"
+
+
+def group_overlaps(tags: Any) -> GroupOverlaps:
+    """How many customers each pair of tags shares, and their Jaccard index.
+
+    Parameters
+    ----------
+    tags
+        A :class:`TagMatrix` (or anything :func:`combine_tags` takes).
+
+    Returns
+    -------
+    GroupOverlaps
+        ``counts[i, j]``: customers with both tags (the diagonal: the group
+        sizes); ``jaccard[i, j]``: that count over the customers with either.
+
+    Examples
+    --------
+    >>> t = TagMatrix(("孕妇", "宝妈", "意向A产品"),
+    ...               [[1, 0, 1], [0, 1, 1], [0, 1, 0], [1, 1, 1]])
+    >>> ov = group_overlaps(t)
+    >>> ov.counts.tolist()
+    [[2, 1, 2], [1, 3, 2], [2, 2, 3]]
+    >>> ov.jaccard.round(2).tolist()
+    [[1.0, 0.25, 0.67], [0.25, 1.0, 0.5], [0.67, 0.5, 1.0]]
+    """
+    t = _as_tags(tags)
+    counts = _cross(t.matrix, t.matrix)
+    sizes = np.diag(counts)
+    union = sizes[:, None] + sizes[None, :] - counts
+    with np.errstate(invalid="ignore", divide="ignore"):
+        jaccard = np.where(union > 0, counts / np.maximum(union, 1), np.nan)
+    return GroupOverlaps(t.names, counts, jaccard)
+
+
+def _facts(facts: Any) -> tuple[dict[str, Any], Any]:
+    """(column name -> values, index or customer ids) of the facts."""
+    if is_pandas(facts) and hasattr(facts, "columns"):
+        return {str(c): facts[c] for c in facts.columns}, facts.index
+    if hasattr(facts, "customer_id") and hasattr(facts, "monetary"):
+        # CustomerFacts: its numeric facts, keyed by customer id
+        names = ("recency_days", "frequency", "monetary", "tenure_days")
+        return {k: getattr(facts, k) for k in names}, facts.customer_id
+    if isinstance(facts, Mapping):
+        cols = {str(k): x for k, x in facts.items()}
+        return cols, common_index(**cols)
+    raise InputError(
+        "facts",
+        f"must be a DataFrame, CustomerFacts or a mapping of columns, got "
+        f"{type(facts).__name__}",
+        fix="pass per-customer numbers such as {'monetary': [...]}",
+    )
+
+
+@attrs.frozen(eq=False, repr=False)
+class GroupSummary:
+    """What :func:`group_summary` returns.
+
+    Attributes
+    ----------
+    names
+        The groups (tag names), then ``"(all)"`` for every customer.
+    customers
+        Customers per group (int64).
+    share
+        ``customers`` over all customers.
+    totals, means
+        Per fact column: its sum and mean over each group's customers with
+        a value (missing values left out; NaN mean for a group without one).
+    """
+
+    names: tuple[str, ...]
+    customers: np.ndarray
+    share: np.ndarray
+    totals: dict[str, np.ndarray]
+    means: dict[str, np.ndarray]
+
+    def to_pandas(self) -> Any:
+        """A DataFrame, one row per group: ``customers``, ``share`` and
+        ``COLUMN_total``, ``COLUMN_mean`` per fact column."""
+        import pandas as pd
+
+        cols: dict[str, Any] = {"customers": self.customers, "share": self.share}
+        for k in self.totals:
+            cols[f"{k}_total"] = self.totals[k]
+            cols[f"{k}_mean"] = self.means[k]
+        return pd.DataFrame(cols, index=pd.Index(list(self.names), name="group"))
+
+    def __repr__(self) -> str:
+        return f"GroupSummary(groups={len(self.names) - 1}, facts={list(self.totals)})"
+
+
+def group_summary(tags: Any, facts: Any = None) -> GroupSummary:
+    """Per group: how many customers, their share, and totals and means of facts.
+
+    A customer with several tags counts in every one of their groups, so the
+    groups' customers and revenue add up to more than the whole; the last
+    row, ``"(all)"``, is every customer once.
+
+    Parameters
+    ----------
+    tags
+        A :class:`TagMatrix` (or anything :func:`combine_tags` takes).
+    facts
+        Numbers per customer, in the same order (and on the same index):
+        a DataFrame or mapping of numeric columns (``monetary`` gives the
+        groups' revenue), or :class:`~custseg.CustomerFacts`. Missing values
+        are left out of totals and means.
+
+    Returns
+    -------
+    GroupSummary
+
+    Raises
+    ------
+    InputError
+        Facts of another length or index, non-numeric facts.
+
+    Examples
+    --------
+    >>> t = TagMatrix(("vip", "mother"), [[1, 1], [1, 0], [0, 1], [0, 0]])
+    >>> group_summary(t, {"monetary": [900.0, 600.0, 100.0, float("nan")]}).to_pandas()
+            customers  share  monetary_total  monetary_mean
+    group
+    vip             2   0.50          1500.0          750.0
+    mother          2   0.50          1000.0          500.0
+    (all)           4   1.00          1600.0   533.333333
+    """
+    t = _as_tags(tags)
+    n = len(t)
+    matrix = np.concatenate([t.matrix, np.ones((n, 1), dtype=bool)], axis=1)
+    names = (*t.names, "(all)")
+    customers = np.count_nonzero(matrix, axis=0).astype(np.int64)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        share = customers / n if n else np.full(len(names), np.nan)
+    totals: dict[str, np.ndarray] = {}
+    means: dict[str, np.ndarray] = {}
+    if facts is not None:
+        cols, index = _facts(facts)
+        if not _same_index(t.index, index):
+            raise InputError(
+                "facts",
+                "has a different index from the tags",
+                fix="tag and describe the same customers, in the same order "
+                "(facts.reindex(tags.index))",
+            )
+        values = []
+        for k, x in cols.items():
+            arr = v.as_numeric(x, k, nan="allow").astype(np.float64)
+            v.check_same_length(tags=matrix, **{k: arr})
+            values.append(arr)
+        if values:
+            vals = np.column_stack(values)
+            has = ~np.isnan(vals)
+            sums = np.zeros((matrix.shape[1], vals.shape[1]))
+            counts = np.zeros_like(sums)
+            for rows in _blocks(n):
+                m = matrix[rows].astype(np.float64)
+                sums += m.T @ np.where(has[rows], vals[rows], 0.0)
+                counts += m.T @ has[rows].astype(np.float64)
+            with np.errstate(invalid="ignore", divide="ignore"):
+                mean = np.where(counts > 0, sums / np.maximum(counts, 1), np.nan)
+            for j, k in enumerate(cols):
+                totals[k] = sums[:, j]
+                means[k] = mean[:, j]
+    return GroupSummary(
+        names, customers, np.asarray(share, dtype=np.float64), totals, means
+    )

@@ -1,0 +1,1486 @@
+"""Ownership (分户): every customer has exactly one owner on the staff.
+
+"Everyone manages accounts, every account has a manager" (人人要管户，户户有人管).
+:func:`assign_owners` gives every customer one owner, keeps existing
+relationships where it can, and balances the workload (number of customers)
+and the book value (sum of customer value) across the staff.
+:func:`neglected` flags high-value customers nobody has contacted for a
+while, and :func:`reassign_neglected` moves them to the least-loaded owner.
+
+Balanced, exactly
+-----------------
+With ``n`` customers, total value ``V``, staff ``j`` with capacity ``cap_j``
+(unlimited by default) and a relative ``tolerance``:
+
+* the *fair count* ``f_j = min(cap_j, L)``, with the water level ``L`` such
+  that the fair counts add up to ``n`` (everyone ``n / k`` without capacities);
+* the *fair book* ``g_j = V * f_j / n`` (value in proportion to the fair count);
+* the workload is balanced when every count is within
+  ``max(tolerance * f_j, 1)`` customers of ``f_j`` (never above ``cap_j``);
+* the book value is balanced when every book is within
+  ``max(tolerance * g_j, largest customer value)`` of ``g_j``.
+
+A customer cannot be split, so one customer (one count, the largest value)
+is the finest balance any split can promise; custseg never asks for less.
+
+Layer 1: NumPy and attrs only; pandas is imported only in ``to_frame``.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import itertools
+import math
+from typing import Any, NamedTuple
+
+import attrs
+import numpy as np
+
+from . import _display
+from . import _validate as v
+from ._align import common_index, is_pandas
+from .errors import InputError, ThresholdError
+from .labels import Labels
+
+__all__ = [
+    "CHANGES",
+    "Assignment",
+    "assign_owners",
+    "neglected",
+    "reassign_neglected",
+]
+
+#: The names of :attr:`Assignment.change`, in this order.
+CHANGES = ("kept", "assigned", "forced", "moved")
+_KEPT, _ASSIGNED, _FORCED, _MOVED = range(4)
+_NO_OWNER, _LEFT = -1, -2
+#: Share of the value to carry that bulk exchanges carry before the precise
+#: one-at-a-time exchanges take over (measured: more moves above it, slower below).
+_BULK_SHARE = 0.5
+
+
+# --------------------------------------------------------------------------
+# inputs
+
+
+def _one_text(x: Any) -> Any:
+    """One id as text; ``None`` for missing, ``False`` for a value that is no id."""
+    if v.is_missing_scalar(x):
+        return None
+    if isinstance(x, str):
+        return x
+    if isinstance(x, bool | np.bool_):
+        return False
+    if isinstance(x, int | np.integer):
+        return str(int(x))
+    if (
+        isinstance(x, float | np.floating)
+        and math.isfinite(x)
+        and float(x).is_integer()
+    ):
+        return str(int(x))
+    return False
+
+
+_TEXT = np.frompyfunc(_one_text, 1, 1)
+
+
+def _text_ids(x: Any, field: str) -> tuple[np.ndarray, np.ndarray]:
+    """Ids as an array of ``str`` and a mask of the missing ones.
+
+    Whole numbers are written as integers (``7.0`` is ``"7"``, as read from a
+    CSV column with blanks); text stays as it is.
+    """
+    if isinstance(x, Labels):
+        return x.to_numpy().astype(object), np.zeros(len(x), dtype=bool)
+    if isinstance(x, list | tuple):  # NumPy would turn [7.0, "7", None] into text
+        arr = np.fromiter(x, dtype=object, count=len(x))
+    else:
+        arr = v._to_numpy(x, field)
+    kind = arr.dtype.kind
+    if kind in "USiu":
+        return arr.astype(str).astype(object), np.zeros(len(arr), dtype=bool)
+    if kind == "b":
+        raise InputError(field, "is boolean, not ids", fix="pass staff ids")
+    text = _TEXT(arr.astype(object)) if len(arr) else np.array([], dtype=object)
+    bad = np.fromiter((t is False for t in text), dtype=bool, count=len(text))
+    if bad.any():
+        first, count = v.first_offender(bad)
+        raise InputError(
+            field,
+            f"has values that are not ids ({v.describe(arr[first])})",
+            first_row=first,
+            n_rows=count,
+            fix="use text or whole numbers as staff ids",
+        )
+    missing = np.fromiter((t is None for t in text), dtype=bool, count=len(text))
+    text[missing] = ""
+    return text, missing
+
+
+def _staff_names(staff: Any) -> tuple[str, ...]:
+    if isinstance(staff, str | bytes) or staff is None:
+        raise InputError(
+            "staff",
+            f"must be a sequence of staff ids: got {v.describe(staff)}",
+            fix="pass a list of staff ids, e.g. ['amy', 'bo']",
+        )
+    names, missing = _text_ids(staff, "staff")
+    if missing.any():
+        first, count = v.first_offender(missing)
+        raise InputError(
+            "staff",
+            "has missing ids",
+            first_row=first,
+            n_rows=count,
+            fix="drop the empty rows",
+        )
+    if not len(names):
+        raise InputError("staff", "is empty", fix="give at least one staff id")
+    seen: dict[str, int] = {}
+    for i, name in enumerate(names.tolist()):
+        if name in seen:
+            raise InputError(
+                "staff",
+                f"has duplicate id {name!r} (rows {seen[name]} and {i})",
+                first_row=i,
+                fix="list each staff member once",
+            )
+        seen[name] = i
+    return tuple(names.tolist())
+
+
+_UNRESOLVED = -3
+
+
+def _owner_codes(
+    current_owner: Any, names: tuple[str, ...], n: int, field: str = "current_owner"
+) -> np.ndarray:
+    """Staff code per customer; ``_NO_OWNER`` (missing) or ``_LEFT`` (not staff).
+
+    Owners are looked up in a dict of the staff ids (one hash per row);
+    only values that are not already staff text (numbers, missing values,
+    departed owners) go through the slower conversion, once per distinct value.
+    """
+    if current_owner is None:
+        return np.full(n, _NO_OWNER, dtype=np.int64)
+    lookup = {name: j for j, name in enumerate(names)}
+    if isinstance(current_owner, Labels):
+        remap = np.array([lookup.get(name, _LEFT) for name in current_owner.names])
+        codes = remap[current_owner.codes].astype(np.int64)
+        v.check_same_length(value=np.empty(n), **{field: codes})
+        return codes
+    if isinstance(current_owner, list | tuple):  # NumPy would make [7.0, None] text
+        arr = np.fromiter(current_owner, dtype=object, count=len(current_owner))
+    else:
+        arr = v._to_numpy(current_owner, field)
+    v.check_same_length(value=np.empty(n), **{field: arr})
+    missing = None
+    if arr.dtype.kind == "b":
+        raise InputError(field, "is boolean, not ids", fix="pass staff ids")
+    if arr.dtype.kind == "f":
+        missing = np.isnan(arr)
+        bad = ~missing & (np.trunc(np.where(missing, 0, arr)) != arr)
+        if bad.any():
+            first, count = v.first_offender(bad)
+            raise InputError(
+                field,
+                f"has values that are not ids ({v.describe(arr[first])})",
+                first_row=first,
+                n_rows=count,
+                fix="use text or whole numbers as staff ids",
+            )
+        arr = np.where(missing, 0, arr).astype(np.int64)
+    items = arr.tolist()
+    try:
+        found = map(lookup.get, items, itertools.repeat(_UNRESOLVED))
+        codes = np.fromiter(found, dtype=np.int64, count=n)
+    except TypeError:  # an unhashable value: every row the slow way
+        codes = np.full(n, _UNRESOLVED, dtype=np.int64)
+    memo: dict[Any, int] = {}
+    bad_rows: list[int] = []
+    for i in np.flatnonzero(codes == _UNRESOLVED).tolist():
+        x = items[i]
+        try:
+            code = memo.get(x)
+        except TypeError:
+            code = None
+        if code is None:
+            text = _one_text(x)
+            if text is False:
+                bad_rows.append(i)
+                continue
+            code = _NO_OWNER if text is None else lookup.get(text, _LEFT)
+            with contextlib.suppress(TypeError):  # unhashable: not memoised
+                memo[x] = code
+        codes[i] = code
+    if bad_rows:
+        raise InputError(
+            field,
+            f"has values that are not ids ({v.describe(items[bad_rows[0]])})",
+            first_row=bad_rows[0],
+            n_rows=len(bad_rows),
+            fix="use text or whole numbers as staff ids",
+        )
+    if missing is not None:
+        codes[missing] = _NO_OWNER
+    return codes
+
+
+def _all_text(arr: np.ndarray) -> bool:
+    """Whether an object array holds only ``str`` (not ending in NUL, which
+    NumPy's fixed-width text would drop)."""
+    return all(type(x) is str and not x.endswith("\x00") for x in arr.tolist())
+
+
+def _id_rank(ids: Any, field: str, n: int) -> np.ndarray:
+    """A sort key per customer id, in the order of the ids; duplicates and
+    missing ids are an error."""
+    missing = None
+    if hasattr(ids, "isna") and hasattr(ids, "to_numpy"):  # pandas: vectorised
+        missing = np.asarray(ids.isna(), dtype=bool)
+    if isinstance(ids, list | tuple):  # NumPy would drop trailing NULs of text
+        arr = np.fromiter(ids, dtype=object, count=len(ids))
+    else:
+        arr = v._to_numpy(ids, field)
+    v.check_same_length(value=np.empty(n), **{field: arr})
+    if arr.dtype.kind == "O" and _all_text(arr):
+        arr = arr.astype(str)  # fixed-width text sorts far faster than objects
+    if missing is None:
+        if arr.dtype.kind == "f":
+            missing = np.isnan(arr)
+        elif arr.dtype.kind == "O":
+            missing = np.fromiter(
+                (v.is_missing_scalar(x) for x in arr), dtype=bool, count=len(arr)
+            )
+        elif arr.dtype.kind == "M":
+            missing = np.isnat(arr)
+    if missing is not None and missing.any():
+        first, count = v.first_offender(missing)
+        raise InputError(
+            field,
+            "has missing ids",
+            first_row=first,
+            n_rows=count,
+            fix="give every customer an id",
+        )
+    if arr.dtype.kind in "iu" and len(arr):
+        # integer ids in a narrow range: their offsets are the key, no sort
+        lo, hi = int(arr.min()), int(arr.max())
+        if hi - lo < 4 * n + 1024:
+            offset = (arr - arr.dtype.type(lo)).astype(np.int64)
+            if np.bincount(offset).max() <= 1:
+                return offset
+    try:
+        order = np.argsort(arr, kind="stable")
+        ordered = arr[order]
+        dup = np.flatnonzero(ordered[1:] == ordered[:-1]) + 1
+    except TypeError:
+        raise InputError(
+            field,
+            "mixes kinds of ids that cannot be ordered (e.g. text and numbers)",
+            fix="use one kind of id: all text or all numbers",
+        ) from None
+    if len(dup):
+        rows = order[dup]
+        raise InputError(
+            field,
+            "has duplicate customers",
+            first_row=int(rows.min()),
+            n_rows=len(rows),
+            fix="give one row per customer (summarise transactions first)",
+        )
+    rank = np.empty(n, dtype=np.int64)
+    rank[order] = np.arange(n)
+    return rank
+
+
+def _capacities(capacity: Any, names: tuple[str, ...]) -> np.ndarray:
+    """Capacity per staff member as floats (``inf``: unlimited)."""
+    k = len(names)
+    if capacity is None:
+        return np.full(k, np.inf)
+    if isinstance(capacity, dict):
+        unknown = sorted(str(s) for s in capacity if str(s) not in names)
+        if unknown:
+            raise ThresholdError(
+                f"'capacity' names staff who are not in 'staff': {unknown[:5]}"
+            )
+        looked = {str(s): c for s, c in capacity.items()}
+        values = [looked.get(name) for name in names]
+    elif isinstance(
+        capacity, int | float | np.integer | np.floating
+    ) and not isinstance(capacity, bool | np.bool_):
+        values = [capacity] * k
+    else:
+        values = list(v._to_numpy(capacity, "capacity"))
+        if len(values) != k:
+            raise ThresholdError(
+                f"'capacity' must have one entry per staff member ({k}): "
+                f"got {len(values)}"
+            )
+    out = np.full(k, np.inf)
+    for i, c in enumerate(values):
+        if v.is_missing_scalar(c):
+            continue
+        c = v.number_param(c, f"capacity[{names[i]}]")
+        if not (c >= 0 and (c == np.inf or float(c).is_integer())):
+            raise ThresholdError(
+                f"'capacity[{names[i]}]' must be a whole number of customers in "
+                f"[0, inf): got {c}"
+            )
+        out[i] = c
+    return out
+
+
+def _tolerance(tolerance: Any) -> float:
+    t = v.number_param(tolerance, "tolerance")
+    if not (0 <= t < math.inf):
+        raise ThresholdError(f"'tolerance' must be a number in [0, inf): got {t}")
+    return t
+
+
+def _max_moves(max_moves: Any) -> int | None:
+    if max_moves is None:
+        return None
+    m = v.number_param(max_moves, "max_moves")
+    if not (m >= 0 and m != math.inf and float(m).is_integer()):
+        raise ThresholdError(
+            f"'max_moves' must be a whole number in [0, inf) or None: got {m}"
+        )
+    return int(m)
+
+
+def _values(value: Any) -> np.ndarray:
+    val = v.as_numeric(value, "value", sums=True).astype(np.float64)
+    negative = val < 0
+    if negative.any():
+        first, count = v.first_offender(negative)
+        raise InputError(
+            "value",
+            "has negative values",
+            first_row=first,
+            n_rows=count,
+            fix="a book value is a sum of non-negative values: clip them at 0 "
+            "(customers with net refunds carry no value)",
+        )
+    return val
+
+
+# --------------------------------------------------------------------------
+# targets
+
+
+def _fair_counts(cap: np.ndarray, n: int) -> np.ndarray:
+    """Water-filling: ``min(cap_j, L)`` adding up to *n* (capacities suffice)."""
+    k = len(cap)
+    caps = np.sort(cap)
+    below = 0.0
+    level = 0.0
+    for t in range(k):
+        level = (n - below) / (k - t)
+        if level <= caps[t]:
+            break
+        below += caps[t]
+    return np.minimum(cap, level)
+
+
+@attrs.frozen
+class _Plan:
+    fair_count: np.ndarray
+    fair_book: np.ndarray
+    lower: np.ndarray  # count band, inclusive
+    upper: np.ndarray
+    value_slack: np.ndarray
+
+
+def _plan(cap: np.ndarray, val: np.ndarray, tolerance: float) -> _Plan:
+    n = len(val)
+    total = float(val.sum())
+    f = _fair_counts(cap, n) if n else np.zeros(len(cap))
+    g = total * f / n if n else np.zeros(len(cap))
+    slack_c = np.maximum(tolerance * f, 1.0)
+    eps = 1e-9
+    lower = np.maximum(0, np.ceil(f - slack_c - eps)).astype(np.int64)
+    upper_f = np.minimum(cap, np.floor(f + slack_c + eps))
+    upper = np.minimum(upper_f, n).astype(np.int64)
+    vmax = float(val.max()) if n else 0.0
+    return _Plan(f, g, lower, upper, np.maximum(tolerance * g, vmax))
+
+
+# --------------------------------------------------------------------------
+# the result
+
+
+def to_frame(
+    columns: dict[str, Any], index: Any = None, index_name: str | None = None
+) -> Any:
+    """A :class:`pandas.DataFrame` of *columns* on *index* (named *index_name*).
+
+    The one place this module imports pandas.
+
+    Parameters
+    ----------
+    columns
+        Column name to 1-D array.
+    index
+        The row labels (default a RangeIndex).
+    index_name
+        The name of the index.
+
+    Returns
+    -------
+    pandas.DataFrame
+
+    Examples
+    --------
+    >>> to_frame({"n": [1, 2]}, ["amy", "bo"], "owner")
+           n
+    owner
+    amy    1
+    bo     2
+    """
+    import pandas as pd
+
+    frame = pd.DataFrame(columns, index=index, copy=False)
+    if index_name is not None:
+        frame.index.name = index_name
+    return frame
+
+
+def _gap(actual: np.ndarray, fair: np.ndarray) -> float:
+    return float(np.max(np.abs(actual - fair))) if len(actual) else 0.0
+
+
+def _ratio(x: np.ndarray) -> float:
+    lo, hi = float(np.min(x)), float(np.max(x))
+    if hi == 0:
+        return 1.0
+    return hi / lo if lo > 0 else math.inf
+
+
+@attrs.frozen(eq=False, repr=False)
+class Assignment:
+    """The owner of every customer, what changed, and the balance it reaches.
+
+    Built by :func:`assign_owners` and :func:`reassign_neglected`.
+
+    Parameters
+    ----------
+    owner
+        One staff id per customer (:class:`~custseg.Labels` over the staff,
+        in the order given), on the input's index.
+    change
+        Per customer, one of :data:`CHANGES`: ``kept`` (same owner as
+        before), ``assigned`` (had no owner), ``forced`` (the owner left, or
+        is over capacity) or ``moved`` (moved to balance, or because neglected).
+    staff
+        The staff ids, in the order given.
+    count_before, book_before
+        Customers and book value per staff member before (customers whose
+        owner left count nowhere).
+    count_after, book_after
+        The same after the assignment.
+    fair_count, fair_book
+        The fair shares (see :func:`assign_owners`).
+    count_slack, value_slack
+        How far from its fair share each count and book may be.
+    capacity
+        Capacity per staff member (``inf``: unlimited).
+    tolerance
+        The relative tolerance asked for.
+    max_moves
+        The move budget asked for (``None``: unlimited).
+
+    Examples
+    --------
+    >>> res = assign_owners([100, 80, 60, 40], ["amy", "bo"])
+    >>> res.owner.to_numpy().tolist(), res.n_moves, res.balanced
+    (['amy', 'bo', 'bo', 'amy'], 0, True)
+    """
+
+    owner: Labels
+    change: Labels
+    staff: tuple[str, ...]
+    count_before: np.ndarray
+    book_before: np.ndarray
+    count_after: np.ndarray
+    book_after: np.ndarray
+    fair_count: np.ndarray
+    fair_book: np.ndarray
+    count_slack: np.ndarray
+    value_slack: np.ndarray
+    capacity: np.ndarray
+    tolerance: float
+    max_moves: int | None
+
+    @property
+    def moved(self) -> np.ndarray:
+        """Whether each customer changed owner (``forced`` or ``moved``).
+
+        >>> assign_owners([5, 1], ["a"], current_owner=["x", "a"]).moved.tolist()
+        [True, False]
+        """
+        return np.isin(self.change.codes, (_FORCED, _MOVED))
+
+    def _count(self, code: int) -> int:
+        return int(np.count_nonzero(self.change.codes == code))
+
+    @property
+    def n_moves(self) -> int:
+        """Customers moved voluntarily (to balance, or because neglected);
+        bounded by ``max_moves``."""
+        return self._count(_MOVED)
+
+    @property
+    def n_forced(self) -> int:
+        """Customers moved because their owner left or is over capacity."""
+        return self._count(_FORCED)
+
+    @property
+    def n_assigned(self) -> int:
+        """Customers who had no owner and got one."""
+        return self._count(_ASSIGNED)
+
+    @property
+    def count_gap(self) -> float:
+        """Largest distance of a staff member's count from its fair count."""
+        return _gap(self.count_after, self.fair_count)
+
+    @property
+    def value_gap(self) -> float:
+        """Largest distance of a staff member's book from its fair book."""
+        return _gap(self.book_after, self.fair_book)
+
+    @property
+    def count_ratio(self) -> float:
+        """Largest count over smallest count (``inf`` when someone has none)."""
+        return _ratio(self.count_after)
+
+    @property
+    def value_ratio(self) -> float:
+        """Largest book over smallest book (``inf`` when a book is empty)."""
+        return _ratio(self.book_after)
+
+    @property
+    def count_balanced(self) -> bool:
+        """Every count within its slack of its fair count."""
+        dev = np.abs(self.count_after - self.fair_count)
+        return bool(np.all(dev <= self.count_slack + 1e-9))
+
+    @property
+    def value_balanced(self) -> bool:
+        """Every book within its slack of its fair book."""
+        dev = np.abs(self.book_after - self.fair_book)
+        return bool(np.all(dev <= self.value_slack * (1 + 1e-9) + 1e-9))
+
+    @property
+    def balanced(self) -> bool:
+        """Workload and book value both balanced within the tolerance."""
+        return self.count_balanced and self.value_balanced
+
+    def workload(self) -> Any:
+        """Per staff member: customers and book value before and after, the
+        fair shares and the capacity, as a :class:`pandas.DataFrame` indexed
+        by staff id.
+
+        >>> res = assign_owners([100, 80, 60, 40], ["amy", "bo"])
+        >>> res.workload()[["customers", "book", "fair_book"]]
+               customers   book  fair_book
+        owner
+        amy            2  140.0      140.0
+        bo             2  140.0      140.0
+        """
+        return to_frame(
+            {
+                "customers_before": self.count_before,
+                "customers": self.count_after,
+                "fair_customers": self.fair_count,
+                "book_before": self.book_before,
+                "book": self.book_after,
+                "fair_book": self.fair_book,
+                "capacity": self.capacity,
+            },
+            list(self.staff),
+            "owner",
+        )
+
+    def to_pandas(self) -> Any:
+        """Per customer: ``owner`` (categorical), ``moved`` and ``change``, on
+        the input's index.
+
+        >>> assign_owners([5, 1], ["a"], current_owner=["x", "a"]).to_pandas()
+          owner  moved  change
+        0     a   True  forced
+        1     a  False    kept
+        """
+        return to_frame(
+            {
+                "owner": self.owner.to_categorical(),
+                "moved": self.moved,
+                "change": self.change.to_categorical(),
+            },
+            self.owner.index,
+        )
+
+    def __repr__(self) -> str:
+        return _display.short_repr(
+            "Assignment",
+            n=len(self.owner),
+            noun="customers",
+            notes=[
+                f"{len(self.staff)} staff",
+                f"moves={self.n_moves}",
+                f"forced={self.n_forced}",
+                f"assigned={self.n_assigned}",
+                f"balanced={self.balanced}",
+                f"count_gap={self.count_gap:.4g}",
+                f"value_gap={self.value_gap:.4g}",
+            ],
+        )
+
+    def _repr_html_(self) -> str:
+        rows = [
+            [
+                name,
+                int(self.count_before[i]),
+                int(self.count_after[i]),
+                _display.Raw(f"{self.fair_count[i]:.4g}"),
+                _display.Raw(_display.format_value(self.book_after[i])),
+                _display.Raw(_display.format_value(self.fair_book[i])),
+            ]
+            for i, name in enumerate(self.staff)
+        ]
+        return _display.html_table(
+            f"Assignment: {len(self.owner)} customers, {len(self.staff)} staff, "
+            f"{self.n_moves} moved, {self.n_forced} forced, {self.n_assigned} "
+            f"assigned, balanced={self.balanced}",
+            ["owner", "before", "customers", "fair", "book", "fair book"],
+            rows,
+        )
+
+
+# --------------------------------------------------------------------------
+# the algorithm
+
+
+def _spread(size: int, take: int) -> np.ndarray:
+    """*take* positions evenly spread over ``range(size)`` (a sample of a book
+    sorted by value that keeps its average)."""
+    if take <= 0:
+        return np.empty(0, dtype=np.int64)
+    return ((np.arange(take) + 0.5) * size / take).astype(np.int64)
+
+
+class _State:
+    """Counts, books and each staff member's customers (positions in the
+    value order, ascending = highest value first)."""
+
+    def __init__(self, k: int, vs: np.ndarray) -> None:
+        self.vs = vs
+        self.count = np.zeros(k, dtype=np.int64)
+        self.book = np.zeros(k, dtype=np.float64)
+        self.books: list[np.ndarray] = [np.empty(0, dtype=np.int64)] * k
+
+    def load(self, owner_pos: np.ndarray, k: int) -> None:
+        """Fill the books from an owner per position (-1: none)."""
+        has = owner_pos >= 0
+        pos = np.flatnonzero(has)
+        own = owner_pos[has]
+        # stable, so positions stay ascending; a radix sort on small codes
+        small = own.astype(np.int16) if k < np.iinfo(np.int16).max else own
+        order = np.argsort(small, kind="stable")
+        pos, own = pos[order], own[order]
+        bounds = np.searchsorted(own, np.arange(k + 1))
+        self.books = [pos[bounds[j] : bounds[j + 1]] for j in range(k)]
+        self.count = np.diff(bounds).astype(np.int64)
+        self.book = np.bincount(own, weights=self.vs[pos], minlength=k)[:k].astype(
+            np.float64
+        )
+
+
+def _deal(
+    pool: np.ndarray,
+    st: _State,
+    plan: _Plan,
+    cap: np.ndarray,
+    rank: np.ndarray,
+    owner_pos: np.ndarray,
+) -> None:
+    """Deal *pool* (positions, highest value first) in rounds: each round
+    gives one customer to each eligible staff member, the largest to the one
+    furthest below its fair book (ties by staff id). Staff below the count
+    band come first when the pool is only just enough for them."""
+    vs = st.vs
+    perm = np.argsort(rank)  # staff in id order: stable sorts break ties by id
+    lower, upper = plan.lower[perm], plan.upper[perm]
+    capacity, fair = cap[perm], plan.fair_book[perm]
+    count, book = st.count[perm], st.book[perm]
+    i, total = 0, len(pool)
+    while i < total:
+        rem = total - i
+        need = np.maximum(lower - count, 0)
+        n_need = int(need.sum())
+        room = count < upper
+        if not room.any():
+            room = count < capacity
+        if n_need:
+            needy = need > 0
+            others = np.flatnonzero(room & ~needy)
+            q = min(len(others), max(0, rem - n_need))
+            if q < len(others):
+                others = others[
+                    np.argsort(book[others] - fair[others], kind="stable")[:q]
+                ]
+            needy[others] = True
+            chosen = np.flatnonzero(needy)
+        else:
+            chosen = np.flatnonzero(room)
+        chosen = chosen[np.argsort(book[chosen] - fair[chosen], kind="stable")]
+        s = min(rem, len(chosen))
+        chosen = chosen[:s]
+        take = pool[i : i + s]
+        owner_pos[take] = perm[chosen]
+        count[chosen] += 1
+        book[chosen] += vs[take]
+        i += s
+    st.count[perm] = count
+    st.book[perm] = book
+
+
+def _exchange(
+    st: _State,
+    plan: _Plan,
+    owner_pos: np.ndarray,
+    rank: np.ndarray,
+    budget: int | None,
+) -> int:
+    """Balance book value by single moves and swaps between the staff member
+    furthest above its fair book (beyond its slack) and the one furthest
+    below; every step lowers the sum of squared distances from the fair
+    books, so the loop ends. Returns the number of moves made."""
+    made = 0
+    vs = st.vs
+    while budget is None or made < budget:
+        dev = st.book - plan.fair_book
+        over = dev > plan.value_slack * (1 + 1e-9) + 1e-9
+        under = dev < -plan.value_slack * (1 + 1e-9) - 1e-9
+        if not (over.any() or under.any()):
+            break
+        d, r = _pair(dev, plan.value_slack, rank, bool(over.any()))
+        gap = float(dev[d] - dev[r])
+        if d == r or gap <= 0:
+            break
+        # carry what the worse of the two lacks, at most half the gap
+        want_carry = min(
+            gap / 2,
+            max(dev[d] - plan.value_slack[d], -dev[r] - plan.value_slack[r]),
+        )
+        a = st.books[d]
+        va = vs[a]
+        left = None if budget is None else budget - made
+        bulk = _bulk(st, plan, owner_pos, d, r, want_carry, left)
+        if bulk:
+            made += bulk
+            continue
+        pick_a, pick_b = -1, -1
+        if st.count[d] > plan.lower[d] and st.count[r] < plan.upper[r]:
+            ok = (va > 0) & (va < gap)
+            if ok.any():
+                cand = np.flatnonzero(ok)
+                pick_a = int(cand[np.argmin(np.abs(va[cand] - want_carry))])
+        if pick_a < 0:
+            if budget is not None and made + 2 > budget:
+                break
+            b = st.books[r]
+            vb = vs[b]
+            if not len(a) or not len(b):
+                break
+            # for each x of the donor, the receiver's y nearest x - want_carry
+            want = va - want_carry
+            idx = np.searchsorted(-vb, -want)  # vb descending
+            best, best_err = (-1, -1), math.inf
+            for j in (np.clip(idx - 1, 0, len(vb) - 1), np.clip(idx, 0, len(vb) - 1)):
+                delta = va - vb[j]
+                good = (delta > 0) & (delta < gap)
+                if good.any():
+                    err = np.where(good, np.abs(delta - want_carry), np.inf)
+                    m = int(np.argmin(err))
+                    if err[m] < best_err:
+                        best, best_err = (m, int(j[m])), float(err[m])
+            if best[0] < 0:
+                break
+            pick_a, pick_b = best
+        x = int(a[pick_a])
+        y = int(st.books[r][pick_b]) if pick_b >= 0 else -1
+        _move(st, owner_pos, x, d, r)
+        made += 1
+        if y >= 0:
+            _move(st, owner_pos, y, r, d)
+            made += 1
+    return made
+
+
+def _pair(
+    dev: np.ndarray, slack: np.ndarray, rank: np.ndarray, over: bool
+) -> tuple[int, int]:
+    """Donor and receiver: the staff member furthest above their slack and
+    the one with the most room below theirs among those with a smaller
+    book (relative to fair); or, when nobody is above, the one furthest below
+    and the one with the most room above among those with a larger one (ties
+    by staff id). Without capacities: the largest and the smallest book.
+    When nobody qualifies the two are the same (the caller stops)."""
+    if over:
+        d = int(np.lexsort((rank, -(dev - slack)))[0])
+        room = np.where(dev < dev[d], slack - dev, -np.inf)
+        r = int(np.lexsort((rank, -room))[0])
+    else:
+        r = int(np.lexsort((rank, dev + slack))[0])
+        room = np.where(dev > dev[r], dev + slack, -np.inf)
+        d = int(np.lexsort((rank, -room))[0])
+    return d, r
+
+
+def _bulk(
+    st: _State,
+    plan: _Plan,
+    owner_pos: np.ndarray,
+    d: int,
+    r: int,
+    half: float,
+    left: int | None,
+    fraction: float = _BULK_SHARE,
+) -> int:
+    """Many exchanges at once when no single one can carry *half* (the value
+    to carry): the donor's largest customers (against the receiver's
+    smallest, as swaps, when the counts leave no room), as many as keep the
+    value carried within *half*. Returns the moves made (0: none fit)."""
+    vs = st.vs
+    a, b = st.books[d], st.books[r]  # positions ascending: values descending
+    room = min(st.count[d] - plan.lower[d], plan.upper[r] - st.count[r])
+    if room >= 2 and vs[a[0]] < half * (1 - fraction):
+        carry = half * fraction
+        m = min(int(room), int(np.searchsorted(np.cumsum(vs[a]), carry, side="right")))
+        if left is not None:
+            m = min(m, left)
+        if m < 2:
+            return 0
+        give = a[:m]
+        st.books[d] = a[m:]
+        st.books[r] = np.sort(np.concatenate([b, give]))
+        owner_pos[give] = r
+        st.count[d] -= m
+        st.count[r] += m
+        carried = float(vs[give].sum())
+        st.book[d] -= carried
+        st.book[r] += carried
+        return m
+    if room < 2 and len(a) and len(b) and vs[a[0]] - vs[b[-1]] < half * (1 - fraction):
+        top = min(len(a), len(b))
+        delta = vs[a[:top]] - vs[b[::-1][:top]]
+        carry = half * fraction
+        m = int(np.searchsorted(np.cumsum(delta), carry, side="right"))
+        m = min(m, int(np.count_nonzero(delta > 0)))
+        if left is not None:
+            m = min(m, left // 2)
+        if m < 2:
+            return 0
+        give, take = a[:m], b[::-1][:m]
+        st.books[d] = np.sort(np.concatenate([a[m:], take]))
+        st.books[r] = np.sort(np.concatenate([b[: len(b) - m], give]))
+        owner_pos[give] = r
+        owner_pos[take] = d
+        carried = float(vs[give].sum() - vs[take].sum())
+        st.book[d] -= carried
+        st.book[r] += carried
+        return 2 * m
+    return 0
+
+
+def _status_key(prev: np.ndarray, rank: np.ndarray) -> np.ndarray:
+    """Ties without customer ids: by the owner's staff id, then departed
+    owners, then no owner (never by row)."""
+    k = len(rank)
+    return np.where(
+        prev >= 0, rank[np.maximum(prev, 0)], np.where(prev == _LEFT, k, k + 1)
+    )
+
+
+def _move(st: _State, owner_pos: np.ndarray, x: int, d: int, r: int) -> None:
+    """Move the customer at position *x* from staff *d* to staff *r*."""
+    src = st.books[d]
+    st.books[d] = np.delete(src, np.searchsorted(src, x))
+    dst = st.books[r]
+    st.books[r] = np.insert(dst, np.searchsorted(dst, x), x)
+    st.count[d] -= 1
+    st.count[r] += 1
+    st.book[d] -= st.vs[x]
+    st.book[r] += st.vs[x]
+    owner_pos[x] = r
+
+
+class _Inputs(NamedTuple):
+    val: np.ndarray
+    names: tuple[str, ...]
+    cap: np.ndarray
+    tol: float
+    prev: np.ndarray
+    key: np.ndarray
+    rank: np.ndarray
+    plan: _Plan
+
+
+def _inputs(
+    value: Any,
+    staff: Any,
+    owner: Any,
+    owner_field: str,
+    customer_id: Any,
+    capacity: Any,
+    tolerance: Any,
+) -> _Inputs:
+    """The checked inputs shared by :func:`assign_owners` and
+    :func:`reassign_neglected`."""
+    val = _values(value)
+    n = len(val)
+    names = _staff_names(staff)
+    cap = _capacities(capacity, names)
+    tol = _tolerance(tolerance)
+    if float(cap.sum()) < n:
+        raise ThresholdError(
+            f"'capacity' holds {int(cap.sum())} customers in all, {n} to own: "
+            f"{n - int(cap.sum())} short; raise a capacity or add staff"
+        )
+    prev = _owner_codes(owner, names, n, owner_field)
+    ids = customer_id
+    if ids is None and is_pandas(value):
+        ids = value.index
+    key = _id_rank(ids, "customer_id", n) if ids is not None else np.zeros(n, np.int64)
+    rank = np.empty(len(names), dtype=np.int64)
+    rank[np.argsort(np.asarray(names, dtype=object), kind="stable")] = np.arange(
+        len(names)
+    )
+    return _Inputs(val, names, cap, tol, prev, key, rank, _plan(cap, val, tol))
+
+
+def assign_owners(
+    value: Any,
+    staff: Any,
+    *,
+    current_owner: Any = None,
+    customer_id: Any = None,
+    capacity: Any = None,
+    max_moves: int | None = None,
+    tolerance: float = 0.05,
+) -> Assignment:
+    """Give every customer exactly one owner, balancing workload and book value.
+
+    Parameters
+    ----------
+    value
+        Value of each customer (e.g. ``monetary``), non-negative; one per
+        customer.
+    staff
+        The staff ids (text or whole numbers, compared as text: ``7`` and
+        ``"7"`` are one id). Each at most once.
+    current_owner
+        The owner of each customer today, or missing (None, NaN, ``""`` is an
+        id) for a customer without one. An owner not in *staff* has left:
+        their customers must move (``forced``).
+    customer_id
+        The customer ids, used to break ties and checked for duplicates.
+        Default: the index of *value* when it is a pandas Series; none for
+        NumPy arrays and lists.
+    capacity
+        The most customers each staff member may have: a number for
+        everyone, a sequence in the order of *staff*, or a mapping from staff
+        id to capacity (missing: unlimited). Default unlimited.
+    max_moves
+        The most customers moved *voluntarily*, to balance (``None``:
+        unlimited). Customers without an owner are always assigned and
+        customers whose owner left (or is over capacity) always move; those
+        are counted apart (``n_assigned``, ``n_forced``).
+    tolerance
+        Relative tolerance of the balance, in ``[0, inf)``: each count and
+        each book may be this share away from its fair share, but never less
+        than one customer (count) or the largest customer value (book).
+
+    Returns
+    -------
+    Assignment
+        ``owner`` (Labels over *staff*), ``change``, ``moved``, ``n_moves``,
+        the workload before and after (``workload()``) and the balance
+        figures (``count_gap``, ``value_gap``, ``count_ratio``,
+        ``value_ratio``, ``balanced``).
+
+    Raises
+    ------
+    InputError
+        Negative or missing values, duplicate staff ids, duplicate or
+        missing customer ids, inputs of different lengths or indexes.
+    ThresholdError
+        A bad tolerance, move budget or capacity, or capacities that cannot
+        hold every customer (the message says how many are short).
+
+    Notes
+    -----
+    *Fair shares.* The fair count of staff member ``j`` is
+    ``f_j = min(capacity_j, L)``, the water level ``L`` chosen so the fair
+    counts add up to the number of customers; the fair book is
+    ``g_j = V * f_j / n`` for total value ``V``. The workload is balanced
+    when every count is within ``max(tolerance * f_j, 1)`` of ``f_j``; the
+    value when every book is within ``max(tolerance * g_j, v_max)`` of
+    ``g_j``, ``v_max`` the largest customer value.
+
+    *Steps.* (1) Keep every customer whose owner is on the staff, except
+    where an owner is over capacity (their customers beyond it, spread over
+    their book by value, are ``forced`` out). (2) Staff above the count band
+    give customers back, spread over their book by value (``moved``); so do
+    staff whose count others need to reach the band. (3) The customers
+    without an owner are dealt in rounds, highest value first, the largest
+    to the staff member furthest below their fair book. (4) While a book is
+    outside its slack, the staff member furthest above their slack and the
+    one furthest below it exchange customers: one (a move, if both counts
+    allow) or two (a swap), the exchange that carries the value closest to
+    what the worse of the two lacks (at most half their difference). Each
+    exchange lowers the sum of squared distances from the fair books. When
+    no single exchange can carry the value, many go at once: the donor's
+    largest customers (against the receiver's smallest, as swaps), up to
+    half of it.
+
+    *Guarantees.* Every customer has one owner from *staff*; no capacity is
+    exceeded; at most *max_moves* voluntary moves. Without a move budget and
+    without capacities the result is always balanced (both counts and
+    books). With capacities, counts are always balanced and books are
+    balanced as far as the exchanges reach; ``balanced`` says whether they
+    did. ``balanced`` is always measured on the result, never assumed: a
+    budget that stops the repair early shows as ``balanced`` False. A
+    larger budget never leaves more customers beyond the count allowance
+    (the book value usually improves with it too, but not at every step).
+    When the input is already balanced and every owner is on the staff,
+    nobody moves.
+
+    *Ties* between customers are broken by value (highest first), then by
+    customer id, then (without ids) by current owner: staff in id order,
+    then departed owners, then none. Ties between staff members are broken
+    by staff id (text order). Never by row order: permuting the rows (or
+    the staff list) permutes the result the same way. Without customer ids,
+    customers with the same value and the same current owner are
+    interchangeable: the owners they get are the same, in some order.
+
+    *Cost.* Sorting once, ``O(n log n)``; dealing in rounds of one customer
+    per staff member; each exchange costs the size of two books.
+
+    Examples
+    --------
+    ``amy`` owns five customers, ``bo`` one; ``cy`` left, ``dee`` just joined
+    and one customer has no owner yet:
+
+    >>> res = assign_owners(
+    ...     [120, 110, 100, 90, 80, 70, 60, 50, 40],
+    ...     ["amy", "bo", "dee"],
+    ...     current_owner=["amy"] * 5 + ["bo", "cy", "cy", None],
+    ...     customer_id=[f"c{i}" for i in range(1, 10)],
+    ... )
+    >>> res
+    Assignment(n=9 customers, 3 staff, moves=2, forced=2, assigned=1, balanced=True,
+        count_gap=0, value_gap=80)
+    >>> res.owner.to_numpy().tolist()
+    ['amy', 'amy', 'dee', 'amy', 'dee', 'bo', 'bo', 'dee', 'bo']
+    >>> res.change.to_numpy().tolist()
+    ['kept', 'kept', 'moved', 'kept', 'moved', 'kept', 'forced', 'forced', 'assigned']
+    >>> res.workload()[["customers_before", "customers", "book", "fair_book"]]
+           customers_before  customers   book  fair_book
+    owner
+    amy                   5          3  320.0      240.0
+    bo                    1          3  170.0      240.0
+    dee                   0          3  230.0      240.0
+
+    Capacities that cannot hold everyone are refused:
+
+    >>> assign_owners([1, 2, 3], ["amy", "bo"], capacity=1)
+    Traceback (most recent call last):
+    ...
+    custseg.errors.ThresholdError: 'capacity' holds 2 customers in all, 3 to own: 1 short; raise a capacity or add staff
+    """
+    index = common_index(
+        value=value, current_owner=current_owner, customer_id=customer_id
+    )
+    budget = _max_moves(max_moves)
+    inp = _inputs(
+        value, staff, current_owner, "current_owner", customer_id, capacity, tolerance
+    )
+    val, names, cap, tol, prev, key, rank, plan = inp
+    n, k = len(val), len(names)
+
+    # positions: highest value first, then customer id, then (without ids) the
+    # current owner's status; only customers alike in all three keep row order
+    order = np.lexsort((_status_key(prev, rank), key, -val))
+    vs = val[order]
+    prev_pos = prev[order]
+    kept_owner = np.where(prev_pos >= 0, prev_pos, -1)
+
+    before = _State(k, vs)
+    before.load(kept_owner, k)
+    count_before, book_before = before.count.copy(), before.book.copy()
+    change_pos = np.full(n, _KEPT, dtype=np.int8)
+    change_pos[prev_pos == _NO_OWNER] = _ASSIGNED
+    change_pos[prev_pos == _LEFT] = _FORCED
+
+    # (1) over capacity: forced out, spread over the book
+    owner_pos = kept_owner.copy()
+    over = np.flatnonzero(before.count > cap)
+    for j in over.tolist():
+        extra = int(before.count[j] - cap[j])
+        out = before.books[j][_spread(int(before.count[j]), extra)]
+        owner_pos[out] = -1
+        change_pos[out] = _FORCED
+    st = before
+    if len(over):
+        st = _State(k, vs)
+        st.load(owner_pos, k)
+
+    # (2) above the count band: give back, spread over the book
+    moves_left = budget
+    excess = np.maximum(st.count - plan.upper, 0)
+    total_excess = int(excess.sum())
+    if total_excess:
+        if moves_left is not None and total_excess > moves_left:
+            excess = _share_budget(excess, rank, moves_left)
+        for giver in np.flatnonzero(excess).tolist():
+            out = st.books[giver][_spread(int(st.count[giver]), int(excess[giver]))]
+            owner_pos[out] = -1
+            change_pos[out] = _MOVED
+        if moves_left is not None:
+            moves_left -= int(excess.sum())
+        st.load(owner_pos, k)
+    # room for those below the band: the surplus above it must be freed too
+    short = int(np.maximum(plan.lower, st.count).sum()) - n
+    while short > 0 and (moves_left is None or moves_left > 0):
+        spare = st.count - np.maximum(plan.fair_count, plan.lower)
+        spare = np.where(st.count > plan.lower, spare, -np.inf)
+        j = int(np.lexsort((rank, -spare))[0])
+        if spare[j] == -np.inf:
+            break
+        book = st.books[j]
+        x = int(book[len(book) // 2])
+        owner_pos[x] = -1
+        change_pos[x] = _MOVED
+        st.books[j] = np.delete(book, len(book) // 2)
+        st.count[j] -= 1
+        st.book[j] -= vs[x]
+        short -= 1
+        if moves_left is not None:
+            moves_left -= 1
+
+    # (3) deal everyone without an owner
+    pool = np.flatnonzero(owner_pos < 0)
+    if len(pool):
+        _deal(pool, st, plan, cap, rank, owner_pos)
+        st.load(owner_pos, k)
+
+    # (4) exchanges for the book value
+    moved_before = owner_pos.copy()
+    _exchange(st, plan, owner_pos, rank, moves_left)
+    exchanged = (owner_pos != moved_before) & (change_pos == _KEPT)
+    change_pos[exchanged] = _MOVED
+    # given up (to balance, or over a capacity) and dealt to the same owner again
+    change_pos[owner_pos == prev_pos] = _KEPT
+
+    owner = np.empty(n, dtype=np.int64)
+    owner[order] = owner_pos
+    change = np.empty(n, dtype=np.int8)
+    change[order] = change_pos
+    return Assignment(
+        owner=Labels(owner, names, index=index, name="owner"),
+        change=Labels(change, CHANGES, index=index, name="change"),
+        staff=names,
+        count_before=count_before,
+        book_before=book_before,
+        count_after=st.count.copy(),
+        book_after=st.book.copy(),
+        fair_count=plan.fair_count,
+        fair_book=plan.fair_book,
+        count_slack=np.maximum(tol * plan.fair_count, 1.0),
+        value_slack=plan.value_slack,
+        capacity=cap,
+        tolerance=tol,
+        max_moves=budget,
+    )
+
+
+def _share_budget(excess: np.ndarray, rank: np.ndarray, budget: int) -> np.ndarray:
+    """Split a move budget over the staff above the band: one each in turn,
+    the furthest above first (ties by staff id)."""
+    j, i = [], []
+    for s in np.flatnonzero(excess):
+        j.append(np.full(int(excess[s]), s))
+        i.append(np.arange(int(excess[s])))
+    staff_of = np.concatenate(j)
+    turn = np.concatenate(i)
+    order = np.lexsort((rank[staff_of], -excess[staff_of], turn))
+    take = staff_of[order[:budget]]
+    return np.bincount(take, minlength=len(excess)).astype(np.int64)
+
+
+# --------------------------------------------------------------------------
+# neglect
+
+
+def _window(window_days: Any) -> float:
+    w = v.number_param(window_days, "window_days")
+    if not (0 < w < math.inf):
+        raise ThresholdError(f"'window_days' must be a number in (0, inf): got {w}")
+    return w
+
+
+def _days_since(last_contact: Any, as_of: Any) -> np.ndarray:
+    """Days since the last contact (NaN: never contacted)."""
+    if as_of is None:
+        days = v.as_numeric(last_contact, "last_contact", nan="allow").astype(
+            np.float64
+        )
+        field_fix = "days since the last contact cannot be negative"
+    else:
+        dates = v.as_datetime(last_contact, "last_contact", nan="allow")
+        ref = v.as_datetime_scalar(as_of, "as_of")
+        nat = np.isnat(dates)
+        d = v.to_days(dates)
+        r = int(v.to_days(np.array([ref]))[0])
+        days = (r - d).astype(np.float64)
+        days[nat] = np.nan
+        field_fix = "a contact after 'as_of': check as_of"
+    negative = days < 0
+    if negative.any():
+        first, count = v.first_offender(negative)
+        raise InputError(
+            "last_contact",
+            "is after the reference day",
+            first_row=first,
+            n_rows=count,
+            fix=field_fix,
+        )
+    return days
+
+
+def neglected(
+    value: Any,
+    last_contact: Any,
+    as_of: Any = None,
+    *,
+    window_days: float,
+    min_value: float | None = None,
+    top_share: float | None = None,
+) -> Labels:
+    """Flag customers of high value whom nobody has contacted within a window.
+
+    A customer is ``neglected`` when they are of high value and their last
+    contact is *window_days* or more days before *as_of* (or there was
+    none). Contacts within ``[0, window_days)`` days count as attended.
+
+    Parameters
+    ----------
+    value
+        Value of each customer (e.g. ``monetary``).
+    last_contact
+        Date of each customer's last contact (missing: never contacted); or,
+        when *as_of* is None, the days since it (NaN: never).
+    as_of
+        The reference day (text, date, datetime64); None when *last_contact*
+        already counts days.
+    window_days
+        Length of the contact window in days, in ``(0, inf)``.
+    min_value
+        High value means ``value >= min_value``.
+    top_share
+        High value means among the top ``ceil(top_share * n)`` customers by
+        value, in ``(0, 1]``; customers tied with the last of them are in
+        too. Give exactly one of *min_value* and *top_share*.
+
+    Returns
+    -------
+    Labels
+        ``ok`` or ``neglected`` per customer, named ``neglected``, on the
+        input's index.
+
+    Raises
+    ------
+    InputError
+        Bad values or dates, a contact after *as_of*.
+    ThresholdError
+        A bad window, neither or both of *min_value* and *top_share*.
+
+    Examples
+    --------
+    >>> flags = neglected([900, 800, 50, 700], ["2024-01-02", None, "2023-01-01",
+    ...                   "2024-03-30"], "2024-04-01", window_days=60, min_value=500)
+    >>> flags.to_numpy().tolist()
+    ['neglected', 'neglected', 'ok', 'ok']
+
+    Exactly 60 days is outside a 60-day window:
+
+    >>> neglected([900, 900], [59, 60], window_days=60, top_share=1).to_numpy().tolist()
+    ['ok', 'neglected']
+    """
+    val = v.as_numeric(value, "value").astype(np.float64)
+    days = _days_since(last_contact, as_of)
+    v.check_same_length(value=val, last_contact=days)
+    index = common_index(value=value, last_contact=last_contact)
+    window = _window(window_days)
+    if (min_value is None) == (top_share is None):
+        raise ThresholdError(
+            "give exactly one of 'min_value' and 'top_share': "
+            f"got min_value={min_value!r}, top_share={top_share!r}"
+        )
+    if min_value is not None:
+        cut = v.number_param(min_value, "min_value")
+        if math.isnan(cut):
+            raise ThresholdError("'min_value' must be a number: got nan")
+        high = val >= cut
+    else:
+        share = v.number_param(top_share, "top_share")
+        if not (0 < share <= 1):
+            raise ThresholdError(f"'top_share' must be a number in (0, 1]: got {share}")
+        m = math.ceil(share * len(val) - 1e-9)
+        if m:
+            cut = float(np.partition(val, len(val) - m)[len(val) - m])
+            high = val >= cut
+        else:
+            high = np.zeros(len(val), dtype=bool)
+    with np.errstate(invalid="ignore"):
+        late = ~(days < window)  # NaN (never contacted) is late
+    codes = (high & late).astype(np.int8)
+    return Labels(codes, ("ok", "neglected"), index=index, name="neglected")
+
+
+def _flags(flags: Any, n: int) -> np.ndarray:
+    if isinstance(flags, Labels):
+        if "neglected" not in flags.names:
+            raise InputError(
+                "flags",
+                "has no label 'neglected'",
+                fix="pass the result of neglected()",
+            )
+        out = flags.codes == flags.names.index("neglected")
+    else:
+        arr = v._to_numpy(flags, "flags")
+        if not len(arr):
+            arr = arr.astype(bool)
+        if arr.dtype.kind != "b":
+            raise InputError(
+                "flags",
+                f"must be booleans (True: neglected), got {arr.dtype}",
+                fix="pass a boolean mask or the result of neglected()",
+            )
+        out = arr
+    v.check_same_length(value=np.empty(n), flags=out)
+    return np.asarray(out, dtype=bool)
+
+
+def reassign_neglected(
+    value: Any,
+    owner: Any,
+    staff: Any,
+    flags: Any,
+    *,
+    customer_id: Any = None,
+    capacity: Any = None,
+    tolerance: float = 0.05,
+) -> Assignment:
+    """Move neglected customers to the best-fitting other owner.
+
+    The best fit is the staff member with the smallest book value among
+    those with room under their capacity, other than the current owner (ties:
+    fewer customers, then staff id). Neglected customers are placed one by
+    one, highest value first (then by customer id), each time with the books
+    as they stand. Customers without an owner, or whose owner left, are placed
+    the same way (``assigned``, ``forced``). Nobody else moves: run
+    :func:`assign_owners` afterwards to rebalance.
+
+    Parameters
+    ----------
+    value
+        Value of each customer, non-negative.
+    owner
+        The current owner of each customer (missing: none).
+    staff
+        The staff ids, each once.
+    flags
+        Which customers are neglected: the result of :func:`neglected`, or a
+        boolean mask.
+    customer_id
+        Customer ids for ties and duplicate checks (default: the index of a
+        pandas *value*).
+    capacity
+        Most customers per staff member, as in :func:`assign_owners`.
+    tolerance
+        The tolerance of the balance figures reported, as in
+        :func:`assign_owners`.
+
+    Returns
+    -------
+    Assignment
+        Moved neglected customers are ``moved``; a neglected customer for
+        whom no other owner has room stays ``kept``.
+
+    Raises
+    ------
+    InputError, ThresholdError
+        As :func:`assign_owners`; *flags* not boolean.
+
+    Examples
+    --------
+    >>> res = reassign_neglected([900, 100, 300, 200], ["amy", "amy", "bo", "cy"],
+    ...                          ["amy", "bo", "cy"], [True, False, False, False])
+    >>> res.owner.to_numpy().tolist(), res.n_moves
+    (['cy', 'amy', 'bo', 'cy'], 1)
+    """
+    index = common_index(value=value, owner=owner, customer_id=customer_id)
+    inp = _inputs(value, staff, owner, "owner", customer_id, capacity, tolerance)
+    val, names, cap, tol, prev, key, rank, plan = inp
+    n, k = len(val), len(names)
+    flag = _flags(flags, n)
+
+    kept = np.where(prev >= 0, prev, -1)
+    count = np.bincount(kept[kept >= 0], minlength=k).astype(np.int64)
+    book_before = np.bincount(kept[kept >= 0], weights=val[kept >= 0], minlength=k)
+    book_before = book_before.astype(np.float64)
+    count_before, book = count.copy(), book_before.copy()
+    change = np.full(n, _KEPT, dtype=np.int8)
+    change[prev == _NO_OWNER] = _ASSIGNED
+    change[prev == _LEFT] = _FORCED
+    owner_out = kept.copy()
+    todo = np.flatnonzero(flag | (prev < 0))
+    todo = todo[np.lexsort((_status_key(prev, rank)[todo], key[todo], -val[todo]))]
+    for i in todo.tolist():
+        was = int(prev[i])
+        room = count < cap
+        if was >= 0:
+            room[was] = False
+        if not room.any():
+            continue  # nowhere else to go: stays (a forced one cannot: capacity)
+        cand = np.flatnonzero(room)
+        best = int(cand[np.lexsort((rank[cand], count[cand], book[cand]))[0]])
+        if was >= 0:
+            count[was] -= 1
+            book[was] -= val[i]
+            change[i] = _MOVED
+        owner_out[i] = best
+        count[best] += 1
+        book[best] += val[i]
+    return Assignment(
+        owner=Labels(owner_out, names, index=index, name="owner"),
+        change=Labels(change, CHANGES, index=index, name="change"),
+        staff=names,
+        count_before=count_before,
+        book_before=book_before,
+        count_after=count,
+        book_after=book,
+        fair_count=plan.fair_count,
+        fair_book=plan.fair_book,
+        count_slack=np.maximum(tol * plan.fair_count, 1.0),
+        value_slack=plan.value_slack,
+        capacity=cap,
+        tolerance=tol,
+        max_moves=None,
+    )

@@ -1,0 +1,915 @@
+"""Customer profile (客户档案) completeness: whose file needs work.
+
+The hard profile (硬件档案) holds the facts any shop records: name, gender,
+ethnicity, age, address, phone, budget and the product bought. The soft
+profile (软件档案) holds what staff learn by talking to the customer:
+occupation, family, personality, assets, preferences, hobbies, finances,
+years as a customer, reasons to buy and not to buy, purchase frequency. The
+sources weight them 20% and 80%: the soft profile is what makes fitting care
+possible, so a file with only the hard facts scores 0.2.
+
+What counts as filled
+---------------------
+A value is **missing** when it is ``None``, NaN, ``pd.NA`` or NaT; text that
+is empty or only whitespace (Python's ``str.isspace``, full-width spaces
+too); or text that, stripped of surrounding whitespace, is one of the
+*placeholders* (default :data:`PLACEHOLDERS`: 未知, 不详, 无, n/a, na, none,
+null, unknown, -, --, ?). Case is ignored for the Latin letters A-Z (``N/A``,
+``Unknown`` and ``NULL`` are placeholders); other characters must match as
+written. Every other value is **filled**: numbers (0 too), booleans
+(``False`` too), dates, and any other text.
+
+Fields absent from the data
+---------------------------
+A declared field with no column in the data counts as missing for every
+customer (the file does not hold it, so nobody's file is complete), and the
+result lists it in :attr:`ProfileCompleteness.absent`. When none of the
+declared fields has a column, the call is an
+:class:`~custseg.errors.InputError`: the columns are surely named otherwise
+and need a ``fields=`` mapping.
+"""
+
+from __future__ import annotations
+
+import difflib
+import operator
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+import attrs
+import numpy as np
+
+from . import _display
+from . import _validate as v
+from ._align import common_index, is_pandas
+from ._bins import edges_below
+from .errors import InputError, ThresholdError
+from .labels import Labels, smallest_int_dtype
+
+__all__ = [
+    "HARD_FIELDS",
+    "PLACEHOLDERS",
+    "SOFT_FIELDS",
+    "ProfileCompleteness",
+    "ProfileSchema",
+    "profile_completeness",
+]
+
+HARD_FIELDS: tuple[str, ...] = (
+    "name",
+    "gender",
+    "ethnicity",
+    "age",
+    "address",
+    "phone",
+    "budget",
+    "product",
+)
+"""The hard profile (硬件档案): 姓名, 性别, 民族, 年龄, 地址, 电话, 预算, 购买产品."""
+
+SOFT_FIELDS: tuple[str, ...] = (
+    "occupation",
+    "family",
+    "personality",
+    "assets",
+    "preferences",
+    "hobbies",
+    "finances",
+    "tenure",
+    "reasons_to_buy",
+    "reasons_not_to_buy",
+    "purchase_frequency",
+)
+"""The soft profile (软件档案): 职业, 家庭, 性格, 资产, 喜好, 爱好, 经济状况, 客户年限,
+购买原因, 不购买原因, 购买频率."""
+
+PLACEHOLDERS: tuple[str, ...] = (
+    "未知",
+    "不详",
+    "无",
+    "n/a",
+    "na",
+    "none",
+    "null",
+    "unknown",
+    "-",
+    "--",
+    "?",
+)
+"""Text that stands for "not known" in customer files (compared after
+stripping whitespace, ignoring the case of A-Z)."""
+
+#: The code points Python's ``str.isspace`` (and ``str.strip``) calls whitespace.
+WHITESPACE: tuple[int, ...] = (
+    *range(9, 14),
+    *range(28, 33),
+    0x85,
+    0xA0,
+    0x1680,
+    *range(0x2000, 0x200B),
+    0x2028,
+    0x2029,
+    0x202F,
+    0x205F,
+    0x3000,
+)
+
+#: What ``str()`` makes of the missing values of Python, NumPy and pandas;
+#: a value (not text) whose text is one of these is missing.
+_MISSING_MARKS = ("None", "nan", "NaN", "<NA>", "NaT")
+
+_TEXT = np.dtypes.StringDType()
+#: ``isinstance`` as a ufunc over an object array (a C loop, no Python frames).
+_IS_TEXT = np.frompyfunc(isinstance, 2, 1)
+_STR_TYPE = np.array(str, dtype=object)
+#: ``len()`` of each value, 0 for values without one (None, NaN, numbers).
+_LENGTH = np.frompyfunc(operator.length_hint, 1, 1)
+_STR = np.frompyfunc(str, 1, 1)
+_LAST = np.frompyfunc(operator.itemgetter(-1), 1, 1)
+
+
+# --------------------------------------------------------------------------
+# what counts as filled
+
+
+def _ascii_lower(text: np.ndarray) -> np.ndarray:
+    """A ``<U`` array with A-Z lowered (in place on a private copy)."""
+    out = np.array(text, copy=True)
+    if out.size and out.dtype.itemsize:
+        codes = out.view(np.uint32)
+        upper = (codes >= 65) & (codes <= 90)
+        codes[upper] += 32
+    return out
+
+
+def _fold(text: str) -> str:
+    """Placeholder form of one text: stripped, A-Z lowered."""
+    return "".join(chr(ord(c) + 32) if "A" <= c <= "Z" else c for c in text.strip())
+
+
+def _text_missing(
+    text: np.ndarray, placeholders: tuple[str, ...], *, marks: bool
+) -> tuple[np.ndarray, np.ndarray]:
+    """Per value of a text array: whether it is blank or a placeholder, and
+    (with *marks*) whether it is exactly one of :data:`_MISSING_MARKS`.
+
+    Only rows that can be blank or a placeholder once stripped are looked at:
+    those no longer than the longest placeholder, and longer ones that start
+    or end with whitespace. They are compared in groups of equal stripped
+    length, as fixed-width ``<U`` arrays, so no row is widened beyond the
+    placeholder it may equal and lowering A-Z is integer arithmetic on code
+    points.
+    """
+    by_length: dict[int, tuple[list[str], list[str]]] = {}
+    for p in placeholders:
+        if p:
+            by_length.setdefault(len(p), ([], []))[0].append(p)
+    if marks:
+        for m in _MISSING_MARKS:
+            by_length.setdefault(len(m), ([], []))[1].append(m)
+    longest = max(by_length, default=0)
+    length = np.strings.str_len(text)
+    short = length <= longest
+    if not short.all():
+        long_rows = np.flatnonzero(~short)
+        sub = text[long_rows]
+        edge = np.strings.isspace(np.strings.slice(sub, 0, 1))
+        edge |= np.strings.isspace(np.strings.slice(sub, -1, None))
+        short[long_rows[edge]] = True
+    rows = np.flatnonzero(short)
+    missing = np.zeros(len(text), dtype=bool)
+    mark = np.zeros(len(text), dtype=bool)
+    if not rows.size:
+        return missing, mark
+    stripped = np.strings.strip(text if rows.size == len(text) else text[rows])
+    size_of = np.strings.str_len(stripped)
+    missing[rows[size_of == 0]] = True
+    for size, (holders, marked) in by_length.items():
+        at = np.flatnonzero(size_of == size)
+        if not at.size:
+            continue
+        sub = stripped[at].astype(f"<U{size}")
+        if marked:
+            mark[rows[at]] = np.isin(sub, np.array(marked, dtype=f"<U{size}"))
+        if holders:
+            hit = np.isin(_ascii_lower(sub), np.array(holders, dtype=f"<U{size}"))
+            missing[rows[at]] = hit
+    return missing, mark
+
+
+def _values(values: Any, field: str) -> np.ndarray:
+    """A column as a 1-D array; lists and tuples as objects, each value as it
+    is (NumPy would write ``["a", nan]`` as the text ``'nan'``)."""
+    if isinstance(values, list | tuple):
+        return np.fromiter(values, dtype=object, count=len(values))
+    return v._to_numpy(values, field)
+
+
+def _column_missing(
+    values: Any, field: str, placeholders: tuple[str, ...]
+) -> np.ndarray:
+    """Whether each value of one column is missing (see the module docstring)."""
+    arr = _values(values, field)
+    kind = arr.dtype.kind
+    if kind in "iub":
+        return np.zeros(len(arr), dtype=bool)
+    if kind in "fc":
+        return np.isnan(arr)
+    if kind in "mM":
+        return np.isnat(arr)
+    if kind in "US" or isinstance(arr.dtype, np.dtypes.StringDType):
+        if kind == "S" or (
+            isinstance(arr.dtype, np.dtypes.StringDType)
+            and getattr(arr.dtype, "na_object", _TEXT) is not _TEXT
+        ):
+            arr = arr.astype(object)  # bytes and text with its own NA: as values
+        else:
+            return _text_missing(arr, placeholders, marks=False)[0]
+    if arr.dtype.kind != "O":
+        raise InputError(
+            field,
+            f"has dtype {arr.dtype}, which custseg cannot read as profile values",
+            fix="pass text, numbers, booleans or dates",
+        )
+    return _object_missing(arr, placeholders)
+
+
+def _to_text(arr: np.ndarray) -> np.ndarray:
+    """Object values as a text array (UTF-8 ``StringDType``; fixed-width
+    ``<U`` for text that is not UTF-8, such as lone surrogates)."""
+    try:
+        return arr.astype(_TEXT)
+    except (UnicodeError, TypeError, ValueError):
+        return np.asarray(_STR(arr)).astype(str)
+
+
+def _fixed(arr: np.ndarray, width: str) -> np.ndarray:
+    """Object values as ``<U`` text of *width*, longer ones cut."""
+    try:
+        return arr.astype(width)
+    except (UnicodeError, TypeError, ValueError):  # bytes that are not ASCII, ...
+        return np.asarray(_STR(arr)).astype(width)
+
+
+#: Multiplier of the key that groups equal short values (any odd constant:
+#: equal values get equal keys; rows whose key another value shares are
+#: compared on their own).
+_KEY_FACTOR = 0x9E3779B97F4A7C15
+
+
+def _short_missing(
+    fixed: np.ndarray, holders: list[str], width: str
+) -> tuple[np.ndarray, np.ndarray]:
+    """Whether each ``<U`` value is blank or a placeholder once stripped, and
+    whether it is exactly a missing mark."""
+    stripped = np.strings.strip(fixed)
+    hit = np.strings.str_len(stripped) == 0
+    if holders:
+        hit |= np.isin(_ascii_lower(stripped), np.array(holders, dtype=width))
+    return hit, np.isin(fixed, np.array(_MISSING_MARKS, dtype=width))
+
+
+def _starts(holders: list[str]) -> np.ndarray:
+    """Code points a blank value, a placeholder (any case of A-Z) or a missing
+    mark can start with: 0 (empty text), whitespace and their first letters."""
+    firsts = {h[0] for h in holders} | {m[0] for m in _MISSING_MARKS}
+    firsts |= {c.upper() for c in firsts if "a" <= c <= "z"}
+    return np.array(sorted({0, *WHITESPACE, *map(ord, firsts)}), dtype=np.uint32)
+
+
+def _object_missing(arr: np.ndarray, placeholders: tuple[str, ...]) -> np.ndarray:
+    """:func:`_column_missing` of an object array.
+
+    Every value is cut to one character more than the longest placeholder,
+    as one fixed-width ``<U`` array. Only values that start like a blank, a
+    placeholder or a missing mark are looked at further (a lookup of the
+    first code point), and among them only those that fit are compared
+    there; longer text only when it starts or ends with whitespace (see
+    :func:`_text_missing`). Only text is blank or a placeholder (0, False or
+    b"" are filled values); other values are missing when their text is a
+    missing mark (None, nan, <NA>, NaT).
+    """
+    holders = [p for p in placeholders if p]
+    longest = max(len(p) for p in (*holders, *_MISSING_MARKS))
+    width = f"<U{longest + 1}"
+    fixed = _fixed(arr, width)
+    codes = fixed.view(np.uint32).reshape(len(arr), longest + 1)
+    # a value using the last slot is longer than any placeholder (or a text
+    # with a NUL there, which the check of lengths below settles)
+    long = codes[:, longest] != 0
+    rows = np.flatnonzero(np.isin(codes[:, 0], _starts(holders)) & ~long)
+    missing = np.zeros(len(arr), dtype=bool)
+    mark = np.zeros(len(arr), dtype=bool)
+    if rows.size:
+        # few distinct values among them (blanks, placeholders, None, NaN):
+        # compare each distinct one once
+        sub = codes[rows]
+        key = sub[:, 0].astype(np.uint64)
+        for j in range(1, longest + 1):
+            key *= np.uint64(_KEY_FACTOR)
+            key += sub[:, j]
+        _, first, inverse = np.unique(key, return_index=True, return_inverse=True)
+        inverse = inverse.reshape(-1)
+        hit, marked = _short_missing(fixed[rows[first]], holders, width)
+        hit, marked = hit[inverse], marked[inverse]
+        clash = np.flatnonzero((sub != sub[first[inverse]]).any(axis=1))
+        if clash.size:  # two values with one key: compare those rows themselves
+            hit[clash], marked[clash] = _short_missing(
+                fixed[rows[clash]], holders, width
+            )
+        missing[rows] = hit
+        mark[rows] = marked
+    if long.any():
+        # longer text: blank or a placeholder only with whitespace at an end
+        long_rows = np.flatnonzero(long)
+        long_rows = long_rows[np.asarray(_IS_TEXT(arr[long_rows], _STR_TYPE), bool)]
+        lead = np.isin(codes[long_rows, 0], np.array(WHITESPACE, dtype=np.uint32))
+        trail = np.strings.isspace(np.asarray(_LAST(arr[long_rows])).astype("<U1"))
+        edge = long_rows[lead | trail]
+        if edge.size:
+            missing[edge] = _text_missing(
+                _to_text(arr[edge]), placeholders, marks=False
+            )[0]
+    rows = np.flatnonzero(missing | mark)
+    if rows.size:
+        sub = arr[rows]
+        is_text = np.asarray(_IS_TEXT(sub, _STR_TYPE), dtype=bool)
+        # <U drops a text's trailing NULs: such a text is neither blank nor a
+        # placeholder (NUL is not whitespace); long text was judged whole above
+        whole = long[rows].copy()
+        short_text = np.flatnonzero(is_text & ~whole)
+        whole[short_text] = np.asarray(
+            _LENGTH(sub[short_text]), dtype=np.intp
+        ) == np.strings.str_len(fixed[rows[short_text]])
+        missing[rows] = np.where(is_text, missing[rows] & whole, mark[rows])
+    return missing
+
+
+# --------------------------------------------------------------------------
+# the schema
+
+
+def _names(values: Any, field: str) -> tuple[str, ...]:
+    names = v.text_tuple_param(values, field)
+    seen: set[str] = set()
+    for name in names:
+        if name in seen:
+            raise ThresholdError(f"{field!r} must not repeat a field: {name!r} twice")
+        seen.add(name)
+    return names
+
+
+def _hard(values: Any) -> tuple[str, ...]:
+    return _names(values, "hard")
+
+
+def _soft(values: Any) -> tuple[str, ...]:
+    return _names(values, "soft")
+
+
+def _weights(values: Any) -> tuple[float, float]:
+    w = v.number_tuple_param(values, "weights")
+    if len(w) != 2:
+        raise ThresholdError(
+            f"'weights' must be two numbers (hard, soft): got {len(w)}"
+        )
+    for name, x in zip(("hard", "soft"), w, strict=True):
+        if not (np.isfinite(x) and x >= 0):
+            raise ThresholdError(
+                f"'weights' of the {name} profile must be a finite number >= 0: got {x}"
+            )
+    if w[0] + w[1] <= 0:
+        raise ThresholdError(f"'weights' must not both be 0: got {w}")
+    return (w[0], w[1])
+
+
+def _field_weights(values: Any) -> dict[str, float]:
+    if values is None:
+        return {}
+    if not isinstance(values, Mapping):
+        raise ThresholdError(
+            "'field_weights' must be a mapping of field name to weight: got "
+            f"{type(values).__name__} {v.describe(values)}"
+        )
+    out: dict[str, float] = {}
+    for key, x in values.items():
+        name = v.text_param(key, "field_weights")
+        w = v.number_param(x, f"field_weights[{name!r}]")
+        if not (np.isfinite(w) and w >= 0):
+            raise ThresholdError(
+                f"'field_weights[{name!r}]' must be a finite number >= 0: got {w}"
+            )
+        out[name] = w
+    return out
+
+
+def _placeholders(values: Any) -> tuple[str, ...]:
+    texts = v.text_tuple_param(values, "placeholders")
+    for i, p in enumerate(texts):
+        if "\x00" in p:
+            raise ThresholdError(
+                f"'placeholders[{i}]' must not contain NUL characters: got {p!r}"
+            )
+    return tuple(dict.fromkeys(_fold(p) for p in texts))
+
+
+def _hint(name: str, options: Sequence[str]) -> str:
+    close = difflib.get_close_matches(name, list(options), n=1)
+    return f" (did you mean {close[0]!r}?)" if close else ""
+
+
+@attrs.frozen
+class ProfileSchema:
+    """The fields of a customer profile, their weights and the placeholders.
+
+    Parameters
+    ----------
+    hard
+        The hard-profile fields (硬件档案); default :data:`HARD_FIELDS`.
+    soft
+        The soft-profile fields (软件档案); default :data:`SOFT_FIELDS`.
+    weights
+        ``(hard, soft)`` weights of the two parts, non-negative, not both 0;
+        only their ratio matters (``(1, 4)`` is ``(0.2, 0.8)``). A part with
+        no fields must have weight 0.
+    field_weights
+        Relative weight of a field within its part (default 1 each); a part
+        with a positive weight needs a positive field weight somewhere.
+    placeholders
+        Text that means "not known" (default :data:`PLACEHOLDERS`); kept
+        stripped and with A-Z lowered, as they are compared.
+
+    Examples
+    --------
+    >>> s = ProfileSchema(hard=("name", "phone"), soft=("hobbies",))
+    >>> s.fields, s.field_weight_array().tolist()
+    (('name', 'phone', 'hobbies'), [0.1, 0.1, 0.8])
+    >>> ProfileSchema(hard=("name",), soft=("name",))
+    Traceback (most recent call last):
+    ...
+    custseg.errors.ThresholdError: field 'name' is in both 'hard' and 'soft'
+    """
+
+    hard: tuple[str, ...] = attrs.field(default=HARD_FIELDS, converter=_hard)
+    soft: tuple[str, ...] = attrs.field(default=SOFT_FIELDS, converter=_soft)
+    weights: tuple[float, float] = attrs.field(default=(0.2, 0.8), converter=_weights)
+    field_weights: dict[str, float] = attrs.field(
+        factory=dict, converter=_field_weights
+    )
+    placeholders: tuple[str, ...] = attrs.field(
+        default=PLACEHOLDERS, converter=_placeholders
+    )
+
+    def __attrs_post_init__(self) -> None:
+        both = set(self.hard) & set(self.soft)
+        if both:
+            raise ThresholdError(
+                f"field {sorted(both)[0]!r} is in both 'hard' and 'soft'"
+            )
+        if not self.fields:
+            raise ThresholdError("'hard' and 'soft' must not both be empty")
+        for key in self.field_weights:
+            if key not in self.fields:
+                raise ThresholdError(
+                    f"'field_weights' names {key!r}, which is not a profile field"
+                    + _hint(key, self.fields)
+                )
+        for part, names, w in (
+            ("hard", self.hard, self.weights[0]),
+            ("soft", self.soft, self.weights[1]),
+        ):
+            if w > 0 and sum(self.field_weights.get(f, 1.0) for f in names) <= 0:
+                raise ThresholdError(
+                    f"the {part} profile has weight {w} but "
+                    + ("no fields" if not names else "all its field weights are 0")
+                    + ": give it fields, or set its weight to 0"
+                )
+
+    @property
+    def fields(self) -> tuple[str, ...]:
+        """Every field, hard first."""
+        return (*self.hard, *self.soft)
+
+    def field_weight_array(self) -> np.ndarray:
+        """The weight of each field in the score (in :attr:`fields` order), summing to 1.
+
+        >>> ProfileSchema().field_weight_array()[[0, 8]].round(4).tolist()
+        [0.025, 0.0727]
+        """
+        total = self.weights[0] + self.weights[1]
+        out = []
+        for names, w in ((self.hard, self.weights[0]), (self.soft, self.weights[1])):
+            fw = np.array([self.field_weights.get(f, 1.0) for f in names])
+            s = fw.sum()
+            out.append(fw * (w / total / s) if s > 0 else fw * 0.0)
+        return np.concatenate(out)
+
+    def _repr_html_(self) -> str:
+        w = self.field_weight_array()
+        rows = [
+            [f, "hard" if i < len(self.hard) else "soft", f"{100 * w[i]:.1f}%"]
+            for i, f in enumerate(self.fields)
+        ]
+        return _display.html_table(
+            "ProfileSchema: weight of each field in the score",
+            ["field", "part", "weight"],
+            rows,
+        )
+
+
+# --------------------------------------------------------------------------
+# the result
+
+
+@attrs.frozen(eq=False, repr=False)
+class ProfileCompleteness:
+    """What :func:`profile_completeness` returns.
+
+    Attributes
+    ----------
+    score
+        Completeness of each customer's profile, 0 to 1 (float64).
+    hard, soft
+        Completeness within the hard and the soft part, 0 to 1 (NaN for a
+        part without fields).
+    missing
+        Boolean matrix, customers x :attr:`fields`: ``True`` where the value
+        is missing.
+    fields
+        The fields, hard first (the columns of :attr:`missing`).
+    columns
+        For each field, the data column it was read from (``None``: absent).
+    absent
+        The fields with no column in the data (missing for every customer).
+    schema
+        The :class:`ProfileSchema` used.
+    index
+        The pandas index of the input, or ``None``.
+    """
+
+    score: np.ndarray
+    hard: np.ndarray
+    soft: np.ndarray
+    missing: np.ndarray
+    fields: tuple[str, ...]
+    columns: dict[str, Any]
+    absent: tuple[str, ...]
+    schema: ProfileSchema
+    index: Any = None
+
+    def __len__(self) -> int:
+        return len(self.score)
+
+    def fill_rates(self) -> dict[str, float]:
+        """Share of customers whose value is filled, per field (NaN with no customers).
+
+        >>> profile_completeness({"name": ["Li", None]}, hard=["name"], soft=[],
+        ...                      weights=(1, 0)).fill_rates()
+        {'name': 0.5}
+        """
+        n = len(self)
+        filled = n - np.count_nonzero(self.missing, axis=0)
+        return {
+            f: (float(c) / n if n else float("nan"))
+            for f, c in zip(self.fields, filled.tolist(), strict=True)
+        }
+
+    def missing_labels(self, sep: str = ", ") -> Labels:
+        """The missing fields of each customer as one readable label.
+
+        Each distinct set of missing fields is one name (fields in schema
+        order joined by *sep*; ``""`` for a complete profile), so ten million
+        customers cost ten million small codes, not strings.
+
+        Parameters
+        ----------
+        sep
+            Put between the names of the missing fields.
+
+        Examples
+        --------
+
+        >>> r = profile_completeness({"name": ["Li", ""], "phone": ["1", "?"]},
+        ...                          hard=["name", "phone"], soft=[], weights=(1, 0))
+        >>> r.missing_labels().to_numpy().tolist()
+        ['', 'name, phone']
+        """
+        sep = v.text_param(sep, "sep")
+        if not len(self):
+            return Labels(np.zeros(0, np.int8), ("",), index=self.index, name="missing")
+        packed = np.packbits(self.missing, axis=1)
+        keys = np.ascontiguousarray(packed).view(f"V{packed.shape[1]}").ravel()
+        _, first, inverse = np.unique(keys, return_index=True, return_inverse=True)
+        fields = np.asarray(self.fields, dtype=object)
+        patterns = [
+            np.flatnonzero(self.missing[row]).tolist() for row in first.tolist()
+        ]
+        # complete first, then fewer missing fields, then in field order
+        order = sorted(
+            range(len(patterns)), key=lambda i: (len(patterns[i]), patterns[i])
+        )
+        rank = np.empty(len(order), dtype=np.intp)
+        rank[order] = np.arange(len(order))
+        names = [sep.join(fields[patterns[i]].tolist()) for i in order]
+        if len(set(names)) != len(names):
+            raise ThresholdError(
+                f"'sep' {sep!r} makes two sets of missing fields read the same: "
+                "choose a separator no field name contains"
+            )
+        codes = rank[inverse.reshape(-1)].astype(smallest_int_dtype(len(names)))
+        return Labels(codes, names, index=self.index, name="missing")
+
+    def band(
+        self,
+        breaks: Sequence[float] = (0.5, 0.8),
+        labels: Sequence[str] = ("poor", "fair", "good"),
+    ) -> Labels:
+        """Completeness bands: half-open intervals of the score, ``[lo, hi)``.
+
+        Parameters
+        ----------
+        breaks
+            Strictly increasing scores in (0, 1]; a score exactly on a break
+            belongs to the higher band.
+        labels
+            One more name than *breaks*, lowest band first.
+
+        Examples
+        --------
+        >>> r = profile_completeness({"name": ["Li", None]}, hard=["name"],
+        ...                          soft=[], weights=(1, 0))
+        >>> r.band((0.5,), ("todo", "ok")).to_numpy().tolist()
+        ['ok', 'todo']
+        """
+        b = v.number_tuple_param(breaks, "breaks")
+        names = v.text_tuple_param(labels, "labels")
+        if len(names) != len(b) + 1:
+            raise ThresholdError(
+                f"'labels' must have one more entry than 'breaks' ({len(b)}): "
+                f"got {len(names)}"
+            )
+        for i, x in enumerate(b):
+            if not 0 < x <= 1:
+                raise ThresholdError(f"'breaks[{i}]' must be in (0, 1]: got {x}")
+            if i and x <= b[i - 1]:
+                raise ThresholdError(
+                    f"'breaks[{i}]' must be > 'breaks[{i - 1}]' ({b[i - 1]}): got {x}"
+                )
+        codes = edges_below(self.score, b, inclusive=True)
+        return Labels(
+            codes.astype(smallest_int_dtype(len(names))),
+            names,
+            ordered=True,
+            index=self.index,
+            name="completeness_band",
+        )
+
+    def to_pandas(self, missing_columns: bool = False) -> Any:
+        """A DataFrame on the input's index: ``completeness``, ``hard``,
+        ``soft``, ``n_missing`` and ``missing`` (the readable list, a
+        categorical).
+
+        Parameters
+        ----------
+        missing_columns
+            Add one boolean ``missing.FIELD`` column per field.
+
+        Examples
+        --------
+
+        >>> r = profile_completeness({"name": ["Li", None], "hobbies": ["tea", "无"]},
+        ...                          hard=["name"], soft=["hobbies"])
+        >>> r.to_pandas()
+           completeness  hard  soft  n_missing          missing
+        0           1.0   1.0   1.0          0
+        1           0.0   0.0   0.0          2    name, hobbies
+        """
+        import pandas as pd
+
+        cols: dict[str, Any] = {
+            "completeness": self.score,
+            "hard": self.hard,
+            "soft": self.soft,
+            "n_missing": np.count_nonzero(self.missing, axis=1),
+            "missing": self.missing_labels().to_categorical(),
+        }
+        if missing_columns:
+            for j, f in enumerate(self.fields):
+                cols[f"missing.{f}"] = self.missing[:, j]
+        return pd.DataFrame(cols, index=self.index)
+
+    def __repr__(self) -> str:
+        return _display.short_repr(
+            "ProfileCompleteness",
+            n=len(self),
+            noun="customers",
+            fields={
+                "score": self.score,
+                "fields": len(self.fields),
+                "absent": self.absent,
+            },
+        )
+
+    def _repr_html_(self) -> str:
+        rates = self.fill_rates()
+        rows = [
+            [
+                f,
+                "hard" if f in self.schema.hard else "soft",
+                _display.NA if self.columns[f] is None else str(self.columns[f]),
+                "absent" if self.columns[f] is None else f"{100 * rates[f]:.1f}%",
+            ]
+            for f in self.fields
+        ]
+        return _display.html_table(
+            f"ProfileCompleteness: {len(self)} customers, fill rate per field",
+            ["field", "part", "column", "filled"],
+            rows,
+        )
+
+
+# --------------------------------------------------------------------------
+# the function
+
+
+def _columns(profile: Any) -> tuple[dict[Any, Any], Any, int | None]:
+    """(column name -> values, index, row count or None) of a table."""
+    if is_pandas(profile) and hasattr(profile, "columns"):
+        names = list(profile.columns)
+        dupes = sorted({str(c) for c in names if names.count(c) > 1})
+        if dupes:
+            raise InputError(
+                "profile",
+                f"has duplicate column names: {dupes}",
+                fix="give every column its own name",
+            )
+        return {c: profile[c] for c in names}, profile.index, len(profile)
+    if not isinstance(profile, Mapping):
+        raise InputError(
+            "profile",
+            f"must be a DataFrame or a mapping of column name to values, "
+            f"got {type(profile).__name__}",
+            fix="pass a pandas DataFrame or a dict such as {'name': [...], ...}",
+        )
+    return dict(profile), None, None
+
+
+def profile_completeness(
+    profile: Any,
+    *,
+    fields: Mapping[Any, str] | None = None,
+    hard: Sequence[str] = HARD_FIELDS,
+    soft: Sequence[str] = SOFT_FIELDS,
+    weights: Sequence[float] = (0.2, 0.8),
+    field_weights: Mapping[str, float] | None = None,
+    placeholders: Sequence[str] = PLACEHOLDERS,
+) -> ProfileCompleteness:
+    """How complete each customer's profile is, and which fields are missing.
+
+    Parameters
+    ----------
+    profile
+        The customer records: a DataFrame or a mapping of column name to
+        values (lists, arrays, Series), one row per customer.
+    fields
+        Your column names for the profile fields: ``{"姓名": "name",
+        "电话": "phone"}``. A column named like a field is used without a
+        mapping; a mapped column takes precedence. Other columns are ignored.
+    hard, soft
+        The fields of each part (default :data:`HARD_FIELDS`,
+        :data:`SOFT_FIELDS`): your own names work, list them here.
+    weights
+        ``(hard, soft)`` weights of the parts (the sources' 20% / 80%).
+    field_weights
+        Relative weights of fields within their part (default: equal).
+    placeholders
+        Text that means "not known" (default :data:`PLACEHOLDERS`);
+        compared after stripping whitespace, ignoring the case of A-Z.
+
+    Returns
+    -------
+    ProfileCompleteness
+        ``score`` (0 to 1), part scores, the ``missing`` matrix, fill rates,
+        the readable missing list, and ``to_pandas()`` on the input's index.
+
+    Raises
+    ------
+    InputError
+        Columns of different lengths or indexes, a column that is not one
+        value per customer, or none of the fields present in the data.
+    ThresholdError
+        Bad weights, a field in both parts, a mapping onto an unknown field or
+        two columns mapped onto one field.
+
+    Examples
+    --------
+    Two customers: the first file has the hard facts and two soft ones, the
+    second only a name and placeholders:
+
+    >>> import pandas as pd
+    >>> df = pd.DataFrame({
+    ...     "姓名": ["王芳", "李娜"], "phone": ["138...", "未知"],
+    ...     "hobbies": ["瑜伽", " "], "family": ["两个孩子", "N/A"]},
+    ...     index=pd.Index(["c1", "c2"], name="customer_id"))
+    >>> res = profile_completeness(df, fields={"姓名": "name"},
+    ...                            hard=["name", "phone"], soft=["hobbies", "family"])
+    >>> res.score.tolist()
+    [1.0, 0.1]
+    >>> res.to_pandas()[["completeness", "missing"]]
+                 completeness                  missing
+    customer_id
+    c1                    1.0
+    c2                    0.1  phone, hobbies, family
+
+    With the default fields, the ones the data lacks count as missing for
+    everyone and are listed:
+
+    >>> res = profile_completeness(df, fields={"姓名": "name"})
+    >>> round(float(res.score[0]), 4), len(res.absent)
+    (0.1955, 15)
+    """
+    schema = ProfileSchema(
+        hard=hard,
+        soft=soft,
+        weights=weights,
+        field_weights=field_weights,
+        placeholders=placeholders,
+    )
+    table, index, n = _columns(profile)
+    source: dict[str, Any] = {f: (f if f in table else None) for f in schema.fields}
+    if fields is not None:
+        if not isinstance(fields, Mapping):
+            raise ThresholdError(
+                "'fields' must be a mapping of your column name to a profile "
+                f"field: got {type(fields).__name__} {v.describe(fields)}"
+            )
+        mapped: dict[str, Any] = {}
+        for column, field in fields.items():
+            field = v.text_param(field, f"fields[{column!r}]")
+            if field not in source:
+                raise ThresholdError(
+                    f"'fields' maps {column!r} to {field!r}, which is not a profile "
+                    f"field{_hint(field, schema.fields)}: list your own fields in "
+                    "'hard' or 'soft'"
+                )
+            if field in mapped:
+                raise ThresholdError(
+                    f"'fields' maps both {mapped[field]!r} and {column!r} to {field!r}"
+                )
+            mapped[field] = column
+            if column in table:
+                source[field] = column
+    present = {f: c for f, c in source.items() if c is not None}
+    if not present:
+        raise InputError(
+            "profile",
+            f"has none of the profile fields ({', '.join(schema.fields[:4])}, ...)",
+            fix="name your columns like the fields, or map them: "
+            "fields={'your column': 'name', ...}",
+        )
+    if index is None:
+        index = common_index(**{str(c): table[c] for c in present.values()})
+    lengths: dict[str, np.ndarray] = {}
+    columns_missing: dict[str, np.ndarray] = {}
+    for f, c in present.items():
+        m = _column_missing(table[c], str(c), schema.placeholders)
+        columns_missing[f] = m
+        lengths[str(c)] = m
+    n_rows = v.check_same_length(**lengths) if n is None else n
+    if n is not None:
+        v.check_same_length(profile=np.empty(n), **lengths)
+    missing = np.ones((n_rows, len(schema.fields)), dtype=bool, order="F")
+    for j, f in enumerate(schema.fields):
+        if f in columns_missing:
+            missing[:, j] = columns_missing[f]
+    parts = []
+    for lo, names in ((0, schema.hard), (len(schema.hard), schema.soft)):
+        fw = np.array([schema.field_weights.get(f, 1.0) for f in names])
+        if not len(names):
+            parts.append(np.full(n_rows, np.nan))
+            continue
+        if fw.sum() <= 0:  # only in a part of weight 0: its fields count equally
+            fw = np.ones(len(names))
+        part = np.zeros(n_rows)
+        for j, w in enumerate(fw.tolist()):
+            if w > 0:
+                part += w * ~missing[:, lo + j]
+        parts.append(np.clip(part / fw.sum(), 0.0, 1.0))
+    total = schema.weights[0] + schema.weights[1]
+    score = np.zeros(n_rows)
+    for part, w in zip(parts, schema.weights, strict=True):
+        if w > 0:
+            score += (w / total) * part
+    score = np.clip(score, 0.0, 1.0)
+    absent = tuple(f for f in schema.fields if source[f] is None)
+    return ProfileCompleteness(
+        score=score,
+        hard=parts[0],
+        soft=parts[1],
+        missing=missing,
+        fields=schema.fields,
+        columns=source,
+        absent=absent,
+        schema=schema,
+        index=index,
+    )
