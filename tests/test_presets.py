@@ -168,6 +168,7 @@ class TestIndustryShape:
             "scores",
             "derived",
             "segments",
+            "tags",
             "fields",
             "examples",
         }
@@ -674,7 +675,7 @@ class TestStages:
         assert set(out.skipped) == {
             n
             for n, reads in rs.fields_read().items()
-            if reads & optional and n not in rs.derived
+            if reads & optional and n not in rs.derived and n not in rs.tagsets
         }
         for seg in rs.segments.values():
             if seg.name in out.skipped:  # reads customer records the grid lacks

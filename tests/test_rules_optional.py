@@ -53,7 +53,7 @@ class TestOptionalFields:
         assert out.skipped == {
             "loyal": ("sat",),
             "club": ("sat", "vip"),
-            "survey": ("sat",),
+            "survey.unhappy": ("sat",),
         }
         assert list(out.to_pandas().columns) == ["band", "kind", "care.regular"]
 

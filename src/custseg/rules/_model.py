@@ -281,9 +281,10 @@ class RulesResult:
         :class:`~custseg.CustomerFacts`), or ``None``; :meth:`to_pandas` puts
         it on the frame.
     skipped
-        The tables, segmentations and tag sets left out because they read an
-        ``optional = true`` field the data does not have: output name -> the
-        absent fields (empty when nothing was left out).
+        The tables, segmentations and tags (``set.tag``) left out because
+        they read an ``optional = true`` field the data does not have: output
+        name -> the absent fields (empty when nothing was left out). The
+        other tags of a set are still computed.
 
     Examples
     --------
@@ -376,7 +377,7 @@ class RuleSet:
     >>> from custseg import rules
     >>> rs = rules.load("ecommerce")
     >>> rs
-    RuleSet('ecommerce', outputs=('lifecycle', 'care_phase', 'rfm11', 'rfm_vignette', 'rfm8', 'ecom4'))
+    RuleSet('ecommerce', outputs=('lifecycle', 'care_phase', 'nps_band', 'rfm11', 'rfm_vignette', 'rfm8', 'ecom4', 'status', 'status_crm', 'loyalty'))
     >>> rs.required_fields()
     ('recency_days', 'frequency', 'monetary', 'tenure_days', 'r', 'f', 'm')
     >>> out = rs.evaluate({"recency_days": [10.0], "frequency": [4],
@@ -533,6 +534,10 @@ class RuleSet:
                 )
         for name, ts in self.tagsets.items():
             reads[name] = through(n for r in ts.rules for n in r.when.names)
+            for tag in ts.tags:  # each tag on its own: "set.tag"
+                reads[f"{name}.{tag}"] = through(
+                    n for r in ts.rules if r.label == tag for n in r.when.names
+                )
         return reads
 
     def evaluate(
@@ -653,14 +658,21 @@ class RuleSet:
                     explained[name] = rule_idx
         tags: dict[str, tuple[tuple[str, ...], np.ndarray]] = {}
         for ts in self.tagsets.values():
-            if ts.name in left_out:
+            # a tag reading an absent optional field is left out; the others stay
+            kept = tuple(t for t in ts.tags if f"{ts.name}.{t}" not in left_out)
+            if not kept:
                 continue
-            matrix = np.zeros((n, len(ts.tags)), dtype=bool)
+            matrix = np.zeros((n, len(kept)), dtype=bool)
             for r in ts.rules:
-                j = ts.tags.index(r.label)
-                matrix[:, j] |= r.when.evaluate(env).astype(bool)
-            tags[ts.name] = (ts.tags, matrix)
-        skipped = {k: f for k, f in left_out.items() if k not in self.derived}
+                if r.label in kept:
+                    j = kept.index(r.label)
+                    matrix[:, j] |= r.when.evaluate(env).astype(bool)
+            tags[ts.name] = (kept, matrix)
+        skipped = {  # tags one by one ("set.tag"), not their sets
+            k: f
+            for k, f in left_out.items()
+            if k not in self.derived and k not in self.tagsets
+        }
         return RulesResult(labels, tags, explained, index, skipped)
 
 
