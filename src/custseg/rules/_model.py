@@ -379,7 +379,7 @@ class RuleSet:
     >>> rs
     RuleSet('ecommerce', outputs=('lifecycle', 'care_phase', 'nps_band', 'rfm11', 'rfm_vignette', 'rfm8', 'ecom4', 'status', 'status_crm', 'loyalty'))
     >>> rs.required_fields()
-    ('recency_days', 'frequency', 'monetary', 'tenure_days', 'r', 'f', 'm')
+    ('recency_days', 'frequency', 'monetary', 'tenure_days', 'r', 'f', 'm', 'satisfaction', 'repurchase', 'referral', 'nps', 'interested', 'vip')
     >>> out = rs.evaluate({"recency_days": [10.0], "frequency": [4],
     ...                    "monetary": [1500.0], "tenure_days": [300.0],
     ...                    "r": [5], "f": [4], "m": [5]}, explain=True)
@@ -495,7 +495,8 @@ class RuleSet:
         return tuple(n for n in self.order if n in self.tables or n in self.segments)
 
     def required_fields(self) -> tuple[str, ...]:
-        """Declared fields the outputs read (directly or through derived values)."""
+        """Declared fields the outputs read (directly or through derived
+        values); those declared ``optional`` may be absent from the data."""
         needed: set[str] = set()
         for d in self.derived.values():
             needed |= d.expr.names
