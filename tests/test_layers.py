@@ -54,6 +54,8 @@ EXTRA = {
     "btyd": {"pandas"},
     "_categories": {"pandas"},  # text answers hashed once (pandas.factorize)
     "_factorize": {"pandas", "pyarrow"},
+    # text columns judged once per distinct value (factorize, Arrow compute)
+    "profile": {"pandas", "pyarrow"},
 }
 
 

@@ -12,6 +12,7 @@ import math
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -213,6 +214,136 @@ class TestWhatCountsAsFilled:
         """Any placeholders: missing iff stripped and folded text is one of them."""
         got = self.one(np.array(vals, dtype=object), placeholders=placeholders)
         assert got == [ref_missing(x, placeholders) for x in vals]
+
+
+# --------------------------------------------------------------------------
+# pandas columns: judged once per distinct value
+# --------------------------------------------------------------------------
+
+TEXT_DTYPES = [
+    "str",
+    "string[pyarrow]",
+    "string[python]",
+    pd.StringDtype("python", na_value=float("nan")),
+    pd.ArrowDtype(pa.large_string()),
+    pd.ArrowDtype(pa.string()),
+]
+long_padded = st.builds(
+    lambda a, p, b: a + p + b,
+    st.text(st.sampled_from(SPACES), min_size=6, max_size=12),
+    st.one_of(holders, st.just(""), st.text(max_size=4)),
+    st.text(st.sampled_from(SPACES), max_size=12),
+)
+texts = st.one_of(
+    holders,
+    padded,
+    long_padded,
+    st.text(max_size=12),
+    st.text(st.sampled_from([*SPACES, "a", "A", "未", "知", "N", "/", "\x00"]), max_size=12),
+)
+text_or_missing = st.one_of(texts, st.none(), st.just(float("nan")), st.just(pd.NA))
+
+
+def object_rule(values, placeholders=PLACEHOLDERS) -> list[bool]:
+    """The verdicts of the object-array rule, value by value as NumPy holds them."""
+    from custseg import profile
+
+    folded = ProfileSchema(placeholders=placeholders).placeholders
+    arr = np.asarray(values)
+    return profile._column_missing(arr, "x", folded).tolist()
+
+
+class TestPandasColumns:
+    """Text and categorical pandas columns give the object rule's verdicts."""
+
+    def one(self, values, **kw):
+        res = profile_completeness(
+            {"x": values}, hard=["x"], soft=[], weights=(1, 0), **kw
+        )
+        return res.missing[:, 0].tolist()
+
+    def test_fast_path_is_taken(self, monkeypatch):
+        """Text and categorical columns never reach the object rule row by row."""
+        from custseg import profile
+
+        calls = []
+        real = profile._object_missing
+
+        def spy(arr, placeholders):
+            calls.append(len(arr))
+            return real(arr, placeholders)
+
+        monkeypatch.setattr(profile, "_object_missing", spy)
+        vals = ["x", " 未知", None, "x", "N/A", "x" * 40, "x"] * 10
+        for dtype in [*TEXT_DTYPES, "category"]:
+            calls.clear()
+            got = self.one(pd.Series(vals, dtype=dtype))
+            assert got == [ref_missing(x) for x in vals] and got[2], dtype
+            assert sum(calls) <= 4, (dtype, calls)  # distinct values only
+        calls.clear()
+        self.one(pd.Series(vals, dtype=object))
+        assert calls == [len(vals)]  # object columns: every row
+
+    def test_arrow_long_text(self):
+        """Arrow text longer than any placeholder: missing only when blank or padded."""
+        vals = ["\u3000" * 20 + "Unknown" + " " * 3, " " * 50, "x" * 30, "x" * 20 + " "]
+        for dtype in TEXT_DTYPES:
+            assert self.one(pd.Series(vals, dtype=dtype)) == [True, True, False, False]
+
+    def test_arrow_chunks_index_and_arrays(self):
+        """Chunked Arrow text, an Index and a bare pandas array read alike."""
+        vals = ["a", " na ", None, "", "b", "NULL"]
+        expect = [False, True, True, True, False, True]
+        chunked = pa.chunked_array([vals[:2], vals[2:5], vals[5:]])
+        for col in (
+            pd.Series(pd.arrays.ArrowStringArray(chunked)),
+            pd.Index(vals, dtype="str"),
+            pd.array(vals, dtype="string"),
+            pd.Categorical(vals),
+        ):
+            assert self.one(col) == expect, type(col)
+
+    def test_categories_of_any_type(self):
+        """A categorical of numbers, dates or mixed values: NaN rows missing."""
+        cats = [
+            pd.Categorical([1, None, 0]),
+            pd.Categorical([True, None, False]),
+            pd.Categorical(pd.to_datetime(["2024-01-01", None, "2024-01-02"])),
+            pd.Categorical([b"", None, 0.0], categories=[0.0, b""]),
+        ]
+        for cat in cats:
+            assert self.one(pd.Series(cat)) == [False, True, False], cat.categories
+
+    def test_placeholders_apply(self):
+        """Custom placeholders, and none, are used on the distinct values."""
+        s = pd.Series(["保密", " 未知", None, "x" * 12 + "\u3000"], dtype="str")
+        assert self.one(s, placeholders=["保密"]) == [True, False, True, False]
+        assert self.one(s, placeholders=[]) == [False, False, True, False]
+
+    @settings(max_examples=80)
+    @given(
+        st.lists(text_or_missing, max_size=25),
+        st.sampled_from([*TEXT_DTYPES, "category"]),
+        st.sampled_from([PLACEHOLDERS, ("保密", "x" * 10), ()]),
+    )
+    def test_text_matches_object_rule(self, vals, dtype, placeholders):
+        """Any text column: the same verdicts as its values as an object array."""
+        if isinstance(dtype, pd.ArrowDtype):  # Arrow takes None, not NaN
+            vals = [x if isinstance(x, str) else None for x in vals]
+        s = pd.Series(vals, dtype=dtype)
+        got = self.one(s, placeholders=placeholders)
+        assert got == object_rule(s, placeholders)
+        held = np.asarray(s, dtype=object).tolist()
+        assert got == [ref_missing(x, placeholders) for x in held]
+
+    @settings(max_examples=60)
+    @given(st.lists(values, max_size=25), st.sampled_from(["category", object]))
+    def test_mixed_values_match_object_rule(self, vals, dtype):
+        """Object and categorical columns of mixed values: the object rule's verdicts."""
+        s = pd.Series(np.array(vals, dtype=object), dtype=dtype)
+        got = self.one(s)
+        assert got == object_rule(s)
+        assert got == [ref_missing(x) for x in np.asarray(s, dtype=object).tolist()]
 
 
 # --------------------------------------------------------------------------

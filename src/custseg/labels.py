@@ -9,7 +9,9 @@ import attrs
 import numpy as np
 
 from . import _display
-from .errors import ThresholdError
+from . import _validate as v
+from ._align import is_pandas
+from .errors import InputError, ThresholdError
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -235,3 +237,101 @@ class Labels:
         return _display.counts_table(
             f"{title}: {len(self)} rows, {kind}", self.counts(), len(self)
         )
+
+
+# --------------------------------------------------------------------------
+# labels in any form
+
+
+def _categorical_parts(x: Any) -> tuple[np.ndarray, tuple[str, ...], bool] | None:
+    """Codes, category names and orderedness of a pandas Categorical (or a
+    categorical Series), recognised by duck typing; ``None`` otherwise."""
+    cat: Any = getattr(x, "cat", None) if is_pandas(x) else x
+    if is_pandas(x) and cat is None:
+        return None
+    try:
+        codes = cat.codes
+        categories = cat.categories
+        ordered = bool(cat.ordered)
+    except (AttributeError, TypeError):
+        return None
+    codes = np.asarray(getattr(codes, "to_numpy", lambda: codes)())
+    return codes, tuple(str(c) for c in categories), ordered
+
+
+def _plain_classes(x: Any, field: str) -> tuple[np.ndarray, tuple[str, ...]]:
+    """Codes into the sorted distinct values of a plain array (-1: missing)."""
+    values = x.to_numpy() if is_pandas(x) else x
+    if isinstance(values, str | bytes) or np.isscalar(values):
+        raise InputError(
+            field,
+            f"must be an array-like of labels, got a scalar {v.describe(values)}",
+            fix="pass Labels, a categorical Series, or a list of label names",
+        )
+    arr = np.asarray(values)
+    if arr.ndim != 1:
+        raise InputError(
+            field,
+            f"must be one-dimensional, got shape {arr.shape}",
+            fix="pass a single column of labels",
+        )
+    codes = np.full(len(arr), -1, dtype=np.intp)
+    if arr.dtype.kind == "f":
+        known = ~np.isnan(arr)
+    elif arr.dtype.kind == "O":
+        known = np.fromiter(
+            (not v.is_missing_scalar(x) for x in arr.tolist()), bool, len(arr)
+        )
+    elif arr.dtype.kind in "mM":
+        known = ~np.isnat(arr)
+    else:
+        known = np.ones(len(arr), dtype=bool)
+    kept = arr[known]
+    if arr.dtype.kind == "O":
+        # numbers (a nullable score column) sort as numbers, 2 before 10;
+        # anything else by the names as shown
+        as_numbers = np.asarray(kept.tolist())
+        kept = as_numbers if as_numbers.dtype.kind in "iuf" else kept.astype(str)
+    uniques, inverse = np.unique(kept, return_inverse=True)
+    codes[known] = inverse.reshape(-1)
+    if uniques.dtype.kind == "f" and np.array_equal(uniques, np.trunc(uniques)):
+        # whole numbers (an integer column with a gap, read as float): 2, not 2.0
+        return codes, tuple(str(int(u)) for u in uniques.tolist())
+    return codes, tuple(str(u) for u in uniques.tolist())
+
+
+def label_codes(
+    labels: Any, field: str = "labels"
+) -> tuple[np.ndarray, tuple[str, ...], bool, Any, str | None]:
+    """Any labelling as ``(codes, names, ordered, index, name)``; code -1 is
+    a missing label.
+
+    :class:`Labels` keep their names; a pandas Categorical (or categorical
+    Series) keeps its categories and order; a plain array or Series gets its
+    distinct values, sorted (numbers as numbers). ``index`` is the pandas
+    index of a Series (``None`` otherwise); codes are ``intp``.
+
+    Examples
+    --------
+    >>> codes, names, ordered, index, name = label_codes(["b", None, "a", "b"])
+    >>> codes.tolist(), names, ordered
+    ([1, -1, 0, 1], ('a', 'b'), False)
+    """
+    if isinstance(labels, Labels):
+        return (
+            labels.codes.astype(np.intp),
+            labels.names,
+            labels.ordered,
+            labels.index,
+            labels.name,
+        )
+    index = labels.index if is_pandas(labels) else None
+    name = getattr(labels, "name", None) if is_pandas(labels) else None
+    parts = _categorical_parts(labels)
+    if parts is not None:
+        codes, names, ordered = parts
+        codes = codes.astype(np.intp)
+    else:
+        codes, names = _plain_classes(labels, field)
+        ordered = False
+    return codes, names, ordered, index, None if name is None else str(name)

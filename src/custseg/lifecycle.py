@@ -58,6 +58,25 @@ def _str(value: Any) -> str:
     return v.text_param(value, "no_purchase")
 
 
+def _windows_html(
+    title: str,
+    what: str,
+    labels: tuple[str, ...],
+    breaks: tuple[float, ...],
+    missing_row: list[str],
+) -> str:
+    """The table of half-open day windows ``[lo, hi)`` for notebooks."""
+    fmt = _display.format_value
+    starts = (0.0, *breaks)
+    ends = (*breaks, None)
+    rows = [
+        [label, f"{fmt(lo)} to < {fmt(hi)}" if hi is not None else f">= {fmt(lo)}"]
+        for label, lo, hi in zip(labels, starts, ends, strict=True)
+    ]
+    rows.append(missing_row)
+    return _display.html_table(title, [what, "days"], rows)
+
+
 @attrs.frozen
 class LifecycleWindows:
     """Breaks (in days since the last purchase) between lifecycle stages.
@@ -122,16 +141,12 @@ class LifecycleWindows:
             )
 
     def _repr_html_(self) -> str:
-        fmt = _display.format_value
-        starts = (0.0, *self.breaks)
-        ends = (*self.breaks, None)
-        rows = [
-            [label, f"{fmt(lo)} to < {fmt(hi)}" if hi is not None else f">= {fmt(lo)}"]
-            for label, lo, hi in zip(self.labels, starts, ends, strict=True)
-        ]
-        rows.append([self.no_purchase, "no purchase (NaN recency)"])
-        return _display.html_table(
-            "LifecycleWindows: days since the last purchase", ["stage", "days"], rows
+        return _windows_html(
+            "LifecycleWindows: days since the last purchase",
+            "stage",
+            self.labels,
+            self.breaks,
+            [self.no_purchase, "no purchase (NaN recency)"],
         )
 
 
@@ -1135,16 +1150,12 @@ class CarePhases:
         LifecycleWindows(self.breaks, self.labels, self.no_purchase)
 
     def _repr_html_(self) -> str:
-        fmt = _display.format_value
-        starts = (0.0, *self.breaks)
-        ends = (*self.breaks, None)
-        rows = [
-            [label, f"{fmt(lo)} to < {fmt(hi)}" if hi is not None else f">= {fmt(lo)}"]
-            for label, lo, hi in zip(self.labels, starts, ends, strict=True)
-        ]
-        rows.append([self.no_purchase, "not a customer yet (NaN tenure)"])
-        return _display.html_table(
-            "CarePhases: days since the first purchase", ["phase", "days"], rows
+        return _windows_html(
+            "CarePhases: days since the first purchase",
+            "phase",
+            self.labels,
+            self.breaks,
+            [self.no_purchase, "not a customer yet (NaN tenure)"],
         )
 
 

@@ -38,7 +38,7 @@ from . import _display
 from . import _validate as v
 from ._align import common_index, is_pandas
 from .errors import InputError, ThresholdError
-from .labels import Labels
+from .labels import Labels, label_codes
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -880,37 +880,6 @@ def default_playbook(name: str) -> Playbook:
 # actions per customer
 
 
-def _label_codes(labels: Any) -> tuple[np.ndarray, tuple[str, ...], Any]:
-    """(codes with -1 for missing, names, index) of labels in any form."""
-    if isinstance(labels, Labels):
-        return labels.codes.astype(np.int64), labels.names, labels.index
-    index = common_index(labels=labels)
-    cat = getattr(labels, "cat", None)
-    if cat is not None and hasattr(cat, "codes"):  # a pandas categorical Series
-        codes = np.asarray(cat.codes, dtype=np.int64)
-        return codes, tuple(str(c) for c in cat.categories), index
-    if hasattr(labels, "to_numpy") and not isinstance(labels, np.ndarray):
-        arr = np.asarray(labels.to_numpy(dtype=object, na_value=None))
-    else:
-        if isinstance(labels, str | bytes) or np.isscalar(labels):
-            raise InputError(
-                "labels",
-                f"must be an array-like of label names, got a scalar {v.describe(labels)}",
-                fix="pass Labels, a list, NumPy array or pandas Series",
-            )
-        arr = np.asarray(labels, dtype=object)
-    if arr.ndim != 1:
-        raise InputError("labels", f"must be one-dimensional, got shape {arr.shape}")
-    missing = np.equal(arr, _NONE) | (arr != arr)  # None, NaN, NaT
-    codes = np.full(len(arr), -1, dtype=np.int64)
-    names: tuple[str, ...] = ()
-    if (~missing).any():
-        uniq, inv = np.unique(arr[~missing].astype(str), return_inverse=True)
-        codes[~missing] = inv
-        names = tuple(str(u) for u in uniq)
-    return codes, names, index
-
-
 @attrs.frozen(eq=False, repr=False)
 class ActionPlan:
     """The action of each customer: what :func:`actions` returns.
@@ -1118,7 +1087,8 @@ def actions(
             f"'playbook' must be a Playbook: got {type(playbook).__name__}"
         )
     lang = _text(lang, "lang")
-    codes, names, index = _label_codes(labels)
+    codes, names, _, index, _ = label_codes(labels)
+    common_index(labels=labels)  # a pandas input: its index, checked
     found = [playbook.action_for(name) for name in names]
     texts = [a.text(lang) if a is not None else None for a in found]
     no_action = _TEXTS.get(lang, _TEXTS["en"])[NO_ACTION]

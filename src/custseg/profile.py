@@ -122,8 +122,10 @@ _TEXT = np.dtypes.StringDType()
 #: ``isinstance`` as a ufunc over an object array (a C loop, no Python frames).
 _IS_TEXT = np.frompyfunc(isinstance, 2, 1)
 _STR_TYPE = np.array(str, dtype=object)
-#: ``len()`` of each value, 0 for values without one (None, NaN, numbers).
-_LENGTH = np.frompyfunc(operator.length_hint, 1, 1)
+#: ``text in other`` as a ufunc: which texts hold a NUL (with :data:`_NUL`).
+_CONTAINS = np.frompyfunc(operator.contains, 2, 1)
+#: NUL as a Python ``str`` (NumPy's own text types drop trailing NULs).
+_NUL = np.array("\x00", dtype=object)
 _STR = np.frompyfunc(str, 1, 1)
 _LAST = np.frompyfunc(operator.itemgetter(-1), 1, 1)
 
@@ -140,6 +142,19 @@ def _ascii_lower(text: np.ndarray) -> np.ndarray:
         upper = (codes >= 65) & (codes <= 90)
         codes[upper] += 32
     return out
+
+
+def _has_nul(text: np.ndarray) -> np.ndarray:
+    """Whether each text holds a NUL character.
+
+    NUL is neither whitespace nor in a placeholder, so such a text is never
+    blank nor a placeholder; NumPy's string functions treat a trailing NUL
+    as padding (``np.strings.strip("\\x00 ")`` is ``""``), so the texts they
+    call blank or a placeholder are checked here, as Python ``str``.
+    """
+    if not len(text):
+        return np.zeros(0, dtype=bool)
+    return np.asarray(_CONTAINS(text.astype(object), _NUL), dtype=bool)
 
 
 def _fold(text: str) -> str:
@@ -194,6 +209,8 @@ def _text_missing(
         if holders:
             hit = np.isin(_ascii_lower(sub), np.array(holders, dtype=f"<U{size}"))
             missing[rows[at]] = hit
+    judged = np.flatnonzero(missing)
+    missing[judged[_has_nul(text[judged])]] = False
     return missing, mark
 
 
@@ -209,6 +226,10 @@ def _column_missing(
     values: Any, field: str, placeholders: tuple[str, ...]
 ) -> np.ndarray:
     """Whether each value of one column is missing (see the module docstring)."""
+    if type(values).__module__.startswith("pandas"):
+        fast = _pandas_missing(values, field, placeholders)
+        if fast is not None:
+            return fast
     arr = _values(values, field)
     kind = arr.dtype.kind
     if kind in "iub":
@@ -334,15 +355,99 @@ def _object_missing(arr: np.ndarray, placeholders: tuple[str, ...]) -> np.ndarra
     if rows.size:
         sub = arr[rows]
         is_text = np.asarray(_IS_TEXT(sub, _STR_TYPE), dtype=bool)
-        # <U drops a text's trailing NULs: such a text is neither blank nor a
-        # placeholder (NUL is not whitespace); long text was judged whole above
-        whole = long[rows].copy()
-        short_text = np.flatnonzero(is_text & ~whole)
-        whole[short_text] = np.asarray(
-            _LENGTH(sub[short_text]), dtype=np.intp
-        ) == np.strings.str_len(fixed[rows[short_text]])
-        missing[rows] = np.where(is_text, missing[rows] & whole, mark[rows])
+        # <U drops a text's trailing NULs, and stripping can leave one at the
+        # end: a text holding a NUL is neither blank nor a placeholder
+        # (long text was checked by _text_missing above)
+        short_text = np.flatnonzero(is_text & ~long[rows])
+        clean = is_text.copy()
+        clean[short_text] = ~_has_nul(sub[short_text])
+        missing[rows] = np.where(is_text, missing[rows] & clean, mark[rows])
     return missing
+
+
+def _pandas_missing(
+    values: Any, field: str, placeholders: tuple[str, ...]
+) -> np.ndarray | None:
+    """:func:`_column_missing` of a pandas text or categorical column, judged
+    once per distinct value; None for other columns.
+
+    Missing is a property of each value alone, so the column is factorised
+    (text columns by their own ``factorize``, a categorical by its codes),
+    the distinct values are judged by the rule for object arrays
+    (:func:`_object_missing`, or :func:`_column_missing` of the categories)
+    and the verdicts are spread back through the codes; a missing row (code
+    -1) is missing. Text is only hashed as text, so equal codes are equal
+    values. Arrow-backed text is never turned into Python objects but for the
+    distinct values that can be blank or a placeholder (see
+    :func:`_arrow_candidates`).
+    """
+    import pandas as pd
+
+    if isinstance(values, pd.Series | pd.Index):
+        array = values.array
+    elif isinstance(values, pd.api.extensions.ExtensionArray):
+        array = values
+    else:
+        return None
+    if isinstance(array, pd.Categorical):
+        codes = np.asarray(array.codes, dtype=np.intp)
+        per_value = _column_missing(array.categories, field, placeholders)
+    elif _is_text(array, pd):
+        codes, uniques = array.factorize()
+        codes = np.asarray(codes, dtype=np.intp)
+        per_value = np.zeros(len(uniques), dtype=bool)
+        rows = _arrow_candidates(uniques, placeholders)
+        if rows is None:
+            objects = np.asarray(uniques, dtype=object)
+            rows = np.arange(len(objects))
+        else:
+            objects = np.asarray(uniques.take(rows), dtype=object)
+        if len(rows):
+            per_value[rows] = _object_missing(objects, placeholders)
+    else:
+        return None
+    # a missing value (code -1) takes the last slot: True
+    return np.append(per_value, True)[codes]
+
+
+def _is_text(array: Any, pd: Any) -> bool:
+    """Whether a pandas array holds only text and missing values."""
+    if isinstance(array.dtype, pd.StringDtype):
+        return True
+    if isinstance(array.dtype, pd.ArrowDtype):
+        import pyarrow as pa
+
+        kind = array.dtype.pyarrow_dtype
+        return bool(pa.types.is_string(kind) or pa.types.is_large_string(kind))
+    return False
+
+
+def _arrow_candidates(uniques: Any, placeholders: tuple[str, ...]) -> Any:
+    """Positions of the Arrow-backed texts that may be blank or a placeholder
+    (None for text not held by Arrow).
+
+    A text can only be blank or a placeholder once stripped when it is no
+    longer than the longest placeholder, or starts or ends with whitespace
+    (:data:`WHITESPACE`, Python's set): the others are filled without being
+    turned into Python objects. The length is counted in code points, as
+    Python counts it.
+    """
+    import pandas as pd
+
+    if not isinstance(uniques, pd.arrays.ArrowExtensionArray):
+        return None
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    text = uniques.__arrow_array__()
+    if not (pa.types.is_string(text.type) or pa.types.is_large_string(text.type)):
+        return None
+    spaces = pa.array([chr(c) for c in WHITESPACE], type=text.type)
+    longest = max((len(p) for p in placeholders), default=0)
+    maybe = pc.less_equal(pc.utf8_length(text), longest)
+    maybe = pc.or_(maybe, pc.is_in(pc.utf8_slice_codeunits(text, 0, 1), spaces))
+    maybe = pc.or_(maybe, pc.is_in(pc.utf8_slice_codeunits(text, -1), spaces))
+    return np.flatnonzero(maybe.to_numpy(zero_copy_only=False))
 
 
 # --------------------------------------------------------------------------

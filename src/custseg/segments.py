@@ -19,7 +19,7 @@ import numpy as np
 from . import _validate as v
 from ._align import is_pandas, to_pandas_index
 from .errors import InputError, ThresholdError
-from .labels import Labels, smallest_int_dtype
+from .labels import Labels, label_codes, smallest_int_dtype
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -47,63 +47,6 @@ SUMMARY_COLUMNS = (
 # classes from any labelling
 
 
-def _categorical_parts(x: Any) -> tuple[np.ndarray, tuple[str, ...], bool] | None:
-    """Codes, category names and orderedness of a pandas Categorical (or a
-    categorical Series), recognised by duck typing; ``None`` otherwise."""
-    cat: Any = getattr(x, "cat", None) if is_pandas(x) else x
-    if is_pandas(x) and cat is None:
-        return None
-    try:
-        codes = cat.codes
-        categories = cat.categories
-        ordered = bool(cat.ordered)
-    except (AttributeError, TypeError):
-        return None
-    codes = np.asarray(getattr(codes, "to_numpy", lambda: codes)())
-    return codes, tuple(str(c) for c in categories), ordered
-
-
-def _plain_classes(x: Any, field: str) -> tuple[np.ndarray, tuple[str, ...]]:
-    """Codes into the sorted distinct values of a plain array (-1: missing)."""
-    values = x.to_numpy() if is_pandas(x) else x
-    if isinstance(values, str | bytes) or np.isscalar(values):
-        raise InputError(
-            field,
-            f"must be an array-like of labels, got a scalar {v.describe(values)}",
-            fix="pass Labels, a categorical Series, or a list of label names",
-        )
-    arr = np.asarray(values)
-    if arr.ndim != 1:
-        raise InputError(
-            field,
-            f"must be one-dimensional, got shape {arr.shape}",
-            fix="pass a single column of labels",
-        )
-    codes = np.full(len(arr), -1, dtype=np.intp)
-    if arr.dtype.kind == "f":
-        known = ~np.isnan(arr)
-    elif arr.dtype.kind == "O":
-        known = np.fromiter(
-            (not v.is_missing_scalar(x) for x in arr.tolist()), bool, len(arr)
-        )
-    elif arr.dtype.kind in "mM":
-        known = ~np.isnat(arr)
-    else:
-        known = np.ones(len(arr), dtype=bool)
-    kept = arr[known]
-    if arr.dtype.kind == "O":
-        # numbers (a nullable score column) sort as numbers, 2 before 10;
-        # anything else by the names as shown
-        as_numbers = np.asarray(kept.tolist())
-        kept = as_numbers if as_numbers.dtype.kind in "iuf" else kept.astype(str)
-    uniques, inverse = np.unique(kept, return_inverse=True)
-    codes[known] = inverse.reshape(-1)
-    if uniques.dtype.kind == "f" and np.array_equal(uniques, np.trunc(uniques)):
-        # whole numbers (an integer column with a gap, read as float): 2, not 2.0
-        return codes, tuple(str(int(u)) for u in uniques.tolist())
-    return codes, tuple(str(u) for u in uniques.tolist())
-
-
 def _as_classes(
     labels: Any, field: str, missing: str
 ) -> tuple[np.ndarray, tuple[str, ...], bool, Any, str | None]:
@@ -122,15 +65,7 @@ def _as_classes(
             labels.index,
             labels.name,
         )
-    index = labels.index if is_pandas(labels) else None
-    name = getattr(labels, "name", None) if is_pandas(labels) else None
-    parts = _categorical_parts(labels)
-    if parts is not None:
-        codes, names, ordered = parts
-        codes = codes.astype(np.intp)
-    else:
-        codes, names = _plain_classes(labels, field)
-        ordered = False
+    codes, names, ordered, index, name = label_codes(labels, field)
     lost = codes < 0
     if lost.any():
         if missing in names:
