@@ -17,13 +17,13 @@ Usage::
 from __future__ import annotations
 
 import argparse
-import time
 from collections.abc import Callable
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
+from _timing import best_time as best
 from custseg.loyalty import (
     LOYALTY_LEVELS,
     REFERRAL,
@@ -75,16 +75,6 @@ def simulate(n: int, seed: int = 8) -> dict[str, Any]:
         "recency": pd.Series(recency, index=idx),
         "group": group,
     }
-
-
-def best(fn: Callable[[], Any], repeat: int) -> tuple[float, Any]:
-    out = None
-    times = []
-    for _ in range(repeat):
-        t0 = time.perf_counter()
-        out = fn()
-        times.append(time.perf_counter() - t0)
-    return min(times), out
 
 
 # --- the pandas idioms -------------------------------------------------------

@@ -32,40 +32,17 @@ import argparse
 import os
 import platform
 import sys
-import time
-import tracemalloc
-from collections.abc import Callable
-from typing import Any
 
 import numpy as np
 import pandas as pd
 
 import custseg
+from _timing import best_time, peak_mib
 from custseg.datasets import simulate_transactions
 from custseg.migration import segment_history
 from custseg.segments import segment_summary
 
 CUTS = [str(d) for d in pd.date_range("2024-01-31", periods=12, freq="ME").date]
-
-
-def best_time(fn: Callable[[], Any], repeat: int) -> tuple[float, Any]:
-    """Best wall time of *repeat* calls, and the last result."""
-    best, result = float("inf"), None
-    for _ in range(repeat):
-        t0 = time.perf_counter()
-        result = fn()
-        best = min(best, time.perf_counter() - t0)
-    return best, result
-
-
-def peak_mib(fn: Callable[[], Any]) -> float:
-    """Peak memory traced (tracemalloc: NumPy and pandas buffers) of one call."""
-    tracemalloc.start()
-    try:
-        fn()
-        return tracemalloc.get_traced_memory()[1] / 2**20
-    finally:
-        tracemalloc.stop()
 
 
 def run_history(tx: pd.DataFrame) -> np.ndarray:

@@ -23,34 +23,15 @@ from __future__ import annotations
 import argparse
 import os
 import platform
-import time
-import tracemalloc
-from collections.abc import Callable
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
 import custseg
+from _timing import best_time as _best
+from _timing import peak_mib as _peak
 from custseg.ownership import assign_owners, neglected
-
-
-def _best(fn: Callable[[], Any], repeat: int) -> tuple[float, Any]:
-    best, out = float("inf"), None
-    for _ in range(repeat):
-        t0 = time.perf_counter()
-        out = fn()
-        best = min(best, time.perf_counter() - t0)
-    return best, out
-
-
-def _peak(fn: Callable[[], Any]) -> float:
-    tracemalloc.start()
-    try:
-        fn()
-        return tracemalloc.get_traced_memory()[1] / 2**20
-    finally:
-        tracemalloc.stop()
 
 
 def _data(n: int, k: int, seed: int = 0) -> tuple[pd.DataFrame, list[str]]:

@@ -22,27 +22,16 @@ from __future__ import annotations
 import argparse
 import os
 import platform
-import time
-from collections.abc import Callable
-from typing import Any
 
 import numpy as np
 import pandas as pd
 
+from _timing import best_time as _best
 from custseg.playbook import DEFAULTS, actions, default_playbook, due_contacts
 
 AS_OF = pd.Timestamp("2024-12-28")
 HOLIDAY = ("New Year", pd.Timestamp("2025-01-01"))
 STAGES = ["active", "silent", "sleeping", "lost", "gone", "no_purchase"]
-
-
-def _best(fn: Callable[[], Any], repeat: int) -> tuple[float, Any]:
-    best, out = float("inf"), None
-    for _ in range(repeat):
-        t0 = time.perf_counter()
-        out = fn()
-        best = min(best, time.perf_counter() - t0)
-    return best, out
 
 
 def _data(n: int, seed: int = 0) -> pd.DataFrame:

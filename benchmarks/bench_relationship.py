@@ -23,16 +23,15 @@ Usage::
 from __future__ import annotations
 
 import argparse
-import gc
 import platform
 import sys
-import time
 from collections.abc import Callable
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
+from _timing import best_time
 from custseg.relationship import (
     CONTACT_KINDS,
     INITIATORS,
@@ -44,17 +43,6 @@ from custseg.relationship import (
 )
 
 KIND_P = [0.15, 0.1, 0.15, 0.2, 0.1, 0.1, 0.05, 0.15]
-
-
-def best_time(fn: Callable[[], Any], repeat: int) -> tuple[float, Any]:
-    best, result = float("inf"), None
-    for _ in range(repeat):
-        result = None
-        gc.collect()
-        t0 = time.perf_counter()
-        result = fn()
-        best = min(best, time.perf_counter() - t0)
-    return best, result
 
 
 def make_contacts(n_rows: int, n_customers: int, seed: int = 0) -> pd.DataFrame:

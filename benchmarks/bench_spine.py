@@ -20,12 +20,10 @@ Usage::
 from __future__ import annotations
 
 import argparse
-import gc
 import os
 import platform
 import sys
 import time
-import tracemalloc
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -34,6 +32,7 @@ import numpy as np
 import pandas as pd
 
 import custseg
+from _timing import best_time, peak_mib
 from custseg.datasets import simulate_transactions
 
 try:
@@ -72,34 +71,6 @@ class Row:
     native_memory: bool = False
     note: str = ""
     baseline: bool = False
-
-
-def best_time(fn: Callable[[], Any], repeat: int) -> tuple[float, Any]:
-    """Best wall time of *repeat* calls; the last result is returned for checks."""
-    best = float("inf")
-    result = None
-    for _ in range(repeat):
-        result = None
-        gc.collect()
-        t0 = time.perf_counter()
-        result = fn()
-        best = min(best, time.perf_counter() - t0)
-    return best, result
-
-
-def peak_mib(fn: Callable[[], Any]) -> float:
-    """Peak memory traced by tracemalloc during one call (MiB), result included."""
-    gc.collect()
-    tracemalloc.start()
-    try:
-        tracemalloc.reset_peak()
-        base, _ = tracemalloc.get_traced_memory()
-        result = fn()
-        _, peak = tracemalloc.get_traced_memory()
-        del result
-    finally:
-        tracemalloc.stop()
-    return (peak - base) / 2**20
 
 
 def measure(

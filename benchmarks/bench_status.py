@@ -23,11 +23,8 @@ Usage::
 from __future__ import annotations
 
 import argparse
-import gc
 import platform
 import sys
-import time
-import tracemalloc
 from collections.abc import Callable
 from typing import Any
 
@@ -35,6 +32,7 @@ import numpy as np
 import pandas as pd
 
 import custseg
+from _timing import best_time, peak_mib
 from custseg.lifecycle import (
     NEEDS_NAMES,
     STATUS_NAMES,
@@ -48,32 +46,6 @@ from custseg.lifecycle import (
     store_visit_class,
     visit_tier,
 )
-
-
-def best_time(fn: Callable[[], Any], repeat: int) -> tuple[float, Any]:
-    """Best wall time of *repeat* calls and the last result."""
-    best, result = float("inf"), None
-    for _ in range(repeat):
-        result = None
-        gc.collect()
-        t0 = time.perf_counter()
-        result = fn()
-        best = min(best, time.perf_counter() - t0)
-    return best, result
-
-
-def peak_mib(fn: Callable[[], Any]) -> float:
-    """Peak memory traced during one call (MiB), result included."""
-    gc.collect()
-    tracemalloc.start()
-    try:
-        base, _ = tracemalloc.get_traced_memory()
-        result = fn()
-        _, peak = tracemalloc.get_traced_memory()
-        del result
-    finally:
-        tracemalloc.stop()
-    return (peak - base) / 2**20
 
 
 def customers(n: int, seed: int = 0) -> pd.DataFrame:

@@ -28,16 +28,15 @@ Usage::
 from __future__ import annotations
 
 import argparse
-import gc
 import platform
 import sys
-import time
 from collections.abc import Callable
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
+from _timing import best_time
 from custseg.value import (
     READINESS_FACTORS,
     ValueTierThresholds,
@@ -59,17 +58,6 @@ NO_LABEL = {
 READINESS_NAMES = [
     name for f in READINESS_FACTORS for name in (NO_LABEL[f], f"{f}_unknown")
 ] + ["ready"]
-
-
-def best_time(fn: Callable[[], Any], repeat: int) -> tuple[float, Any]:
-    best, result = float("inf"), None
-    for _ in range(repeat):
-        result = None
-        gc.collect()
-        t0 = time.perf_counter()
-        result = fn()
-        best = min(best, time.perf_counter() - t0)
-    return best, result
 
 
 def with_missing(
