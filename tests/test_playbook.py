@@ -1024,7 +1024,7 @@ class TestDueCommand:
             _due_cli([*base, "--cadence", "7", "--birthday", "nope"])
         with pytest.raises(InputError, match="does not cover: 'active', 'gone'"):
             _due_cli([*base, "--class-column", "lifecycle", "--playbook", "abc"])
-        with pytest.raises(ThresholdError, match="no default playbook for the column"):
+        with pytest.raises(ThresholdError, match="no playbook for the column"):
             _due_cli([*base, "--class-column", "points"])
         with pytest.raises(ThresholdError, match="--min-points"):
             _due_cli([*base, "--cadence", "7", "--points", "points"])
@@ -1077,3 +1077,48 @@ class TestDocsPage:
             row = f"| {a.priority} | `{label}` | {a.action} | {a.channel} | {cad} | {dl} |"
             assert row in page
             assert f"| {' | '.join(a.text('zh'))} |" in page
+
+
+class TestDueWithRules:
+    def test_rules_file_playbook_replaces_defaults(self, tmp_path) -> None:
+        """--rules FILE: its [playbook] entry decides; other labels keep the defaults."""
+        import pandas as pd
+
+        from custseg.cli import main
+
+        rules_file = tmp_path / "pb.toml"
+        rules_file.write_text(
+            'format = 1\nextends = "ecommerce"\n[playbook.lifecycle.silent]\n'
+            'action = "Call now"\nchannel = "phone"\ncadence_days = 3\npriority = 1\n',
+            encoding="utf-8",
+        )
+        customers = tmp_path / "c.csv"
+        pd.DataFrame(
+            {
+                "customer_id": ["a", "b"],
+                "lifecycle": ["silent", "active"],
+                "last_contact": ["2024-12-28", "2024-12-28"],
+            }
+        ).to_csv(customers, index=False)
+        out = tmp_path / "due.csv"
+        status = main(
+            [
+                "due",
+                str(customers),
+                "--as-of",
+                "2025-01-01",
+                "--class-column",
+                "lifecycle",
+                "--last-contact",
+                "last_contact",
+                "--rules",
+                str(rules_file),
+                "--output",
+                str(out),
+            ]
+        )
+        assert status == 0
+        due = pd.read_csv(out)
+        # silent: every 3 days now (4 days since contact); active keeps its default cadence
+        assert due["customer_id"].tolist() == ["a"]
+        assert due["action"].tolist() == ["Call now"]

@@ -81,8 +81,19 @@ def register(sub: Any) -> None:
     )
     p.add_argument(
         "--playbook",
-        choices=PLAYBOOK_NAMES,
-        help="the default playbook for --class-column (default: the column's name)",
+        metavar="NAME",
+        help="the classification whose playbook applies to --class-column "
+        "(default: the column's name); shipped defaults: " + ", ".join(PLAYBOOK_NAMES),
+    )
+    own = p.add_mutually_exclusive_group()
+    own.add_argument(
+        "--rules",
+        metavar="FILE",
+        help="a rules file whose [playbook.NAME.LABEL] entries replace the "
+        "defaults label by label (and give playbooks for its own segmentations)",
+    )
+    own.add_argument(
+        "--preset", metavar="NAME", help="a shipped preset, for its playbooks"
     )
     p.add_argument(
         "--recency",
@@ -162,11 +173,21 @@ def _cmd(args: argparse.Namespace) -> int:
         raise ThresholdError(f"'--head' must be >= 0: got {args.head}")
     as_of = parse_date_text(args.as_of, "as_of")
     name = args.playbook or args.class_column
-    if args.class_column is not None and name not in PLAYBOOK_NAMES:
-        raise ThresholdError(
-            f"no default playbook for the column {args.class_column!r}: give "
-            f"--playbook, one of {', '.join(PLAYBOOK_NAMES)}"
-        )
+    playbook = None
+    if args.class_column is not None:
+        if args.rules is not None or args.preset is not None:
+            from .frame import _load_rules
+
+            rs = _load_rules(args.preset, args.rules)
+            playbook = rs.playbook(name) if rs is not None else None
+        elif name in PLAYBOOK_NAMES:
+            playbook = default_playbook(name)
+        if playbook is None:
+            raise ThresholdError(
+                f"no playbook for the column {args.class_column!r}: give "
+                f"--playbook, one of {', '.join(PLAYBOOK_NAMES)}, or --rules with "
+                f"[playbook.{name}.LABEL] entries"
+            )
     df = read_table(args.customers, text_columns=[args.customer])
     ids = _column(df, args.customer, "customer")
     df = df.set_index(pd.Index(ids.to_numpy(), name=args.customer))
@@ -181,9 +202,8 @@ def _cmd(args: argparse.Namespace) -> int:
         labels = _column(df, args.class_column, "class-column").astype(object)
         recency_col = args.recency or ("recency_days" if "recency_days" in df else None)
         recency = None if recency_col is None else _column(df, recency_col, "recency")
-        cadence = actions(
-            labels, default_playbook(name), recency_days=recency, lang=args.lang
-        )
+        assert playbook is not None  # checked above
+        cadence = actions(labels, playbook, recency_days=recency, lang=args.lang)
         if cadence.uncovered:
             raise InputError(
                 args.class_column,
