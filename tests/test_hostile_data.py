@@ -581,6 +581,9 @@ class TestSumOverflow:
             with pytest.raises(InputError) as info:
                 summarize([1] * len(arr), ["2024-01-01"] * len(arr), arr)
             assert (info.value.first_row, info.value.n_rows) == (big[0], len(big))
+        elif sum(abs(a) for a in amounts) > 2**53:  # the sum might round
+            with pytest.raises(InputError, match=r"may pass 2\*\*53"):
+                summarize([1] * len(arr), ["2024-01-01"] * len(arr), arr)
         else:
             facts = summarize([1] * len(arr), ["2024-01-01"] * len(arr), arr)
             assert facts.monetary.tolist() == [float(sum(float(a) for a in amounts))]

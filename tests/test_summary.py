@@ -1026,14 +1026,38 @@ class TestSummarizeReview7:
         value=st.integers(2**51, 2**53),
     )
     def test_integer_sums_exact_or_refused(self, n: int, value: int) -> None:
-        """n equal integer amounts: the exact sum, or refused at 2**53 and above."""
+        """n equal integer amounts: the exact sum, or refused above 2**53 (which
+        float64 still holds exactly)."""
         amounts = np.full(n, value, dtype=np.int64)
-        if n * value >= 2**53:
+        if n * value > 2**53:
             with pytest.raises(InputError, match="2\\*\\*53"):
                 summarize([7] * n, ["2024-01-01"] * n, amounts)
         else:
             facts = summarize([7] * n, ["2024-01-01"] * n, amounts)
             assert int(facts.monetary[0]) == n * value
+
+
+class TestSumBoundary:
+    @pytest.mark.parametrize(
+        ("amounts", "ok"),
+        [
+            ([2**53], True),
+            ([2**52, 2**52], True),
+            ([2**53, 1], False),
+            ([2**52, 2**52 + 1], False),
+            ([-(2**53), 0], True),
+        ],
+    )
+    def test_exactly_two_to_the_53(self, amounts: list[int], ok: bool) -> None:
+        """A per-customer sum of exactly 2**53 is exact and kept; one more is refused
+        (float64 bounds of exactly 2**53 are counted again in integers)."""
+        arr = np.array(amounts, dtype=np.int64)
+        if ok:
+            facts = summarize([1] * len(arr), ["2024-01-01"] * len(arr), arr)
+            assert int(facts.monetary[0]) == sum(amounts)
+        else:
+            with pytest.raises(InputError, match=r"may pass 2\*\*53"):
+                summarize([1] * len(arr), ["2024-01-01"] * len(arr), arr)
 
 
 class TestSummarizeDaySpan:
