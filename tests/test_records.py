@@ -231,5 +231,42 @@ class TestContacts:
         contacts = pd.DataFrame(
             {"customer_id": ["a"], "date": ["2024-01-01"], "initiator": ["company"]}
         )
-        with pytest.raises(InputError, match="'kind' is not a column"):
+        with pytest.raises(
+            InputError,
+            match=r"'contacts' has no column 'kind' \(columns: 'customer_id', 'date', 'initiator'\)",
+        ):
             _segment(_tx(["a"]), contacts=contacts)
+
+    def test_contacts_after_as_of(self) -> None:
+        """Later contacts are refused like later transactions, or dropped on request."""
+        contacts = pd.DataFrame(
+            {
+                "customer_id": ["a", "a"],
+                "date": ["2024-01-01", "2024-08-01"],
+                "initiator": ["company"] * 2,
+                "kind": ["sale", "follow_up"],
+            }
+        )
+        with pytest.raises(
+            InputError,
+            match=r"'date' of the contacts has contacts after as_of \(2024-07-01\) \(first at row 1",
+        ):
+            _segment(_tx(["a"]), contacts=contacts)
+        out = _segment(_tx(["a"]), contacts=contacts, after_as_of="drop").customers
+        assert out["relationship"].astype(str).tolist() == ["basic"]
+
+    def test_contact_dates_follow_date_format(self) -> None:
+        """date_format applies to the contact log's dates too."""
+        tx = pd.DataFrame(
+            {"customer_id": ["a"], "date": ["05/01/2024"], "amount": [10.0]}
+        )
+        contacts = pd.DataFrame(
+            {
+                "customer_id": ["a", "a"],
+                "date": ["05/01/2024", "08/01/2024"],
+                "initiator": ["company"] * 2,
+                "kind": ["sale", "follow_up"],
+            }
+        )
+        out = _segment(tx, contacts=contacts, date_format="%d/%m/%Y").customers
+        assert out["relationship"].astype(str).tolist() == ["accountable"]

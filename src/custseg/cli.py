@@ -90,12 +90,20 @@ def _label_table(seg: pd.DataFrame, column: str, title: str) -> list[str]:
         if table is None:
             lines.append(row + "              -          -        -       -")
             continue
-        r = table.loc[name]
+        r = {k: float(table.at[name, k]) for k in _REPORT_FIGURES}
         lines.append(
             f"{row}         {_share(r['revenue_share'])}  {_number(r['avg_order_value']):>9}"
             f"  {_number(r['recency_median']):>7}  {_number(r['frequency_mean'], 1):>6}"
         )
     return lines
+
+
+_REPORT_FIGURES = (
+    "revenue_share",
+    "avg_order_value",
+    "recency_median",
+    "frequency_mean",
+)
 
 
 def _number(x: float, digits: int = 0) -> str:
@@ -439,13 +447,27 @@ def _cmd_segment(args: argparse.Namespace) -> int:
     _check_columns(tx, args)
     tx[args.date] = parse_date_column(tx[args.date], args.date, date_format=date_format)
     _check_rows(tx, args.input, args)
-    if args.records:
-        args.records_frame = read_table(
-            args.records, encoding=args.encoding, text_columns=[args.customer]
-        )
-    if args.contacts:
-        args.contacts_frame = read_table(
-            args.contacts, encoding=args.encoding, text_columns=[args.customer]
+    # the records and contacts are read like the transactions (--sep,
+    # --encoding), the id column as text
+    for path, attr in (
+        (args.records, "records_frame"),
+        (args.contacts, "contacts_frame"),
+    ):
+        if path:
+            setattr(
+                args,
+                attr,
+                read_table(
+                    path,
+                    sep=args.sep,
+                    encoding=args.encoding,
+                    text_columns=[args.customer],
+                ),
+            )
+    if args.contacts and "date" in args.contacts_frame:  # dates as --date-format says
+        frame = args.contacts_frame
+        frame["date"] = parse_date_column(
+            frame["date"], "date", date_format=date_format
         )
     return _run(tx, args, rs)
 

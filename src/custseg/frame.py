@@ -139,14 +139,23 @@ PRESENT_NAMES = ("both", "transactions_only", "records_only")
 
 
 def _join_relationship(
-    out: pd.DataFrame, contacts: Any, customer: Hashable, facts: CustomerFacts
+    out: pd.DataFrame,
+    contacts: Any,
+    customer: Hashable,
+    facts: CustomerFacts,
+    *,
+    date_format: str | None = None,
+    after_as_of: str = "raise",
 ) -> tuple[pd.DataFrame, pd.Index]:
     """*out* with a ``relationship`` column from the contact log (customers
     found only in the contacts get rows of their own, with no purchase), and
-    the ids the log names."""
+    the ids the log names. Contacts after ``as_of`` are refused, or dropped
+    with ``after_as_of="drop"`` (as transactions are)."""
     from .relationship import contact_summary, relationship_type
 
+    where = "contacts"
     if isinstance(contacts, str | os.PathLike):
+        where = f"contacts file {os.fspath(contacts)!r}"
         text = (customer,) if isinstance(customer, str) else ()
         contacts = read_table(contacts, text_columns=text)
     if not isinstance(contacts, pd.DataFrame):
@@ -155,11 +164,38 @@ def _join_relationship(
             f"must be a DataFrame or a file path: got {type(contacts).__name__}",
             fix="pass one row per contact: customer id, date, initiator, kind",
         )
-    for column in (customer, "date", "initiator", "kind"):
-        _column(contacts, column, "contacts")
+    absent = [
+        str(c) for c in (customer, "date", "initiator", "kind") if c not in contacts
+    ]
+    if absent:
+        raise InputError(
+            "contacts",
+            ("" if where == "contacts" else f"(the {where}) ")
+            + "has no column "
+            + ", ".join(repr(c) for c in absent)
+            + " (columns: "
+            + ", ".join(repr(str(c)) for c in list(contacts.columns)[:15])
+            + ")",
+            fix="a contact log has the customer id column (named as in the "
+            "transactions) and date, initiator (customer / company) and kind",
+        )
+    dates = parse_date_column(contacts["date"], "date", date_format=date_format)
+    later = dates.to_numpy() >= (facts.as_of + np.timedelta64(1, "D"))
+    if later.any():
+        if after_as_of != "drop":
+            first, count = _first(later)
+            raise InputError(
+                "date",
+                f"of the {where} has contacts after as_of ({facts.as_of})",
+                first_row=first,
+                n_rows=count,
+                fix="pass a later as_of, or drop them (after_as_of='drop'; on "
+                "the command line --after-as-of drop)",
+            )
+        contacts, dates = contacts[~later], dates[~later]
     summary = contact_summary(
         contacts[customer].to_numpy(),
-        parse_date_column(contacts["date"], "date"),
+        dates,
         contacts["initiator"].to_numpy(),
         contacts["kind"].to_numpy(),
         first_sale=facts,
@@ -217,8 +253,8 @@ def _records_frame(records: Any, customer: Hashable) -> pd.DataFrame:
             f"has no customer id column {str(customer)!r} (columns: "
             + ", ".join(repr(str(c)) for c in list(records.columns)[:15])
             + ")",
-            fix="name the id column like the transactions' (customer=), or "
-            "make it the index",
+            fix="name the id column like the transactions' (customer=; on the "
+            "command line --customer), or make it the index",
         )
     ids = frame.index
     if ids.hasnans:
@@ -860,7 +896,14 @@ def segment(
         out = _join_records(out, frame, customer)
         found.append(frame.index)
     if contacts is not None:
-        out, contact_ids = _join_relationship(out, contacts, customer, facts)
+        out, contact_ids = _join_relationship(
+            out,
+            contacts,
+            customer,
+            facts,
+            date_format=date_format,
+            after_as_of=after_as_of,
+        )
         found.append(contact_ids)
     if found:  # where each customer was found; the buyers are the first rows
         in_tx = np.arange(len(out)) < len(facts)
