@@ -11,7 +11,9 @@ memory. Each peer's result is compared with custseg's outside the timed runs
   padding), against ``df.isna() | df.isin(placeholders)`` (what people write;
   it misses padded and upper-case placeholders and whitespace-only text) and
   against the same with ``.str.strip().str.lower()`` first (the same rule as
-  custseg's, up to Unicode case).
+  custseg's, up to Unicode case). Then the same data with the text columns as
+  ``object`` (Python strings, as read from older files or built by hand),
+  against the strip/lower way.
 * ``group_overlaps`` on customers x 20 tags, against ``df.T @ df`` on the
   boolean frame cast to int (and the Jaccard index from it).
 * ``group_summary`` of one amount over the 20 tags, against a loop of
@@ -26,18 +28,16 @@ Usage::
 from __future__ import annotations
 
 import argparse
-import gc
 import os
 import platform
 import sys
-import time
-import tracemalloc
 from collections.abc import Callable
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
+from _timing import best_time, peak_mib
 from custseg.groups import TagMatrix, group_overlaps, group_summary
 from custseg.profile import HARD_FIELDS, PLACEHOLDERS, SOFT_FIELDS, profile_completeness
 
@@ -48,27 +48,6 @@ POOL = [
     "想要更好的皮肤状态，预算充足" * 3, "Shanghai, Xuhui District, No. 100",
 ]  # fmt: skip
 N_TAGS = 20
-
-
-def best_time(fn: Callable[[], Any], repeat: int) -> tuple[float, Any]:
-    best = float("inf")
-    out = None
-    for _ in range(repeat):
-        gc.collect()
-        t0 = time.perf_counter()
-        out = fn()
-        best = min(best, time.perf_counter() - t0)
-    return best, out
-
-
-def peak_mib(fn: Callable[[], Any]) -> float:
-    gc.collect()
-    tracemalloc.start()
-    try:
-        fn()
-        return tracemalloc.get_traced_memory()[1] / 2**20
-    finally:
-        tracemalloc.stop()
 
 
 def profile_frame(n: int, rng: np.random.Generator) -> pd.DataFrame:
@@ -107,6 +86,12 @@ def pandas_stripped(df: pd.DataFrame) -> np.ndarray:
     hard = f[list(HARD_FIELDS)].mean(axis=1)
     soft = f[list(SOFT_FIELDS)].mean(axis=1)
     return (0.2 * hard + 0.8 * soft).to_numpy()
+
+
+PEER_NAMES = {
+    "pandas_naive": "pandas isna() or isin()",
+    "pandas_stripped": "pandas strip/lower + isin",
+}
 
 
 def tag_frame(n: int, rng: np.random.Generator) -> pd.DataFrame:
@@ -156,17 +141,26 @@ def main(argv: list[str] | None = None) -> int:
     print("building profile data ...", file=sys.stderr)
     df = profile_frame(n, rng)
     ours = profile_completeness(df).score
-    for name, fn in (
-        ("custseg profile_completeness", lambda: profile_completeness(df).score),
-        ("pandas isna() or isin()", lambda: pandas_naive(df)),
-        ("pandas strip/lower + isin", lambda: pandas_stripped(df)),
+    objects = df.astype({c: object for c in df.columns if df[c].dtype == "str"})
+    for task, data, peers in (
+        ("profile 19 fields", df, (pandas_naive, pandas_stripped)),
+        ("profile 19 fields, object", objects, (pandas_stripped,)),
     ):
-        print(f"  {name} ...", file=sys.stderr)
-        t, out = best_time(fn, args.repeat)
-        same = np.allclose(out, ours)
-        differ = int(np.count_nonzero(~np.isclose(out, ours)))
-        note = "same scores" if same else f"{differ:,} scores differ"
-        rows.append(("profile 19 fields", name, t, mem(fn), note))
+        methods: list[tuple[str, Callable[[], Any]]] = [
+            (
+                "custseg profile_completeness",
+                lambda d=data: profile_completeness(d).score,
+            )
+        ]
+        for peer in peers:
+            methods.append((PEER_NAMES[peer.__name__], lambda d=data, f=peer: f(d)))
+        for name, fn in methods:
+            print(f"  {task}: {name} ...", file=sys.stderr)
+            t, out = best_time(fn, args.repeat)
+            same = np.allclose(out, ours)
+            differ = int(np.count_nonzero(~np.isclose(out, ours)))
+            note = "same scores" if same else f"{differ:,} scores differ"
+            rows.append((task, name, t, mem(fn), note))
 
     print("building tag data ...", file=sys.stderr)
     tf = tag_frame(n, rng)

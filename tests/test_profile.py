@@ -9,6 +9,7 @@ fields + w_soft * filled share of soft fields) / (w_hard + w_soft).
 from __future__ import annotations
 
 import math
+from decimal import Decimal
 
 import numpy as np
 import pandas as pd
@@ -170,6 +171,29 @@ class TestWhatCountsAsFilled:
         vals = ["\x00", "n/a\x00", b"\xff", b"", [1, 2], [], 10**30, np.str_(" ? ")]
         assert self.one(vals) == [False] * 7 + [True]
 
+    @settings(max_examples=80)
+    @given(
+        st.lists(
+            st.text(
+                st.sampled_from([*SPACES, "\x00", "n", "A", "/", "?", "无"]), max_size=6
+            ),
+            max_size=12,
+        ),
+        st.sampled_from(["object", "U", "StringDType", "str", "string[python]"]),
+    )
+    def test_nul_is_never_blank(self, vals, kind):
+        """Text holding NUL next to whitespace or a placeholder is filled, in any array."""
+        if kind == "object":
+            col = np.array(vals, dtype=object)
+        elif kind == "U":
+            col = np.array(vals, dtype=str) if vals else np.array([], dtype=str)
+            vals = col.tolist()  # <U drops trailing NULs: judge what it holds
+        elif kind == "StringDType":
+            col = np.array(vals, dtype=object).astype(np.dtypes.StringDType())
+        else:
+            col = pd.Series(vals, dtype=kind)
+        assert self.one(col) == [ref_missing(x) for x in vals]
+
     def test_values_without_len(self):
         """A value whose len() fails (a 0-d array) is judged as text."""
         assert self.one([np.array(5), None, " "]) == [False, True, True]
@@ -239,22 +263,37 @@ texts = st.one_of(
     padded,
     long_padded,
     st.text(max_size=12),
-    st.text(st.sampled_from([*SPACES, "a", "A", "未", "知", "N", "/", "\x00"]), max_size=12),
+    st.text(
+        st.sampled_from([*SPACES, "a", "A", "未", "知", "N", "/", "\x00"]), max_size=12
+    ),
 )
 text_or_missing = st.one_of(texts, st.none(), st.just(float("nan")), st.just(pd.NA))
+odd_values = st.one_of(
+    st.builds(np.str_, texts),
+    st.builds(np.float64, st.floats()),
+    st.just(np.datetime64("NaT")),
+    st.just(complex(float("nan"), 0)),
+    st.just(Decimal("NaN")),
+    st.binary(max_size=3),
+    st.lists(st.integers(), max_size=2),
+)
+mixed_values = st.one_of(values, texts, odd_values)
 
 
 def object_rule(values, placeholders=PLACEHOLDERS) -> list[bool]:
-    """The verdicts of the object-array rule, value by value as NumPy holds them."""
+    """The verdicts of the row-by-row rule on the values as NumPy holds them."""
     from custseg import profile
 
     folded = ProfileSchema(placeholders=placeholders).placeholders
     arr = np.asarray(values)
+    if arr.dtype == object:
+        return profile._object_missing(arr, folded).tolist()
     return profile._column_missing(arr, "x", folded).tolist()
 
 
-class TestPandasColumns:
-    """Text and categorical pandas columns give the object rule's verdicts."""
+class TestByDistinctValue:
+    """Text, object and categorical columns, judged once per distinct value,
+    give the row-by-row rule's verdicts."""
 
     def one(self, values, **kw):
         res = profile_completeness(
@@ -263,7 +302,7 @@ class TestPandasColumns:
         return res.missing[:, 0].tolist()
 
     def test_fast_path_is_taken(self, monkeypatch):
-        """Text and categorical columns never reach the object rule row by row."""
+        """Text, object and categorical columns are judged per distinct value."""
         from custseg import profile
 
         calls = []
@@ -275,14 +314,16 @@ class TestPandasColumns:
 
         monkeypatch.setattr(profile, "_object_missing", spy)
         vals = ["x", " 未知", None, "x", "N/A", "x" * 40, "x"] * 10
-        for dtype in [*TEXT_DTYPES, "category"]:
+        for dtype in [*TEXT_DTYPES, "category", object]:
             calls.clear()
             got = self.one(pd.Series(vals, dtype=dtype))
             assert got == [ref_missing(x) for x in vals] and got[2], dtype
             assert sum(calls) <= 4, (dtype, calls)  # distinct values only
         calls.clear()
-        self.one(pd.Series(vals, dtype=object))
-        assert calls == [len(vals)]  # object columns: every row
+        mixed = [*vals, float("nan"), 1.5, 0, np.str_("x"), pd.NA]
+        got = self.one(mixed)
+        assert got == [ref_missing(x) for x in mixed]
+        assert calls == [4, 3]  # distinct str; then 0, np.str_ and pd.NA one by one
 
     def test_arrow_long_text(self):
         """Arrow text longer than any placeholder: missing only when blank or padded."""
@@ -336,14 +377,24 @@ class TestPandasColumns:
         held = np.asarray(s, dtype=object).tolist()
         assert got == [ref_missing(x, placeholders) for x in held]
 
-    @settings(max_examples=60)
-    @given(st.lists(values, max_size=25), st.sampled_from(["category", object]))
-    def test_mixed_values_match_object_rule(self, vals, dtype):
-        """Object and categorical columns of mixed values: the object rule's verdicts."""
-        s = pd.Series(np.array(vals, dtype=object), dtype=dtype)
-        got = self.one(s)
-        assert got == object_rule(s)
-        assert got == [ref_missing(x) for x in np.asarray(s, dtype=object).tolist()]
+    @settings(max_examples=100)
+    @given(
+        st.lists(mixed_values, max_size=25),
+        st.sampled_from(["list", "array", "category", object]),
+    )
+    def test_mixed_values_match_object_rule(self, vals, kind):
+        """Lists, object arrays and columns of mixed values: the row-by-row verdicts."""
+        if kind == "category":  # categories are hashable
+            vals = [x for x in vals if not isinstance(x, list)]
+        arr = np.fromiter(vals, dtype=object, count=len(vals))
+        if kind == "list":
+            col = vals
+        elif kind == "array":
+            col = arr
+        else:
+            col = pd.Series(arr, dtype=kind)
+        got = self.one(col)
+        assert got == object_rule(arr if kind in ("list", "array") else col)
 
 
 # --------------------------------------------------------------------------

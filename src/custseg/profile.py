@@ -122,6 +122,10 @@ _TEXT = np.dtypes.StringDType()
 #: ``isinstance`` as a ufunc over an object array (a C loop, no Python frames).
 _IS_TEXT = np.frompyfunc(isinstance, 2, 1)
 _STR_TYPE = np.array(str, dtype=object)
+#: ``type()`` of each value of an object array.
+_TYPE = np.frompyfunc(type, 1, 1)
+_NONE_TYPE = np.array(type(None), dtype=object)
+_FLOAT_TYPE = np.array(float, dtype=object)
 #: ``text in other`` as a ufunc: which texts hold a NUL (with :data:`_NUL`).
 _CONTAINS = np.frompyfunc(operator.contains, 2, 1)
 #: NUL as a Python ``str`` (NumPy's own text types drop trailing NULs).
@@ -252,7 +256,41 @@ def _column_missing(
             f"has dtype {arr.dtype}, which custseg cannot read as profile values",
             fix="pass text, numbers, booleans or dates",
         )
-    return _object_missing(arr, placeholders)
+    return _object_missing_by_value(arr, placeholders)
+
+
+def _object_missing_by_value(
+    arr: np.ndarray, placeholders: tuple[str, ...]
+) -> np.ndarray:
+    """:func:`_object_missing`, each distinct text judged once.
+
+    Values of type ``str`` itself (not a subclass, whose equality may be its
+    own) are factorised with :func:`pandas.factorize`, which hashes them by
+    their characters, so equal codes are equal texts; ``None`` is missing and
+    a ``float`` is missing when NaN; other values are judged one by one.
+    """
+    if not len(arr):
+        return np.zeros(0, dtype=bool)
+    import pandas as pd
+
+    types = _TYPE(arr)
+    missing = np.zeros(len(arr), dtype=bool)
+    text = np.asarray(types == _STR_TYPE, dtype=bool)
+    rows = np.flatnonzero(text)
+    if rows.size:
+        codes, uniques = pd.factorize(arr[rows])
+        missing[rows] = _object_missing(
+            np.asarray(uniques, dtype=object), placeholders
+        )[codes]
+    missing |= np.asarray(types == _NONE_TYPE, dtype=bool)
+    real = np.asarray(types == _FLOAT_TYPE, dtype=bool)
+    rows = np.flatnonzero(real)
+    if rows.size:
+        missing[rows] = np.isnan(arr[rows].astype(np.float64))
+    rows = np.flatnonzero(~(text | real) & ~missing)
+    if rows.size:
+        missing[rows] = _object_missing(arr[rows], placeholders)
+    return missing
 
 
 def _to_text(arr: np.ndarray) -> np.ndarray:
