@@ -167,6 +167,7 @@ def parse_examples(
     derived = rs_parts["derived"]
     tables = rs_parts["tables"]
     segments = rs_parts["segments"]
+    tagsets = rs_parts["tagsets"]
     out: list[Example] = []
     for i, (entry, start, end) in enumerate(zip(raw, headers, bounds, strict=True)):
         number = i + 1
@@ -240,7 +241,42 @@ def parse_examples(
                 values[name] = value
         names: dict[str, str] = {}
         lines: dict[str, tuple[int, int, int, str]] = {}
+        pairs: list[tuple[str, Any]] = []
         for output, label in expect.items():
+            if output in tagsets and isinstance(label, dict):
+                # a tag set: { set = { tag = true } } or set.tag = true
+                pairs += [(f"{output}.{tag}", v) for tag, v in label.items()]
+            else:
+                pairs.append((output, label))
+        for output, label in pairs:
+            if "." in output and output.split(".", 1)[0] in tagsets:
+                set_name, tag = output.split(".", 1)
+                if tag not in tagsets[set_name].tags:
+                    close = _close(tag, tagsets[set_name].tags)
+                    at(
+                        tag,
+                        "unknown-label",
+                        f"{tag!r} is not a tag of {set_name!r}",
+                        f"did you mean {close[0]!r}?"
+                        if close
+                        else "its tags are "
+                        + ", ".join(map(repr, tagsets[set_name].tags)),
+                    )
+                    ok = False
+                    continue
+                if not isinstance(label, bool):
+                    at(
+                        tag,
+                        "bad-value",
+                        f"a tag is true or false: {output} = {label!r}",
+                    )
+                    ok = False
+                    continue
+                names[output] = "true" if label else "false"
+                where = _key_in(source, start, end, tag)
+                lines[output] = (*where, source.line_text(where[0]))
+                ok = _complete(output, values, rs_parts, at, tag) and ok
+                continue
             labels = (
                 tables[output].names
                 if output in tables
@@ -278,26 +314,7 @@ def parse_examples(
             names[output] = label
             where = _key_in(source, start, end, output)
             lines[output] = (*where, source.line_text(where[0]))
-            for field in sorted(_needs(output, values, rs_parts)):
-                spec = fields[field]
-                if spec.optional and not spec.missing:
-                    at(
-                        output,
-                        "example-incomplete",
-                        f"expects {output!r} but leaves out {field!r}, an optional "
-                        f"field {output!r} reads: without it {output!r} is not computed",
-                        f"give {field} in 'given'",
-                    )
-                    ok = False
-                elif not spec.missing:
-                    at(
-                        output,
-                        "example-incomplete",
-                        f"leaves out {field!r}, which {output!r} reads and which may "
-                        "not be missing",
-                        f"give {field} in 'given' (a field left out is missing)",
-                    )
-                    ok = False
+            ok = _complete(output, values, rs_parts, at, output) and ok
         if ok:
             out.append(
                 Example(
@@ -312,6 +329,40 @@ def parse_examples(
                 )
             )
     return out
+
+
+def _complete(
+    output: str,
+    values: Mapping[str, Any],
+    rs_parts: Mapping[str, Any],
+    at: Any,
+    key: str,
+) -> bool:
+    """Whether the example gives every field *output* reads that may not be
+    left out (each one missing is a diagnostic at *key*)."""
+    fields = rs_parts["fields"]
+    ok = True
+    for field in sorted(_needs(output, values, rs_parts)):
+        spec = fields[field]
+        if spec.optional and not spec.missing:
+            at(
+                key,
+                "example-incomplete",
+                f"expects {output!r} but leaves out {field!r}, an optional field "
+                f"{output!r} reads: without it {output!r} is not computed",
+                f"give {field} in 'given'",
+            )
+            ok = False
+        elif not spec.missing:
+            at(
+                key,
+                "example-incomplete",
+                f"leaves out {field!r}, which {output!r} reads and which may not "
+                "be missing",
+                f"give {field} in 'given' (a field left out is missing)",
+            )
+            ok = False
+    return ok
 
 
 def _check_given(
@@ -452,6 +503,31 @@ def run_examples(
             Env(n, values), explain=True, index=None, absent=absent
         )
         for output, expected in ex.expect.items():
+            if output not in result.labels:  # a tag: "set.tag"
+                set_name, tag = output.split(".", 1)
+                tags, matrix = result.tags[set_name]
+                hit = bool(matrix[0, tags.index(tag)])
+                rules_for = [r for r in rs.tagsets[set_name].rules if r.label == tag]
+                matched = (
+                    [
+                        r
+                        for r in rules_for
+                        if bool(r.when.evaluate(Env(1, dict(values)))[0])
+                    ]
+                    if hit
+                    else []
+                )
+                text = (
+                    f"tag {output} set by when = {matched[0].when.text!r} (line {matched[0].line})"
+                    if matched
+                    else f"tag {output}: no rule for it matched"
+                )
+                outcomes.append(
+                    ExampleOutcome(
+                        ex, output, expected, "true" if hit else "false", None, text
+                    )
+                )
+                continue
             actual = result.labels[output].to_numpy()[0]
             if output in rs.segments:
                 seg = rs.segments[output]

@@ -1785,6 +1785,13 @@ def build(
             n: frozenset(x for r in s.rules for x in r.when.names)
             for n, s in segments.items()
         },
+        **{
+            f"{n}.{tag}": frozenset(
+                x for r in ts.rules if r.label == tag for x in r.when.names
+            )
+            for n, ts in tagsets.items()
+            for tag in ts.tags
+        },
     }
     examples = parse_examples(
         b,
@@ -1794,6 +1801,7 @@ def build(
             "derived": derived,
             "tables": tables,
             "segments": segments,
+            "tagsets": tagsets,
             "reads": reads,
         },
     )
