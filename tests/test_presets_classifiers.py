@@ -245,10 +245,11 @@ def test_store_class_mother_baby(rows: list, data: st.DataObject) -> None:
 
 @pytest.mark.parametrize("name", PRESETS)
 def test_preset_examples_pass_and_cover_every_output(name: str) -> None:
-    """Each preset carries examples for every table and segmentation, and
+    """Each preset carries examples for every table, segmentation and tag, and
     they all pass (rules.check reports no example-failed)."""
     rs = rules.load(name)
     outcomes = rs.run_examples()
     assert [o.describe() for o in outcomes if not o.passed] == []
-    assert {o.output for o in outcomes} == set(rs.outputs)
+    tags = {f"{n}.{t}" for n, ts in rs.tagsets.items() for t in ts.tags}
+    assert {o.output for o in outcomes} == set(rs.outputs) | tags
     assert not [d for d in rules.check(name) if d.severity == "error"]
