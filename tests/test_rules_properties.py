@@ -921,6 +921,20 @@ class TestReference:
             "frequency": rng.integers(0, 10, n),
             "monetary": rng.integers(0, 3000, n).astype(float),
         }
+        # the customer-record fields (optional in the preset), with missing answers
+        for name, spec in rs.fields.items():
+            if name in rows:
+                continue
+            if spec.kind == "category":
+                pool: list[Any] = [None, *spec.values]
+            elif spec.kind == "bool":
+                pool = [None, True, False]
+            else:
+                lo = spec.min or 0.0
+                hi = spec.max if spec.max is not None else 100.0
+                pool = [np.nan, lo, hi, *np.linspace(lo, hi, 7).round(2).tolist()]
+            picks = rng.integers(0, len(pool), n)
+            rows[name] = [pool[i] for i in picks]
         got = rs.evaluate(rows, explain=True)
         want = Reference(doc).evaluate({k: list(v) for k, v in rows.items()})
         assert set(want.labels) == set(rs.outputs)

@@ -71,6 +71,24 @@ def _plain(x: Any) -> np.ndarray:
                 return np.asarray(x.to_numpy(dtype=bool))
             return np.asarray(x.to_numpy(dtype=object, na_value=None))
         return np.asarray(x.to_numpy())
+    if isinstance(x, dict | set | frozenset | str | bytes):
+        raise InputError(
+            "values",
+            f"must be an array-like of answers, got {type(x).__name__}",
+            fix="pass a list, NumPy array or pandas Series",
+        )
+    if isinstance(x, list | tuple):
+        # value by value: NumPy would make ['a', nan] the text 'nan'
+        arr = np.empty(len(x), dtype=object)
+        arr[:] = list(x)
+        kinds = {type(a) for a in x}
+        if kinds and kinds <= {int}:
+            return np.asarray(x, dtype=np.int64)
+        if kinds and kinds <= {bool}:
+            return np.asarray(x, dtype=bool)
+        if kinds and kinds <= {float, int}:
+            return np.asarray(x, dtype=np.float64)
+        return arr
     arr = np.asarray(x) if not isinstance(x, np.ndarray) else x
     if arr.ndim == 0:
         arr = arr.reshape(1)

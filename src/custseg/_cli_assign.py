@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import argparse
 import math
+import re
 from pathlib import Path
 from typing import Any
 
@@ -238,6 +239,21 @@ def workload_report(res: Assignment) -> str:
     return "\n".join(lines)
 
 
+_WHOLE = re.compile(r"^\s*([+-]?\d+)\.0*\s*$")
+
+
+def _whole_id(value: Any) -> Any:
+    """A staff id as text; ``7.0`` (how pandas writes a number column with a
+    gap) is ``7``, so the owners of a file pandas wrote match the staff file.
+
+    >>> _whole_id("7.0"), _whole_id(7), _whole_id("A7")
+    ('7', '7', 'A7')
+    """
+    text = str(value).strip()
+    m = _WHOLE.match(text)
+    return m.group(1) if m else text
+
+
 def _cmd(args: argparse.Namespace) -> int:
     from .cli import _check_output, _emit
 
@@ -267,7 +283,9 @@ def _cmd(args: argparse.Namespace) -> int:
         if owner_col is not None
         else None
     )
-    staff_frame = _read(args.staff, args.sep, args.encoding, [])
+    from ._cli_migrate import _first_column
+
+    staff_frame = _read(args.staff, args.sep, args.encoding, _first_column(args.staff))
     cap_col = args.capacity
     if cap_col is None and "capacity" in staff_frame.columns:
         cap_col = "capacity"
@@ -275,11 +293,12 @@ def _cmd(args: argparse.Namespace) -> int:
     if cap_col is not None:
         cap = _column(staff_frame, cap_col, args.staff, "--capacity")
         capacity = [None if pd.isna(c) else c for c in cap.tolist()]
-    staff = staff_frame.iloc[:, 0]
+    staff = staff_frame.iloc[:, 0].map(_whole_id, na_action="ignore")
+    current = None if owner is None else owner.map(_whole_id, na_action="ignore")
     res = assign_owners(
         value.to_numpy(),
         staff.tolist(),
-        current_owner=None if owner is None else owner.to_numpy(dtype=object),
+        current_owner=None if current is None else current.to_numpy(dtype=object),
         customer_id=customers.iloc[:, 0].to_numpy(),
         capacity=capacity,
         max_moves=args.max_moves,

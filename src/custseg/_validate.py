@@ -313,7 +313,13 @@ def describe(value: Any, limit: int = 40) -> str:
     'an integer of 401 digits'
     >>> describe("x" * 100)
     "'xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx..."
+    >>> describe(np.str_("abc")), describe(np.float64(1.5))
+    ("'abc'", '1.5')
     """
+    if isinstance(value, np.generic) and not isinstance(
+        value, np.datetime64 | np.timedelta64
+    ):
+        value = value.item()  # np.str_('a') is shown as 'a'
     if isinstance(value, int | np.integer) and not isinstance(
         value,
         bool | np.bool_ | np.timedelta64,  # NumPy calls durations integers
@@ -347,8 +353,8 @@ def _object_to_float(arr: np.ndarray, field: str, *, exact: bool = False) -> np.
     inexact: list[int] = []
     values = arr.tolist()
     for i, v in enumerate(values):
-        if v is None:
-            out[i] = np.nan
+        if v is None or (not isinstance(v, str | bytes) and is_missing_scalar(v)):
+            out[i] = np.nan  # None, pd.NA, NaT, NaN: missing
             continue
         if isinstance(v, (bool, np.bool_)):
             bad.append(i)

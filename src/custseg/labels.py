@@ -262,13 +262,19 @@ def _categorical_parts(x: Any) -> tuple[np.ndarray, tuple[str, ...], bool] | Non
 def _plain_classes(x: Any, field: str) -> tuple[np.ndarray, tuple[str, ...]]:
     """Codes into the sorted distinct values of a plain array (-1: missing)."""
     values = x.to_numpy() if is_pandas(x) else x
-    if isinstance(values, str | bytes) or np.isscalar(values):
+    if isinstance(values, str | bytes | dict | set | frozenset) or np.isscalar(values):
         raise InputError(
             field,
-            f"must be an array-like of labels, got a scalar {v.describe(values)}",
+            f"must be an array-like of labels, got {type(values).__name__} "
+            f"{v.describe(values)}",
             fix="pass Labels, a categorical Series, or a list of label names",
         )
-    arr = np.asarray(values)
+    # a list is read value by value: NumPy would make ['a', nan] the text 'nan'
+    arr = (
+        np.asarray(values, dtype=object)
+        if isinstance(values, list | tuple)
+        else np.asarray(values)
+    )
     if arr.ndim != 1:
         raise InputError(
             field,

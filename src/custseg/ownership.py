@@ -300,6 +300,9 @@ def _capacities(capacity: Any, names: tuple[str, ...]) -> np.ndarray:
     k = len(names)
     if capacity is None:
         return np.full(k, np.inf)
+    if is_pandas(capacity) and not hasattr(capacity, "columns"):
+        # a Series: by staff id (its index), not by position
+        capacity = {str(s): c for s, c in capacity.items()}
     if isinstance(capacity, dict):
         unknown = sorted(str(s) for s in capacity if str(s) not in names)
         if unknown:
@@ -1435,7 +1438,15 @@ def reassign_neglected(
     >>> res.owner.to_numpy().tolist(), res.n_moves
     (['cy', 'amy', 'bo', 'cy'], 1)
     """
-    index = common_index(value=value, owner=owner, customer_id=customer_id)
+    # flags from neglected() carry their input's index: it must be this one
+    flags_in = (
+        flags.to_pandas()
+        if isinstance(flags, Labels) and flags.index is not None
+        else flags
+    )
+    index = common_index(
+        value=value, owner=owner, customer_id=customer_id, flags=flags_in
+    )
     inp = _inputs(value, staff, owner, "owner", customer_id, capacity, tolerance)
     val, names, cap, tol, prev, key, rank, plan = inp
     n, k = len(val), len(names)

@@ -1351,10 +1351,11 @@ def _ids(customer: Any, index: Any, n: int) -> tuple[np.ndarray, str]:
     if customer is None:
         if index is None:
             return np.arange(n), "customer_id"
-        return np.asarray(index), index.name if isinstance(
-            index.name, str
-        ) else "customer_id"
-    name = getattr(customer, "name", None)
+        # the ids are the index: checked like customer= (missing ids refused)
+        customer = np.asarray(index)
+        name = index.name
+    else:
+        name = getattr(customer, "name", None)
     ids = np.asarray(customer.to_numpy() if hasattr(customer, "to_numpy") else customer)
     if ids.ndim != 1:
         raise InputError("customer", f"must be one-dimensional, got shape {ids.shape}")
