@@ -270,3 +270,78 @@ class TestContacts:
         )
         out = _segment(tx, contacts=contacts, date_format="%d/%m/%Y").customers
         assert out["relationship"].astype(str).tolist() == ["accountable"]
+
+
+class TestAnswersInAnySpelling:
+    @given(
+        st.lists(
+            st.tuples(
+                st.sampled_from(
+                    [
+                        "很满意",
+                        "Very Satisfied",
+                        "satisfied",
+                        3,
+                        1,
+                        "比较满意",
+                        None,
+                        "不满意",
+                    ]
+                ),
+                st.one_of(st.none(), st.sampled_from([0.1, 0.3, 0.7, 0.71, 0.95])),
+                st.sampled_from(["很大可能", "possible", 10, 0, 7, None, "不可能"]),
+                st.sampled_from(["是", "否", "yes", "no", True, False, 1, 0, None]),
+            ),
+            min_size=1,
+            max_size=12,
+        )
+    )
+    @settings(max_examples=30, deadline=None)
+    def test_rules_read_records_as_the_classifiers_do(self, rows: list) -> None:
+        """Chinese answers, codes, 0-10 scores and yes/no reach the preset's rules
+        as loyalty_level and customer_status read them; the frame keeps them as given."""
+        from custseg.lifecycle import customer_status
+        from custseg.loyalty import loyalty_level
+
+        n = len(rows)
+        ids = [f"c{i:02d}" for i in range(n)]  # sorted as given: rows line up
+        tx = _tx(ids)
+        cols = list(zip(*rows, strict=True))
+        rec = pd.DataFrame(
+            {
+                "customer_id": ids,
+                "satisfaction": pd.Series(cols[0], dtype=object),
+                "repurchase": pd.Series(cols[1], dtype=float),
+                "referral": pd.Series(cols[2], dtype=object),
+                "vip": pd.Series(cols[3], dtype=object),
+                "interested": [False] * n,
+            }
+        )
+        res = _segment(tx, preset="ecommerce", records=rec)
+        out = res.customers
+        want = loyalty_level(
+            np.array(cols[0], dtype=object),
+            np.array(cols[1], dtype=float),
+            np.array(cols[2], dtype=object),
+        )
+        assert out["loyalty"].astype(str).tolist() == want.to_numpy().tolist()
+        status = customer_status(
+            out["frequency"].to_numpy(),
+            out["tenure_days"].to_numpy(),
+            out["recency_days"].to_numpy(),
+            interested=np.zeros(n, dtype=bool),
+            vip=np.array(cols[3], dtype=object),
+            thresholds=custseg.StatusThresholds(
+                new_days=45, loyal_orders=3, lost_days=270
+            ),
+        )
+        assert out["status_crm"].astype(str).tolist() == status.to_numpy().tolist()
+        assert out["satisfaction"].tolist() == [
+            None if x is None else x for x in cols[0]
+        ]
+
+    def test_unknown_spelling_is_named(self) -> None:
+        """A typo in the records is an error naming it, never a silent missing."""
+        rec = pd.DataFrame({"customer_id": ["a"], "satisfaction": ["meh"]})
+        with pytest.raises(InputError, match="unknown answer 'meh'"):
+            _segment(_tx(["a"]), preset="ecommerce", records=rec)

@@ -54,6 +54,9 @@ def _read(path: str) -> pd.DataFrame:
             "the facts, scores and labels)",
         )
     df = df.set_index(df.columns[0])
+    # ids are compared as text: a Parquet file keeps integer ids, a CSV file
+    # is read as text, and 17 must meet "17"
+    df.index = pd.Index([str(x) for x in df.index], name=df.index.name)
     if not df.index.is_unique:
         dup = df.index[df.index.duplicated()][0]
         raise InputError(

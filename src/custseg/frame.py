@@ -231,6 +231,73 @@ def _join_relationship(
     return out, pd.Index(contacts[customer].unique())
 
 
+_YES_NO = {
+    "true": 1,
+    "false": 0,
+    "y": 1,
+    "n": 0,
+    "1": 1,
+    "0": 0,
+    "是": 1,
+    "否": 0,
+    "有": 1,
+    "无": 0,
+    "对": 1,
+    "不": 0,
+}
+
+
+def _record_answers(out: pd.DataFrame, rs: RuleSet) -> pd.DataFrame:
+    """The records' answers in the spellings the rules declare.
+
+    A rules file's category and bool fields take exact values; customer
+    records spell them many ways (``"Very satisfied"``, ``"很满意"``, 1-5
+    codes, 0-10 referral scores, ``"yes"``, ``"是"``, 0/1). The optional
+    fields (those the records bring) are read as the classifiers read them:
+    survey answers as :func:`~custseg.loyalty_level` does, other categories
+    case- and blank-insensitively, booleans from yes/no in English and
+    Chinese. An unknown spelling is an InputError naming every one.
+    """
+    from ._categories import as_category
+    from .loyalty import survey_codes
+
+    out = out.copy()
+    for name, spec in rs.fields.items():
+        if not spec.optional or name not in out.columns:
+            continue
+        col = out[name]
+        if spec.kind == "category":
+            codes = (
+                survey_codes(name, col)
+                if set(spec.values) == set(_survey_levels(name))
+                else None
+            )
+            if codes is None:
+                codes = as_category(col, name, spec.values)
+            else:  # the survey's level order -> the file's value order
+                levels = _survey_levels(name)
+                remap = np.array([spec.values.index(x) for x in levels] + [-1])
+                codes = remap[codes]
+            out[name] = pd.Categorical.from_codes(
+                np.asarray(codes, dtype=np.int64),
+                categories=pd.Index(list(spec.values)),
+            )
+        elif spec.kind == "bool" and not pd.api.types.is_bool_dtype(col.dtype):
+            codes = as_category(
+                col, name, ("no", "yes"), aliases=_YES_NO, booleans=True, integers=0
+            )
+            answers = pd.array(codes == 1, dtype="boolean")
+            answers[codes < 0] = pd.NA
+            out[name] = answers
+    return out
+
+
+def _survey_levels(name: str) -> tuple[str, ...]:
+    from .loyalty import REFERRAL, SATISFACTION
+
+    return {"satisfaction": SATISFACTION, "referral": REFERRAL}.get(name, ())
+
+
 def _records_frame(records: Any, customer: Hashable) -> pd.DataFrame:
     """Customer records indexed by id (named *customer*): from a path (the id
     read as text) or a frame with the id as a column or as its named index."""
@@ -924,7 +991,10 @@ def segment(
             np.full(len(out), 2), ABC_NAMES, ordered=True
         ).to_categorical()
     if rs is not None:
-        result = rs.evaluate(out, explain=explain, lang=lang).to_pandas()
+        # the rules see the records' answers in their own spellings; the
+        # frame keeps the records as they came
+        data = _record_answers(out, rs) if records is not None else out
+        result = rs.evaluate(data, explain=explain, lang=lang).to_pandas()
         for column in result.columns:  # replaces spine columns of the same name
             out[column] = result[column]
         notes += _contradictions(rs, out)

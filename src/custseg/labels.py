@@ -265,8 +265,12 @@ def _plain_classes(x: Any, field: str) -> tuple[np.ndarray, tuple[str, ...]]:
     if isinstance(values, str | bytes | dict | set | frozenset) or np.isscalar(values):
         raise InputError(
             field,
-            f"must be an array-like of labels, got {type(values).__name__} "
-            f"{v.describe(values)}",
+            "must be an array-like of labels, got "
+            + (
+                f"a {type(values).__name__}"
+                if isinstance(values, dict | set | frozenset)
+                else f"a scalar {v.describe(values)}"
+            ),
             fix="pass Labels, a categorical Series, or a list of label names",
         )
     # a list is read value by value: NumPy would make ['a', nan] the text 'nan'

@@ -313,6 +313,19 @@ def _referral_codes(x: Any, t: LoyaltyThresholds) -> np.ndarray:
     )
 
 
+def survey_codes(field: str, x: Any) -> np.ndarray | None:
+    """Codes of the survey answers of *field* in the order of
+    :data:`SATISFACTION` / :data:`REFERRAL` (-1: missing), read the way
+    :func:`loyalty_level` reads them (Chinese, codes 1-5, 0-10 scores); None
+    for other fields. Used to give the rules files' category fields the same
+    answers (``custseg.segment(records=...)``)."""
+    if field == "satisfaction":
+        return _satisfaction_codes(x)
+    if field == "referral":
+        return _referral_codes(x, LoyaltyThresholds())
+    return None
+
+
 # --------------------------------------------------------------------------
 # Thresholds
 # --------------------------------------------------------------------------

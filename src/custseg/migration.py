@@ -25,7 +25,7 @@ from . import _validate as v
 from ._align import is_pandas, to_pandas_index
 from .errors import InputError, ThresholdError
 from .labels import Labels
-from .rfm import RfmEdges, RfmScores, _bins_per_dimension
+from .rfm import RfmEdges, RfmScores, ScoreEdges, _bins_per_dimension
 from .segments import _as_classes
 from .summary import (
     CustomerFacts,
@@ -704,8 +704,8 @@ def segment_history(
         Anything with an ``evaluate(data)`` method, such as a
         :class:`custseg.rules.RuleSet` (``custseg.rules.load("ecommerce")``):
         it is evaluated at each date on ``[facts, scores]`` and its labels are
-        kept. Its ``[scores]`` section is not read here: pass matching
-        *edges* when the rules are written for fixed ones.
+        kept. Without *edges*, its ``[scores]`` fixed edges are used (as
+        :func:`custseg.segment` does), the other dimensions fitted.
     bins
         Scores per dimension when the edges are fitted.
     zero_amount
@@ -857,6 +857,24 @@ def segment_history(
             )
         fitted = first.rfm_scores(bins=bins)
         edges, diagnostics = fitted.edges, fitted.diagnostics
+        # a rules file's fixed [scores] edges win, as in custseg.segment
+        specs = getattr(rules, "scores", None) or {}
+        fixed = {
+            k: spec.edges
+            for k, spec in specs.items()
+            if getattr(spec, "edges", None) is not None
+        }
+        if fixed:
+            edges = RfmEdges(
+                *(
+                    ScoreEdges(fixed[k]) if k in fixed else getattr(edges, dim)
+                    for k, dim in (
+                        ("r", "recency"),
+                        ("f", "frequency"),
+                        ("m", "monetary"),
+                    )
+                )
+            )
     all_scores = tuple(f.rfm_scores(edges=edges) for f in all_facts)
     all_labels = tuple(
         {} if rules is None else _rule_labels(rules.evaluate([f, s]))
