@@ -322,10 +322,17 @@ class TestLifeStageTags:
         ]  # fmt: skip
 
     def test_sex_alone_and_unknown(self):
-        """Without birthdays, sex alone; unknown values and missing give neither."""
-        t = life_stage_tags(as_of="2024-01-01", baby_sex=["m", "F", "?", None, 1])
+        """Without birthdays, sex alone; missing and placeholders give neither,
+        a value that is neither a boy nor a girl value is refused, never dropped."""
+        t = life_stage_tags(as_of="2024-01-01", baby_sex=["m", "F", "?", None, "未知"])
         assert t["boy"].tolist() == [True, False, False, False, False]
         assert t["girl"].tolist() == [False, True, False, False, False]
+        for typo in (1, "boyy", True):
+            with pytest.raises(
+                InputError,
+                match=r"'baby_sex' has .*neither a boy nor a girl value \(first at row 1",
+            ):
+                life_stage_tags(as_of="2024-01-01", baby_sex=["m", typo])
 
     def test_chinese_labels_and_index(self):
         """Tag names from the windows; a Series keeps its index."""

@@ -103,6 +103,7 @@ class TestWhatCountsAsFilled:
         """The default list is the brief's, in order."""
         assert PLACEHOLDERS == (
             "未知", "不详", "无", "n/a", "na", "none", "null", "unknown", "-", "--", "?",
+            "？", "－", "nan",
         )  # fmt: skip
 
     def test_every_default_placeholder_is_missing(self):
@@ -128,8 +129,9 @@ class TestWhatCountsAsFilled:
         assert self.one(np.array([0.0, np.nan])) == [False, True]
 
     def test_text_that_only_looks_like_a_placeholder_is_filled(self):
-        """'nan' text, '无锡' (starts with 无) and 'n/a/b' are real values."""
-        assert self.one(["nan", "无锡", "n/a/b", "unknown person"]) == [False] * 4
+        """'无锡' (starts with 无), 'n/a/b' and 'nano' are real values; 'nan'
+        (what astype(str) makes of a missing value) is not."""
+        assert self.one(["nano", "无锡", "n/a/b", "unknown person", "nan"]) == [False] * 4 + [True]
 
     def test_case_is_ignored_for_ascii_letters_only(self):
         """'UNKNOWN' matches, the Kelvin sign (lower-cases to 'k') does not."""

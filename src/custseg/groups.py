@@ -28,7 +28,7 @@ from . import _display
 from . import _validate as v
 from ._align import common_index, is_pandas
 from .errors import InputError, ThresholdError
-from .profile import _column_missing, _values
+from .profile import PLACEHOLDERS, _column_missing, _values
 
 __all__ = [
     "SOURCE_TAGS",
@@ -388,7 +388,7 @@ def tags_from_values(
     index = column.index if is_pandas(column) else None
     arr = _values(column, "column")
     # distinct cells first: splitting and mapping run once per distinct value
-    blank = _column_missing(arr, "column", ())
+    blank = _column_missing(arr, "column", PLACEHOLDERS)  # "未知" is no tag
     text = arr.astype(np.dtypes.StringDType()) if arr.dtype.kind == "O" else arr
     if blank.any():
         text = np.where(blank, "", text.astype(np.dtypes.StringDType()))
@@ -646,9 +646,27 @@ def life_stage_tags(
     if baby_sex is not None:
         sex = _values(baby_sex, "baby_sex")
         lengths["baby_sex"] = sex
-        known = ~_column_missing(sex, "baby_sex", ())
+        known = ~_column_missing(sex, "baby_sex", PLACEHOLDERS)
         text = sex.astype(np.dtypes.StringDType())
         folded = np.strings.lower(np.strings.strip(text))
+        accepted = np.array(
+            [*windows.boy_values, *windows.girl_values], dtype=folded.dtype
+        )
+        odd = known & ~np.isin(folded, accepted)
+        if odd.any():  # a typo is not "no baby": say so
+            first, count = v.first_offender(odd)
+            raise InputError(
+                "baby_sex",
+                f"has {v.describe(sex[first])}, neither a boy nor a girl value",
+                first_row=first,
+                n_rows=count,
+                fix="use one of "
+                + ", ".join(
+                    repr(x) for x in (*windows.boy_values, *windows.girl_values)
+                )
+                + " (case and blanks do not matter), or leave it missing, or "
+                "pass LifeStageWindows(boy_values=..., girl_values=...)",
+            )
         for label, values in (
             (windows.labels[2], windows.boy_values),
             (windows.labels[3], windows.girl_values),

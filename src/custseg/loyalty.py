@@ -1354,6 +1354,11 @@ def _groups(by: Any, n: int) -> tuple[np.ndarray, tuple[Any, ...], str]:
         codes[~missing] = inverse
         names = tuple(x.item() if isinstance(x, np.generic) else x for x in uniq)
     if (codes < 0).any():
+        if "(missing)" in [str(x) for x in names]:
+            raise ThresholdError(
+                "'by' has a group named '(missing)' and missing values: rename "
+                "that group, or fill the missing ones"
+            )
         codes = np.where(codes < 0, len(names), codes)
         names = (*names, "(missing)")
     if len(codes) != n:

@@ -1087,6 +1087,12 @@ def actions(
             f"'playbook' must be a Playbook: got {type(playbook).__name__}"
         )
     lang = _text(lang, "lang")
+    known = {"en"} | {k for a in playbook.actions.values() for k in a.translations}
+    if lang not in known:
+        raise ThresholdError(
+            f"'lang' must be one of the playbook's languages "
+            f"({', '.join(sorted(known))}): got {lang!r}"
+        )
     codes, names, _, index, _ = label_codes(labels)
     common_index(labels=labels)  # a pandas input: its index, checked
     found = [playbook.action_for(name) for name in names]

@@ -95,6 +95,9 @@ PLACEHOLDERS: tuple[str, ...] = (
     "-",
     "--",
     "?",
+    "？",
+    "－",
+    "nan",
 )
 """Text that stands for "not known" in customer files (compared after
 stripping whitespace, ignoring the case of A-Z)."""

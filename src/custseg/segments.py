@@ -363,7 +363,17 @@ def segment_summary(
     codes, names, _ordered, labels_index, name = _as_classes(labels, "labels", missing)
     r_raw, f_raw, m_raw, facts_index = _facts_columns(facts)
     recency = v.as_numeric(r_raw, "recency_days", nan="allow").astype(np.float64)
-    frequency = v.as_numeric(f_raw, "frequency")
+    frequency = v.as_numeric(f_raw, "frequency", sums=True)
+    bad = (frequency < 0) | (frequency != np.floor(frequency))
+    if bad.any():
+        first, count = v.first_offender(bad)
+        raise InputError(
+            "frequency",
+            f"has {v.describe(frequency[first])}, not a count of purchases",
+            first_row=first,
+            n_rows=count,
+            fix="pass whole numbers >= 0 (CustomerFacts.frequency)",
+        )
     monetary = v.as_numeric(m_raw, "monetary", sums=True).astype(np.float64)
     v.check_same_length(
         labels=codes, recency_days=recency, frequency=frequency, monetary=monetary
