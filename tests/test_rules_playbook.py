@@ -93,7 +93,7 @@ class TestPlaybookSection:
                     cadence=3,
                 ),
                 "bad-value",
-                3,
+                7,
                 "'cadence_days'",
             ),
             (
@@ -112,7 +112,7 @@ class TestPlaybookSection:
                     cadence_days=-4,
                 ),
                 "bad-value",
-                3,
+                7,
                 "cadence_days",
             ),
         ],
@@ -149,3 +149,18 @@ class TestPlaybookSection:
             HEAD + _entry(cls, label, action="do it", channel="email", priority=prio)
         )
         assert out.playbook(cls).action_for(label).priority == prio
+
+
+def test_every_bad_entry_reported_at_once() -> None:
+    """Three bad labels: three diagnostics, each at its own line."""
+    text = HEAD + (
+        '[playbook.lifecycle.silent]\naction = ""\nchannel = "phone"\npriority = 1\n'
+        '[playbook.lifecycle.active]\nchannel = "phone"\npriority = 1\n'
+        '[playbook.lifecycle.lost]\naction = "x"\nchannel = "y"\npriority = 2\ncadence = 3\n'
+    )
+    diags = [d for d in rules.check(text) if d.severity == "error"]
+    assert [(d.code, d.line) for d in diags] == [
+        ("bad-value", 4),
+        ("bad-value", 7),
+        ("bad-value", 14),
+    ]

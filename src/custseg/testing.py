@@ -26,6 +26,8 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
+from . import _validate as v
+from .errors import ThresholdError
 from .rules import RuleSet, load
 
 if TYPE_CHECKING:
@@ -60,6 +62,20 @@ def _st() -> Any:
 
 def _ruleset(rules: RuleSet | str) -> RuleSet:
     return rules if isinstance(rules, RuleSet) else load(rules)
+
+
+def _count(value: Any, field: str, lo: int = 0) -> int:
+    """A whole-number parameter >= *lo* (ThresholdError otherwise)."""
+    if isinstance(value, bool) or not isinstance(value, int | np.integer) or value < lo:
+        raise ThresholdError(f"{field!r} must be a whole number >= {lo}: got {value!r}")
+    return int(value)
+
+
+def _range(lo: Any, hi: Any, lo_name: str, hi_name: str, least: int = 0) -> None:
+    _count(lo, lo_name, least)
+    _count(hi, hi_name, least)
+    if hi < lo:
+        raise ThresholdError(f"{hi_name!r} must be >= {lo_name!r} ({lo}): got {hi}")
 
 
 # --------------------------------------------------------------------------
@@ -167,6 +183,7 @@ def fields_for(
     >>> test_everyone_gets_a_stage()
     """
     st = _st()
+    _range(min_rows, max_rows, "min_rows", "max_rows")
     rs = _ruleset(rules)
     edges = boundary_values(rs)
     columns: dict[str, Any] = {}
@@ -235,8 +252,11 @@ def transactions(
     >>> test_one_row_per_customer()
     """
     st = _st()
-    if ids not in ("int", "str", "mixed"):
-        raise ValueError(f"'ids' must be 'int', 'str' or 'mixed': got {ids!r}")
+    v.choice(ids, "ids", ("int", "str", "mixed"))
+    _range(min_customers, max_customers, "min_customers", "max_customers", 1)
+    _count(max_rows, "max_rows", 1)
+    _count(days, "days", 1)
+    start = str(v.as_datetime_scalar(start, "start").astype("datetime64[D]"))
     amounts = st.sampled_from([0.0, 5.0, 19.9, 20.0, 100.0, 250.5, 1000.0])
     if refunds:
         amounts = st.one_of(amounts, amounts, amounts, st.sampled_from([-5.0, -20.0]))
@@ -304,6 +324,7 @@ def customer_facts(
     >>> test_status_is_total()
     """
     st = _st()
+    _range(min_rows, max_rows, "min_rows", "max_rows")
     days = st.one_of(
         st.sampled_from([0, 1, 29, 30, 89, 90, 179, 180, 365]), st.integers(0, 2000)
     )
@@ -360,6 +381,8 @@ def scores(
     >>> test_scores_in_range()
     """
     st = _st()
+    _count(bins, "bins", 2)
+    _range(min_rows, max_rows, "min_rows", "max_rows")
     one = st.integers(1, bins)
     row = st.tuples(one, one, one)
     if missing:
@@ -512,6 +535,17 @@ def assert_monotone(
     AssertionError: raising 'recency_days' moves row 0 down in 'lifecycle': 'active' (table lifecycle: recency_days < 90) -> 'silent' (table lifecycle: 90 <= recency_days < 180) at recency_days = 90.0; the row: {'recency_days': 10.0, 'frequency': 2, ...}
     """
     rs = _ruleset(rules)
+    if output not in rs.outputs:
+        raise ThresholdError(
+            f"'output' must be a table or segmentation of the rules "
+            f"({', '.join(rs.outputs)}): got {output!r}"
+        )
+    if field not in rs.fields or rs.fields[field].kind not in ("number", "integer"):
+        numeric = [f for f, s in rs.fields.items() if s.kind in ("number", "integer")]
+        raise ThresholdError(
+            f"'field' must be a numeric field of the rules ({', '.join(numeric)}): "
+            f"got {field!r}"
+        )
     frame = pd.DataFrame(dict(data)) if isinstance(data, Mapping) else data.copy()
     rank = {label: i for i, label in enumerate(order)}
     before = rs.evaluate(frame, explain=True)
@@ -634,7 +668,18 @@ def assert_stable(
     ...     also_june = june.apply(tx[tx.date < "2024-06-01"], as_of="2024-06-01")
     >>> assert_stable(june, also_june)
     """
+    for arg, res in (("before", before), ("after", after)):
+        if not isinstance(getattr(res, "customers", None), pd.DataFrame):
+            raise ThresholdError(
+                f"{arg!r} must be a custseg.segment result: got {type(res).__name__}"
+            )
     a, b = before.customers, after.customers
+    if columns is not None:
+        absent = [c for c in columns if c not in a.columns or c not in b.columns]
+        if absent:
+            raise ThresholdError(
+                f"'columns' names columns the results do not both have: {absent}"
+            )
     both = a.index.intersection(b.index)
     facts = ["recency_days", "frequency", "monetary", "tenure_days"]
     fa, fb = a.loc[both, facts], b.loc[both, facts]
@@ -690,6 +735,7 @@ def assert_reachable(
     --------
     >>> assert_reachable("ecommerce")
     """
+    _count(rows, "rows", 1)
     rs = _ruleset(rules)
     problems = [
         d.render() for d in rs.diagnostics if d.code in ("never-matches", "unreachable")

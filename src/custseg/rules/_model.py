@@ -1876,14 +1876,26 @@ def _playbooks(
             if not spec:
                 b.at_key(path, "bad-value", f"playbook {name!r} has no labels")
             continue
-        try:
+        # each label on its own, so every bad entry is reported at once
+        good = True
+        for label, entry in spec.items():
+            try:
+                Playbook.from_mapping({label: entry}, name=name)
+            except ThresholdError as exc:
+                good = False
+                key = next(
+                    (
+                        k
+                        for k in (entry if isinstance(entry, dict) else {})
+                        if f"playbook.{name}.{label}.{k}" in str(exc)
+                        or f"key {k!r}" in str(exc)
+                    ),
+                    None,
+                )
+                where = (*path, label, key) if key else (*path, label)
+                b.at_key(where, "bad-value", str(exc))
+        if good:
             out[name] = Playbook.from_mapping(spec, name=name)
-        except ThresholdError as exc:
-            # the message names the key path; point at the label's table
-            bad = next(
-                (lab for lab in spec if f"playbook.{name}.{lab}" in str(exc)), None
-            )
-            b.at_key((*path, bad) if bad else path, "bad-value", str(exc))
     return out
 
 
