@@ -145,6 +145,17 @@ def register(sub: Any) -> None:
         help="rows to print (default: 20)",
     )
     p.add_argument(
+        "--sep",
+        default=None,
+        help="separator of text files: one character, 'tab' or 'whitespace' "
+        "(default: ',' for .csv, tab for .tsv, sniffed for .txt)",
+    )
+    p.add_argument(
+        "--encoding",
+        default=None,
+        help="text encoding, e.g. gbk, gb18030, big5, latin-1 (default: utf-8)",
+    )
+    p.add_argument(
         "--output",
         metavar="PATH",
         help="write the due list: .csv, .tsv, .txt or .parquet",
@@ -188,7 +199,12 @@ def _cmd(args: argparse.Namespace) -> int:
                 f"--playbook, one of {', '.join(PLAYBOOK_NAMES)}, or --rules with "
                 f"[playbook.{name}.LABEL] entries"
             )
-    df = read_table(args.customers, text_columns=[args.customer])
+    df = read_table(
+        args.customers,
+        sep=args.sep,
+        encoding=args.encoding,
+        text_columns=[args.customer],
+    )
     ids = _column(df, args.customer, "customer")
     df = df.set_index(pd.Index(ids.to_numpy(), name=args.customer))
     if args.last_contact is not None:

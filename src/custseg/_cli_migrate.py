@@ -43,9 +43,11 @@ def _first_column(path: str) -> list[str]:
     return []
 
 
-def _read(path: str) -> pd.DataFrame:
+def _read(
+    path: str, sep: str | None = None, encoding: str | None = None
+) -> pd.DataFrame:
     """One ``custseg segment`` output, indexed by its first column."""
-    df = read_table(path, text_columns=_first_column(path))
+    df = read_table(path, sep=sep, encoding=encoding, text_columns=_first_column(path))
     if len(df.columns) < 2:
         raise InputError(
             path,
@@ -145,7 +147,8 @@ def _cmd(args: argparse.Namespace) -> int:
     from .cli import _check_output, _emit
 
     _check_output(args.output, [args.before, args.after])
-    before, after = _read(args.before), _read(args.after)
+    before = _read(args.before, args.sep, args.encoding)
+    after = _read(args.after, args.sep, args.encoding)
     columns = _columns(before, after, args.column)
     reports, frames = [], []
     for column in columns:
@@ -187,6 +190,17 @@ def register(sub: Any) -> None:
         metavar="NAME",
         help="a label column to compare (repeat for several; default: every "
         "label column both files have; scores such as r work too)",
+    )
+    p.add_argument(
+        "--sep",
+        default=None,
+        help="separator of text files: one character, 'tab' or 'whitespace' "
+        "(default: ',' for .csv, tab for .tsv, sniffed for .txt)",
+    )
+    p.add_argument(
+        "--encoding",
+        default=None,
+        help="text encoding, e.g. gbk, gb18030, big5, latin-1 (default: utf-8)",
     )
     p.add_argument(
         "--output",
