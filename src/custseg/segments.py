@@ -19,7 +19,7 @@ import numpy as np
 from . import _validate as v
 from ._align import is_pandas, to_pandas_index
 from .errors import InputError, ThresholdError
-from .labels import Labels, label_codes, smallest_int_dtype
+from .labels import label_codes, smallest_int_dtype
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -57,14 +57,6 @@ def _as_classes(
     values (code -1) get the class *missing*, appended to the names (only
     when some value is missing). Codes are ``intp``.
     """
-    if isinstance(labels, Labels):
-        return (
-            labels.codes.astype(np.intp),
-            labels.names,
-            labels.ordered,
-            labels.index,
-            labels.name,
-        )
     codes, names, ordered, index, name = label_codes(labels, field)
     lost = codes < 0
     if lost.any():
