@@ -125,7 +125,10 @@ class TestDemo:
         assert len(seg) == 275  # 250 buyers and 10% potential customers
         assert seg["customer_id"].is_unique
         assert sorted(seg["customer_id"]) == list(range(275))
-        assert seg["present"].value_counts().to_dict() == {"both": 250, "records_only": 25}
+        assert seg["present"].value_counts().to_dict() == {
+            "both": 250,
+            "records_only": 25,
+        }
         assert {"r", "f", "m", "rfm", "lifecycle", "abc"} <= set(seg.columns)
 
     def test_same_seed_same_report(
@@ -1023,7 +1026,9 @@ class TestOutputSafety:
         proc.stderr.close()
         assert proc.wait(timeout=120) == 0
         assert err == b""
-        assert len(pd.read_csv(out_path)) == 550  # 500 buyers and 50 potential customers
+        assert (
+            len(pd.read_csv(out_path)) == 550
+        )  # 500 buyers and 50 potential customers
 
     def test_head(self, tmp_path: Path) -> None:
         """custseg ... | head -1 exits 0 with the file written and nothing on stderr."""
@@ -1044,7 +1049,9 @@ class TestOutputSafety:
         assert proc.returncode == 0, proc.stderr
         assert proc.stdout.startswith("Simulated store: 300 customers")
         assert proc.stderr == ""
-        assert len(pd.read_csv(out_path)) == 330  # 300 buyers and 30 potential customers
+        assert (
+            len(pd.read_csv(out_path)) == 330
+        )  # 300 buyers and 30 potential customers
 
 
 class TestInputErrors:

@@ -123,7 +123,12 @@ class TestLayers:
                     assert LAYER.get(target, 3) <= layer, where
                 elif name in stdlib or ALLOWED[layer] is None:
                     continue
-                elif func in ("to_pandas", "to_pandas_index", "to_categorical", "to_frame"):
+                elif func in (
+                    "to_pandas",
+                    "to_pandas_index",
+                    "to_categorical",
+                    "to_frame",
+                ):
                     # converting a result to pandas is the one adapter every
                     # result type offers; the import is deferred to the call
                     assert name == "pandas", where

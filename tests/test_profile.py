@@ -131,7 +131,9 @@ class TestWhatCountsAsFilled:
     def test_text_that_only_looks_like_a_placeholder_is_filled(self):
         """'无锡' (starts with 无), 'n/a/b' and 'nano' are real values; 'nan'
         (what astype(str) makes of a missing value) is not."""
-        assert self.one(["nano", "无锡", "n/a/b", "unknown person", "nan"]) == [False] * 4 + [True]
+        assert self.one(["nano", "无锡", "n/a/b", "unknown person", "nan"]) == [
+            False
+        ] * 4 + [True]
 
     def test_case_is_ignored_for_ascii_letters_only(self):
         """'UNKNOWN' matches, the Kelvin sign (lower-cases to 'k') does not."""
