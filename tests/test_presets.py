@@ -179,7 +179,7 @@ class TestIndustryShape:
         assert {k: set(v) for k, v in doc["scores"].items()} == OVERRIDABLE["scores"]
         for seg, spec in doc.get("segments", {}).items():
             if seg in base["segments"]:
-                assert set(spec) <= {"rules", "translations"}, seg
+                assert set(spec) <= {"rules", "translations", "order"}, seg
         assert not set(doc.get("fields", {})) & set(base["fields"])
 
     @pytest.mark.parametrize("name", INDUSTRY)

@@ -115,3 +115,47 @@ class TestOptionalFields:
         seg = pd.DataFrame({"visits": [1, 4]}, index=pd.Index(["a", "b"], name="id"))
         out = apply_rules(seg, rs)
         assert list(out.columns) == ["visits", "band", "kind", "care.regular"]
+
+
+class TestOrder:
+    ORDERED = """format = 1
+[fields]
+visits = { type = "integer", min = 0 }
+[segments.tier]
+default = "regular"
+order = ["walk-in", "regular", "vip"]
+rules = [
+  { label = "vip", when = "visits >= 10" },
+  { label = "walk-in", when = "visits < 2" },
+]
+"""
+
+    @given(st.lists(st.integers(0, 20), min_size=1, max_size=20))
+    @settings(max_examples=30)
+    def test_order_changes_names_not_labels(self, visits: list) -> None:
+        """'order' orders the names (and the codes); every row keeps its label."""
+        ordered = rules.loads(self.ORDERED)
+        plain = rules.loads(
+            self.ORDERED.replace('order = ["walk-in", "regular", "vip"]\n', "")
+        )
+        a, b = ordered.evaluate({"visits": visits}), plain.evaluate({"visits": visits})
+        assert a["tier"].names == ("walk-in", "regular", "vip")
+        assert b["tier"].names == ("vip", "walk-in", "regular")
+        assert a["tier"].to_numpy().tolist() == b["tier"].to_numpy().tolist()
+
+    @pytest.mark.parametrize(
+        "order",
+        [
+            '["vip"]',
+            '["vip", "vip", "walk-in", "regular"]',
+            '["vip", "walk-in", "other"]',
+            "3",
+        ],
+    )
+    def test_order_must_list_each_label_once(self, order: str) -> None:
+        """A missing, repeated or unknown label (or not a list) is a diagnostic."""
+        text = self.ORDERED.replace('["walk-in", "regular", "vip"]', order)
+        with pytest.raises(RulesError) as info:
+            rules.loads(text)
+        d = info.value.diagnostics[0]
+        assert (d.code, d.line) == ("bad-value", 6)

@@ -90,7 +90,8 @@ def _label_table(seg: pd.DataFrame, column: str, title: str) -> list[str]:
         if table is None:
             lines.append(row + "              -          -        -       -")
             continue
-        r = {k: float(table.at[name, k]) for k in _REPORT_FIGURES}
+        figures = table.loc[name, list(_REPORT_FIGURES)].to_numpy(dtype=np.float64)
+        r = dict(zip(_REPORT_FIGURES, figures.tolist(), strict=True))
         lines.append(
             f"{row}         {_share(r['revenue_share'])}  {_number(r['avg_order_value']):>9}"
             f"  {_number(r['recency_median']):>7}  {_number(r['frequency_mean'], 1):>6}"

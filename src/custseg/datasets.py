@@ -308,7 +308,7 @@ def simulate_customers(
         asked, np.round(np.clip(stated + rng.normal(0, 0.2, total), 0, 1), 2), np.nan
     )
 
-    factors = {}
+    factors: dict[str, Any] = {}
     for name, p_yes in (
         ("need", 0.7),
         ("motivation", 0.55),
@@ -317,7 +317,9 @@ def simulate_customers(
     ):
         known = ~buyer & (rng.random(total) < 0.85)
         yes = rng.random(total) < p_yes
-        factors[name] = pd.array(np.where(known, yes, None), dtype="boolean")
+        answer = pd.array(yes, dtype="boolean")
+        answer[~known] = pd.NA
+        factors[name] = answer
 
     return pd.DataFrame(
         {

@@ -1087,11 +1087,11 @@ def actions(
             f"'playbook' must be a Playbook: got {type(playbook).__name__}"
         )
     lang = _text(lang, "lang")
-    known = {"en"} | {k for a in playbook.actions.values() for k in a.translations}
-    if lang not in known:
+    languages = {"en"} | {k for a in playbook.actions.values() for k in a.translations}
+    if lang not in languages:
         raise ThresholdError(
             f"'lang' must be one of the playbook's languages "
-            f"({', '.join(sorted(known))}): got {lang!r}"
+            f"({', '.join(sorted(languages))}): got {lang!r}"
         )
     codes, names, _, index, _ = label_codes(labels)
     common_index(labels=labels)  # a pandas input: its index, checked

@@ -77,6 +77,7 @@ TABLE_KEYS = (
 SEGMENT_KEYS = (
     "rules",
     "default",
+    "order",
     "description",
     "translations",
     "stages",
@@ -168,9 +169,14 @@ class Segmentation:
     # for; labels not listed are unconstrained
     stages: Mapping[str, tuple[str, ...]] = attrs.field(factory=dict)
     stages_from: str | None = None
+    # 'order': the labels in the order to show them (rank), when not the
+    # order of the rules
+    order: tuple[str, ...] = ()
 
     @property
     def names(self) -> tuple[str, ...]:
+        if self.order:
+            return self.order
         out: list[str] = []
         for r in self.rules:
             if r.label not in out:
@@ -2176,6 +2182,25 @@ def _segmentation(
         _translations(b, spec, path, tuple(dict.fromkeys(labels)))
         return None
     names = tuple(dict.fromkeys([r.label for r in rules] + [default]))
+    order: tuple[str, ...] = ()
+    if "order" in spec:
+        raw_order = spec["order"]
+        if (
+            not isinstance(raw_order, list)
+            or not all(isinstance(x, str) for x in raw_order)
+            or len(set(raw_order)) != len(raw_order)
+            or set(raw_order) != set(names)
+        ):
+            b.at_key(
+                (*path, "order"),
+                "bad-value",
+                f"'order' must list each label of {name!r} once: "
+                + ", ".join(map(repr, names)),
+                "it orders the labels for display and ranking, nothing else",
+            )
+        else:
+            order = tuple(raw_order)
+            names = order
     translations = _translations(b, spec, path, names)
     checked = _stages(b, spec, path, names, tables or {}, table_names)
     if checked is None:
@@ -2192,6 +2217,7 @@ def _segmentation(
         line,
         stages,
         stages_from,
+        order,
     )
 
 
