@@ -224,3 +224,66 @@ class TestKitParameters:
             kit.assert_stable(res.customers, res)  # type: ignore[arg-type]
         with pytest.raises(ThresholdError, match="'nope'"):
             kit.assert_stable(res, res, columns=["nope"])
+
+
+class TestMoreNamesAndFiles:
+    def test_transition_names_must_differ(self) -> None:
+        """new, gone and missing are three rows/columns: the same name twice is refused."""
+        with pytest.raises(ThresholdError, match="three different names"):
+            custseg.transition_matrix(["a"], ["a"], new="x", gone="x")
+
+    def test_due_holiday_named_twice(self, tmp_path: Path) -> None:
+        """Two --holiday options with one name: an error, not the last one kept."""
+        customers = tmp_path / "c.csv"
+        customers.write_text("customer_id\na\n", encoding="utf-8")
+        status = main(
+            ["due", str(customers), "--as-of", "2024-03-01", "--cadence", "30",
+             "--holiday", "x=2024-03-01", "--holiday", "x=2024-03-02"]
+        )  # fmt: skip
+        assert status == 2
+
+    def test_migrate_warns_when_no_class_is_shared(
+        self, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    ) -> None:
+        """English against Chinese labels: a warning that every customer counts as moved."""
+        (tmp_path / "en.csv").write_text(
+            "customer_id,lifecycle\n1,active\n2,silent\n", encoding="utf-8"
+        )
+        (tmp_path / "zh.csv").write_text(
+            "customer_id,lifecycle\n1,活跃期\n2,沉默期\n", encoding="utf-8"
+        )
+        assert (
+            main(["migrate", str(tmp_path / "en.csv"), str(tmp_path / "zh.csv")]) == 0
+        )
+        assert "has no class in common in the two files" in capsys.readouterr().err
+
+    def test_records_error_names_the_customer(self) -> None:
+        """A bad answer is reported for its customer, not a row of the joined frame."""
+        tx = pd.DataFrame(
+            {
+                "customer_id": ["c1", "c9"],
+                "date": ["2024-01-01"] * 2,
+                "amount": [10.0, 20.0],
+            }
+        )
+        rec = pd.DataFrame(
+            {"customer_id": ["c9", "c1"], "satisfaction": ["satisfied", "meh"]}
+        )
+        with (
+            pytest.raises(
+                InputError,
+                match=r"unknown answer 'meh' in the customer records \(first for customer 'c1'",
+            ),
+            warnings.catch_warnings(),
+        ):
+            warnings.simplefilter("ignore", custseg.CustsegWarning)
+            custseg.segment(tx, preset="ecommerce", as_of="2024-02-01", records=rec)
+
+    def test_segment_reads_other_encodings(self, tmp_path: Path) -> None:
+        """segment(path, encoding=...) reads a GBK file (ids with Chinese characters)."""
+        path = tmp_path / "tx.csv"
+        path.write_bytes("customer_id,date,amount\n会员1,2024-01-05,10\n".encode("gbk"))
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", custseg.CustsegWarning)
+            out = custseg.segment(str(path), encoding="gbk").customers
+        assert out.index.tolist() == ["会员1"]

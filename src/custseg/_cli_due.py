@@ -31,6 +31,22 @@ def _holiday(text: str) -> tuple[str, str]:
     return name.strip(), day.strip()
 
 
+def _holiday_map(pairs: list[tuple[str, str]] | None) -> dict[str, str] | None:
+    """The --holiday options as {name: date}; a name given twice is an error
+    (a dict would keep the last one silently)."""
+    if not pairs:
+        return None
+    out: dict[str, str] = {}
+    for name, day in pairs:
+        if name in out:
+            raise ThresholdError(
+                f"'--holiday' names {name!r} twice ({out[name]} and {day}): give "
+                "each holiday once, or name them apart (e.g. 'Spring Festival 1')"
+            )
+        out[name] = day
+    return out
+
+
 def _days(text: str) -> float:
     try:
         value = float(text)
@@ -239,7 +255,7 @@ def _cmd(args: argparse.Namespace) -> int:
         as_of,
         birthdays=birthdays,
         birthday_window_days=args.birthday_window,
-        holidays=dict(args.holiday) if args.holiday else None,
+        holidays=_holiday_map(args.holiday),
         holiday_window_days=args.holiday_window,
         points=points,
         min_points=args.min_points,

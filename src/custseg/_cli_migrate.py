@@ -12,13 +12,14 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import warnings
 from pathlib import Path
 from typing import Any
 
 import pandas as pd
 
 from ._files import _TEXT_FORMATS, _resolve_sep, read_table, table_format, write_table
-from .errors import InputError
+from .errors import CustsegWarning, InputError
 from .migration import TransitionMatrix, transition_matrix
 
 __all__ = ["register"]
@@ -152,6 +153,17 @@ def _cmd(args: argparse.Namespace) -> int:
     columns = _columns(before, after, args.column)
     reports, frames = [], []
     for column in columns:
+        old_classes = set(before[column].dropna().astype(str))
+        new_classes = set(after[column].dropna().astype(str))
+        if old_classes and new_classes and not old_classes & new_classes:
+            warnings.warn(
+                f"{column!r} has no class in common in the two files (e.g. "
+                f"{sorted(old_classes)[0]!r} and {sorted(new_classes)[0]!r}): "
+                "were they made with other rules or another --lang? Every "
+                "customer counts as moved",
+                CustsegWarning,
+                stacklevel=1,
+            )
         tm = transition_matrix(_as_classes(before[column]), _as_classes(after[column]))
         reports.append(_report(str(column), tm))
         long = tm.to_pandas()

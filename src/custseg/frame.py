@@ -146,6 +146,7 @@ def _join_relationship(
     *,
     date_format: str | None = None,
     after_as_of: str = "raise",
+    encoding: str | None = None,
 ) -> tuple[pd.DataFrame, pd.Index]:
     """*out* with a ``relationship`` column from the contact log (customers
     found only in the contacts get rows of their own, with no purchase), and
@@ -157,7 +158,7 @@ def _join_relationship(
     if isinstance(contacts, str | os.PathLike):
         where = f"contacts file {os.fspath(contacts)!r}"
         text = (customer,) if isinstance(customer, str) else ()
-        contacts = read_table(contacts, text_columns=text)
+        contacts = read_table(contacts, encoding=encoding, text_columns=text)
     if not isinstance(contacts, pd.DataFrame):
         raise InputError(
             "contacts",
@@ -256,40 +257,58 @@ def _record_answers(out: pd.DataFrame, rs: RuleSet) -> pd.DataFrame:
     fields (those the records bring) are read as the classifiers read them:
     survey answers as :func:`~custseg.loyalty_level` does, other categories
     case- and blank-insensitively, booleans from yes/no in English and
-    Chinese. An unknown spelling is an InputError naming every one.
+    Chinese. An unknown spelling is an InputError naming every one and the
+    first customer who has it.
     """
-    from ._categories import as_category
-    from .loyalty import survey_codes
-
     out = out.copy()
     for name, spec in rs.fields.items():
         if not spec.optional or name not in out.columns:
             continue
-        col = out[name]
-        if spec.kind == "category":
-            codes = (
-                survey_codes(name, col)
-                if set(spec.values) == set(_survey_levels(name))
-                else None
-            )
-            if codes is None:
-                codes = as_category(col, name, spec.values)
-            else:  # the survey's level order -> the file's value order
-                levels = _survey_levels(name)
-                remap = np.array([spec.values.index(x) for x in levels] + [-1])
-                codes = remap[codes]
-            out[name] = pd.Categorical.from_codes(
-                np.asarray(codes, dtype=np.int64),
-                categories=pd.Index(list(spec.values)),
-            )
-        elif spec.kind == "bool" and not pd.api.types.is_bool_dtype(col.dtype):
-            codes = as_category(
-                col, name, ("no", "yes"), aliases=_YES_NO, booleans=True, integers=0
-            )
-            answers = pd.array(codes == 1, dtype="boolean")
-            answers[codes < 0] = pd.NA
-            out[name] = answers
+        try:
+            _record_answer(out, name, spec)
+        except InputError as exc:  # rows of the joined frame: name the customer
+            if exc.first_row is None:
+                raise
+            who = out.index[exc.first_row]
+            raise InputError(
+                exc.field,
+                f"{exc.problem} in the customer records (first for customer "
+                f"{_short(who)}, {exc.n_rows or 1} customer"
+                f"{'s' if (exc.n_rows or 1) != 1 else ''})",
+                fix=exc.fix,
+            ) from None
     return out
+
+
+def _record_answer(out: pd.DataFrame, name: str, spec: Any) -> None:
+    """One record column in the spelling the rules declare (in place)."""
+    from ._categories import as_category
+    from .loyalty import survey_codes
+
+    col = out[name]
+    if spec.kind == "category":
+        codes = (
+            survey_codes(name, col)
+            if set(spec.values) == set(_survey_levels(name))
+            else None
+        )
+        if codes is None:
+            codes = as_category(col, name, spec.values)
+        else:  # the survey's level order -> the file's value order
+            levels = _survey_levels(name)
+            remap = np.array([spec.values.index(x) for x in levels] + [-1])
+            codes = remap[codes]
+        out[name] = pd.Categorical.from_codes(
+            np.asarray(codes, dtype=np.int64),
+            categories=pd.Index(list(spec.values)),
+        )
+    elif spec.kind == "bool" and not pd.api.types.is_bool_dtype(col.dtype):
+        codes = as_category(
+            col, name, ("no", "yes"), aliases=_YES_NO, booleans=True, integers=0
+        )
+        answers = pd.array(codes == 1, dtype="boolean")
+        answers[codes < 0] = pd.NA
+        out[name] = answers
 
 
 def _survey_levels(name: str) -> tuple[str, ...]:
@@ -298,12 +317,14 @@ def _survey_levels(name: str) -> tuple[str, ...]:
     return {"satisfaction": SATISFACTION, "referral": REFERRAL}.get(name, ())
 
 
-def _records_frame(records: Any, customer: Hashable) -> pd.DataFrame:
+def _records_frame(
+    records: Any, customer: Hashable, encoding: str | None = None
+) -> pd.DataFrame:
     """Customer records indexed by id (named *customer*): from a path (the id
     read as text) or a frame with the id as a column or as its named index."""
     if isinstance(records, str | os.PathLike):
         text = (customer,) if isinstance(customer, str) else ()
-        records = read_table(records, text_columns=text)
+        records = read_table(records, encoding=encoding, text_columns=text)
     if not isinstance(records, pd.DataFrame):
         raise InputError(
             "records",
@@ -799,6 +820,7 @@ def segment(
     explain: bool = False,
     records: pd.DataFrame | str | os.PathLike[str] | None = None,
     contacts: pd.DataFrame | str | os.PathLike[str] | None = None,
+    encoding: str | None = None,
 ) -> SegmentResult:
     """From transactions to one row of segments per customer, in one call.
 
@@ -876,6 +898,9 @@ def segment(
         contacts show (:func:`~custseg.relationship_type`, default
         thresholds; the first purchase counts as the first sale). Customers
         found only in the contacts are kept, like records-only ones.
+    encoding
+        Text encoding of the files given as paths (``"gbk"``, ``"gb18030"``,
+        ``"latin-1"``; default UTF-8).
 
     Returns
     -------
@@ -922,9 +947,11 @@ def segment(
     """
     if isinstance(transactions, str | os.PathLike):
         if isinstance(customer, str):
-            transactions = read_table(transactions, text_columns=(customer,))
+            transactions = read_table(
+                transactions, encoding=encoding, text_columns=(customer,)
+            )
         else:
-            transactions = read_table(transactions)
+            transactions = read_table(transactions, encoding=encoding)
     if frequency == "rows":  # the command line's name for "transactions"
         frequency = "transactions"
     rs = _load_rules(preset, rules)
@@ -959,7 +986,7 @@ def segment(
     out = pd.concat([out, scores.to_pandas()], axis=1)
     found: list[pd.Index] = []  # the ids of the records and of the contacts
     if records is not None:
-        frame = _records_frame(records, customer)
+        frame = _records_frame(records, customer, encoding)
         out = _join_records(out, frame, customer)
         found.append(frame.index)
     if contacts is not None:
@@ -970,6 +997,7 @@ def segment(
             facts,
             date_format=date_format,
             after_as_of=after_as_of,
+            encoding=encoding,
         )
         found.append(contact_ids)
     if found:  # where each customer was found; the buyers are the first rows
@@ -1017,6 +1045,7 @@ def segment(
         "explain": explain,
         "records": records,
         "contacts": contacts,
+        "encoding": encoding,
     }
     return SegmentResult(
         customers=out,

@@ -381,6 +381,11 @@ def transition_matrix(
     """
     new, gone = v.text_param(new, "new"), v.text_param(gone, "gone")
     missing = v.text_param(missing, "missing")
+    if len({new, gone, missing}) < 3:
+        raise ThresholdError(
+            f"'new', 'gone' and 'missing' must be three different names: got "
+            f"{new!r}, {gone!r}, {missing!r}"
+        )
     b_codes, b_names, _, b_index, b_name = _as_classes(
         _pick_column(before, column, "before"), "before", missing
     )
