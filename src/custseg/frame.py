@@ -260,7 +260,7 @@ def _record_answers(out: pd.DataFrame, rs: RuleSet) -> pd.DataFrame:
     Chinese. An unknown spelling is an InputError naming every one and the
     first customer who has it.
     """
-    out = out.copy()
+    out = out.copy(deep=False)  # columns are replaced, never written into
     for name, spec in rs.fields.items():
         if not spec.optional or name not in out.columns:
             continue
@@ -416,7 +416,9 @@ def _join_records(
         )
     in_tx = records.index.isin(out.index)
     extra = records.index[~in_tx]
-    joined = out.reindex(out.index.append(extra)) if len(extra) else out.copy()
+    joined = (
+        out.reindex(out.index.append(extra)) if len(extra) else out.copy(deep=False)
+    )
     joined.index.name = out.index.name
     if len(extra):  # no purchase: the facts a customer without one has
         joined["frequency"] = (

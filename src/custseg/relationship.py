@@ -184,13 +184,6 @@ def _translated(names: Sequence[str], lang: str) -> tuple[str, ...]:
 # contact_summary
 
 
-def _categories(
-    x: Any, field: str, levels: Sequence[str], aliases: Mapping[str, int]
-) -> np.ndarray:
-    """Codes of categorical answers (:func:`~custseg._categories.as_category`)."""
-    return as_category(x, field, levels, aliases=aliases)
-
-
 def _first_sale_rows(first_sale: Any) -> tuple[Any, np.ndarray]:
     """Customer ids and first-sale dates from *first_sale*."""
     if isinstance(first_sale, CustomerFacts):
@@ -429,8 +422,8 @@ def contact_summary(
     dates = v.as_datetime(date, "date")
     days = v.to_days(dates)
     n = len(days)
-    init = _categories(initiator, "initiator", INITIATORS, _INITIATOR_ALIASES)
-    kinds = _categories(kind, "kind", CONTACT_KINDS, _KIND_ALIASES)
+    init = as_category(initiator, "initiator", INITIATORS, aliases=_INITIATOR_ALIASES)
+    kinds = as_category(kind, "kind", CONTACT_KINDS, aliases=_KIND_ALIASES)
     if isinstance(customer, str | bytes | dict | set) or not hasattr(
         customer, "__len__"
     ):
@@ -1050,7 +1043,7 @@ def _levels(
     ``(lo, hi)`` breaks: ``[hi, inf)`` code 0, ``[lo, hi)`` 1, below *lo* 2."""
     if breaks is None:
         try:
-            return _categories(x, field, levels, aliases).astype(np.intp)
+            return as_category(x, field, levels, aliases=aliases).astype(np.intp)
         except InputError as err:
             if "integer" not in err.problem and "numbers" not in err.problem:
                 raise
@@ -1163,7 +1156,7 @@ def _type_codes(x: Any, field: str) -> np.ndarray:
             list(x.names), field, RELATIONSHIP_TYPES, aliases=_TYPE_ALIASES
         )
         return lookup.astype(np.int8)[x.codes]
-    return _categories(x, field, RELATIONSHIP_TYPES, _TYPE_ALIASES)
+    return as_category(x, field, RELATIONSHIP_TYPES, aliases=_TYPE_ALIASES)
 
 
 def _index_of(x: Any) -> Any:

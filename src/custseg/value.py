@@ -309,11 +309,6 @@ def _is_numeric(x: Any) -> bool:
     return v._is_real(first)
 
 
-def _answers(x: Any, field: str, levels: tuple[str, ...], **kw: Any) -> np.ndarray:
-    """:func:`as_category` codes of *x* (-1 where missing)."""
-    return as_category(x, field, levels, **kw)
-
-
 def _levels(
     x: Any,
     field: str,
@@ -324,7 +319,7 @@ def _levels(
 ) -> np.ndarray:
     """Level codes 0..2 of *x* (-1 where missing), numbers or level names."""
     if not _is_numeric(x):
-        return _answers(x, field, names, aliases=aliases)
+        return as_category(x, field, names, aliases=aliases)
     arr = v.as_numeric(x, field, nan="allow")
     if lo is None or hi is None:
         if not len(arr):
@@ -782,7 +777,7 @@ def conversion_readiness(
     }
     index = common_index(**inputs)
     answers = {
-        f: _answers(
+        f: as_category(
             x, f, ("no", "yes"), aliases=_YES_NO_ALIASES, integers=0, booleans=True
         )
         for f, x in inputs.items()
