@@ -9,10 +9,11 @@ from pathlib import Path
 import custseg
 import custseg.datasets
 import custseg.frame
+import custseg.plot
 import custseg.rules
 
 ROOT = Path(__file__).resolve().parents[1]
-MODULES = [custseg, custseg.frame, custseg.datasets, custseg.rules]
+MODULES = [custseg, custseg.frame, custseg.datasets, custseg.plot, custseg.rules]
 
 
 def _public(module: object) -> list[tuple[str, object]]:

@@ -138,8 +138,9 @@ from .value import (
 
 __version__ = "0.1.0.dev0"
 
-_SUBMODULES = ("cli", "datasets", "frame", "rules")
+_SUBMODULES = ("cli", "datasets", "frame", "plot", "reporting", "rules")
 _FROM_FRAME = ("SegmentResult", "segment")
+_FROM_REPORTING = ("Report", "report")
 
 
 def __getattr__(name: str) -> Any:
@@ -147,11 +148,13 @@ def __getattr__(name: str) -> Any:
         return importlib.import_module(f".{name}", __name__)
     if name in _FROM_FRAME:
         return getattr(importlib.import_module(".frame", __name__), name)
+    if name in _FROM_REPORTING:
+        return getattr(importlib.import_module(".reporting", __name__), name)
     raise AttributeError(f"module 'custseg' has no attribute {name!r}")
 
 
 def __dir__() -> list[str]:
-    return sorted({*globals(), *_SUBMODULES, *_FROM_FRAME})
+    return sorted({*globals(), *_SUBMODULES, *_FROM_FRAME, *_FROM_REPORTING})
 
 
 __all__ = [
@@ -186,6 +189,7 @@ __all__ = [
     "ProfileSchema",
     "RelationshipMatrix",
     "RelationshipThresholds",
+    "Report",
     "RfmEdges",
     "RfmScores",
     "RulesError",
@@ -233,6 +237,7 @@ __all__ = [
     "recommended_relationship",
     "relationship_gap",
     "relationship_type",
+    "report",
     "repurchase_band",
     "repurchase_from_behaviour",
     "rfm_edges",

@@ -778,9 +778,9 @@ def _parser() -> argparse.ArgumentParser:
     presets.add_argument("name", nargs="?", help="a preset to print")
     presets.set_defaults(func=_cmd_presets)
     # operations on segmented customers, each in a module of its own
-    from . import _cli_assign, _cli_due, _cli_migrate
+    from . import _cli_assign, _cli_due, _cli_migrate, _cli_report
 
-    for command in (_cli_migrate, _cli_assign, _cli_due):
+    for command in (_cli_report, _cli_migrate, _cli_assign, _cli_due):
         command.register(sub)
     return parser
 

@@ -15,6 +15,7 @@ from .errors import InputError, ThresholdError
 
 if TYPE_CHECKING:
     import pandas as pd
+    from matplotlib.axes import Axes
 
 __all__ = ["Labels", "smallest_int_dtype"]
 
@@ -220,6 +221,36 @@ class Labels:
             (lookup[v] for v in arr.tolist()), dtype=np.int64, count=len(arr)
         )
         return cls(codes, names, ordered)
+
+    def plot(self, ax: Axes | None = None, **kwargs: Any) -> Axes:
+        """Rows per label as bars, in label order: :func:`custseg.plot.label_counts`.
+
+        Needs matplotlib (``pip install 'custseg[plot]'``).
+
+        Parameters
+        ----------
+        ax
+            The matplotlib Axes to draw on; ``None`` makes a new figure.
+        **kwargs
+            Passed on to :func:`custseg.plot.label_counts` (``title``,
+            ``lang``, ``missing``).
+
+        Returns
+        -------
+        matplotlib.axes.Axes
+            The Axes drawn on.
+
+        Examples
+        --------
+        >>> import pytest; mpl = pytest.importorskip("matplotlib")
+        >>> labels = Labels([0, 1, 1], ("new", "repeat"), name="status")
+        >>> ax = labels.plot()
+        >>> ax.get_title()
+        'Customers per class: status'
+        """
+        from . import plot as _plot
+
+        return _plot.label_counts(self, ax=ax, **kwargs)
 
     def __repr__(self) -> str:
         return _display.short_repr(

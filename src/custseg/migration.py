@@ -37,6 +37,7 @@ from .summary import (
 
 if TYPE_CHECKING:
     import pandas as pd
+    from matplotlib.axes import Axes
 
 __all__ = ["SegmentHistory", "TransitionMatrix", "segment_history", "transition_matrix"]
 
@@ -236,6 +237,37 @@ class TransitionMatrix:
                 for row in self.row_shares()
             ]
         return _grid("before \\ after", self.before, self.after, cells)
+
+    def plot(self, ax: Axes | None = None, **kwargs: Any) -> Axes:
+        """Where the customers of each class went, as a heatmap:
+        :func:`custseg.plot.transition_heatmap`.
+
+        Needs matplotlib (``pip install 'custseg[plot]'``).
+
+        Parameters
+        ----------
+        ax
+            The matplotlib Axes to draw on; ``None`` makes a new figure.
+        **kwargs
+            Passed on to :func:`custseg.plot.transition_heatmap`
+            (``normalize``, ``lang``).
+
+        Returns
+        -------
+        matplotlib.axes.Axes
+            The Axes drawn on.
+
+        Examples
+        --------
+        >>> import pytest; mpl = pytest.importorskip("matplotlib")
+        >>> tm = transition_matrix(["a", "a", "b"], ["a", "b", "b"])
+        >>> ax = tm.plot()
+        >>> [t.get_text() for t in ax.texts]
+        ['50.0%', '50.0%', '0.0%', '100.0%']
+        """
+        from . import plot as _plot
+
+        return _plot.transition_heatmap(self, ax=ax, **kwargs)
 
     def __repr__(self) -> str:
         fields: dict[str, Any] = {}

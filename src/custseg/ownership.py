@@ -31,7 +31,7 @@ from __future__ import annotations
 import contextlib
 import itertools
 import math
-from typing import Any, NamedTuple
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 import attrs
 import numpy as np
@@ -41,6 +41,9 @@ from . import _validate as v
 from ._align import common_index, is_pandas
 from .errors import InputError, ThresholdError
 from .labels import Labels
+
+if TYPE_CHECKING:
+    from matplotlib.axes import Axes
 
 __all__ = [
     "CHANGES",
@@ -607,6 +610,36 @@ class Assignment:
             list(self.staff),
             "owner",
         )
+
+    def plot(self, ax: Axes | None = None, **kwargs: Any) -> Axes:
+        """Customers and book value per owner, with the fair shares:
+        :func:`custseg.plot.workload`.
+
+        Needs matplotlib (``pip install 'custseg[plot]'``).
+
+        Parameters
+        ----------
+        ax
+            The matplotlib Axes to draw on; ``None`` makes a new figure.
+        **kwargs
+            Passed on to :func:`custseg.plot.workload` (``lang``).
+
+        Returns
+        -------
+        matplotlib.axes.Axes
+            The Axes drawn on (the book value is on its twin).
+
+        Examples
+        --------
+        >>> import pytest; mpl = pytest.importorskip("matplotlib")
+        >>> res = assign_owners([100, 80, 60, 40], ["amy", "bo"])
+        >>> ax = res.plot()
+        >>> [t.get_text() for t in ax.get_xticklabels()]
+        ['amy', 'bo']
+        """
+        from . import plot as _plot
+
+        return _plot.workload(self, ax=ax, **kwargs)
 
     def to_pandas(self) -> Any:
         """Per customer: ``owner`` (categorical), ``moved`` and ``change``, on

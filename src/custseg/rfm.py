@@ -36,6 +36,7 @@ from .errors import InputError, ThresholdError
 
 if TYPE_CHECKING:
     import pandas as pd
+    from matplotlib.axes import Axes
 
 __all__ = [
     "RfmEdges",
@@ -485,6 +486,37 @@ class RfmScores:
             "rfm": to_pandas(self.code, self.index, "rfm", missing=unknown),
         }
         return pd.DataFrame(cols, index=self.index, copy=False)
+
+    def plot(self, ax: Axes | None = None, **kwargs: Any) -> Axes:
+        """The R x F grid of customers: :func:`custseg.plot.rf_heatmap`.
+
+        Needs matplotlib (``pip install 'custseg[plot]'``).
+
+        Parameters
+        ----------
+        ax
+            The matplotlib Axes to draw on; ``None`` makes a new figure.
+        **kwargs
+            Passed on to :func:`custseg.plot.rf_heatmap` (``monetary``,
+            ``value``, ``lang``).
+
+        Returns
+        -------
+        matplotlib.axes.Axes
+            The Axes drawn on.
+
+        Examples
+        --------
+        >>> import pytest; mpl = pytest.importorskip("matplotlib")
+        >>> scores = rfm_scores([3, 40, 200, 10], [12, 3, 1, 6],
+        ...                     [900.0, 150.0, 20.0, 400.0], bins=2)
+        >>> ax = scores.plot()
+        >>> ax.get_title()
+        'Customers per R and F score'
+        """
+        from . import plot as _plot
+
+        return _plot.rf_heatmap(self, ax=ax, **kwargs)
 
     def __repr__(self) -> str:
         e = self.edges

@@ -1,0 +1,230 @@
+"""``custseg report INPUT``: the segmentation as one self-contained HTML page.
+
+Takes the options of ``custseg segment`` (columns, reading, period,
+scoring, rules, records and contacts), plus ``--previous`` (an earlier
+``custseg segment`` or ``custseg report --csv`` output, for the migration
+section), ``--title``, ``--lang`` (``en`` or ``zh``: the report's texts and,
+with rules that carry it, the class names) and ``--csv`` (also write one row
+per customer, for the next run's ``--previous``). The options, the output
+paths and the previous run are checked before anything is computed; the
+page is written atomically; one line says where it went.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+from pathlib import Path
+from typing import Any
+
+from ._files import (
+    _check_encoding,
+    _write_fix,
+    check_date_format,
+    parse_date_column,
+    parse_date_text,
+    read_table,
+    write_table,
+)
+from .errors import CustsegError, InputError
+from .reporting import LANGUAGES, _previous_frame, report
+
+__all__ = ["register"]
+
+DEFAULT_OUTPUT = "custseg-report.html"
+_HTML = (".html", ".htm")
+
+
+def _check_html_output(output: str, inputs: list[str]) -> None:
+    """Refuse an HTML output path that cannot work, before any computing."""
+    import tempfile
+
+    from .cli import _same_file
+
+    if not output or "\0" in output:
+        raise InputError(
+            "output",
+            f"is not a usable file name: {output!r}",
+            fix="give --output a file name ending in .html",
+        )
+    path = Path(output)
+    if path.suffix.lower() not in _HTML:
+        raise InputError(
+            output,
+            "is not an .html file name",
+            fix="give --output a name ending in .html (the per-customer table "
+            "goes to --csv)",
+        )
+    if os.path.isdir(path):
+        raise InputError(output, "is a folder", fix="give --output a file name")
+    folder = path.parent
+    if not os.path.isdir(folder):
+        raise InputError(
+            output,
+            f"cannot be written: the folder {str(folder)!r} does not exist",
+            fix="create it first, or write elsewhere",
+        )
+    for name in inputs:
+        if _same_file(path, Path(name)):
+            raise InputError(
+                output,
+                "is an input file",
+                fix="write the report to another file (--output)",
+            )
+    try:
+        fd, trial = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=folder)
+    except (OSError, ValueError) as exc:
+        strerror = getattr(exc, "strerror", None) or str(exc)
+        raise InputError(
+            output,
+            f"cannot be written: {strerror}",
+            fix=_write_fix(exc) if isinstance(exc, OSError) else "",
+        ) from None
+    os.close(fd)
+    os.unlink(trial)
+
+
+def _cmd(args: argparse.Namespace) -> int:
+    from .cli import (
+        _FREQUENCY,
+        _bins_option,
+        _check_columns,
+        _check_output,
+        _check_rows,
+        _emit,
+        _load_rules,
+        _same_file,
+    )
+
+    # the options first, then the rules, then the data
+    others = [p for p in (args.records, args.contacts, args.previous) if p]
+    inputs = [args.input, *others]
+    _check_html_output(args.output, inputs)
+    if args.csv:
+        _check_output(args.csv, inputs)
+        if _same_file(Path(args.csv), Path(args.output)):
+            raise InputError(
+                args.csv,
+                "is also the --output of the report",
+                fix="write the table and the page to two files",
+            )
+    lang = args.lang or "en"
+    if lang not in LANGUAGES:
+        raise CustsegError(
+            f"--lang {lang!r} is not a language of the report: use "
+            f"{' or '.join(LANGUAGES)} (default: en)"
+        )
+    _check_encoding(args.encoding)
+    date_format = check_date_format(args.date_format)
+    args.as_of_text = args.as_of
+    if args.as_of is not None:  # read like the date column: ISO 8601 or YYYYMMDD
+        args.as_of = parse_date_text(args.as_of, "as_of", date_format=date_format)
+    # class names follow --lang where the rules carry it (report() picks it)
+    rs = _load_rules(args.preset, args.rules, None)
+    previous = _previous_frame(args.previous) if args.previous else None
+    tx = read_table(
+        args.input, sep=args.sep, encoding=args.encoding, text_columns=[args.customer]
+    )
+    _check_columns(tx, args)
+    tx[args.date] = parse_date_column(tx[args.date], args.date, date_format=date_format)
+    _check_rows(tx, args.input, args)
+    frames: dict[str, Any] = {}
+    for path, key in ((args.records, "records"), (args.contacts, "contacts")):
+        if path:
+            frames[key] = read_table(
+                path, sep=args.sep, encoding=args.encoding, text_columns=[args.customer]
+            )
+    contacts = frames.get("contacts")
+    if contacts is not None and "date" in contacts:  # dates as --date-format says
+        contacts["date"] = parse_date_column(
+            contacts["date"], "date", date_format=date_format
+        )
+    page = report(
+        tx,
+        previous=previous[0] if previous is not None else None,
+        lang=lang,
+        title=args.title,
+        charts=not args.no_charts,
+        rules=rs,
+        customer=args.customer,
+        date=args.date,
+        amount=args.amount,
+        as_of=args.as_of,
+        after_as_of=args.after_as_of,
+        bins=_bins_option(args),
+        frequency=_FREQUENCY[args.frequency],
+        zero_amount=args.zero_amount,
+        records=frames.get("records"),
+        contacts=contacts,
+    )
+    page.write(args.output)
+    assert page.result is not None
+    seg = page.result.customers
+    line = (
+        f"Report written to {args.output} ({len(seg):,d} customers; "
+        f"{', '.join(page.sections)})"
+    )
+    if args.csv:
+        write_table(seg, args.csv)
+        line += f"; per-customer results written to {args.csv}"
+    _emit(line)
+    return 0
+
+
+def register(sub: Any) -> None:
+    """Add ``report`` to the subcommands *sub* of the ``custseg`` parser.
+
+    >>> p = argparse.ArgumentParser()
+    >>> register(p.add_subparsers(dest="command"))
+    >>> args = p.parse_args(["report", "tx.csv", "--preset", "ecommerce"])
+    >>> args.output, args.previous, args.lang
+    ('custseg-report.html', None, None)
+    """
+    from .cli import _segment_options
+
+    p = sub.add_parser(
+        "report",
+        help="write a self-contained HTML report of the segmentation",
+        description="Segment the customers of a transaction file (the options "
+        "of `custseg segment`) and write one HTML page that needs no network: "
+        "data quality, rules and edges, segment summaries, the R x F grid, "
+        "Pareto and ABC, lifecycle, loyalty and relationship mixes, the "
+        "migration from an earlier run (--previous) and the playbook. Charts "
+        "need matplotlib: pip install 'custseg[plot]'.",
+    )
+    _segment_options(p)
+    # the segment options' --output and --lang, as the report means them
+    output = p._option_string_actions["--output"]
+    output.default = DEFAULT_OUTPUT
+    output.help = f"the HTML page to write (default: {DEFAULT_OUTPUT})"
+    p._option_string_actions["--lang"].help = (
+        "language of the report: en or zh (default: en); with rules that "
+        "carry it, the class names too"
+    )
+    group = p.add_argument_group("report")
+    group.add_argument(
+        "--previous",
+        default=None,
+        metavar="PATH",
+        help="an earlier custseg segment (or report --csv) output: adds the "
+        "migration between its classes and this run's, customers matched by id",
+    )
+    group.add_argument(
+        "--title",
+        default=None,
+        help="the page title (default: 'Customer segmentation report')",
+    )
+    group.add_argument(
+        "--csv",
+        default=None,
+        metavar="PATH",
+        help="also write one row per customer (.csv, .tsv, .txt or .parquet), "
+        "e.g. for the next run's --previous",
+    )
+    group.add_argument(
+        "--no-charts",
+        dest="no_charts",
+        action="store_true",
+        help="leave the charts out (tables only)",
+    )
+    p.set_defaults(func=_cmd)

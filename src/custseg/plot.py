@@ -1,0 +1,1501 @@
+"""Pictures of custseg's results, drawn with matplotlib.
+
+Each function takes a result of the library (a segment summary, RFM scores,
+labels, a transition matrix, an assignment), draws it on an existing
+matplotlib ``Axes`` (``ax=``) or on a new figure, and returns the ``Axes``,
+as seaborn and PyMC-Marketing do. :func:`to_svg` turns a drawing into SVG
+text for an HTML page.
+
+matplotlib is an optional dependency (``pip install 'custseg[plot]'``); it
+is imported when a function is called, so ``import custseg.plot`` works
+without it. New figures are :class:`matplotlib.figure.Figure` objects made
+without pyplot: nothing is added to pyplot's list of open figures, and
+nothing is shown. In a notebook, show one with ``ax.figure``.
+
+Chinese text
+------------
+matplotlib has no Chinese font of its own. Every text is drawn with DejaVu
+Sans followed by the CJK fonts found on the machine (:func:`cjk_fonts`), so
+Chinese class names and titles (``lang="zh"``) render. Without a CJK font,
+SVG output (:func:`to_svg`) is still right (the text stays text and the
+browser draws it with its own fonts); pixel output (PNG) gives one
+:class:`~custseg.errors.CustsegWarning` that says how to add a font, instead
+of one matplotlib warning per missing character. A figure you pass in
+through ``ax=`` gets the same treatment (its ``draw`` is wrapped once).
+"""
+
+from __future__ import annotations
+
+import io
+import logging
+import re
+import sys
+import warnings
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+
+from . import _validate as v
+from .errors import CustsegError, CustsegWarning, InputError, ThresholdError
+from .labels import Labels, label_codes
+
+if TYPE_CHECKING:
+    from matplotlib.axes import Axes
+    from matplotlib.figure import Figure
+
+__all__ = [
+    "cjk_fonts",
+    "label_counts",
+    "lorenz",
+    "rf_heatmap",
+    "score_distribution",
+    "segment_sizes",
+    "to_svg",
+    "transition_heatmap",
+    "workload",
+]
+
+# --------------------------------------------------------------------------
+# words per language
+
+_LANGS = ("en", "zh")
+_TEXT: dict[str, dict[str, str]] = {
+    "en": {
+        "sizes_title": "Customers and revenue per class",
+        "share_pct": "share of all customers and of revenue (%)",
+        "customers": "customers",
+        "revenue": "revenue",
+        "rf_customers": "Customers per R and F score",
+        "rf_monetary": "Mean monetary value per R and F score",
+        "r_score": "R score (recency)",
+        "f_score": "F score (frequency)",
+        "not_shown": "{n:,d} customers without a score not shown",
+        "scores_title": "Customers per score",
+        "score": "score",
+        "R": "R (recency)",
+        "F": "F (frequency)",
+        "M": "M (monetary)",
+        "lorenz_title": "Revenue concentration (Lorenz curve)",
+        "lorenz_x": "customers, top first (% of all)",
+        "lorenz_y": "revenue (% of total)",
+        "pareto_point": "{x:.1f}% of customers give {y:.0f}% of revenue",
+        "equal": "equal shares",
+        "counts_title": "Customers per class",
+        "missing": "missing",
+        "moves_title": "Moves between classes",
+        "stayed": "{s:.1f}% stayed in their class",
+        "before": "class before",
+        "after": "class after",
+        "no_customers": "no customers",
+        "new": "(new)",
+        "gone": "(gone)",
+        "new_gone": "{new}: customers only after\n{gone}: customers only before",
+        "work_title": "Customers and book value per owner",
+        "owner": "owner",
+        "book": "book value",
+        "fair": "fair share",
+    },
+    "zh": {
+        "sizes_title": "各类客户数与收入占比",
+        "share_pct": "占全部客户和收入的比例（%）",
+        "customers": "客户",
+        "revenue": "收入",
+        "rf_customers": "各 R、F 评分的客户数",
+        "rf_monetary": "各 R、F 评分的平均消费金额",
+        "r_score": "R 评分（最近一次消费）",
+        "f_score": "F 评分（消费频率）",
+        "not_shown": "未显示 {n:,d} 位无评分客户",
+        "scores_title": "各评分的客户数",
+        "score": "评分",
+        "R": "R（最近一次消费）",
+        "F": "F（消费频率）",
+        "M": "M（消费金额）",
+        "lorenz_title": "收入集中度（洛伦兹曲线）",
+        "lorenz_x": "客户占比，从高到低（%）",
+        "lorenz_y": "收入占比（%）",
+        "pareto_point": "{x:.1f}% 的客户贡献 {y:.0f}% 的收入",
+        "equal": "平均分布",
+        "counts_title": "各类客户数",
+        "missing": "缺失",
+        "moves_title": "客户在类别间的迁移",
+        "stayed": "{s:.1f}% 的客户留在原类别",
+        "before": "之前的类别",
+        "after": "之后的类别",
+        "no_customers": "无客户",
+        "new": "（新进入）",
+        "gone": "（已离开）",
+        "new_gone": "{new}：只在之后出现的客户\n{gone}：之后不再出现的客户",
+        "work_title": "各负责人的客户数与管户价值",
+        "owner": "负责人",
+        "book": "管户价值",
+        "fair": "均衡份额",
+    },
+}
+
+_BLUE, _ORANGE, _GREEN, _GREY = "#4C72B0", "#DD8452", "#55A868", "#8C8C8C"
+
+# --------------------------------------------------------------------------
+# matplotlib, fonts and figures
+
+#: CJK font families, in order of preference (the first found draws first).
+_CJK_FAMILIES = (
+    "Noto Sans CJK SC",
+    "Noto Sans CJK JP",
+    "Noto Sans CJK TC",
+    "Noto Sans CJK KR",
+    "Noto Sans SC",
+    "Source Han Sans SC",
+    "Source Han Sans CN",
+    "Source Han Sans",
+    "WenQuanYi Zen Hei",
+    "WenQuanYi Micro Hei",
+    "Microsoft YaHei",
+    "SimHei",
+    "PingFang SC",
+    "Heiti SC",
+    "Hiragino Sans GB",
+    "Droid Sans Fallback",
+    "Arial Unicode MS",
+)
+_CJK_CHARS = re.compile(r"[\u2e80-\u9fff\uac00-\ud7af\uf900-\ufaff\uff00-\uffef]")
+_GLYPH_WARNING = r"Glyph \d+ .* missing from (current )?font"
+_FONT_HINT = (
+    "Chinese text in this plot is drawn as empty boxes: no CJK font was found "
+    "by matplotlib. Install one (Debian/Ubuntu: apt-get install fonts-noto-cjk "
+    "or fonts-wqy-zenhei; then delete matplotlib's font cache, "
+    "~/.cache/matplotlib) or register a font file with "
+    "matplotlib.font_manager.fontManager.addfont(path). SVG output "
+    "(custseg.plot.to_svg) is not affected: browsers draw the text"
+)
+
+
+class _MissingMatplotlib(CustsegError, ImportError):
+    """matplotlib is not installed."""
+
+
+def _mpl() -> Any:
+    """The matplotlib module, or an error naming the extra to install."""
+    try:
+        import matplotlib
+        import matplotlib.figure
+    except ImportError:
+        raise _MissingMatplotlib(
+            "custseg.plot needs matplotlib: pip install 'custseg[plot]'"
+        ) from None
+    return matplotlib
+
+
+def cjk_fonts() -> tuple[str, ...]:
+    """The CJK font families matplotlib can use on this machine.
+
+    Looked up among the families matplotlib knows
+    (``matplotlib.font_manager.fontManager``), in this order of preference:
+    Noto Sans CJK, Source Han Sans, WenQuanYi, Microsoft YaHei, SimHei,
+    PingFang, Heiti, Hiragino, Droid Sans Fallback, Arial Unicode MS. Every
+    plot draws its text with DejaVu Sans followed by these families, so a
+    character DejaVu Sans lacks is taken from the first family that has it.
+
+    Returns
+    -------
+    tuple of str
+        The family names found; empty when the machine has none (then
+        Chinese text only renders in SVG output, see :func:`to_svg`).
+
+    Raises
+    ------
+    ImportError
+        matplotlib is not installed (a :class:`~custseg.errors.CustsegError`
+        that says ``pip install 'custseg[plot]'``).
+
+    Examples
+    --------
+    >>> import pytest; mpl = pytest.importorskip("matplotlib")
+    >>> from custseg.plot import cjk_fonts
+    >>> fonts = cjk_fonts()
+    >>> isinstance(fonts, tuple) and all(isinstance(f, str) for f in fonts)
+    True
+    """
+    _mpl()
+    from matplotlib import font_manager
+
+    present = {f.name for f in font_manager.fontManager.ttflist}
+    return tuple(name for name in _CJK_FAMILIES if name in present)
+
+
+def _families() -> list[str]:
+    return ["DejaVu Sans", *cjk_fonts(), "sans-serif"]
+
+
+def _lang(lang: Any) -> dict[str, str]:
+    return _TEXT[v.choice(lang, "lang", _LANGS)]
+
+
+@contextmanager
+def _drawing() -> Iterator[None]:
+    """Styles for the drawing, set for its duration only (never globally)."""
+    mpl = _mpl()
+    rc = {
+        "font.family": "sans-serif",
+        "font.sans-serif": _families(),
+        "axes.spines.top": False,
+        "axes.spines.right": False,
+        "axes.titlesize": "medium",
+        "axes.titleweight": "bold",
+    }
+    with mpl.rc_context(rc), warnings.catch_warnings():
+        # measuring text may look glyphs up; the draw reports them (_guard_draw)
+        warnings.filterwarnings("ignore", _GLYPH_WARNING, UserWarning)
+        yield
+
+
+def _axes(ax: Any, size: tuple[float, float]) -> Axes:
+    """*ax*, checked, or the Axes of a new figure of *size* inches."""
+    mpl = _mpl()
+    from matplotlib.axes import Axes
+
+    if ax is None:
+        fig = mpl.figure.Figure(figsize=size, layout="constrained")
+        # a little more than the 3 points around the edges: a browser showing
+        # the SVG may draw the text in a slightly wider font than measured here
+        fig.get_layout_engine().set(w_pad=6 / 72, h_pad=5 / 72)
+        return fig.add_subplot()
+    if not isinstance(ax, Axes):
+        raise InputError(
+            "ax",
+            f"must be a matplotlib Axes, got {type(ax).__name__}",
+            fix="pass ax=None for a new figure, or fig.add_subplot()",
+        )
+    return ax
+
+
+def _root(artist: Any) -> Figure:
+    """The top-level Figure of an Axes, a Figure or a SubFigure."""
+    from matplotlib.figure import Figure
+
+    fig = artist if not hasattr(artist, "get_figure") else artist.get_figure()
+    if fig is None:
+        fig = artist
+    while not isinstance(fig, Figure):
+        fig = fig.figure
+    return fig
+
+
+class _QuietWeights(logging.Filter):
+    """Drops matplotlib's note that a CJK font has no 'normal' weight."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return not record.getMessage().startswith(
+            "findfont: Failed to find font weight"
+        )
+
+
+def _text_kept(renderer: Any) -> bool:
+    """Whether *renderer* writes text as text (SVG with svg.fonttype none)."""
+    import matplotlib
+
+    # savefig wraps the SVG renderer in a MixedModeRenderer
+    inner = getattr(renderer, "_vector_renderer", renderer)
+    return (
+        type(inner).__name__ == "RendererSVG"
+        and matplotlib.rcParams["svg.fonttype"] == "none"
+    )
+
+
+def _guard_draw(fig: Figure) -> None:
+    """Wrap *fig*'s draw so missing CJK glyphs give one CustsegWarning.
+
+    matplotlib warns once per missing character at every draw; a reader
+    needs one sentence on how to add a font, and none at all for SVG with
+    text kept as text (the browser draws it).
+    """
+    if getattr(fig, "_custseg_guarded", False):
+        return
+    draw = fig.draw
+    logger = logging.getLogger("matplotlib.font_manager")
+
+    def guarded(renderer: Any) -> Any:
+        quiet = _QuietWeights()
+        logger.addFilter(quiet)
+        try:
+            with warnings.catch_warnings(record=True) as caught:
+                warnings.filterwarnings("always", _GLYPH_WARNING, UserWarning)
+                result = draw(renderer)
+        finally:
+            logger.removeFilter(quiet)
+        missing = False
+        for w in caught:
+            if re.match(_GLYPH_WARNING, str(w.message)):
+                missing = True
+            else:  # not ours: hand it on as it came
+                warnings.warn_explicit(w.message, w.category, w.filename, w.lineno)
+        kept = getattr(fig, "_custseg_text_kept", False) or _text_kept(renderer)
+        if missing and not kept and not fig._custseg_warned:  # type: ignore[attr-defined]
+            fig._custseg_warned = True  # type: ignore[attr-defined]
+            warnings.warn(_FONT_HINT, CustsegWarning, stacklevel=2)
+        return result
+
+    fig.draw = guarded  # type: ignore[method-assign]
+    fig._custseg_guarded = True  # type: ignore[attr-defined]
+    fig._custseg_warned = False  # type: ignore[attr-defined]
+
+
+def _finish(*axes: Axes) -> None:
+    """Fix the fonts of every text drawn (they outlive the rc_context)."""
+    families = _families()
+    for ax in axes:
+        # materialise the tick labels so they get the families too; ticks
+        # made later copy their font from the first one
+        ax.get_xticklabels()
+        ax.get_yticklabels()
+    from matplotlib.text import Text
+
+    for ax in axes:  # only what was drawn here: other panels keep their fonts
+        for text in ax.findobj(Text):
+            text.set_fontfamily(families)
+    _guard_draw(_root(axes[0]))
+
+
+def _thousands(axis: Any) -> None:
+    """Ticks as plain numbers with thousands separators (no 1e6 offset)."""
+    from matplotlib.ticker import FuncFormatter
+
+    axis.set_major_formatter(FuncFormatter(lambda x, _pos: f"{x:,.0f}"))
+
+
+def _pct(x: float) -> str:
+    return "" if x != x else f"{x:.1f}%"
+
+
+# --------------------------------------------------------------------------
+# room for the labels
+
+
+def _text_sizes(
+    texts: list[str], fontsize: Any = "medium"
+) -> list[tuple[float, float]]:
+    """Width and height (points) of each one-line text in the plots' fonts."""
+    from matplotlib.backends.backend_agg import RendererAgg
+    from matplotlib.font_manager import FontProperties
+
+    renderer = RendererAgg(1, 1, 72)  # type: ignore[no-untyped-call]  # 72 dpi: pixels are points
+    prop = FontProperties(family=_families(), size=fontsize)
+    logger = logging.getLogger("matplotlib.font_manager")
+    quiet = _QuietWeights()
+    logger.addFilter(quiet)
+    try:
+        sizes = []
+        for t in texts:
+            w, h, _d = renderer.get_text_width_height_descent(  # type: ignore[no-untyped-call]
+                t or " ", prop, ismath=False
+            )
+            sizes.append((float(w), float(h)))
+    finally:
+        logger.removeFilter(quiet)
+    return sizes
+
+
+def _size_pt(fontsize: Any = "medium") -> float:
+    from matplotlib.font_manager import FontProperties
+
+    return float(FontProperties(size=fontsize).get_size_in_points())
+
+
+def _label_room(names: list[str], axis_label: bool = True) -> float:
+    """Inches the tick labels *names* (and an axis label) take beside an axis."""
+    widest = max((w for w, _ in _text_sizes(names)), default=0.0)
+    # tick (3.5) + pad (3.5) + the axis label's line and its pad
+    return (widest + 7 + (1.4 * _size_pt() + 4 if axis_label else 0)) / 72
+
+
+def _axes_width_pt(ax: Axes, room: float) -> float:
+    """The width (points) *ax* will have once drawn, *room* inches beside it.
+
+    Under constrained layout an Axes grows to fill its grid cell less its
+    labels, so its width before the layout is scaled back up to the cell.
+    """
+    fig = _root(ax)
+    width = ax.get_position().width * fig.get_figwidth() * 72
+    engine = fig.get_layout_engine()
+    if engine is not None and type(engine).__name__ == "ConstrainedLayoutEngine":
+        pars = fig.subplotpars
+        width = width / max(pars.right - pars.left, 0.1) - 72 * room - 12
+    return max(width, 1.0)
+
+
+def _row_pitch(ax: Axes, rows: float, taken: float = 60.0) -> float:
+    """Points per row when *ax*'s height is shared by *rows* rows; *taken*:
+    points above and below the Axes (title, x tick labels, x label)."""
+    fig = _root(ax)
+    height = ax.get_position().height * fig.get_figheight() * 72
+    engine = fig.get_layout_engine()
+    if engine is not None and type(engine).__name__ == "ConstrainedLayoutEngine":
+        pars = fig.subplotpars
+        height = height / max(pars.top - pars.bottom, 0.1) - taken
+    return max(height, 1.0) / max(rows, 1)
+
+
+#: The smallest font (points) tick labels are shrunk to when rows are tight.
+_SMALLEST = 5.5
+
+
+def _fit_yticks(ax: Axes, names: list[str], taken: float = 60.0) -> None:
+    """Put *names* on the y ticks 0 .. n-1, in a smaller font when the rows
+    are too close for the usual one (a small Axes with many classes)."""
+    n = len(names)
+    pitch = _row_pitch(ax, n, taken)
+    size = _size_pt()
+    if pitch >= 1.3 * size:
+        ax.set_yticks(np.arange(n), names)
+    else:
+        ax.set_yticks(np.arange(n), names, fontsize=max(pitch / 1.3, _SMALLEST))
+
+
+def _fit_xticks(ax: Axes, names: list[str], room: float = 0.0) -> float:
+    """Put *names* on the x ticks 0 .. n-1 so that no two labels touch.
+
+    Level when the widest fits its column; else turned 45 degrees, ending at
+    its tick (``rotation_mode="anchor"``), when the turned labels, parallel
+    strips a column apart, keep clear of each other; else upright (90
+    degrees), in a smaller font if the columns are narrower than a line.
+    *room*: inches taken left of the Axes by the y labels. Returns the
+    height (points) the labels take under the Axes.
+    """
+    n = len(names)
+    ticks = np.arange(n)
+    if not n:
+        ax.set_xticks(ticks, [])
+        return 0.0
+    sizes = _text_sizes(names)
+    widest = max(w for w, _ in sizes)
+    size = _size_pt()
+    line = 1.25 * size
+    column = _axes_width_pt(ax, room) / n
+    if widest + 0.6 * line <= column:
+        ax.set_xticks(ticks, names, rotation=0, ha="center")
+        return line
+    if column * np.sin(np.pi / 4) >= 1.15 * line:
+        ax.set_xticks(
+            ticks, names, rotation=45, ha="right", va="top", rotation_mode="anchor"
+        )
+        return float(np.sin(np.pi / 4) * (widest + line))
+    small = min(size, max(column / 1.35, _SMALLEST))
+    ax.set_xticks(
+        ticks,
+        names,
+        rotation=90,
+        ha="right",
+        va="center",
+        rotation_mode="anchor",
+        fontsize=small,
+    )
+    return widest * small / size
+
+
+# --------------------------------------------------------------------------
+# segment summary
+
+
+def segment_sizes(
+    summary: Any,
+    *,
+    ax: Axes | None = None,
+    title: str | None = None,
+    lang: str = "en",
+    total: str | None = "Total",
+) -> Axes:
+    """Share of the customers and of the revenue of each class, as bars.
+
+    Horizontal grouped bars, one pair per row of *summary* in its order
+    (top to bottom): ``customer_share`` and ``revenue_share`` in percent,
+    each bar labelled with its value. A class with a bigger revenue bar
+    than customer bar is worth more than its size.
+
+    Parameters
+    ----------
+    summary
+        The frame of :func:`custseg.segment_summary` (or any DataFrame
+        indexed by class with ``customer_share`` and ``revenue_share``
+        columns, shares of 1). Its total row is left out.
+    ax
+        The matplotlib Axes to draw on; ``None`` makes a new figure.
+    title
+        The title; ``None`` for the default one in *lang*.
+    lang
+        ``"en"`` or ``"zh"``: the language of the title, axis label and
+        legend (class names come from *summary*).
+    total
+        The name of the total row to leave out (``None``: keep every row).
+
+    Returns
+    -------
+    matplotlib.axes.Axes
+        The Axes drawn on: ``ax.containers`` holds the customer bars, then
+        the revenue bars.
+
+    Raises
+    ------
+    InputError
+        *summary* is not a DataFrame with both share columns.
+    ThresholdError
+        An unknown *lang*.
+
+    Examples
+    --------
+    >>> import pytest; mpl = pytest.importorskip("matplotlib")
+    >>> import custseg
+    >>> from custseg import plot
+    >>> facts = custseg.summarize(["a", "b", "a", "c"],
+    ...     ["2024-03-01", "2024-03-02", "2024-03-20", "2023-10-30"],
+    ...     [100.0, 40.0, 60.0, 10.0], as_of="2024-03-31")
+    >>> table = custseg.segment_summary(custseg.lifecycle_stage(facts.recency_days), facts)
+    >>> ax = plot.segment_sizes(table)
+    >>> [t.get_text() for t in ax.get_yticklabels()]
+    ['active', 'silent', 'sleeping', 'lost', 'no_purchase']
+    >>> [round(float(b.get_width()), 1) for b in ax.containers[1]]  # revenue, %
+    [95.2, 4.8, 0.0, 0.0, 0.0]
+    """
+    text = _lang(lang)
+    columns = getattr(summary, "columns", None)
+    if columns is None or not hasattr(summary, "index"):
+        raise InputError(
+            "summary",
+            f"must be a DataFrame, got {type(summary).__name__}",
+            fix="pass the frame of custseg.segment_summary(labels, facts)",
+        )
+    for col in ("customer_share", "revenue_share"):
+        if col not in columns:
+            raise InputError(
+                "summary",
+                f"has no column {col!r}",
+                fix="pass the frame of custseg.segment_summary(labels, facts)",
+            )
+    if total is not None:
+        summary = summary[[str(i) != total for i in summary.index]]
+    names = [str(i) for i in summary.index]
+    cust = 100 * v.as_numeric(summary["customer_share"], "customer_share", nan="allow")
+    rev = 100 * v.as_numeric(summary["revenue_share"], "revenue_share", nan="allow")
+    n = len(names)
+    with _drawing():
+        ax = _axes(ax, (5.4 + _label_room(names, False), 1.5 + 0.5 * max(n, 1)))
+        pitch = _row_pitch(ax, n + 1)
+        # a band above the first class for the legend, never over a bar
+        band = max(1.0, 2.6 * _size_pt("small") / pitch)
+        y = np.arange(n)
+        h = 0.38
+        bars_c = ax.barh(
+            y - h / 2, cust.tolist(), h, color=_BLUE, label=text["customers"]
+        )
+        bars_r = ax.barh(
+            y + h / 2, rev.tolist(), h, color=_ORANGE, label=text["revenue"]
+        )
+        if h * pitch >= 1.35 * _size_pt("x-small"):  # room for the numbers
+            for bars, values in ((bars_c, cust), (bars_r, rev)):
+                ax.bar_label(
+                    bars,
+                    labels=[_pct(x) for x in values],
+                    padding=2,
+                    fontsize="x-small",
+                )
+        _fit_yticks(ax, names)
+        ax.set_ylim(n - 0.4, -0.6 - band)  # first class on top
+        ax.axvline(0, color="black", linewidth=0.8)
+        ax.set_xlabel(text["share_pct"])
+        ax.set_title(text["sizes_title"] if title is None else str(title))
+        ax.margins(x=0.12)
+        ax.legend(loc="upper right", fontsize="small", frameon=False, ncols=2)
+        _finish(ax)
+    return ax
+
+
+# --------------------------------------------------------------------------
+# RFM scores
+
+
+def _check_scores(scores: Any) -> Any:
+    from .rfm import RfmScores
+
+    if not isinstance(scores, RfmScores):
+        raise InputError(
+            "scores",
+            f"must be RfmScores, got {type(scores).__name__}",
+            fix="pass the result of custseg.rfm_scores(...)",
+        )
+    return scores
+
+
+def _monetary(monetary: Any, scores: Any) -> np.ndarray:
+    from .summary import CustomerFacts
+
+    if isinstance(monetary, CustomerFacts):
+        monetary = monetary.monetary
+    arr = v.as_numeric(monetary, "monetary", nan="allow").astype(np.float64)
+    v.check_same_length(scores=scores.r, monetary=arr)
+    index = getattr(monetary, "index", None)
+    if (
+        index is not None
+        and scores.index is not None
+        and not index.equals(scores.index)
+    ):
+        raise InputError(
+            "monetary",
+            "has another index than the scores",
+            fix="pass the monetary values of the same customers, in the same order",
+        )
+    return arr
+
+
+def rf_heatmap(
+    scores: Any,
+    monetary: Any = None,
+    *,
+    value: str = "customers",
+    ax: Axes | None = None,
+    lang: str = "en",
+) -> Axes:
+    """The R x F grid: customers (or their mean monetary value) per cell.
+
+    Rows are R scores (the most recent customers on top), columns F scores;
+    each cell shows its number. Customers without an R or F score (no
+    purchase, with ``nan="unknown"``) are left out, and the title says how
+    many.
+
+    Parameters
+    ----------
+    scores
+        :class:`~custseg.RfmScores` from :func:`custseg.rfm_scores`.
+    monetary
+        One value per customer of *scores*, in the same order (an array, a
+        Series on the same index, or :class:`~custseg.CustomerFacts`); only
+        for ``value="monetary"``.
+    value
+        ``"customers"``: customers per cell; ``"monetary"``: their mean
+        monetary value (NaN values left out; an empty cell stays blank).
+    ax
+        The matplotlib Axes to draw on; ``None`` makes a new figure.
+    lang
+        ``"en"`` or ``"zh"``: the language of the title and axis labels.
+
+    Returns
+    -------
+    matplotlib.axes.Axes
+        ``ax.images[0].get_array()`` is the grid, row ``i`` for R score
+        ``i + 1``, column ``j`` for F score ``j + 1``.
+
+    Raises
+    ------
+    InputError
+        *scores* is not RfmScores; *monetary* missing for
+        ``value="monetary"``, or of another length or index.
+    ThresholdError
+        An unknown *value* or *lang*.
+
+    Examples
+    --------
+    >>> import pytest; mpl = pytest.importorskip("matplotlib")
+    >>> import custseg
+    >>> from custseg import plot
+    >>> s = custseg.rfm_scores([3, 40, 200, 10, float("nan")], [12, 3, 1, 6, 0],
+    ...                        [900.0, 150.0, 20.0, 400.0, 0.0], bins=2, nan="unknown")
+    >>> ax = plot.rf_heatmap(s)
+    >>> ax.images[0].get_array().tolist()    # R 1 then R 2; F 1, F 2
+    [[2, 0], [0, 2]]
+    >>> print(ax.get_title())
+    Customers per R and F score
+    1 customers without a score not shown
+    """
+    text = _lang(lang)
+    v.choice(value, "value", ("customers", "monetary"))
+    scores = _check_scores(scores)
+    kr, kf = scores.edges.recency.bins, scores.edges.frequency.bins
+    r = scores.r.astype(np.intp)
+    f = scores.f.astype(np.intp)
+    known = (r > 0) & (f > 0)
+    if value == "monetary":
+        if monetary is None:
+            raise InputError(
+                "monetary",
+                "is needed for value='monetary'",
+                fix="pass the customers' monetary values (facts.monetary)",
+            )
+        m = _monetary(monetary, scores)
+        known &= ~np.isnan(m)
+    elif monetary is not None:
+        _monetary(monetary, scores)
+    cell = (r[known] - 1) * kf + (f[known] - 1)
+    counts = np.bincount(cell, minlength=kr * kf).reshape(kr, kf)
+    if value == "customers":
+        grid: Any = counts
+        shown = [f"{int(c):,d}" for c in counts.ravel()]
+        heading = text["rf_customers"]
+    else:
+        sums = np.bincount(cell, weights=m[known], minlength=kr * kf).reshape(kr, kf)
+        means = np.full((kr, kf), np.nan)
+        np.divide(sums, counts, out=means, where=counts > 0)
+        grid = np.ma.masked_invalid(means)
+        shown = ["" if c != c else f"{c:,.0f}" for c in means.ravel()]
+        heading = text["rf_monetary"]
+    left_out = int(np.count_nonzero(~known))
+    if left_out:
+        heading += "\n" + text["not_shown"].format(n=left_out)
+    with _drawing():
+        ax = _axes(ax, (1.6 + 0.9 * kf, 1.4 + 0.75 * kr))
+        image = ax.imshow(
+            grid, origin="lower", cmap="YlGnBu", aspect="auto", interpolation="nearest"
+        )
+        top = float(np.nanmax(np.ma.filled(grid, np.nan))) if known.any() else 0.0
+        for pos, label in enumerate(shown):
+            i, j = divmod(pos, kf)
+            cell_value = float(np.ma.filled(grid, np.nan)[i, j])
+            dark = top > 0 and cell_value == cell_value and cell_value > 0.6 * top
+            ax.text(
+                j,
+                i,
+                label,
+                ha="center",
+                va="center",
+                fontsize="small",
+                color="white" if dark else "black",
+            )
+        ax.set_xticks(np.arange(kf), [str(k) for k in range(1, kf + 1)])
+        ax.set_yticks(np.arange(kr), [str(k) for k in range(1, kr + 1)])
+        ax.set_xlabel(text["f_score"])
+        ax.set_ylabel(text["r_score"])
+        ax.set_title(heading)
+        for side in ("top", "right", "bottom", "left"):
+            ax.spines[side].set_visible(False)
+        image.set_clim(0, max(top, 1e-12))
+        _finish(ax)
+    return ax
+
+
+def score_distribution(
+    scores: Any, *, ax: Axes | None = None, lang: str = "en"
+) -> Axes:
+    """Customers per score ``1 .. bins`` of R, F and M, as grouped bars.
+
+    A flat R and M and an F piled on score 1 is the usual picture (many
+    one-time buyers); an empty score is a tie across quantile edges (see
+    :attr:`custseg.RfmScores.diagnostics`). Customers without a score are
+    left out, and the title says how many.
+
+    Parameters
+    ----------
+    scores
+        :class:`~custseg.RfmScores` from :func:`custseg.rfm_scores`.
+    ax
+        The matplotlib Axes to draw on; ``None`` makes a new figure.
+    lang
+        ``"en"`` or ``"zh"``: the language of the title, axis labels and
+        legend.
+
+    Returns
+    -------
+    matplotlib.axes.Axes
+        ``ax.containers`` holds the R, F and M bars, one bar per score of the
+        largest scale (a dimension with fewer scores has zero bars above).
+
+    Raises
+    ------
+    InputError
+        *scores* is not RfmScores.
+    ThresholdError
+        An unknown *lang*.
+
+    Examples
+    --------
+    >>> import pytest; mpl = pytest.importorskip("matplotlib")
+    >>> import custseg
+    >>> from custseg import plot
+    >>> s = custseg.rfm_scores([3, 40, 200, 10], [12, 1, 1, 6],
+    ...                        [900.0, 150.0, 20.0, 400.0], bins=2)
+    >>> ax = plot.score_distribution(s)
+    >>> [[float(b.get_height()) for b in bars] for bars in ax.containers]
+    [[2.0, 2.0], [2.0, 2.0], [2.0, 2.0]]
+    """
+    text = _lang(lang)
+    scores = _check_scores(scores)
+    e = scores.edges
+    k = max(e.recency.bins, e.frequency.bins, e.monetary.bins)
+    dims = (("R", scores.r), ("F", scores.f), ("M", scores.m))
+    counts = [np.bincount(s.astype(np.intp), minlength=k + 1)[1:] for _, s in dims]
+    unknown = (scores.r == 0) | (scores.f == 0) | (scores.m == 0)
+    left_out = int(np.count_nonzero(unknown))
+    heading = text["scores_title"]
+    if left_out:
+        heading += "\n" + text["not_shown"].format(n=left_out)
+    with _drawing():
+        ax = _axes(ax, (max(5.0, 1.5 + 1.1 * k), 3.8))
+        x = np.arange(1, k + 1)
+        w = 0.27
+        for pos, ((key, _), c, color) in enumerate(
+            zip(dims, counts, (_BLUE, _ORANGE, _GREEN), strict=True)
+        ):
+            ax.bar(
+                x + (pos - 1) * w,
+                c.astype(float).tolist(),
+                w,
+                color=color,
+                label=text[key],
+            )
+        ax.set_xticks(x, [str(i) for i in x])
+        ax.set_xlabel(text["score"])
+        ax.set_ylabel(text["customers"])
+        _thousands(ax.yaxis)
+        ax.set_title(heading)
+        ax.legend(fontsize="small", frameon=False, ncols=3, loc="upper center")
+        ax.margins(y=0.18)
+        _finish(ax)
+    return ax
+
+
+# --------------------------------------------------------------------------
+# concentration
+
+
+def lorenz(
+    values: Any,
+    *,
+    cutoffs: Any = None,
+    ax: Axes | None = None,
+    lang: str = "en",
+) -> Axes:
+    """How concentrated the revenue is: the Lorenz curve, top customers first,
+    with the ABC classes and the 80/20 point.
+
+    The curve is :func:`custseg.lorenz_curve` read from the top: at ``x`` %
+    of the customers (the most valuable first) it gives the share of the
+    revenue they bring, ``1 - L(1 - x)``. The shaded bands are the ABC
+    classes fitted with :func:`custseg.abc_edges` (*cutoffs*), and the
+    marked point is the share of customers that brings 80% of the revenue
+    (:func:`custseg.pareto_summary`). The diagonal is a base where everyone
+    brings the same.
+
+    Parameters
+    ----------
+    values
+        Monetary value per customer (an array or Series), or
+        :class:`~custseg.CustomerFacts` (its ``monetary``). Values <= 0
+        count as 0.
+    cutoffs
+        :class:`~custseg.AbcCutoffs` for the bands; ``None`` for the default
+        80% / 95% of the value. The marked point is at the first cutoff's
+        share of the value when ``basis="value"``, 80% otherwise.
+    ax
+        The matplotlib Axes to draw on; ``None`` makes a new figure.
+    lang
+        ``"en"`` or ``"zh"``: the language of the title, axis labels and
+        annotation.
+
+    Returns
+    -------
+    matplotlib.axes.Axes
+        ``ax.lines[0]`` is the curve in percent (``get_xydata()``).
+
+    Raises
+    ------
+    InputError
+        NaN values, or no positive value.
+    ThresholdError
+        *cutoffs* not AbcCutoffs, or an unknown *lang*.
+
+    Examples
+    --------
+    >>> import pytest; mpl = pytest.importorskip("matplotlib")
+    >>> from custseg import plot
+    >>> ax = plot.lorenz([80, 5, 5, 5, 5])
+    >>> ax.lines[0].get_xydata()[:3].tolist()
+    [[0.0, 0.0], [20.0, 80.0], [40.0, 85.0]]
+    >>> [t.get_text() for t in ax.texts][-1]
+    '20.0% of customers give 80% of revenue'
+    """
+    from .pareto import AbcCutoffs, abc_edges, lorenz_curve, pareto_summary
+    from .summary import CustomerFacts
+
+    text = _lang(lang)
+    if cutoffs is None:
+        cutoffs = AbcCutoffs()
+    elif not isinstance(cutoffs, AbcCutoffs):
+        raise ThresholdError(
+            f"'cutoffs' must be an AbcCutoffs: got {type(cutoffs).__name__} "
+            f"{v.describe(cutoffs)}"
+        )
+    if isinstance(values, CustomerFacts):
+        values = values.monetary
+    arr = v.as_numeric(values, "values").astype(np.float64)
+    x, y = lorenz_curve(arr)
+    top_x = 100 * (1 - x[::-1])
+    top_y = 100 * (1 - y[::-1])
+    edges = abc_edges(arr, cutoffs)
+    n = len(arr)
+    in_a = int(np.count_nonzero(arr >= edges.a_min)) / n
+    in_ab = int(np.count_nonzero(arr >= edges.b_min)) / n
+    share = cutoffs.a if cutoffs.basis == "value" else 0.8
+    pareto = pareto_summary(arr, value_share=share)
+    px, py = 100 * pareto.customers_for_value_share, 100 * share
+    with _drawing():
+        ax = _axes(ax, (6.0, 4.6))
+        ax.plot(top_x, top_y, color=_BLUE, linewidth=2)
+        ax.plot([0, 100], [0, 100], color=_GREY, linestyle="--", linewidth=1)
+        for lo, hi, name, alpha in (
+            (0.0, in_a, "A", 0.22),
+            (in_a, in_ab, "B", 0.12),
+            (in_ab, 1.0, "C", 0.05),
+        ):
+            ax.axvspan(100 * lo, 100 * hi, color=_ORANGE, alpha=alpha, linewidth=0)
+            if hi > lo:
+                ax.text(
+                    50 * (lo + hi),
+                    3,
+                    name,
+                    ha="center",
+                    va="bottom",
+                    fontsize="large",
+                    fontweight="bold",
+                    color="#7a4a1f",
+                )
+        ax.plot([px], [py], "o", color="black", markersize=5)
+        ax.plot([0, px, px], [py, py, 0], color="black", linewidth=0.8, linestyle=":")
+        ax.annotate(
+            text["pareto_point"].format(x=px, y=py),
+            (px, py),
+            xytext=(12, -28),
+            textcoords="offset points",
+            fontsize="small",
+            arrowprops={"arrowstyle": "-", "color": "black", "linewidth": 0.6},
+        )
+        ax.set_xlim(0, 100)
+        ax.set_ylim(0, 102)
+        ax.set_xlabel(text["lorenz_x"])
+        ax.set_ylabel(text["lorenz_y"])
+        ax.set_title(text["lorenz_title"])
+        _finish(ax)
+    return ax
+
+
+# --------------------------------------------------------------------------
+# labels
+
+
+def label_counts(
+    labels: Any,
+    *,
+    ax: Axes | None = None,
+    title: str | None = None,
+    lang: str = "en",
+    missing: str | None = None,
+) -> Axes:
+    """Customers per class of any labelling, in the labels' order.
+
+    Horizontal bars, the first class on top, each labelled with its count
+    and share. Every class is shown (an empty one too); missing labels (NaN
+    in a Series) get a bar of their own, last.
+
+    Parameters
+    ----------
+    labels
+        :class:`~custseg.Labels` from any classifier (lifecycle stage,
+        status, loyalty, relationship type, value tier, ABC class, a rules
+        output), a pandas Categorical or categorical Series (its categories
+        in their order), or a plain array or Series of names (the distinct
+        values, sorted).
+    ax
+        The matplotlib Axes to draw on; ``None`` makes a new figure.
+    title
+        The title; ``None`` for the default in *lang*, with the labelling's
+        name.
+    lang
+        ``"en"`` or ``"zh"``: the language of the title and axis label (class
+        names come from *labels*).
+    missing
+        The name of the bar of missing labels; ``None`` for ``"missing"``
+        (``"缺失"`` in Chinese).
+
+    Returns
+    -------
+    matplotlib.axes.Axes
+        ``ax.containers[0]`` holds one bar per class.
+
+    Raises
+    ------
+    InputError
+        *labels* is not a one-dimensional labelling.
+    ThresholdError
+        *missing* is also a class name, or an unknown *lang*.
+
+    Examples
+    --------
+    >>> import pytest; mpl = pytest.importorskip("matplotlib")
+    >>> import custseg
+    >>> from custseg import plot
+    >>> stage = custseg.lifecycle_stage([12, 95, 400, float("nan"), 20])
+    >>> ax = plot.label_counts(stage)
+    >>> [t.get_text() for t in ax.get_yticklabels()]
+    ['active', 'silent', 'sleeping', 'lost', 'no_purchase']
+    >>> [float(b.get_width()) for b in ax.containers[0]]
+    [2.0, 1.0, 0.0, 1.0, 1.0]
+    >>> ax.get_title()
+    'Customers per class: lifecycle'
+    """
+    from .segments import _as_classes
+
+    text = _lang(lang)
+    lost = text["missing"] if missing is None else v.text_param(missing, "missing")
+    if isinstance(labels, Labels):
+        codes, names, name = labels.codes.astype(np.intp), labels.names, labels.name
+    else:
+        label_codes(labels, "labels")  # refuses what is not a labelling
+        codes, names, _ordered, _index, name = _as_classes(labels, "labels", lost)
+    counts = np.bincount(codes, minlength=len(names))
+    n = int(counts.sum())
+    if title is None:
+        title = text["counts_title"]
+        if name:
+            title += (": " if lang == "en" else "：") + str(name)
+    k = len(names)
+    with _drawing():
+        ax = _axes(ax, (5.0 + _label_room(list(names), False), 1.2 + 0.42 * max(k, 1)))
+        y = np.arange(k)
+        colors = [
+            _GREY if nm == lost and i == k - 1 else _BLUE for i, nm in enumerate(names)
+        ]
+        bars = ax.barh(y, counts.astype(float).tolist(), 0.7, color=colors)
+        ax.bar_label(
+            bars,
+            labels=[f"{int(c):,d} ({100 * c / n:.1f}%)" if n else "0" for c in counts],
+            padding=3,
+            fontsize="x-small",
+        )
+        _fit_yticks(ax, list(names))
+        ax.set_ylim(k - 0.5, -0.5)
+        ax.set_xlabel(text["customers"])
+        _thousands(ax.xaxis)
+        ax.set_title(str(title))
+        ax.margins(x=0.18)
+        _finish(ax)
+    return ax
+
+
+# --------------------------------------------------------------------------
+# migration
+
+
+def transition_heatmap(
+    matrix: Any,
+    *,
+    normalize: str = "row",
+    ax: Axes | None = None,
+    lang: str = "en",
+) -> Axes:
+    """Where the customers of each class went: a before x after heatmap.
+
+    Rows are the classes before (then *new*), columns the classes after
+    (then *gone*), in the matrix's order. With ``normalize="row"`` each
+    cell is the share of its row (where the customers of a class went),
+    annotated in percent; with ``"none"`` the cells are customer counts.
+    The title says how many customers stayed in their class.
+
+    A row without customers (a class nobody was in before) has no shares:
+    with ``normalize="row"`` it is hatched and says "no customers", so an
+    empty class reads as empty, not as a gap in the picture. It is kept,
+    not left out, so that row *i* and column *i* stay the same class and
+    the customers who stayed sit on the diagonal. When customers were
+    matched by id, a note under the axis says what the *new* row and the
+    *gone* column are; with ``lang="zh"`` the default names ``(new)`` and
+    ``(gone)`` are shown as ``（新进入）`` and ``（已离开）`` (not 新客户 or
+    流失: those are class names of custseg's Chinese labels); names given to
+    :func:`custseg.transition_matrix` are shown as given. Column names are
+    level when they fit their column, else turned 45 degrees (90 when the
+    columns are very narrow), so that no two touch.
+
+    Parameters
+    ----------
+    matrix
+        A :class:`~custseg.TransitionMatrix` from
+        :func:`custseg.transition_matrix`.
+    normalize
+        ``"row"`` (row shares, see :meth:`~custseg.TransitionMatrix.row_shares`)
+        or ``"none"`` (counts).
+    ax
+        The matplotlib Axes to draw on; ``None`` makes a new figure.
+    lang
+        ``"en"`` or ``"zh"``: the language of the title and axis labels.
+
+    Returns
+    -------
+    matplotlib.axes.Axes
+        ``ax.images[0].get_array()`` is the grid drawn (a row without
+        customers is masked); ``ax.texts`` holds the cells' numbers row by
+        row, then the "no customers" marks, then the note on *new* and
+        *gone*.
+
+    Raises
+    ------
+    InputError
+        *matrix* is not a TransitionMatrix.
+    ThresholdError
+        An unknown *normalize* or *lang*.
+
+    Examples
+    --------
+    >>> import pytest; mpl = pytest.importorskip("matplotlib")
+    >>> import custseg
+    >>> from custseg import plot
+    >>> tm = custseg.transition_matrix(["a", "a", "b", "b"], ["a", "b", "b", "b"])
+    >>> ax = plot.transition_heatmap(tm)
+    >>> ax.images[0].get_array().tolist()
+    [[0.5, 0.5], [0.0, 1.0]]
+    >>> [t.get_text() for t in ax.texts]
+    ['50.0%', '50.0%', '0.0%', '100.0%']
+
+    Matched by customer id, with a class nobody was in before:
+
+    >>> import pandas as pd
+    >>> jan = pd.Series(pd.Categorical(["a", "a"], categories=["a", "b"]),
+    ...                 index=["c1", "c2"])
+    >>> feb = pd.Series(["a", "b", "b"], index=["c1", "c2", "c3"])
+    >>> ax = plot.transition_heatmap(custseg.transition_matrix(jan, feb), lang="zh")
+    >>> [t.get_text() for t in ax.get_yticklabels()]
+    ['a', 'b', '（新进入）']
+    >>> [t.get_text() for t in ax.texts[9:]]
+    ['无客户', '（新进入）：只在之后出现的客户\\n（已离开）：之后不再出现的客户']
+    """
+    from .migration import TransitionMatrix
+
+    text = _lang(lang)
+    v.choice(normalize, "normalize", ("row", "none"))
+    if not isinstance(matrix, TransitionMatrix):
+        raise InputError(
+            "matrix",
+            f"must be a TransitionMatrix, got {type(matrix).__name__}",
+            fix="pass the result of custseg.transition_matrix(before, after)",
+        )
+    counts = matrix.matrix
+    shares = matrix.row_shares()
+    if normalize == "row":
+        data = np.ma.masked_invalid(shares)
+        cells = ["" if x != x else f"{100 * x:.1f}%" for x in shares.ravel()]
+        top = 1.0
+    else:
+        data = np.ma.masked_invalid(counts.astype(np.float64))
+        cells = [f"{int(c):,d}" for c in counts.ravel()]
+        top = float(counts.max()) if counts.size else 0.0
+    heading = text["moves_title"]
+    if matrix.name:
+        heading += (": " if lang == "en" else "：") + str(matrix.name)
+    stayed = matrix.stayed
+    if stayed == stayed:
+        heading += "\n" + text["stayed"].format(s=100 * stayed)
+    rows, cols = _moved_names(matrix, lang)
+    n_r, n_c = counts.shape
+    empty = [i for i in range(n_r) if not counts[i].any()]
+    with _drawing():
+        room = _label_room(rows)
+        if ax is None:
+            widest = max((w for w, _ in _text_sizes(cols)), default=0.0)
+            cell = min(max((widest + 12) / 72, 0.75), 1.35)
+            if room + n_c * cell + 0.35 > 13:  # turned labels, narrower cells
+                cell = max(0.55, (13 - room - 0.35) / max(n_c, 1))
+            below = 0.3 if cell >= (widest + 10) / 72 else 0.72 * widest / 72 + 0.2
+            size = (
+                max(room + n_c * cell + 0.35, 4.5),
+                1.5 + 0.45 * n_r + below + (0.4 if matrix.new is not None else 0),
+            )
+        else:
+            size = (0.0, 0.0)
+        ax = _axes(ax, size)
+        ax.imshow(
+            data,
+            cmap="Blues",
+            vmin=0,
+            vmax=max(top, 1e-12),
+            aspect="auto",
+            interpolation="nearest",
+        )
+        filled = np.ma.filled(data, np.nan)
+        for pos, label in enumerate(cells):
+            i, j = divmod(pos, n_c)
+            x = filled[i, j]
+            ax.text(
+                j,
+                i,
+                label,
+                ha="center",
+                va="center",
+                fontsize="small",
+                color=(
+                    "white"
+                    if x == x and x > 0.6 * top
+                    else ("#9a9a9a" if x == 0 else "black")
+                ),
+            )
+        if normalize == "row":
+            # a row nobody was in has no shares: say so rather than leave a gap
+            from matplotlib.patches import Rectangle
+
+            for i in empty:
+                ax.add_patch(
+                    Rectangle(
+                        (-0.5, i - 0.5),
+                        n_c,
+                        1,
+                        facecolor="white",
+                        edgecolor="#c8c8c8",
+                        hatch="///",
+                        linewidth=0,
+                    )
+                )
+                ax.text(
+                    (n_c - 1) / 2,
+                    i,
+                    text["no_customers"],
+                    ha="center",
+                    va="center",
+                    fontsize="small",
+                    fontstyle="italic",
+                    color="#555555",
+                    bbox={"facecolor": "white", "edgecolor": "none", "pad": 1.5},
+                )
+        below = _fit_xticks(ax, cols, room)
+        _fit_yticks(ax, rows, taken=below + 100)  # + title, x label, note
+        ax.set_xlim(-0.5, n_c - 0.5)
+        ax.set_ylim(n_r - 0.5, -0.5)
+        ax.set_xlabel(text["after"])
+        ax.set_ylabel(text["before"])
+        ax.set_title(heading)
+        if matrix.new is not None and matrix.gone is not None:
+            ax.annotate(
+                text["new_gone"].format(new=rows[-1], gone=cols[-1]),
+                xy=(0, 0),
+                xycoords=("axes fraction", ax.xaxis.label),
+                xytext=(0, -4),
+                textcoords="offset points",
+                ha="left",
+                va="top",
+                fontsize="small",
+                color="#444444",
+            )
+        for side in ("top", "right", "bottom", "left"):
+            ax.spines[side].set_visible(False)
+        _finish(ax)
+    return ax
+
+
+def _moved_names(matrix: Any, lang: str) -> tuple[list[str], list[str]]:
+    """Row and column names to show: the default entrant and leaver names
+    ``(new)`` and ``(gone)`` in *lang* (names of your own are kept)."""
+    rows, cols = list(matrix.before), list(matrix.after)
+    if matrix.new == "(new)":
+        rows[-1] = _TEXT[lang]["new"]
+    if matrix.gone == "(gone)":
+        cols[-1] = _TEXT[lang]["gone"]
+    return rows, cols
+
+
+# --------------------------------------------------------------------------
+# ownership
+
+
+def workload(assignment: Any, *, ax: Axes | None = None, lang: str = "en") -> Axes:
+    """Customers and book value per owner, side by side, with the fair shares.
+
+    For each staff member (in the order of the assignment) a bar of
+    customers (left axis) and a bar of book value (right axis, a twin of
+    *ax*); a black tick on each bar marks its fair share (see
+    :func:`custseg.assign_owners`). Balanced means every bar ends near its
+    tick.
+
+    Parameters
+    ----------
+    assignment
+        An :class:`~custseg.Assignment` from :func:`custseg.assign_owners`
+        or :func:`custseg.reassign_neglected`.
+    ax
+        The matplotlib Axes to draw on; ``None`` makes a new figure. The
+        book value is drawn on a twin Axes (``ax.twinx()``).
+    lang
+        ``"en"`` or ``"zh"``: the language of the title, axis labels and
+        legend (staff ids come from *assignment*).
+
+    Returns
+    -------
+    matplotlib.axes.Axes
+        The customers' Axes: ``ax.containers[0]`` holds the customer bars;
+        the twin's ``containers[0]`` the book values.
+
+    Raises
+    ------
+    InputError
+        *assignment* is not an Assignment.
+    ThresholdError
+        An unknown *lang*.
+
+    Examples
+    --------
+    >>> import pytest; mpl = pytest.importorskip("matplotlib")
+    >>> import custseg
+    >>> from custseg import plot
+    >>> res = custseg.assign_owners([100, 80, 60, 40, 20], ["amy", "bo"])
+    >>> ax = plot.workload(res)
+    >>> [t.get_text() for t in ax.get_xticklabels()]
+    ['amy', 'bo']
+    >>> [float(b.get_height()) for b in ax.containers[0]]
+    [3.0, 2.0]
+    """
+    from .ownership import Assignment
+
+    text = _lang(lang)
+    if not isinstance(assignment, Assignment):
+        raise InputError(
+            "assignment",
+            f"must be an Assignment, got {type(assignment).__name__}",
+            fix="pass the result of custseg.assign_owners(...)",
+        )
+    staff = list(assignment.staff)
+    k = len(staff)
+    with _drawing():
+        ax = _axes(ax, (max(5.5, 1.8 + 0.9 * k), 4.0))
+        twin = ax.twinx()
+        x = np.arange(k)
+        w = 0.38
+        bars_c = ax.bar(
+            x - w / 2,
+            np.asarray(assignment.count_after, float).tolist(),
+            w,
+            color=_BLUE,
+            label=text["customers"],
+        )
+        bars_b = twin.bar(
+            x + w / 2,
+            np.asarray(assignment.book_after, float).tolist(),
+            w,
+            color=_ORANGE,
+            label=text["book"],
+        )
+        fair = ax.scatter(
+            x - w / 2,
+            assignment.fair_count,
+            marker="_",
+            s=400,
+            color="black",
+            zorder=3,
+            label=text["fair"],
+        )
+        twin.scatter(
+            x + w / 2, assignment.fair_book, marker="_", s=400, color="black", zorder=3
+        )
+        _fit_xticks(ax, [str(s) for s in staff], room=1.8)  # both value axes
+        ax.set_xlabel(text["owner"])
+        ax.set_ylabel(text["customers"], color=_BLUE)
+        twin.set_ylabel(text["book"], color=_ORANGE)
+        _thousands(ax.yaxis)
+        _thousands(twin.yaxis)
+        twin.spines["right"].set_visible(True)
+        twin.spines["top"].set_visible(False)
+        ax.set_ylim(
+            0,
+            max(
+                float(np.max(assignment.count_after, initial=0)),
+                float(np.max(assignment.fair_count, initial=0)),
+                1,
+            )
+            * 1.3,
+        )
+        twin.set_ylim(
+            0,
+            max(
+                float(np.max(assignment.book_after, initial=0)),
+                float(np.max(assignment.fair_book, initial=0)),
+                1,
+            )
+            * 1.3,
+        )
+        ax.set_title(text["work_title"])
+        ax.legend(
+            [bars_c, bars_b, fair],
+            [text["customers"], text["book"], text["fair"]],
+            fontsize="small",
+            frameon=False,
+            ncols=3,
+            loc="upper center",
+        )
+        _finish(ax, twin)
+    return ax
+
+
+# --------------------------------------------------------------------------
+# SVG
+
+
+_PROLOG = re.compile(r"\A.*?(?=<svg\b)", re.DOTALL)
+_METADATA = re.compile(r"\s*<metadata>.*?</metadata>", re.DOTALL)
+
+
+def to_svg(obj: Any) -> str:
+    """A drawing as SVG text, to put inline in an HTML page.
+
+    Text stays text (``<text>`` elements, ``svg.fonttype="none"``), so a
+    browser draws Chinese with its own fonts even where matplotlib has no
+    CJK font. The result starts at ``<svg`` (no XML prolog, no doctype, no
+    metadata), refers to nothing outside itself, and is the same for the
+    same drawing (fixed ids, no date). A figure in pyplot's list is closed.
+
+    Parameters
+    ----------
+    obj
+        A matplotlib Axes (its whole figure is drawn) or Figure, e.g. the
+        result of any function of this module.
+
+    Returns
+    -------
+    str
+        ``<svg ...>...</svg>``.
+
+    Raises
+    ------
+    InputError
+        *obj* is neither an Axes nor a Figure.
+
+    Examples
+    --------
+    >>> import pytest; mpl = pytest.importorskip("matplotlib")
+    >>> import custseg
+    >>> from custseg import plot
+    >>> stage = custseg.Labels([0, 1, 0], ("活跃", "流失"), name="阶段")
+    >>> svg = plot.to_svg(plot.label_counts(stage, lang="zh"))
+    >>> svg.startswith("<svg"), svg.rstrip().endswith("</svg>")
+    (True, True)
+    >>> "活跃" in svg and "各类客户数" in svg
+    True
+    """
+    mpl = _mpl()
+    from matplotlib.axes import Axes
+    from matplotlib.figure import Figure, SubFigure
+
+    if isinstance(obj, Axes | SubFigure):
+        fig = _root(obj)
+    elif isinstance(obj, Figure):
+        fig = obj
+    else:
+        raise InputError(
+            "obj",
+            f"must be a matplotlib Axes or Figure, got {type(obj).__name__}",
+            fix="pass the Axes a custseg.plot function returned",
+        )
+    buf = io.StringIO()
+    rc = {"svg.fonttype": "none", "svg.hashsalt": "custseg"}
+    fig._custseg_text_kept = True  # type: ignore[attr-defined]
+    try:
+        with mpl.rc_context(rc), warnings.catch_warnings():
+            # figures not made here: text kept as text needs no glyphs
+            warnings.filterwarnings("ignore", _GLYPH_WARNING, UserWarning)
+            fig.savefig(buf, format="svg", metadata={"Date": None})
+    finally:
+        fig._custseg_text_kept = False  # type: ignore[attr-defined]
+    if "matplotlib.pyplot" in sys.modules and fig.canvas.manager:
+        import matplotlib.pyplot as plt
+
+        plt.close(fig)
+    svg = _METADATA.sub("", _PROLOG.sub("", buf.getvalue(), count=1), count=1)
+    return svg.strip() + "\n"

@@ -1,0 +1,1784 @@
+"""The self-contained HTML report: one file a shop manager can open and mail.
+
+:func:`report` segments the customers (or takes a computed
+:class:`~custseg.frame.SegmentResult`) and builds one HTML page: the inputs
+and their data quality, the rules and edges used, the segment summaries,
+the R x F grid, Pareto and ABC, lifecycle, loyalty, relationship and
+ownership mixes, the migration from an earlier run and the playbook per
+class. The page needs no network: the styles and the small sorting script
+are inline, the charts inline SVG drawn by :mod:`custseg.plot` (when
+matplotlib, the ``plot`` extra, is installed; otherwise a note stands in
+each chart's place).
+
+The computing is done first (:func:`_parts`); the HTML is built from the
+computed values by pure functions; only :meth:`Report.write` and the
+command line touch files.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import html as _html
+import importlib.util
+import os
+import tempfile
+import warnings
+from collections.abc import Callable, Mapping, Sequence
+from pathlib import Path
+from typing import Any, NamedTuple
+
+import attrs
+import numpy as np
+import pandas as pd
+
+from . import __version__
+from . import _validate as v
+from ._files import _write_fix, parse_date_column, read_table
+from .errors import CustsegError, InputError, ThresholdError
+from .frame import SegmentResult, _load_rules, segment
+from .lifecycle import LifecycleWindows
+from .migration import TransitionMatrix, transition_matrix
+from .pareto import AbcCutoffs, pareto_summary
+from .playbook import PLAYBOOK_NAMES, Playbook, actions, default_playbook
+from .segments import segment_summary
+
+__all__ = ["LANGUAGES", "SECTIONS", "Report", "report"]
+
+#: The languages of the report's own texts.
+LANGUAGES = ("en", "zh")
+
+#: The section ids, in the order they appear (a section whose inputs are
+#: absent is left out).
+SECTIONS = (
+    "inputs",
+    "rules",
+    "segments",
+    "rf-grid",
+    "pareto",
+    "lifecycle",
+    "loyalty",
+    "relationship",
+    "ownership",
+    "migration",
+    "playbook",
+)
+
+PLOT_HINT = "pip install 'custseg[plot]'"
+
+# --------------------------------------------------------------------------
+# texts
+
+_EN: dict[str, str] = {
+    "title": "Customer segmentation report",
+    "inputs": "Inputs and data quality",
+    "rules": "Rules and edges",
+    "segments": "Segments",
+    "rf-grid": "R × F grid",
+    "pareto": "Pareto and ABC",
+    "lifecycle": "Lifecycle and status",
+    "loyalty": "Loyalty",
+    "relationship": "Relationship",
+    "ownership": "Ownership",
+    "migration": "Migration since the previous run",
+    "playbook": "Playbook",
+    "contents": "Contents",
+    "as_of": "as of",
+    "customers_word": "customers",
+    "generated": "Made with custseg {version}. The file needs no network: "
+    "charts and styles are inside it. Click a column header to sort a table.",
+    "no_charts": "Chart not drawn: matplotlib is not installed. For the charts, "
+    "install the plot extra: {hint}",
+    "chart_failed": "Chart not drawn: {error}",
+    # inputs
+    "item": "item",
+    "value": "value",
+    "rows_in": "transaction rows in the input",
+    "rows_used": "transactions used",
+    "rows_after": "rows dated after as_of, dropped",
+    "refunds": "refunds (amount < 0)",
+    "refund_total": "refunds, total amount",
+    "zeros": "rows with amount 0",
+    "zeros_ignored": "rows with amount 0, ignored (zero_amount='ignore')",
+    "first_day": "first transaction",
+    "last_day": "last transaction",
+    "first_purchase": "first purchase",
+    "last_purchase": "last purchase",
+    "as_of_day": "reference day (as_of)",
+    "customers": "customers",
+    "buyers": "customers with a purchase",
+    "refund_only": "customers with refunds only (no purchase)",
+    "records_rows": "customer records (rows)",
+    "contacts_rows": "contact records (rows)",
+    "records_only": "customers only in the records or contacts",
+    "columns_used": "columns (customer, date, amount)",
+    "frequency_mode": "F counts",
+    "not_available": "not available (the report was given a computed result, "
+    "not the transactions)",
+    "quality_note": "Customers found only in the customer records or the "
+    "contacts have no purchase: frequency 0, no recency, no RFM scores.",
+    # rules
+    "rules_name": "rules",
+    "no_rules": "none: the spine only (RFM scores, lifecycle stage, ABC class)",
+    "description": "description",
+    "score": "score",
+    "edges_title": "RFM scores: the value ranges of each score",
+    "edges_note": "R counts days since the last purchase (fewer is better), F "
+    "purchases, M net spend. A value must be strictly better than an edge to "
+    "pass it.",
+    "how": "edges",
+    "fixed": "fixed by the rules",
+    "fitted": "quantiles of the buyers",
+    "given": "given",
+    "dimension": "dimension",
+    "abc_title": "ABC classes",
+    "abc_note": "A: the top customers up to {a} of the revenue, B: up to {b}, "
+    "C: the rest. A from {a_min}, B from {b_min} per customer.",
+    "no_abc": "Nobody spent anything: every customer is C.",
+    "windows_title": "Lifecycle windows (days since the last purchase)",
+    "stage": "stage",
+    "days": "days",
+    "diagnostics": "Warnings about the result",
+    "no_diagnostics": "No warnings: the edges and segments look sound.",
+    "score_chart": "Customers per R, F and M score",
+    # summaries
+    "class": "class",
+    "customer_share": "share",
+    "orders": "orders",
+    "revenue": "revenue",
+    "revenue_share": "revenue share",
+    "avg_order_value": "avg order",
+    "recency_median": "recency (median days)",
+    "frequency_mean": "mean orders",
+    "monetary_mean": "mean spend",
+    "total": "Total",
+    "summary_failed": "Summary not computed: {error}",
+    "segments_note": "One table per segmentation: customers, revenue and "
+    "purchase figures per class.",
+    # rf grid
+    "rf_customers": "Customers by R (rows, {top} = most recent) and F (columns)",
+    "rf_monetary": "Mean spend by R (rows) and F (columns)",
+    "rf_note": "Customers without a purchase have no scores and are not in the grid.",
+    # pareto
+    "pareto_title": "How concentrated the revenue is",
+    "pareto_share": "{share} of the customers make 80% of the revenue",
+    "pareto_top": "the top 20% of the customers make {share} of the revenue",
+    "gini": "Gini coefficient (0 = equal, 1 = one customer has all)",
+    "nonpositive": "customers with no positive spend",
+    "no_pareto": "No customer has a positive spend: there is no Pareto curve.",
+    "lorenz": "Lorenz curve: share of the revenue against share of the customers",
+    # ownership
+    "ownership_note": "Customers and book value per owner (the 'owner' column).",
+    # migration
+    "before": "before \\ after",
+    "stayed": "{column}: {n} customers, {stayed} in the same class.",
+    "migration_note": "Customers of the previous run (rows) and of this run "
+    "(columns), matched by customer id. (new): only in this run; (gone): only "
+    "in the previous one.",
+    # playbook
+    "action": "action",
+    "channel": "channel",
+    "cadence": "every (days)",
+    "priority": "priority",
+    "deadline": "stop after (days)",
+    "stopped": "past the deadline",
+    "playbook_note": "What to do with each class: the rules' playbook, or the "
+    "shipped default. 'past the deadline': customers whose win-back has "
+    "expired (no more spending).",
+    "no_action": "no action defined",
+}
+
+_ZH: dict[str, str] = {
+    "title": "客户细分报告",
+    "inputs": "输入与数据质量",
+    "rules": "规则与分界值",
+    "segments": "客户细分",
+    "rf-grid": "R × F 网格",
+    "pareto": "帕累托与ABC分类",
+    "lifecycle": "生命周期与状态",
+    "loyalty": "忠诚度",
+    "relationship": "客户关系类型",
+    "ownership": "分户(客户归属)",
+    "migration": "与上期相比的迁移",
+    "playbook": "行动方案",
+    "contents": "目录",
+    "as_of": "截至",
+    "customers_word": "位客户",
+    "generated": "由 custseg {version} 生成。文件无需联网:图表和样式都在文件内。"
+    "点击表头可排序。",
+    "no_charts": "未绘制图表:未安装 matplotlib。如需图表,请安装 plot 扩展:{hint}",
+    "chart_failed": "未绘制图表:{error}",
+    "item": "项目",
+    "value": "数值",
+    "rows_in": "输入的交易行数",
+    "rows_used": "使用的交易数",
+    "rows_after": "晚于截至日的行(已剔除)",
+    "refunds": "退款(金额 < 0)",
+    "refund_total": "退款总额",
+    "zeros": "金额为 0 的行",
+    "zeros_ignored": "金额为 0 的行(已忽略)",
+    "first_day": "最早交易",
+    "last_day": "最近交易",
+    "first_purchase": "最早购买",
+    "last_purchase": "最近购买",
+    "as_of_day": "截至日(as_of)",
+    "customers": "客户数",
+    "buyers": "有购买的客户",
+    "refund_only": "只有退款的客户(无购买)",
+    "records_rows": "客户档案(行)",
+    "contacts_rows": "接触记录(行)",
+    "records_only": "只在客户档案或接触记录中的客户",
+    "columns_used": "列(客户、日期、金额)",
+    "frequency_mode": "F 的计数方式",
+    "not_available": "无(报告拿到的是已计算的结果,而非交易数据)",
+    "quality_note": "只在客户档案或接触记录中出现的客户没有购买:频次为 0,"
+    "没有最近购买天数,也没有 RFM 评分。",
+    "rules_name": "规则",
+    "no_rules": "无:只有基础结果(RFM 评分、生命周期、ABC 分类)",
+    "description": "说明",
+    "score": "评分",
+    "edges_title": "RFM 评分:每个分值对应的取值范围",
+    "edges_note": "R 为距最近一次购买的天数(越少越好),F 为购买次数,M 为净消费额。"
+    "取值须严格优于分界值才能越过它。",
+    "how": "分界值",
+    "fixed": "由规则固定",
+    "fitted": "按购买客户的分位数",
+    "given": "指定",
+    "dimension": "维度",
+    "abc_title": "ABC 分类",
+    "abc_note": "A:累计收入达到 {a} 的头部客户,B:累计到 {b},C:其余。"
+    "A 类起点 {a_min},B 类起点 {b_min}(每位客户)。",
+    "no_abc": "没有客户有消费:所有客户都是 C 类。",
+    "windows_title": "生命周期窗口(距最近一次购买的天数)",
+    "stage": "阶段",
+    "days": "天数",
+    "diagnostics": "关于结果的提示",
+    "no_diagnostics": "没有提示:分界值与细分结果均合理。",
+    "score_chart": "各 R、F、M 评分的客户数",
+    "class": "类别",
+    "customer_share": "占比",
+    "orders": "订单数",
+    "revenue": "收入",
+    "revenue_share": "收入占比",
+    "avg_order_value": "客单价",
+    "recency_median": "最近购买(中位天数)",
+    "frequency_mean": "平均购买次数",
+    "monetary_mean": "平均消费额",
+    "total": "合计",
+    "summary_failed": "未能计算汇总:{error}",
+    "segments_note": "每种细分一张表:各类别的客户数、收入与购买指标。",
+    "rf_customers": "按 R(行,{top} = 最近购买)与 F(列)的客户数",
+    "rf_monetary": "按 R(行)与 F(列)的平均消费额",
+    "rf_note": "没有购买的客户没有评分,不在网格中。",
+    "pareto_title": "收入的集中程度",
+    "pareto_share": "{share} 的客户贡献了 80% 的收入",
+    "pareto_top": "前 20% 的客户贡献了 {share} 的收入",
+    "gini": "基尼系数(0 = 平均,1 = 全部集中于一位客户)",
+    "nonpositive": "没有正消费的客户",
+    "no_pareto": "没有客户有正消费:无法画帕累托曲线。",
+    "lorenz": "洛伦兹曲线:收入占比与客户占比",
+    "ownership_note": "每位负责人名下的客户数与客户价值('owner' 列)。",
+    "before": "上期 \\ 本期",
+    "stayed": "{column}:{n} 位客户,{stayed} 留在同一类别。",
+    "migration_note": "上期(行)与本期(列)的客户,按客户编号匹配。"
+    "表中 (new)(图中（新进入）):只在本期;(gone)(图中（已离开）):只在上期。",
+    "action": "行动",
+    "channel": "渠道",
+    "cadence": "接触间隔(天)",
+    "priority": "优先级",
+    "deadline": "截止(天)",
+    "stopped": "已过挽回期限",
+    "playbook_note": "每个类别的做法:规则文件中的行动方案,或内置的默认方案。"
+    "'已过挽回期限':挽回期已过的客户(不再投入)。",
+    "no_action": "未定义行动",
+}
+
+_TEXTS = {"en": _EN, "zh": _ZH}
+
+#: Names of the label columns custseg computes, in Chinese.
+_COLUMN_ZH = {
+    "lifecycle": "生命周期",
+    "abc": "ABC分类",
+    "present": "数据来源",
+    "relationship": "关系类型",
+    "loyalty": "忠诚度",
+    "nps_band": "NPS分组",
+    "status": "客户状态",
+    "status_crm": "CRM状态",
+    "care_phase": "新客关怀阶段",
+    "rfm11": "RFM十一类",
+    "rfm_vignette": "RFM示例分群",
+    "rfm8": "RFM八类",
+    "ecom4": "电商四类",
+    "owner": "负责人",
+}
+
+#: Class names of the spine (not from rules files), in Chinese.
+_CLASS_ZH = {
+    "present": {
+        "both": "交易与档案",
+        "transactions_only": "仅交易",
+        "records_only": "仅档案",
+    },
+    "relationship": {
+        "basic": "基本型",
+        "reactive": "被动型",
+        "accountable": "负责型",
+        "proactive": "能动型",
+        "partnership": "伙伴型",
+        "no_sale": "未成交",
+        "unknown": "未知",
+    },
+    "lifecycle": {
+        "active": "活跃期",
+        "silent": "沉默期",
+        "sleeping": "睡眠期",
+        "lost": "流失期",
+        "no_purchase": "未购买",
+    },
+    "abc": {"unknown": "未知"},
+}
+
+#: Which section shows which label column (the others go to "segments").
+_SECTION_OF = {
+    "lifecycle": "lifecycle",
+    "status": "lifecycle",
+    "status_crm": "lifecycle",
+    "care_phase": "lifecycle",
+    "loyalty": "loyalty",
+    "nps_band": "loyalty",
+    "relationship": "relationship",
+    "present": "inputs",
+    "abc": "pareto",
+    "owner": "ownership",
+}
+
+_SHOWN = (
+    "customers",
+    "customer_share",
+    "orders",
+    "revenue",
+    "revenue_share",
+    "avg_order_value",
+    "recency_median",
+    "frequency_mean",
+    "monetary_mean",
+)
+
+# --------------------------------------------------------------------------
+# the result
+
+
+@attrs.frozen(eq=False)
+class Report:
+    """A self-contained HTML report (what :func:`report` returns).
+
+    Attributes
+    ----------
+    html
+        The whole page: one HTML document with its styles, script and charts
+        inside (no network access needed).
+    sections
+        The ids of the page's ``<section>`` elements, in order (see
+        :data:`SECTIONS`).
+    title
+        The page title.
+    lang
+        The language of the texts (``"en"`` or ``"zh"``).
+    result
+        The :class:`~custseg.frame.SegmentResult` the page shows (its
+        ``.customers`` is the per-customer frame), or ``None``.
+    """
+
+    html: str
+    sections: tuple[str, ...]
+    title: str
+    lang: str = "en"
+    result: SegmentResult | None = attrs.field(default=None, repr=False)
+
+    def write(self, path: str | os.PathLike[str]) -> Path:
+        """Write the page to *path* (UTF-8), atomically; return the path.
+
+        The page goes to a temporary file in the target's folder that then
+        replaces the target: a failed write leaves no partial file.
+
+        Parameters
+        ----------
+        path
+            The file to write, usually ``something.html``.
+
+        Raises
+        ------
+        InputError
+            The folder does not exist, the path is a folder, or the write
+            failed (a full disk, no permission).
+
+        Examples
+        --------
+        >>> import tempfile, os
+        >>> page = Report("<!DOCTYPE html><title>t</title>", ("inputs",), "t")
+        >>> with tempfile.TemporaryDirectory() as d:
+        ...     p = page.write(os.path.join(d, "r.html"))
+        ...     p.read_text(encoding="utf-8")[:15]
+        '<!DOCTYPE html>'
+        """
+        target = Path(path)
+        if os.path.isdir(target):
+            raise InputError(
+                str(path), "cannot be written: it is a folder", fix="give a file name"
+            )
+        folder = target.parent
+        if not os.path.isdir(folder):
+            raise InputError(
+                str(path),
+                f"cannot be written: the folder {str(folder)!r} does not exist",
+                fix="create it first, or write elsewhere",
+            )
+        try:
+            fd, tmp = tempfile.mkstemp(
+                prefix=f".{target.name}.", suffix=".tmp", dir=folder
+            )
+        except (OSError, ValueError) as exc:
+            strerror = getattr(exc, "strerror", None) or str(exc)
+            raise InputError(
+                str(path),
+                f"cannot be written: {strerror}",
+                fix=_write_fix(exc) if isinstance(exc, OSError) else "",
+            ) from None
+        try:
+            with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as fh:
+                fh.write(self.html)
+            mask = os.umask(0o022)
+            os.umask(mask)
+            mode = target.stat().st_mode & 0o7777 if target.exists() else 0o666 & ~mask
+            os.chmod(tmp, mode)
+            os.replace(tmp, target)
+        except BaseException as exc:
+            with contextlib.suppress(OSError):
+                os.unlink(tmp)
+            if isinstance(exc, OSError):
+                raise InputError(
+                    str(path),
+                    f"cannot be written: {exc.strerror or exc}",
+                    fix=_write_fix(exc),
+                ) from None
+            raise
+        return target
+
+    def _repr_html_(self) -> str:
+        # in an iframe: the page's styles and script stay inside it
+        doc = _html.escape(self.html, quote=True)
+        return (
+            f'<iframe title="{_html.escape(self.title, quote=True)}" '
+            f'srcdoc="{doc}" sandbox="allow-scripts" '
+            'style="width: 100%; height: 640px; border: 1px solid #ccc">'
+            "</iframe>"
+        )
+
+    def __repr__(self) -> str:
+        size = len(self.html.encode("utf-8"))
+        return (
+            f"Report({self.title!r}, lang={self.lang!r}, sections={self.sections!r}, "
+            f"{size / 1024:,.0f} kB)"
+        )
+
+
+# --------------------------------------------------------------------------
+# computing
+
+
+class _Quality(NamedTuple):
+    """Counts from the transactions themselves (None when not given)."""
+
+    rows: int
+    refunds: int
+    refund_total: float
+    zeros: int
+    first: Any
+    last: Any
+
+
+class _Num(NamedTuple):
+    """A number cell: the text shown and the value it sorts by."""
+
+    text: str
+    value: float
+
+
+Cell = str | _Num
+
+
+class _Summary(NamedTuple):
+    column: str
+    table: pd.DataFrame | None  # segment_summary with a total row
+    error: str | None
+    chart: str
+
+
+class _Parts(NamedTuple):
+    """Everything the page shows, computed."""
+
+    result: SegmentResult
+    quality: _Quality | None
+    summaries: dict[str, list[_Summary]]  # section -> tables
+    rf: tuple[np.ndarray, np.ndarray, int, int] | None  # counts, mean M, R top, F top
+    rf_charts: tuple[str, str]
+    score_chart: str
+    pareto: Any
+    lorenz_chart: str
+    migrations: list[tuple[str, TransitionMatrix, str]]
+    playbooks: list[tuple[str, list[list[Cell]]]]
+    edge_sources: tuple[str, str, str]
+
+
+def _t(lang: str) -> Mapping[str, str]:
+    return _TEXTS[lang]
+
+
+def _plot_module() -> Any:
+    """:mod:`custseg.plot`, or None when matplotlib (or the module) is missing."""
+    if importlib.util.find_spec("matplotlib") is None:
+        return None
+    try:
+        from . import plot
+    except ImportError:
+        return None
+    return plot
+
+
+def _chart(
+    plot: Any,
+    lang: str,
+    draw: Callable[..., Any],
+    size: tuple[float, float] = (5.2, 3.2),
+) -> str:
+    """An inline ``<svg>`` drawn by *draw(plot, ax)*, or a note in its place."""
+    t = _t(lang)
+    if plot is None:
+        note = t["no_charts"].format(hint=PLOT_HINT)
+        return f'<p class="chart-missing" role="note">{_html.escape(note)}</p>'
+    try:
+        from matplotlib.figure import Figure
+
+        fig = Figure(figsize=size, layout="constrained")
+        ax = fig.add_subplot()
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", UserWarning)  # missing glyphs etc.
+            draw(plot, ax)
+            svg = str(plot.to_svg(fig))
+    except ImportError:  # a broken or partial matplotlib
+        return _chart(None, lang, draw)
+    except CustsegError as exc:
+        note = t["chart_failed"].format(error=exc)
+        return f'<p class="chart-missing" role="note">{_html.escape(note)}</p>'
+    start = svg.find("<svg")
+    return svg[start:] if start > 0 else svg
+
+
+def _read(data: Any, options: Mapping[str, Any]) -> pd.DataFrame:
+    if isinstance(data, str | os.PathLike):
+        customer = options.get("customer", "customer_id")
+        text = (customer,) if isinstance(customer, str) else ()
+        return read_table(data, encoding=options.get("encoding"), text_columns=text)
+    if not isinstance(data, pd.DataFrame):
+        raise InputError(
+            "data",
+            f"must be a DataFrame of transactions, a file path or a SegmentResult: "
+            f"got {type(data).__name__}",
+            fix="pass custseg.segment(...) output, or the transactions",
+        )
+    return data
+
+
+def _languages(rs: Any) -> set[str]:
+    parts = (*rs.tables.values(), *rs.segments.values())
+    return {code for part in parts for code in getattr(part, "translations", {})}
+
+
+def _segment(
+    tx: pd.DataFrame, lang: str, options: dict[str, Any]
+) -> tuple[SegmentResult, _Quality]:
+    """:func:`custseg.segment` on *tx*, and the data-quality counts."""
+    options = dict(options)
+    rs = _load_rules(options.pop("preset", None), options.pop("rules", None))
+    label_lang = options.pop("lang", None)
+    if (
+        label_lang is None
+        and lang != "en"
+        and rs is not None
+        and lang in _languages(rs)
+    ):
+        label_lang = lang  # class names in the report's language where known
+    date = options.get("date", "date")
+    amount = options.get("amount", "amount")
+    with contextlib.suppress(TypeError, ValueError):
+        if date in tx.columns and not pd.api.types.is_datetime64_any_dtype(
+            tx[date].dtype
+        ):  # parsed once here, for the date range too
+            parsed = parse_date_column(
+                tx[date], str(date), date_format=options.pop("date_format", None)
+            )
+            tx = tx.copy(deep=False)
+            tx[date] = parsed
+    result = segment(tx, rules=rs, lang=label_lang, **options)
+    amounts = pd.to_numeric(tx[amount], errors="coerce").to_numpy(
+        dtype=np.float64, na_value=np.nan
+    )
+    dates = tx[date]
+    refunds = amounts < 0
+    quality = _Quality(
+        rows=len(tx),
+        refunds=int(np.count_nonzero(refunds)),
+        refund_total=float(amounts[refunds].sum()),
+        zeros=int(np.count_nonzero(amounts == 0)),
+        first=dates.min(),
+        last=dates.max(),
+    )
+    return result, quality
+
+
+def _previous_frame(previous: Any) -> tuple[pd.DataFrame, str]:
+    """An earlier run's per-customer frame, indexed by the ids as text, and
+    the name to give in messages (the file, or ``previous``)."""
+    from ._cli_migrate import _NOT_LABELS, _is_label
+    from ._cli_migrate import _read as read_output
+
+    source = "previous"
+    if isinstance(previous, str | os.PathLike):
+        source = os.fspath(previous)
+        out = read_output(source)
+    else:
+        out = _previous_object(previous)
+    labels = [c for c in out.columns if c not in _NOT_LABELS and _is_label(out[c])]
+    if not labels:
+        raise InputError(
+            source,
+            "has no label columns (lifecycle, abc, segments), so there is "
+            "nothing to compare",
+            fix="pass the output of an earlier custseg segment or custseg "
+            "report --csv run (customer id first, then facts and labels)",
+        )
+    return out, source
+
+
+def _previous_object(previous: Any) -> pd.DataFrame:
+    if isinstance(previous, SegmentResult):
+        frame = previous.customers
+    elif isinstance(previous, pd.DataFrame):
+        frame = previous
+        if isinstance(frame.index, pd.RangeIndex) and frame.index.name is None:
+            if len(frame.columns) < 2:
+                raise InputError(
+                    "previous",
+                    "has fewer than two columns",
+                    fix="pass an earlier custseg.segment(...) result or its output",
+                )
+            frame = frame.set_index(frame.columns[0])
+    else:
+        raise InputError(
+            "previous",
+            "must be an earlier SegmentResult, its per-customer frame or the "
+            f"path of a custseg segment output: got {type(previous).__name__}",
+            fix="pass custseg.segment(...) of the earlier period, or its file",
+        )
+    out = frame  # ids compared as text in _migrations
+    if not out.index.is_unique:
+        dup = str(out.index[out.index.duplicated()][0])
+        raise InputError(
+            "previous",
+            f"has customer {dup!r} more than once",
+            fix="pass one row per customer (custseg.segment output)",
+        )
+    return out
+
+
+def _label_columns(seg: pd.DataFrame) -> list[str]:
+    return [
+        str(c)
+        for c in seg.columns
+        if isinstance(seg[c].dtype, pd.CategoricalDtype) and isinstance(c, str)
+    ]
+
+
+def _summary(
+    seg: pd.DataFrame, column: str, lang: str, plot: Any, charts: bool
+) -> _Summary:
+    t = _t(lang)
+    try:
+        table = segment_summary(seg[column], seg, total=t["total"])
+    except ThresholdError:  # a class named like the total row
+        table = segment_summary(seg[column], seg, total=None)
+    except CustsegError as exc:
+        return _Summary(column, None, t["summary_failed"].format(error=exc), "")
+    chart = ""
+    # a chart per segmentation, and one per other section (its own column)
+    drawn = _SECTION_OF.get(column, "segments") in ("segments", "pareto") or (
+        column in ("lifecycle", "loyalty", "relationship", "owner")
+    )
+    if charts and drawn:
+        body = table.iloc[: len(seg[column].cat.categories)]
+        title = _column_title(column, lang)
+        chart = _chart(
+            plot,
+            lang,
+            lambda p, ax: p.segment_sizes(body, ax=ax, title=title, lang=lang),
+            size=(5.6, max(2.4, 0.9 + 0.32 * len(body))),
+        )
+    return _Summary(column, table, None, chart)
+
+
+def _rf_grid(
+    result: SegmentResult,
+) -> tuple[np.ndarray, np.ndarray, int, int] | None:
+    scores = result.scores
+    r = np.asarray(scores.r, dtype=np.int64)
+    f = np.asarray(scores.f, dtype=np.int64)
+    monetary = np.asarray(result.facts.monetary, dtype=np.float64)
+    if len(r) != len(monetary):
+        return None
+    rb, fb = result.edges.recency.bins, result.edges.frequency.bins
+    known = (r > 0) & (f > 0)
+    cell = (r[known] - 1) * fb + (f[known] - 1)
+    counts = np.bincount(cell, minlength=rb * fb).reshape(rb, fb)
+    sums = np.bincount(cell, weights=monetary[known], minlength=rb * fb)
+    mean = np.full(rb * fb, np.nan)
+    np.divide(sums, counts.ravel(), out=mean, where=counts.ravel() > 0)
+    # rows from the top score down: the most recent customers first
+    return counts[::-1], mean.reshape(rb, fb)[::-1], rb, fb
+
+
+def _playbook_rows(
+    seg: pd.DataFrame, column: str, pb: Playbook, lang: str
+) -> list[list[Cell]]:
+    t = _t(lang)
+    languages = {"en"} | {k for a in pb.actions.values() for k in a.translations}
+    text_lang = lang if lang in languages else "en"
+    recency = seg["recency_days"] if "recency_days" in seg.columns else None
+    plan = actions(seg[column], pb, recency_days=recency, lang=text_lang)
+    k = len(plan.names)
+    known = plan.codes >= 0
+    counts = np.bincount(plan.codes[known], minlength=k)
+    stopped = np.bincount(plan.codes[known & plan.stopped], minlength=k)
+    rows: list[list[Cell]] = []
+    for i, name in enumerate(plan.names):
+        found = pb.action_for(name)
+        if found is None:
+            rows.append(
+                [
+                    _class_text(column, name, lang),
+                    _count(int(counts[i])),
+                    t["no_action"],
+                    "",
+                    _blank(),
+                    _blank(),
+                    _blank(),
+                    _count(0),
+                ]
+            )
+            continue
+        rows.append(
+            [
+                _class_text(column, name, lang),
+                _count(int(counts[i])),
+                plan.action[i],
+                plan.channel[i] or "",
+                _number(found.cadence_days, 0),
+                _number(float(found.priority), 0),
+                _number(found.deadline_days, 0),
+                _count(int(stopped[i])),
+            ]
+        )
+    return rows
+
+
+def _playbook_of(rs: Any, column: str) -> Playbook | None:
+    if rs is not None:
+        try:
+            pb: Playbook | None = rs.playbook(column)
+        except ThresholdError:
+            return None
+        return pb
+    if column in PLAYBOOK_NAMES:
+        return default_playbook(column)
+    return None
+
+
+def _ordered_like(before: pd.Series, after: pd.Series) -> pd.Series:
+    """*before*'s classes in *after*'s order where they share names (a
+    previous run read from a text file has text, not ordered classes)."""
+    from ._cli_migrate import _as_classes
+
+    classes = _as_classes(before)
+    if not isinstance(after.dtype, pd.CategoricalDtype):
+        return classes
+    cats = [str(c) for c in classes.cat.categories]
+    order = [str(c) for c in after.cat.categories if str(c) in cats]
+    order += [c for c in dict.fromkeys(cats) if c not in order]
+    # recode, not relabel row by row: -1 (missing) stays -1
+    remap = np.array([order.index(c) for c in cats] + [-1], dtype=np.int64)
+    codes = remap[classes.cat.codes.to_numpy()]
+    return pd.Series(
+        pd.Categorical.from_codes(codes, categories=pd.Index(order)),
+        index=classes.index,
+        name=before.name,
+    )
+
+
+_NEW, _GONE, _MISSING = "(new)", "(gone)", "missing"
+
+
+def _transitions(
+    before: pd.Series,
+    after: pd.Series,
+    pos: np.ndarray,
+    matched: np.ndarray,
+    left: np.ndarray,
+    column: str,
+) -> TransitionMatrix:
+    """:func:`custseg.transition_matrix` of *before* and *after* by customer
+    id, with the ids matched once (*pos*: each customer of *after*'s row in
+    *before*, -1 for new ones; *left*: the customers of *before* who are
+    gone): the same matrix, names and order."""
+
+    def names_codes(col: pd.Series, extra: str) -> tuple[list[str], np.ndarray]:
+        names = [str(c) for c in col.cat.categories]
+        codes = col.cat.codes.to_numpy().astype(np.int64)
+        if (codes < 0).any():  # missing labels: a class of their own
+            codes = np.where(codes < 0, len(names), codes)
+            names.append(_MISSING)
+        if extra in names or len(set(names)) < len(names):
+            raise ValueError(extra)
+        return names, codes
+
+    try:
+        b_names, b_codes = names_codes(before, _NEW)
+        a_names, a_codes = names_codes(after, _GONE)
+    except ValueError:  # a class named like (new) or (gone): the plain call
+        before_text, after_text = before.copy(deep=False), after.copy(deep=False)
+        before_text.index = before.index.astype(str)
+        after_text.index = after.index.astype(str)
+        return transition_matrix(before_text, after_text)
+    rows = np.concatenate(
+        [np.where(matched, b_codes[np.maximum(pos, 0)], len(b_names)), b_codes[left]]
+    )
+    cols = np.concatenate(
+        [a_codes, np.full(int(np.count_nonzero(left)), len(a_names), dtype=np.int64)]
+    )
+    tm = transition_matrix(
+        pd.Categorical.from_codes(rows, categories=pd.Index([*b_names, _NEW])),
+        pd.Categorical.from_codes(cols, categories=pd.Index([*a_names, _GONE])),
+    )
+    return attrs.evolve(tm, name=column, new=_NEW, gone=_GONE)
+
+
+def _migrations(
+    seg: pd.DataFrame,
+    previous: pd.DataFrame,
+    lang: str,
+    plot: Any,
+    charts: bool,
+) -> list[tuple[str, TransitionMatrix, str]]:
+    from ._cli_migrate import _is_label
+
+    ids, old = seg.index, previous.index
+    if not (ids.dtype == old.dtype and ids.dtype.kind in "iu"):
+        # ids compared as text: 17 meets "17" (as custseg migrate does)
+        ids, old = ids.astype(str), old.astype(str)
+        if not old.is_unique:
+            raise InputError(
+                "previous",
+                f"has customer {str(old[old.duplicated()][0])!r} more than once "
+                "(ids compared as text)",
+                fix="pass one row per customer (custseg.segment output)",
+            )
+    # customers matched by id once, for every column
+    pos = np.asarray(old.get_indexer(ids))
+    matched = pos >= 0
+    left = np.ones(len(previous), dtype=bool)
+    left[pos[matched]] = False
+    out = []
+    for column in _label_columns(seg):
+        if column not in previous.columns or not _is_label(previous[column]):
+            continue
+        before = _ordered_like(previous[column], seg[column])
+        tm = _transitions(before, seg[column], pos, matched, left, column)
+        chart = ""
+        # charts for the main classifications; the others have their table
+        main = column in ("lifecycle", "abc") or (
+            _SECTION_OF.get(column, "segments") == "segments"
+        )
+        if charts and main:
+            chart = _chart(
+                plot,
+                lang,
+                lambda p, ax, tm=tm: p.transition_heatmap(
+                    tm, normalize="row", ax=ax, lang=lang
+                ),
+                size=(
+                    max(4.8, 1.6 + 0.55 * len(tm.after)),
+                    max(3.2, 1.2 + 0.4 * len(tm.before)),
+                ),
+            )
+        out.append((column, tm, chart))
+    return out
+
+
+def _parts(
+    result: SegmentResult,
+    quality: _Quality | None,
+    previous: tuple[pd.DataFrame, str] | None,
+    lang: str,
+    charts: bool,
+    edges_given: bool,
+) -> _Parts:
+    seg = result.customers
+    if "owner" in seg.columns and not isinstance(
+        seg["owner"].dtype, pd.CategoricalDtype
+    ):  # owners as text: their names, sorted, are the classes
+        seg = seg.assign(owner=seg["owner"].astype("category"))
+    plot = _plot_module() if charts else None
+    summaries: dict[str, list[_Summary]] = {}
+    for column in _label_columns(seg):
+        section = _SECTION_OF.get(column, "segments")
+        summaries.setdefault(section, []).append(
+            _summary(seg, column, lang, plot, charts)
+        )
+    rf = _rf_grid(result)
+    rf_charts = ("", "")
+    score_chart = ""
+    if charts:
+        monetary = np.asarray(result.facts.monetary, dtype=np.float64)
+        rf_charts = (
+            _chart(
+                plot,
+                lang,
+                lambda p, ax: p.rf_heatmap(
+                    result.scores, value="customers", ax=ax, lang=lang
+                ),
+                size=(4.8, 4.0),
+            ),
+            _chart(
+                plot,
+                lang,
+                lambda p, ax: p.rf_heatmap(
+                    result.scores, monetary, value="monetary", ax=ax, lang=lang
+                ),
+                size=(4.8, 4.0),
+            ),
+        )
+        score_chart = _chart(
+            plot,
+            lang,
+            lambda p, ax: p.score_distribution(result.scores, ax=ax, lang=lang),
+        )
+    values = np.asarray(result.facts.monetary, dtype=np.float64)
+    pareto = None
+    lorenz_chart = ""
+    if len(values) and (values > 0).any():
+        # scaled: the shares and the Gini do not depend on the scale, and
+        # huge amounts cannot overflow the sums
+        pareto = pareto_summary(values / np.nanmax(values))
+        if charts:
+            cut = result.settings.get("abc_cutoffs", (0.8, 0.95))
+            cutoffs = AbcCutoffs(*cut) if cut is not None else None
+            lorenz_chart = _chart(
+                plot,
+                lang,
+                lambda p, ax: p.lorenz(values, cutoffs=cutoffs, ax=ax, lang=lang),
+                size=(4.8, 4.0),
+            )
+    migrations: list[tuple[str, TransitionMatrix, str]] = []
+    if previous is not None:
+        frame, source = previous
+        migrations = _migrations(seg, frame, lang, plot, charts)
+        if not migrations:
+            shared = [str(c) for c in frame.columns if c in seg.columns][:20]
+            raise InputError(
+                source,
+                "shares no label column with the data (columns in both: "
+                + (", ".join(shared) or "none")
+                + ")",
+                fix="pass an earlier run made with the same rules (--preset, --rules)",
+            )
+    playbooks = []
+    rs = result.rules
+    for column in _label_columns(seg):
+        pb = _playbook_of(rs, column)
+        if pb is not None:
+            playbooks.append((column, _playbook_rows(seg, column, pb, lang)))
+    sources = []
+    for key in ("r", "f", "m"):
+        spec = rs.scores.get(key) if rs is not None else None
+        if spec is not None and spec.edges is not None:
+            sources.append("fixed")
+        else:
+            sources.append("given" if edges_given else "fitted")
+    return _Parts(
+        result=result,
+        quality=quality,
+        summaries=summaries,
+        rf=rf,
+        rf_charts=rf_charts,
+        score_chart=score_chart,
+        pareto=pareto,
+        lorenz_chart=lorenz_chart,
+        migrations=migrations,
+        playbooks=playbooks,
+        edge_sources=(sources[0], sources[1], sources[2]),
+    )
+
+
+# --------------------------------------------------------------------------
+# HTML: pure functions of the computed values
+
+
+def _esc(text: Any) -> str:
+    return _html.escape(str(text), quote=True)
+
+
+def _count(x: int) -> _Num:
+    return _Num(f"{x:,d}", float(x))
+
+
+def _blank() -> _Num:
+    return _Num("–", float("nan"))
+
+
+def _number(x: Any, digits: int = 0) -> _Num:
+    if x is None:
+        return _blank()
+    value = float(x)
+    if not np.isfinite(value):
+        return _blank()
+    return _Num(f"{value:,.{digits}f}", value)
+
+
+def _share(x: Any) -> _Num:
+    value = float(x)
+    if not np.isfinite(value):
+        return _blank()
+    return _Num(f"{100 * value:.1f}%", value)
+
+
+def _day(x: Any) -> str:
+    if x is None or pd.isna(x):
+        return "–"
+    return str(pd.Timestamp(x).date())
+
+
+def _column_title(column: str, lang: str) -> str:
+    if lang == "zh" and column in _COLUMN_ZH:
+        return f"{_COLUMN_ZH[column]} ({column})"
+    return column
+
+
+def _class_text(column: str, name: str, lang: str) -> str:
+    if lang == "zh":
+        return _CLASS_ZH.get(column, {}).get(name, name)
+    return name
+
+
+def _cell(value: Cell, tag: str = "td", row_header: bool = False) -> str:
+    if isinstance(value, _Num):
+        data = "" if not np.isfinite(value.value) else repr(value.value)
+        return f'<{tag} class="num" data-value="{data}">{_esc(value.text)}</{tag}>'
+    scope = ' scope="row"' if row_header else ""
+    return f"<{tag}{scope}>{_esc(value)}</{tag}>"
+
+
+def _table(
+    headers: Sequence[str],
+    rows: Sequence[Sequence[Cell]],
+    *,
+    foot: Sequence[Sequence[Cell]] = (),
+    caption: str = "",
+    numeric: Sequence[bool] | None = None,
+    sortable: bool = True,
+    table_id: str = "",
+) -> str:
+    """A table in a scrolling wrapper; sortable tables have buttons in the
+    header cells and keep the total rows in the ``<tfoot>``."""
+    if numeric is None:
+        numeric = [
+            bool(rows) and all(isinstance(r[j], _Num) for r in rows)
+            for j in range(len(headers))
+        ]
+    heads = []
+    for j, h in enumerate(headers):
+        cls = ' class="num"' if numeric[j] else ""
+        if sortable:
+            heads.append(
+                f'<th scope="col"{cls}><button type="button">{_esc(h)}</button></th>'
+            )
+        else:
+            heads.append(f'<th scope="col"{cls}>{_esc(h)}</th>')
+    ident = f' id="{_esc(table_id)}"' if table_id else ""
+    out = [
+        '<div class="table-wrap">',
+        f'<table{ident} class="{"sortable" if sortable else "plain"}">',
+    ]
+    if caption:
+        out.append(f"<caption>{_esc(caption)}</caption>")
+    out.append("<thead><tr>" + "".join(heads) + "</tr></thead><tbody>")
+    for row in rows:
+        cells = [
+            _cell(c, "th" if j == 0 and not isinstance(c, _Num) else "td", j == 0)
+            for j, c in enumerate(row)
+        ]
+        out.append("<tr>" + "".join(cells) + "</tr>")
+    out.append("</tbody>")
+    if foot:
+        out.append("<tfoot>")
+        for row in foot:
+            cells = [
+                _cell(c, "th" if j == 0 and not isinstance(c, _Num) else "td", j == 0)
+                for j, c in enumerate(row)
+            ]
+            out.append("<tr>" + "".join(cells) + "</tr>")
+        out.append("</tfoot>")
+    out.append("</table></div>")
+    return "".join(out)
+
+
+def _figure(svg: str, caption: str) -> str:
+    if not svg:
+        return ""
+    return (
+        f'<figure class="chart" aria-label="{_esc(caption)}">'
+        f'<div class="svg">{svg}</div>'
+        "</figure>"
+    )
+
+
+def _summary_html(s: _Summary, lang: str) -> str:
+    t = _t(lang)
+    title = _column_title(s.column, lang)
+    if s.table is None:
+        return f"<h3>{_esc(title)}</h3><p>{_esc(s.error)}</p>"
+    table = s.table
+    n_classes = len(table) - (1 if table.index[-1] == t["total"] else 0)
+    rows: list[list[Cell]] = []
+    foot: list[list[Cell]] = []
+    for i, (name, rec) in enumerate(table.iterrows()):
+        row: list[Cell] = [
+            _class_text(s.column, str(name), lang) if i < n_classes else str(name),
+            _count(int(rec["customers"])),
+            _share(rec["customer_share"]),
+            _number(rec["orders"], 0),
+            _number(rec["revenue"], 0),
+            _share(rec["revenue_share"]),
+            _number(rec["avg_order_value"], 2),
+            _number(rec["recency_median"], 0),
+            _number(rec["frequency_mean"], 1),
+            _number(rec["monetary_mean"], 2),
+        ]
+        (rows if i < n_classes else foot).append(row)
+    headers = [t["class"], *(t[c] for c in _SHOWN)]
+    return (
+        f'<div class="summary" data-column="{_esc(s.column)}">'
+        f"<h3>{_esc(title)}</h3>"
+        + _table(
+            headers,
+            rows,
+            foot=foot,
+            numeric=[False] + [True] * len(_SHOWN),
+            table_id=f"summary-{s.column}",
+        )
+        + _figure(s.chart, title)
+        + "</div>"
+    )
+
+
+def _inputs_html(parts: _Parts, lang: str) -> str:
+    t = _t(lang)
+    res = parts.result
+    q = parts.quality
+    seg = res.customers
+    settings = res.settings
+    frequency = np.asarray(res.facts.frequency)
+    rows: list[list[Cell]] = []
+    if q is not None:
+        rows.append([t["rows_in"], _count(q.rows)])
+    rows.append([t["rows_used"], _count(res.n_rows)])
+    rows.append([t["rows_after"], _count(res.n_dropped)])
+    if q is not None:
+        rows.append([t["refunds"], _count(q.refunds)])
+        rows.append([t["refund_total"], _number(q.refund_total, 2)])
+        zero_key = (
+            "zeros_ignored" if settings.get("zero_amount") == "ignore" else "zeros"
+        )
+        rows.append([t[zero_key], _count(q.zeros)])
+        rows.append([t["first_day"], _day(q.first)])
+        rows.append([t["last_day"], _day(q.last)])
+    else:
+        for key in ("refunds", "zeros"):
+            rows.append([t[key], t["not_available"]])
+        # NaT (customers with refunds only) left out
+        first = pd.Series(np.asarray(res.facts.first_purchase)).min()
+        last = pd.Series(np.asarray(res.facts.last_purchase)).max()
+        rows.append([t["first_purchase"], _day(first)])
+        rows.append([t["last_purchase"], _day(last)])
+    rows.append([t["as_of_day"], str(res.as_of)])
+    rows.append([t["customers"], _count(len(seg))])
+    rows.append([t["buyers"], _count(int(np.count_nonzero(frequency > 0)))])
+    rows.append([t["refund_only"], _count(int(np.count_nonzero(frequency == 0)))])
+    extra = len(seg) - len(res.facts)
+    for key, option in (("records_rows", "records"), ("contacts_rows", "contacts")):
+        given = settings.get(option)
+        if isinstance(given, pd.DataFrame):
+            rows.append([t[key], _count(len(given))])
+    if extra:
+        rows.append([t["records_only"], _count(extra)])
+    columns = ", ".join(
+        str(settings.get(k, d))
+        for k, d in (
+            ("customer", "customer_id"),
+            ("date", "date"),
+            ("amount", "amount"),
+        )
+    )
+    rows.append([t["columns_used"], columns])
+    rows.append([t["frequency_mode"], str(settings.get("frequency", "transactions"))])
+    body = _table([t["item"], t["value"]], rows, sortable=False)
+    if extra:
+        body += f'<p class="note">{_esc(t["quality_note"])}</p>'
+    body += "".join(_summary_html(s, lang) for s in parts.summaries.get("inputs", []))
+    return body
+
+
+def _score_ranges(cuts: Sequence[float], bins: int, better: bool) -> list[str]:
+    """The value range of each score 1..bins (see :mod:`custseg.rfm`)."""
+
+    def num(x: float) -> str:  # exact, no exponent, thousands separated
+        text = np.format_float_positional(float(x), trim="-")
+        whole, dot, frac = text.partition(".")
+        sign = "-" if whole.startswith("-") else ""
+        return f"{sign}{int(whole.lstrip('-') or 0):,d}{dot}{frac}"
+
+    out = []
+    for s in range(1, bins + 1):
+        if better:  # higher is better: a value passes an edge when > it
+            lo = cuts[s - 2] if s >= 2 else None
+            hi = cuts[s - 1] if s <= len(cuts) else None
+            if lo is None:
+                out.append(f"≤ {num(hi)}" if hi is not None else "*")
+            elif hi is None:
+                out.append(f"> {num(lo)}")
+            else:
+                out.append(f"> {num(lo)}, ≤ {num(hi)}")
+        else:  # lower is better: a value passes an edge when < it
+            k = len(cuts)
+            lo_i, hi_i = k - s, k - s + 1
+            lo = cuts[lo_i] if 0 <= lo_i < k else None
+            hi = cuts[hi_i] if 0 <= hi_i < k else None
+            if s == bins:
+                out.append(f"< {num(cuts[0])}" if k else "*")
+            elif s == 1:
+                out.append(f"≥ {num(cuts[-1])}")
+            else:
+                out.append(f"≥ {num(lo)}, < {num(hi)}")  # type: ignore[arg-type]
+    return out
+
+
+def _rules_html(parts: _Parts, lang: str) -> str:
+    t = _t(lang)
+    res = parts.result
+    rs = res.rules
+    info: list[list[Cell]] = [
+        [t["rules_name"], (rs.name or rs.path) if rs is not None else t["no_rules"]]
+    ]
+    if rs is not None and rs.description:
+        info.append([t["description"], rs.description])
+    out = [_table([t["item"], t["value"]], info, sortable=False)]
+    e = res.edges
+    dims = (e.recency, e.frequency, e.monetary)
+    top = max(d.bins for d in dims)
+    ranges = [
+        _score_ranges(list(d.cuts), d.bins, better)
+        for d, better in zip(dims, (False, True, True), strict=True)
+    ]
+    rows: list[list[Cell]] = []
+    for s in range(top, 0, -1):
+        rows.append(
+            [
+                str(s),
+                *(r[s - 1] if s <= len(r) else "" for r in ranges),
+            ]
+        )
+    foot: list[list[Cell]] = [[t["how"], *(t[src] for src in parts.edge_sources)]]
+    out.append(f"<h3>{_esc(t['edges_title'])}</h3>")
+    out.append(
+        '<div class="ranges">'
+        + _table(
+            [t["score"], "R", "F", "M"],
+            rows,
+            foot=foot,
+            sortable=False,
+            numeric=[False] * 4,
+        )
+        + "</div>"
+    )
+    out.append(f'<p class="note">{_esc(t["edges_note"])}</p>')
+    out.append(_figure(parts.score_chart, t["score_chart"]))
+    out.append(f"<h3>{_esc(t['abc_title'])}</h3>")
+    cut = res.settings.get("abc_cutoffs", (0.8, 0.95))
+    if res.abc_edges is not None:
+        out.append(
+            "<p>"
+            + _esc(
+                t["abc_note"].format(
+                    a=f"{100 * cut[0]:g}%",
+                    b=f"{100 * cut[1]:g}%",
+                    a_min=f"{res.abc_edges.a_min:,.2f}",
+                    b_min=f"{res.abc_edges.b_min:,.2f}",
+                )
+            )
+            + "</p>"
+        )
+    else:
+        out.append(f"<p>{_esc(t['no_abc'])}</p>")
+    out.append(f"<h3>{_esc(t['windows_title'])}</h3>")
+    out.append(_windows_table(res, lang))
+    out.append(f"<h3>{_esc(t['diagnostics'])}</h3>")
+    if res.diagnostics:
+        items = "".join(f"<li>{_esc(d)}</li>" for d in res.diagnostics)
+        out.append(f'<ul class="diagnostics">{items}</ul>')
+    else:
+        out.append(f"<p>{_esc(t['no_diagnostics'])}</p>")
+    return "".join(out)
+
+
+def _windows_table(res: SegmentResult, lang: str) -> str:
+    t = _t(lang)
+    rs = res.rules
+    table = rs.tables.get("lifecycle") if rs is not None else None
+    if table is not None:
+        breaks = list(table.breaks)
+        names = list(table.names)
+        labels = names[: len(breaks) + 1]
+        lang_names = dict(table.translations.get(lang, {})) if lang != "en" else {}
+        shown = [lang_names.get(n, n) for n in labels]
+    else:
+        windows = res.settings.get("windows") or LifecycleWindows()
+        breaks = list(windows.breaks)
+        shown = [_class_text("lifecycle", n, lang) for n in windows.labels]
+    rows: list[list[Cell]] = []
+    edges = [0.0, *breaks]
+    for i, name in enumerate(shown):
+        lo = edges[i]
+        hi = breaks[i] if i < len(breaks) else None
+        days = f"[{lo:g}, {hi:g})" if hi is not None else f"≥ {lo:g}"
+        rows.append([name, days])
+    return _table([t["stage"], t["days"]], rows, sortable=False, numeric=[False, False])
+
+
+def _rf_html(parts: _Parts, lang: str) -> str:
+    t = _t(lang)
+    assert parts.rf is not None
+    counts, mean, rb, fb = parts.rf
+    headers = ["R \\ F", *(f"F{j}" for j in range(1, fb + 1))]
+    rows_c: list[list[Cell]] = []
+    rows_m: list[list[Cell]] = []
+    for i in range(rb):
+        score = rb - i
+        rows_c.append([f"R{score}", *(_count(int(x)) for x in counts[i])])
+        rows_m.append([f"R{score}", *(_number(x, 2) for x in mean[i])])
+    caption_c = t["rf_customers"].format(top=rb)
+    return (
+        f"<h3>{_esc(caption_c)}</h3>"
+        + _table(headers, rows_c, sortable=False, table_id="rf-customers")
+        + _figure(parts.rf_charts[0], caption_c)
+        + f"<h3>{_esc(t['rf_monetary'])}</h3>"
+        + _table(headers, rows_m, sortable=False, table_id="rf-monetary")
+        + _figure(parts.rf_charts[1], t["rf_monetary"])
+        + f'<p class="note">{_esc(t["rf_note"])}</p>'
+    )
+
+
+def _pareto_html(parts: _Parts, lang: str) -> str:
+    t = _t(lang)
+    out = [f"<h3>{_esc(t['pareto_title'])}</h3>"]
+    p = parts.pareto
+    if p is None:
+        out.append(f"<p>{_esc(t['no_pareto'])}</p>")
+    else:
+        rows: list[list[Cell]] = [
+            [
+                t["pareto_share"].format(
+                    share=f"{100 * p.customers_for_value_share:.1f}%"
+                ),
+                _share(p.customers_for_value_share),
+            ],
+            [
+                t["pareto_top"].format(share=f"{100 * p.value_of_top_customers:.1f}%"),
+                _share(p.value_of_top_customers),
+            ],
+            [t["gini"], _number(p.gini, 3)],
+            [t["nonpositive"], _count(p.n_nonpositive)],
+        ]
+        out.append(
+            _table(
+                [t["item"], t["value"]], rows, sortable=False, table_id="pareto-figures"
+            )
+        )
+        out.append(_figure(parts.lorenz_chart, t["lorenz"]))
+    out += [_summary_html(s, lang) for s in parts.summaries.get("pareto", [])]
+    return "".join(out)
+
+
+def _migration_html(parts: _Parts, lang: str) -> str:
+    t = _t(lang)
+    out = [f'<p class="note">{_esc(t["migration_note"])}</p>']
+    for column, tm, chart in parts.migrations:
+        title = _column_title(column, lang)
+        stayed = tm.stayed
+        out.append(
+            f'<div class="migration" data-column="{_esc(column)}">'
+            f"<h3>{_esc(title)}</h3>"
+        )
+        out.append(
+            "<p>"
+            + _esc(
+                t["stayed"].format(
+                    column=title,
+                    n=f"{tm.n:,d}",
+                    stayed="–" if stayed != stayed else f"{100 * stayed:.1f}%",
+                )
+            )
+            + "</p>"
+        )
+        headers = [t["before"], *(_class_text(column, c, lang) for c in tm.after)]
+        rows: list[list[Cell]] = [
+            [_class_text(column, name, lang), *(_count(int(x)) for x in line)]
+            for name, line in zip(tm.before, tm.matrix, strict=True)
+        ]
+        out.append(
+            _table(headers, rows, sortable=False, table_id=f"migration-{column}")
+        )
+        out.append(_figure(chart, title))
+        out.append("</div>")
+    return "".join(out)
+
+
+def _playbook_html(parts: _Parts, lang: str) -> str:
+    t = _t(lang)
+    out = [f'<p class="note">{_esc(t["playbook_note"])}</p>']
+    headers = [
+        t["class"],
+        t["customers"],
+        t["action"],
+        t["channel"],
+        t["cadence"],
+        t["priority"],
+        t["deadline"],
+        t["stopped"],
+    ]
+    for column, rows in parts.playbooks:
+        out.append(
+            f'<div class="playbook" data-column="{_esc(column)}">'
+            f"<h3>{_esc(_column_title(column, lang))}</h3>"
+            + _table(
+                headers,
+                rows,
+                numeric=[False, True, False, False, True, True, True, True],
+                table_id=f"playbook-{column}",
+            )
+            + "</div>"
+        )
+    return "".join(out)
+
+
+def _summaries_html(parts: _Parts, section: str, lang: str, note: str = "") -> str:
+    out = [f'<p class="note">{_esc(note)}</p>'] if note else []
+    out += [_summary_html(s, lang) for s in parts.summaries.get(section, [])]
+    return "".join(out)
+
+
+_CSS = """
+:root { color-scheme: light; --ink: #1f2328; --muted: #57606a; --line: #d0d7de;
+  --head: #f3f5f7; --accent: #0b5cad; }
+* { box-sizing: border-box; }
+html { -webkit-text-size-adjust: 100%; text-size-adjust: 100%; }
+body { margin: 0 auto; max-width: 72rem; padding: 0 1rem 3rem; color: var(--ink);
+  background: #fff; line-height: 1.5;
+  font-family: system-ui, -apple-system, "Segoe UI", Roboto, "Helvetica Neue",
+    Arial, "Noto Sans", "Noto Sans CJK SC", "Noto Sans SC", "PingFang SC",
+    "Hiragino Sans GB", "Microsoft YaHei", "WenQuanYi Micro Hei", sans-serif; }
+header { border-bottom: 2px solid var(--line); margin-bottom: 1rem; }
+h1 { font-size: 1.6rem; margin: 1.2rem 0 0.2rem; }
+h2 { font-size: 1.3rem; margin: 2rem 0 0.6rem; padding-bottom: 0.2rem;
+  border-bottom: 1px solid var(--line); }
+h3 { font-size: 1.05rem; margin: 1.4rem 0 0.4rem; }
+.meta, .note, footer, figcaption, .chart-missing { color: var(--muted);
+  font-size: 0.9rem; }
+nav ul { list-style: none; padding: 0; margin: 0.5rem 0 1rem; display: flex;
+  flex-wrap: wrap; gap: 0.3rem 1rem; }
+nav a { color: var(--accent); text-decoration: none; }
+nav a:hover, nav a:focus { text-decoration: underline; }
+.table-wrap { overflow-x: auto; -webkit-overflow-scrolling: touch; margin: 0.4rem 0;
+  max-width: 100%; }
+table { border-collapse: collapse; font-size: 0.92rem; min-width: 12rem; }
+caption { text-align: left; color: var(--muted); padding: 0.2rem 0; }
+th, td { padding: 0.3rem 0.6rem; border-bottom: 1px solid var(--line);
+  text-align: left; vertical-align: top; }
+td { overflow-wrap: break-word; }
+th:first-child { min-width: 4.5em; }
+.ranges tbody td { white-space: nowrap; }
+td.num, th.num { text-align: right; white-space: nowrap;
+  font-variant-numeric: tabular-nums; }
+thead th { background: var(--head); position: sticky; top: 0; z-index: 1;
+  vertical-align: bottom; white-space: normal; min-width: 3.5em; }
+tbody th { font-weight: 600; }
+tfoot th, tfoot td { font-weight: 700; border-top: 2px solid var(--line); }
+th button { all: unset; cursor: pointer; display: inline-block; font: inherit;
+  font-weight: 700; }
+th button:focus-visible { outline: 2px solid var(--accent); outline-offset: 2px; }
+th button::after { content: " \\2195"; color: var(--muted); font-weight: 400; }
+th[aria-sort="ascending"] button::after { content: " \\25B2"; color: var(--ink); }
+th[aria-sort="descending"] button::after { content: " \\25BC"; color: var(--ink); }
+.playbook td:nth-child(3) { min-width: 14rem; }
+figure.chart { margin: 0.6rem 0 1.2rem; max-width: 44rem; }
+figure.chart .svg svg { display: block; width: 100%; height: auto; }
+.chart-missing { border: 1px dashed var(--line); padding: 0.6rem; max-width: 44rem; }
+ul.diagnostics li { margin: 0.3rem 0; }
+@media (max-width: 40rem) {
+  body { padding: 0 0.6rem 2rem; }
+  h1 { font-size: 1.3rem; }
+  table { font-size: 0.85rem; }
+  th, td { padding: 0.25rem 0.4rem; }
+}
+@media print {
+  body { max-width: none; padding: 0; font-size: 10pt; }
+  nav { display: none; }
+  thead th { position: static; }
+  thead { display: table-header-group; }
+  .table-wrap { overflow: visible; }
+  table, figure, tr, .chart-missing { break-inside: avoid; page-break-inside: avoid; }
+  h2, h3 { break-after: avoid; page-break-after: avoid; }
+  section { break-before: auto; }
+  th button::after { content: ""; }
+  a[href]:not([href^="#"])::after { content: " (" attr(href) ")"; }
+  figure.chart { max-width: 16cm; }
+}
+"""
+
+_SCRIPT = """
+(function () {
+  "use strict";
+  var lang = document.documentElement.lang || undefined;
+  var collator = new Intl.Collator(lang, {numeric: true, sensitivity: "base"});
+  function key(cell) {
+    if (!cell) { return {missing: true, text: ""}; }
+    var raw = cell.getAttribute("data-value");
+    if (raw !== null) {
+      var n = parseFloat(raw);
+      return isNaN(n) ? {missing: true, text: ""} : {number: n};
+    }
+    return {text: cell.textContent.trim()};
+  }
+  function compare(a, b) {
+    if ("number" in a && "number" in b) { return a.number - b.number; }
+    return collator.compare(a.text || "", b.text || "");
+  }
+  function sortBy(table, th, column) {
+    var ascending = th.getAttribute("aria-sort") !== "ascending";
+    var heads = table.tHead.rows[0].cells;
+    for (var i = 0; i < heads.length; i++) { heads[i].removeAttribute("aria-sort"); }
+    th.setAttribute("aria-sort", ascending ? "ascending" : "descending");
+    var body = table.tBodies[0];
+    var rows = Array.prototype.slice.call(body.rows);
+    var keyed = rows.map(function (row, i) {
+      return {row: row, key: key(row.cells[column]), i: i};
+    });
+    keyed.sort(function (a, b) {
+      if (a.key.missing !== b.key.missing) { return a.key.missing ? 1 : -1; }
+      var c = compare(a.key, b.key);
+      if (c === 0) { return a.i - b.i; }
+      return ascending ? c : -c;
+    });
+    keyed.forEach(function (k) { body.appendChild(k.row); });
+  }
+  var tables = document.querySelectorAll("table.sortable");
+  Array.prototype.forEach.call(tables, function (table) {
+    if (!table.tHead || !table.tBodies.length) { return; }
+    var heads = table.tHead.rows[0].cells;
+    Array.prototype.forEach.call(heads, function (th, column) {
+      var button = th.querySelector("button");
+      if (button) {
+        button.addEventListener("click", function () { sortBy(table, th, column); });
+      }
+    });
+  });
+})();
+"""
+
+
+def _page(parts: _Parts, title: str, lang: str) -> tuple[str, tuple[str, ...]]:
+    """The whole HTML document and its section ids."""
+    t = _t(lang)
+    res = parts.result
+    seg = res.customers
+    bodies: dict[str, str] = {
+        "inputs": _inputs_html(parts, lang),
+        "rules": _rules_html(parts, lang),
+    }
+    if parts.summaries.get("segments"):
+        bodies["segments"] = _summaries_html(
+            parts, "segments", lang, t["segments_note"]
+        )
+    if parts.rf is not None:
+        bodies["rf-grid"] = _rf_html(parts, lang)
+    bodies["pareto"] = _pareto_html(parts, lang)
+    for section in ("lifecycle", "loyalty", "relationship", "ownership"):
+        if parts.summaries.get(section):
+            note = t["ownership_note"] if section == "ownership" else ""
+            bodies[section] = _summaries_html(parts, section, lang, note)
+    if parts.migrations:
+        bodies["migration"] = _migration_html(parts, lang)
+    if parts.playbooks:
+        bodies["playbook"] = _playbook_html(parts, lang)
+    sections = tuple(s for s in SECTIONS if s in bodies)
+    nav = "".join(f'<li><a href="#{s}">{_esc(t[s])}</a></li>' for s in sections)
+    meta = f"{len(seg):,d} {t['customers_word']} · {t['as_of']} {res.as_of}" + (
+        f" · {res.rules.name}" if res.rules is not None and res.rules.name else ""
+    )
+    html_lang = "zh-CN" if lang == "zh" else "en"
+    doc = [
+        "<!DOCTYPE html>",
+        f'<html lang="{html_lang}">',
+        "<head>",
+        '<meta charset="utf-8">',
+        '<meta name="viewport" content="width=device-width, initial-scale=1">',
+        f'<meta name="generator" content="custseg {_esc(__version__)}">',
+        f"<title>{_esc(title)}</title>",
+        f"<style>{_CSS}</style>",
+        "</head>",
+        "<body>",
+        f'<header><h1>{_esc(title)}</h1><p class="meta">{_esc(meta)}</p>',
+        f'<nav aria-label="{_esc(t["contents"])}"><ul>{nav}</ul></nav></header>',
+        "<main>",
+    ]
+    for s in sections:
+        doc.append(
+            f'<section id="{s}" aria-labelledby="h-{s}">'
+            f'<h2 id="h-{s}">{_esc(t[s])}</h2>{bodies[s]}</section>'
+        )
+    doc += [
+        "</main>",
+        f"<footer><p>{_esc(t['generated'].format(version=__version__))}</p></footer>",
+        f"<script>{_SCRIPT}</script>",
+        "</body>",
+        "</html>",
+    ]
+    return "\n".join(doc), sections
+
+
+# --------------------------------------------------------------------------
+# the one call
+
+
+def report(
+    data: Any,
+    *,
+    previous: Any = None,
+    lang: str = "en",
+    title: str | None = None,
+    charts: bool = True,
+    **segment_options: Any,
+) -> Report:
+    """A self-contained HTML report of a segmentation, in one file.
+
+    The page has a section per part (ids in :data:`SECTIONS`; a section
+    whose inputs are absent is left out): ``inputs`` (rows, customers,
+    dates, refunds, zero amounts, rows dropped), ``rules`` (the rules, the
+    R/F/M score ranges and how their edges were made, ABC cut-offs,
+    lifecycle windows, the warnings), ``segments`` (a summary table and
+    chart per segmentation of the rules), ``rf-grid`` (customers and mean
+    spend per R x F cell), ``pareto`` (80/20 figures, Gini, Lorenz curve,
+    the ABC classes), ``lifecycle``, ``loyalty``, ``relationship`` and
+    ``ownership`` (when the result has those columns; ownership needs an
+    ``owner`` column), ``migration`` (from *previous*) and ``playbook`` (the
+    action per class). It needs no network: styles and the sorting script
+    are inline, the charts inline SVG from :mod:`custseg.plot`. Without
+    matplotlib (the ``plot`` extra) the tables are all there, with a note
+    in each chart's place.
+
+    Parameters
+    ----------
+    data
+        The transactions (a DataFrame or a CSV/Parquet path, as for
+        :func:`custseg.segment`), or a computed
+        :class:`~custseg.frame.SegmentResult` (then without
+        *segment_options*; the refund and zero-amount counts need the
+        transactions and are left out).
+    previous
+        An earlier run, for the ``migration`` section: a
+        :class:`~custseg.frame.SegmentResult`, its per-customer frame, or the
+        path of a ``custseg segment`` output (customer id in the first
+        column). Customers are matched by id compared as text; every label
+        column both runs have gets a transition matrix.
+    lang
+        ``"en"`` or ``"zh"``: the language of the headings, table headers
+        and notes; with rules that carry the language, the class names too.
+    title
+        The page title (default: "Customer segmentation report").
+    charts
+        ``False`` leaves the charts out (a smaller, faster page).
+    **segment_options
+        Options of :func:`custseg.segment` (``preset``, ``rules``,
+        ``as_of``, ``records``, ``contacts``, ...).
+
+    Returns
+    -------
+    Report
+        ``.html`` (the page), ``.sections`` (their ids), ``.write(path)``.
+
+    Raises
+    ------
+    InputError
+        Bad data or a bad *previous* (naming the file and the problem).
+    ThresholdError
+        Bad parameters (*lang*, segment options with a computed result).
+    RulesError
+        Bad rules.
+
+    Examples
+    --------
+    >>> from custseg.datasets import simulate_transactions
+    >>> from custseg.reporting import report
+    >>> page = report(simulate_transactions(300, seed=1), preset="ecommerce",
+    ...               charts=False)
+    >>> page.sections
+    ('inputs', 'rules', 'segments', 'rf-grid', 'pareto', 'lifecycle', 'playbook')
+    >>> page.html[:15], '<section id="rf-grid"' in page.html
+    ('<!DOCTYPE html>', True)
+    """
+    lang = v.choice(lang, "lang", LANGUAGES)
+    t = _t(lang)
+    if title is None:
+        title = t["title"]
+    title = v.text_param(title, "title")
+    if not isinstance(charts, bool):
+        raise ThresholdError(f"'charts' must be True or False: got {charts!r}")
+    prev = _previous_frame(previous) if previous is not None else None
+    if isinstance(data, SegmentResult):
+        if segment_options:
+            raise ThresholdError(
+                "segment options ("
+                + ", ".join(sorted(segment_options))
+                + ") cannot apply to a computed SegmentResult: pass the "
+                "transactions instead, or leave them out"
+            )
+        result, quality = data, None
+    else:
+        tx = _read(data, segment_options)
+        result, quality = _segment(tx, lang, segment_options)
+    parts = _parts(
+        result,
+        quality,
+        prev,
+        lang,
+        charts,
+        edges_given=segment_options.get("edges") is not None,
+    )
+    page, sections = _page(parts, title, lang)
+    return Report(page, sections, title, lang, result)
