@@ -11,6 +11,7 @@ import subprocess
 import sys
 import tempfile
 import warnings
+from collections.abc import Iterator
 from pathlib import Path
 
 import numpy as np
@@ -25,6 +26,15 @@ from custseg import segment
 from custseg.cli import main, report
 
 CUSTSEG = Path(sys.executable).parent / "custseg"
+
+
+@pytest.fixture(autouse=True, scope="module")
+def _in_a_scratch_folder(
+    tmp_path_factory: pytest.TempPathFactory,
+) -> Iterator[None]:
+    """`custseg demo` writes custseg-demo.html where it runs: not in the repo."""
+    with contextlib.chdir(tmp_path_factory.mktemp("cwd")):
+        yield
 
 
 @pytest.fixture
@@ -539,7 +549,12 @@ class TestDocumentedDemo:
         monkeypatch.chdir(tmp_path)
         assert main(["demo"]) == 0
         printed = capsys.readouterr().out.rstrip("\n")
-        assert printed.startswith(quoted.split("\n\nPer-customer")[0])
+        assert printed == quoted
+        assert (
+            (tmp_path / "custseg-demo.html")
+            .read_text(encoding="utf-8")
+            .startswith("<!DOCTYPE html>")
+        )
 
 
 def write_csv(path: Path, text: str, encoding: str = "utf-8") -> Path:

@@ -51,6 +51,7 @@ from .segments import segment_summary
 
 __all__ = ["main", "report"]
 
+DEMO_REPORT = "custseg-demo.html"
 DEMO_OUTPUT = "custseg-demo.csv"
 
 
@@ -404,6 +405,10 @@ def _cmd_demo(args: argparse.Namespace) -> int:
     from .datasets import simulate_contacts, simulate_customers, simulate_transactions
 
     _check_output(args.output)
+    if args.report:
+        from ._cli_report import _check_html_output
+
+        _check_html_output(args.report, [])
     rs = _load_rules("ecommerce", None, None)
     tx = simulate_transactions(args.customers, seed=args.seed)
     demo = argparse.Namespace(
@@ -429,19 +434,39 @@ def _cmd_demo(args: argparse.Namespace) -> int:
         "with customer records (survey answers, VIP cards, visits), contacts "
         "and potential customers (custseg.datasets), rules preset 'ecommerce'\n\n"
     )
-    return _run(tx, demo, rs, header)
+    status = _run(tx, demo, rs, header)
+    if args.report:
+        from .reporting import report as html_report
+
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", CustsegWarning)  # printed above
+            page = html_report(
+                tx,
+                rules=rs,
+                records=demo.records_frame,
+                contacts=demo.contacts_frame,
+                title="custseg demo store",
+            )
+        page.write(args.report)
+        _emit(f"HTML report written to {args.report} (open it in a browser)")
+    return status
 
 
-def _cmd_segment(args: argparse.Namespace) -> int:
-    # the options first, then the rules, then the data
-    others = [p for p in (args.records, args.contacts) if p]
-    _check_output(args.output, [args.input, *others])
+def _read_inputs(
+    args: argparse.Namespace, lang: str | None
+) -> tuple[pd.DataFrame, rules_mod.RuleSet | None]:
+    """The rules, then the data of ``segment``'s options (and ``report``'s).
+
+    ``args.as_of`` becomes a date (its text kept in ``as_of_text``), the
+    records and contacts go to ``args.records_frame`` / ``contacts_frame``;
+    every file is read with ``--sep`` and ``--encoding``, ids as text.
+    """
     _check_encoding(args.encoding)
     date_format = check_date_format(args.date_format)
     args.as_of_text = args.as_of
     if args.as_of is not None:  # read like the date column: ISO 8601 or YYYYMMDD
         args.as_of = parse_date_text(args.as_of, "as_of", date_format=date_format)
-    rs = _load_rules(args.preset, args.rules, args.lang)
+    rs = _load_rules(args.preset, args.rules, lang)
     tx = read_table(
         args.input, sep=args.sep, encoding=args.encoding, text_columns=[args.customer]
     )
@@ -470,6 +495,14 @@ def _cmd_segment(args: argparse.Namespace) -> int:
         frame["date"] = parse_date_column(
             frame["date"], "date", date_format=date_format
         )
+    return tx, rs
+
+
+def _cmd_segment(args: argparse.Namespace) -> int:
+    # the options first, then the rules, then the data
+    others = [p for p in (args.records, args.contacts) if p]
+    _check_output(args.output, [args.input, *others])
+    tx, rs = _read_inputs(args, args.lang)
     return _run(tx, args, rs)
 
 
@@ -746,6 +779,13 @@ def _parser() -> argparse.ArgumentParser:
         metavar="PATH",
         help=f"per-customer results to write, .csv or .parquet; '' for none "
         f"(default: {DEMO_OUTPUT})",
+    )
+    demo.add_argument(
+        "--report",
+        default=DEMO_REPORT,
+        metavar="PATH",
+        help="the HTML report to write (charts need the plot extra); '' for "
+        f"none (default: {DEMO_REPORT})",
     )
     demo.set_defaults(func=_cmd_demo)
 
