@@ -28,6 +28,7 @@ from typing import Any
 import numpy as np
 
 from ..errors import Diagnostic
+from ..labels import smallest_int_dtype
 from ._expr import Compiled, Env, Truth
 from ._model import (
     FieldSpec,
@@ -577,12 +578,13 @@ class _Analyser:
 
 
 def analyse_all(
-    rs: RuleSet, sources: dict[str, Source]
+    rs: RuleSet, sources: dict[str, Source], *, max_cells: int = MAX_LOOKUP_CELLS
 ) -> tuple[list[Diagnostic], dict[str, Lookup], frozenset[str]]:
     """:func:`analyse` and :func:`lookups` in one pass: each segmentation on
     finite inputs is tabulated from its analysis, without evaluating it again.
+    *max_cells* (private) caps one lookup table: 0 tabulates nothing.
     """
-    out, tabulated = _analyse(rs, sources, tabulate=True)
+    out, tabulated = _analyse(rs, sources, tabulate=True, max_cells=max_cells)
     return out, tabulated, _skip(rs, tabulated)
 
 
@@ -592,7 +594,11 @@ def analyse(rs: RuleSet, sources: dict[str, Source]) -> list[Diagnostic]:
 
 
 def _analyse(
-    rs: RuleSet, sources: dict[str, Source], *, tabulate: bool
+    rs: RuleSet,
+    sources: dict[str, Source],
+    *,
+    tabulate: bool,
+    max_cells: int = MAX_LOOKUP_CELLS,
 ) -> tuple[list[Diagnostic], dict[str, Lookup]]:
     analyser = _Analyser(rs)
     out: list[Diagnostic] = []
@@ -607,17 +613,21 @@ def _analyse(
             seg.rules,
             seg.default,
         )
-        if (
-            tabulate
-            and analyser.last is not None
-            and _tabulate(analyser.last[1], tabulated)
+        if not tabulate:
+            continue
+        if analyser.last is not None and _tabulate(
+            analyser.last[1], tabulated, max_cells
         ):
             axes, first = analyser.last
             names = seg.names
             label = [names.index(r.label) for r in seg.rules]
             label.append(names.index(seg.default))  # first == -1: the default
-            codes = np.asarray(label, dtype=np.int16)[first]
+            codes = np.asarray(label, dtype=smallest_int_dtype(len(names)))[first]
             tabulated[seg.name] = analyser._lookup(axes, codes, first.astype(np.int16))
+        elif analyser.last is None:
+            found = planned_lookup(analyser, seg, max_cells)
+            if found is not None and _tabulate(found.codes, tabulated, max_cells):
+                tabulated[seg.name] = found
     for ts in rs.tagsets.values():
         first_rule = ts.rules[0]
         src = sources.get(first_rule.path) or next(iter(sources.values()))
@@ -627,25 +637,37 @@ def _analyse(
     return out, tabulated
 
 
-def lookups(rs: RuleSet) -> tuple[dict[str, Lookup], frozenset[str]]:
-    """Tabulate every segmentation whose inputs all have finite domains.
+def lookups(
+    rs: RuleSet, *, max_cells: int = MAX_LOOKUP_CELLS
+) -> tuple[dict[str, Lookup], frozenset[str]]:
+    """Tabulate every segmentation whose inputs all have few values.
 
-    Returns the lookups and the derived values nothing but those lookups reads
-    (they need not be computed when evaluating).
+    Inputs of finite domains (categories, booleans, bounded integers) are
+    enumerated; number fields compared only with constants are cut by them
+    (below, at and between the constants); derived conditions with population
+    aggregates and outputs of tables and segmentations are inputs of their
+    own (TRUE, FALSE, UNKNOWN; the labels). Returns the lookups and the
+    derived values nothing but those lookups reads (they need not be computed
+    when evaluating). *max_cells* (private) caps one table: 0 tabulates
+    nothing.
     """
     analyser = _Analyser(rs)
     out: dict[str, Lookup] = {}
     for seg in rs.segments.values():
         found = analyser.lookup(seg)
-        if found is not None and _tabulate(found.codes, out):
+        if found is None:
+            found = planned_lookup(analyser, seg, max_cells)
+        if found is not None and _tabulate(found.codes, out, max_cells):
             out[seg.name] = found
     return out, _skip(rs, out)
 
 
-def _tabulate(cells: np.ndarray, kept: dict[str, Lookup]) -> bool:
+def _tabulate(
+    cells: np.ndarray, kept: dict[str, Lookup], max_cells: int = MAX_LOOKUP_CELLS
+) -> bool:
     """Whether a lookup of *cells* fits the budget beside those *kept*."""
     total = sum(len(t.codes) for t in kept.values())
-    return len(cells) <= MAX_LOOKUP_CELLS and total + len(cells) <= MAX_LOOKUP_TOTAL
+    return len(cells) <= max_cells and total + len(cells) <= MAX_LOOKUP_TOTAL
 
 
 def _skip(rs: RuleSet, tabulated: dict[str, Lookup]) -> frozenset[str]:
@@ -658,6 +680,9 @@ def _skip(rs: RuleSet, tabulated: dict[str, Lookup]) -> frozenset[str]:
     for e in exprs:
         needed |= e.names
     needed |= {t.field for t in rs.tables.values()}
+    # a lookup's inputs are computed before it (derived conditions it reads
+    # as they are, such as those with population aggregates)
+    needed |= {f for lk in tabulated.values() for f in lk.fields}
     frontier = list(needed)
     while frontier:
         name = frontier.pop()
@@ -666,3 +691,178 @@ def _skip(rs: RuleSet, tabulated: dict[str, Lookup]) -> frozenset[str]:
                 needed.add(dep)
                 frontier.append(dep)
     return frozenset(name for name in rs.derived if name not in needed)
+
+
+# --------------------------------------------------------------------------
+# lookups over inputs of few values (beyond the analyser's finite grids)
+
+
+class _NoPlan(Exception):
+    """The segmentation has an input of many values: no lookup."""
+
+
+# constants beyond this are not exact in float64: comparing int64 values with
+# them may differ from comparing with their float (no cut axis then)
+_EXACT = 2.0**53
+
+
+def _between(lo: float, hi: float) -> float:
+    """A number strictly between *lo* and *hi* when one exists (else either:
+    the cell is empty, its label is never read)."""
+    if math.isinf(lo) and math.isinf(hi):
+        return 0.0 if lo < 0 < hi else lo
+    if math.isinf(lo):
+        return hi - 1.0
+    if math.isinf(hi):
+        return lo + 1.0
+    return lo + (hi - lo) / 2
+
+
+def cut_points(cuts: tuple[float, ...], missing: bool) -> np.ndarray:
+    """One point per slot of a cut axis: below ``cuts[0]``, at it, between it
+    and ``cuts[1]``, ..., above ``cuts[-1]``; then NaN when *missing*."""
+    pts: list[float] = []
+    bounds = (-math.inf, *cuts, math.inf)
+    for k in range(len(cuts) + 1):
+        pts.append(_between(bounds[k], bounds[k + 1]))
+        if k < len(cuts):
+            pts.append(cuts[k])
+    if missing:
+        pts.append(math.nan)
+    return np.asarray(pts, dtype=np.float64)
+
+
+def _truth_column(col: np.ndarray) -> Truth:
+    """Codes 1 (TRUE), 0 (FALSE), -1 (UNKNOWN) as a :class:`Truth`."""
+    truth = (col == 1).view(Truth)
+    truth.false = col == 0
+    return truth
+
+
+def planned_lookup(an: _Analyser, seg: Segmentation, max_cells: int) -> Lookup | None:
+    """*seg* tabulated over the inputs its rules read, or ``None``.
+
+    Derived values without aggregates are expanded into the fields they read
+    (first try) or, when that fails or the grid is too large, derived
+    conditions are inputs of their own (TRUE / FALSE / UNKNOWN)."""
+    for derived_atoms in (False, True):
+        try:
+            axes, items = _plan(an, seg, derived_atoms)
+        except _NoPlan:
+            continue
+        cells = math.prod(len(pts) for pts, *_ in axes.values())
+        if not axes or cells > max_cells:
+            continue
+        return _tabulated(an.rs, seg, axes, items)
+    return None
+
+
+_Axis = tuple[np.ndarray, int, bool, "tuple[float, ...] | None", str]
+
+
+def _plan(
+    an: _Analyser, seg: Segmentation, derived_atoms: bool
+) -> tuple[dict[str, _Axis], list[str]]:
+    """Axes (points, low, missing, cuts, kind) and the derived values to
+    compute on the grid, in evaluation order."""
+    rs = an.rs
+    exprs = [r.when for r in seg.rules]
+    atoms: dict[str, _Axis] = {}
+    items: set[str] = set()
+    fields: set[str] = set()
+    seen: set[str] = set()
+
+    def expandable(name: str) -> bool:
+        _, fbits, obits, agg = an.items[name]
+        if agg:
+            return False
+        return all(
+            _finite_points(rs.fields[f]) is not None or not obits & an.field_bit[f]
+            for f in _bits(fbits, an.field_names)
+        )
+
+    def visit(name: str) -> None:
+        if name in seen:
+            return
+        seen.add(name)
+        if name in rs.params:
+            return
+        if name in rs.fields:
+            fields.add(name)
+        elif name in rs.tables or name in rs.segments:
+            k = len((rs.tables.get(name) or rs.segments[name]).names)
+            atoms[name] = (np.arange(k, dtype=np.int16), 0, False, None, "codes")
+        elif name in rs.derived:
+            expr = rs.derived[name].expr
+            if expr.type.kind == "bool" and (derived_atoms or not expandable(name)):
+                pts = np.asarray([0, 1, -1], dtype=np.int8)  # FALSE, TRUE, UNKNOWN
+                atoms[name] = (pts, 0, True, None, "truth")
+                return
+            if not expandable(name):
+                raise _NoPlan
+            items.add(name)
+            exprs.append(expr)
+            for n in sorted(expr.names):
+                visit(n)
+        else:  # pragma: no cover - names resolve to declared things
+            raise _NoPlan
+
+    for rule in seg.rules:
+        for n in sorted(rule.when.names):
+            visit(n)
+    if any(e.aggregates for e in exprs):
+        raise _NoPlan
+    opaque = {an._resolve(n) for e in exprs for n in e.opaque}
+    constants: dict[str, set[float]] = {}
+    for e in exprs:
+        for n, c in e.comparisons:
+            base = an._resolve(n)
+            if base not in fields or isinstance(c, bool):
+                continue
+            if not isinstance(c, int | float) or math.isnan(c):
+                continue  # a category value; NaN cuts nothing (always UNKNOWN)
+            if math.isfinite(c) and abs(c) >= _EXACT:
+                raise _NoPlan
+            constants.setdefault(base, set()).add(float(c))
+    axes: dict[str, _Axis] = dict(atoms)
+    for name in fields:
+        spec = rs.fields[name]
+        pts = _finite_points(spec)
+        if pts is not None:
+            low = (
+                math.ceil(spec.min)
+                if spec.kind == "integer" and spec.min is not None
+                else 0
+            )
+            kind = "bool" if spec.kind == "bool" and spec.missing else "field"
+            axes[name] = (pts, low, spec.missing, None, kind)
+        elif name in opaque:
+            raise _NoPlan
+        else:
+            cuts = tuple(sorted(constants.get(name, ())))
+            axes[name] = (cut_points(cuts, spec.missing), 0, spec.missing, cuts, "cut")
+    return dict(sorted(axes.items())), [n for n in rs.order if n in items]
+
+
+def _tabulated(
+    rs: RuleSet, seg: Segmentation, axes: dict[str, _Axis], items: list[str]
+) -> Lookup:
+    mesh = np.meshgrid(*(pts for pts, *_ in axes.values()), indexing="ij")
+    n = mesh[0].size
+    values: dict[str, Any] = {}
+    for (name, (_, _, _, _, kind)), m in zip(axes.items(), mesh, strict=True):
+        col = m.ravel()
+        values[name] = _truth_column(col) if kind in ("truth", "bool") else col
+    env = Env(n, values)
+    for name in items:
+        env.values[name] = rs.derived[name].expr.evaluate(env)
+    codes, rules = _segment_codes(seg, env, explain=True)
+    return Lookup(
+        fields=tuple(axes),
+        lows=tuple(low for _, low, *_ in axes.values()),
+        sizes=tuple(len(pts) for pts, *_ in axes.values()),
+        missing=tuple(missing for _, _, missing, *_ in axes.values()),
+        codes=codes,
+        rules=rules,
+        cuts=tuple(cut for *_, cut, _ in axes.values()),
+    )

@@ -142,6 +142,9 @@ class Env:
             dict(values) if resolve is None else _Values(values, resolve)
         )
         self.cache: dict[tuple[str, str, float], float] = {}
+        # lookup tables over the same inputs share their cells (and axes):
+        # key -> cell array, or per axis -> (slots, offset)
+        self.cells: dict[tuple[Any, ...], Any] = {}
 
 
 Fn = Callable[[Env], Any]
@@ -378,8 +381,12 @@ FUNCTIONS = {
 def _aggregate(func: str, name: str, q: float, env: Env) -> float:
     key = (func, name, q)
     if key not in env.cache:
-        arr = np.asarray(env.values[name], dtype=np.float64)
-        arr = arr[~np.isnan(arr)]
+        raw = np.asarray(env.values[name])
+        arr = np.asarray(raw, dtype=np.float64)
+        if raw.dtype.kind not in "iub":  # integers have no missing value
+            nan = np.isnan(arr)
+            if nan.any():  # a copy without them only when there are some
+                arr = arr[~nan]
         if not len(arr):
             env.cache[key] = math.nan
         elif func == "min":

@@ -228,12 +228,19 @@ class TagSet:
 
 @attrs.frozen(eq=False)
 class Lookup:
-    """A segmentation tabulated over every input cell (finite-domain inputs).
+    """A segmentation tabulated over every input cell.
 
-    ``fields`` with ``lows`` (smallest value: integer min, or 0 for category
-    codes and booleans) and ``sizes`` (values, plus one slot for missing when
-    allowed); ``codes`` and ``rules`` hold the label code and deciding rule
-    per cell, cells numbered in C order over ``fields``.
+    ``fields`` are the inputs, one axis each: declared fields, or the outputs
+    of derived conditions, tables and segmentations the rules read (their
+    values are computed before the segmentation). ``lows`` is the smallest
+    value of an axis (integer min, or 0 for category codes, booleans, output
+    codes and cut axes) and ``sizes`` its number of slots (values, plus one
+    for missing when ``missing``). ``cuts`` (empty: none) holds per axis the
+    sorted constants a number field is compared with, or ``None``: such an
+    axis has the slots below ``cuts[0]``, at ``cuts[0]``, between ``cuts[0]``
+    and ``cuts[1]``, ..., above ``cuts[-1]`` (2 x constants + 1), and missing.
+    ``codes`` and ``rules`` hold the label code and deciding rule per cell,
+    cells numbered in C order over ``fields``.
     """
 
     fields: tuple[str, ...]
@@ -242,31 +249,136 @@ class Lookup:
     missing: tuple[bool, ...]
     codes: np.ndarray
     rules: np.ndarray
+    cuts: tuple[tuple[float, ...] | None, ...] = ()
 
     def apply(self, env: Env, explain: bool) -> tuple[np.ndarray, np.ndarray]:
-        cell = np.zeros(env.n, dtype=np.intp)
-        for name, low, size, missing in zip(
-            self.fields, self.lows, self.sizes, self.missing, strict=True
+        """Label codes (and deciding rules) of the rows of *env*.
+
+        The cell of a row is accumulated in ``int32`` (at most
+        ``MAX_LOOKUP_CELLS`` cells); offsets of integer axes are folded into
+        one subtraction at the end when the sums cannot overflow."""
+        cuts = self.cuts or (None,) * len(self.fields)
+        key = (self.fields, self.lows, self.sizes, self.missing, cuts)
+        cell = env.cells.get(key)
+        if cell is None:
+            cell = env.cells[key] = self._cells(env, cuts)
+        rule_idx = self.rules.take(cell) if explain else np.empty(0, np.int16)
+        return self.codes.take(cell), rule_idx
+
+    def _cells(self, env: Env, cuts: tuple[tuple[float, ...] | None, ...]) -> Any:
+        """The cell of every row (``uint16`` or ``int32``); offsets of integer axes are folded
+        into one subtraction at the end when the sums cannot overflow. Slots
+        of an axis are kept in *env* for other lookups reading it."""
+        # values up to |low| + size on every axis: Horner's sums stay in int32
+        bound = math.prod(
+            abs(lo) + s for lo, s in zip(self.lows, self.sizes, strict=True)
+        )
+        fold = bound < 2**31
+        # cells are at most MAX_LOOKUP_CELLS (65,536): two bytes when sums fit
+        dtype = (
+            np.uint16 if bound <= 2**16 and min(self.lows, default=0) >= 0 else np.int32
+        )
+        cell: np.ndarray | None = None
+        offset = 0
+        # fresh arrays (malloc), not np.zeros (calloc maps new pages each call)
+        for name, low, size, missing, cut in zip(
+            self.fields, self.lows, self.sizes, self.missing, cuts, strict=True
         ):
-            x = env.values[name]
-            if x.dtype.kind == "f":
-                slot = x - low
-                if missing:
-                    slot[np.isnan(slot)] = size - 1
-                slot = slot.astype(np.intp)
-            elif x.dtype.kind == "b":
-                slot = x.astype(np.intp)
-                false = getattr(x, "false", None)
-                if missing and false is not None:  # neither TRUE nor FALSE
-                    slot[~(x | false)] = size - 1
+            axis = ("axis", name, low, size, missing, cut, fold)
+            found = env.cells.get(axis)
+            if found is None:
+                x = env.values[name]
+                found = env.cells[axis] = _slots(x, low, size, missing, cut, fold)
+            slot, shift = found
+            offset = offset * size + shift
+            if cell is None:
+                cell = slot.astype(dtype)
             else:
-                slot = x - low if low else x.astype(np.intp, copy=False)
-                if missing:  # category codes: -1 is missing, the last slot
-                    slot = np.where(slot < 0, size - 1, slot)
-            cell *= size
-            cell += slot
-        rule_idx = self.rules[cell] if explain else np.empty(0, np.int16)
-        return self.codes[cell], rule_idx
+                cell *= size
+                np.add(cell, slot, out=cell, casting="unsafe")
+        if cell is None:  # no axis: a single cell
+            cell = np.full(env.n, 0, dtype=dtype)
+        elif offset:
+            cell -= offset
+        return cell
+
+
+_ABOVE_ALL = object()  # +inf: no integer is at or above it
+
+
+def _int_cuts(cut: tuple[float, ...]) -> list[tuple[Any, Any]]:
+    """For integer values: ``x > c`` is ``x > floor(c)`` and ``x >= c`` is
+    ``x >= ceil(c)`` (exact: the constants are below 2**53), compared as
+    integers without converting the column to float."""
+    out: list[tuple[Any, Any]] = []
+    for c in cut:
+        if c == math.inf:
+            out.append((_ABOVE_ALL, _ABOVE_ALL))
+        elif c == -math.inf:
+            out.append((None, None))
+        else:
+            out.append((math.floor(c), math.ceil(c)))
+    return out
+
+
+def _slots(
+    x: Any,
+    low: int,
+    size: int,
+    missing: bool,
+    cut: tuple[float, ...] | None,
+    fold: bool,
+) -> tuple[np.ndarray, int]:
+    """The slot of each row on one lookup axis, as small integers, and the
+    offset still to subtract (*low* when folded)."""
+    if cut is not None:  # a number field cut by constants
+        x = np.asarray(x)
+        if len(cut) > 16:
+            c = np.asarray(cut, dtype=np.float64)
+            xf = x.astype(np.float64, copy=False)
+            slot = np.searchsorted(c, xf, "left").astype(np.int32)
+            slot += np.searchsorted(c, xf, "right").astype(np.int32)
+        else:
+            # below, at and above each constant: 2 x (constants below) + (at one)
+            slot = np.full(len(x), 0, dtype=np.uint8)
+            pairs = _int_cuts(cut) if x.dtype.kind in "iu" else [(c, c) for c in cut]
+            for gt, ge in pairs:
+                if gt is None:  # -inf: every integer is above it
+                    slot += np.uint8(2)
+                elif gt is not _ABOVE_ALL:
+                    slot += np.greater(x, gt).view(np.uint8)
+                    slot += np.greater_equal(x, ge).view(np.uint8)
+        if missing and x.dtype.kind == "f":  # NaN is below nothing: slot 0 so far
+            slot += np.isnan(x).view(np.uint8) * slot.dtype.type(size - 1)
+        return slot, 0
+    if x.dtype.kind == "b":
+        false = getattr(x, "false", None)
+        t = np.asarray(x).view(np.uint8)
+        if missing and false is not None:  # neither TRUE nor FALSE: the last slot
+            known = np.logical_or(np.asarray(x), np.asarray(false))
+            unknown = np.logical_not(known).view(np.uint8)
+            return t + unknown * np.uint8(size - 1), 0
+        return t, 0
+    if x.dtype.kind == "f":
+        if not fold:
+            if missing:
+                x = np.fmin(x, low + size - 1)
+            return (x - low).astype(np.int32), 0
+        # small integers as one byte each where they fit
+        dtype = np.uint8 if low >= 0 and low + size <= 255 else np.int32
+        if not missing:
+            return x.astype(dtype), low
+        # NaN -> the last slot (fmin skips NaN), cast as it is written
+        out = np.empty(len(x), dtype=dtype)
+        return np.fmin(x, low + size - 1, out=out, casting="unsafe"), low
+    x = np.asarray(x)
+    if missing:  # category codes: -1 is missing, the last slot
+        s = x - low if low else x
+        unsigned = s.view(np.dtype(f"u{s.dtype.itemsize}"))
+        return np.minimum(unsigned, size - 1), 0
+    if fold:
+        return x, low
+    return x - low, 0
 
 
 @attrs.frozen(eq=False)
@@ -834,8 +946,8 @@ def _coerce_field(spec: FieldSpec, col: Any) -> np.ndarray:
         arr = v.as_numeric(col, name, nan="allow" if spec.missing else "raise")
         if spec.kind == "integer" and arr.dtype.kind == "f":
             part = np.trunc(arr)
-            np.subtract(arr, part, out=part)
-            if len(arr) and np.fmax.reduce(np.abs(part, out=part)) > 0:  # NaN skipped
+            np.subtract(arr, part, out=part)  # the fractional parts, NaN skipped:
+            if len(arr) and (np.fmax.reduce(part) > 0 or np.fmin.reduce(part) < 0):
                 frac = ~np.isnan(arr) & (arr != np.trunc(arr))
                 first, count = v.first_offender(frac)
                 raise InputError(
