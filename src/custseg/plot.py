@@ -243,6 +243,8 @@ def _drawing() -> Iterator[None]:
         "axes.spines.right": False,
         "axes.titlesize": "medium",
         "axes.titleweight": "bold",
+        # names are data, not TeX: "$5 to $10" or "$\\frac$" drawn as typed
+        "text.parse_math": False,
     }
     with mpl.rc_context(rc), warnings.catch_warnings():
         # measuring text may look glyphs up; the draw reports them (_guard_draw)
@@ -342,7 +344,8 @@ def _guard_draw(fig: Figure) -> None:
 
 
 def _finish(*axes: Axes) -> None:
-    """Fix the fonts of every text drawn (they outlive the rc_context)."""
+    """Fix the fonts of every text drawn (they outlive the rc_context), and
+    draw every text as typed: class names are data, never mathtext."""
     families = _families()
     for ax in axes:
         # materialise the tick labels so they get the families too; ticks
@@ -354,6 +357,7 @@ def _finish(*axes: Axes) -> None:
     for ax in axes:  # only what was drawn here: other panels keep their fonts
         for text in ax.findobj(Text):
             text.set_fontfamily(families)
+            text.set_parse_math(False)
     _guard_draw(_root(axes[0]))
 
 
@@ -633,6 +637,8 @@ def _monetary(monetary: Any, scores: Any) -> np.ndarray:
     arr = v.as_numeric(monetary, "monetary", nan="allow").astype(np.float64)
     v.check_same_length(scores=scores.r, monetary=arr)
     index = getattr(monetary, "index", None)
+    if not hasattr(index, "equals"):  # a list's .index is a method, not ids
+        index = None
     if (
         index is not None
         and scores.index is not None
@@ -1068,7 +1074,7 @@ def label_counts(
             fontsize="x-small",
         )
         _fit_yticks(ax, list(names))
-        ax.set_ylim(k - 0.5, -0.5)
+        ax.set_ylim(max(k, 1) - 0.5, -0.5)  # no class at all: an empty row
         ax.set_xlabel(text["customers"])
         _thousands(ax.xaxis)
         ax.set_title(str(title))

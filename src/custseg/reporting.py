@@ -65,6 +65,11 @@ SECTIONS = (
 
 PLOT_HINT = "pip install 'custseg[plot]'"
 
+#: A classification with more classes has its table but no chart (a chart
+#: draws one bar per class: an owner per customer would make it as heavy as
+#: the customers).
+MAX_CHART_CLASSES = 60
+
 # --------------------------------------------------------------------------
 # texts
 
@@ -89,6 +94,8 @@ _EN: dict[str, str] = {
     "no_charts": "Chart not drawn: matplotlib is not installed. For the charts, "
     "install the plot extra: {hint}",
     "chart_failed": "Chart not drawn: {error}",
+    "too_many_classes": "Chart not drawn: {n} classes, more than the {most} a "
+    "chart shows; the table has them all.",
     # inputs
     "item": "item",
     "value": "value",
@@ -107,6 +114,7 @@ _EN: dict[str, str] = {
     "customers": "customers",
     "buyers": "customers with a purchase",
     "refund_only": "customers with refunds only (no purchase)",
+    "zero_only": "customers with amounts of 0 only, ignored (no purchase)",
     "records_rows": "customer records (rows)",
     "contacts_rows": "contact records (rows)",
     "records_only": "customers only in the records or contacts",
@@ -207,6 +215,8 @@ _ZH: dict[str, str] = {
     "点击表头可排序。",
     "no_charts": "未绘制图表:未安装 matplotlib。如需图表,请安装 plot 扩展:{hint}",
     "chart_failed": "未绘制图表:{error}",
+    "too_many_classes": "未绘制图表:共 {n} 个类别,超过图表可显示的 {most} 个;"
+    "表格中列出了全部类别。",
     "item": "项目",
     "value": "数值",
     "rows_in": "输入的交易行数",
@@ -224,6 +234,7 @@ _ZH: dict[str, str] = {
     "customers": "客户数",
     "buyers": "有购买的客户",
     "refund_only": "只有退款的客户(无购买)",
+    "zero_only": "只有 0 金额交易的客户(已忽略,无购买)",
     "records_rows": "客户档案(行)",
     "contacts_rows": "接触记录(行)",
     "records_only": "只在客户档案或接触记录中的客户",
@@ -512,6 +523,7 @@ class _Summary(NamedTuple):
     table: pd.DataFrame | None  # segment_summary with a total row
     error: str | None
     chart: str
+    classes: int = 0  # the class rows of *table*; the total row follows
 
 
 class _Parts(NamedTuple):
@@ -703,10 +715,16 @@ def _summary(
     seg: pd.DataFrame, column: str, lang: str, plot: Any, charts: bool
 ) -> _Summary:
     t = _t(lang)
+    # the total and missing rows' names, unlike every class's: a class may be
+    # called "Total" or "missing"
+    names = {str(c) for c in seg[column].cat.categories}
+    total, missing = t["total"], "missing"
+    while total in names:
+        total = f"({total})"
+    while missing in names:
+        missing = f"({missing})"
     try:
-        table = segment_summary(seg[column], seg, total=t["total"])
-    except ThresholdError:  # a class named like the total row
-        table = segment_summary(seg[column], seg, total=None)
+        table = segment_summary(seg[column], seg, total=total, missing=missing)
     except CustsegError as exc:
         return _Summary(column, None, t["summary_failed"].format(error=exc), "")
     chart = ""
@@ -714,8 +732,12 @@ def _summary(
     drawn = _SECTION_OF.get(column, "segments") in ("segments", "pareto") or (
         column in ("lifecycle", "loyalty", "relationship", "owner")
     )
-    if charts and drawn:
-        body = table.iloc[: len(seg[column].cat.categories)]
+    body = table.iloc[: len(seg[column].cat.categories)]
+    if charts and drawn and len(body) > MAX_CHART_CLASSES:
+        # one bar per class: an owner per customer would draw a bar each
+        note = t["too_many_classes"].format(n=f"{len(body):,d}", most=MAX_CHART_CLASSES)
+        chart = f'<p class="chart-missing" role="note">{_html.escape(note)}</p>'
+    elif charts and drawn:
         title = _column_title(column, lang)
         chart = _chart(
             plot,
@@ -723,7 +745,7 @@ def _summary(
             lambda p, ax: p.segment_sizes(body, ax=ax, title=title, lang=lang),
             size=(5.6, max(2.4, 0.9 + 0.32 * len(body))),
         )
-    return _Summary(column, table, None, chart)
+    return _Summary(column, table, None, chart, len(table) - 1)
 
 
 def _rf_grid(
@@ -870,6 +892,19 @@ def _transitions(
     return attrs.evolve(tm, name=column, new=_NEW, gone=_GONE)
 
 
+def _id_text(index: pd.Index) -> pd.Index:
+    """Customer ids as text; a whole float as the int it is (17.0 -> "17")."""
+
+    def text(x: Any) -> str:
+        if isinstance(x, float | np.floating) and np.isfinite(x) and x == int(x):
+            return str(int(x))
+        return str(x)
+
+    if index.dtype.kind in "fO":  # floats, or mixed objects
+        return pd.Index([text(x) for x in index]).astype(str)
+    return index.astype(str)
+
+
 def _migrations(
     seg: pd.DataFrame,
     previous: pd.DataFrame,
@@ -880,9 +915,16 @@ def _migrations(
     from ._cli_migrate import _is_label
 
     ids, old = seg.index, previous.index
+    if old.hasnans:
+        raise InputError(
+            "previous",
+            f"has a missing customer id (row {int(np.flatnonzero(old.isna())[0]) + 1})",
+            fix="pass one row per customer, each with its id (custseg.segment output)",
+        )
     if not (ids.dtype == old.dtype and ids.dtype.kind in "iu"):
-        # ids compared as text: 17 meets "17" (as custseg migrate does)
-        ids, old = ids.astype(str), old.astype(str)
+        # ids compared as text: 17 meets "17" (as custseg migrate does), and
+        # 17.0 (a float column) too
+        ids, old = _id_text(ids), _id_text(old)
         if not old.is_unique:
             raise InputError(
                 "previous",
@@ -1155,7 +1197,7 @@ def _summary_html(s: _Summary, lang: str) -> str:
     if s.table is None:
         return f"<h3>{_esc(title)}</h3><p>{_esc(s.error)}</p>"
     table = s.table
-    n_classes = len(table) - (1 if table.index[-1] == t["total"] else 0)
+    n_classes = s.classes
     rows: list[list[Cell]] = []
     foot: list[list[Cell]] = []
     for i, (name, rec) in enumerate(table.iterrows()):
@@ -1220,7 +1262,13 @@ def _inputs_html(parts: _Parts, lang: str) -> str:
     rows.append([t["as_of_day"], str(res.as_of)])
     rows.append([t["customers"], _count(len(seg))])
     rows.append([t["buyers"], _count(int(np.count_nonzero(frequency > 0)))])
-    rows.append([t["refund_only"], _count(int(np.count_nonzero(frequency == 0)))])
+    # no purchase: refunds (net spend < 0), or amounts of 0 that were ignored
+    net = np.asarray(res.facts.monetary, dtype=np.float64)
+    refund_only = (frequency == 0) & (net < 0)
+    rows.append([t["refund_only"], _count(int(np.count_nonzero(refund_only)))])
+    zero_only = int(np.count_nonzero((frequency == 0) & ~refund_only))
+    if zero_only:
+        rows.append([t["zero_only"], _count(zero_only)])
     extra = len(seg) - len(res.facts)
     for key, option in (("records_rows", "records"), ("contacts_rows", "contacts")):
         given = settings.get(option)
@@ -1573,7 +1621,8 @@ _SCRIPT = """
       var n = parseFloat(raw);
       return isNaN(n) ? {missing: true, text: ""} : {number: n};
     }
-    return {text: cell.textContent.trim()};
+    var text = cell.textContent.trim();  // blank or a dash: missing, last
+    return text === "" || text === "\\u2013" ? {missing: true, text: ""} : {text: text};
   }
   function compare(a, b) {
     if ("number" in a && "number" in b) { return a.number - b.number; }
