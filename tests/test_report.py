@@ -801,3 +801,23 @@ def test_cli_errors(
     assert main(["report", str(same), "--output", str(same)]) == 2
     assert "is an input file" in capsys.readouterr().err
     assert same.read_text() == "x"
+
+
+def test_cli_warnings_as_segment_prints_them(
+    main: Any, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Fit warnings go to stderr once each, worded as `custseg segment` words them."""
+    tiny = tmp_path / "tiny.csv"
+    tiny.write_text(
+        "customer_id,date,amount\n1,2024-01-01,10\n2,2024-01-02,10\n3,2024-01-03,10\n",
+        encoding="utf-8",
+    )
+    status = main(["report", str(tiny), "--output", str(tmp_path / "t.html")])
+    err = capsys.readouterr().err.splitlines()
+    assert status == 0
+    assert err, "three customers for five scores must warn"
+    assert all(line.startswith("custseg: warning: ") for line in err), err
+    assert not any("CustsegWarning" in line for line in err), err
+    assert len(err) == len(set(err))
+    assert main(["segment", str(tiny), "--output", str(tmp_path / "t.csv")]) == 0
+    assert capsys.readouterr().err.splitlines() == err

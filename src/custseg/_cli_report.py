@@ -14,19 +14,15 @@ from __future__ import annotations
 
 import argparse
 import os
+import warnings
 from pathlib import Path
 from typing import Any
 
 from ._files import (
-    _check_encoding,
     _write_fix,
-    check_date_format,
-    parse_date_column,
-    parse_date_text,
-    read_table,
     write_table,
 )
-from .errors import CustsegError, InputError
+from .errors import CustsegError, CustsegWarning, InputError
 from .reporting import LANGUAGES, _previous_frame, report
 
 __all__ = ["register"]
@@ -88,11 +84,10 @@ def _cmd(args: argparse.Namespace) -> int:
     from .cli import (
         _FREQUENCY,
         _bins_option,
-        _check_columns,
         _check_output,
-        _check_rows,
         _emit,
-        _load_rules,
+        _err,
+        _read_inputs,
         _same_file,
     )
 
@@ -114,51 +109,33 @@ def _cmd(args: argparse.Namespace) -> int:
             f"--lang {lang!r} is not a language of the report: use "
             f"{' or '.join(LANGUAGES)} (default: en)"
         )
-    _check_encoding(args.encoding)
-    date_format = check_date_format(args.date_format)
-    args.as_of_text = args.as_of
-    if args.as_of is not None:  # read like the date column: ISO 8601 or YYYYMMDD
-        args.as_of = parse_date_text(args.as_of, "as_of", date_format=date_format)
     # class names follow --lang where the rules carry it (report() picks it)
-    rs = _load_rules(args.preset, args.rules, None)
+    tx, rs = _read_inputs(args, None)
     previous = _previous_frame(args.previous) if args.previous else None
-    tx = read_table(
-        args.input, sep=args.sep, encoding=args.encoding, text_columns=[args.customer]
-    )
-    _check_columns(tx, args)
-    tx[args.date] = parse_date_column(tx[args.date], args.date, date_format=date_format)
-    _check_rows(tx, args.input, args)
-    frames: dict[str, Any] = {}
-    for path, key in ((args.records, "records"), (args.contacts, "contacts")):
-        if path:
-            frames[key] = read_table(
-                path, sep=args.sep, encoding=args.encoding, text_columns=[args.customer]
-            )
-    contacts = frames.get("contacts")
-    if contacts is not None and "date" in contacts:  # dates as --date-format says
-        contacts["date"] = parse_date_column(
-            contacts["date"], "date", date_format=date_format
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", CustsegWarning)  # printed below, as segment
+        page = report(
+            tx,
+            previous=previous[0] if previous is not None else None,
+            lang=lang,
+            title=args.title,
+            charts=not args.no_charts,
+            rules=rs,
+            customer=args.customer,
+            date=args.date,
+            amount=args.amount,
+            as_of=args.as_of,
+            after_as_of=args.after_as_of,
+            bins=_bins_option(args),
+            frequency=_FREQUENCY[args.frequency],
+            zero_amount=args.zero_amount,
+            records=getattr(args, "records_frame", None),
+            contacts=getattr(args, "contacts_frame", None),
         )
-    page = report(
-        tx,
-        previous=previous[0] if previous is not None else None,
-        lang=lang,
-        title=args.title,
-        charts=not args.no_charts,
-        rules=rs,
-        customer=args.customer,
-        date=args.date,
-        amount=args.amount,
-        as_of=args.as_of,
-        after_as_of=args.after_as_of,
-        bins=_bins_option(args),
-        frequency=_FREQUENCY[args.frequency],
-        zero_amount=args.zero_amount,
-        records=frames.get("records"),
-        contacts=contacts,
-    )
-    page.write(args.output)
     assert page.result is not None
+    for note in page.result.diagnostics:
+        _err(f"custseg: warning: {note}")
+    page.write(args.output)
     seg = page.result.customers
     line = (
         f"Report written to {args.output} ({len(seg):,d} customers; "
