@@ -9,3 +9,16 @@ import importlib.util
 collect_ignore: list[str] = []
 if importlib.util.find_spec("pyarrow") is None:
     collect_ignore.append("src/custseg/_factorize.py")
+
+# Other engines (the `polars`, `duckdb`, ... extras): the examples of
+# custseg.engines and its pages run on Polars, PyArrow and DuckDB frames.
+if any(
+    importlib.util.find_spec(m) is None
+    for m in ("narwhals", "polars", "pyarrow", "duckdb")
+):
+    collect_ignore += [
+        "src/custseg/engines.py",
+        "src/custseg/_engine_rules.py",
+        "docs/engines.md",
+        "docs/engines-in-engine.md",
+    ]

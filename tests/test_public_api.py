@@ -8,12 +8,20 @@ from pathlib import Path
 
 import custseg
 import custseg.datasets
+import custseg.engines
 import custseg.frame
 import custseg.plot
 import custseg.rules
 
 ROOT = Path(__file__).resolve().parents[1]
-MODULES = [custseg, custseg.frame, custseg.datasets, custseg.plot, custseg.rules]
+MODULES = [
+    custseg,
+    custseg.frame,
+    custseg.datasets,
+    custseg.engines,
+    custseg.plot,
+    custseg.rules,
+]
 
 
 def _public(module: object) -> list[tuple[str, object]]:

@@ -138,7 +138,7 @@ from .value import (
 
 __version__ = "0.1.0.dev0"
 
-_SUBMODULES = ("cli", "datasets", "frame", "plot", "reporting", "rules")
+_SUBMODULES = ("cli", "datasets", "engines", "frame", "plot", "reporting", "rules")
 _FROM_FRAME = ("SegmentResult", "segment")
 _FROM_REPORTING = ("Report", "report")
 

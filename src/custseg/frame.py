@@ -23,6 +23,7 @@ import numpy as np
 import pandas as pd
 
 from . import _display
+from . import engines as _engines
 from ._files import parse_date_column, read_table, table_format, write_table
 from .errors import CustsegWarning, Diagnostic, InputError, RulesError, ThresholdError
 from .labels import Labels
@@ -111,6 +112,11 @@ def _facts(
     *,
     need_rows: bool = False,
 ) -> CustomerFacts:
+    if _engines.is_engine_frame(df):  # False at once for pandas
+        # other engines: the summary runs in the engine (custseg.engines)
+        return _engines.native_facts(
+            df, customer, date, amount, as_of, options, need_rows=need_rows
+        )
     options = dict(options)
     date_format = options.pop("date_format", None)
     ids = _column(df, customer, "customer")
@@ -437,6 +443,7 @@ def summarize_frame(
     date: Hashable = "date",
     amount: Hashable = "amount",
     as_of: Any = None,
+    output: str = "native",
     **options: Any,
 ) -> pd.DataFrame:
     """:func:`~custseg.summarize` on a DataFrame of transactions.
@@ -444,7 +451,9 @@ def summarize_frame(
     Parameters
     ----------
     df
-        One row per transaction.
+        One row per transaction: a pandas DataFrame, or a Polars (eager or
+        lazy), PyArrow, DuckDB, Dask or PySpark frame (summarised in its
+        engine, see the "Beyond one machine" page).
     customer
         Customer id column (a column label: a string, or any other hashable
         label such as an integer, as for *date* and *amount*).
@@ -455,6 +464,12 @@ def summarize_frame(
         Amount column (refunds negative).
     as_of
         Reference day (default: the day after the last transaction).
+    output
+        For a frame that is not pandas: ``"native"`` (default) gives the
+        result in the caller's kind of frame (eager in, eager out; lazy in,
+        a lazy frame of the same engine on the computed result; the customer
+        id as the first column), ``"pandas"`` the pandas frame indexed by
+        customer id (see the "Beyond one machine" page). Ignored for pandas input.
     **options
         ``date_format`` (a ``strptime`` format for the date column), and the
         options of :func:`~custseg.summarize` (``frequency``,
@@ -488,6 +503,8 @@ def summarize_frame(
     out.attrs["as_of"] = str(facts.as_of)
     out.attrs["n_rows"] = facts.n_rows
     out.attrs["n_dropped"] = facts.n_dropped
+    if _engines.is_engine_frame(df):  # the caller's kind of frame
+        return _engines.to_native(out, df, output)
     return out
 
 
@@ -833,7 +850,9 @@ def segment(
     Parameters
     ----------
     transactions
-        One row per transaction: a pandas DataFrame, or the path of a CSV,
+        One row per transaction: a pandas DataFrame, a Polars (eager or
+        lazy), PyArrow, DuckDB, Dask or PySpark frame (summarised in its
+        engine, see the "Beyond one machine" page; ``.customers`` is pandas), or the path of a CSV,
         TSV/TXT or Parquet file (read with :func:`read_table`, the customer
         column as text so ids such as ``00017`` keep their zeros).
     preset
@@ -1092,6 +1111,7 @@ def segment_frame(
     rfm_edges: RfmEdges | None = None,
     windows: LifecycleWindows | None = None,
     abc_cutoffs: tuple[float, float] = (0.8, 0.95),
+    output: str = "native",
     **options: Any,
 ) -> pd.DataFrame:
     """The spine on a DataFrame: facts, RFM scores, lifecycle stage, ABC class.
@@ -1105,7 +1125,9 @@ def segment_frame(
     Parameters
     ----------
     df
-        One row per transaction.
+        One row per transaction: a pandas DataFrame, or a Polars (eager or
+        lazy), PyArrow, DuckDB, Dask or PySpark frame (summarised in its
+        engine, see the "Beyond one machine" page).
     customer
         Customer id column; it becomes the index of the result.
     date
@@ -1123,6 +1145,12 @@ def segment_frame(
         Lifecycle windows (default: e-commerce 90/180/270 days).
     abc_cutoffs
         Cumulative value shares for A and B.
+    output
+        For a frame that is not pandas: ``"native"`` (default) gives the
+        result in the caller's kind of frame (eager in, eager out; lazy in,
+        a lazy frame of the same engine on the computed result; the customer
+        id as the first column), ``"pandas"`` the pandas frame indexed by
+        customer id (see the "Beyond one machine" page). Ignored for pandas input.
     **options
         ``date_format`` as for :func:`segment`; ``frequency``,
         ``zero_amount``, ``after_as_of`` as for :func:`~custseg.summarize`.
@@ -1164,6 +1192,8 @@ def segment_frame(
         )
     out = res.customers
     out.attrs["diagnostics"] = list(res.diagnostics)
+    if _engines.is_engine_frame(df):  # the caller's kind of frame
+        return _engines.to_native(out, df, output)
     return out
 
 
@@ -1176,6 +1206,7 @@ def apply_rules(
     *,
     lang: str | None = None,
     explain: bool = False,
+    output: str = "native",
 ) -> pd.DataFrame:
     """Apply a rules file or preset to per-customer facts; add one column per output.
 
@@ -1187,7 +1218,7 @@ def apply_rules(
     Parameters
     ----------
     seg
-        One row per customer.
+        One row per customer (pandas, or a Polars, PyArrow, DuckDB, Dask or PySpark frame).
     rules
         A compiled :class:`~custseg.rules.RuleSet`, or a preset name or file
         path for :func:`custseg.rules.load`.
@@ -1196,6 +1227,12 @@ def apply_rules(
     explain
         Add a ``<segmentation>.rule`` column: the index of the deciding rule
         (-1 = the default).
+    output
+        For a frame that is not pandas: ``"native"`` (default) gives the
+        result in the caller's kind of frame (eager in, eager out; lazy in,
+        a lazy frame of the same engine on the computed result; the customer
+        id as the first column), ``"pandas"`` the pandas frame indexed by
+        customer id (see the "Beyond one machine" page). Ignored for pandas input.
 
     Returns
     -------
@@ -1227,6 +1264,12 @@ def apply_rules(
     >>> apply_rules(seg, "ecommerce", lang="zh")["rfm11"].tolist()
     ['冠军客户', '已流失']
     """
+    if _engines.is_engine_frame(seg):  # False at once for pandas
+        # another engine's customer table: rules run on it collected
+        out = apply_rules(
+            _engines.to_pandas_frame(seg), rules, lang=lang, explain=explain
+        )
+        return _engines.to_native(out, seg, output)
     _check_frame(
         seg, "seg", "pass one row per customer, e.g. segment_frame(...) output"
     )

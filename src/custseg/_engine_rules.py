@@ -1,0 +1,1246 @@
+"""Labels computed inside the engine: rules compiled to narwhals expressions.
+
+When even the per-customer table is too big to collect, the scores, the
+lifecycle and ABC classes and every table, segmentation and tag set of a rules
+file are compiled to narwhals expressions (``when/then`` chains) and computed
+by the engine that holds the facts: Polars (eager or lazy), DuckDB, Dask or
+Spark. Nothing is collected; the result is a frame of the caller's kind with
+the label columns appended.
+
+The expressions follow the NumPy path exactly (see ``docs/engines-in-engine.md``):
+half-open intervals, first match wins, three-valued logic with an explicit
+label for missing values. A condition is compiled to a pair of boolean masks
+that are never null (where it is TRUE, where it is FALSE), so the engine's own
+null and NaN rules never decide a label. What needs a global pass over the
+data (quantile score edges fitted on it, ABC edges) must be given;
+:func:`approx_rfm_edges` computes score edges in the engine.
+"""
+
+from __future__ import annotations
+
+import ast
+import math
+import warnings
+from collections.abc import Callable, Mapping
+from functools import partial
+from typing import Any, NamedTuple
+
+import attrs
+import numpy as np
+
+from . import _validate as v
+from .errors import Diagnostic, InputError, RulesError, ThresholdError
+from .lifecycle import LifecycleWindows
+from .pareto import AbcEdges
+from .rfm import RfmEdges, ScoreEdges, _bins_per_dimension, _midpoint
+from .rules import RuleSet
+from .rules._expr import _ascii_forms, _span
+
+__all__ = [
+    "EngineRules",
+    "approx_rfm_edges",
+    "compile_rules",
+    "label_in_engine",
+]
+
+#: engines whose quantiles are exact, as NumPy's linear interpolation
+#: (``median(x)`` and ``quantile(x, q)`` in conditions run there)
+EXACT_QUANTILES = frozenset({"polars", "duckdb", "pandas", "pyarrow", "modin"})
+#: the score columns the spine adds
+SCORE_COLUMNS = ("r", "f", "m", "rfm")
+#: engines on pandas, whose integer columns cannot hold a missing value: the
+#: scores stay floats there (NaN for no score)
+PANDAS_LIKE = frozenset({"pandas", "dask", "modin", "cudf"})
+_CODE = "engine-unsupported"
+
+
+def _narwhals() -> Any:
+    try:
+        import narwhals.stable.v2 as nw
+    except ImportError:  # pragma: no cover - narwhals is in every engine extra
+        raise ImportError(
+            "labels inside an engine need narwhals: pip install 'custseg[polars]' "
+            "(or [duckdb], [dask], [spark])"
+        ) from None
+    return nw
+
+
+def _from_native(frame: Any) -> Any:
+    nw = _narwhals()
+    with warnings.catch_warnings():  # narwhals' note that Dask support moves
+        warnings.filterwarnings("ignore", "Dask support", FutureWarning)
+        try:
+            return nw.from_native(frame)
+        except TypeError:
+            raise InputError(
+                "facts",
+                f"is a {type(frame).__module__}.{type(frame).__name__}, not a "
+                "frame narwhals knows",
+                fix="pass a Polars, DuckDB, Dask, PySpark, PyArrow or pandas frame",
+            ) from None
+
+
+def _backend(frame: Any) -> str:
+    """The engine of a narwhals frame: 'polars', 'duckdb', 'dask', 'spark', ..."""
+    name = str(frame.implementation).rsplit(".", 1)[-1].lower()
+    return "spark" if name.startswith("pyspark") or name == "sqlframe" else name
+
+
+# --------------------------------------------------------------------------
+# conditions as (TRUE, FALSE) mask pairs that are never null
+
+
+class _Node(NamedTuple):
+    """A compiled sub-expression: kind 'number' / 'category' / 'bool'; for a
+    bool, ``expr`` is the (TRUE, FALSE) pair; ``const`` a Python constant."""
+
+    kind: str
+    expr: Any
+    const: Any = None
+
+
+class _Unsupported(Exception):
+    def __init__(self, feature: str, hint: str) -> None:
+        super().__init__(feature)
+        self.feature = feature
+        self.hint = hint
+        self.text = ""  # the condition it is in, and where (characters)
+        self.span = (0, 1)
+
+
+def _lit_bool(value: bool) -> Any:
+    nw = _narwhals()
+    return nw.lit(bool(value), dtype=nw.Boolean)
+
+
+def _number(e: Any) -> Any:
+    """*e* as Float64 with NaN made null: after this, missing is null only
+    (Polars orders NaN above every number, so a NaN must never be compared)."""
+    nw = _narwhals()
+    x = e.cast(nw.Float64)
+    return nw.when(~x.is_nan()).then(x)
+
+
+def _mask(e: Any) -> Any:
+    """A boolean expression with null read as FALSE."""
+    return e.fill_null(False)
+
+
+TEMP = "__custseg_"
+
+
+class _Compiler:
+    """Compile the checked conditions of a rule set to narwhals expressions.
+
+    Number fields, derived values and aggregates are computed once into
+    temporary columns (``__custseg_*``, in :attr:`steps`), so conditions stay
+    small and a window aggregate runs once.
+    """
+
+    def __init__(
+        self,
+        rs: RuleSet,
+        backend: str | None,
+        aggregates: Mapping[str, float],
+    ) -> None:
+        self.rs = rs
+        self.backend = backend
+        self.aggregates = dict(aggregates)
+        self.derived: dict[str, _Node] = {}
+        self.steps: list[tuple[str, Any]] = []
+        # the step's level: 1 + the highest level of the columns it reads, so
+        # that steps of one level go in one with_columns
+        self.levels: list[int] = []
+        self.level: dict[str, int] = {}
+        self.stack: list[set[str]] = [set()]  # the columns read, per step
+        self.temps: dict[str, Any] = {}
+        self.aggregated: list[str] = []
+        self.derived_columns: dict[str, tuple[str, ...]] = {}
+        self.nw = _narwhals()
+
+    def read(self, column: str) -> None:
+        self.stack[-1].add(column)
+
+    def push(self) -> None:
+        self.stack.append(set())
+
+    def pop(self) -> set[str]:
+        return self.stack.pop()
+
+    def add(self, column: str, expr: Any, reads: set[str]) -> None:
+        """A step computing *column*, after the steps of the columns it reads."""
+        level = 1 + max((self.level.get(c, -1) for c in reads), default=-1)
+        self.level[column] = level
+        self.steps.append((column, expr))
+        self.levels.append(level)
+
+    def aggregate(self, key: str, expr: Any, reads: set[str]) -> Any:
+        """A column holding the aggregate *expr* (one value for every row):
+        computed in one ``select`` per level and joined to every row (a
+        one-row cross join), so no engine moves the data to one partition
+        as a window over the whole frame would."""
+        column = f"{TEMP}{key}"
+        if column not in self.level:
+            self.add(column, expr, reads)
+            self.aggregated.append(column)
+        self.read(column)
+        return self.nw.col(column)
+
+    def temp(self, key: str, expr: Any, reads: set[str]) -> Any:
+        """A temporary column holding *expr*, added once per *key*."""
+        column = f"{TEMP}{key}"
+        if key not in self.temps:
+            self.add(column, expr, reads)
+            self.temps[key] = self.nw.col(column)
+        self.read(column)
+        return self.temps[key]
+
+    # names -------------------------------------------------------------
+    def name(self, name: str) -> _Node:
+        rs, nw = self.rs, self.nw
+        if name in rs.params:
+            value = rs.params[name]
+            return self.constant(value)
+        if name in rs.fields:
+            spec = rs.fields[name]
+            if spec.kind in ("number", "integer"):
+                expr = _number(nw.col(name))
+                return _Node("number", self.temp(f"n_{name}", expr, set()))
+            if spec.kind == "category":
+                return _Node("category", nw.col(name))
+            col = nw.col(name)
+            return _Node("bool", (_mask(col), _mask(~col)))
+        if name in rs.derived:
+            if name not in self.derived:
+                self.push()
+                node = self.text(rs.derived[name].expr.text)
+                reads = self.pop()
+                if node.const is not None or node.kind == "category":
+                    self.derived_columns[name] = tuple(reads)
+                elif node.kind == "number":
+                    node = _Node("number", self.temp(f"d_{name}", node.expr, reads))
+                    self.derived_columns[name] = (f"{TEMP}d_{name}",)
+                else:
+                    t = self.temp(f"t_{name}", node.expr[0], reads)
+                    f = self.temp(f"f_{name}", node.expr[1], reads)
+                    node = _Node("bool", (t, f))
+                    self.derived_columns[name] = (f"{TEMP}t_{name}", f"{TEMP}f_{name}")
+                self.derived[name] = node
+            for column in self.derived_columns[name]:
+                self.read(column)
+            return self.derived[name]
+        if name in rs.tables or name in rs.segments:
+            self.read(name)
+            return _Node("category", nw.col(name))  # the untranslated label
+        raise _Unsupported(  # pragma: no cover - the checker resolved every name
+            f"the name {name!r}", "declare it"
+        )
+
+    def constant(self, value: Any) -> _Node:
+        nw = self.nw
+        if isinstance(value, bool):
+            return _Node("bool", (_lit_bool(value), _lit_bool(not value)), value)
+        if isinstance(value, int | float):
+            number = float(value)
+            if math.isnan(number):  # 0 / 0: missing
+                return _Node("number", nw.lit(None, dtype=nw.Float64), number)
+            return _Node("number", nw.lit(number, dtype=nw.Float64), value)
+        return _Node("category", nw.lit(str(value), dtype=nw.String), str(value))
+
+    # expressions -------------------------------------------------------
+    def text(self, text: str) -> _Node:
+        body = _ascii_forms(text).strip().strip("\n")
+        tree = ast.parse(body, mode="eval")
+        try:
+            return self.visit(tree.body)
+        except _Unsupported as exc:
+            if not exc.text:  # the innermost condition: where it is
+                exc.text = text
+                node = getattr(exc, "node", None)
+                if node is not None:
+                    _, start, end = _span(node, body.split("\n"))
+                    lead = len(text) - len(text.lstrip())
+                    exc.span = (start + lead, end + lead)
+            raise
+
+    def condition(self, text: str) -> Any:
+        """The TRUE mask of a checked condition."""
+        node = self.text(text)
+        return node.expr[0]
+
+    def visit(self, node: ast.AST) -> _Node:
+        if isinstance(node, ast.BoolOp):
+            parts = [self.visit(x).expr for x in node.values]
+            t, f = parts[0]
+            for t2, f2 in parts[1:]:
+                if isinstance(node.op, ast.And):
+                    t, f = t & t2, f | f2
+                else:
+                    t, f = t | t2, f & f2
+            return _Node("bool", (t, f))
+        if isinstance(node, ast.UnaryOp):
+            sub = self.visit(node.operand)
+            if isinstance(node.op, ast.Not):
+                t, f = sub.expr
+                const = None if sub.const is None else not sub.const
+                return _Node("bool", (f, t), const)
+            if isinstance(node.op, ast.USub):
+                if sub.const is not None:
+                    return self.constant(-sub.const)
+                return _Node("number", sub.expr * -1.0)
+            return sub
+        if isinstance(node, ast.Constant):
+            return self.constant(node.value)
+        if isinstance(node, ast.Name):
+            return self.name(node.id)
+        if isinstance(node, ast.BinOp):
+            return self.binop(node)
+        if isinstance(node, ast.Call):
+            return self.call(node)
+        if isinstance(node, ast.Compare):
+            return self.compare(node)
+        raise _Unsupported(  # pragma: no cover - refused by the checker
+            type(node).__name__, "the rules checker refuses it"
+        )
+
+    def binop(self, node: ast.BinOp) -> _Node:
+        nw = self.nw
+        left, right = self.visit(node.left), self.visit(node.right)
+        ufunc = {
+            ast.Add: np.add,
+            ast.Sub: np.subtract,
+            ast.Mult: np.multiply,
+            ast.Div: np.true_divide,
+        }[type(node.op)]
+        if left.const is not None and right.const is not None:
+            with np.errstate(all="ignore"):
+                const = float(ufunc(left.const, right.const, dtype=np.float64))
+            return self.constant(const)
+        a, b = left.expr, right.expr
+        if isinstance(node.op, ast.Add):
+            out = a + b
+        elif isinstance(node.op, ast.Sub):
+            out = a - b
+        elif isinstance(node.op, ast.Mult):
+            out = a * b
+        else:
+            # NumPy: x / 0 is inf (x > 0), -inf (x < 0), NaN (x == 0 or NaN);
+            # engines give NULL or raise (Spark ANSI): zero is never divided by
+            zero = _mask(b == 0.0)
+            by_zero = (
+                nw.when(_mask(a > 0.0))
+                .then(nw.lit(math.inf, dtype=nw.Float64))
+                .otherwise(
+                    nw.when(_mask(a < 0.0))
+                    .then(nw.lit(-math.inf, dtype=nw.Float64))
+                    .otherwise(nw.lit(None, dtype=nw.Float64))
+                )
+            )
+            out = nw.when(zero).then(by_zero).otherwise(a / nw.when(~zero).then(b))
+        return _Node("number", _number(out))  # inf - inf is NaN: missing
+
+    def call(self, node: ast.Call) -> _Node:
+        func = node.func.id  # type: ignore[attr-defined]
+        name = node.args[0].id  # type: ignore[attr-defined]
+        if func == "missing":
+            if name in self.rs.tables or name in self.rs.segments:
+                return self.constant(False)  # an output always has a label
+            sub = self.name(name)
+            if sub.kind in ("number", "category"):
+                miss = sub.expr.is_null()
+            else:
+                t, f = sub.expr
+                miss = ~(t | f)
+            return _Node("bool", (miss, ~miss))
+        q = 0.0
+        if func == "quantile":
+            q = float(self.visit(node.args[1]).const)
+        key = f"{func}({name})" if func != "quantile" else f"quantile({name}, {q!r})"
+        if key in self.aggregates:
+            return self.constant(float(self.aggregates[key]))
+        if func in ("median", "quantile") and self.backend not in EXACT_QUANTILES:
+            where = "this engine" if self.backend is None else f"{self.backend}"
+            exc = _Unsupported(
+                f"{key}: an exact quantile over all customers, which {where} "
+                "does not compute (its quantiles are approximate)",
+                f"give its value: aggregates={{{key!r}: ...}}, or run on "
+                "Polars or DuckDB",
+            )
+            exc.node = node  # type: ignore[attr-defined]
+            raise exc
+        self.push()
+        x = self.name(name).expr  # NaN is null: skipped, as NumPy skips NaN
+        reads = self.pop()
+        if func == "mean":
+            agg = x.mean()
+        elif func == "min":
+            agg = x.min()
+        elif func == "max":
+            agg = x.max()
+        elif func == "median":
+            agg = x.quantile(0.5, interpolation="linear")
+        else:
+            agg = x.quantile(q, interpolation="linear")
+        tag = "".join(ch if ch.isalnum() else "_" for ch in key)
+        self.push()
+        raw = self.aggregate(f"r_{tag}", agg, reads)
+        return _Node("number", self.temp(f"a_{tag}", _number(raw), self.pop()))
+
+    def compare(self, node: ast.Compare) -> _Node:
+        left_node = node.left
+        left = self.visit(left_node)
+        pairs: list[tuple[Any, Any]] = []
+        consts: list[Any] = []
+        for op, right_node in zip(node.ops, node.comparators, strict=True):
+            if isinstance(op, ast.In | ast.NotIn):
+                assert isinstance(right_node, ast.Tuple)
+                values = [self.visit(e).const for e in right_node.elts]
+                t, f = self.member(left, values)
+                pairs.append((f, t) if isinstance(op, ast.NotIn) else (t, f))
+                consts.append(None)
+                break
+            right = self.visit(right_node)
+            pair, const = self.compare_two(left, op, right)
+            pairs.append(pair)
+            consts.append(const)
+            left = right
+        if all(c is not None for c in consts):
+            return self.constant(all(consts))
+        t, f = pairs[0]
+        for t2, f2 in pairs[1:]:
+            t, f = t & t2, f | f2
+        return _Node("bool", (t, f))
+
+    def compare_two(
+        self, left: _Node, op: ast.cmpop, right: _Node
+    ) -> tuple[tuple[Any, Any], Any]:
+        symbol = {
+            ast.Lt: "<",
+            ast.LtE: "<=",
+            ast.Gt: ">",
+            ast.GtE: ">=",
+            ast.Eq: "==",
+            ast.NotEq: "!=",
+        }[type(op)]
+        negate = symbol == "!="
+        if left.kind == "bool":  # == / != between conditions
+            (t1, f1), (t2, f2) = left.expr, right.expr
+            t, f = (t1 & t2) | (f1 & f2), (t1 & f2) | (f1 & t2)
+            const = None
+            if left.const is not None and right.const is not None:
+                const = (left.const == right.const) != negate
+            return ((f, t) if negate else (t, f)), const
+        if left.const is not None and right.const is not None:
+            missing = any(
+                isinstance(c, float) and math.isnan(c)
+                for c in (left.const, right.const)
+            )
+            if missing:  # a comparison with a missing constant is UNKNOWN
+                return (_lit_bool(False), _lit_bool(False)), None
+            ops: dict[str, Callable[[Any, Any], Any]] = {
+                "<": lambda a, b: a < b,
+                "<=": lambda a, b: a <= b,
+                ">": lambda a, b: a > b,
+                ">=": lambda a, b: a >= b,
+                "==": lambda a, b: a == b,
+                "!=": lambda a, b: a == b,
+            }
+            value = bool(ops[symbol](left.const, right.const)) != negate
+            return (_lit_bool(value), _lit_bool(not value)), value
+        a, b = left.expr, right.expr
+        if left.kind == "category":
+            # pandas-backed engines say None != 'a': ask for known values
+            known = self.known(left) & self.known(right)
+            t, f = _mask(known & (a == b)), _mask(known & (a != b))
+            return ((f, t) if negate else (t, f)), None
+        # numbers are null where missing (never NaN): null compares as null
+        if symbol in ("==", "!="):
+            t, f = _mask(a == b), _mask((a < b) | (a > b))
+            return ((f, t) if negate else (t, f)), None
+        cmp = {
+            "<": (a < b, a >= b),
+            "<=": (a <= b, a > b),
+            ">": (a > b, a <= b),
+            ">=": (a >= b, a < b),
+        }[symbol]
+        return (_mask(cmp[0]), _mask(cmp[1])), None
+
+    def known(self, node: _Node) -> Any:
+        if node.const is not None:
+            return _lit_bool(
+                not (isinstance(node.const, float) and math.isnan(node.const))
+            )
+        return ~node.expr.is_null()
+
+    def member(self, left: _Node, values: list[Any]) -> tuple[Any, Any]:
+        if left.kind == "bool":
+            t, f = left.expr
+            has_true, has_false = True in values, False in values
+            return (
+                (t & _lit_bool(has_true)) | (f & _lit_bool(has_false)),
+                (t & _lit_bool(not has_true)) | (f & _lit_bool(not has_false)),
+            )
+        known_values = [
+            val for val in values if not (isinstance(val, float) and math.isnan(val))
+        ]
+        if left.kind == "number":
+            known_values = [float(val) for val in known_values]
+        known = self.known(left)
+        if left.const is not None:
+            hit = _lit_bool(left.const in known_values)
+        elif known_values:
+            hit = _mask(known & left.expr.is_in(known_values))
+        else:
+            hit = _lit_bool(False)
+        if len(known_values) < len(values):  # a missing value in the tuple
+            return hit, _lit_bool(False)
+        return hit, _mask(known & ~hit)
+
+
+# --------------------------------------------------------------------------
+# interval chains
+
+
+def _interval_label(
+    x: Any,
+    breaks: tuple[float, ...],
+    labels: tuple[Any, ...],
+    missing: Any,
+    *,
+    closed: str = "left",
+) -> Any:
+    """``labels[i]`` for ``breaks[i-1] <= x < breaks[i]`` (closed left) or
+    ``breaks[i-1] < x <= breaks[i]`` (closed right); *missing* where x is
+    null or NaN."""
+    nw = _narwhals()
+    out = nw.lit(labels[-1])
+    missing_value = (
+        nw.lit(None, dtype=nw.String) if missing is None else nw.lit(missing)
+    )
+    for b, label in zip(reversed(breaks), reversed(labels[:-1]), strict=True):
+        below = x < b if closed == "left" else x <= b
+        out = nw.when(below).then(nw.lit(label)).otherwise(out)
+    return nw.when(x.is_null()).then(missing_value).otherwise(out)
+
+
+def _score(x: Any, edges: ScoreEdges, *, higher_is_better: bool) -> Any:
+    """``1 + #{c : x > c}`` (or ``x < c`` for recency), null where x is missing,
+    as :func:`custseg.score` with ``nan="unknown"``."""
+    nw = _narwhals()
+    cuts = edges.cuts
+    if higher_is_better:  # from the top: x > c_last scores k + 1
+        out = nw.lit(1)
+        for i, c in enumerate(cuts):
+            out = nw.when(x > c).then(nw.lit(i + 2)).otherwise(out)
+    else:  # x < c_first scores k + 1; x >= c_last scores 1
+        out = nw.lit(1)
+        for i, c in enumerate(reversed(cuts)):
+            out = nw.when(x < c).then(nw.lit(i + 2)).otherwise(out)
+    return nw.when(~x.is_null()).then(out)
+
+
+# --------------------------------------------------------------------------
+# the compiled rule set
+
+
+@attrs.frozen(eq=False)
+class EngineRules:
+    """A rules file compiled to narwhals expressions; see :func:`compile_rules`.
+
+    Attributes
+    ----------
+    steps
+        ``(column, expression)`` in evaluation order: each expression may read
+        the columns of the steps before it; :meth:`apply` adds them with one
+        ``with_columns`` per level of dependency (*levels*).
+    labels
+        The tables and segmentations computed, in order.
+    tags
+        The tag columns (``set.tag``).
+    temporary
+        Columns the steps add for their own use (number fields as Float64,
+        derived values, aggregates), dropped by :meth:`apply`.
+    levels
+        Per step, 1 + the highest level of the steps it reads.
+    renames
+        Columns computed under a dot-free name (tags ``set.tag``, explain
+        ``name.rule``) and their names, given at the end.
+    aggregated
+        The steps that are aggregates over all rows (``mean(x)``, ...):
+        :meth:`apply` computes them in one ``select`` and joins the row to
+        every row.
+    skipped
+        Outputs left out because they read an ``optional`` field the data
+        lacks: name -> the absent fields (as :attr:`RulesResult.skipped`).
+    """
+
+    steps: tuple[tuple[str, Any], ...]
+    labels: tuple[str, ...]
+    tags: tuple[str, ...]
+    skipped: dict[str, tuple[str, ...]]
+    temporary: tuple[str, ...] = ()
+    levels: tuple[int, ...] = ()
+    aggregated: tuple[str, ...] = ()
+    renames: dict[str, str] = attrs.field(factory=dict)
+
+    def apply(self, frame: Any) -> Any:
+        """Append the columns to a narwhals frame (eager or lazy), in the engine.
+
+        One ``with_columns`` per level of dependency (a step reads only the
+        columns of lower levels); the temporary columns (``__custseg_*``) are
+        dropped at the end.
+
+        Parameters
+        ----------
+        frame
+            A narwhals DataFrame or LazyFrame (``narwhals.from_native(...)``)
+            with the fields the rules read.
+
+        Returns
+        -------
+        The same kind of narwhals frame with the label columns appended.
+        """
+        levels = self.levels or tuple(range(len(self.steps)))
+        for level in sorted(set(levels)):
+            here = [
+                (column, expr)
+                for (column, expr), lv in zip(self.steps, levels, strict=True)
+                if lv == level
+            ]
+            aggs = [e.alias(c) for c, e in here if c in self.aggregated]
+            if aggs:  # one row of aggregates, joined to every row
+                frame = frame.join(frame.select(*aggs), how="cross")
+            cols = [e.alias(c) for c, e in here if c not in self.aggregated]
+            if cols:
+                frame = frame.with_columns(*cols)
+        if self.temporary:
+            frame = frame.drop(*self.temporary)
+        if self.renames:  # the tag and explain columns get their dotted names
+            old = [c for c in self.renames.values() if c in frame.columns]
+            frame = frame.drop(*old) if old else frame
+            frame = frame.rename(self.renames)
+        return frame
+
+
+def _diagnostic(
+    rs: RuleSet, where: str, exc: _Unsupported, rule: Any = None
+) -> Diagnostic:
+    """At the rule's condition; at the feature itself when it is written in
+    the condition (not in a derived value the condition reads)."""
+    line = getattr(rule, "line", 1) or 1
+    column = getattr(rule, "column", 1) or 1
+    end = column + 1
+    if rule is not None and exc.text == rule.when.text and "\n" not in exc.text:
+        column, end = column + exc.span[0], column + exc.span[1]
+    path = getattr(rule, "path", "") or rs.path or "<rules>"
+    if "\n" in path:  # pragma: no cover - a path is one line
+        path = "<rules>"
+    return Diagnostic(
+        path,
+        line,
+        column,
+        end,
+        "error",
+        _CODE,
+        f"{where} cannot run inside the engine: it uses {exc.feature}",
+        exc.hint,
+    )
+
+
+def compile_rules(
+    rules: RuleSet,
+    *,
+    backend: str | None = None,
+    columns: Any = None,
+    lang: str | None = None,
+    aggregates: Mapping[str, float] | None = None,
+    explain: bool = False,
+) -> EngineRules:
+    """Compile a rule set to narwhals expressions that label rows in the engine.
+
+    Every table and segmentation becomes a string column of label names (the
+    names of the NumPy path's :class:`~custseg.Labels`, in *lang* where the
+    file translates them) and every tag a boolean column ``set.tag``; the
+    semantics are those of :meth:`custseg.rules.RuleSet.evaluate`: half-open
+    intervals, first match wins, three-valued logic, the explicit label for a
+    missing value. Number fields are read as Float64, category fields as
+    strings, bool fields as booleans. The data is not checked (bounds,
+    undeclared category values, a missing value where the field allows none):
+    that would take a pass over it.
+
+    Parameters
+    ----------
+    rules
+        A checked :class:`~custseg.rules.RuleSet`.
+    backend
+        The engine: ``"polars"``, ``"duckdb"``, ``"dask"``, ``"spark"``,
+        ``"pyarrow"``, ``"pandas"``; ``None`` for what every engine supports.
+        ``median(x)`` and ``quantile(x, q)`` in conditions need an engine with
+        exact quantiles (Polars, DuckDB) or their values in *aggregates*.
+    columns
+        The columns the data has (default: every field). Outputs reading an
+        ``optional`` field that is absent are left out
+        (:attr:`EngineRules.skipped`); a required field that is absent is an
+        :class:`~custseg.InputError`.
+    lang
+        Label language (``"zh"``), as for ``evaluate``.
+    aggregates
+        Values of the aggregates in conditions, by their text as
+        ``"mean(monetary)"`` or ``"quantile(monetary, 0.9)"``: they are used
+        instead of computing them in the engine (for results equal to the
+        bit to an earlier run, or for median and quantile on Dask and Spark).
+    explain
+        Also add ``<segmentation>.rule`` columns: the index of the deciding
+        rule (-1: the default).
+
+    Returns
+    -------
+    EngineRules
+        The steps; :meth:`EngineRules.apply` appends them to a narwhals frame.
+
+    Raises
+    ------
+    RulesError
+        Code ``engine-unsupported``, one diagnostic per rule (or derived
+        value) that uses a feature the engine cannot run, at the rule's line.
+
+    Examples
+    --------
+    >>> import pytest
+    >>> pl = pytest.importorskip("polars")
+    >>> import narwhals as nw
+    >>> from custseg import rules
+    >>> rs = rules.loads('''
+    ... format = 1
+    ... [fields]
+    ... recency_days = { type = "number", min = 0, missing = true }
+    ... [tables.stage]
+    ... field = "recency_days"
+    ... breaks = [90, 180]
+    ... labels = ["active", "silent", "lost"]
+    ... missing = "no_purchase"
+    ... ''')
+    >>> lf = pl.LazyFrame({"recency_days": [10.0, 90.0, None]})
+    >>> out = compile_rules(rs, backend="polars").apply(nw.from_native(lf))
+    >>> out.to_native().collect()["stage"].to_list()
+    ['active', 'silent', 'no_purchase']
+    """
+    if not isinstance(rules, RuleSet):
+        raise ThresholdError(
+            f"'rules' must be a RuleSet (custseg.rules.load): got {type(rules).__name__}"
+        )
+    nw = _narwhals()
+    rs = rules
+    present = set(rs.fields) if columns is None else {str(c) for c in columns}
+    absent: set[str] = set()
+    for name in rs.required_fields():
+        if name in present:
+            continue
+        if not rs.fields[name].optional:
+            raise InputError(
+                name,
+                "is not a column of the data, but the rules need it",
+                fix="add the column (the facts and scores custseg computes)",
+            )
+        absent.add(name)
+    left_out: dict[str, tuple[str, ...]] = {}
+    if absent:
+        for name, read_by in rs.fields_read().items():
+            if read_by & absent:
+                left_out[name] = tuple(f for f in rs.fields if f in absent & read_by)
+    comp = _Compiler(rs, backend, aggregates or {})
+    problems: list[Diagnostic] = []
+    labels: list[str] = []
+    renames: dict[str, str] = {}
+
+    def dotted(column: str) -> str:
+        """A dot-free name to compute *column* under (Spark reads a dot as a
+        struct field); :meth:`EngineRules.apply` renames it at the end."""
+        internal = f"{TEMP}o{len(renames)}"
+        renames[internal] = column
+        return internal
+
+    def guarded(where: str, rule: Any, make: Callable[[], Any]) -> Any:
+        try:
+            return make()
+        except _Unsupported as exc:
+            problems.append(_diagnostic(rs, where, exc, rule))
+            return None
+
+    for name in rs.order:
+        if name in left_out:
+            continue
+        if name in rs.derived:
+            guarded(f"derived value {name!r}", None, partial(comp.name, name))
+        elif name in rs.tables:
+            t = rs.tables[name]
+            comp.push()
+            x = comp.name(t.field).expr
+            expr = _interval_label(x, t.breaks, t.labels, t.missing, closed=t.closed)
+            comp.add(name, expr, comp.pop())
+            labels.append(name)
+        elif name in rs.segments:
+            s = rs.segments[name]
+            out = nw.lit(s.default)
+            rule_idx = nw.lit(-1)
+            masks = []
+            comp.push()
+            for i, rule in enumerate(s.rules):
+                where = f"rule {i + 1} of segmentation {name!r} ({rule.when.text!r})"
+                masks.append(
+                    guarded(where, rule, partial(comp.condition, rule.when.text))
+                )
+            reads = comp.pop()
+            if any(m is None for m in masks):
+                continue
+            for i in range(len(s.rules) - 1, -1, -1):
+                out = nw.when(masks[i]).then(nw.lit(s.rules[i].label)).otherwise(out)
+                rule_idx = nw.when(masks[i]).then(nw.lit(i)).otherwise(rule_idx)
+            comp.add(name, out, reads)
+            if explain:
+                comp.add(dotted(f"{name}.rule"), rule_idx.cast(nw.Int16), reads)
+            labels.append(name)
+    tags: list[str] = []
+    for ts in rs.tagsets.values():
+        for tag in ts.tags:
+            if f"{ts.name}.{tag}" in left_out:
+                continue
+            mask = None
+            comp.push()
+            for i, rule in enumerate(ts.rules):
+                if rule.label != tag:
+                    continue
+                where = f"rule {i + 1} of tag set {ts.name!r} ({rule.when.text!r})"
+                m = guarded(where, rule, partial(comp.condition, rule.when.text))
+                if m is not None:
+                    mask = m if mask is None else mask | m
+            reads = comp.pop()
+            if mask is not None:
+                comp.add(dotted(f"{ts.name}.{tag}"), mask, reads)
+                tags.append(f"{ts.name}.{tag}")
+    if problems:
+        raise RulesError(problems)
+    if lang is not None:
+        for name in labels:
+            out_table = rs.tables.get(name)
+            spec = out_table if out_table is not None else rs.segments[name]
+            table = spec.translations.get(lang, {})
+            changed = [(k, val) for k, val in table.items() if val != k]
+            if not changed:
+                continue
+            expr = nw.col(name)
+            for k, val in changed:
+                expr = nw.when(nw.col(name) == k).then(nw.lit(val)).otherwise(expr)
+            comp.add(name, expr, {name})
+    skipped = {
+        k: f for k, f in left_out.items() if k not in rs.derived and k not in rs.tagsets
+    }
+    temps = tuple(c for c, _ in comp.steps if c.startswith(TEMP) and c not in renames)
+    return EngineRules(
+        tuple(comp.steps),
+        tuple(labels),
+        tuple(tags),
+        skipped,
+        temps,
+        tuple(comp.levels),
+        tuple(comp.aggregated),
+        renames,
+    )
+
+
+# --------------------------------------------------------------------------
+# the spine and the entry point
+
+
+def spine_steps(
+    edges: RfmEdges,
+    *,
+    windows: LifecycleWindows | None = None,
+    abc_edges: AbcEdges | None = None,
+    backend: str | None = None,
+) -> tuple[tuple[str, Any], ...]:
+    """Score, lifecycle and ABC columns as :func:`custseg.segment` adds them.
+
+    ``r`` (1 + the number of recency edges the days are strictly below),
+    ``f`` and ``m`` (1 + the number of edges strictly below the value) for
+    buyers (``frequency > 0``; null for the others and for a missing recency),
+    ``rfm`` (the code, null where a score is), ``lifecycle``
+    (:func:`~custseg.lifecycle_stage`: ``[lo, hi)`` windows, ``no_purchase``
+    for a missing recency) and, with *abc_edges*, ``abc`` (A from ``a_min``,
+    B from ``b_min``, else C).
+    """
+    nw = _narwhals()
+    windows = LifecycleWindows() if windows is None else windows
+    recency = _number(nw.col("recency_days"))
+    frequency = _number(nw.col("frequency"))
+    monetary = _number(nw.col("monetary"))
+    buyer = _mask(frequency > 0)
+    base = 10 if edges.bins <= 9 else 100
+
+    def score(name: str) -> Any:  # the code overflows Int8 (DuckDB raises)
+        col = nw.col(name)
+        return col if backend in PANDAS_LIKE else col.cast(nw.Int32)
+
+    steps: list[tuple[str, Any]] = [
+        ("r", _score(recency, edges.recency, higher_is_better=False)),
+        (
+            "f",
+            nw.when(buyer).then(
+                _score(frequency, edges.frequency, higher_is_better=True)
+            ),
+        ),
+        (
+            "m",
+            nw.when(buyer).then(
+                _score(monetary, edges.monetary, higher_is_better=True)
+            ),
+        ),
+        (
+            "rfm",
+            (score("r") * base + score("f")) * base + score("m"),
+        ),
+        (
+            "lifecycle",
+            _interval_label(
+                recency, windows.breaks, windows.labels, windows.no_purchase
+            ),
+        ),
+    ]
+    if backend not in PANDAS_LIKE:  # integers with nulls (pandas: floats)
+        steps = [
+            (c, e.cast(nw.Int8 if c != "rfm" else nw.Int16 if base == 10 else nw.Int32))
+            if c in SCORE_COLUMNS
+            else (c, e)
+            for c, e in steps
+        ]
+    if abc_edges is not None:
+        abc = (
+            nw.when(monetary >= abc_edges.a_min)
+            .then(nw.lit("A"))
+            .otherwise(
+                nw.when(monetary >= abc_edges.b_min)
+                .then(nw.lit("B"))
+                .otherwise(nw.lit("C"))
+            )
+        )
+        steps.append(("abc", nw.when(~monetary.is_null()).then(abc)))
+    return tuple(steps)
+
+
+def _edges_from_rules(rs: RuleSet | None) -> RfmEdges | None:
+    """RfmEdges when the rules fix all three dimensions' edges."""
+    if rs is None:
+        return None
+    specs = [rs.scores.get(k) for k in ("r", "f", "m")]
+    if any(s is None or s.edges is None for s in specs):
+        return None
+    return RfmEdges(*(ScoreEdges(s.edges) for s in specs))  # type: ignore[union-attr]
+
+
+def _load(preset: Any, rules: Any) -> RuleSet | None:
+    from .frame import _load_rules
+
+    rs = _load_rules(preset, rules)
+    return rs
+
+
+def label_in_engine(
+    facts: Any,
+    *,
+    preset: str | None = None,
+    rules: Any = None,
+    edges: RfmEdges | None = None,
+    abc_edges: AbcEdges | None = None,
+    windows: LifecycleWindows | None = None,
+    lang: str | None = None,
+    aggregates: Mapping[str, float] | None = None,
+    explain: bool = False,
+) -> Any:
+    """Append scores and labels to per-customer facts inside their engine.
+
+    Nothing is collected: a Polars LazyFrame, a DuckDB relation, a Dask or
+    Spark DataFrame comes back lazy with the columns appended (an eager frame
+    comes back eager). The columns are those :func:`custseg.segment` adds:
+    ``r``, ``f``, ``m``, ``rfm``, ``lifecycle``, ``abc`` (with *abc_edges*),
+    then one string column per table and segmentation of the rules and one
+    boolean column per tag (``set.tag``); an output of the rules replaces a
+    column of the same name (a preset's ``lifecycle`` table replaces the
+    spine's). Given the same edges, the labels are those of the NumPy path
+    (``custseg.segment(..., edges=...)``).
+
+    Parameters
+    ----------
+    facts
+        One row per customer with ``recency_days`` (null: no purchase),
+        ``frequency``, ``monetary`` and the other fields the rules read (e.g.
+        ``tenure_days``), in any frame narwhals supports.
+    preset, rules
+        A shipped preset name, or a :class:`~custseg.rules.RuleSet` / rules
+        file; neither: the scores, lifecycle and ABC class only.
+    edges
+        The RFM score edges (:func:`approx_rfm_edges`, or ``.edges`` of an
+        earlier :func:`custseg.segment` result). Required unless the rules
+        fix all three dimensions in ``[scores]``: quantile edges need a pass
+        over all customers.
+    abc_edges
+        ABC thresholds; without them there is no ``abc`` column (fitting them
+        needs the cumulative revenue share, a global sort).
+    windows
+        Lifecycle windows for the spine's ``lifecycle`` (default 90/180/270).
+    lang
+        Label language of the rules (``"zh"``).
+    aggregates
+        Values for ``mean(x)``, ``median(x)``, ... in conditions (see
+        :func:`compile_rules`); by default the engine computes them.
+    explain
+        Add ``<segmentation>.rule`` columns.
+
+    Returns
+    -------
+    The frame of the caller's kind, with the columns appended.
+
+    Raises
+    ------
+    ThresholdError
+        No *edges* where the rules need them, or edges whose number of scores
+        does not fit the rules' ``r``, ``f``, ``m`` fields.
+    RulesError
+        A rule uses a feature the engine cannot run (code
+        ``engine-unsupported``).
+    InputError
+        A column the rules need is missing.
+
+    Examples
+    --------
+    >>> import pytest
+    >>> pl = pytest.importorskip("polars")
+    >>> from custseg import RfmEdges, ScoreEdges
+    >>> facts = pl.LazyFrame({"recency_days": [3.0, 400.0, None],
+    ...                       "frequency": [12, 1, 0], "monetary": [2500.0, 30.0, 0.0],
+    ...                       "tenure_days": [700.0, 400.0, None]})
+    >>> edges = RfmEdges(ScoreEdges((30, 90, 180, 270)), ScoreEdges((1, 2, 4, 8)),
+    ...                  ScoreEdges((50, 100, 500, 1000)))
+    >>> out = label_in_engine(facts, preset="ecommerce", edges=edges)
+    >>> type(out).__name__
+    'LazyFrame'
+    >>> out.collect().select("r", "f", "m", "lifecycle", "rfm11", "ecom4").rows()
+    [(5, 5, 5, 'active', 'Champions', 'Key Development'), (1, 1, 1, 'gone', 'Lost', 'Ordinary'), (None, None, None, 'no_purchase', 'Unscored', 'Ordinary')]
+    """
+    rs = _load(preset, rules)
+    if edges is None:
+        edges = _edges_from_rules(rs)
+        if edges is None:
+            raise ThresholdError(
+                "'edges' must be given to score inside the engine: quantile edges "
+                "need a pass over all customers; compute them with "
+                "approx_rfm_edges(facts) or take .edges of an earlier "
+                "custseg.segment result"
+            )
+    elif not isinstance(edges, RfmEdges):
+        raise ThresholdError(f"'edges' must be an RfmEdges: got {type(edges).__name__}")
+    if abc_edges is not None and not isinstance(abc_edges, AbcEdges):
+        raise ThresholdError(
+            f"'abc_edges' must be an AbcEdges: got {type(abc_edges).__name__}"
+        )
+    if rs is not None:
+        from .frame import _check_lang, _check_scores_fit
+
+        if lang is not None:
+            _check_lang(rs, lang)
+        _check_scores_fit(rs, edges, None)
+    frame = _from_native(facts)
+    schema = list(frame.columns)
+    for name in ("recency_days", "frequency", "monetary"):
+        if name not in schema:
+            raise InputError(
+                name,
+                "is not a column of the facts, but the scores need it",
+                fix="pass one row per customer with recency_days, frequency and "
+                "monetary (custseg's facts)",
+            )
+    backend = _backend(frame)
+    spine = spine_steps(edges, windows=windows, abc_edges=abc_edges, backend=backend)
+    first = [e.alias(c) for c, e in spine if c != "rfm"]
+    frame = frame.with_columns(*first)  # rfm reads r, f and m
+    frame = frame.with_columns(*(e.alias(c) for c, e in spine if c == "rfm"))
+    if rs is not None:
+        compiled = compile_rules(
+            rs,
+            backend=backend,
+            columns=[*schema, *SCORE_COLUMNS],
+            lang=lang,
+            aggregates=aggregates,
+            explain=explain,
+        )
+        frame = compiled.apply(frame)
+    return frame.to_native()
+
+
+# --------------------------------------------------------------------------
+# edges from the engine's quantiles
+
+
+def _wanted_rows(n: int, bins: int) -> tuple[list[int], list[bool]]:
+    """The 0-based sorted rows of custseg's quantile edges (Hyndman & Fan 2)."""
+    exact = [(k * n) % bins == 0 for k in range(1, bins)]
+    rows = [(k * n) // bins for k in range(1, bins)]
+    return rows, exact
+
+
+def _cuts(
+    values: Mapping[int, float], rows: list[int], exact: list[bool]
+) -> ScoreEdges:
+    return ScoreEdges(
+        tuple(
+            _midpoint(values[j - 1], values[j]) if ex else values[j]
+            for j, ex in zip(rows, exact, strict=True)
+        )
+    )
+
+
+def approx_rfm_edges(
+    facts: Any,
+    *,
+    bins: int | tuple[int, int, int] | None = None,
+    relative_error: float = 1e-4,
+    rules: RuleSet | None = None,
+) -> RfmEdges:
+    """RFM score edges computed by the engine that holds the facts.
+
+    The edges are fitted, as :func:`custseg.segment` fits them, on the buyers
+    (``frequency > 0``), by Hyndman & Fan's definition 2
+    (:func:`custseg.quantile_edges`). Only the edges come back.
+
+    - Polars, DuckDB, PyArrow and pandas: **exact**, the same edges as
+      :func:`custseg.quantile_edges` (the order statistics are picked by the
+      engine's sort).
+    - Spark: ``DataFrame.approxQuantile`` (Greenwald-Khanna) with
+      *relative_error* ``ε``: each order statistic custseg would pick at rank
+      ``k`` is replaced by a value whose rank is within ``ε·n`` of ``k``
+      (``n`` buyers), so a customer's score can differ from the exact one only
+      when the value lies between the exact and the approximate edge.
+      ``relative_error=0`` is exact (and costly).
+    - Dask: not supported (no quantile with a documented error bound): give
+      *edges*, or compute the facts' columns elsewhere.
+
+    Parameters
+    ----------
+    facts
+        One row per customer with ``recency_days``, ``frequency``,
+        ``monetary``.
+    bins
+        Scores per dimension: one count or ``(recency, frequency, monetary)``.
+        Default: the rules' ``[scores]`` bin counts, else 5.
+    relative_error
+        Spark's ``ε`` in ``[0, 1)``; ignored by the exact engines.
+    rules
+        A rule set whose fixed ``[scores]`` edges are kept; the other
+        dimensions are fitted (with the rules' ``bins`` unless *bins* is
+        given), as :func:`custseg.segment` does.
+
+    Examples
+    --------
+    >>> import pytest
+    >>> pl = pytest.importorskip("polars")
+    >>> facts = pl.LazyFrame({"recency_days": [1.0, 5, 9, 20, None],
+    ...                       "frequency": [5, 3, 2, 1, 0],
+    ...                       "monetary": [50.0, 30, 20, 10, 0]})
+    >>> approx_rfm_edges(facts, bins=2)
+    RfmEdges(recency=ScoreEdges(cuts=(7.0,)), frequency=ScoreEdges(cuts=(2.5,)), monetary=ScoreEdges(cuts=(25.0,)))
+    """
+    counts = _bins_per_dimension(5 if bins is None else bins)
+    err = v.number_param(relative_error, "relative_error")
+    if not 0 <= err < 1:
+        raise ThresholdError(f"'relative_error' must be in [0, 1): got {err}")
+    frame = _from_native(facts)
+    backend = _backend(frame)
+    specs = dict(rules.scores) if rules is not None else {}
+    dims = []
+    for key, name in (("r", "recency_days"), ("f", "frequency"), ("m", "monetary")):
+        if name not in frame.columns:
+            raise InputError(
+                name,
+                "is not a column of the facts",
+                fix="pass custseg's facts: recency_days, frequency, monetary",
+            )
+        spec = specs.get(key)
+        fixed = spec.edges if spec is not None else None
+        count = counts["rfm".index(key)]
+        if spec is not None and bins is None:
+            count = spec.bins
+        dims.append((name, fixed, count))
+    if backend == "dask":
+        raise InputError(
+            "facts",
+            "is a Dask frame: Dask has no quantile with a documented error bound",
+            fix="pass edges= to label_in_engine (e.g. .edges of a custseg.segment "
+            "result on a sample), or compute the facts with Polars, DuckDB or Spark",
+        )
+    wanted = [n for n, fixed, _ in dims if fixed is None]
+    fitted: dict[str, ScoreEdges] = {}
+    if wanted:
+        buyers = frame.filter(_narwhals().col("frequency") > 0)
+        fitted = _fit(buyers, backend, wanted, {n: b for n, _, b in dims}, err)
+    return RfmEdges(
+        *(
+            ScoreEdges(fixed) if fixed is not None else fitted[name]
+            for name, fixed, _ in dims
+        )
+    )
+
+
+def _fit(
+    buyers: Any, backend: str, names: list[str], bins: dict[str, int], err: float
+) -> dict[str, ScoreEdges]:
+    nw = _narwhals()
+    counted = buyers.select(nw.len().alias("n"))
+    native = counted.to_native()
+    if backend == "spark":
+        n = int(native.collect()[0][0])
+    else:
+        if hasattr(counted, "collect"):
+            counted = counted.collect()
+        n = int(counted["n"][0])
+    if n == 0:
+        raise InputError(
+            "frequency",
+            "is 0 for every customer (only refunds), so there is nothing to fit "
+            "score edges on",
+            fix="pass edges= (or rules with fixed [scores] edges)",
+        )
+    out: dict[str, ScoreEdges] = {}
+    for count in sorted({bins[name] for name in names}):
+        group = [name for name in names if bins[name] == count]
+        rows, exact = _wanted_rows(n, count)
+        need = sorted(
+            set(rows) | {j - 1 for j, ex in zip(rows, exact, strict=True) if ex}
+        )
+        if backend == "spark":  # one pass for the dimensions of this bin count
+            # the probability of the middle of row j: rounding cannot move it
+            probs = [(j + 0.5) / n for j in need]
+            got = buyers.to_native().approxQuantile(group, probs, err)
+            for name, values in zip(group, got, strict=True):
+                picked = {j: float(x) for j, x in zip(need, values, strict=True)}
+                out[name] = _cuts(picked, rows, exact)
+        else:
+            for name in group:
+                out[name] = _cuts(_order_statistics(buyers, name, need), rows, exact)
+    return out
+
+
+def _order_statistics(frame: Any, name: str, rows: list[int]) -> dict[int, float]:
+    """The values at 0-based *rows* of *name* sorted ascending, exactly."""
+    nw = _narwhals()
+    col = nw.col(name).cast(nw.Float64)
+    picked = (
+        frame.select(col.alias("x"))
+        .filter(~nw.col("x").is_null())
+        .sort("x")
+        .with_row_index("i", order_by="x")
+        .filter(nw.col("i").is_in(rows))
+        .select("i", "x")
+    )
+    if hasattr(picked, "collect"):
+        picked = picked.collect()
+    got = dict(zip(picked["i"].to_list(), picked["x"].to_list(), strict=True))
+    return {int(i): float(x) for i, x in got.items()}

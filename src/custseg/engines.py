@@ -1,0 +1,1224 @@
+"""Beyond one machine: the per-customer summary pushed down into the engine.
+
+Transactions held in a Polars frame (eager or lazy), a PyArrow table, a
+DuckDB relation, a Dask or a PySpark DataFrame are summarised *by that
+engine*, through `narwhals <https://narwhals-dev.github.io/narwhals/>`_: the
+facts per customer (count, sum, min, max, distinct days) are group-by
+aggregates, and only the customer table (one row per customer) is collected.
+Edges, scores and rules then run in NumPy on that table, exactly as for
+pandas input, so every engine gives the labels of the pandas path.
+
+:func:`engine_facts` is the in-engine step (the facts as a narwhals frame,
+still in the engine); :func:`collect_facts` collects them as a
+:class:`~custseg.CustomerFacts`; :func:`engine_btyd_summary` is
+:func:`~custseg.btyd_summary` in the engine. :func:`custseg.segment`,
+:func:`~custseg.summarize_frame`, :func:`~custseg.segment_frame` and
+:func:`~custseg.apply_rules` call them for any frame that is not pandas.
+
+When even the customer table is too big to collect, :func:`label_in_engine`
+adds the scores and every rules output to the facts inside the engine, with
+edges given or from :func:`approx_rfm_edges` (:func:`compile_rules` is the
+compiler behind it).
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import re
+import warnings
+from collections.abc import Hashable, Iterator
+from contextlib import contextmanager
+from typing import TYPE_CHECKING, Any, Literal
+
+import attrs
+import numpy as np
+
+from . import _validate as v
+from ._engine_rules import EngineRules, approx_rfm_edges, compile_rules, label_in_engine
+from .errors import InputError
+from .summary import CustomerFacts
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+    from .btyd import BtydSummary
+
+__all__ = [
+    "EngineFacts",
+    "EngineRules",
+    "approx_rfm_edges",
+    "collect_facts",
+    "compile_rules",
+    "engine_btyd_summary",
+    "engine_facts",
+    "is_engine_frame",
+    "label_in_engine",
+    "to_native",
+]
+
+Output = Literal["native", "pandas"]
+
+_FIX_COLUMN = "name the column with {arg}= (on the command line: --{arg} COLUMN)"
+_DATE_FIX = (
+    "use ISO 8601 dates (2024-01-31 or 2024-01-31 14:05:00) or YYYYMMDD "
+    "(20240131), or give the format with date_format=, or cast the column to "
+    "a timestamp in the engine"
+)
+#: Text date shapes recognised without ``date_format`` (from one sample
+#: value): the ``strftime`` format each is parsed with in the engine.
+_TEXT_FORMATS = (
+    (re.compile(r"\d{4}-\d{2}-\d{2}"), "%Y-%m-%d"),
+    (re.compile(r"\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}"), "%Y-%m-%d %H:%M:%S"),
+    (re.compile(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}"), "%Y-%m-%dT%H:%M:%S"),
+    (re.compile(r"\d{4}-\d{2}-\d{2} \d{2}:\d{2}"), "%Y-%m-%d %H:%M"),
+    (re.compile(r"\d{8}"), "%Y%m%d"),
+)
+_EXACT = 2**53
+
+
+# --------------------------------------------------------------------------
+# recognising and converting frames
+
+
+def _narwhals() -> Any:
+    try:
+        import narwhals.stable.v2 as nw_stable
+    except ImportError:  # pragma: no cover - depends on the environment
+        raise InputError(
+            "transactions",
+            "is not a pandas DataFrame, and narwhals (which reads other "
+            "frames) is not installed",
+            fix="pip install 'custseg[polars]' (or [duckdb], [dask], [spark]), or "
+            "pass a pandas DataFrame",
+        ) from None
+    return nw_stable
+
+
+@contextmanager
+def _quiet() -> Iterator[None]:
+    """Silence narwhals' notice that Dask support moves to another package."""
+    with warnings.catch_warnings():
+        warnings.filterwarnings("ignore", category=FutureWarning, module="narwhals")
+        warnings.filterwarnings("ignore", message=".*narwhals-dask.*")
+        # PySpark 4 warns whenever it meets pandas 3, which works here
+        warnings.filterwarnings(
+            "ignore", message="PySpark does not yet fully support pandas"
+        )
+        yield
+
+
+def _from_native(native: Any) -> Any:
+    nw = _narwhals()
+    with _quiet():
+        return nw.from_native(native, pass_through=True)
+
+
+def is_engine_frame(obj: Any) -> bool:
+    """Whether *obj* is a frame custseg reads through narwhals (not pandas).
+
+    True for Polars DataFrames and LazyFrames, PyArrow tables, DuckDB
+    relations, Dask and PySpark DataFrames (and anything else narwhals
+    reads, narwhals frames included); False for pandas DataFrames (read
+    directly) and everything else. A frame of one of those engines when
+    narwhals is not installed raises :class:`~custseg.errors.InputError`
+    naming the extra to install.
+
+    Parameters
+    ----------
+    obj
+        Anything.
+
+    Returns
+    -------
+    bool
+        Whether :func:`custseg.segment` and the frame functions summarise
+        *obj* in its engine.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> is_engine_frame(pd.DataFrame({"a": [1]}))
+    False
+    >>> import pyarrow as pa
+    >>> is_engine_frame(pa.table({"a": [1]}))
+    True
+    """
+    import pandas as pd
+
+    if isinstance(obj, pd.DataFrame | str | bytes) or obj is None:
+        return False
+    module = type(obj).__module__.split(".")[0]
+    if module not in {"polars", "pyarrow", "duckdb", "_duckdb", "dask", "pyspark"}:
+        if module == "narwhals":
+            return True
+        if not hasattr(obj, "__narwhals_dataframe__") and not hasattr(
+            obj, "__narwhals_lazyframe__"
+        ):
+            return False
+    if module != "narwhals" and importlib.util.find_spec("narwhals") is None:
+        _narwhals()  # a frame of a known engine: InputError naming the extra
+        return False  # pragma: no cover
+    nw = _narwhals()
+    wrapped = _from_native(obj)
+    return isinstance(wrapped, nw.DataFrame | nw.LazyFrame)
+
+
+def _lazy(native: Any) -> tuple[Any, bool]:
+    """The narwhals LazyFrame of *native*, and whether the input was eager."""
+    nw = _narwhals()
+    frame = _from_native(native)
+    if isinstance(frame, nw.DataFrame):
+        with _quiet():
+            return frame.lazy(), True
+    if isinstance(frame, nw.LazyFrame):
+        return frame, False
+    raise InputError(
+        "transactions",
+        f"must be a DataFrame (pandas, Polars, PyArrow, DuckDB, Dask or "
+        f"PySpark), got {type(native).__name__}",
+        fix="pass one row per transaction in a frame",
+    )
+
+
+def to_native(out: pd.DataFrame, like: Any, output: str = "native") -> Any:
+    """The pandas result *out* as a frame of the same kind as *like*.
+
+    Eager in, eager out: a Polars DataFrame or a PyArrow table. Lazy in, a
+    lazy handle of the same engine on the (already computed) result: a
+    Polars LazyFrame, a DuckDB relation, a Dask DataFrame (one partition), a
+    PySpark DataFrame in *like*'s session. Engines have no row index: the
+    customer id (*out*'s named index) becomes the first column.
+    ``output="pandas"`` returns *out* itself.
+
+    Parameters
+    ----------
+    out
+        A result of the pandas path (one row per customer).
+    like
+        The caller's input frame, whose kind the result takes.
+    output
+        ``"native"`` (the kind of *like*) or ``"pandas"``.
+
+    Returns
+    -------
+    Any
+        The frame, of *like*'s library.
+
+    Examples
+    --------
+    >>> import pandas as pd, polars as pl
+    >>> out = pd.DataFrame({"frequency": [2, 1]},
+    ...                    index=pd.Index(["a", "b"], name="customer_id"))
+    >>> to_native(out, pl.DataFrame({"x": [1]}))
+    shape: (2, 2)
+    ┌─────────────┬───────────┐
+    │ customer_id ┆ frequency │
+    │ ---         ┆ ---       │
+    │ str         ┆ i64       │
+    ╞═════════════╪═══════════╡
+    │ a           ┆ 2         │
+    │ b           ┆ 1         │
+    └─────────────┴───────────┘
+    """
+    v.choice(output, "output", ("native", "pandas"))
+    if output == "pandas":
+        return out
+    if type(like).__module__.split(".")[0] == "narwhals":  # wrapped in, wrapped out
+        with _quiet():
+            return _narwhals().from_native(to_native(out, like.to_native()))
+    import pandas as pd
+
+    flat = out.reset_index() if out.index.name is not None else out
+    flat = flat.reset_index(drop=True)
+    flat.attrs = dict(out.attrs)
+    module = type(like).__module__.split(".")[0]
+    if module == "polars":
+        import polars as pl
+
+        result = pl.from_pandas(flat)
+        return result.lazy() if isinstance(like, pl.LazyFrame) else result
+    if module == "pyarrow":
+        import pyarrow as pa
+
+        return pa.Table.from_pandas(flat, preserve_index=False)
+    if module in ("duckdb", "_duckdb"):
+        import duckdb
+        import pyarrow as pa
+
+        table = pa.Table.from_pandas(flat, preserve_index=False)
+        return duckdb.from_arrow(table)
+    if module == "dask":
+        import dask.dataframe as dd
+
+        return dd.from_pandas(flat, npartitions=1)  # type: ignore[no-untyped-call]
+    if module == "pyspark":
+        plain = flat.copy()
+        for name in plain.columns:
+            col = plain[name]
+            if isinstance(
+                col.dtype, pd.CategoricalDtype
+            ) or pd.api.types.is_extension_array_dtype(col.dtype):
+                plain[name] = col.astype(object).where(col.notna(), None)
+        session = like.sparkSession
+        with _quiet():
+            return session.createDataFrame(plain)
+    nw = _narwhals()
+    frame = _from_native(like)
+    if isinstance(frame, nw.DataFrame):  # another eager library narwhals knows
+        return nw.from_dict(
+            {c: flat[c].to_numpy() for c in flat.columns},
+            backend=frame.implementation,
+        ).to_native()
+    return out  # pragma: no cover - an unknown lazy engine: pandas
+
+
+def to_pandas_frame(native: Any, arg: str = "seg") -> pd.DataFrame:
+    """A per-customer table of any engine as pandas (collected when lazy).
+
+    Parameters
+    ----------
+    native
+        A frame narwhals reads (one row per customer: it is collected).
+    arg
+        The argument's name, for the error message.
+
+    Returns
+    -------
+    pandas.DataFrame
+        The rows, with a default index.
+
+    Examples
+    --------
+    >>> import polars as pl
+    >>> to_pandas_frame(pl.DataFrame({"r": [1, 2]})).to_dict("list")
+    {'r': [1, 2]}
+    """
+    nw = _narwhals()
+    frame = _from_native(native)
+    if isinstance(frame, nw.LazyFrame):
+        with _quiet():
+            frame = frame.collect()
+    if not isinstance(frame, nw.DataFrame):
+        raise InputError(
+            arg,
+            f"must be a DataFrame, got {type(native).__name__}",
+            fix="pass one row per customer, e.g. segment_frame(...) output",
+        )
+    with _quiet():
+        return frame.to_pandas()
+
+
+# --------------------------------------------------------------------------
+# the schema: columns and types, checked before any data is read
+
+
+def _find_column(schema: dict[str, Any], name: Hashable, arg: str) -> str:
+    if not isinstance(name, str) or name not in schema:
+        shown = ", ".join(repr(str(c)) for c in list(schema)[:20])
+        raise InputError(
+            str(name),
+            f"is not a column of the data (columns: {shown})",
+            fix=_FIX_COLUMN.format(arg=arg),
+        )
+    return name
+
+
+def _kind(dtype: Any) -> str:
+    """``int``, ``float``, ``decimal``, ``str``, ``bool``, ``date``,
+    ``datetime``, ``category`` or ``other`` for a narwhals dtype."""
+    nw = _narwhals()
+    if dtype.is_integer():
+        return "int"
+    if dtype.is_float():
+        return "float"
+    if dtype.is_decimal():
+        return "decimal"
+    if dtype == nw.String:
+        return "str"
+    if dtype == nw.Boolean:
+        return "bool"
+    if dtype == nw.Date:
+        return "date"
+    if dtype == nw.Datetime:
+        return "datetime"
+    if dtype in (nw.Categorical, nw.Enum):
+        return "category"
+    return "other"
+
+
+@attrs.frozen
+class _Columns:
+    customer: str
+    date: str
+    amount: str | None
+    id_kind: str
+    date_kind: str
+    amount_kind: str | None
+    date_format: str | None
+    time_zone: str | None
+    date_unit: str
+
+
+def _check_schema(
+    lf: Any,
+    customer: Hashable,
+    date: Hashable,
+    amount: Hashable | None,
+    date_format: str | None,
+) -> _Columns:
+    """The columns' names and kinds; InputError for a missing column or a
+    type no customer id, date or amount has (no data is read)."""
+    with _quiet():
+        schema = dict(lf.collect_schema())
+    c = _find_column(schema, customer, "customer")
+    d = _find_column(schema, date, "date")
+    a = None if amount is None else _find_column(schema, amount, "amount")
+    id_kind = _kind(schema[c])
+    if id_kind == "bool":
+        raise InputError(
+            c,
+            "holds True/False values, not customer ids",
+            fix="pass the column of customer ids (a mask selects rows: ids[mask])",
+        )
+    if id_kind in ("other", "decimal"):
+        raise InputError(
+            c,
+            f"holds {schema[c]} values, which cannot be customer ids here",
+            fix="use a column of single values (ints or text), e.g. cast it to "
+            "text in the engine",
+        )
+    date_kind = _kind(schema[d])
+    if date_kind in ("bool", "other", "decimal", "category"):
+        raise InputError(
+            d,
+            f"holds {schema[d]} values, not dates",
+            fix=_DATE_FIX,
+        )
+    amount_kind = None if a is None else _kind(schema[a])
+    if a is not None and amount_kind not in ("int", "float", "decimal"):
+        raise InputError(
+            a,
+            f"holds {schema[a]} values, not numbers"
+            + (" (text)" if amount_kind == "str" else ""),
+            fix="cast the column to numbers in the engine (e.g. Polars: "
+            "pl.col(...).cast(pl.Float64); SQL: CAST(amount AS DOUBLE)); "
+            "negative amounts are refunds",
+        )
+    tz = None
+    unit = "us"
+    if date_kind == "datetime":
+        tz = getattr(schema[d], "time_zone", None)
+        unit = getattr(schema[d], "time_unit", "us") or "us"
+    elif date_kind == "date":
+        unit = "s"  # as pandas holds Python dates
+    return _Columns(c, d, a, id_kind, date_kind, amount_kind, date_format, tz, unit)
+
+
+def _sample_format(lf: Any, cols: _Columns) -> str:
+    """The ``strftime`` format of a text date column, from one value."""
+    nw = _narwhals()
+    if cols.date_format is not None:
+        return cols.date_format
+    with _quiet():
+        first = (
+            lf.select(nw.col(cols.date))
+            .filter(~nw.col(cols.date).is_null())
+            .head(1)
+            .collect()
+        )
+    values = first[cols.date].to_list() if len(first) else []
+    if not values:
+        return "%Y-%m-%d"  # no dates at all: refused later as missing
+    text = str(values[0]).strip()
+    for pattern, fmt in _TEXT_FORMATS:
+        if pattern.fullmatch(text):
+            return fmt
+    raise InputError(
+        cols.date,
+        f"holds text dates such as {v.describe(text)}, whose format custseg does "
+        "not guess in an engine",
+        fix="give the format with date_format= (e.g. '%d/%m/%Y'), or cast the "
+        "column to a timestamp in the engine",
+    )
+
+
+def _date_expr(cols: _Columns, fmt: str | None) -> Any:
+    """The date column as a naive datetime (or date) expression."""
+    nw = _narwhals()
+    col = nw.col(cols.date)
+    if cols.date_kind == "str":
+        return col.str.to_datetime(fmt).cast(nw.Datetime("us"))
+    if cols.date_kind in ("int", "float"):
+        text = col.cast(nw.Int64).cast(nw.String)
+        return text.str.to_datetime(fmt or "%Y%m%d").cast(nw.Datetime("us"))
+    if cols.date_kind == "datetime" and cols.time_zone is not None:
+        return col.dt.replace_time_zone(None)  # local wall-clock time
+    return col
+
+
+def _day_literal(day: int, date_kind: str) -> Any:
+    """Midnight of *day* (days since 1970) as a Python date or datetime, the
+    type the date column compares with."""
+    import datetime as dt
+
+    value = np.datetime64(day, "D").item()
+    if date_kind == "date":
+        return value
+    return dt.datetime.combine(value, dt.time())
+
+
+def _purchase(amount: Any, zero_amount: str) -> Any:
+    return amount > 0 if zero_amount == "ignore" else amount >= 0
+
+
+# --------------------------------------------------------------------------
+# the facts in the engine
+
+
+@attrs.frozen(eq=False)
+class EngineFacts:
+    """The per-customer facts still in the engine (see :func:`engine_facts`).
+
+    Attributes
+    ----------
+    frame
+        A narwhals LazyFrame, one row per customer (in no particular order):
+        the customer column (named as in the input, its type unchanged),
+        ``frequency`` (Int64), ``monetary`` (Float64), ``first_purchase``,
+        ``last_purchase`` (naive datetimes or dates; null for no purchase),
+        ``recency_days`` and ``tenure_days`` (Float64 whole days to
+        ``as_of``; null for no purchase) and ``n_rows`` (Int64, the customer's
+        transactions).
+    as_of
+        The reference day (``datetime64[D]``).
+    n_rows
+        Transactions used.
+    n_dropped
+        Transactions dropped as later than ``as_of``.
+    unit
+        The NumPy unit the dates are collected in (``"us"``, ``"s"``, ...).
+    customer
+        The name of the customer column.
+    int_amounts
+        Whether the amounts are integers (their sums are exact below 2**53).
+    """
+
+    frame: Any
+    as_of: np.datetime64
+    n_rows: int
+    n_dropped: int
+    unit: str
+    customer: str
+    int_amounts: bool = False
+
+
+def engine_facts(
+    transactions: Any,
+    *,
+    customer: Hashable = "customer_id",
+    date: Hashable = "date",
+    amount: Hashable = "amount",
+    as_of: Any = None,
+    frequency: str = "transactions",
+    zero_amount: str = "purchase",
+    after_as_of: str = "raise",
+    date_format: str | None = None,
+) -> EngineFacts:
+    """The facts of :func:`~custseg.summarize`, computed in the engine.
+
+    *transactions* is any frame narwhals reads (Polars eager or lazy,
+    PyArrow, DuckDB, Dask, PySpark). Two aggregate passes run in the engine:
+    one over the whole table (row count, NULL ids, dates and amounts, NaN
+    and infinite amounts, the latest date and the rows after ``as_of``) and
+    the group-by per customer; nothing else is read. The definitions are
+    those of :func:`~custseg.summarize`: negative amounts are refunds
+    (in ``monetary``, not purchases), ``zero_amount``, ``frequency="days"``
+    (distinct calendar days with a purchase), ``as_of`` (default: the day
+    after the last transaction) and ``after_as_of`` (``"raise"`` or
+    ``"drop"``).
+
+    Parameters
+    ----------
+    transactions
+        One row per transaction, in any engine narwhals reads.
+    customer, date, amount
+        Column names. Ids are integers or text (categoricals are read as
+        text); dates are timestamps (time-zone-aware ones count in their
+        local time), dates, ISO 8601 text or ``YYYYMMDD`` numbers, or text
+        in *date_format*; amounts are numbers (refunds negative).
+    as_of, frequency, zero_amount, after_as_of
+        As for :func:`~custseg.summarize`.
+    date_format
+        A ``strftime`` format for text dates (default: recognised from the
+        first value among ISO 8601 dates, ``YYYY-MM-DD HH:MM[:SS]`` and
+        ``YYYYMMDD``).
+
+    Returns
+    -------
+    EngineFacts
+        ``.frame`` is a narwhals LazyFrame, one row per customer, still in
+        the engine (nothing of it is collected); ``.as_of``, ``.n_rows``,
+        ``.n_dropped`` come from the first pass. :func:`collect_facts`
+        collects it as a :class:`~custseg.CustomerFacts`.
+
+    Raises
+    ------
+    InputError
+        A missing column, ids that are booleans or nested values, dates that
+        are not dates (or text that does not parse), amounts that are not
+        numbers, NULL ids, dates or amounts, NaN or infinite amounts, or
+        transactions after ``as_of`` (with ``after_as_of="raise"``).
+
+    Examples
+    --------
+    >>> import polars as pl
+    >>> tx = pl.DataFrame({"customer_id": ["a", "b", "a"],
+    ...                    "date": ["2024-01-01", "2024-01-05", "2024-01-09"],
+    ...                    "amount": [10.0, 5.0, -2.0]})
+    >>> ef = engine_facts(tx)
+    >>> ef.as_of, ef.n_rows
+    (np.datetime64('2024-01-10'), 3)
+    >>> ef.frame.sort("customer_id").select("customer_id", "frequency",
+    ...     "monetary", "recency_days").collect().to_native()
+    shape: (2, 4)
+    ┌─────────────┬───────────┬──────────┬──────────────┐
+    │ customer_id ┆ frequency ┆ monetary ┆ recency_days │
+    │ ---         ┆ ---       ┆ ---      ┆ ---          │
+    │ str         ┆ i64       ┆ f64      ┆ f64          │
+    ╞═════════════╪═══════════╪══════════╪══════════════╡
+    │ a           ┆ 1         ┆ 8.0      ┆ 9.0          │
+    │ b           ┆ 1         ┆ 5.0      ┆ 5.0          │
+    └─────────────┴───────────┴──────────┴──────────────┘
+    """
+    return _engine_facts(
+        transactions,
+        customer=customer,
+        date=date,
+        amount=amount,
+        as_of=as_of,
+        frequency=frequency,
+        zero_amount=zero_amount,
+        after_as_of=after_as_of,
+        date_format=date_format,
+    )
+
+
+def _engine_facts(
+    transactions: Any,
+    *,
+    customer: Hashable,
+    date: Hashable,
+    amount: Hashable,
+    as_of: Any = None,
+    frequency: str = "transactions",
+    zero_amount: str = "purchase",
+    after_as_of: str = "raise",
+    date_format: str | None = None,
+    need_rows: bool = False,
+) -> EngineFacts:
+    """:func:`engine_facts`; *need_rows*: refuse a frame without rows (as
+    :func:`custseg.segment` does) before anything else is said about it."""
+    nw = _narwhals()
+    v.choice(frequency, "frequency", ("transactions", "days"))
+    v.choice(zero_amount, "zero_amount", ("purchase", "ignore"))
+    v.choice(after_as_of, "after_as_of", ("raise", "drop"))
+    as_of_day = None
+    if as_of is not None:
+        as_of_day = int(
+            v.to_days(np.asarray([v.as_datetime_scalar(as_of, "as_of")]))[0]
+        )
+    base, cols, checks = _prepare(
+        transactions,
+        customer,
+        date,
+        amount,
+        date_format,
+        None if as_of_day is None else as_of_day + 1,
+    )
+    c = cols.customer
+    n_total = checks["n"]
+    date_kind = "date" if cols.date_kind == "date" else "datetime"
+    if need_rows and not n_total:
+        raise InputError(
+            "transactions",
+            "has no transactions (the frame has no rows), so there is nothing "
+            "to segment",
+            fix="pass one row per transaction",
+        )
+    if as_of_day is None:
+        if not n_total:
+            raise InputError(
+                cols.date,
+                "is empty, so there is no default as_of",
+                fix="pass as_of explicitly",
+            )
+        latest = np.datetime64(checks["max_date"], "D")
+        as_of_day = int(latest.astype(np.int64)) + 1
+    as_of_d = np.datetime64(as_of_day, "D")
+    n_after = checks.get("n_after", 0)
+    end = _day_literal(as_of_day + 1, cols.date_kind)
+    if n_after:
+        if after_as_of == "raise":
+            raise _rows_error(
+                cols.date,
+                f"has transactions after as_of ({as_of_d})",
+                n_after,
+                fix="pass a later as_of, filter the rows, or use "
+                "after_as_of='drop' (on the command line: --after-as-of drop) "
+                "to drop them",
+            )
+        base = base.filter(nw.col("_d") < nw.lit(end))
+    frame = _group_facts(base, c, zero_amount, frequency, date_kind, as_of_day)
+    return EngineFacts(
+        frame=frame,
+        as_of=as_of_d,
+        n_rows=n_total - n_after,
+        n_dropped=n_after,
+        unit=cols.date_unit,
+        customer=c,
+        int_amounts=cols.amount_kind == "int",
+    )
+
+
+def _prepare(
+    transactions: Any,
+    customer: Hashable,
+    date: Hashable,
+    amount: Hashable | None,
+    date_format: str | None,
+    end_day: int | None,
+) -> tuple[Any, _Columns, dict[str, Any]]:
+    """The rows as a LazyFrame of the id, ``_d`` (naive datetimes or dates)
+    and ``_a`` (Float64 amounts, 0 without *amount*), checked by one
+    aggregate pass (counts of NULLs and bad values, the latest date, the rows
+    on or after *end_day*): InputError for bad data, as pandas input gets."""
+    nw = _narwhals()
+    if date_format is not None:
+        from ._files import check_date_format
+
+        date_format = check_date_format(date_format)
+    lf, _ = _lazy(transactions)
+    cols = _check_schema(lf, customer, date, amount, date_format)
+    fmt = None
+    if cols.date_kind == "str":
+        fmt = _sample_format(lf, cols)
+    elif cols.date_kind in ("int", "float"):
+        fmt = date_format or "%Y%m%d"
+    c, a = cols.customer, cols.amount
+    ids = nw.col(c)
+    if cols.id_kind == "category":
+        ids = ids.cast(nw.String)
+    amounts = nw.lit(0.0) if a is None else nw.col(a).cast(nw.Float64)
+    with _parsing(cols, fmt), _quiet():  # eager frames parse right here
+        base = lf.select(
+            ids.alias(c),
+            _date_expr(cols, fmt).alias("_d"),
+            nw.col(cols.date).is_null().alias("_d_null"),
+            amounts.alias("_a"),
+        )
+    checks = _first_pass(base, cols, end_day, fmt)
+    if checks["null_id"]:
+        raise _rows_error(
+            c,
+            "has missing customer ids",
+            checks["null_id"],
+            fix="drop the rows without a customer or give them an id",
+        )
+    if checks["bad_date"]:
+        raise _bad_dates(cols, fmt, checks["bad_date"])
+    if checks["null_date"]:
+        raise _rows_error(
+            cols.date,
+            "has missing dates (NULL)",
+            checks["null_date"],
+            fix="drop or fill those rows",
+        )
+    if a is None:
+        return base, cols, checks
+    if checks["null_amount"]:
+        raise _rows_error(
+            a,
+            "contains missing values (NULL or NaN)",
+            checks["null_amount"],
+            fix="drop or fill them first",
+        )
+    if checks["inf_amount"]:
+        raise _rows_error(
+            a,
+            "contains infinite values",
+            checks["inf_amount"],
+            fix="replace them with finite numbers",
+        )
+    if (
+        cols.amount_kind == "int"
+        and checks["max_abs"] is not None
+        and checks["max_abs"] * checks["n"] >= _EXACT
+    ):
+        _check_exact_sums(base, c, a)
+    return base, cols, checks
+
+
+def _check_exact_sums(base: Any, c: str, field: str) -> None:
+    """Refuse integer amounts whose sum of absolute values per customer
+    passes 2**53 (the float64 sums may round), as :func:`~custseg.summarize`
+    does; one more aggregate, run only when the whole column's bound fails."""
+    nw = _narwhals()
+    with _quiet():
+        bad = (
+            base.with_columns(nw.col("_a").abs().alias("_abs"))
+            .group_by(c)
+            .agg(nw.col("_abs").sum())
+            .filter(nw.col("_abs") > float(_EXACT))
+            .select(nw.len().alias("n"))
+            .collect()
+            .item()
+        )
+    if bad:
+        raise InputError(
+            field,
+            f"has integers whose sum for {bad} customer{'s' if bad != 1 else ''} "
+            "may pass 2**53, beyond which float64 sums are not exact",
+            fix="scale the amounts down (e.g. to thousands), or convert them to "
+            "float yourself if rounding them is acceptable",
+        )
+
+
+@contextmanager
+def _parsing(cols: _Columns, fmt: str | None) -> Iterator[None]:
+    """Turn an engine's refusal to parse text dates into InputError."""
+    try:
+        yield
+    except InputError:
+        raise
+    except Exception as exc:
+        if cols.date_kind not in ("str", "int", "float"):
+            raise
+        text = str(exc).strip()
+        first = text.splitlines()[0][:200] if text else ""
+        raise InputError(
+            cols.date,
+            f"has values that are not dates in the format {fmt!r}"
+            + (f" (the engine says: {first})" if first else ""),
+            fix=_DATE_FIX,
+        ) from None
+
+
+def _first_pass(
+    base: Any, cols: _Columns, end_day: int | None, fmt: str | None
+) -> dict[str, Any]:
+    """Row count, NULL and bad-value counts, latest date: one aggregate."""
+    nw = _narwhals()
+    c = cols.customer
+    d = nw.col("_d")
+    a = nw.col("_a")
+    exprs = [
+        nw.len().alias("n"),
+        nw.col(c).is_null().cast(nw.Int64).sum().alias("null_id"),
+        (d.is_null() & ~nw.col("_d_null")).cast(nw.Int64).sum().alias("bad_date"),
+        nw.col("_d_null").cast(nw.Int64).sum().alias("null_date"),
+        (a.is_null() | a.is_nan()).cast(nw.Int64).sum().alias("null_amount"),
+        (~a.is_null() & ~a.is_nan() & ~a.is_finite())
+        .cast(nw.Int64)
+        .sum()
+        .alias("inf_amount"),
+        d.max().alias("max_date"),
+        a.abs().max().alias("max_abs"),
+    ]
+    if end_day is not None:
+        end = _day_literal(end_day, cols.date_kind)
+        exprs.append((d >= nw.lit(end)).cast(nw.Int64).sum().alias("n_after"))
+    with _parsing(cols, fmt), _quiet():
+        row = base.select(*exprs).collect().rows(named=True)[0]
+    out: dict[str, Any] = {}
+    for key, value in row.items():
+        if key in ("max_date", "max_abs"):
+            out[key] = value
+        else:
+            out[key] = 0 if value is None else int(value)
+    return out
+
+
+def _rows_error(field: str, problem: str, n_rows: int, *, fix: str) -> InputError:
+    """InputError for *n_rows* bad rows: engines have no row order, so the
+    count is given (in the message too) and no first row."""
+    return InputError(
+        field,
+        f"{problem} ({n_rows} row{'s' if n_rows != 1 else ''})",
+        fix=fix,
+        n_rows=n_rows,
+    )
+
+
+def _bad_dates(cols: _Columns, fmt: str | None, count: int) -> InputError:
+    """InputError for text dates the engine read as NULL (non-strict parsers)."""
+    return _rows_error(
+        cols.date,
+        f"has values that are not dates in the format {fmt!r}",
+        count,
+        fix=_DATE_FIX,
+    )
+
+
+def _group_facts(
+    base: Any,
+    c: str,
+    zero_amount: str,
+    frequency: str,
+    date_kind: str,
+    as_of_day: int,
+) -> Any:
+    """The group-by: one row per customer (a narwhals LazyFrame)."""
+    nw = _narwhals()
+    p = _purchase(nw.col("_a"), zero_amount)
+    rows = base.with_columns(
+        p.cast(nw.Int64).alias("_p"),
+        nw.when(p).then(nw.col("_d")).alias("_pd"),
+    )
+    facts = rows.group_by(c).agg(
+        nw.col("_a").sum().alias("monetary"),
+        nw.col("_p").sum().alias("_freq"),
+        nw.col("_pd").min().alias("first_purchase"),
+        nw.col("_pd").max().alias("last_purchase"),
+        nw.len().alias("n_rows"),
+    )
+    if frequency == "days":
+        day = nw.col("_d") if date_kind == "date" else nw.col("_d").dt.date()
+        days = (
+            rows.filter(nw.col("_p") == 1)
+            .select(nw.col(c), day.alias("_day"))
+            .unique()
+            .group_by(c)
+            .agg(nw.len().alias("_days"))
+        )
+        facts = facts.join(days, on=c, how="left").with_columns(
+            nw.col("_days").fill_null(0).alias("_freq")
+        )
+    as_of = np.datetime64(as_of_day, "D").item()
+    with _quiet():
+        return facts.select(
+            nw.col(c),
+            _recency(nw.col("last_purchase"), as_of, date_kind).alias("recency_days"),
+            nw.col("_freq").cast(nw.Int64).alias("frequency"),
+            nw.col("monetary").cast(nw.Float64),
+            nw.col("first_purchase"),
+            nw.col("last_purchase"),
+            _recency(nw.col("first_purchase"), as_of, date_kind).alias("tenure_days"),
+            nw.col("n_rows").cast(nw.Int64),
+        )
+
+
+def _recency(expr: Any, as_of: Any, date_kind: str) -> Any:
+    """Whole calendar days from *expr*'s day to *as_of* (Float64)."""
+    nw = _narwhals()
+    as_of_day = int(np.datetime64(as_of, "D").astype(np.int64))
+    return (nw.lit(as_of_day) - _day_number(expr)).cast(nw.Float64)
+
+
+def _day_number(expr: Any) -> Any:
+    """Days since 1970-01-01 of a date or datetime expression, by integer
+    arithmetic on its year, month and day (H. Hinnant's days_from_civil), so
+    every engine computes it alike."""
+    nw = _narwhals()
+    # no casts to Int64: pandas-backed engines (Dask) hold a missing date's
+    # parts as NaN floats, which an integer cast refuses; the arithmetic is
+    # exact in float64 as in integers at these magnitudes
+    y = expr.dt.year()
+    m = expr.dt.month()
+    d = expr.dt.day()
+    early = nw.when(m <= 2).then(1).otherwise(0)
+    yy = y - early
+    mm = m + 12 * early - 3  # March = 0 ... February = 11
+    return (
+        365 * yy
+        + yy // 4
+        - yy // 100
+        + yy // 400
+        + (153 * mm + 2) // 5
+        + d
+        - 1
+        - 719468
+    )
+
+
+# --------------------------------------------------------------------------
+# collecting the customer table
+
+
+def _id_array(values: np.ndarray) -> np.ndarray:
+    """Collected ids in the form :func:`~custseg.summarize` gives them."""
+    if values.dtype.kind == "f":  # integral floats become ints, as in summarize
+        if np.array_equal(values, np.trunc(values)) and (
+            np.abs(values).max(initial=0) < _EXACT
+        ):
+            return values.astype(np.int64)
+        return values
+    if values.dtype.kind in "OUT":
+        return np.asarray(values, dtype=object)
+    return values
+
+
+def collect_facts(ef: EngineFacts) -> CustomerFacts:
+    """Collect the customer table of :func:`engine_facts` as CustomerFacts.
+
+    Sorted by id (text in code point order, as :func:`~custseg.summarize`
+    sorts it); recency and tenure recomputed in NumPy from the collected
+    purchase dates, exactly as :func:`~custseg.summarize` does.
+
+    Parameters
+    ----------
+    ef
+        What :func:`engine_facts` returned.
+
+    Returns
+    -------
+    CustomerFacts
+        The facts, as :func:`~custseg.summarize` gives them for the same rows.
+
+    Raises
+    ------
+    InputError
+        A customer's sum overflowing ``float64``.
+
+    Examples
+    --------
+    >>> import polars as pl
+    >>> tx = pl.DataFrame({"customer_id": [2, 1, 2],
+    ...                    "date": ["2024-01-01", "2024-01-05", "2024-01-09"],
+    ...                    "amount": [10.0, 5.0, -2.0]})
+    >>> facts = collect_facts(engine_facts(tx))
+    >>> facts.customer_id.tolist(), facts.frequency.tolist()
+    ([1, 2], [1, 1])
+    """
+    c = ef.customer
+    with _quiet():
+        table = (
+            ef.frame.select(
+                c, "frequency", "monetary", "first_purchase", "last_purchase"
+            )
+            .collect()
+            .sort(c)
+        )
+        pdf = table.to_pandas()
+    ids = _id_array(pdf[c].to_numpy())
+    freq = pdf["frequency"].to_numpy(dtype=np.int64)
+    monetary = pdf["monetary"].to_numpy(dtype=np.float64)
+    unit = ef.unit
+    first = _as_datetime64(pdf["first_purchase"], unit)
+    last = _as_datetime64(pdf["last_purchase"], unit)
+    if not np.isfinite(monetary).all():
+        bad = ~np.isfinite(monetary)
+        first_bad, count = v.first_offender(bad)
+        raise InputError(
+            "amount",
+            f"sums to more than float64 holds (about 1.8e308) for {count} "
+            f"customer{'s' if count != 1 else ''}, the first being customer "
+            f"{v.describe(ids[first_bad])}",
+            fix="scale the amounts down (e.g. to thousands) before summarising",
+        )
+    as_of_day = int(ef.as_of.astype(np.int64))
+    per_day = int(np.timedelta64(1, "D") // np.timedelta64(1, unit))  # type: ignore[call-overload]
+    none = freq == 0
+    last_t = last.view(np.int64)
+    first_t = first.view(np.int64)
+    recency = (as_of_day - np.floor_divide(last_t, per_day)).astype(np.float64)
+    tenure = (as_of_day - np.floor_divide(first_t, per_day)).astype(np.float64)
+    recency[none] = np.nan
+    tenure[none] = np.nan
+    return CustomerFacts(
+        customer_id=ids,
+        recency_days=recency,
+        frequency=freq,
+        monetary=monetary,
+        first_purchase=first,
+        last_purchase=last,
+        tenure_days=tenure,
+        as_of=ef.as_of,
+        n_rows=ef.n_rows,
+        n_dropped=ef.n_dropped,
+    )
+
+
+def _as_datetime64(col: pd.Series, unit: str) -> np.ndarray:
+    """A collected date column as ``datetime64[unit]`` (NaT for missing)."""
+    import pandas as pd
+
+    if not pd.api.types.is_datetime64_any_dtype(col.dtype):
+        col = pd.to_datetime(col)  # Python dates (DuckDB, Spark) or objects
+    if getattr(col.dtype, "tz", None) is not None:
+        col = col.dt.tz_localize(None)
+    return col.to_numpy(dtype=f"datetime64[{unit}]")
+
+
+def native_facts(
+    transactions: Any,
+    customer: Hashable,
+    date: Hashable,
+    amount: Hashable,
+    as_of: Any,
+    options: dict[str, Any],
+    *,
+    need_rows: bool = False,
+) -> CustomerFacts:
+    """What ``custseg.frame._facts`` gives for a pandas frame, for any engine."""
+    options = dict(options)
+    ef = _engine_facts(
+        transactions,
+        customer=customer,
+        date=date,
+        amount=amount,
+        as_of=as_of,
+        date_format=options.pop("date_format", None),
+        need_rows=need_rows,
+        **options,
+    )
+    return collect_facts(ef)
+
+
+# --------------------------------------------------------------------------
+# BTYD
+
+
+def engine_btyd_summary(
+    transactions: Any,
+    *,
+    customer: Hashable = "customer_id",
+    date: Hashable = "date",
+    amount: Hashable | None = "amount",
+    observation_end: Any,
+    unit: Literal["D", "W"] = "D",
+    time_scaler: float = 1.0,
+    after_observation_end: str = "raise",
+    date_format: str | None = None,
+) -> BtydSummary:
+    """:func:`~custseg.btyd_summary` computed in the engine.
+
+    The same definitions (every row a transaction, refunds included; days
+    or Monday-to-Sunday weeks; ``frequency`` = distinct periods - 1,
+    ``recency``, ``T``, ``monetary_value`` = mean spend per repeat period):
+    the engine computes, per customer, the first and last period, the
+    number of distinct periods, the total spend and the spend in the first
+    period (group-bys and one join); recency, T and the mean are computed
+    from them in NumPy as :func:`~custseg.btyd_summary` computes them.
+
+    Parameters
+    ----------
+    transactions
+        One row per transaction, in any engine narwhals reads.
+    customer, date, amount
+        Column names (*amount* ``None``: no ``monetary_value``).
+    observation_end, unit, time_scaler, after_observation_end
+        As for :func:`~custseg.btyd_summary`.
+    date_format
+        A ``strftime`` format for text dates (see :func:`engine_facts`).
+
+    Returns
+    -------
+    BtydSummary
+        Sorted by customer id, as :func:`~custseg.btyd_summary` gives it.
+
+    Raises
+    ------
+    InputError
+        As :func:`engine_facts`, and transactions after the period of
+        ``observation_end`` with ``after_observation_end="raise"``.
+    ThresholdError
+        An unknown ``unit`` or ``after_observation_end``, a bad
+        ``time_scaler``.
+
+    Examples
+    --------
+    >>> import polars as pl
+    >>> tx = pl.DataFrame({"customer_id": ["a", "a", "a", "b"],
+    ...                    "date": ["2024-01-01", "2024-01-01", "2024-01-11",
+    ...                             "2024-01-05"],
+    ...                    "amount": [10.0, 5.0, 30.0, 8.0]})
+    >>> s = engine_btyd_summary(tx, observation_end="2024-01-31")
+    >>> s.frequency.tolist(), s.recency.tolist(), s.T.tolist()
+    ([1.0, 0.0], [10.0, 0.0], [30.0, 26.0])
+    >>> s.monetary_value.tolist()
+    [30.0, 0.0]
+    """
+    from .btyd import (
+        BtydSummary,
+        _check_scaled,
+        _check_time_scaler,
+        _check_unit,
+        _day,
+        _period_start,
+        _scaled,
+    )
+
+    nw = _narwhals()
+    step = _check_unit(unit)
+    scaler = _check_time_scaler(time_scaler)
+    v.choice(after_observation_end, "after_observation_end", ("raise", "drop"))
+    end_day = _day(observation_end, "observation_end")
+    end_period = int(_period_start(np.asarray([end_day]), unit)[0])
+    base, cols, checks = _prepare(
+        transactions, customer, date, amount, date_format, end_period + step
+    )
+    c = cols.customer
+    n_after = checks.get("n_after", 0)
+    if n_after:
+        if after_observation_end == "raise":
+            end = np.datetime64(end_day, "D")
+            shown = (
+                str(end)
+                if unit == "D"
+                else f"{end}, in the week ending {np.datetime64(end_period + 6, 'D')}"
+            )
+            raise _rows_error(
+                cols.date,
+                f"has transactions after observation_end ({shown})",
+                n_after,
+                fix="pass a later observation_end, filter the rows, or use "
+                "after_observation_end='drop' to drop them",
+            )
+        limit = _day_literal(end_period + step, cols.date_kind)
+        base = base.filter(nw.col("_d") < nw.lit(limit))
+    day = _day_number(nw.col("_d"))
+    # weeks start on the Monday (1970-01-01 was a Thursday); the modulo twice
+    # because SQL engines keep the sign of the dividend
+    period = day - ((day + 3) % 7 + 7) % 7 if unit == "W" else day
+    rows = base.select(nw.col(c), period.alias("_per"), nw.col("_a"))
+    per_customer = rows.group_by(c).agg(
+        nw.col("_per").min().alias("_first"),
+        nw.col("_per").max().alias("_last"),
+        nw.col("_a").sum().alias("_total"),
+    )
+    n_periods = rows.select(c, "_per").unique().group_by(c).agg(nw.len().alias("_n"))
+    first_spend = (
+        rows.join(per_customer.select(c, "_first"), on=c, how="inner")
+        .filter(nw.col("_per") == nw.col("_first"))
+        .group_by(c)
+        .agg(nw.col("_a").sum().alias("_first_spend"))
+    )
+    table = per_customer.join(n_periods, on=c, how="inner").join(
+        first_spend, on=c, how="inner"
+    )
+    with _quiet():
+        pdf = table.collect().sort(c).to_pandas()
+    ids = _id_array(pdf[c].to_numpy())
+    first = pdf["_first"].to_numpy(dtype=np.int64)
+    last = pdf["_last"].to_numpy(dtype=np.int64)
+    freq = (pdf["_n"].to_numpy(dtype=np.int64) - 1).astype(np.float64)
+    recency = _scaled((last - first) / step, scaler)
+    t = _scaled((end_period - first) / step, scaler)
+    _check_scaled(recency, t, time_scaler=scaler)
+    monetary = None
+    if amount is not None:
+        total = pdf["_total"].to_numpy(dtype=np.float64)
+        spend = pdf["_first_spend"].to_numpy(dtype=np.float64)
+        with np.errstate(invalid="ignore", divide="ignore"):
+            monetary = np.where(freq > 0, (total - spend) / freq, 0.0)
+    return BtydSummary(
+        customer_id=ids,
+        frequency=freq,
+        recency=recency,
+        T=t,
+        monetary_value=monetary,
+        observation_end=np.datetime64(end_period, "D"),
+        unit=unit,
+        n_dropped=n_after,
+        time_scaler=scaler,
+    )
