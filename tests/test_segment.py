@@ -419,3 +419,34 @@ class TestSegmentFromAFile:
         assert _quiet(path, customer="member").customers.index.equals(
             res.customers.index
         )
+
+
+class TestNothingToFit:
+    @given(
+        st.lists(st.integers(1, 400), min_size=1, max_size=20),
+        st.booleans(),
+    )
+    @settings(max_examples=30)
+    def test_the_error_says_why_there_is_no_buyer(
+        self, days: list[int], dropped: bool
+    ) -> None:
+        """No buyer left: every row dropped after as_of, or refunds only, named as such."""
+        as_of = pd.Timestamp("2025-01-01")
+        sign = 1.0 if dropped else -1.0
+        shift = pd.to_timedelta(days, unit="D")
+        tx = pd.DataFrame(
+            {
+                "customer_id": [f"c{i % 3}" for i in range(len(days))],
+                "date": as_of + shift if dropped else as_of - shift,
+                "amount": [sign * 10.0] * len(days),
+            }
+        )
+        with pytest.raises(InputError) as err:
+            segment(tx, as_of=as_of, after_as_of="drop")
+        message = str(err.value)
+        if dropped:
+            assert f"every one of the {len(days):,d} transactions" in message
+            assert "after as_of" in message
+            assert "refunds" not in message
+        else:
+            assert "only refunds" in message

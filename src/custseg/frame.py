@@ -688,6 +688,25 @@ def _load_rules(preset: Any, rules: Any) -> RuleSet | None:
     return load(rules)
 
 
+def _nothing_to_fit(facts: CustomerFacts) -> InputError:
+    """No buyer to fit score edges on: say why (rows dropped, or refunds only)."""
+    fix = "pass edges= (or rules with fixed [scores] edges)"
+    if facts.n_rows == 0 and facts.n_dropped:
+        return InputError(
+            "date",
+            f"every one of the {facts.n_dropped:,d} transactions is dated after "
+            "as_of and was dropped (after_as_of='drop'), so there is nothing to "
+            "fit score edges on",
+            fix="give a later as_of, or check the date column; or " + fix,
+        )
+    return InputError(
+        "frequency",
+        "is 0 for every customer (only refunds), so there is nothing to "
+        "fit score edges on",
+        fix=fix,
+    )
+
+
 def _fit_edges(
     facts: CustomerFacts,
     buyers: np.ndarray,
@@ -715,12 +734,7 @@ def _fit_edges(
         n_bins = spec.bins if spec is not None and bins is None else counts[i]
         known = values[buyers]
         if not len(known):
-            raise InputError(
-                "frequency",
-                "is 0 for every customer (only refunds), so there is nothing to "
-                "fit score edges on",
-                fix="pass edges= (or rules with fixed [scores] edges)",
-            )
+            raise _nothing_to_fit(facts)
         edges = _quantile_edges(known, n_bins, field=name)
         notes += _edge_notes(name, known.astype(np.float64), edges, better)
         dims.append(edges)
