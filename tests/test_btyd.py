@@ -1245,3 +1245,54 @@ class TestCalibrationHoldoutDisplay:
         html = r._repr_html_()
         for column in ("frequency_cal", "duration_holdout", "monetary_value_holdout"):
             assert column in html
+
+
+class TestPeriodCountingPaths:
+    @pytest.mark.parametrize("blocks", [True, False])
+    @given(
+        df=strategies.transactions(),
+        unit=units,
+        with_amount=st.booleans(),
+        seed=st.integers(0, 2**16),
+        holdout_days=st.integers(1, 40),
+    )
+    def test_blocks_and_hashing_match_lifetimes_in_any_order(
+        self,
+        blocks: bool,
+        df: pd.DataFrame,
+        unit: str,
+        with_amount: bool,
+        seed: int,
+        holdout_days: int,
+    ) -> None:
+        """Distinct periods counted period by period (rows in date order or not)
+        or by hashing give lifetimes' tables, whatever the row order."""
+        from custseg import summary
+
+        end = last_day(df)
+        shuffled = df.iloc[np.random.default_rng(seed).permutation(len(df))]
+        ordered = df.sort_values("date", kind="stable")
+        cal_end = end - dt.timedelta(days=holdout_days)
+        with pytest.MonkeyPatch.context() as m:
+            m.setattr(summary, "_BLOCK_MIN_ROWS", 0 if blocks else 10**9)
+            for rows in (shuffled, ordered):
+                got = btyd_summary(
+                    rows["customer_id"].to_numpy(),
+                    rows["date"].to_numpy(),
+                    rows["amount"].to_numpy() if with_amount else None,
+                    observation_end=end,
+                    unit=unit,  # type: ignore[arg-type]
+                )
+                assert_matches(got, reference_btyd(df, end, unit, with_amount))
+                table = btyd_calibration_holdout(
+                    rows["customer_id"].to_numpy(),
+                    rows["date"].to_numpy(),
+                    rows["amount"].to_numpy() if with_amount else None,
+                    calibration_end=cal_end,
+                    observation_end=end,
+                    unit=unit,  # type: ignore[arg-type]
+                )
+                ref = reference_calibration_holdout(
+                    df, end_of_day(cal_end), end_of_day(end), unit, with_amount
+                )
+                assert_matches_holdout(table, ref)

@@ -1076,3 +1076,248 @@ class TestSummarizeDaySpan:
                           as_of="2024-01-01", after_as_of="drop",
                           zero_amount="ignore")  # fmt: skip
         assert facts.frequency.tolist() == [1, 1]
+
+
+# --------------------------------------------------------------------------
+# the fast paths (issue 13): integer ids ranked through a bitmap or hashed,
+# distinct days counted day by day or hashed; each forced on small data
+
+
+def pandas_facts(ids: Any, ticks: np.ndarray, amounts: np.ndarray, days: bool) -> Any:
+    """A plain pandas groupby of what summarize computes (purchases: amount >= 0)."""
+    frame = pd.DataFrame({"id": ids, "t": ticks, "a": amounts})
+    frame["day"] = frame["t"] // 86_400
+    buy = frame[frame["a"] >= 0]
+    out = frame.groupby("id", sort=True).agg(monetary=("a", "sum"))
+    per = buy.groupby("id").agg(
+        n=("day", "nunique") if days else ("t", "size"),
+        lo=("t", "min"),
+        hi=("t", "max"),
+    )
+    return out.join(per)
+
+
+def check_against_pandas(
+    ids: np.ndarray, ticks: np.ndarray, amounts: np.ndarray, days: bool
+) -> None:
+    dates = ticks.astype("datetime64[s]")
+    facts = summarize(ids, dates, amounts, frequency="days" if days else "transactions")
+    ref = pandas_facts(ids, ticks, amounts, days)
+    assert facts.customer_id.dtype == ids.dtype
+    assert facts.customer_id.tolist() == ref.index.tolist()
+    assert facts.frequency.tolist() == ref["n"].fillna(0).astype(int).tolist()
+    np.testing.assert_allclose(facts.monetary, ref["monetary"], rtol=1e-12, atol=1e-9)
+    got_last = facts.last_purchase.view(np.int64)
+    buyers = facts.frequency > 0
+    assert got_last[buyers].tolist() == ref["hi"][buyers].astype(np.int64).tolist()
+    got_first = facts.first_purchase.view(np.int64)
+    assert got_first[buyers].tolist() == ref["lo"][buyers].astype(np.int64).tolist()
+    assert np.isnat(facts.first_purchase[~buyers]).all()
+
+
+@st.composite
+def int_transactions(draw: Any) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Integer ids of any dtype and span, dates over a few days, some refunds."""
+    n = draw(st.integers(1, 60))
+    dtype = draw(st.sampled_from([np.int8, np.int16, np.int32, np.int64, np.uint8,
+                                  np.uint32, np.uint64]))  # fmt: skip
+    info = np.iinfo(dtype)
+    lo = draw(st.integers(max(int(info.min), -(2**63)), min(int(info.max), 2**63 - 1)))
+    span = draw(st.integers(1, 3 * n + 5))
+    hi_ok = min(int(info.max), 2**63 - 1)
+    offsets = draw(st.lists(st.integers(0, span - 1), min_size=n, max_size=n))
+    ids = np.array([min(lo + o, hi_ok) for o in offsets], dtype=dtype)
+    ticks = (
+        np.array(
+            draw(st.lists(st.integers(0, 20 * 86_400), min_size=n, max_size=n)),
+            np.int64,
+        )
+        + 1_700_000_000
+    )
+    amounts = np.array(
+        draw(
+            st.lists(
+                st.sampled_from([-2.5, 0.0, 1.0, 3.25, 10.0]), min_size=n, max_size=n
+            )
+        ),
+        dtype=np.float64,
+    )
+    return ids, ticks, amounts
+
+
+class TestIntegerIdPaths:
+    @pytest.mark.parametrize(
+        ("span_per_row", "min_span", "path"),
+        [(16, 1 << 22, "bitmap"), (1, 0, "either"), (0, 0, "hashed")],
+    )
+    @given(data=int_transactions(), days=st.booleans(), seed=st.integers(0, 2**16))
+    @settings(max_examples=40, deadline=None)
+    def test_every_path_matches_a_pandas_groupby(
+        self,
+        span_per_row: int,
+        min_span: int,
+        path: str,
+        data: tuple[np.ndarray, np.ndarray, np.ndarray],
+        days: bool,
+        seed: int,
+    ) -> None:
+        """Integer ids through the bitmap, the dense shortcut or hashing give the
+        facts of a pandas groupby, in any row order."""
+        from custseg import summary
+
+        ids, ticks, amounts = data
+        order = np.random.default_rng(seed).permutation(len(ids))
+        with pytest.MonkeyPatch.context() as m:
+            m.setattr(summary, "_BITMAP_SPAN_PER_ROW", span_per_row)
+            m.setattr(summary, "_BITMAP_MIN_SPAN", min_span)
+            check_against_pandas(ids, ticks, amounts, days)
+            check_against_pandas(ids[order], ticks[order], amounts[order], days)
+
+    @given(
+        n=st.integers(1, 40),
+        span_per_row=st.integers(0, 4),
+        min_span=st.integers(0, 200),
+        extra=st.sampled_from([0, 1]),
+        lo=st.integers(-(2**62), 2**62),
+    )
+    @settings(max_examples=60, deadline=None)
+    def test_bitmap_and_hash_meet_at_the_span_budget(
+        self, n: int, span_per_row: int, min_span: int, extra: int, lo: int
+    ) -> None:
+        """A span of exactly max(span_per_row * n, min_span) ids takes the bitmap,
+        one more is hashed; both rank the ids exactly (np.unique)."""
+        from custseg import summary
+
+        budget = max(span_per_row * n, min_span, 1)
+        span = budget + extra
+        ids = np.array(
+            [lo, lo + span - 1, *((lo + (7 * i) % span) for i in range(n - 2))][:n],
+            dtype=np.int64,
+        )
+        if n == 1:
+            span = 1
+        hashed = []
+        real = summary._group_hashed_ints
+
+        def spy(values: np.ndarray) -> Any:
+            hashed.append(True)
+            return real(values)
+
+        with pytest.MonkeyPatch.context() as m:
+            m.setattr(summary, "_group_hashed_ints", spy)
+            groups = summary._group_ints(
+                ids, span_per_row=span_per_row, min_span=min_span
+            )
+        assert groups is not None
+        actual_span = int(ids.max()) - int(ids.min()) + 1
+        assert bool(hashed) == (actual_span > max(span_per_row * n, min_span))
+        uniq, inverse = np.unique(ids, return_inverse=True)
+        assert groups.ids.tolist() == uniq.tolist()
+        if groups.keep is None:  # ranks
+            assert groups.codes.tolist() == inverse.tolist()
+            assert groups.size == len(uniq)
+        else:  # slots (nearly dense ids), the empty ones dropped by compact
+            assert (
+                groups.codes.tolist() == np.flatnonzero(groups.keep)[inverse].tolist()
+            )
+
+    @given(
+        span=st.integers(3, 64),
+        holes=st.integers(0, 20),
+        repeats=st.integers(1, 3),
+        lo=st.integers(-(10**12), 10**12),
+        seed=st.integers(0, 2**16),
+    )
+    @settings(max_examples=60, deadline=None)
+    def test_nearly_dense_ids_are_slots_up_to_one_hole_in_eight(
+        self, span: int, holes: int, repeats: int, lo: int, seed: int
+    ) -> None:
+        """Ids lo .. hi with at most one absent in 8 (span <= rows) are used as
+        slots, empty slots dropped; one more hole ranks them; both exact."""
+        from custseg import summary
+
+        rng = np.random.default_rng(seed)
+        holes = min(holes, span - 2)
+        absent = rng.choice(np.arange(1, span - 1), holes, replace=False)
+        kept = np.setdiff1d(np.arange(span), absent) + lo
+        ids = rng.permutation(np.repeat(kept, repeats))
+        groups = summary._group_ints(ids)
+        assert groups is not None
+        slots = holes * summary._HOLES_PER_ID <= span and span <= len(ids)
+        assert (groups.keep is not None) == (slots and holes > 0)
+        uniq, inverse = np.unique(ids, return_inverse=True)
+        assert groups.ids.tolist() == uniq.tolist()
+        assert groups.compact(
+            np.bincount(groups.codes, minlength=groups.size)
+        ).tolist() == (np.bincount(inverse).tolist())
+        ticks = 1_700_000_000 + rng.integers(0, 10 * 86_400, len(ids))
+        amounts = rng.choice([-1.0, 0.0, 2.5], len(ids))
+        check_against_pandas(ids, ticks, amounts, False)
+
+    def test_dense_ids_are_their_own_codes(self) -> None:
+        """Ids 0 .. k-1 all present are the codes themselves (no copy)."""
+        from custseg import summary
+
+        ids = np.array([2, 0, 1, 2, 1], dtype=np.int64)
+        groups = summary._group_ints(ids)
+        assert groups is not None and np.shares_memory(groups.codes, ids)
+        assert groups.ids.tolist() == [0, 1, 2]
+
+    def test_extreme_int64_ids(self) -> None:
+        """Ids at both ends of int64 are hashed exactly and sorted."""
+        ids = np.array([2**63 - 1, -(2**63), 0, 2**63 - 1], dtype=np.int64)
+        facts = summarize(ids, [f"2024-01-0{d}" for d in (1, 2, 3, 4)], [1.0] * 4)
+        assert facts.customer_id.tolist() == [-(2**63), 0, 2**63 - 1]
+        assert facts.frequency.tolist() == [1, 1, 2]
+
+
+class TestDistinctDays:
+    @pytest.mark.parametrize(
+        ("max_span", "min_rows"), [(1 << 16, 1), (1 << 16, 64), (0, 1), (3, 1)]
+    )
+    @given(
+        n=st.integers(1, 80),
+        k=st.integers(1, 10),
+        span=st.integers(1, 12),
+        sort=st.booleans(),
+        seed=st.integers(0, 2**16),
+    )
+    @settings(max_examples=40, deadline=None)
+    def test_blocks_and_hashing_match_nunique(
+        self, max_span: int, min_rows: int, n: int, k: int, span: int, sort: bool,
+        seed: int,
+    ) -> None:  # fmt: skip
+        """Distinct values per code, day by day (rows in order or not) or hashed,
+        equal pandas' groupby().nunique(), on both sides of each limit."""
+        from custseg import summary
+
+        rng = np.random.default_rng(seed)
+        codes = rng.integers(0, k, n).astype(np.intp)
+        values = rng.integers(0, span, n) + int(rng.integers(-(10**6), 10**6))
+        if sort:
+            values = np.sort(values)
+        got = summary._distinct_counts(
+            codes, values, k, max_span=max_span, min_rows=min_rows
+        )
+        ref = pd.Series(values).groupby(codes).nunique().reindex(range(k), fill_value=0)
+        assert got.tolist() == ref.tolist()
+
+    @pytest.mark.parametrize("blocks", [True, False])
+    @given(data=int_transactions(), seed=st.integers(0, 2**16))
+    @settings(max_examples=30, deadline=None)
+    def test_days_frequency_in_any_order(
+        self,
+        blocks: bool,
+        data: tuple[np.ndarray, np.ndarray, np.ndarray],
+        seed: int,
+    ) -> None:
+        """frequency='days' by day blocks or by hashing equals pandas' nunique of
+        the purchase days, whatever the row order."""
+        from custseg import summary
+
+        ids, ticks, amounts = data
+        order = np.random.default_rng(seed).permutation(len(ids))
+        with pytest.MonkeyPatch.context() as m:
+            m.setattr(summary, "_BLOCK_MIN_ROWS", 0 if blocks else 10**9)
+            check_against_pandas(ids[order], ticks[order], amounts[order], True)
+            check_against_pandas(ids, np.sort(ticks), amounts, True)

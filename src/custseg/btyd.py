@@ -24,8 +24,8 @@ from .summary import (
     _check_day_span,
     _coerce_rows,
     _day_ticks,
+    _distinct_counts,
     _group_ids,
-    _pair_keys,
 )
 
 if TYPE_CHECKING:
@@ -313,13 +313,10 @@ def _scaled(periods: np.ndarray, time_scaler: float) -> np.ndarray:
 def _distinct_periods(
     groups: _Groups, codes: np.ndarray, period: np.ndarray, step: int
 ) -> np.ndarray:
-    """Number of distinct periods per group (compacted), by hashing
-    (group, period) pairs: no sort."""
-    import pandas as pd
-
-    keys, span = _pair_keys(codes, period // step if step > 1 else period, groups.size)
-    pairs = pd.unique(keys)
-    return groups.count((pairs // span).astype(np.intp))
+    """Number of distinct periods per group (compacted), period by period:
+    no sort, no hashing (see :func:`custseg.summary._distinct_counts`)."""
+    values = period // step if step > 1 else period
+    return groups.compact(_distinct_counts(codes, values, groups.size))
 
 
 def _btyd_columns(

@@ -3,10 +3,12 @@
 :func:`summarize` gives the facts that RFM, lifecycle and ABC classifiers
 need (:mod:`custseg.btyd` gives the table BG/NBD-family models expect).
 
-Customer ids are factorised by hashing (pandas) or, for integer ids in a
-compact range, by direct addressing; every aggregate is then one vectorised
-pass (``np.bincount``, ``np.maximum.at``). There is no Python loop over rows
-and no ``groupby().apply``.
+Customer ids are factorised into codes ``0 .. k-1`` in id order: integer ids
+through a presence bitmap of their range (or by hashing, for ranges much
+wider than the row count), text from its Arrow buffers (or by hashing); every
+aggregate is then one vectorised pass over ``k`` slots (``np.bincount``,
+``np.maximum.at``), and distinct purchase days are counted day by day. There
+is no Python loop over rows and no ``groupby().apply``.
 """
 
 from __future__ import annotations
@@ -369,8 +371,9 @@ def _extension_ids(values: Any, field: str) -> Any:
 def _group_ids(ids: Any, field: str) -> _Groups:
     """Factorise customer ids into codes, groups sorted by id.
 
-    Integer ids whose range is no wider than the number of rows are used as
-    bin positions directly (no hashing); anything else is hashed by
+    Integer ids are ranked through a presence bitmap of their range, or
+    hashed when that range is much wider than the row count (see
+    :func:`_group_ints`); anything else is hashed by
     :func:`pandas.factorize` (or, for text, keyed exactly from its Arrow
     buffers). Ids are the same customer only when they are equal values of
     one type: object arrays mixing types, holding unhashable values or
@@ -394,24 +397,15 @@ def _group_ids(ids: Any, field: str) -> _Groups:
         ):
             values = values.astype(np.int64)
             dtype = values.dtype
-    if isinstance(dtype, np.dtype) and dtype.kind in "iu" and len(values):
-        n = len(values)
-        lo, hi = int(values.min()), int(values.max())
-        if hi - lo < n + 1024 and hi <= np.iinfo(np.int64).max:
-            # int64 arithmetic: small id types would wrap around in `arr - lo`
-            arr = np.ascontiguousarray(values, dtype=np.int64)
-            if lo >= 0 and hi < n + 1024:
-                codes, size, base = arr.astype(np.intp, copy=False), hi + 1, 0
-            else:
-                codes, size, base = (
-                    (arr - lo).astype(np.intp, copy=False),
-                    hi - lo + 1,
-                    lo,
-                )
-            counts = np.bincount(codes, minlength=size)
-            present = counts > 0
-            uniq = (np.flatnonzero(present) + base).astype(dtype, copy=False)
-            return _Groups(codes, size, present, uniq, counts)
+    if (
+        isinstance(dtype, np.dtype)
+        and dtype.kind in "iu"
+        and len(values)
+        and int(values.max()) <= _I64_MAX  # uint64 beyond int64: hashed below
+    ):
+        ints = _group_ints(values)
+        if ints is not None:
+            return ints
     # Arrow-backed strings (pandas' default str dtype, and object arrays of str
     # converted once): exact integer keys from the byte buffers, much faster
     # than hashing; None when it does not apply
@@ -428,6 +422,120 @@ def _group_ids(ids: Any, field: str) -> _Groups:
     return _Groups(
         codes.astype(np.intp, copy=False), len(uniques), None, np.asarray(uniques)
     )
+
+
+#: Rows handled at once by the chunked passes (temporaries stay in cache).
+_CHUNK = 1 << 16
+#: Integer ids spanning up to this many values per row (and always up to
+#: ``_BITMAP_MIN_SPAN``) are ranked through a presence bitmap; wider ones are
+#: hashed. The bitmap is built from a byte per value, so this bounds the
+#: temporary memory at this many bytes per row.
+_BITMAP_SPAN_PER_ROW = 16
+_BITMAP_MIN_SPAN = 1 << 22
+#: Ids ``lo .. hi`` (a span no wider than the rows) with at most one id in
+#: this many absent are used as slots directly (the empty slots dropped after).
+_HOLES_PER_ID = 8
+
+
+def _group_ints(
+    values: np.ndarray,
+    *,
+    span_per_row: int | None = None,
+    min_span: int | None = None,
+) -> _Groups | None:
+    """Group integer ids (``int64`` range) by their rank among the distinct ids.
+
+    Ids ``lo .. hi`` all present are their own codes (``id - lo``, no copy
+    when ``lo`` is 0); nearly all present (a span no wider than the rows,
+    at most one in ``_HOLES_PER_ID`` absent), they are the slots and the
+    empty ones are dropped when compacting. Otherwise, when the span ``hi - lo + 1`` is at most
+    ``max(span_per_row * n, min_span)``, a presence bitmap of the span is
+    built and each id's code is the number of distinct ids below it (a prefix
+    count of the bitmap's words plus a popcount inside its word): exact,
+    sorted, O(n + span / 32), one memory access per row, with codes over the ``k``
+    customers only. Wider spans are hashed (:func:`pandas.factorize`,
+    O(n)), the ``k`` distinct ids sorted and the codes renumbered. None when
+    *values* is empty.
+    """
+    n = len(values)
+    if not n:
+        return None
+    if span_per_row is None:
+        span_per_row = _BITMAP_SPAN_PER_ROW
+    if min_span is None:
+        min_span = _BITMAP_MIN_SPAN
+    lo, hi = int(values.min()), int(values.max())
+    span = hi - lo + 1
+    if span > max(span_per_row * n, min_span):
+        return _group_hashed_ints(values)
+    arr = np.ascontiguousarray(values, dtype=np.int64)  # no wrap in `arr - lo`
+    n_words = (span + 31) // 32
+    present = np.zeros(n_words * 32, dtype=bool)
+    offset = np.empty(min(n, _CHUNK), dtype=np.int64)
+    shifted = None
+    if span <= n:  # a count per id is no bigger than the ids: bincount, faster
+        shifted = arr if lo == 0 else arr - lo
+        np.greater(np.bincount(shifted, minlength=span), 0, out=present[:span])
+    else:  # a byte per id, set chunk by chunk
+        for start in range(0, n, _CHUNK):
+            part = offset[: min(_CHUNK, n - start)]
+            np.subtract(arr[start : start + _CHUNK], lo, out=part)
+            present[part] = True
+    words = np.packbits(present, bitorder="little").view(np.uint32)
+    per_word = np.bitwise_count(words)
+    k = int(per_word.sum(dtype=np.int64))
+    if k == span:  # every id in lo .. hi is present: the ids are the codes
+        codes = shifted if shifted is not None else arr - lo
+        uniq = np.arange(lo, hi + 1, dtype=np.int64).astype(values.dtype)
+        return _Groups(codes.astype(np.intp, copy=False), k, None, uniq)
+    if shifted is not None and (span - k) * _HOLES_PER_ID <= span:
+        # nearly every id present: the ids are the slots, the few empty ones
+        # are left out when compacting
+        keep = present[:span]
+        uniq = (np.flatnonzero(keep) + lo).astype(values.dtype)
+        return _Groups(shifted.astype(np.intp, copy=False), span, keep, uniq)
+    del present
+    # one 64-bit entry per 32 ids: the ids present before them (high half)
+    # and their presence bits (low half), so a lookup is one memory access
+    table = np.zeros(n_words, dtype=np.uint64)
+    np.cumsum(per_word[:-1], dtype=np.uint64, out=table[1:])
+    del per_word
+    table <<= np.uint64(32)
+    table |= words
+    del words, shifted
+    codes = np.empty(n, dtype=np.intp)
+    entry = np.empty(len(offset), dtype=np.uint64)
+    below = np.empty(len(offset), dtype=np.uint64)
+    one, half = np.uint64(1), np.uint64(32)
+    for start in range(0, n, _CHUNK):
+        m = min(_CHUNK, n - start)
+        off, e, bits = offset[:m], entry[:m], below[:m]
+        np.subtract(arr[start : start + m], lo, out=off)
+        np.bitwise_and(off, 31, out=bits, casting="unsafe")
+        np.left_shift(one, bits, out=bits)
+        np.subtract(bits, one, out=bits)  # the bits of the ids below this one
+        np.right_shift(off, 5, out=off)
+        np.take(table, off, out=e)
+        np.bitwise_and(bits, e, out=bits)
+        np.right_shift(e, half, out=e)
+        e += np.bitwise_count(bits)
+        codes[start : start + m] = e
+    uniq = np.empty(k, dtype=values.dtype)
+    uniq[codes] = values  # every write to one slot holds the same id
+    return _Groups(codes, k, None, uniq)
+
+
+def _group_hashed_ints(values: np.ndarray) -> _Groups:
+    """Integer ids grouped by hashing (O(n)), renumbered in id order."""
+    import pandas as pd
+
+    codes, uniques = pd.factorize(values, sort=False)
+    uniques = np.asarray(uniques)
+    order = np.argsort(uniques, kind="stable")
+    rank = np.empty(len(order), dtype=np.intp)
+    rank[order] = np.arange(len(order))
+    codes = np.take(rank, codes)
+    return _Groups(codes, len(order), None, uniques[order].astype(values.dtype))
 
 
 # --------------------------------------------------------------------------
@@ -681,6 +789,66 @@ def _pair_keys(
     return codes.astype(np.int64) * span + (values - lo), span
 
 
+#: Distinct (customer, period) pairs are counted period by period when the
+#: periods span fewer values than this (a 16-bit counting sort),
+_BLOCK_MAX_SPAN = 1 << 16
+#: and at least this many rows per period on average (one NumPy call each).
+_BLOCK_MIN_ROWS = 64
+
+
+def _distinct_counts(
+    codes: np.ndarray,
+    values: np.ndarray,
+    size: int,
+    *,
+    max_span: int | None = None,
+    min_rows: int | None = None,
+) -> np.ndarray:
+    """Number of distinct *values* per code (``int64``, one per slot of *size*).
+
+    Integer values spanning few values (days, weeks) are counted block by
+    block: the rows are grouped by value (already in order, as a transaction
+    log is, or by a stable 16-bit counting sort), and each block adds one to
+    every code it holds once (``out[codes] += 1`` counts a repeated index
+    once), O(n) with no hashing. Other values: the (code, value) pairs are
+    hashed (:func:`pandas.unique`). The limits default to the module's
+    ``_BLOCK_MAX_SPAN`` (at most 2**16) and ``_BLOCK_MIN_ROWS``.
+    """
+    max_span = min(_BLOCK_MAX_SPAN if max_span is None else max_span, 1 << 16)
+    min_rows = _BLOCK_MIN_ROWS if min_rows is None else min_rows
+    n = len(values)
+    out = np.zeros(size, dtype=np.int64)
+    if not n:
+        return out
+    lo, hi = int(values.min()), int(values.max())
+    span = hi - lo + 1
+    if span > max_span or span * min_rows > n:
+        import pandas as pd
+
+        keys, key_span = _pair_keys(codes, values, size)
+        pairs = pd.unique(keys)
+        return np.bincount((pairs // key_span).astype(np.intp), minlength=size)
+    small = np.empty(n, dtype=np.uint16)
+    np.subtract(values, lo, out=small, casting="unsafe")  # 0 .. span - 1 fits
+    ends = np.cumsum(np.bincount(small, minlength=span))
+    if n > 1 and not bool((small[1:] >= small[:-1]).all()):
+        order = np.argsort(small, kind="stable")  # radix sort: O(n)
+        del small
+        start = 0
+        for end in ends.tolist():
+            if end > start:
+                out[codes[order[start:end]]] += 1
+            start = end
+    else:
+        del small
+        start = 0
+        for end in ends.tolist():
+            if end > start:
+                out[codes[start:end]] += 1
+            start = end
+    return out
+
+
 def _apply_cutoff(
     ids: Any,
     ticks: np.ndarray,
@@ -872,22 +1040,28 @@ def _summarize(
     groups = _group_ids(ids, f_id)
 
     purchase = amounts > 0 if zero_amount == "ignore" else amounts >= 0
-    if purchase.all():
-        p_codes, p_ticks = groups.codes, ticks
-    else:
-        p_codes, p_ticks = groups.codes[purchase], ticks[purchase]
     monetary = groups.total(amounts, field=f_amount)
-    if frequency == "transactions":
-        freq = groups.count(p_codes)
+    size = groups.size
+    if purchase.all():
+        p_codes, slots = groups.codes, size
     else:
-        import pandas as pd
-
-        # distinct (customer, day) pairs by hashing their keys: no sort
-        keys, span = _pair_keys(p_codes, p_ticks // per_day, groups.size)
-        pair = pd.unique(keys)
-        freq = groups.count((pair // span).astype(np.intp))
-    last = groups.maximum(p_ticks, p_codes)
-    first = groups.compact(groups.minimum_slots(p_ticks, p_codes))
+        # the other rows go to a slot of their own, past the customers': one
+        # array of codes instead of copies of the purchases' codes and dates
+        p_codes, slots = np.where(purchase, groups.codes, size), size + 1
+    del purchase
+    if frequency == "transactions":
+        per_slot = np.bincount(p_codes, minlength=slots)
+    else:
+        # distinct (customer, day) pairs, day by day
+        per_slot = _distinct_counts(p_codes, np.floor_divide(ticks, per_day), slots)
+    freq = groups.compact(per_slot[:size])
+    last_slots = np.full(slots, _I64_MIN, dtype=np.int64)
+    np.maximum.at(last_slots, p_codes, ticks)
+    last = groups.compact(last_slots[:size])
+    first_slots = np.full(slots, _I64_MAX, dtype=np.int64)
+    np.minimum.at(first_slots, p_codes, ticks)
+    first = groups.compact(first_slots[:size])
+    del p_codes, last_slots, first_slots
     if len(first):  # the earliest purchase, from the customers' (few) firsts
         _check_day_span(
             all_ticks,
