@@ -13,13 +13,11 @@ page is written atomically; one line says where it went.
 from __future__ import annotations
 
 import argparse
-import os
 import warnings
 from pathlib import Path
 from typing import Any
 
 from ._files import (
-    _write_fix,
     write_table,
 )
 from .errors import CustsegError, CustsegWarning, InputError
@@ -33,9 +31,7 @@ _HTML = (".html", ".htm")
 
 def _check_html_output(output: str, inputs: list[str]) -> None:
     """Refuse an HTML output path that cannot work, before any computing."""
-    import tempfile
-
-    from .cli import _same_file
+    from .cli import _check_writable
 
     if not output or "\0" in output:
         raise InputError(
@@ -51,33 +47,7 @@ def _check_html_output(output: str, inputs: list[str]) -> None:
             fix="give --output a name ending in .html (the per-customer table "
             "goes to --csv)",
         )
-    if os.path.isdir(path):
-        raise InputError(output, "is a folder", fix="give --output a file name")
-    folder = path.parent
-    if not os.path.isdir(folder):
-        raise InputError(
-            output,
-            f"cannot be written: the folder {str(folder)!r} does not exist",
-            fix="create it first, or write elsewhere",
-        )
-    for name in inputs:
-        if _same_file(path, Path(name)):
-            raise InputError(
-                output,
-                "is an input file",
-                fix="write the report to another file (--output)",
-            )
-    try:
-        fd, trial = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=folder)
-    except (OSError, ValueError) as exc:
-        strerror = getattr(exc, "strerror", None) or str(exc)
-        raise InputError(
-            output,
-            f"cannot be written: {strerror}",
-            fix=_write_fix(exc) if isinstance(exc, OSError) else "",
-        ) from None
-    os.close(fd)
-    os.unlink(trial)
+    _check_writable(output, inputs, "is an input file", "the report")
 
 
 def _cmd(args: argparse.Namespace) -> int:

@@ -211,6 +211,12 @@ def _check_output(output: str | None, inputs: Sequence[str] = ()) -> None:
         )
     if table_format(output) == "parquet":
         _need_pyarrow()
+    _check_writable(output, inputs, "is the input file", "the results")
+
+
+def _check_writable(output: str, inputs: Sequence[str], same: str, what: str) -> None:
+    """*output* can be written (a file in an existing folder, not one of the
+    *inputs*): tried now, so a bad path shows before any computing."""
     path = Path(output)
     # os.path.isdir: False for any error (Path.is_dir raises for a long name)
     if os.path.isdir(path):
@@ -226,8 +232,8 @@ def _check_output(output: str | None, inputs: Sequence[str] = ()) -> None:
         if _same_file(path, Path(name)):
             raise InputError(
                 output,
-                "is the input file",
-                fix="write the results to another file (--output)",
+                same,
+                fix=f"write {what} to another file (--output)",
             )
     # the temporary file the output is first written to, tried now: a name
     # too long, no permission or a read-only disk show before the computing
