@@ -27,7 +27,7 @@ import os
 import re
 import tempfile
 import zipfile
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
 
@@ -780,6 +780,41 @@ def write_table(df: pd.DataFrame, path: str | os.PathLike[str]) -> None:
     if fmt == "parquet":
         _need_pyarrow()
     target = Path(path)
+    named = any(n is not None for n in df.index.names)
+    data = df.reset_index() if named else df.reset_index(drop=True)
+
+    def write(tmp: str) -> None:
+        if fmt == "parquet":
+            data.to_parquet(tmp, index=False)
+        else:
+            _csv_ready(data).to_csv(
+                tmp,
+                sep="," if fmt == "csv" else "\t",
+                index=False,
+                float_format="%.15g",
+                compression=_compression(target),
+            )
+
+    try:
+        write_atomic(target, write)
+    except (ValueError, TypeError) as exc:
+        if fmt == "parquet" and not isinstance(exc, InputError):
+            raise InputError(
+                str(path),
+                f"cannot be written as parquet: {_first_line(exc)}",
+                fix="write a .csv file instead",
+            ) from None
+        raise
+
+
+def write_atomic(path: str | os.PathLike[str], write: Callable[[str], object]) -> Path:
+    """Write a file whole or not at all: *write* fills a temporary file in
+    the same folder, which then replaces *path* (keeping its permissions).
+
+    Every way the path cannot be written (a NUL in the name, a folder, a
+    missing folder, no permission, a full disk) is an InputError naming it.
+    """
+    target = Path(path)
     if "\0" in str(target):
         raise InputError(
             str(path),
@@ -797,26 +832,18 @@ def write_table(df: pd.DataFrame, path: str | os.PathLike[str]) -> None:
             f"cannot be written: the folder {str(folder)!r} does not exist",
             fix="create it first, or write elsewhere",
         )
-    named = any(n is not None for n in df.index.names)
-    data = df.reset_index() if named else df.reset_index(drop=True)
     try:
         fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=folder)
-    except OSError as exc:
+    except (OSError, ValueError) as exc:
+        strerror = getattr(exc, "strerror", None) or str(exc)
         raise InputError(
-            str(path), f"cannot be written: {exc.strerror or exc}", fix=_write_fix(exc)
+            str(path),
+            f"cannot be written: {strerror}",
+            fix=_write_fix(exc) if isinstance(exc, OSError) else "",
         ) from None
     try:
         os.close(fd)
-        if fmt == "parquet":
-            data.to_parquet(tmp, index=False)
-        else:
-            _csv_ready(data).to_csv(
-                tmp,
-                sep="," if fmt == "csv" else "\t",
-                index=False,
-                float_format="%.15g",
-                compression=_compression(target),
-            )
+        write(tmp)
         mode = target.stat().st_mode & 0o7777 if target.exists() else 0o666 & ~_umask()
         os.chmod(tmp, mode)
         os.replace(tmp, target)
@@ -829,10 +856,5 @@ def write_table(df: pd.DataFrame, path: str | os.PathLike[str]) -> None:
                 f"cannot be written: {exc.strerror or _first_line(exc)}",
                 fix=_write_fix(exc),
             ) from None
-        if isinstance(exc, ValueError | TypeError) and fmt == "parquet":
-            raise InputError(
-                str(path),
-                f"cannot be written as parquet: {_first_line(exc)}",
-                fix="write a .csv file instead",
-            ) from None
         raise
+    return target

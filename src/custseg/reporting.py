@@ -21,7 +21,6 @@ import contextlib
 import html as _html
 import importlib.util
 import os
-import tempfile
 import warnings
 from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
@@ -33,7 +32,7 @@ import pandas as pd
 
 from . import __version__
 from . import _validate as v
-from ._files import _write_fix, parse_date_column, read_table
+from ._files import parse_date_column, read_table, write_atomic
 from .errors import CustsegError, InputError, ThresholdError
 from .frame import SegmentResult, _load_rules, segment
 from .lifecycle import LifecycleWindows
@@ -432,48 +431,10 @@ class Report:
         ...     p.read_text(encoding="utf-8")[:15]
         '<!DOCTYPE html>'
         """
-        target = Path(path)
-        if os.path.isdir(target):
-            raise InputError(
-                str(path), "cannot be written: it is a folder", fix="give a file name"
-            )
-        folder = target.parent
-        if not os.path.isdir(folder):
-            raise InputError(
-                str(path),
-                f"cannot be written: the folder {str(folder)!r} does not exist",
-                fix="create it first, or write elsewhere",
-            )
-        try:
-            fd, tmp = tempfile.mkstemp(
-                prefix=f".{target.name}.", suffix=".tmp", dir=folder
-            )
-        except (OSError, ValueError) as exc:
-            strerror = getattr(exc, "strerror", None) or str(exc)
-            raise InputError(
-                str(path),
-                f"cannot be written: {strerror}",
-                fix=_write_fix(exc) if isinstance(exc, OSError) else "",
-            ) from None
-        try:
-            with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as fh:
-                fh.write(self.html)
-            mask = os.umask(0o022)
-            os.umask(mask)
-            mode = target.stat().st_mode & 0o7777 if target.exists() else 0o666 & ~mask
-            os.chmod(tmp, mode)
-            os.replace(tmp, target)
-        except BaseException as exc:
-            with contextlib.suppress(OSError):
-                os.unlink(tmp)
-            if isinstance(exc, OSError):
-                raise InputError(
-                    str(path),
-                    f"cannot be written: {exc.strerror or exc}",
-                    fix=_write_fix(exc),
-                ) from None
-            raise
-        return target
+        return write_atomic(
+            path,
+            lambda tmp: Path(tmp).write_text(self.html, encoding="utf-8", newline="\n"),
+        )
 
     def _repr_html_(self) -> str:
         # in an iframe: the page's styles and script stay inside it
