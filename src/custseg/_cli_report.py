@@ -52,13 +52,12 @@ def _check_html_output(output: str, inputs: list[str]) -> None:
 
 def _cmd(args: argparse.Namespace) -> int:
     from .cli import (
-        _FREQUENCY,
-        _bins_option,
         _check_output,
         _emit,
         _err,
         _read_inputs,
         _same_file,
+        _segment_kwargs,
     )
 
     # the options first, then the rules, then the data
@@ -91,16 +90,7 @@ def _cmd(args: argparse.Namespace) -> int:
             title=args.title,
             charts=not args.no_charts,
             rules=rs,
-            customer=args.customer,
-            date=args.date,
-            amount=args.amount,
-            as_of=args.as_of,
-            after_as_of=args.after_as_of,
-            bins=_bins_option(args),
-            frequency=_FREQUENCY[args.frequency],
-            zero_amount=args.zero_amount,
-            records=getattr(args, "records_frame", None),
-            contacts=getattr(args, "contacts_frame", None),
+            **_segment_kwargs(args),
         )
     assert page.result is not None
     for note in page.result.diagnostics:

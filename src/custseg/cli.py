@@ -344,6 +344,23 @@ def _bins_option(args: argparse.Namespace) -> int | tuple[int, int, int] | None:
     return default if r == f == m == default else (r, f, m)
 
 
+def _segment_kwargs(args: argparse.Namespace) -> dict[str, Any]:
+    """The options of :func:`custseg.segment` that ``segment``'s command line
+    sets (all but the rules and the language), also for ``report``."""
+    return {
+        "customer": args.customer,
+        "date": args.date,
+        "amount": args.amount,
+        "as_of": args.as_of,
+        "after_as_of": args.after_as_of,
+        "bins": _bins_option(args),
+        "frequency": _FREQUENCY[args.frequency],
+        "zero_amount": args.zero_amount,
+        "records": getattr(args, "records_frame", None),
+        "contacts": getattr(args, "contacts_frame", None),
+    }
+
+
 def _compute(
     tx: pd.DataFrame, args: argparse.Namespace, rs: rules_mod.RuleSet | None
 ) -> tuple[pd.DataFrame, list[str], list[str]]:
@@ -355,21 +372,7 @@ def _compute(
     """
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", CustsegWarning)  # also in .diagnostics
-        result = segment(
-            tx,
-            rules=rs,
-            customer=args.customer,
-            date=args.date,
-            amount=args.amount,
-            as_of=args.as_of,
-            after_as_of=args.after_as_of,
-            bins=_bins_option(args),
-            frequency=_FREQUENCY[args.frequency],
-            zero_amount=args.zero_amount,
-            lang=args.lang,
-            records=getattr(args, "records_frame", None),
-            contacts=getattr(args, "contacts_frame", None),
-        )
+        result = segment(tx, rules=rs, lang=args.lang, **_segment_kwargs(args))
     seg = result.customers
     e = result.edges
     seg.attrs["rfm_bins"] = (e.recency.bins, e.frequency.bins, e.monetary.bins)
