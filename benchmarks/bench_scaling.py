@@ -117,9 +117,12 @@ def load(cache: Path, n: int, kind: str) -> tuple[Any, np.ndarray, np.ndarray]:
     import pyarrow.compute as pc
 
     dense = np.load(d / "dense.npy")
+    # built as large strings (kernels may reserve more than 2 GiB at 100M
+    # rows), then the plain Arrow strings pandas' "str" dtype holds
+    large = pc.utf8_lpad(pc.cast(pa.array(dense), pa.large_string()), 8, "0")
     text = pc.binary_join_element_wise(
-        "C", pc.utf8_lpad(pc.cast(pa.array(dense), pa.string()), 8, "0"), ""
-    )
+        pa.scalar("C", pa.large_string()), large, pa.scalar("", pa.large_string())
+    ).cast(pa.string())
     del dense
     ids: Any = pd.array(text, dtype="str")
     if kind == "object":
