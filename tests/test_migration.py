@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import tempfile
+from pathlib import Path
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -10,6 +13,7 @@ from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
 
 import custseg
+from conftest import needs_pyarrow
 from custseg.errors import InputError, ThresholdError
 from custseg.labels import Labels
 from custseg.migration import (
@@ -453,6 +457,29 @@ class TestMigrateCommand:
         pd.DataFrame({"id": [1], "y": ["q"]}).to_csv(b, index=False)
         with pytest.raises(InputError, match="no label column"):
             _migrate(str(a), str(b))
+
+    @needs_pyarrow
+    @given(st.lists(st.integers(-(2**40), 2**40), min_size=1, max_size=12, unique=True))
+    @settings(max_examples=25)
+    def test_float_ids_meet_their_ints(self, ids: list[int]) -> None:
+        """Parquet ids stored as floats (17.0) meet the same ids in a CSV (17)."""
+        from custseg._cli_migrate import _read
+
+        with tempfile.TemporaryDirectory() as d:
+            a, b = Path(d) / "a.parquet", Path(d) / "b.csv"
+            pd.DataFrame(
+                {"id": [float(i) for i in ids], "x": ["p"] * len(ids)}
+            ).to_parquet(a, index=False)
+            pd.DataFrame({"id": ids, "x": ["q"] * len(ids)}).to_csv(b, index=False)
+            before, after = _read(str(a)), _read(str(b))
+        assert list(before.index) == list(after.index) == [str(i) for i in ids]
+
+    def test_missing_id_refused(self, tmp_path) -> None:
+        """A row without a customer id is an error naming the row, not a class 'nan'."""
+        a = tmp_path / "a.csv"
+        a.write_text("id,x\n1.0,p\n,q\n", encoding="utf-8")
+        with pytest.raises(InputError, match=r"missing customer id \(row 2\)"):
+            _migrate(str(a), str(a))
 
     def test_repeated_ids(self, tmp_path) -> None:
         """A file with a customer twice is not a segment output."""

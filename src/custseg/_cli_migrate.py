@@ -16,6 +16,7 @@ import warnings
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 from ._files import _TEXT_FORMATS, _resolve_sep, read_table, table_format, write_table
@@ -44,6 +45,19 @@ def _first_column(path: str) -> list[str]:
     return []
 
 
+def _id_text(index: pd.Index) -> pd.Index:
+    """Customer ids as text; a whole float as the int it is (17.0 -> "17")."""
+
+    def text(x: Any) -> str:
+        if isinstance(x, float | np.floating) and np.isfinite(x) and x == int(x):
+            return str(int(x))
+        return str(x)
+
+    if index.dtype.kind in "fO":  # floats, or mixed objects
+        return pd.Index([text(x) for x in index]).astype(str)
+    return index.astype(str)
+
+
 def _read(
     path: str, sep: str | None = None, encoding: str | None = None
 ) -> pd.DataFrame:
@@ -57,9 +71,16 @@ def _read(
             "the facts, scores and labels)",
         )
     df = df.set_index(df.columns[0])
+    if df.index.hasnans:
+        raise InputError(
+            path,
+            f"has a missing customer id (row {int(np.flatnonzero(df.index.isna())[0]) + 1})",
+            fix="pass output files of custseg segment (one row per customer, "
+            "each with its id)",
+        )
     # ids are compared as text: a Parquet file keeps integer ids, a CSV file
-    # is read as text, and 17 must meet "17"
-    df.index = pd.Index([str(x) for x in df.index], name=df.index.name)
+    # is read as text, and 17 (or 17.0) must meet "17"
+    df.index = _id_text(df.index).rename(df.index.name)
     if not df.index.is_unique:
         dup = df.index[df.index.duplicated()][0]
         raise InputError(

@@ -853,19 +853,6 @@ def _transitions(
     return attrs.evolve(tm, name=column, new=_NEW, gone=_GONE)
 
 
-def _id_text(index: pd.Index) -> pd.Index:
-    """Customer ids as text; a whole float as the int it is (17.0 -> "17")."""
-
-    def text(x: Any) -> str:
-        if isinstance(x, float | np.floating) and np.isfinite(x) and x == int(x):
-            return str(int(x))
-        return str(x)
-
-    if index.dtype.kind in "fO":  # floats, or mixed objects
-        return pd.Index([text(x) for x in index]).astype(str)
-    return index.astype(str)
-
-
 def _migrations(
     seg: pd.DataFrame,
     previous: pd.DataFrame,
@@ -873,7 +860,7 @@ def _migrations(
     plot: Any,
     charts: bool,
 ) -> list[tuple[str, TransitionMatrix, str]]:
-    from ._cli_migrate import _is_label
+    from ._cli_migrate import _id_text, _is_label
 
     ids, old = seg.index, previous.index
     if old.hasnans:
