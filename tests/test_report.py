@@ -541,6 +541,13 @@ def test_charts_inline_svg(store: dict[str, pd.DataFrame], earlier: Any) -> None
     assert 'class="chart-missing"' not in page.html
     _check_self_contained(page.html)
     assert 'id="DejaVu' not in page.html  # text stays text: no embedded glyphs
+    # ids are unique in the page, and each chart's references stay inside it
+    ids = re.findall(r'\bid="([^"]+)"', page.html)
+    assert len(ids) == len(set(ids))
+    for svg in re.findall(r"<svg\b.*?</svg>", page.html, flags=re.DOTALL):
+        own = set(re.findall(r'\bid="([^"]+)"', svg))
+        refs = set(re.findall(r'url\(#([^)]+)\)|href="#([^"]+)"', svg))
+        assert {a or b for a, b in refs} <= own
 
 
 def test_without_matplotlib(monkeypatch: pytest.MonkeyPatch) -> None:

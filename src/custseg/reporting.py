@@ -21,6 +21,7 @@ import contextlib
 import html as _html
 import importlib.util
 import os
+import re
 import warnings
 from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
@@ -1666,7 +1667,32 @@ def _page(parts: _Parts, title: str, lang: str) -> tuple[str, tuple[str, ...]]:
         "</body>",
         "</html>",
     ]
-    return "\n".join(doc), sections
+    return _unique_svg_ids("\n".join(doc)), sections
+
+
+_SVG = re.compile(r"<svg\b.*?</svg>", re.DOTALL)
+_TAG = re.compile(r"<[^<>]*>")
+_REF = re.compile(r'(\bid="|url\(#|href="#)([^"()]+)')
+
+
+def _unique_svg_ids(page: str) -> str:
+    """Each inline chart's ids (and the references to them inside it) get a
+    prefix of their own: matplotlib names every figure's parts alike
+    (``figure_1``, ``patch_1``, ...), and ids must be unique in a page.
+    Only tags are rewritten, never the text drawn."""
+    count = 0
+
+    def chart(m: re.Match[str]) -> str:
+        nonlocal count
+        count += 1
+        prefix = f"chart{count}-"
+
+        def tag(t: re.Match[str]) -> str:
+            return _REF.sub(lambda r: r.group(1) + prefix + r.group(2), t.group(0))
+
+        return _TAG.sub(tag, m.group(0))
+
+    return _SVG.sub(chart, page)
 
 
 # --------------------------------------------------------------------------
