@@ -474,6 +474,32 @@ class TestMigrateCommand:
             before, after = _read(str(a)), _read(str(b))
         assert list(before.index) == list(after.index) == [str(i) for i in ids]
 
+    @given(
+        st.one_of(
+            st.lists(st.floats(allow_nan=False, allow_infinity=False), max_size=8),
+            st.lists(st.integers(-(2**62), 2**62), max_size=8),
+            st.lists(st.text(max_size=4), max_size=8),
+            st.lists(
+                st.one_of(
+                    st.integers(-99, 99), st.floats(-99, 99), st.text(max_size=3)
+                ),
+                max_size=8,
+            ),
+        )
+    )
+    @settings(max_examples=60)
+    def test_id_text_equals_one_by_one(self, values: list) -> None:
+        """The vectorised id text equals the definition applied to each id."""
+        from custseg._cli_migrate import _id_text
+
+        def one(x):
+            if isinstance(x, float) and x == int(x):
+                return str(int(x))
+            return str(x)
+
+        index = pd.Index(values, dtype=object if not values else None)
+        assert list(_id_text(index)) == [one(x) for x in index.tolist()]
+
     def test_missing_id_refused(self, tmp_path) -> None:
         """A row without a customer id is an error naming the row, not a class 'nan'."""
         a = tmp_path / "a.csv"

@@ -53,9 +53,15 @@ def _id_text(index: pd.Index) -> pd.Index:
             return str(int(x))
         return str(x)
 
-    if index.dtype.kind in "fO":  # floats, or mixed objects
-        return pd.Index([text(x) for x in index]).astype(str)
-    return index.astype(str)
+    kind = index.dtype.kind
+    if kind == "f":
+        v = index.to_numpy(dtype=np.float64)
+        if (np.isfinite(v) & (v == np.trunc(v)) & (np.abs(v) < 2.0**63)).all():
+            return pd.Index(v.astype(np.int64)).astype(str)  # all whole: at once
+    elif kind != "O" or pd.api.types.infer_dtype(index, skipna=False) == "string":
+        return index.astype(str)  # text or ints: no float to mend
+    # some floats are not whole, or objects of mixed kinds: one by one
+    return pd.Index([text(x) for x in index]).astype(str)
 
 
 def _read(

@@ -1076,6 +1076,15 @@ def _cell(value: Cell, tag: str = "td", row_header: bool = False) -> str:
     return f"<{tag}{scope}>{_esc(value)}</{tag}>"
 
 
+def _row(row: Sequence[Any]) -> str:
+    """One table row: a text first cell is the row's header (``th``)."""
+    cells = (
+        _cell(c, "th" if j == 0 and not isinstance(c, _Num) else "td", j == 0)
+        for j, c in enumerate(row)
+    )
+    return "<tr>" + "".join(cells) + "</tr>"
+
+
 def _table(
     headers: Sequence[str],
     rows: Sequence[Sequence[Cell]],
@@ -1110,22 +1119,10 @@ def _table(
     if caption:
         out.append(f"<caption>{_esc(caption)}</caption>")
     out.append("<thead><tr>" + "".join(heads) + "</tr></thead><tbody>")
-    for row in rows:
-        cells = [
-            _cell(c, "th" if j == 0 and not isinstance(c, _Num) else "td", j == 0)
-            for j, c in enumerate(row)
-        ]
-        out.append("<tr>" + "".join(cells) + "</tr>")
+    out += [_row(row) for row in rows]
     out.append("</tbody>")
     if foot:
-        out.append("<tfoot>")
-        for row in foot:
-            cells = [
-                _cell(c, "th" if j == 0 and not isinstance(c, _Num) else "td", j == 0)
-                for j, c in enumerate(row)
-            ]
-            out.append("<tr>" + "".join(cells) + "</tr>")
-        out.append("</tfoot>")
+        out += ["<tfoot>", *(_row(row) for row in foot), "</tfoot>"]
     out.append("</table></div>")
     return "".join(out)
 
