@@ -1101,7 +1101,11 @@ def check_against_pandas(
     ids: np.ndarray, ticks: np.ndarray, amounts: np.ndarray, days: bool
 ) -> None:
     dates = ticks.astype("datetime64[s]")
+    inputs = (ids, dates, amounts)
+    before = [x.copy() for x in inputs]
     facts = summarize(ids, dates, amounts, frequency="days" if days else "transactions")
+    for was, now in zip(before, inputs, strict=True):  # the inputs are never written
+        np.testing.assert_array_equal(was, now, strict=True)
     ref = pandas_facts(ids, ticks, amounts, days)
     assert facts.customer_id.dtype == ids.dtype
     assert facts.customer_id.tolist() == ref.index.tolist()
@@ -1253,6 +1257,33 @@ class TestIntegerIdPaths:
         ticks = 1_700_000_000 + rng.integers(0, 10 * 86_400, len(ids))
         amounts = rng.choice([-1.0, 0.0, 2.5], len(ids))
         check_against_pandas(ids, ticks, amounts, False)
+
+    @given(
+        n=st.integers(1, 30),
+        kind=st.sampled_from(["int64", "datetime64[s]", "datetime64[D]"]),
+        data=st.data(),
+    )
+    @settings(max_examples=60, deadline=None)
+    def test_ids_from_zero_are_never_written(
+        self, n: int, kind: str, data: st.DataObject
+    ) -> None:
+        """Ids 0 .. k-1 are their own codes (no copy); refunds must not write
+        their slot into the caller's array."""
+        # every id 0 .. n present (own codes), or one left out (own slots)
+        hole = data.draw(st.sampled_from([None, *range(1, n)]))
+        raw = [i for i in range(n + 1) if i != hole]
+        raw += data.draw(st.lists(st.sampled_from(raw), max_size=n))
+        ids = np.array(data.draw(st.permutations(raw)), dtype=np.int64).astype(kind)
+        size = len(ids)
+        refunds = data.draw(st.lists(st.booleans(), min_size=size, max_size=size))
+        amounts = np.where(refunds, -1.0, 2.0)
+        dates = np.full(size, np.datetime64("2024-01-02", "s"))
+        kept = ids.copy()
+        facts = summarize(ids, dates, amounts)
+        np.testing.assert_array_equal(ids, kept, strict=True)
+        assert facts.customer_id.tolist() == np.unique(kept).tolist()
+        per_id = pd.Series(~np.array(refunds)).groupby(kept).sum()
+        assert facts.frequency.tolist() == per_id.tolist()
 
     def test_dense_ids_are_their_own_codes(self) -> None:
         """Ids 0 .. k-1 all present are the codes themselves (no copy)."""

@@ -17,6 +17,7 @@ import numpy as np
 
 from . import _display
 from . import _validate as v
+from ._factorize import CHUNK
 from .errors import ThresholdError
 from .summary import (
     AfterPolicy,
@@ -291,7 +292,13 @@ def _period_start(days: np.ndarray, unit: str) -> np.ndarray:
     (pandas' ``W`` = ``W-SUN`` periods run Monday to Sunday)."""
     if unit == "D":
         return days
-    monday: np.ndarray = days - (days + 3) % 7  # 1970-01-01 was a Thursday
+    monday = np.empty_like(days)
+    part = np.empty(min(len(days), CHUNK), dtype=days.dtype)
+    for start in range(0, len(days), CHUNK):  # no temporary column
+        chunk, d = part[: min(CHUNK, len(days) - start)], days[start : start + CHUNK]
+        np.add(d, 3, out=chunk)
+        np.remainder(chunk, 7, out=chunk)
+        np.subtract(d, chunk, out=monday[start : start + CHUNK])  # 1970-01-01: Thu
     return monday
 
 
@@ -315,8 +322,7 @@ def _distinct_periods(
 ) -> np.ndarray:
     """Number of distinct periods per group (compacted), period by period:
     no sort, no hashing (see :func:`custseg.summary._distinct_counts`)."""
-    values = period // step if step > 1 else period
-    return groups.compact(_distinct_counts(codes, values, groups.size))
+    return groups.compact(_distinct_counts(codes, period, groups.size, per=step))
 
 
 def _btyd_columns(
@@ -336,9 +342,25 @@ def _btyd_columns(
     With *present_only*, groups without rows are left out and the mask of the
     groups kept is returned last (otherwise ``None``: every group has rows).
     """
-    n_periods = _distinct_periods(groups, codes, period, step)
     first_slots = groups.minimum_slots(period, codes)
+    repeat_spend = None
+    if amounts is not None:  # first: the row-sized temporaries meet fewer arrays
+        total = groups.total(amounts, codes)
+        in_first = np.empty(len(codes), dtype=bool)
+        part = np.empty(min(len(codes), CHUNK), dtype=first_slots.dtype)
+        for start in range(0, len(codes), CHUNK):  # no gathered column
+            chunk = part[: min(CHUNK, len(codes) - start)]
+            np.take(first_slots, codes[start : start + CHUNK], out=chunk)
+            np.equal(
+                period[start : start + CHUNK],
+                chunk,
+                out=in_first[start : start + CHUNK],
+            )
+        repeat_spend = total - groups.total(amounts[in_first], codes[in_first])
+        del in_first, part, total
+    n_periods = _distinct_periods(groups, codes, period, step)
     first = groups.compact(first_slots)
+    del first_slots
     last = groups.maximum(period, codes)
     present = None
     if present_only:
@@ -349,14 +371,11 @@ def _btyd_columns(
     t = _scaled((end_period - first) / step, time_scaler)
     _check_scaled(recency, t, time_scaler=time_scaler)
     monetary = None
-    if amounts is not None:
-        total = groups.total(amounts, codes)
-        in_first = period == first_slots[codes]
-        first_spend = groups.total(amounts[in_first], codes[in_first])
+    if repeat_spend is not None:
         if present is not None:
-            total, first_spend = total[present], first_spend[present]
+            repeat_spend = repeat_spend[present]
         with np.errstate(invalid="ignore", divide="ignore"):
-            monetary = np.where(freq > 0, (total - first_spend) / freq, 0.0)
+            monetary = np.where(freq > 0, repeat_spend / freq, 0.0)
     return freq, recency, t, monetary, present
 
 

@@ -22,7 +22,12 @@ import numpy as np
 from . import _display
 from . import _validate as v
 from ._align import common_index
-from ._factorize import arrow_strings_from_objects, factorize_arrow_strings
+from ._factorize import (
+    CHUNK,
+    arrow_strings_from_objects,
+    bitmap_ranks,
+    factorize_arrow_strings,
+)
 from .errors import InputError
 
 if TYPE_CHECKING:
@@ -52,6 +57,9 @@ class _Groups:
     keep: np.ndarray | None
     ids: np.ndarray
     slot_counts: np.ndarray | None = None  # rows per slot, when already counted
+    #: ``codes`` is a fresh array no caller holds (the summary may reuse it);
+    #: False when it may be the caller's ids themselves
+    owned: bool = False
 
     def compact(self, agg: np.ndarray) -> np.ndarray:
         return agg if self.keep is None else agg[self.keep]
@@ -420,12 +428,14 @@ def _group_ids(ids: Any, field: str) -> _Groups:
             codes, uniques = pd.factorize(values, sort=False, use_na_sentinel=True)
     _refuse_missing_ids(np.asarray(codes) < 0, field)
     return _Groups(
-        codes.astype(np.intp, copy=False), len(uniques), None, np.asarray(uniques)
+        codes.astype(np.intp, copy=False),
+        len(uniques),
+        None,
+        np.asarray(uniques),
+        owned=True,
     )
 
 
-#: Rows handled at once by the chunked passes (temporaries stay in cache).
-_CHUNK = 1 << 16
 #: Integer ids spanning up to this many values per row (and always up to
 #: ``_BITMAP_MIN_SPAN``) are ranked through a presence bitmap; wider ones are
 #: hashed. The bitmap is built from a byte per value, so this bounds the
@@ -450,10 +460,10 @@ def _group_ints(
     at most one in ``_HOLES_PER_ID`` absent), they are the slots and the
     empty ones are dropped when compacting. Otherwise, when the span ``hi - lo + 1`` is at most
     ``max(span_per_row * n, min_span)``, a presence bitmap of the span is
-    built and each id's code is the number of distinct ids below it (a prefix
-    count of the bitmap's words plus a popcount inside its word): exact,
-    sorted, O(n + span / 32), one memory access per row, with codes over the ``k``
-    customers only. Wider spans are hashed (:func:`pandas.factorize`,
+    built and each id's code is the number of distinct ids below it
+    (:func:`~custseg._factorize.bitmap_ranks`): exact, sorted,
+    O(n + span / 32), one memory access per row, with codes over the ``k``
+    customers only; the distinct ids are the bitmap's set bits. Wider spans are hashed (:func:`pandas.factorize`,
     O(n)), the ``k`` distinct ids sorted and the codes renumbered. None when
     *values* is empty.
     """
@@ -469,60 +479,32 @@ def _group_ints(
     if span > max(span_per_row * n, min_span):
         return _group_hashed_ints(values)
     arr = np.ascontiguousarray(values, dtype=np.int64)  # no wrap in `arr - lo`
-    n_words = (span + 31) // 32
-    present = np.zeros(n_words * 32, dtype=bool)
-    offset = np.empty(min(n, _CHUNK), dtype=np.int64)
+    present = np.zeros(-(-span // 32) * 32, dtype=bool)
     shifted = None
-    if span <= n:  # a count per id is no bigger than the ids: bincount, faster
+    if span <= n:  # the offsets are no bigger than the ids: one pass
         shifted = arr if lo == 0 else arr - lo
-        np.greater(np.bincount(shifted, minlength=span), 0, out=present[:span])
-    else:  # a byte per id, set chunk by chunk
-        for start in range(0, n, _CHUNK):
-            part = offset[: min(_CHUNK, n - start)]
-            np.subtract(arr[start : start + _CHUNK], lo, out=part)
+        present[shifted] = True
+    else:  # offsets chunk by chunk
+        offset = np.empty(min(n, CHUNK), dtype=np.int64)
+        for start in range(0, n, CHUNK):
+            part = offset[: min(CHUNK, n - start)]
+            np.subtract(arr[start : start + CHUNK], lo, out=part)
             present[part] = True
-    words = np.packbits(present, bitorder="little").view(np.uint32)
-    per_word = np.bitwise_count(words)
-    k = int(per_word.sum(dtype=np.int64))
+    distinct = np.flatnonzero(present)
+    k = len(distinct)
+    uniq = (distinct + lo).astype(values.dtype)
     if k == span:  # every id in lo .. hi is present: the ids are the codes
         codes = shifted if shifted is not None else arr - lo
-        uniq = np.arange(lo, hi + 1, dtype=np.int64).astype(values.dtype)
-        return _Groups(codes.astype(np.intp, copy=False), k, None, uniq)
+        return _Groups(codes.astype(np.intp, copy=False), k, None, uniq, owned=lo != 0)
     if shifted is not None and (span - k) * _HOLES_PER_ID <= span:
         # nearly every id present: the ids are the slots, the few empty ones
         # are left out when compacting
         keep = present[:span]
-        uniq = (np.flatnonzero(keep) + lo).astype(values.dtype)
-        return _Groups(shifted.astype(np.intp, copy=False), span, keep, uniq)
-    del present
-    # one 64-bit entry per 32 ids: the ids present before them (high half)
-    # and their presence bits (low half), so a lookup is one memory access
-    table = np.zeros(n_words, dtype=np.uint64)
-    np.cumsum(per_word[:-1], dtype=np.uint64, out=table[1:])
-    del per_word
-    table <<= np.uint64(32)
-    table |= words
-    del words, shifted
-    codes = np.empty(n, dtype=np.intp)
-    entry = np.empty(len(offset), dtype=np.uint64)
-    below = np.empty(len(offset), dtype=np.uint64)
-    one, half = np.uint64(1), np.uint64(32)
-    for start in range(0, n, _CHUNK):
-        m = min(_CHUNK, n - start)
-        off, e, bits = offset[:m], entry[:m], below[:m]
-        np.subtract(arr[start : start + m], lo, out=off)
-        np.bitwise_and(off, 31, out=bits, casting="unsafe")
-        np.left_shift(one, bits, out=bits)
-        np.subtract(bits, one, out=bits)  # the bits of the ids below this one
-        np.right_shift(off, 5, out=off)
-        np.take(table, off, out=e)
-        np.bitwise_and(bits, e, out=bits)
-        np.right_shift(e, half, out=e)
-        e += np.bitwise_count(bits)
-        codes[start : start + m] = e
-    uniq = np.empty(k, dtype=values.dtype)
-    uniq[codes] = values  # every write to one slot holds the same id
-    return _Groups(codes, k, None, uniq)
+        return _Groups(
+            shifted.astype(np.intp, copy=False), span, keep, uniq, owned=lo != 0
+        )
+    del distinct, shifted
+    return _Groups(bitmap_ranks(arr, lo, present), k, None, uniq, owned=True)
 
 
 def _group_hashed_ints(values: np.ndarray) -> _Groups:
@@ -535,7 +517,9 @@ def _group_hashed_ints(values: np.ndarray) -> _Groups:
     rank = np.empty(len(order), dtype=np.intp)
     rank[order] = np.arange(len(order))
     codes = np.take(rank, codes)
-    return _Groups(codes, len(order), None, uniques[order].astype(values.dtype))
+    return _Groups(
+        codes, len(order), None, uniques[order].astype(values.dtype), owned=True
+    )
 
 
 # --------------------------------------------------------------------------
@@ -801,10 +785,13 @@ def _distinct_counts(
     values: np.ndarray,
     size: int,
     *,
+    per: int = 1,
     max_span: int | None = None,
     min_rows: int | None = None,
 ) -> np.ndarray:
-    """Number of distinct *values* per code (``int64``, one per slot of *size*).
+    """Number of distinct ``values // per`` per code (``int64``, one per slot
+    of *size*); ``per`` turns timestamps into days (or periods into weeks)
+    chunk by chunk, without a copy of the column.
 
     Integer values spanning few values (days, weeks) are counted block by
     block: the rows are grouped by value (already in order, as a transaction
@@ -820,17 +807,29 @@ def _distinct_counts(
     out = np.zeros(size, dtype=np.int64)
     if not n:
         return out
-    lo, hi = int(values.min()), int(values.max())
+    lo, hi = int(values.min()) // per, int(values.max()) // per
     span = hi - lo + 1
     if span > max_span or span * min_rows > n:
         import pandas as pd
 
+        if per != 1:
+            values = np.floor_divide(values, per)
         keys, key_span = _pair_keys(codes, values, size)
         pairs = pd.unique(keys)
         return np.bincount((pairs // key_span).astype(np.intp), minlength=size)
-    small = np.empty(n, dtype=np.uint16)
-    np.subtract(values, lo, out=small, casting="unsafe")  # 0 .. span - 1 fits
-    ends = np.cumsum(np.bincount(small, minlength=span))
+    small = np.empty(n, dtype=np.uint16)  # 0 .. span - 1 fits
+    if per == 1:
+        np.subtract(values, lo, out=small, casting="unsafe")
+    else:
+        part = np.empty(min(n, CHUNK), dtype=np.int64)
+        for start in range(0, n, CHUNK):
+            chunk = part[: min(CHUNK, n - start)]
+            np.floor_divide(values[start : start + CHUNK], per, out=chunk)
+            np.subtract(chunk, lo, out=small[start : start + CHUNK], casting="unsafe")
+    ends = np.zeros(span, dtype=np.int64)
+    for start in range(0, n, CHUNK):  # bincount casts to intp: 8 bytes a row
+        ends += np.bincount(small[start : start + CHUNK], minlength=span)
+    np.cumsum(ends, out=ends)
     if n > 1 and not bool((small[1:] >= small[:-1]).all()):
         order = np.argsort(small, kind="stable")  # radix sort: O(n)
         del small
@@ -1046,14 +1045,18 @@ def _summarize(
         p_codes, slots = groups.codes, size
     else:
         # the other rows go to a slot of their own, past the customers': one
-        # array of codes instead of copies of the purchases' codes and dates
-        p_codes, slots = np.where(purchase, groups.codes, size), size + 1
+        # array of codes instead of copies of the purchases' codes and dates,
+        # written over the row codes when they are ours (no longer needed)
+        p_codes, slots = groups.codes, size + 1
+        if not groups.owned:
+            p_codes = p_codes.copy()
+        np.copyto(p_codes, size, where=np.logical_not(purchase, out=purchase))
     del purchase
     if frequency == "transactions":
         per_slot = np.bincount(p_codes, minlength=slots)
     else:
         # distinct (customer, day) pairs, day by day
-        per_slot = _distinct_counts(p_codes, np.floor_divide(ticks, per_day), slots)
+        per_slot = _distinct_counts(p_codes, ticks, slots, per=per_day)
     freq = groups.compact(per_slot[:size])
     last_slots = np.full(slots, _I64_MIN, dtype=np.int64)
     np.maximum.at(last_slots, p_codes, ticks)
