@@ -101,12 +101,15 @@ def _from_records(rec: np.ndarray) -> tuple[np.ndarray, ...]:
     )
 
 
-def _best(fn, repeat: int) -> tuple[float, object]:
+def _best(fn, repeat: int) -> tuple[float, Any]:
+    """The best time of *repeat* runs and that run's result."""
     best, out = float("inf"), None
     for _ in range(repeat):
         t = time.perf_counter()
-        out = fn()
-        best = min(best, time.perf_counter() - t)
+        got = fn()
+        took = time.perf_counter() - t
+        if took < best:
+            best, out = took, got
     return best, out
 
 

@@ -8,7 +8,7 @@ from collections.abc import Sequence
 import numpy as np
 import pandas as pd
 import pytest
-from hypothesis import given, settings
+from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
 from custseg import _factorize
@@ -351,3 +351,47 @@ class TestArrowStringsFromObjects:
         """bytes (which Arrow would turn into equal text), surrogates, numbers: None."""
         arr = np.array(values, dtype=object)
         assert _factorize.arrow_strings_from_objects(arr) is None
+
+
+@given(
+    ids=st.lists(
+        st.one_of(st.none(), st.text(alphabet="ab\x00é", max_size=3)), min_size=2
+    ),
+    cut=st.integers(0, 1000),
+)
+@settings(max_examples=40, deadline=None)
+def test_object_text_over_2_gib_gets_64_bit_offsets(
+    ids: list[str | None], cut: int
+) -> None:
+    """Past 2 GiB of text Arrow hands back a chunked ``string`` array; it is
+    joined into one ``large_string`` array holding the same ids, and the
+    summary groups them as it does below that size."""
+    import custseg
+
+    assume(any(i is not None for i in ids))  # all missing: not text
+    values = np.array(ids, dtype=object)
+    real = pa.array
+    at = cut % (len(ids) + 1)
+
+    def chunked(data: object, type: object = None, from_pandas: bool = False) -> object:
+        items = list(data)  # type: ignore[call-overload]
+        return pa.chunked_array(
+            [real(items[:at], type=type), real(items[at:], type=type)], type=type
+        )
+
+    plain = _factorize.arrow_strings_from_objects(values)
+    assert plain.type == pa.string()
+    with pytest.MonkeyPatch.context() as m:
+        m.setattr(pa, "array", chunked)
+        joined = _factorize.arrow_strings_from_objects(values)
+    assert joined.type == pa.large_string()
+    assert joined.to_pylist() == plain.to_pylist() == ids
+    rows = np.array([i for i in ids if i is not None], dtype=object)
+    dates = np.full(len(rows), np.datetime64("2024-01-01"))
+    amounts = np.ones(len(rows))
+    ref = custseg.summarize(rows, dates, amounts)
+    with pytest.MonkeyPatch.context() as m:
+        m.setattr(pa, "array", chunked)
+        got = custseg.summarize(rows, dates, amounts)
+    assert got.customer_id.tolist() == ref.customer_id.tolist()
+    assert got.frequency.tolist() == ref.frequency.tolist()

@@ -1312,14 +1312,17 @@ class TestDistinctDays:
         span=st.integers(1, 12),
         sort=st.booleans(),
         seed=st.integers(0, 2**16),
+        per=st.sampled_from([1, 7, 86_400, 10**9]),
     )
     @settings(max_examples=40, deadline=None)
     def test_blocks_and_hashing_match_nunique(
         self, max_span: int, min_rows: int, n: int, k: int, span: int, sort: bool,
-        seed: int,
+        seed: int, per: int,
     ) -> None:  # fmt: skip
         """Distinct values per code, day by day (rows in order or not) or hashed,
-        equal pandas' groupby().nunique(), on both sides of each limit."""
+        equal pandas' groupby().nunique(), on both sides of each limit; values
+        given as ticks of *per* (seconds of a day...) count by ``ticks // per``,
+        negative ticks (before 1970) included."""
         from custseg import summary
 
         rng = np.random.default_rng(seed)
@@ -1327,10 +1330,20 @@ class TestDistinctDays:
         values = rng.integers(0, span, n) + int(rng.integers(-(10**6), 10**6))
         if sort:
             values = np.sort(values)
+        ticks = values * per + rng.integers(0, per, n)  # anywhere in the period
+        if sort:
+            ticks = np.sort(ticks)
+        kept = ticks.copy()
         got = summary._distinct_counts(
-            codes, values, k, max_span=max_span, min_rows=min_rows
+            codes, ticks, k, per=per, max_span=max_span, min_rows=min_rows
         )
-        ref = pd.Series(values).groupby(codes).nunique().reindex(range(k), fill_value=0)
+        np.testing.assert_array_equal(ticks, kept)  # the input is not written
+        ref = (
+            pd.Series(ticks // per)
+            .groupby(codes)
+            .nunique()
+            .reindex(range(k), fill_value=0)
+        )
         assert got.tolist() == ref.tolist()
 
     @pytest.mark.parametrize("blocks", [True, False])

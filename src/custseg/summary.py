@@ -458,14 +458,14 @@ def _group_ints(
     Ids ``lo .. hi`` all present are their own codes (``id - lo``, no copy
     when ``lo`` is 0); nearly all present (a span no wider than the rows,
     at most one in ``_HOLES_PER_ID`` absent), they are the slots and the
-    empty ones are dropped when compacting. Otherwise, when the span ``hi - lo + 1`` is at most
-    ``max(span_per_row * n, min_span)``, a presence bitmap of the span is
-    built and each id's code is the number of distinct ids below it
-    (:func:`~custseg._factorize.bitmap_ranks`): exact, sorted,
-    O(n + span / 32), one memory access per row, with codes over the ``k``
-    customers only; the distinct ids are the bitmap's set bits. Wider spans are hashed (:func:`pandas.factorize`,
-    O(n)), the ``k`` distinct ids sorted and the codes renumbered. None when
-    *values* is empty.
+    empty ones are dropped when compacting. Otherwise, when the span
+    ``hi - lo + 1`` is at most ``max(span_per_row * n, min_span)``, a
+    presence bitmap of the span is built and each id's code is the number of
+    distinct ids below it (:func:`~custseg._factorize.bitmap_ranks`): exact,
+    sorted, O(n + span / 32), one memory access per row, with codes over the
+    ``k`` customers only; the distinct ids are the bitmap's set bits. Wider
+    spans are hashed (:func:`pandas.factorize`, O(n)), the ``k`` distinct ids
+    sorted and the codes renumbered. None when *values* is empty.
     """
     n = len(values)
     if not n:
