@@ -1,0 +1,854 @@
+"""Hostile tests of the memory-saving paths of the per-customer summary.
+
+The summary writes the refund slot over the row codes in place (when they are
+its own), ranks keys in place through a presence bitmap, counts distinct
+days and weeks from timestamps chunk by chunk, and keeps text ids as Arrow
+``string`` (``large_string`` past 2 GiB). These tests check that no input is
+ever written to, and that every answer equals a plain pandas reference.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+import pandas as pd
+import pytest
+from hypothesis import assume, given, settings
+from hypothesis import strategies as st
+
+from custseg import _factorize, btyd_calibration_holdout, btyd_summary, summarize
+from custseg.errors import InputError
+from custseg.summary import _distinct_counts, _group_ids, _group_ints
+
+pa = pytest.importorskip("pyarrow")
+
+_FAST = settings(max_examples=40, deadline=None)
+_I64_MIN = np.iinfo(np.int64).min
+_UNITS = ["D", "h", "m", "s", "ms", "us", "ns"]
+_PER_DAY = {u: int(np.timedelta64(1, "D") // np.timedelta64(1, u)) for u in _UNITS}
+
+
+# --------------------------------------------------------------------------
+# helpers: id kinds, snapshots, the pandas reference
+
+
+#: Numeric id kinds: each maps customer numbers (0, 1, ...) to ids in the same
+#: order; (kind, dtype-or-container)
+_NUMERIC_KINDS = [
+    "int64",
+    "int32",
+    "int8",
+    "uint16",
+    "uint64",
+    "uint64_huge",
+    "float64",
+    "float32",
+    "dt64",
+    "series_int64",
+    "series_Int64",
+    "series_arrow_int64",
+    "series_dt64",
+    "pyarrow_int64",
+]
+_TEXT_KINDS = [
+    "object_str",
+    "object_np_str",
+    "series_str",
+    "series_arrow_string",
+    "series_arrow_large_string",
+    "pyarrow_string",
+    "pyarrow_large_string",
+    "pyarrow_sliced",
+    "pyarrow_chunked",
+]
+
+
+def _numeric_ids(kind: str, c: np.ndarray, base: int, stride: int, unit: str) -> Any:
+    """Ids of a numeric *kind* for customer numbers *c* (order kept)."""
+    v = base + c.astype(object) * stride  # Python ints: no wrap
+    if kind == "int64" or kind.startswith(("series_int64", "series_Int64")):
+        arr = np.array(v.tolist(), dtype=np.int64)
+        if kind == "series_int64":
+            return pd.Series(arr)
+        if kind == "series_Int64":
+            return pd.Series(arr, dtype="Int64")
+        return arr
+    if kind == "int32":
+        return np.array([x % 2**31 if x >= 2**31 else x for x in v], dtype=np.int32)
+    if kind == "int8":
+        return c.astype(np.int8) - np.int8(5)
+    if kind == "uint16":
+        return (c * min(stride, 100)).astype(np.uint16)
+    if kind == "uint64":
+        return np.array([abs(x) for x in v], dtype=np.uint64)
+    if kind == "uint64_huge":
+        return np.array([2**63 + abs(x) for x in v], dtype=np.uint64)
+    if kind == "float64":
+        return np.array([float(x % 2**52) for x in v], dtype=np.float64)
+    if kind == "float32":
+        return (c * 3).astype(np.float32)
+    if kind in ("dt64", "series_dt64"):
+        arr = np.array(v.tolist(), dtype=np.int64).view(f"datetime64[{unit}]")
+        return pd.Series(arr) if kind == "series_dt64" else arr
+    if kind == "series_arrow_int64":
+        return pd.Series(np.array(v.tolist(), dtype=np.int64), dtype="int64[pyarrow]")
+    if kind == "pyarrow_int64":
+        return pa.array(np.array(v.tolist(), dtype=np.int64))
+    raise AssertionError(kind)
+
+
+def _text_ids(kind: str, texts: list[str]) -> Any:
+    """Ids of a text *kind* holding *texts* (one per row)."""
+    if kind == "object_str":
+        return np.array([*texts, "pad"], dtype=object)[:-1]
+    if kind == "object_np_str":
+        out = np.empty(len(texts), dtype=object)
+        for i, t in enumerate(texts):
+            out[i] = np.str_(t)
+        return out
+    if kind == "series_str":
+        return pd.Series(texts, dtype="str")
+    if kind == "series_arrow_string":
+        return pd.Series(texts, dtype=pd.ArrowDtype(pa.string()))
+    if kind == "series_arrow_large_string":
+        return pd.Series(texts, dtype=pd.ArrowDtype(pa.large_string()))
+    if kind == "pyarrow_string":
+        return pa.array(texts, type=pa.string())
+    if kind == "pyarrow_large_string":
+        return pa.array(texts, type=pa.large_string())
+    if kind == "pyarrow_sliced":
+        return pa.array(["zz", "\x00x", *texts, "tail"], type=pa.string())[2:-1]
+    if kind == "pyarrow_chunked":
+        cut = len(texts) // 2
+        return pa.chunked_array(
+            [pa.array(texts[:cut], type=pa.large_string()), texts[cut:]],
+            type=pa.large_string(),
+        )
+    raise AssertionError(kind)
+
+
+def _snapshot(x: Any) -> Any:
+    """A deep copy of *x* to compare against after a call."""
+    if isinstance(x, np.ndarray):
+        if x.dtype == object:
+            return [(type(e), e) for e in x.tolist()]
+        return x.copy()
+    if isinstance(x, pd.Series):
+        return x.copy(deep=True)
+    if isinstance(x, pa.Array | pa.ChunkedArray):
+        return pa.array(x.to_pylist(), type=x.type)
+    raise AssertionError(type(x))
+
+
+def _assert_unchanged(x: Any, before: Any) -> None:
+    """Assert *x* holds exactly what it held when *before* was taken."""
+    if isinstance(x, np.ndarray):
+        if x.dtype == object:
+            assert [(type(e), e) for e in x.tolist()] == before
+        else:
+            assert x.dtype == before.dtype
+            assert x.tobytes() == before.tobytes()
+    elif isinstance(x, pd.Series):
+        pd.testing.assert_series_equal(x, before, check_exact=True)
+        if isinstance(x.dtype, np.dtype):
+            assert x.to_numpy().tobytes() == before.to_numpy().tobytes()
+    else:
+        assert pa.array(x.to_pylist(), type=x.type).equals(before)
+
+
+def _exact_fill(agg: pd.Series, index: pd.Index) -> np.ndarray:
+    """*agg* (int64) spread over *index*, NaT's ticks elsewhere (no float
+    round trip, which ``reindex`` would make)."""
+    out = np.full(len(index), _I64_MIN, dtype=np.int64)
+    out[index.get_indexer(agg.index)] = agg.to_numpy(dtype=np.int64)
+    return out
+
+
+def _reference(
+    keys: list[Any],
+    ticks: np.ndarray,
+    per_day: int,
+    amounts: np.ndarray,
+    *,
+    as_of_day: int | None,
+    frequency: str,
+    zero_amount: str,
+) -> pd.DataFrame:
+    """The facts by a plain pandas groupby, indexed by the sorted keys."""
+    df = pd.DataFrame({"k": pd.Series(keys, dtype=object), "t": ticks, "a": amounts})
+    df["day"] = np.floor_divide(df["t"].to_numpy(), per_day)
+    if as_of_day is None:
+        as_of_day = int(df["day"].max()) + 1
+    df = df[df["day"] <= as_of_day]
+    buy = df["a"] > 0 if zero_amount == "ignore" else df["a"] >= 0
+    out = pd.DataFrame({"monetary": df.groupby("k", sort=True)["a"].sum()})
+    p = df[buy].groupby("k", sort=True)
+    freq = p.size() if frequency == "transactions" else p["day"].nunique()
+    out["frequency"] = freq.reindex(out.index).fillna(0).astype(np.int64)
+    out["first"] = _exact_fill(p["t"].min(), out.index)
+    out["last"] = _exact_fill(p["t"].max(), out.index)
+    last_day = p["day"].max().reindex(out.index)
+    first_day = p["day"].min().reindex(out.index)
+    out["recency"] = (as_of_day - last_day).astype(np.float64)
+    out["tenure"] = (as_of_day - first_day).astype(np.float64)
+    out.attrs["as_of_day"] = as_of_day
+    out.attrs["n_rows"] = len(df)
+    return out
+
+
+def _assert_facts(facts: Any, ref: pd.DataFrame, unit: str) -> None:
+    """Assert the summary's per-customer arrays equal the reference's."""
+    np.testing.assert_array_equal(facts.frequency, ref["frequency"].to_numpy())
+    np.testing.assert_array_equal(facts.monetary, ref["monetary"].to_numpy())
+    # a Series of datetime64[D] is seconds in pandas: compare as datetimes
+    for name in ("first", "last"):
+        got = getattr(facts, f"{name}_purchase")
+        assert got.dtype.kind == "M"
+        want = ref[name].to_numpy().view(f"datetime64[{unit}]")
+        np.testing.assert_array_equal(np.isnat(got), np.isnat(want))
+        assert (got[~np.isnat(got)] == want[~np.isnat(want)]).all()
+    np.testing.assert_array_equal(facts.recency_days, ref["recency"].to_numpy())
+    np.testing.assert_array_equal(facts.tenure_days, ref["tenure"].to_numpy())
+    assert facts.as_of == np.datetime64(ref.attrs["as_of_day"], "D")
+    assert facts.n_rows == ref.attrs["n_rows"]
+
+
+@st.composite
+def _rows(draw: st.DrawFn, max_rows: int = 40) -> dict[str, Any]:
+    """Customer numbers, dates (any unit, before and after 1970), amounts with
+    refunds and zeros (multiples of 1/4: sums are exact in any order)."""
+    n = draw(st.integers(1, max_rows))
+    k = draw(st.integers(1, n))
+    c = np.array(draw(st.lists(st.integers(0, k - 1), min_size=n, max_size=n)))
+    unit = draw(st.sampled_from(_UNITS))
+    per_day = _PER_DAY[unit]
+    base_day = draw(st.sampled_from([-25_000, -1, 0, 19_000]))
+    days = np.array(draw(st.lists(st.integers(-40, 40), min_size=n, max_size=n)))
+    within = np.array(
+        draw(st.lists(st.integers(0, per_day - 1), min_size=n, max_size=n))
+    )
+    ticks = (base_day + days) * per_day + within
+    amounts = (
+        np.array(draw(st.lists(st.integers(-8, 40), min_size=n, max_size=n))) / 4.0
+    )
+    return {
+        "c": c,
+        "unit": unit,
+        "ticks": ticks.astype(np.int64),
+        "dates": ticks.astype(np.int64).view(f"datetime64[{unit}]"),
+        "amounts": amounts,
+        "base_day": base_day,
+    }
+
+
+# --------------------------------------------------------------------------
+# summarize: inputs never written, answers equal to pandas
+
+
+class TestSummarizeNumericIds:
+    @_FAST
+    @given(
+        rows=_rows(),
+        kind=st.sampled_from(_NUMERIC_KINDS),
+        base=st.sampled_from([0, 0, 3, -7, 2**40]),
+        stride=st.sampled_from([1, 1, 2, 9, 1_000_003, 2**38]),
+        id_unit=st.sampled_from(["D", "s", "ns"]),
+        frequency=st.sampled_from(["transactions", "days"]),
+        zero_amount=st.sampled_from(["purchase", "ignore"]),
+        drop_after=st.booleans(),
+    )
+    def test_inputs_untouched_and_facts_equal_pandas(
+        self,
+        rows: dict[str, Any],
+        kind: str,
+        base: int,
+        stride: int,
+        id_unit: str,
+        frequency: str,
+        zero_amount: str,
+        drop_after: bool,
+    ) -> None:
+        """Numeric ids of every kind (ids that are their own codes, datetime ids
+        at the epoch, unsigned, float, Series, Arrow): ids, dates and amounts
+        are bit-identical after the call, facts equal a pandas groupby."""
+        if kind in ("dt64", "series_dt64"):
+            base = max(base, 0)  # an id at the epoch when base is 0
+        ids = _numeric_ids(kind, rows["c"], base, stride, id_unit)
+        dates, amounts = rows["dates"], rows["amounts"]
+        if kind.startswith("series"):
+            dates = pd.Series(dates)
+            amounts = pd.Series(amounts)
+        before = [_snapshot(x) for x in (ids, dates, amounts)]
+        as_of_day = None
+        kwargs: dict[str, Any] = {}
+        if drop_after:
+            as_of_day = rows["base_day"]  # about half the rows are after it
+            kwargs = {"as_of": np.datetime64(as_of_day, "D"), "after_as_of": "drop"}
+        ref = _reference(
+            rows["c"].tolist(),
+            rows["ticks"],
+            _PER_DAY[rows["unit"]],
+            rows["amounts"],
+            as_of_day=as_of_day,
+            frequency=frequency,
+            zero_amount=zero_amount,
+        )
+        if not len(ref):
+            return  # every row after as_of: nothing to compare
+        facts = summarize(
+            ids, dates, amounts, frequency=frequency, zero_amount=zero_amount, **kwargs
+        )
+        for x, b in zip((ids, dates, amounts), before, strict=True):
+            _assert_unchanged(x, b)
+        want = _numeric_ids(
+            kind, ref.index.to_numpy(dtype=np.int64), base, stride, id_unit
+        )
+        want = np.asarray(want.to_numpy() if hasattr(want, "to_numpy") else want)
+        got = np.asarray(facts.customer_id)
+        if want.dtype.kind == "M":
+            assert got.dtype == want.dtype
+            np.testing.assert_array_equal(got.view(np.int64), want.view(np.int64))
+        else:
+            assert got.tolist() == want.tolist()
+        _assert_facts(facts, ref, rows["unit"])
+
+    @_FAST
+    @given(
+        n=st.integers(1, 300),
+        holes=st.integers(0, 3),
+        frequency=st.sampled_from(["transactions", "days"]),
+    )
+    def test_ids_that_are_their_own_codes_survive_refunds(
+        self, n: int, holes: int, frequency: str
+    ) -> None:
+        """int64 ids 0 .. k-1 (every one present, or nearly) with refunds: the
+        refund slot never lands in the caller's ids."""
+        rng = np.random.default_rng(n * 7 + holes)
+        ids = rng.integers(0, max(1, n // 2), size=n).astype(np.int64)
+        ids[: min(n, n // 2)] = np.arange(min(n, n // 2))  # dense from 0
+        if holes:
+            ids[ids == ids.max()] = 0  # a hole at the top
+        amounts = rng.choice([-2.0, 0.0, 1.0, 5.0], size=n)
+        dates = np.datetime64("1969-12-25") + rng.integers(0, 20, size=n)
+        before = ids.copy()
+        facts = summarize(ids, dates, amounts, frequency=frequency)
+        np.testing.assert_array_equal(ids, before)
+        ref = _reference(
+            ids.tolist(),
+            dates.astype(np.int64),
+            1,
+            amounts,
+            as_of_day=None,
+            frequency=frequency,
+            zero_amount="purchase",
+        )
+        assert facts.customer_id.tolist() == ref.index.tolist()
+        _assert_facts(facts, ref, "D")
+
+    def test_read_only_ids_and_arrow_buffers_are_not_written(self) -> None:
+        """Read-only int64 ids starting at 0 (Arrow's zero-copy buffers) with
+        refunds give the facts, not a 'read-only' NumPy traceback."""
+        ids = np.array([0, 1, 2, 0, 1, 2], dtype=np.int64)
+        ids.flags.writeable = False
+        dates = np.array(["2024-01-01"] * 6, dtype="datetime64[D]")
+        amounts = np.array([5.0, -1.0, 2.0, -3.0, 4.0, 0.0])
+        facts = summarize(ids, dates, amounts)
+        assert facts.frequency.tolist() == [1, 1, 2]
+        facts = summarize(pa.array(ids), dates, amounts, frequency="days")
+        assert facts.frequency.tolist() == [1, 1, 1]
+        assert facts.monetary.tolist() == [2.0, 3.0, 2.0]
+
+
+class TestSummarizeTextIds:
+    @_FAST
+    @given(
+        rows=_rows(),
+        pool=st.lists(
+            st.text(
+                alphabet=st.sampled_from(["a", "b", "Z", "0", "é", "€", "😀", " "]),
+                max_size=5,
+            ),
+            min_size=1,
+            max_size=12,
+            unique=True,
+        ),
+        kind=st.sampled_from(_TEXT_KINDS),
+        long=st.booleans(),
+        frequency=st.sampled_from(["transactions", "days"]),
+        zero_amount=st.sampled_from(["purchase", "ignore"]),
+    )
+    def test_inputs_untouched_and_facts_equal_pandas(
+        self,
+        rows: dict[str, Any],
+        pool: list[str],
+        kind: str,
+        long: bool,
+        frequency: str,
+        zero_amount: str,
+    ) -> None:
+        """Text ids of every container (object str and np.str_, pandas str,
+        Arrow string / large_string, sliced, chunked; lengths differing,
+        non-ASCII, over 64 bytes): inputs unchanged, facts equal pandas."""
+        if long:
+            pool = [p + "x" * 70 if i % 2 else p for i, p in enumerate(pool)]
+        texts = [pool[i % len(pool)] for i in rows["c"].tolist()]
+        ids = _text_ids(kind, texts)
+        dates, amounts = rows["dates"], rows["amounts"]
+        before = [_snapshot(x) for x in (ids, dates, amounts)]
+        facts = summarize(
+            ids, dates, amounts, frequency=frequency, zero_amount=zero_amount
+        )
+        for x, b in zip((ids, dates, amounts), before, strict=True):
+            _assert_unchanged(x, b)
+        ref = _reference(
+            texts,
+            rows["ticks"],
+            _PER_DAY[rows["unit"]],
+            amounts,
+            as_of_day=None,
+            frequency=frequency,
+            zero_amount=zero_amount,
+        )
+        got = list(facts.customer_id)
+        assert all(type(g) is str for g in got)
+        assert got == ref.index.tolist()
+        _assert_facts(facts, ref, rows["unit"])
+
+    @_FAST
+    @given(
+        texts=st.lists(
+            st.text(alphabet=st.sampled_from(["a", "\x00", "é", "b"]), max_size=4),
+            min_size=1,
+            max_size=30,
+        ),
+        kind=st.sampled_from(_TEXT_KINDS),
+    )
+    def test_nul_bytes_and_lengths_group_like_pandas(
+        self, texts: list[str], kind: str
+    ) -> None:
+        """Ids holding NUL bytes, of differing lengths ("a" vs "a\\x00"), group
+        exactly as pandas.factorize(sort=True) groups them."""
+        ids = _text_ids(kind, texts)
+        n = len(texts)
+        facts = summarize(
+            ids, np.full(n, np.datetime64("2024-01-01", "D")), np.arange(n) + 1.0
+        )
+        codes, uniques = pd.factorize(np.array(texts, dtype=object), sort=True)
+        assert list(facts.customer_id) == list(uniques)
+        want = np.bincount(codes, weights=np.arange(n) + 1.0)
+        np.testing.assert_array_equal(facts.monetary, want)
+
+    @_FAST
+    @given(
+        texts=st.lists(st.none() | st.text(max_size=3), min_size=1, max_size=20),
+        kind=st.sampled_from(
+            ["object", "series_str", "pyarrow_string", "pyarrow_sliced", "chunked"]
+        ),
+    )
+    def test_missing_text_ids_are_refused(
+        self, texts: list[str | None], kind: str
+    ) -> None:
+        """A missing id among text ids (Arrow null, None in an object array)
+        raises InputError naming customer_id, never a mis-grouping."""
+        assume(any(t is None for t in texts))
+        assume(any(t is not None for t in texts))
+        if kind == "object":
+            ids: Any = np.array([*texts, ""], dtype=object)[:-1]
+        elif kind == "series_str":
+            ids = pd.Series(texts, dtype="str")
+        elif kind == "pyarrow_string":
+            ids = pa.array(texts, type=pa.string())
+        elif kind == "pyarrow_sliced":
+            ids = pa.array(["x", *texts, "y"], type=pa.large_string())[1:-1]
+        else:
+            ids = pa.chunked_array(
+                [pa.array(texts[:1], pa.string()), pa.array(texts[1:], pa.string())]
+            )
+        n = len(texts)
+        with pytest.raises(InputError, match="customer_id"):
+            summarize(ids, np.full(n, np.datetime64("2024-01-01", "D")), np.ones(n))
+
+    @_FAST
+    @given(
+        ids=st.lists(st.none() | st.text(alphabet="ab\x00é", max_size=3), min_size=2),
+        cut=st.integers(0, 1000),
+    )
+    def test_over_2_gib_fallback_groups_the_same(
+        self, ids: list[str | None], cut: int
+    ) -> None:
+        """When Arrow hands back a chunked ``string`` array (over 2 GiB of
+        text), the large_string it is joined into gives the same summary,
+        and a None among the ids is still refused."""
+        present = [i for i in ids if i is not None]
+        assume(present)
+        real = pa.array
+        at = cut % (len(ids) + 1)
+
+        def chunked(
+            data: object, type: object = None, from_pandas: bool = False
+        ) -> Any:
+            items = list(data)  # type: ignore[call-overload]
+            return pa.chunked_array(
+                [real(items[:at], type=type), real(items[at:], type=type)], type=type
+            )
+
+        values = np.array(present, dtype=object)
+        n = len(values)
+        dates = np.datetime64("2024-01-01", "D") + np.arange(n) % 3
+        amounts = np.arange(n) - 1.0
+        ref = summarize(values, dates, amounts, frequency="days")
+        with pytest.MonkeyPatch.context() as m:
+            m.setattr(pa, "array", chunked)
+            got = summarize(values, dates, amounts, frequency="days")
+            if len(present) < len(ids):
+                with pytest.raises(InputError, match="customer_id"):
+                    summarize(
+                        np.array(ids, dtype=object),
+                        np.resize(dates, len(ids)),
+                        np.ones(len(ids)),
+                    )
+        assert list(got.customer_id) == list(ref.customer_id)
+        np.testing.assert_array_equal(got.frequency, ref.frequency)
+        np.testing.assert_array_equal(got.monetary, ref.monetary)
+        assert [(type(x), x) for x in values.tolist()] == [(str, p) for p in present]
+
+
+# --------------------------------------------------------------------------
+# the building blocks against NumPy / pandas
+
+
+class TestDistinctCounts:
+    @_FAST
+    @given(
+        data=st.lists(
+            st.tuples(st.integers(0, 6), st.integers(-3 * 86_400, 3 * 86_400)),
+            min_size=1,
+            max_size=200,
+        ),
+        per=st.sampled_from([1, 7, 24, 86_400]),
+        shift=st.sampled_from([0, -(10**9), -(2**40), 2**40]),
+        path=st.sampled_from(["default", "hashed", "block"]),
+        ordered=st.booleans(),
+    )
+    def test_equals_pandas_nunique_of_floor_division(
+        self,
+        data: list[tuple[int, int]],
+        per: int,
+        shift: int,
+        path: str,
+        ordered: bool,
+    ) -> None:
+        """Distinct ``values // per`` per code, negative ticks (before 1970),
+        in or out of order, hashed or block path: equal to pandas' nunique,
+        and the values not written to."""
+        codes = np.array([c for c, _ in data], dtype=np.intp)
+        values = np.array([t for _, t in data], dtype=np.int64) + shift
+        if ordered:
+            order = np.argsort(values, kind="stable")
+            codes, values = codes[order], values[order]
+        before = values.copy()
+        limits: dict[str, int] = {}
+        if path == "hashed":
+            limits = {"max_span": 1}
+        elif path == "block":
+            limits = {"max_span": 1 << 16, "min_rows": 0}
+        got = _distinct_counts(codes, values, 8, per=per, **limits)
+        np.testing.assert_array_equal(values, before)
+        df = pd.DataFrame({"c": codes, "v": np.floor_divide(values, per)})
+        want = df.groupby("c")["v"].nunique().reindex(range(8), fill_value=0)
+        np.testing.assert_array_equal(got, want.to_numpy())
+
+
+class TestGroupIntsAndRanks:
+    @_FAST
+    @given(
+        values=st.lists(st.integers(-50, 50), min_size=1, max_size=200),
+        base=st.sampled_from([0, 1, -(2**62), 2**62, 2**63 - 200]),
+        stride=st.sampled_from([1, 2, 33, 1000]),
+        span_per_row=st.sampled_from([None, 1, 10**6]),
+    )
+    def test_group_ints_ranks_like_sorted_factorize(
+        self,
+        values: list[int],
+        base: int,
+        stride: int,
+        span_per_row: int | None,
+    ) -> None:
+        """Codes are the ranks among the sorted distinct ids for every path
+        (own codes, slots with holes, bitmap, hashed) and the ids are kept."""
+        v = np.array(
+            [min(base + (x + 50) * stride, 2**63 - 1) for x in values], dtype=np.int64
+        )
+        before = v.copy()
+        g = _group_ints(v, span_per_row=span_per_row, min_span=1)
+        assert g is not None
+        np.testing.assert_array_equal(v, before)
+        codes, uniques = pd.factorize(v, sort=True)
+        got = g.codes if g.keep is None else np.cumsum(g.keep)[g.codes] - 1
+        np.testing.assert_array_equal(got, codes)
+        np.testing.assert_array_equal(g.ids, uniques)
+        assert g.ids.dtype == v.dtype
+        if g.owned:
+            assert not np.shares_memory(g.codes, v)
+
+    @_FAST
+    @given(
+        values=st.lists(st.integers(0, 5_000), min_size=1, max_size=300),
+        lo=st.integers(-(2**40), 2**40),
+        in_place=st.booleans(),
+    )
+    def test_bitmap_ranks_equal_searchsorted(
+        self, values: list[int], lo: int, in_place: bool
+    ) -> None:
+        """bitmap_ranks equals the rank from searchsorted over the distinct
+        values, also when written over its input."""
+        v = np.array(values, dtype=np.int64) + lo
+        present = np.zeros(-(-5_001 // 32) * 32, dtype=bool)
+        present[v - lo] = True
+        want = np.searchsorted(np.unique(v), v)
+        work = v.copy()
+        got = _factorize.bitmap_ranks(work, lo, present, out=work if in_place else None)
+        np.testing.assert_array_equal(got, want)
+        if not in_place:
+            np.testing.assert_array_equal(work, v)
+
+    @_FAST
+    @given(
+        texts=st.lists(st.text(max_size=70), min_size=1, max_size=40),
+        start=st.integers(0, 5),
+        large=st.booleans(),
+    )
+    def test_lengths_are_byte_lengths_or_none_past_64(
+        self, texts: list[str], start: int, large: bool
+    ) -> None:
+        """_lengths gives each id's UTF-8 byte length (uint8), None when one
+        passes 64 bytes; offsets of a sliced array are honoured."""
+        arr = pa.array(texts, type=pa.large_string() if large else pa.string())
+        arr = arr[min(start, len(texts) - 1) :]
+        dtype = np.int64 if large else np.int32
+        offsets = np.frombuffer(
+            arr.buffers()[1], dtype=dtype, count=arr.offset + len(arr) + 1
+        )[arr.offset :]
+        got = _factorize._lengths(offsets)
+        want = [len(t.encode()) for t in arr.to_pylist()]
+        if max(want) > 64:
+            assert got is None
+        else:
+            assert got is not None and got.dtype == np.uint8
+            assert got.tolist() == want
+
+    def test_group_ids_of_datetimes_at_the_epoch_keep_the_input(self) -> None:
+        """datetime64 ids 0 .. k-1 ticks (their own codes) are not reported as
+        owned, so the summary copies before writing the refund slot."""
+        ids = np.arange(5).view("datetime64[ns]")
+        g = _group_ids(ids, "customer_id")
+        assert not g.owned or not np.shares_memory(g.codes, ids)
+
+
+# --------------------------------------------------------------------------
+# btyd: weeks and days, before 1970, monetary value as lifetimes defines it
+
+
+def _btyd_reference(
+    c: np.ndarray, days: np.ndarray, amounts: np.ndarray, end_day: int, unit: str
+) -> pd.DataFrame:
+    """lifetimes' definitions in pandas: periods, repeat periods, mean spend."""
+    step = 7 if unit == "W" else 1
+    period = days - (days + 3) % 7 if unit == "W" else days  # Monday of the week
+    end_period = end_day - (end_day + 3) % 7 if unit == "W" else end_day
+    df = pd.DataFrame({"c": c, "p": period, "a": amounts})
+    per = df.groupby(["c", "p"], sort=True)["a"].sum().reset_index()
+    g = per.groupby("c", sort=True)
+    out = pd.DataFrame({"frequency": (g.size() - 1).astype(np.float64)})
+    first, last = g["p"].min(), g["p"].max()
+    out["recency"] = (last - first) / step
+    out["T"] = (end_period - first) / step
+    first_spend = per[per["p"] == per["c"].map(first)].set_index("c")["a"]
+    repeat = g["a"].sum() - first_spend
+    out["monetary_value"] = np.where(
+        out["frequency"] > 0, repeat / out["frequency"].where(out["frequency"] > 0), 0.0
+    )
+    return out
+
+
+class TestBtyd:
+    @_FAST
+    @given(
+        rows=_rows(),
+        unit=st.sampled_from(["D", "W"]),
+        int_ids=st.booleans(),
+    )
+    def test_summary_equals_lifetimes_definitions(
+        self, rows: dict[str, Any], unit: str, int_ids: bool
+    ) -> None:
+        """btyd_summary (days or weeks, dates before 1970, refunds) equals the
+        pandas reference of lifetimes' definitions; inputs are not written."""
+        c = rows["c"]
+        ids: Any = (
+            c.astype(np.int64)
+            if int_ids
+            else np.array([f"c{x}" for x in c], dtype=object)
+        )
+        dates, amounts = rows["dates"], rows["amounts"]
+        before = [_snapshot(x) for x in (ids, dates, amounts)]
+        days = np.floor_divide(rows["ticks"], _PER_DAY[rows["unit"]])
+        end_day = int(days.max()) + 3
+        s = btyd_summary(
+            ids, dates, amounts, observation_end=np.datetime64(end_day, "D"), unit=unit
+        )
+        for x, b in zip((ids, dates, amounts), before, strict=True):
+            _assert_unchanged(x, b)
+        ref = _btyd_reference(c, days, rows["amounts"], end_day, unit)
+        if not int_ids:
+            ref.index = [f"c{x}" for x in ref.index]
+            ref = ref.sort_index()
+        assert list(s.customer_id) == ref.index.tolist()
+        np.testing.assert_array_equal(s.frequency, ref["frequency"].to_numpy())
+        np.testing.assert_array_equal(s.recency, ref["recency"].to_numpy())
+        np.testing.assert_array_equal(s.T, ref["T"].to_numpy())
+        np.testing.assert_allclose(
+            s.monetary_value, ref["monetary_value"].to_numpy(), rtol=1e-12, atol=1e-12
+        )
+
+    @_FAST
+    @given(rows=_rows(), unit=st.sampled_from(["D", "W"]), cal=st.integers(-30, 30))
+    def test_calibration_holdout_equals_lifetimes_definitions(
+        self, rows: dict[str, Any], unit: str, cal: int
+    ) -> None:
+        """btyd_calibration_holdout (days or weeks, before 1970) equals the
+        reference on the calibration rows and counts holdout periods."""
+        c = rows["c"].astype(np.int64)
+        dates, amounts = rows["dates"], rows["amounts"]
+        days = np.floor_divide(rows["ticks"], _PER_DAY[rows["unit"]])
+        cal_day = rows["base_day"] + cal
+        end_day = max(int(days.max()), cal_day) + 1
+        before = [_snapshot(x) for x in (c, dates, amounts)]
+        t = btyd_calibration_holdout(
+            c,
+            dates,
+            amounts,
+            calibration_end=np.datetime64(cal_day, "D"),
+            observation_end=np.datetime64(end_day, "D"),
+            unit=unit,
+        )
+        for x, b in zip((c, dates, amounts), before, strict=True):
+            _assert_unchanged(x, b)
+        in_cal = days <= cal_day
+        if not in_cal.any():
+            assert len(t.customer_id) == 0
+            return
+        ref = _btyd_reference(c[in_cal], days[in_cal], amounts[in_cal], cal_day, unit)
+        assert t.customer_id.tolist() == ref.index.tolist()
+        np.testing.assert_array_equal(t.frequency_cal, ref["frequency"].to_numpy())
+        np.testing.assert_array_equal(t.recency_cal, ref["recency"].to_numpy())
+        np.testing.assert_array_equal(t.T_cal, ref["T"].to_numpy())
+        np.testing.assert_allclose(
+            t.monetary_value_cal,
+            ref["monetary_value"].to_numpy(),
+            rtol=1e-12,
+            atol=1e-12,
+        )
+        hold = ~in_cal
+        period = days - (days + 3) % 7 if unit == "W" else days
+        h = pd.DataFrame({"c": c[hold], "p": period[hold], "a": amounts[hold]})
+        h_freq = h.groupby("c")["p"].nunique().reindex(ref.index, fill_value=0)
+        np.testing.assert_array_equal(t.frequency_holdout, h_freq.to_numpy())
+        h_mean = h.groupby("c")["a"].mean().reindex(ref.index, fill_value=0.0)
+        np.testing.assert_allclose(
+            t.monetary_value_holdout, h_mean.to_numpy(), rtol=1e-12, atol=1e-12
+        )
+
+
+# --------------------------------------------------------------------------
+# past one chunk: every chunked pass meets a chunk boundary
+
+
+class TestAcrossChunks:
+    @pytest.mark.parametrize("kind", ["own_codes", "sparse", "text", "datetime"])
+    @pytest.mark.parametrize("wide", [False, True])
+    def test_summary_and_btyd_equal_pandas_past_two_chunks(
+        self, kind: str, wide: bool
+    ) -> None:
+        """2 chunks + 1234 rows, unsorted dates before and after 1970 (narrow:
+        the block count; wide, in ns over 400 years: the hashed count): the
+        summary and the weekly BTYD table equal pandas, inputs untouched."""
+        rng = np.random.default_rng(7)
+        n = 2 * _factorize.CHUNK + 1234
+        c = rng.integers(0, 40_000, n)
+        ids: Any
+        if kind == "own_codes":
+            ids = c.copy()
+        elif kind == "sparse":
+            ids = c * 977 - 10**6
+        elif kind == "text":
+            ids = pa.array([f"id{x}" for x in c], type=pa.string())
+        else:
+            ids = c.view("datetime64[s]").copy()
+        span = 200 * 365 if wide else 200
+        unit = "ns" if wide else "s"
+        per_day = _PER_DAY[unit]
+        ticks = rng.integers(-span * per_day, span * per_day, n)
+        dates = ticks.view(f"datetime64[{unit}]")
+        amounts = rng.choice([-3.0, 0.0, 1.0, 2.5], n)
+        before = [_snapshot(x) for x in (ids, dates, amounts)]
+        keys: list[Any] = [f"id{x}" for x in c] if kind == "text" else c.tolist()
+        for frequency in ("transactions", "days"):
+            facts = summarize(ids, dates, amounts, frequency=frequency)
+            ref = _reference(
+                keys,
+                ticks,
+                per_day,
+                amounts,
+                as_of_day=None,
+                frequency=frequency,
+                zero_amount="purchase",
+            )
+            np.testing.assert_array_equal(facts.frequency, ref["frequency"].to_numpy())
+            np.testing.assert_array_equal(
+                facts.first_purchase.view(np.int64), ref["first"].to_numpy()
+            )
+            np.testing.assert_array_equal(facts.recency_days, ref["recency"].to_numpy())
+        days = np.floor_divide(ticks, per_day)
+        end_day = int(days.max()) + 2
+        s = btyd_summary(
+            ids, dates, amounts, observation_end=np.datetime64(end_day, "D"), unit="W"
+        )
+        ref = _btyd_reference(c, days, amounts, end_day, "W")
+        if kind == "text":
+            ref = ref.iloc[np.argsort([f"id{x}" for x in ref.index], kind="stable")]
+        np.testing.assert_array_equal(s.frequency, ref["frequency"].to_numpy())
+        np.testing.assert_array_equal(s.T, ref["T"].to_numpy())
+        np.testing.assert_allclose(
+            s.monetary_value, ref["monetary_value"].to_numpy(), rtol=1e-9, atol=1e-9
+        )
+        for x, b in zip((ids, dates, amounts), before, strict=True):
+            _assert_unchanged(x, b)
+
+    @pytest.mark.parametrize("form", ["sliced", "large", "null", "budget"])
+    def test_text_factorisation_past_two_chunks_equals_pandas(self, form: str) -> None:
+        """Text ids of lengths 0-4 with 2-byte characters over 2 chunks + 77
+        rows (sliced ``string``, ``large_string``, a null, compactions written
+        over the keys): codes and uniques equal pandas.factorize(sort=True)."""
+        rng = np.random.default_rng(3)
+        alpha = ["a", "é", "b"]
+        pool = sorted(
+            {"".join(rng.choice(alpha, rng.integers(0, 5))) for _ in range(300)}
+        )
+        texts: list[str | None] = [
+            pool[i] for i in rng.integers(0, len(pool), 2 * _factorize.CHUNK + 77)
+        ]
+        if form == "large":
+            arr = pa.array(texts, pa.large_string())
+        else:
+            if form == "null":
+                texts[70_000] = None
+            arr = pa.array(["pre", *texts, "post"], pa.string())[1:-1]
+        if form == "budget":
+            result = _factorize._factorize_string_array(arr, pa, budget=300)
+        else:
+            result = _factorize.factorize_arrow_strings(arr)
+        assert result is not None
+        codes, uniques = pd.factorize(np.array(texts, dtype=object), sort=True)
+        np.testing.assert_array_equal(result[0], codes)
+        assert result[1].tolist() == uniques.tolist()
