@@ -275,6 +275,12 @@ class TestSummarizeNumericIds:
         if kind in ("dt64", "series_dt64"):
             base = max(base, 0)  # an id at the epoch when base is 0
         ids = _numeric_ids(kind, rows["c"], base, stride, id_unit)
+        # the kind's dtype must hold the stride: distinct customers, distinct
+        # ids (an int32 id wraps 2**38 round to 0)
+        distinct = np.unique(rows["c"])
+        probe = _numeric_ids(kind, distinct, base, stride, id_unit)
+        probe = np.asarray(probe.to_numpy() if hasattr(probe, "to_numpy") else probe)
+        assume(len(pd.unique(probe)) == len(distinct))
         dates, amounts = rows["dates"], rows["amounts"]
         if kind.startswith("series"):
             dates = pd.Series(dates)
