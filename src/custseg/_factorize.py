@@ -462,9 +462,10 @@ def arrow_strings_from_objects(values: object, *, checked: bool = False) -> Any:
     Converting once (about 0.04 us per id) lets object ids take the fast path of
     :func:`factorize_arrow_strings` instead of hashing Python objects. The
     array is ``string`` (32-bit offsets, 4 bytes per id fewer), or
-    ``large_string`` when the text passes 2 GiB. The conversion is exact: ``"a\\x00"`` stays apart from ``"a"``, and ``bytes``,
-    which Arrow would turn into text equal to a ``str`` (``b"a"`` and ``"a"``
-    are different ids), make the function return None, as do strings Arrow
+    ``large_string`` when the text passes 2 GiB. The conversion is exact:
+    ``"a\\x00"`` stays apart from ``"a"``, and ``bytes``, which Arrow would
+    turn into text equal to a ``str`` (``b"a"`` and ``"a"`` are different
+    ids), make the function return None, as do strings Arrow
     cannot hold (lone surrogates such as ``"\\ud800"``). ``checked=True``
     says the caller has already found that every non-missing value is a
     ``str`` (``pandas.api.types.infer_dtype(values, skipna=True) ==
