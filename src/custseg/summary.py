@@ -484,11 +484,9 @@ def _group_ints(
         return _group_hashed_ints(values)
     arr = np.ascontiguousarray(values, dtype=np.int64)  # no wrap in `arr - lo`
     present = np.zeros(-(-span // 32) * 32, dtype=bool)
-    shifted = None
-    if span <= n:  # the offsets are no bigger than the ids: one pass
-        shifted = arr if lo == 0 else arr - lo
-        present[shifted] = True
-    else:  # offsets chunk by chunk
+    if lo == 0:
+        present[arr] = True
+    else:  # offsets chunk by chunk: no array of them unless they are the codes
         offset = np.empty(min(n, CHUNK), dtype=np.int64)
         for start in range(0, n, CHUNK):
             part = offset[: min(CHUNK, n - start)]
@@ -496,18 +494,18 @@ def _group_ints(
             present[part] = True
     distinct = np.flatnonzero(present)
     k = len(distinct)
-    uniq = (distinct + lo).astype(values.dtype)
-    if k == span:  # every id in lo .. hi is present: the ids are the codes
-        codes = shifted if shifted is not None else arr - lo
-        return _Groups(codes.astype(np.intp, copy=False), k, None, uniq, owned=lo != 0)
-    if shifted is not None and (span - k) * _HOLES_PER_ID <= span:
-        # nearly every id present: the ids are the slots, the few empty ones
-        # are left out when compacting
-        keep = present[:span]
+    distinct += lo
+    uniq = distinct.astype(values.dtype, copy=False)
+    del distinct
+    if k == span or (span <= n and (span - k) * _HOLES_PER_ID <= span):
+        # every id in lo .. hi present, or nearly every one (a span no wider
+        # than the rows): the offsets are the codes, the empty slots (if any)
+        # left out when compacting
+        codes = arr if lo == 0 else arr - lo
+        keep = None if k == span else present[:span]
         return _Groups(
-            shifted.astype(np.intp, copy=False), span, keep, uniq, owned=lo != 0
+            codes.astype(np.intp, copy=False), span, keep, uniq, owned=lo != 0
         )
-    del distinct, shifted
     return _Groups(bitmap_ranks(arr, lo, present), k, None, uniq, owned=True)
 
 
