@@ -10,7 +10,8 @@ peak memory comes from a second fresh process that runs the method twice
 high-water mark above the RSS before the call (reset through
 ``/proc/self/clear_refs``), with glibc's mmap threshold fixed at 64 KiB so
 that freed arrays go back to the system and the mark is not hidden by memory
-kept from the run before. That setting is kept out of the timed process: it
+kept from the run before (and Arrow allocating through glibc too, not its own
+pool). That setting is kept out of the timed process: it
 makes every allocation of 64 KiB or more a fresh ``mmap`` with its page
 faults, which costs NumPy code (custseg, pandas, bare NumPy) up to 15% and
 DuckDB and Polars (their own allocators) nothing, and users do not run
@@ -330,6 +331,9 @@ def spawn(args: list[str], timeout: float, *, memory: bool = False) -> dict[str,
         # the RSS high-water mark of a run is not hidden by memory kept from
         # the last (never for timing: it costs NumPy code page faults)
         env["MALLOC_MMAP_THRESHOLD_"] = "65536"
+        # and Arrow on the same allocator, not its own pool, which keeps
+        # what the data loading freed and so moves the figure from run to run
+        env["ARROW_DEFAULT_MEMORY_POOL"] = "system"
     try:
         done = subprocess.run(
             cmd, capture_output=True, text=True, timeout=timeout, check=False, env=env

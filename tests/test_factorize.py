@@ -360,12 +360,13 @@ class TestArrowStringsFromObjects:
     cut=st.integers(0, 1000),
 )
 @settings(max_examples=40, deadline=None)
-def test_object_text_over_2_gib_gets_64_bit_offsets(
+def test_object_text_arrow_hands_back_in_chunks_is_joined(
     ids: list[str | None], cut: int
 ) -> None:
-    """Past 2 GiB of text Arrow hands back a chunked ``string`` array; it is
-    joined into one ``large_string`` array holding the same ids, and the
-    summary groups them as it does below that size."""
+    """Object text becomes one ``large_string`` array (the type pandas' ``str``
+    holds, so it is not cast again); should Arrow hand it back in chunks, they
+    are joined into one array holding the same ids, and the summary groups
+    them as it does otherwise."""
     import custseg
 
     assume(any(i is not None for i in ids))  # all missing: not text
@@ -380,7 +381,7 @@ def test_object_text_over_2_gib_gets_64_bit_offsets(
         )
 
     plain = _factorize.arrow_strings_from_objects(values)
-    assert plain.type == pa.string()
+    assert plain.type == pa.large_string()
     with pytest.MonkeyPatch.context() as m:
         m.setattr(pa, "array", chunked)
         joined = _factorize.arrow_strings_from_objects(values)

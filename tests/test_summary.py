@@ -741,6 +741,43 @@ class TestSummarize:
         assert (info.value.first_row, info.value.n_rows) == (first, count)
         assert "missing customer ids" in str(info.value)
 
+    @settings(max_examples=80, deadline=None)
+    @given(
+        texts=st.lists(st.text(max_size=3), min_size=1, max_size=12),
+        intruders=st.lists(
+            st.tuples(
+                st.integers(0, 12),
+                st.sampled_from([None, np.nan, pd.NA, pd.NaT, b"a", 7, 1.5]),
+            ),
+            max_size=3,
+        ),
+    )
+    def test_object_text_ids_are_grouped_or_refused(
+        self, texts: list[str], intruders: list[tuple[int, Any]]
+    ) -> None:
+        """An object array of str is grouped exactly as pandas groups it; one
+        missing value (None, NaN, NA, NaT), bytes or number among the str is
+        refused on customer_id, never grouped silently (the type check takes
+        a faster first look that must not change the answer)."""
+        values: list[Any] = list(texts)
+        for at, intruder in intruders:
+            values.insert(min(at, len(values)), intruder)
+        ids = np.empty(len(values), dtype=object)
+        ids[:] = values
+        n = len(ids)
+        dates = np.full(n, np.datetime64("2024-01-01", "s"))
+        amounts = np.arange(1.0, n + 1)
+        if not intruders:
+            facts = summarize(ids, dates, amounts)
+            want = pd.Series(amounts).groupby(pd.Series(values, dtype=object)).sum()
+            assert facts.customer_id.tolist() == want.index.tolist()
+            assert all(type(c) is str for c in facts.customer_id)
+            assert facts.monetary.tolist() == want.tolist()
+        else:
+            with pytest.raises(InputError) as info:
+                summarize(ids, dates, amounts)
+            assert info.value.field == "customer_id"
+
     @pytest.mark.parametrize(
         ("amount", "first", "count"),
         [

@@ -2,8 +2,8 @@
 
 The summary writes the refund slot over the row codes in place (when they are
 its own), ranks keys in place through a presence bitmap, counts distinct
-days and weeks from timestamps chunk by chunk, and keeps text ids as Arrow
-``string`` (``large_string`` past 2 GiB). These tests check that no input is
+days and weeks from timestamps chunk by chunk, and turns object text ids
+into one Arrow ``large_string`` array. These tests check that no input is
 ever written to, and that every answer equals a plain pandas reference.
 """
 
@@ -483,9 +483,9 @@ class TestSummarizeTextIds:
     def test_over_2_gib_fallback_groups_the_same(
         self, ids: list[str | None], cut: int
     ) -> None:
-        """When Arrow hands back a chunked ``string`` array (over 2 GiB of
-        text), the large_string it is joined into gives the same summary,
-        and a None among the ids is still refused."""
+        """Should Arrow hand the converted text back in chunks, the array
+        they are joined into gives the same summary, and a None among the
+        ids is still refused."""
         present = [i for i in ids if i is not None]
         assume(present)
         real = pa.array

@@ -481,8 +481,9 @@ def arrow_strings_from_objects(values: object, *, checked: bool = False) -> Any:
 
     Converting once (about 0.04 us per id) lets object ids take the fast path of
     :func:`factorize_arrow_strings` instead of hashing Python objects. The
-    array is ``string`` (32-bit offsets, 4 bytes per id fewer), or
-    ``large_string`` when the text passes 2 GiB. The conversion is exact:
+    array is ``large_string`` (64-bit offsets), the type pandas' ``str``
+    arrays hold: a ``string`` array, 4 bytes per id smaller, would be cast to
+    it on the way into pandas. The conversion is exact:
     ``"a\\x00"`` stays apart from ``"a"``, and ``bytes``, which Arrow would
     turn into text equal to a ``str`` (``b"a"`` and ``"a"`` are different
     ids), make the function return None, as do strings Arrow
@@ -492,7 +493,7 @@ def arrow_strings_from_objects(values: object, *, checked: bool = False) -> Any:
     "string"``).
 
     >>> arrow_strings_from_objects(np.array(["a\\x00", "a", None], dtype=object))
-    <pyarrow.lib.StringArray object at ...>
+    <pyarrow.lib.LargeStringArray object at ...>
     [
       "a\x00",
       "a",
@@ -519,9 +520,9 @@ def arrow_strings_from_objects(values: object, *, checked: bool = False) -> Any:
         # mixtures (pyarrow 26: a datetime64 next to an int8).
         # As binary (Python str are valid text: Arrow's UTF-8 check is spared,
         # 10% of the conversion), then viewed as text without a copy.
-        arr = pa.array(values, type=pa.binary(), from_pandas=False)
-        if isinstance(arr, pa.ChunkedArray):  # over 2 GiB of text: 64-bit offsets
-            return arr.cast(pa.large_binary()).combine_chunks().view(pa.large_string())
-        return arr.view(pa.string())
+        arr = pa.array(values, type=pa.large_binary(), from_pandas=False)
+        if isinstance(arr, pa.ChunkedArray):  # not seen with 64-bit offsets
+            arr = arr.combine_chunks()
+        return arr.view(pa.large_string())
     except (pa.ArrowException, UnicodeError, TypeError, ValueError, OverflowError):
         return None  # NaN (a float) among them, or lone surrogates
