@@ -20,6 +20,8 @@ from . import _validate as v
 from ._factorize import CHUNK
 from .errors import ThresholdError
 from .summary import (
+    _I64_MAX,
+    _I64_MIN,
     AfterPolicy,
     _apply_cutoff,
     _check_day_span,
@@ -317,32 +319,55 @@ def _scaled(periods: np.ndarray, time_scaler: float) -> np.ndarray:
 # per-period aggregation, shared by both tables
 
 
+def _periods_of(ticks: np.ndarray, per_day: int, unit: str) -> np.ndarray:
+    """The start day of each timestamp's period (non-decreasing in the ticks:
+    the minimum or maximum of the periods is the period of the minimum or
+    maximum tick)."""
+    return _period_start(np.floor_divide(ticks, per_day), unit)
+
+
 def _distinct_periods(
-    groups: _Groups, codes: np.ndarray, period: np.ndarray, step: int
+    groups: _Groups, codes: np.ndarray, ticks: np.ndarray, per_day: int, unit: str
 ) -> np.ndarray:
-    """Number of distinct periods per group (compacted), period by period:
-    no sort, no hashing (see :func:`custseg.summary._distinct_counts`)."""
-    return groups.compact(_distinct_counts(codes, period, groups.size, per=step))
+    """Number of distinct periods per group (compacted), period by period,
+    from the timestamps chunk by chunk: no column of periods, no sort, no
+    hashing (see :func:`custseg.summary._distinct_counts`)."""
+    step = _check_unit(unit)
+
+    def number(chunk: np.ndarray) -> np.ndarray:  # one per period
+        return np.floor_divide(_periods_of(chunk, per_day, unit), step)
+
+    return groups.compact(_distinct_counts(codes, ticks, groups.size, key=number))
 
 
 def _btyd_columns(
     groups: _Groups,
     codes: np.ndarray,
-    period: np.ndarray,
+    ticks: np.ndarray,
     amounts: np.ndarray | None,
     *,
+    per_day: int,
+    unit: str,
     end_period: int,
-    step: int,
     time_scaler: float,
     present_only: bool = False,
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray | None, np.ndarray | None]:
     """lifetimes' frequency, recency, T, monetary_value per group from the rows
-    (*codes*, *period* start day, *amounts*).
+    (*codes*, timestamps *ticks* of *per_day* ticks a day, *amounts*), in
+    periods of *unit*; the periods are computed chunk by chunk, and per group
+    from its first and last tick, never as a column.
 
     With *present_only*, groups without rows are left out and the mask of the
     groups kept is returned last (otherwise ``None``: every group has rows).
     """
-    first_slots = groups.minimum_slots(period, codes)
+    step = _check_unit(unit)
+    # groups without rows get a tick of the data (any: they are left out),
+    # which keeps the period arithmetic off the int64 limits
+    known = int(ticks[0]) if len(ticks) else 0
+    first_ticks = groups.minimum_slots(ticks, codes)
+    np.copyto(first_ticks, known, where=first_ticks == _I64_MAX)
+    first_slots = _periods_of(first_ticks, per_day, unit)
+    del first_ticks
     repeat_spend = None
     if amounts is not None:  # first: the row-sized temporaries meet fewer arrays
         total = groups.total(amounts, codes)
@@ -352,16 +377,18 @@ def _btyd_columns(
             chunk = part[: min(CHUNK, len(codes) - start)]
             np.take(first_slots, codes[start : start + CHUNK], out=chunk)
             np.equal(
-                period[start : start + CHUNK],
+                _periods_of(ticks[start : start + CHUNK], per_day, unit),
                 chunk,
                 out=in_first[start : start + CHUNK],
             )
         repeat_spend = total - groups.total(amounts[in_first], codes[in_first])
         del in_first, part, total
-    n_periods = _distinct_periods(groups, codes, period, step)
+    n_periods = _distinct_periods(groups, codes, ticks, per_day, unit)
     first = groups.compact(first_slots)
     del first_slots
-    last = groups.maximum(period, codes)
+    last_ticks = groups.maximum(ticks, codes)
+    np.copyto(last_ticks, known, where=last_ticks == _I64_MIN)
+    last = _periods_of(last_ticks, per_day, unit)
     present = None
     if present_only:
         present = n_periods > 0
@@ -513,14 +540,15 @@ def btyd_summary(
         f"{np.datetime64(end_period + 6, 'D')}",
     )
     groups = _group_ids(ids, "customer_id")
-    period = _period_start(np.floor_divide(ticks, per_day), unit)
+    del ids
     freq, recency, t, monetary, _ = _btyd_columns(
         groups,
         groups.codes,
-        period,
+        ticks,
         amounts,
+        per_day=per_day,
+        unit=unit,
         end_period=end_period,
-        step=step,
         time_scaler=scaler,
     )
     return BtydSummary(
@@ -657,28 +685,30 @@ def btyd_calibration_holdout(
         np.datetime64(end_day, "D"),
     )
     groups = _group_ids(ids, "customer_id")
-    days = np.floor_divide(ticks, per_day)
-    period = _period_start(days, unit)
-    holdout = days > cal_day
+    del ids
+    # after the calibration day: from its day's first tick on (no day column)
+    holdout = ticks >= (cal_day + 1) * per_day
     calibration = ~holdout
     if holdout.any():
-        c_codes, c_period = groups.codes[calibration], period[calibration]
+        c_codes, c_ticks = groups.codes[calibration], ticks[calibration]
         c_amounts = None if amounts is None else amounts[calibration]
     else:
-        c_codes, c_period, c_amounts = groups.codes, period, amounts
+        c_codes, c_ticks, c_amounts = groups.codes, ticks, amounts
     freq, recency, t, monetary, present = _btyd_columns(
         groups,
         c_codes,
-        c_period,
+        c_ticks,
         c_amounts,
+        per_day=per_day,
+        unit=unit,
         end_period=int(cal_period),
-        step=step,
         time_scaler=scaler,
         present_only=True,
     )
     assert present is not None
+    del c_codes, c_ticks, c_amounts
     h_codes = groups.codes[holdout]
-    h_freq = _distinct_periods(groups, h_codes, period[holdout], step)[present]
+    h_freq = _distinct_periods(groups, h_codes, ticks[holdout], per_day, unit)[present]
     h_monetary = None
     if amounts is not None:
         h_total = groups.total(amounts[holdout], h_codes)[present]

@@ -783,18 +783,30 @@ _BLOCK_MAX_SPAN = 1 << 16
 _BLOCK_MIN_ROWS = 64
 
 
+def _floor_by(per: int) -> Callable[[np.ndarray], np.ndarray]:
+    """``values // per``, as a function."""
+
+    def key(values: np.ndarray) -> np.ndarray:
+        return np.floor_divide(values, per)
+
+    return key
+
+
 def _distinct_counts(
     codes: np.ndarray,
     values: np.ndarray,
     size: int,
     *,
     per: int = 1,
+    key: Callable[[np.ndarray], np.ndarray] | None = None,
     max_span: int | None = None,
     min_rows: int | None = None,
 ) -> np.ndarray:
     """Number of distinct ``values // per`` per code (``int64``, one per slot
     of *size*); ``per`` turns timestamps into days (or periods into weeks)
-    chunk by chunk, without a copy of the column.
+    chunk by chunk, without a copy of the column. *key*, when given, is used
+    instead of ``// per``: a non-decreasing map of ``int64`` arrays to
+    ``int64`` arrays (such as timestamps to weeks), applied chunk by chunk.
 
     Integer values spanning few values (days, weeks) are counted block by
     block: the rows are grouped by value (already in order, as a transaction
@@ -810,25 +822,30 @@ def _distinct_counts(
     out = np.zeros(size, dtype=np.int64)
     if not n:
         return out
-    lo, hi = int(values.min()) // per, int(values.max()) // per
+    if key is None and per != 1:
+        key = _floor_by(per)
+    ends_of = np.asarray([values.min(), values.max()])
+    lo, hi = (int(x) for x in (ends_of if key is None else key(ends_of)))
     span = hi - lo + 1
     if span > max_span or span * min_rows > n:
         import pandas as pd
 
-        if per != 1:
-            values = np.floor_divide(values, per)
+        if key is not None:
+            values = key(values)
         keys, key_span = _pair_keys(codes, values, size)
         pairs = pd.unique(keys)
         return np.bincount((pairs // key_span).astype(np.intp), minlength=size)
     small = np.empty(n, dtype=np.uint16)  # 0 .. span - 1 fits
-    if per == 1:
+    if key is None:
         np.subtract(values, lo, out=small, casting="unsafe")
     else:
-        part = np.empty(min(n, CHUNK), dtype=np.int64)
         for start in range(0, n, CHUNK):
-            chunk = part[: min(CHUNK, n - start)]
-            np.floor_divide(values[start : start + CHUNK], per, out=chunk)
-            np.subtract(chunk, lo, out=small[start : start + CHUNK], casting="unsafe")
+            np.subtract(
+                key(values[start : start + CHUNK]),
+                lo,
+                out=small[start : start + CHUNK],
+                casting="unsafe",
+            )
     ends = np.zeros(span, dtype=np.int64)
     for start in range(0, n, CHUNK):  # bincount casts to intp: 8 bytes a row
         ends += np.bincount(small[start : start + CHUNK], minlength=span)
