@@ -1383,6 +1383,50 @@ class TestDistinctDays:
         )
         assert got.tolist() == ref.tolist()
 
+    @pytest.mark.parametrize(
+        ("max_span", "min_rows"), [(1 << 16, 1), (1 << 16, 64), (0, 1)]
+    )
+    @given(
+        n=st.integers(1, 80),
+        k=st.integers(1, 10),
+        days=st.lists(st.integers(-30_000, 30_000), min_size=1, max_size=12),
+        sort=st.booleans(),
+        seed=st.integers(0, 2**16),
+        per_day=st.sampled_from([1, 86_400, 86_400 * 10**9]),
+    )
+    @settings(max_examples=40, deadline=None)
+    def test_monotone_key_matches_nunique(
+        self, max_span: int, min_rows: int, n: int, k: int, days: list[int],
+        sort: bool, seed: int, per_day: int,
+    ) -> None:  # fmt: skip
+        """With a non-decreasing *key* (ticks to Monday-based week numbers, as
+        the BTYD weeks use), the distinct keys per code, by blocks or hashed,
+        equal pandas' nunique of the key column; the ticks are not written."""
+        from custseg import summary
+
+        rng = np.random.default_rng(seed)
+        codes = rng.integers(0, k, n).astype(np.intp)
+        ticks = np.asarray(days)[rng.integers(0, len(days), n)] * per_day
+        ticks += rng.integers(0, per_day, n)  # anywhere in the day
+        if sort:
+            ticks = np.sort(ticks)
+        kept = ticks.copy()
+
+        def week(chunk: np.ndarray) -> np.ndarray:
+            return (np.floor_divide(chunk, per_day) + 3) // 7  # 1970-01-01: Thu
+
+        got = summary._distinct_counts(
+            codes, ticks, k, key=week, max_span=max_span, min_rows=min_rows
+        )
+        np.testing.assert_array_equal(ticks, kept)
+        ref = (
+            pd.Series(week(ticks))
+            .groupby(codes)
+            .nunique()
+            .reindex(range(k), fill_value=0)
+        )
+        assert got.tolist() == ref.tolist()
+
     @pytest.mark.parametrize("blocks", [True, False])
     @given(data=int_transactions(), seed=st.integers(0, 2**16))
     @settings(max_examples=30, deadline=None)
