@@ -11,11 +11,10 @@ high-water mark above the RSS before the call (reset through
 ``/proc/self/clear_refs``), with glibc's mmap threshold fixed at 64 KiB so
 that freed arrays go back to the system and the mark is not hidden by memory
 kept from the run before (and Arrow allocating through glibc too, not its own
-pool). That setting is kept out of the timed process: it
-makes every allocation of 64 KiB or more a fresh ``mmap`` with its page
-faults, which costs NumPy code (custseg, pandas, bare NumPy) up to 15% and
-DuckDB and Polars (their own allocators) nothing, and users do not run
-with it.
+pool). That setting is kept out of the timed process: it makes every
+allocation of 64 KiB or more a fresh ``mmap`` with its page faults, which
+costs NumPy code (custseg, pandas, bare NumPy) up to 15% and DuckDB and
+Polars (their own allocators) nothing, and users do not run with it.
 
 The data, per size ``n`` (seed 0): ``n`` transactions of ``n // 10``
 customers (each row's customer drawn uniformly), ``datetime64[s]`` dates
