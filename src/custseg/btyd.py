@@ -294,13 +294,8 @@ def _period_start(days: np.ndarray, unit: str) -> np.ndarray:
     (pandas' ``W`` = ``W-SUN`` periods run Monday to Sunday)."""
     if unit == "D":
         return days
-    monday = np.empty_like(days)
-    part = np.empty(min(len(days), CHUNK), dtype=days.dtype)
-    for start in range(0, len(days), CHUNK):  # no temporary column
-        chunk, d = part[: min(CHUNK, len(days) - start)], days[start : start + CHUNK]
-        np.add(d, 3, out=chunk)
-        np.remainder(chunk, 7, out=chunk)
-        np.subtract(d, chunk, out=monday[start : start + CHUNK])  # 1970-01-01: Thu
+    # only ever given a chunk of rows or one day per customer: no need to chunk
+    monday: np.ndarray = days - (days + 3) % 7  # 1970-01-01 was a Thursday
     return monday
 
 
