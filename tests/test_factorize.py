@@ -363,10 +363,10 @@ class TestArrowStringsFromObjects:
 def test_object_text_arrow_hands_back_in_chunks_is_joined(
     ids: list[str | None], cut: int
 ) -> None:
-    """Object text becomes one ``large_string`` array (the type pandas' ``str``
-    holds, so it is not cast again); should Arrow hand it back in chunks, they
-    are joined into one array holding the same ids, and the summary groups
-    them as it does otherwise."""
+    """Object text becomes one ``string`` array (32-bit offsets); should Arrow
+    hand it back in chunks (text past 2 GiB), they are joined into one
+    ``large_string`` array holding the same ids, and the summary groups them
+    as it does otherwise."""
     import custseg
 
     assume(any(i is not None for i in ids))  # all missing: not text
@@ -381,7 +381,7 @@ def test_object_text_arrow_hands_back_in_chunks_is_joined(
         )
 
     plain = _factorize.arrow_strings_from_objects(values)
-    assert plain.type == pa.large_string()
+    assert plain.type == pa.string()
     with pytest.MonkeyPatch.context() as m:
         m.setattr(pa, "array", chunked)
         joined = _factorize.arrow_strings_from_objects(values)
@@ -396,3 +396,34 @@ def test_object_text_arrow_hands_back_in_chunks_is_joined(
         got = custseg.summarize(rows, dates, amounts)
     assert got.customer_id.tolist() == ref.customer_id.tolist()
     assert got.frequency.tolist() == ref.frequency.tolist()
+
+
+@_NO_DEADLINE
+@given(_IDS, st.sampled_from([pa.string(), pa.large_string()]), st.booleans())
+def test_distinct_ids_are_made_on_demand_without_the_text(
+    ids: list[str | None], type_: object, slice_: bool
+) -> None:
+    """``rank_arrow_strings`` gives the codes and the number of distinct ids
+    at once, and a function making the ids that holds none of the text:
+    the text can be let go (Arrow's pool gets its memory back) before the ids
+    are made, and they are what ``factorize_arrow_strings`` gives."""
+    import gc
+
+    assume(not _nul_in_varying_lengths(ids))
+    assume(any(i is not None for i in ids))
+    gc.collect()
+    before = pa.total_allocated_bytes()
+    arr = pa.array(["pad", *ids] if slice_ else ids, type=type_)
+    values = arr[1:] if slice_ else arr
+    ranked = _factorize.rank_arrow_strings(values)
+    assert ranked is not None
+    codes, k, make = ranked
+    want_codes, want_uniques = _expected(ids)
+    np.testing.assert_array_equal(codes, want_codes)
+    assert k == len(want_uniques)
+    del arr, values
+    gc.collect()
+    assert pa.total_allocated_bytes() == before  # nothing of the text is held
+    uniques = make()
+    assert uniques.dtype == object
+    assert [(type(u), u) for u in uniques] == [(str, u) for u in want_uniques]

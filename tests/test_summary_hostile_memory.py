@@ -523,6 +523,72 @@ class TestSummarizeTextIds:
         np.testing.assert_array_equal(got.monetary, ref.monetary)
         assert [(type(x), x) for x in values.tolist()] == [(str, p) for p in present]
 
+    @_FAST
+    @given(
+        texts=st.lists(
+            st.text(alphabet=st.sampled_from(["a", "b", "é", "7"]), max_size=4),
+            min_size=1,
+            max_size=30,
+        ),
+        task=st.sampled_from(["transactions", "days", "btyd", "holdout"]),
+        late=st.booleans(),
+    )
+    def test_object_text_copy_is_let_go_before_the_ids_are_made(
+        self, texts: list[str], task: str, late: bool
+    ) -> None:
+        """Object text ids are converted to one Arrow ``string`` array (32-bit
+        offsets, not cast to ``large_string``), and that copy is let go
+        before the distinct ids are made as Python ``str`` (the peak memory
+        of object ids): Arrow's pool holds nothing more then than before the
+        call, whatever the task and whether rows after the cutoff are
+        dropped."""
+        import gc
+
+        from custseg.summary import _id_values
+
+        values = np.array(texts, dtype=object)
+        converted = _id_values(values, "customer_id")
+        assert isinstance(converted, pd.arrays.ArrowExtensionArray)
+        assert converted.dtype.pyarrow_dtype == pa.string()
+        del converted
+        n = len(texts)
+        dates = np.datetime64("2024-01-01", "D") + np.arange(n) % 5
+        if late:  # the last row after the cutoff, dropped
+            dates[-1] = np.datetime64("2024-03-01", "D")
+        amounts = np.arange(n) - 1.0
+        cut = {"after_as_of": "drop"} if late else {}
+        end = {"observation_end": "2024-01-05"}
+        drop = {"after_observation_end": "drop"} if late else {}
+        run = {
+            "transactions": lambda: summarize(
+                values, dates, amounts, as_of="2024-01-05", **cut
+            ),
+            "days": lambda: summarize(
+                values, dates, amounts, as_of="2024-01-05", frequency="days", **cut
+            ),
+            "btyd": lambda: btyd_summary(values, dates, amounts, **end, **drop),
+            "holdout": lambda: btyd_calibration_holdout(
+                values, dates, amounts, calibration_end="2024-01-02", **end, **drop
+            ),
+        }[task]
+        ref = run()
+        held: list[int] = []
+        real = _factorize._symbols_to_str
+
+        def watched(text: Any, pa_: Any) -> Any:
+            held.append(pa.total_allocated_bytes())
+            return real(text, pa_)
+
+        gc.collect()
+        before = pa.total_allocated_bytes()
+        with pytest.MonkeyPatch.context() as m:
+            m.setattr(_factorize, "_symbols_to_str", watched)
+            got = run()
+        # made once (none when every row was dropped), with no text held
+        assert held == ([before] if len(ref.customer_id) else [])
+        assert list(got.customer_id) == list(ref.customer_id)
+        assert all(type(c) is str for c in got.customer_id)
+
 
 # --------------------------------------------------------------------------
 # the building blocks against NumPy / pandas

@@ -47,12 +47,17 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable
+from functools import partial
 from typing import Any, NamedTuple
 
 import numpy as np
 import numpy.typing as npt
 
-__all__ = ["arrow_strings_from_objects", "factorize_arrow_strings"]
+__all__ = [
+    "arrow_strings_from_objects",
+    "factorize_arrow_strings",
+    "rank_arrow_strings",
+]
 
 _Bytes = npt.NDArray[np.uint8]
 _Keys = npt.NDArray[np.int64]
@@ -78,6 +83,8 @@ _MAX_COMPACTIONS = 3
 _NARROW_SPAN = 16
 #: Rows handled at once by the chunked passes (temporaries stay in cache).
 CHUNK = 1 << 16
+#: An empty byte array, to let go of a bigger one held by a name.
+_NO_BYTES: _Bytes = np.empty(0, dtype=np.uint8)
 #: Symbol standing for "past the end of the id" in the decoding tables.
 _END = -1
 
@@ -136,6 +143,25 @@ def factorize_arrow_strings(values: object) -> tuple[np.ndarray, np.ndarray] | N
     >>> factorize_arrow_strings(np.array(["C02", "C10"], dtype=object)) is None
     True
     """
+    ranked = rank_arrow_strings(values)
+    return None if ranked is None else (ranked[0], ranked[2]())
+
+
+def rank_arrow_strings(
+    values: object,
+) -> tuple[np.ndarray, int, Callable[[], np.ndarray]] | None:
+    """:func:`factorize_arrow_strings`, with the distinct ids made on demand.
+
+    Returns ``(codes, k, uniques)``: ``k`` distinct ids, and ``uniques()``
+    makes them (the ``object`` array of ``str``). Until then they are held
+    as a small byte matrix, so a caller can let go of the text (and its
+    memory) before Python strings are made.
+
+    >>> import pyarrow as pa
+    >>> codes, k, uniques = rank_arrow_strings(pa.array(["b", "a", "b"]))
+    >>> codes, k, uniques()
+    (array([1, 0, 1]), 2, array(['a', 'b'], dtype=object))
+    """
     try:
         import pyarrow as pa
     except ImportError:
@@ -143,7 +169,7 @@ def factorize_arrow_strings(values: object) -> tuple[np.ndarray, np.ndarray] | N
     arr = _string_array(values, pa)
     if arr is None:
         return None
-    return _factorize_string_array(arr, pa)
+    return _rank_string_array(arr, pa)
 
 
 def _string_array(values: object, pa: Any) -> Any | None:
@@ -181,9 +207,22 @@ def _factorize_string_array(
     grouped by direct addressing (default: a few slots per row); tests lower
     them to force compactions on small inputs.
     """
+    ranked = _rank_string_array(arr, pa, max_range=max_range, budget=budget)
+    return None if ranked is None else (ranked[0], ranked[2]())
+
+
+def _rank_string_array(
+    arr: Any,
+    pa: Any,
+    *,
+    max_range: int = _INT64_RANGE,
+    budget: int | None = None,
+) -> tuple[np.ndarray, int, Callable[[], np.ndarray]] | None:
+    """:func:`_factorize_string_array` with the distinct ids made on demand
+    (see :func:`rank_arrow_strings`)."""
     n = len(arr)
     if n == arr.null_count:
-        return np.full(n, -1, dtype=np.intp), np.empty(0, dtype=object)
+        return np.full(n, -1, dtype=np.intp), 0, partial(np.empty, 0, dtype=object)
     buffers = arr.buffers()
     if not all(buf is None or buf.is_cpu for buf in buffers):
         return None
@@ -201,6 +240,9 @@ def _factorize_string_array(
     lengths = _lengths(offsets)
     if lengths is None:
         return None
+    width = int(lengths.max())
+    if int(lengths.min()) == width:  # one length: no byte a row to hold it
+        lengths = np.broadcast_to(np.uint8(width), lengths.shape)
     rows = None  # the non-null rows, when some row is null
     if arr.null_count:
         rows = np.flatnonzero(arr.is_valid().to_numpy(zero_copy_only=False))
@@ -210,11 +252,11 @@ def _factorize_string_array(
     ranked = _rank_ids(data, starts, lengths, max_range, min(budget, max_range))
     if ranked is None:
         return None
-    codes, symbols = ranked
+    codes, k, text = ranked
     if rows is not None:  # spread the codes over all rows, -1 for the nulls
         codes, valid_codes = np.full(n, -1, dtype=np.intp), codes
         codes[rows] = valid_codes
-    return codes, _symbols_to_str(symbols, pa)
+    return codes, k, lambda: _symbols_to_str(text(), pa)
 
 
 def _lengths(offsets: npt.NDArray[np.integer[Any]]) -> _Bytes | None:
@@ -239,13 +281,14 @@ def _rank_ids(
     lengths: npt.NDArray[np.integer[Any]],
     max_range: int,
     budget: int,
-) -> tuple[npt.NDArray[np.intp], _Text] | None:
+) -> tuple[npt.NDArray[np.intp], int, Callable[[], _Text]] | None:
     """Rank the ids at ``data[starts[i] : starts[i] + lengths[i]]``.
 
-    Returns ``(codes, text)``: ``codes[i]`` is the rank of id ``i`` among
-    the distinct ids, and ``text`` the distinct ids in rank order (see
-    :class:`_Text`). None when the ids are not worth encoding or hold NUL
-    bytes while differing in length.
+    Returns ``(codes, k, text)``: ``codes[i]`` is the rank of id ``i`` among
+    the ``k`` distinct ids, and ``text()`` decodes the distinct ids in rank
+    order (see :class:`_Text`) from their keys, without ``data``. None when
+    the ids are not worth encoding or hold NUL bytes while differing in
+    length.
     """
     m = len(starts)
     capped = m >= _CAPPED_ROWS
@@ -260,6 +303,7 @@ def _rank_ids(
         if _bits(sample) > math.log2(budget) + _SPARE_BITS:
             return None
     column: Callable[[int], _Bytes]
+    pointers: list[npt.NDArray[np.int64]] = []  # a list, to let go of them
     if int(lengths.min()) == width and int(starts[-1] - starts[0]) == (m - 1) * width:
         # All ids have one length and lie back to back: a byte matrix.
         first = int(starts[0])
@@ -273,11 +317,12 @@ def _rank_ids(
         used = data[int(starts[0]) : int(starts[-1] + lengths[-1])]
         if used.size and not used.min():
             return None  # a NUL byte would look like the end of a shorter id
-        pointer = starts.astype(np.int64)  # to byte j of each id, for j = 0, 1, ...
+        pointers.append(starts.astype(np.int64))  # to byte j of each id, j = 0, 1, ...
         shorter = np.cumsum(np.bincount(lengths, minlength=width + 1))[:width]
 
         def column(j: int) -> _Bytes:
             # Byte j of every id (0 past the end); called with j = 0, 1, ...
+            pointer = pointers[0]
             if pointer[-1] >= len(data):  # ids at the end of the buffer ended:
                 pointer[np.searchsorted(pointer, len(data)) :] = len(data) - 1
             col = np.take(data, pointer)
@@ -323,10 +368,17 @@ def _rank_ids(
         levels[-1].positions.append((j, symbols))
     ended = bool(shorter.any())
     if key is None:
-        return np.zeros(m, dtype=np.intp), _Text(constants[None, :], ended)
+        return np.zeros(m, dtype=np.intp), 1, partial(_Text, constants[None, :], ended)
+    # let go of the last column and its ranks (a byte a row each) and of the
+    # pointers (8 bytes a row) before compacting
+    col = rank = _NO_BYTES
+    pointers.clear()
     codes, final = _compact(key, key_range, budget)
-    text = _Text(_decode(final, levels, constants), ended)
-    return codes.astype(np.intp, copy=False), text
+    return (
+        codes.astype(np.intp, copy=False),
+        len(final),
+        lambda: _Text(_decode(final, levels, constants), ended),
+    )
 
 
 def _column_symbols(col: _Bytes, ends: bool) -> _Symbols:
@@ -447,12 +499,11 @@ def _decode(keys: _Keys, levels: list[_Level], constants: _Bytes) -> _Bytes:
     rest = keys
     for level in reversed(levels):
         for j, symbols in reversed(level.positions):
-            rest, rank = np.divmod(rest, len(symbols))
-            np.take(
-                np.where(symbols == _END, 0, symbols).astype(np.uint8),
-                rank,
-                out=out[:, j],
-            )
+            # floor division by a scalar has a fast path that divmod lacks
+            quotient = rest // len(symbols)
+            rank = rest - quotient * len(symbols)
+            rest = quotient
+            out[:, j] = np.take(np.where(symbols == _END, 0, symbols), rank)
         if level.previous is not None:
             rest = level.previous[rest]
     return out
@@ -481,9 +532,11 @@ def arrow_strings_from_objects(values: object, *, checked: bool = False) -> Any:
 
     Converting once (about 0.04 us per id) lets object ids take the fast path of
     :func:`factorize_arrow_strings` instead of hashing Python objects. The
-    array is ``large_string`` (64-bit offsets), the type pandas' ``str``
-    arrays hold: a ``string`` array, 4 bytes per id smaller, would be cast to
-    it on the way into pandas. The conversion is exact:
+    array is ``string`` (32-bit offsets, 4 bytes per id fewer than
+    ``large_string``), or ``large_string`` when the text passes what 32-bit
+    offsets address (2 GiB). Wrap it in :class:`pandas.arrays.ArrowExtensionArray`
+    to keep it so: pandas' ``str`` arrays hold ``large_string`` and cast to
+    it. The conversion is exact:
     ``"a\\x00"`` stays apart from ``"a"``, and ``bytes``, which Arrow would
     turn into text equal to a ``str`` (``b"a"`` and ``"a"`` are different
     ids), make the function return None, as do strings Arrow
@@ -493,7 +546,7 @@ def arrow_strings_from_objects(values: object, *, checked: bool = False) -> Any:
     "string"``).
 
     >>> arrow_strings_from_objects(np.array(["a\\x00", "a", None], dtype=object))
-    <pyarrow.lib.LargeStringArray object at ...>
+    <pyarrow.lib.StringArray object at ...>
     [
       "a\x00",
       "a",
@@ -520,9 +573,10 @@ def arrow_strings_from_objects(values: object, *, checked: bool = False) -> Any:
         # mixtures (pyarrow 26: a datetime64 next to an int8).
         # As binary (Python str are valid text: Arrow's UTF-8 check is spared,
         # 10% of the conversion), then viewed as text without a copy.
-        arr = pa.array(values, type=pa.large_binary(), from_pandas=False)
-        if isinstance(arr, pa.ChunkedArray):  # not seen with 64-bit offsets
-            arr = arr.combine_chunks()
-        return arr.view(pa.large_string())
+        arr = pa.array(values, type=pa.binary(), from_pandas=False)
+        if isinstance(arr, pa.ChunkedArray):  # over 2 GiB: 64-bit offsets
+            arr = arr.cast(pa.large_binary()).combine_chunks()
+            return arr.view(pa.large_string())
+        return arr.view(pa.string())
     except (pa.ArrowException, UnicodeError, TypeError, ValueError, OverflowError):
         return None  # NaN (a float) among them, or lone surrogates

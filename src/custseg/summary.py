@@ -13,6 +13,7 @@ is no Python loop over rows and no ``groupby().apply``.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, Literal
 
@@ -26,7 +27,7 @@ from ._factorize import (
     CHUNK,
     arrow_strings_from_objects,
     bitmap_ranks,
-    factorize_arrow_strings,
+    rank_arrow_strings,
 )
 from .errors import InputError
 
@@ -55,11 +56,19 @@ class _Groups:
     codes: np.ndarray
     size: int
     keep: np.ndarray | None
-    ids: np.ndarray
+    #: the distinct ids in group order, or a function making them: text ids
+    #: become Python ``str`` on first use of :attr:`ids`, by when the caller
+    #: may have let go of the text they came from (an Arrow copy of object ids)
+    distinct: np.ndarray | Callable[[], np.ndarray]
     slot_counts: np.ndarray | None = None  # rows per slot, when already counted
     #: ``codes`` is a fresh array no caller holds (the summary may reuse it);
     #: False when it may be the caller's ids themselves
     owned: bool = False
+
+    @functools.cached_property
+    def ids(self) -> np.ndarray:
+        """The distinct ids, in group order."""
+        return self.distinct() if callable(self.distinct) else self.distinct
 
     def compact(self, agg: np.ndarray) -> np.ndarray:
         return agg if self.keep is None else agg[self.keep]
@@ -297,7 +306,8 @@ def _object_ids(values: np.ndarray, field: str) -> Any:
         inferred = pd.api.types.infer_dtype(values, skipna=True)
     if inferred == "string":  # str only (and missing values)
         arrow = arrow_strings_from_objects(values, checked=True)
-        return values if arrow is None else pd.arrays.ArrowStringArray(arrow)
+        # not ArrowStringArray, which would cast 32-bit offsets to 64-bit
+        return values if arrow is None else pd.arrays.ArrowExtensionArray(arrow)
     if inferred == "boolean":
         _refuse_bool_ids(field)
     if inferred not in _ONE_KIND:
@@ -400,7 +410,7 @@ def _group_ids(ids: Any, field: str) -> _Groups:
         ticks = values.view(np.int64)
         _refuse_missing_ids(ticks == _I64_MIN, field)
         groups = _group_ids(ticks, field)
-        return attrs.evolve(groups, ids=groups.ids.view(values.dtype))
+        return attrs.evolve(groups, distinct=groups.ids.view(values.dtype))
     dtype = values.dtype
     if isinstance(dtype, np.dtype) and dtype.kind == "f":
         _refuse_missing_ids(np.isnan(values), field)
@@ -422,23 +432,19 @@ def _group_ids(ids: Any, field: str) -> _Groups:
     # Arrow-backed strings (pandas' default str dtype, and object arrays of str
     # converted once): exact integer keys from the byte buffers, much faster
     # than hashing; None when it does not apply
-    fast = factorize_arrow_strings(values)
+    fast = rank_arrow_strings(values)
+    distinct: np.ndarray | Callable[[], np.ndarray]
     if fast is not None:
-        codes, uniques = fast
+        codes, k, distinct = fast  # the ids made as str when first used
     else:
         try:
             codes, uniques = pd.factorize(values, sort=True, use_na_sentinel=True)
         except TypeError:  # unhashable after all, or no order (complex)
             _refuse_unhashable(np.asarray(values, dtype=object), field)
             codes, uniques = pd.factorize(values, sort=False, use_na_sentinel=True)
+        k, distinct = len(uniques), np.asarray(uniques)
     _refuse_missing_ids(np.asarray(codes) < 0, field)
-    return _Groups(
-        codes.astype(np.intp, copy=False),
-        len(uniques),
-        None,
-        np.asarray(uniques),
-        owned=True,
-    )
+    return _Groups(codes.astype(np.intp, copy=False), k, None, distinct, owned=True)
 
 
 #: Integer ids spanning up to this many values per row (and always up to
