@@ -13,7 +13,6 @@ is no Python loop over rows and no ``groupby().apply``.
 
 from __future__ import annotations
 
-import functools
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, Literal
 
@@ -64,11 +63,16 @@ class _Groups:
     #: ``codes`` is a fresh array no caller holds (the summary may reuse it);
     #: False when it may be the caller's ids themselves
     owned: bool = False
+    _made: list[np.ndarray] = attrs.field(factory=list, init=False)
 
-    @functools.cached_property
+    @property
     def ids(self) -> np.ndarray:
-        """The distinct ids, in group order."""
-        return self.distinct() if callable(self.distinct) else self.distinct
+        """The distinct ids, in group order (made once, when first used)."""
+        if not callable(self.distinct):
+            return self.distinct
+        if not self._made:
+            self._made.append(self.distinct())
+        return self._made[0]
 
     def compact(self, agg: np.ndarray) -> np.ndarray:
         return agg if self.keep is None else agg[self.keep]
