@@ -9,7 +9,11 @@ ever written to, and that every answer equals a plain pandas reference.
 
 from __future__ import annotations
 
+import contextlib
+import threading
+from collections.abc import Iterator
 from typing import Any
+from unittest import mock
 
 import numpy as np
 import pandas as pd
@@ -18,6 +22,7 @@ from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
 from custseg import _factorize, btyd_calibration_holdout, btyd_summary, summarize
+from custseg import summary as summary_module
 from custseg.errors import InputError
 from custseg.summary import _distinct_counts, _group_ids, _group_ints
 
@@ -27,6 +32,29 @@ _FAST = settings(max_examples=40, deadline=None)
 _I64_MIN = np.iinfo(np.int64).min
 _UNITS = ["D", "h", "m", "s", "ms", "us", "ns"]
 _PER_DAY = {u: int(np.timedelta64(1, "D") // np.timedelta64(1, u)) for u in _UNITS}
+
+
+@contextlib.contextmanager
+def _overlap(on: bool) -> Iterator[list[int]]:
+    """Run the summary's bincounts in a second thread whatever the number of
+    customers (*on*), or never; yields the list of thread ids the overlapped
+    work ran in (empty when it did not run beside)."""
+    threads: list[int] = []
+    real = summary_module._overlapped
+
+    def spy(work: Any, *args: Any) -> Any:
+        def traced(*a: Any) -> Any:
+            threads.append(threading.get_ident())
+            return work(*a)
+
+        return real(traced, *args)
+
+    with (
+        mock.patch.object(summary_module, "_OVERLAP_SLOTS", 1 if on else 1 << 62),
+        mock.patch.object(summary_module, "_spare_cpu", lambda: True),
+        mock.patch.object(summary_module, "_overlapped", spy),
+    ):
+        yield threads
 
 
 # --------------------------------------------------------------------------
@@ -257,6 +285,7 @@ class TestSummarizeNumericIds:
         frequency=st.sampled_from(["transactions", "days"]),
         zero_amount=st.sampled_from(["purchase", "ignore"]),
         drop_after=st.booleans(),
+        overlap=st.booleans(),
     )
     def test_inputs_untouched_and_facts_equal_pandas(
         self,
@@ -268,10 +297,12 @@ class TestSummarizeNumericIds:
         frequency: str,
         zero_amount: str,
         drop_after: bool,
+        overlap: bool,
     ) -> None:
         """Numeric ids of every kind (ids that are their own codes, datetime ids
         at the epoch, unsigned, float, Series, Arrow): ids, dates and amounts
-        are bit-identical after the call, facts equal a pandas groupby."""
+        are bit-identical after the call, facts equal a pandas groupby, with
+        the bincounts in a second thread or not."""
         if kind in ("dt64", "series_dt64"):
             base = max(base, 0)  # an id at the epoch when base is 0
         ids = _numeric_ids(kind, rows["c"], base, stride, id_unit)
@@ -302,9 +333,16 @@ class TestSummarizeNumericIds:
         )
         if not len(ref):
             return  # every row after as_of: nothing to compare
-        facts = summarize(
-            ids, dates, amounts, frequency=frequency, zero_amount=zero_amount, **kwargs
-        )
+        with _overlap(overlap) as threads:
+            facts = summarize(
+                ids,
+                dates,
+                amounts,
+                frequency=frequency,
+                zero_amount=zero_amount,
+                **kwargs,
+            )
+        assert len(threads) == overlap
         for x, b in zip((ids, dates, amounts), before, strict=True):
             _assert_unchanged(x, b)
         want = _numeric_ids(
@@ -387,6 +425,7 @@ class TestSummarizeTextIds:
         long=st.booleans(),
         frequency=st.sampled_from(["transactions", "days"]),
         zero_amount=st.sampled_from(["purchase", "ignore"]),
+        overlap=st.booleans(),
     )
     def test_inputs_untouched_and_facts_equal_pandas(
         self,
@@ -396,6 +435,7 @@ class TestSummarizeTextIds:
         long: bool,
         frequency: str,
         zero_amount: str,
+        overlap: bool,
     ) -> None:
         """Text ids of every container (object str and np.str_, pandas str,
         Arrow string / large_string, sliced, chunked; lengths differing,
@@ -406,9 +446,11 @@ class TestSummarizeTextIds:
         ids = _text_ids(kind, texts)
         dates, amounts = rows["dates"], rows["amounts"]
         before = [_snapshot(x) for x in (ids, dates, amounts)]
-        facts = summarize(
-            ids, dates, amounts, frequency=frequency, zero_amount=zero_amount
-        )
+        with _overlap(overlap) as threads:
+            facts = summarize(
+                ids, dates, amounts, frequency=frequency, zero_amount=zero_amount
+            )
+        assert len(threads) == overlap
         for x, b in zip((ids, dates, amounts), before, strict=True):
             _assert_unchanged(x, b)
         ref = _reference(
@@ -592,6 +634,145 @@ class TestSummarizeTextIds:
 
 # --------------------------------------------------------------------------
 # the building blocks against NumPy / pandas
+
+
+class TestOverlappedPasses:
+    """Past the cache the summary runs its bincounts in a second thread: the
+    answer must be the same, bit for bit, and errors must reach the caller."""
+
+    @_FAST
+    @given(
+        codes=st.lists(st.integers(0, 30), min_size=1, max_size=200),
+        amounts=st.lists(
+            st.floats(-1e6, 1e6, allow_nan=False, allow_subnormal=False),
+            min_size=200,
+            max_size=200,
+        ),
+        zeros=st.integers(0, 200),
+        id_kind=st.sampled_from(["dense", "sparse", "owned", "text"]),
+        frequency=st.sampled_from(["transactions", "days"]),
+        zero_amount=st.sampled_from(["purchase", "ignore"]),
+    )
+    def test_same_bits_with_and_without_a_second_thread(
+        self,
+        codes: list[int],
+        amounts: list[float],
+        zeros: int,
+        id_kind: str,
+        frequency: str,
+        zero_amount: str,
+    ) -> None:
+        """Floats whose sums round differently in another order (0.1 + ...):
+        every array is bit-identical whether the bincounts ran beside the
+        ufunc.at passes (in another thread) or after them."""
+        n = len(codes)
+        c = np.array(codes)
+        ids: Any = {
+            "dense": c,  # the caller's array, used as the codes
+            "sparse": c * 7 + 3,  # ranked into codes of the summary's own
+            "owned": c + 5,  # offsets from the lowest: the summary's own
+            "text": np.array([f"C{x:03d}" for x in codes], dtype=object),
+        }[id_kind]
+        amt = np.array(amounts[:n])
+        amt[: min(zeros, n)] = 0.0
+        dates = np.datetime64("2024-01-01T00:00", "m") + np.arange(n) * 997
+        before = ids.copy()
+        with _overlap(False) as none:
+            plain = summarize(
+                ids, dates, amt, frequency=frequency, zero_amount=zero_amount
+            )
+        with _overlap(True) as threads:
+            beside = summarize(
+                ids, dates, amt, frequency=frequency, zero_amount=zero_amount
+            )
+        assert none == [] and len(threads) == 1
+        assert threads[0] != threading.get_ident()
+        np.testing.assert_array_equal(ids, before)
+        for name in (
+            "customer_id",
+            "frequency",
+            "monetary",
+            "first_purchase",
+            "last_purchase",
+            "recency_days",
+            "tenure_days",
+        ):
+            a, b = getattr(plain, name), getattr(beside, name)
+            assert a.dtype == b.dtype
+            assert (
+                a.tobytes() == b.tobytes()
+                if a.dtype != object
+                else a.tolist() == b.tolist()
+            )
+
+    @pytest.mark.parametrize("frequency", ["transactions", "days"])
+    def test_an_error_in_the_second_thread_reaches_the_caller(
+        self, frequency: str
+    ) -> None:
+        """Integer amounts whose sum may pass 2**53 are refused by the sums,
+        which run in the second thread: the caller gets the InputError."""
+        ids = np.array([0, 1, 0, 1])
+        dates = np.array(["2024-01-01"] * 4, dtype="datetime64[D]")
+        amounts = np.array([2**52, 1, 2**52 + 2, -1], dtype=np.int64)
+        with _overlap(True) as threads, pytest.raises(InputError, match="2\\*\\*53"):
+            summarize(ids, dates, amounts, frequency=frequency)
+        assert len(threads) == 1
+
+    def test_a_second_thread_only_past_the_cache_and_with_a_spare_cpu(self) -> None:
+        """Few customers, or one CPU: the bincounts run in the caller's thread."""
+        ids = np.arange(40) % 7
+        dates = np.array(["2024-01-01"] * 40, dtype="datetime64[D]")
+        amounts = np.ones(40)
+        calls: list[int] = []
+        real = summary_module._overlapped
+
+        def spy(work: Any, *args: Any) -> Any:
+            calls.append(1)
+            return real(work, *args)
+
+        with mock.patch.object(summary_module, "_overlapped", spy):
+            summarize(ids, dates, amounts)  # 7 customers, below the threshold
+            assert calls == []
+            with (
+                mock.patch.object(summary_module, "_OVERLAP_SLOTS", 7),
+                mock.patch.object(summary_module, "_spare_cpu", lambda: False),
+            ):
+                summarize(ids, dates, amounts)
+            assert calls == []
+            with (
+                mock.patch.object(summary_module, "_OVERLAP_SLOTS", 7),
+                mock.patch.object(summary_module, "_spare_cpu", lambda: True),
+            ):
+                summarize(ids, dates, amounts)
+            assert calls == [1]
+
+    def test_overlapped_returns_raises_and_runs_elsewhere(self) -> None:
+        where: list[int] = []
+
+        def work(x: int) -> int:
+            where.append(threading.get_ident())
+            return x * 2
+
+        assert summary_module._overlapped(work, 21)() == 42
+        assert where and where[0] != threading.get_ident()
+
+        def fail() -> None:
+            raise InputError("amount", "is wrong", fix="fix it")
+
+        wait = summary_module._overlapped(fail)
+        with pytest.raises(InputError, match="is wrong"):
+            wait()
+
+    @pytest.mark.parametrize(
+        ("cpus", "spare"), [({0}, False), ({0, 1}, True), ({3, 5, 6}, True)]
+    )
+    def test_spare_cpu_counts_the_cpus_this_process_may_use(
+        self, cpus: set[int], spare: bool
+    ) -> None:
+        with mock.patch.object(
+            summary_module.os, "sched_getaffinity", lambda pid: cpus, create=True
+        ):
+            assert summary_module._spare_cpu() is spare
 
 
 class TestDistinctCounts:
