@@ -21,7 +21,13 @@ import pytest
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
-from custseg import _factorize, btyd_calibration_holdout, btyd_summary, summarize
+from custseg import (
+    _factorize,
+    _threads,
+    btyd_calibration_holdout,
+    btyd_summary,
+    summarize,
+)
 from custseg import summary as summary_module
 from custseg.errors import InputError
 from custseg.summary import _distinct_counts, _group_ids, _group_ints
@@ -40,7 +46,7 @@ def _overlap(on: bool) -> Iterator[list[int]]:
     customers (*on*), or never; yields the list of thread ids the overlapped
     work ran in (empty when it did not run beside)."""
     threads: list[int] = []
-    real = summary_module._overlapped
+    real = _threads.overlapped
 
     def spy(work: Any, *args: Any) -> Any:
         def traced(*a: Any) -> Any:
@@ -51,8 +57,8 @@ def _overlap(on: bool) -> Iterator[list[int]]:
 
     with (
         mock.patch.object(summary_module, "_OVERLAP_SLOTS", 1 if on else 1 << 62),
-        mock.patch.object(summary_module, "_spare_cpu", lambda: True),
-        mock.patch.object(summary_module, "_overlapped", spy),
+        mock.patch.object(_threads, "spare_cpu", lambda: True),
+        mock.patch.object(_threads, "overlapped", spy),
     ):
         yield threads
 
@@ -724,24 +730,24 @@ class TestOverlappedPasses:
         dates = np.array(["2024-01-01"] * 40, dtype="datetime64[D]")
         amounts = np.ones(40)
         calls: list[int] = []
-        real = summary_module._overlapped
+        real = _threads.overlapped
 
         def spy(work: Any, *args: Any) -> Any:
             calls.append(1)
             return real(work, *args)
 
-        with mock.patch.object(summary_module, "_overlapped", spy):
+        with mock.patch.object(_threads, "overlapped", spy):
             summarize(ids, dates, amounts)  # 7 customers, below the threshold
             assert calls == []
             with (
                 mock.patch.object(summary_module, "_OVERLAP_SLOTS", 7),
-                mock.patch.object(summary_module, "_spare_cpu", lambda: False),
+                mock.patch.object(_threads, "spare_cpu", lambda: False),
             ):
                 summarize(ids, dates, amounts)
             assert calls == []
             with (
                 mock.patch.object(summary_module, "_OVERLAP_SLOTS", 7),
-                mock.patch.object(summary_module, "_spare_cpu", lambda: True),
+                mock.patch.object(_threads, "spare_cpu", lambda: True),
             ):
                 summarize(ids, dates, amounts)
             assert calls == [1]
@@ -753,15 +759,24 @@ class TestOverlappedPasses:
             where.append(threading.get_ident())
             return x * 2
 
-        assert summary_module._overlapped(work, 21)() == 42
+        assert _threads.overlapped(work, 21)() == 42
         assert where and where[0] != threading.get_ident()
 
         def fail() -> None:
             raise InputError("amount", "is wrong", fix="fix it")
 
-        wait = summary_module._overlapped(fail)
+        wait = _threads.overlapped(fail)
         with pytest.raises(InputError, match="is wrong"):
             wait()
+
+        def no_threads(self: threading.Thread) -> None:
+            raise RuntimeError("can't start new thread")
+
+        where.clear()
+        with mock.patch.object(threading.Thread, "start", no_threads):
+            wait = _threads.overlapped(work, 5)
+            assert where == [threading.get_ident()]  # ran here, at once
+        assert wait() == 10
 
     @pytest.mark.parametrize(
         ("cpus", "spare"), [({0}, False), ({0, 1}, True), ({3, 5, 6}, True)]
@@ -770,9 +785,9 @@ class TestOverlappedPasses:
         self, cpus: set[int], spare: bool
     ) -> None:
         with mock.patch.object(
-            summary_module.os, "sched_getaffinity", lambda pid: cpus, create=True
+            _threads.os, "sched_getaffinity", lambda pid: cpus, create=True
         ):
-            assert summary_module._spare_cpu() is spare
+            assert _threads.spare_cpu() is spare
 
 
 class TestDistinctCounts:
@@ -854,18 +869,37 @@ class TestGroupIntsAndRanks:
         values=st.lists(st.integers(0, 5_000), min_size=1, max_size=300),
         lo=st.integers(-(2**40), 2**40),
         in_place=st.booleans(),
+        threaded=st.booleans(),
     )
     def test_bitmap_ranks_equal_searchsorted(
-        self, values: list[int], lo: int, in_place: bool
+        self, values: list[int], lo: int, in_place: bool, threaded: bool
     ) -> None:
         """bitmap_ranks equals the rank from searchsorted over the distinct
-        values, also when written over its input."""
+        values, also when written over its input, and with each half of the
+        rows looked up in a thread of its own."""
         v = np.array(values, dtype=np.int64) + lo
         present = np.zeros(-(-5_001 // 32) * 32, dtype=bool)
         present[v - lo] = True
         want = np.searchsorted(np.unique(v), v)
         work = v.copy()
-        got = _factorize.bitmap_ranks(work, lo, present, out=work if in_place else None)
+        halves: list[int] = []
+
+        def spy(work: Any, *args: Any) -> Any:
+            halves.append(len(args[0]))
+            return _threads.overlapped(work, *args)
+
+        with (
+            mock.patch.object(
+                _factorize, "_THREAD_TABLE_BYTES", 0 if threaded else 1 << 62
+            ),
+            mock.patch.object(_factorize, "_THREAD_ROWS", 0),
+            mock.patch.object(_factorize, "spare_cpu", lambda: True),
+            mock.patch.object(_factorize, "overlapped", spy),
+        ):
+            got = _factorize.bitmap_ranks(
+                work, lo, present, out=work if in_place else None
+            )
+        assert halves == ([len(v) - len(v) // 2] if threaded else [])
         np.testing.assert_array_equal(got, want)
         if not in_place:
             np.testing.assert_array_equal(work, v)

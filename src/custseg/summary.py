@@ -8,21 +8,21 @@ through a presence bitmap of their range (or by hashing, for ranges much
 wider than the row count), text from its Arrow buffers (or by hashing); every
 aggregate is then one vectorised pass over ``k`` slots (``np.bincount``,
 ``np.maximum.at``), and distinct purchase days are counted day by day. There
-is no Python loop over rows and no ``groupby().apply``.
+is no Python loop over rows and no ``groupby().apply``. Past the cache (two
+million customers and more), the bincounts run in a second thread while the
+``ufunc.at`` passes run in the caller's.
 """
 
 from __future__ import annotations
 
-import os
-import threading
 from collections.abc import Callable
 from functools import partial
-from typing import TYPE_CHECKING, Any, Literal, TypeVar, cast
+from typing import TYPE_CHECKING, Any, Literal
 
 import attrs
 import numpy as np
 
-from . import _display
+from . import _display, _threads
 from . import _validate as v
 from ._align import common_index
 from ._factorize import (
@@ -44,7 +44,6 @@ _I64_MIN = np.iinfo(np.int64).min
 _I64_MAX = np.iinfo(np.int64).max
 _EXACT = 2**53  # float64 holds every integer up to this exactly
 AfterPolicy = Literal["raise", "drop"]
-_T = TypeVar("_T")
 
 
 # --------------------------------------------------------------------------
@@ -992,6 +991,12 @@ def summarize(
     ``monetary`` is a floating-point sum in row order: permuting the rows can
     change it in the last bits (as with any float sum), never more.
 
+    From about two million customers on (when the per-customer arrays
+    outgrow the CPU cache), and when the process may use more than one CPU,
+    the sums and counts run in a second thread beside the first and last
+    dates; each is still one pass in row order, so the answer is the same,
+    bit for bit, and only the time changes.
+
     Examples
     --------
     >>> facts = summarize(
@@ -1027,46 +1032,6 @@ def summarize(
 #: it saves little (0.13 s to 0.12 s), below that nothing
 #: (``benchmarks/bench_partition.py``).
 _OVERLAP_SLOTS = 1 << 21
-
-
-def _spare_cpu() -> bool:
-    """Whether this process may run on more than one CPU."""
-    try:
-        return len(os.sched_getaffinity(0)) > 1
-    except AttributeError:  # no affinity outside Linux
-        return (os.cpu_count() or 1) > 1
-
-
-def _overlapped(work: Callable[..., _T], *args: Any) -> Callable[[], _T]:
-    """Start ``work(*args)`` in a second thread; return the function that
-    waits for its result (raising what *work* raised).
-
-    The thread signals once it is about to call into NumPy, and this returns
-    only then, so that its first GIL-free call (a bincount) is under way
-    before the caller enters a ``ufunc.at`` pass that holds the GIL.
-    """
-    started = threading.Event()
-    outcome: list[Any] = []
-
-    def run() -> None:
-        started.set()
-        try:
-            outcome.append((True, work(*args)))
-        except BaseException as error:  # handed to the caller below
-            outcome.append((False, error))
-
-    thread = threading.Thread(target=run, name="custseg-summary", daemon=True)
-    thread.start()
-    started.wait()
-
-    def result() -> _T:
-        thread.join()
-        ok, value = outcome[0]
-        if not ok:
-            raise value
-        return cast(_T, value)
-
-    return result
 
 
 def _summarize(
@@ -1126,9 +1091,9 @@ def _summarize(
 
     size = groups.size
     # past the cache, the bincounts run in a second thread beside the
-    # ufunc.at passes (see _overlapped); each aggregate is still one pass in
+    # ufunc.at passes (see _threads); each aggregate is still one pass in
     # row order, so the answer is the same either way
-    overlap = size >= _OVERLAP_SLOTS and _spare_cpu()
+    overlap = size >= _OVERLAP_SLOTS and _threads.spare_cpu()
     purchase = amounts > 0 if zero_amount == "ignore" else amounts >= 0
     if not overlap:
         monetary = groups.total(amounts, field=f_amount)
@@ -1155,7 +1120,7 @@ def _summarize(
         return groups.total(amounts, field=f_amount), count(codes)
 
     if overlap:
-        beside = _overlapped(sums_and_counts, p_codes)
+        beside = _threads.overlapped(sums_and_counts, p_codes)
     last_slots = np.full(slots, _I64_MIN, dtype=np.int64)
     np.maximum.at(last_slots, p_codes, ticks)
     first_slots = np.full(slots, _I64_MAX, dtype=np.int64)

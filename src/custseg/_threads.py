@@ -1,0 +1,84 @@
+"""A second thread for NumPy passes that wait on memory.
+
+Past the CPU cache, a pass that reads or writes one random slot per row
+(``np.bincount``, ``np.take`` from a large table) spends most of its time
+waiting on memory; two such passes at once, in two threads, overlap those
+waits. NumPy releases the GIL inside most of its loops (not in ``ufunc.at``),
+so a second thread of plain Python is enough. Callers decide when it pays
+(large tables only: below the cache it costs more than it saves) and keep
+each result one pass in row order, so that the answer is the same with or
+without the thread.
+"""
+
+from __future__ import annotations
+
+import os
+import threading
+from collections.abc import Callable
+from typing import Any, TypeVar, cast
+
+_T = TypeVar("_T")
+
+__all__ = ["overlapped", "spare_cpu"]
+
+
+def spare_cpu() -> bool:
+    """Whether this process may run on more than one CPU.
+
+    Examples
+    --------
+    >>> isinstance(spare_cpu(), bool)
+    True
+    """
+    try:
+        return len(os.sched_getaffinity(0)) > 1
+    except AttributeError:  # no affinity outside Linux
+        return (os.cpu_count() or 1) > 1
+
+
+def overlapped(work: Callable[..., _T], *args: Any) -> Callable[[], _T]:
+    """Start ``work(*args)`` in a second thread; return the function that
+    waits for its result (raising what *work* raised).
+
+    This returns once the thread has started its work: the thread then holds
+    the GIL until its first GIL-free NumPy call, so that call is normally
+    under way before the caller enters a pass that holds the GIL to its end
+    (``ufunc.at``). Where threads cannot start (a WebAssembly build), *work*
+    runs here and now.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> codes = np.array([0, 2, 2, 1])
+    >>> counted = overlapped(np.bincount, codes)
+    >>> last = np.zeros(3, dtype=np.int64)
+    >>> np.maximum.at(last, codes, np.array([5, 1, 7, 3]))
+    >>> counted().tolist(), last.tolist()
+    ([1, 1, 2], [5, 3, 7])
+    """
+    started = threading.Event()
+    outcome: list[Any] = []
+
+    def run() -> None:
+        started.set()
+        try:
+            outcome.append((True, work(*args)))
+        except BaseException as error:  # handed to the caller below
+            outcome.append((False, error))
+
+    thread = threading.Thread(target=run, name="custseg-pass", daemon=True)
+    try:
+        thread.start()
+    except RuntimeError:  # a build without threads (WebAssembly): run it now
+        run()
+    started.wait()
+
+    def result() -> _T:
+        if thread.ident is not None:  # started
+            thread.join()
+        ok, value = outcome[0]
+        if not ok:
+            raise value
+        return cast(_T, value)
+
+    return result
