@@ -46,7 +46,7 @@ def _overlapped(codes: np.ndarray, amounts: np.ndarray, days: np.ndarray, k: int
     """The same four passes, the two bincounts (which release the GIL) in a
     second thread while the two ``ufunc.at`` passes (which hold it) run in
     this one: what ``summarize`` does from 2**21 customers on."""
-    from custseg.summary import _overlapped as beside
+    from custseg._threads import overlapped as beside
 
     counted = beside(
         lambda: (

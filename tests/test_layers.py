@@ -12,6 +12,7 @@ LAYER = {
     "_validate": 0,
     "labels": 0,
     "_bins": 0,
+    "_threads": 0,
     "_factorize": 1,
     "summary": 1,
     "rfm": 1,
