@@ -991,11 +991,13 @@ def summarize(
     ``monetary`` is a floating-point sum in row order: permuting the rows can
     change it in the last bits (as with any float sum), never more.
 
-    From about two million customers on (when the per-customer arrays
-    outgrow the CPU cache), and when the process may use more than one CPU,
-    the sums and counts run in a second thread beside the first and last
-    dates; each is still one pass in row order, so the answer is the same,
-    bit for bit, and only the time changes.
+    When the process may use more than one CPU, large inputs use a second
+    thread: from about two million customers on (when the per-customer
+    arrays outgrow the CPU cache) the sums and counts run beside the first
+    and last dates, and ids ranked through a presence bitmap of more than
+    about 16 million values are looked up half in each thread. Each
+    aggregate is still one pass in row order, so the answer is the same, bit
+    for bit; only the time changes.
 
     Examples
     --------
