@@ -2,9 +2,11 @@
 
 The summary writes the refund slot over the row codes in place (when they are
 its own), ranks keys in place through a presence bitmap, counts distinct
-days and weeks from timestamps chunk by chunk, and turns object text ids
-into one Arrow ``large_string`` array. These tests check that no input is
-ever written to, and that every answer equals a plain pandas reference.
+days and weeks from timestamps chunk by chunk, turns object text ids into
+one Arrow ``string`` array, and past the cache runs its bincounts and rank
+lookups in a second thread (forced on and off here). These tests check that
+no input is ever written to, and that every answer equals a plain pandas
+reference, the same with or without the thread.
 """
 
 from __future__ import annotations
