@@ -16,7 +16,6 @@ million customers and more), the bincounts run in a second thread while the
 from __future__ import annotations
 
 from collections.abc import Callable
-from functools import partial
 from typing import TYPE_CHECKING, Any, Literal
 
 import attrs
@@ -1036,6 +1035,48 @@ def summarize(
 _OVERLAP_SLOTS = 1 << 21
 
 
+def _first_last(
+    codes: np.ndarray,
+    ticks: np.ndarray,
+    slots: int,
+    others: np.ndarray | None = None,
+) -> tuple[np.ndarray, np.ndarray]:
+    """The earliest and the latest of *ticks* per slot of *codes*, leaving out
+    the rows *others* marks (``_I64_MAX`` and ``_I64_MIN`` where none).
+
+    Rows left out go to a slot past *slots*, chunk by chunk in a small
+    buffer, instead of into a copy of the codes (8 bytes a row).
+
+    >>> first, last = _first_last(np.array([1, 0, 1]), np.array([5, 7, 3]), 3,
+    ...                           np.array([False, False, True]))
+    >>> first.tolist(), last.tolist()
+    ([7, 5, 9223372036854775807], [7, 5, -9223372036854775808])
+    """
+    extra = others is not None
+    first = np.full(slots + extra, _I64_MAX, dtype=np.int64)
+    last = np.full(slots + extra, _I64_MIN, dtype=np.int64)
+    if others is None:
+        np.maximum.at(last, codes, ticks)
+        np.minimum.at(first, codes, ticks)
+        return first, last
+    n = len(codes)
+    buffer = np.empty(min(n, _EXTREMES_CHUNK), dtype=np.intp)
+    # one table at a time: the two interleaved chunk by chunk took twice as
+    # long once both were no longer in cache together (1M slots)
+    for extreme, out in ((np.maximum, last), (np.minimum, first)):
+        for start in range(0, n, _EXTREMES_CHUNK):
+            stop = min(n, start + _EXTREMES_CHUNK)
+            part = buffer[: stop - start]
+            np.copyto(part, codes[start:stop])
+            np.copyto(part, slots, where=others[start:stop])
+            extreme.at(out, part, ticks[start:stop])
+    return first[:slots], last[:slots]
+
+
+#: rows per chunk of :func:`_first_last` (a 2 MB buffer of codes)
+_EXTREMES_CHUNK = 1 << 18
+
+
 def _summarize(
     customer_id: Any,
     date: Any,
@@ -1097,44 +1138,48 @@ def _summarize(
     # row order, so the answer is the same either way
     overlap = size >= _OVERLAP_SLOTS and _threads.spare_cpu()
     purchase = amounts > 0 if zero_amount == "ignore" else amounts >= 0
+    # the other rows (refunds, and zero amounts when ignored), or None
+    others = None if purchase.all() else np.logical_not(purchase, out=purchase)
+    del purchase
     if not overlap:
         monetary = groups.total(amounts, field=f_amount)
-    if purchase.all():
-        p_codes, slots = groups.codes, size
-    else:
-        # the other rows go to a slot of their own, past the customers': one
-        # array of codes instead of copies of the purchases' codes and dates,
-        # written over the row codes when they are ours and no longer needed
-        # (the sums, when they run beside, still read them)
-        p_codes, slots = groups.codes, size + 1
-        if overlap or not groups.owned:
-            p_codes = p_codes.copy()
-        np.copyto(p_codes, size, where=np.logical_not(purchase, out=purchase))
-    del purchase
+    codes, slots = groups.codes, size
+    if others is not None and (not overlap or frequency == "days"):
+        # the other rows go to a slot past the customers': written over the
+        # codes when they are ours and summed already, else into a copy (the
+        # sums beside read them). Past the cache, counting transactions, the
+        # rows are left out chunk by chunk instead (see _first_last) and
+        # their counts subtracted: a fresh copy of the codes (8 bytes a row)
+        # took longer than that
+        codes = codes if groups.owned and not overlap else codes.copy()
+        np.copyto(codes, size, where=others)
+        slots, others = size + 1, None
 
-    count: Callable[[np.ndarray], np.ndarray] = (
-        partial(np.bincount, minlength=slots)
-        if frequency == "transactions"  # else distinct (customer, day) pairs
-        else partial(_distinct_counts, values=ticks, size=slots, per=per_day)
-    )
+    def purchases(codes: np.ndarray, others: np.ndarray | None) -> np.ndarray:
+        """Purchases (or distinct purchase days) per slot."""
+        if frequency == "days":
+            return _distinct_counts(codes, values=ticks, size=slots, per=per_day)
+        per = np.bincount(codes, minlength=slots)
+        if others is not None:  # exact: counts, not sums
+            per -= np.bincount(codes[others], minlength=slots)
+        return per
 
-    def sums_and_counts(codes: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        return groups.total(amounts, field=f_amount), count(codes)
+    def sums_and_counts(
+        codes: np.ndarray, others: np.ndarray | None
+    ) -> tuple[np.ndarray, np.ndarray]:
+        return groups.total(amounts, field=f_amount), purchases(codes, others)
 
     if overlap:
-        beside = _threads.overlapped(sums_and_counts, p_codes)
-    last_slots = np.full(slots, _I64_MIN, dtype=np.int64)
-    np.maximum.at(last_slots, p_codes, ticks)
-    first_slots = np.full(slots, _I64_MAX, dtype=np.int64)
-    np.minimum.at(first_slots, p_codes, ticks)
+        beside = _threads.overlapped(sums_and_counts, codes, others)
+    first_slots, last_slots = _first_last(codes, ticks, slots, others)
     if overlap:
         monetary, per_slot = beside()
     else:
-        per_slot = count(p_codes)
+        per_slot = purchases(codes, others)
     freq = groups.compact(per_slot[:size])
     last = groups.compact(last_slots[:size])
     first = groups.compact(first_slots[:size])
-    del p_codes, last_slots, first_slots, per_slot
+    del codes, others, last_slots, first_slots, per_slot
     if len(first):  # the earliest purchase, from the customers' (few) firsts
         _check_day_span(
             all_ticks,
