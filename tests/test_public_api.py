@@ -95,3 +95,33 @@ class TestDocstrings:
                 has_fields = isinstance(obj, type) and "Attributes" in doc
                 if not (is_error or has_fields):
                     assert ">>>" in doc, f"{name} has no example"
+
+    def test_every_public_method_has_a_runnable_example(self) -> None:
+        """Public methods of the public classes have docstrings with an example.
+
+        Methods are the functions (also class and static methods) a class
+        defines itself whose names do not start with ``_``; properties and
+        attributes are not required to have one.
+        """
+        classes = {
+            id(obj): obj
+            for module in MODULES
+            for _, obj in _public(module)
+            if isinstance(obj, type)
+        }
+        assert classes
+        missing = []
+        checked = 0
+        for cls in classes.values():
+            for attr, value in vars(cls).items():
+                if attr.startswith("_"):
+                    continue
+                if isinstance(value, classmethod | staticmethod):
+                    value = value.__func__
+                if not inspect.isfunction(value):
+                    continue
+                checked += 1
+                if ">>>" not in (inspect.getdoc(value) or ""):
+                    missing.append(f"{cls.__module__}.{cls.__qualname__}.{attr}")
+        assert checked
+        assert not missing, f"public methods without an example: {missing}"

@@ -599,6 +599,29 @@ class EngineRules:
         Returns
         -------
         The same kind of narwhals frame with the label columns appended.
+
+        Examples
+        --------
+        >>> import pytest
+        >>> pl = pytest.importorskip("polars")
+        >>> import narwhals as nw
+        >>> from custseg import rules
+        >>> rs = rules.loads('''
+        ... format = 1
+        ... [fields]
+        ... visits = { type = "integer", min = 0 }
+        ... [segments.kind]
+        ... default = "walk-in"
+        ... rules = [{ label = "member", when = "visits >= 3" }]
+        ... [tags.care]
+        ... rules = [{ tag = "regular", when = "visits >= 2" }]
+        ... ''')
+        >>> er = compile_rules(rs, backend="polars", explain=True)
+        >>> out = er.apply(nw.from_native(pl.DataFrame({"visits": [0, 2, 5]})))
+        >>> out.columns
+        ['visits', 'kind', 'kind.rule', 'care.regular']
+        >>> out.rows()
+        [(0, 'walk-in', -1, False), (2, 'walk-in', -1, True), (5, 'member', 0, True)]
         """
         levels = self.levels or tuple(range(len(self.steps)))
         for level in sorted(set(levels)):

@@ -186,7 +186,27 @@ class Diagnostic:
     source_line: str = ""
 
     def render(self) -> str:
-        """``path:line:col: severity[code]: message``, the line and a caret."""
+        """``path:line:col: severity[code]: message``, the line and a caret.
+
+        The caret spans ``column`` to ``end_column``; without ``source_line``
+        only the message and the hint are shown.
+
+        Examples
+        --------
+        >>> d = Diagnostic("shop.toml", 7, 9, 19, "warning", "never-matches",
+        ...                "rule 1 ('vip') of kind can never match",
+        ...                "check the thresholds and the field bounds",
+        ...                'when = "visits < 0"')
+        >>> print(d.render())
+        shop.toml:7:9: warning[never-matches]: rule 1 ('vip') of kind can never match
+          7 | when = "visits < 0"
+            |         ^^^^^^^^^^
+            = hint: check the thresholds and the field bounds
+        >>> print(Diagnostic("r.toml", 1, 1, 2, "error", "toml-syntax",
+        ...                  "expected '='", "write key = value").render())
+        r.toml:1:1: error[toml-syntax]: expected '='
+          = hint: write key = value
+        """
         head = f"{self.path}:{self.line}:{self.column}: {self.severity}[{self.code}]: "
         out = [head + self.message]
         if self.source_line:

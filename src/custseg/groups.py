@@ -174,12 +174,35 @@ class TagMatrix:
         return self.matrix[:, j]
 
     def sizes(self) -> dict[str, int]:
-        """Customers per tag (see :func:`group_sizes`)."""
+        """Customers per tag (see :func:`group_sizes`).
+
+        Returns
+        -------
+        dict
+            Tag name -> number of customers carrying it, in tag order.
+
+        Examples
+        --------
+        >>> t = TagMatrix(("孕妇", "宝妈"), [[1, 0], [1, 1], [0, 1], [0, 0]])
+        >>> t.sizes()
+        {'孕妇': 2, '宝妈': 2}
+        """
         counts = np.count_nonzero(self.matrix, axis=0)
         return dict(zip(self.names, (int(c) for c in counts), strict=True))
 
     def to_pandas(self) -> Any:
-        """A DataFrame of boolean columns, one per tag, on the customers' index."""
+        """A DataFrame of boolean columns, one per tag, on the customers' index.
+
+        Examples
+        --------
+        >>> t = TagMatrix(("vip", "mother"), [[1, 0], [1, 1], [0, 0]],
+        ...               index=["c1", "c2", "c3"])
+        >>> t.to_pandas()
+              vip  mother
+        c1   True   False
+        c2   True    True
+        c3  False   False
+        """
         import pandas as pd
 
         return pd.DataFrame(
@@ -846,7 +869,18 @@ class GroupSummary:
 
     def to_pandas(self) -> Any:
         """A DataFrame, one row per group: ``customers``, ``share`` and
-        ``COLUMN_total``, ``COLUMN_mean`` per fact column."""
+        ``COLUMN_total``, ``COLUMN_mean`` per fact column.
+
+        Examples
+        --------
+        >>> t = TagMatrix(("key_customer", "mother"), [[1, 0], [1, 1], [0, 1]])
+        >>> group_summary(t, {"monetary": [1200.0, 800.0, 150.0]}).to_pandas()
+                      customers     share  monetary_total  monetary_mean
+        group
+        key_customer          2  0.666667          2000.0    1000.000000
+        mother                2  0.666667           950.0     475.000000
+        (all)                 3  1.000000          2150.0     716.666667
+        """
         import pandas as pd
 
         cols: dict[str, Any] = {"customers": self.customers, "share": self.share}

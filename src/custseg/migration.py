@@ -129,7 +129,14 @@ class TransitionMatrix:
         return int(self.matrix.sum())
 
     def row_shares(self) -> np.ndarray:
-        """Each row divided by its total (NaN for a row without customers)."""
+        """Each row divided by its total (NaN for a row without customers).
+
+        Examples
+        --------
+        >>> tm = transition_matrix(["a", "a", "b", "b"], ["a", "b", "b", "b"])
+        >>> tm.row_shares().tolist()
+        [[0.5, 0.5], [0.0, 1.0]]
+        """
         totals = self.matrix.sum(axis=1, keepdims=True).astype(np.float64)
         out = np.full(self.matrix.shape, np.nan)
         np.divide(self.matrix, totals, out=out, where=totals != 0)
@@ -188,6 +195,8 @@ class TransitionMatrix:
         """A long frame: one row per (before, after) pair, with ``customers``
         and ``share`` (of the row), every pair listed (zero counts too).
 
+        Examples
+        --------
         >>> transition_matrix(["a", "b", "b"], ["b", "b", "a"]).to_pandas()
           before after  customers  share
         0      a     a          0    0.0
@@ -628,6 +637,23 @@ class SegmentHistory:
 
         ``frame.xs(date)`` is the per-customer frame at one date;
         ``frame["r"].unstack(0)`` puts the dates side by side.
+
+        Examples
+        --------
+        >>> h = segment_history([1, 2, 1], ["2024-01-05", "2024-02-03",
+        ...                     "2024-02-10"], [10.0, 5.0, 7.0],
+        ...                     ["2024-01-31", "2024-02-29"], bins=2)
+        >>> frame = h.to_pandas()
+        >>> frame.xs("2024-02-29")[["frequency", "monetary", "rfm"]]
+                     frequency  monetary  rfm
+        customer_id
+        1                    2      17.0  222
+        2                    1       5.0  111
+        >>> frame["f"].unstack(0)
+        as_of        2024-01-31  2024-02-29
+        customer_id
+        1                     1           2
+        2                  <NA>           1
         """
         import pandas as pd
 

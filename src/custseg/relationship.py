@@ -1001,7 +1001,18 @@ class RelationshipMatrix:
         return RelationshipMatrix(rows)
 
     def codes(self) -> np.ndarray:
-        """The cells as type codes (0 basic .. 4 partnership), a 3 x 3 array."""
+        """The cells as type codes (0 basic .. 4 partnership), a 3 x 3 array.
+
+        Rows are the numbers of customers (many, medium, few), columns the
+        margins (high, medium, low); the codes index :data:`RELATIONSHIP_TYPES`.
+
+        Examples
+        --------
+        >>> KOTLER_MATRIX.codes().tolist()
+        [[2, 1, 0], [3, 2, 1], [4, 3, 2]]
+        >>> RELATIONSHIP_TYPES[KOTLER_MATRIX.codes()[2, 0]]
+        'partnership'
+        """
         return np.array(
             [[RELATIONSHIP_TYPES.index(c) for c in row] for row in self.cells],
             dtype=np.int8,

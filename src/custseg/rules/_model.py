@@ -440,7 +440,31 @@ class RulesResult:
 
         The index is the DataFrame's (or the Series') the rules were evaluated
         on, the customer ids for :class:`~custseg.CustomerFacts`, else a
-        RangeIndex; so ``data.join(result.to_pandas())`` never shifts a row."""
+        RangeIndex; so ``data.join(result.to_pandas())`` never shifts a row.
+
+        Examples
+        --------
+        >>> import pandas as pd
+        >>> from custseg import rules
+        >>> rs = rules.loads('''
+        ... format = 1
+        ... [fields]
+        ... visits = { type = "integer", min = 0 }
+        ... [segments.kind]
+        ... default = "walk-in"
+        ... rules = [{ label = "member", when = "visits >= 3" }]
+        ... [tags.care]
+        ... rules = [{ tag = "regular", when = "visits >= 2" }]
+        ... ''')
+        >>> data = pd.DataFrame({"visits": [0, 2, 5]},
+        ...                     index=pd.Index(["c1", "c2", "c3"], name="customer_id"))
+        >>> data.join(rs.evaluate(data).to_pandas())
+                     visits     kind  care.regular
+        customer_id
+        c1                0  walk-in         False
+        c2                2  walk-in          True
+        c3                5   member          True
+        """
         import pandas as pd
 
         cols: dict[str, Any] = {
@@ -614,7 +638,35 @@ class RuleSet:
 
     def required_fields(self) -> tuple[str, ...]:
         """Declared fields the outputs read (directly or through derived
-        values); those declared ``optional`` may be absent from the data."""
+        values); those declared ``optional`` may be absent from the data.
+
+        Returns
+        -------
+        tuple of str
+            The fields, in the file's order; a declared field no output reads
+            is left out.
+
+        Examples
+        --------
+        >>> from custseg import rules
+        >>> rs = rules.loads('''
+        ... format = 1
+        ... [fields]
+        ... visits = { type = "integer", min = 0 }
+        ... spend = { type = "number", min = 0 }
+        ... age = { type = "integer", min = 0, optional = true }
+        ... email = { type = "bool" }
+        ... [derived]
+        ... loyal = "visits >= 3 and spend >= 500"
+        ... [segments.kind]
+        ... default = "walk-in"
+        ... rules = [{ label = "member", when = "loyal" }]
+        ... [tags.care]
+        ... rules = [{ tag = "senior", when = "age >= 65" }]
+        ... ''')
+        >>> rs.required_fields()
+        ('visits', 'spend', 'age')
+        """
         needed: set[str] = set()
         for d in self.derived.values():
             needed |= d.expr.names
@@ -630,7 +682,34 @@ class RuleSet:
 
     def fields_read(self) -> dict[str, frozenset[str]]:
         """The declared fields each derived value, table, segmentation and tag
-        set reads, directly or through other outputs of the file."""
+        set reads, directly or through other outputs of the file.
+
+        Returns
+        -------
+        dict
+            Output name (each tag also as ``set.tag``) -> the fields it reads.
+
+        Examples
+        --------
+        >>> from custseg import rules
+        >>> rs = rules.loads('''
+        ... format = 1
+        ... [fields]
+        ... visits = { type = "integer", min = 0 }
+        ... spend = { type = "number", min = 0 }
+        ... age = { type = "integer", min = 0, optional = true }
+        ... email = { type = "bool" }
+        ... [derived]
+        ... loyal = "visits >= 3 and spend >= 500"
+        ... [segments.kind]
+        ... default = "walk-in"
+        ... rules = [{ label = "member", when = "loyal" }]
+        ... [tags.care]
+        ... rules = [{ tag = "senior", when = "age >= 65" }]
+        ... ''')
+        >>> {name: sorted(f) for name, f in rs.fields_read().items()}
+        {'loyal': ['spend', 'visits'], 'kind': ['spend', 'visits'], 'care': ['age'], 'care.senior': ['age']}
+        """
         reads: dict[str, frozenset[str]] = {}
 
         def through(names: Iterable[str]) -> frozenset[str]:
