@@ -1154,6 +1154,14 @@ def check_against_pandas(
     got_first = facts.first_purchase.view(np.int64)
     assert got_first[buyers].tolist() == ref["lo"][buyers].astype(np.int64).tolist()
     assert np.isnat(facts.first_purchase[~buyers]).all()
+    as_of = int(facts.as_of.astype(np.int64))
+    for got, ref_ticks in (
+        (facts.recency_days, ref["hi"]),
+        (facts.tenure_days, ref["lo"]),
+    ):
+        days_to = as_of - ref_ticks[buyers].astype(np.int64) // 86_400
+        assert got[buyers].tolist() == days_to.astype(np.float64).tolist()
+        assert np.isnan(got[~buyers]).all()
 
 
 @st.composite
@@ -1191,7 +1199,12 @@ class TestIntegerIdPaths:
         ("span_per_row", "min_span", "path"),
         [(16, 1 << 22, "bitmap"), (1, 0, "either"), (0, 0, "hashed")],
     )
-    @given(data=int_transactions(), days=st.booleans(), seed=st.integers(0, 2**16))
+    @given(
+        data=int_transactions(),
+        days=st.booleans(),
+        seed=st.integers(0, 2**16),
+        in_place=st.sampled_from([1, 1024]),
+    )
     @settings(max_examples=40, deadline=None)
     def test_every_path_matches_a_pandas_groupby(
         self,
@@ -1201,9 +1214,11 @@ class TestIntegerIdPaths:
         data: tuple[np.ndarray, np.ndarray, np.ndarray],
         days: bool,
         seed: int,
+        in_place: int,
     ) -> None:
         """Integer ids through the bitmap, the dense shortcut or hashing give the
-        facts of a pandas groupby, in any row order."""
+        facts of a pandas groupby, in any row order, empty slots dropped in
+        place or by a copy."""
         from custseg import summary
 
         ids, ticks, amounts = data
@@ -1211,6 +1226,7 @@ class TestIntegerIdPaths:
         with pytest.MonkeyPatch.context() as m:
             m.setattr(summary, "_BITMAP_SPAN_PER_ROW", span_per_row)
             m.setattr(summary, "_BITMAP_MIN_SPAN", min_span)
+            m.setattr(summary, "_IN_PLACE_HOLES", in_place)
             check_against_pandas(ids, ticks, amounts, days)
             check_against_pandas(ids[order], ticks[order], amounts[order], days)
 
@@ -1268,13 +1284,15 @@ class TestIntegerIdPaths:
         repeats=st.integers(1, 3),
         lo=st.integers(-(10**12), 10**12),
         seed=st.integers(0, 2**16),
+        in_place=st.sampled_from([1, 4, 1024]),
     )
     @settings(max_examples=60, deadline=None)
     def test_nearly_dense_ids_are_slots_up_to_one_hole_in_eight(
-        self, span: int, holes: int, repeats: int, lo: int, seed: int
+        self, span: int, holes: int, repeats: int, lo: int, seed: int, in_place: int
     ) -> None:
         """Ids lo .. hi with at most one absent in 8 (span <= rows) are used as
-        slots, empty slots dropped; one more hole ranks them; both exact."""
+        slots, empty slots dropped (in place or by a copy); one more hole ranks
+        them; both exact."""
         from custseg import summary
 
         rng = np.random.default_rng(seed)
@@ -1288,12 +1306,24 @@ class TestIntegerIdPaths:
         assert (groups.keep is not None) == (slots and holes > 0)
         uniq, inverse = np.unique(ids, return_inverse=True)
         assert groups.ids.tolist() == uniq.tolist()
-        assert groups.compact(
-            np.bincount(groups.codes, minlength=groups.size)
-        ).tolist() == (np.bincount(inverse).tolist())
         ticks = 1_700_000_000 + rng.integers(0, 10 * 86_400, len(ids))
         amounts = rng.choice([-1.0, 0.0, 2.5], len(ids))
-        check_against_pandas(ids, ticks, amounts, False)
+        with pytest.MonkeyPatch.context() as m:
+            m.setattr(summary, "_IN_PLACE_HOLES", in_place)
+            for scratch in (False, True):
+                counts = np.bincount(groups.codes, minlength=groups.size)
+                kept_counts = counts.copy()
+                compacted = groups.compact(counts, scratch=scratch)
+                assert compacted.tolist() == np.bincount(inverse).tolist()
+                moved = scratch and groups.keep is not None
+                moved &= holes * in_place <= span
+                # a copy leaves the input alone; a move reuses its memory
+                assert np.shares_memory(compacted, counts) == (
+                    groups.keep is None or moved
+                )
+                if not moved:
+                    assert counts.tolist() == kept_counts.tolist()
+            check_against_pandas(ids, ticks, amounts, False)
 
     @given(
         n=st.integers(1, 30),
@@ -1337,6 +1367,61 @@ class TestIntegerIdPaths:
         facts = summarize(ids, [f"2024-01-0{d}" for d in (1, 2, 3, 4)], [1.0] * 4)
         assert facts.customer_id.tolist() == [-(2**63), 0, 2**63 - 1]
         assert facts.frequency.tolist() == [1, 1, 2]
+
+
+class TestInPlaceHelpers:
+    @given(
+        values=st.lists(st.integers(-(2**63), 2**63 - 1), min_size=1, max_size=60),
+        data=st.data(),
+    )
+    def test_close_holes_is_np_delete_in_place(
+        self, values: list[int], data: st.DataObject
+    ) -> None:
+        """_close_holes gives np.delete's answer, in the memory it was given."""
+        from custseg.summary import _close_holes
+
+        arr = np.array(values, dtype=np.int64)
+        holes = np.array(
+            sorted(data.draw(st.sets(st.integers(0, len(arr) - 1)))), dtype=np.intp
+        )
+        expected = np.delete(arr, holes)
+        out = _close_holes(arr, holes)
+        assert out.tolist() == expected.tolist()
+        assert np.shares_memory(out, arr) or not len(out)
+        assert arr[len(out) :].tolist() == values[len(out) :]  # the tail untouched
+
+    @pytest.mark.parametrize("per_day", [1, 24, 1440, 86_400, 86_400_000_000_000])
+    @given(data=st.data(), chunk=st.integers(1, 8))
+    def test_days_to_is_exact_integer_division(
+        self, per_day: int, data: st.DataObject, chunk: int
+    ) -> None:
+        """Whole days to *day*, floored like Python's //, exact whenever the
+        count is below 2**53 (what the summary's day-span check guarantees),
+        however large the day numbers (up to the ends of int64), in chunks of
+        any size."""
+        from custseg import summary
+
+        lo, hi = -(2**63 // per_day), (2**63 - 1) // per_day - 1
+        day = data.draw(st.integers(lo, hi), label="day")
+        counts = data.draw(
+            st.lists(st.integers(day - hi, day - lo).filter(lambda c: abs(c) < 2**53)),
+            label="counts",
+        )
+        ticks = [
+            (day - c) * per_day + data.draw(st.integers(0, per_day - 1)) for c in counts
+        ]
+        # and any ticks at all (counts beyond 2**53 need not be exact)
+        ticks += data.draw(st.lists(st.integers(-(2**63), 2**63 - 1), max_size=5))
+        arr = np.array(ticks, dtype=np.int64)
+        with pytest.MonkeyPatch.context() as m:
+            m.setattr(summary, "CHUNK", chunk)
+            got = summary._days_to(day, arr, per_day)
+        assert got.dtype == np.float64
+        assert arr.tolist() == ticks
+        for tick, value in zip(ticks, got.tolist(), strict=True):
+            exact = day - tick // per_day
+            if abs(exact) < 2**53:
+                assert value == exact
 
 
 class TestDistinctDays:

@@ -478,7 +478,8 @@ def as_datetime(x: Any, field: str, *, nan: NanPolicy = "raise") -> np.ndarray:
             )
         arr = _parse_dates(arr, field)
     arr = standard_datetimes(arr, field)
-    if nan == "raise":
+    # NaT is int64's minimum: a reduction finds it without a mask of the rows
+    if nan == "raise" and len(arr) and int(arr.view(np.int64).min()) == _I64_MIN:
         bad = np.isnat(arr)
         if bad.any():
             first, count = first_offender(bad)

@@ -66,6 +66,7 @@ class _Groups:
     #: False when it may be the caller's ids themselves
     owned: bool = False
     _made: list[np.ndarray] = attrs.field(factory=list, init=False)
+    _holes: list[np.ndarray] = attrs.field(factory=list, init=False)
 
     @property
     def ids(self) -> np.ndarray:
@@ -76,15 +77,31 @@ class _Groups:
             self._made.append(self.distinct())
         return self._made[0]
 
-    def compact(self, agg: np.ndarray) -> np.ndarray:
-        return agg if self.keep is None else agg[self.keep]
+    def compact(self, agg: np.ndarray, *, scratch: bool = False) -> np.ndarray:
+        """The entries of per-slot *agg* for the real groups, in id order.
+
+        ``scratch=True`` says *agg* is the caller's own temporary: when at
+        most one slot in ``_IN_PLACE_HOLES`` is empty, the kept entries are
+        moved left within it (see :func:`_close_holes`) instead of copied
+        into a new array, whose first touch costs more than the move from
+        millions of customers on.
+        """
+        if self.keep is None:
+            return agg
+        if scratch:
+            if not self._holes:
+                self._holes.append(np.flatnonzero(~self.keep))
+            holes = self._holes[0]
+            if len(holes) * _IN_PLACE_HOLES <= len(agg):
+                return _close_holes(agg, holes)
+        return agg[self.keep]
 
     def count(self, codes: np.ndarray | None = None) -> np.ndarray:
         if codes is None or codes is self.codes:
             if self.slot_counts is not None:
                 return self.compact(self.slot_counts)
             codes = self.codes
-        return self.compact(np.bincount(codes, minlength=self.size))
+        return self.compact(np.bincount(codes, minlength=self.size), scratch=True)
 
     def total(
         self,
@@ -100,7 +117,8 @@ class _Groups:
             np.bincount(c, weights=weights, minlength=self.size).astype(
                 np.float64,
                 copy=False,  # int64 when empty
-            )
+            ),
+            scratch=True,
         )
         if not np.isfinite(sums).all():  # finite weights: only an overflow
             bad = ~np.isfinite(sums)
@@ -158,7 +176,7 @@ class _Groups:
     ) -> np.ndarray:
         out = np.full(self.size, _I64_MIN, dtype=np.int64)
         np.maximum.at(out, self.codes if codes is None else codes, values)
-        return self.compact(out)
+        return self.compact(out, scratch=True)
 
     def minimum_slots(
         self, values: np.ndarray, codes: np.ndarray | None = None
@@ -167,6 +185,34 @@ class _Groups:
         out = np.full(self.size, _I64_MAX, dtype=np.int64)
         np.minimum.at(out, self.codes if codes is None else codes, values)
         return out
+
+
+#: :meth:`_Groups.compact` moves entries in place when at most one slot in
+#: this many is empty (a Python step per empty slot: about 1 ns a slot then)
+_IN_PLACE_HOLES = 1024
+
+
+def _close_holes(values: np.ndarray, holes: np.ndarray) -> np.ndarray:
+    """*values* without its entries at the ascending positions *holes*: the
+    others moved left within *values*, which is returned cut to them (a view).
+
+    >>> values = np.array([10, 11, 12, 13, 14, 15])
+    >>> _close_holes(values, np.array([1, 4])).tolist()
+    [10, 12, 13, 15]
+    >>> values.tolist()  # moved in place; the tail is left as it was
+    [10, 12, 13, 15, 14, 15]
+    """
+    if not len(holes):
+        return values
+    write = int(holes[0])
+    for hole, end in zip(
+        holes.tolist(), [*holes[1:].tolist(), len(values)], strict=True
+    ):
+        part = values[hole + 1 : end]
+        # NumPy copies overlapping 1-D slices as memmove does
+        values[write : write + len(part)] = part
+        write += len(part)
+    return values[:write]
 
 
 def _plain(value: Any) -> Any:
@@ -1077,6 +1123,28 @@ def _first_last(
 _EXTREMES_CHUNK = 1 << 18
 
 
+def _days_to(day: int, ticks: np.ndarray, per_day: int) -> np.ndarray:
+    """Whole days from each of *ticks* (``per_day`` to a day) to *day*, as
+    ``float64``: counted in ``int64`` chunk by chunk, so the one new array is
+    the answer (exact below 2**53 days, which the day-span check ensures,
+    however large the day numbers themselves).
+
+    >>> _days_to(10, np.array([0, 86_399, 86_400, -1]), 86_400).tolist()
+    [10.0, 10.0, 9.0, 11.0]
+    >>> _days_to(2**53 + 1, np.array([2**53]), 1).tolist()  # not 2**53 - 2**53
+    [1.0]
+    """
+    n = len(ticks)
+    out = np.empty(n, dtype=np.float64)
+    days = np.empty(min(n, CHUNK), dtype=np.int64)
+    for start in range(0, n, CHUNK):
+        part = days[: min(CHUNK, n - start)]
+        np.floor_divide(ticks[start : start + CHUNK], per_day, out=part)
+        np.subtract(day, part, out=part)  # wraps only for customers set NaN
+        out[start : start + CHUNK] = part
+    return out
+
+
 def _summarize(
     customer_id: Any,
     date: Any,
@@ -1137,10 +1205,13 @@ def _summarize(
     # ufunc.at passes (see _threads); each aggregate is still one pass in
     # row order, so the answer is the same either way
     overlap = size >= _OVERLAP_SLOTS and _threads.spare_cpu()
-    purchase = amounts > 0 if zero_amount == "ignore" else amounts >= 0
-    # the other rows (refunds, and zero amounts when ignored), or None
-    others = None if purchase.all() else np.logical_not(purchase, out=purchase)
-    del purchase
+    # the other rows (refunds, and zero amounts when ignored), or None; a
+    # reduction first, to spare the mask (a byte a row) when there are none
+    lowest = amounts.min() if len(amounts) else 1
+    ignore = zero_amount == "ignore"
+    others = None
+    if lowest <= 0 if ignore else lowest < 0:
+        others = amounts <= 0 if ignore else amounts < 0
     if not overlap:
         monetary = groups.total(amounts, field=f_amount)
     codes, slots = groups.codes, size
@@ -1176,9 +1247,9 @@ def _summarize(
         monetary, per_slot = beside()
     else:
         per_slot = purchases(codes, others)
-    freq = groups.compact(per_slot[:size])
-    last = groups.compact(last_slots[:size])
-    first = groups.compact(first_slots[:size])
+    freq = groups.compact(per_slot[:size], scratch=True)
+    last = groups.compact(last_slots[:size], scratch=True)
+    first = groups.compact(first_slots[:size], scratch=True)
     del codes, others, last_slots, first_slots, per_slot
     if len(first):  # the earliest purchase, from the customers' (few) firsts
         _check_day_span(
@@ -1195,8 +1266,8 @@ def _summarize(
     none = freq == 0
     first[none] = _I64_MIN  # NaT
     unit = dates.dtype
-    recency = (as_of_day - np.floor_divide(last, per_day)).astype(np.float64)
-    tenure = (as_of_day - np.floor_divide(first, per_day)).astype(np.float64)
+    recency = _days_to(as_of_day, last, per_day)
+    tenure = _days_to(as_of_day, first, per_day)
     recency[none] = np.nan
     tenure[none] = np.nan
     return CustomerFacts(
