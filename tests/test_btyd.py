@@ -1296,3 +1296,49 @@ class TestPeriodCountingPaths:
                     df, end_of_day(cal_end), end_of_day(end), unit, with_amount
                 )
                 assert_matches_holdout(table, ref)
+
+    @given(
+        span=st.integers(9, 48),
+        holes=st.integers(1, 6),
+        repeats=st.integers(1, 3),
+        unit=units,
+        with_amount=st.booleans(),
+        seed=st.integers(0, 2**16),
+    )
+    def test_nearly_dense_ids_with_empty_slots_dropped_in_place(
+        self,
+        span: int,
+        holes: int,
+        repeats: int,
+        unit: str,
+        with_amount: bool,
+        seed: int,
+    ) -> None:
+        """Ids lo .. hi with a few absent are slots; their empty slots dropped
+        in place (first periods, period counts) give lifetimes' tables."""
+        from custseg import summary
+
+        rng = np.random.default_rng(seed)
+        holes = min(holes, span // 8)
+        absent = rng.choice(np.arange(1, span - 1), holes, replace=False)
+        kept = np.setdiff1d(np.arange(span), absent) + 1000
+        ids = rng.permutation(np.repeat(kept, repeats + 1))
+        n = len(ids)
+        dates = np.datetime64("2024-01-01T00:00:00", "s") + rng.integers(
+            0, 60 * 86_400, n
+        ).astype("timedelta64[s]")
+        amounts = rng.choice([-5.0, 0.0, 2.5, 40.0], n)
+        df = pd.DataFrame({"customer_id": ids, "date": dates, "amount": amounts})
+        groups = summary._group_ints(ids)
+        assert groups is not None and groups.keep is not None  # slots with holes
+        end = last_day(df)
+        with pytest.MonkeyPatch.context() as m:
+            m.setattr(summary, "_IN_PLACE_HOLES", 1)
+            got = btyd_summary(
+                ids,
+                dates,
+                amounts if with_amount else None,
+                observation_end=end,
+                unit=unit,  # type: ignore[arg-type]
+            )
+        assert_matches(got, reference_btyd(df, end, unit, with_amount))

@@ -332,7 +332,9 @@ def _distinct_periods(
     def number(chunk: np.ndarray) -> np.ndarray:  # one per period
         return np.floor_divide(_periods_of(chunk, per_day, unit), step)
 
-    return groups.compact(_distinct_counts(codes, ticks, groups.size, key=number))
+    return groups.compact(
+        _distinct_counts(codes, ticks, groups.size, key=number), scratch=True
+    )
 
 
 def _btyd_columns(
@@ -379,7 +381,7 @@ def _btyd_columns(
         repeat_spend = total - groups.total(amounts[in_first], codes[in_first])
         del in_first, part, total
     n_periods = _distinct_periods(groups, codes, ticks, per_day, unit)
-    first = groups.compact(first_slots)
+    first = groups.compact(first_slots, scratch=True)
     del first_slots
     last_ticks = groups.maximum(ticks, codes)
     np.copyto(last_ticks, known, where=last_ticks == _I64_MIN)
