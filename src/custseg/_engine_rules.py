@@ -602,26 +602,26 @@ class EngineRules:
 
         Examples
         --------
-        >>> import pytest
-        >>> pl = pytest.importorskip("polars")
-        >>> import narwhals as nw
         >>> from custseg import rules
         >>> rs = rules.loads('''
         ... format = 1
         ... [fields]
-        ... visits = { type = "integer", min = 0 }
-        ... [segments.kind]
-        ... default = "walk-in"
-        ... rules = [{ label = "member", when = "visits >= 3" }]
-        ... [tags.care]
-        ... rules = [{ tag = "regular", when = "visits >= 2" }]
+        ... spend = { type = "number", min = 0 }
+        ... [segments.tier]
+        ... default = "C"
+        ... rules = [{ label = "A", when = "spend >= 1000" }]
+        ... [tags.flag]
+        ... rules = [{ tag = "big_basket", when = "spend >= 500" }]
         ... ''')
+        >>> import pytest
+        >>> pl = pytest.importorskip("polars")
+        >>> import narwhals as nw
         >>> er = compile_rules(rs, backend="polars", explain=True)
-        >>> out = er.apply(nw.from_native(pl.DataFrame({"visits": [0, 2, 5]})))
+        >>> out = er.apply(nw.from_native(pl.DataFrame({"spend": [50.0, 600.0, 1500.0]})))
         >>> out.columns
-        ['visits', 'kind', 'kind.rule', 'care.regular']
+        ['spend', 'tier', 'tier.rule', 'flag.big_basket']
         >>> out.rows()
-        [(0, 'walk-in', -1, False), (2, 'walk-in', -1, True), (5, 'member', 0, True)]
+        [(50.0, 'C', -1, False), (600.0, 'C', -1, True), (1500.0, 'A', 0, True)]
         """
         levels = self.levels or tuple(range(len(self.steps)))
         for level in sorted(set(levels)):

@@ -449,21 +449,20 @@ class RulesResult:
         >>> rs = rules.loads('''
         ... format = 1
         ... [fields]
-        ... visits = { type = "integer", min = 0 }
-        ... [segments.kind]
-        ... default = "walk-in"
-        ... rules = [{ label = "member", when = "visits >= 3" }]
-        ... [tags.care]
-        ... rules = [{ tag = "regular", when = "visits >= 2" }]
+        ... spend = { type = "number", min = 0 }
+        ... [segments.tier]
+        ... default = "C"
+        ... rules = [{ label = "A", when = "spend >= 1000" },
+        ...          { label = "B", when = "spend >= 200" }]
         ... ''')
-        >>> data = pd.DataFrame({"visits": [0, 2, 5]},
+        >>> data = pd.DataFrame({"spend": [50.0, 1200.0, 300.0]},
         ...                     index=pd.Index(["c1", "c2", "c3"], name="customer_id"))
         >>> data.join(rs.evaluate(data).to_pandas())
-                     visits     kind  care.regular
+                      spend tier
         customer_id
-        c1                0  walk-in         False
-        c2                2  walk-in          True
-        c3                5   member          True
+        c1             50.0    C
+        c2           1200.0    A
+        c3            300.0    B
         """
         import pandas as pd
 
@@ -695,20 +694,16 @@ class RuleSet:
         >>> rs = rules.loads('''
         ... format = 1
         ... [fields]
-        ... visits = { type = "integer", min = 0 }
         ... spend = { type = "number", min = 0 }
-        ... age = { type = "integer", min = 0, optional = true }
-        ... email = { type = "bool" }
+        ... visits = { type = "integer", min = 0 }
         ... [derived]
-        ... loyal = "visits >= 3 and spend >= 500"
+        ... big = "spend >= 500"
         ... [segments.kind]
-        ... default = "walk-in"
-        ... rules = [{ label = "member", when = "loyal" }]
-        ... [tags.care]
-        ... rules = [{ tag = "senior", when = "age >= 65" }]
+        ... default = "other"
+        ... rules = [{ label = "loyal big spender", when = "big and visits >= 3" }]
         ... ''')
         >>> {name: sorted(f) for name, f in rs.fields_read().items()}
-        {'loyal': ['spend', 'visits'], 'kind': ['spend', 'visits'], 'care': ['age'], 'care.senior': ['age']}
+        {'big': ['spend'], 'kind': ['spend', 'visits']}
         """
         reads: dict[str, frozenset[str]] = {}
 
