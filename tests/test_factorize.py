@@ -140,17 +140,21 @@ def test_fixed_width_ids_match_pandas_factorize(
     st.lists(st.none() | _TEXT, max_size=40),
     st.integers(2, 300),
     st.integers(1, 40),
+    st.sampled_from([1, 3, 7, 1 << 16]),
 )
 def test_compaction_matches_pandas_factorize(
-    ids: list[str | None], max_range: int, budget: int
+    ids: list[str | None], max_range: int, budget: int, chunk: int
 ) -> None:
-    """Tiny key ranges force compactions (direct and hashed) to stay exact."""
-    result = _factorize_string_array(
-        pa.array(ids, type=pa.large_string()),
-        pa,
-        max_range=max_range,
-        budget=budget,
-    )
+    """Tiny key ranges force compactions (direct and hashed) to stay exact,
+    with the chunked passes (decoding the distinct ids too) in any chunk."""
+    with pytest.MonkeyPatch.context() as m:
+        m.setattr(_factorize, "CHUNK", chunk)
+        result = _factorize_string_array(
+            pa.array(ids, type=pa.large_string()),
+            pa,
+            max_range=max_range,
+            budget=budget,
+        )
     if result is not None or _nul_in_varying_lengths(ids):
         _check(result, ids)
     # else: one position alone outgrows the tiny ``max_range``: None is allowed.

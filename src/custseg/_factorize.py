@@ -526,19 +526,40 @@ def _look_up(
 
 def _decode(keys: _Keys, levels: list[_Level], constants: _Bytes) -> _Bytes:
     """The bytes, one row per key, that the keys were accumulated from (0
-    past the end of an id: ids of differing lengths hold no NUL)."""
+    past the end of an id: ids of differing lengths hold no NUL).
+
+    ``CHUNK`` keys at a time, so the digits and ranks stay in the cache
+    instead of being new arrays of 8 bytes a key per position.
+    """
     out = np.empty((len(keys), len(constants)), dtype=np.uint8)
     out[:] = constants
-    rest = keys
-    for level in reversed(levels):
-        for j, symbols in reversed(level.positions):
-            # floor division by a scalar has a fast path that divmod lacks
-            quotient = rest // len(symbols)
-            rank = rest - quotient * len(symbols)
-            rest = quotient
-            out[:, j] = np.take(np.where(symbols == _END, 0, symbols), rank)
-        if level.previous is not None:
-            rest = level.previous[rest]
+    # each position's rank -> byte (the end of an id is byte 0)
+    steps = [
+        (
+            level.previous,
+            [
+                (
+                    j,
+                    len(symbols),
+                    np.where(symbols == _END, 0, symbols).astype(np.uint8),
+                )
+                for j, symbols in reversed(level.positions)
+            ],
+        )
+        for level in reversed(levels)
+    ]
+    for start in range(0, len(keys), CHUNK):
+        rest = keys[start : start + CHUNK]
+        block = out[start : start + CHUNK]
+        for previous, positions in steps:
+            for j, radix, table in positions:
+                # floor division by a scalar has a fast path that divmod lacks
+                quotient = rest // radix
+                rank = rest - quotient * radix
+                rest = quotient
+                block[:, j] = np.take(table, rank)
+            if previous is not None:
+                rest = previous[rest]
     return out
 
 
