@@ -306,6 +306,10 @@ def _rank_ids(
             return None
     column: Callable[[int], _Bytes]
     pointers: list[npt.NDArray[np.int64]] = []  # a list, to let go of them
+    # one byte a row each, reused from column to column: new arrays are slow
+    # to touch first, and the passes would otherwise make two or three a column
+    col_buffer = np.empty(m, dtype=np.uint8)
+    rank_buffer = np.empty(m, dtype=np.uint8)
     if int(lengths.min()) == width and int(starts[-1] - starts[0]) == (m - 1) * width:
         # All ids have one length and lie back to back: a byte matrix.
         first = int(starts[0])
@@ -313,7 +317,8 @@ def _rank_ids(
         shorter = np.zeros(width, dtype=np.int64)  # ids shorter than j + 1
 
         def column(j: int) -> _Bytes:
-            return np.ascontiguousarray(matrix[:, j])
+            np.copyto(col_buffer, matrix[:, j])
+            return col_buffer
 
     else:
         used = data[int(starts[0]) : int(starts[-1] + lengths[-1])]
@@ -327,7 +332,7 @@ def _rank_ids(
             pointer = pointers[0]
             if pointer[-1] >= len(data):  # ids at the end of the buffer ended:
                 pointer[np.searchsorted(pointer, len(data)) :] = len(data) - 1
-            col = np.take(data, pointer)
+            col = np.take(data, pointer, out=col_buffer)
             np.add(pointer, 1, out=pointer)
             if shorter[j]:
                 col *= lengths > j
@@ -341,7 +346,7 @@ def _rank_ids(
     for j in range(width):
         col = column(j)
         ends = bool(shorter[j])  # some ids end before j: byte 0 marks them
-        symbols = _column_symbols(col, ends)
+        symbols = _column_symbols(col, ends, rank_buffer)
         radix = len(symbols)
         if radix == 1:
             constants[j] = symbols[0]
@@ -360,7 +365,7 @@ def _rank_ids(
             levels.append(_Level(previous, []))
             if key_range * radix > max_range:
                 return None  # only for a tiny ``max_range`` (tests)
-        rank = _column_ranks(col, symbols, ends)
+        rank = _column_ranks(col, symbols, ends, rank_buffer)
         if key is None:
             key = rank.astype(np.int64)
         else:
@@ -373,7 +378,7 @@ def _rank_ids(
         return np.zeros(m, dtype=np.intp), 1, partial(_Text, constants[None, :], ended)
     # let go of the last column and its ranks (a byte a row each) and of the
     # pointers (8 bytes a row) before compacting
-    col = rank = _NO_BYTES
+    col = rank = col_buffer = rank_buffer = _NO_BYTES
     pointers.clear()
     codes, final = _compact(key, key_range, budget)
     return (
@@ -383,16 +388,20 @@ def _rank_ids(
     )
 
 
-def _column_symbols(col: _Bytes, ends: bool) -> _Symbols:
+def _column_symbols(col: _Bytes, ends: bool, scratch: _Bytes | None = None) -> _Symbols:
     """The symbols of a column, ascending: ``_END`` (if ``ends``), then bytes.
 
     When ``ends``, byte 0 marks the ids that ended. When the bytes span few
     values, every value in the span is taken (a superset, which is still
-    exact) to spare counting them.
+    exact) to spare counting them. *scratch* (as long as *col*) may be
+    written, instead of a new array.
     """
     high = int(col.max())
     # col - 1 wraps the end marker 0 round to 255, out of the minimum's way.
-    low = int((col - np.uint8(1)).min()) + 1 if ends else int(col.min())
+    if ends:
+        low = int(np.subtract(col, np.uint8(1), out=scratch).min()) + 1
+    else:
+        low = int(col.min())
     if high - low < _NARROW_SPAN:
         symbols = np.arange(low, high + 1, dtype=np.int16)
     else:
@@ -404,14 +413,17 @@ def _column_symbols(col: _Bytes, ends: bool) -> _Symbols:
     return symbols
 
 
-def _column_ranks(col: _Bytes, symbols: _Symbols, ends: bool) -> _Bytes:
-    """Rank of each byte of ``col`` among ``symbols`` (the end has rank 0).
+def _column_ranks(
+    col: _Bytes, symbols: _Symbols, ends: bool, out: _Bytes | None = None
+) -> _Bytes:
+    """Rank of each byte of ``col`` among ``symbols`` (the end has rank 0),
+    in *out* when given and the ranks are a subtraction.
 
     Ranks fit a byte: the end marker is used only where no byte is NUL.
     """
     low, high = int(symbols[int(ends)]), int(symbols[-1])
     if not ends and high - low + 1 == len(symbols):  # a span: subtract
-        return col - np.uint8(low)
+        return np.subtract(col, np.uint8(low), out=out)
     table = np.zeros(256, dtype=np.uint8)
     table[symbols[ends:]] = np.arange(int(ends), len(symbols))
     return np.frombuffer(col.tobytes().translate(table.tobytes()), dtype=np.uint8)
