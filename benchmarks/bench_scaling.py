@@ -25,7 +25,10 @@ kinds are the same customers under different ids:
 * ``sparse``: increasing ids with random gaps of 1 to 19 (range about ``n``);
 * ``wide``: gaps of 1 to 199 (range about ``10 n``);
 * ``str``: ``'C%08d'`` of the dense id, pandas' default (Arrow-backed) ``str``;
-* ``object``: the same strings as a NumPy ``object`` array.
+* ``object``: the same strings as a NumPy ``object`` array;
+* ``alnum`` (not run unless asked for, ``--kinds alnum``): a random code of
+  8 characters from ``0-9A-Z`` per customer (``'7QK2M9XA'``), as order or
+  member codes look, pandas' ``str``.
 
 Usage::
 
@@ -55,6 +58,8 @@ import numpy as np
 HERE = Path(__file__).resolve().parent
 OBSERVATION_END = "2024-12-31"
 KINDS = ("dense", "sparse", "wide", "str", "object")
+#: kinds run only when asked for
+MORE_KINDS = ("alnum",)
 TASKS = ("summarize", "days", "btyd")
 METHODS = ("custseg", "duckdb", "polars", "pandas", "numpy")
 #: what each method runs per task (absent: not measured)
@@ -124,6 +129,15 @@ def load(cache: Path, n: int, kind: str) -> tuple[Any, np.ndarray, np.ndarray]:
     import pyarrow.compute as pc
 
     dense = np.load(d / "dense.npy")
+    if kind == "alnum":
+        k = max(n // 10, 1)
+        symbols = np.frombuffer(b"0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ", np.uint8)
+        chars = symbols[np.random.default_rng(1).integers(0, 36, (k, 8))]
+        offsets = np.arange(0, 8 * (k + 1), 8, dtype=np.int32)
+        codes = pa.Array.from_buffers(
+            pa.string(), k, [None, pa.py_buffer(offsets), pa.py_buffer(chars)]
+        )
+        return pd.array(codes.take(pa.array(dense)), dtype="str"), dates, amounts
     # built as large strings (kernels may reserve more than 2 GiB at 100M
     # rows), then the plain Arrow strings pandas' "str" dtype holds
     large = pc.utf8_lpad(pc.cast(pa.array(dense), pa.large_string()), 8, "0")
@@ -461,7 +475,7 @@ def main(argv: list[str] | None = None) -> int:
     tasks = [t for t in args.tasks.split(",") if t]
     methods = ["custseg"] + [m for m in args.methods.split(",") if m and m != "custseg"]
     bad = (
-        set(kinds) - set(KINDS)
+        set(kinds) - set(KINDS + MORE_KINDS)
         or set(tasks) - set(TASKS)
         or set(methods) - set(METHODS)
     )
