@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import sys
 from collections.abc import Sequence
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -431,3 +432,41 @@ def test_distinct_ids_are_made_on_demand_without_the_text(
     uniques = make()
     assert uniques.dtype == object
     assert [(type(u), u) for u in uniques] == [(str, u) for u in want_uniques]
+
+
+@_NO_DEADLINE
+@given(_IDS, st.sampled_from([1, 3, 1 << 16]))
+def test_short_varied_ids_ranked_as_words_match_pandas(
+    ids: list[str | None], chunk: int
+) -> None:
+    """Ids the sample finds too varied for keys are ranked as one big-endian
+    8-byte word each when no id passes 8 bytes: exact, in Python's order."""
+    calls: list[int] = []
+    real = _factorize._rank_words
+
+    def spy(*args: Any, **kwargs: Any) -> Any:
+        calls.append(1)
+        return real(*args, **kwargs)
+
+    with pytest.MonkeyPatch.context() as m:
+        m.setattr(_factorize, "_CAPPED_ROWS", 0)  # sample every input
+        m.setattr(_factorize, "_SPARE_BITS", -64)  # and find it too varied
+        m.setattr(_factorize, "CHUNK", chunk)
+        m.setattr(_factorize, "_rank_words", spy)
+        result = _factorize_string_array(pa.array(ids, type=pa.large_string()), pa)
+    present = [i.encode() for i in ids if i is not None]
+    if present and max(map(len, present)) > 8:
+        assert result is None and not calls  # left to pandas, as before
+    else:
+        _check(result, ids)
+        assert bool(calls) == (bool(present) and not _nul_in_varying_lengths(ids))
+
+
+def test_eight_character_codes_take_the_word_path() -> None:
+    """On many rows, 8-character codes over 0-9A-Z (41 bits of key) are ranked
+    as words, exactly, instead of being left to pandas."""
+    rng = np.random.default_rng(5)
+    symbols = list("0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ")
+    pool = ["".join(rng.choice(symbols, 8)) for _ in range(5000)]
+    ids = [pool[i] for i in rng.integers(0, len(pool), 70_000)]
+    _check(factorize_arrow_strings(pd.Series(ids, dtype="str").array), ids)

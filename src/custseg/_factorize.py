@@ -40,7 +40,10 @@ Long, varied ids (UUIDs, hashes, e-mail addresses) need one pass per byte and
 many compactions, which is slower than hashing them. So ids longer than 64
 bytes are left to pandas (the function returns None), and from 65,536 rows
 on, so are ids whose key would need too many bits (estimated on a sample of
-rows before any pass) or too many compactions.
+rows before any pass) or too many compactions; except that such ids of at
+most 8 bytes (codes such as ``"7QK2M9XA"``) are ranked as one big-endian
+64-bit word each, hashed (:func:`_rank_words`), which is faster than
+hashing their text.
 """
 
 from __future__ import annotations
@@ -297,13 +300,16 @@ def _rank_ids(
     width = int(lengths.max())
     if width > _MAX_WIDTH:
         return None
+    by_words = False  # too varied for keys, but short: one 8-byte word an id
     if capped:  # estimate the key bits on a sample before any pass
         picked = _sample_rows(m)
         positions = np.arange(width)
         sample = np.take(data, starts[picked, None] + positions, mode="clip")
         sample *= positions < lengths[picked, None]  # 0 past the end
         if _bits(sample) > math.log2(budget) + _SPARE_BITS:
-            return None
+            if width > _WORD:
+                return None
+            by_words = True
     column: Callable[[int], _Bytes]
     pointers: list[npt.NDArray[np.int64]] = []  # a list, to let go of them
     # one byte a row each, reused from column to column: new arrays are slow
@@ -338,6 +344,8 @@ def _rank_ids(
                 col *= lengths > j
             return col
 
+    if by_words:
+        return _rank_words(column, m, width, ended=bool(shorter.any()))
     key: _Keys | None = None  # None: all zero, range 1
     key_range = 1
     compactions = 0
@@ -386,6 +394,67 @@ def _rank_ids(
         len(final),
         lambda: _Text(_decode(final, levels, constants), ended),
     )
+
+
+#: Ids of at most this many bytes can be ranked as one integer each
+_WORD = 8
+
+
+def _rank_words(
+    column: Callable[[int], _Bytes], m: int, width: int, *, ended: bool
+) -> tuple[npt.NDArray[np.intp], int, Callable[[], _Text]]:
+    """Rank ids of at most 8 bytes as integers: each id's bytes, padded with
+    0, read as one big-endian 64-bit word, whose order is the bytes' order
+    (for UTF-8, the order of Python ``str``), then hashed and sorted
+    (:func:`pandas.factorize`): for ids too varied for the keys of
+    :func:`_rank_ids` (codes such as ``"7QK2M9XA"``), where hashing the
+    text took several times as long. *column* gives byte ``j`` of every id
+    (0 past its end).
+    """
+
+    words = np.zeros((m, _WORD), dtype=np.uint8)
+    for j in range(width):
+        words[:, j] = column(j)
+    # in place: big-endian to native, then the top bit flipped (unsigned
+    # order as int64), no second array of 8 bytes a row
+    signed = words.view(np.uint64).reshape(m)
+    if np.little_endian:
+        signed.byteswap(inplace=True)
+    np.bitwise_xor(signed, np.uint64(1 << 63), out=signed)
+    codes, uniques = hashed_ranks(signed.view(np.int64))
+    del words, signed
+    distinct = uniques.view(np.uint64)
+    np.bitwise_xor(distinct, np.uint64(1 << 63), out=distinct)
+
+    def text() -> _Text:
+        matrix = distinct.astype(">u8").view(np.uint8).reshape(-1, _WORD)
+        return _Text(np.ascontiguousarray(matrix[:, :width]), ended)
+
+    return codes, len(distinct), text
+
+
+def hashed_ranks(values: np.ndarray) -> tuple[npt.NDArray[np.intp], np.ndarray]:
+    """Rank of each value among the distinct values, and those ascending:
+    hashed (:func:`pandas.factorize`, O(n)), then only the distinct values
+    sorted and the codes renumbered in place (no second array of codes, as
+    ``sort=True`` makes).
+
+    >>> codes, uniques = hashed_ranks(np.array([30, 10, 30, 20]))
+    >>> codes.tolist(), uniques.tolist()
+    ([2, 0, 2, 1], [10, 20, 30])
+    """
+    import pandas as pd
+
+    codes, uniques = pd.factorize(values, sort=False)
+    uniques = np.asarray(uniques)
+    order = np.argsort(uniques, kind="stable")
+    rank = np.empty(len(order), dtype=np.intp)
+    rank[order] = np.arange(len(order))
+    codes = codes.astype(np.intp, copy=False)
+    # each code is read before its place is written: safe in place, and
+    # mode="clip" keeps NumPy from buffering a copy (the codes are in range)
+    np.take(rank, codes, out=codes, mode="clip")
+    return codes, uniques[order]
 
 
 def _column_symbols(col: _Bytes, ends: bool, scratch: _Bytes | None = None) -> _Symbols:

@@ -28,6 +28,7 @@ from ._factorize import (
     CHUNK,
     arrow_strings_from_objects,
     bitmap_ranks,
+    hashed_ranks,
     rank_arrow_strings,
 )
 from .errors import InputError
@@ -570,17 +571,8 @@ def _group_ints(
 
 def _group_hashed_ints(values: np.ndarray) -> _Groups:
     """Integer ids grouped by hashing (O(n)), renumbered in id order."""
-    import pandas as pd
-
-    codes, uniques = pd.factorize(values, sort=False)
-    uniques = np.asarray(uniques)
-    order = np.argsort(uniques, kind="stable")
-    rank = np.empty(len(order), dtype=np.intp)
-    rank[order] = np.arange(len(order))
-    codes = np.take(rank, codes)
-    return _Groups(
-        codes, len(order), None, uniques[order].astype(values.dtype), owned=True
-    )
+    codes, uniques = hashed_ranks(values)
+    return _Groups(codes, len(uniques), None, uniques.astype(values.dtype), owned=True)
 
 
 # --------------------------------------------------------------------------
