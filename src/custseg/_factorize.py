@@ -405,13 +405,12 @@ def _rank_words(
 ) -> tuple[npt.NDArray[np.intp], int, Callable[[], _Text]]:
     """Rank ids of at most 8 bytes as integers: each id's bytes, padded with
     0, read as one big-endian 64-bit word, whose order is the bytes' order
-    (for UTF-8, the order of Python ``str``), then hashed and sorted
-    (:func:`pandas.factorize`): for ids too varied for the keys of
+    (for UTF-8, the order of Python ``str``), then ranked by hashing
+    (:func:`hashed_ranks`): for ids too varied for the keys of
     :func:`_rank_ids` (codes such as ``"7QK2M9XA"``), where hashing the
     text took several times as long. *column* gives byte ``j`` of every id
     (0 past its end).
     """
-
     words = np.zeros((m, _WORD), dtype=np.uint8)
     for j in range(width):
         words[:, j] = column(j)
