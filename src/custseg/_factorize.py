@@ -512,10 +512,8 @@ def _bits(sample: _Bytes) -> float:
 def _compact(key: _Keys, key_range: int, budget: int) -> tuple[_Keys, _Keys]:
     """Dense ranks of ``key`` and the distinct key values, ascending."""
     if key_range > budget:
-        import pandas as pd
-
-        codes, uniques = pd.factorize(key, sort=True)
-        return codes.astype(np.int64), np.asarray(uniques, dtype=np.int64)
+        codes, uniques = hashed_ranks(key)
+        return codes.astype(np.int64, copy=False), uniques.astype(np.int64, copy=False)
     present = np.zeros(-(-key_range // 32) * 32, dtype=bool)
     present[key] = True
     distinct = np.flatnonzero(present)
