@@ -12,6 +12,7 @@ import pytest
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
+import custseg
 from custseg import _factorize
 from custseg._factorize import _factorize_string_array, factorize_arrow_strings
 
@@ -189,22 +190,34 @@ def test_large_short_ids_take_the_fast_path(make: str) -> None:
     _check(factorize_arrow_strings(pd.Series(ids, dtype="str").array), ids)
 
 
-@pytest.mark.parametrize("make", ["{x}", "{x:016x}{x:016x}"], ids=["long-int", "uuid"])
-def test_large_long_varied_ids_return_none(make: str) -> None:
-    """On many rows, 19-digit or 32-hex-digit ids are left to pandas (None)."""
-    assert factorize_arrow_strings(pa.array(_big_ids(make))) is None
+@pytest.mark.parametrize(
+    "make",
+    ["{x}", "{x:016x}{x:016x}", "user{x}@example.com", "{x:012x}"],
+    ids=["long-int", "uuid", "email", "hex12"],
+)
+def test_large_long_varied_ids_are_ranked_as_words(make: str) -> None:
+    """On many rows, 19-digit ids, 32 hex digits, e-mail addresses (too
+    varied for keys) are ranked as 8-byte words, exactly, without any
+    column pass."""
+    calls: list[int] = []
+    real = _factorize._rank_words
 
-
-def test_varied_ids_are_rejected_before_any_pass(
-    monkeypatch: pytest.MonkeyPatch,
-) -> None:
-    """On many rows, a sample rejects 32-hex-digit ids before any column pass."""
+    def spy(*args: Any, **kwargs: Any) -> Any:
+        calls.append(1)
+        return real(*args, **kwargs)
 
     def no_pass(*args: object) -> None:
         raise AssertionError("a column pass ran")
 
-    monkeypatch.setattr(_factorize, "_column_symbols", no_pass)
-    assert factorize_arrow_strings(pa.array(_big_ids("{x:016x}{x:016x}"))) is None
+    ids = _big_ids(make)
+    with pytest.MonkeyPatch.context() as m:
+        m.setattr(_factorize, "_rank_words", spy)
+        m.setattr(_factorize, "_column_symbols", no_pass)
+        result = factorize_arrow_strings(pa.array(ids))
+        sliced = factorize_arrow_strings(pa.array(["pad", *ids])[1:])
+    _check(result, ids)
+    _check(sliced, ids)
+    assert len(calls) == 2
 
 
 def test_bits_sums_log2_of_distinct_bytes_per_column() -> None:
@@ -434,13 +447,17 @@ def test_distinct_ids_are_made_on_demand_without_the_text(
     assert [(type(u), u) for u in uniques] == [(str, u) for u in want_uniques]
 
 
-@_NO_DEADLINE
-@given(_IDS, st.sampled_from([1, 3, 1 << 16]))
-def test_short_varied_ids_ranked_as_words_match_pandas(
-    ids: list[str | None], chunk: int
-) -> None:
-    """Ids the sample finds too varied for keys are ranked as one big-endian
-    8-byte word each when no id passes 8 bytes: exact, in Python's order."""
+# Ids sharing long prefixes (runs of equal words to order by the next word),
+# of up to 64 bytes (eight words), with and without NUL and non-ASCII text.
+_PREFIXES = st.sampled_from(["", "user", "abcdefgh", "abcdefghijklmnop", "é" * 9])
+_WORDY_IDS = st.lists(
+    st.none() | st.builds(lambda p, t, q: p + t + q, _PREFIXES, _TEXT, _PREFIXES),
+    max_size=30,
+)
+
+
+def _spy_words(m: pytest.MonkeyPatch) -> list[int]:
+    """Count the calls of ``_rank_words`` (patched into *m*)."""
     calls: list[int] = []
     real = _factorize._rank_words
 
@@ -448,18 +465,155 @@ def test_short_varied_ids_ranked_as_words_match_pandas(
         calls.append(1)
         return real(*args, **kwargs)
 
+    m.setattr(_factorize, "_rank_words", spy)
+    return calls
+
+
+@_NO_DEADLINE
+@given(
+    _IDS | _WORDY_IDS,
+    st.sampled_from([1, 3, 1 << 16]),
+    st.sampled_from([pa.string(), pa.large_string()]),
+    st.booleans(),
+)
+def test_varied_ids_ranked_as_words_match_pandas(
+    ids: list[str | None], chunk: int, type_: object, slice_: bool
+) -> None:
+    """Ids the sample finds too varied for keys are ranked as 8-byte words
+    (one, or a hash of several checked id by id): exact, in Python's order,
+    whether the ids have one width (read from a byte matrix) or several
+    (gathered), at the end of the buffer or not."""
+    arr = pa.array(["pad", *ids] if slice_ else ids, type=type_)
+    values = arr[1:] if slice_ else arr
     with pytest.MonkeyPatch.context() as m:
         m.setattr(_factorize, "_CAPPED_ROWS", 0)  # sample every input
         m.setattr(_factorize, "_SPARE_BITS", -64)  # and find it too varied
         m.setattr(_factorize, "CHUNK", chunk)
-        m.setattr(_factorize, "_rank_words", spy)
-        result = _factorize_string_array(pa.array(ids, type=pa.large_string()), pa)
+        calls = _spy_words(m)
+        result = _factorize_string_array(values, pa)
+    _check(result, ids)
     present = [i.encode() for i in ids if i is not None]
-    if present and max(map(len, present)) > 8:
-        assert result is None and not calls  # left to pandas, as before
-    else:
-        _check(result, ids)
-        assert bool(calls) == (bool(present) and not _nul_in_varying_lengths(ids))
+    wide = bool(present) and max(map(len, present)) > 0
+    assert bool(calls) == (wide and not _nul_in_varying_lengths(ids))
+
+
+@_NO_DEADLINE
+@given(_IDS | _WORDY_IDS, st.sampled_from([1, 5, 1 << 16]))
+def test_too_many_compactions_turn_to_words(ids: list[str | None], chunk: int) -> None:
+    """Ids that pass the sample but need more compactions than allowed are
+    ranked as words, exactly (they were left to pandas)."""
+    with pytest.MonkeyPatch.context() as m:
+        m.setattr(_factorize, "_CAPPED_ROWS", 0)
+        m.setattr(_factorize, "_SPARE_BITS", 64)  # pass the sample
+        m.setattr(_factorize, "_MAX_COMPACTIONS", 0)
+        m.setattr(_factorize, "CHUNK", chunk)
+        calls = _spy_words(m)
+        result = _factorize_string_array(
+            pa.array(ids, type=pa.large_string()), pa, budget=4
+        )
+    _check(result, ids)
+    # worked example: 3 first bytes, then 3 second bytes: a compaction
+    ids = ["a1", "a2", "b1", "b2", "c3", "a1"]
+    with pytest.MonkeyPatch.context() as m:
+        m.setattr(_factorize, "_CAPPED_ROWS", 0)
+        m.setattr(_factorize, "_SPARE_BITS", 64)
+        m.setattr(_factorize, "_MAX_COMPACTIONS", 0)
+        calls = _spy_words(m)
+        result = _factorize_string_array(pa.array(ids), pa, budget=4)
+    _check(result, ids)
+    assert calls
+
+
+def test_words_sharing_a_hash_are_left_to_pandas() -> None:
+    """Two ids whose words hash alike are found out (each row's words are
+    checked against its group's): the ranking gives up (None), and
+    ``summarize`` still counts them apart (pandas)."""
+    ids = ["ab" + "x" * 8, "cd" + "x" * 8, "ab" + "x" * 8]  # last words equal
+    with pytest.MonkeyPatch.context() as m:
+        m.setattr(_factorize, "_CAPPED_ROWS", 0)
+        m.setattr(_factorize, "_SPARE_BITS", -64)
+        m.setattr(_factorize, "_MIX", np.uint64(0))  # the hash: the last word
+        assert factorize_arrow_strings(pa.array(ids)) is None
+        facts = custseg.summarize(
+            pd.Series(ids, dtype="str"),
+            np.full(3, np.datetime64("2024-01-01")),
+            np.ones(3),
+        )
+    assert facts.customer_id.tolist() == sorted(set(ids))
+    assert facts.frequency.tolist() == [2, 1]
+    _check(factorize_arrow_strings(pa.array(ids)), ids)  # the real hash
+
+
+@_NO_DEADLINE
+@given(
+    st.lists(
+        st.lists(st.integers(0, 3), min_size=1, max_size=4).map(tuple), max_size=40
+    ),
+    st.sampled_from([0, 1, 2**63, 2**64 - 1]),
+)
+def test_word_order_is_lexsort(rows: list[tuple[int, ...]], scale: int) -> None:
+    """``_word_order`` orders rows by every word, like ``numpy.lexsort``
+    (unsigned: the top bit set sorts last)."""
+    assume(rows)
+    width = max(map(len, rows))
+    table = np.array([r + (0,) * (width - len(r)) for r in rows], dtype=np.uint64)
+    words = [
+        table[:, j] * np.uint64(scale) if j == 0 else table[:, j] for j in range(width)
+    ]
+    order = _factorize._word_order([w.copy() for w in words])
+    assert sorted(order.tolist()) == list(range(len(rows)))
+    got = np.stack([w[order] for w in words])
+    want = np.stack([w[np.lexsort(words[::-1])] for w in words])
+    np.testing.assert_array_equal(got, want)
+
+
+_ID_BYTES = st.lists(
+    st.binary(max_size=20).filter(lambda b: b"\x00" not in b), max_size=25
+)
+
+
+def _python_word(value: bytes, i: int) -> int:
+    """Bytes ``8 i .. 8 i + 7`` of *value*, 0 past its end, big-endian."""
+    return int.from_bytes(value[8 * i : 8 * i + 8].ljust(8, b"\x00"), "big")
+
+
+@_NO_DEADLINE
+@given(
+    _ID_BYTES, st.integers(0, 3), st.sampled_from([1, 3, 1 << 16]), st.integers(0, 9)
+)
+def test_gathered_words_are_the_bytes(
+    ids: list[bytes], i: int, chunk: int, pad: int
+) -> None:
+    """Word *i* of ids of any lengths, read 8 bytes at a time from a buffer
+    (with *pad* bytes of other text before them), is the id's bytes there,
+    0 past its end, even for the ids at the very end of the buffer."""
+    assume(ids)
+    data = np.frombuffer(b"Z" * pad + b"".join(ids), dtype=np.uint8)
+    lengths = np.array([len(v) for v in ids], dtype=np.uint8)
+    starts = pad + np.concatenate([[0], np.cumsum(lengths[:-1], dtype=np.int64)])
+    with pytest.MonkeyPatch.context() as m:
+        m.setattr(_factorize, "CHUNK", chunk)
+        got = _factorize._gathered_word(data, starts, lengths, i)
+    assert got.dtype == np.uint64
+    assert got.tolist() == [_python_word(v, i) for v in ids]
+
+
+@_NO_DEADLINE
+@given(
+    st.integers(1, 20).flatmap(
+        lambda w: st.lists(st.binary(min_size=w, max_size=w), min_size=1, max_size=25)
+    ),
+    st.integers(0, 2),
+    st.integers(0, 9),
+)
+def test_matrix_words_are_the_bytes(ids: list[bytes], i: int, pad: int) -> None:
+    """Word *i* of ids of one width, back to back (a strided view, the last
+    rows read byte by byte), is the id's bytes there, NUL bytes included."""
+    width = len(ids[0])
+    assume(8 * i < width)
+    data = np.frombuffer(b"Z" * pad + b"".join(ids), dtype=np.uint8)
+    got = _factorize._matrix_word(data, pad, len(ids), width, i)
+    assert got.tolist() == [_python_word(v, i) for v in ids]
 
 
 def test_eight_character_codes_take_the_word_path() -> None:
@@ -470,3 +624,100 @@ def test_eight_character_codes_take_the_word_path() -> None:
     pool = ["".join(rng.choice(symbols, 8)) for _ in range(5000)]
     ids = [pool[i] for i in rng.integers(0, len(pool), 70_000)]
     _check(factorize_arrow_strings(pd.Series(ids, dtype="str").array), ids)
+
+
+# Integers that meet at the edges of int64 and share their low or high bits
+# (alike under a multiplication that keeps only the top bits).
+_POOL = [0, 1, -1, 2, 2**62, -(2**63), 2**63 - 1, 7 << 40, 7 << 41, 3 << 60, 12345]
+_INTEGERS = st.lists(
+    st.sampled_from(_POOL) | st.integers(-(2**63), 2**63 - 1), max_size=120
+)
+_ROUND_SETTINGS = st.fixed_dictionaries(
+    {
+        "_TABLE_MIN_ROWS": st.sampled_from([1, 4, 1 << 14]),
+        "_TABLE_BITS": st.sampled_from([(1, 1), (1, 3), (2, 6), (16, 24)]),
+        "CHUNK": st.sampled_from([1, 3, 1 << 16]),
+    }
+)
+
+
+def _rounds(
+    m: pytest.MonkeyPatch, settings_: dict[str, Any], estimate: float | None
+) -> None:
+    """Patch the table rounds of ``group_values`` into *m*; a given estimate
+    replaces the sample's (None: the sample decides, on 8 rows)."""
+    for name, value in settings_.items():
+        m.setattr(_factorize, name, value)
+    if estimate is None:
+        m.setattr(_factorize, "_ESTIMATE_ROWS", 8)
+    else:
+        m.setattr(_factorize, "_distinct_estimate", lambda values: estimate)
+
+
+@_NO_DEADLINE
+@given(
+    _INTEGERS,
+    st.booleans(),
+    _ROUND_SETTINGS,
+    st.sampled_from([None, 1.0, 3.0, 50.0, 1e6]),
+)
+def test_group_values_is_exact(
+    values: list[int], ordered: bool, settings_: dict[str, Any], estimate: float | None
+) -> None:
+    """Every row gets the group of its value, one group per distinct value,
+    whatever the table size, the rounds (values losing their slot), the
+    estimate or the order of the rows."""
+    array = np.array(sorted(values) if ordered else values, dtype=np.int64)
+    with pytest.MonkeyPatch.context() as m:
+        _rounds(m, settings_, estimate)
+        codes, uniques = _factorize.group_values(array)
+    assert codes.dtype == np.intp and len(codes) == len(array)
+    np.testing.assert_array_equal(uniques[codes], array)
+    assert len(uniques) == len(set(values))
+
+
+@_NO_DEADLINE
+@given(
+    _INTEGERS,
+    st.booleans(),
+    st.sampled_from([np.int64, np.int32, np.uint64, np.int8]),
+    _ROUND_SETTINGS,
+    st.sampled_from([None, 1.0, 50.0]),
+)
+def test_hashed_ranks_is_sorted_factorize(
+    values: list[int],
+    ordered: bool,
+    dtype: type,
+    settings_: dict[str, Any],
+    estimate: float | None,
+) -> None:
+    """``hashed_ranks`` is ``pandas.factorize(sort=True)``: by table rounds,
+    by pandas, or (sorted ids) by counting changes, chunk by chunk."""
+    info = np.iinfo(dtype)
+    values = [v for v in values if info.min <= v <= info.max]
+    array = np.array(sorted(values) if ordered else values, dtype=dtype)
+    with pytest.MonkeyPatch.context() as m:
+        _rounds(m, settings_, estimate)
+        codes, uniques = _factorize.hashed_ranks(array)
+    want_codes, want_uniques = pd.factorize(array, sort=True)
+    np.testing.assert_array_equal(codes, want_codes)
+    np.testing.assert_array_equal(uniques, want_uniques)
+    assert uniques.dtype == array.dtype
+
+
+def test_distinct_estimate_and_when_pandas_is_left_the_work() -> None:
+    """The sample's estimate is near the number of distinct values; few
+    distinct values, sorted ids, other dtypes and few rows go to pandas."""
+    rng = np.random.default_rng(7)
+    pool = rng.integers(-(2**63), 2**63 - 1, 100_000)
+    values = pool[rng.integers(0, len(pool), 1_000_000)]
+    estimate = _factorize._distinct_estimate(values)
+    assert estimate is not None and 30_000 < estimate < 300_000
+    unique = rng.permutation(1_000_000).astype(np.int64) * 7919
+    assert _factorize._distinct_estimate(unique) == 1_000_000
+    assert _factorize._distinct_estimate(pool[rng.integers(0, 100, 1_000_000)]) is None
+    assert _factorize._distinct_estimate(np.sort(values)) is None
+    assert _factorize._distinct_estimate(values[:1000]) is None
+    codes, uniques = _factorize.hashed_ranks(values)  # the table rounds, for real
+    np.testing.assert_array_equal(uniques[codes], values)
+    assert np.all(uniques[1:] > uniques[:-1]) and len(uniques) == len(np.unique(values))
