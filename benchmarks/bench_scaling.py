@@ -26,9 +26,12 @@ kinds are the same customers under different ids:
 * ``wide``: gaps of 1 to 199 (range about ``10 n``);
 * ``str``: ``'C%08d'`` of the dense id, pandas' default (Arrow-backed) ``str``;
 * ``object``: the same strings as a NumPy ``object`` array;
-* ``alnum`` (not run unless asked for, ``--kinds alnum``): a random code of
-  8 characters from ``0-9A-Z`` per customer (``'7QK2M9XA'``), as order or
-  member codes look, pandas' ``str``.
+* not run unless asked for (``--kinds alnum,hex,email``), varied text ids as
+  pandas' ``str``, one random id per customer: ``alnum``, 8 characters from
+  ``0-9A-Z`` (``'7QK2M9XA'``), as order or member codes look; ``hex``, 32
+  hex digits (a UUID without dashes, a hash); ``email``, an e-mail address
+  (5 to 12 letters, half of them with 2 digits, at one of five domains:
+  ``'kqzvbe42@qq.com'``), ids of differing lengths.
 
 Usage::
 
@@ -59,7 +62,7 @@ HERE = Path(__file__).resolve().parent
 OBSERVATION_END = "2024-12-31"
 KINDS = ("dense", "sparse", "wide", "str", "object")
 #: kinds run only when asked for
-MORE_KINDS = ("alnum",)
+MORE_KINDS = ("alnum", "hex", "email")
 TASKS = ("summarize", "days", "btyd")
 METHODS = ("custseg", "duckdb", "polars", "pandas", "numpy")
 #: what each method runs per task (absent: not measured)
@@ -129,14 +132,8 @@ def load(cache: Path, n: int, kind: str) -> tuple[Any, np.ndarray, np.ndarray]:
     import pyarrow.compute as pc
 
     dense = np.load(d / "dense.npy")
-    if kind == "alnum":
-        k = max(n // 10, 1)
-        symbols = np.frombuffer(b"0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ", np.uint8)
-        chars = symbols[np.random.default_rng(1).integers(0, 36, (k, 8))]
-        offsets = np.arange(0, 8 * (k + 1), 8, dtype=np.int32)
-        codes = pa.Array.from_buffers(
-            pa.string(), k, [None, pa.py_buffer(offsets), pa.py_buffer(chars)]
-        )
+    if kind in MORE_KINDS:
+        codes = varied_ids(kind, max(n // 10, 1))
         return pd.array(codes.take(pa.array(dense)), dtype="str"), dates, amounts
     # built as large strings (kernels may reserve more than 2 GiB at 100M
     # rows), then the plain Arrow strings pandas' "str" dtype holds
@@ -149,6 +146,41 @@ def load(cache: Path, n: int, kind: str) -> tuple[Any, np.ndarray, np.ndarray]:
     if kind == "object":
         ids = np.asarray(ids, dtype=object)
     return ids, dates, amounts
+
+
+def varied_ids(kind: str, k: int) -> Any:
+    """*k* random ids of a varied text *kind* (see the module docstring), as a
+    ``pyarrow`` string array (seed 1)."""
+    import pyarrow as pa
+
+    rng = np.random.default_rng(1)
+    if kind == "email":
+        letters = np.array(list("abcdefghijklmnopqrstuvwxyz"))
+        domains = ["gmail.com", "qq.com", "163.com", "outlook.com", "example.org"]
+        sizes = rng.integers(5, 13, k)
+        chars = letters[rng.integers(0, 26, (k, 12))]
+        digits = rng.integers(0, 100, k)
+        digits[rng.random(k) < 0.5] = -1
+        domain = rng.integers(0, len(domains), k)
+        return pa.array(
+            [
+                "".join(chars[i, : sizes[i]])
+                + (f"{digits[i]:02d}" if digits[i] >= 0 else "")
+                + "@"
+                + domains[domain[i]]
+                for i in range(k)
+            ],
+            type=pa.string(),
+        )
+    alphabet, width = {"alnum": (b"0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ", 8)}.get(
+        kind, (b"0123456789abcdef", 32)
+    )
+    symbols = np.frombuffer(alphabet, np.uint8)
+    chars = symbols[rng.integers(0, len(symbols), (k, width))]
+    offsets = np.arange(0, width * (k + 1), width, dtype=np.int32)
+    return pa.Array.from_buffers(
+        pa.string(), k, [None, pa.py_buffer(offsets), pa.py_buffer(chars)]
+    )
 
 
 # --------------------------------------------------------------------------

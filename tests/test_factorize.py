@@ -660,20 +660,28 @@ def _rounds(
     st.booleans(),
     _ROUND_SETTINGS,
     st.sampled_from([None, 1.0, 3.0, 50.0, 1e6]),
+    st.booleans(),
 )
 def test_group_values_is_exact(
-    values: list[int], ordered: bool, settings_: dict[str, Any], estimate: float | None
+    values: list[int],
+    ordered: bool,
+    settings_: dict[str, Any],
+    estimate: float | None,
+    scratch: bool,
 ) -> None:
     """Every row gets the group of its value, one group per distinct value,
     whatever the table size, the rounds (values losing their slot), the
     estimate or the order of the rows."""
     array = np.array(sorted(values) if ordered else values, dtype=np.int64)
+    given_ = array.copy()
     with pytest.MonkeyPatch.context() as m:
         _rounds(m, settings_, estimate)
-        codes, uniques = _factorize.group_values(array)
+        codes, uniques = _factorize.group_values(given_, scratch=scratch)
     assert codes.dtype == np.intp and len(codes) == len(array)
     np.testing.assert_array_equal(uniques[codes], array)
     assert len(uniques) == len(set(values))
+    if not scratch:
+        np.testing.assert_array_equal(given_, array)  # the input left alone
 
 
 @_NO_DEADLINE
@@ -683,6 +691,7 @@ def test_group_values_is_exact(
     st.sampled_from([np.int64, np.int32, np.uint64, np.int8]),
     _ROUND_SETTINGS,
     st.sampled_from([None, 1.0, 50.0]),
+    st.booleans(),
 )
 def test_hashed_ranks_is_sorted_factorize(
     values: list[int],
@@ -690,15 +699,24 @@ def test_hashed_ranks_is_sorted_factorize(
     dtype: type,
     settings_: dict[str, Any],
     estimate: float | None,
+    scratch: bool,
 ) -> None:
     """``hashed_ranks`` is ``pandas.factorize(sort=True)``: by table rounds,
     by pandas, or (sorted ids) by counting changes, chunk by chunk."""
     info = np.iinfo(dtype)
     values = [v for v in values if info.min <= v <= info.max]
     array = np.array(sorted(values) if ordered else values, dtype=dtype)
+    given_ = array.copy()
     with pytest.MonkeyPatch.context() as m:
         _rounds(m, settings_, estimate)
-        codes, uniques = _factorize.hashed_ranks(array)
+        codes, uniques = _factorize.hashed_ranks(given_, scratch=scratch)
+    if not scratch:
+        np.testing.assert_array_equal(given_, array)
+    elif dtype == np.int64 and len(array) >= 2:
+        # the codes took its memory, on the two paths of our own
+        tables = estimate is not None and len(array) >= settings_["_TABLE_MIN_ROWS"]
+        if tables or bool(np.all(array[1:] >= array[:-1])):
+            assert np.shares_memory(codes, given_)
     want_codes, want_uniques = pd.factorize(array, sort=True)
     np.testing.assert_array_equal(codes, want_codes)
     np.testing.assert_array_equal(uniques, want_uniques)
@@ -721,3 +739,19 @@ def test_distinct_estimate_and_when_pandas_is_left_the_work() -> None:
     codes, uniques = _factorize.hashed_ranks(values)  # the table rounds, for real
     np.testing.assert_array_equal(uniques[codes], values)
     assert np.all(uniques[1:] > uniques[:-1]) and len(uniques) == len(np.unique(values))
+
+
+def test_read_only_values_are_never_scratch(monkeypatch: pytest.MonkeyPatch) -> None:
+    """``scratch=True`` on values that cannot be written makes new codes,
+    on the table path and on the sorted path."""
+    monkeypatch.setattr(_factorize, "_TABLE_MIN_ROWS", 1)
+    monkeypatch.setattr(_factorize, "_distinct_estimate", lambda values: 20.0)
+    for values, want in [
+        (np.arange(20, dtype=np.int64)[::-1].copy(), list(range(19, -1, -1))),
+        (np.arange(20, dtype=np.int64), list(range(20))),
+    ]:
+        values.flags.writeable = False
+        codes, uniques = _factorize.hashed_ranks(values, scratch=True)
+        assert not np.shares_memory(codes, values)
+        assert codes.tolist() == want
+        assert uniques.tolist() == list(range(20))

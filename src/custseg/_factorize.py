@@ -36,14 +36,15 @@ The method, for the non-null rows of a ``string`` or ``large_string`` array:
    distinct ids are rebuilt by decoding the distinct keys back to bytes, level
    by level, and turned into Python ``str`` by Arrow.
 
-Long, varied ids (UUIDs, hashes, e-mail addresses) need one pass per byte and
-many compactions, which is slower than hashing them. So ids longer than 64
-bytes are left to pandas (the function returns None), and from 65,536 rows
-on, so are ids whose key would need too many bits (estimated on a sample of
-rows before any pass) or too many compactions; except that such ids of at
-most 8 bytes (codes such as ``"7QK2M9XA"``) are ranked as one big-endian
-64-bit word each, hashed (:func:`_rank_words`), which is faster than
-hashing their text.
+Long, varied ids (UUIDs, hashes, e-mail addresses) would need one pass per
+byte and many compactions. So from 65,536 rows on, ids whose key would need
+too many bits (estimated on a sample of rows before any pass) or too many
+compactions are read 8 bytes at a time instead, as big-endian 64-bit words
+(:func:`_rank_words`): one word an id is ranked by :func:`hashed_ranks`;
+several are hashed into one, grouped (:func:`group_values`), checked word
+by word against one row of each group (exact: on a clash of hashes the
+function returns None), and only the distinct ids sorted. Ids longer than
+64 bytes are left to pandas (the function returns None).
 """
 
 from __future__ import annotations
@@ -132,9 +133,9 @@ def factorize_arrow_strings(values: object) -> tuple[np.ndarray, np.ndarray] | N
         ``pandas.factorize(np.asarray(values, dtype=object), sort=True)``
         returns. None when this fast path does not apply: other inputs,
         pyarrow not installed, ids of differing lengths holding a NUL
-        character, ids longer than 64 bytes, and (from 65,536 rows on) ids
-        too varied to encode faster than pandas hashes them. The caller then
-        uses :func:`pandas.factorize`.
+        character, ids longer than 64 bytes, and (from 65,536 rows on, very
+        rarely) distinct long ids whose 8-byte words hash alike. The caller
+        then uses :func:`pandas.factorize`.
 
     Examples
     --------
@@ -311,8 +312,8 @@ def _rank_ids(
     pointers: list[npt.NDArray[np.int64]] = []  # a list, to let go of them
     # one byte a row each, reused from column to column: new arrays are slow
     # to touch first, and the passes would otherwise make two or three a column
-    col_buffer = np.empty(m, dtype=np.uint8)
-    rank_buffer = np.empty(m, dtype=np.uint8)
+    col_buffer = np.empty(0 if by_words else m, dtype=np.uint8)
+    rank_buffer = np.empty(0 if by_words else m, dtype=np.uint8)
     if int(lengths.min()) == width and int(starts[-1] - starts[0]) == (m - 1) * width:
         # All ids have one length and lie back to back: a byte matrix.
         first = int(starts[0])
@@ -323,13 +324,15 @@ def _rank_ids(
             np.copyto(col_buffer, matrix[:, j])
             return col_buffer
 
-        word = partial(_matrix_word, data, first, m, width)
+        def word(i: int) -> npt.NDArray[np.uint64]:
+            return _matrix_word(data, first, m, width, i)
 
     else:
         used = data[int(starts[0]) : int(starts[-1] + lengths[-1])]
         if used.size and not used.min():
             return None  # a NUL byte would look like the end of a shorter id
-        pointers.append(starts.astype(np.int64))  # to byte j of each id, j = 0, 1, ...
+        if not by_words:  # to byte j of each id, j = 0, 1, ...
+            pointers.append(starts.astype(np.int64))
         shorter = np.cumsum(np.bincount(lengths, minlength=width + 1))[:width]
 
         def column(j: int) -> _Bytes:
@@ -343,7 +346,8 @@ def _rank_ids(
                 col *= lengths > j
             return col
 
-        word = partial(_gathered_word, data, starts, lengths)
+        def word(i: int) -> npt.NDArray[np.uint64]:
+            return _gathered_word(data, starts, lengths, i)
 
     ended = bool(shorter.any())
     if by_words:
@@ -416,38 +420,40 @@ def _rank_words(
     :func:`_rank_ids` (codes such as ``"7QK2M9XA"``, hex digests, e-mail
     addresses), where hashing their text took several times as long.
 
-    ``word(i)`` gives bytes ``8 i .. 8 i + 7`` of every id (0 past its end)
-    as one 64-bit integer, big-endian, so that integers compare like the
-    bytes (for UTF-8, the order of Python ``str``). Ids of at most 8 bytes
-    are one word each, ranked by :func:`hashed_ranks`. Longer ids are
-    grouped by a 64-bit hash of their words (:func:`group_values`); each
+    ``word(i)`` gives word ``i`` of every id: its bytes ``8 i .. 8 i + 7``
+    (0 past its end) as one 64-bit integer, big-endian, so that integers
+    compare like the bytes (for UTF-8, the order of Python ``str``). Ids of
+    at most 8 bytes are one word each, ranked by :func:`hashed_ranks`.
+    Longer ids are hashed into one 64-bit integer each (``hash = mix(hash)
+    ^ word``, in place) and grouped by it (:func:`group_values`); each
     group's words are taken from one of its rows, and every row's words are
     checked against its group's: exact, or None (left to pandas) in the
     unlikely event that two ids share a hash. Then only the distinct ids
-    are sorted (by their words) and the codes renumbered.
+    are sorted (by their words) and the codes renumbered. The codes take
+    the memory of the hashes (or of the single words).
     """
-    words = -(-width // _WORD)
-    if words == 1:
+    count = -(-width // _WORD)
+    if count == 1:
         # in place: the top bit flipped, unsigned order as int64
         signed = word(0)
         np.bitwise_xor(signed, _TOP_BIT, out=signed)
-        codes, uniques = hashed_ranks(signed.view(np.int64))
-        del signed
+        codes, uniques = hashed_ranks(signed.view(np.int64), scratch=True)
+        del signed  # its memory holds the codes now
         distinct = [np.bitwise_xor(uniques.view(np.uint64), _TOP_BIT)]
     else:
         hashed = word(0)
-        for i in range(1, words):  # hash = mix(hash) ^ word, in place
-            np.bitwise_xor(hashed, hashed >> np.uint64(31), out=hashed)
-            hashed *= _MIX
+        mixed = np.empty(min(m, CHUNK), dtype=np.uint64)
+        for i in range(1, count):  # hash = mix(hash) ^ word, in place
+            _mix(hashed, mixed)
             hashed ^= word(i)
-        codes, uniques = group_values(hashed.view(np.int64))
-        del hashed
-        # one row of each group, and its words
+        codes, uniques = group_values(hashed.view(np.int64), scratch=True)
+        del hashed  # its memory holds the codes now
+        # one row of each group; its words; every row's words checked
         row = np.empty(len(uniques), dtype=np.intp)
         for start in range(0, m, CHUNK):
             row[codes[start : start + CHUNK]] = np.arange(start, min(m, start + CHUNK))
         distinct = []
-        for i in range(words):
+        for i in range(count):
             this = word(i)
             seen = this[row]
             if not _same(seen, codes, this):
@@ -496,6 +502,16 @@ def _word_order(words: list[npt.NDArray[np.uint64]]) -> npt.NDArray[np.intp]:
     return order
 
 
+def _mix(hashed: npt.NDArray[np.uint64], scratch: npt.NDArray[np.uint64]) -> None:
+    """``hashed ^= hashed >> 31; hashed *= _MIX``, in place, chunk by chunk
+    (*scratch* holds a chunk)."""
+    for start in range(0, len(hashed), CHUNK):
+        part = hashed[start : start + CHUNK]
+        shifted = np.right_shift(part, np.uint64(31), out=scratch[: len(part)])
+        part ^= shifted
+        part *= _MIX
+
+
 def _same(
     distinct: npt.NDArray[np.uint64],
     codes: npt.NDArray[np.intp],
@@ -541,9 +557,8 @@ def _gathered_word(
     i: int,
 ) -> npt.NDArray[np.uint64]:
     """Word *i* of the ids at ``data[starts[r] : starts[r] + lengths[r]]``
-    (see :func:`_rank_words`), the starts ascending (as Arrow's offsets):
-    8 bytes read at once per id (an unaligned view), those past the id
-    masked off, chunk by chunk."""
+    (see :func:`_rank_words`): 8 bytes read at once per id (an unaligned
+    view), those past the id masked off, chunk by chunk."""
     m = len(starts)
     last = len(data) - _WORD  # the last byte a whole word can start at
     reads = np.ndarray((max(last + 1, 0),), dtype="<u8", buffer=data, strides=(1,))
@@ -567,36 +582,55 @@ def _gathered_word(
         got &= np.take(_FIRST_BYTES, r)
     # the ids near the end of the buffer, whose 8 bytes would pass it (a
     # few: the bytes they use lie in the last 8 of the buffer)
-    near = int(np.searchsorted(starts, last - _WORD * i, side="right"))
-    for row in np.flatnonzero(lengths[near:] > _WORD * i) + near:
+    near = (starts > last - _WORD * i) & (lengths > _WORD * i)
+    for row in np.flatnonzero(near):
         at = int(starts[row]) + _WORD * i
         used = min(_WORD, int(lengths[row]) - _WORD * i)
         out[row] = int.from_bytes(data[at : at + used].tobytes(), "little")
     return out.byteswap(inplace=True) if np.little_endian else out
 
 
-def hashed_ranks(values: np.ndarray) -> tuple[npt.NDArray[np.intp], np.ndarray]:
+def hashed_ranks(
+    values: np.ndarray, *, scratch: bool = False
+) -> tuple[npt.NDArray[np.intp], np.ndarray]:
     """Rank of each value among the distinct values, and those ascending:
-    grouped in O(n) (:func:`group_values` for ``int64``, else
-    :func:`pandas.factorize`), then only the distinct values sorted and the
-    codes renumbered in place (no second array of codes, as ``sort=True``
-    makes).
+    grouped in O(n) (:func:`group_values`), then only the distinct values
+    sorted and the codes renumbered in place (no second array of codes, as
+    ``pandas.factorize(sort=True)`` makes); for values that never decrease
+    (sorted ids), the codes count the changes. ``scratch=True`` lets the
+    codes take the memory of ``int64`` *values* (which are lost).
 
     >>> codes, uniques = hashed_ranks(np.array([30, 10, 30, 20]))
     >>> codes.tolist(), uniques.tolist()
     ([2, 0, 2, 1], [10, 20, 30])
     """
     if _ascending(values):  # sorted ids: the codes count the changes
-        n = len(values)
         change = values[1:] != values[:-1]
-        codes = np.zeros(n, dtype=np.intp)
-        np.cumsum(change, out=codes[1:])
         firsts = np.flatnonzero(change)
         firsts += 1
-        return codes, np.concatenate([values[:1], values[firsts]])
-    codes, uniques = group_values(values)
+        uniques = np.concatenate([values[:1], values[firsts]])
+        del firsts
+        codes = _own_codes(values, scratch)
+        codes[0] = 0
+        np.cumsum(change, out=codes[1:])
+        return codes, uniques
+    codes, uniques = group_values(values, scratch=scratch)
     order = np.argsort(uniques, kind="stable")
     return _renumber(codes, order), uniques[order]
+
+
+def _own_codes(values: np.ndarray, scratch: bool) -> npt.NDArray[np.intp]:
+    """An array for one code per value: the memory of *values* itself when
+    the caller gives it up (``scratch``) and it fits, else a new one."""
+    if (
+        scratch
+        and values.dtype.kind in "iu"
+        and values.dtype.itemsize == np.dtype(np.intp).itemsize
+        and values.flags.c_contiguous
+        and values.flags.writeable
+    ):
+        return values.view(np.intp)
+    return np.empty(len(values), dtype=np.intp)
 
 
 def _ascending(values: np.ndarray) -> bool:
@@ -638,7 +672,9 @@ _TABLE_MIN_ROWS = 1 << 14
 _TABLE_BITS = (16, 24)
 
 
-def group_values(values: np.ndarray) -> tuple[npt.NDArray[np.intp], np.ndarray]:
+def group_values(
+    values: np.ndarray, *, scratch: bool = False
+) -> tuple[npt.NDArray[np.intp], np.ndarray]:
     """Group values exactly, in O(n): ``(codes, uniques)`` with
     ``uniques[codes] == values``, the distinct values in no given order.
 
@@ -657,7 +693,9 @@ def group_values(values: np.ndarray) -> tuple[npt.NDArray[np.intp], np.ndarray]:
     of its rows, goes to :func:`pandas.factorize`, as do other dtypes, few
     rows, few distinct values (judged on a sample of 4,096 rows) and long
     runs of one value (sorted ids), where pandas' table stays in the cache.
-    0.25 s for the ten million rows above.
+    0.25 s for the ten million rows above. The slots are computed
+    :data:`CHUNK` rows at a time (no array of them), and ``scratch=True``
+    lets the codes take the memory of the values (which are lost).
 
     >>> codes, uniques = group_values(np.array([7, -3, 7, 2**62]))
     >>> uniques[codes].tolist()
@@ -670,7 +708,7 @@ def group_values(values: np.ndarray) -> tuple[npt.NDArray[np.intp], np.ndarray]:
     if estimate is None:
         hashed, uniques = pd.factorize(values, sort=False)
         return hashed.astype(np.intp, copy=False), np.asarray(uniques)
-    codes: npt.NDArray[np.intp] | None = None
+    codes = _own_codes(values, scratch)
     parts: list[np.ndarray] = []  # the distinct values of each round
     k = 0  # groups so far
     rest = values  # the values not grouped yet,
@@ -681,44 +719,86 @@ def group_values(values: np.ndarray) -> tuple[npt.NDArray[np.intp], np.ndarray]:
             break
         low, high = _TABLE_BITS
         bits = min(max(math.ceil(math.log2(estimate * m / n + 1)) + 1, low), high)
-        slot = np.multiply(rest.view(np.uint64), np.uint64(multiplier))
-        slot >>= np.uint64(64 - bits)
-        slot_of = slot.view(np.int64)
-        # a slot still holding the first value is empty unless it is that
-        # value's slot (every row of a value shares one slot)
-        fill = rest[0]
-        table = np.full(1 << bits, fill, dtype=np.int64)
-        table[slot_of] = rest
-        own = np.take(table, slot_of) == rest
-        occupied = table != fill
-        occupied[slot_of[0]] = True
-        parts.append(table[occupied])
-        del table
-        rank = np.cumsum(occupied, dtype=np.intp)
-        del occupied
-        rank += k - 1
-        k = int(rank[-1]) + 1
-        got = np.take(rank, slot_of, out=slot_of.view(np.intp), mode="clip")
-        del rank, slot, slot_of
-        if codes is None:
-            codes = got
-        else:  # the rows that lost out are written again in a later round
-            codes[rows] = got
-        del got
-        lost = np.flatnonzero(~own)
-        del own
+        # the codes of this round's rows: in place of their values, which
+        # after the first round are a copy of our own
+        out = codes if rows is None else _own_codes(rest, True)
+        part, lost, lost_values = _table_round(
+            rest, np.uint64(multiplier), bits, k, out
+        )
+        k += len(part)
+        parts.append(part)
+        if rows is not None:  # the rows that lost out are written again later
+            codes[rows] = out
+        del out
         if not len(lost):
             return codes, np.concatenate(parts)
-        rest = rest[lost]
+        rest = lost_values
         rows = lost if rows is None else rows[lost]
         if len(lost) * 2 > m:
             break
     tail_codes, tail = pd.factorize(rest, sort=False)
     parts.append(np.asarray(tail))
-    if codes is None:
-        return tail_codes.astype(np.intp, copy=False), parts[0]
-    codes[rows] = tail_codes + k
+    if rows is None:  # no round ran (few rows)
+        codes[:] = tail_codes
+    else:
+        codes[rows] = tail_codes + k
     return codes, np.concatenate(parts)
+
+
+def _table_round(
+    values: npt.NDArray[np.int64],
+    multiplier: np.uint64,
+    bits: int,
+    k: int,
+    out: npt.NDArray[np.intp],
+) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.intp], npt.NDArray[np.int64]]:
+    """One round of :func:`group_values`: the codes (from *k* on) of the rows
+    that keep their slot written to *out* (which may share memory with
+    *values*: each chunk is read before it is written), and ``(distinct
+    values, rows that lost their slot, their values)``."""
+    m = len(values)
+    shift = np.uint64(64 - bits)
+    slot = np.empty(min(m, CHUNK), dtype=np.uint64)
+
+    def slots(chunk: npt.NDArray[np.int64]) -> npt.NDArray[np.int64]:
+        s = slot[: len(chunk)]
+        np.multiply(chunk.view(np.uint64), multiplier, out=s)
+        s >>= shift
+        return s.view(np.int64)
+
+    # A slot still holding the first value is empty unless it is that
+    # value's own (every row of a value shares one slot).
+    fill = values[:1]
+    table = np.full(1 << bits, fill[0], dtype=np.int64)
+    for start in range(0, m, CHUNK):
+        chunk = values[start : start + CHUNK]
+        table[slots(chunk)] = chunk
+    occupied = table != fill[0]
+    occupied[int(slots(fill)[0])] = True
+    distinct = table[occupied]
+    # each slot's value and code side by side: one memory access a row
+    pair = np.empty((1 << bits, 2), dtype=np.int64)
+    pair[:, 0] = table
+    del table
+    np.cumsum(occupied, out=pair[:, 1])
+    del occupied
+    pair[:, 1] += k - 1
+    lost: list[npt.NDArray[np.intp]] = []
+    lost_values: list[npt.NDArray[np.int64]] = []
+    got = np.empty((min(m, CHUNK), 2), dtype=np.int64)
+    for start in range(0, m, CHUNK):
+        chunk = values[start : start + CHUNK]
+        g = np.take(pair, slots(chunk), axis=0, out=got[: len(chunk)], mode="clip")
+        own = g[:, 0] == chunk
+        if not own.all():
+            away = np.flatnonzero(~own)
+            lost_values.append(chunk[away])
+            away += start
+            lost.append(away)
+        out[start : start + len(chunk)] = g[:, 1]
+    if not lost:
+        return distinct, np.empty(0, dtype=np.intp), np.empty(0, dtype=np.int64)
+    return distinct, np.concatenate(lost), np.concatenate(lost_values)
 
 
 #: Rows sampled by :func:`_distinct_estimate`.
@@ -799,7 +879,7 @@ def _bits(sample: _Bytes) -> float:
 def _compact(key: _Keys, key_range: int, budget: int) -> tuple[_Keys, _Keys]:
     """Dense ranks of ``key`` and the distinct key values, ascending."""
     if key_range > budget:
-        codes, uniques = hashed_ranks(key)
+        codes, uniques = hashed_ranks(key, scratch=True)
         return codes.astype(np.int64, copy=False), uniques.astype(np.int64, copy=False)
     present = np.zeros(-(-key_range // 32) * 32, dtype=bool)
     present[key] = True
