@@ -558,8 +558,17 @@ def _gathered_word(
 ) -> npt.NDArray[np.uint64]:
     """Word *i* of the ids at ``data[starts[r] : starts[r] + lengths[r]]``
     (see :func:`_rank_words`): 8 bytes read at once per id (an unaligned
-    view), those past the id masked off, chunk by chunk."""
+    view), those past the id masked off, chunk by chunk; when fewer than a
+    quarter of the ids reach word *i* (the last words of the longest
+    e-mail addresses), only those are read."""
     m = len(starts)
+    reach = lengths > _WORD * i
+    if i and np.count_nonzero(reach) * 4 < m:
+        rows = np.flatnonzero(reach)
+        del reach
+        out = np.zeros(m, dtype=np.uint64)
+        out[rows] = _gathered_word(data, starts[rows], lengths[rows], i)
+        return out
     last = len(data) - _WORD  # the last byte a whole word can start at
     reads = np.ndarray((max(last + 1, 0),), dtype="<u8", buffer=data, strides=(1,))
     out = np.empty(m, dtype=np.uint64)
@@ -582,8 +591,8 @@ def _gathered_word(
         got &= np.take(_FIRST_BYTES, r)
     # the ids near the end of the buffer, whose 8 bytes would pass it (a
     # few: the bytes they use lie in the last 8 of the buffer)
-    near = (starts > last - _WORD * i) & (lengths > _WORD * i)
-    for row in np.flatnonzero(near):
+    reach &= starts > last - _WORD * i
+    for row in np.flatnonzero(reach):
         at = int(starts[row]) + _WORD * i
         used = min(_WORD, int(lengths[row]) - _WORD * i)
         out[row] = int.from_bytes(data[at : at + used].tobytes(), "little")
