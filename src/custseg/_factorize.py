@@ -456,22 +456,23 @@ def _rank_words(
         for i in range(count):
             this = word(i)
             seen = this[row]
-            if not _same(seen, codes, this):
+            same = _same(seen, codes, this)
+            del this  # before the next word is read: one at a time
+            if not same:
                 return None  # two ids share a hash: left to pandas
             distinct.append(seen)
-        del row, this
+        del row
         order = _word_order(distinct)
         codes = _renumber(codes, order)
         distinct = [d[order] for d in distinct]
-
-    def text() -> _Text:
-        matrix = np.empty((len(distinct[0]), len(distinct)), dtype=">u8")
-        for i, values in enumerate(distinct):
-            matrix[:, i] = values
-        rows = matrix.view(np.uint8).reshape(len(matrix), -1)
-        return _Text(np.ascontiguousarray(rows[:, :width]), ended)
-
-    return codes, len(distinct[0]), text
+    # the distinct ids' bytes (kept instead of their words; the text is a
+    # view of them, not a copy)
+    matrix = np.empty((len(distinct[0]), count), dtype=">u8")
+    for i, values in enumerate(distinct):
+        matrix[:, i] = values
+    del distinct
+    rows = matrix.view(np.uint8).reshape(len(matrix), count * _WORD)[:, :width]
+    return codes, len(rows), partial(_Text, rows, ended)
 
 
 def _word_order(words: list[npt.NDArray[np.uint64]]) -> npt.NDArray[np.intp]:
@@ -1018,20 +1019,27 @@ def _decode(keys: _Keys, levels: list[_Level], constants: _Bytes) -> _Bytes:
 
 
 def _symbols_to_str(text: _Text, pa: Any) -> np.ndarray:
-    """The ids of a :class:`_Text` as an ``object`` array of Python ``str``."""
+    """The ids of a :class:`_Text` as an ``object`` array of Python ``str``,
+    made :data:`CHUNK` ids at a time (the masks and bytes in between stay
+    small: only the strings themselves are kept)."""
     rows, width = text.bytes.shape
-    if text.ended:
-        inside = text.bytes != 0
-        offsets = np.zeros(rows + 1, dtype=np.int64)
-        np.cumsum(np.count_nonzero(inside, axis=1), out=offsets[1:])
-        data = text.bytes[inside]
-    else:  # all ids are full rows (and may hold NUL)
-        offsets = np.arange(rows + 1, dtype=np.int64) * width
-        data = text.bytes.reshape(-1)
-    strings = pa.LargeStringArray.from_buffers(
-        rows, pa.py_buffer(offsets), pa.py_buffer(data)
-    )
-    return np.asarray(strings.to_numpy(zero_copy_only=False), dtype=object)
+    out = np.empty(rows, dtype=object)
+    for start in range(0, rows, CHUNK):
+        block = text.bytes[start : start + CHUNK]
+        size = len(block)
+        if text.ended:
+            inside = block != 0
+            offsets = np.zeros(size + 1, dtype=np.int64)
+            np.cumsum(np.count_nonzero(inside, axis=1), out=offsets[1:])
+            data = block[inside]
+        else:  # all ids are full rows (and may hold NUL)
+            offsets = np.arange(size + 1, dtype=np.int64) * width
+            data = np.ascontiguousarray(block).reshape(-1)
+        strings = pa.LargeStringArray.from_buffers(
+            size, pa.py_buffer(offsets), pa.py_buffer(data)
+        )
+        out[start : start + size] = strings.to_numpy(zero_copy_only=False)
+    return out
 
 
 def arrow_strings_from_objects(values: object, *, checked: bool = False) -> Any:
