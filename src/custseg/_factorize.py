@@ -776,20 +776,19 @@ def _table_round(
         s >>= shift
         return s.view(np.int64)
 
+    # each slot's value and code side by side: one memory access a row
+    pair = np.empty((1 << bits, 2), dtype=np.int64)
+    table = pair[:, 0]
     # A slot still holding the first value is empty unless it is that
     # value's own (every row of a value shares one slot).
     fill = values[:1]
-    table = np.full(1 << bits, fill[0], dtype=np.int64)
+    table[:] = fill[0]
     for start in range(0, m, CHUNK):
         chunk = values[start : start + CHUNK]
         table[slots(chunk)] = chunk
     occupied = table != fill[0]
     occupied[int(slots(fill)[0])] = True
     distinct = table[occupied]
-    # each slot's value and code side by side: one memory access a row
-    pair = np.empty((1 << bits, 2), dtype=np.int64)
-    pair[:, 0] = table
-    del table
     np.cumsum(occupied, out=pair[:, 1])
     del occupied
     pair[:, 1] += k - 1
