@@ -26,12 +26,14 @@ kinds are the same customers under different ids:
 * ``wide``: gaps of 1 to 199 (range about ``10 n``);
 * ``str``: ``'C%08d'`` of the dense id, pandas' default (Arrow-backed) ``str``;
 * ``object``: the same strings as a NumPy ``object`` array;
-* not run unless asked for (``--kinds alnum,hex,email``), varied text ids as
+* not run unless asked for (``--kinds alnum,hex,email,phone``), varied text ids as
   pandas' ``str``, one random id per customer: ``alnum``, 8 characters from
   ``0-9A-Z`` (``'7QK2M9XA'``), as order or member codes look; ``hex``, 32
   hex digits (a UUID without dashes, a hash); ``email``, an e-mail address
   (5 to 12 letters, half of them with 2 digits, at one of five domains:
-  ``'kqzvbe42@qq.com'``), ids of differing lengths.
+  ``'kqzvbe42@qq.com'``), ids of differing lengths; and ``phone``, an
+  11-digit mobile number per customer as an ``int64`` (``13xxxxxxxxx``,
+  distinct, random: a range far wider than the rows).
 
 Usage::
 
@@ -62,7 +64,7 @@ HERE = Path(__file__).resolve().parent
 OBSERVATION_END = "2024-12-31"
 KINDS = ("dense", "sparse", "wide", "str", "object")
 #: kinds run only when asked for
-MORE_KINDS = ("alnum", "hex", "email")
+MORE_KINDS = ("alnum", "hex", "email", "phone")
 TASKS = ("summarize", "days", "btyd")
 METHODS = ("custseg", "duckdb", "polars", "pandas", "numpy")
 #: what each method runs per task (absent: not measured)
@@ -132,6 +134,12 @@ def load(cache: Path, n: int, kind: str) -> tuple[Any, np.ndarray, np.ndarray]:
     import pyarrow.compute as pc
 
     dense = np.load(d / "dense.npy")
+    if kind == "phone":
+        rng = np.random.default_rng(1)
+        phones = 13_000_000_000 + rng.choice(
+            6_000_000_000, max(n // 10, 1), replace=False
+        )
+        return phones[dense], dates, amounts
     if kind in MORE_KINDS:
         codes = varied_ids(kind, max(n // 10, 1))
         return pd.array(codes.take(pa.array(dense)), dtype="str"), dates, amounts
