@@ -158,7 +158,8 @@ def load(cache: Path, n: int, kind: str) -> tuple[Any, np.ndarray, np.ndarray]:
 
 def varied_ids(kind: str, k: int) -> Any:
     """*k* random ids of a varied text *kind* (see the module docstring), as a
-    ``pyarrow`` string array (seed 1)."""
+    ``pyarrow`` large string array (seed 1: past 2 GiB of text at 100M rows,
+    which 32-bit offsets cannot address)."""
     import pyarrow as pa
 
     rng = np.random.default_rng(1)
@@ -178,16 +179,16 @@ def varied_ids(kind: str, k: int) -> Any:
                 + domains[domain[i]]
                 for i in range(k)
             ],
-            type=pa.string(),
+            type=pa.large_string(),
         )
     alphabet, width = {"alnum": (b"0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ", 8)}.get(
         kind, (b"0123456789abcdef", 32)
     )
     symbols = np.frombuffer(alphabet, np.uint8)
     chars = symbols[rng.integers(0, len(symbols), (k, width))]
-    offsets = np.arange(0, width * (k + 1), width, dtype=np.int32)
+    offsets = np.arange(0, width * (k + 1), width, dtype=np.int64)
     return pa.Array.from_buffers(
-        pa.string(), k, [None, pa.py_buffer(offsets), pa.py_buffer(chars)]
+        pa.large_string(), k, [None, pa.py_buffer(offsets), pa.py_buffer(chars)]
     )
 
 
