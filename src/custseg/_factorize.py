@@ -692,7 +692,7 @@ def group_values(
     :func:`pandas.factorize`'s hash table is past the cache: 0.55 s for ten
     million rows of a million distinct values), rounds of direct
     addressing on a hash of the values. Each round hashes every value to a
-    slot of a table about twice the estimated number of distinct values
+    slot of a table two to four times the estimated number of distinct values
     (the top bits of ``value * multiplier``), writes each value into its
     slot (the last one written stays), and reads the slot back: the rows
     that find their own value there are grouped by slot (ranked through the
