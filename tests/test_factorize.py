@@ -13,7 +13,7 @@ from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
 import custseg
-from custseg import _factorize
+from custseg import _factorize, _threads
 from custseg._factorize import _factorize_string_array, factorize_arrow_strings
 
 pa = pytest.importorskip("pyarrow")  # the Arrow fast path needs the parquet extra
@@ -469,26 +469,48 @@ def _spy_words(m: pytest.MonkeyPatch) -> list[int]:
     return calls
 
 
+#: How :func:`_rank_words` splits its passes: rows a block, and rows from
+#: which each half of them has a thread (0: always, for tiny inputs too).
+_WORD_PASSES = st.tuples(
+    st.sampled_from([1, 2, 7, 1 << 19]), st.sampled_from([0, 1 << 20])
+)
+
+
+def _word_passes(m: pytest.MonkeyPatch, passes: tuple[int, int]) -> None:
+    """Patch the blocks and threads of ``_rank_words`` into *m*."""
+    block, thread_rows = passes
+    m.setattr(_factorize, "_WORD_BLOCK", block)
+    m.setattr(_factorize, "_WORD_THREAD_ROWS", thread_rows)
+    m.setattr(_threads, "spare_cpu", lambda: True)  # threads when asked
+
+
 @_NO_DEADLINE
 @given(
     _IDS | _WORDY_IDS,
     st.sampled_from([1, 3, 1 << 16]),
     st.sampled_from([pa.string(), pa.large_string()]),
     st.booleans(),
+    _WORD_PASSES,
 )
 def test_varied_ids_ranked_as_words_match_pandas(
-    ids: list[str | None], chunk: int, type_: object, slice_: bool
+    ids: list[str | None],
+    chunk: int,
+    type_: object,
+    slice_: bool,
+    passes: tuple[int, int],
 ) -> None:
     """Ids the sample finds too varied for keys are ranked as 8-byte words
     (one, or a hash of several checked id by id): exact, in Python's order,
     whether the ids have one width (read from a byte matrix) or several
-    (gathered), at the end of the buffer or not."""
+    (gathered), at the end of the buffer or not, read in blocks of any
+    size, each half of the rows in a thread of its own or not."""
     arr = pa.array(["pad", *ids] if slice_ else ids, type=type_)
     values = arr[1:] if slice_ else arr
     with pytest.MonkeyPatch.context() as m:
         m.setattr(_factorize, "_CAPPED_ROWS", 0)  # sample every input
         m.setattr(_factorize, "_SPARE_BITS", -64)  # and find it too varied
         m.setattr(_factorize, "CHUNK", chunk)
+        _word_passes(m, passes)
         calls = _spy_words(m)
         result = _factorize_string_array(values, pa)
     _check(result, ids)
@@ -524,15 +546,29 @@ def test_too_many_compactions_turn_to_words(ids: list[str | None], chunk: int) -
     assert calls
 
 
-def test_words_sharing_a_hash_are_left_to_pandas() -> None:
+@pytest.mark.parametrize("passes", [(1 << 19, 1 << 20), (1, 0), (2, 0)])
+@pytest.mark.parametrize("clash_at", [0, 1, 2])
+@pytest.mark.parametrize(
+    ("same", "odd"),
+    [
+        ("ab" + "x" * 8, "cd" + "x" * 8),  # apart in the first word
+        ("w" * 8 + "ab" + "x" * 6 + "yz", "w" * 8 + "cd" + "x" * 6 + "yz"),  # middle
+    ],
+)
+def test_words_sharing_a_hash_are_left_to_pandas(
+    passes: tuple[int, int], clash_at: int, same: str, odd: str
+) -> None:
     """Two ids whose words hash alike are found out (each row's words are
-    checked against its group's): the ranking gives up (None), and
+    checked against its group's, word by word), in whichever block or half
+    of the rows the odd one is: the ranking gives up (None), and
     ``summarize`` still counts them apart (pandas)."""
-    ids = ["ab" + "x" * 8, "cd" + "x" * 8, "ab" + "x" * 8]  # last words equal
+    ids = [same] * 3  # the last words of both equal
+    ids[clash_at] = odd
     with pytest.MonkeyPatch.context() as m:
         m.setattr(_factorize, "_CAPPED_ROWS", 0)
         m.setattr(_factorize, "_SPARE_BITS", -64)
         m.setattr(_factorize, "_MIX", np.uint64(0))  # the hash: the last word
+        _word_passes(m, passes)
         assert factorize_arrow_strings(pa.array(ids)) is None
         facts = custseg.summarize(
             pd.Series(ids, dtype="str"),
@@ -540,7 +576,7 @@ def test_words_sharing_a_hash_are_left_to_pandas() -> None:
             np.ones(3),
         )
     assert facts.customer_id.tolist() == sorted(set(ids))
-    assert facts.frequency.tolist() == [2, 1]
+    assert facts.frequency.tolist() == [2, 1]  # *same* twice, *odd* once
     _check(factorize_arrow_strings(pa.array(ids)), ids)  # the real hash
 
 
@@ -591,11 +627,16 @@ def test_gathered_words_are_the_bytes(
     data = np.frombuffer(b"Z" * pad + b"".join(ids), dtype=np.uint8)
     lengths = np.array([len(v) for v in ids], dtype=np.uint8)
     starts = pad + np.concatenate([[0], np.cumsum(lengths[:-1], dtype=np.int64)])
+    want = [_python_word(v, i) for v in ids]
+    out = np.full(len(ids), 0xAB, dtype=np.uint64)  # overwritten in full
     with pytest.MonkeyPatch.context() as m:
         m.setattr(_factorize, "CHUNK", chunk)
         got = _factorize._gathered_word(data, starts, lengths, i)
+        raw = _factorize._gathered_word(data, starts, lengths, i, out, big_endian=False)
     assert got.dtype == np.uint64
-    assert got.tolist() == [_python_word(v, i) for v in ids]
+    assert got.tolist() == want
+    # as read (little-endian), into the array given
+    assert raw is out and raw.tolist() == np.array(want, np.uint64).byteswap().tolist()
 
 
 @_NO_DEADLINE
@@ -612,8 +653,12 @@ def test_matrix_words_are_the_bytes(ids: list[bytes], i: int, pad: int) -> None:
     width = len(ids[0])
     assume(8 * i < width)
     data = np.frombuffer(b"Z" * pad + b"".join(ids), dtype=np.uint8)
+    want = [_python_word(v, i) for v in ids]
     got = _factorize._matrix_word(data, pad, len(ids), width, i)
-    assert got.tolist() == [_python_word(v, i) for v in ids]
+    assert got.tolist() == want
+    out = np.full(len(ids), 0xAB, dtype=np.uint64)
+    raw = _factorize._matrix_word(data, pad, len(ids), width, i, out, big_endian=False)
+    assert raw is out and raw.tolist() == np.array(want, np.uint64).byteswap().tolist()
 
 
 def test_eight_character_codes_take_the_word_path() -> None:
@@ -637,6 +682,8 @@ _ROUND_SETTINGS = st.fixed_dictionaries(
         "_TABLE_MIN_ROWS": st.sampled_from([1, 4, 1 << 14]),
         "_TABLE_BITS": st.sampled_from([(1, 1), (1, 3), (2, 6), (16, 24)]),
         "CHUNK": st.sampled_from([1, 3, 1 << 16]),
+        # 0: each half of the rows in a thread of its own, however few
+        "_TABLE_THREAD_ROWS": st.sampled_from([0, 1 << 20]),
     }
 )
 
@@ -648,6 +695,7 @@ def _rounds(
     replaces the sample's (None: the sample decides, on 8 rows)."""
     for name, value in settings_.items():
         m.setattr(_factorize, name, value)
+    m.setattr(_threads, "spare_cpu", lambda: True)  # threads when asked
     if estimate is None:
         m.setattr(_factorize, "_ESTIMATE_ROWS", 8)
     else:

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import contextlib
 import threading
+import time
 import tracemalloc
 from collections.abc import Iterator
 from typing import Any
@@ -787,6 +788,51 @@ class TestOverlappedPasses:
             wait = _threads.overlapped(work, 5)
             assert where == [threading.get_ident()]  # ran here, at once
         assert wait() == 10
+
+    @pytest.mark.parametrize("n", [0, 1, 2, 7, 100])
+    def test_in_halves_covers_every_row_once_in_two_threads(self, n: int) -> None:
+        seen: list[tuple[int, int, int]] = []
+
+        def work(start: int, stop: int) -> int:
+            seen.append((start, stop, threading.get_ident()))
+            return stop - start
+
+        half = n // 2
+        with mock.patch.object(_threads, "spare_cpu", lambda: True):
+            assert _threads.in_halves(work, n, threads=True) == (half, n - half)
+        assert sorted(s[:2] for s in seen) == [(0, half), (half, n)]
+        assert len({s[2] for s in seen}) == 2  # the second half elsewhere
+        seen.clear()
+        for threads, spare in [(False, True), (True, False)]:
+            with mock.patch.object(_threads, "spare_cpu", lambda s=spare: s):
+                assert _threads.in_halves(work, n, threads=threads) == (
+                    half,
+                    n - half,
+                )
+        assert {s[2] for s in seen} == {threading.get_ident()}
+
+    def test_in_halves_waits_for_both_halves_and_raises_what_they_raise(
+        self,
+    ) -> None:
+        finished: list[int] = []
+
+        def first_fails(start: int, stop: int) -> None:
+            if start == 0:
+                raise InputError("amount", "is wrong", fix="fix it")
+            time.sleep(0.05)
+            finished.append(stop)
+
+        def second_fails(start: int, stop: int) -> int:
+            if start:
+                raise InputError("date", "is late", fix="fix it")
+            return stop
+
+        with mock.patch.object(_threads, "spare_cpu", lambda: True):
+            with pytest.raises(InputError, match="is wrong"):
+                _threads.in_halves(first_fails, 10, threads=True)
+            assert finished == [10]  # the second half was waited for
+            with pytest.raises(InputError, match="is late"):
+                _threads.in_halves(second_fails, 10, threads=True)
 
     @pytest.mark.parametrize(
         ("cpus", "spare"), [({0}, False), ({0, 1}, True), ({3, 5, 6}, True)]

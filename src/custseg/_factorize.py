@@ -57,7 +57,7 @@ from typing import Any, NamedTuple
 import numpy as np
 import numpy.typing as npt
 
-from ._threads import overlapped, spare_cpu
+from ._threads import in_halves, overlapped, spare_cpu
 
 __all__ = [
     "arrow_strings_from_objects",
@@ -66,6 +66,10 @@ __all__ = [
 ]
 
 _Bytes = npt.NDArray[np.uint8]
+#: A function giving word ``i`` of the ids of some rows (a slice, or row
+#: numbers), into an array when given: see :func:`_rank_words`.
+_Rows = slice | npt.NDArray[np.intp]
+_WordOf = Callable[[int, _Rows, npt.NDArray[np.uint64] | None], npt.NDArray[np.uint64]]
 _Keys = npt.NDArray[np.int64]
 _Symbols = npt.NDArray[np.int16]
 
@@ -324,8 +328,19 @@ def _rank_ids(
             np.copyto(col_buffer, matrix[:, j])
             return col_buffer
 
-        def word(i: int) -> npt.NDArray[np.uint64]:
-            return _matrix_word(data, first, m, width, i)
+        def word(
+            i: int, rows: _Rows, out: npt.NDArray[np.uint64] | None = None
+        ) -> npt.NDArray[np.uint64]:
+            if isinstance(rows, slice):
+                start, stop, _ = rows.indices(m)
+                at = first + start * width
+                return _matrix_word(
+                    data, at, stop - start, width, i, out, big_endian=False
+                )
+            same = np.broadcast_to(np.uint8(width), rows.shape)
+            return _gathered_word(
+                data, first + rows * width, same, i, out, big_endian=False
+            )
 
     else:
         used = data[int(starts[0]) : int(starts[-1] + lengths[-1])]
@@ -346,8 +361,12 @@ def _rank_ids(
                 col *= lengths > j
             return col
 
-        def word(i: int) -> npt.NDArray[np.uint64]:
-            return _gathered_word(data, starts, lengths, i)
+        def word(
+            i: int, rows: _Rows, out: npt.NDArray[np.uint64] | None = None
+        ) -> npt.NDArray[np.uint64]:
+            return _gathered_word(
+                data, starts[rows], lengths[rows], i, out, big_endian=False
+            )
 
     ended = bool(shorter.any())
     if by_words:
@@ -413,55 +432,89 @@ _MIX = np.uint64(0xBF58476D1CE4E5B9)
 _TOP_BIT = np.uint64(1 << 63)
 
 
+#: Rows a block of :func:`_rank_words`' passes: all the words of a block are
+#: read (hashed, or checked) while its ids' bytes are in cache
+_WORD_BLOCK = 1 << 19
+#: and from this many rows each half of the rows has a thread of its own.
+_WORD_THREAD_ROWS = 1 << 20
+
+
 def _rank_words(
-    word: Callable[[int], npt.NDArray[np.uint64]], m: int, width: int, *, ended: bool
+    word: _WordOf, m: int, width: int, *, ended: bool
 ) -> tuple[npt.NDArray[np.intp], int, Callable[[], _Text]] | None:
     """Rank ids as 8-byte words: for ids too varied for the keys of
     :func:`_rank_ids` (codes such as ``"7QK2M9XA"``, hex digests, e-mail
     addresses), where hashing their text took several times as long.
 
-    ``word(i)`` gives word ``i`` of every id: its bytes ``8 i .. 8 i + 7``
-    (0 past its end) as one 64-bit integer, big-endian, so that integers
-    compare like the bytes (for UTF-8, the order of Python ``str``). Ids of
-    at most 8 bytes are one word each, ranked by :func:`hashed_ranks`.
-    Longer ids are hashed into one 64-bit integer each (``hash = mix(hash)
-    ^ word``, in place) and grouped by it (:func:`group_values`); each
-    group's words are taken from one of its rows, and every row's words are
-    checked against its group's: exact, or None (left to pandas) in the
-    unlikely event that two ids share a hash. Then only the distinct ids
-    are sorted (by their words) and the codes renumbered. The codes take
-    the memory of the hashes (or of the single words).
+    ``word(i, rows, out)`` gives word ``i`` of the ids of *rows* (a slice or
+    row numbers): their bytes ``8 i .. 8 i + 7`` (0 past the end) as 64-bit
+    integers read little-endian; those hashed and checked are used as read,
+    those sorted are swapped to big-endian first, so that integers compare
+    like the bytes (for UTF-8, the order of Python ``str``). Ids of at most
+    8 bytes are one word each, ranked by :func:`hashed_ranks`. Longer ids are hashed into one
+    64-bit integer each (``hash = mix(hash) ^ word``, block by block of
+    rows) and grouped by it (:func:`group_values`); each group's words are
+    read from one of its rows, and every row's words are checked against its
+    group's: exact, or None (left to pandas) in the unlikely event that two
+    ids share a hash. Then only the distinct ids are sorted (by their words)
+    and the codes renumbered. The codes take the memory of the hashes (or
+    of the single words). From ``_WORD_THREAD_ROWS`` rows the reading,
+    hashing and checking run in two threads, each over half of the rows
+    (each row's hash is its own, so the answer is the same).
     """
     count = -(-width // _WORD)
+    threads = m >= _WORD_THREAD_ROWS
     if count == 1:
-        # in place: the top bit flipped, unsigned order as int64
-        signed = word(0)
-        np.bitwise_xor(signed, _TOP_BIT, out=signed)
+        # the top bit flipped: unsigned order as int64
+        signed = np.empty(m, dtype=np.uint64)
+
+        def read(start: int, stop: int) -> None:
+            part = word(0, slice(start, stop), signed[start:stop])
+            part.byteswap(inplace=True)
+            np.bitwise_xor(part, _TOP_BIT, out=part)
+
+        in_halves(read, m, threads=threads)
         codes, uniques = hashed_ranks(signed.view(np.int64), scratch=True)
         del signed  # its memory holds the codes now
         distinct = [np.bitwise_xor(uniques.view(np.uint64), _TOP_BIT)]
     else:
-        hashed = word(0)
-        mixed = np.empty(min(m, CHUNK), dtype=np.uint64)
-        for i in range(1, count):  # hash = mix(hash) ^ word, in place
-            _mix(hashed, mixed)
-            hashed ^= word(i)
+        hashed = np.empty(m, dtype=np.uint64)
+
+        def hash_rows(start: int, stop: int) -> None:
+            mixed = np.empty(min(stop - start, CHUNK), dtype=np.uint64)
+            this = np.empty(min(stop - start, _WORD_BLOCK), dtype=np.uint64)
+            for a in range(start, stop, _WORD_BLOCK):
+                b = min(stop, a + _WORD_BLOCK)
+                part = word(0, slice(a, b), hashed[a:b])
+                for i in range(1, count):  # hash = mix(hash) ^ word, in place
+                    _mix(part, mixed)
+                    part ^= word(i, slice(a, b), this[: b - a])
+
+        in_halves(hash_rows, m, threads=threads)
         codes, uniques = group_values(hashed.view(np.int64), scratch=True)
         del hashed  # its memory holds the codes now
-        # one row of each group; its words; every row's words checked
+        # one row of each group, and its words
         row = np.empty(len(uniques), dtype=np.intp)
         for start in range(0, m, CHUNK):
             row[codes[start : start + CHUNK]] = np.arange(start, min(m, start + CHUNK))
-        distinct = []
-        for i in range(count):
-            this = word(i)
-            seen = this[row]
-            same = _same(seen, codes, this)
-            del this  # before the next word is read: one at a time
-            if not same:
-                return None  # two ids share a hash: left to pandas
-            distinct.append(seen)
+        distinct = [word(i, row, None) for i in range(count)]
         del row
+
+        def check(words: list[npt.NDArray[np.uint64]], start: int, stop: int) -> bool:
+            """Whether every row's words are its group's (*words*)."""
+            this = np.empty(min(stop - start, _WORD_BLOCK), dtype=np.uint64)
+            for a in range(start, stop, _WORD_BLOCK):
+                b = min(stop, a + _WORD_BLOCK)
+                for i, seen in enumerate(words):
+                    got = word(i, slice(a, b), this[: b - a])
+                    if not _same(seen, codes[a:b], got):
+                        return False
+            return True
+
+        if not all(in_halves(partial(check, distinct), m, threads=threads)):
+            return None  # two ids share a hash: left to pandas
+        for values in distinct:  # big-endian, to be sorted
+            values.byteswap(inplace=True)
         order = _word_order(distinct)
         codes = _renumber(codes, order)
         distinct = [d[order] for d in distinct]
@@ -529,16 +582,25 @@ def _same(
 
 
 def _matrix_word(
-    data: _Bytes, first: int, m: int, width: int, i: int
+    data: _Bytes,
+    first: int,
+    m: int,
+    width: int,
+    i: int,
+    out: npt.NDArray[np.uint64] | None = None,
+    *,
+    big_endian: bool = True,
 ) -> npt.NDArray[np.uint64]:
     """Word *i* of ``m`` ids of ``width`` bytes each, back to back from
     ``data[first]`` (see :func:`_rank_words`): 8 bytes read at once per id
-    (a strided, unaligned view), those past the id masked off."""
+    (a strided, unaligned view), those past the id masked off; into *out*
+    when given. ``big_endian=False`` leaves the words as read (little-endian:
+    equal ids, equal words, but not in the order of the ids)."""
     start = first + _WORD * i
     used = min(_WORD, width - _WORD * i)
     # the rows whose 8 bytes lie inside the buffer (all but the last few)
     inside = min(m, max(0, (len(data) - start - _WORD) // width + 1))
-    out = np.empty(m, dtype=np.uint64)
+    out = np.empty(m, dtype=np.uint64) if out is None else out
     if inside:
         out[:inside] = np.ndarray(
             (inside,), dtype="<u8", buffer=data, offset=start, strides=(width,)
@@ -548,7 +610,7 @@ def _matrix_word(
         out[r] = int.from_bytes(data[at : at + used].tobytes(), "little")
     if used < _WORD:
         out &= _FIRST_BYTES[used]
-    return out.byteswap(inplace=True) if np.little_endian else out
+    return out.byteswap(inplace=True) if big_endian else out
 
 
 def _gathered_word(
@@ -556,26 +618,37 @@ def _gathered_word(
     starts: npt.NDArray[np.integer[Any]],
     lengths: npt.NDArray[np.integer[Any]],
     i: int,
+    out: npt.NDArray[np.uint64] | None = None,
+    *,
+    big_endian: bool = True,
 ) -> npt.NDArray[np.uint64]:
     """Word *i* of the ids at ``data[starts[r] : starts[r] + lengths[r]]``
     (see :func:`_rank_words`): 8 bytes read at once per id (an unaligned
-    view), those past the id masked off, chunk by chunk; when fewer than a
-    quarter of the ids reach word *i* (the last words of the longest
-    e-mail addresses), only those are read."""
+    view), those past the id masked off (in chunks where some id ends
+    before the word does), chunk by chunk, into *out* when given; when
+    fewer than a quarter of the ids reach word *i* (the last words of the
+    longest e-mail addresses), only those are read. ``big_endian=False``
+    leaves the words as read (see :func:`_matrix_word`)."""
     m = len(starts)
     reach = lengths > _WORD * i
     if i and np.count_nonzero(reach) * 4 < m:
         rows = np.flatnonzero(reach)
         del reach
-        out = np.zeros(m, dtype=np.uint64)
-        out[rows] = _gathered_word(data, starts[rows], lengths[rows], i)
+        if out is None:
+            out = np.zeros(m, dtype=np.uint64)
+        else:
+            out[...] = 0
+        out[rows] = _gathered_word(
+            data, starts[rows], lengths[rows], i, big_endian=big_endian
+        )
         return out
     last = len(data) - _WORD  # the last byte a whole word can start at
     reads = np.ndarray((max(last + 1, 0),), dtype="<u8", buffer=data, strides=(1,))
-    out = np.empty(m, dtype=np.uint64)
+    out = np.empty(m, dtype=np.uint64) if out is None else out
     size = min(m, CHUNK)
     pointer = np.empty(size, dtype=np.int64)
-    left = np.empty(size, dtype=np.int16)
+    left = np.empty(size, dtype=np.intp)  # intp: np.take is slow on others
+    mask = np.empty(size, dtype=np.uint64)
     for start in range(0, m, CHUNK):
         stop = min(m, start + CHUNK)
         p, r, got = pointer[: stop - start], left[: stop - start], out[start:stop]
@@ -587,9 +660,11 @@ def _gathered_word(
             got[...] = reads[p]
         else:
             got[...] = 0
-        np.subtract(lengths[start:stop], _WORD * i, out=r, dtype=np.int16)
-        np.clip(r, 0, _WORD, out=r)
-        got &= np.take(_FIRST_BYTES, r)
+        lens = lengths[start:stop]
+        if int(lens.min()) < _WORD * (i + 1):  # some id ends before the word
+            np.subtract(lens, _WORD * i, out=r, dtype=np.intp)
+            np.clip(r, 0, _WORD, out=r)
+            got &= np.take(_FIRST_BYTES, r, out=mask[: stop - start], mode="clip")
     # the ids near the end of the buffer, whose 8 bytes would pass it (a
     # few: the bytes they use lie in the last 8 of the buffer)
     reach &= starts > last - _WORD * i
@@ -597,7 +672,7 @@ def _gathered_word(
         at = int(starts[row]) + _WORD * i
         used = min(_WORD, int(lengths[row]) - _WORD * i)
         out[row] = int.from_bytes(data[at : at + used].tobytes(), "little")
-    return out.byteswap(inplace=True) if np.little_endian else out
+    return out.byteswap(inplace=True) if big_endian else out
 
 
 def hashed_ranks(
@@ -765,12 +840,18 @@ def _table_round(
     """One round of :func:`group_values`: the codes (from *k* on) of the rows
     that keep their slot written to *out* (which may share memory with
     *values*: each chunk is read before it is written), and ``(distinct
-    values, rows that lost their slot, their values)``."""
+    values, rows that lost their slot, their values)``.
+
+    From ``_TABLE_THREAD_ROWS`` rows, each half of the rows writes and
+    reads in a thread of its own: which of two values sharing a slot keeps
+    it may then change from run to run, and so the codes, but never the
+    grouping, and the callers sort the groups."""
     m = len(values)
     shift = np.uint64(64 - bits)
-    slot = np.empty(min(m, CHUNK), dtype=np.uint64)
 
-    def slots(chunk: npt.NDArray[np.int64]) -> npt.NDArray[np.int64]:
+    def slots(
+        chunk: npt.NDArray[np.int64], slot: npt.NDArray[np.uint64]
+    ) -> npt.NDArray[np.int64]:
         s = slot[: len(chunk)]
         np.multiply(chunk.view(np.uint64), multiplier, out=s)
         s >>= shift
@@ -783,31 +864,53 @@ def _table_round(
     # value's own (every row of a value shares one slot).
     fill = values[:1]
     table[:] = fill[0]
-    for start in range(0, m, CHUNK):
-        chunk = values[start : start + CHUNK]
-        table[slots(chunk)] = chunk
+    threads = m >= _TABLE_THREAD_ROWS
+
+    def write(start: int, stop: int) -> None:
+        slot = np.empty(min(stop - start, CHUNK), dtype=np.uint64)
+        for at in range(start, stop, CHUNK):
+            chunk = values[at : min(stop, at + CHUNK)]
+            table[slots(chunk, slot)] = chunk  # (one 8-byte store a row)
+
+    in_halves(write, m, threads=threads)
     occupied = table != fill[0]
-    occupied[int(slots(fill)[0])] = True
+    occupied[int(slots(fill, np.empty(1, dtype=np.uint64))[0])] = True
     distinct = table[occupied]
     np.cumsum(occupied, out=pair[:, 1])
     del occupied
     pair[:, 1] += k - 1
-    lost: list[npt.NDArray[np.intp]] = []
-    lost_values: list[npt.NDArray[np.int64]] = []
-    got = np.empty((min(m, CHUNK), 2), dtype=np.int64)
-    for start in range(0, m, CHUNK):
-        chunk = values[start : start + CHUNK]
-        g = np.take(pair, slots(chunk), axis=0, out=got[: len(chunk)], mode="clip")
-        own = g[:, 0] == chunk
-        if not own.all():
-            away = np.flatnonzero(~own)
-            lost_values.append(chunk[away])
-            away += start
-            lost.append(away)
-        out[start : start + len(chunk)] = g[:, 1]
+
+    def read(start: int, stop: int) -> list[tuple[np.ndarray, np.ndarray]]:
+        """Codes of the rows that kept their slot; (rows, values) of the rest."""
+        slot = np.empty(min(stop - start, CHUNK), dtype=np.uint64)
+        got = np.empty((min(stop - start, CHUNK), 2), dtype=np.int64)
+        lost = []
+        for at in range(start, stop, CHUNK):
+            chunk = values[at : min(stop, at + CHUNK)]
+            g = np.take(
+                pair, slots(chunk, slot), axis=0, out=got[: len(chunk)], mode="clip"
+            )
+            own = g[:, 0] == chunk
+            if not own.all():
+                away = np.flatnonzero(~own)
+                lost.append((away + at, chunk[away]))
+            out[at : at + len(chunk)] = g[:, 1]
+        return lost
+
+    first, second = in_halves(read, m, threads=threads)
+    lost = first + second
     if not lost:
         return distinct, np.empty(0, dtype=np.intp), np.empty(0, dtype=np.int64)
-    return distinct, np.concatenate(lost), np.concatenate(lost_values)
+    return (
+        distinct,
+        np.concatenate([rows for rows, _ in lost]),
+        np.concatenate([values for _, values in lost]),
+    )
+
+
+#: :func:`_table_round` writes and reads each half of the rows in a thread
+#: of its own from this many rows.
+_TABLE_THREAD_ROWS = 1 << 20
 
 
 #: Rows sampled by :func:`_distinct_estimate`.

@@ -19,7 +19,7 @@ from typing import Any, TypeVar, cast
 
 _T = TypeVar("_T")
 
-__all__ = ["overlapped", "spare_cpu"]
+__all__ = ["in_halves", "overlapped", "spare_cpu"]
 
 
 def spare_cpu() -> bool:
@@ -82,3 +82,38 @@ def overlapped(work: Callable[..., _T], *args: Any) -> Callable[[], _T]:
         return cast(_T, value)
 
     return result
+
+
+def in_halves(
+    work: Callable[[int, int], _T], n: int, *, threads: bool
+) -> tuple[_T, _T]:
+    """``work(0, h)`` and ``work(h, n)`` for ``h = n // 2``: the second half
+    in a second thread beside the first when *threads* (and the process may
+    use a second CPU), else one after the other.
+
+    For passes whose rows are independent (each row's result written to its
+    own place), so that the answer is the same either way. The caller
+    waits for both halves even when one raises.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> values = np.arange(10)
+    >>> out = np.empty(10, dtype=np.int64)
+    >>> def square(start, stop):
+    ...     np.multiply(values[start:stop], values[start:stop], out=out[start:stop])
+    ...     return stop - start
+    >>> in_halves(square, 10, threads=True)
+    (5, 5)
+    >>> out.tolist()
+    [0, 1, 4, 9, 16, 25, 36, 49, 64, 81]
+    """
+    half = n // 2
+    if not (threads and spare_cpu()):
+        return work(0, half), work(half, n)
+    second = overlapped(work, half, n)
+    try:
+        first = work(0, half)
+    finally:  # the second half is waited for even when the first raised
+        last = second()
+    return first, last
