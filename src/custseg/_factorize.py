@@ -493,12 +493,23 @@ def _rank_words(
         in_halves(hash_rows, m, threads=threads)
         codes, uniques = group_values(hashed.view(np.int64), scratch=True)
         del hashed  # its memory holds the codes now
-        # one row of each group, and its words
-        row = np.empty(len(uniques), dtype=np.intp)
+        # one row of each group, and its words, read in row order (in the
+        # order of the text: read at random, 1M ids' words took 0.3 s)
+        k = len(uniques)
+        row = np.empty(k, dtype=np.intp)
         for start in range(0, m, CHUNK):
             row[codes[start : start + CHUNK]] = np.arange(start, min(m, start + CHUNK))
-        distinct = [word(i, row, None) for i in range(count)]
-        del row
+        picked = np.zeros(m, dtype=bool)
+        picked[row] = True
+        row = np.flatnonzero(picked)
+        del picked
+        group = codes[row]
+        distinct = []
+        for i in range(count):
+            values = np.empty(k, dtype=np.uint64)
+            values[group] = word(i, row, None)
+            distinct.append(values)
+        del row, group
 
         def check(words: list[npt.NDArray[np.uint64]], start: int, stop: int) -> bool:
             """Whether every row's words are its group's (*words*)."""
