@@ -789,6 +789,60 @@ def test_distinct_estimate_and_when_pandas_is_left_the_work() -> None:
     assert np.all(uniques[1:] > uniques[:-1]) and len(uniques) == len(np.unique(values))
 
 
+@_NO_DEADLINE
+@given(
+    st.lists(st.integers(-(2**63), 2**63 - 1), unique=True, max_size=60)
+    | st.lists(st.integers(-50, 50), unique=True, max_size=60)
+    | st.integers(1, 62).flatmap(
+        lambda b: st.lists(st.integers(0, 2**b), unique=True, min_size=2, max_size=60)
+    )
+)
+def test_distinct_order_is_argsort(values: list[int]) -> None:
+    """The order of distinct integers, whether packed with their positions
+    into one key (a narrow range) or argsorted (a wide one)."""
+    array = np.array(values, dtype=np.int64)
+    order = _factorize._distinct_order(array)
+    assert order.dtype == np.intp
+    np.testing.assert_array_equal(order, np.argsort(array))
+    for dtype in (np.int32, np.uint64):
+        if all(np.iinfo(dtype).min <= v <= np.iinfo(dtype).max for v in values):
+            other = np.array(values, dtype=dtype)
+            np.testing.assert_array_equal(
+                _factorize._distinct_order(other), np.argsort(other)
+            )
+
+
+def test_rounds_after_the_first_count_what_is_left(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A sample that says far too few distinct values only sizes the first
+    round: the next is sized by what the first left (linear counting of
+    its occupied slots), so few rows are left to pandas."""
+    rng = np.random.default_rng(3)
+    values = rng.permutation(150_000).astype(np.int64) * 7919
+    # 2**17 slots for the first round (it keeps ~89,000 values), then as
+    # many as the tables need (from 2**10)
+    monkeypatch.setattr(_factorize, "_distinct_estimate", lambda values: 40_000.0)
+    monkeypatch.setattr(_factorize, "_TABLE_BITS", (10, 24))
+    monkeypatch.setattr(_factorize, "_TABLE_MIN_ROWS", 1)
+    rounds: list[tuple[int, int, int]] = []
+    real = _factorize._table_round
+
+    def spy(values: Any, multiplier: Any, bits: int, k: int, out: Any) -> Any:
+        got = real(values, multiplier, bits, k, out)
+        rounds.append((len(values), bits, len(got[1])))
+        return got
+
+    monkeypatch.setattr(_factorize, "_table_round", spy)
+    codes, uniques = _factorize.group_values(values)
+    np.testing.assert_array_equal(uniques[codes], values)
+    assert rounds[0][1] == 17  # from the sample's (low) estimate
+    left = rounds[0][2]  # ~61,000 values lost their slot
+    # a table for them (2**15 from the estimate, 40,000 * left / 150,000)
+    assert 2 ** rounds[1][1] >= left
+    assert len(rounds) == 4 and rounds[-1][2] < 2_000  # what pandas is left
+
+
 def test_read_only_values_are_never_scratch(monkeypatch: pytest.MonkeyPatch) -> None:
     """``scratch=True`` on values that cannot be written makes new codes,
     on the table path and on the sorted path."""

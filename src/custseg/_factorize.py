@@ -711,8 +711,34 @@ def hashed_ranks(
         np.cumsum(change, out=codes[1:])
         return codes, uniques
     codes, uniques = group_values(values, scratch=scratch)
-    order = np.argsort(uniques, kind="stable")
+    order = _distinct_order(uniques)
     return _renumber(codes, order), uniques[order]
+
+
+def _distinct_order(uniques: np.ndarray) -> npt.NDArray[np.intp]:
+    """The order of distinct integers: ``int64`` whose range leaves room
+    for their positions in 63 bits (``(value - min) << bits | position``)
+    are sorted as one key (10M phone numbers: 0.7 s, where
+    :func:`numpy.argsort` took 1.4 to 1.9 s), the others argsorted.
+
+    >>> _distinct_order(np.array([30, -10, 20])).tolist()
+    [1, 2, 0]
+    >>> _distinct_order(np.array([2**62, -(2**62), 0])).tolist()  # wide
+    [1, 2, 0]
+    """
+    k = len(uniques)
+    if uniques.dtype != np.int64 or k < 2:
+        return np.argsort(uniques)  # distinct: stable or not, one order
+    lo, hi = int(uniques.min()), int(uniques.max())
+    bits = (k - 1).bit_length()
+    if (hi - lo).bit_length() + bits > 63:
+        return np.argsort(uniques)
+    keys = np.subtract(uniques, lo)  # fits: hi - lo < 2**63
+    keys <<= bits
+    keys |= np.arange(k, dtype=np.int64)
+    keys.sort()
+    keys &= (1 << bits) - 1
+    return keys.view(np.intp) if np.dtype(np.intp) == np.int64 else keys.astype(np.intp)
 
 
 def _own_codes(values: np.ndarray, scratch: bool) -> npt.NDArray[np.intp]:
@@ -748,9 +774,17 @@ def _renumber(codes: npt.NDArray[np.intp], order: np.ndarray) -> npt.NDArray[np.
     """*codes* renumbered in place so that code ``order[r]`` becomes ``r``."""
     rank = np.empty(len(order), dtype=np.intp)
     rank[order] = np.arange(len(order))
-    # each code is read before its place is written: safe in place, and
-    # mode="clip" keeps NumPy from buffering a copy (the codes are in range)
-    np.take(rank, codes, out=codes, mode="clip")
+
+    def look_up(start: int, stop: int) -> None:
+        # each code is read before its place is written: safe in place, and
+        # mode="clip" keeps NumPy from buffering a copy (the codes are in range)
+        part = codes[start:stop]
+        np.take(rank, part, out=part, mode="clip")
+
+    # past the cache, each half of the rows in a thread of its own (as in
+    # bitmap_ranks: 100M rows over 10M codes, 1.2 s in one thread)
+    threads = rank.nbytes >= _THREAD_TABLE_BYTES and len(codes) >= _THREAD_ROWS
+    in_halves(look_up, len(codes), threads=threads)
     return codes
 
 
@@ -799,7 +833,6 @@ def group_values(
     """
     import pandas as pd
 
-    n = len(values)
     estimate = _distinct_estimate(values) if values.dtype == np.int64 else None
     if estimate is None:
         hashed, uniques = pd.factorize(values, sort=False)
@@ -809,12 +842,13 @@ def group_values(
     k = 0  # groups so far
     rest = values  # the values not grouped yet,
     rows: npt.NDArray[np.intp] | None = None  # and their rows (None: all)
+    expected = estimate  # distinct values among the rest
     for multiplier in _MULTIPLIERS:
         m = len(rest)
         if m < _TABLE_MIN_ROWS:
             break
         low, high = _TABLE_BITS
-        bits = min(max(math.ceil(math.log2(estimate * m / n + 1)) + 1, low), high)
+        bits = min(max(math.ceil(math.log2(expected + 1)) + 1, low), high)
         # the codes of this round's rows: in place of their values, which
         # after the first round are a copy of our own
         out = codes if rows is None else _own_codes(rest, True)
@@ -828,6 +862,15 @@ def group_values(
         del out
         if not len(lost):
             return codes, np.concatenate(parts)
+        # the distinct values left: those of this round (by linear counting
+        # of its occupied slots, D = -slots ln(1 - occupied / slots)) less
+        # those it grouped; the sample's estimate was 4.2M for 10M distinct
+        # values at 100M rows, and each round after it got too small a table
+        slots, occupied = 1 << bits, len(part)
+        expected = len(lost)
+        if occupied < slots:
+            counted = -slots * math.log1p(-occupied / slots) - occupied
+            expected = min(expected, max(counted, 1.0))
         rest = lost_values
         rows = lost if rows is None else rows[lost]
         if len(lost) * 2 > m:
