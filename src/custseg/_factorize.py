@@ -44,7 +44,10 @@ compactions are read 8 bytes at a time instead, as big-endian 64-bit words
 several are hashed into one, grouped (:func:`group_values`), checked word
 by word against one row of each group (exact: on a clash of hashes the
 function returns None), and only the distinct ids sorted. Ids longer than
-64 bytes are left to pandas (the function returns None).
+64 bytes are left to pandas (the function returns None). From a million
+rows the word passes and the grouping's table rounds run in two threads,
+each over half of the rows (NumPy releases the GIL inside its loops); each
+row's result is its own, so the answer is the same.
 """
 
 from __future__ import annotations
@@ -497,8 +500,14 @@ def _rank_words(
         # order of the text: read at random, 1M ids' words took 0.3 s)
         k = len(uniques)
         row = np.empty(k, dtype=np.intp)
-        for start in range(0, m, CHUNK):
-            row[codes[start : start + CHUNK]] = np.arange(start, min(m, start + CHUNK))
+
+        def pick(start: int, stop: int) -> None:
+            # any row of a group will do: the two halves may write in any order
+            for a in range(start, stop, CHUNK):
+                b = min(stop, a + CHUNK)
+                row[codes[a:b]] = np.arange(a, b)
+
+        in_halves(pick, m, threads=threads)
         picked = np.zeros(m, dtype=bool)
         picked[row] = True
         row = np.flatnonzero(picked)
@@ -528,7 +537,12 @@ def _rank_words(
             values.byteswap(inplace=True)
         order = _word_order(distinct)
         codes = _renumber(codes, order)
-        distinct = [d[order] for d in distinct]
+
+        def reorder(words: list[npt.NDArray[np.uint64]], first: int, last: int) -> None:
+            for i in range(first, last):  # words first .. last - 1
+                words[i] = words[i][order]
+
+        in_halves(partial(reorder, distinct), count, threads=threads)
     # the distinct ids' bytes (kept instead of their words; the text is a
     # view of them, not a copy)
     matrix = np.empty((len(distinct[0]), count), dtype=">u8")
