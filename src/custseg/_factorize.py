@@ -479,7 +479,10 @@ def _rank_words(
         in_halves(read, m, threads=threads)
         codes, uniques = hashed_ranks(signed.view(np.int64), scratch=True)
         del signed  # its memory holds the codes now
-        distinct = [np.bitwise_xor(uniques.view(np.uint64), _TOP_BIT)]
+        # the distinct ids' bytes (the text is a view of them, not a copy)
+        matrix = np.bitwise_xor(uniques.view(np.uint64), _TOP_BIT).astype(">u8")
+        rows = matrix.view(np.uint8).reshape(len(matrix), _WORD)[:, :width]
+        return codes, len(rows), partial(_Text, rows, ended)
     else:
         hashed = np.empty(m, dtype=np.uint64)
 
@@ -513,44 +516,41 @@ def _rank_words(
         row = np.flatnonzero(picked)
         del picked
         group = codes[row]
-        distinct = []
+        # each group's words side by side, as read (little-endian): a row's
+        # check then reads its group's words with one access, not one a word
+        # (past the cache, at 10M groups, one miss a row instead of four)
+        table = np.empty((k, count), dtype=np.uint64)
         for i in range(count):
-            values = np.empty(k, dtype=np.uint64)
-            values[group] = word(i, row, None)
-            distinct.append(values)
+            table[group, i] = word(i, row, None)
         del row, group
 
-        def check(words: list[npt.NDArray[np.uint64]], start: int, stop: int) -> bool:
-            """Whether every row's words are its group's (*words*)."""
-            this = np.empty(min(stop - start, _WORD_BLOCK), dtype=np.uint64)
-            for a in range(start, stop, _WORD_BLOCK):
-                b = min(stop, a + _WORD_BLOCK)
-                for i, seen in enumerate(words):
+        def check(start: int, stop: int) -> bool:
+            """Whether every row's words are its group's."""
+            size = min(stop - start, CHUNK)
+            this = np.empty(size, dtype=np.uint64)
+            expected = np.empty((size, count), dtype=np.uint64)
+            for a in range(start, stop, CHUNK):
+                b = min(stop, a + CHUNK)
+                seen = np.take(
+                    table, codes[a:b], axis=0, out=expected[: b - a], mode="clip"
+                )
+                for i in range(count):
                     got = word(i, slice(a, b), this[: b - a])
-                    if not _same(seen, codes[a:b], got):
+                    if not np.array_equal(got, seen[:, i]):
                         return False
             return True
 
-        if not all(in_halves(partial(check, distinct), m, threads=threads)):
+        if not all(in_halves(check, m, threads=threads)):
             return None  # two ids share a hash: left to pandas
-        for values in distinct:  # big-endian, to be sorted
-            values.byteswap(inplace=True)
-        order = _word_order(distinct)
+        # sorted by their words big-endian (in the order of the bytes)
+        order = _word_order([table[:, i].byteswap() for i in range(count)])
         codes = _renumber(codes, order)
-
-        def reorder(words: list[npt.NDArray[np.uint64]], first: int, last: int) -> None:
-            for i in range(first, last):  # words first .. last - 1
-                words[i] = words[i][order]
-
-        in_halves(partial(reorder, distinct), count, threads=threads)
-    # the distinct ids' bytes (kept instead of their words; the text is a
-    # view of them, not a copy)
-    matrix = np.empty((len(distinct[0]), count), dtype=">u8")
-    for i, values in enumerate(distinct):
-        matrix[:, i] = values
-    del distinct
-    rows = matrix.view(np.uint8).reshape(len(matrix), count * _WORD)[:, :width]
-    return codes, len(rows), partial(_Text, rows, ended)
+        # the distinct ids' bytes in rank order (the words as read are the
+        # bytes as they were); the text is a view of them, not a copy
+        ranked = np.take(table, order, axis=0)
+        del table
+        rows = ranked.view(np.uint8).reshape(k, count * _WORD)[:, :width]
+        return codes, k, partial(_Text, rows, ended)
 
 
 def _word_order(words: list[npt.NDArray[np.uint64]]) -> npt.NDArray[np.intp]:
