@@ -435,8 +435,9 @@ _MIX = np.uint64(0xBF58476D1CE4E5B9)
 _TOP_BIT = np.uint64(1 << 63)
 
 
-#: Rows a block of :func:`_rank_words`' passes: all the words of a block are
-#: read (hashed, or checked) while its ids' bytes are in cache
+#: Rows a block of :func:`_rank_words`' hashing: all the words of a block
+#: are read and mixed while its ids' bytes are in cache (the check goes
+#: :data:`CHUNK` rows at a time, their groups' words taken beside),
 _WORD_BLOCK = 1 << 19
 #: and from this many rows each half of the rows has a thread of its own.
 _WORD_THREAD_ROWS = 1 << 20
@@ -454,16 +455,17 @@ def _rank_words(
     integers read little-endian; those hashed and checked are used as read,
     those sorted are swapped to big-endian first, so that integers compare
     like the bytes (for UTF-8, the order of Python ``str``). Ids of at most
-    8 bytes are one word each, ranked by :func:`hashed_ranks`. Longer ids are hashed into one
-    64-bit integer each (``hash = mix(hash) ^ word``, block by block of
-    rows) and grouped by it (:func:`group_values`); each group's words are
-    read from one of its rows, and every row's words are checked against its
-    group's: exact, or None (left to pandas) in the unlikely event that two
-    ids share a hash. Then only the distinct ids are sorted (by their words)
-    and the codes renumbered. The codes take the memory of the hashes (or
-    of the single words). From ``_WORD_THREAD_ROWS`` rows the reading,
-    hashing and checking run in two threads, each over half of the rows
-    (each row's hash is its own, so the answer is the same).
+    8 bytes are one word each, ranked by :func:`hashed_ranks`. Longer ids
+    are hashed into one 64-bit integer each (``hash = mix(hash) ^ word``,
+    block by block of rows) and grouped by it (:func:`group_values`); each
+    group's words are read from one of its rows (kept side by side), and
+    every row's words are checked against its group's: exact, or None (left
+    to pandas) in the unlikely event that two ids share a hash. Then only
+    the distinct ids are sorted (by their words) and the codes renumbered.
+    The codes take the memory of the hashes (or of the single words). From
+    ``_WORD_THREAD_ROWS`` rows the reading, hashing, picking and checking
+    run in two threads, each over half of the rows (each row's result is
+    its own, so the answer is the same).
     """
     count = -(-width // _WORD)
     threads = m >= _WORD_THREAD_ROWS
@@ -589,21 +591,6 @@ def _mix(hashed: npt.NDArray[np.uint64], scratch: npt.NDArray[np.uint64]) -> Non
         shifted = np.right_shift(part, np.uint64(31), out=scratch[: len(part)])
         part ^= shifted
         part *= _MIX
-
-
-def _same(
-    distinct: npt.NDArray[np.uint64],
-    codes: npt.NDArray[np.intp],
-    values: npt.NDArray[np.uint64],
-) -> bool:
-    """Whether ``distinct[codes] == values``, chunk by chunk."""
-    part = np.empty(min(len(codes), CHUNK), dtype=np.uint64)
-    for start in range(0, len(codes), CHUNK):
-        got = part[: min(CHUNK, len(codes) - start)]
-        np.take(distinct, codes[start : start + CHUNK], out=got, mode="clip")
-        if not np.array_equal(got, values[start : start + CHUNK]):
-            return False
-    return True
 
 
 def _matrix_word(
