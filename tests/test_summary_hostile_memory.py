@@ -1006,17 +1006,19 @@ class TestGroupIntsAndRanks:
         work = v.copy()
         halves: list[int] = []
 
-        def spy(work: Any, *args: Any) -> Any:
-            halves.append(len(args[0]))
-            return _threads.overlapped(work, *args)
+        real = _threads.overlapped
+
+        def spy(work: Any, start: int, stop: int) -> Any:
+            halves.append(stop - start)  # the rows of the second thread
+            return real(work, start, stop)
 
         with (
             mock.patch.object(
                 _factorize, "_THREAD_TABLE_BYTES", 0 if threaded else 1 << 62
             ),
             mock.patch.object(_factorize, "_THREAD_ROWS", 0),
-            mock.patch.object(_factorize, "spare_cpu", lambda: True),
-            mock.patch.object(_factorize, "overlapped", spy),
+            mock.patch.object(_threads, "spare_cpu", lambda: True),
+            mock.patch.object(_threads, "overlapped", spy),
         ):
             got = _factorize.bitmap_ranks(
                 work, lo, present, out=work if in_place else None

@@ -60,7 +60,7 @@ from typing import Any, NamedTuple
 import numpy as np
 import numpy.typing as npt
 
-from ._threads import in_halves, overlapped, spare_cpu
+from ._threads import in_halves
 
 __all__ = [
     "arrow_strings_from_objects",
@@ -1086,14 +1086,13 @@ def bitmap_ranks(
     del words
     n = len(values)
     codes = np.empty(n, dtype=np.int64) if out is None else out
-    if table.nbytes >= _THREAD_TABLE_BYTES and n >= _THREAD_ROWS and spare_cpu():
-        # a table past the cache: each half of the rows in its own thread
-        half = n // 2
-        rest = overlapped(_look_up, values[half:], lo, table, codes[half:])
-        _look_up(values[:half], lo, table, codes[:half])
-        rest()
-    else:
-        _look_up(values, lo, table, codes)
+
+    def look_up(start: int, stop: int) -> None:
+        _look_up(values[start:stop], lo, table, codes[start:stop])
+
+    # a table past the cache: each half of the rows in its own thread
+    threads = table.nbytes >= _THREAD_TABLE_BYTES and n >= _THREAD_ROWS
+    in_halves(look_up, n, threads=threads)
     return codes
 
 
