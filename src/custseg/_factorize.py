@@ -576,9 +576,9 @@ def _word_order(words: list[npt.NDArray[np.uint64]]) -> npt.NDArray[np.intp]:
         run = np.cumsum(new_run)[at]
         rows = order[at]
         this = word[rows]
-        rows = rows[np.lexsort((this, run))]  # by run, then by this word
+        by = np.lexsort((this, run))  # by run, then by this word
+        rows, this = rows[by], this[by]
         order[at] = rows
-        this = word[rows]
         new_run[at[1:]] |= this[1:] != this[:-1]
     return order
 
