@@ -200,7 +200,7 @@ def test_large_long_varied_ids_are_ranked_as_words(make: str) -> None:
     varied for keys) are ranked as 8-byte words, exactly, without any
     column pass."""
     calls: list[int] = []
-    real = _factorize._rank_words
+    real = _factorize._group_words
 
     def spy(*args: Any, **kwargs: Any) -> Any:
         calls.append(1)
@@ -211,7 +211,7 @@ def test_large_long_varied_ids_are_ranked_as_words(make: str) -> None:
 
     ids = _big_ids(make)
     with pytest.MonkeyPatch.context() as m:
-        m.setattr(_factorize, "_rank_words", spy)
+        m.setattr(_factorize, "_group_words", spy)
         m.setattr(_factorize, "_column_symbols", no_pass)
         result = factorize_arrow_strings(pa.array(ids))
         sliced = factorize_arrow_strings(pa.array(["pad", *ids])[1:])
@@ -457,19 +457,19 @@ _WORDY_IDS = st.lists(
 
 
 def _spy_words(m: pytest.MonkeyPatch) -> list[int]:
-    """Count the calls of ``_rank_words`` (patched into *m*)."""
+    """Count the calls of ``_group_words`` (patched into *m*)."""
     calls: list[int] = []
-    real = _factorize._rank_words
+    real = _factorize._group_words
 
     def spy(*args: Any, **kwargs: Any) -> Any:
         calls.append(1)
         return real(*args, **kwargs)
 
-    m.setattr(_factorize, "_rank_words", spy)
+    m.setattr(_factorize, "_group_words", spy)
     return calls
 
 
-#: How :func:`_rank_words` splits its passes: rows a block, and rows from
+#: How :func:`_group_words` splits its passes: rows a block, and rows from
 #: which each half of them has a thread (0: always, for tiny inputs too).
 _WORD_PASSES = st.tuples(
     st.sampled_from([1, 2, 7, 1 << 19]), st.sampled_from([0, 1 << 20])
@@ -477,7 +477,7 @@ _WORD_PASSES = st.tuples(
 
 
 def _word_passes(m: pytest.MonkeyPatch, passes: tuple[int, int]) -> None:
-    """Patch the blocks and threads of ``_rank_words`` into *m*."""
+    """Patch the blocks and threads of ``_group_words`` into *m*."""
     block, thread_rows = passes
     m.setattr(_factorize, "_WORD_BLOCK", block)
     m.setattr(_factorize, "_WORD_THREAD_ROWS", thread_rows)
@@ -769,6 +769,64 @@ def test_hashed_ranks_is_sorted_factorize(
     np.testing.assert_array_equal(codes, want_codes)
     np.testing.assert_array_equal(uniques, want_uniques)
     assert uniques.dtype == array.dtype
+
+
+@_NO_DEADLINE
+@given(_INTEGERS, st.booleans(), _ROUND_SETTINGS, st.sampled_from([None, 1.0, 50.0]))
+def test_hashed_groups_leave_the_sort_to_the_caller(
+    values: list[int], ordered: bool, settings_: dict[str, Any], estimate: float | None
+) -> None:
+    """``hashed_groups`` groups exactly (``uniques[codes]`` is the input, each
+    value once) and its ``order`` sorts the groups; None only for ascending
+    values, whose codes are ranks already."""
+    array = np.array(sorted(values) if ordered else values, dtype=np.int64)
+    with pytest.MonkeyPatch.context() as m:
+        _rounds(m, settings_, estimate)
+        codes, uniques, order = _factorize.hashed_groups(array.copy())
+    np.testing.assert_array_equal(uniques[codes], array)
+    assert len(set(uniques.tolist())) == len(uniques)
+    want = np.unique(array)
+    if order is None:  # ascending values: counted into ranks at once
+        assert bool(np.all(array[1:] >= array[:-1]))
+        np.testing.assert_array_equal(uniques, want)
+    else:
+        np.testing.assert_array_equal(uniques[order()], want)
+        assert order() is order()  # made once
+
+
+@_NO_DEADLINE
+@given(_IDS | _WORDY_IDS, st.booleans(), _WORD_PASSES)
+def test_group_arrow_strings_is_rank_arrow_strings_sorted_later(
+    ids: list[str | None], words: bool, passes: tuple[int, int]
+) -> None:
+    """Unsorted groups (the words path) and their ``order`` give what
+    ``rank_arrow_strings`` gives: ``uniques(order())`` the sorted ids, the
+    codes renumbered by it the ranks; -1 for missing ids either way."""
+    arr = pa.array(ids, type=pa.large_string())
+    with pytest.MonkeyPatch.context() as m:
+        if words:
+            m.setattr(_factorize, "_CAPPED_ROWS", 0)  # sample every input
+            m.setattr(_factorize, "_SPARE_BITS", -64)  # and find it too varied
+        _word_passes(m, passes)
+        ranked = _factorize.rank_arrow_strings(arr)
+        grouped = _factorize.group_arrow_strings(arr)
+    if _nul_in_varying_lengths(ids):
+        assert ranked is None and grouped is None
+        return
+    assert ranked is not None and grouped is not None
+    codes, k, uniques, order = grouped
+    assert k == ranked[1]
+    made = uniques()
+    assert [None if c < 0 else made[c] for c in codes] == ids
+    if order is None:
+        np.testing.assert_array_equal(codes, ranked[0])
+        assert made.tolist() == ranked[2]().tolist()
+        return
+    sort = order()
+    assert uniques(sort).tolist() == ranked[2]().tolist()
+    rank = np.empty(k, dtype=np.intp)
+    rank[sort] = np.arange(k)
+    np.testing.assert_array_equal(np.where(codes < 0, -1, rank[codes]), ranked[0])
 
 
 def test_distinct_estimate_and_when_pandas_is_left_the_work() -> None:

@@ -1256,9 +1256,9 @@ class TestIntegerIdPaths:
         hashed = []
         real = summary._group_hashed_ints
 
-        def spy(values: np.ndarray) -> Any:
+        def spy(values: np.ndarray, **kwargs: Any) -> Any:
             hashed.append(True)
-            return real(values)
+            return real(values, **kwargs)
 
         with pytest.MonkeyPatch.context() as m:
             m.setattr(summary, "_group_hashed_ints", spy)

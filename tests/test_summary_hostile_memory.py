@@ -16,6 +16,7 @@ import threading
 import time
 import tracemalloc
 from collections.abc import Iterator
+from functools import partial
 from typing import Any
 from unittest import mock
 
@@ -65,6 +66,17 @@ def _overlap(on: bool) -> Iterator[list[int]]:
         mock.patch.object(_threads, "overlapped", spy),
     ):
         yield threads
+
+
+@contextlib.contextmanager
+def _words() -> Iterator[None]:
+    """Text ids of any number of rows grouped as 8-byte words (hashed, their
+    groups sorted after grouping), not keyed byte by byte."""
+    with (
+        mock.patch.object(_factorize, "_CAPPED_ROWS", 0),  # sample any input
+        mock.patch.object(_factorize, "_SPARE_BITS", -64),  # and find it varied
+    ):
+        yield
 
 
 # --------------------------------------------------------------------------
@@ -659,7 +671,7 @@ class TestOverlappedPasses:
             max_size=200,
         ),
         zeros=st.integers(0, 200),
-        id_kind=st.sampled_from(["dense", "sparse", "owned", "text"]),
+        id_kind=st.sampled_from(["dense", "sparse", "owned", "text", "wide", "words"]),
         frequency=st.sampled_from(["transactions", "days"]),
         zero_amount=st.sampled_from(["purchase", "ignore"]),
         chunk=st.integers(1, 64),
@@ -686,22 +698,45 @@ class TestOverlappedPasses:
             "sparse": c * 7 + 3,  # ranked into codes of the summary's own
             "owned": c + 5,  # offsets from the lowest: the summary's own
             "text": np.array([f"C{x:03d}" for x in codes], dtype=object),
+            # hashed, their groups sorted beside (see _words below)
+            "wide": c * 10**12 - 7,
+            "words": np.array([f"u{x * 7919:05d}@x.org" for x in codes], dtype=object),
         }[id_kind]
         amt = np.array(amounts[:n])
         amt[: min(zeros, n)] = 0.0
         dates = np.datetime64("2024-01-01T00:00", "m") + np.arange(n) * 997
         before = ids.copy()
-        with _overlap(False) as none:
+        words = _words if id_kind == "words" else contextlib.nullcontext
+        with words(), _overlap(False) as none:
             plain = summarize(
                 ids, dates, amt, frequency=frequency, zero_amount=zero_amount
             )
+            unsorted = summary_module._group_ids(ids, "id", ordered=False)
         with (
+            words(),
             _overlap(True) as threads,
             mock.patch.object(summary_module, "_EXTREMES_CHUNK", chunk),
         ):
             beside = summarize(
                 ids, dates, amt, frequency=frequency, zero_amount=zero_amount
             )
+        # the groups of hashed ids are sorted after grouping (and beside);
+        # ascending integer ids are counted into ranks at once
+        ascending = bool(np.all(c[1:] >= c[:-1]))
+        later = id_kind == "words" or (id_kind == "wide" and not ascending)
+        assert (unsorted.order is not None) == later
+        # and every aggregate lands on its own customer: the last purchase of
+        # each id (its rows other than refunds, and zeros when ignored)
+        kept = amt > 0 if zero_amount == "ignore" else amt >= 0
+        last: dict[Any, list[np.datetime64]] = {}
+        for i, d, k in zip(ids.tolist(), dates, kept, strict=True):
+            last.setdefault(i, []).extend([d] if k else [])
+        assert plain.customer_id.tolist() == sorted(last)
+        want = np.array(
+            [max(last[i], default=np.datetime64("NaT")) for i in sorted(last)],
+            dtype="datetime64[m]",
+        )
+        np.testing.assert_array_equal(plain.last_purchase, want)
         assert none == [] and len(threads) == 1
         assert threads[0] != threading.get_ident()
         np.testing.assert_array_equal(ids, before)
@@ -833,6 +868,69 @@ class TestOverlappedPasses:
             assert finished == [10]  # the second half was waited for
             with pytest.raises(InputError, match="is late"):
                 _threads.in_halves(second_fails, 10, threads=True)
+
+    def test_once_makes_its_value_once_whichever_thread_asks(self) -> None:
+        calls: list[int] = []
+        started = threading.Event()
+
+        def make() -> list[int]:
+            calls.append(threading.get_ident())
+            started.set()
+            time.sleep(0.05)  # the other thread asks meanwhile, and waits
+            return [len(calls)]
+
+        get = _threads.once(make)
+        beside = _threads.overlapped(get)
+        started.wait()
+        here = get()
+        assert beside() is here and here == [1] and len(calls) == 1
+        assert calls[0] != threading.get_ident()  # made beside, waited for here
+
+        failures = iter([True, False])
+
+        def flaky() -> int:
+            if next(failures):
+                raise InputError("id", "is odd", fix="fix it")
+            return 7
+
+        get = _threads.once(flaky)
+        with pytest.raises(InputError, match="is odd"):
+            get()
+        assert get() == 7 and get() == 7  # an error is not kept
+
+    @pytest.mark.parametrize("busy", [0.0, 0.05])
+    def test_shared_runs_each_work_once_and_returns_them_in_order(
+        self, busy: float
+    ) -> None:
+        ran: list[tuple[int, int]] = []
+
+        def work(i: int) -> int:
+            ran.append((i, threading.get_ident()))
+            if i == 0:
+                time.sleep(busy)  # the second thread busy: the caller helps
+            return i * 10
+
+        finish = _threads.shared(*(partial(work, i) for i in range(4)))
+        assert finish() == [0, 10, 20, 30]
+        assert sorted(i for i, _ in ran) == [0, 1, 2, 3]
+        here = threading.get_ident()
+        first = dict(ran)[0]
+        assert first != here  # the second thread takes the first work
+        if busy:  # the caller took what was left while it slept
+            assert {t for i, t in ran if i} == {here}
+
+    def test_shared_raises_the_first_error_after_every_work(self) -> None:
+        done: list[int] = []
+
+        def fails(i: int) -> None:
+            done.append(i)
+            if i in (1, 2):
+                raise InputError("amount", f"is wrong {i}", fix="fix it")
+
+        finish = _threads.shared(*(partial(fails, i) for i in range(4)))
+        with pytest.raises(InputError, match="is wrong 1"):
+            finish()
+        assert sorted(done) == [0, 1, 2, 3]
 
     @pytest.mark.parametrize(
         ("cpus", "spare"), [({0}, False), ({0, 1}, True), ({3, 5, 6}, True)]

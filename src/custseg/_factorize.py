@@ -40,10 +40,13 @@ Long, varied ids (UUIDs, hashes, e-mail addresses) would need one pass per
 byte and many compactions. So from 65,536 rows on, ids whose key would need
 too many bits (estimated on a sample of rows before any pass) or too many
 compactions are read 8 bytes at a time instead, as big-endian 64-bit words
-(:func:`_rank_words`): one word an id is ranked by :func:`hashed_ranks`;
+(:func:`_group_words`): one word an id is grouped by :func:`hashed_groups`;
 several are hashed into one, grouped (:func:`group_values`), checked word
 by word against one row of each group (exact: on a clash of hashes the
-function returns None), and only the distinct ids sorted. Ids longer than
+function returns None), and only the distinct ids sorted. That sort may be
+left to the caller (:func:`group_arrow_strings`), who runs it beside other
+work: the summary sorts them in a second thread while the first makes the
+per-customer minima and maxima. Ids longer than
 64 bytes are left to pandas (the function returns None). From a million
 rows the word passes and the grouping's table rounds run in two threads,
 each over half of the rows (NumPy releases the GIL inside its loops); each
@@ -60,17 +63,18 @@ from typing import Any, NamedTuple
 import numpy as np
 import numpy.typing as npt
 
-from ._threads import in_halves
+from ._threads import in_halves, once
 
 __all__ = [
     "arrow_strings_from_objects",
     "factorize_arrow_strings",
+    "group_arrow_strings",
     "rank_arrow_strings",
 ]
 
 _Bytes = npt.NDArray[np.uint8]
 #: A function giving word ``i`` of the ids of some rows (a slice, or row
-#: numbers), into an array when given: see :func:`_rank_words`.
+#: numbers), into an array when given: see :func:`_group_words`.
 _Rows = slice | npt.NDArray[np.intp]
 _WordOf = Callable[[int, _Rows, npt.NDArray[np.uint64] | None], npt.NDArray[np.uint64]]
 _Keys = npt.NDArray[np.int64]
@@ -175,6 +179,35 @@ def rank_arrow_strings(
     >>> codes, k, uniques()
     (array([1, 0, 1]), 2, array(['a', 'b'], dtype=object))
     """
+    grouped = group_arrow_strings(values, ordered=True)
+    return None if grouped is None else grouped[:3]
+
+
+def group_arrow_strings(
+    values: object, *, ordered: bool = False
+) -> (
+    tuple[np.ndarray, int, Callable[[], np.ndarray], Callable[[], np.ndarray] | None]
+    | None
+):
+    """:func:`rank_arrow_strings`, leaving the sort of the distinct ids to the
+    caller, who may do it beside other work (in another thread).
+
+    Returns ``(codes, k, uniques, order)``: ``codes`` into the ``k``
+    distinct ids, which ``uniques()`` makes in *code* order and
+    ``uniques(o)`` in the order of the codes ``o``; ``order`` is None when
+    the codes are the ranks of the ids already, else ``order()`` sorts
+    them: ``order()[r]`` is the code of the id of rank ``r`` (made once,
+    however often and from whichever thread it is called), so the sorted
+    ids are ``uniques(order())``. ``ordered=True`` sorts them here (``order``
+    is then None): :func:`rank_arrow_strings`.
+
+    >>> import pyarrow as pa
+    >>> codes, k, uniques, order = group_arrow_strings(pa.array(["b", "a", "b"]))
+    >>> codes.tolist(), k, uniques().tolist(), order is None
+    ([1, 0, 1], 2, ['a', 'b'], True)
+    >>> uniques(np.array([1, 0])).tolist()
+    ['b', 'a']
+    """
     try:
         import pyarrow as pa
     except ImportError:
@@ -182,7 +215,7 @@ def rank_arrow_strings(
     arr = _string_array(values, pa)
     if arr is None:
         return None
-    return _rank_string_array(arr, pa)
+    return _group_string_array(arr, pa, ordered=ordered)
 
 
 def _string_array(values: object, pa: Any) -> Any | None:
@@ -220,22 +253,32 @@ def _factorize_string_array(
     grouped by direct addressing (default: a few slots per row); tests lower
     them to force compactions on small inputs.
     """
-    ranked = _rank_string_array(arr, pa, max_range=max_range, budget=budget)
+    ranked = _group_string_array(arr, pa, max_range=max_range, budget=budget)
     return None if ranked is None else (ranked[0], ranked[2]())
 
 
-def _rank_string_array(
+def _group_string_array(
     arr: Any,
     pa: Any,
     *,
     max_range: int = _INT64_RANGE,
     budget: int | None = None,
-) -> tuple[np.ndarray, int, Callable[[], np.ndarray]] | None:
+    ordered: bool = True,
+) -> (
+    tuple[np.ndarray, int, Callable[[], np.ndarray], Callable[[], np.ndarray] | None]
+    | None
+):
     """:func:`_factorize_string_array` with the distinct ids made on demand
-    (see :func:`rank_arrow_strings`)."""
+    (see :func:`rank_arrow_strings`); ``ordered=False`` may leave their sort
+    to the caller (see :func:`group_arrow_strings`)."""
     n = len(arr)
     if n == arr.null_count:
-        return np.full(n, -1, dtype=np.intp), 0, partial(np.empty, 0, dtype=object)
+        return (
+            np.full(n, -1, dtype=np.intp),
+            0,
+            partial(np.empty, 0, dtype=object),
+            None,
+        )
     buffers = arr.buffers()
     if not all(buf is None or buf.is_cpu for buf in buffers):
         return None
@@ -262,14 +305,51 @@ def _rank_string_array(
         starts, lengths = starts[rows], lengths[rows]
     if budget is None:
         budget = max(_DIRECT_SLOTS_PER_ROW * len(starts), _DIRECT_MIN_SLOTS)
-    ranked = _rank_ids(data, starts, lengths, max_range, min(budget, max_range))
-    if ranked is None:
+    grouped = _group_text(data, starts, lengths, max_range, min(budget, max_range))
+    if grouped is None:
         return None
-    codes, k, text = ranked
+    codes, k, text, order = grouped
+    if ordered and order is not None:  # renumbered before the nulls' -1
+        codes, text = _in_rank_order(codes, text, order())
+        order = None
     if rows is not None:  # spread the codes over all rows, -1 for the nulls
         codes, valid_codes = np.full(n, -1, dtype=np.intp), codes
         codes[rows] = valid_codes
-    return codes, k, lambda: _symbols_to_str(text(), pa)
+    return codes, k, partial(_strings, text, pa), order
+
+
+def _strings(
+    text: _TextOf, pa: Any, order: npt.NDArray[np.intp] | None = None
+) -> np.ndarray:
+    """The ids of *text* as Python ``str``, taken in *order* when given:
+    their bytes are taken in that order first, so that the strings are made
+    (and lie in memory) in the order they are used; taking 10M strings made
+    in another order at random took 0.8 s, waiting on each string's memory."""
+    return _symbols_to_str(text(order), pa)
+
+
+def _in_rank_order(
+    codes: npt.NDArray[np.intp], text: _TextOf, order: npt.NDArray[np.intp]
+) -> tuple[npt.NDArray[np.intp], _TextOf]:
+    """Codes renumbered (in place) to the ranks of their ids, and the ids'
+    text in that order: *order* gives the code of each rank."""
+    ranked = text(order)
+    return _renumber(codes, order), lambda order=None: ranked
+
+
+def _words_text(
+    words: np.ndarray,
+    width: int,
+    ended: bool,
+    order: npt.NDArray[np.intp] | None = None,
+) -> _Text:
+    """The ids whose bytes are the rows of 64-bit *words* (as stored), cut
+    to *width*, in *order* when given (the rows taken whole: 8 bytes at a
+    time, where taking the byte rows cost twice as long)."""
+    if order is not None:
+        words = np.take(words, order, axis=0)
+    rows = words.view(np.uint8).reshape(len(words), -1)[:, :width]
+    return _Text(rows, ended)
 
 
 def _lengths(offsets: npt.NDArray[np.integer[Any]]) -> _Bytes | None:
@@ -288,20 +368,35 @@ def _lengths(offsets: npt.NDArray[np.integer[Any]]) -> _Bytes | None:
     return lengths
 
 
-def _rank_ids(
+#: ``text(order)``: the text of distinct ids (see :class:`_Text`), in code
+#: order, or in *order* (codes) when it is not None
+_TextOf = Callable[[npt.NDArray[np.intp] | None], "_Text"]
+#: ``(codes, k, text, order)``, grouped text ids: ``codes[i]`` is the group
+#: of id ``i`` among ``k``, whose ids ``text`` gives (see :data:`_TextOf`);
+#: ``order`` is None when the codes are the ranks of the ids, else
+#: ``order()`` gives the code of each rank (sorts them).
+_Grouped = tuple[
+    npt.NDArray[np.intp],
+    int,
+    _TextOf,
+    Callable[[], npt.NDArray[np.intp]] | None,
+]
+
+
+def _group_text(
     data: _Bytes,
     starts: npt.NDArray[np.integer[Any]],
     lengths: npt.NDArray[np.integer[Any]],
     max_range: int,
     budget: int,
-) -> tuple[npt.NDArray[np.intp], int, Callable[[], _Text]] | None:
-    """Rank the ids at ``data[starts[i] : starts[i] + lengths[i]]``.
+) -> _Grouped | None:
+    """Group the ids at ``data[starts[i] : starts[i] + lengths[i]]``.
 
-    Returns ``(codes, k, text)``: ``codes[i]`` is the rank of id ``i`` among
-    the ``k`` distinct ids, and ``text()`` decodes the distinct ids in rank
-    order (see :class:`_Text`) from their keys, without ``data``. None when
-    the ids are not worth encoding or hold NUL bytes while differing in
-    length.
+    Returns ``(codes, k, text, order)`` (see :data:`_Grouped`): ids keyed
+    byte by byte come ranked (``order`` None), their text decoded from their
+    keys without ``data``; ids too varied for keys are grouped by
+    :func:`_group_words`, whose ``order`` sorts them. None when the ids are
+    not worth encoding or hold NUL bytes while differing in length.
     """
     m = len(starts)
     capped = m >= _CAPPED_ROWS
@@ -373,7 +468,7 @@ def _rank_ids(
 
     ended = bool(shorter.any())
     if by_words:
-        return _rank_words(word, m, width, ended=ended)
+        return _group_words(word, m, width, ended=ended)
     key: _Keys | None = None  # None: all zero, range 1
     key_range = 1
     compactions = 0
@@ -398,7 +493,7 @@ def _rank_ids(
                 key = None
                 col = rank = col_buffer = rank_buffer = _NO_BYTES
                 pointers.clear()
-                return _rank_words(word, m, width, ended=ended)
+                return _group_words(word, m, width, ended=ended)
             key, previous = _compact(key, key_range, budget)
             key_range = len(previous)
             levels.append(_Level(previous, []))
@@ -412,8 +507,8 @@ def _rank_ids(
             key += rank
         key_range *= radix
         levels[-1].positions.append((j, symbols))
-    if key is None:
-        return np.zeros(m, dtype=np.intp), 1, partial(_Text, constants[None, :], ended)
+    if key is None:  # one id
+        return np.zeros(m, dtype=np.intp), 1, partial(_one_text, constants, ended), None
     # let go of the last column and its ranks (a byte a row each) and of the
     # pointers (8 bytes a row) before compacting
     col = rank = col_buffer = rank_buffer = _NO_BYTES
@@ -422,11 +517,22 @@ def _rank_ids(
     return (
         codes.astype(np.intp, copy=False),
         len(final),
-        lambda: _Text(_decode(final, levels, constants), ended),
+        lambda order=None: _Text(
+            _decode(final if order is None else final[order], levels, constants),
+            ended,
+        ),
+        None,
     )
 
 
-#: Bytes in a word of :func:`_rank_words`
+def _one_text(
+    constants: _Bytes, ended: bool, order: npt.NDArray[np.intp] | None = None
+) -> _Text:
+    """The text of the one id *constants* (*order* is the one code 0)."""
+    return _Text(constants[None, :], ended)
+
+
+#: Bytes in a word of :func:`_group_words`
 _WORD = 8
 #: Masks keeping the first ``r`` bytes of a little-endian word, ``r = 0 .. 8``.
 _FIRST_BYTES = np.array([(1 << (8 * r)) - 1 for r in range(_WORD + 1)], dtype=np.uint64)
@@ -435,7 +541,7 @@ _MIX = np.uint64(0xBF58476D1CE4E5B9)
 _TOP_BIT = np.uint64(1 << 63)
 
 
-#: Rows a block of :func:`_rank_words`' hashing: all the words of a block
+#: Rows a block of :func:`_group_words`' hashing: all the words of a block
 #: are read and mixed while its ids' bytes are in cache (the check goes
 #: :data:`CHUNK` rows at a time, their groups' words taken beside),
 _WORD_BLOCK = 1 << 19
@@ -443,11 +549,9 @@ _WORD_BLOCK = 1 << 19
 _WORD_THREAD_ROWS = 1 << 20
 
 
-def _rank_words(
-    word: _WordOf, m: int, width: int, *, ended: bool
-) -> tuple[npt.NDArray[np.intp], int, Callable[[], _Text]] | None:
-    """Rank ids as 8-byte words: for ids too varied for the keys of
-    :func:`_rank_ids` (codes such as ``"7QK2M9XA"``, hex digests, e-mail
+def _group_words(word: _WordOf, m: int, width: int, *, ended: bool) -> _Grouped | None:
+    """Group ids as 8-byte words: for ids too varied for the keys of
+    :func:`_group_text` (codes such as ``"7QK2M9XA"``, hex digests, e-mail
     addresses), where hashing their text took several times as long.
 
     ``word(i, rows, out)`` gives word ``i`` of the ids of *rows* (a slice or
@@ -455,14 +559,14 @@ def _rank_words(
     integers read little-endian; those hashed and checked are used as read,
     those sorted are swapped to big-endian first, so that integers compare
     like the bytes (for UTF-8, the order of Python ``str``). Ids of at most
-    8 bytes are one word each, ranked by :func:`hashed_ranks`. Longer ids
+    8 bytes are one word each, grouped by :func:`hashed_groups`. Longer ids
     are hashed into one 64-bit integer each (``hash = mix(hash) ^ word``,
     block by block of rows) and grouped by it (:func:`group_values`); each
     group's words are read from one of its rows (kept side by side), and
     every row's words are checked against its group's: exact, or None (left
-    to pandas) in the unlikely event that two ids share a hash. Then only
-    the distinct ids are sorted (by their words) and the codes renumbered.
-    The codes take the memory of the hashes (or of the single words). From
+    to pandas) in the unlikely event that two ids share a hash. The order
+    returned sorts only the distinct ids (by their words), when first
+    called (see :data:`_Grouped`). The codes take the memory of the hashes (or of the single words). From
     ``_WORD_THREAD_ROWS`` rows the reading, hashing, picking and checking
     run in two threads, each over half of the rows (each row's result is
     its own, so the answer is the same).
@@ -479,12 +583,12 @@ def _rank_words(
             np.bitwise_xor(part, _TOP_BIT, out=part)
 
         in_halves(read, m, threads=threads)
-        codes, uniques = hashed_ranks(signed.view(np.int64), scratch=True)
+        codes, uniques, order = hashed_groups(signed.view(np.int64), scratch=True)
         del signed  # its memory holds the codes now
         # the distinct ids' bytes (the text is a view of them, not a copy)
         matrix = np.bitwise_xor(uniques.view(np.uint64), _TOP_BIT).astype(">u8")
-        rows = matrix.view(np.uint8).reshape(len(matrix), _WORD)[:, :width]
-        return codes, len(rows), partial(_Text, rows, ended)
+        text = partial(_words_text, matrix[:, None], width, ended)
+        return codes, len(matrix), text, order
     else:
         hashed = np.empty(m, dtype=np.uint64)
 
@@ -520,10 +624,23 @@ def _rank_words(
         group = codes[row]
         # each group's words side by side, as read (little-endian): a row's
         # check then reads its group's words with one access, not one a word
-        # (past the cache, at 10M groups, one miss a row instead of four)
+        # (past the cache, at 10M groups, one miss a row instead of four).
+        # Filled CHUNK picked rows at a time, every word of a chunk read
+        # while its ids' bytes are in cache, then written a group at once,
+        # each half of the groups in a thread of its own (word by word over
+        # all the rows, in one thread, 10M groups took 1.4 to 2 s)
         table = np.empty((k, count), dtype=np.uint64)
-        for i in range(count):
-            table[group, i] = word(i, row, None)
+
+        def fill(start: int, stop: int) -> None:
+            words = np.empty((min(stop - start, CHUNK), count), dtype=np.uint64)
+            this = np.empty(min(stop - start, CHUNK), dtype=np.uint64)
+            for a in range(start, stop, CHUNK):
+                b = min(stop, a + CHUNK)
+                for i in range(count):
+                    words[: b - a, i] = word(i, row[a:b], this[: b - a])
+                table[group[a:b]] = words[: b - a]
+
+        in_halves(fill, k, threads=threads)
         del row, group
 
         def check(start: int, stop: int) -> bool:
@@ -545,14 +662,11 @@ def _rank_words(
         if not all(in_halves(check, m, threads=threads)):
             return None  # two ids share a hash: left to pandas
         # sorted by their words big-endian (in the order of the bytes)
-        order = _word_order([table[:, i].byteswap() for i in range(count)])
-        codes = _renumber(codes, order)
-        # the distinct ids' bytes in rank order (the words as read are the
-        # bytes as they were); the text is a view of them, not a copy
-        ranked = np.take(table, order, axis=0)
-        del table
-        rows = ranked.view(np.uint8).reshape(k, count * _WORD)[:, :width]
-        return codes, k, partial(_Text, rows, ended)
+        order = once(
+            lambda: _word_order([table[:, i].byteswap() for i in range(count)])
+        )
+        # the distinct ids' bytes: the words as read are the bytes as they were
+        return codes, k, partial(_words_text, table, width, ended), order
 
 
 def _word_order(words: list[npt.NDArray[np.uint64]]) -> npt.NDArray[np.intp]:
@@ -604,7 +718,7 @@ def _matrix_word(
     big_endian: bool = True,
 ) -> npt.NDArray[np.uint64]:
     """Word *i* of ``m`` ids of ``width`` bytes each, back to back from
-    ``data[first]`` (see :func:`_rank_words`): 8 bytes read at once per id
+    ``data[first]`` (see :func:`_group_words`): 8 bytes read at once per id
     (a strided, unaligned view), those past the id masked off; into *out*
     when given. ``big_endian=False`` leaves the words as read (little-endian:
     equal ids, equal words, but not in the order of the ids)."""
@@ -635,7 +749,7 @@ def _gathered_word(
     big_endian: bool = True,
 ) -> npt.NDArray[np.uint64]:
     """Word *i* of the ids at ``data[starts[r] : starts[r] + lengths[r]]``
-    (see :func:`_rank_words`): 8 bytes read at once per id (an unaligned
+    (see :func:`_group_words`): 8 bytes read at once per id (an unaligned
     view), those past the id masked off (in chunks where some id ends
     before the word does), chunk by chunk, into *out* when given; when
     fewer than a quarter of the ids reach word *i* (the last words of the
@@ -701,6 +815,28 @@ def hashed_ranks(
     >>> codes.tolist(), uniques.tolist()
     ([2, 0, 2, 1], [10, 20, 30])
     """
+    codes, uniques, order = hashed_groups(values, scratch=scratch)
+    if order is None:
+        return codes, uniques
+    ranked = order()
+    return _renumber(codes, ranked), uniques[ranked]
+
+
+def hashed_groups(
+    values: np.ndarray, *, scratch: bool = False
+) -> tuple[npt.NDArray[np.intp], np.ndarray, Callable[[], npt.NDArray[np.intp]] | None]:
+    """:func:`hashed_ranks`, leaving the sort of the distinct values to the
+    caller (who may run it beside other work, in another thread).
+
+    Returns ``(codes, uniques, order)``: ``uniques[codes[i]]`` is
+    ``values[i]``; ``order`` is None when the codes are ranks already (the
+    values never decrease), else ``order()`` sorts the distinct values
+    (``uniques[order()]`` ascending), made once whoever calls it.
+
+    >>> codes, uniques, order = hashed_groups(np.array([30, 10, 30, 20]))
+    >>> (uniques[codes] == [30, 10, 30, 20]).all(), uniques[order()].tolist()
+    (np.True_, [10, 20, 30])
+    """
     if _ascending(values):  # sorted ids: the codes count the changes
         change = values[1:] != values[:-1]
         firsts = np.flatnonzero(change)
@@ -710,10 +846,9 @@ def hashed_ranks(
         codes = _own_codes(values, scratch)
         codes[0] = 0
         np.cumsum(change, out=codes[1:])
-        return codes, uniques
+        return codes, uniques, None
     codes, uniques = group_values(values, scratch=scratch)
-    order = _distinct_order(uniques)
-    return _renumber(codes, order), uniques[order]
+    return codes, uniques, once(partial(_distinct_order, uniques))
 
 
 def _distinct_order(uniques: np.ndarray) -> npt.NDArray[np.intp]:

@@ -19,7 +19,7 @@ from typing import Any, TypeVar, cast
 
 _T = TypeVar("_T")
 
-__all__ = ["in_halves", "overlapped", "spare_cpu"]
+__all__ = ["in_halves", "once", "overlapped", "shared", "spare_cpu"]
 
 
 def spare_cpu() -> bool:
@@ -117,3 +117,78 @@ def in_halves(
     finally:  # the second half is waited for even when the first raised
         last = second()
     return first, last
+
+
+def once(make: Callable[[], _T]) -> Callable[[], _T]:
+    """The function giving ``make()``, made on its first call only, in
+    whichever thread calls first: a later caller, in this thread or another,
+    waits for that result instead of making it again. When *make* raises,
+    nothing is kept (the next call makes it anew).
+
+    Examples
+    --------
+    >>> calls = []
+    >>> get = once(lambda: calls.append(1) or len(calls))
+    >>> get(), get(), calls
+    (1, 1, [1])
+    """
+    lock = threading.Lock()
+    made: list[_T] = []
+
+    def get() -> _T:
+        with lock:
+            if not made:
+                made.append(make())
+            return made[0]
+
+    return get
+
+
+def shared(*works: Callable[[], Any]) -> Callable[[], list[Any]]:
+    """Start *works* in a second thread, which takes them one at a time in
+    the order given; return the function that takes, in the caller's
+    thread, those the second has not started yet, then waits for the rest
+    and returns every result in the order of *works* (raising the first
+    error, in that order, if any raised).
+
+    So the caller, once done with its own pass, helps with what is left,
+    and neither thread idles while the other has two works to go: which
+    thread runs which work does not change the results.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> codes = np.array([0, 2, 2, 1])
+    >>> finish = shared(lambda: np.bincount(codes), lambda: codes.max())
+    >>> last = np.zeros(3, dtype=np.int64)
+    >>> np.maximum.at(last, codes, np.array([5, 1, 7, 3]))
+    >>> counts, top = finish()
+    >>> counts.tolist(), int(top), last.tolist()
+    ([1, 1, 2], 2, [5, 3, 7])
+    """
+    lock = threading.Lock()
+    pending = list(range(len(works)))
+    outcomes: list[tuple[bool, Any]] = [(True, None)] * len(works)
+
+    def take() -> None:
+        while True:
+            with lock:
+                if not pending:
+                    return
+                i = pending.pop(0)
+            try:
+                outcomes[i] = (True, works[i]())
+            except BaseException as error:  # handed to the caller below
+                outcomes[i] = (False, error)
+
+    beside = overlapped(take)
+
+    def finish() -> list[Any]:
+        take()
+        beside()
+        for ok, value in outcomes:
+            if not ok:
+                raise value
+        return [value for _, value in outcomes]
+
+    return finish
