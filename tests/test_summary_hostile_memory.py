@@ -62,6 +62,7 @@ def _overlap(on: bool) -> Iterator[list[int]]:
 
     with (
         mock.patch.object(summary_module, "_OVERLAP_SLOTS", 1 if on else 1 << 62),
+        mock.patch.object(summary_module, "_OVERLAP_SORT_SLOTS", 1 if on else 1 << 62),
         mock.patch.object(_threads, "spare_cpu", lambda: True),
         mock.patch.object(_threads, "overlapped", spy),
     ):
@@ -797,6 +798,34 @@ class TestOverlappedPasses:
             ):
                 summarize(ids, dates, amounts)
             assert calls == [1]
+
+    def test_groups_to_sort_go_beside_from_fewer_customers(self) -> None:
+        """Hashed ids, whose groups are sorted after grouping, have the second
+        thread from ``_OVERLAP_SORT_SLOTS`` customers (it sorts them too);
+        ranked ids only from ``_OVERLAP_SLOTS``."""
+        wide = (np.arange(40) % 7) * 10**12 + (np.arange(40) % 2)
+        ranked = np.arange(40) % 14
+        dates = np.array(["2024-01-01"] * 40, dtype="datetime64[D]")
+        calls: list[str] = []
+        real = _threads.overlapped
+
+        def spy(work: Any, *args: Any) -> Any:
+            calls.append("beside")
+            return real(work, *args)
+
+        with (
+            mock.patch.object(_threads, "overlapped", spy),
+            mock.patch.object(_threads, "spare_cpu", lambda: True),
+            mock.patch.object(summary_module, "_OVERLAP_SLOTS", 20),
+            mock.patch.object(summary_module, "_OVERLAP_SORT_SLOTS", 14),
+        ):
+            assert _group_ids(wide, "id", ordered=False).order is not None
+            summarize(wide, dates, np.ones(40))  # 14 customers, to sort
+            assert calls == ["beside"]
+            summarize(ranked, dates, np.ones(40))  # 14 customers, ranked
+            assert calls == ["beside"]
+            summarize(wide[:12], dates[:12], np.ones(12))  # 12 customers
+            assert calls == ["beside"]
 
     def test_overlapped_returns_raises_and_runs_elsewhere(self) -> None:
         where: list[int] = []
