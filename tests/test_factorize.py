@@ -596,7 +596,9 @@ def test_word_order_is_lexsort(rows: list[tuple[int, ...]], scale: int) -> None:
     words = [
         table[:, j] * np.uint64(scale) if j == 0 else table[:, j] for j in range(width)
     ]
-    order = _factorize._word_order([w.copy() for w in words])
+    order = _factorize._word_order(np.stack(words, axis=1), swap=False)
+    swapped = np.stack([w.byteswap() for w in words], axis=1)
+    np.testing.assert_array_equal(_factorize._word_order(swapped), order)
     assert sorted(order.tolist()) == list(range(len(rows)))
     got = np.stack([w[order] for w in words])
     want = np.stack([w[np.lexsort(words[::-1])] for w in words])

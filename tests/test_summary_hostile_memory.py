@@ -15,6 +15,7 @@ import contextlib
 import threading
 import time
 import tracemalloc
+import weakref
 from collections.abc import Iterator
 from functools import partial
 from typing import Any
@@ -654,6 +655,50 @@ class TestSummarizeTextIds:
         assert list(got.customer_id) == list(ref.customer_id)
         assert all(type(c) is str for c in got.customer_id)
 
+    @pytest.mark.parametrize("words", [False, True])
+    @pytest.mark.parametrize("beside", [False, True])
+    def test_codes_are_let_go_before_the_ids_are_made(
+        self, words: bool, beside: bool
+    ) -> None:
+        """Making the ids' Python strings is the summary's peak of memory: by
+        then the codes (8 bytes a row) are gone, and the strings are made in
+        id order, chunk by chunk (keyed ids, or words sorted after
+        grouping; sorted in the caller's thread or beside)."""
+        values = pd.Series([f"user{i * 7919 % 1000:04d}@x.org" for i in range(3000)])
+        values = values.astype("str")
+        dates = np.datetime64("2024-01-01", "D") + np.arange(3000) % 9
+        amounts = np.arange(3000) % 5 - 1.0
+        ref = summarize(values, dates, amounts)
+        codes: list[Any] = []
+        real_group = summary_module._group_ids
+
+        def grouped(*args: Any, **kwargs: Any) -> Any:
+            groups = real_group(*args, **kwargs)
+            codes.append((weakref.ref(groups.codes), groups.order is not None))
+            return groups
+
+        alive: list[bool] = []
+        real_strings = _factorize._symbols_to_str
+
+        def watched(text: Any, pa_: Any) -> Any:
+            alive.append(codes[0][0]() is not None)
+            return real_strings(text, pa_)
+
+        with (
+            pytest.MonkeyPatch.context() as m,
+            _words() if words else contextlib.nullcontext(),
+            _overlap(beside),
+        ):
+            m.setattr(_factorize, "CHUNK", 256)
+            m.setattr(summary_module, "_group_ids", grouped)
+            m.setattr(_factorize, "_symbols_to_str", watched)
+            got = summarize(values, dates, amounts)
+        assert codes[0][1] == words  # words: sorted after grouping
+        assert alive and not any(alive)
+        assert len(alive) == (4 if words else 1)  # 1000 ids, 256 at a time
+        assert got.customer_id.tolist() == ref.customer_id.tolist()
+        np.testing.assert_array_equal(got.monetary, ref.monetary)
+
 
 # --------------------------------------------------------------------------
 # the building blocks against NumPy / pandas
@@ -926,6 +971,17 @@ class TestOverlappedPasses:
         with pytest.raises(InputError, match="is odd"):
             get()
         assert get() == 7 and get() == 7  # an error is not kept
+
+        class Held:  # what the maker holds is let go once it has made
+            pass
+
+        held = Held()
+        gone = weakref.ref(held)
+        get = _threads.once(partial(id, held))
+        del held
+        assert gone() is not None
+        get()
+        assert gone() is None
 
     @pytest.mark.parametrize("busy", [0.0, 0.05])
     def test_shared_runs_each_work_once_and_returns_them_in_order(

@@ -322,10 +322,17 @@ def _strings(
     text: _TextOf, pa: Any, order: npt.NDArray[np.intp] | None = None
 ) -> np.ndarray:
     """The ids of *text* as Python ``str``, taken in *order* when given:
-    their bytes are taken in that order first, so that the strings are made
-    (and lie in memory) in the order they are used; taking 10M strings made
-    in another order at random took 0.8 s, waiting on each string's memory."""
-    return _symbols_to_str(text(order), pa)
+    their bytes are taken in that order first, :data:`CHUNK` ids at a time
+    (no second copy of all of them), so that the strings are made (and lie
+    in memory) in the order they are used; taking 10M strings made in
+    another order at random took 0.8 s, waiting on each string's memory."""
+    if order is None:
+        return _symbols_to_str(text(None), pa)
+    out = np.empty(len(order), dtype=object)
+    for start in range(0, len(order), CHUNK):
+        part = order[start : start + CHUNK]
+        out[start : start + len(part)] = _symbols_to_str(text(part), pa)
+    return out
 
 
 def _in_rank_order(
@@ -662,25 +669,32 @@ def _group_words(word: _WordOf, m: int, width: int, *, ended: bool) -> _Grouped 
         if not all(in_halves(check, m, threads=threads)):
             return None  # two ids share a hash: left to pandas
         # sorted by their words big-endian (in the order of the bytes)
-        order = once(
-            lambda: _word_order([table[:, i].byteswap() for i in range(count)])
-        )
+        order = once(partial(_word_order, table))
         # the distinct ids' bytes: the words as read are the bytes as they were
         return codes, k, partial(_words_text, table, width, ended), order
 
 
-def _word_order(words: list[npt.NDArray[np.uint64]]) -> npt.NDArray[np.intp]:
-    """The order of rows by ``words[0]``, then ``words[1]``, ...: sorted by
-    the first word, then each run of rows equal so far sorted by the next
-    word (a sort of only those rows; none for ids that differ in their first
-    8 bytes, as hex digests do), which is faster than sorting every row by
-    every word (:func:`numpy.lexsort`)."""
-    order = np.argsort(words[0])
-    sorted_words = words[0][order]
+def _word_order(
+    table: npt.NDArray[np.uint64], *, swap: bool = True
+) -> npt.NDArray[np.intp]:
+    """The order of the rows of *table* by column 0, then column 1, ...
+    (each word byte-swapped first when *swap*: words read little-endian
+    then compare like their bytes): sorted by the first word, then each run
+    of rows equal so far sorted by the next word (a sort of only those rows;
+    none for ids that differ in their first 8 bytes, as hex digests do),
+    which is faster than sorting every row by every word
+    (:func:`numpy.lexsort`). Only the first column is copied whole (a
+    later one only for the rows still tied), so that the sort, which the
+    summary runs beside its aggregates, adds little to their memory."""
+    first = table[:, 0].byteswap() if swap else table[:, 0].copy()
+    order = np.argsort(first)
+    sorted_words = first[order]
+    del first
     new_run = np.empty(len(order), dtype=bool)
     new_run[:1] = True
     np.not_equal(sorted_words[1:], sorted_words[:-1], out=new_run[1:])
-    for word in words[1:]:
+    del sorted_words
+    for i in range(1, table.shape[1]):
         # rows in runs of two or more (equal in every word so far)
         tied = ~new_run
         tied[:-1] |= ~new_run[1:]
@@ -689,7 +703,9 @@ def _word_order(words: list[npt.NDArray[np.uint64]]) -> npt.NDArray[np.intp]:
             break
         run = np.cumsum(new_run)[at]
         rows = order[at]
-        this = word[rows]
+        this = table[rows, i]
+        if swap:
+            this.byteswap(inplace=True)
         by = np.lexsort((this, run))  # by run, then by this word
         rows, this = rows[by], this[by]
         order[at] = rows

@@ -123,7 +123,8 @@ def once(make: Callable[[], _T]) -> Callable[[], _T]:
     """The function giving ``make()``, made on its first call only, in
     whichever thread calls first: a later caller, in this thread or another,
     waits for that result instead of making it again. When *make* raises,
-    nothing is kept (the next call makes it anew).
+    nothing is kept (the next call makes it anew); once it returns, *make*
+    itself is let go (with what it holds, such as the values it sorted).
 
     Examples
     --------
@@ -134,11 +135,13 @@ def once(make: Callable[[], _T]) -> Callable[[], _T]:
     """
     lock = threading.Lock()
     made: list[_T] = []
+    maker = [make]  # let go of once made (and what it holds)
 
     def get() -> _T:
         with lock:
             if not made:
-                made.append(make())
+                made.append(maker[0]())
+                maker.clear()
             return made[0]
 
     return get

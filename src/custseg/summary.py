@@ -1287,12 +1287,21 @@ def _summarize(
     first_slots, last_slots = _first_last(codes, ticks, slots, others)
     if overlap:
         monetary, per_slot = finish()
+        del finish  # and the codes, the mask and the results it holds
     else:
         per_slot = purchases(codes, others)
+    # each per-slot array let go of once compacted (taken in id order, it
+    # is a new array when the groups were sorted after grouping)
     freq = groups.compact(per_slot[:size], scratch=True)
+    del per_slot
     last = groups.compact(last_slots[:size], scratch=True)
+    del last_slots
     first = groups.compact(first_slots[:size], scratch=True)
-    del codes, others, last_slots, first_slots, per_slot
+    del codes, others, first_slots
+    # the ids are made last (Python strings for text, at the peak of memory),
+    # without the codes (8 bytes a row), which nothing needs any more
+    ids_of = attrs.evolve(groups, codes=np.empty(0, dtype=np.intp))
+    del groups
     if len(first):  # the earliest purchase, from the customers' (few) firsts
         _check_day_span(
             all_ticks,
@@ -1313,7 +1322,7 @@ def _summarize(
     recency[none] = np.nan
     tenure[none] = np.nan
     return CustomerFacts(
-        customer_id=groups.ids,
+        customer_id=ids_of.ids,
         recency_days=recency,
         frequency=freq.astype(np.int64, copy=False),
         monetary=monetary,
