@@ -846,7 +846,8 @@ class TestOverlappedPasses:
 
     def test_groups_to_sort_go_beside_from_fewer_customers(self) -> None:
         """Hashed ids, whose groups are sorted after grouping, have the second
-        thread from ``_OVERLAP_SORT_SLOTS`` customers (it sorts them too);
+        thread from ``_OVERLAP_SORT_SLOTS`` customers (it sorts them too),
+        unless it would cost a copy of the codes (distinct days, refunds);
         ranked ids only from ``_OVERLAP_SLOTS``."""
         wide = (np.arange(40) % 7) * 10**12 + (np.arange(40) % 2)
         ranked = np.arange(40) % 14
@@ -871,6 +872,13 @@ class TestOverlappedPasses:
             assert calls == ["beside"]
             summarize(wide[:12], dates[:12], np.ones(12))  # 12 customers
             assert calls == ["beside"]
+            # distinct days with a refund: beside, the codes would be copied
+            refund = np.where(np.arange(40) == 3, -1.0, 1.0)
+            summarize(wide, dates, refund, frequency="days")
+            assert calls == ["beside"]
+            summarize(wide, dates, np.ones(40), frequency="days")
+            summarize(wide, dates, refund)
+            assert calls == ["beside"] * 3
 
     def test_overlapped_returns_raises_and_runs_elsewhere(self) -> None:
         where: list[int] = []

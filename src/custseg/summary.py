@@ -1107,8 +1107,8 @@ def summarize(
 #: it saves little (0.13 s to 0.12 s), below that nothing
 #: (``benchmarks/bench_partition.py``).
 _OVERLAP_SLOTS = 1 << 21
-#: From this many, when the groups are still to be sorted (hashed ids): the
-#: second thread then sorts them too (10M rows of 1M ids, best of 7 in one
+#: From this many, when the groups are still to be sorted (hashed ids) and
+#: the codes need no copy for it: the second thread then sorts them too (10M rows of 1M ids, best of 7 in one
 #: process, without and with the thread: phone numbers 0.375 s and 0.341 s,
 #: 8-character codes 0.449 and 0.410, hex digests 0.689 and 0.669)
 _OVERLAP_SORT_SLOTS = 1 << 17
@@ -1237,12 +1237,6 @@ def _summarize(
     del ids  # (an Arrow copy of object text ids: 17 bytes a row for "C%08d")
 
     size = groups.size
-    # past the cache, the bincounts run in a second thread beside the
-    # ufunc.at passes (see _threads), and from fewer customers when their
-    # groups are still to be sorted; each aggregate is still one pass in row
-    # order, so the answer is the same either way
-    beside_from = _OVERLAP_SLOTS if groups.order is None else _OVERLAP_SORT_SLOTS
-    overlap = size >= beside_from and _threads.spare_cpu()
     # the other rows (refunds, and zero amounts when ignored), or None; a
     # reduction first, to spare the mask (a byte a row) when there are none
     lowest = amounts.min() if len(amounts) else 1
@@ -1250,6 +1244,15 @@ def _summarize(
     others = None
     if lowest <= 0 if ignore else lowest < 0:
         others = amounts <= 0 if ignore else amounts < 0
+    # past the cache, the bincounts run in a second thread beside the
+    # ufunc.at passes (see _threads), and from fewer customers when their
+    # groups are still to be sorted, unless that would cost a copy of the
+    # codes (distinct days with other rows, below); each aggregate is still
+    # one pass in row order, so the answer is the same either way
+    copies = others is not None and frequency == "days"
+    sort_beside = groups.order is not None and not copies
+    beside_from = _OVERLAP_SORT_SLOTS if sort_beside else _OVERLAP_SLOTS
+    overlap = size >= beside_from and _threads.spare_cpu()
     if not overlap:
         monetary = groups.total(amounts, field=f_amount)
     codes, slots = groups.codes, size
