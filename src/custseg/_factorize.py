@@ -46,8 +46,8 @@ by word against one row of each group (exact: on a clash of hashes the
 function returns None), and only the distinct ids sorted. That sort may be
 left to the caller (:func:`group_arrow_strings`), who runs it beside other
 work: the summary sorts them in a second thread while the first makes the
-per-customer minima and maxima. Ids longer than
-64 bytes are left to pandas (the function returns None). From a million
+per-customer minima and maxima. Ids longer than 64 bytes are left to
+pandas (the function returns None). From a million
 rows the word passes and the grouping's table rounds run in two threads,
 each over half of the rows (NumPy releases the GIL inside its loops); each
 row's result is its own, so the answer is the same.
@@ -186,7 +186,7 @@ def rank_arrow_strings(
 def group_arrow_strings(
     values: object, *, ordered: bool = False
 ) -> (
-    tuple[np.ndarray, int, Callable[[], np.ndarray], Callable[[], np.ndarray] | None]
+    tuple[np.ndarray, int, Callable[..., np.ndarray], Callable[[], np.ndarray] | None]
     | None
 ):
     """:func:`rank_arrow_strings`, leaving the sort of the distinct ids to the
@@ -265,7 +265,7 @@ def _group_string_array(
     budget: int | None = None,
     ordered: bool = True,
 ) -> (
-    tuple[np.ndarray, int, Callable[[], np.ndarray], Callable[[], np.ndarray] | None]
+    tuple[np.ndarray, int, Callable[..., np.ndarray], Callable[[], np.ndarray] | None]
     | None
 ):
     """:func:`_factorize_string_array` with the distinct ids made on demand
@@ -339,7 +339,8 @@ def _in_rank_order(
     codes: npt.NDArray[np.intp], text: _TextOf, order: npt.NDArray[np.intp]
 ) -> tuple[npt.NDArray[np.intp], _TextOf]:
     """Codes renumbered (in place) to the ranks of their ids, and the ids'
-    text in that order: *order* gives the code of each rank."""
+    text in that order (the codes' order now): *order* gives the code of
+    each rank."""
     ranked = text(order)
     return _renumber(codes, order), lambda order=None: ranked
 
@@ -573,8 +574,8 @@ def _group_words(word: _WordOf, m: int, width: int, *, ended: bool) -> _Grouped 
     every row's words are checked against its group's: exact, or None (left
     to pandas) in the unlikely event that two ids share a hash. The order
     returned sorts only the distinct ids (by their words), when first
-    called (see :data:`_Grouped`). The codes take the memory of the hashes (or of the single words). From
-    ``_WORD_THREAD_ROWS`` rows the reading, hashing, picking and checking
+    called (see :data:`_Grouped`). The codes take the memory of the hashes
+    (or of the single words). From ``_WORD_THREAD_ROWS`` rows the reading, hashing, picking and checking
     run in two threads, each over half of the rows (each row's result is
     its own, so the answer is the same).
     """
