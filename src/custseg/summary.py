@@ -1108,9 +1108,10 @@ def summarize(
 #: (``benchmarks/bench_partition.py``).
 _OVERLAP_SLOTS = 1 << 21
 #: From this many, when the groups are still to be sorted (hashed ids) and
-#: the codes need no copy for it: the second thread then sorts them too (10M rows of 1M ids, best of 7 in one
-#: process, without and with the thread: phone numbers 0.375 s and 0.341 s,
-#: 8-character codes 0.449 and 0.410, hex digests 0.689 and 0.669)
+#: the codes need no copy for it: the second thread then sorts them too
+#: (10M rows of 1M ids, best of 7 in one process, without and with the
+#: thread: phone numbers 0.375 s and 0.341 s, 8-character codes 0.449 and
+#: 0.410, hex digests 0.689 and 0.669)
 _OVERLAP_SORT_SLOTS = 1 << 17
 
 
