@@ -47,10 +47,10 @@ function returns None), and only the distinct ids sorted. That sort may be
 left to the caller (:func:`group_arrow_strings`), who runs it beside other
 work: the summary sorts them in a second thread while the first makes the
 per-customer minima and maxima. Ids longer than 64 bytes are left to
-pandas (the function returns None). From a million
-rows the word passes and the grouping's table rounds run in two threads,
-each over half of the rows (NumPy releases the GIL inside its loops); each
-row's result is its own, so the answer is the same.
+pandas (the function returns None). From a million rows the word passes
+and the grouping's table rounds run in two threads, each over half of the
+rows (NumPy releases the GIL inside its loops); each row's result is its
+own, so the answer is the same.
 """
 
 from __future__ import annotations
@@ -78,6 +78,10 @@ _Bytes = npt.NDArray[np.uint8]
 _Rows = slice | npt.NDArray[np.intp]
 _WordOf = Callable[[int, _Rows, npt.NDArray[np.uint64] | None], npt.NDArray[np.uint64]]
 _Keys = npt.NDArray[np.int64]
+#: ``(codes, k, uniques, order)`` of :func:`group_arrow_strings`
+_StringGroups = tuple[
+    np.ndarray, int, Callable[..., np.ndarray], Callable[[], np.ndarray] | None
+]
 _Symbols = npt.NDArray[np.int16]
 
 #: Largest key range an ``int64`` key holds (keys are ``0 .. range - 1``).
@@ -185,10 +189,7 @@ def rank_arrow_strings(
 
 def group_arrow_strings(
     values: object, *, ordered: bool = False
-) -> (
-    tuple[np.ndarray, int, Callable[..., np.ndarray], Callable[[], np.ndarray] | None]
-    | None
-):
+) -> _StringGroups | None:
     """:func:`rank_arrow_strings`, leaving the sort of the distinct ids to the
     caller, who may do it beside other work (in another thread).
 
@@ -264,10 +265,7 @@ def _group_string_array(
     max_range: int = _INT64_RANGE,
     budget: int | None = None,
     ordered: bool = True,
-) -> (
-    tuple[np.ndarray, int, Callable[..., np.ndarray], Callable[[], np.ndarray] | None]
-    | None
-):
+) -> _StringGroups | None:
     """:func:`_factorize_string_array` with the distinct ids made on demand
     (see :func:`rank_arrow_strings`); ``ordered=False`` may leave their sort
     to the caller (see :func:`group_arrow_strings`)."""

@@ -1257,7 +1257,7 @@ def _summarize(
     if not overlap:
         monetary = groups.total(amounts, field=f_amount)
     codes, slots = groups.codes, size
-    if others is not None and (not overlap or frequency == "days"):
+    if copies or (others is not None and not overlap):
         # the other rows go to a slot past the customers': written over the
         # codes when they are ours and summed already, else into a copy (the
         # sums beside read them). Past the cache, counting transactions, the
