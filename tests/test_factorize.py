@@ -143,14 +143,18 @@ def test_fixed_width_ids_match_pandas_factorize(
     st.integers(2, 300),
     st.integers(1, 40),
     st.sampled_from([1, 3, 7, 1 << 16]),
+    st.sampled_from([0, 1 << 20]),
 )
 def test_compaction_matches_pandas_factorize(
-    ids: list[str | None], max_range: int, budget: int, chunk: int
+    ids: list[str | None], max_range: int, budget: int, chunk: int, thread_rows: int
 ) -> None:
     """Tiny key ranges force compactions (direct and hashed) to stay exact,
-    with the chunked passes (decoding the distinct ids too) in any chunk."""
+    with the chunked passes (the ranks added to the key, decoding the
+    distinct ids) in any chunk, and the ranks added in two threads or one."""
     with pytest.MonkeyPatch.context() as m:
         m.setattr(_factorize, "CHUNK", chunk)
+        m.setattr(_factorize, "_RANK_THREAD_ROWS", thread_rows)
+        m.setattr(_threads, "spare_cpu", lambda: True)  # threads when asked
         result = _factorize_string_array(
             pa.array(ids, type=pa.large_string()),
             pa,

@@ -432,6 +432,12 @@ def _group_text(
             np.copyto(col_buffer, matrix[:, j])
             return col_buffer
 
+        def column_part(
+            j: int, start: int, out: _Bytes, at: npt.NDArray[np.int64]
+        ) -> _Bytes:
+            np.copyto(out, matrix[start : start + len(out), j])
+            return out
+
         def word(
             i: int, rows: _Rows, out: npt.NDArray[np.uint64] | None = None
         ) -> npt.NDArray[np.uint64]:
@@ -465,6 +471,19 @@ def _group_text(
                 col *= lengths > j
             return col
 
+        def column_part(
+            j: int, start: int, out: _Bytes, at: npt.NDArray[np.int64]
+        ) -> _Bytes:
+            # byte j of the ids of rows start .. start + len(out) - 1 (*at*
+            # holds their positions in *data*)
+            stop = start + len(out)
+            where = np.add(starts[start:stop], j, out=at, casting="unsafe")
+            np.minimum(where, len(data) - 1, out=where)  # ended ids: masked below
+            np.take(data, where, out=out)
+            if shorter[j]:
+                out *= lengths[start:stop] > j
+            return out
+
         def word(
             i: int, rows: _Rows, out: npt.NDArray[np.uint64] | None = None
         ) -> npt.NDArray[np.uint64]:
@@ -480,6 +499,9 @@ def _group_text(
     compactions = 0
     levels = [_Level(None, [])]
     constants = np.zeros(width, dtype=np.uint8)  # the byte of skipped positions
+    # Each column's symbols come from a pass over the column; its ranks are
+    # added to the key later, those of all the columns up to a compaction at
+    # once (the level's positions, see _add_ranks)
     for j in range(width):
         col = column(j)
         ends = bool(shorter[j])  # some ids end before j: byte 0 marks them
@@ -490,35 +512,30 @@ def _group_text(
             continue
         # Compact while direct addressing is cheap, and when int64 is full.
         if (
-            key is not None
+            (key is not None or levels[-1].positions)
             and key_range * radix > budget
             and (key_range <= budget or key_range * radix > max_range)
         ):
             compactions += 1
             if capped and compactions > _MAX_COMPACTIONS:  # words are faster
                 key = None
-                col = rank = col_buffer = rank_buffer = _NO_BYTES
+                col = col_buffer = rank_buffer = _NO_BYTES
                 pointers.clear()
                 return _group_words(word, m, width, ended=ended)
+            key = _add_ranks(key, levels[-1].positions, m, column_part)
             key, previous = _compact(key, key_range, budget)
             key_range = len(previous)
             levels.append(_Level(previous, []))
             if key_range * radix > max_range:
                 return None  # only for a tiny ``max_range`` (tests)
-        rank = _column_ranks(col, symbols, ends, rank_buffer)
-        if key is None:
-            key = rank.astype(np.int64)
-        else:
-            key *= radix
-            key += rank
         key_range *= radix
         levels[-1].positions.append((j, symbols))
-    if key is None:  # one id
-        return np.zeros(m, dtype=np.intp), 1, partial(_one_text, constants, ended), None
-    # let go of the last column and its ranks (a byte a row each) and of the
-    # pointers (8 bytes a row) before compacting
-    col = rank = col_buffer = rank_buffer = _NO_BYTES
+    # let go of the last column and of the pointers (8 bytes a row)
+    col = col_buffer = rank_buffer = _NO_BYTES
     pointers.clear()
+    if key is None and not levels[-1].positions:  # one id
+        return np.zeros(m, dtype=np.intp), 1, partial(_one_text, constants, ended), None
+    key = _add_ranks(key, levels[-1].positions, m, column_part)
     codes, final = _compact(key, key_range, budget)
     return (
         codes.astype(np.intp, copy=False),
@@ -1165,20 +1182,72 @@ def _column_symbols(col: _Bytes, ends: bool, scratch: _Bytes | None = None) -> _
     return symbols
 
 
-def _column_ranks(
-    col: _Bytes, symbols: _Symbols, ends: bool, out: _Bytes | None = None
-) -> _Bytes:
-    """Rank of each byte of ``col`` among ``symbols`` (the end has rank 0),
-    in *out* when given and the ranks are a subtraction.
-
-    Ranks fit a byte: the end marker is used only where no byte is NUL.
-    """
-    low, high = int(symbols[int(ends)]), int(symbols[-1])
-    if not ends and high - low + 1 == len(symbols):  # a span: subtract
-        return np.subtract(col, np.uint8(low), out=out)
+def _ranker(symbols: _Symbols) -> Callable[[_Bytes, _Bytes], _Bytes]:
+    """The function ranking a column's bytes among its *symbols* (see
+    :func:`_column_symbols`; the end, byte 0, has rank 0 when they start
+    with ``_END``): ``rank(col, out)``, into *out* when the ranks are a
+    subtraction. Ranks fit a byte: the end marker is used only where no
+    byte is NUL."""
+    ends = int(symbols[0]) == _END
+    low, high = np.uint8(symbols[int(ends)]), int(symbols[-1])
+    if not ends and high - int(low) + 1 == len(symbols):  # a span: subtract
+        return lambda col, out: np.subtract(col, low, out=out)
     table = np.zeros(256, dtype=np.uint8)
     table[symbols[ends:]] = np.arange(int(ends), len(symbols))
-    return np.frombuffer(col.tobytes().translate(table.tobytes()), dtype=np.uint8)
+    translation = table.tobytes()
+    return lambda col, out: np.frombuffer(
+        col.tobytes().translate(translation), dtype=np.uint8
+    )
+
+
+#: The ranks of the key's positions are added from this many rows in two
+#: threads, each over half of the rows.
+_RANK_THREAD_ROWS = 1 << 20
+
+
+def _add_ranks(
+    key: _Keys | None,
+    positions: list[tuple[int, _Symbols]],
+    m: int,
+    column_part: Callable[[int, int, _Bytes, npt.NDArray[np.int64]], _Bytes],
+) -> _Keys:
+    """*key* (of *m* rows; None for a key of zero) with the ranks of the bytes
+    at *positions* added, ``key = key * radix + rank`` position by position,
+    in place (a new array when None).
+
+    A chunk of rows at a time: every position of a chunk while its part of
+    the key is in cache, instead of two passes over the whole key (8 bytes
+    a row) per position. ``column_part(j, start, out, at)`` writes byte *j*
+    of the ids of rows ``start ..`` into *out* (0 past an id's end), with
+    *at* for its scratch. From ``_RANK_THREAD_ROWS`` rows, each half of the
+    rows in a thread of its own.
+
+    >>> cols = np.array([[3, 7], [4, 7], [3, 9]], dtype=np.uint8)
+    >>> def part(j, start, out, at):
+    ...     return np.copyto(out, cols[start : start + len(out), j]) or out
+    >>> symbols = [np.array([3, 4], dtype=np.int16), np.array([7, 9], dtype=np.int16)]
+    >>> _add_ranks(None, list(enumerate(symbols)), 3, part).tolist()  # 2 r0 + r1
+    [0, 2, 1]
+    """
+    out = np.empty(m, dtype=np.int64) if key is None else key
+    rankers = [(j, len(symbols), _ranker(symbols)) for j, symbols in positions]
+
+    def add(start: int, stop: int) -> None:
+        size = min(stop - start, CHUNK)
+        col = np.empty(size, dtype=np.uint8)
+        ranks = np.empty(size, dtype=np.uint8)
+        at = np.empty(size, dtype=np.int64)
+        for a in range(start, stop, CHUNK):
+            part = out[a : min(stop, a + CHUNK)]
+            n = len(part)
+            if key is None:
+                part[...] = 0
+            for j, radix, rank in rankers:
+                part *= radix
+                part += rank(column_part(j, a, col[:n], at[:n]), ranks[:n])
+
+    in_halves(add, m, threads=m >= _RANK_THREAD_ROWS)
+    return out
 
 
 def _sample_rows(m: int) -> npt.NDArray[np.intp]:
