@@ -416,8 +416,6 @@ def _group_text(
         sample = np.take(data, starts[picked, None] + positions, mode="clip")
         sample *= positions < lengths[picked, None]  # 0 past the end
         by_words = width > 0 and _bits(sample) > math.log2(budget) + _SPARE_BITS
-    column: Callable[[int], _Bytes]
-    pointers: list[npt.NDArray[np.int64]] = []  # a list, to let go of them
     # one byte a row each, reused from column to column: new arrays are slow
     # to touch first, and the passes would otherwise make two or three a column
     col_buffer = np.empty(0 if by_words else m, dtype=np.uint8)
@@ -427,10 +425,6 @@ def _group_text(
         first = int(starts[0])
         matrix = data[first : first + m * width].reshape(m, width)
         shorter = np.zeros(width, dtype=np.int64)  # ids shorter than j + 1
-
-        def column(j: int) -> _Bytes:
-            np.copyto(col_buffer, matrix[:, j])
-            return col_buffer
 
         def column_part(
             j: int, start: int, out: _Bytes, at: npt.NDArray[np.int64]
@@ -456,20 +450,7 @@ def _group_text(
         used = data[int(starts[0]) : int(starts[-1] + lengths[-1])]
         if used.size and not used.min():
             return None  # a NUL byte would look like the end of a shorter id
-        if not by_words:  # to byte j of each id, j = 0, 1, ...
-            pointers.append(starts.astype(np.int64))
         shorter = np.cumsum(np.bincount(lengths, minlength=width + 1))[:width]
-
-        def column(j: int) -> _Bytes:
-            # Byte j of every id (0 past the end); called with j = 0, 1, ...
-            pointer = pointers[0]
-            if pointer[-1] >= len(data):  # ids at the end of the buffer ended:
-                pointer[np.searchsorted(pointer, len(data)) :] = len(data) - 1
-            col = np.take(data, pointer, out=col_buffer)
-            np.add(pointer, 1, out=pointer)
-            if shorter[j]:
-                col *= lengths > j
-            return col
 
         def column_part(
             j: int, start: int, out: _Bytes, at: npt.NDArray[np.int64]
@@ -494,6 +475,15 @@ def _group_text(
     ended = bool(shorter.any())
     if by_words:
         return _group_words(word, m, width, ended=ended)
+    at_buffer = np.empty(min(m, CHUNK), dtype=np.int64)
+
+    def column(j: int) -> _Bytes:
+        """Byte j of every id (0 past its end), chunk by chunk."""
+        for a in range(0, m, CHUNK):
+            b = min(m, a + CHUNK)
+            column_part(j, a, col_buffer[a:b], at_buffer[: b - a])
+        return col_buffer
+
     key: _Keys | None = None  # None: all zero, range 1
     key_range = 1
     compactions = 0
@@ -520,7 +510,6 @@ def _group_text(
             if capped and compactions > _MAX_COMPACTIONS:  # words are faster
                 key = None
                 col = col_buffer = scratch_buffer = _NO_BYTES
-                pointers.clear()
                 return _group_words(word, m, width, ended=ended)
             key = _add_ranks(key, levels[-1].positions, m, column_part)
             key, previous = _compact(key, key_range, budget)
@@ -530,9 +519,8 @@ def _group_text(
                 return None  # only for a tiny ``max_range`` (tests)
         key_range *= radix
         levels[-1].positions.append((j, symbols))
-    # let go of the last column and of the pointers (8 bytes a row)
+    # let go of the last column and its scratch (a byte a row each)
     col = col_buffer = scratch_buffer = _NO_BYTES
-    pointers.clear()
     if key is None and not levels[-1].positions:  # one id
         return np.zeros(m, dtype=np.intp), 1, partial(_one_text, constants, ended), None
     key = _add_ranks(key, levels[-1].positions, m, column_part)
@@ -590,9 +578,9 @@ def _group_words(word: _WordOf, m: int, width: int, *, ended: bool) -> _Grouped 
     to pandas) in the unlikely event that two ids share a hash. The order
     returned sorts only the distinct ids (by their words), when first
     called (see :data:`_Grouped`). The codes take the memory of the hashes
-    (or of the single words). From ``_WORD_THREAD_ROWS`` rows the reading, hashing, picking and checking
-    run in two threads, each over half of the rows (each row's result is
-    its own, so the answer is the same).
+    (or of the single words). From ``_WORD_THREAD_ROWS`` rows the reading,
+    hashing, picking and checking run in two threads, each over half of the
+    rows (each row's result is its own, so the answer is the same).
     """
     count = -(-width // _WORD)
     threads = m >= _WORD_THREAD_ROWS
