@@ -1074,6 +1074,103 @@ class TestFirstLast:
         np.testing.assert_array_equal(codes, snapshot[0])
         np.testing.assert_array_equal(ticks, snapshot[1])
 
+    @_FAST
+    @given(
+        runs=st.lists(
+            st.tuples(
+                st.sampled_from([_I64_MIN + 1, -86_400, 0, 5, 86_400, 2**63 - 2]),
+                st.lists(st.tuples(st.integers(0, 12), st.booleans()), min_size=1),
+            ),
+            max_size=12,
+        ),
+        leave_out=st.booleans(),
+        chunk=st.integers(1, 40),
+        run_rows=st.sampled_from([1, 2, 3]),
+    )
+    def test_runs_of_one_tick_give_the_same_extremes(
+        self,
+        runs: list[tuple[int, list[tuple[int, bool]]]],
+        leave_out: bool,
+        chunk: int,
+        run_rows: int,
+    ) -> None:
+        """Ticks in runs of one value, in any order of the runs (repeated
+        values, both ends of int64): written run by run (the runs found
+        whenever they average *run_rows* rows), the extremes equal the
+        ``ufunc.at`` ones and the rows kept's min and max."""
+        rows = [(c, t, o) for t, members in runs for c, o in members]
+        slots = 13
+        codes = np.array([r[0] for r in rows], dtype=np.intp)
+        ticks = np.array([r[1] for r in rows], dtype=np.int64)
+        others = np.array([r[2] for r in rows], dtype=bool) if leave_out else None
+        snapshot = [codes.copy(), ticks.copy()]
+        with mock.patch.object(summary_module, "_EXTREMES_CHUNK", chunk):
+            with mock.patch.object(summary_module, "_RUN_ROWS", run_rows):
+                found = summary_module._tick_runs(ticks)
+                first, last = _first_last(codes, ticks, slots, others)
+            with mock.patch.object(summary_module, "_RUN_ROWS", 1 << 62):
+                at_first, at_last = _first_last(codes, ticks, slots, others)
+        n_runs = int(np.count_nonzero(ticks[1:] != ticks[:-1])) + 1 if rows else 0
+        assert (found is not None) == (n_runs - 1 <= len(rows) // run_rows > 0)
+        if found is not None:
+            assert found[0] == 0 and found[-1] == len(rows)
+            assert len(found) == n_runs + 1
+            for a, b in zip(found[:-1], found[1:], strict=True):
+                assert (ticks[a:b] == ticks[a]).all()
+        np.testing.assert_array_equal(first, at_first)
+        np.testing.assert_array_equal(last, at_last)
+        for slot in range(slots):
+            kept = [t for c, t, o in rows if c == slot and not (leave_out and o)]
+            assert first[slot] == (min(kept) if kept else 2**63 - 1)
+            assert last[slot] == (max(kept) if kept else _I64_MIN)
+        np.testing.assert_array_equal(codes, snapshot[0])
+        np.testing.assert_array_equal(ticks, snapshot[1])
+
+    @pytest.mark.parametrize("order", ["oldest_first", "newest_first", "stores"])
+    def test_dates_without_a_time_equal_pandas_run_by_run(self, order: str) -> None:
+        """Dates at midnight past two chunks, oldest first, newest first, or
+        in blocks of dates (one a store), with refunds: the summary and the
+        BTYD table, whose extremes are written run by run, equal pandas."""
+        rng = np.random.default_rng(11)
+        n = 2 * _factorize.CHUNK + 1234
+        c = rng.integers(0, 5_000, n)
+        days = np.sort(rng.integers(-15, 15, n))
+        if order == "newest_first":
+            days = days[::-1].copy()
+        elif order == "stores":
+            days = np.concatenate([days[::3], days[1::3], days[2::3]])
+        assert np.count_nonzero(days[1:] != days[:-1]) < n // 1024
+        ticks = days * 86_400
+        dates = ticks.view("datetime64[s]")
+        amounts = rng.choice([-3.0, 0.0, 1.0, 2.5], n)
+        found = []
+        real = summary_module._tick_runs
+
+        def spy(values: np.ndarray) -> Any:
+            found.append(real(values))
+            return found[-1]
+
+        with mock.patch.object(summary_module, "_tick_runs", spy):
+            facts = summarize(c, dates, amounts)
+            s = btyd_summary(
+                c, dates, amounts, observation_end=np.datetime64(45, "D"), unit="W"
+            )
+        assert len(found) == 3 and all(f is not None for f in found)
+        ref = _reference(
+            c.tolist(),
+            ticks,
+            86_400,
+            amounts,
+            as_of_day=None,
+            frequency="transactions",
+            zero_amount="purchase",
+        )
+        _assert_facts(facts, ref, "s")
+        b_ref = _btyd_reference(c, days, amounts, 45, "W")
+        np.testing.assert_array_equal(s.frequency, b_ref["frequency"].to_numpy())
+        np.testing.assert_array_equal(s.recency, b_ref["recency"].to_numpy())
+        np.testing.assert_array_equal(s.T, b_ref["T"].to_numpy())
+
     def test_refunds_beside_the_sums_take_no_copy_of_the_codes(self) -> None:
         """With refunds, counting transactions past the cache, the summary
         no longer copies the codes (8 bytes a row) to send the refunds to a

@@ -195,7 +195,8 @@ class _Groups:
         self, values: np.ndarray, codes: np.ndarray | None = None
     ) -> np.ndarray:
         out = np.full(self.size, _I64_MIN, dtype=np.int64)
-        np.maximum.at(out, self.codes if codes is None else codes, values)
+        codes = self.codes if codes is None else codes
+        _write_extreme(out, codes, values, True, _tick_runs(values))
         return self.compact(out, scratch=True)
 
     def minimum_slots(
@@ -203,7 +204,8 @@ class _Groups:
     ) -> np.ndarray:
         """Per-slot minimum, not compacted (index it with ``self.codes``)."""
         out = np.full(self.size, _I64_MAX, dtype=np.int64)
-        np.minimum.at(out, self.codes if codes is None else codes, values)
+        codes = self.codes if codes is None else codes
+        _write_extreme(out, codes, values, False, _tick_runs(values))
         return out
 
 
@@ -1125,10 +1127,13 @@ def _first_last(
     the rows *others* marks (``_I64_MAX`` and ``_I64_MIN`` where none).
 
     Rows left out go to a slot past *slots*, chunk by chunk in a small
-    buffer, instead of into a copy of the codes (8 bytes a row). Either way
-    ``ufunc.at``, which holds the GIL to its end, is called chunk by chunk,
-    so that a second thread's passes (sums, counts, the sort of the groups)
-    each wait at most one chunk to start.
+    buffer, instead of into a copy of the codes (8 bytes a row). When the
+    ticks come in long runs of one value (dates without a time of day, see
+    :func:`_tick_runs`), each extreme is written run by run
+    (:func:`_write_extreme`); otherwise ``ufunc.at``, which holds the GIL to
+    its end, is called chunk by chunk, so that a second thread's passes
+    (sums, counts, the sort of the groups) each wait at most one chunk to
+    start.
 
     >>> first, last = _first_last(np.array([1, 0, 1]), np.array([5, 7, 3]), 3,
     ...                           np.array([False, False, True]))
@@ -1138,20 +1143,103 @@ def _first_last(
     extra = others is not None
     first = np.full(slots + extra, _I64_MAX, dtype=np.int64)
     last = np.full(slots + extra, _I64_MIN, dtype=np.int64)
-    n = len(codes)
-    buffer = np.empty(min(n, _EXTREMES_CHUNK) if extra else 0, dtype=np.intp)
+    runs = _tick_runs(ticks)
     # one table at a time: the two interleaved chunk by chunk took twice as
     # long once both were no longer in cache together (1M slots)
-    for extreme, out in ((np.maximum, last), (np.minimum, first)):
-        for start in range(0, n, _EXTREMES_CHUNK):
-            stop = min(n, start + _EXTREMES_CHUNK)
+    for largest, out in ((True, last), (False, first)):
+        _write_extreme(out, codes, ticks, largest, runs, others, slots)
+    return first[:slots], last[:slots]
+
+
+def _tick_runs(ticks: np.ndarray) -> np.ndarray | None:
+    """The bounds of the runs of equal consecutive *ticks* (0, the start of
+    each run after the first, then ``len(ticks)``), or ``None`` when the
+    runs hold fewer than :data:`_RUN_ROWS` rows on average.
+
+    Dates without a time of day come in such runs when the rows are in date
+    order, newest first or last, or in a few blocks of dates (one a store).
+    The pass stops as soon as there are too many runs: timestamps to the
+    second, or rows in no order, cost a few chunks.
+
+    >>> _tick_runs(np.repeat([3, 1, 3], 2048)).tolist()
+    [0, 2048, 4096, 6144]
+    >>> _tick_runs(np.arange(4096)) is None
+    True
+    """
+    n = len(ticks)
+    most = n // _RUN_ROWS  # the runs after the first
+    if most < 1:
+        return None
+    found = [np.zeros(1, dtype=np.intp)]
+    count = 0
+    for start in range(0, n - 1, CHUNK):
+        part = ticks[start : start + CHUNK + 1]
+        ends = np.flatnonzero(part[1:] != part[:-1])
+        count += len(ends)
+        if count > most:
+            return None
+        ends += start + 1
+        found.append(ends)
+    found.append(np.array([n], dtype=np.intp))
+    return np.concatenate(found)
+
+
+#: rows a run of equal ticks holds on average for :func:`_write_extreme` to
+#: write run by run (three NumPy calls a run: at 1024 rows, 10M rows of 1M
+#: customers, the two extremes took as long either way)
+_RUN_ROWS = 1 << 10
+
+
+def _write_extreme(
+    out: np.ndarray,
+    codes: np.ndarray,
+    ticks: np.ndarray,
+    largest: bool,
+    runs: np.ndarray | None = None,
+    others: np.ndarray | None = None,
+    slot: int = 0,
+) -> None:
+    """Lower (or, *largest*, raise) ``out[codes]`` to *ticks*, sending the
+    rows *others* marks to *slot* (chunk by chunk, in a small buffer).
+
+    With the *runs* of :func:`_tick_runs`, each run's rows are assigned its
+    one tick, the runs in order of their ticks (ascending for the largest):
+    repeated codes in one assignment are given the same value, so whichever
+    NumPy writes last does not matter, and each slot keeps the tick of the
+    last run it is in, its extreme. Plain assignments release the GIL and
+    skip ``ufunc.at``'s read and compare (100M rows of 10M customers, dates
+    without a time of day in 1,461 runs: 1.7-2.3 s for both extremes against
+    3.0-3.6 s). Without runs: ``ufunc.at``, chunk by chunk.
+
+    >>> out = np.full(3, -9, dtype=np.int64)
+    >>> codes, ticks = np.array([0, 2, 0, 0, 2]), np.array([4, 4, 7, 7, 1])
+    >>> _write_extreme(out, codes, ticks, True, np.array([0, 2, 4, 5]))
+    >>> out.tolist()
+    [7, -9, 4]
+    """
+    n = len(codes)
+    buffer = np.empty(min(n, _EXTREMES_CHUNK) if others is not None else 0, np.intp)
+    if runs is None:
+        pieces: Any = [(None, 0, n)]
+    else:
+        order = np.argsort(ticks[runs[:-1]], kind="stable")
+        pieces = (
+            (ticks[runs[i]], runs[i], runs[i + 1])
+            for i in (order if largest else order[::-1]).tolist()
+        )
+    extreme = np.maximum if largest else np.minimum
+    for value, begin, end in pieces:
+        for start in range(int(begin), int(end), _EXTREMES_CHUNK):
+            stop = min(int(end), start + _EXTREMES_CHUNK)
             part = codes[start:stop]
             if others is not None:
                 part = buffer[: stop - start]
                 np.copyto(part, codes[start:stop])
-                np.copyto(part, slots, where=others[start:stop])
-            extreme.at(out, part, ticks[start:stop])
-    return first[:slots], last[:slots]
+                np.copyto(part, slot, where=others[start:stop])
+            if value is None:
+                extreme.at(out, part, ticks[start:stop])
+            else:
+                out[part] = value
 
 
 #: rows per chunk of :func:`_first_last` (a 2 MB buffer of codes)
