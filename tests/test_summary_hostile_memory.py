@@ -1105,8 +1105,11 @@ class TestFirstLast:
         others = np.array([r[2] for r in rows], dtype=bool) if leave_out else None
         snapshot = [codes.copy(), ticks.copy()]
         with mock.patch.object(summary_module, "_EXTREMES_CHUNK", chunk):
-            with mock.patch.object(summary_module, "_RUN_ROWS", run_rows):
-                found = summary_module._tick_runs(ticks)
+            with (
+                mock.patch.object(summary_module, "_RUN_ROWS", run_rows),
+                mock.patch.object(summary_module, "_RUN_SLOTS", slots),
+            ):
+                found = summary_module._tick_runs(ticks, slots)
                 first, last = _first_last(codes, ticks, slots, others)
             with mock.patch.object(summary_module, "_RUN_ROWS", 1 << 62):
                 at_first, at_last = _first_last(codes, ticks, slots, others)
@@ -1134,23 +1137,26 @@ class TestFirstLast:
         rng = np.random.default_rng(11)
         n = 2 * _factorize.CHUNK + 1234
         c = rng.integers(0, 5_000, n)
-        days = np.sort(rng.integers(-15, 15, n))
+        days = np.sort(rng.integers(-8, 8, n))
         if order == "newest_first":
             days = days[::-1].copy()
         elif order == "stores":
             days = np.concatenate([days[::3], days[1::3], days[2::3]])
-        assert np.count_nonzero(days[1:] != days[:-1]) < n // 1024
+        assert np.count_nonzero(days[1:] != days[:-1]) < n // 2048
         ticks = days * 86_400
         dates = ticks.view("datetime64[s]")
         amounts = rng.choice([-3.0, 0.0, 1.0, 2.5], n)
         found = []
         real = summary_module._tick_runs
 
-        def spy(values: np.ndarray) -> Any:
-            found.append(real(values))
+        def spy(values: np.ndarray, slots: int) -> Any:
+            found.append(real(values, slots))
             return found[-1]
 
-        with mock.patch.object(summary_module, "_tick_runs", spy):
+        with (
+            mock.patch.object(summary_module, "_tick_runs", spy),
+            mock.patch.object(summary_module, "_RUN_SLOTS", 4_000),
+        ):
             facts = summarize(c, dates, amounts)
             s = btyd_summary(
                 c, dates, amounts, observation_end=np.datetime64(45, "D"), unit="W"

@@ -196,7 +196,7 @@ class _Groups:
     ) -> np.ndarray:
         out = np.full(self.size, _I64_MIN, dtype=np.int64)
         codes = self.codes if codes is None else codes
-        _write_extreme(out, codes, values, True, _tick_runs(values))
+        _write_extreme(out, codes, values, True, _tick_runs(values, self.size))
         return self.compact(out, scratch=True)
 
     def minimum_slots(
@@ -205,7 +205,7 @@ class _Groups:
         """Per-slot minimum, not compacted (index it with ``self.codes``)."""
         out = np.full(self.size, _I64_MAX, dtype=np.int64)
         codes = self.codes if codes is None else codes
-        _write_extreme(out, codes, values, False, _tick_runs(values))
+        _write_extreme(out, codes, values, False, _tick_runs(values, self.size))
         return out
 
 
@@ -1143,7 +1143,7 @@ def _first_last(
     extra = others is not None
     first = np.full(slots + extra, _I64_MAX, dtype=np.int64)
     last = np.full(slots + extra, _I64_MIN, dtype=np.int64)
-    runs = _tick_runs(ticks)
+    runs = _tick_runs(ticks, slots)
     # one table at a time: the two interleaved chunk by chunk took twice as
     # long once both were no longer in cache together (1M slots)
     for largest, out in ((True, last), (False, first)):
@@ -1151,24 +1151,26 @@ def _first_last(
     return first[:slots], last[:slots]
 
 
-def _tick_runs(ticks: np.ndarray) -> np.ndarray | None:
+def _tick_runs(ticks: np.ndarray, slots: int) -> np.ndarray | None:
     """The bounds of the runs of equal consecutive *ticks* (0, the start of
     each run after the first, then ``len(ticks)``), or ``None`` when the
-    runs hold fewer than :data:`_RUN_ROWS` rows on average.
+    runs hold fewer than :data:`_RUN_ROWS` rows on average or the extremes
+    are fewer than :data:`_RUN_SLOTS` slots (in cache, where ``ufunc.at``
+    is as fast).
 
     Dates without a time of day come in such runs when the rows are in date
     order, newest first or last, or in a few blocks of dates (one a store).
     The pass stops as soon as there are too many runs: timestamps to the
     second, or rows in no order, cost a few chunks.
 
-    >>> _tick_runs(np.repeat([3, 1, 3], 2048)).tolist()
-    [0, 2048, 4096, 6144]
-    >>> _tick_runs(np.arange(4096)) is None
+    >>> _tick_runs(np.repeat([3, 1, 3], 4096), 1 << 20).tolist()
+    [0, 4096, 8192, 12288]
+    >>> _tick_runs(np.arange(8192), 1 << 20) is None
     True
     """
     n = len(ticks)
     most = n // _RUN_ROWS  # the runs after the first
-    if most < 1:
+    if most < 1 or slots < _RUN_SLOTS:
         return None
     found = [np.zeros(1, dtype=np.intp)]
     count = 0
@@ -1184,10 +1186,14 @@ def _tick_runs(ticks: np.ndarray) -> np.ndarray | None:
     return np.concatenate(found)
 
 
-#: rows a run of equal ticks holds on average for :func:`_write_extreme` to
-#: write run by run (three NumPy calls a run: at 1024 rows, 10M rows of 1M
-#: customers, the two extremes took as long either way)
-_RUN_ROWS = 1 << 10
+#: rows a run of equal ticks holds on average, and slots the extremes have,
+#: for :func:`_write_extreme` to write run by run: about 3 us a run for the
+#: two extremes; 10M rows, best of 5, run by run against ``ufunc.at``: 1M
+#: slots (8 MB tables), runs of 1024 rows 0.111-0.116 s vs 0.094-0.146, of
+#: 2048 rows 0.080-0.091 vs 0.113-0.136; 2M slots, 0.105 vs 0.204; 300k
+#: slots (in cache), 2048 rows 0.052 vs 0.053 and 1024 rows 0.086 vs 0.055
+_RUN_ROWS = 1 << 11
+_RUN_SLOTS = 1 << 20
 
 
 def _write_extreme(
