@@ -18,8 +18,9 @@ Polars (their own allocators) nothing, and users do not run with it.
 
 The data, per size ``n`` (seed 0): ``n`` transactions of ``n // 10``
 customers (each row's customer drawn uniformly), ``datetime64[s]`` dates
-sorted like a transaction log over 2021-2024, amounts with 3% refunds. The id
-kinds are the same customers under different ids:
+sorted like a transaction log over 2021-2024 (``--dates days``: the same
+dates at midnight, as a date column without a time of day reads), amounts
+with 3% refunds. The id kinds are the same customers under different ids:
 
 * ``dense``: ``0 .. k-1``;
 * ``sparse``: increasing ids with random gaps of 1 to 19 (range about ``n``);
@@ -122,10 +123,16 @@ def prepare(cache: Path, n: int) -> None:
     (out / "done").write_text("ok")
 
 
-def load(cache: Path, n: int, kind: str) -> tuple[Any, np.ndarray, np.ndarray]:
-    """(ids, dates, amounts) of size *n*, ids of *kind*."""
+def load(
+    cache: Path, n: int, kind: str, dates_of: str = "seconds"
+) -> tuple[Any, np.ndarray, np.ndarray]:
+    """(ids, dates, amounts) of size *n*, ids of *kind*; with *dates_of*
+    ``"days"``, the dates at midnight (as a date column without a time of
+    day reads), still ``datetime64[s]``."""
     d = data_dir(cache, n)
     dates = np.load(d / "date.npy")
+    if dates_of == "days":
+        dates -= dates.view(np.int64) % 86_400
     amounts = np.load(d / "amount.npy")
     if kind in ("dense", "sparse", "wide"):
         return np.load(d / f"{kind}.npy"), dates, amounts
@@ -196,12 +203,14 @@ def varied_ids(kind: str, k: int) -> Any:
 # the methods (run in the child process)
 
 
-def build(method: str, task: str, kind: str, cache: Path, n: int) -> Any:
+def build(
+    method: str, task: str, kind: str, cache: Path, n: int, dates_of: str = "seconds"
+) -> Any:
     """The callable to time, with its inputs prepared (not timed)."""
     sys.path.insert(0, str(HERE))
     import pandas as pd
 
-    ids, dates, amounts = load(cache, n, kind)
+    ids, dates, amounts = load(cache, n, kind, dates_of)
     if method == "custseg":
         import custseg
 
@@ -331,7 +340,12 @@ def child(spec: dict[str, Any]) -> dict[str, Any]:
     import gc
 
     fn = build(
-        spec["method"], spec["task"], spec["kind"], Path(spec["cache"]), spec["n"]
+        spec["method"],
+        spec["task"],
+        spec["kind"],
+        Path(spec["cache"]),
+        spec["n"],
+        spec.get("dates", "seconds"),
     )
     if fn is None:
         return {"skipped": True}
@@ -410,6 +424,7 @@ def measure(
     timeout: float,
     *,
     memory: bool,
+    dates: str = "seconds",
 ) -> dict[str, Any]:
     """Time *method* in a fresh process and, when *memory*, take its peak
     memory in another."""
@@ -420,6 +435,7 @@ def measure(
         "n": n,
         "cache": str(cache),
         "repeat": repeat,
+        "dates": dates,
     }
     load = load_average()
     t0 = time.perf_counter()
@@ -492,6 +508,12 @@ def main(argv: list[str] | None = None) -> int:
         "--scaling-kinds",
         default="dense,sparse,str",
         help="id kinds of the scaling table",
+    )
+    parser.add_argument(
+        "--dates",
+        choices=("seconds", "days"),
+        default="seconds",
+        help="dates to the second (default) or at midnight (a date column)",
     )
     parser.add_argument("--cache", default="/tmp/custseg-bench", help="data cache")
     parser.add_argument("--timeout", type=float, default=1800, help="per process, s")
@@ -571,6 +593,7 @@ def main(argv: list[str] | None = None) -> int:
                         rep,
                         args.timeout,
                         memory=method == "custseg" and not args.no_memory,
+                        dates=args.dates,
                     )
     lines += main_table(results, tasks, kinds, methods, n, args.repeat)
     lines.append(f"\nMain table: {time.perf_counter() - t0:.0f} s of wall time.")
@@ -600,6 +623,7 @@ def main(argv: list[str] | None = None) -> int:
                         rep,
                         args.timeout,
                         memory=method == "custseg" and not args.no_memory,
+                        dates=args.dates,
                     )
         lines += scaling_table(scale, sizes, skinds, smethods)
         lines.append(f"\nScaling table: {time.perf_counter() - t0:.0f} s of wall time.")
@@ -629,6 +653,7 @@ def header_lines(args: argparse.Namespace) -> list[str]:
         f"- versions: custseg {custseg.__version__}, " + ", ".join(versions),
         f"- {tree_state()}",
         f"- load average (1 / 5 / 15 min) at start: {load_average()}",
+        f"- dates: {'at midnight' if args.dates == 'days' else 'to the second'}",
         f"- each cell: best (median) of {args.repeat} runs in seconds, each method in "
         "a fresh process; ≠ = answer differs from custseg's",
     ]

@@ -12,6 +12,7 @@ reference, the same with or without the thread.
 from __future__ import annotations
 
 import contextlib
+import itertools
 import threading
 import time
 import tracemalloc
@@ -1118,7 +1119,7 @@ class TestFirstLast:
         if found is not None:
             assert found[0] == 0 and found[-1] == len(rows)
             assert len(found) == n_runs + 1
-            for a, b in zip(found[:-1], found[1:], strict=True):
+            for a, b in itertools.pairwise(found.tolist()):
                 assert (ticks[a:b] == ticks[a]).all()
         np.testing.assert_array_equal(first, at_first)
         np.testing.assert_array_equal(last, at_last)
