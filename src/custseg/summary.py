@@ -7,7 +7,8 @@ Customer ids are factorised into codes ``0 .. k-1`` in id order: integer ids
 through a presence bitmap of their range (or by hashing, for ranges much
 wider than the row count), text from its Arrow buffers (or by hashing); every
 aggregate is then one vectorised pass over ``k`` slots (``np.bincount``,
-``np.maximum.at``), and distinct purchase days are counted day by day. There
+``np.maximum.at``, or, for dates in long runs of one day, an assignment a
+run), and distinct purchase days are counted day by day. There
 is no Python loop over rows and no ``groupby().apply``. Past the cache (two
 million customers and more), the bincounts run in a second thread while the
 ``ufunc.at`` passes run in the caller's. Ids grouped by hashing are sorted
