@@ -1038,6 +1038,29 @@ class TestOverlappedPasses:
             assert _threads.spare_cpu() is spare
 
 
+def _extreme_rows(
+    rows: list[tuple[int, int, bool]], leave_out: bool
+) -> tuple[np.ndarray, np.ndarray, np.ndarray | None]:
+    """Codes, ticks and (when *leave_out*) the rows left out, from tuples."""
+    codes = np.array([r[0] for r in rows], dtype=np.intp)
+    ticks = np.array([r[1] for r in rows], dtype=np.int64)
+    others = np.array([r[2] for r in rows], dtype=bool) if leave_out else None
+    return codes, ticks, others
+
+
+def _assert_extremes_of_kept(
+    rows: list[tuple[int, int, bool]],
+    leave_out: bool,
+    first: np.ndarray,
+    last: np.ndarray,
+) -> None:
+    """Per slot, the min and max tick of the rows kept, sentinels for none."""
+    for slot in range(len(first)):
+        kept = [t for c, t, o in rows if c == slot and not (leave_out and o)]
+        assert first[slot] == (min(kept) if kept else 2**63 - 1)
+        assert last[slot] == (max(kept) if kept else _I64_MIN)
+
+
 class TestFirstLast:
     """The earliest and latest tick per slot, other rows left out."""
 
@@ -1061,17 +1084,12 @@ class TestFirstLast:
         min and max of the rows not left out, the sentinels where none is
         left, and the inputs untouched."""
         slots = 13
-        codes = np.array([r[0] for r in rows], dtype=np.intp)
-        ticks = np.array([r[1] for r in rows], dtype=np.int64)
-        others = np.array([r[2] for r in rows], dtype=bool) if leave_out else None
+        codes, ticks, others = _extreme_rows(rows, leave_out)
         snapshot = [codes.copy(), ticks.copy()]
         with mock.patch.object(summary_module, "_EXTREMES_CHUNK", chunk):
             first, last = _first_last(codes, ticks, slots, others)
         assert len(first) == len(last) == slots
-        for slot in range(slots):
-            kept = [t for c, t, o in rows if c == slot and not (leave_out and o)]
-            assert first[slot] == (min(kept) if kept else 2**63 - 1)
-            assert last[slot] == (max(kept) if kept else _I64_MIN)
+        _assert_extremes_of_kept(rows, leave_out, first, last)
         np.testing.assert_array_equal(codes, snapshot[0])
         np.testing.assert_array_equal(ticks, snapshot[1])
 
@@ -1101,9 +1119,7 @@ class TestFirstLast:
         ``ufunc.at`` ones and the rows kept's min and max."""
         rows = [(c, t, o) for t, members in runs for c, o in members]
         slots = 13
-        codes = np.array([r[0] for r in rows], dtype=np.intp)
-        ticks = np.array([r[1] for r in rows], dtype=np.int64)
-        others = np.array([r[2] for r in rows], dtype=bool) if leave_out else None
+        codes, ticks, others = _extreme_rows(rows, leave_out)
         snapshot = [codes.copy(), ticks.copy()]
         with mock.patch.object(summary_module, "_EXTREMES_CHUNK", chunk):
             with (
@@ -1123,10 +1139,7 @@ class TestFirstLast:
                 assert (ticks[a:b] == ticks[a]).all()
         np.testing.assert_array_equal(first, at_first)
         np.testing.assert_array_equal(last, at_last)
-        for slot in range(slots):
-            kept = [t for c, t, o in rows if c == slot and not (leave_out and o)]
-            assert first[slot] == (min(kept) if kept else 2**63 - 1)
-            assert last[slot] == (max(kept) if kept else _I64_MIN)
+        _assert_extremes_of_kept(rows, leave_out, first, last)
         np.testing.assert_array_equal(codes, snapshot[0])
         np.testing.assert_array_equal(ticks, snapshot[1])
 
