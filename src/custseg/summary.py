@@ -8,10 +8,10 @@ through a presence bitmap of their range (or by hashing, for ranges much
 wider than the row count), text from its Arrow buffers (or by hashing); every
 aggregate is then one vectorised pass over ``k`` slots (``np.bincount``,
 ``np.maximum.at``, or, for dates in long runs of one day, an assignment a
-run), and distinct purchase days are counted day by day. There
-is no Python loop over rows and no ``groupby().apply``. Past the cache (two
-million customers and more), the bincounts run in a second thread while the
-``ufunc.at`` passes run in the caller's. Ids grouped by hashing are sorted
+run), and distinct purchase days are counted day by day. There is no Python
+loop over rows and no ``groupby().apply``. Past the cache (two million
+customers and more), the bincounts run in a second thread while the first
+and last purchases are found in the caller's. Ids grouped by hashing are sorted
 after the aggregates, not before: the aggregates are made per group, the
 second thread sorts the groups, and only the ``k`` aggregates are taken in
 id order (instead of renumbering every row's code).
@@ -1192,7 +1192,7 @@ def _tick_runs(ticks: np.ndarray, slots: int) -> np.ndarray | None:
 #: two extremes; 10M rows, best of 5, run by run against ``ufunc.at``: 1M
 #: slots (8 MB tables), runs of 1024 rows 0.111-0.116 s vs 0.094-0.146, of
 #: 2048 rows 0.080-0.091 vs 0.113-0.136; 2M slots, 0.105 vs 0.204; 300k
-#: slots (in cache), 2048 rows 0.052 vs 0.053 and 1024 rows 0.086 vs 0.055
+#: slots (in cache), 4096 rows 0.052 vs 0.053 and 1024 rows 0.086 vs 0.055
 _RUN_ROWS = 1 << 11
 _RUN_SLOTS = 1 << 20
 
@@ -1341,7 +1341,7 @@ def _summarize(
     if lowest <= 0 if ignore else lowest < 0:
         others = amounts <= 0 if ignore else amounts < 0
     # past the cache, the bincounts run in a second thread beside the
-    # ufunc.at passes (see _threads), and from fewer customers when their
+    # extremes (see _threads), and from fewer customers when their
     # groups are still to be sorted, unless that would cost a copy of the
     # codes (distinct days with other rows, below); each aggregate is still
     # one pass in row order, so the answer is the same either way
@@ -1374,7 +1374,7 @@ def _summarize(
 
     if overlap:
         # Past the cache the sums, then the purchase counts, run in a second
-        # thread beside the ufunc.at passes; the sums' compaction sorts the
+        # thread beside the extremes; the sums' compaction sorts the
         # groups when they are still to be sorted (hashed ids). Transactions
         # are counted half the rows at a time, so that this thread, once
         # done with its passes, counts one half while the second thread
