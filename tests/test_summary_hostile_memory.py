@@ -72,6 +72,20 @@ def _overlap(on: bool) -> Iterator[list[int]]:
 
 
 @contextlib.contextmanager
+def _runs_forced(on: bool) -> Iterator[None]:
+    """Write the extremes run by run (see ``summary._tick_runs``) for any
+    number of customers and runs of any length (*on*), or as configured."""
+    if not on:
+        yield
+        return
+    with (
+        mock.patch.object(summary_module, "_RUN_ROWS", 1),
+        mock.patch.object(summary_module, "_RUN_SLOTS", 0),
+    ):
+        yield
+
+
+@contextlib.contextmanager
 def _words() -> Iterator[None]:
     """Text ids of any number of rows grouped as 8-byte words (hashed, their
     groups sorted after grouping), not keyed byte by byte."""
@@ -1144,10 +1158,14 @@ class TestFirstLast:
         np.testing.assert_array_equal(ticks, snapshot[1])
 
     @pytest.mark.parametrize("order", ["oldest_first", "newest_first", "stores"])
-    def test_dates_without_a_time_equal_pandas_run_by_run(self, order: str) -> None:
-        """Dates at midnight past two chunks, oldest first, newest first, or
-        in blocks of dates (one a store), with refunds: the summary and the
-        BTYD table, whose extremes are written run by run, equal pandas."""
+    @pytest.mark.parametrize("time_of_day", [False, True])
+    def test_dates_in_runs_equal_pandas_run_by_run(
+        self, order: str, time_of_day: bool
+    ) -> None:
+        """Dates past two chunks, oldest first, newest first, or in blocks of
+        dates (one a store), with refunds, at midnight or at any time of the
+        day: the summary (whose extremes are written run by run at midnight)
+        and the BTYD table (run by run by day, either way) equal pandas."""
         rng = np.random.default_rng(11)
         n = 2 * _factorize.CHUNK + 1234
         c = rng.integers(0, 5_000, n)
@@ -1157,15 +1175,15 @@ class TestFirstLast:
         elif order == "stores":
             days = np.concatenate([days[::3], days[1::3], days[2::3]])
         assert np.count_nonzero(days[1:] != days[:-1]) < n // 2048
-        ticks = days * 86_400
+        ticks = days * 86_400 + (rng.integers(0, 86_400, n) if time_of_day else 0)
         dates = ticks.view("datetime64[s]")
         amounts = rng.choice([-3.0, 0.0, 1.0, 2.5], n)
         found = []
         real = summary_module._tick_runs
 
-        def spy(values: np.ndarray, slots: int) -> Any:
-            found.append(real(values, slots))
-            return found[-1]
+        def spy(values: np.ndarray, slots: int, per: int = 1) -> Any:
+            found.append((per, real(values, slots, per)))
+            return found[-1][1]
 
         with (
             mock.patch.object(summary_module, "_tick_runs", spy),
@@ -1173,9 +1191,12 @@ class TestFirstLast:
         ):
             facts = summarize(c, dates, amounts)
             s = btyd_summary(
-                c, dates, amounts, observation_end=np.datetime64(45, "D"), unit="W"
+                c, dates, amounts, observation_end=np.datetime64(45, "D"), unit="D"
             )
-        assert len(found) == 3 and all(f is not None for f in found)
+        # the summary's exact extremes: runs only at midnight; the BTYD
+        # table's first and last day: runs either way
+        assert [per for per, _ in found] == [1, 86_400, 86_400]
+        assert [runs is not None for _, runs in found] == [not time_of_day, True, True]
         ref = _reference(
             c.tolist(),
             ticks,
@@ -1186,7 +1207,7 @@ class TestFirstLast:
             zero_amount="purchase",
         )
         _assert_facts(facts, ref, "s")
-        b_ref = _btyd_reference(c, days, amounts, 45, "W")
+        b_ref = _btyd_reference(c, days, amounts, 45, "D")
         np.testing.assert_array_equal(s.frequency, b_ref["frequency"].to_numpy())
         np.testing.assert_array_equal(s.recency, b_ref["recency"].to_numpy())
         np.testing.assert_array_equal(s.T, b_ref["T"].to_numpy())
@@ -1401,12 +1422,15 @@ class TestBtyd:
         rows=_rows(),
         unit=st.sampled_from(["D", "W"]),
         int_ids=st.booleans(),
+        by_runs=st.booleans(),
     )
     def test_summary_equals_lifetimes_definitions(
-        self, rows: dict[str, Any], unit: str, int_ids: bool
+        self, rows: dict[str, Any], unit: str, int_ids: bool, by_runs: bool
     ) -> None:
         """btyd_summary (days or weeks, dates before 1970, refunds) equals the
-        pandas reference of lifetimes' definitions; inputs are not written."""
+        pandas reference of lifetimes' definitions, its first and last days
+        found by ``ufunc.at`` or run by run (*by_runs*: every run of one
+        day, however short); inputs are not written."""
         c = rows["c"]
         ids: Any = (
             c.astype(np.int64)
@@ -1417,9 +1441,14 @@ class TestBtyd:
         before = [_snapshot(x) for x in (ids, dates, amounts)]
         days = np.floor_divide(rows["ticks"], _PER_DAY[rows["unit"]])
         end_day = int(days.max()) + 3
-        s = btyd_summary(
-            ids, dates, amounts, observation_end=np.datetime64(end_day, "D"), unit=unit
-        )
+        with _runs_forced(by_runs):
+            s = btyd_summary(
+                ids,
+                dates,
+                amounts,
+                observation_end=np.datetime64(end_day, "D"),
+                unit=unit,
+            )
         for x, b in zip((ids, dates, amounts), before, strict=True):
             _assert_unchanged(x, b)
         ref = _btyd_reference(c, days, rows["amounts"], end_day, unit)
@@ -1435,26 +1464,33 @@ class TestBtyd:
         )
 
     @_FAST
-    @given(rows=_rows(), unit=st.sampled_from(["D", "W"]), cal=st.integers(-30, 30))
+    @given(
+        rows=_rows(),
+        unit=st.sampled_from(["D", "W"]),
+        cal=st.integers(-30, 30),
+        by_runs=st.booleans(),
+    )
     def test_calibration_holdout_equals_lifetimes_definitions(
-        self, rows: dict[str, Any], unit: str, cal: int
+        self, rows: dict[str, Any], unit: str, cal: int, by_runs: bool
     ) -> None:
-        """btyd_calibration_holdout (days or weeks, before 1970) equals the
-        reference on the calibration rows and counts holdout periods."""
+        """btyd_calibration_holdout (days or weeks, before 1970; extremes by
+        ``ufunc.at`` or run by run) equals the reference on the calibration
+        rows and counts holdout periods."""
         c = rows["c"].astype(np.int64)
         dates, amounts = rows["dates"], rows["amounts"]
         days = np.floor_divide(rows["ticks"], _PER_DAY[rows["unit"]])
         cal_day = rows["base_day"] + cal
         end_day = max(int(days.max()), cal_day) + 1
         before = [_snapshot(x) for x in (c, dates, amounts)]
-        t = btyd_calibration_holdout(
-            c,
-            dates,
-            amounts,
-            calibration_end=np.datetime64(cal_day, "D"),
-            observation_end=np.datetime64(end_day, "D"),
-            unit=unit,
-        )
+        with _runs_forced(by_runs):
+            t = btyd_calibration_holdout(
+                c,
+                dates,
+                amounts,
+                calibration_end=np.datetime64(cal_day, "D"),
+                observation_end=np.datetime64(end_day, "D"),
+                unit=unit,
+            )
         for x, b in zip((c, dates, amounts), before, strict=True):
             _assert_unchanged(x, b)
         in_cal = days <= cal_day
