@@ -1157,6 +1157,47 @@ class TestFirstLast:
         np.testing.assert_array_equal(codes, snapshot[0])
         np.testing.assert_array_equal(ticks, snapshot[1])
 
+    @settings(max_examples=200, deadline=None)  # fast: 60 rows at most
+    @given(
+        rows=st.lists(
+            st.tuples(st.integers(0, 6), st.integers(-3, 3), st.integers(0, 99)),
+            min_size=1,
+            max_size=60,
+        ),
+        per=st.sampled_from([1, 7, 100]),
+        in_order=st.booleans(),
+        run_rows=st.sampled_from([1, 2, 4]),
+    )
+    def test_runs_by_day_give_each_extreme_s_day(
+        self,
+        rows: list[tuple[int, int, int]],
+        per: int,
+        in_order: bool,
+        run_rows: int,
+    ) -> None:
+        """Runs of one ``tick // per`` (a day of *per* ticks; rows in tick
+        order or not): the extremes written run by run fall on the day of
+        the true extremes, and on the true extremes when *per* is 1."""
+        slots = 7
+        codes = np.array([r[0] for r in rows], dtype=np.intp)
+        ticks = np.array([r[1] * 100 + r[2] for r in rows], dtype=np.int64)
+        if in_order:
+            order = np.argsort(ticks, kind="stable")
+            codes, ticks = codes[order], ticks[order]
+        for largest, fill in ((True, _I64_MIN), (False, 2**63 - 1)):
+            want = np.full(slots, fill, dtype=np.int64)
+            (np.maximum if largest else np.minimum).at(want, codes, ticks)
+            out = np.full(slots, fill, dtype=np.int64)
+            with (
+                mock.patch.object(summary_module, "_RUN_ROWS", run_rows),
+                mock.patch.object(summary_module, "_RUN_SLOTS", 0),
+            ):
+                runs = summary_module._tick_runs(ticks, slots, per)
+                summary_module._write_extreme(out, codes, ticks, largest, runs)
+            none = want == fill
+            np.testing.assert_array_equal(out[none], want[none])
+            np.testing.assert_array_equal(out[~none] // per, want[~none] // per)
+
     @pytest.mark.parametrize("order", ["oldest_first", "newest_first", "stores"])
     @pytest.mark.parametrize("time_of_day", [False, True])
     def test_dates_in_runs_equal_pandas_run_by_run(
@@ -1423,14 +1464,25 @@ class TestBtyd:
         unit=st.sampled_from(["D", "W"]),
         int_ids=st.booleans(),
         by_runs=st.booleans(),
+        in_date_order=st.booleans(),
     )
     def test_summary_equals_lifetimes_definitions(
-        self, rows: dict[str, Any], unit: str, int_ids: bool, by_runs: bool
+        self,
+        rows: dict[str, Any],
+        unit: str,
+        int_ids: bool,
+        by_runs: bool,
+        in_date_order: bool,
     ) -> None:
-        """btyd_summary (days or weeks, dates before 1970, refunds) equals the
-        pandas reference of lifetimes' definitions, its first and last days
-        found by ``ufunc.at`` or run by run (*by_runs*: every run of one
-        day, however short); inputs are not written."""
+        """btyd_summary (days or weeks, dates before 1970, refunds, rows in
+        date order or not) equals the pandas reference of lifetimes'
+        definitions, its first and last days found by ``ufunc.at`` or run by
+        run (*by_runs*: every run of one day, however short); inputs are not
+        written."""
+        if in_date_order:
+            order = np.argsort(rows["ticks"], kind="stable")
+            for name in ("c", "ticks", "dates", "amounts"):
+                rows[name] = rows[name][order]
         c = rows["c"]
         ids: Any = (
             c.astype(np.int64)
