@@ -736,6 +736,7 @@ class TestOverlappedPasses:
         frequency=st.sampled_from(["transactions", "days"]),
         zero_amount=st.sampled_from(["purchase", "ignore"]),
         chunk=st.integers(1, 64),
+        day_runs=st.booleans(),
     )
     def test_same_bits_with_and_without_a_second_thread(
         self,
@@ -746,12 +747,15 @@ class TestOverlappedPasses:
         frequency: str,
         zero_amount: str,
         chunk: int,
+        day_runs: bool,
     ) -> None:
         """Floats whose sums round differently in another order (0.1 + ...):
         every array is bit-identical whether the bincounts ran beside the
-        ufunc.at passes (in another thread) or after them; beside, refunds
-        are left out of the first and last purchase chunk by chunk (*chunk*
-        rows) and out of the counts by subtraction."""
+        extremes (in another thread) or after them; beside, refunds are
+        left out of the first and last purchase chunk by chunk (*chunk*
+        rows) and out of the counts by subtraction. With *day_runs* (dates
+        in runs of five rows a day), the extremes beside are written run by
+        run, those after by ``ufunc.at``."""
         n = len(codes)
         c = np.array(codes)
         ids: Any = {
@@ -765,7 +769,11 @@ class TestOverlappedPasses:
         }[id_kind]
         amt = np.array(amounts[:n])
         amt[: min(zeros, n)] = 0.0
-        dates = np.datetime64("2024-01-01T00:00", "m") + np.arange(n) * 997
+        dates = (
+            np.datetime64("2024-01-01", "D") + np.arange(n) // 5
+            if day_runs
+            else np.datetime64("2024-01-01T00:00", "m") + np.arange(n) * 997
+        )
         before = ids.copy()
         words = _words if id_kind == "words" else contextlib.nullcontext
         with words(), _overlap(False) as none:
@@ -777,6 +785,7 @@ class TestOverlappedPasses:
             words(),
             _overlap(True) as threads,
             mock.patch.object(summary_module, "_EXTREMES_CHUNK", chunk),
+            _runs_forced(day_runs),
         ):
             beside = summarize(
                 ids, dates, amt, frequency=frequency, zero_amount=zero_amount
@@ -795,7 +804,7 @@ class TestOverlappedPasses:
         assert plain.customer_id.tolist() == sorted(last)
         want = np.array(
             [max(last[i], default=np.datetime64("NaT")) for i in sorted(last)],
-            dtype="datetime64[m]",
+            dtype=dates.dtype,
         )
         np.testing.assert_array_equal(plain.last_purchase, want)
         assert none == [] and len(threads) == 1
