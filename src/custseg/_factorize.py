@@ -1218,6 +1218,8 @@ def _add_ranks(
     >>> _add_ranks(None, list(enumerate(symbols)), 3, part).tolist()  # 2 r0 + r1
     [0, 2, 1]
     """
+    if key is not None and not positions:  # every byte since a compaction alike
+        return key
     out = np.empty(m, dtype=np.int64) if key is None else key
     rankers = [(j, len(symbols), _ranker(symbols)) for j, symbols in positions]
 
