@@ -3,6 +3,19 @@
 from __future__ import annotations
 
 import importlib.util
+import os
+
+from hypothesis import HealthCheck, settings
+
+# Hypothesis profiles for every test and doctest (``ci`` when CI is set): no
+# deadline, since a loaded machine makes any example slow now and then (the
+# doctests of docs/testing.md failed as "flaky" under load with the default
+# 200 ms deadline when run alone, outside tests/).
+settings.register_profile("dev", max_examples=100, deadline=None)
+settings.register_profile(
+    "ci", max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow]
+)
+settings.load_profile("ci" if os.environ.get("CI") else "dev")
 
 # The Arrow fast path's examples need pyarrow (the `parquet` extra); the README's
 # test command installs only `test`, so skip those examples when it is missing.

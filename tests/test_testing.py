@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import warnings
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -13,6 +14,7 @@ from hypothesis import strategies as st
 import custseg
 from custseg import rules
 from custseg.datasets import simulate_transactions
+from custseg.errors import ThresholdError
 from custseg.testing import (
     assert_monotone,
     assert_order_free,
@@ -179,6 +181,29 @@ class TestTheChecksCanFail:
         )
         assert "'mid' (rule 2" in msg and "at monetary = 5000.0" in msg
         assert "{'monetary': 2000.0}" in msg
+
+    @pytest.mark.parametrize(
+        ("order", "match"),
+        [
+            (["low", "Mid", "high"], "labels 'tier' never gives: 'Mid'"),
+            (["low", "mid", "high", "mid"], "labels listed twice: 'mid'"),
+            ("low", "got the string 'low'"),
+        ],
+    )
+    def test_monotone_order_with_a_typo_is_an_error(
+        self, order: Any, match: str
+    ) -> None:
+        """An order naming a label the output never gives would make the
+        check unable to fail (the misspelt class is never compared): refused."""
+        rs = rules.loads(MONOTONE_BAD)
+        with pytest.raises(ThresholdError, match=match):
+            assert_monotone(rs, {"monetary": [10.0, 2000.0]}, "tier", "monetary", order)
+        # leaving a label out stays allowed (it is not compared), and the
+        # check still fails on the labels listed
+        with pytest.raises(AssertionError, match="moves row 1 down"):
+            assert_monotone(
+                rs, {"monetary": [10.0, 2000.0]}, "tier", "monetary", ["mid", "high"]
+            )
 
     def test_reachable_failure(self) -> None:
         """A rule shadowed by an earlier one is reported."""

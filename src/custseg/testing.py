@@ -510,8 +510,8 @@ def assert_monotone(
     field
         The numeric field raised.
     order
-        The labels of *output*, lowest first; labels not listed (``unknown``,
-        ``no_purchase``) are not compared.
+        The labels of *output*, lowest first, each once; labels not listed
+        (``unknown``, ``no_purchase``) are not compared.
     increase
         Extra steps to add to *field* (e.g. ``[1, 100]``).
 
@@ -520,6 +520,10 @@ def assert_monotone(
     AssertionError
         The first row that moves down: its values, the value raised to, the
         labels before and after and the rules that decided them.
+    ThresholdError
+        *output* or *field* is not one of the rules', or *order* lists a
+        label *output* never gives (a typo would leave nothing to compare)
+        or a label twice.
 
     Examples
     --------
@@ -547,8 +551,8 @@ def assert_monotone(
             f"got {field!r}"
         )
     frame = pd.DataFrame(dict(data)) if isinstance(data, Mapping) else data.copy()
-    rank = {label: i for i, label in enumerate(order)}
     before = rs.evaluate(frame, explain=True)
+    rank = _order_ranks(order, before.labels[output].names, output)
     base_labels = before[output].to_numpy()
     values = pd.to_numeric(frame[field], errors="coerce").to_numpy(dtype=np.float64)
     targets = sorted({float(x) for x in boundary_values(rs)[field] if x is not None})
@@ -585,6 +589,35 @@ def assert_monotone(
                     f"{b!r}{_why(after, rs, output, row)} at {field} = "
                     f"{float(new[row])!r}; the row: {_row(frame, row)}"
                 )
+
+
+def _order_ranks(
+    order: Sequence[str], names: Sequence[str], output: str
+) -> dict[str, int]:
+    """Rank of each label of *order*; a label *output* cannot give (a typo
+    would leave the check nothing to compare) or a label listed twice is a
+    ThresholdError."""
+    if isinstance(order, str):
+        raise ThresholdError(
+            f"'order' must be a list of the labels of {output!r}, lowest first: "
+            f"got the string {order!r}"
+        )
+    order = list(order)
+    foreign = [label for label in order if label not in names]
+    twice = sorted(
+        {label for label in order if order.count(label) > 1}, key=order.index
+    )
+    if foreign or twice:
+        problem = (
+            f"labels {output!r} never gives: {', '.join(map(repr, foreign))}"
+            if foreign
+            else f"labels listed twice: {', '.join(map(repr, twice))}"
+        )
+        raise ThresholdError(
+            f"'order' has {problem}; list each label once, lowest first, from "
+            f"{', '.join(map(repr, names))}"
+        )
+    return {label: i for i, label in enumerate(order)}
 
 
 def assert_order_free(rules: Any, data: Any, *, seed: int = 0) -> None:
