@@ -199,6 +199,7 @@ class TestKitParameters:
             lambda: kit.transactions(start="notadate"),
             lambda: kit.customer_facts(min_rows=5, max_rows=2),
             lambda: kit.scores(bins=1),
+            lambda: kit.scores(bins=100),  # past rfm_scores' 99 (and Int8)
             lambda: kit.fields_for("ecommerce", max_rows=-1),
             lambda: kit.assert_reachable("ecommerce", rows=0),
             lambda: kit.assert_reachable("ecommerce", rows="5"),

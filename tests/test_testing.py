@@ -269,3 +269,25 @@ rules = [{ label = "above_mean_twice", when = "x > 2 * mean(x) + 100" }]
             refit = custseg.segment(tx, preset="base", as_of="2025-01-01")
         with pytest.raises(AssertionError, match=r"'m' moved \d+ customer"):
             assert_stable(first, refit, columns=["m"])
+        # one column's name is that column, not its letters
+        with pytest.raises(AssertionError, match=r"'m' moved \d+ customer"):
+            assert_stable(first, refit, columns="m")
+
+    def test_stable_refuses_to_compare_nothing(self) -> None:
+        """A check that compares nobody cannot fail: no columns, or no customer
+        with the same facts in both (another as_of, other customers), is an
+        error, not a pass."""
+        tx = simulate_transactions(200, seed=6)
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", custseg.CustsegWarning)
+            first = custseg.segment(tx, preset="base", as_of="2025-01-01")
+            later = first.apply(tx, as_of="2025-03-01")
+            others = first.apply(
+                tx.assign(customer_id=tx.customer_id + 10_000), as_of="2025-01-01"
+            )
+        with pytest.raises(ThresholdError, match="'columns' is empty"):
+            assert_stable(first, first, columns=[])
+        for second in (later, others):
+            with pytest.raises(AssertionError, match="nothing to compare"):
+                assert_stable(first, second)
+        assert_stable(first, first)

@@ -28,6 +28,7 @@ import pandas as pd
 
 from . import _validate as v
 from .errors import ThresholdError
+from .rfm import MAX_BINS
 from .rules import RuleSet, load
 
 if TYPE_CHECKING:
@@ -64,10 +65,16 @@ def _ruleset(rules: RuleSet | str) -> RuleSet:
     return rules if isinstance(rules, RuleSet) else load(rules)
 
 
-def _count(value: Any, field: str, lo: int = 0) -> int:
-    """A whole-number parameter >= *lo* (ThresholdError otherwise)."""
-    if isinstance(value, bool) or not isinstance(value, int | np.integer) or value < lo:
-        raise ThresholdError(f"{field!r} must be a whole number >= {lo}: got {value!r}")
+def _count(value: Any, field: str, lo: int = 0, hi: int | None = None) -> int:
+    """A whole-number parameter in [*lo*, *hi*] (ThresholdError otherwise)."""
+    if (
+        isinstance(value, bool)
+        or not isinstance(value, int | np.integer)
+        or value < lo
+        or (hi is not None and value > hi)
+    ):
+        bound = f">= {lo}" if hi is None else f"in [{lo}, {hi}]"
+        raise ThresholdError(f"{field!r} must be a whole number {bound}: got {value!r}")
     return int(value)
 
 
@@ -363,7 +370,7 @@ def scores(
     Parameters
     ----------
     bins
-        The top score.
+        The top score, 2 to 99 (as for :func:`custseg.rfm_scores`).
     missing
         Whether customers without scores occur.
     min_rows, max_rows
@@ -381,7 +388,7 @@ def scores(
     >>> test_scores_in_range()
     """
     st = _st()
-    _count(bins, "bins", 2)
+    _count(bins, "bins", 2, MAX_BINS)  # the scores' own bound (Int8 holds them)
     _range(min_rows, max_rows, "min_rows", "max_rows")
     one = st.integers(1, bins)
     row = st.tuples(one, one, one)
@@ -681,13 +688,18 @@ def assert_stable(
     before, after
         The two results.
     columns
-        The label columns compared (default: every categorical column of
-        both).
+        The label columns compared, or one column's name (default: every
+        categorical column of both).
 
     Raises
     ------
     AssertionError
-        How many customers moved in a column, with one of them and its facts.
+        How many customers moved in a column, with one of them and its facts;
+        or no customer is in both results with the same facts (nothing to
+        compare, e.g. results made at two different ``as_of``).
+    ThresholdError
+        An argument is not a ``segment`` result, or *columns* is empty or
+        names a column the results do not both have.
 
     Examples
     --------
@@ -708,6 +720,12 @@ def assert_stable(
             )
     a, b = before.customers, after.customers
     if columns is not None:
+        columns = [columns] if isinstance(columns, str) else list(columns)
+        if not columns:
+            raise ThresholdError(
+                "'columns' is empty, so nothing would be compared: name the label "
+                "columns, or leave it out to compare every one"
+            )
         absent = [c for c in columns if c not in a.columns or c not in b.columns]
         if absent:
             raise ThresholdError(
@@ -718,6 +736,13 @@ def assert_stable(
     fa, fb = a.loc[both, facts], b.loc[both, facts]
     same = ((fa == fb) | (fa.isna() & fb.isna())).all(axis=1)
     keep = same[same].index
+    if len(keep) == 0:
+        # a check that compares nobody cannot fail: say so
+        raise AssertionError(
+            f"nothing to compare: of {len(a):,d} and {len(b):,d} customers, "
+            f"{len(both):,d} are in both results and none has the same facts in "
+            "both (recency_days moves with as_of: make both at one as_of)"
+        )
     names = (
         list(columns)
         if columns is not None
@@ -735,7 +760,7 @@ def assert_stable(
             cid = moved.index[0]
             raise AssertionError(
                 f"{name!r} moved {len(moved)} customer(s) whose facts did not change, "
-                f"e.g. {cid!r}: {x[cid]!r} -> {y[cid]!r}; facts "
+                f"e.g. {_plain(cid)!r}: {x[cid]!r} -> {y[cid]!r}; facts "
                 f"{ {k: _plain(v) for k, v in fa.loc[cid].items()} }"
             )
 
