@@ -91,3 +91,46 @@ class TestPlugin:
             "error[unknown-label]: example 1: 'Champion' is not a label of 'rfm11'"
             in proc.stdout
         )
+
+
+class TestExamplesThatWouldNeverRun:
+    """A pattern whose examples silently never run is a warning."""
+
+    def test_pattern_matching_no_file(self, project: Path) -> None:
+        """A typo in the glob: warned, even on a run of chosen paths."""
+        (project / "pyproject.toml").write_text(
+            '[tool.pytest.ini_options]\ncustseg_rules = ["rule/*.toml", "rules/*.toml"]\n',
+            encoding="utf-8",
+        )
+        proc = _pytest(project, "rules", "-k", "champion")
+        assert proc.returncode == 0, proc.stdout + proc.stderr
+        assert "custseg_rules pattern 'rule/*.toml' matches no file" in proc.stdout
+        assert "'rules/*.toml'" not in proc.stdout
+
+    def test_files_outside_testpaths(self, project: Path) -> None:
+        """The files exist but testpaths leaves them out: warned on a whole
+        run, not on a run of chosen paths (they were not asked for)."""
+        (project / "tests").mkdir()
+        (project / "tests" / "test_x.py").write_text(
+            "def test_x():\n    pass\n", encoding="utf-8"
+        )
+        (project / "pyproject.toml").write_text(
+            "[tool.pytest.ini_options]\n"
+            'testpaths = ["tests"]\ncustseg_rules = ["rules/*.toml"]\n',
+            encoding="utf-8",
+        )
+        whole = _pytest(project)
+        assert whole.returncode == 0, whole.stdout + whole.stderr
+        assert "matches only files pytest did not collect" in whole.stdout
+        chosen = _pytest(project, "tests")
+        assert chosen.returncode == 0, chosen.stdout + chosen.stderr
+        assert "custseg_rules pattern" not in chosen.stdout
+        # with the rules folder in testpaths the examples run, and no warning
+        (project / "pyproject.toml").write_text(
+            "[tool.pytest.ini_options]\n"
+            'testpaths = ["tests", "rules"]\ncustseg_rules = ["rules/*.toml"]\n',
+            encoding="utf-8",
+        )
+        both = _pytest(project)
+        assert "1 failed, 2 passed" in both.stdout, both.stdout
+        assert "custseg_rules pattern" not in both.stdout

@@ -16,12 +16,16 @@ pytest collects the files below the paths it is given (``testpaths`` or the
 command line), so put the rules files there or name them on the command
 line. A file with errors becomes one failing item that shows them all, with
 their positions; a failing example shows the expected and the actual label
-and the rule that decided. Without pytest installed nothing here is imported.
+and the rule that decided. A pattern whose examples would silently never
+run is a warning at the end of collection: one that matches no file, or, on
+a run of the whole suite, only files outside the paths pytest collects.
+Without pytest installed nothing here is imported.
 """
 
 from __future__ import annotations
 
 import fnmatch
+import glob
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -56,33 +60,67 @@ def _patterns(config: pytest.Config) -> list[str]:
     return [*config.getoption("custseg_rules", []), *config.getini("custseg_rules")]
 
 
-def _matches(path: Path, config: pytest.Config) -> bool:
-    root = Path(str(config.rootpath))
+def _matches(path: Path, pattern: str, root: Path) -> bool:
     try:
         rel = path.resolve().relative_to(root.resolve()).as_posix()
     except ValueError:
         rel = path.as_posix()
-    for pattern in _patterns(config):
-        if fnmatch.fnmatch(rel, pattern) or fnmatch.fnmatch(str(path), pattern):
-            return True
-        candidate = Path(pattern)
-        if not candidate.is_absolute():
-            candidate = root / candidate
-        if candidate.exists() and candidate.resolve() == path.resolve():
-            return True
-    return False
+    if fnmatch.fnmatch(rel, pattern) or fnmatch.fnmatch(str(path), pattern):
+        return True
+    candidate = Path(pattern)
+    if not candidate.is_absolute():
+        candidate = root / candidate
+    return candidate.exists() and candidate.resolve() == path.resolve()
+
+
+# the patterns that named a collected file, per session
+_MATCHED = pytest.StashKey[set[str]]()
 
 
 def pytest_collect_file(file_path: Path, parent: pytest.Collector) -> Any:
     """A :class:`RulesFile` for each ``.toml`` file the patterns name."""
     config = parent.config
-    if (
-        file_path.suffix == ".toml"
-        and _patterns(config)
-        and _matches(file_path, config)
-    ):
-        return RulesFile.from_parent(parent, path=file_path)
-    return None
+    if file_path.suffix != ".toml":
+        return None
+    root = Path(str(config.rootpath))
+    hits = {p for p in _patterns(config) if _matches(file_path, p, root)}
+    if not hits:
+        return None
+    config.stash.setdefault(_MATCHED, set()).update(hits)
+    return RulesFile.from_parent(parent, path=file_path)
+
+
+def _on_disk(pattern: str, root: Path) -> bool:
+    """Whether *pattern* names any file (relative to *root* unless absolute)."""
+    return bool(glob.glob(pattern, root_dir=root, recursive=True))
+
+
+def pytest_collection_finish(session: pytest.Session) -> None:
+    """Warn of a pattern whose examples would silently never run: it names
+    no file at all, or (on a whole-suite run) only files pytest did not
+    collect (outside ``testpaths``)."""
+    config = session.config
+    matched = config.stash.get(_MATCHED, set())
+    root = Path(str(config.rootpath))
+    whole_run = config.args_source != pytest.Config.ArgsSource.ARGS
+    for pattern in _patterns(config):
+        if pattern in matched:
+            continue
+        if not _on_disk(pattern, root):
+            why = f"matches no file (relative to {root})"
+        elif whole_run:
+            why = (
+                "matches only files pytest did not collect (add their folder "
+                "to testpaths)"
+            )
+        else:
+            continue  # a run of chosen paths: the rules files were not asked for
+        config.issue_config_time_warning(
+            pytest.PytestConfigWarning(
+                f"custseg_rules pattern {pattern!r} {why}: none of its [[examples]] ran"
+            ),
+            stacklevel=2,
+        )
 
 
 class RulesFile(pytest.File):
