@@ -108,6 +108,13 @@ class TestLabels:
         lab = Labels([0, 1], [1, 2.5])
         assert lab.names == ("1", "2.5")
 
+    @pytest.mark.parametrize("names", ["ab", b"ab", None, 3, 2.5])
+    def test_names_not_a_sequence(self, names: Any) -> None:
+        """One string is not a list of names (it would be split into its
+        letters), and None or a number is no list at all: ThresholdError."""
+        with pytest.raises(ThresholdError, match="'names' must be a sequence"):
+            Labels([0, 1], names)
+
     def test_names_unique(self) -> None:
         """Repeated names raise ThresholdError listing them."""
         with pytest.raises(
@@ -168,14 +175,20 @@ class TestLabels:
         assert out.tolist() == ["old", "new", "old"]
 
     @pytest.mark.parametrize("n_names", [1, 2, 126, 127, 128, 129, 300, 32_767, 32_768])
-    def test_to_pandas_shares_memory(self, n_names: int) -> None:
-        """to_categorical and to_pandas share memory with Labels.codes."""
+    def test_to_pandas_is_an_editable_copy(self, n_names: int) -> None:
+        """to_categorical and to_pandas hold their own codes, in the codes'
+        dtype: a cell can be set (no NumPy "read-only" error) and the labels
+        stay as they were."""
         names = [f"n{i}" for i in range(n_names)]
         lab = Labels(np.arange(n_names) % n_names, names, ordered=True)
         cat = lab.to_categorical()
-        assert np.shares_memory(cat.codes, lab.codes)
+        assert not np.shares_memory(cat.codes, lab.codes)
+        assert cat.codes.dtype == lab.codes.dtype
         assert cat.codes.tolist() == lab.codes.tolist()
-        assert np.shares_memory(lab.to_pandas().array.codes, lab.codes)
+        s = lab.to_pandas()
+        s.iloc[0] = names[-1]
+        cat[0] = names[-1]
+        assert lab.codes[0] == 0 and lab.to_numpy()[0] == "n0"
 
     @pytest.mark.parametrize("ordered", [True, False])
     def test_to_pandas_categories(self, ordered: bool) -> None:

@@ -86,7 +86,8 @@ def to_pandas(values: Any, index: Any, name: str | None, *, missing: Any = None)
     """
     import pandas as pd
 
-    out = pd.Series(values, index=index, name=name, copy=False)
+    # a copy: editing the Series must not edit the result it came from
+    out = pd.Series(values, index=index, name=name, copy=True)
     if missing is not None:
         out = out.astype(pd.api.types.pandas_dtype(nullable_dtype(values.dtype)))
         out = out.mask(missing)

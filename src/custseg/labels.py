@@ -24,7 +24,8 @@ def smallest_int_dtype(n_names: int) -> np.dtype[Any]:
     """The signed integer dtype pandas uses for the codes of *n_names* categories.
 
     That is the smallest one with room to spare (int8 below 127 names, int16
-    below 32,767, ...), so :meth:`Labels.to_pandas` never has to copy.
+    below 32,767, ...), so :meth:`Labels.to_pandas` copies the codes as they
+    are, without a conversion.
 
     Parameters
     ----------
@@ -43,6 +44,12 @@ def smallest_int_dtype(n_names: int) -> np.dtype[Any]:
 
 
 def _to_names(values: Iterable[Any]) -> tuple[str, ...]:
+    # one string is not a list of names: "ab" would silently be 'a', 'b'
+    if isinstance(values, str | bytes) or not isinstance(values, Iterable):
+        raise ThresholdError(
+            f"'names' must be a sequence of label names, such as ('new', 'old'): "
+            f"got {type(values).__name__} {values!r:.60}"
+        )
     return tuple(str(x) for x in values)
 
 
@@ -156,9 +163,12 @@ class Labels:
         return names[self.codes]
 
     def to_pandas(self) -> pd.Series:
-        """A :class:`pandas.Series` of a Categorical that shares the codes (no
-        copy), on the input's index (a RangeIndex for NumPy or list input) and
-        named after the labelling.
+        """A :class:`pandas.Series` of a Categorical on the input's index (a
+        RangeIndex for NumPy or list input), named after the labelling.
+
+        The Series has its own copy of the codes (one or two bytes a row), so
+        it can be edited like any other (``s.iloc[0] = "old"``) while these
+        labels stay as they are.
 
         >>> s = Labels([1, 0], ("new", "old"), name="status").to_pandas()
         >>> s.tolist(), list(s.cat.categories), s.cat.ordered, s.name
@@ -171,7 +181,8 @@ class Labels:
         )
 
     def to_categorical(self) -> pd.Categorical:
-        """The bare :class:`pandas.Categorical` (no index), sharing the codes.
+        """The bare :class:`pandas.Categorical` (no index), on a writable copy
+        of the codes.
 
         >>> cat = Labels([1, 0], ("new", "old"), ordered=True).to_categorical()
         >>> list(cat), list(cat.categories), cat.ordered
@@ -180,7 +191,9 @@ class Labels:
         import pandas as pd
 
         dtype = pd.CategoricalDtype(list(self.names), ordered=self.ordered)
-        return pd.Categorical.from_codes(self.codes, dtype=dtype, validate=False)
+        # a copy: the codes here are frozen, and a Categorical on them would
+        # be one whose cells cannot be set (a bare NumPy "read-only" error)
+        return pd.Categorical.from_codes(self.codes.copy(), dtype=dtype, validate=False)
 
     def counts(self) -> dict[str, int]:
         """Rows per label, every name included (zero counts too), in name order.

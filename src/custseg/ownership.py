@@ -448,7 +448,8 @@ def to_frame(
     """
     import pandas as pd
 
-    frame = pd.DataFrame(columns, index=index, copy=False)
+    # copied: editing the frame must not edit the result it came from
+    frame = pd.DataFrame(columns, index=index, copy=True)
     if index_name is not None:
         frame.index.name = index_name
     return frame
