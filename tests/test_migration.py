@@ -157,6 +157,41 @@ class TestTransitionMatrix:
         with pytest.raises(InputError, match="repeated"):
             transition_matrix(jan, pd.Series(["a"], index=[1]))
 
+    @settings(max_examples=60, deadline=None)
+    @given(
+        st.lists(st.sampled_from(["x", "y", "z"]), min_size=2, max_size=8).filter(
+            lambda ids: len(set(ids)) < len(ids)
+        ),
+        st.booleans(),
+        st.randoms(use_true_random=False),
+    )
+    def test_repeated_ids_refused_whatever_the_other_index(
+        self, ids: list[str], same: bool, rnd
+    ) -> None:
+        """Repeated ids pair nobody for sure: refused also when both periods
+        carry the very same index (once paired by position there, so the
+        answer depended on the row order)."""
+        before = pd.Series(rnd.choices(NAMES, k=len(ids)), index=ids)
+        other = list(ids) if same else rnd.sample(ids, len(ids))
+        after = pd.Series(rnd.choices(NAMES, k=len(ids)), index=other)
+        with pytest.raises(InputError, match="repeated customer ids"):
+            transition_matrix(before, after)
+
+    @pytest.mark.parametrize("gap", [np.nan, None, pd.NA])
+    def test_missing_ids_refused(self, gap) -> None:
+        """Two customers without an id are not one person: refused, not
+        paired across the periods."""
+        before = pd.Series(["a", "b"], index=pd.Index(["x", gap], dtype=object))
+        after = pd.Series(["b", "a"], index=pd.Index([gap, "x"], dtype=object))
+        for b, a, field in (
+            (before, after, "before"),
+            (after.iloc[::-1], before, "before"),
+        ):
+            with pytest.raises(InputError, match=f"'{field}' has missing customer ids"):
+                transition_matrix(b, a)
+        with pytest.raises(InputError, match="'after' has missing customer ids"):
+            transition_matrix(before.iloc[:1], after)
+
     def test_new_gone_clash(self) -> None:
         """A class named like the new row needs another name for that row."""
         jan = pd.Series(["new"], index=[1])

@@ -333,6 +333,15 @@ def _pick_column(x: Any, column: Any, field: str) -> Any:
 
 
 def _check_unique(index: Any, field: str) -> None:
+    """Customer ids to pair by: unique and present (two unknown customers
+    are not one person), whatever the other index is."""
+    if index.hasnans:
+        raise InputError(
+            field,
+            "has missing customer ids in its index (NaN or None), which cannot "
+            "be paired with the other period",
+            fix="drop those rows or give each customer its id before comparing periods",
+        )
     if not index.is_unique:
         dup = index[index.duplicated()][0]
         raise InputError(
@@ -391,8 +400,9 @@ def transition_matrix(
     Raises
     ------
     InputError
-        Lengths that differ when pairing by position; repeated ids in an
-        index; a DataFrame without the column.
+        Lengths that differ when pairing by position; repeated or missing
+        ids in an index (checked whether or not the two indexes are equal); a
+        DataFrame without the column.
     ThresholdError
         *new*, *gone* or *missing* equal to a class name.
 
@@ -456,11 +466,11 @@ def transition_matrix(
             )
     rows, cols = (*b_names, new), (*a_names, gone)
     n_cols = len(cols)
+    _check_unique(b_index, "before")
+    _check_unique(a_index, "after")
     if b_index is a_index or b_index.equals(a_index):
         pos = np.arange(len(a_codes))
     else:
-        _check_unique(b_index, "before")
-        _check_unique(a_index, "after")
         pos = np.asarray(b_index.get_indexer(a_index))
     matched = pos >= 0
     row_of_after = np.full(len(a_codes), len(b_names), dtype=np.intp)
