@@ -122,7 +122,11 @@ def ref_summary(customer, day, initiator, kind, first_sale=None, as_of=None):
             "last_joint": max(joint) if joint else None,
             "joint_span_days": float(max(joint) - min(joint)) if joint else NAN,
             "days_since_joint": float(as_of - max(joint)) if joint else NAN,
-            "unknown_contacts": len(after) - len(known),
+            # unknown after the sale, and a contact of unknown kind anywhere
+            # else (before the sale, or with no sale: it could be one)
+            "unknown_contacts": len(after)
+            - len(known)
+            + sum(1 for d, _, k in rows if k is None and (sale is None or d < sale)),
             "last_contact": max(d for d, _, _ in rows) if rows else None,
         }
     return out
@@ -132,7 +136,8 @@ def ref_type(row, t=None):
     """Relationship level of one customer (a dict of facts), as a name."""
     t = t or RelationshipThresholds()
     if row["first_sale"] is None:
-        return "no_sale"
+        # a contact of unknown kind could be the sale
+        return "unknown" if row.get("unknown_contacts", 0) > 0 else "no_sale"
     counts = [
         row["customer_contacts"],
         row["suggestions"],
@@ -439,6 +444,25 @@ class TestContactSummary:
                 ["company"] * 2,
                 pd.Categorical(["sale", "visit"]),
             )
+
+    def test_missing_kind_could_be_the_sale(self):
+        """A contact of unknown kind before any known sale, or with none, is
+        counted in unknown_contacts (it could be the sale) and makes the
+        customer unknown, not no_sale; a known kind before the sale is not
+        counted."""
+        s = contact_summary(
+            ["a", "b", "c", "c", "d"],
+            ["2024-03-01", "2024-03-01", "2024-02-01", "2024-03-01", "2024-02-01"],
+            ["customer", None, "customer", "company", "customer"],
+            [None, "sale", None, "sale", "inquiry"],
+        )
+        assert s.unknown_contacts.tolist() == [1, 0, 1, 0]
+        assert relationship_type(s).to_numpy().tolist() == [
+            "unknown",
+            "basic",
+            "unknown",
+            "no_sale",
+        ]
 
     def test_missing_initiator_counted_unknown(self):
         """A contact with no initiator is counted in unknown_contacts, never guessed."""

@@ -382,7 +382,8 @@ def contact_summary(
         ``"new_product"``, ``"joint_project"``, ``"other"``) or a Chinese
         name (``"销售"``, ``"投诉"``, ``"咨询"``, ``"回访"``, ``"建议"``,
         ``"新品"``, ``"合作项目"``, ``"其他"``). Missing: counted in
-        ``unknown_contacts``.
+        ``unknown_contacts``, before the first sale too (it could be a
+        sale).
     first_sale
         First sales recorded elsewhere: :class:`~custseg.CustomerFacts` (the
         first purchase of :func:`~custseg.summarize`), a pandas Series of
@@ -514,9 +515,12 @@ def _summarize_contacts(
     np.minimum.at(sale_day, codes[is_sale], days[is_sale])
     if ext_days is not None and ext_codes is not None:
         np.minimum.at(sale_day, ext_codes, ext_days)
-    # after the sale: on or after the first sale day (no sale: never)
+    # after the sale: on or after the first sale day (no sale: never); a
+    # contact of unknown kind counts wherever it is, since it could itself
+    # be a sale (the first one, or the only one)
     counted = days >= sale_day[codes]
     counted |= is_sale
+    counted |= kinds < 0
     row_class = _ROW_CLASS[
         (init.astype(np.intp) + 1) * (len(CONTACT_KINDS) + 1) + kinds + 1
     ]
@@ -770,7 +774,9 @@ def relationship_type(
     Customers without a sale are ``no_sale``. A customer with contacts of
     unknown initiator or kind (``unknown_contacts``), or a missing count, is
     ``unknown`` unless the known contacts already reach partnership: the
-    unknown contacts could raise their level.
+    unknown contacts could raise their level. So is a customer without a
+    known sale but with a contact of unknown kind: that contact could be
+    the sale.
 
     Parameters
     ----------
@@ -846,10 +852,16 @@ def relationship_type(
     if within:
         partner &= arrays["days_since_joint"] < t.partnership_within_days
     level[partner] = 4
-    if "unknown_contacts" in arrays:
-        unknown |= (arrays["unknown_contacts"] > 0) & ~partner
-    level[unknown] = 6
-    level[~has_sale] = 5
+    # without a known sale: no_sale, unless a contact of unknown kind (which
+    # could be the sale) makes it unknown
+    maybe = (
+        arrays["unknown_contacts"] > 0
+        if "unknown_contacts" in arrays
+        else np.zeros(n, dtype=bool)
+    )
+    unknown |= maybe & ~partner
+    level[np.where(has_sale, unknown, maybe)] = 6
+    level[~has_sale & ~maybe] = 5
     names = (*RELATIONSHIP_TYPES, NO_SALE, UNKNOWN)
     return Labels(
         level, _translated(names, lang), ordered=True, index=index, name="relationship"
