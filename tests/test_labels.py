@@ -7,10 +7,11 @@ from typing import Any
 import numpy as np
 import pandas as pd
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from custseg.errors import ThresholdError
+import custseg
+from custseg.errors import InputError, ThresholdError
 from custseg.labels import Labels, smallest_int_dtype
 
 # NumPy's fixed-width str arrays drop trailing NUL characters, so to_numpy()
@@ -307,3 +308,58 @@ class TestLabelsFromNames:
         """Repeated names are refused here too."""
         with pytest.raises(ThresholdError, match="must be unique"):
             Labels.from_names(["a"], ("a", "a"))
+
+
+_ANY_LABEL = st.one_of(
+    st.none(),
+    st.just(float("nan")),
+    st.integers(-3, 3),
+    st.sampled_from([1.0, 2.0, 2.5, -0.0]),
+    st.booleans(),
+    st.sampled_from(["1", "2", "a", "1.0", "True", ""]),
+    st.sampled_from([(1, 2), (1, 2.0), ("a",)]),
+    st.sampled_from([b"1", b"a"]),
+)
+
+
+def _kind(x: object) -> str:
+    if isinstance(x, bool):
+        return "bool"
+    if isinstance(x, int | float):
+        return "number"
+    return type(x).__name__
+
+
+class TestPlainLabelClasses:
+    """A plain array of labels (object dtype): one class per Python-equal
+    value, never two values merged because they print alike."""
+
+    @settings(max_examples=300, deadline=None)
+    @given(st.lists(_ANY_LABEL, max_size=12))
+    def test_classes_are_python_equality(self, values: list) -> None:
+        from custseg.labels import label_codes
+
+        known = [x for x in values if not (x is None or x != x)]
+        kinds = {_kind(x) for x in known}
+        if len(kinds) > 1:
+            with pytest.raises(InputError, match="mixes labels of different types"):
+                label_codes(values)
+            return
+        codes, names, *_ = label_codes(values)
+        assert len(codes) == len(values)
+        for i, x in enumerate(values):
+            assert (codes[i] == -1) == (x is None or x != x)
+        for i, x in enumerate(values):
+            for j, y in enumerate(values):
+                if codes[i] >= 0 and codes[j] >= 0:
+                    assert (codes[i] == codes[j]) == (x == y), (x, y)
+        assert len(set(names)) == len(names)
+
+    def test_segment_summary_keeps_1_and_text_1_apart(self) -> None:
+        """The audit's case: 1 and '1' were one row of the summary."""
+        facts = {"recency_days": [1.0, 2, 3, 4], "frequency": [1, 2, 3, 4],
+                 "monetary": [1.0, 2, 3, 4]}  # fmt: skip
+        with pytest.raises(InputError, match=r"\(number, text\)"):
+            custseg.segment_summary([1, "1", 1, "1"], facts)
+        out = custseg.segment_summary([(1, 2), (1, 2), (3, 4), None], facts)
+        assert out.customers.tolist() == [2, 1, 1, 4]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import numbers
 from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING, Any
 
@@ -303,6 +304,61 @@ def _categorical_parts(x: Any) -> tuple[np.ndarray, tuple[str, ...], bool] | Non
     return codes, tuple(str(c) for c in categories), ordered
 
 
+def _label_kind(x: Any) -> str:
+    """The kind of one label: labels of two kinds are never one class."""
+    if isinstance(x, bool | np.bool_):
+        return "bool"
+    if isinstance(x, numbers.Number):
+        return "number"
+    if isinstance(x, str):
+        return "text"
+    return type(x).__name__
+
+
+def _object_classes(kept: np.ndarray, field: str) -> tuple[np.ndarray, list[Any]]:
+    """Codes of known labels of an object array into their sorted distinct
+    values. Values are one class only when equal in Python, so labels of
+    different kinds (``1`` and ``"1"``, ``True`` and ``1``) are refused rather
+    than merged by their text; numbers sort as numbers (2 before 10) and whole
+    ones print without ``.0``; other values (tuples, periods) are grouped by
+    equality."""
+    values = kept.tolist()
+    kinds = sorted({_label_kind(x) for x in values})
+    if len(kinds) > 1:
+        raise InputError(
+            field,
+            f"mixes labels of different types ({', '.join(kinds)}), which are "
+            "never one class (1 and '1' are two)",
+            fix="convert them to one type first (e.g. .astype(str)) if they "
+            "name the same classes",
+        )
+    if kinds == ["number"]:
+        numbers_ = np.asarray(values)
+        if numbers_.dtype.kind in "iuf":
+            uniques, inverse = np.unique(numbers_, return_inverse=True)
+            if uniques.dtype.kind == "f" and np.array_equal(uniques, np.trunc(uniques)):
+                return inverse.reshape(-1), [int(u) for u in uniques.tolist()]
+            return inverse.reshape(-1), uniques.tolist()
+    if kinds == ["text"]:
+        uniques, inverse = np.unique(kept.astype(str), return_inverse=True)
+        return inverse.reshape(-1), uniques.tolist()
+    try:
+        distinct = set(values)
+    except TypeError:
+        raise InputError(
+            field,
+            f"must be one-dimensional, one label per row: it holds {kinds[0]} "
+            "values, which cannot be labels",
+            fix="pass a single column of labels (join a list into one text first)",
+        ) from None
+    try:
+        ordered = sorted(distinct)
+    except TypeError:  # not comparable with each other: by the names shown
+        ordered = sorted(distinct, key=repr)
+    position = {x: i for i, x in enumerate(ordered)}
+    return np.fromiter((position[x] for x in values), np.intp, len(values)), ordered
+
+
 def _plain_classes(x: Any, field: str) -> tuple[np.ndarray, tuple[str, ...]]:
     """Codes into the sorted distinct values of a plain array (-1: missing)."""
     values = x.to_numpy() if is_pandas(x) else x
@@ -317,9 +373,10 @@ def _plain_classes(x: Any, field: str) -> tuple[np.ndarray, tuple[str, ...]]:
             ),
             fix="pass Labels, a categorical Series, or a list of label names",
         )
-    # a list is read value by value: NumPy would make ['a', nan] the text 'nan'
+    # a list is read value by value: NumPy would make ['a', nan] the text
+    # 'nan', and a list of pairs a 2-D array
     arr = (
-        np.asarray(values, dtype=object)
+        np.fromiter(values, dtype=object, count=len(values))
         if isinstance(values, list | tuple)
         else np.asarray(values)
     )
@@ -342,10 +399,9 @@ def _plain_classes(x: Any, field: str) -> tuple[np.ndarray, tuple[str, ...]]:
         known = np.ones(len(arr), dtype=bool)
     kept = arr[known]
     if arr.dtype.kind == "O":
-        # numbers (a nullable score column) sort as numbers, 2 before 10;
-        # anything else by the names as shown
-        as_numbers = np.asarray(kept.tolist())
-        kept = as_numbers if as_numbers.dtype.kind in "iuf" else kept.astype(str)
+        inverse, objects = _object_classes(kept, field)
+        codes[known] = inverse
+        return codes, tuple(str(u) for u in objects)
     uniques, inverse = np.unique(kept, return_inverse=True)
     codes[known] = inverse.reshape(-1)
     if uniques.dtype.kind == "f" and np.array_equal(uniques, np.trunc(uniques)):
