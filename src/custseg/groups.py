@@ -17,6 +17,7 @@ sizes and revenues add up to more than the whole.
 
 from __future__ import annotations
 
+import numbers
 import types
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
@@ -28,7 +29,15 @@ from . import _display
 from . import _validate as v
 from ._align import common_index, is_pandas
 from .errors import InputError, ThresholdError
-from .profile import PLACEHOLDERS, _column_missing, _values
+from .ownership import _one_text
+from .profile import (
+    PLACEHOLDERS,
+    _column_missing,
+    _fold,
+    _placeholders,
+    _to_text,
+    _values,
+)
 
 __all__ = [
     "SOURCE_TAGS",
@@ -96,7 +105,16 @@ def _tag_names(values: Any, field: str) -> tuple[str, ...]:
 
 
 def _as_matrix(values: Any, n_tags: int, field: str = "matrix") -> np.ndarray:
-    arr = np.asarray(values)
+    fix = "pass a customers x tags boolean array"
+    try:
+        arr = np.asarray(values)
+    except (ValueError, TypeError):  # ragged rows: NumPy cannot make an array
+        raise InputError(
+            field,
+            f"must be a 2-D array with one column per tag ({n_tags}): got rows "
+            "of different lengths",
+            fix=fix,
+        ) from None
     if arr.ndim == 1 and n_tags == 1:
         arr = arr.reshape(-1, 1)
     if arr.ndim != 2 or arr.shape[1] != n_tags:
@@ -104,7 +122,7 @@ def _as_matrix(values: Any, n_tags: int, field: str = "matrix") -> np.ndarray:
             field,
             f"must be a 2-D array with one column per tag ({n_tags}): got shape "
             f"{arr.shape}",
-            fix="pass a customers x tags boolean array",
+            fix=fix,
         )
     if arr.dtype != bool:
         if arr.dtype.kind not in "iu" or (arr.size and not np.isin(arr, (0, 1)).all()):
@@ -136,6 +154,15 @@ class TagMatrix:
         Stored as a private read-only copy.
     index
         The pandas index of the customers, or ``None``.
+
+    Raises
+    ------
+    InputError
+        A matrix that is not 2-D with one column per name (rows of different
+        lengths too), or not boolean or 0/1.
+    ThresholdError
+        Names that are not a sequence of unique names (a plain string is
+        refused), an index of another length.
 
     Examples
     --------
@@ -222,8 +249,8 @@ class TagMatrix:
         )
 
 
-def _sources(source: Any) -> list[tuple[tuple[str, ...], Any, Any]]:
-    """(names, matrix, index) of each tag matrix a source holds."""
+def _sources(source: Any, k: int) -> list[tuple[tuple[str, ...], Any, Any]]:
+    """(names, matrix, index) of each tag matrix the *k*-th source holds."""
     if isinstance(source, TagMatrix):
         return [(source.names, source.matrix, source.index)]
     tags = getattr(source, "tags", None)
@@ -240,7 +267,8 @@ def _sources(source: Any) -> list[tuple[tuple[str, ...], Any, Any]]:
             )
         return out
     if isinstance(source, tuple) and len(source) == 2:
-        return [(tuple(source[0]), source[1], None)]
+        # names as TagMatrix reads them: "ab" is no sequence of names
+        return [(_tag_names(source[0], f"tags[{k}] names"), source[1], None)]
     raise InputError(
         "tags",
         f"cannot be read as tags: {type(source).__name__}",
@@ -277,7 +305,9 @@ def combine_tags(*sources: Any) -> TagMatrix:
     InputError
         Sources with different numbers of customers or different indexes.
     ThresholdError
-        A tag name in two sources.
+        A tag name in two sources; names of a pair that are not a sequence
+        of unique names (a plain string such as ``"ab"`` is refused, not
+        split into ``"a"`` and ``"b"``).
 
     Examples
     --------
@@ -285,14 +315,14 @@ def combine_tags(*sources: Any) -> TagMatrix:
     >>> combine_tags(a, (("mother", "pregnant"), [[0, 1], [1, 0]])).names
     ('vip', 'mother', 'pregnant')
     """
-    parts = [p for s in sources for p in _sources(s)]
+    parts = [(k, *p) for k, s in enumerate(sources) for p in _sources(s, k)]
     if not parts:
         raise InputError("tags", "is empty", fix="pass at least one tag matrix")
     names: list[str] = []
     matrices: list[np.ndarray] = []
     index = None
     n = None
-    for k, (part_names, matrix, idx) in enumerate(parts):
+    for k, part_names, matrix, idx in parts:
         m = _as_matrix(matrix, len(part_names), f"tags[{k}]")
         if n is None:
             n = len(m)
@@ -326,62 +356,324 @@ def _as_tags(tags: Any) -> TagMatrix:
 # --------------------------------------------------------------------------
 # tags from customer records
 
+#: ``type()`` of each value of an object array (a C loop, no Python frames).
+_TYPE = np.frompyfunc(type, 1, 1)
+#: Cells that hold several values as a Python container, not as text.
+_CONTAINERS = (list, tuple, set, frozenset, dict, Mapping, np.ndarray)
 
-def _split_unique(
-    uniq: list[Any], mapping: Mapping[str, str] | None, seps: tuple[str, ...]
-) -> tuple[list[list[str]], set[str]]:
-    """The tags of each distinct cell, and the values no mapping covers."""
-    out: list[list[str]] = []
-    unmapped: set[str] = set()
-    for cell in uniq:
-        if v.is_missing_scalar(cell):
-            out.append([])
+
+def _cell_kind(t: type) -> str:
+    """What a cell of type *t* is: text, number, missing, or a kind refused."""
+    if issubclass(t, str):
+        return "text"
+    if t is type(None) or t.__name__ in ("NAType", "NaTType"):
+        return "missing"
+    if issubclass(t, bool | np.bool_):
+        return "bool"
+    if issubclass(t, _CONTAINERS):
+        return "container"
+    if issubclass(t, np.datetime64 | np.timedelta64):  # NumPy calls them integers
+        return "other"
+    if issubclass(t, numbers.Real):
+        return "number"
+    return "other"
+
+
+def _not_itself(x: Any) -> bool:
+    """Whether *x* differs from itself, as NaN and NaT do."""
+    try:
+        return bool(x != x)
+    except (TypeError, ValueError):
+        return False
+
+
+def _refuse_cells(arr: np.ndarray, kinds: np.ndarray, kind: str) -> None:
+    """InputError for the cells of a refused *kind* (``kinds`` per row)."""
+    bad = kinds == kind
+    if not bad.any():
+        return
+    first, count = v.first_offender(bad)
+    value = arr[first]
+    if kind == "container":
+        raise InputError(
+            "column",
+            f"has {type(value).__name__} cells ({v.describe(value)}), but a cell "
+            "holds one text or number",
+            first_row=first,
+            n_rows=count,
+            fix="join the values with a separator first, e.g. "
+            "column.map(','.join) for lists of text",
+        )
+    if kind == "bool":
+        raise InputError(
+            "column",
+            "holds True/False values, which name no tag",
+            first_row=first,
+            n_rows=count,
+            fix="a yes/no column is a tag already: pass it as "
+            "TagMatrix(('name',), column)",
+        )
+    raise InputError(
+        "column",
+        f"has a {type(value).__name__} value ({v.describe(value)}), neither text "
+        "nor a number",
+        first_row=first,
+        n_rows=count,
+        fix="convert the column to text first (e.g. column.astype(str))",
+    )
+
+
+def _number_text(x: Any) -> str | None:
+    """One number as a tag value: whole numbers as integers (``7.0`` is
+    ``"7"``, as :mod:`custseg.ownership` writes ids), others as printed;
+    ``None`` for NaN."""
+    text = _one_text(x)
+    if text is None or isinstance(text, str):
+        return text
+    if x != x:  # NaN of a type _one_text does not know (float32, ...)
+        return None
+    try:
+        whole = bool(x == int(x))
+    except OverflowError:  # infinite
+        whole = False
+    return str(int(x)) if whole else str(x)
+
+
+def _number_names(uniq: Sequence[Any]) -> list[str | None]:
+    """The tag values of distinct numbers; two that differ but print alike
+    (a float32 0.1 and a float 0.1) are an error, never one tag."""
+    names = [_number_text(x) for x in uniq]
+    seen: dict[str, Any] = {}
+    for x, name in zip(uniq, names, strict=True):
+        if name is None:
             continue
-        pieces = [str(cell)]
-        for sep in seps:
-            pieces = [q for p in pieces for q in p.split(sep)]
-        values = [p.strip() for p in pieces if p.strip()]
-        if mapping is None:
-            out.append(values)
+        if name in seen:
+            raise InputError(
+                "column",
+                f"has different numbers that read alike: {v.describe(seen[name])} "
+                f"({type(seen[name]).__name__}) and {v.describe(x)} "
+                f"({type(x).__name__}) would both be {name!r}",
+                fix="convert the column to one number type (e.g. .astype(float))",
+            )
+        seen[name] = x
+    return names
+
+
+def _distinct_cells(arr: np.ndarray) -> tuple[np.ndarray, list[str], np.ndarray]:
+    """The distinct cells of a column: a code per row (-1: missing), each
+    distinct cell as text, and whether it is a number (not text).
+
+    Cells are told apart as Python tells them apart: ``1``, ``1.0`` and
+    ``np.int64(1)`` are one cell, ``"1"`` another. Numbers come in numeric
+    order, then text in sorted order.
+    """
+    n = len(arr)
+    codes = np.full(n, -1, dtype=np.intp)
+    if isinstance(arr.dtype, np.dtypes.StringDType) and hasattr(arr.dtype, "na_object"):
+        arr = arr.astype(object)  # text with its own NA: as values
+    kind = arr.dtype.kind
+    if kind in "mM":
+        raise InputError(
+            "column",
+            f"holds dates or durations ({arr.dtype}), neither text nor numbers",
+            fix="format them as text first (e.g. column.dt.strftime('%Y-%m'))",
+        )
+    if kind in "iuf":
+        known = ~np.isnan(arr) if kind == "f" else np.ones(n, dtype=bool)
+        uniq, inverse = np.unique(arr[known], return_inverse=True)
+        codes[known] = inverse.reshape(-1)
+        names = [str(x) for x in _number_names(list(uniq))]  # no NaN left
+        return codes, names, np.ones(len(names), dtype=bool)
+    if kind in "UT":
+        uniq, inverse = np.unique(arr, return_inverse=True)
+        codes[:] = inverse.reshape(-1)
+        return codes, [str(x) for x in uniq.tolist()], np.zeros(len(uniq), bool)
+    arr = arr.astype(object)
+    types = _TYPE(arr) if n else np.empty(0, dtype=object)
+    verdict = {t: _cell_kind(t) for t in set(types.tolist())}
+    kinds = np.array([verdict[t] for t in types.tolist()], dtype=object)
+    for i in np.flatnonzero(kinds == "other").tolist():
+        if _not_itself(arr[i]):  # NaT of NumPy, Decimal NaN: missing, not refused
+            kinds[i] = "missing"
+    for refused in ("container", "bool", "other"):
+        if refused in verdict.values():
+            _refuse_cells(arr, kinds, refused)
+    texts: list[str] = []
+    rows = np.flatnonzero(kinds == "number")
+    if rows.size:
+        import pandas as pd
+
+        num_codes, uniq = pd.factorize(arr[rows])  # Python equality: 1 == 1.0
+        values = list(np.asarray(uniq, dtype=object))
+        order = sorted(range(len(values)), key=values.__getitem__)
+        as_text = _number_names([values[i] for i in order])
+        at = np.full(len(values) + 1, -1, dtype=np.intp)  # the last: missing
+        for i, text in zip(order, as_text, strict=True):
+            if text is not None:
+                at[i] = len(texts)
+                texts.append(text)
+        codes[rows] = at[num_codes]
+    n_numbers = len(texts)
+    rows = np.flatnonzero(kinds == "text")
+    if rows.size:
+        uniq, inverse = np.unique(_to_text(arr[rows]), return_inverse=True)
+        codes[rows] = inverse.reshape(-1) + n_numbers
+        texts.extend(str(x) for x in uniq.tolist())
+    is_number = np.zeros(len(texts), dtype=bool)
+    is_number[:n_numbers] = True
+    return codes, texts, is_number
+
+
+def _fold_in(text: str, placeholders: frozenset[str]) -> bool:
+    """Whether one text is a placeholder (stripped, A-Z lowered; as in
+    :mod:`custseg.profile`)."""
+    return bool(placeholders) and _fold(text) in placeholders
+
+
+def _cell_values(
+    cell: str, seps: tuple[str, ...], placeholders: frozenset[str]
+) -> list[str]:
+    """The values of one text cell: split on *seps*, stripped; blank pieces
+    and placeholders dropped, whether alone in the cell or among others."""
+    if _fold_in(cell, placeholders):  # "N/A" is one placeholder, even with sep "/"
+        return []
+    pieces = [cell]
+    for sep in seps:
+        pieces = [q for p in pieces for q in p.split(sep)]
+    values = (p.strip() for p in pieces)
+    return [p for p in values if p and not _fold_in(p, placeholders)]
+
+
+def _mixed_kinds(
+    arr: np.ndarray, codes: np.ndarray, is_number: np.ndarray, has_values: np.ndarray
+) -> None:
+    """InputError for a column holding both numbers and text values (as the
+    ownership functions refuse customer ids of both kinds)."""
+    row_number = np.append(is_number, False)[codes]
+    row_text = np.append(~is_number & has_values, False)[codes]
+    if not (row_number.any() and row_text.any()):
+        return
+    first_number = int(np.argmax(row_number))
+    first_text = int(np.argmax(row_text))
+    minority = row_text if first_number < first_text else row_number
+    first, count = v.first_offender(minority)
+    raise InputError(
+        "column",
+        f"mixes numbers and text (number {v.describe(arr[first_number])} at row "
+        f"{first_number}, text {v.describe(arr[first_text])} at row {first_text})",
+        first_row=first,
+        n_rows=count,
+        fix="give it one kind, all text or all numbers (1 and '1' would "
+        "otherwise be one tag)",
+    )
+
+
+def _mapping_keys(
+    mapping: Any, seps: tuple[str, ...], placeholders: frozenset[str]
+) -> dict[str, str] | None:
+    """The *mapping* as value text -> tag name, every key able to match."""
+    if mapping is None:
+        return None
+    if not isinstance(mapping, Mapping):
+        raise ThresholdError(
+            f"'mapping' must be a mapping of value to tag name: got "
+            f"{type(mapping).__name__} {v.describe(mapping)}"
+        )
+    out: dict[str, str] = {}
+    source: dict[str, Any] = {}
+    for key, tag in mapping.items():
+        where = f"'mapping' key {v.describe(key)}"
+        if isinstance(key, str):
+            text: str | None = key
+        elif v._is_real(key):
+            text = _number_text(key)
         else:
-            tags = []
-            for value in values:
-                if value in mapping:
-                    tags.append(mapping[value])
-                else:
-                    unmapped.add(value)
-            out.append(tags)
-    return out, unmapped
+            raise ThresholdError(
+                f"'mapping' keys must be text or numbers: got "
+                f"{type(key).__name__} {v.describe(key)}"
+            )
+        if text is None:
+            raise ThresholdError(f"{where} never matches: missing values get no tag")
+        if not text.strip():
+            raise ThresholdError(f"{where} never matches: blank values get no tag")
+        if text != text.strip():
+            raise ThresholdError(
+                f"{where} never matches: values are stripped before they are "
+                f"looked up; write it as {text.strip()!r}"
+            )
+        for sep in seps:
+            if sep in text:
+                raise ThresholdError(
+                    f"{where} holds the separator {sep!r}, so it never matches: "
+                    "cells are split on the separators first; map each value on "
+                    f"its own, or pass sep= without {sep!r}"
+                )
+        if _fold_in(text, placeholders):
+            raise ThresholdError(
+                f"{where} never matches: it is a placeholder, which counts as "
+                "missing; pass placeholders= without it to make it a value"
+            )
+        if text in out:
+            raise ThresholdError(
+                f"'mapping' keys {v.describe(source[text])} and {v.describe(key)} "
+                f"read alike ({text!r}): keep one of them"
+            )
+        if isinstance(tag, str):
+            name = tag
+        elif v._is_real(tag):
+            name = str(tag)
+        else:
+            raise ThresholdError(
+                f"'mapping[{v.describe(key)}]' must be a tag name (text): got "
+                f"{type(tag).__name__} {v.describe(tag)}"
+            )
+        out[text] = name
+        source[text] = key
+    return out
 
 
 def tags_from_values(
     column: Any,
-    mapping: Mapping[str, str] | None = None,
+    mapping: Mapping[Any, str] | None = None,
     *,
     prefix: str = "",
     sep: Sequence[str] = (",", "，", "、", ";", "；", "|"),
     unmapped: str = "ignore",
+    placeholders: Sequence[str] = PLACEHOLDERS,
 ) -> TagMatrix:
     """One tag per value of a column, such as the products a customer is interested in.
 
     Cells may hold several values separated by any of *sep*
     (``"A产品、B产品"``); values are stripped, empty pieces dropped. Missing
-    cells (None, NaN) get no tag.
+    cells (None, NaN) get no tag, and neither do *placeholders* (``"未知"``,
+    ``"none"``), whether alone in a cell or among other values.
+
+    A column holds text or numbers, not both. Numbers are one value each
+    (never split) and whole numbers are written as integers: ``1.0``, from
+    a code column with blanks read as float, is the value ``"1"``.
 
     Parameters
     ----------
     column
-        One cell per customer (list, array, Series).
+        One cell per customer (list, array, Series): text or numbers.
     mapping
-        Value -> tag name (several values may share a tag). Without it, each
-        distinct value is a tag, named *prefix* + value, in sorted order.
+        Value -> tag name (several values may share a tag). Keys are text or
+        numbers, compared with the values as text (whole numbers as integers:
+        the key ``1`` matches ``1``, ``1.0`` and ``"1"``). Without it, each
+        distinct value is a tag, named *prefix* + value, in sorted order
+        (numbers in numeric order).
     prefix
         Put before each tag name made from a value (not before mapped names).
     sep
-        The separators of multi-valued cells.
+        The separators of multi-valued cells (text only).
     unmapped
         With a *mapping*: ``"ignore"`` values it does not cover, or
         ``"raise"`` an :class:`~custseg.errors.InputError` naming them.
+    placeholders
+        Text that means "not known" and gets no tag (default
+        :data:`custseg.profile.PLACEHOLDERS`: 未知, 不详, 无, n/a, na, none,
+        null, unknown, -, --, ?, nan, ...; stripped, case of A-Z ignored).
+        Pass ``()`` to keep a product called ``"NA"``.
 
     Returns
     -------
@@ -389,59 +681,72 @@ def tags_from_values(
         With a mapping: its tags in the order of first appearance in the
         mapping, every one present (empty ones too).
 
+    Raises
+    ------
+    InputError
+        A column that mixes numbers and text (``1`` and ``"1"`` would be one
+        tag); cells holding lists, sets or dicts (join their values with a
+        separator first), booleans, dates or other objects; with
+        ``unmapped="raise"``, values the mapping does not cover.
+    ThresholdError
+        Bad parameters; a mapping key that can never match: one holding a
+        separator, a placeholder, a blank or missing key, blanks at its ends,
+        or two keys that read alike (``1`` and ``"1"``).
+
     Examples
     --------
     >>> t = tags_from_values(["A产品、B产品", None, "B产品", " A产品 "],
     ...                      {"A产品": "意向A产品", "B产品": "意向B产品"})
     >>> t.names, t.sizes()
     (('意向A产品', '意向B产品'), {'意向A产品': 2, '意向B产品': 2})
-    >>> tags_from_values(["tea,yoga", "yoga"], prefix="hobby:").names
+    >>> tags_from_values(["tea,yoga", "yoga", "tea,未知"], prefix="hobby:").names
     ('hobby:tea', 'hobby:yoga')
+    >>> tags_from_values([1.0, float("nan"), 2.0], {1: "one", 2: "two"}).sizes()
+    {'one': 1, 'two': 1}
+    >>> tags_from_values([1, "1"])
+    Traceback (most recent call last):
+    ...
+    custseg.errors.InputError: 'column' mixes numbers and text (number 1 at row 0, text '1' at row 1) (first at row 1, 1 row affected): give it one kind, all text or all numbers (1 and '1' would otherwise be one tag)
     """
-    if mapping is not None and not isinstance(mapping, Mapping):
-        raise ThresholdError(
-            f"'mapping' must be a mapping of value to tag name: got "
-            f"{type(mapping).__name__} {v.describe(mapping)}"
-        )
     prefix = v.text_param(prefix, "prefix")
     seps = v.text_tuple_param(sep, "sep")
     if any(not s for s in seps):
         raise ThresholdError("'sep' must not hold an empty separator")
     unmapped = v.choice(unmapped, "unmapped", ("ignore", "raise"))
+    holders = frozenset(_placeholders(placeholders))
+    lookup = _mapping_keys(mapping, seps, holders)
     index = column.index if is_pandas(column) else None
     arr = _values(column, "column")
-    # distinct cells first: splitting and mapping run once per distinct value
-    blank = _column_missing(arr, "column", PLACEHOLDERS)  # "未知" is no tag
-    text = arr.astype(np.dtypes.StringDType()) if arr.dtype.kind == "O" else arr
-    if blank.any():
-        text = np.where(blank, "", text.astype(np.dtypes.StringDType()))
-    uniq_arr, inverse = np.unique(text, return_inverse=True)
-    uniq = [str(x) for x in uniq_arr.tolist()]
-    inverse = inverse.reshape(-1)
-    per_cell, left = _split_unique(
-        uniq,
-        None if mapping is None else {str(k): str(x) for k, x in mapping.items()},
-        seps,
-    )
-    if left and unmapped == "raise":
-        raise InputError(
-            "column",
-            f"has values the mapping does not cover: {sorted(left)[:5]}",
-            fix="add them to the mapping, or pass unmapped='ignore'",
-        )
-    if mapping is None:
-        names = tuple(prefix + x for x in sorted({x for c in per_cell for x in c}))
-        position = {
-            x: j for j, x in enumerate(sorted({x for c in per_cell for x in c}))
-        }
+    # distinct cells first: splitting and mapping run once per distinct cell
+    codes, cells, is_number = _distinct_cells(arr)
+    per_cell = [
+        [cell] if number else _cell_values(cell, seps, holders)
+        for cell, number in zip(cells, is_number.tolist(), strict=True)
+    ]
+    has_values = np.array([bool(c) for c in per_cell], dtype=bool)
+    _mixed_kinds(arr, codes, is_number, has_values)
+    if lookup is None:
+        found = list(dict.fromkeys(x for c in per_cell for x in c))
+        values = found if is_number.any() else sorted(found)
+        names = tuple(prefix + x for x in values)
+        position = {x: j for j, x in enumerate(values)}
     else:
-        names = tuple(dict.fromkeys(str(x) for x in mapping.values()))
-        position = {x: j for j, x in enumerate(names)}
-    cell_tags = np.zeros((len(uniq), len(names)), dtype=bool)
-    for i, tags in enumerate(per_cell):
-        for t in tags:
-            cell_tags[i, position[t]] = True
-    return TagMatrix(names, cell_tags[inverse], index=index)
+        left = sorted({x for c in per_cell for x in c if x not in lookup})
+        if left and unmapped == "raise":
+            raise InputError(
+                "column",
+                f"has values the mapping does not cover: {left[:5]}",
+                fix="add them to the mapping, or pass unmapped='ignore'",
+            )
+        names = tuple(dict.fromkeys(lookup.values()))
+        position = {x: names.index(tag) for x, tag in lookup.items()}
+    cell_tags = np.zeros((len(cells) + 1, len(names)), dtype=bool)  # last: missing
+    for i, values_of_cell in enumerate(per_cell):
+        for x in values_of_cell:
+            j = position.get(x)
+            if j is not None:
+                cell_tags[i, j] = True
+    return TagMatrix(names, cell_tags[codes], index=index)
 
 
 # --------------------------------------------------------------------------
@@ -825,16 +1130,40 @@ def group_overlaps(tags: Any) -> GroupOverlaps:
     return GroupOverlaps(t.names, counts, jaccard)
 
 
+def _fact_columns(pairs: Iterable[tuple[Any, Any]]) -> dict[str, Any]:
+    """Column name as text -> values; names that read alike are an error
+    (one column would silently replace the other)."""
+    cols: dict[str, Any] = {}
+    source: dict[str, Any] = {}
+    for key, values in pairs:
+        name = str(key)
+        if name in cols:
+            same = key == source[name] and type(key) is type(source[name])
+            raise InputError(
+                "facts",
+                f"repeats the column {name!r}"
+                if same
+                else f"has columns {v.describe(source[name])} and {v.describe(key)}, "
+                f"whose names read alike ({name!r})",
+                fix="rename one of them (the summary names its columns by their "
+                f"text: {name}_total)",
+            )
+        cols[name] = values
+        source[name] = key
+    return cols
+
+
 def _facts(facts: Any) -> tuple[dict[str, Any], Any]:
     """(column name -> values, index or customer ids) of the facts."""
     if is_pandas(facts) and hasattr(facts, "columns"):
-        return {str(c): facts[c] for c in facts.columns}, facts.index
+        cols = _fact_columns((c, facts.iloc[:, j]) for j, c in enumerate(facts.columns))
+        return cols, facts.index
     if hasattr(facts, "customer_id") and hasattr(facts, "monetary"):
         # CustomerFacts: its numeric facts, keyed by customer id
         names = ("recency_days", "frequency", "monetary", "tenure_days")
         return {k: getattr(facts, k) for k in names}, facts.customer_id
     if isinstance(facts, Mapping):
-        cols = {str(k): x for k, x in facts.items()}
+        cols = _fact_columns(facts.items())
         return cols, common_index(**cols)
     raise InputError(
         "facts",
@@ -851,7 +1180,8 @@ class GroupSummary:
     Attributes
     ----------
     names
-        The groups (tag names), then ``"(all)"`` for every customer.
+        The groups (tag names), then the total row (``"(all)"`` unless
+        :func:`group_summary` was given another *total*) for every customer.
     customers
         Customers per group (int64).
     share
@@ -893,12 +1223,14 @@ class GroupSummary:
         return f"GroupSummary(groups={len(self.names) - 1}, facts={list(self.totals)})"
 
 
-def group_summary(tags: Any, facts: Any = None) -> GroupSummary:
+def group_summary(
+    tags: Any, facts: Any = None, *, total: str = "(all)"
+) -> GroupSummary:
     """Per group: how many customers, their share, and totals and means of facts.
 
     A customer with several tags counts in every one of their groups, so the
     groups' customers and revenue add up to more than the whole; the last
-    row, ``"(all)"``, is every customer once.
+    row, *total* (``"(all)"``), is every customer once.
 
     Parameters
     ----------
@@ -909,6 +1241,9 @@ def group_summary(tags: Any, facts: Any = None) -> GroupSummary:
         a DataFrame or mapping of numeric columns (``monetary`` gives the
         groups' revenue), or :class:`~custseg.CustomerFacts`. Missing values
         are left out of totals and means.
+    total
+        The name of the last row, every customer once; it must differ from
+        the tag names.
 
     Returns
     -------
@@ -917,7 +1252,11 @@ def group_summary(tags: Any, facts: Any = None) -> GroupSummary:
     Raises
     ------
     InputError
-        Facts of another length or index, non-numeric facts.
+        Facts of another length or index, non-numeric facts, two fact
+        columns whose names read alike (``1`` and ``"1"``: the summary names
+        columns by their text).
+    ThresholdError
+        A *total* equal to a tag name (two rows would share a name).
 
     Examples
     --------
@@ -930,9 +1269,15 @@ def group_summary(tags: Any, facts: Any = None) -> GroupSummary:
     (all)           4   1.00          1600.0   533.333333
     """
     t = _as_tags(tags)
+    total = v.text_param(total, "total")
+    if total in t.names:
+        raise ThresholdError(
+            f"'total' must differ from the tag names: {total!r} is one of them; "
+            "pass another name (total=...) or rename the tag"
+        )
     n = len(t)
     matrix = np.concatenate([t.matrix, np.ones((n, 1), dtype=bool)], axis=1)
-    names = (*t.names, "(all)")
+    names = (*t.names, total)
     customers = np.count_nonzero(matrix, axis=0).astype(np.int64)
     with np.errstate(invalid="ignore", divide="ignore"):
         share = customers / n if n else np.full(len(names), np.nan)
