@@ -9,7 +9,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
 
@@ -681,14 +681,58 @@ class TestCompactAndBareDigitDates:
 
     @given(digits=st.text("0123456789", min_size=1, max_size=10))
     def test_bare_digit_text_in_columns(self, digits: str) -> None:
-        """In a date column, digits alone are a 4-digit year or refused."""
+        """In a date column, digits alone are refused (4 of them, a year, as
+        naming no day)."""
         values = ["2024-01-01", digits]
-        if len(digits) == 4:
-            assert v.as_datetime(values, "date")[1] == np.datetime64(f"{digits}-01-01")
-        else:
-            with pytest.raises(InputError, match="digits alone") as info:
-                v.as_datetime(values, "date")
-            assert info.value.first_row == 1
+        match = "names no day" if len(digits) == 4 else "digits alone"
+        with pytest.raises(InputError, match=match) as info:
+            v.as_datetime(values, "date")
+        assert info.value.first_row == 1
+
+    @settings(max_examples=150, deadline=None)
+    @given(
+        vague=st.one_of(
+            st.integers(1, 9999).map(lambda y: f"{y:04d}"),
+            st.tuples(st.integers(1, 9999), st.integers(1, 12)).map(
+                lambda t: f"{t[0]:04d}-{t[1]:02d}"
+            ),
+            st.sampled_from(["today", "now", "Today", "NOW", "tOdAy"]),
+        ),
+        pad=st.sampled_from(["", " ", "  "]),
+        sign=st.sampled_from(["", "+"]),
+        n_before=st.integers(0, 3),
+        kind=st.sampled_from(["list", "object", "str", "arrow"]),
+    )
+    def test_text_naming_no_day_is_refused(
+        self, vague: str, pad: str, sign: str, n_before: int, kind: str
+    ) -> None:
+        """A year, a month, or the words today / now name no purchase day:
+        NumPy reads them as the 1st or as the moment of the run; custseg
+        refuses them, in a column of any kind and as one date, at their row."""
+        text = pad + (sign if vague[0].isdigit() else "") + vague + pad
+        values = ["2024-05-06"] * n_before + [text, "2024-05-07"]
+        column: Any = values
+        if kind == "object":
+            column = np.array(values, dtype=object)
+        elif kind == "str":
+            column = pd.Series(values, dtype="str")
+        elif kind == "arrow":
+            pytest.importorskip("pyarrow")
+            column = pd.Series(values, dtype="string[pyarrow]")
+        with pytest.raises(InputError, match="not dates") as info:
+            v.as_datetime(column, "date")
+        assert info.value.first_row == n_before
+        with pytest.raises(InputError, match="is not a date"):
+            v.as_datetime_scalar(text, "as_of")
+
+    @pytest.mark.parametrize(
+        "text", ["2024-03-01", " 2024-03-01 ", "2024-03-01T10:00", "2024-03-01 10:00",
+                 "+2024-03-01", "2024-03-01T23:59Z"],
+    )  # fmt: skip
+    def test_text_with_a_day_is_read(self, text: str) -> None:
+        """Full dates, on the 1st or not, with a time or an offset, still read."""
+        day = v.to_days(v.as_datetime([text, "2024-05-06"], "date"))[0]
+        assert day == v.to_days(np.array(["2024-03-01"], "datetime64[D]"))[0]
 
     @pytest.mark.parametrize("dtype", ["<M8[D]", ">M8[D]", ">M8[ms]", "O"])
     def test_zero_dimensional_arrays(self, dtype: str) -> None:

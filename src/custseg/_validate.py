@@ -605,6 +605,7 @@ def _parse_dates(arr: np.ndarray, field: str) -> np.ndarray:
             pass
         else:
             _refuse_bare_digits(values, days, field)
+            _refuse_vague_text(values, days, field)
             wrapped = to_days(parsed) != days.view(np.int64)
             if wrapped.any():
                 _refuse_range(field, wrapped, np.isnat(days), "us")
@@ -628,8 +629,9 @@ def _parse_dates(arr: np.ndarray, field: str) -> np.ndarray:
 
 
 def _bare_digits(value: Any) -> bool:
-    """Text of ASCII digits only, other than a 4-digit year (ISO 8601 reads
-    ``"202403"`` as the year 202403; nobody means that)."""
+    """Text of ASCII digits only, other than 4 of them (ISO 8601 reads
+    ``"202403"`` as the year 202403; nobody means that). Four digits, a
+    year, are refused too, as naming no day (:func:`_vague_date`)."""
     if not isinstance(value, str):
         return False
     text = value.strip()
@@ -637,8 +639,8 @@ def _bare_digits(value: Any) -> bool:
 
 
 _DIGITS_FIX = (
-    "write dates as ISO 8601 text (2024-03-01); digits alone are read as a "
-    "year only when there are 4 of them: parse other forms first, e.g. "
+    "write dates as ISO 8601 text (2024-03-01); digits alone are no date "
+    "unless YYYYMMDD: parse other forms first, e.g. "
     "pandas.to_datetime(col, format='%Y%m%d') (command line: --date-format %Y%m%d)"
 )
 
@@ -660,6 +662,51 @@ def _refuse_bare_digits(values: list[Any], days: np.ndarray, field: str) -> None
             first_row=rows[0],
             n_rows=len(rows),
             fix=_DIGITS_FIX,
+        )
+
+
+def _vague_date(value: Any) -> str | None:
+    """Why a text NumPy reads as a date names no day, or None: the words
+    ``today`` / ``now`` (the moment of the run, not of the purchase) and
+    ISO 8601 text of a year or month only (``2024``, ``2024-03``: which
+    day is a guess)."""
+    if not isinstance(value, str):
+        return None
+    text = value.strip()
+    if text.lower() in ("today", "now"):
+        return f"{text!r} is the time of the run, not a date"
+    date = text.lstrip("+-").split("T")[0].split(" ")[0]
+    iso = date[:1].isdigit() and all(c.isdigit() or c == "-" for c in date)
+    if iso and date.count("-") < 2 and not (len(date) == 8 and date.isdigit()):
+        return f"{text!r} names no day (a year or a month only)"
+    return None
+
+
+_VAGUE_FIX = (
+    "write each date with its day (2024-03-01); a missing date is left empty "
+    "and reported, never guessed"
+)
+
+
+def _refuse_vague_text(values: list[Any], days: np.ndarray, field: str) -> None:
+    """Refuse text NumPy parsed although it names no day (see _vague_date).
+
+    Such text parses to the 1st of a month or to the run's day, so only
+    those rows are looked at (vectorised casts find them).
+    """
+    day = days.astype(np.int64)
+    first = days.astype("datetime64[M]").astype(days.dtype) == days
+    today = np.datetime64("today", "D").astype(np.int64)
+    near = np.abs(day - today) <= 1  # 'today' and 'now' are UTC in NumPy
+    rows = np.flatnonzero((first | near) & ~np.isnat(days))
+    bad = [i for i in rows.tolist() if _vague_date(values[i]) is not None]
+    if bad:
+        raise InputError(
+            field,
+            f"has values that are not dates: {_vague_date(values[bad[0]])}",
+            first_row=bad[0],
+            n_rows=len(bad),
+            fix=_VAGUE_FIX,
         )
 
 
@@ -689,7 +736,10 @@ def _scalar_to_datetime64(v: Any) -> np.datetime64:
         return np.datetime64(_dt.datetime(v.year, v.month, v.day), "us")
     if isinstance(v, str):
         if _bare_digits(v):
-            raise ValueError(f"{v!r}: digits alone are a year only with 4 of them")
+            raise ValueError(f"{v!r}: digits alone are no date unless YYYYMMDD")
+        vague = _vague_date(v)
+        if vague is not None:
+            raise ValueError(vague)
         text = v.strip()
         # the time of day (after "T" or a space; a year may be signed or have
         # more than 4 digits) may end in an offset
@@ -721,7 +771,8 @@ def as_datetime_scalar(value: Any, field: str) -> np.datetime64:
 
     Besides ISO 8601 text, the compact form ``YYYYMMDD`` is read, as text or
     as an integer (``"20240301"``, ``20240301``). Other text of bare digits
-    is refused, but for a 4-digit year: ``"202403"`` is not the year 202403.
+    is refused (``"202403"`` is not the year 202403), and so is text that
+    names no day: ``"2024"``, ``"2024-03"``, ``"today"``, ``"now"``.
     A 0-d NumPy array counts as the value it holds.
 
     >>> as_datetime_scalar("2024-03-01", "as_of")
@@ -731,7 +782,11 @@ def as_datetime_scalar(value: Any, field: str) -> np.datetime64:
     >>> as_datetime_scalar("202403", "as_of")
     Traceback (most recent call last):
     ...
-    custseg.errors.InputError: 'as_of' is not a date: '202403' (digits alone are read as YYYYMMDD or as a 4-digit year): write it as 2024-03-01 or 20240301
+    custseg.errors.InputError: 'as_of' is not a date: '202403' (digits alone are read as YYYYMMDD): write it as 2024-03-01 or 20240301
+    >>> as_datetime_scalar("2024-03", "as_of")
+    Traceback (most recent call last):
+    ...
+    custseg.errors.InputError: 'as_of' is not a date: '2024-03' names no day (a year or a month only): write each date with its day (2024-03-01); a missing date is left empty and reported, never guessed
     >>> as_datetime_scalar("soon", "as_of")
     Traceback (most recent call last):
     ...
@@ -764,6 +819,9 @@ def as_datetime_scalar(value: Any, field: str) -> np.datetime64:
             fix="give a date between the years -290307 and 294246",
         ) from None
     except (ValueError, TypeError):
+        vague = _vague_date(value)
+        if vague is not None:
+            raise InputError(field, f"is not a date: {vague}", fix=_VAGUE_FIX) from None
         raise InputError(
             field,
             f"is not a date: {describe(value)}",
@@ -776,7 +834,7 @@ def as_datetime_scalar(value: Any, field: str) -> np.datetime64:
 
 def _compact_date(value: Any, field: str) -> np.datetime64 | None:
     """A ``YYYYMMDD`` date (text or int), None for anything else but bare
-    digits, which are refused unless a 4-digit year (text)."""
+    digits, which are refused (a 4-digit year later, as naming no day)."""
     if isinstance(value, bool | np.bool_ | np.timedelta64):  # NumPy: an integer
         return None
     if isinstance(value, int | np.integer):
@@ -801,8 +859,7 @@ def _compact_date(value: Any, field: str) -> np.datetime64 | None:
     except ValueError:
         raise InputError(
             field,
-            f"is not a date: {describe(value)} (digits alone are read as "
-            "YYYYMMDD or as a 4-digit year)",
+            f"is not a date: {describe(value)} (digits alone are read as YYYYMMDD)",
             fix="write it as 2024-03-01 or 20240301",
         ) from None
     return np.datetime64(day, "us")
