@@ -1353,51 +1353,132 @@ def _birthday_next(birth: np.ndarray, today: int) -> np.ndarray:
     return out
 
 
+def _missing_id(x: Any) -> bool:
+    """Whether one id is missing: None, NaN, ``pd.NA``, NaT, or any value
+    unequal to itself (NaN and NaT of every NumPy type, ``Decimal("NaN")``),
+    which no other id can ever match."""
+    if v.is_missing_scalar(x):
+        return True
+    try:
+        return bool(x != x)
+    except (TypeError, ValueError):  # an array-valued id: not a missing marker
+        return False
+
+
+def _id_array(customer: Any) -> tuple[np.ndarray, np.ndarray | None]:
+    """The ids as a 1-D array, each id as given, and the missing ones (None:
+    judged from the array).
+
+    A list is read value by value, as :mod:`custseg.ownership` and
+    :mod:`custseg.summary` read ids: NumPy would turn ``[1, "a"]`` into the
+    text ``['1', 'a']`` (customer 1 becomes ``'1'``, and ``1`` and ``"1"``
+    one id) and drop a text's trailing NULs. A list of one type of id (all
+    ``str``, all ``int``, ...) is still made a NumPy array of that type, which
+    holds every such id exactly and sorts fast; a mix stays an object array.
+    pandas inputs say themselves which values are missing (``isna``: also the
+    NA of nullable and Arrow dtypes).
+    """
+    if is_pandas(customer) or (
+        type(customer).__module__.startswith("pandas")
+        and hasattr(customer, "isna")
+        and hasattr(customer, "to_numpy")
+    ):
+        missing = np.asarray(customer.isna(), dtype=bool)
+        return v._to_numpy(customer.to_numpy(), "customer"), missing
+    if isinstance(customer, Labels):
+        return customer.to_numpy(), None
+    if not isinstance(customer, list | tuple):
+        return v._to_numpy(customer, "customer"), None
+    ids = np.fromiter(customer, dtype=object, count=len(customer))
+    kinds = {type(x) for x in customer}
+    if len(kinds) == 1:
+        (kind,) = kinds
+        if kind is str and not any(x.endswith("\x00") for x in customer):
+            return ids.astype(str), None
+        if kind in (int, float, bool):
+            try:
+                return np.asarray(customer, dtype=kind), None
+            except OverflowError:  # ints beyond int64: kept as Python ints
+                pass
+    return ids, None
+
+
 def _ids(customer: Any, index: Any, n: int) -> tuple[np.ndarray, str]:
+    """The customer ids, each as given (an object array when they mix types),
+    and the name of the id column; missing ids are an :class:`InputError`."""
     if customer is None:
         if index is None:
             return np.arange(n), "customer_id"
         # the ids are the index: checked like customer= (missing ids refused)
-        customer = np.asarray(index)
+        customer = index
         name = index.name
     else:
         name = getattr(customer, "name", None)
-    ids = np.asarray(customer.to_numpy() if hasattr(customer, "to_numpy") else customer)
-    if ids.ndim != 1:
-        raise InputError("customer", f"must be one-dimensional, got shape {ids.shape}")
+    ids, missing = _id_array(customer)
     v.check_same_length(last_contact=np.empty(n), customer=ids)
-    if ids.dtype.kind == "O" or ids.dtype.kind == "f":
-        missing = np.equal(ids, _NONE) | (ids != ids)
-        if missing.any():
-            first, count = v.first_offender(missing)
-            raise InputError(
-                "customer",
-                "has missing ids",
-                first_row=first,
-                n_rows=count,
-                fix="give every customer an id",
-            )
+    if missing is None:
+        kind = ids.dtype.kind
+        if kind == "f":
+            missing = np.isnan(ids)
+        elif kind in "mM":
+            missing = np.isnat(ids)
+        elif kind == "O":
+            try:  # vectorised: None, and NaN or NaT of any type (x != x)
+                missing = np.equal(ids, _NONE) | (ids != ids)
+            except (TypeError, ValueError):  # pd.NA, whose truth is ambiguous
+                missing = np.fromiter(map(_missing_id, ids.tolist()), bool, len(ids))
+    if missing is not None and missing.any():
+        first, count = v.first_offender(missing)
+        raise InputError(
+            "customer",
+            "has missing ids",
+            first_row=first,
+            n_rows=count,
+            fix="give every customer an id",
+        )
     return ids, name if isinstance(name, str) else "customer_id"
 
 
+def _repeated(ids: np.ndarray, first: int) -> InputError:
+    return InputError(
+        "customer",
+        f"has repeated ids such as {v.describe(ids[first])}",
+        first_row=first,
+        fix="pass one row per customer (summarise the transactions first)",
+    )
+
+
 def _rank(ids: np.ndarray) -> np.ndarray:
-    """Rank of each id in sorted order (one argsort); InputError on a repeated id."""
+    """Rank of each id in sorted order (one argsort); InputError on a repeated id.
+
+    Two ids are one customer when they are equal in Python (``1`` and ``1.0``
+    are; ``1`` and ``"1"`` are not). Ids of types that do not order among
+    themselves (text and numbers) are ordered by type name, then text, and
+    their repeats found by hashing.
+    """
     try:
         order = np.argsort(ids, kind="stable")
         ranked = ids[order]
+        same = ranked[1:] == ranked[:-1]
     except TypeError:  # ids of mixed types: order by type name, then text
         key = np.array([f"{type(x).__name__}\0{x}" for x in ids.tolist()])
         order = np.argsort(key, kind="stable")
-        ranked = key[order]
-    same = ranked[1:] == ranked[:-1]
+        seen: dict[Any, int] = {}
+        for i, x in enumerate(ids.tolist()):
+            try:
+                if seen.setdefault(x, i) != i:
+                    raise _repeated(ids, i)
+            except TypeError:
+                raise InputError(
+                    "customer",
+                    f"holds {type(x).__name__} values, such as {v.describe(x)}, "
+                    "which cannot be customer ids (they cannot be hashed)",
+                    first_row=i,
+                    fix="use text or numbers as ids",
+                ) from None
+        same = np.zeros(max(len(ids) - 1, 0), dtype=bool)
     if np.any(same):
-        first = int(order[int(np.argmax(same)) + 1])
-        raise InputError(
-            "customer",
-            f"has repeated ids such as {v.describe(ids[first])}",
-            first_row=first,
-            fix="pass one row per customer (summarise the transactions first)",
-        )
+        raise _repeated(ids, int(order[int(np.argmax(same)) + 1]))
     rank = np.empty(len(ids), dtype=np.int64)
     rank[order] = np.arange(len(ids))
     return rank
@@ -1448,7 +1529,11 @@ def due_contacts(
         The day (text, date, datetime, Timestamp, datetime64).
     customer
         Customer ids; default the pandas index of the inputs, else row
-        positions. Ids must not repeat.
+        positions. Each id comes back as given: ids of mixed types
+        (``[1, "a"]``) stay an object array, so the due list joins back to
+        the input. Two ids are one customer when they are equal in Python
+        (``1`` and ``1.0``; not ``1`` and ``"1"``). Ids must not repeat and
+        must not be missing, whoever is due on the day.
     birthdays
         Date of birth per customer (missing: unknown, never due); only the
         month and day count.
@@ -1476,8 +1561,10 @@ def due_contacts(
     Raises
     ------
     InputError
-        A last contact after *as_of*, a bad cadence, repeated or missing ids,
-        inputs of different lengths or indexes.
+        A last contact after *as_of*, a bad cadence, repeated ids (also in a
+        pandas index, also when nobody is due), missing ids (``None``, NaN,
+        ``pd.NA``, NaT, NA of a nullable dtype), inputs of different lengths
+        or indexes.
     ThresholdError
         A bad window, holiday or *min_points*.
 
@@ -1550,6 +1637,8 @@ def due_contacts(
     if plan is not None:
         index = _same_index(index, plan.index, "last_contact")
     ids, id_name = _ids(customer, index, n)
+    # repeated ids are an error whatever the day, also in a pandas index
+    rank = None if customer is None and index is None else _rank(ids)
 
     never = last == _NAT
     after = ~never & (last > today)
@@ -1630,16 +1719,13 @@ def due_contacts(
     due_day = np.concatenate([d[r] for d, r in zip(days_of, rows, strict=True)])
     row_prio = prio[row]
     if len(row):
-        rank = row if customer is None and index is None else _rank(ids)[row]
-        order = _order(row_prio, code, due_day, rank)
+        order = _order(row_prio, code, due_day, row if rank is None else rank[row])
         row, code, due_day, row_prio = (
             row[order],
             code[order],
             due_day[order],
             row_prio[order],
         )
-    elif customer is not None:
-        _rank(ids)  # repeated ids are an error whatever the day
     due_on = due_day.astype("datetime64[D]")  # the NaT value stays NaT
     days_since = np.where(never[row], np.nan, since[row].astype(np.float64))
     return DueContacts(

@@ -26,14 +26,26 @@ customer (the file does not hold it, so nobody's file is complete), and the
 result lists it in :attr:`ProfileCompleteness.absent`. When none of the
 declared fields has a column, the call is an
 :class:`~custseg.errors.InputError`: the columns are surely named otherwise
-and need a ``fields=`` mapping.
+and need a ``fields=`` mapping. A column feeds one field only: a column
+mapped to a field is not also read for the field it is named like.
+
+Exact scores
+------------
+The score is computed exactly, with each weight taken as the decimal it
+prints as (``0.3`` is 3/10, not the binary double next to it), and rounded
+once to float64. A score that is exactly a break (4/5 from weights
+``(1, 2)`` and 7 of 10 soft fields) is that float (``0.8``), so
+:meth:`ProfileCompleteness.band` puts it in the higher band, as promised,
+and agrees with ``score >= break``.
 """
 
 from __future__ import annotations
 
 import difflib
+import math
 import operator
 from collections.abc import Mapping, Sequence
+from fractions import Fraction
 from typing import Any
 
 import attrs
@@ -776,9 +788,18 @@ class ProfileCompleteness:
         ----------
         breaks
             Strictly increasing scores in (0, 1]; a score exactly on a break
-            belongs to the higher band.
+            belongs to the higher band. Scores are exact fractions rounded
+            once (see :func:`profile_completeness`), so a score on a break
+            equals it as a float, and ``band()`` agrees with
+            ``score >= break``.
         labels
             One more name than *breaks*, lowest band first.
+
+        Raises
+        ------
+        ThresholdError
+            Breaks outside (0, 1] or not strictly increasing, or not one more
+            label than breaks.
 
         Examples
         --------
@@ -875,6 +896,104 @@ class ProfileCompleteness:
 
 
 # --------------------------------------------------------------------------
+# exact scores
+
+#: Integers up to this are exact in float64, and so is one division of two.
+_EXACT = 2**53
+
+
+def _decimal(x: float) -> Fraction:
+    """A weight as the decimal number it prints as: ``0.3`` is 3/10, not the
+    binary double next to it (which is what the user means by 0.3)."""
+    return Fraction(repr(float(x)))
+
+
+def _scores(
+    missing: np.ndarray, schema: ProfileSchema
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(score, hard, soft) of each row of *missing*: the exact value, with the
+    weights read as the decimals they print as, rounded once to float64.
+
+    So a score that is exactly a break, a half or a whole (4/5 from weights
+    (1, 2) and 7 of 10 soft fields) is that number (0.8), never one rounding
+    step below it (0.7999999999999999), and is the same whatever the order of
+    the fields. Each part's filled weight is an integer sum per row (the
+    field weights scaled to integers); the score is one integer numerator
+    over one common denominator, divided once in float64, which rounds it
+    correctly while both are below 2**53; otherwise (weights with many
+    digits) the same sums are made in Python integers.
+    """
+    n = missing.shape[0]
+    total = _decimal(schema.weights[0]) + _decimal(schema.weights[1])
+    parts: list[tuple[int, list[int], int, Fraction]] = []
+    for lo, names, w in (
+        (0, schema.hard, schema.weights[0]),
+        (len(schema.hard), schema.soft, schema.weights[1]),
+    ):
+        fw = [_decimal(schema.field_weights.get(f, 1.0)) for f in names]
+        if names and sum(fw) <= 0:  # only in a part of weight 0: fields count equally
+            fw = [Fraction(1)] * len(names)
+        scale = math.lcm(*(x.denominator for x in fw)) if fw else 1
+        ints = [int(x * scale) for x in fw]
+        parts.append((lo, ints, sum(ints), _decimal(w) / total))
+    # score = sum over parts of share * filled / size = numerator / common
+    used = [(lo, ints, size, share) for lo, ints, size, share in parts if share > 0]
+    common = math.lcm(*((share / size).denominator for _, _, size, share in used))
+    if common <= _EXACT and all(size <= _EXACT for _, _, size, _ in parts):
+        filled = []
+        for lo, ints, _, _ in parts:
+            part = np.zeros(n, dtype=np.int64)
+            for j, a in enumerate(ints):
+                if a:
+                    part += a * ~missing[:, lo + j]
+            filled.append(part)
+        numerator = np.zeros(n, dtype=np.int64)
+        for (_, _, size, share), part in zip(parts, filled, strict=True):
+            if share > 0:
+                numerator += int(share / size * common) * part
+        out = [numerator / float(common)]
+        for (_, ints, size, _), part in zip(parts, filled, strict=True):
+            out.append(part / float(size) if ints else np.full(n, np.nan))
+        return out[0], out[1], out[2]
+    return _scores_by_row_kind(missing, parts, common)
+
+
+def _scores_by_row_kind(
+    missing: np.ndarray, parts: list[tuple[int, list[int], int, Fraction]], common: int
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """:func:`_scores` in Python integers, when they pass 2**53.
+
+    Each part's filled weight is summed once per distinct pattern of that
+    part's fields (few: at most 2**fields), spread back to the rows, and the
+    score divided once per row (Python's ``int / int`` rounds correctly).
+    """
+    n = missing.shape[0]
+    numerator = np.zeros(n, dtype=object)
+    out: list[np.ndarray] = []
+    for lo, ints, size, share in parts:
+        if not ints or not n:
+            out.append(np.full(n, np.nan))
+            continue
+        block = missing[:, lo : lo + len(ints)]
+        packed = np.ascontiguousarray(np.packbits(block, axis=1))
+        keys = packed.view(f"V{packed.shape[1]}").ravel()
+        _, first, inverse = np.unique(keys, return_index=True, return_inverse=True)
+        inverse = inverse.reshape(-1)
+        got = [
+            sum(
+                a for a, gone in zip(ints, block[row].tolist(), strict=True) if not gone
+            )
+            for row in first.tolist()
+        ]
+        out.append(np.array([g / size for g in got], dtype=np.float64)[inverse])
+        if share > 0:
+            coef = int(share / size * common)
+            numerator += np.array([coef * g for g in got], dtype=object)[inverse]
+    score = np.array([x / common for x in numerator.tolist()], dtype=np.float64)
+    return score, out[0], out[1]
+
+
+# --------------------------------------------------------------------------
 # the function
 
 
@@ -920,7 +1039,10 @@ def profile_completeness(
     fields
         Your column names for the profile fields: ``{"姓名": "name",
         "电话": "phone"}``. A column named like a field is used without a
-        mapping; a mapped column takes precedence. Other columns are ignored.
+        mapping; a mapped column takes precedence. A column feeds one field
+        only: a column you map to a field is not also used for the field it
+        is named like (``{"phone": "name"}`` leaves ``phone`` absent unless
+        another column is mapped to it). Other columns are ignored.
     hard, soft
         The fields of each part (default :data:`HARD_FIELDS`,
         :data:`SOFT_FIELDS`): your own names work, list them here.
@@ -937,6 +1059,9 @@ def profile_completeness(
     ProfileCompleteness
         ``score`` (0 to 1), part scores, the ``missing`` matrix, fill rates,
         the readable missing list, and ``to_pandas()`` on the input's index.
+        Scores are computed exactly, each weight taken as the decimal it
+        prints as (``0.3`` is 3/10), and rounded once to the nearest float:
+        a score of exactly 0.8 is ``0.8``, never ``0.7999999999999999``.
 
     Raises
     ------
@@ -990,6 +1115,7 @@ def profile_completeness(
                 f"field: got {type(fields).__name__} {v.describe(fields)}"
             )
         mapped: dict[str, Any] = {}
+        claimed: dict[Any, str] = {}  # mapped column -> its field
         for column, field in fields.items():
             field = v.text_param(field, f"fields[{column!r}]")
             if field not in source:
@@ -1003,8 +1129,14 @@ def profile_completeness(
                     f"'fields' maps both {mapped[field]!r} and {column!r} to {field!r}"
                 )
             mapped[field] = column
+            claimed[column] = field
             if column in table:
                 source[field] = column
+        # a column mapped to a field is that field's, not also the field it
+        # is named like (one value must not fill two fields)
+        for field, column in source.items():
+            if field not in mapped and claimed.get(column, field) != field:
+                source[field] = None
     present = {f: c for f, c in source.items() if c is not None}
     if not present:
         raise InputError(
@@ -1028,30 +1160,12 @@ def profile_completeness(
     for j, f in enumerate(schema.fields):
         if f in columns_missing:
             missing[:, j] = columns_missing[f]
-    parts = []
-    for lo, names in ((0, schema.hard), (len(schema.hard), schema.soft)):
-        fw = np.array([schema.field_weights.get(f, 1.0) for f in names])
-        if not len(names):
-            parts.append(np.full(n_rows, np.nan))
-            continue
-        if fw.sum() <= 0:  # only in a part of weight 0: its fields count equally
-            fw = np.ones(len(names))
-        part = np.zeros(n_rows)
-        for j, w in enumerate(fw.tolist()):
-            if w > 0:
-                part += w * ~missing[:, lo + j]
-        parts.append(np.clip(part / fw.sum(), 0.0, 1.0))
-    total = schema.weights[0] + schema.weights[1]
-    score = np.zeros(n_rows)
-    for part, w in zip(parts, schema.weights, strict=True):
-        if w > 0:
-            score += (w / total) * part
-    score = np.clip(score, 0.0, 1.0)
+    score, hard_part, soft_part = _scores(missing, schema)
     absent = tuple(f for f in schema.fields if source[f] is None)
     return ProfileCompleteness(
         score=score,
-        hard=parts[0],
-        soft=parts[1],
+        hard=hard_part,
+        soft=soft_part,
         missing=missing,
         fields=schema.fields,
         columns=source,
