@@ -1227,8 +1227,9 @@ def _fit(
     if n == 0:
         raise InputError(
             "frequency",
-            "is 0 for every customer (only refunds), so there is nothing to fit "
-            "score edges on",
+            "is 0 for every customer (no purchase: only refunds, or only "
+            "amounts of 0 with zero_amount='ignore'), so there is nothing to "
+            "fit score edges on",
             fix="pass edges= (or rules with fixed [scores] edges)",
         )
     out: dict[str, ScoreEdges] = {}

@@ -35,7 +35,7 @@ import numpy as np
 
 from . import _validate as v
 from ._engine_rules import EngineRules, approx_rfm_edges, compile_rules, label_in_engine
-from .errors import InputError
+from .errors import CustsegWarning, InputError
 from .summary import CustomerFacts
 
 if TYPE_CHECKING:
@@ -74,6 +74,21 @@ _TEXT_FORMATS = (
     (re.compile(r"\d{8}"), "%Y%m%d"),
 )
 _EXACT = 2**53
+#: The private names of the columns the queries work on. The first query
+#: selects the user's columns under these names (and nothing else), so no
+#: column name of the data can collide with them; the customer column gets
+#: its own name back only in the result (see :func:`engine_facts`).
+_KEY, _DATE, _DATE_NULL, _AMOUNT = "_c", "_d", "_d_null", "_a"
+#: The columns of :attr:`EngineFacts.frame` besides the customer's.
+_FACT_COLUMNS = (
+    "recency_days",
+    "frequency",
+    "monetary",
+    "first_purchase",
+    "last_purchase",
+    "tenure_days",
+    "n_rows",
+)
 
 
 # --------------------------------------------------------------------------
@@ -228,6 +243,15 @@ def to_native(out: pd.DataFrame, like: Any, output: str = "native") -> Any:
             return _narwhals().from_native(to_native(out, like.to_native()))
     import pandas as pd
 
+    if out.index.name is not None and out.index.name in out.columns:
+        raise InputError(
+            str(out.index.name),
+            "is the customer column, and the result has a column of that name "
+            "too: a frame of the engine cannot hold both (engine frames have "
+            "no index)",
+            fix="rename the customer column, or pass output='pandas' (the ids "
+            "are then the index)",
+        )
     flat = out.reset_index() if out.index.name is not None else out
     flat = flat.reset_index(drop=True)
     flat.attrs = dict(out.attrs)
@@ -357,6 +381,7 @@ class _Columns:
     date_format: str | None
     time_zone: str | None
     date_unit: str
+    backend: str = ""
 
 
 def _check_schema(
@@ -389,17 +414,30 @@ def _check_schema(
         )
     date_kind = _kind(schema[d])
     if date_kind in ("bool", "other", "decimal", "category"):
+        nw = _narwhals()
         raise InputError(
             d,
-            f"holds {schema[d]} values, not dates",
+            "has a type custseg cannot read in this engine (narwhals does not "
+            "recognise it)"
+            if schema[d] == nw.Unknown
+            else f"holds {schema[d]} values, not dates",
             fix=_DATE_FIX,
         )
     amount_kind = None if a is None else _kind(schema[a])
+    backend = _backend_name(lf)
     if a is not None and amount_kind not in ("int", "float", "decimal"):
+        text = amount_kind == "str"
         raise InputError(
             a,
             f"holds {schema[a]} values, not numbers"
-            + (" (text)" if amount_kind == "str" else ""),
+            + (" (text)" if text else "")
+            + (
+                " (Dask turns an object column, e.g. of Decimals, into text "
+                "when the frame is made, unless dask.config's "
+                "'dataframe.convert-string' is False)"
+                if text and backend == "dask"
+                else ""
+            ),
             fix="cast the column to numbers in the engine (e.g. Polars: "
             "pl.col(...).cast(pl.Float64); SQL: CAST(amount AS DOUBLE)); "
             "negative amounts are refunds",
@@ -411,7 +449,26 @@ def _check_schema(
         unit = getattr(schema[d], "time_unit", "us") or "us"
     elif date_kind == "date":
         unit = "s"  # as pandas holds Python dates
-    return _Columns(c, d, a, id_kind, date_kind, amount_kind, date_format, tz, unit)
+    if tz is not None and backend == "duckdb":
+        warnings.warn(
+            f"{d!r} is a DuckDB TIMESTAMP WITH TIME ZONE: DuckDB keeps the "
+            "instants, not the zone they were written in, so custseg counts "
+            f"days in the connection's TimeZone ({tz}), which may not be the "
+            "data's local time (pandas counts in the data's own zone). Set "
+            "the zone the days should be counted in (SET TimeZone = "
+            "'Asia/Tokyo'), or pass local times: timezone('Asia/Tokyo', "
+            f"{d}) is a TIMESTAMP",
+            CustsegWarning,
+            stacklevel=4,
+        )
+    return _Columns(
+        c, d, a, id_kind, date_kind, amount_kind, date_format, tz, unit, backend
+    )
+
+
+def _backend_name(lf: Any) -> str:
+    """``polars``, ``pyarrow``, ``duckdb``, ``dask``, ``pyspark``, ..."""
+    return str(lf.implementation).rsplit(".", 1)[-1].lower()
 
 
 def _sample_format(lf: Any, cols: _Columns) -> str:
@@ -447,6 +504,8 @@ def _date_expr(cols: _Columns, fmt: str | None) -> Any:
     nw = _narwhals()
     col = nw.col(cols.date)
     if cols.date_kind == "str":
+        if cols.backend == "dask":  # pandas' parser refuses spaces others skip
+            col = col.str.strip_chars()
         return col.str.to_datetime(fmt).cast(nw.Datetime("us"))
     if cols.date_kind in ("int", "float"):
         text = col.cast(nw.Int64).cast(nw.String)
@@ -590,7 +649,7 @@ def engine_facts(
     │ b           ┆ 1         ┆ 5.0      ┆ 5.0          │
     └─────────────┴───────────┴──────────┴──────────────┘
     """
-    return _engine_facts(
+    ef = _engine_facts(
         transactions,
         customer=customer,
         date=date,
@@ -601,6 +660,17 @@ def engine_facts(
         after_as_of=after_as_of,
         date_format=date_format,
     )
+    name = str(customer)
+    if name in _FACT_COLUMNS:  # a frame cannot hold two columns of one name
+        raise InputError(
+            name,
+            "is the customer column, but engine_facts' frame has a column of "
+            "that name too",
+            fix="rename the customer column in the engine (or use "
+            "summarize_frame / custseg.segment with output='pandas', where the "
+            "ids are the index)",
+        )
+    return attrs.evolve(ef, frame=ef.frame.rename({_KEY: name}), customer=name)
 
 
 def _engine_facts(
@@ -635,7 +705,6 @@ def _engine_facts(
         date_format,
         None if as_of_day is None else as_of_day + 1,
     )
-    c = cols.customer
     n_total = checks["n"]
     date_kind = "date" if cols.date_kind == "date" else "datetime"
     if need_rows and not n_total:
@@ -668,14 +737,14 @@ def _engine_facts(
                 "to drop them",
             )
         base = base.filter(nw.col("_d") < nw.lit(end))
-    frame = _group_facts(base, c, zero_amount, frequency, date_kind, as_of_day)
+    frame = _group_facts(base, _KEY, zero_amount, frequency, date_kind, as_of_day)
     return EngineFacts(
         frame=frame,
         as_of=as_of_d,
         n_rows=n_total - n_after,
         n_dropped=n_after,
         unit=cols.date_unit,
-        customer=c,
+        customer=_KEY,
         int_amounts=cols.amount_kind == "int",
     )
 
@@ -697,6 +766,8 @@ def _prepare(
         from ._files import check_date_format
 
         date_format = check_date_format(date_format)
+    if type(transactions).__module__.split(".")[0] == "dask":
+        transactions = _dask_objects(transactions, customer, date, amount)
     lf, _ = _lazy(transactions)
     cols = _check_schema(lf, customer, date, amount, date_format)
     fmt = None
@@ -708,13 +779,19 @@ def _prepare(
     ids = nw.col(c)
     if cols.id_kind == "category":
         ids = ids.cast(nw.String)
+    if a is not None and cols.amount_kind == "int" and cols.backend == "pyarrow":
+        _check_arrow_ints(lf, a)  # Arrow refuses to cast them to float
     amounts = nw.lit(0.0) if a is None else nw.col(a).cast(nw.Float64)
+    extra = []
+    if cols.backend == "pyarrow" and fmt is not None:
+        extra = [_rolled_dates(cols, fmt).alias("_d_rolled")]
     with _parsing(cols, fmt), _quiet():  # eager frames parse right here
         base = lf.select(
-            ids.alias(c),
+            ids.alias(_KEY),
             _date_expr(cols, fmt).alias("_d"),
             nw.col(cols.date).is_null().alias("_d_null"),
             amounts.alias("_a"),
+            *extra,
         )
     checks = _first_pass(base, cols, end_day, fmt)
     if checks["null_id"]:
@@ -724,8 +801,9 @@ def _prepare(
             checks["null_id"],
             fix="drop the rows without a customer or give them an id",
         )
-    if checks["bad_date"]:
-        raise _bad_dates(cols, fmt, checks["bad_date"])
+    bad_dates = checks["bad_date"] + checks.get("rolled", 0)
+    if bad_dates:
+        raise _bad_dates(cols, fmt, bad_dates)
     if checks["null_date"]:
         raise _rows_error(
             cols.date,
@@ -754,8 +832,188 @@ def _prepare(
         and checks["max_abs"] is not None
         and checks["max_abs"] * checks["n"] >= _EXACT
     ):
-        _check_exact_sums(base, c, a)
+        _check_exact_sums(base, _KEY, a)
     return base, cols, checks
+
+
+def _dask_objects(
+    native: Any, customer: Hashable, date: Hashable, amount: Hashable | None
+) -> Any:
+    """A Dask frame with what narwhals misreads in pandas dtypes made plain.
+
+    - a time-zone-aware date column becomes its local wall-clock time (as
+      pandas counts it; narwhals does not recognise zones such as
+      ``America/New_York`` in Dask's dtypes);
+    - an object column of ids is checked as :func:`~custseg.summarize`
+      checks it (``1`` and ``"1"`` are never one customer), and made integer
+      when it holds only integers;
+    - an object column of amounts (Decimals, numbers) is converted to
+      float64 as :func:`~custseg.summarize` converts it.
+
+    The object columns cost one more pass over them (only they are read);
+    Dask makes object columns text when the frame is built unless
+    ``dataframe.convert-string`` is off, so they are rare.
+    """
+    import pandas as pd
+
+    from .summary import _ID_FIX, _check_id_kinds, _id_kind
+
+    source = _dask_source(native)
+    if source is not None:  # dd.from_pandas made object columns text
+        plain: dict[str, Any] = {}
+        if has_object(source, customer):
+            ids = source[customer].to_numpy(dtype=object)
+            _check_id_kinds(ids, str(customer))
+            if {_id_kind(x) for x in ids.tolist()} == {"int"}:
+                plain[str(customer)] = ids.astype(np.int64)
+        if has_object(source, amount):
+            field = str(amount)
+            values = source[field].to_numpy(dtype=object)
+            plain[field] = v._object_to_float(values, field, exact=True)
+        if plain:
+            import dask.dataframe as dd
+
+            expr: Any = native.expr
+            remade = dd.from_pandas(  # type: ignore[no-untyped-call]
+                source.assign(**plain),
+                npartitions=native.npartitions,
+                sort=expr.operand("sort"),
+            )
+            native = remade[list(native.columns)]
+    dtypes = native.dtypes
+    changes: dict[str, Any] = {}
+
+    def has(name: Hashable | None) -> bool:
+        return isinstance(name, str) and name in dtypes
+
+    if has(date) and isinstance(dtypes[date], pd.DatetimeTZDtype):
+        changes[str(date)] = native[date].dt.tz_localize(None)
+    if has_object(native, customer):
+        field = str(customer)
+
+        def kinds(part: pd.Series) -> pd.Series:
+            counts: dict[str, int] = {}
+            for x in part.tolist():
+                kind = _id_kind(x)
+                if kind is not None:
+                    counts[kind] = counts.get(kind, 0) + 1
+            return pd.Series([counts], dtype=object)
+
+        with _quiet():
+            parts = native[field].map_partitions(kinds, meta=(field, object))
+            found: dict[str, int] = {}
+            for counts in parts.compute().tolist():
+                for kind, n in counts.items():
+                    found[kind] = found.get(kind, 0) + n
+        if len(found) > 1:
+            ranked = sorted(found, key=lambda k: -found[k])
+            listed = ", ".join(
+                f"{k} ({found[k]} row{'s' if found[k] != 1 else ''})" for k in ranked
+            )
+            raise InputError(
+                field,
+                f"mixes ids of different types: {listed}; ids of different "
+                "types are never one customer, even when they print alike",
+                n_rows=sum(found[k] for k in ranked[1:]),
+                fix=_ID_FIX,
+            )
+        if set(found) == {"bool"}:  # refused as booleans by the schema check
+            changes[field] = native[field].astype("bool")
+        elif set(found) == {"int"}:
+            changes[field] = native[field].astype("int64")
+        elif set(found) == {"float"}:
+            changes[field] = native[field].astype("float64")
+    if has_object(native, amount):
+        field = str(amount)
+
+        def floats(part: pd.Series) -> pd.Series:
+            values = part.to_numpy(dtype=object)
+            out = v._object_to_float(values, field, exact=True)
+            return pd.Series(out, index=part.index, name=part.name)
+
+        changes[field] = native[field].map_partitions(floats, meta=(field, "f8"))
+    return native.assign(**changes) if changes else native
+
+
+def has_object(frame: Any, name: Hashable | None) -> bool:
+    """Whether pandas-like *frame* has an object column *name*."""
+    return (
+        isinstance(name, str) and name in frame.columns and frame[name].dtype == object
+    )
+
+
+def _dask_source(native: Any) -> pd.DataFrame | None:
+    """The pandas frame behind ``dd.from_pandas(df)`` when Dask turns its
+    object columns into text (``dataframe.convert-string``, on by default),
+    which loses the types of mixed ids and Decimal amounts; None for any
+    other Dask frame (read from files, or computed)."""
+    import pandas as pd
+
+    try:
+        from dask.dataframe.dask_expr.io.io import FromPandas
+
+        expr: Any = native.expr
+        operand = getattr(expr, "operand", None)
+        if (
+            isinstance(expr, FromPandas)
+            and operand is not None
+            and operand("pyarrow_strings_enabled")
+            and operand("_partitions") is None
+        ):
+            source = operand("frame")
+            source = getattr(source, "_data", source)  # Dask's wrapper
+            if isinstance(source, pd.DataFrame) and any(
+                pd.api.types.is_object_dtype(t) for t in source.dtypes
+            ):
+                return source
+    except Exception:  # pragma: no cover - another Dask version: no source
+        return None
+    return None
+
+
+def _check_arrow_ints(lf: Any, field: str) -> None:
+    """Refuse integer amounts beyond 2**53 in Arrow, whose cast to float64
+    refuses them (other engines cast and :func:`_check_exact_sums` refuses
+    the sums), with the InputError :func:`~custseg.summarize` gives."""
+    nw = _narwhals()
+    col = nw.col(field)
+    big = col > _EXACT
+    if not lf.collect_schema()[field].is_unsigned_integer():
+        big = big | (col < -_EXACT)
+    with _quiet():
+        count = lf.select(big.cast(nw.Int64).sum().alias("n")).collect().item()
+    if count:
+        raise _rows_error(
+            field,
+            "has integers beyond 2**53, which float64 sums do not hold exactly",
+            int(count),
+            fix="scale the amounts down (e.g. to thousands), or convert them to "
+            "float yourself if rounding them is acceptable",
+        )
+
+
+def _rolled_dates(cols: _Columns, fmt: str) -> Any:
+    """Where a parsed date does not print back as its text (Boolean).
+
+    Arrow's parser rolls impossible days over (2024-02-30 is read as
+    2024-03-01) where every other engine, and pandas, refuse them. Formatted
+    back, such a date differs from its text; the comparison ignores case,
+    surrounding spaces and leading zeros of numbers (``2024-1-5`` parses
+    too). Formats with a zone or fractions are not checked.
+    """
+    nw = _narwhals()
+    if any(f in fmt for f in ("%z", "%Z", "%f", "%:z")):
+        return nw.lit(False)
+    col = nw.col(cols.date)
+    text = col.cast(nw.Int64).cast(nw.String) if cols.date_kind != "str" else col
+
+    def norm(x: Any) -> Any:
+        x = x.str.strip_chars().str.to_lowercase()
+        return x.str.replace_all(r"(^|\D)0+(\d)", r"\1\2", literal=False)
+
+    parsed = _date_expr(cols, fmt).cast(nw.Datetime("s"))
+    back = parsed.dt.to_string(fmt)
+    return (~parsed.is_null() & (norm(back) != norm(text))).fill_null(False)
 
 
 def _check_exact_sums(base: Any, c: str, field: str) -> None:
@@ -808,12 +1066,11 @@ def _first_pass(
 ) -> dict[str, Any]:
     """Row count, NULL and bad-value counts, latest date: one aggregate."""
     nw = _narwhals()
-    c = cols.customer
     d = nw.col("_d")
     a = nw.col("_a")
     exprs = [
         nw.len().alias("n"),
-        nw.col(c).is_null().cast(nw.Int64).sum().alias("null_id"),
+        nw.col(_KEY).is_null().cast(nw.Int64).sum().alias("null_id"),
         (d.is_null() & ~nw.col("_d_null")).cast(nw.Int64).sum().alias("bad_date"),
         nw.col("_d_null").cast(nw.Int64).sum().alias("null_date"),
         (a.is_null() | a.is_nan()).cast(nw.Int64).sum().alias("null_amount"),
@@ -827,6 +1084,8 @@ def _first_pass(
     if end_day is not None:
         end = _day_literal(end_day, cols.date_kind)
         exprs.append((d >= nw.lit(end)).cast(nw.Int64).sum().alias("n_after"))
+    if "_d_rolled" in base.collect_schema():
+        exprs.append(nw.col("_d_rolled").cast(nw.Int64).sum().alias("rolled"))
     with _parsing(cols, fmt), _quiet():
         row = base.select(*exprs).collect().rows(named=True)[0]
     out: dict[str, Any] = {}
@@ -1157,7 +1416,7 @@ def engine_btyd_summary(
     base, cols, checks = _prepare(
         transactions, customer, date, amount, date_format, end_period + step
     )
-    c = cols.customer
+    c = _KEY
     n_after = checks.get("n_after", 0)
     if n_after:
         if after_observation_end == "raise":
