@@ -133,3 +133,42 @@ class TestUnknown:
         """A matrix is not a column of answers."""
         with pytest.raises(InputError, match="one-dimensional"):
             as_category(np.zeros((2, 2)), "s", LEVELS, integers=1)
+
+
+_ODD_ANSWER = st.one_of(
+    st.integers(-(2**80), 2**80),
+    st.lists(st.sampled_from(["yes", "no", 1]), max_size=2),
+    st.dictionaries(st.sampled_from(["a", "b"]), st.integers(0, 1), max_size=1),
+    st.sets(st.integers(0, 2), max_size=2),
+    st.sampled_from(["yes", "no", None, 0, 1]),
+)
+
+
+class TestOddCells:
+    @settings(max_examples=200, deadline=None)
+    @given(st.lists(_ODD_ANSWER, min_size=1, max_size=6), st.booleans())
+    def test_any_cell_gives_codes_or_an_input_error(self, cells, integers) -> None:
+        """Integers of any size and container cells (a Parquet list column)
+        give codes or an InputError naming the field, never a bare
+        OverflowError or TypeError; valid rows keep their codes."""
+        try:
+            codes = as_category(
+                cells, "need", ["no", "yes"], integers=0 if integers else None,
+                booleans=True,
+            )  # fmt: skip
+        except InputError as e:
+            assert e.field == "need"
+            return
+        assert len(codes) == len(cells)
+        for cell, code in zip(cells, codes.tolist(), strict=True):
+            if cell in ("no", 0) and not isinstance(cell, bool):
+                assert code == 0
+            elif cell is None:
+                assert code == MISSING
+
+    @pytest.mark.parametrize(
+        "cells", [[2**70], [2**64, 1], [["satisfied"]], [{"a": 1}], [10**400]]
+    )
+    def test_the_audit_s_cells(self, cells) -> None:
+        with pytest.raises(InputError, match="'need'"):
+            as_category(cells, "need", ["no", "yes"], integers=0)

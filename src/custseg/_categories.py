@@ -82,12 +82,15 @@ def _plain(x: Any) -> np.ndarray:
         arr = np.empty(len(x), dtype=object)
         arr[:] = list(x)
         kinds = {type(a) for a in x}
-        if kinds and kinds <= {int}:
-            return np.asarray(x, dtype=np.int64)
-        if kinds and kinds <= {bool}:
-            return np.asarray(x, dtype=bool)
-        if kinds and kinds <= {float, int}:
-            return np.asarray(x, dtype=np.float64)
+        try:
+            if kinds and kinds <= {int}:
+                return np.asarray(x, dtype=np.int64)
+            if kinds and kinds <= {bool}:
+                return np.asarray(x, dtype=bool)
+            if kinds and kinds <= {float, int}:
+                return np.asarray(x, dtype=np.float64)
+        except OverflowError:  # an int past int64 (or float): judged as a value
+            pass
         return arr
     arr = np.asarray(x) if not isinstance(x, np.ndarray) else x
     if arr.ndim == 0:
@@ -275,7 +278,25 @@ def _from_objects(
     # (pandas hashes the object array in C; missing values get -1).
     import pandas as pd
 
-    inverse, uniques = pd.factorize(arr, use_na_sentinel=True)
+    try:
+        inverse, uniques = pd.factorize(arr, use_na_sentinel=True)
+    except TypeError:  # unhashable cells: a list (a Parquet list column) or dict
+        cells = arr.tolist()
+        bad = np.fromiter(
+            (isinstance(c, list | dict | set | np.ndarray) for c in cells),
+            bool,
+            len(cells),
+        )
+        first, count = first_offender(bad)
+        raise InputError(
+            field,
+            f"has {type(cells[first]).__name__} cells such as {describe(cells[first])}, "
+            "but each row holds one answer",
+            first_row=first,
+            n_rows=count,
+            fix="give one answer per row (pick one, or join the list into text "
+            "and map it to an answer first)",
+        ) from None
     values = [None, *uniques.tolist()]  # position 0: the missing values
     inverse = inverse.astype(np.int64) + 1
     codes = np.empty(len(values), dtype=np.int64)
