@@ -10,12 +10,13 @@ algorithms themselves.
 from __future__ import annotations
 
 import datetime as dt
+import math
 from typing import Any
 
 import numpy as np
 import pandas as pd
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import strategies
@@ -1224,6 +1225,50 @@ class TestBtydParametersReview7:
                                      calibration_end="20240110",
                                      observation_end=20240201)  # fmt: skip
         assert t.frequency_holdout.tolist() == [1.0]
+
+
+class TestRepeatSpendOfItsOwn:
+    """monetary_value is the repeat periods' own sum over their count, not
+    the whole total less the first period's: a large first purchase must not
+    cancel the repeat spend."""
+
+    @settings(max_examples=100, deadline=None)
+    @given(
+        first=st.floats(1.0, 1e17),
+        repeats=st.lists(st.floats(-100.0, 100.0).filter(bool), min_size=1, max_size=5),
+        days=st.lists(st.integers(1, 20), min_size=1, max_size=5),
+    )
+    def test_against_the_repeat_rows_alone(
+        self, first: float, repeats: list[float], days: list[int]
+    ) -> None:
+        rows = list(zip(days * len(repeats), repeats, strict=False))[: len(repeats)]
+        dates = [BASE] + [BASE + dt.timedelta(days=d) for d, _ in rows]
+        amounts = [first] + [a for _, a in rows]
+        got = btyd_summary(["c"] * len(dates), dates, amounts,
+                           observation_end=BASE + dt.timedelta(days=30))  # fmt: skip
+        freq = len({d for d, _ in rows})
+        expected = math.fsum(a for _, a in rows) / freq
+        assert got.frequency.tolist() == [float(freq)]
+        assert math.isclose(
+            got.monetary_value[0], expected, rel_tol=1e-12, abs_tol=1e-12
+        )
+        cal = btyd_calibration_holdout(
+            ["c"] * len(dates), dates, amounts,
+            calibration_end=BASE + dt.timedelta(days=25),
+            observation_end=BASE + dt.timedelta(days=30),
+        )  # fmt: skip
+        assert math.isclose(
+            cal.monetary_value_cal[0], expected, rel_tol=1e-12, abs_tol=1e-12
+        )
+
+    def test_the_audit_s_cases(self) -> None:
+        end = "2024-02-01"
+        one = btyd_summary(["a", "a"], ["2024-01-01", "2024-01-02"], [1e16, 1.0],
+                           observation_end=end)  # fmt: skip
+        assert one.monetary_value.tolist() == [1.0]
+        cent = btyd_summary(["a", "a"], ["2024-01-01", "2024-01-02"], [1e8, 0.01],
+                            observation_end=end)  # fmt: skip
+        assert cent.monetary_value.tolist() == [0.01]
 
 
 class TestCalibrationHoldoutDisplay:

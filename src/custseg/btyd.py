@@ -369,7 +369,6 @@ def _btyd_columns(
     del first_ticks
     repeat_spend = None
     if amounts is not None:  # first: the row-sized temporaries meet fewer arrays
-        total = groups.total(amounts, codes)
         in_first = np.empty(len(codes), dtype=bool)
         part = np.empty(min(len(codes), CHUNK), dtype=first_slots.dtype)
         for start in range(0, len(codes), CHUNK):  # no gathered column
@@ -380,8 +379,12 @@ def _btyd_columns(
                 chunk,
                 out=in_first[start : start + CHUNK],
             )
-        repeat_spend = total - groups.total(amounts[in_first], codes[in_first])
-        del in_first, part, total
+        # the repeat periods' rows summed as such, not the whole total less
+        # the first period's (a large first purchase would cancel a small
+        # repeat spend: 1e16 then 1.0 gave 0.0)
+        np.logical_not(in_first, out=in_first)
+        repeat_spend = groups.total(amounts[in_first], codes[in_first])
+        del in_first, part
     n_periods = _distinct_periods(groups, codes, ticks, per_day, unit)
     first = groups.compact(first_slots, scratch=True)
     del first_slots
