@@ -33,6 +33,7 @@ LAYER = {
     "_files": 3,
     "btyd": 1,
     "_align": 0,
+    "_exact": 0,
     "_display": 0,
     "cli": 3,
     "datasets": 3,

@@ -23,6 +23,7 @@ import numpy as np
 from . import _display
 from . import _validate as v
 from ._align import is_pandas, to_pandas_index
+from ._exact import decimal_scale
 from .errors import InputError, ThresholdError
 from .labels import Labels
 from .rfm import RfmEdges, RfmScores, ScoreEdges, _bins_per_dimension
@@ -802,10 +803,11 @@ def segment_history(
     Notes
     -----
     ``frequency`` counts purchase rows (``summarize``'s default).
-    ``monetary`` is summed in date order: for transactions already in date
-    order (a transaction log) it equals ``summarize``'s exactly; otherwise
-    it may differ in the last bits, as ``summarize``'s own sums do when the
-    rows are permuted.
+    ``monetary``: decimal amounts (few places, as money is) are summed
+    exactly, as ``summarize`` sums them, whatever the row order; other
+    amounts are summed in date order, which for transactions already in
+    date order (a transaction log) gives ``summarize``'s sums, and may
+    differ in the last bits otherwise.
 
     Examples
     --------
@@ -869,6 +871,9 @@ def segment_history(
                 lowest=lowest,
                 among=lambda: purchase[:end],
             )
+    # decimal amounts are added as exact integers (see custseg._exact): the
+    # same sums as summarize's at each date, whatever the row order
+    scale = decimal_scale(amounts[:end])
     size, unit = groups.size, dates.dtype
     n_rows = np.zeros(size, dtype=np.int64)
     freq = np.zeros(size, dtype=np.int64)
@@ -889,7 +894,7 @@ def segment_history(
         # added in row order onto the running sums: for transactions in date
         # order, exactly the float sums summarize makes (bincount per segment
         # would associate them differently and move a customer on an edge)
-        np.add.at(money, c, a)
+        np.add.at(money, c, a if scale is None else np.rint(a * scale))
         pc, pt = c[p], t[p]
         freq += np.bincount(pc, minlength=size)
         np.maximum.at(last, pc, pt)
@@ -909,7 +914,7 @@ def segment_history(
                 customer_id=groups.ids[sel if id_pos is None else id_pos[sel]],
                 recency_days=recency,
                 frequency=f_k,
-                monetary=money[sel],
+                monetary=money[sel] if scale is None else money[sel] / scale,
                 first_purchase=first_k.view(unit),
                 last_purchase=last_k.view(unit),
                 tenure_days=tenure,

@@ -25,6 +25,7 @@ import numpy as np
 from . import _display
 from . import _validate as v
 from ._align import common_index
+from ._exact import decimal_scale, exact_share_below
 from .errors import InputError, ThresholdError
 from .labels import Labels
 
@@ -210,10 +211,41 @@ def abc_edges(values: Any, cutoffs: AbcCutoffs | None = None) -> AbcEdges:
     else:
         weight = counts.astype(np.float64)
         total = float(len(known))
-    preceding = (np.cumsum(weight) - weight) / total
-    in_a = preceding < cutoffs.a
-    in_b = preceding < cutoffs.b
+    in_a, in_b = _below_cutoffs(uniq, counts, cutoffs, len(known)) or (None, None)
+    if in_a is None or in_b is None:
+        preceding = (np.cumsum(weight) - weight) / total
+        in_a = preceding < cutoffs.a
+        in_b = preceding < cutoffs.b
     return AbcEdges(a_min=uniq[in_a][-1], b_min=uniq[in_b][-1])
+
+
+def _below_cutoffs(
+    uniq: np.ndarray, counts: np.ndarray, cutoffs: AbcCutoffs, n_known: int
+) -> tuple[np.ndarray, np.ndarray] | None:
+    """Whether each value's preceding share is below *a* and *b*, exactly:
+    for decimal values (see :mod:`custseg._exact`) as whole numbers of their
+    last place, so that a value preceded by exactly 80% is B in any unit
+    (0.05, 0.03, 0.02 as 50, 30, 20); for ranks as counts of the *n_known*
+    customers. None when the values are not decimals of few places, or the
+    sums pass int64."""
+    if cutoffs.basis == "rank":
+        weight = counts.astype(np.int64)
+    else:
+        scale = decimal_scale(uniq)
+        if scale is None:
+            return None
+        ints = np.rint(uniq * scale)
+        if float(np.dot(ints, counts)) >= 2**62:
+            return None
+        weight = ints.astype(np.int64) * counts
+    cum = np.cumsum(weight)
+    preceding = cum - weight
+    total = n_known if cutoffs.basis == "rank" else int(cum[-1])
+    in_a = exact_share_below(preceding, total, cutoffs.a)
+    in_b = exact_share_below(preceding, total, cutoffs.b)
+    if in_a is None or in_b is None:
+        return None
+    return in_a, in_b
 
 
 def abc_classes(

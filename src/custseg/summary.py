@@ -29,6 +29,7 @@ import numpy as np
 from . import _display, _threads
 from . import _validate as v
 from ._align import common_index
+from ._exact import decimal_scale, decimal_sums
 from ._factorize import (
     CHUNK,
     arrow_strings_from_objects,
@@ -129,16 +130,29 @@ class _Groups:
         weights: np.ndarray,
         codes: np.ndarray | None = None,
         field: str = "amount",
+        scale: int | Literal["find"] | None = "find",
     ) -> np.ndarray:
-        """Sum of *weights* per group; InputError when a sum overflows float64."""
+        """Sum of *weights* per group; InputError when a sum overflows float64.
+
+        Decimal amounts (few places, see :mod:`custseg._exact`) are summed
+        exactly, so the sums are the same whatever the order of the rows;
+        others are summed in row order. *scale* is the amounts' decimal
+        scale when the caller found it already (``decimal_scale``): its pass
+        runs a small chunk at a time, taking the GIL between chunks, so it
+        is not for a second thread beside ``ufunc.at``.
+        """
         c = self.codes if codes is None else codes
         if weights.dtype.kind in "iu" and len(weights):
             self._check_exact_sums(weights, c, field)
+        if scale == "find":
+            scale = decimal_scale(weights)
+        raw = (
+            np.bincount(c, weights=weights, minlength=self.size)
+            if scale is None
+            else decimal_sums(weights, c, self.size, scale)
+        )
         sums = self.compact(
-            np.bincount(c, weights=weights, minlength=self.size).astype(
-                np.float64,
-                copy=False,  # int64 when empty
-            ),
+            raw.astype(np.float64, copy=False),  # int64 when empty
             scratch=True,
         )
         if not np.isfinite(sums).all():  # finite weights: only an overflow
@@ -1362,8 +1376,11 @@ def _summarize(
     sort_beside = groups.order is not None and not copies
     beside_from = _OVERLAP_SORT_SLOTS if sort_beside else _OVERLAP_SLOTS
     overlap = size >= beside_from and _threads.spare_cpu()
+    # the decimal check here, in this thread: its chunks would wait for the
+    # GIL behind each ufunc.at chunk in the second thread
+    scale = decimal_scale(amounts)
     if not overlap:
-        monetary = groups.total(amounts, field=f_amount)
+        monetary = groups.total(amounts, field=f_amount, scale=scale)
     codes, slots = groups.codes, size
     if copies or (others is not None and not overlap):
         # the other rows go to a slot past the customers': written over the
@@ -1405,7 +1422,7 @@ def _summarize(
                 for rows in (slice(0, half), slice(half, None))
             ]
         finish = _threads.shared(
-            partial(groups.total, amounts, field=f_amount), *counting
+            partial(groups.total, amounts, field=f_amount, scale=scale), *counting
         )
         del counting
     first_slots, last_slots = _first_last(codes, ticks, slots, others)

@@ -54,6 +54,7 @@ from . import _display
 from . import _validate as v
 from ._align import common_index
 from ._categories import MISSING, as_category
+from ._exact import decimal_scale, exact_share_below
 from .errors import CustsegWarning, InputError, ThresholdError
 from .labels import Labels
 
@@ -433,17 +434,30 @@ def _share_param(value: Any, name: str) -> float:
 
 
 def _largest_within(
-    values: np.ndarray, weights: np.ndarray, limit: float
+    values: np.ndarray,
+    weights: np.ndarray,
+    share: float,
+    total: float,
+    taken: float = 0.0,
+    exact: bool = False,
 ) -> float | None:
     """The smallest threshold t among *values* such that the weights of
-    values >= t sum to at most *limit*; None when even the largest value's
-    group passes it (or there are no values)."""
+    values >= t, with *taken*, are at most *share* of *total*; None when even
+    the largest value's group passes it (or there are no values). With
+    *exact*, the weights are whole numbers (decimal revenue in its last
+    place, see :mod:`custseg._exact`) compared exactly with *share* read as
+    the decimal it prints as."""
     if not len(values):
         return None
     uniq, inverse = np.unique(values, return_inverse=True)
     per = np.bincount(inverse, weights=weights, minlength=len(uniq))[::-1]
     cum = np.cumsum(per)  # cum[j]: weight of values >= uniq[::-1][j]
-    ok = np.flatnonzero(cum <= limit)
+    within = (
+        exact_share_below(cum + taken, total, share, or_equal=True) if exact else None
+    )
+    if within is None:
+        within = cum <= share * total - taken
+    ok = np.flatnonzero(within)
     # cum is non-decreasing: the ok positions are a prefix
     if not len(ok):
         return None
@@ -551,6 +565,13 @@ def fit_value_tiers(
     )
     v.check_same_length(assets=x, intent=i, revenue=r)
     w = np.where(r > 0, r, 0.0)  # NaN > 0 is False
+    # decimal revenue as whole numbers of its last place: exact sums and
+    # shares, so the thresholds do not move with the unit (0.1, 0.2, 0.7 as
+    # 10, 20, 70)
+    scale = decimal_scale(w)
+    exact = scale is not None
+    if exact:
+        w = np.rint(w * scale)
     total = float(w.sum())
     if not total > 0:
         raise InputError(
@@ -560,7 +581,7 @@ def fit_value_tiers(
         )
     known = ~np.isnan(x) & (i >= 0)
     strong = known & (i == 2)
-    large = _largest_within(x[strong], w[strong], a_share * total)
+    large = _largest_within(x[strong], w[strong], a_share, total, exact=exact)
     if large is None:
         top = x[strong].max() if strong.any() else None
         why = (
@@ -578,7 +599,9 @@ def fit_value_tiers(
     in_large = known & (x >= large)
     taken = float(w[in_large].sum())
     candidates = known & (i >= 1) & (x < large)
-    medium = _largest_within(x[candidates], w[candidates], b_share * total - taken)
+    medium = _largest_within(
+        x[candidates], w[candidates], b_share, total, taken, exact=exact
+    )
     if medium is None:
         medium = large
     return attrs.evolve(base, assets_medium=medium, assets_large=large)

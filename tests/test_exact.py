@@ -1,0 +1,211 @@
+"""Decimal amounts give the same sums, scores and classes whatever the order
+of the rows and whatever the unit (custseg._exact): the class of failure
+"float sums depend on the row order" and "boundaries decided by binary
+rounding"."""
+
+from __future__ import annotations
+
+import warnings
+from decimal import Decimal
+from fractions import Fraction
+
+import numpy as np
+import pandas as pd
+import pytest
+from hypothesis import assume, given, settings
+from hypothesis import strategies as st
+
+import custseg
+from custseg._exact import decimal_scale, decimal_sums, exact_share_below
+
+# amounts as money is written: up to 2 places (refunds too), or 3-4 places
+CENTS = st.integers(-(10**8), 10**8).map(lambda c: c / 100)
+PLACES = st.sampled_from([0, 1, 2, 3, 4])
+
+
+@st.composite
+def decimals(draw: st.DrawFn, min_size: int = 1, max_size: int = 40) -> list[float]:
+    places = draw(PLACES)
+    ints = draw(st.lists(st.integers(-10**9, 10**9), min_size=min_size,
+                         max_size=max_size))  # fmt: skip
+    return [float(Decimal(i).scaleb(-places)) for i in ints]
+
+
+def _exact_sum(values: list[float]) -> float:
+    """The correctly rounded sum of the decimals the values print as."""
+    return float(sum((Fraction(repr(x)) for x in values), Fraction(0)))
+
+
+class TestDecimalScale:
+    @given(decimals())
+    def test_a_scale_is_found_for_decimals_of_few_places(self, values) -> None:
+        scale = decimal_scale(np.array(values))
+        assert scale is not None
+        ints = np.rint(np.array(values) * scale)
+        assert (ints / scale == np.array(values)).all()
+
+    @pytest.mark.parametrize(
+        "values", [[1 / 3], [0.1, np.pi], [np.nan], [np.inf], [1e300], [0.123456789]]
+    )
+    def test_none_where_no_scale_is_exact(self, values) -> None:
+        assert decimal_scale(np.array(values)) is None
+
+    def test_none_past_the_exact_range(self) -> None:
+        """Sums whose magnitudes pass 2**52 in the last place: no scale."""
+        assert decimal_scale(np.array([2.0**51, 2.0**51])) is None
+        assert decimal_scale(np.array([2.0**50, 2.0**50])) == 1
+
+
+class TestOrderFreeSums:
+    @settings(max_examples=200, deadline=None)
+    @given(decimals(max_size=60), st.integers(1, 5), st.randoms(use_true_random=False))
+    def test_sums_are_exact_and_order_free(self, values, k, rnd) -> None:
+        codes = np.array([rnd.randrange(k) for _ in values])
+        arr = np.array(values)
+        scale = decimal_scale(arr)
+        assert scale is not None
+        got = decimal_sums(arr, codes, k, scale)
+        perm = np.array(rnd.sample(range(len(values)), len(values)))
+        again = decimal_sums(arr[perm], codes[perm], k, scale)
+        assert got.tolist() == again.tolist()
+        for j in range(k):
+            assert got[j] == _exact_sum(
+                [x for x, c in zip(values, codes, strict=True) if c == j]
+            )
+
+    @settings(max_examples=100, deadline=None)
+    @given(decimals(max_size=50), st.randoms(use_true_random=False))
+    def test_summarize_and_btyd_are_order_free(self, values, rnd) -> None:
+        """The same rows in any order: bit-identical monetary (summarize,
+        btyd_summary, segment_history), the exact decimal sum."""
+        assume(max(values) >= 0)  # a purchase to fit segment_history's edges on
+        n = len(values)
+        ids = [f"c{rnd.randrange(4)}" for _ in range(n)]
+        days = [f"2024-01-{rnd.randrange(1, 28):02d}" for _ in range(n)]
+        perm = rnd.sample(range(n), n)
+
+        def run(order: list[int]):
+            i = [ids[j] for j in order]
+            d = [days[j] for j in order]
+            a = [values[j] for j in order]
+            facts = custseg.summarize(i, d, a, as_of="2024-02-01")
+            btyd = custseg.btyd_summary(i, d, a, observation_end="2024-02-01")
+            hist = custseg.segment_history(i, d, a, ["2024-02-01"])
+            return (
+                facts.monetary.tolist(),
+                btyd.monetary_value.tolist(),
+                [f.monetary.tolist() for f in hist.facts],
+            )
+
+        first = run(list(range(n)))
+        assert run(perm) == first
+        facts = custseg.summarize(ids, days, values, as_of="2024-02-01")
+        for cid, m in zip(
+            facts.customer_id.tolist(), facts.monetary.tolist(), strict=True
+        ):
+            assert m == _exact_sum(
+                [x for x, c in zip(values, ids, strict=True) if c == cid]
+            )
+
+    def test_the_audit_s_case(self) -> None:
+        """[0.1, 0.2, 0.3] and its reverse: 0.6 both; and in segment, two
+        customers showing 0.6 share their M score whatever the row order."""
+        f1 = custseg.summarize(["a"] * 3, ["2024-03-01"] * 3, [0.1, 0.2, 0.3],
+                               as_of="2024-04-01")  # fmt: skip
+        f2 = custseg.summarize(["a"] * 3, ["2024-03-01"] * 3, [0.3, 0.2, 0.1],
+                               as_of="2024-04-01")  # fmt: skip
+        assert f1.monetary.tolist() == f2.monetary.tolist() == [0.6]
+        df = pd.DataFrame({
+            "customer_id": ["x", "x", "x", "y"],
+            "date": ["2024-03-01", "2024-03-02", "2024-03-03", "2024-03-03"],
+            "amount": [0.1, 0.2, 0.3, 0.6],
+        })  # fmt: skip
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", custseg.CustsegWarning)
+            a = custseg.segment(df, as_of="2024-04-01").customers
+            b = custseg.segment(df.iloc[[2, 1, 0, 3]], as_of="2024-04-01").customers
+        pd.testing.assert_frame_equal(a, b)
+        assert a.loc["x", "m"] == a.loc["y", "m"]
+
+
+def _abc_reference(values: list[float], a: float, b: float) -> list[str]:
+    """The documented rule in exact arithmetic: sort highest first; a
+    customer is A when the value before it (ties together) is below a of
+    the total, B below b, else C; no positive value: C."""
+    exact = [Fraction(repr(x)) for x in values]
+    pos = sorted({x for x in exact if x > 0}, reverse=True)
+    total = sum((x for x in exact if x > 0), Fraction(0))
+    before = {}
+    run = Fraction(0)
+    for x in pos:
+        before[x] = run
+        run += x * sum(1 for y in exact if y == x)
+    fa, fb = Fraction(repr(a)), Fraction(repr(b))
+    out = []
+    for x in exact:
+        if x <= 0:
+            out.append("C")
+        elif before[x] < fa * total:
+            out.append("A")
+        elif before[x] < fb * total:
+            out.append("B")
+        else:
+            out.append("C")
+    return out
+
+
+class TestSharesInAnyUnit:
+    @settings(max_examples=200, deadline=None)
+    @given(
+        st.lists(st.integers(0, 2000), min_size=1, max_size=30).filter(any),
+        st.sampled_from([(0.8, 0.95), (0.5, 0.9), (0.7, 0.8), (0.2, 0.5)]),
+        st.sampled_from([1, 100, 1000, 10_000]),
+    )
+    def test_abc_follows_the_rule_in_any_unit(self, cents, cutoffs, unit) -> None:
+        """Values in cents, in currency, in thousands: the same classes, and
+        those of the documented rule in exact arithmetic (a customer preceded
+        by exactly 80% is B)."""
+        values = [float(Decimal(c) / Decimal(unit)) for c in cents]
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", custseg.CustsegWarning)
+            got = custseg.abc_classes(values, cutoffs).to_numpy().tolist()
+            base = custseg.abc_classes([float(c) for c in cents], cutoffs)
+        assert got == base.to_numpy().tolist()
+        assert got == _abc_reference(values, *cutoffs)
+
+    def test_the_audit_s_abc_cases(self) -> None:
+        assert custseg.abc_classes([0.05, 0.03, 0.02, 0]).to_numpy().tolist() == [
+            "A", "A", "B", "C",
+        ]  # fmt: skip
+        assert custseg.abc_classes(
+            [2.2, 0.5, 1.3, 2.1, 0.7, 0.2]
+        ).to_numpy().tolist() == ["A", "B", "A", "A", "B", "C"]
+
+    @settings(max_examples=100, deadline=None)
+    @given(
+        st.lists(st.integers(1, 500), min_size=2, max_size=12),
+        st.sampled_from([0.1, 0.2, 0.3, 0.45]),
+        st.sampled_from([1, 100, 1000]),
+    )
+    def test_value_tiers_in_any_unit(self, cents, share, unit) -> None:
+        """fit_value_tiers: the same thresholds whatever the revenue's unit."""
+        assets = list(range(len(cents), 0, -1))
+        revenue = [float(Decimal(c) / Decimal(unit)) for c in cents]
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", custseg.CustsegWarning)
+            got = custseg.fit_value_tiers(assets, ["strong"] * len(cents), revenue,
+                                          a_share=share)  # fmt: skip
+            base = custseg.fit_value_tiers(assets, ["strong"] * len(cents),
+                                           [float(c) for c in cents], a_share=share)  # fmt: skip
+        assert got.assets_large == base.assets_large
+        assert got.assets_medium == base.assets_medium
+
+
+class TestExactShare:
+    @given(st.lists(st.integers(0, 10**6)), st.integers(1, 10**6),
+           st.integers(1, 99))  # fmt: skip
+    def test_against_fractions(self, nums, total, pct) -> None:
+        share = pct / 100
+        got = exact_share_below(np.array(nums, dtype=np.int64), total, share)
+        assert got is not None
+        assert got.tolist() == [Fraction(x, total) < Fraction(pct, 100) for x in nums]
