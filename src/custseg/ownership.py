@@ -1449,7 +1449,11 @@ def reassign_neglected(
         Customer ids for ties and duplicate checks (default: the index of a
         pandas *value*).
     capacity
-        Most customers per staff member, as in :func:`assign_owners`.
+        Most customers per staff member, as in :func:`assign_owners`: a
+        neglected customer goes only to someone with room under it. Nobody
+        else moves, so an owner already above their capacity keeps their
+        other customers (``workload()`` shows them above it); run
+        :func:`assign_owners` afterwards to give the excess up.
     tolerance
         The tolerance of the balance figures reported, as in
         :func:`assign_owners`.
