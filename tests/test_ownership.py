@@ -770,6 +770,22 @@ def files(tmp_path):
     return cust, staff, tmp_path
 
 
+class TestReassignCapacity:
+    def test_capacity_only_limits_where_neglected_customers_go(self) -> None:
+        """amy (capacity 1) keeps her 3 customers: nobody else moves, the
+        workload shows her above capacity, and assign_owners gives the
+        excess up as forced moves."""
+        res = reassign_neglected([1, 2, 3], ["amy"] * 3, ["amy", "bo"], [False] * 3,
+                                 capacity={"amy": 1})  # fmt: skip
+        w = res.workload()
+        assert res.n_moves == 0
+        assert (w.loc["amy", "customers"], w.loc["amy", "capacity"]) == (3, 1.0)
+        fixed = assign_owners([1, 2, 3], ["amy", "bo"], current_owner=["amy"] * 3,
+                              capacity={"amy": 1})  # fmt: skip
+        assert fixed.workload().loc["amy", "customers"] == 1
+        assert fixed.n_forced == 2
+
+
 class TestCliAssign:
     """custseg assign CUSTOMERS STAFF --output PATH."""
 
