@@ -604,8 +604,7 @@ def _parse_dates(arr: np.ndarray, field: str) -> np.ndarray:
         except (ValueError, TypeError, OverflowError, UserWarning):
             pass
         else:
-            _refuse_bare_digits(values, days, field)
-            _refuse_vague_text(values, days, field)
+            _refuse_text_dates(values, days, field)
             wrapped = to_days(parsed) != days.view(np.int64)
             if wrapped.any():
                 _refuse_range(field, wrapped, np.isnat(days), "us")
@@ -645,26 +644,6 @@ _DIGITS_FIX = (
 )
 
 
-def _refuse_bare_digits(values: list[Any], days: np.ndarray, field: str) -> None:
-    """Refuse text of bare digits that NumPy parsed as a year (see _bare_digits).
-
-    Such text parses to the 1st of January of its year, so only those rows
-    are looked at (two vectorised casts find them).
-    """
-    jan1 = np.flatnonzero(days.astype("datetime64[Y]").astype(days.dtype) == days)
-    if not len(jan1):
-        return
-    rows = [i for i in jan1.tolist() if _bare_digits(values[i])]
-    if rows:
-        raise InputError(
-            field,
-            f"has values that are not dates, such as {describe(values[rows[0]])}",
-            first_row=rows[0],
-            n_rows=len(rows),
-            fix=_DIGITS_FIX,
-        )
-
-
 def _vague_date(value: Any) -> str | None:
     """Why a text NumPy reads as a date names no day, or None: the words
     ``today`` / ``now`` (the moment of the run, not of the purchase) and
@@ -688,26 +667,33 @@ _VAGUE_FIX = (
 )
 
 
-def _refuse_vague_text(values: list[Any], days: np.ndarray, field: str) -> None:
-    """Refuse text NumPy parsed although it names no day (see _vague_date).
+def _not_a_day(value: Any) -> tuple[str, str] | None:
+    """(problem, fix) for a text NumPy reads as a date that is none: bare
+    digits (see _bare_digits) or text naming no day (see _vague_date)."""
+    if _bare_digits(value):
+        return f"has values that are not dates, such as {describe(value)}", _DIGITS_FIX
+    vague = _vague_date(value)
+    if vague is not None:
+        return f"has values that are not dates: {vague}", _VAGUE_FIX
+    return None
 
-    Such text parses to the 1st of a month or to the run's day, so only
-    those rows are looked at (vectorised casts find them).
+
+def _refuse_text_dates(values: list[Any], days: np.ndarray, field: str) -> None:
+    """Refuse text NumPy parsed although it is no day (see _not_a_day).
+
+    Such text parses to the 1st of a month (bare digits: of January) or to
+    the run's day, so only those rows are looked at (vectorised casts find
+    them).
     """
     day = days.astype(np.int64)
     first = days.astype("datetime64[M]").astype(days.dtype) == days
     today = np.datetime64("today", "D").astype(np.int64)
     near = np.abs(day - today) <= 1  # 'today' and 'now' are UTC in NumPy
     rows = np.flatnonzero((first | near) & ~np.isnat(days))
-    bad = [i for i in rows.tolist() if _vague_date(values[i]) is not None]
+    bad = [i for i in rows.tolist() if _not_a_day(values[i]) is not None]
     if bad:
-        raise InputError(
-            field,
-            f"has values that are not dates: {_vague_date(values[bad[0]])}",
-            first_row=bad[0],
-            n_rows=len(bad),
-            fix=_VAGUE_FIX,
-        )
+        problem, fix = _not_a_day(values[bad[0]]) or ("", "")
+        raise InputError(field, problem, first_row=bad[0], n_rows=len(bad), fix=fix)
 
 
 def is_missing_scalar(v: Any) -> bool:
