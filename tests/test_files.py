@@ -601,7 +601,7 @@ class TestWriteTable:
 
         with tempfile.TemporaryDirectory() as d:
             path = Path(d) / "out.csv"
-            write_table(pd.DataFrame({"amount": values}), path)
+            write_table(pd.DataFrame({"monetary": values}), path)
             lines = path.read_text().splitlines()[1:]
         for value, text in zip(values, lines, strict=True):
             if np.isinf(value):

@@ -8,14 +8,12 @@ from __future__ import annotations
 import argparse
 import math
 import re
-from pathlib import Path
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
-from . import _files
-from ._files import read_table, table_format, write_table
+from ._files import read_table, table_columns, write_table
 from .errors import InputError
 from .ownership import Assignment, assign_owners
 
@@ -132,24 +130,12 @@ def register(sub: Any) -> None:
     p.set_defaults(func=_cmd)
 
 
-def _first_column(path: str, sep: str | None, encoding: str | None) -> list[str]:
-    """The header of a text table, to read its id column as text (best effort:
-    a file that cannot be read is reported by ``read_table`` itself)."""
-    try:
-        if table_format(path) == "parquet":
-            return []
-        enc = _files._check_encoding(encoding)
-        resolved = _files._resolve_sep(sep, table_format(path), Path(path), enc)
-        header = pd.read_csv(path, nrows=0, sep=resolved, encoding=enc)
-        return [str(c).strip() for c in header.columns]
-    except Exception:  # read_table reports the real problem
-        return []
-
-
 def _read(
     path: str, sep: str | None, encoding: str | None, text: list[str]
 ) -> pd.DataFrame:
-    header = _first_column(path, sep, encoding)
+    """A table with its first column (the ids) and the *text* columns read
+    as text, exactly as written."""
+    header = table_columns(path, sep, encoding)
     columns = [c for c in [*header[:1], *text] if c in header]
     return read_table(path, sep=sep, encoding=encoding, text_columns=columns)
 
@@ -239,6 +225,37 @@ def workload_report(res: Assignment) -> str:
     return "\n".join(lines)
 
 
+def _capacities(cap: pd.Series, staff: pd.Series, path: str) -> list[int | None]:
+    """The capacity column as whole numbers (None: no limit), the first value
+    that is not one named with its staff member and row."""
+    numbers = pd.to_numeric(cap, errors="coerce")
+    values = numbers.to_numpy(dtype=np.float64, na_value=np.nan)
+    given = cap.notna().to_numpy()
+    for bad, problem in (
+        (given & np.isnan(values), "is not a number"),
+        (
+            given & ~np.isnan(values) & ((values < 0) | (values != np.floor(values))),
+            "is not a whole number of customers (0 or more)",
+        ),
+    ):
+        if bad.any():
+            i = int(np.argmax(bad))
+            value = cap.iloc[i]
+            shown = value.item() if isinstance(value, np.generic) else value
+            if isinstance(shown, float) and shown.is_integer():
+                shown = int(shown)  # -1, as written (a column with gaps is float)
+            raise InputError(
+                str(cap.name),
+                f"of {path!r} holds {shown!r} for {str(staff.iloc[i])!r}, which "
+                f"{problem}",
+                first_row=i,
+                n_rows=int(bad.sum()),
+                fix="give each staff member the most customers they may have, "
+                "as a whole number, or leave the cell empty (no limit)",
+            )
+    return [None if np.isnan(x) or np.isinf(x) else int(x) for x in values]
+
+
 _WHOLE = re.compile(r"^\s*([+-]?\d+)\.0*\s*$")
 
 
@@ -255,7 +272,7 @@ def _whole_id(value: Any) -> Any:
 
 
 def _cmd(args: argparse.Namespace) -> int:
-    from .cli import _check_output, _emit
+    from .cli import _check_distinct, _check_output, _emit
 
     _check_output(args.output, [args.customers, args.staff])
     owner_col = args.owner
@@ -270,6 +287,13 @@ def _cmd(args: argparse.Namespace) -> int:
             "'custseg segment')",
         )
     id_name = str(customers.columns[0])
+    _check_distinct(
+        {
+            "the customer id (the first column)": id_name,
+            "--value": args.value,
+            "--owner": args.owner,
+        }
+    )
     value = _column(customers, args.value, args.customers, "--value")
     if not pd.api.types.is_numeric_dtype(value) or pd.api.types.is_bool_dtype(value):
         raise InputError(
@@ -283,16 +307,14 @@ def _cmd(args: argparse.Namespace) -> int:
         if owner_col is not None
         else None
     )
-    from ._cli_migrate import _first_column
-
-    staff_frame = _read(args.staff, args.sep, args.encoding, _first_column(args.staff))
+    staff_frame = _read(args.staff, args.sep, args.encoding, [])
     cap_col = args.capacity
     if cap_col is None and "capacity" in staff_frame.columns:
         cap_col = "capacity"
     capacity = None
     if cap_col is not None:
         cap = _column(staff_frame, cap_col, args.staff, "--capacity")
-        capacity = [None if pd.isna(c) else c for c in cap.tolist()]
+        capacity = _capacities(cap, staff_frame.iloc[:, 0], args.staff)
     staff = staff_frame.iloc[:, 0].map(_whole_id, na_action="ignore")
     current = None if owner is None else owner.map(_whole_id, na_action="ignore")
     res = assign_owners(

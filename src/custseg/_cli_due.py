@@ -191,11 +191,26 @@ def _column(df: pd.DataFrame, name: str, flag: str) -> pd.Series:
 
 
 def _cmd(args: argparse.Namespace) -> int:
-    from .cli import _check_output, _emit
+    from .cli import _check_distinct, _check_output, _emit
 
     _check_output(args.output, [args.customers])
     if args.points is not None and args.min_points is None:
         raise ThresholdError("'--min-points' is required with --points")
+    if args.min_points is not None and args.points is None:
+        raise ThresholdError(
+            "'--min-points' needs --points (the column of points balances): give "
+            "both, or neither"
+        )
+    _check_distinct(
+        {
+            "--customer": args.customer,
+            "--last-contact": args.last_contact,
+            "--class-column": args.class_column,
+            "--recency": args.recency,
+            "--birthday": args.birthday,
+            "--points": args.points,
+        }
+    )
     if args.head < 0:
         raise ThresholdError(f"'--head' must be >= 0: got {args.head}")
     as_of = parse_date_text(args.as_of, "as_of")

@@ -11,15 +11,13 @@ as one long table (column, before, after, customers, share).
 from __future__ import annotations
 
 import argparse
-import contextlib
 import warnings
-from pathlib import Path
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
-from ._files import _TEXT_FORMATS, _resolve_sep, read_table, table_format, write_table
+from ._files import read_table, table_columns, write_table
 from .errors import CustsegWarning, InputError
 from .migration import TransitionMatrix, transition_matrix
 
@@ -31,18 +29,13 @@ _NOT_LABELS = frozenset({"first_purchase", "last_purchase"})
 _SCORES = ("r", "f", "m", "rfm")
 
 
-def _first_column(path: str) -> list[str]:
-    """The name of the first column of a text file (read as text), or none.
-
-    Only the header is read; any problem is left to :func:`read_table`,
-    which reports it properly.
-    """
-    with contextlib.suppress(Exception):
-        if table_format(path) in _TEXT_FORMATS:
-            sep = _resolve_sep(None, table_format(path), Path(path), "utf-8")
-            header = pd.read_csv(path, nrows=0, sep=sep, encoding="utf-8-sig")
-            return [str(header.columns[0]).strip()]
-    return []
+def _first_column(
+    path: str, sep: str | None = None, encoding: str | None = None
+) -> list[str]:
+    """The name of the first column of a table file (read with *sep* and
+    *encoding*, as the file itself will be), to read the ids as text; none if
+    it cannot be read (:func:`read_table` then reports the problem)."""
+    return table_columns(path, sep, encoding)[:1]
 
 
 def _id_text(index: pd.Index) -> pd.Index:
@@ -68,7 +61,12 @@ def _read(
     path: str, sep: str | None = None, encoding: str | None = None
 ) -> pd.DataFrame:
     """One ``custseg segment`` output, indexed by its first column."""
-    df = read_table(path, sep=sep, encoding=encoding, text_columns=_first_column(path))
+    df = read_table(
+        path,
+        sep=sep,
+        encoding=encoding,
+        text_columns=_first_column(path, sep, encoding),
+    )
     if len(df.columns) < 2:
         raise InputError(
             path,

@@ -229,7 +229,9 @@ def _encoding_name(encoding: str) -> str:
     return "UTF-8" if name == "utf-8" else encoding
 
 
-def _sep_hint(path: Path, sep: str, encoding: str) -> str | None:
+def _sep_hint(
+    path: Path, sep: str, encoding: str, sep_fix: str | None = None
+) -> str | None:
     """A --sep suggestion when the header holds another separator."""
     head = _head(path, encoding)
     if "\ufffd" in head or any(ch < " " and ch != "\t" for ch in head):
@@ -237,6 +239,8 @@ def _sep_hint(path: Path, sep: str, encoding: str) -> str | None:
     for candidate in _SEP_CANDIDATES:
         if candidate != sep and candidate in head:
             shown = "tab" if candidate == "\t" else repr(candidate)
+            if sep_fix is not None:
+                return f"its header {head[:60]!r} looks {shown}-separated: {sep_fix}"
             return (
                 f"its header {head[:60]!r} looks {shown}-separated: read it with "
                 f"sep={candidate!r} (on the command line: --sep {shown})"
@@ -244,30 +248,226 @@ def _sep_hint(path: Path, sep: str, encoding: str) -> str | None:
     return None
 
 
+_UTF32_BOMS = (codecs.BOM_UTF32_LE, codecs.BOM_UTF32_BE)
+_UTF16_BOMS = (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)
+
+
+def _utf16_without_bom(path: Path) -> str | None:
+    """``"utf-16-le"`` or ``"utf-16-be"`` when the file starts like UTF-16
+    text without a byte order mark (every other byte a NUL), else None."""
+    try:
+        with _open_binary(path) as f:
+            head = f.read(4096)
+    except (OSError, EOFError, zipfile.BadZipFile, lzma.LZMAError):
+        return None
+    if head.startswith(_UTF32_BOMS + _UTF16_BOMS) or len(head) < 8:
+        return None
+    pairs = len(head) // 2
+    even = sum(b == 0 for b in head[0 : 2 * pairs : 2])
+    odd = sum(b == 0 for b in head[1 : 2 * pairs : 2])
+    if odd > 0.4 * pairs and even < 0.05 * pairs:
+        return "utf-16-le"
+    if even > 0.4 * pairs and odd < 0.05 * pairs:
+        return "utf-16-be"
+    return None
+
+
+def _decode_error(path: Path, fmt: str, encoding: str) -> InputError:
+    """The file does not decode: which byte, or which encoding it looks like."""
+    name = _encoding_name(encoding)
+    if _starts_with(path, _UTF32_BOMS):  # before UTF-16: FF FE 00 00 is both
+        found = "utf-32"
+        problem = f"it is not {name} text, it starts with a UTF-32 byte order mark"
+    elif _starts_with(path, _UTF16_BOMS):
+        found = "utf-16"
+        problem = f"it is not {name} text, it starts with a UTF-16 byte order mark"
+    elif (guess := _utf16_without_bom(path)) is not None:
+        found = guess
+        problem = (
+            f"it is not {name} text, it looks like UTF-16 without a byte order "
+            "mark (every other byte is 0)"
+        )
+    else:
+        bad = _first_bad_byte(path, encoding)
+        where = f" (byte 0x{bad[0]:02x} at line {bad[1]})" if bad else ""
+        return InputError(
+            str(path),
+            f"cannot be read as {fmt}: it is not {name} text{where}",
+            fix=_ENCODING_FIX,
+        )
+    return InputError(
+        str(path),
+        f"cannot be read as {fmt}: {problem}",
+        fix=f"read it with encoding={found!r} (on the command line: --encoding "
+        f"{found})",
+    )
+
+
+def _check_utf16_without_bom(
+    path: Path, fmt: str, encoding: str, df: pd.DataFrame
+) -> None:
+    """UTF-16 or UTF-32 text read in another encoding may decode without an
+    error, with NULs between the letters: the column names show it."""
+    if not any("\0" in str(c) for c in df.columns):
+        return
+    codec = codecs.lookup(encoding).name
+    if _starts_with(path, _UTF32_BOMS) and not codec.startswith("utf-32"):
+        raise _decode_error(path, fmt, encoding)
+    if _utf16_without_bom(path) is not None and not codec.startswith("utf-16"):
+        raise _decode_error(path, fmt, encoding)
+
+
+def _header_names(path: Path, common: dict[str, Any]) -> list[str]:
+    """The names of the header line as written (pandas renames a repeated
+    name ``amount.1``), spaces after a separator skipped."""
+    first = pd.read_csv(
+        path,
+        header=None,
+        nrows=1,
+        dtype=str,
+        keep_default_na=False,
+        skipinitialspace=True,
+        **common,
+    )
+    return [str(x) for x in first.iloc[0].tolist()] if len(first) else []
+
+
+def _check_header(path: Path, names: list[str], where: str = "header line") -> None:
+    """A column named twice is an error (pandas would rename the second
+    ``name.1`` and custseg would silently use the first)."""
+    seen: set[str] = set()
+    repeated: list[str] = []
+    for name in names:
+        if name and name in seen and name not in repeated:
+            repeated.append(name)
+        seen.add(name)
+    if repeated:
+        raise InputError(
+            str(path),
+            f"has the column{'s' * (len(repeated) > 1)} "
+            + ", ".join(repr(n) for n in repeated[:5])
+            + f" more than once in its {where}",
+            fix="rename or drop the repeated column, so each name says which "
+            "column to use",
+        )
+
+
+_FIELD_COUNT = re.compile(r"Expected (\d+) fields in line (\d+), saw (\d+)")
+
+
+def _field_count_error(path: Path, fmt: str, exc: BaseException) -> InputError | None:
+    """pandas' "Expected 3 fields in line 5, saw 4", said for a person."""
+    m = _FIELD_COUNT.search(str(exc))
+    if m is None:
+        return None
+    expected, line, saw = (int(g) for g in m.groups())
+    return InputError(
+        str(path),
+        f"cannot be read as {fmt}: line {line} has {saw} fields, but the lines "
+        f"before it have {expected}",
+        fix="remove the extra separators (or quote the values that contain "
+        "one), or check the separator (--sep)",
+    )
+
+
+def _extra_fields_error(path: Path, fmt: str, df: pd.DataFrame) -> InputError:
+    """The data lines have more fields than the header: pandas would take the
+    first columns as an index and shift every other column."""
+    extra = df.index.nlevels
+    names = ", ".join(repr(str(c)) for c in list(df.columns)[:10])
+    return InputError(
+        str(path),
+        f"cannot be read as {fmt}: its first data line has "
+        f"{len(df.columns) + extra} fields, but the header line has "
+        f"{len(df.columns)} ({names})",
+        fix="remove the separator at the end of each data line, or name the "
+        "extra column in the header",
+    )
+
+
+def _starts_with_space(col: pd.Series, then: str = "") -> bool:
+    """Some text value of *col* starts with a space (followed by *then*)."""
+    if not (pd.api.types.is_string_dtype(col.dtype) or col.dtype == object):
+        return False
+    text = col if pd.api.types.is_string_dtype(col.dtype) else col.astype(str)
+    if then:
+        return bool(text.str.match(" +" + re.escape(then), na=False).any())
+    return bool(text.str.startswith(" ", na=False).any())
+
+
+def _exact_ids(exact: pd.Series, skipped: pd.Series) -> pd.Series:
+    """The ids of the first column as written (a space at the start of a line
+    is part of the id), where they read the same once the spaces are skipped
+    (a quoted id after spaces is read from its quotes)."""
+    a = exact.astype(object).where(exact.notna(), None)
+    b = skipped.astype(object).where(skipped.notna(), None)
+    text = a.map(lambda x: x if isinstance(x, str) else "")
+    rest = text.str.lstrip(" ")
+    keep = text.str.startswith(" ") & ((rest == b) | ((rest == "") & b.isna()))
+    out = b.where(~keep, a)
+    return pd.Series(
+        out.to_numpy(dtype=object), index=skipped.index, name=skipped.name
+    ).astype(skipped.dtype)
+
+
 def _read_text(
-    path: Path, fmt: str, sep: str | None, encoding: str, text_columns: list[str]
+    path: Path,
+    fmt: str,
+    sep: str | None,
+    encoding: str,
+    text_columns: list[str],
+    sep_fix: str | None = None,
 ) -> pd.DataFrame:
     resolved = _resolve_sep(sep, fmt, path, encoding)
-    common: dict[str, Any] = {
-        "sep": resolved,
-        "encoding": encoding,
-        "skipinitialspace": True,
-    }
+    common: dict[str, Any] = {"sep": resolved, "encoding": encoding}
     try:
+        names = _header_names(path, common)
+        _check_header(path, names)
+        options: dict[str, Any] = {"low_memory": False}
         if text_columns:
+            keys = pd.read_csv(path, nrows=0, skipinitialspace=True, **common).columns
             # text columns are read exactly: "NA", "null", "N/A" are ids, only
             # an empty cell is missing; the other columns keep pandas' markers
-            header = pd.read_csv(path, nrows=0, **common).columns
-            common["keep_default_na"] = False
-            common["na_values"] = {
-                c: [""] if c in text_columns else sorted(_NA_MARKERS) for c in header
+            options["dtype"] = dict.fromkeys(text_columns, str)
+            options["keep_default_na"] = False
+            options["na_values"] = {
+                c: [""] if c in text_columns else sorted(_NA_MARKERS) for c in keys
             }
-        df = pd.read_csv(
-            path,
-            dtype=dict.fromkeys(text_columns, str) or None,
-            low_memory=False,
-            **common,
-        )
+        first_id = bool(names) and names[0] in text_columns
+        df = None
+        if resolved != r"\s+" and first_id:
+            # spaces after a separator are skipped, but a space at the start
+            # of a line is part of the id there: read as written first, and
+            # again skipping the spaces only if another field starts with one
+            try:
+                exact = pd.read_csv(
+                    path,
+                    skipinitialspace=False,
+                    header=0,
+                    names=list(keys),  # the names with the spaces skipped
+                    **options,
+                    **common,
+                )
+            except pd.errors.ParserError:
+                exact = None  # a quoted field after a space: read skipping them
+            if exact is not None and isinstance(exact.index, pd.RangeIndex):
+                spaced = any(
+                    _starts_with_space(exact.iloc[:, i])
+                    for i in range(1, len(exact.columns))
+                )
+                if not spaced and not _starts_with_space(exact.iloc[:, 0], then='"'):
+                    df = exact
+            if df is None:
+                df = pd.read_csv(path, skipinitialspace=True, **options, **common)
+                if (
+                    exact is not None
+                    and isinstance(exact.index, pd.RangeIndex)
+                    and isinstance(df.index, pd.RangeIndex)
+                    and len(exact) == len(df)
+                ):
+                    df.isetitem(0, _exact_ids(exact.iloc[:, 0], df.iloc[:, 0]))
+        if df is None:
+            df = pd.read_csv(path, skipinitialspace=True, **options, **common)
     except pd.errors.EmptyDataError:
         raise InputError(
             str(path),
@@ -275,37 +475,35 @@ def _read_text(
             fix="it needs a header line (customer_id,date,amount) and one line "
             "per transaction",
         ) from None
-    except UnicodeDecodeError:
-        found = _first_bad_byte(path, encoding)
-        where = f" (byte 0x{found[0]:02x} at line {found[1]})" if found else ""
-        utf16 = _starts_with(path, (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE))
-        raise InputError(
-            str(path),
-            f"cannot be read as {fmt}: it is not {_encoding_name(encoding)} text"
-            + (", it starts with a UTF-16 byte order mark" if utf16 else where),
-            fix="read it with encoding='utf-16' (on the command line: --encoding "
-            "utf-16)"
-            if utf16
-            else _ENCODING_FIX,
-        ) from None
+    except UnicodeError:
+        raise _decode_error(path, fmt, encoding) from None
     except (MemoryError, InputError):
         raise
     except Exception as exc:  # pandas raises many types for malformed text
-        hint = _sep_hint(path, resolved, encoding)
+        hint = _sep_hint(path, resolved, encoding, sep_fix)
         if hint is not None and isinstance(exc, pd.errors.ParserError):
             raise InputError(
                 str(path), f"cannot be read as {fmt}: {hint}", fix=""
             ) from None
+        counted = _field_count_error(path, fmt, exc)
+        if counted is not None:
+            raise counted from None
         raise InputError(
             str(path),
             f"cannot be read as {fmt}: {_first_line(exc)}",
             fix=f"check that it is a valid {fmt} file"
             + (" and the separator (--sep)" if fmt != "parquet" else ""),
         ) from None
+    if not isinstance(df.index, pd.RangeIndex):
+        hint = _sep_hint(path, resolved, encoding, sep_fix)
+        if hint is not None:  # the header is split with another separator
+            raise InputError(str(path), f"cannot be read as {fmt}: {hint}", fix="")
+        raise _extra_fields_error(path, fmt, df)
     if len(df.columns) == 1:
-        hint = _sep_hint(path, resolved, encoding)
+        hint = _sep_hint(path, resolved, encoding, sep_fix)
         if hint is not None:
             raise InputError(str(path), f"has a single column: {hint}")
+    _check_utf16_without_bom(path, fmt, encoding, df)
     return df
 
 
@@ -341,19 +539,23 @@ def read_table(
         Columns of a text file read as text exactly as written, e.g. the
         customer ids, so ``00017`` keeps its zeros and ids that look like
         numbers stay the same type as the others. Parquet columns keep their
-        stored types.
+        stored types, except ``binary`` ones among these, decoded as UTF-8.
 
     Returns
     -------
     pandas.DataFrame
-        One row per line; spaces after a separator are skipped.
+        One row per line; spaces after a separator are skipped, but a text
+        column that comes first keeps the spaces at the start of a line
+        (`` 1`` and ``1`` are two ids).
 
     Raises
     ------
     InputError
         A missing or empty file, an unknown extension, undecodable bytes
-        (naming the first one and its line), a header that uses another
-        separator, or content that cannot be parsed.
+        (naming the first one and its line, or the UTF-16 / UTF-32 encoding
+        the file looks like), a column named twice, a line with more fields
+        than the header, a header that uses another separator, ``binary``
+        ids that are not UTF-8, or content that cannot be parsed.
 
     Examples
     --------
@@ -369,6 +571,20 @@ def read_table(
     ...
     custseg.errors.InputError: 'transactions.xlsx' has an unknown file type: use a .csv, .tsv or .txt file (optionally .gz/.zip/.bz2/.xz) or a .parquet file
     """
+    return _read_table(path, sep=sep, encoding=encoding, text_columns=text_columns)
+
+
+def _read_table(
+    path: str | os.PathLike[str],
+    *,
+    sep: str | None = None,
+    encoding: str | None = None,
+    text_columns: str | Iterable[str] = (),
+    sep_fix: str | None = None,
+) -> pd.DataFrame:
+    """:func:`read_table`; *sep_fix* replaces the advice to pass ``sep=``
+    when a header looks separated by another character (for the files the
+    command line reads by their extension)."""
     fmt = table_format(path)
     enc = _check_encoding(encoding)
     file = Path(path)
@@ -386,11 +602,13 @@ def read_table(
                 "line per transaction",
             )
         columns = [text_columns] if isinstance(text_columns, str) else [*text_columns]
-        return _read_text(file, fmt, sep, enc, columns)
+        return _read_text(file, fmt, sep, enc, columns, sep_fix)
     _need_pyarrow()
+    columns = [text_columns] if isinstance(text_columns, str) else [*text_columns]
     try:
-        return pd.read_parquet(file)
-    except MemoryError:
+        _check_header(file, _parquet_names(file), "schema")
+        df = pd.read_parquet(file)
+    except (MemoryError, InputError):
         raise
     except Exception as exc:  # pyarrow raises its own types for corrupt files
         raise InputError(
@@ -398,6 +616,60 @@ def read_table(
             f"cannot be read as parquet: {_first_line(exc)}",
             fix="check that it is a valid parquet file",
         ) from None
+    for name in columns:
+        if name in df.columns:
+            df[name] = _bytes_as_text(df[name], name, str(path))
+    return df
+
+
+def _parquet_names(path: Path) -> list[str]:
+    import pyarrow.parquet as pq
+
+    return [str(n) for n in pq.read_schema(path).names]
+
+
+def _bytes_as_text(col: pd.Series, name: str, path: str) -> pd.Series:
+    """A Parquet ``binary`` column of ids as the UTF-8 text it holds."""
+    if col.dtype != object:
+        return col
+    values = col.to_numpy(dtype=object)
+    is_bytes = np.fromiter(
+        (isinstance(v, bytes | bytearray) for v in values), bool, len(values)
+    )
+    if not is_bytes.any():
+        return col
+    out = values.copy()
+    for i in np.flatnonzero(is_bytes):
+        try:
+            out[i] = bytes(values[i]).decode("utf-8")
+        except UnicodeDecodeError:
+            raise InputError(
+                name,
+                f"of {path!r} holds bytes that are not UTF-8 text, such as "
+                f"{_short(bytes(values[i]))}",
+                first_row=int(i),
+                n_rows=1,
+                fix="store the ids as text (a string column), or as UTF-8 bytes",
+            ) from None
+    return pd.Series(out, index=col.index, name=col.name)
+
+
+def table_columns(
+    path: str | os.PathLike[str], sep: str | None = None, encoding: str | None = None
+) -> list[str]:
+    """The column names of a table file (its header line, read with *sep*
+    and *encoding*, or its Parquet schema), or ``[]`` if it cannot be read
+    (:func:`read_table` then reports the problem properly)."""
+    try:
+        fmt = table_format(path)
+        file = Path(path)
+        if fmt == "parquet":
+            return _parquet_names(file)
+        enc = _check_encoding(encoding)
+        resolved = _resolve_sep(sep, fmt, file, enc)
+        return _header_names(file, {"sep": resolved, "encoding": enc})
+    except Exception:
+        return []
 
 
 _DATE_FIX = (
@@ -687,7 +959,11 @@ def parse_date_text(
     raise InputError(name, f"is not a day: {_short(text)}", fix=fix)
 
 
-_MONEY_WORDS = ("monetary", "amount", "revenue", "spend", "sales", "price")
+#: The money columns custseg computes (segment, segment_summary): written in
+#: cents. Other columns (customer records, your own) are written as they are.
+_MONEY_COLUMNS = frozenset({
+    "monetary", "monetary_mean", "monetary_median", "avg_order_value", "revenue",
+})  # fmt: skip
 _INTEGER_NAMES = frozenset({"r", "f", "m", "rfm", "frequency", "n_transactions"})
 
 
@@ -703,9 +979,9 @@ def _csv_ready(df: pd.DataFrame) -> pd.DataFrame:
         col = out.iloc[:, position]
         if not pd.api.types.is_float_dtype(col.dtype):
             continue
-        key = str(name).lower()
+        key = str(name)
         values = col.to_numpy(dtype=np.float64, na_value=np.nan)
-        if any(word in key for word in _MONEY_WORDS):
+        if key in _MONEY_COLUMNS:
             cents = values.copy()
             # beyond 1e15 a cent is below float precision (and x * 100 overflows)
             small = np.abs(values) < 1e15
@@ -714,9 +990,61 @@ def _csv_ready(df: pd.DataFrame) -> pd.DataFrame:
             text[np.isnan(cents)] = ""
             text[np.isinf(cents)] = np.char.mod("%f", cents[np.isinf(cents)])
             out.isetitem(position, text)
-        elif (key.endswith("_days") or key in _INTEGER_NAMES) and _is_whole(values):
+        elif (key.lower().endswith("_days") or key in _INTEGER_NAMES) and _is_whole(
+            values
+        ):
             out.isetitem(position, col.astype("Int64").array)
     return out
+
+
+def _altered_by_readers(value: object) -> bool:
+    """Text a CSV reader changes unless it is quoted: spaces at the start
+    (skipped after a separator) and a carriage return (a line break)."""
+    return isinstance(value, str) and (value[:1] in (" ", "\t") or "\r" in value)
+
+
+def _quote_marks(df: pd.DataFrame) -> tuple[pd.DataFrame, dict[str, str]]:
+    """*df* with the text values a reader would alter replaced by marks, and
+    each mark's quoted text (the csv writer quotes only separators, quotes
+    and line feeds)."""
+    marks: dict[str, str] = {}
+    stem = f"CUSTSEGQ{os.urandom(8).hex()}N"
+    out = df
+    for position in range(len(df.columns)):
+        col = df.iloc[:, position]
+        if isinstance(col.dtype, pd.CategoricalDtype):
+            if not any(map(_altered_by_readers, col.cat.categories)):
+                continue
+        elif not (col.dtype == object or pd.api.types.is_string_dtype(col.dtype)):
+            continue
+        values = col.to_numpy(dtype=object)
+        hit = np.fromiter(map(_altered_by_readers, values), bool, len(values))
+        if not hit.any():
+            continue
+        if out is df:
+            out = df.copy()
+        replaced = values.copy()
+        for i in np.flatnonzero(hit):
+            mark = f"{stem}{len(marks)}Z"
+            marks[mark] = '"' + str(values[i]).replace('"', '""') + '"'
+            replaced[i] = mark
+        out.isetitem(position, replaced)
+    return out, marks
+
+
+def _write_text(tmp: str, target: Path, text: str) -> None:
+    """*text* to *tmp*, compressed as *target*'s extension says."""
+    method = _COMPRESSION.get(target.suffix.lower())
+    data = text.encode("utf-8")
+    if method == "zip":
+        with zipfile.ZipFile(tmp, "w", compression=zipfile.ZIP_DEFLATED) as z:
+            z.writestr(target.name[: -len(".zip")], data)
+        return
+    opener: Any = {"gzip": gzip.open, "bz2": bz2.open, "xz": lzma.open}.get(
+        method or "", open
+    )
+    with opener(tmp, "wb") as f:
+        f.write(data)
 
 
 def _umask() -> int:
@@ -741,10 +1069,15 @@ def write_table(df: pd.DataFrame, path: str | os.PathLike[str]) -> None:
     (such as ``customer_id``) becomes the first column(s); an unnamed one is
     left out.
 
-    In text files, money columns (names containing ``monetary``, ``amount``,
-    ``revenue``, ``spend``, ``sales`` or ``price``) are rounded to cents,
-    counts of days (``*_days``) and scores (``r``, ``f``, ``m``, ``rfm``) are
-    whole numbers, and missing values are empty cells. Parquet keeps the
+    In text files, the money columns custseg computes (``monetary``,
+    ``revenue``, ``avg_order_value``, ``monetary_mean``, ``monetary_median``)
+    are rounded to cents; every other column (customer records, your own
+    columns) is written as it is, floats with up to 15 significant digits.
+    Counts of days (``*_days``) and scores (``r``, ``f``, ``m``, ``rfm``) are
+    whole numbers, and missing values are empty cells. Text that a reader
+    would change is quoted: a value starting with a space or a tab, or
+    holding a carriage return (as are, as always, separators, quotes and
+    line breaks), so ids read back exactly as written. Parquet keeps the
     types (categoricals, nullable integers).
 
     Parameters
@@ -786,14 +1119,19 @@ def write_table(df: pd.DataFrame, path: str | os.PathLike[str]) -> None:
     def write(tmp: str) -> None:
         if fmt == "parquet":
             data.to_parquet(tmp, index=False)
-        else:
-            _csv_ready(data).to_csv(
-                tmp,
-                sep="," if fmt == "csv" else "\t",
-                index=False,
-                float_format="%.15g",
-                compression=_compression(target),
-            )
+            return
+        ready, marks = _quote_marks(_csv_ready(data))
+        options: dict[str, Any] = {
+            "sep": "," if fmt == "csv" else "\t",
+            "index": False,
+            "float_format": "%.15g",
+        }
+        if not marks:
+            ready.to_csv(tmp, compression=_compression(target), **options)
+            return
+        text = ready.to_csv(None, **options)
+        pattern = re.compile(re.escape(next(iter(marks))[:-2]) + r"[0-9]+Z")
+        _write_text(tmp, target, pattern.sub(lambda m: marks[m.group(0)], text))
 
     try:
         write_atomic(target, write)
@@ -807,12 +1145,32 @@ def write_table(df: pd.DataFrame, path: str | os.PathLike[str]) -> None:
         raise
 
 
+def output_target(path: str | os.PathLike[str]) -> Path:
+    """The file an output path writes: a symbolic link is written through,
+    as ``cp`` and shell redirection do (its target gets the new contents, the
+    link stays); a path that exists but is not a regular file (a device such
+    as ``/dev/null``, a FIFO) is refused, since the atomic replace would
+    replace it."""
+    target = Path(path)
+    if os.path.islink(target):
+        target = Path(os.path.realpath(target))
+    if os.path.exists(target) and not (os.path.isfile(target) or os.path.isdir(target)):
+        shown = "" if target == Path(path) else f" (a link to {str(target)!r})"
+        raise InputError(
+            str(path),
+            f"cannot be written: it is not a regular file{shown}",
+            fix="write to a file",
+        )
+    return target
+
+
 def write_atomic(path: str | os.PathLike[str], write: Callable[[str], object]) -> Path:
     """Write a file whole or not at all: *write* fills a temporary file in
     the same folder, which then replaces *path* (keeping its permissions).
 
-    Every way the path cannot be written (a NUL in the name, a folder, a
-    missing folder, no permission, a full disk) is an InputError naming it.
+    A symbolic link is written through (see :func:`output_target`). Every
+    way the path cannot be written (a NUL in the name, a folder, a missing
+    folder, a device, no permission, a full disk) is an InputError naming it.
     """
     target = Path(path)
     if "\0" in str(target):
@@ -821,6 +1179,7 @@ def write_atomic(path: str | os.PathLike[str], write: Callable[[str], object]) -
             "cannot be written: the name contains a NUL character",
             fix="give a file name",
         )
+    target = output_target(target)
     if os.path.isdir(target):
         raise InputError(
             str(path), "cannot be written: it is a folder", fix="give a file name"

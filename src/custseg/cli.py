@@ -20,6 +20,7 @@ import argparse
 import contextlib
 import errno
 import os
+import re
 import shlex
 import sys
 import tempfile
@@ -37,8 +38,10 @@ from . import rules as rules_mod
 from ._files import (
     _check_encoding,
     _need_pyarrow,
+    _read_table,
     _write_fix,
     check_date_format,
+    output_target,
     parse_date_column,
     parse_date_text,
 )
@@ -152,7 +155,14 @@ def report(seg: pd.DataFrame, segments: Sequence[str] = ()) -> str:
     ]
     dropped = seg.attrs.get("n_dropped", 0)
     if dropped:
-        lines[0] += f" ({dropped:,d} later transaction{'s' * (dropped != 1)} dropped)"
+        lines[0] += f" ({dropped:,d} later transaction{'s' * (dropped != 1)} dropped"
+        gone = seg.attrs.get("n_dropped_customers", 0)
+        if gone:
+            lines[0] += (
+                f", and with them {gone:,d} customer{'s' * (gone != 1)} who had "
+                "no earlier one"
+            )
+        lines[0] += ")"
     lines += ["", *_label_table(seg, "lifecycle", "lifecycle")]
     lines += ["", *_label_table(seg, "abc", "abc class")]
     for column in segments:
@@ -217,7 +227,8 @@ def _check_output(output: str | None, inputs: Sequence[str] = ()) -> None:
 def _check_writable(output: str, inputs: Sequence[str], same: str, what: str) -> None:
     """*output* can be written (a file in an existing folder, not one of the
     *inputs*): tried now, so a bad path shows before any computing."""
-    path = Path(output)
+    # a link is written through (its target's folder holds the temporary file)
+    path = output_target(output)
     # os.path.isdir: False for any error (Path.is_dir raises for a long name)
     if os.path.isdir(path):
         raise InputError(output, "is a folder", fix="give --output a file name")
@@ -374,6 +385,9 @@ def _compute(
         warnings.simplefilter("ignore", CustsegWarning)  # also in .diagnostics
         result = segment(tx, rules=rs, lang=args.lang, **_segment_kwargs(args))
     seg = result.customers
+    if seg.attrs.get("n_dropped", 0):  # customers whose every row was dropped
+        ids = pd.Index(tx[args.customer].unique())
+        seg.attrs["n_dropped_customers"] = int((~ids.isin(seg.index)).sum())
     e = result.edges
     seg.attrs["rfm_bins"] = (e.recency.bins, e.frequency.bins, e.monetary.bins)
     # the segmentations computed (those reading absent optional fields are not)
@@ -461,15 +475,77 @@ def _cmd_demo(args: argparse.Namespace) -> int:
     return status
 
 
+def _check_distinct(options: dict[str, str | None]) -> None:
+    """Two column options naming one column: the data cannot be both."""
+    seen: dict[str, str] = {}
+    for flag, column in options.items():
+        if column is None:
+            continue
+        if column in seen:
+            raise InputError(
+                column,
+                f"is named by both {seen[column]} and {flag}",
+                fix=f"name a different column with each of {seen[column]} and {flag}",
+            )
+        seen[column] = flag
+
+
+_SIDE_SEP_FIX = (
+    "--sep is for the transactions file only: save this file with commas as "
+    ".csv (tabs as .tsv), or name it .txt to have its separator sniffed"
+)
+
+
+def _side_file(path: str, what: str, args: argparse.Namespace) -> pd.DataFrame:
+    """A --records or --contacts file: by its extension (a .txt file sniffed;
+    --sep is the transactions'), in --encoding, the id column as text."""
+    return _read_table(
+        path,
+        encoding=args.encoding,
+        text_columns=[args.customer],
+        sep_fix=_SIDE_SEP_FIX.replace("this file", f"the {what} file"),
+    )
+
+
+_DECIMAL_COMMA = re.compile(r"\s*[-+]?[0-9]{1,3}(?:[. ]?[0-9]{3})*,[0-9]+\s*")
+
+
+def _check_decimal_comma(tx: pd.DataFrame, amount: str) -> None:
+    """Amounts such as 1,5 (a decimal comma, from a ';'-separated export)."""
+    col = tx[amount]
+    if pd.api.types.is_numeric_dtype(col.dtype):
+        return
+    numbers = pd.to_numeric(col, errors="coerce")
+    bad = (numbers.isna() & col.notna()).to_numpy()
+    if not bad.any():
+        return
+    first = int(np.argmax(bad))
+    value = col.iloc[first]
+    if isinstance(value, str) and _DECIMAL_COMMA.fullmatch(value):
+        raise InputError(
+            amount,
+            f"holds numbers written with a decimal comma, such as {value!r}",
+            first_row=first,
+            n_rows=int(bad.sum()),
+            fix="write them with a decimal point (1,5 as 1.5): export the file "
+            "with '.' as the decimal separator, or replace the commas",
+        )
+
+
 def _read_inputs(
     args: argparse.Namespace, lang: str | None
 ) -> tuple[pd.DataFrame, rules_mod.RuleSet | None]:
     """The rules, then the data of ``segment``'s options (and ``report``'s).
 
     ``args.as_of`` becomes a date (its text kept in ``as_of_text``), the
-    records and contacts go to ``args.records_frame`` / ``contacts_frame``;
-    every file is read with ``--sep`` and ``--encoding``, ids as text.
+    records and contacts go to ``args.records_frame`` / ``contacts_frame``.
+    Every file is read in ``--encoding``, ids as text; ``--sep`` and
+    ``--date-format`` are the transactions' (the records and contacts go by
+    their extension, and contact dates are ISO 8601 or YYYYMMDD).
     """
+    _check_distinct(
+        {"--customer": args.customer, "--date": args.date, "--amount": args.amount}
+    )
     _check_encoding(args.encoding)
     date_format = check_date_format(args.date_format)
     args.as_of_text = args.as_of
@@ -481,29 +557,27 @@ def _read_inputs(
     )
     _check_columns(tx, args)
     tx[args.date] = parse_date_column(tx[args.date], args.date, date_format=date_format)
+    _check_decimal_comma(tx, args.amount)
     _check_rows(tx, args.input, args)
-    # the records and contacts are read like the transactions (--sep,
-    # --encoding), the id column as text
-    for path, attr in (
-        (args.records, "records_frame"),
-        (args.contacts, "contacts_frame"),
+    for path, attr, what in (
+        (args.records, "records_frame", "records"),
+        (args.contacts, "contacts_frame", "contacts"),
     ):
         if path:
-            setattr(
-                args,
-                attr,
-                read_table(
-                    path,
-                    sep=args.sep,
-                    encoding=args.encoding,
-                    text_columns=[args.customer],
-                ),
-            )
-    if args.contacts and "date" in args.contacts_frame:  # dates as --date-format says
+            setattr(args, attr, _side_file(path, what, args))
+    if args.contacts and "date" in args.contacts_frame:
         frame = args.contacts_frame
-        frame["date"] = parse_date_column(
-            frame["date"], "date", date_format=date_format
-        )
+        try:
+            frame["date"] = parse_date_column(frame["date"], "date")
+        except InputError as exc:  # name the file: 'date' is the transactions' too
+            raise InputError(
+                exc.field,
+                f"of the contacts file {args.contacts!r} {exc.problem}",
+                first_row=exc.first_row,
+                n_rows=exc.n_rows,
+                fix="write contact dates as ISO 8601 (2024-01-31) or YYYYMMDD "
+                "(20240131); --date-format is for the transactions only",
+            ) from None
     return tx, rs
 
 
@@ -515,16 +589,49 @@ def _cmd_segment(args: argparse.Namespace) -> int:
     return _run(tx, args, rs)
 
 
+class _Printer:
+    """``_emit`` for the checks: once stdout is closed (piped into ``head``),
+    the rest is not printed, but the checks still run, so the exit status
+    is the check's."""
+
+    def __init__(self) -> None:
+        self.closed = False
+
+    def __call__(self, text: str) -> None:
+        if self.closed:
+            return
+        try:
+            _emit(text)
+            _flush()
+        except _StdoutError as exc:
+            if exc.errno != errno.EPIPE:
+                raise
+            self.closed = True
+            _quiet_stdout()
+
+
+def _check_paths(files: Sequence[str]) -> None:
+    """An empty FILE is a mistake (an unset shell variable), not TOML text."""
+    for path in files:
+        if not path.strip():
+            raise _UsageError(
+                f"FILE {path!r} is empty: give the path of a .toml rules file or "
+                "a preset name"
+            )
+
+
 def _cmd_rules_check(args: argparse.Namespace) -> int:
+    _check_paths(args.files)
+    emit = _Printer()
     status = 0
     for path in args.files:
         diags = rules_mod.check(path)
         shown = [d for d in diags if args.verbose or d.severity != "info"]
         for d in shown:
-            _emit(d.render())
+            emit(d.render())
         errors = sum(d.severity == "error" for d in diags)
         n_warnings = sum(d.severity == "warning" for d in diags)
-        _emit(
+        emit(
             f"{path}: {errors} error{'s' * (errors != 1)}, "
             f"{n_warnings} warning{'s' * (n_warnings != 1)}"
         )
@@ -534,6 +641,8 @@ def _cmd_rules_check(args: argparse.Namespace) -> int:
 
 
 def _cmd_rules_test(args: argparse.Namespace) -> int:
+    _check_paths(args.files)
+    emit = _Printer()
     status = 0
     for path in args.files:
         diags = rules_mod.check(path, text=False)
@@ -542,8 +651,8 @@ def _cmd_rules_test(args: argparse.Namespace) -> int:
         ]
         if problems:  # the file itself is broken: nothing to run
             for d in problems:
-                _emit(d.render())
-            _emit(
+                emit(d.render())
+            emit(
                 f"{path}: {len(problems)} error{'s' * (len(problems) != 1)}; "
                 "examples not run"
             )
@@ -553,13 +662,13 @@ def _cmd_rules_test(args: argparse.Namespace) -> int:
         outcomes = rs.run_examples()
         failed = [o for o in outcomes if not o.passed]
         for d in example_failures(failed):
-            _emit(d.render())
+            emit(d.render())
         if args.verbose:
             for o in outcomes:
                 if o.passed:
-                    _emit(f"  ok  {o.describe()}")
+                    emit(f"  ok  {o.describe()}")
         n_examples = len(rs.examples)
-        _emit(
+        emit(
             f"{path}: {n_examples} example{'s' * (n_examples != 1)}, "
             f"{len(outcomes)} label{'s' * (len(outcomes) != 1)} checked, "
             f"{len(outcomes) - len(failed)} passed, {len(failed)} failed"
@@ -786,7 +895,8 @@ def _parser() -> argparse.ArgumentParser:
         "--output",
         default=DEMO_OUTPUT,
         metavar="PATH",
-        help=f"per-customer results to write, .csv or .parquet; '' for none "
+        help="per-customer results to write: .csv, .tsv, .txt (optionally "
+        f".gz/.zip/.bz2/.xz) or .parquet; '' for none "
         f"(default: {DEMO_OUTPUT})",
     )
     demo.add_argument(

@@ -171,6 +171,19 @@ def _join_relationship(
             f"must be a DataFrame or a file path: got {type(contacts).__name__}",
             fix="pass one row per contact: customer id, date, initiator, kind",
         )
+    twice = [
+        str(c)
+        for c in (customer, "date", "initiator", "kind")
+        if _names_twice(contacts.columns, c)
+    ]
+    if twice:
+        raise InputError(
+            "contacts",
+            ("" if where == "contacts" else f"(the {where}) ")
+            + "has more than one column named "
+            + ", ".join(repr(c) for c in twice),
+            fix="rename or drop the duplicates",
+        )
     absent = [
         str(c) for c in (customer, "date", "initiator", "kind") if c not in contacts
     ]
@@ -216,7 +229,7 @@ def _join_relationship(
             str(customer),
             f"holds {b} in the contacts but {a} in the transactions, so no id "
             "would match",
-            fix="read both the same way (files are read with ids as text)",
+            fix=_SAME_IDS_FIX.replace("records[", "contacts["),
         )
     if "relationship" in out.columns:
         raise InputError(
@@ -337,6 +350,20 @@ def _records_frame(
             f"must be a DataFrame or a file path: got {type(records).__name__}",
             fix="pass one row per customer with the customer id column",
         )
+    if customer in records.columns and customer in records.index.names:
+        raise InputError(
+            "records",
+            f"has both an index and a column named {str(customer)!r}, so it is "
+            "not clear which holds the customer ids",
+            fix="drop one of them, or rename it (records.reset_index(drop=True) "
+            "keeps the column)",
+        )
+    if _names_twice(records.columns, customer):
+        raise InputError(
+            "records",
+            f"has more than one column named {str(customer)!r}",
+            fix="rename or drop the duplicates",
+        )
     if customer in records.columns:
         frame = records.set_index(customer)
     elif records.index.name == customer:
@@ -382,6 +409,13 @@ def _records_frame(
     return frame
 
 
+def _names_twice(columns: pd.Index, name: Hashable) -> bool:
+    try:
+        return int((columns == name).sum()) > 1
+    except (TypeError, ValueError):  # labels pandas cannot compare
+        return False
+
+
 def _first(mask: np.ndarray) -> tuple[int, int]:
     from ._validate import first_offender
 
@@ -397,23 +431,50 @@ def _id_kind(index: pd.Index) -> str:
     return "text" if inferred in ("string", "empty") else inferred
 
 
+#: Columns :func:`segment` adds after the facts and scores (``relationship``
+#: with contacts): names a customer record may not have.
+_COMPUTED = ("present", "lifecycle", "abc", "relationship")
+_SAME_IDS_FIX = (
+    "store the ids the same way in both: CSV, TSV and TXT files are read with "
+    "ids as text, Parquet files keep their stored type, so write the Parquet "
+    "ids as text (or use a CSV file); in Python, convert one, e.g. "
+    "records[customer] = records[customer].astype(str)"
+)
+
+
+def _computed_names(rs: RuleSet | None, explain: bool) -> set[str]:
+    """Every column :func:`segment` computes besides the facts and scores:
+    the lifecycle, ABC, ``present`` and ``relationship`` columns and the
+    rules' outputs (and their ``.rule`` columns with *explain*)."""
+    names = set(_COMPUTED)
+    if rs is not None:
+        outputs = {*rs.outputs, *rs.tagsets}
+        names |= outputs
+        if explain:
+            names |= {f"{n}.rule" for n in rs.segments}
+    return names
+
+
 def _join_records(
-    out: pd.DataFrame, records: pd.DataFrame, customer: Hashable
+    out: pd.DataFrame,
+    records: pd.DataFrame,
+    customer: Hashable,
+    computed: set[str] | frozenset[str] = frozenset(),
 ) -> pd.DataFrame:
     """*out* (one row per customer with transactions) joined with the customer
     records: every customer of either kept, records-only customers with no
     purchase (frequency 0, monetary 0, missing recency and scores), and a
-    ``present`` column saying where each was found."""
+    ``present`` column saying where each was found. A record column named
+    like one of *out* or of *computed* is an error."""
     a, b = _id_kind(out.index), _id_kind(records.index)
     if a != b and len(records):
         raise InputError(
             str(customer),
             f"holds {b} in the customer records but {a} in the transactions, so "
             "no id would match",
-            fix="read both the same way, e.g. records[customer] = "
-            "records[customer].astype(str) (files are read with ids as text)",
+            fix=_SAME_IDS_FIX,
         )
-    clash = [c for c in records.columns if c in out.columns or c == "present"]
+    clash = [c for c in records.columns if c in out.columns or c in computed]
     if clash:
         raise InputError(
             "records",
@@ -1022,7 +1083,7 @@ def segment(
     found: list[pd.Index] = []  # the ids of the records and of the contacts
     if records is not None:
         frame = _records_frame(records, customer, encoding)
-        out = _join_records(out, frame, customer)
+        out = _join_records(out, frame, customer, _computed_names(rs, explain))
         found.append(frame.index)
     if contacts is not None:
         out, contact_ids = _join_relationship(
