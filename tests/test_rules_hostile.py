@@ -104,6 +104,15 @@ class TestEncoding:
         assert "UTF-16" in diags[0].hint
         assert "\x00" not in diags[0].source_line
 
+    @pytest.mark.parametrize("at", [0, 5, 30])
+    def test_one_stray_nul_is_not_called_utf16(self, at: int) -> None:
+        """One NUL in UTF-8 text is no UTF-16 file: the hint says text."""
+        text = GOOD.encode("utf-8")
+        diags = rules.check(text[:at] + b"\x00" + text[at:])
+        assert codes(diags) == ["encoding"]
+        assert "UTF-16" not in diags[0].hint
+        assert "save it as UTF-8" in diags[0].hint
+
 
 # --------------------------------------------------------------------------
 # 2. full-width names

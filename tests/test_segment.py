@@ -450,3 +450,14 @@ class TestNothingToFit:
             assert "refunds" not in message
         else:
             assert "only refunds" in message
+
+    def test_all_zero_amounts_ignored_say_so(self) -> None:
+        """Zero amounts with zero_amount='ignore' are no purchase: the message
+        says that, not 'only refunds'."""
+        tx = pd.DataFrame({"customer_id": ["a", "b"],
+                           "date": ["2024-01-01", "2024-01-02"],
+                           "amount": [0.0, 0.0]})  # fmt: skip
+        with pytest.raises(InputError) as err:
+            segment(tx, as_of="2024-06-01", zero_amount="ignore")
+        assert "zero_amount='ignore'" in str(err.value)
+        assert "refunds" not in str(err.value)

@@ -760,10 +760,15 @@ def _nothing_to_fit(facts: CustomerFacts) -> InputError:
             "fit score edges on",
             fix="give a later as_of, or check the date column; or " + fix,
         )
+    refunds = bool(len(facts.monetary)) and bool((facts.monetary < 0).any())
+    why = (
+        "only refunds"
+        if refunds
+        else "no amount above 0: zero amounts are no purchase with zero_amount='ignore'"
+    )
     return InputError(
         "frequency",
-        "is 0 for every customer (only refunds), so there is nothing to "
-        "fit score edges on",
+        f"is 0 for every customer ({why}), so there is nothing to fit score edges on",
         fix=fix,
     )
 
