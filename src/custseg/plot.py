@@ -377,24 +377,32 @@ def _pct(x: float) -> str:
 
 
 def _text_sizes(
-    texts: list[str], fontsize: Any = "medium"
+    texts: list[str], fontsize: Any = "medium", weight: str = "normal"
 ) -> list[tuple[float, float]]:
-    """Width and height (points) of each one-line text in the plots' fonts."""
+    """Width and height (points) of each text in the plots' fonts (a text
+    of several lines: its widest line, and its lines' heights added up)."""
     from matplotlib.backends.backend_agg import RendererAgg
     from matplotlib.font_manager import FontProperties
 
     renderer = RendererAgg(1, 1, 72)  # type: ignore[no-untyped-call]  # 72 dpi: pixels are points
-    prop = FontProperties(family=_families(), size=fontsize)
+    prop = FontProperties(family=_families(), size=fontsize, weight=weight)
     logger = logging.getLogger("matplotlib.font_manager")
     quiet = _QuietWeights()
     logger.addFilter(quiet)
     try:
         sizes = []
-        for t in texts:
-            w, h, _d = renderer.get_text_width_height_descent(  # type: ignore[no-untyped-call]
-                t or " ", prop, ismath=False
-            )
-            sizes.append((float(w), float(h)))
+        with warnings.catch_warnings():
+            # measuring looks glyphs up; the draw reports the missing ones
+            warnings.filterwarnings("ignore", _GLYPH_WARNING, UserWarning)
+            for t in texts:
+                # a wrapped text: its widest line, its lines' heights added
+                widest, height = 0.0, 0.0
+                for line in (t or " ").split("\n"):
+                    w, h, _d = renderer.get_text_width_height_descent(  # type: ignore[no-untyped-call]
+                        line or " ", prop, ismath=False
+                    )
+                    widest, height = max(widest, float(w)), height + float(h)
+                sizes.append((widest, height))
     finally:
         logger.removeFilter(quiet)
     return sizes
@@ -404,6 +412,104 @@ def _size_pt(fontsize: Any = "medium") -> float:
     from matplotlib.font_manager import FontProperties
 
     return float(FontProperties(size=fontsize).get_size_in_points())
+
+
+#: Names wider than this (points, in the usual font) are wrapped onto more
+#: lines, at most :data:`_LINES`; the last line of a longer one ends in "…".
+_WRAP_PT = 260.0
+_LINES = 4
+_CJK = "\u2e80-\u9fff\uac00-\ud7af\uf900-\ufaff\uff00-\uffef"
+#: a CJK character, a run of other non-space characters, a run of spaces
+_PIECE = re.compile(rf"[{_CJK}]|[^\s{_CJK}]+|\s+")
+
+
+def _wrap(
+    name: str, width: float = _WRAP_PT, most: int = _LINES, weight: str = "normal"
+) -> str:
+    """*name* on lines of at most *width* points, broken at spaces and
+    between CJK characters (inside a word wider than a line: anywhere), on
+    at most *most* lines, the last one ending in "…" when it is cut short;
+    measured in the usual font, of *weight*. A name that fits is returned
+    as it is.
+
+    >>> _wrap("Champions")
+    'Champions'
+    >>> print(_wrap("High-value customers who bought in the last month", width=160))
+    High-value customers who
+    bought in the last month
+    >>> print(_wrap("最近一个月内购买过并且消费金额很高的重要价值客户", width=100))
+    最近一个月内购买过并
+    且消费金额很高的重要
+    价值客户
+    >>> short = _wrap("x" * 200, width=60, most=2)
+    >>> short.count("\\n"), short.endswith("x…")
+    (1, True)
+    """
+    name = str(name)
+
+    def measure(texts: list[str]) -> list[tuple[float, float]]:
+        return _text_sizes(texts, weight=weight)
+
+    if measure([name])[0][0] <= width:  # every line of it fits
+        return name
+    pieces = _PIECE.findall(" ".join(name.split("\n")))
+    sizes = measure(pieces)
+    lines: list[tuple[list[str], float]] = []
+    line: list[str] = []
+    used = 0.0
+    for piece, (w, _h) in zip(pieces, sizes, strict=True):
+        if piece.isspace():
+            if line:
+                line.append(piece)
+                used += w
+            continue
+        if used + w > width and line:  # the piece on a new line
+            while line and line[-1].isspace():
+                used -= measure([line.pop()])[0][0]
+            lines.append((line, used))
+            line, used = [], 0.0
+        if w > width:  # a word wider than a line: broken anywhere
+            chars = list(piece)
+            for c, (cw, _ch) in zip(chars, measure(chars), strict=True):
+                if used + cw > width and line:
+                    lines.append((line, used))
+                    line, used = [], 0.0
+                line.append(c)
+                used += cw
+            continue
+        line.append(piece)
+        used += w
+    while line and line[-1].isspace():
+        line.pop()
+    if line:
+        lines.append((line, used))
+    text = ["".join(parts) for parts, _w in lines]
+    if len(text) > most:
+        last = text[most - 1]
+        room = width - measure(["…"])[0][0]
+        while last and measure([last])[0][0] > room:
+            last = last[:-1]
+        text = [*text[: most - 1], last.rstrip() + "…"]
+    return "\n".join(text)
+
+
+def _wrapped(names: list[str], wrap: bool = True) -> tuple[list[str], int]:
+    """*names* wrapped (:func:`_wrap`) if *wrap* (a new figure: an Axes
+    passed in keeps the names as typed), and the most lines one takes."""
+    out = [_wrap(name) if wrap else name for name in names]
+    return out, max((t.count("\n") + 1 for t in out), default=1)
+
+
+def _title(ax: Axes, heading: str, wrap: bool = True) -> None:
+    """Set *heading* as *ax*'s title, each line wrapped to the figure's
+    width if *wrap* (a new figure): a long class or column name in it never
+    runs off the figure."""
+    if not wrap:
+        ax.set_title(heading)
+        return
+    width = max(_root(ax).get_figwidth() * 72 - 16, 60.0)
+    lines = str(heading).split("\n")
+    ax.set_title("\n".join(_wrap(line, width, 3, "bold") for line in lines))
 
 
 def _label_room(names: list[str], axis_label: bool = True) -> float:
@@ -446,14 +552,17 @@ _SMALLEST = 5.5
 
 def _fit_yticks(ax: Axes, names: list[str], taken: float = 60.0) -> None:
     """Put *names* on the y ticks 0 .. n-1, in a smaller font when the rows
-    are too close for the usual one (a small Axes with many classes)."""
+    are too close for the usual one (a small Axes with many classes); a
+    name of several lines (:func:`_wrap`) needs a row as high as its lines."""
     n = len(names)
     pitch = _row_pitch(ax, n, taken)
     size = _size_pt()
-    if pitch >= 1.3 * size:
+    lines = max((name.count("\n") + 1 for name in names), default=1)
+    if pitch >= 1.3 * size * lines:
         ax.set_yticks(np.arange(n), names)
     else:
-        ax.set_yticks(np.arange(n), names, fontsize=max(pitch / 1.3, _SMALLEST))
+        small = max(pitch / (1.3 * lines), _SMALLEST)
+        ax.set_yticks(np.arange(n), names, fontsize=small)
 
 
 def _fit_xticks(ax: Axes, names: list[str], room: float = 0.0) -> float:
@@ -475,16 +584,17 @@ def _fit_xticks(ax: Axes, names: list[str], room: float = 0.0) -> float:
     widest = max(w for w, _ in sizes)
     size = _size_pt()
     line = 1.25 * size
+    lines = max(name.count("\n") + 1 for name in names)  # wrapped names
     column = _axes_width_pt(ax, room) / n
     if widest + 0.6 * line <= column:
         ax.set_xticks(ticks, names, rotation=0, ha="center")
-        return line
-    if column * np.sin(np.pi / 4) >= 1.15 * line:
+        return line * lines
+    if column * np.sin(np.pi / 4) >= 1.15 * line * lines:
         ax.set_xticks(
             ticks, names, rotation=45, ha="right", va="top", rotation_mode="anchor"
         )
-        return float(np.sin(np.pi / 4) * (widest + line))
-    small = min(size, max(column / 1.35, _SMALLEST))
+        return float(np.sin(np.pi / 4) * (widest + line * lines))
+    small = min(size, max(column / (1.35 * lines), _SMALLEST))
     ax.set_xticks(
         ticks,
         names,
@@ -577,12 +687,14 @@ def segment_sizes(
             )
     if total is not None:
         summary = summary[[str(i) != total for i in summary.index]]
-    names = [str(i) for i in summary.index]
+    names, lines = _wrapped([str(i) for i in summary.index], ax is None)
     cust = 100 * v.as_numeric(summary["customer_share"], "customer_share", nan="allow")
     rev = 100 * v.as_numeric(summary["revenue_share"], "revenue_share", nan="allow")
     n = len(names)
     with _drawing():
-        ax = _axes(ax, (5.4 + _label_room(names, False), 1.5 + 0.5 * max(n, 1)))
+        row = 0.5 + 0.18 * (lines - 1)  # inches a class takes, its name wrapped
+        new = ax is None  # a figure of its own
+        ax = _axes(ax, (5.4 + _label_room(names, False), 1.5 + row * max(n, 1)))
         pitch = _row_pitch(ax, n + 1)
         # a band above the first class for the legend, never over a bar
         band = max(1.0, 2.6 * _size_pt("small") / pitch)
@@ -606,7 +718,7 @@ def segment_sizes(
         ax.set_ylim(n - 0.4, -0.6 - band)  # first class on top
         ax.axvline(0, color="black", linewidth=0.8)
         ax.set_xlabel(text["share_pct"])
-        ax.set_title(text["sizes_title"] if title is None else str(title))
+        _title(ax, text["sizes_title"] if title is None else str(title), new)
         ax.margins(x=0.12)
         ax.legend(loc="upper right", fontsize="small", frameon=False, ncols=2)
         _finish(ax)
@@ -746,6 +858,7 @@ def rf_heatmap(
     if left_out:
         heading += "\n" + text["not_shown"].format(n=left_out)
     with _drawing():
+        new = ax is None  # a figure of its own
         ax = _axes(ax, (1.6 + 0.9 * kf, 1.4 + 0.75 * kr))
         image = ax.imshow(
             grid, origin="lower", cmap="YlGnBu", aspect="auto", interpolation="nearest"
@@ -768,7 +881,7 @@ def rf_heatmap(
         ax.set_yticks(np.arange(kr), [str(k) for k in range(1, kr + 1)])
         ax.set_xlabel(text["f_score"])
         ax.set_ylabel(text["r_score"])
-        ax.set_title(heading)
+        _title(ax, heading, new)
         for side in ("top", "right", "bottom", "left"):
             ax.spines[side].set_visible(False)
         image.set_clim(0, max(top, 1e-12))
@@ -832,6 +945,7 @@ def score_distribution(
     if left_out:
         heading += "\n" + text["not_shown"].format(n=left_out)
     with _drawing():
+        new = ax is None  # a figure of its own
         ax = _axes(ax, (max(5.0, 1.5 + 1.1 * k), 3.8))
         x = np.arange(1, k + 1)
         w = 0.27
@@ -849,7 +963,7 @@ def score_distribution(
         ax.set_xlabel(text["score"])
         ax.set_ylabel(text["customers"])
         _thousands(ax.yaxis)
-        ax.set_title(heading)
+        _title(ax, heading, new)
         ax.legend(fontsize="small", frameon=False, ncols=3, loc="upper center")
         ax.margins(y=0.18)
         _finish(ax)
@@ -941,6 +1055,7 @@ def lorenz(
     pareto = pareto_summary(arr, value_share=share)
     px, py = 100 * pareto.customers_for_value_share, 100 * share
     with _drawing():
+        new = ax is None  # a figure of its own
         ax = _axes(ax, (6.0, 4.6))
         ax.plot(top_x, top_y, color=_BLUE, linewidth=2)
         ax.plot([0, 100], [0, 100], color=_GREY, linestyle="--", linewidth=1)
@@ -975,7 +1090,7 @@ def lorenz(
         ax.set_ylim(0, 102)
         ax.set_xlabel(text["lorenz_x"])
         ax.set_ylabel(text["lorenz_y"])
-        ax.set_title(text["lorenz_title"])
+        _title(ax, text["lorenz_title"], new)
         _finish(ax)
     return ax
 
@@ -1060,8 +1175,11 @@ def label_counts(
         if name:
             title += (": " if lang == "en" else "：") + str(name)
     k = len(names)
+    shown, lines = _wrapped([str(nm) for nm in names], ax is None)
     with _drawing():
-        ax = _axes(ax, (5.0 + _label_room(list(names), False), 1.2 + 0.42 * max(k, 1)))
+        row = 0.42 + 0.18 * (lines - 1)  # inches a class takes, its name wrapped
+        new = ax is None  # a figure of its own
+        ax = _axes(ax, (5.0 + _label_room(shown, False), 1.2 + row * max(k, 1)))
         y = np.arange(k)
         colors = [
             _GREY if nm == lost and i == k - 1 else _BLUE for i, nm in enumerate(names)
@@ -1073,11 +1191,11 @@ def label_counts(
             padding=3,
             fontsize="x-small",
         )
-        _fit_yticks(ax, list(names))
+        _fit_yticks(ax, shown)
         ax.set_ylim(max(k, 1) - 0.5, -0.5)  # no class at all: an empty row
         ax.set_xlabel(text["customers"])
         _thousands(ax.xaxis)
-        ax.set_title(str(title))
+        _title(ax, str(title), new)
         ax.margins(x=0.18)
         _finish(ax)
     return ax
@@ -1194,22 +1312,28 @@ def transition_heatmap(
     if stayed == stayed:
         heading += "\n" + text["stayed"].format(s=100 * stayed)
     rows, cols = _moved_names(matrix, lang)
+    shown_rows, row_lines = _wrapped(rows, ax is None)
+    shown_cols, _lines = _wrapped(cols, ax is None)
     n_r, n_c = counts.shape
     empty = [i for i in range(n_r) if not counts[i].any()]
     with _drawing():
-        room = _label_room(rows)
+        room = _label_room(shown_rows)
         if ax is None:
-            widest = max((w for w, _ in _text_sizes(cols)), default=0.0)
+            widest = max((w for w, _ in _text_sizes(shown_cols)), default=0.0)
             cell = min(max((widest + 12) / 72, 0.75), 1.35)
             if room + n_c * cell + 0.35 > 13:  # turned labels, narrower cells
                 cell = max(0.55, (13 - room - 0.35) / max(n_c, 1))
             below = 0.3 if cell >= (widest + 10) / 72 else 0.72 * widest / 72 + 0.2
             size = (
                 max(room + n_c * cell + 0.35, 4.5),
-                1.5 + 0.45 * n_r + below + (0.4 if matrix.new is not None else 0),
+                1.5
+                + (0.45 + 0.18 * (row_lines - 1)) * n_r
+                + below
+                + (0.4 if matrix.new is not None else 0),
             )
         else:
             size = (0.0, 0.0)
+        new = ax is None  # a figure of its own
         ax = _axes(ax, size)
         ax.imshow(
             data,
@@ -1263,13 +1387,13 @@ def transition_heatmap(
                     color="#555555",
                     bbox={"facecolor": "white", "edgecolor": "none", "pad": 1.5},
                 )
-        below = _fit_xticks(ax, cols, room)
-        _fit_yticks(ax, rows, taken=below + 100)  # + title, x label, note
+        below = _fit_xticks(ax, shown_cols, room)
+        _fit_yticks(ax, shown_rows, taken=below + 100)  # + title, x label, note
         ax.set_xlim(-0.5, n_c - 0.5)
         ax.set_ylim(n_r - 0.5, -0.5)
         ax.set_xlabel(text["after"])
         ax.set_ylabel(text["before"])
-        ax.set_title(heading)
+        _title(ax, heading, new)
         if matrix.new is not None and matrix.gone is not None:
             ax.annotate(
                 text["new_gone"].format(new=rows[-1], gone=cols[-1]),

@@ -519,26 +519,23 @@ def _plot_module() -> Any:
     return plot
 
 
-def _chart(
-    plot: Any,
-    lang: str,
-    draw: Callable[..., Any],
-    size: tuple[float, float] = (5.2, 3.2),
-) -> str:
-    """An inline ``<svg>`` drawn by *draw(plot, ax)*, or a note in its place."""
+def _chart(plot: Any, lang: str, draw: Callable[..., Any]) -> str:
+    """An inline ``<svg>`` of the Axes *draw(plot)* returns, or a note in its
+    place.
+
+    *draw* calls a :mod:`custseg.plot` function without ``ax=``: the
+    function makes its own figure, sized for what it draws (wider for long
+    class names, taller for more classes), as it does for any caller.
+    """
     t = _t(lang)
     if plot is None:
         note = t["no_charts"].format(hint=PLOT_HINT)
         return f'<p class="chart-missing" role="note">{_html.escape(note)}</p>'
     try:
-        from matplotlib.figure import Figure
-
-        fig = Figure(figsize=size, layout="constrained")
-        ax = fig.add_subplot()
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", UserWarning)  # missing glyphs etc.
-            draw(plot, ax)
-            svg = str(plot.to_svg(fig))
+            ax = draw(plot)
+            svg = str(plot.to_svg(ax))
     except ImportError:  # a broken or partial matplotlib
         return _chart(None, lang, draw)
     except CustsegError as exc:
@@ -704,8 +701,7 @@ def _summary(
         chart = _chart(
             plot,
             lang,
-            lambda p, ax: p.segment_sizes(body, ax=ax, title=title, lang=lang),
-            size=(5.6, max(2.4, 0.9 + 0.32 * len(body))),
+            lambda p: p.segment_sizes(body, title=title, lang=lang),
         )
     return _Summary(column, table, None, chart, len(table) - 1)
 
@@ -901,13 +897,7 @@ def _migrations(
             chart = _chart(
                 plot,
                 lang,
-                lambda p, ax, tm=tm: p.transition_heatmap(
-                    tm, normalize="row", ax=ax, lang=lang
-                ),
-                size=(
-                    max(4.8, 1.6 + 0.55 * len(tm.after)),
-                    max(3.2, 1.2 + 0.4 * len(tm.before)),
-                ),
+                lambda p, tm=tm: p.transition_heatmap(tm, normalize="row", lang=lang),
             )
         out.append((column, tm, chart))
     return out
@@ -942,24 +932,20 @@ def _parts(
             _chart(
                 plot,
                 lang,
-                lambda p, ax: p.rf_heatmap(
-                    result.scores, value="customers", ax=ax, lang=lang
-                ),
-                size=(4.8, 4.0),
+                lambda p: p.rf_heatmap(result.scores, value="customers", lang=lang),
             ),
             _chart(
                 plot,
                 lang,
-                lambda p, ax: p.rf_heatmap(
-                    result.scores, monetary, value="monetary", ax=ax, lang=lang
+                lambda p: p.rf_heatmap(
+                    result.scores, monetary, value="monetary", lang=lang
                 ),
-                size=(4.8, 4.0),
             ),
         )
         score_chart = _chart(
             plot,
             lang,
-            lambda p, ax: p.score_distribution(result.scores, ax=ax, lang=lang),
+            lambda p: p.score_distribution(result.scores, lang=lang),
         )
     values = np.asarray(result.facts.monetary, dtype=np.float64)
     pareto = None
@@ -974,8 +960,7 @@ def _parts(
             lorenz_chart = _chart(
                 plot,
                 lang,
-                lambda p, ax: p.lorenz(values, cutoffs=cutoffs, ax=ax, lang=lang),
-                size=(4.8, 4.0),
+                lambda p: p.lorenz(values, cutoffs=cutoffs, lang=lang),
             )
     migrations: list[tuple[str, TransitionMatrix, str]] = []
     if previous is not None:
