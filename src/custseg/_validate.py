@@ -709,6 +709,31 @@ def is_missing_scalar(v: Any) -> bool:
     )
 
 
+def id_text(x: Any) -> Any:
+    """One id (or tag value) as text; ``None`` for missing, ``False`` for a
+    value that is no id. Whole numbers are written as integers: ``7.0``,
+    from a CSV column with blanks, is ``"7"``.
+
+    >>> id_text(7.0), id_text("007"), id_text(None), id_text(True)
+    ('7', '007', None, False)
+    """
+    if is_missing_scalar(x):
+        return None
+    if isinstance(x, str):
+        return x
+    if isinstance(x, bool | np.bool_):
+        return False
+    if isinstance(x, int | np.integer):
+        return str(int(x))
+    if (
+        isinstance(x, float | np.floating)
+        and math.isfinite(x)
+        and float(x).is_integer()
+    ):
+        return str(int(x))
+    return False
+
+
 def _scalar_to_datetime64(v: Any) -> np.datetime64:
     if is_missing_scalar(v):
         return np.datetime64("NaT", "us")

@@ -29,7 +29,6 @@ from . import _display
 from . import _validate as v
 from ._align import common_index, is_pandas
 from .errors import InputError, ThresholdError
-from .ownership import _one_text
 from .profile import (
     PLACEHOLDERS,
     _column_missing,
@@ -427,10 +426,10 @@ def _number_text(x: Any) -> str | None:
     """One number as a tag value: whole numbers as integers (``7.0`` is
     ``"7"``, as :mod:`custseg.ownership` writes ids), others as printed;
     ``None`` for NaN."""
-    text = _one_text(x)
+    text = v.id_text(x)
     if text is None or isinstance(text, str):
         return text
-    if x != x:  # NaN of a type _one_text does not know (float32, ...)
+    if x != x:  # NaN of a type id_text does not know (float32, ...)
         return None
     try:
         whole = bool(x == int(x))

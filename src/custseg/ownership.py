@@ -66,26 +66,7 @@ _BULK_SHARE = 0.5
 # inputs
 
 
-def _one_text(x: Any) -> Any:
-    """One id as text; ``None`` for missing, ``False`` for a value that is no id."""
-    if v.is_missing_scalar(x):
-        return None
-    if isinstance(x, str):
-        return x
-    if isinstance(x, bool | np.bool_):
-        return False
-    if isinstance(x, int | np.integer):
-        return str(int(x))
-    if (
-        isinstance(x, float | np.floating)
-        and math.isfinite(x)
-        and float(x).is_integer()
-    ):
-        return str(int(x))
-    return False
-
-
-_TEXT = np.frompyfunc(_one_text, 1, 1)
+_TEXT = np.frompyfunc(v.id_text, 1, 1)
 
 
 def _text_ids(x: Any, field: str) -> tuple[np.ndarray, np.ndarray]:
@@ -209,7 +190,7 @@ def _owner_codes(
         except TypeError:
             code = None
         if code is None:
-            text = _one_text(x)
+            text = v.id_text(x)
             if text is False:
                 bad_rows.append(i)
                 continue
