@@ -891,9 +891,10 @@ def segment_history(
             purchase[start:stop],
         )
         n_rows += np.bincount(c, minlength=size)
-        # added in row order onto the running sums: for transactions in date
-        # order, exactly the float sums summarize makes (bincount per segment
-        # would associate them differently and move a customer on an edge)
+        # added onto the running sums: decimal amounts as exact integers of
+        # their last place (summarize's exact sums); others in row order,
+        # for transactions in date order the float sums summarize makes
+        # (bincount per segment would associate them differently)
         np.add.at(money, c, a if scale is None else np.rint(a * scale))
         pc, pt = c[p], t[p]
         freq += np.bincount(pc, minlength=size)
