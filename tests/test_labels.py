@@ -316,7 +316,7 @@ _ANY_LABEL = st.one_of(
     st.integers(-3, 3),
     st.sampled_from([1.0, 2.0, 2.5, -0.0]),
     st.booleans(),
-    st.sampled_from(["1", "2", "a", "1.0", "True", ""]),
+    st.sampled_from(["1", "2", "a", "1.0", "True", "", "a\x00", "\x00"]),
     st.sampled_from([(1, 2), (1, 2.0), ("a",)]),
     st.sampled_from([b"1", b"a"]),
 )

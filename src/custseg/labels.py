@@ -339,7 +339,8 @@ def _object_classes(kept: np.ndarray, field: str) -> tuple[np.ndarray, list[Any]
             if uniques.dtype.kind == "f" and np.array_equal(uniques, np.trunc(uniques)):
                 return inverse.reshape(-1), [int(u) for u in uniques.tolist()]
             return inverse.reshape(-1), uniques.tolist()
-    if kinds == ["text"]:
+    if kinds == ["text"] and not any(x.endswith("\x00") for x in values):
+        # (NumPy's str drops trailing NULs: "a\x00" would be "a")
         uniques, inverse = np.unique(kept.astype(str), return_inverse=True)
         return inverse.reshape(-1), uniques.tolist()
     try:
