@@ -355,6 +355,17 @@ class TestPlainLabelClasses:
                     assert (codes[i] == codes[j]) == (x == y), (x, y)
         assert len(set(names)) == len(names)
 
+    @pytest.mark.parametrize(
+        "values", [["a", "a\x00"], ["\x00", ""], ["x", "x\x00\x00", "x\x00"]]
+    )
+    def test_text_ending_in_nul_is_its_own_class(self, values: list) -> None:
+        """NumPy's str drops trailing NULs; the classes must not."""
+        from custseg.labels import label_codes
+
+        codes, names, *_ = label_codes(values)
+        assert len(set(codes.tolist())) == len(values)
+        assert sorted(names) == sorted(values)
+
     def test_segment_summary_keeps_1_and_text_1_apart(self) -> None:
         """The audit's case: 1 and '1' were one row of the summary."""
         facts = {"recency_days": [1.0, 2, 3, 4], "frequency": [1, 2, 3, 4],
