@@ -34,7 +34,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from ._validate import as_datetime
+from ._validate import as_datetime, utf16_without_bom
 from .errors import InputError
 
 __all__ = ["parse_date_column", "read_table", "table_format", "write_table"]
@@ -260,16 +260,9 @@ def _utf16_without_bom(path: Path) -> str | None:
             head = f.read(4096)
     except (OSError, EOFError, zipfile.BadZipFile, lzma.LZMAError):
         return None
-    if head.startswith(_UTF32_BOMS + _UTF16_BOMS) or len(head) < 8:
+    if head.startswith(_UTF32_BOMS + _UTF16_BOMS):
         return None
-    pairs = len(head) // 2
-    even = sum(b == 0 for b in head[0 : 2 * pairs : 2])
-    odd = sum(b == 0 for b in head[1 : 2 * pairs : 2])
-    if odd > 0.4 * pairs and even < 0.05 * pairs:
-        return "utf-16-le"
-    if even > 0.4 * pairs and odd < 0.05 * pairs:
-        return "utf-16-be"
-    return None
+    return utf16_without_bom(head)
 
 
 def _decode_error(path: Path, fmt: str, encoding: str) -> InputError:

@@ -709,6 +709,28 @@ def is_missing_scalar(v: Any) -> bool:
     )
 
 
+def utf16_without_bom(head: bytes) -> str | None:
+    """``"utf-16-le"`` or ``"utf-16-be"`` when *head* (a file's first bytes,
+    without a byte-order mark) looks like UTF-16 text: every other byte a
+    NUL, not one stray NUL in UTF-8 text; else None.
+
+    >>> utf16_without_bom("customer_id".encode("utf-16-le"))
+    'utf-16-le'
+    >>> utf16_without_bom("format = 1".encode("utf-8")) is None
+    True
+    """
+    pairs = len(head) // 2
+    if pairs < 4:
+        return None
+    even = sum(b == 0 for b in head[0 : 2 * pairs : 2])
+    odd = sum(b == 0 for b in head[1 : 2 * pairs : 2])
+    if odd > 0.4 * pairs and even < 0.05 * pairs:
+        return "utf-16-le"
+    if even > 0.4 * pairs and odd < 0.05 * pairs:
+        return "utf-16-be"
+    return None
+
+
 def id_text(x: Any) -> Any:
     """One id (or tag value) as text; ``None`` for missing, ``False`` for a
     value that is no id. Whole numbers are written as integers: ``7.0``,

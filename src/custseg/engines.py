@@ -74,11 +74,12 @@ _TEXT_FORMATS = (
     (re.compile(r"\d{8}"), "%Y%m%d"),
 )
 _EXACT = 2**53
-#: The private names of the columns the queries work on. The first query
-#: selects the user's columns under these names (and nothing else), so no
-#: column name of the data can collide with them; the customer column gets
-#: its own name back only in the result (see :func:`engine_facts`).
-_KEY, _DATE, _DATE_NULL, _AMOUNT = "_c", "_d", "_d_null", "_a"
+#: The private name of the customer column in the queries. The first query
+#: selects the user's columns under private names only (``_c``, ``_d``,
+#: ``_d_null``, ``_a``), so no column name of the data can collide with
+#: them; the customer column gets its own name back only in the result (see
+#: :func:`engine_facts`).
+_KEY = "_c"
 #: The columns of :attr:`EngineFacts.frame` besides the customer's.
 _FACT_COLUMNS = (
     "recency_days",

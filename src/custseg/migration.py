@@ -853,8 +853,11 @@ def segment_history(
         ticks, codes, amounts = ticks[order], codes[order], amounts[order]
     bounds = np.searchsorted(ticks, (days + 1) * per_day, side="left")
     end = int(bounds[-1])
+    # decimal amounts are added as exact integers (see custseg._exact): the
+    # same sums as summarize's at each date, whatever the row order
+    scale = decimal_scale(amounts[:end])
     # the checks summarize makes, once, on everything the last date sees
-    groups.total(amounts[:end], codes[:end], field="amount")
+    groups.total(amounts[:end], codes[:end], field="amount", scale=scale)
     purchase = amounts > 0 if zero_amount == "ignore" else amounts >= 0
     first_slot = groups.minimum_slots(
         ticks[:end][purchase[:end]], codes[:end][purchase[:end]]
@@ -871,9 +874,6 @@ def segment_history(
                 lowest=lowest,
                 among=lambda: purchase[:end],
             )
-    # decimal amounts are added as exact integers (see custseg._exact): the
-    # same sums as summarize's at each date, whatever the row order
-    scale = decimal_scale(amounts[:end])
     size, unit = groups.size, dates.dtype
     n_rows = np.zeros(size, dtype=np.int64)
     freq = np.zeros(size, dtype=np.int64)

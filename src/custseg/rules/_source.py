@@ -22,6 +22,7 @@ from typing import Literal
 
 import numpy as np
 
+from .._validate import utf16_without_bom
 from ..errors import Diagnostic
 
 __all__ = ["ECHO", "Located", "Source", "decode", "echo", "nesting_problems"]
@@ -432,7 +433,7 @@ def decode(raw: bytes, path: str) -> tuple[str | None, Diagnostic | None]:
     before = good[line_start:]
     column = len(before) + 1
     nul = text != ""  # decoded, but holds a NUL
-    if encoding == "utf-8" and _looks_utf16(body[:400]):
+    if encoding == "utf-8" and utf16_without_bom(body[:400]) is not None:
         hint = "the file looks like UTF-16 without a byte-order mark: save it as UTF-8"
     elif encoding == "utf-8" and not nul:
         hint = (
@@ -559,16 +560,3 @@ def nesting_problems(
             )
         )
     return out
-
-
-def _looks_utf16(head: bytes) -> bool:
-    """Every other byte a NUL (UTF-16 text without a byte-order mark), not
-    one stray NUL in UTF-8 text."""
-    pairs = len(head) // 2
-    if pairs < 4:
-        return False
-    even = sum(b == 0 for b in head[0 : 2 * pairs : 2])
-    odd = sum(b == 0 for b in head[1 : 2 * pairs : 2])
-    return (odd > 0.4 * pairs and even < 0.05 * pairs) or (
-        even > 0.4 * pairs and odd < 0.05 * pairs
-    )
