@@ -299,3 +299,34 @@ def test_no_buyer_message_names_zero_amounts() -> None:
     )
     with pytest.raises(InputError, match="zero_amount='ignore'"):
         engines.approx_rfm_edges(facts)
+
+
+class TestEngineRepeatSpend:
+    """engine_btyd_summary's monetary_value is the repeat periods' own sum
+    over their count, as the core's: a large first purchase does not cancel
+    a small repeat spend."""
+
+    @settings(max_examples=15, deadline=None)
+    @given(
+        first=st.floats(1.0, 1e17),
+        repeats=st.lists(
+            st.integers(1, 10_000).map(lambda c: c / 100), min_size=1, max_size=4
+        ),
+        kind=st.sampled_from(sorted(CHEAP)),
+    )
+    def test_equals_the_core(
+        self, first: float, repeats: list[float], kind: str
+    ) -> None:
+        need("polars" if kind.startswith("polars") else kind)
+        days = [dt.date(2024, 1, 1)] + [
+            dt.date(2024, 1, 2 + i) for i in range(len(repeats))
+        ]
+        df = pd.DataFrame({"customer_id": ["a"] * len(days) + ["b"],
+                           "date": pd.to_datetime([*days, dt.date(2024, 1, 3)]),
+                           "amount": [first, *repeats, 5.0]})  # fmt: skip
+        core = custseg.btyd_summary(df.customer_id, df.date, df.amount,
+                                    observation_end="2024-02-01")  # fmt: skip
+        got = engines.engine_btyd_summary(CHEAP[kind](df), observation_end="2024-02-01")
+        assert got.frequency.tolist() == core.frequency.tolist()
+        np.testing.assert_allclose(got.monetary_value, core.monetary_value, rtol=1e-12)
+        assert got.monetary_value[1] == 0.0

@@ -1444,17 +1444,19 @@ def engine_btyd_summary(
     per_customer = rows.group_by(c).agg(
         nw.col("_per").min().alias("_first"),
         nw.col("_per").max().alias("_last"),
-        nw.col("_a").sum().alias("_total"),
     )
     n_periods = rows.select(c, "_per").unique().group_by(c).agg(nw.len().alias("_n"))
-    first_spend = (
+    # the repeat periods' rows summed as such (as the core does), not the
+    # total less the first period's: a large first purchase would cancel a
+    # small repeat spend
+    repeat_spend = (
         rows.join(per_customer.select(c, "_first"), on=c, how="inner")
-        .filter(nw.col("_per") == nw.col("_first"))
+        .filter(nw.col("_per") != nw.col("_first"))
         .group_by(c)
-        .agg(nw.col("_a").sum().alias("_first_spend"))
+        .agg(nw.col("_a").sum().alias("_repeat_spend"))
     )
     table = per_customer.join(n_periods, on=c, how="inner").join(
-        first_spend, on=c, how="inner"
+        repeat_spend, on=c, how="left"
     )
     with _quiet():
         pdf = table.collect().sort(c).to_pandas()
@@ -1467,10 +1469,10 @@ def engine_btyd_summary(
     _check_scaled(recency, t, time_scaler=scaler)
     monetary = None
     if amount is not None:
-        total = pdf["_total"].to_numpy(dtype=np.float64)
-        spend = pdf["_first_spend"].to_numpy(dtype=np.float64)
+        # no repeat period: no row joined (missing), monetary 0
+        spend = pdf["_repeat_spend"].to_numpy(dtype=np.float64, na_value=0.0)
         with np.errstate(invalid="ignore", divide="ignore"):
-            monetary = np.where(freq > 0, (total - spend) / freq, 0.0)
+            monetary = np.where(freq > 0, spend / freq, 0.0)
     return BtydSummary(
         customer_id=ids,
         frequency=freq,
