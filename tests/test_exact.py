@@ -16,7 +16,7 @@ from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
 import custseg
-from custseg._exact import decimal_scale, decimal_sums, exact_share_below
+from custseg._exact import decimal_scale, decimal_sums, exact_share_below, ordered_sums
 
 # amounts as money is written: up to 2 places (refunds too), or 3-4 places
 CENTS = st.integers(-(10**8), 10**8).map(lambda c: c / 100)
@@ -106,6 +106,50 @@ class TestOrderFreeSums:
             assert m == _exact_sum(
                 [x for x, c in zip(values, ids, strict=True) if c == cid]
             )
+
+    @settings(max_examples=100, deadline=None)
+    @given(
+        st.lists(
+            st.one_of(
+                st.floats(-1e6, 1e6, allow_nan=False),  # many digits: 1/3, pi
+                st.sampled_from([1e16, -1e16, 2.0**53, 1 / 3, 0.1, -0.0]),
+            ),
+            min_size=1,
+            max_size=40,
+        ),
+        st.randoms(use_true_random=False),
+    )
+    def test_non_decimal_amounts_are_order_free_too(self, values, rnd) -> None:
+        """Amounts with no decimal scale (many digits, or past 2**52 in the
+        last place): still the same monetary bit for bit in any row order,
+        in summarize, btyd_summary, segment_history and fit_value_tiers."""
+        assume(max(values) > 0)
+        n = len(values)
+        ids = [f"c{rnd.randrange(3)}" for _ in range(n)]
+        days = [f"2024-01-{rnd.randrange(1, 5):02d}" for _ in range(n)]
+        days[values.index(max(values))] = "2024-01-01"  # a purchase by the 2nd
+        perm = rnd.sample(range(n), n)
+
+        def run(order: list[int]):
+            i = [ids[j] for j in order]
+            d = [days[j] for j in order]
+            a = [values[j] for j in order]
+            facts = custseg.summarize(i, d, a, as_of="2024-02-01")
+            btyd = custseg.btyd_summary(i, d, a, observation_end="2024-02-01")
+            hist = custseg.segment_history(i, d, a, ["2024-01-02", "2024-02-01"])
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore", custseg.CustsegWarning)
+                tiers = custseg.fit_value_tiers(
+                    [float(j % 4) for j in order], ["strong"] * n, a, a_share=0.3
+                )
+            return (
+                facts.monetary.tolist(),
+                btyd.monetary_value.tolist(),
+                [f.monetary.tolist() for f in hist.facts],
+                (tiers.assets_large, tiers.assets_medium),
+            )
+
+        assert run(perm) == run(list(range(n)))
 
     def test_the_audit_s_case(self) -> None:
         """[0.1, 0.2, 0.3] and its reverse: 0.6 both; and in segment, two
@@ -199,6 +243,22 @@ class TestSharesInAnyUnit:
                                            [float(c) for c in cents], a_share=share)  # fmt: skip
         assert got.assets_large == base.assets_large
         assert got.assets_medium == base.assets_medium
+
+
+class TestOrderedSums:
+    @given(
+        st.lists(st.floats(-1e300, 1e300, allow_nan=False), max_size=40),
+        st.integers(1, 4),
+        st.randoms(use_true_random=False),
+    )
+    def test_the_same_sums_in_any_order(self, values, k, rnd) -> None:
+        codes = np.array([rnd.randrange(k) for _ in values], dtype=np.intp)
+        arr = np.array(values, dtype=np.float64)
+        perm = np.array(rnd.sample(range(len(values)), len(values)), dtype=np.intp)
+        with np.errstate(over="ignore", invalid="ignore"):
+            got = ordered_sums(arr, codes, k)
+            again = ordered_sums(arr[perm], codes[perm], k)
+        np.testing.assert_array_equal(got, again)
 
 
 class TestExactShare:

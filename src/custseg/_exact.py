@@ -11,7 +11,10 @@ an integer that stands for it exactly, and integers add exactly in float64
 while every partial sum stays below 2**53. So the sum is computed on those
 integers and divided once: the correctly rounded decimal sum, the same for
 every row order. :func:`decimal_scale` finds ``10**d`` (or says there is
-none: amounts with many digits keep the plain float sum).
+none). Other amounts (many digits, ``1/3``, or sums too large for the
+integers to stay exact) are added by :func:`ordered_sums` in ascending order
+of value: not the correctly rounded sum, but the same one for every row
+order.
 """
 
 from __future__ import annotations
@@ -21,7 +24,13 @@ from typing import Any
 
 import numpy as np
 
-__all__ = ["decimal_scale", "decimal_sums", "exact_share_below"]
+__all__ = [
+    "decimal_scale",
+    "decimal_sums",
+    "exact_share_below",
+    "ordered_sum",
+    "ordered_sums",
+]
 
 #: Rows per pass of the check (its temporaries stay in the cache).
 CHUNK = 1 << 16
@@ -107,6 +116,39 @@ def decimal_sums(
         sums += np.bincount(codes[start : start + step], weights=t, minlength=size)
     sums /= scale
     return sums
+
+
+def ordered_sums(values: np.ndarray, codes: np.ndarray, size: int) -> np.ndarray:
+    """Per-code sums of float *values*, each code's values added in
+    ascending order of value: the same sums for every order of the rows
+    (the fallback of :func:`decimal_sums` for amounts that are not decimals
+    of few places; it costs a sort).
+
+    Equal values are interchangeable, so the sort needs no tie rule; the
+    sums start at ``+0.0``, so ``-0.0`` and ``0.0`` cannot change a sign.
+
+    Examples
+    --------
+    >>> a = np.array([1e16, 1.0, -1e16, 1.0])
+    >>> ordered_sums(a, np.zeros(4, dtype=np.intp), 1).tolist()
+    [0.0]
+    >>> ordered_sums(a[::-1].copy(), np.zeros(4, dtype=np.intp), 1).tolist()
+    [0.0]
+    """
+    order = np.argsort(values)
+    return np.bincount(codes[order], weights=values[order], minlength=size)
+
+
+def ordered_sum(values: np.ndarray) -> float:
+    """The sum of float *values* added in ascending order: the same for
+    every order of the rows (see :func:`ordered_sums`).
+
+    Examples
+    --------
+    >>> ordered_sum(np.array([0.1, 0.2, 0.3])) == ordered_sum(np.array([0.3, 0.2, 0.1]))
+    True
+    """
+    return float(np.add.reduce(np.sort(values)))
 
 
 def exact_share_below(

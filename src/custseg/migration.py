@@ -805,9 +805,9 @@ def segment_history(
     ``frequency`` counts purchase rows (``summarize``'s default).
     ``monetary``: decimal amounts (few places, as money is) are summed
     exactly, as ``summarize`` sums them, whatever the row order; other
-    amounts are summed in date order, which for transactions already in
-    date order (a transaction log) gives ``summarize``'s sums, and may
-    differ in the last bits otherwise.
+    amounts are added a date at a time, each date's in ascending order:
+    the same whatever the row order, and possibly different from
+    ``summarize``'s sums in the last bits.
 
     Examples
     --------
@@ -892,10 +892,13 @@ def segment_history(
         )
         n_rows += np.bincount(c, minlength=size)
         # added onto the running sums: decimal amounts as exact integers of
-        # their last place (summarize's exact sums); others in row order,
-        # for transactions in date order the float sums summarize makes
-        # (bincount per segment would associate them differently)
-        np.add.at(money, c, a if scale is None else np.rint(a * scale))
+        # their last place (summarize's exact sums); others each date's rows
+        # in ascending order of amount, the same whatever the row order
+        if scale is None:
+            o = np.argsort(a)
+            np.add.at(money, c[o], a[o])
+        else:
+            np.add.at(money, c, np.rint(a * scale))
         pc, pt = c[p], t[p]
         freq += np.bincount(pc, minlength=size)
         np.maximum.at(last, pc, pt)

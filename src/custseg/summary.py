@@ -29,7 +29,7 @@ import numpy as np
 from . import _display, _threads
 from . import _validate as v
 from ._align import common_index
-from ._exact import decimal_scale, decimal_sums
+from ._exact import decimal_scale, decimal_sums, ordered_sums
 from ._factorize import (
     CHUNK,
     arrow_strings_from_objects,
@@ -135,8 +135,8 @@ class _Groups:
         """Sum of *weights* per group; InputError when a sum overflows float64.
 
         Decimal amounts (few places, see :mod:`custseg._exact`) are summed
-        exactly, so the sums are the same whatever the order of the rows;
-        others are summed in row order. *scale* is the amounts' decimal
+        exactly; other floats in ascending order of value (a sort); so the
+        sums are the same whatever the order of the rows. *scale* is the amounts' decimal
         scale when the caller found it already (``decimal_scale``): its pass
         runs a small chunk at a time, taking the GIL between chunks, so it
         is not for a second thread beside ``ufunc.at``.
@@ -146,11 +146,12 @@ class _Groups:
             self._check_exact_sums(weights, c, field)
         if scale == "find":
             scale = decimal_scale(weights)
-        raw = (
-            np.bincount(c, weights=weights, minlength=self.size)
-            if scale is None
-            else decimal_sums(weights, c, self.size, scale)
-        )
+        if scale is not None:
+            raw = decimal_sums(weights, c, self.size, scale)
+        elif weights.dtype.kind == "f":
+            raw = ordered_sums(weights, c, self.size)
+        else:  # whole numbers, checked above: exact in any order
+            raw = np.bincount(c, weights=weights, minlength=self.size)
         sums = self.compact(
             raw.astype(np.float64, copy=False),  # int64 when empty
             scratch=True,
@@ -1083,8 +1084,9 @@ def summarize(
 
     Notes
     -----
-    ``monetary`` is a floating-point sum in row order: permuting the rows can
-    change it in the last bits (as with any float sum), never more.
+    ``monetary`` does not depend on the row order: decimal amounts of few
+    places (money) are summed exactly; other amounts are added in ascending
+    order of value (see :mod:`custseg._exact` and the docs' *Amounts*).
 
     When the process may use more than one CPU, large inputs use a second
     thread: from about two million customers on (when the per-customer

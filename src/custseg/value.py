@@ -54,7 +54,7 @@ from . import _display
 from . import _validate as v
 from ._align import common_index
 from ._categories import MISSING, as_category
-from ._exact import decimal_scale, exact_share_below
+from ._exact import decimal_scale, exact_share_below, ordered_sum, ordered_sums
 from .errors import CustsegWarning, InputError, ThresholdError
 from .labels import Labels
 
@@ -450,7 +450,7 @@ def _largest_within(
     if not len(values):
         return None
     uniq, inverse = np.unique(values, return_inverse=True)
-    per = np.bincount(inverse, weights=weights, minlength=len(uniq))[::-1]
+    per = ordered_sums(weights, inverse, len(uniq))[::-1]
     cum = np.cumsum(per)  # cum[j]: weight of values >= uniq[::-1][j]
     within = (
         exact_share_below(cum + taken, total, share, or_equal=True) if exact else None
@@ -572,7 +572,7 @@ def fit_value_tiers(
     exact = scale is not None
     if exact:
         w = np.rint(w * scale)
-    total = float(w.sum())
+    total = ordered_sum(w)  # whole numbers when exact; else order-free
     if not total > 0:
         raise InputError(
             "revenue",
@@ -597,7 +597,7 @@ def fit_value_tiers(
         )
         large = math.inf
     in_large = known & (x >= large)
-    taken = float(w[in_large].sum())
+    taken = ordered_sum(w[in_large])
     candidates = known & (i >= 1) & (x < large)
     medium = _largest_within(
         x[candidates], w[candidates], b_share, total, taken, exact=exact
