@@ -151,6 +151,31 @@ class TestOrderFreeSums:
 
         assert run(perm) == run(list(range(n)))
 
+    @settings(max_examples=100, deadline=None)
+    @given(
+        st.lists(
+            st.one_of(st.floats(0, 1e6), st.sampled_from([0.1, 0.2, 0.3, 1 / 3])),
+            min_size=1,
+            max_size=40,
+        ),
+        st.randoms(use_true_random=False),
+    )
+    def test_segment_summary_revenue_is_order_free(self, money, rnd) -> None:
+        """segment_summary's revenue, shares and means: the same for the
+        customers in any order (decimal or not)."""
+        n = len(money)
+        labels = np.array([rnd.choice("abc") for _ in range(n)])
+        facts = pd.DataFrame(
+            {"recency_days": [float(j % 7) for j in range(n)],
+             "frequency": [1 + j % 3 for j in range(n)], "monetary": money}
+        )  # fmt: skip
+        perm = rnd.sample(range(n), n)
+        a = custseg.segment_summary(labels, facts)
+        b = custseg.segment_summary(
+            labels[perm], facts.iloc[perm].reset_index(drop=True)
+        )
+        pd.testing.assert_frame_equal(a, b, check_exact=True)
+
     def test_the_audit_s_case(self) -> None:
         """[0.1, 0.2, 0.3] and its reverse: 0.6 both; and in segment, two
         customers showing 0.6 share their M score whatever the row order."""

@@ -28,6 +28,7 @@ __all__ = [
     "decimal_scale",
     "decimal_sums",
     "exact_share_below",
+    "order_free_sums",
     "ordered_sum",
     "ordered_sums",
 ]
@@ -137,6 +138,22 @@ def ordered_sums(values: np.ndarray, codes: np.ndarray, size: int) -> np.ndarray
     """
     order = np.argsort(values)
     return np.bincount(codes[order], weights=values[order], minlength=size)
+
+
+def order_free_sums(values: np.ndarray, codes: np.ndarray, size: int) -> np.ndarray:
+    """Per-code sums of float *values* that do not depend on the order of the
+    rows: exact for decimals of few places (:func:`decimal_sums`), else
+    :func:`ordered_sums`.
+
+    Examples
+    --------
+    >>> order_free_sums(np.array([0.1, 0.2, 0.3]), np.zeros(3, dtype=np.intp), 1)
+    array([0.6])
+    """
+    scale = decimal_scale(values)
+    if scale is None:
+        return ordered_sums(values, codes, size)
+    return decimal_sums(values, codes, size, scale)
 
 
 def ordered_sum(values: np.ndarray) -> float:

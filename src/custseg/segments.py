@@ -18,6 +18,7 @@ import numpy as np
 
 from . import _validate as v
 from ._align import is_pandas, to_pandas_index
+from ._exact import order_free_sums
 from .errors import InputError, ThresholdError
 from .labels import label_codes, smallest_int_dtype
 
@@ -215,7 +216,9 @@ def _summary_columns(
     customers = np.bincount(codes, minlength=k)
     freq = frequency.astype(np.float64)
     orders = np.bincount(codes, weights=freq, minlength=k)
-    revenue = np.bincount(codes, weights=monetary, minlength=k)
+    # money sums that do not move with the order of the customers
+    revenue = order_free_sums(monetary, codes, k)
+    all_revenue_sum = order_free_sums(monetary, np.zeros(n, np.intp), 1)[0]
     known_r = ~np.isnan(recency)
     r_count = np.bincount(codes[known_r], minlength=k)
     r_sum = np.bincount(codes[known_r], weights=recency[known_r], minlength=k)
@@ -232,7 +235,7 @@ def _summary_columns(
         "monetary_median": m_med,
     }
     if total:
-        all_orders, all_revenue = float(freq.sum()), float(monetary.sum())
+        all_orders, all_revenue = float(freq.sum()), float(all_revenue_sum)
         n_r = int(np.count_nonzero(known_r))
         extra = {
             "customers": n,
@@ -247,7 +250,6 @@ def _summary_columns(
         }
         cols = {key: np.append(col, extra[key]) for key, col in cols.items()}
     all_customers = np.float64(n)
-    all_revenue_sum = np.float64(monetary.sum())
     cols["customer_share"] = _ratio(
         cols["customers"].astype(np.float64),
         np.full(len(cols["customers"]), all_customers),
