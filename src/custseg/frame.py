@@ -81,7 +81,12 @@ def _check_frame(df: Any, arg: str, fix: str) -> None:
 
 
 def _column(df: pd.DataFrame, name: Hashable, arg: str) -> pd.Series:
-    _check_frame(df, "df", "read the data with pandas first (custseg.read_table)")
+    _check_frame(
+        df,
+        "df",
+        "read the file first: custseg.frame.read_table(path, text_columns=[...])"
+        " (ids named in text_columns are kept as written), or pandas",
+    )
     name = _label(name, arg)
     try:
         present = name in df.columns
