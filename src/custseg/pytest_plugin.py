@@ -12,6 +12,9 @@ collects becomes one test item, run with the rest of the suite::
 
     $ pytest tests rules          # the examples run as rules/salon.toml::example 3
 
+An item is named ``example N (note)``; a run of colons in the note becomes
+one and line breaks become spaces, so the id printed for a failure selects
+the example again (``pytest "rules/salon.toml::example 3 (see docs:x)"``).
 pytest collects the files below the paths it is given (``testpaths`` or the
 command line), so put the rules files there or name them on the command
 line. A file with errors becomes one failing item that shows them all, with
@@ -26,6 +29,7 @@ from __future__ import annotations
 
 import fnmatch
 import glob
+import re
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -139,8 +143,21 @@ class RulesFile(pytest.File):
             return
         rs = rules.load(self.path)
         for ex in rs.examples:
-            name = f"example {ex.number}" + (f" ({ex.note})" if ex.note else "")
-            yield RulesExample.from_parent(self, name=name, example=ex, problems=[])
+            yield RulesExample.from_parent(
+                self, name=_item_name(ex.number, ex.note), example=ex, problems=[]
+            )
+
+
+def _item_name(number: int, note: str | None) -> str:
+    """``example 3 (the note)``, usable in a node id: pytest splits ids at
+    ``::`` and reads one per line, so a run of colons in the note becomes
+    one colon and any run of whitespace (newlines, tabs) one space; the id
+    printed for a failure then selects the example again."""
+    name = f"example {number}"
+    if not note:
+        return name
+    note = re.sub(r":{2,}", ":", " ".join(str(note).split()))
+    return f"{name} ({note})" if note else name
 
 
 class _ExampleFailed(Exception):

@@ -19,7 +19,9 @@ hypothesis is needed for the strategies only: ``pip install
 
 from __future__ import annotations
 
+import functools
 import math
+import os
 from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
@@ -27,9 +29,9 @@ import numpy as np
 import pandas as pd
 
 from . import _validate as v
-from .errors import ThresholdError
+from .errors import CustsegError, ThresholdError
 from .rfm import MAX_BINS
-from .rules import RuleSet, load
+from .rules import RuleSet, load, preset, presets
 
 if TYPE_CHECKING:
     from hypothesis.strategies import SearchStrategy
@@ -62,7 +64,29 @@ def _st() -> Any:
 
 
 def _ruleset(rules: RuleSet | str) -> RuleSet:
-    return rules if isinstance(rules, RuleSet) else load(rules)
+    """*rules* itself, a shipped preset by name (loaded once per process:
+    presets are package data, and inside ``@given`` a load per example costs
+    more than the check), or a rules file, read on every call (it may change
+    on disk: load it once yourself)."""
+    if isinstance(rules, RuleSet):
+        return rules
+    if (
+        isinstance(rules, str)
+        and rules in _preset_names()
+        and not os.path.lexists(rules)
+    ):
+        return _preset(rules)
+    return load(rules)  # a path, or a name load() refuses with a hint
+
+
+@functools.cache
+def _preset_names() -> frozenset[str]:
+    return frozenset(presets())
+
+
+@functools.cache
+def _preset(name: str) -> RuleSet:
+    return preset(name)
 
 
 def _count(value: Any, field: str, lo: int = 0, hi: int | None = None) -> int:
@@ -159,6 +183,21 @@ def boundary_values(rules: RuleSet | str) -> dict[str, list[Any]]:
 # --------------------------------------------------------------------------
 # strategies
 
+#: the half-width of a numeric field's "whole domain" where a bound is open
+_WHOLE_FLOAT = 1e9
+_WHOLE_INT = 10**6
+
+
+def _span(lo: Any, hi: Any, width: Any) -> tuple[Any, Any]:
+    """The range drawn for a numeric field's whole domain: its bounds; an
+    open side reaches *width* past zero, or ``2 * width`` past the other
+    bound when that lies beyond (never outside a declared bound)."""
+    if lo is None:
+        lo = -width if hi is None or hi > -width else hi - 2 * width
+    if hi is None:
+        hi = width if lo < width else lo + 2 * width
+    return lo, hi
+
 
 def fields_for(
     rules: RuleSet | str, *, min_rows: int = 1, max_rows: int = 30
@@ -168,15 +207,25 @@ def fields_for(
     Each value is drawn half the time from :func:`boundary_values` (just
     below, on and above every constant the rules compare with, and missing
     where allowed) and otherwise from the field's whole domain (its type and
-    bounds; categories and booleans from their values). Every declared field
-    is a column, optional ones included, so every output is computed.
+    bounds; categories and booleans from their values). Every value lies
+    within the field's declared bounds, so ``evaluate`` accepts every row; a
+    bound left open reaches 1e9 (integers: 10**6) past zero, or twice that
+    past the other bound when it lies beyond. Every declared field is a
+    column, optional ones included, so every output is computed.
 
     Parameters
     ----------
     rules
-        A :class:`~custseg.rules.RuleSet`, a preset name or a rules file path.
+        A :class:`~custseg.rules.RuleSet`, a preset name or a rules file path
+        (a file is read once, here; build the strategy outside the test).
     min_rows, max_rows
         How many rows.
+
+    Raises
+    ------
+    ThresholdError
+        An ``integer`` field whose bounds hold no whole number (e.g.
+        ``min = 0.5, max = 0.6``): no row could have it.
 
     Examples
     --------
@@ -200,12 +249,20 @@ def fields_for(
         elif spec.kind == "bool":
             whole = st.booleans()
         elif spec.kind == "integer":
-            ilo = -(10**6) if spec.min is None else math.ceil(spec.min)
-            ihi = 10**6 if spec.max is None else math.floor(spec.max)
-            whole = st.integers(ilo, max(ilo, ihi))
+            ilo, ihi = _span(
+                None if spec.min is None else math.ceil(spec.min),
+                None if spec.max is None else math.floor(spec.max),
+                _WHOLE_INT,
+            )
+            if ilo > ihi:
+                raise ThresholdError(
+                    f"field {name!r} is declared integer with bounds [{spec.min:g}, "
+                    f"{spec.max:g}], which hold no whole number, so no row can have "
+                    "it: widen the bounds or declare the field a number"
+                )
+            whole = st.integers(ilo, ihi)
         else:
-            flo = -1e9 if spec.min is None else spec.min
-            fhi = 1e9 if spec.max is None else spec.max
+            flo, fhi = _span(spec.min, spec.max, _WHOLE_FLOAT)
             whole = st.floats(flo, fhi, allow_nan=False, allow_infinity=False)
         if spec.missing:
             whole = st.one_of(whole, st.none())
@@ -236,9 +293,10 @@ def transactions(
     Parameters
     ----------
     min_customers, max_customers
-        How many distinct customers.
+        How many distinct customers (at most *max_rows*).
     max_rows
-        At most this many rows.
+        At most this many rows; each customer has at least one, so it must
+        be at least *min_customers* (ThresholdError otherwise).
     ids
         ``"int"`` (``0 .. k``), ``"str"`` (``"C00012"``, with leading zeros)
         or ``"mixed"`` (``"7"`` and ``"007"``: different customers).
@@ -262,6 +320,12 @@ def transactions(
     v.choice(ids, "ids", ("int", "str", "mixed"))
     _range(min_customers, max_customers, "min_customers", "max_customers", 1)
     _count(max_rows, "max_rows", 1)
+    if max_rows < min_customers:
+        raise ThresholdError(
+            f"'max_rows' must be >= 'min_customers' ({min_customers}): every "
+            f"customer has at least one row; got {max_rows}"
+        )
+    most = min(max_customers, max_rows)  # customers, so that max_rows holds
     _count(days, "days", 1)
     start = str(v.as_datetime_scalar(start, "start").astype("datetime64[D]"))
     amounts = st.sampled_from([0.0, 5.0, 19.9, 20.0, 100.0, 250.5, 1000.0])
@@ -271,7 +335,7 @@ def transactions(
 
     @st.composite  # type: ignore[untyped-decorator]
     def build(draw: Any) -> pd.DataFrame:
-        k = draw(st.integers(min_customers, max_customers))
+        k = draw(st.integers(min_customers, most))
         if ids == "int":
             names: list[Any] = list(range(k))
         elif ids == "str":
@@ -284,7 +348,7 @@ def transactions(
             st.lists(
                 st.tuples(st.integers(0, k - 1), day, amounts),
                 min_size=k,
-                max_size=max(k, max_rows),
+                max_size=max_rows,
             )
         )
         # every customer at least once: the first k rows are one per customer
@@ -307,9 +371,13 @@ def customer_facts(
 ) -> SearchStrategy[pd.DataFrame]:
     """Per-customer facts as :func:`custseg.summarize` gives them.
 
-    ``recency_days <= tenure_days``, whole days; a customer with no purchase
-    (frequency 0: refunds only) has missing recency and tenure; ties and the
-    values 0 and 1 are common.
+    Only facts some transaction log gives: whole days, ``0 <=
+    recency_days <= tenure_days``; one purchase (``frequency`` 1) has
+    ``recency_days == tenure_days`` (its first purchase is its last); a
+    customer with no purchase (``frequency`` 0: refunds only) has missing
+    recency and tenure and ``monetary <= 0`` (0 only when zero amounts are
+    ignored, ``zero_amount="ignore"``); a buyer's ``monetary`` is any net sum,
+    refunds included. Ties and the values 0 and 1 are common.
 
     Parameters
     ----------
@@ -336,7 +404,7 @@ def customer_facts(
         st.sampled_from([0, 1, 29, 30, 89, 90, 179, 180, 365]), st.integers(0, 2000)
     )
     row = st.tuples(
-        st.integers(0 if no_purchase else 1, 30),
+        st.one_of(st.sampled_from([1, 2]), st.integers(0 if no_purchase else 1, 30)),
         days,
         days,
         st.one_of(
@@ -348,13 +416,18 @@ def customer_facts(
         freq = np.array([r[0] for r in rows], dtype=np.int64)
         a = np.array([r[1] for r in rows], dtype=np.float64)
         b = np.array([r[2] for r in rows], dtype=np.float64)
+        paid = np.array([r[3] for r in rows], dtype=np.float64)
         buy = freq > 0
+        # one purchase: first = last, so recency = tenure
+        last = np.where(freq == 1, a, np.minimum(a, b))
+        first = np.where(freq == 1, a, np.maximum(a, b))
         return pd.DataFrame(
             {
-                "recency_days": np.where(buy, np.minimum(a, b), np.nan),
+                "recency_days": np.where(buy, last, np.nan),
                 "frequency": freq,
-                "monetary": np.array([r[3] for r in rows]),
-                "tenure_days": np.where(buy, np.maximum(a, b), np.nan),
+                # no purchase: refunds only (+ 0.0 turns -0.0 into 0.0)
+                "monetary": np.where(buy, paid, -np.abs(paid)) + 0.0,
+                "tenure_days": np.where(buy, first, np.nan),
             }
         )
 
@@ -426,6 +499,63 @@ def _row(data: Any, i: int) -> dict[str, Any]:
     return {"row": i}
 
 
+def _index_of(data: Any) -> Any:
+    """The pandas index ``evaluate`` puts on *data* (the customer ids of a
+    table indexed by them, of ``CustomerFacts``), or None."""
+    from .rules._model import _joined
+
+    try:
+        return _joined(data)[1]
+    except (CustsegError, TypeError, ValueError):
+        return None
+
+
+def _who(data: Any, i: int) -> str:
+    """`` (customer_id 'C-1742')``: row *i*'s index value, when *data* is
+    indexed by something other than the row positions."""
+    index = _index_of(data)
+    if index is None or not 0 <= i < len(index):
+        return ""
+    if isinstance(index, pd.RangeIndex) and index.start == 0 and index.step == 1:
+        return ""
+    return (
+        f" ({index.name if index.name is not None else 'index'} {_plain(index[i])!r})"
+    )
+
+
+def _n_rows(data: Any) -> int | None:
+    """How many rows ``evaluate`` sees in *data*, or None when it cannot tell
+    (data only a callable understands)."""
+    from .rules._model import _joined
+
+    try:
+        cols, index = _joined(data)
+    except (CustsegError, TypeError, ValueError):
+        return None
+    if index is not None:
+        return len(index)
+    for col in cols.values():
+        try:
+            return len(col)
+        except TypeError:
+            return None
+    return None
+
+
+def _nothing_compared(message: str) -> None:
+    """A check that compared nothing cannot fail, so it does not pass: inside
+    a hypothesis test the example is rejected (as ``assume(False)``: it
+    tested nothing, and a test whose every example does so fails as
+    unsatisfiable); elsewhere an AssertionError."""
+    try:
+        import hypothesis
+    except ImportError:  # pragma: no cover - the test extra installs it
+        hypothesis = None  # type: ignore[assignment]
+    if hypothesis is not None and hypothesis.currently_in_test_context():
+        hypothesis.reject()
+    raise AssertionError(message)
+
+
 def _plain(v: Any) -> Any:
     if v is None or v is pd.NA or (isinstance(v, float) and math.isnan(v)):
         return None
@@ -452,8 +582,16 @@ def _why(result: Any, rs: RuleSet | None, output: str, i: int) -> str:
     return f" (rule {k + 1}: when = {rule.when.text!r}, line {rule.line})"
 
 
-def assert_total(rules: Any, data: Any) -> None:
+def assert_total(
+    rules: Any, data: Any, *, outputs: str | Sequence[str] | None = None
+) -> None:
     """Every row gets exactly one known label in every table and segmentation.
+
+    Each output checked must give one label per row of *data*, each one of
+    its names. An output the result does not have (a table or segmentation
+    left out because *data* lacks an ``optional = true`` field the output
+    reads) fails, as nobody got a label in it; name the outputs to check
+    with *outputs* to leave such ones out on purpose.
 
     Parameters
     ----------
@@ -463,31 +601,88 @@ def assert_total(rules: Any, data: Any) -> None:
     data
         What ``RuleSet.evaluate`` takes: a mapping of columns, a DataFrame,
         ``CustomerFacts``, ...
+    outputs
+        The tables and segmentations checked, or one's name. Default: every
+        one of the rules (with a callable: every one in its result, which
+        must have at least one).
 
     Raises
     ------
     AssertionError
         A row without a label (or with a code outside the names), naming the
-        output and showing the row.
+        output and showing the row; an output with more or fewer labels than
+        *data* has rows; an output checked that the result does not have
+        (saying which absent fields left it out); a result with no outputs.
+    ThresholdError
+        *outputs* is empty or names an output the rules do not have.
 
     Examples
     --------
-    >>> assert_total("ecommerce", {"recency_days": [3.0, None], "frequency": [4, 0],
+    >>> data = {"recency_days": [3.0, None], "frequency": [4, 0],
     ...     "monetary": [120.0, -5.0], "tenure_days": [400.0, None],
-    ...     "r": [5, None], "f": [4, None], "m": [3, None]})
+    ...     "r": [5, None], "f": [4, None], "m": [3, None]}
+    >>> assert_total("ecommerce", data, outputs=["lifecycle", "rfm11", "ecom4"])
+    >>> assert_total("ecommerce", data)
+    Traceback (most recent call last):
+    ...
+    AssertionError: 'nps_band', 'status_crm', 'loyalty' gave no label: left out for the absent optional fields ...
     """
-    result = _evaluate(rules, data)
-    n = None
-    for name, labels in result.labels.items():
-        codes = np.asarray(labels.codes)
+    names: list[str] | None = None
+    if outputs is not None:
+        names = [outputs] if isinstance(outputs, str) else list(outputs)
+        if not names:
+            raise ThresholdError(
+                "'outputs' is empty, so nothing would be checked: name the tables "
+                "and segmentations, or leave it out to check every one"
+            )
+    own = None if callable(rules) and not isinstance(rules, RuleSet | str) else rules
+    rs = None if own is None else _ruleset(own)
+    if rs is not None and names is not None:
+        foreign = [x for x in names if x not in rs.outputs]
+        if foreign:
+            raise ThresholdError(
+                f"'outputs' names what the rules do not have: "
+                f"{', '.join(map(repr, foreign))}; choose from "
+                f"{', '.join(map(repr, rs.outputs))}"
+            )
+    result = (
+        rs.evaluate(data, explain=True) if rs is not None else _evaluate(rules, data)
+    )
+    labels = dict(result.labels)
+    if names is None:
+        names = list(rs.outputs) if rs is not None else list(labels)
+    if not names:
+        raise AssertionError(
+            "the result has no table or segmentation, so no row got a label: "
+            "nothing checked"
+        )
+    absent = [x for x in names if x not in labels]
+    if absent:
+        skipped = dict(getattr(result, "skipped", {}) or {})
+        why = sorted({f for x in absent for f in skipped.get(x, ())})
+        raise AssertionError(
+            f"{', '.join(map(repr, absent))} gave no label: "
+            + (
+                f"left out for the absent optional fields {', '.join(map(repr, why))}"
+                if why
+                else "not in the result"
+            )
+            + "; add the columns, or pass outputs= naming the ones to check"
+        )
+    n = _n_rows(data)
+    for name in names:
+        codes = np.asarray(labels[name].codes)
         n = len(codes) if n is None else n
-        assert len(codes) == n, f"{name!r} has {len(codes)} labels for {n} rows"
-        bad = (codes < 0) | (codes >= len(labels.names))
+        if len(codes) != n:
+            raise AssertionError(
+                f"{name!r} has {len(codes):,d} labels for {n:,d} rows of data"
+            )
+        bad = (codes < 0) | (codes >= len(labels[name].names))
         if bad.any():
             i = int(np.flatnonzero(bad)[0])
             raise AssertionError(
-                f"{name!r} gives row {i} no label (code {int(codes[i])}); the row: "
-                f"{_row(data, i)}"
+                f"{name!r} gives row {i}{_who(data, i)} no label (code "
+                f"{int(codes[i])}); the row: {_row(data, i)}"
             )
 
 
@@ -503,15 +698,26 @@ def assert_monotone(
     """Raising *field*, the others fixed, never moves a row down in *order*.
 
     Each row is evaluated as given and again with *field* raised: to every
-    larger value of :func:`boundary_values` (and by each step of *increase*,
-    when given). A row that ends lower in *order* (first = lowest) fails.
+    larger value of :func:`boundary_values`, by each step of *increase*
+    (when given), and past them all, to ``x + max(|x|, 1)`` (twice a
+    positive value), which also reaches thresholds hidden behind arithmetic.
+    A raised value is never outside the field's domain: a row whose raise
+    would pass the field's ``max`` is not raised, and an ``integer`` field
+    is raised to whole numbers (up: a step of 0.5 turns 2 into 3). A row
+    that ends lower in *order* (first = lowest) fails.
+
+    A check that compares no row cannot fail, so it does not pass: when no
+    row could be raised with both labels in *order* (every value missing or
+    at the field's ``max``), it is an ``AssertionError``, or, inside a
+    hypothesis test, the example is rejected (as ``assume(False)``).
 
     Parameters
     ----------
     rules
         A :class:`~custseg.rules.RuleSet`, a preset name or a path.
     data
-        A mapping of columns or a DataFrame (one row per customer).
+        A mapping of columns or a DataFrame (one row per customer; a
+        failure names the customer by the frame's index).
     output
         The table or segmentation checked.
     field
@@ -520,17 +726,18 @@ def assert_monotone(
         The labels of *output*, lowest first, each once; labels not listed
         (``unknown``, ``no_purchase``) are not compared.
     increase
-        Extra steps to add to *field* (e.g. ``[1, 100]``).
+        Extra steps to add to *field* (e.g. ``[1, 100]``), each > 0.
 
     Raises
     ------
     AssertionError
         The first row that moves down: its values, the value raised to, the
-        labels before and after and the rules that decided them.
+        labels before and after and the rules that decided them; or nothing
+        was compared.
     ThresholdError
-        *output* or *field* is not one of the rules', or *order* lists a
+        *output* or *field* is not one of the rules', *order* lists a
         label *output* never gives (a typo would leave nothing to compare)
-        or a label twice.
+        or a label twice, or a step of *increase* is not a number > 0.
 
     Examples
     --------
@@ -557,45 +764,121 @@ def assert_monotone(
             f"'field' must be a numeric field of the rules ({', '.join(numeric)}): "
             f"got {field!r}"
         )
+    steps = [] if increase is None else list(increase)
+    for step in steps:
+        if (
+            isinstance(step, bool)
+            or not isinstance(step, int | float | np.integer | np.floating)
+            or not math.isfinite(step)
+            or step <= 0
+        ):
+            raise ThresholdError(
+                f"'increase' must hold numbers > 0 (steps added to {field!r}): "
+                f"got {step!r}"
+            )
+    spec = rs.fields[field]
+    integer = spec.kind == "integer"
     frame = pd.DataFrame(dict(data)) if isinstance(data, Mapping) else data.copy()
     before = rs.evaluate(frame, explain=True)
     rank = _order_ranks(order, before.labels[output].names, output)
+    base = _ranks(before[output], rank)
     base_labels = before[output].to_numpy()
     values = pd.to_numeric(frame[field], errors="coerce").to_numpy(dtype=np.float64)
+    known = ~np.isnan(values)
     targets = sorted({float(x) for x in boundary_values(rs)[field] if x is not None})
-    steps = list(increase or [])
-    candidates = [("to", t) for t in targets] + [("by", s) for s in steps]
+    candidates = (
+        [("to", t) for t in targets]
+        + [("by", float(s)) for s in steps]
+        + [("past", 0.0)]
+    )
+    trials: list[tuple[np.ndarray, np.ndarray]] = []  # (rows raised, new values)
     for how, amount in candidates:
-        raised = (
-            values + amount
-            if how == "by"
-            else np.where(values < amount, amount, np.nan)
-        )
-        use = ~np.isnan(raised) & (raised > values)
-        if not use.any():
-            continue
-        trial = frame.copy()
-        new = np.where(use, raised, values)
-        spec = rs.fields[field]
-        trial[field] = (
-            np.round(new).astype(np.int64)
-            if spec.kind == "integer" and not np.isnan(new).any()
-            else new
-        )
-        if spec.max is not None:
-            use &= new <= spec.max
-        after = rs.evaluate(trial, explain=True)
-        after_labels = after[output].to_numpy()
-        for i in np.flatnonzero(use):
-            a, b = str(base_labels[i]), str(after_labels[i])
-            if a in rank and b in rank and rank[b] < rank[a]:
-                row = int(i)
-                raise AssertionError(
-                    f"raising {field!r} moves row {row} down in {output!r}: "
-                    f"{a!r}{_why(before, rs, output, row)} -> "
-                    f"{b!r}{_why(after, rs, output, row)} at {field} = "
-                    f"{float(new[row])!r}; the row: {_row(frame, row)}"
+        with np.errstate(over="ignore", invalid="ignore"):
+            if how == "to":
+                raised = np.where(values < amount, amount, np.nan)
+            elif how == "by":
+                raised = values + amount
+            else:
+                raised = values + np.maximum(np.abs(values), 1.0)
+            if integer:
+                raised = np.ceil(raised)
+            # only raises, and only within the field's domain
+            use = np.isfinite(raised) & (raised > values)
+            if spec.max is not None:
+                use &= raised <= spec.max
+            if integer:
+                use &= np.abs(raised) <= 2.0**53
+        if use.any():
+            trials.append((use, np.where(use, raised, values)))
+    n = len(frame)
+    # rules that read no population aggregate label each row on its own, so
+    # several trials are evaluated as one stacked frame (inside @given each
+    # evaluate costs more than the rows it labels)
+    per = max(1, _STACK_ROWS // max(n, 1)) if _row_wise(rs) else 1
+    compared = False
+    for start in range(0, len(trials), per):
+        chunk = trials[start : start + per]
+        stacked = pd.concat(
+            [
+                frame.assign(
+                    **{field: new.astype(np.int64) if integer and known.all() else new}
                 )
+                for _, new in chunk
+            ],
+            ignore_index=True,
+        )
+        after = rs.evaluate(stacked, explain=True)
+        moved_all = _ranks(after[output], rank)
+        for j, (use, new) in enumerate(chunk):
+            moved = moved_all[j * n : (j + 1) * n]
+            both = use & (base >= 0) & (moved >= 0)
+            compared = compared or bool(both.any())
+            down = np.flatnonzero(both & (moved < base))
+            if len(down):
+                row = int(down[0])
+                at = j * n + row
+                a, b = str(base_labels[row]), str(after[output].to_numpy()[at])
+                raise AssertionError(
+                    f"raising {field!r} moves row {row}{_who(frame, row)} down in "
+                    f"{output!r}: {a!r}{_why(before, rs, output, row)} -> "
+                    f"{b!r}{_why(after, rs, output, at)} at {field} = "
+                    f"{int(new[row]) if integer else float(new[row])!r}; the row: "
+                    f"{_row(frame, row)}"
+                )
+    if not compared:
+        missing, rest = int((~known).sum()), int(known.sum())
+        why = [f"{missing:,d} missing"] if missing else []
+        if rest:
+            why.append(
+                f"{rest:,d} "
+                + ("" if spec.max is None else f"at the max {spec.max:g} or ")
+                + "with labels not in 'order'"
+            )
+        _nothing_compared(
+            f"nothing compared: no row could be raised in {field!r} with its "
+            f"label in 'order' before and after ({', '.join(why) or 'no rows'}): "
+            "pass rows with room to raise"
+        )
+
+
+#: rows of the frame of stacked trials ``assert_monotone`` evaluates at once
+_STACK_ROWS = 100_000
+
+
+def _row_wise(rs: RuleSet) -> bool:
+    """Whether every row's labels depend on that row alone (no derived value,
+    rule or tag reads a population aggregate such as ``mean``)."""
+    exprs = [d.expr for d in rs.derived.values()]
+    exprs += [r.when for seg in rs.segments.values() for r in seg.rules]
+    exprs += [r.when for ts in rs.tagsets.values() for r in ts.rules]
+    return not any(e.aggregates for e in exprs)
+
+
+def _ranks(labels: Any, rank: Mapping[str, int]) -> np.ndarray:
+    """Each row's rank in *order* (-1: a label not listed)."""
+    of_code = np.array([rank.get(str(x), -1) for x in labels.names] + [-1])
+    codes = np.asarray(labels.codes).astype(np.intp)
+    return of_code[np.where((codes >= 0) & (codes < len(labels.names)), codes, -1)]
 
 
 def _order_ranks(
@@ -630,20 +913,28 @@ def _order_ranks(
 def assert_order_free(rules: Any, data: Any, *, seed: int = 0) -> None:
     """Permuting the rows permutes the labels, nothing else.
 
+    The rows are evaluated as given and again in a random order that moves
+    every row (one cycle through all of them). Fewer than two rows cannot be
+    reordered: that compares nothing, so it is an ``AssertionError``, or,
+    inside a hypothesis test, the example is rejected (as
+    ``assume(False)``).
+
     Parameters
     ----------
     rules
         A :class:`~custseg.rules.RuleSet`, a preset name or a path, or a
         callable returning a ``RulesResult``.
     data
-        A mapping of columns or a DataFrame.
+        A mapping of columns or a DataFrame (a failure names the customer by
+        the frame's index).
     seed
-        Seed of the permutation.
+        Seed of the new order.
 
     Raises
     ------
     AssertionError
-        The first row whose label changes with its position.
+        The first row whose label changes with its position; or fewer than
+        two rows.
 
     Examples
     --------
@@ -652,20 +943,47 @@ def assert_order_free(rules: Any, data: Any, *, seed: int = 0) -> None:
     ...     "tenure_days": [400.0, 100.0, None], "r": [5, 3, None],
     ...     "f": [4, 1, None], "m": [3, 1, None]})
     """
+    _count(seed, "seed")
     frame = pd.DataFrame(dict(data)) if isinstance(data, Mapping) else data
-    perm = np.random.default_rng(seed).permutation(len(frame))
+    n = len(frame)
+    if n < 2:
+        _nothing_compared(
+            f"nothing compared: {n} row(s) cannot be put in another order; pass "
+            "at least 2 rows"
+        )
+    # a random cycle through every row: no row keeps its position (a random
+    # permutation leaves rows in place, and on 2 rows is the identity half
+    # the time)
+    cycle = np.random.default_rng(seed).permutation(n)
+    perm = np.empty(n, dtype=np.intp)
+    perm[cycle] = np.roll(cycle, -1)
     a = _evaluate(rules, frame.reset_index(drop=True))
     b = _evaluate(rules, frame.iloc[perm].reset_index(drop=True))
+    if not a.labels:
+        raise AssertionError(
+            "the result has no table or segmentation: nothing compared"
+        )
     for name, labels in a.labels.items():
+        if name not in b.labels:
+            raise AssertionError(
+                f"{name!r} is in the result of the given order only: it depends on "
+                "the order of the rows"
+            )
         want = labels.to_numpy()[perm]
         got = b.labels[name].to_numpy()
+        if len(want) != len(got):
+            raise AssertionError(
+                f"{name!r} has {len(want):,d} labels in the given order but "
+                f"{len(got):,d} in another"
+            )
         bad = np.flatnonzero(want != got)
         if len(bad):
             j = int(bad[0])
+            i = int(perm[j])
             raise AssertionError(
-                f"{name!r} depends on the order of the rows: row {int(perm[j])} is "
-                f"{want[j]!r} in the given order but {got[j]!r} when moved to "
-                f"position {j}; the row: {_row(frame, int(perm[j]))}"
+                f"{name!r} depends on the order of the rows: row {i}{_who(frame, i)} "
+                f"is {_plain(want[j])!r} in the given order but {_plain(got[j])!r} "
+                f"when moved to position {j}; the row: {_row(frame, i)}"
             )
 
 
@@ -681,7 +999,9 @@ def assert_stable(
     the second made with the first's edges and rules
     (``after = before.apply(...)``). A customer present in both with the
     same ``recency_days``, ``frequency``, ``monetary`` and ``tenure_days``
-    must have the same label in every label column (or in *columns*).
+    must have the same label in every label column (or in *columns*): the
+    scores ``r``, ``f``, ``m``, ``rfm``, ``lifecycle``, ``abc`` and every
+    table, segmentation and tag of the rules.
 
     Parameters
     ----------
@@ -689,7 +1009,8 @@ def assert_stable(
         The two results.
     columns
         The label columns compared, or one column's name (default: every
-        categorical column of both).
+        label column of both: the categorical ones, the scores ``r``,
+        ``f``, ``m``, ``rfm`` and the tags).
 
     Raises
     ------
@@ -743,15 +1064,7 @@ def assert_stable(
             f"{len(both):,d} are in both results and none has the same facts in "
             "both (recency_days moves with as_of: make both at one as_of)"
         )
-    names = (
-        list(columns)
-        if columns is not None
-        else [
-            c
-            for c in a.columns
-            if isinstance(a[c].dtype, pd.CategoricalDtype) and c in b.columns
-        ]
-    )
+    names = list(columns) if columns is not None else _label_columns(before, after)
     for name in names:
         x = a.loc[keep, name].astype(str)
         y = b.loc[keep, name].astype(str)
@@ -765,22 +1078,47 @@ def assert_stable(
             )
 
 
+#: the RFM score columns of a segment result (nullable integers, not categories)
+_SCORES = ("r", "f", "m", "rfm")
+
+
+def _label_columns(before: SegmentResult, after: SegmentResult) -> list[str]:
+    """The label columns both results have: the categorical ones (lifecycle,
+    abc, the rules' tables and segmentations), the scores ``r``, ``f``,
+    ``m``, ``rfm`` and the rules' tags (``set.tag``)."""
+    a, b = before.customers, after.customers
+    tags: set[str] = set()
+    for res in (before, after):
+        rs = getattr(res, "rules", None)
+        for ts in getattr(rs, "tagsets", {}).values():
+            tags |= {f"{ts.name}.{tag}" for tag in ts.tags}
+    return [
+        c
+        for c in a.columns
+        if c in b.columns
+        and (isinstance(a[c].dtype, pd.CategoricalDtype) or c in _SCORES or c in tags)
+    ]
+
+
 def assert_reachable(
     rules: RuleSet | str, *, rows: int = 20_000, seed: int = 0
 ) -> None:
-    """Every label of every segmentation can be given to some customer.
+    """Every label of every table and segmentation can be given to some customer.
 
     Exact where the static analysis is (rules comparing fields with
-    constants): a rule it finds never matching or unreachable fails. Where it
-    is not (aggregates, arithmetic), *rows* rows are sampled from the
-    boundary values of every field and each label must occur among them.
+    constants): a rule it finds never matching or unreachable fails. Then
+    *rows* rows are sampled from the boundary values of every field and each
+    label of every table and segmentation must occur among them: this
+    catches what the analysis cannot decide (aggregates, arithmetic) and a
+    table interval that lies beyond its field's bounds (a break above the
+    field's ``max``; a ``missing`` label for a field that cannot be missing).
 
     Parameters
     ----------
     rules
         A :class:`~custseg.rules.RuleSet`, a preset name or a path.
     rows
-        Rows sampled for the rule lists the analysis cannot decide.
+        Rows sampled.
     seed
         Seed of the sample.
 
@@ -809,16 +1147,20 @@ def assert_reachable(
         data[name] = values[rng.integers(0, len(pool), rows)]
     out = rs.evaluate(data)
     missing = []
-    for name, seg in rs.segments.items():
+    for name in rs.outputs:  # tables and segmentations, in file order
         if name not in out.labels:
             continue
-        seen = set(out[name].to_numpy().tolist())
-        lost = [label for label in seg.names if label not in seen]
+        labels = out[name]
+        seen = np.zeros(len(labels.names) + 1, dtype=bool)
+        codes = np.asarray(labels.codes).astype(np.intp)
+        seen[np.clip(codes, -1, len(labels.names))] = True
+        lost = [label for k, label in enumerate(labels.names) if not seen[k]]
         if lost:
-            missing.append(f"{name}: {', '.join(map(repr, lost))}")
+            kind = "table" if name in rs.tables else "segmentation"
+            missing.append(f"{kind} {name}: {', '.join(map(repr, lost))}")
     if missing:
         raise AssertionError(
             f"labels not reached on {rows:,d} rows sampled from the boundary values "
-            "(the analysis is not exact for these; add rows or check the rules): "
-            + "; ".join(missing)
+            "(a table's interval beyond the field's bounds, or a rule the analysis "
+            "cannot decide; add rows or check the rules): " + "; ".join(missing)
         )
