@@ -2,15 +2,60 @@
 
 from __future__ import annotations
 
+import decimal
+import math
+from collections.abc import Callable
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
 from . import _validate as v
-from .errors import ThresholdError
+from .errors import InputError, ThresholdError
 
 __all__ = ["simulate_contacts", "simulate_customers", "simulate_transactions"]
+
+#: The most purchases per customer asked for (the mean of a Poisson rate).
+_MOST_PURCHASES = 1_000_000
+
+
+def _got(value: Any) -> str:
+    return f"{type(value).__name__} {v.describe(value)}"
+
+
+def _seed(seed: Any) -> int:
+    """*seed* as an int: a whole number >= 0 (NumPy's seeds), not a bool."""
+    if (
+        isinstance(seed, bool | np.bool_)
+        or not isinstance(seed, int | np.integer)
+        or seed < 0
+    ):
+        raise ThresholdError(
+            f"'seed' must be a whole number >= 0 (the same seed gives the same "
+            f"data), e.g. seed=0: got {_got(seed)}"
+        )
+    return int(seed)
+
+
+def _number(value: Any, name: str, rule: str, ok: Callable[[float], bool]) -> float:
+    """*value* (any real number type: int, float, NumPy's, Fraction) as a
+    float when *ok* holds for it; a ThresholdError naming *name* and *rule*
+    otherwise (text, None, NaN and infinities too)."""
+    x = float("nan")
+    if v._is_real(value):
+        try:
+            x = float(value)
+        except OverflowError:  # an int beyond the float range
+            x = float("inf")
+    if not (np.isfinite(x) and ok(x)):
+        raise ThresholdError(f"{name!r} must be {rule}: got {_got(value)}")
+    return x
+
+
+def _flag(value: Any, name: str) -> bool:
+    if not isinstance(value, bool | np.bool_):
+        raise ThresholdError(f"{name!r} must be True or False: got {_got(value)}")
+    return bool(value)
 
 
 def simulate_transactions(
@@ -47,21 +92,29 @@ def simulate_transactions(
     n_customers
         Number of customers (ids ``0 .. n_customers - 1``).
     seed
-        Random seed; the same seed gives the same data.
+        Random seed, a whole number >= 0; the same seed gives the same data.
     start, end
         The period simulated (end exclusive).
     purchases_per_customer
-        Target mean number of purchases per customer.
+        Target mean number of purchases per customer, 1 to 1,000,000 (any
+        real number type).
     refund_rate
-        Share of purchases refunded.
+        Share of purchases refunded, in [0, 1) (any real number type).
     sort
-        Sort rows by date, like a transaction log (otherwise by customer).
+        ``True``: sort rows by date, like a transaction log; ``False``: by
+        customer.
 
     Returns
     -------
     pandas.DataFrame
         Columns ``customer_id`` (int64), ``date`` (datetime64[s]) and
         ``amount`` (float64, rounded to cents; negative for refunds).
+
+    Raises
+    ------
+    ThresholdError
+        A parameter of the wrong type or out of its range (the message
+        names it and what it must be), or a period shorter than a day.
 
     Examples
     --------
@@ -81,12 +134,21 @@ def simulate_transactions(
         raise ThresholdError(
             f"'n_customers' must be an integer >= 1: got {n_customers!r}"
         )
-    if not purchases_per_customer >= 1:
-        raise ThresholdError(
-            f"'purchases_per_customer' must be >= 1: got {purchases_per_customer}"
-        )
-    if not 0 <= refund_rate < 1:
-        raise ThresholdError(f"'refund_rate' must be in [0, 1): got {refund_rate}")
+    seed = _seed(seed)
+    purchases_per_customer = _number(
+        purchases_per_customer,
+        "purchases_per_customer",
+        f"a number >= 1 and <= {_MOST_PURCHASES:,d} (the mean purchases per "
+        "customer, e.g. 10)",
+        lambda x: 1 <= x <= _MOST_PURCHASES,
+    )
+    refund_rate = _number(
+        refund_rate,
+        "refund_rate",
+        "a share in [0, 1) (e.g. 0.03 for 3% of the purchases)",
+        lambda x: 0 <= x < 1,
+    )
+    sort = _flag(sort, "sort")
     t0 = v.as_datetime_scalar(start, "start").astype("datetime64[s]")
     t1 = v.as_datetime_scalar(end, "end").astype("datetime64[s]")
     span = int((t1 - t0) // np.timedelta64(1, "s"))
@@ -148,22 +210,101 @@ def _facts_of(transactions: pd.DataFrame, as_of: Any) -> Any:
             "'transactions' must be a DataFrame with customer_id, date and amount "
             "columns, e.g. simulate_transactions(...) output"
         )
-    return summarize(
-        transactions["customer_id"],
-        transactions["date"],
-        transactions["amount"],
-        as_of=as_of,
+    try:
+        return summarize(
+            transactions["customer_id"],
+            transactions["date"],
+            transactions["amount"],
+            as_of=as_of,
+        )
+    except InputError as err:
+        if as_of is None or not err.problem.startswith("has transactions after"):
+            raise
+        # summarize's fix names its after_as_of option, which the simulators
+        # do not have: their own fix
+        raise InputError(
+            err.field,
+            err.problem,
+            fix="pass a later as_of (the default is the day after the last "
+            "transaction), or keep only the transactions up to as_of",
+            first_row=err.first_row,
+            n_rows=err.n_rows,
+        ) from None
+
+
+def _after_p(texts: list[str]) -> int:
+    """The number after the largest *n* of the texts ``P<n>`` (ASCII digits,
+    leading zeros or not), 0 if there is none: ``P<m>`` for any ``m`` from
+    there on is none of *texts*.
+
+    >>> _after_p(["P0000007", "P12", "P", "P1x", "Q99", "P٣"])
+    13
+    """
+    digits = (x[1:] for x in texts if x[:1] == "P")
+    top = max(
+        (
+            (len(d), d)
+            for d in (n.lstrip("0") for n in digits if n.isascii() and n.isdigit())
+        ),
+        default=None,
+    )
+    return 0 if top is None else int(top[1] or "0") + 1
+
+
+def _new_ids(ids: np.ndarray, k: int) -> np.ndarray:
+    """*k* ids none of *ids* has, of their kind, following the largest.
+
+    Numbers (integers, floats, dates): the whole numbers after the largest
+    (for integers at the top of their type, the smallest free ones from 0).
+    Text (or bytes): ``P0000000``, ``P0000001``, ... after the largest id of
+    that form among *ids*. Other ids (tuples, UUIDs, ...) have no next one:
+    an InputError.
+    """
+    kind = ids.dtype.kind
+    if kind in "mM":  # numbered in the ids' own unit
+        return _new_ids(ids.view(np.int64), k).view(ids.dtype)
+    if kind in "iu":
+        dtype = np.dtype(np.uint64 if ids.dtype == np.uint64 else np.int64)
+        start = int(ids.max()) + 1 if len(ids) else 0
+        if start + k - 1 <= int(np.iinfo(dtype).max):
+            return np.arange(k, dtype=dtype) + dtype.type(start)
+        # no room above the largest: the smallest numbers not taken
+        free = np.setdiff1d(np.arange(len(ids) + k, dtype=dtype), ids)
+        return free[:k]
+    if kind == "f":
+        top = int(np.floor(ids.max())) if np.isfinite(ids.max()) else None
+        exact = 2 ** (np.finfo(ids.dtype).nmant + 1)
+        # top + 1 .. top + k: whole numbers the float type holds exactly
+        if top is not None and -exact <= top + 1 and top + k <= exact:
+            return np.arange(top + 1, top + k + 1).astype(ids.dtype)
+        free = np.setdiff1d(np.arange(len(ids) + k, dtype=ids.dtype), ids)
+        return free[:k]
+    items = ids.tolist()
+    if all(isinstance(x, str) for x in items):
+        start = _after_p(items)
+        return np.array([f"P{start + i:07d}" for i in range(k)], dtype=object)
+    if all(isinstance(x, bytes) for x in items):
+        start = _after_p([x.decode("latin-1") for x in items])
+        return np.array([f"P{start + i:07d}".encode() for i in range(k)], dtype=object)
+    if all(v._is_real(x) or isinstance(x, decimal.Decimal) for x in items):
+        # Python ints beyond int64, Fractions, Decimals: of the same type
+        top = max(items)
+        start = math.floor(top) + 1
+        return np.array([type(top)(start + i) for i in range(k)], dtype=object)
+    example = next(x for x in items if not isinstance(x, str | bytes))
+    raise InputError(
+        "customer_id",
+        f"holds ids of type {type(example).__name__} ({example!r}), which have "
+        "no next id to give the potential customers",
+        fix="pass potential=0, or use whole numbers or text as ids",
     )
 
 
 def _share(value: Any, name: str) -> float:
-    if (
-        isinstance(value, bool)
-        or not isinstance(value, int | float)
-        or not 0 <= value <= 1
-    ):
-        raise ThresholdError(f"{name!r} must be a share in [0, 1]: got {value!r}")
-    return float(value)
+    """*value* (any real number type) as a float in [0, 1]."""
+    return _number(
+        value, name, "a share in [0, 1] (e.g. 0.1 for 10%)", lambda x: 0 <= x <= 1
+    )
 
 
 def _answers(known: np.ndarray, values: np.ndarray) -> np.ndarray:
@@ -185,8 +326,11 @@ def simulate_customers(
     VIP flags, store visits, assets and intent, and potential customers.
 
     One row per customer of *transactions*, plus ``potential`` times as many
-    potential customers (new ids after the largest, no purchase) who showed
-    interest or visited without buying. The answers follow the behaviour, as
+    potential customers (no purchase) who showed interest or visited
+    without buying. Their ids are new ones, never a buyer's: the whole
+    numbers after the largest id (numeric ids), or ``P0000000``,
+    ``P0000001``, ... after the largest id of that form (text ids; ``P0000000``
+    when there is none). The answers follow the behaviour, as
     they do in a real base: frequent, recent buyers tend to be satisfied and
     likely to buy again and to recommend; but every answer is noisy, and
     only a *response_rate* share of customers answered the survey (the others'
@@ -215,20 +359,32 @@ def simulate_customers(
         The output of :func:`simulate_transactions` (columns ``customer_id``,
         ``date``, ``amount``).
     seed
-        Random seed; the same seed and transactions give the same rows.
+        Random seed, a whole number >= 0; the same seed and transactions
+        give the same rows.
     response_rate
-        Share of customers who answered the survey.
+        Share of customers who answered the survey, in [0, 1] (any real
+        number type).
     potential
-        Potential customers to add, as a share of the buyers.
+        Potential customers to add, as a share of the buyers, in [0, 1].
     as_of
         Reference day for recency (default: the day after the last
-        transaction).
+        transaction); no transaction may be later.
 
     Returns
     -------
     pandas.DataFrame
         One row per customer, ``customer_id`` first, buyers in id order, then
         the potential customers.
+
+    Raises
+    ------
+    ThresholdError
+        A parameter of the wrong type or out of its range, or
+        *transactions* without the three columns.
+    InputError
+        Transactions after *as_of*, bad transactions, or ids with no next
+        one for the potential customers (e.g. tuples: pass
+        ``potential=0``).
 
     Examples
     --------
@@ -240,7 +396,14 @@ def simulate_customers(
     {'dissatisfied': 55, 'neutral': 110, 'satisfied': 171, 'very_dissatisfied': 25, 'very_satisfied': 215, nan: 524}
     >>> cust.equals(simulate_customers(tx, seed=1))
     True
+
+    Text ids: the potential customers' ids follow the largest ``P`` id.
+
+    >>> tx["customer_id"] = tx["customer_id"].map("P{:07d}".format)
+    >>> simulate_customers(tx, seed=1)["customer_id"].iloc[[999, 1000]].tolist()
+    ['P0000999', 'P0001000']
     """
+    seed = _seed(seed)
     rate = _share(response_rate, "response_rate")
     share = _share(potential, "potential")
     facts = _facts_of(transactions, as_of)
@@ -250,10 +413,7 @@ def simulate_customers(
     n = len(ids)
     k = round(share * n)
     total = n + k
-    if ids.dtype.kind in "iu":
-        extra = np.arange(k, dtype=np.int64) + (int(ids.max()) + 1 if n else 0)
-    else:
-        extra = np.array([f"P{i:07d}" for i in range(k)], dtype=object)
+    extra = _new_ids(ids, k) if k else ids[:0]
     frequency = np.concatenate((facts.frequency.astype(np.float64), np.zeros(k)))
     recency = np.concatenate((facts.recency_days, np.full(k, np.nan)))
     monetary = np.concatenate((facts.monetary, np.zeros(k)))
@@ -361,9 +521,11 @@ def simulate_contacts(
     transactions
         The output of :func:`simulate_transactions`.
     seed
-        Random seed; the same seed and transactions give the same rows.
+        Random seed, a whole number >= 0; the same seed and transactions
+        give the same rows.
     as_of
-        Reference day (default: the day after the last transaction).
+        Reference day (default: the day after the last transaction); no
+        transaction may be later.
 
     Returns
     -------
@@ -374,6 +536,14 @@ def simulate_contacts(
         ``joint_project``: the kinds :func:`custseg.relationship.contact_summary`
         reads).
 
+    Raises
+    ------
+    ThresholdError
+        A *seed* that is not a whole number >= 0, or *transactions* without
+        the three columns.
+    InputError
+        Transactions after *as_of*, or bad transactions.
+
     Examples
     --------
     >>> tx = simulate_transactions(1000, seed=1)
@@ -383,6 +553,7 @@ def simulate_contacts(
     >>> contacts["kind"].value_counts().to_dict()["sale"]
     1000
     """
+    seed = _seed(seed)
     facts = _facts_of(transactions, as_of)
     # a stream of its own: the transactions' seed would repeat their draws
     rng = np.random.default_rng([seed, 2])

@@ -21,7 +21,9 @@ SVG output (:func:`to_svg`) is still right (the text stays text and the
 browser draws it with its own fonts); pixel output (PNG) gives one
 :class:`~custseg.errors.CustsegWarning` that says how to add a font, instead
 of one matplotlib warning per missing character. A figure you pass in
-through ``ax=`` gets the same treatment (its ``draw`` is wrapped once).
+through ``ax=`` gets the same treatment (its ``draw`` is wrapped once); on
+it, only the texts custseg draws get these fonts and are drawn as typed
+(no mathtext): texts of yours keep their font and their math.
 """
 
 from __future__ import annotations
@@ -72,6 +74,7 @@ _TEXT: dict[str, dict[str, str]] = {
         "r_score": "R score (recency)",
         "f_score": "F score (frequency)",
         "not_shown": "{n:,d} customers without a score not shown",
+        "no_monetary": "{n:,d} customers without a monetary value not shown",
         "scores_title": "Customers per score",
         "score": "score",
         "R": "R (recency)",
@@ -107,6 +110,7 @@ _TEXT: dict[str, dict[str, str]] = {
         "r_score": "R 评分（最近一次消费）",
         "f_score": "F 评分（消费频率）",
         "not_shown": "未显示 {n:,d} 位无评分客户",
+        "no_monetary": "未显示 {n:,d} 位无消费金额的客户",
         "scores_title": "各评分的客户数",
         "score": "评分",
         "R": "R（最近一次消费）",
@@ -343,10 +347,28 @@ def _guard_draw(fig: Figure) -> None:
     fig._custseg_warned = False  # type: ignore[attr-defined]
 
 
-def _finish(*axes: Axes) -> None:
+def _texts(ax: Axes, new: bool) -> dict[Any, str]:
+    """The texts on *ax* before a drawing, with what they say (none on a
+    *new* figure): :func:`_finish` leaves those alone unless the drawing
+    changed them, so a note of yours on an Axes you pass keeps its font
+    and its math."""
+    if new:
+        return {}
+    from matplotlib.text import Text
+
+    return {t: t.get_text() for t in ax.findobj(Text)}
+
+
+def _finish(*axes: Axes, before: dict[Any, str] | None = None) -> None:
     """Fix the fonts of every text drawn (they outlive the rc_context), and
-    draw every text as typed: class names are data, never mathtext."""
+    draw every text as typed: class names are data, never mathtext.
+
+    Only what was drawn here: other panels, and the texts *before* (see
+    :func:`_texts`) that this drawing left as they were, keep their font
+    and their math (they are the user's own).
+    """
     families = _families()
+    seen = before or {}
     for ax in axes:
         # materialise the tick labels so they get the families too; ticks
         # made later copy their font from the first one
@@ -354,18 +376,53 @@ def _finish(*axes: Axes) -> None:
         ax.get_yticklabels()
     from matplotlib.text import Text
 
-    for ax in axes:  # only what was drawn here: other panels keep their fonts
+    for ax in axes:
         for text in ax.findobj(Text):
+            if text in seen and seen[text] == text.get_text():
+                continue  # the user's own, left as it was
             text.set_fontfamily(families)
             text.set_parse_math(False)
     _guard_draw(_root(axes[0]))
 
 
-def _thousands(axis: Any) -> None:
-    """Ticks as plain numbers with thousands separators (no 1e6 offset)."""
-    from matplotlib.ticker import FuncFormatter
+def _no_customers(ax: Axes, text: dict[str, str]) -> None:
+    """Say "no customers" in the middle of *ax*: an empty picture reads as
+    empty, not as a chart that failed to draw."""
+    ax.text(
+        0.5,
+        0.5,
+        text["no_customers"],
+        transform=ax.transAxes,
+        ha="center",
+        va="center",
+        fontstyle="italic",
+        color="#555555",
+    )
 
-    axis.set_major_formatter(FuncFormatter(lambda x, _pos: f"{x:,.0f}"))
+
+def _count_text(x: float, _pos: Any = None) -> str:
+    """A tick's value as written under it: a whole number with thousands
+    separators (never "-0"), else the number itself (never rounded to
+    another one).
+
+    >>> [_count_text(x) for x in (0.0, -0.0, 2.0, 12500.0, 2.5)]
+    ['0', '0', '2', '12,500', '2.5']
+    """
+    x = float(x)
+    if x.is_integer():
+        return f"{int(x):,d}"
+    return f"{x:,.6g}"
+
+
+def _thousands(axis: Any) -> None:
+    """Ticks at whole numbers (counts: no 2.5 customers), as plain numbers
+    with thousands separators (no 1e6 offset)."""
+    from matplotlib.ticker import FuncFormatter, MaxNLocator
+
+    axis.set_major_locator(
+        MaxNLocator(nbins="auto", steps=[1, 2, 2.5, 5, 10], integer=True)
+    )
+    axis.set_major_formatter(FuncFormatter(_count_text))
 
 
 def _pct(x: float) -> str:
@@ -491,6 +548,11 @@ def _wrap(
             last = last[:-1]
         text = [*text[: most - 1], last.rstrip() + "…"]
     return "\n".join(text)
+
+
+#: Names under columns (staff) are wrapped to this width (points), so a
+#: long one stands level under its column rather than turned.
+_COLUMN_PT = 130.0
 
 
 def _wrapped(names: list[str], wrap: bool = True) -> tuple[list[str], int]:
@@ -695,6 +757,7 @@ def segment_sizes(
         row = 0.5 + 0.18 * (lines - 1)  # inches a class takes, its name wrapped
         new = ax is None  # a figure of its own
         ax = _axes(ax, (5.4 + _label_room(names, False), 1.5 + row * max(n, 1)))
+        before = _texts(ax, new)
         pitch = _row_pitch(ax, n + 1)
         # a band above the first class for the legend, never over a bar
         band = max(1.0, 2.6 * _size_pt("small") / pitch)
@@ -720,8 +783,11 @@ def segment_sizes(
         ax.set_xlabel(text["share_pct"])
         _title(ax, text["sizes_title"] if title is None else str(title), new)
         ax.margins(x=0.12)
+        if not np.any(cust > 0):  # no customers: no shares to draw
+            ax.set_xlim(0, 100)
+            _no_customers(ax, text)
         ax.legend(loc="upper right", fontsize="small", frameon=False, ncols=2)
-        _finish(ax)
+        _finish(ax, before=before)
     return ax
 
 
@@ -777,7 +843,8 @@ def rf_heatmap(
     Rows are R scores (the most recent customers on top), columns F scores;
     each cell shows its number. Customers without an R or F score (no
     purchase, with ``nan="unknown"``) are left out, and the title says how
-    many.
+    many; with ``value="monetary"``, so are customers with a score but no
+    monetary value (NaN), counted on a line of their own.
 
     Parameters
     ----------
@@ -822,6 +889,12 @@ def rf_heatmap(
     >>> print(ax.get_title())
     Customers per R and F score
     1 customers without a score not shown
+    >>> nan = float("nan")
+    >>> ax = plot.rf_heatmap(s, [900.0, nan, 20.0, 400.0, nan], value="monetary")
+    >>> print(ax.get_title())
+    Mean monetary value per R and F score
+    1 customers without a score not shown
+    1 customers without a monetary value not shown
     """
     text = _lang(lang)
     v.choice(value, "value", ("customers", "monetary"))
@@ -830,6 +903,8 @@ def rf_heatmap(
     r = scores.r.astype(np.intp)
     f = scores.f.astype(np.intp)
     known = (r > 0) & (f > 0)
+    no_score = int(np.count_nonzero(~known))
+    no_monetary = 0
     if value == "monetary":
         if monetary is None:
             raise InputError(
@@ -838,7 +913,9 @@ def rf_heatmap(
                 fix="pass the customers' monetary values (facts.monetary)",
             )
         m = _monetary(monetary, scores)
-        known &= ~np.isnan(m)
+        missing = known & np.isnan(m)  # scored, but no value to average
+        no_monetary = int(np.count_nonzero(missing))
+        known &= ~missing
     elif monetary is not None:
         _monetary(monetary, scores)
     cell = (r[known] - 1) * kf + (f[known] - 1)
@@ -854,12 +931,14 @@ def rf_heatmap(
         grid = np.ma.masked_invalid(means)
         shown = ["" if c != c else f"{c:,.0f}" for c in means.ravel()]
         heading = text["rf_monetary"]
-    left_out = int(np.count_nonzero(~known))
-    if left_out:
-        heading += "\n" + text["not_shown"].format(n=left_out)
+    if no_score:
+        heading += "\n" + text["not_shown"].format(n=no_score)
+    if no_monetary:
+        heading += "\n" + text["no_monetary"].format(n=no_monetary)
     with _drawing():
         new = ax is None  # a figure of its own
         ax = _axes(ax, (1.6 + 0.9 * kf, 1.4 + 0.75 * kr))
+        before = _texts(ax, new)
         image = ax.imshow(
             grid, origin="lower", cmap="YlGnBu", aspect="auto", interpolation="nearest"
         )
@@ -885,7 +964,7 @@ def rf_heatmap(
         for side in ("top", "right", "bottom", "left"):
             ax.spines[side].set_visible(False)
         image.set_clim(0, max(top, 1e-12))
-        _finish(ax)
+        _finish(ax, before=before)
     return ax
 
 
@@ -947,6 +1026,7 @@ def score_distribution(
     with _drawing():
         new = ax is None  # a figure of its own
         ax = _axes(ax, (max(5.0, 1.5 + 1.1 * k), 3.8))
+        before = _texts(ax, new)
         x = np.arange(1, k + 1)
         w = 0.27
         for pos, ((key, _), c, color) in enumerate(
@@ -966,7 +1046,10 @@ def score_distribution(
         _title(ax, heading, new)
         ax.legend(fontsize="small", frameon=False, ncols=3, loc="upper center")
         ax.margins(y=0.18)
-        _finish(ax)
+        if not any(c.any() for c in counts):  # no customer has a score
+            ax.set_ylim(0, 1)
+            _no_customers(ax, text)
+        _finish(ax, before=before)
     return ax
 
 
@@ -1057,6 +1140,7 @@ def lorenz(
     with _drawing():
         new = ax is None  # a figure of its own
         ax = _axes(ax, (6.0, 4.6))
+        before = _texts(ax, new)
         ax.plot(top_x, top_y, color=_BLUE, linewidth=2)
         ax.plot([0, 100], [0, 100], color=_GREY, linestyle="--", linewidth=1)
         for lo, hi, name, alpha in (
@@ -1091,7 +1175,7 @@ def lorenz(
         ax.set_xlabel(text["lorenz_x"])
         ax.set_ylabel(text["lorenz_y"])
         _title(ax, text["lorenz_title"], new)
-        _finish(ax)
+        _finish(ax, before=before)
     return ax
 
 
@@ -1111,7 +1195,8 @@ def label_counts(
 
     Horizontal bars, the first class on top, each labelled with its count
     and share. Every class is shown (an empty one too); missing labels (NaN
-    in a Series) get a bar of their own, last.
+    in a Series) get a bar of their own, last. With no customers at all the
+    axis runs from 0 to 1 and the picture says "no customers".
 
     Parameters
     ----------
@@ -1180,6 +1265,7 @@ def label_counts(
         row = 0.42 + 0.18 * (lines - 1)  # inches a class takes, its name wrapped
         new = ax is None  # a figure of its own
         ax = _axes(ax, (5.0 + _label_room(shown, False), 1.2 + row * max(k, 1)))
+        before = _texts(ax, new)
         y = np.arange(k)
         colors = [
             _GREY if nm == lost and i == k - 1 else _BLUE for i, nm in enumerate(names)
@@ -1197,7 +1283,10 @@ def label_counts(
         _thousands(ax.xaxis)
         _title(ax, str(title), new)
         ax.margins(x=0.18)
-        _finish(ax)
+        if not n:  # no customers: an axis from 0, and say so
+            ax.set_xlim(0, 1)
+            _no_customers(ax, text)
+        _finish(ax, before=before)
     return ax
 
 
@@ -1222,7 +1311,8 @@ def transition_heatmap(
 
     A row without customers (a class nobody was in before) has no shares:
     with ``normalize="row"`` it is hatched and says "no customers", so an
-    empty class reads as empty, not as a gap in the picture. It is kept,
+    empty class reads as empty, not as a gap in the picture (a matrix
+    without any class says "no customers" in the middle). It is kept,
     not left out, so that row *i* and column *i* stay the same class and
     the customers who stayed sit on the diagonal. When customers were
     matched by id, a note under the axis says what the *new* row and the
@@ -1327,7 +1417,7 @@ def transition_heatmap(
             size = (
                 max(room + n_c * cell + 0.35, 4.5),
                 1.5
-                + (0.45 + 0.18 * (row_lines - 1)) * n_r
+                + (0.45 + 0.18 * (row_lines - 1)) * max(n_r, 1)
                 + below
                 + (0.4 if matrix.new is not None else 0),
             )
@@ -1335,6 +1425,9 @@ def transition_heatmap(
             size = (0.0, 0.0)
         new = ax is None  # a figure of its own
         ax = _axes(ax, size)
+        before = _texts(ax, new)
+        # the extent matplotlib would give, but never of zero width (no class)
+        wide, high = max(n_c, 1) - 0.5, max(n_r, 1) - 0.5
         ax.imshow(
             data,
             cmap="Blues",
@@ -1342,6 +1435,7 @@ def transition_heatmap(
             vmax=max(top, 1e-12),
             aspect="auto",
             interpolation="nearest",
+            extent=(-0.5, wide, high, -0.5),
         )
         filled = np.ma.filled(data, np.nan)
         for pos, label in enumerate(cells):
@@ -1389,8 +1483,10 @@ def transition_heatmap(
                 )
         below = _fit_xticks(ax, shown_cols, room)
         _fit_yticks(ax, shown_rows, taken=below + 100)  # + title, x label, note
-        ax.set_xlim(-0.5, n_c - 0.5)
-        ax.set_ylim(n_r - 0.5, -0.5)
+        ax.set_xlim(-0.5, wide)
+        ax.set_ylim(high, -0.5)
+        if not n_r or not n_c:  # no class, no customer: say so
+            _no_customers(ax, text)
         ax.set_xlabel(text["after"])
         ax.set_ylabel(text["before"])
         _title(ax, heading, new)
@@ -1408,7 +1504,7 @@ def transition_heatmap(
             )
         for side in ("top", "right", "bottom", "left"):
             ax.spines[side].set_visible(False)
-        _finish(ax)
+        _finish(ax, before=before)
     return ax
 
 
@@ -1434,7 +1530,13 @@ def workload(assignment: Any, *, ax: Axes | None = None, lang: str = "en") -> Ax
     customers (left axis) and a bar of book value (right axis, a twin of
     *ax*); a black tick on each bar marks its fair share (see
     :func:`custseg.assign_owners`). Balanced means every bar ends near its
-    tick.
+    tick. Both axes have ticks at whole numbers.
+
+    On a new figure, staff names are wrapped to about 130 points and each
+    column is as wide as its name, within limits: the figure grows with the
+    staff up to 13 inches wide, then the columns narrow (the names turn,
+    see :func:`transition_heatmap`) down to 0.2 inches each. On an Axes
+    you pass, names are drawn as given.
 
     Parameters
     ----------
@@ -1472,6 +1574,12 @@ def workload(assignment: Any, *, ax: Axes | None = None, lang: str = "en") -> Ax
     ['amy', 'bo']
     >>> [float(b.get_height()) for b in ax.containers[0]]
     [3.0, 2.0]
+    >>> long = "Wang Xiaoming (Shanghai Jing'an flagship store, key accounts)"
+    >>> ax = plot.workload(custseg.assign_owners([100, 80, 60], [long, "bo"]))
+    >>> print(ax.get_xticklabels()[0].get_text())
+    Wang Xiaoming (Shanghai
+    Jing'an flagship store, key
+    accounts)
     """
     from .ownership import Assignment
 
@@ -1482,40 +1590,62 @@ def workload(assignment: Any, *, ax: Axes | None = None, lang: str = "en") -> Ax
             f"must be an Assignment, got {type(assignment).__name__}",
             fix="pass the result of custseg.assign_owners(...)",
         )
-    staff = list(assignment.staff)
-    k = len(staff)
+    names = [str(s) for s in assignment.staff]
+    if ax is None:  # a new figure: names on lines as wide as a column
+        names = [_wrap(name, _COLUMN_PT) for name in names]
+    lines = max((name.count("\n") + 1 for name in names), default=1)
+    k = len(names)
+    count = np.asarray(assignment.count_after, float)
+    book = np.asarray(assignment.book_after, float)
+    fair_count = np.asarray(assignment.fair_count, float)
+    fair_book = np.asarray(assignment.fair_book, float)
+    top_count = 1.3 * max(np.max(count, initial=0), np.max(fair_count, initial=0), 1)
+    top_book = 1.3 * max(np.max(book, initial=0), np.max(fair_book, initial=0), 1)
     with _drawing():
-        ax = _axes(ax, (max(5.5, 1.8 + 0.9 * k), 4.0))
+        new = ax is None  # a figure of its own
+        # beside the Axes: the customers' ticks and label left, the book's right
+        room = _label_room([_count_text(top_count)]) + _label_room(
+            [_count_text(top_book)]
+        )
+        if new:
+            widest = max((w for w, _ in _text_sizes(names)), default=0.0)
+            line = 1.25 * _size_pt()
+            # a column as wide as its name, within limits; at most 13 inches
+            # in all, then narrower columns (names turned), never below 0.2
+            cell = min(max((widest + 12) / 72, 0.9), (_COLUMN_PT + 12) / 72)
+            if room + 0.35 + k * cell > 13:
+                cell = max(0.2, (13 - room - 0.35) / max(k, 1))
+            if widest + 0.6 * line <= 72 * cell:  # level names
+                below = line * lines
+            elif 72 * cell * np.sin(np.pi / 4) >= 1.15 * line * lines:
+                below = float(np.sin(np.pi / 4) * (widest + line * lines))
+            else:  # upright
+                below = widest
+            size = (max(5.5, room + 0.35 + k * cell), 3.8 + below / 72)
+        else:
+            size = (0.0, 0.0)
+        ax = _axes(ax, size)
+        before = _texts(ax, new)
         twin = ax.twinx()
         x = np.arange(k)
         w = 0.38
         bars_c = ax.bar(
-            x - w / 2,
-            np.asarray(assignment.count_after, float).tolist(),
-            w,
-            color=_BLUE,
-            label=text["customers"],
+            x - w / 2, count.tolist(), w, color=_BLUE, label=text["customers"]
         )
         bars_b = twin.bar(
-            x + w / 2,
-            np.asarray(assignment.book_after, float).tolist(),
-            w,
-            color=_ORANGE,
-            label=text["book"],
+            x + w / 2, book.tolist(), w, color=_ORANGE, label=text["book"]
         )
         fair = ax.scatter(
             x - w / 2,
-            assignment.fair_count,
+            fair_count,
             marker="_",
             s=400,
             color="black",
             zorder=3,
             label=text["fair"],
         )
-        twin.scatter(
-            x + w / 2, assignment.fair_book, marker="_", s=400, color="black", zorder=3
-        )
-        _fit_xticks(ax, [str(s) for s in staff], room=1.8)  # both value axes
+        twin.scatter(x + w / 2, fair_book, marker="_", s=400, color="black", zorder=3)
+        _fit_xticks(ax, names, room=room)
         ax.set_xlabel(text["owner"])
         ax.set_ylabel(text["customers"], color=_BLUE)
         twin.set_ylabel(text["book"], color=_ORANGE)
@@ -1523,25 +1653,9 @@ def workload(assignment: Any, *, ax: Axes | None = None, lang: str = "en") -> Ax
         _thousands(twin.yaxis)
         twin.spines["right"].set_visible(True)
         twin.spines["top"].set_visible(False)
-        ax.set_ylim(
-            0,
-            max(
-                float(np.max(assignment.count_after, initial=0)),
-                float(np.max(assignment.fair_count, initial=0)),
-                1,
-            )
-            * 1.3,
-        )
-        twin.set_ylim(
-            0,
-            max(
-                float(np.max(assignment.book_after, initial=0)),
-                float(np.max(assignment.fair_book, initial=0)),
-                1,
-            )
-            * 1.3,
-        )
-        ax.set_title(text["work_title"])
+        ax.set_ylim(0, top_count)
+        twin.set_ylim(0, top_book)
+        _title(ax, text["work_title"], new)
         ax.legend(
             [bars_c, bars_b, fair],
             [text["customers"], text["book"], text["fair"]],
@@ -1550,7 +1664,9 @@ def workload(assignment: Any, *, ax: Axes | None = None, lang: str = "en") -> Ax
             ncols=3,
             loc="upper center",
         )
-        _finish(ax, twin)
+        if not count.any():  # nobody to own
+            _no_customers(ax, text)
+        _finish(ax, twin, before=before)
     return ax
 
 
