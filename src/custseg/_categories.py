@@ -14,6 +14,7 @@ only to hash text answers (``pandas.factorize``), inside the call.
 
 from __future__ import annotations
 
+import decimal
 import re
 from collections.abc import Mapping, Sequence
 from typing import Any
@@ -113,8 +114,9 @@ def as_category(
     ----------
     x
         The answers: a list, NumPy array or pandas Series / Categorical of
-        text, integers or booleans. Missing answers (``None``, NaN, ``pd.NA``,
-        empty or blank text) give ``-1``.
+        text, integers or booleans. Whole numbers of another type (``4.0``,
+        ``Decimal("4")``, ``decimal128[pyarrow]``) are integers. Missing
+        answers (``None``, NaN, ``pd.NA``, empty or blank text) give ``-1``.
     field
         The argument name, used in error messages.
     levels
@@ -149,6 +151,9 @@ def as_category(
     [4, -1, 2]
     >>> as_category([1, 5], "satisfaction", levels, integers=1).tolist()
     [0, 4]
+    >>> from decimal import Decimal
+    >>> as_category([Decimal("2"), Decimal("5.0")], "satisfaction", levels, integers=1).tolist()
+    [1, 4]
     >>> as_category(["great", "meh", "neutral"], "satisfaction", levels)
     Traceback (most recent call last):
     ...
@@ -337,6 +342,12 @@ def _code_of(
         return MISSING
     if isinstance(value, bool | np.bool_):
         return int(value) if booleans else None
+    if isinstance(value, decimal.Decimal):  # a number, as float or int would be
+        if value.is_nan():
+            return MISSING
+        if not value.is_finite() or value != value.to_integral_value():
+            return None
+        value = int(value)
     if isinstance(value, int | np.integer) or (
         isinstance(value, float | np.floating) and float(value).is_integer()
     ):

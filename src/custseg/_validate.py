@@ -10,6 +10,7 @@ This module imports only NumPy; pandas objects are handled by duck typing.
 from __future__ import annotations
 
 import datetime as _dt
+import decimal as _decimal
 import math
 import numbers
 import warnings
@@ -25,6 +26,7 @@ __all__ = [
     "as_numeric",
     "check_same_length",
     "choice",
+    "decimal_inexact",
     "describe",
     "first_offender",
     "is_missing_scalar",
@@ -35,6 +37,9 @@ __all__ = [
     "text_param",
     "text_tuple_param",
     "to_days",
+    "widen_narrow",
+    "zone_named",
+    "zone_of",
 ]
 
 NanPolicy = Literal["raise", "allow"]
@@ -151,6 +156,10 @@ def as_numeric(
 
     Integer input stays integer; float, pandas nullable and numeric text input
     become ``float64``. Booleans, dates and non-numeric values are refused.
+    A ``float32`` or ``float16`` value is read as the decimal it prints as
+    (``np.float32(0.1)`` is ``0.1``, not ``0.10000000149011612``; see
+    :func:`widen_narrow`), so it gives the same answers as the ``float64``
+    column of the same printed amounts.
 
     Parameters
     ----------
@@ -173,7 +182,9 @@ def as_numeric(
         Whether to refuse integers that ``float64`` does not hold exactly
         (beyond 2**53), in any container (an ``int64`` array, a list NumPy
         would round, an object array of Python ints), for callers that sum
-        integer amounts in ``float64``.
+        integer amounts in ``float64``; and likewise decimal numbers
+        (:class:`decimal.Decimal`, ``decimal128[pyarrow]``) beyond 2**53 in
+        their last place (``9007199254740993``, ``90071992547409.93``).
 
     Examples
     --------
@@ -201,7 +212,12 @@ def as_numeric(
                 fix="convert it explicitly, e.g. with .astype(int)",
             )
         has_na = bool(x.isna().any()) if hasattr(x, "isna") else False
-        if has_na or dtype.kind == "f":
+        if dtype.kind == "f":  # Float32, float[pyarrow]: widened below
+            narrow = getattr(dtype, "numpy_dtype", None)
+            if not isinstance(narrow, np.dtype) or narrow.kind != "f":
+                narrow = np.dtype(np.float64)
+            x = x.to_numpy(dtype=narrow, na_value=np.nan)
+        elif has_na:
             x = x.to_numpy(dtype=np.float64, na_value=np.nan)
         else:
             x = x.to_numpy(dtype=np.int64)
@@ -235,7 +251,9 @@ def as_numeric(
             first, count = first_offender(inexact)
             _refuse_inexact(field, first, count)
     if arr.dtype.kind == "f":
-        if arr.dtype != np.float64:
+        if arr.dtype.itemsize < 8:
+            arr = widen_narrow(arr)
+        elif arr.dtype != np.float64:
             arr = arr.astype(np.float64)
         # Reductions first (no temporary arrays); masks only to report an error.
         with np.errstate(all="ignore"):  # inf - inf or an overflowing sum: fine here
@@ -272,6 +290,96 @@ def as_numeric(
 
 
 _FLOAT_MAX = float(np.finfo(np.float64).max)
+#: Exact powers of ten (as far as float64 holds them), by exponent.
+_POW10 = np.array([float(10**p) for p in range(64)])
+#: Rows per pass of :func:`widen_narrow` (its temporaries stay in the cache).
+_NARROW_CHUNK = 1 << 14
+
+
+def widen_narrow(arr: np.ndarray) -> np.ndarray:
+    """*arr* (``float16`` or ``float32``) as ``float64``, each value read as
+    the decimal it prints as.
+
+    Widening bit for bit turns ``np.float32(0.1)`` into
+    ``0.10000000149011612``, which is no decimal of few places: equal spends
+    would sum to unequal totals. Each finite value becomes instead the
+    ``float64`` of its shortest repr: the decimal of the fewest significant
+    digits that narrows back to it (the nearest such, as NumPy prints it).
+    NaN and infinities are kept. Vectorised: one pass reads the values of
+    up to two decimal places (amounts in cents); the others take one pass
+    per number of digits beyond the type's precision (at most five).
+
+    >>> widen_narrow(np.array([0.1, 0.2, 19.99, 1 / 3], dtype=np.float32)).tolist()
+    [0.1, 0.2, 19.99, 0.33333334]
+    >>> widen_narrow(np.array([0.1, 65504.0, 0.015625], dtype=np.float16)).tolist()
+    [0.1, 65500.0, 0.01563]
+    """
+    dtype = arr.dtype
+    info = np.finfo(dtype)
+    # below this, half a unit in the last place is under 0.005: only the
+    # nearest 2-place decimal can narrow back to a value
+    cents_below = 2.0 ** (info.nmant - 6)
+    wide = arr.astype(np.float64)
+    with np.errstate(all="ignore"):
+        for start in range(0, len(wide), _NARROW_CHUNK):
+            part = wide[start : start + _NARROW_CHUNK]
+            read = np.rint(part * 100.0)
+            read /= 100.0
+            ok = (read.astype(dtype) == arr[start : start + _NARROW_CHUNK]) & (
+                np.abs(part) < cents_below
+            )
+            np.copyto(part, read, where=ok)
+            rest = np.flatnonzero(~ok & np.isfinite(part) & (part != 0))
+            if len(rest):
+                part[rest] = _shortest(part[rest], dtype)
+    return wide
+
+
+def _shortest(x: np.ndarray, dtype: np.dtype) -> np.ndarray:
+    """:func:`widen_narrow` of finite non-zero values *x* (narrow values
+    widened bit for bit), by significant digits, as NumPy prints them.
+
+    A normal value is first tried at the type's precision (6 digits for
+    float32): a decimal of at most that many digits that narrows back to it
+    is the nearest decimal of that many digits, so one pass reads every
+    value printed with that few. The others (and the
+    subnormal values, from one digit) take one more digit a pass, the
+    nearest decimal first (ties to even, as NumPy prints), else the one on
+    the other side (near a power of two only the farther one may narrow
+    back). A value no decimal of up to the precision + 4 digits narrows back
+    to keeps its bits.
+    """
+    info = np.finfo(dtype)
+    out = x.copy()
+    narrow = x.astype(dtype)
+    magnitude = np.abs(x)
+    exponent = np.floor(np.log10(magnitude)).astype(np.int64)
+    normal = magnitude >= float(info.smallest_normal)
+    top = len(_POW10) - 1
+    for rows, first in (
+        (np.flatnonzero(normal), info.precision),
+        (np.flatnonzero(~normal), 1),
+    ):
+        for digits in range(first, info.precision + 5):
+            if not len(rows):
+                break
+            places = digits - 1 - exponent[rows]
+            up = _POW10[np.clip(places, 0, top)]
+            down = _POW10[np.clip(-places, 0, top)]
+            scaled = x[rows] * up / down
+            near = np.rint(scaled)
+            read = near * down / up
+            ok = read.astype(dtype) == narrow[rows]
+            if digits > info.precision or first == 1:
+                no = np.flatnonzero(~ok)
+                side = np.where(near[no] > scaled[no], -1.0, 1.0)
+                other = (near[no] + side) * down[no] / up[no]
+                back = other.astype(dtype) == narrow[rows[no]]
+                read[no[back]] = other[back]
+                ok[no[back]] = True
+            out[rows[ok]] = read[ok]
+            rows = rows[~ok]
+    return out
 
 
 def _check_sums(arr: np.ndarray, field: str) -> None:
@@ -360,16 +468,22 @@ def _object_to_float(arr: np.ndarray, field: str, *, exact: bool = False) -> np.
             bad.append(i)
             continue
         try:
-            out[i] = float(v)
+            f = out[i] = float(v)
         except OverflowError:
             huge.append(i)
         except (TypeError, ValueError):
             bad.append(i)
         else:
-            if (
-                exact
-                and isinstance(v, int | np.integer)
-                and not -_EXACT <= int(v) <= _EXACT
+            if not exact:
+                continue
+            if isinstance(v, int | np.integer):
+                if not -_EXACT <= int(v) <= _EXACT:
+                    inexact.append(i)
+            elif (
+                isinstance(v, _decimal.Decimal)
+                # cheap first: at most 15 digits and within 2**53 is exact
+                and (not -_EXACT <= f <= _EXACT or _DIGITS_15.plus(v) != v)
+                and decimal_inexact(v)
             ):
                 inexact.append(i)
     if bad:
@@ -390,19 +504,62 @@ def _object_to_float(arr: np.ndarray, field: str, *, exact: bool = False) -> np.
             fix="check the column (a unit or parsing error?) or scale the values down",
         )
     if inexact:
-        _refuse_inexact(field, inexact[0], len(inexact))
+        first = values[inexact[0]]
+        _refuse_inexact(
+            field,
+            inexact[0],
+            len(inexact),
+            example=first if isinstance(first, _decimal.Decimal) else None,
+        )
     return out
 
 
-def _refuse_inexact(field: str, first: int, count: int) -> None:
-    raise InputError(
-        field,
-        "has integers beyond 2**53, which float64 sums do not hold exactly",
-        first_row=first,
-        n_rows=count,
-        fix="scale the amounts down (e.g. to thousands), or convert "
-        "them to float yourself if rounding them is acceptable",
-    )
+#: Rounds a Decimal to 15 significant digits (every such decimal is below
+#: 2**53 in its last place).
+_DIGITS_15 = _decimal.Context(prec=15)
+
+
+def decimal_inexact(value: _decimal.Decimal) -> bool:
+    """Whether a finite :class:`~decimal.Decimal` is beyond 2**53 in its
+    last (non-zero) place, or as an integer: ``float64`` sums of such
+    amounts are not exact. Trailing zeros do not count
+    (``decimal128(38, 20)`` writes 1 as ``1.00000000000000000000``).
+
+    >>> D = _decimal.Decimal
+    >>> decimal_inexact(D("90071992547409.93")), decimal_inexact(D("90071992547409.9"))
+    (True, False)
+    >>> decimal_inexact(D("9007199254740993")), decimal_inexact(D("1.00000000000000000000"))
+    (True, False)
+    """
+    if not value.is_finite():
+        return False
+    _, digits, exponent = value.as_tuple()
+    assert isinstance(exponent, int)  # finite
+    text = "".join(map(str, digits))
+    kept = text.rstrip("0")
+    exponent += len(text) - len(kept)
+    return int(kept or "0") * 10 ** max(exponent, 0) > _EXACT
+
+
+def _refuse_inexact(
+    field: str, first: int, count: int, example: _decimal.Decimal | None = None
+) -> None:
+    if example is not None:
+        problem = (
+            f"has decimal numbers beyond 2**53 in their last place, such as "
+            f"{describe(example)}, which float64 sums do not hold exactly"
+        )
+        fix = (
+            "round them (e.g. to cents) or scale them down (e.g. to thousands), "
+            "or convert them to float yourself if rounding them is acceptable"
+        )
+    else:
+        problem = "has integers beyond 2**53, which float64 sums do not hold exactly"
+        fix = (
+            "scale the amounts down (e.g. to thousands), or convert "
+            "them to float yourself if rounding them is acceptable"
+        )
+    raise InputError(field, problem, first_row=first, n_rows=count, fix=fix)
 
 
 def _exact_list_ints(x: Any, arr: np.ndarray, field: str) -> None:
@@ -774,13 +931,9 @@ def _scalar_to_datetime64(v: Any) -> np.datetime64:
         if vague is not None:
             raise ValueError(vague)
         text = v.strip()
-        # the time of day (after "T" or a space; a year may be signed or have
-        # more than 4 digits) may end in an offset
-        seps = [i for i in (text.find("T"), text.find(" ")) if i >= 0]
-        clock = text[min(seps) + 1 :] if seps else ""
-        if any(c in clock for c in "+-Z"):
+        parsed = _offset_text(text)
+        if parsed is not None:
             # an offset such as +08:00 or Z: keep the local wall-clock time
-            parsed = _dt.datetime.fromisoformat(text.replace("Z", "+00:00"))
             return np.datetime64(parsed.replace(tzinfo=None), "us")
         text = text.replace(" ", "T", 1)
         out, day = np.datetime64(text, "us"), np.datetime64(text, "D")
@@ -788,6 +941,19 @@ def _scalar_to_datetime64(v: Any) -> np.datetime64:
             raise OverflowError(f"{v!r} is outside the range datetime64[us] holds")
         return out
     raise TypeError(type(v).__name__)
+
+
+def _offset_text(text: str) -> _dt.datetime | None:
+    """*text* (stripped) as an aware datetime when its time of day ends in
+    an offset (``+08:00``, ``Z``), else None; ValueError when such text is
+    no date."""
+    # the time of day (after "T" or a space; a year may be signed or have
+    # more than 4 digits) may end in an offset
+    seps = [i for i in (text.find("T"), text.find(" ")) if i >= 0]
+    clock = text[min(seps) + 1 :] if seps else ""
+    if not any(c in clock for c in "+-Z"):
+        return None
+    return _dt.datetime.fromisoformat(text.replace("Z", "+00:00"))
 
 
 def _scalar_to_us(v: np.datetime64) -> np.datetime64:
@@ -799,7 +965,7 @@ def _scalar_to_us(v: np.datetime64) -> np.datetime64:
     return out[0]
 
 
-def as_datetime_scalar(value: Any, field: str) -> np.datetime64:
+def as_datetime_scalar(value: Any, field: str, *, like: Any = None) -> np.datetime64:
     """Coerce one date (text, date, datetime, Timestamp, datetime64) to datetime64.
 
     Besides ISO 8601 text, the compact form ``YYYYMMDD`` is read, as text or
@@ -808,8 +974,24 @@ def as_datetime_scalar(value: Any, field: str) -> np.datetime64:
     names no day: ``"2024"``, ``"2024-03"``, ``"today"``, ``"now"``.
     A 0-d NumPy array counts as the value it holds.
 
+    A tz-aware *value* (a Timestamp or datetime with a zone, or text with an
+    offset such as ``+00:00`` or ``Z``) is read in its local wall time,
+    unless *like* is given: the dates it is compared with (the column as the
+    caller received it, before :func:`as_datetime`), or their zone (a
+    :class:`datetime.tzinfo`, see :func:`zone_of`). When those are tz-aware
+    in one zone, an aware *value* is converted to that zone first, so that
+    its day is the day the shop saw at that instant (``2024-04-01 20:00
+    UTC`` is 2 April for dates in Shanghai); naive dates (or several zones)
+    leave it in its own wall time.
+
     >>> as_datetime_scalar("2024-03-01", "as_of")
     np.datetime64('2024-03-01T00:00:00.000000')
+    >>> import datetime as dt
+    >>> shanghai = [dt.datetime(2024, 4, 2, 3, tzinfo=dt.timezone(dt.timedelta(hours=8)))]
+    >>> as_datetime_scalar("2024-04-01T20:00Z", "as_of", like=shanghai)
+    np.datetime64('2024-04-02T04:00:00.000000')
+    >>> as_datetime_scalar("2024-04-01T20:00Z", "as_of")
+    np.datetime64('2024-04-01T20:00:00.000000')
     >>> as_datetime_scalar(20240301, "as_of")
     np.datetime64('2024-03-01T00:00:00.000000')
     >>> as_datetime_scalar("202403", "as_of")
@@ -825,7 +1007,7 @@ def as_datetime_scalar(value: Any, field: str) -> np.datetime64:
     ...
     custseg.errors.InputError: 'as_of' is not a date: 'soon': use ISO 8601 text such as '2024-03-31', or a date/datetime value
     """
-    value = _localize_scalar(value)
+    value = _localize_scalar(value, like, field)
     if isinstance(value, np.ndarray):
         if value.ndim:
             raise InputError(
@@ -898,12 +1080,113 @@ def _compact_date(value: Any, field: str) -> np.datetime64 | None:
     return np.datetime64(day, "us")
 
 
-def _localize_scalar(value: Any) -> Any:
+def _localize_scalar(value: Any, like: Any, field: str) -> Any:
+    """*value* without its time zone (see :func:`as_datetime_scalar`): an
+    aware value is first converted to the one zone of the dates *like*,
+    when they have one; then its wall time is kept."""
+    if like is not None:
+        aware = _aware_scalar(value)
+        zone = zone_of(like) if aware is not None else None
+        if aware is not None and zone is not None:
+            try:
+                value = aware.astimezone(zone)
+            except (OverflowError, ValueError):
+                raise InputError(
+                    field,
+                    f"is outside the range of dates: {describe(value)}",
+                    fix="give a date between the years 1 and 9999",
+                ) from None
     if getattr(value, "tzinfo", None) is not None and hasattr(value, "tz_localize"):
         return value.tz_localize(None)
     if hasattr(value, "to_datetime64") and not isinstance(value, np.datetime64):
         return value.to_datetime64()
     return value
+
+
+def _aware_scalar(value: Any) -> _dt.datetime | None:
+    """*value* as an aware datetime (a Timestamp stays one) when it is a
+    datetime with a zone or text with an offset; else None."""
+    if isinstance(value, _dt.datetime):
+        return value if value.tzinfo is not None else None
+    if isinstance(value, str):
+        try:
+            return _offset_text(value.strip())
+        except ValueError:
+            return None  # no date: as_datetime_scalar says so
+    return None
+
+
+def zone_of(dates: Any) -> Any:
+    """The one time zone (a :class:`datetime.tzinfo`) of tz-aware dates,
+    None for naive dates, dates in several zones or no dates (a tzinfo
+    stands for itself).
+
+    Read from the dtype for pandas data (``datetime64[ns, tz]``, Arrow
+    timestamps with a zone, a Categorical of aware dates); else value by
+    value (aware datetimes, text with offsets), stopping at the first naive
+    value.
+
+    >>> import datetime as dt
+    >>> plus8 = dt.timezone(dt.timedelta(hours=8))
+    >>> zone_of([dt.datetime(2024, 1, 1, tzinfo=plus8), None, "2024-01-02T10:00+08:00"])
+    datetime.timezone(datetime.timedelta(seconds=28800))
+    >>> zone_of(["2024-01-01T10:00+08:00", "2024-01-01"]) is None
+    True
+    """
+    if isinstance(dates, _dt.tzinfo):  # the zone itself
+        return dates
+    dtype = getattr(dates, "dtype", None)
+    if dtype is not None:
+        tz = getattr(dtype, "tz", None)
+        if tz is not None:
+            return tz
+        arrow = getattr(dtype, "pyarrow_dtype", None)
+        if arrow is not None and hasattr(arrow, "tz"):  # an Arrow timestamp
+            return zone_named(arrow.tz) if arrow.tz else None
+        categories = getattr(dtype, "categories", None)
+        if categories is not None:
+            return zone_of(categories)
+        if isinstance(dtype, np.dtype) and dtype.kind not in "OU":
+            return None  # datetime64 (naive), numbers
+    if isinstance(dates, str | bytes) or not hasattr(dates, "__iter__"):
+        return None
+    zone, key = None, None
+    for value in dates:
+        if is_missing_scalar(value):
+            continue
+        aware = _aware_scalar(value)
+        if aware is None:
+            return None  # a naive value (or no date): no one zone
+        tz = aware.tzinfo
+        this = getattr(tz, "key", None) or getattr(tz, "zone", None) or tz
+        if key is None:
+            zone, key = tz, this
+        elif this != key:
+            return None
+    return zone
+
+
+def zone_named(name: str) -> Any:
+    """The tzinfo of an Arrow zone name (``Asia/Shanghai``, ``+08:00``),
+    None for a name no zone has.
+
+    >>> zone_named("+08:00"), zone_named("Asia/Shanghai"), zone_named("Mars/Base")
+    (datetime.timezone(datetime.timedelta(seconds=28800)), zoneinfo.ZoneInfo(key='Asia/Shanghai'), None)
+    """
+    import zoneinfo
+
+    text = name.strip()
+    if text[:1] in "+-" and len(text) == 6 and text[3] == ":":
+        try:
+            hours, minutes = int(text[1:3]), int(text[4:6])
+        except ValueError:
+            return None
+        sign = -1 if text[0] == "-" else 1
+        return _dt.timezone(sign * _dt.timedelta(hours=hours, minutes=minutes))
+    try:
+        return zoneinfo.ZoneInfo(text)
+    except (ValueError, zoneinfo.ZoneInfoNotFoundError):
+        return None
 
 
 def to_days(dates: np.ndarray) -> np.ndarray:

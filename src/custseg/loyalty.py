@@ -18,6 +18,7 @@ Layer 1: NumPy and attrs only; pandas is imported inside ``to_pandas``.
 
 from __future__ import annotations
 
+import decimal
 import numbers
 from collections.abc import Sequence
 from itertools import product
@@ -231,7 +232,9 @@ def _text_or_numbers(
         first, count = v.first_offender(flags)
         raise InputError(field, "has booleans", first_row=first, n_rows=count, fix=fix)
     is_num = np.fromiter(
-        (isinstance(e, numbers.Real) for e in values), dtype=bool, count=len(values)
+        (isinstance(e, numbers.Real | decimal.Decimal) for e in values),
+        dtype=bool,
+        count=len(values),
     )
     if not is_num.any():
         raise unknown

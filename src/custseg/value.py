@@ -41,6 +41,7 @@ Layer 1: NumPy and attrs only.
 
 from __future__ import annotations
 
+import decimal
 import math
 import types
 import warnings
@@ -286,14 +287,22 @@ def _first_present(arr: np.ndarray) -> Any:
 
 
 def _is_numeric(x: Any) -> bool:
-    """Whether *x* holds numbers (amounts, scores) rather than levels."""
+    """Whether *x* holds numbers (amounts, scores) rather than levels:
+    integers, floats and decimals (:class:`~decimal.Decimal`,
+    ``decimal128[pyarrow]``), also as the categories of a Categorical."""
     dtype = getattr(x, "dtype", None)
     if dtype is not None and not isinstance(x, list | tuple):
         kind = getattr(dtype, "kind", "O")
         if kind in "iuf":
             return True
+        categories = getattr(dtype, "categories", None)
+        if categories is not None:  # a Categorical: numbers if they are
+            return _is_numeric(categories)
+        arrow = getattr(dtype, "pyarrow_dtype", None)
+        if hasattr(arrow, "precision") and hasattr(arrow, "scale"):
+            return True  # an Arrow decimal
         if kind != "O" or not isinstance(dtype, np.dtype):
-            return False  # text, categorical, boolean: levels
+            return False  # text, boolean: levels
         arr = x.to_numpy() if hasattr(x, "to_numpy") else np.asarray(x)
     else:
         if isinstance(x, str | bytes) or np.isscalar(x):
@@ -307,7 +316,7 @@ def _is_numeric(x: Any) -> bool:
         if arr.dtype.kind != "O":
             return False
     first = _first_present(arr.reshape(-1))
-    return v._is_real(first)
+    return v._is_real(first) or isinstance(first, decimal.Decimal)
 
 
 def _levels(
@@ -323,8 +332,9 @@ def _levels(
         return as_category(x, field, names, aliases=aliases)
     arr = v.as_numeric(x, field, nan="allow")
     if lo is None or hi is None:
-        if not len(arr):
-            return np.zeros(0, dtype=np.int8)
+        if arr.dtype.kind == "f" and np.isnan(arr).all():
+            # no answer at all (an empty CSV column): missing, not numbers
+            return np.full(len(arr), MISSING, dtype=np.int8)
         raise ThresholdError(
             f"numeric {field!r} needs thresholds: pass thresholds="
             f"ValueTierThresholds({field}_medium=..., {field}_large=...), fit them "
