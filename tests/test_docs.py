@@ -466,3 +466,56 @@ class TestHomePage:
         with contextlib.redirect_stdout(out):
             exec(code, {})  # the page's own example
         assert out.getvalue() == shown
+
+
+# --------------------------------------------------------------------------
+# rules files shown in the docs
+
+
+def _rules_blocks() -> list[tuple[str, str]]:
+    """(``file:line``, text) of every ```toml block of README.md and
+    docs/*.md that is a whole rules file: its first line that is not blank
+    or a comment starts with ``format =`` or ``extends =``."""
+    fence = re.compile(r"^```toml[ \t]*\n(.*?)^```", re.M | re.S)
+    found = []
+    for page in [ROOT / "README.md", *sorted((ROOT / "docs").glob("*.md"))]:
+        text = page.read_text("utf-8")
+        for m in fence.finditer(text):
+            body = m[1]
+            first = next(
+                (
+                    line.strip()
+                    for line in body.splitlines()
+                    if line.strip() and not line.lstrip().startswith("#")
+                ),
+                "",
+            )
+            if re.match(r"(format|extends)\s*=", first):
+                line = text.count("\n", 0, m.start()) + 1
+                found.append((f"{page.relative_to(ROOT)}:{line}", body))
+    return found
+
+
+RULES_BLOCKS = _rules_blocks()
+
+
+def test_docs_show_rules_files() -> None:
+    """The pages do show rules files (the search below is not empty)."""
+    assert len(RULES_BLOCKS) >= 5
+
+
+@pytest.mark.parametrize(
+    "where, body", RULES_BLOCKS, ids=[where for where, _ in RULES_BLOCKS]
+)
+def test_docs_rules_files_load(where: str, body: str) -> None:
+    """Every whole rules file of the docs checks with no error (its examples
+    run) and loads."""
+    from custseg import rules
+
+    errors = [
+        f"{d.line}:{d.column} {d.code}: {d.message}"
+        for d in rules.check(body, text=True)
+        if d.severity == "error"
+    ]
+    assert errors == [], where
+    rules.loads(body)

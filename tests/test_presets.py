@@ -347,7 +347,7 @@ class TestEvaluate:
             (2, 1, 1): "About To Sleep",
             (1, 1, 1): "Lost",
             (2, 1, 5): "Others",
-            (NAN, NAN, NAN): "Others",
+            (NAN, NAN, NAN): "Unscored",
         }
         r, f, m = (list(col) for col in zip(*rows, strict=True))
         assert _labels(name, "rfm_vignette", r=r, f=f, m=m) == list(rows.values())
@@ -393,8 +393,8 @@ class TestEvaluate:
         got = {k: out[k].to_numpy().tolist() for k in names}
         assert got == {
             "rfm11": ["冠军客户", "未评分"],
-            "rfm_vignette": ["冠军客户", "其他"],
-            "ecom4": ["重点发展客户", "普通客户"],
+            "rfm_vignette": ["冠军客户", "未评分"],
+            "ecom4": ["重点发展客户", "未评分"],
             "lifecycle": ["活跃期", "未购买"],
             "care_phase": ["关怀", "未购买"],
         }

@@ -929,13 +929,13 @@ breaks = [60, 120, 240, 365]
             "Key Development",
             "Key Development",
             "Key Retention",
-            "Ordinary",
+            "Unscored",
         ]
         assert out["ecom4"].to_numpy().tolist() == [
             "Ordinary",
             "Key Development",
             "Key Retention",
-            "Ordinary",
+            "Unscored",
         ]
         assert base["lifecycle"].to_numpy().tolist() == [
             "active",

@@ -1047,7 +1047,7 @@ def label_in_engine(
     >>> type(out).__name__
     'LazyFrame'
     >>> out.collect().select("r", "f", "m", "lifecycle", "rfm11", "ecom4").rows()
-    [(5, 5, 5, 'active', 'Champions', 'Key Development'), (1, 1, 1, 'gone', 'Lost', 'Ordinary'), (None, None, None, 'no_purchase', 'Unscored', 'Ordinary')]
+    [(5, 5, 5, 'active', 'Champions', 'Key Development'), (1, 1, 1, 'gone', 'Lost', 'Ordinary'), (None, None, None, 'no_purchase', 'Unscored', 'Unscored')]
     """
     rs = _load(preset, rules)
     if edges is None:

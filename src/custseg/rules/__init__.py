@@ -516,8 +516,22 @@ def _looks_like_text(value: str) -> bool:
 
 
 def _named(name: str) -> Source:
-    """A preset by name, or a path (an identifier that is no file: a preset typo)."""
+    """A preset by name, or a path (an identifier that is no file: a preset typo).
+
+    A preset name never holds a path separator: ``./ecommerce`` is a file. A
+    bare preset name that is also a file (or anything) in the current
+    directory is refused as ambiguous, never silently one or the other.
+    """
     if name in presets():
+        if os.path.lexists(name):
+            raise _file_error(
+                name,
+                f"{name!r} names both a shipped preset and a file in the current "
+                "directory",
+                f"for the file write a path, ./{name}; for the preset: "
+                f"--preset {name}, rules.preset({name!r}), or run from "
+                "another directory",
+            )
         return Source(_PRESET_PREFIX + name, preset_text(name))
     if name.replace("-", "_").isidentifier() and not os.path.lexists(name):
         preset_text(name)  # raises unknown-preset with a suggestion
@@ -589,6 +603,12 @@ def load(path_or_preset: str | os.PathLike[str]) -> RuleSet:
     of a preset (:func:`presets`); it is never rules text: use :func:`loads`
     for that. Only regular files are read (a FIFO or a device is refused
     without waiting on it), decoded strictly as UTF-8.
+
+    A preset name is a bare name (``"ecommerce"``); anything else is a path
+    (``"./ecommerce"``, ``"shop.toml"``, an :class:`os.PathLike`). A bare
+    preset name that is also a file in the current directory is an error
+    (code ``file``) naming both ways to say it: never silently the one or
+    the other.
 
     Parameters
     ----------

@@ -123,10 +123,39 @@ def _headers(source: Source) -> list[int]:
     return [i + 1 for i, line in enumerate(source.lines) if _HEADER.match(line)]
 
 
-def _key_in(source: Source, start: int, end: int, key: str) -> tuple[int, int, int]:
-    """(line, column, end column) of ``key =`` within lines [start, end)."""
+def _key_in(
+    source: Source, start: int, end: int, key: str, within: str | None = None
+) -> tuple[int, int, int]:
+    """(line, column, end column) of ``key =`` within lines [start, end); with
+    *within* (``given`` or ``expect``), the key of that table: in
+    ``within = { key = ... }``, ``within.key = ...`` or under
+    ``[examples.within]``, so an ``expect`` key named like a ``given`` one is
+    found where it is written. Else the first ``key =`` of the lines."""
     pattern = re.compile(r'(?<![\w."\'])("?)' + re.escape(key) + r"\1\s*=")
-    for line in range(start, min(end, len(source.lines) + 1)):
+    stop = min(end, len(source.lines) + 1)
+    if within is not None:
+        table = re.compile(r"(?<![\w.\"'])" + re.escape(within) + r"\s*=\s*\{")
+        dotted = re.compile(
+            r"(?<![\w.\"'])"
+            + re.escape(within)
+            + r'\s*\.\s*("?)'
+            + re.escape(key)
+            + r"\1\s*="
+        )
+        header = re.compile(r"\s*\[\s*examples\s*\.\s*" + re.escape(within) + r"\s*\]")
+        under = False  # inside [examples.within]
+        for line in range(start, stop):
+            text = source.line_text(line)
+            if text.lstrip().startswith("["):
+                under = header.match(text) is not None
+                continue
+            opened = table.search(text)
+            m = pattern.search(text, opened.end()) if opened else dotted.search(text)
+            if m is None and under:
+                m = pattern.match(text, len(text) - len(text.lstrip()))
+            if m:
+                return line, m.start() + 1, m.end() + 1
+    for line in range(start, stop):
         m = pattern.search(source.line_text(line))
         if m:
             return line, m.start() + 1, m.end() + 1
@@ -174,7 +203,7 @@ def parse_examples(
         ok = True
 
         def at(
-            key: str,
+            key: str | tuple[str, str],
             code: str,
             message: str,
             hint: str = "",
@@ -183,9 +212,11 @@ def parse_examples(
             _end: int = end,
             _number: int = number,
         ) -> None:
+            # a key of the example, or (given|expect, key) for a key of those
+            within, name = key if isinstance(key, tuple) else (None, key)
             line, col, stop = (
-                _key_in(source, _start, _end, key)
-                if key
+                _key_in(source, _start, _end, name, within)
+                if name
                 else (_start, 1, len(source.line_text(_start).rstrip()) + 1)
             )
             b.add(
@@ -235,10 +266,12 @@ def parse_examples(
         for name, value in given.items():
             problem = _check_given(name, value, fields, derived)
             if problem is not None:
-                at(name, *problem)
+                at(("given", name), *problem)
                 ok = False
             else:
                 values[name] = value
+        # a given value refused is reported once: not again as "left out"
+        complete = len(values) == len(given)
         names: dict[str, str] = {}
         lines: dict[str, tuple[int, int, int, str]] = {}
         pairs: list[tuple[str, Any]] = []
@@ -254,7 +287,7 @@ def parse_examples(
                 if tag not in tagsets[set_name].tags:
                     close = _close(tag, tagsets[set_name].tags)
                     at(
-                        tag,
+                        ("expect", tag),
                         "unknown-label",
                         f"{tag!r} is not a tag of {set_name!r}",
                         f"did you mean {close[0]!r}?"
@@ -266,16 +299,17 @@ def parse_examples(
                     continue
                 if not isinstance(label, bool):
                     at(
-                        tag,
+                        ("expect", tag),
                         "bad-value",
                         f"a tag is true or false: {output} = {label!r}",
                     )
                     ok = False
                     continue
                 names[output] = "true" if label else "false"
-                where = _key_in(source, start, end, tag)
+                where = _key_in(source, start, end, tag, "expect")
                 lines[output] = (*where, source.line_text(where[0]))
-                ok = _complete(output, values, rs_parts, at, tag) and ok
+                if complete:
+                    ok = _complete(output, values, rs_parts, at, ("expect", tag)) and ok
                 continue
             labels = (
                 tables[output].names
@@ -288,7 +322,7 @@ def parse_examples(
                 known = [*tables, *segments]
                 close = difflib.get_close_matches(output, known, n=1)
                 at(
-                    output,
+                    ("expect", output),
                     "unknown-name",
                     f"no table or segmentation named {output!r}",
                     f"did you mean {close[0]!r}?"
@@ -300,7 +334,7 @@ def parse_examples(
             if not isinstance(label, str) or label not in labels:
                 close = _close(label, labels)
                 at(
-                    output,
+                    ("expect", output),
                     "unknown-label",
                     f"{label!r} is not a label of {output!r}",
                     f"did you mean {close[0]!r}?"
@@ -312,9 +346,10 @@ def parse_examples(
                 ok = False
                 continue
             names[output] = label
-            where = _key_in(source, start, end, output)
+            where = _key_in(source, start, end, output, "expect")
             lines[output] = (*where, source.line_text(where[0]))
-            ok = _complete(output, values, rs_parts, at, output) and ok
+            if complete:
+                ok = _complete(output, values, rs_parts, at, ("expect", output)) and ok
         if ok:
             out.append(
                 Example(
@@ -336,7 +371,7 @@ def _complete(
     values: Mapping[str, Any],
     rs_parts: Mapping[str, Any],
     at: Any,
-    key: str,
+    key: tuple[str, str],
 ) -> bool:
     """Whether the example gives every field *output* reads that may not be
     left out (each one missing is a diagnostic at *key*)."""

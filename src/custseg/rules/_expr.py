@@ -29,6 +29,8 @@ from typing import Any, Literal, NamedTuple
 import attrs
 import numpy as np
 
+from .._exact import decimal_scale, ordered_sum
+
 __all__ = [
     "BOOL",
     "NUMBER",
@@ -404,7 +406,7 @@ def _central(func: str, arr: np.ndarray, q: float) -> float:
 
     def value(x: np.ndarray) -> float:
         if func == "mean":
-            return float(x.mean())
+            return _mean(x)
         if func == "median":
             return float(np.median(x))
         return float(np.quantile(x, q))
@@ -415,6 +417,19 @@ def _central(func: str, arr: np.ndarray, q: float) -> float:
             scale = float(np.abs(arr).max())
             out = value(arr / scale) * scale
     return out
+
+
+def _mean(x: np.ndarray) -> float:
+    """The mean of *x*, the same for every order of the values: decimals of
+    few places are summed exactly as integers and divided once (the mean of
+    0.1, 0.2 and 0.3 is 0.2), other values are added in ascending order."""
+    scale = decimal_scale(x)
+    if scale is None:
+        return ordered_sum(x) / len(x)
+    # integers whose magnitudes add up below 2**52: an exact sum in any order;
+    # Python's int / int is correctly rounded
+    total = int(np.rint(x * scale).sum())
+    return total / (scale * len(x))
 
 
 def _is_missing(name: str, typ: Type) -> Fn:
@@ -1261,6 +1276,15 @@ def check_expr(
     return compiled, problems
 
 
+def _parses(text: str) -> bool:
+    """Whether *text* is a Python expression (for a hint only)."""
+    try:
+        ast.parse(text, mode="eval")
+    except (SyntaxError, ValueError, MemoryError, RecursionError):
+        return False
+    return True
+
+
 def _check_body(
     text: Any, symbols: Mapping[str, Symbol], *, want: Type | None = BOOL
 ) -> tuple[Compiled | None, list[ExprProblem]]:
@@ -1305,9 +1329,20 @@ def _check_body(
         src_lines = text.strip("\n").split("\n")
         src = src_lines[line - 1] if 0 < line <= len(src_lines) else ""
         col = _char_offset(src, max((exc.offset or 1) - 1, 0))
+        hint = ""
+        if len(src_lines) > 1 and _parses("(" + text.strip("\n") + "\n)"):
+            hint = (
+                "wrap a condition written over several lines in parentheses, "
+                'when = """(... and <new line> ...)""", or write it on one line'
+            )
         return None, [
             ExprProblem(
-                col, col + 1, "expr-syntax", f"invalid condition: {exc.msg}", "", line
+                col,
+                col + 1,
+                "expr-syntax",
+                f"invalid condition: {exc.msg}",
+                hint,
+                line,
             )
         ]
     except (MemoryError, RecursionError) as exc:

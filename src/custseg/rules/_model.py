@@ -30,6 +30,7 @@ from ._examples import Example, ExampleOutcome, parse_examples, run_examples
 from ._expr import (
     BOOL,
     FUNCTIONS,
+    MAX_NUMBER,
     NUMBER,
     Compiled,
     Env,
@@ -772,7 +773,7 @@ class RuleSet:
         customer_id
         a                 active  Ordinary
         b                 active  Ordinary
-        c            no_purchase  Ordinary
+        c            no_purchase  Unscored
         >>> rules.load("ecommerce").evaluate(42)
         Traceback (most recent call last):
         ...
@@ -1018,6 +1019,8 @@ def _coerce_field(spec: FieldSpec, col: Any) -> np.ndarray:
     name = spec.name
     if spec.kind in ("number", "integer"):
         arr = v.as_numeric(col, name, nan="allow" if spec.missing else "raise")
+        if arr.dtype.kind == "u":  # rare: signed, so -x and x - 5 cannot wrap
+            arr = arr.astype(np.int64)
         if spec.kind == "integer" and arr.dtype.kind == "f":
             part = np.trunc(arr)
             np.subtract(arr, part, out=part)  # the fractional parts, NaN skipped:
@@ -1114,8 +1117,9 @@ def _booleans(spec: FieldSpec, col: Any) -> np.ndarray:
 
 
 def _short_repr(value: Any) -> str:
-    text = repr(value)
-    return text if len(text) <= 60 else text[:57] + "..."
+    """*value* for a message: NumPy scalars plainly (``1.0``, not
+    ``np.float64(1.0)``), cut to 60 characters."""
+    return v.describe(value, limit=60)
 
 
 def _category_codes(spec: FieldSpec, col: Any) -> np.ndarray:
@@ -1210,6 +1214,9 @@ class _Builder:
         self.source = source
         self.origins = origins  # key path -> the file that defined it (extends)
         self.diags: list[Diagnostic] = []
+        # declared names whose definition was refused (and reported): their
+        # uses are not "unknown names" to declare
+        self.refused: set[str] = set()
 
     # diagnostics -----------------------------------------------------------
     def _src(self, path: tuple[str, ...]) -> Source:
@@ -1265,8 +1272,13 @@ class _Builder:
             )
         )
 
-    def locate_value(self, path: tuple[str, ...], text: str) -> Located | None:
-        return self._src(path).locate_string(text, path)
+    def locate_value(
+        self, path: tuple[str, ...], text: str, key: str | None = None
+    ) -> Located | None:
+        """Where the string *text* under *path* is written: the value of the
+        key *key* (by default the last key of *path*), see
+        :meth:`Source.locate_string`."""
+        return self._src(path).locate_string(text, path, key or path[-1])
 
     # helpers ---------------------------------------------------------------
     def table(self, value: Any, path: tuple[str, ...]) -> dict[str, Any]:
@@ -1320,7 +1332,36 @@ class _Builder:
                 f"of at most {MAX_LABEL} characters, got {value!r}",
             )
             return None
+        bad = _UNPRINTABLE.search(value)
+        if bad is not None:
+            self.at_key(
+                path,
+                "bad-value",
+                f"'{path[-1]}' {_short_repr(value)} holds the control character "
+                f"U+{ord(bad.group()):04X}",
+                "labels are printed on terminals and written to files: write "
+                "them as plain text (no control, bidi-control or lone surrogate "
+                "characters)",
+            )
+            return None
         return value
+
+
+# C0 and C1 controls (terminal escapes, NUL, line ends), bidi controls and
+# lone surrogates: never in a label, which terminals print and files keep
+_UNPRINTABLE = re.compile(
+    r"[\x00-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\ud800-\udfff]"
+)
+
+
+_SECTION_KIND = {
+    "fields": "field",
+    "params": "parameter",
+    "derived": "derived value",
+    "tables": "table",
+    "segments": "segmentation",
+    "tags": "tag set",
+}
 
 
 def _check_name(b: _Builder, name: str, path: tuple[str, ...]) -> bool:
@@ -1736,7 +1777,12 @@ def _toml_syntax(source: Source, exc: tomllib.TOMLDecodeError) -> Diagnostic:
         ),
         1,
     )
-    if line <= meaningful:
+    if "\r" in source.line_text(line).rstrip("\r"):  # before the line's end
+        hint = (
+            "lines end in CR only (old Mac line ends), which TOML does not "
+            "read as line ends: save the file with LF or CRLF line ends"
+        )
+    elif line <= meaningful:
         hint = (
             "the first line is not TOML: is this a rules file? (those start "
             "with format = 1); see https://toml.io"
@@ -1836,19 +1882,16 @@ def build(
         path = ("params", name)
         if not _check_name(b, name, path):
             continue
-        if isinstance(value, bool | str) or (
-            isinstance(value, int | float)
-            and abs(value) <= 1e300
-            and math.isfinite(value)
-        ):
+        problem = _param_problem(value)
+        if problem is None:
             params[name] = value
         else:
-            b.at_key(
-                path,
-                "bad-value",
-                f"parameter {name!r} must be a number, a "
-                f"string or a boolean, got {value!r}",
-            )
+            code, message, hint = problem
+            b.at_key(path, code, f"parameter {name!r} {message}", hint)
+            b.refused.add(name)
+
+    declared_params = dict.fromkeys((*params, *sorted(b.refused)))
+    b.refused.update(n for n in raw_fields if n not in fields)
 
     # items with dependencies ---------------------------------------------
     derived_raw = b.table(doc.get("derived", {}), ("derived",))
@@ -1858,7 +1901,7 @@ def build(
     kinds: dict[str, tuple[str, ...]] = {}
     for section, items in (
         ("fields", raw_fields),
-        ("params", params),
+        ("params", declared_params),
         ("derived", derived_raw),
         ("tables", tables_raw),
         ("segments", segments_raw),
@@ -1872,7 +1915,34 @@ def build(
                 f"at most {MAX_ITEMS}",
             )
         for name in items:
-            if name in kinds:
+            if name not in kinds:
+                kinds[name] = (section, name)
+                continue
+            mine: tuple[str, ...] = (section, name)
+            theirs = kinds[name]
+            if b._src(mine).path.startswith("preset:"):
+                mine, theirs = theirs, mine
+            inherited = b._src(theirs)
+            if inherited is not b._src(mine) and inherited.path.startswith("preset:"):
+                # one of the two comes from the preset: say so, at the other
+                parent = doc.get("extends")
+                base = inherited.path.removeprefix("preset:")
+                where = (
+                    f"the preset {parent!r}"
+                    + (f" (from {base})" if base != parent else "")
+                    if isinstance(parent, str)
+                    else f"the preset {base!r}"
+                )
+                b.at_key(
+                    mine,
+                    "duplicate-name",
+                    f"{name!r} is defined twice: {where} already has a "
+                    f"{_SECTION_KIND[theirs[0]]} {name!r} ([{'.'.join(theirs)}])",
+                    "names of fields, params, derived values, tables, segments "
+                    "and tag sets share one namespace, the preset's included: "
+                    f"choose another name (e.g. {name}_2)",
+                )
+            else:
                 b.at_key(
                     (section, name),
                     "duplicate-name",
@@ -1880,8 +1950,6 @@ def build(
                     "names of fields, params, derived values, tables, "
                     "segments and tag sets share one namespace",
                 )
-            else:
-                kinds[name] = (section, name)
 
     graph: dict[str, set[str]] = {}
     for name, text in derived_raw.items():
@@ -1901,7 +1969,7 @@ def build(
         graph[name] = deps
     # a name that is also a field or parameter is a duplicate (reported above);
     # an edge to it is a reference to the field, not a cycle
-    shadowed = set(raw_fields) | set(params)
+    shadowed = set(raw_fields) | set(declared_params)
     for deps in graph.values():
         deps -= shadowed
     in_cycle: set[str] = set()
@@ -1915,11 +1983,14 @@ def build(
             "a derived value, table or segmentation cannot depend on itself",
         )
     order = [n for n in _topo(graph) if n not in in_cycle]
+    b.refused |= in_cycle
 
     symbols: dict[str, Symbol] = {}
     for f in fields.values():
         symbols[f.name] = Symbol(f.name, "field", f.type, None, f.missing)
     for name, value in params.items():
+        if name in symbols:  # also a field: a duplicate, reported above
+            continue
         typ = (
             BOOL
             if isinstance(value, bool)
@@ -1932,6 +2003,8 @@ def build(
     segments: dict[str, Segmentation] = {}
     compiled_order: list[str] = []
     for name in order:
+        if name not in symbols:  # a derived value, table or segmentation:
+            b.refused.add(name)  # refused until it compiles (its own errors)
         if name in derived_raw and _check_name(b, name, ("derived", name)):
             path = ("derived", name)
             expr = _expr(b, derived_raw[name], path, symbols, want=None)
@@ -1944,12 +2017,14 @@ def build(
                     )
                     continue
                 derived[name] = Derived(name, expr)
+                b.refused.discard(name)
                 symbols[name] = Symbol(name, "derived", expr.type, None, True)
                 compiled_order.append(name)
         elif name in tables_raw and _check_name(b, name, ("tables", name)):
             t = _table(b, name, tables_raw[name], symbols)
             if t is not None:
                 tables[name] = t
+                b.refused.discard(name)
                 symbols[name] = Symbol(name, "output", category(t.names))
                 compiled_order.append(name)
         elif name in segments_raw and _check_name(b, name, ("segments", name)):
@@ -1958,6 +2033,7 @@ def build(
             )
             if s is not None:
                 segments[name] = s
+                b.refused.discard(name)
                 symbols[name] = Symbol(name, "output", category(s.names))
                 compiled_order.append(name)
 
@@ -2091,6 +2167,48 @@ def _playbooks(
     return out
 
 
+def _param_problem(value: Any) -> tuple[str, str, str] | None:
+    """Why a ``[params]`` value is refused (code, message, hint), or None.
+
+    Numbers obey the limit of numbers in conditions (a parameter is a named
+    literal): beyond it float64 is not exact."""
+    if isinstance(value, bool | str):
+        return None
+    if isinstance(value, int | float):
+        # compare before any float conversion: a 400-digit int overflows it
+        if isinstance(value, float) and not math.isfinite(value):
+            return "bad-value", f"is not a finite number: {value!r}", _NUMBER_LIMIT
+        if abs(value) > MAX_NUMBER:
+            return "limit", f"is too large: {v.describe(value)}", _NUMBER_LIMIT
+        return None
+    return (
+        "bad-value",
+        f"must be a number, a string or a boolean, got {v.describe(value, limit=60)}",
+        "",
+    )
+
+
+_NUMBER_LIMIT = (
+    f"numbers must be finite and at most {MAX_NUMBER:g}, as in conditions "
+    "(larger numbers are not exact)"
+)
+
+
+def _checked(
+    b: _Builder, text: Any, symbols: Mapping[str, Symbol], want: Type | None
+) -> tuple[Compiled | None, list[ExprProblem]]:
+    """:func:`check_expr`, less the uses of a declared name whose definition
+    was refused (its own error says why; "unknown name" would tell the user
+    to declare it)."""
+    compiled, problems = check_expr(text, symbols, want=want)
+    if b.refused:
+        refused = {f"unknown name {n!r}" for n in b.refused}
+        problems = [
+            p for p in problems if p.code != "unknown-name" or p.message not in refused
+        ]
+    return compiled, problems
+
+
 def _expr(
     b: _Builder,
     text: Any,
@@ -2098,7 +2216,7 @@ def _expr(
     symbols: Mapping[str, Symbol],
     want: Type | None = BOOL,
 ) -> Compiled | None:
-    compiled, problems = check_expr(text, symbols, want=want)
+    compiled, problems = _checked(b, text, symbols, want)
     if problems:
         where = b.locate_value(path, text) if isinstance(text, str) else None
         for p in problems:
@@ -2110,8 +2228,16 @@ def _expr(
 
 
 def _translations(
-    b: _Builder, spec: Mapping[str, Any], path: tuple[str, ...], names: tuple[str, ...]
+    b: _Builder,
+    spec: Mapping[str, Any],
+    path: tuple[str, ...],
+    names: tuple[str, ...],
+    labels_key: str = "rules",
 ) -> dict[str, dict[str, str]]:
+    """The translations of the labels *names* of *path*. Translations
+    inherited from a preset whose labels (the key *labels_key*) this file
+    gives anew may name labels that are gone: those entries no longer apply,
+    without a word (they are harmless, and not the user's to edit)."""
     raw = spec.get("translations", {})
     out: dict[str, dict[str, str]] = {}
     if not isinstance(raw, dict):
@@ -2131,6 +2257,11 @@ def _translations(
                 f"translations for {lang!r} must map labels to strings",
             )
             continue
+        if (
+            b._src((*path, "translations")) is not b.source
+            and b._src((*path, labels_key)) is b.source
+        ):  # the preset's translations, this file's labels: those gone drop out
+            table = {k: x for k, x in table.items() if k in names}
         for label in table:
             if label not in names:  # harmless, but probably a typo or a stale entry
                 close = difflib.get_close_matches(label, names, n=1)
@@ -2141,6 +2272,11 @@ def _translations(
                     f"did you mean {close[0]!r}?" if close else "remove the entry",
                     severity="warning",
                 )
+        if any(
+            b.label(text, (*path, "translations", lang, label)) is None
+            for label, text in table.items()
+        ):
+            continue
         shown = [table.get(n, n) for n in names]
         if len(set(shown)) != len(shown):
             dupes = sorted({x for x in shown if shown.count(x) > 1})
@@ -2168,7 +2304,9 @@ def _table(
         b.at_key((*path, "field"), "missing-key", f"table {name!r} needs a 'field'")
         return None
     sym = symbols.get(field)
-    if sym is None:
+    if sym is None and field in b.refused:
+        ok = False  # the field's own error says why
+    elif sym is None:
         close = difflib.get_close_matches(field, list(symbols), n=1)
         b.at_key(
             (*path, "field"),
@@ -2204,6 +2342,9 @@ def _table(
     else:
         for i, x in enumerate(breaks_raw):
             val = x
+            if isinstance(x, str) and x in b.refused:
+                ok = False  # the parameter's own error says why
+                continue
             if isinstance(x, str) and x in symbols and symbols[x].kind == "param":
                 val = symbols[x].value
             num = b.number(val, (*path, "breaks"))
@@ -2226,6 +2367,10 @@ def _table(
             "missing-key",
             f"table {name!r} needs 'labels', a list of strings",
         )
+        return None
+    if len(labels) <= MAX_TABLE_LABELS and any(
+        b.label(x, (*path, "labels")) is None for x in labels
+    ):
         return None
     if len(labels) > MAX_TABLE_LABELS:
         b.at_key(
@@ -2256,6 +2401,8 @@ def _table(
     if missing is not None and not isinstance(missing, str):
         b.at_key((*path, "missing"), "bad-value", "'missing' must be a label string")
         ok = False
+    elif missing is not None and b.label(missing, (*path, "missing")) is None:
+        ok = False
     if sym is not None and sym.may_be_missing and missing is None:
         b.at_key(
             path,
@@ -2269,7 +2416,7 @@ def _table(
     if len(set(all_labels)) != len(all_labels):
         b.at_key((*path, "labels"), "duplicate-name", f"table {name!r} repeats a label")
         ok = False
-    translations = _translations(b, spec, path, tuple(all_labels))
+    translations = _translations(b, spec, path, tuple(all_labels), "labels")
     if not ok:
         return None
     return Table(
@@ -2318,8 +2465,8 @@ def _rule_list(
             b.at_key(rpath, "missing-key", f"rule {i} ({label!r}) needs 'when'")
             ok = False
             continue
-        where = b.locate_value(rpath, when) if isinstance(when, str) else None
-        compiled, problems = check_expr(when, symbols)
+        where = b.locate_value(rpath, when, "when") if isinstance(when, str) else None
+        compiled, problems = _checked(b, when, symbols, BOOL)
         for p in problems:
             b.at_expr(rpath, when if isinstance(when, str) else "", p, where)
         if compiled is None or label is None:
@@ -2414,10 +2561,12 @@ def _at_string(
     code: str,
     message: str,
     hint: str = "",
+    key: str | None = None,
 ) -> None:
-    """An error under the string literal *value* of the key at *path*."""
+    """An error under the string literal *value* of the key at *path* (the
+    value of *key* when given, see :meth:`Source.locate_string`)."""
     src = b._src(path)
-    where = src.locate_string(value, path)
+    where = src.locate_string(value, path, key)
     if where is None:
         b.at_key(path, code, message, hint)
         return
@@ -2477,6 +2626,7 @@ def _stages(
             f"did you mean {close[0]!r}?"
             if close
             else "name a [tables.NAME] of the file, such as a lifecycle",
+            key="stages_from",
         )
         return None
     table = tables.get(table_name)
@@ -2494,28 +2644,66 @@ def _stages(
         return None
     # stages inherited from a preset whose rules this file replaced may name
     # labels the new rules no longer have: those no longer apply (a warning)
-    inherited = b._src((*path, "stages")) is not b._src((*path, "rules"))
+    # (inherited: the preset's stages, while this file gives the rules anew)
+    inherited = b._src((*path, "stages")) is not b.source and (
+        b._src((*path, "rules")) is b.source
+    )
+    labels_path = ("tables", table_name, "labels")
+    if b._src((*path, "stages")) is not b.source and b._src(labels_path) is b.source:
+        # the table's labels are given anew by this file, the stages inherited
+        stale = sorted(
+            {
+                x
+                for wanted in raw.values()
+                if isinstance(wanted, list)
+                for x in wanted
+                if isinstance(x, str) and x not in table.names
+            }
+        )
+        if stale:
+            b.at_key(
+                labels_path,
+                "unknown-stage",
+                f"the 'stages' of segmentation {path[-1]!r}, inherited, name "
+                f"stages that table {table_name!r} no longer has ("
+                + ", ".join(map(repr, stale[:6]))
+                + (", ..." if len(stale) > 6 else "")
+                + "), so they no longer apply",
+                f"give [segments.{path[-1]}] its own 'stages' naming the new "
+                "labels: " + ", ".join(repr(n) for n in table.names),
+                severity="warning",
+            )
+            return {}, table_name
     out: dict[str, tuple[str, ...]] = {}
     ok = True
+    gone = [label for label in raw if label not in names]
+    if inherited and gone:  # one warning, in the file that gave the new rules
+        b.at_key(
+            (*path, "rules"),
+            "unknown-label",
+            f"the 'stages' of segmentation {path[-1]!r}, inherited, name labels "
+            "its rules no longer have ("
+            + ", ".join(map(repr, gone[:6]))
+            + (", ..." if len(gone) > 6 else "")
+            + "), so their stages no longer apply",
+            f"give [{'.'.join(path)}] its own 'stages'",
+            severity="warning",
+        )
     for label, wanted in raw.items():
         lpath = (*path, "stages", label)
+        if label not in names and inherited:
+            continue
         if label not in names:
             close = difflib.get_close_matches(label, names, n=1)
             b.at_key(
                 lpath,
                 "unknown-label",
-                f"{label!r} is not a label of segmentation {path[-1]!r}"
-                + (", so its stages no longer apply" if inherited else ""),
+                f"{label!r} is not a label of segmentation {path[-1]!r}",
                 f"did you mean {close[0]!r}?"
                 if close
-                else (
-                    "give this file its own 'stages'"
-                    if inherited
-                    else "labels: " + ", ".join(repr(n) for n in names)
-                ),
-                severity="warning" if inherited else "error",
+                else "labels: " + ", ".join(repr(n) for n in names),
             )
-            ok = ok and inherited
+            ok = False
             continue
         if (
             not isinstance(wanted, list)

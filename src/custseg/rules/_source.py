@@ -97,7 +97,7 @@ class Source:
         self.path = path
         self.text = text.removeprefix("\ufeff")  # a UTF-8 byte-order mark
         self.lines = self.text.split("\n")
-        self._seen: dict[tuple[tuple[str, ...], str], int] = {}
+        self._seen: dict[tuple[tuple[str, ...], str, str | None], int] = {}
         self._sections: list[tuple[int, tuple[str, ...]]] = [(0, ())]
         for i, line in enumerate(self.lines):
             if line.lstrip(" \t").startswith("["):
@@ -182,18 +182,39 @@ class Source:
         return line, end
 
     # -------------------------------------------------------------- strings
-    def locate_string(self, value: str, path: tuple[str, ...] = ()) -> Located | None:
+    def locate_string(
+        self, value: str, path: tuple[str, ...] = (), key: str | None = None
+    ) -> Located | None:
         """Where the string literal *value* is: its line, the column of each of
         its characters (escapes such as ``\\"`` take more than one column), or
         None. Searched first in the section of *path*; the n-th lookup of the same
         value there finds its n-th occurrence, since documents are read in order.
+
+        With *key*, only literals written as the value of that key count
+        (``when = "..."``): a note or a label with the same text is not the
+        condition. When no literal is written so, every literal counts.
+
+        >>> src = Source("r.toml", 'a = { note = "x > 1", when = "x > 1" }')
+        >>> src.locate_string("x > 1", key="when").column(0)
+        31
         """
         if self._strings is None:
             self._strings = _string_index(self.text)
         every = self._strings.get(value)
         if not every:
             return None
-        key = (path, value)
+        if key is not None:
+            keyed = [hit for hit in every if hit.key == key]
+            if keyed:
+                every = keyed
+            else:
+                key = None
+        return self._nth(every, path, value, key)
+
+    def _nth(
+        self, every: list[Located], path: tuple[str, ...], value: str, name: str | None
+    ) -> Located | None:
+        key = (path, value, name)
         count = self._seen.get(key, 0)
         hits: list[Located] = []
         if path:
@@ -203,7 +224,7 @@ class Source:
             hits = every[lo:hi]
         if count >= len(hits):
             hits = every
-            key = ((), value)
+            key = ((), value, name)
             count = self._seen.get(key, 0)
         if count < len(hits):
             self._seen[key] = count + 1
@@ -254,7 +275,7 @@ class Located:
     For a literal over several lines, ``columns`` covers its first line.
     """
 
-    __slots__ = ("_columns", "_first", "_width", "line")
+    __slots__ = ("_columns", "_first", "_width", "key", "line")
 
     def __init__(
         self, line: int, columns: list[int] | None, first: int = 1, width: int = 0
@@ -263,6 +284,7 @@ class Located:
         self._columns = columns
         self._first = first
         self._width = width
+        self.key: str | None = None  # the key it is the value of (key = "...")
 
     @property
     def columns(self) -> list[int]:
@@ -322,7 +344,10 @@ def _string_index(text: str) -> dict[str, list[Located]]:
         k = bisect.bisect_right(line_starts, offset) - 1
         return k + 1, offset - line_starts[k] + 1
 
+    opener = 0  # where the literal being added opens
+
     def add(value: str, located: Located) -> None:
+        located.key = _key_before(text, opener, line_starts[located.line - 1])
         found.setdefault(value, []).append(located)
 
     pos = 0
@@ -332,7 +357,7 @@ def _string_index(text: str) -> dict[str, list[Located]]:
         if m is None:
             break
         tok = m.group()
-        start = m.end()
+        opener, start = m.start(), m.end()
         if tok == "#":
             nl = text.find("\n", start)
             pos = n if nl < 0 else nl + 1
@@ -388,6 +413,30 @@ def _string_index(text: str) -> dict[str, list[Located]]:
             line, col = where(start)
             add(body, Located(line, None, col, len(body)))
     return found
+
+
+def _key_before(text: str, opener: int, line_start: int) -> str | None:
+    """The key a literal opening at *opener* is the value of (``when`` in
+    ``when = "x > 1"`` and ``a.when = ...``), or None (an array element).
+    Read backwards from the opener: the cost is the key's length, not the
+    line's."""
+    i = opener - 1
+    while i >= line_start and text[i] in " \t":
+        i -= 1
+    if i < line_start or text[i] != "=":
+        return None
+    i -= 1
+    while i >= line_start and text[i] in " \t":
+        i -= 1
+    if i < line_start:
+        return None
+    if text[i] in "\"'":  # a quoted key: up to its opening quote
+        start = text.rfind(text[i], line_start, i)
+        return None if start < 0 else _unquote(text[start : i + 1])
+    end = i + 1
+    while i >= line_start and (text[i].isalnum() or text[i] in "_-"):
+        i -= 1
+    return text[i + 1 : end] or None
 
 
 # ------------------------------------------------------------------ decoding
