@@ -244,14 +244,8 @@ def test_zone_of_reads_one_zone_only() -> None:
     assert v.zone_of(arrow) == dt.timezone(dt.timedelta(hours=5, minutes=30))
 
 
-# End to end: every reference-day argument compared with aware dates. These
-# need the callers to pass their date column as ``like=`` (see the report of
-# this audit fix); until then they fail, and strict xfail says so.
-_CALLERS = pytest.mark.xfail(
-    strict=True,
-    reason="callers must pass like=<date column> to as_datetime_scalar "
-    "(summary, btyd, ownership, playbook, relationship, groups, migration)",
-)
+# End to end: every reference-day argument compared with aware dates (each
+# caller passes its date column as ``like=``).
 
 _PAID = pd.Series([pd.Timestamp("2024-04-02 03:00", tz="Asia/Shanghai")])
 _EARLIER = pd.Series([_PAID[0], pd.Timestamp("2024-03-01", tz="Asia/Shanghai")])
@@ -290,7 +284,6 @@ _END_TO_END = {
 }
 
 
-@_CALLERS
 @pytest.mark.parametrize("name", list(_END_TO_END))
 def test_aware_reference_day_in_another_zone_end_to_end(name: str) -> None:
     """A reference day one hour after a purchase in Shanghai, written in
@@ -503,10 +496,6 @@ def test_all_missing_numeric_assets_give_tier_d(assets: object) -> None:
     )
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="groups.py (_cell_kind, _number_text) must count Decimal as a number",
-)
 @pytest.mark.parametrize("kind", ["list", "object", "decimal128"])
 def test_decimal_tag_values_are_numbers(kind: str) -> None:
     values = [Decimal("1.00"), Decimal("2.50"), None, Decimal("1")]

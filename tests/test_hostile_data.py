@@ -14,6 +14,7 @@ import math
 import os
 import warnings
 from collections.abc import Callable
+from fractions import Fraction
 from typing import Any
 
 import numpy as np
@@ -24,6 +25,7 @@ from hypothesis import strategies as st
 
 import custseg
 import strategies
+from custseg._exact import decimal_scale
 from custseg._validate import to_days
 from custseg.errors import CustsegError, CustsegWarning, InputError
 from custseg.summary import CustomerFacts, summarize
@@ -554,13 +556,20 @@ class TestSumOverflow:
     def test_overflow_is_reported_never_inf(
         self, rows: list[tuple[int, float]]
     ) -> None:
-        """A customer whose row-order float sum overflows gives InputError naming
-        them; otherwise monetary is exactly that sum (never inf)."""
+        """A customer whose float sum overflows gives InputError naming them;
+        otherwise monetary is exactly that sum (never inf). Such amounts (no
+        decimal scale) are added in ascending order, whatever the row order."""
         ids = [r[0] for r in rows]
         amounts = [r[1] for r in rows]
         sums: dict[int, float] = {}
-        for cid, amount in rows:  # Python float addition overflows to inf too
-            sums[cid] = sums.get(cid, 0.0) + amount
+        if decimal_scale(np.array(amounts)) is not None:  # exact decimal sums
+            exact: dict[int, Fraction] = {}
+            for cid, amount in rows:
+                exact[cid] = exact.get(cid, Fraction(0)) + Fraction(repr(amount))
+            sums = {c: float(x) for c, x in exact.items()}
+        else:  # overflows to inf too
+            for cid, amount in sorted(rows, key=lambda r: r[1]):
+                sums[cid] = sums.get(cid, 0.0) + amount
         over = sorted(c for c, s in sums.items() if math.isinf(s))
         if over:
             with pytest.raises(InputError) as info:

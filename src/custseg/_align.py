@@ -10,14 +10,18 @@ imported here.
 
 from __future__ import annotations
 
+import sys
 from typing import Any
 
 from .errors import InputError
 
 __all__ = [
     "common_index",
+    "flat_ids",
+    "id_kind",
     "is_pandas",
     "nullable_dtype",
+    "same_ids",
     "to_pandas",
     "to_pandas_index",
 ]
@@ -113,3 +117,192 @@ def to_pandas_index(values: Any, name: str) -> Any:
     import pandas as pd
 
     return pd.Index(values, name=name)
+
+
+def flat_ids(ids: Any) -> Any:
+    """Customer ids with a pandas ``MultiIndex`` read as one id per row: the
+    tuple of its levels (an Index of tuples, as a list of tuples is read);
+    anything else unchanged.
+
+    A MultiIndex has no ``isna`` and no single name; each row's tuple is
+    one customer, as in ``df.groupby(["region", "customer"]).amount.sum()``.
+
+    >>> import pandas as pd
+    >>> flat_ids(pd.MultiIndex.from_arrays([["n", "s"], [1, 1]]))
+    Index([('n', 1), ('s', 1)], dtype='object')
+    >>> flat_ids([3, 4])
+    [3, 4]
+    """
+    if _is_multiindex(ids):
+        return ids.to_flat_index()
+    return ids
+
+
+def _is_multiindex(x: Any) -> bool:
+    return (
+        type(x).__module__.startswith("pandas")
+        and hasattr(x, "levels")
+        and hasattr(x, "to_flat_index")
+    )
+
+
+#: :func:`id_kind`'s words for pandas' ``inferred_type`` answers.
+_KIND_WORDS = {
+    "string": "text",
+    "empty": "text",
+    "integer": "integers",
+    "floating": "numbers",
+    "boolean": "booleans",
+    "datetime64": "dates",
+    "datetime": "dates",
+    "timedelta64": "durations",
+    "timedelta": "durations",
+}
+#: :func:`id_kind`'s words for the type of one id (an object array of one kind).
+_TYPE_WORDS = {
+    str: "text",
+    int: "integers",
+    float: "numbers",
+    bool: "booleans",
+    tuple: "tuples",
+    bytes: "bytes",
+}
+
+
+def id_kind(ids: Any) -> str:
+    """What a column of customer ids holds, in words: ``"integers"``,
+    ``"numbers"``, ``"text"``, ``"tuples"``, ... (pandas' inferred type
+    for any other kind).
+
+    Two columns of different kinds share no id (``1`` is not ``"1"``), so
+    pairing them by id would silently match nobody. A Categorical is read
+    by its categories' kind, a ``MultiIndex`` (or an Index of tuples) as
+    tuples; integers of any width, signedness or dtype family (NumPy,
+    nullable, Arrow, Python ints past int64) are all ``"integers"``.
+
+    Parameters
+    ----------
+    ids
+        A pandas Index, Series or extension array, or a NumPy array (an
+        object array holding one kind of id, as
+        :func:`custseg.summary._id_values` returns).
+
+    Examples
+    --------
+    >>> import numpy as np, pandas as pd
+    >>> id_kind(pd.Index([1, 2])), id_kind(np.array([1, 2], np.uint64))
+    ('integers', 'integers')
+    >>> id_kind(pd.Index(["1", "2"])), id_kind(pd.CategoricalIndex([3, 4]))
+    ('text', 'integers')
+    >>> id_kind(pd.MultiIndex.from_arrays([["n"], [1]]))
+    'tuples'
+    """
+    import numpy as np
+
+    if _is_multiindex(ids):
+        return "tuples"
+    dtype = getattr(ids, "dtype", None)
+    if dtype is None:
+        ids = np.asarray(ids)
+        dtype = ids.dtype
+    categories = getattr(dtype, "categories", None)
+    if categories is not None:  # a Categorical: its categories' kind
+        return id_kind(categories)
+    kind = getattr(dtype, "kind", "O")
+    words = {
+        "b": "booleans",
+        "i": "integers",
+        "u": "integers",
+        "f": "numbers",
+        "M": "dates",
+        "m": "durations",
+    }
+    if kind in words:  # NumPy, nullable and Arrow numbers alike
+        return words[kind]
+    if kind == "U" or str(dtype).split("[")[0] in ("str", "string", "large_string"):
+        return "text"
+    if kind != "O":
+        return str(dtype)
+    # objects: pandas' inference (a C pass), with the pandas that is loaded
+    # whenever pandas objects exist (this layer never imports it)
+    pd = sys.modules.get("pandas")
+    if pd is None:  # a NumPy object array, checked to hold one kind: its first id
+        first = next((x for x in ids.tolist() if not _is_missing(x)), None)
+        return _TYPE_WORDS.get(type(first), type(first).__name__)
+    inferred = pd.api.types.infer_dtype(ids, skipna=True)
+    if inferred == "unknown-array":  # an extension array of objects
+        inferred = pd.api.types.infer_dtype(np.asarray(ids, dtype=object))
+    if inferred == "mixed" and all(isinstance(x, tuple) for x in ids):
+        return "tuples"  # an Index of tuples: object values, rare
+    return _KIND_WORDS.get(inferred, inferred)
+
+
+def _is_missing(x: Any) -> bool:
+    """None, or a NaN-like value (not equal to itself)."""
+    if x is None:
+        return True
+    try:
+        return bool(x != x)
+    except (TypeError, ValueError):  # pd.NA, arrays: not a plain id
+        return True
+
+
+def _plain_ids(index: Any) -> Any:
+    """*index* with a Categorical read as its categories and nullable or
+    Arrow integers as NumPy integers (any missing id kept, as objects)."""
+    import numpy as np
+
+    dtype = index.dtype
+    if isinstance(dtype, np.dtype):
+        return index
+    if index.hasnans:  # refused by the callers; never a guessed value here
+        return index.astype(object)
+    categories = getattr(dtype, "categories", None)
+    if categories is not None:
+        values = categories.take(np.asarray(index.codes))
+        return _plain_ids(values.rename(index.name))
+    if getattr(dtype, "kind", "O") in "iu":
+        return index.astype(getattr(dtype, "numpy_dtype", object))
+    return index
+
+
+def same_ids(a: Any, b: Any) -> tuple[Any, Any]:
+    """Two pandas Indexes of customer ids in one dtype that holds both
+    exactly, so that ``append``, ``isin``, ``get_indexer`` and ``reindex``
+    never round an id.
+
+    pandas compares or unions int64 with uint64 (or a nullable or Arrow
+    integer dtype) through float64, where ``2**53 + 1`` is ``2**53``: ids
+    would change and meet the wrong customer. Integers go to their common
+    NumPy integer dtype, else int64 or uint64 when every id fits, else
+    Python ints (object); a Categorical is read as its categories. Ids of
+    other kinds come back as they are (check :func:`id_kind` first).
+
+    Examples
+    --------
+    >>> import numpy as np, pandas as pd
+    >>> a = pd.Index(np.array([2**53 + 1], np.int64))
+    >>> b = pd.Index(np.array([2**53, 2**53 + 1], np.uint64))
+    >>> x, y = same_ids(a, b)
+    >>> x.dtype, y.dtype, y.get_indexer(x).tolist()
+    (dtype('int64'), dtype('int64'), [1])
+    >>> same_ids(pd.Index([-1]), pd.Index(np.array([2**64 - 1], np.uint64)))[1]
+    Index([18446744073709551615], dtype='object')
+    """
+    import numpy as np
+
+    a, b = _plain_ids(a), _plain_ids(b)
+    if a.dtype == b.dtype or id_kind(a) != "integers" or id_kind(b) != "integers":
+        return a, b
+    target: Any = np.dtype(object)
+    if a.dtype.kind in "iu" and b.dtype.kind in "iu":
+        target = np.result_type(a.dtype, b.dtype)
+        if target.kind not in "iu":  # int64 with uint64: NumPy says float64
+            signed, unsigned = (a, b) if a.dtype.kind == "i" else (b, a)
+            if not len(unsigned) or int(unsigned.max()) <= np.iinfo(np.int64).max:
+                target = np.dtype(np.int64)
+            elif not len(signed) or int(signed.min()) >= 0:
+                target = np.dtype(np.uint64)
+            else:
+                target = np.dtype(object)
+    return a.astype(target), b.astype(target)

@@ -284,9 +284,12 @@ def _check_scaled(*arrays: np.ndarray, time_scaler: float) -> None:
             )
 
 
-def _day(value: Any, field: str) -> int:
-    """*value* reduced to its calendar day (days since 1970-01-01)."""
-    return int(v.to_days(np.asarray([v.as_datetime_scalar(value, field)]))[0])
+def _day(value: Any, field: str, like: Any) -> int:
+    """*value* reduced to its calendar day (days since 1970-01-01); an aware
+    *value* is read in the zone of the dates *like*."""
+    return int(
+        v.to_days(np.asarray([v.as_datetime_scalar(value, field, like=like)]))[0]
+    )
 
 
 def _period_start(days: np.ndarray, unit: str) -> np.ndarray:
@@ -521,7 +524,7 @@ def btyd_summary(
     scaler = _check_time_scaler(time_scaler)
     fields = ("customer_id", "date", "amount")
     ids, dates, amounts = _coerce_rows(customer_id, date, amount, fields)
-    end_day = _day(observation_end, "observation_end")
+    end_day = _day(observation_end, "observation_end", date)
     end_period = int(_period_start(np.asarray([end_day]), unit)[0])
     per_day = _day_ticks(dates)
     # a week starts up to 6 days before its dates: 6 days to spare
@@ -664,8 +667,8 @@ def btyd_calibration_holdout(
     scaler = _check_time_scaler(time_scaler)
     fields = ("customer_id", "date", "amount")
     ids, dates, amounts = _coerce_rows(customer_id, date, amount, fields)
-    cal_day = _day(calibration_end, "calibration_end")
-    end_day = _day(observation_end, "observation_end")
+    cal_day = _day(calibration_end, "calibration_end", date)
+    end_day = _day(observation_end, "observation_end", date)
     if cal_day >= end_day:
         raise ThresholdError(
             f"'calibration_end' must be before 'observation_end' "

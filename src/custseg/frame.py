@@ -24,6 +24,7 @@ import pandas as pd
 
 from . import _display
 from . import engines as _engines
+from ._align import id_kind, same_ids
 from ._files import parse_date_column, read_table, table_format, write_table
 from .errors import CustsegWarning, Diagnostic, InputError, RulesError, ThresholdError
 from .labels import Labels
@@ -218,6 +219,16 @@ def _join_relationship(
                 "the command line --after-as-of drop)",
             )
         contacts, dates = contacts[~later], dates[~later]
+    a, b = id_kind(out.index), id_kind(contacts[customer])
+    if a != b and len(contacts) and not b.startswith("mixed"):
+        # before contact_summary, which pairs the log's ids with the facts'
+        # (a column mixing kinds is contact_summary's to name, with its row)
+        raise InputError(
+            str(customer),
+            f"holds {b} in the contacts but {a} in the transactions, so no id "
+            "would match",
+            fix=_SAME_IDS_FIX.replace("records[", "contacts["),
+        )
     summary = contact_summary(
         contacts[customer].to_numpy(),
         dates,
@@ -228,20 +239,17 @@ def _join_relationship(
     )
     labels = relationship_type(summary).to_pandas()
     ids = labels.index
-    a, b = _id_kind(out.index), _id_kind(ids)
-    if a != b and len(ids):
-        raise InputError(
-            str(customer),
-            f"holds {b} in the contacts but {a} in the transactions, so no id "
-            "would match",
-            fix=_SAME_IDS_FIX.replace("records[", "contacts["),
-        )
     if "relationship" in out.columns:
         raise InputError(
             "records",
             "has a column 'relationship', which the contacts compute",
             fix="rename or drop it",
         )
+    index, ids = same_ids(out.index, ids)
+    if index is not out.index:
+        out = out.set_axis(index)
+    if ids is not labels.index:
+        labels = labels.set_axis(ids)
     extra = ids[~ids.isin(out.index)]
     if len(extra):
         only = pd.DataFrame(index=extra)
@@ -427,15 +435,6 @@ def _first(mask: np.ndarray) -> tuple[int, int]:
     return first_offender(mask)
 
 
-def _id_kind(index: pd.Index) -> str:
-    if pd.api.types.is_integer_dtype(index.dtype):
-        return "integers"
-    if pd.api.types.is_float_dtype(index.dtype):
-        return "numbers"
-    inferred = pd.api.types.infer_dtype(index, skipna=True)
-    return "text" if inferred in ("string", "empty") else inferred
-
-
 #: Columns :func:`segment` adds after the facts and scores (``relationship``
 #: with contacts): names a customer record may not have.
 _COMPUTED = ("present", "lifecycle", "abc", "relationship")
@@ -471,7 +470,7 @@ def _join_records(
     purchase (frequency 0, monetary 0, missing recency and scores), and a
     ``present`` column saying where each was found. A record column named
     like one of *out* or of *computed* is an error."""
-    a, b = _id_kind(out.index), _id_kind(records.index)
+    a, b = id_kind(out.index), id_kind(records.index)
     if a != b and len(records):
         raise InputError(
             str(customer),
@@ -486,6 +485,11 @@ def _join_records(
             "has columns custseg computes: " + ", ".join(repr(str(c)) for c in clash),
             fix="rename or drop them (they would be overwritten)",
         )
+    ids, record_ids = same_ids(out.index, records.index)
+    if ids is not out.index:
+        out = out.set_axis(ids)
+    if record_ids is not records.index:
+        records = records.set_axis(record_ids)
     in_tx = records.index.isin(out.index)
     extra = records.index[~in_tx]
     joined = (
@@ -993,7 +997,11 @@ def segment(
         ``transactions_only``, ``records_only``). Their columns are there
         for the rules: the presets' ``optional`` fields (``satisfaction``,
         ``repurchase``, ``referral``, ``vip``, ``visits``, ...) turn on the
-        segmentations that read them.
+        segmentations that read them. Ids are matched exactly: integers of
+        any dtype (int64 with uint64, nullable, Arrow, past ``2**53``) in a
+        common integer dtype (Python ints when none holds both), a
+        Categorical by its categories; ids of another kind than the
+        transactions' (text and integers) are an InputError.
     contacts
         Contact records, one row per contact between the shop and a
         customer: a DataFrame or file with the customer id column and
@@ -1110,7 +1118,8 @@ def segment(
         in_tx = np.arange(len(out)) < len(facts)
         in_other = np.zeros(len(out), dtype=bool)
         for ids in found:
-            in_other |= out.index.isin(ids)
+            index, ids = same_ids(out.index, ids)
+            in_other |= index.isin(ids)
         present = np.where(in_tx, np.where(in_other, 0, 1), 2)
         out["present"] = Labels(present, PRESENT_NAMES).to_categorical()
     recency = out["recency_days"].to_numpy()

@@ -17,6 +17,7 @@ sizes and revenues add up to more than the whole.
 
 from __future__ import annotations
 
+import decimal
 import numbers
 import types
 from collections.abc import Iterable, Mapping, Sequence
@@ -373,7 +374,7 @@ def _cell_kind(t: type) -> str:
         return "container"
     if issubclass(t, np.datetime64 | np.timedelta64):  # NumPy calls them integers
         return "other"
-    if issubclass(t, numbers.Real):
+    if issubclass(t, numbers.Real | decimal.Decimal):
         return "number"
     return "other"
 
@@ -435,6 +436,8 @@ def _number_text(x: Any) -> str | None:
         whole = bool(x == int(x))
     except OverflowError:  # infinite
         whole = False
+    if isinstance(x, decimal.Decimal) and not whole:
+        return format(x.normalize(), "f")  # Decimal("1.50") is 1.5
     return str(int(x)) if whole else str(x)
 
 
@@ -954,7 +957,10 @@ def life_stage_tags(
             fix="pass due_date, baby_birthday or baby_sex",
         )
     index = common_index(**given)
-    day = float(v.to_days(np.asarray([v.as_datetime_scalar(as_of, "as_of")]))[0])
+    dates = due_date if due_date is not None else baby_birthday
+    day = float(
+        v.to_days(np.asarray([v.as_datetime_scalar(as_of, "as_of", like=dates)]))[0]
+    )
     names: list[str] = []
     cols: list[np.ndarray] = []
     lengths: dict[str, np.ndarray] = {}

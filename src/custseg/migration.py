@@ -22,7 +22,7 @@ import numpy as np
 
 from . import _display
 from . import _validate as v
-from ._align import is_pandas, to_pandas_index
+from ._align import flat_ids, id_kind, is_pandas, same_ids, to_pandas_index
 from ._exact import decimal_scale
 from .errors import InputError, ThresholdError
 from .labels import Labels
@@ -335,7 +335,9 @@ def _pick_column(x: Any, column: Any, field: str) -> Any:
 
 def _check_unique(index: Any, field: str) -> None:
     """Customer ids to pair by: unique and present (two unknown customers
-    are not one person), whatever the other index is."""
+    are not one person), whatever the other index is; a MultiIndex holds
+    one tuple per customer."""
+    index = flat_ids(index)
     if index.hasnans:
         raise InputError(
             field,
@@ -349,6 +351,22 @@ def _check_unique(index: Any, field: str) -> None:
             field,
             f"has repeated customer ids in its index, such as {v.describe(dup)}",
             fix="give each customer one row (drop_duplicates) before comparing periods",
+        )
+
+
+def _check_same_kind(before: Any, after: Any) -> None:
+    """Ids of two kinds (integers in one period, text in the other, as when
+    one was read from a CSV file) share no customer: an error, not a table
+    where everybody left and everybody came."""
+    kind_b, kind_a = id_kind(before), id_kind(after)
+    if kind_b != kind_a and len(before) and len(after):
+        raise InputError(
+            "after",
+            f"holds {kind_a} in its index (the customer ids) but 'before' holds "
+            f"{kind_b}: ids of different kinds are never one customer (1 is not "
+            "'1')",
+            fix="store the ids the same way in both, e.g. convert one index "
+            "(after.index = after.index.astype(int), or both .astype(str))",
         )
 
 
@@ -402,8 +420,9 @@ def transition_matrix(
     ------
     InputError
         Lengths that differ when pairing by position; repeated or missing
-        ids in an index (checked whether or not the two indexes are equal); a
-        DataFrame without the column.
+        ids in an index (checked whether or not the two indexes are equal);
+        indexes holding ids of two kinds (integers and text, integers and
+        floats: none would match); a DataFrame without the column.
     ThresholdError
         *new*, *gone* or *missing* equal to a class name.
 
@@ -469,6 +488,11 @@ def transition_matrix(
     n_cols = len(cols)
     _check_unique(b_index, "before")
     _check_unique(a_index, "after")
+    _check_same_kind(b_index, a_index)
+    if b_index.nlevels != a_index.nlevels:  # a MultiIndex and tuples
+        b_index, a_index = flat_ids(b_index), flat_ids(a_index)
+    if b_index is not a_index:  # int64 with uint64: exact, never via float64
+        b_index, a_index = same_ids(b_index, a_index)
     if b_index is a_index or b_index.equals(a_index):
         pos = np.arange(len(a_codes))
     else:
@@ -716,16 +740,22 @@ class SegmentHistory:
         )
 
 
-def _cut_days(as_of_dates: Any) -> np.ndarray:
-    """The as_of dates as strictly increasing day numbers (int64)."""
+def _cut_days(as_of_dates: Any, like: Any = None) -> np.ndarray:
+    """The as_of dates as strictly increasing day numbers (int64); aware
+    ones read in the zone of the dates *like*."""
     if isinstance(as_of_dates, str | bytes) or not hasattr(as_of_dates, "__len__"):
         as_of_dates = [as_of_dates]
     items = list(as_of_dates)
     if not items:
         raise ThresholdError("'as_of_dates' must hold at least one date: got none")
+    zone = v.zone_of(like) if like is not None else None
     days = np.array(
         [
-            int(v.to_days(np.asarray([v.as_datetime_scalar(d, "as_of_dates")]))[0])
+            int(
+                v.to_days(
+                    np.asarray([v.as_datetime_scalar(d, "as_of_dates", like=zone)])
+                )[0]
+            )
             for d in items
         ],
         dtype=np.int64,
@@ -843,7 +873,7 @@ def segment_history(
     fields = ("customer_id", "date", "amount")
     ids, dates, amounts = _coerce_rows(customer_id, date, amount, fields)
     assert amounts is not None
-    days = _cut_days(as_of_dates)
+    days = _cut_days(as_of_dates, date)
     per_day = _day_ticks(dates)
     ticks = dates.view(np.int64)
     groups = _group_ids(ids, "customer_id")

@@ -38,7 +38,7 @@ import numpy as np
 
 from . import _display
 from . import _validate as v
-from ._align import common_index, is_pandas
+from ._align import common_index, flat_ids, is_pandas
 from .errors import InputError, ThresholdError
 from .labels import Labels
 
@@ -220,6 +220,7 @@ def _all_text(arr: np.ndarray) -> bool:
 def _id_rank(ids: Any, field: str, n: int) -> np.ndarray:
     """A sort key per customer id, in the order of the ids; duplicates and
     missing ids are an error."""
+    ids = flat_ids(ids)  # a MultiIndex: one tuple per customer
     missing = None
     if hasattr(ids, "isna") and hasattr(ids, "to_numpy"):  # pandas: vectorised
         missing = np.asarray(ids.isna(), dtype=bool)
@@ -1261,7 +1262,7 @@ def _days_since(last_contact: Any, as_of: Any) -> np.ndarray:
         field_fix = "days since the last contact cannot be negative"
     else:
         dates = v.as_datetime(last_contact, "last_contact", nan="allow")
-        ref = v.as_datetime_scalar(as_of, "as_of")
+        ref = v.as_datetime_scalar(as_of, "as_of", like=last_contact)
         nat = np.isnat(dates)
         d = v.to_days(dates)
         r = int(v.to_days(np.array([ref]))[0])

@@ -36,7 +36,7 @@ import numpy as np
 
 from . import _display
 from . import _validate as v
-from ._align import common_index, is_pandas
+from ._align import common_index, flat_ids, is_pandas
 from .errors import InputError, ThresholdError
 from .labels import Labels, label_codes
 
@@ -664,6 +664,7 @@ DEFAULTS: dict[str, dict[str, dict[str, Any]]] = {
             ("关怀与回馈;请其转介绍", _WECHAT),
         ),
         "Ordinary": _a(_GENERAL, "sms", 4, 60, (_GENERAL_ZH, _SMS)),
+        "Unscored": _a(*_POTENTIAL, 5, 30, _POTENTIAL_ZH),
     },
     "abc": {
         "A": _a(
@@ -711,6 +712,7 @@ DEFAULTS["rfm_vignette"] = {
     "About To Sleep": dict(_R["About to Sleep"]),
     "Lost": dict(_R["Lost"]),
     "Others": _a(_GENERAL, "sms", 7, 60, (_GENERAL_ZH, _SMS)),
+    "Unscored": _a(*_POTENTIAL, 8, 30, _POTENTIAL_ZH),
 }
 _FEEDBACK = "Ask for feedback: satisfaction, repurchase intent, would they recommend us"
 _FEEDBACK_ZH = "收集反馈:满意度、回购意向、推荐意愿"
@@ -809,6 +811,7 @@ _ALIASES_ZH: dict[str, dict[str, str]] = {
         "即将沉睡": "About To Sleep",
         "已流失": "Lost",
         "其他": "Others",
+        "未评分": "Unscored",
     },
     "rfm8": {
         "重要价值客户": "Important Value",
@@ -826,6 +829,7 @@ _ALIASES_ZH: dict[str, dict[str, str]] = {
         "重点挽留客户": "Key Retention",
         "普通忠诚客户": "Ordinary Loyal",
         "普通客户": "Ordinary",
+        "未评分": "Unscored",
     },
     "loyalty": {
         "忠诚": "loyal",
@@ -1192,6 +1196,10 @@ class DueContacts:
         The :class:`ActionPlan` the cadence came from, or None.
     customer_name
         The name of the customer id column.
+    customer_levels
+        The level names when the ids came from a pandas ``MultiIndex``
+        (each id is then the tuple of its levels, and :meth:`to_pandas`
+        gives a MultiIndex again); None otherwise.
 
     Examples
     --------
@@ -1210,6 +1218,7 @@ class DueContacts:
     points: np.ndarray | None = None
     plan: ActionPlan | None = None
     customer_name: str = "customer_id"
+    customer_levels: tuple[Any, ...] | None = None
 
     def __len__(self) -> int:
         return len(self.row)
@@ -1239,7 +1248,15 @@ class DueContacts:
         """
         import pandas as pd
 
-        idx = pd.Index(self.customer, name=self.customer_name)
+        idx: pd.Index
+        if self.customer_levels is None:
+            idx = pd.Index(self.customer, name=self.customer_name)
+        else:  # the MultiIndex the ids came from
+            levels = list(self.customer_levels)
+            idx = pd.MultiIndex.from_arrays(
+                [[t[k] for t in self.customer.tolist()] for k in range(len(levels))],
+                names=levels,
+            )
         days = self.days_since_contact
         cols: dict[str, Any] = {
             "reason": self.reason.to_categorical(),
@@ -1376,8 +1393,10 @@ def _id_array(customer: Any) -> tuple[np.ndarray, np.ndarray | None]:
     ``str``, all ``int``, ...) is still made a NumPy array of that type, which
     holds every such id exactly and sorts fast; a mix stays an object array.
     pandas inputs say themselves which values are missing (``isna``: also the
-    NA of nullable and Arrow dtypes).
+    NA of nullable and Arrow dtypes); a ``MultiIndex`` gives one tuple per
+    customer.
     """
+    customer = flat_ids(customer)
     if is_pandas(customer) or (
         type(customer).__module__.startswith("pandas")
         and hasattr(customer, "isna")
@@ -1591,7 +1610,7 @@ def due_contacts(
     c1                    cadence 2024-12-01                  57
     c2                     points 2024-12-28                   8
     """
-    today_stamp = v.as_datetime_scalar(as_of, "as_of")
+    today_stamp = v.as_datetime_scalar(as_of, "as_of", like=last_contact)
     today = int(v.to_days(np.asarray([today_stamp]))[0])
     last = v.to_days(v.as_datetime(last_contact, "last_contact", nan="allow"))
     n = len(last)
@@ -1637,6 +1656,8 @@ def due_contacts(
     if plan is not None:
         index = _same_index(index, plan.index, "last_contact")
     ids, id_name = _ids(customer, index, n)
+    source = index if customer is None else customer
+    levels = tuple(source.names) if flat_ids(source) is not source else None
     # repeated ids are an error whatever the day, also in a pandas index
     rank = None if customer is None and index is None else _rank(ids)
 
@@ -1739,6 +1760,7 @@ def due_contacts(
         points=None if pts is None else pts[row],
         plan=plan,
         customer_name=id_name,
+        customer_levels=levels,
     )
 
 

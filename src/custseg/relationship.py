@@ -36,7 +36,7 @@ import numpy as np
 
 from . import _display
 from . import _validate as v
-from ._align import common_index, is_pandas, to_pandas_index
+from ._align import common_index, id_kind, is_pandas, to_pandas_index
 from ._categories import MISSING, as_category, normalize
 from .errors import InputError, ThresholdError
 from .labels import Labels
@@ -202,9 +202,22 @@ def _first_sale_rows(first_sale: Any) -> tuple[Any, np.ndarray]:
 
 
 def _combined_ids(contacts: Any, others: Any) -> Any:
-    """The contacts' ids followed by *others*, as one array of one kind."""
+    """The contacts' ids followed by *others*, as one array of one kind;
+    ids of two kinds (text in the log, integers in *first_sale*) are an
+    :class:`InputError` naming *first_sale*, since no id would match."""
     a = _id_values(contacts, "customer")
     b = _id_values(others, "first_sale")
+    kind_a, kind_b = id_kind(a), id_kind(b)
+    if kind_a != kind_b and len(a) and len(b):
+        raise InputError(
+            "first_sale",
+            f"holds {kind_b} as customer ids but the contacts' 'customer' holds "
+            f"{kind_a}: pairing them mixes ids of different types, which are "
+            "never one customer, so no id would match",
+            fix="store the ids the same way in both (a CSV file's ids are read "
+            "as text): convert the contacts' ids (e.g. .astype(str) or "
+            ".astype(int)), or the ids given to summarize",
+        )
     if isinstance(a, np.ndarray) and isinstance(b, np.ndarray) and a.dtype == b.dtype:
         return np.concatenate([a, b])
     return np.concatenate([np.asarray(a, dtype=object), np.asarray(b, dtype=object)])
@@ -404,7 +417,8 @@ def contact_summary(
     ------
     InputError
         Missing customer ids or dates, unknown initiators or kinds, columns
-        of different lengths, contacts after *as_of*.
+        of different lengths, contacts after *as_of*, ids of another kind in
+        *first_sale* than in *customer* (integers and text: none would match).
 
     Examples
     --------
@@ -468,7 +482,7 @@ def contact_summary(
         as_of_day = last_day + 1
     else:
         as_of_day = int(
-            v.to_days(np.asarray([v.as_datetime_scalar(as_of, "as_of")]))[0]
+            v.to_days(np.asarray([v.as_datetime_scalar(as_of, "as_of", like=date)]))[0]
         )
         late = days > as_of_day
         if late.any():

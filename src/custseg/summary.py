@@ -1341,7 +1341,7 @@ def _summarize(
             )
     else:
         as_of_day = int(
-            v.to_days(np.asarray([v.as_datetime_scalar(as_of, "as_of")]))[0]
+            v.to_days(np.asarray([v.as_datetime_scalar(as_of, "as_of", like=date)]))[0]
         )
     as_of_d = np.datetime64(as_of_day, "D")
     all_ticks, all_amounts = ticks, amounts
