@@ -28,6 +28,7 @@ import re
 import warnings
 from collections.abc import Hashable, Iterator
 from contextlib import contextmanager
+from decimal import Decimal
 from typing import TYPE_CHECKING, Any, Literal
 
 import attrs
@@ -35,6 +36,7 @@ import numpy as np
 
 from . import _validate as v
 from ._engine_rules import EngineRules, approx_rfm_edges, compile_rules, label_in_engine
+from ._exact import SCALES
 from .errors import CustsegWarning, InputError
 from .summary import CustomerFacts
 
@@ -74,6 +76,9 @@ _TEXT_FORMATS = (
     (re.compile(r"\d{8}"), "%Y%m%d"),
 )
 _EXACT = 2**53
+#: Decimal amounts are summed as integers of their last place while the sum
+#: of those integers' magnitudes stays below this (as custseg._exact does).
+_DECIMAL_BOUND = float(2**52)
 #: The private name of the customer column in the queries. The first query
 #: selects the user's columns under private names only (``_c``, ``_d``,
 #: ``_d_null``, ``_a``), so no column name of the data can collide with
@@ -202,7 +207,10 @@ def to_native(out: pd.DataFrame, like: Any, output: str = "native") -> Any:
     Eager in, eager out: a Polars DataFrame or a PyArrow table. Lazy in, a
     lazy handle of the same engine on the (already computed) result: a
     Polars LazyFrame, a DuckDB relation, a Dask DataFrame (one partition), a
-    PySpark DataFrame in *like*'s session. Engines have no row index: the
+    PySpark DataFrame in *like*'s session, with a schema fixed by *out*'s
+    dtypes, not inferred from the values (integers of their width, doubles,
+    strings; dates held at ``[s]`` as DATE, other datetimes as
+    TIMESTAMP_NTZ; NULL for missing values). Engines have no row index: the
     customer id (*out*'s named index) becomes the first column.
     ``output="pandas"`` returns *out* itself.
 
@@ -242,7 +250,6 @@ def to_native(out: pd.DataFrame, like: Any, output: str = "native") -> Any:
     if type(like).__module__.split(".")[0] == "narwhals":  # wrapped in, wrapped out
         with _quiet():
             return _narwhals().from_native(to_native(out, like.to_native()))
-    import pandas as pd
 
     if out.index.name is not None and out.index.name in out.columns:
         raise InputError(
@@ -267,26 +274,13 @@ def to_native(out: pd.DataFrame, like: Any, output: str = "native") -> Any:
 
         return pa.Table.from_pandas(flat, preserve_index=False)
     if module in ("duckdb", "_duckdb"):
-        import duckdb
-        import pyarrow as pa
-
-        table = pa.Table.from_pandas(flat, preserve_index=False)
-        return duckdb.from_arrow(table)
+        return _duckdb_relation(flat, like, out.index.name)
     if module == "dask":
         import dask.dataframe as dd
 
         return dd.from_pandas(flat, npartitions=1)  # type: ignore[no-untyped-call]
     if module == "pyspark":
-        plain = flat.copy()
-        for name in plain.columns:
-            col = plain[name]
-            if isinstance(
-                col.dtype, pd.CategoricalDtype
-            ) or pd.api.types.is_extension_array_dtype(col.dtype):
-                plain[name] = col.astype(object).where(col.notna(), None)
-        session = like.sparkSession
-        with _quiet():
-            return session.createDataFrame(plain)
+        return _spark_frame(flat, like.sparkSession)
     nw = _narwhals()
     frame = _from_native(like)
     if isinstance(frame, nw.DataFrame):  # another eager library narwhals knows
@@ -295,6 +289,97 @@ def to_native(out: pd.DataFrame, like: Any, output: str = "native") -> Any:
             backend=frame.implementation,
         ).to_native()
     return out  # pragma: no cover - an unknown lazy engine: pandas
+
+
+def _duckdb_relation(flat: pd.DataFrame, like: Any, key: Hashable) -> Any:
+    """*flat* as a DuckDB relation; a HUGEINT / UHUGEINT customer column of
+    *like* keeps its type (Arrow has no 128-bit integers: the ids travel as
+    text and are cast back)."""
+    import duckdb
+    import pyarrow as pa
+
+    wide = None
+    if isinstance(key, str) and key in flat.columns and key in like.columns:
+        kind = str(like.types[list(like.columns).index(key)])
+        if kind in ("HUGEINT", "UHUGEINT"):
+            wide = kind
+            flat = flat.copy()
+            flat[key] = [str(int(x)) for x in flat[key].tolist()]
+    table = pa.Table.from_pandas(flat, preserve_index=False)
+    rel = duckdb.from_arrow(table)
+    if wide is None:
+        return rel
+    quoted = '"' + str(key).replace('"', '""') + '"'
+    others = [c for c in flat.columns if c != key]
+    rest = ", ".join('"' + str(c).replace('"', '""') + '"' for c in others)
+    return rel.select(
+        f"CAST({quoted} AS {wide}) AS {quoted}" + (f", {rest}" if rest else "")
+    )
+
+
+def _spark_frame(flat: pd.DataFrame, session: Any) -> Any:
+    """*flat* as a PySpark DataFrame with a schema fixed by the dtypes, not
+    inferred from the values (an all-missing column would be ``void``, no
+    rows an error, a date a zoned TIMESTAMP): integers of their width, doubles,
+    strings, booleans; dates held at ``[s]`` and all midnights (engine DATE
+    columns arrive so) as DATE, other datetimes as TIMESTAMP_NTZ (the
+    wall-clock time the days were counted in, read alike in every session
+    zone). Missing values are NULL."""
+    import pandas as pd
+    from pyspark.sql import types as T
+
+    ints = {1: T.ByteType(), 2: T.ShortType(), 4: T.IntegerType(), 8: T.LongType()}
+    fields, columns = [], []
+    for name in flat.columns:
+        col = flat[name]
+        dtype = col.dtype
+        missing = col.isna().to_numpy()
+        kind: Any
+        if isinstance(dtype, pd.CategoricalDtype):
+            dtype = dtype.categories.dtype
+        if pd.api.types.is_bool_dtype(dtype):
+            kind = T.BooleanType()
+        elif pd.api.types.is_integer_dtype(dtype):
+            size = int(getattr(dtype, "itemsize", 8))
+            signed = pd.api.types.is_signed_integer_dtype(dtype)
+            kind = ints.get(size if signed else 2 * size, T.LongType())
+        elif pd.api.types.is_float_dtype(dtype):
+            kind = T.DoubleType()
+        elif pd.api.types.is_datetime64_any_dtype(dtype):
+            stamps = col
+            if getattr(dtype, "tz", None) is not None:
+                stamps = stamps.dt.tz_localize(None)
+            days = stamps[~missing]
+            if stamps.dt.unit == "s" and (days == days.dt.normalize()).all():
+                kind = T.DateType()
+                values = [
+                    None if m else x.date()
+                    for x, m in zip(stamps, missing, strict=True)
+                ]
+            else:
+                kind = T.TimestampNTZType()
+                values = [
+                    None if m else x.to_pydatetime()
+                    for x, m in zip(stamps, missing, strict=True)
+                ]
+            fields.append(T.StructField(str(name), kind, True))
+            columns.append(values)
+            continue
+        else:
+            known = col[~missing].tolist()
+            if not all(isinstance(x, str) for x in known):
+                with _quiet():  # other objects: Spark's inference, as before
+                    plain = flat.astype(object).where(flat.notna(), None)
+                    return session.createDataFrame(plain)
+            kind = T.StringType()
+        values = col.astype(object).tolist()
+        if missing.any():
+            values = [None if m else x for x, m in zip(values, missing, strict=True)]
+        fields.append(T.StructField(str(name), kind, True))
+        columns.append(values)
+    rows = list(zip(*columns, strict=True)) if columns else [()] * len(flat)
+    with _quiet():
+        return session.createDataFrame(rows, schema=T.StructType(fields))
 
 
 def to_pandas_frame(native: Any, arg: str = "seg") -> pd.DataFrame:
@@ -383,6 +468,13 @@ class _Columns:
     time_zone: str | None
     date_unit: str
     backend: str = ""
+    #: the names the queries read the columns under, when they differ from
+    #: the user's (Spark reads a dot in a name as a struct field)
+    renamed: dict[str, str] = attrs.field(factory=dict)
+
+    def q(self, name: str) -> str:
+        """The name the queries read column *name* under."""
+        return self.renamed.get(name, name)
 
 
 def _check_schema(
@@ -479,12 +571,12 @@ def _sample_format(lf: Any, cols: _Columns) -> str:
         return cols.date_format
     with _quiet():
         first = (
-            lf.select(nw.col(cols.date))
-            .filter(~nw.col(cols.date).is_null())
+            lf.select(nw.col(cols.q(cols.date)))
+            .filter(~nw.col(cols.q(cols.date)).is_null())
             .head(1)
             .collect()
         )
-    values = first[cols.date].to_list() if len(first) else []
+    values = first[cols.q(cols.date)].to_list() if len(first) else []
     if not values:
         return "%Y-%m-%d"  # no dates at all: refused later as missing
     text = str(values[0]).strip()
@@ -500,20 +592,97 @@ def _sample_format(lf: Any, cols: _Columns) -> str:
     )
 
 
+#: A UTC offset at the end of a text date, as ``%z`` reads it.
+_OFFSET = r"(?:[+-]\d{2}(?::?\d{2}){0,2}|Z)$"
+#: Days from a date in 1969-1999 to the same date a century later (both
+#: sides hold 25 leap days).
+_CENTURY_DAYS = 36525
+
+
 def _date_expr(cols: _Columns, fmt: str | None) -> Any:
-    """The date column as a naive datetime (or date) expression."""
+    """The date column as a naive datetime (or date) expression; null where
+    a value is not a date of *fmt* (counted as such by the first pass)."""
     nw = _narwhals()
-    col = nw.col(cols.date)
+    col = nw.col(cols.q(cols.date))
     if cols.date_kind == "str":
-        if cols.backend == "dask":  # pandas' parser refuses spaces others skip
-            col = col.str.strip_chars()
-        return col.str.to_datetime(fmt).cast(nw.Datetime("us"))
+        return _text_dates(col, cols, fmt or "%Y-%m-%d")
     if cols.date_kind in ("int", "float"):
-        text = col.cast(nw.Int64).cast(nw.String)
-        return text.str.to_datetime(fmt or "%Y%m%d").cast(nw.Datetime("us"))
+        parsed = (
+            _number_text(col, cols.date_kind)
+            .str.to_datetime(fmt or "%Y%m%d")
+            .cast(nw.Datetime("us"))
+        )
+        return _whole(col, cols.date_kind, _two_digit_years(parsed, fmt or "%Y%m%d"))
     if cols.date_kind == "datetime" and cols.time_zone is not None:
         return col.dt.replace_time_zone(None)  # local wall-clock time
     return col
+
+
+def _number_text(col: Any, kind: str) -> Any:
+    """``YYYYMMDD`` numbers as text; null for a float that is not whole
+    (engines would truncate or round it into a date)."""
+    nw = _narwhals()
+    if kind == "float":  # 19700101 stands in for the others (then made null)
+        col = nw.when(col == col.round()).then(col).otherwise(nw.lit(19700101.0))
+    return col.cast(nw.Int64).cast(nw.String)
+
+
+def _whole(col: Any, kind: str, parsed: Any) -> Any:
+    """*parsed* where the number *col* is whole (null elsewhere)."""
+    return (
+        parsed if kind != "float" else _narwhals().when(col == col.round()).then(parsed)
+    )
+
+
+def _text_dates(col: Any, cols: _Columns, fmt: str) -> Any:
+    """Text dates parsed alike by every engine, as pandas parses them:
+    spaces before a date are skipped (refused with a given *date_format*),
+    spaces after it refused; a ``%z``
+    offset at the end gives the written local time (engines would convert
+    to UTC); ``%y`` puts 69-99 in 1969-1999 (Polars and Spark put some in
+    2069-2099)."""
+    nw = _narwhals()
+    valid = ~col.str.contains(r"\s$", literal=False)
+    if cols.date_format is None:
+        # (replace_all: DuckDB has no replace; the pattern matches once)
+        text = col.str.replace_all(r"^\s+", "", literal=False)
+    else:  # pandas reads a given format from the first character
+        valid = valid & ~col.str.contains(r"^\s", literal=False)
+        text = col
+    for zone in ("%z", "%:z"):
+        if zone in fmt:
+            if not fmt.endswith(zone):
+                raise InputError(
+                    "date_format",
+                    f"has {zone} before its end ({fmt!r}), which custseg reads "
+                    "in an engine only at the end of the format",
+                    fix=f"move {zone} to the end of the format, or cast the "
+                    "column to a timestamp in the engine",
+                )
+            # the offset is checked and dropped: the days are counted in the
+            # local time written, as pandas counts them
+            valid = valid & text.str.contains(_OFFSET, literal=False)
+            text = text.str.replace_all(_OFFSET, "", literal=False)
+            fmt = fmt[: -len(zone)]
+            break
+    if cols.backend == "pyspark" and not re.search(r"%[^YmdHMSy%]", fmt):
+        # Spark's parser wants two digits where the others accept one
+        # (2024-1-5): a lone digit gets its zero
+        text = text.str.replace_all(r"(?<![0-9])([0-9])(?![0-9])", "0$1", literal=False)
+    parsed = text.str.to_datetime(fmt).cast(nw.Datetime("us"))
+    return nw.when(valid).then(_two_digit_years(parsed, fmt))
+
+
+def _two_digit_years(parsed: Any, fmt: str) -> Any:
+    """*parsed* with Python's century for ``%y`` (69-99 are 1969-1999):
+    Polars reads '69' as 2069 and Spark 70-99 as 2070-2099."""
+    import datetime as dt
+
+    nw = _narwhals()
+    if "%y" not in fmt.replace("%%", "") or "%Y" in fmt:
+        return parsed
+    back = parsed - nw.lit(dt.timedelta(days=_CENTURY_DAYS))
+    return nw.when(parsed.dt.year() >= 2069).then(back).otherwise(parsed)
 
 
 def _day_literal(day: int, date_kind: str) -> Any:
@@ -561,6 +730,8 @@ class EngineFacts:
         The name of the customer column.
     int_amounts
         Whether the amounts are integers (their sums are exact below 2**53).
+    amount
+        The name of the amount column (for messages).
     """
 
     frame: Any
@@ -570,6 +741,7 @@ class EngineFacts:
     unit: str
     customer: str
     int_amounts: bool = False
+    amount: str = "amount"
 
 
 def engine_facts(
@@ -625,9 +797,20 @@ def engine_facts(
     ------
     InputError
         A missing column, ids that are booleans or nested values, dates that
-        are not dates (or text that does not parse), amounts that are not
-        numbers, NULL ids, dates or amounts, NaN or infinite amounts, or
-        transactions after ``as_of`` (with ``after_as_of="raise"``).
+        are not dates (or text that does not parse, or float ``YYYYMMDD``
+        numbers that are not whole), dates outside the years 1 to 9999 or
+        infinite (DuckDB) unless dropped as after ``as_of``, amounts that
+        are not numbers, NULL ids, dates or amounts, NaN or infinite
+        amounts, or transactions after ``as_of`` (with
+        ``after_as_of="raise"``).
+
+    Notes
+    -----
+    Decimal amounts of few places (cents; up to 8 places) are summed as
+    integers of their last place and divided once: ``monetary`` is then the
+    correctly rounded sum, the same for every row order and bit for bit
+    :func:`~custseg.summarize`'s. Other float amounts keep the engine's
+    float sum, which can depend on the row order in the last bit.
 
     Examples
     --------
@@ -696,7 +879,15 @@ def _engine_facts(
     as_of_day = None
     if as_of is not None:
         as_of_day = int(
-            v.to_days(np.asarray([v.as_datetime_scalar(as_of, "as_of")]))[0]
+            v.to_days(
+                np.asarray(
+                    [
+                        v.as_datetime_scalar(
+                            as_of, "as_of", like=_dates_zone(transactions, date)
+                        )
+                    ]
+                )
+            )[0]
         )
     base, cols, checks = _prepare(
         transactions,
@@ -738,7 +929,9 @@ def _engine_facts(
                 "to drop them",
             )
         base = base.filter(nw.col("_d") < nw.lit(end))
-    frame = _group_facts(base, _KEY, zero_amount, frequency, date_kind, as_of_day)
+    frame = _group_facts(
+        base, _KEY, zero_amount, frequency, date_kind, as_of_day, checks.get("scale")
+    )
     return EngineFacts(
         frame=frame,
         as_of=as_of_d,
@@ -747,7 +940,30 @@ def _engine_facts(
         unit=cols.date_unit,
         customer=_KEY,
         int_amounts=cols.amount_kind == "int",
+        amount=str(cols.amount),
     )
+
+
+def _dates_zone(transactions: Any, date: Hashable) -> Any:
+    """The zone (a tzinfo) the engine counts the days of a time-zone-aware
+    date column in, from the schema (no data is read); None for other
+    columns. An aware ``as_of`` is read in it, as the core reads it in the
+    zone of its dates."""
+    import zoneinfo
+
+    import pandas as pd
+
+    try:
+        if type(transactions).__module__.split(".")[0] == "dask":
+            dtype = transactions.dtypes.get(date)
+            return dtype.tz if isinstance(dtype, pd.DatetimeTZDtype) else None
+        lf, _ = _lazy(transactions)
+        with _quiet():
+            dtype = dict(lf.collect_schema()).get(date)
+        zone = getattr(dtype, "time_zone", None)
+        return zoneinfo.ZoneInfo(zone) if zone else None
+    except Exception:  # a bad frame or column: refused later, with a message
+        return None
 
 
 def _prepare(
@@ -770,19 +986,21 @@ def _prepare(
     if type(transactions).__module__.split(".")[0] == "dask":
         transactions = _dask_objects(transactions, customer, date, amount)
     lf, _ = _lazy(transactions)
+    lf = _plain_types(lf, [customer, date, amount])
     cols = _check_schema(lf, customer, date, amount, date_format)
+    lf, cols = _query_names(lf, cols)
     fmt = None
     if cols.date_kind == "str":
         fmt = _sample_format(lf, cols)
     elif cols.date_kind in ("int", "float"):
         fmt = date_format or "%Y%m%d"
     c, a = cols.customer, cols.amount
-    ids = nw.col(c)
+    ids = nw.col(cols.q(c))
     if cols.id_kind == "category":
         ids = ids.cast(nw.String)
     if a is not None and cols.amount_kind == "int" and cols.backend == "pyarrow":
         _check_arrow_ints(lf, a)  # Arrow refuses to cast them to float
-    amounts = nw.lit(0.0) if a is None else nw.col(a).cast(nw.Float64)
+    amounts = nw.lit(0.0) if a is None else nw.col(cols.q(a)).cast(nw.Float64)
     extra = []
     if cols.backend == "pyarrow" and fmt is not None:
         extra = [_rolled_dates(cols, fmt).alias("_d_rolled")]
@@ -790,7 +1008,7 @@ def _prepare(
         base = lf.select(
             ids.alias(_KEY),
             _date_expr(cols, fmt).alias("_d"),
-            nw.col(cols.date).is_null().alias("_d_null"),
+            nw.col(cols.q(cols.date)).is_null().alias("_d_null"),
             amounts.alias("_a"),
             *extra,
         )
@@ -811,6 +1029,15 @@ def _prepare(
             "has missing dates (NULL)",
             checks["null_date"],
             fix="drop or fill those rows",
+        )
+    if checks["far_date"]:
+        raise _rows_error(
+            cols.date,
+            "has dates outside the years 1 to 9999, or infinite (DuckDB's "
+            "'infinity' and '-infinity' stand for no date)",
+            checks["far_date"],
+            fix="drop those rows (or fix their dates); dates after as_of are "
+            "dropped with as_of and after_as_of='drop'",
         )
     if a is None:
         return base, cols, checks
@@ -837,6 +1064,100 @@ def _prepare(
     return base, cols, checks
 
 
+def _plain_types(lf: Any, names: list[Hashable | None]) -> Any:
+    """*lf* with the Arrow types the queries have no kernels for made plain:
+    ``string_view`` (Arrow >= 16 and Polars export text so) as ``string``,
+    and the ``null`` type (an all-None or empty object column of pandas,
+    PyArrow and DuckDB) as text for the ids and dates, float64 for the
+    amounts, so that the checks count the missing values."""
+    nw = _narwhals()
+    backend = _backend_name(lf)
+    if backend not in ("pyarrow", "duckdb"):
+        return lf
+    with _quiet():
+        schema = dict(lf.collect_schema())
+        native = lf.to_native()
+    if backend == "pyarrow":
+        import pyarrow as pa
+
+        kinds = {f.name: f.type for f in native.schema}
+
+        def is_null(name: str) -> bool:
+            return pa.types.is_null(kinds[name])
+
+        def is_view(name: str) -> bool:
+            return pa.types.is_string_view(kinds[name])
+    else:
+        kinds = dict(zip(native.columns, (str(t) for t in native.types), strict=True))
+
+        def is_null(name: str) -> bool:
+            return kinds[name] == '"NULL"'
+
+        def is_view(name: str) -> bool:
+            return False
+
+    casts = []
+    for i, name in enumerate(names):
+        if not isinstance(name, str) or name not in schema or name not in kinds:
+            continue
+        if is_null(name):
+            casts.append(nw.col(name).cast(nw.Float64 if i == 2 else nw.String))
+        elif is_view(name):
+            casts.append(nw.col(name).cast(nw.String))
+    if not casts:
+        return lf
+    with _quiet():
+        return lf.with_columns(*casts)
+
+
+def _query_names(lf: Any, cols: _Columns) -> tuple[Any, _Columns]:
+    """*lf* with the columns an engine would not read by their name renamed
+    to private names the queries read them under: Spark reads ``a.b`` as
+    field ``b`` of a struct ``a`` (and a backtick quotes), Polars reads ``*``
+    as every column and ``^...$`` as a pattern."""
+    used = [cols.customer, cols.date, cols.amount]
+    if cols.backend == "pyspark":
+        odd = [n for n in used if n is not None and ("." in n or "`" in n)]
+    elif cols.backend == "polars":
+        odd = [
+            n
+            for n in used
+            if n is not None and (n == "*" or (n.startswith("^") and n.endswith("$")))
+        ]
+    elif cols.backend == "duckdb":
+        odd = [n for n in used if n == "*"]
+    else:
+        return lf, cols
+    if not odd:
+        return lf, cols
+    with _quiet():
+        names = list(lf.collect_schema())
+    taken = set(names)
+    renamed: dict[str, str] = {}
+    for i, name in enumerate(dict.fromkeys(odd)):
+        private = f"_custseg_{i}"
+        while private in taken:
+            private += "_"
+        taken.add(private)
+        renamed[name] = private
+    if cols.backend == "pyspark":  # by position: no name is parsed
+        frame = lf.to_native().toDF(*[renamed.get(n, n) for n in names])
+        lf, _ = _lazy(frame)
+    elif cols.backend == "duckdb":  # quoted identifiers: no name is parsed
+
+        def quoted(name: str) -> str:
+            return '"' + name.replace('"', '""') + '"'
+
+        frame = lf.to_native().select(
+            ", ".join(f"{quoted(n)} AS {quoted(renamed.get(n, n))}" for n in names)
+        )
+        lf, _ = _lazy(frame)
+    else:
+        with _quiet():
+            lf = lf.rename(renamed)
+    return lf, attrs.evolve(cols, renamed=renamed)
+
+
 def _dask_objects(
     native: Any, customer: Hashable, date: Hashable, amount: Hashable | None
 ) -> Any:
@@ -860,7 +1181,9 @@ def _dask_objects(
     from .summary import _ID_FIX, _check_id_kinds, _id_kind
 
     source = _dask_source(native)
-    if source is not None:  # dd.from_pandas made object columns text
+    if source is None:
+        _check_derived_ids(native, customer)
+    else:  # dd.from_pandas made object columns text
         plain: dict[str, Any] = {}
         if has_object(source, customer):
             ids = source[customer].to_numpy(dtype=object)
@@ -948,28 +1271,64 @@ def _dask_source(native: Any) -> pd.DataFrame | None:
     object columns into text (``dataframe.convert-string``, on by default),
     which loses the types of mixed ids and Decimal amounts; None for any
     other Dask frame (read from files, or computed)."""
-    import pandas as pd
 
     try:
         from dask.dataframe.dask_expr.io.io import FromPandas
 
         expr: Any = native.expr
-        operand = getattr(expr, "operand", None)
-        if (
-            isinstance(expr, FromPandas)
-            and operand is not None
-            and operand("pyarrow_strings_enabled")
-            and operand("_partitions") is None
-        ):
-            source = operand("frame")
-            source = getattr(source, "_data", source)  # Dask's wrapper
-            if isinstance(source, pd.DataFrame) and any(
-                pd.api.types.is_object_dtype(t) for t in source.dtypes
-            ):
-                return source
+        if isinstance(expr, FromPandas):
+            return _converted_source(expr)
     except Exception:  # pragma: no cover - another Dask version: no source
         return None
     return None
+
+
+def _converted_source(expr: Any) -> pd.DataFrame | None:
+    """The pandas frame of a ``FromPandas`` expression whose object columns
+    Dask made text, or None."""
+    import pandas as pd
+
+    operand = getattr(expr, "operand", None)
+    if (
+        operand is not None
+        and operand("pyarrow_strings_enabled")
+        and operand("_partitions") is None
+    ):
+        source = operand("frame")
+        source = getattr(source, "_data", source)  # Dask's wrapper
+        if isinstance(source, pd.DataFrame) and any(
+            pd.api.types.is_object_dtype(t) for t in source.dtypes
+        ):
+            return source
+    return None
+
+
+def _check_derived_ids(native: Any, customer: Hashable) -> None:
+    """Refuse a Dask frame computed from ``dd.from_pandas(df)`` (a filter, an
+    assign) when *df*'s object ids mix types: Dask made them text, so ``1``
+    and ``"1"`` would be one customer, and the frame no longer tells."""
+    from .summary import _check_id_kinds
+
+    try:
+        from dask.dataframe.dask_expr.io.io import FromPandas
+
+        found = [_converted_source(e) for e in native.expr.find_operations(FromPandas)]
+    except Exception:  # pragma: no cover - another Dask version: no sources
+        return
+    for source in found:
+        if source is None or not has_object(source, customer):
+            continue
+        try:
+            _check_id_kinds(source[customer].to_numpy(dtype=object), str(customer))
+        except InputError as err:
+            raise InputError(
+                err.field,
+                f"{err.problem}, in the pandas frame this Dask frame was computed "
+                "from (dd.from_pandas made them text, which would make 1 and "
+                "'1' one customer)",
+                n_rows=err.n_rows,
+                fix=err.fix,
+            ) from None
 
 
 def _check_arrow_ints(lf: Any, field: str) -> None:
@@ -978,9 +1337,23 @@ def _check_arrow_ints(lf: Any, field: str) -> None:
     the sums), with the InputError :func:`~custseg.summarize` gives."""
     nw = _narwhals()
     col = nw.col(field)
-    big = col > _EXACT
-    if not lf.collect_schema()[field].is_unsigned_integer():
-        big = big | (col < -_EXACT)
+    dtype = lf.collect_schema()[field]
+    if dtype.is_unsigned_integer():
+        # compared as unsigned: Arrow casts a signed literal's operands to
+        # int64, which refuses values past 2**63 - 1
+        big = col > nw.lit(_EXACT, dtype)
+        with _quiet():
+            huge = lf.select(
+                (col > nw.lit(2**63 - 1, dtype)).cast(nw.Int64).sum().alias("n")
+            )
+            if huge.collect().item():
+                raise InputError(
+                    field,
+                    "has values above 2**63 - 1",
+                    fix="use int64 or float values",
+                )
+    else:
+        big = (col > _EXACT) | (col < -_EXACT)
     with _quiet():
         count = lf.select(big.cast(nw.Int64).sum().alias("n")).collect().item()
     if count:
@@ -1005,8 +1378,8 @@ def _rolled_dates(cols: _Columns, fmt: str) -> Any:
     nw = _narwhals()
     if any(f in fmt for f in ("%z", "%Z", "%f", "%:z")):
         return nw.lit(False)
-    col = nw.col(cols.date)
-    text = col.cast(nw.Int64).cast(nw.String) if cols.date_kind != "str" else col
+    col = nw.col(cols.q(cols.date))
+    text = col if cols.date_kind == "str" else _number_text(col, cols.date_kind)
 
     def norm(x: Any) -> Any:
         x = x.str.strip_chars().str.to_lowercase()
@@ -1052,6 +1425,8 @@ def _parsing(cols: _Columns, fmt: str | None) -> Iterator[None]:
     except Exception as exc:
         if cols.date_kind not in ("str", "int", "float"):
             raise
+        if type(exc).__name__ == "ColumnNotFoundError":  # not the date's fault
+            raise
         text = str(exc).strip()
         first = text.splitlines()[0][:200] if text else ""
         raise InputError(
@@ -1079,23 +1454,99 @@ def _first_pass(
         .cast(nw.Int64)
         .sum()
         .alias("inf_amount"),
-        d.max().alias("max_date"),
         a.abs().max().alias("max_abs"),
     ]
+    # dates Python cannot hold (DuckDB's infinite dates, years past 9999 or
+    # before 1) are counted, and left out of the latest date (collected as a
+    # Python datetime); those after as_of are dropped or refused as such
+    readable = _readable_dates(d, cols)
+    exprs.append(nw.when(readable).then(d).max().alias("max_date"))
+    far = ~d.is_null() & ~readable
+    kept = a
     if end_day is not None:
         end = _day_literal(end_day, cols.date_kind)
         exprs.append((d >= nw.lit(end)).cast(nw.Int64).sum().alias("n_after"))
+        kept = nw.when(d < nw.lit(end)).then(a).otherwise(nw.lit(0.0))
+        far = far & (d < nw.lit(end))
+    exprs.append(far.fill_null(False).cast(nw.Int64).sum().alias("far_date"))
+    if cols.amount_kind in ("float", "decimal"):
+        exprs += _scale_checks(kept)
     if "_d_rolled" in base.collect_schema():
         exprs.append(nw.col("_d_rolled").cast(nw.Int64).sum().alias("rolled"))
     with _parsing(cols, fmt), _quiet():
         row = base.select(*exprs).collect().rows(named=True)[0]
     out: dict[str, Any] = {}
     for key, value in row.items():
-        if key in ("max_date", "max_abs"):
+        if key in ("max_date", "max_abs", "abs_sum"):
             out[key] = value
         else:
             out[key] = 0 if value is None else int(value)
+    out["scale"] = (
+        _pick_scale(out) if cols.amount_kind in ("float", "decimal") else None
+    )
     return out
+
+
+def _readable_dates(d: Any, cols: _Columns) -> Any:
+    """Whether the dates *d* lie in Python's years 1 to 9999 (Boolean; null
+    for a null date). Spark's dates and nanosecond columns cannot leave
+    them."""
+    import datetime as dt
+
+    nw = _narwhals()
+    if cols.backend == "pyspark":
+        return ~d.is_null()
+    if cols.date_kind == "date":
+        return (d >= nw.lit(dt.date.min)) & (d <= nw.lit(dt.date.max))
+    if cols.date_kind == "datetime" and cols.date_unit == "ns":
+        return ~d.is_null()
+    return (d >= nw.lit(dt.datetime.min)) & (d <= nw.lit(dt.datetime.max))
+
+
+def _scale_checks(amount: Any) -> list[Any]:
+    """The first pass's aggregates that find the amounts' decimal scale (as
+    :func:`custseg._exact.decimal_scale` finds it): per scale of
+    :data:`~custseg._exact.SCALES`, the rows that do not round-trip
+    (``round(a * s) / s != a``), and the sum of the magnitudes."""
+    nw = _narwhals()
+    exprs = []
+    for i, scale in enumerate(SCALES):
+        k = (amount * float(scale)).round()
+        unfit = ~(_divide(k, scale) == amount)
+        exprs.append(unfit.fill_null(True).cast(nw.Int64).sum().alias(f"unfit_{i}"))
+    exprs.append(amount.abs().sum().alias("abs_sum"))
+    return exprs
+
+
+def _pick_scale(checks: dict[str, Any]) -> int | None:
+    """The smallest scale every amount round-trips at, with the sum of the
+    scaled magnitudes below 2**52 (exact in any order), or None."""
+    for i, scale in enumerate(SCALES):
+        if not checks[f"unfit_{i}"]:
+            total = checks["abs_sum"]
+            if total is None:  # no rows
+                return scale
+            # sum |round(a * s)| is total * s within a rounding error per
+            # row, far below the factor 2 of room to 2**53
+            return scale if float(total) * scale < _DECIMAL_BOUND else None
+    return None
+
+
+def _last_place(amount: Any, scale: int) -> Any:
+    """The integers ``round(amount * scale)`` (Int64) of decimal amounts of
+    *scale*: their sums are exact, so the same in any row order."""
+    nw = _narwhals()
+    return (amount * float(scale)).round().cast(nw.Int64)
+
+
+def _divide(x: Any, scale: int) -> Any:
+    """``x / scale`` correctly rounded (Float64). The divisor is a column,
+    not a literal: Polars divides by a scalar as a multiplication by its
+    reciprocal, which is not the correctly rounded quotient (``2315 / 100``
+    gives 23.150000000000002 there)."""
+    nw = _narwhals()
+    x = x.cast(nw.Float64)
+    return x / (x * 0.0 + float(scale))
 
 
 def _rows_error(field: str, problem: str, n_rows: int, *, fix: str) -> InputError:
@@ -1126,16 +1577,24 @@ def _group_facts(
     frequency: str,
     date_kind: str,
     as_of_day: int,
+    scale: int | None = None,
 ) -> Any:
-    """The group-by: one row per customer (a narwhals LazyFrame)."""
+    """The group-by: one row per customer (a narwhals LazyFrame); *scale*:
+    the amounts' decimal scale (see :func:`_scaled_sum`)."""
     nw = _narwhals()
     p = _purchase(nw.col("_a"), zero_amount)
     rows = base.with_columns(
         p.cast(nw.Int64).alias("_p"),
         nw.when(p).then(nw.col("_d")).alias("_pd"),
+        # decimal amounts are summed as integers of their last place (exact,
+        # so the same in any row order) and divided once; other amounts
+        # keep the engine's float sum
+        (nw.col("_a") if scale is None else _last_place(nw.col("_a"), scale)).alias(
+            "_k"
+        ),
     )
     facts = rows.group_by(c).agg(
-        nw.col("_a").sum().alias("monetary"),
+        nw.col("_k").sum().alias("monetary"),
         nw.col("_p").sum().alias("_freq"),
         nw.col("_pd").min().alias("first_purchase"),
         nw.col("_pd").max().alias("last_purchase"),
@@ -1159,7 +1618,11 @@ def _group_facts(
             nw.col(c),
             _recency(nw.col("last_purchase"), as_of, date_kind).alias("recency_days"),
             nw.col("_freq").cast(nw.Int64).alias("frequency"),
-            nw.col("monetary").cast(nw.Float64),
+            (
+                nw.col("monetary").cast(nw.Float64)
+                if scale is None
+                else _divide(nw.col("monetary"), scale)
+            ).alias("monetary"),
             nw.col("first_purchase"),
             nw.col("last_purchase"),
             _recency(nw.col("first_purchase"), as_of, date_kind).alias("tenure_days"),
@@ -1213,7 +1676,16 @@ def _id_array(values: np.ndarray) -> np.ndarray:
             return values.astype(np.int64)
         return values
     if values.dtype.kind in "OUT":
-        return np.asarray(values, dtype=object)
+        values = np.asarray(values, dtype=object)
+        if len(values) and isinstance(values[0], Decimal):
+            # DuckDB's HUGEINT / UHUGEINT ids arrive as DECIMAL(38, 0): made
+            # integers again (a pass over the customers, for this type only)
+            ints = [int(x) for x in values.tolist()]
+            if min(ints) >= -(2**63) and max(ints) < 2**63:
+                return np.asarray(ints, dtype=np.int64)
+            out = np.empty(len(ints), dtype=object)
+            out[:] = ints
+            return out
     return values
 
 
@@ -1269,7 +1741,7 @@ def collect_facts(ef: EngineFacts) -> CustomerFacts:
         bad = ~np.isfinite(monetary)
         first_bad, count = v.first_offender(bad)
         raise InputError(
-            "amount",
+            ef.amount,
             f"sums to more than float64 holds (about 1.8e308) for {count} "
             f"customer{'s' if count != 1 else ''}, the first being customer "
             f"{v.describe(ids[first_bad])}",
@@ -1412,7 +1884,7 @@ def engine_btyd_summary(
     step = _check_unit(unit)
     scaler = _check_time_scaler(time_scaler)
     v.choice(after_observation_end, "after_observation_end", ("raise", "drop"))
-    end_day = _day(observation_end, "observation_end")
+    end_day = _day(observation_end, "observation_end", _dates_zone(transactions, date))
     end_period = int(_period_start(np.asarray([end_day]), unit)[0])
     base, cols, checks = _prepare(
         transactions, customer, date, amount, date_format, end_period + step
@@ -1440,7 +1912,11 @@ def engine_btyd_summary(
     # weeks start on the Monday (1970-01-01 was a Thursday); the modulo twice
     # because SQL engines keep the sign of the dividend
     period = day - ((day + 3) % 7 + 7) % 7 if unit == "W" else day
-    rows = base.select(nw.col(c), period.alias("_per"), nw.col("_a"))
+    scale = checks.get("scale")
+    # decimal amounts summed as integers of their last place (exact, in any
+    # row order), divided once in NumPy, as custseg._exact does
+    amounts = nw.col("_a") if scale is None else _last_place(nw.col("_a"), scale)
+    rows = base.select(nw.col(c), period.alias("_per"), amounts.alias("_a"))
     per_customer = rows.group_by(c).agg(
         nw.col("_per").min().alias("_first"),
         nw.col("_per").max().alias("_last"),
@@ -1471,6 +1947,8 @@ def engine_btyd_summary(
     if amount is not None:
         # no repeat period: no row joined (missing), monetary 0
         spend = pdf["_repeat_spend"].to_numpy(dtype=np.float64, na_value=0.0)
+        if scale is not None:
+            spend = spend / scale  # exact integers (below 2**53): correctly rounded
         with np.errstate(invalid="ignore", divide="ignore"):
             monetary = np.where(freq > 0, spend / freq, 0.0)
     return BtydSummary(
