@@ -156,6 +156,7 @@ class _Compiler:
         self.temps: dict[str, Any] = {}
         self.aggregated: list[str] = []
         self.derived_columns: dict[str, tuple[str, ...]] = {}
+        self.fields: dict[str, str] = {}  # the fields read: name -> kind
         self.nw = _narwhals()
 
     def read(self, column: str) -> None:
@@ -203,6 +204,7 @@ class _Compiler:
             return self.constant(value)
         if name in rs.fields:
             spec = rs.fields[name]
+            self.fields[name] = spec.kind
             if spec.kind in ("number", "integer"):
                 expr = _number(nw.col(name))
                 return _Node("number", self.temp(f"n_{name}", expr, set()))
@@ -572,6 +574,11 @@ class EngineRules:
     skipped
         Outputs left out because they read an ``optional`` field the data
         lacks: name -> the absent fields (as :attr:`RulesResult.skipped`).
+    fields
+        The fields the steps read and their declared types (``"number"``,
+        ``"integer"``, ``"category"``, ``"bool"``): :meth:`apply` checks the
+        frame's column types against them (from its schema, without a pass
+        over the data).
     """
 
     steps: tuple[tuple[str, Any], ...]
@@ -582,6 +589,7 @@ class EngineRules:
     levels: tuple[int, ...] = ()
     aggregated: tuple[str, ...] = ()
     renames: dict[str, str] = attrs.field(factory=dict)
+    fields: dict[str, str] = attrs.field(factory=dict)
 
     def apply(self, frame: Any) -> Any:
         """Append the columns to a narwhals frame (eager or lazy), in the engine.
@@ -599,6 +607,15 @@ class EngineRules:
         Returns
         -------
         The same kind of narwhals frame with the label columns appended.
+
+        Raises
+        ------
+        InputError
+            A field the rules read is not a column of *frame*, or its column's
+            type does not fit the field's declared type (a number field held
+            as text or booleans, a ``category`` field held as numbers, a
+            ``bool`` field held as 0/1 or text): cast it in the engine first.
+            Only the schema is read, not the data.
 
         Examples
         --------
@@ -622,7 +639,13 @@ class EngineRules:
         ['spend', 'tier', 'tier.rule', 'flag.big_basket']
         >>> out.rows()
         [(50.0, 'C', -1, False), (600.0, 'C', -1, True), (1500.0, 'A', 0, True)]
+        >>> er.apply(nw.from_native(pl.DataFrame({"spend": ["50"]})))  # doctest: +ELLIPSIS
+        Traceback (most recent call last):
+        ...
+        custseg.errors.InputError: 'spend' is declared a number field but its column has type String: cast it in the engine, ...
         """
+        if self.fields:
+            _check_column_types(frame, self.fields)
         levels = self.levels or tuple(range(len(self.steps)))
         for level in sorted(set(levels)):
             here = [
@@ -643,6 +666,68 @@ class EngineRules:
             frame = frame.drop(*old) if old else frame
             frame = frame.rename(self.renames)
         return frame
+
+
+#: the engine types (narwhals) a field of each declared type accepts
+_COLUMN_TYPES = {
+    "number": "numeric",
+    "integer": "numeric",
+    "bool": "Boolean",
+    "category": "String, Categorical or Enum",
+}
+_CASTS = {
+    "number": "nw.Float64",
+    "integer": "nw.Int64",
+    "bool": "nw.Boolean",
+    "category": "nw.String",
+}
+
+
+def _type_fits(kind: str, dtype: Any) -> bool:
+    """Whether a column of the narwhals type *dtype* can hold a field of the
+    declared type *kind*, as the NumPy path accepts it (no booleans as
+    numbers, no numbers as categories or booleans)."""
+    nw = _narwhals()
+    if isinstance(dtype, nw.Unknown | nw.Object):
+        # an all-null column, or Python objects (pandas, Dask: booleans with
+        # None): the type says nothing, the engine reads the values
+        return True
+    if kind in ("number", "integer"):
+        return bool(dtype.is_numeric())
+    if kind == "bool":
+        return isinstance(dtype, nw.Boolean)
+    return isinstance(dtype, nw.String | nw.Categorical | nw.Enum)
+
+
+def _check_column_types(frame: Any, fields: Mapping[str, str]) -> None:
+    """An InputError for the first field read whose column is absent or of a
+    type that does not fit the field's declared type (from the schema only)."""
+    nw = _narwhals()
+    schema = frame.collect_schema()
+    native = None
+    for name, kind in fields.items():
+        if name not in schema:
+            raise InputError(
+                name,
+                "is not a column of the data, but the rules need it",
+                fix="add the column (the facts and scores custseg computes)",
+            )
+        dtype = schema[name]
+        if isinstance(dtype, nw.String) and _backend(frame) in PANDAS_LIKE:
+            # Dask reports an object column as String: it may hold booleans
+            if native is None:
+                native = frame.to_native()
+            dtypes = getattr(native, "dtypes", None)
+            if dtypes is not None and dtypes.get(name) == np.dtype("O"):
+                dtype = nw.Object()
+        if _type_fits(kind, dtype):
+            continue
+        raise InputError(
+            name,
+            f"is declared a {kind} field but its column has type {dtype}",
+            fix=f"cast it in the engine, e.g. with nw.col({name!r}).cast"
+            f"({_CASTS[kind]}) ({_COLUMN_TYPES[kind]} columns fit a {kind} field)",
+        )
 
 
 def _diagnostic(
@@ -687,9 +772,12 @@ def compile_rules(
     semantics are those of :meth:`custseg.rules.RuleSet.evaluate`: half-open
     intervals, first match wins, three-valued logic, the explicit label for a
     missing value. Number fields are read as Float64, category fields as
-    strings, bool fields as booleans. The data is not checked (bounds,
-    undeclared category values, a missing value where the field allows none):
-    that would take a pass over it.
+    strings, bool fields as booleans. :meth:`EngineRules.apply` checks each
+    column's type against its field's declared type from the frame's schema
+    (an :class:`~custseg.InputError` naming the field, the types and the cast
+    to make); the data itself is not checked (bounds, undeclared category
+    values, a missing value where the field allows none): that would take a
+    pass over it.
 
     Parameters
     ----------
@@ -868,6 +956,7 @@ def compile_rules(
         tuple(comp.levels),
         tuple(comp.aggregated),
         renames,
+        dict(comp.fields),
     )
 
 
@@ -1161,6 +1250,14 @@ def approx_rfm_edges(
         dimensions are fitted (with the rules' ``bins`` unless *bins* is
         given), as :func:`custseg.segment` does.
 
+    Raises
+    ------
+    InputError
+        A column is absent; no buyer; or a buyer's ``recency_days``,
+        ``frequency`` or ``monetary`` is missing (null or NaN) in a dimension
+        to fit: as :func:`custseg.quantile_edges`, missing values are refused,
+        never skipped (the edges would be those of other order statistics).
+
     Examples
     --------
     >>> import pytest
@@ -1216,14 +1313,34 @@ def _fit(
     buyers: Any, backend: str, names: list[str], bins: dict[str, int], err: float
 ) -> dict[str, ScoreEdges]:
     nw = _narwhals()
-    counted = buyers.select(nw.len().alias("n"))
+    # one pass: the buyers, and per dimension those without a value (null or
+    # NaN), which the order statistics would skip: refused, as the core does
+    counted = buyers.select(
+        nw.len().alias("n"),
+        *(
+            _number(nw.col(name)).is_null().cast(nw.Int64).sum().alias(f"m{i}")
+            for i, name in enumerate(names)
+        ),
+    )
     native = counted.to_native()
     if backend == "spark":
-        n = int(native.collect()[0][0])
+        row = native.collect()[0]
+        n, missing = int(row[0]), [int(x or 0) for x in row[1:]]
     else:
         if hasattr(counted, "collect"):
             counted = counted.collect()
         n = int(counted["n"][0])
+        missing = [int(counted[f"m{i}"][0] or 0) for i in range(len(names))]
+    for name, count in zip(names, missing, strict=True):
+        if count:
+            raise InputError(
+                name,
+                f"is missing (null or NaN) for {count} of the {n} buyers "
+                "(frequency > 0), so the score edges cannot be fitted on them",
+                n_rows=count,
+                fix="fill or drop those customers first (custseg's facts give "
+                "every buyer a recency, frequency and monetary), or pass edges=",
+            )
     if n == 0:
         raise InputError(
             "frequency",

@@ -15,7 +15,7 @@ from __future__ import annotations
 import difflib
 import os
 import warnings
-from collections.abc import Hashable
+from collections.abc import Hashable, Iterable
 from typing import Any
 
 import attrs
@@ -1138,7 +1138,8 @@ def segment(
         # frame keeps the records as they came
         data = _record_answers(out, rs) if records is not None else out
         result = rs.evaluate(data, explain=explain, lang=lang).to_pandas()
-        for column in result.columns:  # replaces spine columns of the same name
+        _check_replaced(out, result.columns, rs)
+        for column in result.columns:  # replaces earlier outputs (lifecycle)
             out[column] = result[column]
         notes += _contradictions(rs, out)
     out.attrs["as_of"] = str(facts.as_of)
@@ -1307,7 +1308,10 @@ def apply_rules(
     *seg* is usually :func:`segment_frame` output: its columns ``recency_days``,
     ``frequency``, ``monetary``, ``tenure_days``, ``r``, ``f``, ``m`` are the
     fields the shipped presets declare. Missing scores (``<NA>``, or the 0 of
-    frames written by custseg before 0.1) are passed to the rules as missing.
+    frames written by custseg before 0.1, for ``r``, ``f``, ``m`` fields
+    declared from 1 up as the presets do) are passed to the rules as missing;
+    a field of your own named ``r``, ``f`` or ``m`` keeps its 0 and negative
+    values.
 
     Parameters
     ----------
@@ -1337,8 +1341,12 @@ def apply_rules(
     Raises
     ------
     InputError
-        *seg* is not a DataFrame, a field the rules need is missing, or a
-        field or output names more than one column.
+        *seg* is not a DataFrame, a field the rules need is missing, a
+        field or output names more than one column, or an output would
+        replace a column of *seg* that is not an earlier output (a fact, a
+        score, a record's answer, a field the rules read; categorical and
+        boolean columns, such as ``segment_frame``'s ``lifecycle``, are
+        replaced).
     ThresholdError
         *rules* is not a RuleSet, a preset name or a path; an unknown *lang*.
     RulesError
@@ -1393,12 +1401,49 @@ def apply_rules(
                 fix="run segment_frame first, or add the column",
             )
         col = seg[name]
-        if name in SPINE_SCORES and pd.api.types.is_numeric_dtype(col.dtype):
-            col = col.where(col > 0)  # 0 = no purchase in older frames
+        low = rs.fields[name].min
+        if (
+            name in SPINE_SCORES
+            and low is not None
+            and low > 0
+            and pd.api.types.is_numeric_dtype(col.dtype)
+        ):
+            # custseg's own scores (1..bins): 0 is "no purchase" in frames
+            # written before 0.1; any other value is the rules' to check
+            col = col.mask(col == 0)
         data[name] = col
     result = rs.evaluate(data, explain=explain, lang=lang).to_pandas()
     result.index = seg.index  # rows are in seg's order; align on its labels
+    _check_replaced(seg, result.columns, rs)
     out = seg.copy()
     for column in result.columns:  # replaces earlier outputs of the same name
         out[column] = result[column]
     return out
+
+
+def _check_replaced(
+    frame: pd.DataFrame, columns: Iterable[Hashable], rs: RuleSet
+) -> None:
+    """InputError when an output of the rules would replace a column of
+    *frame* that is not an earlier output (a fact, a score, a record's
+    answer: anything but a categorical or boolean column), or a column the
+    rules read. Earlier outputs (``lifecycle`` from ``segment_frame``, a
+    previous run's segments) are replaced, as documented."""
+    read = set(rs.required_fields())
+    for column in columns:
+        if column not in frame.columns:
+            continue
+        dtype = frame[column].dtype
+        earlier = isinstance(dtype, pd.CategoricalDtype) or pd.api.types.is_bool_dtype(
+            dtype
+        )
+        if earlier and column not in read:
+            continue
+        what = "a field the rules read" if column in read else f"a {dtype} column"
+        raise InputError(
+            str(column),
+            f"is an output of the rules and also {what} of the data, which the "
+            "output would replace",
+            fix=f"rename the table, segmentation or tag set {column!r} in the "
+            "rules file",
+        )
