@@ -44,6 +44,7 @@ from ..playbook import KEYS as PLAYBOOK_KEYS
 from ._analysis import analyse_all
 from ._examples import failures as example_failures
 from ._model import (
+    _SECTION_KIND,
     ENTRY_KEYS,
     MAX_DIAGNOSTICS,
     MAX_TEXT,
@@ -181,16 +182,6 @@ def _names(doc: dict[str, Any]) -> list[str]:
     ]
 
 
-_KIND = {
-    "fields": "field",
-    "params": "parameter",
-    "derived": "derived value",
-    "tables": "table",
-    "segments": "segmentation",
-    "tags": "tag set",
-}
-
-
 def _near_misses(
     section: str,
     entries: Any,
@@ -201,7 +192,7 @@ def _near_misses(
     """Warn about new entries named one edit away from a name of the preset."""
     if not isinstance(entries, dict):
         return
-    kind = _KIND[section]
+    kind = _SECTION_KIND[section]
     for key in entries:
         close = [n for n in existing if _one_edit(key, n)]
         if key not in existing and close:
