@@ -72,6 +72,19 @@ def test_a_record_answer_is_not_replaced() -> None:
         apply_rules(seg, rs)
 
 
+def test_earlier_outputs_as_text_are_replaced() -> None:
+    """Labels that came back as text (another engine's round trip) are
+    earlier outputs too."""
+    seg = segment_frame(TX, as_of="2024-03-01")
+    seg["lifecycle"] = seg["lifecycle"].astype(str)
+    assert (
+        apply_rules(seg, "ecommerce")["lifecycle"].tolist()
+        == apply_rules(segment_frame(TX, as_of="2024-03-01"), "ecommerce")[
+            "lifecycle"
+        ].tolist()
+    )
+
+
 def test_earlier_outputs_are_replaced() -> None:
     """lifecycle (categorical) from segment_frame is replaced by the preset's."""
     seg = segment_frame(TX, as_of="2024-03-01")

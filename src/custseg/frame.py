@@ -1293,6 +1293,19 @@ def segment_frame(
 
 
 SPINE_SCORES = ("r", "f", "m")
+#: segment_frame's facts and scores: never replaced by a rules output
+_FACT_COLUMNS = frozenset(
+    (
+        "recency_days",
+        "frequency",
+        "monetary",
+        "first_purchase",
+        "last_purchase",
+        "tenure_days",
+        *SPINE_SCORES,
+        "rfm",
+    )
+)
 
 
 def apply_rules(
@@ -1343,10 +1356,9 @@ def apply_rules(
     InputError
         *seg* is not a DataFrame, a field the rules need is missing, a
         field or output names more than one column, or an output would
-        replace a column of *seg* that is not an earlier output (a fact, a
-        score, a record's answer, a field the rules read; categorical and
-        boolean columns, such as ``segment_frame``'s ``lifecycle``, are
-        replaced).
+        replace a column of *seg* that is not an earlier output (a fact or
+        score, a column of numbers or dates, a field the rules read; label
+        columns, such as ``segment_frame``'s ``lifecycle``, are replaced).
     ThresholdError
         *rules* is not a RuleSet, a preset name or a path; an unknown *lang*.
     RulesError
@@ -1425,19 +1437,23 @@ def _check_replaced(
     frame: pd.DataFrame, columns: Iterable[Hashable], rs: RuleSet
 ) -> None:
     """InputError when an output of the rules would replace a column of
-    *frame* that is not an earlier output (a fact, a score, a record's
-    answer: anything but a categorical or boolean column), or a column the
-    rules read. Earlier outputs (``lifecycle`` from ``segment_frame``, a
-    previous run's segments) are replaced, as documented."""
+    *frame* that cannot be an earlier output: a fact or score of
+    ``segment_frame``, a column of numbers or dates (a record's answer), or
+    a field the rules read. Earlier outputs (labels: categorical, text or
+    boolean columns, such as ``lifecycle`` from ``segment_frame`` or a
+    previous run's segments, also as text after another engine) are
+    replaced, as documented."""
     read = set(rs.required_fields())
     for column in columns:
         if column not in frame.columns:
             continue
         dtype = frame[column].dtype
-        earlier = isinstance(dtype, pd.CategoricalDtype) or pd.api.types.is_bool_dtype(
-            dtype
+        labels = (
+            isinstance(dtype, pd.CategoricalDtype)
+            or pd.api.types.is_bool_dtype(dtype)
+            or pd.api.types.is_string_dtype(dtype)
         )
-        if earlier and column not in read:
+        if labels and column not in read and column not in _FACT_COLUMNS:
             continue
         what = "a field the rules read" if column in read else f"a {dtype} column"
         raise InputError(
