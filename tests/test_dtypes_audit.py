@@ -17,7 +17,6 @@ from decimal import Decimal
 
 import numpy as np
 import pandas as pd
-import pyarrow as pa
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -25,6 +24,12 @@ from hypothesis import strategies as st
 import custseg as c
 from custseg import _validate as v
 from custseg.errors import InputError
+
+
+def _pa():
+    """pyarrow, or skip: the [test] extra alone does not install it."""
+    return pytest.importorskip("pyarrow")
+
 
 # --------------------------------------------------------------------------
 # 1. float32 / float16 values are read as the decimals they print as
@@ -82,8 +87,8 @@ def test_every_float16_value_reads_as_its_shortest_repr() -> None:
     [
         lambda a: a.astype(np.float32),
         lambda a: pd.Series(a, dtype="Float32"),
-        lambda a: pd.Series(a).astype(pd.ArrowDtype(pa.float32())),
-        lambda a: pd.Series(a).astype(pd.ArrowDtype(pa.float16())),
+        lambda a: pd.Series(a).astype(pd.ArrowDtype(_pa().float32())),
+        lambda a: pd.Series(a).astype(pd.ArrowDtype(_pa().float16())),
     ],
     ids=["float32", "Float32", "float[pyarrow]", "halffloat[pyarrow]"],
 )
@@ -169,7 +174,7 @@ def _dates_as(kind: str, stamps: pd.Series) -> object:
         return pd.DatetimeIndex(stamps)
     if kind == "arrow":
         tz = str(stamps.dt.tz)
-        return stamps.astype(pd.ArrowDtype(pa.timestamp("us", tz=tz)))
+        return stamps.astype(pd.ArrowDtype(_pa().timestamp("us", tz=tz)))
     if kind == "categorical":
         return pd.Series(pd.Categorical(stamps))
     if kind == "list":
@@ -240,7 +245,7 @@ def test_zone_of_reads_one_zone_only() -> None:
     assert v.zone_of(shanghai) is shanghai
     s = pd.Series(pd.to_datetime(["2024-01-01"])).dt.tz_localize("Asia/Shanghai")
     assert str(v.zone_of(s)) == "Asia/Shanghai"
-    arrow = s.astype(pd.ArrowDtype(pa.timestamp("us", tz="+05:30")))
+    arrow = s.astype(pd.ArrowDtype(_pa().timestamp("us", tz="+05:30")))
     assert v.zone_of(arrow) == dt.timezone(dt.timedelta(hours=5, minutes=30))
 
 
@@ -309,7 +314,7 @@ def _decimals(kind: str, values: list[Decimal | None]) -> object:
         return pd.Series(values, dtype=object)
     if kind == "decimal128":
         return pd.Series(values, dtype=object).astype(
-            pd.ArrowDtype(pa.decimal128(12, 2))
+            pd.ArrowDtype(_pa().decimal128(12, 2))
         )
     raise AssertionError(kind)
 
@@ -438,7 +443,7 @@ def test_decimal_amounts_beyond_2_53_in_their_last_place_are_refused(
         places -= 1
     if kind == "decimal128":
         amounts: object = pd.Series([value, Decimal(1)]).astype(
-            pd.ArrowDtype(pa.decimal128(38, 12))
+            pd.ArrowDtype(_pa().decimal128(38, 12))
         )
     else:
         amounts = [value, Decimal(1)]
