@@ -50,14 +50,24 @@ POOL = (
     2**63 + 1,
     2**64 - 1,
 )
+try:
+    import pyarrow  # noqa: F401
+
+    HAVE_ARROW = True
+except ImportError:  # the [test] extra alone: no Arrow dtypes
+    HAVE_ARROW = False
 NUMPY_INTS = ("int8", "int16", "int32", "int64", "uint8", "uint16", "uint32", "uint64")
-INT_DTYPES = (
-    *NUMPY_INTS,
-    "Int64",
-    "UInt64",
-    "int64[pyarrow]",
-    "uint64[pyarrow]",
-    "object",  # Python ints, also past uint64
+INT_DTYPES = tuple(
+    d
+    for d in (
+        *NUMPY_INTS,
+        "Int64",
+        "UInt64",
+        "int64[pyarrow]",
+        "uint64[pyarrow]",
+        "object",  # Python ints, also past uint64
+    )
+    if HAVE_ARROW or "[pyarrow]" not in d
 )
 
 
@@ -393,6 +403,8 @@ KINDS = {
     ),
     "cat-str": ("text", lambda ids: pd.CategoricalIndex([str(x) for x in ids])),
 }
+if not HAVE_ARROW:
+    KINDS = {k: v for k, v in KINDS.items() if "[pyarrow]" not in k}
 
 
 class TestTransitionMatrixIdKinds:
@@ -428,7 +440,10 @@ class TestTransitionMatrixIdKinds:
         [
             lambda v: pd.Index(np.array(v, np.uint64)),
             lambda v: pd.Index(v, dtype="UInt64"),
-            lambda v: pd.Index(v, dtype="uint64[pyarrow]"),
+            pytest.param(
+                lambda v: pd.Index(v, dtype="uint64[pyarrow]"),
+                marks=pytest.mark.skipif(not HAVE_ARROW, reason="needs pyarrow"),
+            ),
         ],
     )
     def test_wide_integers_paired_exactly(self, make) -> None:  # type: ignore[no-untyped-def]
