@@ -460,7 +460,14 @@ def _largest_within(
     if not len(values):
         return None
     uniq, inverse = np.unique(values, return_inverse=True)
-    per = ordered_sums(weights, inverse, len(uniq))[::-1]
+    per = (
+        np.bincount(inverse, weights=weights, minlength=len(uniq))
+        if exact
+        else ordered_sums(weights, inverse, len(uniq))
+    )[
+          # whole numbers add exactly in any order; other floats sorted
+        ::-1
+    ]
     cum = np.cumsum(per)  # cum[j]: weight of values >= uniq[::-1][j]
     within = (
         exact_share_below(cum + taken, total, share, or_equal=True) if exact else None
@@ -582,7 +589,7 @@ def fit_value_tiers(
     exact = scale is not None
     if exact:
         w = np.rint(w * scale)
-    total = ordered_sum(w)  # whole numbers when exact; else order-free
+    total = float(w.sum()) if exact else ordered_sum(w)  # exact: whole numbers
     if not total > 0:
         raise InputError(
             "revenue",
@@ -607,7 +614,7 @@ def fit_value_tiers(
         )
         large = math.inf
     in_large = known & (x >= large)
-    taken = ordered_sum(w[in_large])
+    taken = float(w[in_large].sum()) if exact else ordered_sum(w[in_large])
     candidates = known & (i >= 1) & (x < large)
     medium = _largest_within(
         x[candidates], w[candidates], b_share, total, taken, exact=exact
