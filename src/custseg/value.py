@@ -460,14 +460,12 @@ def _largest_within(
     if not len(values):
         return None
     uniq, inverse = np.unique(values, return_inverse=True)
+    # whole numbers add exactly in any order; other floats are summed sorted
     per = (
         np.bincount(inverse, weights=weights, minlength=len(uniq))
         if exact
         else ordered_sums(weights, inverse, len(uniq))
-    )[
-          # whole numbers add exactly in any order; other floats sorted
-        ::-1
-    ]
+    )[::-1]
     cum = np.cumsum(per)  # cum[j]: weight of values >= uniq[::-1][j]
     within = (
         exact_share_below(cum + taken, total, share, or_equal=True) if exact else None
