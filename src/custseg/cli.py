@@ -34,6 +34,7 @@ import numpy as np
 import pandas as pd
 
 from . import __version__
+from . import _validate as v
 from . import rules as rules_mod
 from ._files import (
     _check_encoding,
@@ -318,10 +319,11 @@ def _check_rows(tx: pd.DataFrame, path: str, args: argparse.Namespace) -> None:
     if args.as_of is not None and args.after_as_of == "drop":
         try:
             local = dates.dt.tz_localize(None) if dates.dt.tz is not None else dates
-            day = pd.Timestamp(args.as_of)
-            day = day.tz_localize(None) if day.tzinfo is not None else day
+            # the day the shop saw at that instant: an aware --as-of is read
+            # in the zone of aware dates, as the core reads it
+            day = pd.Timestamp(v.as_datetime_scalar(args.as_of, "as_of", like=dates))
             kept = local < day.normalize() + pd.Timedelta(days=1)
-        except (ValueError, TypeError, OverflowError):
+        except (CustsegError, AttributeError, ValueError, TypeError, OverflowError):
             return  # the core names the bad --as-of
         if not kept.any() and dates.notna().all():
             raise InputError(

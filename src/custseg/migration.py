@@ -569,6 +569,10 @@ class SegmentHistory:
     diagnostics
         Notes on edges fitted on the first date (as
         :attr:`RfmScores.diagnostics <custseg.RfmScores>`).
+    zone
+        The time zone of the dates when they are tz-aware in one zone (a
+        :class:`datetime.tzinfo`), else None. An aware date given as ``at``
+        is read in it, as the as_of dates were.
     """
 
     as_of: tuple[np.datetime64, ...]
@@ -577,6 +581,7 @@ class SegmentHistory:
     labels: tuple[dict[str, Labels], ...]
     edges: RfmEdges
     diagnostics: tuple[str, ...] = ()
+    zone: Any = None
 
     def __len__(self) -> int:
         return len(self.as_of)
@@ -590,7 +595,7 @@ class SegmentHistory:
                 f"'at' must be a position in [{-len(self)}, {len(self)}) or one of "
                 f"the as_of dates: got {k}"
             )
-        day = v.to_days(np.asarray([v.as_datetime_scalar(at, "at")]))[0]
+        day = v.to_days(np.asarray([v.as_datetime_scalar(at, "at", like=self.zone)]))[0]
         for k, d in enumerate(self.as_of):
             if d == np.datetime64(int(day), "D"):
                 return k
@@ -873,7 +878,8 @@ def segment_history(
     fields = ("customer_id", "date", "amount")
     ids, dates, amounts = _coerce_rows(customer_id, date, amount, fields)
     assert amounts is not None
-    days = _cut_days(as_of_dates, date)
+    zone = v.zone_of(date)
+    days = _cut_days(as_of_dates, zone)
     per_day = _day_ticks(dates)
     ticks = dates.view(np.int64)
     groups = _group_ids(ids, "customer_id")
@@ -999,4 +1005,5 @@ def segment_history(
         labels=all_labels,
         edges=edges,
         diagnostics=diagnostics,
+        zone=zone,
     )
