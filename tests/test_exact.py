@@ -5,6 +5,7 @@ rounding"."""
 
 from __future__ import annotations
 
+import math
 import warnings
 from decimal import Decimal
 from fractions import Fraction
@@ -16,7 +17,13 @@ from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
 import custseg
-from custseg._exact import decimal_scale, decimal_sums, exact_share_below, ordered_sums
+from custseg._exact import (
+    decimal_scale,
+    decimal_sums,
+    exact_share_below,
+    exact_sums,
+    ordered_sums,
+)
 
 # amounts as money is written: up to 2 places (refunds too), or 3-4 places
 CENTS = st.integers(-(10**8), 10**8).map(lambda c: c / 100)
@@ -284,6 +291,65 @@ class TestOrderedSums:
             got = ordered_sums(arr, codes, k)
             again = ordered_sums(arr[perm], codes[perm], k)
         np.testing.assert_array_equal(got, again)
+        if exact_sums(arr, codes, k) is None:
+            return  # too many binary places: the ascending sums
+        for c in range(k):  # else each sum is the exact one, rounded once
+            part = [x for x, cc in zip(values, codes, strict=True) if cc == c]
+            try:  # the exact sum, rounded once (fsum can overflow midway)
+                want = float(sum(map(Fraction, part), Fraction(0)))
+            except OverflowError:
+                want = math.inf
+            assert abs(got[c]) == abs(want) if math.isinf(want) else got[c] == want
+            assert math.copysign(1.0, got[c]) == 1.0 or got[c] != 0
+
+
+class TestExactSums:
+    @settings(max_examples=400)
+    @given(
+        st.lists(
+            st.one_of(
+                st.floats(-1e6, 1e6).filter(lambda x: x == 0 or abs(x) > 1e-12),
+                st.floats(-1e-6, 1e-6).filter(lambda x: x == 0 or abs(x) > 1e-12),
+                st.integers(-(2**60), 2**60).map(float),
+                st.sampled_from([0.0, -0.0, 1e16, -1e16, 2.0**53, 1 / 3, 0.1]),
+            ),
+            max_size=50,
+        ),
+        st.integers(1, 5),
+        st.randoms(use_true_random=False),
+    )
+    def test_fsum_per_code_in_any_order(self, values, k, rnd) -> None:
+        """Sums of amounts spanning up to ~150 binary places are exact, rounded
+        once (math.fsum's), whatever the order; an empty or zero sum is +0.0."""
+        codes = np.array([rnd.randrange(k) for _ in values], dtype=np.intp)
+        arr = np.array(values, dtype=np.float64)
+        got = exact_sums(arr, codes, k)
+        assert got is not None
+        perm = np.array(rnd.sample(range(len(values)), len(values)), dtype=np.intp)
+        np.testing.assert_array_equal(got, exact_sums(arr[perm], codes[perm], k))
+        for c in range(k):
+            want = math.fsum(x for x, cc in zip(values, codes, strict=True) if cc == c)
+            assert got[c] == want
+            if want == 0:
+                assert math.copysign(1.0, got[c]) == 1.0
+        whole = exact_sums(arr, None, 1)
+        assert whole is not None and whole[0] == math.fsum(values)
+
+    def test_large_row_counts_narrow_the_limbs(self) -> None:
+        """A million rows of one code: the limbs' sums stay exact."""
+        rng = np.random.default_rng(5)
+        arr = rng.lognormal(3, 2, 1_000_000) * np.where(
+            rng.random(1_000_000) < 0.3, -1, 1
+        )
+        got = exact_sums(arr, np.zeros(len(arr), dtype=np.intp), 1)
+        assert got is not None and got[0] == math.fsum(arr.tolist())
+
+    def test_too_many_places_or_not_finite(self) -> None:
+        assert exact_sums(np.array([1e300, 1e-300]), None, 1) is None
+        assert exact_sums(np.array([1.0, np.inf]), None, 1) is None
+        assert exact_sums(np.array([1.0, np.nan]), None, 1) is None
+        assert exact_sums(np.array([5e-324, 1.0]), None, 1) is None
+        assert exact_sums(np.array([]), None, 1).tolist() == [0.0]
 
 
 class TestExactShare:

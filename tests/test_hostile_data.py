@@ -25,7 +25,7 @@ from hypothesis import strategies as st
 
 import custseg
 import strategies
-from custseg._exact import decimal_scale
+from custseg._exact import decimal_scale, exact_sums
 from custseg._validate import to_days
 from custseg.errors import CustsegError, CustsegWarning, InputError
 from custseg.summary import CustomerFacts, summarize
@@ -558,7 +558,8 @@ class TestSumOverflow:
     ) -> None:
         """A customer whose float sum overflows gives InputError naming them;
         otherwise monetary is exactly that sum (never inf). Such amounts (no
-        decimal scale) are added in ascending order, whatever the row order."""
+        decimal scale) are summed exactly and rounded once (math.fsum), or in
+        ascending order when they span too many binary places."""
         ids = [r[0] for r in rows]
         amounts = [r[1] for r in rows]
         sums: dict[int, float] = {}
@@ -567,7 +568,14 @@ class TestSumOverflow:
             for cid, amount in rows:
                 exact[cid] = exact.get(cid, Fraction(0)) + Fraction(repr(amount))
             sums = {c: float(x) for c, x in exact.items()}
-        else:  # overflows to inf too
+        elif exact_sums(np.array(amounts), None, 1) is not None:
+            for cid in {r[0] for r in rows}:  # exact, rounded once
+                total = sum((Fraction(a) for c, a in rows if c == cid), Fraction(0))
+                try:
+                    sums[cid] = float(total)
+                except OverflowError:
+                    sums[cid] = math.inf
+        else:  # too many binary places: ascending order; overflows to inf too
             for cid, amount in sorted(rows, key=lambda r: r[1]):
                 sums[cid] = sums.get(cid, 0.0) + amount
         over = sorted(c for c, s in sums.items() if math.isinf(s))

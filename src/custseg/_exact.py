@@ -12,9 +12,12 @@ while every partial sum stays below 2**53. So the sum is computed on those
 integers and divided once: the correctly rounded decimal sum, the same for
 every row order. :func:`decimal_scale` finds ``10**d`` (or says there is
 none). Other amounts (many digits, ``1/3``, or sums too large for the
-integers to stay exact) are added by :func:`ordered_sums` in ascending order
-of value: not the correctly rounded sum, but the same one for every row
-order.
+integers to stay exact) are summed by :func:`ordered_sums`: exactly too, as
+whole multiples of the last binary place of the smallest amount split into
+limbs (:func:`exact_sums`), then rounded once; when the amounts span too
+many binary places for that (``1e300`` beside ``1e-300``) they are added in
+ascending order of value: not the correctly rounded sum, but the same one
+for every row order.
 """
 
 from __future__ import annotations
@@ -28,6 +31,7 @@ __all__ = [
     "decimal_scale",
     "decimal_sums",
     "exact_share_below",
+    "exact_sums",
     "order_free_sums",
     "ordered_sum",
     "ordered_sums",
@@ -119,23 +123,146 @@ def decimal_sums(
     return sums
 
 
-def ordered_sums(values: np.ndarray, codes: np.ndarray, size: int) -> np.ndarray:
-    """Per-code sums of float *values*, each code's values added in
-    ascending order of value: the same sums for every order of the rows
-    (the fallback of :func:`decimal_sums` for amounts that are not decimals
-    of few places; it costs a sort).
+#: Most limbs :func:`exact_sums` splits amounts into before it sorts instead.
+MAX_LIMBS = 6
 
-    Equal values are interchangeable, so the sort needs no tie rule; the
-    sums start at ``+0.0``, so ``-0.0`` and ``0.0`` cannot change a sign.
+
+def exact_sums(
+    values: np.ndarray, codes: np.ndarray | None, size: int
+) -> np.ndarray | None:
+    """Per-code sums of finite float *values*, correctly rounded from the
+    exact sum (as :func:`math.fsum`); None when the values span too many
+    binary places for :data:`MAX_LIMBS` limbs, or are not all finite.
+
+    Every double is a whole multiple of its last place, so all of them are
+    whole multiples of ``2**p``, the last place of the smallest magnitude.
+    Each ``value / 2**p`` is split exactly into limbs of ``w`` bits (``w``
+    leaves room for the row count below 2**53), each limb counted by one
+    ``bincount`` (exact: whole numbers below 2**53 add exactly, in any
+    order), and the limb sums are carried as int64 and rounded once. No
+    sort: a few passes over the rows. *codes* None sums all values (one
+    code).
+
+    Examples
+    --------
+    >>> a = np.array([1e16, 1.0, -1e16, 1.0])
+    >>> exact_sums(a, np.zeros(4, dtype=np.intp), 1).tolist()
+    [2.0]
+    >>> exact_sums(np.array([0.1, 0.2, 0.3]), None, 1).tolist()  # math.fsum's
+    [0.6]
+    >>> exact_sums(np.array([1e300, 1e-300]), None, 1) is None  # 2,000 places
+    True
+    """
+    n = len(values)
+    if not n:
+        return np.zeros(size, dtype=np.float64)
+    with np.errstate(invalid="ignore"):
+        mags = np.abs(values)
+        top = float(mags.max())
+        if not np.isfinite(top):
+            return None
+        if top == 0.0:
+            return np.zeros(size, dtype=np.float64)
+        mags[mags == 0.0] = np.inf
+        low = float(mags.min())
+    del mags
+    e_top = int(np.frexp(top)[1])  # top < 2**e_top
+    p = int(np.frexp(low)[1]) - 53  # every value is a multiple of 2**p
+    w = 53 - n.bit_length()  # n limbs below 2**w sum below 2**53
+    k_limbs = -(-(e_top - p) // w) if w > 0 else MAX_LIMBS + 1
+    if k_limbs > MAX_LIMBS or p < -1020:  # 2.0**-p must be finite
+        return None  # e.g. 1e300 beside 1e-300: sorted instead
+    rest = values * 2.0**-p  # whole numbers below 2**(k_limbs * w), exact
+    limb = np.empty_like(rest)
+    sums = []
+    for k in range(k_limbs - 1, -1, -1):
+        if k:
+            np.multiply(rest, 2.0 ** -(k * w), out=limb)
+            np.trunc(limb, out=limb)  # |limb| < 2**w; same sign as rest
+        part = limb if k else rest
+        sums.append(_limb_sum(part, codes, size))
+        if k:
+            np.multiply(limb, 2.0 ** (k * w), out=limb)
+            np.subtract(rest, limb, out=rest)  # exact: the bits below k*w
+    sums.reverse()  # sums[k]: the limb of weight 2**(k*w + p)
+    return _round_limbs(sums, w, p)
+
+
+def _limb_sum(part: np.ndarray, codes: np.ndarray | None, size: int) -> np.ndarray:
+    """Sums of one limb (whole numbers below 2**53, so exact) as int64."""
+    if codes is None:
+        return np.array([part.sum()]).astype(np.int64)
+    return np.bincount(codes, weights=part, minlength=size).astype(np.int64)
+
+
+def _round_limbs(sums: list[np.ndarray], w: int, p: int) -> np.ndarray:
+    """The doubles nearest ``sum(sums[k] * 2**(k*w + p))`` (ties to even).
+
+    The limbs are carried until each but the top is in ``[0, 2**w)``, made
+    positive (the sign kept aside), and the top 62 bits taken as an int64
+    whose last bit is set when any bit below is (rounding to odd), so that
+    the one conversion to a double rounds correctly.
+    """
+    k_limbs = len(sums)
+    limbs = [s.copy() for s in sums]
+
+    def carry() -> None:
+        for k in range(k_limbs - 1):
+            c = limbs[k] >> w
+            limbs[k] -= c << w
+            limbs[k + 1] += c
+
+    carry()
+    sign = np.where(limbs[-1] < 0, -1, 1).astype(np.int64)
+    for limb in limbs:
+        limb *= sign
+    carry()  # now every limb >= 0, the top one below 2**55
+    top = np.zeros(len(sign), dtype=np.int64)  # index of the top nonzero limb
+    for k in range(1, k_limbs):
+        top[limbs[k] != 0] = k
+    lead = np.choose(top, limbs) if k_limbs > 1 else limbs[0]
+    bits = np.frexp(lead.astype(np.float64))[1].astype(np.int64)  # >= bit length
+    shift = top * w + bits - 62  # the weight of the last kept bit, over 2**p
+    kept = np.zeros(len(sign), dtype=np.int64)
+    sticky = np.zeros(len(sign), dtype=bool)
+    for k, limb in enumerate(limbs):
+        left = k * w - shift  # where limb k's last bit lands in kept
+        up = left >= 0
+        kept[up] |= limb[up] << np.minimum(left[up], 62)
+        down = ~up
+        right = np.minimum(-left[down], 63)
+        kept[down] |= limb[down] >> right
+        sticky[down] |= (limb[down] & ((np.int64(1) << right) - 1)) != 0
+    kept |= sticky
+    with np.errstate(over="ignore"):  # past float64: inf, as a float sum
+        out = np.ldexp(kept.astype(np.float64), (shift + p).astype(np.int32))
+    return out * sign
+
+
+def ordered_sums(values: np.ndarray, codes: np.ndarray, size: int) -> np.ndarray:
+    """Per-code sums of float *values* that do not depend on the order of the
+    rows (the fallback of :func:`decimal_sums` for amounts that are not
+    decimals of few places).
+
+    Correctly rounded from the exact sum (:func:`exact_sums`, a few passes,
+    no sort) unless the amounts span too many binary places (``1e300``
+    beside ``1e-300``); then each code's values are added in ascending order
+    of value (a sort): not the correctly rounded sum, but the same one for
+    every order. Equal values are interchangeable, so the sort needs no tie
+    rule; the sums start at ``+0.0``, so ``-0.0`` and ``0.0`` cannot change
+    a sign.
 
     Examples
     --------
     >>> a = np.array([1e16, 1.0, -1e16, 1.0])
     >>> ordered_sums(a, np.zeros(4, dtype=np.intp), 1).tolist()
-    [0.0]
+    [2.0]
     >>> ordered_sums(a[::-1].copy(), np.zeros(4, dtype=np.intp), 1).tolist()
-    [0.0]
+    [2.0]
     """
+    sums = exact_sums(values, codes, size)
+    if sums is not None:
+        return sums
     order = np.argsort(values)
     return np.bincount(codes[order], weights=values[order], minlength=size)
 
@@ -157,14 +284,17 @@ def order_free_sums(values: np.ndarray, codes: np.ndarray, size: int) -> np.ndar
 
 
 def ordered_sum(values: np.ndarray) -> float:
-    """The sum of float *values* added in ascending order: the same for
-    every order of the rows (see :func:`ordered_sums`).
+    """The sum of float *values*, the same for every order of the rows (see
+    :func:`ordered_sums`).
 
     Examples
     --------
     >>> ordered_sum(np.array([0.1, 0.2, 0.3])) == ordered_sum(np.array([0.3, 0.2, 0.1]))
     True
     """
+    sums = exact_sums(values, None, 1)
+    if sums is not None:
+        return float(sums[0])
     return float(np.add.reduce(np.sort(values)))
 
 
