@@ -22,6 +22,7 @@ __all__ = [
     "is_pandas",
     "nullable_dtype",
     "same_ids",
+    "same_index",
     "to_pandas",
     "to_pandas_index",
 ]
@@ -38,13 +39,30 @@ def is_pandas(x: Any) -> bool:
     return module.startswith("pandas") and hasattr(x, "index") and hasattr(x, "iloc")
 
 
+def _indexed(x: Any) -> tuple[Any, bool]:
+    """The index *x* carries and whether *x* is a custseg result (not pandas),
+    or ``(None, False)`` for inputs without one (NumPy arrays, lists, results
+    made from them)."""
+    if is_pandas(x):
+        return x.index, False
+    if type(x).__module__.startswith("custseg") and hasattr(x, "to_pandas"):
+        index = getattr(x, "index", None)  # Labels, RfmScores, TagMatrix, ...
+        if index is not None and type(index).__module__.startswith("pandas"):
+            return index, True
+    return None, False
+
+
 def common_index(**inputs: Any) -> Any:
     """The index shared by the pandas inputs, or ``None`` when none has one.
 
     NumPy arrays and lists carry no index and may be mixed with Series; two
     Series with different indexes (other labels, or the same labels in another
     order) are an :class:`~custseg.errors.InputError`: results could only be
-    aligned to one of them.
+    aligned to one of them. A custseg result made from pandas input (a
+    :class:`~custseg.Labels` with an ``index``) counts as the pandas input it
+    came from. Ids are compared exactly: integer ids against float ids only
+    where each float is that whole number (``2**53 + 1`` is not the float
+    ``2**53``), ``1`` never against ``"1"``.
 
     Examples
     --------
@@ -62,19 +80,55 @@ def common_index(**inputs: Any) -> Any:
     index = None
     first = ""
     for name, x in inputs.items():
-        if not is_pandas(x):
+        idx, result = _indexed(x)
+        if idx is None:
             continue
-        idx = x.index
         if index is None:
             index, first = idx, name
-        elif idx is not index and not idx.equals(index):
+        elif idx is not index and not same_index(idx, index):
+            how = f"{name}.to_pandas()" if result else name
             raise InputError(
                 name,
                 f"has a different index from {first!r}",
-                fix=f"align them first ({name}.reindex({first}.index)), or pass "
+                fix=f"align them first ({how}.reindex({first}.index)), or pass "
                 "NumPy arrays to ignore the indexes",
             )
     return index
+
+
+def same_index(a: Any, b: Any) -> bool:
+    """Whether two pandas Indexes hold the same ids in the same order, each
+    compared exactly (pandas compares int64 with float64 or uint64 ids
+    through float64, where ids past 2**53 collapse).
+
+    >>> import numpy as np, pandas as pd
+    >>> big = 2**53
+    >>> same_index(pd.Index([big + 1]), pd.Index([float(big + 1)]))
+    False
+    >>> same_index(pd.Index([1, 2]), pd.Index([1.0, 2.0]))
+    True
+    >>> same_index(pd.Index([1]), pd.Index(["1"]))
+    False
+    """
+    import numpy as np
+
+    if a is b or (not len(a) and not len(b)):
+        return True
+    if len(a) != len(b):
+        return False
+    kind_a, kind_b = id_kind(a), id_kind(b)
+    if {kind_a, kind_b} == {"integers", "numbers"}:
+        ints, floats = (a, b) if kind_a == "integers" else (b, a)
+        f = np.asarray(floats, dtype=np.float64)
+        with np.errstate(invalid="ignore"):
+            if not (np.isfinite(f).all() and (f == np.trunc(f)).all()):
+                return False
+        exact = [int(x) for x in f.tolist()]  # whole floats: their exact ints
+        return [int(x) for x in _plain_ids(ints).tolist()] == exact
+    if kind_a != kind_b:
+        return False
+    x, y = same_ids(a, b)
+    return bool(x.equals(y))
 
 
 def to_pandas(values: Any, index: Any, name: str | None, *, missing: Any = None) -> Any:

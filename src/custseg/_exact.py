@@ -32,9 +32,11 @@ __all__ = [
     "decimal_sums",
     "exact_share_below",
     "exact_sums",
+    "limb_plan",
     "order_free_sums",
     "ordered_sum",
     "ordered_sums",
+    "round_limbs",
 ]
 
 #: Rows per pass of the check (its temporaries stay in the cache).
@@ -166,12 +168,10 @@ def exact_sums(
         mags[mags == 0.0] = np.inf
         low = float(mags.min())
     del mags
-    e_top = int(np.frexp(top)[1])  # top < 2**e_top
-    p = int(np.frexp(low)[1]) - 53  # every value is a multiple of 2**p
-    w = 53 - n.bit_length()  # n limbs below 2**w sum below 2**53
-    k_limbs = -(-(e_top - p) // w) if w > 0 else MAX_LIMBS + 1
-    if k_limbs > MAX_LIMBS or p < -1020:  # 2.0**-p must be finite
+    plan = limb_plan(top, low, n)
+    if plan is None:
         return None  # e.g. 1e300 beside 1e-300: sorted instead
+    p, w, k_limbs = plan
     rest = values * 2.0**-p  # whole numbers below 2**(k_limbs * w), exact
     limb = np.empty_like(rest)
     sums = []
@@ -185,7 +185,31 @@ def exact_sums(
             np.multiply(limb, 2.0 ** (k * w), out=limb)
             np.subtract(rest, limb, out=rest)  # exact: the bits below k*w
     sums.reverse()  # sums[k]: the limb of weight 2**(k*w + p)
-    return _round_limbs(sums, w, p)
+    return round_limbs(sums, w, p)
+
+
+def limb_plan(top: float, low: float, n: int) -> tuple[int, int, int] | None:
+    """``(p, w, k)`` for summing *n* finite values exactly in limbs, given
+    the largest magnitude *top* and the smallest nonzero one *low*: every
+    value is a whole multiple of ``2**p``; ``value / 2**p`` splits into *k*
+    limbs of *w* bits (limb ``j`` is ``trunc(value * 2**-(p + j*w))`` minus
+    ``2**w`` times the next one, exact in float64), and any *n* limbs sum
+    exactly below 2**53. None past :data:`MAX_LIMBS` limbs.
+
+    Examples
+    --------
+    >>> limb_plan(100.0, 0.01, 1_000)  # 2**-59 grid, 43-bit limbs
+    (-59, 43, 2)
+    >>> limb_plan(1e300, 1e-300, 10) is None
+    True
+    """
+    e_top = int(np.frexp(top)[1])  # top < 2**e_top
+    p = int(np.frexp(low)[1]) - 53  # every value is a multiple of 2**p
+    w = 53 - int(n).bit_length()  # n limbs below 2**w sum below 2**53
+    k_limbs = -(-(e_top - p) // w) if w > 0 else MAX_LIMBS + 1
+    if k_limbs > MAX_LIMBS or p < -1020:  # 2.0**-p must be finite
+        return None
+    return p, w, k_limbs
 
 
 def _limb_sum(part: np.ndarray, codes: np.ndarray | None, size: int) -> np.ndarray:
@@ -195,13 +219,19 @@ def _limb_sum(part: np.ndarray, codes: np.ndarray | None, size: int) -> np.ndarr
     return np.bincount(codes, weights=part, minlength=size).astype(np.int64)
 
 
-def _round_limbs(sums: list[np.ndarray], w: int, p: int) -> np.ndarray:
-    """The doubles nearest ``sum(sums[k] * 2**(k*w + p))`` (ties to even).
+def round_limbs(sums: list[np.ndarray], w: int, p: int) -> np.ndarray:
+    """The doubles nearest ``sum(sums[k] * 2**(k*w + p))`` (ties to even),
+    for int64 limb sums *sums* (see :func:`limb_plan`).
 
     The limbs are carried until each but the top is in ``[0, 2**w)``, made
     positive (the sign kept aside), and the top 62 bits taken as an int64
     whose last bit is set when any bit below is (rounding to odd), so that
     the one conversion to a double rounds correctly.
+
+    Examples
+    --------
+    >>> round_limbs([np.array([1]), np.array([-1])], 10, 0).tolist()  # 1 - 2**10
+    [-1023.0]
     """
     k_limbs = len(sums)
     limbs = [s.copy() for s in sums]
