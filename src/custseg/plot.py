@@ -40,6 +40,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from . import _validate as v
+from ._align import same_index, to_pandas_index
 from .errors import CustsegError, CustsegWarning, InputError, ThresholdError
 from .labels import Labels, label_codes
 
@@ -810,17 +811,18 @@ def _check_scores(scores: Any) -> Any:
 def _monetary(monetary: Any, scores: Any) -> np.ndarray:
     from .summary import CustomerFacts
 
-    if isinstance(monetary, CustomerFacts):
+    index = getattr(monetary, "index", None)
+    if isinstance(monetary, CustomerFacts):  # its ids are its customer_id
+        index = to_pandas_index(monetary.customer_id, "customer_id")
         monetary = monetary.monetary
     arr = v.as_numeric(monetary, "monetary", nan="allow").astype(np.float64)
     v.check_same_length(scores=scores.r, monetary=arr)
-    index = getattr(monetary, "index", None)
     if not hasattr(index, "equals"):  # a list's .index is a method, not ids
         index = None
     if (
         index is not None
         and scores.index is not None
-        and not index.equals(scores.index)
+        and not same_index(index, scores.index)
     ):
         raise InputError(
             "monetary",

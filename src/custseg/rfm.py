@@ -237,7 +237,8 @@ def _quantile_edges(
         _midpoint(float(part[j - 1]), float(part[j])) if ex else float(part[j])
         for j, ex in zip(rows, exact, strict=True)
     ]
-    return ScoreEdges(tuple(cuts))
+    # -0.0 and 0.0 are equal values that sort in either order: one zero cut
+    return ScoreEdges(tuple(c + 0.0 for c in cuts))
 
 
 def score(

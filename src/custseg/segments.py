@@ -215,13 +215,15 @@ def _summary_columns(
     n = len(codes)
     customers = np.bincount(codes, minlength=k)
     freq = frequency.astype(np.float64)
-    orders = np.bincount(codes, weights=freq, minlength=k)
-    # money sums that do not move with the order of the customers
+    # sums that do not move with the order of the customers (recency and
+    # frequency may be fractional: days from timestamps, a user's own counts)
+    orders = order_free_sums(freq, codes, k)
     revenue = order_free_sums(monetary, codes, k)
-    all_revenue_sum = order_free_sums(monetary, np.zeros(n, np.intp), 1)[0]
+    everyone = np.zeros(n, np.intp)
+    all_revenue_sum = order_free_sums(monetary, everyone, 1)[0]
     known_r = ~np.isnan(recency)
     r_count = np.bincount(codes[known_r], minlength=k)
-    r_sum = np.bincount(codes[known_r], weights=recency[known_r], minlength=k)
+    r_sum = order_free_sums(recency[known_r], codes[known_r], k)
     r_med, f_med, m_med = _group_medians(codes, (recency, freq, monetary), k)
     cols = {
         "customers": customers,
@@ -235,13 +237,15 @@ def _summary_columns(
         "monetary_median": m_med,
     }
     if total:
-        all_orders, all_revenue = float(freq.sum()), float(all_revenue_sum)
+        all_orders = float(order_free_sums(freq, everyone, 1)[0])
+        all_revenue = float(all_revenue_sum)
         n_r = int(np.count_nonzero(known_r))
+        r_total = order_free_sums(recency[known_r], everyone[known_r], 1)[0]
         extra = {
             "customers": n,
             "orders": all_orders,
             "revenue": all_revenue,
-            "recency_mean": float(recency[known_r].sum()) / n_r if n_r else np.nan,
+            "recency_mean": float(r_total) / n_r if n_r else np.nan,
             "recency_median": _median(recency),
             "frequency_mean": all_orders / n if n else np.nan,
             "frequency_median": _median(freq),
