@@ -8,6 +8,8 @@ Times, on the same data in one run, best of ``--repeat``:
   have left, 10% have none: ``assign_owners`` against the pandas idiom (keep
   valid owners, sort the orphans by value and deal them round robin over the
   staff ordered by their ``groupby`` count);
+* **new joiner** — three staff own every customer and a fourth joins:
+  ``assign_owners`` fills the newcomer from the balanced books;
 * **neglected** — ``neglected`` against the pandas boolean expression.
 
 Besides the time, each row gives the balance reached: the largest distance of
@@ -126,8 +128,24 @@ def main() -> None:
             value, staff, current_owner=owner, customer_id=ids, tolerance=0.01
         )
 
+    # a small team with one new joiner: three staff share every customer,
+    # a fourth joins and is filled from their balanced books
+    team = np.array(["t1", "t2", "t3"], dtype=object)[np.arange(n) % 3]
+
+    def ours_joiner() -> Any:
+        return assign_owners(
+            value, ["t1", "t2", "t3", "t4"], current_owner=team, customer_id=ids
+        )
+
+    team_staff = ["t1", "t2", "t3", "t4"]
     cut = float(np.quantile(value, 0.8))
     rows = [
+        (
+            "new joiner",
+            "custseg assign_owners, 3 + 1 staff",
+            ours_joiner,
+            lambda r: r.owner.to_numpy(),
+        ),
         ("fresh", "custseg assign_owners", ours_fresh, lambda r: r.owner.to_numpy()),
         (
             "fresh",
@@ -177,7 +195,8 @@ def main() -> None:
         seconds, out = _best(fn, args.repeat)
         peak = _peak(fn)
         results[(task, method)] = out
-        balance = _balance(owners(out), value, staff) if owners else "      -        -"
+        who = team_staff if task == "new joiner" else staff
+        balance = _balance(owners(out), value, who) if owners else "      -        -"
         print(f"{task:<11} {method:<34} {seconds:>9.3f} {peak:>9.0f}  {balance}")
     print()
     for method in ("custseg assign_owners", "custseg assign_owners, tolerance 1%"):

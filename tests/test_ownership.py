@@ -539,7 +539,7 @@ def ref_neglected(value, days, window, min_value=None, top_share=None):
     else:
         m = math.ceil(top_share * n - 1e-9)
         cut = sorted(value, reverse=True)[m - 1] if m else math.inf
-        high = [x >= cut for x in value]
+        high = [x >= cut and x > 0 for x in value]  # worth 0: never high
     return [
         "neglected" if h and (d is None or math.isnan(d) or d >= window) else "ok"
         for h, d in zip(high, days, strict=True)

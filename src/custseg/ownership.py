@@ -39,6 +39,7 @@ import numpy as np
 from . import _display
 from . import _validate as v
 from ._align import common_index, flat_ids, is_pandas
+from ._exact import decimal_scale, order_free_sums
 from .errors import InputError, ThresholdError
 from .labels import Labels
 
@@ -60,6 +61,9 @@ _NO_OWNER, _LEFT = -1, -2
 #: Share of the value to carry that bulk exchanges carry before the precise
 #: one-at-a-time exchanges take over (measured: more moves above it, slower below).
 _BULK_SHARE = 0.5
+#: Most staff per round for which rounds of a deal run in plain Python (more:
+#: one NumPy pass per round is faster).
+_PY_ROUNDS = 24
 
 
 # --------------------------------------------------------------------------
@@ -164,7 +168,10 @@ def _owner_codes(
         raise InputError(field, "is boolean, not ids", fix="pass staff ids")
     if arr.dtype.kind == "f":
         missing = np.isnan(arr)
-        bad = ~missing & (np.trunc(np.where(missing, 0, arr)) != arr)
+        filled = np.where(missing, 0.0, arr)
+        # inf (no id) and fractions are refused; whole numbers past int64
+        # cannot be cast, so they are read one at a time (as in a list)
+        bad = ~np.isfinite(filled) | (np.trunc(filled) != filled)
         if bad.any():
             first, count = v.first_offender(bad)
             raise InputError(
@@ -174,7 +181,10 @@ def _owner_codes(
                 n_rows=count,
                 fix="use text or whole numbers as staff ids",
             )
-        arr = np.where(missing, 0, arr).astype(np.int64)
+        if (np.abs(filled) < 2.0**63).all():
+            arr = filled.astype(np.int64)
+        else:
+            arr = filled.astype(object)
     items = arr.tolist()
     try:
         found = map(lookup.get, items, itertools.repeat(_UNRESOLVED))
@@ -217,9 +227,16 @@ def _all_text(arr: np.ndarray) -> bool:
     return all(type(x) is str and not x.endswith("\x00") for x in arr.tolist())
 
 
-def _id_rank(ids: Any, field: str, n: int) -> np.ndarray:
+_FROM_INDEX_FIX = (
+    "pass the customer ids as customer_id=..., or give one row per customer "
+    "(value.groupby(level=0).sum()); value.reset_index(drop=True) drops the ids"
+)
+
+
+def _id_rank(ids: Any, field: str, n: int, *, index_of: str = "") -> np.ndarray:
     """A sort key per customer id, in the order of the ids; duplicates and
-    missing ids are an error."""
+    missing ids are an error. *index_of* names the argument whose pandas
+    index the ids were taken from (the caller passed none)."""
     ids = flat_ids(ids)  # a MultiIndex: one tuple per customer
     missing = None
     if hasattr(ids, "isna") and hasattr(ids, "to_numpy"):  # pandas: vectorised
@@ -242,6 +259,14 @@ def _id_rank(ids: Any, field: str, n: int) -> np.ndarray:
             missing = np.isnat(arr)
     if missing is not None and missing.any():
         first, count = v.first_offender(missing)
+        if index_of:
+            raise InputError(
+                index_of,
+                "has missing customer ids in its index (the ids default to it)",
+                first_row=first,
+                n_rows=count,
+                fix=_FROM_INDEX_FIX,
+            )
         raise InputError(
             field,
             "has missing ids",
@@ -268,6 +293,15 @@ def _id_rank(ids: Any, field: str, n: int) -> np.ndarray:
         ) from None
     if len(dup):
         rows = order[dup]
+        if index_of:
+            raise InputError(
+                index_of,
+                "has duplicate customers in its index (the customer ids "
+                f"default to it): {v.describe(ordered[dup[0]])} repeats",
+                first_row=int(rows.min()),
+                n_rows=len(rows),
+                fix=_FROM_INDEX_FIX,
+            )
         raise InputError(
             field,
             "has duplicate customers",
@@ -286,15 +320,24 @@ def _capacities(capacity: Any, names: tuple[str, ...]) -> np.ndarray:
     if capacity is None:
         return np.full(k, np.inf)
     if is_pandas(capacity) and not hasattr(capacity, "columns"):
-        # a Series: by staff id (its index), not by position
-        capacity = {str(s): c for s, c in capacity.items()}
+        capacity = _capacity_series(capacity, names)
     if isinstance(capacity, dict):
-        unknown = sorted(str(s) for s in capacity if str(s) not in names)
+        looked: dict[str, Any] = {}
+        for s, c in capacity.items():
+            text = v.id_text(s)
+            if text in looked:
+                raise InputError(
+                    "capacity",
+                    f"names staff {text!r} twice",
+                    fix="give each staff member one capacity (7 and '7' are "
+                    "one staff id)",
+                )
+            looked[text if isinstance(text, str) else str(s)] = c
+        unknown = sorted(s for s in looked if s not in names)
         if unknown:
             raise ThresholdError(
                 f"'capacity' names staff who are not in 'staff': {unknown[:5]}"
             )
-        looked = {str(s): c for s, c in capacity.items()}
         values = [looked.get(name) for name in names]
     elif isinstance(
         capacity, int | float | np.integer | np.floating
@@ -318,6 +361,51 @@ def _capacities(capacity: Any, names: tuple[str, ...]) -> np.ndarray:
                 f"[0, inf): got {c}"
             )
         out[i] = c
+    return out
+
+
+def _capacity_series(capacity: Any, names: tuple[str, ...]) -> dict[str, Any]:
+    """A pandas Series of capacities as a mapping by staff id: its index must
+    hold every staff id once (not row numbers of a staff table)."""
+    fix = (
+        "index the capacities by staff id: "
+        "capacity=dict(zip(staff_df['staff'], staff_df['capacity'])) or "
+        "staff_df.set_index('staff')['capacity']"
+    )
+    index = capacity.index
+    labels, missing = _text_ids(list(flat_ids(index)), "capacity")
+    if missing.any():
+        raise InputError("capacity", "has missing staff ids in its index", fix=fix)
+    row_numbers = type(index).__name__ == "RangeIndex" and index.name is None
+    if row_numbers and tuple(labels.tolist()) != names:
+        # row numbers of a staff table, not staff ids (unless they are the same)
+        raise InputError(
+            "capacity",
+            "is a Series indexed by row numbers (a RangeIndex), not by staff id",
+            fix=fix,
+        )
+    out: dict[str, Any] = {}
+    for label, c in zip(labels.tolist(), capacity.tolist(), strict=True):
+        if label in out:
+            raise InputError(
+                "capacity",
+                f"names staff {label!r} twice",
+                fix="give each staff member one capacity (7 and '7' are one staff id)",
+            )
+        out[label] = c
+    if set(out) != set(names):
+        absent = [name for name in names if name not in out]
+        unknown = sorted(set(out) - set(names))
+        what = (
+            f"has no capacity for staff {absent[:5]}"
+            if absent
+            else f"names staff who are not in 'staff': {unknown[:5]}"
+        )
+        raise InputError(
+            "capacity",
+            f"is a Series whose index is not the staff ids: it {what}",
+            fix=fix + " (NaN in the Series: unlimited)",
+        )
     return out
 
 
@@ -382,9 +470,27 @@ class _Plan:
     value_slack: np.ndarray
 
 
+def _books(val: np.ndarray, owner: np.ndarray, k: int) -> np.ndarray:
+    """Book value per staff member (owner -1: nobody's), the same for every
+    order of the rows (:func:`custseg._exact.order_free_sums`)."""
+    has = owner >= 0
+    if has.all():
+        return order_free_sums(val, owner, k)[:k]
+    return order_free_sums(val[has], owner[has], k)[:k]
+
+
+def _total(val: np.ndarray) -> float:
+    """The sum of *val*, whatever the order of the rows."""
+    if not len(val):
+        return 0.0
+    return float(order_free_sums(val, np.zeros(len(val), dtype=np.intp), 1)[0])
+
+
 def _plan(cap: np.ndarray, val: np.ndarray, tolerance: float) -> _Plan:
     n = len(val)
-    total = float(val.sum())
+    # summed whatever the row order (decimals exactly): the fair books, and
+    # so every decision taken against them, cannot depend on it
+    total = _total(val)
     f = _fair_counts(cap, n) if n else np.zeros(len(cap))
     g = total * f / n if n else np.zeros(len(cap))
     slack_c = np.maximum(tolerance * f, 1.0)
@@ -713,6 +819,8 @@ class _State:
         bounds = np.searchsorted(own, np.arange(k + 1))
         self.books = [pos[bounds[j] : bounds[j + 1]] for j in range(k)]
         self.count = np.diff(bounds).astype(np.int64)
+        # summed in the order of the positions (value, then customer id),
+        # not of the rows; the books reported are summed exactly (_books)
         self.book = np.bincount(own, weights=self.vs[pos], minlength=k)[:k].astype(
             np.float64
         )
@@ -755,6 +863,15 @@ def _deal(
             chosen = np.flatnonzero(needy)
         else:
             chosen = np.flatnonzero(room)
+        rounds = _stable_rounds(chosen, need, count, upper, capacity, rem, n_need)
+        if rounds > 1:
+            # the same staff get one customer each for `rounds` rounds
+            size = rounds * len(chosen)
+            _deal_rounds(
+                pool[i : i + size], chosen, perm, vs, fair, count, book, owner_pos
+            )
+            i += size
+            continue
         chosen = chosen[np.argsort(book[chosen] - fair[chosen], kind="stable")]
         s = min(rem, len(chosen))
         chosen = chosen[:s]
@@ -765,6 +882,87 @@ def _deal(
         i += s
     st.count[perm] = count
     st.book[perm] = book
+
+
+def _stable_rounds(
+    chosen: np.ndarray,
+    need: np.ndarray,
+    count: np.ndarray,
+    upper: np.ndarray,
+    capacity: np.ndarray,
+    rem: int,
+    n_need: int,
+) -> int:
+    """How many rounds of :func:`_deal` in a row (from this one) give one
+    customer to each of *chosen* (in ascending order) and to nobody else:
+    0 when later rounds could choose otherwise."""
+    c = len(chosen)
+    if not c:
+        return 0
+    rounds = rem // c  # every round full
+    needy = need[chosen] > 0
+    others = chosen[~needy]
+    if n_need:
+        # those below the band are all chosen (they have room: lower <= upper)
+        n_free = int(np.count_nonzero((count < upper) & (need == 0)))
+        if len(others):
+            if len(others) != n_free:
+                return 0  # some of them, by book: may change every round
+            # all of them while the customers beyond the needs suffice
+            rounds = min(rounds, (rem - n_need) // len(others))
+        elif rem > n_need and n_free:
+            return 0  # others may join in later rounds
+        rounds = min(rounds, int(need[chosen][needy].min()))
+    if len(others):
+        # staff with room stay in it (counts only grow) until they are full
+        limit = upper if bool(np.any(count < upper)) else capacity
+        rounds = int(min(float((limit[others] - count[others]).min()), rounds))
+    return max(rounds, 0)
+
+
+def _deal_rounds(
+    take: np.ndarray,
+    chosen: np.ndarray,
+    perm: np.ndarray,
+    vs: np.ndarray,
+    fair: np.ndarray,
+    count: np.ndarray,
+    book: np.ndarray,
+    owner_pos: np.ndarray,
+) -> None:
+    """Rounds of :func:`_deal` among the same *chosen* staff: each round the
+    next ``len(chosen)`` customers of *take*, the largest to the one furthest
+    below their fair book (ties by staff id), books summed as one round at a
+    time would."""
+    c = len(chosen)
+    if c == 1:
+        j = int(chosen[0])
+        owner_pos[take] = perm[j]
+        count[j] += len(take)
+        book[j] = np.cumsum(np.concatenate(([book[j]], vs[take])))[-1]
+        return
+    if c > _PY_ROUNDS:
+        for start in range(0, len(take), c):
+            ranked = chosen[np.argsort(book[chosen] - fair[chosen], kind="stable")]
+            part = take[start : start + c]
+            owner_pos[part] = perm[ranked]
+            book[ranked] += vs[part]
+        count[chosen] += len(take) // c
+        return
+    # few staff, many rounds: the rounds in plain Python (floats add alike)
+    fair_c = fair[chosen].tolist()
+    book_c = book[chosen].tolist()
+    values = vs[take].tolist()
+    got = np.empty(len(take), dtype=np.int64)
+    slots = range(c)
+    for start in range(0, len(values), c):
+        behind = sorted(slots, key=lambda s: book_c[s] - fair_c[s])
+        for offset, s in enumerate(behind):
+            book_c[s] += values[start + offset]
+            got[start + offset] = s
+    owner_pos[take] = perm[chosen[got]]
+    count[chosen] += len(take) // c
+    book[chosen] = book_c
 
 
 def _exchange(
@@ -971,10 +1169,14 @@ def _inputs(
             f"{n - int(cap.sum())} short; raise a capacity or add staff"
         )
     prev = _owner_codes(owner, names, n, owner_field)
-    ids = customer_id
+    ids, index_of = customer_id, ""
     if ids is None and is_pandas(value):
-        ids = value.index
-    key = _id_rank(ids, "customer_id", n) if ids is not None else np.zeros(n, np.int64)
+        ids, index_of = value.index, "value"
+    key = (
+        _id_rank(ids, "customer_id", n, index_of=index_of)
+        if ids is not None
+        else np.zeros(n, np.int64)
+    )
     rank = np.empty(len(names), dtype=np.int64)
     rank[np.argsort(np.asarray(names, dtype=object), kind="stable")] = np.arange(
         len(names)
@@ -1013,7 +1215,10 @@ def assign_owners(
     capacity
         The most customers each staff member may have: a number for
         everyone, a sequence in the order of *staff*, or a mapping from staff
-        id to capacity (missing: unlimited). Default unlimited.
+        id to capacity (missing: unlimited). A pandas Series is read by its
+        index, which must hold every staff id once: a column of a staff
+        table indexed by row numbers is an error (index it by staff id).
+        Default unlimited.
     max_moves
         The most customers moved *voluntarily*, to balance (``None``:
         unlimited). Customers without an owner are always assigned and
@@ -1088,7 +1293,9 @@ def assign_owners(
     interchangeable: the owners they get are the same, in some order.
 
     *Cost.* Sorting once, ``O(n log n)``; dealing in rounds of one customer
-    per staff member; each exchange costs the size of two books.
+    per staff member (runs of rounds among the same staff at once); each
+    exchange costs the size of two books. Books and the total value are
+    summed whatever the order of the rows (decimal amounts exactly).
 
     Examples
     --------
@@ -1122,6 +1329,8 @@ def assign_owners(
     ...
     custseg.errors.ThresholdError: 'capacity' holds 2 customers in all, 3 to own: 1 short; raise a capacity or add staff
     """
+    # an owner column from an earlier Assignment (Labels) is checked by its
+    # index too: paired by customer id, never by position
     index = common_index(
         value=value, current_owner=current_owner, customer_id=customer_id
     )
@@ -1141,7 +1350,7 @@ def assign_owners(
 
     before = _State(k, vs)
     before.load(kept_owner, k)
-    count_before, book_before = before.count.copy(), before.book.copy()
+    count_before, book_before = before.count.copy(), _books(vs, kept_owner, k)
     change_pos = np.full(n, _KEPT, dtype=np.int8)
     change_pos[prev_pos == _NO_OWNER] = _ASSIGNED
     change_pos[prev_pos == _LEFT] = _FORCED
@@ -1175,22 +1384,11 @@ def assign_owners(
         st.load(owner_pos, k)
     # room for those below the band: the surplus above it must be freed too
     short = int(np.maximum(plan.lower, st.count).sum()) - n
-    while short > 0 and (moves_left is None or moves_left > 0):
-        spare = st.count - np.maximum(plan.fair_count, plan.lower)
-        spare = np.where(st.count > plan.lower, spare, -np.inf)
-        j = int(np.lexsort((rank, -spare))[0])
-        if spare[j] == -np.inf:
-            break
-        book = st.books[j]
-        x = int(book[len(book) // 2])
-        owner_pos[x] = -1
-        change_pos[x] = _MOVED
-        st.books[j] = np.delete(book, len(book) // 2)
-        st.count[j] -= 1
-        st.book[j] -= vs[x]
-        short -= 1
+    if short > 0 and (moves_left is None or moves_left > 0):
+        freed = _free_room(st, plan, rank, owner_pos, short, moves_left)
+        change_pos[freed] = _MOVED
         if moves_left is not None:
-            moves_left -= 1
+            moves_left -= len(freed)
 
     # (3) deal everyone without an owner
     pool = np.flatnonzero(owner_pos < 0)
@@ -1217,7 +1415,9 @@ def assign_owners(
         count_before=count_before,
         book_before=book_before,
         count_after=st.count.copy(),
-        book_after=st.book.copy(),
+        # summed again, whatever the order: the running books of the steps
+        # carry the rounding of every move
+        book_after=_books(vs, owner_pos, k),
         fair_count=plan.fair_count,
         fair_book=plan.fair_book,
         count_slack=np.maximum(tol * plan.fair_count, 1.0),
@@ -1226,6 +1426,58 @@ def assign_owners(
         tolerance=tol,
         max_moves=budget,
     )
+
+
+def _free_room(
+    st: _State,
+    plan: _Plan,
+    rank: np.ndarray,
+    owner_pos: np.ndarray,
+    short: int,
+    budget: int | None,
+) -> np.ndarray:
+    """Free *short* customers (at most *budget*) for the staff below the
+    count band, one at a time from whoever has the most to spare above
+    ``max(fair count, lower)`` (ties by staff id), each time the middle
+    customer of their book by value. Returns the positions freed.
+
+    The greedy order is computed at once: the i-th customer freed by staff
+    ``j`` has the key ``(-(spare_j - i), rank_j)``, and taking ``t`` middle
+    customers one after the other from a book of ``L`` frees the block
+    ``[(L - t + 1) // 2, (L - t + 1) // 2 + t)`` of it.
+    """
+    avail = np.maximum(st.count - plan.lower, 0)
+    take = min(short, int(avail.sum()))
+    if budget is not None:
+        take = min(take, budget)
+    if take <= 0:
+        return np.empty(0, dtype=np.int64)
+    spare = st.count - np.maximum(plan.fair_count, plan.lower)
+    # the most any staff member gives is `take`: enumerate that many at most
+    avail = np.minimum(avail, take)
+    staff = np.repeat(np.arange(len(avail)), avail)
+    turn = np.arange(len(staff)) - np.repeat(np.cumsum(avail) - avail, avail)
+    pick = np.lexsort((rank[staff], -(spare[staff] - turn)))[:take]
+    given = np.bincount(staff[pick], minlength=len(avail))
+    freed = []
+    for j in np.flatnonzero(given).tolist():
+        t, book = int(given[j]), st.books[j]
+        size = len(book)
+        start = (size - t + 1) // 2
+        block = book[start : start + t]
+        # the book as the one-at-a-time removals leave it (same rounding):
+        # the removal at step i is the last of the lower half (odd sizes)
+        # or the first of the upper half (even sizes)
+        i = np.arange(t)
+        left = size - i
+        removed = np.where(left % 2 == 1, (left + 1) // 2 - 1, (left + 1) // 2 + i)
+        steps = np.concatenate(([st.book[j]], -st.vs[book[removed]]))
+        st.book[j] = np.cumsum(steps)[-1]
+        st.books[j] = np.concatenate((book[:start], book[start + t :]))
+        st.count[j] -= t
+        owner_pos[block] = -1
+        freed.append(block)
+    return np.concatenate(freed)
 
 
 def _share_budget(excess: np.ndarray, rank: np.ndarray, budget: int) -> np.ndarray:
@@ -1314,7 +1566,9 @@ def neglected(
     top_share
         High value means among the top ``ceil(top_share * n)`` customers by
         value, in ``(0, 1]``; customers tied with the last of them are in
-        too. Give exactly one of *min_value* and *top_share*.
+        too, so more than the share can be flagged, except that a customer
+        worth 0 (or less) is never of high value. Give exactly one of
+        *min_value* and *top_share*.
 
     Returns
     -------
@@ -1340,6 +1594,16 @@ def neglected(
 
     >>> neglected([900, 900], [59, 60], window_days=60, top_share=1).to_numpy().tolist()
     ['ok', 'neglected']
+
+    Ties at the cut of *top_share* are in, but customers worth 0 never are:
+
+    >>> flags = neglected([900, 500, 500, 0, 0], [None] * 5, window_days=60,
+    ...                   top_share=0.4)
+    >>> flags.to_numpy().tolist()
+    ['neglected', 'neglected', 'neglected', 'ok', 'ok']
+    >>> neglected([900, 0, 0, 0], [None] * 4, window_days=60,
+    ...           top_share=0.5).to_numpy().tolist()
+    ['neglected', 'ok', 'ok', 'ok']
     """
     val = v.as_numeric(value, "value").astype(np.float64)
     days = _days_since(last_contact, as_of)
@@ -1363,7 +1627,8 @@ def neglected(
         m = math.ceil(share * len(val) - 1e-9)
         if m:
             cut = float(np.partition(val, len(val) - m)[len(val) - m])
-            high = val >= cut
+            # ties at the cut are in; a customer worth nothing never is
+            high = (val >= cut) & (val > 0)
         else:
             high = np.zeros(len(val), dtype=bool)
     with np.errstate(invalid="ignore"):
@@ -1458,25 +1723,32 @@ def reassign_neglected(
     >>> res.owner.to_numpy().tolist(), res.n_moves
     (['cy', 'amy', 'bo', 'cy'], 1)
     """
-    # flags from neglected() carry their input's index: it must be this one
-    flags_in = (
-        flags.to_pandas()
-        if isinstance(flags, Labels) and flags.index is not None
-        else flags
-    )
-    index = common_index(
-        value=value, owner=owner, customer_id=customer_id, flags=flags_in
-    )
+    # flags from neglected() and owners from an earlier Assignment carry
+    # their input's index: it must be this one
+    index = common_index(value=value, owner=owner, customer_id=customer_id, flags=flags)
     inp = _inputs(value, staff, owner, "owner", customer_id, capacity, tolerance)
     val, names, cap, tol, prev, key, rank, plan = inp
     n, k = len(val), len(names)
     flag = _flags(flags, n)
 
     kept = np.where(prev >= 0, prev, -1)
-    count = np.bincount(kept[kept >= 0], minlength=k).astype(np.int64)
-    book_before = np.bincount(kept[kept >= 0], weights=val[kept >= 0], minlength=k)
-    book_before = book_before.astype(np.float64)
-    count_before, book = count.copy(), book_before.copy()
+    has = kept >= 0
+    count = np.bincount(kept[has], minlength=k).astype(np.int64)
+    # the books, whatever the order of the rows: for decimals of few places
+    # in whole units (exact in any order, so equal books tie exactly), else
+    # from the order-free sums, then updated in the order of the customers
+    scale = decimal_scale(val)
+    units: np.ndarray
+    book: np.ndarray
+    if scale is not None:
+        units = np.rint(val * scale)
+        book = np.bincount(kept[has], weights=units[has], minlength=k)[:k]
+        book_before = book / scale
+    else:
+        units = val
+        book_before = _books(val, kept, k)
+        book = book_before.copy()
+    count_before = count.copy()
     change = np.full(n, _KEPT, dtype=np.int8)
     change[prev == _NO_OWNER] = _ASSIGNED
     change[prev == _LEFT] = _FORCED
@@ -1494,11 +1766,11 @@ def reassign_neglected(
         best = int(cand[np.lexsort((rank[cand], count[cand], book[cand]))[0]])
         if was >= 0:
             count[was] -= 1
-            book[was] -= val[i]
+            book[was] -= units[i]
             change[i] = _MOVED
         owner_out[i] = best
         count[best] += 1
-        book[best] += val[i]
+        book[best] += units[i]
     return Assignment(
         owner=Labels(owner_out, names, index=index, name="owner"),
         change=Labels(change, CHANGES, index=index, name="change"),
@@ -1506,7 +1778,7 @@ def reassign_neglected(
         count_before=count_before,
         book_before=book_before,
         count_after=count,
-        book_after=book,
+        book_after=book / scale if scale is not None else _books(val, owner_out, k),
         fair_count=plan.fair_count,
         fair_book=plan.fair_book,
         count_slack=np.maximum(tol * plan.fair_count, 1.0),
