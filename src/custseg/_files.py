@@ -22,6 +22,7 @@ import codecs
 import contextlib
 import errno
 import gzip
+import io
 import lzma
 import os
 import re
@@ -51,10 +52,9 @@ _DEFAULT_SEP = {"csv": ",", "tsv": "\t", "txt": "\t"}
 _SEP_NAMES = {"\\t": "\t", "tab": "\t", "whitespace": r"\s+", "space": r"\s+"}
 # characters that, in a one-column header, show that the file was split wrong
 _SEP_CANDIDATES = (";", "\t", ",", "|")
-_ENCODING_FIX = (
-    "name its encoding with encoding= (on the command line: --encoding gbk, "
-    "or --encoding latin-1)"
-)
+# encodings tried on a file that does not decode, in this order (latin-1
+# decodes any bytes: only offered, never tried)
+_ENCODING_TRIES = ("utf-8", "gbk", "gb18030", "big5")
 _PYARROW_FIX = (
     "pip install pyarrow (from a custseg checkout: pip install -e '.[parquet]')"
 )
@@ -280,19 +280,48 @@ def _decode_error(path: Path, fmt: str, encoding: str) -> InputError:
             f"it is not {name} text, it looks like UTF-16 without a byte order "
             "mark (every other byte is 0)"
         )
+    elif _starts_with(path, (codecs.BOM_UTF8,)):
+        found = "utf-8"
+        problem = f"it is not {name} text, it starts with a UTF-8 byte order mark"
     else:
         bad = _first_bad_byte(path, encoding)
         where = f" (byte 0x{bad[0]:02x} at line {bad[1]})" if bad else ""
         return InputError(
             str(path),
             f"cannot be read as {fmt}: it is not {name} text{where}",
-            fix=_ENCODING_FIX,
+            fix=_encoding_fix(path, encoding),
         )
     return InputError(
         str(path),
         f"cannot be read as {fmt}: {problem}",
         fix=f"read it with encoding={found!r} (on the command line: --encoding "
         f"{found})",
+    )
+
+
+def _encoding_fix(path: Path, encoding: str) -> str:
+    """The fix for a file that is not *encoding* text: UTF-8 if it is valid
+    UTF-8, else the first of GBK, GB18030 and Big5 it decodes as (a guess:
+    latin-1 is offered too), never *encoding* itself."""
+    given = codecs.lookup(encoding).name
+    others = [e for e in ("gb18030", "latin-1") if codecs.lookup(e).name != given]
+    for candidate in _ENCODING_TRIES:
+        if codecs.lookup(candidate).name == given:
+            continue
+        if _first_bad_byte(path, candidate) is None:
+            if candidate == "utf-8":
+                return (
+                    "it is valid UTF-8: read it with encoding='utf-8' (on the "
+                    "command line: --encoding utf-8)"
+                )
+            other = "latin-1" if given != "latin-1" else "cp1252"
+            return (
+                f"it decodes as {candidate}: if that is its encoding, read it with "
+                f"encoding={candidate!r} (on the command line: --encoding "
+                f"{candidate}), otherwise name its encoding (e.g. --encoding {other})"
+            )
+    return "name its encoding with encoding= (on the command line: " + (
+        ", or ".join(f"--encoding {e}" for e in others) + ")"
     )
 
 
@@ -378,29 +407,56 @@ def _extra_fields_error(path: Path, fmt: str, df: pd.DataFrame) -> InputError:
     )
 
 
-def _starts_with_space(col: pd.Series, then: str = "") -> bool:
-    """Some text value of *col* starts with a space (followed by *then*)."""
-    if not (pd.api.types.is_string_dtype(col.dtype) or col.dtype == object):
+def _line_starts_with_space(path: Path, encoding: str) -> bool:
+    """Some line after the first starts with a space (read in chunks: no
+    copy of the file in memory); False if the file does not decode (the
+    reading then says why)."""
+    decoder = codecs.getincrementaldecoder(encoding)()
+    last = ""
+    try:
+        with _open_binary(path) as f:
+            while True:
+                chunk = f.read(1 << 20)
+                text = decoder.decode(chunk, final=not chunk)
+                if "\n " in last + text[:1] or "\n " in text or "\r " in text:
+                    return True
+                if text:
+                    last = text[-1]
+                if not chunk:
+                    return False
+    except (OSError, EOFError, zipfile.BadZipFile, lzma.LZMAError, UnicodeError):
         return False
-    text = col if pd.api.types.is_string_dtype(col.dtype) else col.astype(str)
-    if then:
-        return bool(text.str.match(" +" + re.escape(then), na=False).any())
-    return bool(text.str.startswith(" ", na=False).any())
 
 
-def _exact_ids(exact: pd.Series, skipped: pd.Series) -> pd.Series:
-    """The ids of the first column as written (a space at the start of a line
-    is part of the id), where they read the same once the spaces are skipped
-    (a quoted id after spaces is read from its quotes)."""
-    a = exact.astype(object).where(exact.notna(), None)
-    b = skipped.astype(object).where(skipped.notna(), None)
-    text = a.map(lambda x: x if isinstance(x, str) else "")
-    rest = text.str.lstrip(" ")
-    keep = text.str.startswith(" ") & ((rest == b) | ((rest == "") & b.isna()))
-    out = b.where(~keep, a)
-    return pd.Series(
-        out.to_numpy(dtype=object), index=skipped.index, name=skipped.name
-    ).astype(skipped.dtype)
+# spaces at the start of a line, before a value that is not quoted
+_LINE_SPACES = re.compile(r"(?:^|(?<=\r))( +)(?=[^\" \r\n])", re.MULTILINE)
+
+
+def _read_spaced_ids(
+    path: Path, encoding: str, options: dict[str, Any], common: dict[str, Any]
+) -> pd.DataFrame:
+    """The table read with the spaces after a separator skipped, but those at
+    the start of a line kept (they are part of the first column there), in
+    every case: quoted fields anywhere, the separator or line breaks in
+    them. The spaces at the start of a line are marked with a character the
+    file does not hold, which the reader keeps, then put back."""
+    with _open_binary(path) as f:
+        text = f.read().decode(encoding)
+    text = text.removeprefix("\ufeff")
+    mark = next(chr(c) for c in range(0xE000, 0xF900) if chr(c) not in text)
+    cut = text.find("\n") + 1 or len(text)  # the header line keeps its reading
+    body = _LINE_SPACES.sub(lambda m: mark * len(m.group(1)), text[cut:])
+    reader = {k: v for k, v in common.items() if k != "encoding"}
+    df = pd.read_csv(
+        io.StringIO(text[:cut] + body), skipinitialspace=True, **options, **reader
+    )
+    for position in range(len(df.columns)):
+        col = df.iloc[:, position]
+        if col.dtype == object or pd.api.types.is_string_dtype(col.dtype):
+            has = col.str.contains(mark, regex=False, na=False)
+            if has.any():
+                df.isetitem(position, col.where(~has, col.str.replace(mark, " ")))
+    return df
 
 
 def _read_text(
@@ -410,9 +466,15 @@ def _read_text(
     encoding: str,
     text_columns: list[str],
     sep_fix: str | None = None,
+    exact_numbers: list[str] | None = None,
 ) -> pd.DataFrame:
     resolved = _resolve_sep(sep, fmt, path, encoding)
     common: dict[str, Any] = {"sep": resolved, "encoding": encoding}
+    if _starts_with(path, (codecs.BOM_UTF8,)) and codecs.lookup(encoding).name not in (
+        "utf-8",
+        "utf-8-sig",
+    ):
+        raise _decode_error(path, fmt, encoding)  # read as text, the mark would
     try:
         names = _header_names(path, common)
         _check_header(path, names)
@@ -428,37 +490,10 @@ def _read_text(
             }
         first_id = bool(names) and names[0] in text_columns
         df = None
-        if resolved != r"\s+" and first_id:
+        if resolved != r"\s+" and first_id and _line_starts_with_space(path, encoding):
             # spaces after a separator are skipped, but a space at the start
-            # of a line is part of the id there: read as written first, and
-            # again skipping the spaces only if another field starts with one
-            try:
-                exact = pd.read_csv(
-                    path,
-                    skipinitialspace=False,
-                    header=0,
-                    names=list(keys),  # the names with the spaces skipped
-                    **options,
-                    **common,
-                )
-            except pd.errors.ParserError:
-                exact = None  # a quoted field after a space: read skipping them
-            if exact is not None and isinstance(exact.index, pd.RangeIndex):
-                spaced = any(
-                    _starts_with_space(exact.iloc[:, i])
-                    for i in range(1, len(exact.columns))
-                )
-                if not spaced and not _starts_with_space(exact.iloc[:, 0], then='"'):
-                    df = exact
-            if df is None:
-                df = pd.read_csv(path, skipinitialspace=True, **options, **common)
-                if (
-                    exact is not None
-                    and isinstance(exact.index, pd.RangeIndex)
-                    and isinstance(df.index, pd.RangeIndex)
-                    and len(exact) == len(df)
-                ):
-                    df.isetitem(0, _exact_ids(exact.iloc[:, 0], df.iloc[:, 0]))
+            # of a line is part of the id there (rare: only then this path)
+            df = _read_spaced_ids(path, encoding, options, common)
         if df is None:
             df = pd.read_csv(path, skipinitialspace=True, **options, **common)
     except pd.errors.EmptyDataError:
@@ -497,7 +532,89 @@ def _read_text(
         if hint is not None:
             raise InputError(str(path), f"has a single column: {hint}")
     _check_utf16_without_bom(path, fmt, encoding, df)
+    for name in exact_numbers or ():
+        if name in df.columns and df[name].dtype == np.float64:
+            _check_exact_numbers(path, df[name], name, common)
+        elif name in df.columns and not pd.api.types.is_numeric_dtype(df[name]):
+            # numbers pandas does not parse (past 2**64) stay text: the text
+            # of those that are numbers, as they would be converted
+            text = df[name].astype(object).where(df[name].notna(), "")
+            numbers = pd.to_numeric(df[name], errors="coerce")
+            _refuse_changed(text.astype(str), numbers.to_numpy(np.float64), name)
     return df
+
+
+_EXACT = 2**53
+
+
+def _many_digits(values: np.ndarray) -> np.ndarray:
+    """Values that need more than 15 significant digits (or are beyond 2**53):
+    the only ones whose text float64 may have changed."""
+    with np.errstate(all="ignore"):
+        size = np.abs(values)
+        scale = 10.0 ** (14 - np.floor(np.log10(np.where(size > 0, size, 1.0))))
+        rounded = np.round(values * scale) / scale
+    finite = np.isfinite(values) & np.isfinite(scale)
+    return finite & ((size > _EXACT) | (rounded != values))
+
+
+def _check_exact_numbers(
+    path: Path, col: pd.Series, name: str, common: dict[str, Any]
+) -> None:
+    """Refuse numbers whose text float64 changes (more significant digits
+    than it holds: ``99999999999999999``, ``12345678901234567.5``); the
+    text is looked at only when some value has more than 15 digits."""
+    values = col.to_numpy(dtype=np.float64, na_value=np.nan)
+    if not _many_digits(values).any():
+        return
+    text = pd.read_csv(
+        path,
+        usecols=[name],
+        dtype=str,
+        keep_default_na=False,
+        skipinitialspace=True,
+        **common,
+    )[name]
+    if len(text) == len(values):
+        _refuse_changed(text, values, name)
+
+
+def _refuse_changed(text: pd.Series, values: np.ndarray, name: str) -> None:
+    """Refuse the rows whose *text* is a number float64 changes in *values*
+    (only texts of more than 15 significant digits are looked at)."""
+    mantissa = text.str.strip().str.replace(r"[eE].*\Z", "", regex=True)
+    digits = mantissa.str.replace(r"[^0-9]", "", regex=True).str.strip("0")
+    long = (digits.str.len() > 15).to_numpy() & ~np.isnan(values)
+    changed = [
+        i
+        for i in np.flatnonzero(long)
+        if _changed_by_float(text.iloc[int(i)], float(values[i]))
+    ]
+    if changed:
+        first = int(changed[0])
+        raise InputError(
+            name,
+            "has numbers with more significant digits than float64 holds, such "
+            f"as {_short(text.iloc[first].strip())} (read as {float(values[first])!r})",
+            first_row=first,
+            n_rows=len(changed),
+            fix="round them (e.g. to cents) or scale them down (e.g. to "
+            "thousands), or convert them to float yourself if rounding them "
+            "is acceptable",
+        )
+
+
+def _changed_by_float(text: str, value: float) -> bool:
+    """*text* is a number other than *value* (exactly) and its shortest form."""
+    import decimal
+
+    try:
+        exact = decimal.Decimal(text.strip())
+    except decimal.InvalidOperation:
+        return False
+    if not exact.is_finite() or value != value:
+        return False
+    return exact != decimal.Decimal(value) and exact != decimal.Decimal(repr(value))
 
 
 def _first_line(exc: BaseException) -> str:
@@ -530,8 +647,11 @@ def read_table(
         or without a byte order mark).
     text_columns
         Columns of a text file read as text exactly as written, e.g. the
-        customer ids, so ``00017`` keeps its zeros and ids that look like
-        numbers stay the same type as the others. Parquet columns keep their
+        customer ids or label columns, so ``00017`` keeps its zeros, ids that
+        look like numbers stay the same type as the others, and ``NA``,
+        ``None``, ``N/A`` or ``null`` are values: only an empty cell is
+        missing (the other columns keep pandas' missing markers). Names the
+        file does not have are ignored. Parquet columns keep their
         stored types, except ``binary`` ones among these, decoded as UTF-8.
 
     Returns
@@ -574,10 +694,14 @@ def _read_table(
     encoding: str | None = None,
     text_columns: str | Iterable[str] = (),
     sep_fix: str | None = None,
+    exact_numbers: Iterable[str] = (),
 ) -> pd.DataFrame:
     """:func:`read_table`; *sep_fix* replaces the advice to pass ``sep=``
     when a header looks separated by another character (for the files the
-    command line reads by their extension)."""
+    command line reads by their extension); the float columns of a text file
+    named in *exact_numbers* (the amounts) are refused when float64 changes
+    one of their numbers (more significant digits than it holds), as integer
+    amounts beyond 2**53 are."""
     fmt = table_format(path)
     enc = _check_encoding(encoding)
     file = Path(path)
@@ -595,7 +719,7 @@ def _read_table(
                 "line per transaction",
             )
         columns = [text_columns] if isinstance(text_columns, str) else [*text_columns]
-        return _read_text(file, fmt, sep, enc, columns, sep_fix)
+        return _read_text(file, fmt, sep, enc, columns, sep_fix, [*exact_numbers])
     _need_pyarrow()
     columns = [text_columns] if isinstance(text_columns, str) else [*text_columns]
     try:
@@ -1047,6 +1171,11 @@ def _umask() -> int:
 
 
 def _write_fix(exc: OSError) -> str:
+    if exc.errno == errno.EFBIG:
+        return (
+            "the file is too large for that disk or for your file-size limit "
+            "(ulimit -f): write a smaller output, or to another disk"
+        )
     if exc.errno in (errno.ENOSPC, errno.EDQUOT):
         return "free some disk space or write to another disk"
     if exc.errno in (errno.EACCES, errno.EPERM, errno.EROFS):
@@ -1102,6 +1231,15 @@ def write_table(df: pd.DataFrame, path: str | os.PathLike[str]) -> None:
     007,232.08,3,5
     010,,,
     """
+    write_atomic(path, table_writer(df, path))
+
+
+def table_writer(
+    df: pd.DataFrame, path: str | os.PathLike[str]
+) -> Callable[[str], None]:
+    """The function that writes *df* as :func:`write_table` writes it to
+    *path*, given the temporary file to fill (for :func:`write_all`); the
+    file type is checked now."""
     fmt = table_format(path)
     if fmt == "parquet":
         _need_pyarrow()
@@ -1111,7 +1249,14 @@ def write_table(df: pd.DataFrame, path: str | os.PathLike[str]) -> None:
 
     def write(tmp: str) -> None:
         if fmt == "parquet":
-            data.to_parquet(tmp, index=False)
+            try:
+                data.to_parquet(tmp, index=False)
+            except (ValueError, TypeError) as exc:
+                raise InputError(
+                    str(path),
+                    f"cannot be written as parquet: {_first_line(exc)}",
+                    fix="write a .csv file instead",
+                ) from None
             return
         ready, marks = _quote_marks(_csv_ready(data))
         options: dict[str, Any] = {
@@ -1126,16 +1271,7 @@ def write_table(df: pd.DataFrame, path: str | os.PathLike[str]) -> None:
         pattern = re.compile(re.escape(next(iter(marks))[:-2]) + r"[0-9]+Z")
         _write_text(tmp, target, pattern.sub(lambda m: marks[m.group(0)], text))
 
-    try:
-        write_atomic(target, write)
-    except (ValueError, TypeError) as exc:
-        if fmt == "parquet" and not isinstance(exc, InputError):
-            raise InputError(
-                str(path),
-                f"cannot be written as parquet: {_first_line(exc)}",
-                fix="write a .csv file instead",
-            ) from None
-        raise
+    return write
 
 
 def output_target(path: str | os.PathLike[str]) -> Path:
@@ -1163,8 +1299,93 @@ def write_atomic(path: str | os.PathLike[str], write: Callable[[str], object]) -
 
     A symbolic link is written through (see :func:`output_target`). Every
     way the path cannot be written (a NUL in the name, a folder, a missing
-    folder, a device, no permission, a full disk) is an InputError naming it.
+    folder, a device, no permission, a full disk, a file too large) is an
+    InputError naming it.
     """
+    return write_all([(path, write)])[0]
+
+
+def write_all(
+    files: Iterable[tuple[str | os.PathLike[str], Callable[[str], object]]],
+) -> list[Path]:
+    """Write several files all or none: each *write* fills a temporary file
+    in its target's folder; only when every one succeeded do they replace
+    their targets (keeping their permissions). On a failure the temporary
+    files are removed and no target is touched.
+
+    Parameters
+    ----------
+    files
+        ``(path, write)`` pairs; ``write(tmp)`` fills the file named *tmp*
+        (:func:`table_writer` gives the one for a table).
+
+    Returns
+    -------
+    list of pathlib.Path
+        The files written (a symbolic link's target).
+
+    Raises
+    ------
+    InputError
+        A path that cannot be written (see :func:`write_atomic`), naming it.
+
+    Examples
+    --------
+    >>> import tempfile, os
+    >>> table = pd.DataFrame({"x": [1]})
+    >>> with tempfile.TemporaryDirectory() as d:
+    ...     a, b = os.path.join(d, "a.csv"), os.path.join(d, "b.txt")
+    ...     _ = write_all([(a, table_writer(table, a)),
+    ...                    (b, lambda tmp: Path(tmp).write_text("hi"))])
+    ...     Path(a).read_text(), Path(b).read_text()
+    ('x\\n1\\n', 'hi')
+    """
+    pending: list[tuple[str, Path, str]] = []
+    try:
+        for path, write in files:
+            target, tmp = _temporary(path)
+            pending.append((str(path), target, tmp))
+            _fill(str(path), tmp, write)
+        for path, target, tmp in pending:
+            try:
+                mode = (
+                    target.stat().st_mode & 0o7777
+                    if target.exists()
+                    else 0o666 & ~_umask()
+                )
+                os.chmod(tmp, mode)
+            except OSError as exc:
+                raise _cannot_write(path, exc) from None
+        for path, target, tmp in pending:
+            try:
+                os.replace(tmp, target)
+            except OSError as exc:
+                raise _cannot_write(path, exc) from None
+    except BaseException:
+        for _, _, tmp in pending:
+            with contextlib.suppress(OSError):
+                os.unlink(tmp)
+        raise
+    return [target for _, target, _ in pending]
+
+
+def _cannot_write(path: str, exc: OSError) -> InputError:
+    return InputError(
+        path,
+        f"cannot be written: {exc.strerror or _first_line(exc)}",
+        fix=_write_fix(exc),
+    )
+
+
+def _fill(path: str, tmp: str, write: Callable[[str], object]) -> None:
+    try:
+        write(tmp)
+    except OSError as exc:
+        raise _cannot_write(path, exc) from None
+
+
+def _temporary(path: str | os.PathLike[str]) -> tuple[Path, str]:
+    """The file *path* writes and a new empty temporary file next to it."""
     target = Path(path)
     if "\0" in str(target):
         raise InputError(
@@ -1193,20 +1414,5 @@ def write_atomic(path: str | os.PathLike[str], write: Callable[[str], object]) -
             f"cannot be written: {strerror}",
             fix=_write_fix(exc) if isinstance(exc, OSError) else "",
         ) from None
-    try:
-        os.close(fd)
-        write(tmp)
-        mode = target.stat().st_mode & 0o7777 if target.exists() else 0o666 & ~_umask()
-        os.chmod(tmp, mode)
-        os.replace(tmp, target)
-    except BaseException as exc:
-        with contextlib.suppress(OSError):
-            os.unlink(tmp)
-        if isinstance(exc, OSError):
-            raise InputError(
-                str(path),
-                f"cannot be written: {exc.strerror or _first_line(exc)}",
-                fix=_write_fix(exc),
-            ) from None
-        raise
-    return target
+    os.close(fd)
+    return target, tmp

@@ -45,9 +45,12 @@ from ._files import (
     output_target,
     parse_date_column,
     parse_date_text,
+    table_columns,
+    table_writer,
+    write_all,
 )
 from .errors import CustsegError, CustsegWarning, Diagnostic, InputError, RulesError
-from .frame import _load_preset, read_table, segment, table_format, write_table
+from .frame import _load_preset, segment, table_format
 from .pareto import pareto_summary
 from .rfm import MAX_BINS
 from .rules._examples import failures as example_failures
@@ -210,29 +213,62 @@ def _same_file(a: Path, b: Path) -> bool:
         return a.resolve() == b.resolve()
 
 
-def _check_output(output: str | None, inputs: Sequence[str] = ()) -> None:
-    """Refuse an output path that cannot work, before any computing."""
+def _check_output(
+    output: str | None, inputs: Sequence[str] = (), option: str = "--output"
+) -> None:
+    """Refuse an output path that cannot work, before any computing; the
+    messages name *option*, the one the path came from (``--csv``)."""
     if not output:
         return
     if "\0" in output:
         raise InputError(
-            "output",
+            option.lstrip("-"),
             f"is not a usable file name: {output!r} contains a NUL character",
-            fix="give --output a file name",
+            fix=f"give {option} a file name",
         )
     if table_format(output) == "parquet":
         _need_pyarrow()
-    _check_writable(output, inputs, "is the input file", "the results")
+    _check_writable(output, inputs, "is the input file", "the results", option)
 
 
-def _check_writable(output: str, inputs: Sequence[str], same: str, what: str) -> None:
+_HTML = (".html", ".htm")
+
+
+def _check_page_output(
+    output: str,
+    inputs: Sequence[str],
+    option: str = "--output",
+    table_option: str = "--csv",
+) -> None:
+    """Refuse an HTML report path that cannot work, before any computing; the
+    messages name *option* (the page's) and *table_option* (the table's)."""
+    if not output or "\0" in output:
+        raise InputError(
+            option.lstrip("-"),
+            f"is not a usable file name: {output!r}",
+            fix=f"give {option} a file name ending in .html",
+        )
+    if Path(output).suffix.lower() not in _HTML:
+        raise InputError(
+            output,
+            "is not an .html file name",
+            fix=f"give {option} a name ending in .html (the per-customer table "
+            f"goes to {table_option})",
+        )
+    _check_writable(output, inputs, "is an input file", "the report", option)
+
+
+def _check_writable(
+    output: str, inputs: Sequence[str], same: str, what: str, option: str = "--output"
+) -> None:
     """*output* can be written (a file in an existing folder, not one of the
-    *inputs*): tried now, so a bad path shows before any computing."""
+    *inputs*): tried now, so a bad path shows before any computing. The fixes
+    name *option*, the one the path came from."""
     # a link is written through (its target's folder holds the temporary file)
     path = output_target(output)
     # os.path.isdir: False for any error (Path.is_dir raises for a long name)
     if os.path.isdir(path):
-        raise InputError(output, "is a folder", fix="give --output a file name")
+        raise InputError(output, "is a folder", fix=f"give {option} a file name")
     folder = path.parent
     if not os.path.isdir(folder):
         raise InputError(
@@ -245,7 +281,7 @@ def _check_writable(output: str, inputs: Sequence[str], same: str, what: str) ->
             raise InputError(
                 output,
                 same,
-                fix=f"write {what} to another file (--output)",
+                fix=f"write {what} to another file ({option})",
             )
     # the temporary file the output is first written to, tried now: a name
     # too long, no permission or a read-only disk show before the computing
@@ -402,16 +438,50 @@ def _compute(
     return seg, segments, list(result.diagnostics)
 
 
+def _write_outputs(
+    seg: pd.DataFrame | None,
+    table_path: str | None,
+    page: Any = None,
+    page_path: str | None = None,
+) -> None:
+    """Write the per-customer table (*seg* to *table_path*) and the HTML page
+    (a :class:`custseg.reporting.Report`, to *page_path*), both or neither:
+    each goes to a temporary file first, and the files replace the targets
+    only when every write succeeded (a full disk, a file-size limit), so a
+    failure never leaves a new page beside an old table. Either may be left
+    out (``None`` or ``""``).
+
+    ``custseg report --csv`` writes with it:
+    ``_write_outputs(seg, args.csv, page, args.output)``.
+    """
+    files: list[tuple[str, Callable[[str], object]]] = []
+    if page is not None and page_path:
+        html = page.html
+        files.append(
+            (
+                page_path,
+                lambda tmp: Path(tmp).write_text(html, encoding="utf-8", newline="\n"),
+            )
+        )
+    if seg is not None and table_path:
+        files.append((table_path, table_writer(seg, table_path)))
+    write_all(files)
+
+
 def _run(
     tx: pd.DataFrame,
     args: argparse.Namespace,
     rs: rules_mod.RuleSet | None,
     header: str = "",
+    page: Callable[[], Any] | None = None,
+    page_path: str | None = None,
 ) -> int:
-    """Compute, write the output, then print: the output is safe before stdout."""
+    """Compute, write the outputs (the table and, when *page* builds one,
+    the HTML page to *page_path*: both or neither), then print: the outputs
+    are safe before stdout."""
     seg, segments, notes = _compute(tx, args, rs)
-    if args.output:
-        write_table(seg, args.output)
+    built = page() if page is not None and page_path else None
+    _write_outputs(seg, args.output, built, page_path)
     for note in notes:
         _err(f"custseg: warning: {note}")
     text = header + report(seg, segments)
@@ -420,6 +490,8 @@ def _run(
             f"\n\nPer-customer results ({len(seg):,d} rows) written to {args.output}"
         )
     _emit(text)
+    if built is not None:
+        _emit(f"HTML report written to {page_path} (open it in a browser)")
     return 0
 
 
@@ -431,9 +503,7 @@ def _cmd_demo(args: argparse.Namespace) -> int:
 
     _check_output(args.output)
     if args.report:
-        from ._cli_report import _check_html_output
-
-        _check_html_output(args.report, [])
+        _check_page_output(args.report, [], option="--report", table_option="--output")
     rs = _load_rules("ecommerce", None, None)
     tx = simulate_transactions(args.customers, seed=args.seed)
     demo = argparse.Namespace(
@@ -459,22 +529,21 @@ def _cmd_demo(args: argparse.Namespace) -> int:
         "with customer records (survey answers, VIP cards, visits), contacts "
         "and potential customers (custseg.datasets), rules preset 'ecommerce'\n\n"
     )
-    status = _run(tx, demo, rs, header)
-    if args.report:
+
+    def page() -> Any:
         from .reporting import report as html_report
 
         with warnings.catch_warnings():
-            warnings.simplefilter("ignore", CustsegWarning)  # printed above
-            page = html_report(
+            warnings.simplefilter("ignore", CustsegWarning)  # printed by _run
+            return html_report(
                 tx,
                 rules=rs,
                 records=demo.records_frame,
                 contacts=demo.contacts_frame,
                 title="custseg demo store",
             )
-        page.write(args.report)
-        _emit(f"HTML report written to {args.report} (open it in a browser)")
-    return status
+
+    return _run(tx, demo, rs, header, page, args.report)
 
 
 def _check_distinct(options: dict[str, str | None]) -> None:
@@ -498,22 +567,47 @@ _SIDE_SEP_FIX = (
 )
 
 
-def _side_file(path: str, what: str, args: argparse.Namespace) -> pd.DataFrame:
+def _side_file(
+    path: str,
+    what: str,
+    args: argparse.Namespace,
+    rs: rules_mod.RuleSet | None = None,
+) -> pd.DataFrame:
     """A --records or --contacts file: by its extension (a .txt file sniffed;
-    --sep is the transactions'), in --encoding, the id column as text."""
+    --sep is the transactions'), in --encoding, the id column as text.
+
+    The records' other columns are text as written too (``00123``,
+    ``+86...``, ``1e5``, ``NA``; only an empty cell is missing), so they go
+    into the output as read, except those the rules read as numbers (or as
+    survey answers, which may be codes), read as numbers.
+    """
+    text = [args.customer]
+    if what == "records":
+        numeric = {
+            name
+            for name, spec in (rs.fields.items() if rs is not None else ())
+            if spec.kind in ("number", "integer")
+            or name in ("satisfaction", "referral")
+        }
+        names = table_columns(path, encoding=args.encoding)
+        text += [n for n in names if n not in numeric and n != args.customer]
     return _read_table(
         path,
         encoding=args.encoding,
-        text_columns=[args.customer],
+        text_columns=text,
         sep_fix=_SIDE_SEP_FIX.replace("this file", f"the {what} file"),
     )
 
 
 _DECIMAL_COMMA = re.compile(r"\s*[-+]?[0-9]{1,3}(?:[. ]?[0-9]{3})*,[0-9]+\s*")
+# 1,234 or 1,234,567.89: a comma before each group of three digits
+_THOUSANDS = re.compile(r"\s*[-+]?[0-9]{1,3}(?:,[0-9]{3})+(?:\.[0-9]*)?\s*")
+_POINT = re.compile(r"\s*[-+]?[0-9]*\.[0-9]+\s*")
 
 
 def _check_decimal_comma(tx: pd.DataFrame, amount: str) -> None:
-    """Amounts such as 1,5 (a decimal comma, from a ';'-separated export)."""
+    """Amounts such as 1,5 (a decimal comma, from a ';'-separated export), or
+    1,234 (a thousands separator: 1234, not 1.234)."""
     col = tx[amount]
     if pd.api.types.is_numeric_dtype(col.dtype):
         return
@@ -523,12 +617,43 @@ def _check_decimal_comma(tx: pd.DataFrame, amount: str) -> None:
         return
     first = int(np.argmax(bad))
     value = col.iloc[first]
-    if isinstance(value, str) and _DECIMAL_COMMA.fullmatch(value):
+    if not (isinstance(value, str) and "," in value):
+        return
+    text = col[bad].astype(str)
+    grouped = text.str.fullmatch(_THOUSANDS.pattern).to_numpy()
+    decimal = text.str.fullmatch(_DECIMAL_COMMA.pattern).to_numpy()
+    # other rows with a decimal point: the commas cannot be decimal commas
+    points = bool(
+        col[~bad].astype(str).str.fullmatch(_POINT.pattern).any()
+        or text.str.contains(".", regex=False).to_numpy()[grouped].any()
+    )
+    n_rows = int(bad.sum())
+    if grouped.all() and points:
+        raise InputError(
+            amount,
+            f"holds numbers written with thousands separators, such as {value!r}",
+            first_row=first,
+            n_rows=n_rows,
+            fix="remove the thousands separators (1,234 as 1234, 1,234.50 as "
+            "1234.50): export the file without them, or delete the commas",
+        )
+    if grouped.all() and decimal.all():
+        raise InputError(
+            amount,
+            f"holds numbers written with a comma, such as {value!r}",
+            first_row=first,
+            n_rows=n_rows,
+            fix="if the comma separates thousands, remove it (1,234 as 1234); "
+            "if it is a decimal comma, write a decimal point (1,5 as 1.5); "
+            "export the file without thousands separators and with '.' as the "
+            "decimal separator",
+        )
+    if _DECIMAL_COMMA.fullmatch(value) and not grouped[0]:
         raise InputError(
             amount,
             f"holds numbers written with a decimal comma, such as {value!r}",
             first_row=first,
-            n_rows=int(bad.sum()),
+            n_rows=n_rows,
             fix="write them with a decimal point (1,5 as 1.5): export the file "
             "with '.' as the decimal separator, or replace the commas",
         )
@@ -554,8 +679,12 @@ def _read_inputs(
     if args.as_of is not None:  # read like the date column: ISO 8601 or YYYYMMDD
         args.as_of = parse_date_text(args.as_of, "as_of", date_format=date_format)
     rs = _load_rules(args.preset, args.rules, lang)
-    tx = read_table(
-        args.input, sep=args.sep, encoding=args.encoding, text_columns=[args.customer]
+    tx = _read_table(
+        args.input,
+        sep=args.sep,
+        encoding=args.encoding,
+        text_columns=[args.customer],
+        exact_numbers=[args.amount],
     )
     _check_columns(tx, args)
     tx[args.date] = parse_date_column(tx[args.date], args.date, date_format=date_format)
@@ -566,7 +695,7 @@ def _read_inputs(
         (args.contacts, "contacts_frame", "contacts"),
     ):
         if path:
-            setattr(args, attr, _side_file(path, what, args))
+            setattr(args, attr, _side_file(path, what, args, rs))
     if args.contacts and "date" in args.contacts_frame:
         frame = args.contacts_frame
         try:
