@@ -516,7 +516,7 @@ class TestValueTier:
         a = np.array([r[0] for r in rows])
         i = np.array([r[1] for r in rows])
         more_a = a + np.array([r[2] for r in rows])
-        more_i = i + np.array([r[3] for r in rows])
+        more_i = np.minimum(i + np.array([r[3] for r in rows]), 1.0)  # a probability
         base = value_tier(a, i, thresholds=T).codes
         assert (value_tier(more_a, i, thresholds=T).codes <= base).all()
         assert (value_tier(a, more_i, thresholds=T).codes <= base).all()

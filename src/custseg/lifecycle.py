@@ -17,6 +17,8 @@ purchase, the same as the ``base`` preset's ``care_phase`` table.
 
 from __future__ import annotations
 
+import decimal
+from collections.abc import Iterable
 from typing import Any
 
 import attrs
@@ -44,6 +46,110 @@ __all__ = [
     "store_visit_class",
     "visit_tier",
 ]
+
+
+def _decimal_values(x: Any, n: int) -> np.ndarray | None:
+    """The values of *x* as an object array (None where not a
+    :class:`decimal.Decimal`) when some are decimals (a list or object
+    column of them, a ``decimal128[pyarrow]`` column), else None: NumPy
+    number arrays are not looked at."""
+    dtype = getattr(x, "dtype", None)
+    if isinstance(dtype, np.dtype):
+        if dtype.kind != "O":
+            return None
+        values = x.to_numpy() if hasattr(x, "to_numpy") else np.asarray(x)
+    elif dtype is not None:  # pandas extension dtype: decimals are kind "O"
+        if getattr(dtype, "kind", "O") != "O" or not hasattr(x, "to_numpy"):
+            return None
+        values = x.to_numpy(dtype=object, na_value=None)
+    elif isinstance(x, list | tuple):
+        values = np.empty(len(x), dtype=object)
+        values[:] = list(x)
+    else:
+        return None
+    if values.ndim != 1 or len(values) != n:
+        return None
+    is_dec = np.fromiter(
+        (isinstance(e, decimal.Decimal) for e in values.tolist()),
+        dtype=bool,
+        count=n,
+    )
+    if not is_dec.any():
+        return None
+    values = values.copy()
+    values[~is_dec] = None
+    return values
+
+
+def require_column(x: Any, field: str) -> None:
+    """Refuse a scalar (text, a number, None, a mapping) where a column of
+    answers is needed, naming the argument *field*.
+
+    >>> require_column("large", "assets")
+    Traceback (most recent call last):
+    ...
+    custseg.errors.InputError: 'assets' must be an array-like of answers (one per customer), got a scalar 'large': pass a list, NumPy array or pandas Series
+    """
+    if (
+        x is None
+        or isinstance(x, str | bytes | dict | set | frozenset)
+        or np.isscalar(x)
+        or (isinstance(x, np.ndarray) and x.ndim == 0)
+    ):
+        what = "None" if x is None else f"a scalar {v.describe(x)}"
+        if isinstance(x, dict | set | frozenset):
+            what = f"a {type(x).__name__}"
+        raise InputError(
+            field,
+            f"must be an array-like of answers (one per customer), got {what}",
+            fix="pass a list, NumPy array or pandas Series",
+        )
+
+
+def exact_sides(
+    x: Any, arr: np.ndarray, cuts: Iterable[float | None] = (), *, whole: bool = False
+) -> np.ndarray:
+    """*arr* (*x* as read by :func:`custseg._validate.as_numeric`) with every
+    decimal value that float64 rounds onto a cut moved one float toward its
+    exact side, so comparisons with the cuts are those of the decimals.
+
+    A ``Decimal`` (or ``decimal128[pyarrow]``) with more digits than float64
+    holds is rounded to the nearest double: ``0.700000000000000001`` becomes
+    ``0.7`` and would not be above a cut of 0.7. Rounding is monotone, so a
+    decimal can land *on* a cut but never across it: only such rows are
+    moved. A cut is read as the decimal it prints as (0.7 is 0.7), so
+    ``Decimal("0.7")`` stays on the cut 0.7. Zero is always a cut (negative
+    values), and with *whole* every integer is (a count check
+    ``x != floor(x)`` then sees ``2.0000000000000000001``). Float and integer
+    inputs are returned as they are, without a pass over the rows.
+
+    >>> from decimal import Decimal as D
+    >>> exact_sides([D("0.700000000000000001"), D("0.7"), D("0.1")],
+    ...             np.array([0.7, 0.7, 0.1]), (0.7,)).tolist()
+    [0.7000000000000001, 0.7, 0.1]
+    """
+    if arr.dtype.kind != "f" or not len(arr):
+        return arr
+    values = _decimal_values(x, len(arr))
+    if values is None:
+        return arr
+    marks = np.array([0.0, *(float(c) for c in cuts if c is not None)])
+    on_cut = np.isin(arr, marks)
+    if whole:
+        with np.errstate(invalid="ignore"):
+            on_cut |= arr == np.trunc(arr)
+    rows = np.flatnonzero(on_cut & (values != np.array(None)))
+    if not len(rows):
+        return arr
+    out = arr.copy()
+    for i in rows.tolist():  # only the decimals that landed on a cut
+        exact, cut = values[i], float(arr[i])
+        at = decimal.Decimal(repr(cut))
+        if exact > at:
+            out[i] = np.nextafter(cut, np.inf)
+        elif exact < at:
+            out[i] = np.nextafter(cut, -np.inf)
+    return out
 
 
 def _floats(values: Any) -> tuple[float, ...]:
@@ -184,6 +290,7 @@ def lifecycle_stage(
             f"'windows' must be a LifecycleWindows: got {type(windows).__name__}"
         )
     r = v.as_numeric(recency_days, "recency_days", nan="allow")
+    r = exact_sides(recency_days, r, windows.breaks)
     negative = r < 0
     if negative.any():
         first, count = v.first_offender(negative)
@@ -340,9 +447,17 @@ def _check_type(value: Any, cls: type, field: str) -> Any:
     return value
 
 
-def _amounts(x: Any, field: str, *, negative: bool) -> np.ndarray:
-    """Numbers (NaN allowed); negative ones refused unless *negative*."""
-    arr = v.as_numeric(x, field, nan="allow")
+def _amounts(
+    x: Any,
+    field: str,
+    *,
+    negative: bool,
+    cuts: Iterable[float | None] = (),
+    whole: bool = False,
+) -> np.ndarray:
+    """Numbers (NaN allowed); negative ones refused unless *negative*.
+    Decimals are compared with *cuts* (and 0) exactly (:func:`exact_sides`)."""
+    arr = exact_sides(x, v.as_numeric(x, field, nan="allow"), cuts, whole=whole)
     if not negative and len(arr) and np.fmin.reduce(arr) < 0:
         first, count = v.first_offender(arr < 0)
         raise InputError(
@@ -355,9 +470,9 @@ def _amounts(x: Any, field: str, *, negative: bool) -> np.ndarray:
     return arr
 
 
-def _counts(x: Any, field: str) -> np.ndarray:
+def _counts(x: Any, field: str, cuts: Iterable[float | None] = ()) -> np.ndarray:
     """Whole, non-negative counts (NaN allowed: unknown)."""
-    arr = _amounts(x, field, negative=False)
+    arr = _amounts(x, field, negative=False, cuts=cuts, whole=True)
     if arr.dtype.kind == "f" and len(arr):
         frac = arr != np.trunc(arr)  # NaN != NaN, so mask NaN out below
         frac &= ~np.isnan(arr)
@@ -602,9 +717,9 @@ def customer_status(
         vip=vip,
         loyal=loyal,
     )
-    f = _counts(frequency, "frequency")
-    t = _amounts(tenure_days, "tenure_days", negative=False)
-    r = _amounts(recency_days, "recency_days", negative=False)
+    f = _counts(frequency, "frequency", (th.loyal_orders,))
+    t = _amounts(tenure_days, "tenure_days", negative=False, cuts=(th.new_days,))
+    r = _amounts(recency_days, "recency_days", negative=False, cuts=(th.lost_days,))
     n = v.check_same_length(frequency=f, tenure_days=t, recency_days=r)
     early = t < r  # False where either is NaN
     if early.any():
@@ -774,8 +889,8 @@ def needs_status(
         interested=interested,
         loyal=loyal,
     )
-    f = _counts(frequency, "frequency")
-    r = _amounts(recency_days, "recency_days", negative=False)
+    f = _counts(frequency, "frequency", (th.regular_orders, th.loyal_orders))
+    r = _amounts(recency_days, "recency_days", negative=False, cuts=(th.lost_days,))
     n = v.check_same_length(frequency=f, recency_days=r)
     loyal_yes, loyal_na = _optional_flag(loyal, "loyal", n)
     wants, _ = _optional_flag(interested, "interested", n)
@@ -951,7 +1066,7 @@ def visit_tier(
         VISIT_TIER_NAMES if split_members else VISIT_TIER_UNSPLIT_NAMES, lang
     )
     index = common_index(visits=visits, spend=spend)
-    x = _counts(visits, "visits")
+    x = _counts(visits, "visits", (tiers.member_visits, tiers.vip_visits))
     n = len(x)
     member = x >= tiers.member_visits
     unknown = _nan_mask(x)
@@ -970,7 +1085,7 @@ def visit_tier(
                 f"{_display.format_value(tiers.vip_spend)})",
                 fix="pass spend, or VisitTiers(vip_spend=None)",
             )
-        s = _amounts(spend, "spend", negative=True)
+        s = _amounts(spend, "spend", negative=True, cuts=(tiers.vip_spend,))
         v.check_same_length(visits=x, spend=s)
         tests.append((s >= tiers.vip_spend, _nan_mask(s)))
     # Kleene logic: or = true if any true; and = false if any false
@@ -1094,7 +1209,7 @@ def store_visit_class(
     names = _translate(STORE_CLASS_NAMES, lang)
     index = common_index(visits=visits, purchases=purchases, vip=vip)
     x = _counts(visits, "visits")
-    p = _counts(purchases, "purchases")
+    p = _counts(purchases, "purchases", (th.vip_purchases,))
     n = v.check_same_length(visits=x, purchases=p)
     vip_yes, vip_na = _optional_flag(vip, "vip", n)
     codes = (x >= 1).astype(np.int8)  # potential 0, visited_not_bought 1
@@ -1205,7 +1320,12 @@ def care_phase(
     """
     phases = _check_type(phases, CarePhases, "phases")
     names = _translate((*phases.labels, phases.no_purchase), lang)
-    t = _amounts(days_since_first_purchase, "days_since_first_purchase", negative=False)
+    t = _amounts(
+        days_since_first_purchase,
+        "days_since_first_purchase",
+        negative=False,
+        cuts=phases.breaks,
+    )
     n_names = len(names)
     if n_names < np.iinfo(np.int16).max:
         codes = edges_below(t, phases.breaks, inclusive=True)

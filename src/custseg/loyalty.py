@@ -33,6 +33,7 @@ from ._align import common_index as _common_index
 from ._categories import MISSING, _plain, as_category
 from .errors import InputError, ThresholdError
 from .labels import Labels
+from .lifecycle import exact_sides, require_column
 
 __all__ = [
     "DICK_BASU_LEVELS",
@@ -166,6 +167,7 @@ def _from_labels(x: Any) -> Any:
 
 
 def _satisfaction_codes(x: Any) -> np.ndarray:
+    require_column(x, "satisfaction")
     return as_category(
         _from_labels(x),
         "satisfaction",
@@ -202,6 +204,7 @@ def _text_or_numbers(
 ) -> np.ndarray:
     """Codes of answers given as text (through :func:`as_category`), as
     numbers (through *from_numbers*), or mixed in one object column."""
+    require_column(x, field)
     x = _from_labels(x)
     kind = getattr(getattr(x, "dtype", None), "kind", "O")
     if kind == "b":
@@ -241,7 +244,7 @@ def _text_or_numbers(
     if not any(isinstance(e, str) for e in values):
         return np.asarray(from_numbers(arr), dtype=np.int8)
     # a column of bands and numbers: each part on its own, rows kept in place
-    nums = np.where(is_num, arr, np.nan).astype(np.float64)
+    nums = np.where(is_num, arr, np.array(None))  # objects: decimals stay exact
     texts = arr.copy()
     texts[is_num] = None
     text_codes = as_category(texts, field, levels, aliases=aliases)
@@ -250,6 +253,7 @@ def _text_or_numbers(
 
 def _probabilities(x: Any, t: LoyaltyThresholds) -> np.ndarray:
     p = _numbers(x, "repurchase").astype(np.float64)
+    p = exact_sides(x, p, (1.0, t.repurchase_medium_from, t.repurchase_high_above))
     bad = ~np.isnan(p) & ((p < 0) | (p > 1))
     if bad.any():
         first, count = v.first_offender(bad)
@@ -285,7 +289,7 @@ def _repurchase_codes(x: Any, t: LoyaltyThresholds) -> np.ndarray:
 
 def _scores_0_10(x: Any, field: str) -> np.ndarray:
     """0-10 scores as float (NaN missing); non-integers and others refused."""
-    s = _numbers(x, field).astype(np.float64)
+    s = exact_sides(x, _numbers(x, field).astype(np.float64), (10.0,), whole=True)
     answered = ~np.isnan(s)
     bad = answered & ((s < 0) | (s > 10) | (s != np.floor(s)))
     if bad.any():
@@ -582,8 +586,9 @@ def _decided_table(table: np.ndarray) -> np.ndarray:
 
 
 def _length_of(**inputs: Any) -> int | None:
-    for x in inputs.values():
+    for field, x in inputs.items():
         if x is not None:
+            require_column(x, field)
             return len(_plain(_from_labels(x)))
     return None
 
@@ -714,6 +719,8 @@ def repurchase_band(
     ------
     InputError
         Numbers outside [0, 1] (percentages: divide by 100), unknown bands.
+    ThresholdError
+        *thresholds* that is not a :class:`LoyaltyThresholds`.
 
     Examples
     --------
@@ -721,7 +728,12 @@ def repurchase_band(
     ['low', 'medium', 'medium', 'high', 'unknown']
     """
     t = LoyaltyThresholds() if thresholds is None else thresholds
+    if not isinstance(t, LoyaltyThresholds):
+        raise ThresholdError(
+            f"'thresholds' must be a LoyaltyThresholds: got {type(t).__name__}"
+        )
     names = _labels_lang(lang, (*REPURCHASE, "unknown"), ("低", "中", "高", "未知"))
+    require_column(probability, "probability")
     codes = _repurchase_codes(probability, t).copy()
     codes[codes == MISSING] = 3
     return Labels(
@@ -848,7 +860,9 @@ def repurchase_from_behaviour(
     names = _labels_lang(lang, (*REPURCHASE, "unknown"), ("低", "中", "高", "未知"))
     index = _index_of(frequency=frequency, recency_days=recency_days)
     k = _numbers(frequency, "frequency").astype(np.float64)
+    k = exact_sides(frequency, k, (b.high_frequency, b.medium_frequency), whole=True)
     d = _numbers(recency_days, "recency_days").astype(np.float64)
+    d = exact_sides(recency_days, d, (b.high_within, b.medium_within))
     v.check_same_length(frequency=k, recency_days=d)
     for field, arr, what in (
         ("frequency", k, "negative or fractional counts"),
@@ -1090,7 +1104,8 @@ def dick_basu(
     ------
     InputError
         Not exactly one attitude source (*attitude*, or *satisfaction* and/or
-        *referral*) and one repeat source, or bad answers.
+        *referral*: *attitude* with either of them is refused) and one repeat
+        source, or bad answers.
 
     Examples
     --------
@@ -1116,7 +1131,18 @@ def dick_basu(
         frequency=frequency,
     )
     if attitude is not None and (satisfaction is not None or referral is not None):
-        _one_of("attitude", attitude=attitude, satisfaction=satisfaction)
+        also = " and ".join(
+            repr(k)
+            for k, x in (("satisfaction", satisfaction), ("referral", referral))
+            if x is not None
+        )
+        raise InputError(
+            "attitude",
+            f"needs exactly one attitude source: got 'attitude' together with "
+            f"{also} (the attitude is read either from 'attitude' or from "
+            "'satisfaction' and/or 'referral')",
+            fix=f"drop 'attitude', or drop {also}",
+        )
     if attitude is not None:
         a = _high_low(attitude, "attitude")
     elif satisfaction is None and referral is None:
@@ -1149,6 +1175,7 @@ def dick_basu(
         p = _high(_repurchase_codes(x, lt), REPURCHASE.index(t.repurchase_from))
     else:
         k = _numbers(x, "frequency").astype(np.float64)
+        k = exact_sides(x, k, (t.frequency_from,), whole=True)
         bad = ~np.isnan(k) & ((k < 0) | (k != np.floor(k)))
         if bad.any():
             first, count = v.first_offender(bad)
@@ -1168,6 +1195,7 @@ def dick_basu(
 
 
 def _high_low(x: Any, field: str) -> np.ndarray:
+    require_column(x, field)
     return as_category(
         _from_labels(x),
         field,
@@ -1187,7 +1215,36 @@ NPS_BANDS = ("detractor", "passive", "promoter", "no_answer")
 _NPS_ZH = ("贬损者", "被动者", "推荐者", "未回答")
 
 
+def _refuse_text(x: Any, field: str) -> None:
+    """Refuse text scores (``"9"``): a score is a number, as for the
+    *referral* of :func:`loyalty_level`, where text is an answer name."""
+    require_column(x, field)
+    arr = _plain(_from_labels(x))
+    kind = arr.dtype.kind
+    if kind == "O":
+        is_text = np.fromiter(
+            (isinstance(e, str | bytes) for e in arr.tolist()),
+            dtype=bool,
+            count=len(arr),
+        )
+    elif kind in "US":
+        is_text = np.ones(len(arr), dtype=bool)
+    else:
+        return
+    if is_text.any():
+        first, count = v.first_offender(is_text)
+        raise InputError(
+            field,
+            f"has text such as {v.describe(arr[first])}, not a score",
+            first_row=first,
+            n_rows=count,
+            fix="pass the 0-10 scores as numbers (e.g. pd.to_numeric(column)); "
+            "a text column is not read as numbers",
+        )
+
+
 def _nps_codes(scores: Any) -> np.ndarray:
+    _refuse_text(scores, "scores")
     s = _scores_0_10(scores, "scores")
     codes = _band_of(s, 7, 9, upper_exclusive=False)
     codes[codes == MISSING] = 3
@@ -1216,7 +1273,8 @@ def nps_band(scores: Any, *, lang: str = "en") -> Labels:
     Raises
     ------
     InputError
-        Scores that are not whole numbers from 0 to 10, text, booleans.
+        Scores that are not whole numbers from 0 to 10, text (also numeric
+        text such as ``"9"``: convert it with ``pd.to_numeric``), booleans.
 
     Examples
     --------

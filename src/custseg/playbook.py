@@ -159,8 +159,24 @@ def _channel_text(value: Any) -> str:
     return _text(value, "channel")
 
 
+#: The longest cadence (days) accepted: 10**12 days (billions of years), far
+#: below where the due day would overflow. "No periodic contact" is NaN (or
+#: no cadence), not a huge number.
+MAX_CADENCE_DAYS = 10**12
+
+
+def _cadence_days(value: Any, field: str) -> float | None:
+    days = _positive_days(value, field)
+    if days is not None and days > MAX_CADENCE_DAYS:
+        raise ThresholdError(
+            f"{field!r} must be at most {MAX_CADENCE_DAYS:,} days: got "
+            f"{value!r} (for no periodic contact, leave the cadence out)"
+        )
+    return days
+
+
 def _cadence(value: Any) -> float | None:
-    return _positive_days(value, "cadence_days")
+    return _cadence_days(value, "cadence_days")
 
 
 def _deadline(value: Any) -> float | None:
@@ -437,7 +453,7 @@ class Playbook:
                 action=_text(entry["action"], f"{where}.action"),
                 channel=_text(entry["channel"], f"{where}.channel"),
                 priority=_priority(entry["priority"], f"{where}.priority"),
-                cadence_days=_positive_days(
+                cadence_days=_cadence_days(
                     entry.get("cadence_days"), f"{where}.cadence_days"
                 ),
                 deadline_days=_positive_days(
@@ -945,6 +961,17 @@ class ActionPlan:
         return out
 
     @property
+    def unclassified(self) -> int:
+        """The number of customers with no class (a missing label): like an
+        uncovered class they get no action and no cadence, so
+        :func:`due_contacts` never makes them due for a cadence contact.
+
+        >>> actions(["A", None, None], default_playbook("abc")).unclassified
+        2
+        """
+        return int(np.count_nonzero(self.codes < 0))
+
+    @property
     def cadence_days(self) -> np.ndarray:
         """Per customer, the contact cadence in days (NaN: none, or stopped)."""
         out = self._per_row(self.class_cadence)
@@ -1033,6 +1060,11 @@ class ActionPlan:
             )
         }
         notes = [f"uncovered {list(self.uncovered)}"] if self.uncovered else []
+        if self.unclassified:
+            notes.append(
+                f"{self.unclassified:,d} without a class (never due for a cadence "
+                "contact)"
+            )
         return _display.short_repr(
             "ActionPlan",
             n=len(self),
@@ -1058,7 +1090,9 @@ def actions(
         or text) or a sequence of names. Missing values and names the
         playbook does not cover get an explicit ``"no action defined"`` row
         (no channel, no cadence, no priority); :attr:`ActionPlan.uncovered`
-        lists those names.
+        lists those names and :attr:`ActionPlan.unclassified` counts the
+        customers with a missing label (with no cadence, they are never due
+        for a cadence contact).
     playbook
         The actions by label name (:func:`default_playbook` or your own).
     recency_days
@@ -1458,7 +1492,16 @@ def _ids(customer: Any, index: Any, n: int) -> tuple[np.ndarray, str]:
     return ids, name if isinstance(name, str) else "customer_id"
 
 
-def _repeated(ids: np.ndarray, first: int) -> InputError:
+def _repeated(ids: np.ndarray, first: int, source: str | None = None) -> InputError:
+    if source is not None:  # the ids are the index of an argument
+        return InputError(
+            "customer",
+            f"has repeated ids such as {v.describe(ids[first])}: no customer= "
+            f"was given, so the ids are the index of {source!r}",
+            first_row=first,
+            fix="pass the customer ids as customer=..., or give one row per "
+            "customer (summarise the transactions first)",
+        )
     return InputError(
         "customer",
         f"has repeated ids such as {v.describe(ids[first])}",
@@ -1467,13 +1510,14 @@ def _repeated(ids: np.ndarray, first: int) -> InputError:
     )
 
 
-def _rank(ids: np.ndarray) -> np.ndarray:
+def _rank(ids: np.ndarray, source: str | None = None) -> np.ndarray:
     """Rank of each id in sorted order (one argsort); InputError on a repeated id.
 
     Two ids are one customer when they are equal in Python (``1`` and ``1.0``
     are; ``1`` and ``"1"`` are not). Ids of types that do not order among
     themselves (text and numbers) are ordered by type name, then text, and
-    their repeats found by hashing.
+    their repeats found by hashing. *source*: the argument whose index the
+    ids are (no ``customer=`` given), named in the error.
     """
     try:
         order = np.argsort(ids, kind="stable")
@@ -1486,7 +1530,7 @@ def _rank(ids: np.ndarray) -> np.ndarray:
         for i, x in enumerate(ids.tolist()):
             try:
                 if seen.setdefault(x, i) != i:
-                    raise _repeated(ids, i)
+                    raise _repeated(ids, i, source)
             except TypeError:
                 raise InputError(
                     "customer",
@@ -1497,7 +1541,7 @@ def _rank(ids: np.ndarray) -> np.ndarray:
                 ) from None
         same = np.zeros(max(len(ids) - 1, 0), dtype=bool)
     if np.any(same):
-        raise _repeated(ids, int(order[int(np.argmax(same)) + 1]))
+        raise _repeated(ids, int(order[int(np.argmax(same)) + 1]), source)
     rank = np.empty(len(ids), dtype=np.int64)
     rank[order] = np.arange(len(ids))
     return rank
@@ -1580,12 +1624,15 @@ def due_contacts(
     Raises
     ------
     InputError
-        A last contact after *as_of*, a bad cadence, repeated ids (also in a
-        pandas index, also when nobody is due), missing ids (``None``, NaN,
+        A last contact after *as_of*, a bad cadence (also one longer than
+        :data:`MAX_CADENCE_DAYS`), repeated ids (also in a pandas index,
+        named after the argument it belongs to; also when nobody is due),
+        missing ids (``None``, NaN,
         ``pd.NA``, NaT, NA of a nullable dtype), inputs of different lengths
         or indexes.
     ThresholdError
-        A bad window, holiday or *min_points*.
+        A bad window, holiday or *min_points*; one *cadence* number that is
+        not in (0, :data:`MAX_CADENCE_DAYS`].
 
     Examples
     --------
@@ -1626,6 +1673,11 @@ def due_contacts(
             raise ThresholdError(
                 f"'cadence' must be a number of days in (0, inf): got {cadence!r}"
             )
+        if value > MAX_CADENCE_DAYS:
+            raise ThresholdError(
+                f"'cadence' must be at most {MAX_CADENCE_DAYS:,} days: got "
+                f"{cadence!r} (for no periodic contact, pass NaN per customer)"
+            )
         cad = np.full(n, value)
         prio = np.full(n, np.nan)
     else:
@@ -1645,6 +1697,17 @@ def due_contacts(
             )
         prio = np.full(n, np.nan)
         inputs["cadence"] = cadence
+    huge = cad > MAX_CADENCE_DAYS  # NaN: False; also an ActionPlan built by hand
+    if huge.any():
+        first, count = v.first_offender(huge)
+        raise InputError(
+            "cadence",
+            f"has cadences longer than {MAX_CADENCE_DAYS:,} days, such as "
+            f"{v.describe(float(cad[first]))}",
+            first_row=first,
+            n_rows=count,
+            fix="give a cadence in days, or NaN for no periodic contact",
+        )
     for key, value in (
         ("customer", customer),
         ("birthdays", birthdays),
@@ -1659,7 +1722,15 @@ def due_contacts(
     source = index if customer is None else customer
     levels = tuple(source.names) if flat_ids(source) is not source else None
     # repeated ids are an error whatever the day, also in a pandas index
-    rank = None if customer is None and index is None else _rank(ids)
+    rank: np.ndarray | None
+    if customer is None and index is not None:
+        owner = next(
+            (k for k, x in inputs.items() if common_index(**{k: x}) is not None),
+            "cadence",  # the index came from the ActionPlan
+        )
+        rank = _rank(ids, owner)
+    else:
+        rank = None if customer is None else _rank(ids)
 
     never = last == _NAT
     after = ~never & (last > today)

@@ -40,6 +40,7 @@ from ._align import common_index, id_kind, is_pandas, to_pandas_index
 from ._categories import MISSING, as_category, normalize
 from .errors import InputError, ThresholdError
 from .labels import Labels
+from .lifecycle import exact_sides, require_column
 from .summary import CustomerFacts, _group_ids, _Groups, _id_values
 
 if TYPE_CHECKING:
@@ -192,6 +193,18 @@ def _first_sale_rows(first_sale: Any) -> tuple[Any, np.ndarray]:
         return first_sale.index, v.as_datetime(first_sale, "first_sale", nan="allow")
     if isinstance(first_sale, tuple) and len(first_sale) == 2:
         ids, dates = first_sale
+        try:  # two pandas columns of one tuple: the same rows, in one order
+            common_index(ids=ids, dates=dates)
+        except InputError:
+            raise InputError(
+                "first_sale",
+                "is a tuple (ids, dates) of two pandas columns with different "
+                "indexes: pairing them by position would give customers each "
+                "other's first sale",
+                fix="take both from one table in one row order (e.g. "
+                "(sales['id'], sales['first'])), or align the dates first "
+                "(dates.reindex(ids.index))",
+            ) from None
         return ids, v.as_datetime(dates, "first_sale", nan="allow")
     raise InputError(
         "first_sale",
@@ -400,7 +413,8 @@ def contact_summary(
     first_sale
         First sales recorded elsewhere: :class:`~custseg.CustomerFacts` (the
         first purchase of :func:`~custseg.summarize`), a pandas Series of
-        dates indexed by customer id, or a tuple ``(ids, dates)``. A
+        dates indexed by customer id, or a tuple ``(ids, dates)`` (paired by
+        position: two pandas columns must have the same index). A
         customer's first sale is the earliest of these and of their sale
         contacts; customers listed here without a contact get a row too
         (with no contact after the sale: ``basic``).
@@ -418,7 +432,9 @@ def contact_summary(
     InputError
         Missing customer ids or dates, unknown initiators or kinds, columns
         of different lengths, contacts after *as_of*, ids of another kind in
-        *first_sale* than in *customer* (integers and text: none would match).
+        *first_sale* than in *customer* (integers and text: none would
+        match), a tuple ``(ids, dates)`` of pandas columns with different
+        indexes.
 
     Examples
     --------
@@ -751,8 +767,9 @@ def _columns(facts: Any, within: bool) -> tuple[dict[str, Any], Any]:
     return cols, common_index(**cols)
 
 
-def _counts(x: Any, field: str) -> np.ndarray:
+def _counts(x: Any, field: str, cuts: Sequence[float | None] = ()) -> np.ndarray:
     arr = v.as_numeric(x, field, nan="allow")  # integers stay integers
+    arr = exact_sides(x, arr, cuts)
     bad = arr < 0
     if bad.any():
         first, count = v.first_offender(bad)
@@ -843,7 +860,18 @@ def relationship_type(
     within = t.partnership_within_days is not None
     cols, index = _columns(contacts, within)
     has_sale = ~np.isnat(v.as_datetime(cols["first_sale"], "first_sale", nan="allow"))
-    arrays = {k: _counts(x, k) for k, x in cols.items() if k != "first_sale"}
+    cuts: dict[str, tuple[float | None, ...]] = {
+        "customer_contacts": (1.0,),
+        "days_to_follow_up": (t.follow_up_days,),
+        "suggestions": (float(t.proactive_contacts),),
+        "new_products": (float(t.proactive_contacts),),
+        "joint_projects": (float(t.partnership_projects),),
+        "joint_span_days": (t.partnership_days,),
+        "days_since_joint": (t.partnership_within_days,),
+    }
+    arrays = {
+        k: _counts(x, k, cuts.get(k, ())) for k, x in cols.items() if k != "first_sale"
+    }
     v.check_same_length(first_sale=has_sale, **arrays)
     n = len(has_sale)
     unknown = np.zeros(n, dtype=bool)
@@ -1078,6 +1106,7 @@ def _levels(
 ) -> np.ndarray:
     """Level codes (0 the highest level) from names, or from numbers and
     ``(lo, hi)`` breaks: ``[hi, inf)`` code 0, ``[lo, hi)`` 1, below *lo* 2."""
+    require_column(x, field)
     if breaks is None:
         try:
             return as_category(x, field, levels, aliases=aliases).astype(np.intp)
@@ -1094,6 +1123,7 @@ def _levels(
             ) from None
     lo, hi = _breaks(breaks, breaks_name)
     arr = v.as_numeric(x, field, nan="allow").astype(np.float64, copy=False)
+    arr = exact_sides(x, arr, (lo, hi))
     band = np.searchsorted(np.array([lo, hi]), arr, side="right")  # [lo, hi) -> 1
     out = 2 - band
     out[np.isnan(arr)] = MISSING
@@ -1235,6 +1265,8 @@ def relationship_gap(current: Any, recommended: Any, *, lang: str = "en") -> Lab
     ['under_served', 'matched', 'over_served', 'unknown']
     """
     lang = _lang(lang)
+    require_column(current, "current")
+    require_column(recommended, "recommended")
     a = _type_codes(current, "current")
     b = _type_codes(recommended, "recommended")
     v.check_same_length(current=a, recommended=b)

@@ -58,6 +58,7 @@ from ._categories import MISSING, as_category
 from ._exact import decimal_scale, exact_share_below, ordered_sum, ordered_sums
 from .errors import CustsegWarning, InputError, ThresholdError
 from .labels import Labels
+from .lifecycle import exact_sides, require_column
 
 __all__ = [
     "READINESS_APPROACH",
@@ -327,10 +328,25 @@ def _levels(
     names: tuple[str, ...],
     aliases: Mapping[str, int],
 ) -> np.ndarray:
-    """Level codes 0..2 of *x* (-1 where missing), numbers or level names."""
+    """Level codes 0..2 of *x* (-1 where missing), numbers or level names.
+
+    Decimals are compared with the thresholds exactly. Intent thresholds in
+    [0, 1] are probabilities: intent numbers outside [0, 1] are refused then.
+    """
+    require_column(x, field)
     if not _is_numeric(x):
         return as_category(x, field, names, aliases=aliases)
     arr = v.as_numeric(x, field, nan="allow")
+    probability = (
+        field == "intent"
+        and lo is not None
+        and hi is not None
+        and 0 <= lo <= 1
+        and 0 <= hi <= 1
+    )
+    arr = exact_sides(x, arr, (lo, hi, 1.0) if probability else (lo, hi))
+    if probability:
+        _check_probabilities(arr, lo, hi)
     if lo is None or hi is None:
         if arr.dtype.kind == "f" and np.isnan(arr).all():
             # no answer at all (an empty CSV column): missing, not numbers
@@ -344,6 +360,33 @@ def _levels(
     if arr.dtype.kind == "f":
         level[np.isnan(arr)] = MISSING
     return level
+
+
+def _check_probabilities(arr: np.ndarray, lo: Any, hi: Any) -> None:
+    """Refuse intent numbers outside [0, 1] against probability thresholds."""
+    with np.errstate(invalid="ignore"):
+        bad = (arr < 0) | (arr > 1)  # NaN: False
+    if not bad.any():
+        return
+    first, count = v.first_offender(bad)
+    value = float(arr[first])
+    hint = (
+        f" ({v.describe(value)} looks like a percentage or a score: divide "
+        f"percentages by 100, or give thresholds on your score's scale)"
+        if 1 < value <= 100
+        else f" (such as {v.describe(value)})"
+    )
+    raise InputError(
+        "intent",
+        f"has numbers outside [0, 1] while the intent thresholds ({lo:g}, "
+        f"{hi:g}) are probabilities{hint}",
+        first_row=first,
+        n_rows=count,
+        fix="pass purchase probabilities in [0, 1] (70% is 0.7), or thresholds on "
+        "the scale of your numbers (ValueTierThresholds(intent_some=3, "
+        "intent_strong=4) for a 1-5 score), or the levels 'unclear', 'some', "
+        "'strong'",
+    )
 
 
 def _check_lang(lang: Any) -> str:
@@ -379,7 +422,9 @@ def value_tier(
     intent
         Per customer, a number (a score or a purchase probability) or a
         level: ``"strong"``, ``"some"``, ``"unclear"`` (强, 一般, 不明显, ...).
-        Missing gives tier D.
+        Missing gives tier D. With intent thresholds in [0, 1] (the default)
+        numbers are probabilities and must be in [0, 1]; for a score on
+        another scale give thresholds on that scale.
     thresholds
         Where numbers change level (half-open intervals, a value on a
         threshold takes the higher level); default
@@ -397,7 +442,9 @@ def value_tier(
     Raises
     ------
     InputError
-        An unknown level spelling, different lengths or pandas indexes.
+        An unknown level spelling, a scalar instead of a column, numeric
+        intent outside [0, 1] with probability thresholds, different lengths
+        or pandas indexes.
     ThresholdError
         Numeric input without thresholds for it; a bad *lang*.
 
@@ -536,7 +583,9 @@ def fit_value_tiers(
     Raises
     ------
     InputError
-        Assets given as levels, no positive revenue, different lengths or indexes.
+        Assets given as levels, no positive revenue, different lengths or
+        indexes; numeric intent outside [0, 1] when *intent_some* and
+        *intent_strong* are in [0, 1] (probabilities).
     ThresholdError
         Shares outside (0, 1] or ``b_share <= a_share``.
 
@@ -813,6 +862,8 @@ def conversion_readiness(
         "ability": ability,
         "timing": timing,
     }
+    for f, x in inputs.items():
+        require_column(x, f)
     index = common_index(**inputs)
     answers = {
         f: as_category(
