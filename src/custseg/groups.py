@@ -28,7 +28,8 @@ import numpy as np
 
 from . import _display
 from . import _validate as v
-from ._align import common_index, is_pandas
+from ._align import common_index, is_pandas, same_index
+from ._exact import decimal_scale, ordered_sum
 from .errors import InputError, ThresholdError
 from .profile import (
     PLACEHOLDERS,
@@ -40,6 +41,7 @@ from .profile import (
 )
 
 __all__ = [
+    "MAX_TAGS",
     "SOURCE_TAGS",
     "GroupOverlaps",
     "GroupSummary",
@@ -89,6 +91,11 @@ of the docs page "Tags and groups")."""
 #: keeps every partial count exact: a block's counts stay far below 2**24).
 _BLOCK = 1 << 16
 
+#: Default most tags :func:`tags_from_values` makes: the tag matrix takes a
+#: byte per customer and tag, so a column of one value per customer (ids,
+#: free text) would take customers squared bytes.
+MAX_TAGS = 1000
+
 
 # --------------------------------------------------------------------------
 # the tag matrix
@@ -137,6 +144,68 @@ def _as_matrix(values: Any, n_tags: int, field: str = "matrix") -> np.ndarray:
     return out
 
 
+def _pandas_matrix(values: Any, names: tuple[str, ...], field: str) -> tuple[Any, Any]:
+    """(values, index) of a tag matrix: a pandas DataFrame's columns looked
+    up by the tag *names* (as text; other columns left out), with its index;
+    a Series (one tag) with its index; anything else as it is, index None.
+
+    A DataFrame whose columns are the default ``0 .. k-1`` (no names) is read
+    by position, as an array.
+    """
+    if not is_pandas(values):
+        return values, None
+    if not hasattr(values, "columns"):  # a Series: one tag
+        return np.asarray(values), values.index
+    columns = list(values.columns)
+    where: dict[str, list[int]] = {}
+    for j, c in enumerate(columns):
+        where.setdefault(str(c), []).append(j)
+    absent = [x for x in names if x not in where]
+    if not absent:
+        twice = [x for x in names if len(where[x]) > 1]
+        if twice:
+            raise InputError(
+                field,
+                f"has {len(where[twice[0]])} columns named {twice[0]!r}: "
+                "which one is the tag cannot be told",
+                fix="give each column of the DataFrame its own name",
+            )
+        take = [where[x][0] for x in names]
+    elif columns == list(range(len(names))):  # unnamed columns: positions
+        take = list(range(len(names)))
+    else:
+        raise InputError(
+            field,
+            f"is a DataFrame without the column{'s' if len(absent) > 1 else ''} "
+            f"{', '.join(repr(x) for x in absent[:5])} (its columns: "
+            f"{', '.join(repr(str(c)) for c in columns[:10])}"
+            f"{', ...' if len(columns) > 10 else ''})",
+            fix="name the tags after the DataFrame's columns (its columns are "
+            "read by name, not by position), or rename the columns",
+        )
+    if not take:
+        return np.zeros((len(values), 0), dtype=bool), values.index
+    cols = [np.asarray(values.iloc[:, j]) for j in take]
+    try:
+        arr = np.column_stack(cols)
+    except (ValueError, TypeError):
+        arr = np.column_stack([c.astype(object) for c in cols])
+    return arr, values.index
+
+
+def _same_index(a: Any, b: Any) -> bool:
+    """Whether two indexes (pandas, or sequences of ids) hold the same ids
+    in the same order, compared exactly; ``None`` matches any."""
+    if a is None or b is None or a is b:
+        return True
+    import pandas as pd
+
+    return same_index(
+        a if isinstance(a, pd.Index) else pd.Index(np.asarray(a)),
+        b if isinstance(b, pd.Index) else pd.Index(np.asarray(b)),
+    )
+
+
 def _matrix_names(values: Any) -> tuple[str, ...]:
     return _tag_names(values, "names")
 
@@ -151,15 +220,22 @@ class TagMatrix:
         The tag names, unique.
     matrix
         Boolean (or 0/1) array, one row per customer, one column per name.
-        Stored as a private read-only copy.
+        Stored as a private read-only copy. A pandas DataFrame is read by
+        column name: the column of each tag name (columns compared as text;
+        other columns left out; a frame with the default columns ``0 .. k-1``
+        is read by position), and its index becomes the matrix's *index*. A
+        Series (one tag) keeps its index too.
     index
-        The pandas index of the customers, or ``None``.
+        The pandas index of the customers, or ``None`` (the index of a
+        pandas *matrix*, if any).
 
     Raises
     ------
     InputError
         A matrix that is not 2-D with one column per name (rows of different
-        lengths too), or not boolean or 0/1.
+        lengths too), or not boolean or 0/1; a DataFrame without a column of
+        a tag name, or with two columns of that name; an *index* that
+        differs from the index of a pandas *matrix*.
     ThresholdError
         Names that are not a sequence of unique names (a plain string is
         refused), an index of another length.
@@ -176,6 +252,17 @@ class TagMatrix:
     0   True   False
     1   True    True
     2  False   False
+
+    A DataFrame's columns are found by name, and its index kept:
+
+    >>> import pandas as pd
+    >>> flags = pd.DataFrame({"mother": [True, False], "vip": [False, True]},
+    ...                      index=["c1", "c2"])
+    >>> t = TagMatrix(("vip", "mother"), flags)
+    >>> t.sizes(), list(t.index)
+    ({'vip': 1, 'mother': 1}, ['c1', 'c2'])
+    >>> t["vip"].tolist()
+    [False, True]
     """
 
     names: tuple[str, ...] = attrs.field(converter=_matrix_names)
@@ -183,8 +270,20 @@ class TagMatrix:
     index: Any = attrs.field(default=None, kw_only=True)
 
     def __attrs_post_init__(self) -> None:
-        m = _as_matrix(self.matrix, len(self.names))
+        values, index = _pandas_matrix(self.matrix, self.names, "matrix")
+        m = _as_matrix(values, len(self.names))
         object.__setattr__(self, "matrix", m)
+        if index is not None:
+            if self.index is None:
+                object.__setattr__(self, "index", index)
+            elif len(self.index) == len(m) and not _same_index(self.index, index):
+                raise InputError(
+                    "index",
+                    "differs from the index of 'matrix' (a pandas object whose "
+                    "rows are the customers of its own index)",
+                    fix="leave out index= to keep the matrix's index, or align "
+                    "the matrix first (matrix.reindex(index))",
+                )
         if self.index is not None and len(self.index) != len(m):
             raise ThresholdError(
                 f"'index' must have one entry per row ({len(m)}): got {len(self.index)}"
@@ -268,20 +367,14 @@ def _sources(source: Any, k: int) -> list[tuple[tuple[str, ...], Any, Any]]:
         return out
     if isinstance(source, tuple) and len(source) == 2:
         # names as TagMatrix reads them: "ab" is no sequence of names
-        return [(_tag_names(source[0], f"tags[{k}] names"), source[1], None)]
+        names = _tag_names(source[0], f"tags[{k}] names")
+        matrix, index = _pandas_matrix(source[1], names, f"tags[{k}]")
+        return [(names, matrix, index)]
     raise InputError(
         "tags",
         f"cannot be read as tags: {type(source).__name__}",
         fix="pass TagMatrix values, (names, matrix) pairs or rules results",
     )
-
-
-def _same_index(a: Any, b: Any) -> bool:
-    if a is None or b is None or a is b:
-        return True
-    if hasattr(a, "equals") and hasattr(b, "equals"):
-        return bool(a.equals(b))
-    return bool(np.array_equal(np.asarray(a), np.asarray(b)))
 
 
 def combine_tags(*sources: Any) -> TagMatrix:
@@ -290,10 +383,12 @@ def combine_tags(*sources: Any) -> TagMatrix:
     Parameters
     ----------
     *sources
-        :class:`TagMatrix` values, ``(names, matrix)`` pairs, or rules
-        results (anything with a ``tags`` mapping of tag set to ``(names,
-        matrix)``, such as :class:`custseg.rules.RulesResult`; their tags are
-        named ``set.tag``, as in its ``to_pandas``).
+        :class:`TagMatrix` values, ``(names, matrix)`` pairs (a DataFrame
+        *matrix* is read as :class:`TagMatrix` reads it: columns by name, its
+        index kept), or rules results (anything with a ``tags`` mapping of
+        tag set to ``(names, matrix)``, such as
+        :class:`custseg.rules.RulesResult`; their tags are named
+        ``set.tag``, as in its ``to_pandas``).
 
     Returns
     -------
@@ -303,7 +398,9 @@ def combine_tags(*sources: Any) -> TagMatrix:
     Raises
     ------
     InputError
-        Sources with different numbers of customers or different indexes.
+        Sources with different numbers of customers or different indexes
+        (the same customers in another order too); a DataFrame pair without
+        a column of one of its names.
     ThresholdError
         A tag name in two sources; names of a pair that are not a sequence
         of unique names (a plain string such as ``"ab"`` is refused, not
@@ -642,6 +739,7 @@ def tags_from_values(
     sep: Sequence[str] = (",", "，", "、", ";", "；", "|"),
     unmapped: str = "ignore",
     placeholders: Sequence[str] = PLACEHOLDERS,
+    max_tags: int | None = MAX_TAGS,
 ) -> TagMatrix:
     """One tag per value of a column, such as the products a customer is interested in.
 
@@ -676,6 +774,13 @@ def tags_from_values(
         :data:`custseg.profile.PLACEHOLDERS`: 未知, 不详, 无, n/a, na, none,
         null, unknown, -, --, ?, nan, ...; stripped, case of A-Z ignored).
         Pass ``()`` to keep a product called ``"NA"``.
+    max_tags
+        The most tags made (default :data:`MAX_TAGS`, 1000); more is an
+        :class:`~custseg.errors.InputError` raised before any matrix is
+        made. The matrix takes a byte per customer and tag, so a column of
+        one value per customer (ids, free text: 200,000 customers, 200,000
+        tags, 37 GiB) is refused rather than filling the memory. ``None``:
+        no limit.
 
     Returns
     -------
@@ -689,7 +794,8 @@ def tags_from_values(
         A column that mixes numbers and text (``1`` and ``"1"`` would be one
         tag); cells holding lists, sets or dicts (join their values with a
         separator first), booleans, dates or other objects; with
-        ``unmapped="raise"``, values the mapping does not cover.
+        ``unmapped="raise"``, values the mapping does not cover; more tags
+        than *max_tags* (group the values first).
     ThresholdError
         Bad parameters; a mapping key that can never match: one holding a
         separator, a placeholder, a blank or missing key, blanks at its ends,
@@ -709,8 +815,13 @@ def tags_from_values(
     Traceback (most recent call last):
     ...
     custseg.errors.InputError: 'column' mixes numbers and text (number 1 at row 0, text '1' at row 1) (first at row 1, 1 row affected): give it one kind, all text or all numbers (1 and '1' would otherwise be one tag)
+    >>> tags_from_values([f"note {i}" for i in range(5)], max_tags=3)
+    Traceback (most recent call last):
+    ...
+    custseg.errors.InputError: 'column' has 5 distinct values, so 5 tags, more than max_tags=3 ...
     """
     prefix = v.text_param(prefix, "prefix")
+    max_tags = _max_tags(max_tags)
     seps = v.text_tuple_param(sep, "sep")
     if any(not s for s in seps):
         raise ThresholdError("'sep' must not hold an empty separator")
@@ -742,13 +853,77 @@ def tags_from_values(
             )
         names = tuple(dict.fromkeys(lookup.values()))
         position = {x: names.index(tag) for x, tag in lookup.items()}
-    cell_tags = np.zeros((len(cells) + 1, len(names)), dtype=bool)  # last: missing
-    for i, values_of_cell in enumerate(per_cell):
-        for x in values_of_cell:
-            j = position.get(x)
-            if j is not None:
-                cell_tags[i, j] = True
-    return TagMatrix(names, cell_tags[codes], index=index)
+    _check_tag_count(len(names), len(arr), max_tags, mapped=lookup is not None)
+    pairs = [
+        (i, position[x])
+        for i, values_of_cell in enumerate(per_cell)
+        for x in dict.fromkeys(values_of_cell)
+        if x in position
+    ]
+    return TagMatrix(names, _spread(pairs, codes, len(cells), len(names)), index=index)
+
+
+def _max_tags(value: Any) -> int | None:
+    """The *max_tags* parameter: a whole number >= 0, or None."""
+    if value is None:
+        return None
+    if (
+        isinstance(value, bool | np.bool_)
+        or not isinstance(value, numbers.Integral)
+        or value < 0
+    ):
+        raise ThresholdError(
+            f"'max_tags' must be a whole number >= 0 or None: got "
+            f"{type(value).__name__} {v.describe(value)}"
+        )
+    return int(value)
+
+
+def _check_tag_count(k: int, n: int, max_tags: int | None, *, mapped: bool) -> None:
+    """InputError, before the matrix is made, for more than *max_tags* tags."""
+    if max_tags is None or k <= max_tags:
+        return
+    size = (
+        f"{n * k / 2**30:,.1f} GiB" if n * k >= 2**30 else f"{n * k / 2**20:,.1f} MiB"
+    )
+    what = (
+        f"its mapping names {k:,} tags"
+        if mapped
+        else f"has {k:,} distinct values, so {k:,} tags"
+    )
+    raise InputError(
+        "column",
+        f"{what}, more than max_tags={max_tags:,} (a tag matrix of {n:,} "
+        f"customers x {k:,} tags takes {size}, a byte per customer "
+        "and tag); a column of one value per customer (ids, free text) is no "
+        "grouping",
+        fix="group the values first (map them to fewer tags with mapping=..., "
+        "or use a coarser column), or pass a larger max_tags (None: no limit) "
+        "if that many tags are meant",
+    )
+
+
+def _spread(
+    pairs: list[tuple[int, int]], codes: np.ndarray, n_cells: int, k: int
+) -> np.ndarray:
+    """The customers x tags matrix from the (cell, tag) *pairs* and each
+    row's cell code (-1: missing), without a cells x tags matrix: each
+    row's tags are set once, as (row, tag) positions."""
+    n = len(codes)
+    out = np.zeros((n, k), dtype=bool, order="F")
+    if not pairs or not n:
+        return out
+    cell, tag = np.array(pairs, dtype=np.intp).T
+    order = np.argsort(cell, kind="stable")
+    cell, tag = cell[order], tag[order]
+    per_cell = np.bincount(cell, minlength=n_cells + 1)  # the last: missing, 0
+    first = np.cumsum(per_cell) - per_cell  # each cell's first pair
+    count = per_cell[codes]  # tags per row (-1 reads the missing cell)
+    total = int(count.sum())
+    rows = np.repeat(np.arange(n), count)
+    step = np.arange(total) - np.repeat(np.cumsum(count) - count, count)
+    out[rows, tag[np.repeat(first[codes], count) + step]] = True
+    return out
 
 
 # --------------------------------------------------------------------------
@@ -1178,6 +1353,51 @@ def _facts(facts: Any) -> tuple[dict[str, Any], Any]:
     )
 
 
+def _group_sums(
+    matrix: np.ndarray, values: list[np.ndarray], has: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
+    """Per group (column of *matrix*) and fact column: the number of known
+    values and their sum, the same whatever the order of the rows (two
+    groups x columns arrays).
+
+    A customer may be in several groups, so each group is one pass over the
+    rows (vectorised). Decimal amounts (see :mod:`custseg._exact`) become
+    exact integers ``x * 10**d`` whose sums stay below 2**52, so a dot
+    product adds them exactly, in any order, and each sum is divided once:
+    the correctly rounded decimal sum. Other numbers (many digits, ``1/3``,
+    huge sums) are summed by :func:`custseg._exact.ordered_sum`.
+    """
+    k = matrix.shape[1]
+    counts = np.zeros((k, len(values)), dtype=np.int64)
+    sums = np.zeros((k, len(values)))
+    scaled: list[int] = []
+    scales: list[int] = []
+    ints: list[np.ndarray] = []
+    for j, x in enumerate(values):
+        known = has[:, j]
+        scale = decimal_scale(x[known]) if known.any() else 1
+        if scale is None:  # not decimals of few places: per group, exactly
+            for g in range(k):
+                sums[g, j] = ordered_sum(x[matrix[:, g] & known])
+            continue
+        t = np.multiply(x, scale)
+        np.rint(t, out=t)
+        t[~known] = 0.0
+        scaled.append(j)
+        scales.append(scale)
+        ints.append(t)
+    whole = np.asfortranarray(np.stack(ints, axis=1)) if ints else None
+    for g in range(k):
+        member = matrix[:, g]
+        for j in range(len(values)):
+            counts[g, j] = np.count_nonzero(member & has[:, j])
+        if whole is not None:  # integers below 2**52: exact in any order
+            sums[g, scaled] = whole.T @ member.astype(np.float64)
+    if scaled:
+        sums[:, scaled] /= np.array(scales, dtype=np.float64)
+    return counts, sums
+
+
 @attrs.frozen(eq=False, repr=False)
 class GroupSummary:
     """What :func:`group_summary` returns.
@@ -1245,7 +1465,9 @@ def group_summary(
         Numbers per customer, in the same order (and on the same index):
         a DataFrame or mapping of numeric columns (``monetary`` gives the
         groups' revenue), or :class:`~custseg.CustomerFacts`. Missing values
-        are left out of totals and means.
+        are left out of totals and means. Totals do not depend on the order
+        of the rows: decimal amounts (``19.99``) are summed exactly and
+        rounded once, as :func:`custseg.segment_summary` sums revenue.
     total
         The name of the last row, every customer once; it must differ from
         the tag names.
@@ -1272,6 +1494,9 @@ def group_summary(
     vip             2   0.50          1500.0          750.0
     mother          2   0.50          1000.0          500.0
     (all)           4   1.00          1600.0   533.333333
+    >>> one = TagMatrix(("g",), [[True]] * 3)
+    >>> group_summary(one, {"monetary": [0.1, 0.2, 0.3]}).totals["monetary"].tolist()
+    [0.6, 0.6]
     """
     t = _as_tags(tags)
     total = v.text_param(total, "total")
@@ -1281,7 +1506,8 @@ def group_summary(
             "pass another name (total=...) or rename the tag"
         )
     n = len(t)
-    matrix = np.concatenate([t.matrix, np.ones((n, 1), dtype=bool)], axis=1)
+    matrix = np.ones((n, len(t.names) + 1), dtype=bool, order="F")
+    matrix[:, :-1] = t.matrix  # the last column: every customer
     names = (*t.names, total)
     customers = np.count_nonzero(matrix, axis=0).astype(np.int64)
     with np.errstate(invalid="ignore", divide="ignore"):
@@ -1303,14 +1529,8 @@ def group_summary(
             v.check_same_length(tags=matrix, **{k: arr})
             values.append(arr)
         if values:
-            vals = np.column_stack(values)
-            has = ~np.isnan(vals)
-            sums = np.zeros((matrix.shape[1], vals.shape[1]))
-            counts = np.zeros_like(sums)
-            for rows in _blocks(n):
-                m = matrix[rows].astype(np.float64)
-                sums += m.T @ np.where(has[rows], vals[rows], 0.0)
-                counts += m.T @ has[rows].astype(np.float64)
+            has = np.asfortranarray(~np.isnan(np.column_stack(values)))
+            counts, sums = _group_sums(matrix, values, has)
             with np.errstate(invalid="ignore", divide="ignore"):
                 mean = np.where(counts > 0, sums / np.maximum(counts, 1), np.nan)
             for j, k in enumerate(cols):
