@@ -179,6 +179,92 @@ def register(sub: Any) -> None:
     p.set_defaults(func=_cmd)
 
 
+#: Classes a message names at most; the rest are counted.
+_SHOWN_CLASSES = 5
+
+
+def _uncovered_error(
+    column: str, playbook: str, uncovered: tuple[str, ...], missing: np.ndarray
+) -> InputError:
+    """The error for class values the playbook has no action for: a few of
+    them and their count, and the customers with no class at all (an empty
+    cell), who would otherwise never be due."""
+    parts = []
+    if uncovered:
+        shown = ", ".join(map(repr, uncovered[:_SHOWN_CLASSES]))
+        if len(uncovered) > _SHOWN_CLASSES:
+            shown = f"{len(uncovered):,d} classes, such as {shown}, ..."
+        parts.append(f"has classes the {playbook!r} playbook does not cover: {shown}")
+    n_missing = int(np.count_nonzero(missing))
+    if n_missing:
+        first = int(np.flatnonzero(missing)[0])
+        parts.append(
+            f"has no class for {n_missing:,d} customer{'s' * (n_missing != 1)} "
+            f"(an empty cell; first at row {first})"
+        )
+    fix = (
+        "pass --playbook with the classification the column holds, or the "
+        "class column with --class-column"
+    )
+    if n_missing:
+        fix += "; give every customer a class, or leave those rows out"
+    return InputError(column, "; and ".join(parts), fix=fix)
+
+
+def _cell_text(value: Any) -> str:
+    """One cell of the printed due list: empty when missing, a day as
+    2025-01-01, text on one line."""
+    if (
+        value is None
+        or value is pd.NaT
+        or (pd.api.types.is_scalar(value) and pd.isna(value))
+    ):
+        return ""
+    if isinstance(value, pd.Timestamp | np.datetime64):
+        stamp = pd.Timestamp(value)
+        return str(stamp.date()) if stamp == stamp.normalize() else str(stamp)
+    if isinstance(value, float | np.floating):
+        return f"{float(value):.15g}"
+    text = str(value)
+    if not text.isprintable():
+        text = "".join(c if c.isprintable() else " " for c in text)
+    return text
+
+
+def _due_table(frame: pd.DataFrame) -> str:
+    """The rows of *frame* as a plain table: a header, then one line per
+    row, numbers right-aligned, text left-aligned, columns aligned for text
+    whose characters take two columns in a terminal (Chinese); missing
+    values as empty cells."""
+    from .cli import _pad, _width
+
+    names = [str(frame.index.name or "customer"), *map(str, frame.columns)]
+    columns = [[_cell_text(x) for x in frame.index]]
+    numeric = [False]
+    for name in frame.columns:
+        col = frame[name]
+        columns.append([_cell_text(x) for x in col.tolist()])
+        numeric.append(
+            pd.api.types.is_numeric_dtype(col.dtype)
+            and not pd.api.types.is_bool_dtype(col.dtype)
+        )
+    widths = [
+        max(_width(name), *(_width(x) for x in cells))
+        for name, cells in zip(names, columns, strict=True)
+    ]
+
+    def line(cells: list[str]) -> str:
+        out = []
+        for text, width, right in zip(cells, widths, numeric, strict=True):
+            pad = " " * max(0, width - _width(text))
+            out.append(pad + text if right else _pad(text, width))
+        return "  ".join(out).rstrip()
+
+    rows = [line(names)]
+    rows += [line([c[i] for c in columns]) for i in range(len(frame))]
+    return "\n".join(rows)
+
+
 def _column(df: pd.DataFrame, name: str, flag: str) -> pd.Series:
     if name not in df.columns:
         shown = ", ".join(repr(str(c)) for c in list(df.columns)[:20])
@@ -230,11 +316,16 @@ def _cmd(args: argparse.Namespace) -> int:
                 f"--playbook, one of {', '.join(PLAYBOOK_NAMES)}, or --rules with "
                 f"[playbook.{name}.LABEL] entries"
             )
+    # the ids and the classes read exactly as written: a class "None", "NA"
+    # or "N/A" stays a class; only an empty cell is missing
+    text = [args.customer]
+    if args.class_column is not None:
+        text.append(args.class_column)
     df = read_table(
         args.customers,
         sep=args.sep,
         encoding=args.encoding,
-        text_columns=[args.customer],
+        text_columns=text,
     )
     ids = _column(df, args.customer, "customer")
     df = df.set_index(pd.Index(ids.to_numpy(), name=args.customer))
@@ -251,12 +342,10 @@ def _cmd(args: argparse.Namespace) -> int:
         recency = None if recency_col is None else _column(df, recency_col, "recency")
         assert playbook is not None  # checked above
         cadence = actions(labels, playbook, recency_days=recency, lang=args.lang)
-        if cadence.uncovered:
-            raise InputError(
-                args.class_column,
-                f"has classes the {name!r} playbook does not cover: "
-                f"{', '.join(map(repr, cadence.uncovered))}",
-                fix="pass --playbook with the classification the column holds",
+        missing = labels.isna().to_numpy()
+        if cadence.uncovered or missing.any():
+            raise _uncovered_error(
+                args.class_column, str(name), cadence.uncovered, missing
             )
     birthdays = None
     if args.birthday is not None:
@@ -283,15 +372,19 @@ def _cmd(args: argparse.Namespace) -> int:
     )
     counts = due.counts()
     if counts:
-        width = max(len("reason"), *map(len, counts))
-        lines = [f"{'reason':<{width}}  contacts"]
-        lines += [f"{k:<{width}}  {c:>8,d}" for k, c in counts.items()]
+        from .cli import _pad, _width
+
+        width = max(_width("reason"), *map(_width, counts))
+        lines = [f"{_pad('reason', width)}  contacts"]
+        lines += [f"{_pad(k, width)}  {c:>8,d}" for k, c in counts.items()]
         _emit("\n".join(lines) + "\n")
         shown = frame.head(args.head)
-        with pd.option_context("display.width", 200, "display.max_columns", 20):
-            _emit(shown.to_string())
-        if len(frame) > len(shown):
-            _emit(f"... {len(frame) - len(shown):,d} more rows")
+        if len(shown):
+            _emit(_due_table(shown))
+            if len(frame) > len(shown):
+                _emit(f"... {len(frame) - len(shown):,d} more rows")
+    else:
+        _emit("no customers due")
     if args.output:
         write_table(frame, args.output)
         _emit(f"\nwrote {len(frame):,d} rows to {args.output}")

@@ -17,7 +17,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from ._files import read_table, table_columns, write_table
+from ._files import read_table, table_columns, table_format, write_table
 from .errors import CustsegWarning, InputError
 from .migration import TransitionMatrix, transition_matrix
 
@@ -27,15 +27,6 @@ __all__ = ["register"]
 _NOT_LABELS = frozenset({"first_purchase", "last_purchase"})
 #: Score columns: classes too, when asked for with --column.
 _SCORES = ("r", "f", "m", "rfm")
-
-
-def _first_column(
-    path: str, sep: str | None = None, encoding: str | None = None
-) -> list[str]:
-    """The name of the first column of a table file (read with *sep* and
-    *encoding*, as the file itself will be), to read the ids as text; none if
-    it cannot be read (:func:`read_table` then reports the problem)."""
-    return table_columns(path, sep, encoding)[:1]
 
 
 def _id_text(index: pd.Index) -> pd.Index:
@@ -57,16 +48,116 @@ def _id_text(index: pd.Index) -> pd.Index:
     return pd.Index([text(x) for x in index]).astype(str)
 
 
-def _read(
+_BOOLS = {
+    "True": True,
+    "TRUE": True,
+    "true": True,
+    "False": False,
+    "FALSE": False,
+    "false": False,
+}
+
+
+def _typed(col: pd.Series) -> pd.Series:
+    """A column read as text exactly as written (only an empty cell missing)
+    with the type pandas would give it, as long as no cell changes: numbers
+    as numbers, ``True``/``False`` as booleans; any other text (a label
+    ``None``, ``NA`` or ``N/A`` among them) stays text.
+
+    >>> _typed(pd.Series(["1", "2", None])).tolist()
+    [1.0, 2.0, nan]
+    >>> _typed(pd.Series(["Gold", "None", "N/A", None])).tolist()
+    ['Gold', 'None', 'N/A', nan]
+    """
+    known = col.notna().to_numpy()
+    if not known.any():
+        return col.astype(np.float64)  # an empty column, as pandas reads it
+    try:
+        number = pd.to_numeric(col)
+    except (ValueError, TypeError):
+        pass  # text: labels
+    else:
+        if not (number.isna().to_numpy() & known).any():  # "NaN" is a label
+            return number
+    values = col[known]
+    if values.isin(list(_BOOLS)).all():
+        flags = col.map(_BOOLS)
+        return flags.astype(bool) if known.all() else flags
+    return col
+
+
+def _read_verbatim(
     path: str, sep: str | None = None, encoding: str | None = None
 ) -> pd.DataFrame:
-    """One ``custseg segment`` output, indexed by its first column."""
+    """A table file whose text cells are read exactly as written: labels
+    such as ``None``, ``NA``, ``N/A`` or ``null`` stay labels (only an empty
+    cell is missing), the first column (the ids) stays text, and the columns
+    of numbers are numbers (:func:`_typed`). Parquet columns keep their
+    stored types."""
+    names = table_columns(path, sep, encoding)
+    verbatim = table_format(path) != "parquet" if names else False
     df = read_table(
         path,
         sep=sep,
         encoding=encoding,
-        text_columns=_first_column(path, sep, encoding),
+        text_columns=names if verbatim else names[:1],
     )
+    if verbatim:
+        for i in range(1, len(df.columns)):
+            typed: Any = _typed(df.iloc[:, i])  # a Series: its dtype kept
+            df.isetitem(i, typed)
+    return df
+
+
+def no_common_class(
+    column: str, before: pd.Series, after: pd.Series, where: str, how: str
+) -> str | None:
+    """The warning for a label *column* whose classes in *before* and
+    *after* share no name (made with other rules or in another language):
+    every customer would count as moved. None when they share one (or one
+    side has no class). *where* names the two runs ("in the two files"),
+    *how* the option that gives the language ("another --lang").
+
+    >>> print(no_common_class("tier", pd.Series(["Gold"]), pd.Series(["金卡"]),
+    ...                       "in the two files", "another --lang"))
+    'tier' has no class in common in the two files (e.g. 'Gold' and '金卡'): were they made with other rules or another --lang? Every customer counts as moved
+    >>> no_common_class("tier", pd.Series(["Gold"]), pd.Series(["Gold", "X"]),
+    ...                 "", "") is None
+    True
+    """
+    examples = disjoint_classes(before, after)
+    if examples is None:
+        return None
+    return (
+        f"{column!r} has no class in common {where} (e.g. {examples[0]!r} and "
+        f"{examples[1]!r}): were they made with other rules or {how}? Every "
+        "customer counts as moved"
+    )
+
+
+def disjoint_classes(before: pd.Series, after: pd.Series) -> tuple[str, str] | None:
+    """A class of *before* and one of *after* (the first by name) when the
+    two share no class name (compared as text), else None (also when one
+    has no class at all).
+
+    >>> disjoint_classes(pd.Series(["b", "a"]), pd.Series(["c", None]))
+    ('a', 'c')
+    >>> disjoint_classes(pd.Series([1, 2]), pd.Series(["2"])) is None
+    True
+    """
+    old = {str(x) for x in pd.unique(before.dropna().to_numpy())}
+    new = {str(x) for x in pd.unique(after.dropna().to_numpy())}
+    if not old or not new or old & new:
+        return None
+    return min(old), min(new)
+
+
+def _read(
+    path: str, sep: str | None = None, encoding: str | None = None
+) -> pd.DataFrame:
+    """One ``custseg segment`` output, indexed by its first column; the
+    labels read exactly as written (:func:`_read_verbatim`)."""
+    df = _read_verbatim(path, sep, encoding)
     if len(df.columns) < 2:
         raise InputError(
             path,
@@ -178,18 +269,13 @@ def _cmd(args: argparse.Namespace) -> int:
     columns = _columns(before, after, args.column)
     reports, frames = [], []
     for column in columns:
-        old_classes = set(before[column].dropna().astype(str))
-        new_classes = set(after[column].dropna().astype(str))
-        if old_classes and new_classes and not old_classes & new_classes:
-            warnings.warn(
-                f"{column!r} has no class in common in the two files (e.g. "
-                f"{sorted(old_classes)[0]!r} and {sorted(new_classes)[0]!r}): "
-                "were they made with other rules or another --lang? Every "
-                "customer counts as moved",
-                CustsegWarning,
-                stacklevel=1,
-            )
-        tm = transition_matrix(_as_classes(before[column]), _as_classes(after[column]))
+        old, new = _as_classes(before[column]), _as_classes(after[column])
+        note = no_common_class(
+            str(column), old, new, "in the two files", "another --lang"
+        )
+        if note is not None:
+            warnings.warn(note, CustsegWarning, stacklevel=1)
+        tm = transition_matrix(old, new)
         reports.append(_report(str(column), tm))
         long = tm.to_pandas()
         long.insert(0, "column", str(column))

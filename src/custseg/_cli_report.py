@@ -7,7 +7,8 @@ section), ``--title``, ``--lang`` (``en`` or ``zh``: the report's texts and,
 with rules that carry it, the class names) and ``--csv`` (also write one row
 per customer, for the next run's ``--previous``). The options, the output
 paths and the previous run are checked before anything is computed; the
-page is written atomically; one line says where it went.
+page is written atomically (with ``--csv``, the page and the table as a
+pair: both or neither); one line says where they went.
 """
 
 from __future__ import annotations
@@ -17,42 +18,19 @@ import warnings
 from pathlib import Path
 from typing import Any
 
-from ._files import (
-    write_table,
-)
+from ._files import table_writer, write_all
 from .errors import CustsegError, CustsegWarning, InputError
 from .reporting import LANGUAGES, _previous_frame, report
 
 __all__ = ["register"]
 
 DEFAULT_OUTPUT = "custseg-report.html"
-_HTML = (".html", ".htm")
-
-
-def _check_html_output(output: str, inputs: list[str]) -> None:
-    """Refuse an HTML output path that cannot work, before any computing."""
-    from .cli import _check_writable
-
-    if not output or "\0" in output:
-        raise InputError(
-            "output",
-            f"is not a usable file name: {output!r}",
-            fix="give --output a file name ending in .html",
-        )
-    path = Path(output)
-    if path.suffix.lower() not in _HTML:
-        raise InputError(
-            output,
-            "is not an .html file name",
-            fix="give --output a name ending in .html (the per-customer table "
-            "goes to --csv)",
-        )
-    _check_writable(output, inputs, "is an input file", "the report")
 
 
 def _cmd(args: argparse.Namespace) -> int:
     from .cli import (
         _check_output,
+        _check_page_output,
         _emit,
         _err,
         _read_inputs,
@@ -63,9 +41,9 @@ def _cmd(args: argparse.Namespace) -> int:
     # the options first, then the rules, then the data
     others = [p for p in (args.records, args.contacts, args.previous) if p]
     inputs = [args.input, *others]
-    _check_html_output(args.output, inputs)
+    _check_page_output(args.output, inputs)
     if args.csv:
-        _check_output(args.csv, inputs)
+        _check_output(args.csv, inputs, option="--csv")
         if _same_file(Path(args.csv), Path(args.output)):
             raise InputError(
                 args.csv,
@@ -93,17 +71,29 @@ def _cmd(args: argparse.Namespace) -> int:
             **_segment_kwargs(args),
         )
     assert page.result is not None
-    for note in page.result.diagnostics:
+    for note in (*page.result.diagnostics, *page.notes):
         _err(f"custseg: warning: {note}")
-    page.write(args.output)
     seg = page.result.customers
     line = (
         f"Report written to {args.output} ({len(seg):,d} customers; "
         f"{', '.join(page.sections)})"
     )
     if args.csv:
-        write_table(seg, args.csv)
+        # the page and the table as a pair: both written, or neither replaced
+        write_all(
+            [
+                (
+                    args.output,
+                    lambda tmp: Path(tmp).write_text(
+                        page.html, encoding="utf-8", newline="\n"
+                    ),
+                ),
+                (args.csv, table_writer(seg, args.csv)),
+            ]
+        )
         line += f"; per-customer results written to {args.csv}"
+    else:
+        page.write(args.output)
     _emit(line)
     return 0
 

@@ -33,8 +33,9 @@ import pandas as pd
 
 from . import __version__
 from . import _validate as v
+from ._exact import order_free_sums
 from ._files import parse_date_column, read_table, write_atomic
-from .errors import CustsegError, InputError, ThresholdError
+from .errors import CustsegError, CustsegWarning, InputError, ThresholdError
 from .frame import SegmentResult, _load_rules, segment
 from .lifecycle import LifecycleWindows
 from .migration import TransitionMatrix, transition_matrix
@@ -102,8 +103,11 @@ _EN: dict[str, str] = {
     "rows_in": "transaction rows in the input",
     "rows_used": "transactions used",
     "rows_after": "rows dated after as_of, dropped",
+    "customers_after": "customers dropped with them (no row up to as_of)",
     "refunds": "refunds (amount < 0)",
     "refund_total": "refunds, total amount",
+    "used_note": "Refunds, amounts of 0 and the first and last transaction "
+    "count the transactions used: the rows dated after as_of are left out.",
     "zeros": "rows with amount 0",
     "zeros_ignored": "rows with amount 0, ignored (zero_amount='ignore')",
     "first_day": "first transaction",
@@ -182,6 +186,9 @@ _EN: dict[str, str] = {
     "migration_note": "Customers of the previous run (rows) and of this run "
     "(columns), matched by customer id. (new): only in this run; (gone): only "
     "in the previous one.",
+    "no_common": "Warning: the previous run and this one have no {column} class "
+    "in common (such as {old} and {new}): was it made with other rules or in "
+    "another language? Every customer counts as moved.",
     # playbook
     "action": "action",
     "channel": "channel",
@@ -222,8 +229,10 @@ _ZH: dict[str, str] = {
     "rows_in": "输入的交易行数",
     "rows_used": "使用的交易数",
     "rows_after": "晚于截至日的行(已剔除)",
+    "customers_after": "随之剔除的客户(截至日前没有交易)",
     "refunds": "退款(金额 < 0)",
     "refund_total": "退款总额",
+    "used_note": "退款、金额为 0 的行以及首末笔交易只计所用的交易:as_of 之后的行不计在内。",
     "zeros": "金额为 0 的行",
     "zeros_ignored": "金额为 0 的行(已忽略)",
     "first_day": "最早交易",
@@ -290,6 +299,8 @@ _ZH: dict[str, str] = {
     "ownership_note": "每位负责人名下的客户数与客户价值('owner' 列)。",
     "before": "上期 \\ 本期",
     "stayed": "{column}:{n} 位客户,{stayed} 留在同一类别。",
+    "no_common": "注意:上期与本期的{column}没有相同的类别(例如 {old} 与 {new}):"
+    "上期是否用了其他规则或其他语言?所有客户都算作变动。",
     "migration_note": "上期(行)与本期(列)的客户,按客户编号匹配。"
     "表中 (new)(图中（新进入）):只在本期;(gone)(图中（已离开）):只在上期。",
     "action": "行动",
@@ -398,6 +409,11 @@ class Report:
     result
         The :class:`~custseg.frame.SegmentResult` the page shows (its
         ``.customers`` is the per-customer frame), or ``None``.
+    notes
+        Warnings about the page's inputs, also shown on the page (and
+        issued as :class:`~custseg.errors.CustsegWarning` by :func:`report`):
+        a label column whose classes share no name with the previous
+        run's, for example.
     """
 
     html: str
@@ -405,6 +421,7 @@ class Report:
     title: str
     lang: str = "en"
     result: SegmentResult | None = attrs.field(default=None, repr=False)
+    notes: tuple[str, ...] = attrs.field(default=(), repr=False)
 
     def write(self, path: str | os.PathLike[str]) -> Path:
         """Write the page to *path* (UTF-8), atomically; return the path.
@@ -460,7 +477,8 @@ class Report:
 
 
 class _Quality(NamedTuple):
-    """Counts from the transactions themselves (None when not given)."""
+    """Counts from the transactions themselves (None when not given): the
+    rows in the input, then figures of the rows used (those up to as_of)."""
 
     rows: int
     refunds: int
@@ -468,6 +486,7 @@ class _Quality(NamedTuple):
     zeros: int
     first: Any
     last: Any
+    dropped_customers: int | None = None  # whose every row was after as_of
 
 
 class _Num(NamedTuple):
@@ -502,6 +521,8 @@ class _Parts(NamedTuple):
     migrations: list[tuple[str, TransitionMatrix, str]]
     playbooks: list[tuple[str, list[list[Cell]]]]
     edge_sources: tuple[str, str, str]
+    # per migration column with no class in common: (column, old, new, warning)
+    migration_notes: tuple[tuple[str, str, str, str], ...] = ()
 
 
 def _t(lang: str) -> Mapping[str, str]:
@@ -591,25 +612,51 @@ def _segment(
             tx = tx.copy(deep=False)
             tx[date] = parsed
     result = segment(tx, rules=rs, lang=label_lang, **options)
+    rows = len(tx)
+    dropped_customers = None
+    if result.n_dropped:
+        # the figures below are of the rows used: those up to as_of
+        end = pd.Timestamp(result.as_of) + pd.Timedelta(days=1)
+        try:
+            keep = np.asarray(tx[date] < end, dtype=bool)
+        except (TypeError, ValueError):  # dates segment() read another way
+            keep = None
+        if keep is not None and rows - int(keep.sum()) == result.n_dropped:
+            customer = options.get("customer", "customer_id")
+            if isinstance(customer, str) and customer in tx.columns:
+                ids = tx[customer]
+                gone = pd.Index(ids[~keep].unique())
+                dropped_customers = int(
+                    np.count_nonzero(~gone.isin(ids[keep].unique()))
+                )
+            tx = tx[keep]
     amounts = pd.to_numeric(tx[amount], errors="coerce").to_numpy(
         dtype=np.float64, na_value=np.nan
     )
     dates = tx[date]
     refunds = amounts < 0
+    # summed exactly: the same total whatever the order of the rows
+    refund_total = order_free_sums(
+        amounts[refunds], np.zeros(int(refunds.sum()), dtype=np.intp), 1
+    )
     quality = _Quality(
-        rows=len(tx),
+        rows=rows,
         refunds=int(np.count_nonzero(refunds)),
-        refund_total=float(amounts[refunds].sum()),
+        refund_total=float(refund_total[0]),
         zeros=int(np.count_nonzero(amounts == 0)),
         first=dates.min(),
         last=dates.max(),
+        dropped_customers=dropped_customers,
     )
     return result, quality
 
 
-def _previous_frame(previous: Any) -> tuple[pd.DataFrame, str]:
+def _previous_frame(
+    previous: Any, customer: Any = "customer_id"
+) -> tuple[pd.DataFrame, str]:
     """An earlier run's per-customer frame, indexed by the ids as text, and
-    the name to give in messages (the file, or ``previous``)."""
+    the name to give in messages (the file, or ``previous``); *customer* is
+    the name of the id column (of a flat frame)."""
     from ._cli_migrate import _NOT_LABELS, _is_label
     from ._cli_migrate import _read as read_output
 
@@ -618,7 +665,7 @@ def _previous_frame(previous: Any) -> tuple[pd.DataFrame, str]:
         source = os.fspath(previous)
         out = read_output(source)
     else:
-        out = _previous_object(previous)
+        out = _previous_object(previous, customer)
     labels = [c for c in out.columns if c not in _NOT_LABELS and _is_label(out[c])]
     if not labels:
         raise InputError(
@@ -631,12 +678,31 @@ def _previous_frame(previous: Any) -> tuple[pd.DataFrame, str]:
     return out, source
 
 
-def _previous_object(previous: Any) -> pd.DataFrame:
+def _previous_object(previous: Any, customer: Any = "customer_id") -> pd.DataFrame:
+    """The earlier run's frame indexed by customer id. A flat frame (the
+    ids in a column, as read from a file) has row numbers for an index: an
+    unnamed RangeIndex, or after a sort or a filter an unnamed index of
+    integers; its ids are the *customer* column (or ``customer_id``), else,
+    for a RangeIndex, the first column. Row numbers are never ids."""
     if isinstance(previous, SegmentResult):
         frame = previous.customers
     elif isinstance(previous, pd.DataFrame):
         frame = previous
-        if isinstance(frame.index, pd.RangeIndex) and frame.index.name is None:
+        unnamed = frame.index.name is None and frame.index.nlevels == 1
+        numbered = isinstance(frame.index, pd.RangeIndex) or (
+            frame.index.dtype.kind in "iu"
+        )
+        names = [c for c in (customer, "customer_id") if isinstance(c, str)]
+        id_column = next((c for c in names if c in frame.columns), None)
+        if unnamed and numbered and id_column is not None:
+            if len(frame.columns) < 2:
+                raise InputError(
+                    "previous",
+                    "has fewer than two columns",
+                    fix="pass an earlier custseg.segment(...) result or its output",
+                )
+            frame = frame.set_index(id_column)
+        elif unnamed and isinstance(frame.index, pd.RangeIndex):
             if len(frame.columns) < 2:
                 raise InputError(
                     "previous",
@@ -719,7 +785,8 @@ def _rf_grid(
     known = (r > 0) & (f > 0)
     cell = (r[known] - 1) * fb + (f[known] - 1)
     counts = np.bincount(cell, minlength=rb * fb).reshape(rb, fb)
-    sums = np.bincount(cell, weights=monetary[known], minlength=rb * fb)
+    # summed exactly: the same means whatever the order of the customers
+    sums = order_free_sums(monetary[known], cell, rb * fb)
     mean = np.full(rb * fb, np.nan)
     np.divide(sums, counts.ravel(), out=mean, where=counts.ravel() > 0)
     # rows from the top score down: the most recent customers first
@@ -837,9 +904,9 @@ def _transitions(
         before_text.index = before.index.astype(str)
         after_text.index = after.index.astype(str)
         return transition_matrix(before_text, after_text)
-    rows = np.concatenate(
-        [np.where(matched, b_codes[np.maximum(pos, 0)], len(b_names)), b_codes[left]]
-    )
+    # (an earlier run with no customers: every customer is new)
+    found = b_codes[np.maximum(pos, 0)] if len(b_codes) else len(b_names)
+    rows = np.concatenate([np.where(matched, found, len(b_names)), b_codes[left]])
     cols = np.concatenate(
         [a_codes, np.full(int(np.count_nonzero(left)), len(a_names), dtype=np.int64)]
     )
@@ -856,8 +923,12 @@ def _migrations(
     lang: str,
     plot: Any,
     charts: bool,
+    notes: list[tuple[str, str, str, str]] | None = None,
 ) -> list[tuple[str, TransitionMatrix, str]]:
-    from ._cli_migrate import _id_text, _is_label
+    """The transition matrix (and chart) of every label column both runs
+    have; a column whose classes share no name in the two runs adds
+    ``(column, a previous class, a class now, the warning)`` to *notes*."""
+    from ._cli_migrate import _id_text, _is_label, disjoint_classes, no_common_class
 
     ids, old = seg.index, previous.index
     if old.hasnans:
@@ -887,6 +958,17 @@ def _migrations(
         if column not in previous.columns or not _is_label(previous[column]):
             continue
         before = _ordered_like(previous[column], seg[column])
+        examples = disjoint_classes(before, seg[column])
+        if examples is not None and notes is not None:
+            warning = no_common_class(
+                column,
+                before,
+                seg[column],
+                "in the previous run and this one",
+                "in another language (--lang, lang=)",
+            )
+            assert warning is not None
+            notes.append((column, *examples, warning))
         tm = _transitions(before, seg[column], pos, matched, left, column)
         chart = ""
         # charts for the main classifications; the others have their table
@@ -963,9 +1045,10 @@ def _parts(
                 lambda p: p.lorenz(values, cutoffs=cutoffs, lang=lang),
             )
     migrations: list[tuple[str, TransitionMatrix, str]] = []
+    notes: list[tuple[str, str, str, str]] = []
     if previous is not None:
         frame, source = previous
-        migrations = _migrations(seg, frame, lang, plot, charts)
+        migrations = _migrations(seg, frame, lang, plot, charts, notes)
         if not migrations:
             shared = [str(c) for c in frame.columns if c in seg.columns][:20]
             raise InputError(
@@ -1000,6 +1083,7 @@ def _parts(
         migrations=migrations,
         playbooks=playbooks,
         edge_sources=(sources[0], sources[1], sources[2]),
+        migration_notes=tuple(notes),
     )
 
 
@@ -1173,6 +1257,8 @@ def _inputs_html(parts: _Parts, lang: str) -> str:
         rows.append([t["rows_in"], _count(q.rows)])
     rows.append([t["rows_used"], _count(res.n_rows)])
     rows.append([t["rows_after"], _count(res.n_dropped)])
+    if q is not None and q.dropped_customers is not None:
+        rows.append([t["customers_after"], _count(q.dropped_customers)])
     if q is not None:
         rows.append([t["refunds"], _count(q.refunds)])
         rows.append([t["refund_total"], _number(q.refund_total, 2)])
@@ -1218,6 +1304,8 @@ def _inputs_html(parts: _Parts, lang: str) -> str:
     rows.append([t["columns_used"], columns])
     rows.append([t["frequency_mode"], str(settings.get("frequency", "transactions"))])
     body = _table([t["item"], t["value"]], rows, sortable=False)
+    if q is not None and res.n_dropped:
+        body += f'<p class="note">{_esc(t["used_note"])}</p>'
     if extra:
         body += f'<p class="note">{_esc(t["quality_note"])}</p>'
     body += "".join(_summary_html(s, lang) for s in parts.summaries.get("inputs", []))
@@ -1407,6 +1495,7 @@ def _pareto_html(parts: _Parts, lang: str) -> str:
 def _migration_html(parts: _Parts, lang: str) -> str:
     t = _t(lang)
     out = [f'<p class="note">{_esc(t["migration_note"])}</p>']
+    disjoint = {note[0]: note for note in parts.migration_notes}
     for column, tm, chart in parts.migrations:
         title = _column_title(column, lang)
         stayed = tm.stayed
@@ -1414,6 +1503,14 @@ def _migration_html(parts: _Parts, lang: str) -> str:
             f'<div class="migration" data-column="{_esc(column)}">'
             f"<h3>{_esc(title)}</h3>"
         )
+        if column in disjoint:
+            _, old, new, _ = disjoint[column]
+            text = t["no_common"].format(
+                column=title,
+                old=repr(_class_text(column, old, lang)),
+                new=repr(_class_text(column, new, lang)),
+            )
+            out.append(f'<p class="warning" role="alert">{_esc(text)}</p>')
         out.append(
             "<p>"
             + _esc(
@@ -1519,6 +1616,7 @@ figure.chart { margin: 0.6rem 0 1.2rem; max-width: 44rem; }
 figure.chart .svg svg { display: block; width: 100%; height: auto; }
 .chart-missing { border: 1px dashed var(--line); padding: 0.6rem; max-width: 44rem; }
 ul.diagnostics li { margin: 0.3rem 0; }
+p.warning { border-left: 4px solid #b45309; padding: 0.4rem 0.6rem; max-width: 44rem; }
 @media (max-width: 40rem) {
   body { padding: 0 0.6rem 2rem; }
   h1 { font-size: 1.3rem; }
@@ -1764,7 +1862,12 @@ def report(
     title = v.text_param(title, "title")
     if not isinstance(charts, bool):
         raise ThresholdError(f"'charts' must be True or False: got {charts!r}")
-    prev = _previous_frame(previous) if previous is not None else None
+    customer = (
+        data.customers.index.name
+        if isinstance(data, SegmentResult)
+        else segment_options.get("customer", "customer_id")
+    )
+    prev = _previous_frame(previous, customer) if previous is not None else None
     if isinstance(data, SegmentResult):
         if segment_options:
             raise ThresholdError(
@@ -1786,4 +1889,7 @@ def report(
         edges_given=segment_options.get("edges") is not None,
     )
     page, sections = _page(parts, title, lang)
-    return Report(page, sections, title, lang, result)
+    notes = tuple(note[3] for note in parts.migration_notes)
+    for note in notes:
+        warnings.warn(note, CustsegWarning, stacklevel=2)
+    return Report(page, sections, title, lang, result, notes)
