@@ -181,7 +181,7 @@ class _Run:
         self.n = lengths.pop() if lengths else 0
         self.columns: dict[str, list[Any]] = {}
         self.explain: dict[str, list[int]] = {}
-        self.aggregates: dict[tuple[str, str, float], float] = {}
+        self.aggregates: dict[tuple[str, str, float, str], float] = {}
 
     # columns -----------------------------------------------------------
     def column(self, name: str) -> list[Any]:
@@ -318,12 +318,21 @@ class _Run:
         q = 0.0
         if func == "quantile":
             q = float(self.value(node.args[1], i))
-        return self._aggregate(func, arg.id, q)
+        where = next((k.value for k in node.keywords if k.arg == "where"), None)
+        return self._aggregate(func, arg.id, q, where)
 
-    def _aggregate(self, func: str, name: str, q: float) -> float:
-        key = (func, name, q)
+    def _aggregate(
+        self, func: str, name: str, q: float, where: ast.expr | None = None
+    ) -> float:
+        """An aggregate over the rows with a value (and where *where* is
+        true: unknown rows are left out)."""
+        key = (func, name, q, "" if where is None else ast.unparse(where))
         if key not in self.aggregates:
-            values = sorted(float(v) for v in self.column(name) if not is_missing(v))
+            values = sorted(
+                float(v)
+                for j, v in enumerate(self.column(name))
+                if not is_missing(v) and (where is None or self.value(where, j) is True)
+            )
             if not values:
                 result = NAN
             elif func == "mean":

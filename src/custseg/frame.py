@@ -603,6 +603,13 @@ class SegmentResult:
         The :class:`~custseg.AbcEdges` used (value thresholds of A and B).
     rules
         The :class:`~custseg.rules.RuleSet` applied, or ``None``.
+    aggregates
+        The values of the population aggregates the rules read (such as the
+        averages ``mean(frequency, ...)`` behind ``rfm8``), by their
+        canonical text (:meth:`~custseg.rules.RuleSet.aggregates`): fitted
+        here or given. Pass them as ``aggregates=`` to label a later period
+        on the same scale, or call :meth:`apply`, which reuses them like the
+        edges. Empty without rules or when the rules read no aggregate.
     diagnostics
         Notes about the result (edges fitted on too few customers, empty
         scores, segments that contradict the lifecycle stage); each was also
@@ -620,6 +627,7 @@ class SegmentResult:
     rules: RuleSet | None
     diagnostics: tuple[str, ...]
     settings: dict[str, Any] = attrs.field(factory=dict, repr=False)
+    aggregates: dict[str, float] = attrs.field(factory=dict, repr=False)
 
     @property
     def as_of(self) -> np.datetime64:
@@ -650,10 +658,16 @@ class SegmentResult:
         return self.customers
 
     def apply(self, transactions: pd.DataFrame, **overrides: Any) -> SegmentResult:
-        """Segment another period with the same rules and edges (RFM and ABC).
+        """Segment another period with the same rules, edges (RFM and ABC) and
+        aggregates.
 
         Column names and options are those of this result unless overridden
-        (``as_of=`` is usually given: the day the new period ends).
+        (``as_of=`` is usually given: the day the new period ends). The
+        rules' population aggregates (the averages the ``rfm8`` types are
+        split at, ...) are this result's :attr:`aggregates`, as the edges
+        are its edges: a customer whose facts do not change keeps their
+        labels. Pass ``edges=None``, ``abc_edges=None`` or
+        ``aggregates=None`` to fit them on the new period instead.
 
         Parameters
         ----------
@@ -670,12 +684,14 @@ class SegmentResult:
         >>> first = segment(tx[tx.date < "2024-07-01"], as_of="2024-07-01",
         ...                 preset="ecommerce")
         >>> second = first.apply(tx, as_of="2025-01-01")
-        >>> second.edges == first.edges
-        True
+        >>> second.edges == first.edges, second.aggregates == first.aggregates
+        (True, True)
         """
         settings = {**self.settings, **overrides}
         settings.setdefault("edges", self.edges)
         settings.setdefault("abc_edges", self.abc_edges)
+        if self.rules is not None:
+            settings.setdefault("aggregates", self.aggregates)
         return segment(transactions, rules=self.rules, **settings)
 
     def __repr__(self) -> str:
@@ -929,6 +945,7 @@ def segment(
     records: pd.DataFrame | str | os.PathLike[str] | None = None,
     contacts: pd.DataFrame | str | os.PathLike[str] | None = None,
     encoding: str | None = None,
+    aggregates: dict[str, float] | None = None,
 ) -> SegmentResult:
     """From transactions to one row of segments per customer, in one call.
 
@@ -1015,12 +1032,17 @@ def segment(
     encoding
         Text encoding of the files given as paths (``"gbk"``, ``"gb18030"``,
         ``"latin-1"``; default UTF-8).
+    aggregates
+        Values of the rules' population aggregates to use instead of fitting
+        them on these customers (from an earlier result:
+        ``result.aggregates``; see :meth:`custseg.rules.RuleSet.aggregates`).
 
     Returns
     -------
     SegmentResult
-        ``.customers`` is the frame; ``.edges``, ``.abc_edges`` and ``.rules``
-        score a later period on the same scale (``.apply(...)``).
+        ``.customers`` is the frame; ``.edges``, ``.abc_edges``,
+        ``.aggregates`` and ``.rules`` score a later period on the same
+        scale (``.apply(...)``).
 
     Raises
     ------
@@ -1137,11 +1159,18 @@ def segment(
         # the rules see the records' answers in their own spellings; the
         # frame keeps the records as they came
         data = _record_answers(out, rs) if records is not None else out
-        result = rs.evaluate(data, explain=explain, lang=lang).to_pandas()
+        evaluated = rs.evaluate(data, explain=explain, lang=lang, aggregates=aggregates)
+        aggregates = evaluated.aggregates
+        result = evaluated.to_pandas()
         _check_replaced(out, result.columns, rs)
         for column in result.columns:  # replaces earlier outputs (lifecycle)
             out[column] = result[column]
         notes += _contradictions(rs, out)
+    elif aggregates is not None:
+        raise ThresholdError(
+            "'aggregates' needs rules (preset= or rules=): they are the values "
+            "of the rules' aggregates"
+        )
     out.attrs["as_of"] = str(facts.as_of)
     out.attrs["n_rows"] = facts.n_rows
     out.attrs["n_dropped"] = facts.n_dropped
@@ -1172,6 +1201,7 @@ def segment(
         rules=rs,
         diagnostics=tuple(notes),
         settings=settings,
+        aggregates=dict(aggregates or {}),
     )
 
 

@@ -138,12 +138,16 @@ class Env:
         n: int,
         values: Mapping[str, Any],
         resolve: Callable[[str], Any] | None = None,
+        fixed: Mapping[str, float] | None = None,
     ) -> None:
         self.n = n
         self.values: dict[str, Any] = (
             dict(values) if resolve is None else _Values(values, resolve)
         )
-        self.cache: dict[tuple[str, str, float], float] = {}
+        # aggregates by their canonical text (aggregate_key): those computed
+        # on these values, or with *fixed*, the values to use instead
+        self.cache: dict[str, float] = {}
+        self.fixed = fixed
         # lookup tables over the same inputs share their cells (and axes):
         # key -> cell array, or per axis -> (slots, offset)
         self.cells: dict[tuple[Any, ...], Any] = {}
@@ -197,7 +201,9 @@ class Compiled:
     ``comparisons`` are the (name, constant) pairs of comparisons of a name
     with a constant, ``opaque`` the names used in arithmetic (their cells are
     not induced by constants), ``aggregates`` whether a population aggregate
-    is used, and ``nodes`` the size of the tree (the work per row).
+    is used, ``nodes`` the size of the tree (the work per row) and
+    ``aggregate_keys`` the canonical texts of the aggregates it reads
+    (:func:`aggregate_key`).
     """
 
     text: str
@@ -208,6 +214,7 @@ class Compiled:
     opaque: frozenset[str]
     aggregates: bool
     nodes: int = 1
+    aggregate_keys: frozenset[str] = frozenset()
 
     def evaluate(self, env: Env) -> np.ndarray:
         """Evaluate to an array of length ``env.n``.
@@ -371,24 +378,68 @@ def _span(node: ast.AST, lines: list[str]) -> tuple[int, int, int]:
 
 _AGGREGATES = {"mean", "median", "min", "max", "quantile"}
 FUNCTIONS = {
-    "mean": "mean(x): mean of the number x over the customers (missing values skipped)",
-    "median": "median(x): median of the number x over the customers",
-    "min": "min(x): smallest value of x over the customers",
-    "max": "max(x): largest value of x over the customers",
-    "quantile": "quantile(x, q): the q-quantile (0 <= q <= 1) of x over the customers",
+    "mean": "mean(x): mean of the number x over the customers (missing values "
+    "skipped); mean(x, where=condition): over the customers where it is true",
+    "median": "median(x): median of the number x over the customers "
+    "(where=condition: over those where it is true)",
+    "min": "min(x): smallest value of x over the customers "
+    "(where=condition: over those where it is true)",
+    "max": "max(x): largest value of x over the customers "
+    "(where=condition: over those where it is true)",
+    "quantile": "quantile(x, q): the q-quantile (0 <= q <= 1) of x over the "
+    "customers (where=condition: over those where it is true)",
     "missing": "missing(x): true where the field x has no value",
 }
 
 
-def _aggregate(func: str, name: str, q: float, env: Env) -> float:
-    key = (func, name, q)
+def aggregate_key(func: str, name: str, q: float = 0.0, where: str = "") -> str:
+    """The canonical text of an aggregate: ``mean(frequency)``,
+    ``quantile(monetary, 0.9)``, ``mean(frequency, where=frequency > 0)``.
+
+    The same aggregate has the same text however it is written (spaces,
+    quotes, a parameter or a constant for q); it keys the values of
+    :meth:`RuleSet.aggregates <custseg.rules.RuleSet.aggregates>`.
+    """
+    args = [name]
+    if func == "quantile":
+        args.append(repr(float(q)))
+    if where:
+        args.append(f"where={where}")
+    return f"{func}({', '.join(args)})"
+
+
+class AggregateMissing(LookupError):
+    """A fixed aggregate the evaluation reads was not given (its key)."""
+
+
+def _aggregate(
+    func: str,
+    name: str,
+    q: float,
+    key: str,
+    where: tuple[str, Fn] | None,
+    env: Env,
+) -> float:
+    if env.fixed is not None:
+        if key not in env.fixed:
+            raise AggregateMissing(key)
+        return env.fixed[key]
     if key not in env.cache:
         raw = np.asarray(env.values[name])
         arr = np.asarray(raw, dtype=np.float64)
+        keep = None  # the rows to aggregate (None: all of them)
+        if where is not None:  # where the condition is TRUE, one mask per text
+            cell = ("where", where[0])
+            keep = env.cells.get(cell)
+            if keep is None:
+                mask = np.asarray(where[1](env)[0], dtype=bool)
+                keep = env.cells[cell] = np.broadcast_to(mask, arr.shape)
         if raw.dtype.kind not in "iub":  # integers have no missing value
             nan = np.isnan(arr)
-            if nan.any():  # a copy without them only when there are some
-                arr = arr[~nan]
+            if nan.any():
+                keep = ~nan if keep is None else keep & ~nan
+        if keep is not None and not keep.all():  # one copy of the rows kept
+            arr = arr[keep]
         if not len(arr):
             env.cache[key] = math.nan
         elif func == "min":
@@ -584,9 +635,8 @@ def _walk_checked(tree: ast.AST) -> list[ast.Name]:
             isinstance(node, ast.Call)
             and isinstance(node.func, ast.Name)
             and node.func.id in FUNCTIONS
-            and not node.keywords
         ):
-            children = list(node.args)
+            children = [*node.args, *(k.value for k in node.keywords)]
         elif (
             isinstance(node, ast.Call)
             and isinstance(node.func, ast.Name)
@@ -608,6 +658,7 @@ class _Checker:
         self.comparisons: list[tuple[str, Any]] = []
         self.opaque: set[str] = set()
         self.aggregates = False
+        self.aggregate_keys: set[str] = set()
 
     def fail(self, node: ast.AST, code: str, message: str, hint: str = "") -> _Failed:
         line, start, end = _span(node, self.lines)
@@ -852,13 +903,18 @@ class _Checker:
             if func.id in self.called:
                 raise _Failed()  # reported by unknown_names
             raise self.unknown_function(func)
-        if node.keywords:
-            raise self.fail(
-                node.keywords[0].value,
-                "disallowed-syntax",
-                "keyword arguments are not allowed",
-                FUNCTIONS[func.id],
-            )
+        where_kw: ast.keyword | None = None
+        for kw in node.keywords:
+            if func.id not in _AGGREGATES or kw.arg != "where" or where_kw:
+                raise self.fail(
+                    kw,
+                    "disallowed-syntax",
+                    "keyword arguments are not allowed"
+                    if func.id not in _AGGREGATES
+                    else f"{func.id}() takes one keyword argument: where=",
+                    FUNCTIONS[func.id],
+                )
+            where_kw = kw
         want = 2 if func.id == "quantile" else 1
         if len(node.args) != want:
             raise self.fail(
@@ -899,10 +955,27 @@ class _Checker:
                     FUNCTIONS["quantile"],
                 )
             q = float(qn.const)
+        where: tuple[str, Fn] | None = None
+        where_text = ""
+        if where_kw is not None:
+            cond = self.visit(where_kw.value)
+            if cond.type != BOOL:
+                raise self.fail(
+                    where_kw.value,
+                    "type-mismatch",
+                    f"where= needs a condition, got a {cond.type}",
+                    "e.g. mean(frequency, where=frequency > 0)",
+                )
+            where_text = ast.unparse(where_kw.value)
+            where = (where_text, cond.fn)
         self.aggregates = True
         agg = func.id
+        key = aggregate_key(agg, name, q, where_text)
+        self.aggregate_keys.add(key)
         # missing when every value is: a comparison with it is then UNKNOWN
-        return _Node(NUMBER, lambda env: _aggregate(agg, name, q, env), None, True)
+        return _Node(
+            NUMBER, lambda env: _aggregate(agg, name, q, key, where, env), None, True
+        )
 
     def visit_compare(self, node: ast.Compare) -> _Node:
         parts: list[Fn] = []
@@ -1403,4 +1476,5 @@ def _check_body(
         frozenset(checker.opaque),
         checker.aggregates,
         nodes,
+        frozenset(checker.aggregate_keys),
     ), []

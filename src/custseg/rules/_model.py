@@ -6,6 +6,7 @@ import ast
 import difflib
 import keyword
 import math
+import numbers
 import re
 import tomllib
 import unicodedata
@@ -32,6 +33,7 @@ from ._expr import (
     FUNCTIONS,
     MAX_NUMBER,
     NUMBER,
+    AggregateMissing,
     Compiled,
     Env,
     ExprProblem,
@@ -404,6 +406,10 @@ class RulesResult:
         they read an ``optional = true`` field the data does not have: output
         name -> the absent fields (empty when nothing was left out). The
         other tags of a set are still computed.
+    aggregates
+        The values of the aggregates the rules read (``mean(frequency)``,
+        ...) by their canonical text, as :meth:`RuleSet.aggregates` gives
+        them: fitted on the data, or those given as ``aggregates=``.
 
     Examples
     --------
@@ -430,6 +436,7 @@ class RulesResult:
     explain: dict[str, np.ndarray]
     index: Any = None
     skipped: dict[str, tuple[str, ...]] = attrs.field(factory=dict)
+    aggregates: dict[str, float] = attrs.field(factory=dict)
 
     def __getitem__(self, name: str) -> Labels:
         return self.labels[name]
@@ -734,8 +741,118 @@ class RuleSet:
                 )
         return reads
 
+    def aggregate_keys(self) -> tuple[str, ...]:
+        """The canonical texts of every aggregate the rules read.
+
+        An aggregate (``mean(x)``, ``median(x)``, ``min(x)``, ``max(x)``,
+        ``quantile(x, q)``, each optionally with ``where=condition``) is keyed
+        by one text however it is written: spaces and quotes normalised, the
+        q of a quantile as a number.
+
+        Returns
+        -------
+        tuple of str
+            The keys, sorted; empty when the rules read no aggregate.
+
+        Examples
+        --------
+        >>> from custseg import rules
+        >>> rules.load("ecommerce").aggregate_keys()
+        ('mean(frequency, where=not missing(recency_days))', 'mean(monetary, where=not missing(recency_days))')
+        """
+        keys: set[str] = set()
+        for d in self.derived.values():
+            keys |= d.expr.aggregate_keys
+        for s in self.segments.values():
+            for r in s.rules:
+                keys |= r.when.aggregate_keys
+        for ts in self.tagsets.values():
+            for r in ts.rules:
+                keys |= r.when.aggregate_keys
+        return tuple(sorted(keys))
+
+    def aggregates(self, data: Any) -> dict[str, float]:
+        """The values of the aggregates the rules read, fitted on *data*.
+
+        Aggregates (``mean(monetary)``, ``quantile(x, 0.9)``, ...) are
+        population figures: evaluated on another data set they move, and with
+        them the labels of customers whose own values did not change. Fit
+        them once, on a reference period, and pass them to
+        :meth:`evaluate` (``aggregates=``) to label other periods on the
+        same scale, as fixed score edges do.
+
+        Parameters
+        ----------
+        data
+            As for :meth:`evaluate`.
+
+        Returns
+        -------
+        dict
+            Canonical text of the aggregate (:meth:`aggregate_keys`) -> its
+            value (NaN for an aggregate over no values). Aggregates only read
+            by outputs the data leaves out (an absent ``optional`` field) are
+            not included.
+
+        Examples
+        --------
+        >>> from custseg import rules
+        >>> rs = rules.loads('''
+        ... format = 1
+        ... [fields]
+        ... spend = { type = "number" }
+        ... [segments.kind]
+        ... default = "small"
+        ... rules = [{ label = "big", when = "spend > mean(spend)" }]
+        ... ''')
+        >>> jan = {"spend": [10.0, 20.0, 90.0]}
+        >>> rs.aggregates(jan)
+        {'mean(spend)': 40.0}
+        >>> feb = {"spend": [50.0, 500.0]}
+        >>> rs.evaluate(feb)["kind"].to_numpy().tolist()  # February's mean
+        ['small', 'big']
+        >>> rs.evaluate(feb, aggregates=rs.aggregates(jan))["kind"].to_numpy().tolist()
+        ['big', 'big']
+        """
+        return dict(self.evaluate(data).aggregates)
+
+    def _fixed_aggregates(self, aggregates: Any) -> dict[str, float]:
+        """*aggregates* checked against the rules' aggregates, as floats."""
+        if not isinstance(aggregates, Mapping):
+            raise InputError(
+                "aggregates",
+                f"must be a dict of aggregate values: got {type(aggregates).__name__}",
+                fix="pass the dict RuleSet.aggregates(data) returns",
+            )
+        known = self.aggregate_keys()
+        out: dict[str, float] = {}
+        for key, value in aggregates.items():
+            if key not in known:
+                close = difflib.get_close_matches(str(key), known, n=1)
+                raise InputError(
+                    "aggregates",
+                    f"has {key!r}, which these rules do not read",
+                    fix=(f"did you mean {close[0]!r}? " if close else "")
+                    + "pass the values RuleSet.aggregates(...) gives for the same "
+                    "rules; they read "
+                    + (", ".join(repr(k) for k in known) if known else "none"),
+                )
+            if isinstance(value, bool) or not isinstance(value, numbers.Real):
+                raise InputError(
+                    "aggregates",
+                    f"has a {type(value).__name__} for {key!r}, not a number",
+                    fix="pass the values RuleSet.aggregates(data) returns",
+                )
+            out[key] = float(value)
+        return out
+
     def evaluate(
-        self, data: Any, *, explain: bool = False, lang: str | None = None
+        self,
+        data: Any,
+        *,
+        explain: bool = False,
+        lang: str | None = None,
+        aggregates: Mapping[str, float] | None = None,
     ) -> RulesResult:
         """Label every row of *data*: columns by name, one row per customer.
 
@@ -757,6 +874,12 @@ class RuleSet:
         lang
             Use the ``translations`` for this language (e.g. ``"zh"``) as
             label names where the file gives them.
+        aggregates
+            The values of the rules' aggregates (``mean(...)``, ...) to use
+            instead of computing them on *data*: the dict
+            :meth:`aggregates` returns for a reference data set (or
+            :attr:`RulesResult.aggregates` of an earlier evaluation), to label
+            another period on the same scale. Default: computed on *data*.
 
         Examples
         --------
@@ -785,12 +908,28 @@ class RuleSet:
             *data* is of another kind, a required column is missing, has the
             wrong type, a missing value
             where the field does not allow one, a value outside the declared
-            bounds or an undeclared category value.
+            bounds or an undeclared category value; *aggregates* is not a
+            dict of numbers, names an aggregate the rules do not read, or
+            lacks one they read.
         """
+        fixed = None if aggregates is None else self._fixed_aggregates(aggregates)
         values, n, index = _coerce_data(self, data)
         absent = frozenset(f for f in self.required_fields() if f not in values)
-        return self._evaluate_env(
-            Env(n, values), explain=explain, lang=lang, index=index, absent=absent
+        env = Env(n, values, fixed=fixed)
+        try:
+            result = self._evaluate_env(
+                env, explain=explain, lang=lang, index=index, absent=absent
+            )
+        except AggregateMissing as exc:
+            raise InputError(
+                "aggregates",
+                f"has no value for {exc.args[0]!r}, which the rules read",
+                fix="fit them with RuleSet.aggregates(data) on data holding the "
+                "same fields (an optional field the fitting data lacked leaves "
+                "out the aggregates only its outputs read)",
+            ) from None
+        return attrs.evolve(
+            result, aggregates=dict(env.cache if fixed is None else fixed)
         )
 
     def _evaluate_env(
