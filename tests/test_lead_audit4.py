@@ -6,6 +6,7 @@ means and the sign of zero quantile edges."""
 from __future__ import annotations
 
 import math
+from typing import Any, ClassVar
 
 import numpy as np
 import pandas as pd
@@ -181,3 +182,58 @@ class TestOrderFreeMeans:
         assert [math.copysign(1.0, c) for c in a] == [math.copysign(1.0, c) for c in b]
         assert a == b
         assert all(math.copysign(1.0, c) == 1.0 for c in a if c == 0)
+
+
+class TestClassNamesEverywhere:
+    """Numbers get one class name whatever holds them, in every function that
+    reads labels (label_codes), not only in transition_matrix."""
+
+    containers: ClassVar[list[Any]] = [
+        lambda xs: list(xs),
+        lambda xs: np.array(xs, dtype=np.float64),
+        lambda xs: pd.Series(xs, dtype="float64").astype("category"),
+        lambda xs: pd.Categorical([float(x) for x in xs]),
+        lambda xs: pd.Series(xs, dtype="Int64"),
+    ]
+
+    @given(
+        st.lists(st.integers(0, 4), min_size=1, max_size=12),
+        st.sampled_from(range(5)),
+        st.sampled_from(range(5)),
+    )
+    def test_same_names(self, xs: list[int], i: int, j: int) -> None:
+        from custseg.labels import label_codes
+
+        a = label_codes(self.containers[i](xs))
+        b = label_codes(self.containers[j](xs))
+        names_a = [a[1][c] for c in a[0]]
+        names_b = [b[1][c] for c in b[0]]
+        assert names_a == names_b == [str(x) for x in xs]
+
+    def test_playbook_finds_float_categories(self) -> None:
+        from custseg.playbook import Action, Playbook, actions
+
+        jan = pd.Series([1.0, 2.0, np.nan], index=["c1", "c2", "c3"]).astype("category")
+        pb = Playbook(
+            {
+                "1": Action("call", "phone", 1, cadence_days=7),
+                "2": Action("sms", "sms", 2, cadence_days=30),
+            }
+        )
+        got = actions(jan, pb).to_pandas()["action"].tolist()
+        assert got[:2] == ["call", "sms"]
+
+    def test_categories_of_two_kinds_refused(self) -> None:
+        from custseg.playbook import Action, Playbook, actions
+
+        cat = pd.Categorical([1, "1", 1], categories=[1, "1"])
+        pb = Playbook({"1": Action("call", "phone", 1, cadence_days=7)})
+        with pytest.raises(InputError, match="different types"):
+            actions(cat, pb)
+        with pytest.raises(InputError, match="different types"):
+            custseg.transition_matrix(cat, cat)
+
+    def test_transition_matrix_of_ids_refused_before_allocating(self) -> None:
+        ids = np.arange(20_000).astype(str)
+        with pytest.raises(InputError, match="20,000 classes"):
+            custseg.transition_matrix(ids, ids)

@@ -343,7 +343,9 @@ class TestSegmentHistory:
             facts = custseg.summarize(
                 tx.customer_id, tx.date, tx.amount, as_of=d, after_as_of="drop"
             )
-            want = rs.evaluate([facts, facts.rfm_scores(edges=h.edges)])
+            want = rs.evaluate(
+                [facts, facts.rfm_scores(edges=h.edges)], aggregates=h.aggregates
+            )
             assert h.labels[k].keys() == want.labels.keys()
             for name, lab in want.labels.items():
                 assert h.labels[k][name] == lab

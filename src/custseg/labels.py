@@ -411,6 +411,75 @@ def _plain_classes(x: Any, field: str) -> tuple[np.ndarray, tuple[str, ...]]:
     return codes, tuple(str(u) for u in uniques.tolist())
 
 
+def _number_name(x: Any) -> str:
+    """The one name of a number, whatever its type: whole numbers as
+    integers (``1.0`` is ``"1"``), others as the shortest text of their
+    float (``2.5``, ``Decimal("2.50")`` and ``np.float64(2.5)`` are
+    ``"2.5"``), so equal numbers get equal names."""
+    if isinstance(x, bool | np.bool_):
+        return str(x)
+    if isinstance(x, numbers.Integral):
+        return str(int(x))
+    try:
+        whole = bool(x == int(x))
+    except (TypeError, ValueError, OverflowError):  # nan, inf, complex
+        whole = False
+    if whole:
+        return str(int(x))
+    try:
+        f = float(x)
+    except (TypeError, ValueError, OverflowError):
+        return str(x)
+    return repr(f) if f == x else str(x)
+
+
+def _class_names(
+    labels: Any, codes: np.ndarray, names: tuple[str, ...], field: str
+) -> tuple[str, ...]:
+    """The class names of a labelling that is not :class:`Labels`, numbers
+    named by :func:`_number_name` whatever the container (a categorical's
+    categories, a float array, a list); categories of two kinds (``1`` and
+    ``"1"``) and two classes of one name are refused."""
+    cat = getattr(labels, "cat", None) if is_pandas(labels) else labels
+    categories = None if cat is None else getattr(cat, "categories", None)
+    if categories is not None and hasattr(cat, "codes"):
+        cats = list(categories.tolist())
+        kinds = sorted({_label_kind(c) for c in cats})
+        if len(kinds) > 1:
+            raise InputError(
+                field,
+                f"has categories of different types ({', '.join(kinds)}), which "
+                "are never one class (1 and '1' are two)",
+                fix="convert them to one type first (e.g. "
+                ".cat.rename_categories(str)) if they name the same classes",
+            )
+        if kinds == ["number"]:
+            names = tuple(_number_name(c) for c in cats)
+    else:
+        values: Any = labels.to_numpy() if is_pandas(labels) else labels
+        if not isinstance(values, list | tuple):
+            values = np.asarray(values)
+        kind = "O" if isinstance(values, list | tuple) else values.dtype.kind
+        if kind == "f":  # the names are the floats' shortest texts
+            names = tuple(_number_name(float(n)) for n in names)
+        elif kind == "O" and names:  # one row of each class tells its kind
+            known = np.flatnonzero(codes >= 0)
+            rows = np.empty(len(names), dtype=np.intp)
+            rows[codes[known]] = known
+            sample = [values[i] for i in rows.tolist()]
+            if _label_kind(sample[0]) == "number":
+                names = tuple(_number_name(x) for x in sample)
+    if len(set(names)) != len(names):
+        dup = next(n for i, n in enumerate(names) if n in names[:i])
+        raise InputError(
+            field,
+            f"has two classes both named {dup!r} (values that differ but print "
+            "the same), which would be counted as one",
+            fix="convert the labels to one type first (e.g. .astype(str))",
+        )
+    return names
+
+
 def label_codes(
     labels: Any, field: str = "labels"
 ) -> tuple[np.ndarray, tuple[str, ...], bool, Any, str | None]:
@@ -445,4 +514,5 @@ def label_codes(
     else:
         codes, names = _plain_classes(labels, field)
         ordered = False
+    names = _class_names(labels, codes, names, field)
     return codes, names, ordered, index, None if name is None else str(name)

@@ -25,9 +25,8 @@ from . import _validate as v
 from ._align import flat_ids, id_kind, is_pandas, same_ids, to_pandas_index
 from ._exact import decimal_scale
 from .errors import InputError, ThresholdError
-from .labels import Labels
+from .labels import Labels, label_codes
 from .rfm import RfmEdges, RfmScores, ScoreEdges, _bins_per_dimension
-from .segments import _as_classes
 from .summary import (
     CustomerFacts,
     _check_day_span,
@@ -310,27 +309,79 @@ class TransitionMatrix:
         )
 
 
+#: The column of customer ids in a flat frame (a ``custseg segment`` output
+#: read back, ``segment(...).customers.reset_index()``)
+_ID_COLUMN = "customer_id"
+
+
+def _id_column(x: Any, column: Any) -> Any:
+    """The ids of a DataFrame whose index is unnamed (row numbers: a
+    RangeIndex, or what a sort or a filter leaves of one) and which has a
+    ``customer_id`` column, as a pandas Index; else ``None``."""
+    if x.index.name is not None or x.index.nlevels != 1 or column == _ID_COLUMN:
+        return None
+    if _ID_COLUMN not in x.columns:
+        return None
+    ids = x.loc[:, x.columns == _ID_COLUMN]
+    if ids.shape[1] != 1:
+        raise InputError(
+            _ID_COLUMN,
+            f"is {ids.shape[1]} columns of the same frame",
+            fix="keep one column of customer ids",
+        )
+    return ids.set_index(_ID_COLUMN).index  # (pandas is the caller's)
+
+
 def _pick_column(x: Any, column: Any, field: str) -> Any:
-    """The label column of a DataFrame (*column*, or its only column)."""
+    """The label column of a DataFrame (*column*, or its only column), on
+    the frame's customer ids: its ``customer_id`` column when its index is
+    unnamed (row numbers are not customer ids)."""
     if not (is_pandas(x) and hasattr(x, "columns")):
         if column is not None and isinstance(x, Mapping):
             return x[column]
         return x
+    ids = _id_column(x, column)
     if column is None:
-        if len(x.columns) != 1:
+        others = np.flatnonzero(
+            np.ones(len(x.columns), bool) if ids is None else x.columns != _ID_COLUMN
+        )
+        if len(others) != 1:
             raise InputError(
                 field,
-                f"is a DataFrame with {len(x.columns)} columns",
+                f"is a DataFrame with {len(others)} columns"
+                + ("" if ids is None else f" besides {_ID_COLUMN!r}"),
                 fix="say which to compare (column=...)",
             )
-        return x.iloc[:, 0]
-    if column not in x.columns:
+        picked = x.iloc[:, int(others[0])]
+    elif column not in x.columns:
         raise InputError(
             field,
             f"has no column {column!r}",
             fix=f"pick one of {list(x.columns)[:10]}",
         )
-    return x[column]
+    else:
+        picked = x[column]
+    return picked if ids is None else picked.set_axis(ids)
+
+
+def _read_classes(
+    labels: Any, field: str, missing: str
+) -> tuple[np.ndarray, tuple[str, ...], bool, Any, str | None]:
+    """Any labelling as (codes, names, has_missing, index, name), missing
+    labels (if any) the last class, *missing*; numbers named one way
+    whatever their container (see :func:`custseg.labels.label_codes`)."""
+    codes, names, _, index, name = label_codes(labels, field)
+    lost = codes < 0
+    has_missing = bool(lost.any())
+    if has_missing:
+        if missing in names:
+            raise ThresholdError(
+                f"'missing' must differ from the label names of {field!r}: "
+                f"{missing!r} is one of them; pass another name (missing=...)"
+            )
+        codes = np.where(lost, len(names), codes)
+        names = (*names, missing)
+    return codes, names, has_missing, index, None if name is None else str(name)
 
 
 def _check_unique(index: Any, field: str) -> None:
@@ -370,6 +421,10 @@ def _check_same_kind(before: Any, after: Any) -> None:
         )
 
 
+#: The most cells of a transition matrix (classes before x classes after).
+MAX_CELLS = 10**7
+
+
 def transition_matrix(
     before: Any,
     after: Any,
@@ -385,12 +440,14 @@ def transition_matrix(
 
     * **by customer id**, when both labellings carry an index (pandas
       Series or DataFrames, :class:`~custseg.Labels` computed from them, two
-      ``custseg segment`` outputs): customers only in *after* are counted
-      in the row *new*, those only in *before* in the column *gone*; nobody
-      is dropped (the names default to ``(new)`` and ``(gone)``, in
-      parentheses so they do not clash with class names such as the
-      ``ecommerce`` preset's lifecycle stage ``gone``). The *new* row and *gone* column are always there in this
-      mode (zero when nobody came or went), so tables of several periods
+      ``custseg segment`` outputs; a DataFrame whose index has no name and
+      which has a ``customer_id`` column, as one read from a CSV file, is
+      paired by that column, never by its row numbers): customers only in
+      *after* are counted in the row *new*, those only in *before* in the
+      column *gone*; nobody is dropped (the names default to ``(new)`` and
+      ``(gone)``, in parentheses so they do not clash with class names such
+      as the ``ecommerce`` preset's lifecycle stage ``gone``). The *new* row
+      and *gone* column are always there in this mode (zero when nobody came or went), so tables of several periods
       have one shape.
     * **by position**, otherwise (NumPy arrays, lists, or one side without
       index): row *i* of both is the same customer; the lengths must match.
@@ -403,9 +460,12 @@ def transition_matrix(
         *column* picks the label column). Rows follow each labelling's own
         classes in its order (a plain array: its distinct values, sorted),
         then *new*; columns likewise, then *gone*. Missing labels are the
-        class *missing*.
+        class *missing*. Classes are matched by name, and a number has one
+        name whatever its container: whole numbers as integers (``1.0`` is
+        ``"1"``), others as their shortest text (``"2.5"``).
     column
-        The label column when *before* and *after* are DataFrames.
+        The label column when *before* and *after* are DataFrames (default:
+        their only column besides ``customer_id``).
     new, gone, missing
         Names of the row of customers only in *after*, the column of those
         only in *before*, and the class of missing labels.
@@ -422,9 +482,12 @@ def transition_matrix(
         Lengths that differ when pairing by position; repeated or missing
         ids in an index (checked whether or not the two indexes are equal);
         indexes holding ids of two kinds (integers and text, integers and
-        floats: none would match); a DataFrame without the column.
+        floats: none would match); a DataFrame without the column; labels
+        of two kinds (``1`` and ``"1"``, also as a Categorical's
+        categories) or two classes of one name.
     ThresholdError
-        *new*, *gone* or *missing* equal to a class name.
+        *new*, *gone* or *missing* equal to a class name (*missing* on
+        either side, when either has missing labels).
 
     Examples
     --------
@@ -449,6 +512,14 @@ def transition_matrix(
     A       0  0       1
     B       2  0       0
     (new)   0  1       0
+
+    Flat frames (the id a column, the index row numbers) by their
+    ``customer_id`` column:
+
+    >>> jan = pd.DataFrame({"customer_id": ["ann", "bob"], "stage": ["A", "B"]})
+    >>> feb = pd.DataFrame({"customer_id": ["bob", "ann"], "stage": ["B", "A"]})
+    >>> transition_matrix(jan, feb).stayed
+    1.0
     """
     new, gone = v.text_param(new, "new"), v.text_param(gone, "gone")
     missing = v.text_param(missing, "missing")
@@ -457,12 +528,36 @@ def transition_matrix(
             f"'new', 'gone' and 'missing' must be three different names: got "
             f"{new!r}, {gone!r}, {missing!r}"
         )
-    b_codes, b_names, _, b_index, b_name = _as_classes(
+    b_codes, b_names, b_lost, b_index, b_name = _read_classes(
         _pick_column(before, column, "before"), "before", missing
     )
-    a_codes, a_names, _, a_index, a_name = _as_classes(
+    a_codes, a_names, a_lost, a_index, a_name = _read_classes(
         _pick_column(after, column, "after"), "after", missing
     )
+    cells = (len(b_names) + 1) * (len(a_names) + 1)
+    if cells > MAX_CELLS:
+        field, names = max(
+            (("before", b_names), ("after", a_names)), key=lambda p: len(p[1])
+        )
+        raise InputError(
+            field,
+            f"has {len(names):,d} classes: a transition matrix of {cells:,d} "
+            f"cells (more than {MAX_CELLS:,d})",
+            fix="pass a column of class labels (a segment, a lifecycle stage), "
+            "not ids or amounts; group fine values into classes first",
+        )
+    # the missing labels of one side would meet the other's class *missing*
+    for field, names, lost, other in (
+        ("before", b_names, b_lost, "after"),
+        ("after", a_names, a_lost, "before"),
+    ):
+        if not lost and missing in names and (b_lost or a_lost):
+            raise ThresholdError(
+                f"'missing' must differ from the label names of {field!r}: "
+                f"{missing!r} is one of them, and the missing labels of "
+                f"{other!r} would be counted as that class; pass another name "
+                "(missing=...)"
+            )
     name = b_name if b_name is not None else a_name
     if column is not None and name is None:
         name = str(column)
@@ -545,6 +640,88 @@ def _rule_labels(result: Any) -> dict[str, Labels]:
     )
 
 
+#: Columns and index levels of :meth:`SegmentHistory.to_pandas` (and the
+#: facts and scores ``custseg.segment`` keeps): never a rules output
+_HISTORY_COLUMNS = frozenset(
+    (
+        "as_of",
+        "customer_id",
+        "recency_days",
+        "frequency",
+        "monetary",
+        "first_purchase",
+        "last_purchase",
+        "tenure_days",
+        "r",
+        "f",
+        "m",
+        "rfm",
+    )
+)
+
+
+def _check_output_names(names: Any) -> None:
+    """InputError for a rules output named like a fact, a score or an index
+    level of :meth:`SegmentHistory.to_pandas`, which it would replace (as
+    :func:`custseg.segment` refuses it)."""
+    for name in names:
+        if name in _HISTORY_COLUMNS:
+            what = (
+                "an index level"
+                if name in ("as_of", "customer_id")
+                else "a fact or score column"
+            )
+            raise InputError(
+                str(name),
+                f"is an output of the rules and also {what} of the history "
+                "(SegmentHistory.to_pandas()), which the output would replace",
+                fix=f"rename the table, segmentation or tag set {name!r} in the "
+                "rules file",
+            )
+
+
+def _check_scores_fit(rules: Any, edges: RfmEdges, bins: Any) -> None:
+    """The scores must be in the range the rules declare for r, f and m
+    (rules written for scores 1..5 would silently mislabel 1..3), as
+    ``custseg.segment`` checks them; rules without declared fields (an
+    object with only ``evaluate``) are not checked."""
+    fields = getattr(rules, "fields", None)
+    if not isinstance(fields, Mapping):
+        return
+    specs = getattr(rules, "scores", None) or {}
+    for key, dim in (
+        ("r", edges.recency),
+        ("f", edges.frequency),
+        ("m", edges.monetary),
+    ):
+        top = getattr(fields.get(key), "max", None)
+        if top is None or int(top) == dim.bins:
+            continue
+        fixed = getattr(specs.get(key), "edges", None) is not None
+        how = f"edges= with {dim.bins} scores" if bins is None else f"bins={bins!r}"
+        raise ThresholdError(
+            f"{how} gives {key} scores 1..{dim.bins}, but the rules declare "
+            f"field {key!r} from 1 to {int(top)}: give {int(top)} {key} scores"
+            + (" (the rules fix its edges; leave it out of bins)" if fixed else "")
+            + ", or use rules written for that many (a rules file that extends "
+            f"the preset with [scores] {key} = {{ bins = {dim.bins} }} and its "
+            "own segment rules)"
+        )
+
+
+def _rule_bins(rules: Any, bins: Any) -> tuple[int, int, int]:
+    """Quantile scores per dimension: *bins*, else the rules' ``[scores]``
+    bins, else 5 (as :func:`custseg.segment` counts them)."""
+    counts = _bins_per_dimension(5 if bins is None else bins)
+    if bins is not None:
+        return counts
+    specs = getattr(rules, "scores", None) or {}
+    return tuple(  # type: ignore[return-value]
+        int(getattr(specs.get(key), "bins", None) or n)
+        for key, n in zip(("r", "f", "m"), counts, strict=True)
+    )
+
+
 @attrs.frozen(eq=False)
 class SegmentHistory:
     """Facts, RFM scores and rule labels of the customers at several dates.
@@ -573,6 +750,10 @@ class SegmentHistory:
         The time zone of the dates when they are tz-aware in one zone (a
         :class:`datetime.tzinfo`), else None. An aware date given as ``at``
         is read in it, as the as_of dates were.
+    aggregates
+        The values of the rules' aggregates (``mean(frequency)``, ...) fitted
+        on the first date and used at every date, by name (empty without
+        rules, or for rules that cannot take them).
     """
 
     as_of: tuple[np.datetime64, ...]
@@ -582,6 +763,7 @@ class SegmentHistory:
     edges: RfmEdges
     diagnostics: tuple[str, ...] = ()
     zone: Any = None
+    aggregates: Mapping[str, float] = attrs.field(factory=dict)
 
     def __len__(self) -> int:
         return len(self.as_of)
@@ -784,7 +966,7 @@ def segment_history(
     *,
     edges: RfmEdges | None = None,
     rules: Any = None,
-    bins: int | tuple[int, int, int] = 5,
+    bins: int | tuple[int, int, int] | None = None,
     zero_amount: Literal["purchase", "ignore"] = "purchase",
 ) -> SegmentHistory:
     """Facts, RFM scores and rule labels at each of *as_of_dates*, on one scale.
@@ -813,10 +995,20 @@ def segment_history(
         Anything with an ``evaluate(data)`` method, such as a
         :class:`custseg.rules.RuleSet` (``custseg.rules.load("ecommerce")``):
         it is evaluated at each date on ``[facts, scores]`` and its labels are
-        kept. Without *edges*, its ``[scores]`` fixed edges are used (as
-        :func:`custseg.segment` does), the other dimensions fitted.
+        kept. Without *edges*, its ``[scores]`` are used as
+        :func:`custseg.segment` uses them: fixed edges as they are, the
+        other dimensions fitted with the file's ``bins``. The values of its
+        aggregates (``mean(frequency)`` in the presets' ``rfm8``) are fitted
+        once, on the first date, and used at every date, as the edges are
+        (for a RuleSet; other objects are evaluated as they are). An output
+        named like a column of :meth:`SegmentHistory.to_pandas` (a fact, a
+        score, ``as_of``, ``customer_id``) is an error.
     bins
-        Scores per dimension when the edges are fitted.
+        Quantile scores per dimension when the edges are fitted: one count
+        or ``(recency, frequency, monetary)``. Default: the rules'
+        ``[scores]`` bins, else 5. Giving *bins* overrides the rules' bins
+        (never their fixed edges); scores out of the range the rules declare
+        for ``r``, ``f`` or ``m`` are an error, as in :func:`custseg.segment`.
     zero_amount
         As for :func:`~custseg.summarize`.
 
@@ -831,9 +1023,11 @@ def segment_history(
     ------
     InputError
         Bad transactions (as :func:`~custseg.summarize`); no purchase on or
-        before the first date to fit edges on.
+        before the first date to fit edges on; a rules output named like a
+        column of the history.
     ThresholdError
-        Dates not strictly increasing; bad *edges* or *bins*.
+        Dates not strictly increasing; bad *edges* or *bins*; scores out of
+        the range the rules declare.
 
     Notes
     -----
@@ -873,8 +1067,10 @@ def segment_history(
             f"'rules' must have an evaluate(data) method (a RuleSet): got "
             f"{type(rules).__name__}"
         )
-    if edges is None:
+    if edges is None and bins is not None:
         _bins_per_dimension(bins)  # a bad bin count fails before the work
+    # outputs that would replace a column of the history: before the work
+    _check_output_names(getattr(rules, "outputs", None) or ())
     fields = ("customer_id", "date", "amount")
     ids, dates, amounts = _coerce_rows(customer_id, date, amount, fields)
     assert amounts is not None
@@ -973,7 +1169,7 @@ def segment_history(
                 "there is nothing to fit RFM edges on",
                 fix="start at a later date, or pass edges=",
             )
-        fitted = first.rfm_scores(bins=bins)
+        fitted = first.rfm_scores(bins=_rule_bins(rules, bins))
         edges, diagnostics = fitted.edges, fitted.diagnostics
         # a rules file's fixed [scores] edges win, as in custseg.segment
         specs = getattr(rules, "scores", None) or {}
@@ -993,17 +1189,35 @@ def segment_history(
                     )
                 )
             )
+    if rules is not None:
+        _check_scores_fit(rules, edges, bins)
     all_scores = tuple(f.rfm_scores(edges=edges) for f in all_facts)
-    all_labels = tuple(
-        {} if rules is None else _rule_labels(rules.evaluate([f, s]))
-        for f, s in zip(all_facts, all_scores, strict=True)
-    )
+    # the rules' aggregates (mean(frequency), ...) fitted once on the first
+    # date, as the edges: a threshold that moved with the base would move
+    # customers whose behaviour did not change
+    fit_aggregates = getattr(rules, "aggregates", None)
+    aggregates: dict[str, float] = {}
+    if callable(fit_aggregates):
+        aggregates = dict(fit_aggregates([all_facts[0], all_scores[0]]))
+    all_labels: list[dict[str, Labels]] = []
+    for f, s in zip(all_facts, all_scores, strict=True):
+        if rules is None:
+            all_labels.append({})
+            continue
+        if callable(fit_aggregates):
+            result = rules.evaluate([f, s], aggregates=aggregates)
+        else:
+            result = rules.evaluate([f, s])
+        labels = _rule_labels(result)
+        _check_output_names(labels)
+        all_labels.append(labels)
     return SegmentHistory(
         as_of=tuple(f.as_of for f in all_facts),
         facts=tuple(all_facts),
         scores=all_scores,
-        labels=all_labels,
+        labels=tuple(all_labels),
         edges=edges,
         diagnostics=diagnostics,
         zone=zone,
+        aggregates=aggregates,
     )
