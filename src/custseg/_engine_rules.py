@@ -29,12 +29,13 @@ import attrs
 import numpy as np
 
 from . import _validate as v
+from ._exact import SCALES
 from .errors import Diagnostic, InputError, RulesError, ThresholdError
 from .lifecycle import LifecycleWindows
 from .pareto import AbcEdges
 from .rfm import RfmEdges, ScoreEdges, _bins_per_dimension, _midpoint
 from .rules import RuleSet
-from .rules._expr import _ascii_forms, _span
+from .rules._expr import _ascii_forms, _span, aggregate_key
 
 __all__ = [
     "EngineRules",
@@ -357,13 +358,17 @@ class _Compiler:
         q = 0.0
         if func == "quantile":
             q = float(self.visit(node.args[1]).const)
-        key = f"{func}({name})" if func != "quantile" else f"quantile({name}, {q!r})"
+        where: ast.expr | None = next(
+            (k.value for k in node.keywords if k.arg == "where"), None
+        )
+        where_text = "" if where is None else ast.unparse(where)
+        key = aggregate_key(func, name, q, where_text)
         if key in self.aggregates:
             return self.constant(float(self.aggregates[key]))
         if func in ("median", "quantile") and self.backend not in EXACT_QUANTILES:
-            where = "this engine" if self.backend is None else f"{self.backend}"
+            here = "this engine" if self.backend is None else f"{self.backend}"
             exc = _Unsupported(
-                f"{key}: an exact quantile over all customers, which {where} "
+                f"{key}: an exact quantile over all customers, which {here} "
                 "does not compute (its quantiles are approximate)",
                 f"give its value: aggregates={{{key!r}: ...}}, or run on "
                 "Polars or DuckDB",
@@ -372,10 +377,15 @@ class _Compiler:
             raise exc
         self.push()
         x = self.name(name).expr  # NaN is null: skipped, as NumPy skips NaN
+        if where is not None:  # only the rows where the condition is TRUE
+            cond = self.visit(where)
+            if cond.const is not True:
+                x = self.nw.when(cond.expr[0]).then(x)
         reads = self.pop()
+        tag = "".join(ch if ch.isalnum() else "_" for ch in key)
         if func == "mean":
-            agg = x.mean()
-        elif func == "min":
+            return self.mean(x, reads, tag)
+        if func == "min":
             agg = x.min()
         elif func == "max":
             agg = x.max()
@@ -383,10 +393,53 @@ class _Compiler:
             agg = x.quantile(0.5, interpolation="linear")
         else:
             agg = x.quantile(q, interpolation="linear")
-        tag = "".join(ch if ch.isalnum() else "_" for ch in key)
         self.push()
         raw = self.aggregate(f"r_{tag}", agg, reads)
         return _Node("number", self.temp(f"a_{tag}", _number(raw), self.pop()))
+
+    def mean(self, x: Any, reads: set[str], tag: str) -> _Node:
+        """``mean(x)`` as the core computes it (``custseg.rules._expr._mean``),
+        bit for bit and so in any row order, for values that are decimals of
+        few places (cents, whole numbers): the first scale of
+        :data:`~custseg._exact.SCALES` every value round-trips at gives
+        integers whose sum is exact in any order (below 2**52), divided once
+        by ``n * scale`` (a correctly rounded division, as Python's
+        ``int / int``). Other values (``1/3``, many digits) keep the
+        engine's float mean, which can differ in the last bit and with the
+        row order. One aggregate ``select`` (a few sums per scale), then one
+        expression on its row."""
+        nw = self.nw
+        self.push()
+        n = self.aggregate(f"r_{tag}_n", x.count(), reads)
+        fallback = self.aggregate(f"r_{tag}", x.mean(), reads)
+        levels = []
+        for i, scale in enumerate(SCALES):
+            k = (x * float(scale)).round()
+            # the divisor a column: Polars divides by a literal as a product
+            # by its reciprocal, not correctly rounded
+            fits = (k / (k * 0.0 + float(scale)) == x).fill_null(False)
+            unfit = (~fits & ~x.is_null()).cast(nw.Int64).sum()
+            levels.append(
+                (
+                    scale,
+                    self.aggregate(f"r_{tag}_u{i}", unfit, reads),
+                    self.aggregate(
+                        f"r_{tag}_g{i}", nw.when(fits).then(k.abs()).sum(), reads
+                    ),
+                    self.aggregate(f"r_{tag}_s{i}", nw.when(fits).then(k).sum(), reads),
+                )
+            )
+        out = fallback.cast(nw.Float64)
+        for scale, unfit, magnitude, total in reversed(levels):
+            # the first scale every value fits; past 2**52 the sum may round:
+            # the float mean, as the core gives up on the decimals there
+            exact = total.cast(nw.Float64) / (n.cast(nw.Float64) * float(scale))
+            out = (
+                nw.when(unfit == 0)
+                .then(nw.when(magnitude < float(2**52)).then(exact).otherwise(fallback))
+                .otherwise(out)
+            )
+        return _Node("number", self.temp(f"a_{tag}", _number(out), self.pop()))
 
     def compare(self, node: ast.Compare) -> _Node:
         left_node = node.left
@@ -797,9 +850,14 @@ def compile_rules(
         Label language (``"zh"``), as for ``evaluate``.
     aggregates
         Values of the aggregates in conditions, by their text as
-        ``"mean(monetary)"`` or ``"quantile(monetary, 0.9)"``: they are used
-        instead of computing them in the engine (for results equal to the
-        bit to an earlier run, or for median and quantile on Dask and Spark).
+        ``"mean(monetary)"``, ``"quantile(monetary, 0.9)"`` or
+        ``"mean(monetary, where=frequency > 0)"`` (the canonical text of
+        :meth:`RuleSet.aggregates <custseg.rules.RuleSet.aggregates>`): they
+        are used instead of computing them in the engine (for results equal
+        to the bit to an earlier run, or for median and quantile on Dask and
+        Spark). ``mean(x)`` computed in the engine is the core's bit for bit
+        for decimals of few places (cents, whole numbers), else the engine's
+        float mean (see ``docs/engines-in-engine.md``).
     explain
         Also add ``<segmentation>.rule`` columns: the index of the deciding
         rule (-1: the default).

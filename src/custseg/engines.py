@@ -24,6 +24,7 @@ compiler behind it).
 from __future__ import annotations
 
 import importlib.util
+import math
 import re
 import warnings
 from collections.abc import Hashable, Iterator
@@ -36,7 +37,7 @@ import numpy as np
 
 from . import _validate as v
 from ._engine_rules import EngineRules, approx_rfm_edges, compile_rules, label_in_engine
-from ._exact import SCALES
+from ._exact import SCALES, limb_plan, round_limbs
 from .errors import CustsegWarning, InputError
 from .summary import CustomerFacts
 
@@ -732,6 +733,12 @@ class EngineFacts:
         Whether the amounts are integers (their sums are exact below 2**53).
     amount
         The name of the amount column (for messages).
+    limbs
+        For float amounts that are not decimals of few places: the plan
+        ``(p, w, k)`` of :func:`custseg._exact.limb_plan` their sums were
+        computed with, and ``frame`` then also has the exact limb sums
+        ``_monetary_0`` ... ``_monetary_{k-1}`` (Float64 whole numbers), which
+        :func:`collect_facts` rounds once into ``monetary``; None otherwise.
     """
 
     frame: Any
@@ -742,6 +749,7 @@ class EngineFacts:
     customer: str
     int_amounts: bool = False
     amount: str = "amount"
+    limbs: tuple[int, int, int] | None = None
 
 
 def engine_facts(
@@ -809,8 +817,14 @@ def engine_facts(
     Decimal amounts of few places (cents; up to 8 places) are summed as
     integers of their last place and divided once: ``monetary`` is then the
     correctly rounded sum, the same for every row order and bit for bit
-    :func:`~custseg.summarize`'s. Other float amounts keep the engine's
-    float sum, which can depend on the row order in the last bit.
+    :func:`~custseg.summarize`'s. Other float amounts (``1/3``, many
+    digits, ``1e16`` with refunds) are summed exactly as limbs of whole
+    numbers (:attr:`EngineFacts.limbs`), which :func:`collect_facts` rounds
+    once: the correctly rounded sum, again the core's bit for bit; the
+    frame's own ``monetary`` is then the same in any row order, within a
+    unit in the last place. Amounts spanning more binary places than the
+    limbs hold (``1e300`` beside ``1e-300``) keep the engine's float sum,
+    which can depend on the row order in the last bit.
 
     Examples
     --------
@@ -845,7 +859,8 @@ def engine_facts(
         date_format=date_format,
     )
     name = str(customer)
-    if name in _FACT_COLUMNS:  # a frame cannot hold two columns of one name
+    if name in _FACT_COLUMNS or name in _limb_names(ef.limbs):
+        # a frame cannot hold two columns of one name
         raise InputError(
             name,
             "is the customer column, but engine_facts' frame has a column of "
@@ -930,7 +945,14 @@ def _engine_facts(
             )
         base = base.filter(nw.col("_d") < nw.lit(end))
     frame = _group_facts(
-        base, _KEY, zero_amount, frequency, date_kind, as_of_day, checks.get("scale")
+        base,
+        _KEY,
+        zero_amount,
+        frequency,
+        date_kind,
+        as_of_day,
+        checks.get("scale"),
+        checks.get("limbs"),
     )
     return EngineFacts(
         frame=frame,
@@ -941,6 +963,7 @@ def _engine_facts(
         customer=_KEY,
         int_amounts=cols.amount_kind == "int",
         amount=str(cols.amount),
+        limbs=checks.get("limbs"),
     )
 
 
@@ -1477,13 +1500,13 @@ def _first_pass(
         row = base.select(*exprs).collect().rows(named=True)[0]
     out: dict[str, Any] = {}
     for key, value in row.items():
-        if key in ("max_date", "max_abs", "abs_sum"):
+        if key in ("max_date", "max_abs", "abs_sum", "top", "low"):
             out[key] = value
         else:
             out[key] = 0 if value is None else int(value)
-    out["scale"] = (
-        _pick_scale(out) if cols.amount_kind in ("float", "decimal") else None
-    )
+    out["scale"], out["limbs"] = None, None
+    if cols.amount_kind in ("float", "decimal"):
+        out["scale"], out["limbs"] = _sum_plan(out, out["n"] - out.get("n_after", 0))
     return out
 
 
@@ -1504,10 +1527,12 @@ def _readable_dates(d: Any, cols: _Columns) -> Any:
 
 
 def _scale_checks(amount: Any) -> list[Any]:
-    """The first pass's aggregates that find the amounts' decimal scale (as
-    :func:`custseg._exact.decimal_scale` finds it): per scale of
-    :data:`~custseg._exact.SCALES`, the rows that do not round-trip
-    (``round(a * s) / s != a``), and the sum of the magnitudes."""
+    """The first pass's aggregates that find how the amounts are summed:
+    their decimal scale (as :func:`custseg._exact.decimal_scale` finds it):
+    per scale of :data:`~custseg._exact.SCALES`, the rows that do not
+    round-trip (``round(a * s) / s != a``), and the sum of the magnitudes;
+    for other amounts, the largest and the smallest nonzero magnitude (the
+    plan of their exact sums in limbs, :func:`_sum_plan`)."""
     nw = _narwhals()
     exprs = []
     for i, scale in enumerate(SCALES):
@@ -1515,7 +1540,81 @@ def _scale_checks(amount: Any) -> list[Any]:
         unfit = ~(_divide(k, scale) == amount)
         exprs.append(unfit.fill_null(True).cast(nw.Int64).sum().alias(f"unfit_{i}"))
     exprs.append(amount.abs().sum().alias("abs_sum"))
+    exprs.append(amount.abs().max().alias("top"))
+    exprs.append(nw.when(amount != 0.0).then(amount.abs()).min().alias("low"))
     return exprs
+
+
+def _sum_plan(
+    checks: dict[str, Any], n: int
+) -> tuple[int | None, tuple[int, int, int] | None]:
+    """How *n* amounts with the aggregates *checks* (:func:`_scale_checks`)
+    are summed, as :func:`custseg._exact.order_free_sums` sums them:
+    ``(scale, None)`` for decimals of few places (integers of their last
+    place), ``(None, plan)`` for other finite amounts (exact limbs, see
+    :func:`_limbs`), ``(None, None)`` when the amounts span too many binary
+    places for the limbs (then the engine's float sum)."""
+    scale = _pick_scale(checks)
+    if scale is not None:
+        return scale, None
+    top, low = checks.get("top"), checks.get("low")
+    if top is None or low is None or not n:
+        return None, None
+    top, low = float(top), float(low)
+    if not (math.isfinite(top) and math.isfinite(low)) or top == 0.0:
+        return None, None  # infinite amounts are refused; no limbs needed
+    return None, limb_plan(top, low, n)
+
+
+def _limbs(amount: Any, plan: tuple[int, int, int]) -> list[Any]:
+    """The *k* limbs of float *amount* (Float64 whole numbers) for the plan
+    ``(p, w, k)`` of :func:`custseg._exact.limb_plan`: limb ``j`` is
+    ``R(a * 2**-(p + j*w)) - 2**w * R(a * 2**-(p + (j+1)*w))``, the top one
+    ``R(a * 2**-(p + (k-1)*w))``, with ``R`` the engine's rounding to a whole
+    number. Every step is exact in float64 (products by powers of two,
+    whole numbers, differences that are whole numbers below 2**w), the
+    limbs add up to ``a / 2**p`` exactly, and any *n* of them sum exactly,
+    so their per-customer sums are the same in any row order and
+    :func:`custseg._exact.round_limbs` rounds them once, as the core's sums
+    are rounded."""
+    p, w, k = plan
+    parts = [(amount * 2.0 ** -(p + j * w)).round() for j in range(k)]
+    limbs = [parts[j] - parts[j + 1] * 2.0**w for j in range(k - 1)]
+    return [*limbs, parts[k - 1]]
+
+
+def _limb_names(
+    plan: tuple[int, int, int] | None, prefix: str = "_monetary"
+) -> list[str]:
+    """The columns of the limb sums of :func:`_limbs`."""
+    return [] if plan is None else [f"{prefix}_{j}" for j in range(plan[2])]
+
+
+def _limb_total(sums: list[Any], plan: tuple[int, int, int]) -> Any:
+    """The limb sums' value in the engine (Float64): the same for every row
+    order, within a few units in the last place of the correctly rounded
+    sum that :func:`_round_limbs` gives."""
+    nw = _narwhals()
+    p, w, k = plan
+    total = None
+    for j in range(k - 1, -1, -1):
+        term = sums[j].cast(nw.Float64) * 2.0 ** (p + j * w)
+        total = term if total is None else total + term
+    return total
+
+
+def _round_limbs(
+    pdf: pd.DataFrame, names: list[str], plan: tuple[int, int, int]
+) -> np.ndarray:
+    """The collected limb sums *names* of *pdf* (whole Float64 numbers below
+    2**53; missing: 0) rounded once into the correctly rounded sums, as the
+    core's."""
+    p, w, _ = plan
+    sums = [
+        pdf[name].to_numpy(dtype=np.float64, na_value=0.0).astype(np.int64)
+        for name in names
+    ]
+    return round_limbs(sums, w, p)
 
 
 def _pick_scale(checks: dict[str, Any]) -> int | None:
@@ -1578,23 +1677,34 @@ def _group_facts(
     date_kind: str,
     as_of_day: int,
     scale: int | None = None,
+    limbs: tuple[int, int, int] | None = None,
 ) -> Any:
     """The group-by: one row per customer (a narwhals LazyFrame); *scale*:
-    the amounts' decimal scale (see :func:`_scaled_sum`)."""
+    the amounts' decimal scale, *limbs*: the plan of their exact sums in
+    limbs (see :func:`_sum_plan`)."""
     nw = _narwhals()
     p = _purchase(nw.col("_a"), zero_amount)
+    names = _limb_names(limbs)
+    # decimal amounts are summed as integers of their last place (exact, so
+    # the same in any row order) and divided once; other amounts as exact
+    # limbs (rounded once when collected); amounts spanning too many binary
+    # places keep the engine's float sum
+    if limbs is not None:
+        sums = [e.alias(f"_k{j}") for j, e in enumerate(_limbs(nw.col("_a"), limbs))]
+    else:
+        amounts = nw.col("_a") if scale is None else _last_place(nw.col("_a"), scale)
+        sums = [amounts.alias("_k")]
     rows = base.with_columns(
         p.cast(nw.Int64).alias("_p"),
         nw.when(p).then(nw.col("_d")).alias("_pd"),
-        # decimal amounts are summed as integers of their last place (exact,
-        # so the same in any row order) and divided once; other amounts
-        # keep the engine's float sum
-        (nw.col("_a") if scale is None else _last_place(nw.col("_a"), scale)).alias(
-            "_k"
-        ),
+        *sums,
     )
+    if limbs is not None:
+        money = [nw.col(f"_k{j}").sum().alias(name) for j, name in enumerate(names)]
+    else:
+        money = [nw.col("_k").sum().alias("monetary")]
     facts = rows.group_by(c).agg(
-        nw.col("_k").sum().alias("monetary"),
+        *money,
         nw.col("_p").sum().alias("_freq"),
         nw.col("_pd").min().alias("first_purchase"),
         nw.col("_pd").max().alias("last_purchase"),
@@ -1613,20 +1723,23 @@ def _group_facts(
             nw.col("_days").fill_null(0).alias("_freq")
         )
     as_of = np.datetime64(as_of_day, "D").item()
+    if limbs is not None:
+        monetary = _limb_total([nw.col(name) for name in names], limbs)
+    elif scale is None:
+        monetary = nw.col("monetary").cast(nw.Float64)
+    else:
+        monetary = _divide(nw.col("monetary"), scale)
     with _quiet():
         return facts.select(
             nw.col(c),
             _recency(nw.col("last_purchase"), as_of, date_kind).alias("recency_days"),
             nw.col("_freq").cast(nw.Int64).alias("frequency"),
-            (
-                nw.col("monetary").cast(nw.Float64)
-                if scale is None
-                else _divide(nw.col("monetary"), scale)
-            ).alias("monetary"),
+            monetary.alias("monetary"),
             nw.col("first_purchase"),
             nw.col("last_purchase"),
             _recency(nw.col("first_purchase"), as_of, date_kind).alias("tenure_days"),
             nw.col("n_rows").cast(nw.Int64),
+            *(nw.col(name).cast(nw.Float64) for name in names),
         )
 
 
@@ -1722,10 +1835,11 @@ def collect_facts(ef: EngineFacts) -> CustomerFacts:
     ([1, 2], [1, 1])
     """
     c = ef.customer
+    names = _limb_names(ef.limbs)
     with _quiet():
         table = (
             ef.frame.select(
-                c, "frequency", "monetary", "first_purchase", "last_purchase"
+                c, "frequency", "monetary", "first_purchase", "last_purchase", *names
             )
             .collect()
             .sort(c)
@@ -1733,7 +1847,10 @@ def collect_facts(ef: EngineFacts) -> CustomerFacts:
         pdf = table.to_pandas()
     ids = _id_array(pdf[c].to_numpy())
     freq = pdf["frequency"].to_numpy(dtype=np.int64)
-    monetary = pdf["monetary"].to_numpy(dtype=np.float64)
+    if ef.limbs is not None:  # exact limb sums, rounded once (as the core's)
+        monetary = _round_limbs(pdf, names, ef.limbs)
+    else:
+        monetary = pdf["monetary"].to_numpy(dtype=np.float64)
     unit = ef.unit
     first = _as_datetime64(pdf["first_purchase"], unit)
     last = _as_datetime64(pdf["last_purchase"], unit)
@@ -1912,11 +2029,8 @@ def engine_btyd_summary(
     # weeks start on the Monday (1970-01-01 was a Thursday); the modulo twice
     # because SQL engines keep the sign of the dividend
     period = day - ((day + 3) % 7 + 7) % 7 if unit == "W" else day
-    scale = checks.get("scale")
-    # decimal amounts summed as integers of their last place (exact, in any
-    # row order), divided once in NumPy, as custseg._exact does
-    amounts = nw.col("_a") if scale is None else _last_place(nw.col("_a"), scale)
-    rows = base.select(nw.col(c), period.alias("_per"), amounts.alias("_a"))
+    scale, limbs = checks.get("scale"), None
+    rows = base.select(nw.col(c), period.alias("_per"), nw.col("_a"))
     per_customer = rows.group_by(c).agg(
         nw.col("_per").min().alias("_first"),
         nw.col("_per").max().alias("_last"),
@@ -1925,12 +2039,41 @@ def engine_btyd_summary(
     # the repeat periods' rows summed as such (as the core does), not the
     # total less the first period's: a large first purchase would cancel a
     # small repeat spend
-    repeat_spend = (
-        rows.join(per_customer.select(c, "_first"), on=c, how="inner")
-        .filter(nw.col("_per") != nw.col("_first"))
-        .group_by(c)
-        .agg(nw.col("_a").sum().alias("_repeat_spend"))
+    repeat = rows.join(per_customer.select(c, "_first"), on=c, how="inner").filter(
+        nw.col("_per") != nw.col("_first")
     )
+    if (
+        amount is not None
+        and scale is None
+        and cols.amount_kind in ("float", "decimal")
+    ):
+        # the core sums the repeat rows as custseg._exact does, choosing
+        # from those rows alone (decimals of few places, else exact limbs):
+        # one more aggregate pass over them
+        with _quiet():
+            found = (
+                repeat.select(nw.len().alias("n"), *_scale_checks(nw.col("_a")))
+                .collect()
+                .rows(named=True)[0]
+            )
+        found = {
+            k: (0 if x is None else int(x)) if k.startswith("unfit") else x
+            for k, x in found.items()
+        }
+        scale, limbs = _sum_plan(found, int(found["n"] or 0))
+    names = _limb_names(limbs, "_repeat")
+    if limbs is not None:
+        parts = _limbs(nw.col("_a"), limbs)
+    else:
+        # decimal amounts summed as integers of their last place (exact, in
+        # any row order), divided once in NumPy, as custseg._exact does
+        amounts = nw.col("_a") if scale is None else _last_place(nw.col("_a"), scale)
+        parts, names = [amounts], ["_repeat_spend"]
+    # the columns made first: a group-by aggregates plain columns only
+    repeat = repeat.with_columns(
+        *(e.alias(name) for e, name in zip(parts, names, strict=True))
+    )
+    repeat_spend = repeat.group_by(c).agg(*(nw.col(name).sum() for name in names))
     table = per_customer.join(n_periods, on=c, how="inner").join(
         repeat_spend, on=c, how="left"
     )
@@ -1946,7 +2089,10 @@ def engine_btyd_summary(
     monetary = None
     if amount is not None:
         # no repeat period: no row joined (missing), monetary 0
-        spend = pdf["_repeat_spend"].to_numpy(dtype=np.float64, na_value=0.0)
+        if limbs is not None:  # exact limb sums, rounded once (as the core's)
+            spend = _round_limbs(pdf, names, limbs)
+        else:
+            spend = pdf["_repeat_spend"].to_numpy(dtype=np.float64, na_value=0.0)
         if scale is not None:
             spend = spend / scale  # exact integers (below 2**53): correctly rounded
         with np.errstate(invalid="ignore", divide="ignore"):
