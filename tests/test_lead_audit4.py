@@ -237,3 +237,38 @@ class TestClassNamesEverywhere:
         ids = np.arange(20_000).astype(str)
         with pytest.raises(InputError, match="20,000 classes"):
             custseg.transition_matrix(ids, ids)
+
+
+class TestRecordsOnlyOrder:
+    @settings(max_examples=25, deadline=None)
+    @given(
+        st.lists(
+            st.text("abcxyz", min_size=1, max_size=3),
+            min_size=1,
+            max_size=8,
+            unique=True,
+        ),
+        st.randoms(use_true_random=False),
+    )
+    def test_records_only_customers_sorted(self, rec_ids: list[str], rnd) -> None:
+        """Customers only in the records come after the buyers sorted by id,
+        whatever the order of the records' rows (it was the file's order)."""
+        import warnings
+
+        tx = pd.DataFrame(
+            {
+                "customer_id": ["b", "d"],
+                "date": ["2024-01-01", "2024-01-02"],
+                "amount": [10.0, 20.0],
+            }
+        )
+        rec = pd.DataFrame({"customer_id": rec_ids, "vip": [True] * len(rec_ids)})
+        shuffled = rec.sample(frac=1, random_state=rnd.randrange(1000))
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            a = custseg.segment(tx, as_of="2024-02-01", records=rec).to_pandas()
+            b = custseg.segment(tx, as_of="2024-02-01", records=shuffled).to_pandas()
+        assert a.index.tolist() == b.index.tolist()
+        extra = [i for i in a.index if i not in ("b", "d")]
+        assert extra == sorted(extra)
+        pd.testing.assert_frame_equal(a, b)

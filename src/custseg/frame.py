@@ -12,6 +12,7 @@ a row.
 
 from __future__ import annotations
 
+import contextlib
 import difflib
 import os
 import warnings
@@ -491,7 +492,11 @@ def _join_records(
     if record_ids is not records.index:
         records = records.set_axis(record_ids)
     in_tx = records.index.isin(out.index)
+    # customers only in the records follow the buyers sorted by id (as the
+    # summary's customers are), whatever the order of the records' rows
     extra = records.index[~in_tx]
+    with contextlib.suppress(TypeError):  # ids that do not compare: as given
+        extra = extra.sort_values()
     joined = (
         out.reindex(out.index.append(extra)) if len(extra) else out.copy(deep=False)
     )
