@@ -516,3 +516,32 @@ def label_codes(
         ordered = False
     names = _class_names(labels, codes, names, field)
     return codes, names, ordered, index, None if name is None else str(name)
+
+
+def classes_with_missing(
+    labels: Any, field: str, missing: str
+) -> tuple[np.ndarray, tuple[str, ...], bool, bool, Any, str | None]:
+    """:func:`label_codes` with missing values (code -1) given the class
+    *missing*, appended to the names only when some value is missing:
+    ``(codes, names, ordered, has_missing, index, name)``; a label already
+    named *missing* is a :class:`~custseg.errors.ThresholdError`.
+
+    Examples
+    --------
+    >>> codes, names, ordered, has_missing, index, name = classes_with_missing(
+    ...     ["b", None, "a"], "labels", "missing")
+    >>> codes.tolist(), names, has_missing
+    ([1, 2, 0], ('a', 'b', 'missing'), True)
+    """
+    codes, names, ordered, index, name = label_codes(labels, field)
+    lost = codes < 0
+    has_missing = bool(lost.any())
+    if has_missing:
+        if missing in names:
+            raise ThresholdError(
+                f"'missing' must differ from the label names of {field!r}: "
+                f"{missing!r} is one of them; pass another name (missing=...)"
+            )
+        codes = np.where(lost, len(names), codes)
+        names = (*names, missing)
+    return codes, names, ordered, has_missing, index, name

@@ -25,7 +25,7 @@ from . import _validate as v
 from ._align import flat_ids, id_kind, is_pandas, same_ids, to_pandas_index
 from ._exact import decimal_scale
 from .errors import InputError, ThresholdError
-from .labels import Labels, label_codes
+from .labels import Labels, classes_with_missing
 from .rfm import RfmEdges, RfmScores, ScoreEdges, _bins_per_dimension
 from .summary import (
     CustomerFacts,
@@ -370,17 +370,9 @@ def _read_classes(
     """Any labelling as (codes, names, has_missing, index, name), missing
     labels (if any) the last class, *missing*; numbers named one way
     whatever their container (see :func:`custseg.labels.label_codes`)."""
-    codes, names, _, index, name = label_codes(labels, field)
-    lost = codes < 0
-    has_missing = bool(lost.any())
-    if has_missing:
-        if missing in names:
-            raise ThresholdError(
-                f"'missing' must differ from the label names of {field!r}: "
-                f"{missing!r} is one of them; pass another name (missing=...)"
-            )
-        codes = np.where(lost, len(names), codes)
-        names = (*names, missing)
+    codes, names, _, has_missing, index, name = classes_with_missing(
+        labels, field, missing
+    )
     return codes, names, has_missing, index, None if name is None else str(name)
 
 

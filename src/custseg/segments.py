@@ -20,7 +20,7 @@ from . import _validate as v
 from ._align import is_pandas, to_pandas_index
 from ._exact import order_free_sums
 from .errors import InputError, ThresholdError
-from .labels import label_codes, smallest_int_dtype
+from .labels import classes_with_missing, smallest_int_dtype
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -58,16 +58,7 @@ def _as_classes(
     values (code -1) get the class *missing*, appended to the names (only
     when some value is missing). Codes are ``intp``.
     """
-    codes, names, ordered, index, name = label_codes(labels, field)
-    lost = codes < 0
-    if lost.any():
-        if missing in names:
-            raise ThresholdError(
-                f"'missing' must differ from the label names of {field!r}: "
-                f"{missing!r} is one of them; pass another name (missing=...)"
-            )
-        codes = np.where(lost, len(names), codes)
-        names = (*names, missing)
+    codes, names, ordered, _, index, name = classes_with_missing(labels, field, missing)
     return codes, names, ordered, index, None if name is None else str(name)
 
 

@@ -674,18 +674,22 @@ class RuleSet:
         >>> rs.required_fields()
         ('visits', 'spend', 'age')
         """
-        needed: set[str] = set()
+        needed: set[str] = {t.field for t in self.tables.values()}
+        for expr in self._expressions():
+            needed |= expr.names
+        return tuple(f for f in self.fields if f in needed)
+
+    def _expressions(self) -> Iterator[Any]:
+        """Every compiled expression of the rules: derived fields' and each
+        segment and tag rule's condition."""
         for d in self.derived.values():
-            needed |= d.expr.names
-        for t in self.tables.values():
-            needed.add(t.field)
+            yield d.expr
         for s in self.segments.values():
             for r in s.rules:
-                needed |= r.when.names
+                yield r.when
         for ts in self.tagsets.values():
             for r in ts.rules:
-                needed |= r.when.names
-        return tuple(f for f in self.fields if f in needed)
+                yield r.when
 
     def fields_read(self) -> dict[str, frozenset[str]]:
         """The declared fields each derived value, table, segmentation and tag
@@ -761,14 +765,8 @@ class RuleSet:
         ('mean(frequency, where=not missing(recency_days))', 'mean(monetary, where=not missing(recency_days))')
         """
         keys: set[str] = set()
-        for d in self.derived.values():
-            keys |= d.expr.aggregate_keys
-        for s in self.segments.values():
-            for r in s.rules:
-                keys |= r.when.aggregate_keys
-        for ts in self.tagsets.values():
-            for r in ts.rules:
-                keys |= r.when.aggregate_keys
+        for expr in self._expressions():
+            keys |= expr.aggregate_keys
         return tuple(sorted(keys))
 
     def aggregates(self, data: Any) -> dict[str, float]:
