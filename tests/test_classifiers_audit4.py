@@ -46,7 +46,7 @@ TINY = Decimal("1e-18")
 
 
 def _arrow(values: list[Decimal]) -> pd.Series:
-    import pyarrow as pa
+    pa = pytest.importorskip("pyarrow")  # the [test] extra has none
 
     return pd.Series(pd.array(values, dtype=pd.ArrowDtype(pa.decimal128(38, 18))))
 
