@@ -152,7 +152,7 @@ class TestRecordsIntegerIds:
         )
         out = _segment(tx, records=recs)
         buyers = sorted(set(tx_ids))
-        expected = buyers + [x for x in rec_ids if x not in set(tx_ids)]
+        expected = buyers + sorted(x for x in rec_ids if x not in set(tx_ids))
         assert _ints(out.index) == expected
         assert out.index.dtype != np.float64
         present = ["both" if x in rec_ids else "transactions_only" for x in buyers] + [

@@ -1016,7 +1016,8 @@ def segment(
         either input: customers with records but no transactions have no
         purchase (frequency 0, monetary 0, missing recency and scores), and
         a ``present`` column says where each customer was found (``both``,
-        ``transactions_only``, ``records_only``). Their columns are there
+        ``transactions_only``, ``records_only``); records-only customers
+        come after the buyers, sorted by id too. Their columns are there
         for the rules: the presets' ``optional`` fields (``satisfaction``,
         ``repurchase``, ``referral``, ``vip``, ``visits``, ...) turn on the
         segmentations that read them. Ids are matched exactly: integers of
