@@ -39,7 +39,7 @@ from . import _validate as v
 from ._engine_rules import EngineRules, approx_rfm_edges, compile_rules, label_in_engine
 from ._exact import SCALES, limb_plan, round_limbs
 from .errors import CustsegWarning, InputError
-from .summary import CustomerFacts
+from .summary import FACT_COLUMNS, CustomerFacts
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -87,15 +87,7 @@ _DECIMAL_BOUND = float(2**52)
 #: :func:`engine_facts`).
 _KEY = "_c"
 #: The columns of :attr:`EngineFacts.frame` besides the customer's.
-_FACT_COLUMNS = (
-    "recency_days",
-    "frequency",
-    "monetary",
-    "first_purchase",
-    "last_purchase",
-    "tenure_days",
-    "n_rows",
-)
+_FACT_COLUMNS = (*FACT_COLUMNS, "n_rows")
 
 
 # --------------------------------------------------------------------------

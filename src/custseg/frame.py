@@ -41,7 +41,7 @@ from .rfm import (
     _quantile_edges,
 )
 from .rules import RuleSet, load, presets
-from .summary import CustomerFacts, _summarize
+from .summary import FACT_COLUMNS, CustomerFacts, _summarize
 
 __all__ = [
     "SegmentResult",
@@ -1330,18 +1330,7 @@ def segment_frame(
 
 SPINE_SCORES = ("r", "f", "m")
 #: segment_frame's facts and scores: never replaced by a rules output
-_FACT_COLUMNS = frozenset(
-    (
-        "recency_days",
-        "frequency",
-        "monetary",
-        "first_purchase",
-        "last_purchase",
-        "tenure_days",
-        *SPINE_SCORES,
-        "rfm",
-    )
-)
+_FACT_COLUMNS = frozenset((*FACT_COLUMNS, *SPINE_SCORES, "rfm"))
 
 
 def apply_rules(

@@ -28,6 +28,7 @@ from .errors import InputError, ThresholdError
 from .labels import Labels, classes_with_missing
 from .rfm import RfmEdges, RfmScores, ScoreEdges, _bins_per_dimension
 from .summary import (
+    FACT_COLUMNS,
     CustomerFacts,
     _check_day_span,
     _coerce_rows,
@@ -635,20 +636,7 @@ def _rule_labels(result: Any) -> dict[str, Labels]:
 #: Columns and index levels of :meth:`SegmentHistory.to_pandas` (and the
 #: facts and scores ``custseg.segment`` keeps): never a rules output
 _HISTORY_COLUMNS = frozenset(
-    (
-        "as_of",
-        "customer_id",
-        "recency_days",
-        "frequency",
-        "monetary",
-        "first_purchase",
-        "last_purchase",
-        "tenure_days",
-        "r",
-        "f",
-        "m",
-        "rfm",
-    )
+    ("as_of", "customer_id", *FACT_COLUMNS, "r", "f", "m", "rfm")
 )
 
 

@@ -47,6 +47,17 @@ if TYPE_CHECKING:
 
 __all__ = ["CustomerFacts", "summarize"]
 
+#: The per-customer facts of :class:`CustomerFacts`, in frame order (without
+#: the id): the columns every summary (core or engine) gives.
+FACT_COLUMNS = (
+    "recency_days",
+    "frequency",
+    "monetary",
+    "first_purchase",
+    "last_purchase",
+    "tenure_days",
+)
+
 _I64_MIN = np.iinfo(np.int64).min
 _I64_MAX = np.iinfo(np.int64).max
 _EXACT = 2**53  # float64 holds every integer up to this exactly
@@ -755,14 +766,7 @@ class CustomerFacts:
         >>> list(summarize([1], ["2024-01-01"], [5.0]).columns())
         ['recency_days', 'frequency', 'monetary', 'first_purchase', 'last_purchase', 'tenure_days']
         """
-        return {
-            "recency_days": self.recency_days,
-            "frequency": self.frequency,
-            "monetary": self.monetary,
-            "first_purchase": self.first_purchase,
-            "last_purchase": self.last_purchase,
-            "tenure_days": self.tenure_days,
-        }
+        return {name: getattr(self, name) for name in FACT_COLUMNS}
 
     def __repr__(self) -> str:
         return _display.short_repr(
