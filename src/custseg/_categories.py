@@ -59,7 +59,7 @@ def _accepted(levels: Sequence[str], aliases: Mapping[str, int] | None) -> str:
     return ", ".join(repr(s) for s in shown)
 
 
-def _plain(x: Any) -> np.ndarray:
+def _plain(x: Any, field: str) -> np.ndarray:
     """A 1-D NumPy array of the values (pandas categoricals and nullable
     columns become object arrays with ``None`` for missing)."""
     if hasattr(x, "dtype") and hasattr(x, "to_numpy") and not isinstance(x, np.ndarray):
@@ -74,7 +74,7 @@ def _plain(x: Any) -> np.ndarray:
         return np.asarray(x.to_numpy())
     if isinstance(x, dict | set | frozenset | str | bytes):
         raise InputError(
-            "values",
+            field,
             f"must be an array-like of answers, got {type(x).__name__}",
             fix="pass a list, NumPy array or pandas Series",
         )
@@ -185,7 +185,7 @@ def as_category(
         if known is not None:
             table = np.append(known, MISSING).astype(dtype)
             return table[np.asarray(inverse)]  # -1 (missing) takes the last entry
-    arr = _plain(x)
+    arr = _plain(x, field)
     if arr.ndim != 1:
         raise InputError(field, f"must be one-dimensional: got shape {arr.shape}")
     n = len(arr)

@@ -14,6 +14,7 @@ import decimal as _decimal
 import math
 import numbers
 import warnings
+from collections.abc import Iterable
 from typing import Any, Literal
 
 import numpy as np
@@ -1338,3 +1339,107 @@ def choice(value: Any, field: str, options: tuple[str, ...]) -> str:
         listed = ", ".join(repr(o) for o in options[:-1]) + f" or {options[-1]!r}"
         raise ThresholdError(f"{field!r} must be {listed}: got {describe(value)}")
     return str(value)
+
+
+def _decimal_values(x: Any, n: int) -> np.ndarray | None:
+    """The values of *x* as an object array (None where not a
+    :class:`_decimal.Decimal`) when some are decimals (a list or object
+    column of them, a ``decimal128[pyarrow]`` column), else None: NumPy
+    number arrays are not looked at."""
+    dtype = getattr(x, "dtype", None)
+    if isinstance(dtype, np.dtype):
+        if dtype.kind != "O":
+            return None
+        values = x.to_numpy() if hasattr(x, "to_numpy") else np.asarray(x)
+    elif dtype is not None:  # pandas extension dtype: decimals are kind "O"
+        if getattr(dtype, "kind", "O") != "O" or not hasattr(x, "to_numpy"):
+            return None
+        values = x.to_numpy(dtype=object, na_value=None)
+    elif isinstance(x, list | tuple):
+        values = np.empty(len(x), dtype=object)
+        values[:] = list(x)
+    else:
+        return None
+    if values.ndim != 1 or len(values) != n:
+        return None
+    is_dec = np.fromiter(
+        (isinstance(e, _decimal.Decimal) for e in values.tolist()),
+        dtype=bool,
+        count=n,
+    )
+    if not is_dec.any():
+        return None
+    values = values.copy()
+    values[~is_dec] = None
+    return values
+
+
+def require_column(x: Any, field: str) -> None:
+    """Refuse a scalar (text, a number, None, a mapping) where a column of
+    answers is needed, naming the argument *field*.
+
+    >>> require_column("large", "assets")
+    Traceback (most recent call last):
+    ...
+    custseg.errors.InputError: 'assets' must be an array-like of answers (one per customer), got a scalar 'large': pass a list, NumPy array or pandas Series
+    """
+    if (
+        x is None
+        or isinstance(x, str | bytes | dict | set | frozenset)
+        or np.isscalar(x)
+        or (isinstance(x, np.ndarray) and x.ndim == 0)
+    ):
+        what = "None" if x is None else f"a scalar {describe(x)}"
+        if isinstance(x, dict | set | frozenset):
+            what = f"a {type(x).__name__}"
+        raise InputError(
+            field,
+            f"must be an array-like of answers (one per customer), got {what}",
+            fix="pass a list, NumPy array or pandas Series",
+        )
+
+
+def exact_sides(
+    x: Any, arr: np.ndarray, cuts: Iterable[float | None] = (), *, whole: bool = False
+) -> np.ndarray:
+    """*arr* (*x* as read by :func:`as_numeric`) with every
+    decimal value that float64 rounds onto a cut moved one float toward its
+    exact side, so comparisons with the cuts are those of the decimals.
+
+    A ``Decimal`` (or ``decimal128[pyarrow]``) with more digits than float64
+    holds is rounded to the nearest double: ``0.700000000000000001`` becomes
+    ``0.7`` and would not be above a cut of 0.7. Rounding is monotone, so a
+    decimal can land *on* a cut but never across it: only such rows are
+    moved. A cut is read as the decimal it prints as (0.7 is 0.7), so
+    ``Decimal("0.7")`` stays on the cut 0.7. Zero is always a cut (negative
+    values), and with *whole* every integer is (a count check
+    ``x != floor(x)`` then sees ``2.0000000000000000001``). Float and integer
+    inputs are returned as they are, without a pass over the rows.
+
+    >>> from decimal import Decimal as D
+    >>> exact_sides([D("0.700000000000000001"), D("0.7"), D("0.1")],
+    ...             np.array([0.7, 0.7, 0.1]), (0.7,)).tolist()
+    [0.7000000000000001, 0.7, 0.1]
+    """
+    if arr.dtype.kind != "f" or not len(arr):
+        return arr
+    values = _decimal_values(x, len(arr))
+    if values is None:
+        return arr
+    marks = np.array([0.0, *(float(c) for c in cuts if c is not None)])
+    on_cut = np.isin(arr, marks)
+    if whole:
+        with np.errstate(invalid="ignore"):
+            on_cut |= arr == np.trunc(arr)
+    rows = np.flatnonzero(on_cut & (values != np.array(None)))
+    if not len(rows):
+        return arr
+    out = arr.copy()
+    for i in rows.tolist():  # only the decimals that landed on a cut
+        exact, cut = values[i], float(arr[i])
+        at = _decimal.Decimal(repr(cut))
+        if exact > at:
+            out[i] = np.nextafter(cut, np.inf)
+        elif exact < at:
+            out[i] = np.nextafter(cut, -np.inf)
+    return out

@@ -16,7 +16,7 @@ import contextlib
 import difflib
 import os
 import warnings
-from collections.abc import Hashable, Iterable
+from collections.abc import Hashable, Iterable, Mapping
 from typing import Any
 
 import attrs
@@ -1340,6 +1340,7 @@ def apply_rules(
     lang: str | None = None,
     explain: bool = False,
     output: str = "native",
+    aggregates: Mapping[str, float] | None = None,
 ) -> pd.DataFrame:
     """Apply a rules file or preset to per-customer facts; add one column per output.
 
@@ -1369,12 +1370,20 @@ def apply_rules(
         a lazy frame of the same engine on the computed result; the customer
         id as the first column), ``"pandas"`` the pandas frame indexed by
         customer id (see the "Beyond one machine" page). Ignored for pandas input.
+    aggregates
+        Values of the rules' population aggregates (``mean(monetary)``,
+        ...) to use instead of fitting them on *seg*: the
+        ``.attrs["aggregates"]`` of an earlier result (or
+        :meth:`~custseg.rules.RuleSet.aggregates` of a reference period), so
+        that a later period is labelled on the same scale.
 
     Returns
     -------
     pandas.DataFrame
         A copy of *seg* (same index) with a categorical column per table and
-        segmentation (and a boolean column per tag).
+        segmentation (and a boolean column per tag). A pandas result's
+        ``.attrs["aggregates"]`` holds the aggregate values used (canonical
+        text -> value; fitted on *seg* unless given).
 
     Raises
     ------
@@ -1402,11 +1411,26 @@ def apply_rules(
     u2          gone       Lost         Ordinary
     >>> apply_rules(seg, "ecommerce", lang="zh")["rfm11"].tolist()
     ['冠军客户', '已流失']
+
+    Aggregates fitted on one period label another on the same scale:
+
+    >>> first = apply_rules(seg, "ecommerce")
+    >>> first.attrs["aggregates"]["mean(monetary, where=not missing(recency_days))"]
+    1265.0
+    >>> later = seg.assign(monetary=[2500.0, 4000.0])
+    >>> apply_rules(later, "ecommerce")["rfm8"].tolist()  # refitted: mean 3250
+    ['General Value', 'Important Win-back']
+    >>> apply_rules(later, "ecommerce", aggregates=first.attrs["aggregates"])["rfm8"].tolist()
+    ['Important Value', 'Important Win-back']
     """
     if _engines.is_engine_frame(seg):  # False at once for pandas
         # another engine's customer table: rules run on it collected
         out = apply_rules(
-            _engines.to_pandas_frame(seg), rules, lang=lang, explain=explain
+            _engines.to_pandas_frame(seg),
+            rules,
+            lang=lang,
+            explain=explain,
+            aggregates=aggregates,
         )
         return _engines.to_native(out, seg, output)
     _check_frame(
@@ -1449,12 +1473,14 @@ def apply_rules(
             # written before 0.1; any other value is the rules' to check
             col = col.mask(col == 0)
         data[name] = col
-    result = rs.evaluate(data, explain=explain, lang=lang).to_pandas()
+    evaluated = rs.evaluate(data, explain=explain, lang=lang, aggregates=aggregates)
+    result = evaluated.to_pandas()
     result.index = seg.index  # rows are in seg's order; align on its labels
     _check_replaced(seg, result.columns, rs)
     out = seg.copy()
     for column in result.columns:  # replaces earlier outputs of the same name
         out[column] = result[column]
+    out.attrs["aggregates"] = dict(evaluated.aggregates)
     return out
 
 

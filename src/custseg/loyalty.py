@@ -31,9 +31,9 @@ from . import _display
 from . import _validate as v
 from ._align import common_index as _common_index
 from ._categories import MISSING, _plain, as_category
+from ._validate import exact_sides, require_column
 from .errors import InputError, ThresholdError
 from .labels import Labels
-from .lifecycle import exact_sides, require_column
 
 __all__ = [
     "DICK_BASU_LEVELS",

@@ -38,9 +38,9 @@ from . import _display
 from . import _validate as v
 from ._align import common_index, id_kind, is_pandas, to_pandas_index
 from ._categories import MISSING, as_category, normalize
+from ._validate import exact_sides, require_column
 from .errors import InputError, ThresholdError
 from .labels import Labels
-from .lifecycle import exact_sides, require_column
 from .summary import CustomerFacts, _group_ids, _Groups, _id_values
 
 if TYPE_CHECKING:

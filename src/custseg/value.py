@@ -56,9 +56,9 @@ from . import _validate as v
 from ._align import common_index
 from ._categories import MISSING, as_category
 from ._exact import decimal_scale, exact_share_below, ordered_sum, ordered_sums
+from ._validate import exact_sides, require_column
 from .errors import CustsegWarning, InputError, ThresholdError
 from .labels import Labels
-from .lifecycle import exact_sides, require_column
 
 __all__ = [
     "READINESS_APPROACH",
