@@ -215,7 +215,7 @@ def _text_or_numbers(
         x = np.array(x, dtype=object)
         if x.ndim != 1:
             raise InputError(field, f"must be one-dimensional: got shape {x.shape}")
-    arr = _plain(x)
+    arr = _plain(x, field)
     kind = arr.dtype.kind
     if kind == "b":
         raise InputError(field, "is boolean", fix=fix)
@@ -589,7 +589,7 @@ def _length_of(**inputs: Any) -> int | None:
     for field, x in inputs.items():
         if x is not None:
             require_column(x, field)
-            return len(_plain(_from_labels(x)))
+            return len(_plain(_from_labels(x), field))
     return None
 
 
@@ -1219,7 +1219,7 @@ def _refuse_text(x: Any, field: str) -> None:
     """Refuse text scores (``"9"``): a score is a number, as for the
     *referral* of :func:`loyalty_level`, where text is an answer name."""
     require_column(x, field)
-    arr = _plain(_from_labels(x))
+    arr = _plain(_from_labels(x), field)
     kind = arr.dtype.kind
     if kind == "O":
         is_text = np.fromiter(
@@ -1390,7 +1390,7 @@ def _groups(by: Any, n: int) -> tuple[np.ndarray, tuple[Any, ...], str]:
         codes = np.asarray(source.codes, dtype=np.int64)
         names = tuple(source.categories.tolist())
     else:
-        arr = _plain(by)
+        arr = _plain(by, "by")
         if arr.ndim != 1:
             raise InputError("by", f"must be one-dimensional: got shape {arr.shape}")
         if arr.dtype.kind == "O":
