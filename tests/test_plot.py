@@ -510,7 +510,7 @@ class TestScoreDistribution:
         assert len(ax.containers[0]) == 4  # type: ignore[arg-type]
         assert _heights(ax, 1)[2:] == [0.0, 0.0]
         assert sum(_heights(ax, 0)) == 40
-        assert ax.get_title().endswith("1 customers without a score not shown")
+        assert ax.get_title().endswith("1 customer without a score not shown")
 
     def test_not_scores(self) -> None:
         """Anything but RfmScores is an InputError naming 'scores'."""

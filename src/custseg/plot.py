@@ -76,6 +76,8 @@ _TEXT: dict[str, dict[str, str]] = {
         "f_score": "F score (frequency)",
         "not_shown": "{n:,d} customers without a score not shown",
         "no_monetary": "{n:,d} customers without a monetary value not shown",
+        "not_shown_one": "1 customer without a score not shown",
+        "no_monetary_one": "1 customer without a monetary value not shown",
         "scores_title": "Customers per score",
         "score": "score",
         "R": "R (recency)",
@@ -399,6 +401,18 @@ def _no_customers(ax: Axes, text: dict[str, str]) -> None:
         fontstyle="italic",
         color="#555555",
     )
+
+
+def _counted(text: dict[str, str], key: str, n: int) -> str:
+    """The sentence *key* of *text* for *n* customers (``key_one`` for one,
+    where the language has it).
+
+    >>> _counted(_TEXT["en"], "not_shown", 1), _counted(_TEXT["en"], "not_shown", 1200)
+    ('1 customer without a score not shown', '1,200 customers without a score not shown')
+    """
+    if n == 1 and f"{key}_one" in text:
+        return text[f"{key}_one"]
+    return text[key].format(n=n)
 
 
 def _count_text(x: float, _pos: Any = None) -> str:
@@ -890,13 +904,13 @@ def rf_heatmap(
     [[2, 0], [0, 2]]
     >>> print(ax.get_title())
     Customers per R and F score
-    1 customers without a score not shown
+    1 customer without a score not shown
     >>> nan = float("nan")
     >>> ax = plot.rf_heatmap(s, [900.0, nan, 20.0, 400.0, nan], value="monetary")
     >>> print(ax.get_title())
     Mean monetary value per R and F score
-    1 customers without a score not shown
-    1 customers without a monetary value not shown
+    1 customer without a score not shown
+    1 customer without a monetary value not shown
     """
     text = _lang(lang)
     v.choice(value, "value", ("customers", "monetary"))
@@ -934,9 +948,9 @@ def rf_heatmap(
         shown = ["" if c != c else f"{c:,.0f}" for c in means.ravel()]
         heading = text["rf_monetary"]
     if no_score:
-        heading += "\n" + text["not_shown"].format(n=no_score)
+        heading += "\n" + _counted(text, "not_shown", no_score)
     if no_monetary:
-        heading += "\n" + text["no_monetary"].format(n=no_monetary)
+        heading += "\n" + _counted(text, "no_monetary", no_monetary)
     with _drawing():
         new = ax is None  # a figure of its own
         ax = _axes(ax, (1.6 + 0.9 * kf, 1.4 + 0.75 * kr))
@@ -1024,7 +1038,7 @@ def score_distribution(
     left_out = int(np.count_nonzero(unknown))
     heading = text["scores_title"]
     if left_out:
-        heading += "\n" + text["not_shown"].format(n=left_out)
+        heading += "\n" + _counted(text, "not_shown", left_out)
     with _drawing():
         new = ax is None  # a figure of its own
         ax = _axes(ax, (max(5.0, 1.5 + 1.1 * k), 3.8))
