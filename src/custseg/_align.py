@@ -109,6 +109,8 @@ def same_index(a: Any, b: Any) -> bool:
     True
     >>> same_index(pd.Index([1]), pd.Index(["1"]))
     False
+    >>> same_index(pd.Index(["a"]), pd.Index(["a"], dtype="category"))
+    True
     """
     import numpy as np
 
@@ -128,7 +130,11 @@ def same_index(a: Any, b: Any) -> bool:
     if kind_a != kind_b:
         return False
     x, y = same_ids(a, b)
-    return bool(x.equals(y))
+    if x.equals(y):
+        return True
+    # text held in other dtypes (object, str, Arrow strings, categories):
+    # pandas' equals looks at the dtype; the ids are the same text
+    return x.dtype != y.dtype and bool(x.astype(object).equals(y.astype(object)))
 
 
 def to_pandas(values: Any, index: Any, name: str | None, *, missing: Any = None) -> Any:

@@ -586,6 +586,53 @@ def _exact_list_ints(x: Any, arr: np.ndarray, field: str) -> None:
         _refuse_inexact(field, rows[0], len(rows))
 
 
+def _is_period(v: Any) -> bool:
+    """A pandas ``Period`` (duck-typed: this module imports only NumPy)."""
+    return (
+        type(v).__name__ == "Period"
+        and hasattr(v, "start_time")
+        and hasattr(v, "freqstr")
+    )
+
+
+def _period_long(v: Any) -> bool:
+    """A ``Period`` longer than a day (a week, a month, ...): it names no day."""
+    return bool(v.end_time - v.start_time >= _dt.timedelta(days=1))
+
+
+_PERIOD_FIX = (
+    "convert the periods to dates first: col.dt.to_timestamp() gives the "
+    "first day of each period (how='end' the last), if that is the day meant"
+)
+
+
+def _period_starts(x: Any, field: str) -> Any:
+    """A pandas column of periods (``period[D]``, ``period[h]``, ...) as
+    the instants they start at; periods longer than a day (weeks, months,
+    quarters, years) name no day and are refused, as the text ``2024-03``
+    is. Other input is returned as it is."""
+    if not str(getattr(x, "dtype", "")).startswith("period["):
+        return x
+    periods = x.dt if hasattr(x, "dt") else x
+    start = np.asarray(periods.start_time, dtype="datetime64[ns]")
+    end = np.asarray(periods.end_time, dtype="datetime64[ns]")
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # NaT - NaT
+        long = (end - start) >= np.timedelta64(1, "D")
+    if long.any():
+        first, count = first_offender(long)
+        value = np.asarray(x, dtype=object)[first]
+        raise InputError(
+            field,
+            f"holds periods of {value.freqstr!r}, such as {value!r}, which "
+            "name no day (a week, a month or longer)",
+            first_row=first,
+            n_rows=count,
+            fix=_PERIOD_FIX,
+        )
+    return start
+
+
 def _localize(x: Any) -> Any:
     """Drop the time zone of tz-aware pandas data, keeping local wall time."""
     tz = getattr(getattr(x, "dtype", None), "tz", None)
@@ -620,7 +667,7 @@ def as_datetime(x: Any, field: str, *, nan: NanPolicy = "raise") -> np.ndarray:
     ...
     custseg.errors.InputError: 'date' has values that are not dates, such as 'next week' (first at row 1, 1 row affected): use ISO 8601 text (2024-01-31 or 2024-01-31T14:05) or datetime values
     """
-    x = _localize(x)
+    x = _period_starts(_localize(x), field)
     arr = _to_numpy(x, field)
     if arr.size == 0 and arr.dtype.kind != "M":
         return np.empty(0, dtype=_TEXT_UNIT)
@@ -748,7 +795,7 @@ def _parse_dates(arr: np.ndarray, field: str) -> np.ndarray:
     # (with a warning); we keep local wall time, as for pandas input, so those
     # go through the per-value path, as do missing values (None, NaN).
     aware = arr.dtype == object and any(
-        getattr(x, "tzinfo", None) is not None for x in values
+        getattr(x, "tzinfo", None) is not None or _is_period(x) for x in values
     )
     if not aware:
         try:
@@ -775,9 +822,19 @@ def _parse_dates(arr: np.ndarray, field: str) -> np.ndarray:
         except (ValueError, TypeError, OverflowError):
             bad.append(i)
     if bad:
+        first = values[bad[0]]
+        if _is_period(first):
+            raise InputError(
+                field,
+                f"holds periods such as {first!r}, which name no day (a week, "
+                "a month or longer)",
+                first_row=bad[0],
+                n_rows=len(bad),
+                fix=_PERIOD_FIX,
+            )
         raise InputError(
             field,
-            f"has values that are not dates, such as {describe(values[bad[0]])}",
+            f"has values that are not dates, such as {describe(first)}",
             first_row=bad[0],
             n_rows=len(bad),
             fix="use ISO 8601 text (2024-01-31 or 2024-01-31T14:05) or datetime values",
@@ -919,6 +976,10 @@ def _scalar_to_datetime64(v: Any) -> np.datetime64:
         return np.datetime64("NaT", "us")
     if isinstance(v, np.datetime64):
         return _scalar_to_us(v)
+    if _is_period(v):  # a day or shorter: its start; longer names no day
+        if _period_long(v):
+            raise ValueError(f"{v!r} is a period that names no day")
+        return _scalar_to_us(v.start_time.to_datetime64())
     if isinstance(v, _dt.datetime):
         if v.tzinfo is not None:
             v = v.replace(tzinfo=None)  # local wall time, as for pandas input
@@ -1035,6 +1096,13 @@ def as_datetime_scalar(value: Any, field: str, *, like: Any = None) -> np.dateti
             fix="give a date between the years -290307 and 294246",
         ) from None
     except (ValueError, TypeError):
+        if _is_period(value):
+            raise InputError(
+                field,
+                f"is a period, {value!r}, which names no day (a week, a month "
+                "or longer)",
+                fix="give the day meant: period.start_time (or end_time)",
+            ) from None
         vague = _vague_date(value)
         if vague is not None:
             raise InputError(field, f"is not a date: {vague}", fix=_VAGUE_FIX) from None

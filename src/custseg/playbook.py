@@ -36,7 +36,7 @@ import numpy as np
 
 from . import _display
 from . import _validate as v
-from ._align import common_index, flat_ids, is_pandas
+from ._align import common_index, flat_ids, is_pandas, same_index
 from .errors import InputError, ThresholdError
 from .labels import Labels, label_codes
 
@@ -1185,7 +1185,7 @@ def actions(
 def _same_index(a: Any, b: Any, field: str) -> Any:
     if a is None:
         return b
-    if b is not None and b is not a and not b.equals(a):
+    if b is not None and b is not a and not same_index(b, a):
         raise InputError(
             field,
             "has a different index from the labels",

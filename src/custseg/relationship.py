@@ -36,7 +36,13 @@ import numpy as np
 
 from . import _display
 from . import _validate as v
-from ._align import common_index, id_kind, is_pandas, to_pandas_index
+from ._align import (
+    common_index,
+    id_kind,
+    is_pandas,
+    same_index,
+    to_pandas_index,
+)
 from ._categories import MISSING, as_category, normalize
 from ._validate import exact_sides, require_column
 from .errors import InputError, ThresholdError
@@ -1271,7 +1277,7 @@ def relationship_gap(current: Any, recommended: Any, *, lang: str = "en") -> Lab
     b = _type_codes(recommended, "recommended")
     v.check_same_length(current=a, recommended=b)
     ia, ib = _index_of(current), _index_of(recommended)
-    if ia is not None and ib is not None and ia is not ib and not ia.equals(ib):
+    if ia is not None and ib is not None and ia is not ib and not same_index(ia, ib):
         raise InputError(
             "recommended",
             "has a different index from 'current'",

@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from . import _validate as v
-from ._align import is_pandas, to_pandas_index
+from ._align import is_pandas, same_index, to_pandas_index
 from ._exact import order_free_sums
 from .errors import InputError, ThresholdError
 from .labels import classes_with_missing, smallest_int_dtype
@@ -102,7 +102,7 @@ def _facts_columns(
                 index = c.index
                 break
     for key, c in zip(("recency_days", "frequency", "monetary"), cols, strict=True):
-        if is_pandas(c) and index is not None and not c.index.equals(index):
+        if is_pandas(c) and index is not None and not same_index(c.index, index):
             raise InputError(
                 key,
                 "has a different index from the other facts",
@@ -117,7 +117,7 @@ def _check_aligned(labels_index: Any, facts_index: Any) -> None:
         return
     if isinstance(facts_index, np.ndarray):  # CustomerFacts ids
         facts_index = to_pandas_index(facts_index, "customer_id")
-    if labels_index is facts_index or labels_index.equals(facts_index):
+    if labels_index is facts_index or same_index(labels_index, facts_index):
         return
     raise InputError(
         "labels",
