@@ -21,7 +21,7 @@ from typing import Any
 
 import numpy as np
 
-from ._validate import describe, first_offender, is_missing_scalar
+from ._validate import describe, first_offender, is_missing_scalar, pandas_extension
 from .errors import InputError
 
 __all__ = ["MISSING", "as_category", "normalize"]
@@ -64,7 +64,7 @@ def _plain(x: Any, field: str) -> np.ndarray:
     columns become object arrays with ``None`` for missing)."""
     if hasattr(x, "dtype") and hasattr(x, "to_numpy") and not isinstance(x, np.ndarray):
         dtype = x.dtype
-        if not isinstance(dtype, np.dtype):  # pandas extension dtype
+        if pandas_extension(dtype):
             kind = getattr(dtype, "kind", "O")
             if kind in "iu" and not bool(x.isna().any()):
                 return np.asarray(x.to_numpy(dtype=np.int64))

@@ -12,14 +12,53 @@ without the thread.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import threading
-from collections.abc import Callable
-from typing import Any, TypeVar, cast
+import warnings
+from collections.abc import Callable, Iterator
+from typing import Any, Literal, TypeVar, cast
 
 _T = TypeVar("_T")
 
-__all__ = ["in_halves", "once", "overlapped", "shared", "spare_cpu"]
+__all__ = [
+    "STATE_LOCK",
+    "in_halves",
+    "once",
+    "overlapped",
+    "shared",
+    "spare_cpu",
+    "warnings_filtered",
+]
+
+#: Held while custseg changes process-wide state for a moment (the warning
+#: filters, matplotlib's ``rcParams``): ``warnings.catch_warnings`` and
+#: ``matplotlib.rc_context`` save and restore one global each, so two calls
+#: overlapping in two threads would restore each other's state and leave
+#: theirs behind for good. Hold it only around short steps that start no
+#: thread of custseg's own (a thread waiting for it would never get it).
+STATE_LOCK = threading.RLock()
+
+
+@contextlib.contextmanager
+def warnings_filtered(
+    action: Literal["error", "ignore", "always"], category: type[Warning] = Warning, message: str = ""
+) -> Iterator[None]:
+    """``warnings.catch_warnings`` with one filter, under :data:`STATE_LOCK`,
+    so that overlapping calls in several threads never leave the filter
+    behind (Python before 3.14 keeps one list of filters per process).
+
+    Examples
+    --------
+    >>> before = list(warnings.filters)
+    >>> with warnings_filtered("ignore", UserWarning):
+    ...     warnings.warn("not shown", UserWarning)
+    >>> warnings.filters == before
+    True
+    """
+    with STATE_LOCK, warnings.catch_warnings():
+        warnings.filterwarnings(action, message=message, category=category)
+        yield
 
 
 def spare_cpu() -> bool:

@@ -19,6 +19,7 @@ from typing import Any, Literal
 
 import numpy as np
 
+from ._threads import warnings_filtered
 from .errors import InputError, ThresholdError
 
 __all__ = [
@@ -799,8 +800,7 @@ def _parse_dates(arr: np.ndarray, field: str) -> np.ndarray:
     )
     if not aware:
         try:
-            with warnings.catch_warnings():
-                warnings.simplefilter("error")
+            with warnings_filtered("error"):  # one thread at a time
                 parsed = np.asarray(arr, dtype=_TEXT_UNIT)
                 # NumPy wraps a value the unit cannot hold (a year such as
                 # 300000) round without a word; days cannot wrap, so a value
@@ -1409,6 +1409,22 @@ def choice(value: Any, field: str, options: tuple[str, ...]) -> str:
     return str(value)
 
 
+def pandas_extension(dtype: Any) -> bool:
+    """Whether *dtype* is a pandas extension dtype (nullable, Arrow,
+    categorical, ...): not NumPy's, and not another library's (a Polars
+    Series also has a ``dtype``, whose ``to_numpy`` takes no ``dtype=``).
+
+    >>> import pandas as pd
+    >>> pandas_extension(pd.Int64Dtype()), pandas_extension(np.dtype("f8"))
+    (True, False)
+    """
+    return (
+        dtype is not None
+        and not isinstance(dtype, np.dtype)
+        and type(dtype).__module__.startswith("pandas")
+    )
+
+
 def _decimal_values(x: Any, n: int) -> np.ndarray | None:
     """The values of *x* as an object array (None where not a
     :class:`_decimal.Decimal`) when some are decimals (a list or object
@@ -1419,10 +1435,14 @@ def _decimal_values(x: Any, n: int) -> np.ndarray | None:
         if dtype.kind != "O":
             return None
         values = x.to_numpy() if hasattr(x, "to_numpy") else np.asarray(x)
-    elif dtype is not None:  # pandas extension dtype: decimals are kind "O"
+    elif pandas_extension(dtype):  # decimals are kind "O"
         if getattr(dtype, "kind", "O") != "O" or not hasattr(x, "to_numpy"):
             return None
         values = x.to_numpy(dtype=object, na_value=None)
+    elif dtype is not None:  # another library's column (a Polars Series)
+        values = np.asarray(x)
+        if values.dtype.kind != "O":
+            return None
     elif isinstance(x, list | tuple):
         values = np.empty(len(x), dtype=object)
         values[:] = list(x)
