@@ -557,27 +557,26 @@ class TestSumOverflow:
         self, rows: list[tuple[int, float]]
     ) -> None:
         """A customer whose float sum overflows gives InputError naming them;
-        otherwise monetary is exactly that sum (never inf). Such amounts (no
-        decimal scale) are summed exactly and rounded once (math.fsum), or in
-        ascending order when they span too many binary places."""
+        otherwise monetary is exactly that sum (never inf). Each customer's
+        own amounts decide how: decimals exactly as decimals, others exactly
+        and rounded once (math.fsum), or in ascending order when they span
+        too many binary places."""
         ids = [r[0] for r in rows]
         amounts = [r[1] for r in rows]
         sums: dict[int, float] = {}
-        if decimal_scale(np.array(amounts)) is not None:  # exact decimal sums
-            exact: dict[int, Fraction] = {}
-            for cid, amount in rows:
-                exact[cid] = exact.get(cid, Fraction(0)) + Fraction(repr(amount))
-            sums = {c: float(x) for c, x in exact.items()}
-        elif exact_sums(np.array(amounts), None, 1) is not None:
-            for cid in {r[0] for r in rows}:  # exact, rounded once
-                total = sum((Fraction(a) for c, a in rows if c == cid), Fraction(0))
+        for cid in {r[0] for r in rows}:  # each customer's own amounts decide
+            own = [a for c, a in rows if c == cid]
+            if decimal_scale(np.array(own)) is not None:  # exact decimal sums
+                sums[cid] = float(sum((Fraction(repr(a)) for a in own), Fraction(0)))
+            elif exact_sums(np.array(own), None, 1) is not None:  # rounded once
                 try:
-                    sums[cid] = float(total)
+                    sums[cid] = float(sum((Fraction(a) for a in own), Fraction(0)))
                 except OverflowError:
                     sums[cid] = math.inf
-        else:  # too many binary places: ascending order; overflows to inf too
-            for cid, amount in sorted(rows, key=lambda r: r[1]):
-                sums[cid] = sums.get(cid, 0.0) + amount
+            else:  # too many binary places: ascending order; may overflow
+                sums[cid] = 0.0
+                for a in sorted(own):
+                    sums[cid] += a
         over = sorted(c for c, s in sums.items() if math.isinf(s))
         if over:
             with pytest.raises(InputError) as info:

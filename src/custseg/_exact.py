@@ -28,15 +28,18 @@ from typing import Any
 import numpy as np
 
 __all__ = [
+    "NO_SCALE",
     "decimal_scale",
     "decimal_sums",
     "exact_share_below",
     "exact_sums",
     "limb_plan",
+    "mixed_sums",
     "order_free_sums",
     "ordered_sum",
     "ordered_sums",
     "round_limbs",
+    "row_scales",
 ]
 
 #: Rows per pass of the check (its temporaries stay in the cache).
@@ -219,7 +222,7 @@ def _limb_sum(part: np.ndarray, codes: np.ndarray | None, size: int) -> np.ndarr
     return np.bincount(codes, weights=part, minlength=size).astype(np.int64)
 
 
-def round_limbs(sums: list[np.ndarray], w: int, p: int) -> np.ndarray:
+def round_limbs(sums: list[np.ndarray], w: int, p: int | np.ndarray) -> np.ndarray:
     """The doubles nearest ``sum(sums[k] * 2**(k*w + p))`` (ties to even),
     for int64 limb sums *sums* (see :func:`limb_plan`).
 
@@ -265,7 +268,7 @@ def round_limbs(sums: list[np.ndarray], w: int, p: int) -> np.ndarray:
         sticky[down] |= (limb[down] & ((np.int64(1) << right) - 1)) != 0
     kept |= sticky
     with np.errstate(over="ignore"):  # past float64: inf, as a float sum
-        out = np.ldexp(kept.astype(np.float64), (shift + p).astype(np.int32))
+        out = np.ldexp(kept.astype(np.float64), np.asarray(shift + p).astype(np.int32))
     return out * sign
 
 
@@ -293,8 +296,68 @@ def ordered_sums(values: np.ndarray, codes: np.ndarray, size: int) -> np.ndarray
     sums = exact_sums(values, codes, size)
     if sums is not None:
         return sums
-    order = np.argsort(values)
-    return np.bincount(codes[order], weights=values[order], minlength=size)
+    return _wide_sums(values, codes, size)
+
+
+def _wide_sums(values: np.ndarray, codes: np.ndarray, size: int) -> np.ndarray:
+    """:func:`ordered_sums` when the values as a whole span too many binary
+    places for one limb plan (``1e300`` beside ``1e-300``), or some are not
+    finite: each code's own values decide. Codes whose own values fit
+    :data:`MAX_LIMBS` limbs get their correctly rounded sum (the limbs on a
+    grid of their own, ``2**p`` per code); the others (their own values
+    span too many places, or one is not finite) add their values in
+    ascending order. So a code's sum never depends on another code's values
+    (a 1e-300 elsewhere does not turn ``1e16 + 1.0 - 1e16`` into 0.0).
+
+    >>> codes = np.array([0, 0, 0, 1])
+    >>> _wide_sums(np.array([1e16, 1.0, -1e16, 1e-300]), codes, 2).tolist()
+    [1.0, 1e-300]
+    """
+    n = len(values)
+    with np.errstate(invalid="ignore"):
+        finite = np.isfinite(values)
+        mags = np.abs(values)
+    nonzero = finite & (mags > 0)
+    exps = np.frexp(mags)[1].astype(np.int64)  # |x| < 2**e
+    top = np.full(size, np.iinfo(np.int64).min, dtype=np.int64)
+    low = np.full(size, np.iinfo(np.int64).max, dtype=np.int64)
+    np.maximum.at(top, codes[nonzero], exps[nonzero])
+    np.minimum.at(low, codes[nonzero], exps[nonzero])
+    bad = np.zeros(size, dtype=bool)
+    bad[codes[~finite]] = True
+    w = 53 - int(n).bit_length()
+    p = low - 53  # every value of the code is a whole multiple of 2**p
+    spans = np.where(top > low - 1, top - p, 0)
+    k_limbs = -(-spans // w) if w > 0 else np.full(size, MAX_LIMBS + 1)
+    fits = ~bad & (k_limbs <= MAX_LIMBS)
+    out = np.zeros(size, dtype=np.float64)
+    rows = fits[codes] & nonzero
+    if rows.any():
+        k_max = int(max(int(k_limbs[fits].max()), 1))
+        c = codes[rows]
+        p_row = np.where(fits, p, 0)[c]
+        rest = np.ldexp(values[rows], (-p_row).astype(np.int32))  # exact
+        limb = np.empty_like(rest)
+        sums = []
+        for k in range(k_max - 1, -1, -1):
+            if k:
+                np.multiply(rest, 2.0 ** -(k * w), out=limb)
+                np.trunc(limb, out=limb)
+            part = limb if k else rest
+            sums.append(_limb_sum(part, c, size))
+            if k:
+                np.multiply(limb, 2.0 ** (k * w), out=limb)
+                np.subtract(rest, limb, out=rest)
+        sums.reverse()
+        exact = round_limbs(sums, w, np.where(fits, p, 0))
+        out[fits] = exact[fits]
+    if not fits.all():  # their own values span too many places: sorted
+        rows = ~fits[codes]
+        sub, c = values[rows], codes[rows]
+        order = np.argsort(sub)
+        sorted_sums = np.bincount(c[order], weights=sub[order], minlength=size)
+        out[~fits] = sorted_sums[~fits]
+    return out
 
 
 def order_free_sums(values: np.ndarray, codes: np.ndarray, size: int) -> np.ndarray:
@@ -309,8 +372,91 @@ def order_free_sums(values: np.ndarray, codes: np.ndarray, size: int) -> np.ndar
     """
     scale = decimal_scale(values)
     if scale is None:
-        return ordered_sums(values, codes, size)
+        return mixed_sums(values, codes, size)
     return decimal_sums(values, codes, size, scale)
+
+
+#: :func:`row_scales`' index of a value that is no decimal of few places.
+NO_SCALE = len(SCALES)
+_SCALE_VALUES = np.array([*SCALES, 0], dtype=np.float64)
+#: Below this magnitude a decimal of any scale of SCALES is one at 10**8.
+_SMALL = _EXACT / SCALES[-1]
+
+
+def row_scales(values: np.ndarray) -> np.ndarray:
+    """Per value, the index in :data:`SCALES` of the smallest power of ten
+    that makes it an integer exactly (``fl(round(x * s) / s) == x``), or
+    :data:`NO_SCALE` (``1/3``, many digits, not finite).
+
+    >>> row_scales(np.array([3.0, 19.99, 0.125, 1 / 3, np.nan])).tolist()
+    [0, 1, 2, 5, 5]
+    """
+    out = np.full(len(values), NO_SCALE, dtype=np.int8)
+    with np.errstate(over="ignore", invalid="ignore"):
+        for start in range(0, len(values), CHUNK):
+            part = values[start : start + CHUNK]
+            # a screen: a value below _SMALL that is no decimal at 10**8 is
+            # none at a smaller scale either (one test for 1/3-like amounts)
+            t = np.rint(part * float(SCALES[-1]))
+            open_ = (t / float(SCALES[-1]) == part) | ~(np.abs(part) < _SMALL)
+            open_ &= np.isfinite(part)
+            if not open_.any():
+                continue
+            found = out[start : start + CHUNK]
+            for i, scale in enumerate(SCALES):
+                t = np.rint(part * float(scale))
+                hit = open_ & (t / float(scale) == part)
+                found[hit] = i
+                open_ &= ~hit
+                if not open_.any():
+                    break
+    return out
+
+
+def mixed_sums(values: np.ndarray, codes: np.ndarray, size: int) -> np.ndarray:
+    """Per-code sums of float *values*, each code's decided by its own
+    values only: the correctly rounded decimal sum (as :func:`decimal_sums`)
+    for a code all of whose values are decimals of few places (at the
+    largest scale its values need, magnitudes summing below 2**52), else the
+    correctly rounded binary sum (:func:`ordered_sums`).
+
+    :func:`order_free_sums` calls it when the values as a whole have no
+    decimal scale; then one customer's ``10 / 3`` must not turn another's
+    ``0.1 + 0.2`` from ``0.3`` into ``0.30000000000000004``.
+
+    Examples
+    --------
+    >>> mixed_sums(np.array([0.1, 0.2, 10 / 3]), np.array([0, 0, 1]), 2).tolist()
+    [0.3, 3.3333333333333335]
+    >>> order_free_sums(np.array([0.1, 0.2]), np.array([0, 0]), 1).tolist()
+    [0.3]
+    """
+    j = row_scales(values)
+    no_rows = j == NO_SCALE
+    if no_rows.all():  # 1/3-like amounts only: every code in binary
+        return ordered_sums(values, codes, size)
+    none = np.zeros(size, dtype=bool)
+    none[codes[no_rows]] = True
+    need = np.zeros(size, dtype=np.int8)  # the largest scale index per code
+    for level in np.unique(j[(j > 0) & ~no_rows]).tolist():  # a few levels
+        need[codes[j == level]] = level  # ascending: the largest is kept
+    need[none] = NO_SCALE
+    scale = _SCALE_VALUES[need]  # 0 for codes with other values
+    with np.errstate(over="ignore", invalid="ignore"):
+        k = np.rint(values * scale[codes])
+        k[~np.isfinite(k)] = 0.0  # only in codes summed in binary below
+        magnitude = np.bincount(codes, weights=np.abs(k), minlength=size)
+        total = np.bincount(codes, weights=k, minlength=size)
+        decimal = ~none & (magnitude < _EXACT)
+        out = np.where(decimal, total / np.where(decimal, scale, 1.0), 0.0)
+    if not decimal.all():
+        rows = ~decimal[codes]
+        if rows.all():
+            binary = ordered_sums(values, codes, size)
+        else:
+            binary = ordered_sums(values[rows], codes[rows], size)
+        out[~decimal] = binary[~decimal]
+    return out
 
 
 def ordered_sum(values: np.ndarray) -> float:

@@ -23,6 +23,7 @@ _T = TypeVar("_T")
 
 __all__ = [
     "STATE_LOCK",
+    "Shared",
     "in_halves",
     "once",
     "overlapped",
@@ -42,7 +43,9 @@ STATE_LOCK = threading.RLock()
 
 @contextlib.contextmanager
 def warnings_filtered(
-    action: Literal["error", "ignore", "always"], category: type[Warning] = Warning, message: str = ""
+    action: Literal["error", "ignore", "always"],
+    category: type[Warning] = Warning,
+    message: str = "",
 ) -> Iterator[None]:
     """``warnings.catch_warnings`` with one filter, under :data:`STATE_LOCK`,
     so that overlapping calls in several threads never leave the filter
@@ -186,7 +189,48 @@ def once(make: Callable[[], _T]) -> Callable[[], _T]:
     return get
 
 
-def shared(*works: Callable[[], Any]) -> Callable[[], list[Any]]:
+class Shared:
+    """The works of :func:`shared`: call it for their results; on an error
+    of the caller's own (or an interrupt) call :meth:`abandon`, so that no
+    work is left running after the caller has raised."""
+
+    def __init__(self, works: tuple[Callable[[], Any], ...]) -> None:
+        self._works = works
+        self._lock = threading.Lock()
+        self._pending = list(range(len(works)))
+        self._outcomes: list[tuple[bool, Any]] = [(True, None)] * len(works)
+        self._beside = overlapped(self._take)
+
+    def _take(self) -> None:
+        while True:
+            with self._lock:
+                if not self._pending:
+                    return
+                i = self._pending.pop(0)
+            try:
+                self._outcomes[i] = (True, self._works[i]())
+            except BaseException as error:  # handed to the caller below
+                self._outcomes[i] = (False, error)
+
+    def __call__(self) -> list[Any]:
+        self._take()
+        self._beside()
+        for ok, value in self._outcomes:
+            if not ok:
+                raise value
+        return [value for _, value in self._outcomes]
+
+    def abandon(self) -> None:
+        """Start no further work and wait for the one under way (its result
+        and any error it raised are dropped)."""
+        with self._lock:
+            self._pending.clear()
+        with contextlib.suppress(BaseException):
+            self._beside()
+        self._works, self._outcomes = (), []  # let go of their arrays
+
+
+def shared(*works: Callable[[], Any]) -> Shared:
     """Start *works* in a second thread, which takes them one at a time in
     the order given; return the function that takes, in the caller's
     thread, those the second has not started yet, then waits for the rest
@@ -195,7 +239,9 @@ def shared(*works: Callable[[], Any]) -> Callable[[], list[Any]]:
 
     So the caller, once done with its own pass, helps with what is left,
     and neither thread idles while the other has two works to go: which
-    thread runs which work does not change the results.
+    thread runs which work does not change the results. When the caller's
+    own pass raises (or is interrupted), it calls ``.abandon()`` before
+    raising on: nothing keeps running behind the error.
 
     Examples
     --------
@@ -208,29 +254,4 @@ def shared(*works: Callable[[], Any]) -> Callable[[], list[Any]]:
     >>> counts.tolist(), int(top), last.tolist()
     ([1, 1, 2], 2, [5, 3, 7])
     """
-    lock = threading.Lock()
-    pending = list(range(len(works)))
-    outcomes: list[tuple[bool, Any]] = [(True, None)] * len(works)
-
-    def take() -> None:
-        while True:
-            with lock:
-                if not pending:
-                    return
-                i = pending.pop(0)
-            try:
-                outcomes[i] = (True, works[i]())
-            except BaseException as error:  # handed to the caller below
-                outcomes[i] = (False, error)
-
-    beside = overlapped(take)
-
-    def finish() -> list[Any]:
-        take()
-        beside()
-        for ok, value in outcomes:
-            if not ok:
-                raise value
-        return [value for _, value in outcomes]
-
-    return finish
+    return Shared(works)

@@ -615,8 +615,8 @@ def _period_starts(x: Any, field: str) -> Any:
     if not str(getattr(x, "dtype", "")).startswith("period["):
         return x
     periods = x.dt if hasattr(x, "dt") else x
-    start = np.asarray(periods.start_time, dtype="datetime64[ns]")
-    end = np.asarray(periods.end_time, dtype="datetime64[ns]")
+    start = np.asarray(periods.start_time)  # in pandas' unit for them
+    end = np.asarray(periods.end_time)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")  # NaT - NaT
         long = (end - start) >= np.timedelta64(1, "D")
@@ -790,23 +790,35 @@ def _refuse_range(field: str, bad: np.ndarray, nat: np.ndarray, target: str) -> 
     )
 
 
+#: NumPy's warnings when it converts text with a UTC offset to UTC.
+_NUMPY_ZONE_NOTE = (
+    "(no explicit representation of timezones|parsing timezone aware datetimes)"
+)
+
+
 def _parse_dates(arr: np.ndarray, field: str) -> np.ndarray:
     values = arr.tolist()
     # NumPy converts tz-aware datetimes and ISO text with a UTC offset to UTC
     # (with a warning); we keep local wall time, as for pandas input, so those
     # go through the per-value path, as do missing values (None, NaN).
-    aware = arr.dtype == object and any(
-        getattr(x, "tzinfo", None) is not None or _is_period(x) for x in values
-    )
+    aware = False
+    if arr.dtype == object:
+        kinds = set(map(type, values))  # one C pass; text alone needs no more
+        aware = any(k.__name__ == "Period" for k in kinds) or (
+            any(issubclass(k, _dt.datetime) for k in kinds)
+            and any(getattr(x, "tzinfo", None) is not None for x in values)
+        )
     if not aware:
         try:
-            with warnings_filtered("error"):  # one thread at a time
+            # only NumPy's note on offsets is raised (then read per value):
+            # other threads' warnings meanwhile are left as they are
+            with warnings_filtered("error", message=_NUMPY_ZONE_NOTE):
                 parsed = np.asarray(arr, dtype=_TEXT_UNIT)
                 # NumPy wraps a value the unit cannot hold (a year such as
                 # 300000) round without a word; days cannot wrap, so a value
                 # whose day differs from its day parsed alone has wrapped
                 days = np.asarray(arr, dtype="datetime64[D]")
-        except (ValueError, TypeError, OverflowError, UserWarning):
+        except (ValueError, TypeError, OverflowError, Warning):
             pass
         else:
             _refuse_text_dates(values, days, field)

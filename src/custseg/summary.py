@@ -29,7 +29,7 @@ import numpy as np
 from . import _display, _threads
 from . import _validate as v
 from ._align import common_index
-from ._exact import decimal_scale, decimal_sums, ordered_sums
+from ._exact import decimal_scale, decimal_sums, mixed_sums
 from ._factorize import (
     CHUNK,
     arrow_strings_from_objects,
@@ -146,8 +146,9 @@ class _Groups:
         """Sum of *weights* per group; InputError when a sum overflows float64.
 
         Decimal amounts (few places, see :mod:`custseg._exact`) are summed
-        exactly; other floats in ascending order of value (a sort); so the
-        sums are the same whatever the order of the rows. *scale* is the amounts' decimal
+        exactly as decimals, other floats exactly in binary, each customer's
+        way decided by its own amounts (:func:`~custseg._exact.mixed_sums`);
+        so the sums are the same whatever the order of the rows. *scale* is the amounts' decimal
         scale when the caller found it already (``decimal_scale``): its pass
         runs a small chunk at a time, taking the GIL between chunks, so it
         is not for a second thread beside ``ufunc.at``.
@@ -159,8 +160,8 @@ class _Groups:
             scale = decimal_scale(weights)
         if scale is not None:
             raw = decimal_sums(weights, c, self.size, scale)
-        elif weights.dtype.kind == "f":
-            raw = ordered_sums(weights, c, self.size)
+        elif weights.dtype.kind == "f":  # each customer's own amounts decide
+            raw = mixed_sums(weights, c, self.size)
         else:  # whole numbers, checked above: exact in any order
             raw = np.bincount(c, weights=weights, minlength=self.size)
         sums = self.compact(
@@ -1431,7 +1432,12 @@ def _summarize(
             partial(groups.total, amounts, field=f_amount, scale=scale), *counting
         )
         del counting
-    first_slots, last_slots = _first_last(codes, ticks, slots, others)
+    try:
+        first_slots, last_slots = _first_last(codes, ticks, slots, others)
+    except BaseException:  # an interrupt: nothing left running behind it
+        if overlap:
+            finish.abandon()
+        raise
     if overlap:
         monetary, per_slot, *more = finish()
         for counted in more:  # the other half's counts
