@@ -245,3 +245,13 @@ def test_abandoned_works_stop_and_leave_no_thread() -> None:
     finish.abandon()  # the second work never starts
     assert ran == [1]
     assert not [t for t in threading.enumerate() if t.name.startswith("custseg")]
+
+
+@pytest.mark.parametrize("dtype", ["float64", "Float64", "double[pyarrow]", "Int64"])
+def test_numbers_without_breaks_name_the_breaks_in_any_dtype(dtype: str) -> None:
+    if "pyarrow" in dtype:
+        pytest.importorskip("pyarrow")
+    n = pd.Series([42.0, 5.0], dtype=dtype)
+    with pytest.raises(InputError, match="customers_breaks") as err:
+        relationship.recommended_relationship(n, pd.Series([0.1, 0.5]))
+    assert err.value.field == "n_customers"
