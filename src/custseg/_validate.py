@@ -13,7 +13,6 @@ import datetime as _dt
 import decimal as _decimal
 import math
 import numbers
-import warnings
 from collections.abc import Iterable
 from typing import Any, Literal
 
@@ -617,9 +616,7 @@ def _period_starts(x: Any, field: str) -> Any:
     periods = x.dt if hasattr(x, "dt") else x
     start = np.asarray(periods.start_time)  # in pandas' unit for them
     end = np.asarray(periods.end_time)
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")  # NaT - NaT
-        long = (end - start) >= np.timedelta64(1, "D")
+    long = (end - start) >= np.timedelta64(1, "D")  # NaT: False
     if long.any():
         first, count = first_offender(long)
         value = np.asarray(x, dtype=object)[first]

@@ -20,10 +20,22 @@ Chinese class names and titles (``lang="zh"``) render. Without a CJK font,
 SVG output (:func:`to_svg`) is still right (the text stays text and the
 browser draws it with its own fonts); pixel output (PNG) gives one
 :class:`~custseg.errors.CustsegWarning` that says how to add a font, instead
-of one matplotlib warning per missing character. A figure you pass in
-through ``ax=`` gets the same treatment (its ``draw`` is wrapped once); on
-it, only the texts custseg draws get these fonts and are drawn as typed
-(no mathtext): texts of yours keep their font and their math.
+of one matplotlib warning per missing character (on the figures custseg
+makes: a figure you pass in through ``ax=`` is left as it was, so there
+matplotlib's own warnings come). On a figure you pass in, only the texts
+custseg draws get these fonts and are drawn as typed (no mathtext): texts
+of yours keep their font and their math.
+
+Threads
+-------
+matplotlib keeps its styles (``rcParams``) and Python its warning filters
+in one place per process; custseg changes them for a moment only (while it
+draws, while :func:`to_svg` saves), under one lock
+(:data:`custseg._threads.STATE_LOCK`), so that its calls from several
+threads never overlap there: they give the same figures and SVG as one
+after the other, and leave ``rcParams`` and the warning filters as they
+were. matplotlib itself is not thread-safe: draw one figure in one thread
+at a time.
 """
 
 from __future__ import annotations
@@ -35,12 +47,14 @@ import sys
 import warnings
 from collections.abc import Iterator
 from contextlib import contextmanager
+from contextvars import ContextVar
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
 from . import _validate as v
 from ._align import same_index, to_pandas_index
+from ._threads import STATE_LOCK, warnings_filtered
 from .errors import CustsegError, CustsegWarning, InputError, ThresholdError
 from .labels import Labels, label_codes
 
@@ -241,7 +255,13 @@ def _lang(lang: Any) -> dict[str, str]:
 
 @contextmanager
 def _drawing() -> Iterator[None]:
-    """Styles for the drawing, set for its duration only (never globally)."""
+    """Styles for the drawing, set for its duration only (never globally).
+
+    ``rc_context`` and ``catch_warnings`` save and restore process-wide
+    state: held under :data:`~custseg._threads.STATE_LOCK`, so that two
+    drawings in two threads never restore each other's styles or filters,
+    nor draw under the other's.
+    """
     mpl = _mpl()
     rc = {
         "font.family": "sans-serif",
@@ -253,8 +273,8 @@ def _drawing() -> Iterator[None]:
         # names are data, not TeX: "$5 to $10" or "$\\frac$" drawn as typed
         "text.parse_math": False,
     }
-    with mpl.rc_context(rc), warnings.catch_warnings():
-        # measuring text may look glyphs up; the draw reports them (_guard_draw)
+    with STATE_LOCK, mpl.rc_context(rc), warnings.catch_warnings():
+        # measuring text may look glyphs up; the draw reports them (_GuardedDraw)
         warnings.filterwarnings("ignore", _GLYPH_WARNING, UserWarning)
         yield
 
@@ -266,6 +286,8 @@ def _axes(ax: Any, size: tuple[float, float]) -> Axes:
 
     if ax is None:
         fig = mpl.figure.Figure(figsize=size, layout="constrained")
+        # a figure of custseg's own: missing CJK glyphs give one warning
+        fig.draw = _GuardedDraw(fig)
         # a little more than the 3 points around the edges: a browser showing
         # the SVG may draw the text in a slightly wider font than measured here
         fig.get_layout_engine().set(w_pad=6 / 72, h_pad=5 / 72)
@@ -300,10 +322,18 @@ class _QuietWeights(logging.Filter):
         )
 
 
+#: Whether the figure being drawn in this thread is saved by :func:`to_svg`
+#: (text kept as text): a context variable, not an attribute set on the
+#: figure, which may be the caller's.
+_SVG_TEXT: ContextVar[bool] = ContextVar("custseg_plot_svg_text", default=False)
+
+
 def _text_kept(renderer: Any) -> bool:
     """Whether *renderer* writes text as text (SVG with svg.fonttype none)."""
     import matplotlib
 
+    if _SVG_TEXT.get():
+        return True
     # savefig wraps the SVG renderer in a MixedModeRenderer
     inner = getattr(renderer, "_vector_renderer", renderer)
     return (
@@ -312,42 +342,45 @@ def _text_kept(renderer: Any) -> bool:
     )
 
 
-def _guard_draw(fig: Figure) -> None:
-    """Wrap *fig*'s draw so missing CJK glyphs give one CustsegWarning.
+class _GuardedDraw:
+    """The ``draw`` of a figure custseg made: missing CJK glyphs give one
+    CustsegWarning.
 
     matplotlib warns once per missing character at every draw; a reader
     needs one sentence on how to add a font, and none at all for SVG with
-    text kept as text (the browser draws it).
+    text kept as text (the browser draws it). Set on the new figures of
+    :func:`_axes` only (a figure passed in through ``ax=`` is the caller's
+    and is left as it was); a class of this module, not a closure, so that
+    the figure pickles and deep-copies (the copy gets its own guard).
     """
-    if getattr(fig, "_custseg_guarded", False):
-        return
-    draw = fig.draw
-    logger = logging.getLogger("matplotlib.font_manager")
 
-    def guarded(renderer: Any) -> Any:
+    def __init__(self, fig: Figure) -> None:
+        self.fig = fig
+        self.warned = False
+
+    def __call__(self, renderer: Any) -> Any:
+        fig = self.fig
+        logger = logging.getLogger("matplotlib.font_manager")
         quiet = _QuietWeights()
-        logger.addFilter(quiet)
-        try:
-            with warnings.catch_warnings(record=True) as caught:
-                warnings.filterwarnings("always", _GLYPH_WARNING, UserWarning)
-                result = draw(renderer)
-        finally:
-            logger.removeFilter(quiet)
+        # catch_warnings and the logger's filters are process-wide
+        with STATE_LOCK:
+            logger.addFilter(quiet)
+            try:
+                with warnings.catch_warnings(record=True) as caught:
+                    warnings.filterwarnings("always", _GLYPH_WARNING, UserWarning)
+                    result = type(fig).draw(fig, renderer)
+            finally:
+                logger.removeFilter(quiet)
         missing = False
         for w in caught:
             if re.match(_GLYPH_WARNING, str(w.message)):
                 missing = True
             else:  # not ours: hand it on as it came
                 warnings.warn_explicit(w.message, w.category, w.filename, w.lineno)
-        kept = getattr(fig, "_custseg_text_kept", False) or _text_kept(renderer)
-        if missing and not kept and not fig._custseg_warned:  # type: ignore[attr-defined]
-            fig._custseg_warned = True  # type: ignore[attr-defined]
+        if missing and not self.warned and not _text_kept(renderer):
+            self.warned = True
             warnings.warn(_FONT_HINT, CustsegWarning, stacklevel=2)
         return result
-
-    fig.draw = guarded  # type: ignore[method-assign]
-    fig._custseg_guarded = True  # type: ignore[attr-defined]
-    fig._custseg_warned = False  # type: ignore[attr-defined]
 
 
 def _texts(ax: Axes, new: bool) -> dict[Any, str]:
@@ -385,7 +418,6 @@ def _finish(*axes: Axes, before: dict[Any, str] | None = None) -> None:
                 continue  # the user's own, left as it was
             text.set_fontfamily(families)
             text.set_parse_math(False)
-    _guard_draw(_root(axes[0]))
 
 
 def _no_customers(ax: Axes, text: dict[str, str]) -> None:
@@ -463,9 +495,8 @@ def _text_sizes(
     logger.addFilter(quiet)
     try:
         sizes = []
-        with warnings.catch_warnings():
-            # measuring looks glyphs up; the draw reports the missing ones
-            warnings.filterwarnings("ignore", _GLYPH_WARNING, UserWarning)
+        # measuring looks glyphs up; the draw reports the missing ones
+        with warnings_filtered("ignore", UserWarning, _GLYPH_WARNING):
             for t in texts:
                 # a wrapped text: its widest line, its lines' heights added
                 widest, height = 0.0, 0.0
@@ -1701,7 +1732,9 @@ def to_svg(obj: Any) -> str:
     browser draws Chinese with its own fonts even where matplotlib has no
     CJK font. The result starts at ``<svg`` (no XML prolog, no doctype, no
     metadata), refers to nothing outside itself, and is the same for the
-    same drawing (fixed ids, no date). A figure in pyplot's list is closed.
+    same drawing (fixed ids, no date), also when several threads call it
+    at once (the save holds custseg's lock: see the module's notes on
+    threads). A figure in pyplot's list is closed.
 
     Parameters
     ----------
@@ -1747,14 +1780,16 @@ def to_svg(obj: Any) -> str:
         )
     buf = io.StringIO()
     rc = {"svg.fonttype": "none", "svg.hashsalt": "custseg"}
-    fig._custseg_text_kept = True  # type: ignore[attr-defined]
+    kept = _SVG_TEXT.set(True)  # not an attribute: the figure may be the caller's
     try:
-        with mpl.rc_context(rc), warnings.catch_warnings():
+        # rcParams and the filters are process-wide: one save at a time, so
+        # that another thread's call never resets the hash salt mid-save
+        with STATE_LOCK, mpl.rc_context(rc), warnings.catch_warnings():
             # figures not made here: text kept as text needs no glyphs
             warnings.filterwarnings("ignore", _GLYPH_WARNING, UserWarning)
             fig.savefig(buf, format="svg", metadata={"Date": None})
     finally:
-        fig._custseg_text_kept = False  # type: ignore[attr-defined]
+        _SVG_TEXT.reset(kept)
     if "matplotlib.pyplot" in sys.modules and fig.canvas.manager:
         import matplotlib.pyplot as plt
 
