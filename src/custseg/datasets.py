@@ -17,6 +17,10 @@ __all__ = ["simulate_contacts", "simulate_customers", "simulate_transactions"]
 
 #: The most purchases per customer asked for (the mean of a Poisson rate).
 _MOST_PURCHASES = 1_000_000
+#: The most purchases :func:`simulate_transactions` makes, expected
+#: (``n_customers * purchases_per_customer``): checked before any array is
+#: made, so that a size past memory is a clear error, not a MemoryError
+_MOST_ROWS = 10**9
 
 
 def _got(value: Any) -> str:
@@ -97,7 +101,8 @@ def simulate_transactions(
         The period simulated (end exclusive).
     purchases_per_customer
         Target mean number of purchases per customer, 1 to 1,000,000 (any
-        real number type).
+        real number type). ``n_customers * purchases_per_customer`` (the
+        expected purchases) is at most 1,000,000,000.
     refund_rate
         Share of purchases refunded, in [0, 1) (any real number type).
     sort
@@ -114,7 +119,8 @@ def simulate_transactions(
     ------
     ThresholdError
         A parameter of the wrong type or out of its range (the message
-        names it and what it must be), or a period shorter than a day.
+        names it and what it must be), more than 1,000,000,000 expected
+        purchases, or a period shorter than a day.
 
     Examples
     --------
@@ -142,6 +148,14 @@ def simulate_transactions(
         "customer, e.g. 10)",
         lambda x: 1 <= x <= _MOST_PURCHASES,
     )
+    expected = int(n_customers) * purchases_per_customer
+    if expected > _MOST_ROWS:
+        raise ThresholdError(
+            f"'n_customers' times 'purchases_per_customer' ({int(n_customers):,d} "
+            f"x {purchases_per_customer:,.15g}) is {expected:,.0f} purchases, more "
+            f"than the {_MOST_ROWS:,d} simulate_transactions makes at most: give "
+            "fewer customers or fewer purchases per customer"
+        )
     refund_rate = _number(
         refund_rate,
         "refund_rate",

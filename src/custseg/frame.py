@@ -674,6 +674,12 @@ class SegmentResult:
         labels. Pass ``edges=None``, ``abc_edges=None`` or
         ``aggregates=None`` to fit them on the new period instead.
 
+        ``preset=`` or ``rules=`` labels with other rules (``rules=None``:
+        none): the edges are still this result's (pass ``edges=None`` for
+        the new rules' ``[scores]``), but the aggregates belong to the
+        rules, so the new rules' are fitted on the new period (unless
+        ``aggregates=`` is given too).
+
         Parameters
         ----------
         transactions
@@ -691,10 +697,23 @@ class SegmentResult:
         >>> second = first.apply(tx, as_of="2025-01-01")
         >>> second.edges == first.edges, second.aggregates == first.aggregates
         (True, True)
+
+        Other rules, on the same edges: their own aggregates, fitted here.
+
+        >>> import warnings
+        >>> with warnings.catch_warnings():
+        ...     warnings.simplefilter("ignore")  # shop edges, salon windows
+        ...     third = first.apply(tx, as_of="2025-01-01", preset="beauty_salon")
+        >>> third.rules.name, third.edges == first.edges
+        ('beauty_salon', True)
         """
         settings = {**self.settings, **overrides}
         settings.setdefault("edges", self.edges)
         settings.setdefault("abc_edges", self.abc_edges)
+        if "preset" in overrides or "rules" in overrides:
+            # other rules: their aggregates are theirs, fitted on the new
+            # period unless given (this result's belong to its rules)
+            return segment(transactions, **settings)
         if self.rules is not None:
             settings.setdefault("aggregates", self.aggregates)
         return segment(transactions, rules=self.rules, **settings)
@@ -1087,6 +1106,63 @@ def segment(
     >>> res.diagnostics[0][:40]
     'frequency: only 3 customers to fit 5 sco'
     """
+    result = _segment(
+        transactions,
+        preset=preset,
+        rules=rules,
+        customer=customer,
+        date=date,
+        amount=amount,
+        as_of=as_of,
+        date_format=date_format,
+        bins=bins,
+        edges=edges,
+        windows=windows,
+        abc_cutoffs=abc_cutoffs,
+        abc_edges=abc_edges,
+        frequency=frequency,
+        zero_amount=zero_amount,
+        after_as_of=after_as_of,
+        lang=lang,
+        explain=explain,
+        records=records,
+        contacts=contacts,
+        encoding=encoding,
+        aggregates=aggregates,
+    )
+    for note in result.diagnostics:
+        warnings.warn(note, CustsegWarning, stacklevel=2)
+    return result
+
+
+def _segment(
+    transactions: pd.DataFrame | str | os.PathLike[str],
+    *,
+    preset: str | None = None,
+    rules: RuleSet | str | os.PathLike[str] | None = None,
+    customer: Hashable = "customer_id",
+    date: Hashable = "date",
+    amount: Hashable = "amount",
+    as_of: Any = None,
+    date_format: str | None = None,
+    bins: int | tuple[int, int, int] | None = None,
+    edges: RfmEdges | None = None,
+    windows: LifecycleWindows | None = None,
+    abc_cutoffs: tuple[float, float] = (0.8, 0.95),
+    abc_edges: AbcEdges | None = None,
+    frequency: str = "transactions",
+    zero_amount: str = "purchase",
+    after_as_of: str = "raise",
+    lang: str | None = None,
+    explain: bool = False,
+    records: pd.DataFrame | str | os.PathLike[str] | None = None,
+    contacts: pd.DataFrame | str | os.PathLike[str] | None = None,
+    encoding: str | None = None,
+    aggregates: dict[str, float] | None = None,
+) -> SegmentResult:
+    """:func:`segment` without warning its diagnostics: they are in the
+    result's ``diagnostics`` only (:func:`segment_frame`; no warning filter
+    is changed, which several threads would leave behind)."""
     if isinstance(transactions, str | os.PathLike):
         if isinstance(customer, str):
             transactions = read_table(
@@ -1180,8 +1256,6 @@ def segment(
     out.attrs["as_of"] = str(facts.as_of)
     out.attrs["n_rows"] = facts.n_rows
     out.attrs["n_dropped"] = facts.n_dropped
-    for note in notes:
-        warnings.warn(note, CustsegWarning, stacklevel=2)
     settings = {
         "customer": customer,
         "date": date,
@@ -1307,20 +1381,20 @@ def segment_frame(
     3             111         lost   C
     4            <NA>  no_purchase   C
     """
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", CustsegWarning)
-        res = segment(
-            df,
-            customer=customer,
-            date=date,
-            amount=amount,
-            as_of=as_of,
-            bins=bins,
-            edges=rfm_edges,
-            windows=windows,
-            abc_cutoffs=abc_cutoffs,
-            **options,
-        )
+    # the diagnostics are collected, not warned: no warning filter is set
+    # (several threads would leave one behind for good)
+    res = _segment(
+        df,
+        customer=customer,
+        date=date,
+        amount=amount,
+        as_of=as_of,
+        bins=bins,
+        edges=rfm_edges,
+        windows=windows,
+        abc_cutoffs=abc_cutoffs,
+        **options,
+    )
     out = res.customers
     out.attrs["diagnostics"] = list(res.diagnostics)
     if _engines.is_engine_frame(df):  # the caller's kind of frame

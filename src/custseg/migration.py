@@ -239,12 +239,22 @@ class TransitionMatrix:
         b                0.0%  100.0%
         """
         v.choice(kind, "kind", ("counts", "shares"))
+        # only the cells the grid shows are formatted (a matrix may have
+        # thousands of classes); a row's share is of its whole total
+        shown = self.matrix[: _display.MAX_ROWS]
         if kind == "counts":
-            cells = [[f"{int(x):,d}" for x in row] for row in self.matrix]
-        else:
             cells = [
-                ["-" if x != x else f"{100 * x:.1f}%" for x in row]
-                for row in self.row_shares()
+                [f"{x:,d}" for x in row[: _display.MAX_COLUMNS]]
+                for row in shown.tolist()
+            ]
+        else:
+            totals = shown.sum(axis=1).tolist()
+            cells = [
+                [
+                    f"{100 * (x / total):.1f}%" if total else "-"
+                    for x in row[: _display.MAX_COLUMNS]
+                ]
+                for row, total in zip(shown.tolist(), totals, strict=True)
             ]
         return _grid("before \\ after", self.before, self.after, cells)
 
@@ -291,9 +301,21 @@ class TransitionMatrix:
         return head + "\n" + self.text("counts")
 
     def _repr_html_(self) -> str:
+        # only the rows and cells the table shows are formatted, each row's
+        # total summed once (a matrix may have thousands of classes)
+        shown = self.matrix[: _display.MAX_ROWS]
+        totals = shown.sum(axis=1).tolist()
         rows = [
-            [name, *(f"{int(c):,d} ({_display.share(c, sum(line))})" for c in line)]
-            for name, line in zip(self.before, self.matrix.tolist(), strict=True)
+            [
+                name,
+                *(
+                    f"{c:,d} ({_display.share(c, total)})"
+                    for c in line[: _display.MAX_COLUMNS - 1]
+                ),
+            ]
+            for name, line, total in zip(
+                self.before, shown.tolist(), totals, strict=False
+            )
         ]
         stayed = self.stayed
         caption = (
@@ -304,9 +326,10 @@ class TransitionMatrix:
             caption += f", {100 * stayed:.1f}% stayed"
         return _display.html_table(
             caption,
-            ["before \\ after", *self.after],
+            ["before \\ after", *self.after[: _display.MAX_COLUMNS - 1]],
             rows,
             note="counts (share of the row)",
+            n_more=len(self.before) - len(rows),
         )
 
 
@@ -938,6 +961,30 @@ def _cut_days(as_of_dates: Any, like: Any = None) -> np.ndarray:
     return days
 
 
+def _check_frozen_aggregates(
+    aggregates: Mapping[str, float], first: CustomerFacts
+) -> None:
+    """Aggregates fitted on the first date over no values (NaN) are refused,
+    as edges fitted on nobody are: frozen, every comparison with them would
+    be unknown at every date."""
+    empty = [k for k, x in aggregates.items() if x != x]
+    if empty:
+        when = (
+            "when no customer has bought yet"
+            if not np.any(first.frequency > 0)
+            else "when no customer known by then has a value it counts"
+        )
+        raise InputError(
+            "as_of_dates",
+            f"starts on {first.as_of}, {when}, so the rules' aggregate "
+            f"{empty[0]!r} is over no values there"
+            + (f" (and {len(empty) - 1} more)" if len(empty) > 1 else "")
+            + ": fitted once on the first date and kept, it would be NaN at "
+            "every date and every comparison with it unknown",
+            fix="start at a later date, when the aggregate has values",
+        )
+
+
 def segment_history(
     customer_id: Any,
     date: Any,
@@ -980,7 +1027,9 @@ def segment_history(
         other dimensions fitted with the file's ``bins``. The values of its
         aggregates (``mean(frequency)`` in the presets' ``rfm8``) are fitted
         once, on the first date, and used at every date, as the edges are
-        (for a RuleSet; other objects are evaluated as they are). An output
+        (for a RuleSet; other objects are evaluated as they are): one over
+        no values on the first date (no customer has bought yet, even with
+        *edges* given) is an error. An output
         named like a column of :meth:`SegmentHistory.to_pandas` (a fact, a
         score, ``as_of``, ``customer_id``) is an error.
     bins
@@ -1003,8 +1052,9 @@ def segment_history(
     ------
     InputError
         Bad transactions (as :func:`~custseg.summarize`); no purchase on or
-        before the first date to fit edges on; a rules output named like a
-        column of the history.
+        before the first date to fit edges on; a rules aggregate over no
+        values on the first date (it would be kept as NaN); a rules output
+        named like a column of the history.
     ThresholdError
         Dates not strictly increasing; bad *edges* or *bins*; scores out of
         the range the rules declare.
@@ -1179,6 +1229,7 @@ def segment_history(
     aggregates: dict[str, float] = {}
     if callable(fit_aggregates):
         aggregates = dict(fit_aggregates([all_facts[0], all_scores[0]]))
+        _check_frozen_aggregates(aggregates, all_facts[0])
     all_labels: list[dict[str, Labels]] = []
     for f, s in zip(all_facts, all_scores, strict=True):
         if rules is None:

@@ -788,8 +788,10 @@ class RuleSet:
         -------
         dict
             Canonical text of the aggregate (:meth:`aggregate_keys`) -> its
-            value (NaN for an aggregate over no values). Aggregates only read
-            by outputs the data leaves out (an absent ``optional`` field) are
+            value (NaN for an aggregate over no values, which
+            :meth:`evaluate` refuses as ``aggregates=``: fit them on data
+            where every aggregate has values). Aggregates only read by
+            outputs the data leaves out (an absent ``optional`` field) are
             not included.
 
         Examples
@@ -841,6 +843,18 @@ class RuleSet:
                     f"has a {type(value).__name__} for {key!r}, not a number",
                     fix="pass the values RuleSet.aggregates(data) returns",
                 )
+            if math.isnan(value):
+                # a frozen NaN makes every comparison with it unknown, on
+                # every later period: refused, as edges fitted on nobody are
+                raise InputError(
+                    "aggregates",
+                    f"has NaN for {key!r}: it was fitted over no values (no "
+                    "customer had the field, or its where= selected nobody), "
+                    "and a NaN would make every comparison with it unknown",
+                    fix="fit the aggregates on data where it has values, or "
+                    "leave aggregates= out (aggregates=None) to fit them on "
+                    "this data",
+                )
             out[key] = float(value)
         return out
 
@@ -878,6 +892,7 @@ class RuleSet:
             :meth:`aggregates` returns for a reference data set (or
             :attr:`RulesResult.aggregates` of an earlier evaluation), to label
             another period on the same scale. Default: computed on *data*.
+            A NaN value (an aggregate fitted over no values) is refused.
 
         Examples
         --------
@@ -907,8 +922,9 @@ class RuleSet:
             wrong type, a missing value
             where the field does not allow one, a value outside the declared
             bounds or an undeclared category value; *aggregates* is not a
-            dict of numbers, names an aggregate the rules do not read, or
-            lacks one they read.
+            dict of numbers, names an aggregate the rules do not read, lacks
+            one they read, or has NaN for one (an aggregate fitted over no
+            values).
         """
         fixed = None if aggregates is None else self._fixed_aggregates(aggregates)
         values, n, index = _coerce_data(self, data)
