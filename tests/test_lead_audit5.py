@@ -255,3 +255,47 @@ def test_numbers_without_breaks_name_the_breaks_in_any_dtype(dtype: str) -> None
     with pytest.raises(InputError, match="customers_breaks") as err:
         relationship.recommended_relationship(n, pd.Series([0.1, 0.5]))
     assert err.value.field == "n_customers"
+
+
+@settings(max_examples=25, deadline=None)
+@given(
+    rows=st.lists(
+        st.tuples(st.integers(0, 3), st.integers(0, 40), st.one_of(CENTS, ODD)),
+        min_size=1,
+        max_size=25,
+    ),
+    seed=st.integers(0, 2**32 - 1),
+)
+@example(rows=[(0, 0, 0.1), (0, 0, 0.2), (1, 20, 10 / 3)], seed=0)
+def test_history_monetary_is_summarize_s_at_each_date(
+    rows: list[tuple[int, int, float]], seed: int
+) -> None:
+    from custseg.migration import segment_history
+
+    rows = [r for r in rows if r[2] > 0] + [(0, 0, 5.0)]  # a buyer by the first cut
+    rng = np.random.default_rng(seed)
+    rows = [rows[i] for i in rng.permutation(len(rows))]
+    ids = [r[0] for r in rows]
+    dates = pd.to_datetime("2024-01-01") + pd.to_timedelta([r[1] for r in rows], "D")
+    amounts = [r[2] for r in rows]
+    cuts = ["2024-01-10", "2024-01-25", "2024-02-15"]
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        history = segment_history(ids, dates, amounts, cuts, bins=2)
+    for day, facts in zip(cuts, history.facts, strict=True):
+        keep = dates <= pd.Timestamp(day)
+        if not keep.any():
+            continue
+        alone = custseg.summarize(
+            [i for i, k in zip(ids, keep, strict=True) if k],
+            dates[keep],
+            [a for a, k in zip(amounts, keep, strict=True) if k],
+            as_of=day,
+        )
+        got = dict(
+            zip(facts.customer_id.tolist(), facts.monetary.tolist(), strict=True)
+        )
+        want = dict(
+            zip(alone.customer_id.tolist(), alone.monetary.tolist(), strict=True)
+        )
+        assert {k: got[k] for k in want} == want

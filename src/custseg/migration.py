@@ -23,7 +23,7 @@ import numpy as np
 from . import _display
 from . import _validate as v
 from ._align import flat_ids, id_kind, is_pandas, same_ids, to_pandas_index
-from ._exact import decimal_scale
+from ._exact import decimal_scale, mixed_sums
 from .errors import InputError, ThresholdError
 from .labels import Labels, classes_with_missing
 from .rfm import RfmEdges, RfmScores, ScoreEdges, _bins_per_dimension
@@ -1062,11 +1062,9 @@ def segment_history(
     Notes
     -----
     ``frequency`` counts purchase rows (``summarize``'s default).
-    ``monetary``: decimal amounts (few places, as money is) are summed
-    exactly, as ``summarize`` sums them, whatever the row order; other
-    amounts are added a date at a time, each date's in ascending order:
-    the same whatever the row order, and possibly different from
-    ``summarize``'s sums in the last bits.
+    ``monetary`` is at each date what ``summarize`` gives on the rows up
+    to that date (each customer's own amounts deciding: decimals summed
+    exactly as decimals, others exactly in binary), whatever the row order.
 
     Examples
     --------
@@ -1153,12 +1151,13 @@ def segment_history(
             purchase[start:stop],
         )
         n_rows += np.bincount(c, minlength=size)
-        # added onto the running sums: decimal amounts as exact integers of
-        # their last place (summarize's exact sums); others each date's rows
-        # in ascending order of amount, the same whatever the row order
+        # decimal amounts (every row up to the last date) added onto the
+        # running sums as exact integers of their last place; others summed
+        # again over every row up to this date as summarize sums them (each
+        # customer's own amounts deciding: mixed_sums), the same sums as
+        # summarize(as_of=day) whatever the row order
         if scale is None:
-            o = np.argsort(a)
-            np.add.at(money, c[o], a[o])
+            money = mixed_sums(amounts[:stop], codes[:stop], size)
         else:
             np.add.at(money, c, np.rint(a * scale))
         pc, pt = c[p], t[p]
