@@ -299,3 +299,43 @@ def test_history_monetary_is_summarize_s_at_each_date(
             zip(alone.customer_id.tolist(), alone.monetary.tolist(), strict=True)
         )
         assert {k: got[k] for k in want} == want
+
+
+# ---------------------------------------------------------------------------
+# user digits never made into huge Python ints
+
+
+@settings(max_examples=200, deadline=None)
+@given(digits=st.integers(0, 10**20), exponent=st.integers(-30, 30))
+def test_decimal_inexact_matches_the_exact_rule(digits: int, exponent: int) -> None:
+    from custseg._validate import decimal_inexact
+
+    d = Decimal(digits).scaleb(exponent)
+    text = str(digits).rstrip("0") or "0"
+    places = exponent + len(str(digits)) - len(text)
+    want = int(text) * 10 ** max(places, 0) > 2**53
+    assert decimal_inexact(d) is want
+
+
+@pytest.mark.parametrize(
+    "amount", [Decimal("1e100000000"), Decimal("1" * 5000), Decimal("0." + "1" * 5000)]
+)
+def test_huge_decimals_are_refused_at_once(amount: Decimal) -> None:
+    with pytest.raises(InputError, match="beyond 2\\*\\*53"):
+        custseg.summarize([1, 1], ["2024-01-01"] * 2, [amount, Decimal(1)])
+
+
+def test_new_ids_after_ids_of_many_digits() -> None:
+    from custseg.datasets import simulate_customers
+
+    tx = pd.DataFrame(
+        {
+            "customer_id": ["P" + "9" * 5000, "P7"],
+            "date": ["2024-01-01", "2024-01-02"],
+            "amount": [1.0, 2.0],
+        }
+    )
+    out = simulate_customers(tx, seed=1, potential=1.0)
+    new = [x for x in out["customer_id"] if x not in set(tx["customer_id"])]
+    assert new and len(new) == len(set(new))
+    assert all(x.startswith("P1") and len(x) == 5002 for x in new)

@@ -538,8 +538,16 @@ def decimal_inexact(value: _decimal.Decimal) -> bool:
     assert isinstance(exponent, int)  # finite
     text = "".join(map(str, digits))
     kept = text.rstrip("0")
+    if not kept:
+        return False  # zero
     exponent += len(text) - len(kept)
-    return int(kept or "0") * 10 ** max(exponent, 0) > _EXACT
+    # the digits of the whole number of the last place (kept, then zeros
+    # when the exponent is positive): compared by length first, so that
+    # 1e100000000 or 5,000 digits are never made into a Python int
+    length = len(kept) + max(exponent, 0)
+    if length != 16:  # 2**53 has 16 digits
+        return length > 16
+    return int(kept) * 10 ** max(exponent, 0) > _EXACT
 
 
 def _refuse_inexact(

@@ -246,13 +246,17 @@ def _facts_of(transactions: pd.DataFrame, as_of: Any) -> Any:
         ) from None
 
 
-def _after_p(texts: list[str]) -> int:
-    """The number after the largest *n* of the texts ``P<n>`` (ASCII digits,
-    leading zeros or not), 0 if there is none: ``P<m>`` for any ``m`` from
-    there on is none of *texts*.
+def _p_ids(texts: list[str], k: int) -> list[str]:
+    """*k* ids ``P<n>`` none of *texts* has: ``P0000000``, ``P0000001``, ...
+    after the largest ``n`` of the texts ``P<n>`` (ASCII digits, leading
+    zeros or not). Past 18 digits the numbers are not made as integers
+    (Python refuses to print one of more than 4,300 digits): the new ids
+    have one digit more than the largest, so they are larger still.
 
-    >>> _after_p(["P0000007", "P12", "P", "P1x", "Q99", "P٣"])
-    13
+    >>> _p_ids(["P0000007", "P12", "P", "P1x", "Q99", "P٣"], 2)
+    ['P0000013', 'P0000014']
+    >>> [len(x) for x in _p_ids(["P" + "9" * 5000], 2)]
+    [5002, 5002]
     """
     digits = (x[1:] for x in texts if x[:1] == "P")
     top = max(
@@ -262,7 +266,10 @@ def _after_p(texts: list[str]) -> int:
         ),
         default=None,
     )
-    return 0 if top is None else int(top[1] or "0") + 1
+    if top is not None and top[0] > 18:
+        return ["P1" + str(i).zfill(top[0]) for i in range(k)]
+    start = 0 if top is None else int(top[1] or "0") + 1
+    return [f"P{start + i:07d}" for i in range(k)]
 
 
 def _new_ids(ids: np.ndarray, k: int) -> np.ndarray:
@@ -295,11 +302,10 @@ def _new_ids(ids: np.ndarray, k: int) -> np.ndarray:
         return free[:k]
     items = ids.tolist()
     if all(isinstance(x, str) for x in items):
-        start = _after_p(items)
-        return np.array([f"P{start + i:07d}" for i in range(k)], dtype=object)
+        return np.array(_p_ids(items, k), dtype=object)
     if all(isinstance(x, bytes) for x in items):
-        start = _after_p([x.decode("latin-1") for x in items])
-        return np.array([f"P{start + i:07d}".encode() for i in range(k)], dtype=object)
+        texts = [x.decode("latin-1") for x in items]
+        return np.array([x.encode() for x in _p_ids(texts, k)], dtype=object)
     if all(v._is_real(x) or isinstance(x, decimal.Decimal) for x in items):
         # Python ints beyond int64, Fractions, Decimals: of the same type
         top = max(items)
