@@ -8,13 +8,14 @@ from __future__ import annotations
 import argparse
 import math
 import re
+import warnings
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
 from ._files import read_table, table_columns, write_table
-from .errors import InputError
+from .errors import CustsegWarning, InputError
 from .ownership import Assignment, assign_owners
 
 __all__ = ["register", "workload_report"]
@@ -256,19 +257,62 @@ def _capacities(cap: pd.Series, staff: pd.Series, path: str) -> list[int | None]
     return [None if np.isnan(x) or np.isinf(x) else int(x) for x in values]
 
 
-_WHOLE = re.compile(r"^\s*([+-]?\d+)\.0*\s*$")
+_WHOLE = re.compile(r"\s*([+-]?\d+)(?:\.0*)?\s*")
 
 
-def _whole_id(value: Any) -> Any:
-    """A staff id as text; ``7.0`` (how pandas writes a number column with a
-    gap) is ``7``, so the owners of a file pandas wrote match the staff file.
+def _loosely(text: str) -> str:
+    """*text* without surrounding spaces and a ``.0`` after a whole number:
+    how two ids may differ that a reader sees as one.
 
-    >>> _whole_id("7.0"), _whole_id(7), _whole_id("A7")
-    ('7', '7', 'A7')
+    >>> _loosely(" 7.0"), _loosely("A1 "), _loosely("7.5")
+    ('7', 'A1', '7.5')
     """
-    text = str(value).strip()
-    m = _WHOLE.match(text)
-    return m.group(1) if m else text
+    m = _WHOLE.fullmatch(text)
+    return m.group(1) if m else text.strip()
+
+
+_FLOAT_WRITTEN = re.compile(r"([+-]?\d+)\.0+")
+
+
+def _pandas_floats(owner: pd.Series, staff: pd.Series) -> pd.Series:
+    """*owner* with each text ``<n>.0`` that is not a staff id but whose
+    ``<n>`` is one read as that staff id (pandas writes an integer column
+    with a gap as ``7.0``); every other owner exactly as written.
+
+    >>> _pandas_floats(pd.Series(["7.0", "8", " 9.0", "10.0"]),
+    ...                pd.Series(["7", "8", "9", "10.0"])).tolist()
+    ['7', '8', ' 9.0', '10.0']
+    """
+    ids = {x for x in staff.tolist() if isinstance(x, str)}
+    swap = {}
+    for value in pd.unique(owner.dropna().to_numpy(dtype=object)):  # distinct
+        if isinstance(value, str) and value not in ids:
+            m = _FLOAT_WRITTEN.fullmatch(value)
+            if m is not None and m.group(1) in ids:
+                swap[value] = m.group(1)
+    return owner.replace(swap) if swap else owner
+
+
+def _near_miss(owner: pd.Series, staff: tuple[str, ...]) -> str | None:
+    """A warning when owners that are not staff ids differ from one only by
+    spaces (ids are compared exactly as written; a ``.0`` of pandas' was
+    read already, :func:`_pandas_floats`), else None."""
+    known = set(staff)
+    loose = {_loosely(s): s for s in staff}
+    for value in pd.unique(owner.dropna().to_numpy(dtype=object)):  # distinct
+        if not isinstance(value, str) or value in known:
+            continue
+        near = loose.get(_loosely(value))
+        if near is not None:
+            n = int((owner == value).sum())
+            return (
+                f"{n:,d} customer{'s' if n != 1 else ''} of owner {value!r}, which "
+                f"is not in the staff file but differs from its id {near!r} only "
+                "by spaces, moved as customers of staff who left (ids "
+                "are compared exactly as written): write the owners as the staff "
+                "file does"
+            )
+    return None
 
 
 def _cmd(args: argparse.Namespace) -> int:
@@ -315,17 +359,25 @@ def _cmd(args: argparse.Namespace) -> int:
     if cap_col is not None:
         cap = _column(staff_frame, cap_col, args.staff, "--capacity")
         capacity = _capacities(cap, staff_frame.iloc[:, 0], args.staff)
-    staff = staff_frame.iloc[:, 0].map(_whole_id, na_action="ignore")
-    current = None if owner is None else owner.map(_whole_id, na_action="ignore")
+    # staff ids and owners exactly as written (as the customer ids): " A1"
+    # and "A1" are different ids in a text file; only an owner "7.0" where
+    # the staff file has "7" (pandas writes an integer column with a gap so)
+    # is that staff member, written as the staff file writes it
+    if owner is not None:
+        owner = _pandas_floats(owner, staff_frame.iloc[:, 0])
     res = assign_owners(
         value.to_numpy(),
-        staff.tolist(),
-        current_owner=None if current is None else current.to_numpy(dtype=object),
+        staff_frame.iloc[:, 0].tolist(),
+        current_owner=None if owner is None else owner.to_numpy(dtype=object),
         customer_id=customers.iloc[:, 0].to_numpy(),
         capacity=capacity,
         max_moves=args.max_moves,
         tolerance=args.tolerance,
     )
+    if owner is not None:
+        note = _near_miss(owner, res.staff)
+        if note is not None:
+            warnings.warn(note, CustsegWarning, stacklevel=2)
     out = pd.DataFrame(
         {
             "owner": res.owner.to_numpy(),

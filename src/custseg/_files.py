@@ -534,7 +534,8 @@ def _read_text(
     _check_utf16_without_bom(path, fmt, encoding, df)
     for name in exact_numbers or ():
         if name in df.columns and df[name].dtype == np.float64:
-            _check_exact_numbers(path, df[name], name, common)
+            field = list(df.columns).index(name)
+            _check_exact_numbers(path, df[name], name, common, field)
         elif name in df.columns and not pd.api.types.is_numeric_dtype(df[name]):
             # numbers pandas does not parse (past 2**64) stay text: the text
             # of those that are numbers, as they would be converted
@@ -544,29 +545,120 @@ def _read_text(
     return df
 
 
-_EXACT = 2**53
+_BLOCK_OF_ONES = 0x0101010101010101
 
 
-def _many_digits(values: np.ndarray) -> np.ndarray:
-    """Values that need more than 15 significant digits (or are beyond 2**53):
-    the only ones whose text float64 may have changed."""
-    with np.errstate(all="ignore"):
-        size = np.abs(values)
-        scale = 10.0 ** (14 - np.floor(np.log10(np.where(size > 0, size, 1.0))))
-        rounded = np.round(values * scale) / scale
-    finite = np.isfinite(values) & np.isfinite(scale)
-    return finite & ((size > _EXACT) | (rounded != values))
+def _digit_blocks(data: bytes) -> tuple[np.ndarray, np.ndarray]:
+    """Which bytes of *data* are digits or decimal points, and the offsets
+    of the aligned blocks of 8 bytes that are all such bytes: a run of 16
+    or more holds one of these blocks (vectorised, for the few of them)."""
+    raw = np.frombuffer(data + bytes(-len(data) % 8), dtype=np.uint8)
+    shifted = raw - np.uint8(0x2E)  # "." is 0, "/" 1, the digits 2 to 11
+    marks = (shifted < 12) & (shifted != 1)
+    return marks, 8 * np.flatnonzero(marks.view(np.uint64) == _BLOCK_OF_ONES)
+
+
+def _in_long_run(marks: np.ndarray, blocks: np.ndarray) -> bool:
+    """Whether one of the whole *blocks* (offsets) of digits and decimal
+    points is in a run of 16 or more of them (*marks*).
+
+    >>> _in_long_run(*_digit_blocks(b"a,0.99999999999999999"))
+    True
+    >>> _in_long_run(*_digit_blocks(b"a,999.99999999999,2024-01-01"))
+    False
+    """
+    if not len(blocks):
+        return False
+    rows = marks.reshape(-1, 8)
+    k = blocks // 8
+    before = rows[k - 1]  # the blocks either side (none: no digits)
+    before[k == 0] = False
+    after = rows[np.minimum(k + 1, len(rows) - 1)]
+    after[k == len(rows) - 1] = False
+    reach = np.zeros(len(k), dtype=np.int64)
+    going_back, going_on = np.ones(len(k), bool), np.ones(len(k), bool)
+    for j in range(8):  # how far the run goes on either side (8 passes)
+        going_back &= before[:, 7 - j]
+        going_on &= after[:, j]
+        reach += going_back
+        reach += going_on
+    return bool((reach >= 8).any())
+
+
+def _in_field(data: bytes, offsets: np.ndarray, sep: int, field: int) -> np.ndarray:
+    """Which of *offsets* are in field number *field* of their line (*data*
+    starts at a line's start and holds no quote mark; a line ends at
+    ``\\n`` or ``\\r``)."""
+    raw = np.frombuffer(data, dtype=np.uint8)
+    seps = np.flatnonzero(raw == sep)
+    breaks = np.flatnonzero((raw == 0x0A) | (raw == 0x0D))
+    starts = np.concatenate([[0], breaks + 1])
+    line_start = starts[np.searchsorted(starts, offsets, side="right") - 1]
+    before = np.searchsorted(seps, offsets) - np.searchsorted(seps, line_start)
+    return np.asarray(before == field)
+
+
+def _long_numbers_in(path: Path, common: dict[str, Any], field: int) -> bool:
+    """Whether field number *field* of the file may hold a run of 16 or more
+    digits and decimal points, which every number of more than 15
+    significant digits is: read in chunks of whole lines (no copy of the
+    file in memory), without parsing.
+
+    Where digits are their ASCII bytes (UTF-8, GBK, GB18030, Big5, Latin-1,
+    ...) the bytes are looked at as they are; other encodings (UTF-16, ...)
+    are decoded first. A run is placed in its field by counting separators
+    from the start of its line, until the first quote mark (after it, or
+    with a separator of several characters, any run counts). True if the
+    file does not decode (the text is then read, which says why)."""
+    encoding, sep = common["encoding"], common["sep"]
+    codec = codecs.lookup(encoding).name
+    ascii_digits = codec == "utf-8-sig" or (
+        codec != "utf-7"  # may write digits in base64
+        and "0123456789.".encode(encoding, "replace") == b"0123456789."
+    )
+    decoder = None if ascii_digits else codecs.getincrementaldecoder(encoding)()
+    by_field = len(sep) == 1 and sep.isascii() and sep not in '\r\n"0123456789.'
+    rest = b""
+    try:
+        with _open_binary(path) as f:
+            while True:
+                chunk = f.read(1 << 20)
+                last = not chunk
+                if decoder is not None:
+                    text = decoder.decode(chunk, final=last)
+                    chunk = text.encode("utf-8", "surrogatepass")
+                data = rest + chunk
+                end = (
+                    len(data) if last else max(data.rfind(b"\n"), data.rfind(b"\r")) + 1
+                )
+                data, rest = data[:end], data[end:]
+                if by_field and b'"' in data:
+                    by_field = False  # fields may hold separators and lines
+                marks, blocks = _digit_blocks(data)
+                if by_field and len(blocks):
+                    blocks = blocks[_in_field(data, blocks, ord(sep), field)]
+                if _in_long_run(marks, blocks):
+                    return True
+                if last:
+                    return False
+    except (OSError, EOFError, zipfile.BadZipFile, lzma.LZMAError, UnicodeError):
+        return True
 
 
 def _check_exact_numbers(
-    path: Path, col: pd.Series, name: str, common: dict[str, Any]
+    path: Path, col: pd.Series, name: str, common: dict[str, Any], field: int
 ) -> None:
     """Refuse numbers whose text float64 changes (more significant digits
-    than it holds: ``99999999999999999``, ``12345678901234567.5``); the
-    text is looked at only when some value has more than 15 digits."""
-    values = col.to_numpy(dtype=np.float64, na_value=np.nan)
-    if not _many_digits(values).any():
+    than it holds: ``99999999999999999``, ``12345678901234567.5``, and
+    ``0.99999999999999999``, which is read as ``1.0``).
+
+    The parsed value cannot tell ``0.99999999999999999`` from ``1``: the
+    text is read (the column again, as text) only when the column (field
+    number *field*) may have a run of more than 15 digits, found in one
+    vectorised pass over the file's bytes."""
+    if not _long_numbers_in(path, common, field):
         return
+    values = col.to_numpy(dtype=np.float64, na_value=np.nan)
     text = pd.read_csv(
         path,
         usecols=[name],
@@ -582,13 +674,14 @@ def _check_exact_numbers(
 def _refuse_changed(text: pd.Series, values: np.ndarray, name: str) -> None:
     """Refuse the rows whose *text* is a number float64 changes in *values*
     (only texts of more than 15 significant digits are looked at)."""
-    mantissa = text.str.strip().str.replace(r"[eE].*\Z", "", regex=True)
+    # at least 16 characters (cheap) before the regular expressions
+    maybe = np.flatnonzero((text.str.len() > 15).to_numpy() & ~np.isnan(values))
+    some = text.iloc[maybe]
+    mantissa = some.str.strip().str.replace(r"[eE].*\Z", "", regex=True)
     digits = mantissa.str.replace(r"[^0-9]", "", regex=True).str.strip("0")
-    long = (digits.str.len() > 15).to_numpy() & ~np.isnan(values)
+    long = maybe[(digits.str.len() > 15).to_numpy()]
     changed = [
-        i
-        for i in np.flatnonzero(long)
-        if _changed_by_float(text.iloc[int(i)], float(values[i]))
+        int(i) for i in long if _changed_by_float(text.iloc[int(i)], float(values[i]))
     ]
     if changed:
         first = int(changed[0])

@@ -553,10 +553,12 @@ def _chart(plot: Any, lang: str, draw: Callable[..., Any]) -> str:
         note = t["no_charts"].format(hint=PLOT_HINT)
         return f'<p class="chart-missing" role="note">{_html.escape(note)}</p>'
     try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore", UserWarning)  # missing glyphs etc.
-            ax = draw(plot)
-            svg = str(plot.to_svg(ax))
+        # no warning filter here: filters are one list per process, so a
+        # filter set here in one thread would leave it behind for the others
+        # (or silence their CustsegWarnings); custseg.plot reports missing
+        # glyphs itself, and none for SVG with text kept as text
+        ax = draw(plot)
+        svg = str(plot.to_svg(ax))
     except ImportError:  # a broken or partial matplotlib
         return _chart(None, lang, draw)
     except CustsegError as exc:
@@ -1137,6 +1139,35 @@ def _class_text(column: str, name: str, lang: str) -> str:
     return name
 
 
+def _class_texts(
+    column: str, before: Sequence[str], after: Sequence[str], lang: str
+) -> tuple[dict[str, str], dict[str, str]]:
+    """How the classes of a previous run (*before*) and this one (*after*)
+    are shown, one distinct text per distinct class: the names are
+    compared as written, so a name translated for display (``active`` ->
+    ``活跃期``) stays as written where that would show two classes alike
+    (an English run against a Chinese one).
+
+    >>> old, new = _class_texts("lifecycle", ["active"], ["活跃期"], "zh")
+    >>> old["active"], new["活跃期"]
+    ('active', '活跃期')
+    >>> _class_texts("lifecycle", ["active"], ["active"], "zh")[0]
+    {'active': '活跃期'}
+    """
+    names = list(dict.fromkeys([*before, *after]))
+    plain: set[str] = set()
+    while True:  # a name shown as written may meet another's translation
+        shown = {n: n if n in plain else _class_text(column, n, lang) for n in names}
+        seen: dict[str, set[str]] = {}
+        for name, text in shown.items():
+            seen.setdefault(text, set()).add(name)
+        alike = {n for group in seen.values() if len(group) > 1 for n in group}
+        if alike <= plain:
+            break
+        plain |= alike
+    return {n: shown[n] for n in before}, {n: shown[n] for n in after}
+
+
 def _cell(value: Cell, tag: str = "td", row_header: bool = False) -> str:
     if isinstance(value, _Num):
         data = "" if not np.isfinite(value.value) else repr(value.value)
@@ -1499,6 +1530,11 @@ def _migration_html(parts: _Parts, lang: str) -> str:
     for column, tm, chart in parts.migrations:
         title = _column_title(column, lang)
         stayed = tm.stayed
+        # the classes are compared as written: shown so that two classes
+        # never look alike (an English previous run in a Chinese report)
+        old_text, new_text = _class_texts(
+            column, [str(c) for c in tm.before], [str(c) for c in tm.after], lang
+        )
         out.append(
             f'<div class="migration" data-column="{_esc(column)}">'
             f"<h3>{_esc(title)}</h3>"
@@ -1507,8 +1543,8 @@ def _migration_html(parts: _Parts, lang: str) -> str:
             _, old, new, _ = disjoint[column]
             text = t["no_common"].format(
                 column=title,
-                old=repr(_class_text(column, old, lang)),
-                new=repr(_class_text(column, new, lang)),
+                old=repr(old_text.get(str(old), str(old))),
+                new=repr(new_text.get(str(new), str(new))),
             )
             out.append(f'<p class="warning" role="alert">{_esc(text)}</p>')
         out.append(
@@ -1522,9 +1558,9 @@ def _migration_html(parts: _Parts, lang: str) -> str:
             )
             + "</p>"
         )
-        headers = [t["before"], *(_class_text(column, c, lang) for c in tm.after)]
+        headers = [t["before"], *(new_text[str(c)] for c in tm.after)]
         rows: list[list[Cell]] = [
-            [_class_text(column, name, lang), *(_count(int(x)) for x in line)]
+            [old_text[str(name)], *(_count(int(x)) for x in line)]
             for name, line in zip(tm.before, tm.matrix, strict=True)
         ]
         out.append(
