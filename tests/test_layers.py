@@ -65,6 +65,8 @@ EXTRA = {
     "profile": {"pandas", "pyarrow"},
     # numbers in an object column of tags told apart by Python equality
     "groups": {"pandas"},
+    # Arrow dictionary labels read by their dictionary (only when given Arrow)
+    "labels": {"pyarrow"},
 }
 
 

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import math
 import numbers
 from collections.abc import Iterable, Sequence
+from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
 import attrs
@@ -51,7 +53,10 @@ def _to_names(values: Iterable[Any]) -> tuple[str, ...]:
             f"'names' must be a sequence of label names, such as ('new', 'old'): "
             f"got {type(values).__name__} {values!r:.60}"
         )
-    return tuple(str(x) for x in values)
+    # the codes are positions in the names: a set's order is its hashes'
+    # (different from run to run for text), and a dict is keys or values;
+    # refused as the other classes with ordered names refuse them
+    return tuple(str(x) for x in v._param_sequence(values, "names", "names"))
 
 
 def _check_names(instance: Labels, attribute: Any, value: tuple[str, ...]) -> None:
@@ -72,6 +77,10 @@ class Labels:
     names
         The label names, in their natural order (for ranked labels, lowest
         rank first). Missing or unknown data has a name of its own here.
+        An ordered sequence (a tuple, a list, an array, ``dict.keys()``): a
+        set or frozenset is refused (a :class:`~custseg.errors.ThresholdError`),
+        since its order, and so the name each code means, changes from run to
+        run, and so is a dict (its keys or its values?).
     ordered
         Whether the order of *names* is a ranking (lifecycle stages, ABC
         classes) or only a listing.
@@ -216,17 +225,33 @@ class Labels:
         values
             One label name per row.
         names
-            Every label name, in order (the codes are positions in it).
+            Every label name, in order (the codes are positions in it): a
+            tuple or list (a set or a dict is refused, see :class:`Labels`).
         ordered
             Whether the order of *names* is a ranking.
+
+        Raises
+        ------
+        ThresholdError
+            A value not one of *names*, *names* or *values* not an ordered
+            sequence (a set), or *names* repeated.
 
         Examples
         --------
         >>> Labels.from_names(["b", "a", "b"], ("a", "b")).codes.tolist()
         [1, 0, 1]
         """
-        names = tuple(names)
+        # ordered names only (a set's order changes from run to run), and
+        # one label per row of an ordered sequence of rows
+        names = tuple(v._param_sequence(names, "names", "names"))
+        if isinstance(values, str | bytes | set | frozenset | dict):
+            v._param_sequence(values, "values", "label names")
         arr = np.asarray(values, dtype=object)
+        if arr.ndim != 1:
+            raise ThresholdError(
+                f"'values' must be a sequence of label names, one per row: got "
+                f"{type(values).__name__} {v.describe(values)}"
+            )
         lookup = {name: i for i, name in enumerate(names)}
         unknown = [v for v in arr.tolist() if v not in lookup]
         if unknown:
@@ -288,8 +313,8 @@ class Labels:
 # labels in any form
 
 
-def _categorical_parts(x: Any) -> tuple[np.ndarray, tuple[str, ...], bool] | None:
-    """Codes, category names and orderedness of a pandas Categorical (or a
+def _categorical_parts(x: Any) -> tuple[np.ndarray, list[Any], bool] | None:
+    """Codes, categories and orderedness of a pandas Categorical (or a
     categorical Series), recognised by duck typing; ``None`` otherwise."""
     cat: Any = getattr(x, "cat", None) if is_pandas(x) else x
     if is_pandas(x) and cat is None:
@@ -301,29 +326,109 @@ def _categorical_parts(x: Any) -> tuple[np.ndarray, tuple[str, ...], bool] | Non
     except (AttributeError, TypeError):
         return None
     codes = np.asarray(getattr(codes, "to_numpy", lambda: codes)())
-    return codes, tuple(str(c) for c in categories), ordered
+    return codes.astype(np.intp), list(categories.tolist()), ordered
+
+
+def _arrow_dictionary_parts(x: Any) -> tuple[np.ndarray, list[Any], bool] | None:
+    """Codes (-1: missing), dictionary values and orderedness of Arrow
+    dictionary-encoded labels (a ``pyarrow`` DictionaryArray or ChunkedArray,
+    or a pandas Series of an ``ArrowDtype(dictionary<...>)``, as
+    ``read_parquet(..., dtype_backend="pyarrow")`` gives); ``None`` otherwise.
+
+    The dictionary is the list of classes, as a Categorical's categories:
+    classes no row has are kept. A null in the dictionary is a missing
+    label; a value twice in it is one class."""
+    if is_pandas(x):
+        arrow_type = getattr(getattr(x, "dtype", None), "pyarrow_dtype", None)
+        if arrow_type is None or not hasattr(arrow_type, "index_type"):
+            return None
+    elif not (
+        type(x).__module__.startswith("pyarrow")
+        and hasattr(getattr(x, "type", None), "index_type")
+    ):
+        return None
+    import pyarrow as pa
+
+    # (pa.array of the pandas array is its Arrow data, as it is)
+    data: Any = pa.array(x.array) if is_pandas(x) else x
+
+    chunked = data if isinstance(data, pa.ChunkedArray) else pa.chunked_array([data])
+    if not pa.types.is_dictionary(chunked.type):
+        return None
+    ordered = bool(chunked.type.ordered)
+    # one dictionary for every chunk (Parquet row groups may each have one)
+    chunked = chunked.unify_dictionaries()
+    if chunked.num_chunks == 0:
+        return np.zeros(0, dtype=np.intp), [], ordered
+    values = chunked.chunk(0).dictionary.to_pylist()
+    codes = np.concatenate(
+        [
+            np.asarray(chunk.indices.fill_null(-1).to_numpy(), dtype=np.intp)
+            for chunk in chunked.chunks
+        ]
+    )
+    # drop nulls from the dictionary and fold repeated values into one class
+    remap = np.full(len(values) + 1, -1, dtype=np.intp)  # [-1] stays -1
+    kept: list[Any] = []
+    seen: dict[Any, int] = {}
+    for i, value in enumerate(values):
+        if _missing_label(value):
+            continue
+        try:
+            key: Any = (type(value), value)
+            hash(key)
+        except TypeError:  # a list or a map: by its text
+            key = (type(value), repr(value))
+        if key not in seen:
+            seen[key] = len(kept)
+            kept.append(value)
+        remap[i] = seen[key]
+    return remap[codes], kept, ordered
 
 
 def _label_kind(x: Any) -> str:
     """The kind of one label: labels of two kinds are never one class."""
-    if isinstance(x, bool | np.bool_):
+    return _type_kind(type(x))
+
+
+def _type_kind(t: type) -> str:
+    """:func:`_label_kind` of the values of type *t*."""
+    if issubclass(t, bool | np.bool_):
         return "bool"
-    if isinstance(x, numbers.Number):
+    if issubclass(t, numbers.Number):
         return "number"
-    if isinstance(x, str):
+    if issubclass(t, str):
         return "text"
-    return type(x).__name__
+    return t.__name__
 
 
-def _object_classes(kept: np.ndarray, field: str) -> tuple[np.ndarray, list[Any]]:
-    """Codes of known labels of an object array into their sorted distinct
-    values. Values are one class only when equal in Python, so labels of
-    different kinds (``1`` and ``"1"``, ``True`` and ``1``) are refused rather
-    than merged by their text; numbers sort as numbers (2 before 10) and whole
-    ones print without ``.0``; other values (tuples, periods) are grouped by
-    equality."""
+def _missing_label(x: Any) -> bool:
+    """Whether *x* is a missing label: None, pandas NA, NaT, or a NaN of any
+    type (float, NumPy, ``Decimal("NaN")`` and ``Decimal("sNaN")``)."""
+    if v.is_missing_scalar(x):
+        return True
+    if isinstance(x, Decimal):
+        return x.is_nan()  # (comparing a signalling NaN raises)
+    if isinstance(x, np.datetime64 | np.timedelta64):
+        return bool(np.isnat(x))
+    if isinstance(x, numbers.Number) and not isinstance(x, numbers.Rational):
+        try:
+            return bool(x != x)
+        except (TypeError, ValueError, ArithmeticError):
+            return False
+    return False
+
+
+def _object_classes(kept: np.ndarray, field: str) -> tuple[np.ndarray, list[str]]:
+    """Codes of known labels of an object array into the names of their
+    sorted distinct values. Values are one class only when equal in Python,
+    so labels of different kinds (``1`` and ``"1"``, ``True`` and ``1``) are
+    refused rather than merged by their text; numbers sort as numbers (2
+    before 10) and are named by :func:`_number_name`; other values (tuples,
+    periods) are grouped by equality."""
     values = kept.tolist()
-    kinds = sorted({_label_kind(x) for x in values})
+    types = set(map(type, values))
+    kinds = sorted({_type_kind(t) for t in types})
     if len(kinds) > 1:
         raise InputError(
             field,
@@ -332,13 +437,22 @@ def _object_classes(kept: np.ndarray, field: str) -> tuple[np.ndarray, list[Any]
             fix="convert them to one type first (e.g. .astype(str)) if they "
             "name the same classes",
         )
-    if kinds == ["number"]:
+    if kinds == ["number"] and types <= {int, float, np.float64, np.int64}:
         numbers_ = np.asarray(values)
-        if numbers_.dtype.kind in "iuf":
+        # (ints beside floats become floats: exact only up to 2**53)
+        if numbers_.dtype.kind in "iu" or (
+            numbers_.dtype.kind == "f"
+            and (
+                types <= {float, np.float64}
+                or all(-(2**53) <= x <= 2**53 for x in values)
+            )
+        ):
             uniques, inverse = np.unique(numbers_, return_inverse=True)
-            if uniques.dtype.kind == "f" and np.array_equal(uniques, np.trunc(uniques)):
-                return inverse.reshape(-1), [int(u) for u in uniques.tolist()]
-            return inverse.reshape(-1), uniques.tolist()
+            names = [_number_name(u) for u in uniques.tolist()]
+            return inverse.reshape(-1), names
+    if kinds == ["number"] and any(issubclass(t, np.generic) for t in types):
+        # as Python numbers: a Decimal cannot be compared with np.int8(10)
+        values = [x.item() if isinstance(x, np.generic) else x for x in values]
     if kinds == ["text"] and not any(x.endswith("\x00") for x in values):
         # (NumPy's str drops trailing NULs: "a\x00" would be "a")
         uniques, inverse = np.unique(kept.astype(str), return_inverse=True)
@@ -357,11 +471,19 @@ def _object_classes(kept: np.ndarray, field: str) -> tuple[np.ndarray, list[Any]
     except TypeError:  # not comparable with each other: by the names shown
         ordered = sorted(distinct, key=repr)
     position = {x: i for i, x in enumerate(ordered)}
-    return np.fromiter((position[x] for x in values), np.intp, len(values)), ordered
+    codes = np.fromiter((position[x] for x in values), np.intp, len(values))
+    if kinds == ["number"]:  # (numbers equal in Python have one name)
+        return codes, [_number_name(x) for x in ordered]
+    return codes, [str(x) for x in ordered]
+
+
+# labels whose only missing values are None and NaN, which is not equal to itself
+_PLAIN_TYPES = {str, int, float, bool, type(None), np.float64, np.int64}
 
 
 def _plain_classes(x: Any, field: str) -> tuple[np.ndarray, tuple[str, ...]]:
-    """Codes into the sorted distinct values of a plain array (-1: missing)."""
+    """Codes into the names of the sorted distinct values of a plain array
+    (-1: missing); numbers named by :func:`_number_name`."""
     values = x.to_numpy() if is_pandas(x) else x
     if isinstance(values, str | bytes | dict | set | frozenset) or np.isscalar(values):
         raise InputError(
@@ -388,87 +510,155 @@ def _plain_classes(x: Any, field: str) -> tuple[np.ndarray, tuple[str, ...]]:
             fix="pass a single column of labels",
         )
     codes = np.full(len(arr), -1, dtype=np.intp)
-    if arr.dtype.kind == "f":
+    if arr.dtype.kind in "fc":
         known = ~np.isnan(arr)
     elif arr.dtype.kind == "O":
-        known = np.fromiter(
-            (not v.is_missing_scalar(x) for x in arr.tolist()), bool, len(arr)
-        )
+        items = arr.tolist()
+        types = set(map(type, items))
+        if types <= {str}:  # text: nothing missing
+            known = np.ones(len(arr), dtype=bool)
+        elif types <= _PLAIN_TYPES:  # missing: None and NaN (x != x)
+            known = np.fromiter(
+                (x is not None and x == x for x in items), bool, len(arr)
+            )
+        else:
+            known = np.fromiter((not _missing_label(x) for x in items), bool, len(arr))
     elif arr.dtype.kind in "mM":
         known = ~np.isnat(arr)
     else:
         known = np.ones(len(arr), dtype=bool)
     kept = arr[known]
     if arr.dtype.kind == "O":
-        inverse, objects = _object_classes(kept, field)
+        inverse, names = _object_classes(kept, field)
         codes[known] = inverse
-        return codes, tuple(str(u) for u in objects)
+        return codes, tuple(names)
     uniques, inverse = np.unique(kept, return_inverse=True)
     codes[known] = inverse.reshape(-1)
-    if uniques.dtype.kind == "f" and np.array_equal(uniques, np.trunc(uniques)):
-        # whole numbers (an integer column with a gap, read as float): 2, not 2.0
-        return codes, tuple(str(int(u)) for u in uniques.tolist())
+    if uniques.dtype.kind in "iufc":
+        # one name per number: 2, not 2.0 (an integer column with a gap,
+        # read as float); inf as "inf"
+        return codes, tuple(_number_name(u) for u in uniques.tolist())
     return codes, tuple(str(u) for u in uniques.tolist())
 
 
+# numbers with more digits than this are written in exponent form (Python's
+# own limit for writing an int as text: int(10**5000) cannot be printed)
+_MOST_DIGITS = 4000
+_TOO_LONG = 10**_MOST_DIGITS
+
+
+def _integer_name(n: int) -> str:
+    """The name of the integer *n*: its digits (``"10"``), in exponent form
+    only when too long to print (``"1e+5000"``)."""
+    if -_TOO_LONG < n < _TOO_LONG:
+        return str(n)
+    return _decimal_name(Decimal(n))
+
+
+def _float_name(f: float) -> str:
+    """The name of a float: whole ones as integers, infinities as ``"inf"``
+    and ``"-inf"``, others as their shortest text (:func:`repr`)."""
+    if math.isinf(f) or math.isnan(f):
+        return repr(f)
+    if f.is_integer():
+        return str(int(f))
+    return repr(f)
+
+
+def _decimal_name(d: Decimal) -> str:
+    """The name of a Decimal: the name of the equal float when there is one,
+    else its exact value without trailing zeros, written as :func:`repr`
+    writes a float (``0.0001``, ``1e-05``), so that ``Decimal("0.10")`` is
+    ``"0.1"``, as ``0.1`` is, and ``Decimal("1E+1")`` is ``"10"``. Reads no
+    decimal context (no rounding, no signal)."""
+    if d.is_nan():
+        return "nan"
+    if d.is_infinite():
+        return "-inf" if d.is_signed() else "inf"
+    sign, digit_tuple, exp = d.as_tuple()
+    exponent = int(exp)  # (an int for a finite Decimal)
+    digits = "".join(map(str, digit_tuple)).lstrip("0")
+    if not digits:
+        return "0"
+    stripped = digits.rstrip("0")
+    exponent += len(digits) - len(stripped)
+    digits = stripped
+    minus = "-" if sign else ""
+    point = len(digits) + exponent  # digits before the decimal point
+    if exponent >= 0 and point <= _MOST_DIGITS:  # whole
+        return minus + digits + "0" * exponent
+    if exponent < 0:
+        f = float(d)
+        if f == d:  # exactly a float (compared exactly): the float's name
+            return _float_name(f)
+        if -4 < point <= _MOST_DIGITS:
+            if point <= 0:
+                return f"{minus}0.{'0' * -point}{digits}"
+            return f"{minus}{digits[:point]}.{digits[point:]}"
+    mantissa = digits[0] + ("." + digits[1:] if len(digits) > 1 else "")
+    return f"{minus}{mantissa}e{point - 1:+03d}"
+
+
 def _number_name(x: Any) -> str:
-    """The one name of a number, whatever its type: whole numbers as
-    integers (``1.0`` is ``"1"``), others as the shortest text of their
-    float (``2.5``, ``Decimal("2.50")`` and ``np.float64(2.5)`` are
-    ``"2.5"``), so equal numbers get equal names."""
+    """The one name of a number, whatever its type, so that equal numbers
+    get equal names: whole numbers as integers (``1.0``, ``Decimal("1.00")``
+    and ``Decimal("1E+0")`` are ``"1"``, ``-0.0`` is ``"0"``), infinities as
+    ``"inf"`` and ``"-inf"``, others as the shortest text of their float
+    (``2.5``, ``Decimal("2.50")`` and ``np.float64(2.5)`` are ``"2.5"``,
+    ``0.1`` and ``Decimal("0.10")`` are ``"0.1"``); a Decimal or Fraction
+    that no float holds keeps its exact digits (``"0.10000000000000000001"``)."""
     if isinstance(x, bool | np.bool_):
         return str(x)
     if isinstance(x, numbers.Integral):
-        return str(int(x))
-    try:
-        whole = bool(x == int(x))
-    except (TypeError, ValueError, OverflowError):  # nan, inf, complex
-        whole = False
-    if whole:
-        return str(int(x))
+        return _integer_name(int(x))
+    if isinstance(x, Decimal):
+        return _decimal_name(x)
+    if isinstance(x, numbers.Rational):  # a Fraction: as the equal Decimal
+        num, den = int(x.numerator), int(x.denominator)
+        twos = (den & -den).bit_length() - 1
+        rest, fives = den >> twos, 0
+        while rest % 5 == 0:
+            rest, fives = rest // 5, fives + 1
+        if rest == 1:  # a finite decimal: num * 10**k / den, k digits after the point
+            k = max(twos, fives)
+            whole = Decimal(num * 10**k // den).as_tuple()
+            exact = Decimal((whole.sign, whole.digits, int(whole.exponent) - k))
+            return _decimal_name(exact)
+        return str(x)  # 1/3: equal to no float nor Decimal
+    if isinstance(x, numbers.Complex) and not isinstance(x, numbers.Real):
+        return _number_name(x.real) if x.imag == 0 else str(x)
     try:
         f = float(x)
     except (TypeError, ValueError, OverflowError):
         return str(x)
-    return repr(f) if f == x else str(x)
+    if f == x:
+        return _float_name(f)
+    try:  # a wider float (np.longdouble): by its exact value
+        return _decimal_name(Decimal(str(x)))
+    except ArithmeticError:
+        return str(x)
 
 
-def _class_names(
-    labels: Any, codes: np.ndarray, names: tuple[str, ...], field: str
-) -> tuple[str, ...]:
-    """The class names of a labelling that is not :class:`Labels`, numbers
-    named by :func:`_number_name` whatever the container (a categorical's
-    categories, a float array, a list); categories of two kinds (``1`` and
-    ``"1"``) and two classes of one name are refused."""
-    cat = getattr(labels, "cat", None) if is_pandas(labels) else labels
-    categories = None if cat is None else getattr(cat, "categories", None)
-    if categories is not None and hasattr(cat, "codes"):
-        cats = list(categories.tolist())
-        kinds = sorted({_label_kind(c) for c in cats})
-        if len(kinds) > 1:
-            raise InputError(
-                field,
-                f"has categories of different types ({', '.join(kinds)}), which "
-                "are never one class (1 and '1' are two)",
-                fix="convert them to one type first (e.g. "
-                ".cat.rename_categories(str)) if they name the same classes",
-            )
-        if kinds == ["number"]:
-            names = tuple(_number_name(c) for c in cats)
-    else:
-        values: Any = labels.to_numpy() if is_pandas(labels) else labels
-        if not isinstance(values, list | tuple):
-            values = np.asarray(values)
-        kind = "O" if isinstance(values, list | tuple) else values.dtype.kind
-        if kind == "f":  # the names are the floats' shortest texts
-            names = tuple(_number_name(float(n)) for n in names)
-        elif kind == "O" and names:  # one row of each class tells its kind
-            known = np.flatnonzero(codes >= 0)
-            rows = np.empty(len(names), dtype=np.intp)
-            rows[codes[known]] = known
-            sample = [values[i] for i in rows.tolist()]
-            if _label_kind(sample[0]) == "number":
-                names = tuple(_number_name(x) for x in sample)
+def _category_names(categories: list[Any], field: str) -> tuple[str, ...]:
+    """The class names of a Categorical's categories (or an Arrow
+    dictionary's values): numbers named by :func:`_number_name`; categories
+    of two kinds (``1`` and ``"1"``) are refused."""
+    kinds = sorted({_label_kind(c) for c in categories})
+    if len(kinds) > 1:
+        raise InputError(
+            field,
+            f"has categories of different types ({', '.join(kinds)}), which "
+            "are never one class (1 and '1' are two)",
+            fix="convert them to one type first (e.g. "
+            ".cat.rename_categories(str)) if they name the same classes",
+        )
+    if kinds == ["number"]:
+        return tuple(_number_name(c) for c in categories)
+    return tuple(str(c) for c in categories)
+
+
+def _refuse_same_names(names: tuple[str, ...], field: str) -> None:
+    """Two classes of one name would be counted as one: refused."""
     if len(set(names)) != len(names):
         dup = next(n for i, n in enumerate(names) if n in names[:i])
         raise InputError(
@@ -477,7 +667,6 @@ def _class_names(
             "the same), which would be counted as one",
             fix="convert the labels to one type first (e.g. .astype(str))",
         )
-    return names
 
 
 def label_codes(
@@ -487,15 +676,35 @@ def label_codes(
     a missing label.
 
     :class:`Labels` keep their names; a pandas Categorical (or categorical
-    Series) keeps its categories and order; a plain array or Series gets its
-    distinct values, sorted (numbers as numbers). ``index`` is the pandas
-    index of a Series (``None`` otherwise); codes are ``intp``.
+    Series) keeps its categories and order, and so does Arrow
+    dictionary-encoded data (a ``pyarrow`` DictionaryArray or ChunkedArray,
+    or a Series of ``ArrowDtype(dictionary<...>)`` as
+    ``pd.read_parquet(..., dtype_backend="pyarrow")`` gives): its dictionary
+    is the list of classes, in order, those no row has included. A plain
+    array or Series gets its distinct values, sorted (numbers as numbers).
+    ``index`` is the pandas index of a Series (``None`` otherwise); codes
+    are ``intp``.
+
+    Numbers are named alike whatever holds them (a float, a NumPy scalar, a
+    ``Decimal``): whole ones as integers (``1.0``, ``Decimal("1E+0")``,
+    ``Decimal("1.00")`` are ``"1"``), infinities as ``"inf"`` and
+    ``"-inf"``, others as their float's shortest text (``0.1`` and
+    ``Decimal("0.10")`` are ``"0.1"``), so the classes of two labellings
+    match by name. Two values that differ but have one name (``0.1`` and
+    ``Decimal("0.1")``, which Python compares exactly) in one labelling are
+    refused (an :class:`~custseg.errors.InputError`), never merged. None,
+    pandas NA, NaT and every NaN (``Decimal("NaN")`` too) are missing.
 
     Examples
     --------
     >>> codes, names, ordered, index, name = label_codes(["b", None, "a", "b"])
     >>> codes.tolist(), names, ordered
     ([1, -1, 0, 1], ('a', 'b'), False)
+    >>> from decimal import Decimal
+    >>> label_codes([Decimal("0.10"), Decimal("Infinity"), Decimal("NaN")])[:2]
+    (array([ 0,  1, -1]), ('0.1', 'inf'))
+    >>> label_codes(np.array([0.1, np.inf, np.nan]))[:2]
+    (array([ 0,  1, -1]), ('0.1', 'inf'))
     """
     if isinstance(labels, Labels):
         return (
@@ -507,14 +716,16 @@ def label_codes(
         )
     index = labels.index if is_pandas(labels) else None
     name = getattr(labels, "name", None) if is_pandas(labels) else None
-    parts = _categorical_parts(labels)
+    parts = _arrow_dictionary_parts(labels)
+    if parts is None:
+        parts = _categorical_parts(labels)
     if parts is not None:
-        codes, names, ordered = parts
-        codes = codes.astype(np.intp)
+        codes, categories, ordered = parts
+        names = _category_names(categories, field)
     else:
         codes, names = _plain_classes(labels, field)
         ordered = False
-    names = _class_names(labels, codes, names, field)
+    _refuse_same_names(names, field)
     return codes, names, ordered, index, None if name is None else str(name)
 
 
