@@ -53,6 +53,7 @@ def _own_sum(values: list[float]) -> float:
 )
 @example(mine=[0.1, 0.2], others=[10 / 3], seed=0)
 @example(mine=[1e16, 1.0, -1e16], others=[1e-300], seed=0)
+@example(mine=[-1.797693134862316e306, 1.5], others=[], seed=0)  # x * 100 is inf
 def test_a_customer_s_sum_is_its_own(
     mine: list[float], others: list[float], seed: int
 ) -> None:

@@ -444,7 +444,10 @@ def mixed_sums(values: np.ndarray, codes: np.ndarray, size: int) -> np.ndarray:
     scale = _SCALE_VALUES[need]  # 0 for codes with other values
     with np.errstate(over="ignore", invalid="ignore"):
         k = np.rint(values * scale[codes])
-        k[~np.isfinite(k)] = 0.0  # only in codes summed in binary below
+        past = ~np.isfinite(k)  # past the float range at the code's scale
+        if past.any():
+            none[codes[past]] = True  # summed in binary below
+            k[past] = 0.0
         magnitude = np.bincount(codes, weights=np.abs(k), minlength=size)
         total = np.bincount(codes, weights=k, minlength=size)
         decimal = ~none & (magnitude < _EXACT)

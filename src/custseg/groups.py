@@ -29,7 +29,7 @@ import numpy as np
 from . import _display
 from . import _validate as v
 from ._align import common_index, is_pandas, same_index
-from ._exact import decimal_scale, ordered_sum
+from ._exact import decimal_scale
 from .errors import InputError, ThresholdError
 from .profile import (
     PLACEHOLDERS,
@@ -39,6 +39,7 @@ from .profile import (
     _to_text,
     _values,
 )
+from .segments import decimal_means, sum_and_mean
 
 __all__ = [
     "MAX_TAGS",
@@ -1355,21 +1356,26 @@ def _facts(facts: Any) -> tuple[dict[str, Any], Any]:
 
 def _group_sums(
     matrix: np.ndarray, values: list[np.ndarray], has: np.ndarray
-) -> tuple[np.ndarray, np.ndarray]:
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Per group (column of *matrix*) and fact column: the number of known
-    values and their sum, the same whatever the order of the rows (two
-    groups x columns arrays).
+    values, their sum and their mean, the same whatever the order of the
+    rows (three groups x columns arrays).
 
     A customer may be in several groups, so each group is one pass over the
     rows (vectorised). Decimal amounts (see :mod:`custseg._exact`) become
     exact integers ``x * 10**d`` whose sums stay below 2**52, so a dot
-    product adds them exactly, in any order, and each sum is divided once:
-    the correctly rounded decimal sum. Other numbers (many digits, ``1/3``,
-    huge sums) are summed by :func:`custseg._exact.ordered_sum`.
+    product adds them exactly, in any order, and each sum is divided once
+    by ``10**d``, each mean once by ``10**d`` times the count
+    (:func:`custseg.segments.decimal_means`): the correctly rounded decimal
+    sum and mean. Other columns (many digits, ``1/3``, huge sums) are taken
+    group by group as :func:`custseg.segments.sum_and_mean` takes them (a
+    group of decimals exactly, others by
+    :func:`custseg._exact.ordered_sum`), as the rules' ``mean()`` does.
     """
     k = matrix.shape[1]
     counts = np.zeros((k, len(values)), dtype=np.int64)
     sums = np.zeros((k, len(values)))
+    means = np.full((k, len(values)), np.nan)
     scaled: list[int] = []
     scales: list[int] = []
     ints: list[np.ndarray] = []
@@ -1378,7 +1384,7 @@ def _group_sums(
         scale = decimal_scale(x[known]) if known.any() else 1
         if scale is None:  # not decimals of few places: per group, exactly
             for g in range(k):
-                sums[g, j] = ordered_sum(x[matrix[:, g] & known])
+                sums[g, j], means[g, j] = sum_and_mean(x[matrix[:, g] & known])
             continue
         t = np.multiply(x, scale)
         np.rint(t, out=t)
@@ -1393,9 +1399,10 @@ def _group_sums(
             counts[g, j] = np.count_nonzero(member & has[:, j])
         if whole is not None:  # integers below 2**52: exact in any order
             sums[g, scaled] = whole.T @ member.astype(np.float64)
-    if scaled:
-        sums[:, scaled] /= np.array(scales, dtype=np.float64)
-    return counts, sums
+    for j, scale in zip(scaled, scales, strict=True):
+        means[:, j] = decimal_means(sums[:, j], scale, counts[:, j])
+        sums[:, j] /= scale
+    return counts, sums, means
 
 
 @attrs.frozen(eq=False, repr=False)
@@ -1467,7 +1474,10 @@ def group_summary(
         groups' revenue), or :class:`~custseg.CustomerFacts`. Missing values
         are left out of totals and means. Totals do not depend on the order
         of the rows: decimal amounts (``19.99``) are summed exactly and
-        rounded once, as :func:`custseg.segment_summary` sums revenue.
+        rounded once, as :func:`custseg.segment_summary` sums revenue, and
+        their means divided once from the exact total (the mean of 0.1,
+        0.2 and 0.0 is 0.1, as the rules' ``mean()``). Integers beyond
+        2**53 are refused, as :func:`custseg.summarize` refuses them.
     total
         The name of the last row, every customer once; it must differ from
         the tag names.
@@ -1479,7 +1489,9 @@ def group_summary(
     Raises
     ------
     InputError
-        Facts of another length or index, non-numeric facts, two fact
+        Facts of another length or index, non-numeric facts, integers
+        beyond 2**53 (or decimals beyond 2**53 in their last place: float64
+        does not hold them, so their sum would be rounded), two fact
         columns whose names read alike (``1`` and ``"1"``: the summary names
         columns by their text).
     ThresholdError
@@ -1497,6 +1509,8 @@ def group_summary(
     >>> one = TagMatrix(("g",), [[True]] * 3)
     >>> group_summary(one, {"monetary": [0.1, 0.2, 0.3]}).totals["monetary"].tolist()
     [0.6, 0.6]
+    >>> group_summary(one, {"monetary": [0.1, 0.2, 0.0]}).means["monetary"].tolist()
+    [0.1, 0.1]
     """
     t = _as_tags(tags)
     total = v.text_param(total, "total")
@@ -1525,14 +1539,12 @@ def group_summary(
             )
         values = []
         for k, x in cols.items():
-            arr = v.as_numeric(x, k, nan="allow").astype(np.float64)
+            arr = v.as_numeric(x, k, nan="allow", exact=True).astype(np.float64)
             v.check_same_length(tags=matrix, **{k: arr})
             values.append(arr)
         if values:
             has = np.asfortranarray(~np.isnan(np.column_stack(values)))
-            counts, sums = _group_sums(matrix, values, has)
-            with np.errstate(invalid="ignore", divide="ignore"):
-                mean = np.where(counts > 0, sums / np.maximum(counts, 1), np.nan)
+            _counts, sums, mean = _group_sums(matrix, values, has)
             for j, k in enumerate(cols):
                 totals[k] = sums[:, j]
                 means[k] = mean[:, j]

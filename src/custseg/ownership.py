@@ -29,6 +29,7 @@ Layer 1: NumPy and attrs only; pandas is imported only in ``to_frame``.
 from __future__ import annotations
 
 import contextlib
+import heapq
 import itertools
 import math
 from typing import TYPE_CHECKING, Any, NamedTuple
@@ -428,7 +429,7 @@ def _max_moves(max_moves: Any) -> int | None:
 
 
 def _values(value: Any) -> np.ndarray:
-    val = v.as_numeric(value, "value", sums=True).astype(np.float64)
+    val = v.as_numeric(value, "value", sums=True, exact=True).astype(np.float64)
     negative = val < 0
     if negative.any():
         first, count = v.first_offender(negative)
@@ -1240,8 +1241,11 @@ def assign_owners(
     Raises
     ------
     InputError
-        Negative or missing values, duplicate staff ids, duplicate or
-        missing customer ids, inputs of different lengths or indexes.
+        Negative or missing values, values that are integers beyond 2**53
+        (or decimals beyond 2**53 in their last place: float64 books would
+        round them, as :func:`~custseg.summarize` refuses them), duplicate
+        staff ids, duplicate or missing customer ids, inputs of different
+        lengths or indexes.
     ThresholdError
         A bad tolerance, move budget or capacity, or capacities that cannot
         hold every customer (the message says how many are short).
@@ -1661,6 +1665,85 @@ def _flags(flags: Any, n: int) -> np.ndarray:
     return np.asarray(out, dtype=bool)
 
 
+def _place_one_by_one(
+    todo: np.ndarray,
+    prev: np.ndarray,
+    units: np.ndarray,
+    rank: np.ndarray,
+    cap: np.ndarray,
+    count: np.ndarray,
+    book: np.ndarray,
+    owner_out: np.ndarray,
+    change: np.ndarray,
+) -> None:
+    """Place the customers *todo* (in that order) one by one, each with the
+    staff member of the smallest ``(book, count, rank)`` with room under
+    their capacity, other than their current owner (*prev*); *count*,
+    *book*, *owner_out* and *change* are updated in place.
+
+    The staff with room are kept in a heap keyed by ``(book, count, rank)``
+    (ranks are distinct, so the key orders the staff completely, as a
+    lexsort of every staff member would): a change of book or count pushes
+    a new entry and the old one is skipped when it surfaces (its version is
+    stale), and the current owner's entry is set aside while the next one is
+    looked at. So each customer costs O(log k), not O(k log k).
+    """
+    k = len(count)
+    counts: list[int] = count.tolist()
+    books: list[float] = book.tolist()
+    caps: list[float] = cap.tolist()
+    ranks: list[int] = rank.tolist()
+    version = [0] * k
+    heap = [
+        (books[j], counts[j], ranks[j], j, 0) for j in range(k) if counts[j] < caps[j]
+    ]
+    heapq.heapify(heap)
+    placed: list[int] = []
+    best_of: list[int] = []
+    moved: list[int] = []
+    for i, was, u in zip(
+        todo.tolist(), prev[todo].tolist(), units[todo].tolist(), strict=True
+    ):
+        aside = None
+        best = -1
+        while heap:
+            entry = heap[0]
+            j = entry[3]
+            if entry[4] != version[j]:  # book or count changed since
+                heapq.heappop(heap)
+            elif j == was:
+                aside = heapq.heappop(heap)
+            else:
+                best = j
+                break
+        if aside is not None:
+            heapq.heappush(heap, aside)
+        if best < 0:
+            continue  # nowhere else to go: stays (a forced one cannot: capacity)
+        if was >= 0:
+            counts[was] -= 1
+            books[was] -= u
+            version[was] += 1
+            moved.append(i)
+            if counts[was] < caps[was]:
+                heapq.heappush(
+                    heap, (books[was], counts[was], ranks[was], was, version[was])
+                )
+        placed.append(i)
+        best_of.append(best)
+        counts[best] += 1
+        books[best] += u
+        version[best] += 1
+        if counts[best] < caps[best]:
+            heapq.heappush(
+                heap, (books[best], counts[best], ranks[best], best, version[best])
+            )
+    owner_out[placed] = best_of
+    change[moved] = _MOVED
+    count[:] = counts
+    book[:] = books
+
+
 def reassign_neglected(
     value: Any,
     owner: Any,
@@ -1679,7 +1762,8 @@ def reassign_neglected(
     one, highest value first (then by customer id), each time with the books
     as they stand. Customers without an owner, or whose owner left, are placed
     the same way (``assigned``, ``forced``). Nobody else moves: run
-    :func:`assign_owners` afterwards to rebalance.
+    :func:`assign_owners` afterwards to rebalance. The staff with room are
+    kept in a heap, so each placement costs O(log staff).
 
     Parameters
     ----------
@@ -1755,22 +1839,7 @@ def reassign_neglected(
     owner_out = kept.copy()
     todo = np.flatnonzero(flag | (prev < 0))
     todo = todo[np.lexsort((_status_key(prev, rank)[todo], key[todo], -val[todo]))]
-    for i in todo.tolist():
-        was = int(prev[i])
-        room = count < cap
-        if was >= 0:
-            room[was] = False
-        if not room.any():
-            continue  # nowhere else to go: stays (a forced one cannot: capacity)
-        cand = np.flatnonzero(room)
-        best = int(cand[np.lexsort((rank[cand], count[cand], book[cand]))[0]])
-        if was >= 0:
-            count[was] -= 1
-            book[was] -= units[i]
-            change[i] = _MOVED
-        owner_out[i] = best
-        count[best] += 1
-        book[best] += units[i]
+    _place_one_by_one(todo, prev, units, rank, cap, count, book, owner_out, change)
     return Assignment(
         owner=Labels(owner_out, names, index=index, name="owner"),
         change=Labels(change, CHANGES, index=index, name="change"),

@@ -18,7 +18,14 @@ import numpy as np
 
 from . import _validate as v
 from ._align import is_pandas, same_index, to_pandas_index
-from ._exact import order_free_sums
+from ._exact import (
+    NO_SCALE,
+    SCALES,
+    decimal_scale,
+    ordered_sum,
+    ordered_sums,
+    row_scales,
+)
 from .errors import InputError, ThresholdError
 from .labels import classes_with_missing, smallest_int_dtype
 
@@ -194,6 +201,120 @@ def _ratio(num: np.ndarray, den: np.ndarray) -> np.ndarray:
     return out
 
 
+#: float64 divides whole numbers up to this exactly rounded (both exact).
+_EXACT = 2**53
+
+
+def decimal_means(totals: np.ndarray, scale: Any, counts: np.ndarray) -> np.ndarray:
+    """``totals / (scale * counts)`` rounded once (NaN where a count is 0):
+    the means of decimal values from their exact totals in units of
+    ``1 / scale`` (whole numbers below 2**53, as float64), *scale* an int or
+    an array of ints.
+
+    Dividing the decimal total by the scale and then by the count would
+    round twice (the mean of 0.1, 0.2 and 0.0 would be
+    ``0.09999999999999999``); both operands are exact whole numbers, so one
+    float64 division is correctly rounded while ``scale * count`` is below
+    2**53, and Python's ``int / int`` (also correctly rounded) takes the
+    rest.
+
+    Examples
+    --------
+    >>> decimal_means(np.array([30.0, 0.0]), 100, np.array([3, 0])).tolist()
+    [0.1, nan]
+    """
+    counts = np.asarray(counts, dtype=np.int64)
+    den = np.multiply(scale, counts, dtype=np.int64)
+    out = np.full(np.shape(totals), np.nan)
+    fast = (counts > 0) & (den <= _EXACT)
+    np.divide(totals, den.astype(np.float64), out=out, where=fast)
+    for i in np.flatnonzero((counts > 0) & ~fast).tolist():
+        out[i] = int(totals[i]) / int(den[i])
+    return out
+
+
+def sum_and_mean(x: np.ndarray) -> tuple[float, float]:
+    """The sum and mean of float *x*, whatever their order, each rounded
+    once for decimals of few places (summed exactly as whole numbers of
+    ``1 / scale``, see :mod:`custseg._exact`); other values are summed by
+    :func:`custseg._exact.ordered_sum` and divided by their number. The mean
+    is the rules' ``mean()`` (``custseg.rules._expr._mean``); NaN for no
+    values.
+
+    Examples
+    --------
+    >>> sum_and_mean(np.array([0.1, 0.2, 0.0]))
+    (0.3, 0.1)
+    """
+    n = len(x)
+    if not n:
+        return 0.0, float("nan")
+    scale = decimal_scale(x)
+    if scale is None:
+        total = ordered_sum(x)
+        return total, total / n
+    whole = np.rint(x * scale).sum()  # magnitudes below 2**52: exact
+    mean = decimal_means(np.array([whole]), scale, np.array([n]))[0]
+    return float(whole / scale), float(mean)
+
+
+def class_sums(
+    values: np.ndarray, codes: np.ndarray, size: int
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """``(count, sum, mean)`` of float *values* per code, each class's as
+    :func:`sum_and_mean` gives it from its own values (the same whatever
+    the order of the rows, and whatever the other classes hold).
+
+    When the whole column is decimals of few places, one scale serves every
+    class (the exact totals are the same rationals whichever scale makes
+    them whole), so it is two ``bincount`` passes; otherwise (rare: many
+    digits, ``1/3``, huge sums) each class's own scale is found at once for
+    all classes from each value's (:func:`custseg._exact.row_scales`), as
+    :func:`custseg._exact.mixed_sums` finds it, and the classes without one
+    are summed by :func:`custseg._exact.ordered_sums` and divided by their
+    count.
+
+    Examples
+    --------
+    >>> c, s, m = class_sums(np.array([0.1, 0.2, 0.0, 5.0]), np.array([0, 0, 0, 2]), 3)
+    >>> c.tolist(), s.tolist(), m.tolist()
+    ([3, 0, 1], [0.3, 0.0, 5.0], [0.1, nan, 5.0])
+    >>> c, s, m = class_sums(np.array([0.1, 0.2, 1 / 3]), np.array([0, 0, 1]), 2)
+    >>> s.tolist(), m.tolist()
+    ([0.3, 0.3333333333333333], [0.15, 0.3333333333333333])
+    """
+    counts = np.bincount(codes, minlength=size)
+    scale = decimal_scale(values)
+    if scale is not None:
+        t = np.multiply(values, scale)
+        np.rint(t, out=t)
+        whole = np.bincount(codes, weights=t, minlength=size)  # exact
+        return counts, whole / scale, decimal_means(whole, scale, counts)
+    # each class at the largest scale its own values need (none if one of
+    # them has none), as _exact.mixed_sums decides, so its sums are the
+    # same; magnitudes summing to 2**52 or more: in binary
+    need = np.zeros(size, dtype=np.int8)
+    np.maximum.at(need, codes, row_scales(values))
+    scales = np.array([*SCALES, 0], dtype=np.int64)[need]  # NO_SCALE: 0
+    with np.errstate(over="ignore", invalid="ignore"):
+        t = np.rint(values * scales[codes].astype(np.float64))
+        t[~np.isfinite(t)] = 0.0  # only in classes summed in binary below
+        magnitude = np.bincount(codes, weights=np.abs(t), minlength=size)
+        whole = np.bincount(codes, weights=t, minlength=size)
+    has = (need != NO_SCALE) & (magnitude < 2**52)
+    sums = np.zeros(size)
+    means = np.full(size, np.nan)
+    sums[has] = whole[has] / scales[has]
+    means[has] = decimal_means(whole[has], scales[has], counts[has])
+    if not has.all():
+        rows = ~has[codes]
+        binary = ordered_sums(values[rows], codes[rows], size)
+        sums[~has] = binary[~has]
+        with np.errstate(invalid="ignore", divide="ignore"):
+            means[~has] = np.where(counts > 0, binary / counts, np.nan)[~has]
+    return counts, sums, means
+
+
 def _summary_columns(
     codes: np.ndarray,
     k: int,
@@ -204,43 +325,39 @@ def _summary_columns(
 ) -> dict[str, np.ndarray]:
     """The columns of the summary: *k* class rows (and a total row)."""
     n = len(codes)
-    customers = np.bincount(codes, minlength=k)
     freq = frequency.astype(np.float64)
     # sums that do not move with the order of the customers (recency and
-    # frequency may be fractional: days from timestamps, a user's own counts)
-    orders = order_free_sums(freq, codes, k)
-    revenue = order_free_sums(monetary, codes, k)
-    everyone = np.zeros(n, np.intp)
-    all_revenue_sum = order_free_sums(monetary, everyone, 1)[0]
+    # frequency may be fractional: days from timestamps, a user's own
+    # counts), and means divided once from decimal totals (as rules' mean())
+    customers, orders, f_mean = class_sums(freq, codes, k)
+    _, revenue, m_mean = class_sums(monetary, codes, k)
     known_r = ~np.isnan(recency)
-    r_count = np.bincount(codes[known_r], minlength=k)
-    r_sum = order_free_sums(recency[known_r], codes[known_r], k)
+    _, _, r_mean = class_sums(recency[known_r], codes[known_r], k)
     r_med, f_med, m_med = _group_medians(codes, (recency, freq, monetary), k)
     cols = {
         "customers": customers,
         "orders": orders,
         "revenue": revenue,
-        "recency_mean": _ratio(r_sum, r_count),
+        "recency_mean": r_mean,
         "recency_median": r_med,
-        "frequency_mean": _ratio(orders, customers),
+        "frequency_mean": f_mean,
         "frequency_median": f_med,
-        "monetary_mean": _ratio(revenue, customers),
+        "monetary_mean": m_mean,
         "monetary_median": m_med,
     }
+    all_revenue_sum, all_m_mean = sum_and_mean(monetary)
     if total:
-        all_orders = float(order_free_sums(freq, everyone, 1)[0])
-        all_revenue = float(all_revenue_sum)
-        n_r = int(np.count_nonzero(known_r))
-        r_total = order_free_sums(recency[known_r], everyone[known_r], 1)[0]
+        all_orders, all_f_mean = sum_and_mean(freq)
+        _, all_r_mean = sum_and_mean(recency[known_r])
         extra = {
             "customers": n,
             "orders": all_orders,
-            "revenue": all_revenue,
-            "recency_mean": float(r_total) / n_r if n_r else np.nan,
+            "revenue": all_revenue_sum,
+            "recency_mean": all_r_mean,
             "recency_median": _median(recency),
-            "frequency_mean": all_orders / n if n else np.nan,
+            "frequency_mean": all_f_mean,
             "frequency_median": _median(freq),
-            "monetary_mean": all_revenue / n if n else np.nan,
+            "monetary_mean": all_m_mean,
             "monetary_median": _median(monetary),
         }
         cols = {key: np.append(col, extra[key]) for key, col in cols.items()}
@@ -297,7 +414,11 @@ def segment_summary(
         ``monetary`` columns. NaN recency (a customer who never bought) is
         left out of the recency mean and median; NaN frequency or monetary
         is an error. When both *labels* and *facts* carry an index
-        (customer ids) it must be the same.
+        (customer ids) it must be the same. Sums and means do not depend on
+        the order of the customers, and a class's only on its own
+        customers: decimal facts are summed exactly and their means divided
+        once from the exact total (the mean of 0.1, 0.2 and 0.0 is 0.1, as
+        the rules' ``mean()``).
     total
         Name of the total row; ``None`` for no total row.
     missing
@@ -319,7 +440,10 @@ def segment_summary(
     ------
     InputError
         Labels and facts of different lengths or indexes, facts without one
-        of the three columns, NaN frequency or monetary.
+        of the three columns, NaN frequency or monetary, integers beyond
+        2**53 (or decimals beyond 2**53 in their last place) in any of them
+        (float64 does not hold them, so their sums would be rounded; as
+        :func:`~custseg.summarize` refuses them).
     ThresholdError
         *total* or *missing* is also a class name.
 
@@ -351,8 +475,10 @@ def segment_summary(
     missing = v.text_param(missing, "missing")
     codes, names, _ordered, labels_index, name = _as_classes(labels, "labels", missing)
     r_raw, f_raw, m_raw, facts_index = _facts_columns(facts)
-    recency = v.as_numeric(r_raw, "recency_days", nan="allow").astype(np.float64)
-    frequency = v.as_numeric(f_raw, "frequency", sums=True)
+    recency = v.as_numeric(r_raw, "recency_days", nan="allow", exact=True).astype(
+        np.float64
+    )
+    frequency = v.as_numeric(f_raw, "frequency", sums=True, exact=True)
     bad = (frequency < 0) | (frequency != np.floor(frequency))
     if bad.any():
         first, count = v.first_offender(bad)
@@ -363,7 +489,7 @@ def segment_summary(
             n_rows=count,
             fix="pass whole numbers >= 0 (CustomerFacts.frequency)",
         )
-    monetary = v.as_numeric(m_raw, "monetary", sums=True).astype(np.float64)
+    monetary = v.as_numeric(m_raw, "monetary", sums=True, exact=True).astype(np.float64)
     v.check_same_length(
         labels=codes, recency_days=recency, frequency=frequency, monetary=monetary
     )

@@ -583,8 +583,10 @@ def fit_value_tiers(
     Raises
     ------
     InputError
-        Assets given as levels, no positive revenue, different lengths or
-        indexes; numeric intent outside [0, 1] when *intent_some* and
+        Assets given as levels, no positive revenue, revenue with integers
+        beyond 2**53 (or decimals beyond 2**53 in their last place: their
+        total would be rounded, as :func:`~custseg.summarize` refuses them),
+        different lengths or indexes; numeric intent outside [0, 1] when *intent_some* and
         *intent_strong* are in [0, 1] (probabilities).
     ThresholdError
         Shares outside (0, 1] or ``b_share <= a_share``.
@@ -624,7 +626,8 @@ def fit_value_tiers(
         INTENT_LEVELS,
         _INTENT_ALIASES,
     )
-    r = v.as_numeric(revenue, "revenue", nan="allow", sums=True).astype(
+    # revenue is summed: integers beyond 2**53 are refused, as summarize does
+    r = v.as_numeric(revenue, "revenue", nan="allow", sums=True, exact=True).astype(
         np.float64, copy=False
     )
     v.check_same_length(assets=x, intent=i, revenue=r)
