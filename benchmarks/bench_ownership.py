@@ -33,7 +33,7 @@ import pandas as pd
 import custseg
 from _timing import best_time as _best
 from _timing import peak_mib as _peak
-from custseg.ownership import assign_owners, neglected
+from custseg.ownership import assign_owners, neglected, reassign_neglected
 
 
 def _data(n: int, k: int, seed: int = 0) -> tuple[pd.DataFrame, list[str]]:
@@ -114,7 +114,7 @@ def main() -> None:
     )
     print(f"{n:,d} customers, {k} staff, best of {args.repeat}\n")
     print(
-        f"{'task':<11} {'method':<34} {'time (s)':>9} {'peak MiB':>9}  count gap  book gap"
+        f"{'task':<11} {'method':<40} {'time (s)':>9} {'peak MiB':>9}  count gap  book gap"
     )
 
     def ours_fresh() -> Any:
@@ -139,6 +139,15 @@ def main() -> None:
 
     team_staff = ["t1", "t2", "t3", "t4"]
     cut = float(np.quantile(value, 0.8))
+    # a large team: 30% of the customers flagged, moved to the staff with the
+    # smallest books (a heap over the staff since the fifth audit)
+    many = [f"m{i}" for i in range(max(k, 10_000))]
+    many_owner = np.array(many, dtype=object)[np.arange(n) % len(many)]
+    flagged = np.random.default_rng(1).random(n) < 0.3
+
+    def ours_reassign() -> Any:
+        return reassign_neglected(value, many_owner, many, flagged, customer_id=ids)
+
     rows = [
         (
             "new joiner",
@@ -172,6 +181,12 @@ def main() -> None:
             lambda r: r,
         ),
         (
+            "reassign",
+            f"custseg reassign_neglected, {len(many):,d} staff",
+            ours_reassign,
+            None,
+        ),
+        (
             "neglected",
             "custseg neglected",
             lambda: neglected(
@@ -197,7 +212,7 @@ def main() -> None:
         results[(task, method)] = out
         who = team_staff if task == "new joiner" else staff
         balance = _balance(owners(out), value, who) if owners else "      -        -"
-        print(f"{task:<11} {method:<34} {seconds:>9.3f} {peak:>9.0f}  {balance}")
+        print(f"{task:<11} {method:<40} {seconds:>9.3f} {peak:>9.0f}  {balance}")
     print()
     for method in ("custseg assign_owners", "custseg assign_owners, tolerance 1%"):
         res = results[("rebalance", method)]
