@@ -340,3 +340,18 @@ def test_new_ids_after_ids_of_many_digits() -> None:
     new = [x for x in out["customer_id"] if x not in set(tx["customer_id"])]
     assert new and len(new) == len(set(new))
     assert all(x.startswith("P1") and len(x) == 5002 for x in new)
+
+
+@settings(max_examples=20, deadline=None)
+@given(ids=st.lists(st.integers(0, 10**6), min_size=1, max_size=6, unique=True))
+def test_results_own_their_index(ids: list[int]) -> None:
+    from custseg.groups import TagMatrix
+    from custseg.labels import Labels
+
+    n = len(ids)
+    for given_ids in (np.array(ids), list(ids)):
+        labels = Labels(np.zeros(n, np.int8), ("a",), index=given_ids)
+        tags = TagMatrix(("t",), np.ones((n, 1), dtype=bool), index=given_ids)
+        given_ids[0] = -1  # the caller edits its own array or list
+        assert labels.to_pandas().index.tolist() == ids
+        assert tags.to_pandas().index.tolist() == ids

@@ -21,6 +21,7 @@ __all__ = [
     "id_kind",
     "is_pandas",
     "nullable_dtype",
+    "own_index",
     "same_ids",
     "same_index",
     "to_pandas",
@@ -94,6 +95,30 @@ def common_index(**inputs: Any) -> Any:
                 "NumPy arrays to ignore the indexes",
             )
     return index
+
+
+def own_index(index: Any) -> Any:
+    """A result's ``index=`` as the result's own: a pandas Index as it is
+    (immutable), a NumPy array copied and made read-only, a list or other
+    sequence as a tuple; so editing the caller's array later never changes
+    the ids of a frozen result.
+
+    >>> import numpy as np
+    >>> ids = np.array([101, 102])
+    >>> kept = own_index(ids)
+    >>> ids[0] = 999
+    >>> kept.tolist(), kept.flags.writeable, own_index([1, "a"])
+    ([101, 102], False, (1, 'a'))
+    """
+    import numpy as np
+
+    if index is None or type(index).__module__.startswith("pandas"):
+        return index
+    if isinstance(index, np.ndarray):
+        out = index.copy()
+        out.flags.writeable = False
+        return out
+    return tuple(index)
 
 
 def same_index(a: Any, b: Any) -> bool:

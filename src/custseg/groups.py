@@ -28,7 +28,7 @@ import numpy as np
 
 from . import _display
 from . import _validate as v
-from ._align import common_index, is_pandas, same_index
+from ._align import common_index, is_pandas, own_index, same_index
 from ._exact import decimal_scale
 from .errors import InputError, ThresholdError
 from .profile import (
@@ -268,7 +268,7 @@ class TagMatrix:
 
     names: tuple[str, ...] = attrs.field(converter=_matrix_names)
     matrix: np.ndarray = attrs.field()
-    index: Any = attrs.field(default=None, kw_only=True)
+    index: Any = attrs.field(default=None, kw_only=True, converter=own_index)
 
     def __attrs_post_init__(self) -> None:
         values, index = _pandas_matrix(self.matrix, self.names, "matrix")

@@ -13,7 +13,7 @@ import numpy as np
 
 from . import _display
 from . import _validate as v
-from ._align import is_pandas
+from ._align import is_pandas, own_index
 from .errors import InputError, ThresholdError
 
 if TYPE_CHECKING:
@@ -122,7 +122,7 @@ class Labels:
     codes: np.ndarray = attrs.field()
     names: tuple[str, ...] = attrs.field(converter=_to_names, validator=_check_names)
     ordered: bool = attrs.field(default=False, kw_only=False)
-    index: Any = attrs.field(default=None, kw_only=True)
+    index: Any = attrs.field(default=None, kw_only=True, converter=own_index)
     name: str | None = attrs.field(default=None, kw_only=True)
 
     def __attrs_post_init__(self) -> None:
