@@ -355,3 +355,27 @@ def test_results_own_their_index(ids: list[int]) -> None:
         given_ids[0] = -1  # the caller edits its own array or list
         assert labels.to_pandas().index.tolist() == ids
         assert tags.to_pandas().index.tolist() == ids
+
+
+@settings(max_examples=100, deadline=None)
+@given(
+    text=st.text(st.sampled_from(" \tNnAa/-x"), max_size=12),
+    pad=st.integers(0, 3),
+)
+def test_placeholder_check_by_length_first_is_the_same(text: str, pad: int) -> None:
+    from custseg.groups import _fold_in
+    from custseg.profile import _fold
+
+    placeholders = frozenset({"n/a", "na", "-", "none"})
+    padded = " " * pad + text + "\t" * pad
+    assert _fold_in(padded, placeholders) is (_fold(padded) in placeholders)
+
+
+def test_group_overlaps_refuses_more_tags_than_it_computes() -> None:
+    from custseg.groups import MAX_TAGS, TagMatrix, group_overlaps
+
+    k = MAX_TAGS + 1
+    tags = TagMatrix(tuple(f"t{i}" for i in range(k)), np.eye(3, k, dtype=bool))
+    with pytest.raises(InputError, match="at most") as err:
+        group_overlaps(tags)
+    assert err.value.field == "tags"

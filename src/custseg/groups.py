@@ -626,8 +626,12 @@ def _distinct_cells(arr: np.ndarray) -> tuple[np.ndarray, list[str], np.ndarray]
 
 def _fold_in(text: str, placeholders: frozenset[str]) -> bool:
     """Whether one text is a placeholder (stripped, A-Z lowered; as in
-    :mod:`custseg.profile`)."""
-    return bool(placeholders) and _fold(text) in placeholders
+    :mod:`custseg.profile`). A text longer than every placeholder is none:
+    judged by its length first (folding is a Python pass per character,
+    and a cell may hold a megabyte)."""
+    if not placeholders or len(text.strip()) > max(map(len, placeholders)):
+        return False
+    return _fold(text) in placeholders
 
 
 def _cell_values(
@@ -1292,6 +1296,11 @@ def group_overlaps(tags: Any) -> GroupOverlaps:
         ``counts[i, j]``: customers with both tags (the diagonal: the group
         sizes); ``jaccard[i, j]``: that count over the customers with either.
 
+    Raises
+    ------
+    InputError
+        More than :data:`MAX_TAGS` tags (1,000: a million pairs).
+
     Examples
     --------
     >>> t = TagMatrix(("孕妇", "宝妈", "意向A产品"),
@@ -1303,6 +1312,14 @@ def group_overlaps(tags: Any) -> GroupOverlaps:
     [[1.0, 0.25, 0.67], [0.25, 1.0, 0.5], [0.67, 0.5, 1.0]]
     """
     t = _as_tags(tags)
+    if len(t.names) > MAX_TAGS:  # k x k matrices and an n x k x k product
+        raise InputError(
+            "tags",
+            f"has {len(t.names):,d} tags; overlaps are computed for at most "
+            f"{MAX_TAGS:,d} (every pair of tags: {len(t.names) ** 2:,d} cells)",
+            fix="pass a TagMatrix of the tags you compare, or group the rare "
+            "values into one tag first",
+        )
     counts = _cross(t.matrix, t.matrix)
     sizes = np.diag(counts)
     union = sizes[:, None] + sizes[None, :] - counts
