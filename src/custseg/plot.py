@@ -45,7 +45,7 @@ import logging
 import re
 import sys
 import warnings
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 from typing import TYPE_CHECKING, Any
@@ -156,6 +156,43 @@ _TEXT: dict[str, dict[str, str]] = {
 }
 
 _BLUE, _ORANGE, _GREEN, _GREY = "#4C72B0", "#DD8452", "#55A868", "#8C8C8C"
+
+# --------------------------------------------------------------------------
+# how much a plot draws at most
+
+#: The most classes :func:`label_counts` and :func:`segment_sizes` draw (one
+#: bar and its number per class; the bar of missing labels counts): more is
+#: refused with an InputError before anything is drawn. As many as the
+#: labels of one rules table.
+MAX_CLASSES = 500
+
+#: The most classes on either side of :func:`transition_heatmap` (the *new*
+#: row and the *gone* column not counted), and the most scores per side of
+#: :func:`rf_heatmap`: a heatmap draws a cell and its number per pair, so
+#: its cost grows with the square of this. More is refused with an
+#: InputError before anything is drawn.
+MAX_HEATMAP_CLASSES = 60
+
+#: The most staff :func:`workload` draws (two bars, two ticks and a name
+#: per staff member): more is refused with an InputError before anything
+#: is drawn.
+MAX_STAFF = 500
+
+
+def _at_most(field: str, what: str, n: int, most: int, fix: str) -> None:
+    """Refuse *n* > *most* items of *field* (a plot draws artists per item).
+
+    >>> _at_most("labels", "classes", 3, 5, "group them")
+    >>> _at_most("labels", "classes", 7, 5, "group them")
+    Traceback (most recent call last):
+    ...
+    custseg.errors.InputError: 'labels' has 7 classes, more than the 5 a plot draws: group them
+    """
+    if n > most:
+        raise InputError(
+            field, f"has {n:,d} {what}, more than the {most:,d} a plot draws", fix=fix
+        )
+
 
 # --------------------------------------------------------------------------
 # matplotlib, fonts and figures
@@ -532,8 +569,15 @@ def _wrap(
     """*name* on lines of at most *width* points, broken at spaces and
     between CJK characters (inside a word wider than a line: anywhere), on
     at most *most* lines, the last one ending in "…" when it is cut short;
-    measured in the usual font, of *weight*. A name that fits is returned
-    as it is.
+    measured in the usual font, of *weight*. A name that fits (at most
+    *most* lines, each as wide as *width* at most) is returned as it is.
+
+    Only what can be drawn is measured: the name is cut to what *most* + 2
+    lines can hold at most (:func:`_line_chars` characters each) before it
+    is measured, and a longer cut is taken only when the wrapped cut does
+    not fill that many lines (characters of no width), so a name of
+    megabytes costs no more than one of a few hundred characters, and gives
+    the same lines as the whole name would.
 
     >>> _wrap("Champions")
     'Champions'
@@ -547,20 +591,91 @@ def _wrap(
     >>> short = _wrap("x" * 200, width=60, most=2)
     >>> short.count("\\n"), short.endswith("x…")
     (1, True)
+    >>> _wrap("x" * 1_000_000, width=60, most=2) == short
+    True
     """
     name = str(name)
+    known: dict[str, float] = {}
 
-    def measure(texts: list[str]) -> list[tuple[float, float]]:
-        return _text_sizes(texts, weight=weight)
+    def measure(texts: list[str]) -> list[float]:
+        """Widths of *texts*, each distinct text measured once."""
+        new = list(dict.fromkeys(t for t in texts if t not in known))
+        if new:
+            sizes = _text_sizes(new, weight=weight)
+            known.update((t, w) for t, (w, _h) in zip(new, sizes, strict=True))
+        return [known[t] for t in texts]
 
-    if measure([name])[0][0] <= width:  # every line of it fits
+    span = (most + 2) * _line_chars(width)
+    if _fits(name, width, most, span, measure):
         return name
-    pieces = _PIECE.findall(" ".join(name.split("\n")))
-    sizes = measure(pieces)
-    lines: list[tuple[list[str], float]] = []
+    flat = " ".join(name.split("\n"))
+    cut = span
+    while True:
+        # lines before the one the cut falls in are those of the whole name
+        text = _break(flat[:cut], width, measure)
+        if cut >= len(flat) or len(text) >= most + 2:
+            break
+        cut *= 4  # characters of no width: a longer cut
+    if len(text) > most:
+        last = text[most - 1]
+        room = width - measure(["…"])[0]
+        while last and measure([last])[0] > room:
+            last = last[:-1]
+        text = [*text[: most - 1], last.rstrip() + "…"]
+    return "\n".join(text)
+
+
+def _line_chars(width: float) -> int:
+    """The most characters a line of *width* points holds in the usual font
+    (but for characters of no width): a visible character or a space is at
+    least a fifth of the font size wide (DejaVu Sans' narrowest, "i" and
+    "l", are more than a quarter; a hair space is the exception, and only
+    makes :func:`_wrap` cut its name longer).
+
+    >>> _line_chars(260.0) >= 260 / (0.278 * 10)   # 10-point text
+    True
+    """
+    return int(width / (0.2 * _size_pt())) + 1
+
+
+def _fits(
+    name: str,
+    width: float,
+    most: int,
+    span: int,
+    measure: Callable[[list[str]], list[float]],
+) -> bool:
+    """Whether *name* has at most *most* lines, none wider than *width*.
+
+    A line is measured by its first *span* characters first (a text is at
+    least as wide as any of its beginnings), then by longer beginnings only
+    while they fit (characters of no width).
+    """
+    lines = name.split("\n")
+    if len(lines) > most:
+        return False
+    for line in lines:
+        cut = span
+        while True:
+            if measure([line[:cut] or " "])[0] > width:
+                return False
+            if cut >= len(line):
+                break
+            cut *= 4
+    return True
+
+
+def _break(
+    flat: str, width: float, measure: Callable[[list[str]], list[float]]
+) -> list[str]:
+    """*flat* (one line) broken greedily onto lines of at most *width*
+    points: at spaces and between CJK characters, a word wider than a line
+    anywhere; spaces at the ends of lines dropped."""
+    pieces = _PIECE.findall(flat)
+    lines: list[str] = []
     line: list[str] = []
     used = 0.0
-    for piece, (w, _h) in zip(pieces, sizes, strict=True):
+    for piece, w in zip(pieces, measure(pieces), strict=True):
         if piece.isspace():
             if line:
                 line.append(piece)
@@ -568,14 +683,14 @@ def _wrap(
             continue
         if used + w > width and line:  # the piece on a new line
             while line and line[-1].isspace():
-                used -= measure([line.pop()])[0][0]
-            lines.append((line, used))
+                used -= measure([line.pop()])[0]
+            lines.append("".join(line))
             line, used = [], 0.0
         if w > width:  # a word wider than a line: broken anywhere
             chars = list(piece)
-            for c, (cw, _ch) in zip(chars, measure(chars), strict=True):
+            for c, cw in zip(chars, measure(chars), strict=True):
                 if used + cw > width and line:
-                    lines.append((line, used))
+                    lines.append("".join(line))
                     line, used = [], 0.0
                 line.append(c)
                 used += cw
@@ -585,15 +700,8 @@ def _wrap(
     while line and line[-1].isspace():
         line.pop()
     if line:
-        lines.append((line, used))
-    text = ["".join(parts) for parts, _w in lines]
-    if len(text) > most:
-        last = text[most - 1]
-        room = width - measure(["…"])[0][0]
-        while last and measure([last])[0][0] > room:
-            last = last[:-1]
-        text = [*text[: most - 1], last.rstrip() + "…"]
-    return "\n".join(text)
+        lines.append("".join(line))
+    return lines
 
 
 #: Names under columns (staff) are wrapped to this width (points), so a
@@ -759,7 +867,8 @@ def segment_sizes(
     Raises
     ------
     InputError
-        *summary* is not a DataFrame with both share columns.
+        *summary* is not a DataFrame with both share columns, or has more
+        than :data:`MAX_CLASSES` classes (checked before drawing).
     ThresholdError
         An unknown *lang*.
 
@@ -795,6 +904,14 @@ def segment_sizes(
             )
     if total is not None:
         summary = summary[[str(i) != total for i in summary.index]]
+    _at_most(
+        "summary",
+        "classes",
+        len(summary),
+        MAX_CLASSES,
+        "group the small classes into one (e.g. 'other') before segment_summary, "
+        "or plot the largest N rows: summary.nlargest(N, 'customers')",
+    )
     names, lines = _wrapped([str(i) for i in summary.index], ax is None)
     cust = 100 * v.as_numeric(summary["customer_share"], "customer_share", nan="allow")
     rev = 100 * v.as_numeric(summary["revenue_share"], "revenue_share", nan="allow")
@@ -918,8 +1035,10 @@ def rf_heatmap(
     Raises
     ------
     InputError
-        *scores* is not RfmScores; *monetary* missing for
-        ``value="monetary"``, or of another length or index.
+        *scores* is not RfmScores, or has more than
+        :data:`MAX_HEATMAP_CLASSES` R or F scores (checked before drawing);
+        *monetary* missing for ``value="monetary"``, or of another length
+        or index.
     ThresholdError
         An unknown *value* or *lang*.
 
@@ -947,6 +1066,14 @@ def rf_heatmap(
     v.choice(value, "value", ("customers", "monetary"))
     scores = _check_scores(scores)
     kr, kf = scores.edges.recency.bins, scores.edges.frequency.bins
+    _at_most(
+        "scores",
+        "R or F scores",
+        max(kr, kf),
+        MAX_HEATMAP_CLASSES,
+        f"score with bins <= {MAX_HEATMAP_CLASSES} (custseg.rfm_scores(..., "
+        "bins=5)), or draw score_distribution(scores)",
+    )
     r = scores.r.astype(np.intp)
     f = scores.f.astype(np.intp)
     known = (r > 0) & (f > 0)
@@ -1273,7 +1400,8 @@ def label_counts(
     Raises
     ------
     InputError
-        *labels* is not a one-dimensional labelling.
+        *labels* is not a one-dimensional labelling, or has more than
+        :data:`MAX_CLASSES` classes (checked before drawing).
     ThresholdError
         *missing* is also a class name, or an unknown *lang*.
 
@@ -1300,6 +1428,15 @@ def label_counts(
     else:
         label_codes(labels, "labels")  # refuses what is not a labelling
         codes, names, _ordered, _index, name = _as_classes(labels, "labels", lost)
+    _at_most(
+        "labels",
+        "classes",
+        len(names),
+        MAX_CLASSES,
+        "group the small classes into one (e.g. 'other'), or plot the N "
+        "largest: labels.where(labels.isin(labels.value_counts().index[:N]), "
+        "'other') for a pandas Series",
+    )
     counts = np.bincount(codes, minlength=len(names))
     n = int(counts.sum())
     if title is None:
@@ -1394,7 +1531,9 @@ def transition_heatmap(
     Raises
     ------
     InputError
-        *matrix* is not a TransitionMatrix.
+        *matrix* is not a TransitionMatrix, or has more than
+        :data:`MAX_HEATMAP_CLASSES` classes before or after (checked before
+        drawing: a heatmap draws a cell per pair of classes).
     ThresholdError
         An unknown *normalize* or *lang*.
 
@@ -1421,6 +1560,15 @@ def transition_heatmap(
     ['a', 'b', '（新进入）']
     >>> [t.get_text() for t in ax.texts[9:]]
     ['无客户', '（新进入）：只在之后出现的客户\\n（已离开）：之后不再出现的客户']
+
+    More than :data:`MAX_HEATMAP_CLASSES` classes are refused before
+    anything is drawn (group the small classes first):
+
+    >>> names = [f"class {i}" for i in range(61)]
+    >>> plot.transition_heatmap(custseg.transition_matrix(names, names))
+    Traceback (most recent call last):
+    ...
+    custseg.errors.InputError: 'matrix' has 61 classes, more than the 60 a plot draws: ...
     """
     from .migration import TransitionMatrix
 
@@ -1432,6 +1580,17 @@ def transition_heatmap(
             f"must be a TransitionMatrix, got {type(matrix).__name__}",
             fix="pass the result of custseg.transition_matrix(before, after)",
         )
+    k_before = len(matrix.before) - (matrix.new is not None)
+    k_after = len(matrix.after) - (matrix.gone is not None)
+    _at_most(
+        "matrix",
+        "classes",
+        max(k_before, k_after),
+        MAX_HEATMAP_CLASSES,
+        "group the small classes into one (e.g. 'other') in both labellings "
+        "before transition_matrix, or read the moves as a table "
+        "(matrix.to_pandas())",
+    )
     counts = matrix.matrix
     shares = matrix.row_shares()
     if normalize == "row":
@@ -1606,7 +1765,8 @@ def workload(assignment: Any, *, ax: Axes | None = None, lang: str = "en") -> Ax
     Raises
     ------
     InputError
-        *assignment* is not an Assignment.
+        *assignment* is not an Assignment, or has more than
+        :data:`MAX_STAFF` staff (checked before drawing).
     ThresholdError
         An unknown *lang*.
 
@@ -1637,6 +1797,14 @@ def workload(assignment: Any, *, ax: Axes | None = None, lang: str = "en") -> Ax
             f"must be an Assignment, got {type(assignment).__name__}",
             fix="pass the result of custseg.assign_owners(...)",
         )
+    _at_most(
+        "assignment",
+        "staff",
+        len(assignment.staff),
+        MAX_STAFF,
+        "read the workload as a table (assignment.workload()), or plot the "
+        "staff of one team at a time",
+    )
     names = [str(s) for s in assignment.staff]
     if ax is None:  # a new figure: names on lines as wide as a column
         names = [_wrap(name, _COLUMN_PT) for name in names]
@@ -1724,6 +1892,53 @@ def workload(assignment: Any, *, ax: Axes | None = None, lang: str = "en") -> Ax
 _PROLOG = re.compile(r"\A.*?(?=<svg\b)", re.DOTALL)
 _METADATA = re.compile(r"\s*<metadata>.*?</metadata>", re.DOTALL)
 
+#: NumPy's default print options. matplotlib names the clip paths of an
+#: SVG by a hash of ``str()`` of NumPy numbers, whose text follows
+#: ``np.set_printoptions`` (``legacy="1.25"`` writes ``1.0`` for
+#: ``np.float64(1.0)``): :func:`to_svg` saves under these.
+_NUMPY_PRINT: dict[str, Any] = {
+    "edgeitems": 3,
+    "threshold": 1000,
+    "floatmode": "maxprec",
+    "precision": 8,
+    "suppress": False,
+    "linewidth": 75,
+    "nanstr": "nan",
+    "infstr": "inf",
+    "sign": "-",
+    "formatter": None,
+    "legacy": False,
+    "override_repr": None,  # NumPy >= 2.1
+}
+
+
+def _numpy_defaults() -> Any:
+    """``np.printoptions`` at NumPy's defaults: context-local in NumPy 2
+    (other threads keep theirs); NumPy 1.26 has one set per process, held
+    for the save's duration (under custseg's lock)."""
+    known = np.get_printoptions()
+    return np.printoptions(**{k: x for k, x in _NUMPY_PRINT.items() if k in known})
+
+
+def _unsettle(fig: Figure) -> None:
+    """Put the Axes of a constrained-layout *fig* back in their grid cells,
+    as they were before any drawing.
+
+    Constrained layout starts from where the Axes are: when a text outside
+    an Axes moves with it (a bar's number past its end), each draw moves
+    the Axes a little less than the last, so a second save of a figure
+    differed from the first (by hundredths of a point, and in its clip-path
+    ids). Started from the grid each time, every save gives the first one's
+    layout. Axes outside the layout (placed by hand, insets) are left alone.
+    """
+    engine = fig.get_layout_engine()
+    if engine is None or type(engine).__name__ != "ConstrainedLayoutEngine":
+        return
+    for ax in fig.get_axes():
+        spec = ax.get_subplotspec()
+        if spec is not None and ax.get_in_layout() and ax.get_axes_locator() is None:
+            ax.set_subplotspec(spec)  # its cell's position (and still laid out)
+
 
 def to_svg(obj: Any) -> str:
     """A drawing as SVG text, to put inline in an HTML page.
@@ -1734,7 +1949,14 @@ def to_svg(obj: Any) -> str:
     metadata), refers to nothing outside itself, and is the same for the
     same drawing (fixed ids, no date), also when several threads call it
     at once (the save holds custseg's lock: see the module's notes on
-    threads). A figure in pyplot's list is closed.
+    threads), whatever NumPy's print options (``np.set_printoptions``: the
+    save is made under NumPy's defaults, which matplotlib's ids are hashed
+    from), and however often the figure was drawn or saved before: under
+    constrained layout (custseg's figures) the Axes are put back in their
+    grid cells first, so that each save lays the figure out as the first
+    one did (not so on a figure of yours with subfigures or colorbars,
+    which the layout places too: there a save may still differ from the
+    one before by a little). A figure in pyplot's list is closed.
 
     Parameters
     ----------
@@ -1784,9 +2006,15 @@ def to_svg(obj: Any) -> str:
     try:
         # rcParams and the filters are process-wide: one save at a time, so
         # that another thread's call never resets the hash salt mid-save
-        with STATE_LOCK, mpl.rc_context(rc), warnings.catch_warnings():
+        with (
+            STATE_LOCK,
+            mpl.rc_context(rc),
+            warnings.catch_warnings(),
+            _numpy_defaults(),  # the ids hash str() of NumPy numbers
+        ):
             # figures not made here: text kept as text needs no glyphs
             warnings.filterwarnings("ignore", _GLYPH_WARNING, UserWarning)
+            _unsettle(fig)  # every save lays the figure out from its grid
             fig.savefig(buf, format="svg", metadata={"Date": None})
     finally:
         _SVG_TEXT.reset(kept)
