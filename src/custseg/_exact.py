@@ -391,23 +391,40 @@ def row_scales(values: np.ndarray) -> np.ndarray:
     >>> row_scales(np.array([3.0, 19.99, 0.125, 1 / 3, np.nan])).tolist()
     [0, 1, 2, 5, 5]
     """
-    out = np.full(len(values), NO_SCALE, dtype=np.int8)
+    n = len(values)
+    out = np.full(n, NO_SCALE, dtype=np.int8)
+    m = min(n, CHUNK)
+    buf, back = np.empty(m), np.empty(m)
+    hit, small = np.empty(m, dtype=bool), np.empty(m, dtype=bool)
+    top = float(SCALES[-1])
     with np.errstate(over="ignore", invalid="ignore"):
-        for start in range(0, len(values), CHUNK):
+        for start in range(0, n, CHUNK):
             part = values[start : start + CHUNK]
+            k = len(part)
+            t, b, h, sm = buf[:k], back[:k], hit[:k], small[:k]
             # a screen: a value below _SMALL that is no decimal at 10**8 is
             # none at a smaller scale either (one test for 1/3-like amounts)
-            t = np.rint(part * float(SCALES[-1]))
-            open_ = (t / float(SCALES[-1]) == part) | ~(np.abs(part) < _SMALL)
-            open_ &= np.isfinite(part)
-            if not open_.any():
-                continue
+            np.multiply(part, top, out=t)
+            np.rint(t, out=t)
+            np.divide(t, top, out=b)
+            np.equal(b, part, out=h)
+            np.abs(part, out=b)
+            np.less(b, _SMALL, out=sm)  # NaN and infinities: False
+            if h.all() or not (h.any() or not sm.all()):
+                if not h.any():
+                    continue  # none of the chunk is a decimal
+                open_ = h.copy()
+            else:
+                open_ = h | (~sm & np.isfinite(part))
             found = out[start : start + CHUNK]
             for i, scale in enumerate(SCALES):
-                t = np.rint(part * float(scale))
-                hit = open_ & (t / float(scale) == part)
-                found[hit] = i
-                open_ &= ~hit
+                np.multiply(part, float(scale), out=t)
+                np.rint(t, out=t)
+                np.divide(t, float(scale), out=b)
+                np.equal(b, part, out=h)
+                h &= open_
+                found[h] = i
+                open_ &= ~h
                 if not open_.any():
                     break
     return out
@@ -437,24 +454,35 @@ def mixed_sums(values: np.ndarray, codes: np.ndarray, size: int) -> np.ndarray:
         return ordered_sums(values, codes, size)
     none = np.zeros(size, dtype=bool)
     none[codes[no_rows]] = True
+    del no_rows
+    if none.all():  # every code has an amount of another kind
+        return ordered_sums(values, codes, size)
+    # the decimal sums, over the rows of the codes with decimals only
+    mine = ~none[codes]
+    if mine.all():
+        v, c, jj = values, codes, j
+    else:
+        v, c, jj = values[mine], codes[mine], j[mine]
+    del j
     need = np.zeros(size, dtype=np.int8)  # the largest scale index per code
-    for level in np.unique(j[(j > 0) & ~no_rows]).tolist():  # a few levels
-        need[codes[j == level]] = level  # ascending: the largest is kept
+    for level in np.unique(jj[jj > 0]).tolist():  # a few levels
+        need[c[jj == level]] = level  # ascending: the largest is kept
     need[none] = NO_SCALE
     scale = _SCALE_VALUES[need]  # 0 for codes with other values
     with np.errstate(over="ignore", invalid="ignore"):
-        k = np.rint(values * scale[codes])
+        k = np.rint(v * scale[c])
         past = ~np.isfinite(k)  # past the float range at the code's scale
         if past.any():
-            none[codes[past]] = True  # summed in binary below
+            none[c[past]] = True  # summed in binary below
             k[past] = 0.0
-        magnitude = np.bincount(codes, weights=np.abs(k), minlength=size)
-        total = np.bincount(codes, weights=k, minlength=size)
+        magnitude = np.bincount(c, weights=np.abs(k), minlength=size)
+        total = np.bincount(c, weights=k, minlength=size)
         decimal = ~none & (magnitude < _EXACT)
         out = np.where(decimal, total / np.where(decimal, scale, 1.0), 0.0)
+    del v, c, jj, k
     if not decimal.all():
         rows = ~decimal[codes]
-        if rows.all():
+        if 2 * int(np.count_nonzero(rows)) >= len(rows):  # most: no copy
             binary = ordered_sums(values, codes, size)
         else:
             binary = ordered_sums(values[rows], codes[rows], size)
