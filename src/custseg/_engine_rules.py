@@ -20,8 +20,7 @@ from __future__ import annotations
 
 import ast
 import math
-import warnings
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from functools import partial
 from typing import Any, NamedTuple
 
@@ -68,23 +67,61 @@ def _narwhals() -> Any:
 
 def _from_native(frame: Any) -> Any:
     nw = _narwhals()
-    with warnings.catch_warnings():  # narwhals' note that Dask support moves
-        warnings.filterwarnings("ignore", "Dask support", FutureWarning)
-        try:
-            return nw.from_native(frame)
-        except TypeError:
-            raise InputError(
-                "facts",
-                f"is a {type(frame).__module__}.{type(frame).__name__}, not a "
-                "frame narwhals knows",
-                fix="pass a Polars, DuckDB, Dask, PySpark, PyArrow or pandas frame",
-            ) from None
+    try:
+        return nw.from_native(frame)
+    except TypeError:
+        raise InputError(
+            "facts",
+            f"is a {type(frame).__module__}.{type(frame).__name__}, not a "
+            "frame narwhals knows",
+            fix="pass a Polars, DuckDB, Dask, PySpark, PyArrow or pandas frame",
+        ) from None
 
 
 def _backend(frame: Any) -> str:
     """The engine of a narwhals frame: 'polars', 'duckdb', 'dask', 'spark', ..."""
     name = str(frame.implementation).rsplit(".", 1)[-1].lower()
     return "spark" if name.startswith("pyspark") or name == "sqlframe" else name
+
+
+def _exact_decimals(frame: Any, names: Iterable[str]) -> tuple[Any, dict[str, str]]:
+    """*frame* with its Arrow decimal columns among *names* read as the
+    correctly rounded Float64 of each decimal (the numbers the NumPy path
+    reads from ``Decimal`` objects), and the temporary columns holding the
+    originals (``{temporary: name}``, for :func:`_restore_decimals`).
+
+    Arrow's decimal -> float64 cast is not correctly rounded (``0.05`` in
+    ``decimal128(38, 20)`` is 0.049999999999999996, below a rule's
+    ``>= 0.05``; pandas' Arrow-backed decimals are cast by Arrow too); the
+    decimal's text is exact and Arrow's text -> float64 parse correctly
+    rounded. Other engines cast decimals correctly, and a frame without
+    decimal columns is returned as it is: only the schema is read."""
+    if _backend(frame) not in ("pyarrow", "pandas", "modin"):
+        return frame, {}
+    nw = _narwhals()
+    schema = frame.collect_schema()
+    decimals = [
+        n for n in dict.fromkeys(names) if isinstance(schema.get(n), nw.Decimal)
+    ]
+    if not decimals:
+        return frame, {}
+    keep = {f"{TEMP}dec{i}": name for i, name in enumerate(decimals)}
+    frame = frame.with_columns(*(nw.col(n).alias(t) for t, n in keep.items()))
+    frame = frame.with_columns(
+        *(nw.col(n).cast(nw.String).cast(nw.Float64) for n in decimals)
+    )
+    return frame, keep
+
+
+def _restore_decimals(frame: Any, keep: Mapping[str, str]) -> Any:
+    """*frame* with the decimal columns :func:`_exact_decimals` read as
+    floats put back, in their place (callers pass no column a step
+    replaces)."""
+    if not keep:
+        return frame
+    nw = _narwhals()
+    back = [nw.col(t).alias(n) for t, n in keep.items()]
+    return frame.with_columns(*back).drop(*keep)
 
 
 # --------------------------------------------------------------------------
@@ -142,11 +179,12 @@ class _Compiler:
         self,
         rs: RuleSet,
         backend: str | None,
-        aggregates: Mapping[str, float],
+        aggregates: Mapping[str, float] | None,
     ) -> None:
         self.rs = rs
         self.backend = backend
-        self.aggregates = dict(aggregates)
+        # None: computed in the engine; a dict (checked): frozen values only
+        self.aggregates = None if aggregates is None else dict(aggregates)
         self.derived: dict[str, _Node] = {}
         self.steps: list[tuple[str, Any]] = []
         # the step's level: 1 + the highest level of the columns it reads, so
@@ -363,8 +401,16 @@ class _Compiler:
         )
         where_text = "" if where is None else ast.unparse(where)
         key = aggregate_key(func, name, q, where_text)
-        if key in self.aggregates:
-            return self.constant(float(self.aggregates[key]))
+        if self.aggregates is not None:  # frozen: never refitted here
+            if key not in self.aggregates:
+                raise InputError(
+                    "aggregates",
+                    f"has no value for {key!r}, which the rules read",
+                    fix="fit them with RuleSet.aggregates(data) on data holding "
+                    "the same fields (an optional field the fitting data lacked "
+                    "leaves out the aggregates only its outputs read)",
+                )
+            return self.constant(self.aggregates[key])
         if func in ("median", "quantile") and self.backend not in EXACT_QUANTILES:
             here = "this engine" if self.backend is None else f"{self.backend}"
             exc = _Unsupported(
@@ -699,6 +745,15 @@ class EngineRules:
         """
         if self.fields:
             _check_column_types(frame, self.fields)
+        written = {c for c, _ in self.steps} | set(self.renames.values())
+        frame, keep = _exact_decimals(
+            frame,
+            [
+                n
+                for n, kind in self.fields.items()
+                if kind in ("number", "integer") and n not in written
+            ],
+        )
         levels = self.levels or tuple(range(len(self.steps)))
         for level in sorted(set(levels)):
             here = [
@@ -718,7 +773,7 @@ class EngineRules:
             old = [c for c in self.renames.values() if c in frame.columns]
             frame = frame.drop(*old) if old else frame
             frame = frame.rename(self.renames)
-        return frame
+        return _restore_decimals(frame, keep)
 
 
 #: the engine types (narwhals) a field of each declared type accepts
@@ -857,7 +912,12 @@ def compile_rules(
         to the bit to an earlier run, or for median and quantile on Dask and
         Spark). ``mean(x)`` computed in the engine is the core's bit for bit
         for decimals of few places (cents, whole numbers), else the engine's
-        float mean (see ``docs/engines-in-engine.md``).
+        float mean (see ``docs/engines-in-engine.md``). Checked as
+        :meth:`RuleSet.evaluate <custseg.rules.RuleSet.evaluate>` checks
+        them: given (even ``{}``), they are the only values used, never
+        refitted in the engine, so every aggregate the compiled outputs read
+        must be in it, and nothing else. ``None`` (the default): computed
+        in the engine.
     explain
         Also add ``<segmentation>.rule`` columns: the index of the deciding
         rule (-1: the default).
@@ -872,6 +932,10 @@ def compile_rules(
     RulesError
         Code ``engine-unsupported``, one diagnostic per rule (or derived
         value) that uses a feature the engine cannot run, at the rule's line.
+    InputError
+        A required field is not in *columns*; *aggregates* is not a dict of
+        numbers, names an aggregate the rules do not read, lacks one the
+        compiled outputs read, or has NaN for one.
 
     Examples
     --------
@@ -893,6 +957,10 @@ def compile_rules(
     >>> out = compile_rules(rs, backend="polars").apply(nw.from_native(lf))
     >>> out.to_native().collect()["stage"].to_list()
     ['active', 'silent', 'no_purchase']
+    >>> compile_rules(rs, aggregates={"mean(monetary)": 40.0})
+    Traceback (most recent call last):
+    ...
+    custseg.errors.InputError: 'aggregates' has 'mean(monetary)', which these rules do not read: pass the values RuleSet.aggregates(...) gives for the same rules; they read none
     """
     if not isinstance(rules, RuleSet):
         raise ThresholdError(
@@ -917,7 +985,10 @@ def compile_rules(
         for name, read_by in rs.fields_read().items():
             if read_by & absent:
                 left_out[name] = tuple(f for f in rs.fields if f in absent & read_by)
-    comp = _Compiler(rs, backend, aggregates or {})
+    # checked as RuleSet.evaluate checks them: a key the rules do not read,
+    # a non-number or NaN is refused here, a missing key where it is read
+    fixed = None if aggregates is None else rs._fixed_aggregates(aggregates)
+    comp = _Compiler(rs, backend, fixed)
     problems: list[Diagnostic] = []
     labels: list[str] = []
     renames: dict[str, str] = {}
@@ -1161,7 +1232,10 @@ def label_in_engine(
         Label language of the rules (``"zh"``).
     aggregates
         Values for ``mean(x)``, ``median(x)``, ... in conditions (see
-        :func:`compile_rules`); by default the engine computes them.
+        :func:`compile_rules`); by default the engine computes them. Given,
+        they are checked as :meth:`RuleSet.evaluate
+        <custseg.rules.RuleSet.evaluate>` checks them (a key the rules do not
+        read, a missing key: :class:`~custseg.InputError`) and never refitted.
     explain
         Add ``<segmentation>.rule`` columns.
 
@@ -1172,13 +1246,16 @@ def label_in_engine(
     Raises
     ------
     ThresholdError
-        No *edges* where the rules need them, or edges whose number of scores
-        does not fit the rules' ``r``, ``f``, ``m`` fields.
+        No *edges* where the rules need them, edges whose number of scores
+        does not fit the rules' ``r``, ``f``, ``m`` fields, or *aggregates*
+        without rules.
     RulesError
         A rule uses a feature the engine cannot run (code
         ``engine-unsupported``).
     InputError
-        A column the rules need is missing.
+        A column the rules need is missing; *aggregates* names an aggregate
+        the rules do not read or lacks one they read (or is not a dict of
+        numbers, or has NaN).
 
     Examples
     --------
@@ -1212,6 +1289,11 @@ def label_in_engine(
         raise ThresholdError(
             f"'abc_edges' must be an AbcEdges: got {type(abc_edges).__name__}"
         )
+    if rs is None and aggregates is not None:  # as custseg.segment refuses it
+        raise ThresholdError(
+            "'aggregates' needs rules (preset= or rules=): they are the values "
+            "of the rules' aggregates"
+        )
     if rs is not None:
         from .frame import _check_lang, _check_scores_fit
 
@@ -1230,6 +1312,7 @@ def label_in_engine(
             )
     backend = _backend(frame)
     spine = spine_steps(edges, windows=windows, abc_edges=abc_edges, backend=backend)
+    frame, keep = _exact_decimals(frame, ["recency_days", "frequency", "monetary"])
     first = [e.alias(c) for c, e in spine if c != "rfm"]
     frame = frame.with_columns(*first)  # rfm reads r, f and m
     frame = frame.with_columns(*(e.alias(c) for c, e in spine if c == "rfm"))
@@ -1243,7 +1326,7 @@ def label_in_engine(
             explain=explain,
         )
         frame = compiled.apply(frame)
-    return frame.to_native()
+    return _restore_decimals(frame, keep).to_native()
 
 
 # --------------------------------------------------------------------------
@@ -1357,6 +1440,7 @@ def approx_rfm_edges(
     wanted = [n for n, fixed, _ in dims if fixed is None]
     fitted: dict[str, ScoreEdges] = {}
     if wanted:
+        frame, _ = _exact_decimals(frame, wanted)
         buyers = frame.filter(_narwhals().col("frequency") > 0)
         fitted = _fit(buyers, backend, wanted, {n: b for n, _, b in dims}, err)
     return RfmEdges(

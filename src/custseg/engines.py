@@ -108,23 +108,9 @@ def _narwhals() -> Any:
     return nw_stable
 
 
-@contextmanager
-def _quiet() -> Iterator[None]:
-    """Silence narwhals' notice that Dask support moves to another package."""
-    with warnings.catch_warnings():
-        warnings.filterwarnings("ignore", category=FutureWarning, module="narwhals")
-        warnings.filterwarnings("ignore", message=".*narwhals-dask.*")
-        # PySpark 4 warns whenever it meets pandas 3, which works here
-        warnings.filterwarnings(
-            "ignore", message="PySpark does not yet fully support pandas"
-        )
-        yield
-
-
 def _from_native(native: Any) -> Any:
     nw = _narwhals()
-    with _quiet():
-        return nw.from_native(native, pass_through=True)
+    return nw.from_native(native, pass_through=True)
 
 
 def is_engine_frame(obj: Any) -> bool:
@@ -182,8 +168,7 @@ def _lazy(native: Any) -> tuple[Any, bool]:
     nw = _narwhals()
     frame = _from_native(native)
     if isinstance(frame, nw.DataFrame):
-        with _quiet():
-            return frame.lazy(), True
+        return frame.lazy(), True
     if isinstance(frame, nw.LazyFrame):
         return frame, False
     raise InputError(
@@ -241,8 +226,7 @@ def to_native(out: pd.DataFrame, like: Any, output: str = "native") -> Any:
     if output == "pandas":
         return out
     if type(like).__module__.split(".")[0] == "narwhals":  # wrapped in, wrapped out
-        with _quiet():
-            return _narwhals().from_native(to_native(out, like.to_native()))
+        return _narwhals().from_native(to_native(out, like.to_native()))
 
     if out.index.name is not None and out.index.name in out.columns:
         raise InputError(
@@ -361,9 +345,9 @@ def _spark_frame(flat: pd.DataFrame, session: Any) -> Any:
         else:
             known = col[~missing].tolist()
             if not all(isinstance(x, str) for x in known):
-                with _quiet():  # other objects: Spark's inference, as before
-                    plain = flat.astype(object).where(flat.notna(), None)
-                    return session.createDataFrame(plain)
+                # other objects: Spark's inference, as before
+                plain = flat.astype(object).where(flat.notna(), None)
+                return session.createDataFrame(plain)
             kind = T.StringType()
         values = col.astype(object).tolist()
         if missing.any():
@@ -371,8 +355,7 @@ def _spark_frame(flat: pd.DataFrame, session: Any) -> Any:
         fields.append(T.StructField(str(name), kind, True))
         columns.append(values)
     rows = list(zip(*columns, strict=True)) if columns else [()] * len(flat)
-    with _quiet():
-        return session.createDataFrame(rows, schema=T.StructType(fields))
+    return session.createDataFrame(rows, schema=T.StructType(fields))
 
 
 def to_pandas_frame(native: Any, arg: str = "seg") -> pd.DataFrame:
@@ -399,16 +382,14 @@ def to_pandas_frame(native: Any, arg: str = "seg") -> pd.DataFrame:
     nw = _narwhals()
     frame = _from_native(native)
     if isinstance(frame, nw.LazyFrame):
-        with _quiet():
-            frame = frame.collect()
+        frame = frame.collect()
     if not isinstance(frame, nw.DataFrame):
         raise InputError(
             arg,
             f"must be a DataFrame, got {type(native).__name__}",
             fix="pass one row per customer, e.g. segment_frame(...) output",
         )
-    with _quiet():
-        return frame.to_pandas()
+    return frame.to_pandas()
 
 
 # --------------------------------------------------------------------------
@@ -479,8 +460,7 @@ def _check_schema(
 ) -> _Columns:
     """The columns' names and kinds; InputError for a missing column or a
     type no customer id, date or amount has (no data is read)."""
-    with _quiet():
-        schema = dict(lf.collect_schema())
+    schema = dict(lf.collect_schema())
     c = _find_column(schema, customer, "customer")
     d = _find_column(schema, date, "date")
     a = None if amount is None else _find_column(schema, amount, "amount")
@@ -562,13 +542,12 @@ def _sample_format(lf: Any, cols: _Columns) -> str:
     nw = _narwhals()
     if cols.date_format is not None:
         return cols.date_format
-    with _quiet():
-        first = (
-            lf.select(nw.col(cols.q(cols.date)))
-            .filter(~nw.col(cols.q(cols.date)).is_null())
-            .head(1)
-            .collect()
-        )
+    first = (
+        lf.select(nw.col(cols.q(cols.date)))
+        .filter(~nw.col(cols.q(cols.date)).is_null())
+        .head(1)
+        .collect()
+    )
     values = first[cols.q(cols.date)].to_list() if len(first) else []
     if not values:
         return "%Y-%m-%d"  # no dates at all: refused later as missing
@@ -973,8 +952,7 @@ def _dates_zone(transactions: Any, date: Hashable) -> Any:
             dtype = transactions.dtypes.get(date)
             return dtype.tz if isinstance(dtype, pd.DatetimeTZDtype) else None
         lf, _ = _lazy(transactions)
-        with _quiet():
-            dtype = dict(lf.collect_schema()).get(date)
+        dtype = dict(lf.collect_schema()).get(date)
         zone = getattr(dtype, "time_zone", None)
         return zoneinfo.ZoneInfo(zone) if zone else None
     except Exception:  # a bad frame or column: refused later, with a message
@@ -1015,11 +993,19 @@ def _prepare(
         ids = ids.cast(nw.String)
     if a is not None and cols.amount_kind == "int" and cols.backend == "pyarrow":
         _check_arrow_ints(lf, a)  # Arrow refuses to cast them to float
-    amounts = nw.lit(0.0) if a is None else nw.col(cols.q(a)).cast(nw.Float64)
+    if a is None:
+        amounts = nw.lit(0.0)
+    elif cols.amount_kind == "decimal" and cols.backend == "pyarrow":
+        # Arrow's decimal -> float64 cast is not correctly rounded (19.99 ->
+        # 19.990000000000002); its text is exact and its text -> float64
+        # parse correctly rounded: the amounts of the pandas path
+        amounts = nw.col(cols.q(a)).cast(nw.String).cast(nw.Float64)
+    else:
+        amounts = nw.col(cols.q(a)).cast(nw.Float64)
     extra = []
     if cols.backend == "pyarrow" and fmt is not None:
         extra = [_rolled_dates(cols, fmt).alias("_d_rolled")]
-    with _parsing(cols, fmt), _quiet():  # eager frames parse right here
+    with _parsing(cols, fmt):  # eager frames parse right here
         base = lf.select(
             ids.alias(_KEY),
             _date_expr(cols, fmt).alias("_d"),
@@ -1089,9 +1075,8 @@ def _plain_types(lf: Any, names: list[Hashable | None]) -> Any:
     backend = _backend_name(lf)
     if backend not in ("pyarrow", "duckdb"):
         return lf
-    with _quiet():
-        schema = dict(lf.collect_schema())
-        native = lf.to_native()
+    schema = dict(lf.collect_schema())
+    native = lf.to_native()
     if backend == "pyarrow":
         import pyarrow as pa
 
@@ -1121,8 +1106,7 @@ def _plain_types(lf: Any, names: list[Hashable | None]) -> Any:
             casts.append(nw.col(name).cast(nw.String))
     if not casts:
         return lf
-    with _quiet():
-        return lf.with_columns(*casts)
+    return lf.with_columns(*casts)
 
 
 def _query_names(lf: Any, cols: _Columns) -> tuple[Any, _Columns]:
@@ -1145,8 +1129,7 @@ def _query_names(lf: Any, cols: _Columns) -> tuple[Any, _Columns]:
         return lf, cols
     if not odd:
         return lf, cols
-    with _quiet():
-        names = list(lf.collect_schema())
+    names = list(lf.collect_schema())
     taken = set(names)
     renamed: dict[str, str] = {}
     for i, name in enumerate(dict.fromkeys(odd)):
@@ -1168,8 +1151,7 @@ def _query_names(lf: Any, cols: _Columns) -> tuple[Any, _Columns]:
         )
         lf, _ = _lazy(frame)
     else:
-        with _quiet():
-            lf = lf.rename(renamed)
+        lf = lf.rename(renamed)
     return lf, attrs.evolve(cols, renamed=renamed)
 
 
@@ -1238,12 +1220,11 @@ def _dask_objects(
                     counts[kind] = counts.get(kind, 0) + 1
             return pd.Series([counts], dtype=object)
 
-        with _quiet():
-            parts = native[field].map_partitions(kinds, meta=(field, object))
-            found: dict[str, int] = {}
-            for counts in parts.compute().tolist():
-                for kind, n in counts.items():
-                    found[kind] = found.get(kind, 0) + n
+        parts = native[field].map_partitions(kinds, meta=(field, object))
+        found: dict[str, int] = {}
+        for counts in parts.compute().tolist():
+            for kind, n in counts.items():
+                found[kind] = found.get(kind, 0) + n
         if len(found) > 1:
             ranked = sorted(found, key=lambda k: -found[k])
             listed = ", ".join(
@@ -1357,20 +1338,18 @@ def _check_arrow_ints(lf: Any, field: str) -> None:
         # compared as unsigned: Arrow casts a signed literal's operands to
         # int64, which refuses values past 2**63 - 1
         big = col > nw.lit(_EXACT, dtype)
-        with _quiet():
-            huge = lf.select(
-                (col > nw.lit(2**63 - 1, dtype)).cast(nw.Int64).sum().alias("n")
+        huge = lf.select(
+            (col > nw.lit(2**63 - 1, dtype)).cast(nw.Int64).sum().alias("n")
+        )
+        if huge.collect().item():
+            raise InputError(
+                field,
+                "has values above 2**63 - 1",
+                fix="use int64 or float values",
             )
-            if huge.collect().item():
-                raise InputError(
-                    field,
-                    "has values above 2**63 - 1",
-                    fix="use int64 or float values",
-                )
     else:
         big = (col > _EXACT) | (col < -_EXACT)
-    with _quiet():
-        count = lf.select(big.cast(nw.Int64).sum().alias("n")).collect().item()
+    count = lf.select(big.cast(nw.Int64).sum().alias("n")).collect().item()
     if count:
         raise _rows_error(
             field,
@@ -1410,16 +1389,15 @@ def _check_exact_sums(base: Any, c: str, field: str) -> None:
     passes 2**53 (the float64 sums may round), as :func:`~custseg.summarize`
     does; one more aggregate, run only when the whole column's bound fails."""
     nw = _narwhals()
-    with _quiet():
-        bad = (
-            base.with_columns(nw.col("_a").abs().alias("_abs"))
-            .group_by(c)
-            .agg(nw.col("_abs").sum())
-            .filter(nw.col("_abs") > float(_EXACT))
-            .select(nw.len().alias("n"))
-            .collect()
-            .item()
-        )
+    bad = (
+        base.with_columns(nw.col("_a").abs().alias("_abs"))
+        .group_by(c)
+        .agg(nw.col("_abs").sum())
+        .filter(nw.col("_abs") > float(_EXACT))
+        .select(nw.len().alias("n"))
+        .collect()
+        .item()
+    )
     if bad:
         raise InputError(
             field,
@@ -1488,7 +1466,7 @@ def _first_pass(
         exprs += _scale_checks(kept)
     if "_d_rolled" in base.collect_schema():
         exprs.append(nw.col("_d_rolled").cast(nw.Int64).sum().alias("rolled"))
-    with _parsing(cols, fmt), _quiet():
+    with _parsing(cols, fmt):
         row = base.select(*exprs).collect().rows(named=True)[0]
     out: dict[str, Any] = {}
     for key, value in row.items():
@@ -1721,18 +1699,17 @@ def _group_facts(
         monetary = nw.col("monetary").cast(nw.Float64)
     else:
         monetary = _divide(nw.col("monetary"), scale)
-    with _quiet():
-        return facts.select(
-            nw.col(c),
-            _recency(nw.col("last_purchase"), as_of, date_kind).alias("recency_days"),
-            nw.col("_freq").cast(nw.Int64).alias("frequency"),
-            monetary.alias("monetary"),
-            nw.col("first_purchase"),
-            nw.col("last_purchase"),
-            _recency(nw.col("first_purchase"), as_of, date_kind).alias("tenure_days"),
-            nw.col("n_rows").cast(nw.Int64),
-            *(nw.col(name).cast(nw.Float64) for name in names),
-        )
+    return facts.select(
+        nw.col(c),
+        _recency(nw.col("last_purchase"), as_of, date_kind).alias("recency_days"),
+        nw.col("_freq").cast(nw.Int64).alias("frequency"),
+        monetary.alias("monetary"),
+        nw.col("first_purchase"),
+        nw.col("last_purchase"),
+        _recency(nw.col("first_purchase"), as_of, date_kind).alias("tenure_days"),
+        nw.col("n_rows").cast(nw.Int64),
+        *(nw.col(name).cast(nw.Float64) for name in names),
+    )
 
 
 def _recency(expr: Any, as_of: Any, date_kind: str) -> Any:
@@ -1828,15 +1805,14 @@ def collect_facts(ef: EngineFacts) -> CustomerFacts:
     """
     c = ef.customer
     names = _limb_names(ef.limbs)
-    with _quiet():
-        table = (
-            ef.frame.select(
-                c, "frequency", "monetary", "first_purchase", "last_purchase", *names
-            )
-            .collect()
-            .sort(c)
+    table = (
+        ef.frame.select(
+            c, "frequency", "monetary", "first_purchase", "last_purchase", *names
         )
-        pdf = table.to_pandas()
+        .collect()
+        .sort(c)
+    )
+    pdf = table.to_pandas()
     ids = _id_array(pdf[c].to_numpy())
     freq = pdf["frequency"].to_numpy(dtype=np.int64)
     if ef.limbs is not None:  # exact limb sums, rounded once (as the core's)
@@ -2042,12 +2018,11 @@ def engine_btyd_summary(
         # the core sums the repeat rows as custseg._exact does, choosing
         # from those rows alone (decimals of few places, else exact limbs):
         # one more aggregate pass over them
-        with _quiet():
-            found = (
-                repeat.select(nw.len().alias("n"), *_scale_checks(nw.col("_a")))
-                .collect()
-                .rows(named=True)[0]
-            )
+        found = (
+            repeat.select(nw.len().alias("n"), *_scale_checks(nw.col("_a")))
+            .collect()
+            .rows(named=True)[0]
+        )
         found = {
             k: (0 if x is None else int(x)) if k.startswith("unfit") else x
             for k, x in found.items()
@@ -2069,8 +2044,7 @@ def engine_btyd_summary(
     table = per_customer.join(n_periods, on=c, how="inner").join(
         repeat_spend, on=c, how="left"
     )
-    with _quiet():
-        pdf = table.collect().sort(c).to_pandas()
+    pdf = table.collect().sort(c).to_pandas()
     ids = _id_array(pdf[c].to_numpy())
     first = pdf["_first"].to_numpy(dtype=np.int64)
     last = pdf["_last"].to_numpy(dtype=np.int64)
