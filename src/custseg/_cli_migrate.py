@@ -5,7 +5,8 @@ column), matches the customers by id and prints, for each label column the
 files share (or the ones named with ``--column``), the transition matrix:
 counts, then row shares. Customers only in AFTER are the row ``(new)``,
 those only in BEFORE the column ``(gone)``. ``--output`` writes the matrices
-as one long table (column, before, after, customers, share).
+as one long table (column, before, after, customers, share), one row per
+pair of classes some customer made (pairs without customers left out).
 """
 
 from __future__ import annotations
@@ -277,9 +278,12 @@ def _cmd(args: argparse.Namespace) -> int:
             warnings.warn(note, CustsegWarning, stacklevel=1)
         tm = transition_matrix(old, new)
         reports.append(_report(str(column), tm))
-        long = tm.to_pandas()
-        long.insert(0, "column", str(column))
-        frames.append(long)
+        if args.output:
+            # the pairs some customer made, not every cell: a matrix of
+            # thousands of classes is mostly zeros (the text shows 12 x 12)
+            long = tm.to_pandas(zeros=False)
+            long.insert(0, "column", str(column))
+            frames.append(long)
     if args.output:
         table: Any = pd.concat(frames, ignore_index=True)
         for c in ("before", "after"):
@@ -330,6 +334,7 @@ def register(sub: Any) -> None:
         default=None,
         metavar="PATH",
         help="write the matrices as one table (column, before, after, customers, "
-        "share): .csv, .tsv, .txt or .parquet",
+        "share), one row per pair of classes some customer made: .csv, .tsv, "
+        ".txt or .parquet",
     )
     p.set_defaults(func=_cmd)

@@ -192,34 +192,52 @@ class TransitionMatrix:
             columns=pd.Index(list(self.after), dtype=object, name="after"),
         )
 
-    def to_pandas(self) -> pd.DataFrame:
+    def to_pandas(self, *, zeros: bool = True) -> pd.DataFrame:
         """A long frame: one row per (before, after) pair, with ``customers``
-        and ``share`` (of the row), every pair listed (zero counts too).
+        and ``share`` (of the row).
+
+        Parameters
+        ----------
+        zeros
+            Whether pairs without customers are listed too (the default:
+            every pair, rows x columns of them). ``False`` lists only the
+            pairs some customer made, at most one per customer, however many
+            classes there are (``custseg migrate --output`` writes this).
 
         Examples
         --------
-        >>> transition_matrix(["a", "b", "b"], ["b", "b", "a"]).to_pandas()
+        >>> tm = transition_matrix(["a", "b", "b"], ["b", "b", "a"])
+        >>> tm.to_pandas()
           before after  customers  share
         0      a     a          0    0.0
         1      a     b          1    1.0
         2      b     a          1    0.5
         3      b     b          1    0.5
+        >>> tm.to_pandas(zeros=False)
+          before after  customers  share
+        0      a     b          1    1.0
+        1      b     a          1    0.5
+        2      b     b          1    0.5
         """
         import pandas as pd
 
-        n_r, n_c = self.matrix.shape
+        if not isinstance(zeros, bool | np.bool_):
+            raise ThresholdError(f"'zeros' must be True or False: got {zeros!r}")
+        n_c = self.matrix.shape[1]
+        counts = self.matrix.reshape(-1)
+        # the pairs listed, as flat positions (row-major: the rows in order)
+        cells = np.arange(counts.size) if zeros else np.flatnonzero(counts)
+        row, col = np.divmod(cells, max(n_c, 1))
+        totals = self.matrix.sum(axis=1).astype(np.float64)
+        kept = counts[cells]
+        share = np.full(len(cells), np.nan)
+        np.divide(kept, totals[row], out=share, where=totals[row] != 0)
         return pd.DataFrame(
             {
-                "before": pd.Categorical(
-                    np.repeat(np.array(self.before, dtype=object), n_c),
-                    categories=list(self.before),
-                ),
-                "after": pd.Categorical(
-                    np.tile(np.array(self.after, dtype=object), n_r),
-                    categories=list(self.after),
-                ),
-                "customers": self.matrix.reshape(-1),
-                "share": self.row_shares().reshape(-1),
+                "before": pd.Categorical.from_codes(row, pd.Index(list(self.before))),
+                "after": pd.Categorical.from_codes(col, pd.Index(list(self.after))),
+                "customers": kept,
+                "share": share,
             }
         )
 
@@ -584,7 +602,7 @@ def transition_matrix(
         flat = b_codes * n_cols + a_codes
         matrix = np.bincount(flat, minlength=len(b_names) * n_cols)
         return TransitionMatrix(
-            matrix.reshape(len(b_names), n_cols).astype(np.int64),
+            matrix.reshape(len(b_names), n_cols).astype(np.int64, copy=False),
             b_names,
             a_names,
             name,
@@ -619,7 +637,7 @@ def transition_matrix(
         np.concatenate((flat_after, flat_gone)), minlength=len(rows) * n_cols
     )
     return TransitionMatrix(
-        matrix.reshape(len(rows), n_cols).astype(np.int64),
+        matrix.reshape(len(rows), n_cols).astype(np.int64, copy=False),
         rows,
         cols,
         name,

@@ -89,22 +89,42 @@ def _preset(name: str) -> RuleSet:
     return preset(name)
 
 
-def _count(value: Any, field: str, lo: int = 0, hi: int | None = None) -> int:
-    """A whole-number parameter in [*lo*, *hi*] (ThresholdError otherwise)."""
+def _count(
+    value: Any, field: str, lo: int = 0, hi: int | None = None, why: str = ""
+) -> int:
+    """A whole-number parameter in [*lo*, *hi*] (ThresholdError otherwise,
+    saying *why* the bound is there)."""
     if (
         isinstance(value, bool)
         or not isinstance(value, int | np.integer)
         or value < lo
         or (hi is not None and value > hi)
     ):
-        bound = f">= {lo}" if hi is None else f"in [{lo}, {hi}]"
-        raise ThresholdError(f"{field!r} must be a whole number {bound}: got {value!r}")
+        bound = f">= {lo}" if hi is None else f"in [{lo:,d}, {hi:,d}]"
+        raise ThresholdError(
+            f"{field!r} must be a whole number {bound}{why}: got {value!r}"
+        )
     return int(value)
 
 
-def _range(lo: Any, hi: Any, lo_name: str, hi_name: str, least: int = 0) -> None:
-    _count(lo, lo_name, least)
-    _count(hi, hi_name, least)
+#: why the strategies' row counts are bounded
+_GENERATED = (
+    " (the most rows hypothesis generates well: in about a second, passing "
+    "its health checks)"
+)
+
+
+def _range(
+    lo: Any,
+    hi: Any,
+    lo_name: str,
+    hi_name: str,
+    least: int = 0,
+    most: int | None = None,
+) -> None:
+    why = "" if most is None else _GENERATED
+    _count(lo, lo_name, least, most, why)
+    _count(hi, hi_name, least, most, why)
     if hi < lo:
         raise ThresholdError(f"{hi_name!r} must be >= {lo_name!r} ({lo}): got {hi}")
 
@@ -183,6 +203,30 @@ def boundary_values(rules: RuleSet | str) -> dict[str, list[Any]]:
 # --------------------------------------------------------------------------
 # strategies
 
+# The most rows a strategy draws: hypothesis records every choice of an
+# example in a buffer of 8,192 choices, discards (after minutes of retries)
+# examples that do not fit, and fails its health check large_base_example
+# when the smallest example fills half of it; so row counts are bounded
+# where one example takes under a second to generate and the smallest
+# passes that check (measured on hypothesis 6.170).
+
+#: the most customers of :func:`customer_facts`
+_MOST_FACTS = 250
+#: the most customers of :func:`scores`
+_MOST_SCORES = 500
+#: the most rows (and so customers) of :func:`transactions`
+_MOST_TRANSACTIONS = 350
+#: the most rows of :func:`fields_for`; ``min_rows`` times the number of
+#: fields is at most ``_MOST_FIELD_CELLS``
+_MOST_FIELD_ROWS = 1000
+#: the most values (rows x fields) every example of :func:`fields_for` has
+_MOST_FIELD_CELLS = 600
+#: the last day of :func:`transactions` (the last day custseg reads as a date)
+_LAST_DAY = np.datetime64("9999-12-31", "D")
+#: the most values (rows x fields) :func:`assert_reachable` samples: about
+#: 500 MB and 10 s for a preset's 13 fields
+_MOST_SAMPLED = 20_000_000
+
 #: the half-width of a numeric field's "whole domain" where a bound is open
 _WHOLE_FLOAT = 1e9
 _WHOLE_INT = 10**6
@@ -219,13 +263,17 @@ def fields_for(
         A :class:`~custseg.rules.RuleSet`, a preset name or a rules file path
         (a file is read once, here; build the strategy outside the test).
     min_rows, max_rows
-        How many rows.
+        How many rows: at most 1,000, and *min_rows* times the number of
+        fields at most 600 (hypothesis generates each example in about a
+        second and passes its health checks; larger ones it fails, or gives
+        up on after minutes).
 
     Raises
     ------
     ThresholdError
         An ``integer`` field whose bounds hold no whole number (e.g.
-        ``min = 0.5, max = 0.6``): no row could have it.
+        ``min = 0.5, max = 0.6``): no row could have it; *min_rows* or
+        *max_rows* out of bounds (the message gives the largest accepted).
 
     Examples
     --------
@@ -239,8 +287,17 @@ def fields_for(
     >>> test_everyone_gets_a_stage()
     """
     st = _st()
-    _range(min_rows, max_rows, "min_rows", "max_rows")
+    _range(min_rows, max_rows, "min_rows", "max_rows", most=_MOST_FIELD_ROWS)
     rs = _ruleset(rules)
+    fewest = _MOST_FIELD_CELLS // max(1, len(rs.fields))
+    _count(
+        min_rows,
+        "min_rows",
+        0,
+        fewest,
+        f" (rows of the rules' {len(rs.fields):,d} fields: hypothesis generates "
+        f"well at most {_MOST_FIELD_CELLS:,d} values an example)",
+    )
     edges = boundary_values(rs)
     columns: dict[str, Any] = {}
     for name, spec in rs.fields.items():
@@ -293,17 +350,29 @@ def transactions(
     Parameters
     ----------
     min_customers, max_customers
-        How many distinct customers (at most *max_rows*).
+        How many distinct customers (at most *max_rows*; *min_customers* at
+        most 350).
     max_rows
-        At most this many rows; each customer has at least one, so it must
-        be at least *min_customers* (ThresholdError otherwise).
+        At most this many rows, 350 at most (hypothesis generates each
+        example in about a second and passes its health checks); each
+        customer has at least one, so it must be at least *min_customers*
+        (ThresholdError otherwise).
     ids
         ``"int"`` (``0 .. k``), ``"str"`` (``"C00012"``, with leading zeros)
         or ``"mixed"`` (``"7"`` and ``"007"``: different customers).
     start, days
-        The period: dates are whole days from *start*, within *days*.
+        The period: dates are whole days from *start*, within *days*. The
+        last day, ``start + days - 1``, must be on or before 9999-12-31
+        (the last day custseg reads): *days* at most 2,913,539 from the
+        default start (ThresholdError otherwise, giving the largest accepted).
     refunds
         Whether negative amounts occur.
+
+    Raises
+    ------
+    ThresholdError
+        A count or *days* out of bounds, or *max_rows* below
+        *min_customers*.
 
     Examples
     --------
@@ -315,19 +384,35 @@ def transactions(
     ...     facts = custseg.summarize(tx.customer_id, tx.date, tx.amount)
     ...     assert len(facts) == tx.customer_id.nunique()
     >>> test_one_row_per_customer()
+    >>> transactions(days=10**12)
+    Traceback (most recent call last):
+    ...
+    custseg.errors.ThresholdError: 'days' must be a whole number in [1, 2,913,539] (the days from 2023-01-01 to 9999-12-31, the last day custseg reads): got 1000000000000
     """
     st = _st()
     v.choice(ids, "ids", ("int", "str", "mixed"))
     _range(min_customers, max_customers, "min_customers", "max_customers", 1)
-    _count(max_rows, "max_rows", 1)
+    _count(min_customers, "min_customers", 1, _MOST_TRANSACTIONS, _GENERATED)
+    _count(max_rows, "max_rows", 1, _MOST_TRANSACTIONS, _GENERATED)
     if max_rows < min_customers:
         raise ThresholdError(
             f"'max_rows' must be >= 'min_customers' ({min_customers}): every "
             f"customer has at least one row; got {max_rows}"
         )
     most = min(max_customers, max_rows)  # customers, so that max_rows holds
-    _count(days, "days", 1)
-    start = str(v.as_datetime_scalar(start, "start").astype("datetime64[D]"))
+    first = v.as_datetime_scalar(start, "start").astype("datetime64[D]")
+    if first > _LAST_DAY:
+        raise ThresholdError(
+            f"'start' must be on or before {_LAST_DAY} (the last day custseg "
+            f"reads): got {first}"
+        )
+    _count(
+        days,
+        "days",
+        1,
+        int((_LAST_DAY - first).astype(np.int64)) + 1,
+        f" (the days from {first} to {_LAST_DAY}, the last day custseg reads)",
+    )
     amounts = st.sampled_from([0.0, 5.0, 19.9, 20.0, 100.0, 250.5, 1000.0])
     if refunds:
         amounts = st.one_of(amounts, amounts, amounts, st.sampled_from([-5.0, -20.0]))
@@ -355,10 +440,15 @@ def transactions(
         who = list(range(k)) + [r[0] for r in rows[k:]]
         when = [r[1] for r in rows]
         paid = [abs(r[2]) if i < k else r[2] for i, r in enumerate(rows)]
+        # days as microseconds (pandas' own unit for dates; nanoseconds
+        # end in 2262)
+        dates = (first + np.asarray(when, dtype="timedelta64[D]")).astype(
+            "datetime64[us]"
+        )
         return pd.DataFrame(
             {
                 "customer_id": [names[i] for i in who],
-                "date": pd.Timestamp(start) + pd.to_timedelta(when, unit="D"),
+                "date": pd.DatetimeIndex(dates),
                 "amount": paid,
             }
         )
@@ -382,7 +472,9 @@ def customer_facts(
     Parameters
     ----------
     min_rows, max_rows
-        How many customers.
+        How many customers, 250 at most (hypothesis generates each example
+        in about a second and passes its health checks; ThresholdError
+        otherwise).
     no_purchase
         Whether customers without a purchase occur.
 
@@ -397,9 +489,13 @@ def customer_facts(
     ...                                      facts.recency_days)
     ...     assert len(status) == len(facts) and (status.codes >= 0).all()
     >>> test_status_is_total()
+    >>> customer_facts(max_rows=10_000)
+    Traceback (most recent call last):
+    ...
+    custseg.errors.ThresholdError: 'max_rows' must be a whole number in [0, 250] (the most rows hypothesis generates well: in about a second, passing its health checks): got 10000
     """
     st = _st()
-    _range(min_rows, max_rows, "min_rows", "max_rows")
+    _range(min_rows, max_rows, "min_rows", "max_rows", most=_MOST_FACTS)
     days = st.one_of(
         st.sampled_from([0, 1, 29, 30, 89, 90, 179, 180, 365]), st.integers(0, 2000)
     )
@@ -447,7 +543,9 @@ def scores(
     missing
         Whether customers without scores occur.
     min_rows, max_rows
-        How many customers.
+        How many customers, 500 at most (hypothesis generates each example
+        in about a second and passes its health checks; ThresholdError
+        otherwise).
 
     Examples
     --------
@@ -462,7 +560,7 @@ def scores(
     """
     st = _st()
     _count(bins, "bins", 2, MAX_BINS)  # the scores' own bound (Int8 holds them)
-    _range(min_rows, max_rows, "min_rows", "max_rows")
+    _range(min_rows, max_rows, "min_rows", "max_rows", most=_MOST_SCORES)
     one = st.integers(1, bins)
     row = st.tuples(one, one, one)
     if missing:
@@ -1118,7 +1216,9 @@ def assert_reachable(
     rules
         A :class:`~custseg.rules.RuleSet`, a preset name or a path.
     rows
-        Rows sampled.
+        Rows sampled: at most 20,000,000 values in all (rows times the
+        number of fields: 1,538,461 rows of a preset's 13 fields, about
+        500 MB), ThresholdError otherwise, giving the largest accepted.
     seed
         Seed of the sample.
 
@@ -1126,13 +1226,24 @@ def assert_reachable(
     ------
     AssertionError
         The labels that cannot be reached, and why.
+    ThresholdError
+        *rows* or *seed* out of bounds.
 
     Examples
     --------
     >>> assert_reachable("ecommerce")
     """
     _count(rows, "rows", 1)
+    _count(seed, "seed")
     rs = _ruleset(rules)
+    _count(
+        rows,
+        "rows",
+        1,
+        max(1, _MOST_SAMPLED // max(1, len(rs.fields))),
+        f" (rows of the rules' {len(rs.fields):,d} fields: at most "
+        f"{_MOST_SAMPLED:,d} values are sampled, to fit in memory)",
+    )
     problems = [
         d.render() for d in rs.diagnostics if d.code in ("never-matches", "unreachable")
     ]
