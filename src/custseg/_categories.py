@@ -70,6 +70,8 @@ def _plain(x: Any, field: str) -> np.ndarray:
                 return np.asarray(x.to_numpy(dtype=np.int64))
             if kind == "b" and not bool(x.isna().any()):
                 return np.asarray(x.to_numpy(dtype=bool))
+            if kind == "f":  # nullable or Arrow floats: numbers, NaN missing
+                return np.asarray(x.to_numpy(dtype=np.float64, na_value=np.nan))
             return np.asarray(x.to_numpy(dtype=object, na_value=None))
         return np.asarray(x.to_numpy())
     if isinstance(x, dict | set | frozenset | str | bytes):
@@ -171,9 +173,10 @@ def as_category(
         # a pandas column of an extension dtype (str, categorical, nullable):
         # its own factorize reads only the distinct values as Python objects
         inverse, uniques = x.factorize(use_na_sentinel=True)
+        floats = getattr(xdtype, "kind", "O") == "f"  # numbers, as NumPy's are
         try:
             known = as_category(
-                np.asarray(uniques, dtype=object),
+                np.asarray(uniques, dtype=np.float64 if floats else object),
                 field,
                 levels,
                 aliases=aliases,

@@ -1114,10 +1114,6 @@ def _levels(
     ``(lo, hi)`` breaks: ``[hi, inf)`` code 0, ``[lo, hi)`` 1, below *lo* 2."""
     require_column(x, field)
     if breaks is None:
-        if v.pandas_extension(getattr(x, "dtype", None)) and x.dtype.kind in "iuf":
-            # nullable or Arrow numbers: read as the numbers they are, so
-            # that the error below names the breaks, as for NumPy numbers
-            x = v.as_numeric(x, field, nan="allow")
         try:
             return as_category(x, field, levels, aliases=aliases).astype(np.intp)
         except InputError as err:
