@@ -1,7 +1,9 @@
 """Benchmark the summary pushed down into Polars, DuckDB, Dask and Spark.
 
-For each engine, on the same transactions (written once as Parquet files,
-amounts in quarters so every engine's sums are exact):
+For each engine, on the same transactions (written once as Parquet files;
+amounts in quarters by default, or ``--amounts cents`` / ``mixed``: cents
+with 1% of the rows a third, so that no one decimal scale fits and every
+customer's sum is chosen from its own amounts):
 
 * ``group-by``: the engine's own per-customer group-by (count, sum, min,
   max), the way a user writes it (Polars ``group_by().agg``, DuckDB SQL,
@@ -26,6 +28,7 @@ Usage::
     python benchmarks/bench_engines.py --quick          # 200k rows, seconds
     python benchmarks/bench_engines.py                  # 10M rows, ~1M customers
     python benchmarks/bench_engines.py --spark          # + PySpark local[2] (slow)
+    python benchmarks/bench_engines.py --amounts mixed  # cents and a few thirds
     python benchmarks/bench_engines.py --rows 100000000 --engines duckdb,dask
                                                         # out of core
 """
@@ -61,7 +64,9 @@ def rss_mib() -> float:
 # data: Parquet files written in chunks (bounded memory even for 100M rows)
 
 
-def write_data(folder: Path, rows: int, customers: int, ids: str, seed: int) -> None:
+def write_data(
+    folder: Path, rows: int, customers: int, ids: str, seed: int, amounts: str
+) -> None:
     """*rows* transactions in Parquet files of CHUNK rows each."""
     import pyarrow as pa
     import pyarrow.parquet as pq
@@ -88,11 +93,17 @@ def write_data(folder: Path, rows: int, customers: int, ids: str, seed: int) -> 
         quarters = np.where(
             rng.random(n) < 0.05, -rng.integers(1, 400, n), rng.integers(0, 8000, n)
         )
+        if amounts == "quarters":
+            values = quarters * 0.25
+        else:  # the same draws read as cents, and 1% thirds for "mixed"
+            values = quarters / 100
+            if amounts == "mixed":
+                values[rng.random(n) < 0.01] = 10 / 3
         table = pa.table(
             {
                 "customer_id": id_col,
                 "date": pa.array(start + seconds.astype("timedelta64[s]")),
-                "amount": pa.array(quarters * 0.25),
+                "amount": pa.array(values),
             }
         )
         pq.write_table(table, folder / f"part-{part:04d}.parquet")
@@ -231,7 +242,7 @@ def run_one(engine: str, folder: Path, repeat: int, check: bool) -> dict[str, An
     if client is not None:
         mem = client.run(lambda: __import__("resource").getrusage(0).ru_maxrss)
         result["worker_rss"] = max(mem.values()) / 1024
-    if check:  # labels against the pandas path (exact: dyadic amounts)
+    if check:  # labels against the pandas path (exact parity)
         import pandas as pd
 
         ref = custseg.segment(pd.read_parquet(folder), preset="ecommerce")
@@ -253,6 +264,9 @@ def main() -> None:
     p.add_argument("--rows", type=int, default=10_000_000)
     p.add_argument("--customers", type=int, default=None)
     p.add_argument("--ids", choices=("int", "str", "both"), default="both")
+    p.add_argument(
+        "--amounts", choices=("quarters", "cents", "mixed"), default="quarters"
+    )
     p.add_argument("--engines", default="pandas,polars,duckdb,dask")
     p.add_argument("--spark", action="store_true", help="add PySpark (slow)")
     p.add_argument("--repeat", type=int, default=3)
@@ -273,7 +287,8 @@ def main() -> None:
     print(
         f"# custseg engines benchmark: {args.rows:,} transactions, ~{customers:,} "
         f"customer ids; {platform.machine()}, {os.cpu_count()} cores, Python "
-        f"{platform.python_version()}; best of {args.repeat}; load "
+        f"{platform.python_version()}; amounts: {args.amounts}; best of "
+        f"{args.repeat}; load "
         f"{os.getloadavg()[0]:.1f}"
     )
     header = (
@@ -287,7 +302,7 @@ def main() -> None:
         for ids in id_kinds:
             folder = Path(tmp) / ids
             t0 = time.perf_counter()
-            write_data(folder, args.rows, customers, ids, seed=1)
+            write_data(folder, args.rows, customers, ids, seed=1, amounts=args.amounts)
             print(
                 f"# {ids} ids: data written in {time.perf_counter() - t0:.0f} s",
                 file=sys.stderr,

@@ -88,6 +88,8 @@ _DECIMAL_BOUND = float(2**52)
 _KEY = "_c"
 #: The columns of :attr:`EngineFacts.frame` besides the customer's.
 _FACT_COLUMNS = (*FACT_COLUMNS, "n_rows")
+#: The prefix of the facts' sum columns (see :class:`_SumPlan`).
+_MONEY = "_monetary"
 
 
 # --------------------------------------------------------------------------
@@ -705,11 +707,19 @@ class EngineFacts:
     amount
         The name of the amount column (for messages).
     limbs
-        For float amounts that are not decimals of few places: the plan
-        ``(p, w, k)`` of :func:`custseg._exact.limb_plan` their sums were
-        computed with, and ``frame`` then also has the exact limb sums
-        ``_monetary_0`` ... ``_monetary_{k-1}`` (Float64 whole numbers), which
-        :func:`collect_facts` rounds once into ``monetary``; None otherwise.
+        For float amounts that are not all decimals of one scale of few
+        places: the plan ``(p, w, k)`` of :func:`custseg._exact.limb_plan`
+        their binary sums were computed with, and ``frame`` then also has
+        the exact limb sums ``_monetary_0`` ... ``_monetary_{k-1}`` (Float64
+        whole numbers), which :func:`collect_facts` rounds once; None
+        otherwise.
+    sums
+        How the amounts were summed (private). When the amounts are not all
+        decimals of one scale, ``frame`` also has, per customer, the
+        largest decimal scale its amounts need (``_monetary_scale``) and
+        its sums at each scale (``_monetary_t0``, ``_monetary_m0``, ...),
+        from which :func:`collect_facts` takes each customer's decimal sum
+        or binary sum, as :func:`~custseg.summarize` does.
     """
 
     frame: Any
@@ -721,6 +731,7 @@ class EngineFacts:
     int_amounts: bool = False
     amount: str = "amount"
     limbs: tuple[int, int, int] | None = None
+    sums: _SumPlan = attrs.field(factory=lambda: _SumPlan(), repr=False)
 
 
 def engine_facts(
@@ -785,17 +796,24 @@ def engine_facts(
 
     Notes
     -----
-    Decimal amounts of few places (cents; up to 8 places) are summed as
-    integers of their last place and divided once: ``monetary`` is then the
-    correctly rounded sum, the same for every row order and bit for bit
-    :func:`~custseg.summarize`'s. Other float amounts (``1/3``, many
-    digits, ``1e16`` with refunds) are summed exactly as limbs of whole
-    numbers (:attr:`EngineFacts.limbs`), which :func:`collect_facts` rounds
-    once: the correctly rounded sum, again the core's bit for bit; the
-    frame's own ``monetary`` is then the same in any row order, within a
-    unit in the last place. Amounts spanning more binary places than the
-    limbs hold (``1e300`` beside ``1e-300``) keep the engine's float sum,
-    which can depend on the row order in the last bit.
+    Each customer is summed from its own amounts, as
+    :func:`~custseg.summarize` sums it: decimal amounts of few places
+    (cents; up to 8 places) as integers of their last place, divided once
+    (the correctly rounded decimal sum), other float amounts (``1/3``, many
+    digits, ``1e16`` with refunds) exactly as limbs of whole numbers
+    (:attr:`EngineFacts.limbs`), which :func:`collect_facts` rounds once
+    (the correctly rounded binary sum). When one decimal scale fits every
+    amount, that is one column of the group-by; otherwise the group-by
+    also keeps, per customer, its sums at each decimal scale and the
+    largest scale its amounts need, and :func:`collect_facts` picks the
+    decimal sum for a customer whose amounts are all decimals (``0.1 +
+    0.2`` is ``0.3`` beside another customer's ``10/3``). Either way
+    ``monetary`` is the core's bit for bit, in any row order; the frame's
+    own ``monetary`` is exact for decimal customers and else the same in
+    any row order, within a unit in the last place. Amounts spanning more
+    binary places than the limbs hold (``1e300`` beside ``1e-300``) keep
+    the engine's float sum, which can depend on the row order in the last
+    bit.
 
     Examples
     --------
@@ -830,7 +848,7 @@ def engine_facts(
         date_format=date_format,
     )
     name = str(customer)
-    if name in _FACT_COLUMNS or name in _limb_names(ef.limbs):
+    if name in _FACT_COLUMNS or name in ef.sums.extra(_MONEY):
         # a frame cannot hold two columns of one name
         raise InputError(
             name,
@@ -922,8 +940,7 @@ def _engine_facts(
         frequency,
         date_kind,
         as_of_day,
-        checks.get("scale"),
-        checks.get("limbs"),
+        checks["plan"],
     )
     return EngineFacts(
         frame=frame,
@@ -934,7 +951,8 @@ def _engine_facts(
         customer=_KEY,
         int_amounts=cols.amount_kind == "int",
         amount=str(cols.amount),
-        limbs=checks.get("limbs"),
+        limbs=checks["plan"].limbs,
+        sums=checks["plan"],
     )
 
 
@@ -1474,9 +1492,9 @@ def _first_pass(
             out[key] = value
         else:
             out[key] = 0 if value is None else int(value)
-    out["scale"], out["limbs"] = None, None
+    out["plan"] = _SumPlan()  # integers: the engine's sum is exact
     if cols.amount_kind in ("float", "decimal"):
-        out["scale"], out["limbs"] = _sum_plan(out, out["n"] - out.get("n_after", 0))
+        out["plan"] = _sum_plan(out, out["n"] - out.get("n_after", 0))
     return out
 
 
@@ -1496,44 +1514,140 @@ def _readable_dates(d: Any, cols: _Columns) -> Any:
     return (d >= nw.lit(dt.datetime.min)) & (d <= nw.lit(dt.datetime.max))
 
 
-def _scale_checks(amount: Any) -> list[Any]:
-    """The first pass's aggregates that find how the amounts are summed:
-    their decimal scale (as :func:`custseg._exact.decimal_scale` finds it):
-    per scale of :data:`~custseg._exact.SCALES`, the rows that do not
-    round-trip (``round(a * s) / s != a``), and the sum of the magnitudes;
-    for other amounts, the largest and the smallest nonzero magnitude (the
-    plan of their exact sums in limbs, :func:`_sum_plan`)."""
+#: Below this, ``rint(a * s)`` and the engine's rounding of ``a * s`` give
+#: the same fits and sums: a tie ``m + 1/2`` there is no decimal at ``s``
+#: (``fl(m / s)`` and ``fl((m + 1) / s)`` are both more than half a unit in
+#: the last place from ``a``), and a decimal at ``s`` is one at ``10 * s``.
+_TIE_FREE = float(2**51)
+
+
+def _rint(y: Any, ties: bool) -> Any:
+    """``y`` rounded to a whole number. Engines round ties away from zero
+    (DuckDB, Spark, Polars) or to even (PyArrow, pandas); with *ties* they
+    are rounded to even, as NumPy's ``rint``: a tie (``r - y`` is exactly a
+    half; the difference is exact for ``|y| < 2**52``, and larger doubles
+    are whole) is rounded again as twice ``y / 2`` rounded, which is no tie
+    and is even. Without *ties* (every ``|y|`` below :data:`_TIE_FREE`,
+    where ties change nothing) the engine's own rounding."""
+    r = y.round()
+    if not ties:
+        return r
     nw = _narwhals()
-    exprs = []
-    for i, scale in enumerate(SCALES):
-        k = (amount * float(scale)).round()
-        unfit = ~(_divide(k, scale) == amount)
-        exprs.append(unfit.fill_null(True).cast(nw.Int64).sum().alias(f"unfit_{i}"))
+    return nw.when((r - y).abs() == 0.5).then((y * 0.5).round() * 2.0).otherwise(r)
+
+
+def _unfit(amount: Any, scale: int, ties: bool) -> Any:
+    """Whether *amount* is no decimal at *scale* (``rint(a * s) / s != a``)."""
+    k = _rint(amount * float(scale), ties)
+    return ~(_divide(k, scale) == amount).fill_null(False)
+
+
+def _scale_checks(amount: Any) -> list[Any]:
+    """The first pass's aggregates that find how the amounts are summed
+    (:func:`_sum_plan`): per scale of :data:`~custseg._exact.SCALES`, the
+    rows that do not round-trip at it (the engine's rounding: exact where
+    the plan relies on it, see :data:`_TIE_FREE`), the sum of the
+    magnitudes, and the largest and smallest nonzero magnitude (the plan of
+    exact sums in limbs)."""
+    nw = _narwhals()
+    exprs = [
+        _unfit(amount, scale, False).cast(nw.Int64).sum().alias(f"unfit_{i}")
+        for i, scale in enumerate(SCALES)
+    ]
     exprs.append(amount.abs().sum().alias("abs_sum"))
     exprs.append(amount.abs().max().alias("top"))
     exprs.append(nw.when(amount != 0.0).then(amount.abs()).min().alias("low"))
     return exprs
 
 
-def _sum_plan(
-    checks: dict[str, Any], n: int
-) -> tuple[int | None, tuple[int, int, int] | None]:
-    """How *n* amounts with the aggregates *checks* (:func:`_scale_checks`)
-    are summed, as :func:`custseg._exact.order_free_sums` sums them:
-    ``(scale, None)`` for decimals of few places (integers of their last
-    place), ``(None, plan)`` for other finite amounts (exact limbs, see
-    :func:`_limbs`), ``(None, None)`` when the amounts span too many binary
-    places for the limbs (then the engine's float sum)."""
-    scale = _pick_scale(checks)
-    if scale is not None:
-        return scale, None
-    top, low = checks.get("top"), checks.get("low")
-    if top is None or low is None or not n:
-        return None, None
-    top, low = float(top), float(low)
-    if not (math.isfinite(top) and math.isfinite(low)) or top == 0.0:
-        return None, None  # infinite amounts are refused; no limbs needed
-    return None, limb_plan(top, low, n)
+@attrs.frozen
+class _SumPlan:
+    """How an engine sums each customer's float amounts so that the sum is
+    :func:`custseg._exact.order_free_sums`' bit for bit: one decimal *scale*
+    for every amount (integers of the last place, divided once), or, per
+    customer, the decimal sum at the customer's own scale when all its
+    amounts are decimals (sums at the first *scales* scales of
+    :data:`~custseg._exact.SCALES`) and else its binary sum: exact *limbs*
+    (rounded once when collected), or the engine's float sum when the
+    amounts span more binary places than the limbs hold. *ties*: whether
+    the roundings must break ties to even (:func:`_rint`)."""
+
+    scale: int | None = None
+    scales: int = 0
+    limbs: tuple[int, int, int] | None = None
+    ties: bool = False
+
+    def columns(self, prefix: str) -> list[str]:
+        """The per-customer aggregates of the sums (:func:`_with_sums`): the
+        one sum *prefix* (integers of the last place for one scale, else the
+        float sum), or the largest first scale of the customer's amounts
+        ``{prefix}_scale``, the sums ``{prefix}_t{i}`` of ``rint(a * s)``
+        and ``{prefix}_m{i}`` of its magnitude per scale, and the limb sums
+        ``{prefix}_{j}`` (or the float sum *prefix* without limbs)."""
+        if self.scale is not None or not (self.scales or self.limbs):
+            return [prefix]
+        out = []
+        if self.scales:
+            out.append(f"{prefix}_scale")
+            for i in range(self.scales):
+                out += [f"{prefix}_t{i}", f"{prefix}_m{i}"]
+        if self.limbs is not None:
+            return out + [f"{prefix}_{j}" for j in range(self.limbs[2])]
+        return [*out, prefix]
+
+    def extra(self, prefix: str) -> list[str]:
+        """The aggregates :func:`_collected_sums` reads besides the engine's
+        own sum (none when that is exact: one scale, or integers)."""
+        cols = self.columns(prefix)
+        return [] if cols == [prefix] else cols
+
+
+def _sum_plan(checks: dict[str, Any], n: int) -> _SumPlan:
+    """The :class:`_SumPlan` of *n* amounts with the aggregates *checks* of
+    :func:`_scale_checks`: one scale for all when the engine's float sum of
+    magnitudes proves the scaled integers' sum below 2**52 with room for
+    its rounding (near the bound the per-customer plan gives the same sums
+    exactly), else per customer. Per customer, the scales are those up to
+    the last one a decimal row needs (from the counts of unfit rows, which
+    only grow smaller with the scale while every ``|a * s|`` is below
+    :data:`_TIE_FREE`), or all of them when some amount is larger; then
+    ties are rounded to even as well."""
+    top = checks.get("top")
+    top = None if top is None else float(top)
+    ties = top is not None and top * SCALES[-1] >= _TIE_FREE
+    scale = _pick_scale(checks, n)
+    if scale is not None and not (top is not None and top * scale >= _TIE_FREE):
+        return _SumPlan(scale=scale)
+    unfit = [checks[f"unfit_{i}"] for i in range(len(SCALES))]
+    scales = len(SCALES)
+    if unfit[-1] >= n:
+        scales = 0  # no amount is a decimal of few places
+    elif not ties:  # the decimal rows are those that fit at the last scale
+        scales = 1 + unfit.index(unfit[-1])
+    low = checks.get("low")
+    limbs = None
+    if top is not None and low is not None and n:
+        low = float(low)
+        if math.isfinite(top) and math.isfinite(low) and top != 0.0:
+            limbs = limb_plan(top, low, n)
+    return _SumPlan(scales=scales, limbs=limbs, ties=ties)
+
+
+def _pick_scale(checks: dict[str, Any], n: int) -> int | None:
+    """The smallest scale every amount round-trips at, when the sum of the
+    scaled magnitudes is surely below 2**52 (then exact in any order), or
+    None. The engine's float sum of magnitudes is within a relative
+    ``n * 2**-52`` of the exact one, and each ``|rint(a * s)|`` within a
+    half of ``|a| * s``: both are allowed for (near the bound the
+    per-customer plan gives the same sums)."""
+    for i, scale in enumerate(SCALES):
+        if not checks[f"unfit_{i}"]:
+            total = checks["abs_sum"]
+            if total is None:  # no rows
+                return scale
+            bound = float(total) * scale * (1.0 + (n + 2) * 2.0**-52) + n
+            return scale if bound < _DECIMAL_BOUND else None
+    return None
 
 
 def _limbs(amount: Any, plan: tuple[int, int, int]) -> list[Any]:
@@ -1553,59 +1667,104 @@ def _limbs(amount: Any, plan: tuple[int, int, int]) -> list[Any]:
     return [*limbs, parts[k - 1]]
 
 
-def _limb_names(
-    plan: tuple[int, int, int] | None, prefix: str = "_monetary"
-) -> list[str]:
-    """The columns of the limb sums of :func:`_limbs`."""
-    return [] if plan is None else [f"{prefix}_{j}" for j in range(plan[2])]
-
-
-def _limb_total(sums: list[Any], plan: tuple[int, int, int]) -> Any:
-    """The limb sums' value in the engine (Float64): the same for every row
-    order, within a few units in the last place of the correctly rounded
-    sum that :func:`_round_limbs` gives."""
+def _with_sums(rows: Any, amount: str, plan: _SumPlan, prefix: str) -> Any:
+    """*rows* with the columns whose per-customer aggregates
+    (:func:`_sum_aggs`) give the sums of the column *amount* under *plan*,
+    named by :meth:`_SumPlan.columns`. The scaled integers are made once
+    and read again for their magnitudes and the row's first scale."""
     nw = _narwhals()
-    p, w, k = plan
-    total = None
-    for j in range(k - 1, -1, -1):
-        term = sums[j].cast(nw.Float64) * 2.0 ** (p + j * w)
-        total = term if total is None else total + term
+    a = nw.col(amount)
+    if plan.scale is not None:
+        # integers of the last place: exact sums, the same in any row order
+        k = _rint(a * float(plan.scale), False).cast(nw.Int64)
+        return rows.with_columns(k.alias(prefix))
+    first = []
+    if plan.limbs is not None:
+        first += [e.alias(f"{prefix}_{j}") for j, e in enumerate(_limbs(a, plan.limbs))]
+    else:
+        first.append(a.alias(prefix))
+    if not plan.scales:
+        return rows.with_columns(*first)
+    t = [f"{prefix}_t{i}" for i in range(plan.scales)]
+    for i, name in enumerate(t):
+        first.append(_rint(a * float(SCALES[i]), plan.ties).alias(name))
+    index, open_ = None, None
+    for i, name in enumerate(t):
+        # the first scale the amount is a decimal at (plan.scales for none),
+        # as custseg._exact.row_scales finds it
+        unfit = ~(_divide(nw.col(name), SCALES[i]) == a).fill_null(False)
+        open_ = unfit if open_ is None else open_ & unfit
+        term = open_.cast(nw.Int64)
+        index = term if index is None else index + term
+    return rows.with_columns(*first).with_columns(
+        index.alias(f"{prefix}_scale"),  # type: ignore[union-attr]
+        *(nw.col(name).abs().alias(f"{prefix}_m{i}") for i, name in enumerate(t)),
+    )
+
+
+def _sum_aggs(plan: _SumPlan, prefix: str) -> list[Any]:
+    """The per-customer aggregates of :func:`_with_sums`' columns."""
+    nw = _narwhals()
+    return [
+        nw.col(name).max() if name == f"{prefix}_scale" else nw.col(name).sum()
+        for name in plan.columns(prefix)
+    ]
+
+
+def _engine_sum(plan: _SumPlan, prefix: str) -> Any:
+    """The sums in the engine (Float64) from :func:`_sum_aggs`' columns: exact
+    for one scale (divided once, correctly rounded), and per customer for
+    decimal amounts of its own scale; a binary sum in limbs is their value
+    in floats (the same for every row order, within a few units in the last
+    place of the correctly rounded sum :func:`_collected_sums` gives)."""
+    nw = _narwhals()
+    if plan.scale is not None:
+        return _divide(nw.col(prefix), plan.scale)
+    if plan.limbs is None:
+        total = nw.col(prefix).cast(nw.Float64)
+    else:
+        p, w, k = plan.limbs
+        total = None
+        for j in range(k - 1, -1, -1):
+            term = nw.col(f"{prefix}_{j}").cast(nw.Float64) * 2.0 ** (p + j * w)
+            total = term if total is None else total + term
+    for i in range(plan.scales - 1, -1, -1):
+        mine = (nw.col(f"{prefix}_scale") == i) & (
+            nw.col(f"{prefix}_m{i}") < _DECIMAL_BOUND
+        )
+        decimal = _divide(nw.col(f"{prefix}_t{i}"), SCALES[i])
+        total = nw.when(mine).then(decimal).otherwise(total)
     return total
 
 
-def _round_limbs(
-    pdf: pd.DataFrame, names: list[str], plan: tuple[int, int, int]
+def _collected_sums(
+    pdf: pd.DataFrame, plan: _SumPlan, prefix: str, value: str
 ) -> np.ndarray:
-    """The collected limb sums *names* of *pdf* (whole Float64 numbers below
-    2**53; missing: 0) rounded once into the correctly rounded sums, as the
-    core's."""
-    p, w, _ = plan
-    sums = [
-        pdf[name].to_numpy(dtype=np.float64, na_value=0.0).astype(np.int64)
-        for name in names
-    ]
-    return round_limbs(sums, w, p)
+    """The per-customer sums from the collected aggregates of *pdf*, as
+    :func:`custseg._exact.order_free_sums` gives them: the engine's own sum
+    *value* when exact (:meth:`_SumPlan.extra` is empty), else per customer
+    the decimal sum at its own scale when all its amounts are decimals with
+    magnitudes below 2**52, else the binary sum (the limbs rounded once, or
+    the float sum). Missing rows (customers without rows) sum to 0."""
 
+    def col(name: str) -> np.ndarray:
+        return pdf[name].to_numpy(dtype=np.float64, na_value=0.0)
 
-def _pick_scale(checks: dict[str, Any]) -> int | None:
-    """The smallest scale every amount round-trips at, with the sum of the
-    scaled magnitudes below 2**52 (exact in any order), or None."""
-    for i, scale in enumerate(SCALES):
-        if not checks[f"unfit_{i}"]:
-            total = checks["abs_sum"]
-            if total is None:  # no rows
-                return scale
-            # sum |round(a * s)| is total * s within a rounding error per
-            # row, far below the factor 2 of room to 2**53
-            return scale if float(total) * scale < _DECIMAL_BOUND else None
-    return None
-
-
-def _last_place(amount: Any, scale: int) -> Any:
-    """The integers ``round(amount * scale)`` (Int64) of decimal amounts of
-    *scale*: their sums are exact, so the same in any row order."""
-    nw = _narwhals()
-    return (amount * float(scale)).round().cast(nw.Int64)
+    if not plan.extra(prefix):
+        return col(value)
+    if plan.limbs is not None:
+        p, w, k = plan.limbs
+        limbs = [col(f"{prefix}_{j}").astype(np.int64) for j in range(k)]
+        out = round_limbs(limbs, w, p)
+    else:
+        out = col(prefix)
+    if plan.scales:
+        need = col(f"{prefix}_scale")
+        with np.errstate(invalid="ignore"):
+            for i in range(plan.scales):
+                mine = (need == i) & (col(f"{prefix}_m{i}") < _DECIMAL_BOUND)
+                out = np.where(mine, col(f"{prefix}_t{i}") / SCALES[i], out)
+    return out
 
 
 def _divide(x: Any, scale: int) -> Any:
@@ -1646,35 +1805,22 @@ def _group_facts(
     frequency: str,
     date_kind: str,
     as_of_day: int,
-    scale: int | None = None,
-    limbs: tuple[int, int, int] | None = None,
+    plan: _SumPlan,
 ) -> Any:
-    """The group-by: one row per customer (a narwhals LazyFrame); *scale*:
-    the amounts' decimal scale, *limbs*: the plan of their exact sums in
-    limbs (see :func:`_sum_plan`)."""
+    """The group-by: one row per customer (a narwhals LazyFrame); *plan*:
+    how the amounts are summed (see :func:`_sum_plan`)."""
     nw = _narwhals()
     p = _purchase(nw.col("_a"), zero_amount)
-    names = _limb_names(limbs)
-    # decimal amounts are summed as integers of their last place (exact, so
-    # the same in any row order) and divided once; other amounts as exact
-    # limbs (rounded once when collected); amounts spanning too many binary
-    # places keep the engine's float sum
-    if limbs is not None:
-        sums = [e.alias(f"_k{j}") for j, e in enumerate(_limbs(nw.col("_a"), limbs))]
-    else:
-        amounts = nw.col("_a") if scale is None else _last_place(nw.col("_a"), scale)
-        sums = [amounts.alias("_k")]
-    rows = base.with_columns(
-        p.cast(nw.Int64).alias("_p"),
-        nw.when(p).then(nw.col("_d")).alias("_pd"),
-        *sums,
+    rows = _with_sums(
+        base.with_columns(
+            p.cast(nw.Int64).alias("_p"), nw.when(p).then(nw.col("_d")).alias("_pd")
+        ),
+        "_a",
+        plan,
+        _MONEY,
     )
-    if limbs is not None:
-        money = [nw.col(f"_k{j}").sum().alias(name) for j, name in enumerate(names)]
-    else:
-        money = [nw.col("_k").sum().alias("monetary")]
     facts = rows.group_by(c).agg(
-        *money,
+        *_sum_aggs(plan, _MONEY),
         nw.col("_p").sum().alias("_freq"),
         nw.col("_pd").min().alias("first_purchase"),
         nw.col("_pd").max().alias("last_purchase"),
@@ -1693,12 +1839,7 @@ def _group_facts(
             nw.col("_days").fill_null(0).alias("_freq")
         )
     as_of = np.datetime64(as_of_day, "D").item()
-    if limbs is not None:
-        monetary = _limb_total([nw.col(name) for name in names], limbs)
-    elif scale is None:
-        monetary = nw.col("monetary").cast(nw.Float64)
-    else:
-        monetary = _divide(nw.col("monetary"), scale)
+    monetary = _engine_sum(plan, _MONEY)
     return facts.select(
         nw.col(c),
         _recency(nw.col("last_purchase"), as_of, date_kind).alias("recency_days"),
@@ -1708,7 +1849,7 @@ def _group_facts(
         nw.col("last_purchase"),
         _recency(nw.col("first_purchase"), as_of, date_kind).alias("tenure_days"),
         nw.col("n_rows").cast(nw.Int64),
-        *(nw.col(name).cast(nw.Float64) for name in names),
+        *(nw.col(name).cast(nw.Float64) for name in plan.extra(_MONEY)),
     )
 
 
@@ -1804,7 +1945,7 @@ def collect_facts(ef: EngineFacts) -> CustomerFacts:
     ([1, 2], [1, 1])
     """
     c = ef.customer
-    names = _limb_names(ef.limbs)
+    names = ef.sums.extra(_MONEY)
     table = (
         ef.frame.select(
             c, "frequency", "monetary", "first_purchase", "last_purchase", *names
@@ -1815,10 +1956,7 @@ def collect_facts(ef: EngineFacts) -> CustomerFacts:
     pdf = table.to_pandas()
     ids = _id_array(pdf[c].to_numpy())
     freq = pdf["frequency"].to_numpy(dtype=np.int64)
-    if ef.limbs is not None:  # exact limb sums, rounded once (as the core's)
-        monetary = _round_limbs(pdf, names, ef.limbs)
-    else:
-        monetary = pdf["monetary"].to_numpy(dtype=np.float64)
+    monetary = _collected_sums(pdf, ef.sums, _MONEY, "monetary")
     unit = ef.unit
     first = _as_datetime64(pdf["first_purchase"], unit)
     last = _as_datetime64(pdf["last_purchase"], unit)
@@ -1997,7 +2135,7 @@ def engine_btyd_summary(
     # weeks start on the Monday (1970-01-01 was a Thursday); the modulo twice
     # because SQL engines keep the sign of the dividend
     period = day - ((day + 3) % 7 + 7) % 7 if unit == "W" else day
-    scale, limbs = checks.get("scale"), None
+    plan = checks.get("plan", _SumPlan())
     rows = base.select(nw.col(c), period.alias("_per"), nw.col("_a"))
     per_customer = rows.group_by(c).agg(
         nw.col("_per").min().alias("_first"),
@@ -2012,12 +2150,11 @@ def engine_btyd_summary(
     )
     if (
         amount is not None
-        and scale is None
+        and plan.scale is None
         and cols.amount_kind in ("float", "decimal")
     ):
         # the core sums the repeat rows as custseg._exact does, choosing
-        # from those rows alone (decimals of few places, else exact limbs):
-        # one more aggregate pass over them
+        # from those rows alone: one more aggregate pass over them
         found = (
             repeat.select(nw.len().alias("n"), *_scale_checks(nw.col("_a")))
             .collect()
@@ -2027,20 +2164,14 @@ def engine_btyd_summary(
             k: (0 if x is None else int(x)) if k.startswith("unfit") else x
             for k, x in found.items()
         }
-        scale, limbs = _sum_plan(found, int(found["n"] or 0))
-    names = _limb_names(limbs, "_repeat")
-    if limbs is not None:
-        parts = _limbs(nw.col("_a"), limbs)
-    else:
-        # decimal amounts summed as integers of their last place (exact, in
-        # any row order), divided once in NumPy, as custseg._exact does
-        amounts = nw.col("_a") if scale is None else _last_place(nw.col("_a"), scale)
-        parts, names = [amounts], ["_repeat_spend"]
+        plan = _sum_plan(found, int(found["n"] or 0))
     # the columns made first: a group-by aggregates plain columns only
-    repeat = repeat.with_columns(
-        *(e.alias(name) for e, name in zip(parts, names, strict=True))
+    repeat = _with_sums(repeat, "_a", plan, "_repeat")
+    repeat_spend = (
+        repeat.group_by(c)
+        .agg(*_sum_aggs(plan, "_repeat"))
+        .with_columns(_engine_sum(plan, "_repeat").alias("_repeat_spend"))
     )
-    repeat_spend = repeat.group_by(c).agg(*(nw.col(name).sum() for name in names))
     table = per_customer.join(n_periods, on=c, how="inner").join(
         repeat_spend, on=c, how="left"
     )
@@ -2055,12 +2186,7 @@ def engine_btyd_summary(
     monetary = None
     if amount is not None:
         # no repeat period: no row joined (missing), monetary 0
-        if limbs is not None:  # exact limb sums, rounded once (as the core's)
-            spend = _round_limbs(pdf, names, limbs)
-        else:
-            spend = pdf["_repeat_spend"].to_numpy(dtype=np.float64, na_value=0.0)
-        if scale is not None:
-            spend = spend / scale  # exact integers (below 2**53): correctly rounded
+        spend = _collected_sums(pdf, plan, "_repeat", "_repeat_spend")
         with np.errstate(invalid="ignore", divide="ignore"):
             monetary = np.where(freq > 0, spend / freq, 0.0)
     return BtydSummary(
