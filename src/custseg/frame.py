@@ -1009,7 +1009,9 @@ def segment(
         Quantile scores per dimension, one count or ``(recency, frequency,
         monetary)``. Default: the rules' ``[scores]`` (fixed edges where the
         preset gives them), else 5 quantile bins. Giving *bins* fits quantile
-        edges for all three dimensions.
+        edges with that many bins for every dimension whose edges the rules
+        do not fix; edges the rules fix stay (a preset's recency edges
+        follow its lifecycle windows). Pass *edges* to replace those too.
     edges
         RFM edges to apply instead (from an earlier result: ``result.edges``).
     windows

@@ -864,7 +864,7 @@ _ALIASES_ZH: dict[str, dict[str, str]] = {
 }
 
 
-def default_playbook(name: str) -> Playbook:
+def default_playbook(name: str, *, deadline_days: float | None = None) -> Playbook:
     """The shipped playbook for one classification of the presets.
 
     Parameters
@@ -873,6 +873,14 @@ def default_playbook(name: str) -> Playbook:
         ``"lifecycle"``, ``"care_phase"``, ``"rfm11"``, ``"rfm_vignette"``,
         ``"rfm8"``, ``"ecom4"``, ``"loyalty"``, ``"nps_band"`` or ``"abc"``: the output names of the rules presets (the
         column names of ``custseg segment``).
+    deadline_days
+        The deadline of the win-back plans (lifecycle ``lost``, rfm11
+        ``Can't Lose Them`` and ``Lost``, rfm8's win-back classes, ecom4's
+        ``Key Retention``), in days since the last purchase. Default: 365,
+        the start of the ``gone`` stage of the default lifecycle windows.
+        A rules preset passes the start of its own ``gone`` stage
+        (:meth:`custseg.rules.RuleSet.playbook`): 1825 days for furniture,
+        180 for a beauty salon.
 
     Returns
     -------
@@ -887,13 +895,23 @@ def default_playbook(name: str) -> Playbook:
     ('silent', 'sleeping', 'active', 'lost', 'no_purchase', 'gone')
     >>> pb.action_for("lost").deadline_days
     365.0
+    >>> default_playbook("rfm8", deadline_days=730).action_for(
+    ...     "Important Win-back").deadline_days
+    730.0
     >>> default_playbook("vip")
     Traceback (most recent call last):
     ...
     custseg.errors.ThresholdError: 'name' must be 'lifecycle', 'care_phase', 'rfm11', 'rfm_vignette', 'rfm8', 'ecom4', 'loyalty', 'nps_band' or 'abc': got 'vip'
     """
     v.choice(name, "name", PLAYBOOK_NAMES)
-    return Playbook.from_mapping(DEFAULTS[name], name=name, aliases=_ALIASES_ZH[name])
+    entries = DEFAULTS[name]
+    days = _positive_days(deadline_days, "deadline_days")
+    if days is not None:
+        entries = {
+            label: {**e, "deadline_days": days} if "deadline_days" in e else e
+            for label, e in entries.items()
+        }
+    return Playbook.from_mapping(entries, name=name, aliases=_ALIASES_ZH[name])
 
 
 # --------------------------------------------------------------------------

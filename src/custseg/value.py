@@ -216,7 +216,10 @@ class ValueTierThresholds:
         ``inf`` leaves the level above it empty.
     intent_some, intent_strong
         Intent thresholds; the default 0.3 and 0.7 suit a purchase
-        probability (the repurchase bands < 30%, 30-70%, >= 70%).
+        probability, at the edges of the repurchase bands (< 30%, 30-70%,
+        > 70%). Here a value on a threshold takes the higher level (0.7 is
+        strong intent), where :func:`custseg.repurchase_band` puts 0.7 in
+        its medium band.
 
     Examples
     --------

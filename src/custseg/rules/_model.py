@@ -627,7 +627,7 @@ class RuleSet:
         """
         own = self.playbooks.get(name)
         try:
-            default = default_playbook(name)
+            default = default_playbook(name, deadline_days=self.win_back_deadline())
         except ThresholdError:
             return own
         if own is None:
@@ -637,6 +637,34 @@ class RuleSet:
             name=name,
             aliases={k: v for k, v in default.aliases.items() if k not in own.actions},
         )
+
+    def win_back_deadline(self) -> float | None:
+        """The deadline of the shipped win-back plans for these rules: the
+        day the ``lifecycle`` table's ``gone`` stage (``已流失``) starts,
+        in days since the last purchase, so that a win-back stops where the
+        rules' own lifecycle says to stop spending; None (the default 365
+        days) without such a table or stage.
+
+        Examples
+        --------
+        >>> from custseg import rules
+        >>> rules.preset("furniture").win_back_deadline()
+        1825.0
+        >>> rules.preset("beauty_salon").playbook("rfm8").action_for(
+        ...     "Important Win-back").deadline_days
+        180.0
+        """
+        table = self.tables.get("lifecycle")
+        if table is None or table.field != "recency_days":
+            return None
+        gone = default_playbook("lifecycle").aliases
+        names = [gone.get(label, label) for label in table.labels]
+        if "gone" not in names or names.index("gone") == 0:
+            return None
+        start = float(table.breaks[names.index("gone") - 1])
+        if table.closed == "right":  # the stage is recency > start
+            start = float(np.nextafter(start, np.inf))
+        return start if start > 0 else None
 
     @property
     def outputs(self) -> tuple[str, ...]:
