@@ -996,6 +996,8 @@ def _prepare(
         date_format = check_date_format(date_format)
     if type(transactions).__module__.split(".")[0] == "dask":
         transactions = _dask_objects(transactions, customer, date, amount)
+    if type(transactions).__module__.split(".")[0] == "pyarrow":
+        transactions = _arrow_whole_scales(transactions)
     lf, _ = _lazy(transactions)
     lf = _plain_types(lf, [customer, date, amount])
     cols = _check_schema(lf, customer, date, amount, date_format)
@@ -1018,11 +1020,19 @@ def _prepare(
         # 19.990000000000002); its text is exact and its text -> float64
         # parse correctly rounded: the amounts of the pandas path
         amounts = nw.col(cols.q(a)).cast(nw.String).cast(nw.Float64)
+    elif lf.collect_schema()[cols.q(a)] == nw.Float32:
+        # float32 read as the decimals they print as (0.1, not
+        # 0.10000000149011612), as the pandas path reads them
+        # (custseg._validate.widen_narrow): the engines print the shortest
+        # text that reads back as the same float32
+        amounts = nw.col(cols.q(a)).cast(nw.String).cast(nw.Float64)
     else:
         amounts = nw.col(cols.q(a)).cast(nw.Float64)
     extra = []
+    if a is not None and cols.amount_kind == "decimal":
+        extra.append(_decimal_inexact(nw.col(cols.q(a))).alias("_a_inexact"))
     if cols.backend == "pyarrow" and fmt is not None:
-        extra = [_rolled_dates(cols, fmt).alias("_d_rolled")]
+        extra.append(_rolled_dates(cols, fmt).alias("_d_rolled"))
     with _parsing(cols, fmt):  # eager frames parse right here
         base = lf.select(
             ids.alias(_KEY),
@@ -1074,6 +1084,16 @@ def _prepare(
             checks["inf_amount"],
             fix="replace them with finite numbers",
         )
+    if checks.get("inexact"):
+        raise _rows_error(
+            a,
+            "has decimal numbers beyond 2**53 in their last place, which "
+            "float64 sums do not hold exactly",
+            checks["inexact"],
+            fix="round them (e.g. to cents) or scale them down (e.g. to "
+            "thousands), or convert them to float yourself if rounding them "
+            "is acceptable",
+        )
     if (
         cols.amount_kind == "int"
         and checks["max_abs"] is not None
@@ -1081,6 +1101,36 @@ def _prepare(
     ):
         _check_exact_sums(base, _KEY, a)
     return base, cols, checks
+
+
+def _arrow_whole_scales(table: Any) -> Any:
+    """*table* with its Arrow decimals of negative scale (``decimal128(5,
+    -3)`` holds thousands) cast to the same numbers at scale 0, which
+    narwhals reads (it refuses a negative scale); the cast is exact."""
+    import pyarrow as pa
+
+    schema = getattr(table, "schema", None)
+    if schema is None or not hasattr(table, "cast"):
+        return table
+    fields = []
+    for field in schema:
+        t = field.type
+        if pa.types.is_decimal(t) and t.scale < 0:
+            digits = t.precision - t.scale
+            if digits > 76:
+                raise InputError(
+                    field.name,
+                    f"is an Arrow {t} column, whose values need {digits} "
+                    "digits as whole numbers (Arrow holds 76 at most)",
+                    fix="cast it to float64 (or to a decimal of scale 0) first",
+                )
+            whole = (
+                pa.decimal128(digits, 0) if digits <= 38 else pa.decimal256(digits, 0)
+            )
+            field = field.with_type(whole)
+        fields.append(field)
+    new = pa.schema(fields, metadata=schema.metadata)
+    return table if new.equals(schema) else table.cast(new)
 
 
 def _plain_types(lf: Any, names: list[Hashable | None]) -> Any:
@@ -1482,8 +1532,12 @@ def _first_pass(
     exprs.append(far.fill_null(False).cast(nw.Int64).sum().alias("far_date"))
     if cols.amount_kind in ("float", "decimal"):
         exprs += _scale_checks(kept)
-    if "_d_rolled" in base.collect_schema():
+    schema = base.collect_schema()
+    if "_d_rolled" in schema:
         exprs.append(nw.col("_d_rolled").cast(nw.Int64).sum().alias("rolled"))
+    if "_a_inexact" in schema:
+        inexact = nw.col("_a_inexact").fill_null(False).cast(nw.Int64)
+        exprs.append(inexact.sum().alias("inexact"))
     with _parsing(cols, fmt):
         row = base.select(*exprs).collect().rows(named=True)[0]
     out: dict[str, Any] = {}
@@ -1619,11 +1673,10 @@ def _sum_plan(checks: dict[str, Any], n: int) -> _SumPlan:
     if scale is not None and not (top is not None and top * scale >= _TIE_FREE):
         return _SumPlan(scale=scale)
     unfit = [checks[f"unfit_{i}"] for i in range(len(SCALES))]
-    scales = len(SCALES)
-    if unfit[-1] >= n:
-        scales = 0  # no amount is a decimal of few places
-    elif not ties:  # the decimal rows are those that fit at the last scale
-        scales = 1 + unfit.index(unfit[-1])
+    scales = len(SCALES)  # with ties: the engine's counts may be off, and a
+    # decimal at 100 need not be one at 10**8 past 2**51: every scale
+    if not ties:  # the decimal rows are those that fit at the last scale
+        scales = 0 if unfit[-1] >= n else 1 + unfit.index(unfit[-1])
     low = checks.get("low")
     limbs = None
     if top is not None and low is not None and n:
@@ -1751,7 +1804,7 @@ def _collected_sums(
         return pdf[name].to_numpy(dtype=np.float64, na_value=0.0)
 
     if not plan.extra(prefix):
-        return col(value)
+        return col(value) + 0.0  # -0.0 as 0.0: the core's sums start at +0.0
     if plan.limbs is not None:
         p, w, k = plan.limbs
         limbs = [col(f"{prefix}_{j}").astype(np.int64) for j in range(k)]
@@ -1764,7 +1817,7 @@ def _collected_sums(
             for i in range(plan.scales):
                 mine = (need == i) & (col(f"{prefix}_m{i}") < _DECIMAL_BOUND)
                 out = np.where(mine, col(f"{prefix}_t{i}") / SCALES[i], out)
-    return out
+    return out + 0.0  # -0.0 as 0.0: the core's sums start at +0.0
 
 
 def _divide(x: Any, scale: int) -> Any:
@@ -1775,6 +1828,30 @@ def _divide(x: Any, scale: int) -> Any:
     nw = _narwhals()
     x = x.cast(nw.Float64)
     return x / (x * 0.0 + float(scale))
+
+
+#: 2**53, the largest whole number of the last place a float64 sum holds
+#: exactly, as text (16 digits: compared as text with others of 16).
+_EXACT_TEXT = str(2**53)
+
+
+def _decimal_inexact(col: Any) -> Any:
+    """Whether each decimal of *col* is beyond 2**53 in its last non-zero
+    place, or as an integer (as :func:`custseg._validate.decimal_inexact`
+    decides for Python Decimals): from its text, the digits without the
+    sign, the point, the leading zeros and a fraction's trailing zeros,
+    compared with 2**53 by length, then as text. Small values may print
+    with an exponent (Arrow: ``9.0071992547409000000E-7``): a fraction, so
+    only the digits before it count (a positive exponent comes only with a
+    negative scale, read as scale 0 first: :func:`_arrow_whole_scales`)."""
+    nw = _narwhals()
+    t = col.cast(nw.String).str.replace_all("-", "", literal=True)
+    t = t.str.replace_all("[eE].*$", "")
+    fraction = t.str.contains(".", literal=True)
+    digits = t.str.replace_all("0+$", "").str.replace_all(".", "", literal=True)
+    t = nw.when(fraction).then(digits).otherwise(t).str.replace_all("^0+", "")
+    length = t.str.len_chars()
+    return (length > 16) | ((length == 16) & (t > nw.lit(_EXACT_TEXT)))
 
 
 def _rows_error(field: str, problem: str, n_rows: int, *, fix: str) -> InputError:
