@@ -660,11 +660,17 @@ class TestSummarizeTextIds:
             held.append(pa.total_allocated_bytes())
             return real(text, pa_)
 
-        gc.collect()
-        before = pa.total_allocated_bytes()
-        with pytest.MonkeyPatch.context() as m:
-            m.setattr(_factorize, "_symbols_to_str", watched)
-            got = run()
+        # Garbage of earlier tests (Arrow buffers in cycles) is frozen, so no
+        # collection during the run frees it and moves the count: cheaper
+        # than a full collection, which walks every object of the session.
+        gc.freeze()
+        try:
+            before = pa.total_allocated_bytes()
+            with pytest.MonkeyPatch.context() as m:
+                m.setattr(_factorize, "_symbols_to_str", watched)
+                got = run()
+        finally:
+            gc.unfreeze()
         # made once (none when every row was dropped), with no text held
         assert held == ([before] if len(ref.customer_id) else [])
         assert list(got.customer_id) == list(ref.customer_id)
@@ -1267,7 +1273,10 @@ class TestFirstLast:
         no longer copies the codes (8 bytes a row) to send the refunds to a
         slot of their own: its peak (traced) is within 4 bytes a row of the
         serial path's, which writes the slot over its own codes (a buffer of
-        4096 rows instead of 2**18, which would be 8 bytes a row here)."""
+        4096 rows instead of 2**18, which would be 8 bytes a row here).
+        The peak beside depends on how the two threads interleave (later
+        when the machine is busy), so each path's lowest of three runs is
+        compared; a copy of the codes is in every run."""
         n = 200_000
         rng = np.random.default_rng(7)
         ids = rng.integers(0, n // 10, n) + 5  # offsets: the summary's own codes
@@ -1275,19 +1284,21 @@ class TestFirstLast:
         amounts = rng.gamma(2.0, 30.0, n)
         amounts[rng.random(n) < 0.03] *= -1
         summarize(ids, dates, amounts)  # imports and caches out of the count
-        peaks = {}
+        peaks: dict[bool, float] = {}
         for on in (False, True):
             with (
                 _overlap(on) as threads,
                 mock.patch.object(summary_module, "_EXTREMES_CHUNK", 1 << 12),
             ):
-                tracemalloc.start()
-                try:
-                    summarize(ids, dates, amounts)
-                    peaks[on] = tracemalloc.get_traced_memory()[1] / n
-                finally:
-                    tracemalloc.stop()
-            assert len(threads) == on
+                for _ in range(3):
+                    tracemalloc.start()
+                    try:
+                        summarize(ids, dates, amounts)
+                        peak = tracemalloc.get_traced_memory()[1] / n
+                    finally:
+                        tracemalloc.stop()
+                    peaks[on] = min(peaks.get(on, peak), peak)
+            assert len(threads) == 3 * on
         assert peaks[True] < peaks[False] + 4, peaks
 
 
