@@ -299,7 +299,10 @@ class TestWrap:
         measured.on = True
         got = plot._wrap(name)
         measured.on = False
-        assert time.perf_counter() - start < 3
+        # what bounds the work is the characters measured (below); the time
+        # only catches a return of the 94 s (2.4 s here on a slow machine,
+        # with the first measurement's font loading)
+        assert time.perf_counter() - start < 20
         assert measured.chars < 20_000
         assert got == _reference_wrap(name[:5_000], plot._WRAP_PT, plot._LINES)
         assert got.count("\n") == plot._LINES - 1 and got.endswith("…")

@@ -3,7 +3,11 @@ only custseg errors, privacy of the echoed source, text versus path.
 
 The bounded-work test runs the worst shapes the limits admit (and some they
 refuse) in a child process with an address-space limit and a wall-clock
-timeout; each shape must be checked and loaded in under one second of CPU.
+timeout; each shape must be checked and loaded in under three seconds of
+CPU. The bound is there to catch work that grows faster than the file (a
+shape quadratic in its size takes minutes), not to time the loader: the
+worst shapes take about 0.4 s on the benchmarks' machine and 1.1 s on a
+three times slower one running the suite in two processes.
 """
 
 from __future__ import annotations
@@ -459,9 +463,9 @@ main()
 
 
 class TestBoundedWork:
-    """Whatever the limits admit is checked and loaded in < 1 s CPU and < 200 MiB."""
+    """Whatever the limits admit is checked and loaded in < 3 s CPU and < 200 MiB."""
 
-    CPU = 1.0  # seconds per shape, for check() and for loads()
+    CPU = 3.0  # seconds per shape, for check() and for loads() (see above)
     MEMORY = 200  # MiB of address space above the child's baseline
 
     def test_worst_shapes(self, tmp_path: Path) -> None:
