@@ -17,7 +17,13 @@ import pandas as pd
 
 from ._files import parse_date_column, parse_date_text, read_table, write_table
 from .errors import InputError, ThresholdError
-from .playbook import PLAYBOOK_NAMES, actions, default_playbook, due_contacts
+from .playbook import (
+    PLAYBOOK_NAMES,
+    ActionPlan,
+    actions,
+    default_playbook,
+    due_contacts,
+)
 
 __all__ = ["register"]
 
@@ -370,6 +376,12 @@ def _cmd(args: argparse.Namespace) -> int:
         f"{len(frame):,d} contacts due on {np.datetime_as_string(due.as_of)} for "
         f"{n_customers:,d} of {len(df):,d} customers\n"
     )
+    if isinstance(cadence, ActionPlan) and cadence.unchecked:
+        _emit(
+            f"{cadence.unchecked:,d} customers of a class with a win-back deadline "
+            f"have no recency ({recency_col}): their deadline is not checked and "
+            "they are not due; fill in their recency to decide\n"
+        )
     counts = due.counts()
     if counts:
         from .cli import _pad, _width

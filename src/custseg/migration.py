@@ -517,8 +517,10 @@ def transition_matrix(
         ids in an index (checked whether or not the two indexes are equal);
         indexes holding ids of two kinds (integers and text, integers and
         floats: none would match); a DataFrame without the column; labels
-        of two kinds (``1`` and ``"1"``, also as a Categorical's
-        categories) or two classes of one name.
+        of two kinds within one period (``1`` and ``"1"``, also as a
+        Categorical's categories) or two classes of one name. Across the two
+        periods classes match by name: ``1`` before and ``"1"`` after (a
+        period read back from text) are one class.
     ThresholdError
         *new*, *gone* or *missing* equal to a class name (*missing* on
         either side, when either has missing labels).

@@ -57,9 +57,16 @@ __all__ = [
 NO_ACTION = "no action defined"
 #: The action text of a customer past the win-back deadline.
 STOPPED = "stop: win-back deadline passed"
+#: The action text of a customer of a class with a win-back deadline whose
+#: recency is missing: whether the deadline has passed is not known.
+RECENCY_UNKNOWN = "check: recency unknown, win-back deadline not checked"
 _TEXTS = {
-    "en": {NO_ACTION: NO_ACTION, STOPPED: STOPPED},
-    "zh": {NO_ACTION: "未定义动作", STOPPED: "已超过挽回期限,止损"},
+    "en": {NO_ACTION: NO_ACTION, STOPPED: STOPPED, RECENCY_UNKNOWN: RECENCY_UNKNOWN},
+    "zh": {
+        NO_ACTION: "未定义动作",
+        STOPPED: "已超过挽回期限,止损",
+        RECENCY_UNKNOWN: "待核实:最近消费未知,无法判断挽回期限",
+    },
 }
 #: The keys of one action in a playbook table, in the order they are shown.
 KEYS = (
@@ -948,6 +955,10 @@ class ActionPlan:
         The language of the texts.
     name
         The classification (the playbook's name, else the labels' name).
+    recency_unknown
+        Per customer, whether their class has a win-back deadline and their
+        recency is missing (None: no one): the deadline is not checked, and
+        they get the action :data:`RECENCY_UNKNOWN` and no cadence.
 
     Examples
     --------
@@ -968,15 +979,35 @@ class ActionPlan:
     index: Any = None
     lang: str = "en"
     name: str = "class"
+    recency_unknown: np.ndarray | None = None
 
     def __len__(self) -> int:
         return len(self.codes)
+
+    def _unknown(self) -> np.ndarray:
+        if self.recency_unknown is None:
+            return np.zeros(len(self.codes), dtype=bool)
+        return self.recency_unknown
 
     def _per_row(self, per_class: np.ndarray) -> np.ndarray:
         out = np.full(len(self.codes), np.nan)
         known = self.codes >= 0
         out[known] = per_class[self.codes[known]]
         return out
+
+    @property
+    def unchecked(self) -> int:
+        """The number of customers whose class has a win-back deadline and
+        whose recency is missing: the deadline is not checked, they get the
+        action :data:`RECENCY_UNKNOWN` and no cadence (never due for a
+        cadence contact) until their recency is known.
+
+        >>> plan = actions(["lost", "lost", "lost"], default_playbook("lifecycle"),
+        ...                recency_days=[100, 400, float("nan")])
+        >>> plan.unchecked, plan.to_pandas()["action"].iloc[2]
+        (1, 'check: recency unknown, win-back deadline not checked')
+        """
+        return int(np.count_nonzero(self._unknown()))
 
     @property
     def unclassified(self) -> int:
@@ -993,7 +1024,7 @@ class ActionPlan:
     def cadence_days(self) -> np.ndarray:
         """Per customer, the contact cadence in days (NaN: none, or stopped)."""
         out = self._per_row(self.class_cadence)
-        out[self.stopped] = np.nan
+        out[self.stopped | self._unknown()] = np.nan
         return out
 
     @property
@@ -1013,13 +1044,16 @@ class ActionPlan:
         of *rows* (default all).
 
         A missing class or an uncovered one gets the no-action text; a
-        stopped customer the stop text; both have no channel.
+        stopped customer the stop text, one of unknown recency in a class
+        with a deadline the check text; none of them has a channel.
         """
         k = len(self.names)
         texts = _TEXTS.get(self.lang, _TEXTS["en"])
         codes = self.codes if rows is None else self.codes[rows]
         stopped = self.stopped if rows is None else self.stopped[rows]
+        unknown = self._unknown() if rows is None else self._unknown()[rows]
         row_code = np.where(stopped, k + 1, np.where(codes >= 0, codes, k))
+        row_code[unknown] = k + 2
 
         def coded(values: list[str | None]) -> tuple[np.ndarray, list[str]]:
             cats = list(dict.fromkeys(x for x in values if x is not None))
@@ -1030,8 +1064,10 @@ class ActionPlan:
 
         return {
             "class": (codes, list(self.names)),
-            "action": coded([*self.action, texts[NO_ACTION], texts[STOPPED]]),
-            "channel": coded([*self.channel, None, None]),
+            "action": coded(
+                [*self.action, texts[NO_ACTION], texts[STOPPED], texts[RECENCY_UNKNOWN]]
+            ),
+            "channel": coded([*self.channel, None, None, None]),
         }
 
     def to_pandas(self) -> pd.DataFrame:
@@ -1083,6 +1119,11 @@ class ActionPlan:
                 f"{self.unclassified:,d} without a class (never due for a cadence "
                 "contact)"
             )
+        if self.unchecked:
+            notes.append(
+                f"{self.unchecked:,d} of unknown recency (win-back deadline not "
+                "checked)"
+            )
         return _display.short_repr(
             "ActionPlan",
             n=len(self),
@@ -1116,7 +1157,11 @@ def actions(
     recency_days
         Days since the last purchase, one per customer. With it, customers
         of a class with a ``deadline_days`` whose recency is at least the
-        deadline get ``"stop: win-back deadline passed"`` and no cadence.
+        deadline get ``"stop: win-back deadline passed"`` and no cadence;
+        those whose recency is missing (NaN) get ``"check: recency unknown,
+        win-back deadline not checked"`` and no cadence, counted by
+        :attr:`ActionPlan.unchecked` (whether the deadline has passed is not
+        known: neither spend nor stop is guessed).
     lang
         Language of the texts: ``"en"`` or a key of the actions'
         ``translations`` (``"zh"``); untranslated texts stay English.
@@ -1163,6 +1208,7 @@ def actions(
 
     deadline = _num("deadline_days")
     stopped = np.zeros(len(codes), dtype=bool)
+    unknown = None
     if recency_days is not None:
         recency = v.as_numeric(recency_days, "recency_days", nan="allow")
         v.check_same_length(labels=codes, recency_days=recency)
@@ -1183,6 +1229,7 @@ def actions(
         row_deadline[known] = deadline[codes[known]]
         with np.errstate(invalid="ignore"):
             stopped = recency >= row_deadline  # NaN on either side: False
+        unknown = np.isnan(recency) & ~np.isnan(row_deadline)
     name = playbook.name or getattr(labels, "name", None) or "class"
     return ActionPlan(
         codes=codes,
@@ -1197,6 +1244,7 @@ def actions(
         index=index,
         lang=lang,
         name=str(name),
+        recency_unknown=unknown,
     )
 
 

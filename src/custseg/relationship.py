@@ -1130,10 +1130,44 @@ def _levels(
     lo, hi = _breaks(breaks, breaks_name)
     arr = v.as_numeric(x, field, nan="allow").astype(np.float64, copy=False)
     arr = exact_sides(x, arr, (lo, hi))
+    _check_scale(arr, field, lo, hi, breaks_name)
     band = np.searchsorted(np.array([lo, hi]), arr, side="right")  # [lo, hi) -> 1
     out = 2 - band
     out[np.isnan(arr)] = MISSING
     return out.astype(np.intp)
+
+
+def _check_scale(arr: np.ndarray, field: str, lo: float, hi: float, name: str) -> None:
+    """Refuse numbers no count of customers can be (negative, fractional),
+    and margins above 1 banded by rate breaks (``(0.1, 0.3)``): a margin of
+    ``8`` meant as 8% would be read as high."""
+    with np.errstate(invalid="ignore"):
+        if field == "n_customers":
+            bad = ((arr < 0) | (arr != np.trunc(arr))) & ~np.isnan(arr)
+            problem, fix = (
+                "has values that are no number of customers",
+                "pass whole numbers >= 0 (NaN for unknown)",
+            )
+        else:
+            bad = (arr > 1) if lo >= -1 and hi <= 1 else np.zeros(len(arr), bool)
+            problem = f"has margins above 1 while {name}=({lo:g}, {hi:g}) are rates"
+            fix = (
+                f"pass margins as rates (8% is 0.08), or {name} on the scale of "
+                "your numbers (margin_breaks=(10, 30) for percentages)"
+            )
+    if bad.any():
+        first, count = v.first_offender(bad)
+        value = v.describe(arr[first])
+        hint = ""
+        if field == "margin" and arr[first] <= 100:
+            hint = " (it looks like a percentage)"
+        raise InputError(
+            field,
+            f"{problem}: {value}{hint}",
+            first_row=first,
+            n_rows=count,
+            fix=fix,
+        )
 
 
 def recommended_relationship(
@@ -1176,7 +1210,9 @@ def recommended_relationship(
     Raises
     ------
     InputError
-        Unknown level names, inputs of different lengths.
+        Unknown level names, inputs of different lengths; numbers of
+        customers that are negative or not whole; margins above 1 with rate
+        breaks (both within [-1, 1]): a percentage read as a rate.
     ThresholdError
         A bad matrix or bad breaks.
 

@@ -440,7 +440,8 @@ def segment_summary(
     ------
     InputError
         Labels and facts of different lengths or indexes, facts without one
-        of the three columns, NaN frequency or monetary, integers beyond
+        of the three columns, negative recency, frequency other than whole
+        numbers >= 0, NaN frequency or monetary, integers beyond
         2**53 (or decimals beyond 2**53 in their last place) in any of them
         (float64 does not hold them, so their sums would be rounded; as
         :func:`~custseg.summarize` refuses them).
@@ -478,6 +479,19 @@ def segment_summary(
     recency = v.as_numeric(r_raw, "recency_days", nan="allow", exact=True).astype(
         np.float64
     )
+    with np.errstate(invalid="ignore"):
+        early = recency < 0  # NaN (no purchase): False
+    if early.any():
+        first, count = v.first_offender(early)
+        raise InputError(
+            "recency_days",
+            f"has {v.describe(recency[first])}, a last purchase after the day "
+            "recency is counted from",
+            first_row=first,
+            n_rows=count,
+            fix="pass days since the last purchase (>= 0; NaN for no purchase), "
+            "counted from a day on or after every purchase (summarize's as_of)",
+        )
     frequency = v.as_numeric(f_raw, "frequency", sums=True, exact=True)
     bad = (frequency < 0) | (frequency != np.floor(frequency))
     if bad.any():
