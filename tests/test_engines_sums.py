@@ -30,7 +30,7 @@ from test_engines_audit4 import check_engine, odd_tx, to_dask
 __all__ = ["spark"]  # the session fixture, shared with tests/test_engines.py
 
 #: kinds of amounts: decimals of 0, 2, 4 and 8 places, thirds (no decimal
-#: scale), large ones (past 2**52 at their scale), and values whose scaled
+#: scale), 8 places of magnitude near 2e7, large ones (past 2**52 at their scale), and values whose scaled
 #: value is a tie m + 1/2 past 2**51 (whether they are decimals at that
 #: scale depends on how ties are rounded)
 KINDS = {
@@ -39,6 +39,9 @@ KINDS = {
     "four": st.integers(-(10**6), 10**8).map(lambda k: k / 10**4),
     "eight": st.integers(-(10**9), 10**10).map(lambda k: k / 10**8),
     "thirds": st.integers(-30, 3_000).map(lambda k: k / 3),
+    # 8 places near 2e7: no tie (|a * 1e8| < 2**51), but three of them pass
+    # 2**52 at 1e8, so the decimal sums cannot all share the last scale
+    "near": st.integers(19 * 10**14, 22 * 10**14).map(lambda k: k / 10**8),
     "large": st.sampled_from([1e16, -1e16, 4.5e15, 2.0**53, 1.0, 0.1, 0.2]),
     "ties": st.tuples(
         st.integers(2**51, 2**52 - 1), st.sampled_from([1, 100, 10**4, 10**8])
@@ -177,3 +180,49 @@ def test_thirds_mixed_into_a_decimal_customer() -> None:
     got = summarize_frame(pl.from_pandas(tx), as_of="2024-03-01", output="pandas")
     np.testing.assert_array_equal(got["monetary"].to_numpy(), ref)
     assert ref[1] == 0.3
+
+
+@pytest.mark.parametrize(
+    ("rows", "shared", "ties"),
+    [
+        # cents, whole amounts and thirds: the decimal customers' sums all
+        # at 100 (one sum and one flag a customer)
+        (
+            [(0, 1, 0.1), (0, 2, 0.2), (1, 3, 10 / 3), (2, 4, 7.0), (2, 5, 1.5)],
+            True,
+            False,
+        ),
+        # 8 places near 2e7 (no tie), three of them past 2**52 at 1e8: the
+        # sums at each customer's own scale
+        (
+            [
+                (0, 1, 20_000_000.12345678),
+                (0, 2, 21_000_000.00000001),
+                (0, 3, 19_000_000.5),
+                (1, 4, 0.1),
+                (1, 5, 0.2),
+                (2, 6, 1 / 3),
+            ],
+            False,
+            False,
+        ),
+        # past 2**51 at 1e8: every scale, ties to even
+        (
+            [(0, 1, 42042217574165.37), (0, 2, 0.01), (1, 3, 0.1), (1, 4, 1 / 3)],
+            False,
+            True,
+        ),
+    ],
+)
+def test_plans_of_mixed_columns(
+    rows: list[tuple[int, int, float]], shared: bool, ties: bool
+) -> None:
+    """Which per-customer plan a mixed column gets, and the core's sums from
+    each, in three orders on every cheap engine."""
+    pl = pytest.importorskip("polars")
+    tx = odd_tx(rows)
+    plan = engines.engine_facts(pl.from_pandas(tx), as_of="2024-03-01").sums
+    assert (plan.scale, plan.shared, plan.ties) == (None, shared, ties)
+    assert plan.scales == (5 if ties else 2 if shared else 5)
+    for name, convert in CHEAP.items():
+        check_engine(name, convert, tx, 5)

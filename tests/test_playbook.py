@@ -607,11 +607,15 @@ class TestActions:
         ],
     )
     def test_deadline_boundary(self, recency, stopped):
-        """Past the deadline means recency >= deadline_days (365 stops, 364.99 not)."""
+        """Past the deadline means recency >= deadline_days (365 stops, 364.99
+        not); an unknown recency neither stops nor keeps the cadence (it is
+        not checked: tests/test_ops_audit7.py)."""
         plan = actions(["lost"], default_playbook("lifecycle"), recency_days=[recency])
         assert plan.stopped.tolist() == [stopped]
-        assert math.isnan(plan.cadence_days[0]) == stopped
+        unknown = math.isnan(recency)
+        assert math.isnan(plan.cadence_days[0]) == (stopped or unknown)
         assert (plan.to_pandas()["action"][0] == STOPPED) == stopped
+        assert plan.unchecked == unknown
 
     def test_deadline_only_for_classes_with_one(self):
         """A class without a deadline never stops."""

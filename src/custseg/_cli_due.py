@@ -27,6 +27,12 @@ from .playbook import (
 
 __all__ = ["register"]
 
+#: The fix for dates `due` cannot read (it has no --date-format).
+_DUE_DATE_FIX = (
+    "write the dates as ISO 8601 (1990-01-25, 2024-01-31 14:05:00) or YYYYMMDD "
+    "(19900125)"
+)
+
 
 def _holiday(text: str) -> tuple[str, str]:
     name, sep, day = text.rpartition("=")
@@ -337,7 +343,9 @@ def _cmd(args: argparse.Namespace) -> int:
     df = df.set_index(pd.Index(ids.to_numpy(), name=args.customer))
     if args.last_contact is not None:
         last = parse_date_column(
-            _column(df, args.last_contact, "last-contact"), args.last_contact
+            _column(df, args.last_contact, "last-contact"),
+            args.last_contact,
+            fix=_DUE_DATE_FIX,
         )
     else:
         last = pd.Series(pd.NaT, index=df.index, dtype="datetime64[s]")
@@ -356,7 +364,7 @@ def _cmd(args: argparse.Namespace) -> int:
     birthdays = None
     if args.birthday is not None:
         birthdays = parse_date_column(
-            _column(df, args.birthday, "birthday"), args.birthday
+            _column(df, args.birthday, "birthday"), args.birthday, fix=_DUE_DATE_FIX
         )
     points = None if args.points is None else _column(df, args.points, "points")
     due = due_contacts(
@@ -371,6 +379,10 @@ def _cmd(args: argparse.Namespace) -> int:
         min_points=args.min_points,
     )
     frame = due.to_pandas()
+    if args.output:
+        # written before anything is printed: a closed stdout (| head) or a
+        # full one cannot leave the file unwritten
+        write_table(frame, args.output)
     n_customers = len(np.unique(due.row))
     _emit(
         f"{len(frame):,d} contacts due on {np.datetime_as_string(due.as_of)} for "
@@ -398,6 +410,5 @@ def _cmd(args: argparse.Namespace) -> int:
     else:
         _emit("no customers due")
     if args.output:
-        write_table(frame, args.output)
         _emit(f"\nwrote {len(frame):,d} rows to {args.output}")
     return 0

@@ -94,7 +94,9 @@ def _read_verbatim(
     such as ``None``, ``NA``, ``N/A`` or ``null`` stay labels (only an empty
     cell is missing), the first column (the ids) stays text, and the columns
     of numbers are numbers (:func:`_typed`). Parquet columns keep their
-    stored types."""
+    stored types, but text columns are typed as a CSV file's text is, so
+    one run saved as CSV and as Parquet reads back alike (``true`` and
+    ``false`` as booleans from both)."""
     names = table_columns(path, sep, encoding)
     verbatim = table_format(path) != "parquet" if names else False
     df = read_table(
@@ -103,11 +105,25 @@ def _read_verbatim(
         encoding=encoding,
         text_columns=names if verbatim else names[:1],
     )
-    if verbatim:
-        for i in range(1, len(df.columns)):
-            typed: Any = _typed(df.iloc[:, i])  # a Series: its dtype kept
-            df.isetitem(i, typed)
+    for i in range(1, len(df.columns)):
+        col = df.iloc[:, i]
+        if not verbatim:  # Parquet: its text columns as a CSV file's text
+            if not (pd.api.types.is_object_dtype(col) or _is_text(col.dtype)):
+                continue
+            text = col.astype(object).where(col.notna(), np.nan)
+            if not all(isinstance(x, str) for x in text.dropna()):
+                continue
+            col = text
+        typed: Any = _typed(col)  # a Series: its dtype kept
+        df.isetitem(i, typed)
     return df
+
+
+def _is_text(dtype: Any) -> bool:
+    """A pandas text dtype (``string``, Arrow's ``string``)."""
+    return isinstance(dtype, pd.StringDtype) or str(dtype).startswith(
+        ("string", "large_string")
+    )
 
 
 def no_common_class(

@@ -20,6 +20,7 @@ from __future__ import annotations
 import bz2
 import codecs
 import contextlib
+import csv
 import errno
 import gzip
 import io
@@ -377,6 +378,60 @@ def _check_header(path: Path, names: list[str], where: str = "header line") -> N
 _FIELD_COUNT = re.compile(r"Expected (\d+) fields in line (\d+), saw (\d+)")
 
 
+def _check_quotes(path: Path, fmt: str, n_rows: int, common: dict[str, Any]) -> None:
+    """Refuse a quote mark that swallows the lines after it: pandas reads a
+    field opened with a quote up to the next quote mark, however many lines
+    on (``"Gold member`` in a note column), and keeps text after a closing
+    quote (``"call back" later``), so whole rows vanish into one cell
+    without an error. Three steps, each only when the one before finds
+    something: any quote byte in the file; fewer rows than non-blank lines
+    after the header (some row spans lines); then Python's strict CSV
+    reader, which refuses text after a closing quote and a quote left open
+    at the end, names the line the row starts on. Quoted fields that span
+    lines correctly (``"two\nlines"``) pass."""
+    sep = common["sep"]
+    if len(sep) != 1:  # regular expressions (whitespace): pandas' python engine
+        return
+    with _open_binary(path) as f:
+        while chunk := f.read(1 << 22):
+            if b'"' in chunk:
+                break
+        else:
+            return
+    encoding = common["encoding"]
+    blank = re.compile(r"^[ \t\r]*$", re.MULTILINE)
+    lines = blank_lines = 0
+    with io.TextIOWrapper(_open_binary(path), encoding=encoding, newline="") as t:
+        tail = ""
+        while text := t.read(1 << 22):
+            text = tail + text
+            cut = text.rfind("\n") + 1
+            body, tail = text[:cut], text[cut:]
+            lines += body.count("\n")
+            blank_lines += len(blank.findall(body)) - (1 if body.endswith("\n") else 0)
+        if tail:
+            lines += 1
+            blank_lines += 1 if not tail.strip(" \t\r") else 0
+    if n_rows + 1 >= lines - blank_lines:
+        return  # every row on a line of its own
+    with io.TextIOWrapper(_open_binary(path), encoding=encoding, newline="") as t:
+        reader = csv.reader(t, delimiter=sep, strict=True)
+        start = 1
+        try:
+            for _ in reader:
+                start = reader.line_num + 1
+        except csv.Error as exc:
+            raise InputError(
+                str(path),
+                f"cannot be read as {fmt}: the row that starts on line {start} "
+                f"has a quote mark that is not closed as CSV closes quotes "
+                f"({exc}; read on, it would swallow the lines up to line "
+                f"{reader.line_num})",
+                fix="remove the stray quote mark, or quote the whole field and "
+                'double the quote marks inside it ("say ""hi"" later")',
+            ) from None
+
+
 def _field_count_error(path: Path, fmt: str, exc: BaseException) -> InputError | None:
     """pandas' "Expected 3 fields in line 5, saw 4", said for a person."""
     m = _FIELD_COUNT.search(str(exc))
@@ -532,10 +587,13 @@ def _read_text(
         if hint is not None:
             raise InputError(str(path), f"has a single column: {hint}")
     _check_utf16_without_bom(path, fmt, encoding, df)
+    _check_quotes(path, fmt, len(df), common)
     for name in exact_numbers or ():
         if name in df.columns and df[name].dtype == np.float64:
             field = list(df.columns).index(name)
             _check_exact_numbers(path, df[name], name, common, field)
+            if resolved != ",":
+                _check_dot_groups(path, name, common)
         elif name in df.columns and not pd.api.types.is_numeric_dtype(df[name]):
             # numbers pandas does not parse (past 2**64) stay text: the text
             # of those that are numbers, as they would be converted
@@ -669,6 +727,44 @@ def _check_exact_numbers(
     )[name]
     if len(text) == len(values):
         _refuse_changed(text, values, name)
+
+
+#: 1.234 or 12.000.000: a dot before each group of three digits, as European
+#: exports (';'-separated, decimal commas) group thousands
+DOT_GROUPS = re.compile(r"\s*[-+]?[0-9]{1,3}(?:\.[0-9]{3})+\s*")
+_DOTTED = re.compile(r"\s*[-+]?[0-9]*\.[0-9]+\s*")
+
+
+def _check_dot_groups(path: Path, name: str, common: dict[str, Any]) -> None:
+    """Refuse a column of numbers of a file not separated by commas whose
+    every number with a dot has three digits after one dot (``1.234``,
+    ``12.000``): the thousands separator of the exports that separate
+    fields with ';' (1.234 = 1234), or a decimal point; pandas reads a
+    decimal point, so an error, never a guess. (A column with a decimal
+    comma beside them is not numbers and is refused when checked.)"""
+    text = pd.read_csv(
+        path, usecols=[name], dtype=str, keep_default_na=False, **common
+    )[name]
+    dotted = text.str.fullmatch(_DOTTED.pattern).to_numpy()
+    if not dotted.any():
+        return
+    grouped = text.str.fullmatch(DOT_GROUPS.pattern).to_numpy()
+    if (dotted & ~grouped).any():
+        return  # some number has a decimal point: 1.5, 12.50
+    first = int(np.argmax(dotted))
+    value = text.iloc[first].strip()
+    raise InputError(
+        name,
+        f"holds numbers such as {value!r} in a file separated by "
+        f"{common['sep']!r}, where a dot may separate thousands ({value} as "
+        f"{value.replace('.', '')}) or be a decimal point",
+        first_row=first,
+        n_rows=int(dotted.sum()),
+        fix="export the file without thousands separators and with '.' as "
+        "the decimal separator; if the dots are decimal points, write them "
+        "without trailing zeros (1.500 as 1.5) or save the file with ',' "
+        "as the separator",
+    )
 
 
 def _refuse_changed(text: pd.Series, values: np.ndarray, name: str) -> None:
@@ -1019,7 +1115,11 @@ def check_date_format(date_format: object) -> str | None:
 
 
 def parse_date_column(
-    col: pd.Series, name: str, *, date_format: str | None = None
+    col: pd.Series,
+    name: str,
+    *,
+    date_format: str | None = None,
+    fix: str | None = None,
 ) -> pd.Series:
     """Parse a column of transaction dates, naming the first bad value.
 
@@ -1038,6 +1138,10 @@ def parse_date_column(
     date_format
         A :func:`~datetime.datetime.strptime` format such as ``"%d/%m/%Y"``
         (default: ISO 8601 for text, ``YYYYMMDD`` for numbers).
+    fix
+        The fix an error about text that is no date gives (default: ISO
+        8601, YYYYMMDD or ``--date-format``; a command without that option
+        gives its own).
 
     Returns
     -------
@@ -1095,7 +1199,7 @@ def parse_date_column(
         problem = "has values that are not dates"
     bad = (parsed.isna() & col.notna()).to_numpy()
     if bad.any():
-        raise _bad_values(col, bad, name, problem, _DATE_FIX)
+        raise _bad_values(col, bad, name, problem, fix or _DATE_FIX)
     return parsed
 
 

@@ -37,6 +37,7 @@ from . import __version__
 from . import _validate as v
 from . import rules as rules_mod
 from ._files import (
+    DOT_GROUPS,
     _check_encoding,
     _need_pyarrow,
     _read_table,
@@ -618,6 +619,19 @@ def _check_decimal_comma(tx: pd.DataFrame, amount: str) -> None:
     first = int(np.argmax(bad))
     value = col.iloc[first]
     if not (isinstance(value, str) and "," in value):
+        groups = col.astype(str).str.fullmatch(DOT_GROUPS.pattern).to_numpy()
+        if groups[bad].all():  # 1.234.567 (and 1.234 beside it): thousands
+            first = int(np.argmax(groups))
+            value = str(col.iloc[first]).strip()
+            raise InputError(
+                amount,
+                f"holds numbers with a dot between thousands, such as {value!r} "
+                f"({value.replace('.', '')})",
+                first_row=first,
+                n_rows=int(groups.sum()),
+                fix="export the file without thousands separators (1.234.567 as "
+                "1234567)",
+            )
         return
     text = col[bad].astype(str)
     grouped = text.str.fullmatch(_THOUSANDS.pattern).to_numpy()
@@ -647,6 +661,20 @@ def _check_decimal_comma(tx: pd.DataFrame, amount: str) -> None:
             "if it is a decimal comma, write a decimal point (1,5 as 1.5); "
             "export the file without thousands separators and with '.' as the "
             "decimal separator",
+        )
+    dots = col[~bad].astype(str).str.fullmatch(DOT_GROUPS.pattern)
+    if _DECIMAL_COMMA.fullmatch(value) and not grouped[0] and dots.any():
+        other = str(col[~bad][dots.to_numpy()].iloc[0]).strip()
+        raise InputError(
+            amount,
+            f"holds numbers written with a decimal comma, such as {value!r}, "
+            f"beside numbers such as {other!r}, where the dot separates "
+            f"thousands ({other} as {other.replace('.', '')})",
+            first_row=first,
+            n_rows=n_rows,
+            fix="export the file with '.' as the decimal separator and without "
+            "thousands separators (1.234,50 as 1234.50); replacing only the "
+            "commas would read 1.234 as one",
         )
     if _DECIMAL_COMMA.fullmatch(value) and not grouped[0]:
         raise InputError(

@@ -1624,24 +1624,35 @@ class _SumPlan:
     :data:`~custseg._exact.SCALES`) and else its binary sum: exact *limbs*
     (rounded once when collected), or the engine's float sum when the
     amounts span more binary places than the limbs hold. *ties*: whether
-    the roundings must break ties to even (:func:`_rint`)."""
+    the roundings must break ties to even (:func:`_rint`). *shared*: the
+    decimal sums are all taken at the last of the *scales* (a customer's
+    amounts decimals at its own scale are decimals there too, and their sum
+    at the larger scale is the same rational, so the same float), which a
+    bound on every amount's magnitude (:func:`_sums_fit`) shows exact for
+    every customer: one scaled sum and one flag a customer instead of two
+    sums a scale and the scale index."""
 
     scale: int | None = None
     scales: int = 0
     limbs: tuple[int, int, int] | None = None
     ties: bool = False
+    shared: bool = False
 
     def columns(self, prefix: str) -> list[str]:
         """The per-customer aggregates of the sums (:func:`_with_sums`): the
         one sum *prefix* (integers of the last place for one scale, else the
         float sum), or the largest first scale of the customer's amounts
         ``{prefix}_scale``, the sums ``{prefix}_t{i}`` of ``rint(a * s)``
-        and ``{prefix}_m{i}`` of its magnitude per scale, and the limb sums
-        ``{prefix}_{j}`` (or the float sum *prefix* without limbs)."""
+        and ``{prefix}_m{i}`` of its magnitude per scale (*shared*: the sum
+        ``{prefix}_t`` at the last scale and ``{prefix}_odd``, whether some
+        amount is no decimal there), and the limb sums ``{prefix}_{j}`` (or
+        the float sum *prefix* without limbs)."""
         if self.scale is not None or not (self.scales or self.limbs):
             return [prefix]
         out = []
-        if self.scales:
+        if self.shared:
+            out += [f"{prefix}_t", f"{prefix}_odd"]
+        elif self.scales:
             out.append(f"{prefix}_scale")
             for i in range(self.scales):
                 out += [f"{prefix}_t{i}", f"{prefix}_m{i}"]
@@ -1675,15 +1686,17 @@ def _sum_plan(checks: dict[str, Any], n: int) -> _SumPlan:
     unfit = [checks[f"unfit_{i}"] for i in range(len(SCALES))]
     scales = len(SCALES)  # with ties: the engine's counts may be off, and a
     # decimal at 100 need not be one at 10**8 past 2**51: every scale
+    shared = False
     if not ties:  # the decimal rows are those that fit at the last scale
         scales = 0 if unfit[-1] >= n else 1 + unfit.index(unfit[-1])
+        shared = bool(scales) and _sums_fit(checks, SCALES[scales - 1], n)
     low = checks.get("low")
     limbs = None
     if top is not None and low is not None and n:
         low = float(low)
         if math.isfinite(top) and math.isfinite(low) and top != 0.0:
             limbs = limb_plan(top, low, n)
-    return _SumPlan(scales=scales, limbs=limbs, ties=ties)
+    return _SumPlan(scales=scales, limbs=limbs, ties=ties, shared=shared)
 
 
 def _pick_scale(checks: dict[str, Any], n: int) -> int | None:
@@ -1695,12 +1708,19 @@ def _pick_scale(checks: dict[str, Any], n: int) -> int | None:
     per-customer plan gives the same sums)."""
     for i, scale in enumerate(SCALES):
         if not checks[f"unfit_{i}"]:
-            total = checks["abs_sum"]
-            if total is None:  # no rows
-                return scale
-            bound = float(total) * scale * (1.0 + (n + 2) * 2.0**-52) + n
-            return scale if bound < _DECIMAL_BOUND else None
+            return scale if _sums_fit(checks, scale, n) else None
     return None
+
+
+def _sums_fit(checks: dict[str, Any], scale: int, n: int) -> bool:
+    """Whether the magnitudes of the *n* amounts scaled by *scale* and
+    rounded surely sum below 2**52, from the engine's float sum of the
+    magnitudes (see :func:`_pick_scale`)."""
+    total = checks["abs_sum"]
+    if total is None:  # no rows
+        return True
+    bound = float(total) * scale * (1.0 + (n + 2) * 2.0**-52) + n
+    return bound < _DECIMAL_BOUND
 
 
 def _limbs(amount: Any, plan: tuple[int, int, int]) -> list[Any]:
@@ -1738,6 +1758,15 @@ def _with_sums(rows: Any, amount: str, plan: _SumPlan, prefix: str) -> Any:
         first.append(a.alias(prefix))
     if not plan.scales:
         return rows.with_columns(*first)
+    if plan.shared:
+        scale = SCALES[plan.scales - 1]
+        k = _rint(a * float(scale), False)
+        odd = ~(_divide(k, scale) == a).fill_null(False)
+        return rows.with_columns(
+            *first,
+            k.cast(nw.Int64).alias(f"{prefix}_t"),
+            odd.cast(nw.Int64).alias(f"{prefix}_odd"),
+        )
     t = [f"{prefix}_t{i}" for i in range(plan.scales)]
     for i, name in enumerate(t):
         first.append(_rint(a * float(SCALES[i]), plan.ties).alias(name))
@@ -1759,7 +1788,9 @@ def _sum_aggs(plan: _SumPlan, prefix: str) -> list[Any]:
     """The per-customer aggregates of :func:`_with_sums`' columns."""
     nw = _narwhals()
     return [
-        nw.col(name).max() if name == f"{prefix}_scale" else nw.col(name).sum()
+        nw.col(name).max()
+        if name in (f"{prefix}_scale", f"{prefix}_odd")
+        else nw.col(name).sum()
         for name in plan.columns(prefix)
     ]
 
@@ -1781,6 +1812,9 @@ def _engine_sum(plan: _SumPlan, prefix: str) -> Any:
         for j in range(k - 1, -1, -1):
             term = nw.col(f"{prefix}_{j}").cast(nw.Float64) * 2.0 ** (p + j * w)
             total = term if total is None else total + term
+    if plan.shared:
+        decimal = _divide(nw.col(f"{prefix}_t"), SCALES[plan.scales - 1])
+        return nw.when(nw.col(f"{prefix}_odd") == 0).then(decimal).otherwise(total)
     for i in range(plan.scales - 1, -1, -1):
         mine = (nw.col(f"{prefix}_scale") == i) & (
             nw.col(f"{prefix}_m{i}") < _DECIMAL_BOUND
@@ -1811,7 +1845,10 @@ def _collected_sums(
         out = round_limbs(limbs, w, p)
     else:
         out = col(prefix)
-    if plan.scales:
+    if plan.shared:
+        decimal = col(f"{prefix}_t") / SCALES[plan.scales - 1]
+        out = np.where(col(f"{prefix}_odd") == 0, decimal, out)
+    elif plan.scales:
         need = col(f"{prefix}_scale")
         with np.errstate(invalid="ignore"):
             for i in range(plan.scales):

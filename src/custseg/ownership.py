@@ -1826,7 +1826,9 @@ def reassign_neglected(
     book: np.ndarray
     if scale is not None:
         units = np.rint(val * scale)
+        # (float64 also when nobody is kept: bincount of nothing is int64)
         book = np.bincount(kept[has], weights=units[has], minlength=k)[:k]
+        book = book.astype(np.float64, copy=False)
         book_before = book / scale
     else:
         units = val
