@@ -415,7 +415,8 @@ def _check_quotes(path: Path, fmt: str, n_rows: int, common: dict[str, Any]) -> 
     if n_rows + 1 >= lines - blank_lines:
         return  # every row on a line of its own
     with io.TextIOWrapper(_open_binary(path), encoding=encoding, newline="") as t:
-        reader = csv.reader(t, delimiter=sep, strict=True)
+        # spaces after a separator skipped, as pandas is asked to
+        reader = csv.reader(t, delimiter=sep, strict=True, skipinitialspace=True)
         start = 1
         try:
             for _ in reader:
