@@ -1138,15 +1138,16 @@ def _levels(
 
 
 def _check_scale(arr: np.ndarray, field: str, lo: float, hi: float, name: str) -> None:
-    """Refuse numbers no count of customers can be (negative, fractional),
-    and margins above 1 banded by rate breaks (``(0.1, 0.3)``): a margin of
+    """Refuse negative numbers of customers (fractions are averages), and
+    margins above 1 banded by rate breaks (``(0.1, 0.3)``): a margin of
     ``8`` meant as 8% would be read as high."""
     with np.errstate(invalid="ignore"):
         if field == "n_customers":
-            bad = ((arr < 0) | (arr != np.trunc(arr))) & ~np.isnan(arr)
+            # (fractions allowed: an average, customers a month)
+            bad = arr < 0  # NaN: False
             problem, fix = (
-                "has values that are no number of customers",
-                "pass whole numbers >= 0 (NaN for unknown)",
+                "has negative numbers of customers",
+                "pass numbers >= 0 (NaN for unknown)",
             )
         else:
             bad = (arr > 1) if lo >= -1 and hi <= 1 else np.zeros(len(arr), bool)
@@ -1210,8 +1211,8 @@ def recommended_relationship(
     Raises
     ------
     InputError
-        Unknown level names, inputs of different lengths; numbers of
-        customers that are negative or not whole; margins above 1 with rate
+        Unknown level names, inputs of different lengths; negative numbers
+        of customers; margins above 1 with rate
         breaks (both within [-1, 1]): a percentage read as a rate.
     ThresholdError
         A bad matrix or bad breaks.
