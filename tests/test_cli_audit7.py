@@ -15,7 +15,6 @@ import sys
 import tempfile
 import warnings
 from pathlib import Path
-from typing import Any
 
 import pandas as pd
 import pytest
@@ -141,7 +140,6 @@ def test_dot_groups_are_never_guessed(amounts: list[str], sep: str) -> None:
     refused naming the first; with one number that has a decimal point of
     other places, or in a comma-separated file, the column is read as
     written (decimal points). Several dots are refused in any file."""
-    main = cli.main
     lines = ["customer_id,date,amount".replace(",", sep)]
     lines += [sep.join([f"c{i}", "2024-01-05", a]) for i, a in enumerate(amounts)]
     dotted = ["." in a for a in amounts]
@@ -156,11 +154,11 @@ def test_dot_groups_are_never_guessed(amounts: list[str], sep: str) -> None:
         argv = ["segment", str(path), "--sep", sep, "--bins", "2", "--output", str(out)]
         if refused:
             with pytest.raises(InputError) as info:
-                _run(main, argv)
+                _run(argv)
             assert info.value.field == "amount"
             assert info.value.first_row == grouped.index(True)
         else:
-            assert _run(main, argv) == 0
+            assert _run(argv) == 0
             got = pd.read_csv(out, dtype={"customer_id": str}).set_index("customer_id")
             for i, a in enumerate(amounts):
                 # (the CSV output writes money to the cent)
@@ -169,10 +167,9 @@ def test_dot_groups_are_never_guessed(amounts: list[str], sep: str) -> None:
                 )
 
 
-def _run(main: Any, argv: list[str]) -> int:
+def _run(argv: list[str]) -> int:
     """A command of custseg's main, run in this process so that its errors
     are raised (main prints them and returns 2)."""
-    del main
     with contextlib.redirect_stdout(io.StringIO()), warnings.catch_warnings():
         warnings.simplefilter("ignore")
         args = cli._parser().parse_args(argv)
@@ -236,7 +233,7 @@ def test_a_stray_quote_never_loses_rows(
             lines = [f"{r},{n}" for r, n in zip(rows, notes, strict=True)]
             tx.write_text("customer_id,date,amount,note\n" + "\n".join(lines) + "\n")
         try:
-            status = _run(cli.main, argv)
+            status = _run(argv)
         except InputError:
             assert bad, "a file of well quoted notes refused"
             return
@@ -277,7 +274,6 @@ def test_one_run_as_csv_and_parquet_has_not_moved(values: list[str]) -> None:
         (root / "rec.csv").write_text("customer_id,flag\n" + "\n".join(rows) + "\n")
         for suffix in (".csv", ".parquet"):
             _run(
-                cli.main,
                 [
                     "segment",
                     str(root / "t.csv"),
@@ -295,7 +291,6 @@ def test_one_run_as_csv_and_parquet_has_not_moved(values: list[str]) -> None:
             with warnings.catch_warnings():
                 warnings.simplefilter("error")
                 _run(
-                    cli.main,
                     [
                         "migrate",
                         str(root / first),
@@ -318,7 +313,7 @@ def test_due_date_errors_give_a_fix_due_has(option: str) -> None:
         path.write_text("customer_id,lifecycle,day\n1,active,25/01/1990\n")
         argv = ["due", str(path), "--as-of", "2025-01-20", "--cadence", "30"]
         with pytest.raises(InputError) as info:
-            _run(cli.main, [*argv, option, "day"])
+            _run([*argv, option, "day"])
         assert "--date-format" not in str(info.value)
         assert "ISO 8601" in str(info.value)
         assert cli.main([*argv, option, "day", "--date-format", "%d/%m/%Y"]) == 2

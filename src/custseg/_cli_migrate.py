@@ -111,8 +111,8 @@ def _read_verbatim(
             if not (pd.api.types.is_object_dtype(col) or _is_text(col.dtype)):
                 continue
             text = col.astype(object).where(col.notna(), np.nan)
-            if not all(isinstance(x, str) for x in text.dropna()):
-                continue
+            if pd.api.types.infer_dtype(text, skipna=True) not in ("string", "empty"):
+                continue  # (Decimals, dates...: their stored types)
             col = text
         typed: Any = _typed(col)  # a Series: its dtype kept
         df.isetitem(i, typed)
