@@ -70,7 +70,9 @@ def _forms(f: float) -> list[Any]:
         out.append(-d if f == 0 else d)  # Decimal("-0") for 0
     with np.errstate(over="ignore"):
         single = np.float32(f)
-    if float(single) == f:
+    # a float32 is named as the decimal it is written as in float32 (0.1),
+    # a whole one exactly: it is one of f's forms when that is f
+    if float(single) == f and (f.is_integer() or float(str(single)) == f):
         out.append(single)
     if math.isfinite(f) and f.is_integer():
         out.append(int(f))

@@ -21,7 +21,13 @@ from typing import Any
 
 import numpy as np
 
-from ._validate import describe, first_offender, is_missing_scalar, pandas_extension
+from ._validate import (
+    describe,
+    first_offender,
+    is_missing_scalar,
+    pandas_extension,
+    unmask,
+)
 from .errors import InputError
 
 __all__ = ["MISSING", "as_category", "normalize"]
@@ -62,6 +68,8 @@ def _accepted(levels: Sequence[str], aliases: Mapping[str, int] | None) -> str:
 def _plain(x: Any, field: str) -> np.ndarray:
     """A 1-D NumPy array of the values (pandas categoricals and nullable
     columns become object arrays with ``None`` for missing)."""
+    if isinstance(x, np.ma.MaskedArray):
+        x = unmask(x)
     if hasattr(x, "dtype") and hasattr(x, "to_numpy") and not isinstance(x, np.ndarray):
         dtype = x.dtype
         if pandas_extension(dtype):

@@ -768,6 +768,117 @@ def _check_dot_groups(path: Path, name: str, common: dict[str, Any]) -> None:
     )
 
 
+_DECIMAL_COMMA = re.compile(r"\s*[-+]?[0-9]{1,3}(?:[. ]?[0-9]{3})*,[0-9]+\s*")
+# 1,234 or 1,234,567.89: a comma before each group of three digits
+_THOUSANDS = re.compile(r"\s*[-+]?[0-9]{1,3}(?:,[0-9]{3})+(?:\.[0-9]*)?\s*")
+_POINT = re.compile(r"\s*[-+]?[0-9]*\.[0-9]+\s*")
+
+
+def in_file(exc: InputError, what: str, path: str | os.PathLike[str]) -> InputError:
+    """*exc* about a column of the *what* file (``"records"``) at *path*, its
+    problem said to be in that file; errors about the file itself as they are."""
+    if exc.field == os.fspath(path):
+        return exc
+    return InputError(
+        exc.field,
+        f"of the {what} file {os.fspath(path)!r} {exc.problem}",
+        first_row=exc.first_row,
+        n_rows=exc.n_rows,
+        fix=exc.fix,
+    )
+
+
+def check_number_text(col: pd.Series, field: str) -> None:
+    """Refuse a column of numbers written as text the way some exports write
+    them: 1,5 (a decimal comma, from a ';'-separated export), 1,234 (a
+    thousands separator: 1234, not 1.234), 1.234.567 (dots between
+    thousands). Rows are the positions in *col*; other text is left to the
+    caller's own check (which names it as not a number)."""
+    if pd.api.types.is_numeric_dtype(col.dtype):
+        return
+    numbers = pd.to_numeric(col, errors="coerce")
+    bad = (numbers.isna() & col.notna()).to_numpy()
+    if not bad.any():
+        return
+    first = int(np.argmax(bad))
+    value = col.iloc[first]
+    if not (isinstance(value, str) and "," in value):
+        groups = col.astype(str).str.fullmatch(DOT_GROUPS.pattern).to_numpy()
+        if groups[bad].all():  # 1.234.567 (and 1.234 beside it): thousands
+            first = int(np.argmax(groups))
+            value = str(col.iloc[first]).strip()
+            raise InputError(
+                field,
+                f"holds numbers with a dot between thousands, such as {value!r} "
+                f"({value.replace('.', '')})",
+                first_row=first,
+                n_rows=int(groups.sum()),
+                fix="export the file without thousands separators (1.234.567 as "
+                "1234567)",
+            )
+        return
+    text = col[bad].astype(str)
+    grouped = text.str.fullmatch(_THOUSANDS.pattern).to_numpy()
+    decimal = text.str.fullmatch(_DECIMAL_COMMA.pattern).to_numpy()
+    # other rows with a decimal point: the commas cannot be decimal commas
+    points = bool(
+        col[~bad].astype(str).str.fullmatch(_POINT.pattern).any()
+        or text.str.contains(".", regex=False).to_numpy()[grouped].any()
+    )
+    n_rows = int(bad.sum())
+    if grouped.all() and points:
+        raise InputError(
+            field,
+            f"holds numbers written with thousands separators, such as {value!r}",
+            first_row=first,
+            n_rows=n_rows,
+            fix="remove the thousands separators (1,234 as 1234, 1,234.50 as "
+            "1234.50): export the file without them, or delete the commas",
+        )
+    if grouped.all() and decimal.all():
+        raise InputError(
+            field,
+            f"holds numbers written with a comma, such as {value!r}",
+            first_row=first,
+            n_rows=n_rows,
+            fix="if the comma separates thousands, remove it (1,234 as 1234); "
+            "if it is a decimal comma, write a decimal point (1,5 as 1.5); "
+            "export the file without thousands separators and with '.' as the "
+            "decimal separator",
+        )
+    dots = col[~bad].astype(str).str.fullmatch(DOT_GROUPS.pattern)
+    if _DECIMAL_COMMA.fullmatch(value) and not grouped[0] and dots.any():
+        other = str(col[~bad][dots.to_numpy()].iloc[0]).strip()
+        raise InputError(
+            field,
+            f"holds numbers written with a decimal comma, such as {value!r}, "
+            f"beside numbers such as {other!r}, where the dot separates "
+            f"thousands ({other} as {other.replace('.', '')})",
+            first_row=first,
+            n_rows=n_rows,
+            fix="export the file with '.' as the decimal separator and without "
+            "thousands separators (1.234,50 as 1234.50); replacing only the "
+            "commas would read 1.234 as one",
+        )
+    if _DECIMAL_COMMA.fullmatch(value) and not grouped[0]:
+        fix = (
+            "write them with a decimal point (1,5 as 1.5): export the file "
+            "with '.' as the decimal separator, or replace the commas"
+        )
+        if re.search(r"[0-9][. ][0-9]{3}", value):  # 1.234,50: dots too
+            fix = (
+                "export the file with '.' as the decimal separator and without "
+                "thousands separators (1.234,50 as 1234.50)"
+            )
+        raise InputError(
+            field,
+            f"holds numbers written with a decimal comma, such as {value!r}",
+            first_row=first,
+            n_rows=n_rows,
+            fix=fix,
+        )
+
+
 def _refuse_changed(text: pd.Series, values: np.ndarray, name: str) -> None:
     """Refuse the rows whose *text* is a number float64 changes in *values*
     (only texts of more than 15 significant digits are looked at)."""
@@ -1028,12 +1139,22 @@ def _numeric_dates(col: pd.Series, name: str, date_format: str | None) -> pd.Ser
             else f"holds numbers that cannot match the date format {date_format!r}",
             _NUMBER_FIX,
         )
-    text = pd.Series(
-        np.where(
-            missing, "", np.char.mod("%d", np.where(whole, values, 0).astype(np.int64))
-        ),
-        index=col.index,
-    ).where(~missing)
+    digits = np.char.mod("%d", np.where(whole, values, 0).astype(np.int64))
+    width = _digit_width(date_format) if date_format is not None else None
+    if width is not None:
+        # 02012024 in '%d%m%Y' was read as the number 2012024: its zeros are
+        # put back (else %d and %m pair the digits anew: 20 January)
+        bad = ~missing & ((values < 0) | (np.char.str_len(digits) > width))
+        if bad.any():
+            raise _bad_values(
+                col,
+                bad,
+                name,
+                f"holds numbers that cannot match the date format {date_format!r}",
+                _NUMBER_FIX,
+            )
+        digits = np.char.zfill(digits, width)
+    text = pd.Series(np.where(missing, "", digits), index=col.index).where(~missing)
     fmt = date_format or "%Y%m%d"
     parsed = _to_datetime(text, name, fmt)
     bad = (parsed.isna() & ~missing).to_numpy()
@@ -1049,6 +1170,28 @@ def _numeric_dates(col: pd.Series, name: str, date_format: str | None) -> pd.Ser
         )
     parsed.name = col.name
     return parsed
+
+
+_DIGIT_WIDTHS = {"Y": 4, "m": 2, "d": 2, "y": 2, "H": 2, "M": 2, "S": 2, "j": 3}
+
+
+def _digit_width(date_format: str) -> int | None:
+    """How many digits a date in *date_format* has when the format is digits
+    only, each of a fixed width (``'%d%m%Y'``: 8), else None.
+
+    >>> _digit_width("%d%m%Y"), _digit_width("%y%m%d%H%M"), _digit_width("%d/%m/%Y")
+    (8, 10, None)
+    """
+    parts = re.findall(r"%.|.", date_format, flags=re.DOTALL)
+    width = 0
+    for part in parts:
+        if part.startswith("%") and len(part) == 2 and part[1] in _DIGIT_WIDTHS:
+            width += _DIGIT_WIDTHS[part[1]]
+        elif part.isascii() and part.isdigit():
+            width += 1
+        else:
+            return None
+    return width or None
 
 
 def _to_datetime(col: pd.Series, name: str, date_format: str) -> pd.Series:

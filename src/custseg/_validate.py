@@ -88,6 +88,19 @@ def _to_numpy(x: Any, field: str) -> np.ndarray:
             f"must be an array-like of values, got a scalar {describe(x)}",
             fix="pass a list, NumPy array or pandas Series",
         )
+    if (
+        x is None
+        or isinstance(x, set | frozenset | dict)
+        or (hasattr(x, "__next__") and not hasattr(x, "__len__"))
+    ):
+        raise InputError(
+            field,
+            f"must be an array-like of values, got {type(x).__name__}",
+            fix="pass a list, NumPy array or pandas Series (list(...) of a "
+            "generator or a set, in the customers' order)",
+        )
+    if isinstance(x, np.ma.MaskedArray):
+        x = unmask(x)
     try:
         arr = np.asarray(x)
     except (ValueError, TypeError):  # ragged: lists or tuples among the values
@@ -105,6 +118,36 @@ def _to_numpy(x: Any, field: str) -> np.ndarray:
             fix="pass a single column (a 1-D array or a Series)",
         )
     return native(arr)
+
+
+def unmask(x: np.ma.MaskedArray) -> np.ndarray:
+    """A NumPy masked array with its masked entries missing (NaN, NaT, or
+    None), never the values hidden under the mask (``np.asarray`` keeps them).
+
+    >>> unmask(np.ma.masked_array([9, 0], mask=[False, True]))
+    array([ 9., nan])
+    >>> unmask(np.ma.masked_array(["a", "b"], mask=[True, False]))
+    array([None, 'b'], dtype=object)
+    """
+    data = np.ma.getdata(x)
+    mask = np.ma.getmaskarray(x)
+    if not mask.any():
+        return data
+    kind = data.dtype.kind
+    if kind in "iu":
+        out = data.astype(np.float64)  # exactness is checked on the floats
+        if len(data) and (int(data.max()) > 2**53 or int(data.min()) < -(2**53)):
+            out = data.astype(object)
+            out[mask] = None
+            return out
+    elif kind in "fc" or kind in "mM":
+        out = data.copy()
+    else:
+        out = data.astype(object)
+    out[mask] = {"m": np.timedelta64("NaT"), "M": np.datetime64("NaT")}.get(
+        kind, None if out.dtype == object else np.nan
+    )
+    return out
 
 
 def native(arr: np.ndarray) -> np.ndarray:
@@ -218,10 +261,8 @@ def as_numeric(
             if not isinstance(narrow, np.dtype) or narrow.kind != "f":
                 narrow = np.dtype(np.float64)
             x = x.to_numpy(dtype=narrow, na_value=np.nan)
-        elif has_na:
-            x = x.to_numpy(dtype=np.float64, na_value=np.nan)
-        else:
-            x = x.to_numpy(dtype=np.int64)
+        else:  # the integers as they are (0 for NA), checked before widening
+            x = _extension_ints(x, dtype, field, has_na, exact)
     arr = _to_numpy(x, field)
     kind = arr.dtype.kind
     if kind == "b":
@@ -288,6 +329,33 @@ def as_numeric(
     if sums:
         _check_sums(arr, field)
     return np.ascontiguousarray(arr)
+
+
+def _extension_ints(
+    x: Any, dtype: Any, field: str, has_na: bool, exact: bool
+) -> np.ndarray:
+    """A nullable integer column (``Int64``, ``UInt64``, ``int64[pyarrow]``)
+    as ``int64``, or ``float64`` with NaN where it is missing: values past
+    ``int64`` refused as for a NumPy ``uint64`` array (never wrapped round),
+    and with *exact* values past 2**53 refused before NaN makes them float."""
+    native = getattr(dtype, "numpy_dtype", None)
+    if not isinstance(native, np.dtype) or native.kind not in "iu":
+        native = np.dtype(np.uint64 if dtype.kind == "u" else np.int64)
+    values = np.asarray(x.to_numpy(dtype=native, na_value=0))
+    big = native.kind == "u" and native.itemsize >= 8 and len(values)
+    if big and int(values.max()) > np.iinfo(np.int64).max:
+        raise InputError(
+            field, "has values above 2**63 - 1", fix="use int64 or float values"
+        )
+    values = values.astype(np.int64, copy=False)
+    if exact and len(values) and max(-int(values.min()), int(values.max())) > _EXACT:
+        first, count = first_offender((values > _EXACT) | (values < -_EXACT))
+        _refuse_inexact(field, first, count)
+    if not has_na:
+        return values
+    out = values.astype(np.float64)
+    out[np.asarray(x.isna(), dtype=bool)] = np.nan
+    return out
 
 
 _FLOAT_MAX = float(np.finfo(np.float64).max)

@@ -20,7 +20,6 @@ import argparse
 import contextlib
 import errno
 import os
-import re
 import shlex
 import sys
 import tempfile
@@ -37,12 +36,13 @@ from . import __version__
 from . import _validate as v
 from . import rules as rules_mod
 from ._files import (
-    DOT_GROUPS,
     _check_encoding,
     _need_pyarrow,
     _read_table,
     _write_fix,
     check_date_format,
+    check_number_text,
+    in_file,
     output_target,
     parse_date_column,
     parse_date_text,
@@ -51,7 +51,7 @@ from ._files import (
     write_all,
 )
 from .errors import CustsegError, CustsegWarning, Diagnostic, InputError, RulesError
-from .frame import _load_preset, segment, table_format
+from .frame import _load_preset, _record_numbers, segment, table_format
 from .pareto import pareto_summary
 from .rfm import MAX_BINS
 from .rules._examples import failures as example_failures
@@ -583,6 +583,7 @@ def _side_file(
     survey answers, which may be codes), read as numbers.
     """
     text = [args.customer]
+    numbers = _record_numbers(rs) if what == "records" else []
     if what == "records":
         numeric = {
             name
@@ -592,99 +593,16 @@ def _side_file(
         }
         names = table_columns(path, encoding=args.encoding)
         text += [n for n in names if n not in numeric and n != args.customer]
-    return _read_table(
-        path,
-        encoding=args.encoding,
-        text_columns=text,
-        sep_fix=_SIDE_SEP_FIX.replace("this file", f"the {what} file"),
-    )
-
-
-_DECIMAL_COMMA = re.compile(r"\s*[-+]?[0-9]{1,3}(?:[. ]?[0-9]{3})*,[0-9]+\s*")
-# 1,234 or 1,234,567.89: a comma before each group of three digits
-_THOUSANDS = re.compile(r"\s*[-+]?[0-9]{1,3}(?:,[0-9]{3})+(?:\.[0-9]*)?\s*")
-_POINT = re.compile(r"\s*[-+]?[0-9]*\.[0-9]+\s*")
-
-
-def _check_decimal_comma(tx: pd.DataFrame, amount: str) -> None:
-    """Amounts such as 1,5 (a decimal comma, from a ';'-separated export), or
-    1,234 (a thousands separator: 1234, not 1.234)."""
-    col = tx[amount]
-    if pd.api.types.is_numeric_dtype(col.dtype):
-        return
-    numbers = pd.to_numeric(col, errors="coerce")
-    bad = (numbers.isna() & col.notna()).to_numpy()
-    if not bad.any():
-        return
-    first = int(np.argmax(bad))
-    value = col.iloc[first]
-    if not (isinstance(value, str) and "," in value):
-        groups = col.astype(str).str.fullmatch(DOT_GROUPS.pattern).to_numpy()
-        if groups[bad].all():  # 1.234.567 (and 1.234 beside it): thousands
-            first = int(np.argmax(groups))
-            value = str(col.iloc[first]).strip()
-            raise InputError(
-                amount,
-                f"holds numbers with a dot between thousands, such as {value!r} "
-                f"({value.replace('.', '')})",
-                first_row=first,
-                n_rows=int(groups.sum()),
-                fix="export the file without thousands separators (1.234.567 as "
-                "1234567)",
-            )
-        return
-    text = col[bad].astype(str)
-    grouped = text.str.fullmatch(_THOUSANDS.pattern).to_numpy()
-    decimal = text.str.fullmatch(_DECIMAL_COMMA.pattern).to_numpy()
-    # other rows with a decimal point: the commas cannot be decimal commas
-    points = bool(
-        col[~bad].astype(str).str.fullmatch(_POINT.pattern).any()
-        or text.str.contains(".", regex=False).to_numpy()[grouped].any()
-    )
-    n_rows = int(bad.sum())
-    if grouped.all() and points:
-        raise InputError(
-            amount,
-            f"holds numbers written with thousands separators, such as {value!r}",
-            first_row=first,
-            n_rows=n_rows,
-            fix="remove the thousands separators (1,234 as 1234, 1,234.50 as "
-            "1234.50): export the file without them, or delete the commas",
+    try:
+        return _read_table(
+            path,
+            encoding=args.encoding,
+            text_columns=text,
+            sep_fix=_SIDE_SEP_FIX.replace("this file", f"the {what} file"),
+            exact_numbers=numbers,
         )
-    if grouped.all() and decimal.all():
-        raise InputError(
-            amount,
-            f"holds numbers written with a comma, such as {value!r}",
-            first_row=first,
-            n_rows=n_rows,
-            fix="if the comma separates thousands, remove it (1,234 as 1234); "
-            "if it is a decimal comma, write a decimal point (1,5 as 1.5); "
-            "export the file without thousands separators and with '.' as the "
-            "decimal separator",
-        )
-    dots = col[~bad].astype(str).str.fullmatch(DOT_GROUPS.pattern)
-    if _DECIMAL_COMMA.fullmatch(value) and not grouped[0] and dots.any():
-        other = str(col[~bad][dots.to_numpy()].iloc[0]).strip()
-        raise InputError(
-            amount,
-            f"holds numbers written with a decimal comma, such as {value!r}, "
-            f"beside numbers such as {other!r}, where the dot separates "
-            f"thousands ({other} as {other.replace('.', '')})",
-            first_row=first,
-            n_rows=n_rows,
-            fix="export the file with '.' as the decimal separator and without "
-            "thousands separators (1.234,50 as 1234.50); replacing only the "
-            "commas would read 1.234 as one",
-        )
-    if _DECIMAL_COMMA.fullmatch(value) and not grouped[0]:
-        raise InputError(
-            amount,
-            f"holds numbers written with a decimal comma, such as {value!r}",
-            first_row=first,
-            n_rows=n_rows,
-            fix="write them with a decimal point (1,5 as 1.5): export the file "
-            "with '.' as the decimal separator, or replace the commas",
-        )
+    except InputError as exc:
+        raise in_file(exc, what, path) from None
 
 
 def _read_inputs(
@@ -716,7 +634,7 @@ def _read_inputs(
     )
     _check_columns(tx, args)
     tx[args.date] = parse_date_column(tx[args.date], args.date, date_format=date_format)
-    _check_decimal_comma(tx, args.amount)
+    check_number_text(tx[args.amount], args.amount)
     _check_rows(tx, args.input, args)
     for path, attr, what in (
         (args.records, "records_frame", "records"),

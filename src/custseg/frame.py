@@ -26,7 +26,15 @@ import pandas as pd
 from . import _display
 from . import engines as _engines
 from ._align import id_kind, same_ids
-from ._files import parse_date_column, read_table, table_format, write_table
+from ._files import (
+    _read_table,
+    check_number_text,
+    in_file,
+    parse_date_column,
+    read_table,
+    table_format,
+    write_table,
+)
 from .errors import CustsegWarning, Diagnostic, InputError, RulesError, ThresholdError
 from .labels import Labels
 from .lifecycle import LifecycleWindows, lifecycle_stage
@@ -299,18 +307,31 @@ def _record_answers(out: pd.DataFrame, rs: RuleSet) -> pd.DataFrame:
             continue
         try:
             _record_answer(out, name, spec)
-        except InputError as exc:  # rows of the joined frame: name the customer
-            if exc.first_row is None:
-                raise
-            who = out.index[exc.first_row]
-            raise InputError(
-                exc.field,
-                f"{exc.problem} in the customer records (first for customer "
-                f"{_short(who)}, {exc.n_rows or 1} customer"
-                f"{'s' if (exc.n_rows or 1) != 1 else ''})",
-                fix=exc.fix,
-            ) from None
+        except InputError as exc:
+            raise _for_customer(exc, out.index) from None
     return out
+
+
+def _for_customer(exc: InputError, ids: pd.Index) -> InputError:
+    """*exc* about a records column, its row (of the joined frame, which
+    the caller never sees) told as the first customer who has the problem."""
+    if exc.first_row is None:
+        return exc
+    n = exc.n_rows or 1
+    return InputError(
+        exc.field,
+        f"{exc.problem} in the customer records (first for customer "
+        f"{_short(ids[exc.first_row])}, {n} customer{'s' if n != 1 else ''})",
+        fix=exc.fix,
+    )
+
+
+def _record_numbers(rs: RuleSet | None) -> list[str]:
+    """The fields the records bring that the rules read as numbers."""
+    if rs is None:
+        return []
+    kinds = ("number", "integer")
+    return [n for n, spec in rs.fields.items() if spec.optional and spec.kind in kinds]
 
 
 def _record_answer(out: pd.DataFrame, name: str, spec: Any) -> None:
@@ -319,6 +340,9 @@ def _record_answer(out: pd.DataFrame, name: str, spec: Any) -> None:
     from .loyalty import survey_codes
 
     col = out[name]
+    if spec.kind in ("number", "integer") and not pd.api.types.is_numeric_dtype(col):
+        # 1,5 or 1.234,50 from a ';' export: said so, not "not a number"
+        check_number_text(col, name)
     if spec.kind == "category":
         codes = (
             survey_codes(name, col)
@@ -351,13 +375,23 @@ def _survey_levels(name: str) -> tuple[str, ...]:
 
 
 def _records_frame(
-    records: Any, customer: Hashable, encoding: str | None = None
+    records: Any,
+    customer: Hashable,
+    encoding: str | None = None,
+    numbers: Iterable[str] = (),
 ) -> pd.DataFrame:
     """Customer records indexed by id (named *customer*): from a path (the id
-    read as text) or a frame with the id as a column or as its named index."""
+    read as text; the columns named in *numbers*, those the rules read as
+    numbers, checked as the amounts are: ``1.234`` in a ';' file is refused)
+    or a frame with the id as a column or as its named index."""
     if isinstance(records, str | os.PathLike):
         text = (customer,) if isinstance(customer, str) else ()
-        records = read_table(records, encoding=encoding, text_columns=text)
+        try:
+            records = _read_table(
+                records, encoding=encoding, text_columns=text, exact_numbers=numbers
+            )
+        except InputError as exc:
+            raise in_file(exc, "records", records) from None
     if not isinstance(records, pd.DataFrame):
         raise InputError(
             "records",
@@ -1206,7 +1240,7 @@ def _segment(
     out = pd.concat([out, scores.to_pandas()], axis=1)
     found: list[pd.Index] = []  # the ids of the records and of the contacts
     if records is not None:
-        frame = _records_frame(records, customer, encoding)
+        frame = _records_frame(records, customer, encoding, _record_numbers(rs))
         out = _join_records(out, frame, customer, _computed_names(rs, explain))
         found.append(frame.index)
     if contacts is not None:
@@ -1243,7 +1277,14 @@ def _segment(
         # the rules see the records' answers in their own spellings; the
         # frame keeps the records as they came
         data = _record_answers(out, rs) if records is not None else out
-        evaluated = rs.evaluate(data, explain=explain, lang=lang, aggregates=aggregates)
+        try:
+            evaluated = rs.evaluate(
+                data, explain=explain, lang=lang, aggregates=aggregates
+            )
+        except InputError as exc:  # a records field: out of bounds, not numbers
+            if records is None or exc.field not in frame.columns:
+                raise
+            raise _for_customer(exc, out.index) from None
         aggregates = evaluated.aggregates
         result = evaluated.to_pandas()
         _check_replaced(out, result.columns, rs)

@@ -326,6 +326,10 @@ def _categorical_parts(x: Any) -> tuple[np.ndarray, list[Any], bool] | None:
     except (AttributeError, TypeError):
         return None
     codes = np.asarray(getattr(codes, "to_numpy", lambda: codes)())
+    dtype = getattr(categories, "dtype", None)
+    if isinstance(dtype, np.dtype) and dtype.kind == "f" and dtype.itemsize < 8:
+        # float32 categories as NumPy scalars, named in their own type
+        return codes.astype(np.intp), list(np.asarray(categories)), ordered
     return codes.astype(np.intp), list(categories.tolist()), ordered
 
 
@@ -452,7 +456,7 @@ def _object_classes(kept: np.ndarray, field: str) -> tuple[np.ndarray, list[str]
             return inverse.reshape(-1), names
     if kinds == ["number"] and any(issubclass(t, np.generic) for t in types):
         # as Python numbers: a Decimal cannot be compared with np.int8(10)
-        values = [x.item() if isinstance(x, np.generic) else x for x in values]
+        values = [_python_number(x) for x in values]
     if kinds == ["text"] and not any(x.endswith("\x00") for x in values):
         # (NumPy's str drops trailing NULs: "a\x00" would be "a")
         uniques, inverse = np.unique(kept.astype(str), return_inverse=True)
@@ -475,6 +479,23 @@ def _object_classes(kept: np.ndarray, field: str) -> tuple[np.ndarray, list[str]
     if kinds == ["number"]:  # (numbers equal in Python have one name)
         return codes, [_number_name(x) for x in ordered]
     return codes, [str(x) for x in ordered]
+
+
+def _narrow_float(x: np.float16 | np.float32) -> float:
+    """A float32 (or float16) label as the float of the decimal it is written
+    as in its own type: 0.1, not 0.10000000149011612; a whole one exactly
+    (134217728, which float32 writes 1.3421773e+08)."""
+    f = float(x)
+    return f if f.is_integer() or not math.isfinite(f) else float(str(x))
+
+
+def _python_number(x: Any) -> Any:
+    """A NumPy number as the Python number it is written as: a float32 0.1
+    as the float 0.1 (as :func:`_number_name` names it), not its widened
+    bits."""
+    if isinstance(x, np.float16 | np.float32):
+        return _narrow_float(x)
+    return x.item() if isinstance(x, np.generic) else x
 
 
 # labels whose only missing values are None and NaN, which is not equal to itself
@@ -536,8 +557,12 @@ def _plain_classes(x: Any, field: str) -> tuple[np.ndarray, tuple[str, ...]]:
     codes[known] = inverse.reshape(-1)
     if uniques.dtype.kind in "iufc":
         # one name per number: 2, not 2.0 (an integer column with a gap,
-        # read as float); inf as "inf"
-        return codes, tuple(_number_name(u) for u in uniques.tolist())
+        # read as float); inf as "inf"; a float32 0.1 as 0.1 (NumPy scalars:
+        # tolist() would widen it to 0.10000000149011612)
+        narrow = uniques.dtype.kind in "fc" and uniques.dtype.itemsize < 8
+        return codes, tuple(
+            _number_name(u) for u in (uniques if narrow else uniques.tolist())
+        )
     return codes, tuple(str(u) for u in uniques.tolist())
 
 
@@ -627,6 +652,8 @@ def _number_name(x: Any) -> str:
         return str(x)  # 1/3: equal to no float nor Decimal
     if isinstance(x, numbers.Complex) and not isinstance(x, numbers.Real):
         return _number_name(x.real) if x.imag == 0 else str(x)
+    if isinstance(x, np.float16 | np.float32):
+        return _float_name(_narrow_float(x))
     try:
         f = float(x)
     except (TypeError, ValueError, OverflowError):

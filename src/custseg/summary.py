@@ -437,6 +437,8 @@ def _id_values(ids: Any, field: str) -> Any:
     import pandas as pd
 
     values: Any
+    if isinstance(ids, np.ma.MaskedArray):
+        ids = v.unmask(ids)
     if isinstance(ids, pd.Series | pd.Index):
         values = ids.to_numpy() if isinstance(ids.dtype, np.dtype) else ids.array
     elif isinstance(ids, list | tuple):
