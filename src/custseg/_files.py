@@ -375,6 +375,27 @@ def _check_header(path: Path, names: list[str], where: str = "header line") -> N
         )
 
 
+def _check_not_data(path: Path, names: list[str]) -> None:
+    """Refuse a first line of values (``00001 19970203 1 29.33``): a file
+    without a header line. Naming its values as columns (``--customer
+    00001``) would read the first row as the header and lose it. A header
+    names at least one column with a letter (in any script)."""
+    written = [n.strip() for n in names if n.strip()]
+    if len(written) < 2 or any(c.isalpha() for n in written for c in n):
+        return
+    shown = ", ".join(repr(n) for n in written[:4]) + (
+        ", ..." if len(written) > 4 else ""
+    )
+    raise InputError(
+        str(path),
+        f"seems to have no header line: its first line holds values ({shown}), "
+        "not column names, and would be lost as the header",
+        fix="add a first line naming the columns (customer_id,date,amount, "
+        "with the file's separator); columns named only with digits need a "
+        "letter in their names",
+    )
+
+
 _FIELD_COUNT = re.compile(r"Expected (\d+) fields in line (\d+), saw (\d+)")
 
 
@@ -500,7 +521,10 @@ def _read_spaced_ids(
         text = f.read().decode(encoding)
     text = text.removeprefix("\ufeff")
     mark = next(chr(c) for c in range(0xE000, 0xF900) if chr(c) not in text)
-    cut = text.find("\n") + 1 or len(text)  # the header line keeps its reading
+    # the header line keeps its reading; it ends at \r\n, \n or a bare \r
+    # (classic Mac files), as the reader's lines do
+    end = re.search(r"\r\n|\n|\r", text)
+    cut = end.end() if end else len(text)
     body = _LINE_SPACES.sub(lambda m: mark * len(m.group(1)), text[cut:])
     reader = {k: v for k, v in common.items() if k != "encoding"}
     df = pd.read_csv(
@@ -508,10 +532,16 @@ def _read_spaced_ids(
     )
     for position in range(len(df.columns)):
         col = df.iloc[:, position]
-        if col.dtype == object or pd.api.types.is_string_dtype(col.dtype):
+        if not (col.dtype == object or pd.api.types.is_string_dtype(col.dtype)):
+            continue
+        kind = pd.api.types.infer_dtype(col, skipna=True)
+        if kind == "string":
             has = col.str.contains(mark, regex=False, na=False)
             if has.any():
                 df.isetitem(position, col.where(~has, col.str.replace(mark, " ")))
+        elif kind.startswith("mixed"):  # text beside True/False and gaps
+            fixed = col.map(lambda v: v.replace(mark, " ") if isinstance(v, str) else v)
+            df.isetitem(position, fixed.astype(col.dtype))
     return df
 
 
@@ -534,6 +564,7 @@ def _read_text(
     try:
         names = _header_names(path, common)
         _check_header(path, names)
+        _check_not_data(path, names)
         options: dict[str, Any] = {"low_memory": False}
         if text_columns:
             keys = pd.read_csv(path, nrows=0, skipinitialspace=True, **common).columns

@@ -84,7 +84,9 @@ def _label_table(seg: pd.DataFrame, column: str, title: str) -> list[str]:
     names = [str(c) for c in labels.cat.categories]
     try:
         table = segment_summary(labels, seg, total=None)
-    except CustsegError:  # amounts so large that their total overflows
+    except InputError as exc:  # amounts so large that their total overflows
+        if "so large that their sum" not in exc.problem:
+            raise  # anything else is a defect to see, never a row of dashes
         table = None
     width = max([_width(title), *(_width(n) for n in names)])
     lines = [

@@ -374,6 +374,33 @@ def _survey_levels(name: str) -> tuple[str, ...]:
     return {"satisfaction": SATISFACTION, "referral": REFERRAL}.get(name, ())
 
 
+def _no_match(source: str, ids: pd.Index, index: pd.Index) -> str:
+    """The warning for side data none of whose ids is a buyer's, with a pair
+    of ids that differ only as written (``17850.0`` and ``17850``) if any."""
+
+    def loose(x: pd.Index) -> pd.Series:  # 17850.0, 017850, " C7" -> 17850, c7
+        text = pd.Series(x.astype(str), dtype=object).str.strip().str.lower()
+        return text.str.replace(r"\.0+\Z", "", regex=True).str.lstrip("0")
+
+    a, b = ids[0], index[0]
+    flat = not isinstance(ids, pd.MultiIndex) and not isinstance(index, pd.MultiIndex)
+    theirs, ours = (loose(ids), loose(index)) if flat else (pd.Series(), pd.Series())
+    pair = np.flatnonzero(theirs.isin(ours).to_numpy())
+    if len(pair):
+        a = ids[int(pair[0])]
+        b = index[
+            int(np.flatnonzero((ours == theirs.iloc[int(pair[0])]).to_numpy())[0])
+        ]
+    return (
+        f"none of the {len(ids):,} customer ids of the {source} is an id of the "
+        f"transactions (such as {_short(a)} there and {_short(b)} "
+        "in the transactions), so each of their customers is counted twice, "
+        "once without purchases: ids match only as written (17850.0 and "
+        "17850, 00017 and 17 are different ids); write them the same way in "
+        "both files"
+    )
+
+
 def _records_frame(
     records: Any,
     customer: Hashable,
@@ -1239,10 +1266,12 @@ def _segment(
     )
     out = pd.concat([out, scores.to_pandas()], axis=1)
     found: list[pd.Index] = []  # the ids of the records and of the contacts
+    sources: list[str] = []
     if records is not None:
         frame = _records_frame(records, customer, encoding, _record_numbers(rs))
         out = _join_records(out, frame, customer, _computed_names(rs, explain))
         found.append(frame.index)
+        sources.append("customer records")
     if contacts is not None:
         out, contact_ids = _join_relationship(
             out,
@@ -1254,12 +1283,16 @@ def _segment(
             encoding=encoding,
         )
         found.append(contact_ids)
+        sources.append("contacts")
     if found:  # where each customer was found; the buyers are the first rows
         in_tx = np.arange(len(out)) < len(facts)
         in_other = np.zeros(len(out), dtype=bool)
-        for ids in found:
+        for ids, source in zip(found, sources, strict=True):
             index, ids = same_ids(out.index, ids)
-            in_other |= index.isin(ids)
+            hit = index.isin(ids)
+            in_other |= hit
+            if len(ids) and in_tx.any() and not hit[in_tx].any():
+                notes.append(_no_match(source, ids, index))
         present = np.where(in_tx, np.where(in_other, 0, 1), 2)
         out["present"] = Labels(present, PRESENT_NAMES).to_categorical()
     recency = out["recency_days"].to_numpy()

@@ -81,7 +81,12 @@ def _facts_columns(
     The last item is a pandas index (frames, Series), a NumPy array of
     customer ids (:class:`~custseg.CustomerFacts`) or ``None``.
     """
-    if hasattr(facts, "recency_days") and hasattr(facts, "customer_id"):
+    if (  # CustomerFacts (a frame with a customer_id column is read by columns)
+        not hasattr(facts, "columns")
+        and not isinstance(facts, Mapping)
+        and hasattr(facts, "recency_days")
+        and hasattr(facts, "customer_id")
+    ):
         return facts.recency_days, facts.frequency, facts.monetary, facts.customer_id
     if not (isinstance(facts, Mapping) or hasattr(facts, "columns")):
         raise InputError(
