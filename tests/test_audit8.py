@@ -371,3 +371,55 @@ def test_the_report_shows_figures_with_a_customer_id_column(tmp_path: Path) -> N
         assert args.func(args) == 0
     active = next(line for line in out.getvalue().splitlines() if "active" in line)
     assert "100.0%" in active.split("  ", 3)[-1] and " - " not in active, active
+
+
+# --- ids of one kind in name only: tuple levels, dates with and without zone --
+
+
+@settings(max_examples=40, deadline=None)
+@given(
+    keys=st.lists(
+        st.tuples(st.sampled_from(["n", "s", "e"]), st.integers(0, 50)),
+        min_size=1,
+        max_size=8,
+        unique=True,
+    ),
+    text_level=st.sampled_from(["after", "before", "neither"]),
+    classes=st.data(),
+)
+def test_tuple_ids_pair_only_level_by_level_kind(
+    keys: list[tuple[str, int]], text_level: str, classes: st.DataObject
+) -> None:
+    """Tuple ids whose second level is integers in one period and text in
+    the other (one period read back from CSV) share no customer: refused, as
+    flat ids are; of one kind, the table is the flat ids' table."""
+    labels = classes.draw(
+        st.lists(st.sampled_from("AB"), min_size=len(keys), max_size=len(keys))
+    )
+    as_text = [(a, str(b)) for a, b in keys]
+    before = pd.Series(
+        labels,
+        index=pd.MultiIndex.from_tuples(as_text if text_level == "before" else keys),
+    )
+    after = pd.Series(
+        labels[::-1],
+        index=pd.MultiIndex.from_tuples(as_text if text_level == "after" else keys),
+    )
+    if text_level != "neither":
+        with pytest.raises(InputError, match=r"tuples of \(text, (text|integers)\)"):
+            custseg.transition_matrix(before, after)
+        return
+    flat = [f"{a}{b}" for a, b in keys]
+    want = custseg.transition_matrix(
+        pd.Series(labels, index=flat), pd.Series(labels[::-1], index=flat)
+    )
+    got = custseg.transition_matrix(before, after)
+    np.testing.assert_array_equal(got.counts.to_numpy(), want.counts.to_numpy())
+
+
+def test_dates_with_and_without_zone_are_ids_of_two_kinds() -> None:
+    naive = pd.to_datetime(["2024-01-01", "2024-01-02"])
+    before = pd.Series(["A", "B"], index=naive)
+    after = pd.Series(["B", "A"], index=naive.tz_localize("UTC"))
+    with pytest.raises(InputError, match="dates with a time zone"):
+        custseg.transition_matrix(before, after)

@@ -280,12 +280,12 @@ def id_kind(ids: Any) -> str:
     >>> id_kind(pd.Index(["1", "2"])), id_kind(pd.CategoricalIndex([3, 4]))
     ('text', 'integers')
     >>> id_kind(pd.MultiIndex.from_arrays([["n"], [1]]))
-    'tuples'
+    'tuples of (text, integers)'
     """
     import numpy as np
 
-    if _is_multiindex(ids):
-        return "tuples"
+    if _is_multiindex(ids):  # the kind of each level: ("n", 1) is not ("n", "1")
+        return "tuples of (" + ", ".join(id_kind(level) for level in ids.levels) + ")"
     dtype = getattr(ids, "dtype", None)
     if dtype is None:
         ids = np.asarray(ids)
@@ -302,6 +302,8 @@ def id_kind(ids: Any) -> str:
         "M": "dates",
         "m": "durations",
     }
+    if kind == "M" and getattr(dtype, "tz", None) is not None:
+        return "dates with a time zone"  # never equal to a date without one
     if kind in words:  # NumPy, nullable and Arrow numbers alike
         return words[kind]
     if kind == "U" or str(dtype).split("[")[0] in ("str", "string", "large_string"):
@@ -318,8 +320,24 @@ def id_kind(ids: Any) -> str:
     if inferred == "unknown-array":  # an extension array of objects
         inferred = pd.api.types.infer_dtype(np.asarray(ids, dtype=object))
     if inferred == "mixed" and all(isinstance(x, tuple) for x in ids):
-        return "tuples"  # an Index of tuples: object values, rare
+        return _tuple_kind(ids)  # an Index of tuples: object values, rare
     return _KIND_WORDS.get(inferred, inferred)
+
+
+def _tuple_kind(ids: Any) -> str:
+    """The kind of tuples of one length: the kind of each position, as a
+    ``MultiIndex``'s levels; ``"tuples"`` when their lengths differ."""
+    pd = sys.modules["pandas"]
+    values = list(ids)
+    width = {len(t) for t in values}
+    if len(width) != 1:
+        return "tuples"
+    (n,) = width
+    kinds = [
+        id_kind(pd.Index([t[i] for t in values], dtype=object).infer_objects())
+        for i in range(n)
+    ]
+    return "tuples of (" + ", ".join(kinds) + ")"
 
 
 def _is_missing(x: Any) -> bool:

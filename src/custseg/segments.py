@@ -82,7 +82,7 @@ def _facts_columns(
     customer ids (:class:`~custseg.CustomerFacts`) or ``None``.
     """
     if (  # CustomerFacts (a frame with a customer_id column is read by columns)
-        not hasattr(facts, "columns")
+        not is_pandas(facts)
         and not isinstance(facts, Mapping)
         and hasattr(facts, "recency_days")
         and hasattr(facts, "customer_id")
