@@ -423,3 +423,47 @@ def test_dates_with_and_without_zone_are_ids_of_two_kinds() -> None:
     after = pd.Series(["B", "A"], index=naive.tz_localize("UTC"))
     with pytest.raises(InputError, match="dates with a time zone"):
         custseg.transition_matrix(before, after)
+
+
+# --- amounts in the lossless long form of a float64 -----------------------
+
+
+@settings(max_examples=30, deadline=None, suppress_health_check=_FIXTURE_OK)
+@given(
+    amounts=st.lists(
+        st.floats(0.01, 1e9, allow_nan=False).map(lambda x: round(x, 2)),
+        min_size=1,
+        max_size=5,
+    ),
+    fmt=st.sampled_from(["%.17g", "%.18e", "%.20g", "%.25g", "%r"]),
+)
+def test_long_forms_of_a_float_are_that_float(
+    tmp_path: Path, amounts: list[float], fmt: str
+) -> None:
+    """'%.17g' (1234.5599999999999) and numpy.savetxt's '%.18e' write a
+    float64 without loss: read as that float, never refused as too long."""
+    text = [fmt % a for a in amounts]
+    path = tmp_path / "tx.csv"
+    path.write_text(
+        "customer_id,date,amount\n"
+        + "".join(f"c{i},2024-01-01,{t}\n" for i, t in enumerate(text))
+    )
+    out = tmp_path / "out.parquet"
+    assert _cli(["segment", str(path), "--bins", "2", "--output", str(out)]) == 0
+    got = pd.read_parquet(out)
+    assert got.set_index("customer_id")["monetary"].tolist() == amounts
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "0.99999999999999999",  # 1.0 as a float
+        "1234.5599999999998",  # 17 digits, not the float's rounding
+        "0.10000000000000000555111512312579",  # one past the exact 0.1's
+    ],
+)
+def test_digits_float64_loses_are_still_refused(tmp_path: Path, text: str) -> None:
+    path = tmp_path / "tx.csv"
+    path.write_text(f"customer_id,date,amount\nc1,2024-01-01,{text}\n")
+    with pytest.raises(InputError, match="more significant digits"):
+        _cli(["segment", str(path), "--output", str(tmp_path / "o.csv")])

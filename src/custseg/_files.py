@@ -946,7 +946,13 @@ def _changed_by_float(text: str, value: float) -> bool:
         return False
     if not exact.is_finite() or value != value:
         return False
-    return exact != decimal.Decimal(value) and exact != decimal.Decimal(repr(value))
+    if exact == decimal.Decimal(value) or exact == decimal.Decimal(repr(value)):
+        return False
+    # the lossless long form a program writes of a float64 ('%.17g',
+    # numpy.savetxt's '%.18e': 1234.5599999999999 is the float 1234.56): the
+    # value rounded to as many significant digits as the text has
+    digits = len(exact.as_tuple().digits)
+    return exact != decimal.Decimal(format(value, f".{max(digits - 1, 0)}e"))
 
 
 def _first_line(exc: BaseException) -> str:
