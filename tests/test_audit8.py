@@ -467,3 +467,77 @@ def test_digits_float64_loses_are_still_refused(tmp_path: Path, text: str) -> No
     path.write_text(f"customer_id,date,amount\nc1,2024-01-01,{text}\n")
     with pytest.raises(InputError, match="more significant digits"):
         _cli(["segment", str(path), "--output", str(tmp_path / "o.csv")])
+
+
+# --- one frame of several shops' time zones --------------------------------
+
+
+@settings(max_examples=30, deadline=None)
+@given(
+    stamps=st.lists(
+        st.tuples(
+            st.datetimes(dt.datetime(2023, 1, 1), dt.datetime(2024, 12, 31)),
+            st.sampled_from(["Europe/London", "Asia/Shanghai", "America/New_York"]),
+        ),
+        min_size=1,
+        max_size=6,
+    )
+)
+def test_frames_of_several_zones_read_as_summarize_reads_them(
+    stamps: list[tuple[dt.datetime, str]],
+) -> None:
+    """``pd.concat`` of frames localized to their own zones gives an object
+    column of aware dates in several zones: each read on its own local day,
+    as :func:`custseg.summarize` reads it, never refused as "not dates"."""
+    parts = [
+        pd.DataFrame(
+            {
+                "customer_id": [f"c{i}"],
+                "date": pd.DatetimeIndex([when]).tz_localize(
+                    zone, ambiguous=True, nonexistent="shift_forward"
+                ),
+                "amount": [1.0],
+            }
+        )
+        for i, (when, zone) in enumerate(stamps)
+    ]
+    tx = pd.concat(parts, ignore_index=True)
+    as_of = "2025-01-01"
+    want = custseg.summarize(tx["customer_id"], tx["date"], tx["amount"], as_of=as_of)
+    got = summarize_frame(tx, as_of=as_of)
+    assert got["recency_days"].tolist() == want.recency_days.tolist()
+
+
+@settings(max_examples=20, deadline=None)
+@given(
+    days=st.lists(
+        st.dates(dt.date(2024, 1, 10), dt.date(2024, 6, 30)), min_size=2, max_size=2
+    ),
+    iso=st.booleans(),
+)
+def test_contact_dates_iso_or_the_transactions_format(
+    days: list[dt.date], iso: bool
+) -> None:
+    """The Python API reads contact dates as the command line does (ISO 8601
+    or YYYYMMDD), and also in the transactions' date_format: one answer."""
+    tx = pd.DataFrame(
+        {"customer_id": ["a", "b"], "date": ["05/01/2024"] * 2, "amount": [1.0, 2.0]}
+    )
+    written = [d.isoformat() if iso else d.strftime("%d/%m/%Y") for d in days]
+    contacts = pd.DataFrame(
+        {
+            "customer_id": ["a", "b"],
+            "date": written,
+            "initiator": "company",
+            "kind": "follow_up",
+        }
+    )
+    reference = contacts.assign(date=pd.to_datetime([d.isoformat() for d in days]))
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        kw = {"date_format": "%d/%m/%Y", "bins": 2, "as_of": "2024-07-01"}
+        got = custseg.segment(tx, contacts=contacts, **kw)
+        want = custseg.segment(tx, contacts=reference, **kw)
+    assert got.customers["relationship"].tolist() == (
+        want.customers["relationship"].tolist()
+    )

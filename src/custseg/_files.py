@@ -1356,6 +1356,7 @@ def parse_date_column(
         col.dtype
     ):
         return _numeric_dates(col, name, date_format)
+    kind = None
     if col.dtype == object:
         kind = pd.api.types.infer_dtype(col, skipna=True)
         if kind in ("integer", "floating", "mixed-integer-float", "decimal"):
@@ -1379,6 +1380,11 @@ def parse_date_column(
             return pd.Series(values, index=col.index, name=col.name)
         problem = "has values that are not dates"
     bad = (parsed.isna() & col.notna()).to_numpy()
+    if bad.any() and kind in ("datetime", "date") and date_format is None:
+        # date objects in several time zones (pd.concat of two shops' frames):
+        # pandas coerces the second zone to NaT; each is read in its own zone
+        values = as_datetime(col.to_numpy(dtype=object), name, nan="allow")
+        return pd.Series(values, index=col.index, name=col.name)
     if bad.any():
         raise _bad_values(col, bad, name, problem, fix or _DATE_FIX)
     return parsed

@@ -214,7 +214,28 @@ def _join_relationship(
             fix="a contact log has the customer id column (named as in the "
             "transactions) and date, initiator (customer / company) and kind",
         )
-    dates = parse_date_column(contacts["date"], "date", date_format=date_format)
+    try:  # ISO 8601 or YYYYMMDD, as the command line reads contact dates
+        dates = parse_date_column(contacts["date"], "date")
+    except InputError as exc:
+        if date_format is None:
+            raise InputError(
+                "date",
+                f"of the {where} {exc.problem}",
+                first_row=exc.first_row,
+                n_rows=exc.n_rows,
+                fix=exc.fix,
+            ) from None
+        try:  # else the transactions' format
+            dates = parse_date_column(contacts["date"], "date", date_format=date_format)
+        except InputError as again:
+            raise InputError(
+                "date",
+                f"of the {where} {again.problem}",
+                first_row=again.first_row,
+                n_rows=again.n_rows,
+                fix="write contact dates as ISO 8601 (2024-01-31), YYYYMMDD "
+                "(20240131) or in the transactions' date_format",
+            ) from None
     later = dates.to_numpy() >= (facts.as_of + np.timedelta64(1, "D"))
     if later.any():
         if after_as_of != "drop":
@@ -1116,7 +1137,8 @@ def segment(
         Adds a ``relationship`` column: Kotler's level each customer's
         contacts show (:func:`~custseg.relationship_type`, default
         thresholds; the first purchase counts as the first sale). Customers
-        found only in the contacts are kept, like records-only ones.
+        found only in the contacts are kept, like records-only ones. Their
+        dates are read as ISO 8601 or ``YYYYMMDD``, else in ``date_format``.
     encoding
         Text encoding of the files given as paths (``"gbk"``, ``"gb18030"``,
         ``"latin-1"``; default UTF-8).
