@@ -541,3 +541,76 @@ def test_contact_dates_iso_or_the_transactions_format(
     assert got.customers["relationship"].tolist() == (
         want.customers["relationship"].tolist()
     )
+
+
+# --- reassign_neglected: capacities only say where the neglected may go ----
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    owners=st.lists(st.sampled_from(["a", "b", "c", None]), min_size=1, max_size=12),
+    caps=st.tuples(*[st.integers(0, 6)] * 3),
+    data=st.data(),
+)
+def test_reassign_neglected_moves_only_the_neglected(
+    owners: list[str | None], caps: tuple[int, int, int], data: st.DataObject
+) -> None:
+    """An owner above a (new, lower) capacity keeps their other customers
+    (as documented), whatever the capacities add up to; the call is refused
+    only when customers without an owner cannot all be placed."""
+    n = len(owners)
+    flags = data.draw(st.lists(st.booleans(), min_size=n, max_size=n))
+    value = [float(100 - i) for i in range(n)]
+    capacity = dict(zip("abc", caps, strict=True))
+    kept = {s: sum(o == s for o in owners) for s in "abc"}
+    room = sum(max(capacity[s] - kept[s], 0) for s in "abc")
+    homeless = sum(o is None for o in owners)
+    if room < homeless:
+        with pytest.raises(custseg.ThresholdError, match="no owner"):
+            custseg.reassign_neglected(
+                value, owners, list("abc"), flags, capacity=capacity
+            )
+        return
+    out = custseg.reassign_neglected(
+        value, owners, list("abc"), flags, capacity=capacity
+    )
+    after = out.owner.to_numpy().tolist()
+    for was, now, flagged in zip(owners, after, flags, strict=True):
+        if was is not None and not flagged:
+            assert now == was
+        if was is None:
+            assert now is not None
+    for s in "abc":
+        assert after.count(s) <= max(capacity[s], kept[s])
+
+
+# --- advice that works ------------------------------------------------------
+
+
+@pytest.mark.parametrize("noise", [1.0000000000000002, 1 + 1e-12])
+def test_rounding_noise_above_one_is_not_called_a_percentage(noise: float) -> None:
+    with pytest.raises(InputError, match="rounding noise: clip at 1") as caught:
+        custseg.loyalty.repurchase_band([0.9, noise])
+    assert "percentage" not in str(caught.value)
+    with pytest.raises(InputError, match="looks like a percentage"):
+        custseg.loyalty.repurchase_band([0.9, 70.0])
+
+
+def test_the_reindex_advice_runs_on_custseg_results() -> None:
+    """The fixes the misalignment errors give are code that works on the
+    objects at hand (Labels, CustomerFacts, TagMatrix)."""
+    facts = custseg.summarize(["p", "q", "r"], ["2024-01-01"] * 3, [1.0, 2.0, 4.0])
+    labels = custseg.care_phase(pd.Series([1, 2, 3], index=["r", "q", "p"]))
+    with pytest.raises(InputError, match=r"labels\.to_pandas\(\)\.reindex\(ids\)"):
+        custseg.segment_summary(labels, facts)
+    ids = facts.to_pandas().index
+    table = custseg.segment_summary(labels.to_pandas().reindex(ids), facts)
+    assert table.loc["Total", "customers"] == 3
+    tags = custseg.tags_from_values(pd.Series(["g", None, None], index=["r", "q", "p"]))
+    with pytest.raises(InputError, match=r"facts\.to_pandas\(\)\["):
+        custseg.group_summary(tags, facts)
+    columns = ["recency_days", "frequency", "monetary"]
+    summary = custseg.group_summary(
+        tags, facts.to_pandas()[columns].reindex(tags.index)
+    )
+    assert summary.totals["monetary"].tolist() == [4.0, 7.0]

@@ -479,6 +479,19 @@ def _check_sums(arr: np.ndarray, field: str) -> None:
     )
 
 
+def above_one(value: float) -> str:
+    """What a number above 1 in a column of probabilities or rates may be:
+    rounding noise (1.0000000000000002, from ``a / b * b``: clip at 1),
+    a percentage (``""`` past 100: neither).
+
+    >>> above_one(1.0000000000000002), above_one(70.0), above_one(250.0)
+    ('noise', 'percentage', '')
+    """
+    if value <= 1 + 1e-9:
+        return "noise"
+    return "percentage" if value <= 100 else ""
+
+
 def describe(value: Any, limit: int = 40) -> str:
     """A short printable description of *value*, for messages.
 

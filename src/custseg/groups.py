@@ -1551,8 +1551,10 @@ def group_summary(
             raise InputError(
                 "facts",
                 "has a different index from the tags",
-                fix="tag and describe the same customers, in the same order "
-                "(facts.reindex(tags.index))",
+                fix="tag and describe the same customers, in the same order: "
+                "a frame by facts.reindex(ids), CustomerFacts by "
+                "facts.to_pandas()[['recency_days', 'frequency', 'monetary']]"
+                ".reindex(ids), ids being tags.index",
             )
         values = []
         for k, x in cols.items():

@@ -258,11 +258,11 @@ def _probabilities(x: Any, t: LoyaltyThresholds) -> np.ndarray:
     if bad.any():
         first, count = v.first_offender(bad)
         value = float(p[first])
-        hint = (
-            f" ({v.describe(value)} looks like a percentage: divide by 100)"
-            if 1 < value <= 100
-            else ""
-        )
+        hint = {
+            "noise": f" ({v.describe(value)} is 1 and rounding noise: clip at 1)",
+            "percentage": f" ({v.describe(value)} looks like a percentage: "
+            "divide by 100)",
+        }.get(v.above_one(value) if value > 1 else "", "")
         raise InputError(
             "repurchase",
             f"has probabilities outside [0, 1]{hint}",

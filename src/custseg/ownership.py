@@ -1156,15 +1156,17 @@ def _inputs(
     customer_id: Any,
     capacity: Any,
     tolerance: Any,
+    whole_book: bool = True,
 ) -> _Inputs:
     """The checked inputs shared by :func:`assign_owners` and
-    :func:`reassign_neglected`."""
+    :func:`reassign_neglected` (which checks room for the customers it
+    places itself: *whole_book* False)."""
     val = _values(value)
     n = len(val)
     names = _staff_names(staff)
     cap = _capacities(capacity, names)
     tol = _tolerance(tolerance)
-    if float(cap.sum()) < n:
+    if whole_book and float(cap.sum()) < n:
         raise ThresholdError(
             f"'capacity' holds {int(cap.sum())} customers in all, {n} to own: "
             f"{n - int(cap.sum())} short; raise a capacity or add staff"
@@ -1701,9 +1703,20 @@ def _place_one_by_one(
     placed: list[int] = []
     best_of: list[int] = []
     moved: list[int] = []
+    # room is kept for the customers without an owner, who must be placed: a
+    # neglected one moves only when the room left still holds them all
+    free = sum(
+        max(int(c) - n, 0) if c != np.inf else len(todo)
+        for c, n in zip(caps, counts, strict=True)
+    )
+    homeless = int((prev[todo] < 0).sum())
     for i, was, u in zip(
         todo.tolist(), prev[todo].tolist(), units[todo].tolist(), strict=True
     ):
+        if was >= 0:
+            gain = 1 if counts[was] - 1 < caps[was] else 0
+            if free - 1 + gain < homeless:
+                continue  # stays with their owner: the room is needed
         aside = None
         best = -1
         while heap:
@@ -1720,7 +1733,12 @@ def _place_one_by_one(
             heapq.heappush(heap, aside)
         if best < 0:
             continue  # nowhere else to go: stays (a forced one cannot: capacity)
+        free -= 1
+        if was < 0:
+            homeless -= 1
         if was >= 0:
+            if counts[was] - 1 < caps[was]:
+                free += 1
             counts[was] -= 1
             books[was] -= u
             version[was] += 1
@@ -1810,7 +1828,7 @@ def reassign_neglected(
     # flags from neglected() and owners from an earlier Assignment carry
     # their input's index: it must be this one
     index = common_index(value=value, owner=owner, customer_id=customer_id, flags=flags)
-    inp = _inputs(value, staff, owner, "owner", customer_id, capacity, tolerance)
+    inp = _inputs(value, staff, owner, "owner", customer_id, capacity, tolerance, False)
     val, names, cap, tol, prev, key, rank, plan = inp
     n, k = len(val), len(names)
     flag = _flags(flags, n)
@@ -1818,6 +1836,16 @@ def reassign_neglected(
     kept = np.where(prev >= 0, prev, -1)
     has = kept >= 0
     count = np.bincount(kept[has], minlength=k).astype(np.int64)
+    # nobody else moves: only the customers without an owner need room (a
+    # neglected one with nowhere else to go stays with their owner)
+    room = float(np.maximum(cap - count, 0).sum())
+    homeless = int((~has).sum())
+    if room < homeless:
+        raise ThresholdError(
+            f"'capacity' leaves room for {int(room)} more customers, and "
+            f"{homeless} have no owner (none, or one who left): "
+            f"{homeless - int(room)} short; raise a capacity or add staff"
+        )
     # the books, whatever the order of the rows: for decimals of few places
     # in whole units (exact in any order, so equal books tie exactly), else
     # from the order-free sums, then updated in the order of the customers

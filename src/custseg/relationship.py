@@ -1160,8 +1160,11 @@ def _check_scale(arr: np.ndarray, field: str, lo: float, hi: float, name: str) -
         first, count = v.first_offender(bad)
         value = v.describe(arr[first])
         hint = ""
-        if field == "margin" and arr[first] <= 100:
+        kind = v.above_one(float(arr[first])) if arr[first] > 1 else ""
+        if field == "margin" and kind == "percentage":
             hint = " (it looks like a percentage)"
+        elif field == "margin" and kind == "noise":
+            hint = " (1 and rounding noise: clip at 1)"
         raise InputError(
             field,
             f"{problem}: {value}{hint}",

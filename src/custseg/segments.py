@@ -135,8 +135,10 @@ def _check_aligned(labels_index: Any, facts_index: Any) -> None:
         "labels",
         "has a different index from 'facts' (other customers, or the same in "
         "another order)",
-        fix="align them first (labels.reindex(facts.index)), or pass NumPy arrays "
-        "to pair them by position",
+        fix="compute the labels from these facts, or put the labels in the "
+        "facts' order: a Series by labels.reindex(ids), Labels by "
+        "labels.to_pandas().reindex(ids), ids being facts.index (CustomerFacts: "
+        "facts.to_pandas().index); or pass NumPy arrays to pair them by position",
     )
 
 

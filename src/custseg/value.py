@@ -373,12 +373,12 @@ def _check_probabilities(arr: np.ndarray, lo: Any, hi: Any) -> None:
         return
     first, count = v.first_offender(bad)
     value = float(arr[first])
-    hint = (
-        f" ({v.describe(value)} looks like a percentage or a score: divide "
-        f"percentages by 100, or give thresholds on your score's scale)"
-        if 1 < value <= 100
-        else f" (such as {v.describe(value)})"
-    )
+    hint = {
+        "noise": f" ({v.describe(value)} is 1 and rounding noise: clip at 1)",
+        "percentage": f" ({v.describe(value)} looks like a percentage or a "
+        "score: divide percentages by 100, or give thresholds on your score's "
+        "scale)",
+    }.get(v.above_one(value) if value > 1 else "", f" (such as {v.describe(value)})")
     raise InputError(
         "intent",
         f"has numbers outside [0, 1] while the intent thresholds ({lo:g}, "
