@@ -805,18 +805,24 @@ _THOUSANDS = re.compile(r"\s*[-+]?[0-9]{1,3}(?:,[0-9]{3})+(?:\.[0-9]*)?\s*")
 _POINT = re.compile(r"\s*[-+]?[0-9]*\.[0-9]+\s*")
 
 
+def of_source(exc: InputError, where: str, fix: str | None = None) -> InputError:
+    """*exc* said to be about the data *where* (``"contacts"``), its fix
+    replaced by *fix* if given."""
+    return InputError(
+        exc.field,
+        f"of the {where} {exc.problem}",
+        first_row=exc.first_row,
+        n_rows=exc.n_rows,
+        fix=exc.fix if fix is None else fix,
+    )
+
+
 def in_file(exc: InputError, what: str, path: str | os.PathLike[str]) -> InputError:
     """*exc* about a column of the *what* file (``"records"``) at *path*, its
     problem said to be in that file; errors about the file itself as they are."""
     if exc.field == os.fspath(path):
         return exc
-    return InputError(
-        exc.field,
-        f"of the {what} file {os.fspath(path)!r} {exc.problem}",
-        first_row=exc.first_row,
-        n_rows=exc.n_rows,
-        fix=exc.fix,
-    )
+    return of_source(exc, f"{what} file {os.fspath(path)!r}")
 
 
 def check_number_text(col: pd.Series, field: str) -> None:

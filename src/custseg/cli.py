@@ -43,6 +43,7 @@ from ._files import (
     check_date_format,
     check_number_text,
     in_file,
+    of_source,
     output_target,
     parse_date_column,
     parse_date_text,
@@ -649,14 +650,11 @@ def _read_inputs(
         try:
             frame["date"] = parse_date_column(frame["date"], "date")
         except InputError as exc:  # name the file: 'date' is the transactions' too
-            raise InputError(
-                exc.field,
-                f"of the contacts file {args.contacts!r} {exc.problem}",
-                first_row=exc.first_row,
-                n_rows=exc.n_rows,
-                fix="write contact dates as ISO 8601 (2024-01-31) or YYYYMMDD "
-                "(20240131); --date-format is for the transactions only",
-            ) from None
+            fix = (
+                "write contact dates as ISO 8601 (2024-01-31) or YYYYMMDD "
+                "(20240131); --date-format is for the transactions only"
+            )
+            raise of_source(exc, f"contacts file {args.contacts!r}", fix) from None
     return tx, rs
 
 

@@ -30,6 +30,7 @@ from ._files import (
     _read_table,
     check_number_text,
     in_file,
+    of_source,
     parse_date_column,
     read_table,
     table_format,
@@ -218,24 +219,15 @@ def _join_relationship(
         dates = parse_date_column(contacts["date"], "date")
     except InputError as exc:
         if date_format is None:
-            raise InputError(
-                "date",
-                f"of the {where} {exc.problem}",
-                first_row=exc.first_row,
-                n_rows=exc.n_rows,
-                fix=exc.fix,
-            ) from None
+            raise of_source(exc, where) from None
         try:  # else the transactions' format
             dates = parse_date_column(contacts["date"], "date", date_format=date_format)
         except InputError as again:
-            raise InputError(
-                "date",
-                f"of the {where} {again.problem}",
-                first_row=again.first_row,
-                n_rows=again.n_rows,
-                fix="write contact dates as ISO 8601 (2024-01-31), YYYYMMDD "
-                "(20240131) or in the transactions' date_format",
-            ) from None
+            fix = (
+                "write contact dates as ISO 8601 (2024-01-31), YYYYMMDD "
+                "(20240131) or in the transactions' date_format"
+            )
+            raise of_source(again, where, fix) from None
     later = dates.to_numpy() >= (facts.as_of + np.timedelta64(1, "D"))
     if later.any():
         if after_as_of != "drop":
