@@ -614,3 +614,42 @@ def test_the_reindex_advice_runs_on_custseg_results() -> None:
         tags, facts.to_pandas()[columns].reindex(tags.index)
     )
     assert summary.totals["monetary"].tolist() == [4.0, 7.0]
+
+
+# --- the encoding advice names the file's encoding -------------------------
+
+
+def _encodable(encoding: str) -> st.SearchStrategy[str]:
+    def ok(c: str) -> bool:
+        try:
+            c.encode(encoding)
+        except UnicodeEncodeError:
+            return False
+        return True
+
+    chars = st.characters(min_codepoint=0x4E00, max_codepoint=0x9FA5).filter(ok)
+    return st.text(chars, min_size=1, max_size=6)
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=_FIXTURE_OK)
+@given(data=st.data(), encoding=st.sampled_from(["big5", "gbk"]))
+def test_the_encoding_advice_names_the_encoding(
+    tmp_path: Path, data: st.DataObject, encoding: str
+) -> None:
+    """A GBK or Big5 file read as UTF-8: the advice names its encoding (GB18030
+    decodes every Big5 file, into private-use characters; naming it alone
+    led to garbled ids, exit 0)."""
+    names = data.draw(st.lists(_encodable(encoding), min_size=1, max_size=4))
+    text = "customer_id,date,amount\n" + "".join(
+        f"{n},2024-01-0{i + 1},1\n" for i, n in enumerate(names)
+    )
+    raw = text.encode(encoding)
+    try:
+        raw.decode("utf-8")
+        return  # (valid UTF-8 too: nothing to advise)
+    except UnicodeDecodeError:
+        pass
+    path = tmp_path / "tx.csv"
+    path.write_bytes(raw)
+    with pytest.raises(InputError, match=f"--encoding {encoding}"):
+        read_table(path)

@@ -28,6 +28,7 @@ import lzma
 import os
 import re
 import tempfile
+import unicodedata
 import zipfile
 from collections.abc import Callable, Iterable
 from pathlib import Path
@@ -300,27 +301,46 @@ def _decode_error(path: Path, fmt: str, encoding: str) -> InputError:
     )
 
 
+def _odd_characters(path: Path, encoding: str) -> int:
+    """How many characters of the file's first MiB decode, in *encoding*, as
+    private-use or unassigned code points: Big5 text read as GB18030 decodes,
+    into such characters."""
+    with _open_binary(path) as f:
+        text = f.read(1 << 20).decode(encoding, errors="ignore")
+    return sum(unicodedata.category(c) in ("Co", "Cn") for c in text)
+
+
 def _encoding_fix(path: Path, encoding: str) -> str:
     """The fix for a file that is not *encoding* text: UTF-8 if it is valid
-    UTF-8, else the first of GBK, GB18030 and Big5 it decodes as (a guess:
-    latin-1 is offered too), never *encoding* itself."""
+    UTF-8, else those of GBK, GB18030 and Big5 it decodes as into the fewest
+    private-use or unassigned characters (GB18030 decodes every Big5 file,
+    into such characters; a guess: latin-1 is offered too), never
+    *encoding* itself."""
     given = codecs.lookup(encoding).name
     others = [e for e in ("gb18030", "latin-1") if codecs.lookup(e).name != given]
-    for candidate in _ENCODING_TRIES:
-        if codecs.lookup(candidate).name == given:
-            continue
-        if _first_bad_byte(path, candidate) is None:
-            if candidate == "utf-8":
-                return (
-                    "it is valid UTF-8: read it with encoding='utf-8' (on the "
-                    "command line: --encoding utf-8)"
-                )
-            other = "latin-1" if given != "latin-1" else "cp1252"
-            return (
-                f"it decodes as {candidate}: if that is its encoding, read it with "
-                f"encoding={candidate!r} (on the command line: --encoding "
-                f"{candidate}), otherwise name its encoding (e.g. --encoding {other})"
-            )
+    valid = [
+        c
+        for c in _ENCODING_TRIES
+        if codecs.lookup(c).name != given and _first_bad_byte(path, c) is None
+    ]
+    if "utf-8" in valid:
+        return (
+            "it is valid UTF-8: read it with encoding='utf-8' (on the "
+            "command line: --encoding utf-8)"
+        )
+    if "gbk" in valid and "gb18030" in valid:
+        valid.remove("gb18030")  # GB18030 extends GBK: the same text
+    if valid:
+        odd = {c: _odd_characters(path, c) for c in valid}
+        best = [c for c in valid if odd[c] == min(odd.values())]
+        other = "latin-1" if given != "latin-1" else "cp1252"
+        names = " or ".join(best)
+        options = " or ".join(f"--encoding {c}" for c in best)
+        return (
+            f"it decodes as {names}: if that is its encoding, read it with "
+            f"encoding={best[0]!r} (on the command line: {options}), otherwise "
+            f"name its encoding (e.g. --encoding {other})"
+        )
     return "name its encoding with encoding= (on the command line: " + (
         ", or ".join(f"--encoding {e}" for e in others) + ")"
     )
