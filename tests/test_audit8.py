@@ -653,3 +653,34 @@ def test_the_encoding_advice_names_the_encoding(
     path.write_bytes(raw)
     with pytest.raises(InputError, match=f"--encoding {encoding}"):
         read_table(path)
+
+
+# --- segment, then assign: net refunds ------------------------------------
+
+
+def test_segment_then_assign_with_net_refunds(tmp_path: Path) -> None:
+    """The documented chain works on data with net-refund customers: an
+    error that names the option, then with --clip-negative the owners of
+    the values clipped at 0."""
+    tx = tmp_path / "tx.csv"
+    tx.write_text(
+        "customer_id,date,amount\nc1,2024-01-05,100\nc2,2024-02-01,50\n"
+        "c3,2024-02-03,-30\nc4,2024-02-04,20\n"
+    )
+    seg = tmp_path / "seg.csv"
+    assert _cli(["segment", str(tx), "--bins", "2", "--output", str(seg)]) == 0
+    staff = tmp_path / "staff.csv"
+    staff.write_text("staff\namy\nbo\n")
+    out = tmp_path / "own.csv"
+    argv = ["assign", str(seg), str(staff), "--output", str(out)]
+    with pytest.raises(InputError, match="--clip-negative"):
+        _cli(argv)
+    assert _cli([*argv, "--clip-negative"]) == 0
+    got = pd.read_csv(out)
+    customers = pd.read_csv(seg)
+    want = custseg.assign_owners(
+        customers["monetary"].clip(lower=0).to_numpy(),
+        ["amy", "bo"],
+        customer_id=customers["customer_id"].to_numpy(),
+    )
+    assert got["owner"].tolist() == want.owner.to_numpy().tolist()

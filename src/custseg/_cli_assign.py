@@ -92,6 +92,12 @@ def register(sub: Any) -> None:
         help="column of CUSTOMERS with each customer's value (default: monetary)",
     )
     p.add_argument(
+        "--clip-negative",
+        action="store_true",
+        help="count negative values (customers with net refunds in segment's "
+        "monetary) as 0, and say how many (default: an error)",
+    )
+    p.add_argument(
         "--owner",
         default=None,
         metavar="COLUMN",
@@ -164,8 +170,9 @@ def _check_values(value: pd.Series, name: str) -> None:
         (
             (value < 0).fillna(False).to_numpy(dtype=bool),
             "has negative values",
-            "a book value is a sum of non-negative values: clip the column at 0 "
-            "(customers with net refunds carry no value) or name another with --value",
+            "a book value is a sum of non-negative values: count them as 0 "
+            "with --clip-negative (customers with net refunds carry no value) "
+            "or name another column with --value",
         ),
     ):
         if bad.any():
@@ -345,6 +352,15 @@ def _cmd(args: argparse.Namespace) -> int:
             f"is not a column of numbers ({value.dtype})",
             fix="name the value column with --value",
         )
+    clipped = ""
+    if args.clip_negative:
+        negative = int((value < 0).sum())
+        if negative:
+            value = value.clip(lower=0)
+            clipped = (
+                f"\n{negative:,} customer{'s' if negative != 1 else ''} with a "
+                f"negative {args.value} (net refunds) counted as 0"
+            )
     _check_values(value, args.value)
     owner = (
         _column(customers, owner_col, args.customers, "--owner")
@@ -390,5 +406,6 @@ def _cmd(args: argparse.Namespace) -> int:
     _emit(
         workload_report(res)
         + f"\n\nOwners of {len(out):,d} customers written to {args.output}"
+        + clipped
     )
     return 0
