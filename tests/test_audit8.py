@@ -684,3 +684,36 @@ def test_segment_then_assign_with_net_refunds(tmp_path: Path) -> None:
         customer_id=customers["customer_id"].to_numpy(),
     )
     assert got["owner"].tolist() == want.owner.to_numpy().tolist()
+
+
+def test_apply_rules_on_an_engine_frame_is_indexed_by_customer() -> None:
+    """``apply_rules(engine_frame, output="pandas")`` is indexed by the
+    customer id (as documented); the native result keeps it first."""
+    pl = pytest.importorskip("polars")
+    from custseg.frame import apply_rules, segment_frame
+
+    tx = pl.DataFrame(
+        {
+            "customer_id": ["c1", "c2", "c2", "c3", "c1"],
+            "date": [
+                "2024-06-01",
+                "2024-01-10",
+                "2024-06-20",
+                "2023-05-01",
+                "2024-06-25",
+            ],
+            "amount": [120.0, 35.0, 60.0, 15.0, 80.0],
+        }
+    )
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        seg = segment_frame(tx, as_of="2024-07-01")
+        indexed = apply_rules(seg, "ecommerce", output="pandas")
+        native = apply_rules(seg, "ecommerce")
+        pandas_seg = segment_frame(tx.to_pandas(), as_of="2024-07-01")
+        reference = apply_rules(pandas_seg, "ecommerce")
+    assert indexed.index.tolist() == ["c1", "c2", "c3"]
+    assert native.columns[0] == "customer_id"
+    assert indexed["rfm11"].astype(str).tolist() == (
+        reference.loc[indexed.index, "rfm11"].astype(str).tolist()
+    )

@@ -1588,9 +1588,11 @@ def apply_rules(
     ['Important Value', 'Important Win-back']
     """
     if _engines.is_engine_frame(seg):  # False at once for pandas
-        # another engine's customer table: rules run on it collected
+        # another engine's customer table: rules run on it collected, indexed
+        # by its first column, the customer id (as the engines write it)
+        table = _engines.to_pandas_frame(seg)
         out = apply_rules(
-            _engines.to_pandas_frame(seg),
+            table.set_index(table.columns[0]),
             rules,
             lang=lang,
             explain=explain,
