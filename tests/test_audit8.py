@@ -717,3 +717,9 @@ def test_apply_rules_on_an_engine_frame_is_indexed_by_customer() -> None:
     assert indexed["rfm11"].astype(str).tolist() == (
         reference.loc[indexed.index, "rfm11"].astype(str).tolist()
     )
+
+
+def test_min_points_without_points_is_refused() -> None:
+    """A balance threshold without the balances was silently ignored."""
+    with pytest.raises(custseg.ThresholdError, match="'min_points' needs 'points'"):
+        custseg.due_contacts([None], [30], "2024-12-28", min_points=5)

@@ -1851,6 +1851,11 @@ def due_contacts(
     days_of.append(cad_day)
     reasons.append("points")
     pts = None
+    if points is None and min_points is not None:
+        raise ThresholdError(
+            "'min_points' needs 'points' (each customer's balance): pass both, "
+            "or neither"
+        )
     if points is not None:
         if min_points is None:
             raise ThresholdError(
