@@ -337,25 +337,27 @@ def _extension_ints(
     """A nullable integer column (``Int64``, ``UInt64``, ``int64[pyarrow]``)
     as ``int64``, or ``float64`` with NaN where it is missing: values past
     ``int64`` refused as for a NumPy ``uint64`` array (never wrapped round),
-    and with *exact* values past 2**53 refused before NaN makes them float."""
+    and with *exact* values past 2**53 refused before NaN makes them float.
+    The bounds are checked on the integers themselves (NA as 0)."""
     native = getattr(dtype, "numpy_dtype", None)
-    if not isinstance(native, np.dtype) or native.kind not in "iu":
-        native = np.dtype(np.uint64 if dtype.kind == "u" else np.int64)
-    values = np.asarray(x.to_numpy(dtype=native, na_value=0))
-    big = native.kind == "u" and native.itemsize >= 8 and len(values)
-    if big and int(values.max()) > np.iinfo(np.int64).max:
-        raise InputError(
-            field, "has values above 2**63 - 1", fix="use int64 or float values"
-        )
-    values = values.astype(np.int64, copy=False)
-    if exact and len(values) and max(-int(values.min()), int(values.max())) > _EXACT:
-        first, count = first_offender((values > _EXACT) | (values < -_EXACT))
-        _refuse_inexact(field, first, count)
-    if not has_na:
-        return values
-    out = values.astype(np.float64)
-    out[np.asarray(x.isna(), dtype=bool)] = np.nan
-    return out
+    unsigned = dtype.kind == "u" and (
+        not isinstance(native, np.dtype) or native.itemsize >= 8
+    )
+    if len(x) and (unsigned or exact):
+        kind = np.uint64 if dtype.kind == "u" else np.int64
+        values = np.asarray(x.to_numpy(dtype=kind, na_value=0))  # NA: 0
+        hi, lo = int(values.max()), int(values.min())
+        if hi > np.iinfo(np.int64).max:
+            raise InputError(
+                field, "has values above 2**63 - 1", fix="use int64 or float values"
+            )
+        if exact and max(-lo, hi) > _EXACT:
+            values = values.astype(np.int64, copy=False)
+            first, count = first_offender((values > _EXACT) | (values < -_EXACT))
+            _refuse_inexact(field, first, count)
+    if has_na:
+        return np.asarray(x.to_numpy(dtype=np.float64, na_value=np.nan))
+    return np.asarray(x.to_numpy(dtype=np.int64))
 
 
 _FLOAT_MAX = float(np.finfo(np.float64).max)
