@@ -410,7 +410,7 @@ def _no_match(source: str, ids: pd.Index, index: pd.Index) -> str:
         "in the transactions), so each of their customers is counted twice, "
         "once without purchases: ids match only as written (17850.0 and "
         "17850, 00017 and 17 are different ids); write them the same way in "
-        "both files"
+        "both"
     )
 
 
