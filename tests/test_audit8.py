@@ -11,6 +11,7 @@ import contextlib
 import datetime as dt
 import io
 import warnings
+from decimal import Decimal
 from pathlib import Path
 
 import numpy as np
@@ -425,47 +426,26 @@ def test_dates_with_and_without_zone_are_ids_of_two_kinds() -> None:
         custseg.transition_matrix(before, after)
 
 
-# --- amounts in the lossless long form of a float64 -----------------------
+# --- amounts in the long form of a float64 ('%.17g') ---------------------
+# Refused as decimals float64 changes (the design of audits 4 and 5: amounts
+# are decimals, summed exactly); the advice now says where such text comes
+# from.
 
 
-@settings(max_examples=30, deadline=None, suppress_health_check=_FIXTURE_OK)
+@settings(max_examples=20, deadline=None, suppress_health_check=_FIXTURE_OK)
 @given(
-    amounts=st.lists(
-        st.floats(0.01, 1e9, allow_nan=False).map(lambda x: round(x, 2)),
-        min_size=1,
-        max_size=5,
-    ),
-    fmt=st.sampled_from(["%.17g", "%.18e", "%.20g", "%.25g", "%r"]),
+    amount=st.floats(0.01, 1e9, allow_nan=False).map(lambda x: round(x, 2)),
+    fmt=st.sampled_from(["%.17g", "%.18e"]),
 )
-def test_long_forms_of_a_float_are_that_float(
-    tmp_path: Path, amounts: list[float], fmt: str
+def test_long_forms_of_a_float_are_refused_with_their_origin(
+    tmp_path: Path, amount: float, fmt: str
 ) -> None:
-    """'%.17g' (1234.5599999999999) and numpy.savetxt's '%.18e' write a
-    float64 without loss: read as that float, never refused as too long."""
-    text = [fmt % a for a in amounts]
-    path = tmp_path / "tx.csv"
-    path.write_text(
-        "customer_id,date,amount\n"
-        + "".join(f"c{i},2024-01-01,{t}\n" for i, t in enumerate(text))
-    )
-    out = tmp_path / "out.parquet"
-    assert _cli(["segment", str(path), "--bins", "2", "--output", str(out)]) == 0
-    got = pd.read_parquet(out)
-    assert got.set_index("customer_id")["monetary"].tolist() == amounts
-
-
-@pytest.mark.parametrize(
-    "text",
-    [
-        "0.99999999999999999",  # 1.0 as a float
-        "1234.5599999999998",  # 17 digits, not the float's rounding
-        "0.10000000000000000555111512312579",  # one past the exact 0.1's
-    ],
-)
-def test_digits_float64_loses_are_still_refused(tmp_path: Path, text: str) -> None:
+    text = fmt % amount
+    if Decimal(text) in (Decimal(repr(amount)), Decimal(amount)):
+        return  # the decimal itself (0.5, 12.25): read as written
     path = tmp_path / "tx.csv"
     path.write_text(f"customer_id,date,amount\nc1,2024-01-01,{text}\n")
-    with pytest.raises(InputError, match="more significant digits"):
+    with pytest.raises(InputError, match=r"more significant digits.*'%\.17g'"):
         _cli(["segment", str(path), "--output", str(tmp_path / "o.csv")])
 
 

@@ -956,9 +956,10 @@ def _refuse_changed(text: pd.Series, values: np.ndarray, name: str) -> None:
             f"as {_short(text.iloc[first].strip())} (read as {float(values[first])!r})",
             first_row=first,
             n_rows=len(changed),
-            fix="round them (e.g. to cents) or scale them down (e.g. to "
-            "thousands), or convert them to float yourself if rounding them "
-            "is acceptable",
+            fix="round them (e.g. to cents; a program writing floats in full, "
+            "'%.17g', writes 0.1 as 0.10000000000000001) or scale them down "
+            "(e.g. to thousands), or convert them to float yourself if "
+            "rounding them is acceptable",
         )
 
 
@@ -972,13 +973,7 @@ def _changed_by_float(text: str, value: float) -> bool:
         return False
     if not exact.is_finite() or value != value:
         return False
-    if exact == decimal.Decimal(value) or exact == decimal.Decimal(repr(value)):
-        return False
-    # the lossless long form a program writes of a float64 ('%.17g',
-    # numpy.savetxt's '%.18e': 1234.5599999999999 is the float 1234.56): the
-    # value rounded to as many significant digits as the text has
-    digits = len(exact.as_tuple().digits)
-    return exact != decimal.Decimal(format(value, f".{max(digits - 1, 0)}e"))
+    return exact != decimal.Decimal(value) and exact != decimal.Decimal(repr(value))
 
 
 def _first_line(exc: BaseException) -> str:
