@@ -206,9 +206,16 @@ def test_class_figures_depend_only_on_the_class(units, other):
 
 
 def _scan(todo, prev, units, rank, cap, count, book, owner_out, change):
-    """The per-customer scan over every staff member (before audit 5)."""
+    """The per-customer scan over every staff member (before audit 5), with
+    the room kept for customers without an owner (audit 8): a neglected one
+    moves only while the free room still holds them all."""
+    free = sum(len(todo) if c == np.inf else max(int(c) - int(n), 0)
+               for c, n in zip(cap, count, strict=True))  # fmt: skip
+    homeless = int((prev[todo] < 0).sum())
     for i in todo.tolist():
         was = int(prev[i])
+        if was >= 0 and free - 1 + int(count[was] - 1 < cap[was]) < homeless:
+            continue
         room = count < cap
         if was >= 0:
             room[was] = False
@@ -216,7 +223,10 @@ def _scan(todo, prev, units, rank, cap, count, book, owner_out, change):
             continue
         cand = np.flatnonzero(room)
         best = int(cand[np.lexsort((rank[cand], count[cand], book[cand]))[0]])
+        free -= 1
+        homeless -= int(was < 0)
         if was >= 0:
+            free += int(count[was] - 1 < cap[was])
             count[was] -= 1
             book[was] -= units[i]
             change[i] = 3
