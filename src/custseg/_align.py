@@ -325,19 +325,12 @@ def id_kind(ids: Any) -> str:
 
 
 def _tuple_kind(ids: Any) -> str:
-    """The kind of tuples of one length: the kind of each position, as a
-    ``MultiIndex``'s levels; ``"tuples"`` when their lengths differ."""
-    pd = sys.modules["pandas"]
+    """The kind of tuples of one length: that of the ``MultiIndex`` they make
+    (level by level); ``"tuples"`` when their lengths differ."""
     values = list(ids)
-    width = {len(t) for t in values}
-    if len(width) != 1:
+    if len({len(t) for t in values}) != 1:
         return "tuples"
-    (n,) = width
-    kinds = [
-        id_kind(pd.Index([t[i] for t in values], dtype=object).infer_objects())
-        for i in range(n)
-    ]
-    return "tuples of (" + ", ".join(kinds) + ")"
+    return id_kind(sys.modules["pandas"].MultiIndex.from_tuples(values))
 
 
 def _is_missing(x: Any) -> bool:
