@@ -408,7 +408,7 @@ class TestCustomerStatus:
             (([1], [3], [5]), {}, r"^'tenure_days' is below recency_days"),
             (([1, 2], [1], [1]), {}, r"^'tenure_days' has 1 rows but 'frequency' has 2"),
             (([1], [1], [1]), {"vip": ["maybe"]}, r"^'vip' has unknown answer 'maybe'"),
-            (([1], [1], [1]), {"vip": np.array([2])}, r"^'vip' has code 2 outside the scale 0\.\.1"),
+            (([1], [1], [1]), {"vip": np.array([2])}, r"^'vip' takes two answers but has the number 2 .*give 0 for 'no' and 1 for 'yes'"),
             (([1], [1], [1]), {"vip": [True, False]}, r"^'vip' has 2 rows but the counts have 1"),
             (([1], [1], [1]), {"interested": True}, r"^'interested' must be an array-like"),
         ],

@@ -856,7 +856,7 @@ class TestConversionReadiness:
         with pytest.raises(InputError, match=r"^'ability' has unknown answer 'maybe'"):
             conversion_readiness([1], [1], ["maybe"], [1])
         with pytest.raises(
-            InputError, match=r"^'timing' has code 2 outside the scale 0\.\.1"
+            InputError, match=r"^'timing' takes two answers but has the number 2"
         ):
             conversion_readiness([1], [1], [1], [2])
         with pytest.raises(InputError, match=r"^'need' has numbers \(0\.5\)"):

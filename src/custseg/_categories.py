@@ -210,7 +210,9 @@ def as_category(
             )
         return arr.astype(dtype)
     if kind in "iu":
-        return _from_integers(arr, field, k, integers, dtype)
+        return _from_integers(
+            arr, field, k, integers, dtype, pair=_pair(levels, booleans)
+        )
     if kind == "f":
         missing = np.isnan(arr)
         whole = ~missing & (arr == np.floor(arr)) & np.isfinite(arr)
@@ -226,17 +228,19 @@ def as_category(
                     first_row=first,
                     n_rows=count,
                     fix=f"pass one of {_accepted(levels, aliases)}"
-                    + (
-                        f", or whole codes from {integers}"
-                        if integers is not None
-                        else ""
-                    ),
+                    + _codes_hint(integers, levels, booleans),
                 )
         out = np.full(n, MISSING, dtype=dtype)
         if (~missing).any():
             ints = arr[~missing].astype(np.int64)
             out[~missing] = _from_integers(
-                ints, field, k, integers, dtype, offset=np.flatnonzero(~missing)
+                ints,
+                field,
+                k,
+                integers,
+                dtype,
+                offset=np.flatnonzero(~missing),
+                pair=_pair(levels, booleans),
             )
         return out
     if kind in "US":
@@ -250,6 +254,22 @@ def as_category(
     return _from_objects(arr, field, levels, aliases, integers, booleans, dtype)
 
 
+def _pair(levels: Sequence[str], booleans: bool) -> Sequence[str] | None:
+    """The two answers of a field that also takes True/False, else None."""
+    return levels if booleans and len(levels) == 2 else None
+
+
+def _codes_hint(integers: int | None, levels: Sequence[str], booleans: bool) -> str:
+    """How the numbers a field takes are written in a fix: a two-answer
+    field's two codes, a scale's first code, or nothing."""
+    if integers is None:
+        return ""
+    pair = _pair(levels, booleans)
+    if pair is not None:
+        return f", or {integers} for {pair[0]!r} and {integers + 1} for {pair[1]!r}"
+    return f", or whole codes from {integers}"
+
+
 def _from_integers(
     arr: np.ndarray,
     field: str,
@@ -257,6 +277,7 @@ def _from_integers(
     integers: int | None,
     dtype: Any,
     offset: np.ndarray | None = None,
+    pair: Sequence[str] | None = None,
 ) -> np.ndarray:
     if integers is None:
         raise InputError(
@@ -269,6 +290,15 @@ def _from_integers(
     if bad.any():
         first, count = first_offender(bad)
         row = int(offset[first]) if offset is not None else first
+        if pair is not None:
+            raise InputError(
+                field,
+                f"takes two answers but has the number {int(arr[first])}",
+                first_row=row,
+                n_rows=count,
+                fix=f"give {integers} for {pair[0]!r} and {integers + 1} for "
+                f"{pair[1]!r} (or False/True)",
+            )
         raise InputError(
             field,
             f"has code {int(arr[first])} outside the scale {integers}..{integers + k - 1}",
@@ -336,7 +366,7 @@ def _from_objects(
             n_rows=count,
             fix=f"use one of {_accepted(levels, aliases)} (case, blanks and "
             "'-' / '_' do not matter)"
-            + (f", or whole codes from {integers}" if integers is not None else "")
+            + _codes_hint(integers, levels, booleans)
             + ", or map the answers first",
         )
     return codes[inverse].astype(dtype)

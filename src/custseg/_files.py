@@ -29,6 +29,7 @@ import os
 import re
 import tempfile
 import unicodedata
+import warnings
 import zipfile
 from collections.abc import Callable, Iterable
 from pathlib import Path
@@ -1373,6 +1374,7 @@ def parse_date_column(
     date_format = check_date_format(date_format)
     if pd.api.types.is_datetime64_any_dtype(col.dtype):
         return col
+    _check_date_dtype(col, name)
     if pd.api.types.is_numeric_dtype(col.dtype) or pd.api.types.is_bool_dtype(
         col.dtype
     ):
@@ -1401,14 +1403,113 @@ def parse_date_column(
             return pd.Series(values, index=col.index, name=col.name)
         problem = "has values that are not dates"
     bad = (parsed.isna() & col.notna()).to_numpy()
+    if bad.any() and kind not in ("datetime", "date", "datetime64"):
+        # padded exports ('2000-11-01 '): pandas reads a leading space but
+        # not a trailing one; the values are read without either (only on
+        # this path, so well-formed columns pay nothing)
+        trimmed = col.map(lambda x: x.strip() if isinstance(x, str) else x)
+        if not trimmed.equals(col):
+            again = parse_date_column(trimmed, name, date_format=date_format, fix=fix)
+            again.name = col.name
+            return again
     if bad.any() and kind in ("datetime", "date") and date_format is None:
         # date objects in several time zones (pd.concat of two shops' frames):
         # pandas coerces the second zone to NaT; each is read in its own zone
         values = as_datetime(col.to_numpy(dtype=object), name, nan="allow")
         return pd.Series(values, index=col.index, name=col.name)
     if bad.any():
-        raise _bad_values(col, bad, name, problem, fix or _DATE_FIX)
+        if fix is None:
+            fix = _date_fix(col, date_format)
+        raise _bad_values(col, bad, name, problem, fix)
     return parsed
+
+
+def _format_candidates() -> list[str]:
+    """The day formats :func:`_date_fix` tries: day, month and year in the
+    orders and with the separators exports use, with or without a time."""
+    orders = ("dmY", "mdY", "Ymd", "dmy", "mdy")
+    days = [sep.join(f"%{c}" for c in order) for order in orders for sep in "/-. "]
+    days += ["%d %b %Y", "%d-%b-%Y", "%d-%b-%y", "%b %d, %Y", "%d %B %Y", "%B %d, %Y"]
+    days += ["%Y年%m月%d日"]
+    times = ("", " %H:%M", " %H:%M:%S", " %I:%M %p", " %I:%M:%S %p")
+    return [day + time for day in days for time in times]
+
+
+_FORMAT_CANDIDATES = tuple(_format_candidates())
+
+
+def guess_date_formats(values: pd.Series, limit: int = 20_000) -> list[str]:
+    """The ``strptime`` formats (of a fixed list of common export shapes)
+    that read every one of *values* as a date.
+
+    Day-first and month-first formats are both returned when the values
+    cannot tell them apart (no day above 12).
+
+    >>> guess_date_formats(pd.Series(["3/9/2011 4:37", "12/13/2010 10:05"]))
+    ['%m/%d/%Y %H:%M']
+    >>> guess_date_formats(pd.Series(["05.01.2024"]))
+    ['%d.%m.%Y', '%m.%d.%Y']
+    >>> guess_date_formats(pd.Series(["yesterday"]))
+    []
+    """
+    text = values.dropna()
+    text = text[text.map(lambda x: isinstance(x, str))].str.strip()
+    sample = pd.Series(pd.unique(text.to_numpy(dtype=object))[:limit], dtype=object)
+    if sample.empty:
+        return []
+    first = sample.iloc[:1]
+    found = []
+    for fmt in _FORMAT_CANDIDATES:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            if pd.to_datetime(first, format=fmt, errors="coerce").isna().any():
+                continue
+            if pd.to_datetime(sample, format=fmt, errors="coerce").notna().all():
+                found.append(fmt)
+    return found
+
+
+def _date_fix(col: pd.Series, date_format: str | None) -> str:
+    """The fix for a date column that did not parse: the formats that read
+    all of it when some do, else the general advice."""
+    try:
+        formats = guess_date_formats(col)
+    except Exception:  # the advice is a courtesy: never a second error
+        formats = []
+    if not formats:
+        return _DATE_FIX
+    shown = " or ".join(repr(f) for f in formats[:3])
+    if len(formats) > 1:
+        shown += " (the values do not tell which)"
+    option = f"--date-format {formats[0]!r}"
+    if date_format is not None:
+        return f"the values read as {shown}: give that date format ({option})"
+    return (
+        f"give their format with date_format= {shown} (on the command line: "
+        f"{option}), or use ISO 8601 dates (2024-01-31)"
+    )
+
+
+def _check_date_dtype(col: pd.Series, name: str) -> None:
+    """Refuse columns whose dtype holds something other than dates, with the
+    conversion that makes them dates."""
+    dtype = col.dtype
+    if pd.api.types.is_timedelta64_dtype(dtype):
+        raise InputError(
+            name,
+            f"holds durations ({dtype}), not dates",
+            fix="add them to the day they count from "
+            "(pandas.Timestamp('2024-01-01') + col), or give the dates themselves",
+        )
+    if isinstance(dtype, pd.PeriodDtype):
+        raise InputError(
+            name,
+            f"holds periods ({dtype}), not dates",
+            fix="convert them with col.dt.to_timestamp() (a period's first day) "
+            "if that is the day of the purchase",
+        )
+    if pd.api.types.is_complex_dtype(dtype):
+        raise InputError(name, f"holds {dtype} numbers, not dates", fix=_NUMBER_FIX)
 
 
 _DIGITS = re.compile(r"[0-9]+")

@@ -571,6 +571,14 @@ def _object_to_float(arr: np.ndarray, field: str, *, exact: bool = False) -> np.
             ):
                 inexact.append(i)
     if bad:
+        if isinstance(values[bad[0]], str):
+            # 1,234.50 or 1.234,50 from a spreadsheet: the file readers' own
+            # diagnosis (thousands separators, decimal commas) names them
+            import pandas as pd
+
+            from ._files import check_number_text
+
+            check_number_text(pd.Series(values, dtype=object), field)
         raise InputError(
             field,
             f"has non-numeric values such as {describe(values[bad[0]])}",
@@ -1585,6 +1593,23 @@ def require_column(x: Any, field: str) -> None:
             f"must be an array-like of answers (one per customer), got {what}",
             fix="pass a list, NumPy array or pandas Series",
         )
+
+
+def describe_at(x: Any, arr: np.ndarray, i: int) -> str:
+    """Row *i* of *x* described as written: the ``Decimal`` itself where *x*
+    holds one (its float, or the float :func:`exact_sides` moved it to, is a
+    value that is not in the data), else :func:`describe` of ``arr[i]``.
+
+    >>> from decimal import Decimal as D
+    >>> describe_at([D("2.9999999999999999999")], np.array([3.0]), 0)
+    "Decimal('2.9999999999999999999')"
+    >>> describe_at([2.5], np.array([2.5]), 0)
+    '2.5'
+    """
+    values = _decimal_values(x, len(arr))
+    if values is not None and values[i] is not None:
+        return describe(values[i])
+    return describe(float(arr[i]))
 
 
 def exact_sides(

@@ -296,7 +296,7 @@ def _scores_0_10(x: Any, field: str) -> np.ndarray:
         first, count = v.first_offender(bad)
         raise InputError(
             field,
-            f"has {v.describe(float(s[first]))}, not a whole score from 0 to 10",
+            f"has {v.describe_at(x, s, first)}, not a whole score from 0 to 10",
             first_row=first,
             n_rows=count,
             fix="pass 'how likely are you to recommend us' scores 0, 1, ..., 10",
@@ -864,9 +864,9 @@ def repurchase_from_behaviour(
     d = _numbers(recency_days, "recency_days").astype(np.float64)
     d = exact_sides(recency_days, d, (b.high_within, b.medium_within))
     v.check_same_length(frequency=k, recency_days=d)
-    for field, arr, what in (
-        ("frequency", k, "negative or fractional counts"),
-        ("recency_days", d, "negative days"),
+    for field, given, arr, what in (
+        ("frequency", frequency, k, "negative or fractional counts"),
+        ("recency_days", recency_days, d, "negative days"),
     ):
         bad = ~np.isnan(arr) & (arr < 0)
         if field == "frequency":
@@ -875,7 +875,7 @@ def repurchase_from_behaviour(
             first, count = v.first_offender(bad)
             raise InputError(
                 field,
-                f"has {what} ({v.describe(float(arr[first]))})",
+                f"has {what} ({v.describe_at(given, arr, first)})",
                 first_row=first,
                 n_rows=count,
                 fix="pass purchase counts >= 0 and days since the last purchase >= 0",
@@ -1181,7 +1181,7 @@ def dick_basu(
             first, count = v.first_offender(bad)
             raise InputError(
                 "frequency",
-                f"has {v.describe(float(k[first]))}, not a purchase count",
+                f"has {v.describe_at(x, k, first)}, not a purchase count",
                 first_row=first,
                 n_rows=count,
                 fix="pass whole purchase counts >= 0",
