@@ -547,19 +547,21 @@ def fit_value_tiers(
     1. Intent is put on its levels (numbers by *intent_some* and
        *intent_strong*, half-open); customers with missing assets or intent
        (tier D) are never counted in A or B.
-    2. ``assets_large`` is the smallest asset value *t* of a strong-intent
-       customer such that the strong-intent customers with assets ``>= t``
-       carry at most ``a_share`` of the total revenue. So A's share is at
-       most *a_share* and as large as possible; customers with equal assets
-       share a tier. When even the richest strong-intent customers carry more
-       (or there are none), ``assets_large`` is ``inf`` (no customer is
-       large, so none is A) and a :class:`~custseg.errors.CustsegWarning`
-       says so.
+    2. ``assets_large`` is the smallest asset value *t* of a customer such
+       that the strong-intent customers with assets ``>= t`` carry at most
+       ``a_share`` of the total revenue (they are A) and all customers with
+       assets ``>= t`` at most ``b_share`` (the others among them are B). So
+       A's share is at most *a_share* and as large as the bound on A and B
+       allows; customers with equal assets share a tier. When no strong-intent
+       customer fits (even the richest carry more, or there are none),
+       ``assets_large`` is ``inf`` (no customer is large, so none is A) and a
+       :class:`~custseg.errors.CustsegWarning` says so.
     3. ``assets_medium`` is the smallest asset value *t* below
        ``assets_large`` of a customer with at least some intent such that A
        and B (assets ``>= assets_large``, or ``>= t`` with at least some
        intent) carry at most ``b_share`` of the revenue; when no such value
-       exists it equals ``assets_large`` (the medium level is empty).
+       exists it equals ``assets_large`` (the medium level is empty). A and
+       B together never carry more than *b_share*.
 
     Parameters
     ----------
@@ -652,6 +654,10 @@ def fit_value_tiers(
     known = ~np.isnan(x) & (i >= 0)
     strong = known & (i == 2)
     large = _largest_within(x[strong], w[strong], a_share, total, exact=exact)
+    # large assets with less intent are B: the large level as a whole must
+    # stay within b_share, or A and B together would pass it
+    whole_level = _largest_within(x[known], w[known], b_share, total, exact=exact)
+    why = ""
     if large is None:
         top = x[strong].max() if strong.any() else None
         why = (
@@ -660,6 +666,23 @@ def fit_value_tiers(
             else f"the strong-intent customers with the largest assets ({top:g}) "
             f"already carry more than a_share = {a_share:g} of the revenue"
         )
+    elif whole_level is None:
+        why = (
+            f"the customers with the largest assets ({x[known].max():g}) already "
+            f"carry more than b_share = {b_share:g} of the revenue"
+        )
+    else:
+        large = max(large, whole_level)
+        if not (strong & (x >= large)).any():
+            warnings.warn(
+                "no customer can be tier A: with any strong-intent customer's "
+                "assets as the large level, the customers with large assets "
+                f"would carry more than b_share = {b_share:g} of the revenue; "
+                f"assets_large is {large:g} (customers above it are B)",
+                CustsegWarning,
+                stacklevel=2,
+            )
+    if why:
         warnings.warn(
             f"no customer can be tier A: {why}; assets_large is inf",
             CustsegWarning,
