@@ -20,7 +20,7 @@ import pandas as pd
 
 from ._files import read_table, table_columns, table_format, write_table
 from .errors import CustsegWarning, InputError
-from .migration import TransitionMatrix, transition_matrix
+from .migration import TransitionMatrix, outside_names, transition_matrix
 
 __all__ = ["register"]
 
@@ -292,7 +292,9 @@ def _cmd(args: argparse.Namespace) -> int:
         )
         if note is not None:
             warnings.warn(note, CustsegWarning, stacklevel=1)
-        tm = transition_matrix(old, new)
+        # a class called (new) or (gone): the extra row and column get a '*'
+        first, last = outside_names([*old.cat.categories, *new.cat.categories])
+        tm = transition_matrix(old, new, new=first, gone=last)
         reports.append(_report(str(column), tm))
         if args.output:
             # the pairs some customer made, not every cell: a matrix of

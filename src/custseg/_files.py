@@ -1591,18 +1591,27 @@ _INTEGER_NAMES = frozenset({"r", "f", "m", "rfm", "frequency", "n_transactions"}
 
 
 def _is_whole(values: np.ndarray) -> bool:
+    """Whole numbers (or missing) that a nullable int64 holds."""
     finite = values[~np.isnan(values)]
-    return bool(np.all(np.isfinite(finite)) and np.all(np.floor(finite) == finite))
+    return bool(
+        np.all(np.abs(finite) < _INT64_LIMIT) and np.all(np.floor(finite) == finite)
+    )
 
 
-def _csv_ready(df: pd.DataFrame) -> pd.DataFrame:
-    """Money to cents (as text), counts of days and scores to nullable integers."""
+#: Beyond int64 a whole float cannot become a nullable integer: written as a float.
+_INT64_LIMIT = 2.0**63
+
+
+def _csv_ready(df: pd.DataFrame, as_read: Iterable[Any] = ()) -> pd.DataFrame:
+    """Money to cents (as text), counts of days and scores to nullable
+    integers, except in the columns *as_read* (customer records)."""
     out = df.copy()
+    kept = {str(name) for name in as_read}
     for position, name in enumerate(out.columns):
         col = out.iloc[:, position]
-        if not pd.api.types.is_float_dtype(col.dtype):
-            continue
         key = str(name)
+        if not pd.api.types.is_float_dtype(col.dtype) or key in kept:
+            continue
         values = col.to_numpy(dtype=np.float64, na_value=np.nan)
         if key in _MONEY_COLUMNS:
             cents = values.copy()
@@ -1689,7 +1698,12 @@ def _write_fix(exc: OSError) -> str:
     return "check that the folder exists and is writable"
 
 
-def write_table(df: pd.DataFrame, path: str | os.PathLike[str]) -> None:
+def write_table(
+    df: pd.DataFrame,
+    path: str | os.PathLike[str],
+    *,
+    as_read: Iterable[Any] | None = None,
+) -> None:
     """Write a DataFrame as CSV, TSV/TXT (tab-separated) or Parquet, atomically.
 
     The table goes to a temporary file in the target's folder, which then
@@ -1702,7 +1716,9 @@ def write_table(df: pd.DataFrame, path: str | os.PathLike[str]) -> None:
     are rounded to cents; every other column (customer records, your own
     columns) is written as it is, floats with up to 15 significant digits.
     Counts of days (``*_days``) and scores (``r``, ``f``, ``m``, ``rfm``) are
-    whole numbers, and missing values are empty cells. Text that a reader
+    whole numbers, and missing values are empty cells. Columns in *as_read*
+    are written as they are whatever their name (a customer record called
+    ``revenue`` keeps its 0.125). Text that a reader
     would change is quoted: a value starting with a space or a tab, or
     holding a carriage return (as are, as always, separators, quotes and
     line breaks), so ids read back exactly as written. Parquet keeps the
@@ -1715,6 +1731,10 @@ def write_table(df: pd.DataFrame, path: str | os.PathLike[str]) -> None:
     path
         Target file; the format follows the extension as in
         :func:`table_format` (text formats may be compressed).
+    as_read
+        Columns written as they are (not rounded to cents, not made whole
+        numbers) whatever their names; default: ``df.attrs["record_columns"]``,
+        the customer records' columns of a :func:`~custseg.segment` result.
 
     Raises
     ------
@@ -1737,15 +1757,21 @@ def write_table(df: pd.DataFrame, path: str | os.PathLike[str]) -> None:
     007,232.08,3,5
     010,,,
     """
-    write_atomic(path, table_writer(df, path))
+    write_atomic(path, table_writer(df, path, as_read=as_read))
 
 
 def table_writer(
-    df: pd.DataFrame, path: str | os.PathLike[str]
+    df: pd.DataFrame,
+    path: str | os.PathLike[str],
+    *,
+    as_read: Iterable[Any] | None = None,
 ) -> Callable[[str], None]:
     """The function that writes *df* as :func:`write_table` writes it to
     *path*, given the temporary file to fill (for :func:`write_all`); the
     file type is checked now."""
+    if as_read is None:
+        as_read = df.attrs.get("record_columns", ())
+    kept = tuple(as_read)
     fmt = table_format(path)
     if fmt == "parquet":
         _need_pyarrow()
@@ -1764,7 +1790,7 @@ def table_writer(
                     fix="write a .csv file instead",
                 ) from None
             return
-        ready, marks = _quote_marks(_csv_ready(data))
+        ready, marks = _quote_marks(_csv_ready(data, kept))
         options: dict[str, Any] = {
             "sep": "," if fmt == "csv" else "\t",
             "index": False,

@@ -52,8 +52,14 @@ from ._files import (
     write_all,
 )
 from .errors import CustsegError, CustsegWarning, Diagnostic, InputError, RulesError
-from .frame import _load_preset, _record_numbers, segment, table_format
-from .pareto import pareto_summary
+from .frame import (
+    _load_preset,
+    _record_numbers,
+    dropped_customers,
+    segment,
+    table_format,
+)
+from .pareto import spend_pareto
 from .rfm import MAX_BINS
 from .rules._examples import failures as example_failures
 from .segments import segment_summary
@@ -65,6 +71,9 @@ DEMO_OUTPUT = "custseg-demo.csv"
 
 
 def _share(x: float) -> str:
+    """A share as a percentage, '-' when undefined (a share of a zero total)."""
+    if not np.isfinite(x):
+        return f"{'-':>6}"
     return f"{100 * x:5.1f}%"
 
 
@@ -196,11 +205,8 @@ def report(seg: pd.DataFrame, segments: Sequence[str] = ()) -> str:
         "M   "
         + "  ".join(f"{k}: {c:,d}" for k, c in zip(m_values, m_counts, strict=True))
     )
-    monetary = seg["monetary"].to_numpy(dtype=np.float64, na_value=np.nan)
-    if (monetary > 0).any():
-        # the shares and the Gini do not depend on the scale: scaled, huge
-        # amounts cannot overflow the sums
-        p = pareto_summary(monetary / np.nanmax(monetary))
+    p = spend_pareto(seg["monetary"].to_numpy(dtype=np.float64, na_value=0.0))
+    if p is not None:
         lines += [
             "",
             f"Pareto: {_share(p.customers_for_value_share).strip()} of customers "
@@ -428,8 +434,7 @@ def _compute(
         result = segment(tx, rules=rs, lang=args.lang, **_segment_kwargs(args))
     seg = result.customers
     if seg.attrs.get("n_dropped", 0):  # customers whose every row was dropped
-        ids = pd.Index(tx[args.customer].unique())
-        seg.attrs["n_dropped_customers"] = int((~ids.isin(seg.index)).sum())
+        seg.attrs["n_dropped_customers"] = dropped_customers(tx[args.customer], seg.index)
     e = result.edges
     seg.attrs["rfm_bins"] = (e.recency.bins, e.frequency.bins, e.monetary.bins)
     # the segmentations computed (those reading absent optional fields are not)

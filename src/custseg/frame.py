@@ -387,6 +387,17 @@ def _survey_levels(name: str) -> tuple[str, ...]:
     return {"satisfaction": SATISFACTION, "referral": REFERRAL}.get(name, ())
 
 
+def dropped_customers(ids: Any, customers: pd.Index) -> int:
+    """How many of the customers *ids* (the ids of the transactions dropped
+    after as_of) are not in the result's *customers*: those whose every row
+    was dropped and who are not kept by the records or contacts either.
+
+    >>> dropped_customers(["c2", "c4"], pd.Index(["c1", "c2", "c3"]))
+    1
+    """
+    return int(np.count_nonzero(~pd.Index(pd.unique(pd.Series(ids))).isin(customers)))
+
+
 def _no_match(source: str, ids: pd.Index, index: pd.Index) -> str:
     """The warning for side data none of whose ids is a buyer's, with a pair
     of ids that differ only as written (``17850.0`` and ``17850``) if any."""
@@ -1346,6 +1357,8 @@ def _segment(
     out.attrs["as_of"] = str(facts.as_of)
     out.attrs["n_rows"] = facts.n_rows
     out.attrs["n_dropped"] = facts.n_dropped
+    # written as read by write_table, whatever their names
+    out.attrs["record_columns"] = tuple(frame.columns) if records is not None else ()
     settings = {
         "customer": customer,
         "date": date,

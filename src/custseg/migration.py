@@ -14,7 +14,7 @@ re-evaluated periodically, and the moves between them are tracked.
 from __future__ import annotations
 
 import unicodedata
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any, Literal
 
 import attrs
@@ -457,6 +457,23 @@ def _check_same_kind(before: Any, after: Any) -> None:
 
 #: The most cells of a transition matrix (classes before x classes after).
 MAX_CELLS = 10**7
+
+
+def outside_names(
+    classes: Iterable[Any], new: str = "(new)", gone: str = "(gone)"
+) -> tuple[str, str]:
+    """Names for the customers found in one run only that no class has:
+    *new* and *gone*, with ``*`` added while a class is called so.
+
+    >>> outside_names(["active", "(new)"])
+    ('(new)*', '(gone)')
+    """
+    taken = {str(c) for c in classes}
+    while new in taken:
+        new += "*"
+    while gone in taken or gone == new:
+        gone += "*"
+    return new, gone
 
 
 def transition_matrix(

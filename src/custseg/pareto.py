@@ -484,3 +484,22 @@ def pareto_summary(
         value_of_top_customers=round(top_value, 12),
         gini=gini,
     )
+
+
+def spend_pareto(monetary: Any) -> ParetoSummary | None:
+    """:func:`pareto_summary` of every customer's net spend, as the printed
+    report and the HTML page show it (customers without a purchase count with
+    spend 0); None when no customer spent anything.
+
+    The values are divided by their largest first: the shares and the Gini
+    do not depend on the scale, and huge amounts cannot overflow the sums.
+
+    >>> spend_pareto([80.0, 10.0, 10.0, 0.0, 0.0]).n_nonpositive
+    2
+    >>> spend_pareto([0.0, -5.0]) is None
+    True
+    """
+    values = np.nan_to_num(np.asarray(monetary, dtype=np.float64), nan=0.0)
+    if not len(values) or not (values > 0).any():
+        return None
+    return pareto_summary(values / np.nanmax(values))

@@ -36,10 +36,10 @@ from . import _validate as v
 from ._exact import order_free_sums
 from ._files import parse_date_column, read_table, write_atomic
 from .errors import CustsegError, CustsegWarning, InputError, ThresholdError
-from .frame import SegmentResult, _load_rules, segment
+from .frame import SegmentResult, _load_rules, dropped_customers, segment
 from .lifecycle import LifecycleWindows
-from .migration import TransitionMatrix, transition_matrix
-from .pareto import AbcCutoffs, pareto_summary
+from .migration import TransitionMatrix, outside_names, transition_matrix
+from .pareto import AbcCutoffs, spend_pareto
 from .playbook import PLAYBOOK_NAMES, Playbook, actions, default_playbook
 from .segments import segment_summary
 
@@ -615,7 +615,7 @@ def _segment(
             tx[date] = parsed
     result = segment(tx, rules=rs, lang=label_lang, **options)
     rows = len(tx)
-    dropped_customers = None
+    gone: int | None = None
     if result.n_dropped:
         # the figures below are of the rows used: those up to as_of
         end = pd.Timestamp(result.as_of) + pd.Timedelta(days=1)
@@ -626,11 +626,8 @@ def _segment(
         if keep is not None and rows - int(keep.sum()) == result.n_dropped:
             customer = options.get("customer", "customer_id")
             if isinstance(customer, str) and customer in tx.columns:
-                ids = tx[customer]
-                gone = pd.Index(ids[~keep].unique())
-                dropped_customers = int(
-                    np.count_nonzero(~gone.isin(ids[keep].unique()))
-                )
+                # customers kept by the records or contacts are on the page
+                gone = dropped_customers(tx[customer][~keep], result.customers.index)
             tx = tx[keep]
     amounts = pd.to_numeric(tx[amount], errors="coerce").to_numpy(
         dtype=np.float64, na_value=np.nan
@@ -648,7 +645,7 @@ def _segment(
         zeros=int(np.count_nonzero(amounts == 0)),
         first=dates.min(),
         last=dates.max(),
-        dropped_customers=dropped_customers,
+        dropped_customers=gone,
     )
     return result, quality
 
@@ -898,14 +895,18 @@ def _transitions(
             raise ValueError(extra)
         return names, codes
 
+    # a class called (new) or (gone): the extra row and column get a '*'
+    new, gone = outside_names(
+        [*before.cat.categories, *after.cat.categories, _MISSING], _NEW, _GONE
+    )
     try:
-        b_names, b_codes = names_codes(before, _NEW)
-        a_names, a_codes = names_codes(after, _GONE)
-    except ValueError:  # a class named like (new) or (gone): the plain call
+        b_names, b_codes = names_codes(before, new)
+        a_names, a_codes = names_codes(after, gone)
+    except ValueError:  # two classes written alike: the plain call says so
         before_text, after_text = before.copy(deep=False), after.copy(deep=False)
         before_text.index = before.index.astype(str)
         after_text.index = after.index.astype(str)
-        return transition_matrix(before_text, after_text)
+        return transition_matrix(before_text, after_text, new=new, gone=gone)
     # (an earlier run with no customers: every customer is new)
     found = b_codes[np.maximum(pos, 0)] if len(b_codes) else len(b_names)
     rows = np.concatenate([np.where(matched, found, len(b_names)), b_codes[left]])
@@ -913,10 +914,10 @@ def _transitions(
         [a_codes, np.full(int(np.count_nonzero(left)), len(a_names), dtype=np.int64)]
     )
     tm = transition_matrix(
-        pd.Categorical.from_codes(rows, categories=pd.Index([*b_names, _NEW])),
-        pd.Categorical.from_codes(cols, categories=pd.Index([*a_names, _GONE])),
+        pd.Categorical.from_codes(rows, categories=pd.Index([*b_names, new])),
+        pd.Categorical.from_codes(cols, categories=pd.Index([*a_names, gone])),
     )
-    return attrs.evolve(tm, name=column, new=_NEW, gone=_GONE)
+    return attrs.evolve(tm, name=column, new=new, gone=gone)
 
 
 def _migrations(
@@ -930,7 +931,7 @@ def _migrations(
     """The transition matrix (and chart) of every label column both runs
     have; a column whose classes share no name in the two runs adds
     ``(column, a previous class, a class now, the warning)`` to *notes*."""
-    from ._cli_migrate import _id_text, _is_label, disjoint_classes, no_common_class
+    from ._cli_migrate import _id_text, disjoint_classes, no_common_class
 
     ids, old = seg.index, previous.index
     if old.hasnans:
@@ -957,8 +958,15 @@ def _migrations(
     left[pos[matched]] = False
     out = []
     for column in _label_columns(seg):
-        if column not in previous.columns or not _is_label(previous[column]):
+        if column not in previous.columns:
             continue
+        kind = previous[column].dtype
+        if pd.api.types.is_bool_dtype(kind) or pd.api.types.is_datetime64_any_dtype(
+            kind
+        ):
+            continue
+        # this run's labels: classes written as numbers (1, 2, 3) in the
+        # previous file are compared by their text
         before = _ordered_like(previous[column], seg[column])
         examples = disjoint_classes(before, seg[column])
         if examples is not None and notes is not None:
@@ -1031,21 +1039,19 @@ def _parts(
             lang,
             lambda p: p.score_distribution(result.scores, lang=lang),
         )
-    values = np.asarray(result.facts.monetary, dtype=np.float64)
-    pareto = None
+    # every customer of the page, those without a purchase with spend 0, as
+    # in the other tables (and the printed report)
+    values = seg["monetary"].to_numpy(dtype=np.float64, na_value=0.0)
     lorenz_chart = ""
-    if len(values) and (values > 0).any():
-        # scaled: the shares and the Gini do not depend on the scale, and
-        # huge amounts cannot overflow the sums
-        pareto = pareto_summary(values / np.nanmax(values))
-        if charts:
-            cut = result.settings.get("abc_cutoffs", (0.8, 0.95))
-            cutoffs = AbcCutoffs(*cut) if cut is not None else None
-            lorenz_chart = _chart(
-                plot,
-                lang,
-                lambda p: p.lorenz(values, cutoffs=cutoffs, lang=lang),
-            )
+    pareto = spend_pareto(values)
+    if pareto is not None and charts:
+        cut = result.settings.get("abc_cutoffs", (0.8, 0.95))
+        cutoffs = AbcCutoffs(*cut) if cut is not None else None
+        lorenz_chart = _chart(
+            plot,
+            lang,
+            lambda p: p.lorenz(values, cutoffs=cutoffs, lang=lang),
+        )
     migrations: list[tuple[str, TransitionMatrix, str]] = []
     notes: list[tuple[str, str, str, str]] = []
     if previous is not None:

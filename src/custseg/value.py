@@ -682,7 +682,7 @@ def fit_value_tiers(
                 CustsegWarning,
                 stacklevel=2,
             )
-    if why:
+    if why or large is None:
         warnings.warn(
             f"no customer can be tier A: {why}; assets_large is inf",
             CustsegWarning,
