@@ -183,7 +183,12 @@ def _check_values(value: pd.Series, name: str) -> None:
 
 
 def workload_report(res: Assignment) -> str:
-    """The text the command prints: one line per owner, then the moves.
+    r"""The text the command prints: one line per owner, then the moves.
+
+    The table is printed as the other tables of the command line are: a
+    staff id's unprintable characters (a line break, a tab) show as spaces,
+    so that every owner takes one line, and the columns are padded by the
+    columns a text takes in a terminal (a Chinese character takes two).
 
     Parameters
     ----------
@@ -204,18 +209,42 @@ def workload_report(res: Assignment) -> str:
     <BLANKLINE>
     3 customers, 2 staff: 0 moved to balance, 0 forced (owner left or over capacity), 3 assigned (had no owner)
     balanced: yes (tolerance 5%; largest distance from the fair share: 0.5 customers and 0.00 of book value)
+
+    >>> text = workload_report(assign_owners([3, 2, 1], ["line\nbreak", "中文"]))
+    >>> print(text.split("\n\n")[0].replace(" ", "."))
+    owner.......before..customers....fair......book..fair.book
+    line.break.......0..........1.....1.5......3.00.......3.00
+    中文.............0..........2.....1.5......3.00.......3.00
     """
-    width = max(5, *(len(s) for s in res.staff))
-    lines = [
-        f"{'owner':<{width}}  {'before':>6}  {'customers':>9}  {'fair':>6}  "
-        f"{'book':>8}  {'fair book':>9}"
-    ]
-    for i, name in enumerate(res.staff):
-        lines.append(
-            f"{name:<{width}}  {int(res.count_before[i]):>6d}  "
-            f"{int(res.count_after[i]):>9d}  {res.fair_count[i]:>6.1f}  "
-            f"{res.book_after[i]:>8.2f}  {res.fair_book[i]:>9.2f}"
+    from ._display import one_line
+    from .cli import _pad, _width
+
+    names = [one_line(str(s)) for s in res.staff]
+    heads = ("before", "customers", "fair", "book", "fair book")
+    cells = [
+        (
+            f"{int(res.count_before[i]):d}",
+            f"{int(res.count_after[i]):d}",
+            f"{res.fair_count[i]:.1f}",
+            f"{res.book_after[i]:.2f}",
+            f"{res.fair_book[i]:.2f}",
         )
+        for i in range(len(names))
+    ]
+    first = max([_width("owner"), *map(_width, names)])
+    # at least the widths of old (scripts may read the columns), wider for
+    # larger numbers: the digits are ASCII, one column each
+    widths = [
+        max(least, len(head), *(len(row[j]) for row in cells))
+        for j, (head, least) in enumerate(zip(heads, (6, 9, 6, 8, 9), strict=True))
+    ]
+
+    def line(name: str, row: tuple[str, ...]) -> str:
+        parts = (x.rjust(w) for x, w in zip(row, widths, strict=True))
+        return "  ".join([_pad(name, first), *parts])
+
+    lines = [line("owner", heads)]
+    lines += [line(name, row) for name, row in zip(names, cells, strict=True)]
     lines.append("")
     lines.append(
         f"{len(res.owner):,d} customers, {len(res.staff):,d} staff: "

@@ -36,6 +36,7 @@ __all__ = [
     "fields_table",
     "format_value",
     "html_table",
+    "one_line",
     "preview",
     "share",
     "short_repr",
@@ -61,10 +62,35 @@ class Raw(str):
     __slots__ = ()
 
 
-def _clip(text: str, limit: int = MAX_TEXT) -> str:
-    """*text* on one line (unprintable characters as spaces), at most *limit*."""
+def one_line(text: str) -> str:
+    r"""*text* with every unprintable character (line breaks, tabs, other
+    control and format characters) as a space, for a cell of a printed table.
+
+    Parameters
+    ----------
+    text
+        The text of a cell (a name from the user's data).
+
+    Returns
+    -------
+    str
+        The text on one line, as long as *text* (in characters).
+
+    Examples
+    --------
+    >>> one_line("line\nbreak\tand\r\u2028more")
+    'line break and  more'
+    >>> one_line("中文")
+    '中文'
+    """
     if not text.isprintable():
         text = "".join(c if c.isprintable() else " " for c in text)
+    return text
+
+
+def _clip(text: str, limit: int = MAX_TEXT) -> str:
+    """*text* on one line (unprintable characters as spaces), at most *limit*."""
+    text = one_line(text)
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 

@@ -22,9 +22,11 @@ browser draws it with its own fonts); pixel output (PNG) gives one
 :class:`~custseg.errors.CustsegWarning` that says how to add a font, instead
 of one matplotlib warning per missing character (on the figures custseg
 makes: a figure you pass in through ``ax=`` is left as it was, so there
-matplotlib's own warnings come). On a figure you pass in, only the texts
-custseg draws get these fonts and are drawn as typed (no mathtext): texts
-of yours keep their font and their math.
+matplotlib's own warnings come). Characters that no font has (many emoji,
+runes) give the same one warning, which names them and says nothing of CJK
+fonts unless CJK characters are among them. On a figure you pass in, only
+the texts custseg draws get these fonts and are drawn as typed (no
+mathtext): texts of yours keep their font and their math.
 
 Threads
 -------
@@ -44,6 +46,7 @@ import io
 import logging
 import re
 import sys
+import unicodedata
 import warnings
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -217,16 +220,65 @@ _CJK_FAMILIES = (
     "Droid Sans Fallback",
     "Arial Unicode MS",
 )
-_CJK_CHARS = re.compile(r"[\u2e80-\u9fff\uac00-\ud7af\uf900-\ufaff\uff00-\uffef]")
-_GLYPH_WARNING = r"Glyph \d+ .* missing from (current )?font"
-_FONT_HINT = (
-    "Chinese text in this plot is drawn as empty boxes: no CJK font was found "
-    "by matplotlib. Install one (Debian/Ubuntu: apt-get install fonts-noto-cjk "
-    "or fonts-wqy-zenhei; then delete matplotlib's font cache, "
-    "~/.cache/matplotlib) or register a font file with "
-    "matplotlib.font_manager.fontManager.addfont(path). SVG output "
-    "(custseg.plot.to_svg) is not affected: browsers draw the text"
+#: CJK characters: a CJK font draws them (Hangul, kana, CJK symbols and
+#: punctuation, ideographs of every plane, full-width forms).
+_CJK_CHARS = re.compile(
+    "[\u1100-\u11ff\u2e80-\u9fff\ua960-\ua97f\uac00-\ud7ff\uf900-\ufaff"
+    "\ufe30-\ufe4f\uff00-\uffef\U00020000-\U0003ffff]"
 )
+_GLYPH_WARNING = r"Glyph \d+ .* missing from (current )?font"
+#: the character and the fonts of matplotlib's missing-glyph warning
+_GLYPH_CODE = re.compile(r"Glyph (\d+) ")
+_GLYPH_FONTS = re.compile(r"missing from font\(s\) (.+?)\.?$")
+#: missing characters a warning names; the others are counted
+_GLYPHS_NAMED = 5
+_FONT_HINT = (
+    "No CJK font was found by matplotlib. Install one (Debian/Ubuntu: "
+    "apt-get install fonts-noto-cjk or fonts-wqy-zenhei; then delete "
+    "matplotlib's font cache, ~/.cache/matplotlib) or register a font file "
+    "with matplotlib.font_manager.fontManager.addfont(path)."
+)
+
+
+def _missing_glyphs(chars: list[str], fonts: list[str], cjk_found: bool) -> str:
+    """The warning for characters *chars* (distinct, in the order drawn) that
+    none of the *fonts* has: it names a few, and says to install a CJK font
+    only when some are CJK and none was found (*cjk_found*); no font of that
+    kind draws an emoji or a rune.
+
+    >>> print(_missing_glyphs(["\U0001f389"], ["DejaVu Sans"], cjk_found=True))
+    1 character in this plot is drawn as an empty box: it is in none of its
+    fonts (DejaVu Sans): '\U0001f389' (U+1F389 PARTY POPPER). SVG output
+    (custseg.plot.to_svg) is not affected: browsers draw the text with their
+    own fonts.
+    """
+    named = []
+    for c in chars[:_GLYPHS_NAMED]:
+        name = unicodedata.name(c, "")
+        named.append(f"{c!r} (U+{ord(c):04X}{' ' + name if name else ''})")
+    if len(chars) > _GLYPHS_NAMED:
+        named.append(f"{len(chars) - _GLYPHS_NAMED} more")
+    listing = (
+        ", ".join(named[:-1]) + " and " + named[-1] if len(named) > 1 else named[0]
+    )
+    n = len(chars)
+    what = "1 character" if n == 1 else f"{n:,d} characters"
+    verb = (
+        "is drawn as an empty box: it is"
+        if n == 1
+        else "are drawn as empty boxes: they are"
+    )
+    where = f" ({', '.join(fonts)})" if fonts else ""
+    text = f"{what} in this plot {verb} in none of its fonts{where}: {listing}."
+    cjk = sum(1 for c in chars if _CJK_CHARS.match(c))
+    if cjk and not cjk_found:
+        text += " " + _FONT_HINT
+        if cjk < n:
+            text += f" (It would draw the CJK ones, not the other {n - cjk:,d}.)"
+    return (
+        text + " SVG output (custseg.plot.to_svg) is not affected: browsers draw"
+        " the text with their own fonts."
+    )
 
 
 class _MissingMatplotlib(CustsegError, ImportError):
@@ -380,20 +432,22 @@ def _text_kept(renderer: Any) -> bool:
 
 
 class _GuardedDraw:
-    """The ``draw`` of a figure custseg made: missing CJK glyphs give one
-    CustsegWarning.
+    """The ``draw`` of a figure custseg made: characters without a glyph
+    give one CustsegWarning that names them.
 
     matplotlib warns once per missing character at every draw; a reader
-    needs one sentence on how to add a font, and none at all for SVG with
-    text kept as text (the browser draws it). Set on the new figures of
-    :func:`_axes` only (a figure passed in through ``ax=`` is the caller's
-    and is left as it was); a class of this module, not a closure, so that
-    the figure pickles and deep-copies (the copy gets its own guard).
+    needs one sentence naming them (and, for CJK text without a CJK font,
+    how to add one), and none at all for SVG with text kept as text (the
+    browser draws it). A later draw warns again only for characters not
+    named yet. Set on the new figures of :func:`_axes` only (a figure passed
+    in through ``ax=`` is the caller's and is left as it was); a class of
+    this module, not a closure, so that the figure pickles and deep-copies
+    (the copy gets its own guard).
     """
 
     def __init__(self, fig: Figure) -> None:
         self.fig = fig
-        self.warned = False
+        self.reported: set[str] = set()
 
     def __call__(self, renderer: Any) -> Any:
         fig = self.fig
@@ -408,15 +462,28 @@ class _GuardedDraw:
                     result = type(fig).draw(fig, renderer)
             finally:
                 logger.removeFilter(quiet)
-        missing = False
+        chars: dict[str, None] = {}  # distinct, in the order drawn
+        fonts: dict[str, None] = {}
         for w in caught:
-            if re.match(_GLYPH_WARNING, str(w.message)):
-                missing = True
+            message = str(w.message)
+            if re.match(_GLYPH_WARNING, message):
+                code = _GLYPH_CODE.match(message)
+                if code and int(code[1]) <= sys.maxunicode:
+                    chars[chr(int(code[1]))] = None
+                named = _GLYPH_FONTS.search(message)
+                if named:
+                    fonts.update(dict.fromkeys(named[1].split(", ")))
             else:  # not ours: hand it on as it came
                 warnings.warn_explicit(w.message, w.category, w.filename, w.lineno)
-        if missing and not self.warned and not _text_kept(renderer):
-            self.warned = True
-            warnings.warn(_FONT_HINT, CustsegWarning, stacklevel=2)
+        new = [c for c in chars if c not in self.reported]
+        if new and not _text_kept(renderer):
+            self.reported.update(new)
+            order = ["DejaVu Sans", *_CJK_FAMILIES]
+            families = sorted(
+                fonts, key=lambda f: order.index(f) if f in order else len(order)
+            )
+            message = _missing_glyphs(new, families, cjk_found=bool(cjk_fonts()))
+            warnings.warn(message, CustsegWarning, stacklevel=2)
         return result
 
 
