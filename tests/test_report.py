@@ -142,6 +142,10 @@ def _quiet(func: Any, *args: Any, **kwargs: Any) -> Any:
 
 
 # --------------------------------------------------------------------------
+# The earlier run fits its own score edges on half the data: the report
+# warns that the moves are partly the edges' (test_refit_note_on_the_page).
+pytestmark = pytest.mark.filterwarnings("ignore:the two runs' score edges differ")
+
 # fixtures: the demo store (as custseg demo makes it), small
 
 
@@ -839,3 +843,11 @@ def test_cli_warnings_as_segment_prints_them(
     assert len(err) == len(set(err))
     assert main(["segment", str(tiny), "--output", str(tmp_path / "t.csv")]) == 0
     assert capsys.readouterr().err.splitlines() == err
+
+
+def test_refit_note_on_the_page(demo_page: Report) -> None:
+    """Runs that fitted their own score edges: the migration section and the
+    notes say the moves are partly the edges'."""
+    assert any("score edges differ" in note for note in demo_page.notes)
+    section = demo_page.html[demo_page.html.index('<section id="migration"') :]
+    assert "score edges differ" in section[: section.index("</section>")]

@@ -10,13 +10,15 @@ list with ``--output``.
 from __future__ import annotations
 
 import argparse
+import warnings
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
+from ._display import one_line
 from ._files import parse_date_column, parse_date_text, read_table, write_table
-from .errors import InputError, ThresholdError
+from .errors import CustsegWarning, InputError, ThresholdError
 from .playbook import (
     PLAYBOOK_NAMES,
     ActionPlan,
@@ -32,6 +34,45 @@ _DUE_DATE_FIX = (
     "write the dates as ISO 8601 (1990-01-25, 2024-01-31 14:05:00) or YYYYMMDD "
     "(19900125)"
 )
+
+
+def _deadline_notes(
+    plan: Any, recency_col: str | None, args: argparse.Namespace
+) -> str:
+    """What the win-back deadlines of an :class:`ActionPlan` did: the
+    customers whose deadline could not be checked, and those past it (not
+    due), with where the deadlines came from ("" for a fixed cadence)."""
+    if not isinstance(plan, ActionPlan):
+        return ""
+    notes = []
+    if plan.unchecked:
+        where = (
+            f"no recency ({recency_col})"
+            if recency_col is not None
+            else "no recency: the table has no recency_days column (name one "
+            "with --recency COLUMN)"
+        )
+        notes.append(
+            f"{plan.unchecked:,d} customers of a class with a win-back deadline "
+            f"have {where}: their deadline is not checked and they are not due; "
+            "fill in their recency to decide"
+        )
+    stopped = int(np.count_nonzero(plan.stopped))
+    if stopped:
+        days = plan.class_deadline[np.isfinite(plan.class_deadline)]
+        shown = ", ".join(f"{d:,.0f}" for d in np.unique(days))
+        note = (
+            f"{stopped:,d} customers are past their class's win-back deadline "
+            f"({shown} days since the last purchase): not due"
+        )
+        if args.preset is None and args.rules is None:
+            note += (
+                "; these are the default playbook's deadlines: if the table was "
+                "made with --preset or --rules, give the same here (the presets' "
+                "deadlines differ: furniture wins back for 1,825 days)"
+            )
+        notes.append(note)
+    return "\n".join(notes)
 
 
 def _holiday(text: str) -> tuple[str, str]:
@@ -237,10 +278,7 @@ def _cell_text(value: Any) -> str:
         return str(stamp.date()) if stamp == stamp.normalize() else str(stamp)
     if isinstance(value, float | np.floating):
         return f"{float(value):.15g}"
-    text = str(value)
-    if not text.isprintable():
-        text = "".join(c if c.isprintable() else " " for c in text)
-    return text
+    return one_line(str(value))
 
 
 def _due_table(frame: pd.DataFrame) -> str:
@@ -350,12 +388,16 @@ def _cmd(args: argparse.Namespace) -> int:
     else:
         last = pd.Series(pd.NaT, index=df.index, dtype="datetime64[s]")
     cadence: Any = args.cadence
+    recency_col: str | None = None
     if args.class_column is not None:
         labels = _column(df, args.class_column, "class-column").astype(object)
         recency_col = args.recency or ("recency_days" if "recency_days" in df else None)
         recency = None if recency_col is None else _column(df, recency_col, "recency")
         assert playbook is not None  # checked above
-        cadence = actions(labels, playbook, recency_days=recency, lang=args.lang)
+        with warnings.catch_warnings():
+            # recency not given: said by the note after the report
+            warnings.simplefilter("ignore", CustsegWarning)
+            cadence = actions(labels, playbook, recency_days=recency, lang=args.lang)
         missing = labels.isna().to_numpy()
         if cadence.uncovered or missing.any():
             raise _uncovered_error(
@@ -388,12 +430,9 @@ def _cmd(args: argparse.Namespace) -> int:
         f"{len(frame):,d} contacts due on {np.datetime_as_string(due.as_of)} for "
         f"{n_customers:,d} of {len(df):,d} customers\n"
     )
-    if isinstance(cadence, ActionPlan) and cadence.unchecked:
-        _emit(
-            f"{cadence.unchecked:,d} customers of a class with a win-back deadline "
-            f"have no recency ({recency_col}): their deadline is not checked and "
-            "they are not due; fill in their recency to decide\n"
-        )
+    notes = _deadline_notes(cadence, recency_col, args)
+    if notes:
+        _emit(notes + "\n")
     counts = due.counts()
     if counts:
         from .cli import _pad, _width

@@ -261,6 +261,51 @@ def _columns(
     return shared
 
 
+#: A score and the fact it scores, where the fact never falls between two
+#: runs of the same customers without the score's edges having moved.
+_SCORED = (("f", "frequency"), ("m", "monetary"))
+
+
+def refitted_scores(before: pd.DataFrame, after: pd.DataFrame) -> str | None:
+    """A warning when the two runs' score edges differ: customers (matched by
+    id) whose F (or M) score fell while their purchase count (or spend) did
+    not, which fixed edges cannot give; None when there are none (or the
+    files lack the columns).
+
+    >>> b = pd.DataFrame({"f": [3, 2], "frequency": [4, 2]}, index=["a", "b"])
+    >>> a = pd.DataFrame({"f": [2, 2], "frequency": [5, 2]}, index=["a", "b"])
+    >>> print(refitted_scores(b, a))  # doctest: +ELLIPSIS
+    the two runs' score edges differ: 1 customer's f score fell while their frequency did not ...
+    """
+    ids = before.index.intersection(after.index)
+    found = []
+    for score, fact in _SCORED:
+        if not all(c in df.columns for df in (before, after) for c in (score, fact)):
+            continue
+        numbers = [
+            pd.to_numeric(df.loc[ids, c], errors="coerce").to_numpy(dtype=np.float64)
+            for df in (before, after)
+            for c in (score, fact)
+        ]
+        s0, x0, s1, x1 = numbers
+        with np.errstate(invalid="ignore"):
+            odd = (s1 < s0) & (x1 >= x0)
+        n = int(np.count_nonzero(odd))
+        if n:
+            who = "customer's" if n == 1 else "customers'"
+            found.append(f"{n:,d} {who} {score} score fell while their {fact} did not")
+    if not found:
+        return None
+    return (
+        "the two runs' score edges differ: "
+        + "; ".join(found)
+        + ". The scores were fitted anew on each run, so their moves (and those "
+        "of classes built on them, such as rfm11 or rfm8) are partly the edges' "
+        "moves: score both periods with the same edges (fixed [scores] in a "
+        "rules file, or custseg.segment_history)"
+    )
+
+
 def _report(column: str, tm: TransitionMatrix) -> str:
     stayed = tm.stayed
     kept = "-" if stayed != stayed else f"{100 * stayed:.1f}%"
@@ -284,6 +329,9 @@ def _cmd(args: argparse.Namespace) -> int:
     before = _read(args.before, args.sep, args.encoding)
     after = _read(args.after, args.sep, args.encoding)
     columns = _columns(before, after, args.column)
+    refit = refitted_scores(before, after)
+    if refit is not None:
+        warnings.warn(refit, CustsegWarning, stacklevel=1)
     reports, frames = [], []
     for column in columns:
         old, new = _as_classes(before[column]), _as_classes(after[column])

@@ -1133,7 +1133,9 @@ def main(argv: Sequence[str] | None = None) -> int:
             warnings.simplefilter("always")
             status: int = args.func(args)
         for w in caught:  # Python warnings as one line each, never two
-            if not issubclass(w.category, _DEVELOPER_WARNINGS):
+            if issubclass(w.category, CustsegWarning):  # ours: the text says it
+                _err(f"custseg: warning: {w.message}")
+            elif not issubclass(w.category, _DEVELOPER_WARNINGS):
                 _err(f"custseg: warning: {w.category.__name__}: {w.message}")
         _flush()  # a closed pipe shows here, not at interpreter exit
     except _StdoutError as exc:

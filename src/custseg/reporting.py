@@ -930,8 +930,14 @@ def _migrations(
 ) -> list[tuple[str, TransitionMatrix, str]]:
     """The transition matrix (and chart) of every label column both runs
     have; a column whose classes share no name in the two runs adds
-    ``(column, a previous class, a class now, the warning)`` to *notes*."""
-    from ._cli_migrate import _id_text, disjoint_classes, no_common_class
+    ``(column, a previous class, a class now, the warning)`` to *notes*, and
+    score edges that differ between the runs ``("", "", "", the warning)``."""
+    from ._cli_migrate import (
+        _id_text,
+        disjoint_classes,
+        no_common_class,
+        refitted_scores,
+    )
 
     ids, old = seg.index, previous.index
     if old.hasnans:
@@ -951,6 +957,9 @@ def _migrations(
                 "(ids compared as text)",
                 fix="pass one row per customer (custseg.segment output)",
             )
+    refit = refitted_scores(previous.set_axis(old), seg.set_axis(ids))
+    if refit is not None and notes is not None:  # about every column: no column
+        notes.append(("", "", "", refit))
     # customers matched by id once, for every column
     pos = np.asarray(old.get_indexer(ids))
     matched = pos >= 0
@@ -1533,6 +1542,8 @@ def _migration_html(parts: _Parts, lang: str) -> str:
     t = _t(lang)
     out = [f'<p class="note">{_esc(t["migration_note"])}</p>']
     disjoint = {note[0]: note for note in parts.migration_notes}
+    if "" in disjoint:  # the runs' score edges differ
+        out.append(f'<p class="warning" role="alert">{_esc(disjoint[""][3])}</p>')
     for column, tm, chart in parts.migrations:
         title = _column_title(column, lang)
         stayed = tm.stayed
