@@ -275,7 +275,7 @@ def refitted_scores(before: pd.DataFrame, after: pd.DataFrame) -> str | None:
     >>> b = pd.DataFrame({"f": [3, 2], "frequency": [4, 2]}, index=["a", "b"])
     >>> a = pd.DataFrame({"f": [2, 2], "frequency": [5, 2]}, index=["a", "b"])
     >>> print(refitted_scores(b, a))  # doctest: +ELLIPSIS
-    the two runs' score edges differ: 1 customer's f score fell while their frequency did not ...
+    the two runs' score edges differ: 1 customer's f score fell while their frequency did not. The ...)
     """
     ids = before.index.intersection(after.index)
     found = []
