@@ -365,6 +365,11 @@ class _Compiler:
         elif isinstance(node.op, ast.Mult):
             out = a * b
         else:
+            if right.const is not None and right.const != 0.0:
+                # Polars divides a column by a literal as a multiplication by
+                # its reciprocal (7 / 10 = 0.7000000000000001, a customer on a
+                # threshold crosses it): a divisor per row keeps IEEE division
+                b = a.is_null().cast(nw.Float64) * 0.0 + float(right.const)
             # NumPy: x / 0 is inf (x > 0), -inf (x < 0), NaN (x == 0 or NaN);
             # engines give NULL or raise (Spark ANSI): zero is never divided by
             zero = _mask(b == 0.0)

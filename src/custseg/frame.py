@@ -48,6 +48,7 @@ from .rfm import (
     _bins_per_dimension,
     _edge_notes,
     _quantile_edges,
+    _score,
 )
 from .rules import RuleSet, load, presets
 from .summary import FACT_COLUMNS, CustomerFacts, _summarize
@@ -1527,7 +1528,10 @@ def apply_rules(
     frames written by custseg before 0.1, for ``r``, ``f``, ``m`` fields
     declared from 1 up as the presets do) are passed to the rules as missing;
     a field of your own named ``r``, ``f`` or ``m`` keeps its 0 and negative
-    values.
+    values. The scores the rules fix by ``[scores]`` edges (every industry
+    preset fixes ``r`` by days) are made again from ``recency_days``,
+    ``frequency`` and ``monetary`` with those edges, as :func:`segment`
+    makes them (buyers only), and replace the table's in the result.
 
     Parameters
     ----------
@@ -1652,14 +1656,60 @@ def apply_rules(
             # written before 0.1; any other value is the rules' to check
             col = col.mask(col == 0)
         data[name] = col
+    rescored = _fixed_scores(seg, rs)
+    data.update(rescored)
     evaluated = rs.evaluate(data, explain=explain, lang=lang, aggregates=aggregates)
     result = evaluated.to_pandas()
     result.index = seg.index  # rows are in seg's order; align on its labels
     _check_replaced(seg, result.columns, rs)
     out = seg.copy()
+    for key, col in rescored.items():  # the scores the rules labelled with
+        out[key] = col
     for column in result.columns:  # replaces earlier outputs of the same name
         out[column] = result[column]
     out.attrs["aggregates"] = dict(evaluated.aggregates)
+    return out
+
+
+def _fixed_scores(seg: pd.DataFrame, rs: RuleSet) -> dict[str, pd.Series]:
+    """The ``r``, ``f``, ``m`` scores of *seg* that the rules fix by
+    ``[scores]`` edges, made from the facts (``recency_days``, ``frequency``,
+    ``monetary``) as :func:`segment` makes them: buyers only (``frequency``
+    above 0 where the table has it), missing for the others. A score whose
+    fact is not a column, or that the rules fit by quantiles, is not here
+    (the table's own is used)."""
+    out: dict[str, pd.Series] = {}
+    buyers = None
+    if "frequency" in seg.columns and pd.api.types.is_numeric_dtype(
+        seg["frequency"].dtype
+    ):
+        counts = seg["frequency"].to_numpy(dtype=np.float64, na_value=np.nan)
+        buyers = counts > 0
+    for key, fact, better in (
+        ("r", "recency_days", False),
+        ("f", "frequency", True),
+        ("m", "monetary", True),
+    ):
+        spec = rs.scores.get(key)
+        if spec is None or spec.edges is None or key not in rs.fields:
+            continue
+        if fact not in seg.columns or not pd.api.types.is_numeric_dtype(
+            seg[fact].dtype
+        ):
+            continue
+        values = seg[fact].to_numpy(dtype=np.float64, na_value=np.nan)
+        if buyers is not None:
+            values = np.where(buyers, values, np.nan)
+        codes = _score(
+            values,
+            ScoreEdges(spec.edges),
+            higher_is_better=better,
+            nan="unknown",
+            field=fact,
+        )
+        out[key] = pd.Series(
+            pd.array(codes, dtype="Int8"), index=seg.index, name=key
+        ).mask(codes == 0)
     return out
 
 
