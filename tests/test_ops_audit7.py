@@ -163,14 +163,22 @@ def test_unknown_recency_is_its_own_state(
 
 
 def test_unknown_recency_in_chinese_and_without_recency() -> None:
-    """The check text in Chinese; without recency_days nothing is checked
-    (as documented) and nobody is unchecked."""
+    """The check text in Chinese; without recency_days every customer of a
+    class with a deadline is unchecked, with a CustsegWarning (audit 9, F3:
+    was silently kept on the paid win-back)."""
+    import warnings
+
+    from custseg.errors import CustsegWarning
+
     pb = default_playbook("lifecycle")
     plan = actions(["lost"], pb, recency_days=[float("nan")], lang="zh")
     assert plan.to_pandas()["action"].iloc[0] == "待核实:最近消费未知,无法判断挽回期限"
-    plan = actions(["lost", "lost"], pb)
-    assert plan.unchecked == 0
-    assert plan.cadence_days.tolist() == [30.0, 30.0]
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        plan = actions(["lost", "lost"], pb)
+    assert [w.category for w in caught] == [CustsegWarning]
+    assert plan.unchecked == 2
+    assert np.isnan(plan.cadence_days).all()
 
 
 def test_cli_due_says_how_many_were_not_checked(

@@ -19,7 +19,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from custseg import InputError, due_contacts
+from custseg import InputError, ThresholdError, due_contacts
 from custseg.profile import profile_completeness
 
 AS_OF = "2024-03-01"
@@ -395,6 +395,17 @@ class TestOneColumnOneField:
             if data.draw(st.booleans())
         }  # fmt: skip
         table = {c: ["x", None] for c in columns}
+        # audit 9, F9: a field mapped from another column while its own
+        # column is in the table, not mapped away, would be fed twice
+        fed_twice = [
+            t for c, t in mapping.items() if c != t and t in table and t not in mapping
+        ]
+        if fed_twice:
+            with pytest.raises(ThresholdError, match="feed"):
+                profile_completeness(
+                    table, fields=mapping, hard=fields, soft=[], weights=(1, 0)
+                )
+            return
         r = profile_completeness(
             table, fields=mapping, hard=fields, soft=[], weights=(1, 0)
         )

@@ -516,14 +516,18 @@ class TestProfileCompleteness:
         ]
 
     def test_mapping_user_columns(self):
-        """fields= maps Chinese column names onto fields; mapped wins over same name."""
+        """fields= maps Chinese column names onto fields; a mapped column
+        beside a column named like its field is refused (audit 9, F9: the
+        mapped one silently won)."""
         df = pd.DataFrame(
             {"姓名": ["王芳", None], "name": [None, "x"], "电话": ["1", "2"]}
         )
+        kw = {"hard": ["name", "phone"], "soft": [], "weights": (1, 0)}
+        with pytest.raises(ThresholdError, match=r"both '姓名' and 'name' feed 'name'"):
+            profile_completeness(df, fields={"姓名": "name", "电话": "phone"}, **kw)
         res = profile_completeness(
-            df, fields={"姓名": "name", "电话": "phone"}, hard=["name", "phone"], soft=[],
-            weights=(1, 0),
-        )  # fmt: skip
+            df.drop(columns=["name"]), fields={"姓名": "name", "电话": "phone"}, **kw
+        )
         assert res.columns == {"name": "姓名", "phone": "电话"}
         assert res.score.tolist() == [1.0, 0.5]
 

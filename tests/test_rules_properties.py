@@ -933,6 +933,8 @@ class TestReference:
                 lo = spec.min or 0.0
                 hi = spec.max if spec.max is not None else 100.0
                 pool = [np.nan, lo, hi, *np.linspace(lo, hi, 7).round(2).tolist()]
+                if spec.kind == "integer":  # nps: a whole score (audit 9, F7)
+                    pool = [x if np.isnan(x) else float(round(x)) for x in pool]
             picks = rng.integers(0, len(pool), n)
             rows[name] = [pool[i] for i in picks]
         got = rs.evaluate(rows, explain=True)

@@ -125,17 +125,22 @@ def ref_tier(x, s=None, tiers=TIERS, split=True):
 
 
 def ref_store(x, p, vip=None, th=STORE):
-    """Store class of one customer."""
-    if _na(x) or _na(p):
-        return "unknown"
-    by_count = th.vip_purchases is not None and p >= th.vip_purchases
+    """Store class of one customer, rule by rule in three-valued logic: a
+    missing input is unknown only where its answer would change the class
+    (audit 9, F4: missing visits made a buyer or a VIP unknown)."""
+    if th.vip_purchases is None:
+        by_count = False
+    else:
+        by_count = None if _na(p) else p >= th.vip_purchases
     is_vip = _or3(by_count, vip)
     if is_vip is True:
         return "vip"
-    if is_vip is None:
+    if is_vip is None or _na(p):
         return "unknown"
     if p >= 1:
         return "visited_bought"
+    if _na(x):
+        return "unknown"
     return "visited_not_bought" if x >= 1 else "potential"
 
 

@@ -925,7 +925,9 @@ def visit_tier(
         :func:`store_visit_class`.
     spend
         Spend per customer (NaN: unknown); required when the tiers set
-        ``vip_spend``.
+        ``vip_spend``. Checked whenever given (numbers, one per customer,
+        the same index as *visits*), also when the tiers do not use it
+        (the default ``vip_spend=None``: VIP by visits only).
     tiers
         The thresholds; default :class:`VisitTiers`.
     split_members
@@ -942,8 +944,9 @@ def visit_tier(
     Raises
     ------
     InputError
-        Negative or fractional visits, *spend* missing while needed, columns
-        of different lengths or indexes.
+        Negative or fractional visits, *spend* that is not numbers (given,
+        whether used or not) or missing while needed, columns of different
+        lengths or indexes.
 
     Examples
     --------
@@ -964,6 +967,11 @@ def visit_tier(
     index = common_index(visits=visits, spend=spend)
     x = _counts(visits, "visits", (tiers.member_visits, tiers.vip_visits))
     n = len(x)
+    s: np.ndarray | None = None
+    if spend is not None:
+        # checked whenever given, also where the tiers do not read it
+        s = _amounts(spend, "spend", negative=True, cuts=(tiers.vip_spend,))
+        v.check_same_length(visits=x, spend=s)
     member = x >= tiers.member_visits
     unknown = _nan_mask(x)
     if not split_members:
@@ -974,15 +982,13 @@ def visit_tier(
     if tiers.vip_visits is not None:
         tests.append((x >= tiers.vip_visits, np.zeros(n, dtype=bool)))
     if tiers.vip_spend is not None:
-        if spend is None:
+        if s is None:
             raise InputError(
                 "spend",
                 f"is needed: the tiers make members VIP by spend (vip_spend="
                 f"{_display.format_value(tiers.vip_spend)})",
                 fix="pass spend, or VisitTiers(vip_spend=None)",
             )
-        s = _amounts(spend, "spend", negative=True, cuts=(tiers.vip_spend,))
-        v.check_same_length(visits=x, spend=s)
         tests.append((s >= tiers.vip_spend, _nan_mask(s)))
     # Kleene logic: or = true if any true; and = false if any false
     if tiers.vip_rule == "either" or len(tests) == 1:
@@ -1057,16 +1063,23 @@ def store_visit_class(
 
     The first matching rule decides:
 
-    1. ``unknown``: visits or purchases missing, or a missing ``vip`` flag
-       that would decide.
-    2. ``vip``: the ``vip`` flag, or ``purchases >= vip_purchases``.
-    3. ``visited_bought``: at least one purchase (a purchase counts as a
+    1. ``vip``: the ``vip`` flag, or ``purchases >= vip_purchases``.
+    2. ``visited_bought``: at least one purchase (a purchase counts as a
        visit, whatever *visits* says).
-    4. ``visited_not_bought``: at least one visit, no purchase.
-    5. ``potential``: no visit and no purchase. Potential customers are the
+    3. ``visited_not_bought``: at least one visit, no purchase.
+    4. ``potential``: no visit and no purchase. Potential customers are the
        rows you add for people you know of but who never came (from a member
        or lead list, a referral by an existing customer): give them 0 visits
        and 0 purchases. Customers not in the data are not classified.
+
+    ``unknown``: a missing input (visits, purchases, the ``vip`` flag) makes
+    a customer unknown only where its answer would change the class, as in
+    the rules DSL: a customer with a purchase is ``visited_bought`` whatever
+    their visit count (missing too), a ``vip`` flag True is ``vip`` whatever
+    the counts, while missing visits with no purchase (visited or potential?),
+    missing purchases of a non-VIP, or a missing flag of a customer the
+    counts do not make VIP are ``unknown``. The ``mother_baby`` preset's
+    ``store_class`` follows the same rules.
 
     Parameters
     ----------
@@ -1100,6 +1113,13 @@ def store_visit_class(
     ['potential', 'visited_not_bought', 'visited_bought', 'vip']
     >>> store_visit_class([0, 3, 2], [0, 0, 1], lang="zh").to_numpy().tolist()
     ['潜在', '进店未购', '进店已购']
+
+    A missing visit count matters only without a purchase or a VIP flag:
+
+    >>> nan = float("nan")
+    >>> store_visit_class([nan, nan, nan], [2, 0, 0],
+    ...                   vip=[False, True, False]).to_numpy().tolist()
+    ['visited_bought', 'vip', 'unknown']
     """
     th = _check_type(thresholds, StoreClasses, "thresholds")
     names = _translate(STORE_CLASS_NAMES, lang)
@@ -1108,12 +1128,20 @@ def store_visit_class(
     p = _counts(purchases, "purchases", (th.vip_purchases,))
     n = v.check_same_length(visits=x, purchases=p)
     vip_yes, vip_na = _optional_flag(vip, "vip", n)
+    x_na, p_na = _nan_mask(x), _nan_mask(p)
+    # the rules from the last to the first, so that the first match wins; a
+    # missing input is unknown only where its answer would change the class
     codes = (x >= 1).astype(np.int8)  # potential 0, visited_not_bought 1
-    _put(codes, p >= 1, 2)
-    is_vip = vip_yes if th.vip_purchases is None else vip_yes | (p >= th.vip_purchases)
-    _put(codes, vip_na & ~is_vip, 4)
+    _put(codes, x_na, 4)  # visits decide only between these two
+    _put(codes, p >= 1, 2)  # a purchase: visited, whatever visits says
+    _put(codes, p_na, 4)
+    if th.vip_purchases is None:
+        is_vip, vip_open = vip_yes, vip_na & ~vip_yes
+    else:
+        is_vip = vip_yes | (p >= th.vip_purchases)  # NaN >= t is False
+        vip_open = ~is_vip & (vip_na | p_na)
+    _put(codes, vip_open, 4)
     _put(codes, is_vip, 3)
-    _put(codes, _nan_mask(x) | _nan_mask(p), 4)
     return Labels(codes, names, ordered=True, index=index, name="store_class")
 
 

@@ -28,6 +28,7 @@ from __future__ import annotations
 
 import difflib
 import math
+import warnings
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
@@ -37,7 +38,7 @@ import numpy as np
 from . import _display
 from . import _validate as v
 from ._align import common_index, flat_ids, is_pandas, same_index
-from .errors import InputError, ThresholdError
+from .errors import CustsegWarning, InputError, ThresholdError
 from .labels import Labels, label_codes
 
 if TYPE_CHECKING:
@@ -957,8 +958,9 @@ class ActionPlan:
         The classification (the playbook's name, else the labels' name).
     recency_unknown
         Per customer, whether their class has a win-back deadline and their
-        recency is missing (None: no one): the deadline is not checked, and
-        they get the action :data:`RECENCY_UNKNOWN` and no cadence.
+        recency is missing, or no recency was given at all (None: no one):
+        the deadline is not checked, and they get the action
+        :data:`RECENCY_UNKNOWN` and no cadence.
 
     Examples
     --------
@@ -998,9 +1000,10 @@ class ActionPlan:
     @property
     def unchecked(self) -> int:
         """The number of customers whose class has a win-back deadline and
-        whose recency is missing: the deadline is not checked, they get the
-        action :data:`RECENCY_UNKNOWN` and no cadence (never due for a
-        cadence contact) until their recency is known.
+        whose recency is missing (or was not given to :func:`actions` at
+        all): the deadline is not checked, they get the action
+        :data:`RECENCY_UNKNOWN` and no cadence (never due for a cadence
+        contact) until their recency is known.
 
         >>> plan = actions(["lost", "lost", "lost"], default_playbook("lifecycle"),
         ...                recency_days=[100, 400, float("nan")])
@@ -1161,7 +1164,11 @@ def actions(
         those whose recency is missing (NaN) get ``"check: recency unknown,
         win-back deadline not checked"`` and no cadence, counted by
         :attr:`ActionPlan.unchecked` (whether the deadline has passed is not
-        known: neither spend nor stop is guessed).
+        known: neither spend nor stop is guessed). Without *recency_days*
+        every customer of a class with a deadline is such a customer (no
+        recency at all is a missing recency for everyone), and a
+        :class:`~custseg.errors.CustsegWarning` says how many; a playbook
+        without deadlines (``abc``, ``care_phase``, ...) needs no recency.
     lang
         Language of the texts: ``"en"`` or a key of the actions'
         ``translations`` (``"zh"``); untranslated texts stay English.
@@ -1171,6 +1178,14 @@ def actions(
     ActionPlan
         Aligned with the labels' index; pass it as the *cadence* of
         :func:`due_contacts`.
+
+    Warns
+    -----
+    CustsegWarning
+        No *recency_days* while some customer's class has a win-back
+        deadline: their deadline is not checked, they get
+        :data:`RECENCY_UNKNOWN` and no cadence; the message names the
+        classes and the fix (pass ``recency_days=``).
 
     Examples
     --------
@@ -1208,8 +1223,17 @@ def actions(
 
     deadline = _num("deadline_days")
     stopped = np.zeros(len(codes), dtype=bool)
+    row_deadline = np.full(len(codes), np.nan)
+    known = codes >= 0
+    row_deadline[known] = deadline[codes[known]]
+    has_deadline = ~np.isnan(row_deadline)
     unknown = None
-    if recency_days is not None:
+    if recency_days is None and has_deadline.any():
+        # no recency at all is a missing recency for everyone: spending on
+        # a win-back whose deadline may have passed is not guessed either
+        unknown = has_deadline
+        _warn_no_recency(codes, names, has_deadline)
+    elif recency_days is not None:
         recency = v.as_numeric(recency_days, "recency_days", nan="allow")
         v.check_same_length(labels=codes, recency_days=recency)
         index = _same_index(
@@ -1224,12 +1248,9 @@ def actions(
                 n_rows=count,
                 fix="recency counts days since the last purchase up to the reference day",
             )
-        row_deadline = np.full(len(codes), np.nan)
-        known = codes >= 0
-        row_deadline[known] = deadline[codes[known]]
         with np.errstate(invalid="ignore"):
             stopped = recency >= row_deadline  # NaN on either side: False
-        unknown = np.isnan(recency) & ~np.isnan(row_deadline)
+        unknown = np.isnan(recency) & has_deadline
     name = playbook.name or getattr(labels, "name", None) or "class"
     return ActionPlan(
         codes=codes,
@@ -1246,6 +1267,44 @@ def actions(
         name=str(name),
         recency_unknown=unknown,
     )
+
+
+def _warn_no_recency(
+    codes: np.ndarray, names: tuple[str, ...], has_deadline: np.ndarray
+) -> None:
+    """The :class:`~custseg.errors.CustsegWarning` of :func:`actions` called
+    without recency on customers whose class has a win-back deadline."""
+    count = int(np.count_nonzero(has_deadline))
+    classes = [names[c] for c in np.unique(codes[has_deadline])]
+    shown = ", ".join(repr(c) for c in classes[:3])
+    if len(classes) > 3:
+        shown += f" and {len(classes) - 3:,d} more"
+    warnings.warn(
+        f"'recency_days' was not given, so the win-back deadline of {count:,d} "
+        f"customer{'s' if count != 1 else ''} (class{'es' if len(classes) > 1 else ''} "
+        f"{shown}) is not checked: "
+        f"they get {RECENCY_UNKNOWN!r} and no cadence (never due for a cadence "
+        "contact); pass recency_days= (days since the last purchase; on the "
+        "command line a recency_days column or --recency COLUMN) to check it",
+        CustsegWarning,
+        stacklevel=3,
+    )
+
+
+def _check_plan_index(inputs: dict[str, Any], plan_index: Any) -> None:
+    """An :class:`InputError` naming the first pandas input of
+    :func:`due_contacts` whose index differs from the ActionPlan's."""
+    for name, value in inputs.items():
+        idx = common_index(**{name: value})
+        if idx is None or idx is plan_index or same_index(idx, plan_index):
+            continue
+        how = name if is_pandas(value) else f"{name}.to_pandas()"
+        raise InputError(
+            name,
+            "has a different index from the labels of the ActionPlan given as cadence",
+            fix=f"align it with the plan first ({how}.reindex(plan.index), "
+            "plan being the ActionPlan), or pass a NumPy array to ignore the index",
+        )
 
 
 def _same_index(a: Any, b: Any, field: str) -> Any:
@@ -1665,7 +1724,7 @@ def due_contacts(
         must not be missing, whoever is due on the day.
     birthdays
         Date of birth per customer (missing: unknown, never due); only the
-        month and day count.
+        month and day count. A date of birth after *as_of* is refused.
     birthday_window_days
         Width of the birthday window in days, ``[0, w)``.
     holidays
@@ -1690,12 +1749,13 @@ def due_contacts(
     Raises
     ------
     InputError
-        A last contact after *as_of*, a bad cadence (also one longer than
+        A last contact or a date of birth after *as_of*, a bad cadence (also one longer than
         :data:`MAX_CADENCE_DAYS`), repeated ids (also in a pandas index,
         named after the argument it belongs to; also when nobody is due),
         missing ids (``None``, NaN,
         ``pd.NA``, NaT, NA of a nullable dtype), inputs of different lengths
-        or indexes.
+        or indexes (with an :class:`ActionPlan`, the input whose index
+        differs from the plan's is named).
     ThresholdError
         A bad window, holiday or *min_points*; one *cadence* number that is
         not in (0, :data:`MAX_CADENCE_DAYS`].
@@ -1781,9 +1841,13 @@ def due_contacts(
     ):
         if value is not None:
             inputs[key] = value
+    if plan is not None and plan.index is not None:
+        # each pandas input against the plan's labels, so that the error
+        # names the one whose index differs
+        _check_plan_index(inputs, plan.index)
     index = common_index(**inputs)
-    if plan is not None:
-        index = _same_index(index, plan.index, "last_contact")
+    if plan is not None and index is None:
+        index = plan.index
     ids, id_name = _ids(customer, index, n)
     source = index if customer is None else customer
     levels = tuple(source.names) if flat_ids(source) is not source else None
@@ -1825,6 +1889,18 @@ def due_contacts(
         window = _window(birthday_window_days, "birthday_window_days")
         birth = v.as_datetime(birthdays, "birthdays", nan="allow")
         v.check_same_length(last_contact=last, birthdays=birth)
+        born = v.to_days(birth)
+        unborn = (born != _NAT) & (born > today)
+        if unborn.any():
+            first, count = v.first_offender(unborn)
+            raise InputError(
+                "birthdays",
+                "has dates of birth after as_of",
+                first_row=first,
+                n_rows=count,
+                fix="check as_of and the dates of birth (a due date or a typo?); "
+                "leave an unknown date of birth empty",
+            )
         nxt = _birthday_next(birth, today)
         known = nxt != _NAT
         masks.append(known & (nxt - today < window))

@@ -27,7 +27,9 @@ result lists it in :attr:`ProfileCompleteness.absent`. When none of the
 declared fields has a column, the call is an
 :class:`~custseg.errors.InputError`: the columns are surely named otherwise
 and need a ``fields=`` mapping. A column feeds one field only: a column
-mapped to a field is not also read for the field it is named like.
+mapped to a field is not also read for the field it is named like. A field
+is fed by one column only: two columns mapped onto it, or one mapped onto
+it while the data also has a column named like it, is an error.
 
 Exact scores
 ------------
@@ -1039,10 +1041,14 @@ def profile_completeness(
     fields
         Your column names for the profile fields: ``{"姓名": "name",
         "电话": "phone"}``. A column named like a field is used without a
-        mapping; a mapped column takes precedence. A column feeds one field
-        only: a column you map to a field is not also used for the field it
-        is named like (``{"phone": "name"}`` leaves ``phone`` absent unless
-        another column is mapped to it). Other columns are ignored.
+        mapping. A column feeds one field only: a column you map to a field
+        is not also used for the field it is named like (``{"phone":
+        "name"}`` leaves ``phone`` absent unless another column is mapped to
+        it). One field is fed by one column only: mapping a column onto a
+        field the data also has a column for (``{"tel": "phone"}`` with a
+        ``phone`` column, not itself mapped elsewhere) is a
+        :class:`~custseg.errors.ThresholdError`, as is mapping two columns
+        onto it. Other columns are ignored.
     hard, soft
         The fields of each part (default :data:`HARD_FIELDS`,
         :data:`SOFT_FIELDS`): your own names work, list them here.
@@ -1069,8 +1075,9 @@ def profile_completeness(
         Columns of different lengths or indexes, a column that is not one
         value per customer, or none of the fields present in the data.
     ThresholdError
-        Bad weights, a field in both parts, a mapping onto an unknown field or
-        two columns mapped onto one field.
+        Bad weights, a field in both parts, a mapping onto an unknown field,
+        two columns mapped onto one field, or a column mapped onto a field
+        whose own column is also in the data (both would feed it).
 
     Examples
     --------
@@ -1132,6 +1139,23 @@ def profile_completeness(
             claimed[column] = field
             if column in table:
                 source[field] = column
+        for field, column in mapped.items():
+            # the column named like the field would feed it too: which of
+            # the two is meant is not guessed
+            if (
+                column in table
+                and column != field
+                and field in table
+                and field not in claimed
+            ):
+                raise ThresholdError(
+                    f"'fields' maps {column!r} to {field!r}, but the data also "
+                    f"has a column {field!r}: both {column!r} and {field!r} "
+                    f"feed {field!r}; choose one: leave out the column you "
+                    f"do not want (df.drop(columns=[{field!r}]) keeps "
+                    f"{column!r}), map {field!r} to another field, or leave "
+                    f"{column!r} unmapped (to use {field!r})"
+                )
         # a column mapped to a field is that field's, not also the field it
         # is named like (one value must not fill two fields)
         for field, column in source.items():
