@@ -43,8 +43,9 @@ __all__ = [
     "label_in_engine",
 ]
 
-#: engines whose quantiles are exact, as NumPy's linear interpolation
-#: (``median(x)`` and ``quantile(x, q)`` in conditions run there)
+#: engines whose quantiles are exact order statistics with linear
+#: interpolation (``median(x)`` and ``quantile(x, q)`` in conditions run
+#: there; on Polars combined as NumPy combines them, to the bit)
 EXACT_QUANTILES = frozenset({"polars", "duckdb", "pandas", "pyarrow", "modin"})
 #: the score columns the spine adds
 SCORE_COLUMNS = ("r", "f", "m", "rfm")
@@ -165,6 +166,46 @@ def _mask(e: Any) -> Any:
 
 
 TEMP = "__custseg_"
+
+
+def _numpy_quantile(nw: Any, x: Any, q: float, func: str) -> Any:
+    """The aggregate expression of ``np.median(x)`` / ``np.quantile(x, q)``
+    (NaN skipped) from the two order statistics around the q-quantile, as
+    NumPy combines them: the mean of the two middle values for the median,
+    else NumPy's ``_lerp`` (``a + (b - a) * t``, from the upper side when
+    ``t >= 0.5``). Polars' linear interpolation is ``a + (b - a) * t``
+    throughout (the median of 0.1 and 0.5 is 0.30000000000000004 there,
+    0.3 in NumPy)."""
+    lo = x.quantile(q, interpolation="lower")
+    hi = x.quantile(q, interpolation="higher")
+    if func == "median":
+        both = lo + hi
+        # near the float maximum the sum overflows: halves first
+        return nw.when(both.abs() < math.inf).then(both * 0.5).otherwise(
+            lo * 0.5 + hi * 0.5
+        )
+    at = (x.count().cast(nw.Float64) - 1.0) * q
+    t = at - at.floor()
+    d = hi - lo
+    return nw.when(t >= 0.5).then(hi - d * (1.0 - t)).otherwise(lo + d * t)
+
+
+def _column_of(value: float, like: Any) -> Any:
+    """The number *value* on every row of the expression *like*, computed
+    from it (never NaN: ``is_null`` is 0 or 1), so that an engine treats it
+    as a column, not as a literal it may fold or broadcast as one value."""
+    return like.is_null().cast(_narwhals().Float64) * 0.0 + value
+
+
+def _operands(left: Any, right: Any) -> tuple[Any, Any]:
+    """The expressions of two number operands; a constant on the left of a
+    column becomes a column (eager Polars through narwhals takes ``100 >
+    col`` for a one-value Series when *col* is an aggregate, and refuses
+    to broadcast it)."""
+    a, b = left.expr, right.expr
+    if left.const is not None and right.const is None:
+        a = _column_of(float(left.const), b)
+    return a, b
 
 
 class _Compiler:
@@ -357,7 +398,7 @@ class _Compiler:
             with np.errstate(all="ignore"):
                 const = float(ufunc(left.const, right.const, dtype=np.float64))
             return self.constant(const)
-        a, b = left.expr, right.expr
+        a, b = _operands(left, right)
         if isinstance(node.op, ast.Add):
             out = a + b
         elif isinstance(node.op, ast.Sub):
@@ -369,7 +410,7 @@ class _Compiler:
                 # Polars divides a column by a literal as a multiplication by
                 # its reciprocal (7 / 10 = 0.7000000000000001, a customer on a
                 # threshold crosses it): a divisor per row keeps IEEE division
-                b = a.is_null().cast(nw.Float64) * 0.0 + float(right.const)
+                b = _column_of(float(right.const), a)
             # NumPy: x / 0 is inf (x > 0), -inf (x < 0), NaN (x == 0 or NaN);
             # engines give NULL or raise (Spark ANSI): zero is never divided by
             zero = _mask(b == 0.0)
@@ -440,6 +481,8 @@ class _Compiler:
             agg = x.min()
         elif func == "max":
             agg = x.max()
+        elif self.backend == "polars":
+            agg = _numpy_quantile(self.nw, x, 0.5 if func == "median" else q, func)
         elif func == "median":
             agg = x.quantile(0.5, interpolation="linear")
         else:
@@ -554,6 +597,8 @@ class _Compiler:
             value = bool(ops[symbol](left.const, right.const)) != negate
             return (_lit_bool(value), _lit_bool(not value)), value
         a, b = left.expr, right.expr
+        if left.kind == "number":
+            a, b = _operands(left, right)
         if left.kind == "category":
             # pandas-backed engines say None != 'a': ask for known values
             known = self.known(left) & self.known(right)

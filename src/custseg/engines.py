@@ -609,20 +609,16 @@ def _whole(col: Any, kind: str, parsed: Any) -> Any:
 
 
 def _text_dates(col: Any, cols: _Columns, fmt: str) -> Any:
-    """Text dates parsed alike by every engine, as pandas parses them:
-    spaces before a date are skipped (refused with a given *date_format*),
-    spaces after it refused; a ``%z``
+    """Text dates parsed alike by every engine, as custseg parses them in
+    pandas: blanks around a date are skipped (padded exports), with or
+    without a given *date_format*; a ``%z``
     offset at the end gives the written local time (engines would convert
     to UTC); ``%y`` puts 69-99 in 1969-1999 (Polars and Spark put some in
     2069-2099)."""
     nw = _narwhals()
-    valid = ~col.str.contains(r"\s$", literal=False)
-    if cols.date_format is None:
-        # (replace_all: DuckDB has no replace; the pattern matches once)
-        text = col.str.replace_all(r"^\s+", "", literal=False)
-    else:  # pandas reads a given format from the first character
-        valid = valid & ~col.str.contains(r"^\s", literal=False)
-        text = col
+    valid = None
+    # (replace_all: DuckDB has no replace)
+    text = col.str.replace_all(r"^\s+|\s+$", "", literal=False)
     for zone in ("%z", "%:z"):
         if zone in fmt:
             if not fmt.endswith(zone):
@@ -635,7 +631,7 @@ def _text_dates(col: Any, cols: _Columns, fmt: str) -> Any:
                 )
             # the offset is checked and dropped: the days are counted in the
             # local time written, as pandas counts them
-            valid = valid & text.str.contains(_OFFSET, literal=False)
+            valid = text.str.contains(_OFFSET, literal=False)
             text = text.str.replace_all(_OFFSET, "", literal=False)
             fmt = fmt[: -len(zone)]
             break
@@ -643,8 +639,8 @@ def _text_dates(col: Any, cols: _Columns, fmt: str) -> Any:
         # Spark's parser wants two digits where the others accept one
         # (2024-1-5): a lone digit gets its zero
         text = text.str.replace_all(r"(?<![0-9])([0-9])(?![0-9])", "0$1", literal=False)
-    parsed = text.str.to_datetime(fmt).cast(nw.Datetime("us"))
-    return nw.when(valid).then(_two_digit_years(parsed, fmt))
+    parsed = _two_digit_years(text.str.to_datetime(fmt).cast(nw.Datetime("us")), fmt)
+    return parsed if valid is None else nw.when(valid).then(parsed)
 
 
 def _two_digit_years(parsed: Any, fmt: str) -> Any:
