@@ -4,7 +4,11 @@ Installed with custseg (an entry point), and inert until asked for: name
 the rules files with ``--custseg-rules GLOB`` (repeatable) or the
 ``custseg_rules`` ini option (one glob per line, relative to the rootdir),
 and every ``[[examples]]`` entry of a matching ``.toml`` file that pytest
-collects becomes one test item, run with the rest of the suite::
+collects becomes one test item, run with the rest of the suite. The globs
+read as :func:`glob.glob` reads them with ``recursive=True``: ``**``
+matches any number of folders, none included (``rules/**/*.toml`` names
+``rules/shop.toml`` and ``rules/eu/fr.toml``), a leading ``./`` changes
+nothing, and ``*`` skips names starting with a dot::
 
     # pyproject.toml
     [tool.pytest.ini_options]
@@ -20,17 +24,18 @@ command line), so put the rules files there or name them on the command
 line. A file with errors becomes one failing item that shows them all, with
 their positions; a failing example shows the expected and the actual label
 and the rule that decided. A pattern whose examples would silently never
-run is a warning at the end of collection: one that matches no file, or, on
-a run of the whole suite, only files outside the paths pytest collects.
+run is a warning at the end of collection: one that matches no ``.toml``
+file, or, on a run of the whole suite, files pytest did not collect (outside
+the paths it collects, or left out by ``norecursedirs``, ``--ignore`` or
+``collect_ignore``), named with the reason.
 Without pytest installed nothing here is imported.
 """
 
 from __future__ import annotations
 
-import fnmatch
 import glob
 import re
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -64,65 +69,124 @@ def _patterns(config: pytest.Config) -> list[str]:
     return [*config.getoption("custseg_rules", []), *config.getini("custseg_rules")]
 
 
-def _matches(path: Path, pattern: str, root: Path) -> bool:
-    try:
-        rel = path.resolve().relative_to(root.resolve()).as_posix()
-    except ValueError:
-        rel = path.as_posix()
-    if fnmatch.fnmatch(rel, pattern) or fnmatch.fnmatch(str(path), pattern):
-        return True
-    candidate = Path(pattern)
-    if not candidate.is_absolute():
-        candidate = root / candidate
-    return candidate.exists() and candidate.resolve() == path.resolve()
+def _rules_files(pattern: str, root: Path) -> frozenset[Path]:
+    """The files *pattern* names, resolved: :func:`glob.glob` relative to
+    *root* (unless absolute) with ``recursive=True``, so ``**`` matches any
+    number of folders, none included, and a leading ``./`` changes nothing.
+    The one matcher of the plugin: collection and the end-of-collection
+    warning both read it, so they cannot disagree."""
+    found = glob.glob(pattern, root_dir=root, recursive=True)
+    return frozenset(
+        path.resolve() for name in found if (path := root / name).is_file()
+    )
 
 
-# the patterns that named a collected file, per session
-_MATCHED = pytest.StashKey[set[str]]()
+# the files each pattern names, made once per session (a glob over the tree)
+_NAMED = pytest.StashKey[dict[str, frozenset[Path]]]()
+# the rules files offered to the plugin, per session (pytest offers the
+# files of every folder on the way to the paths it collects, then keeps
+# those below the paths: see _collected)
+_OFFERED = pytest.StashKey[set[Path]]()
+
+
+def _named(config: pytest.Config) -> dict[str, frozenset[Path]]:
+    """Each pattern and the files it names (globbed once per session)."""
+    named = config.stash.get(_NAMED, None)
+    if named is None:
+        root = Path(str(config.rootpath))
+        named = {p: _rules_files(p, root) for p in dict.fromkeys(_patterns(config))}
+        config.stash[_NAMED] = named
+    return named
 
 
 def pytest_collect_file(file_path: Path, parent: pytest.Collector) -> Any:
     """A :class:`RulesFile` for each ``.toml`` file the patterns name."""
     config = parent.config
-    if file_path.suffix != ".toml":
+    if file_path.suffix != ".toml" or not _patterns(config):
         return None
-    root = Path(str(config.rootpath))
-    hits = {p for p in _patterns(config) if _matches(file_path, p, root)}
-    if not hits:
+    path = file_path.resolve()
+    if not any(path in files for files in _named(config).values()):
         return None
-    config.stash.setdefault(_MATCHED, set()).update(hits)
+    config.stash.setdefault(_OFFERED, set()).add(path)
     return RulesFile.from_parent(parent, path=file_path)
 
 
-def _on_disk(pattern: str, root: Path) -> bool:
-    """Whether *pattern* names any file (relative to *root* unless absolute)."""
-    return bool(glob.glob(pattern, root_dir=root, recursive=True))
+def _shown(paths: Iterable[Path], root: Path, most: int = 3) -> str:
+    """A few of *paths*, relative to *root* where they lie below it."""
+    names = []
+    for path in sorted(paths):
+        try:
+            names.append(path.relative_to(root.resolve()).as_posix())
+        except ValueError:
+            names.append(str(path))
+    more = len(names) - most
+    return ", ".join(names[:most]) + (f" and {more:,d} more" if more > 0 else "")
+
+
+def _search_paths(config: pytest.Config) -> list[Path]:
+    """The paths pytest collects below: ``testpaths`` or the command line
+    (node ids cut at ``::``), relative to the folder pytest was run in."""
+    here = Path(str(config.invocation_params.dir))
+    return [(here / str(arg).split("::")[0]).resolve() for arg in config.args]
+
+
+def _left_out(left: list[Path], some_ran: bool, paths: list[Path], root: Path) -> str:
+    """Why the examples of the files in *left* did not run: they lie
+    outside the *paths* pytest collects, or below them but left out."""
+    outside = [f for f in left if not any(f.is_relative_to(p) for p in paths)]
+    inside = [f for f in left if f not in outside]
+    why = []
+    if outside:
+        why.append(
+            f"{_shown(outside, root)} outside the paths it collects "
+            f"({_shown(paths, root)}): add their folder to testpaths or name it on "
+            "the command line"
+        )
+    if inside:
+        why.append(
+            f"{_shown(inside, root)} below the paths it collects, left out by "
+            "norecursedirs, --ignore or collect_ignore"
+        )
+    which = "files" if some_ran else "only files"
+    return (
+        f"matches {which} pytest did not collect, so their [[examples]] did not "
+        f"run: {'; '.join(why)}"
+    )
 
 
 def pytest_collection_finish(session: pytest.Session) -> None:
     """Warn of a pattern whose examples would silently never run: it names
-    no file at all, or (on a whole-suite run) only files pytest did not
-    collect (outside ``testpaths``)."""
+    no rules file at all, or (on a whole-suite run) files pytest did not
+    collect (outside ``testpaths``, or left out by its options)."""
     config = session.config
-    matched = config.stash.get(_MATCHED, set())
+    if not _patterns(config):
+        return
+    paths = _search_paths(config)
+    # offered and below a path pytest collects (a file --lf skips included)
+    collected = {
+        f
+        for f in config.stash.get(_OFFERED, set())
+        if any(f.is_relative_to(p) for p in paths)
+    }
     root = Path(str(config.rootpath))
     whole_run = config.args_source != pytest.Config.ArgsSource.ARGS
-    for pattern in _patterns(config):
-        if pattern in matched:
-            continue
-        if not _on_disk(pattern, root):
-            why = f"matches no file (relative to {root})"
-        elif whole_run:
+    for pattern, files in _named(config).items():
+        rules_files = [f for f in files if f.suffix == ".toml"]
+        ran = collected & files
+        left = [f for f in rules_files if f not in ran]
+        if not files:
+            why = f"matches no file (relative to {root}): none of its [[examples]] ran"
+        elif not rules_files:
             why = (
-                "matches only files pytest did not collect (add their folder "
-                "to testpaths)"
+                f"matches no .toml file (only {_shown(files, root)}): none of its "
+                "[[examples]] ran; rules files end in .toml"
             )
+        elif left and whole_run:
+            why = _left_out(left, bool(ran), paths, root)
         else:
-            continue  # a run of chosen paths: the rules files were not asked for
+            continue  # all ran, or a run of chosen paths that left some out
         config.issue_config_time_warning(
-            pytest.PytestConfigWarning(
-                f"custseg_rules pattern {pattern!r} {why}: none of its [[examples]] ran"
-            ),
+            pytest.PytestConfigWarning(f"custseg_rules pattern {pattern!r} {why}"),
             stacklevel=2,
         )
 

@@ -19,6 +19,7 @@ hypothesis is needed for the strategies only: ``pip install
 
 from __future__ import annotations
 
+import ast
 import functools
 import math
 import os
@@ -174,30 +175,26 @@ def boundary_values(rules: RuleSet | str) -> dict[str, list[Any]]:
             hi = math.inf if spec.max is None else spec.max
             points = set(constants.get(name, set()))
             points |= {b for b in (spec.min, spec.max) if b is not None}
-            if not points:
-                points = {0.0}
-            near: set[float] = set()
-            for c in points:
-                if spec.kind == "integer":
-                    near |= {
-                        math.floor(c) - 1,
-                        math.floor(c),
-                        math.ceil(c),
-                        math.ceil(c) + 1,
-                    }
-                else:
-                    near |= {
-                        float(np.nextafter(c, -np.inf)),
-                        float(c),
-                        float(np.nextafter(c, np.inf)),
-                    }
-            kept = sorted(x for x in near if lo <= x <= hi)
-            if spec.kind == "integer":
-                values += [int(x) for x in kept]
-            else:
-                values += kept
+            values += _near(points or {0.0}, spec.kind == "integer", lo, hi)
         out[name] = values
     return out
+
+
+def _near(points: set[float], integer: bool, lo: float, hi: float) -> list[Any]:
+    """Each point just below, on and just above it (the next float, or the
+    whole numbers around it), within [*lo*, *hi*], sorted."""
+    near: set[float] = set()
+    for c in points:
+        if integer:
+            near |= {math.floor(c) - 1, math.floor(c), math.ceil(c), math.ceil(c) + 1}
+        else:
+            near |= {
+                float(np.nextafter(c, -np.inf)),
+                float(c),
+                float(np.nextafter(c, np.inf)),
+            }
+    kept = sorted(x for x in near if lo <= x <= hi)
+    return [int(x) for x in kept] if integer else kept
 
 
 # --------------------------------------------------------------------------
@@ -241,6 +238,26 @@ def _span(lo: Any, hi: Any, width: Any) -> tuple[Any, Any]:
     if hi is None:
         hi = width if lo < width else lo + 2 * width
     return lo, hi
+
+
+def _whole(name: str, spec: Any) -> tuple[Any, Any]:
+    """The bounds of a number or integer field's whole domain, as drawn by
+    :func:`fields_for` and :func:`assert_reachable` (see :func:`_span`); an
+    integer field whose bounds hold no whole number is a ThresholdError."""
+    if spec.kind == "integer":
+        ilo, ihi = _span(
+            None if spec.min is None else math.ceil(spec.min),
+            None if spec.max is None else math.floor(spec.max),
+            _WHOLE_INT,
+        )
+        if ilo > ihi:
+            raise ThresholdError(
+                f"field {name!r} is declared integer with bounds [{spec.min:g}, "
+                f"{spec.max:g}], which hold no whole number, so no row can have "
+                "it: widen the bounds or declare the field a number"
+            )
+        return ilo, ihi
+    return _span(spec.min, spec.max, _WHOLE_FLOAT)
 
 
 def fields_for(
@@ -306,20 +323,9 @@ def fields_for(
         elif spec.kind == "bool":
             whole = st.booleans()
         elif spec.kind == "integer":
-            ilo, ihi = _span(
-                None if spec.min is None else math.ceil(spec.min),
-                None if spec.max is None else math.floor(spec.max),
-                _WHOLE_INT,
-            )
-            if ilo > ihi:
-                raise ThresholdError(
-                    f"field {name!r} is declared integer with bounds [{spec.min:g}, "
-                    f"{spec.max:g}], which hold no whole number, so no row can have "
-                    "it: widen the bounds or declare the field a number"
-                )
-            whole = st.integers(ilo, ihi)
+            whole = st.integers(*_whole(name, spec))
         else:
-            flo, fhi = _span(spec.min, spec.max, _WHOLE_FLOAT)
+            flo, fhi = _whole(name, spec)
             whole = st.floats(flo, fhi, allow_nan=False, allow_infinity=False)
         if spec.missing:
             whole = st.one_of(whole, st.none())
@@ -1206,32 +1212,58 @@ def assert_reachable(
     Exact where the static analysis is (rules comparing fields with
     constants): a rule it finds never matching or unreachable fails. Then
     *rows* rows are sampled from the boundary values of every field and each
-    label of every table and segmentation must occur among them: this
-    catches what the analysis cannot decide (aggregates, arithmetic) and a
-    table interval that lies beyond its field's bounds (a break above the
-    field's ``max``; a ``missing`` label for a field that cannot be missing).
+    label of every table and segmentation must occur among them. A label
+    not reached there is looked for in *rows* more rows, each value drawn
+    from the field's boundary values, from its whole declared domain (as
+    :func:`fields_for` draws it) or from values made of the constants behind
+    arithmetic (for ``monetary / frequency >= 50``: 50, and the products and
+    quotients of the constants one condition reads, directly or through
+    derived values), and then in the labels the file's ``[[examples]]``
+    give to the field values they name. This catches what the analysis
+    cannot decide (aggregates, arithmetic) and a table interval that lies
+    beyond its field's bounds (a break above the field's ``max``; a
+    ``missing`` label for a field that cannot be missing).
+
+    Sampling finds a reachable label only when the values it needs are
+    drawn: a label behind a narrow window of arithmetic (``x * y`` between
+    two close constants) may be missed, and fails. Give such a label an
+    ``[[examples]]`` entry with field values that reach it: a label an
+    example reaches counts as reached (and if it does not come out, the
+    rules cannot give it to that customer either).
 
     Parameters
     ----------
     rules
         A :class:`~custseg.rules.RuleSet`, a preset name or a path.
     rows
-        Rows sampled: at most 20,000,000 values in all (rows times the
-        number of fields: 1,538,461 rows of a preset's 13 fields, about
-        500 MB), ThresholdError otherwise, giving the largest accepted.
+        Rows sampled, in each of the two samples: at most 20,000,000 values
+        (rows times the number of fields: 1,538,461 rows of a preset's 13
+        fields, about 500 MB), ThresholdError otherwise, giving the largest
+        accepted.
     seed
-        Seed of the sample.
+        Seed of the samples: the same seed draws the same rows.
 
     Raises
     ------
     AssertionError
         The labels that cannot be reached, and why.
     ThresholdError
-        *rows* or *seed* out of bounds.
+        *rows* or *seed* out of bounds; an ``integer`` field whose bounds
+        hold no whole number.
 
     Examples
     --------
     >>> assert_reachable("ecommerce")
+    >>> from custseg import rules
+    >>> baskets = rules.loads('''format = 1
+    ... [fields]
+    ... monetary = { type = "number", min = 0 }
+    ... frequency = { type = "integer", min = 1 }
+    ... [segments.basket]
+    ... default = "small baskets"
+    ... rules = [{ label = "big baskets", when = "monetary / frequency >= 50" }]
+    ... ''')
+    >>> assert_reachable(baskets)
     """
     _count(rows, "rows", 1)
     _count(seed, "seed")
@@ -1250,28 +1282,202 @@ def assert_reachable(
     if problems:
         raise AssertionError("rules that can never decide:\n" + "\n".join(problems))
     edges = boundary_values(rs)
+    for name, pool in edges.items():
+        if not pool:  # an integer field whose bounds hold no whole number
+            _whole(name, rs.fields[name])
     rng = np.random.default_rng(seed)
     data = {}
     for name, pool in edges.items():
         values = np.empty(len(pool), dtype=object)
         values[:] = pool
         data[name] = values[rng.integers(0, len(pool), rows)]
-    out = rs.evaluate(data)
-    missing = []
+    lost = _unreached(rs, rs.evaluate(data), None)
+    del data
+    if lost:
+        lost = _unreached(rs, rs.evaluate(_wide_sample(rs, edges, rows, rng)), lost)
+    if lost:
+        lost = _unreached_by_examples(rs, lost)
+    if lost:
+        missing = []
+        for name, labels in lost.items():
+            kind = "table" if name in rs.tables else "segmentation"
+            missing.append(f"{kind} {name}: {', '.join(map(repr, labels))}")
+        raise AssertionError(
+            f"labels not reached on {rows:,d} rows sampled from the boundary values, "
+            f"{rows:,d} more from the whole domains and the constants behind "
+            "arithmetic, nor by an [[examples]] entry: " + "; ".join(missing) + ". "
+            "A table's interval beyond its field's bounds, or a default no row "
+            "reaches, is never given; a rule the analysis cannot decide "
+            "(aggregates, arithmetic) may need values the sampler does not draw "
+            "(more rows draw the same kinds of values): check with "
+            "RuleSet.evaluate on values that should give the label, and if they "
+            "do, add them as an [[examples]] entry expecting it (given field "
+            "values, no derived ones), which this check counts as reached"
+        )
+
+
+def _unreached(
+    rs: RuleSet, out: Any, wanted: dict[str, list[str]] | None
+) -> dict[str, list[str]]:
+    """The labels of each table and segmentation (of *wanted* only, when
+    given) that no row of *out* has, in file order."""
+    lost: dict[str, list[str]] = {}
     for name in rs.outputs:  # tables and segmentations, in file order
-        if name not in out.labels:
+        if wanted is not None and name not in wanted:
+            continue
+        if name not in out.labels:  # not computed: nothing reached
+            if wanted is not None:
+                lost[name] = wanted[name]
             continue
         labels = out[name]
         seen = np.zeros(len(labels.names) + 1, dtype=bool)
         codes = np.asarray(labels.codes).astype(np.intp)
         seen[np.clip(codes, -1, len(labels.names))] = True
-        lost = [label for k, label in enumerate(labels.names) if not seen[k]]
-        if lost:
-            kind = "table" if name in rs.tables else "segmentation"
-            missing.append(f"{kind} {name}: {', '.join(map(repr, lost))}")
-    if missing:
-        raise AssertionError(
-            f"labels not reached on {rows:,d} rows sampled from the boundary values "
-            "(a table's interval beyond the field's bounds, or a rule the analysis "
-            "cannot decide; add rows or check the rules): " + "; ".join(missing)
-        )
+        names = labels.names if wanted is None else wanted[name]
+        gone = [x for x in names if not seen[list(labels.names).index(x)]]
+        if gone:
+            lost[name] = gone
+    return lost
+
+
+def _unreached_by_examples(
+    rs: RuleSet, lost: dict[str, list[str]]
+) -> dict[str, list[str]]:
+    """*lost* without the labels the file's ``[[examples]]`` give to the
+    field values they name (an example that gives a derived value says
+    nothing of the fields: not counted)."""
+    from .rules._examples import run_examples
+
+    examples = [ex for ex in rs.examples if all(name in rs.fields for name in ex.given)]
+    if not examples:
+        return lost
+    given = {(o.output, o.actual) for o in run_examples(rs, examples)}
+    left = {
+        name: [label for label in labels if (name, label) not in given]
+        for name, labels in lost.items()
+    }
+    return {name: labels for name, labels in left.items() if labels}
+
+
+#: the most constants of one condition whose products and quotients are
+#: candidate values (their number grows as the square)
+_MOST_COMBINED = 40
+#: the largest whole number a candidate integer value may be (exact in float64)
+_MOST_INT = 2**53
+#: the field kinds that hold numbers
+_NUMBER_KINDS = ("number", "integer")
+
+
+def _numbers_in(text: str, params: Mapping[str, Any]) -> tuple[set[float], set[str]]:
+    """The finite numbers an expression's text holds (its parameters'
+    values included) and the names it reads."""
+    try:
+        tree = ast.parse(text.strip("\n"), mode="eval")
+    except (SyntaxError, ValueError, MemoryError, RecursionError):
+        return set(), set()
+    numbers: set[float] = set()
+    names: set[str] = set()
+    for node in ast.walk(tree):
+        value: Any = None
+        if isinstance(node, ast.Constant):
+            value = node.value
+        elif isinstance(node, ast.Name):
+            names.add(node.id)
+            value = params.get(node.id)
+        if (
+            isinstance(value, int | float)
+            and not isinstance(value, bool)
+            and math.isfinite(value)
+        ):
+            numbers.add(float(value))
+    return numbers, names
+
+
+def _arithmetic_values(rs: RuleSet) -> dict[str, list[Any]]:
+    """Candidate values of each number field for conditions whose constant
+    sits behind arithmetic (``monetary / frequency >= 50``), which the
+    boundary values cannot reach: per condition, the numbers it reads
+    (directly or through the derived values it reads), their negations,
+    products and quotients, 0 and 1, each just below, on and just above,
+    within the field's bounds; for each number field the condition reads."""
+    own = {n: _numbers_in(d.expr.text, rs.params) for n, d in rs.derived.items()}
+    texts = [d.expr.text for d in rs.derived.values()]
+    texts += [r.when.text for seg in rs.segments.values() for r in seg.rules]
+    texts += [r.when.text for ts in rs.tagsets.values() for r in ts.rules]
+    points: dict[str, set[float]] = {}
+    for text in texts:
+        numbers, names = _numbers_in(text, rs.params)
+        todo, seen = list(names), set(names)
+        while todo:  # through the derived values it reads
+            got = own.get(todo.pop())
+            if got is not None:
+                numbers |= got[0]
+                todo += [n for n in got[1] if n not in seen]
+                seen |= got[1]
+        fields = [
+            n for n in seen if n in rs.fields and rs.fields[n].kind in _NUMBER_KINDS
+        ]
+        if not fields or not numbers:
+            continue
+        cands = {0.0, 1.0} | numbers | {-a for a in numbers}
+        if len(numbers) <= _MOST_COMBINED:
+            cands |= {a * b for a in numbers for b in numbers}
+            cands |= {a / b for a in numbers for b in numbers if b}
+        for name in fields:
+            points.setdefault(name, set()).update(cands)
+    out = {}
+    for name, cands in points.items():
+        spec = rs.fields[name]
+        integer = spec.kind == "integer"
+        most = _MOST_INT if integer else math.inf
+        lo = max(-most, -math.inf if spec.min is None else spec.min)
+        hi = min(most, math.inf if spec.max is None else spec.max)
+        out[name] = _near({c for c in cands if math.isfinite(c)}, integer, lo, hi)
+    return out
+
+
+def _wide_sample(
+    rs: RuleSet, edges: Mapping[str, list[Any]], rows: int, rng: Any
+) -> dict[str, np.ndarray]:
+    """*rows* rows, each value drawn from its field's boundary values, its
+    whole domain or its candidate values behind arithmetic, one in three
+    each (the boundary values where a kind is missing)."""
+    arithmetic = _arithmetic_values(rs)
+    data = {}
+    for name, pool in edges.items():
+        spec = rs.fields[name]
+        values = np.empty(len(pool), dtype=object)
+        values[:] = pool
+        column = values[rng.integers(0, len(pool), rows)]
+        source = rng.integers(0, 3, rows)
+        cands = arithmetic.get(name, [])
+        pick = source == 1
+        if cands and pick.any():
+            more = np.empty(len(cands), dtype=object)
+            more[:] = cands
+            column[pick] = more[rng.integers(0, len(cands), int(pick.sum()))]
+        pick = source == 2
+        if spec.kind in _NUMBER_KINDS and pick.any() and _has_whole(spec):
+            lo, hi = _whole(name, spec)
+            k = int(pick.sum())
+            if spec.kind == "integer":
+                drawn: list[Any] = [
+                    int(x) for x in rng.integers(lo, hi, k, endpoint=True)
+                ]
+            else:
+                u = rng.random(k)
+                # lo + (hi - lo) * u overflows for bounds near the float limits
+                drawn = np.clip(lo * (1 - u) + hi * u, lo, hi).tolist()
+            more = np.empty(k, dtype=object)
+            more[:] = drawn
+            column[pick] = more
+        data[name] = column
+    return data
+
+
+def _has_whole(spec: Any) -> bool:
+    """Whether a field's bounds hold a value of its kind (a whole number
+    for an integer field)."""
+    if spec.kind != "integer" or spec.min is None or spec.max is None:
+        return True
+    return math.ceil(spec.min) <= math.floor(spec.max)
