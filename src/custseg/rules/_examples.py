@@ -8,7 +8,9 @@ labels and values are diagnostics with positions) and run by
 rules test``. Each example is evaluated on its own, as a one-row table: an
 aggregate such as ``mean(monetary)`` sees only that row, so an example of a
 rule that reads one gives the derived value itself (``given = { m_high =
-true, ... }``).
+true, ... }``). A derived value given with values it is computed from must
+be the one they give (else an error at its key): the given value is used,
+so it must not describe another customer than the fields do.
 """
 
 from __future__ import annotations
@@ -197,6 +199,8 @@ def parse_examples(
     tables = rs_parts["tables"]
     segments = rs_parts["segments"]
     tagsets = rs_parts["tagsets"]
+    refused_inputs = rs_parts.get("refused_inputs", set())
+    refused_outputs = rs_parts.get("refused_outputs", set())
     out: list[Example] = []
     for i, (entry, start, end) in enumerate(zip(raw, headers, bounds, strict=True)):
         number = i + 1
@@ -263,7 +267,11 @@ def parse_examples(
             )
             continue
         values: dict[str, Any] = {}
+        unchecked = False  # a given name refused with an error of its own
         for name, value in given.items():
+            if name in refused_inputs and name not in fields and name not in derived:
+                unchecked = True
+                continue
             problem = _check_given(name, value, fields, derived)
             if problem is not None:
                 at(("given", name), *problem)
@@ -271,7 +279,9 @@ def parse_examples(
             else:
                 values[name] = value
         # a given value refused is reported once: not again as "left out"
-        complete = len(values) == len(given)
+        complete = len(values) == len(given) and not unchecked
+        if complete:
+            ok = _contradictions(values, rs_parts, at) and ok
         names: dict[str, str] = {}
         lines: dict[str, tuple[int, int, int, str]] = {}
         pairs: list[tuple[str, Any]] = []
@@ -282,6 +292,11 @@ def parse_examples(
             else:
                 pairs.append((output, label))
         for output, label in pairs:
+            if output.split(".", 1)[0] in refused_outputs:
+                # an output with errors of its own (reported there) is not
+                # checked: "no table or segmentation named" would be false
+                ok = False
+                continue
             if "." in output and output.split(".", 1)[0] in tagsets:
                 set_name, tag = output.split(".", 1)
                 if tag not in tagsets[set_name].tags:
@@ -319,7 +334,8 @@ def parse_examples(
                 else None
             )
             if labels is None:
-                known = [*tables, *segments]
+                known = [*tables, *segments, *tagsets]
+                known += sorted(refused_outputs - set(known))
                 close = difflib.get_close_matches(output, known, n=1)
                 at(
                     ("expect", output),
@@ -327,7 +343,11 @@ def parse_examples(
                     f"no table or segmentation named {output!r}",
                     f"did you mean {close[0]!r}?"
                     if close
-                    else "examples check tables and segmentations: " + ", ".join(known),
+                    else "examples check tables, segmentations and tag sets: "
+                    + ", ".join(known)
+                    if known
+                    else "examples check tables, segmentations and tag sets; "
+                    "the file has none",
                 )
                 ok = False
                 continue
@@ -398,6 +418,169 @@ def _complete(
             )
             ok = False
     return ok
+
+
+def _contradictions(
+    values: Mapping[str, Any], parts: Mapping[str, Any], at: Any
+) -> bool:
+    """Whether each derived value the example gives agrees with the values
+    it is computed from that the example also gives (each one that does not
+    is an error at the derived value's key).
+
+    A derived value is computed as a run would compute it were it not given:
+    from the given values it reads (directly or through other derived values
+    and outputs; a given derived value stops the walk), a field left out
+    being missing when it may be. A field left out that may not be missing,
+    and an aggregate (an example is one row: ``mean(x)`` would be ``x``),
+    are unknown: the given value is then checked only where the rest decides
+    the derived value whatever they are (``r >= 3 and m_high`` is false for
+    ``r = 1``). Only the derived value given, nothing it reads: it is taken
+    as given, as the docs recommend for aggregates.
+    """
+    derived = parts["derived"]
+    ok = True
+    for name, value in values.items():
+        if name not in derived:
+            continue
+        problem = _contradiction(name, value, values, parts)
+        if problem is not None:
+            at(("given", name), "bad-value", *problem)
+            ok = False
+    return ok
+
+
+_MISSING_CALL = re.compile(r"\bmissing\s*\(")
+
+
+def _contradiction(
+    name: str, value: Any, values: Mapping[str, Any], parts: Mapping[str, Any]
+) -> tuple[str, str] | None:
+    """(message, hint) when the given derived value *name* = *value* is not
+    the one the other given *values* compute; None when it is or when they
+    do not decide it."""
+    from ._expr import Env, check_expr
+    from ._model import _coerce_field, _segment_codes, _table_codes
+
+    fields = parts["fields"]
+    derived = parts["derived"]
+    tables = parts["tables"]
+    segments = parts["segments"]
+    reads: Mapping[str, frozenset[str]] = parts["reads"]
+    # the walk: what the run would compute for *name* reads, down to values
+    # the example gives (inputs), fields it leaves out and constants
+    inputs: set[str] = set()
+    left_out: set[str] = set()
+    computed: list[str] = []
+    todo = [name]
+    while todo:
+        n = todo.pop()
+        if n in computed:
+            continue
+        computed.append(n)
+        for r in reads.get(n, frozenset()):
+            if r in values and r != name:
+                inputs.add(r)
+            elif r in fields:
+                left_out.add(r)
+            elif r in derived or r in tables or r in segments:
+                todo.append(r)
+    if not inputs:  # only the derived value is given: taken as given
+        return None
+    unknown = sorted(f for f in left_out if not fields[f].missing)
+    aggregates = any(
+        derived[n].expr.aggregates
+        if n in derived
+        else any(r.when.aggregates for r in segments[n].rules)
+        if n in segments
+        else False
+        for n in computed
+    )
+    exact = not unknown and not aggregates
+    if not exact:
+        # unknowns: derived values only, compiled anew with every field
+        # nullable so that an unknown value is UNKNOWN (not FALSE) in a
+        # comparison; missing(x) of an unknown would say true: not decided
+        if any(n not in derived for n in computed) or any(
+            _MISSING_CALL.search(derived[n].expr.text) for n in computed
+        ):
+            return None
+        symbols = {
+            k: attrs.evolve(sym, may_be_missing=True) if k in fields else sym
+            for k, sym in parts["symbols"].items()
+        }
+        exprs: dict[str, Any] = {}
+        for n in computed:
+            compiled, _ = check_expr(derived[n].expr.text, symbols, want=None)
+            if compiled is None:  # pragma: no cover - it compiled as it is
+                return None
+            exprs[n] = compiled
+    else:
+        exprs = {n: derived[n].expr for n in computed if n in derived}
+    env_values: dict[str, Any] = {}
+    for f in (*sorted(inputs), *sorted(left_out)):
+        if f in derived:  # given, as the run takes it
+            env_values[f] = _given_array(values[f])
+        elif f in values:
+            env_values[f] = _coerce_field(fields[f], [values[f]])
+        elif fields[f].missing:
+            env_values[f] = _coerce_field(fields[f], [_filler(fields[f])])
+        else:  # unknown
+            kind = fields[f].kind
+            env_values[f] = (
+                _truth((np.array([False]), np.array([False])), 1)
+                if kind == "bool"
+                else np.array([-1])
+                if kind == "category"
+                else np.array([math.nan])
+            )
+    keys = {k for e in exprs.values() for k in e.aggregate_keys}
+
+    def resolve(n: str) -> Any:
+        if n in exprs:
+            return exprs[n].evaluate(env)
+        if n in tables:
+            t = tables[n]
+            return _table_codes(t, np.asarray(env.values[t.field], dtype=np.float64))
+        return _segment_codes(segments[n], env, False)[0]
+
+    # an aggregate over one row is unknown (not the row's own value)
+    env = Env(1, env_values, resolve, fixed=dict.fromkeys(keys, math.nan) or None)
+    result = env.values[name]
+    if derived[name].expr.type == BOOL:
+        true, false = np.asarray(result), getattr(result, "false", None)
+        known = bool(true[0]) or false is None or bool(false[0])
+        got: Any = bool(true[0])
+    else:
+        got = float(np.asarray(result, dtype=np.float64)[0])
+        known = not math.isnan(got)
+    if known and got == value:
+        return None
+    if not known and not exact:  # the unknowns decide it
+        return None
+    shown = [f"{i} = {_show(values[i])}" for i in values if i in inputs]
+    if exact:
+        shown += [f"{f} missing" for f in sorted(left_out) if f not in values]
+    listed = ", ".join(shown[:-1]) + " and " * (len(shown) > 1) + shown[-1]
+    verb = "gives" if len(shown) == 1 else "give"
+    outcome = (
+        f"{verb} {name} = {_show(got)}"
+        if known
+        else f"leave{'s' * (len(shown) == 1)} {name} "
+        + ("unknown" if isinstance(value, bool) else "missing")
+    )
+    return (
+        f"{name} = {_show(value)} is given, but {listed} {outcome}: give one "
+        "or the other",
+        f"a given {name} is taken as given, the values it is computed from "
+        f"ignored: leave {name} out to have it computed, or fix the values",
+    )
+
+
+def _given_array(value: Any) -> Any:
+    """A given derived value as the evaluation holds it."""
+    if isinstance(value, bool):
+        return _truth((np.array([value]), np.array([not value])), 1)
+    return np.array([float(value)])
 
 
 def _check_given(
@@ -529,10 +712,7 @@ def run_examples(
         values, n, _ = _coerce_data(rs, data)
         for name, value in ex.given.items():
             if name in rs.derived:  # given derived values are not computed
-                if isinstance(value, bool):
-                    values[name] = _truth((np.array([value]), np.array([not value])), 1)
-                else:
-                    values[name] = np.array([float(value)])
+                values[name] = _given_array(value)
         absent = frozenset(f for f in rs.required_fields() if f not in values)
         result = target._evaluate_env(
             Env(n, values), explain=True, index=None, absent=absent

@@ -568,7 +568,9 @@ class RuleSet:
 
         Each example is evaluated on its own, as a one-row table (fields it
         leaves out are missing; an aggregate sees only that row, so give a
-        derived value directly where a rule reads one). ``custseg rules test``
+        derived value directly where a rule reads one; a derived value given
+        with values it is computed from must agree with them, which
+        :func:`custseg.rules.load` checks). ``custseg rules test``
         and :func:`custseg.rules.check` run them too.
 
         Examples
@@ -2252,6 +2254,17 @@ def build(
             "segments": segments,
             "tagsets": tagsets,
             "reads": reads,
+            "symbols": symbols,
+            # declared, but refused with an error of their own: an example
+            # naming one is not checked against it (no second, false error)
+            "refused_inputs": {
+                n for n in (*raw_fields, *derived_raw) if n in b.refused
+            },
+            "refused_outputs": {
+                n
+                for n in (*tables_raw, *segments_raw, *tags_raw)
+                if n not in tables and n not in segments and n not in tagsets
+            },
         },
     )
 
@@ -2276,6 +2289,14 @@ def build(
     return rs, b.diags
 
 
+def _declared_output(doc: Mapping[str, Any], name: str) -> bool:
+    """Whether *name* is declared under [tables] or [segments] of *doc*."""
+    return any(
+        isinstance(doc.get(section), dict) and name in doc[section]
+        for section in ("tables", "segments")
+    )
+
+
 def _playbooks(
     b: _Builder,
     doc: Mapping[str, Any],
@@ -2297,6 +2318,8 @@ def _playbooks(
         path = ("playbook", name)
         spec = b.table(spec, path)
         names = known.get(name)
+        if names is None and name in b.refused and _declared_output(doc, name):
+            continue  # a table or segmentation with errors, reported there
         if names is None:
             close = difflib.get_close_matches(name, list(known), n=1)
             b.at_key(
