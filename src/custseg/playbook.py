@@ -40,6 +40,7 @@ from . import _validate as v
 from ._align import common_index, flat_ids, is_pandas, same_index
 from .errors import CustsegWarning, InputError, ThresholdError
 from .labels import Labels, label_codes
+from .value import READINESS_APPROACH
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -550,6 +551,21 @@ _GENERAL_ZH = "普遍性的优惠活动:满减、优惠券、季节活动"
 _STOP = ("Stop spending: no paid contact", "none")
 _STOP_ZH = ("及时止损:不再投入费用", "无")
 _WIN_BACK_DAYS = 365.0
+_NEW = "New-customer care: call within 5 days, then recommend activities"
+_NEW_ZH = "新客关怀:5天内电话回访,再推荐活动"
+# the value classes (ABC, the beauty salons' tiers A/B/C): A personal
+# high-end service, B latent needs, C general promotions
+_CLASS_A = (
+    "Personal high-end service: a dedicated adviser, one-to-one, tailored solutions"
+)
+_CLASS_A_ZH = "个性化、高端的服务体验:专属顾问,一对一,定制化方案"
+_CLASS_B = "Keep good service and find their latent needs to raise their value"
+_CLASS_B_ZH = "保持良好服务,进一步挖掘潜在需求,提升价值"
+_CLASS_C = "General promotions (spend-and-save) to lift spending"
+_CLASS_C_ZH = "普遍性的优惠活动(如满减)吸引增加消费"
+# a class that says the data is missing: no offer is chosen on a guess
+_COMPLETE = ("Complete the customer's records before choosing an offer", "internal")
+_COMPLETE_ZH = ("先补全客户档案,再决定方案", "内部")
 
 #: Default playbooks keyed by classification, then label name (the label
 #: names of the shipped rules presets and of :func:`custseg.lifecycle_stage`
@@ -606,13 +622,7 @@ DEFAULTS: dict[str, dict[str, dict[str, Any]]] = {
             ("关怀(DM、礼品);套装与升级;请其转介绍", _WECHAT),
         ),
         "Potential Loyalist": _a(_LATENT, "wechat", 4, 30, (_LATENT_ZH, _WECHAT)),
-        "New": _a(
-            "New-customer care: call within 5 days, then recommend activities",
-            "phone",
-            3,
-            7,
-            ("新客关怀:5天内电话回访,再推荐活动", _PHONE),
-        ),
+        "New": _a(_NEW, "phone", 3, 7, (_NEW_ZH, _PHONE)),
         "Promising": _a(
             "Stimulating offers for the next purchase; new arrivals",
             "sms",
@@ -691,35 +701,10 @@ DEFAULTS: dict[str, dict[str, dict[str, Any]]] = {
         "Unscored": _a(*_POTENTIAL, 5, 30, _POTENTIAL_ZH),
     },
     "abc": {
-        "A": _a(
-            "Personal high-end service: a dedicated adviser, one-to-one, "
-            "tailored solutions",
-            "phone",
-            1,
-            14,
-            ("个性化、高端的服务体验:专属顾问,一对一,定制化方案", _PHONE),
-        ),
-        "B": _a(
-            "Keep good service and find their latent needs to raise their value",
-            "wechat",
-            2,
-            30,
-            ("保持良好服务,进一步挖掘潜在需求,提升价值", _WECHAT),
-        ),
-        "C": _a(
-            "General promotions (spend-and-save) to lift spending",
-            "sms",
-            3,
-            60,
-            ("普遍性的优惠活动(如满减)吸引增加消费", _SMS),
-        ),
-        "unknown": _a(
-            "Complete the customer's records before choosing an offer",
-            "internal",
-            4,
-            None,
-            ("先补全客户档案,再决定方案", "内部"),
-        ),
+        "A": _a(_CLASS_A, "phone", 1, 14, (_CLASS_A_ZH, _PHONE)),
+        "B": _a(_CLASS_B, "wechat", 2, 30, (_CLASS_B_ZH, _WECHAT)),
+        "C": _a(_CLASS_C, "sms", 3, 60, (_CLASS_C_ZH, _SMS)),
+        "unknown": _a(*_COMPLETE, 4, None, _COMPLETE_ZH),
     },
 }
 
@@ -777,8 +762,118 @@ DEFAULTS["nps_band"] = {
     ),
     "no_answer": _a(_FEEDBACK, "sms", 4, 90, (_FEEDBACK_ZH, _SMS)),
 }
-#: The names :func:`default_playbook` knows: the outputs of the rules presets,
-#: in their order, then ``abc``.
+# Status classes (customer_status; the presets' status and status_crm): the
+# new customer's care is time-bound, so it comes first; a lost customer was
+# a customer, so the action is a win-back with a deadline, whatever they were.
+DEFAULTS["status"] = {
+    "new": _a(_NEW, "phone", 1, 7, (_NEW_ZH, _PHONE)),
+    "loyal": _a(_VIP, "phone", 2, 30, (_VIP_ZH, _PHONE)),
+    "repeat": _a(_OLD_CARE, "wechat", 3, 30, (_OLD_CARE_ZH, _WECHAT)),
+    "lost": _a(
+        _WIN_BACK, "phone", 4, 30, (_WIN_BACK_ZH, _PHONE), deadline=_WIN_BACK_DAYS
+    ),
+    "no_purchase": _a(*_POTENTIAL, 5, 30, _POTENTIAL_ZH),
+    "unknown": _a(*_COMPLETE, 6, None, _COMPLETE_ZH),
+}
+_S = DEFAULTS["status"]
+# with the records' flags: interest recorded makes a potential customer to
+# activate; a non-buyer without recorded interest comes after, less often
+DEFAULTS["status_crm"] = {
+    **{k: dict(_S[k]) for k in ("new", "loyal", "repeat", "lost")},
+    "potential": _a(*_POTENTIAL, 5, 30, _POTENTIAL_ZH),
+    "no_purchase": _a(*_POTENTIAL, 6, 60, _POTENTIAL_ZH),
+    "unknown": _a(*_COMPLETE, 7, None, _COMPLETE_ZH),
+}
+# The beauty salons' value tiers: A, B, C as the ABC classes; D (means or
+# intent not yet known) are potential customers to activate: find out first.
+DEFAULTS["value_tier"] = {
+    "A": _a(_CLASS_A, "phone", 1, 14, (_CLASS_A_ZH, _PHONE)),
+    "B": _a(_CLASS_B, "wechat", 2, 30, (_CLASS_B_ZH, _WECHAT)),
+    "C": _a(_CLASS_C, "sms", 3, 60, (_CLASS_C_ZH, _SMS)),
+    "D": _a(
+        "Find out their means and intent (a consultation, a trial) to activate them",
+        "wechat",
+        4,
+        30,
+        ("了解其资产与意向(咨询、体验),激活潜在客户", _WECHAT),
+    ),
+}
+# Visit-count tiers: walk-ins are invited to become members, members get
+# old-customer care, VIPs personal care.
+DEFAULTS["visit_tier"] = {
+    "vip": _a(_VIP, "phone", 1, 30, (_VIP_ZH, _PHONE)),
+    "ordinary_member": _a(_OLD_CARE, "wechat", 2, 30, (_OLD_CARE_ZH, _WECHAT)),
+    "walk_in": _a(
+        "Invite them to become members: member benefits and an offer for the next visit",
+        "sms",
+        3,
+        30,
+        ("邀请入会:介绍会员权益,给出下次到店优惠", _SMS),
+    ),
+    "no_purchase": _a(*_POTENTIAL, 4, 30, _POTENTIAL_ZH),
+}
+# The mother-and-baby store's classes (store_visit_class), each with the
+# sources' own approach.
+DEFAULTS["store_class"] = {
+    "vip": _a(_VIP, "phone", 1, 30, (_VIP_ZH, _PHONE)),
+    "visited_bought": _a(
+        "They trust the store: upgrade offers as the baby grows, bundles, new arrivals",
+        "wechat",
+        2,
+        30,
+        ("已信任门店:随宝宝成长推荐升级产品、套装、新品", _WECHAT),
+    ),
+    "visited_not_bought": _a(
+        "Some need was not met: ask what they looked for, show new products and services",
+        "wechat",
+        3,
+        30,
+        ("有需求未被满足:了解其所需,介绍新品和服务", _WECHAT),
+    ),
+    "potential": _a(*_POTENTIAL, 4, 30, _POTENTIAL_ZH),
+    "unknown": _a(*_COMPLETE, 5, None, _COMPLETE_ZH),
+}
+# The presets' Chinese names of the readiness labels (conversion_readiness).
+_READINESS_ZH = {
+    "no_need": "无需求",
+    "need_unknown": "需求未知",
+    "no_motivation": "无购买动机",
+    "motivation_unknown": "动机未知",
+    "no_ability": "无购买能力",
+    "ability_unknown": "购买能力未知",
+    "not_now": "时机未到",
+    "timing_unknown": "时机未知",
+    "ready": "可转化",
+}
+
+
+def _approach(
+    label: str, channel: str, priority: int, cadence: float
+) -> dict[str, Any]:
+    """The readiness label's approach (value.READINESS_APPROACH) as an action."""
+    en = READINESS_APPROACH["en"][label]
+    zh = READINESS_APPROACH["zh"][_READINESS_ZH[label]]
+    zh_channel = {"phone": _PHONE, "wechat": _WECHAT, "sms": _SMS}[channel]
+    return _a(en[:1].upper() + en[1:], channel, priority, cadence, (zh, zh_channel))
+
+
+# Conversion readiness of potential customers: what is missing decides the
+# approach. Closest to a purchase first (timing, then ability, motivation,
+# need); a factor not known comes before the same factor known to be
+# missing, since one call to find it out may show a customer further along.
+DEFAULTS["readiness"] = {
+    "ready": _approach("ready", "phone", 1, 7),
+    "timing_unknown": _approach("timing_unknown", "phone", 2, 14),
+    "not_now": _approach("not_now", "wechat", 3, 30),
+    "ability_unknown": _approach("ability_unknown", "phone", 4, 14),
+    "no_ability": _approach("no_ability", "wechat", 5, 30),
+    "motivation_unknown": _approach("motivation_unknown", "phone", 6, 30),
+    "no_motivation": _approach("no_motivation", "wechat", 7, 30),
+    "need_unknown": _approach("need_unknown", "phone", 8, 30),
+    "no_need": _approach("no_need", "sms", 9, 90),
+}
+#: The names :func:`default_playbook` knows: the outputs of the rules presets
+#: (base's, then the industry presets' own), then ``abc``.
 PLAYBOOK_NAMES = (
     "lifecycle",
     "care_phase",
@@ -788,6 +883,12 @@ PLAYBOOK_NAMES = (
     "ecom4",
     "loyalty",
     "nps_band",
+    "status",
+    "status_crm",
+    "value_tier",
+    "visit_tier",
+    "store_class",
+    "readiness",
     "abc",
 )
 
@@ -868,6 +969,38 @@ _ALIASES_ZH: dict[str, dict[str, str]] = {
         "推荐者": "promoter",
         "未回答": "no_answer",
     },
+    "status": {
+        "新客": "new",
+        "重复购买": "repeat",
+        "忠诚VIP": "loyal",
+        "流失": "lost",
+        "未购买": "no_purchase",
+        "未知": "unknown",
+    },
+    "status_crm": {
+        "潜在": "potential",
+        "新客": "new",
+        "重复购买": "repeat",
+        "忠诚VIP": "loyal",
+        "流失": "lost",
+        "未购买": "no_purchase",
+        "未知": "unknown",
+    },
+    "value_tier": {"A类客户": "A", "B类客户": "B", "C类客户": "C", "D类客户": "D"},
+    "visit_tier": {
+        "散客": "walk_in",
+        "普通会员": "ordinary_member",
+        "VIP": "vip",
+        "未购买": "no_purchase",
+    },
+    "store_class": {
+        "VIP": "vip",
+        "进店已购": "visited_bought",
+        "进店未购": "visited_not_bought",
+        "潜在": "potential",
+        "未知": "unknown",
+    },
+    "readiness": {zh: en for en, zh in _READINESS_ZH.items()},
     "abc": {"未知": "unknown"},
 }
 
@@ -879,12 +1012,17 @@ def default_playbook(name: str, *, deadline_days: float | None = None) -> Playbo
     ----------
     name
         ``"lifecycle"``, ``"care_phase"``, ``"rfm11"``, ``"rfm_vignette"``,
-        ``"rfm8"``, ``"ecom4"``, ``"loyalty"``, ``"nps_band"`` or ``"abc"``: the output names of the rules presets (the
-        column names of ``custseg segment``).
+        ``"rfm8"``, ``"ecom4"``, ``"loyalty"``, ``"nps_band"``,
+        ``"status"``, ``"status_crm"``, ``"value_tier"`` (beauty salon),
+        ``"visit_tier"`` (beauty salon, department store, restaurant),
+        ``"store_class"`` (mother and baby), ``"readiness"`` (furniture) or
+        ``"abc"``: the output names of the rules presets (the column names of
+        ``custseg segment``).
     deadline_days
         The deadline of the win-back plans (lifecycle ``lost``, rfm11
         ``Can't Lose Them`` and ``Lost``, rfm8's win-back classes, ecom4's
-        ``Key Retention``), in days since the last purchase. Default: 365,
+        ``Key Retention``, status and status_crm ``lost``), in days since
+        the last purchase. Default: 365,
         the start of the ``gone`` stage of the default lifecycle windows.
         A rules preset passes the start of its own ``gone`` stage
         (:meth:`custseg.rules.RuleSet.playbook`): 1825 days for furniture,
@@ -906,10 +1044,14 @@ def default_playbook(name: str, *, deadline_days: float | None = None) -> Playbo
     >>> default_playbook("rfm8", deadline_days=730).action_for(
     ...     "Important Win-back").deadline_days
     730.0
+    >>> default_playbook("value_tier").action_for("D类客户").text("zh")[0]
+    '了解其资产与意向(咨询、体验),激活潜在客户'
+    >>> default_playbook("readiness").action_for("no_ability").action
+    'Offer financing or a payment plan, or a fitting cheaper option'
     >>> default_playbook("vip")
     Traceback (most recent call last):
     ...
-    custseg.errors.ThresholdError: 'name' must be 'lifecycle', 'care_phase', 'rfm11', 'rfm_vignette', 'rfm8', 'ecom4', 'loyalty', 'nps_band' or 'abc': got 'vip'
+    custseg.errors.ThresholdError: 'name' must be 'lifecycle', 'care_phase', 'rfm11', 'rfm_vignette', 'rfm8', 'ecom4', 'loyalty', 'nps_band', 'status', 'status_crm', 'value_tier', 'visit_tier', 'store_class', 'readiness' or 'abc': got 'vip'
     """
     v.choice(name, "name", PLAYBOOK_NAMES)
     entries = DEFAULTS[name]
