@@ -181,8 +181,10 @@ def _numpy_quantile(nw: Any, x: Any, q: float, func: str) -> Any:
     if func == "median":
         both = lo + hi
         # near the float maximum the sum overflows: halves first
-        return nw.when(both.abs() < math.inf).then(both * 0.5).otherwise(
-            lo * 0.5 + hi * 0.5
+        return (
+            nw.when(both.abs() < math.inf)
+            .then(both * 0.5)
+            .otherwise(lo * 0.5 + hi * 0.5)
         )
     at = (x.count().cast(nw.Float64) - 1.0) * q
     t = at - at.floor()

@@ -434,7 +434,9 @@ def _compute(
         result = segment(tx, rules=rs, lang=args.lang, **_segment_kwargs(args))
     seg = result.customers
     if seg.attrs.get("n_dropped", 0):  # customers whose every row was dropped
-        seg.attrs["n_dropped_customers"] = dropped_customers(tx[args.customer], seg.index)
+        seg.attrs["n_dropped_customers"] = dropped_customers(
+            tx[args.customer], seg.index
+        )
     e = result.edges
     seg.attrs["rfm_bins"] = (e.recency.bins, e.frequency.bins, e.monetary.bins)
     # the segmentations computed (those reading absent optional fields are not)
