@@ -787,9 +787,7 @@ DEFAULTS["status_crm"] = {
 # The beauty salons' value tiers: A, B, C as the ABC classes; D (means or
 # intent not yet known) are potential customers to activate: find out first.
 DEFAULTS["value_tier"] = {
-    "A": _a(_CLASS_A, "phone", 1, 14, (_CLASS_A_ZH, _PHONE)),
-    "B": _a(_CLASS_B, "wechat", 2, 30, (_CLASS_B_ZH, _WECHAT)),
-    "C": _a(_CLASS_C, "sms", 3, 60, (_CLASS_C_ZH, _SMS)),
+    **{k: dict(DEFAULTS["abc"][k]) for k in ("A", "B", "C")},
     "D": _a(
         "Find out their means and intent (a consultation, a trial) to activate them",
         "wechat",
