@@ -38,7 +38,12 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from ._validate import as_datetime, utf16_without_bom
+from ._validate import (
+    DOT_GROUPS,
+    as_datetime,
+    check_number_words,
+    utf16_without_bom,
+)
 from .errors import InputError
 
 __all__ = ["parse_date_column", "read_table", "table_format", "write_table"]
@@ -784,7 +789,6 @@ def _check_exact_numbers(
 
 #: 1.234 or 12.000.000: a dot before each group of three digits, as European
 #: exports (';'-separated, decimal commas) group thousands
-DOT_GROUPS = re.compile(r"\s*[-+]?[0-9]{1,3}(?:\.[0-9]{3})+\s*")
 _DOTTED = re.compile(r"\s*[-+]?[0-9]*\.[0-9]+\s*")
 
 
@@ -820,12 +824,6 @@ def _check_dot_groups(path: Path, name: str, common: dict[str, Any]) -> None:
     )
 
 
-_DECIMAL_COMMA = re.compile(r"\s*[-+]?[0-9]{1,3}(?:[. ]?[0-9]{3})*,[0-9]+\s*")
-# 1,234 or 1,234,567.89: a comma before each group of three digits
-_THOUSANDS = re.compile(r"\s*[-+]?[0-9]{1,3}(?:,[0-9]{3})+(?:\.[0-9]*)?\s*")
-_POINT = re.compile(r"\s*[-+]?[0-9]*\.[0-9]+\s*")
-
-
 def of_source(exc: InputError, where: str, fix: str | None = None) -> InputError:
     """*exc* said to be about the data *where* (``"contacts"``), its fix
     replaced by *fix* if given."""
@@ -851,90 +849,15 @@ def check_number_text(col: pd.Series, field: str) -> None:
     them: 1,5 (a decimal comma, from a ';'-separated export), 1,234 (a
     thousands separator: 1234, not 1.234), 1.234.567 (dots between
     thousands). Rows are the positions in *col*; other text is left to the
-    caller's own check (which names it as not a number)."""
+    caller's own check (which names it as not a number). The values that
+    pandas does not read as numbers are judged by
+    :func:`custseg._validate.check_number_words`."""
     if pd.api.types.is_numeric_dtype(col.dtype):
         return
     numbers = pd.to_numeric(col, errors="coerce")
     bad = (numbers.isna() & col.notna()).to_numpy()
-    if not bad.any():
-        return
-    first = int(np.argmax(bad))
-    value = col.iloc[first]
-    if not (isinstance(value, str) and "," in value):
-        groups = col.astype(str).str.fullmatch(DOT_GROUPS.pattern).to_numpy()
-        if groups[bad].all():  # 1.234.567 (and 1.234 beside it): thousands
-            first = int(np.argmax(groups))
-            value = str(col.iloc[first]).strip()
-            raise InputError(
-                field,
-                f"holds numbers with a dot between thousands, such as {value!r} "
-                f"({value.replace('.', '')})",
-                first_row=first,
-                n_rows=int(groups.sum()),
-                fix="export the file without thousands separators (1.234.567 as "
-                "1234567)",
-            )
-        return
-    text = col[bad].astype(str)
-    grouped = text.str.fullmatch(_THOUSANDS.pattern).to_numpy()
-    decimal = text.str.fullmatch(_DECIMAL_COMMA.pattern).to_numpy()
-    # other rows with a decimal point: the commas cannot be decimal commas
-    points = bool(
-        col[~bad].astype(str).str.fullmatch(_POINT.pattern).any()
-        or text.str.contains(".", regex=False).to_numpy()[grouped].any()
-    )
-    n_rows = int(bad.sum())
-    if grouped.all() and points:
-        raise InputError(
-            field,
-            f"holds numbers written with thousands separators, such as {value!r}",
-            first_row=first,
-            n_rows=n_rows,
-            fix="remove the thousands separators (1,234 as 1234, 1,234.50 as "
-            "1234.50): export the file without them, or delete the commas",
-        )
-    if grouped.all() and decimal.all():
-        raise InputError(
-            field,
-            f"holds numbers written with a comma, such as {value!r}",
-            first_row=first,
-            n_rows=n_rows,
-            fix="if the comma separates thousands, remove it (1,234 as 1234); "
-            "if it is a decimal comma, write a decimal point (1,5 as 1.5); "
-            "export the file without thousands separators and with '.' as the "
-            "decimal separator",
-        )
-    dots = col[~bad].astype(str).str.fullmatch(DOT_GROUPS.pattern)
-    if _DECIMAL_COMMA.fullmatch(value) and not grouped[0] and dots.any():
-        other = str(col[~bad][dots.to_numpy()].iloc[0]).strip()
-        raise InputError(
-            field,
-            f"holds numbers written with a decimal comma, such as {value!r}, "
-            f"beside numbers such as {other!r}, where the dot separates "
-            f"thousands ({other} as {other.replace('.', '')})",
-            first_row=first,
-            n_rows=n_rows,
-            fix="export the file with '.' as the decimal separator and without "
-            "thousands separators (1.234,50 as 1234.50); replacing only the "
-            "commas would read 1.234 as one",
-        )
-    if _DECIMAL_COMMA.fullmatch(value) and not grouped[0]:
-        fix = (
-            "write them with a decimal point (1,5 as 1.5): export the file "
-            "with '.' as the decimal separator, or replace the commas"
-        )
-        if re.search(r"[0-9][. ][0-9]{3}", value):  # 1.234,50: dots too
-            fix = (
-                "export the file with '.' as the decimal separator and without "
-                "thousands separators (1.234,50 as 1234.50)"
-            )
-        raise InputError(
-            field,
-            f"holds numbers written with a decimal comma, such as {value!r}",
-            first_row=first,
-            n_rows=n_rows,
-            fix=fix,
-        )
+    if bad.any():
+        check_number_words(col.tolist(), bad, field)
 
 
 def _refuse_changed(text: pd.Series, values: np.ndarray, name: str) -> None:

@@ -13,6 +13,7 @@ import datetime as _dt
 import decimal as _decimal
 import math
 import numbers
+import re
 from collections.abc import Iterable
 from typing import Any, Literal
 
@@ -574,11 +575,9 @@ def _object_to_float(arr: np.ndarray, field: str, *, exact: bool = False) -> np.
         if isinstance(values[bad[0]], str):
             # 1,234.50 or 1.234,50 from a spreadsheet: the file readers' own
             # diagnosis (thousands separators, decimal commas) names them
-            import pandas as pd
-
-            from ._files import check_number_text
-
-            check_number_text(pd.Series(values, dtype=object), field)
+            marks = np.zeros(len(values), dtype=bool)
+            marks[bad] = True
+            check_number_words(values, marks, field)
         raise InputError(
             field,
             f"has non-numeric values such as {describe(values[bad[0]])}",
@@ -1656,3 +1655,112 @@ def exact_sides(
         elif exact < at:
             out[i] = np.nextafter(cut, -np.inf)
     return out
+
+
+#: 1.234 or 12.000.000: a dot before each group of three digits, as European
+#: exports (';'-separated, decimal commas) group thousands
+DOT_GROUPS = re.compile(r"\s*[-+]?[0-9]{1,3}(?:\.[0-9]{3})+\s*")
+#: 1,5 or 1.234,50: a decimal comma
+_DECIMAL_COMMA = re.compile(r"\s*[-+]?[0-9]{1,3}(?:[. ]?[0-9]{3})*,[0-9]+\s*")
+#: 1,234 or 1,234,567.89: a comma before each group of three digits
+_THOUSANDS = re.compile(r"\s*[-+]?[0-9]{1,3}(?:,[0-9]{3})+(?:\.[0-9]*)?\s*")
+_POINT = re.compile(r"\s*[-+]?[0-9]*\.[0-9]+\s*")
+
+
+def _matches(pattern: re.Pattern[str], texts: list[str]) -> np.ndarray:
+    return np.fromiter(
+        (pattern.fullmatch(t) is not None for t in texts), bool, len(texts)
+    )
+
+
+def check_number_words(values: list[Any], bad: np.ndarray, field: str) -> None:
+    """Refuse numbers written as text the way some exports write them (1,5
+    with a decimal comma, 1,234 with a thousands comma, 1.234.567 with dots
+    between thousands), naming the separator and the fix. *values* are a
+    column's values, *bad* (a bool array) marks those that are not read as
+    numbers; other text is left to the caller's own message.
+
+    >>> check_number_words(["1,234.00", "5.5"], np.array([True, False]), "amount")
+    Traceback (most recent call last):
+    ...
+    custseg.errors.InputError: 'amount' holds numbers written with thousands separators, such as '1,234.00' (first at row 0, 1 row affected): remove the thousands separators (1,234 as 1234, 1,234.50 as 1234.50): export the file without them, or delete the commas
+    """
+    texts = [str(x) for x in values]
+    first = int(np.argmax(bad))
+    value = values[first]
+    if not (isinstance(value, str) and "," in value):
+        groups = _matches(DOT_GROUPS, texts)
+        if groups[bad].all():  # 1.234.567 (and 1.234 beside it): thousands
+            first = int(np.argmax(groups))
+            value = texts[first].strip()
+            raise InputError(
+                field,
+                f"holds numbers with a dot between thousands, such as {value!r} "
+                f"({value.replace('.', '')})",
+                first_row=first,
+                n_rows=int(groups.sum()),
+                fix="export the file without thousands separators (1.234.567 as "
+                "1234567)",
+            )
+        return
+    text = [texts[i] for i in np.flatnonzero(bad)]
+    good = [texts[i] for i in np.flatnonzero(~bad)]
+    grouped = _matches(_THOUSANDS, text)
+    decimal = _matches(_DECIMAL_COMMA, text)
+    # other rows with a decimal point: the commas cannot be decimal commas
+    points = bool(
+        _matches(_POINT, good).any()
+        or any("." in t for t, g in zip(text, grouped, strict=True) if g)
+    )
+    n_rows = int(bad.sum())
+    if grouped.all() and points:
+        raise InputError(
+            field,
+            f"holds numbers written with thousands separators, such as {value!r}",
+            first_row=first,
+            n_rows=n_rows,
+            fix="remove the thousands separators (1,234 as 1234, 1,234.50 as "
+            "1234.50): export the file without them, or delete the commas",
+        )
+    if grouped.all() and decimal.all():
+        raise InputError(
+            field,
+            f"holds numbers written with a comma, such as {value!r}",
+            first_row=first,
+            n_rows=n_rows,
+            fix="if the comma separates thousands, remove it (1,234 as 1234); "
+            "if it is a decimal comma, write a decimal point (1,5 as 1.5); "
+            "export the file without thousands separators and with '.' as the "
+            "decimal separator",
+        )
+    dots = _matches(DOT_GROUPS, good)
+    if _DECIMAL_COMMA.fullmatch(value) and not grouped[0] and dots.any():
+        other = good[int(np.argmax(dots))].strip()
+        raise InputError(
+            field,
+            f"holds numbers written with a decimal comma, such as {value!r}, "
+            f"beside numbers such as {other!r}, where the dot separates "
+            f"thousands ({other} as {other.replace('.', '')})",
+            first_row=first,
+            n_rows=n_rows,
+            fix="export the file with '.' as the decimal separator and without "
+            "thousands separators (1.234,50 as 1234.50); replacing only the "
+            "commas would read 1.234 as one",
+        )
+    if _DECIMAL_COMMA.fullmatch(value) and not grouped[0]:
+        fix = (
+            "write them with a decimal point (1,5 as 1.5): export the file "
+            "with '.' as the decimal separator, or replace the commas"
+        )
+        if re.search(r"[0-9][. ][0-9]{3}", value):  # 1.234,50: dots too
+            fix = (
+                "export the file with '.' as the decimal separator and without "
+                "thousands separators (1.234,50 as 1234.50)"
+            )
+        raise InputError(
+            field,
+            f"holds numbers written with a decimal comma, such as {value!r}",
+            first_row=first,
+            n_rows=n_rows,
+            fix=fix,
+        )

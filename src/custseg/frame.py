@@ -1675,9 +1675,10 @@ def _fixed_scores(seg: pd.DataFrame, rs: RuleSet) -> dict[str, pd.Series]:
     """The ``r``, ``f``, ``m`` scores of *seg* that the rules fix by
     ``[scores]`` edges, made from the facts (``recency_days``, ``frequency``,
     ``monetary``) as :func:`segment` makes them: buyers only (``frequency``
-    above 0 where the table has it), missing for the others. A score whose
-    fact is not a column, or that the rules fit by quantiles, is not here
-    (the table's own is used)."""
+    above 0 where the table has it), missing for the others and where the
+    table's own score is missing (a customer it leaves unscored). A score
+    whose fact is not a column, or that the rules fit by quantiles, is not
+    here (the table's own is used)."""
     out: dict[str, pd.Series] = {}
     buyers = None
     if "frequency" in seg.columns and pd.api.types.is_numeric_dtype(
@@ -1707,9 +1708,12 @@ def _fixed_scores(seg: pd.DataFrame, rs: RuleSet) -> dict[str, pd.Series]:
             nan="unknown",
             field=fact,
         )
+        unscored = codes == 0
+        if key in seg.columns:  # the table's missing scores stay missing
+            unscored |= seg[key].isna().to_numpy()
         out[key] = pd.Series(
             pd.array(codes, dtype="Int8"), index=seg.index, name=key
-        ).mask(codes == 0)
+        ).mask(unscored)
     return out
 
 
