@@ -47,6 +47,9 @@ ARGS = [
 ]
 HAS_MPL = importlib.util.find_spec("matplotlib") is not None
 SIZES = {"phone": (390, 844), "desktop": (1280, 900)}
+# the page's earlier run fits its own score edges: the report says so (a
+# warning and a note on the page, tested in test_report.py)
+pytestmark = pytest.mark.filterwarnings("ignore:the two runs' score edges differ")
 
 
 def _cannot_run(reason: str) -> None:
