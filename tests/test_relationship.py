@@ -153,8 +153,8 @@ def ref_type(row, t=None):
             or row["days_since_joint"] < t.partnership_within_days
         )
     )
-    if any(math.isnan(x) for x in counts) or (
-        row.get("unknown_contacts", 0) > 0 and not partner
+    if not partner and (
+        any(math.isnan(x) for x in counts) or row.get("unknown_contacts", 0) > 0
     ):
         return "unknown"
     if partner:

@@ -907,7 +907,9 @@ def relationship_type(
         if "unknown_contacts" in arrays
         else np.zeros(n, dtype=bool)
     )
-    unknown |= maybe & ~partner
+    # a missing count or a contact of unknown kind leaves the level open,
+    # unless the known facts already make the top level (checked first)
+    unknown = (unknown | maybe) & ~partner
     level[np.where(has_sale, unknown, maybe)] = 6
     level[~has_sale & ~maybe] = 5
     names = (*RELATIONSHIP_TYPES, NO_SALE, UNKNOWN)
