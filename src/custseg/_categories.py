@@ -8,6 +8,15 @@ answer. An unknown spelling is an :class:`~custseg.errors.InputError` that
 names every unknown value and lists the accepted ones: a typo never becomes a
 silent "missing".
 
+Text made only of blanks, ``-`` and ``_`` (``""``, ``"  "``, ``"-"``,
+``"--"``, ``"_"``, a common export placeholder) is missing in every field.
+Yes/no fields (levels ``("no", "yes")`` taking True/False) also read the
+words of :data:`YES_NO_MISSING` as missing, unless the field's own spellings
+give the word an answer. A whole number written as text is read as
+written (stripped): ``"-1"`` is the number -1, ``"+1"`` is 1, and digits with
+``-``/``_``/blanks around or inside (``"1-"``, ``"_1"``, ``"- 1"``) are unknown
+answers, never a number.
+
 Layer 0: pandas objects are read through their NumPy form; pandas is imported
 only to hash text answers (``pandas.factorize``), inside the call.
 """
@@ -30,12 +39,47 @@ from ._validate import (
 )
 from .errors import InputError
 
-__all__ = ["MISSING", "as_category", "normalize"]
+__all__ = ["MISSING", "YES_NO_MISSING", "as_category", "normalize"]
 
 #: The code of a missing answer.
 MISSING = -1
 
+#: Words a yes/no field reads as missing (matched after :func:`normalize`, so
+#: in any case): the placeholders of :data:`custseg.profile.PLACEHOLDERS`
+#: (which ``tags_from_values`` uses too) except 无, which answers "no" (有/无),
+#: and the "not known" answers of ``value_tier`` (不清楚, 待了解); ``nan`` is
+#: what ``astype(str)`` makes of a missing value. Blank text and text of only
+#: ``-``/``_`` (``-``, ``--``) are missing in every field.
+YES_NO_MISSING: tuple[str, ...] = (
+    "unknown",
+    "n/a",
+    "na",
+    "none",
+    "null",
+    "nan",
+    "?",
+    "？",
+    "－",
+    "未知",
+    "不详",
+    "不清楚",
+    "待了解",
+)
+
 _SEPARATORS = re.compile(r"[\s_\-]+")
+#: A whole number as written: an optional sign, then digits.
+_WHOLE = re.compile(r"[+-]?\d+")
+#: Digits only (a key whose text was digits with '-', '_' or blanks).
+_DIGITS = re.compile(r"\d+")
+
+
+class _OutOfScale(Exception):
+    """A whole-number answer outside the field's codes (internal); *number*
+    is text only for a number too long to print whole."""
+
+    def __init__(self, number: int | str) -> None:
+        super().__init__(number)
+        self.number = number
 
 
 def normalize(text: str) -> str:
@@ -125,8 +169,12 @@ def as_category(
     x
         The answers: a list, NumPy array or pandas Series / Categorical of
         text, integers or booleans. Whole numbers of another type (``4.0``,
-        ``Decimal("4")``, ``decimal128[pyarrow]``) are integers. Missing
-        answers (``None``, NaN, ``pd.NA``, empty or blank text) give ``-1``.
+        ``Decimal("4")``, ``decimal128[pyarrow]``) are integers, and so is
+        text that is a whole number as written (stripped): ``"-1"`` is -1,
+        ``"+1"`` is 1, while ``"1-"``, ``"_1"`` or ``"- 1"`` are unknown
+        answers. Missing answers (``None``, NaN and ``Decimal`` NaN,
+        ``pd.NA``, text of only blanks, ``-`` and ``_``; in a yes/no field
+        also the words of :data:`YES_NO_MISSING`) give ``-1``.
     field
         The argument name, used in error messages.
     levels
@@ -159,8 +207,14 @@ def as_category(
     >>> levels = ("very_dissatisfied", "dissatisfied", "neutral", "satisfied", "very_satisfied")
     >>> as_category(["Very satisfied", None, "neutral"], "satisfaction", levels).tolist()
     [4, -1, 2]
-    >>> as_category([1, 5], "satisfaction", levels, integers=1).tolist()
-    [0, 4]
+    >>> as_category([1, 5, "+2", " 3 ", "--"], "satisfaction", levels, integers=1).tolist()
+    [0, 4, 1, 2, -1]
+    >>> as_category(["-5"], "satisfaction", levels, integers=1)
+    Traceback (most recent call last):
+    ...
+    custseg.errors.InputError: 'satisfaction' has code -5 outside the scale 1..5 (first at row 0, 1 row affected): check the survey's scale
+    >>> as_category(["yes", "N/A", "-"], "vip", ("no", "yes"), integers=0, booleans=True).tolist()
+    [1, -1, -1]
     >>> from decimal import Decimal
     >>> as_category([Decimal("2"), Decimal("5.0")], "satisfaction", levels, integers=1).tolist()
     [1, 4]
@@ -270,6 +324,35 @@ def _codes_hint(integers: int | None, levels: Sequence[str], booleans: bool) -> 
     return f", or whole codes from {integers}"
 
 
+def _scale_error(
+    field: str,
+    number: int | str,
+    k: int,
+    integers: int,
+    pair: Sequence[str] | None,
+    first_row: int,
+    n_rows: int,
+) -> InputError:
+    """The error of a whole number outside a field's codes, whether it came
+    as a number or as text: the same message for ``-1`` and ``"-1"``."""
+    if pair is not None:
+        return InputError(
+            field,
+            f"takes two answers but has the number {number}",
+            first_row=first_row,
+            n_rows=n_rows,
+            fix=f"give {integers} for {pair[0]!r} and {integers + 1} for "
+            f"{pair[1]!r} (or False/True)",
+        )
+    return InputError(
+        field,
+        f"has code {number} outside the scale {integers}..{integers + k - 1}",
+        first_row=first_row,
+        n_rows=n_rows,
+        fix="check the survey's scale",
+    )
+
+
 def _from_integers(
     arr: np.ndarray,
     field: str,
@@ -290,23 +373,42 @@ def _from_integers(
     if bad.any():
         first, count = first_offender(bad)
         row = int(offset[first]) if offset is not None else first
-        if pair is not None:
-            raise InputError(
-                field,
-                f"takes two answers but has the number {int(arr[first])}",
-                first_row=row,
-                n_rows=count,
-                fix=f"give {integers} for {pair[0]!r} and {integers + 1} for "
-                f"{pair[1]!r} (or False/True)",
-            )
+        raise _scale_error(field, int(arr[first]), k, integers, pair, row, count)
+    return codes.astype(dtype)
+
+
+def _unhashable(cell: Any) -> bool:
+    try:
+        hash(cell)
+    except TypeError:
+        return True
+    return False
+
+
+def _hashable_cells(arr: np.ndarray, field: str) -> np.ndarray:
+    """*arr* (which :func:`pandas.factorize` refused) with signalling-NaN
+    Decimals as None (missing, as ``Decimal("NaN")`` is), in a new array;
+    an InputError naming the first cell that holds no single answer (a list
+    from a Parquet list column, a dict) if any is left."""
+    cells = [
+        None if isinstance(c, decimal.Decimal) and c.is_snan() else c
+        for c in arr.tolist()
+    ]
+    bad = np.fromiter((_unhashable(c) for c in cells), bool, len(cells))
+    if bad.any():
+        first, count = first_offender(bad)
         raise InputError(
             field,
-            f"has code {int(arr[first])} outside the scale {integers}..{integers + k - 1}",
-            first_row=row,
+            f"has {type(cells[first]).__name__} cells such as {describe(cells[first])}, "
+            "but each row holds one answer",
+            first_row=first,
             n_rows=count,
-            fix="check the survey's scale",
+            fix="give one answer per row (pick one, or join the list into text "
+            "and map it to an answer first)",
         )
-    return codes.astype(dtype)
+    out = np.empty(len(cells), dtype=object)
+    out[:] = cells
+    return out
 
 
 def _from_objects(
@@ -320,39 +422,39 @@ def _from_objects(
 ) -> np.ndarray:
     table = _lookup(levels, aliases)
     k = len(levels)
+    words = _missing_words(levels, booleans)
     # Few distinct answers: match each distinct value once, then broadcast
     # (pandas hashes the object array in C; missing values get -1).
     import pandas as pd
 
     try:
         inverse, uniques = pd.factorize(arr, use_na_sentinel=True)
-    except TypeError:  # unhashable cells: a list (a Parquet list column) or dict
-        cells = arr.tolist()
-        bad = np.fromiter(
-            (isinstance(c, list | dict | set | np.ndarray) for c in cells),
-            bool,
-            len(cells),
+    except TypeError:  # unhashable cells (a Parquet list column), Decimal sNaN
+        inverse, uniques = pd.factorize(
+            _hashable_cells(arr, field), use_na_sentinel=True
         )
-        first, count = first_offender(bad)
-        raise InputError(
-            field,
-            f"has {type(cells[first]).__name__} cells such as {describe(cells[first])}, "
-            "but each row holds one answer",
-            first_row=first,
-            n_rows=count,
-            fix="give one answer per row (pick one, or join the list into text "
-            "and map it to an answer first)",
-        ) from None
     values = [None, *uniques.tolist()]  # position 0: the missing values
     inverse = inverse.astype(np.int64) + 1
     codes = np.empty(len(values), dtype=np.int64)
     unknown: list[int] = []
+    outside: dict[int, int | str] = {}  # distinct value -> its whole number
     for j, value in enumerate(values):
-        code = _code_of(value, table, k, integers, booleans)
+        try:
+            code = _code_of(value, table, k, integers, booleans, words)
+        except _OutOfScale as e:
+            outside[j] = e.number
+            code = MISSING
         if code is None:
             unknown.append(j)
             code = MISSING
         codes[j] = code
+    if outside:
+        assert integers is not None  # only a field with codes has a scale
+        bad = np.isin(inverse, np.asarray(list(outside)))
+        first, count = first_offender(bad)
+        number = outside[int(inverse[first])]
+        pair = _pair(levels, booleans)
+        raise _scale_error(field, number, k, integers, pair, first, count)
     if unknown:
         bad = np.isin(inverse, np.asarray(unknown))
         first, count = first_offender(bad)
@@ -372,13 +474,35 @@ def _from_objects(
     return codes[inverse].astype(dtype)
 
 
+def _missing_words(levels: Sequence[str], booleans: bool) -> frozenset[str]:
+    """The words (normalised) a field reads as missing: those of
+    :data:`YES_NO_MISSING` for a yes/no field, none for others."""
+    if booleans and tuple(levels) == ("no", "yes"):
+        return _YES_NO_MISSING_KEYS
+    return frozenset()
+
+
+_YES_NO_MISSING_KEYS = frozenset(normalize(w) for w in YES_NO_MISSING)
+
+
+def _scale_code(number: int, integers: int, k: int) -> int:
+    """The code of a whole-number answer; :class:`_OutOfScale` outside."""
+    code = number - integers
+    if not 0 <= code < k:
+        raise _OutOfScale(number)
+    return code
+
+
 def _code_of(
     value: Any,
     table: dict[str, int],
     k: int,
     integers: int | None,
     booleans: bool,
+    words: frozenset[str] = frozenset(),
 ) -> int | None:
+    """The code of one answer, MISSING, or None for an unknown answer;
+    :class:`_OutOfScale` for a whole number outside the field's codes."""
     if is_missing_scalar(value):
         return MISSING
     if isinstance(value, bool | np.bool_):
@@ -394,16 +518,23 @@ def _code_of(
     ):
         if integers is None:
             return None
-        code = int(value) - integers
-        return code if 0 <= code < k else None
+        return _scale_code(int(value), integers, k)
     if isinstance(value, str):
         key = normalize(value)
-        if not key:
+        if not key:  # blank, or only '-' / '_' (an export's placeholder)
             return MISSING
+        raw = value.strip()
+        if _WHOLE.fullmatch(raw):  # a whole number, read as written
+            if integers is not None:
+                if len(raw) > 40:  # past any scale (and int()'s digit limit)
+                    raise _OutOfScale(f"{raw[:20]}...")
+                return _scale_code(int(raw), integers, k)
+            return table.get(key) if raw == key else None
+        if _DIGITS.fullmatch(key):  # "1-", "_1", "- 1": the sign is unclear
+            return None
         if key in table:
             return table[key]
-        if integers is not None and re.fullmatch(r"[+-]?\d+", key):
-            code = int(key) - integers
-            return code if 0 <= code < k else None
+        if key in words:
+            return MISSING
         return None
     return None

@@ -151,7 +151,8 @@ def _pandas_matrix(values: Any, names: tuple[str, ...], field: str) -> tuple[Any
     a Series (one tag) with its index; anything else as it is, index None.
 
     A DataFrame whose columns are the default ``0 .. k-1`` (no names) is read
-    by position, as an array.
+    by position, as an array, when no tag name is one of them: a tag called
+    ``"1"`` is the column ``1`` whatever the other names are.
     """
     if not is_pandas(values):
         return values, None
@@ -172,7 +173,8 @@ def _pandas_matrix(values: Any, names: tuple[str, ...], field: str) -> tuple[Any
                 fix="give each column of the DataFrame its own name",
             )
         take = [where[x][0] for x in names]
-    elif columns == list(range(len(names))):  # unnamed columns: positions
+    elif columns == list(range(len(names))) and not any(x in where for x in names):
+        # unnamed columns, none of them a tag's name: positions
         take = list(range(len(names)))
     else:
         raise InputError(
@@ -224,7 +226,8 @@ class TagMatrix:
         Stored as a private read-only copy. A pandas DataFrame is read by
         column name: the column of each tag name (columns compared as text;
         other columns left out; a frame with the default columns ``0 .. k-1``
-        is read by position), and its index becomes the matrix's *index*. A
+        is read by position when no tag is named after one of them), and its
+        index becomes the matrix's *index*. A
         Series (one tag) keeps its index too.
     index
         The pandas index of the customers, or ``None`` (the index of a
@@ -334,7 +337,8 @@ class TagMatrix:
 
         return pd.DataFrame(
             {name: self.matrix[:, j] for j, name in enumerate(self.names)},
-            index=self.index,
+            # every customer a row, with no tags too
+            index=pd.RangeIndex(len(self)) if self.index is None else self.index,
             columns=list(self.names),
         )
 
@@ -525,6 +529,8 @@ def _number_text(x: Any) -> str | None:
     """One number as a tag value: whole numbers as integers (``7.0`` is
     ``"7"``, as :mod:`custseg.ownership` writes ids), others as printed;
     ``None`` for NaN."""
+    if isinstance(x, decimal.Decimal) and x.is_nan():  # sNaN too: never compared
+        return None
     text = v.id_text(x)
     if text is None or isinstance(text, str):
         return text
@@ -595,6 +601,10 @@ def _distinct_cells(arr: np.ndarray) -> tuple[np.ndarray, list[str], np.ndarray]
     for i in np.flatnonzero(kinds == "other").tolist():
         if _not_itself(arr[i]):  # NaT of NumPy, Decimal NaN: missing, not refused
             kinds[i] = "missing"
+    if decimal.Decimal in verdict:  # Decimal NaN, signalling ones too: missing
+        for i in np.flatnonzero(types == decimal.Decimal).tolist():
+            if arr[i].is_nan():  # a signalling NaN cannot be hashed or compared
+                kinds[i] = "missing"
     for refused in ("container", "bool", "other"):
         if refused in verdict.values():
             _refuse_cells(arr, kinds, refused)
@@ -634,18 +644,126 @@ def _fold_in(text: str, placeholders: frozenset[str]) -> bool:
     return _fold(text) in placeholders
 
 
+def _lower_az(text: str) -> str:
+    """*text* with A-Z lowered (as placeholders are compared), not stripped."""
+    return "".join(chr(ord(c) + 32) if "A" <= c <= "Z" else c for c in text)
+
+
+def _split_keep(cell: str, seps: tuple[str, ...]) -> tuple[list[str], list[str]]:
+    """*cell* split on each of *seps* in turn: the pieces, and the separator
+    between each two pieces (``len(pieces) - 1`` of them)."""
+    parts = [cell]  # piece, separator, piece, ..., piece
+    for sep in seps:
+        out: list[str] = []
+        for k, part in enumerate(parts):
+            if k % 2:
+                out.append(part)
+                continue
+            for j, bit in enumerate(part.split(sep)):
+                if j:
+                    out.append(sep)
+                out.append(bit)
+        parts = out
+    return parts[0::2], parts[1::2]
+
+
 def _cell_values(
-    cell: str, seps: tuple[str, ...], placeholders: frozenset[str]
+    cell: str,
+    seps: tuple[str, ...],
+    placeholders: frozenset[str],
+    *,
+    starts: frozenset[str] | None = None,
 ) -> list[str]:
     """The values of one text cell: split on *seps*, stripped; blank pieces
-    and placeholders dropped, whether alone in the cell or among others."""
+    and placeholders dropped, whether alone in the cell or among others.
+
+    With *starts* (a placeholder holds a separator, as ``n/a`` holds ``/``;
+    see :func:`_placeholder_starts`), a placeholder is a whole run of
+    pieces: from each piece on, the longest run that reads as a placeholder
+    (``N/A`` in ``tea/N/A``) is dropped whole, and only the pieces outside
+    such runs are values. A placeholder
+    counts only between separators (or the cell's ends): ``tean/a`` holds
+    the values ``tean`` and ``a``. Runs start at a piece that is not blank.
+    """
     if _fold_in(cell, placeholders):  # "N/A" is one placeholder, even with sep "/"
         return []
-    pieces = [cell]
-    for sep in seps:
-        pieces = [q for p in pieces for q in p.split(sep)]
-    values = (p.strip() for p in pieces)
-    return [p for p in values if p and not _fold_in(p, placeholders)]
+    if starts is None:
+        pieces = [cell]
+        for sep in seps:
+            pieces = [q for p in pieces for q in p.split(sep)]
+        values = (p.strip() for p in pieces)
+        return [p for p in values if p and not _fold_in(p, placeholders)]
+    pieces, between = _split_keep(cell, seps)
+    longest = max(map(len, starts))
+    out: list[str] = []
+    i = 0
+    while i < len(pieces):
+        value = pieces[i].strip()
+        if not value:  # blank: no value, and no placeholder starts here
+            i += 1
+            continue
+        end = i
+        if len(value) <= longest and _fold(value) in starts:  # one may start here
+            end = _placeholder_run(pieces, between, i, placeholders, starts)
+        if end > i:
+            i = end
+            continue
+        out.append(value)
+        i += 1
+    return out
+
+
+def _placeholder_run(
+    pieces: list[str],
+    between: list[str],
+    i: int,
+    placeholders: frozenset[str],
+    starts: frozenset[str],
+) -> int:
+    """Where the longest run of *pieces* from the *i*-th (joined with their
+    separators *between*) that reads as a placeholder ends; *i* for none.
+
+    A few steps per piece whatever the cell: the stripped run only grows as
+    pieces are added (its text is the start of every longer run's), so the
+    run ends as soon as it starts no placeholder (*starts*), and blanks
+    between pieces (with a blank separator) longer than every placeholder
+    end it too.
+    """
+    longest = max(map(len, starts))
+    end = i + 1 if _fold_in(pieces[i], placeholders) else i
+    run = pieces[i]
+    blanks: list[str] = []  # blank pieces and separators after the run
+    width = 0
+    for j in range(i + 1, len(pieces)):
+        more = between[j - 1] + pieces[j]
+        if not more.strip():  # the run reads as before
+            blanks.append(more)
+            width += len(more)
+            if width > longest:  # inside any longer run: too long
+                break
+            continue
+        run = run + "".join(blanks) + more
+        blanks.clear()
+        width = 0
+        if len(run.strip()) > longest:
+            break
+        folded = _fold(run)
+        if folded not in starts:  # nor does any longer run
+            break
+        if folded in placeholders:
+            end = j + 1
+    return end
+
+
+def _placeholder_starts(
+    seps: tuple[str, ...], placeholders: frozenset[str]
+) -> frozenset[str] | None:
+    """``None`` when no separator occurs inside a placeholder (case of A-Z
+    ignored); otherwise every start of a placeholder (``n``, ``n/``,
+    ``n/a``), so that a piece that starts none is a value at once."""
+    if not any(_lower_az(s) in p for s in seps for p in placeholders):
+        return None
+    return frozenset(p[:k] for p in placeholders for k in range(1, len(p) + 1))
 
 
 def _mixed_kinds(
@@ -736,6 +854,47 @@ def _mapping_keys(
     return out
 
 
+def _decimal_of(text: str) -> decimal.Decimal | None:
+    """The number a text reads as, exactly (``"1.0"``, ``"01"`` and ``"1e0"``
+    read as 1); ``None`` for text that is no number, or NaN."""
+    try:
+        d = decimal.Decimal(text)
+    except (decimal.InvalidOperation, ValueError):
+        return None
+    return None if d.is_nan() else d
+
+
+def _number_keys(lookup: dict[str, str], numbers: Sequence[str]) -> dict[str, str]:
+    """The *lookup* for a column of numbers (*numbers*: the text of each
+    distinct number): a key that is not the text of one of them but reads
+    as the same number (``"1.0"``, ``"01"``, ``"1e0"`` for the value
+    ``1``; ``"2.50"`` for ``2.5``) is that value's key. Keys that then name
+    the same value are a ThresholdError."""
+    texts = set(numbers)
+    by_value: dict[decimal.Decimal, list[str]] = {}
+    for t in numbers:
+        d = _decimal_of(t)
+        if d is not None:
+            by_value.setdefault(d, []).append(t)
+    out: dict[str, str] = {}
+    source: dict[str, str] = {}
+    for key, tag in lookup.items():
+        targets = [key]
+        if key not in texts:
+            d = _decimal_of(key)
+            if d is not None and d in by_value:
+                targets = by_value[d]
+        for t in targets:
+            if t in out:
+                raise ThresholdError(
+                    f"'mapping' keys {source[t]!r} and {key!r} read alike in this "
+                    f"column of numbers (both are the value {t!r}): keep one of them"
+                )
+            out[t] = tag
+            source[t] = key
+    return out
+
+
 def tags_from_values(
     column: Any,
     mapping: Mapping[Any, str] | None = None,
@@ -764,9 +923,12 @@ def tags_from_values(
     mapping
         Value -> tag name (several values may share a tag). Keys are text or
         numbers, compared with the values as text (whole numbers as integers:
-        the key ``1`` matches ``1``, ``1.0`` and ``"1"``). Without it, each
-        distinct value is a tag, named *prefix* + value, in sorted order
-        (numbers in numeric order).
+        the key ``1`` matches ``1``, ``1.0`` and ``"1"``). In a column of
+        numbers, a text key that reads as a number is that number: ``"1.0"``,
+        ``"01"`` and ``"1e0"`` match the value ``1``, ``"2.50"`` matches
+        ``2.5`` (in a column of text, text is compared as written). Without
+        it, each distinct value is a tag, named *prefix* + value, in sorted
+        order (numbers in numeric order).
     prefix
         Put before each tag name made from a value (not before mapped names).
     sep
@@ -778,7 +940,10 @@ def tags_from_values(
         Text that means "not known" and gets no tag (default
         :data:`custseg.profile.PLACEHOLDERS`: 未知, 不详, 无, n/a, na, none,
         null, unknown, -, --, ?, nan, ...; stripped, case of A-Z ignored).
-        Pass ``()`` to keep a product called ``"NA"``.
+        Pass ``()`` to keep a product called ``"NA"``. A placeholder that
+        holds a separator (``n/a`` with ``sep="/"``) is dropped whole
+        wherever it sits between separators: ``"tea/N/A"`` is ``tea`` only,
+        never the values ``N`` and ``A``.
     max_tags
         The most tags made (default :data:`MAX_TAGS`, 1000); more is an
         :class:`~custseg.errors.InputError` raised before any matrix is
@@ -804,7 +969,8 @@ def tags_from_values(
     ThresholdError
         Bad parameters; a mapping key that can never match: one holding a
         separator, a placeholder, a blank or missing key, blanks at its ends,
-        or two keys that read alike (``1`` and ``"1"``).
+        or two keys that read alike (``1`` and ``"1"``; in a column of
+        numbers ``"1.0"`` and ``1`` too).
 
     Examples
     --------
@@ -816,6 +982,11 @@ def tags_from_values(
     ('hobby:tea', 'hobby:yoga')
     >>> tags_from_values([1.0, float("nan"), 2.0], {1: "one", 2: "two"}).sizes()
     {'one': 1, 'two': 1}
+    >>> codes = [1.0, float("nan"), 2.0]
+    >>> tags_from_values(codes, {"1.0": "one", "2": "two"}).sizes()
+    {'one': 1, 'two': 1}
+    >>> tags_from_values(["A产品/B产品", "tea/N/A"], sep=("/",)).names
+    ('A产品', 'B产品', 'tea')
     >>> tags_from_values([1, "1"])
     Traceback (most recent call last):
     ...
@@ -837,12 +1008,18 @@ def tags_from_values(
     arr = _values(column, "column")
     # distinct cells first: splitting and mapping run once per distinct cell
     codes, cells, is_number = _distinct_cells(arr)
+    starts = _placeholder_starts(seps, holders)
     per_cell = [
-        [cell] if number else _cell_values(cell, seps, holders)
+        [cell] if number else _cell_values(cell, seps, holders, starts=starts)
         for cell, number in zip(cells, is_number.tolist(), strict=True)
     ]
     has_values = np.array([bool(c) for c in per_cell], dtype=bool)
     _mixed_kinds(arr, codes, is_number, has_values)
+    if lookup is not None and is_number.any():
+        numbers = [
+            c for c, number in zip(cells, is_number.tolist(), strict=True) if number
+        ]
+        lookup = _number_keys(lookup, numbers)
     if lookup is None:
         found = list(dict.fromkeys(x for c in per_cell for x in c))
         values = found if is_number.any() else sorted(found)
@@ -1061,6 +1238,47 @@ def _days(x: Any, field: str) -> np.ndarray:
     return days
 
 
+def _sex_text(sex: np.ndarray) -> np.ndarray:
+    """The sex column as text: UTF-8 ``StringDType``, or fixed-width ``<U``
+    for text that is not UTF-8 (lone surrogates, from files decoded with
+    ``errors="surrogateescape"``), as :mod:`custseg.profile` reads it."""
+    if sex.dtype.kind == "U":
+        return sex
+    if sex.dtype.kind == "O":
+        return _to_text(sex)
+    try:
+        return sex.astype(np.dtypes.StringDType())
+    except UnicodeError:  # StringDType with its own NA, holding surrogates
+        return _to_text(sex.astype(object))
+
+
+def _texts_like(values: Sequence[str], text: np.ndarray) -> np.ndarray:
+    """*values* as an array to compare with *text*: of its dtype when that
+    is ``StringDType``; as ``<U`` of their own width otherwise (the width of
+    *text* would cut them)."""
+    if isinstance(text.dtype, np.dtypes.StringDType):
+        try:
+            return np.array(values, dtype=text.dtype)
+        except UnicodeError:  # a value that is not UTF-8 equals no such text
+            return np.array([x for x in values if _is_utf8(x)], dtype=text.dtype)
+    return np.array(values, dtype=str)
+
+
+def _is_utf8(text: str) -> bool:
+    try:
+        text.encode("utf-8")
+    except UnicodeError:
+        return False
+    return True
+
+
+def _as_of_day(as_of: Any, like: Any) -> float:
+    """The calendar day of *as_of*, read in the zone of the dates *like*
+    (see :func:`custseg._validate.as_datetime_scalar`)."""
+    moment = v.as_datetime_scalar(as_of, "as_of", like=like)
+    return float(v.to_days(np.asarray([moment]))[0])
+
+
 def life_stage_tags(
     *,
     as_of: Any,
@@ -1074,7 +1292,10 @@ def life_stage_tags(
     Only the tags the inputs allow are made: pregnant from *due_date*,
     mother from *baby_birthday*, boy and girl from *baby_sex*. A missing date
     or sex gives no tag (never a guess). Dates are compared as calendar
-    days.
+    days. Each tag depends only on its own inputs: a tz-aware *as_of* is
+    read in the zone of the due dates for the pregnant tag and in the zone
+    of the birthdays for the mother tag (``2024-05-31 20:00 UTC`` is 1 June
+    for birthdays in Shanghai, whatever the due dates are).
 
     Parameters
     ----------
@@ -1137,21 +1358,21 @@ def life_stage_tags(
             fix="pass due_date, baby_birthday or baby_sex",
         )
     index = common_index(**given)
-    dates = due_date if due_date is not None else baby_birthday
-    day = float(
-        v.to_days(np.asarray([v.as_datetime_scalar(as_of, "as_of", like=dates)]))[0]
-    )
+    if due_date is None and baby_birthday is None:
+        _as_of_day(as_of, None)  # checked, though no date needs it
     names: list[str] = []
     cols: list[np.ndarray] = []
     lengths: dict[str, np.ndarray] = {}
     mother = None
+    # an aware as_of is read in the zone of each column it is compared with:
+    # one column's zone never decides another column's day
     if due_date is not None:
-        ahead = _days(due_date, "due_date") - day
+        ahead = _days(due_date, "due_date") - _as_of_day(as_of, due_date)
         lengths["due_date"] = ahead
         names.append(windows.labels[0])
         cols.append((ahead >= 0) & (ahead < windows.pregnancy_days))
     if baby_birthday is not None:
-        age = day - _days(baby_birthday, "baby_birthday")
+        age = _as_of_day(as_of, baby_birthday) - _days(baby_birthday, "baby_birthday")
         lengths["baby_birthday"] = age
         mother = (age >= 0) & (age < windows.baby_months * _DAYS_PER_MONTH)
         names.append(windows.labels[1])
@@ -1160,11 +1381,8 @@ def life_stage_tags(
         sex = _values(baby_sex, "baby_sex")
         lengths["baby_sex"] = sex
         known = ~_column_missing(sex, "baby_sex", PLACEHOLDERS)
-        text = sex.astype(np.dtypes.StringDType())
-        folded = np.strings.lower(np.strings.strip(text))
-        accepted = np.array(
-            [*windows.boy_values, *windows.girl_values], dtype=folded.dtype
-        )
+        folded = np.strings.lower(np.strings.strip(_sex_text(sex)))
+        accepted = _texts_like([*windows.boy_values, *windows.girl_values], folded)
         odd = known & ~np.isin(folded, accepted)
         if odd.any():  # a typo is not "no baby": say so
             first, count = v.first_offender(odd)
@@ -1184,7 +1402,7 @@ def life_stage_tags(
             (windows.labels[2], windows.boy_values),
             (windows.labels[3], windows.girl_values),
         ):
-            hit = known & np.isin(folded, np.array(values, dtype=folded.dtype))
+            hit = known & np.isin(folded, _texts_like(values, folded))
             if mother is not None:
                 hit &= mother
             names.append(label)

@@ -393,8 +393,10 @@ def _flag(x: Any, field: str) -> tuple[np.ndarray, np.ndarray]:
 
     Answers go through :func:`~custseg._categories.as_category`: True/False,
     1/0, and the texts yes/no, true/false, y/n, 是/否 (any case); None, NaN,
-    pd.NA and blank text are missing. Anything else is an InputError naming
-    the unknown answers.
+    pd.NA, text of only blanks, ``-`` and ``_``, and the words of
+    :data:`custseg._categories.YES_NO_MISSING` (``unknown``, ``n/a``, 未知,
+    ...) are missing. Anything else is an InputError naming the unknown
+    answers.
     """
     if isinstance(x, str | bytes) or np.isscalar(x) or x is None:
         raise InputError(
@@ -566,7 +568,8 @@ def customer_status(
         Optional yes/no per customer: interest recorded (a lead, an
         enquiry). None (default): no interest data, so nobody is potential.
         Flags take True/False, 1/0 or the texts yes/no, true/false, y/n,
-        是/否; None, NaN and blanks are missing.
+        是/否; None, NaN, blanks, ``-`` and the placeholders ``unknown``,
+        ``n/a``, 未知 and the like are missing.
     vip
         Optional yes/no per customer: the customer is a VIP.
     loyal
@@ -1198,6 +1201,41 @@ class CarePhases:
         )
 
 
+def _care_names(phases: CarePhases, lang: Any) -> tuple[str, ...]:
+    """The phase names then the no-purchase name, in *lang*.
+
+    With ``lang="zh"`` the care-phase names of :class:`CarePhases` (``care``,
+    ``recommend``, ``stimulate``, ``established``, ``no_purchase``) are
+    translated wherever they stand; other names (``new``, ``welcome``) are
+    used as given. A name that then equals another one is a ThresholdError.
+    """
+    given = (*phases.labels, phases.no_purchase)
+    lang = v.choice(lang, "lang", _LANGS)
+    if lang == "en":
+        return given
+    default = CarePhases()
+    ours = {*default.labels, default.no_purchase}
+    names = tuple(_ZH[g] if g in ours else g for g in given)
+    k = len(phases.labels)
+    seen: dict[str, int] = {}
+    for i, name in enumerate(names):
+        j = seen.setdefault(name, i)
+        if j != i:
+            which = [
+                ("no_purchase" if x == k else f"labels[{x}]")
+                + f" {given[x]!r}"
+                + (" (translated)" if given[x] != name else " (as given)")
+                for x in (j, i)
+            ]
+            raise ThresholdError(
+                f"'phases.labels' and 'phases.no_purchase' give {name!r} twice "
+                f"with lang='zh': {which[0]} and {which[1]} (the default "
+                "care-phase names are translated, others are used as given): "
+                "rename one of them, or pass lang='en'"
+            )
+    return names
+
+
 def care_phase(
     days_since_first_purchase: Any,
     phases: CarePhases | None = None,
@@ -1222,7 +1260,10 @@ def care_phase(
         The breaks and names; default :class:`CarePhases`.
     lang
         ``"en"`` (default) or ``"zh"``: the default names in Chinese; names
-        you give in *phases* are used as they are.
+        you give in *phases* are used as they are: only the default
+        care-phase names (``care``, ``recommend``, ``stimulate``,
+        ``established``, ``no_purchase``) are translated, wherever they
+        stand, so ``new`` or ``welcome`` stay as given.
 
     Returns
     -------
@@ -1234,6 +1275,9 @@ def care_phase(
     ------
     InputError
         Negative days (a first purchase after the reference day).
+    ThresholdError
+        With ``lang="zh"``, a translated default name that equals a name you
+        gave.
 
     Examples
     --------
@@ -1241,9 +1285,18 @@ def care_phase(
     ['care', 'care', 'recommend', 'recommend', 'stimulate', 'stimulate', 'established', 'no_purchase']
     >>> care_phase([2, 40], lang="zh").to_numpy().tolist()
     ['关怀', '刺激活动']
+    >>> mine = CarePhases(breaks=(5,), labels=("new", "recommend"))
+    >>> care_phase([1, 6], mine, lang="zh").to_numpy().tolist()
+    ['new', '推荐活动']
+    >>> care_phase([1], CarePhases(breaks=(5,), labels=("welcome", "care")), lang="zh").names
+    ('welcome', '关怀', '未购买')
+    >>> care_phase([1], CarePhases(breaks=(5,), labels=("未购买", "recommend")), lang="zh")
+    Traceback (most recent call last):
+    ...
+    custseg.errors.ThresholdError: 'phases.labels' and 'phases.no_purchase' give '未购买' twice with lang='zh': labels[0] '未购买' (as given) and no_purchase 'no_purchase' (translated) (the default care-phase names are translated, others are used as given): rename one of them, or pass lang='en'
     """
     phases = _check_type(phases, CarePhases, "phases")
-    names = _translate((*phases.labels, phases.no_purchase), lang)
+    names = _care_names(phases, lang)
     t = _amounts(
         days_since_first_purchase,
         "days_since_first_purchase",

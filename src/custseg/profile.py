@@ -43,6 +43,7 @@ and agrees with ``score >= break``.
 
 from __future__ import annotations
 
+import decimal
 import difflib
 import math
 import operator
@@ -304,7 +305,13 @@ def _object_missing_by_value(
     rows = np.flatnonzero(real)
     if rows.size:
         missing[rows] = np.isnan(arr[rows].astype(np.float64))
-    rows = np.flatnonzero(~(text | real) & ~missing)
+    # Decimal NaN of every form (sNaN, -NaN, NaN with a payload): its text
+    # is not always "NaN", and a signalling one cannot even be compared
+    dec = np.asarray(types == decimal.Decimal, dtype=bool)
+    rows = np.flatnonzero(dec)
+    if rows.size:
+        missing[rows] = [d.is_nan() for d in arr[rows].tolist()]
+    rows = np.flatnonzero(~(text | real | dec) & ~missing)
     if rows.size:
         missing[rows] = _object_missing(arr[rows], placeholders)
     return missing

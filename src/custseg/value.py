@@ -421,7 +421,8 @@ def value_tier(
     assets
         Per customer, a number (spend, declared assets, budget) or a level:
         ``"large"``, ``"medium"``, ``"ordinary"`` (大, 中, 一般, ...).
-        Missing (None, NaN, blank, ``"unknown"``, 未知) gives tier D.
+        Missing (None, NaN, blank or only ``-``/``_``, ``"unknown"``, 未知)
+        gives tier D.
     intent
         Per customer, a number (a score or a purchase probability) or a
         level: ``"strong"``, ``"some"``, ``"unclear"`` (强, 一般, 不明显, ...).
@@ -847,7 +848,9 @@ def conversion_readiness(
     need, motivation, ability, timing
         Per customer, whether the factor is present: booleans, ``0``/``1``,
         or text (``yes``/``no``, ``y``/``n``, ``true``/``false``, 是/否,
-        有/无). Missing (None, NaN, blank, ``"unknown"``, 未知) is "unknown".
+        有/无). Missing (None, NaN, blank or only ``-``/``_``, and the words
+        ``unknown``, ``n/a``, ``na``, 未知, 不详, ... of the yes/no fields) is
+        "unknown".
     order
         The order the factors are read in (a permutation of
         ``("need", "motivation", "ability", "timing")``).
