@@ -212,7 +212,7 @@ def test_cli_due_says_how_many_were_not_checked(
     )
     assert code == 0
     printed = capsys.readouterr().out  # type: ignore[attr-defined]
-    assert "1 customers of a class with a win-back deadline have no recency" in printed
+    assert "1 customer of a class with a win-back deadline has no recency" in printed
     due = pd.read_csv(out, dtype=str)
     assert due["customer_id"].tolist() == ["c1"]
 

@@ -13,7 +13,8 @@ Text made only of blanks, ``-`` and ``_`` (``""``, ``"  "``, ``"-"``,
 Yes/no fields (levels ``("no", "yes")`` taking True/False) also read the
 words of :data:`YES_NO_MISSING` as missing, unless the field's own spellings
 give the word an answer. A whole number written as text is read as
-written (stripped): ``"-1"`` is the number -1, ``"+1"`` is 1, and digits with
+written (stripped): ``"-1"`` is the number -1, ``"+1"`` and ``"1.0"`` are 1
+(zeros after a point: how pandas writes a flag column with gaps), and digits with
 ``-``/``_``/blanks around or inside (``"1-"``, ``"_1"``, ``"- 1"``) are unknown
 answers, never a number.
 
@@ -67,8 +68,10 @@ YES_NO_MISSING: tuple[str, ...] = (
 )
 
 _SEPARATORS = re.compile(r"[\s_\-]+")
-#: A whole number as written: an optional sign, then digits.
-_WHOLE = re.compile(r"[+-]?\d+")
+#: A whole number as written: an optional sign, digits, and an optional
+#: point with zeros only (``"1.0"``: how pandas writes a flag column with
+#: gaps to CSV).
+_WHOLE = re.compile(r"([+-]?\d+)(?:\.0*)?")
 #: Digits only (a key whose text was digits with '-', '_' or blanks).
 _DIGITS = re.compile(r"\d+")
 
@@ -524,11 +527,13 @@ def _code_of(
         if not key:  # blank, or only '-' / '_' (an export's placeholder)
             return MISSING
         raw = value.strip()
-        if _WHOLE.fullmatch(raw):  # a whole number, read as written
+        whole = _WHOLE.fullmatch(raw)
+        if whole:  # a whole number, read as written
             if integers is not None:
-                if len(raw) > 40:  # past any scale (and int()'s digit limit)
-                    raise _OutOfScale(f"{raw[:20]}...")
-                return _scale_code(int(raw), integers, k)
+                digits = whole.group(1)
+                if len(digits) > 40:  # past any scale (and int()'s digit limit)
+                    raise _OutOfScale(f"{digits[:20]}...")
+                return _scale_code(int(digits), integers, k)
             return table.get(key) if raw == key else None
         if _DIGITS.fullmatch(key):  # "1-", "_1", "- 1": the sign is unclear
             return None

@@ -40,8 +40,8 @@ def _deadline_notes(
     plan: Any, recency_col: str | None, args: argparse.Namespace
 ) -> str:
     """What the win-back deadlines of an :class:`ActionPlan` did: the
-    customers whose deadline could not be checked, and those past it (not
-    due), with where the deadlines came from ("" for a fixed cadence)."""
+    customers whose deadline could not be checked, and those past it (no
+    cadence or holiday contact), with where the deadlines came from ("" for a fixed cadence)."""
     if not isinstance(plan, ActionPlan):
         return ""
     notes = []
@@ -52,18 +52,23 @@ def _deadline_notes(
             else "no recency: the table has no recency_days column (name one "
             "with --recency COLUMN)"
         )
+        one = plan.unchecked == 1
         notes.append(
-            f"{plan.unchecked:,d} customers of a class with a win-back deadline "
-            f"have {where}: their deadline is not checked and they are not due; "
-            "fill in their recency to decide"
+            f"{plan.unchecked:,d} customer{'' if one else 's'} of a class with a "
+            f"win-back deadline {'has' if one else 'have'} {where}: their "
+            "deadline is not checked and they are not due; fill in their "
+            "recency to decide"
         )
     stopped = int(np.count_nonzero(plan.stopped))
     if stopped:
         days = plan.class_deadline[np.isfinite(plan.class_deadline)]
         shown = ", ".join(f"{d:,.0f}" for d in np.unique(days))
         note = (
-            f"{stopped:,d} customers are past their class's win-back deadline "
-            f"({shown} days since the last purchase): not due"
+            f"{stopped:,d} {'customer is' if stopped == 1 else 'customers are'} "
+            "past their class's win-back deadline "
+            f"({shown} days since the last purchase): no cadence or holiday "
+            "contact for them; a birthday or points row of theirs is still "
+            "listed, with the action 'stop: win-back deadline passed'"
         )
         if args.preset is None and args.rules is None:
             note += (

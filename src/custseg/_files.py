@@ -836,12 +836,36 @@ def of_source(exc: InputError, where: str, fix: str | None = None) -> InputError
     )
 
 
+#: What a records or contacts file holds, for the advice on an empty one.
+_SIDE_LAYOUTS = {
+    "records": "it needs a header line naming the customer id column and the "
+    "record fields (customer_id,vip,...), then one line per customer",
+    "contacts": "it needs a header line (customer_id,date,initiator,kind), then "
+    "one line per contact",
+}
+
+
 def in_file(exc: InputError, what: str, path: str | os.PathLike[str]) -> InputError:
     """*exc* about a column of the *what* file (``"records"``) at *path*, its
-    problem said to be in that file; errors about the file itself as they are."""
-    if exc.field == os.fspath(path):
+    problem said to be in that file; errors about the file itself as they
+    are, with advice for this kind of file (an empty one's layout; the
+    encoding, which is the transactions' too)."""
+    if exc.field != os.fspath(path):
+        return of_source(exc, f"{what} file {os.fspath(path)!r}")
+    fix = exc.fix
+    if exc.problem.endswith("the file is empty") and what in _SIDE_LAYOUTS:
+        fix = _SIDE_LAYOUTS[what]
+    elif " text" in exc.problem and "cannot be read as" in exc.problem:
+        fix = (
+            f"{fix}; the encoding (--encoding, encoding=) is the same for every "
+            f"file, so if the transactions need another one, save the {what} "
+            "file as UTF-8 first (iconv -f gbk -t utf-8, or 'CSV UTF-8' in Excel)"
+        )
+    if fix == exc.fix:
         return exc
-    return of_source(exc, f"{what} file {os.fspath(path)!r}")
+    return InputError(
+        exc.field, exc.problem, first_row=exc.first_row, n_rows=exc.n_rows, fix=fix
+    )
 
 
 def check_number_text(col: pd.Series, field: str) -> None:

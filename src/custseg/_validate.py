@@ -440,18 +440,45 @@ def _shortest(x: np.ndarray, dtype: np.dtype) -> np.ndarray:
             down = _POW10[np.clip(-places, 0, top)]
             scaled = x[rows] * up / down
             near = np.rint(scaled)
-            read = near * down / up
+            read = _scaled_decimals(near, places)
             ok = read.astype(dtype) == narrow[rows]
             if digits > info.precision or first == 1:
                 no = np.flatnonzero(~ok)
                 side = np.where(near[no] > scaled[no], -1.0, 1.0)
-                other = (near[no] + side) * down[no] / up[no]
+                other = _scaled_decimals(near[no] + side, places[no])
                 back = other.astype(dtype) == narrow[rows[no]]
                 read[no[back]] = other[back]
                 ok[no[back]] = True
             out[rows[ok]] = read[ok]
             rows = rows[~ok]
     return out
+
+
+def _scaled_decimals(digits: np.ndarray, places: np.ndarray) -> np.ndarray:
+    """The doubles nearest ``digits * 10**-places`` (whole *digits* below
+    2**53): one division or multiplication by an exact power of ten where
+    ``|places| <= 22``, else Python's correctly rounded reading of the
+    decimal text (tiny or huge values: ``14660108 / 1e44`` is one unit in
+    the last place off ``1.4660108e-37``, as ``1e44`` is not exact).
+
+    >>> _scaled_decimals(np.array([14660108.0, 1999.0]), np.array([44, 2])).tolist()
+    [1.4660108e-37, 19.99]
+    """
+    out = np.empty(len(digits), dtype=np.float64)
+    exact = np.abs(places) <= _EXACT_POW10
+    p = places[exact]
+    out[exact] = np.where(
+        p >= 0,
+        digits[exact] / _POW10[np.clip(p, 0, _EXACT_POW10)],
+        digits[exact] * _POW10[np.clip(-p, 0, _EXACT_POW10)],
+    )
+    for i in np.flatnonzero(~exact).tolist():
+        out[i] = float(f"{int(digits[i])}e{-int(places[i])}")
+    return out
+
+
+#: The largest power of ten a double holds exactly (10**22).
+_EXACT_POW10 = 22
 
 
 def _check_sums(arr: np.ndarray, field: str) -> None:

@@ -47,7 +47,6 @@ from ._files import (
     output_target,
     parse_date_column,
     parse_date_text,
-    table_columns,
     table_writer,
     write_all,
 )
@@ -56,6 +55,7 @@ from .frame import (
     _load_preset,
     _record_numbers,
     dropped_customers,
+    record_text_columns,
     segment,
     table_format,
 )
@@ -420,6 +420,35 @@ def _segment_kwargs(args: argparse.Namespace) -> dict[str, Any]:
     }
 
 
+def _side_file_named(exc: InputError, args: argparse.Namespace) -> InputError:
+    """*exc* from :func:`custseg.segment` with the ``--records`` or
+    ``--contacts`` file it is about named (the library saw their frames)."""
+    problem, field = exc.problem, exc.field
+    for path, phrases, what in (
+        (
+            getattr(args, "records", None),
+            ("of the customer records", "in the customer records"),
+            "records",
+        ),
+        (getattr(args, "contacts", None), ("of the contacts",), "contacts"),
+    ):
+        if not path:
+            continue
+        named = f"the {what} file {os.fspath(path)!r}"
+        for phrase in phrases:
+            if problem.startswith(phrase) or f" {phrase}" in problem:
+                problem = problem.replace(phrase, f"{phrase.split()[0]} {named}", 1)
+                break
+        else:
+            if field == what:  # about the frame itself: the file
+                field = os.fspath(path)
+    if (problem, field) == (exc.problem, exc.field):
+        return exc
+    return InputError(
+        field, problem, first_row=exc.first_row, n_rows=exc.n_rows, fix=exc.fix
+    )
+
+
 def _compute(
     tx: pd.DataFrame, args: argparse.Namespace, rs: rules_mod.RuleSet | None
 ) -> tuple[pd.DataFrame, list[str], list[str]]:
@@ -431,7 +460,10 @@ def _compute(
     """
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", CustsegWarning)  # also in .diagnostics
-        result = segment(tx, rules=rs, lang=args.lang, **_segment_kwargs(args))
+        try:
+            result = segment(tx, rules=rs, lang=args.lang, **_segment_kwargs(args))
+        except InputError as exc:
+            raise _side_file_named(exc, args) from None
     seg = result.customers
     if seg.attrs.get("n_dropped", 0):  # customers whose every row was dropped
         seg.attrs["n_dropped_customers"] = dropped_customers(
@@ -592,17 +624,10 @@ def _side_file(
     into the output as read, except those the rules read as numbers (or as
     survey answers, which may be codes), read as numbers.
     """
-    text = [args.customer]
+    text: list[str] = [args.customer]
     numbers = _record_numbers(rs) if what == "records" else []
     if what == "records":
-        numeric = {
-            name
-            for name, spec in (rs.fields.items() if rs is not None else ())
-            if spec.kind in ("number", "integer")
-            or name in ("satisfaction", "referral")
-        }
-        names = table_columns(path, encoding=args.encoding)
-        text += [n for n in names if n not in numeric and n != args.customer]
+        text = record_text_columns(path, args.customer, rs, args.encoding)
     try:
         return _read_table(
             path,

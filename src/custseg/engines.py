@@ -635,12 +635,64 @@ def _text_dates(col: Any, cols: _Columns, fmt: str) -> Any:
             text = text.str.replace_all(_OFFSET, "", literal=False)
             fmt = fmt[: -len(zone)]
             break
+    fmt, fraction = _fraction_format(fmt, cols.backend, cols.date_format or fmt)
+    if fraction is not None:
+        fits = text.str.contains(fraction, literal=False)
+        valid = fits if valid is None else valid & fits
     if cols.backend == "pyspark" and not re.search(r"%[^YmdHMSy%]", fmt):
         # Spark's parser wants two digits where the others accept one
         # (2024-1-5): a lone digit gets its zero
         text = text.str.replace_all(r"(?<![0-9])([0-9])(?![0-9])", "0$1", literal=False)
     parsed = _two_digit_years(text.str.to_datetime(fmt).cast(nw.Datetime("us")), fmt)
     return parsed if valid is None else nw.when(valid).then(parsed)
+
+
+#: The fraction Python's ``.%f`` reads at the end of a text date: a dot
+#: and 1 to 6 digits.
+_FRACTION = r"\.[0-9]{1,6}$"
+
+
+def _fraction_format(fmt: str, backend: str, given: str) -> tuple[str, str | None]:
+    """*fmt* for *backend*'s parser where ``%f`` (fractional seconds) needs
+    a change, with a pattern the text must match (or None); InputError
+    where the engine cannot read ``%f`` as Python's strptime does (*given*:
+    the format as the user wrote it, for the message).
+
+    Polars (chrono) reads ``%f`` as a whole number of nanoseconds ('.5' is
+    5 ns): a ``.%f`` at the end becomes chrono's ``%.f`` (a fraction of a
+    second), and the text must end in a dot and 1 to 6 digits, as Python
+    requires. Arrow's strptime has no ``%f`` at all.
+    """
+    if "%f" not in fmt.replace("%%", ""):
+        return fmt, None
+    if backend == "pyarrow":
+        raise InputError(
+            "date_format",
+            f"has %f ({given!r}), which the PyArrow engine cannot read: Arrow's "
+            "strptime has no %f (fractional seconds)",
+            fix="cast the column to timestamps first (e.g. with "
+            "pyarrow.compute.cast or pandas.to_datetime), or pass the data as "
+            "a pandas, Polars or DuckDB frame",
+        )
+    if backend == "polars":
+        head = fmt[:-3]
+        if (
+            not fmt.endswith(".%f")
+            or "%f" in head.replace("%%", "")
+            or (len(head) - len(head.rstrip("%"))) % 2
+        ):
+            raise InputError(
+                "date_format",
+                f"has %f ({given!r}) where custseg cannot read it in Polars: "
+                "Polars reads %f as a whole number of nanoseconds ('.5' as "
+                "5 ns), and custseg translates %f only as '.%f' at the end "
+                "of the format (before any %z)",
+                fix="end the format with '.%f' (e.g. '%Y-%m-%d %H:%M:%S.%f'), "
+                "cast the column to timestamps first, or pass the data as a "
+                "pandas or DuckDB frame",
+            )
+        return head + "%.f", _FRACTION
+    return fmt, None
 
 
 def _two_digit_years(parsed: Any, fmt: str) -> Any:
@@ -1007,6 +1059,10 @@ def _prepare(
     ids = nw.col(cols.q(c))
     if cols.id_kind == "category":
         ids = ids.cast(nw.String)
+    elif cols.id_kind == "float":
+        # -0.0 is the customer 0.0, as in pandas (Arrow's group_by tells the
+        # two zeros apart); NaN and NULL pass through, refused below
+        ids = nw.when(ids == 0).then(nw.lit(0.0, nw.Float64)).otherwise(ids)
     if a is not None and cols.amount_kind == "int" and cols.backend == "pyarrow":
         _check_arrow_ints(lf, a)  # Arrow refuses to cast them to float
     if a is None:
@@ -1027,6 +1083,9 @@ def _prepare(
     extra = []
     if a is not None and cols.amount_kind == "decimal":
         extra.append(_decimal_inexact(nw.col(cols.q(a))).alias("_a_inexact"))
+    if a is not None and cols.amount_kind == "int" and cols.backend != "pyarrow":
+        # compared before the cast to Float64, which rounds 2**53 + 1 down
+        extra.append(_int_inexact(lf, cols.q(a)).alias("_a_big"))
     if cols.backend == "pyarrow" and fmt is not None:
         extra.append(_rolled_dates(cols, fmt).alias("_d_rolled"))
     with _parsing(cols, fmt):  # eager frames parse right here
@@ -1079,6 +1138,14 @@ def _prepare(
             "contains infinite values",
             checks["inf_amount"],
             fix="replace them with finite numbers",
+        )
+    if checks.get("big"):
+        raise _rows_error(
+            a,
+            "has integers beyond 2**53, which float64 sums do not hold exactly",
+            checks["big"],
+            fix="scale the amounts down (e.g. to thousands), or convert them to "
+            "float yourself if rounding them is acceptable",
         )
     if checks.get("inexact"):
         raise _rows_error(
@@ -1448,16 +1515,46 @@ def _rolled_dates(cols: _Columns, fmt: str) -> Any:
     return (~parsed.is_null() & (norm(back) != norm(text))).fill_null(False)
 
 
+def _int_inexact(lf: Any, name: str) -> Any:
+    """Where an integer amount is beyond 2**53 (Boolean), compared in the
+    column's own type (unsigned columns with an unsigned literal)."""
+    nw = _narwhals()
+    col = nw.col(name)
+    dtype = lf.collect_schema()[name]
+    if dtype.is_unsigned_integer():
+        return col > nw.lit(_EXACT, dtype)
+    return (col > _EXACT) | (col < -_EXACT)
+
+
+#: The split of an amount's absolute value into high and low parts, summed
+#: apart in Int64 (exact, and far from overflow) by :func:`_check_exact_sums`.
+_HALF = 2**26
+
+
 def _check_exact_sums(base: Any, c: str, field: str) -> None:
     """Refuse integer amounts whose sum of absolute values per customer
     passes 2**53 (the float64 sums may round), as :func:`~custseg.summarize`
-    does; one more aggregate, run only when the whole column's bound fails."""
+    does; one more aggregate, run only when the whole column's bound fails.
+
+    Every amount is at most 2**53 here (larger ones are refused first), so
+    ``_a`` holds it exactly; the bound is summed in integers, split in two
+    parts of 26 and 27 bits (a Float64 sum would round 2**53 + 1 down)."""
     nw = _narwhals()
-    bad = (
-        base.with_columns(nw.col("_a").abs().alias("_abs"))
+    whole = nw.col("_a").abs().cast(nw.Int64)
+    half = nw.lit(_HALF, nw.Int64)
+    sums = (
+        base.with_columns(
+            (whole // half).alias("_hi"),
+            (whole % half).alias("_lo"),
+        )
         .group_by(c)
-        .agg(nw.col("_abs").sum())
-        .filter(nw.col("_abs") > float(_EXACT))
+        .agg(nw.col("_hi").sum(), nw.col("_lo").sum())
+    )
+    hi = nw.col("_hi") + nw.col("_lo") // half
+    lo = nw.col("_lo") % half
+    limit = _EXACT // _HALF
+    bad = (
+        sums.filter((hi > limit) | ((hi == limit) & (lo > 0)))
         .select(nw.len().alias("n"))
         .collect()
         .item()
@@ -1501,9 +1598,12 @@ def _first_pass(
     nw = _narwhals()
     d = nw.col("_d")
     a = nw.col("_a")
+    missing_id = nw.col(_KEY).is_null()
+    if cols.id_kind == "float":  # NaN ids are missing ids, as in pandas
+        missing_id = missing_id | nw.col(_KEY).is_nan().fill_null(False)
     exprs = [
         nw.len().alias("n"),
-        nw.col(_KEY).is_null().cast(nw.Int64).sum().alias("null_id"),
+        missing_id.cast(nw.Int64).sum().alias("null_id"),
         (d.is_null() & ~nw.col("_d_null")).cast(nw.Int64).sum().alias("bad_date"),
         nw.col("_d_null").cast(nw.Int64).sum().alias("null_date"),
         (a.is_null() | a.is_nan()).cast(nw.Int64).sum().alias("null_amount"),
@@ -1531,6 +1631,10 @@ def _first_pass(
     schema = base.collect_schema()
     if "_d_rolled" in schema:
         exprs.append(nw.col("_d_rolled").cast(nw.Int64).sum().alias("rolled"))
+    if "_a_big" in schema:
+        exprs.append(
+            nw.col("_a_big").fill_null(False).cast(nw.Int64).sum().alias("big")
+        )
     if "_a_inexact" in schema:
         inexact = nw.col("_a_inexact").fill_null(False).cast(nw.Int64)
         exprs.append(inexact.sum().alias("inexact"))

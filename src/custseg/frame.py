@@ -33,6 +33,7 @@ from ._files import (
     of_source,
     parse_date_column,
     read_table,
+    table_columns,
     table_format,
     write_table,
 )
@@ -252,14 +253,17 @@ def _join_relationship(
             "would match",
             fix=_SAME_IDS_FIX.replace("records[", "contacts["),
         )
-    summary = contact_summary(
-        contacts[customer].to_numpy(),
-        dates,
-        contacts["initiator"].to_numpy(),
-        contacts["kind"].to_numpy(),
-        first_sale=facts,
-        as_of=facts.as_of,
-    )
+    try:
+        summary = contact_summary(
+            contacts[customer].to_numpy(),
+            dates,
+            contacts["initiator"].to_numpy(),
+            contacts["kind"].to_numpy(),
+            first_sale=facts,
+            as_of=facts.as_of,
+        )
+    except InputError as exc:  # 'kind' has unknown answers: of the contacts
+        raise of_source(exc, where) from None
     labels = relationship_type(summary).to_pandas()
     ids = labels.index
     if "relationship" in out.columns:
@@ -426,21 +430,46 @@ def _no_match(source: str, ids: pd.Index, index: pd.Index) -> str:
     )
 
 
+def record_text_columns(
+    path: str | os.PathLike[str],
+    customer: Hashable,
+    rs: RuleSet | None,
+    encoding: str | None = None,
+) -> list[str]:
+    """The columns of a records file read as text exactly as written: all but
+    those the rules read as numbers (or as survey answers, which may be
+    codes). ``00123``, ``+86...``, ``1e5``, ``NA`` and ``None`` stay what
+    they are; only an empty cell is missing. The CLI's ``--records`` and
+    ``segment(records=path)`` read a file alike through this.
+    """
+    numeric = {
+        name
+        for name, spec in (rs.fields.items() if rs is not None else ())
+        if spec.kind in ("number", "integer") or name in ("satisfaction", "referral")
+    }
+    names = table_columns(path, encoding=encoding)
+    text: list[str] = [customer] if isinstance(customer, str) else []
+    return text + [n for n in names if n not in numeric and n != customer]
+
+
 def _records_frame(
     records: Any,
     customer: Hashable,
     encoding: str | None = None,
-    numbers: Iterable[str] = (),
+    rs: RuleSet | None = None,
 ) -> pd.DataFrame:
-    """Customer records indexed by id (named *customer*): from a path (the id
-    read as text; the columns named in *numbers*, those the rules read as
-    numbers, checked as the amounts are: ``1.234`` in a ';' file is refused)
+    """Customer records indexed by id (named *customer*): from a path (read
+    as :func:`record_text_columns` says; the fields the rules read as
+    numbers checked as the amounts are: ``1.234`` in a ';' file is refused)
     or a frame with the id as a column or as its named index."""
     if isinstance(records, str | os.PathLike):
-        text = (customer,) if isinstance(customer, str) else ()
+        text = record_text_columns(records, customer, rs, encoding)
         try:
             records = _read_table(
-                records, encoding=encoding, text_columns=text, exact_numbers=numbers
+                records,
+                encoding=encoding,
+                text_columns=text,
+                exact_numbers=_record_numbers(rs),
             )
         except InputError as exc:
             raise in_file(exc, "records", records) from None
@@ -592,6 +621,12 @@ def _join_records(
             joined["frequency"].fillna(0).astype(out["frequency"].dtype)
         )
         joined["monetary"] = joined["monetary"].fillna(0.0)
+    if isinstance(records.index, pd.RangeIndex):
+        # pandas makes the result of reindexing a RangeIndex a RangeIndex
+        # again when it has one value, adding 1 to it: 2**63 - 1 overflows
+        records = records.set_axis(
+            pd.Index(np.asarray(records.index), name=records.index.name)
+        )
     for column in records.columns:
         joined[column] = records[column].reindex(joined.index)
     return joined
@@ -1119,8 +1154,11 @@ def segment(
         Customer records, one row per customer (survey answers, VIP flags,
         visits, profile fields, ...): a DataFrame with the customer id column
         (named as in the transactions, or as its index), or the path of a
-        CSV/Parquet file. They are joined by id, keeping every customer of
-        either input: customers with records but no transactions have no
+        CSV/Parquet file, read as ``custseg segment --records`` reads it:
+        every column as text exactly as written (``007``, ``NA``, ``None``
+        stay what they are; only an empty cell is missing) except the fields
+        the rules read as numbers or survey answers. They are joined by id,
+        keeping every customer of either input: customers with records but no transactions have no
         purchase (frequency 0, monetary 0, missing recency and scores), and
         a ``present`` column says where each customer was found (``both``,
         ``transactions_only``, ``records_only``); records-only customers
@@ -1294,7 +1332,7 @@ def _segment(
     found: list[pd.Index] = []  # the ids of the records and of the contacts
     sources: list[str] = []
     if records is not None:
-        frame = _records_frame(records, customer, encoding, _record_numbers(rs))
+        frame = _records_frame(records, customer, encoding, rs)
         out = _join_records(out, frame, customer, _computed_names(rs, explain))
         found.append(frame.index)
         sources.append("customer records")

@@ -1165,8 +1165,9 @@ def profile_completeness(
                 )
         # a column mapped to a field is that field's, not also the field it
         # is named like (one value must not fill two fields)
+        # (mapped itself to an absent column, it does not take it back either)
         for field, column in source.items():
-            if field not in mapped and claimed.get(column, field) != field:
+            if column is not None and claimed.get(column, field) != field:
                 source[field] = None
     present = {f: c for f, c in source.items() if c is not None}
     if not present:
