@@ -136,8 +136,10 @@ def ref_type(row, t=None):
     """Relationship level of one customer (a dict of facts), as a name."""
     t = t or RelationshipThresholds()
     if row["first_sale"] is None:
-        # a contact of unknown kind could be the sale
-        return "unknown" if row.get("unknown_contacts", 0) > 0 else "no_sale"
+        # a contact of unknown kind could be the sale, and a missing count of
+        # them could hide one
+        odd = row.get("unknown_contacts", 0)
+        return "unknown" if math.isnan(odd) or odd > 0 else "no_sale"
     counts = [
         row["customer_contacts"],
         row["suggestions"],

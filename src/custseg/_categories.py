@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import decimal
 import re
+import types
 from collections.abc import Mapping, Sequence
 from typing import Any
 
@@ -40,7 +41,7 @@ from ._validate import (
 )
 from .errors import InputError
 
-__all__ = ["MISSING", "YES_NO_MISSING", "as_category", "normalize"]
+__all__ = ["MISSING", "YES_NO_ALIASES", "YES_NO_MISSING", "as_category", "normalize"]
 
 #: The code of a missing answer.
 MISSING = -1
@@ -65,6 +66,27 @@ YES_NO_MISSING: tuple[str, ...] = (
     "不详",
     "不清楚",
     "待了解",
+)
+
+#: The spellings of yes and no every yes/no field reads besides yes/no
+#: themselves, True/False and 1/0 (matched after :func:`normalize`, so in any
+#: case): y/n, true/false, 是/否, 有/无, 是的/不是, 对/不, 没有.
+YES_NO_ALIASES: Mapping[str, int] = types.MappingProxyType(
+    {
+        "y": 1,
+        "true": 1,
+        "是": 1,
+        "有": 1,
+        "是的": 1,
+        "对": 1,
+        "n": 0,
+        "false": 0,
+        "否": 0,
+        "无": 0,
+        "没有": 0,
+        "不是": 0,
+        "不": 0,
+    }
 )
 
 _SEPARATORS = re.compile(r"[\s_\-]+")

@@ -194,7 +194,7 @@ def share(count: float, total: float) -> str:
     """
     if not total:
         return Raw("-")
-    return Raw(f"{100 * count / total:.1f}%")
+    return Raw(f"{100 * count / total:z.1f}%")
 
 
 def short_repr(

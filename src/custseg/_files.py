@@ -1208,7 +1208,63 @@ def _to_datetime(col: pd.Series, name: str, date_format: str) -> pd.Series:
     except Exception as exc:  # ValueError, re.error: the format itself is bad
         if date_format == "ISO8601":
             raise
+        if "%z" in date_format and "Mixed timezones" in str(exc):
+            return _mixed_offsets(col, date_format)
         raise _format_error(date_format, exc) from None
+
+
+# a trailing strptime %z: Z, +HH, +HHMM, +HH:MM, with seconds and fractions
+_OFFSET_TAIL = re.compile(r"(?:Z|[+-]\d\d(?::?\d\d(?::?\d\d(?:\.\d{1,6})?)?)?)$")
+
+
+def _mixed_offsets(col: pd.Series, date_format: str) -> pd.Series:
+    """Text dates in *date_format* (with ``%z``) whose UTC offsets differ (a
+    year of a zone with summer time, several shops): each read as the local
+    time written, as ISO text with offsets is, naive; not a date: NaT.
+
+    >>> _mixed_offsets(pd.Series(["2024-01-31 23:30+0100", "2024-07-01 00:30+0200",
+    ...                           "2024-07-01", None]), "%Y-%m-%d %H:%M%z").tolist()
+    [Timestamp('2024-01-31 23:30:00'), Timestamp('2024-07-01 00:30:00'), NaT, NaT]
+    """
+    values = col.to_numpy(dtype=object)
+    out = np.full(len(values), np.datetime64("NaT"), dtype="datetime64[ns]")
+    text = [v if isinstance(v, str) else None for v in values]
+    if date_format.endswith("%z"):
+        # rows of one written offset parse together, vectorised
+        keys = np.array(
+            [
+                ""
+                if t is None
+                else (m.group(0) if (m := _OFFSET_TAIL.search(t)) else "")
+                for t in text
+            ],
+            dtype=object,
+        )
+        for key in dict.fromkeys(keys.tolist()):
+            rows = np.flatnonzero(keys == key)
+            part = pd.to_datetime(
+                pd.Series(values[rows], dtype=object),
+                format=date_format,
+                errors="coerce",
+            )
+            if isinstance(part.dtype, pd.DatetimeTZDtype):
+                part = part.dt.tz_localize(None)
+            out[rows] = part.to_numpy(dtype="datetime64[ns]")
+    else:  # an offset inside the text: each distinct value on its own
+        import datetime as _dt
+
+        seen: dict[str, np.datetime64] = {}
+        for i, t in enumerate(text):
+            if t is None:
+                continue
+            if t not in seen:
+                try:
+                    day = _dt.datetime.strptime(t, date_format).replace(tzinfo=None)
+                    seen[t] = np.datetime64(day, "ns")
+                except ValueError:
+                    seen[t] = np.datetime64("NaT", "ns")
+            out[i] = seen[t]
+    return pd.Series(out, index=col.index, name=col.name)
 
 
 _FORMAT_FIX = "use strftime codes, e.g. '%d/%m/%Y' or '%Y%m%d %H:%M'"

@@ -102,6 +102,9 @@ def _to_numpy(x: Any, field: str) -> np.ndarray:
         )
     if isinstance(x, np.ma.MaskedArray):
         x = unmask(x)
+    wide = wide_ints(x)
+    if wide is not None:
+        x = wide
     try:
         arr = np.asarray(x)
     except (ValueError, TypeError):  # ragged: lists or tuples among the values
@@ -119,6 +122,34 @@ def _to_numpy(x: Any, field: str) -> np.ndarray:
             fix="pass a single column (a 1-D array or a Series)",
         )
     return native(arr)
+
+
+def wide_ints(x: Any) -> np.ndarray | None:
+    """A pandas column of integers (nullable ``Int64``, Arrow integers, a
+    categorical of integers) with a missing value and a value beyond 2**53,
+    as Python ints with None where missing; None for anything else.
+
+    ``np.asarray`` reads such a column through float64, rounding those
+    values (two 19-digit codes would become one), as :func:`unmask` avoids
+    for NumPy masked arrays.
+    """
+    dtype = getattr(x, "dtype", None)
+    if dtype is None or isinstance(dtype, np.dtype) or not hasattr(x, "to_numpy"):
+        return None
+    cats = getattr(dtype, "categories", None)
+    kind = getattr(dtype if cats is None else cats.dtype, "kind", None)
+    if kind not in ("i", "u"):
+        return None
+    try:
+        if not bool(x.isna().any()):
+            return None  # no missing value: read as int64 / uint64, exact
+        span = x if cats is None else cats
+        lo, hi = int(span.min()), int(span.max())
+        if lo >= -_EXACT and hi <= _EXACT:
+            return None
+        return np.asarray(x.to_numpy(dtype=object, na_value=None))
+    except (TypeError, ValueError, AttributeError):  # all missing, or unusual
+        return None
 
 
 def unmask(x: np.ma.MaskedArray) -> np.ndarray:

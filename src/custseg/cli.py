@@ -74,7 +74,7 @@ def _share(x: float) -> str:
     """A share as a percentage, '-' when undefined (a share of a zero total)."""
     if not np.isfinite(x):
         return f"{'-':>6}"
-    return f"{100 * x:5.1f}%"
+    return f"{100 * x:z5.1f}%"
 
 
 def _width(text: str) -> int:
@@ -132,7 +132,7 @@ def _number(x: float, digits: int = 0) -> str:
     """A figure for the report: thousands separators, '-' when undefined."""
     if not np.isfinite(x):
         return "-"
-    return f"{x:,.{digits}f}"
+    return f"{x:z,.{digits}f}"
 
 
 def _scores(seg: pd.DataFrame, column: str) -> np.ndarray:

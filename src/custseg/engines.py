@@ -76,6 +76,8 @@ _TEXT_FORMATS = (
     (re.compile(r"\d{4}-\d{2}-\d{2} \d{2}:\d{2}"), "%Y-%m-%d %H:%M"),
     (re.compile(r"\d{8}"), "%Y%m%d"),
 )
+#: How many text dates :func:`_sample_format` reads to find their format.
+_FORMAT_SAMPLE = 64
 _EXACT = 2**53
 #: Decimal amounts are summed as integers of their last place while the sum
 #: of those integers' magnitudes stays below this (as custseg._exact does).
@@ -540,23 +542,27 @@ def _backend_name(lf: Any) -> str:
 
 
 def _sample_format(lf: Any, cols: _Columns) -> str:
-    """The ``strftime`` format of a text date column, from one value."""
+    """The ``strftime`` format of a text date column: that of the first of a
+    few values in a shape custseg knows (a placeholder such as ``'N/A'`` or
+    a blank before it is then reported as a value that is not a date)."""
     nw = _narwhals()
     if cols.date_format is not None:
         return cols.date_format
     first = (
         lf.select(nw.col(cols.q(cols.date)))
         .filter(~nw.col(cols.q(cols.date)).is_null())
-        .head(1)
+        .head(_FORMAT_SAMPLE)
         .collect()
     )
     values = first[cols.q(cols.date)].to_list() if len(first) else []
     if not values:
         return "%Y-%m-%d"  # no dates at all: refused later as missing
-    text = str(values[0]).strip()
-    for pattern, fmt in _TEXT_FORMATS:
-        if pattern.fullmatch(text):
-            return fmt
+    texts = [str(x).strip() for x in values]
+    for text in texts:
+        for pattern, fmt in _TEXT_FORMATS:
+            if pattern.fullmatch(text):
+                return fmt
+    text = next((t for t in texts if t), texts[0])
     raise InputError(
         cols.date,
         f"holds text dates such as {v.describe(text)}, whose format custseg does "

@@ -291,22 +291,6 @@ def _join_relationship(
     return out, pd.Index(contacts[customer].unique())
 
 
-_YES_NO = {
-    "true": 1,
-    "false": 0,
-    "y": 1,
-    "n": 0,
-    "1": 1,
-    "0": 0,
-    "是": 1,
-    "否": 0,
-    "有": 1,
-    "无": 0,
-    "对": 1,
-    "不": 0,
-}
-
-
 def _record_answers(out: pd.DataFrame, rs: RuleSet) -> pd.DataFrame:
     """The records' answers in the spellings the rules declare.
 
@@ -354,7 +338,7 @@ def _record_numbers(rs: RuleSet | None) -> list[str]:
 
 def _record_answer(out: pd.DataFrame, name: str, spec: Any) -> None:
     """One record column in the spelling the rules declare (in place)."""
-    from ._categories import as_category
+    from ._categories import YES_NO_ALIASES, as_category
     from .loyalty import survey_codes
 
     col = out[name]
@@ -379,7 +363,7 @@ def _record_answer(out: pd.DataFrame, name: str, spec: Any) -> None:
         )
     elif spec.kind == "bool" and not pd.api.types.is_bool_dtype(col.dtype):
         codes = as_category(
-            col, name, ("no", "yes"), aliases=_YES_NO, booleans=True, integers=0
+            col, name, ("no", "yes"), aliases=YES_NO_ALIASES, booleans=True, integers=0
         )
         answers = pd.array(codes == 1, dtype="boolean")
         answers[codes < 0] = pd.NA

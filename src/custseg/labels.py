@@ -505,7 +505,9 @@ _PLAIN_TYPES = {str, int, float, bool, type(None), np.float64, np.int64}
 def _plain_classes(x: Any, field: str) -> tuple[np.ndarray, tuple[str, ...]]:
     """Codes into the names of the sorted distinct values of a plain array
     (-1: missing); numbers named by :func:`_number_name`."""
-    values = x.to_numpy() if is_pandas(x) else x
+    values = v.wide_ints(x)  # 19-digit codes with a gap: exact, not via float
+    if values is None:
+        values = x.to_numpy() if is_pandas(x) else x
     if isinstance(values, str | bytes | dict | set | frozenset) or np.isscalar(values):
         raise InputError(
             field,

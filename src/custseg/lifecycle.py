@@ -27,7 +27,7 @@ from . import _display
 from . import _validate as v
 from ._align import common_index
 from ._bins import edges_below
-from ._categories import MISSING, as_category
+from ._categories import MISSING, YES_NO_ALIASES, as_category
 from ._validate import exact_sides
 from .errors import InputError, ThresholdError
 from .labels import Labels, smallest_int_dtype
@@ -385,14 +385,14 @@ def _counts(x: Any, field: str, cuts: Iterable[float | None] = ()) -> np.ndarray
 
 
 _YES_NO = ("no", "yes")
-_YES_NO_ALIASES = {"否": 0, "是": 1, "n": 0, "y": 1, "false": 0, "true": 1}
 
 
 def _flag(x: Any, field: str) -> tuple[np.ndarray, np.ndarray]:
     """A yes/no column with missing values: (true mask, missing mask).
 
     Answers go through :func:`~custseg._categories.as_category`: True/False,
-    1/0, and the texts yes/no, true/false, y/n, 是/否 (any case); None, NaN,
+    1/0, and the texts yes/no and :data:`custseg._categories.YES_NO_ALIASES`
+    (true/false, y/n, 是/否, 有/无, ...; any case); None, NaN,
     pd.NA, text of only blanks, ``-`` and ``_``, and the words of
     :data:`custseg._categories.YES_NO_MISSING` (``unknown``, ``n/a``, 未知,
     ...) are missing. Anything else is an InputError naming the unknown
@@ -405,7 +405,7 @@ def _flag(x: Any, field: str) -> tuple[np.ndarray, np.ndarray]:
             fix="pass a list, NumPy array or pandas Series",
         )
     codes = as_category(
-        x, field, _YES_NO, aliases=_YES_NO_ALIASES, integers=0, booleans=True
+        x, field, _YES_NO, aliases=YES_NO_ALIASES, integers=0, booleans=True
     )
     return codes == 1, codes == MISSING
 

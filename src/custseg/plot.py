@@ -577,7 +577,7 @@ def _thousands(axis: Any) -> None:
 
 
 def _pct(x: float) -> str:
-    return "" if x != x else f"{x:.1f}%"
+    return "" if x != x else f"{x:z.1f}%"
 
 
 # --------------------------------------------------------------------------

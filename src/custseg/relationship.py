@@ -901,12 +901,13 @@ def relationship_type(
         partner &= arrays["days_since_joint"] < t.partnership_within_days
     level[partner] = 4
     # without a known sale: no_sale, unless a contact of unknown kind (which
-    # could be the sale) makes it unknown
-    maybe = (
-        arrays["unknown_contacts"] > 0
-        if "unknown_contacts" in arrays
-        else np.zeros(n, dtype=bool)
-    )
+    # could be the sale), or a missing count of them, makes it unknown
+    maybe = np.zeros(n, dtype=bool)
+    if "unknown_contacts" in arrays:
+        odd = arrays["unknown_contacts"]
+        maybe = odd > 0
+        if odd.dtype.kind == "f":
+            maybe |= np.isnan(odd)
     # a missing count or a contact of unknown kind leaves the level open,
     # unless the known facts already make the top level (checked first)
     unknown = (unknown | maybe) & ~partner

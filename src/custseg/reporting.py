@@ -136,7 +136,9 @@ _EN: dict[str, str] = {
     "edges_title": "RFM scores: the value ranges of each score",
     "edges_note": "R counts days since the last purchase (fewer is better), F "
     "purchases, M net spend. A value must be strictly better than an edge to "
-    "pass it.",
+    "pass it. Edges are shown at the decimal places of the data (an edge fitted "
+    "between 237.70 and 237.71 reads 237.70 or 237.71, keeping the same values in "
+    "each range); the exact edges are in the result's edges.",
     "how": "edges",
     "fixed": "fixed by the rules",
     "fitted": "quantiles of the buyers",
@@ -258,7 +260,8 @@ _ZH: dict[str, str] = {
     "score": "评分",
     "edges_title": "RFM 评分:每个分值对应的取值范围",
     "edges_note": "R 为距最近一次购买的天数(越少越好),F 为购买次数,M 为净消费额。"
-    "取值须严格优于分界值才能越过它。",
+    "取值须严格优于分界值才能越过它。分界值按数据的小数位显示(落在 237.70 与 237.71 "
+    "之间的分界值显示为 237.70 或 237.71,每档包含的取值不变);精确值见结果的 edges。",
     "how": "分界值",
     "fixed": "由规则固定",
     "fitted": "按购买客户的分位数",
@@ -1126,14 +1129,14 @@ def _number(x: Any, digits: int = 0) -> _Num:
     value = float(x)
     if not np.isfinite(value):
         return _blank()
-    return _Num(f"{value:,.{digits}f}", value)
+    return _Num(f"{value:z,.{digits}f}", value)
 
 
 def _share(x: Any) -> _Num:
     value = float(x)
     if not np.isfinite(value):
         return _blank()
-    return _Num(f"{100 * value:.1f}%", value)
+    return _Num(f"{100 * value:z.1f}%", value)
 
 
 def _day(x: Any) -> str:
@@ -1358,11 +1361,53 @@ def _inputs_html(parts: _Parts, lang: str) -> str:
     return body
 
 
-def _score_ranges(cuts: Sequence[float], bins: int, better: bool) -> list[str]:
-    """The value range of each score 1..bins (see :mod:`custseg.rfm`)."""
+def _places(values: Any, most: int = 6) -> int | None:
+    """The fewest decimal places (0..*most*) every finite value is written
+    with, read as printed (``0.29`` has 2), or None when some value needs more.
 
-    def num(x: float) -> str:  # exact, no exponent, thousands separated
-        text = np.format_float_positional(float(x), trim="-")
+    >>> _places([3.0, 12.5, 0.29]), _places([1, 2]), _places([1 / 3]), _places([])
+    (2, 0, None, 0)
+    """
+    x = np.asarray(values, dtype=np.float64)
+    x = x[np.isfinite(x)]
+    for k in range(most + 1):
+        scale = 10.0**k
+        with np.errstate(over="ignore", invalid="ignore"):
+            if np.array_equal(np.round(x * scale) / scale, x):
+                return k
+    return None
+
+
+def _score_ranges(
+    cuts: Sequence[float], bins: int, better: bool, places: int | None = None
+) -> list[str]:
+    """The value range of each score 1..bins (see :mod:`custseg.rfm`).
+
+    Edges are written exactly, or, given the *places* every value of the
+    data has, at those places: a fitted edge such as ``237.70499999999998``
+    between the cent values 237.70 and 237.71 reads ``> 237.70`` (higher is
+    better, so rounded down) or ``< 237.71`` (lower is better, rounded up),
+    which holds the same values of the data.
+
+    >>> _score_ranges([237.70499999999998], 2, True)
+    ['≤ 237.70499999999998', '> 237.70499999999998']
+    >>> _score_ranges([237.70499999999998], 2, True, places=2)
+    ['≤ 237.70', '> 237.70']
+    >>> _score_ranges([45.5, 1200.0], 3, False, places=0)
+    ['≥ 1,200', '≥ 46, < 1,200', '< 46']
+    """
+    import decimal
+
+    def num(x: float) -> str:  # no exponent, thousands separated
+        exact = decimal.Decimal(np.format_float_positional(float(x), trim="-"))
+        q = decimal.Decimal(1).scaleb(-places) if places is not None else None
+        if q is not None and exact != exact.quantize(q, decimal.ROUND_FLOOR):
+            # not at the data's places: the next value of the data that
+            # does not pass the edge (the operators > and >= read the same)
+            exact = exact.quantize(
+                q, decimal.ROUND_FLOOR if better else decimal.ROUND_CEILING
+            )
+        text = f"{exact:f}"
         whole, dot, frac = text.partition(".")
         sign = "-" if whole.startswith("-") else ""
         return f"{sign}{int(whole.lstrip('-') or 0):,d}{dot}{frac}"
@@ -1405,9 +1450,15 @@ def _rules_html(parts: _Parts, lang: str) -> str:
     e = res.edges
     dims = (e.recency, e.frequency, e.monetary)
     top = max(d.bins for d in dims)
+    facts = res.facts
     ranges = [
-        _score_ranges(list(d.cuts), d.bins, better)
-        for d, better in zip(dims, (False, True, True), strict=True)
+        _score_ranges(list(d.cuts), d.bins, better, _places(values))
+        for d, better, values in zip(
+            dims,
+            (False, True, True),
+            (facts.recency_days, facts.frequency, facts.monetary),
+            strict=True,
+        )
     ]
     rows: list[list[Cell]] = []
     for s in range(top, 0, -1):

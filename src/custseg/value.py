@@ -54,7 +54,7 @@ import numpy as np
 from . import _display
 from . import _validate as v
 from ._align import common_index
-from ._categories import MISSING, as_category
+from ._categories import MISSING, YES_NO_ALIASES, as_category
 from ._exact import decimal_scale, exact_share_below, ordered_sum, ordered_sums
 from ._validate import exact_sides, require_column
 from .errors import CustsegWarning, InputError, ThresholdError
@@ -769,22 +769,7 @@ READINESS_APPROACH: Mapping[str, Mapping[str, str]] = types.MappingProxyType(
     }
 )
 
-_YES_NO_ALIASES = types.MappingProxyType(
-    {
-        "y": 1,
-        "true": 1,
-        "是": 1,
-        "有": 1,
-        "是的": 1,
-        "n": 0,
-        "false": 0,
-        "否": 0,
-        "无": 0,
-        "没有": 0,
-        "不是": 0,
-        **_UNKNOWN_ALIASES,
-    }
-)
+_YES_NO_ALIASES = types.MappingProxyType({**YES_NO_ALIASES, **_UNKNOWN_ALIASES})
 
 
 def _check_order(order: Any) -> tuple[str, ...]:
