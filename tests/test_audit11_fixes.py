@@ -1,0 +1,271 @@
+"""Audit 11: what the first fixes promise, each over its class.
+
+- the report's RFM ranges at the data's decimal places hold exactly the
+  values score() gives each score;
+- no figure or share is printed as a negative zero;
+- text dates with ``%z`` whose offsets differ are read on the pandas path
+  as the local time written;
+- the engines find a text date column's format past a placeholder;
+- every yes/no field reads the same spellings (有/无 included);
+- nullable and Arrow integer columns with a gap keep values past 2**53;
+- a missing count of contacts of unknown kind makes a no-sale customer
+  ``unknown``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+
+import numpy as np
+import pandas as pd
+import pyarrow as pa
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+import custseg
+from custseg import _display, cli, reporting
+from custseg._categories import YES_NO_ALIASES
+from custseg.frame import summarize_frame
+
+# --------------------------------------------------------------------------
+# RFM ranges at the data's decimal places
+
+
+def _holds(text: str, x: float) -> bool:
+    import operator
+
+    ops = {"<": operator.lt, "≤": operator.le, ">": operator.gt, "≥": operator.ge}
+    if text == "*":
+        return True
+    return all(
+        ops[op](x, float(number.replace(",", "")))
+        for op, number in (part.split(" ") for part in text.split(", "))
+    )
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    cents=st.lists(st.integers(-(10**7), 10**9), min_size=2, max_size=40),
+    places=st.integers(0, 3),
+    bins=st.integers(2, 6),
+    better=st.booleans(),
+)
+def test_ranges_at_the_data_places_hold_each_score(cents, places, bins, better):
+    """Fitted edges fall between two values of the data (237.70499999999998
+    between 237.70 and 237.71); written at the data's places, each score's
+    range holds exactly the values of the data score() gives that score."""
+    values = np.array(cents, dtype=np.float64) / 10**places
+    edges = custseg.quantile_edges(values, bins)
+    found = reporting._places(values)
+    assert found is not None and found <= places
+    ranges = reporting._score_ranges(list(edges.cuts), edges.bins, better, found)
+    got = custseg.score(values, edges, higher_is_better=better)
+    for x, s in zip(values.tolist(), got.tolist(), strict=True):
+        inside = [k + 1 for k, text in enumerate(ranges) if _holds(text, x)]
+        assert inside == [s], (x, s, ranges)
+    for text in ranges:  # no float noise: at most the data's places
+        for part in text.replace(",", "").split():
+            if part[0].isdigit() or part[0] == "-":
+                assert len(part.partition(".")[2]) <= found, ranges
+
+
+def test_the_demo_edge_reads_at_cents():
+    """The demo's first screen showed '> 237.70499999999998'."""
+    values = np.array([237.70, 237.71, 1.0, 500.0, 99.99])
+    edges = custseg.quantile_edges(values, 5)
+    assert 237.70499999999998 in edges.cuts
+    ranges = reporting._score_ranges(list(edges.cuts), 5, True, reporting._places(values))
+    assert "> 237.70, ≤ 368.85" in ranges
+    assert not any("9999" in r for r in ranges)
+
+
+@pytest.mark.parametrize(
+    "values,expected",
+    [([1, 2, 3], 0), ([0.5, 2], 1), ([0.29, 1.1], 2), ([1 / 3], None), ([np.nan, 4.0], 0)],
+)
+def test_places(values, expected):
+    assert reporting._places(values) == expected
+
+
+# --------------------------------------------------------------------------
+# no negative zero
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.floats(-0.0499, 0.0, allow_nan=False))
+def test_no_negative_zero_is_printed(tiny):
+    """A figure or share that rounds to zero is printed without a sign."""
+    texts = [
+        reporting._share(tiny / 100).text,
+        reporting._number(tiny * 10).text,
+        reporting._number(tiny, digits=1).text,
+        cli._share(tiny / 100),
+        cli._number(tiny * 10),
+        str(_display.share(tiny, 100)),
+    ]
+    for text in texts:
+        assert not text.strip().startswith("-"), texts
+
+
+def test_negative_shares_keep_their_sign():
+    assert reporting._share(-0.25).text == "-25.0%"
+    assert cli._number(-1234.0) == "-1,234"
+
+
+# --------------------------------------------------------------------------
+# %z with offsets that differ
+
+
+offsets = st.builds(
+    lambda h, m, sign: dt.timedelta(hours=h, minutes=m) * sign,
+    st.integers(0, 13),
+    st.sampled_from([0, 30, 45]),
+    st.sampled_from([1, -1]),
+)
+
+
+def _written(day: dt.datetime, offset: dt.timedelta) -> str:
+    return day.replace(tzinfo=dt.timezone(offset)).strftime("%Y-%m-%dT%H:%M:%S%z")
+
+
+@settings(max_examples=25, deadline=None)
+@given(
+    rows=st.lists(
+        st.tuples(
+            st.integers(0, 3),
+            st.datetimes(dt.datetime(2020, 1, 1), dt.datetime(2024, 12, 30)),
+            offsets,
+        ),
+        min_size=1,
+        max_size=12,
+    )
+)
+def test_mixed_offsets_read_as_the_local_time_written(rows):
+    """Each date counts on the day written before its offset, whatever the
+    other rows' offsets (a zone with summer time, several shops)."""
+    tx = pd.DataFrame(
+        {
+            "customer_id": [f"c{c}" for c, _, _ in rows],
+            "date": [_written(d, o) for _, d, o in rows],
+            "amount": 1.0,
+        }
+    )
+    as_of = dt.date(2024, 12, 31)
+    got = summarize_frame(tx, as_of=str(as_of), date_format="%Y-%m-%dT%H:%M:%S%z")
+    last: dict[str, dt.date] = {}
+    for c, d, _ in rows:
+        last[f"c{c}"] = max(last.get(f"c{c}", d.date()), d.date())
+    got_days = got["recency_days"].to_dict()
+    assert got_days == {c: (as_of - d).days for c, d in last.items()}
+
+
+def test_mixed_offsets_not_a_date_is_named():
+    tx = pd.DataFrame(
+        {
+            "customer_id": ["a", "b", "c"],
+            "date": ["2024-01-31T23:30:00+0100", "2024-07-01T00:30:00+0200", "soon"],
+            "amount": 1.0,
+        }
+    )
+    with pytest.raises(custseg.InputError, match="'soon' \\(first at row 2"):
+        summarize_frame(tx, as_of="2024-12-31", date_format="%Y-%m-%dT%H:%M:%S%z")
+
+
+# --------------------------------------------------------------------------
+# the engines' format past a placeholder
+
+
+@pytest.mark.parametrize("placeholder", ["N/A", "", "   ", "?", "unknown"])
+def test_engine_format_found_past_a_placeholder(placeholder):
+    """The bad value is reported as not a date (as on pandas), not as a
+    format custseg does not guess."""
+    pl = pytest.importorskip("polars")
+    tx = pd.DataFrame(
+        {
+            "customer_id": ["a", "b", "c"],
+            "date": [placeholder, "2024-01-01", "2024-02-01"],
+            "amount": 1.0,
+        }
+    )
+    for frame in (pl.from_pandas(tx), pl.from_pandas(tx).lazy()):
+        with pytest.raises(custseg.InputError) as err:
+            summarize_frame(frame, as_of="2024-06-30")
+        assert "not dates in the format '%Y-%m-%d'" in str(err.value)
+        assert "does not guess" not in str(err.value)
+
+
+# --------------------------------------------------------------------------
+# one table of yes/no spellings
+
+
+@pytest.mark.parametrize("word,answer", sorted(YES_NO_ALIASES.items()))
+def test_every_yes_no_field_reads_the_same_spellings(word, answer):
+    """customer_status, conversion_readiness and a rules file's flag read
+    each spelling as its answer."""
+    truth = bool(answer)
+    for text in (word, word.upper(), f" {word} "):
+        status = custseg.customer_status([3], [400], [10], vip=[text])
+        assert status.to_numpy().tolist() == (
+            custseg.customer_status([3], [400], [10], vip=[truth]).to_numpy().tolist()
+        )
+        ready = custseg.conversion_readiness([text], [True], [True], [True])
+        want = custseg.conversion_readiness([truth], [True], [True], [True])
+        assert ready.to_numpy().tolist() == want.to_numpy().tolist()
+
+
+# --------------------------------------------------------------------------
+# integer columns with a gap, past 2**53
+
+_BIG = 2**53
+
+
+@settings(max_examples=30, deadline=None)
+@given(
+    values=st.lists(
+        st.one_of(st.none(), st.integers(_BIG - 5, _BIG + 5), st.integers(-(2**62), 2**62)),
+        min_size=1,
+        max_size=12,
+    ),
+    kind=st.sampled_from(["Int64", "int64[pyarrow]", "category"]),
+)
+def test_integer_columns_with_gaps_keep_every_digit(values, kind):
+    """tags and migration classes of a nullable, Arrow or categorical
+    integer column are those of the same Python ints."""
+    if kind == "category":
+        col = pd.Series(values, dtype="Int64").astype("category")
+    elif kind == "int64[pyarrow]":
+        col = pd.Series(pd.array(values, dtype=pd.ArrowDtype(pa.int64())))
+    else:
+        col = pd.Series(values, dtype=kind)
+    plain = pd.Series(values, dtype=object)
+    assert custseg.tags_from_values(col).names == custseg.tags_from_values(plain).names
+    want = sorted({str(x) for x in values if x is not None})
+    assert sorted(custseg.tags_from_values(col).names) == want
+    flipped = list(reversed(values))
+    tm = custseg.transition_matrix(col, flipped)
+    ref = custseg.transition_matrix(plain, flipped)
+    assert tm.counts.equals(ref.counts)
+
+
+# --------------------------------------------------------------------------
+# relationship: a missing count of contacts of unknown kind
+
+
+@pytest.mark.parametrize("odd", [math.nan, None, 1, 0])
+def test_missing_unknown_count_without_a_sale(odd):
+    facts = pd.DataFrame(
+        {
+            "first_sale": [None],
+            "customer_contacts": [0],
+            "days_to_follow_up": [math.nan],
+            "suggestions": [0],
+            "new_products": [0],
+            "joint_projects": [0],
+            "joint_span_days": [math.nan],
+            "unknown_contacts": pd.Series([odd], dtype="Float64"),
+        }
+    )
+    got = custseg.relationship_type(facts).to_numpy().tolist()
+    assert got == (["no_sale"] if odd == 0 else ["unknown"])
