@@ -76,14 +76,22 @@ def test_the_demo_edge_reads_at_cents():
     values = np.array([237.70, 237.71, 1.0, 500.0, 99.99])
     edges = custseg.quantile_edges(values, 5)
     assert 237.70499999999998 in edges.cuts
-    ranges = reporting._score_ranges(list(edges.cuts), 5, True, reporting._places(values))
+    ranges = reporting._score_ranges(
+        list(edges.cuts), 5, True, reporting._places(values)
+    )
     assert "> 237.70, ≤ 368.85" in ranges
     assert not any("9999" in r for r in ranges)
 
 
 @pytest.mark.parametrize(
     "values,expected",
-    [([1, 2, 3], 0), ([0.5, 2], 1), ([0.29, 1.1], 2), ([1 / 3], None), ([np.nan, 4.0], 0)],
+    [
+        ([1, 2, 3], 0),
+        ([0.5, 2], 1),
+        ([0.29, 1.1], 2),
+        ([1 / 3], None),
+        ([np.nan, 4.0], 0),
+    ],
 )
 def test_places(values, expected):
     assert reporting._places(values) == expected
@@ -224,7 +232,9 @@ _BIG = 2**53
 @settings(max_examples=30, deadline=None)
 @given(
     values=st.lists(
-        st.one_of(st.none(), st.integers(_BIG - 5, _BIG + 5), st.integers(-(2**62), 2**62)),
+        st.one_of(
+            st.none(), st.integers(_BIG - 5, _BIG + 5), st.integers(-(2**62), 2**62)
+        ),
         min_size=1,
         max_size=12,
     ),
@@ -269,3 +279,117 @@ def test_missing_unknown_count_without_a_sale(odd):
     )
     got = custseg.relationship_type(facts).to_numpy().tolist()
     assert got == (["no_sale"] if odd == 0 else ["unknown"])
+
+
+# --------------------------------------------------------------------------
+# time (audit 11 K)
+
+zones = st.sampled_from(["Asia/Shanghai", "America/New_York", "Europe/Berlin", "UTC"])
+
+
+@settings(max_examples=25, deadline=None)
+@given(
+    moments=st.lists(
+        st.datetimes(dt.datetime(2023, 1, 1), dt.datetime(2024, 3, 30)),
+        min_size=1,
+        max_size=8,
+    ),
+    zone=zones,
+)
+def test_aware_arrow_and_polars_dates_count_local_days(moments, zone):
+    """An aware column as a bare Arrow array, a ChunkedArray or a Polars
+    Series counts on the same local days as the pandas Series."""
+    pl = pytest.importorskip("polars")
+    local = pd.Series(pd.to_datetime(moments)).dt.tz_localize(
+        zone, ambiguous="NaT", nonexistent="NaT"
+    )
+    local = local.dropna().reset_index(drop=True)
+    if local.empty:
+        return
+    ids = [f"c{i % 3}" for i in range(len(local))]
+    amounts = [1.0] * len(local)
+    as_of = pd.Timestamp("2024-03-31 23:00", tz="UTC")  # converted to the zone
+    want = custseg.summarize(ids, local, amounts, as_of=as_of)
+    arrow = pa.array(local)
+    for form in (arrow, pa.chunked_array([arrow]), pl.from_pandas(local)):
+        got = custseg.summarize(ids, form, amounts, as_of=as_of)
+        assert got.as_of == want.as_of
+        assert got.recency_days.tolist() == want.recency_days.tolist()
+        assert (got.last_purchase == want.last_purchase).all()
+
+
+@pytest.mark.parametrize("value", ["2024-03", "2024", "2023-12"])
+def test_months_and_years_name_no_day(value):
+    """datetime64 months and years are refused (as the text '2024-03' is),
+    as as_of and as a date column, never read as their first day."""
+    with pytest.raises(custseg.InputError, match="names no day"):
+        custseg.summarize([1], ["2024-02-10"], [1.0], as_of=np.datetime64(value))
+    column = np.array([value], dtype=np.datetime64(value).dtype)
+    with pytest.raises(custseg.InputError, match="name no day"):
+        custseg.summarize([1], column, [1.0], as_of="2025-01-01")
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.dates(dt.date(1990, 1, 1), dt.date(2030, 12, 31)))
+def test_as_of_read_two_ways_is_refused(day):
+    """--as-of that ISO/YYYYMMDD and the column's format read as two days
+    is refused naming both; one day either way is that day."""
+    from custseg._files import parse_date_text
+
+    for fmt, text in (
+        ("%Y%d%m", day.strftime("%Y%d%m")),
+        ("%Y-%d-%m", day.strftime("%Y-%d-%m")),
+    ):
+        try:
+            standard = dt.date.fromisoformat(
+                text if "-" in text else f"{text[:4]}-{text[4:6]}-{text[6:]}"
+            )
+        except ValueError:
+            standard = None
+        if standard is None or standard == day:
+            assert parse_date_text(text, "as_of", date_format=fmt).date() == day
+        else:
+            with pytest.raises(custseg.InputError) as err:
+                parse_date_text(text, "as_of", date_format=fmt)
+            assert str(day) in str(err.value) and str(standard) in str(err.value)
+
+
+@pytest.mark.parametrize(
+    "written,counted",
+    [("2024-03-31T23:30+08:00", True), ("2024-04-01T00:30+08:00", False)],
+)
+def test_aware_contact_dates_on_their_local_day(written, counted):
+    """Contacts with a UTC offset are read (no bare TypeError) and are after
+    as_of by their local day, as contact_summary counts them."""
+    tx = pd.DataFrame(
+        {"customer_id": ["a", "b"], "date": ["2024-03-01", "2024-03-05"], "amount": 1.0}
+    )
+    contacts = pd.DataFrame(
+        {
+            "customer_id": ["a"],
+            "date": [written],
+            "initiator": ["company"],
+            "kind": ["follow_up"],
+        }
+    )
+    kw = {"contacts": contacts, "as_of": "2024-03-31", "edges": _EDGES}
+    if counted:
+        custseg.segment(tx, **kw)
+    else:
+        with pytest.raises(custseg.InputError, match="after as_of"):
+            custseg.segment(tx, **kw)
+        custseg.segment(tx, after_as_of="drop", **kw)
+
+
+_EDGES = custseg.RfmEdges(
+    custseg.ScoreEdges((30, 90, 180, 270)),
+    custseg.ScoreEdges((1, 2, 4, 8)),
+    custseg.ScoreEdges((50, 100, 500, 800)),
+)
+
+
+def test_date_messages():
+    with pytest.raises(custseg.InputError, match="ISO ordinal"):
+        custseg.summarize([1], ["2024-03-01"], [1.0], as_of="2024-091")
+    with pytest.raises(custseg.InputError, match="only by summarize_frame"):
+        custseg.summarize([1], ["20240331"], [1.0])

@@ -1523,10 +1523,11 @@ def parse_date_text(
 ) -> pd.Timestamp:
     """One date given as text (a command-line option), read like the date column.
 
-    ISO 8601 (``2024-03-01``, ``2024-03-01 10:30``) or ``YYYYMMDD``
-    (``20240301``); when neither fits and *date_format* is given, that
-    format. Bare digits are only ever ``YYYYMMDD``: ``202403`` or ``2024`` is
-    refused, never read as a year.
+    ISO 8601 (``2024-03-01``, ``2024-03-01 10:30``), ``YYYYMMDD``
+    (``20240301``) or, given, *date_format*; text both read as two days
+    (``20241006`` in ``%Y%d%m``) is refused, naming both. Bare digits are
+    ``YYYYMMDD`` or in *date_format*: ``202403`` or ``2024`` is refused,
+    never read as a year.
 
     Parameters
     ----------
@@ -1574,6 +1575,7 @@ def parse_date_text(
         tries.append((pd.Series([stripped], dtype=object), None))
     if date_format is not None and stripped:
         tries.append((pd.Series([stripped], dtype=object), date_format))
+    days: list[pd.Timestamp] = []
     for value, fmt in tries:
         try:
             parsed = parse_date_column(value, name, date_format=fmt)
@@ -1581,7 +1583,21 @@ def parse_date_text(
             continue
         day = parsed.iloc[0]
         if isinstance(day, pd.Timestamp) and not pd.isna(day):
-            return day
+            days.append(day)
+    if len(days) == 2 and days[0] != days[1]:
+        # '20241006' in '%Y%d%m', '2024-10-06' in '%Y-%d-%m': two days
+        standard, in_format = days
+        plain = f"{standard:%Y-%m-%d}T00:00"  # ISO with a time: one reading
+        raise InputError(
+            name,
+            f"{_short(text)} is {standard:%Y-%m-%d} read as ISO 8601 or YYYYMMDD but "
+            f"{in_format:%Y-%m-%d} in the date format {date_format!r}",
+            fix=f"write the day so only one reading fits: {plain} (ISO 8601 with "
+            f"a time) for {standard:%Y-%m-%d}, or {in_format:%Y-%m-%d}T00:00 for "
+            f"{in_format:%Y-%m-%d}",
+        )
+    if days:
+        return days[0]
     raise InputError(name, f"is not a day: {_short(text)}", fix=fix)
 
 

@@ -788,7 +788,13 @@ def _period_starts(x: Any, field: str) -> Any:
 
 
 def _localize(x: Any) -> Any:
-    """Drop the time zone of tz-aware pandas data, keeping local wall time."""
+    """Drop the time zone of tz-aware data, keeping local wall time: pandas
+    data, and Arrow arrays and Polars Series, which ``np.asarray`` would
+    otherwise give as UTC instants."""
+    if getattr(getattr(x, "type", None), "tz", None):  # pyarrow (Chunked)Array
+        x = x.to_pandas()
+    elif getattr(getattr(x, "dtype", None), "time_zone", None):  # polars Series
+        return x.dt.replace_time_zone(None)
     tz = getattr(getattr(x, "dtype", None), "tz", None)
     if tz is None:
         return x
@@ -852,13 +858,20 @@ def as_datetime(x: Any, field: str, *, nan: NanPolicy = "raise") -> np.ndarray:
     return np.ascontiguousarray(arr)
 
 
+_CALENDAR_FIX = (
+    "give the day meant: .astype('datetime64[D]') makes the first day of each "
+    "month or year, if that is the day meant"
+)
+
+
 def standard_datetimes(arr: np.ndarray, field: str) -> np.ndarray:
     """*arr* (``datetime64``) in native byte order and a standard unit, exactly.
 
     The units ``D``, ``h``, ``m``, ``s``, ``ms``, ``us`` and ``ns`` are kept;
     multiples of a unit (``[5h]``, ``[13m]``, ``[2D]``) become their base unit
     and weeks become days, exactly (integer multiplication); years and months
-    become their first day; ``ps``, ``fs`` and ``as`` become nanoseconds,
+    name no day and are refused (as the text ``2024-03`` and monthly periods
+    are); ``ps``, ``fs`` and ``as`` become nanoseconds,
     floored (the day of every instant is kept; digits below a nanosecond are
     dropped). NaT stays NaT. Values the new unit cannot hold raise
     :class:`~custseg.errors.InputError` instead of wrapping round.
@@ -878,13 +891,21 @@ def standard_datetimes(arr: np.ndarray, field: str) -> np.ndarray:
         return arr.astype(_TEXT_UNIT)
     if count == 1 and unit in _STANDARD_UNITS:
         return arr
-    if unit in _CALENDAR_LIMIT:  # years and months: calendar arithmetic
+    if unit in _CALENDAR_LIMIT:  # years and months name no day
         ticks = arr.view(np.int64)
-        limit = _CALENDAR_LIMIT[unit] // count
-        nat = ticks == _I64_MIN
-        if len(arr) and (ticks[~nat] < -limit).any() | (ticks > limit).any():
-            _refuse_range(field, (ticks < -limit) | (ticks > limit), nat, "D")
-        return arr.astype("datetime64[D]")
+        known = ticks != _I64_MIN
+        if known.any():
+            first, n_rows = first_offender(known)
+            raise InputError(
+                field,
+                f"holds dates of unit {unit if count == 1 else f'{count}{unit}'}"
+                f", such as {str(arr[first])!r}, which name no day (a year or a "
+                "month only)",
+                first_row=first,
+                n_rows=n_rows,
+                fix=_CALENDAR_FIX,
+            )
+        return arr.astype("datetime64[D]")  # every value NaT
     if _ATTOSECONDS[unit] < _ATTOSECONDS["ns"]:
         return rescale_datetimes(arr, "ns", field)
     return rescale_datetimes(arr, "D" if unit == "W" else unit, field)
@@ -1018,9 +1039,10 @@ def _bare_digits(value: Any) -> bool:
 
 
 _DIGITS_FIX = (
-    "write dates as ISO 8601 text (2024-03-01); digits alone are no date "
-    "unless YYYYMMDD: parse other forms first, e.g. "
-    "pandas.to_datetime(col, format='%Y%m%d') (command line: --date-format %Y%m%d)"
+    "write dates as ISO 8601 text (2024-03-01): digits are read as YYYYMMDD "
+    "only by summarize_frame, segment and the command line; here parse them "
+    "first, e.g. pandas.to_datetime(col, format='%Y%m%d') (or the digits' own "
+    "format)"
 )
 
 
@@ -1036,6 +1058,8 @@ def _vague_date(value: Any) -> str | None:
         return f"{text!r} is the time of the run, not a date"
     date = text.lstrip("+-").split("T")[0].split(" ")[0]
     iso = date[:1].isdigit() and all(c.isdigit() or c == "-" for c in date)
+    if iso and date.count("-") == 1 and len(date.split("-")[1]) == 3:
+        return f"{text!r} is a day of the year (an ISO ordinal date), which is not read"
     if iso and date.count("-") < 2 and not (len(date) == 8 and date.isdigit()):
         return f"{text!r} names no day (a year or a month only)"
     return None
@@ -1244,6 +1268,13 @@ def as_datetime_scalar(value: Any, field: str, *, like: Any = None) -> np.dateti
             )
         value = value[()]  # a 0-d array: its value (native byte order)
     if isinstance(value, np.datetime64):  # any unit and byte order, exactly
+        if np.datetime_data(value.dtype)[0] in _CALENDAR_LIMIT and not np.isnat(value):
+            raise InputError(
+                field,
+                f"is not a date: np.datetime64({str(value)!r}) names no day (a "
+                "year or a month only)",
+                fix=_CALENDAR_FIX,
+            )
         days = standard_datetimes(native(np.asarray([value])), field)
         out = rescale_datetimes(days, "us", field)[0]
         if np.isnat(out):
@@ -1369,7 +1400,13 @@ def zone_of(dates: Any) -> Any:
     """
     if isinstance(dates, _dt.tzinfo):  # the zone itself
         return dates
+    arrow_type = getattr(dates, "type", None)  # a pyarrow (Chunked)Array
+    if arrow_type is not None and hasattr(arrow_type, "tz"):
+        return zone_named(arrow_type.tz) if arrow_type.tz else None
     dtype = getattr(dates, "dtype", None)
+    polars_zone = getattr(dtype, "time_zone", None)  # a Polars Series
+    if polars_zone:
+        return zone_named(polars_zone)
     if dtype is not None:
         tz = getattr(dtype, "tz", None)
         if tz is not None:

@@ -24,6 +24,7 @@ import numpy as np
 import pandas as pd
 
 from . import _display
+from . import _validate as v
 from . import engines as _engines
 from ._align import id_kind, same_ids
 from ._files import (
@@ -230,7 +231,9 @@ def _join_relationship(
                 "(20240131) or in the transactions' date_format"
             )
             raise of_source(again, where, fix) from None
-    later = dates.to_numpy() >= (facts.as_of + np.timedelta64(1, "D"))
+    # each contact on its local day (aware dates keep their wall time)
+    local = v.as_datetime(dates, "date", nan="allow")
+    later = local >= (facts.as_of + np.timedelta64(1, "D"))
     if later.any():
         if after_as_of != "drop":
             first, count = _first(later)
