@@ -140,7 +140,10 @@ class TestIds:
         assert (
             main(["migrate", str(tmp_path / "a.csv"), str(tmp_path / "b.parquet")]) == 0
         )
-        assert "2 customers, 100.0% in the same class" in capsys.readouterr().out
+        assert (
+            "2 customers (2 in both runs, 0 new, 0 gone); of the 2 in both, "
+            "100.0% in the same class" in capsys.readouterr().out
+        )
 
 
 class TestHistoryUsesTheRulesEdges:

@@ -454,7 +454,10 @@ class TestMigrateCommand:
         a, b = self._files(tmp_path)
         assert _migrate(a, b) == 0
         out = capsys.readouterr().out
-        assert out.startswith("tier: 4 customers, 0.0% in the same class")
+        assert out.startswith(
+            "tier: 4 customers (2 in both runs, 1 new, 1 gone); of the 2 in both, "
+            "0.0% in the same class"
+        )
         assert "\nr:" not in out
         assert "(new)" in out and "(gone)" in out
 
@@ -479,7 +482,10 @@ class TestMigrateCommand:
         r = table[table.column == "r"].set_index(["before", "after"])["customers"]
         assert r[("2", "1")] == 1 and r[("1", "(gone)")] == 1 and r[("(new)", "2")] == 1
         assert table.customers.sum() == 2 * 4
-        assert "r: 4 customers, 50.0% in the same class" in capsys.readouterr().out
+        assert (
+            "r: 4 customers (2 in both runs, 1 new, 1 gone); of the 2 in both, "
+            "50.0% in the same class" in capsys.readouterr().out
+        )
 
     def test_unknown_column(self, tmp_path) -> None:
         """A --column one file lacks is an InputError listing the columns."""

@@ -266,16 +266,21 @@ def _columns(
 _SCORED = (("f", "frequency"), ("m", "monetary"))
 
 
-def refitted_scores(before: pd.DataFrame, after: pd.DataFrame) -> str | None:
+def refitted_scores(
+    before: pd.DataFrame, after: pd.DataFrame, lang: str = "en"
+) -> str | None:
     """A warning when the two runs' score edges differ: customers (matched by
     id) whose F (or M) score fell while their purchase count (or spend) did
     not, which fixed edges cannot give; None when there are none (or the
-    files lack the columns).
+    files lack the columns). *lang* ``"zh"`` writes it in Chinese (for the
+    page of ``custseg report --lang zh``).
 
     >>> b = pd.DataFrame({"f": [3, 2], "frequency": [4, 2]}, index=["a", "b"])
     >>> a = pd.DataFrame({"f": [2, 2], "frequency": [5, 2]}, index=["a", "b"])
     >>> print(refitted_scores(b, a))  # doctest: +ELLIPSIS
     the two runs' score edges differ: 1 customer's f score fell while their frequency did not. The ...)
+    >>> print(refitted_scores(b, a, lang="zh"))  # doctest: +ELLIPSIS
+    两期的评分分界值不同:1 位客户的 f 评分下降了,而其 frequency 没有下降。...
     """
     ids = before.index.intersection(after.index)
     found = []
@@ -291,11 +296,21 @@ def refitted_scores(before: pd.DataFrame, after: pd.DataFrame) -> str | None:
         with np.errstate(invalid="ignore"):
             odd = (s1 < s0) & (x1 >= x0)
         n = int(np.count_nonzero(odd))
-        if n:
+        if n and lang == "zh":
+            found.append(f"{n:,d} 位客户的 {score} 评分下降了,而其 {fact} 没有下降")
+        elif n:
             who = "customer's" if n == 1 else "customers'"
             found.append(f"{n:,d} {who} {score} score fell while their {fact} did not")
     if not found:
         return None
+    if lang == "zh":
+        return (
+            "两期的评分分界值不同:"
+            + ";".join(found)
+            + "。评分在每期各自重新拟合,所以它们的变动(以及基于评分的类别,如 "
+            "rfm11、rfm8 的变动)部分是分界值的变动:请用相同的分界值为两期评分"
+            "(规则文件中固定的 [scores],或 custseg.segment_history)。"
+        )
     return (
         "the two runs' score edges differ: "
         + "; ".join(found)
@@ -306,12 +321,28 @@ def refitted_scores(before: pd.DataFrame, after: pd.DataFrame) -> str | None:
     )
 
 
+def moved_counts(tm: TransitionMatrix) -> tuple[int, int, int]:
+    """The customers in both runs, only in the later one (*new*) and only in
+    the earlier one (*gone*): the share that stayed is of the first.
+
+    >>> moved_counts(transition_matrix(pd.Series(["a"], index=["c1"]),
+    ...                                pd.Series(["a", "b"], index=["c1", "c2"])))
+    (1, 1, 0)
+    """
+    new = int(tm.matrix[-1].sum()) if tm.new is not None else 0
+    gone = int(tm.matrix[:, -1].sum()) if tm.gone is not None else 0
+    return tm.n_both, new, gone
+
+
 def _report(column: str, tm: TransitionMatrix) -> str:
     stayed = tm.stayed
     kept = "-" if stayed != stayed else f"{100 * stayed:.1f}%"
+    both, new, gone = moved_counts(tm)
     return "\n".join(
         [
-            f"{column}: {tm.n:,d} customers, {kept} in the same class",
+            # the share is of the customers in both runs: that count beside it
+            f"{column}: {tm.n:,d} customers ({both:,d} in both runs, {new:,d} new, "
+            f"{gone:,d} gone); of the {both:,d} in both, {kept} in the same class",
             "",
             "customers",
             tm.text("counts"),

@@ -19,6 +19,7 @@ from __future__ import annotations
 import argparse
 import contextlib
 import errno
+import math
 import os
 import shlex
 import sys
@@ -182,6 +183,18 @@ def report(seg: pd.DataFrame, segments: Sequence[str] = ()) -> str:
         lines[0] += ")"
     lines += ["", *_label_table(seg, "lifecycle", "lifecycle")]
     lines += ["", *_label_table(seg, "abc", "abc class")]
+    spend = seg["monetary"].to_numpy(dtype=np.float64, na_value=0.0)
+    below = spend < 0
+    # refunds above purchases: the revenue share (of the net revenue) and the
+    # ABC classes and Pareto figures (of the positive spends) are of two totals
+    n_below = int(np.count_nonzero(below))
+    if n_below:
+        positive = math.fsum(spend[spend > 0].tolist())
+        net = positive + math.fsum(spend[below].tolist())
+        lines.append(
+            f"(revenue share: of the net revenue, {net:,.2f}, refunds included; "
+            f"the ABC classes are cut on the positive spends, {positive:,.2f})"
+        )
     for column in segments:
         lines += ["", *_label_table(seg, column, column)]
     r, f, m = (_scores(seg, c) for c in ("r", "f", "m"))
@@ -205,12 +218,19 @@ def report(seg: pd.DataFrame, segments: Sequence[str] = ()) -> str:
         "M   "
         + "  ".join(f"{k}: {c:,d}" for k, c in zip(m_values, m_counts, strict=True))
     )
-    p = spend_pareto(seg["monetary"].to_numpy(dtype=np.float64, na_value=0.0))
+    p = spend_pareto(spend)
     if p is not None:
+        of = "revenue"
+        if n_below:
+            who = "customer" if n_below == 1 else "customers"
+            of = (
+                f"the positive spends ({n_below:,d} {who} with net spend below 0 "
+                "left out)"
+            )
         lines += [
             "",
             f"Pareto: {_share(p.customers_for_value_share).strip()} of customers "
-            f"make 80% of revenue; the top 20% make "
+            f"make 80% of {of}; the top 20% make "
             f"{_share(p.value_of_top_customers).strip()}; Gini {p.gini:.3f}",
         ]
     return "\n".join(lines)

@@ -129,6 +129,25 @@ class TransitionMatrix:
         """Customers counted (in either period)."""
         return int(self.matrix.sum())
 
+    @property
+    def n_both(self) -> int:
+        """Customers present in both periods: :attr:`n` but for the *new*
+        row and the *gone* column; the customers :attr:`stayed` is a share
+        of.
+
+        Examples
+        --------
+        >>> import pandas as pd
+        >>> jan = pd.Series(["a", "b"], index=["c1", "c2"])
+        >>> feb = pd.Series(["a", "a", "b"], index=["c1", "c3", "c4"])
+        >>> tm = transition_matrix(jan, feb)
+        >>> tm.n, tm.n_both, tm.stayed
+        (4, 1, 1.0)
+        """
+        rows = len(self.before) - (self.new is not None)
+        cols = len(self.after) - (self.gone is not None)
+        return int(self.matrix[:rows, :cols].sum())
+
     def row_shares(self) -> np.ndarray:
         """Each row divided by its total (NaN for a row without customers).
 
@@ -145,8 +164,9 @@ class TransitionMatrix:
 
     @property
     def stayed(self) -> float:
-        """Share of the customers present in both periods whose class has the
-        same name after as before (NaN when nobody is in both)."""
+        """Share of the customers present in both periods (:attr:`n_both`,
+        not :attr:`n`) whose class has the same name after as before (NaN
+        when nobody is in both)."""
         rows = self.before[: len(self.before) - (self.new is not None)]
         cols = self.after[: len(self.after) - (self.gone is not None)]
         both = self.matrix[: len(rows), : len(cols)]
@@ -313,6 +333,8 @@ class TransitionMatrix:
             fields["name"] = self.name
         stayed = self.stayed
         notes = [] if stayed != stayed else [f"stayed {100 * stayed:.1f}%"]
+        if notes and self.n_both != self.n:  # the share is of fewer customers
+            notes = [f"{notes[0]} of the {self.n_both} in both"]
         head = _display.short_repr(
             "TransitionMatrix", n=self.n, noun="customers", fields=fields, notes=notes
         )
@@ -340,7 +362,9 @@ class TransitionMatrix:
             f"TransitionMatrix{'' if self.name is None else ' ' + repr(self.name)}"
         )
         caption += f": {self.n:,d} customers"
-        if stayed == stayed:
+        if stayed == stayed and self.n_both != self.n:
+            caption += f", of the {self.n_both:,d} in both, {100 * stayed:.1f}% stayed"
+        elif stayed == stayed:
             caption += f", {100 * stayed:.1f}% stayed"
         return _display.html_table(
             caption,
@@ -525,7 +549,8 @@ def transition_matrix(
     -------
     TransitionMatrix
         ``.counts`` and ``.shares`` (row shares) as DataFrames, ``.stayed``
-        (the share in the same class), ``.matrix`` as a NumPy array.
+        (the share in the same class, of the ``.n_both`` customers in both
+        periods), ``.matrix`` as a NumPy array.
 
     Raises
     ------

@@ -109,6 +109,7 @@ _TEXT: dict[str, dict[str, str]] = {
         "missing": "missing",
         "moves_title": "Moves between classes",
         "stayed": "{s:.1f}% stayed in their class",
+        "stayed_both": "(of the {b:,d} in both periods)",
         "before": "class before",
         "after": "class after",
         "no_customers": "no customers",
@@ -145,6 +146,7 @@ _TEXT: dict[str, dict[str, str]] = {
         "missing": "缺失",
         "moves_title": "客户在类别间的迁移",
         "stayed": "{s:.1f}% 的客户留在原类别",
+        "stayed_both": "（以两期都在的 {b:,d} 位客户计）",
         "before": "之前的类别",
         "after": "之后的类别",
         "no_customers": "无客户",
@@ -1558,7 +1560,9 @@ def transition_heatmap(
     (then *gone*), in the matrix's order. With ``normalize="row"`` each
     cell is the share of its row (where the customers of a class went),
     annotated in percent; with ``"none"`` the cells are customer counts.
-    The title says how many customers stayed in their class.
+    The title says which share of the customers stayed in their class: a
+    share of the customers in both periods, whose count it gives when some
+    are new or gone.
 
     A row without customers (a class nobody was in before) has no shares:
     with ``normalize="row"`` it is hatched and says "no customers", so an
@@ -1674,6 +1678,9 @@ def transition_heatmap(
     stayed = matrix.stayed
     if stayed == stayed:
         heading += "\n" + text["stayed"].format(s=100 * stayed)
+        if matrix.n_both != matrix.n:
+            # a share of the customers in both periods, not of everyone: say so
+            heading += "\n" + text["stayed_both"].format(b=matrix.n_both)
     rows, cols = _moved_names(matrix, lang)
     shown_rows, row_lines = _wrapped(rows, ax is None)
     shown_cols, _lines = _wrapped(cols, ax is None)

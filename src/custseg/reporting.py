@@ -20,6 +20,7 @@ from __future__ import annotations
 import contextlib
 import html as _html
 import importlib.util
+import math
 import os
 import re
 import warnings
@@ -90,6 +91,7 @@ _EN: dict[str, str] = {
     "contents": "Contents",
     "as_of": "as of",
     "customers_word": "customers",
+    "customer_word": "customer",
     "generated": "Made with custseg {version}. The file needs no network: "
     "charts and styles are inside it. Click a column header to sort a table.",
     "no_charts": "Chart not drawn: matplotlib is not installed. For the charts, "
@@ -148,6 +150,11 @@ _EN: dict[str, str] = {
     "abc_note": "A: the top customers up to {a} of the revenue, B: up to {b}, "
     "C: the rest. A from {a_min}, B from {b_min} per customer.",
     "no_abc": "Nobody spent anything: every customer is C.",
+    "positive_basis": "These shares are of the positive spends, {positive} in "
+    "all, leaving out {n} with net spend below 0 ({negative} in all). The "
+    "revenue share of the tables is of the net revenue, {net}.",
+    "net_basis": "Revenue share: of the net revenue, {net} (refunds "
+    "included); the ABC classes are cut on the positive spends, {positive}.",
     "windows_title": "Lifecycle windows (days since the last purchase)",
     "stage": "stage",
     "days": "days",
@@ -184,7 +191,8 @@ _EN: dict[str, str] = {
     "ownership_note": "Customers and book value per owner (the 'owner' column).",
     # migration
     "before": "before \\ after",
-    "stayed": "{column}: {n} customers, {stayed} in the same class.",
+    "stayed": "{column}: {n} customers ({both} in both runs, {new} new, {gone} "
+    "gone); of the {both} in both, {stayed} in the same class.",
     "migration_note": "Customers of the previous run (rows) and of this run "
     "(columns), matched by customer id. (new): only in this run; (gone): only "
     "in the previous one.",
@@ -220,6 +228,7 @@ _ZH: dict[str, str] = {
     "contents": "目录",
     "as_of": "截至",
     "customers_word": "位客户",
+    "customer_word": "位客户",
     "generated": "由 custseg {version} 生成。文件无需联网:图表和样式都在文件内。"
     "点击表头可排序。",
     "no_charts": "未绘制图表:未安装 matplotlib。如需图表,请安装 plot 扩展:{hint}",
@@ -271,6 +280,10 @@ _ZH: dict[str, str] = {
     "abc_note": "A:累计收入达到 {a} 的头部客户,B:累计到 {b},C:其余。"
     "A 类起点 {a_min},B 类起点 {b_min}(每位客户)。",
     "no_abc": "没有客户有消费:所有客户都是 C 类。",
+    "positive_basis": "以上占比按正消费合计 {positive} 计算:净消费低于 0 的 {n}"
+    "(合计 {negative})按 0 计。各表的收入占比按净收入 {net} 计算。",
+    "net_basis": "收入占比:按净收入 {net}(含退款)计算;ABC 分类按正消费合计 "
+    "{positive} 划分。",
     "windows_title": "生命周期窗口(距最近一次购买的天数)",
     "stage": "阶段",
     "days": "天数",
@@ -301,7 +314,8 @@ _ZH: dict[str, str] = {
     "lorenz": "洛伦兹曲线:收入占比与客户占比",
     "ownership_note": "每位负责人名下的客户数与客户价值('owner' 列)。",
     "before": "上期 \\ 本期",
-    "stayed": "{column}:{n} 位客户,{stayed} 留在同一类别。",
+    "stayed": "{column}:{n} 位客户(两期都在 {both} 位,新进入 {new} 位,"
+    "已离开 {gone} 位);两期都在的客户中 {stayed} 留在同一类别。",
     "no_common": "注意:上期与本期的{column}没有相同的类别(例如 {old} 与 {new}):"
     "上期是否用了其他规则或其他语言?所有客户都算作变动。",
     "migration_note": "上期(行)与本期(列)的客户,按客户编号匹配。"
@@ -362,6 +376,9 @@ _CLASS_ZH = {
     },
     "abc": {"unknown": "未知"},
 }
+
+#: What F counts (``frequency=``), in Chinese.
+_FREQUENCY_ZH = {"rows": "交易行数", "transactions": "交易笔数", "days": "购买天数"}
 
 #: Which section shows which label column (the others go to "segments").
 _SECTION_OF = {
@@ -526,6 +543,10 @@ class _Parts(NamedTuple):
     edge_sources: tuple[str, str, str]
     # per migration column with no class in common: (column, old, new, warning)
     migration_notes: tuple[tuple[str, str, str, str], ...] = ()
+    # when some customer's net spend is below 0, the totals the ABC classes
+    # and Pareto figures (positive spends) and the tables' revenue share
+    # (net) are of: (customers below 0, positive total, negative total)
+    spend: tuple[int, float, float] | None = None
 
 
 def _t(lang: str) -> Mapping[str, str]:
@@ -766,10 +787,14 @@ def _summary(
         chart = f'<p class="chart-missing" role="note">{_html.escape(note)}</p>'
     elif charts and drawn:
         title = _column_title(column, lang)
+        # the classes named as the table above the chart names them
+        shown = body.set_axis(
+            [_class_text(column, str(name), lang) for name in body.index]
+        )
         chart = _chart(
             plot,
             lang,
-            lambda p: p.segment_sizes(body, title=title, lang=lang),
+            lambda p: p.segment_sizes(shown, title=title, lang=lang),
         )
     return _Summary(column, table, None, chart, len(table) - 1)
 
@@ -962,7 +987,13 @@ def _migrations(
             )
     refit = refitted_scores(previous.set_axis(old), seg.set_axis(ids))
     if refit is not None and notes is not None:  # about every column: no column
-        notes.append(("", "", "", refit))
+        # (the page's text in its language second; the warning in English)
+        shown = (
+            refitted_scores(previous.set_axis(old), seg.set_axis(ids), lang)
+            if lang != "en"
+            else refit
+        )
+        notes.append(("", shown or refit, "", refit))
     # customers matched by id once, for every column
     pos = np.asarray(old.get_indexer(ids))
     matched = pos >= 0
@@ -998,10 +1029,22 @@ def _migrations(
             _SECTION_OF.get(column, "segments") == "segments"
         )
         if charts and main:
+            # the classes named as the table names them (_migration_html)
+            old_text, new_text = _class_texts(
+                column, [str(c) for c in tm.before], [str(c) for c in tm.after], lang
+            )
+            renamed = attrs.evolve(
+                tm,
+                before=tuple(old_text[str(c)] for c in tm.before),
+                after=tuple(new_text[str(c)] for c in tm.after),
+                name=_column_title(column, lang),
+            )
             chart = _chart(
                 plot,
                 lang,
-                lambda p, tm=tm: p.transition_heatmap(tm, normalize="row", lang=lang),
+                lambda p, tm=renamed: p.transition_heatmap(
+                    tm, normalize="row", lang=lang
+                ),
             )
         out.append((column, tm, chart))
     return out
@@ -1056,6 +1099,14 @@ def _parts(
     values = seg["monetary"].to_numpy(dtype=np.float64, na_value=0.0)
     lorenz_chart = ""
     pareto = spend_pareto(values)
+    below = values < 0
+    spend = None
+    if below.any():  # the positive and the net total differ: the page says so
+        spend = (
+            int(np.count_nonzero(below)),
+            math.fsum(values[values > 0].tolist()),
+            math.fsum(values[below].tolist()),
+        )
     if pareto is not None and charts:
         cut = result.settings.get("abc_cutoffs", (0.8, 0.95))
         cutoffs = AbcCutoffs(*cut) if cut is not None else None
@@ -1104,6 +1155,7 @@ def _parts(
         playbooks=playbooks,
         edge_sources=(sources[0], sources[1], sources[2]),
         migration_notes=tuple(notes),
+        spend=spend,
     )
 
 
@@ -1255,7 +1307,26 @@ def _figure(svg: str, caption: str) -> str:
     )
 
 
-def _summary_html(s: _Summary, lang: str) -> str:
+def _spend_notes(parts: _Parts, lang: str) -> tuple[str, str]:
+    """The notes on the totals when they differ (some customer's net spend
+    is below 0): the ABC classes and Pareto figures are of the positive
+    spends, the tables' revenue share of the net revenue; ``("", "")`` when
+    the two totals are one."""
+    if parts.spend is None:
+        return "", ""
+    t = _t(lang)
+    n, positive, negative = parts.spend
+    word = t["customer_word"] if n == 1 else t["customers_word"]
+    figures = {
+        "n": f"{n:,d} {word}",
+        "positive": f"{positive:,.2f}",
+        "negative": f"{negative:,.2f}",
+        "net": f"{positive + negative:,.2f}",
+    }
+    return t["positive_basis"].format(**figures), t["net_basis"].format(**figures)
+
+
+def _summary_html(s: _Summary, lang: str, note: str = "") -> str:
     t = _t(lang)
     title = _column_title(s.column, lang)
     if s.table is None:
@@ -1289,6 +1360,7 @@ def _summary_html(s: _Summary, lang: str) -> str:
             numeric=[False] + [True] * len(_SHOWN),
             table_id=f"summary-{s.column}",
         )
+        + (f'<p class="note">{_esc(note)}</p>' if note else "")
         + _figure(s.chart, title)
         + "</div>"
     )
@@ -1351,7 +1423,10 @@ def _inputs_html(parts: _Parts, lang: str) -> str:
         )
     )
     rows.append([t["columns_used"], columns])
-    rows.append([t["frequency_mode"], str(settings.get("frequency", "transactions"))])
+    mode = str(settings.get("frequency", "transactions"))
+    if lang == "zh" and mode in _FREQUENCY_ZH:
+        mode = f"{_FREQUENCY_ZH[mode]} ({mode})"
+    rows.append([t["frequency_mode"], mode])
     body = _table([t["item"], t["value"]], rows, sortable=False)
     if q is not None and res.n_dropped:
         body += f'<p class="note">{_esc(t["used_note"])}</p>'
@@ -1498,6 +1573,9 @@ def _rules_html(parts: _Parts, lang: str) -> str:
             )
             + "</p>"
         )
+        positive_note = _spend_notes(parts, lang)[0]
+        if positive_note:
+            out.append(f'<p class="note">{_esc(positive_note)}</p>')
     else:
         out.append(f"<p>{_esc(t['no_abc'])}</p>")
     out.append(f"<h3>{_esc(t['windows_title'])}</h3>")
@@ -1561,6 +1639,7 @@ def _rf_html(parts: _Parts, lang: str) -> str:
 def _pareto_html(parts: _Parts, lang: str) -> str:
     t = _t(lang)
     out = [f"<h3>{_esc(t['pareto_title'])}</h3>"]
+    positive_note, net_note = _spend_notes(parts, lang)
     p = parts.pareto
     if p is None:
         out.append(f"<p>{_esc(t['no_pareto'])}</p>")
@@ -1584,17 +1663,24 @@ def _pareto_html(parts: _Parts, lang: str) -> str:
                 [t["item"], t["value"]], rows, sortable=False, table_id="pareto-figures"
             )
         )
+        if positive_note:
+            out.append(f'<p class="note">{_esc(positive_note)}</p>')
         out.append(_figure(parts.lorenz_chart, t["lorenz"]))
-    out += [_summary_html(s, lang) for s in parts.summaries.get("pareto", [])]
+    out += [
+        _summary_html(s, lang, net_note if s.column == "abc" else "")
+        for s in parts.summaries.get("pareto", [])
+    ]
     return "".join(out)
 
 
 def _migration_html(parts: _Parts, lang: str) -> str:
+    from ._cli_migrate import moved_counts
+
     t = _t(lang)
     out = [f'<p class="note">{_esc(t["migration_note"])}</p>']
     disjoint = {note[0]: note for note in parts.migration_notes}
-    if "" in disjoint:  # the runs' score edges differ
-        out.append(f'<p class="warning" role="alert">{_esc(disjoint[""][3])}</p>')
+    if "" in disjoint:  # the runs' score edges differ: in the page's language
+        out.append(f'<p class="warning" role="alert">{_esc(disjoint[""][1])}</p>')
     for column, tm, chart in parts.migrations:
         title = _column_title(column, lang)
         stayed = tm.stayed
@@ -1615,12 +1701,18 @@ def _migration_html(parts: _Parts, lang: str) -> str:
                 new=repr(new_text.get(str(new), str(new))),
             )
             out.append(f'<p class="warning" role="alert">{_esc(text)}</p>')
+        # the share that stayed is of the customers in both runs: that count
+        # beside it, not the count of everyone
+        both, n_new, n_gone = moved_counts(tm)
         out.append(
             "<p>"
             + _esc(
                 t["stayed"].format(
                     column=title,
                     n=f"{tm.n:,d}",
+                    both=f"{both:,d}",
+                    new=f"{n_new:,d}",
+                    gone=f"{n_gone:,d}",
                     stayed="–" if stayed != stayed else f"{100 * stayed:.1f}%",
                 )
             )
@@ -1678,7 +1770,8 @@ _CSS = """
   --head: #f3f5f7; --accent: #0b5cad; }
 * { box-sizing: border-box; }
 html { -webkit-text-size-adjust: 100%; text-size-adjust: 100%; }
-body { margin: 0 auto; max-width: 72rem; padding: 0 1rem 3rem; color: var(--ink);
+body { margin: 0 auto; max-width: min(90rem, 100%); padding: 0 1rem 3rem;
+  color: var(--ink);
   background: #fff; line-height: 1.5;
   font-family: system-ui, -apple-system, "Segoe UI", Roboto, "Helvetica Neue",
     Arial, "Noto Sans", "Noto Sans CJK SC", "Noto Sans SC", "PingFang SC",
@@ -1705,16 +1798,18 @@ th:first-child { min-width: 4.5em; }
 .ranges tbody td { white-space: nowrap; }
 td.num, th.num { text-align: right; white-space: nowrap;
   font-variant-numeric: tabular-nums; }
-thead th { background: var(--head); position: sticky; top: 0; z-index: 1;
-  vertical-align: bottom; white-space: normal; min-width: 3.5em; }
+thead th, thead th.num { background: var(--head); position: sticky; top: 0;
+  z-index: 1; vertical-align: bottom; white-space: normal; min-width: 3.5em;
+  word-break: keep-all; }
 tbody th { font-weight: 600; }
+.summary tbody th, .playbook tbody th, .migration tbody th { min-width: 8em; }
 tfoot th, tfoot td { font-weight: 700; border-top: 2px solid var(--line); }
 th button { all: unset; cursor: pointer; display: inline-block; font: inherit;
   font-weight: 700; }
 th button:focus-visible { outline: 2px solid var(--accent); outline-offset: 2px; }
-th button::after { content: " \\2195"; color: var(--muted); font-weight: 400; }
-th[aria-sort="ascending"] button::after { content: " \\25B2"; color: var(--ink); }
-th[aria-sort="descending"] button::after { content: " \\25BC"; color: var(--ink); }
+th button::after { content: "\\00a0\\2195"; color: var(--muted); font-weight: 400; }
+th[aria-sort="ascending"] button::after { content: "\\00a0\\25B2"; color: var(--ink); }
+th[aria-sort="descending"] button::after { content: "\\00a0\\25BC"; color: var(--ink); }
 .playbook td:nth-child(3) { min-width: 14rem; }
 figure.chart { margin: 0.6rem 0 1.2rem; max-width: 44rem; }
 figure.chart .svg svg { display: block; width: 100%; height: auto; }
