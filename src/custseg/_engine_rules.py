@@ -35,6 +35,7 @@ from .pareto import AbcEdges
 from .rfm import RfmEdges, ScoreEdges, _bins_per_dimension, _midpoint
 from .rules import RuleSet
 from .rules._expr import _ascii_forms, _span, aggregate_key
+from .rules._model import nfkc_column
 
 __all__ = [
     "EngineRules",
@@ -714,7 +715,9 @@ class EngineRules:
         Columns the steps add for their own use (number fields as Float64,
         derived values, aggregates), dropped by :meth:`apply`.
     levels
-        Per step, 1 + the highest level of the steps it reads.
+        Per step, 1 + the highest level of the steps it reads; the
+        translations of labels (``lang=``) come in one level after all
+        the others, so every condition reads the untranslated labels.
     renames
         Columns computed under a dot-free name (tags ``set.tag``, explain
         ``name.rule``) and their names, given at the end.
@@ -870,7 +873,8 @@ def _check_column_types(frame: Any, fields: Mapping[str, str]) -> None:
             raise InputError(
                 name,
                 "is not a column of the data, but the rules need it",
-                fix="add the column (the facts and scores custseg computes)",
+                fix=nfkc_column(name, schema.names())
+                or "add the column (the facts and scores custseg computes)",
             )
         dtype = schema[name]
         if isinstance(dtype, nw.String) and _backend(frame) in PANDAS_LIKE:
@@ -1029,7 +1033,8 @@ def compile_rules(
             raise InputError(
                 name,
                 "is not a column of the data, but the rules need it",
-                fix="add the column (the facts and scores custseg computes)",
+                fix=nfkc_column(name, present)
+                or "add the column (the facts and scores custseg computes)",
             )
         absent.add(name)
     left_out: dict[str, tuple[str, ...]] = {}
@@ -1113,6 +1118,11 @@ def compile_rules(
     if problems:
         raise RulesError(problems)
     if lang is not None:
+        # The translations come last, in one level after every other step:
+        # a condition reads an output's untranslated label (``_Compiler.name``),
+        # so no step may see a translated one; translating changes only the
+        # names shown, never which rule matches.
+        last = 1 + max(comp.levels, default=-1)
         for name in labels:
             out_table = rs.tables.get(name)
             spec = out_table if out_table is not None else rs.segments[name]
@@ -1123,7 +1133,8 @@ def compile_rules(
             expr = nw.col(name)
             for k, val in changed:
                 expr = nw.when(nw.col(name) == k).then(nw.lit(val)).otherwise(expr)
-            comp.add(name, expr, {name})
+            comp.steps.append((name, expr))
+            comp.levels.append(last)
     skipped = {
         k: f for k, f in left_out.items() if k not in rs.derived and k not in rs.tagsets
     }

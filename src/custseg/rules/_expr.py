@@ -17,10 +17,12 @@ FALSE; rows in neither are UNKNOWN.
 from __future__ import annotations
 
 import ast
+import decimal
 import difflib
 import io
 import itertools
 import math
+import re
 import tokenize
 import unicodedata
 from collections.abc import Callable, Mapping
@@ -726,6 +728,18 @@ class _Checker:
         if isinstance(node, ast.Call):
             return self.visit_call(node)
         if isinstance(node, ast.Tuple):
+            line, start, end = _span(node, self.lines)
+            thousands = _thousands(self.lines[line - 1][start:end])
+            if thousands is not None:  # x > 1,000
+                self.problems.append(
+                    attrs.evolve(
+                        thousands,
+                        start=thousands.start + start,
+                        end=thousands.end + start,
+                        line=line,
+                    )
+                )
+                raise _Failed
             raise self.fail(
                 node,
                 "disallowed-syntax",
@@ -1244,11 +1258,35 @@ def _depth_and_size(tree: ast.AST) -> tuple[int, int, set[str]]:
     return depth, nodes, names
 
 
+def _full_width(ch: str) -> str:
+    """The ASCII form of a full-width character (U+FF01 to U+FF5E, as typed
+    with a CJK input method); a blank for any space (the ideographic space
+    U+3000, the no-break space of a pasted web page: Unicode category Zs);
+    any other character as it is."""
+    code = ord(ch)
+    if 0xFF01 <= code <= 0xFF5E:
+        return chr(code - 0xFEE0)
+    return " " if unicodedata.category(ch) == "Zs" else ch
+
+
 def _ascii_forms(text: str) -> str:
-    """*text* with every character outside string literals whose NFKC form is
-    one printable ASCII character replaced by it (full-width digits, letters,
-    operators and the ideographic space), so columns do not move; string
-    literals are kept exactly (they are category values)."""
+    """*text* with every full-width character outside string literals (digits,
+    letters, operators: U+FF01 to U+FF5E) and the ideographic space (U+3000)
+    replaced by its ASCII form, and every other space (the no-break space,
+    Unicode category Zs) by a blank, so columns do not move; string literals
+    are kept exactly (they are category values).
+
+    Only these: other characters with an ASCII compatibility form (the
+    superscript in ``10³``, the circled digit ``①``) are
+    left to the parser, which refuses them with their code point, as it
+    refuses ``≥``; read as ASCII they would change a number (``10³`` would be
+    ``103``).
+
+    >>> _ascii_forms("ｒ　＞＝　４ and s == 'Ａ'")
+    "r >= 4 and s == 'Ａ'"
+    >>> _ascii_forms("x > 10³")
+    'x > 10³'
+    """
     if text.isascii():
         return text
     out = []
@@ -1265,13 +1303,155 @@ def _ascii_forms(text: str) -> str:
             out.append(ch)
             continue
         if not ch.isascii():
-            form = unicodedata.normalize("NFKC", ch)
-            if len(form) == 1 and (form.isprintable() and form.isascii()):
-                ch = form
+            ch = _full_width(ch)
         if ch in "'\"":
             quote = ch
         out.append(ch)
     return "".join(out)
+
+
+def _masked(text: str) -> str:
+    """*text* with the inside of its string literals blanked (same length,
+    lines kept), so a scan for operators does not look into category values."""
+    out = []
+    quote = ""
+    escaped = False
+    for ch in text:
+        if quote and ch != "\n":
+            if escaped:
+                escaped = False
+            elif ch == "\\":
+                escaped = True
+            elif ch == quote:
+                quote = ""
+                out.append(ch)
+                continue
+            out.append(" ")
+            continue
+        quote = ch if ch in "'\"" else ""
+        escaped = False
+        out.append(ch)
+    return "".join(out)
+
+
+#: habits from SQL, Excel, C and Chinese that are not Python operators:
+#: (pattern, message, hint); a word is flagged only where it is not a name
+_TYPOS: tuple[tuple[re.Pattern[str], str, str], ...] = (
+    (re.compile(r"&&"), "'&&' is not an operator", "use and: x > 1 and y > 2"),
+    (re.compile(r"\|\|"), "'||' is not an operator", "use or: x > 1 or y > 2"),
+    (re.compile(r"=>"), "'=>' is not an operator", "use >= (greater or equal)"),
+    (re.compile(r"=<"), "'=<' is not an operator", "use <= (less or equal)"),
+    (re.compile(r"<>"), "'<>' is not an operator", "use != (not equal)"),
+    (re.compile(r"!(?!=)"), "'!' is not an operator", "use not: not (x > 1)"),
+    (
+        re.compile(r"(?<![<>=!:])=(?![=<>])"),
+        "'=' is not a comparison",
+        "use == to compare: x == 5",
+    ),
+)
+_WORDS = {
+    "和": "and",
+    "且": "and",
+    "并且": "and",
+    "或": "or",
+    "或者": "or",
+    "非": "not",
+}
+_KEYWORDS = ("and", "or", "not")
+#: maths signs and the Python operator to write instead
+_MATHS = {"≥": ">=", "≤": "<=", "≠": "!=", "×": "*", "÷": "/", "−": "-"}
+_WORD = re.compile(r"[^\W\d]\w*")
+_PERCENT = re.compile(
+    r"(?<![\w.])(\d[\d_]*(?:\.\d*)?|\.\d+)\s*%"
+    r"(?=\s*(?:$|[)\],<>=!]|(?:and|or|not|AND|OR|NOT)\b))",
+    re.MULTILINE,
+)
+_THOUSANDS = re.compile(r"(?<![\w.])\d{1,3}(?:,\d{3})+(?![\w.])")
+
+
+def _typos(
+    text: str, names: Mapping[str, Any], *, operators: bool = True
+) -> list[ExprProblem]:
+    """Operators and words other languages use (``=``, ``=>``, ``<>``, ``&&``,
+    ``||``, ``!``, ``AND``, ``和``, ``50%``), each at its column with the
+    Python form to write; a word that is a declared name (in *names*) is
+    left alone. *operators* false: the words only (the operators are
+    looked for in a text Python cannot parse: ``where=`` is a keyword
+    argument, ``:=`` is refused with its own message).
+
+    >>> [(p.start, p.message, p.hint) for p in _typos("x = 5 AND y > 50%", {})]
+    ... # doctest: +NORMALIZE_WHITESPACE
+    [(2, "'=' is not a comparison", 'use == to compare: x == 5'),
+     (6, "'AND' is not an operator", "write 'and': and, or, not are lower case"),
+     (16, "'%' after a number is not a percentage", 'write 0.5 for 50%')]
+    """
+    masked = _masked(text)
+    found: list[ExprProblem] = []
+
+    def at(i: int, n: int, message: str, hint: str) -> None:
+        line = masked.count("\n", 0, i) + 1
+        col = i - (masked.rfind("\n", 0, i) + 1)
+        found.append(ExprProblem(col, col + n, "expr-syntax", message, hint, line))
+
+    for pattern, message, hint in _TYPOS if operators else ():
+        for m in pattern.finditer(masked):
+            if message.startswith("'='") and re.search(
+                r"\bwhere\s*$", masked[: m.start()]
+            ):
+                continue  # the keyword argument of an aggregate
+            at(m.start(), len(m.group()), message, hint)
+    for m in _WORD.finditer(masked):
+        word = m.group()
+        if word in names:
+            continue
+        if word.lower() in _KEYWORDS and word not in _KEYWORDS:
+            at(
+                m.start(),
+                len(word),
+                f"{word!r} is not an operator",
+                f"write {word.lower()!r}: and, or, not are lower case",
+            )
+        elif word in _WORDS:
+            at(
+                m.start(),
+                len(word),
+                f"{word!r} is not an operator",
+                f"use {_WORDS[word]}: x > 1 {_WORDS[word]} y > 2"
+                if _WORDS[word] != "not"
+                else "use not: not (x > 1)",
+            )
+    for m in _PERCENT.finditer(masked) if operators else ():
+        number = m.group(1).replace("_", "")
+        value = format((decimal.Decimal(number) / 100).normalize(), "f")
+        percent = m.end() - 1
+        at(
+            percent,
+            1,
+            "'%' after a number is not a percentage",
+            f"write {value} for {number}%",
+        )
+    return sorted(found, key=lambda p: (p.line, p.start))
+
+
+def _thousands(text: str) -> ExprProblem | None:
+    """A number written with a thousands separator (``1,000``): Python reads
+    a tuple, or a syntax error."""
+    masked = _masked(text)
+    m = _THOUSANDS.search(masked)
+    if m is None:
+        return None
+    comma = m.start() + m.group().index(",")
+    line = masked.count("\n", 0, comma) + 1
+    col = comma - (masked.rfind("\n", 0, comma) + 1)
+    plain = m.group().replace(",", "")
+    return ExprProblem(
+        col,
+        col + 1,
+        "expr-syntax",
+        f"a comma in {m.group()!r} is not a thousands separator",
+        f"write {plain} or {m.group().replace(',', '_')}",
+        line,
+    )
 
 
 def _not_text(text: str) -> ExprProblem | None:
@@ -1395,15 +1575,34 @@ def _check_body(
     bad = _not_text(text.strip("\n"))
     if bad is not None:
         return None, [bad]
+    words = _typos(text.strip("\n"), symbols, operators=False)
+    if words:  # AND, 和: not names
+        return None, words
     try:
         tree = ast.parse(text.strip("\n"), mode="eval")
     except SyntaxError as exc:
+        typos = _typos(text.strip("\n"), symbols)
+        if typos:  # x = 5, &&, 50%
+            return None, typos
+        thousands = _thousands(text.strip("\n"))
+        if thousands is not None:  # 1,050: a leading zero in 050
+            return None, [thousands]
         line = exc.lineno or 1
         src_lines = text.strip("\n").split("\n")
         src = src_lines[line - 1] if 0 < line <= len(src_lines) else ""
-        col = _char_offset(src, max((exc.offset or 1) - 1, 0))
+        # a SyntaxError's offset counts characters (an ast node's, bytes)
+        col = min(max((exc.offset or 1) - 1, 0), len(src))
         hint = ""
-        if len(src_lines) > 1 and _parses("(" + text.strip("\n") + "\n)"):
+        char = src[col] if col < len(src) else ""
+        form = _MATHS.get(char) or unicodedata.normalize("NFKC", char)
+        if char in _MATHS:
+            hint = f"write {form!r}"
+        elif not char.isascii() and form.isascii() and form.isprintable():
+            hint = (
+                f"write {form!r}: only full-width characters (U+FF01 to U+FF5E) "
+                "and spaces are read as ASCII"
+            )
+        elif len(src_lines) > 1 and _parses("(" + text.strip("\n") + "\n)"):
             hint = (
                 "wrap a condition written over several lines in parentheses, "
                 'when = """(... and <new line> ...)""", or write it on one line'

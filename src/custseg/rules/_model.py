@@ -1170,7 +1170,8 @@ def _coerce_data(rs: RuleSet, data: Any) -> tuple[dict[str, Any], int, Any]:
             raise InputError(
                 name,
                 "is missing from the data",
-                fix=f"add a column {name!r} (the rules declare it under "
+                fix=nfkc_column(name, available)
+                or f"add a column {name!r} (the rules declare it under "
                 "[fields]); columns given: "
                 + ", ".join(repr(str(c)) for c in available[:15]),
             )
@@ -1434,13 +1435,14 @@ class _Builder:
         src = self._src(path)
         if where is None:
             line, col, end = src.locate_key(path)
-        elif problem.line == 1:
+        elif problem.line == 1 and where.places is None:
             line = where.line
             col = where.column(problem.start)
             end = max(where.column(problem.end), col + 1)
-        else:  # a later line of a multi-line string: columns as written
-            line = where.line + problem.line - 1
-            col, end = 1 + problem.start, 1 + problem.end
+        else:  # a multi-line string: each character placed (CRLF, a \ at the end)
+            line, col = where.place(problem.line, problem.start)
+            end_line, end = where.place(problem.line, problem.end)
+            end = max(end if end_line == line else col + 1, col + 1)
         self.add(
             Diagnostic(
                 src.path,
@@ -1867,6 +1869,34 @@ def nfkc(name: str) -> str:
     return unicodedata.normalize("NFKC", name)
 
 
+def spelled(name: str) -> str:
+    """*name* quoted, with the code points of its non-ASCII characters.
+
+    >>> spelled("\uf900"), spelled("x")
+    ("'\uf900' (U+F900)", "'x'")
+    """
+    codes = " ".join(f"U+{ord(c):04X}" for c in name if not c.isascii())
+    return f"{name!r} ({codes})" if codes else repr(name)
+
+
+def nfkc_column(name: str, columns: Iterable[Any]) -> str | None:
+    """For a field *name* the data lacks: a sentence naming the column given
+    under another spelling of the same name (one NFKC maps to *name*), else
+    None.
+
+    >>> print(nfkc_column("\u8c48", ["\uf900", "x"]))
+    the column '\uf900' (U+F900) is the name '豈' (U+8C48) once NFKC-normalised, as names in rules are read (as Python reads identifiers): rename the column to '豈' (U+8C48)
+    """
+    for column in columns:
+        if isinstance(column, str) and column != name and nfkc(column) == name:
+            return (
+                f"the column {spelled(column)} is the name {spelled(name)} once "
+                "NFKC-normalised, as names in rules are read (as Python reads "
+                f"identifiers): rename the column to {spelled(name)}"
+            )
+    return None
+
+
 def normalise_names(
     doc: dict[str, Any], source: Source
 ) -> tuple[dict[str, Any], list[Diagnostic]]:
@@ -1893,6 +1923,25 @@ def normalise_names(
             first: dict[str, str] = {}
             for name, spec in entries.items():
                 key = nfkc(name)
+                if key != name and not name.isidentifier():
+                    # x² would be the name x2, but a condition cannot say x²
+                    odd = [
+                        c
+                        for i, c in enumerate(name)
+                        if not (c if i == 0 else "a" + c).isidentifier()
+                    ]
+                    diags.append(
+                        source.at_key(
+                            (section, name),
+                            "bad-name",
+                            f"{name!r} cannot be used as a name: "
+                            + ", ".join(f"{c!r} (U+{ord(c):04X})" for c in odd)
+                            + " is not a letter or digit of a name",
+                            "names are identifiers (letters, digits, _; Chinese "
+                            "and full-width letters are fine)"
+                            + (f": write {key!r}" if key.isidentifier() else ""),
+                        )
+                    )
                 if key in first:
                     diags.append(
                         source.at_key(
@@ -2466,8 +2515,29 @@ def _translations(
             and b._src((*path, labels_key)) is b.source
         ):  # the preset's translations, this file's labels: those gone drop out
             table = {k: x for k, x in table.items() if k in names}
+        inherited = b._src((*path, "translations")) is not b.source
+        # this file's keys that replace labels of the preset's (a new default)
+        replaced = [
+            k
+            for k in ("default", "missing")
+            if inherited and k in spec and b._src((*path, k)) is b.source
+        ]
         for label in table:
-            if label not in names:  # harmless, but probably a typo or a stale entry
+            if label not in names and replaced:  # the user's change, not a typo
+                key = replaced[0]
+                new = spec[key]
+                b.at_key(
+                    (*path, key),
+                    "unknown-label",
+                    f"the preset's translations.{lang} of {path[-1]!r} translate "
+                    f"{label!r}, which is no longer a label: this file's {key!r} "
+                    f"replaces it with {new!r}, which they do not translate",
+                    f"give [{'.'.join(path)}] translations.{lang} anew, with all "
+                    f"its labels and {new!r} (a translations table is replaced "
+                    "whole)",
+                    severity="warning",
+                )
+            elif label not in names:  # harmless, but a typo or a stale entry
                 close = difflib.get_close_matches(label, names, n=1)
                 b.at_key(
                     (*path, "translations", lang, label),
@@ -2585,13 +2655,34 @@ def _table(
         )
         return None
     if ok and len(labels) != len(breaks) + 1:
-        b.at_key(
-            (*path, "labels"),
-            "label-count",
-            f"{len(breaks)} breaks make {len(breaks) + 1} intervals, but "
-            f"{len(labels)} labels are given",
-            "give one label per interval",
-        )
+        n = len(breaks) + 1
+        labels_src = b._src((*path, "labels"))
+        if labels_src is not b.source and b._src((*path, "breaks")) is b.source:
+            # this file's breaks, the preset's labels: the user's line
+            line = labels_src.locate_key((*path, "labels"))[0]
+            b.at_key(
+                (*path, "breaks"),
+                "label-count",
+                f"{len(breaks)} breaks make {n} intervals, but table {name!r} "
+                f"keeps the preset's {len(labels)} labels "
+                f"({labels_src.path}:{line}: {', '.join(map(repr, labels))})",
+                f"the preset's {name!r} has {len(labels)} labels: give 'labels' "
+                f"with {n} too (and its translations), or {len(labels) - 1} breaks",
+            )
+        else:
+            b.at_key(
+                (*path, "labels"),
+                "label-count",
+                f"{len(breaks)} breaks make {n} intervals, but "
+                f"{len(labels)} labels are given",
+                "give one label per interval"
+                + (
+                    f" (the {len(breaks)} breaks are the preset's)"
+                    if b._src((*path, "breaks")) is not b.source
+                    and labels_src is b.source
+                    else ""
+                ),
+            )
         ok = False
     closed = spec.get("closed", "left")
     if closed not in ("left", "right"):

@@ -39,6 +39,8 @@ _KEY = re.compile(
 _OPENER = re.compile(r"\"\"\"|'''|\"|'|#")
 _BASIC = re.compile(r'((?:[^"\\\n]|\\.)*+)"')
 _ML_BASIC_END = re.compile(r'(?:[^"\\]|\\.|"(?!""))*+"""', re.DOTALL)
+# a line-ending backslash and the blanks and newlines TOML trims after it
+_LINE_END = re.compile(r"\\[ \t]*\r?\n[ \t\r\n]*")
 _ESCAPE = re.compile(r'\\(?:u[0-9A-Fa-f]{4}|U[0-9A-Fa-f]{8}|[btnfr"\\e])')
 _ESCAPES = {
     "b": "\b",
@@ -272,19 +274,56 @@ class _Index:
 class Located:
     """A string literal's line and the 1-based column of each of its characters.
 
-    For a literal over several lines, ``columns`` covers its first line.
+    For a literal over several lines, ``columns`` covers its first line, and
+    *places* has the (line, column) of every character of the value (see
+    :meth:`place`).
     """
 
-    __slots__ = ("_columns", "_first", "_width", "key", "line")
+    __slots__ = ("_columns", "_first", "_starts", "_width", "key", "line", "places")
 
     def __init__(
-        self, line: int, columns: list[int] | None, first: int = 1, width: int = 0
+        self,
+        line: int,
+        columns: list[int] | None,
+        first: int = 1,
+        width: int = 0,
+        places: list[tuple[int, int]] | None = None,
+        value: str = "",
     ) -> None:
         self.line = line
         self._columns = columns
         self._first = first
         self._width = width
         self.key: str | None = None  # the key it is the value of (key = "...")
+        self.places = places
+        # where each line of the value starts in it (with places)
+        self._starts = [0] + [i + 1 for i, c in enumerate(value) if c == "\n"]
+
+    def place(self, line: int, index: int) -> tuple[int, int]:
+        """(line, column) in the file of character *index* of line *line*
+        (1-based) of the value; one past the end for the end.
+
+        A line of the value can span several lines of the file (after a
+        line-ending backslash), and a line of the file may end in CRLF where
+        the value has LF:
+
+        >>> q = '"' * 3
+        >>> text = "w = " + q + "a and \\\\" + "\\r\\n   bb > 1\\r\\n  or c" + q + "\\r\\n"
+        >>> where = Source("r.toml", text).locate_string("a and bb > 1\\n  or c")
+        >>> where.place(1, 6), where.place(2, 5)
+        ((2, 4), (3, 6))
+        """
+        places = self.places
+        if not places:
+            if line == 1:
+                return self.line, self.column(index)
+            return self.line + line - 1, 1 + index
+        starts = self._starts
+        offset = (starts[line - 1] if line <= len(starts) else len(places)) + index
+        if offset < len(places):
+            return places[offset]
+        last_line, last_col = places[-1]
+        return last_line, last_col + 1 + (offset - len(places))
 
     @property
     def columns(self) -> list[int]:
@@ -324,6 +363,56 @@ def _escaped(body: str, line: int, first: int) -> tuple[str, Located] | None:
     if "\\" in _ESCAPE.sub("", body):
         return None
     return value, Located(line, cols, first)
+
+
+def _multiline(
+    body: str, line: int, col: int, *, basic: bool
+) -> tuple[str, Located] | None:
+    """Decode the body of a triple-quoted string (*basic*: double quotes)
+    whose first character is at *line*, *col*, as ``tomllib`` reads it, and
+    place each character of the value: CRLF is LF, and in a basic string an
+    escape is one character and a line-ending backslash drops the blanks and
+    newlines after it. None when an escape is bad."""
+    value: list[str] = []
+    places: list[tuple[int, int]] = []
+    i, n = 0, len(body)
+    while i < n:
+        ch = body[i]
+        if ch == "\n" or (ch == "\r" and body.startswith("\n", i + 1)):
+            value.append("\n")
+            places.append((line, col))
+            i += 1 if ch == "\n" else 2
+            line, col = line + 1, 1
+            continue
+        if basic and ch == "\\":
+            m = _LINE_END.match(body, i)
+            if m is not None:  # trimmed up to the next non-blank
+                skipped = m.group()
+                line += skipped.count("\n")
+                col = len(skipped) - skipped.rfind("\n")
+                i = m.end()
+                continue
+            m = _ESCAPE.match(body, i)
+            if m is None:
+                return None
+            try:
+                value.append(_unescape(m))
+            except ValueError:  # a \U escape beyond the last code point
+                return None
+            places.append((line, col))
+            col += m.end() - i
+            i = m.end()
+            continue
+        value.append(ch)
+        places.append((line, col))
+        col += 1
+        i += 1
+    text = "".join(value)
+    head = places[: text.index("\n")] if "\n" in text else places
+    first = places[0][0] if places else line
+    columns = [c for ln, c in head if ln == first]
+    start = places[0][1] if places else col
+    return text, Located(first, columns or None, start, 0, places, text)
 
 
 def _unescape(m: re.Match[str]) -> str:
@@ -380,11 +469,10 @@ def _string_index(text: str) -> dict[str, list[Located]]:
                 skip = 2
             body = body[skip:]
             line, col = where(start + skip)
-            if tok == "'''" or "\\" not in body:
-                first_line = body.split("\n", 1)[0]
-                add(body, Located(line, None, col, len(first_line)))
-            else:
-                got = _escaped(body, line, col)
+            if "\n" not in body and (tok == "'''" or "\\" not in body):
+                add(body, Located(line, None, col, len(body)))
+            else:  # CRLF, escapes, line-ending backslashes: placed one by one
+                got = _multiline(body, line, col, basic=tok == '"""')
                 if got is not None:
                     add(*got)
         elif tok == '"':
