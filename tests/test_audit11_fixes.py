@@ -393,3 +393,16 @@ def test_date_messages():
         custseg.summarize([1], ["2024-03-01"], [1.0], as_of="2024-091")
     with pytest.raises(custseg.InputError, match="only by summarize_frame"):
         custseg.summarize([1], ["20240331"], [1.0])
+
+
+# --------------------------------------------------------------------------
+# segment_history's inputs (audit 11 P5)
+
+
+def test_history_reads_a_0d_date_and_needs_amounts():
+    ids, dates, amounts = ["a", "b"], ["2024-01-03", "2024-01-20"], [1.0, 2.0]
+    one = custseg.segment_history(ids, dates, amounts, np.array("2024-01-31"), bins=2)
+    two = custseg.segment_history(ids, dates, amounts, "2024-01-31", bins=2)
+    assert one.to_pandas().equals(two.to_pandas())
+    with pytest.raises(custseg.InputError, match="'amount' is required"):
+        custseg.segment_history(ids, dates, None, ["2024-01-31"])

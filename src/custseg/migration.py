@@ -995,6 +995,8 @@ class SegmentHistory:
 def _cut_days(as_of_dates: Any, like: Any = None) -> np.ndarray:
     """The as_of dates as strictly increasing day numbers (int64); aware
     ones read in the zone of the dates *like*."""
+    if isinstance(as_of_dates, np.ndarray) and as_of_dates.ndim == 0:
+        as_of_dates = as_of_dates[()]  # a 0-d array: its one date
     if isinstance(as_of_dates, str | bytes) or not hasattr(as_of_dates, "__len__"):
         as_of_dates = [as_of_dates]
     items = list(as_of_dates)
@@ -1162,6 +1164,12 @@ def segment_history(
     # outputs that would replace a column of the history: before the work
     _check_output_names(getattr(rules, "outputs", None) or ())
     fields = ("customer_id", "date", "amount")
+    if amount is None:
+        raise InputError(
+            "amount",
+            "is required: RFM scores and segments need the amount of each row",
+            fix="pass the amount column (0 for rows without one)",
+        )
     ids, dates, amounts = _coerce_rows(customer_id, date, amount, fields)
     assert amounts is not None
     zone = v.zone_of(date)
