@@ -406,3 +406,41 @@ def test_history_reads_a_0d_date_and_needs_amounts():
     assert one.to_pandas().equals(two.to_pandas())
     with pytest.raises(custseg.InputError, match="'amount' is required"):
         custseg.segment_history(ids, dates, None, ["2024-01-31"])
+
+
+@settings(max_examples=30, deadline=None)
+@given(
+    st.lists(
+        st.one_of(
+            st.integers(-(10**6), 10**8).map(lambda c: c / 100),
+            st.sampled_from([1e16, 1.0, 0.1]),
+        ),
+        min_size=1,
+        max_size=20,
+    ),
+    st.randoms(use_true_random=False),
+)
+def test_pareto_total_is_order_free(values, rnd):
+    """pareto_summary's total is the same whatever the row order (it was a
+    plain sum in input order: 0.6 or 0.6000000000000001)."""
+    values = [*values, 1.0]  # a positive total: a Lorenz curve
+    shuffled = list(values)
+    rnd.shuffle(shuffled)
+    a, b = custseg.pareto_summary(values), custseg.pareto_summary(shuffled)
+    assert a.total == b.total
+
+
+def test_ids_that_are_not_utf8_reach_pandas():
+    """Text ids holding a lone surrogate (a file decoded with
+    surrogateescape) give frames, not a bare UnicodeEncodeError."""
+    ids, dates, amounts = ["\ud800", "b"], ["2024-01-03", "2024-01-20"], [1.0, 2.0]
+    assert set(custseg.summarize(ids, dates, amounts).to_pandas().index) == set(ids)
+    btyd = custseg.btyd_summary(ids, dates, amounts, observation_end="2024-02-01")
+    assert set(btyd.to_pandas().index) == set(ids)
+
+
+def test_engine_explain_must_be_a_bool():
+    from custseg.engines import compile_rules
+
+    with pytest.raises(custseg.ThresholdError, match="'explain' must be True or False"):
+        compile_rules(custseg.rules.preset("ecommerce"), explain="no")

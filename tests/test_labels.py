@@ -105,9 +105,12 @@ class TestLabels:
         assert lab.codes.tolist() == list(np.asarray(codes).tolist())
 
     def test_names_are_strings(self) -> None:
-        """Names are converted to a tuple of str."""
-        lab = Labels([0, 1], [1, 2.5])
-        assert lab.names == ("1", "2.5")
+        """Names are text: a number, None or NaN is refused (never turned
+        into the names '1', 'None', 'nan'; audit 11 P9)."""
+        assert Labels([0, 1], ("a", np.str_("b"))).names == ("a", "b")
+        for bad in (1, 2.5, None, float("nan")):
+            with pytest.raises(ThresholdError, match=r"'names\[1\]' must be text"):
+                Labels([0, 1], ["a", bad])
 
     @pytest.mark.parametrize("names", ["ab", b"ab", None, 3, 2.5])
     def test_names_not_a_sequence(self, names: Any) -> None:

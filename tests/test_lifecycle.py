@@ -55,10 +55,13 @@ class TestLifecycleWindows:
         assert w.no_purchase == "no_purchase"
 
     def test_converters(self):
-        """Breaks become floats and labels strings."""
-        w = LifecycleWindows([7, 30], [1, 2, 3])
+        """Breaks become floats; labels must be text (numbers are refused,
+        as docs/errors.md says: audit 11 P9)."""
+        w = LifecycleWindows([7, 30], ["a", "b", "c"])
         assert w.breaks == (7.0, 30.0)
-        assert w.labels == ("1", "2", "3")
+        assert w.labels == ("a", "b", "c")
+        with pytest.raises(ThresholdError, match=r"'labels\[0\]' must be text"):
+            LifecycleWindows([7, 30], [1, 2, 3])
 
     def test_break_not_increasing_message(self):
         """(90, 60, 270): the sleeping break must be above the silent one."""
@@ -347,9 +350,12 @@ class TestLifecycleWindowsTypes:
             LifecycleWindows(**kwargs)
 
     def test_numbers_as_labels_and_arrays_as_breaks(self):
-        """Numeric labels become text; a NumPy array of breaks is a sequence."""
-        w = LifecycleWindows(np.array([7, 30]), (1, 2, 3))
+        """Numeric labels are refused (audit 11 P9); a NumPy array of breaks
+        is a sequence."""
+        w = LifecycleWindows(np.array([7, 30]), ("1", "2", "3"))
         assert w.breaks == (7.0, 30.0) and w.labels == ("1", "2", "3")
+        with pytest.raises(ThresholdError, match="must be text"):
+            LifecycleWindows(np.array([7, 30]), (1, 2, 3))
 
 
 class TestManyStages:

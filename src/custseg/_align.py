@@ -201,7 +201,11 @@ def to_pandas_index(values: Any, name: str) -> Any:
     """
     import pandas as pd
 
-    return pd.Index(values, name=name)
+    try:
+        return pd.Index(values, name=name)
+    except UnicodeError:  # text pandas would store as Arrow strings: lone
+        # surrogates (a file decoded with errors="surrogateescape") stay objects
+        return pd.Index(values, name=name, dtype=object)
 
 
 def flat_ids(ids: Any) -> Any:

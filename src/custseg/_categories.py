@@ -35,6 +35,7 @@ import numpy as np
 from ._validate import (
     describe,
     first_offender,
+    is_int,
     is_missing_scalar,
     pandas_extension,
     unmask,
@@ -538,7 +539,7 @@ def _code_of(
         if not value.is_finite() or value != value.to_integral_value():
             return None
         value = int(value)
-    if isinstance(value, int | np.integer) or (
+    if is_int(value) or (
         isinstance(value, float | np.floating) and float(value).is_integer()
     ):
         if integers is None:

@@ -1018,6 +1018,7 @@ def compile_rules(
     ...
     custseg.errors.InputError: 'aggregates' has 'mean(monetary)', which these rules do not read: pass the values RuleSet.aggregates(...) gives for the same rules; they read none
     """
+    explain = v.flag_param(explain, "explain")
     if not isinstance(rules, RuleSet):
         raise ThresholdError(
             f"'rules' must be a RuleSet (custseg.rules.load): got {type(rules).__name__}"
@@ -1336,6 +1337,7 @@ def label_in_engine(
     >>> out.collect().select("r", "f", "m", "lifecycle", "rfm11", "ecom4").rows()
     [(5, 5, 5, 'active', 'Champions', 'Key Development'), (1, 1, 1, 'gone', 'Lost', 'Ordinary'), (None, None, None, 'no_purchase', 'Unscored', 'Unscored')]
     """
+    explain = v.flag_param(explain, "explain")
     rs = _load(preset, rules)
     if edges is None:
         edges = _edges_from_rules(rs)

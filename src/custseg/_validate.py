@@ -31,6 +31,8 @@ __all__ = [
     "decimal_inexact",
     "describe",
     "first_offender",
+    "flag_param",
+    "is_int",
     "is_missing_scalar",
     "native",
     "number_param",
@@ -297,6 +299,10 @@ def as_numeric(
             x = _extension_ints(x, dtype, field, has_na, exact)
     arr = _to_numpy(x, field)
     kind = arr.dtype.kind
+    if kind in "iuf" and isinstance(x, list | tuple) and _holds_bools(x, arr):
+        # NumPy promotes [True, 5] to int64: each value is judged instead
+        arr = np.fromiter(x, dtype=object, count=len(x))
+        kind = "O"
     if kind == "b":
         raise InputError(
             field,
@@ -361,6 +367,21 @@ def as_numeric(
     if sums:
         _check_sums(arr, field)
     return np.ascontiguousarray(arr)
+
+
+def _holds_bools(x: list[Any] | tuple[Any, ...], arr: np.ndarray) -> bool:
+    """Whether a list holds a ``bool`` or ``np.bool_``, which NumPy read as
+    the 0 or 1 in *arr* (``np.asarray(x)``): only those rows' types are
+    looked at, found by one vectorised comparison.
+
+    >>> _holds_bools([1.5, 1], np.array([1.5, 1.0])), _holds_bools([1.5, True], np.array([1.5, 1.0]))
+    (False, True)
+    """
+    rows = np.flatnonzero((arr == 0) | (arr == 1))
+    if not len(rows):
+        return False
+    kinds = set(map(type, map(x.__getitem__, rows.tolist())))
+    return bool in kinds or np.bool_ in kinds
 
 
 def _extension_ints(
@@ -619,7 +640,7 @@ def _object_to_float(arr: np.ndarray, field: str, *, exact: bool = False) -> np.
         else:
             if not exact:
                 continue
-            if isinstance(v, int | np.integer):
+            if is_int(v):
                 if not -_EXACT <= int(v) <= _EXACT:
                     inexact.append(i)
             elif (
@@ -731,13 +752,7 @@ def _exact_list_ints(x: Any, arr: np.ndarray, field: str) -> None:
         big = np.fmax.reduce(np.abs(arr))
     if not big > _EXACT:
         return
-    rows = [
-        i
-        for i, e in enumerate(x)
-        if isinstance(e, int | np.integer)
-        and not isinstance(e, bool | np.bool_)
-        and not -_EXACT <= int(e) <= _EXACT
-    ]
+    rows = [i for i, e in enumerate(x) if is_int(e) and not -_EXACT <= int(e) <= _EXACT]
     if rows:
         _refuse_inexact(field, rows[0], len(rows))
 
@@ -829,6 +844,8 @@ def as_datetime(x: Any, field: str, *, nan: NanPolicy = "raise") -> np.ndarray:
     """
     x = _period_starts(_localize(x), field)
     arr = _to_numpy(x, field)
+    if arr.dtype.kind == "U" and isinstance(x, list | tuple):
+        arr = _listed_dates(x, arr)
     if arr.size == 0 and arr.dtype.kind != "M":
         return np.empty(0, dtype=_TEXT_UNIT)
     if arr.dtype.kind != "M":
@@ -856,6 +873,20 @@ def as_datetime(x: Any, field: str, *, nan: NanPolicy = "raise") -> np.ndarray:
                 fix="drop or fill the rows without a date",
             )
     return np.ascontiguousarray(arr)
+
+
+def _listed_dates(x: list[Any] | tuple[Any, ...], arr: np.ndarray) -> np.ndarray:
+    """A list's dates as NumPy read them (*arr*, text), or as objects when
+    the list holds more than text: NumPy writes NaN among text as the text
+    ``'nan'`` (and 0 as ``'0'``), which a list with a None, or a Series,
+    keeps as a missing value (a number) instead.
+
+    >>> _listed_dates(["2024-01-05", float("nan")], np.asarray(["2024-01-05", "nan"]))
+    array(['2024-01-05', nan], dtype=object)
+    """
+    if all(issubclass(k, str) for k in set(map(type, x))):
+        return arr
+    return np.fromiter(x, dtype=object, count=len(x))
 
 
 _CALENDAR_FIX = (
@@ -978,6 +1009,8 @@ def _parse_dates(arr: np.ndarray, field: str) -> np.ndarray:
     aware = False
     if arr.dtype == object:
         kinds = set(map(type, values))  # one C pass; text alone needs no more
+        if any(issubclass(k, _NOT_DATES) for k in kinds):
+            _refuse_numbers(values, field)  # NumPy reads 0 as 1970-01-01
         aware = any(k.__name__ == "Period" for k in kinds) or (
             any(issubclass(k, _dt.datetime) for k in kinds)
             and any(getattr(x, "tzinfo", None) is not None for x in values)
@@ -1026,6 +1059,39 @@ def _parse_dates(arr: np.ndarray, field: str) -> np.ndarray:
             fix="use ISO 8601 text (2024-01-31 or 2024-01-31T14:05) or datetime values",
         )
     return out
+
+
+#: Scalars that are no date, though NumPy reads the integers among them (a
+#: bool too) as ticks since 1970-01-01 and ``np.uint64(2**63)`` as NaT.
+_NOT_DATES = (numbers.Number, np.number, np.bool_)
+
+
+def _refuse_numbers(values: list[Any], field: str) -> None:
+    """Refuse the numbers and booleans among *values* (date objects and
+    text); missing values (None, NaN, ``Decimal("NaN")``) stay missing.
+
+    >>> _refuse_numbers(["2024-01-05", None, float("nan")], "date")
+    >>> _refuse_numbers(["2024-01-05", 0, False], "date")
+    Traceback (most recent call last):
+    ...
+    custseg.errors.InputError: 'date' has values that are not dates, such as 0 (first at row 1, 2 rows affected): use ISO 8601 text (2024-01-31 or 2024-01-31T14:05) or datetime values; convert numbers first: YYYYMMDD numbers with pandas.to_datetime(col.astype(str), format='%Y%m%d'), Unix seconds with pandas.to_datetime(col, unit='s')
+    """
+    bad = [
+        i
+        for i, x in enumerate(values)
+        if isinstance(x, _NOT_DATES) and not is_missing_scalar(x)
+    ]
+    if bad:
+        raise InputError(
+            field,
+            f"has values that are not dates, such as {describe(values[bad[0]])}",
+            first_row=bad[0],
+            n_rows=len(bad),
+            fix="use ISO 8601 text (2024-01-31 or 2024-01-31T14:05) or datetime "
+            "values; convert numbers first: YYYYMMDD numbers with "
+            "pandas.to_datetime(col.astype(str), format='%Y%m%d'), Unix seconds "
+            "with pandas.to_datetime(col, unit='s')",
+        )
 
 
 def _bare_digits(value: Any) -> bool:
@@ -1101,16 +1167,49 @@ def _refuse_text_dates(values: list[Any], days: np.ndarray, field: str) -> None:
 
 
 def is_missing_scalar(v: Any) -> bool:
-    """None, NaN, pandas NA or NaT.
+    """None, NaN (``Decimal("NaN")`` and NumPy floats too), pandas NA or NaT.
 
     >>> is_missing_scalar(None), is_missing_scalar(float("nan")), is_missing_scalar(0)
     (True, True, False)
+    >>> is_missing_scalar(_decimal.Decimal("NaN")), is_missing_scalar(np.float32("nan"))
+    (True, True)
     """
     return (
         v is None
         or (isinstance(v, float) and v != v)
+        or (isinstance(v, np.floating) and bool(v != v))
+        or (isinstance(v, _decimal.Decimal) and v.is_nan())
         or type(v).__name__ in ("NAType", "NaTType")
     )
+
+
+def is_int(x: Any) -> bool:
+    """A whole-number scalar (Python or NumPy integer), not a bool and not a
+    ``np.timedelta64`` (a subclass of ``np.signedinteger`` that ``int()``
+    refuses).
+
+    >>> is_int(3), is_int(np.int8(3)), is_int(True), is_int(np.timedelta64(1, "D"))
+    (True, True, False, False)
+    """
+    return isinstance(x, numbers.Integral | np.integer) and not isinstance(
+        x, bool | np.bool_ | np.timedelta64 | np.datetime64
+    )
+
+
+def flag_param(value: Any, field: str) -> bool:
+    """A True/False switch: only ``bool`` or ``np.bool_`` (never truthiness:
+    ``"False"`` is not False, and ``pd.NA`` has no truth value).
+
+    >>> flag_param(np.True_, "explain")
+    True
+    >>> flag_param("False", "explain")
+    Traceback (most recent call last):
+    ...
+    custseg.errors.ThresholdError: 'explain' must be True or False: got 'False'
+    """
+    if not isinstance(value, bool | np.bool_):
+        raise ThresholdError(f"{field!r} must be True or False: got {describe(value)}")
+    return bool(value)
 
 
 def utf16_without_bom(head: bytes) -> str | None:
@@ -1149,7 +1248,7 @@ def id_text(x: Any) -> Any:
         return x
     if isinstance(x, bool | np.bool_):
         return False
-    if isinstance(x, int | np.integer):
+    if is_int(x):
         return str(int(x))
     if (
         isinstance(x, float | np.floating)
@@ -1575,11 +1674,15 @@ def text_param(value: Any, field: str) -> str:
     return str(value)
 
 
-def text_tuple_param(values: Any, field: str) -> tuple[str, ...]:
+def text_tuple_param(
+    values: Any, field: str, *, numbers: bool = True
+) -> tuple[str, ...]:
     """*values* (a sequence of names, not itself text) as a tuple of str.
 
-    A name is text or a number (written as text: ``7`` is ``"7"``); anything
-    else (None, bytes, a list) is refused.
+    A name is text or, with *numbers*, a number (written as text: ``7`` is
+    ``"7"``); anything else (None, bytes, a list; NaN and numbers without
+    *numbers*: label names, where a NaN from a spreadsheet would become a
+    class called "nan") is refused.
 
     >>> text_tuple_param(["a", 7], "labels")
     ('a', '7')
@@ -1587,10 +1690,14 @@ def text_tuple_param(values: Any, field: str) -> tuple[str, ...]:
     Traceback (most recent call last):
     ...
     custseg.errors.ThresholdError: 'labels' must be a sequence of names (a tuple or list): got str 'abc'
+    >>> text_tuple_param(["a", float("nan")], "labels", numbers=False)
+    Traceback (most recent call last):
+    ...
+    custseg.errors.ThresholdError: 'labels[1]' must be text: got float nan
     """
     items = _param_sequence(values, field, "names")
     return tuple(
-        str(x) if _is_real(x) else text_param(x, f"{field}[{i}]")
+        str(x) if numbers and _is_real(x) else text_param(x, f"{field}[{i}]")
         for i, x in enumerate(items)
     )
 
@@ -1686,6 +1793,14 @@ def require_column(x: Any, field: str) -> None:
             field,
             f"must be an array-like of answers (one per customer), got {what}",
             fix="pass a list, NumPy array or pandas Series",
+        )
+    if hasattr(x, "__next__") and not hasattr(x, "__len__"):  # read once only
+        raise InputError(
+            field,
+            f"must be an array-like of answers (one per customer), got "
+            f"{type(x).__name__}",
+            fix="pass a list, NumPy array or pandas Series (list(...) of a "
+            "generator, in the customers' order)",
         )
 
 

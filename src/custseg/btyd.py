@@ -17,6 +17,7 @@ import numpy as np
 
 from . import _display
 from . import _validate as v
+from ._align import to_pandas_index
 from ._factorize import CHUNK
 from .errors import ThresholdError
 from .summary import (
@@ -246,7 +247,7 @@ class BtydCalibrationHoldout:
 def _frame(customer_id: np.ndarray, cols: dict[str, np.ndarray]) -> pd.DataFrame:
     import pandas as pd
 
-    index = pd.Index(customer_id, name="customer_id")
+    index = to_pandas_index(customer_id, "customer_id")
     return pd.DataFrame(cols, index=index).astype(float)
 
 

@@ -94,10 +94,12 @@ def _check_frame(df: Any, arg: str, fix: str) -> None:
         )
 
 
-def _column(df: pd.DataFrame, name: Hashable, arg: str) -> pd.Series:
+def _column(
+    df: pd.DataFrame, name: Hashable, arg: str, frame_arg: str = "df"
+) -> pd.Series:
     _check_frame(
         df,
-        "df",
+        frame_arg,
         "read the file first: custseg.frame.read_table(path, text_columns=[...])"
         " (ids named in text_columns are kept as written), or pandas",
     )
@@ -130,6 +132,7 @@ def _facts(
     options: dict[str, Any],
     *,
     need_rows: bool = False,
+    frame_arg: str = "df",
 ) -> CustomerFacts:
     if _engines.is_engine_frame(df):  # False at once for pandas
         # other engines: the summary runs in the engine (custseg.engines)
@@ -138,9 +141,9 @@ def _facts(
         )
     options = dict(options)
     date_format = options.pop("date_format", None)
-    ids = _column(df, customer, "customer")
-    date_col = _column(df, date, "date")
-    amounts = _column(df, amount, "amount")
+    ids = _column(df, customer, "customer", frame_arg)
+    date_col = _column(df, date, "date", frame_arg)
+    amounts = _column(df, amount, "amount", frame_arg)
     if need_rows and not len(df):
         raise InputError(
             "transactions",
@@ -774,8 +777,11 @@ class SegmentResult:
         """Segment another period with the same rules, edges (RFM and ABC) and
         aggregates.
 
-        Column names and options are those of this result unless overridden
-        (``as_of=`` is usually given: the day the new period ends). The
+        Column names and options are those of this result unless overridden,
+        except ``as_of``, which is not carried over: a new period has its own
+        last day, so without ``as_of=`` it is the day after the last
+        transaction given, as in :func:`segment` (pass ``as_of=`` to label
+        the same period again, or the day the new period ends). The
         rules' population aggregates (the averages the ``rfm8`` types are
         split at, ...) are this result's :attr:`aggregates`, as the edges
         are its edges: a customer whose facts do not change keeps their
@@ -1273,6 +1279,7 @@ def _segment(
     contacts: pd.DataFrame | str | os.PathLike[str] | None = None,
     encoding: str | None = None,
     aggregates: dict[str, float] | None = None,
+    frame_arg: str = "transactions",
 ) -> SegmentResult:
     """:func:`segment` without warning its diagnostics: they are in the
     result's ``diagnostics`` only (:func:`segment_frame`; no warning filter
@@ -1284,8 +1291,10 @@ def _segment(
             )
         else:
             transactions = read_table(transactions, encoding=encoding)
-    if frequency == "rows":  # the command line's name for "transactions"
-        frequency = "transactions"
+    explain = v.flag_param(explain, "explain")
+    cutoffs = _abc_cutoffs(abc_cutoffs)
+    if isinstance(frequency, str) and frequency == "rows":
+        frequency = "transactions"  # the command line's name for it
     rs = _load_rules(preset, rules)
     if lang is not None:
         _check_lang(rs, lang)
@@ -1302,6 +1311,7 @@ def _segment(
             "date_format": date_format,
         },
         need_rows=True,
+        frame_arg=frame_arg,
     )
     buyers = facts.frequency > 0
     notes: list[str] = []
@@ -1350,7 +1360,7 @@ def _segment(
     monetary = out["monetary"].to_numpy()
     out["lifecycle"] = lifecycle_stage(recency, windows).to_categorical()
     if abc_edges is None and (facts.monetary > 0).any():
-        abc_edges = abc_edges_fit(facts.monetary, AbcCutoffs(*abc_cutoffs))
+        abc_edges = abc_edges_fit(facts.monetary, cutoffs)
     if abc_edges is not None:
         out["abc"] = abc_classes(monetary, edges=abc_edges).to_categorical()
     else:  # nobody spent anything: there is no A or B
@@ -1412,6 +1422,19 @@ def _segment(
         settings=settings,
         aggregates=dict(aggregates or {}),
     )
+
+
+def _abc_cutoffs(value: Any) -> AbcCutoffs:
+    """*abc_cutoffs*: an :class:`AbcCutoffs` or a pair of shares (a, b)."""
+    if isinstance(value, AbcCutoffs):
+        return value
+    pair = v.number_tuple_param(value, "abc_cutoffs")
+    if len(pair) != 2:
+        raise ThresholdError(
+            "'abc_cutoffs' must be two shares (a, b), such as (0.8, 0.95), or "
+            f"an AbcCutoffs: got {len(pair)} numbers"
+        )
+    return AbcCutoffs(*pair)
 
 
 def _check_lang(rs: RuleSet | None, lang: str) -> None:
@@ -1522,6 +1545,7 @@ def segment_frame(
         edges=rfm_edges,
         windows=windows,
         abc_cutoffs=abc_cutoffs,
+        frame_arg="df",
         **options,
     )
     out = res.customers
@@ -1629,6 +1653,7 @@ def apply_rules(
     >>> apply_rules(later, "ecommerce", aggregates=first.attrs["aggregates"])["rfm8"].tolist()
     ['Important Value', 'Important Win-back']
     """
+    explain = v.flag_param(explain, "explain")
     if _engines.is_engine_frame(seg):  # False at once for pandas
         # another engine's customer table: rules run on it collected, indexed
         # by its first column, the customer id (as the engines write it)

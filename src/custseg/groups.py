@@ -103,7 +103,7 @@ MAX_TAGS = 1000
 
 
 def _tag_names(values: Any, field: str) -> tuple[str, ...]:
-    names = v.text_tuple_param(values, field)
+    names = v.text_tuple_param(values, field, numbers=False)
     seen: set[str] = set()
     for name in names:
         if name in seen:
@@ -1049,11 +1049,7 @@ def _max_tags(value: Any) -> int | None:
     """The *max_tags* parameter: a whole number >= 0, or None."""
     if value is None:
         return None
-    if (
-        isinstance(value, bool | np.bool_)
-        or not isinstance(value, numbers.Integral)
-        or value < 0
-    ):
+    if not v.is_int(value) or value < 0:  # not a bool, nor a np.timedelta64
         raise ThresholdError(
             f"'max_tags' must be a whole number >= 0 or None: got "
             f"{type(value).__name__} {v.describe(value)}"
@@ -1380,6 +1376,7 @@ def life_stage_tags(
     if baby_sex is not None:
         sex = _values(baby_sex, "baby_sex")
         lengths["baby_sex"] = sex
+        v.check_same_length(**lengths)  # before combining with 'mother'
         known = ~_column_missing(sex, "baby_sex", PLACEHOLDERS)
         folded = np.strings.lower(np.strings.strip(_sex_text(sex)))
         accepted = _texts_like([*windows.boy_values, *windows.girl_values], folded)

@@ -56,7 +56,11 @@ def _to_names(values: Iterable[Any]) -> tuple[str, ...]:
     # the codes are positions in the names: a set's order is its hashes'
     # (different from run to run for text), and a dict is keys or values;
     # refused as the other classes with ordered names refuse them
-    return tuple(str(x) for x in v._param_sequence(values, "names", "names"))
+    return v.text_tuple_param(values, "names", numbers=False)
+
+
+def _to_ordered(value: Any) -> bool:
+    return v.flag_param(value, "ordered")
 
 
 def _check_names(instance: Labels, attribute: Any, value: tuple[str, ...]) -> None:
@@ -121,7 +125,7 @@ class Labels:
 
     codes: np.ndarray = attrs.field()
     names: tuple[str, ...] = attrs.field(converter=_to_names, validator=_check_names)
-    ordered: bool = attrs.field(default=False, kw_only=False)
+    ordered: bool = attrs.field(default=False, kw_only=False, converter=_to_ordered)
     index: Any = attrs.field(default=None, kw_only=True, converter=own_index)
     name: str | None = attrs.field(default=None, kw_only=True)
 

@@ -53,7 +53,7 @@ def _floats(values: Any) -> tuple[float, ...]:
 
 
 def _strs(values: Any) -> tuple[str, ...]:
-    return v.text_tuple_param(values, "labels")
+    return v.text_tuple_param(values, "labels", numbers=False)
 
 
 def _str(value: Any) -> str:
@@ -960,10 +960,7 @@ def visit_tier(
     ['普通会员', 'VIP', '普通会员']
     """
     tiers = _check_type(tiers, VisitTiers, "tiers")
-    if not isinstance(split_members, bool | np.bool_):
-        raise ThresholdError(
-            f"'split_members' must be True or False: got {v.describe(split_members)}"
-        )
+    split_members = v.flag_param(split_members, "split_members")
     names = _translate(
         VISIT_TIER_NAMES if split_members else VISIT_TIER_UNSPLIT_NAMES, lang
     )

@@ -251,8 +251,10 @@ def _text_or_numbers(
     return np.where(is_num, from_numbers(nums), text_codes).astype(np.int8)
 
 
-def _probabilities(x: Any, t: LoyaltyThresholds) -> np.ndarray:
-    p = _numbers(x, "repurchase").astype(np.float64)
+def _probabilities(
+    x: Any, t: LoyaltyThresholds, field: str = "repurchase"
+) -> np.ndarray:
+    p = _numbers(x, field).astype(np.float64)
     p = exact_sides(x, p, (1.0, t.repurchase_medium_from, t.repurchase_high_above))
     bad = ~np.isnan(p) & ((p < 0) | (p > 1))
     if bad.any():
@@ -264,7 +266,7 @@ def _probabilities(x: Any, t: LoyaltyThresholds) -> np.ndarray:
             "divide by 100)",
         }.get(v.above_one(value) if value > 1 else "", "")
         raise InputError(
-            "repurchase",
+            field,
             f"has probabilities outside [0, 1]{hint}",
             first_row=first,
             n_rows=count,
@@ -276,13 +278,15 @@ def _probabilities(x: Any, t: LoyaltyThresholds) -> np.ndarray:
     )
 
 
-def _repurchase_codes(x: Any, t: LoyaltyThresholds) -> np.ndarray:
+def _repurchase_codes(
+    x: Any, t: LoyaltyThresholds, field: str = "repurchase"
+) -> np.ndarray:
     return _text_or_numbers(
         x,
-        "repurchase",
+        field,
         REPURCHASE,
         _REPURCHASE_ALIASES,
-        lambda p: _probabilities(p, t),
+        lambda p: _probabilities(p, t, field),
         "pass a probability in [0, 1] or a band 'low', 'medium', 'high'",
     )
 
@@ -734,7 +738,7 @@ def repurchase_band(
         )
     names = _labels_lang(lang, (*REPURCHASE, "unknown"), ("低", "中", "高", "未知"))
     require_column(probability, "probability")
-    codes = _repurchase_codes(probability, t).copy()
+    codes = _repurchase_codes(probability, t, "probability").copy()
     codes[codes == MISSING] = 3
     return Labels(
         codes,
@@ -1143,6 +1147,8 @@ def dick_basu(
             "'satisfaction' and/or 'referral')",
             fix=f"drop 'attitude', or drop {also}",
         )
+    # the caller's argument names, for the length check below
+    a_name = "attitude" if attitude is not None else "satisfaction"
     if attitude is not None:
         a = _high_low(attitude, "attitude")
     elif satisfaction is None and referral is None:
@@ -1166,6 +1172,7 @@ def dick_basu(
             a = _and3(parts[0], parts[1])
         else:
             a = parts[0]
+            a_name = "satisfaction" if satisfaction is not None else "referral"
     source, x = _one_of(
         "repeat", repeat=repeat, repurchase=repurchase, frequency=frequency
     )
@@ -1188,7 +1195,7 @@ def dick_basu(
             )
         p = (k >= t.frequency_from).astype(np.int8)
         p[np.isnan(k)] = MISSING
-    v.check_same_length(attitude=a, repeat=p)
+    v.check_same_length(**{a_name: a, source: p})
     # (attitude, repeat) -> cell; any -1 -> unknown (the last slot)
     cell = np.array([[3, 2, 4], [1, 0, 4], [4, 4, 4]], dtype=np.int8)
     return Labels(cell[a, p], names, ordered=False, index=index, name="dick_basu")

@@ -947,7 +947,7 @@ class SegmentHistory:
         parts = []
         for k, day in enumerate(self.as_of):
             facts, scores = self.facts[k], self.scores[k]
-            index = pd.Index(facts.customer_id, name="customer_id")
+            index = to_pandas_index(facts.customer_id, "customer_id")
             cols: dict[str, Any] = {
                 "recency_days": facts.recency_days,
                 "frequency": facts.frequency,

@@ -1511,12 +1511,31 @@ def _window(window_days: Any) -> float:
     return w
 
 
+def _refuse_dates_without_as_of(last_contact: Any, error: InputError) -> None:
+    """Days since the last contact that are dates: 'as_of' was forgotten
+    (without it the column is a number of days)."""
+    try:
+        dates = v.as_datetime(last_contact, "last_contact", nan="allow")
+    except InputError:
+        return  # neither numbers nor dates: the numbers' message stands
+    if not np.isnat(dates).all():
+        raise InputError(
+            "last_contact",
+            "holds dates, but no 'as_of' was given (without as_of, "
+            "'last_contact' is the number of days since the last contact)",
+            fix="pass as_of= to count the days since these dates",
+        ) from error
+
+
 def _days_since(last_contact: Any, as_of: Any) -> np.ndarray:
     """Days since the last contact (NaN: never contacted)."""
     if as_of is None:
-        days = v.as_numeric(last_contact, "last_contact", nan="allow").astype(
-            np.float64
-        )
+        try:
+            numbers = v.as_numeric(last_contact, "last_contact", nan="allow")
+        except InputError as error:
+            _refuse_dates_without_as_of(last_contact, error)
+            raise
+        days = numbers.astype(np.float64)
         field_fix = "days since the last contact cannot be negative"
     else:
         dates = v.as_datetime(last_contact, "last_contact", nan="allow")

@@ -25,7 +25,7 @@ import numpy as np
 from . import _display
 from . import _validate as v
 from ._align import common_index
-from ._exact import decimal_scale, exact_share_below
+from ._exact import decimal_scale, exact_share_below, order_free_sums
 from .errors import InputError, ThresholdError
 from .labels import Labels
 
@@ -61,7 +61,7 @@ def _b_min(value: Any) -> float:
 
 
 def _check_share(name: str, x: float, lo_open: float = 0.0) -> None:
-    if isinstance(x, bool) or not isinstance(x, int | float | np.integer | np.floating):
+    if not v._is_real(x):  # not a bool, nor a np.timedelta64
         raise ThresholdError(
             f"{name!r} must be a number in ({lo_open}, 1]: got {type(x).__name__} {v.describe(x)}"
         )
@@ -466,8 +466,9 @@ def pareto_summary(
     y0, y1 = y[i - 1], y[i]
     cut_x = float(x[i - 1] + (x[i] - x[i - 1]) * (target - y0) / (y1 - y0))
     gini = float(1.0 - np.sum(np.diff(x) * (y[1:] + y[:-1])))
-    with np.errstate(over="ignore"):
-        total = float(np.clip(arr, 0, None).sum())
+    with np.errstate(over="ignore"):  # the same total in any row order
+        positive = np.clip(arr, 0, None)
+        total = float(order_free_sums(positive, np.zeros(len(arr), np.intp), 1)[0])
     if not np.isfinite(total):
         raise InputError(
             "values",

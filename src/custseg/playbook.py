@@ -37,7 +37,7 @@ import numpy as np
 
 from . import _display
 from . import _validate as v
-from ._align import common_index, flat_ids, is_pandas, same_index
+from ._align import common_index, flat_ids, is_pandas, same_index, to_pandas_index
 from .errors import CustsegWarning, InputError, ThresholdError
 from .labels import Labels, label_codes
 from .value import READINESS_APPROACH
@@ -108,7 +108,7 @@ def _positive_days(value: Any, field: str) -> float | None:
 
 
 def _priority(value: Any, field: str) -> int:
-    if isinstance(value, bool | np.bool_) or not isinstance(value, int | np.integer):
+    if not v.is_int(value):  # not a bool, nor a np.timedelta64
         raise ThresholdError(
             f"{field!r} must be a whole number >= 1 (1 = first): "
             f"got {type(value).__name__} {v.describe(value)}"
@@ -1549,7 +1549,7 @@ class DueContacts:
 
         idx: pd.Index
         if self.customer_levels is None:
-            idx = pd.Index(self.customer, name=self.customer_name)
+            idx = to_pandas_index(self.customer, self.customer_name)
         else:  # the MultiIndex the ids came from
             levels = list(self.customer_levels)
             idx = pd.MultiIndex.from_arrays(

@@ -360,7 +360,9 @@ class ContactSummary:
             k: (a.astype("datetime64[s]") if a.dtype.kind == "M" else a)
             for k, a in self.columns().items()
         }
-        return pd.DataFrame(data, index=pd.Index(self.customer_id, name="customer_id"))
+        return pd.DataFrame(
+            data, index=to_pandas_index(self.customer_id, "customer_id")
+        )
 
     def __repr__(self) -> str:
         return _display.short_repr(
@@ -461,12 +463,15 @@ def contact_summary(
     n = len(days)
     init = as_category(initiator, "initiator", INITIATORS, aliases=_INITIATOR_ALIASES)
     kinds = as_category(kind, "kind", CONTACT_KINDS, aliases=_KIND_ALIASES)
-    if isinstance(customer, str | bytes | dict | set) or not hasattr(
-        customer, "__len__"
+    if (
+        isinstance(customer, str | bytes | dict | set)
+        or not hasattr(customer, "__len__")
+        or getattr(customer, "ndim", 1) == 0  # a 0-d array has no len()
     ):
         raise InputError(
             "customer",
-            f"must be an array-like of ids, got {type(customer).__name__}",
+            f"must be an array-like of ids, got {type(customer).__name__}"
+            + (" of 0 dimensions" if getattr(customer, "ndim", 1) == 0 else ""),
             fix="pass a list, NumPy array or pandas Series",
         )
     v.check_same_length(

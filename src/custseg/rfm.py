@@ -137,7 +137,7 @@ class ScoreEdges:
         up = [
             i + 2 for i in range(len(self.cuts) - 1) if self.cuts[i] == self.cuts[i + 1]
         ]
-        if higher_is_better:
+        if v.flag_param(higher_is_better, "higher_is_better"):
             return tuple(up)
         return tuple(sorted(self.bins + 1 - s for s in up))
 
@@ -155,11 +155,7 @@ class ScoreEdges:
 
 
 def _check_bins(bins: Any) -> int:
-    if (
-        isinstance(bins, bool)
-        or not isinstance(bins, int | np.integer)
-        or not (2 <= bins <= MAX_BINS)
-    ):
+    if not v.is_int(bins) or not (2 <= bins <= MAX_BINS):
         raise ThresholdError(
             f"'bins' must be an integer in [2, {MAX_BINS}]: got {v.describe(bins)}"
         )
@@ -299,6 +295,7 @@ def _score(
             f"'edges' must be a ScoreEdges: got {type(edges).__name__}"
         )
     v.choice(nan, "nan", ("raise", "unknown"))
+    higher_is_better = v.flag_param(higher_is_better, "higher_is_better")
     arr = v.as_numeric(
         x, field, nan="allow" if nan == "unknown" else "raise", allow_inf=True
     )

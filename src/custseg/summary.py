@@ -28,7 +28,7 @@ import numpy as np
 
 from . import _display, _threads
 from . import _validate as v
-from ._align import common_index
+from ._align import common_index, to_pandas_index
 from ._exact import decimal_scale, decimal_sums, mixed_sums
 from ._factorize import (
     CHUNK,
@@ -711,7 +711,7 @@ class CustomerFacts:
         """
         import pandas as pd
 
-        index = pd.Index(self.customer_id, name="customer_id")
+        index = to_pandas_index(self.customer_id, "customer_id")
         return pd.DataFrame(self.columns(), index=index)
 
     def rfm_scores(
@@ -1327,6 +1327,13 @@ def _summarize(
     v.choice(frequency, "frequency", ("transactions", "days"))
     v.choice(zero_amount, "zero_amount", ("purchase", "ignore"))
     v.choice(after_as_of, "after_as_of", ("raise", "drop"))
+    if amount is None:
+        raise InputError(
+            f_amount,
+            "is required, got None",
+            fix="pass one amount per transaction (1.0 for each row to count "
+            "purchases only)",
+        )
     ids, dates, amounts = _coerce_rows(customer_id, date, amount, fields)
     assert amounts is not None
     per_day = _day_ticks(dates)

@@ -96,8 +96,7 @@ def _count(
     """A whole-number parameter in [*lo*, *hi*] (ThresholdError otherwise,
     saying *why* the bound is there)."""
     if (
-        isinstance(value, bool)
-        or not isinstance(value, int | np.integer)
+        not v.is_int(value)  # not a bool, nor a np.timedelta64
         or value < lo
         or (hi is not None and value > hi)
     ):
@@ -397,6 +396,7 @@ def transactions(
     """
     st = _st()
     v.choice(ids, "ids", ("int", "str", "mixed"))
+    refunds = v.flag_param(refunds, "refunds")
     _range(min_customers, max_customers, "min_customers", "max_customers", 1)
     _count(min_customers, "min_customers", 1, _MOST_TRANSACTIONS, _GENERATED)
     _count(max_rows, "max_rows", 1, _MOST_TRANSACTIONS, _GENERATED)
@@ -501,6 +501,7 @@ def customer_facts(
     custseg.errors.ThresholdError: 'max_rows' must be a whole number in [0, 250] (the most rows hypothesis generates well: in about a second, passing its health checks): got 10000
     """
     st = _st()
+    no_purchase = v.flag_param(no_purchase, "no_purchase")
     _range(min_rows, max_rows, "min_rows", "max_rows", most=_MOST_FACTS)
     days = st.one_of(
         st.sampled_from([0, 1, 29, 30, 89, 90, 179, 180, 365]), st.integers(0, 2000)
@@ -566,6 +567,7 @@ def scores(
     """
     st = _st()
     _count(bins, "bins", 2, MAX_BINS)  # the scores' own bound (Int8 holds them)
+    missing = v.flag_param(missing, "missing")
     _range(min_rows, max_rows, "min_rows", "max_rows", most=_MOST_SCORES)
     one = st.integers(1, bins)
     row = st.tuples(one, one, one)
@@ -871,8 +873,7 @@ def assert_monotone(
     steps = [] if increase is None else list(increase)
     for step in steps:
         if (
-            isinstance(step, bool)
-            or not isinstance(step, int | float | np.integer | np.floating)
+            not v._is_real(step)  # not a bool, nor a np.timedelta64
             or not math.isfinite(step)
             or step <= 0
         ):
