@@ -25,7 +25,7 @@ import numpy as np
 from . import _display
 from . import _validate as v
 from ._align import common_index
-from ._exact import decimal_scale, exact_share_below, order_free_sums
+from ._exact import decimal_scale, exact_share_below, ordered_sum
 from .errors import InputError, ThresholdError
 from .labels import Labels
 
@@ -467,8 +467,7 @@ def pareto_summary(
     cut_x = float(x[i - 1] + (x[i] - x[i - 1]) * (target - y0) / (y1 - y0))
     gini = float(1.0 - np.sum(np.diff(x) * (y[1:] + y[:-1])))
     with np.errstate(over="ignore"):  # the same total in any row order
-        positive = np.clip(arr, 0, None)
-        total = float(order_free_sums(positive, np.zeros(len(arr), np.intp), 1)[0])
+        total = ordered_sum(np.clip(arr, 0, None))
     if not np.isfinite(total):
         raise InputError(
             "values",
