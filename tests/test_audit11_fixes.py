@@ -19,7 +19,6 @@ import math
 
 import numpy as np
 import pandas as pd
-import pyarrow as pa
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -246,6 +245,7 @@ def test_integer_columns_with_gaps_keep_every_digit(values, kind):
     if kind == "category":
         col = pd.Series(values, dtype="Int64").astype("category")
     elif kind == "int64[pyarrow]":
+        pa = pytest.importorskip("pyarrow")  # not in the [test] extra
         col = pd.Series(pd.array(values, dtype=pd.ArrowDtype(pa.int64())))
     else:
         col = pd.Series(values, dtype=kind)
@@ -310,6 +310,7 @@ def test_aware_arrow_and_polars_dates_count_local_days(moments, zone):
     amounts = [1.0] * len(local)
     as_of = pd.Timestamp("2024-03-31 23:00", tz="UTC")  # converted to the zone
     want = custseg.summarize(ids, local, amounts, as_of=as_of)
+    pa = pytest.importorskip("pyarrow")
     arrow = pa.array(local)
     for form in (arrow, pa.chunked_array([arrow]), pl.from_pandas(local)):
         got = custseg.summarize(ids, form, amounts, as_of=as_of)
