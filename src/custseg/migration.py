@@ -144,9 +144,14 @@ class TransitionMatrix:
         >>> tm.n, tm.n_both, tm.stayed
         (4, 1, 1.0)
         """
-        rows = len(self.before) - (self.new is not None)
-        cols = len(self.after) - (self.gone is not None)
-        return int(self.matrix[:rows, :cols].sum())
+        return int(self._in_both()[2].sum())
+
+    def _in_both(self) -> tuple[tuple[str, ...], tuple[str, ...], np.ndarray]:
+        """The classes before and after without *new* and *gone*, and the
+        block of the matrix they span (the customers in both periods)."""
+        rows = self.before[: len(self.before) - (self.new is not None)]
+        cols = self.after[: len(self.after) - (self.gone is not None)]
+        return rows, cols, self.matrix[: len(rows), : len(cols)]
 
     def row_shares(self) -> np.ndarray:
         """Each row divided by its total (NaN for a row without customers).
@@ -167,9 +172,7 @@ class TransitionMatrix:
         """Share of the customers present in both periods (:attr:`n_both`,
         not :attr:`n`) whose class has the same name after as before (NaN
         when nobody is in both)."""
-        rows = self.before[: len(self.before) - (self.new is not None)]
-        cols = self.after[: len(self.after) - (self.gone is not None)]
-        both = self.matrix[: len(rows), : len(cols)]
+        rows, cols, both = self._in_both()
         total = int(both.sum())
         col_of = {c: j for j, c in enumerate(cols)}
         same = sum(int(both[i, col_of[r]]) for i, r in enumerate(rows) if r in col_of)
