@@ -193,11 +193,15 @@ def nullable_dtype(dtype: Any) -> str:
     return {"i": "Int", "u": "UInt"}.get(dtype.kind, "Float") + str(8 * dtype.itemsize)
 
 
-def to_pandas_index(values: Any, name: str) -> Any:
-    """A named :class:`pandas.Index` of *values* (customer ids as an index).
+def to_pandas_index(values: Any, name: str | None = None) -> Any:
+    """A :class:`pandas.Index` of *values* (customer ids, class or tag
+    names), named *name*, as pandas infers it; text that is not UTF-8
+    (which pandas would fail to store as Arrow strings) as ``object``.
 
     >>> to_pandas_index([3, 1], "customer_id")
     Index([3, 1], dtype='int64', name='customer_id')
+    >>> to_pandas_index(["a", "\\udc80"]).dtype
+    dtype('O')
     """
     import pandas as pd
 

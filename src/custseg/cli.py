@@ -61,6 +61,7 @@ from .frame import (
     table_format,
 )
 from .pareto import spend_pareto
+from .reporting import _class_text
 from .rfm import MAX_BINS
 from .rules._examples import failures as example_failures
 from .segments import segment_summary
@@ -87,28 +88,33 @@ def _pad(text: str, width: int) -> str:
     return text + " " * max(0, width - _width(text))
 
 
-def _label_table(seg: pd.DataFrame, column: str, title: str) -> list[str]:
+def _label_table(
+    seg: pd.DataFrame, column: str, title: str, lang: str | None = None
+) -> list[str]:
     """Per class of *column*: customers, their share, the revenue share, the
     average order value, the median days since the last purchase and the
-    mean number of orders (:func:`custseg.segment_summary`)."""
+    mean number of orders (:func:`custseg.segment_summary`). With
+    ``lang="zh"`` the spine's own class names (not the rules') are printed
+    in Chinese, as the HTML report shows them."""
     labels = seg[column]
     names = [str(c) for c in labels.cat.categories]
+    shown = [_class_text(column, n, lang or "") for n in names]
     try:
         table = segment_summary(labels, seg, total=None)
     except InputError as exc:  # amounts so large that their total overflows
         if "so large that their sum" not in exc.problem:
             raise  # anything else is a defect to see, never a row of dashes
         table = None
-    width = max([_width(title), *(_width(n) for n in names)])
+    width = max([_width(title), *(_width(n) for n in shown)])
     lines = [
         f"{_pad(title, width)}  customers   share  revenue share"
         "  avg order  recency  orders"
     ]
     n = len(seg) or 1
     counts = labels.value_counts(sort=False)
-    for name, cat in zip(names, labels.cat.categories, strict=True):
+    for name, text, cat in zip(names, shown, labels.cat.categories, strict=True):
         c = int(counts.get(cat, 0))
-        row = f"{_pad(name, width)}  {c:9,d}  {_share(c / n)}"
+        row = f"{_pad(text, width)}  {c:9,d}  {_share(c / n)}"
         if table is None:
             lines.append(row + "              -          -        -       -")
             continue
@@ -142,7 +148,9 @@ def _scores(seg: pd.DataFrame, column: str) -> np.ndarray:
     return col.to_numpy(dtype=np.float64, na_value=0.0).astype(np.int64)
 
 
-def report(seg: pd.DataFrame, segments: Sequence[str] = ()) -> str:
+def report(
+    seg: pd.DataFrame, segments: Sequence[str] = (), *, lang: str | None = None
+) -> str:
     """A plain-text summary of the per-customer frame of :func:`custseg.segment`.
 
     Customers and revenue share per lifecycle stage and ABC class (and per
@@ -155,6 +163,11 @@ def report(seg: pd.DataFrame, segments: Sequence[str] = ()) -> str:
         The per-customer frame (``segment(...).customers``).
     segments
         More label columns to summarise (rules outputs).
+    lang
+        ``"zh"`` prints the class names custseg itself gives (``present``,
+        ``relationship``, and ``lifecycle`` without rules) in Chinese, as
+        the HTML report does; the rules' labels are printed as they are
+        (``segment(..., lang="zh")`` translates those). Default: as they are.
 
     Examples
     --------
@@ -181,8 +194,9 @@ def report(seg: pd.DataFrame, segments: Sequence[str] = ()) -> str:
                 "no earlier one"
             )
         lines[0] += ")"
-    lines += ["", *_label_table(seg, "lifecycle", "lifecycle")]
-    lines += ["", *_label_table(seg, "abc", "abc class")]
+    lang = v.text_param(lang, "lang") if lang is not None else None
+    lines += ["", *_label_table(seg, "lifecycle", "lifecycle", lang)]
+    lines += ["", *_label_table(seg, "abc", "abc class", lang)]
     spend = seg["monetary"].to_numpy(dtype=np.float64, na_value=0.0)
     below = spend < 0
     # refunds above purchases: the revenue share (of the net revenue) and the
@@ -196,7 +210,7 @@ def report(seg: pd.DataFrame, segments: Sequence[str] = ()) -> str:
             f"the ABC classes are cut on the positive spends, {positive:,.2f})"
         )
     for column in segments:
-        lines += ["", *_label_table(seg, column, column)]
+        lines += ["", *_label_table(seg, column, column, lang)]
     r, f, m = (_scores(seg, c) for c in ("r", "f", "m"))
     top = max(int(r.max(initial=0)), int(f.max(initial=0)), int(m.max(initial=0)), 1)
     r_top, f_top = seg.attrs.get("rfm_bins", (top, top, top))[:2]
@@ -547,7 +561,7 @@ def _run(
     _write_outputs(seg, args.output, built, page_path)
     for note in notes:
         _err(f"custseg: warning: {note}")
-    text = header + report(seg, segments)
+    text = header + report(seg, segments, lang=getattr(args, "lang", None))
     if args.output:
         text += (
             f"\n\nPer-customer results ({len(seg):,d} rows) written to {args.output}"

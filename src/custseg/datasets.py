@@ -29,11 +29,7 @@ def _got(value: Any) -> str:
 
 def _seed(seed: Any) -> int:
     """*seed* as an int: a whole number >= 0 (NumPy's seeds), not a bool."""
-    if (
-        isinstance(seed, bool | np.bool_)
-        or not isinstance(seed, int | np.integer)
-        or seed < 0
-    ):
+    if not v.is_int(seed) or seed < 0:
         raise ThresholdError(
             f"'seed' must be a whole number >= 0 (the same seed gives the same "
             f"data), e.g. seed=0: got {_got(seed)}"
@@ -132,11 +128,7 @@ def simulate_transactions(
     >>> tx.equals(simulate_transactions(1000, seed=1))
     True
     """
-    if (
-        isinstance(n_customers, bool)
-        or not isinstance(n_customers, int | np.integer)
-        or n_customers < 1
-    ):
+    if not v.is_int(n_customers) or n_customers < 1:
         raise ThresholdError(
             f"'n_customers' must be an integer >= 1: got {n_customers!r}"
         )

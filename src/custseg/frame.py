@@ -53,6 +53,7 @@ from .rfm import (
     _score,
 )
 from .rules import RuleSet, load, presets
+from .rules._model import nfkc_column
 from .summary import FACT_COLUMNS, CustomerFacts, _summarize
 
 __all__ = [
@@ -1692,7 +1693,8 @@ def apply_rules(
             raise InputError(
                 name,
                 "is not a column of the data, but the rules need it",
-                fix="run segment_frame first, or add the column",
+                fix=nfkc_column(name, seg.columns)
+                or "run segment_frame first, or add the column",
             )
         col = seg[name]
         low = rs.fields[name].min

@@ -28,7 +28,7 @@ import numpy as np
 
 from . import _display
 from . import _validate as v
-from ._align import common_index, is_pandas, own_index, same_index
+from ._align import common_index, is_pandas, own_index, same_index, to_pandas_index
 from ._exact import decimal_scale
 from .errors import InputError, ThresholdError
 from .profile import (
@@ -335,12 +335,14 @@ class TagMatrix:
         """
         import pandas as pd
 
-        return pd.DataFrame(
-            {name: self.matrix[:, j] for j, name in enumerate(self.names)},
+        frame = pd.DataFrame(
+            {j: self.matrix[:, j] for j in range(len(self.names))},
             # every customer a row, with no tags too
             index=pd.RangeIndex(len(self)) if self.index is None else self.index,
-            columns=list(self.names),
         )
+        # the names set as an index, not as dict keys pandas would infer
+        # again (text that is not UTF-8 stays an object Index)
+        return frame.set_axis(to_pandas_index(self.names), axis=1)
 
     def __repr__(self) -> str:
         return _display.short_repr(
@@ -1490,7 +1492,7 @@ class GroupOverlaps:
 
         kind = v.choice(kind, "kind", ("counts", "jaccard"))
         data = self.counts if kind == "counts" else self.jaccard
-        names = list(self.names)
+        names = to_pandas_index(self.names)
         return pd.DataFrame(data, index=names, columns=names)
 
     def __repr__(self) -> str:
@@ -1681,7 +1683,7 @@ class GroupSummary:
         for k in self.totals:
             cols[f"{k}_total"] = self.totals[k]
             cols[f"{k}_mean"] = self.means[k]
-        return pd.DataFrame(cols, index=pd.Index(list(self.names), name="group"))
+        return pd.DataFrame(cols, index=to_pandas_index(self.names, "group"))
 
     def __repr__(self) -> str:
         return f"GroupSummary(groups={len(self.names) - 1}, facts={list(self.totals)})"

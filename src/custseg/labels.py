@@ -13,7 +13,7 @@ import numpy as np
 
 from . import _display
 from . import _validate as v
-from ._align import is_pandas, own_index
+from ._align import is_pandas, own_index, to_pandas_index
 from .errors import InputError, ThresholdError
 
 if TYPE_CHECKING:
@@ -204,7 +204,7 @@ class Labels:
         """
         import pandas as pd
 
-        dtype = pd.CategoricalDtype(list(self.names), ordered=self.ordered)
+        dtype = pd.CategoricalDtype(to_pandas_index(self.names), ordered=self.ordered)
         # a copy: the codes here are frozen, and a Categorical on them would
         # be one whose cells cannot be set (a bare NumPy "read-only" error)
         return pd.Categorical.from_codes(self.codes.copy(), dtype=dtype, validate=False)

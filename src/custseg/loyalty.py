@@ -30,6 +30,7 @@ import numpy as np
 from . import _display
 from . import _validate as v
 from ._align import common_index as _common_index
+from ._align import to_pandas_index
 from ._categories import MISSING, _plain, as_category
 from ._validate import exact_sides, require_column
 from .errors import InputError, ThresholdError
@@ -1367,7 +1368,7 @@ class NpsResult:
 
         frame = pd.DataFrame(
             {c: getattr(self, c) for c in (*_COUNTS, "nps")},
-            index=pd.Index(list(self.groups), name=self.name),
+            index=to_pandas_index(self.groups, self.name),
         )
         return frame
 

@@ -257,8 +257,8 @@ class TransitionMatrix:
         np.divide(kept, totals[row], out=share, where=totals[row] != 0)
         return pd.DataFrame(
             {
-                "before": pd.Categorical.from_codes(row, pd.Index(list(self.before))),
-                "after": pd.Categorical.from_codes(col, pd.Index(list(self.after))),
+                "before": pd.Categorical.from_codes(row, to_pandas_index(self.before)),
+                "after": pd.Categorical.from_codes(col, to_pandas_index(self.after)),
                 "customers": kept,
                 "share": share,
             }
@@ -837,7 +837,7 @@ class SegmentHistory:
         return len(self.as_of)
 
     def _position(self, at: Any) -> int:
-        if isinstance(at, int | np.integer) and not isinstance(at, bool):
+        if v.is_int(at):
             k = int(at)
             if -len(self) <= k < len(self):
                 return k % len(self)
@@ -948,23 +948,30 @@ class SegmentHistory:
         import pandas as pd
 
         parts = []
-        for k, day in enumerate(self.as_of):
+        for k in range(len(self.as_of)):
             facts, scores = self.facts[k], self.scores[k]
-            index = to_pandas_index(facts.customer_id, "customer_id")
             cols: dict[str, Any] = {
                 "recency_days": facts.recency_days,
                 "frequency": facts.frequency,
                 "monetary": facts.monetary,
                 "tenure_days": facts.tenure_days,
             }
-            frame = pd.DataFrame(cols, index=index)
-            frame = frame.join(scores.to_pandas().set_axis(index))
+            frame = pd.DataFrame(cols).join(scores.to_pandas().reset_index(drop=True))
             for name, lab in self.labels[k].items():
                 frame[name] = lab.to_categorical()
-            frame.insert(0, "as_of", pd.Timestamp(day))
             parts.append(frame)
-        out = pd.concat(parts).set_index("as_of", append=True)
-        return out.reorder_levels(["as_of", "customer_id"])
+        # the index is built once from the ids themselves: concatenating
+        # per-date indexes would make pandas re-infer them (text that is not
+        # UTF-8, such as lone surrogates, then fails as Arrow strings)
+        sizes = [len(f) for f in self.facts]
+        as_of = pd.DatetimeIndex(np.repeat(np.array(self.as_of), sizes), name="as_of")
+        ids = to_pandas_index(
+            np.concatenate([np.asarray(f.customer_id) for f in self.facts]),
+            "customer_id",
+        )
+        out = pd.concat(parts, ignore_index=True)
+        out.index = pd.MultiIndex.from_arrays([as_of, ids])
+        return out
 
     def __repr__(self) -> str:
         notes = [

@@ -1237,7 +1237,9 @@ class ActionPlan:
         return pd.DataFrame(
             {
                 **{
-                    col: pd.Categorical.from_codes(c, dtype=pd.CategoricalDtype(cats))
+                    col: pd.Categorical.from_codes(
+                        c, dtype=pd.CategoricalDtype(to_pandas_index(cats))
+                    )
                     for col, (c, cats) in self._text_codes().items()
                 },
                 "cadence_days": pd.array(self.cadence_days, dtype="Float64"),
@@ -1568,7 +1570,7 @@ class DueContacts:
         frame = pd.DataFrame(cols, index=idx)
         if self.plan is not None:
             for col, (c, cats) in self.plan._text_codes(self.row).items():
-                dtype = pd.CategoricalDtype(cats)
+                dtype = pd.CategoricalDtype(to_pandas_index(cats))
                 frame[col] = pd.Categorical.from_codes(c, dtype=dtype)
         return frame
 
