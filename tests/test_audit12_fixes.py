@@ -141,3 +141,164 @@ def test_simulators_refuse_non_integers(bad):
         simulate_transactions(10, seed=bad)
     with pytest.raises(custseg.ThresholdError, match="'n_customers'"):
         simulate_transactions(bad)
+
+
+_NAMES = ["José", "Nguyễn", "Zoë", "Ångström", "Chloé"]
+
+
+@settings(max_examples=10, deadline=None)
+@given(
+    name=st.sampled_from(_NAMES),
+    change=st.sampled_from(["NFD", "zwsp", "bom", "nfd+zwsp"]),
+)
+def test_assign_warns_of_owners_that_differ_invisibly(name, change, tmp_path_factory):
+    """R3: an owner written in another Unicode form (NFD, as macOS writes it)
+    or with an invisible character is not the staff id, and the assign
+    command says so, as it does for spaces (it said nothing)."""
+    import contextlib
+    import io
+    import os
+    import unicodedata
+
+    import pandas as pd
+
+    from custseg.cli import main
+
+    owner = name
+    if "NFD" in change.upper():
+        owner = unicodedata.normalize("NFD", owner)
+    if "zwsp" in change:
+        owner = owner[:1] + "\u200b" + owner[1:]
+    if change == "bom":
+        owner = "\ufeff" + owner
+    assert owner != name
+    d = tmp_path_factory.mktemp("assign")
+    pd.DataFrame({"staff": [name, "amy"]}).to_csv(d / "staff.csv", index=False)
+    pd.DataFrame(
+        {"customer_id": ["c1", "c2"], "monetary": [1.0, 2.0], "owner": [owner, "amy"]}
+    ).to_csv(d / "cust.csv", index=False)
+    err = io.StringIO()
+    cwd = os.getcwd()
+    try:
+        os.chdir(d)
+        with contextlib.redirect_stderr(err), contextlib.redirect_stdout(io.StringIO()):
+            status = main(["assign", "cust.csv", "staff.csv", "--output", "o.csv"])
+    finally:
+        os.chdir(cwd)
+    assert status == 0
+    text = err.getvalue()
+    assert "how its characters are stored" in text, text
+    assert repr(name) in text
+
+
+@settings(max_examples=12, deadline=None)
+@given(
+    mine=st.sampled_from(
+        [
+            [-1e12, 6e-5, 6e-5, 1e12, 1e-40],
+            [1e16, 1.0, 1.0, -1e16, 2.0**-100],
+            [1e300, 1.0, -1e300, 1e-300],
+            [1e308, 1e308, -1e308, 1e-10],
+        ]
+    ),
+    others=st.sampled_from([4, 32_767, 32_768, 70_000]),
+    decimal_others=st.booleans(),
+)
+def test_a_customers_sum_does_not_depend_on_other_customers(
+    mine, others, decimal_others
+):
+    """S1: a customer whose amounts span more binary places than the limbs
+    hold got the sorted-order sum once the *other* customers' rows passed a
+    power of two (0.00012 at 32,767 rows, 0.0 at 32,768); now math.fsum's
+    correctly rounded sum (exact fractions where fsum overflows) whatever
+    the others have."""
+    import math
+    from fractions import Fraction
+
+    n = len(mine) + others
+    ids = np.r_[np.zeros(len(mine), np.int64), np.ones(others, np.int64)]
+    fill = 0.25 if decimal_others else 0.7 / 3
+    amounts = np.r_[mine, np.full(others, fill)]
+    facts = custseg.summarize(ids, np.full(n, np.datetime64("2024-01-01")), amounts)
+    exact = float(sum((Fraction(x) for x in mine), Fraction(0)))
+    assert facts.monetary[0] == exact
+    assert facts.monetary[1] == math.fsum(amounts[len(mine) :])
+    shuffled = np.random.default_rng(others).permutation(n)
+    again = custseg.summarize(
+        ids[shuffled], np.full(n, np.datetime64("2024-01-01")), amounts[shuffled]
+    )
+    assert again.monetary.tolist() == facts.monetary.tolist()
+
+
+_TX = {
+    "customer_id": ["c1", "c2", "c3"],
+    "date": ["2024-01-01", "2024-01-02", "2024-01-03"],
+    "amount": [10.0, 20.0, 5.0],
+}
+
+
+@pytest.mark.parametrize("word", ["None", "null", "NA", "N/A", "#N/A", "nan", "NULL"])
+@pytest.mark.parametrize("field", ["satisfaction", "referral"])
+def test_records_file_placeholder_answers_are_refused(word, field, tmp_path):
+    """R1: a records *file*'s survey answer 'None', 'N/A', ... was read as a
+    missing answer (loyalty 'unknown', the text blanked) while the same
+    records as a frame were refused: now both are an unknown answer."""
+    import warnings
+
+    import pandas as pd
+
+    rec = pd.DataFrame(
+        {
+            "customer_id": ["c1", "c2", "c3"],
+            "satisfaction": ["very_satisfied", "satisfied", "neutral"],
+            "repurchase": [0.9, 0.9, 0.5],
+            "referral": ["very_likely", "possible", "unlikely"],
+        }
+    )
+    rec.loc[0, field] = word
+    path = tmp_path / "rec.csv"
+    rec.to_csv(path, index=False)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", custseg.CustsegWarning)
+        for records in (rec, str(path)):
+            with pytest.raises(custseg.InputError, match="unknown answer"):
+                custseg.segment(pd.DataFrame(_TX), records=records, preset="ecommerce")
+
+
+@settings(max_examples=20, deadline=None)
+@given(
+    sat=st.lists(st.integers(1, 5), min_size=3, max_size=3),
+    ref=st.lists(st.integers(0, 10), min_size=3, max_size=3),
+    spelled=st.sampled_from(["{}", "{}.0", " {} ", "0{}"]),
+)
+def test_records_file_codes_read_as_numbers(sat, ref, spelled, tmp_path_factory):
+    """Survey codes in a records file (read as text now) give the loyalty
+    the same codes give as numbers; the file's text is kept as written."""
+    import warnings
+
+    import pandas as pd
+
+    path = tmp_path_factory.mktemp("rec") / "rec.csv"
+    pd.DataFrame(
+        {
+            "customer_id": ["c1", "c2", "c3"],
+            "satisfaction": [spelled.format(s) for s in sat],
+            "repurchase": [0.9, 0.5, 0.1],
+            "referral": [spelled.format(r) for r in ref],
+        }
+    ).to_csv(path, index=False)
+    numbers = pd.DataFrame(
+        {
+            "customer_id": ["c1", "c2", "c3"],
+            "satisfaction": sat,
+            "repurchase": [0.9, 0.5, 0.1],
+            "referral": ref,
+        }
+    )
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", custseg.CustsegWarning)
+        a = custseg.segment(pd.DataFrame(_TX), records=str(path), preset="ecommerce")
+        b = custseg.segment(pd.DataFrame(_TX), records=numbers, preset="ecommerce")
+    assert a.customers["loyalty"].tolist() == b.customers["loyalty"].tolist()
+    if " " not in spelled:  # (the CSV reader skips a space after a comma)
+        assert a.customers["satisfaction"].tolist() == [spelled.format(s) for s in sat]

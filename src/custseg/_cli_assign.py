@@ -8,6 +8,7 @@ from __future__ import annotations
 import argparse
 import math
 import re
+import unicodedata
 import warnings
 from typing import Any
 
@@ -17,6 +18,7 @@ import pandas as pd
 from ._files import read_table, table_columns, write_table
 from .errors import CustsegWarning, InputError
 from .ownership import Assignment, assign_owners
+from .rules._model import spelled
 
 __all__ = ["register", "workload_report"]
 
@@ -297,14 +299,38 @@ _WHOLE = re.compile(r"\s*([+-]?\d+)(?:\.0*)?\s*")
 
 
 def _loosely(text: str) -> str:
-    """*text* without surrounding spaces and a ``.0`` after a whole number:
-    how two ids may differ that a reader sees as one.
+    """*text* without surrounding spaces, a ``.0`` after a whole number,
+    invisible (format) characters such as U+200B, and in one Unicode form
+    (NFC: an accent stored as its own character, as macOS writes it, joined
+    to its letter): how two ids may differ that a reader sees as one.
 
     >>> _loosely(" 7.0"), _loosely("A1 "), _loosely("7.5")
     ('7', 'A1', '7.5')
+    >>> _loosely("Jose\u0301") == _loosely("Jos\u00e9"), _loosely("A\u200bB")
+    (True, 'AB')
     """
+    text = "".join(c for c in text if unicodedata.category(c) != "Cf")
+    text = unicodedata.normalize("NFC", text)
     m = _WHOLE.fullmatch(text)
     return m.group(1) if m else text.strip()
+
+
+def _how_differs(value: str, near: str) -> str:
+    """What sets owner *value* apart from staff id *near* (both loosely
+    equal): spaces, or characters a screen does not show.
+
+    >>> _how_differs(" amy", "amy")
+    'only by spaces'
+    >>> text = _how_differs("Jose\u0301", "Jos\u00e9")
+    >>> text.startswith("only by how its characters are stored"), "U+0301" in text
+    (True, True)
+    """
+    if value.strip() == near.strip() or _WHOLE.fullmatch(value):
+        return "only by spaces"
+    return (
+        f"only by how its characters are stored ({spelled(value)} against "
+        f"{spelled(near)}: Unicode normal forms or invisible characters)"
+    )
 
 
 _FLOAT_WRITTEN = re.compile(r"([+-]?\d+)\.0+")
@@ -331,7 +357,7 @@ def _pandas_floats(owner: pd.Series, staff: pd.Series) -> pd.Series:
 
 def _near_miss(owner: pd.Series, staff: tuple[str, ...]) -> str | None:
     """A warning when owners that are not staff ids differ from one only by
-    spaces (ids are compared exactly as written; a ``.0`` of pandas' was
+    spaces, invisible characters or Unicode form (ids are compared exactly as written; a ``.0`` of pandas' was
     read already, :func:`_pandas_floats`), else None."""
     known = set(staff)
     loose = {_loosely(s): s for s in staff}
@@ -343,8 +369,8 @@ def _near_miss(owner: pd.Series, staff: tuple[str, ...]) -> str | None:
             n = int((owner == value).sum())
             return (
                 f"{n:,d} customer{'s' if n != 1 else ''} of owner {value!r}, which "
-                f"is not in the staff file but differs from its id {near!r} only "
-                "by spaces, moved as customers of staff who left (ids "
+                f"is not in the staff file but differs from its id {near!r} "
+                f"{_how_differs(value, near)}, moved as customers of staff who left (ids "
                 "are compared exactly as written): write the owners as the staff "
                 "file does"
             )

@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import html
 import math
+import unicodedata
 from collections.abc import Mapping, Sequence
 from typing import Any
 
@@ -36,10 +37,12 @@ __all__ = [
     "fields_table",
     "format_value",
     "html_table",
+    "number_repr",
     "one_line",
     "preview",
     "share",
     "short_repr",
+    "text_width",
 ]
 
 WIDTH = 88
@@ -82,10 +85,35 @@ def one_line(text: str) -> str:
     'line break and  more'
     >>> one_line("中文")
     '中文'
+    >>> one_line("\U0001f468\u200d\U0001f469") == "\U0001f468\u200d\U0001f469"  # ZWJ kept
+    True
     """
     if not text.isprintable():
-        text = "".join(c if c.isprintable() else " " for c in text)
+        text = "".join(c if c.isprintable() or c in _JOINERS else " " for c in text)
     return text
+
+
+#: Zero-width joiner and non-joiner: part of a name (emoji sequences,
+#: Persian and Indic text), kept by :func:`one_line`, no column of their own.
+_JOINERS = frozenset("\u200c\u200d")
+
+
+def text_width(text: str) -> int:
+    """Terminal columns *text* takes: two for wide (CJK) characters, none
+    for combining marks (an accent stored after its letter, as macOS
+    writes ``é``) and joiners, one for the others.
+
+    >>> text_width("中文"), text_width("José"), text_width("Jose\u0301")
+    (4, 4, 4)
+    """
+    width = 0
+    for ch in text:
+        if unicodedata.combining(ch) or ch in _JOINERS:
+            continue
+        if unicodedata.category(ch) == "Me":  # enclosing marks
+            continue
+        width += 2 if unicodedata.east_asian_width(ch) in "WF" else 1
+    return width
 
 
 def _clip(text: str, limit: int = MAX_TEXT) -> str:
@@ -104,6 +132,35 @@ def _name(value: Any) -> str:
         and len(text) <= MAX_TEXT
     )
     return text if plain else _clip(repr(text))
+
+
+def number_repr(value: float | None) -> str:
+    """*value* (a threshold) as Python source: ``repr``, except that an
+    infinity or NaN is written ``float('inf')``, ``float('-inf')`` or
+    ``float('nan')``, so that a threshold class's repr can be pasted back
+    (``inf`` alone is not a Python name). Used as the attrs ``repr=`` of
+    threshold fields that may be infinite.
+
+    Parameters
+    ----------
+    value
+        A float, or None for an optional threshold left out.
+
+    Returns
+    -------
+    str
+        Text that evaluates to an equal value.
+
+    Examples
+    --------
+    >>> number_repr(2000.0), number_repr(float("inf")), number_repr(-math.inf)
+    ('2000.0', "float('inf')", "float('-inf')")
+    >>> number_repr(None)
+    'None'
+    """
+    if isinstance(value, float | np.floating) and not math.isfinite(value):
+        return f"float('{float(value)!r}')"
+    return repr(value)
 
 
 def format_value(value: Any) -> str:

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import ast
 import math
+import warnings
 from collections.abc import Callable, Iterable, Mapping
 from functools import partial
 from typing import Any, NamedTuple
@@ -29,7 +30,7 @@ import numpy as np
 
 from . import _validate as v
 from ._exact import SCALES
-from .errors import Diagnostic, InputError, RulesError, ThresholdError
+from .errors import CustsegWarning, Diagnostic, InputError, RulesError, ThresholdError
 from .lifecycle import LifecycleWindows
 from .pareto import AbcEdges
 from .rfm import RfmEdges, ScoreEdges, _bins_per_dimension, _midpoint
@@ -54,6 +55,13 @@ SCORE_COLUMNS = ("r", "f", "m", "rfm")
 #: scores stay floats there (NaN for no score)
 PANDAS_LIKE = frozenset({"pandas", "dask", "modin", "cudf"})
 _CODE = "engine-unsupported"
+#: how to keep the rules' fixed edges, for label_in_engine's warning
+_KEEP_FIXED = (
+    "to keep them, fit the edges with approx_rfm_edges(facts, rules=...) "
+    "(the dimensions the rules fix keep their edges), or take the .edges of a "
+    "custseg.segment result made with these rules; the engine path gives no "
+    "note on segments that contradict the lifecycle stage"
+)
 
 
 def _narwhals() -> Any:
@@ -1283,10 +1291,14 @@ def label_in_engine(
         A shipped preset name, or a :class:`~custseg.rules.RuleSet` / rules
         file; neither: the scores, lifecycle and ABC class only.
     edges
-        The RFM score edges (:func:`approx_rfm_edges`, or ``.edges`` of an
-        earlier :func:`custseg.segment` result). Required unless the rules
-        fix all three dimensions in ``[scores]``: quantile edges need a pass
-        over all customers.
+        The RFM score edges (:func:`approx_rfm_edges` with the same *rules*,
+        which keeps the dimensions they fix, or ``.edges`` of an earlier
+        :func:`custseg.segment` result). Required unless the rules fix all
+        three dimensions in ``[scores]``: quantile edges need a pass over all
+        customers. Applied as given, as by :func:`custseg.segment`, also in a
+        dimension the rules fix; where their cuts differ from the rules' there
+        a :class:`~custseg.errors.CustsegWarning` says so (the engine path
+        gives no note on segments that contradict the lifecycle stage).
     abc_edges
         ABC thresholds; without them there is no ``abc`` column (fitting them
         needs the cumulative revenue share, a global sort).
@@ -1321,6 +1333,13 @@ def label_in_engine(
         the rules do not read or lacks one they read (or is not a dict of
         numbers, or has NaN).
 
+    Warns
+    -----
+    CustsegWarning
+        *edges* whose cuts differ from those the rules fix in ``[scores]``
+        (every industry preset fixes the recency edges): the note names the
+        dimension, both cuts and how to keep the rules'.
+
     Examples
     --------
     >>> import pytest
@@ -1339,14 +1358,20 @@ def label_in_engine(
     """
     explain = v.flag_param(explain, "explain")
     rs = _load(preset, rules)
+    given = edges is not None  # else the rules fix all three dimensions
     if edges is None:
         edges = _edges_from_rules(rs)
         if edges is None:
             raise ThresholdError(
                 "'edges' must be given to score inside the engine: quantile edges "
                 "need a pass over all customers; compute them with "
-                "approx_rfm_edges(facts) or take .edges of an earlier "
-                "custseg.segment result"
+                + (
+                    "approx_rfm_edges(facts)"
+                    if rs is None
+                    else "approx_rfm_edges(facts, rules=...) (the same rules: it "
+                    "keeps the edges they fix)"
+                )
+                + " or take .edges of an earlier custseg.segment result"
             )
     elif not isinstance(edges, RfmEdges):
         raise ThresholdError(f"'edges' must be an RfmEdges: got {type(edges).__name__}")
@@ -1360,11 +1385,14 @@ def label_in_engine(
             "of the rules' aggregates"
         )
     if rs is not None:
-        from .frame import _check_lang, _check_scores_fit
+        from .frame import _check_lang, _check_scores_fit, _replaced_fixed_edges
 
         if lang is not None:
             _check_lang(rs, lang)
         _check_scores_fit(rs, edges, None)
+        if given:  # the edges given win, as in custseg.segment: say so
+            for note in _replaced_fixed_edges(rs, edges, _KEEP_FIXED).values():
+                warnings.warn(note, CustsegWarning, stacklevel=2)
     frame = _from_native(facts)
     schema = list(frame.columns)
     for name in ("recency_days", "frequency", "monetary"):

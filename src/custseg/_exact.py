@@ -14,14 +14,15 @@ every row order. :func:`decimal_scale` finds ``10**d`` (or says there is
 none). Other amounts (many digits, ``1/3``, or sums too large for the
 integers to stay exact) are summed by :func:`ordered_sums`: exactly too, as
 whole multiples of the last binary place of the smallest amount split into
-limbs (:func:`exact_sums`), then rounded once; when the amounts span too
-many binary places for that (``1e300`` beside ``1e-300``) they are added in
-ascending order of value: not the correctly rounded sum, but the same one
-for every row order.
+limbs (:func:`exact_sums`), then rounded once; a customer whose own
+amounts span too many binary places for that (``1e300`` beside
+``1e-300``) gets :func:`math.fsum`'s sum, the same correctly rounded one.
+Only amounts that are not finite are added in ascending order of value.
 """
 
 from __future__ import annotations
 
+import math
 from fractions import Fraction
 from typing import Any
 
@@ -278,12 +279,13 @@ def ordered_sums(values: np.ndarray, codes: np.ndarray, size: int) -> np.ndarray
     decimals of few places).
 
     Correctly rounded from the exact sum (:func:`exact_sums`, a few passes,
-    no sort) unless the amounts span too many binary places (``1e300``
-    beside ``1e-300``); then each code's values are added in ascending order
-    of value (a sort): not the correctly rounded sum, but the same one for
-    every order. Equal values are interchangeable, so the sort needs no tie
+    no sort); when the amounts span too many binary places for one limb
+    plan (``1e300`` beside ``1e-300``), each code's own values decide
+    (:func:`_wide_sums`): still correctly rounded when they are finite.
+    Codes with an infinity or NaN add their values in ascending order of
+    value (a sort; equal values are interchangeable, so it needs no tie
     rule; the sums start at ``+0.0``, so ``-0.0`` and ``0.0`` cannot change
-    a sign.
+    a sign).
 
     Examples
     --------
@@ -304,10 +306,12 @@ def _wide_sums(values: np.ndarray, codes: np.ndarray, size: int) -> np.ndarray:
     places for one limb plan (``1e300`` beside ``1e-300``), or some are not
     finite: each code's own values decide. Codes whose own values fit
     :data:`MAX_LIMBS` limbs get their correctly rounded sum (the limbs on a
-    grid of their own, ``2**p`` per code); the others (their own values
-    span too many places, or one is not finite) add their values in
-    ascending order. So a code's sum never depends on another code's values
-    (a 1e-300 elsewhere does not turn ``1e16 + 1.0 - 1e16`` into 0.0).
+    grid of their own, ``2**p`` per code); codes whose own values span too
+    many places for the limbs (a plan that also depends on the row count)
+    get :func:`exact_total`'s, the same correctly rounded sum; codes with a
+    value that is not finite add their values in ascending order. So a
+    code's sum never depends on another code's values or row count (a
+    1e-300 elsewhere does not turn ``1e16 + 1.0 - 1e16`` into 0.0).
 
     >>> codes = np.array([0, 0, 0, 1])
     >>> _wide_sums(np.array([1e16, 1.0, -1e16, 1e-300]), codes, 2).tolist()
@@ -351,13 +355,53 @@ def _wide_sums(values: np.ndarray, codes: np.ndarray, size: int) -> np.ndarray:
         sums.reverse()
         exact = round_limbs(sums, w, np.where(fits, p, 0))
         out[fits] = exact[fits]
-    if not fits.all():  # their own values span too many places: sorted
-        rows = ~fits[codes]
+    wide = ~fits & ~bad
+    if wide.any():  # their own values span too many places for the limbs
+        rows = wide[codes]
+        out[wide] = _fsums(values[rows], codes[rows])[1]
+    if bad.any():  # an infinity or NaN: added in ascending order (IEEE)
+        rows = bad[codes]
         sub, c = values[rows], codes[rows]
         order = np.argsort(sub)
         sorted_sums = np.bincount(c[order], weights=sub[order], minlength=size)
-        out[~fits] = sorted_sums[~fits]
+        out[bad] = sorted_sums[bad]
     return out
+
+
+def _fsums(values: np.ndarray, codes: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The distinct *codes* and each one's correctly rounded sum of its
+    finite *values* (:func:`exact_total`), one Python call per code: for
+    the few codes whose values span more binary places than the limbs hold.
+
+    >>> _fsums(np.array([1e300, 1.0, -1e300, 1e-300]), np.array([0, 0, 0, 1]))
+    (array([0, 1]), array([1.e+000, 1.e-300]))
+    """
+    order = np.argsort(codes, kind="stable")
+    c = codes[order]
+    starts = np.flatnonzero(np.r_[True, c[1:] != c[:-1]])
+    ends = np.r_[starts[1:], len(c)]
+    listed = values[order].tolist()
+    pairs = zip(starts.tolist(), ends.tolist(), strict=True)
+    sums = [exact_total(listed[a:b]) for a, b in pairs]
+    return c[starts], np.array(sums, dtype=np.float64)
+
+
+def exact_total(values: list[float]) -> float:
+    """The double nearest the exact sum of finite *values* (ties to even),
+    ``±inf`` past the float range: :func:`math.fsum`, or exact fractions
+    where an intermediate sum of fsum's overflows.
+
+    >>> exact_total([1e308, 1e308, -1e308]), exact_total([1e308, 1e308])
+    (1e+308, inf)
+    """
+    try:
+        return math.fsum(values)
+    except OverflowError:
+        total = sum((Fraction(x) for x in values), Fraction(0))
+        try:
+            return float(total)
+        except OverflowError:
+            return math.inf if total > 0 else -math.inf
 
 
 def order_free_sums(values: np.ndarray, codes: np.ndarray, size: int) -> np.ndarray:
@@ -502,6 +546,8 @@ def ordered_sum(values: np.ndarray) -> float:
     sums = exact_sums(values, None, 1)
     if sums is not None:
         return float(sums[0])
+    if np.isfinite(values).all():  # too many binary places for the limbs
+        return exact_total(values.tolist())
     return float(np.add.reduce(np.sort(values)))
 
 

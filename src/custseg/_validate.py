@@ -1595,10 +1595,17 @@ def number_param(value: Any, field: str) -> float:
     """*value* (one real number) as a float; :class:`ThresholdError` otherwise.
 
     Text, booleans, sequences, None and integers beyond the float range are
-    refused; NaN and infinities are returned for the caller to judge.
+    refused; NaN and infinities are returned for the caller to judge. A
+    ``float32`` or ``float16`` value (a quantile or maximum of a float32
+    column, an item of a float32 array) is read as the decimal it prints
+    as, the way :func:`as_numeric` reads data of that dtype
+    (:func:`widen_narrow`): a value equal to it in the data is then equal
+    to it here too, and falls on the documented side.
 
     >>> number_param(3, "a")
     3.0
+    >>> number_param(np.float32(199.9), "a")
+    199.9
     >>> number_param("1.5", "a")
     Traceback (most recent call last):
     ...
@@ -1608,6 +1615,8 @@ def number_param(value: Any, field: str) -> float:
         raise ThresholdError(
             f"{field!r} must be a number: got {type(value).__name__} {describe(value)}"
         )
+    if isinstance(value, np.floating) and value.dtype.itemsize < 8:
+        return float(widen_narrow(np.array([value]))[0])
     try:
         return float(value)
     except OverflowError:
@@ -1835,14 +1844,21 @@ def exact_sides(
     moved. A cut is read as the decimal it prints as (0.7 is 0.7), so
     ``Decimal("0.7")`` stays on the cut 0.7. Zero is always a cut (negative
     values), and with *whole* every integer is (a count check
-    ``x != floor(x)`` then sees ``2.0000000000000000001``). Float and integer
-    inputs are returned as they are, without a pass over the rows.
+    ``x != floor(x)`` then sees ``2.0000000000000000001``). Float inputs
+    are returned as they are, without a pass over the rows; so are integer
+    arrays unless a cut is at or beyond 2**53, where ``int64`` values
+    compare with the cut as their rounded floats: those on the cut are
+    moved the same way (to a ``float64`` array).
 
     >>> from decimal import Decimal as D
     >>> exact_sides([D("0.700000000000000001"), D("0.7"), D("0.1")],
     ...             np.array([0.7, 0.7, 0.1]), (0.7,)).tolist()
     [0.7000000000000001, 0.7, 0.1]
+    >>> exact_sides(None, np.array([2**53 + 1, 2**53]), (2.0**53,)).tolist()
+    [9007199254740994.0, 9007199254740992.0]
     """
+    if arr.dtype.kind in "iu" and len(arr):
+        return _exact_int_sides(arr, cuts)
     if arr.dtype.kind != "f" or not len(arr):
         return arr
     values = _decimal_values(x, len(arr))
@@ -1865,6 +1881,32 @@ def exact_sides(
         elif exact < at:
             out[i] = np.nextafter(cut, -np.inf)
     return out
+
+
+def _exact_int_sides(arr: np.ndarray, cuts: Iterable[float | None]) -> np.ndarray:
+    """:func:`exact_sides` of an integer array: *arr* itself unless a cut is
+    at or beyond 2**53 (only there can an integer round onto a cut it does
+    not equal), else a ``float64`` copy with the integers that rounded onto
+    a cut moved one float toward their exact side."""
+    far = sorted({float(c) for c in cuts if c is not None and abs(c) >= _EXACT})
+    if not far or arr.dtype.itemsize < 8:  # int32 and below are exact in float64
+        return arr
+    wide = arr.astype(np.float64)
+    out: np.ndarray | None = None
+    for cut in far:
+        on_cut = wide == cut
+        if not on_cut.any():
+            continue
+        exact = int(cut)  # a float this large is a whole number
+        if exact > int(np.iinfo(arr.dtype).max):  # 2**63: above every int64
+            above, below = np.zeros_like(on_cut), on_cut
+        else:
+            above, below = on_cut & (arr > exact), on_cut & (arr < exact)
+        if above.any() or below.any():
+            out = wide.copy() if out is None else out  # wide stays as read
+            out[above] = np.nextafter(cut, np.inf)
+            out[below] = np.nextafter(cut, -np.inf)
+    return arr if out is None else out
 
 
 #: 1.234 or 12.000.000: a dot before each group of three digits, as European

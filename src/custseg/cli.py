@@ -24,7 +24,6 @@ import os
 import shlex
 import sys
 import tempfile
-import unicodedata
 import warnings
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -33,7 +32,7 @@ from typing import Any, NoReturn
 import numpy as np
 import pandas as pd
 
-from . import __version__
+from . import __version__, _display
 from . import _validate as v
 from . import rules as rules_mod
 from ._files import (
@@ -80,8 +79,8 @@ def _share(x: float) -> str:
 
 
 def _width(text: str) -> int:
-    """Columns *text* takes in a terminal (CJK characters take two)."""
-    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+    """Columns *text* takes in a terminal (:func:`_display.text_width`)."""
+    return _display.text_width(text)
 
 
 def _pad(text: str, width: int) -> str:
@@ -185,15 +184,20 @@ def report(
         f"as of {seg.attrs.get('as_of', '?')}"
     ]
     dropped = seg.attrs.get("n_dropped", 0)
+    later = []  # what --after-as-of drop left out
     if dropped:
-        lines[0] += f" ({dropped:,d} later transaction{'s' * (dropped != 1)} dropped"
+        later.append(f"{dropped:,d} later transaction{'s' * (dropped != 1)} dropped")
         gone = seg.attrs.get("n_dropped_customers", 0)
         if gone:
-            lines[0] += (
+            later[0] += (
                 f", and with them {gone:,d} customer{'s' * (gone != 1)} who had "
                 "no earlier one"
             )
-        lines[0] += ")"
+    contacts = seg.attrs.get("n_contacts_dropped", 0)
+    if contacts:
+        later.append(f"{contacts:,d} later contact{'s' * (contacts != 1)} dropped")
+    if later:
+        lines[0] += f" ({'; '.join(later)})"
     lang = v.text_param(lang, "lang") if lang is not None else None
     lines += ["", *_label_table(seg, "lifecycle", "lifecycle", lang)]
     lines += ["", *_label_table(seg, "abc", "abc class", lang)]

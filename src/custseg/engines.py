@@ -448,7 +448,7 @@ class _Columns:
     backend: str = ""
     #: the names the queries read the columns under, when they differ from
     #: the user's (Spark reads a dot in a name as a struct field)
-    renamed: dict[str, str] = attrs.field(factory=dict)
+    renamed: dict[str, str] = attrs.field(factory=dict, eq=False)
 
     def q(self, name: str) -> str:
         """The name the queries read column *name* under."""

@@ -176,11 +176,12 @@ def _join_relationship(
     date_format: str | None = None,
     after_as_of: str = "raise",
     encoding: str | None = None,
-) -> tuple[pd.DataFrame, pd.Index]:
+) -> tuple[pd.DataFrame, pd.Index, int]:
     """*out* with a ``relationship`` column from the contact log (customers
-    found only in the contacts get rows of their own, with no purchase), and
-    the ids the log names. Contacts after ``as_of`` are refused, or dropped
-    with ``after_as_of="drop"`` (as transactions are)."""
+    found only in the contacts get rows of their own, with no purchase), the
+    ids the log names and how many contacts were dropped. Contacts after
+    ``as_of`` are refused, or dropped with ``after_as_of="drop"`` (as
+    transactions are)."""
     from .relationship import contact_summary, relationship_type
 
     where = "contacts"
@@ -238,7 +239,8 @@ def _join_relationship(
     # each contact on its local day (aware dates keep their wall time)
     local = v.as_datetime(dates, "date", nan="allow")
     later = local >= (facts.as_of + np.timedelta64(1, "D"))
-    if later.any():
+    n_later = int(np.count_nonzero(later))
+    if n_later:
         if after_as_of != "drop":
             first, count = _first(later)
             raise InputError(
@@ -295,7 +297,7 @@ def _join_relationship(
     out["relationship"] = pd.Categorical(
         out["relationship"].fillna("no_sale"), categories=names, ordered=True
     )
-    return out, pd.Index(contacts[customer].unique())
+    return out, pd.Index(contacts[customer].unique()), n_later
 
 
 def _record_answers(out: pd.DataFrame, rs: RuleSet) -> pd.DataFrame:
@@ -428,15 +430,18 @@ def record_text_columns(
     encoding: str | None = None,
 ) -> list[str]:
     """The columns of a records file read as text exactly as written: all but
-    those the rules read as numbers (or as survey answers, which may be
-    codes). ``00123``, ``+86...``, ``1e5``, ``NA`` and ``None`` stay what
-    they are; only an empty cell is missing. The CLI's ``--records`` and
-    ``segment(records=path)`` read a file alike through this.
+    those the rules read as numbers. ``00123``, ``+86...``, ``1e5``, ``NA``
+    and ``None`` stay what they are; only an empty cell is missing. Survey
+    answers (``satisfaction``, ``referral``) are text too: their codes
+    (``5``, ``05``, ``5.0``, ``９``) are read from it as from numbers, and a
+    word such as ``None`` or ``N/A`` is an unknown answer, as in a frame,
+    not a missing one. The CLI's ``--records`` and ``segment(records=path)``
+    read a file alike through this.
     """
     numeric = {
         name
         for name, spec in (rs.fields.items() if rs is not None else ())
-        if spec.kind in ("number", "integer") or name in ("satisfaction", "referral")
+        if spec.kind in ("number", "integer")
     }
     names = table_columns(path, encoding=encoding)
     text: list[str] = [customer] if isinstance(customer, str) else []
@@ -729,7 +734,8 @@ class SegmentResult:
         edges. Empty without rules or when the rules read no aggregate.
     diagnostics
         Notes about the result (edges fitted on too few customers, empty
-        scores, segments that contradict the lifecycle stage); each was also
+        scores, segments that contradict the lifecycle stage, ``edges=``
+        that replace edges the rules fix); each was also
         given as a :class:`~custseg.errors.CustsegWarning`.
     settings
         The other options of the :func:`segment` call (columns, windows,
@@ -791,7 +797,8 @@ class SegmentResult:
 
         ``preset=`` or ``rules=`` labels with other rules (``rules=None``:
         none): the edges are still this result's (pass ``edges=None`` for
-        the new rules' ``[scores]``), but the aggregates belong to the
+        the new rules' ``[scores]``; a warning names each dimension where
+        they replace edges the new rules fix), but the aggregates belong to the
         rules, so the new rules' are fitted on the new period (unless
         ``aggregates=`` is given too).
 
@@ -999,6 +1006,61 @@ def _check_scores_fit(rs: RuleSet, edges: RfmEdges, bins: Any) -> None:
         )
 
 
+#: the RfmEdges attribute of each score the rules' [scores] can fix
+_SCORE_DIMENSIONS = (("r", "recency"), ("f", "frequency"), ("m", "monetary"))
+
+
+def _cuts_text(cuts: Iterable[float]) -> str:
+    """Edges as written in a rules file: ``(30, 90, 180, 270)``."""
+    return (
+        "("
+        + ", ".join(
+            str(int(c)) if np.isfinite(c) and float(c).is_integer() else repr(float(c))
+            for c in cuts
+        )
+        + ")"
+    )
+
+
+#: how to keep the rules' fixed edges, for :func:`segment`'s note
+_KEEP_FIXED = (
+    "to keep them, leave out edges= (the dimensions the rules do not fix are "
+    "fitted), or pass edges that keep them: the .edges of a result made with "
+    "these rules, or custseg.engines.approx_rfm_edges(facts, rules=...)"
+)
+
+
+def _replaced_fixed_edges(rs: RuleSet, edges: RfmEdges, keep: str) -> dict[str, str]:
+    """A note per score (``r``, ``f``, ``m``) whose edges the rules fix in
+    ``[scores]`` and *edges* (given by the caller, which win) replace with
+    other cuts: those scores, and every segment reading them, are then not
+    the rules' (a preset's recency edges follow its lifecycle windows, so
+    that no named segment contradicts the stage). *keep* says how to keep
+    the rules' edges."""
+    notes = {}
+    for key, dim in _SCORE_DIMENSIONS:
+        spec = rs.scores.get(key)
+        if spec is None or spec.edges is None:
+            continue
+        given = tuple(float(c) for c in getattr(edges, dim).cuts)
+        fixed = tuple(float(c) for c in spec.edges)
+        if given == fixed:
+            continue
+        name = f"the rules {rs.name!r}" if rs.name else "the rules"
+        why = (
+            " (the presets' recency edges follow their lifecycle windows, so "
+            "that no named segment contradicts the lifecycle stage)"
+            if key == "r"
+            else ""
+        )
+        notes[key] = (
+            f"edges.{dim} {_cuts_text(given)} replaces the {key} edges "
+            f"{_cuts_text(fixed)} that {name} fix in [scores]: the {key} scores, "
+            f"and the segments that read them, are not the rules'{why}; {keep}"
+        )
+    return notes
+
+
 def _reads(rs: RuleSet, names: set[str]) -> set[str]:
     """The fields and values *names* read, through derived values."""
     seen: set[str] = set()
@@ -1013,9 +1075,12 @@ def _reads(rs: RuleSet, names: set[str]) -> set[str]:
     return seen
 
 
-def _contradictions(rs: RuleSet, out: pd.DataFrame) -> list[str]:
+def _contradictions(
+    rs: RuleSet, out: pd.DataFrame, replaced: Iterable[str] = ()
+) -> list[str]:
     """Segments whose customers' lifecycle stage contradicts the label's meaning
-    (the segmentation's ``stages``)."""
+    (the segmentation's ``stages``); *replaced*: the scores whose fixed edges
+    the caller's ``edges=`` replaced."""
     notes: list[str] = []
     for name, seg in rs.segments.items():
         stages = getattr(seg, "stages", None)
@@ -1040,7 +1105,13 @@ def _contradictions(rs: RuleSet, out: pd.DataFrame) -> list[str]:
             worst = pd.Series(codes[bad]).value_counts().index[0]
             reads = _reads(rs, {n for rule in seg.rules for n in rule.when.names})
             fixed_r = rs.scores.get("r")
-            if "r" in reads and (fixed_r is None or fixed_r.edges is None):
+            if "r" in reads and "r" in replaced:
+                why = (
+                    f"the recency edges given (edges=) do not fit the {source} "
+                    "windows: leave out edges= to keep the rules' fixed recency "
+                    "edges"
+                )
+            elif "r" in reads and (fixed_r is None or fixed_r.edges is None):
                 why = (
                     f"the recency score edges do not fit the {source} windows: "
                     "use fixed recency edges ([scores] r = { edges = [...] } in "
@@ -1129,6 +1200,11 @@ def segment(
         follow its lifecycle windows). Pass *edges* to replace those too.
     edges
         RFM edges to apply instead (from an earlier result: ``result.edges``).
+        They are applied as given, also in the dimensions the rules fix in
+        ``[scores]``; where their cuts differ from the rules' there, a
+        :class:`~custseg.errors.CustsegWarning` names the dimension, both
+        cuts and how to keep the rules' (every industry preset fixes the
+        recency edges to fit its lifecycle windows).
     windows
         Lifecycle windows when the rules have no ``lifecycle`` table (default
         90/180/270 days).
@@ -1175,6 +1251,10 @@ def segment(
         thresholds; the first purchase counts as the first sale). Customers
         found only in the contacts are kept, like records-only ones. Their
         dates are read as ISO 8601 or ``YYYYMMDD``, else in ``date_format``.
+        A contact dated after ``as_of`` is an InputError, or with
+        ``after_as_of="drop"`` left out, as later transactions are
+        (``.customers.attrs["n_contacts_dropped"]`` counts them, as
+        ``attrs["n_dropped"]`` counts the transactions).
     encoding
         Text encoding of the files given as paths (``"gbk"``, ``"gb18030"``,
         ``"latin-1"``; default UTF-8).
@@ -1205,7 +1285,8 @@ def segment(
     Warns
     -----
     CustsegWarning
-        For each diagnostic (see :attr:`SegmentResult.diagnostics`).
+        For each diagnostic (see :attr:`SegmentResult.diagnostics`), among
+        them *edges* that replace edges the rules fix.
 
     Examples
     --------
@@ -1316,10 +1397,15 @@ def _segment(
     )
     buyers = facts.frequency > 0
     notes: list[str] = []
+    replaced: dict[str, str] = {}  # fixed [scores] edges that edges= replaces
     if edges is None:
         edges, notes = _fit_edges(facts, buyers, bins, rs)
     elif not isinstance(edges, RfmEdges):
         raise ThresholdError(f"'edges' must be an RfmEdges: got {type(edges).__name__}")
+    elif rs is not None:
+        # the edges given win, as documented; the note says so and how not to
+        replaced = _replaced_fixed_edges(rs, edges, _KEEP_FIXED)
+        notes += replaced.values()
     if rs is not None:
         _check_scores_fit(rs, edges, bins)
     out = _facts_frame(facts, customer)
@@ -1328,6 +1414,7 @@ def _segment(
     )
     out = pd.concat([out, scores.to_pandas()], axis=1)
     found: list[pd.Index] = []  # the ids of the records and of the contacts
+    n_contacts_dropped = 0  # contacts after as_of, with after_as_of="drop"
     sources: list[str] = []
     if records is not None:
         frame = _records_frame(records, customer, encoding, rs)
@@ -1335,7 +1422,7 @@ def _segment(
         found.append(frame.index)
         sources.append("customer records")
     if contacts is not None:
-        out, contact_ids = _join_relationship(
+        out, contact_ids, n_contacts_dropped = _join_relationship(
             out,
             contacts,
             customer,
@@ -1385,7 +1472,7 @@ def _segment(
         _check_replaced(out, result.columns, rs)
         for column in result.columns:  # replaces earlier outputs (lifecycle)
             out[column] = result[column]
-        notes += _contradictions(rs, out)
+        notes += _contradictions(rs, out, replaced)
     elif aggregates is not None:
         raise ThresholdError(
             "'aggregates' needs rules (preset= or rules=): they are the values "
@@ -1394,6 +1481,7 @@ def _segment(
     out.attrs["as_of"] = str(facts.as_of)
     out.attrs["n_rows"] = facts.n_rows
     out.attrs["n_dropped"] = facts.n_dropped
+    out.attrs["n_contacts_dropped"] = n_contacts_dropped
     # written as read by write_table, whatever their names
     out.attrs["record_columns"] = tuple(frame.columns) if records is not None else ()
     settings = {

@@ -293,6 +293,11 @@ class TagMatrix:
                 f"'index' must have one entry per row ({len(m)}): got {len(self.index)}"
             )
 
+    def __reduce__(self) -> tuple[Any, ...]:
+        # pickle, copy and deepcopy rebuild through the constructor, which
+        # checks and freezes the matrix again (NumPy does not keep the flag)
+        return (_rebuild_tags, (self.names, self.matrix, self.index))
+
     def __len__(self) -> int:
         return self.matrix.shape[0]
 
@@ -455,6 +460,12 @@ def combine_tags(*sources: Any) -> TagMatrix:
 
 def _as_tags(tags: Any) -> TagMatrix:
     return tags if isinstance(tags, TagMatrix) else combine_tags(tags)
+
+
+def _rebuild_tags(names: tuple[str, ...], matrix: np.ndarray, index: Any) -> TagMatrix:
+    """The :class:`TagMatrix` of a pickle or a copy (its index is
+    keyword-only)."""
+    return TagMatrix(names, matrix, index=index)
 
 
 # --------------------------------------------------------------------------

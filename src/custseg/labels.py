@@ -153,6 +153,11 @@ class Labels:
                 f"got {len(self.index)}"
             )
 
+    def __reduce__(self) -> tuple[Any, ...]:
+        # pickle, copy and deepcopy rebuild through the constructor, which
+        # checks and freezes the codes again (NumPy does not keep the flag)
+        return (_rebuild, (self.codes, self.names, self.ordered, self.index, self.name))
+
     def __len__(self) -> int:
         return len(self.codes)
 
@@ -311,6 +316,14 @@ class Labels:
         return _display.counts_table(
             f"{title}: {len(self)} rows, {kind}", self.counts(), len(self)
         )
+
+
+def _rebuild(
+    codes: np.ndarray, names: tuple[str, ...], ordered: bool, index: Any, name: Any
+) -> Labels:
+    """The :class:`Labels` of a pickle or a copy (its index and name are
+    keyword-only)."""
+    return Labels(codes, names, ordered, index=index, name=name)
 
 
 # --------------------------------------------------------------------------

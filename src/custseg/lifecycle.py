@@ -494,7 +494,9 @@ class StatusThresholds:
     """
 
     new_days: float = attrs.field(default=45, converter=_new_days)
-    loyal_orders: float = attrs.field(default=3, converter=_loyal_orders)
+    loyal_orders: float = attrs.field(
+        default=3, converter=_loyal_orders, repr=_display.number_repr
+    )
     lost_days: float = attrs.field(default=270, converter=_lost_days)
 
     def __attrs_post_init__(self) -> None:
@@ -685,7 +687,9 @@ class NeedsThresholds:
     """
 
     regular_orders: float = attrs.field(default=2, converter=_regular_orders)
-    loyal_orders: float = attrs.field(default=3, converter=_loyal_orders)
+    loyal_orders: float = attrs.field(
+        default=3, converter=_loyal_orders, repr=_display.number_repr
+    )
     lost_days: float = attrs.field(default=270, converter=_lost_days)
 
     def __attrs_post_init__(self) -> None:

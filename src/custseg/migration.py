@@ -13,7 +13,6 @@ re-evaluated periodically, and the moves between them are tracked.
 
 from __future__ import annotations
 
-import unicodedata
 from collections.abc import Iterable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any, Literal
 
@@ -49,13 +48,8 @@ _I64_MIN = np.iinfo(np.int64).min
 # transition matrix
 
 
-def _text_width(text: str) -> int:
-    """Terminal columns of *text* (CJK characters take two)."""
-    return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
-
-
 def _pad(text: str, width: int, right: bool = False) -> str:
-    gap = " " * max(0, width - _text_width(text))
+    gap = " " * max(0, width - _display.text_width(text))
     return gap + text if right else text + gap
 
 
@@ -65,9 +59,11 @@ def _grid(corner: str, rows: Sequence[str], cols: Sequence[str], cells: Any) -> 
     rows_shown = [_display._clip(str(r), 24) for r in rows[:limit_r]]
     cols_shown = [_display._clip(str(c), 24) for c in cols[:limit_c]]
     body = [[str(x) for x in line[:limit_c]] for line in cells[:limit_r]]
-    first = max([_text_width(corner), *(_text_width(r) for r in rows_shown)])
+    first = max(
+        [_display.text_width(corner), *(_display.text_width(r) for r in rows_shown)]
+    )
     widths = [
-        max([_text_width(c), *(len(line[j]) for line in body)])
+        max([_display.text_width(c), *(len(line[j]) for line in body)])
         for j, c in enumerate(cols_shown)
     ]
     lines = [

@@ -462,7 +462,8 @@ def _fair_counts(cap: np.ndarray, n: int) -> np.ndarray:
     return np.minimum(cap, level)
 
 
-@attrs.frozen
+# compared by identity: == and hash of arrays mean nothing for a plan
+@attrs.frozen(eq=False)
 class _Plan:
     fair_count: np.ndarray
     fair_book: np.ndarray

@@ -60,6 +60,10 @@ def _b_min(value: Any) -> float:
     return v.number_param(value, "b_min")
 
 
+def _basis(value: Any) -> str:
+    return v.choice(value, "basis", ("value", "rank"))
+
+
 def _check_share(name: str, x: float, lo_open: float = 0.0) -> None:
     if not v._is_real(x):  # not a bool, nor a np.timedelta64
         raise ThresholdError(
@@ -95,20 +99,21 @@ class AbcCutoffs:
 
     a: float = attrs.field(default=0.8, converter=_a)
     b: float = attrs.field(default=0.95, converter=_b)
-    basis: Basis = "value"
+    basis: Basis = attrs.field(default="value", converter=_basis)
 
     def __attrs_post_init__(self) -> None:
         _check_share("a", self.a)
         _check_share("b", self.b)
         if self.b <= self.a:
             raise ThresholdError(f"'b' must be > 'a' ({self.a}): got {self.b}")
-        v.choice(self.basis, "basis", ("value", "rank"))
 
 
 @attrs.frozen
 class AbcEdges:
     """Value thresholds fitted by :func:`abc_edges`: A if ``value >= a_min``,
-    B if ``value >= b_min``, else C (values <= 0 are always C).
+    B if ``value >= b_min``, else C (values <= 0 are always C). Values are
+    compared with them exactly: a :class:`~decimal.Decimal` that float64
+    rounds onto a threshold stays on its own side of it.
 
     Parameters
     ----------
@@ -124,8 +129,8 @@ class AbcEdges:
     ['A', 'B', 'C']
     """
 
-    a_min: float = attrs.field(converter=_a_min)
-    b_min: float = attrs.field(converter=_b_min)
+    a_min: float = attrs.field(converter=_a_min, repr=_display.number_repr)
+    b_min: float = attrs.field(converter=_b_min, repr=_display.number_repr)
 
     def __attrs_post_init__(self) -> None:
         if not self.a_min > 0:
@@ -269,7 +274,9 @@ def abc_classes(
         ``"value"`` (share of total value) or ``"rank"`` (share of customers).
     edges
         Value thresholds fitted earlier (:func:`abc_edges`); when given,
-        *cutoffs* and *basis* are not used.
+        *cutoffs* and *basis* are not used. Values are compared with them
+        exactly (a ``Decimal`` that float64 rounds onto a threshold stays on
+        its side; see :class:`AbcEdges`).
     nan
         ``"raise"`` (default) or ``"unknown"``: NaN values get the label
         ``"unknown"`` (listed after C).
@@ -295,13 +302,18 @@ def abc_classes(
         raise ThresholdError(
             f"'cutoffs' must be a pair (a, b) of shares: got {v.describe(cutoffs)}"
         )
-    arr = _values(values, nan).astype(np.float64, copy=False)
+    arr = _values(values, nan)
     if edges is None:
+        arr = arr.astype(np.float64, copy=False)
         if cutoffs is None:
             cutoffs = (0.8, 0.95) if basis == "value" else (0.2, 0.5)
+        # fitted on these values as read: classed as read, so the shares hold
         edges = abc_edges(arr, AbcCutoffs(cutoffs[0], cutoffs[1], basis))
     elif not isinstance(edges, AbcEdges):
         raise ThresholdError(f"'edges' must be an AbcEdges: got {type(edges).__name__}")
+    else:
+        arr = v.exact_sides(values, arr, (edges.a_min, edges.b_min))
+        arr = arr.astype(np.float64, copy=False)
     codes = np.full(len(arr), 2, dtype=np.int8)
     codes[arr >= edges.b_min] = 1
     codes[arr >= edges.a_min] = 0
@@ -453,6 +465,9 @@ def pareto_summary(
     """
     _check_share("value_share", value_share)
     _check_share("customer_share", customer_share)
+    # as plain floats; a float32 share (0.8 of a float32 column) as printed
+    value_share = v.number_param(value_share, "value_share")
+    customer_share = v.number_param(customer_share, "customer_share")
     arr = v.as_numeric(values, "values").astype(np.float64)
     x, y = lorenz_curve(arr)
     # top share s of customers holds 1 - L(1 - s)

@@ -28,6 +28,7 @@ from __future__ import annotations
 
 import difflib
 import math
+import types
 import warnings
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
@@ -138,6 +139,35 @@ def _table(value: Any, field: str) -> Mapping[Any, Any]:
     return value
 
 
+def _readonly(table: dict[str, Any]) -> Mapping[str, Any]:
+    """*table* behind a read-only view: a frozen value's tables refuse
+    ``table[key] = ...`` and ``del table[key]`` (a TypeError), so nothing
+    gets past the checks of the constructor."""
+    return types.MappingProxyType(table)
+
+
+def _table_key(table: Mapping[str, Any]) -> tuple[tuple[str, Any], ...]:
+    """The equality and hash key of a table of hashable values: its items in
+    key order (the keys are text), so that, as for ``dict ==``, the order of
+    the entries does not count and equal values hash equal."""
+    return tuple(sorted(table.items()))
+
+
+def _translations_key(
+    table: Mapping[str, Mapping[str, str]],
+) -> tuple[tuple[str, tuple[tuple[str, str], ...]], ...]:
+    return tuple(sorted((lang, _table_key(texts)) for lang, texts in table.items()))
+
+
+def _plain(table: Mapping[str, Any]) -> dict[str, Any]:
+    """A table of tables as plain (writable) dicts: a copy."""
+    return {k: dict(t) if isinstance(t, Mapping) else t for k, t in table.items()}
+
+
+def _plain_repr(table: Mapping[str, Any]) -> str:
+    return repr(_plain(table))
+
+
 def _translations(value: Any, field: str) -> dict[str, dict[str, str]]:
     out: dict[str, dict[str, str]] = {}
     for lang, texts in _table(value, field).items():
@@ -156,8 +186,13 @@ def _translations(value: Any, field: str) -> dict[str, dict[str, str]]:
     return out
 
 
-def _action_translations(value: Any) -> dict[str, dict[str, str]]:
-    return _translations(value, "translations")
+def _action_translations(value: Any) -> Mapping[str, Mapping[str, str]]:
+    return _readonly(
+        {
+            lang: _readonly(texts)
+            for lang, texts in _translations(value, "translations").items()
+        }
+    )
 
 
 def _action_text(value: Any) -> str:
@@ -200,6 +235,9 @@ def _priority_field(value: Any) -> int:
 class Action:
     """What to do with the customers of one class.
 
+    An action is a value: equal actions hash equal, so they can be set
+    members or dict keys, and it pickles and copies.
+
     Parameters
     ----------
     action
@@ -218,7 +256,9 @@ class Action:
         no deadline.
     translations
         Other languages: ``{"zh": {"action": ..., "channel": ...}}`` (either
-        key may be left out; English is used for it).
+        key may be left out; English is used for it). Kept as read-only
+        tables: ``a.translations["zh"] = ...`` raises a TypeError
+        (:func:`attrs.evolve` makes a changed copy).
 
     Examples
     --------
@@ -230,6 +270,9 @@ class Action:
     Traceback (most recent call last):
     ...
     custseg.errors.ThresholdError: 'priority' must be a whole number in [1, 1000000] (1 = first): got 0
+    >>> len({a, Action("Care first, then free shipping", "phone", 1,
+    ...                cadence_days=14, translations={"zh": {"action": "以关怀为先,再包邮"}})})
+    1
     """
 
     action: str = attrs.field(converter=_action_text)
@@ -238,8 +281,25 @@ class Action:
     cadence_days: float | None = attrs.field(default=None, converter=_cadence)
     deadline_days: float | None = attrs.field(default=None, converter=_deadline)
     translations: Mapping[str, Mapping[str, str]] = attrs.field(
-        factory=dict, converter=_action_translations
+        factory=dict,
+        converter=_action_translations,
+        eq=_translations_key,
+        repr=_plain_repr,
     )
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        # rebuilt through the constructor: a read-only table does not pickle
+        return (
+            Action,
+            (
+                self.action,
+                self.channel,
+                self.priority,
+                self.cadence_days,
+                self.deadline_days,
+                _plain(self.translations),
+            ),
+        )
 
     def text(self, lang: str = "en") -> tuple[str, str]:
         """The action and channel in *lang* (English where not translated).
@@ -267,13 +327,11 @@ class Action:
         for key in KEYS:
             value = getattr(self, key)
             if value is not None and value != {}:
-                out[key] = (
-                    {k: dict(t) for k, t in value.items()} if key == KEYS[-1] else value
-                )
+                out[key] = _plain(value) if key == KEYS[-1] else value
         return out
 
 
-def _actions_map(value: Any) -> dict[str, Action]:
+def _actions_map(value: Any) -> Mapping[str, Action]:
     out: dict[str, Action] = {}
     for label, action in _table(value, "actions").items():
         name = _text(label, "actions key")
@@ -282,23 +340,32 @@ def _actions_map(value: Any) -> dict[str, Action]:
                 f"'actions[{name!r}]' must be an Action: got {type(action).__name__}"
             )
         out[name] = action
-    return out
+    return _readonly(out)
 
 
-def _aliases(value: Any) -> dict[str, str]:
-    return {
-        _text(k, "aliases key"): _text(t, f"aliases[{k!r}]")
-        for k, t in _table(value, "aliases").items()
-    }
+def _aliases(value: Any) -> Mapping[str, str]:
+    return _readonly(
+        {
+            _text(k, "aliases key"): _text(t, f"aliases[{k!r}]")
+            for k, t in _table(value, "aliases").items()
+        }
+    )
 
 
 def _opt_name(value: Any) -> str | None:
     return None if value is None else _text(value, "name")
 
 
-@attrs.frozen
+@attrs.frozen(repr=False)
 class Playbook:
     """The :class:`Action` for each label name of one classification.
+
+    A playbook is a value: *actions* and *aliases* are kept as read-only
+    tables (``pb.actions["x"] = ...`` raises a TypeError; build a new
+    playbook, or use :func:`attrs.evolve`), equal playbooks hash equal
+    (the order of the entries does not count), and it pickles and copies.
+    Its repr is short: the label count, then each label in priority order
+    with its priority (``#1``), channel, cadence and deadline.
 
     Parameters
     ----------
@@ -319,11 +386,17 @@ class Playbook:
     ('phone', True)
     >>> pb.uncovered(["A", "B", "C", "B"])
     ('B',)
+    >>> pb
+    Playbook(n=2 labels, A #1 phone every 14.0 days, C #2 sms every 60.0 days)
+    >>> hash(pb) == hash(Playbook(dict(reversed(pb.actions.items()))))
+    True
     """
 
-    actions: Mapping[str, Action] = attrs.field(converter=_actions_map)
+    actions: Mapping[str, Action] = attrs.field(converter=_actions_map, eq=_table_key)
     name: str | None = attrs.field(default=None, converter=_opt_name)
-    aliases: Mapping[str, str] = attrs.field(factory=dict, converter=_aliases)
+    aliases: Mapping[str, str] = attrs.field(
+        factory=dict, converter=_aliases, eq=_table_key
+    )
 
     def __attrs_post_init__(self) -> None:
         for alias, label in self.aliases.items():
@@ -483,6 +556,30 @@ class Playbook:
         True
         """
         return {label: a.to_mapping() for label, a in self.actions.items()}
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        # rebuilt through the constructor: a read-only table does not pickle
+        return (Playbook, (dict(self.actions), self.name, dict(self.aliases)))
+
+    def __repr__(self) -> str:
+        k = len(self.aliases)
+        notes = [f"{k} alias{'es' if k > 1 else ''}"] if k else []
+        for label in self.labels:
+            a = self.actions[label]
+            # a label bare when plain, quoted otherwise; each note is clipped
+            note = f"{_display._name(label)} #{a.priority} {_display._clip(a.channel)}"
+            if a.cadence_days is not None:
+                note += f" every {_display.format_value(a.cadence_days)} days"
+            if a.deadline_days is not None:
+                note += f" until {_display.format_value(a.deadline_days)} days"
+            notes.append(note)
+        return _display.short_repr(
+            "Playbook",
+            n=len(self.actions),
+            noun="labels",
+            fields={} if self.name is None else {"name": self.name},
+            notes=notes,
+        )
 
     def _repr_html_(self) -> str:
         rows = [

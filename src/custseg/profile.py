@@ -47,6 +47,7 @@ import decimal
 import difflib
 import math
 import operator
+import types
 from collections.abc import Mapping, Sequence
 from fractions import Fraction
 from typing import Any
@@ -550,9 +551,9 @@ def _weights(values: Any) -> tuple[float, float]:
     return (w[0], w[1])
 
 
-def _field_weights(values: Any) -> dict[str, float]:
+def _field_weights(values: Any) -> Mapping[str, float]:
     if values is None:
-        return {}
+        return types.MappingProxyType({})
     if not isinstance(values, Mapping):
         raise ThresholdError(
             "'field_weights' must be a mapping of field name to weight: got "
@@ -567,7 +568,22 @@ def _field_weights(values: Any) -> dict[str, float]:
                 f"'field_weights[{name!r}]' must be a finite number >= 0: got {w}"
             )
         out[name] = w
-    return out
+    # read-only: a write would skip the checks of ProfileSchema
+    return types.MappingProxyType(out)
+
+
+def _weights_key(table: Mapping[str, float]) -> tuple[tuple[str, float], ...]:
+    """Equality and hash key of the field weights: the items in field order
+    (the order of the entries does not count, as for ``dict ==``)."""
+    return tuple(sorted(table.items()))
+
+
+def _names_text(names: tuple[str, ...]) -> _display.Raw:
+    """A tuple of names for a repr: the first few, in one clipped piece
+    (``('a',)`` for one)."""
+    if len(names) == 1:
+        return _display.Raw(f"({_display.format_value(names[0])},)")
+    return _display.Raw(_display.format_value(names))
 
 
 def _placeholders(values: Any) -> tuple[str, ...]:
@@ -585,7 +601,7 @@ def _hint(name: str, options: Sequence[str]) -> str:
     return f" (did you mean {close[0]!r}?)" if close else ""
 
 
-@attrs.frozen
+@attrs.frozen(repr=False)
 class ProfileSchema:
     """The fields of a customer profile, their weights and the placeholders.
 
@@ -601,7 +617,8 @@ class ProfileSchema:
         no fields must have weight 0.
     field_weights
         Relative weight of a field within its part (default 1 each); a part
-        with a positive weight needs a positive field weight somewhere.
+        with a positive weight needs a positive field weight somewhere. Kept
+        as a read-only table (a write raises a TypeError).
     placeholders
         Text that means "not known" (default :data:`PLACEHOLDERS`); kept
         stripped and with A-Z lowered, as they are compared.
@@ -615,13 +632,21 @@ class ProfileSchema:
     Traceback (most recent call last):
     ...
     custseg.errors.ThresholdError: field 'name' is in both 'hard' and 'soft'
+
+    A schema is a value (equal schemas hash equal) with a short repr:
+
+    >>> s
+    ProfileSchema(n=3 fields, hard=('name', 'phone'), soft=('hobbies',), weights=(0.2, 0.8),
+        placeholders=('未知', '不详', '无', 'n/a', 'na', 'none', ...))
+    >>> s == ProfileSchema(hard=["name", "phone"], soft=["hobbies"]), len({s, s})
+    (True, 1)
     """
 
     hard: tuple[str, ...] = attrs.field(default=HARD_FIELDS, converter=_hard)
     soft: tuple[str, ...] = attrs.field(default=SOFT_FIELDS, converter=_soft)
     weights: tuple[float, float] = attrs.field(default=(0.2, 0.8), converter=_weights)
-    field_weights: dict[str, float] = attrs.field(
-        factory=dict, converter=_field_weights
+    field_weights: Mapping[str, float] = attrs.field(
+        factory=dict, converter=_field_weights, eq=_weights_key
     )
     placeholders: tuple[str, ...] = attrs.field(
         default=PLACEHOLDERS, converter=_placeholders
@@ -670,6 +695,33 @@ class ProfileSchema:
             s = fw.sum()
             out.append(fw * (w / total / s) if s > 0 else fw * 0.0)
         return np.concatenate(out)
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        # rebuilt through the constructor: a read-only table does not pickle
+        return (
+            ProfileSchema,
+            (
+                self.hard,
+                self.soft,
+                self.weights,
+                dict(self.field_weights),
+                self.placeholders,
+            ),
+        )
+
+    def __repr__(self) -> str:
+        fields: dict[str, Any] = {
+            "hard": _names_text(self.hard),
+            "soft": _names_text(self.soft),
+            "weights": self.weights,
+        }
+        if self.field_weights:
+            # a few entries (clipped), not a table of every field
+            fields["field_weights"] = _display.Raw(repr(dict(self.field_weights)))
+        fields["placeholders"] = _names_text(self.placeholders)
+        return _display.short_repr(
+            "ProfileSchema", n=len(self.fields), noun="fields", fields=fields
+        )
 
     def _repr_html_(self) -> str:
         w = self.field_weight_array()

@@ -248,6 +248,10 @@ def score(
 
     ``1 + #{cuts c : x > c}`` when *higher_is_better*, else
     ``1 + #{cuts c : x < c}``; a value equal to a cut does not pass it.
+    Values are compared with the cuts exactly: a :class:`~decimal.Decimal`
+    (or an ``int64`` beyond 2**53) that float64 rounds onto a cut stays on
+    its own side of it, and a ``float32`` value equal to a ``float32`` cut
+    is equal to it (both are read as the decimals they print as).
 
     Parameters
     ----------
@@ -273,6 +277,9 @@ def score(
     [5, 4, 4, 1]
     >>> score([5.0, float("nan")], edges, higher_is_better=False, nan="unknown").tolist()
     [5, 0]
+    >>> from decimal import Decimal
+    >>> score([Decimal("30.0000000000000000001"), Decimal("30")], edges).tolist()
+    [2, 1]
     """
     out = _score(x, edges, higher_is_better=higher_is_better, nan=nan, field="x")
     index = common_index(x=x)
@@ -288,8 +295,15 @@ def _score(
     higher_is_better: bool = True,
     nan: NanScore = "raise",
     field: str = "x",
+    exact: bool = True,
 ) -> np.ndarray:
-    """Implementation of :func:`score` with the field name for errors."""
+    """Implementation of :func:`score` with the field name for errors.
+
+    With *exact* (given edges), decimals and big integers that float64
+    rounds onto a cut are compared with it exactly (:func:`exact_sides
+    <custseg._validate.exact_sides>`); without it (edges just fitted on
+    these values), the values are scored as the fit read them, so the tie
+    rule and the bound on the top scores hold."""
     if not isinstance(edges, ScoreEdges):
         raise ThresholdError(
             f"'edges' must be a ScoreEdges: got {type(edges).__name__}"
@@ -299,6 +313,8 @@ def _score(
     arr = v.as_numeric(
         x, field, nan="allow" if nan == "unknown" else "raise", allow_inf=True
     )
+    if exact:
+        arr = v.exact_sides(x, arr, edges.cuts)
     if higher_is_better:
         passed = edges_below(arr, edges.cuts, inclusive=False)
     else:
@@ -603,7 +619,11 @@ def rfm_scores(
         Scores per dimension when fitting (ignored when *edges* is given):
         one count, or ``(recency, frequency, monetary)``.
     edges
-        Edges to apply instead of fitting.
+        Edges to apply instead of fitting. Values are compared with given
+        edges exactly, as in :func:`score` (a ``Decimal`` that float64
+        rounds onto a cut stays on its side); edges fitted here are
+        quantiles of the values as float64 reads them, and the values are
+        scored as read for the fit, so ties and the top-score bound hold.
     nan
         ``"raise"`` (default) refuses NaN; ``"unknown"`` gives NaN the score 0
         (and fits edges on the known values). Customers with no purchase have
@@ -642,15 +662,19 @@ def rfm_scores(
         )
     elif not isinstance(edges, RfmEdges):
         raise ThresholdError(f"'edges' must be an RfmEdges: got {type(edges).__name__}")
+    # edges fitted here score the values as the fit read them (float64);
+    # given edges compare decimals and big integers with the cuts exactly
+    exact = not fitted
     r = _score(
         recency_days,
         edges.recency,
         higher_is_better=False,
         nan=nan,
         field="recency_days",
+        exact=exact,
     )
-    f = _score(frequency, edges.frequency, nan=nan, field="frequency")
-    m = _score(monetary, edges.monetary, nan=nan, field="monetary")
+    f = _score(frequency, edges.frequency, nan=nan, field="frequency", exact=exact)
+    m = _score(monetary, edges.monetary, nan=nan, field="monetary", exact=exact)
     v.check_same_length(recency_days=r, frequency=f, monetary=m)
     base = 10 if edges.bins <= 9 else 100
     code = (r.astype(np.int32) * base + f) * base + m

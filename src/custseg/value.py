@@ -231,10 +231,20 @@ class ValueTierThresholds:
     custseg.errors.ThresholdError: 'assets_large' must be >= 'assets_medium' (10000.0): got 2000.0
     """
 
-    assets_medium: float | None = attrs.field(default=None, converter=_assets_medium)
-    assets_large: float | None = attrs.field(default=None, converter=_assets_large)
-    intent_some: float = attrs.field(default=0.3, converter=_intent_some)
-    intent_strong: float = attrs.field(default=0.7, converter=_intent_strong)
+    # number_repr: an infinite threshold (fit_value_tiers with no room for
+    # a large level) is written float('inf'), so the repr can be pasted back
+    assets_medium: float | None = attrs.field(
+        default=None, converter=_assets_medium, repr=_display.number_repr
+    )
+    assets_large: float | None = attrs.field(
+        default=None, converter=_assets_large, repr=_display.number_repr
+    )
+    intent_some: float = attrs.field(
+        default=0.3, converter=_intent_some, repr=_display.number_repr
+    )
+    intent_strong: float = attrs.field(
+        default=0.7, converter=_intent_strong, repr=_display.number_repr
+    )
 
     def __attrs_post_init__(self) -> None:
         if (self.assets_medium is None) != (self.assets_large is None):

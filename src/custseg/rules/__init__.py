@@ -30,6 +30,7 @@ allow-list and compiled to NumPy closures: a rules file can never run code.
 from __future__ import annotations
 
 import difflib
+import functools
 import os
 import stat
 import tomllib
@@ -43,6 +44,7 @@ from ..errors import Diagnostic, RulesError
 from ..playbook import KEYS as PLAYBOOK_KEYS
 from ._analysis import analyse_all
 from ._examples import failures as example_failures
+from ._frozen import FrozenMap, name_maps
 from ._model import (
     _SECTION_KIND,
     ENTRY_KEYS,
@@ -79,8 +81,28 @@ _META = ("format", "name", "description", "extends")
 def presets() -> dict[str, str]:
     """The presets shipped with custseg: name -> one-line description.
 
-    >>> "ecommerce" in presets()
-    True
+    Returns
+    -------
+    dict of str to str
+        Preset name -> its ``description``, sorted by name. A name is what
+        :func:`preset`, :func:`load`, ``extends = "..."`` in a rules file,
+        ``segment(..., preset=...)`` and ``custseg --preset`` take.
+
+    See Also
+    --------
+    preset : compile a preset by name.
+    preset_text : the TOML text of a preset, to copy and edit.
+
+    Examples
+    --------
+    >>> from custseg import rules
+    >>> names = rules.presets()
+    >>> list(names)
+    ['base', 'beauty_salon', 'department_store', 'ecommerce', 'furniture', 'mother_baby', 'restaurant', 'travel']
+    >>> names["restaurant"]
+    'Restaurant: lifecycle 30/60/90/180 days, recency scores 14/30/60/90 days, ...'
+    >>> rules.preset("restaurant").tables["lifecycle"].breaks
+    (30.0, 60.0, 90.0, 180.0)
     """
     out: dict[str, str] = {}
     folder = resources.files(__package__).joinpath("presets")
@@ -308,7 +330,9 @@ def _allowed(path: tuple[str, ...]) -> tuple[str, ...] | None:
 
 
 def _resolve(
-    source: Source, depth: int = 0
+    source: Source,
+    depth: int = 0,
+    texts: dict[str, str] | None = None,
 ) -> tuple[
     dict[str, Any] | None,
     dict[tuple[str, ...], Source],
@@ -318,7 +342,12 @@ def _resolve(
 ]:
     """Parse *source* and the presets it extends, merged. The last item says
     whether an error blocks building; errors in overrides do not (the bad
-    override is left out), so the rest of the file is still checked."""
+    override is left out), so the rest of the file is still checked.
+
+    *texts* (preset name -> text) gives the text of presets to use instead of
+    the shipped ones (a pickled RuleSet's); every preset text read is added
+    to it."""
+    texts = {} if texts is None else texts
     doc, diags = parse_toml(source)
     sources = {source.path: source}
     blocking = any(d.severity == "error" for d in diags)
@@ -337,13 +366,14 @@ def _resolve(
         )
         return None, {}, diags, sources, True
     try:
-        parent_text = preset_text(parent_name)
+        parent_text = texts.get(parent_name) or preset_text(parent_name)
     except RulesError as exc:
         d = exc.diagnostics[0]
         diags.append(source.at_key(("extends",), d.code, d.message, d.hint))
         return None, {}, diags, sources, True
+    texts[parent_name] = parent_text
     parent_src = Source(_PRESET_PREFIX + parent_name, parent_text)
-    pdoc, porigins, pdiags, psources, pblocking = _resolve(parent_src, depth + 1)
+    pdoc, porigins, pdiags, psources, pblocking = _resolve(parent_src, depth + 1, texts)
     sources.update(psources)
     diags += pdiags
     if pdoc is None:
@@ -355,11 +385,13 @@ def _resolve(
     return merged, origins, diags, sources, blocking or pblocking
 
 
-def _compile(source: Source) -> tuple[RuleSet | None, list[Diagnostic]]:
+def _compile(
+    source: Source, texts: dict[str, str] | None = None
+) -> tuple[RuleSet | None, list[Diagnostic]]:
     """Parse, merge, build and analyse; every diagnostic is shown with at most
-    one source line, cut to ``ECHO`` characters."""
+    one source line, cut to ``ECHO`` characters. *texts*: see :func:`_resolve`."""
     try:
-        rs, diags = _compile_all(source)
+        rs, diags = _compile_all(source, dict(texts or {}))
     except (RecursionError, MemoryError) as exc:  # defensive: limits come first
         rs, diags = (
             None,
@@ -385,8 +417,10 @@ def _shown(d: Diagnostic) -> Diagnostic:
     return d if line == d.source_line else attrs.evolve(d, source_line=line)
 
 
-def _compile_all(source: Source) -> tuple[RuleSet | None, list[Diagnostic]]:
-    doc, origins, diags, sources, blocking = _resolve(source)
+def _compile_all(
+    source: Source, texts: dict[str, str]
+) -> tuple[RuleSet | None, list[Diagnostic]]:
+    doc, origins, diags, sources, blocking = _resolve(source, texts=texts)
     if doc is None or blocking:
         return None, diags
     bad_overrides = any(d.severity == "error" for d in diags)
@@ -410,8 +444,12 @@ def _compile_all(source: Source) -> tuple[RuleSet | None, list[Diagnostic]]:
         return None, diags
     more, tables, skip = analyse_all(rs, sources)
     diags += more
-    rs.lookups.update(tables)
+    object.__setattr__(rs, "lookups", FrozenMap(tables))
     object.__setattr__(rs, "skip", skip)
+    name_maps(rs, "lookups")
+    # what it was compiled from (pickling, equality): the file's text and
+    # the text of each preset it extends
+    object.__setattr__(rs, "_sources", ((source.path, source.text), *texts.items()))
     return rs, diags
 
 
@@ -674,13 +712,25 @@ def preset(name: str) -> RuleSet:
     return _finish(Source(_PRESET_PREFIX + name, text))
 
 
-def _finish(source: Source) -> RuleSet:
-    rs, diags = _compile(source)
+def _finish(source: Source, texts: dict[str, str] | None = None) -> RuleSet:
+    rs, diags = _compile(source, texts)
     errors = [d for d in diags if d.severity == "error"]
     if rs is None or errors:
         raise RulesError(errors or diags)
     object.__setattr__(rs, "diagnostics", tuple(diags))
     return rs
+
+
+@functools.lru_cache(maxsize=16)
+def _from_sources(sources: tuple[tuple[str, str], ...]) -> RuleSet:
+    """A pickled RuleSet, compiled again from its rules text (``_sources``).
+
+    Pickles name this function (``custseg.rules._from_sources``): keep its
+    name, module and argument. Kept for the last few texts: results
+    returned by worker processes that all used one preset share one
+    RuleSet (it is read-only)."""
+    (path, text), *presets_used = sources
+    return _finish(Source(path, text), dict(presets_used))
 
 
 def check(

@@ -26,6 +26,7 @@ import numpy as np
 
 from ..errors import Diagnostic
 from ._expr import BOOL, _truth
+from ._frozen import FrozenMap, frozen_map, name_maps
 from ._source import Source, echo
 
 if TYPE_CHECKING:
@@ -43,13 +44,18 @@ class Example:
 
     number: int  # 1-based, in file order
     note: str
-    given: Mapping[str, Any]
-    expect: Mapping[str, str]
+    given: FrozenMap[str, Any] = attrs.field(converter=frozen_map)
+    expect: FrozenMap[str, str] = attrs.field(converter=frozen_map)
     path: str
     line: int  # the [[examples]] header (or the 'examples' key)
     # output -> (line, column, end column, the line's text)
-    expect_lines: Mapping[str, tuple[int, int, int, str]]
+    expect_lines: FrozenMap[str, tuple[int, int, int, str]] = attrs.field(
+        converter=frozen_map
+    )
     source_line: str = ""
+
+    def __attrs_post_init__(self) -> None:
+        name_maps(self, "given", "expect", "expect_lines")
 
 
 @attrs.frozen

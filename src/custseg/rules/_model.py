@@ -43,6 +43,7 @@ from ._expr import (
     category,
     check_expr,
 )
+from ._frozen import FrozenMap, frozen_map, frozen_nested, name_maps
 from ._source import Located, Source, echo, nesting_problems
 
 __all__ = ["RuleSet", "RulesResult", "ScoreSpec", "build"]
@@ -144,7 +145,12 @@ class Table:
     labels: tuple[str, ...]
     closed: Literal["left", "right"]
     missing: str | None
-    translations: Mapping[str, Mapping[str, str]]
+    translations: FrozenMap[str, Mapping[str, str]] = attrs.field(
+        converter=frozen_nested
+    )
+
+    def __attrs_post_init__(self) -> None:
+        name_maps(self, "translations")
 
     @property
     def names(self) -> tuple[str, ...]:
@@ -165,16 +171,23 @@ class Segmentation:
     name: str
     rules: tuple[Rule, ...]
     default: str
-    translations: Mapping[str, Mapping[str, str]]
+    translations: FrozenMap[str, Mapping[str, str]] = attrs.field(
+        converter=frozen_nested
+    )
     path: str
     line: int
     # the labels of table ``stages_from`` (a lifecycle) each label is meant
     # for; labels not listed are unconstrained
-    stages: Mapping[str, tuple[str, ...]] = attrs.field(factory=dict)
+    stages: FrozenMap[str, tuple[str, ...]] = attrs.field(
+        factory=FrozenMap, converter=frozen_map
+    )
     stages_from: str | None = None
     # 'order': the labels in the order to show them (rank), when not the
     # order of the rules
     order: tuple[str, ...] = ()
+
+    def __attrs_post_init__(self) -> None:
+        name_maps(self, "translations", "stages")
 
     @property
     def names(self) -> tuple[str, ...]:
@@ -253,6 +266,11 @@ class Lookup:
     codes: np.ndarray
     rules: np.ndarray
     cuts: tuple[tuple[float, ...] | None, ...] = ()
+
+    def __attrs_post_init__(self) -> None:
+        # tabulated once, when the rules are loaded: read-only, as the rules
+        self.codes.flags.writeable = False
+        self.rules.flags.writeable = False
 
     def apply(self, env: Env, explain: bool) -> tuple[np.ndarray, np.ndarray]:
         """Label codes (and deciding rules) of the rows of *env*.
@@ -514,12 +532,39 @@ class RulesResult:
         return "".join(tables[: _display.MAX_ROWS])
 
 
+_RULESET_MAPS = (
+    "fields",
+    "params",
+    "derived",
+    "tables",
+    "segments",
+    "tagsets",
+    "lookups",
+    "scores",
+    "playbooks",
+)
+
+
 @attrs.frozen(eq=False)
 class RuleSet:
     """A checked, compiled rules file: evaluate it on many data sets.
 
     Built by :func:`custseg.rules.load` / :func:`custseg.rules.loads`; warnings
     and notes from the checks are kept in ``diagnostics``.
+
+    A RuleSet is a read-only value. Its mappings (``params``, ``tables``,
+    ``segments``, ...) refuse edits with a ``TypeError``, since the rules
+    were checked and compiled when they were loaded: to change a threshold,
+    change the rules text, or write a file that ``extends`` it, and load
+    that. Two RuleSets compile the same rules when they come from the same
+    text (and the same presets, for a file with ``extends``): they then
+    compare equal and hash alike. A RuleSet pickles (so does a
+    :class:`~custseg.SegmentResult` holding one, e.g. returned from a
+    ``ProcessPoolExecutor`` worker) as its rules text, which is compiled
+    again when it is unpickled. The text of every preset it extends is
+    stored with it, so a stored RuleSet keeps the rules it was made with,
+    even after custseg's presets change. ``copy.copy`` and
+    ``copy.deepcopy`` return the same object.
 
     Examples
     --------
@@ -534,6 +579,18 @@ class RuleSet:
     ...                    "r": [5], "f": [4], "m": [5]}, explain=True)
     >>> out["rfm11"].to_numpy().tolist(), out.explain["rfm11"].tolist()
     (['Champions'], [0])
+
+    It pickles, and it is read-only:
+
+    >>> import pickle
+    >>> pickle.loads(pickle.dumps(rs)) == rs
+    True
+    >>> rs.params["key_amount"]
+    1000
+    >>> rs.params["key_amount"] = 2000
+    Traceback (most recent call last):
+    ...
+    TypeError: RuleSet.params is read-only: ...
     """
 
     def __repr__(self) -> str:
@@ -542,26 +599,68 @@ class RuleSet:
     name: str
     description: str
     path: str
-    fields: dict[str, FieldSpec]
-    params: dict[str, Any]
+    fields: FrozenMap[str, FieldSpec] = attrs.field(converter=frozen_map)
+    params: FrozenMap[str, Any] = attrs.field(converter=frozen_map)
     order: tuple[str, ...]  # derived / table / segmentation names, dependencies first
-    derived: dict[str, Derived]
-    tables: dict[str, Table]
-    segments: dict[str, Segmentation]
-    tagsets: dict[str, TagSet]
+    derived: FrozenMap[str, Derived] = attrs.field(converter=frozen_map)
+    tables: FrozenMap[str, Table] = attrs.field(converter=frozen_map)
+    segments: FrozenMap[str, Segmentation] = attrs.field(converter=frozen_map)
+    tagsets: FrozenMap[str, TagSet] = attrs.field(converter=frozen_map)
     diagnostics: tuple[Diagnostic, ...] = ()
     # segmentations whose inputs all have finite domains are evaluated once per
     # input cell at compile time; rows then only look their cell up
-    lookups: dict[str, Lookup] = attrs.field(factory=dict)
+    lookups: FrozenMap[str, Lookup] = attrs.field(
+        factory=FrozenMap, converter=frozen_map
+    )
     skip: frozenset[str] = frozenset()  # derived values only lookups need
     # [scores]: per dimension 'r', 'f', 'm', fixed edges or a quantile bin
     # count; empty when the file has no [scores] (quantile edges, the caller's
     # bin count)
-    scores: dict[str, ScoreSpec] = attrs.field(factory=dict)
+    scores: FrozenMap[str, ScoreSpec] = attrs.field(
+        factory=FrozenMap, converter=frozen_map
+    )
     # [playbook.<classification>]: the file's actions per label
-    playbooks: dict[str, Playbook] = attrs.field(factory=dict)
+    playbooks: FrozenMap[str, Playbook] = attrs.field(
+        factory=FrozenMap, converter=frozen_map
+    )
     # [[examples]]: given values and the expected labels
     examples: tuple[Example, ...] = ()
+    # what the rules were compiled from: (path, text) of the file, then
+    # (name, text) of each preset it extends; empty for a RuleSet built
+    # otherwise (build() alone). Equality, hashing and pickling use it.
+    _sources: tuple[tuple[str, str], ...] = attrs.field(default=(), repr=False)
+
+    def __attrs_post_init__(self) -> None:
+        name_maps(self, *_RULESET_MAPS)
+
+    def __eq__(self, other: object) -> bool:
+        if self is other:
+            return True
+        if not isinstance(other, RuleSet):
+            return NotImplemented
+        return bool(self._sources) and self._sources == other._sources
+
+    def __hash__(self) -> int:
+        return hash(self._sources) if self._sources else object.__hash__(self)
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        # the compiled conditions are closures, which do not pickle: a
+        # RuleSet is stored as its rules text and compiled again on loading
+        if not self._sources:
+            raise TypeError(
+                "this RuleSet has no rules text to be pickled from (it was not "
+                "made by custseg.rules.load, loads or preset); load the rules "
+                "with one of those"
+            )
+        from . import _from_sources
+
+        return (_from_sources, (self._sources,))
+
+    def __copy__(self) -> RuleSet:
+        return self  # read-only: a copy would be the same value
+
+    def __deepcopy__(self, memo: dict[int, Any]) -> RuleSet:
+        return self
 
     def run_examples(self) -> list[ExampleOutcome]:
         """Run the file's ``[[examples]]``: one outcome per expected label.
