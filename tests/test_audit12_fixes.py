@@ -302,3 +302,28 @@ def test_records_file_codes_read_as_numbers(sat, ref, spelled, tmp_path_factory)
     assert a.customers["loyalty"].tolist() == b.customers["loyalty"].tolist()
     if " " not in spelled:  # (the CSV reader skips a space after a comma)
         assert a.customers["satisfaction"].tolist() == [spelled.format(s) for s in sat]
+
+
+@pytest.mark.parametrize("suffix", [".csv", ".tsv", ".txt.gz"])
+@pytest.mark.parametrize("index", [["", "a"], ["a", ""]])
+def test_empty_text_id_is_not_written_to_text_files(suffix, index, tmp_path):
+    """R2: an id that is empty text was written as an empty cell, which every
+    reader of the output refuses as a missing id; the writer now refuses it
+    (Parquet keeps it)."""
+    import pandas as pd
+
+    from custseg._files import read_table, write_table
+
+    df = pd.DataFrame(
+        {"monetary": [1.0, 2.0]}, index=pd.Index(index, name="customer_id")
+    )
+    with pytest.raises(custseg.InputError, match="empty text") as info:
+        write_table(df, tmp_path / f"out{suffix}")
+    assert f"first at row {index.index('') + 1}" in str(info.value)
+    assert not (tmp_path / f"out{suffix}").exists()
+    write_table(df.rename(index={"": "x"}), tmp_path / f"ok{suffix}")
+    back = read_table(tmp_path / f"ok{suffix}", text_columns=["customer_id"])
+    assert sorted(back["customer_id"]) == sorted(["x", "a"])
+    pytest.importorskip("pyarrow")
+    write_table(df, tmp_path / "out.parquet")
+    assert pd.read_parquet(tmp_path / "out.parquet")["customer_id"].tolist() == index

@@ -25,7 +25,7 @@ from hypothesis import strategies as st
 
 import custseg
 import strategies
-from custseg._exact import decimal_scale, exact_sums
+from custseg._exact import decimal_scale
 from custseg._validate import to_days
 from custseg.errors import CustsegError, CustsegWarning, InputError
 from custseg.summary import CustomerFacts, summarize
@@ -559,8 +559,8 @@ class TestSumOverflow:
         """A customer whose float sum overflows gives InputError naming them;
         otherwise monetary is exactly that sum (never inf). Each customer's
         own amounts decide how: decimals exactly as decimals, others exactly
-        and rounded once (math.fsum), or in ascending order when they span
-        too many binary places."""
+        and rounded once (as math.fsum), however many binary places they
+        span."""
         ids = [r[0] for r in rows]
         amounts = [r[1] for r in rows]
         sums: dict[int, float] = {}
@@ -568,15 +568,11 @@ class TestSumOverflow:
             own = [a for c, a in rows if c == cid]
             if decimal_scale(np.array(own)) is not None:  # exact decimal sums
                 sums[cid] = float(sum((Fraction(repr(a)) for a in own), Fraction(0)))
-            elif exact_sums(np.array(own), None, 1) is not None:  # rounded once
+            else:  # exactly, rounded once (limbs, else math.fsum)
                 try:
                     sums[cid] = float(sum((Fraction(a) for a in own), Fraction(0)))
                 except OverflowError:
                     sums[cid] = math.inf
-            else:  # too many binary places: ascending order; may overflow
-                sums[cid] = 0.0
-                for a in sorted(own):
-                    sums[cid] += a
         over = sorted(c for c, s in sums.items() if math.isinf(s))
         if over:
             with pytest.raises(InputError) as info:

@@ -1779,6 +1779,26 @@ def write_table(
     write_atomic(path, table_writer(df, path, as_read=as_read))
 
 
+def _refuse_empty_ids(index: pd.Index, path: str | os.PathLike[str]) -> None:
+    """An id that is empty text (``""``, from a Parquet file or a frame)
+    cannot go into a text file: its empty cell reads back as a missing id,
+    which ``due``, ``assign``, ``migrate`` and ``report --previous`` refuse."""
+    for level in range(index.nlevels):
+        values = index.get_level_values(level)
+        if values.dtype.kind not in "OUT" and not pd.api.types.is_string_dtype(values):
+            continue
+        empty = np.asarray(values == "", dtype=bool)
+        if empty.any():
+            first, count = int(np.flatnonzero(empty)[0]), int(empty.sum())
+            raise InputError(
+                str(path),
+                f"cannot hold the customer id '' (empty text) of {count:,d} "
+                f"row{'s' * (count != 1)} (first at row {first + 1}): in a text "
+                "file its empty cell reads back as a missing id",
+                fix="write a .parquet file, or give those customers an id",
+            )
+
+
 def table_writer(
     df: pd.DataFrame,
     path: str | os.PathLike[str],
@@ -1796,6 +1816,8 @@ def table_writer(
         _need_pyarrow()
     target = Path(path)
     named = any(n is not None for n in df.index.names)
+    if named and fmt != "parquet":
+        _refuse_empty_ids(df.index, path)
     data = df.reset_index() if named else df.reset_index(drop=True)
 
     def write(tmp: str) -> None:
