@@ -57,6 +57,7 @@ from .frame import (
     dropped_customers,
     record_text_columns,
     segment,
+    survey_numbers,
     table_format,
 )
 from .pareto import spend_pareto
@@ -659,15 +660,16 @@ def _side_file(
 
     The records' other columns are text as written too (``00123``,
     ``+86...``, ``1e5``, ``NA``; only an empty cell is missing), so they go
-    into the output as read, except those the rules read as numbers (or as
-    survey answers, which may be codes), read as numbers.
+    into the output as read, except those the rules read as numbers, read
+    as numbers, and survey answers that are all numbers (codes), read as
+    numbers too (:func:`custseg.frame.survey_numbers`).
     """
     text: list[str] = [args.customer]
     numbers = _record_numbers(rs) if what == "records" else []
     if what == "records":
         text = record_text_columns(path, args.customer, rs, args.encoding)
     try:
-        return _read_table(
+        frame = _read_table(
             path,
             encoding=args.encoding,
             text_columns=text,
@@ -676,6 +678,7 @@ def _side_file(
         )
     except InputError as exc:
         raise in_file(exc, what, path) from None
+    return survey_numbers(frame) if what == "records" else frame
 
 
 def _read_inputs(

@@ -15,6 +15,7 @@ from __future__ import annotations
 import contextlib
 import difflib
 import os
+import re
 import warnings
 from collections.abc import Hashable, Iterable, Mapping
 from typing import Any
@@ -432,9 +433,9 @@ def record_text_columns(
     """The columns of a records file read as text exactly as written: all but
     those the rules read as numbers. ``00123``, ``+86...``, ``1e5``, ``NA``
     and ``None`` stay what they are; only an empty cell is missing. Survey
-    answers (``satisfaction``, ``referral``) are text too: their codes
-    (``5``, ``05``, ``5.0``, ``９``) are read from it as from numbers, and a
-    word such as ``None`` or ``N/A`` is an unknown answer, as in a frame,
+    answers (``satisfaction``, ``referral``) are read as text too, then as
+    numbers when every one is a number (:func:`survey_numbers`): a word
+    such as ``None`` or ``N/A`` is then an unknown answer, as in a frame,
     not a missing one. The CLI's ``--records`` and ``segment(records=path)``
     read a file alike through this.
     """
@@ -446,6 +447,39 @@ def record_text_columns(
     names = table_columns(path, encoding=encoding)
     text: list[str] = [customer] if isinstance(customer, str) else []
     return text + [n for n in names if n not in numeric and n != customer]
+
+
+#: a plain decimal number, as a records file writes a survey code
+_CODE_TEXT = re.compile(r"\s*[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)\s*")
+
+
+def survey_numbers(records: pd.DataFrame) -> pd.DataFrame:
+    """*records* (read from a file, as text) with the survey answers
+    ``satisfaction`` and ``referral`` as numbers when every answer given is
+    a plain number (codes 1-5, 0-10 referral scores), else as the text
+    read: a word among numbers (``None``, ``N/A``) stays a word, which the
+    classifiers refuse as an unknown answer, never a missing one.
+
+    >>> frame = pd.DataFrame({"satisfaction": ["5", "04", None],
+    ...                       "referral": ["9", "None", "7"]})
+    >>> out = survey_numbers(frame)
+    >>> out["satisfaction"].tolist(), out["referral"].tolist()
+    ([5.0, 4.0, nan], ['9', 'None', '7'])
+    """
+    out = records
+    for name in ("satisfaction", "referral"):
+        if name not in records.columns:
+            continue
+        col = records[name]
+        if not (col.dtype == object or pd.api.types.is_string_dtype(col.dtype)):
+            continue
+        given = col.dropna()
+        if len(given) and all(
+            isinstance(x, str) and _CODE_TEXT.fullmatch(x) for x in given.tolist()
+        ):
+            out = out.copy() if out is records else out
+            out[name] = pd.to_numeric(col)
+    return out
 
 
 def _records_frame(
@@ -469,6 +503,7 @@ def _records_frame(
             )
         except InputError as exc:
             raise in_file(exc, "records", records) from None
+        records = survey_numbers(records)
     if not isinstance(records, pd.DataFrame):
         raise InputError(
             "records",

@@ -20,8 +20,6 @@ from __future__ import annotations
 
 import decimal
 import numbers
-import re
-import unicodedata
 from collections.abc import Sequence
 from itertools import product
 from typing import Any
@@ -230,8 +228,7 @@ def _text_or_numbers(
         return as_category(arr, field, levels, aliases=aliases)
     except InputError as error:
         unknown = error
-    values = [_number_text(e) for e in arr.tolist()]  # "9", "９" as numbers
-    arr = np.array(values, dtype=object)
+    values = arr.tolist()
     flags = np.fromiter(
         (isinstance(e, bool | np.bool_) for e in values), dtype=bool, count=len(values)
     )
@@ -253,24 +250,6 @@ def _text_or_numbers(
     texts[is_num] = None
     text_codes = as_category(texts, field, levels, aliases=aliases)
     return np.where(is_num, from_numbers(nums), text_codes).astype(np.int8)
-
-
-_NUMBER_TEXT = re.compile(r"[+-]?(?:\d+(?:\.\d*)?|\.\d+)")
-
-
-def _number_text(value: Any) -> Any:
-    """*value*, or the number it spells when it is text of a plain decimal
-    number (``"9"``, ``" 7.5 "``, full-width ``"９"``), as a Decimal: a
-    records file read as text keeps 0-10 scores as text.
-
-    >>> _number_text(" 9 "), _number_text("\uff19"), _number_text("high")
-    (Decimal('9'), Decimal('9'), 'high')
-    """
-    if isinstance(value, str):
-        text = unicodedata.normalize("NFKC", value).strip()
-        if _NUMBER_TEXT.fullmatch(text):
-            return decimal.Decimal(text)
-    return value
 
 
 def _probabilities(
