@@ -1743,11 +1743,25 @@ def pandas_extension(dtype: Any) -> bool:
     )
 
 
+def _is_exact_only(value: Any) -> bool:
+    """Whether *value* is a number that ``float64`` may round: a
+    :class:`~decimal.Decimal`, or an integer (Python's or NumPy's, not a
+    bool) beyond 2**53."""
+    if isinstance(value, _decimal.Decimal):
+        return True
+    return (
+        isinstance(value, int | np.integer)
+        and not isinstance(value, bool)
+        and not -_EXACT <= int(value) <= _EXACT
+    )
+
+
 def _decimal_values(x: Any, n: int) -> np.ndarray | None:
-    """The values of *x* as an object array (None where not a
-    :class:`_decimal.Decimal`) when some are decimals (a list or object
-    column of them, a ``decimal128[pyarrow]`` column), else None: NumPy
-    number arrays are not looked at."""
+    """The values of *x* as an object array (None where not exact only:
+    :func:`_is_exact_only`) when some are (a list or object column of
+    decimals or of integers beyond 2**53, a ``decimal128[pyarrow]``
+    column), else None: NumPy number arrays are not looked at (an ``int64``
+    array is exact as it is, see :func:`_exact_int_sides`)."""
     dtype = getattr(x, "dtype", None)
     if isinstance(dtype, np.dtype):
         if dtype.kind != "O":
@@ -1768,11 +1782,7 @@ def _decimal_values(x: Any, n: int) -> np.ndarray | None:
         return None
     if values.ndim != 1 or len(values) != n:
         return None
-    is_dec = np.fromiter(
-        (isinstance(e, _decimal.Decimal) for e in values.tolist()),
-        dtype=bool,
-        count=n,
-    )
+    is_dec = np.fromiter(map(_is_exact_only, values.tolist()), dtype=bool, count=n)
     if not is_dec.any():
         return None
     values = values.copy()
@@ -1839,10 +1849,12 @@ def exact_sides(
 
     A ``Decimal`` (or ``decimal128[pyarrow]``) with more digits than float64
     holds is rounded to the nearest double: ``0.700000000000000001`` becomes
-    ``0.7`` and would not be above a cut of 0.7. Rounding is monotone, so a
+    ``0.7`` and would not be above a cut of 0.7; so is a Python integer
+    beyond 2**53 in a list or an ``object`` column. Rounding is monotone, so a
     decimal can land *on* a cut but never across it: only such rows are
     moved. A cut is read as the decimal it prints as (0.7 is 0.7), so
-    ``Decimal("0.7")`` stays on the cut 0.7. Zero is always a cut (negative
+    ``Decimal("0.7")`` stays on the cut 0.7; a cut beyond 2**53 (always a
+    whole number) is the integer it holds, as for ``int64`` data. Zero is always a cut (negative
     values), and with *whole* every integer is (a count check
     ``x != floor(x)`` then sees ``2.0000000000000000001``). Float inputs
     are returned as they are, without a pass over the rows; so are integer
@@ -1855,6 +1867,9 @@ def exact_sides(
     ...             np.array([0.7, 0.7, 0.1]), (0.7,)).tolist()
     [0.7000000000000001, 0.7, 0.1]
     >>> exact_sides(None, np.array([2**53 + 1, 2**53]), (2.0**53,)).tolist()
+    [9007199254740994.0, 9007199254740992.0]
+    >>> big = np.array([2**53 + 1, 2**53], dtype=object)
+    >>> exact_sides(big, np.array([2.0**53, 2.0**53]), (2.0**53,)).tolist()
     [9007199254740994.0, 9007199254740992.0]
     """
     if arr.dtype.kind in "iu" and len(arr):
@@ -1875,7 +1890,9 @@ def exact_sides(
     out = arr.copy()
     for i in rows.tolist():  # only the decimals that landed on a cut
         exact, cut = values[i], float(arr[i])
-        at = _decimal.Decimal(repr(cut))
+        # a cut beyond 2**53 is the integer it holds (as for int64 data:
+        # its shortest print, 1.152921504606847e+18 for 2**60, is not it)
+        at = _decimal.Decimal(int(cut) if abs(cut) >= _EXACT else repr(cut))
         if exact > at:
             out[i] = np.nextafter(cut, np.inf)
         elif exact < at:

@@ -13,6 +13,7 @@ re-evaluated periodically, and the moves between them are tracked.
 
 from __future__ import annotations
 
+import warnings
 from collections.abc import Iterable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any, Literal
 
@@ -23,7 +24,7 @@ from . import _display
 from . import _validate as v
 from ._align import flat_ids, id_kind, is_pandas, same_ids, to_pandas_index
 from ._exact import decimal_scale, mixed_sums
-from .errors import InputError, ThresholdError
+from .errors import CustsegWarning, InputError, ThresholdError
 from .labels import Labels, classes_with_missing
 from .rfm import RfmEdges, RfmScores, ScoreEdges, _bins_per_dimension
 from .summary import (
@@ -744,6 +745,21 @@ def _check_output_names(names: Any) -> None:
             )
 
 
+def _replaced_edges_notes(rules: Any, edges: RfmEdges) -> tuple[str, ...]:
+    """The notes (each also given as a :class:`~custseg.errors.CustsegWarning`)
+    for the rules' fixed ``[scores]`` edges that the *edges* given replace:
+    they win, as in :func:`custseg.segment`, which says so the same way."""
+    from .frame import _KEEP_FIXED, _replaced_fixed_edges
+    from .rules import RuleSet
+
+    if not isinstance(rules, RuleSet):
+        return ()
+    notes = tuple(_replaced_fixed_edges(rules, edges, _KEEP_FIXED).values())
+    for note in notes:
+        warnings.warn(note, CustsegWarning, stacklevel=3)
+    return notes
+
+
 def _check_scores_fit(rules: Any, edges: RfmEdges, bins: Any) -> None:
     """The scores must be in the range the rules declare for r, f and m
     (rules written for scores 1..5 would silently mislabel 1..3), as
@@ -809,7 +825,8 @@ class SegmentHistory:
         The :class:`~custseg.RfmEdges` used at every date.
     diagnostics
         Notes on edges fitted on the first date (as
-        :attr:`RfmScores.diagnostics <custseg.RfmScores>`).
+        :attr:`RfmScores.diagnostics <custseg.RfmScores>`), or on the
+        rules' fixed ``[scores]`` edges that the *edges* given replaced.
     zone
         The time zone of the dates when they are tz-aware in one zone (a
         :class:`datetime.tzinfo`), else None. An aware date given as ``at``
@@ -1088,6 +1105,10 @@ def segment_history(
         :class:`~custseg.RfmEdges` to apply at every date (fixed business
         edges, or those of an earlier run). Default: quantile edges fitted on
         the buyers at the first date, with *bins* scores per dimension.
+        Edges given win over the fixed ``[scores]`` edges of *rules*, as in
+        :func:`custseg.segment`; where they differ, a
+        :class:`~custseg.errors.CustsegWarning` (kept in ``.diagnostics``)
+        names the dimension and both cuts.
     rules
         Anything with an ``evaluate(data)`` method, such as a
         :class:`custseg.rules.RuleSet` (``custseg.rules.load("ecommerce")``):
@@ -1294,6 +1315,8 @@ def segment_history(
                     )
                 )
             )
+    else:
+        diagnostics = _replaced_edges_notes(rules, edges)
     if rules is not None:
         _check_scores_fit(rules, edges, bins)
     all_scores = tuple(f.rfm_scores(edges=edges) for f in all_facts)

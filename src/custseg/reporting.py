@@ -123,6 +123,7 @@ _EN: dict[str, str] = {
     "zero_only": "customers with amounts of 0 only, ignored (no purchase)",
     "records_rows": "customer records (rows)",
     "contacts_rows": "contact records (rows)",
+    "contacts_after": "contact records dated after as_of, dropped",
     "records_only": "customers only in the records or contacts",
     "columns_used": "columns (customer, date, amount)",
     "frequency_mode": "F counts",
@@ -257,6 +258,7 @@ _ZH: dict[str, str] = {
     "zero_only": "只有 0 金额交易的客户(已忽略,无购买)",
     "records_rows": "客户档案(行)",
     "contacts_rows": "接触记录(行)",
+    "contacts_after": "晚于截至日的接触记录(已剔除)",
     "records_only": "只在客户档案或接触记录中的客户",
     "columns_used": "列(客户、日期、金额)",
     "frequency_mode": "F 的计数方式",
@@ -1412,6 +1414,9 @@ def _inputs_html(parts: _Parts, lang: str) -> str:
         given = settings.get(option)
         if isinstance(given, pd.DataFrame):
             rows.append([t[key], _count(len(given))])
+    if settings.get("contacts") is not None:  # after_as_of="drop" drops them too
+        gone = int(seg.attrs.get("n_contacts_dropped", 0))
+        rows.append([t["contacts_after"], _count(gone)])
     if extra:
         rows.append([t["records_only"], _count(extra)])
     columns = ", ".join(

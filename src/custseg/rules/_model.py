@@ -972,7 +972,18 @@ class RuleSet:
                     f"has a {type(value).__name__} for {key!r}, not a number",
                     fix="pass the values RuleSet.aggregates(data) returns",
                 )
-            if math.isnan(value):
+            try:
+                # a float32 value is read as the decimal it prints as, as the
+                # data is (v.widen_narrow), so a customer equal to it in a
+                # float32 column falls on the written side
+                number = v.number_param(value, f"aggregates[{key!r}]")
+            except ThresholdError as exc:
+                raise InputError(
+                    "aggregates",
+                    f"has {v.describe(value)} for {key!r}, which float64 cannot hold",
+                    fix="pass the values RuleSet.aggregates(data) returns",
+                ) from exc
+            if math.isnan(number):
                 # a frozen NaN makes every comparison with it unknown, on
                 # every later period: refused, as edges fitted on nobody are
                 raise InputError(
@@ -984,7 +995,7 @@ class RuleSet:
                     "leave aggregates= out (aggregates=None) to fit them on "
                     "this data",
                 )
-            out[key] = float(value)
+            out[key] = number
         return out
 
     def evaluate(
@@ -1021,7 +1032,9 @@ class RuleSet:
             :meth:`aggregates` returns for a reference data set (or
             :attr:`RulesResult.aggregates` of an earlier evaluation), to label
             another period on the same scale. Default: computed on *data*.
-            A NaN value (an aggregate fitted over no values) is refused.
+            A NaN value (an aggregate fitted over no values) is refused. A
+            ``float32`` or ``float16`` value is read as the decimal it prints
+            as, as the data of such a column is.
 
         Examples
         --------
