@@ -203,3 +203,45 @@ def test_report_without_contacts_has_no_contacts_row() -> None:
     tx = simulate_transactions(50, seed=3)
     page = reporting.report(tx, charts=False)
     assert "contact records dated after" not in page.html
+
+
+# --- X1: the date-format guesser and the process-wide warning filters ------
+
+
+def test_bad_dates_in_threads_leave_the_warning_filters_alone() -> None:
+    """Audit 13 X1: the date-format guesser (the error path of every date
+    column) changed the process-wide filters without the lock: calls
+    overlapping in threads restored each other's lists and left "ignore
+    everything" behind for good."""
+    import sys
+    from concurrent.futures import ThreadPoolExecutor
+
+    from custseg.frame import segment_frame
+
+    bad = pd.DataFrame(
+        {
+            "customer_id": [1, 2, 3] * 50,
+            "date": ["2024-01-05", "05/01/2024", "not a date"] * 50,
+            "amount": [1.0] * 150,
+        }
+    )
+
+    def job(_: int) -> None:
+        with pytest.raises(InputError):
+            segment_frame(bad)
+
+    before = list(warnings.filters)
+    interval = sys.getswitchinterval()
+    sys.setswitchinterval(1e-6)  # switch threads often: the race shows at once
+    try:
+        with ThreadPoolExecutor(4) as pool:
+            list(pool.map(job, range(40)))
+        after = list(warnings.filters)
+    finally:
+        sys.setswitchinterval(interval)
+        warnings.filters[:] = before  # pandas' own race may leave one behind
+    # pandas' pandas_dtype races with itself the same way (its "always" for
+    # DeprecationWarning), which custseg cannot prevent; custseg's own
+    # "ignore everything" must never be left
+    leaked = [f for f in after if f not in before]
+    assert all(f[0] == "always" and f[2] is DeprecationWarning for f in leaked), leaked

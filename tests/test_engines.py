@@ -9,6 +9,7 @@ missing engine fails.
 
 from __future__ import annotations
 
+import contextlib
 import importlib
 import importlib.util
 import os
@@ -566,6 +567,119 @@ def test_spark_text_ids_dates_errors(spark: Any) -> None:
     with pytest.raises(InputError) as info:
         summarize_frame(spark_frame(spark, frame), **options)
     assert info.value.field == field
+
+
+@contextlib.contextmanager
+def session_zone(spark: Any, zone: str) -> Iterator[None]:
+    """The Spark session's time zone set to *zone* for a while."""
+    before = spark.conf.get("spark.sql.session.timeZone")
+    spark.conf.set("spark.sql.session.timeZone", zone)
+    try:
+        yield
+    finally:
+        spark.conf.set("spark.sql.session.timeZone", before)
+
+
+#: Wall-clock rows around the as_of day 2024-11-30: the evening of that day
+#: counts; midnight and the first hours of the next day are after it.
+_AROUND_AS_OF = pd.DataFrame(
+    {
+        "customer_id": ["a", "b", "c", "d", "e"],
+        "date": [
+            "2024-11-20 12:00:00",
+            "2024-11-30 20:00:00",
+            "2024-11-30 23:59:59",
+            "2024-12-01 00:10:00",
+            "2024-12-01 07:59:00",
+        ],
+        "amount": [10.0, 5.0, 2.5, 7.0, 1.0],
+    }
+)
+
+
+@pytest.mark.parametrize("zone", ["Asia/Shanghai", "America/Los_Angeles", "+05:30"])
+def test_spark_as_of_cut_in_any_session_zone(spark: Any, zone: str) -> None:
+    """Audit 13 V2: the rows after as_of are those of later wall-clock days
+    whatever the session's zone and the driver's (a datetime literal was read
+    in the driver's zone: rows of the next morning kept with recency -1, or
+    the as_of evening dropped)."""
+    rows = _AROUND_AS_OF
+    ref = summarize_frame(rows, as_of="2024-11-30", after_as_of="drop")
+    assert ref.attrs["n_dropped"] == 2
+    assert ref["recency_days"].to_dict() == {"a": 10.0, "b": 0.0, "c": 0.0}
+    with session_zone(spark, zone):
+        plain = spark_frame(spark, rows)
+        for kind in ("timestamp_ntz", "timestamp", "string"):
+            sdf = plain.selectExpr(
+                "customer_id", f"cast(date as {kind}) as date", "amount"
+            )
+            got = summarize_frame(
+                sdf, as_of="2024-11-30", after_as_of="drop", output="pandas"
+            )
+            assert got["recency_days"].to_dict() == ref["recency_days"].to_dict(), kind
+            with pytest.raises(InputError, match=r"after as_of .*\(2 rows"):
+                summarize_frame(sdf, as_of="2024-11-30", output="pandas")
+        btyd = engines.engine_btyd_summary(
+            plain.selectExpr(
+                "customer_id", "cast(date as timestamp) as date", "amount"
+            ),
+            observation_end="2024-11-30",
+            after_observation_end="drop",
+        )
+        assert btyd.n_dropped == 2
+
+
+def test_spark_aware_as_of_read_in_the_session_zone(spark: Any) -> None:
+    """Audit 13 V1: an aware as_of is read in the zone Spark counts a
+    TIMESTAMP column's days in (the session's), as pandas reads it in the
+    zone of its dates; narwhals calls every Spark TIMESTAMP "UTC"."""
+    wall = pd.DataFrame(
+        {
+            "customer_id": ["a", "b"],
+            "date": pd.to_datetime(["2024-11-20 12:00", "2024-11-30 22:00"]),
+            "amount": [10.0, 4.0],
+        }
+    )
+    for zone, as_of in (
+        ("Asia/Shanghai", pd.Timestamp("2024-12-01 00:30", tz="Asia/Shanghai")),
+        ("America/Los_Angeles", pd.Timestamp("2024-11-30 23:30", tz="UTC")),
+    ):
+        aware = wall.assign(date=wall["date"].dt.tz_localize(zone))
+        ref = summarize_frame(aware, as_of=as_of)
+        with session_zone(spark, zone):
+            sdf = spark_frame(spark, wall).selectExpr(
+                "customer_id", "cast(date as timestamp) as date", "amount"
+            )
+            got = summarize_frame(sdf, as_of=as_of, output="pandas")
+        assert got["recency_days"].to_dict() == ref["recency_days"].to_dict(), zone
+
+
+def test_spark_null_columns_are_missing_values(spark: Any) -> None:
+    """Audit 13 V4: a NULL literal column (Spark's void type) is missing
+    values, as an all-None column of pandas or Arrow, not an unknown type."""
+    amount = spark.sql(
+        "select 'a' as customer_id, timestamp_ntz'2024-06-01' as date, null as amount"
+    )
+    with pytest.raises(InputError, match="missing") as info:
+        summarize_frame(amount, as_of="2024-07-01")
+    assert info.value.field == "amount" and "Unknown" not in str(info.value)
+    ids = spark.sql(
+        "select null as customer_id, timestamp_ntz'2024-06-01' as date, 1.0 as amount"
+    )
+    with pytest.raises(InputError, match="missing") as info:
+        summarize_frame(ids, as_of="2024-07-01")
+    assert info.value.field == "customer_id" and "Unknown" not in str(info.value)
+
+
+def test_spark_edges_refuse_text_facts(spark: Any) -> None:
+    """Audit 13 V3 on Spark: a text column of the facts is an InputError
+    naming it (was Spark's IllegalArgumentException from approxQuantile)."""
+    facts = pd.DataFrame(
+        {"recency_days": [3.0, 40.0], "frequency": ["2", "1"], "monetary": [3.0, 1.0]}
+    )
+    with pytest.raises(InputError, match="must be a column of numbers") as info:
+        engines.approx_rfm_edges(spark_frame(spark, facts))
+    assert info.value.field == "frequency"
 
 
 # --------------------------------------------------------------------------

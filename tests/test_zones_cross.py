@@ -91,7 +91,8 @@ def test_history_at_reads_an_aware_date_in_the_dates_zone(
     days = [_local_day(c, zone) for c in cuts]
     if len(set(days)) != len(days):  # as_of dates must be distinct days
         return
-    dates = [pd.Timestamp("2024-03-01T12:00", tz=zone)] * 2
+    # a column of one zone (its dtype); offsets value by value name none
+    dates = pd.Series([pd.Timestamp("2024-03-01T12:00", tz=zone)] * 2)
     h = segment_history(
         ["a", "b"], dates, [5.0, 7.0], [c.isoformat() for c in cuts], bins=2
     )

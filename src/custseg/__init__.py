@@ -16,7 +16,7 @@ The submodules ``custseg.rules``, ``custseg.frame``, ``custseg.datasets`` and
 """
 
 import importlib
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from .btyd import (
     BtydCalibrationHoldout,
@@ -137,6 +137,19 @@ from .value import (
 )
 
 __version__ = "0.1.0.dev0"
+
+if TYPE_CHECKING:  # imported on first use at run time (__getattr__ below)
+    from . import cli as cli
+    from . import datasets as datasets
+    from . import engines as engines
+    from . import frame as frame
+    from . import plot as plot
+    from . import reporting as reporting
+    from . import rules as rules
+    from .frame import SegmentResult as SegmentResult
+    from .frame import segment as segment
+    from .reporting import Report as Report
+    from .reporting import report as report
 
 _SUBMODULES = ("cli", "datasets", "engines", "frame", "plot", "reporting", "rules")
 _FROM_FRAME = ("SegmentResult", "segment")

@@ -1487,7 +1487,8 @@ def approx_rfm_edges(
     Raises
     ------
     InputError
-        A column is absent; no buyer; or a buyer's ``recency_days``,
+        A column is absent or not of numbers (text, booleans); no buyer;
+        or a buyer's ``recency_days``,
         ``frequency`` or ``monetary`` is missing (null or NaN) in a dimension
         to fit: as :func:`custseg.quantile_edges`, missing values are refused,
         never skipped (the edges would be those of other order statistics).
@@ -1510,12 +1511,21 @@ def approx_rfm_edges(
     backend = _backend(frame)
     specs = dict(rules.scores) if rules is not None else {}
     dims = []
+    schema = frame.collect_schema()
     for key, name in (("r", "recency_days"), ("f", "frequency"), ("m", "monetary")):
-        if name not in frame.columns:
+        if name not in schema:
             raise InputError(
                 name,
                 "is not a column of the facts",
                 fix="pass custseg's facts: recency_days, frequency, monetary",
+            )
+        dtype = schema[name]
+        if not _type_fits("number", dtype):  # as label_in_engine refuses them
+            raise InputError(
+                name,
+                f"must be a column of numbers, but has type {dtype}",
+                fix=f"cast it in the engine, e.g. with nw.col({name!r}).cast"
+                "(nw.Float64), or pass custseg's facts",
             )
         spec = specs.get(key)
         fixed = spec.edges if spec is not None else None

@@ -29,7 +29,6 @@ import os
 import re
 import tempfile
 import unicodedata
-import warnings
 import zipfile
 from collections.abc import Callable, Iterable
 from pathlib import Path
@@ -1463,12 +1462,14 @@ def guess_date_formats(values: pd.Series, limit: int = 20_000) -> list[str]:
     first = sample.iloc[:1]
     found = []
     for fmt in _FORMAT_CANDIDATES:
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")
-            if pd.to_datetime(first, format=fmt, errors="coerce").isna().any():
-                continue
-            if pd.to_datetime(sample, format=fmt, errors="coerce").notna().all():
-                found.append(fmt)
+        # no warning filter here (a format given, errors="coerce": pandas
+        # warns of nothing): the filters are one list per process, and a
+        # change to them, even under custseg's lock, can be left behind by
+        # another thread's catch_warnings (pandas makes one in pandas_dtype)
+        if pd.to_datetime(first, format=fmt, errors="coerce").isna().any():
+            continue
+        if pd.to_datetime(sample, format=fmt, errors="coerce").notna().all():
+            found.append(fmt)
     return found
 
 

@@ -1331,13 +1331,15 @@ def as_datetime_scalar(value: Any, field: str, *, like: Any = None) -> np.dateti
     :class:`datetime.tzinfo`, see :func:`zone_of`). When those are tz-aware
     in one zone, an aware *value* is converted to that zone first, so that
     its day is the day the shop saw at that instant (``2024-04-01 20:00
-    UTC`` is 2 April for dates in Shanghai); naive dates (or several zones)
-    leave it in its own wall time.
+    UTC`` is 2 April for dates in Shanghai); naive dates, several zones, or
+    UTC offsets written value by value (which name no zone, see
+    :func:`zone_of`) leave it in its own wall time.
 
     >>> as_datetime_scalar("2024-03-01", "as_of")
     np.datetime64('2024-03-01T00:00:00.000000')
     >>> import datetime as dt
-    >>> shanghai = [dt.datetime(2024, 4, 2, 3, tzinfo=dt.timezone(dt.timedelta(hours=8)))]
+    >>> import zoneinfo
+    >>> shanghai = [dt.datetime(2024, 4, 2, 3, tzinfo=zoneinfo.ZoneInfo("Asia/Shanghai"))]
     >>> as_datetime_scalar("2024-04-01T20:00Z", "as_of", like=shanghai)
     np.datetime64('2024-04-02T04:00:00.000000')
     >>> as_datetime_scalar("2024-04-01T20:00Z", "as_of")
@@ -1482,18 +1484,25 @@ def _aware_scalar(value: Any) -> _dt.datetime | None:
 
 def zone_of(dates: Any) -> Any:
     """The one time zone (a :class:`datetime.tzinfo`) of tz-aware dates,
-    None for naive dates, dates in several zones or no dates (a tzinfo
-    stands for itself).
+    None for naive dates, dates in several zones, dates that carry only UTC
+    offsets value by value, or no dates (a tzinfo stands for itself).
 
     Read from the dtype for pandas data (``datetime64[ns, tz]``, Arrow
     timestamps with a zone, a Categorical of aware dates); else value by
-    value (aware datetimes, text with offsets), stopping at the first naive
-    value.
+    value (aware datetimes), stopping at the first naive value. A fixed
+    UTC offset of a value (text such as ``2024-01-02T10:00+08:00``, a
+    datetime with a :class:`datetime.timezone`) names no zone: ``+01:00``
+    is the winter time of Berlin and the summer time of London, so a log
+    of one zone with summer time holds two offsets, and counting one
+    offset as a zone would make the day of an aware ``as_of`` depend on
+    whether the other half of the year is in the data.
 
-    >>> import datetime as dt
-    >>> plus8 = dt.timezone(dt.timedelta(hours=8))
-    >>> zone_of([dt.datetime(2024, 1, 1, tzinfo=plus8), None, "2024-01-02T10:00+08:00"])
-    datetime.timezone(datetime.timedelta(seconds=28800))
+    >>> import datetime as dt, zoneinfo
+    >>> berlin = zoneinfo.ZoneInfo("Europe/Berlin")
+    >>> zone_of([dt.datetime(2024, 1, 1, tzinfo=berlin), None, dt.datetime(2024, 7, 1, tzinfo=berlin)])
+    zoneinfo.ZoneInfo(key='Europe/Berlin')
+    >>> zone_of(["2024-01-02T10:00+08:00", "2024-01-03T10:00+08:00"]) is None
+    True
     >>> zone_of(["2024-01-01T10:00+08:00", "2024-01-01"]) is None
     True
     """
@@ -1528,6 +1537,8 @@ def zone_of(dates: Any) -> Any:
         if aware is None:
             return None  # a naive value (or no date): no one zone
         tz = aware.tzinfo
+        if isinstance(tz, _dt.timezone):
+            return None  # an offset, not a zone (see above)
         this = getattr(tz, "key", None) or getattr(tz, "zone", None) or tz
         if key is None:
             zone, key = tz, this

@@ -724,6 +724,23 @@ def _day_literal(day: int, date_kind: str) -> Any:
     return dt.datetime.combine(value, dt.time())
 
 
+def _before_day(d: Any, day: int, cols: _Columns, *, after: bool = False) -> Any:
+    """Whether the dates *d* (the naive ``_d`` expression) fall before
+    midnight of *day* (days since 1970), or with *after* on or after it
+    (not the negation: a missing date is neither, in pandas-backed engines
+    too): compared with a literal of their own type, but on Spark
+    timestamps by day numbers. A Python datetime is a Spark ``TIMESTAMP``
+    literal read in the *driver's* zone, and the wall-clock ``_d`` is
+    compared with it in the *session's*: where the two zones differ the cut
+    moved by their offsets (rows after as_of kept, rows of the as_of day
+    dropped). Day numbers need no zone."""
+    if cols.backend == "pyspark" and cols.date_kind != "date":
+        left, right = _day_number(d), _narwhals().lit(day)
+    else:
+        left, right = d, _narwhals().lit(_day_literal(day, cols.date_kind))
+    return left >= right if after else left < right
+
+
 def _purchase(amount: Any, zero_amount: str) -> Any:
     return amount > 0 if zero_amount == "ignore" else amount >= 0
 
@@ -975,7 +992,6 @@ def _engine_facts(
         as_of_day = int(latest.astype(np.int64)) + 1
     as_of_d = np.datetime64(as_of_day, "D")
     n_after = checks.get("n_after", 0)
-    end = _day_literal(as_of_day + 1, cols.date_kind)
     if n_after:
         if after_as_of == "raise":
             raise _rows_error(
@@ -986,7 +1002,7 @@ def _engine_facts(
                 "after_as_of='drop' (on the command line: --after-as-of drop) "
                 "to drop them",
             )
-        base = base.filter(nw.col("_d") < nw.lit(end))
+        base = base.filter(_before_day(nw.col("_d"), as_of_day + 1, cols))
     frame = _group_facts(
         base,
         _KEY,
@@ -1026,9 +1042,35 @@ def _dates_zone(transactions: Any, date: Hashable) -> Any:
         lf, _ = _lazy(transactions)
         dtype = dict(lf.collect_schema()).get(date)
         zone = getattr(dtype, "time_zone", None)
+        if zone and _backend_name(lf) == "pyspark":
+            # narwhals calls every Spark TIMESTAMP "UTC"; its days are those
+            # of the session's zone, where the wall-clock time is read
+            return _spark_zone(lf.to_native())
         return zoneinfo.ZoneInfo(zone) if zone else None
     except Exception:  # a bad frame or column: refused later, with a message
         return None
+
+
+def _spark_zone(native: Any) -> Any:
+    """The tzinfo of a Spark DataFrame's session time zone: a region
+    (``Asia/Shanghai``) or an offset (``+08:00``, ``UTC+8``, ``GMT-05:30``,
+    ``Z``)."""
+    import datetime as dt
+    import zoneinfo
+
+    name = str(native.sparkSession.conf.get("spark.sql.session.timeZone")).strip()
+    offset = re.fullmatch(
+        r"(?:UTC|GMT|UT)?([+-])(\d{1,2})(?::?(\d{2}))?(?::?(\d{2}))?", name
+    )
+    if name in ("Z", "UTC", "GMT", "UT"):
+        return dt.UTC
+    if offset:
+        sign = -1 if offset[1] == "-" else 1
+        hours, minutes, seconds = (int(offset[i] or 0) for i in (2, 3, 4))
+        return dt.timezone(
+            sign * dt.timedelta(hours=hours, minutes=minutes, seconds=seconds)
+        )
+    return zoneinfo.ZoneInfo(name)
 
 
 def _prepare(
@@ -1206,11 +1248,11 @@ def _plain_types(lf: Any, names: list[Hashable | None]) -> Any:
     """*lf* with the Arrow types the queries have no kernels for made plain:
     ``string_view`` (Arrow >= 16 and Polars export text so) as ``string``,
     and the ``null`` type (an all-None or empty object column of pandas,
-    PyArrow and DuckDB) as text for the ids and dates, float64 for the
+    PyArrow and DuckDB, Spark's ``void`` of a NULL literal) as text for the ids and dates, float64 for the
     amounts, so that the checks count the missing values."""
     nw = _narwhals()
     backend = _backend_name(lf)
-    if backend not in ("pyarrow", "duckdb"):
+    if backend not in ("pyarrow", "duckdb", "pyspark"):
         return lf
     schema = dict(lf.collect_schema())
     native = lf.to_native()
@@ -1224,6 +1266,14 @@ def _plain_types(lf: Any, names: list[Hashable | None]) -> Any:
 
         def is_view(name: str) -> bool:
             return pa.types.is_string_view(kinds[name])
+    elif backend == "pyspark":  # NULL literals: Spark's void type
+        kinds = {f.name: f.dataType for f in native.schema.fields}
+
+        def is_null(name: str) -> bool:
+            return type(kinds[name]).__name__ == "NullType"
+
+        def is_view(name: str) -> bool:
+            return False
     else:
         kinds = dict(zip(native.columns, (str(t) for t in native.types), strict=True))
 
@@ -1627,10 +1677,11 @@ def _first_pass(
     far = ~d.is_null() & ~readable
     kept = a
     if end_day is not None:
-        end = _day_literal(end_day, cols.date_kind)
-        exprs.append((d >= nw.lit(end)).cast(nw.Int64).sum().alias("n_after"))
-        kept = nw.when(d < nw.lit(end)).then(a).otherwise(nw.lit(0.0))
-        far = far & (d < nw.lit(end))
+        before = _before_day(d, end_day, cols)
+        later = _before_day(d, end_day, cols, after=True)
+        exprs.append(later.cast(nw.Int64).sum().alias("n_after"))
+        kept = nw.when(before).then(a).otherwise(nw.lit(0.0))
+        far = far & before
     exprs.append(far.fill_null(False).cast(nw.Int64).sum().alias("far_date"))
     if cols.amount_kind in ("float", "decimal"):
         exprs += _scale_checks(kept)
@@ -2349,8 +2400,7 @@ def engine_btyd_summary(
                 fix="pass a later observation_end, filter the rows, or use "
                 "after_observation_end='drop' to drop them",
             )
-        limit = _day_literal(end_period + step, cols.date_kind)
-        base = base.filter(nw.col("_d") < nw.lit(limit))
+        base = base.filter(_before_day(nw.col("_d"), end_period + step, cols))
     day = _day_number(nw.col("_d"))
     # weeks start on the Monday (1970-01-01 was a Thursday); the modulo twice
     # because SQL engines keep the sign of the dividend

@@ -18,7 +18,7 @@ import os
 import re
 import warnings
 from collections.abc import Hashable, Iterable, Mapping
-from typing import Any
+from typing import Any, Literal, overload
 
 import attrs
 import numpy as np
@@ -663,8 +663,14 @@ def _join_records(
     return joined
 
 
+@overload
 def summarize_frame(
-    df: pd.DataFrame,
+    df: pd.DataFrame, *, output: Literal["native", "pandas"] = ..., **options: Any
+) -> pd.DataFrame: ...
+@overload
+def summarize_frame(df: Any, *, output: str = ..., **options: Any) -> Any: ...
+def summarize_frame(
+    df: Any,
     *,
     customer: Hashable = "customer_id",
     date: Hashable = "date",
@@ -672,7 +678,7 @@ def summarize_frame(
     as_of: Any = None,
     output: str = "native",
     **options: Any,
-) -> pd.DataFrame:
+) -> Any:
     """:func:`~custseg.summarize` on a DataFrame of transactions.
 
     Parameters
@@ -1168,7 +1174,7 @@ def _contradictions(
 
 
 def segment(
-    transactions: pd.DataFrame | str | os.PathLike[str],
+    transactions: Any,
     *,
     preset: str | None = None,
     rules: RuleSet | str | os.PathLike[str] | None = None,
@@ -1180,7 +1186,7 @@ def segment(
     bins: int | tuple[int, int, int] | None = None,
     edges: RfmEdges | None = None,
     windows: LifecycleWindows | None = None,
-    abc_cutoffs: tuple[float, float] = (0.8, 0.95),
+    abc_cutoffs: tuple[float, float] | AbcCutoffs = (0.8, 0.95),
     abc_edges: AbcEdges | None = None,
     frequency: str = "transactions",
     zero_amount: str = "purchase",
@@ -1385,7 +1391,7 @@ def _segment(
     bins: int | tuple[int, int, int] | None = None,
     edges: RfmEdges | None = None,
     windows: LifecycleWindows | None = None,
-    abc_cutoffs: tuple[float, float] = (0.8, 0.95),
+    abc_cutoffs: tuple[float, float] | AbcCutoffs = (0.8, 0.95),
     abc_edges: AbcEdges | None = None,
     frequency: str = "transactions",
     zero_amount: str = "purchase",
@@ -1581,8 +1587,14 @@ def _check_lang(rs: RuleSet | None, lang: str) -> None:
         )
 
 
+@overload
 def segment_frame(
-    df: pd.DataFrame,
+    df: pd.DataFrame, *, output: Literal["native", "pandas"] = ..., **options: Any
+) -> pd.DataFrame: ...
+@overload
+def segment_frame(df: Any, *, output: str = ..., **options: Any) -> Any: ...
+def segment_frame(
+    df: Any,
     *,
     customer: Hashable = "customer_id",
     date: Hashable = "date",
@@ -1591,10 +1603,10 @@ def segment_frame(
     bins: int | tuple[int, int, int] = 5,
     rfm_edges: RfmEdges | None = None,
     windows: LifecycleWindows | None = None,
-    abc_cutoffs: tuple[float, float] = (0.8, 0.95),
+    abc_cutoffs: tuple[float, float] | AbcCutoffs = (0.8, 0.95),
     output: str = "native",
     **options: Any,
-) -> pd.DataFrame:
+) -> Any:
     """The spine on a DataFrame: facts, RFM scores, lifecycle stage, ABC class.
 
     :func:`segment` without rules, returning only the frame (its diagnostics
@@ -1684,15 +1696,35 @@ SPINE_SCORES = ("r", "f", "m")
 _FACT_COLUMNS = frozenset((*FACT_COLUMNS, *SPINE_SCORES, "rfm"))
 
 
+@overload
 def apply_rules(
     seg: pd.DataFrame,
-    rules: RuleSet | str,
+    rules: RuleSet | str | os.PathLike[str],
+    *,
+    lang: str | None = ...,
+    explain: bool = ...,
+    output: Literal["native", "pandas"] = ...,
+    aggregates: Mapping[str, float] | None = ...,
+) -> pd.DataFrame: ...
+@overload
+def apply_rules(
+    seg: Any,
+    rules: RuleSet | str | os.PathLike[str],
+    *,
+    lang: str | None = ...,
+    explain: bool = ...,
+    output: str = ...,
+    aggregates: Mapping[str, float] | None = ...,
+) -> Any: ...
+def apply_rules(
+    seg: Any,
+    rules: RuleSet | str | os.PathLike[str],
     *,
     lang: str | None = None,
     explain: bool = False,
     output: str = "native",
     aggregates: Mapping[str, float] | None = None,
-) -> pd.DataFrame:
+) -> Any:
     """Apply a rules file or preset to per-customer facts; add one column per output.
 
     *seg* is usually :func:`segment_frame` output: its columns ``recency_days``,

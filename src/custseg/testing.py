@@ -64,7 +64,7 @@ def _st() -> Any:
     return strategies
 
 
-def _ruleset(rules: RuleSet | str) -> RuleSet:
+def _ruleset(rules: RuleSet | str | os.PathLike[str]) -> RuleSet:
     """*rules* itself, a shipped preset by name (loaded once per process:
     presets are package data, and inside ``@given`` a load per example costs
     more than the check), or a rules file, read on every call (it may change
@@ -133,7 +133,7 @@ def _range(
 # boundaries
 
 
-def boundary_values(rules: RuleSet | str) -> dict[str, list[Any]]:
+def boundary_values(rules: RuleSet | str | os.PathLike[str]) -> dict[str, list[Any]]:
     """For each declared field, the values the rules' decisions turn on.
 
     Numbers: every constant and parameter a rule or table compares the field
@@ -260,7 +260,7 @@ def _whole(name: str, spec: Any) -> tuple[Any, Any]:
 
 
 def fields_for(
-    rules: RuleSet | str, *, min_rows: int = 1, max_rows: int = 30
+    rules: RuleSet | str | os.PathLike[str], *, min_rows: int = 1, max_rows: int = 30
 ) -> SearchStrategy[dict[str, list[Any]]]:
     """Rows in exactly the domains a rules file declares, as columns.
 
@@ -793,7 +793,7 @@ def assert_total(
 
 
 def assert_monotone(
-    rules: RuleSet | str,
+    rules: RuleSet | str | os.PathLike[str],
     data: Any,
     output: str,
     field: str,
@@ -1206,7 +1206,7 @@ def _label_columns(before: SegmentResult, after: SegmentResult) -> list[str]:
 
 
 def assert_reachable(
-    rules: RuleSet | str, *, rows: int = 20_000, seed: int = 0
+    rules: RuleSet | str | os.PathLike[str], *, rows: int = 20_000, seed: int = 0
 ) -> None:
     """Every label of every table and segmentation can be given to some customer.
 
