@@ -597,36 +597,37 @@ _AROUND_AS_OF = pd.DataFrame(
 )
 
 
-@pytest.mark.parametrize("zone", ["Asia/Shanghai", "America/Los_Angeles", "+05:30"])
-def test_spark_as_of_cut_in_any_session_zone(spark: Any, zone: str) -> None:
+def test_spark_as_of_cut_in_any_session_zone(spark: Any) -> None:
     """Audit 13 V2: the rows after as_of are those of later wall-clock days
     whatever the session's zone and the driver's (a datetime literal was read
     in the driver's zone: rows of the next morning kept with recency -1, or
-    the as_of evening dropped)."""
+    the as_of evening dropped). East and west of the driver, one date type
+    each (Spark jobs are slow: the engine-neutral cut is one code path)."""
     rows = _AROUND_AS_OF
     ref = summarize_frame(rows, as_of="2024-11-30", after_as_of="drop")
     assert ref.attrs["n_dropped"] == 2
     assert ref["recency_days"].to_dict() == {"a": 10.0, "b": 0.0, "c": 0.0}
-    with session_zone(spark, zone):
-        plain = spark_frame(spark, rows)
-        for kind in ("timestamp_ntz", "timestamp", "string"):
-            sdf = plain.selectExpr(
+    for zone, kind in (
+        ("Asia/Shanghai", "timestamp_ntz"),
+        ("America/Los_Angeles", "string"),
+        ("+05:30", "timestamp"),
+    ):
+        with session_zone(spark, zone):
+            sdf = spark_frame(spark, rows).selectExpr(
                 "customer_id", f"cast(date as {kind}) as date", "amount"
             )
             got = summarize_frame(
                 sdf, as_of="2024-11-30", after_as_of="drop", output="pandas"
             )
-            assert got["recency_days"].to_dict() == ref["recency_days"].to_dict(), kind
-            with pytest.raises(InputError, match=r"after as_of .*\(2 rows"):
-                summarize_frame(sdf, as_of="2024-11-30", output="pandas")
-        btyd = engines.engine_btyd_summary(
-            plain.selectExpr(
-                "customer_id", "cast(date as timestamp) as date", "amount"
-            ),
-            observation_end="2024-11-30",
-            after_observation_end="drop",
-        )
-        assert btyd.n_dropped == 2
+            assert got["recency_days"].to_dict() == ref["recency_days"].to_dict(), zone
+            if zone == "America/Los_Angeles":  # the evening is not refused
+                with pytest.raises(InputError, match=r"after as_of .*\(2 rows"):
+                    summarize_frame(sdf, as_of="2024-11-30", output="pandas")
+            if zone == "Asia/Shanghai":  # the next morning is dropped
+                btyd = engines.engine_btyd_summary(
+                    sdf, observation_end="2024-11-30", after_observation_end="drop"
+                )
+                assert btyd.n_dropped == 2
 
 
 def test_spark_aware_as_of_read_in_the_session_zone(spark: Any) -> None:
@@ -642,7 +643,6 @@ def test_spark_aware_as_of_read_in_the_session_zone(spark: Any) -> None:
     )
     for zone, as_of in (
         ("Asia/Shanghai", pd.Timestamp("2024-12-01 00:30", tz="Asia/Shanghai")),
-        ("America/Los_Angeles", pd.Timestamp("2024-11-30 23:30", tz="UTC")),
     ):
         aware = wall.assign(date=wall["date"].dt.tz_localize(zone))
         ref = summarize_frame(aware, as_of=as_of)
@@ -663,12 +663,6 @@ def test_spark_null_columns_are_missing_values(spark: Any) -> None:
     with pytest.raises(InputError, match="missing") as info:
         summarize_frame(amount, as_of="2024-07-01")
     assert info.value.field == "amount" and "Unknown" not in str(info.value)
-    ids = spark.sql(
-        "select null as customer_id, timestamp_ntz'2024-06-01' as date, 1.0 as amount"
-    )
-    with pytest.raises(InputError, match="missing") as info:
-        summarize_frame(ids, as_of="2024-07-01")
-    assert info.value.field == "customer_id" and "Unknown" not in str(info.value)
 
 
 def test_spark_edges_refuse_text_facts(spark: Any) -> None:

@@ -1385,7 +1385,8 @@ def label_in_engine(
             "of the rules' aggregates"
         )
     if rs is not None:
-        from .frame import _check_lang, _check_scores_fit, _replaced_fixed_edges
+        from .frame import _check_lang, _check_scores_fit
+        from .rfm import _replaced_fixed_edges
 
         if lang is not None:
             _check_lang(rs, lang)

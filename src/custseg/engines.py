@@ -728,14 +728,18 @@ def _before_day(d: Any, day: int, cols: _Columns, *, after: bool = False) -> Any
     """Whether the dates *d* (the naive ``_d`` expression) fall before
     midnight of *day* (days since 1970), or with *after* on or after it
     (not the negation: a missing date is neither, in pandas-backed engines
-    too): compared with a literal of their own type, but on Spark
-    timestamps by day numbers. A Python datetime is a Spark ``TIMESTAMP``
-    literal read in the *driver's* zone, and the wall-clock ``_d`` is
-    compared with it in the *session's*: where the two zones differ the cut
-    moved by their offsets (rows after as_of kept, rows of the as_of day
-    dropped). Day numbers need no zone."""
+    too): compared with a literal of their own type. On Spark timestamps
+    the literal is the text of midnight cast in the engine: a Python
+    datetime is a Spark ``TIMESTAMP`` literal read in the *driver's* zone,
+    and the wall-clock ``_d`` is compared with it in the *session's*, so
+    where the two zones differ the cut moved by their offsets (rows after
+    as_of kept, rows of the as_of day dropped); text cast in the engine is
+    read in the session's zone, as ``_d`` is. (Day numbers need no zone
+    either, but their arithmetic, repeated in the checks, made each Spark
+    query plan several times slower to build.)"""
     if cols.backend == "pyspark" and cols.date_kind != "date":
-        left, right = _day_number(d), _narwhals().lit(day)
+        midnight = f"{np.datetime64(day, 'D')} 00:00:00"
+        left, right = d, _narwhals().lit(midnight).cast(_narwhals().Datetime("us"))
     else:
         left, right = d, _narwhals().lit(_day_literal(day, cols.date_kind))
     return left >= right if after else left < right

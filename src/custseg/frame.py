@@ -45,12 +45,14 @@ from .lifecycle import LifecycleWindows, lifecycle_stage
 from .pareto import ABC_NAMES, AbcCutoffs, AbcEdges, abc_classes
 from .pareto import abc_edges as abc_edges_fit
 from .rfm import (
+    _KEEP_FIXED_EDGES,
     RfmEdges,
     RfmScores,
     ScoreEdges,
     _bins_per_dimension,
     _edge_notes,
     _quantile_edges,
+    _replaced_fixed_edges,
     _score,
 )
 from .rules import RuleSet, load, presets
@@ -1047,61 +1049,6 @@ def _check_scores_fit(rs: RuleSet, edges: RfmEdges, bins: Any) -> None:
         )
 
 
-#: the RfmEdges attribute of each score the rules' [scores] can fix
-_SCORE_DIMENSIONS = (("r", "recency"), ("f", "frequency"), ("m", "monetary"))
-
-
-def _cuts_text(cuts: Iterable[float]) -> str:
-    """Edges as written in a rules file: ``(30, 90, 180, 270)``."""
-    return (
-        "("
-        + ", ".join(
-            str(int(c)) if np.isfinite(c) and float(c).is_integer() else repr(float(c))
-            for c in cuts
-        )
-        + ")"
-    )
-
-
-#: how to keep the rules' fixed edges, for :func:`segment`'s note
-_KEEP_FIXED = (
-    "to keep them, leave out edges= (the dimensions the rules do not fix are "
-    "fitted), or pass edges that keep them: the .edges of a result made with "
-    "these rules, or custseg.engines.approx_rfm_edges(facts, rules=...)"
-)
-
-
-def _replaced_fixed_edges(rs: RuleSet, edges: RfmEdges, keep: str) -> dict[str, str]:
-    """A note per score (``r``, ``f``, ``m``) whose edges the rules fix in
-    ``[scores]`` and *edges* (given by the caller, which win) replace with
-    other cuts: those scores, and every segment reading them, are then not
-    the rules' (a preset's recency edges follow its lifecycle windows, so
-    that no named segment contradicts the stage). *keep* says how to keep
-    the rules' edges."""
-    notes = {}
-    for key, dim in _SCORE_DIMENSIONS:
-        spec = rs.scores.get(key)
-        if spec is None or spec.edges is None:
-            continue
-        given = tuple(float(c) for c in getattr(edges, dim).cuts)
-        fixed = tuple(float(c) for c in spec.edges)
-        if given == fixed:
-            continue
-        name = f"the rules {rs.name!r}" if rs.name else "the rules"
-        why = (
-            " (the presets' recency edges follow their lifecycle windows, so "
-            "that no named segment contradicts the lifecycle stage)"
-            if key == "r"
-            else ""
-        )
-        notes[key] = (
-            f"edges.{dim} {_cuts_text(given)} replaces the {key} edges "
-            f"{_cuts_text(fixed)} that {name} fix in [scores]: the {key} scores, "
-            f"and the segments that read them, are not the rules'{why}; {keep}"
-        )
-    return notes
-
-
 def _reads(rs: RuleSet, names: set[str]) -> set[str]:
     """The fields and values *names* read, through derived values."""
     seen: set[str] = set()
@@ -1445,7 +1392,7 @@ def _segment(
         raise ThresholdError(f"'edges' must be an RfmEdges: got {type(edges).__name__}")
     elif rs is not None:
         # the edges given win, as documented; the note says so and how not to
-        replaced = _replaced_fixed_edges(rs, edges, _KEEP_FIXED)
+        replaced = _replaced_fixed_edges(rs, edges, _KEEP_FIXED_EDGES)
         notes += replaced.values()
     if rs is not None:
         _check_scores_fit(rs, edges, bins)

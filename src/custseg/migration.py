@@ -26,7 +26,14 @@ from ._align import flat_ids, id_kind, is_pandas, same_ids, to_pandas_index
 from ._exact import decimal_scale, mixed_sums
 from .errors import CustsegWarning, InputError, ThresholdError
 from .labels import Labels, classes_with_missing
-from .rfm import RfmEdges, RfmScores, ScoreEdges, _bins_per_dimension
+from .rfm import (
+    _KEEP_FIXED_EDGES,
+    RfmEdges,
+    RfmScores,
+    ScoreEdges,
+    _bins_per_dimension,
+    _replaced_fixed_edges,
+)
 from .summary import (
     FACT_COLUMNS,
     CustomerFacts,
@@ -749,12 +756,9 @@ def _replaced_edges_notes(rules: Any, edges: RfmEdges) -> tuple[str, ...]:
     """The notes (each also given as a :class:`~custseg.errors.CustsegWarning`)
     for the rules' fixed ``[scores]`` edges that the *edges* given replace:
     they win, as in :func:`custseg.segment`, which says so the same way."""
-    from .frame import _KEEP_FIXED, _replaced_fixed_edges
-    from .rules import RuleSet
-
-    if not isinstance(rules, RuleSet):
-        return ()
-    notes = tuple(_replaced_fixed_edges(rules, edges, _KEEP_FIXED).values())
+    if not isinstance(getattr(rules, "scores", None), Mapping):
+        return ()  # not a RuleSet (this layer reads it by its attributes)
+    notes = tuple(_replaced_fixed_edges(rules, edges, _KEEP_FIXED_EDGES).values())
     for note in notes:
         warnings.warn(note, CustsegWarning, stacklevel=3)
     return notes

@@ -23,6 +23,7 @@ shrinking.
 from __future__ import annotations
 
 import math
+from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any, Literal
 
 import attrs
@@ -691,3 +692,58 @@ def rfm_scores(
     return RfmScores(
         r=r, f=f, m=m, code=code, edges=edges, diagnostics=tuple(notes), index=index
     )
+
+
+#: how to keep the rules' fixed edges, for the note of :func:`_replaced_fixed_edges`
+_KEEP_FIXED_EDGES = (
+    "to keep them, leave out edges= (the dimensions the rules do not fix are "
+    "fitted), or pass edges that keep them: the .edges of a result made with "
+    "these rules, or custseg.engines.approx_rfm_edges(facts, rules=...)"
+)
+
+#: the RfmEdges attribute of each score the rules' [scores] can fix
+_SCORE_DIMENSIONS = (("r", "recency"), ("f", "frequency"), ("m", "monetary"))
+
+
+def _cuts_text(cuts: Iterable[float]) -> str:
+    """Edges as written in a rules file: ``(30, 90, 180, 270)``."""
+    return (
+        "("
+        + ", ".join(
+            str(int(c)) if np.isfinite(c) and float(c).is_integer() else repr(float(c))
+            for c in cuts
+        )
+        + ")"
+    )
+
+
+def _replaced_fixed_edges(rs: Any, edges: RfmEdges, keep: str) -> dict[str, str]:
+    """A note per score (``r``, ``f``, ``m``) whose edges the rules fix in
+    ``[scores]`` and *edges* (given by the caller, which win) replace with
+    other cuts: those scores, and every segment reading them, are then not
+    the rules' (a preset's recency edges follow its lifecycle windows, so
+    that no named segment contradicts the stage). *keep* says how to keep
+    the rules' edges. *rs* is a :class:`custseg.rules.RuleSet` (read by
+    its ``scores`` and ``name``; this layer does not import the rules)."""
+    notes = {}
+    for key, dim in _SCORE_DIMENSIONS:
+        spec = rs.scores.get(key)
+        if spec is None or spec.edges is None:
+            continue
+        given = tuple(float(c) for c in getattr(edges, dim).cuts)
+        fixed = tuple(float(c) for c in spec.edges)
+        if given == fixed:
+            continue
+        name = f"the rules {rs.name!r}" if rs.name else "the rules"
+        why = (
+            " (the presets' recency edges follow their lifecycle windows, so "
+            "that no named segment contradicts the lifecycle stage)"
+            if key == "r"
+            else ""
+        )
+        notes[key] = (
+            f"edges.{dim} {_cuts_text(given)} replaces the {key} edges "
+            f"{_cuts_text(fixed)} that {name} fix in [scores]: the {key} scores, "
+            f"and the segments that read them, are not the rules'{why}; {keep}"
+        )
+    return notes
