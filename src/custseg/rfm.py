@@ -728,13 +728,14 @@ def _replaced_fixed_edges(rs: Any, edges: RfmEdges, keep: str) -> dict[str, str]
     notes = {}
     for key, dim in _SCORE_DIMENSIONS:
         spec = rs.scores.get(key)
-        if spec is None or spec.edges is None:
+        if getattr(spec, "edges", None) is None:
             continue
         given = tuple(float(c) for c in getattr(edges, dim).cuts)
         fixed = tuple(float(c) for c in spec.edges)
         if given == fixed:
             continue
-        name = f"the rules {rs.name!r}" if rs.name else "the rules"
+        name = getattr(rs, "name", None)
+        name = f"the rules {name!r}" if name else "the rules"
         why = (
             " (the presets' recency edges follow their lifecycle windows, so "
             "that no named segment contradicts the lifecycle stage)"
