@@ -40,6 +40,23 @@ PROGRAM = textwrap.dedent(
     same_kind = summarize_frame(engine, as_of="2024-07-01")
     same_kind.select("customer_id")  # the engine's own frame: not checked as pandas
     values = testing.boundary_values(Path("shop.toml"))
+    days: pd.DataFrame = segment_frame(tx, frequency="days", date_format="%Y-%m-%d")
+    """
+)
+
+#: misuse the checker must catch, one error per line (the options of the
+#: frame functions were ``**options: Any``, so none of these was caught)
+MISUSE = textwrap.dedent(
+    """
+    import pandas as pd
+
+    from custseg.frame import segment_frame, summarize_frame
+
+    tx = pd.DataFrame({"customer_id": ["a"], "date": ["2024-06-01"], "amount": [1.0]})
+    summarize_frame(tx, frequncy="days")
+    segment_frame(tx, frequency="weeks")
+    summarize_frame(tx, after_as_of="keep")
+    segment_frame(tx, rules="ecommerce")
     """
 )
 
@@ -47,6 +64,8 @@ PROGRAM = textwrap.dedent(
 def test_documented_calls_type_check(tmp_path: Path) -> None:
     program = tmp_path / "user.py"
     program.write_text(PROGRAM, encoding="utf-8")
+    misuse = tmp_path / "misuse.py"
+    misuse.write_text(MISUSE, encoding="utf-8")
     out, err, status = api.run(
         [
             "--strict",
@@ -54,11 +73,19 @@ def test_documented_calls_type_check(tmp_path: Path) -> None:
             "--cache-dir",
             str(tmp_path / "cache"),
             str(program),
+            str(misuse),
         ]
     )
     errors = [line for line in out.splitlines() if ": error:" in line]
-    assert not errors, out + err
-    assert status == 0, out + err
+    assert not [e for e in errors if "user.py" in e], out + err
+    # one error (at least) on each misuse line, none elsewhere in that file
+    lines = MISUSE.splitlines()
+    wrong = {i + 1 for i, text in enumerate(lines) if text.startswith(("summ", "segm"))}
+    flagged = {
+        int(e.split("misuse.py:")[1].split(":")[0]) for e in errors if "misuse.py" in e
+    }
+    assert flagged == wrong, out + err
+    assert status == 1, out + err
     notes = [
         line.split("Revealed type is ")[1]
         for line in out.splitlines()

@@ -57,7 +57,7 @@ from .rfm import (
 )
 from .rules import RuleSet, load, presets
 from .rules._model import nfkc_column
-from .summary import FACT_COLUMNS, CustomerFacts, _summarize
+from .summary import FACT_COLUMNS, AfterPolicy, CustomerFacts, _summarize
 
 __all__ = [
     "SegmentResult",
@@ -667,10 +667,32 @@ def _join_records(
 
 @overload
 def summarize_frame(
-    df: pd.DataFrame, *, output: Literal["native", "pandas"] = ..., **options: Any
+    df: pd.DataFrame,
+    *,
+    customer: Hashable = ...,
+    date: Hashable = ...,
+    amount: Hashable = ...,
+    as_of: Any = ...,
+    output: Literal["native", "pandas"] = ...,
+    date_format: str | None = ...,
+    frequency: Literal["transactions", "days"] = ...,
+    zero_amount: Literal["purchase", "ignore"] = ...,
+    after_as_of: AfterPolicy = ...,
 ) -> pd.DataFrame: ...
 @overload
-def summarize_frame(df: Any, *, output: str = ..., **options: Any) -> Any: ...
+def summarize_frame(
+    df: Any,
+    *,
+    customer: Hashable = ...,
+    date: Hashable = ...,
+    amount: Hashable = ...,
+    as_of: Any = ...,
+    output: str = ...,
+    date_format: str | None = ...,
+    frequency: Literal["transactions", "days"] = ...,
+    zero_amount: Literal["purchase", "ignore"] = ...,
+    after_as_of: AfterPolicy = ...,
+) -> Any: ...
 def summarize_frame(
     df: Any,
     *,
@@ -679,7 +701,10 @@ def summarize_frame(
     amount: Hashable = "amount",
     as_of: Any = None,
     output: str = "native",
-    **options: Any,
+    date_format: str | None = None,
+    frequency: Literal["transactions", "days"] = "transactions",
+    zero_amount: Literal["purchase", "ignore"] = "purchase",
+    after_as_of: AfterPolicy = "raise",
 ) -> Any:
     """:func:`~custseg.summarize` on a DataFrame of transactions.
 
@@ -705,10 +730,11 @@ def summarize_frame(
         a lazy frame of the same engine on the computed result; the customer
         id as the first column), ``"pandas"`` the pandas frame indexed by
         customer id (see the "Beyond one machine" page). Ignored for pandas input.
-    **options
-        ``date_format`` (a ``strptime`` format for the date column), and the
-        options of :func:`~custseg.summarize` (``frequency``,
-        ``zero_amount``, ``after_as_of``).
+    date_format
+        A ``strptime`` format for the date column (default: guessed, see
+        :func:`parse_date_column`).
+    frequency, zero_amount, after_as_of
+        As for :func:`~custseg.summarize`.
 
     Returns
     -------
@@ -733,6 +759,12 @@ def summarize_frame(
     ...
     custseg.errors.InputError: 'customer_id' is not a column of the data (columns: 'who', 'when', 'paid'): name the column with customer= (on the command line: --customer COLUMN)
     """
+    options = {
+        "date_format": date_format,
+        "frequency": frequency,
+        "zero_amount": zero_amount,
+        "after_as_of": after_as_of,
+    }
     facts = _facts(df, customer, date, amount, as_of, options)
     out = _facts_frame(facts, customer)
     out.attrs["as_of"] = str(facts.as_of)
@@ -1536,10 +1568,40 @@ def _check_lang(rs: RuleSet | None, lang: str) -> None:
 
 @overload
 def segment_frame(
-    df: pd.DataFrame, *, output: Literal["native", "pandas"] = ..., **options: Any
+    df: pd.DataFrame,
+    *,
+    customer: Hashable = ...,
+    date: Hashable = ...,
+    amount: Hashable = ...,
+    as_of: Any = ...,
+    bins: int | tuple[int, int, int] = ...,
+    rfm_edges: RfmEdges | None = ...,
+    windows: LifecycleWindows | None = ...,
+    abc_cutoffs: tuple[float, float] | AbcCutoffs = ...,
+    output: Literal["native", "pandas"] = ...,
+    date_format: str | None = ...,
+    frequency: Literal["transactions", "days"] = ...,
+    zero_amount: Literal["purchase", "ignore"] = ...,
+    after_as_of: AfterPolicy = ...,
 ) -> pd.DataFrame: ...
 @overload
-def segment_frame(df: Any, *, output: str = ..., **options: Any) -> Any: ...
+def segment_frame(
+    df: Any,
+    *,
+    customer: Hashable = ...,
+    date: Hashable = ...,
+    amount: Hashable = ...,
+    as_of: Any = ...,
+    bins: int | tuple[int, int, int] = ...,
+    rfm_edges: RfmEdges | None = ...,
+    windows: LifecycleWindows | None = ...,
+    abc_cutoffs: tuple[float, float] | AbcCutoffs = ...,
+    output: str = ...,
+    date_format: str | None = ...,
+    frequency: Literal["transactions", "days"] = ...,
+    zero_amount: Literal["purchase", "ignore"] = ...,
+    after_as_of: AfterPolicy = ...,
+) -> Any: ...
 def segment_frame(
     df: Any,
     *,
@@ -1552,7 +1614,10 @@ def segment_frame(
     windows: LifecycleWindows | None = None,
     abc_cutoffs: tuple[float, float] | AbcCutoffs = (0.8, 0.95),
     output: str = "native",
-    **options: Any,
+    date_format: str | None = None,
+    frequency: Literal["transactions", "days"] = "transactions",
+    zero_amount: Literal["purchase", "ignore"] = "purchase",
+    after_as_of: AfterPolicy = "raise",
 ) -> Any:
     """The spine on a DataFrame: facts, RFM scores, lifecycle stage, ABC class.
 
@@ -1591,9 +1656,10 @@ def segment_frame(
         a lazy frame of the same engine on the computed result; the customer
         id as the first column), ``"pandas"`` the pandas frame indexed by
         customer id (see the "Beyond one machine" page). Ignored for pandas input.
-    **options
-        ``date_format`` as for :func:`segment`; ``frequency``,
-        ``zero_amount``, ``after_as_of`` as for :func:`~custseg.summarize`.
+    date_format
+        As for :func:`segment`.
+    frequency, zero_amount, after_as_of
+        As for :func:`~custseg.summarize`.
 
     Returns
     -------
@@ -1629,7 +1695,10 @@ def segment_frame(
         windows=windows,
         abc_cutoffs=abc_cutoffs,
         frame_arg="df",
-        **options,
+        date_format=date_format,
+        frequency=frequency,
+        zero_amount=zero_amount,
+        after_as_of=after_as_of,
     )
     out = res.customers
     out.attrs["diagnostics"] = list(res.diagnostics)
