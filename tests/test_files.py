@@ -553,7 +553,9 @@ class TestParseDateText:
 
 class TestWriteTable:
     def test_csv_numbers(self, tmp_path: Path) -> None:
-        """Money in cents, days and scores as integers, missing as empty cells."""
+        """Money in cents (float noise dropped, a sub-cent amount kept), days
+        and scores as integers, other floats as their shortest exact text,
+        missing as empty cells."""
         df = pd.DataFrame(
             {
                 "monetary": [232.07999999999998, -0.001, np.nan],
@@ -569,8 +571,8 @@ class TestWriteTable:
         write_table(df, path)
         assert path.read_text().splitlines() == [
             "customer_id,monetary,recency_days,frequency,r,f,ratio",
-            "00007,232.08,3,2,5,5,0.3",
-            "00010,0.00,,0,,,0.333333333333333",
+            "00007,232.08,3,2,5,5,0.30000000000000004",
+            "00010,-0.001,,0,,,0.3333333333333333",
             "x,,400,1,1,1,",
         ]
 
@@ -595,8 +597,10 @@ class TestWriteTable:
         )
     )
     def test_money_is_cents(self, values: list[float]) -> None:
-        """Every money value is written with two decimals and equals its rounding
-        (huge and infinite values too, without overflow warnings)."""
+        """Every money value is written with two decimals when it is whole
+        cents up to float noise (1e-12 of it), else as its shortest exact
+        text; it reads back as its cents or exactly (huge and infinite values
+        too, without overflow warnings)."""
         import tempfile
 
         with tempfile.TemporaryDirectory() as d:
@@ -607,9 +611,15 @@ class TestWriteTable:
             if np.isinf(value):
                 assert text == ("inf" if value > 0 else "-inf")
                 continue
-            assert len(text.rsplit(".", 1)[1]) == 2, text
             assert not text.startswith("-0.00"), text
-            assert abs(float(text) - value) <= 0.005 + 1e-6 * abs(value)
+            cents = round(value, 2)
+            if abs(value - cents) <= 1e-12 * max(1.0, abs(value)):
+                assert len(text.rsplit(".", 1)[1]) == 2, text
+                assert float(text) == cents or abs(float(text) - value) <= 1e-12 * abs(
+                    value
+                )
+            else:
+                assert float(text) == value, text  # nothing lost
 
     @pytest.mark.parametrize("suffix", [".tsv", ".txt", ".tsv.gz"])
     def test_tab_separated(self, tmp_path: Path, suffix: str) -> None:

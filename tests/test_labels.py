@@ -122,7 +122,7 @@ class TestLabels:
     def test_names_unique(self) -> None:
         """Repeated names raise ThresholdError listing them."""
         with pytest.raises(
-            ThresholdError, match=r"'names' must be unique: \['a', 'b'\]"
+            ThresholdError, match=r"'names' must be unique: 'a', 'b' repeated"
         ):
             Labels([0], ("a", "b", "a", "c", "b"))
 

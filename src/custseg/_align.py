@@ -10,7 +10,9 @@ imported here.
 
 from __future__ import annotations
 
+import re
 import sys
+from collections.abc import Iterable
 from typing import Any
 
 from .errors import InputError
@@ -26,6 +28,7 @@ __all__ = [
     "same_index",
     "to_pandas",
     "to_pandas_index",
+    "written_apart",
 ]
 
 
@@ -410,3 +413,40 @@ def same_ids(a: Any, b: Any) -> tuple[Any, Any]:
             else:
                 target = np.dtype(object)
     return a.astype(target), b.astype(target)
+
+
+_WHOLE = re.compile(r"\.0+\Z")
+
+
+def _loose(x: Any) -> str:
+    """An id as text without what exports change: spaces around it, letter
+    case, a ``.0`` of a float column, leading zeros (``" C07.0"`` -> ``"c7"``)."""
+    return _WHOLE.sub("", str(x).strip().lower()).lstrip("0")
+
+
+def written_apart(ours: Iterable[Any], theirs: Iterable[Any]) -> tuple[int, Any, Any]:
+    """How many ids of *ours* equal an id of *theirs* once both are written
+    alike (spaces, case, ``.0``, leading zeros), and the first such pair.
+
+    Pass the ids that found no exact match on either side (a customer of one
+    file written ``17`` and of the other ``00017``): ids match only as
+    written, so such a pair is one customer counted twice, or a customer
+    who seems to leave and another who seems to arrive. ``(0, None, None)``
+    when there is none.
+
+    >>> written_apart(["17", "42", "x"], ["00017", "42.0", "y"])
+    (2, '17', '00017')
+    >>> written_apart(["a"], ["b"])
+    (0, None, None)
+    """
+    table: dict[str, Any] = {}
+    for y in theirs:
+        table.setdefault(_loose(y), y)
+    count, pair = 0, (None, None)
+    for x in ours:
+        match = table.get(_loose(x), table)  # (the table itself: no match)
+        if match is not table:
+            if not count:
+                pair = (x, match)
+            count += 1
+    return count, pair[0], pair[1]

@@ -16,6 +16,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from ._cli_migrate import run_day
 from ._display import one_line
 from ._files import parse_date_column, parse_date_text, read_table, write_table
 from .errors import CustsegWarning, InputError, ThresholdError
@@ -181,7 +182,9 @@ def register(sub: Any) -> None:
         type=_days,
         default=7.0,
         metavar="DAYS",
-        help="birthdays from today to DAYS - 1 days ahead (default: 7)",
+        help="birthdays from today to DAYS - 1 days ahead (default: 7); "
+        "listed on each run in that window, whatever the last contact: for "
+        "a job run more often, give the days to the next run",
     )
     p.add_argument(
         "--holiday",
@@ -196,7 +199,8 @@ def register(sub: Any) -> None:
         type=_days,
         default=7.0,
         metavar="DAYS",
-        help="holidays from today to DAYS - 1 days ahead (default: 7)",
+        help="holidays from today to DAYS - 1 days ahead (default: 7; as "
+        "for --birthday-window)",
     )
     p.add_argument("--points", metavar="COLUMN", help="points balance column")
     p.add_argument(
@@ -384,6 +388,17 @@ def _cmd(args: argparse.Namespace) -> int:
     )
     ids = _column(df, args.customer, "customer")
     df = df.set_index(pd.Index(ids.to_numpy(), name=args.customer))
+    made = run_day(df)
+    if made is not None and made > pd.Timestamp(as_of):
+        raise InputError(
+            args.customers,
+            f"is a segment run of {made:%Y-%m-%d} (a customer's last_purchase "
+            f"plus recency_days), after --as-of {pd.Timestamp(as_of):%Y-%m-%d}: "
+            "its customers, recency and classes are those of the later day "
+            "(customers who had not bought yet would be listed)",
+            fix="give the segment output of that day, or segment again with "
+            "the same --as-of",
+        )
     if args.last_contact is not None:
         last = parse_date_column(
             _column(df, args.last_contact, "last-contact"),

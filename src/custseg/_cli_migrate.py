@@ -18,6 +18,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from ._align import written_apart
 from ._files import read_table, table_columns, table_format, write_table
 from .errors import CustsegWarning, InputError
 from .migration import TransitionMatrix, outside_names, transition_matrix
@@ -217,14 +218,20 @@ def _as_classes(col: pd.Series) -> pd.Series:
     if isinstance(col.dtype, pd.CategoricalDtype):
         return col
     if pd.api.types.is_float_dtype(col.dtype):
-        known = col.dropna()
-        if (known == known.round()).all():
-            col = col.astype("Int64")
+        values = col.to_numpy(dtype=np.float64, na_value=np.nan)
+        missing = np.isnan(values)
+        known = values[~missing]
+        if (known == np.round(known)).all() and (np.abs(known) < 2.0**53).all():
+            # (built with its mask: the same whatever pandas' NaN/NA option)
+            whole = np.where(missing, 0, values).astype(np.int64)
+            col = pd.Series(
+                pd.arrays.IntegerArray(whole, missing), index=col.index, name=col.name
+            )
     if pd.api.types.is_numeric_dtype(col.dtype):
         col = col.astype(object).where(col.notna(), None)
-        values = sorted({int(x) if float(x).is_integer() else x for x in col.dropna()})
+        classes = sorted({int(x) if float(x).is_integer() else x for x in col.dropna()})
         return pd.Series(
-            pd.Categorical(col, categories=values), index=col.index, name=col.name
+            pd.Categorical(col, categories=classes), index=col.index, name=col.name
         )
     return col.astype("category")
 
@@ -321,6 +328,181 @@ def refitted_scores(
     )
 
 
+def run_day(df: pd.DataFrame) -> pd.Timestamp | None:
+    """The day a ``custseg segment`` output was made for (its as_of): a
+    buyer's ``last_purchase`` day plus their ``recency_days``; None when the
+    table lacks either column or has no buyer.
+
+    >>> run_day(pd.DataFrame({"last_purchase": ["2025-01-10", None],
+    ...                       "recency_days": [21, None]}))
+    Timestamp('2025-01-31 00:00:00')
+    """
+    if "last_purchase" not in df.columns or "recency_days" not in df.columns:
+        return None
+    last = df["last_purchase"]
+    if pd.api.types.is_datetime64_any_dtype(last.dtype):
+        if getattr(last.dtype, "tz", None) is not None:
+            last = last.dt.tz_localize(None)  # the wall-clock day
+        days = last.dt.floor("D")
+    else:  # text as written: its ISO day (a time of day or an offset after it)
+        text = last.astype(object).where(last.notna(), None).astype("string")
+        days = pd.to_datetime(text.str.slice(0, 10), format="%Y-%m-%d", errors="coerce")
+    recency = pd.to_numeric(df["recency_days"], errors="coerce")
+    day = (days + pd.to_timedelta(recency, unit="D")).dropna()
+    return pd.Timestamp(day.max()) if len(day) else None
+
+
+def check_order(
+    before: pd.DataFrame, after: pd.DataFrame, names: tuple[str, str]
+) -> None:
+    """Refuse two runs given in the wrong order (*before* made for a later
+    day than *after*, :func:`run_day`): customers who arrived in between
+    would count as gone. *names* name the two in the message."""
+    first, last = run_day(before), run_day(after)
+    if first is not None and last is not None and first > last:
+        raise InputError(
+            names[0],
+            f"is a run of {first:%Y-%m-%d}, after the run of {names[1]} "
+            f"({last:%Y-%m-%d}; a run's day is a customer's last_purchase plus "
+            "recency_days): compared in this order, customers who arrived in "
+            "between would count as gone",
+            fix=f"give the earlier run as {names[0]} and the later as {names[1]}",
+        )
+
+
+def apart_note(
+    before: pd.Index, after: pd.Index, where: tuple[str, str], lang: str = "en"
+) -> str | None:
+    """The warning for customers who seem gone from *before* and new in
+    *after* only because their ids are written differently (``17`` and
+    ``00017``, ``17.0``, spaces, case); None when there are none. *where*
+    names the two runs; *lang* ``"zh"`` writes it in Chinese.
+
+    >>> print(apart_note(pd.Index(["17", "23"]), pd.Index(["00017", "23"]),
+    ...                  ("BEFORE", "AFTER")))  # doctest: +ELLIPSIS
+    1 customer of BEFORE matches one of AFTER only once written alike (such as '17' in BEFORE and '00017' in AFTER), ...
+    """
+    gone, new = before[~before.isin(after)], after[~after.isin(before)]
+    n, a, b = written_apart(gone, new)
+    if not n:
+        return None
+    if lang == "zh":
+        return (
+            f"{n:,d} 位{where[0]}的客户只有在忽略写法差异后才与{where[1]}的客户"
+            f"编号相同(例如{where[0]}的 {a!r} 与{where[1]}的 {b!r}),所以他们被"
+            "算作流失又算作新增:编号按原样比较(00017 与 17 是不同的编号),"
+            "请在两期中用同一种写法。"
+        )
+    who = "customer" if n == 1 else "customers"
+    verb = "matches" if n == 1 else "match"
+    return (
+        f"{n:,d} {who} of {where[0]} {verb} one of {where[1]} only once written "
+        f"alike (such as {a!r} in {where[0]} and {b!r} in {where[1]}), so they "
+        "count as gone and as new: ids match only as written (00017 and 17, "
+        "C7 and c7 are different ids); write them the same way in both runs"
+    )
+
+
+#: Facts a label may be a step function of (lifecycle and R of recency, a
+#: rules table on one fact): the same value must get the same class in two
+#: runs made with the same thresholds.
+_STEP_FACTS = ("recency_days", "frequency", "monetary")
+#: Columns fitted anew on each run by design (ABC: shares of this run's
+#: revenue) or told by :func:`refitted_scores` (F and M).
+_REFIT = frozenset({"abc", "f", "m"})
+#: Customers who share their fact's value with another, in each run, before
+#: a label that gives each shared value one class is taken for a function
+#: of that fact (fewer could agree by chance).
+_SHARED_MIN = 20
+
+
+def _steps(facts: pd.Series, labels: pd.Series) -> pd.Series | None:
+    """The class of each value of *facts* when *labels* is a step function
+    of it in this run (one class per value, each class one run of values
+    in order, two classes or more, enough customers sharing a value); else
+    None."""
+    known = facts.notna().to_numpy() & labels.notna().to_numpy()
+    x = pd.to_numeric(facts[known], errors="coerce")
+    y = labels[known].astype(str)
+    if x.isna().any() or y.nunique() < 2:
+        return None
+    shared = int(x.duplicated(keep=False).sum())
+    if shared < _SHARED_MIN:
+        return None
+    per = pd.DataFrame({"x": x.to_numpy(), "y": y.to_numpy()}).drop_duplicates()
+    if per["x"].duplicated().any():  # one value, two classes: not a function
+        return None
+    per = per.sort_values("x")
+    runs = int((per["y"] != per["y"].shift()).sum())
+    if runs != per["y"].nunique():  # a class in two places: not steps
+        return None
+    return pd.Series(per["y"].to_numpy(), index=per["x"].to_numpy())
+
+
+def edited_thresholds(
+    before: pd.DataFrame,
+    after: pd.DataFrame,
+    columns: list[str],
+    lang: str = "en",
+) -> str | None:
+    """A warning when a label column is a step function of one fact
+    (``recency_days``, ``frequency``, ``monetary``) in both runs, but one
+    value of the fact has another class in each: the thresholds were edited
+    between the runs, so part of the movement is theirs. None otherwise.
+
+    >>> days = list(range(60, 90)) * 2 + [140]
+    >>> jan = pd.DataFrame({"recency_days": days,
+    ...                     "lifecycle": ["active"] * 60 + ["silent"]})
+    >>> feb = jan.assign(lifecycle=["silent"] * 60 + ["sleeping"])
+    >>> print(edited_thresholds(jan, feb, ["lifecycle"]))  # doctest: +ELLIPSIS
+    lifecycle: the same recency_days has another class in each run (60: 'active' before, 'silent' after; 31 values so). ...
+    """
+    found = []
+    for column in columns:
+        if column in _REFIT or column not in before or column not in after:
+            continue
+        for fact in _STEP_FACTS:
+            if fact not in before.columns or fact not in after.columns:
+                continue
+            old = _steps(before[fact], before[column])
+            new = _steps(after[fact], after[column])
+            if old is None or new is None:
+                continue
+            both = old.index.intersection(new.index)
+            differ = both[(old[both] != new[both]).to_numpy()]
+            if len(differ):
+                x = differ[0]
+                shown = int(x) if float(x).is_integer() else x
+                a, b = old[x], new[x]
+                if lang == "zh":
+                    found.append(
+                        f"{column}:同一个 {fact} 在两期中属于不同的类别({shown}:"
+                        f"之前为 {a!r},之后为 {b!r};共 {len(differ):,d} 个值如此)"
+                    )
+                else:
+                    found.append(
+                        f"{column}: the same {fact} has another class in each run "
+                        f"({shown}: {a!r} before, {b!r} after; {len(differ):,d} "
+                        "values so)"
+                    )
+                break
+    if not found:
+        return None
+    if lang == "zh":
+        return (
+            ";".join(found)
+            + "。两期的分界值不同(每期重新拟合,或规则文件被修改过?),所以部分变动"
+            "来自分界值而不是客户:请用同一套规则和固定的分界值为两期分类。"
+        )
+    return (
+        "; ".join(found)
+        + ". The two runs used other thresholds (fitted anew on each run, or "
+        "the rules file edited?), so part of the movement is the thresholds', "
+        "not the customers': label both runs with the same rules and fixed "
+        "edges"
+    )
+
+
 def moved_counts(tm: TransitionMatrix) -> tuple[int, int, int]:
     """The customers in both runs, only in the later one (*new*) and only in
     the earlier one (*gone*): the share that stayed is of the first.
@@ -360,9 +542,14 @@ def _cmd(args: argparse.Namespace) -> int:
     before = _read(args.before, args.sep, args.encoding)
     after = _read(args.after, args.sep, args.encoding)
     columns = _columns(before, after, args.column)
-    refit = refitted_scores(before, after)
-    if refit is not None:
-        warnings.warn(refit, CustsegWarning, stacklevel=1)
+    check_order(before, after, ("BEFORE", "AFTER"))
+    for note in (
+        apart_note(before.index, after.index, ("BEFORE", "AFTER")),
+        refitted_scores(before, after),
+        edited_thresholds(before, after, columns),
+    ):
+        if note is not None:
+            warnings.warn(note, CustsegWarning, stacklevel=1)
     reports, frames = [], []
     for column in columns:
         old, new = _as_classes(before[column]), _as_classes(after[column])
@@ -371,9 +558,12 @@ def _cmd(args: argparse.Namespace) -> int:
         )
         if note is not None:
             warnings.warn(note, CustsegWarning, stacklevel=1)
-        # a class called (new) or (gone): the extra row and column get a '*'
-        first, last = outside_names([*old.cat.categories, *new.cat.categories])
-        tm = transition_matrix(old, new, new=first, gone=last)
+        # a class called (new), (gone) or missing: the extra row and column
+        # (and the row of missing labels) get a '*'
+        classes = [*old.cat.categories, *new.cat.categories]
+        missing = outside_names(classes, "missing")[0]
+        first, last = outside_names([*classes, missing])
+        tm = transition_matrix(old, new, new=first, gone=last, missing=missing)
         reports.append(_report(str(column), tm))
         if args.output:
             # the pairs some customer made, not every cell: a matrix of

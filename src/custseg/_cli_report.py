@@ -29,6 +29,7 @@ DEFAULT_OUTPUT = "custseg-report.html"
 
 def _cmd(args: argparse.Namespace) -> int:
     from .cli import (
+        _check_id_column,
         _check_output,
         _check_page_output,
         _emit,
@@ -56,8 +57,12 @@ def _cmd(args: argparse.Namespace) -> int:
             f"--lang {lang!r} is not a language of the report: use "
             f"{' or '.join(LANGUAGES)} (default: en)"
         )
+    if args.csv:
+        _check_id_column(args, None, "--csv")
     # class names follow --lang where the rules carry it (report() picks it)
     tx, rs = _read_inputs(args, None)
+    if args.csv:
+        _check_id_column(args, rs, "--csv")
     previous = _previous_frame(args.previous) if args.previous else None
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", CustsegWarning)  # printed below, as segment

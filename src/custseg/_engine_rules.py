@@ -1046,11 +1046,7 @@ def compile_rules(
                 or "add the column (the facts and scores custseg computes)",
             )
         absent.add(name)
-    left_out: dict[str, tuple[str, ...]] = {}
-    if absent:
-        for name, read_by in rs.fields_read().items():
-            if read_by & absent:
-                left_out[name] = tuple(f for f in rs.fields if f in absent & read_by)
+    left_out = rs._left_out(absent)
     # checked as RuleSet.evaluate checks them: a key the rules do not read,
     # a non-number or NaN is refused here, a missing key where it is read
     fixed = None if aggregates is None else rs._fixed_aggregates(aggregates)

@@ -30,7 +30,7 @@ import re
 import tempfile
 import unicodedata
 import zipfile
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -38,7 +38,9 @@ import numpy as np
 import pandas as pd
 
 from ._validate import (
+    _VAGUE_FIX,
     DOT_GROUPS,
+    _vague_date,
     as_datetime,
     check_number_words,
     utf16_without_bom,
@@ -555,6 +557,8 @@ def _read_spaced_ids(
     df = pd.read_csv(
         io.StringIO(text[:cut] + body), skipinitialspace=True, **options, **reader
     )
+    # a quoted name holding a line break: its spaces after it were marked too
+    df.columns = [n.replace(mark, " ") if isinstance(n, str) else n for n in df.columns]
     for position in range(len(df.columns)):
         col = df.iloc[:, position]
         if not (col.dtype == object or pd.api.types.is_string_dtype(col.dtype)):
@@ -850,6 +854,16 @@ def in_file(exc: InputError, what: str, path: str | os.PathLike[str]) -> InputEr
     are, with advice for this kind of file (an empty one's layout; the
     encoding, which is the transactions' too)."""
     if exc.field != os.fspath(path):
+        # a column's problem said with the file already (binary text): once
+        problem = exc.problem.removeprefix(f"{_OF_FILE}{os.fspath(path)!r} ")
+        if problem != exc.problem:
+            exc = InputError(
+                exc.field,
+                problem,
+                first_row=exc.first_row,
+                n_rows=exc.n_rows,
+                fix=exc.fix,
+            )
         return of_source(exc, f"{what} file {os.fspath(path)!r}")
     fix = exc.fix
     if exc.problem.endswith("the file is empty") and what in _SIDE_LAYOUTS:
@@ -1052,7 +1066,9 @@ def _parquet_names(path: Path) -> list[str]:
 
 
 def _bytes_as_text(col: pd.Series, name: str, path: str) -> pd.Series:
-    """A Parquet ``binary`` column of ids as the UTF-8 text it holds."""
+    """A Parquet ``binary`` column read as text (ids, labels, records) as
+    the UTF-8 text it holds; bytes that are not UTF-8 are an error naming
+    the column (and the file, which :func:`in_file` may name otherwise)."""
     if col.dtype != object:
         return col
     values = col.to_numpy(dtype=object)
@@ -1066,15 +1082,33 @@ def _bytes_as_text(col: pd.Series, name: str, path: str) -> pd.Series:
         try:
             out[i] = bytes(values[i]).decode("utf-8")
         except UnicodeDecodeError:
+            bad = np.fromiter(
+                (isinstance(v, bytes | bytearray) and not _utf8(v) for v in values),
+                bool,
+                len(values),
+            )
             raise InputError(
                 name,
-                f"of {path!r} holds bytes that are not UTF-8 text, such as "
-                f"{_short(bytes(values[i]))}",
+                f"{_OF_FILE}{path!r} holds bytes that are not UTF-8 text, such "
+                f"as {_short(bytes(values[i]))}",
                 first_row=int(i),
-                n_rows=1,
-                fix="store the ids as text (a string column), or as UTF-8 bytes",
+                n_rows=int(bad.sum()),
+                fix=f"store {name!r} as text (a string column; binary data "
+                "such as hashes as hex text), or as UTF-8 bytes",
             ) from None
     return pd.Series(out, index=col.index, name=col.name)
+
+
+#: How :func:`_bytes_as_text` names the file, which :func:`in_file` replaces.
+_OF_FILE = "of "
+
+
+def _utf8(value: bytes | bytearray) -> bool:
+    try:
+        bytes(value).decode("utf-8")
+    except UnicodeDecodeError:
+        return False
+    return True
 
 
 def table_columns(
@@ -1422,8 +1456,78 @@ def parse_date_column(
     if bad.any():
         if fix is None:
             fix = _date_fix(col, date_format)
+        first = col.iloc[int(np.argmax(bad))]
+        if isinstance(first, str) and any(c.isalpha() for c in first):
+            problem += _locale_note()
         raise _bad_values(col, bad, name, problem, fix)
+    if date_format is None:
+        _refuse_vague(col, parsed, name)
     return parsed
+
+
+def _locale_note() -> str:
+    """Why English month or day names may not parse here: strptime (and
+    pandas) read ``%b %B %a %A %p`` in the process's ``LC_TIME`` locale,
+    which a program may have set (``locale.setlocale``). "" in C or English.
+    """
+    import locale
+
+    try:
+        current = locale.setlocale(locale.LC_TIME)  # a query: changes nothing
+    except locale.Error:  # pragma: no cover - a locale the C library lost
+        return ""
+    if current in ("C", "POSIX") or current.lower().startswith(("c.", "en")):
+        return ""
+    return (
+        f" (month and day names, and AM/PM, are read in this process's "
+        f"LC_TIME locale, {current!r}: names in another language do not match)"
+    )
+
+
+def _refuse_vague(col: pd.Series, parsed: pd.Series, name: str) -> None:
+    """Refuse text pandas read as a day although it names none, as the core
+    does (:func:`custseg._validate._vague_date`): ``today`` and ``now`` (the
+    moment of the run) and a year or a month alone (``2024``, ``2024-03``,
+    read as its 1st). Such text parses to the run's day or to midnight on
+    the 1st of a month, so only those rows are looked at.
+
+    >>> _refuse_vague(pd.Series(["2024-01-05", "now"]),
+    ...               parse_date_column(pd.Series(["2024-01-05", "2024-01-06"]), "d"), "d")
+    >>> _refuse_vague(pd.Series(["2024-03"]), pd.Series(pd.to_datetime(["2024-03-01"])), "d")
+    Traceback (most recent call last):
+    ...
+    custseg.errors.InputError: 'd' has values that are not dates: '2024-03' names no day (a year or a month only) (first at row 0, 1 row affected): write each date with its day (2024-03-01); a missing date is left empty and reported, never guessed
+    """
+    if not len(parsed) or not (
+        col.dtype == object or pd.api.types.is_string_dtype(col.dtype)
+    ):
+        return
+    wall = parsed.dt.tz_localize(None) if parsed.dt.tz is not None else parsed
+    ticks = wall.to_numpy(dtype="datetime64[s]")
+    days = ticks.astype("datetime64[D]")
+    first = (days.astype("datetime64[M]").astype(days.dtype) == days) & (
+        ticks == days.astype(ticks.dtype)
+    )
+    today = np.datetime64("today", "D")  # (pandas reads 'today' in local time)
+    near = np.abs((days - today).astype(np.int64)) <= 1
+    rows = np.flatnonzero((first | near) & ~np.isnat(days))
+    if not len(rows):
+        return
+    texts = col.to_numpy(dtype=object)[rows]
+    bad = [
+        int(r)
+        for r, t in zip(rows, texts, strict=True)
+        if isinstance(t, str) and len(t) < 12 and _vague_date(t) is not None
+    ]
+    if bad:
+        why = _vague_date(col.iloc[bad[0]])
+        raise InputError(
+            name,
+            f"has values that are not dates: {why}",
+            first_row=bad[0],
+            n_rows=len(bad),
+            fix=_VAGUE_FIX,
+        )
 
 
 def _format_candidates() -> list[str]:
@@ -1603,49 +1707,75 @@ def parse_date_text(
 
 
 #: The money columns custseg computes (segment, segment_summary): written in
-#: cents. Other columns (customer records, your own) are written as they are.
+#: cents when they are whole cents. Other columns (customer records, your
+#: own) are written as they are.
 _MONEY_COLUMNS = frozenset({
     "monetary", "monetary_mean", "monetary_median", "avg_order_value", "revenue",
 })  # fmt: skip
-_INTEGER_NAMES = frozenset({"r", "f", "m", "rfm", "frequency", "n_transactions"})
 
-
-def _is_whole(values: np.ndarray) -> bool:
-    """Whole numbers (or missing) that a nullable int64 holds."""
-    finite = values[~np.isnan(values)]
-    return bool(
-        np.all(np.abs(finite) < _INT64_LIMIT) and np.all(np.floor(finite) == finite)
-    )
-
-
-#: Beyond int64 a whole float cannot become a nullable integer: written as a float.
+#: Beyond int64 a whole float is written as a float (``1e+20``).
 _INT64_LIMIT = 2.0**63
+
+#: A money value this close to its cents (relative to its size, at least 1)
+#: is float noise around them (``232.07999999999998``): written in cents.
+#: Float64 holds 15-17 digits, so 1e-12 is some 4,500 units of its last
+#: place, and anything farther is a real fraction of a cent (``0.004``).
+_CENT_NOISE = 1e-12
+
+
+def _shortest_text(values: np.ndarray) -> np.ndarray:
+    """Each float as the shortest text that reads back as the same number of
+    its type (``0.30000000000000004``, ``0.125``; for float32 the same
+    float32), whole ones below 2**63 as integers (``17``,
+    ``1234567890123456``), missing ones None (an empty cell)."""
+    text = np.full(len(values), None, dtype=object)
+    wide = values.astype(np.float64)
+    with np.errstate(invalid="ignore"):
+        whole = (np.abs(wide) < _INT64_LIMIT) & (np.floor(wide) == wide)
+    text[whole] = wide[whole].astype(np.int64).astype(str).astype(object)
+    other = ~whole & ~np.isnan(wide)
+    text[other] = values[other].astype(str).astype(object)
+    return text
+
+
+def _money_text(values: np.ndarray) -> np.ndarray:
+    """Money as cents (``232.08``) when it is whole cents but for float
+    noise; any other value (``0.004``, ``12.345``, ``3.3333333333333335``)
+    as its shortest text, which reads back as the same number."""
+    wide = values.astype(np.float64)
+    cents = wide.copy()
+    # beyond 1e15 a cent is below float precision (and x * 100 overflows):
+    # '%.2f' is then the value itself
+    small = np.abs(wide) < 1e15
+    cents[small] = np.round(wide[small], 2) + 0.0  # + 0.0: no "-0.00"
+    noise = max(_CENT_NOISE, 8 * float(np.finfo(values.dtype).eps))
+    with np.errstate(invalid="ignore"):
+        near = np.isfinite(wide) & (
+            np.abs(wide - cents) <= noise * np.maximum(1.0, np.abs(wide))
+        )
+    text = np.empty(len(values), dtype=object)
+    text[near] = np.char.mod("%.2f", cents[near]).astype(object)
+    text[~near] = _shortest_text(values[~near])
+    return text
 
 
 def _csv_ready(df: pd.DataFrame, as_read: Iterable[Any] = ()) -> pd.DataFrame:
-    """Money to cents (as text), counts of days and scores to nullable
-    integers, except in the columns *as_read* (customer records)."""
+    """The float columns as text: money in cents where it is whole cents
+    (not in the columns *as_read*, customer records), every other float as
+    the shortest text that reads back as the same number (whole ones as
+    integers), missing values empty. Nothing else changes."""
     out = df.copy()
     kept = {str(name) for name in as_read}
     for position, name in enumerate(out.columns):
         col = out.iloc[:, position]
-        key = str(name)
-        if not pd.api.types.is_float_dtype(col.dtype) or key in kept:
+        if not pd.api.types.is_float_dtype(col.dtype):
             continue
-        values = col.to_numpy(dtype=np.float64, na_value=np.nan)
-        if key in _MONEY_COLUMNS:
-            cents = values.copy()
-            # beyond 1e15 a cent is below float precision (and x * 100 overflows)
-            small = np.abs(values) < 1e15
-            cents[small] = np.round(values[small], 2) + 0.0  # + 0.0: no "-0.00"
-            text = np.char.mod("%.2f", np.nan_to_num(cents)).astype(object)
-            text[np.isnan(cents)] = ""
-            text[np.isinf(cents)] = np.char.mod("%f", cents[np.isinf(cents)])
-            out.isetitem(position, text)
-        elif (key.lower().endswith("_days") or key in _INTEGER_NAMES) and _is_whole(
-            values
-        ):
-            out.isetitem(position, col.astype("Int64").array)
+        numpy_dtype: Any = getattr(col.dtype, "numpy_dtype", col.dtype)
+        values = col.to_numpy(dtype=numpy_dtype, na_value=np.nan)
+        if str(name) in _MONEY_COLUMNS and str(name) not in kept:
+            out.isetitem(position, _money_text(values))
+        else:
+            out.isetitem(position, _shortest_text(values))
     return out
 
 
@@ -1655,13 +1785,32 @@ def _altered_by_readers(value: object) -> bool:
     return isinstance(value, str) and (value[:1] in (" ", "\t") or "\r" in value)
 
 
+def _name_altered(name: object) -> bool:
+    """A column name a reader changes unless it is quoted: as values, and a
+    byte order mark at the start (dropped at the start of a file)."""
+    return _altered_by_readers(name) or (
+        isinstance(name, str) and name.startswith("\ufeff")
+    )
+
+
 def _quote_marks(df: pd.DataFrame) -> tuple[pd.DataFrame, dict[str, str]]:
-    """*df* with the text values a reader would alter replaced by marks, and
-    each mark's quoted text (the csv writer quotes only separators, quotes
-    and line feeds)."""
+    """*df* with the text values and column names a reader would alter
+    replaced by marks, and each mark's quoted text (the csv writer quotes
+    only separators, quotes and line feeds)."""
     marks: dict[str, str] = {}
     stem = f"CUSTSEGQ{os.urandom(8).hex()}N"
+
+    def mark(value: object) -> str:
+        key = f"{stem}{len(marks)}Z"
+        marks[key] = '"' + str(value).replace('"', '""') + '"'
+        return key
+
     out = df
+    if any(map(_name_altered, df.columns)):
+        out = df.copy()
+        out.columns = pd.Index(
+            [mark(n) if _name_altered(n) else n for n in df.columns], dtype=object
+        )
     for position in range(len(df.columns)):
         col = df.iloc[:, position]
         if isinstance(col.dtype, pd.CategoricalDtype):
@@ -1677,26 +1826,125 @@ def _quote_marks(df: pd.DataFrame) -> tuple[pd.DataFrame, dict[str, str]]:
             out = df.copy()
         replaced = values.copy()
         for i in np.flatnonzero(hit):
-            mark = f"{stem}{len(marks)}Z"
-            marks[mark] = '"' + str(values[i]).replace('"', '""') + '"'
-            replaced[i] = mark
+            replaced[i] = mark(values[i])
         out.isetitem(position, replaced)
     return out, marks
 
 
-def _write_text(tmp: str, target: Path, text: str) -> None:
-    """*text* to *tmp*, compressed as *target*'s extension says."""
-    method = _COMPRESSION.get(target.suffix.lower())
-    data = text.encode("utf-8")
-    if method == "zip":
-        with zipfile.ZipFile(tmp, "w", compression=zipfile.ZIP_DEFLATED) as z:
-            z.writestr(target.name[: -len(".zip")], data)
-        return
-    opener: Any = {"gzip": gzip.open, "bz2": bz2.open, "xz": lzma.open}.get(
-        method or "", open
+#: A lone surrogate: text that is not Unicode (a byte that was not UTF-8,
+#: kept by errors="surrogateescape" or os.fsdecode), which no file can hold.
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+_SURROGATE_FIX = (
+    "such text comes from bytes that were not UTF-8 (decoded with "
+    "errors='surrogateescape', os.fsdecode, or typed in a terminal that is "
+    "not UTF-8): decode them with their real encoding (bytes.decode('latin-1'), "
+    "...), or replace them (text.encode('utf-8', 'replace').decode('utf-8'))"
+)
+
+
+def _columns_of(df: pd.DataFrame) -> list[tuple[Any, np.ndarray]]:
+    """The columns a file of *df* holds, its index's named levels first, as
+    (name, values as objects)."""
+    out = [
+        (name, df.index.get_level_values(level).to_numpy(dtype=object))
+        for level, name in enumerate(df.index.names)
+        if name is not None
+    ]
+    for position, name in enumerate(df.columns):
+        out.append((name, df.iloc[:, position].to_numpy(dtype=object)))
+    return out
+
+
+def _not_unicode_error(df: pd.DataFrame, path: str) -> InputError | None:
+    """The first column (of the index's named levels, then the columns)
+    whose name or text holds a lone surrogate, as an error naming it (and
+    its first row); None if there is none."""
+    columns = _columns_of(df)
+    for name, _ in columns:
+        found = _SURROGATE.search(name) if isinstance(name, str) else None
+        if found:
+            return InputError(
+                name,
+                f"cannot be written to {path!r}: the column name is not Unicode "
+                f"text (it holds {found.group()!r}, a lone surrogate)",
+                fix=f"rename the column; {_SURROGATE_FIX}",
+            )
+    for name, values in columns:
+        hit = np.fromiter(
+            (isinstance(v, str) and _SURROGATE.search(v) is not None for v in values),
+            bool,
+            len(values),
+        )
+        if hit.any():
+            first = int(np.flatnonzero(hit)[0])
+            value = values[first]
+            char = "".join(_SURROGATE.findall(value)[:1])
+            return InputError(
+                str(name),
+                f"cannot be written to {path!r}: it holds text that is not "
+                f"Unicode ({char!r}, a lone surrogate), such as {_short(value)}",
+                first_row=first,
+                n_rows=int(hit.sum()),
+                fix=_SURROGATE_FIX,
+            )
+    return None
+
+
+def _text_error(path: str, exc: UnicodeEncodeError) -> InputError:
+    """A page or file whose text holds a lone surrogate, naming it where it
+    is (the text around it)."""
+    text = exc.object if isinstance(exc.object, str) else ""
+    start = exc.start
+    around = text[max(0, start - 30) : start + 30]
+    line = text.count("\n", 0, start) + 1
+    return InputError(
+        path,
+        f"cannot be written: its text is not Unicode (it holds "
+        f"{text[start : start + 1]!r}, a lone surrogate, at line {line}: "
+        f"{_short(around)})",
+        fix=_SURROGATE_FIX,
     )
-    with opener(tmp, "wb") as f:
-        f.write(data)
+
+
+#: The time stamp of compressed outputs (gzip's header, zip members'), so the
+#: same table gives the same bytes on every run.
+_ZIP_TIME = (1980, 1, 1, 0, 0, 0)
+
+
+@contextlib.contextmanager
+def _text_stream(tmp: str, target: Path) -> Iterator[io.TextIOBase]:
+    """A UTF-8 text stream into *tmp*, compressed as *target*'s extension
+    says: a gzip header names *target* (without ``.gz``) and time 0, a zip
+    member is named after *target* and dated 1980-01-01, so the bytes
+    depend on the table only (never on the temporary file or the time)."""
+    method = _COMPRESSION.get(target.suffix.lower())
+    with contextlib.ExitStack() as stack:
+        raw: Any
+        if method == "zip":
+            archive = stack.enter_context(
+                zipfile.ZipFile(tmp, "w", compression=zipfile.ZIP_DEFLATED)
+            )
+            info = zipfile.ZipInfo(target.name[: -len(".zip")], date_time=_ZIP_TIME)
+            info.compress_type = zipfile.ZIP_DEFLATED
+            info.external_attr = 0o644 << 16
+            raw = stack.enter_context(archive.open(info, "w", force_zip64=True))
+        elif method == "gzip":
+            file = stack.enter_context(open(tmp, "wb"))
+            raw = stack.enter_context(
+                gzip.GzipFile(filename=target.name, mode="wb", fileobj=file, mtime=0)
+            )
+        elif method in ("bz2", "xz"):
+            opener: Any = bz2.open if method == "bz2" else lzma.open
+            raw = stack.enter_context(opener(tmp, "wb"))
+        else:
+            raw = stack.enter_context(open(tmp, "wb"))
+        text = io.TextIOWrapper(raw, encoding="utf-8", newline="")
+        try:
+            yield text
+            text.flush()
+        finally:
+            text.detach()  # the stack closes the streams below it
 
 
 def _umask() -> int:
@@ -1733,16 +1981,22 @@ def write_table(
 
     In text files, the money columns custseg computes (``monetary``,
     ``revenue``, ``avg_order_value``, ``monetary_mean``, ``monetary_median``)
-    are rounded to cents; every other column (customer records, your own
-    columns) is written as it is, floats with up to 15 significant digits.
-    Counts of days (``*_days``) and scores (``r``, ``f``, ``m``, ``rfm``) are
-    whole numbers, and missing values are empty cells. Columns in *as_read*
-    are written as they are whatever their name (a customer record called
-    ``revenue`` keeps its 0.125). Text that a reader
-    would change is quoted: a value starting with a space or a tab, or
-    holding a carriage return (as are, as always, separators, quotes and
-    line breaks), so ids read back exactly as written. Parquet keeps the
-    types (categoricals, nullable integers).
+    are written in cents when they are whole cents but for float noise:
+    ``232.08``, never ``232.07999999999998`` (a value within
+    1e-12 x max(1, |value|) of its cents). Any other value, in those
+    columns and in every other float column (customer records, your own
+    columns, float ids), is written as the shortest text that reads back as
+    the same number: ``0.004`` and ``12.345`` stay, ``0.1 + 0.2`` is
+    ``0.30000000000000004``, whole numbers below 2**63 are integers (``17``,
+    ``1234567890123456``; counts of days and scores too), and a missing
+    value is an empty cell. Columns in *as_read* are never put in cents,
+    whatever their name (a customer record called ``revenue`` keeps its
+    0.125). Text that a reader would change is quoted, in the values and
+    the column names alike: one starting with a space or a tab, or holding
+    a carriage return (as are, as always, separators, quotes and line
+    breaks), so ids and names read back exactly as written. Parquet keeps
+    the types (categoricals, nullable integers). A compressed file holds the
+    same bytes on every run (gzip: the target's name and time 0).
 
     Parameters
     ----------
@@ -1752,30 +2006,35 @@ def write_table(
         Target file; the format follows the extension as in
         :func:`table_format` (text formats may be compressed).
     as_read
-        Columns written as they are (not rounded to cents, not made whole
-        numbers) whatever their names; default: ``df.attrs["record_columns"]``,
+        Columns never put in cents (their floats written as the shortest
+        text of each) whatever their names; default: ``df.attrs["record_columns"]``,
         the customer records' columns of a :func:`~custseg.segment` result.
 
     Raises
     ------
     InputError
-        An unknown extension, a missing folder, a folder as target, or a
-        failed write (a full disk, no permission), with one line naming the
-        problem.
+        An unknown extension, a missing folder, a folder as target, a
+        failed write (a full disk, no permission), a column name the file
+        would hold twice (the index's name among the columns' names), an
+        empty column name in a text file, text that is not Unicode (a lone
+        surrogate such as ``'\\udcff'``: naming its column and first row),
+        or a column Parquet cannot store, with one line naming the problem.
 
     Examples
     --------
     >>> import tempfile, os
-    >>> out = pd.DataFrame({"monetary": [232.07999999999998, None],
-    ...                     "recency_days": [3.0, None], "r": [5.0, None]},
-    ...                    index=pd.Index(["007", "010"], name="customer_id"))
+    >>> out = pd.DataFrame({"monetary": [232.07999999999998, 0.004, None],
+    ...                     "recency_days": [3.0, 1.0, None], "r": [5.0, 1.0, None],
+    ...                     "share": [0.1 + 0.2, 0.5, 1.0]},
+    ...                    index=pd.Index(["007", "010", "011"], name="customer_id"))
     >>> with tempfile.TemporaryDirectory() as d:
     ...     p = os.path.join(d, "out.csv")
     ...     write_table(out, p)
     ...     print(Path(p).read_text(), end="")
-    customer_id,monetary,recency_days,r
-    007,232.08,3,5
-    010,,,
+    customer_id,monetary,recency_days,r,share
+    007,232.08,3,5,0.30000000000000004
+    010,0.004,1,1,0.5
+    011,,,,1
     """
     write_atomic(path, table_writer(df, path, as_read=as_read))
 
@@ -1817,35 +2076,100 @@ def table_writer(
         _need_pyarrow()
     target = Path(path)
     named = any(n is not None for n in df.index.names)
+    _check_names(df, str(path), named, fmt)
     if named and fmt != "parquet":
         _refuse_empty_ids(df.index, path)
-    data = df.reset_index() if named else df.reset_index(drop=True)
+    try:
+        data = df.reset_index() if named else df.reset_index(drop=True)
+    except UnicodeEncodeError as exc:  # pandas' str ids refuse a lone surrogate
+        raise _not_unicode_error(df, str(path)) or _text_error(str(path), exc) from None
 
     def write(tmp: str) -> None:
-        if fmt == "parquet":
-            try:
-                data.to_parquet(tmp, index=False)
-            except (ValueError, TypeError) as exc:
-                raise InputError(
-                    str(path),
-                    f"cannot be written as parquet: {_first_line(exc)}",
-                    fix="write a .csv file instead",
-                ) from None
-            return
-        ready, marks = _quote_marks(_csv_ready(data, kept))
-        options: dict[str, Any] = {
-            "sep": "," if fmt == "csv" else "\t",
-            "index": False,
-            "float_format": "%.15g",
-        }
-        if not marks:
-            ready.to_csv(tmp, compression=_compression(target), **options)
-            return
-        text = ready.to_csv(None, **options)
-        pattern = re.compile(re.escape(next(iter(marks))[:-2]) + r"[0-9]+Z")
-        _write_text(tmp, target, pattern.sub(lambda m: marks[m.group(0)], text))
+        try:
+            if fmt == "parquet":
+                _write_parquet(data, tmp, str(path))
+                return
+            ready, marks = _quote_marks(_csv_ready(data, kept))
+            options: dict[str, Any] = {
+                "sep": "," if fmt == "csv" else "\t",
+                "index": False,
+            }
+            stamped = _COMPRESSION.get(target.suffix.lower()) in ("gzip", "zip")
+            if not marks and not stamped:  # bz2 and xz store no name, no time
+                ready.to_csv(tmp, compression=_compression(target), **options)
+                return
+            with _text_stream(tmp, target) as out:
+                if not marks:
+                    ready.to_csv(out, **options)
+                    return
+                text = ready.to_csv(None, **options)
+                pattern = re.compile(re.escape(next(iter(marks))[:-2]) + r"[0-9]+Z")
+                out.write(pattern.sub(lambda m: marks[m.group(0)], text))
+        except UnicodeEncodeError as exc:
+            raise _not_unicode_error(df, str(path)) or _text_error(
+                str(path), exc
+            ) from None
 
     return write
+
+
+def _write_parquet(data: pd.DataFrame, tmp: str, path: str) -> None:
+    """*data* as a Parquet file; a type pyarrow cannot store is an error
+    naming it (text that is not Unicode: the column)."""
+    import pyarrow as pa
+
+    try:
+        data.to_parquet(tmp, index=False)
+    except UnicodeEncodeError:
+        raise
+    except (ValueError, TypeError, OverflowError, NotImplementedError) as exc:
+        raise _parquet_error(path, exc) from None
+    except pa.ArrowException as exc:
+        if isinstance(exc, OSError):  # a full disk: said as a failed write
+            raise
+        raise _parquet_error(path, exc) from None
+
+
+def _parquet_error(path: str, exc: BaseException) -> InputError:
+    return InputError(
+        path,
+        f"cannot be written as parquet: {_first_line(exc)}",
+        fix="write a .csv file instead",
+    )
+
+
+def _check_names(df: pd.DataFrame, path: str, named: bool, fmt: str) -> None:
+    """Column names a file can hold and give back: each once (the index's
+    names included, as they become columns), and in a text file none empty
+    (it reads back as ``Unnamed: 0``)."""
+    ids = [n for n in df.index.names if n is not None] if named else []
+    seen: dict[str, str] = {}
+    for name in [*ids, *df.columns]:
+        key = str(name)
+        if key in seen:
+            what = (
+                "the id column (the index) and another column"
+                if key in map(str, ids)
+                else "two columns"
+            )
+            raise InputError(
+                key,
+                f"cannot be written to {path!r}: it is the name of {what} of "
+                "the table, and a file's columns need one name each (a reader "
+                "refuses a name twice)",
+                fix="rename one of them: a frame's index with "
+                "df.rename_axis('customer'), a column with df.rename(columns=...); "
+                "on the command line, the id column in the input file's header "
+                "(and --customer)",
+            )
+        seen[key] = key
+    if fmt != "parquet" and "" in seen:
+        raise InputError(
+            path,
+            "cannot hold a column with an empty name in a text file: it would "
+            "read back as 'Unnamed: ...'",
+            fix="name the column (df.rename(columns={'': 'name'}))",
+        )
 
 
 def output_target(path: str | os.PathLike[str]) -> Path:
@@ -1956,6 +2280,8 @@ def _fill(path: str, tmp: str, write: Callable[[str], object]) -> None:
         write(tmp)
     except OSError as exc:
         raise _cannot_write(path, exc) from None
+    except UnicodeEncodeError as exc:  # a page (or any text) no file can hold
+        raise _text_error(path, exc) from None
 
 
 def _temporary(path: str | os.PathLike[str]) -> tuple[Path, str]:

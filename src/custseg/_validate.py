@@ -14,6 +14,7 @@ import decimal as _decimal
 import math
 import numbers
 import re
+from collections import Counter
 from collections.abc import Iterable
 from typing import Any, Literal
 
@@ -37,6 +38,7 @@ __all__ = [
     "native",
     "number_param",
     "number_tuple_param",
+    "repeated",
     "standard_datetimes",
     "text_param",
     "text_tuple_param",
@@ -2044,3 +2046,20 @@ def check_number_words(values: list[Any], bad: np.ndarray, field: str) -> None:
             n_rows=n_rows,
             fix=fix,
         )
+
+
+def repeated(items: Iterable[Any], *, shown: int = 10) -> tuple[list[Any], str]:
+    """The items given more than once (each once, in the order first seen;
+    linear, for thousands of names) and how a message shows them: the
+    first *shown* and a count of the rest.
+
+    >>> repeated(["b", "a", "b", "c", "a"])
+    (['b', 'a'], "'b', 'a'")
+    >>> repeated([f"t{i % 12}" for i in range(24)], shown=2)[1]
+    "'t0', 't1' and 10 more"
+    """
+    twice = [x for x, n in Counter(items).items() if n > 1]
+    text = ", ".join(repr(x) for x in twice[:shown])
+    if len(twice) > shown:
+        text += f" and {len(twice) - shown:,} more"
+    return twice, text

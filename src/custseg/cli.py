@@ -36,6 +36,7 @@ from . import __version__, _display
 from . import _validate as v
 from . import rules as rules_mod
 from ._files import (
+    _SURROGATE,
     _check_encoding,
     _need_pyarrow,
     _read_table,
@@ -65,6 +66,7 @@ from .reporting import _class_text
 from .rfm import MAX_BINS
 from .rules._examples import failures as example_failures
 from .segments import segment_summary
+from .summary import FACT_COLUMNS
 
 __all__ = ["main", "report"]
 
@@ -731,11 +733,47 @@ def _read_inputs(
     return tx, rs
 
 
+#: The columns every per-customer table has after the id: the facts, the
+#: scores and the labels (``present`` and ``relationship`` come with
+#: --records / --contacts, the rules' outputs with the rules).
+_OUTPUT_COLUMNS = (*FACT_COLUMNS, "r", "f", "m", "rfm", "lifecycle", "abc")
+
+
+def _check_id_column(
+    args: argparse.Namespace, rs: rules_mod.RuleSet | None, option: str
+) -> None:
+    """The id column goes into the per-customer file (*option*) under its
+    name: one an output column has too (``--customer m``, the M score) is
+    refused before computing, as the file cannot hold two columns of one
+    name. Without *rs* only the fixed columns are checked."""
+    name = args.customer
+    fixed = {*_OUTPUT_COLUMNS}
+    if args.records or args.contacts:
+        fixed.add("present")
+    if args.contacts:
+        fixed.add("relationship")
+    outputs = {*rs.outputs, *rs.tagsets} if rs is not None else set()
+    if name not in fixed and name not in outputs:
+        return
+    what = "an output column" if name in fixed else "an output of the rules"
+    raise InputError(
+        name,
+        f"is the customer column (--customer) and also the name of {what}, "
+        f"and the {option} file cannot hold two columns of one name",
+        fix="rename the id column in the input file's header (and give "
+        f"--customer its new name), or leave {option} out",
+    )
+
+
 def _cmd_segment(args: argparse.Namespace) -> int:
     # the options first, then the rules, then the data
     others = [p for p in (args.records, args.contacts) if p]
     _check_output(args.output, [args.input, *others])
+    if args.output:
+        _check_id_column(args, None, "--output")
     tx, rs = _read_inputs(args, args.lang)
+    if args.output:
+        _check_id_column(args, rs, "--output")
     return _run(tx, args, rs)
 
 
@@ -859,6 +897,64 @@ class _Parser(argparse.ArgumentParser):
                 sys.stderr.write(message)
         else:
             _emit(message, end="")
+
+
+#: The options whose values are file paths or names of files: a file name
+#: may hold any bytes (a lone surrogate stands for one that is not UTF-8,
+#: and opens that file), so only the other options' text is checked.
+_PATH_OPTIONS = frozenset({
+    "input", "output", "records", "contacts", "rules", "previous", "csv",
+    "report", "files", "customers", "staff", "before", "after", "name",
+    "preset", "playbook",
+})  # fmt: skip
+
+
+def _option_names(parser: argparse.ArgumentParser) -> dict[str, str]:
+    """Each option's dest and how it is written (``--title``), over the
+    subcommands too."""
+    names: dict[str, str] = {}
+    for action in parser._actions:
+        if isinstance(action, argparse._SubParsersAction):
+            for sub in action.choices.values():
+                for dest, name in _option_names(sub).items():
+                    names.setdefault(dest, name)
+        elif action.option_strings:
+            names.setdefault(action.dest, max(action.option_strings, key=len))
+        else:
+            names.setdefault(action.dest, str(action.metavar or action.dest).upper())
+    return names
+
+
+def _texts(value: object) -> list[str]:
+    if isinstance(value, str):
+        return [value]
+    if isinstance(value, list | tuple):
+        return [text for item in value for text in _texts(item)]
+    return []
+
+
+def _check_text_options(parser: argparse.ArgumentParser, args: Any) -> None:
+    """Refuse an option whose text is not UTF-8 (typed in a terminal with
+    another encoding: Python keeps each such byte as a lone surrogate, which
+    no output file can hold), naming the option, before anything is read."""
+    names: dict[str, str] | None = None
+    for dest, value in vars(args).items():
+        if dest in _PATH_OPTIONS:
+            continue
+        for text in _texts(value):
+            found = _SURROGATE.search(text)
+            if found is None:
+                continue
+            names = names or _option_names(parser)
+            raw = text.encode("utf-8", "surrogateescape")
+            shown = raw.decode("utf-8", "backslashreplace")
+            byte = found.group().encode("utf-8", "surrogateescape")
+            raise _UsageError(
+                f"{names.get(dest, dest)} '{shown}' is not UTF-8 text (the byte "
+                f"0x{byte.hex()} is not UTF-8, and no output can hold it): type "
+                "it in a terminal or script set to UTF-8 (e.g. LANG=C.UTF-8), "
+                "or convert it first (iconv -f latin1 -t utf-8)"
+            )
 
 
 def _whole_number(lo: int, hi: int | None = None) -> Callable[[str], int]:
@@ -1192,11 +1288,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     2
     """
     try:
+        parser = _parser()
         try:
-            args = _parser().parse_args(argv)
+            args = parser.parse_args(argv)
         except SystemExit as exc:  # --help and --version print, then exit 0
             _flush()
             return exc.code if isinstance(exc.code, int) else 0
+        _check_text_options(parser, args)
         with warnings.catch_warnings(record=True) as caught:
             warnings.simplefilter("always")
             status: int = args.func(args)

@@ -461,7 +461,9 @@ def simulate_customers(
     ref_code = np.digitize(ref_mood, [0.0, 1.0])
     referral = _answers(answered & buyer, ref_levels[ref_code])
     nps_score = np.clip(np.round(6.5 + 2.2 * ref_mood), 0, 10)
-    nps = pd.array(np.where(answered & buyer, nps_score, np.nan), dtype="Int64")
+    # masked explicitly: pd.array(floats, dtype="Int64") would keep NaN as a
+    # value under pandas' future.distinguish_nan_and_na option
+    nps = pd.arrays.IntegerArray(nps_score.astype(np.int64), ~(answered & buyer))
 
     top = np.quantile(monetary[buyer], 0.95) if buyer.any() else np.inf
     vip = buyer & (monetary >= top) & (rng.random(total) < 0.9)

@@ -27,7 +27,7 @@ import pandas as pd
 from . import _display
 from . import _validate as v
 from . import engines as _engines
-from ._align import id_kind, same_ids
+from ._align import id_kind, same_ids, written_apart
 from ._files import (
     _read_table,
     check_number_text,
@@ -402,20 +402,12 @@ def dropped_customers(ids: Any, customers: pd.Index) -> int:
 def _no_match(source: str, ids: pd.Index, index: pd.Index) -> str:
     """The warning for side data none of whose ids is a buyer's, with a pair
     of ids that differ only as written (``17850.0`` and ``17850``) if any."""
-
-    def loose(x: pd.Index) -> pd.Series:  # 17850.0, 017850, " C7" -> 17850, c7
-        text = pd.Series(x.astype(str), dtype=object).str.strip().str.lower()
-        return text.str.replace(r"\.0+\Z", "", regex=True).str.lstrip("0")
-
     a, b = ids[0], index[0]
     flat = not isinstance(ids, pd.MultiIndex) and not isinstance(index, pd.MultiIndex)
-    theirs, ours = (loose(ids), loose(index)) if flat else (pd.Series(), pd.Series())
-    pair = np.flatnonzero(theirs.isin(ours).to_numpy())
-    if len(pair):
-        a = ids[int(pair[0])]
-        b = index[
-            int(np.flatnonzero((ours == theirs.iloc[int(pair[0])]).to_numpy())[0])
-        ]
+    if flat:
+        n, x, y = written_apart(ids, index)
+        if n:
+            a, b = x, y
     return (
         f"none of the {len(ids):,} customer ids of the {source} is an id of the "
         f"transactions (such as {_short(a)} there and {_short(b)} "
@@ -423,6 +415,27 @@ def _no_match(source: str, ids: pd.Index, index: pd.Index) -> str:
         "once without purchases: ids match only as written (17850.0 and "
         "17850, 00017 and 17 are different ids); write them the same way in "
         "both"
+    )
+
+
+def _some_apart(source: str, ids: pd.Index, buyers: pd.Index) -> str | None:
+    """The warning for side data some of whose ids (not a buyer's) equal a
+    buyer's without one (not in the side data) once written alike: each is
+    one customer counted twice, once without purchases. None if none."""
+    if isinstance(ids, pd.MultiIndex) or isinstance(buyers, pd.MultiIndex):
+        return None
+    n, a, b = written_apart(ids[~ids.isin(buyers)], buyers[~buyers.isin(ids)])
+    if not n:
+        return None
+    who = "id" if n == 1 else "ids"
+    verb = "matches" if n == 1 else "match"
+    return (
+        f"{n:,} customer {who} of the {source} {verb} a buyer's only once "
+        f"written alike (such as {_short(a)} there and {_short(b)} in the "
+        "transactions), so each of those customers is counted twice, once "
+        "without purchases and once without their record: ids match only as "
+        "written (17850.0 and 17850, 00017 and 17 are different ids); write "
+        "them the same way in both"
     )
 
 
@@ -511,6 +524,15 @@ def _records_frame(
             "records",
             f"must be a DataFrame or a file path: got {type(records).__name__}",
             fix="pass one row per customer with the customer id column",
+        )
+    if isinstance(records.columns, pd.MultiIndex):
+        raise InputError(
+            "records",
+            "has column names on several levels (such as "
+            f"{_short(records.columns[0])}), which no field of the rules is "
+            "named like, so the segmentations that read them would be left out",
+            fix="give one name per column, e.g. records.columns = "
+            "records.columns.get_level_values(0) (or join the levels)",
         )
     if customer in records.columns and customer in records.index.names:
         raise InputError(
@@ -660,8 +682,18 @@ def _join_records(
         records = records.set_axis(
             pd.Index(np.asarray(records.index), name=records.index.name)
         )
+    some_missing = not joined.index.isin(records.index).all()
     for column in records.columns:
-        joined[column] = records[column].reindex(joined.index)
+        col = records[column]
+        dtype = col.dtype
+        if some_missing and isinstance(dtype, np.dtype) and dtype.kind in "iu":
+            # a customer without a record has no value: nullable integers,
+            # never float64 (card numbers beyond 2**53 would be rounded)
+            nullable: Any = (
+                f"{'Int' if dtype.kind == 'i' else 'UInt'}{dtype.itemsize * 8}"
+            )
+            col = col.astype(nullable)
+        joined[column] = col.reindex(joined.index)
     return joined
 
 
@@ -938,6 +970,10 @@ class SegmentResult:
 
 
 def _short(value: object) -> str:
+    """*value* as a message shows it: its repr, NumPy scalars as the Python
+    value they hold (``20``, not ``np.int64(20)``), cut at 60 characters."""
+    if isinstance(value, np.generic):
+        value = value.item()
     text = repr(value)
     return text if len(text) <= 60 else text[:57] + "..."
 
@@ -1461,7 +1497,11 @@ def _segment(
             hit = index.isin(ids)
             in_other |= hit
             if len(ids) and in_tx.any() and not hit[in_tx].any():
-                notes.append(_no_match(source, ids, index))
+                notes.append(_no_match(source, ids, index[in_tx]))
+            elif len(ids) and in_tx.any():
+                note = _some_apart(source, ids, index[in_tx])
+                if note is not None:
+                    notes.append(note)
         present = np.where(in_tx, np.where(in_other, 0, 1), 2)
         out["present"] = Labels(present, PRESENT_NAMES).to_categorical()
     recency = out["recency_days"].to_numpy()

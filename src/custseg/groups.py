@@ -17,6 +17,7 @@ sizes and revenues add up to more than the whole.
 
 from __future__ import annotations
 
+import collections
 import decimal
 import numbers
 import types
@@ -450,12 +451,23 @@ def combine_tags(*sources: Any) -> TagMatrix:
         index = index if index is not None else idx
         names.extend(part_names)
         matrices.append(m)
-    dupes = sorted({x for x in names if names.count(x) > 1})
-    if dupes:
-        raise ThresholdError(
-            f"tag names must be unique across sources: {dupes} repeated"
-        )
+    _unique_across(names)
     return TagMatrix(tuple(names), np.concatenate(matrices, axis=1), index=index)
+
+
+def _unique_across(names: list[str]) -> None:
+    """ThresholdError for tag names given more than once, naming the first
+    few (in order of appearance) and how many there are (linear: counted
+    once, not searched per name)."""
+    dupes = [x for x, c in collections.Counter(names).items() if c > 1]
+    if dupes:
+        n = len(dupes)
+        more = f" and {n - 5:,d} more" if n > 5 else ""
+        raise ThresholdError(
+            f"tag names must be unique across sources: {dupes[:5]}{more} repeated "
+            f"({n:,d} name{'s' if n != 1 else ''} given more than once); "
+            "rename them, e.g. with a prefix per source"
+        )
 
 
 def _as_tags(tags: Any) -> TagMatrix:
@@ -1019,6 +1031,12 @@ def tags_from_values(
     lookup = _mapping_keys(mapping, seps, holders)
     index = column.index if is_pandas(column) else None
     arr = _values(column, "column")
+    names: tuple[str, ...] = ()
+    if lookup is not None:
+        # a mapping's tags are known before any cell is read: too many are
+        # refused at once (_number_keys below changes keys, never tags)
+        names = tuple(dict.fromkeys(lookup.values()))
+        _check_tag_count(len(names), len(arr), max_tags, mapped=True)
     # distinct cells first: splitting and mapping run once per distinct cell
     codes, cells, is_number = _distinct_cells(arr)
     starts = _placeholder_starts(seps, holders)
@@ -1037,6 +1055,7 @@ def tags_from_values(
         found = list(dict.fromkeys(x for c in per_cell for x in c))
         values = found if is_number.any() else sorted(found)
         names = tuple(prefix + x for x in values)
+        _check_tag_count(len(names), len(arr), max_tags, mapped=False)
         position = {x: j for j, x in enumerate(values)}
     else:
         left = sorted({x for c in per_cell for x in c if x not in lookup})
@@ -1046,9 +1065,8 @@ def tags_from_values(
                 f"has values the mapping does not cover: {left[:5]}",
                 fix="add them to the mapping, or pass unmapped='ignore'",
             )
-        names = tuple(dict.fromkeys(lookup.values()))
-        position = {x: names.index(tag) for x, tag in lookup.items()}
-    _check_tag_count(len(names), len(arr), max_tags, mapped=lookup is not None)
+        column_of = {tag: j for j, tag in enumerate(names)}
+        position = {x: column_of[tag] for x, tag in lookup.items()}
     pairs = [
         (i, position[x])
         for i, values_of_cell in enumerate(per_cell)

@@ -65,8 +65,7 @@ def _to_ordered(value: Any) -> bool:
 
 def _check_names(instance: Labels, attribute: Any, value: tuple[str, ...]) -> None:
     if len(set(value)) != len(value):
-        dupes = sorted({v for v in value if value.count(v) > 1})
-        raise ThresholdError(f"'names' must be unique: {dupes} repeated")
+        raise ThresholdError(f"'names' must be unique: {v.repeated(value)[1]} repeated")
 
 
 @attrs.frozen(eq=False, repr=False)

@@ -934,7 +934,15 @@ class SegmentHistory:
         unknown  0  0        0       0
         (new)    1  0        0       0
         """
-        return transition_matrix(self.classes(column, start), self.classes(column, end))
+        first, last = self._position(start), self._position(end)
+        if first > last:  # time running backwards: arrivals would count as gone
+            raise ThresholdError(
+                f"'start' ({self.as_of[first]}) must not be after 'end' "
+                f"({self.as_of[last]}): the earlier date comes first"
+            )
+        return transition_matrix(
+            self.classes(column, first), self.classes(column, last)
+        )
 
     def to_pandas(self) -> pd.DataFrame:
         """One row per customer and date: index (``as_of``, ``customer_id``),
@@ -943,7 +951,10 @@ class SegmentHistory:
         categorical column per rules output.
 
         ``frame.xs(date)`` is the per-customer frame at one date;
-        ``frame["r"].unstack(0)`` puts the dates side by side.
+        ``frame["r"].unstack(0)`` puts the dates side by side. A date with
+        no customer yet (possible with *edges* given) has no row, so it is
+        not in the index (``xs`` raises ``KeyError`` for it, and ``unstack``
+        gives no column); :attr:`as_of` lists every date.
 
         Examples
         --------
@@ -981,12 +992,12 @@ class SegmentHistory:
         # per-date indexes would make pandas re-infer them (text that is not
         # UTF-8, such as lone surrogates, then fails as Arrow strings)
         sizes = [len(f) for f in self.facts]
-        as_of = pd.DatetimeIndex(np.repeat(np.array(self.as_of), sizes), name="as_of")
         ids = to_pandas_index(
             np.concatenate([np.asarray(f.customer_id) for f in self.facts]),
             "customer_id",
         )
         out = pd.concat(parts, ignore_index=True)
+        as_of = pd.DatetimeIndex(np.repeat(np.array(self.as_of), sizes), name="as_of")
         out.index = pd.MultiIndex.from_arrays([as_of, ids])
         return out
 

@@ -28,6 +28,7 @@ Layer 1: NumPy and attrs only; pandas is imported only in ``to_frame``.
 
 from __future__ import annotations
 
+import bisect
 import contextlib
 import heapq
 import itertools
@@ -65,6 +66,9 @@ _BULK_SHARE = 0.5
 #: Most staff per round for which rounds of a deal run in plain Python (more:
 #: one NumPy pass per round is faster).
 _PY_ROUNDS = 24
+#: Fewest staff per block of :class:`_StaffOrder` (blocks hold about
+#: ``sqrt(k)``: a step scans one block and the best of each block).
+_MIN_BLOCK = 64
 
 
 # --------------------------------------------------------------------------
@@ -980,20 +984,20 @@ def _exchange(
     books, so the loop ends. Returns the number of moves made."""
     made = 0
     vs = st.vs
+    order = _StaffOrder(st.book, plan, rank)
     while budget is None or made < budget:
-        dev = st.book - plan.fair_book
-        over = dev > plan.value_slack * (1 + 1e-9) + 1e-9
-        under = dev < -plan.value_slack * (1 + 1e-9) - 1e-9
-        if not (over.any() or under.any()):
+        d, r = order.pair()
+        if d < 0:
             break
-        d, r = _pair(dev, plan.value_slack, rank, bool(over.any()))
-        gap = float(dev[d] - dev[r])
+        dev_d = st.book[d] - plan.fair_book[d]
+        dev_r = st.book[r] - plan.fair_book[r]
+        gap = float(dev_d - dev_r)
         if d == r or gap <= 0:
             break
         # carry what the worse of the two lacks, at most half the gap
         want_carry = min(
             gap / 2,
-            max(dev[d] - plan.value_slack[d], -dev[r] - plan.value_slack[r]),
+            max(dev_d - plan.value_slack[d], -dev_r - plan.value_slack[r]),
         )
         a = st.books[d]
         va = vs[a]
@@ -1001,6 +1005,8 @@ def _exchange(
         bulk = _bulk(st, plan, owner_pos, d, r, want_carry, left)
         if bulk:
             made += bulk
+            order.update(d, st.book)
+            order.update(r, st.book)
             continue
         pick_a, pick_b = -1, -1
         if st.count[d] > plan.lower[d] and st.count[r] < plan.upper[r]:
@@ -1037,27 +1043,190 @@ def _exchange(
         if y >= 0:
             _move(st, owner_pos, y, r, d)
             made += 1
+        order.update(d, st.book)
+        order.update(r, st.book)
     return made
 
 
-def _pair(
-    dev: np.ndarray, slack: np.ndarray, rank: np.ndarray, over: bool
-) -> tuple[int, int]:
-    """Donor and receiver: the staff member furthest above their slack and
-    the one with the most room below theirs among those with a smaller
-    book (relative to fair); or, when nobody is above, the one furthest below
-    and the one with the most room above among those with a larger one (ties
-    by staff id). Without capacities: the largest and the smallest book.
-    When nobody qualifies the two are the same (the caller stops)."""
-    if over:
-        d = int(np.lexsort((rank, -(dev - slack)))[0])
-        room = np.where(dev < dev[d], slack - dev, -np.inf)
-        r = int(np.lexsort((rank, -room))[0])
-    else:
-        r = int(np.lexsort((rank, dev + slack))[0])
-        room = np.where(dev > dev[r], dev + slack, -np.inf)
-        d = int(np.lexsort((rank, -room))[0])
-    return d, r
+class _StaffOrder:
+    """The staff ordered for :func:`_exchange`, kept up to date as books change.
+
+    The pair of a step is the donor and the receiver of :meth:`pair`. A step
+    changes two books, so instead of sorting every staff member again
+    (``O(k log k)`` per step, quadratic over the ``O(k)`` steps of a large
+    team) the two are updated: heaps (stale entries skipped) hold the staff
+    by room above and below their slack, and the staff sorted by distance
+    from their fair book, in blocks of about ``sqrt(k)`` that know their best
+    receiver and donor, give the best partner on the right side of the
+    other one. Each step costs ``O(sqrt(k))``. The keys are the very floats
+    a sort of every staff member compares, ties broken by staff id, so the
+    pairs are the same.
+    """
+
+    def __init__(self, book: np.ndarray, plan: _Plan, rank: np.ndarray) -> None:
+        k = len(book)
+        slack = plan.value_slack
+        self.fair: list[float] = plan.fair_book.tolist()
+        self.slack: list[float] = slack.tolist()
+        self.rank: list[int] = rank.tolist()
+        # above / below the slack, as :attr:`Assignment.value_balanced` tests
+        self.high: list[float] = (slack * (1 + 1e-9) + 1e-9).tolist()
+        self.low: list[float] = (-slack * (1 + 1e-9) - 1e-9).tolist()
+        dev: list[float] = (book - plan.fair_book).tolist()
+        self.dev = dev
+        self.over = [x > h for x, h in zip(dev, self.high, strict=True)]
+        self.under = [x < lo for x, lo in zip(dev, self.low, strict=True)]
+        self.n_over, self.n_under = sum(self.over), sum(self.under)
+        self.version = [0] * k
+        s, rk = self.slack, self.rank
+        # the most room below the slack, to receive; above it, to give
+        self.take = [(-(s[j] - dev[j]), rk[j], j) for j in range(k)]
+        self.give = [(-(dev[j] + s[j]), rk[j], j) for j in range(k)]
+        self.size = max(_MIN_BLOCK, math.isqrt(k))
+        self._build()
+
+    def _build(self) -> None:
+        """The heaps and the blocks afresh: at the start, and after every
+        ``k`` updates (so stale heap entries and blocks split ever smaller
+        cost ``O(log k)`` per update, amortised)."""
+        k, dev, s, rk, ver = (
+            len(self.dev),
+            self.dev,
+            self.slack,
+            self.rank,
+            self.version,
+        )
+        self.donors = [(-(dev[j] - s[j]), rk[j], j, ver[j]) for j in range(k)]
+        self.receivers = [(dev[j] + s[j], rk[j], j, ver[j]) for j in range(k)]
+        heapq.heapify(self.donors)
+        heapq.heapify(self.receivers)
+        # (dev, staff), sorted, in blocks
+        keys = sorted(zip(dev, range(k), strict=True))
+        self.blocks = [keys[i : i + self.size] for i in range(0, k, self.size)]
+        self.ids = [[j for _, j in block] for block in self.blocks]
+        self.firsts = [block[0] for block in self.blocks]
+        self.best_take = [min(map(self.take.__getitem__, ids)) for ids in self.ids]
+        self.best_give = [min(map(self.give.__getitem__, ids)) for ids in self.ids]
+        self.updates = 0
+
+    def _set(self, j: int, book: np.ndarray) -> float:
+        """The keys of staff member *j* from ``book[j]``; returns their dev."""
+        x = float(book[j]) - self.fair[j]
+        s, rk = self.slack[j], self.rank[j]
+        self.dev[j] = x
+        over, under = x > self.high[j], x < self.low[j]
+        self.n_over += over - self.over[j]
+        self.n_under += under - self.under[j]
+        self.over[j], self.under[j] = over, under
+        self.version[j] += 1
+        self.take[j] = (-(s - x), rk, j)
+        self.give[j] = (-(x + s), rk, j)
+        return x
+
+    def _top(self, heap: list[tuple[float, int, int, int]]) -> int:
+        while heap[0][3] != self.version[heap[0][2]]:
+            heapq.heappop(heap)
+        return heap[0][2]
+
+    def pair(self) -> tuple[int, int]:
+        """Donor and receiver: when a book is above its slack, the staff
+        member furthest above theirs and the one with the most room below
+        theirs among those with a smaller book (relative to fair); when
+        nobody is above, the one furthest below and the one with the most
+        room above among those with a larger one (ties by staff id).
+        ``(-1, -1)`` when every book is within its slack or nobody qualifies
+        (then no exchange can help)."""
+        if self.n_over:
+            d = self._top(self.donors)
+            r = self._below(self.dev[d])
+            return (d, r) if r >= 0 else (-1, -1)
+        if self.n_under:
+            r = self._top(self.receivers)
+            d = self._above(self.dev[r])
+            return (d, r) if d >= 0 else (-1, -1)
+        return -1, -1
+
+    def _below(self, x: float) -> int:
+        """The best receiver among the staff whose dev is below *x* (-1: none)."""
+        t = (x,)  # before every (x, j)
+        b = bisect.bisect_left(self.firsts, t)
+        if not b:
+            return -1
+        best = min(self.best_take[: b - 1], default=None)
+        off = bisect.bisect_left(self.blocks[b - 1], t)
+        part = min(map(self.take.__getitem__, self.ids[b - 1][:off]))
+        return (part if best is None or part < best else best)[2]
+
+    def _above(self, x: float) -> int:
+        """The best donor among the staff whose dev is above *x* (-1: none)."""
+        t = (x, math.inf)  # after every (x, j)
+        b = bisect.bisect_right(self.firsts, t)
+        best = min(self.best_give[b:], default=None)
+        if b:
+            off = bisect.bisect_right(self.blocks[b - 1], t)
+            ids = self.ids[b - 1][off:]
+            if ids:
+                part = min(map(self.give.__getitem__, ids))
+                if best is None or part < best:
+                    best = part
+        return -1 if best is None else best[2]
+
+    def update(self, j: int, book: np.ndarray) -> None:
+        """Staff member *j*'s book is now ``book[j]``."""
+        self.updates += 1
+        if self.updates > len(self.dev):
+            self._set(j, book)
+            self._build()
+            return
+        old = (self.dev[j], j)
+        b = bisect.bisect_right(self.firsts, old) - 1
+        block, ids = self.blocks[b], self.ids[b]
+        i = bisect.bisect_left(block, old)
+        del block[i], ids[i]
+        if not block:
+            del self.blocks[b], self.ids[b], self.firsts[b]
+            del self.best_take[b], self.best_give[b]
+        else:
+            if not i:
+                self.firsts[b] = block[0]
+            if self.best_take[b][2] == j:
+                self.best_take[b] = min(map(self.take.__getitem__, ids))
+            if self.best_give[b][2] == j:
+                self.best_give[b] = min(map(self.give.__getitem__, ids))
+
+        x = self._set(j, book)
+        s, rk, version = self.slack[j], self.rank[j], self.version[j]
+        heapq.heappush(self.donors, (-(x - s), rk, j, version))
+        heapq.heappush(self.receivers, (x + s, rk, j, version))
+        take, give = self.take[j], self.give[j]
+        new = (x, j)
+        if not self.blocks:
+            self.blocks, self.ids, self.firsts = [[new]], [[j]], [new]
+            self.best_take, self.best_give = [take], [give]
+            return
+        b = max(bisect.bisect_right(self.firsts, new) - 1, 0)
+        block, ids = self.blocks[b], self.ids[b]
+        i = bisect.bisect_left(block, new)
+        block.insert(i, new)
+        ids.insert(i, j)
+        if not i:
+            self.firsts[b] = new
+        self.best_take[b] = min(self.best_take[b], take)
+        self.best_give[b] = min(self.best_give[b], give)
+        if len(block) > 2 * self.size:  # split in two
+            half = len(block) // 2
+            head, tail = ids[:half], ids[half:]
+            self.blocks[b : b + 1] = [block[:half], block[half:]]
+            self.ids[b : b + 1] = [head, tail]
+            self.firsts.insert(b + 1, block[half])
+            self.best_take[b : b + 1] = [
+                min(map(self.take.__getitem__, head)),
+                min(map(self.take.__getitem__, tail)),
+            ]
+            self.best_give[b : b + 1] = [
+                min(map(self.give.__getitem__, head)),
+                min(map(self.give.__getitem__, tail)),
+            ]
 
 
 def _bulk(
@@ -1127,10 +1296,13 @@ def _status_key(prev: np.ndarray, rank: np.ndarray) -> np.ndarray:
 
 def _move(st: _State, owner_pos: np.ndarray, x: int, d: int, r: int) -> None:
     """Move the customer at position *x* from staff *d* to staff *r*."""
+    # slices, not np.delete / np.insert (their overhead is most of a step)
     src = st.books[d]
-    st.books[d] = np.delete(src, np.searchsorted(src, x))
+    i = int(np.searchsorted(src, x))
+    st.books[d] = np.concatenate((src[:i], src[i + 1 :]))
     dst = st.books[r]
-    st.books[r] = np.insert(dst, np.searchsorted(dst, x), x)
+    i = int(np.searchsorted(dst, x))
+    st.books[r] = np.concatenate((dst[:i], np.array([x], dtype=dst.dtype), dst[i:]))
     st.count[d] -= 1
     st.count[r] += 1
     st.book[d] -= st.vs[x]
@@ -1301,8 +1473,11 @@ def assign_owners(
 
     *Cost.* Sorting once, ``O(n log n)``; dealing in rounds of one customer
     per staff member (runs of rounds among the same staff at once); each
-    exchange costs the size of two books. Books and the total value are
-    summed whatever the order of the rows (decimal amounts exactly).
+    exchange costs the size of two books, and finding its pair
+    ``O(sqrt(staff))`` (the staff are kept in order as books change, not
+    sorted again), so many staff out of balance are not quadratic. Books and
+    the total value are summed whatever the order of the rows (decimal
+    amounts exactly).
 
     Examples
     --------

@@ -211,14 +211,16 @@ def abc_edges(values: Any, cutoffs: AbcCutoffs | None = None) -> AbcEdges:
             weight = uniq * counts
             total = weight.sum()
         if not np.isfinite(total):  # sums beyond float range: rescale (same shares)
-            weight = (uniq / uniq[0]) * counts
+            with np.errstate(under="ignore"):  # tiny shares are 0, whatever seterr says
+                weight = (uniq / uniq[0]) * counts
             total = weight.sum()
     else:
         weight = counts.astype(np.float64)
         total = float(len(known))
     in_a, in_b = _below_cutoffs(uniq, counts, cutoffs, len(known)) or (None, None)
     if in_a is None or in_b is None:
-        preceding = (np.cumsum(weight) - weight) / total
+        with np.errstate(under="ignore"):
+            preceding = (np.cumsum(weight) - weight) / total
         in_a = preceding < cutoffs.a
         in_b = preceding < cutoffs.b
     return AbcEdges(a_min=uniq[in_a][-1], b_min=uniq[in_b][-1])
@@ -348,7 +350,8 @@ def lorenz_curve(values: Any) -> tuple[np.ndarray, np.ndarray]:
     with np.errstate(over="ignore"):
         overflow = bool(n) and not np.isfinite(arr.sum())
     if overflow:  # sums beyond float range: rescale
-        arr = arr / arr[-1]
+        with np.errstate(under="ignore"):  # tiny shares are 0, whatever seterr says
+            arr = arr / arr[-1]
     cum = np.cumsum(arr)
     # the total is the sorted running sum's last value, so the curve does not
     # depend on row order, not even in the last bit
@@ -359,7 +362,8 @@ def lorenz_curve(values: Any) -> tuple[np.ndarray, np.ndarray]:
             "has no positive total, so there is no Lorenz curve",
             fix="pass values with at least one positive entry",
         )
-    y = np.concatenate(([0.0], cum / total))
+    with np.errstate(under="ignore"):
+        y = np.concatenate(([0.0], cum / total))
     x = np.arange(n + 1) / n
     return x, y
 
@@ -479,8 +483,9 @@ def pareto_summary(
     # (a target that rounds to 1 is at the last segment)
     i = min(int(np.searchsorted(y, target, side="right")), len(y) - 1)
     y0, y1 = y[i - 1], y[i]
-    cut_x = float(x[i - 1] + (x[i] - x[i - 1]) * (target - y0) / (y1 - y0))
-    gini = float(1.0 - np.sum(np.diff(x) * (y[1:] + y[:-1])))
+    with np.errstate(under="ignore"):  # tiny areas are 0, whatever seterr says
+        cut_x = float(x[i - 1] + (x[i] - x[i - 1]) * (target - y0) / (y1 - y0))
+        gini = float(1.0 - np.sum(np.diff(x) * (y[1:] + y[:-1])))
     with np.errstate(over="ignore"):  # the same total in any row order
         total = ordered_sum(np.clip(arr, 0, None))
     if not np.isfinite(total):

@@ -1163,6 +1163,23 @@ def default_playbook(name: str, *, deadline_days: float | None = None) -> Playbo
 # actions per customer
 
 
+def _nullable(pd: Any, values: np.ndarray, dtype: str) -> Any:
+    """A pandas ``Float64`` or ``Int64`` array (*dtype*) of the float
+    *values* (whole numbers for ``Int64``), NaN as ``<NA>``: a copy.
+
+    The mask is given, not inferred: ``pd.array(values, dtype="Float64")``
+    keeps NaN as a value under pandas' ``future.distinguish_nan_and_na``
+    option, and ``astype("Int64")`` then makes it a sentinel number. *pd*
+    is pandas, imported by the caller (a ``to_pandas``: layers).
+    """
+    x = np.array(values, dtype=np.float64)  # the frame's own copy
+    missing = np.isnan(x)
+    if dtype == "Int64":
+        whole = np.where(missing, 1.0, x).astype(np.int64)  # 1: pandas' fill
+        return pd.arrays.IntegerArray(whole, missing)
+    return pd.arrays.FloatingArray(x, missing)
+
+
 @attrs.frozen(eq=False, repr=False)
 class ActionPlan:
     """The action of each customer: what :func:`actions` returns.
@@ -1297,8 +1314,9 @@ class ActionPlan:
 
         def coded(values: list[str | None]) -> tuple[np.ndarray, list[str]]:
             cats = list(dict.fromkeys(x for x in values if x is not None))
+            position = {x: j for j, x in enumerate(cats)}
             lookup = np.array(
-                [-1 if x is None else cats.index(x) for x in values], dtype=np.int64
+                [-1 if x is None else position[x] for x in values], dtype=np.int64
             )
             return lookup[row_code], cats
 
@@ -1339,9 +1357,9 @@ class ActionPlan:
                     )
                     for col, (c, cats) in self._text_codes().items()
                 },
-                "cadence_days": pd.array(self.cadence_days, dtype="Float64"),
-                "priority": pd.array(self.priority, dtype="Float64").astype("Int64"),
-                "deadline_days": pd.array(self.deadline_days, dtype="Float64"),
+                "cadence_days": _nullable(pd, self.cadence_days, "Float64"),
+                "priority": _nullable(pd, self.priority, "Int64"),
+                "deadline_days": _nullable(pd, self.deadline_days, "Float64"),
             },
             index=idx,
         )
@@ -1659,11 +1677,11 @@ class DueContacts:
         cols: dict[str, Any] = {
             "reason": self.reason.to_categorical(),
             "due_on": self.due_on.astype("datetime64[s]"),
-            "days_since_contact": pd.array(days, dtype="Float64").astype("Int64"),
-            "priority": pd.array(self.priority, dtype="Float64").astype("Int64"),
+            "days_since_contact": _nullable(pd, days, "Int64"),
+            "priority": _nullable(pd, self.priority, "Int64"),
         }
         if self.points is not None:
-            cols["points"] = pd.array(self.points, dtype="Float64")
+            cols["points"] = _nullable(pd, self.points, "Float64")
         frame = pd.DataFrame(cols, index=idx)
         if self.plan is not None:
             for col, (c, cats) in self.plan._text_codes(self.row).items():
@@ -1965,7 +1983,10 @@ def due_contacts(
         Date of birth per customer (missing: unknown, never due); only the
         month and day count. A date of birth after *as_of* is refused.
     birthday_window_days
-        Width of the birthday window in days, ``[0, w)``.
+        Width of the birthday window in days, ``[0, w)``. Birthdays and
+        holidays do not read *last_contact*: they are due on every day of
+        their window, so for a job run more often, make the window the days
+        to the next run (see the playbook page).
     holidays
         ``{name: date}`` or a sequence of dates (named by their ISO text).
     holiday_window_days

@@ -28,6 +28,19 @@ fonts unless CJK characters are among them. On a figure you pass in, only
 the texts custseg draws get these fonts and are drawn as typed (no
 mathtext): texts of yours keep their font and their math.
 
+Your matplotlib settings
+------------------------
+Your style (rcParams set in code, a ``matplotlibrc``, a style sheet)
+applies to the figures custseg makes, but for what custseg sets while it
+draws: the fonts, text drawn as typed (no mathtext, and no TeX whatever
+``text.usetex`` says: class names such as ``no_purchase`` and numbers such
+as ``80%`` are not TeX, and TeX needs LaTeX installed), plain numbers on
+the axes, no top and right spines, the title's size and weight.
+:func:`to_svg` saves with ``svg.*`` and ``savefig.*`` settings of its own
+(images inside the SVG, never a file next to it). An ``MPLBACKEND`` that
+matplotlib does not know keeps matplotlib from being imported: every
+function then raises an :class:`~custseg.errors.InputError` naming it.
+
 Threads
 -------
 matplotlib keeps its styles (``rcParams``) and Python its warning filters
@@ -44,6 +57,7 @@ from __future__ import annotations
 
 import io
 import logging
+import os
 import re
 import sys
 import unicodedata
@@ -288,13 +302,27 @@ class _MissingMatplotlib(CustsegError, ImportError):
 
 
 def _mpl() -> Any:
-    """The matplotlib module, or an error naming the extra to install."""
+    """The matplotlib module, or an error naming the extra to install (or
+    the environment variable that keeps matplotlib from being imported)."""
     try:
         import matplotlib
         import matplotlib.figure
     except ImportError:
         raise _MissingMatplotlib(
             "custseg.plot needs matplotlib: pip install 'custseg[plot]'"
+        ) from None
+    except ValueError as exc:
+        # matplotlib's import sets rcParams["backend"] from $MPLBACKEND and
+        # fails on a name it does not know (a matplotlibrc only warns)
+        backend = os.environ.get("MPLBACKEND", "")
+        if not backend or "backend" not in str(exc):
+            raise
+        raise InputError(
+            "MPLBACKEND",
+            f"(an environment variable) is {backend!r}, not a backend "
+            "matplotlib knows, so matplotlib cannot be imported",
+            fix="unset it (custseg draws without a backend) or set one "
+            "matplotlib lists, e.g. MPLBACKEND=agg",
         ) from None
     return matplotlib
 
@@ -361,8 +389,12 @@ def _drawing() -> Iterator[None]:
         "axes.spines.right": False,
         "axes.titlesize": "medium",
         "axes.titleweight": "bold",
-        # names are data, not TeX: "$5 to $10" or "$\\frac$" drawn as typed
+        # names are data, not TeX: "$5 to $10" or "$\\frac$" drawn as typed;
+        # nor LaTeX, which would need a TeX installation and read "_" and "%"
+        # (no_purchase, 80%) as commands; numbers on the axes plain too
         "text.parse_math": False,
+        "text.usetex": False,
+        "axes.formatter.use_mathtext": False,
     }
     with STATE_LOCK, mpl.rc_context(rc), warnings.catch_warnings():
         # measuring text may look glyphs up; the draw reports them (_GuardedDraw)
@@ -503,27 +535,37 @@ def _texts(ax: Axes, new: bool) -> dict[Any, str]:
 
 def _finish(*axes: Axes, before: dict[Any, str] | None = None) -> None:
     """Fix the fonts of every text drawn (they outlive the rc_context), and
-    draw every text as typed: class names are data, never mathtext.
+    draw every text as typed: class names are data, never mathtext or TeX.
 
     Only what was drawn here: other panels, and the texts *before* (see
     :func:`_texts`) that this drawing left as they were, keep their font
-    and their math (they are the user's own).
+    and their math (they are the user's own). The numbers on the axes
+    drawn are written plain, also on an Axes made under
+    ``text.usetex`` or ``axes.formatter.use_mathtext`` (whose formatter
+    would write ``$\\mathdefault{20}$``, shown as typed).
     """
+    from matplotlib.text import Text
+    from matplotlib.ticker import ScalarFormatter
+
     families = _families()
     seen = before or {}
     for ax in axes:
+        for axis in (ax.xaxis, ax.yaxis):
+            for fmt in (axis.get_major_formatter(), axis.get_minor_formatter()):
+                if isinstance(fmt, ScalarFormatter):
+                    fmt.set_usetex(False)
+                    fmt.set_useMathText(False)
         # materialise the tick labels so they get the families too; ticks
-        # made later copy their font from the first one
+        # made later copy their font (and usetex) from the first one
         ax.get_xticklabels()
         ax.get_yticklabels()
-    from matplotlib.text import Text
-
     for ax in axes:
         for text in ax.findobj(Text):
             if text in seen and seen[text] == text.get_text():
                 continue  # the user's own, left as it was
             text.set_fontfamily(families)
             text.set_parse_math(False)
+            text.set_usetex(False)
 
 
 def _no_customers(ax: Axes, text: dict[str, str]) -> None:
@@ -591,9 +633,12 @@ def _text_sizes(
 ) -> list[tuple[float, float]]:
     """Width and height (points) of each text in the plots' fonts (a text
     of several lines: its widest line, and its lines' heights added up)."""
+    _mpl()  # the first use of matplotlib in some plots: its errors, custseg's
     from matplotlib.backends.backend_agg import RendererAgg
     from matplotlib.font_manager import FontProperties
 
+    # measured as drawn (text.usetex off, see _drawing): no TeX, whatever
+    # the caller's rcParams (ismath=False below)
     renderer = RendererAgg(1, 1, 72)  # type: ignore[no-untyped-call]  # 72 dpi: pixels are points
     prop = FontProperties(family=_families(), size=fontsize, weight=weight)
     logger = logging.getLogger("matplotlib.font_manager")
@@ -618,6 +663,9 @@ def _text_sizes(
 
 
 def _size_pt(fontsize: Any = "medium") -> float:
+    """Points of the font size *fontsize* (``"small"``: relative to
+    ``font.size``); no text is laid out, so no TeX whatever the rcParams."""
+    _mpl()
     from matplotlib.font_manager import FontProperties
 
     return float(FontProperties(size=fontsize).get_size_in_points())
@@ -1986,6 +2034,25 @@ _NUMPY_PRINT: dict[str, Any] = {
 }
 
 
+#: How :func:`to_svg` saves, whatever the caller's rcParams (set in code, a
+#: matplotlibrc, $MATPLOTLIBRC, a style): text kept as text, fixed ids,
+#: images inside the SVG (``svg.image_inline`` False writes each to a
+#: ``.image0.png`` in the working directory, the SVG referring to it), no id
+#: on the ``<svg>`` (two charts of a page would share it), and the figure as
+#: it is (its size, background and dpi: no tight box, no transparency).
+_SVG_SAVE: dict[str, Any] = {
+    "svg.fonttype": "none",
+    "svg.hashsalt": "custseg",
+    "svg.image_inline": True,
+    "svg.id": None,
+    "savefig.dpi": "figure",
+    "savefig.facecolor": "auto",
+    "savefig.edgecolor": "auto",
+    "savefig.transparent": False,
+    "savefig.bbox": None,
+}
+
+
 def _numpy_defaults() -> Any:
     """``np.printoptions`` at NumPy's defaults: context-local in NumPy 2
     (other threads keep theirs); NumPy 1.26 has one set per process, held
@@ -2032,6 +2099,17 @@ def to_svg(obj: Any) -> str:
     which the layout places too: there a save may still differ from the
     one before by a little). A figure in pyplot's list is closed.
 
+    How it is saved does not follow your matplotlib settings (rcParams set
+    in code, a ``matplotlibrc``, ``$MATPLOTLIBRC``, a style): the ``svg.*``
+    and ``savefig.*`` settings are custseg's own for the save. Images (the
+    cells of a heatmap) are inside the SVG, never written to a file next to
+    it (``svg.image_inline``); the ``<svg>`` has no ``id`` (``svg.id``: two
+    charts on a page would share it); and the figure is saved as it is:
+    its size (no ``savefig.bbox="tight"``), its background (no
+    ``savefig.transparent`` or ``savefig.facecolor``), its own dpi. What
+    the figure looks like (a style, ``font.size``, ``figure.dpi``) is the
+    figure's.
+
     Parameters
     ----------
     obj
@@ -2075,14 +2153,13 @@ def to_svg(obj: Any) -> str:
             fix="pass the Axes a custseg.plot function returned",
         )
     buf = io.StringIO()
-    rc = {"svg.fonttype": "none", "svg.hashsalt": "custseg"}
     kept = _SVG_TEXT.set(True)  # not an attribute: the figure may be the caller's
     try:
         # rcParams and the filters are process-wide: one save at a time, so
         # that another thread's call never resets the hash salt mid-save
         with (
             STATE_LOCK,
-            mpl.rc_context(rc),
+            mpl.rc_context(_SVG_SAVE),
             warnings.catch_warnings(),
             _numpy_defaults(),  # the ids hash str() of NumPy numbers
         ):

@@ -660,8 +660,9 @@ class ProfileSchema:
             )
         if not self.fields:
             raise ThresholdError("'hard' and 'soft' must not both be empty")
+        known = set(self.fields)  # (a property: built once here)
         for key in self.field_weights:
-            if key not in self.fields:
+            if key not in known:
                 raise ThresholdError(
                     f"'field_weights' names {key!r}, which is not a profile field"
                     + _hint(key, self.fields)
@@ -1062,11 +1063,11 @@ def _columns(profile: Any) -> tuple[dict[Any, Any], Any, int | None]:
     """(column name -> values, index, row count or None) of a table."""
     if is_pandas(profile) and hasattr(profile, "columns"):
         names = list(profile.columns)
-        dupes = sorted({str(c) for c in names if names.count(c) > 1})
+        dupes, shown = v.repeated(str(c) for c in names)
         if dupes:
             raise InputError(
                 "profile",
-                f"has duplicate column names: {dupes}",
+                f"has duplicate column names: {shown}",
                 fix="give every column its own name",
             )
         return {c: profile[c] for c in names}, profile.index, len(profile)

@@ -915,20 +915,22 @@ def _transitions(
     *before*, -1 for new ones; *left*: the customers of *before* who are
     gone): the same matrix, names and order."""
 
+    classes = [*before.cat.categories, *after.cat.categories]
+    # missing labels are a class of their own, starred if a class is called so
+    missing = outside_names(classes, _MISSING)[0]
+
     def names_codes(col: pd.Series, extra: str) -> tuple[list[str], np.ndarray]:
         names = [str(c) for c in col.cat.categories]
         codes = col.cat.codes.to_numpy().astype(np.int64)
         if (codes < 0).any():  # missing labels: a class of their own
             codes = np.where(codes < 0, len(names), codes)
-            names.append(_MISSING)
+            names.append(missing)
         if extra in names or len(set(names)) < len(names):
             raise ValueError(extra)
         return names, codes
 
     # a class called (new) or (gone): the extra row and column get a '*'
-    new, gone = outside_names(
-        [*before.cat.categories, *after.cat.categories, _MISSING], _NEW, _GONE
-    )
+    new, gone = outside_names([*classes, missing], _NEW, _GONE)
     try:
         b_names, b_codes = names_codes(before, new)
         a_names, a_codes = names_codes(after, gone)
@@ -936,7 +938,9 @@ def _transitions(
         before_text, after_text = before.copy(deep=False), after.copy(deep=False)
         before_text.index = before.index.astype(str)
         after_text.index = after.index.astype(str)
-        return transition_matrix(before_text, after_text, new=new, gone=gone)
+        return transition_matrix(
+            before_text, after_text, new=new, gone=gone, missing=missing
+        )
     # (an earlier run with no customers: every customer is new)
     found = b_codes[np.maximum(pos, 0)] if len(b_codes) else len(b_names)
     rows = np.concatenate([np.where(matched, found, len(b_names)), b_codes[left]])
@@ -964,6 +968,8 @@ def _migrations(
     score edges that differ between the runs ``("", "", "", the warning)``."""
     from ._cli_migrate import (
         _id_text,
+        apart_note,
+        check_order,
         disjoint_classes,
         no_common_class,
         refitted_scores,
@@ -987,6 +993,13 @@ def _migrations(
                 "(ids compared as text)",
                 fix="pass one row per customer (custseg.segment output)",
             )
+    check_order(previous, seg, ("previous", "this run"))
+    where = ("the previous run", "this run")
+    apart = apart_note(old, ids, where)
+    if apart is not None and notes is not None:
+        zh = ("上一期", "本期")
+        shown_apart = apart_note(old, ids, zh, lang) if lang == "zh" else apart
+        notes.append(("", shown_apart or apart, "", apart))
     refit = refitted_scores(previous.set_axis(old), seg.set_axis(ids))
     if refit is not None and notes is not None:  # about every column: no column
         # (the page's text in its language second; the warning in English)

@@ -999,9 +999,7 @@ def _order_ranks(
         )
     order = list(order)
     foreign = [label for label in order if label not in names]
-    twice = sorted(
-        {label for label in order if order.count(label) > 1}, key=order.index
-    )
+    twice = v.repeated(order)[0]
     if foreign or twice:
         problem = (
             f"labels {output!r} never gives: {', '.join(map(repr, foreign))}"

@@ -514,29 +514,44 @@ def _read_file(path: Path) -> Source:
             f"cannot read the rules file: {exc.strerror or exc}",
             "check the path",
         ) from None
-    if len(raw) > MAX_TEXT * 4:
-        raise RulesError(
-            [
-                Diagnostic(
-                    name,
-                    1,
-                    1,
-                    2,
-                    "error",
-                    "limit",
-                    "the rules file is too long",
-                    f"at most {MAX_TEXT:,d} characters",
-                )
-            ]
-        )
-    return _decoded(raw, name)
+    return _decoded(raw, name, "the rules file is too long")
 
 
-def _decoded(raw: bytes, path: str) -> Source:
+def _too_long(path: str, message: str) -> RulesError:
+    return RulesError(
+        [
+            Diagnostic(
+                path,
+                1,
+                1,
+                2,
+                "error",
+                "limit",
+                message,
+                f"at most {MAX_TEXT:,d} characters",
+            )
+        ]
+    )
+
+
+def _decoded(
+    raw: bytes, path: str, too_long: str = "the rules text is too long"
+) -> Source:
+    # the size first: nothing is decoded or indexed line by line past it
+    if len(raw) > MAX_TEXT * 4:  # (4 bytes at most per character)
+        raise _too_long(path, too_long)
     text, problem = decode(raw, path)
     if text is None:
         assert problem is not None
         raise RulesError([problem])
+    return _indexed(path, text)
+
+
+def _indexed(path: str, text: str) -> Source:
+    """*text* indexed for diagnostics, refused at once when it is longer
+    than the limit (the index costs time per line)."""
+    if len(text) > MAX_TEXT:
+        raise _too_long(path, f"rules text of {len(text):,d} characters is too long")
     return Source(path, text)
 
 
@@ -618,7 +633,7 @@ def _text_source(text: object, path: str, caller: str) -> Source:
     if isinstance(text, bytes | bytearray | memoryview):
         return _decoded(bytes(text), path)
     if isinstance(text, str):
-        return Source(path, text)
+        return _indexed(path, text)
     raise _argument_error(
         f"{caller}() takes rules text (str or bytes), got {type(text).__name__}",
         "to read a file or a preset, use rules.load(path_or_name)",
@@ -779,7 +794,7 @@ def check(
         elif isinstance(text_or_path, str) and (
             text is True or (text is None and _looks_like_text(text_or_path))
         ):
-            source = Source("<string>", text_or_path)
+            source = _indexed("<string>", text_or_path)
         elif isinstance(text_or_path, str):
             if "\n" in text_or_path:
                 raise _argument_error(

@@ -551,6 +551,11 @@ def _contradiction(
 
     # an aggregate over one row is unknown (not the row's own value)
     env = Env(1, env_values, resolve, fixed=dict.fromkeys(keys, math.nan) or None)
+    # what *name* reads first, each before what reads it (as a run computes
+    # them): a lazy read would recurse once per value of a long chain; the
+    # Env computes each on its first read and keeps it
+    for n in _dependency_order(name, computed, reads, env_values):
+        env.values[n]
     result = env.values[name]
     if derived[name].expr.type == BOOL:
         true, false = np.asarray(result), getattr(result, "false", None)
@@ -580,6 +585,42 @@ def _contradiction(
         f"a given {name} is taken as given, the values it is computed from "
         f"ignored: leave {name} out to have it computed, or fix the values",
     )
+
+
+def _dependency_order(
+    name: str,
+    computed: Sequence[str],
+    reads: Mapping[str, frozenset[str]],
+    known: Mapping[str, Any],
+) -> list[str]:
+    """*computed* (what *name* reads, *name* first) ordered so that each one
+    comes after the ones it reads, skipping the *known* values: an
+    iterative depth-first walk, so a chain of any length is ordered without
+    recursion.
+
+    >>> reads = {"c": frozenset({"b", "x"}), "b": frozenset({"a"}), "a": frozenset()}
+    >>> _dependency_order("c", ["c", "b", "a"], reads, {"x": 1})
+    ['a', 'b', 'c']
+    """
+    wanted = set(computed) - set(known)
+    order: list[str] = []
+    placed: set[str] = set()
+    stack: list[tuple[str, bool]] = [(name, False)]
+    while stack:
+        n, expanded = stack.pop()
+        if n in placed:
+            continue
+        if expanded:
+            placed.add(n)
+            order.append(n)
+            continue
+        stack.append((n, True))
+        stack.extend(
+            (r, False)
+            for r in sorted(reads.get(n, frozenset()))
+            if r in wanted and r not in placed and r != name
+        )
+    return order
 
 
 def _given_array(value: Any) -> Any:

@@ -10,7 +10,7 @@ import numbers
 import re
 import tomllib
 import unicodedata
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping, Set
 from typing import Any, Literal
 
 import attrs
@@ -820,6 +820,18 @@ class RuleSet:
             for r in ts.rules:
                 yield r.when
 
+    def _left_out(self, absent: Set[str]) -> dict[str, tuple[str, ...]]:
+        """The outputs that read an *absent* (optional) field, each with the
+        absent fields it reads, in the order of :attr:`fields`."""
+        if not absent:
+            return {}
+        out = {}
+        for name, reads in self.fields_read().items():
+            missing = reads & absent  # once per output: fields x outputs in all
+            if missing:
+                out[name] = tuple(f for f in self.fields if f in missing)
+        return out
+
     def fields_read(self) -> dict[str, frozenset[str]]:
         """The declared fields each derived value, table, segmentation and tag
         set reads, directly or through other outputs of the file.
@@ -1103,13 +1115,7 @@ class RuleSet:
         n = env.n
         labels: dict[str, Labels] = {}
         explained: dict[str, np.ndarray] = {}
-        left_out: dict[str, tuple[str, ...]] = {}
-        if absent:
-            for name, reads in self.fields_read().items():
-                if reads & absent:
-                    left_out[name] = tuple(
-                        f for f in self.fields if f in absent & reads
-                    )
+        left_out = self._left_out(absent)
         for name in self.order:
             if name in self.skip or name in left_out:
                 continue
@@ -1225,9 +1231,7 @@ def _columns_of(data: Any) -> tuple[dict[str, Any], Any, str]:
         return cols, data.index, "RfmScores"
     if hasattr(data, "columns") and hasattr(data, "index"):
         if len(set(data.columns)) != len(data.columns):
-            dupes = sorted(
-                {str(c) for c in data.columns if list(data.columns).count(c) > 1}
-            )
+            dupes = sorted(str(c) for c in v.repeated(data.columns)[0])
             raise InputError(
                 dupes[0], "names more than one column", fix="rename the duplicates"
             )
@@ -1606,16 +1610,33 @@ class _Builder:
                 )
 
     def number(self, value: Any, path: tuple[str, ...]) -> float | None:
-        if (
-            isinstance(value, bool)
-            or not isinstance(value, int | float)
-            or abs(value) > 1e300  # before float(): a huge int would overflow it
-            or not math.isfinite(value)
-        ):
+        """*value* as a float, or None after a diagnostic at *path*.
+
+        Numbers obey the limit of numbers in conditions and parameters:
+        beyond it float64 is not exact (a break ``9007199254740993`` would
+        be ``2**53``, and a value below it would be labelled as above it)."""
+        if isinstance(value, bool) or not isinstance(value, int | float):
             self.at_key(
                 path,
                 "bad-value",
                 f"'{path[-1]}' must be a finite number, got {value!r}",
+            )
+            return None
+        # compare before any float conversion: a 400-digit int overflows it
+        if isinstance(value, float) and not math.isfinite(value):
+            self.at_key(
+                path,
+                "bad-value",
+                f"'{path[-1]}' must be a finite number, got {value!r}",
+                _NUMBER_LIMIT,
+            )
+            return None
+        if abs(value) > MAX_NUMBER:
+            self.at_key(
+                path,
+                "limit",
+                f"'{path[-1]}' is too large: {v.describe(value)}",
+                _NUMBER_LIMIT,
             )
             return None
         return float(value)

@@ -601,15 +601,88 @@ def decode(raw: bytes, path: str) -> tuple[str | None, Diagnostic | None]:
 
 # ------------------------------------------------------------------ nesting
 
-# strings and comments, whose brackets and dots are not structure
-_OPAQUE = re.compile(
-    r'"""(?:[^"\\]|\\.|"(?!""))*+"""'
-    r"|'''(?:[^']|'(?!''))*+'''"
-    r'|"(?:[^"\\\n]|\\.)*+"'
-    r"|'[^'\n]*+'"
-    r"|#[^\n]*+",
-    re.DOTALL,
-)
+# strings and comments, whose brackets and dots are not structure: each
+# body read possessively from its opening quote (no backtracking), then the
+# closing quote looked for where the body stops
+_OPAQUE_START = re.compile(r"[\"'#]")
+_ML_BASIC_BODY = re.compile(r'(?:[^"\\]|\\.|"(?!""))*+', re.DOTALL)
+_BASIC_BODY = re.compile(r'(?:[^"\\\n]|\\.)*+', re.DOTALL)
+_LITERAL_BODY = re.compile(r"[^'\n]*+")
+
+
+def _body_end(body: re.Pattern[str], text: str, pos: int) -> int:
+    """Where the string body *body* read from *pos* stops."""
+    m = body.match(text, pos)
+    assert m is not None  # every body pattern matches the empty string
+    return m.end()
+
+
+def _opaque_spans(text: str) -> list[tuple[int, int]]:
+    r"""(start, end) of the strings and comments of *text*, in order, in
+    time linear in the text.
+
+    A string is a basic one (``"..."``, on one line but for escaped line
+    ends), a literal one (``'...'``, on one line), or a multi-line one of
+    either kind; an opener that does not close is no string, and the scan
+    goes on one character after it (so ``'''`` without a close is the
+    empty ``''`` then ``'``), as a regular expression search would. A failed
+    attempt is remembered, not repeated: a basic string that does not close
+    fails for every quote its body stepped over (each follows a backslash,
+    so its own body is the rest of the same scan), and a multi-line string
+    that does not close fails for every later opener (its body is a suffix
+    of the same scan: an opener ends in a quote, which no escape skips).
+    Rescanning instead would cost the length of the line per quote on an
+    unterminated ``"\"\"\"...``.
+
+    >>> _opaque_spans('a = "x" # c\nb = \'y\'')
+    [(4, 7), (8, 11), (16, 19)]
+    >>> _opaque_spans('d = "\\"\\"')  # unterminated: no span
+    []
+    """
+    spans: list[tuple[int, int]] = []
+    basic_fails_before = 0  # a basic string opening before this does not close
+    ml_basic_closes = ml_literal_closes = True
+    pos, n = 0, len(text)
+    while pos < n:
+        m = _OPAQUE_START.search(text, pos)
+        if m is None:
+            break
+        start = m.start()
+        ch = text[start]
+        end = -1
+        if ch == "#":
+            nl = text.find("\n", start)
+            end = n if nl < 0 else nl
+        elif ch == '"':
+            if ml_basic_closes and text.startswith('"""', start):
+                stop = _body_end(_ML_BASIC_BODY, text, start + 3)
+                if text.startswith('"""', stop):
+                    end = stop + 3
+                else:
+                    ml_basic_closes = False
+            if end < 0 and start >= basic_fails_before:
+                stop = _body_end(_BASIC_BODY, text, start + 1)
+                if text.startswith('"', stop):
+                    end = stop + 1
+                else:
+                    basic_fails_before = stop
+        else:
+            if ml_literal_closes and text.startswith("'''", start):
+                stop = text.find("'''", start + 3)
+                if stop >= 0:
+                    end = stop + 3
+                else:
+                    ml_literal_closes = False
+            if end < 0:
+                stop = _body_end(_LITERAL_BODY, text, start + 1)
+                if text.startswith("'", stop):
+                    end = stop + 1
+        if end < 0:  # no string opens here: try the next character
+            pos = start + 1
+        else:
+            spans.append((start, end))
+            pos = end
+    return spans
 
 
 def _dotted_chain(parts: int) -> re.Pattern[str]:
@@ -632,16 +705,16 @@ def nesting_problems(
     text = source.text
     pieces: list[str] = []
     last = 0
-    for m in _OPAQUE.finditer(text):
-        pieces.append(text[last : m.start()])
-        body = m.group()
-        if m.group()[0] == "#":
+    for start, end in _opaque_spans(text):
+        pieces.append(text[last:start])
+        body = text[start:end]
+        if body[0] == "#":
             pieces.append(" " * len(body))
         elif "\n" in body:
             pieces.append(re.sub(r"[^\n]", "_", body))
         else:
             pieces.append("_" * len(body))
-        last = m.end()
+        last = end
     pieces.append(text[last:])
     blank = "".join(pieces)
     out: list[Diagnostic] = []
