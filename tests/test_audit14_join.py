@@ -130,3 +130,24 @@ def test_a_class_called_missing_beside_empty_labels(
         ]
     )
     assert code == 0, err
+
+
+def test_report_sentences_keep_sub_cent_amounts() -> None:
+    """Q3 in the page: the ABC cuts and the refunds' total of a 3-decimal
+    currency were written in cents ("A from 0.00, B from 0.00")."""
+    rng = np.random.default_rng(2)
+    n = 60
+    tx = pd.DataFrame(
+        {
+            "customer_id": [f"k{i:03d}" for i in range(n)],
+            "date": [f"2024-0{1 + i % 9}-1{i % 9}" for i in range(n)],
+            "amount": np.round(rng.uniform(0.001, 0.009, n), 3),
+        }
+    )
+    tx.loc[0, "amount"] = -0.003  # a refund
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        rep = custseg.report(tx, charts=False)
+        edges = rep.result.abc_edges
+    assert edges is not None and edges.a_min < 0.01
+    assert f"A from {edges.a_min:,}" in rep.html and "A from 0.00," not in rep.html

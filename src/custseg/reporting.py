@@ -35,7 +35,7 @@ import pandas as pd
 from . import __version__
 from . import _validate as v
 from ._exact import order_free_sums
-from ._files import parse_date_column, read_table, write_atomic
+from ._files import _CENT_NOISE, parse_date_column, read_table, write_atomic
 from .errors import CustsegError, CustsegWarning, InputError, ThresholdError
 from .frame import SegmentResult, _load_rules, dropped_customers, segment
 from .lifecycle import LifecycleWindows
@@ -1322,6 +1322,21 @@ def _figure(svg: str, caption: str) -> str:
     )
 
 
+def _money(x: float) -> str:
+    """An amount in a sentence as the files write it: in cents when it is
+    whole cents but for float noise (``1,234.50``), else every digit it has
+    (``0.004``: a cut between sub-cent amounts is not ``0.00``).
+
+    >>> _money(1234.5), _money(232.07999999999998), _money(0.004), _money(-12345.125)
+    ('1,234.50', '232.08', '0.004', '-12,345.125')
+    """
+    x = float(x)
+    cents = round(x, 2) if abs(x) < 1e15 else x
+    if not math.isfinite(x) or abs(x - cents) <= _CENT_NOISE * max(1.0, abs(x)):
+        return f"{cents + 0.0:,.2f}"
+    return f"{x:,}"
+
+
 def _spend_notes(parts: _Parts, lang: str) -> tuple[str, str]:
     """The notes on the totals when they differ (some customer's net spend
     is below 0): the ABC classes and Pareto figures are of the positive
@@ -1334,9 +1349,9 @@ def _spend_notes(parts: _Parts, lang: str) -> tuple[str, str]:
     word = t["customer_word"] if n == 1 else t["customers_word"]
     figures = {
         "n": f"{n:,d} {word}",
-        "positive": f"{positive:,.2f}",
-        "negative": f"{negative:,.2f}",
-        "net": f"{positive + negative:,.2f}",
+        "positive": _money(positive),
+        "negative": _money(negative),
+        "net": _money(positive + negative),
     }
     return t["positive_basis"].format(**figures), t["net_basis"].format(**figures)
 
@@ -1585,8 +1600,8 @@ def _rules_html(parts: _Parts, lang: str) -> str:
                 t["abc_note"].format(
                     a=f"{100 * cut[0]:g}%",
                     b=f"{100 * cut[1]:g}%",
-                    a_min=f"{res.abc_edges.a_min:,.2f}",
-                    b_min=f"{res.abc_edges.b_min:,.2f}",
+                    a_min=_money(res.abc_edges.a_min),
+                    b_min=_money(res.abc_edges.b_min),
                 )
             )
             + "</p>"
