@@ -421,7 +421,10 @@ _WHOLE = re.compile(r"\.0+\Z")
 def _loose(x: Any) -> str:
     """An id as text without what exports change: spaces around it, letter
     case, a ``.0`` of a float column, leading zeros (``" C07.0"`` -> ``"c7"``)."""
-    return _WHOLE.sub("", str(x).strip().lower()).lstrip("0")
+    text = str(x).strip().lower()
+    if "." in text:  # (most ids have none: no regular expression for them)
+        text = _WHOLE.sub("", text)
+    return text.lstrip("0")
 
 
 def written_apart(ours: Iterable[Any], theirs: Iterable[Any]) -> tuple[int, Any, Any]:

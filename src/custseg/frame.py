@@ -433,7 +433,7 @@ def _some_apart(source: str, ids: pd.Index, buyers: pd.Index) -> str | None:
         f"{n:,} customer {who} of the {source} {verb} a buyer's only once "
         f"written alike (such as {_short(a)} there and {_short(b)} in the "
         "transactions), so each of those customers is counted twice, once "
-        "without purchases and once without their record: ids match only as "
+        f"without purchases and once without their {source}: ids match only as "
         "written (17850.0 and 17850, 00017 and 17 are different ids); write "
         "them the same way in both"
     )
