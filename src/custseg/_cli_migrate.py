@@ -353,20 +353,21 @@ def run_day(df: pd.DataFrame) -> pd.Timestamp | None:
 
 
 def check_order(
-    before: pd.DataFrame, after: pd.DataFrame, names: tuple[str, str]
+    before: pd.DataFrame, after: pd.DataFrame, names: tuple[str, str], fix: str
 ) -> None:
     """Refuse two runs given in the wrong order (*before* made for a later
     day than *after*, :func:`run_day`): customers who arrived in between
-    would count as gone. *names* name the two in the message."""
+    would count as gone. *names* name the two in the message (the field,
+    then a phrase: ``"the run of AFTER"``), *fix* says what to do."""
     first, last = run_day(before), run_day(after)
     if first is not None and last is not None and first > last:
         raise InputError(
             names[0],
-            f"is a run of {first:%Y-%m-%d}, after the run of {names[1]} "
+            f"is a run of {first:%Y-%m-%d}, after {names[1]} "
             f"({last:%Y-%m-%d}; a run's day is a customer's last_purchase plus "
             "recency_days): compared in this order, customers who arrived in "
             "between would count as gone",
-            fix=f"give the earlier run as {names[0]} and the later as {names[1]}",
+            fix=fix,
         )
 
 
@@ -542,7 +543,12 @@ def _cmd(args: argparse.Namespace) -> int:
     before = _read(args.before, args.sep, args.encoding)
     after = _read(args.after, args.sep, args.encoding)
     columns = _columns(before, after, args.column)
-    check_order(before, after, ("BEFORE", "AFTER"))
+    check_order(
+        before,
+        after,
+        ("BEFORE", "the run of AFTER"),
+        "give the earlier run first: custseg migrate EARLIER LATER",
+    )
     for note in (
         apart_note(before.index, after.index, ("BEFORE", "AFTER")),
         refitted_scores(before, after),

@@ -993,7 +993,12 @@ def _migrations(
                 "(ids compared as text)",
                 fix="pass one row per customer (custseg.segment output)",
             )
-    check_order(previous, seg, ("previous", "this run"))
+    check_order(
+        previous,
+        seg,
+        ("previous", "the day of this report"),
+        "give an earlier run as previous (custseg segment --as-of an earlier day)",
+    )
     where = ("the previous run", "this run")
     apart = apart_note(old, ids, where)
     if apart is not None and notes is not None:
