@@ -21,6 +21,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import custseg
+from conftest import HAS_PYARROW
 from custseg import cli
 from custseg.datasets import simulate_transactions
 from custseg.frame import read_table, write_table
@@ -99,7 +100,10 @@ def test_no_match_warning_names_a_buyer_of_the_transactions() -> None:
 
 
 @settings(max_examples=4, deadline=None, suppress_health_check=_FIXTURE_OK)
-@given(st.sampled_from(["missing", "missing*"]), st.sampled_from(["csv", "parquet"]))
+@given(
+    st.sampled_from(["missing", "missing*"]),
+    st.sampled_from(["csv", "parquet"] if HAS_PYARROW else ["csv"]),
+)
 def test_a_class_called_missing_beside_empty_labels(
     tmp_path: Path, name: str, ext: str
 ) -> None:
