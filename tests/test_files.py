@@ -15,7 +15,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pytest
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from conftest import needs_pyarrow
@@ -596,6 +596,7 @@ class TestWriteTable:
             max_size=20,
         )
     )
+    @example([-0.0078125, -0.001, -1e-13, -0.004999999])  # near zero, both sides
     def test_money_is_cents(self, values: list[float]) -> None:
         """Every money value is written with two decimals when it is whole
         cents up to float noise (1e-12 of it), else as its shortest exact
@@ -611,8 +612,9 @@ class TestWriteTable:
             if np.isinf(value):
                 assert text == ("inf" if value > 0 else "-inf")
                 continue
-            assert not text.startswith("-0.00"), text
             cents = round(value, 2)
+            # no negative zero cents; -0.0078125 (not cents) is written whole
+            assert text != "-0.00", text
             if abs(value - cents) <= 1e-12 * max(1.0, abs(value)):
                 assert len(text.rsplit(".", 1)[1]) == 2, text
                 assert float(text) == cents or abs(float(text) - value) <= 1e-12 * abs(

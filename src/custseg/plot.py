@@ -696,6 +696,7 @@ def _wrap(
     megabytes costs no more than one of a few hundred characters, and gives
     the same lines as the whole name would.
 
+    >>> import pytest; mpl = pytest.importorskip("matplotlib")
     >>> _wrap("Champions")
     'Champions'
     >>> print(_wrap("High-value customers who bought in the last month", width=160))
@@ -749,6 +750,7 @@ def _line_chars(width: float) -> int:
     "l", are more than a quarter; a hair space is the exception, and only
     makes :func:`_wrap` cut its name longer).
 
+    >>> import pytest; mpl = pytest.importorskip("matplotlib")
     >>> _line_chars(260.0) >= 260 / (0.278 * 10)   # 10-point text
     True
     """

@@ -211,8 +211,11 @@ def _text_missing(
     if not short.all():
         long_rows = np.flatnonzero(~short)
         sub = text[long_rows]
+        end = length[long_rows]
         edge = np.strings.isspace(np.strings.slice(sub, 0, 1))
-        edge |= np.strings.isspace(np.strings.slice(sub, -1, None))
+        # the last character by its position: NumPy 2.3.0 took slice(sub, -1,
+        # None) for the whole text
+        edge |= np.strings.isspace(np.strings.slice(sub, end - 1, end))
         short[long_rows[edge]] = True
     rows = np.flatnonzero(short)
     missing = np.zeros(len(text), dtype=bool)
