@@ -205,7 +205,7 @@ def test_narrow_float_labels_meet_their_decimal(
     they print as (float64) in the other: nobody moves."""
     if container == "category":
         width = np.float32  # pandas has no float16 index
-    with np.errstate(over="ignore"):
+    with np.errstate(over="ignore", under="ignore"):
         narrow = np.asarray(values, dtype=np.float32).astype(width)
     if not np.isfinite(narrow).all():
         return

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import importlib.util
+import math
 import re
 import warnings
 from html.parser import HTMLParser
@@ -470,7 +471,9 @@ def test_score_ranges_match_score(cuts: list[float], better: bool) -> None:
     edges = ScoreEdges(tuple(cuts))
     ranges = _score_ranges(cuts, edges.bins, better)
     values = [
-        v for c in cuts for v in (np.nextafter(c, -np.inf), c, np.nextafter(c, np.inf))
+        v
+        for c in cuts
+        for v in (math.nextafter(c, -math.inf), c, math.nextafter(c, math.inf))
     ]
     got = score(values, edges, higher_is_better=better)
     for x, s in zip(values, got.tolist(), strict=True):

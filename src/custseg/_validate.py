@@ -1907,9 +1907,9 @@ def exact_sides(
         # its shortest print, 1.152921504606847e+18 for 2**60, is not it)
         at = _decimal.Decimal(int(cut) if abs(cut) >= _EXACT else repr(cut))
         if exact > at:
-            out[i] = np.nextafter(cut, np.inf)
+            out[i] = math.nextafter(cut, math.inf)  # no NumPy underflow
         elif exact < at:
-            out[i] = np.nextafter(cut, -np.inf)
+            out[i] = math.nextafter(cut, -math.inf)
     return out
 
 
@@ -1934,8 +1934,8 @@ def _exact_int_sides(arr: np.ndarray, cuts: Iterable[float | None]) -> np.ndarra
             above, below = on_cut & (arr > exact), on_cut & (arr < exact)
         if above.any() or below.any():
             out = wide.copy() if out is None else out  # wide stays as read
-            out[above] = np.nextafter(cut, np.inf)
-            out[below] = np.nextafter(cut, -np.inf)
+            out[above] = math.nextafter(cut, math.inf)
+            out[below] = math.nextafter(cut, -math.inf)
     return arr if out is None else out
 
 

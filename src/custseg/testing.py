@@ -188,9 +188,10 @@ def _near(points: set[float], integer: bool, lo: float, hi: float) -> list[Any]:
             near |= {math.floor(c) - 1, math.floor(c), math.ceil(c), math.ceil(c) + 1}
         else:
             near |= {
-                float(np.nextafter(c, -np.inf)),
+                # math's: NumPy's signals underflow next to 0 (np.seterr)
+                math.nextafter(c, -math.inf),
                 float(c),
-                float(np.nextafter(c, np.inf)),
+                math.nextafter(c, math.inf),
             }
     kept = sorted(x for x in near if lo <= x <= hi)
     return [int(x) for x in kept] if integer else kept

@@ -464,7 +464,7 @@ def _central(func: str, arr: np.ndarray, q: float) -> float:
             return float(np.median(x))
         return float(np.quantile(x, q))
 
-    with np.errstate(over="ignore", invalid="ignore"):
+    with np.errstate(over="ignore", invalid="ignore", under="ignore"):
         out = value(arr)
         if not math.isfinite(out) and np.isfinite(arr).all():
             scale = float(np.abs(arr).max())

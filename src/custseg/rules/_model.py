@@ -764,7 +764,7 @@ class RuleSet:
             return None
         start = float(table.breaks[names.index("gone") - 1])
         if table.closed == "right":  # the stage is recency > start
-            start = float(np.nextafter(start, np.inf))
+            start = math.nextafter(start, math.inf)
         return start if start > 0 else None
 
     @property
