@@ -318,7 +318,9 @@ def test_empty_text_id_is_not_written_to_text_files(suffix, index, tmp_path):
     )
     with pytest.raises(custseg.InputError, match="empty text") as info:
         write_table(df, tmp_path / f"out{suffix}")
-    assert f"first at row {index.index('') + 1}" in str(info.value)
+    # rows counted from 0 like every InputError (it said row 1 for row 0)
+    assert (info.value.first_row, info.value.n_rows) == (index.index(""), 1)
+    assert f"first at row {index.index('')}, 1 row affected" in str(info.value)
     assert not (tmp_path / f"out{suffix}").exists()
     write_table(df.rename(index={"": "x"}), tmp_path / f"ok{suffix}")
     back = read_table(tmp_path / f"ok{suffix}", text_columns=["customer_id"])

@@ -144,7 +144,23 @@ class TestChecking:
             (
                 'given = { visits = "3" }\nexpect = { band = "many" }',
                 "bad-value",
-                "is a integer",
+                "'visits' is an integer: got '3'",
+            ),
+            (
+                'given = { spend = "3" }\nexpect = { band = "many" }',
+                "bad-value",
+                "'spend' is a number: got '3'",
+            ),
+            (  # 2**53 + 1: refused as too large, not as "not an integer"
+                'given = { visits = 9007199254740993 }\nexpect = { band = "many" }',
+                "bad-value",
+                "beyond 2**53",
+            ),
+            (
+                "given = { visits = 3, spend = -9007199254740993 }\n"
+                'expect = { band = "many" }',
+                "bad-value",
+                "'spend' = -9007199254740993 is beyond 2**53",
             ),
             (
                 'given = { visits = 3, kind = "shop" }\nexpect = { band = "many" }',

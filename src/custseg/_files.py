@@ -2049,12 +2049,13 @@ def _refuse_empty_ids(index: pd.Index, path: str | os.PathLike[str]) -> None:
             continue
         empty = np.asarray(values == "", dtype=bool)
         if empty.any():
-            first, count = int(np.flatnonzero(empty)[0]), int(empty.sum())
+            # rows counted from 0, as every other InputError counts them
             raise InputError(
                 str(path),
-                f"cannot hold the customer id '' (empty text) of {count:,d} "
-                f"row{'s' * (count != 1)} (first at row {first + 1}): in a text "
-                "file its empty cell reads back as a missing id",
+                "cannot hold the customer id '' (empty text): in a text file "
+                "its empty cell reads back as a missing id",
+                first_row=int(np.flatnonzero(empty)[0]),
+                n_rows=int(empty.sum()),
                 fix="write a .parquet file, or give those customers an id",
             )
 

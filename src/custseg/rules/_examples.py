@@ -638,13 +638,22 @@ def _check_given(
         spec = fields[name]
         kind = spec.kind
         if kind in ("number", "integer"):
+            article = "an" if kind == "integer" else "a"
             if isinstance(value, bool) or not isinstance(value, int | float):
-                return ("bad-value", f"{name!r} is a {kind}: got {value!r}", "")
+                return ("bad-value", f"{name!r} is {article} {kind}: got {value!r}", "")
             if not math.isfinite(value):
                 return (
                     "bad-value",
                     f"{name!r} must be finite: got {value!r}",
                     "leave it out for missing",
+                )
+            if isinstance(value, int) and abs(value) > 2**53:
+                # evaluated as float64, it would be another number
+                return (
+                    "bad-value",
+                    f"{name!r} = {value} is beyond 2**53, where numbers are "
+                    "no longer exact",
+                    "give a value of at most 9007199254740992 in size",
                 )
             if kind == "integer" and float(value) != int(value):
                 return ("bad-value", f"{name!r} is an integer: got {value!r}", "")
