@@ -15,6 +15,7 @@ LAYER = {
     "_threads": 0,
     "_factorize": 1,
     "summary": 1,
+    "orders": 1,
     "rfm": 1,
     "pareto": 1,
     "lifecycle": 1,

@@ -78,6 +78,7 @@ from .migration import (
     segment_history,
     transition_matrix,
 )
+from .orders import Orders, orders_from_lines
 from .ownership import (
     Assignment,
     assign_owners,
@@ -196,6 +197,7 @@ __all__ = [
     "LoyaltyThresholds",
     "NeedsThresholds",
     "NpsResult",
+    "Orders",
     "ParetoSummary",
     "Playbook",
     "ProfileCompleteness",
@@ -243,6 +245,7 @@ __all__ = [
     "neglected",
     "nps",
     "nps_band",
+    "orders_from_lines",
     "pareto_summary",
     "profile_completeness",
     "quantile_edges",

@@ -382,9 +382,9 @@ def _load_rules(
 
 def _check_columns(tx: pd.DataFrame, args: argparse.Namespace) -> None:
     shown = ", ".join(repr(str(c)) for c in list(tx.columns)[:20])
-    for flag in ("customer", "date", "amount"):
-        name = getattr(args, flag)
-        if name not in tx.columns:
+    for flag in ("customer", "date", "amount", "order"):
+        name = getattr(args, flag, None)
+        if name is not None and name not in tx.columns:
             raise InputError(
                 name,
                 f"is not a column of the data (columns: {shown})",
@@ -456,6 +456,7 @@ def _segment_kwargs(args: argparse.Namespace) -> dict[str, Any]:
         "bins": _bins_option(args),
         "frequency": _FREQUENCY[args.frequency],
         "zero_amount": args.zero_amount,
+        "order": getattr(args, "order", None),
         "records": getattr(args, "records_frame", None),
         "contacts": getattr(args, "contacts_frame", None),
     }
@@ -695,7 +696,12 @@ def _read_inputs(
     their extension, and contact dates are ISO 8601 or YYYYMMDD).
     """
     _check_distinct(
-        {"--customer": args.customer, "--date": args.date, "--amount": args.amount}
+        {
+            "--customer": args.customer,
+            "--date": args.date,
+            "--amount": args.amount,
+            "--order": args.order,
+        }
     )
     _check_encoding(args.encoding)
     date_format = check_date_format(args.date_format)
@@ -707,7 +713,7 @@ def _read_inputs(
         args.input,
         sep=args.sep,
         encoding=args.encoding,
-        text_columns=[args.customer],
+        text_columns=[args.customer] + ([args.order] if args.order else []),
         exact_numbers=[args.amount],
     )
     _check_columns(tx, args)
@@ -1007,6 +1013,15 @@ def _segment_options(seg: argparse.ArgumentParser) -> None:
         default="amount",
         metavar="COLUMN",
         help="amount column; refunds are negative (default: amount)",
+    )
+    columns.add_argument(
+        "--order",
+        default=None,
+        metavar="COLUMN",
+        help="order id column, when each row is one line of an order (one row "
+        "per product): a customer's lines sharing an order id are one purchase, "
+        "dated by the earliest, their amounts summed (read as text; default: "
+        "each row is a transaction)",
     )
     columns.add_argument(
         "--records",

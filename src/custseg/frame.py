@@ -139,12 +139,29 @@ def _facts(
     frame_arg: str = "df",
 ) -> CustomerFacts:
     if _engines.is_engine_frame(df):  # False at once for pandas
+        if options.get("order") is not None:
+            kind = f"{type(df).__module__.split('.')[0]} {type(df).__name__}"
+            raise InputError(
+                "order",
+                f"(order lines) is not supported yet for a {kind}, whose "
+                "summary runs in its engine",
+                fix="collapse the lines in the engine first (group by customer and "
+                "order: the earliest date, the summed amount) and pass that "
+                "frame without order=, or pass a pandas DataFrame",
+            )
         # other engines: the summary runs in the engine (custseg.engines)
         return _engines.native_facts(
-            df, customer, date, amount, as_of, options, need_rows=need_rows
+            df,
+            customer,
+            date,
+            amount,
+            as_of,
+            {k: x for k, x in options.items() if k != "order"},
+            need_rows=need_rows,
         )
     options = dict(options)
     date_format = options.pop("date_format", None)
+    order = options.pop("order", None)
     ids = _column(df, customer, "customer", frame_arg)
     date_col = _column(df, date, "date", frame_arg)
     amounts = _column(df, amount, "amount", frame_arg)
@@ -157,6 +174,9 @@ def _facts(
         )
     dates = parse_date_column(date_col, str(date), date_format=date_format)
     fields = (str(customer), str(date), str(amount))
+    if order is not None:
+        options["order_id"] = _column(df, order, "order", frame_arg)
+        options["order_field"] = str(order)
     return _summarize(ids, dates, amounts, as_of=as_of, fields=fields, **options)
 
 
@@ -710,6 +730,7 @@ def summarize_frame(
     frequency: Literal["transactions", "days"] = ...,
     zero_amount: Literal["purchase", "ignore"] = ...,
     after_as_of: AfterPolicy = ...,
+    order: Hashable | None = ...,
 ) -> pd.DataFrame: ...
 @overload
 def summarize_frame(
@@ -724,6 +745,7 @@ def summarize_frame(
     frequency: Literal["transactions", "days"] = ...,
     zero_amount: Literal["purchase", "ignore"] = ...,
     after_as_of: AfterPolicy = ...,
+    order: Hashable | None = ...,
 ) -> Any: ...
 def summarize_frame(
     df: Any,
@@ -737,6 +759,7 @@ def summarize_frame(
     frequency: Literal["transactions", "days"] = "transactions",
     zero_amount: Literal["purchase", "ignore"] = "purchase",
     after_as_of: AfterPolicy = "raise",
+    order: Hashable | None = None,
 ) -> Any:
     """:func:`~custseg.summarize` on a DataFrame of transactions.
 
@@ -767,6 +790,11 @@ def summarize_frame(
         :func:`parse_date_column`).
     frequency, zero_amount, after_as_of
         As for :func:`~custseg.summarize`.
+    order
+        Order id column, when the rows are order lines (one row per product
+        of a basket): each order (a customer's lines sharing an order id)
+        is then one transaction, as ``order_id=`` of
+        :func:`~custseg.summarize` makes it. pandas frames only.
 
     Returns
     -------
@@ -796,6 +824,7 @@ def summarize_frame(
         "frequency": frequency,
         "zero_amount": zero_amount,
         "after_as_of": after_as_of,
+        "order": order,
     }
     facts = _facts(df, customer, date, amount, as_of, options)
     out = _facts_frame(facts, customer)
@@ -1212,6 +1241,7 @@ def segment(
     contacts: pd.DataFrame | str | os.PathLike[str] | None = None,
     encoding: str | None = None,
     aggregates: dict[str, float] | None = None,
+    order: Hashable | None = None,
 ) -> SegmentResult:
     """From transactions to one row of segments per customer, in one call.
 
@@ -1318,6 +1348,13 @@ def segment(
         Values of the rules' population aggregates to use instead of fitting
         them on these customers (from an earlier result:
         ``result.aggregates``; see :meth:`custseg.rules.RuleSet.aggregates`).
+    order
+        Order id column, when the rows are order lines (one row per product
+        of a basket, as in most order exports): each order, the lines of a
+        customer sharing an order id, is then one transaction, dated by its
+        earliest line, its amount the sum of its lines (see
+        :func:`custseg.orders_from_lines`); read as text from a file.
+        pandas frames and files only.
 
     Returns
     -------
@@ -1387,6 +1424,7 @@ def segment(
         contacts=contacts,
         encoding=encoding,
         aggregates=aggregates,
+        order=order,
     )
     for note in result.diagnostics:
         warnings.warn(note, CustsegWarning, stacklevel=2)
@@ -1417,18 +1455,16 @@ def _segment(
     contacts: pd.DataFrame | str | os.PathLike[str] | None = None,
     encoding: str | None = None,
     aggregates: dict[str, float] | None = None,
+    order: Hashable | None = None,
     frame_arg: str = "transactions",
 ) -> SegmentResult:
     """:func:`segment` without warning its diagnostics: they are in the
     result's ``diagnostics`` only (:func:`segment_frame`; no warning filter
     is changed, which several threads would leave behind)."""
     if isinstance(transactions, str | os.PathLike):
-        if isinstance(customer, str):
-            transactions = read_table(
-                transactions, encoding=encoding, text_columns=(customer,)
-            )
-        else:
-            transactions = read_table(transactions, encoding=encoding)
+        # ids as written ("00017"): the customer and order columns as text
+        text = tuple(c for c in (customer, order) if isinstance(c, str))
+        transactions = read_table(transactions, encoding=encoding, text_columns=text)
     explain = v.flag_param(explain, "explain")
     cutoffs = _abc_cutoffs(abc_cutoffs)
     if isinstance(frequency, str) and frequency == "rows":
@@ -1447,6 +1483,7 @@ def _segment(
             "zero_amount": zero_amount,
             "after_as_of": after_as_of,
             "date_format": date_format,
+            "order": order,
         },
         need_rows=True,
         frame_arg=frame_arg,
@@ -1554,6 +1591,7 @@ def _segment(
         "frequency": frequency,
         "zero_amount": zero_amount,
         "after_as_of": after_as_of,
+        "order": order,
         "lang": lang,
         "explain": explain,
         "records": records,
@@ -1623,6 +1661,7 @@ def segment_frame(
     frequency: Literal["transactions", "days"] = ...,
     zero_amount: Literal["purchase", "ignore"] = ...,
     after_as_of: AfterPolicy = ...,
+    order: Hashable | None = ...,
 ) -> pd.DataFrame: ...
 @overload
 def segment_frame(
@@ -1641,6 +1680,7 @@ def segment_frame(
     frequency: Literal["transactions", "days"] = ...,
     zero_amount: Literal["purchase", "ignore"] = ...,
     after_as_of: AfterPolicy = ...,
+    order: Hashable | None = ...,
 ) -> Any: ...
 def segment_frame(
     df: Any,
@@ -1658,6 +1698,7 @@ def segment_frame(
     frequency: Literal["transactions", "days"] = "transactions",
     zero_amount: Literal["purchase", "ignore"] = "purchase",
     after_as_of: AfterPolicy = "raise",
+    order: Hashable | None = None,
 ) -> Any:
     """The spine on a DataFrame: facts, RFM scores, lifecycle stage, ABC class.
 
@@ -1700,6 +1741,11 @@ def segment_frame(
         As for :func:`segment`.
     frequency, zero_amount, after_as_of
         As for :func:`~custseg.summarize`.
+    order
+        Order id column, when the rows are order lines (one row per product
+        of a basket): each order (a customer's lines sharing an order id)
+        is then one transaction, as ``order_id=`` of
+        :func:`~custseg.summarize` makes it. pandas frames only.
 
     Returns
     -------
@@ -1739,6 +1785,7 @@ def segment_frame(
         frequency=frequency,
         zero_amount=zero_amount,
         after_as_of=after_as_of,
+        order=order,
     )
     out = res.customers
     out.attrs["diagnostics"] = list(res.diagnostics)

@@ -104,6 +104,7 @@ _EN: dict[str, str] = {
     "value": "value",
     "rows_in": "transaction rows in the input",
     "rows_used": "transactions used",
+    "orders_used": "orders used (the lines of one {column} as one transaction)",
     "rows_after": "rows dated after as_of, dropped",
     "customers_after": "customers dropped with them (no row up to as_of)",
     "refunds": "refunds (amount < 0)",
@@ -240,6 +241,7 @@ _ZH: dict[str, str] = {
     "value": "数值",
     "rows_in": "输入的交易行数",
     "rows_used": "使用的交易数",
+    "orders_used": "使用的订单数(同一{column}的明细行合为一笔交易)",
     "rows_after": "晚于截至日的行(已剔除)",
     "customers_after": "随之剔除的客户(截至日前没有交易)",
     "refunds": "退款(金额 < 0)",
@@ -1411,7 +1413,9 @@ def _inputs_html(parts: _Parts, lang: str) -> str:
     rows: list[list[Cell]] = []
     if q is not None:
         rows.append([t["rows_in"], _count(q.rows)])
-    rows.append([t["rows_used"], _count(res.n_rows)])
+    order = settings.get("order")
+    used = t["rows_used"] if order is None else t["orders_used"].format(column=order)
+    rows.append([used, _count(res.n_rows)])
     rows.append([t["rows_after"], _count(res.n_dropped)])
     if q is not None and q.dropped_customers is not None:
         rows.append([t["customers_after"], _count(q.dropped_customers)])

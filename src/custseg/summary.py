@@ -984,6 +984,11 @@ def _distinct_counts(
     return out
 
 
+def _after(ticks: np.ndarray, end_tick: int) -> np.ndarray:
+    """The rows at or after *end_tick* (every row when it is before them all)."""
+    return ticks >= max(end_tick, _I64_MIN + 1)
+
+
 def _apply_cutoff(
     ids: Any,
     ticks: np.ndarray,
@@ -998,8 +1003,7 @@ def _apply_cutoff(
     v.choice(policy, f"after_{cutoff_name}", ("raise", "drop"))
     if not len(ticks) or int(ticks.max()) < end_tick:
         return ids, ticks, amounts, 0
-    # end_tick <= the latest tick here; before the earliest, every row is after
-    after = ticks >= max(end_tick, _I64_MIN + 1)
+    after = _after(ticks, end_tick)
     first, count = v.first_offender(after)
     if policy == "raise":
         raise InputError(
@@ -1032,6 +1036,7 @@ def summarize(
     frequency: Literal["transactions", "days"] = "transactions",
     zero_amount: Literal["purchase", "ignore"] = "purchase",
     after_as_of: AfterPolicy = "raise",
+    order_id: Any = None,
 ) -> CustomerFacts:
     """Summarise transactions (*customer_id*, *date*, *amount*) into per-customer facts.
 
@@ -1075,6 +1080,14 @@ def summarize(
         :class:`~custseg.errors.InputError`; ``"drop"`` drops them and reports
         how many in ``CustomerFacts.n_dropped`` (customers with nothing left
         are not in the result: they were not customers yet).
+    order_id
+        The order of each row, when the rows are order lines (one row per
+        product of a basket): the lines sharing a customer and an order id
+        are then one transaction, dated by its earliest line, its amount
+        the sum of its lines (see :func:`custseg.orders_from_lines`); an
+        order netting to less than zero is a refund. ``n_rows`` then counts
+        orders; lines after ``as_of`` are dropped (or refused) one by one.
+        Default: each row is a transaction.
 
     Returns
     -------
@@ -1116,6 +1129,17 @@ def summarize(
     (['ann', 'bob', 'cy'], [2, 1, 1])
     >>> facts.recency_days.tolist(), facts.monetary.tolist()
     ([11.0, 29.0, 1.0], [140.0, 40.0, 0.0])
+
+    The same rows as lines of orders: Ann's first two lines are one basket.
+
+    >>> lines = summarize(
+    ...     ["ann", "bob", "ann", "ann", "cy"],
+    ...     ["2024-03-01", "2024-03-02", "2024-03-01", "2024-03-25", "2024-03-30"],
+    ...     [100.0, 40.0, 60.0, -20.0, 0.0],
+    ...     order_id=[1, 2, 1, 3, 4],
+    ... )
+    >>> lines.frequency.tolist(), lines.monetary.tolist(), lines.n_rows
+    ([1, 1, 1], [140.0, 40.0, 0.0], 4)
     """
     return _summarize(
         customer_id,
@@ -1126,6 +1150,7 @@ def summarize(
         zero_amount=zero_amount,
         after_as_of=after_as_of,
         fields=("customer_id", "date", "amount"),
+        order_id=order_id,
     )
 
 
@@ -1321,8 +1346,10 @@ def _summarize(
     zero_amount: Literal["purchase", "ignore"] = "purchase",
     after_as_of: AfterPolicy = "raise",
     fields: tuple[str, str, str] = ("customer_id", "date", "amount"),
+    order_id: Any = None,
+    order_field: str = "order_id",
 ) -> CustomerFacts:
-    """Implementation of :func:`summarize` with the field name for errors."""
+    """Implementation of :func:`summarize` with the field names for errors."""
     f_id, f_date, f_amount = fields
     v.choice(frequency, "frequency", ("transactions", "days"))
     v.choice(zero_amount, "zero_amount", ("purchase", "ignore"))
@@ -1334,8 +1361,15 @@ def _summarize(
             fix="pass one amount per transaction (1.0 for each row to count "
             "purchases only)",
         )
+    orders = None
+    if order_id is not None:
+        from . import orders as _orders
+
+        common_index(**{f_id: customer_id, order_field: order_id})
     ids, dates, amounts = _coerce_rows(customer_id, date, amount, fields)
     assert amounts is not None
+    if order_id is not None:
+        orders = _orders.order_values(order_id, len(dates), order_field, f_date)
     per_day = _day_ticks(dates)
     ticks = dates.view(np.int64)
     if as_of is None:
@@ -1370,6 +1404,14 @@ def _summarize(
         as_of_d,
     )
     assert amounts is not None
+    if orders is not None:  # the lines left, collapsed into orders
+        if n_dropped:
+            orders = _orders.take(orders, ~_after(all_ticks, (as_of_day + 1) * per_day))
+        rows, ticks, amounts, _ = _orders.collapse(
+            ids, orders, ticks, amounts, (f_id, order_field, f_amount)
+        )
+        ids = _orders.take(ids, rows)
+        del orders, rows
     # hashed ids' groups unsorted: sorted beside the passes below (in the
     # second thread past the cache), only the k aggregates taken in order
     groups = _group_ids(ids, f_id, ordered=False)
@@ -1474,7 +1516,10 @@ def _summarize(
             f_date,
             "as_of",
             lowest=int(first.min()),
-            among=lambda: (
+            # (lines: those of an order are not purchases one by one)
+            among=None
+            if order_id is not None
+            else lambda: (
                 all_amounts > 0 if zero_amount == "ignore" else all_amounts >= 0
             ),
         )

@@ -1,0 +1,275 @@
+"""Order lines in, one transaction per order out.
+
+Many exports hold one row per *line* of an order (a product, a quantity, a
+price): the UCI "Online Retail" invoices, a web shop's order export, a
+point-of-sale journal. Counted as they are, every line is a purchase, and a
+customer who bought five products in one basket has a frequency of five.
+:func:`orders_from_lines` collapses the lines into one row per order (the
+order's earliest date, its lines' amounts summed exactly), and
+:func:`custseg.summarize` (``order_id=``), :func:`custseg.segment` and
+:func:`custseg.frame.summarize_frame` (``order=``) and the command line
+(``--order``) do the same before they count.
+
+An order is the lines that share a customer and an order id: order ids need
+only be unique within a customer (an order id under two customers is two
+orders). Its amount is the sum of its lines, so an order whose lines net to
+less than zero is a refund (a cancellation invoice of its own, as in Online
+Retail, is one), and its date is its earliest line's.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any, TypeVar
+
+import attrs
+import numpy as np
+
+from . import _display
+from ._align import common_index
+from ._factorize import group_values
+from .errors import InputError
+from .summary import _I64_MAX, _coerce_rows, _group_ids, _Groups, _id_values
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+__all__ = ["Orders", "orders_from_lines"]
+
+_T = TypeVar("_T")
+
+
+@attrs.frozen(eq=False)
+class Orders:
+    """Order lines collapsed into orders: one entry per order, in the order
+    of each order's first line.
+
+    Attributes
+    ----------
+    customer_id, order_id
+        The order's customer and order id (NumPy arrays; text as ``object``).
+    date
+        The order's earliest line's date (``datetime64``, the input's unit).
+    amount
+        The sum of the order's lines (``float64``; decimal amounts summed
+        exactly, as :func:`custseg.summarize` sums them).
+    n_lines
+        The number of lines of each order (``int64``).
+    n_rows
+        The number of lines read.
+    """
+
+    customer_id: Any
+    order_id: Any
+    date: np.ndarray
+    amount: np.ndarray
+    n_lines: np.ndarray
+    n_rows: int
+
+    def __len__(self) -> int:
+        return len(self.amount)
+
+    def to_pandas(self) -> pd.DataFrame:
+        """The orders as a DataFrame, one row per order (columns
+        ``customer_id``, ``order_id``, ``date``, ``amount``, ``n_lines``),
+        ready for :func:`custseg.segment` or :func:`custseg.btyd_summary`.
+
+        >>> o = orders_from_lines(["a", "a"], [7, 7], ["2024-01-01"] * 2, [5.0, 2.5])
+        >>> o.to_pandas()
+          customer_id  order_id       date  amount  n_lines
+        0           a         7 2024-01-01     7.5        2
+        """
+        import pandas as pd
+
+        return pd.DataFrame(
+            {
+                "customer_id": self.customer_id,
+                "order_id": self.order_id,
+                "date": self.date,
+                "amount": self.amount,
+                "n_lines": self.n_lines,
+            }
+        )
+
+    def __repr__(self) -> str:
+        return _display.short_repr(
+            "Orders",
+            n=len(self),
+            noun="orders",
+            fields={
+                "customer_id": self.customer_id,
+                "order_id": self.order_id,
+                "date": self.date,
+                "amount": self.amount,
+                "n_lines": self.n_lines,
+                "n_rows": self.n_rows,
+            },
+        )
+
+
+def orders_from_lines(
+    customer_id: Any, order_id: Any, date: Any, amount: Any
+) -> Orders:
+    """Collapse order lines (one row per product of an order) into orders.
+
+    Parameters
+    ----------
+    customer_id
+        Customer of each line (any ids :func:`custseg.summarize` takes).
+    order_id
+        Order of each line: integers, text or any hashable values of one
+        type. An order is the lines sharing a customer and an order id.
+        Missing order ids are an error.
+    date
+        Date of each line (as :func:`custseg.summarize` reads them).
+    amount
+        Amount of each line (price times quantity; negative for returns).
+
+    Returns
+    -------
+    Orders
+        One entry per order, in the order of each order's first line: its
+        customer, order id, earliest date, summed amount and line count.
+
+    Raises
+    ------
+    InputError
+        What :func:`custseg.summarize` refuses in its columns, and missing,
+        mixed-type or unhashable order ids.
+
+    See Also
+    --------
+    custseg.summarize : ``order_id=`` collapses the lines before counting.
+    custseg.btyd_summary, custseg.segment_history : take the orders' columns.
+
+    Examples
+    --------
+    Two baskets of Ann (three lines, then one return line of its own
+    invoice) and one of Bob:
+
+    >>> o = orders_from_lines(
+    ...     ["ann", "ann", "bob", "ann", "ann"],
+    ...     ["536365", "536365", "536366", "536367", "C536368"],
+    ...     ["2024-03-01", "2024-03-01", "2024-03-01", "2024-03-09", "2024-03-10"],
+    ...     [15.30, 20.34, 11.10, 22.00, -15.30],
+    ... )
+    >>> list(o.order_id), o.amount.tolist(), o.n_lines.tolist()
+    (['536365', '536366', '536367', 'C536368'], [35.64, 11.1, 22.0, -15.3], [2, 1, 1, 1])
+    """
+    fields = ("customer_id", "date", "amount")
+    common_index(customer_id=customer_id, order_id=order_id, date=date, amount=amount)
+    ids, dates, amounts = _coerce_rows(customer_id, date, amount, fields)
+    assert amounts is not None
+    orders = order_values(order_id, len(dates), "order_id", "date")
+    rows, ticks, sums, lines = collapse(
+        ids,
+        orders,
+        dates.view(np.int64),
+        amounts,
+        ("customer_id", "order_id", "amount"),
+    )
+    return Orders(
+        np.asarray(take(ids, rows)),
+        np.asarray(take(orders, rows)),
+        ticks.view(dates.dtype),
+        sums,
+        lines,
+        len(dates),
+    )
+
+
+def order_values(order_id: Any, n: int, field: str, f_date: str) -> Any:
+    """The order ids as :func:`custseg.summary._id_values` checks ids, with
+    messages about orders, and as many as the *n* dates."""
+    if isinstance(order_id, str | bytes | dict | set) or not hasattr(
+        order_id, "__len__"
+    ):
+        raise InputError(
+            field,
+            f"must be an array-like of order ids, got {type(order_id).__name__}",
+            fix="pass a list, NumPy array or pandas Series (one id per line)",
+        )
+    values = about_orders(lambda: _id_values(order_id, field))
+    if len(values) != n:
+        raise InputError(
+            field,
+            f"has {len(values)} rows but {f_date!r} has {n}",
+            fix="pass columns of the same table",
+        )
+    return values
+
+
+def collapse(
+    ids: Any,
+    orders: Any,
+    ticks: np.ndarray,
+    amounts: np.ndarray,
+    fields: tuple[str, str, str],
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """``(rows, ticks, amounts, n_lines)`` of each order: the row of its
+    first line, its earliest tick, its lines' exact sum and their count,
+    orders in the order of their first lines. An order is the lines of one
+    (customer, order id) pair; *ids* and *orders* are checked values
+    (:func:`custseg.summary._id_values`). O(n): the pairs are grouped by
+    hashing their two codes."""
+    f_id, f_order, f_amount = fields
+    n = len(ticks)
+    # slots in no given order (sorting them is not needed here)
+    customers = _group_ids(ids, f_id, ordered=False)
+    by_order = about_orders(lambda: _group_ids(orders, f_order, ordered=False))
+    c, o = customers.codes, by_order.codes
+    owner = np.empty(by_order.size, dtype=c.dtype)
+    owner[o] = c  # a customer of each order id (the last line's)
+    if np.array_equal(owner[o], c):  # each order id under one customer: its slot
+        pairs, size = o, by_order.size  # (empty slots, if any, left out below)
+    elif customers.size * by_order.size < 2**62:  # always below 2**31 rows
+        key = c.astype(np.int64) * by_order.size + o
+        pairs, distinct = group_values(key, scratch=True)
+        size = len(distinct)
+    else:
+        _, pairs = np.unique(np.stack([c, o]), axis=1, return_inverse=True)
+        size = int(pairs.max()) + 1
+    del customers, by_order, c, o, owner
+    first = np.full(size, n, dtype=np.intp)  # each order's first line
+    np.minimum.at(first, pairs, np.arange(n, dtype=np.intp))
+    in_order = np.argsort(first)
+    size = int(np.count_nonzero(first < n))  # the empty slots sort last
+    rank = np.empty(len(first), dtype=np.intp)
+    rank[in_order] = np.arange(len(first), dtype=np.intp)
+    line = rank[pairs]
+    del pairs, rank
+    earliest = np.full(size, _I64_MAX, dtype=np.int64)
+    np.minimum.at(earliest, line, ticks)
+    rows = first[in_order[:size]]
+    groups = _Groups(line, size, None, lambda: take(orders, rows), owned=True)
+    sums = about_orders(lambda: groups.total(amounts, field=f_amount))
+    return rows, earliest, sums, np.bincount(line, minlength=size)
+
+
+def take(values: Any, rows: np.ndarray) -> Any:
+    """*values* (a NumPy or pandas array) at *rows* (positions or a mask)."""
+    return values[rows]
+
+
+_A_CUSTOMER = re.compile(r"\ba customer\b")
+_CUSTOMER = re.compile(r"\bcustomer")
+
+
+def about_orders(call: Callable[[], _T]) -> _T:
+    """``call()``, its :class:`InputError` told of orders: the id checks and
+    sums it runs speak of customers."""
+    try:
+        return call()
+    except InputError as exc:
+
+        def words(text: str) -> str:
+            return _CUSTOMER.sub("order", _A_CUSTOMER.sub("an order", text))
+
+        raise InputError(
+            exc.field,
+            words(exc.problem),
+            fix=words(exc.fix),
+            first_row=exc.first_row,
+            n_rows=exc.n_rows,
+        ) from None

@@ -1,0 +1,330 @@
+"""Order lines: ``orders_from_lines``, ``summarize(order_id=)``, ``order=`` of
+the frame functions and ``--order`` of the command line."""
+
+from __future__ import annotations
+
+import warnings
+
+import numpy as np
+import pandas as pd
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+import custseg
+from custseg import InputError, orders_from_lines, summarize
+from custseg.cli import main
+from custseg.frame import segment_frame, summarize_frame
+
+DAY0 = np.datetime64("2024-01-01T00:00:00", "s")
+
+
+@st.composite
+def order_lines(draw: st.DrawFn, max_size: int = 40) -> pd.DataFrame:
+    """Lines of orders: few customers and order ids (so that orders share
+    ids across customers, or not), seconds over 60 days, amounts in cents (returns
+    negative), some orders netting to zero or less."""
+    n = draw(st.integers(1, max_size))
+    text = draw(st.booleans())
+    customers = draw(st.lists(st.integers(0, 5), min_size=n, max_size=n))
+    orders = draw(st.lists(st.integers(0, 7), min_size=n, max_size=n))
+    if draw(st.booleans()):  # each order id under one customer (the usual case)
+        orders = [c * 8 + o for c, o in zip(customers, orders, strict=True)]
+    seconds = draw(st.lists(st.integers(0, 60 * 86_400), min_size=n, max_size=n))
+    cents = draw(st.lists(st.integers(-5_000, 20_000), min_size=n, max_size=n))
+    return pd.DataFrame(
+        {
+            "customer_id": [f"c{c}" for c in customers] if text else customers,
+            "order_id": [f"00{o}" if o % 2 else str(o) for o in orders]
+            if text
+            else orders,
+            "date": DAY0 + np.array(seconds, dtype="timedelta64[s]"),
+            "cents": cents,
+            "amount": np.array(cents) / 100,
+        }
+    )
+
+
+def brute_force(lines: pd.DataFrame, as_of: np.datetime64) -> pd.DataFrame:
+    """The facts per customer by hand: orders first (earliest date, cents
+    summed as integers), then purchases (orders netting to 0 or more)."""
+    orders = lines.groupby(["customer_id", "order_id"], sort=False).agg(
+        date=("date", "min"), cents=("cents", "sum")
+    )
+    orders = orders.reset_index()
+    out = {}
+    for customer, own in orders.groupby("customer_id"):
+        bought = own[own.cents >= 0]
+        last = bought.date.max() if len(bought) else pd.NaT
+        day = as_of.astype("datetime64[D]")
+        out[customer] = {
+            "frequency": len(bought),
+            "monetary": int(own.cents.sum()) / 100,
+            "recency_days": float((day - np.datetime64(last, "D")).astype(int))
+            if len(bought)
+            else np.nan,
+            "last_purchase": last,
+        }
+    return pd.DataFrame.from_dict(out, orient="index").sort_index()
+
+
+@settings(max_examples=150, deadline=None)
+@given(order_lines())
+def test_summary_of_lines_is_the_summary_of_orders(lines: pd.DataFrame) -> None:
+    """Against the hand-made summary; the same facts whatever the order of
+    the lines; the same as summarising ``orders_from_lines``' orders."""
+    as_of = np.datetime64("2024-03-15")
+    facts = summarize(
+        lines.customer_id,
+        lines.date,
+        lines.amount,
+        order_id=lines.order_id,
+        as_of=as_of,
+    )
+    got = facts.to_pandas()
+    want = brute_force(lines, as_of)
+    assert list(got.index) == list(want.index)
+    assert got.frequency.tolist() == want.frequency.tolist()
+    assert got.monetary.tolist() == want.monetary.tolist()
+    np.testing.assert_array_equal(got.recency_days, want.recency_days)
+    assert facts.n_rows == len(lines.groupby(["customer_id", "order_id"]))
+
+    shuffled = lines.sample(frac=1, random_state=len(lines))
+    again = summarize(
+        shuffled.customer_id.to_numpy(),
+        shuffled.date.to_numpy(),
+        shuffled.amount.to_numpy(),
+        order_id=shuffled.order_id.to_numpy(),
+        as_of=as_of,
+    )
+    pd.testing.assert_frame_equal(again.to_pandas(), got)
+
+    o = orders_from_lines(lines.customer_id, lines.order_id, lines.date, lines.amount)
+    assert o.n_lines.sum() == len(lines) == o.n_rows
+    via = summarize(o.customer_id, o.date, o.amount, as_of=as_of)
+    pd.testing.assert_frame_equal(via.to_pandas(), got)
+
+
+@settings(max_examples=100, deadline=None)
+@given(order_lines())
+def test_orders_in_the_order_of_their_first_lines(lines: pd.DataFrame) -> None:
+    o = orders_from_lines(lines.customer_id, lines.order_id, lines.date, lines.amount)
+    pairs = list(zip(lines.customer_id, lines.order_id, strict=True))
+    firsts = list(dict.fromkeys(pairs))  # each pair once, by its first line
+    assert list(zip(o.customer_id, o.order_id, strict=True)) == firsts
+    for i, (c, k) in enumerate(firsts):
+        rows = [j for j, p in enumerate(pairs) if p == (c, k)]
+        assert o.n_lines[i] == len(rows)
+        assert o.date[i] == lines.date.to_numpy()[rows].min()
+        assert o.amount[i] == int(lines.cents.to_numpy()[rows].sum()) / 100
+
+
+@settings(max_examples=100, deadline=None)
+@given(order_lines())
+def test_one_line_orders_are_the_rows(lines: pd.DataFrame) -> None:
+    """Every line an order of its own: the summary of the rows."""
+    as_of = np.datetime64("2024-03-15")
+    alone = summarize(
+        lines.customer_id,
+        lines.date,
+        lines.amount,
+        order_id=np.arange(len(lines)),
+        as_of=as_of,
+    )
+    rows = summarize(lines.customer_id, lines.date, lines.amount, as_of=as_of)
+    pd.testing.assert_frame_equal(alone.to_pandas(), rows.to_pandas())
+    assert alone.n_rows == rows.n_rows
+
+
+def test_worked_example() -> None:
+    """Ann's basket of two lines, her return invoice, Bob's one line."""
+    facts = summarize(
+        ["ann", "ann", "bob", "ann"],
+        ["2024-03-01", "2024-03-01", "2024-03-02", "2024-03-05"],
+        [0.1, 0.2, 40.0, -0.3],
+        order_id=["536365", "536365", "536366", "C536367"],
+        as_of="2024-03-10",
+    )
+    assert facts.customer_id.tolist() == ["ann", "bob"]
+    assert facts.frequency.tolist() == [1, 1]  # the return is no purchase
+    assert facts.monetary.tolist() == [0.0, 40.0]  # 0.1 + 0.2 - 0.3, exactly
+    assert facts.n_rows == 3
+    # an order id under two customers is two orders
+    two = summarize(["a", "b"], ["2024-01-01"] * 2, [1.0, 2.0], order_id=[9, 9])
+    assert two.frequency.tolist() == [1, 1]
+
+
+def test_an_order_netting_below_zero_is_a_refund() -> None:
+    facts = summarize(
+        [1, 1, 1],
+        ["2024-01-01", "2024-01-01", "2024-01-02"],
+        [5.0, -8.0, 4.0],
+        order_id=[1, 1, 2],
+    )
+    assert facts.frequency.tolist() == [1]
+    assert str(facts.first_purchase[0])[:10] == "2024-01-02"
+    assert facts.monetary.tolist() == [1.0]
+
+
+def test_lines_after_as_of() -> None:
+    """Dropped line by line (an order straddling as_of keeps its earlier
+    lines), counted as lines; refused naming the line's row."""
+    kw = {
+        "customer_id": [1, 1, 1, 2],
+        "date": ["2024-01-01", "2024-01-09", "2024-01-03", "2024-01-10"],
+        "amount": [10.0, 5.0, 1.0, 7.0],
+        "order_id": ["a", "a", "b", "c"],
+        "as_of": "2024-01-05",
+    }
+    facts = summarize(**kw, after_as_of="drop")
+    assert facts.customer_id.tolist() == [1]
+    assert facts.frequency.tolist() == [2]
+    assert facts.monetary.tolist() == [11.0]
+    assert facts.n_dropped == 2 and facts.n_rows == 2
+    with pytest.raises(InputError, match=r"first at row 1, 2 rows"):
+        summarize(**kw)
+
+
+@pytest.mark.parametrize(
+    ("orders", "words"),
+    [
+        ([1, None, 2], "has missing order ids"),
+        ([1.0, np.nan, 2.0], "has missing order ids"),
+        (pd.array([1, pd.NA, 2], dtype="Int64"), "has missing order ids"),
+        ([1, "1", 2], "never one order"),
+        ([[1], [2], 3], "cannot be order ids"),
+        ([True, False, True], "not order ids"),
+        ([1, 2], "has 2 rows but 'date' has 3"),
+        ("123", "must be an array-like of order ids"),
+        (5, "must be an array-like of order ids"),
+    ],
+)
+def test_bad_order_ids(orders: object, words: str) -> None:
+    for call in (
+        lambda: summarize([1, 1, 2], ["2024-01-01"] * 3, [1.0] * 3, order_id=orders),
+        lambda: orders_from_lines([1, 1, 2], orders, ["2024-01-01"] * 3, [1.0] * 3),
+    ):
+        with pytest.raises(InputError) as err:
+            call()
+        assert err.value.field == "order_id"
+        assert words in str(err.value)
+        assert "customer" not in str(err.value)
+
+
+def test_order_series_of_another_index() -> None:
+    ids = pd.Series([1, 2, 3], index=[0, 1, 2])
+    with pytest.raises(InputError, match="different index"):
+        summarize(
+            ids,
+            ["2024-01-01"] * 3,
+            [1.0] * 3,
+            order_id=pd.Series([1, 2, 3], index=[2, 1, 0]),
+        )
+
+
+def test_empty_lines() -> None:
+    o = orders_from_lines([], [], np.array([], dtype="datetime64[s]"), [])
+    assert len(o) == 0 and o.n_rows == 0
+    assert list(o.to_pandas().columns) == [
+        "customer_id",
+        "order_id",
+        "date",
+        "amount",
+        "n_lines",
+    ]
+
+
+LINES = pd.DataFrame(
+    {
+        "cust": ["00017", "00017", "17", "00017"],
+        "inv": ["0042", "0042", "42", "42"],
+        "day": ["2024-05-01", "2024-05-01", "2024-05-02", "2024-05-03"],
+        "paid": [3.5, 1.5, 2.0, 4.0],
+    }
+)
+
+
+def test_frames_and_files(tmp_path) -> None:
+    """``order=`` of summarize_frame, segment_frame and segment (a file:
+    both id columns as text, so 0042 and 42 are two orders)."""
+    kw = {"customer": "cust", "date": "day", "amount": "paid", "order": "inv"}
+    out = summarize_frame(LINES, **kw)
+    assert out.frequency.to_dict() == {"00017": 2, "17": 1}
+    assert out.attrs["n_rows"] == 3
+    seg = segment_frame(LINES, bins=2, **kw)
+    assert seg.frequency.tolist() == [2, 1]
+    path = tmp_path / "lines.csv"
+    LINES.to_csv(path, index=False)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", custseg.CustsegWarning)  # 2 customers
+        res = custseg.segment(path, **kw)
+    assert res.customers.frequency.to_dict() == {"00017": 2, "17": 1}
+    assert res.customers.monetary.to_dict() == {"00017": 9.0, "17": 2.0}
+    # the next period, the same settings: still orders
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", custseg.CustsegWarning)
+        later = res.apply(path, as_of="2024-06-01")
+    assert later.customers.frequency.tolist() == [2, 1]
+    with pytest.raises(InputError, match="'nope' is not a column"):
+        summarize_frame(LINES, customer="cust", date="day", amount="paid", order="nope")
+
+
+def test_engine_frames_are_refused_clearly() -> None:
+    pl = pytest.importorskip("polars")
+    with pytest.raises(InputError, match="not supported yet for a polars") as err:
+        summarize_frame(
+            pl.from_pandas(LINES),
+            customer="cust",
+            date="day",
+            amount="paid",
+            order="inv",
+        )
+    assert "group by customer and order" in str(err.value)
+
+
+def test_command_line(tmp_path, capsys) -> None:
+    path = tmp_path / "lines.csv"
+    LINES.to_csv(path, index=False)
+    out = tmp_path / "out.csv"
+    args = [
+        "segment",
+        str(path),
+        "--customer",
+        "cust",
+        "--date",
+        "day",
+        "--amount",
+        "paid",
+        "--output",
+        str(out),
+    ]
+    assert main([*args, "--order", "inv"]) == 0
+    assert "2 customers, 3 transactions" in capsys.readouterr().out
+    table = pd.read_csv(out, dtype={"cust": str})
+    assert table.set_index("cust").frequency.to_dict() == {"00017": 2, "17": 1}
+    assert main(args) == 0  # without --order: every line counts
+    assert "2 customers, 4 transactions" in capsys.readouterr().out
+    assert main([*args, "--order", "paid"]) == 2
+    assert "named by both --amount and --order" in capsys.readouterr().err
+    assert main([*args, "--order", "invoice"]) == 2
+    err = capsys.readouterr().err
+    assert "'invoice' is not a column" in err and "--order COLUMN" in err
+
+
+def test_report_counts_orders() -> None:
+    """The report's inputs table says the transactions used are orders."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", custseg.CustsegWarning)
+        page = custseg.report(
+            LINES,
+            customer="cust",
+            date="day",
+            amount="paid",
+            order="inv",
+            charts=False,
+        ).html
+        plain = custseg.report(
+            LINES, customer="cust", date="day", amount="paid", charts=False
+        ).html
+    assert "orders used (the lines of one inv as one transaction)</th><td" in page
+    assert "transactions used</th><td" in plain and "orders used" not in plain
