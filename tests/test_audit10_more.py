@@ -185,31 +185,46 @@ def test_side_file_errors_name_the_file(tmp_path_factory, case, name):
     assert want.format(rec=rec, con=con) in err.getvalue()
 
 
-def test_records_in_another_encoding_says_the_encoding_is_shared(tmp_path):
-    """A GBK records file beside UTF-8 transactions: the advice says the
-    encoding is every file's, and how to convert the records file."""
-    from custseg.cli import main
-
-    (tmp_path / "tx.csv").write_text(
-        "customer_id,date,amount\n00017,2024-01-05,10\n", encoding="utf-8"
-    )
-    (tmp_path / "rec.csv").write_bytes("customer_id,name\n00017,王芳\n".encode("gbk"))
+def test_records_in_another_encoding_have_their_own_option(tmp_path):
+    """A GBK records file beside UTF-8 transactions (both with Chinese text:
+    GBK would garble the transactions): the advice names --records-encoding,
+    which reads it; --contacts-encoding likewise; a bad name is refused by
+    option."""
     import contextlib
     import io
 
-    err = io.StringIO()
-    with contextlib.redirect_stderr(err):
-        code = main(
-            [
-                "segment",
-                str(tmp_path / "tx.csv"),
-                "--records",
-                str(tmp_path / "rec.csv"),
-            ]
-        )
+    from custseg.cli import main
+
+    (tmp_path / "tx.csv").write_text(
+        "customer_id,date,amount,门店\n00017,2024-01-05,10,南京\n", encoding="utf-8"
+    )
+    (tmp_path / "rec.csv").write_bytes("customer_id,name\n00017,王芳\n".encode("gbk"))
+    (tmp_path / "con.csv").write_bytes(
+        "customer_id,date,initiator,kind\n00017,2024-01-04,客户,咨询\n".encode("gbk")
+    )
+    args = ["segment", str(tmp_path / "tx.csv"), "--records", str(tmp_path / "rec.csv")]
+    out = tmp_path / "out.csv"
+
+    def run(*extra: str) -> tuple[int, str]:
+        err = io.StringIO()
+        with contextlib.redirect_stderr(err), contextlib.redirect_stdout(io.StringIO()):
+            code = main([*args, *extra])
+        return code, err.getvalue()
+
+    code, err = run()
     assert code == 2
-    assert "the same for every file" in err.getvalue()
-    assert "save the records file as UTF-8" in err.getvalue()
+    assert "--records-encoding gbk" in err and "read_table(path, encoding=" in err
+    code, err = run("--records-encoding", "gbk", "--output", str(out))
+    assert code == 0, err
+    assert "王芳" in out.read_text(encoding="utf-8")
+    contacts = ["--contacts", str(tmp_path / "con.csv"), "--records-encoding", "gbk"]
+    code, err = run(*contacts)
+    assert code == 2 and "--contacts-encoding gbk" in err
+    code, err = run(*contacts, "--contacts-encoding", "gbk", "--output", str(out))
+    assert code == 0, err
+    assert "relationship" in out.read_text(encoding="utf-8")
+    code, err = run("--records-encoding", "klingon")
+    assert code == 2 and "'records_encoding' 'klingon' is not a known" in err
 
 
 def test_profile_swapped_mapping_with_an_absent_column():

@@ -202,26 +202,27 @@ def _resolve_sep(sep: str | None, fmt: str, path: Path, encoding: str) -> str:
     return r"\s+"
 
 
-def _check_encoding(encoding: object) -> str:
-    """The encoding name, if it names a codec that decodes bytes to text."""
+def _check_encoding(encoding: object, field: str = "encoding") -> str:
+    """The encoding name, if it names a codec that decodes bytes to text
+    (*field*: the option or argument named in an error)."""
     if encoding is None:
         return "utf-8"
     fix = "use a name such as utf-8, gbk, gb18030, big5, latin-1 or cp1252"
     if not isinstance(encoding, str):
         raise InputError(
-            "encoding", f"must be a text encoding name, got {_short(encoding)}", fix=fix
+            field, f"must be a text encoding name, got {_short(encoding)}", fix=fix
         )
     try:
         info = codecs.lookup(encoding)
     except (LookupError, ValueError, TypeError):  # ValueError: a NUL in the name
         raise InputError(
-            "encoding", f"{_short(encoding)} is not a known text encoding", fix=fix
+            field, f"{_short(encoding)} is not a known text encoding", fix=fix
         ) from None
     # base64, rot13, zlib ... are bytes-to-bytes or text-to-text codecs, and
     # "undefined" refuses everything: none of them decodes a file to text
     if not getattr(info, "_is_text_encoding", True) or info.name == "undefined":
         raise InputError(
-            "encoding",
+            field,
             f"{_short(encoding)} is a codec, but not a text encoding",
             fix=fix,
         )
@@ -851,8 +852,8 @@ _SIDE_LAYOUTS = {
 def in_file(exc: InputError, what: str, path: str | os.PathLike[str]) -> InputError:
     """*exc* about a column of the *what* file (``"records"``) at *path*, its
     problem said to be in that file; errors about the file itself as they
-    are, with advice for this kind of file (an empty one's layout; the
-    encoding, which is the transactions' too)."""
+    are, with advice for this kind of file (an empty one's layout; an
+    encoding of its own)."""
     if exc.field != os.fspath(path):
         # a column's problem said with the file already (binary text): once
         problem = exc.problem.removeprefix(f"{_OF_FILE}{os.fspath(path)!r} ")
@@ -869,10 +870,11 @@ def in_file(exc: InputError, what: str, path: str | os.PathLike[str]) -> InputEr
     if exc.problem.endswith("the file is empty") and what in _SIDE_LAYOUTS:
         fix = _SIDE_LAYOUTS[what]
     elif " text" in exc.problem and "cannot be read as" in exc.problem:
+        # its own option on the command line; encoding= is every file's
         fix = (
-            f"{fix}; the encoding (--encoding, encoding=) is the same for every "
-            f"file, so if the transactions need another one, save the {what} "
-            "file as UTF-8 first (iconv -f gbk -t utf-8, or 'CSV UTF-8' in Excel)"
+            fix.replace("--encoding ", f"--{what}-encoding ")
+            + "; in Python, encoding= is every file's: read this one with "
+            "custseg.frame.read_table(path, encoding=...) and pass the frame"
         )
     if fix == exc.fix:
         return exc

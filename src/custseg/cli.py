@@ -659,7 +659,8 @@ def _side_file(
     rs: rules_mod.RuleSet | None = None,
 ) -> pd.DataFrame:
     """A --records or --contacts file: by its extension (a .txt file sniffed;
-    --sep is the transactions'), in --encoding, the id column as text.
+    --sep is the transactions'), in --records-encoding / --contacts-encoding
+    (default: --encoding), the id column as text.
 
     The records' other columns are text as written too (``00123``,
     ``+86...``, ``1e5``, ``NA``; only an empty cell is missing), so they go
@@ -669,12 +670,13 @@ def _side_file(
     """
     text: list[str] = [args.customer]
     numbers = _record_numbers(rs) if what == "records" else []
+    encoding = getattr(args, f"{what}_encoding", None) or args.encoding
     if what == "records":
-        text = record_text_columns(path, args.customer, rs, args.encoding)
+        text = record_text_columns(path, args.customer, rs, encoding)
     try:
         frame = _read_table(
             path,
-            encoding=args.encoding,
+            encoding=encoding,
             text_columns=text,
             sep_fix=_SIDE_SEP_FIX.replace("this file", f"the {what} file"),
             exact_numbers=numbers,
@@ -691,7 +693,8 @@ def _read_inputs(
 
     ``args.as_of`` becomes a date (its text kept in ``as_of_text``), the
     records and contacts go to ``args.records_frame`` / ``contacts_frame``.
-    Every file is read in ``--encoding``, ids as text; ``--sep`` and
+    Every file is read in ``--encoding`` (the records and contacts in their
+    own when given), ids as text; ``--sep`` and
     ``--date-format`` are the transactions' (the records and contacts go by
     their extension, and contact dates are ISO 8601 or YYYYMMDD).
     """
@@ -704,6 +707,8 @@ def _read_inputs(
         }
     )
     _check_encoding(args.encoding)
+    for what in ("records", "contacts"):
+        _check_encoding(getattr(args, f"{what}_encoding"), f"{what}_encoding")
     date_format = check_date_format(args.date_format)
     args.as_of_text = args.as_of
     if args.as_of is not None:  # read like the date column: ISO 8601 or YYYYMMDD
@@ -1050,6 +1055,14 @@ def _segment_options(seg: argparse.ArgumentParser) -> None:
         default=None,
         help="text encoding, e.g. gbk, gb18030, big5, latin-1 (default: utf-8)",
     )
+    for what in ("records", "contacts"):
+        reading.add_argument(
+            f"--{what}-encoding",
+            dest=f"{what}_encoding",
+            default=None,
+            metavar="ENCODING",
+            help=f"text encoding of the --{what} file (default: --encoding)",
+        )
     reading.add_argument(
         "--date-format",
         dest="date_format",
