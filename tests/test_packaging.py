@@ -19,6 +19,9 @@ import pytest
 ROOT = Path(__file__).resolve().parent.parent
 PYPROJECT = ROOT / "pyproject.toml"
 OLDEST = ROOT / ".ci" / "oldest.txt"
+ENGINES = ROOT / ".ci" / "engines-oldest.txt"
+#: the extras whose floors .ci/engines-oldest.txt pins (beside oldest.txt's)
+ENGINE_EXTRAS = ("polars", "duckdb", "dask", "spark", "browser")
 
 pytestmark = pytest.mark.skipif(
     not (PYPROJECT.is_file() and OLDEST.is_file()),
@@ -45,13 +48,13 @@ def _floors(requirements: list[str]) -> dict[str, str]:
     return out
 
 
-def _pins() -> dict[str, str]:
+def _pins(path: Path = OLDEST) -> dict[str, str]:
     out = {}
-    for line in OLDEST.read_text(encoding="utf-8").splitlines():
+    for line in path.read_text(encoding="utf-8").splitlines():
         line = line.split("#", 1)[0].strip()
         if line:
             name, _, version = line.partition("==")
-            assert version, f"{line!r}: .ci/oldest.txt pins with =="
+            assert version, f"{line!r}: {path.name} pins with =="
             out[_name(name)] = version.strip()
     return out
 
@@ -81,6 +84,29 @@ def test_core_and_test_floors_are_the_pinned_oldest_versions() -> None:
         assert got[: len(want)] == want and not any(got[len(want) :]), (
             f"{name}: pyproject.toml says >={version}, .ci/oldest.txt ={pins[name]}"
         )
+
+
+def test_engine_floors_are_the_pinned_engine_versions() -> None:
+    """.ci/engines-oldest.txt pins oldest.txt's versions and the floor of
+    each requirement of the engine and browser extras (dask's distributed at
+    dask's version), and nothing else; .ci/run installs those extras under
+    it."""
+    extras = _project()["optional-dependencies"]
+    floors = dict(_pins())
+    for extra in ENGINE_EXTRAS:
+        for name, version in _floors(extras[extra]).items():
+            assert floors.setdefault(name, version) == version, (extra, name)
+    floors["distributed"] = floors["dask"]  # dask[distributed], the same release
+    pins = _pins(ENGINES)
+    assert set(pins) == set(floors)
+    for name, version in floors.items():
+        want, got = _release(version), _release(pins[name])
+        assert got[: len(want)] == want and not any(got[len(want) :]), (
+            f"{name}: pyproject.toml says >={version}, {ENGINES.name} ={pins[name]}"
+        )
+    run = (ROOT / ".ci" / "run").read_text(encoding="utf-8")
+    assert "-c .ci/engines-oldest.txt" in run
+    assert f"'.[test,{','.join(ENGINE_EXTRAS)}]'" in run
 
 
 def test_ci_installs_the_readme_test_command_under_the_pins() -> None:
