@@ -38,6 +38,8 @@ if TYPE_CHECKING:
 __all__ = ["Orders", "orders_from_lines"]
 
 _T = TypeVar("_T")
+#: the per-order columns of :class:`Orders`, in frame order
+_COLUMNS = ("customer_id", "order_id", "date", "amount", "n_lines")
 
 
 @attrs.frozen(eq=False)
@@ -82,29 +84,17 @@ class Orders:
         """
         import pandas as pd
 
-        return pd.DataFrame(
-            {
-                "customer_id": self.customer_id,
-                "order_id": self.order_id,
-                "date": self.date,
-                "amount": self.amount,
-                "n_lines": self.n_lines,
-            }
-        )
+        return pd.DataFrame(self._columns())
+
+    def _columns(self) -> dict[str, Any]:
+        return {name: getattr(self, name) for name in _COLUMNS}
 
     def __repr__(self) -> str:
         return _display.short_repr(
             "Orders",
             n=len(self),
             noun="orders",
-            fields={
-                "customer_id": self.customer_id,
-                "order_id": self.order_id,
-                "date": self.date,
-                "amount": self.amount,
-                "n_lines": self.n_lines,
-                "n_rows": self.n_rows,
-            },
+            fields={**self._columns(), "n_rows": self.n_rows},
         )
 
 
