@@ -464,7 +464,9 @@ def dask_client() -> Iterator[Any]:
             n_workers=2,
             threads_per_worker=1,
             processes=False,
-            dashboard_address=None,
+            # a free port: with None the scheduler's HTTP server still takes
+            # 8787, and a second suite on the machine fails to start a cluster
+            dashboard_address=":0",
         ) as cluster,
         distributed.Client(cluster) as client,
     ):
