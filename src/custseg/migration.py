@@ -22,10 +22,18 @@ import numpy as np
 
 from . import _display
 from . import _validate as v
-from ._align import flat_ids, id_kind, is_pandas, same_ids, to_pandas_index
+from ._align import (
+    common_index,
+    flat_ids,
+    id_kind,
+    is_pandas,
+    same_ids,
+    to_pandas_index,
+)
 from ._exact import decimal_scale, mixed_sums
 from .errors import CustsegWarning, InputError, ThresholdError
 from .labels import Labels, classes_with_missing
+from .orders import order_lines, order_totals, order_values, take
 from .rfm import (
     _KEEP_FIXED_EDGES,
     RfmEdges,
@@ -41,6 +49,7 @@ from .summary import (
     _coerce_rows,
     _day_ticks,
     _group_ids,
+    _summarize,
 )
 
 if TYPE_CHECKING:
@@ -1097,6 +1106,7 @@ def segment_history(
     rules: Any = None,
     bins: int | tuple[int, int, int] | None = None,
     zero_amount: Literal["purchase", "ignore"] = "purchase",
+    order_id: Any = None,
 ) -> SegmentHistory:
     """Facts, RFM scores and rule labels at each of *as_of_dates*, on one scale.
 
@@ -1146,6 +1156,17 @@ def segment_history(
         for ``r``, ``f`` or ``m`` are an error, as in :func:`custseg.segment`.
     zero_amount
         As for :func:`~custseg.summarize`.
+    order_id
+        The order of each row, when the rows are order lines (one per
+        product of a basket): as for :func:`~custseg.summarize`, the lines
+        of one customer and order id are one transaction, dated by its
+        earliest line, its amount their sum. At each date the order is made
+        of its lines up to that date, so the facts equal
+        ``summarize(..., as_of=d, after_as_of="drop", order_id=...)``;
+        ``n_rows`` counts orders and ``n_dropped`` lines. When no order has
+        lines on both sides of a date (the usual case) the orders are
+        collapsed once and carried; otherwise each date is summarised on
+        its own (one pass over the lines per date).
 
     Returns
     -------
@@ -1212,93 +1233,38 @@ def segment_history(
             "is required: RFM scores and segments need the amount of each row",
             fix="pass the amount column (0 for rows without one)",
         )
+    if order_id is not None:
+        common_index(customer_id=customer_id, order_id=order_id)
     ids, dates, amounts = _coerce_rows(customer_id, date, amount, fields)
     assert amounts is not None
     zone = v.zone_of(date)
     days = _cut_days(as_of_dates, zone)
     per_day = _day_ticks(dates)
     ticks = dates.view(np.int64)
-    groups = _group_ids(ids, "customer_id")
-    codes = groups.codes
-    if len(ticks) > 1 and not bool(np.all(ticks[1:] >= ticks[:-1])):
-        order = np.argsort(ticks, kind="stable")  # the one sort
-        ticks, codes, amounts = ticks[order], codes[order], amounts[order]
-    bounds = np.searchsorted(ticks, (days + 1) * per_day, side="left")
-    end = int(bounds[-1])
-    # decimal amounts are added as exact integers (see custseg._exact): the
-    # same sums as summarize's at each date, whatever the row order
-    scale = decimal_scale(amounts[:end])
-    # the checks summarize makes, once, on everything the last date sees
-    groups.total(amounts[:end], codes[:end], field="amount", scale=scale)
-    purchase = amounts > 0 if zero_amount == "ignore" else amounts >= 0
-    first_slot = groups.minimum_slots(
-        ticks[:end][purchase[:end]], codes[:end][purchase[:end]]
-    )
-    if end:
-        lowest = int(first_slot.min())
-        if lowest != np.iinfo(np.int64).max:
-            _check_day_span(
-                ticks[:end],
-                per_day,
-                int(days[-1]),
-                "date",
-                "as_of",
-                lowest=lowest,
-                among=lambda: purchase[:end],
-            )
-    size, unit = groups.size, dates.dtype
-    n_rows = np.zeros(size, dtype=np.int64)
-    freq = np.zeros(size, dtype=np.int64)
-    money = np.zeros(size, dtype=np.float64)
-    last = np.full(size, _I64_MIN, dtype=np.int64)
-    # slot -> position in groups.ids, when some slots are not customers
-    id_pos = None if groups.keep is None else np.cumsum(groups.keep) - 1
-    all_facts: list[CustomerFacts] = []
-    start = 0
-    for day, stop in zip(days.tolist(), bounds.tolist(), strict=True):
-        c, t, a, p = (
-            codes[start:stop],
-            ticks[start:stop],
-            amounts[start:stop],
-            purchase[start:stop],
-        )
-        n_rows += np.bincount(c, minlength=size)
-        # decimal amounts (every row up to the last date) added onto the
-        # running sums as exact integers of their last place; others summed
-        # again over every row up to this date as summarize sums them (each
-        # customer's own amounts deciding: mixed_sums), the same sums as
-        # summarize(as_of=day) whatever the row order
-        if scale is None:
-            money = mixed_sums(amounts[:stop], codes[:stop], size)
+    dropped = None  # the lines after each date, when the rows are orders
+    all_facts: list[CustomerFacts] | None = None
+    if order_id is not None:
+        orders = order_values(order_id, len(ticks), "order_id", "date")
+        by_date = _orders_by_date(ids, orders, ticks, amounts, days, per_day)
+        del orders
+        if by_date is None:  # an order with lines on both sides of a date
+            all_facts = [
+                _summarize(
+                    customer_id,
+                    date,
+                    amount,
+                    as_of=np.datetime64(day, "D"),
+                    after_as_of="drop",
+                    zero_amount=zero_amount,
+                    order_id=order_id,
+                )
+                for day in days.tolist()
+            ]
         else:
-            np.add.at(money, c, np.rint(a * scale))
-        pc, pt = c[p], t[p]
-        freq += np.bincount(pc, minlength=size)
-        np.maximum.at(last, pc, pt)
-        start = stop
-        # the slots of the customers known by now, ascending (= by id); one
-        # gather per array (a slot without rows is never known)
-        sel = np.flatnonzero(n_rows)
-        f_k, last_k, first_k = freq[sel], last[sel], first_slot[sel]
-        none = f_k == 0
-        first_k[none] = _I64_MIN
-        recency = (day - np.floor_divide(last_k, per_day)).astype(np.float64)
-        tenure = (day - np.floor_divide(first_k, per_day)).astype(np.float64)
-        recency[none] = np.nan
-        tenure[none] = np.nan
-        all_facts.append(
-            CustomerFacts(
-                customer_id=groups.ids[sel if id_pos is None else id_pos[sel]],
-                recency_days=recency,
-                frequency=f_k,
-                monetary=money[sel] if scale is None else money[sel] / scale,
-                first_purchase=first_k.view(unit),
-                last_purchase=last_k.view(unit),
-                tenure_days=tenure,
-                as_of=np.datetime64(day, "D"),
-                n_rows=stop,
-                n_dropped=len(ticks) - stop,
-            )
+            ids, ticks, amounts, dropped = by_date
+    if all_facts is None:
+        all_facts = _carried_facts(
+            ids, ticks, amounts, dates.dtype, days, per_day, zero_amount, dropped
         )
     diagnostics: tuple[str, ...] = ()
     if edges is None:
@@ -1365,3 +1331,132 @@ def segment_history(
         zone=zone,
         aggregates=aggregates,
     )
+
+
+def _carried_facts(
+    ids: Any,
+    ticks: np.ndarray,
+    amounts: np.ndarray,
+    unit: np.dtype[Any],
+    days: np.ndarray,
+    per_day: int,
+    zero_amount: str,
+    dropped: np.ndarray | None,
+) -> list[CustomerFacts]:
+    """The facts of :func:`segment_history` at each of *days*: the rows
+    (transactions, or orders) sorted by date once, the per-customer
+    aggregates carried from one date to the next. *dropped*: the rows
+    after each date to report, when not those of *ticks* (lines, for
+    orders)."""
+    groups = _group_ids(ids, "customer_id")
+    codes = groups.codes
+    if len(ticks) > 1 and not bool(np.all(ticks[1:] >= ticks[:-1])):
+        order = np.argsort(ticks, kind="stable")  # the one sort
+        ticks, codes, amounts = ticks[order], codes[order], amounts[order]
+    bounds = np.searchsorted(ticks, (days + 1) * per_day, side="left")
+    end = int(bounds[-1])
+    # decimal amounts are added as exact integers (see custseg._exact): the
+    # same sums as summarize's at each date, whatever the row order
+    scale = decimal_scale(amounts[:end])
+    # the checks summarize makes, once, on everything the last date sees
+    groups.total(amounts[:end], codes[:end], field="amount", scale=scale)
+    purchase = amounts > 0 if zero_amount == "ignore" else amounts >= 0
+    first_slot = groups.minimum_slots(
+        ticks[:end][purchase[:end]], codes[:end][purchase[:end]]
+    )
+    if end:
+        lowest = int(first_slot.min())
+        if lowest != np.iinfo(np.int64).max:
+            _check_day_span(
+                ticks[:end],
+                per_day,
+                int(days[-1]),
+                "date",
+                "as_of",
+                lowest=lowest,
+                among=lambda: purchase[:end],
+            )
+    size = groups.size
+    n_rows = np.zeros(size, dtype=np.int64)
+    freq = np.zeros(size, dtype=np.int64)
+    money = np.zeros(size, dtype=np.float64)
+    last = np.full(size, _I64_MIN, dtype=np.int64)
+    # slot -> position in groups.ids, when some slots are not customers
+    id_pos = None if groups.keep is None else np.cumsum(groups.keep) - 1
+    all_facts: list[CustomerFacts] = []
+    start = 0
+    for i, (day, stop) in enumerate(zip(days.tolist(), bounds.tolist(), strict=True)):
+        c, t, a, p = (
+            codes[start:stop],
+            ticks[start:stop],
+            amounts[start:stop],
+            purchase[start:stop],
+        )
+        n_rows += np.bincount(c, minlength=size)
+        # decimal amounts (every row up to the last date) added onto the
+        # running sums as exact integers of their last place; others summed
+        # again over every row up to this date as summarize sums them (each
+        # customer's own amounts deciding: mixed_sums), the same sums as
+        # summarize(as_of=day) whatever the row order
+        if scale is None:
+            money = mixed_sums(amounts[:stop], codes[:stop], size)
+        else:
+            np.add.at(money, c, np.rint(a * scale))
+        pc, pt = c[p], t[p]
+        freq += np.bincount(pc, minlength=size)
+        np.maximum.at(last, pc, pt)
+        start = stop
+        # the slots of the customers known by now, ascending (= by id); one
+        # gather per array (a slot without rows is never known)
+        sel = np.flatnonzero(n_rows)
+        f_k, last_k, first_k = freq[sel], last[sel], first_slot[sel]
+        none = f_k == 0
+        first_k[none] = _I64_MIN
+        recency = (day - np.floor_divide(last_k, per_day)).astype(np.float64)
+        tenure = (day - np.floor_divide(first_k, per_day)).astype(np.float64)
+        recency[none] = np.nan
+        tenure[none] = np.nan
+        all_facts.append(
+            CustomerFacts(
+                customer_id=groups.ids[sel if id_pos is None else id_pos[sel]],
+                recency_days=recency,
+                frequency=f_k,
+                monetary=money[sel] if scale is None else money[sel] / scale,
+                first_purchase=first_k.view(unit),
+                last_purchase=last_k.view(unit),
+                tenure_days=tenure,
+                as_of=np.datetime64(day, "D"),
+                n_rows=stop,
+                n_dropped=len(ticks) - stop if dropped is None else int(dropped[i]),
+            )
+        )
+    return all_facts
+
+
+def _orders_by_date(
+    ids: Any,
+    orders: Any,
+    ticks: np.ndarray,
+    amounts: np.ndarray,
+    days: np.ndarray,
+    per_day: int,
+) -> tuple[Any, np.ndarray, np.ndarray, np.ndarray] | None:
+    """Order lines up to the last of *days* collapsed into orders (see
+    :func:`custseg.orders.collapse`): ``(customer ids, ticks, amounts,
+    lines after each date)``, or None when an order has lines on both sides
+    of one of the dates (it is then a different order at each)."""
+    n = len(ticks)
+    # the first date each line is seen at (len(days): after the last)
+    seen_at = np.searchsorted((days + 1) * per_day, ticks, side="right")
+    seen = seen_at < len(days)
+    if not seen.all():
+        ids, orders, ticks, amounts, seen_at = (
+            take(x, seen) for x in (ids, orders, ticks, amounts, seen_at)
+        )
+    fields = ("customer_id", "order_id")
+    line, rows = order_lines(ids, orders, fields) if len(ticks) else (ticks, ticks)
+    if not np.array_equal(seen_at[rows][line], seen_at):
+        return None
+    ticks, amounts = order_totals(line, rows, ticks, amounts, orders, "amount")
+    dropped = n - np.cumsum(np.bincount(seen_at, minlength=len(days)))
+    return take(ids, rows), ticks, amounts, dropped

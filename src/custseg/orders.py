@@ -6,7 +6,8 @@ point-of-sale journal. Counted as they are, every line is a purchase, and a
 customer who bought five products in one basket has a frequency of five.
 :func:`orders_from_lines` collapses the lines into one row per order (the
 order's earliest date, its lines' amounts summed exactly), and
-:func:`custseg.summarize` (``order_id=``), :func:`custseg.segment` and
+:func:`custseg.summarize` and :func:`custseg.segment_history`
+(``order_id=``), :func:`custseg.segment` and
 :func:`custseg.frame.summarize_frame` (``order=``) and the command line
 (``--order``) do the same before they count.
 
@@ -131,7 +132,8 @@ def orders_from_lines(
     See Also
     --------
     custseg.summarize : ``order_id=`` collapses the lines before counting.
-    custseg.btyd_summary, custseg.segment_history : take the orders' columns.
+    custseg.segment_history : ``order_id=`` too, over several dates.
+    custseg.btyd_summary : takes the orders' columns.
 
     Examples
     --------
@@ -203,8 +205,21 @@ def collapse(
     (customer, order id) pair; *ids* and *orders* are checked values
     (:func:`custseg.summary._id_values`). O(n): the pairs are grouped by
     hashing their two codes."""
-    f_id, f_order, f_amount = fields
-    n = len(ticks)
+    line, rows = order_lines(ids, orders, fields[:2])
+    ticks, sums = order_totals(line, rows, ticks, amounts, orders, fields[2])
+    return rows, ticks, sums, np.bincount(line, minlength=len(rows))
+
+
+def order_lines(
+    ids: Any, orders: Any, fields: tuple[str, str]
+) -> tuple[np.ndarray, np.ndarray]:
+    """``(line, rows)``: the order of each line (0, 1, ... in the order of
+    the orders' first lines) and the row of each order's first line. An
+    order is the lines of one (customer, order id) pair; *ids* and *orders*
+    are checked values (:func:`custseg.summary._id_values`). O(n): the pairs
+    are grouped by hashing their two codes."""
+    f_id, f_order = fields
+    n = len(orders)
     # slots in no given order (sorting them is not needed here)
     customers = _group_ids(ids, f_id, ordered=False)
     by_order = about_orders(lambda: _group_ids(orders, f_order, ordered=False))
@@ -227,14 +242,25 @@ def collapse(
     size = int(np.count_nonzero(first < n))  # the empty slots sort last
     rank = np.empty(len(first), dtype=np.intp)
     rank[in_order] = np.arange(len(first), dtype=np.intp)
-    line = rank[pairs]
-    del pairs, rank
+    return rank[pairs], first[in_order[:size]]
+
+
+def order_totals(
+    line: np.ndarray,
+    rows: np.ndarray,
+    ticks: np.ndarray,
+    amounts: np.ndarray,
+    orders: Any,
+    field: str,
+) -> tuple[np.ndarray, np.ndarray]:
+    """``(ticks, amounts)`` of the orders of :func:`order_lines`: each
+    order's earliest tick and its lines' exact sum (*field* named in an
+    error, *orders* the order ids for it)."""
+    size = len(rows)
     earliest = np.full(size, _I64_MAX, dtype=np.int64)
     np.minimum.at(earliest, line, ticks)
-    rows = first[in_order[:size]]
-    groups = _Groups(line, size, None, lambda: take(orders, rows), owned=True)
-    sums = about_orders(lambda: groups.total(amounts, field=f_amount))
-    return rows, earliest, sums, np.bincount(line, minlength=size)
+    groups = _Groups(line, size, None, lambda: take(orders, rows), owned=False)
+    return earliest, about_orders(lambda: groups.total(amounts, field=field))
 
 
 def take(values: Any, rows: np.ndarray) -> Any:
