@@ -136,6 +136,78 @@ def test_one_line_orders_are_the_rows(lines: pd.DataFrame) -> None:
     assert alone.n_rows == rows.n_rows
 
 
+TEXT_CONTAINERS = {
+    "object": lambda xs: np.array(xs, dtype=object),
+    "str": lambda xs: pd.array(xs, dtype="str"),
+    "string[python]": lambda xs: pd.array(xs, dtype="string[python]"),
+}
+try:  # Arrow's text too, where pyarrow is installed
+    import pyarrow as pa
+except ImportError:  # pragma: no cover - the [test] extra alone
+    pass
+else:
+    TEXT_CONTAINERS["string[pyarrow]"] = lambda xs: pd.array(
+        xs, dtype="string[pyarrow]"
+    )
+    TEXT_CONTAINERS["large_string"] = lambda xs: pd.array(
+        xs, dtype=pd.ArrowDtype(pa.large_string())
+    )
+
+
+@settings(max_examples=150, deadline=None)
+@given(
+    order_lines(),
+    st.sampled_from(sorted(TEXT_CONTAINERS)),
+    st.sampled_from(["as drawn", "grouped", "in date order"]),
+)
+def test_runs_of_lines_in_every_container(
+    lines: pd.DataFrame, container: str, arrangement: str
+) -> None:
+    """Lines of an order one after the other (cut into runs first: text in
+    pandas' string arrays, integers) or anywhere: the same orders as
+    by hand, whatever holds the ids, with order ids under two customers."""
+    if arrangement == "grouped":  # each order's lines together, dates mixed
+        lines = lines.sort_values(["customer_id", "order_id"], kind="stable")
+    elif arrangement == "in date order":  # an export: lines by order and date
+        lines = lines.assign(seq=lines.index.to_numpy() % 3).sort_values(
+            ["customer_id", "order_id", "seq"], kind="stable"
+        )
+        first = lines.groupby(["customer_id", "order_id"], sort=False).date
+        lines = lines.assign(
+            date=first.transform("min") + pd.to_timedelta(lines.seq, unit="s")
+        ).sort_values("date", kind="stable")
+    text = {k: [f"k{v}" for v in lines[k]] for k in ("customer_id", "order_id")}
+    make = TEXT_CONTAINERS[container]
+    for ids, orders in (
+        (make(text["customer_id"]), make(text["order_id"])),
+        (lines.customer_id.astype("int64").to_numpy(), make(text["order_id"]))
+        if pd.api.types.is_integer_dtype(lines.customer_id)
+        else (make(text["customer_id"]), lines.order_id.to_numpy()),
+    ):
+        o = orders_from_lines(ids, orders, lines.date, lines.amount)
+        pairs = list(zip(list(ids), list(orders), strict=True))
+        firsts = list(dict.fromkeys(pairs))
+        assert list(zip(list(o.customer_id), list(o.order_id), strict=True)) == firsts
+        for i, pair in enumerate(firsts):
+            rows = [j for j, p in enumerate(pairs) if p == pair]
+            assert o.n_lines[i] == len(rows)
+            assert o.date[i] == lines.date.to_numpy()[rows].min()
+            assert o.amount[i] == int(lines.cents.to_numpy()[rows].sum()) / 100
+
+
+@pytest.mark.parametrize("container", sorted(TEXT_CONTAINERS))
+def test_a_missing_id_inside_a_run_is_refused(container: str) -> None:
+    """A missing id never joins the run before it, so it is seen and refused."""
+    make = TEXT_CONTAINERS[container]
+    for ids, orders, field in (
+        (make(["a", "a", None, "b"]), make(["1", "1", "1", "2"]), "customer_id"),
+        (make(["a", "a", "a", "b"]), make(["1", "1", None, "2"]), "order_id"),
+    ):
+        with pytest.raises(InputError) as err:
+            orders_from_lines(ids, orders, ["2024-01-01"] * 4, [1.0] * 4)
+        assert err.value.field == field
+
+
 def test_worked_example() -> None:
     """Ann's basket of two lines, her return invoice, Bob's one line."""
     facts = summarize(

@@ -1454,9 +1454,9 @@ def _orders_by_date(
             take(x, seen) for x in (ids, orders, ticks, amounts, seen_at)
         )
     fields = ("customer_id", "order_id")
-    line, rows = order_lines(ids, orders, fields) if len(ticks) else (ticks, ticks)
-    if not np.array_equal(seen_at[rows][line], seen_at):
+    lines = order_lines(ids, orders, fields)
+    if not np.array_equal(seen_at[lines.rows][lines.line], seen_at):
         return None
-    ticks, amounts = order_totals(line, rows, ticks, amounts, orders, "amount")
+    ticks, amounts = order_totals(lines, ticks, amounts, orders, "amount")
     dropped = n - np.cumsum(np.bincount(seen_at, minlength=len(days)))
-    return take(ids, rows), ticks, amounts, dropped
+    return take(ids, lines.rows), ticks, amounts, dropped
