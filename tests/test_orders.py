@@ -3,6 +3,7 @@ the frame functions and ``--order`` of the command line."""
 
 from __future__ import annotations
 
+import re
 import warnings
 
 import numpy as np
@@ -400,3 +401,97 @@ def test_report_counts_orders() -> None:
         ).html
     assert "orders used (the lines of one inv as one transaction)</th><td" in page
     assert "transactions used</th><td" in plain and "orders used" not in plain
+
+
+@st.composite
+def written_orders(draw: st.DrawFn) -> pd.DataFrame:
+    """Lines whose order ids are spellings a number parser merges ("0042",
+    "42", "42.0", "+42", "4.2e1"): each spelling is an order of its own."""
+    n = draw(st.integers(2, 12))
+    spellings = draw(
+        st.lists(
+            st.tuples(
+                st.integers(0, 3),
+                st.sampled_from(["{}", "0{}", "00{}", "{}.0", "+{}", "{}e0"]),
+            ),
+            min_size=n,
+            max_size=n,
+        )
+    )
+    customers = draw(
+        st.lists(st.sampled_from(["007", "7", "A"]), min_size=n, max_size=n)
+    )
+    return pd.DataFrame(
+        {
+            "cust": customers,
+            "inv": [form.format(v) for v, form in spellings],
+            "day": [f"2024-05-{1 + i % 9:02d}" for i in range(n)],
+            "paid": [float(1 + i) for i in range(n)],
+        }
+    )
+
+
+@settings(max_examples=15, deadline=None)
+@given(written_orders())
+def test_order_ids_in_files_are_read_as_written(lines: pd.DataFrame) -> None:
+    """Every way of reading a file with order=: segment, apply, report and
+    the command line count the (customer, order) pairs as written."""
+    import tempfile
+    from pathlib import Path
+
+    want = lines.groupby(["cust", "inv"]).ngroups
+    kw = {"customer": "cust", "date": "day", "amount": "paid", "order": "inv"}
+    with tempfile.TemporaryDirectory() as tmp, warnings.catch_warnings():
+        warnings.simplefilter("ignore", custseg.CustsegWarning)  # few customers
+        path = Path(tmp) / "lines.csv"
+        lines.to_csv(path, index=False)
+        res = custseg.segment(path, **kw)
+        assert res.n_rows == want
+        assert res.apply(path).n_rows == want
+        rep = custseg.report(path, charts=False, **kw)
+        assert rep.result.n_rows == want
+        args = ["--customer", "cust", "--date", "day", "--amount", "paid"]
+        out = Path(tmp) / "out.csv"
+        code = main(
+            ["segment", str(path), *args, "--order", "inv", "--output", str(out)]
+        )
+        assert code == 0
+        table = pd.read_csv(out, dtype={"cust": str})
+        assert int(table.frequency.sum()) == want  # every order a purchase
+        page = Path(tmp) / "report.html"
+        report_args = [*args, "--order", "inv", "--no-charts"]
+        code = main(["report", str(path), *report_args, "--output", str(page)])
+        assert code == 0
+        used = re.search(r"orders used.*?data-value=\"(\d+)", page.read_text())
+        assert used is not None and int(used.group(1)) == want
+
+
+def test_report_counts_refunds_and_zeros_of_orders() -> None:
+    """With order=, a return line inside a bought order is no refund, a
+    cancellation invoice is one refund however many lines, and an order
+    netting 0 is one zero: the inputs table counts what the summary counts."""
+    lines = pd.DataFrame(
+        {
+            "cust": ["a", "a", "a", "b", "b", "b", "c", "c"],
+            "inv": ["1", "1", "1", "C2", "C2", "3", "4", "4"],
+            "day": ["2024-05-01"] * 3 + ["2024-05-02"] * 3 + ["2024-05-03"] * 2,
+            "paid": [10.0, 5.0, -2.5, -3.0, -4.0, 8.0, 6.0, -6.0],
+        }
+    )
+    kw = {"customer": "cust", "date": "day", "amount": "paid", "charts": False}
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", custseg.CustsegWarning)
+        by_order = custseg.report(lines, order="inv", **kw).html
+        by_line = custseg.report(lines, **kw).html
+
+    def cell(page: str, label: str) -> str:
+        found = re.search(re.escape(label) + r"</th><td[^>]*>([^<]*)", page)
+        assert found is not None, label
+        return found.group(1)
+
+    assert cell(by_order, "refunds (orders netting &lt; 0)") == "1"
+    assert cell(by_order, "refunds, total amount") == "-7.00"
+    assert cell(by_order, "orders netting 0") == "1"
+    assert cell(by_line, "refunds (amount &lt; 0)") == "4"
+    assert cell(by_line, "refunds, total amount") == "-15.50"
+    assert cell(by_line, "rows with amount 0") == "0"

@@ -408,6 +408,19 @@ def _survey_levels(name: str) -> tuple[str, ...]:
     return {"satisfaction": SATISFACTION, "referral": REFERRAL}.get(name, ())
 
 
+def read_transactions(
+    path: str | os.PathLike[str],
+    customer: Hashable,
+    order: Hashable | None,
+    encoding: str | None,
+) -> pd.DataFrame:
+    """A transactions file as a frame, its ids as written (``"00017"`` and
+    ``"17"`` two customers, ``"0042"`` and ``"42"`` two orders): the
+    customer and order columns read as text."""
+    text = tuple(c for c in (customer, order) if isinstance(c, str))
+    return read_table(path, encoding=encoding, text_columns=text)
+
+
 def dropped_customers(ids: Any, customers: pd.Index) -> int:
     """How many of the customers *ids* (the ids of the transactions dropped
     after as_of) are not in the result's *customers*: those whose every row
@@ -1462,9 +1475,7 @@ def _segment(
     result's ``diagnostics`` only (:func:`segment_frame`; no warning filter
     is changed, which several threads would leave behind)."""
     if isinstance(transactions, str | os.PathLike):
-        # ids as written ("00017"): the customer and order columns as text
-        text = tuple(c for c in (customer, order) if isinstance(c, str))
-        transactions = read_table(transactions, encoding=encoding, text_columns=text)
+        transactions = read_transactions(transactions, customer, order, encoding)
     explain = v.flag_param(explain, "explain")
     cutoffs = _abc_cutoffs(abc_cutoffs)
     if isinstance(frequency, str) and frequency == "rows":

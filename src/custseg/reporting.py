@@ -35,11 +35,18 @@ import pandas as pd
 from . import __version__
 from . import _validate as v
 from ._exact import order_free_sums
-from ._files import _CENT_NOISE, parse_date_column, read_table, write_atomic
+from ._files import _CENT_NOISE, parse_date_column, write_atomic
 from .errors import CustsegError, CustsegWarning, InputError, ThresholdError
-from .frame import SegmentResult, _load_rules, dropped_customers, segment
+from .frame import (
+    SegmentResult,
+    _load_rules,
+    dropped_customers,
+    read_transactions,
+    segment,
+)
 from .lifecycle import LifecycleWindows
 from .migration import TransitionMatrix, outside_names, transition_matrix
+from .orders import orders_from_lines
 from .pareto import AbcCutoffs, spend_pareto
 from .playbook import PLAYBOOK_NAMES, Playbook, actions, default_playbook
 from .segments import segment_summary
@@ -113,6 +120,9 @@ _EN: dict[str, str] = {
     "count the transactions used: the rows dated after as_of are left out.",
     "zeros": "rows with amount 0",
     "zeros_ignored": "rows with amount 0, ignored (zero_amount='ignore')",
+    "order_refunds": "refunds (orders netting < 0)",
+    "order_zeros": "orders netting 0",
+    "order_zeros_ignored": "orders netting 0, ignored (zero_amount='ignore')",
     "first_day": "first transaction",
     "last_day": "last transaction",
     "first_purchase": "first purchase",
@@ -249,6 +259,9 @@ _ZH: dict[str, str] = {
     "used_note": "退款、金额为 0 的行以及首末笔交易只计所用的交易:as_of 之后的行不计在内。",
     "zeros": "金额为 0 的行",
     "zeros_ignored": "金额为 0 的行(已忽略)",
+    "order_refunds": "退款(净额 < 0 的订单)",
+    "order_zeros": "净额为 0 的订单",
+    "order_zeros_ignored": "净额为 0 的订单(已忽略)",
     "first_day": "最早交易",
     "last_day": "最近交易",
     "first_purchase": "最早购买",
@@ -511,6 +524,8 @@ class _Quality(NamedTuple):
     first: Any
     last: Any
     dropped_customers: int | None = None  # whose every row was after as_of
+    #: refunds and zeros counted over orders (order lines collapsed), not rows
+    orders: bool = False
 
 
 class _Num(NamedTuple):
@@ -598,9 +613,12 @@ def _chart(plot: Any, lang: str, draw: Callable[..., Any]) -> str:
 
 def _read(data: Any, options: Mapping[str, Any]) -> pd.DataFrame:
     if isinstance(data, str | os.PathLike):
-        customer = options.get("customer", "customer_id")
-        text = (customer,) if isinstance(customer, str) else ()
-        return read_table(data, encoding=options.get("encoding"), text_columns=text)
+        return read_transactions(
+            data,
+            options.get("customer", "customer_id"),
+            options.get("order"),
+            options.get("encoding"),
+        )
     if not isinstance(data, pd.DataFrame):
         raise InputError(
             "data",
@@ -661,6 +679,12 @@ def _segment(
         dtype=np.float64, na_value=np.nan
     )
     dates = tx[date]
+    order = options.get("order")
+    if order is not None:  # refunds and zeros of orders, as the summary counts
+        customer = options.get("customer", "customer_id")
+        # only the orders' amounts are used: any one date serves for every line
+        one_day = np.zeros(len(tx), dtype="datetime64[D]")
+        amounts = orders_from_lines(tx[customer], tx[order], one_day, amounts).amount
     refunds = amounts < 0
     # summed exactly: the same total whatever the order of the rows
     refund_total = order_free_sums(
@@ -674,6 +698,7 @@ def _segment(
         first=dates.min(),
         last=dates.max(),
         dropped_customers=gone,
+        orders=order is not None,
     )
     return result, quality
 
@@ -1420,12 +1445,13 @@ def _inputs_html(parts: _Parts, lang: str) -> str:
     if q is not None and q.dropped_customers is not None:
         rows.append([t["customers_after"], _count(q.dropped_customers)])
     if q is not None:
-        rows.append([t["refunds"], _count(q.refunds)])
+        of = "order_" if q.orders else ""
+        rows.append([t[of + "refunds"], _count(q.refunds)])
         rows.append([t["refund_total"], _number(q.refund_total, 2)])
         zero_key = (
             "zeros_ignored" if settings.get("zero_amount") == "ignore" else "zeros"
         )
-        rows.append([t[zero_key], _count(q.zeros)])
+        rows.append([t[of + zero_key], _count(q.zeros)])
         rows.append([t["first_day"], _day(q.first)])
         rows.append([t["last_day"], _day(q.last)])
     else:
