@@ -17,7 +17,10 @@ Methods, each on the same data, best of ``--repeat`` runs:
 * ``pandas``: the idiom, ``groupby([customer, order]).agg(date=min,
   amount=sum)``, then per customer the purchase orders' count, last and
   first date, and the net sum;
-* ``DuckDB`` (if installed): the same two-level ``GROUP BY`` in SQL.
+* ``DuckDB`` (if installed): the same two-level ``GROUP BY`` in SQL;
+* custseg on the DuckDB table: ``summarize_frame(relation, order=)``, the
+  lines collapsed and summarised in DuckDB (exact sums), the customer
+  table collected.
 
 Each peer's frequency and monetary per customer are checked against
 custseg's (``≠`` marks a difference; the pandas and DuckDB sums are float
@@ -41,6 +44,7 @@ import pandas as pd
 
 from _timing import best_time
 from custseg import orders_from_lines, summarize
+from custseg.frame import summarize_frame
 
 AS_OF = "2025-01-02"
 
@@ -108,6 +112,17 @@ def by_duckdb(con: Any, as_of: str) -> pd.DataFrame:
     ).df()
 
 
+def in_duckdb(con: Any) -> pd.DataFrame:
+    """custseg's summary with the lines collapsed in DuckDB (the engine
+    path: two group-bys there, the customer table collected)."""
+    return summarize_frame(
+        con.table("lines"),
+        order="order_id",
+        as_of=AS_OF,
+        output="pandas",
+    )
+
+
 def agrees(peer: pd.DataFrame, facts: Any) -> bool:
     freq = np.asarray(peer["frequency"], dtype=np.int64)
     money = np.round(np.asarray(peer["monetary"], dtype=np.float64), 2)
@@ -167,6 +182,12 @@ def main(argv: list[str] | None = None) -> int:
             con.register("lines", df)
             peers.append(
                 ("DuckDB two `GROUP BY`s", lambda con=con: by_duckdb(con, AS_OF))
+            )
+            peers.append(
+                (
+                    "custseg on the DuckDB table (`summarize_frame(order=)`)",
+                    lambda con=con: in_duckdb(con),
+                )
             )
         except ImportError:
             pass

@@ -751,3 +751,165 @@ def test_integer_amount_sums_exact(convert: Callable[[pd.DataFrame], Any]) -> No
     pd.testing.assert_frame_equal(
         summarize_frame(convert(fine), output="pandas"), summarize_frame(fine)
     )
+
+
+# --------------------------------------------------------------------------
+# order lines (order=): collapsed in the engine
+
+
+def order_frame(lines: list[tuple[int, int, int, int, int]], ids: str) -> pd.DataFrame:
+    """Lines (customer, order, day, hour, cents) as a pandas frame: orders
+    under one customer or shared by two, amounts in cents (one decimal
+    scale), the order ids text written with leading zeros or integers."""
+    frame = transactions([(c, d, h, 0) for c, _, d, h, _ in lines], ids)
+    orders = [o for _, o, _, _, _ in lines]
+    return frame.assign(
+        order=pd.array([f"{o:03d}" if o % 2 else str(o) for o in orders], dtype="str")
+        if ids == "str"
+        else np.array(orders, dtype=np.int64),
+        amount=np.array([a for *_, a in lines], dtype=np.float64) / 100,
+    )
+
+
+ORDER_LINES = st.lists(
+    st.tuples(
+        st.integers(0, 6),  # customer
+        st.integers(0, 9),  # order
+        st.integers(0, 40),  # day
+        st.integers(0, 23),  # hour
+        st.integers(-3_000, 9_000),  # cents
+    ),
+    min_size=1,
+    max_size=40,
+)
+
+
+@settings(max_examples=25, deadline=None)
+@given(
+    lines=ORDER_LINES,
+    ids=st.sampled_from(["int", "str"]),
+    frequency=st.sampled_from(["transactions", "days"]),
+    zero_amount=st.sampled_from(["purchase", "ignore"]),
+    cut=st.none() | st.integers(0, 45),
+)
+def test_order_lines_parity_cheap_engines(
+    lines: list[tuple[int, int, int, int, int]],
+    ids: str,
+    frequency: str,
+    zero_amount: str,
+    cut: int | None,
+) -> None:
+    """order= collapses the lines in Polars (eager, lazy), PyArrow and DuckDB
+    as the pandas path does: the same facts (orders counted, their sums
+    exact), n_rows (orders) and n_dropped (lines)."""
+    tx = order_frame(lines, ids)
+    options: dict[str, Any] = {
+        "order": "order",
+        "frequency": frequency,
+        "zero_amount": zero_amount,
+    }
+    if cut is not None:
+        options["as_of"] = np.datetime64("2023-01-01") + np.timedelta64(cut, "D")
+        options["after_as_of"] = "drop"
+    try:
+        ref = summarize_frame(tx, **options)
+    except InputError as exc:  # every line dropped: the engines say so too
+        for convert in CHEAP.values():
+            with pytest.raises(InputError) as info:
+                summarize_frame(convert(tx), **options)
+            assert info.value.field == exc.field
+        return
+    for name, convert in CHEAP.items():
+        got = summarize_frame(convert(tx), output="pandas", **options)
+        pd.testing.assert_frame_equal(got, ref, obj=name)
+        assert got.attrs == ref.attrs, name
+
+
+def test_order_lines_segment_parity(convert: Callable[[pd.DataFrame], Any]) -> None:
+    """segment(order=) with a preset: the same segments as pandas'."""
+    rng = np.random.default_rng(3)
+    n = 600
+    lines = list(
+        zip(
+            rng.integers(0, 60, n).tolist(),
+            rng.integers(0, 150, n).tolist(),
+            rng.integers(0, 300, n).tolist(),
+            rng.integers(0, 24, n).tolist(),
+            rng.integers(-2_000, 20_000, n).tolist(),
+            strict=True,
+        )
+    )
+    for ids in ("int", "str"):
+        tx = order_frame(lines, ids)
+        assert_same_segments(convert(tx), tx, preset="ecommerce", order="order")
+        plain = quiet_segment(convert(tx), preset="ecommerce")
+        assert plain.customers.attrs["n_rows"] == n  # without order=: lines
+
+
+def test_order_lines_errors(convert: Callable[[pd.DataFrame], Any]) -> None:
+    """Missing and boolean order ids, a missing column, and amounts whose
+    order sums the engine cannot make exact: InputErrors naming the order
+    column (the first three as pandas input gets them)."""
+    tx = order_frame([(1, 1, 0, 0, 100), (1, 1, 0, 1, 250), (2, 3, 1, 0, 5)], "int")
+    missing = tx.assign(order=pd.array([1, None, 3], dtype="Int64"))
+    flags = tx.assign(order=[True, True, False])
+    for frame, order, words in (
+        (missing, "order", "missing order ids"),
+        (flags, "order", "not order ids"),
+        (tx, "invoice", "is not a column"),
+    ):
+        with pytest.raises(InputError, match=words) as ref:
+            summarize_frame(frame, order=order)
+        with pytest.raises(InputError, match=words) as got:
+            summarize_frame(convert(frame), order=order)
+        assert got.value.field == ref.value.field == order
+    thirds = tx.assign(amount=[1 / 3, 2 / 3, 1.0])
+    with pytest.raises(InputError, match="decimals of one scale") as got:
+        summarize_frame(convert(thirds), order="order")
+    assert got.value.field == "order" and "pandas DataFrame" in got.value.fix
+    whole = tx.assign(amount=[100, 250, -5])  # integers: exact sums
+    pd.testing.assert_frame_equal(
+        summarize_frame(convert(whole), order="order", output="pandas"),
+        summarize_frame(whole, order="order"),
+    )
+
+
+def test_dask_order_lines(dask_client: Any) -> None:
+    """Dask: order lines collapsed as in pandas; object order ids mixing
+    types refused as pandas refuses them."""
+    import dask.dataframe as dd
+
+    rng = np.random.default_rng(5)
+    n = 400
+    lines = list(
+        zip(
+            *(rng.integers(0, k, n).tolist() for k in (30, 80, 200, 24)),
+            rng.integers(-2_000, 20_000, n).tolist(),
+            strict=True,
+        )
+    )
+    tx = order_frame(lines, "str")
+    ref = summarize_frame(tx, order="order", frequency="days")
+    native = dd.from_pandas(tx, npartitions=3)
+    got = summarize_frame(native, order="order", frequency="days", output="pandas")
+    pd.testing.assert_frame_equal(got, ref)
+    assert got.attrs == ref.attrs
+    mixed = tx.head(4).assign(order=pd.Series([1, "1", 2, 3], dtype=object))
+    with pytest.raises(InputError, match="never one order") as info:
+        summarize_frame(dd.from_pandas(mixed, npartitions=2), order="order")
+    assert info.value.field == "order"
+
+
+def test_spark_order_lines(spark: Any) -> None:
+    """Spark: order lines collapsed as in pandas (segments with a preset)."""
+    rng = np.random.default_rng(6)
+    n = 300
+    lines = list(
+        zip(
+            *(rng.integers(0, k, n).tolist() for k in (30, 80, 200, 24)),
+            rng.integers(-2_000, 20_000, n).tolist(),
+            strict=True,
+        )
+    )
+    tx = order_frame(lines, "int")
+    assert_same_segments(spark_frame(spark, tx), tx, preset="ecommerce", order="order")

@@ -342,17 +342,15 @@ def test_frames_and_files(tmp_path) -> None:
         summarize_frame(LINES, customer="cust", date="day", amount="paid", order="nope")
 
 
-def test_engine_frames_are_refused_clearly() -> None:
+def test_engine_frames_collapse_in_the_engine() -> None:
+    """A Polars frame of lines: the pandas path's orders (0042 and 42 two
+    orders, 00017 and 17 two customers); see test_engines for the rest."""
     pl = pytest.importorskip("polars")
-    with pytest.raises(InputError, match="not supported yet for a polars") as err:
-        summarize_frame(
-            pl.from_pandas(LINES),
-            customer="cust",
-            date="day",
-            amount="paid",
-            order="inv",
-        )
-    assert "group by customer and order" in str(err.value)
+    kw = {"customer": "cust", "date": "day", "amount": "paid", "order": "inv"}
+    got = summarize_frame(pl.from_pandas(LINES), output="pandas", **kw)
+    pd.testing.assert_frame_equal(got, summarize_frame(LINES, **kw))
+    assert got.frequency.to_dict() == {"00017": 2, "17": 1}
+    assert got.attrs["n_rows"] == 3
 
 
 def test_command_line(tmp_path, capsys) -> None:

@@ -30,6 +30,7 @@ import warnings
 from collections.abc import Hashable, Iterator
 from contextlib import contextmanager
 from decimal import Decimal
+from functools import partial
 from typing import TYPE_CHECKING, Any, Literal
 
 import attrs
@@ -88,6 +89,8 @@ _DECIMAL_BOUND = float(2**52)
 #: them; the customer column gets its own name back only in the result (see
 #: :func:`engine_facts`).
 _KEY = "_c"
+#: the order ids of order lines (``order=``), under this private name
+_ORDER = "_o"
 #: The columns of :attr:`EngineFacts.frame` besides the customer's.
 _FACT_COLUMNS = (*FACT_COLUMNS, "n_rows")
 #: The prefix of the facts' sum columns (see :class:`_SumPlan`).
@@ -449,6 +452,9 @@ class _Columns:
     #: the names the queries read the columns under, when they differ from
     #: the user's (Spark reads a dot in a name as a struct field)
     renamed: dict[str, str] = attrs.field(factory=dict, eq=False)
+    #: the order id column of order lines (``order=``) and its kind
+    order: str | None = None
+    order_kind: str | None = None
 
     def q(self, name: str) -> str:
         """The name the queries read column *name* under."""
@@ -461,27 +467,17 @@ def _check_schema(
     date: Hashable,
     amount: Hashable | None,
     date_format: str | None,
+    order: Hashable | None = None,
 ) -> _Columns:
     """The columns' names and kinds; InputError for a missing column or a
-    type no customer id, date or amount has (no data is read)."""
+    type no customer id, order id, date or amount has (no data is read)."""
     schema = dict(lf.collect_schema())
     c = _find_column(schema, customer, "customer")
     d = _find_column(schema, date, "date")
     a = None if amount is None else _find_column(schema, amount, "amount")
-    id_kind = _kind(schema[c])
-    if id_kind == "bool":
-        raise InputError(
-            c,
-            "holds True/False values, not customer ids",
-            fix="pass the column of customer ids (a mask selects rows: ids[mask])",
-        )
-    if id_kind in ("other", "decimal"):
-        raise InputError(
-            c,
-            f"holds {schema[c]} values, which cannot be customer ids here",
-            fix="use a column of single values (ints or text), e.g. cast it to "
-            "text in the engine",
-        )
+    o = None if order is None else _find_column(schema, order, "order")
+    id_kind = _id_column_kind(schema, c, "customer")
+    order_kind = None if o is None else _id_column_kind(schema, o, "order")
     date_kind = _kind(schema[d])
     if date_kind in ("bool", "other", "decimal", "category"):
         nw = _narwhals()
@@ -532,8 +528,39 @@ def _check_schema(
             stacklevel=4,
         )
     return _Columns(
-        c, d, a, id_kind, date_kind, amount_kind, date_format, tz, unit, backend
+        c,
+        d,
+        a,
+        id_kind,
+        date_kind,
+        amount_kind,
+        date_format,
+        tz,
+        unit,
+        backend,
+        order=o,
+        order_kind=order_kind,
     )
+
+
+def _id_column_kind(schema: dict[str, Any], name: str, what: str) -> str:
+    """The kind of the id column *name* (*what*: ``customer`` or ``order``);
+    InputError for a type no id has."""
+    kind = _kind(schema[name])
+    if kind == "bool":
+        raise InputError(
+            name,
+            f"holds True/False values, not {what} ids",
+            fix=f"pass the column of {what} ids (a mask selects rows: ids[mask])",
+        )
+    if kind in ("other", "decimal"):
+        raise InputError(
+            name,
+            f"holds {schema[name]} values, which cannot be {what} ids here",
+            fix="use a column of single values (ints or text), e.g. cast it to "
+            "text in the engine",
+        )
+    return kind
 
 
 def _backend_name(lf: Any) -> str:
@@ -807,6 +834,9 @@ class EngineFacts:
     amount: str = "amount"
     limbs: tuple[int, int, int] | None = None
     sums: _SumPlan = attrs.field(factory=lambda: _SumPlan(), repr=False)
+    #: the rows are order lines collapsed into orders in the engine:
+    #: :attr:`n_rows` counts lines, and :func:`collect_facts` counts orders
+    orders: bool = False
 
 
 def engine_facts(
@@ -948,9 +978,11 @@ def _engine_facts(
     after_as_of: str = "raise",
     date_format: str | None = None,
     need_rows: bool = False,
+    order: Hashable | None = None,
 ) -> EngineFacts:
     """:func:`engine_facts`; *need_rows*: refuse a frame without rows (as
-    :func:`custseg.segment` does) before anything else is said about it."""
+    :func:`custseg.segment` does) before anything else is said about it;
+    *order*: the order id column of order lines (see :func:`_orders`)."""
     nw = _narwhals()
     v.choice(frequency, "frequency", ("transactions", "days"))
     v.choice(zero_amount, "zero_amount", ("purchase", "ignore"))
@@ -975,6 +1007,7 @@ def _engine_facts(
         amount,
         date_format,
         None if as_of_day is None else as_of_day + 1,
+        order,
     )
     n_total = checks["n"]
     date_kind = "date" if cols.date_kind == "date" else "datetime"
@@ -1007,6 +1040,8 @@ def _engine_facts(
                 "to drop them",
             )
         base = base.filter(_before_day(nw.col("_d"), as_of_day + 1, cols))
+    if cols.order is not None:  # the lines up to as_of, collapsed into orders
+        base = _orders(base, cols, checks["plan"])
     frame = _group_facts(
         base,
         _KEY,
@@ -1027,7 +1062,39 @@ def _engine_facts(
         amount=str(cols.amount),
         limbs=checks["plan"].limbs,
         sums=checks["plan"],
+        orders=cols.order is not None,
     )
+
+
+def _orders(base: Any, cols: _Columns, plan: _SumPlan) -> Any:
+    """The lines of *base* collapsed into orders, as
+    :func:`custseg.orders.collapse` collapses them: one row per customer
+    and order id, its earliest date ``_d`` and the exact sum ``_a`` of its
+    lines. Exact in the engine for integer amounts (their sums are checked)
+    and decimal amounts of one scale (integers of the last place, summed and
+    divided once: the correctly rounded decimal sum, the core's); other
+    amounts are refused (their exact order sums would have to be rounded in
+    the engine)."""
+    nw = _narwhals()
+    assert cols.order is not None
+    if cols.amount_kind in ("float", "decimal") and plan.scale is None:
+        raise InputError(
+            cols.order,
+            "(order lines) needs amounts that are decimals of one scale (up to "
+            f"8 places) in this engine, and some amounts in {cols.amount!r} are "
+            "not (many digits, such as 1/3, or too large for exact sums of "
+            "their last place): their order sums cannot be made exact in the "
+            "engine yet",
+            fix="round the amounts in the engine (e.g. to cents), or pass a "
+            "pandas DataFrame",
+        )
+    keys = (_KEY, _ORDER)
+    if plan.scale is None:  # integers (or no amounts): the engine's sum
+        return base.group_by(*keys).agg(nw.col("_d").min(), nw.col("_a").sum())
+    whole = _rint(nw.col("_a") * float(plan.scale), False).cast(nw.Int64)
+    orders = base.with_columns(whole.alias("_a")).group_by(*keys)
+    summed = orders.agg(nw.col("_d").min(), nw.col("_a").sum())
+    return summed.with_columns(_divide(nw.col("_a"), plan.scale).alias("_a"))
 
 
 def _dates_zone(transactions: Any, date: Hashable) -> Any:
@@ -1084,23 +1151,25 @@ def _prepare(
     amount: Hashable | None,
     date_format: str | None,
     end_day: int | None,
+    order: Hashable | None = None,
 ) -> tuple[Any, _Columns, dict[str, Any]]:
     """The rows as a LazyFrame of the id, ``_d`` (naive datetimes or dates)
-    and ``_a`` (Float64 amounts, 0 without *amount*), checked by one
-    aggregate pass (counts of NULLs and bad values, the latest date, the rows
-    on or after *end_day*): InputError for bad data, as pandas input gets."""
+    and ``_a`` (Float64 amounts, 0 without *amount*), and with *order* the
+    order id ``_o``, checked by one aggregate pass (counts of NULLs and bad
+    values, the latest date, the rows on or after *end_day*): InputError
+    for bad data, as pandas input gets."""
     nw = _narwhals()
     if date_format is not None:
         from ._files import check_date_format
 
         date_format = check_date_format(date_format)
     if type(transactions).__module__.split(".")[0] == "dask":
-        transactions = _dask_objects(transactions, customer, date, amount)
+        transactions = _dask_objects(transactions, customer, date, amount, order)
     if type(transactions).__module__.split(".")[0] == "pyarrow":
         transactions = _arrow_whole_scales(transactions)
     lf, _ = _lazy(transactions)
-    lf = _plain_types(lf, [customer, date, amount])
-    cols = _check_schema(lf, customer, date, amount, date_format)
+    lf = _plain_types(lf, [customer, date, amount, order])
+    cols = _check_schema(lf, customer, date, amount, date_format, order)
     lf, cols = _query_names(lf, cols)
     fmt = None
     if cols.date_kind == "str":
@@ -1108,13 +1177,7 @@ def _prepare(
     elif cols.date_kind in ("int", "float"):
         fmt = date_format or "%Y%m%d"
     c, a = cols.customer, cols.amount
-    ids = nw.col(cols.q(c))
-    if cols.id_kind == "category":
-        ids = ids.cast(nw.String)
-    elif cols.id_kind == "float":
-        # -0.0 is the customer 0.0, as in pandas (Arrow's group_by tells the
-        # two zeros apart); NaN and NULL pass through, refused below
-        ids = nw.when(ids == 0).then(nw.lit(0.0, nw.Float64)).otherwise(ids)
+    ids = _id_expr(nw.col(cols.q(c)), cols.id_kind)
     if a is not None and cols.amount_kind == "int" and cols.backend == "pyarrow":
         _check_arrow_ints(lf, a)  # Arrow refuses to cast them to float
     if a is None:
@@ -1133,6 +1196,11 @@ def _prepare(
     else:
         amounts = nw.col(cols.q(a)).cast(nw.Float64)
     extra = []
+    if cols.order is not None:
+        assert cols.order_kind is not None
+        extra.append(
+            _id_expr(nw.col(cols.q(cols.order)), cols.order_kind).alias(_ORDER)
+        )
     if a is not None and cols.amount_kind == "decimal":
         extra.append(_decimal_inexact(nw.col(cols.q(a))).alias("_a_inexact"))
     if a is not None and cols.amount_kind == "int" and cols.backend != "pyarrow":
@@ -1155,6 +1223,14 @@ def _prepare(
             "has missing customer ids",
             checks["null_id"],
             fix="drop the rows without a customer or give them an id",
+        )
+    if checks.get("null_order"):
+        assert cols.order is not None
+        raise _rows_error(
+            cols.order,
+            "has missing order ids",
+            checks["null_order"],
+            fix="drop the lines without an order or give them an id",
         )
     bad_dates = checks["bad_date"] + checks.get("rolled", 0)
     if bad_dates:
@@ -1216,6 +1292,18 @@ def _prepare(
     ):
         _check_exact_sums(base, _KEY, a)
     return base, cols, checks
+
+
+def _id_expr(ids: Any, kind: str) -> Any:
+    """Id column *ids* of *kind* as it is grouped: categories as text, and
+    -0.0 as the id 0.0, as in pandas (Arrow's group_by tells the two zeros
+    apart); NaN and NULL pass through, refused by the first pass."""
+    nw = _narwhals()
+    if kind == "category":
+        return ids.cast(nw.String)
+    if kind == "float":
+        return nw.when(ids == 0).then(nw.lit(0.0, nw.Float64)).otherwise(ids)
+    return ids
 
 
 def _arrow_whole_scales(table: Any) -> Any:
@@ -1305,7 +1393,7 @@ def _query_names(lf: Any, cols: _Columns) -> tuple[Any, _Columns]:
     to private names the queries read them under: Spark reads ``a.b`` as
     field ``b`` of a struct ``a`` (and a backtick quotes), Polars reads ``*``
     as every column and ``^...$`` as a pattern."""
-    used = [cols.customer, cols.date, cols.amount]
+    used = [cols.customer, cols.date, cols.amount, cols.order]
     if cols.backend == "pyspark":
         odd = [n for n in used if n is not None and ("." in n or "`" in n)]
     elif cols.backend == "polars":
@@ -1347,16 +1435,20 @@ def _query_names(lf: Any, cols: _Columns) -> tuple[Any, _Columns]:
 
 
 def _dask_objects(
-    native: Any, customer: Hashable, date: Hashable, amount: Hashable | None
+    native: Any,
+    customer: Hashable,
+    date: Hashable,
+    amount: Hashable | None,
+    order: Hashable | None = None,
 ) -> Any:
     """A Dask frame with what narwhals misreads in pandas dtypes made plain.
 
     - a time-zone-aware date column becomes its local wall-clock time (as
       pandas counts it; narwhals does not recognise zones such as
       ``America/New_York`` in Dask's dtypes);
-    - an object column of ids is checked as :func:`~custseg.summarize`
-      checks it (``1`` and ``"1"`` are never one customer), and made integer
-      when it holds only integers;
+    - an object column of ids (customers, and orders with *order*) is
+      checked as :func:`~custseg.summarize` checks it (``1`` and ``"1"`` are
+      never one customer), and made integer when it holds only integers;
     - an object column of amounts (Decimals, numbers) is converted to
       float64 as :func:`~custseg.summarize` converts it.
 
@@ -1366,18 +1458,27 @@ def _dask_objects(
     """
     import pandas as pd
 
-    from .summary import _ID_FIX, _check_id_kinds, _id_kind
+    from .orders import about_orders
+    from .summary import _check_id_kinds, _id_kind
 
+    id_columns = [(customer, "customer")]
+    if order is not None:
+        id_columns.append((order, "order"))
     source = _dask_source(native)
     if source is None:
-        _check_derived_ids(native, customer)
+        for name, what in id_columns:
+            _check_derived_ids(native, name, what)
     else:  # dd.from_pandas made object columns text
         plain: dict[str, Any] = {}
-        if has_object(source, customer):
-            ids = source[customer].to_numpy(dtype=object)
-            _check_id_kinds(ids, str(customer))
-            if {_id_kind(x) for x in ids.tolist()} == {"int"}:
-                plain[str(customer)] = ids.astype(np.int64)
+        for name, what in id_columns:
+            if has_object(source, name):
+                ids = source[name].to_numpy(dtype=object)
+                if what == "order":
+                    about_orders(partial(_check_id_kinds, ids, str(name)))
+                else:
+                    _check_id_kinds(ids, str(name))
+                if {_id_kind(x) for x in ids.tolist()} == {"int"}:
+                    plain[str(name)] = ids.astype(np.int64)
         if has_object(source, amount):
             field = str(amount)
             values = source[field].to_numpy(dtype=object)
@@ -1400,40 +1501,9 @@ def _dask_objects(
 
     if has(date) and isinstance(dtypes[date], pd.DatetimeTZDtype):
         changes[str(date)] = native[date].dt.tz_localize(None)
-    if has_object(native, customer):
-        field = str(customer)
-
-        def kinds(part: pd.Series) -> pd.Series:
-            counts: dict[str, int] = {}
-            for x in part.tolist():
-                kind = _id_kind(x)
-                if kind is not None:
-                    counts[kind] = counts.get(kind, 0) + 1
-            return pd.Series([counts], dtype=object)
-
-        parts = native[field].map_partitions(kinds, meta=(field, object))
-        found: dict[str, int] = {}
-        for counts in parts.compute().tolist():
-            for kind, n in counts.items():
-                found[kind] = found.get(kind, 0) + n
-        if len(found) > 1:
-            ranked = sorted(found, key=lambda k: -found[k])
-            listed = ", ".join(
-                f"{k} ({found[k]} row{'s' if found[k] != 1 else ''})" for k in ranked
-            )
-            raise InputError(
-                field,
-                f"mixes ids of different types: {listed}; ids of different "
-                "types are never one customer, even when they print alike",
-                n_rows=sum(found[k] for k in ranked[1:]),
-                fix=_ID_FIX,
-            )
-        if set(found) == {"bool"}:  # refused as booleans by the schema check
-            changes[field] = native[field].astype("bool")
-        elif set(found) == {"int"}:
-            changes[field] = native[field].astype("int64")
-        elif set(found) == {"float"}:
-            changes[field] = native[field].astype("float64")
+    for name, what in id_columns:
+        if has_object(native, name):
+            changes.update(_dask_id_kinds(native, str(name), what))
     if has_object(native, amount):
         field = str(amount)
 
@@ -1444,6 +1514,48 @@ def _dask_objects(
 
         changes[field] = native[field].map_partitions(floats, meta=(field, "f8"))
     return native.assign(**changes) if changes else native
+
+
+def _dask_id_kinds(native: Any, field: str, what: str) -> dict[str, Any]:
+    """The object column of ids *field* of a Dask frame checked (one kind of
+    id; *what*: ``customer`` or ``order``, for the message) and, when it
+    holds only integers, floats or booleans, the column of that type."""
+    import pandas as pd
+
+    from .summary import _ID_FIX, _id_kind
+
+    def kinds(part: pd.Series) -> pd.Series:
+        counts: dict[str, int] = {}
+        for x in part.tolist():
+            kind = _id_kind(x)
+            if kind is not None:
+                counts[kind] = counts.get(kind, 0) + 1
+        return pd.Series([counts], dtype=object)
+
+    parts = native[field].map_partitions(kinds, meta=(field, object))
+    found: dict[str, int] = {}
+    for counts in parts.compute().tolist():
+        for kind, n in counts.items():
+            found[kind] = found.get(kind, 0) + n
+    if len(found) > 1:
+        ranked = sorted(found, key=lambda k: -found[k])
+        listed = ", ".join(
+            f"{k} ({found[k]} row{'s' if found[k] != 1 else ''})" for k in ranked
+        )
+        raise InputError(
+            field,
+            f"mixes ids of different types: {listed}; ids of different "
+            f"types are never one {what}, even when they print alike",
+            n_rows=sum(found[k] for k in ranked[1:]),
+            fix=_ID_FIX,
+        )
+    if set(found) == {"bool"}:  # refused as booleans by the schema check
+        return {field: native[field].astype("bool")}
+    if set(found) == {"int"}:
+        return {field: native[field].astype("int64")}
+    if set(found) == {"float"}:
+        return {field: native[field].astype("float64")}
+    return {}
 
 
 def has_object(frame: Any, name: Hashable | None) -> bool:
@@ -1490,10 +1602,12 @@ def _converted_source(expr: Any) -> pd.DataFrame | None:
     return None
 
 
-def _check_derived_ids(native: Any, customer: Hashable) -> None:
+def _check_derived_ids(native: Any, name: Hashable, what: str = "customer") -> None:
     """Refuse a Dask frame computed from ``dd.from_pandas(df)`` (a filter, an
-    assign) when *df*'s object ids mix types: Dask made them text, so ``1``
-    and ``"1"`` would be one customer, and the frame no longer tells."""
+    assign) when *df*'s object ids (in column *name*, of *what*: customers
+    or orders) mix types: Dask made them text, so ``1`` and ``"1"`` would
+    be one customer, and the frame no longer tells."""
+    from .orders import about_orders
     from .summary import _check_id_kinds
 
     try:
@@ -1503,16 +1617,20 @@ def _check_derived_ids(native: Any, customer: Hashable) -> None:
     except Exception:  # pragma: no cover - another Dask version: no sources
         return
     for source in found:
-        if source is None or not has_object(source, customer):
+        if source is None or not has_object(source, name):
             continue
+        ids = source[name].to_numpy(dtype=object)
         try:
-            _check_id_kinds(source[customer].to_numpy(dtype=object), str(customer))
+            if what == "order":
+                about_orders(partial(_check_id_kinds, ids, str(name)))
+            else:
+                _check_id_kinds(ids, str(name))
         except InputError as err:
             raise InputError(
                 err.field,
                 f"{err.problem}, in the pandas frame this Dask frame was computed "
-                "from (dd.from_pandas made them text, which would make 1 and "
-                "'1' one customer)",
+                f"from (dd.from_pandas made them text, which would make 1 and "
+                f"'1' one {what})",
                 n_rows=err.n_rows,
                 fix=err.fix,
             ) from None
@@ -1658,12 +1776,9 @@ def _first_pass(
     nw = _narwhals()
     d = nw.col("_d")
     a = nw.col("_a")
-    missing_id = nw.col(_KEY).is_null()
-    if cols.id_kind == "float":  # NaN ids are missing ids, as in pandas
-        missing_id = missing_id | nw.col(_KEY).is_nan().fill_null(False)
     exprs = [
         nw.len().alias("n"),
-        missing_id.cast(nw.Int64).sum().alias("null_id"),
+        _missing_ids(_KEY, cols.id_kind).cast(nw.Int64).sum().alias("null_id"),
         (d.is_null() & ~nw.col("_d_null")).cast(nw.Int64).sum().alias("bad_date"),
         nw.col("_d_null").cast(nw.Int64).sum().alias("null_date"),
         (a.is_null() | a.is_nan()).cast(nw.Int64).sum().alias("null_amount"),
@@ -1689,6 +1804,9 @@ def _first_pass(
     exprs.append(far.fill_null(False).cast(nw.Int64).sum().alias("far_date"))
     if cols.amount_kind in ("float", "decimal"):
         exprs += _scale_checks(kept)
+    if cols.order_kind is not None:
+        missing = _missing_ids(_ORDER, cols.order_kind)
+        exprs.append(missing.cast(nw.Int64).sum().alias("null_order"))
     schema = base.collect_schema()
     if "_d_rolled" in schema:
         exprs.append(nw.col("_d_rolled").cast(nw.Int64).sum().alias("rolled"))
@@ -1711,6 +1829,16 @@ def _first_pass(
     if cols.amount_kind in ("float", "decimal"):
         out["plan"] = _sum_plan(out, out["n"] - out.get("n_after", 0))
     return out
+
+
+def _missing_ids(name: str, kind: str) -> Any:
+    """Whether the id in column *name* (of *kind*) is missing: NULL, or NaN
+    for floats, as in pandas."""
+    nw = _narwhals()
+    missing = nw.col(name).is_null()
+    if kind == "float":
+        missing = missing | nw.col(name).is_nan().fill_null(False)
+    return missing
 
 
 def _readable_dates(d: Any, cols: _Columns) -> Any:
@@ -2221,9 +2349,16 @@ def collect_facts(ef: EngineFacts) -> CustomerFacts:
     """
     c = ef.customer
     names = ef.sums.extra(_MONEY)
+    counted = ["n_rows"] if ef.orders else []  # the orders, counted per customer
     table = (
         ef.frame.select(
-            c, "frequency", "monetary", "first_purchase", "last_purchase", *names
+            c,
+            "frequency",
+            "monetary",
+            "first_purchase",
+            "last_purchase",
+            *names,
+            *counted,
         )
         .collect()
         .sort(c)
@@ -2263,7 +2398,7 @@ def collect_facts(ef: EngineFacts) -> CustomerFacts:
         last_purchase=last,
         tenure_days=tenure,
         as_of=ef.as_of,
-        n_rows=ef.n_rows,
+        n_rows=int(pdf["n_rows"].sum()) if ef.orders else ef.n_rows,
         n_dropped=ef.n_dropped,
     )
 

@@ -139,16 +139,6 @@ def _facts(
     frame_arg: str = "df",
 ) -> CustomerFacts:
     if _engines.is_engine_frame(df):  # False at once for pandas
-        if options.get("order") is not None:
-            kind = f"{type(df).__module__.split('.')[0]} {type(df).__name__}"
-            raise InputError(
-                "order",
-                f"(order lines) is not supported yet for a {kind}, whose "
-                "summary runs in its engine",
-                fix="collapse the lines in the engine first (group by customer and "
-                "order: the earliest date, the summed amount) and pass that "
-                "frame without order=, or pass a pandas DataFrame",
-            )
         # other engines: the summary runs in the engine (custseg.engines)
         return _engines.native_facts(
             df,
@@ -156,7 +146,7 @@ def _facts(
             date,
             amount,
             as_of,
-            {k: x for k, x in options.items() if k != "order"},
+            options,
             need_rows=need_rows,
         )
     options = dict(options)
@@ -807,7 +797,9 @@ def summarize_frame(
         Order id column, when the rows are order lines (one row per product
         of a basket): each order (a customer's lines sharing an order id)
         is then one transaction, as ``order_id=`` of
-        :func:`~custseg.summarize` makes it. pandas frames only.
+        :func:`~custseg.summarize` makes it. In an engine's frame the
+        lines are collapsed in the engine (amounts that are integers or
+        decimals of one scale).
 
     Returns
     -------
@@ -1366,8 +1358,9 @@ def segment(
         of a basket, as in most order exports): each order, the lines of a
         customer sharing an order id, is then one transaction, dated by its
         earliest line, its amount the sum of its lines (see
-        :func:`custseg.orders_from_lines`); read as text from a file.
-        pandas frames and files only.
+        :func:`custseg.orders_from_lines`); read as text from a file. In
+        an engine's frame the lines are collapsed in the engine (amounts
+        that are integers or decimals of one scale).
 
     Returns
     -------
@@ -1756,7 +1749,9 @@ def segment_frame(
         Order id column, when the rows are order lines (one row per product
         of a basket): each order (a customer's lines sharing an order id)
         is then one transaction, as ``order_id=`` of
-        :func:`~custseg.summarize` makes it. pandas frames only.
+        :func:`~custseg.summarize` makes it. In an engine's frame the
+        lines are collapsed in the engine (amounts that are integers or
+        decimals of one scale).
 
     Returns
     -------
