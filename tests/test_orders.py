@@ -493,3 +493,210 @@ def test_report_counts_refunds_and_zeros_of_orders() -> None:
     assert cell(by_line, "refunds (amount &lt; 0)") == "4"
     assert cell(by_line, "refunds, total amount") == "-15.50"
     assert cell(by_line, "rows with amount 0") == "0"
+
+
+# --------------------------------------------------------------------------
+# the classes of an adversarial audit (4 December 2026)
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    order_lines(),
+    st.sampled_from(["customer_id", "date", "amount", "order_id"]),
+    st.integers(0, 2**31),
+)
+def test_a_column_of_another_index_is_refused(
+    lines: pd.DataFrame, shuffled: str, seed: int
+) -> None:
+    """Any one of the four columns a Series of another index (the others
+    lists or arrays, or Series): an InputError, never a pairing by position."""
+    if len(lines) < 2:
+        return
+    other = lines.sample(frac=1, random_state=seed)
+    if list(other.index) == list(lines.index):
+        other = lines.iloc[::-1]
+    cols = {k: lines[k].to_numpy() for k in ("customer_id", "date", "amount")}
+    cols["order_id"] = lines["order_id"].to_numpy()
+    cols["date"] = lines["date"]  # one Series of the first index
+    if shuffled == "date":
+        cols["amount"] = lines["amount"]
+    cols[shuffled] = other[shuffled]
+    calls = [
+        lambda: summarize(
+            cols["customer_id"],
+            cols["date"],
+            cols["amount"],
+            order_id=cols["order_id"],
+            as_of="2024-03-15",
+        ),
+        lambda: orders_from_lines(
+            cols["customer_id"], cols["order_id"], cols["date"], cols["amount"]
+        ),
+        lambda: custseg.segment_history(
+            cols["customer_id"],
+            cols["date"],
+            cols["amount"],
+            ["2024-03-15"],
+            edges=EDGES,
+            order_id=cols["order_id"],
+        ),
+    ]
+    for call in calls:
+        with pytest.raises(InputError, match="different index"):
+            call()
+
+
+EDGES = custseg.RfmEdges(
+    custseg.ScoreEdges((5, 20)),
+    custseg.ScoreEdges((1, 2)),
+    custseg.ScoreEdges((50, 200)),
+)
+
+
+@settings(max_examples=80, deadline=None)
+@given(
+    order_lines(),
+    st.integers(0, 10**6),
+    st.sampled_from(["customer_id", "order_id"]),
+    st.sampled_from(["as drawn", "grouped"]),
+    st.booleans(),
+)
+def test_a_missing_id_is_named_by_its_row(
+    lines: pd.DataFrame, where: int, column: str, arrangement: str, drop: bool
+) -> None:
+    """Lines of an order together (runs) or not, rows after as_of dropped or
+    not: the error names the missing id's row of the input."""
+    if arrangement == "grouped":
+        lines = lines.sort_values(["customer_id", "order_id"], kind="stable")
+    lines = lines.reset_index(drop=True)
+    row = where % len(lines)
+    values = lines[column].astype(object).to_numpy().copy()
+    values[row] = None
+    lines[column] = values
+    as_of = np.datetime64("2024-03-15")
+    if drop:  # rows after a day the missing id's row is not after
+        as_of = lines["date"].to_numpy()[row].astype("datetime64[D]")
+    kw = {"as_of": as_of, "after_as_of": "drop"}
+    calls = [
+        lambda: summarize(
+            lines.customer_id, lines.date, lines.amount, order_id=lines.order_id, **kw
+        ),
+        lambda: custseg.segment_history(
+            lines.customer_id,
+            lines.date,
+            lines.amount,
+            [as_of],
+            edges=EDGES,
+            order_id=lines.order_id,
+        ),
+    ]
+    if not drop:
+        calls.append(
+            lambda: orders_from_lines(
+                lines.customer_id, lines.order_id, lines.date, lines.amount
+            )
+        )
+    for call in calls:
+        with pytest.raises(InputError) as err:
+            call()
+        assert (err.value.field, err.value.first_row) == (column, row)
+
+
+AMOUNTS = st.floats(allow_nan=False, allow_infinity=False, width=64).filter(
+    lambda x: abs(x) < 1e300
+) | st.sampled_from([1 / 3, 2 / 3, 0.1, 1e16, -1e16, 1.0, 2.0**-40])
+
+
+@settings(max_examples=150, deadline=None)
+@given(order_lines(), st.data())
+def test_orders_never_change_monetary(lines: pd.DataFrame, data: st.DataObject) -> None:
+    """monetary is the net of the lines, bit for bit, with order_id or
+    without, for any float amounts (1/3, 1e16 + 1 - 1e16: no order's sum is
+    rounded first); in segment_history too."""
+    amounts = data.draw(st.lists(AMOUNTS, min_size=len(lines), max_size=len(lines)))
+    lines = lines.assign(amount=amounts)
+    as_of = np.datetime64("2024-03-15")
+    by_order = summarize(
+        lines.customer_id,
+        lines.date,
+        lines.amount,
+        order_id=lines.order_id,
+        as_of=as_of,
+    )
+    by_line = summarize(lines.customer_id, lines.date, lines.amount, as_of=as_of)
+    np.testing.assert_array_equal(by_order.monetary, by_line.monetary)
+    h = custseg.segment_history(
+        lines.customer_id,
+        lines.date,
+        lines.amount,
+        [as_of],
+        edges=EDGES,
+        order_id=lines.order_id,
+    )
+    np.testing.assert_array_equal(h.facts[0].monetary, by_line.monetary)
+
+
+@pytest.mark.parametrize("orders", [[1, 1], [1, 2]])
+def test_integer_sums_past_2_53_are_refused_with_orders(orders: list[int]) -> None:
+    """A customer's integer amounts that may sum past 2**53 are refused
+    whether its lines are one order or several, as without order_id."""
+    a = np.array([2**52 + 1, 2**52], dtype=np.int64)
+    for call in (
+        lambda: summarize(["a", "a"], ["2024-01-01"] * 2, a, order_id=orders),
+        lambda: custseg.segment_history(
+            ["a", "a"],
+            ["2024-01-01"] * 2,
+            a,
+            ["2024-01-02"],
+            edges=EDGES,
+            order_id=orders,
+        ),
+    ):
+        with pytest.raises(InputError, match=r"2\*\*53"):
+            call()
+
+
+@pytest.mark.parametrize("named", ["cust", "day", "paid"])
+def test_order_naming_another_column_is_refused(named: str) -> None:
+    """order= naming the customer, date or amount column: an InputError on
+    every entry point, as --order gets on the command line."""
+    kw = {"customer": "cust", "date": "day", "amount": "paid", "order": named}
+    calls = [
+        lambda: summarize_frame(LINES, **kw),
+        lambda: segment_frame(LINES, **kw),
+        lambda: custseg.segment(LINES, **kw),
+        lambda: custseg.report(LINES, charts=False, **kw),
+    ]
+    for call in calls:
+        with pytest.raises(InputError, match="is named by both") as err:
+            call()
+        assert err.value.field == named
+
+
+def test_report_drops_later_rows_of_zoned_dates() -> None:
+    """Time-zone-aware dates with rows after as_of dropped: the inputs table
+    counts the rows used, as with naive dates."""
+    naive = pd.DataFrame(
+        {
+            "customer": ["ann", "bob", "bob"],
+            "invoice": ["1", "2", "3"],
+            "date": pd.to_datetime(["2024-03-01", "2024-03-01", "2024-03-10"]),
+            "amount": [10.0, 5.0, -4.0],
+        }
+    )
+    zoned = naive.assign(date=naive.date.dt.tz_localize("Asia/Shanghai"))
+    kw = {
+        "customer": "customer",
+        "order": "invoice",
+        "charts": False,
+        "as_of": "2024-03-05",
+        "after_as_of": "drop",
+    }
+    pages = []
+    for frame in (naive, zoned):
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", custseg.CustsegWarning)
+            pages.append(custseg.report(frame, **kw).html)
+    for page in pages:
+        assert re.search(r"refunds \(orders netting &lt; 0\)</th><td[^>]*>0<", page)
+        assert re.search(r"last transaction</th><td[^>]*>2024-03-01<", page)

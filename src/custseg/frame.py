@@ -138,6 +138,9 @@ def _facts(
     need_rows: bool = False,
     frame_arg: str = "df",
 ) -> CustomerFacts:
+    _check_order_column(
+        options.get("order"), customer=customer, date=date, amount=amount
+    )
     if _engines.is_engine_frame(df):  # False at once for pandas
         # other engines: the summary runs in the engine (custseg.engines)
         return _engines.native_facts(
@@ -168,6 +171,25 @@ def _facts(
         options["order_id"] = _column(df, order, "order", frame_arg)
         options["order_field"] = str(order)
     return _summarize(ids, dates, amounts, as_of=as_of, fields=fields, **options)
+
+
+def _check_order_column(order: Hashable | None, **others: Hashable) -> None:
+    """Refuse an order column that is also the customer, date or amount
+    column (every line of a customer would be one order, say)."""
+    if order is None:
+        return
+    for arg, name in others.items():
+        try:
+            same = bool(order == name)
+        except (TypeError, ValueError):  # labels that do not compare
+            same = False
+        if same:
+            raise InputError(
+                str(order),
+                f"is named by both {arg}= and order=",
+                fix="pass the column of order ids as order= (the lines of one "
+                "order share it), or leave order= out to count every row",
+            )
 
 
 def _facts_frame(facts: CustomerFacts, customer: Hashable) -> pd.DataFrame:

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import warnings
 from collections.abc import Iterable, Mapping, Sequence
+from functools import partial
 from typing import TYPE_CHECKING, Any, Literal
 
 import attrs
@@ -50,6 +51,7 @@ from .summary import (
     _day_ticks,
     _group_ids,
     _summarize,
+    rows_of,
 )
 
 if TYPE_CHECKING:
@@ -1234,7 +1236,9 @@ def segment_history(
             fix="pass the amount column (0 for rows without one)",
         )
     if order_id is not None:
-        common_index(customer_id=customer_id, order_id=order_id)
+        common_index(
+            customer_id=customer_id, date=date, amount=amount, order_id=order_id
+        )
     ids, dates, amounts = _coerce_rows(customer_id, date, amount, fields)
     assert amounts is not None
     zone = v.zone_of(date)
@@ -1444,7 +1448,11 @@ def _orders_by_date(
     """Order lines up to the last of *days* collapsed into orders (see
     :func:`custseg.orders.collapse`): ``(customer ids, ticks, amounts,
     lines after each date)``, or None when an order has lines on both sides
-    of one of the dates (it is then a different order at each)."""
+    of one of the dates (it is then a different order at each), or when the
+    amounts have many digits (``1/3``: the customers' sums are then those of
+    the lines, not of the orders' rounded sums)."""
+    if amounts.dtype.kind == "f" and decimal_scale(amounts) is None:
+        return None
     n = len(ticks)
     # the first date each line is seen at (len(days): after the last)
     seen_at = np.searchsorted((days + 1) * per_day, ticks, side="right")
@@ -1454,9 +1462,13 @@ def _orders_by_date(
             take(x, seen) for x in (ids, orders, ticks, amounts, seen_at)
         )
     fields = ("customer_id", "order_id")
-    lines = order_lines(ids, orders, fields)
+    # an error about a line names its row of the input
+    kept = rows_of(lambda: np.flatnonzero(seen))
+    lines = kept(partial(order_lines, ids, orders, fields))
     if not np.array_equal(seen_at[lines.rows][lines.line], seen_at):
         return None
-    ticks, amounts = order_totals(lines, ticks, amounts, orders, "amount")
+    ticks, amounts = kept(
+        partial(order_totals, lines, ticks, amounts, orders, "amount")
+    )
     dropped = n - np.cumsum(np.bincount(seen_at, minlength=len(days)))
     return take(ids, lines.rows), ticks, amounts, dropped

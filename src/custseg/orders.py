@@ -55,8 +55,9 @@ class Orders:
     date
         The order's earliest line's date (``datetime64``, the input's unit).
     amount
-        The sum of the order's lines (``float64``; decimal amounts summed
-        exactly, as :func:`custseg.summarize` sums them).
+        The sum of the order's lines (``float64``, decimal amounts summed
+        exactly, as :func:`custseg.summarize` sums them; ``int64`` for
+        integer amounts).
     n_lines
         The number of lines of each order (``int64``).
     n_rows
@@ -246,7 +247,10 @@ def order_lines(ids: Any, orders: Any, fields: tuple[str, str]) -> Lines:
     starts = np.flatnonzero(np.concatenate(([True], changes[0] | changes[1])))
     if len(starts) == n:  # no two lines of an order together
         return _pair_lines(ids, orders, fields)
-    run, first, _ = _pair_lines(take(ids, starts), take(orders, starts), fields)
+    try:
+        run, first, _ = _pair_lines(take(ids, starts), take(orders, starts), fields)
+    except InputError:  # said again of every line: the rows it names are theirs
+        return _pair_lines(ids, orders, fields)
     line = np.repeat(run, np.diff(starts, append=n))
     return Lines(line, starts[first], (starts, run))
 
@@ -319,7 +323,8 @@ def order_totals(
 ) -> tuple[np.ndarray, np.ndarray]:
     """``(ticks, amounts)`` of the orders of :func:`order_lines`: each
     order's earliest tick and its lines' exact sum (*field* named in an
-    error, *orders* the order ids for it)."""
+    error, *orders* the order ids for it), ``int64`` for integer amounts
+    (so that the sums of a customer's orders are checked as integers)."""
     rows = lines.rows
     earliest = np.full(len(rows), _I64_MAX, dtype=np.int64)
     if lines.runs is None:
@@ -332,7 +337,10 @@ def order_totals(
             firsts = np.minimum.reduceat(ticks, starts)
         np.minimum.at(earliest, run, firsts)
     groups = _Groups(lines.line, len(rows), None, lambda: take(orders, rows))
-    return earliest, about_orders(lambda: groups.total(amounts, field=field))
+    sums = about_orders(lambda: groups.total(amounts, field=field))
+    if amounts.dtype.kind in "iu":  # whole, and below 2**53 (checked)
+        sums = sums.astype(np.int64)
+    return earliest, sums
 
 
 def take(values: Any, rows: np.ndarray) -> Any:

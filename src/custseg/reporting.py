@@ -620,11 +620,13 @@ def _read(data: Any, options: Mapping[str, Any]) -> pd.DataFrame:
             options.get("encoding"),
         )
     if not isinstance(data, pd.DataFrame):
+        kind = f"{type(data).__module__.split('.')[0]} {type(data).__name__}"
         raise InputError(
             "data",
-            f"must be a DataFrame of transactions, a file path or a SegmentResult: "
-            f"got {type(data).__name__}",
-            fix="pass custseg.segment(...) output, or the transactions",
+            f"must be a pandas DataFrame of transactions, a file path or a "
+            f"SegmentResult: got {kind}",
+            fix="pass custseg.segment(...) output (which takes Polars, DuckDB, "
+            "Dask and Spark frames), a pandas DataFrame, or the path of a file",
         )
     return data
 
@@ -663,8 +665,12 @@ def _segment(
     rows = len(tx)
     gone: int | None = None
     if result.n_dropped:
-        # the figures below are of the rows used: those up to as_of
+        # the figures below are of the rows used: those up to as_of (its
+        # day ending at midnight in the dates' own zone, as segment counts)
         end = pd.Timestamp(result.as_of) + pd.Timedelta(days=1)
+        zone = getattr(getattr(tx[date], "dt", None), "tz", None)
+        if zone is not None:
+            end = end.tz_localize(zone)
         try:
             keep = np.asarray(tx[date] < end, dtype=bool)
         except (TypeError, ValueError):  # dates segment() read another way

@@ -21,7 +21,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from functools import partial
-from typing import TYPE_CHECKING, Any, Literal
+from typing import TYPE_CHECKING, Any, Literal, TypeVar
 
 import attrs
 import numpy as np
@@ -62,6 +62,7 @@ _I64_MIN = np.iinfo(np.int64).min
 _I64_MAX = np.iinfo(np.int64).max
 _EXACT = 2**53  # float64 holds every integer up to this exactly
 AfterPolicy = Literal["raise", "drop"]
+_T = TypeVar("_T")
 
 
 # --------------------------------------------------------------------------
@@ -984,6 +985,38 @@ def _distinct_counts(
     return out
 
 
+def rows_of(kept: Callable[[], np.ndarray]) -> Callable[[Callable[[], _T]], _T]:
+    """Run a call on some rows of the input (those *kept()* gives, by their
+    position in the input, made only when needed) so that an
+    :class:`InputError` naming one of its rows names that row of the input.
+
+    >>> call = rows_of(lambda: np.array([2, 5]))
+    >>> def bad() -> None:
+    ...     raise InputError("x", "is bad", fix="fix it", first_row=1)
+    >>> try:
+    ...     call(bad)
+    ... except InputError as exc:
+    ...     exc.first_row
+    5
+    """
+
+    def call(work: Callable[[], _T]) -> _T:
+        try:
+            return work()
+        except InputError as exc:
+            if exc.first_row is None:
+                raise
+            raise InputError(
+                exc.field,
+                exc.problem,
+                fix=exc.fix,
+                first_row=int(kept()[exc.first_row]),
+                n_rows=exc.n_rows,
+            ) from None
+
+    return call
+
+
 def _after(ticks: np.ndarray, end_tick: int) -> np.ndarray:
     """The rows at or after *end_tick* (every row when it is before them all)."""
     return ticks >= max(end_tick, _I64_MIN + 1)
@@ -1365,7 +1398,9 @@ def _summarize(
     if order_id is not None:
         from . import orders as _orders
 
-        common_index(**{f_id: customer_id, order_field: order_id})
+        common_index(
+            **{f_id: customer_id, f_date: date, f_amount: amount, order_field: order_id}
+        )
     ids, dates, amounts = _coerce_rows(customer_id, date, amount, fields)
     assert amounts is not None
     if order_id is not None:
@@ -1404,17 +1439,33 @@ def _summarize(
         as_of_d,
     )
     assert amounts is not None
+    end_tick = (as_of_day + 1) * per_day
+    # errors about a row of those kept name its row of the input
+    kept = rows_of(lambda: np.flatnonzero(~_after(all_ticks, end_tick)))
+    # the lines (ids, amounts) to sum monetary from, when orders' sums round
+    line_sums: tuple[Any, np.ndarray] | None = None
     if orders is not None:  # the lines left, collapsed into orders
         if n_dropped:
-            orders = _orders.take(orders, ~_after(all_ticks, (as_of_day + 1) * per_day))
-        rows, ticks, amounts, _ = _orders.collapse(
-            ids, orders, ticks, amounts, (f_id, order_field, f_amount)
+            orders = _orders.take(orders, ~_after(all_ticks, end_tick))
+        if amounts.dtype.kind == "f" and decimal_scale(amounts) is None:
+            # amounts of many digits: monetary is the exact net of the lines
+            # (rounding each order's sum first could lose a unit: 1e16 + 1)
+            line_sums = ids, amounts
+        rows, ticks, amounts, _ = kept(
+            partial(
+                _orders.collapse,
+                ids,
+                orders,
+                ticks,
+                amounts,
+                (f_id, order_field, f_amount),
+            )
         )
         ids = _orders.take(ids, rows)
         del orders, rows
     # hashed ids' groups unsorted: sorted beside the passes below (in the
     # second thread past the cache), only the k aggregates taken in order
-    groups = _group_ids(ids, f_id, ordered=False)
+    groups = kept(partial(_group_ids, ids, f_id, ordered=False))
     del ids  # (an Arrow copy of object text ids: 17 bytes a row for "C%08d")
 
     size = groups.size
@@ -1526,6 +1577,8 @@ def _summarize(
     none = freq == 0
     first[none] = _I64_MIN  # NaT
     unit = dates.dtype
+    if line_sums is not None:  # the same customers, in id order
+        monetary = _group_ids(line_sums[0], f_id).total(line_sums[1], field=f_amount)
     recency = _days_to(as_of_day, last, per_day)
     tenure = _days_to(as_of_day, first, per_day)
     recency[none] = np.nan
