@@ -29,7 +29,7 @@ from .summary import (
     _coerce_rows,
     _day_ticks,
     _distinct_counts,
-    _group_ids,
+    _group_kept,
 )
 
 if TYPE_CHECKING:
@@ -532,11 +532,12 @@ def btyd_summary(
     _check_day_span(
         dates.view(np.int64), per_day, end_day, "date", "observation_end", 6
     )
+    end_tick = (end_period + step) * per_day
     ids, ticks, amounts, n_dropped = _apply_cutoff(
         ids,
         dates.view(np.int64),
         amounts,
-        (end_period + step) * per_day,
+        end_tick,
         after_observation_end,
         "date",
         "observation_end",
@@ -545,7 +546,7 @@ def btyd_summary(
         else f"{np.datetime64(end_day, 'D')}, in the week ending "
         f"{np.datetime64(end_period + 6, 'D')}",
     )
-    groups = _group_ids(ids, "customer_id")
+    groups = _group_kept(ids, "customer_id", dates.view(np.int64), end_tick, n_dropped)
     del ids
     freq, recency, t, monetary, _ = _btyd_columns(
         groups,
@@ -680,17 +681,18 @@ def btyd_calibration_holdout(
     _check_day_span(
         dates.view(np.int64), per_day, end_day, "date", "observation_end", 6
     )
+    end_tick = (end_day + 1) * per_day
     ids, ticks, amounts, n_dropped = _apply_cutoff(
         ids,
         dates.view(np.int64),
         amounts,
-        (end_day + 1) * per_day,
+        end_tick,
         after_observation_end,
         "date",
         "observation_end",
         np.datetime64(end_day, "D"),
     )
-    groups = _group_ids(ids, "customer_id")
+    groups = _group_kept(ids, "customer_id", dates.view(np.int64), end_tick, n_dropped)
     del ids
     # after the calibration day: from its day's first tick on (no day column)
     holdout = ticks >= (cal_day + 1) * per_day

@@ -1022,6 +1022,17 @@ def _after(ticks: np.ndarray, end_tick: int) -> np.ndarray:
     return ticks >= max(end_tick, _I64_MIN + 1)
 
 
+def _group_kept(
+    ids: Any, field: str, ticks: np.ndarray, end_tick: int, n_dropped: int
+) -> _Groups:
+    """:func:`_group_ids` of the *ids* :func:`_apply_cutoff` kept, an error
+    naming the row of the input (*ticks*: every row's, *end_tick* the cut)."""
+    if not n_dropped:
+        return _group_ids(ids, field)
+    kept = rows_of(lambda: np.flatnonzero(~_after(ticks, end_tick)))
+    return kept(partial(_group_ids, ids, field))
+
+
 def _apply_cutoff(
     ids: Any,
     ticks: np.ndarray,
