@@ -822,6 +822,11 @@ class EngineFacts:
         its sums at each scale (``_monetary_t0``, ``_monetary_m0``, ...),
         from which :func:`collect_facts` takes each customer's decimal sum
         or binary sum, as :func:`~custseg.summarize` does.
+    orders
+        Whether the rows were order lines collapsed into orders in the
+        engine (``order=`` of the frame functions): ``n_rows`` then counts
+        the lines used, and :func:`collect_facts` counts the orders (the
+        sum of ``frame``'s ``n_rows``).
     """
 
     frame: Any
@@ -834,8 +839,6 @@ class EngineFacts:
     amount: str = "amount"
     limbs: tuple[int, int, int] | None = None
     sums: _SumPlan = attrs.field(factory=lambda: _SumPlan(), repr=False)
-    #: the rows are order lines collapsed into orders in the engine:
-    #: :attr:`n_rows` counts lines, and :func:`collect_facts` counts orders
     orders: bool = False
 
 
