@@ -771,6 +771,20 @@ def order_frame(lines: list[tuple[int, int, int, int, int]], ids: str) -> pd.Dat
     )
 
 
+def random_lines(
+    n: int, customers: int, orders: int, *, seed: int, days: int = 200
+) -> list[tuple[int, int, int, int, int]]:
+    """*n* random lines for :func:`order_frame` (refunds among them)."""
+    rng = np.random.default_rng(seed)
+    return list(
+        zip(
+            *(rng.integers(0, k, n).tolist() for k in (customers, orders, days, 24)),
+            rng.integers(-2_000, 20_000, n).tolist(),
+            strict=True,
+        )
+    )
+
+
 ORDER_LINES = st.lists(
     st.tuples(
         st.integers(0, 6),  # customer
@@ -827,18 +841,8 @@ def test_order_lines_parity_cheap_engines(
 
 def test_order_lines_segment_parity(convert: Callable[[pd.DataFrame], Any]) -> None:
     """segment(order=) with a preset: the same segments as pandas'."""
-    rng = np.random.default_rng(3)
     n = 600
-    lines = list(
-        zip(
-            rng.integers(0, 60, n).tolist(),
-            rng.integers(0, 150, n).tolist(),
-            rng.integers(0, 300, n).tolist(),
-            rng.integers(0, 24, n).tolist(),
-            rng.integers(-2_000, 20_000, n).tolist(),
-            strict=True,
-        )
-    )
+    lines = random_lines(n, 60, 150, seed=3, days=300)
     for ids in ("int", "str"):
         tx = order_frame(lines, ids)
         assert_same_segments(convert(tx), tx, preset="ecommerce", order="order")
@@ -879,16 +883,7 @@ def test_dask_order_lines(dask_client: Any) -> None:
     types refused as pandas refuses them."""
     import dask.dataframe as dd
 
-    rng = np.random.default_rng(5)
-    n = 400
-    lines = list(
-        zip(
-            *(rng.integers(0, k, n).tolist() for k in (30, 80, 200, 24)),
-            rng.integers(-2_000, 20_000, n).tolist(),
-            strict=True,
-        )
-    )
-    tx = order_frame(lines, "str")
+    tx = order_frame(random_lines(400, 30, 80, seed=5), "str")
     ref = summarize_frame(tx, order="order", frequency="days")
     native = dd.from_pandas(tx, npartitions=3)
     got = summarize_frame(native, order="order", frequency="days", output="pandas")
@@ -902,14 +897,5 @@ def test_dask_order_lines(dask_client: Any) -> None:
 
 def test_spark_order_lines(spark: Any) -> None:
     """Spark: order lines collapsed as in pandas (segments with a preset)."""
-    rng = np.random.default_rng(6)
-    n = 300
-    lines = list(
-        zip(
-            *(rng.integers(0, k, n).tolist() for k in (30, 80, 200, 24)),
-            rng.integers(-2_000, 20_000, n).tolist(),
-            strict=True,
-        )
-    )
-    tx = order_frame(lines, "int")
+    tx = order_frame(random_lines(300, 30, 80, seed=6), "int")
     assert_same_segments(spark_frame(spark, tx), tx, preset="ecommerce", order="order")

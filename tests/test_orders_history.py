@@ -11,10 +11,9 @@ from hypothesis import strategies as st
 
 import custseg
 import custseg.migration as migration
-from custseg import InputError, RfmEdges, ScoreEdges, segment_history, summarize
-from test_orders import DAY0, order_lines
+from custseg import InputError, segment_history, summarize
+from test_orders import DAY0, EDGES, order_lines
 
-EDGES = RfmEdges(ScoreEdges((5, 20)), ScoreEdges((1, 2)), ScoreEdges((50, 200)))
 FACTS = (
     "customer_id",
     "recency_days",
