@@ -899,3 +899,56 @@ def test_spark_order_lines(spark: Any) -> None:
     """Spark: order lines collapsed as in pandas (segments with a preset)."""
     tx = order_frame(random_lines(300, 30, 80, seed=6), "int")
     assert_same_segments(spark_frame(spark, tx), tx, preset="ecommerce", order="order")
+
+
+def test_missing_ids_on_dropped_lines(convert: Callable[[pd.DataFrame], Any]) -> None:
+    """A missing customer or order id on a row after as_of, dropped: not
+    read, as the pandas path drops the row before it groups; on a row
+    used: the pandas path's InputError."""
+    tx = pd.DataFrame(
+        {
+            "customer_id": pd.array([1, 1, None], dtype="Int64"),
+            "order": pd.array([1, None, 2], dtype="Int64"),
+            "date": pd.to_datetime(["2024-01-01", "2024-03-01", "2024-03-02"]),
+            "amount": [5.0, 1.0, 2.0],
+        }
+    )
+    kw = {"order": "order", "as_of": "2024-01-31", "after_as_of": "drop"}
+    ref = summarize_frame(tx, **kw)
+    got = summarize_frame(convert(tx), output="pandas", **kw)
+    pd.testing.assert_frame_equal(got, ref)
+    assert (
+        got.attrs == ref.attrs == {"as_of": "2024-01-31", "n_rows": 1, "n_dropped": 2}
+    )
+    kw["as_of"] = "2024-03-01"  # the missing order id's row is used
+    for frame in (tx, convert(tx)):
+        with pytest.raises(InputError, match="missing order ids") as err:
+            summarize_frame(frame, **kw)
+        assert err.value.field == "order"
+
+
+def test_dask_object_ids_with_missing_ones(dask_client: Any) -> None:
+    """Dask keeping object columns: integer ids beside None are missing
+    ids (an InputError naming the column), not a TypeError of a cast."""
+    import dask
+    import dask.dataframe as dd
+
+    tx = pd.DataFrame(
+        {
+            "customer_id": pd.Series([1, 1, 2], dtype=object),
+            "order": pd.Series([1, 1, 2], dtype=object),
+            "date": pd.to_datetime(["2024-01-01", "2024-01-02", "2024-01-03"]),
+            "amount": [5.0, 1.0, 2.0],
+        }
+    )
+    with dask.config.set({"dataframe.convert-string": False}):
+        for column in ("customer_id", "order"):
+            bad = tx.assign(**{column: pd.Series([1, None, 2], dtype=object)})
+            native = dd.from_pandas(bad, npartitions=1)
+            with pytest.raises(InputError, match="missing") as err:
+                summarize_frame(native, order="order")
+            assert err.value.field == column
+        fine = summarize_frame(
+            dd.from_pandas(tx, npartitions=2), order="order", output="pandas"
+        )
+        pd.testing.assert_frame_equal(fine, summarize_frame(tx, order="order"))

@@ -1531,8 +1531,8 @@ def _dask_id_kinds(native: Any, field: str, what: str) -> dict[str, Any]:
         counts: dict[str, int] = {}
         for x in part.tolist():
             kind = _id_kind(x)
-            if kind is not None:
-                counts[kind] = counts.get(kind, 0) + 1
+            key = "missing" if kind is None else kind
+            counts[key] = counts.get(key, 0) + 1
         return pd.Series([counts], dtype=object)
 
     parts = native[field].map_partitions(kinds, meta=(field, object))
@@ -1540,6 +1540,8 @@ def _dask_id_kinds(native: Any, field: str, what: str) -> dict[str, Any]:
     for counts in parts.compute().tolist():
         for kind, n in counts.items():
             found[kind] = found.get(kind, 0) + n
+    # missing ids (None, NaN) are counted and refused by the first pass
+    missing = found.pop("missing", 0)
     if len(found) > 1:
         ranked = sorted(found, key=lambda k: -found[k])
         listed = ", ".join(
@@ -1554,8 +1556,8 @@ def _dask_id_kinds(native: Any, field: str, what: str) -> dict[str, Any]:
         )
     if set(found) == {"bool"}:  # refused as booleans by the schema check
         return {field: native[field].astype("bool")}
-    if set(found) == {"int"}:
-        return {field: native[field].astype("int64")}
+    if set(found) == {"int"}:  # beside missing ones: pandas' nullable ints
+        return {field: native[field].astype("Int64" if missing else "int64")}
     if set(found) == {"float"}:
         return {field: native[field].astype("float64")}
     return {}
@@ -1781,7 +1783,6 @@ def _first_pass(
     a = nw.col("_a")
     exprs = [
         nw.len().alias("n"),
-        _missing_ids(_KEY, cols.id_kind).cast(nw.Int64).sum().alias("null_id"),
         (d.is_null() & ~nw.col("_d_null")).cast(nw.Int64).sum().alias("bad_date"),
         nw.col("_d_null").cast(nw.Int64).sum().alias("null_date"),
         (a.is_null() | a.is_nan()).cast(nw.Int64).sum().alias("null_amount"),
@@ -1798,6 +1799,7 @@ def _first_pass(
     exprs.append(nw.when(readable).then(d).max().alias("max_date"))
     far = ~d.is_null() & ~readable
     kept = a
+    before = None  # every row is used
     if end_day is not None:
         before = _before_day(d, end_day, cols)
         later = _before_day(d, end_day, cols, after=True)
@@ -1807,9 +1809,16 @@ def _first_pass(
     exprs.append(far.fill_null(False).cast(nw.Int64).sum().alias("far_date"))
     if cols.amount_kind in ("float", "decimal"):
         exprs += _scale_checks(kept)
+    # missing ids of the rows used (those after as_of are dropped unread, as
+    # the pandas path drops them before it groups)
+    ids = [(_KEY, cols.id_kind, "null_id")]
     if cols.order_kind is not None:
-        missing = _missing_ids(_ORDER, cols.order_kind)
-        exprs.append(missing.cast(nw.Int64).sum().alias("null_order"))
+        ids.append((_ORDER, cols.order_kind, "null_order"))
+    for name, kind, alias in ids:
+        missing = _missing_ids(name, kind)
+        if before is not None:
+            missing = (missing & before).fill_null(False)
+        exprs.append(missing.cast(nw.Int64).sum().alias(alias))
     schema = base.collect_schema()
     if "_d_rolled" in schema:
         exprs.append(nw.col("_d_rolled").cast(nw.Int64).sum().alias("rolled"))

@@ -478,7 +478,8 @@ def _extension_ids(values: Any, field: str) -> Any:
     dtype = values.dtype
     if isinstance(values, pd.Categorical):
         codes = np.asarray(values.codes)
-        _refuse_missing_ids(codes < 0, field)
+        if (codes < 0).any():  # missing ids refused where grouped (rows used)
+            return _id_values(np.asarray(values, dtype=object), field)
         return _id_values(values.categories.take(codes), field)
     if isinstance(dtype, pd.StringDtype):
         return values  # Python str or Arrow strings: exact
@@ -492,8 +493,10 @@ def _extension_ids(values: Any, field: str) -> Any:
     kind = getattr(dtype, "kind", "O")
     if kind == "b":
         _refuse_bool_ids(field)
-    if kind in "iuf":  # nullable numbers: missing is refused, the rest is NumPy
-        _refuse_missing_ids(np.asarray(values.isna(), dtype=bool), field)
+    if kind in "iuf":  # nullable numbers: NumPy's, or objects beside missing
+        # ones (refused where grouped: only on the rows used, as for others)
+        if bool(np.asarray(values.isna(), dtype=bool).any()):
+            return _id_values(values.to_numpy(dtype=object, na_value=None), field)
         dense = values.to_numpy(dtype=getattr(dtype, "numpy_dtype", None))
         return _id_values(np.asarray(dense), field)
     if kind in "mM":
