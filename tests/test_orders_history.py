@@ -12,17 +12,10 @@ from hypothesis import strategies as st
 import custseg
 import custseg.migration as migration
 from custseg import InputError, segment_history, summarize
+from custseg.summary import FACT_COLUMNS
 from test_orders import DAY0, EDGES, order_lines
 
-FACTS = (
-    "customer_id",
-    "recency_days",
-    "frequency",
-    "monetary",
-    "first_purchase",
-    "last_purchase",
-    "tenure_days",
-)
+FACTS = ("customer_id", *FACT_COLUMNS)
 
 
 @st.composite

@@ -1465,18 +1465,13 @@ def _summarize(
             # amounts of many digits: monetary is the exact net of the lines
             # (rounding each order's sum first could lose a unit: 1e16 + 1)
             line_sums = ids, amounts
-        rows, ticks, amounts, _ = kept(
-            partial(
-                _orders.collapse,
-                ids,
-                orders,
-                ticks,
-                amounts,
-                (f_id, order_field, f_amount),
-            )
+        # each order's first line, earliest tick and sum (no line counts)
+        lines = kept(partial(_orders.order_lines, ids, orders, (f_id, order_field)))
+        ticks, amounts = kept(
+            partial(_orders.order_totals, lines, ticks, amounts, orders, f_amount)
         )
-        ids = _orders.take(ids, rows)
-        del orders, rows
+        ids = _orders.take(ids, lines.rows)
+        del orders, lines
     # hashed ids' groups unsorted: sorted beside the passes below (in the
     # second thread past the cache), only the k aggregates taken in order
     groups = kept(partial(_group_ids, ids, f_id, ordered=False))
