@@ -113,6 +113,35 @@ def test_any_column_names(names: list[str], engine: str, frequency: str) -> None
         np.testing.assert_array_equal(getattr(s_got, field), getattr(s_ref, field))
 
 
+@pytest.mark.parametrize("engine", list(CHEAP))
+@pytest.mark.parametrize(
+    "names", [["c.x", "d.y", "a.z"], [".", "..", '"'], ['a"b.c', "1.5", "o.k"]]
+)
+def test_names_an_engine_parses(names: list[str], engine: str) -> None:
+    """Names with a dot or a double quote, which DuckDB 1.x's column
+    expressions read as a qualified name (``c.x``: column ``x`` of table
+    ``c``), as customer, date, amount and order columns: the pandas path's
+    facts, with and without order lines, and the BTYD summary."""
+    customer, date, amount = names
+    tx = tiny(customer, date, amount)
+    order = names[2] + "#"
+    tx[order] = np.arange(len(tx)) // 2
+    native = CHEAP[engine](tx)
+    kw: dict[str, Any] = {"customer": customer, "date": date, "amount": amount}
+    for extra in ({"frequency": "days"}, {"order": order}):
+        ref = summarize_frame(tx, as_of="2024-06-01", **kw, **extra)
+        got = summarize_frame(
+            native, as_of="2024-06-01", output="pandas", **kw, **extra
+        )
+        pd.testing.assert_frame_equal(got, ref)
+    s_ref = custseg.btyd_summary(
+        tx[customer], tx[date], tx[amount], observation_end="2024-06-01"
+    )
+    s_got = engines.engine_btyd_summary(native, observation_end="2024-06-01", **kw)
+    np.testing.assert_array_equal(s_got.frequency, s_ref.frequency)
+    np.testing.assert_array_equal(s_got.monetary_value, s_ref.monetary_value)
+
+
 @pytest.mark.parametrize("name", ["_p", "_pd", "_day", "_a", "monetary"])
 def test_internal_names_segment_and_days(name: str) -> None:
     """segment() and frequency="days" with the audit's names: as pandas."""

@@ -1395,7 +1395,8 @@ def _query_names(lf: Any, cols: _Columns) -> tuple[Any, _Columns]:
     """*lf* with the columns an engine would not read by their name renamed
     to private names the queries read them under: Spark reads ``a.b`` as
     field ``b`` of a struct ``a`` (and a backtick quotes), Polars reads ``*``
-    as every column and ``^...$`` as a pattern."""
+    as every column and ``^...$`` as a pattern, DuckDB 1.x reads ``a.b`` as
+    column ``b`` of a table ``a`` and a double quote as a quote."""
     used = [cols.customer, cols.date, cols.amount, cols.order]
     if cols.backend == "pyspark":
         odd = [n for n in used if n is not None and ("." in n or "`" in n)]
@@ -1406,7 +1407,7 @@ def _query_names(lf: Any, cols: _Columns) -> tuple[Any, _Columns]:
             if n is not None and (n == "*" or (n.startswith("^") and n.endswith("$")))
         ]
     elif cols.backend == "duckdb":
-        odd = [n for n in used if n == "*"]
+        odd = [n for n in used if n is not None and (n == "*" or "." in n or '"' in n)]
     else:
         return lf, cols
     if not odd:
