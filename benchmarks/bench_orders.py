@@ -7,7 +7,9 @@ orders), of ``lines // 50`` customers; each order's lines share its customer
 and a date (seconds over 2021-2024, rows in date order like an export),
 amounts in cents with 3% of the orders refunds. Order ids are integers
 (``int``) or text (``"5" + 8 digits``, pandas' Arrow-backed ``str``), as
-``--ids`` says.
+``--ids`` says. ``--amounts fx`` converts the cents at a rate of many
+digits (``/ 7.1893``): float amounts of no decimal scale, whose exact sums
+take the limb path (in DuckDB too).
 
 Methods, each on the same data, best of ``--repeat`` runs:
 
@@ -49,7 +51,7 @@ from custseg.frame import summarize_frame
 AS_OF = "2025-01-02"
 
 
-def make_lines(n: int, ids: str, seed: int = 0) -> pd.DataFrame:
+def make_lines(n: int, ids: str, amounts: str = "cents", seed: int = 0) -> pd.DataFrame:
     rng = np.random.default_rng(seed)
     sizes = rng.integers(1, 10, n // 4)
     sizes = sizes[: np.searchsorted(np.cumsum(sizes), n) + 1]
@@ -71,7 +73,7 @@ def make_lines(n: int, ids: str, seed: int = 0) -> pd.DataFrame:
             "customer_id": customer[order_of_line],
             "order_id": order_ids,
             "date": ticks[order_of_line].view("datetime64[s]"),
-            "amount": cents / 100,
+            "amount": cents / 100 if amounts == "cents" else cents / 100 / 7.1893,
         }
     )
 
@@ -141,6 +143,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--quick", action="store_true", help="1M lines")
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--ids", default="int,str", help="order id kinds")
+    parser.add_argument(
+        "--amounts", default="cents", help="cents (decimals), fx (no decimal scale)"
+    )
     args = parser.parse_args(argv)
     n = 1_000_000 if args.quick else args.lines
     print(
@@ -149,10 +154,12 @@ def main(argv: list[str] | None = None) -> int:
         f"{pd.__version__}, load {os.getloadavg()[0]:.2f}"
     )
     print()
-    print("| order ids | method | seconds | x custseg | agrees |")
-    print("|---|---|---:|---:|---|")
-    for kind in args.ids.split(","):
-        df = make_lines(n, kind)
+    print("| order ids | amounts | method | seconds | x custseg | agrees |")
+    print("|---|---|---|---:|---:|---|")
+    for kind, money in (
+        (k, a) for a in args.amounts.split(",") for k in args.ids.split(",")
+    ):
+        df = make_lines(n, kind, money)
         cols = (df["customer_id"], df["date"], df["amount"])
         t_cs, facts = best_time(
             lambda cols=cols, df=df: summarize(
@@ -195,7 +202,7 @@ def main(argv: list[str] | None = None) -> int:
             t, out = best_time(fn, min(args.repeat, 2))
             rows.append((name, t, "yes" if agrees(out, facts) else "≠"))
         for name, t, ok in rows:
-            print(f"| {kind} | {name} | {t:.3f} | {t / t_cs:.2f} | {ok} |")
+            print(f"| {kind} | {money} | {name} | {t:.3f} | {t / t_cs:.2f} | {ok} |")
         sys.stdout.flush()
     return 0
 

@@ -20,7 +20,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 import pytest
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 import custseg
@@ -839,6 +839,105 @@ def test_order_lines_parity_cheap_engines(
         assert got.attrs == ref.attrs, name
 
 
+#: Amounts whose order sums need more than one decimal scale: decimals that
+#: cancel (0.1 + 0.2 - 0.3 is 0 as decimals, not as binary numbers),
+#: thirds (no decimals: binary sums), a neighbour of 0.3 that is no decimal
+#: of 8 places, and magnitudes far apart. The engine's plans: one decimal
+#: sum shared by all customers ("cancelling"), each customer's own scale
+#: ("large", sums past 2**52 at 10**8), ties rounded to even ("ties").
+ODD_AMOUNTS = {
+    "cancelling": [0.1, 0.2, -0.3, 1 / 3, -1 / 3, 2 / 3, -0.30000000000000004, 0.0],
+    "large": [0.1, 0.2, -0.3, 2e7, -2e7, 1 / 3, -1 / 3, 1e-8],
+    "ties": [1e16, -1e16, 1.0, -1.0, 0.5, 1 / 3, -1 / 3, 2.0**-30],
+}
+
+
+def odd_amounts(tx: pd.DataFrame, pool: str, *, seed: int) -> pd.DataFrame:
+    """*tx* with amounts drawn from :data:`ODD_AMOUNTS` [*pool*]."""
+    rng = np.random.default_rng(seed)
+    return tx.assign(amount=np.array(ODD_AMOUNTS[pool])[rng.integers(0, 8, len(tx))])
+
+
+@settings(max_examples=25, deadline=None)
+@given(
+    lines=st.lists(
+        st.tuples(
+            st.integers(0, 4), st.integers(0, 7), st.integers(0, 30), st.integers(0, 7)
+        ),
+        min_size=1,
+        max_size=30,
+    ),
+    pool=st.sampled_from(list(ODD_AMOUNTS)),
+    zero_amount=st.sampled_from(["purchase", "ignore"]),
+    frequency=st.sampled_from(["transactions", "days"]),
+)
+@example(  # 0.1 + 0.2 - 0.3 (0 as decimals) beside a third: one shared scale
+    [(0, 0, 0, 0), (0, 0, 0, 1), (0, 0, 0, 2), (1, 1, 0, 3)],
+    "cancelling",
+    "ignore",
+    "days",
+)
+@example(  # the same beside 6e7 and 1e-8: each customer's own scale
+    [
+        (0, 0, 0, 0),
+        (0, 0, 0, 1),
+        (0, 0, 0, 2),
+        *((1, o, 0, 3) for o in (1, 2, 3)),
+        (1, 4, 0, 7),
+    ],
+    "large",
+    "ignore",
+    "days",
+)
+@example(  # 1e16 + 1 - 1e16: decimals too large for a decimal sum, binary 1
+    [(0, 0, 0, 0), (0, 0, 0, 2), (0, 0, 0, 1), (1, 1, 0, 5)], "ties", "ignore", "days"
+)
+def test_order_lines_any_floats(
+    lines: list[tuple[int, int, int, int]], pool: str, zero_amount: str, frequency: str
+) -> None:
+    """order= with float amounts of no one decimal scale: each order's sign
+    exact in the engine (a decimal sum for orders of decimals, else a binary
+    one in limbs), monetary the net of the lines: the pandas path's facts,
+    bit for bit."""
+    amounts = ODD_AMOUNTS[pool]
+    tx = order_frame([(c, o, d, 0, 0) for c, o, d, _ in lines], "int").assign(
+        amount=[amounts[a] for *_, a in lines]
+    )
+    options = {"order": "order", "zero_amount": zero_amount, "frequency": frequency}
+    ref = summarize_frame(tx, **options)
+    for name, convert in CHEAP.items():
+        got = summarize_frame(convert(tx), output="pandas", **options)
+        pd.testing.assert_frame_equal(got, ref, obj=name)
+        assert got.attrs == ref.attrs, name
+
+
+def test_engine_facts_order(convert: Callable[[pd.DataFrame], Any]) -> None:
+    """engine_facts(order=): the collected facts of summarize(order_id=),
+    orders counted in n_rows; an order column that is the customer column
+    refused."""
+    tx = odd_amounts(
+        order_frame(random_lines(200, 20, 60, seed=8), "int"), "large", seed=8
+    )
+    ef = engines.engine_facts(
+        convert(tx), order="order", as_of="2023-08-01", after_as_of="drop"
+    )
+    got = engines.collect_facts(ef)
+    ref = custseg.summarize(
+        tx["customer_id"],
+        tx["date"],
+        tx["amount"],
+        order_id=tx["order"],
+        as_of="2023-08-01",
+        after_as_of="drop",
+    )
+    pd.testing.assert_frame_equal(got.to_pandas(), ref.to_pandas())
+    assert (got.n_rows, got.n_dropped) == (ref.n_rows, ref.n_dropped)
+    assert got.n_rows < ef.n_rows == len(tx) - ef.n_dropped  # orders; lines
+    with pytest.raises(InputError, match="both customer= and order=") as info:
+        engines.engine_facts(convert(tx), order="customer_id")
+    assert info.value.field == "customer_id"
+
+
 def test_order_lines_segment_parity(convert: Callable[[pd.DataFrame], Any]) -> None:
     """segment(order=) with a preset: the same segments as pandas'."""
     n = 600
@@ -867,10 +966,15 @@ def test_order_lines_errors(convert: Callable[[pd.DataFrame], Any]) -> None:
         with pytest.raises(InputError, match=words) as got:
             summarize_frame(convert(frame), order=order)
         assert got.value.field == ref.value.field == order
-    thirds = tx.assign(amount=[1 / 3, 2 / 3, 1.0])
-    with pytest.raises(InputError, match="decimals of one scale") as got:
-        summarize_frame(convert(thirds), order="order")
+    far = tx.assign(amount=[1e300, -1e300, 1e-300])  # no exact limbs
+    with pytest.raises(InputError, match="binary places") as got:
+        summarize_frame(convert(far), order="order")
     assert got.value.field == "order" and "pandas DataFrame" in got.value.fix
+    thirds = tx.assign(amount=[1 / 3, -1 / 3, 1.0])  # order 1 nets 0
+    pd.testing.assert_frame_equal(
+        summarize_frame(convert(thirds), order="order", output="pandas"),
+        summarize_frame(thirds, order="order"),
+    )
     whole = tx.assign(amount=[100, 250, -5])  # integers: exact sums
     pd.testing.assert_frame_equal(
         summarize_frame(convert(whole), order="order", output="pandas"),
@@ -884,11 +988,12 @@ def test_dask_order_lines(dask_client: Any) -> None:
     import dask.dataframe as dd
 
     tx = order_frame(random_lines(400, 30, 80, seed=5), "str")
-    ref = summarize_frame(tx, order="order", frequency="days")
-    native = dd.from_pandas(tx, npartitions=3)
-    got = summarize_frame(native, order="order", frequency="days", output="pandas")
-    pd.testing.assert_frame_equal(got, ref)
-    assert got.attrs == ref.attrs
+    for frame in (tx, odd_amounts(tx, "ties", seed=5)):
+        ref = summarize_frame(frame, order="order", frequency="days")
+        native = dd.from_pandas(frame, npartitions=3)
+        got = summarize_frame(native, order="order", frequency="days", output="pandas")
+        pd.testing.assert_frame_equal(got, ref)
+        assert got.attrs == ref.attrs
     mixed = tx.head(4).assign(order=pd.Series([1, "1", 2, 3], dtype=object))
     with pytest.raises(InputError, match="never one order") as info:
         summarize_frame(dd.from_pandas(mixed, npartitions=2), order="order")
@@ -899,6 +1004,9 @@ def test_spark_order_lines(spark: Any) -> None:
     """Spark: order lines collapsed as in pandas (segments with a preset)."""
     tx = order_frame(random_lines(300, 30, 80, seed=6), "int")
     assert_same_segments(spark_frame(spark, tx), tx, preset="ecommerce", order="order")
+    odd = odd_amounts(tx, "large", seed=6)  # each order's sign exact
+    got = summarize_frame(spark_frame(spark, odd), order="order", output="pandas")
+    pd.testing.assert_frame_equal(got, summarize_frame(odd, order="order"))
 
 
 def test_missing_ids_on_dropped_lines(convert: Callable[[pd.DataFrame], Any]) -> None:

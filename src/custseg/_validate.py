@@ -200,6 +200,25 @@ def native(arr: np.ndarray) -> np.ndarray:
     return arr.astype(arr.dtype.newbyteorder("="))
 
 
+def check_order_column(order: Any, **others: Any) -> None:
+    """Refuse an order column that is also the customer, date or amount
+    column (every line of a customer would be one order, say)."""
+    if order is None:
+        return
+    for arg, name in others.items():
+        try:
+            same = bool(order == name)
+        except (TypeError, ValueError):  # labels that do not compare
+            same = False
+        if same:
+            raise InputError(
+                str(order),
+                f"is named by both {arg}= and order=",
+                fix="pass the column of order ids as order= (the lines of one "
+                "order share it), or leave order= out to count every row",
+            )
+
+
 def check_same_length(**arrays: np.ndarray) -> int:
     """Check that all arrays have one length and return it.
 

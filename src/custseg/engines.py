@@ -853,6 +853,7 @@ def engine_facts(
     zero_amount: str = "purchase",
     after_as_of: str = "raise",
     date_format: str | None = None,
+    order: Hashable | None = None,
 ) -> EngineFacts:
     """The facts of :func:`~custseg.summarize`, computed in the engine.
 
@@ -882,6 +883,12 @@ def engine_facts(
         A ``strftime`` format for text dates (default: recognised from the
         first value among ISO 8601 dates, ``YYYY-MM-DD HH:MM[:SS]`` and
         ``YYYYMMDD``).
+    order
+        Order id column, when the rows are order lines: a customer's lines
+        sharing an order id are one transaction, collapsed in the engine as
+        ``order_id=`` of :func:`~custseg.summarize` collapses them
+        (``.n_rows`` then counts the lines used, and the facts of
+        :func:`collect_facts` the orders).
 
     Returns
     -------
@@ -954,6 +961,7 @@ def engine_facts(
         zero_amount=zero_amount,
         after_as_of=after_as_of,
         date_format=date_format,
+        order=order,
     )
     name = str(customer)
     if name in _FACT_COLUMNS or name in ef.sums.extra(_MONEY):
@@ -987,6 +995,7 @@ def _engine_facts(
     :func:`custseg.segment` does) before anything else is said about it;
     *order*: the order id column of order lines (see :func:`_orders`)."""
     nw = _narwhals()
+    v.check_order_column(order, customer=customer, date=date, amount=amount)
     v.choice(frequency, "frequency", ("transactions", "days"))
     v.choice(zero_amount, "zero_amount", ("purchase", "ignore"))
     v.choice(after_as_of, "after_as_of", ("raise", "drop"))
@@ -1053,6 +1062,7 @@ def _engine_facts(
         date_kind,
         as_of_day,
         checks["plan"],
+        summed=_sums_per_order(cols, checks["plan"]),
     )
     return EngineFacts(
         frame=frame,
@@ -1072,32 +1082,119 @@ def _engine_facts(
 def _orders(base: Any, cols: _Columns, plan: _SumPlan) -> Any:
     """The lines of *base* collapsed into orders, as
     :func:`custseg.orders.collapse` collapses them: one row per customer
-    and order id, its earliest date ``_d`` and the exact sum ``_a`` of its
-    lines. Exact in the engine for integer amounts (their sums are checked)
-    and decimal amounts of one scale (integers of the last place, summed and
-    divided once: the correctly rounded decimal sum, the core's); other
-    amounts are refused (their exact order sums would have to be rounded in
-    the engine)."""
+    and order id, its earliest date ``_d`` and ``_a``, the exact sum of its
+    lines, or (see :func:`_order_sign`) a number of its exact sign.
+
+    Integer amounts are summed by the engine (their sums are checked), and
+    decimal amounts of one scale as integers of the last place, divided
+    once (the correctly rounded decimal sum, the core's). Other float
+    amounts are summed as :func:`_group_facts` sums them per customer, the
+    per-line columns of :func:`_with_sums` summed per order first (sums and
+    maxima, so a customer's aggregates over its orders are those over its
+    lines: monetary is the net of the lines, as the core's for such
+    amounts), and ``_a`` is the order's sign: -1, 0 or 1, all that
+    ``_purchase`` reads. Refused only for amounts spanning more binary
+    places than exact limbs hold (1e300 beside 1e-300)."""
     nw = _narwhals()
     assert cols.order is not None
-    if cols.amount_kind in ("float", "decimal") and plan.scale is None:
-        raise InputError(
-            cols.order,
-            "(order lines) needs amounts that are decimals of one scale (up to "
-            f"8 places) in this engine, and some amounts in {cols.amount!r} are "
-            "not (many digits, such as 1/3, or too large for exact sums of "
-            "their last place): their order sums cannot be made exact in the "
-            "engine yet",
-            fix="round the amounts in the engine (e.g. to cents), or pass a "
-            "pandas DataFrame",
-        )
     keys = (_KEY, _ORDER)
+    if _sums_per_order(cols, plan):
+        if plan.limbs is None:
+            raise InputError(
+                cols.order,
+                "(order lines) needs exact order sums, which this engine cannot "
+                f"make: the amounts in {cols.amount!r} span more binary places "
+                "than exact sums hold (such as 1e300 beside 1e-300)",
+                fix="round the amounts in the engine (e.g. to cents), or pass a "
+                "pandas DataFrame",
+            )
+        lines = _with_sums(base, "_a", plan, _MONEY)
+        summed = lines.group_by(*keys).agg(nw.col("_d").min(), *_sum_aggs(plan, _MONEY))
+        return _order_sign(summed, plan, _MONEY)
     if plan.scale is None:  # integers (or no amounts): the engine's sum
         return base.group_by(*keys).agg(nw.col("_d").min(), nw.col("_a").sum())
     whole = _rint(nw.col("_a") * float(plan.scale), False).cast(nw.Int64)
     orders = base.with_columns(whole.alias("_a")).group_by(*keys)
     summed = orders.agg(nw.col("_d").min(), nw.col("_a").sum())
     return summed.with_columns(_divide(nw.col("_a"), plan.scale).alias("_a"))
+
+
+def _sums_per_order(cols: _Columns, plan: _SumPlan) -> bool:
+    """Whether :func:`_orders` gives the per-order aggregates of the
+    monetary sums (float amounts of no one decimal scale) rather than the
+    orders' sums."""
+    return (
+        cols.order is not None
+        and cols.amount_kind in ("float", "decimal")
+        and plan.scale is None
+    )
+
+
+def _order_sign(orders: Any, plan: _SumPlan, prefix: str) -> Any:
+    """*orders* (the per-order aggregates of :func:`_with_sums`' columns,
+    named by :meth:`_SumPlan.columns` under *prefix*) with ``_a``, the exact
+    sign of each order's sum as the core sums it (-1.0, 0.0 or 1.0): the
+    sign of the decimal sum when every line of the order is a decimal (at
+    the order's largest first scale, or the shared one), else that of the
+    binary sum in limbs (as :func:`custseg._exact.order_free_sums` decides:
+    a decimal sum whose scaled magnitudes reach 2**52 is made in binary).
+
+    The binary sign carries the limb sums ``L_j`` (whole numbers, ``|L_j| <
+    n * 2**w``) upwards, ``c = floor(t / 2**w)`` and ``r = t - c * 2**w``
+    with ``t = L_j + c``: each ``t`` stays below 2**53 (``n * 2**w <=
+    2**53 - 2**w`` and ``|c| <= n + 1``), so every step is exact in
+    float64. The lower digits ``r`` are then in ``[0, 2**w)`` and the
+    value is ``top * 2**(w*(k-1))`` plus less than that power: its sign is
+    the top's, or, for a zero top, positive when a lower digit is not
+    zero."""
+    nw = _narwhals()
+    assert plan.limbs is not None
+    _, w, k = plan.limbs
+    base = 2.0**w
+    carry = None
+    lower = None
+    for j in range(k - 1):
+        t = nw.col(f"{prefix}_{j}").cast(nw.Float64)
+        if carry is not None:
+            t = t + nw.col(carry)
+        name = f"{prefix}_c{j}"
+        orders = orders.with_columns((t / base).floor().cast(nw.Float64).alias(name))
+        digit = (t - nw.col(name) * base != 0.0).cast(nw.Int64)
+        orders = orders.with_columns(
+            digit.alias(f"{prefix}_r{j}")
+            if lower is None
+            else (nw.col(lower) + digit).alias(f"{prefix}_r{j}")
+        )
+        carry, lower = name, f"{prefix}_r{j}"
+    top = nw.col(f"{prefix}_{k - 1}").cast(nw.Float64)
+    if carry is not None:
+        top = top + nw.col(carry)
+    rest = nw.lit(False) if lower is None else nw.col(lower) > 0
+
+    def sign(x: Any, tail: Any) -> Any:
+        return (
+            nw.when(x > 0)
+            .then(nw.lit(1.0))
+            .otherwise(nw.when(x < 0).then(nw.lit(-1.0)).otherwise(tail))
+        )
+
+    binary = sign(top, nw.when(rest).then(nw.lit(1.0)).otherwise(nw.lit(0.0)))
+    zero = nw.lit(0.0)
+    if plan.shared:
+        t = nw.col(f"{prefix}_t")
+        out = (
+            nw.when(nw.col(f"{prefix}_odd") == 0).then(sign(t, zero)).otherwise(binary)
+        )
+    else:
+        out = binary
+        for i in range(plan.scales - 1, -1, -1):
+            t = nw.col(f"{prefix}_t{i}")
+            mine = (nw.col(f"{prefix}_scale") == i) & (
+                nw.col(f"{prefix}_m{i}") < _DECIMAL_BOUND
+            )
+            out = nw.when(mine).then(sign(t, zero)).otherwise(out)
+    temps = [f"{prefix}_{x}{j}" for j in range(k - 1) for x in "cr"]
+    return orders.with_columns(out.alias("_a")).drop(*temps)
 
 
 def _dates_zone(transactions: Any, date: Hashable) -> Any:
@@ -2222,19 +2319,20 @@ def _group_facts(
     date_kind: str,
     as_of_day: int,
     plan: _SumPlan,
+    *,
+    summed: bool = False,
 ) -> Any:
     """The group-by: one row per customer (a narwhals LazyFrame); *plan*:
-    how the amounts are summed (see :func:`_sum_plan`)."""
+    how the amounts are summed (see :func:`_sum_plan`); *summed*: the rows
+    (orders) already hold the columns of :func:`_with_sums`, summed over
+    their lines (see :func:`_orders`)."""
     nw = _narwhals()
     p = _purchase(nw.col("_a"), zero_amount)
-    rows = _with_sums(
-        base.with_columns(
-            p.cast(nw.Int64).alias("_p"), nw.when(p).then(nw.col("_d")).alias("_pd")
-        ),
-        "_a",
-        plan,
-        _MONEY,
+    rows = base.with_columns(
+        p.cast(nw.Int64).alias("_p"), nw.when(p).then(nw.col("_d")).alias("_pd")
     )
+    if not summed:
+        rows = _with_sums(rows, "_a", plan, _MONEY)
     facts = rows.group_by(c).agg(
         *_sum_aggs(plan, _MONEY),
         nw.col("_p").sum().alias("_freq"),

@@ -138,7 +138,7 @@ def _facts(
     need_rows: bool = False,
     frame_arg: str = "df",
 ) -> CustomerFacts:
-    _check_order_column(
+    v.check_order_column(
         options.get("order"), customer=customer, date=date, amount=amount
     )
     if _engines.is_engine_frame(df):  # False at once for pandas
@@ -171,25 +171,6 @@ def _facts(
         options["order_id"] = _column(df, order, "order", frame_arg)
         options["order_field"] = str(order)
     return _summarize(ids, dates, amounts, as_of=as_of, fields=fields, **options)
-
-
-def _check_order_column(order: Hashable | None, **others: Hashable) -> None:
-    """Refuse an order column that is also the customer, date or amount
-    column (every line of a customer would be one order, say)."""
-    if order is None:
-        return
-    for arg, name in others.items():
-        try:
-            same = bool(order == name)
-        except (TypeError, ValueError):  # labels that do not compare
-            same = False
-        if same:
-            raise InputError(
-                str(order),
-                f"is named by both {arg}= and order=",
-                fix="pass the column of order ids as order= (the lines of one "
-                "order share it), or leave order= out to count every row",
-            )
 
 
 def _facts_frame(facts: CustomerFacts, customer: Hashable) -> pd.DataFrame:
@@ -820,8 +801,7 @@ def summarize_frame(
         of a basket): each order (a customer's lines sharing an order id)
         is then one transaction, as ``order_id=`` of
         :func:`~custseg.summarize` makes it. In an engine's frame the
-        lines are collapsed in the engine (amounts that are integers or
-        decimals of one scale).
+        lines are collapsed in the engine, to the same facts.
 
     Returns
     -------
@@ -1381,8 +1361,8 @@ def segment(
         customer sharing an order id, is then one transaction, dated by its
         earliest line, its amount the sum of its lines (see
         :func:`custseg.orders_from_lines`); read as text from a file. In
-        an engine's frame the lines are collapsed in the engine (amounts
-        that are integers or decimals of one scale).
+        an engine's frame the lines are collapsed in the engine, to the
+        same facts.
 
     Returns
     -------
@@ -1772,8 +1752,7 @@ def segment_frame(
         of a basket): each order (a customer's lines sharing an order id)
         is then one transaction, as ``order_id=`` of
         :func:`~custseg.summarize` makes it. In an engine's frame the
-        lines are collapsed in the engine (amounts that are integers or
-        decimals of one scale).
+        lines are collapsed in the engine, to the same facts.
 
     Returns
     -------
