@@ -13,7 +13,7 @@ from fractions import Fraction
 import numpy as np
 import pandas as pd
 import pytest
-from hypothesis import assume, given, settings
+from hypothesis import assume, example, given, settings
 from hypothesis import strategies as st
 
 import custseg
@@ -22,6 +22,8 @@ from custseg._exact import (
     decimal_sums,
     exact_share_below,
     exact_sums,
+    mixed_sums,
+    order_sums,
     ordered_sums,
 )
 
@@ -360,3 +362,67 @@ class TestExactShare:
         got = exact_share_below(np.array(nums, dtype=np.int64), total, share)
         assert got is not None
         assert got.tolist() == [Fraction(x, total) < Fraction(pct, 100) for x in nums]
+
+
+# amounts whose orders and customers mix decimal and binary sums: decimals
+# that cancel as decimals (0.1 + 0.2 - 0.3), thirds, neighbours of decimals,
+# quantity times price products (3 * 0.29), magnitudes far apart, and
+# decimals whose scaled sums pass 2**52
+ORDER_POOLS = {
+    "cancelling": [0.1, 0.2, -0.3, 1 / 3, -1 / 3, -0.30000000000000004, 0.0, 3 * 0.29],
+    "scales": [19.99, -19.99, 0.125, 0.0001, 12.0, 3 * 0.29, -0.87, 1e-8],
+    "large": [1e16, -1e16, 1.0, -1.0, 0.5, 1 / 3, 2.0**-30, 4e15],
+    "wide decimals": [1e7, -1e7, 0.01, 1e-8, -1e-8, 2.5e7, 0.3, -0.1],
+}
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    lines=st.lists(
+        st.tuples(st.integers(0, 7), st.integers(0, 7)), min_size=1, max_size=60
+    ),
+    owner=st.lists(st.integers(0, 3), min_size=8, max_size=8),
+    pool=st.sampled_from(list(ORDER_POOLS)),
+)
+@example(  # 1e16 + 1 - 1e16: decimals of one order past 2**52, summed in binary
+    lines=[(0, 0), (0, 2), (0, 1)], owner=[0] * 8, pool="large"
+)
+def test_order_sums_are_mixed_sums_at_both_levels(
+    lines: list[tuple[int, int]], owner: list[int], pool: str
+) -> None:
+    """order_sums: each order's sign and each customer's sum as mixed_sums
+    gives them per order and per customer from the lines, bit for bit; None
+    only past its bounds."""
+    amounts = ORDER_POOLS[pool]
+    values = np.array([amounts[a] for _, a in lines])
+    _, orders = np.unique([o for o, _ in lines], return_inverse=True)
+    n_orders = int(orders.max()) + 1
+    firsts = [
+        next(o for o, _ in lines if u == o) for u in sorted({o for o, _ in lines})
+    ]
+    _, customers = np.unique([owner[o] for o in firsts], return_inverse=True)
+    n_customers = int(customers.max()) + 1
+    got = order_sums(values, orders, n_orders, customers, n_customers)
+    if got is None:
+        assert pool in ("large", "wide decimals")  # past the rescaling bound
+        return
+    signs, sums = got
+    per_order = mixed_sums(values, orders, n_orders)
+    assert signs.tolist() == np.sign(per_order).tolist()
+    per_customer = mixed_sums(values, customers[orders], n_customers)
+    assert sums.tolist() == per_customer.tolist()
+    assert [math.copysign(1, x) for x in sums] == [
+        math.copysign(1, x) for x in per_customer
+    ]
+
+
+def test_order_sums_refuse_to_rescale_past_2_50() -> None:
+    """An order of cents beside another of 8 places, one customer: the
+    cents rescaled by 10**6 would pass 2**50, so order_sums says None (sum
+    each level apart) rather than risk a unit."""
+    values = np.array([1e-8, 2e7 + 0.01])
+    assert order_sums(values, np.array([0, 1]), 2, np.array([0, 0]), 1) is None
+    small = np.array([1e-8, 2e3 + 0.01])
+    signs, sums = order_sums(small, np.array([0, 1]), 2, np.array([0, 0]), 1)
+    assert signs.tolist() == [1.0, 1.0]
+    assert sums.tolist() == mixed_sums(small, np.array([0, 0]), 1).tolist()

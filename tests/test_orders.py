@@ -625,6 +625,21 @@ def test_orders_never_change_monetary(lines: pd.DataFrame, data: st.DataObject) 
     )
     by_line = summarize(lines.customer_id, lines.date, lines.amount, as_of=as_of)
     np.testing.assert_array_equal(by_order.monetary, by_line.monetary)
+    # each order's sign (a purchase, a refund, a free order) is its exact
+    # sum's, as orders_from_lines sums it
+    o = orders_from_lines(lines.customer_id, lines.order_id, lines.date, lines.amount)
+    for zero in ("purchase", "ignore"):
+        with_orders = summarize(
+            lines.customer_id,
+            lines.date,
+            lines.amount,
+            order_id=lines.order_id,
+            as_of=as_of,
+            zero_amount=zero,
+        )
+        via = summarize(o.customer_id, o.date, o.amount, as_of=as_of, zero_amount=zero)
+        np.testing.assert_array_equal(with_orders.frequency, via.frequency)
+        np.testing.assert_array_equal(with_orders.last_purchase, via.last_purchase)
     h = custseg.segment_history(
         lines.customer_id,
         lines.date,

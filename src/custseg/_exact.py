@@ -35,8 +35,11 @@ __all__ = [
     "exact_share_below",
     "exact_sums",
     "limb_plan",
+    "limb_signs",
+    "limb_sums",
     "mixed_sums",
     "order_free_sums",
+    "order_sums",
     "ordered_sum",
     "ordered_sums",
     "round_limbs",
@@ -175,6 +178,20 @@ def exact_sums(
     plan = limb_plan(top, low, n)
     if plan is None:
         return None  # e.g. 1e300 beside 1e-300: sorted instead
+    p, w, _ = plan
+    return round_limbs(limb_sums(values, codes, size, plan), w, p)
+
+
+def limb_sums(
+    values: np.ndarray, codes: np.ndarray | None, size: int, plan: tuple[int, int, int]
+) -> list[np.ndarray]:
+    """Per-code sums (int64) of the limbs of *values* under *plan* (see
+    :func:`limb_plan`): ``sums[k]`` is the sum of the limbs of weight
+    ``2**(k*w + p)``, exact. *codes* None sums all values (one code).
+
+    >>> [s.tolist() for s in limb_sums(np.array([1.0, 2.5]), None, 1, (-1, 2, 2))]
+    [[3], [1]]
+    """
     p, w, k_limbs = plan
     rest = values * 2.0**-p  # whole numbers below 2**(k_limbs * w), exact
     limb = np.empty_like(rest)
@@ -189,7 +206,28 @@ def exact_sums(
             np.multiply(limb, 2.0 ** (k * w), out=limb)
             np.subtract(rest, limb, out=rest)  # exact: the bits below k*w
     sums.reverse()  # sums[k]: the limb of weight 2**(k*w + p)
-    return round_limbs(sums, w, p)
+    return sums
+
+
+def limb_signs(sums: list[np.ndarray], w: int) -> np.ndarray:
+    """The sign (-1, 0 or 1, int64) of ``sum(sums[k] * 2**(k*w))`` for int64
+    limb sums *sums* (see :func:`limb_plan`): the limbs are carried until
+    each but the top is in ``[0, 2**w)``; the value is then the top limb's
+    multiple of ``2**(w*(k-1))`` plus less than that power, so its sign is
+    the top limb's, or for a zero top, 1 when a lower limb is not 0.
+
+    >>> limb_signs([np.array([1, 0, -1]), np.array([-1, 0, 0])], 10).tolist()
+    [-1, 0, -1]
+    """
+    limbs = [s.copy() for s in sums]
+    rest = np.zeros(len(limbs[0]), dtype=bool)
+    for k in range(len(limbs) - 1):
+        c = limbs[k] >> w
+        limbs[k] -= c << w
+        limbs[k + 1] += c
+        rest |= limbs[k] != 0
+    top = limbs[-1]
+    return np.where(top != 0, np.sign(top), rest.astype(np.int64))
 
 
 def limb_plan(top: float, low: float, n: int) -> tuple[int, int, int] | None:
@@ -532,6 +570,154 @@ def mixed_sums(values: np.ndarray, codes: np.ndarray, size: int) -> np.ndarray:
             binary = ordered_sums(values[rows], codes[rows], size)
         out[~decimal] = binary[~decimal]
     return out
+
+
+def _largest(levels: np.ndarray, codes: np.ndarray, size: int) -> np.ndarray:
+    """Per code, the largest of the small non-negative int8 *levels* of its
+    rows, every code having rows: a pass per level present but the lowest
+    (one level: every code's)."""
+    present = np.flatnonzero(np.bincount(levels, minlength=1)).tolist()
+    out = np.full(size, present[0] if present else 0, dtype=np.int8)
+    for level in present[1:]:  # ascending: the largest is written last
+        out[codes[levels == level]] = level
+    return out
+
+
+def _decimal_levels(
+    values: np.ndarray,
+    orders: np.ndarray,
+    customers: np.ndarray,
+    need_o: np.ndarray,
+    need_c: np.ndarray,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray] | None:
+    """:func:`order_sums`' decimal sums: per order and per customer the sum
+    of the integers at its scale (*need_o*, *need_c*: indexes in
+    :data:`SCALES`, :data:`NO_SCALE` for none), and which of them are
+    summed as decimals (all values decimals, magnitudes below 2**52); None
+    when a rescaled integer could pass 2**50."""
+    n, n_orders, n_customers = len(values), len(need_o), len(need_c)
+    decimal_o = need_o < NO_SCALE
+    decimal_c = need_c < NO_SCALE
+    scale_o = _SCALE_VALUES[need_o]  # 0 for orders in binary: k = 0
+    rows = decimal_o[orders]
+    few = 2 * int(np.count_nonzero(rows)) < n
+    v, o = (values[rows], orders[rows]) if few else (values, orders)
+    k = np.rint(v * scale_o[o])
+    del v, rows
+    t_o = np.bincount(o, weights=k, minlength=n_orders)
+    np.abs(k, out=k)
+    m_o = np.bincount(o, weights=k, minlength=n_orders)
+    del k, o
+    decimal_o &= m_o < _EXACT
+    # a customer's integers at its own scale: its orders' times a power
+    # of ten (exact below 2**50 a line; a magnitude past 2**52 is past it
+    # however rounded, and the customer is then summed in binary)
+    ratio = np.where(
+        decimal_c[customers],
+        _SCALE_VALUES[need_c[customers]] / np.where(scale_o > 0, scale_o, 1.0),
+        0.0,
+    )
+    # an order's largest integer is at most its magnitude (plus the
+    # half a rounding): rescaled, below 2**50 it is the customer's
+    if np.any((ratio > 1.0) & ((m_o + 1.0) * ratio >= _RESCALE)):
+        return None
+    t_c = np.bincount(customers, weights=t_o * ratio, minlength=n_customers)
+    m_c = np.bincount(customers, weights=m_o * ratio, minlength=n_customers)
+    decimal_c &= m_c < _EXACT
+    del ratio, m_o, m_c
+    return t_o, t_c, decimal_o, decimal_c
+
+
+#: :func:`order_sums` rescales decimal sums from an order's scale to its
+#: customer's, exact while every scaled amount stays below this.
+_RESCALE = 2.0**50
+
+
+def order_sums(
+    values: np.ndarray,
+    orders: np.ndarray,
+    n_orders: int,
+    customers: np.ndarray,
+    n_customers: int,
+) -> tuple[np.ndarray, np.ndarray] | None:
+    """Order lines summed at two levels in one pass over the lines: the sign
+    of each order's sum and each customer's sum, as :func:`mixed_sums` gives
+    them per order and per customer (*values* the lines' float amounts,
+    *orders* their order codes, *customers* each order's customer code).
+
+    Each level is decided as :func:`mixed_sums` decides it: the decimal sum
+    for a group all of whose values are decimals of few places (at the
+    largest scale they need, magnitudes summing below 2**52), else the
+    binary sum, exact. The lines are read once: each line's integer at its
+    order's scale and its limbs are summed per order, and the customers'
+    sums come from the orders' (a decimal sum rescaled to the customer's
+    scale by a power of ten, exact while the scaled amounts stay below
+    2**50; limb sums added, exact for any *n* limbs). Returns ``(signs,
+    sums)``: ``signs`` -1.0, 0.0 or 1.0 per order (the correctly rounded
+    sum has the exact sum's sign), ``sums`` per customer; or None where
+    this does not apply (amounts beyond the rescaling bound, spanning more
+    binary places than one limb plan holds, or not finite): then sum each
+    level with :func:`mixed_sums`.
+
+    Examples
+    --------
+    >>> lines = np.array([0.1, 0.2, -0.3, 1 / 3, -1 / 3, 1e16, 1.0, -1e16])
+    >>> orders = np.array([0, 0, 0, 1, 1, 2, 2, 2])
+    >>> signs, sums = order_sums(lines, orders, 3, np.array([0, 0, 1]), 2)
+    >>> signs.tolist(), sums.tolist()
+    ([0.0, 0.0, 1.0], [0.0, 1.0])
+    """
+    n = len(values)
+    if not n:
+        return np.zeros(n_orders), np.zeros(n_customers)
+    top = float(np.abs(values).max())
+    if not np.isfinite(top):
+        return None
+    j = row_scales(values)
+    need_o = _largest(j, orders, n_orders)  # NO_SCALE: an order in binary
+    del j
+    need_c = _largest(need_o, customers, n_customers)
+    decimal_o = need_o < NO_SCALE
+    decimal_c = need_c < NO_SCALE
+    t_o = np.zeros(n_orders)
+    t_c = np.zeros(n_customers)
+    if decimal_o.any():
+        with np.errstate(over="ignore", invalid="ignore"):  # past float64: binary
+            got = _decimal_levels(values, orders, customers, need_o, need_c)
+        if got is None:
+            return None
+        t_o, t_c, decimal_o, decimal_c = got
+    signs = np.sign(t_o)
+    sums = np.divide(
+        t_c, _SCALE_VALUES[need_c], out=np.zeros(n_customers), where=decimal_c
+    )
+    binary = ~decimal_o | ~decimal_c[customers]  # orders whose limbs are needed
+    if not binary.any():
+        return signs, sums
+    v, o = values, orders
+    if not binary.all():
+        rows = binary[orders]
+        v, o = values[rows], orders[rows]
+        del rows
+    mags = np.abs(v)
+    mags[mags == 0.0] = np.inf
+    low = float(mags.min())
+    del mags
+    if not np.isfinite(low):  # only zeros: every sum in binary is 0
+        return np.where(decimal_o, signs, 0.0), sums
+    plan = limb_plan(top, low, n)
+    if plan is None:
+        return None
+    p, w, _ = plan
+    per_order = limb_sums(v, o, n_orders, plan)
+    del v, o
+    signs = np.where(decimal_o, signs, limb_signs(per_order, w))
+    per_customer = [
+        np.bincount(customers, weights=s, minlength=n_customers).astype(np.int64)
+        for s in per_order
+    ]
+    sums = np.where(decimal_c, sums, round_limbs(per_customer, w, p))
+    return signs.astype(np.float64), sums
 
 
 def ordered_sum(values: np.ndarray) -> float:

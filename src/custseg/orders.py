@@ -322,11 +322,14 @@ def order_totals(
     lines: Lines, ticks: np.ndarray, amounts: np.ndarray, orders: Any, field: str
 ) -> tuple[np.ndarray, np.ndarray]:
     """``(ticks, amounts)`` of the orders of :func:`order_lines`: each
-    order's earliest tick and its lines' exact sum (*field* named in an
-    error, *orders* the order ids for it), ``int64`` for integer amounts
-    (so that the sums of a customer's orders are checked as integers)."""
-    rows = lines.rows
-    earliest = np.full(len(rows), _I64_MAX, dtype=np.int64)
+    order's earliest tick (:func:`order_earliest`) and its lines' exact sum
+    (:func:`order_amounts`)."""
+    return order_earliest(lines, ticks), order_amounts(lines, amounts, orders, field)
+
+
+def order_earliest(lines: Lines, ticks: np.ndarray) -> np.ndarray:
+    """Each order's earliest tick, of the orders of :func:`order_lines`."""
+    earliest = np.full(len(lines.rows), _I64_MAX, dtype=np.int64)
     if lines.runs is None:
         np.minimum.at(earliest, lines.line, ticks)
     else:  # each run's earliest, then each order's
@@ -336,11 +339,21 @@ def order_totals(
         else:
             firsts = np.minimum.reduceat(ticks, starts)
         np.minimum.at(earliest, run, firsts)
+    return earliest
+
+
+def order_amounts(
+    lines: Lines, amounts: np.ndarray, orders: Any, field: str
+) -> np.ndarray:
+    """Each order's exact sum of its lines' *amounts* (*field* named in an
+    error, *orders* the order ids for it), ``int64`` for integer amounts
+    (so that the sums of a customer's orders are checked as integers)."""
+    rows = lines.rows
     groups = _Groups(lines.line, len(rows), None, lambda: take(orders, rows))
     sums = about_orders(lambda: groups.total(amounts, field=field))
     if amounts.dtype.kind in "iu":  # whole, and below 2**53 (checked)
         sums = sums.astype(np.int64)
-    return earliest, sums
+    return sums
 
 
 def take(values: Any, rows: np.ndarray) -> Any:

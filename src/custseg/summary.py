@@ -29,7 +29,7 @@ import numpy as np
 from . import _display, _threads
 from . import _validate as v
 from ._align import common_index, to_pandas_index
-from ._exact import decimal_scale, decimal_sums, mixed_sums
+from ._exact import decimal_scale, decimal_sums, mixed_sums, order_sums
 from ._factorize import (
     CHUNK,
     arrow_strings_from_objects,
@@ -165,6 +165,11 @@ class _Groups:
             raw = mixed_sums(weights, c, self.size)
         else:  # whole numbers, checked above: exact in any order
             raw = np.bincount(c, weights=weights, minlength=self.size)
+        return self.summed(raw, field)
+
+    def summed(self, raw: np.ndarray, field: str = "amount") -> np.ndarray:
+        """Per-slot sums *raw* (the caller's own) for the real groups, in id
+        order; InputError when a sum overflowed float64."""
         sums = self.compact(
             raw.astype(np.float64, copy=False),  # int64 when empty
             scratch=True,
@@ -1458,24 +1463,44 @@ def _summarize(
     kept = rows_of(lambda: np.flatnonzero(~_after(all_ticks, end_tick)))
     # the lines (ids, amounts) to sum monetary from, when orders' sums round
     line_sums: tuple[Any, np.ndarray] | None = None
+    # per-slot monetary summed from the lines with the orders' signs
+    raw_monetary: np.ndarray | None = None
     if orders is not None:  # the lines left, collapsed into orders
         if n_dropped:
             orders = _orders.take(orders, ~_after(all_ticks, end_tick))
+        # each order's first line and earliest tick (no line counts)
+        lines = kept(partial(_orders.order_lines, ids, orders, (f_id, order_field)))
+        ticks = _orders.order_earliest(lines, ticks)
         if amounts.dtype.kind == "f" and decimal_scale(amounts) is None:
             # amounts of many digits: monetary is the exact net of the lines
-            # (rounding each order's sum first could lose a unit: 1e16 + 1)
+            # (rounding each order's sum first could lose a unit: 1e16 + 1),
+            # summed with the orders' signs once the customers are grouped
             line_sums = ids, amounts
-        # each order's first line, earliest tick and sum (no line counts)
-        lines = kept(partial(_orders.order_lines, ids, orders, (f_id, order_field)))
-        ticks, amounts = kept(
-            partial(_orders.order_totals, lines, ticks, amounts, orders, f_amount)
-        )
+        else:  # each order's exact sum
+            amounts = kept(
+                partial(_orders.order_amounts, lines, amounts, orders, f_amount)
+            )
         ids = _orders.take(ids, lines.rows)
-        del orders, lines
     # hashed ids' groups unsorted: sorted beside the passes below (in the
     # second thread past the cache), only the k aggregates taken in order
     groups = kept(partial(_group_ids, ids, f_id, ordered=False))
     del ids  # (an Arrow copy of object text ids: 17 bytes a row for "C%08d")
+    if line_sums is not None:
+        # each order's sign and each customer's net from the lines in one
+        # pass (the orders' slots are their customers'); past its bounds,
+        # each order summed, and the customers' nets from the lines below
+        both = order_sums(
+            amounts, lines.line, len(lines.rows), groups.codes, groups.size
+        )
+        if both is None:
+            amounts = kept(
+                partial(_orders.order_amounts, lines, amounts, orders, f_amount)
+            )
+        else:
+            amounts, raw_monetary = both
+            line_sums = None
+    if orders is not None:
+        del orders, lines
 
     size = groups.size
     # the other rows (refunds, and zero amounts when ignored), or None; a
@@ -1496,9 +1521,15 @@ def _summarize(
     overlap = size >= beside_from and _threads.spare_cpu()
     # the decimal check here, in this thread: its chunks would wait for the
     # GIL behind each ufunc.at chunk in the second thread
-    scale = decimal_scale(amounts)
+    scale = decimal_scale(amounts) if raw_monetary is None else None
+
+    def money(groups: _Groups) -> np.ndarray:
+        if raw_monetary is not None:
+            return groups.summed(raw_monetary, f_amount)
+        return groups.total(amounts, field=f_amount, scale=scale)
+
     if not overlap:
-        monetary = groups.total(amounts, field=f_amount, scale=scale)
+        monetary = money(groups)
     codes, slots = groups.codes, size
     if copies or (others is not None and not overlap):
         # the other rows go to a slot past the customers': written over the
@@ -1539,9 +1570,7 @@ def _summarize(
                 )
                 for rows in (slice(0, half), slice(half, None))
             ]
-        finish = _threads.shared(
-            partial(groups.total, amounts, field=f_amount, scale=scale), *counting
-        )
+        finish = _threads.shared(partial(money, groups), *counting)
         del counting
     try:
         first_slots, last_slots = _first_last(codes, ticks, slots, others)
