@@ -78,7 +78,7 @@ from .migration import (
     segment_history,
     transition_matrix,
 )
-from .orders import Orders, orders_from_lines
+from .orders import Orders, line_amounts, orders_from_lines
 from .ownership import (
     Assignment,
     assign_owners,
@@ -239,6 +239,7 @@ __all__ = [
     "group_summary",
     "life_stage_tags",
     "lifecycle_stage",
+    "line_amounts",
     "lorenz_curve",
     "loyalty_level",
     "needs_status",

@@ -61,6 +61,7 @@ from .frame import (
     survey_numbers,
     table_format,
 )
+from .orders import line_amounts
 from .pareto import spend_pareto
 from .reporting import _class_text
 from .rfm import MAX_BINS
@@ -380,17 +381,66 @@ def _load_rules(
     return rs
 
 
-def _check_columns(tx: pd.DataFrame, args: argparse.Namespace) -> None:
+def _check_columns(
+    tx: pd.DataFrame, args: argparse.Namespace, product: bool = False
+) -> None:
+    """Every column an option names is in *tx* (*product*: the amounts are
+    --quantity times --price, a column made afterwards, which must not be
+    one of the data already)."""
     shown = ", ".join(repr(str(c)) for c in list(tx.columns)[:20])
-    for flag in ("customer", "date", "amount", "order"):
+    flags = (
+        ("customer", "date", "quantity", "price")
+        if product
+        else ("customer", "date", "amount")
+    )
+    for flag in (*flags, "order"):
         name = getattr(args, flag, None)
         if name is not None and name not in tx.columns:
             raise InputError(
                 name,
                 f"is not a column of the data (columns: {shown})",
-                fix=f"name the column with {flag}= (on the command line: "
+                fix=f"name the column with --{flag} COLUMN"
+                if product and flag in ("quantity", "price")
+                else f"name the column with {flag}= (on the command line: "
                 f"--{flag} COLUMN)",
             )
+    if product and args.amount in tx.columns:
+        raise InputError(
+            args.amount,
+            "is a column of the data already, and the name of the amounts "
+            "--quantity and --price make",
+            fix="rename that column",
+        )
+
+
+def _amount_columns(args: argparse.Namespace) -> bool:
+    """Resolve --amount against --quantity and --price: True when the
+    amounts are the products (``args.amount`` then names the column they go
+    to, ``"QUANTITY x PRICE"``), else ``args.amount`` defaults to
+    ``amount``."""
+    quantity, price = getattr(args, "quantity", None), getattr(args, "price", None)
+    if quantity is None and price is None:
+        if args.amount is None:
+            args.amount = "amount"
+        return False
+    if quantity is None or price is None:
+        given, missing = (
+            ("--quantity", "--price") if price is None else ("--price", "--quantity")
+        )
+        raise InputError(
+            str(quantity if price is None else price),
+            f"is given as {given}, but {missing} is missing",
+            fix="pass both --quantity and --price (each line's amount is their "
+            "product), or --amount alone",
+        )
+    if args.amount is not None:
+        raise InputError(
+            args.amount,
+            "is given as --amount with --quantity and --price, which make the amounts",
+            fix="leave out --amount, or --quantity and --price",
+        )
+    args.amount = f"{quantity} x {price}"
+    return True
 
 
 def _check_rows(tx: pd.DataFrame, path: str, args: argparse.Namespace) -> None:
@@ -698,11 +748,14 @@ def _read_inputs(
     ``--date-format`` are the transactions' (the records and contacts go by
     their extension, and contact dates are ISO 8601 or YYYYMMDD).
     """
+    product = _amount_columns(args)
     _check_distinct(
         {
             "--customer": args.customer,
             "--date": args.date,
-            "--amount": args.amount,
+            "--amount": None if product else args.amount,
+            "--quantity": args.quantity,
+            "--price": args.price,
             "--order": args.order,
         }
     )
@@ -719,11 +772,18 @@ def _read_inputs(
         sep=args.sep,
         encoding=args.encoding,
         text_columns=[args.customer] + ([args.order] if args.order else []),
-        exact_numbers=[args.amount],
+        exact_numbers=[args.quantity, args.price] if product else [args.amount],
     )
-    _check_columns(tx, args)
+    _check_columns(tx, args, product)
     tx[args.date] = parse_date_column(tx[args.date], args.date, date_format=date_format)
-    check_number_text(tx[args.amount], args.amount)
+    if product:
+        for name in (args.quantity, args.price):
+            check_number_text(tx[name], name)
+        tx[args.amount] = line_amounts(
+            tx[args.quantity], tx[args.price], fields=(args.quantity, args.price)
+        )
+    else:
+        check_number_text(tx[args.amount], args.amount)
     _check_rows(tx, args.input, args)
     for path, attr, what in (
         (args.records, "records_frame", "records"),
@@ -1015,9 +1075,23 @@ def _segment_options(seg: argparse.ArgumentParser) -> None:
     )
     columns.add_argument(
         "--amount",
-        default="amount",
+        default=None,
         metavar="COLUMN",
         help="amount column; refunds are negative (default: amount)",
+    )
+    columns.add_argument(
+        "--quantity",
+        default=None,
+        metavar="COLUMN",
+        help="with --price, instead of --amount: each row's amount is its "
+        "quantity times its unit price, as decimals (3 x 0.29 is 0.87), for "
+        "exports of order lines without an amount column",
+    )
+    columns.add_argument(
+        "--price",
+        default=None,
+        metavar="COLUMN",
+        help="unit price column, with --quantity",
     )
     columns.add_argument(
         "--order",

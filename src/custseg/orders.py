@@ -28,7 +28,9 @@ import attrs
 import numpy as np
 
 from . import _display
+from . import _validate as v
 from ._align import common_index
+from ._exact import SCALES, decimal_scale
 from ._factorize import group_values
 from .errors import InputError
 from .summary import _I64_MAX, _coerce_rows, _group_ids, _Groups, _id_values
@@ -36,7 +38,7 @@ from .summary import _I64_MAX, _coerce_rows, _group_ids, _Groups, _id_values
 if TYPE_CHECKING:
     import pandas as pd
 
-__all__ = ["Orders", "orders_from_lines"]
+__all__ = ["Orders", "line_amounts", "orders_from_lines"]
 
 _T = TypeVar("_T")
 #: the per-order columns of :class:`Orders`, in frame order
@@ -170,6 +172,87 @@ def orders_from_lines(
         lines,
         len(dates),
     )
+
+
+def line_amounts(
+    quantity: Any, price: Any, *, fields: tuple[str, str] = ("quantity", "price")
+) -> np.ndarray:
+    """Each line's amount, its quantity times its unit price, as written.
+
+    Exports of order lines (the UCI "Online Retail" invoices, most shop
+    systems) give a quantity and a unit price, not the line's amount. In
+    floats, ``3 * 0.29`` is ``0.8699999999999999``; here, when both columns
+    are decimals of few places (up to 8, as :func:`custseg.summarize` reads
+    amounts), each product is made of the integers of their last places
+    (``3 * 29`` cents) and divided once: the nearest double to the decimal
+    product, ``0.87``. Otherwise (a price of many digits, products past
+    2**53 in their last place) it is the float product.
+
+    Parameters
+    ----------
+    quantity, price
+        One value per line (list, NumPy array, pandas Series): numbers,
+        refunds as negative quantities (or prices). Missing values are
+        refused.
+    fields
+        The names of the two columns, for messages.
+
+    Returns
+    -------
+    numpy.ndarray
+        ``float64`` amounts, one per line, in input order.
+
+    Raises
+    ------
+    InputError
+        Values that are not numbers or are missing or infinite, or columns
+        of different lengths.
+
+    Examples
+    --------
+    >>> import custseg
+    >>> custseg.line_amounts([3, 12, -1], [0.29, 2.55, 4.95]).tolist()
+    [0.87, 30.6, -4.95]
+    >>> 3 * 0.29, 12 * 2.55
+    (0.8699999999999999, 30.599999999999998)
+    """
+    f_quantity, f_price = fields
+    q = v.as_numeric(quantity, f_quantity)
+    p = v.as_numeric(price, f_price)
+    v.check_same_length(**{f_quantity: q, f_price: p})
+    with np.errstate(over="ignore"):  # refused below
+        product = q.astype(np.float64) * p.astype(np.float64)
+    if not len(product):
+        return product
+    if not np.isfinite(product).all():
+        first, count = v.first_offender(~np.isfinite(product))
+        raise InputError(
+            f_price,
+            f"times {f_quantity} passes what float64 holds (about 1.8e308)",
+            fix="scale the prices down (e.g. to thousands)",
+            first_row=first,
+            n_rows=count,
+        )
+    sq, sp = _int_scale(q), _int_scale(p)
+    if sq is None or sp is None:
+        return product  # a value of many digits: the float product
+    iq, ip = (
+        np.rint(x * float(s)) if x.dtype.kind == "f" else x.astype(np.float64)
+        for x, s in ((q, sq), (p, sp))
+    )
+    if float(np.abs(iq).max()) * float(np.abs(ip).max()) >= 2.0**53:
+        return product  # the integers' products would round
+    # exact products of whole numbers, divided once: correctly rounded
+    return (iq * ip) / float(sq * sp)
+
+
+def _int_scale(values: np.ndarray) -> int | None:
+    """The power of ten making every value whole (1 for integers), from
+    :data:`custseg._exact.SCALES`, or None."""
+    if values.dtype.kind in "iu":
+        return 1 if np.abs(values.astype(np.float64)).max() < 2.0**53 else None
+    scale = decimal_scale(values)
+    return scale if scale in SCALES else None
 
 
 def order_values(order_id: Any, n: int, field: str, f_date: str) -> Any:
