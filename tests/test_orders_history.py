@@ -241,3 +241,58 @@ def test_bad_order_ids() -> None:
         segment_history(
             pd.Series(["a", "b"]), *args[1:], order_id=pd.Series([1, 2], index=[5, 6])
         )
+
+
+#: Amounts of no decimal scale (quantity x price products, thirds) beside
+#: decimals that cancel as decimals; "far" adds sums past 2**52.
+MANY_DIGITS = {
+    "products": [3 * 0.29, -(3 * 0.29), 1 / 3, -1 / 3, 0.1, 0.2, -0.3, 19.99, 0.0],
+    "far": [1e16, -1e16, 1.0, 1 / 3, 0.1, -0.3, 2.0**-30, 3 * 0.29, -2.5],
+}
+
+
+@settings(max_examples=80, deadline=None)
+@given(
+    order_lines(),
+    dates(),
+    st.sampled_from(["purchase", "ignore"]),
+    st.sampled_from(list(MANY_DIGITS)),
+    st.data(),
+)
+def test_amounts_of_many_digits_are_carried(
+    lines: pd.DataFrame,
+    cuts: list[np.datetime64],
+    zero: str,
+    pool: str,
+    data: st.DataObject,
+) -> None:
+    """Orders of amounts of many digits on one date each: carried (no date
+    summarised on its own for the "products" pool), each order's sign
+    exact, monetary the net of the lines seen by each date; the summaries'
+    facts at every date."""
+    picks = data.draw(
+        st.lists(st.integers(0, 8), min_size=len(lines), max_size=len(lines))
+    )
+    lines = one_date_per_order(lines).assign(
+        amount=[MANY_DIGITS[pool][k] for k in picks]
+    )
+    real = migration._summarize
+
+    def refused(*args: object, **kwargs: object) -> None:
+        raise AssertionError("summarised date by date")
+
+    if pool == "products":
+        migration._summarize = refused  # type: ignore[assignment]
+    try:
+        h = segment_history(
+            lines.customer_id,
+            lines.date,
+            lines.amount,
+            cuts,
+            edges=EDGES,
+            zero_amount=zero,
+            order_id=lines.order_id,
+        )
+    finally:
+        migration._summarize = real
+    assert_equals_summaries(h, lines, cuts, zero)

@@ -31,10 +31,10 @@ from ._align import (
     same_ids,
     to_pandas_index,
 )
-from ._exact import decimal_scale, mixed_sums
+from ._exact import decimal_scale, mixed_sums, order_sums
 from .errors import CustsegWarning, InputError, ThresholdError
 from .labels import Labels, classes_with_missing
-from .orders import order_lines, order_totals, order_values, take
+from .orders import order_earliest, order_lines, order_totals, order_values, take
 from .rfm import (
     _KEEP_FIXED_EDGES,
     RfmEdges,
@@ -1246,6 +1246,7 @@ def segment_history(
     per_day = _day_ticks(dates)
     ticks = dates.view(np.int64)
     dropped = None  # the lines after each date, when the rows are orders
+    line_money = None  # the lines monetary is summed from (see _orders_by_date)
     all_facts: list[CustomerFacts] | None = None
     if order_id is not None:
         orders = order_values(order_id, len(ticks), "order_id", "date")
@@ -1265,10 +1266,18 @@ def segment_history(
                 for day in days.tolist()
             ]
         else:
-            ids, ticks, amounts, dropped = by_date
+            ids, ticks, amounts, dropped, line_money = by_date
     if all_facts is None:
         all_facts = _carried_facts(
-            ids, ticks, amounts, dates.dtype, days, per_day, zero_amount, dropped
+            ids,
+            ticks,
+            amounts,
+            dates.dtype,
+            days,
+            per_day,
+            zero_amount,
+            dropped,
+            line_money,
         )
     diagnostics: tuple[str, ...] = ()
     if edges is None:
@@ -1346,14 +1355,24 @@ def _carried_facts(
     per_day: int,
     zero_amount: str,
     dropped: np.ndarray | None,
+    line_money: tuple[np.ndarray, np.ndarray, np.ndarray] | None = None,
 ) -> list[CustomerFacts]:
     """The facts of :func:`segment_history` at each of *days*: the rows
     (transactions, or orders) sorted by date once, the per-customer
     aggregates carried from one date to the next. *dropped*: the rows
     after each date to report, when not those of *ticks* (lines, for
-    orders)."""
+    orders). *line_money*: for orders whose *amounts* are only their signs,
+    ``(order of each line, its amount, the date it is first seen at)``:
+    monetary is then summed from the lines seen by each date."""
     groups = _group_ids(ids, "customer_id")
     codes = groups.codes
+    if line_money is not None:  # the lines' customers, in the order of dates
+        line_order, line_amounts, line_seen = line_money
+        by_date = np.argsort(line_seen, kind="stable")
+        line_codes = codes[line_order][by_date]
+        line_amounts = line_amounts[by_date]
+        line_bounds = np.cumsum(np.bincount(line_seen, minlength=len(days)))
+        del line_order, line_seen, by_date
     if len(ticks) > 1 and not bool(np.all(ticks[1:] >= ticks[:-1])):
         order = np.argsort(ticks, kind="stable")  # the one sort
         ticks, codes, amounts = ticks[order], codes[order], amounts[order]
@@ -1361,9 +1380,13 @@ def _carried_facts(
     end = int(bounds[-1])
     # decimal amounts are added as exact integers (see custseg._exact): the
     # same sums as summarize's at each date, whatever the row order
-    scale = decimal_scale(amounts[:end])
+    scale = decimal_scale(amounts[:end]) if line_money is None else None
     # the checks summarize makes, once, on everything the last date sees
-    groups.total(amounts[:end], codes[:end], field="amount", scale=scale)
+    if line_money is None:
+        groups.total(amounts[:end], codes[:end], field="amount", scale=scale)
+    else:
+        stop = int(line_bounds[-1])
+        groups.total(line_amounts[:stop], line_codes[:stop], field="amount")
     purchase = amounts > 0 if zero_amount == "ignore" else amounts >= 0
     first_slot = groups.minimum_slots(
         ticks[:end][purchase[:end]], codes[:end][purchase[:end]]
@@ -1402,7 +1425,10 @@ def _carried_facts(
         # again over every row up to this date as summarize sums them (each
         # customer's own amounts deciding: mixed_sums), the same sums as
         # summarize(as_of=day) whatever the row order
-        if scale is None:
+        if line_money is not None:  # the lines seen by this date
+            seen = int(line_bounds[i])
+            money = mixed_sums(line_amounts[:seen], line_codes[:seen], size)
+        elif scale is None:
             money = mixed_sums(amounts[:stop], codes[:stop], size)
         else:
             np.add.at(money, c, np.rint(a * scale))
@@ -1444,15 +1470,27 @@ def _orders_by_date(
     amounts: np.ndarray,
     days: np.ndarray,
     per_day: int,
-) -> tuple[Any, np.ndarray, np.ndarray, np.ndarray] | None:
+) -> (
+    tuple[
+        Any,
+        np.ndarray,
+        np.ndarray,
+        np.ndarray,
+        tuple[np.ndarray, np.ndarray, np.ndarray] | None,
+    ]
+    | None
+):
     """Order lines up to the last of *days* collapsed into orders (see
     :func:`custseg.orders.collapse`): ``(customer ids, ticks, amounts,
-    lines after each date)``, or None when an order has lines on both sides
-    of one of the dates (it is then a different order at each), or when the
-    amounts have many digits (``1/3``: the customers' sums are then those of
-    the lines, not of the orders' rounded sums)."""
-    if amounts.dtype.kind == "f" and decimal_scale(amounts) is None:
-        return None
+    lines after each date, line money)``, or None when an order has lines
+    on both sides of one of the dates (it is then a different order at
+    each). For amounts of many digits (``1/3``: the customers' sums are
+    those of the lines, not of the orders' rounded sums) the orders'
+    amounts are their exact signs (:func:`custseg._exact.order_sums`) and
+    *line money* is ``(order of each line, its amount, the date it is
+    first seen at)`` for :func:`_carried_facts` (None otherwise); None
+    when the signs are past ``order_sums``' bounds."""
+    many_digits = amounts.dtype.kind == "f" and decimal_scale(amounts) is None
     n = len(ticks)
     # the first date each line is seen at (len(days): after the last)
     seen_at = np.searchsorted((days + 1) * per_day, ticks, side="right")
@@ -1467,8 +1505,19 @@ def _orders_by_date(
     lines = kept(partial(order_lines, ids, orders, fields))
     if not np.array_equal(seen_at[lines.rows][lines.line], seen_at):
         return None
-    ticks, amounts = kept(
-        partial(order_totals, lines, ticks, amounts, orders, "amount")
-    )
+    line_money = None
+    if many_digits:
+        n_orders = len(lines.rows)
+        both = order_sums(
+            amounts, lines.line, n_orders, np.zeros(n_orders, dtype=np.intp), 1
+        )
+        if both is None:
+            return None
+        line_money = (lines.line, amounts, seen_at)
+        ticks, amounts = order_earliest(lines, ticks), both[0]
+    else:
+        ticks, amounts = kept(
+            partial(order_totals, lines, ticks, amounts, orders, "amount")
+        )
     dropped = n - np.cumsum(np.bincount(seen_at, minlength=len(days)))
-    return take(ids, lines.rows), ticks, amounts, dropped
+    return take(ids, lines.rows), ticks, amounts, dropped, line_money
