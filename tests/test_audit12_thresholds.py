@@ -382,6 +382,36 @@ class TestExactSides:
         assert s.r.tolist() == [1 + sum(_below(d, c) for c in cuts) for d in x]
         assert s.f.tolist() == [1 + sum(_above(d, c) for c in cuts) for d in x]
 
+    def test_cuts_one_double_apart(self):
+        """Cuts that are adjacent doubles (999999999999.9999 is the double
+        below 1e12): a decimal between their decimals has no double of its
+        own, and each comparison still gets its exact side."""
+        low, high = 999999999999.9999, 1e12
+        assert math.nextafter(low, math.inf) == high
+        x = [
+            Decimal(t)
+            for t in (
+                "999999999999.9999001",
+                "999999999999.999999",
+                "999999999999.9999",
+                "1000000000000.0",
+                "999999999999.99989",
+                "1000000000000.0000001",
+            )
+        ]
+        edges = custseg.ScoreEdges((low, high))
+        for better, side in ((True, _above), (False, _below)):
+            got = custseg.score(x, edges, higher_is_better=better).tolist()
+            assert got == [1 + sum(side(d, c) for c in (low, high)) for d in x]
+        s = custseg.rfm_scores(x, x, x, edges=custseg.RfmEdges(edges, edges, edges))
+        assert s.r.tolist() == [1 + sum(_below(d, c) for c in (low, high)) for d in x]
+        assert s.f.tolist() == [1 + sum(_above(d, c) for c in (low, high)) for d in x]
+        abc = custseg.abc_classes(x, edges=custseg.AbcEdges(high, low))
+        assert abc.to_numpy().tolist() == [
+            "A" if not _below(d, high) else "B" if not _below(d, low) else "C"
+            for d in x
+        ]
+
     @_SETTINGS
     @given(
         data=st.data(),

@@ -1873,7 +1873,12 @@ def describe_at(x: Any, arr: np.ndarray, i: int) -> str:
 
 
 def exact_sides(
-    x: Any, arr: np.ndarray, cuts: Iterable[float | None] = (), *, whole: bool = False
+    x: Any,
+    arr: np.ndarray,
+    cuts: Iterable[float | None] = (),
+    *,
+    whole: bool = False,
+    move: Literal["up", "down", "both"] = "both",
 ) -> np.ndarray:
     """*arr* (*x* as read by :func:`as_numeric`) with every
     decimal value that float64 rounds onto a cut moved one float toward its
@@ -1893,6 +1898,15 @@ def exact_sides(
     arrays unless a cut is at or beyond 2**53, where ``int64`` values
     compare with the cut as their rounded floats: those on the cut are
     moved the same way (to a ``float64`` array).
+
+    Two cuts may be adjacent doubles (``999999999999.9999`` and ``1e12``):
+    a decimal strictly between them then has no double of its own, and a
+    move would land on the other cut. *move* says which comparisons the
+    caller makes: ``"up"`` for ``x > cut`` (or ``x <= cut``), where only a
+    decimal above the cut it landed on needs a move (one below it compares
+    as the cut does), ``"down"`` for ``x >= cut`` (or ``x < cut``), where
+    only one below does; each is right with adjacent cuts. ``"both"``
+    (default) moves either way.
 
     >>> from decimal import Decimal as D
     >>> exact_sides([D("0.700000000000000001"), D("0.7"), D("0.1")],
@@ -1925,9 +1939,9 @@ def exact_sides(
         # a cut beyond 2**53 is the integer it holds (as for int64 data:
         # its shortest print, 1.152921504606847e+18 for 2**60, is not it)
         at = _decimal.Decimal(int(cut) if abs(cut) >= _EXACT else repr(cut))
-        if exact > at:
+        if exact > at and move != "down":
             out[i] = math.nextafter(cut, math.inf)  # no NumPy underflow
-        elif exact < at:
+        elif exact < at and move != "up":
             out[i] = math.nextafter(cut, -math.inf)
     return out
 

@@ -314,8 +314,10 @@ def _score(
     arr = v.as_numeric(
         x, field, nan="allow" if nan == "unknown" else "raise", allow_inf=True
     )
-    if exact:
-        arr = v.exact_sides(x, arr, edges.cuts)
+    if exact:  # strictly above (or below) a cut to pass it
+        arr = v.exact_sides(
+            x, arr, edges.cuts, move="up" if higher_is_better else "down"
+        )
     if higher_is_better:
         passed = edges_below(arr, edges.cuts, inclusive=False)
     else:
