@@ -3,6 +3,9 @@ each date to ``summarize(as_of=d, after_as_of="drop", order_id=)``."""
 
 from __future__ import annotations
 
+import contextlib
+from collections.abc import Iterator
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -32,6 +35,21 @@ def one_date_per_order(lines: pd.DataFrame) -> pd.DataFrame:
         "first"
     )
     return lines.assign(date=first)
+
+
+@contextlib.contextmanager
+def carried_only() -> Iterator[None]:
+    """segment_history within: no date may be summarised on its own."""
+    real = migration._summarize
+
+    def refused(*args: object, **kwargs: object) -> None:
+        raise AssertionError("summarised date by date")
+
+    migration._summarize = refused  # type: ignore[assignment]
+    try:
+        yield
+    finally:
+        migration._summarize = real
 
 
 def assert_equals_summaries(
@@ -93,13 +111,7 @@ def test_orders_on_one_date_are_carried(
     """No date summarised on its own when no order straddles one (the
     one-pass path), and still the summaries' facts."""
     lines = one_date_per_order(lines)
-    real = migration._summarize
-
-    def refused(*args: object, **kwargs: object) -> None:
-        raise AssertionError("summarised date by date")
-
-    migration._summarize = refused  # type: ignore[assignment]
-    try:
+    with carried_only():
         h = segment_history(
             lines.customer_id,
             lines.date,
@@ -108,8 +120,6 @@ def test_orders_on_one_date_are_carried(
             edges=EDGES,
             order_id=lines.order_id,
         )
-    finally:
-        migration._summarize = real
     assert_equals_summaries(h, lines, cuts, "purchase")
 
 
@@ -276,14 +286,7 @@ def test_amounts_of_many_digits_are_carried(
     lines = one_date_per_order(lines).assign(
         amount=[MANY_DIGITS[pool][k] for k in picks]
     )
-    real = migration._summarize
-
-    def refused(*args: object, **kwargs: object) -> None:
-        raise AssertionError("summarised date by date")
-
-    if pool == "products":
-        migration._summarize = refused  # type: ignore[assignment]
-    try:
+    with carried_only() if pool == "products" else contextlib.nullcontext():
         h = segment_history(
             lines.customer_id,
             lines.date,
@@ -293,6 +296,4 @@ def test_amounts_of_many_digits_are_carried(
             zero_amount=zero,
             order_id=lines.order_id,
         )
-    finally:
-        migration._summarize = real
     assert_equals_summaries(h, lines, cuts, zero)
