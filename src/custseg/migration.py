@@ -1384,9 +1384,10 @@ def _carried_facts(
     # the checks summarize makes, once, on everything the last date sees
     if line_money is None:
         groups.total(amounts[:end], codes[:end], field="amount", scale=scale)
-    else:
-        stop = int(line_bounds[-1])
-        groups.total(line_amounts[:stop], line_codes[:stop], field="amount")
+    else:  # the last date's sums, checked here and used in the loop below
+        seen = int(line_bounds[-1])
+        last_money = mixed_sums(line_amounts[:seen], line_codes[:seen], groups.size)
+        groups.summed(last_money.copy(), "amount")
     purchase = amounts > 0 if zero_amount == "ignore" else amounts >= 0
     first_slot = groups.minimum_slots(
         ticks[:end][purchase[:end]], codes[:end][purchase[:end]]
@@ -1427,7 +1428,11 @@ def _carried_facts(
         # summarize(as_of=day) whatever the row order
         if line_money is not None:  # the lines seen by this date
             seen = int(line_bounds[i])
-            money = mixed_sums(line_amounts[:seen], line_codes[:seen], size)
+            money = (
+                last_money
+                if seen == len(line_amounts)
+                else mixed_sums(line_amounts[:seen], line_codes[:seen], size)
+            )
         elif scale is None:
             money = mixed_sums(amounts[:stop], codes[:stop], size)
         else:
