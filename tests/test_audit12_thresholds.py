@@ -568,3 +568,166 @@ def test_finite_reprs_are_unchanged():
         "ValueTierThresholds(assets_medium=None, assets_large=None, "
         "intent_some=0.3, intent_strong=0.7)"
     )
+
+
+# ------------------------------------------------ cuts one double apart
+
+
+@st.composite
+def adjacent_cuts(draw: st.DrawFn, top: float = 1e12) -> tuple[float, float]:
+    """Two thresholds that are adjacent doubles (no double between them)."""
+    low = draw(
+        st.one_of(
+            st.floats(min_value=1e-6, max_value=top, allow_subnormal=False),
+            st.sampled_from([0.3, 0.7, 30.0, 999999999999.9999]),
+        )
+    )
+    low = min(low, math.nextafter(top, 0))
+    return low, math.nextafter(low, math.inf)
+
+
+@st.composite
+def decimals_about(draw: st.DrawFn, cuts: tuple[float, float]) -> list[Decimal]:
+    """Decimals near both cuts (:func:`decimals_near`) and strictly between
+    their printed decimals, where float64 has no value of its own."""
+    low, high = (Decimal(repr(c)) for c in cuts)
+    out = draw(decimals_near(cuts))
+    for _ in range(draw(st.integers(1, 4))):
+        k = draw(st.integers(1, 999))
+        out.append(low + (high - low) * Decimal(k) / 1000)
+    return draw(st.permutations(out))
+
+
+def _at_least(x: Decimal, cut: float) -> bool:
+    return x >= Decimal(repr(cut))
+
+
+class TestAdjacentCuts:
+    """Every classifier that compares decimals with its thresholds exactly
+    keeps doing so when two thresholds are adjacent doubles: a decimal
+    strictly between them has no float64 of its own, and each classifier
+    moves it the way its own comparisons need (``exact_sides(move=)``)."""
+
+    @_SETTINGS
+    @given(data=st.data(), cuts=adjacent_cuts())
+    def test_value_tier_assets(self, data, cuts):
+        """value_tier: A from assets_large, B from assets_medium (``>=``)."""
+        x = data.draw(decimals_about(cuts))
+        t = custseg.ValueTierThresholds(assets_medium=cuts[0], assets_large=cuts[1])
+        got = custseg.value_tier(x, ["strong"] * len(x), thresholds=t)
+        want = [
+            "A" if _at_least(d, cuts[1]) else "B" if _at_least(d, cuts[0]) else "C"
+            for d in x
+        ]
+        assert got.to_numpy().tolist() == want
+
+    @_SETTINGS
+    @given(data=st.data(), cuts=adjacent_cuts(top=1.0))
+    def test_value_tier_intent_and_repurchase_band(self, data, cuts):
+        """Probabilities: value_tier's intent (``>=`` its thresholds, above 1
+        refused) and repurchase_band (medium ``>=``, high ``>``, above 1
+        refused), with the cuts adjacent to each other or to 1."""
+        x = [d for d in data.draw(decimals_about(cuts)) if 0 <= d <= 1]
+        if not x:
+            return
+        some, strong = cuts
+        t = custseg.ValueTierThresholds(intent_some=some, intent_strong=strong)
+        got = custseg.value_tier(["large"] * len(x), x, thresholds=t)
+        assert got.to_numpy().tolist() == [
+            "A" if _at_least(d, strong) else "B" for d in x
+        ]
+        if strong < 1.0:
+            lt = custseg.LoyaltyThresholds(
+                repurchase_medium_from=some, repurchase_high_above=strong
+            )
+            band = custseg.repurchase_band(x, thresholds=lt).to_numpy().tolist()
+            assert band == [
+                "high"
+                if d > Decimal(repr(strong))
+                else "medium"
+                if _at_least(d, some)
+                else "low"
+                for d in x
+            ]
+        above = [d for d in data.draw(decimals_near((1.0,))) if d > 1]
+        if above:  # one past 1 by a digit float64 does not hold: refused
+            with pytest.raises(custseg.errors.InputError, match="outside"):
+                custseg.value_tier(["large"] * len(above), above, thresholds=t)
+
+    @_SETTINGS
+    @given(data=st.data(), cuts=adjacent_cuts(top=1e6), care=st.booleans())
+    def test_lifecycle_stage_and_care_phase(self, data, cuts, care):
+        """A value on a break is in the later stage (``>=``)."""
+        x = data.draw(decimals_about(cuts))
+        labels = ("s0", "s1", "s2")
+        if care:
+            got = custseg.care_phase(x, custseg.CarePhases(cuts, labels))
+        else:
+            got = custseg.lifecycle_stage(x, custseg.LifecycleWindows(cuts, labels))
+        want = [labels[sum(_at_least(d, b) for b in cuts)] for d in x]
+        assert got.to_numpy().tolist() == want
+
+    @_SETTINGS
+    @given(data=st.data(), cuts=adjacent_cuts(top=1e6))
+    def test_repurchase_from_behaviour(self, data, cuts):
+        """High within ``high_within`` days, medium within ``medium_within``
+        (``recency < within``), with enough purchases for both."""
+        d = data.draw(decimals_about(cuts))
+        bands = custseg.BehaviourBands(
+            high_frequency=3,
+            high_within=cuts[0],
+            medium_frequency=2,
+            medium_within=cuts[1],
+        )
+        got = custseg.repurchase_from_behaviour([5] * len(d), d, bands=bands)
+        want = [
+            "high"
+            if x < Decimal(repr(cuts[0]))
+            else "medium"
+            if x < Decimal(repr(cuts[1]))
+            else "low"
+            for x in d
+        ]
+        assert got.to_numpy().tolist() == want
+
+    @_SETTINGS
+    @given(data=st.data(), cuts=adjacent_cuts(top=1e6))
+    def test_recommended_relationship(self, data, cuts):
+        """Numbers of customers banded by ``customers_breaks``: many from
+        ``hi``, medium from ``lo`` (``>=``), as the level names give."""
+        x = data.draw(decimals_about(cuts))
+        margin = ["high"] * len(x)
+        got = custseg.recommended_relationship(x, margin, customers_breaks=cuts)
+        named = [
+            "many"
+            if _at_least(d, cuts[1])
+            else "medium"
+            if _at_least(d, cuts[0])
+            else "few"
+            for d in x
+        ]
+        want = custseg.recommended_relationship(named, margin)
+        assert got.to_numpy().tolist() == want.to_numpy().tolist()
+
+    def test_comparisons_no_double_serves(self):
+        """``x > low`` and ``x >= high`` for a decimal between two adjacent
+        doubles: no float64 answers both, so exact_sides refuses, naming the
+        field, the row and the two thresholds."""
+        low, high = 999999999999.9999, 1e12
+        x = [Decimal("1"), Decimal("999999999999.99995")]
+        arr = v.as_numeric(x, "spend")
+        for move in ("both", ("up", "down"), ("both", "down"), ("up", "both")):
+            with pytest.raises(custseg.errors.InputError) as err:
+                v.exact_sides(x, arr, (low, high), move=move, field="spend")
+            assert err.value.field == "spend" and err.value.first_row == 1
+            assert "999999999999.9999 and 1000000000000.0" in str(err.value)
+        # one double serves when the comparisons allow it
+        gt, ge = np.greater, np.greater_equal
+        for move, at_low, at_high in (
+            ("up", gt, gt),
+            ("down", ge, ge),
+            (("down", "up"), ge, gt),
+        ):
+            got = v.exact_sides(x, arr, (low, high), move=move, field="spend")
+            assert at_low(got[1], low) and not at_high(got[1], high)
+            assert got[0] == 1.0

@@ -1872,13 +1872,17 @@ def describe_at(x: Any, arr: np.ndarray, i: int) -> str:
     return describe(float(arr[i]))
 
 
+Move = Literal["up", "down", "both"]
+
+
 def exact_sides(
     x: Any,
     arr: np.ndarray,
     cuts: Iterable[float | None] = (),
     *,
     whole: bool = False,
-    move: Literal["up", "down", "both"] = "both",
+    move: Move | Iterable[Move] = "both",
+    field: str = "values",
 ) -> np.ndarray:
     """*arr* (*x* as read by :func:`as_numeric`) with every
     decimal value that float64 rounds onto a cut moved one float toward its
@@ -1899,14 +1903,20 @@ def exact_sides(
     compare with the cut as their rounded floats: those on the cut are
     moved the same way (to a ``float64`` array).
 
-    Two cuts may be adjacent doubles (``999999999999.9999`` and ``1e12``):
-    a decimal strictly between them then has no double of its own, and a
-    move would land on the other cut. *move* says which comparisons the
-    caller makes: ``"up"`` for ``x > cut`` (or ``x <= cut``), where only a
-    decimal above the cut it landed on needs a move (one below it compares
-    as the cut does), ``"down"`` for ``x >= cut`` (or ``x < cut``), where
-    only one below does; each is right with adjacent cuts. ``"both"``
-    (default) moves either way.
+    *move* says which comparisons the caller makes with a cut, one word
+    for all cuts or one per cut: ``"up"`` for ``x > cut`` (or
+    ``x <= cut``), where only a decimal above the cut it landed on needs a
+    move (one below compares as the cut does), ``"down"`` for ``x >= cut``
+    (or ``x < cut``), where only one below does, ``"both"`` (default) for
+    both kinds. It matters when two cuts are adjacent doubles
+    (``999999999999.9999`` and ``1e12``): a decimal strictly between their
+    decimals has no double of its own, and a move lands on the other cut.
+    That is right when the other cut is compared the same way (with
+    ``"up"`` everywhere, a decimal moved up onto ``1e12`` is not above it);
+    when one comparison needs the decimal above the lower cut and another
+    needs it below the upper one, no float64 can serve both, and an
+    :class:`~custseg.errors.InputError` naming *field* says so. Zero, and
+    with *whole* every integer, is moved both ways.
 
     >>> from decimal import Decimal as D
     >>> exact_sides([D("0.700000000000000001"), D("0.7"), D("0.1")],
@@ -1917,7 +1927,15 @@ def exact_sides(
     >>> big = np.array([2**53 + 1, 2**53], dtype=object)
     >>> exact_sides(big, np.array([2.0**53, 2.0**53]), (2.0**53,)).tolist()
     [9007199254740994.0, 9007199254740992.0]
+    >>> between = [D("999999999999.99995")]  # float64 rounds it onto 1e12
+    >>> exact_sides(between, np.array([1e12]), (999999999999.9999, 1e12),
+    ...             move="down").tolist()
+    [999999999999.9999]
     """
+    cuts = list(cuts)
+    moves = [move] * len(cuts) if isinstance(move, str) else list(move)
+    if len(moves) != len(cuts) or not set(moves) <= {"up", "down", "both"}:
+        raise ValueError(f"move: one of 'up', 'down', 'both' per cut, got {move!r}")
     if arr.dtype.kind in "iu" and len(arr):
         return _exact_int_sides(arr, cuts)
     if arr.dtype.kind != "f" or not len(arr):
@@ -1925,8 +1943,13 @@ def exact_sides(
     values = _decimal_values(x, len(arr))
     if values is None:
         return arr
-    marks = np.array([0.0, *(float(c) for c in cuts if c is not None)])
-    on_cut = np.isin(arr, marks)
+    # per cut, whether decimals above it (up) and below it (down) move
+    sides: dict[float, tuple[bool, bool]] = {0.0: (True, True)}
+    for c, m in zip(cuts, moves, strict=True):
+        if c is not None:
+            up, down = sides.get(float(c), (False, False))
+            sides[float(c)] = (up or m != "down", down or m != "up")
+    on_cut = np.isin(arr, np.array(list(sides)))
     if whole:
         with np.errstate(invalid="ignore"):
             on_cut |= arr == np.trunc(arr)
@@ -1938,11 +1961,29 @@ def exact_sides(
         exact, cut = values[i], float(arr[i])
         # a cut beyond 2**53 is the integer it holds (as for int64 data:
         # its shortest print, 1.152921504606847e+18 for 2**60, is not it)
-        at = _decimal.Decimal(int(cut) if abs(cut) >= _EXACT else repr(cut))
-        if exact > at and move != "down":
-            out[i] = math.nextafter(cut, math.inf)  # no NumPy underflow
-        elif exact < at and move != "up":
-            out[i] = math.nextafter(cut, -math.inf)
+        big = _EXACT <= abs(cut) < math.inf
+        at = _decimal.Decimal(int(cut) if big else repr(cut))  # inf: Infinity
+        up, down = sides.get(cut, (True, True))  # else an integer of *whole*
+        if whole and cut == np.trunc(cut):
+            up = down = True
+        if exact > at and up:
+            target, clash = math.nextafter(cut, math.inf), 1  # no NumPy underflow
+        elif exact < at and down:
+            target, clash = math.nextafter(cut, -math.inf), 0
+        else:
+            continue
+        if sides.get(target, (False, False))[clash]:
+            raise InputError(
+                field,
+                f"has {describe(exact)} between the thresholds "
+                f"{describe(min(cut, target))} and {describe(max(cut, target))}, "
+                "adjacent doubles: no float64 compares "
+                "with both as this decimal does",
+                first_row=i,
+                fix="use thresholds at least two doubles apart, or round the "
+                "values to 15 significant digits",
+            )
+        out[i] = target
     return out
 
 

@@ -186,7 +186,7 @@ def lifecycle_stage(
             f"'windows' must be a LifecycleWindows: got {type(windows).__name__}"
         )
     r = v.as_numeric(recency_days, "recency_days", nan="allow")
-    r = exact_sides(recency_days, r, windows.breaks)
+    r = exact_sides(recency_days, r, windows.breaks, move="down", field="recency_days")
     negative = r < 0
     if negative.any():
         first, count = v.first_offender(negative)
@@ -353,7 +353,9 @@ def _amounts(
 ) -> np.ndarray:
     """Numbers (NaN allowed); negative ones refused unless *negative*.
     Decimals are compared with *cuts* (and 0) exactly (:func:`exact_sides`)."""
-    arr = exact_sides(x, v.as_numeric(x, field, nan="allow"), cuts, whole=whole)
+    arr = v.as_numeric(x, field, nan="allow")
+    # every caller compares with x >= cut or x < cut
+    arr = exact_sides(x, arr, cuts, whole=whole, move="down", field=field)
     if not negative and len(arr) and np.fmin.reduce(arr) < 0:
         first, count = v.first_offender(arr < 0)
         raise InputError(

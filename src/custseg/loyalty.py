@@ -256,7 +256,13 @@ def _probabilities(
     x: Any, t: LoyaltyThresholds, field: str = "repurchase"
 ) -> np.ndarray:
     p = _numbers(x, field).astype(np.float64)
-    p = exact_sides(x, p, (1.0, t.repurchase_medium_from, t.repurchase_high_above))
+    p = exact_sides(  # p > 1, p >= medium_from, p > high_above
+        x,
+        p,
+        (1.0, t.repurchase_medium_from, t.repurchase_high_above),
+        move=("up", "down", "up"),
+        field=field,
+    )
     bad = ~np.isnan(p) & ((p < 0) | (p > 1))
     if bad.any():
         first, count = v.first_offender(bad)
@@ -294,7 +300,8 @@ def _repurchase_codes(
 
 def _scores_0_10(x: Any, field: str) -> np.ndarray:
     """0-10 scores as float (NaN missing); non-integers and others refused."""
-    s = exact_sides(x, _numbers(x, field).astype(np.float64), (10.0,), whole=True)
+    s = _numbers(x, field).astype(np.float64)
+    s = exact_sides(x, s, (10.0,), whole=True, move="up", field=field)  # s > 10
     answered = ~np.isnan(s)
     bad = answered & ((s < 0) | (s > 10) | (s != np.floor(s)))
     if bad.any():
@@ -865,9 +872,22 @@ def repurchase_from_behaviour(
     names = _labels_lang(lang, (*REPURCHASE, "unknown"), ("低", "中", "高", "未知"))
     index = _index_of(frequency=frequency, recency_days=recency_days)
     k = _numbers(frequency, "frequency").astype(np.float64)
-    k = exact_sides(frequency, k, (b.high_frequency, b.medium_frequency), whole=True)
+    k = exact_sides(  # k >= cut
+        frequency,
+        k,
+        (b.high_frequency, b.medium_frequency),
+        whole=True,
+        move="down",
+        field="frequency",
+    )
     d = _numbers(recency_days, "recency_days").astype(np.float64)
-    d = exact_sides(recency_days, d, (b.high_within, b.medium_within))
+    d = exact_sides(  # d < cut
+        recency_days,
+        d,
+        (b.high_within, b.medium_within),
+        move="down",
+        field="recency_days",
+    )
     v.check_same_length(frequency=k, recency_days=d)
     for field, given, arr, what in (
         ("frequency", frequency, k, "negative or fractional counts"),
@@ -1183,7 +1203,9 @@ def dick_basu(
         p = _high(_repurchase_codes(x, lt), REPURCHASE.index(t.repurchase_from))
     else:
         k = _numbers(x, "frequency").astype(np.float64)
-        k = exact_sides(x, k, (t.frequency_from,), whole=True)
+        k = exact_sides(
+            x, k, (t.frequency_from,), whole=True, move="down", field="frequency"
+        )
         bad = ~np.isnan(k) & ((k < 0) | (k != np.floor(k)))
         if bad.any():
             first, count = v.first_offender(bad)

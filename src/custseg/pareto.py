@@ -314,7 +314,9 @@ def abc_classes(
     elif not isinstance(edges, AbcEdges):
         raise ThresholdError(f"'edges' must be an AbcEdges: got {type(edges).__name__}")
     else:
-        arr = v.exact_sides(values, arr, (edges.a_min, edges.b_min), move="down")
+        arr = v.exact_sides(
+            values, arr, (edges.a_min, edges.b_min), move="down", field="values"
+        )
         arr = arr.astype(np.float64, copy=False)
     codes = np.full(len(arr), 2, dtype=np.int8)
     codes[arr >= edges.b_min] = 1

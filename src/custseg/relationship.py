@@ -780,7 +780,7 @@ def _columns(facts: Any, within: bool) -> tuple[dict[str, Any], Any]:
 
 def _counts(x: Any, field: str, cuts: Sequence[float | None] = ()) -> np.ndarray:
     arr = v.as_numeric(x, field, nan="allow")  # integers stay integers
-    arr = exact_sides(x, arr, cuts)
+    arr = exact_sides(x, arr, cuts, move="down", field=field)  # >= and <
     bad = arr < 0
     if bad.any():
         first, count = v.first_offender(bad)
@@ -1137,7 +1137,7 @@ def _levels(
             ) from None
     lo, hi = _breaks(breaks, breaks_name)
     arr = v.as_numeric(x, field, nan="allow").astype(np.float64, copy=False)
-    arr = exact_sides(x, arr, (lo, hi))
+    arr = exact_sides(x, arr, (lo, hi), move="down", field=field)  # >= lo, >= hi
     _check_scale(arr, field, lo, hi, breaks_name)
     band = np.searchsorted(np.array([lo, hi]), arr, side="right")  # [lo, hi) -> 1
     out = 2 - band

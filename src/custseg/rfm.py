@@ -316,7 +316,11 @@ def _score(
     )
     if exact:  # strictly above (or below) a cut to pass it
         arr = v.exact_sides(
-            x, arr, edges.cuts, move="up" if higher_is_better else "down"
+            x,
+            arr,
+            edges.cuts,
+            move="up" if higher_is_better else "down",
+            field=field,
         )
     if higher_is_better:
         passed = edges_below(arr, edges.cuts, inclusive=False)

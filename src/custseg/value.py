@@ -357,7 +357,14 @@ def _levels(
         and 0 <= lo <= 1
         and 0 <= hi <= 1
     )
-    arr = exact_sides(x, arr, (lo, hi, 1.0) if probability else (lo, hi))
+    # x >= lo, x >= hi; probabilities x > 1 refused
+    arr = exact_sides(
+        x,
+        arr,
+        (lo, hi, 1.0) if probability else (lo, hi),
+        move=("down", "down", "up") if probability else "down",
+        field=field,
+    )
     if probability:
         _check_probabilities(arr, lo, hi)
     if lo is None or hi is None:
