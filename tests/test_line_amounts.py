@@ -48,12 +48,16 @@ def test_products_are_the_decimal_products(
         assert got.tolist() == want
 
 
-@settings(max_examples=100, deadline=None)
+@settings(max_examples=200, deadline=None)
 @given(
     st.lists(
         st.tuples(
             st.integers(-50, 50),
-            st.floats(-1e6, 1e6, allow_nan=False, allow_subnormal=False),
+            st.one_of(
+                st.floats(-1e6, 1e6, allow_nan=False, allow_subnormal=False),
+                st.integers(-(10**9), 10**9).map(lambda c: c / 100),
+                st.sampled_from([1 / 3, 0.1, 2.55, 1e-9]),
+            ),
         ),
         min_size=1,
         max_size=20,
@@ -62,12 +66,19 @@ def test_products_are_the_decimal_products(
 def test_prices_of_many_digits_give_the_float_product(
     pairs: list[tuple[int, float]],
 ) -> None:
-    """A price that is no decimal of few places (a converted currency): the
-    float product, line by line."""
+    """A price that is no decimal of up to 8 places (a converted currency,
+    ``1/3``) gives its line the float product; the other lines keep their
+    decimal products, whatever the rest of the column holds."""
     quantity = np.array([q for q, _ in pairs])
     price = np.array([p for _, p in pairs])
-    got = line_amounts(np.append(quantity, 1), np.append(price, 1 / 3))
-    assert got.tolist() == (np.append(quantity, 1) * np.append(price, 1 / 3)).tolist()
+    want = [
+        float(Fraction(q) * Fraction(repr(p)))
+        if Decimal(repr(p)).as_tuple().exponent >= -8
+        else q * p
+        for q, p in pairs
+    ]
+    assert line_amounts(quantity, price).tolist() == want
+    assert line_amounts([1, 3], [1 / 3, 0.29]).tolist() == [1 / 3, 0.87]
 
 
 def test_worked_example_and_errors() -> None:
@@ -170,3 +181,59 @@ def test_command_line_quantity_and_price(tmp_path, capsys) -> None:
     ):
         assert main([*args, *extra]) == 2
         assert words in capsys.readouterr().err
+
+
+@pytest.mark.filterwarnings("ignore::custseg.errors.CustsegWarning")  # 2 customers
+def test_segment_and_report_quantity_and_price(tmp_path) -> None:
+    """``segment(quantity=, price=)`` and ``report(...)``: the same customers
+    as an amount column of the products, from a frame or a file; the frame
+    given is not changed; ``apply`` makes the amounts again; the report
+    names the product column."""
+    import polars as pl
+
+    import custseg
+
+    common = {"customer": "Customer", "date": "InvoiceDate", "order": "Invoice"}
+    common["as_of"] = "2024-04-01"
+    ref = custseg.segment(
+        LINES.assign(paid=line_amounts(LINES.Quantity, LINES.UnitPrice)),
+        amount="paid",
+        **common,
+    ).customers
+    before = LINES.copy()
+    path = tmp_path / "lines.csv"
+    LINES.to_csv(path, index=False)
+    for data in (LINES, path):
+        res = custseg.segment(data, quantity="Quantity", price="UnitPrice", **common)
+        pd.testing.assert_frame_equal(res.customers, ref)
+        again = res.apply(LINES, as_of=common["as_of"])
+        pd.testing.assert_frame_equal(again.customers, ref)
+    page = custseg.report(
+        path, quantity="Quantity", price="UnitPrice", charts=False, **common
+    )
+    pd.testing.assert_frame_equal(LINES, before)
+    assert "Customer, InvoiceDate, Quantity x UnitPrice" in page.html
+    # the refund order, 3 x 0.29 back: the decimal product, beside 1/3
+    assert 'total amount</th><td class="num" data-value="-0.87">' in page.html
+    pd.testing.assert_frame_equal(page.result.customers, ref)
+    for kwargs, field, words in (
+        ({"quantity": "Quantity"}, "price", "not given"),
+        ({"price": "UnitPrice"}, "quantity", "not given"),
+        (
+            {"quantity": "Quantity", "price": "UnitPrice", "amount": "x"},
+            "amount",
+            "make the amounts",
+        ),
+        ({"quantity": "Qty", "price": "UnitPrice"}, "Qty", "not a column"),
+    ):
+        with pytest.raises(InputError, match=words) as info:
+            custseg.segment(LINES, **common, **kwargs)
+        assert info.value.field == field
+    clash = LINES.assign(**{"Quantity x UnitPrice": 1.0})
+    with pytest.raises(InputError, match="rename that column"):
+        custseg.segment(clash, quantity="Quantity", price="UnitPrice", **common)
+    with pytest.raises(InputError, match="polars frame") as info:
+        custseg.segment(
+            pl.from_pandas(LINES), quantity="Quantity", price="UnitPrice", **common
+        )
+    assert "in the engine" in str(info.value)

@@ -42,6 +42,7 @@ from ._files import (
 from .errors import CustsegWarning, Diagnostic, InputError, RulesError, ThresholdError
 from .labels import Labels
 from .lifecycle import LifecycleWindows, lifecycle_stage
+from .orders import line_amounts
 from .pareto import ABC_NAMES, AbcCutoffs, AbcEdges, abc_classes
 from .pareto import abc_edges as abc_edges_fit
 from .rfm import (
@@ -125,6 +126,66 @@ def _column(
             str(name), "names more than one column", fix="rename the duplicates"
         )
     return col
+
+
+def with_line_amounts(
+    df: Any,
+    amount: Hashable,
+    quantity: Hashable | None,
+    price: Hashable | None,
+    frame_arg: str = "transactions",
+) -> tuple[Any, Hashable]:
+    """*df* and the name of its amount column: *amount*, or with *quantity*
+    and *price* (*amount* then left at ``"amount"``) a new column
+    ``"QUANTITY x PRICE"`` of their :func:`~custseg.line_amounts` (on a
+    shallow copy of a pandas frame: *df* is not changed).
+
+    >>> tx = pd.DataFrame({"q": [3, 2], "p": [0.29, 1.5]})
+    >>> out, name = with_line_amounts(tx, "amount", "q", "p")
+    >>> name, out[name].tolist(), list(tx.columns)
+    ('q x p', [0.87, 3.0], ['q', 'p'])
+    >>> with_line_amounts(tx, "paid", None, None)[1]
+    'paid'
+    """
+    if quantity is None and price is None:
+        return df, amount
+    if quantity is None or price is None:
+        given, missing = (
+            ("quantity", "price") if price is None else ("price", "quantity")
+        )
+        raise InputError(
+            missing,
+            f"is not given, but {given} is",
+            fix="pass both quantity= and price= (each line's amount is their "
+            "product), or amount=",
+        )
+    if not (isinstance(amount, str) and amount == "amount"):
+        raise InputError(
+            "amount",
+            "is given with quantity= and price=, which make the amounts",
+            fix="leave out amount=, or quantity= and price=",
+        )
+    if _engines.is_engine_frame(df):
+        kind = type(df).__module__.split(".")[0]
+        raise InputError(
+            "quantity",
+            f"makes the amounts of pandas frames and files, not of a {kind} frame",
+            fix="add the amounts as a column in the engine (quantity * price, "
+            "exact for DECIMAL columns) and pass amount=",
+        )
+    q = _column(df, quantity, "quantity", frame_arg)
+    p = _column(df, price, "price", frame_arg)
+    name = f"{quantity} x {price}"
+    if name in df.columns:
+        raise InputError(
+            name,
+            "is a column of the data, and the name of the amounts quantity= "
+            "and price= make",
+            fix="rename that column, or pass it as amount=",
+        )
+    out = df.copy(deep=False)
+    out[name] = line_amounts(q, p, fields=(str(quantity), str(price)))
+    return out, name
 
 
 def _facts(
@@ -1249,6 +1310,8 @@ def segment(
     encoding: str | None = None,
     aggregates: dict[str, float] | None = None,
     order: Hashable | None = None,
+    quantity: Hashable | None = None,
+    price: Hashable | None = None,
 ) -> SegmentResult:
     """From transactions to one row of segments per customer, in one call.
 
@@ -1278,7 +1341,7 @@ def segment(
         Date column: datetimes, ISO 8601 text, or ``YYYYMMDD`` numbers or
         text (see :func:`parse_date_column`).
     amount
-        Amount column (refunds negative).
+        Amount column (refunds negative). Not with *quantity* and *price*.
     as_of
         Reference day (default: the day after the last transaction).
     date_format
@@ -1363,6 +1426,14 @@ def segment(
         :func:`custseg.orders_from_lines`); read as text from a file. In
         an engine's frame the lines are collapsed in the engine, to the
         same facts.
+    quantity, price
+        Instead of *amount*: the columns of each line's quantity and unit
+        price (order exports such as the UCI "Online Retail" invoices give
+        no amount), multiplied as decimals by :func:`~custseg.line_amounts`
+        (``3 x 0.29`` is ``0.87``; refunds as negative quantities). Both or
+        neither; pandas frames and files only (in an engine, make the
+        amounts there). Messages and the report name the amounts
+        ``"QUANTITY x PRICE"``.
 
     Returns
     -------
@@ -1433,6 +1504,8 @@ def segment(
         encoding=encoding,
         aggregates=aggregates,
         order=order,
+        quantity=quantity,
+        price=price,
     )
     for note in result.diagnostics:
         warnings.warn(note, CustsegWarning, stacklevel=2)
@@ -1464,6 +1537,8 @@ def _segment(
     encoding: str | None = None,
     aggregates: dict[str, float] | None = None,
     order: Hashable | None = None,
+    quantity: Hashable | None = None,
+    price: Hashable | None = None,
     frame_arg: str = "transactions",
 ) -> SegmentResult:
     """:func:`segment` without warning its diagnostics: they are in the
@@ -1471,6 +1546,7 @@ def _segment(
     is changed, which several threads would leave behind)."""
     if isinstance(transactions, str | os.PathLike):
         transactions = read_transactions(transactions, customer, order, encoding)
+    tx, amounts = with_line_amounts(transactions, amount, quantity, price, frame_arg)
     explain = v.flag_param(explain, "explain")
     cutoffs = _abc_cutoffs(abc_cutoffs)
     if isinstance(frequency, str) and frequency == "rows":
@@ -1479,10 +1555,10 @@ def _segment(
     if lang is not None:
         _check_lang(rs, lang)
     facts = _facts(
-        transactions,
+        tx,
         customer,
         date,
-        amount,
+        amounts,
         as_of,
         {
             "frequency": frequency,
@@ -1591,6 +1667,8 @@ def _segment(
         "customer": customer,
         "date": date,
         "amount": amount,
+        "quantity": quantity,
+        "price": price,
         "date_format": date_format,
         "windows": windows,
         "abc_cutoffs": abc_cutoffs,

@@ -30,7 +30,7 @@ import numpy as np
 from . import _display
 from . import _validate as v
 from ._align import common_index
-from ._exact import SCALES, decimal_scale
+from ._exact import NO_SCALE, SCALES, row_scales
 from ._factorize import group_values
 from .errors import InputError
 from .summary import _I64_MAX, _coerce_rows, _group_ids, _Groups, _id_values
@@ -181,12 +181,13 @@ def line_amounts(
 
     Exports of order lines (the UCI "Online Retail" invoices, most shop
     systems) give a quantity and a unit price, not the line's amount. In
-    floats, ``3 * 0.29`` is ``0.8699999999999999``; here, when both columns
-    are decimals of few places (up to 8, as :func:`custseg.summarize` reads
-    amounts), each product is made of the integers of their last places
-    (``3 * 29`` cents) and divided once: the nearest double to the decimal
-    product, ``0.87``. Otherwise (a price of many digits, products past
-    2**53 in their last place) it is the float product.
+    floats, ``3 * 0.29`` is ``0.8699999999999999``; here, when a line's
+    quantity and price are decimals of few places (up to 8, as
+    :func:`custseg.summarize` reads amounts), its product is made of the
+    integers of their last places (``3 * 29`` cents) and divided once: the
+    nearest double to the decimal product, ``0.87``. Otherwise (a price of
+    many digits such as ``1/3``, a product past 2**53 in its last place) that
+    line's amount is the float product; the other lines keep theirs.
 
     Parameters
     ----------
@@ -233,26 +234,35 @@ def line_amounts(
             first_row=first,
             n_rows=count,
         )
-    sq, sp = _int_scale(q), _int_scale(p)
-    if sq is None or sp is None:
-        return product  # a value of many digits: the float product
-    iq, ip = (
-        np.rint(x * float(s)) if x.dtype.kind == "f" else x.astype(np.float64)
-        for x, s in ((q, sq), (p, sp))
-    )
-    if float(np.abs(iq).max()) * float(np.abs(ip).max()) >= 2.0**53:
-        return product  # the integers' products would round
+    iq, sq, fine = _row_integers(q)
+    ip, sp, fine_p = _row_integers(p)
+    with np.errstate(over="ignore", invalid="ignore"):
+        whole = iq * ip
+        fine &= fine_p & (np.abs(whole) < 2.0**53)  # else the product rounds
     # exact products of whole numbers, divided once: correctly rounded
-    return (iq * ip) / float(sq * sp)
+    np.divide(whole, sq * sp, out=product, where=fine)
+    return product
 
 
-def _int_scale(values: np.ndarray) -> int | None:
-    """The power of ten making every value whole (1 for integers), from
-    :data:`custseg._exact.SCALES`, or None."""
+def _row_integers(values: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Per value, the integer of its last decimal place (as ``float64``), its
+    power of ten (from :data:`custseg._exact.SCALES`, 1 for integers) and
+    whether it has one (a decimal of up to 8 places, an integer below
+    2**53).
+
+    >>> [a.tolist() for a in _row_integers(np.array([0.29, 3.0, 1 / 3]))]
+    [[29.0, 3.0, 0.0], [100.0, 1.0, 1.0], [True, True, False]]
+    """
     if values.dtype.kind in "iu":
-        return 1 if np.abs(values.astype(np.float64)).max() < 2.0**53 else None
-    scale = decimal_scale(values)
-    return scale if scale in SCALES else None
+        wide = values.astype(np.float64)
+        return wide, np.ones(len(wide)), np.abs(wide) < 2.0**53
+    at = row_scales(values)
+    fine = at != NO_SCALE
+    scale = np.asarray(SCALES, dtype=np.float64)[np.where(fine, at, 0)]
+    with np.errstate(over="ignore", invalid="ignore"):
+        whole = np.rint(values * scale)
+    whole[~fine] = 0.0
+    return whole, scale, fine
 
 
 def order_values(order_id: Any, n: int, field: str, f_date: str) -> Any:

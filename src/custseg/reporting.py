@@ -43,6 +43,7 @@ from .frame import (
     dropped_customers,
     read_transactions,
     segment,
+    with_line_amounts,
 )
 from .lifecycle import LifecycleWindows
 from .migration import TransitionMatrix, outside_names, transition_matrix
@@ -651,7 +652,13 @@ def _segment(
     ):
         label_lang = lang  # class names in the report's language where known
     date = options.get("date", "date")
-    amount = options.get("amount", "amount")
+    given = {k: options.pop(k, None) for k in ("quantity", "price")}
+    given["amount"] = options.pop("amount", "amount")
+    # quantity x price made once, here: the refunds below are counted on it
+    tx, amount = with_line_amounts(
+        tx, given["amount"], given["quantity"], given["price"], frame_arg="data"
+    )
+    options["amount"] = amount
     with contextlib.suppress(TypeError, ValueError):
         if date in tx.columns and not pd.api.types.is_datetime64_any_dtype(
             tx[date].dtype
@@ -662,6 +669,7 @@ def _segment(
             tx = tx.copy(deep=False)
             tx[date] = parsed
     result = segment(tx, rules=rs, lang=label_lang, **options)
+    result.settings.update(given)  # apply() makes the amounts again
     rows = len(tx)
     gone: int | None = None
     if result.n_dropped:
@@ -1488,12 +1496,16 @@ def _inputs_html(parts: _Parts, lang: str) -> str:
         rows.append([t["contacts_after"], _count(gone)])
     if extra:
         rows.append([t["records_only"], _count(extra)])
+    quantity, price = settings.get("quantity"), settings.get("price")
+    amount = settings.get("amount", "amount")
+    if quantity is not None:
+        amount = f"{quantity} x {price}"
     columns = ", ".join(
-        str(settings.get(k, d))
-        for k, d in (
-            ("customer", "customer_id"),
-            ("date", "date"),
-            ("amount", "amount"),
+        str(x)
+        for x in (
+            settings.get("customer", "customer_id"),
+            settings.get("date", "date"),
+            amount,
         )
     )
     rows.append([t["columns_used"], columns])
