@@ -18,6 +18,7 @@ from hypothesis import strategies as st
 
 import custseg
 from custseg._exact import (
+    RunningSums,
     decimal_scale,
     decimal_sums,
     exact_share_below,
@@ -414,6 +415,53 @@ def test_order_sums_are_mixed_sums_at_both_levels(
     assert [math.copysign(1, x) for x in sums] == [
         math.copysign(1, x) for x in per_customer
     ]
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    rows=st.lists(
+        st.tuples(st.integers(0, 4), st.integers(0, 7)), min_size=0, max_size=60
+    ),
+    cuts=st.lists(st.integers(0, 60), max_size=5),
+    pool=st.sampled_from(list(ORDER_POOLS)),
+)
+@example(  # 1e16 + 1 - 1e16: decimals past 2**52 together, summed in binary
+    rows=[(0, 0), (0, 2), (0, 1)], cuts=[1, 2], pool="large"
+)
+@example(  # a third arrives after the decimals: the customer turns binary
+    rows=[(0, 0), (0, 1), (0, 3), (1, 1)], cuts=[2], pool="cancelling"
+)
+def test_running_sums_are_mixed_sums_of_the_rows_so_far(
+    rows: list[tuple[int, int]], cuts: list[int], pool: str
+) -> None:
+    """RunningSums: after each batch of rows, the sums are mixed_sums of all
+    the rows added so far, bit for bit (the sign of zero too), whatever
+    decides each code (scales growing, a binary row arriving late, scaled
+    magnitudes passing 2**52 only together)."""
+    amounts = ORDER_POOLS[pool]
+    codes = np.array([c for c, _ in rows], dtype=np.intp)
+    values = np.array([amounts[a] for _, a in rows], dtype=np.float64)
+    run = RunningSums.for_values(values, 5)
+    assert run is not None
+    bounds = sorted({min(c, len(rows)) for c in cuts} | {len(rows)})
+    start = 0
+    for stop in bounds:
+        run.add(values[start:stop], codes[start:stop])
+        got, want = run.sums(), mixed_sums(values[:stop], codes[:stop], 5)
+        assert got.tolist() == want.tolist()
+        assert np.signbit(got).tolist() == np.signbit(want).tolist()
+        start = stop
+
+
+def test_running_sums_refuse_what_one_plan_cannot_hold() -> None:
+    """Not finite, or 1e300 beside 1e-300: None (the caller sums each
+    prefix instead)."""
+    assert RunningSums.for_values(np.array([1.0, np.inf]), 1) is None
+    assert RunningSums.for_values(np.array([1e300, 1e-300]), 1) is None
+    zeros = RunningSums.for_values(np.array([0.0, -0.0]), 1)
+    assert zeros is not None
+    zeros.add(np.array([0.0, -0.0]), np.array([0, 0]))
+    assert zeros.sums().tolist() == [0.0]
 
 
 def test_order_sums_refuse_to_rescale_past_2_50() -> None:

@@ -57,6 +57,8 @@ def assert_equals_summaries(
     lines: pd.DataFrame,
     cuts: list[np.datetime64],
     zero: str,
+    *,
+    by_order: bool = True,
 ) -> None:
     for k, d in enumerate(cuts):
         ref = summarize(
@@ -66,7 +68,7 @@ def assert_equals_summaries(
             as_of=d,
             after_as_of="drop",
             zero_amount=zero,
-            order_id=lines.order_id,
+            order_id=lines.order_id if by_order else None,
         )
         got = h.facts[k]
         assert (got.as_of, got.n_rows, got.n_dropped) == (
@@ -297,3 +299,40 @@ def test_amounts_of_many_digits_are_carried(
             order_id=lines.order_id,
         )
     assert_equals_summaries(h, lines, cuts, zero)
+
+
+@settings(max_examples=80, deadline=None)
+@given(
+    order_lines(),
+    dates(),
+    st.sampled_from(["purchase", "ignore"]),
+    st.sampled_from([*MANY_DIGITS, "integers"]),
+    st.data(),
+)
+def test_transactions_of_many_digits_are_carried(
+    lines: pd.DataFrame,
+    cuts: list[np.datetime64],
+    zero: str,
+    pool: str,
+    data: st.DataObject,
+) -> None:
+    """Transactions (no order ids) of amounts of many digits, or integers,
+    in any row order: monetary carried date by date is summarize's at every
+    date, bit for bit (a customer's sum turning binary when a third
+    arrives, decimals passing 2**52 only together)."""
+    picks = data.draw(
+        st.lists(st.integers(0, 8), min_size=len(lines), max_size=len(lines))
+    )
+    amounts = (
+        [k * 7 - 20 for k in picks]
+        if pool == "integers"
+        else [MANY_DIGITS[pool][k] for k in picks]
+    )
+    tx = lines.assign(amount=amounts).sample(
+        frac=1, random_state=data.draw(st.integers(0, 9))
+    )
+    with carried_only():
+        h = segment_history(
+            tx.customer_id, tx.date, tx.amount, cuts, edges=EDGES, zero_amount=zero
+        )
+    assert_equals_summaries(h, tx, cuts, zero, by_order=False)

@@ -31,7 +31,7 @@ from ._align import (
     same_ids,
     to_pandas_index,
 )
-from ._exact import decimal_scale, mixed_sums, order_sums
+from ._exact import RunningSums, decimal_scale, mixed_sums, order_sums
 from .errors import CustsegWarning, InputError, ThresholdError
 from .labels import Labels, classes_with_missing
 from .orders import order_earliest, order_lines, order_totals, order_values, take
@@ -1366,6 +1366,7 @@ def _carried_facts(
     monetary is then summed from the lines seen by each date."""
     groups = _group_ids(ids, "customer_id")
     codes = groups.codes
+    running: RunningSums | None = None
     if line_money is not None:  # the lines' customers, in the order of dates
         line_order, line_amounts, line_seen = line_money
         by_date = np.argsort(line_seen, kind="stable")
@@ -1381,13 +1382,26 @@ def _carried_facts(
     # decimal amounts are added as exact integers (see custseg._exact): the
     # same sums as summarize's at each date, whatever the row order
     scale = decimal_scale(amounts[:end]) if line_money is None else None
+    # amounts of no decimal scale (and the lines of orders): each date's
+    # sums are mixed_sums of the rows up to it, as summarize sums them,
+    # carried date by date in one pass (RunningSums), or else (amounts
+    # spanning too many binary places) summed again at each date
+    carried: tuple[np.ndarray, np.ndarray, np.ndarray] | None = None
+    if line_money is not None:
+        carried = (line_amounts, line_codes, line_bounds)
+    elif scale is None:
+        carried = (amounts.astype(np.float64, copy=False), codes, bounds)
     # the checks summarize makes, once, on everything the last date sees
-    if line_money is None:
+    # (those of carried sums on the last date's, in the loop)
+    if line_money is None and (scale is not None or amounts.dtype.kind != "f"):
         groups.total(amounts[:end], codes[:end], field="amount", scale=scale)
-    else:  # the last date's sums, checked here and used in the loop below
-        seen = int(line_bounds[-1])
-        last_money = mixed_sums(line_amounts[:seen], line_codes[:seen], groups.size)
-        groups.summed(last_money.copy(), "amount")
+    if carried is not None:
+        money_rows, money_codes, money_bounds = carried
+        seen = int(money_bounds[-1])
+        running = RunningSums.for_values(money_rows[:seen], groups.size)
+        if running is None:
+            last_money = mixed_sums(money_rows[:seen], money_codes[:seen], groups.size)
+            groups.summed(last_money.copy(), "amount")
     purchase = amounts > 0 if zero_amount == "ignore" else amounts >= 0
     first_slot = groups.minimum_slots(
         ticks[:end][purchase[:end]], codes[:end][purchase[:end]]
@@ -1412,7 +1426,7 @@ def _carried_facts(
     # slot -> position in groups.ids, when some slots are not customers
     id_pos = None if groups.keep is None else np.cumsum(groups.keep) - 1
     all_facts: list[CustomerFacts] = []
-    start = 0
+    start = start_line = 0
     for i, (day, stop) in enumerate(zip(days.tolist(), bounds.tolist(), strict=True)):
         c, t, a, p = (
             codes[start:stop],
@@ -1422,20 +1436,24 @@ def _carried_facts(
         )
         n_rows += np.bincount(c, minlength=size)
         # decimal amounts (every row up to the last date) added onto the
-        # running sums as exact integers of their last place; others summed
-        # again over every row up to this date as summarize sums them (each
-        # customer's own amounts deciding: mixed_sums), the same sums as
-        # summarize(as_of=day) whatever the row order
-        if line_money is not None:  # the lines seen by this date
-            seen = int(line_bounds[i])
-            money = (
-                last_money
-                if seen == len(line_amounts)
-                else mixed_sums(line_amounts[:seen], line_codes[:seen], size)
-            )
-        elif scale is None:
-            money = mixed_sums(amounts[:stop], codes[:stop], size)
+        # running sums as exact integers of their last place; others as
+        # summarize sums them (each customer's own amounts deciding:
+        # mixed_sums, carried), the same sums as summarize(as_of=day)
+        # whatever the row order
+        if carried is not None:  # the rows (or lines) seen by this date
+            seen = int(money_bounds[i])
+            if running is not None:
+                running.add(money_rows[start_line:seen], money_codes[start_line:seen])
+                money = running.sums()
+                if i == len(days) - 1:  # what summarize checks
+                    groups.summed(money.copy(), "amount")
+            elif seen == int(money_bounds[-1]):
+                money = last_money
+            else:
+                money = mixed_sums(money_rows[:seen], money_codes[:seen], size)
+            start_line = seen
         else:
+            assert scale is not None
             np.add.at(money, c, np.rint(a * scale))
         pc, pt = c[p], t[p]
         freq += np.bincount(pc, minlength=size)
