@@ -142,6 +142,20 @@ def test_names_an_engine_parses(names: list[str], engine: str) -> None:
     np.testing.assert_array_equal(s_got.monetary_value, s_ref.monetary_value)
 
 
+@pytest.mark.parametrize("engine", list(CHEAP))
+def test_amount_none_is_refused(engine: str) -> None:
+    """``amount=None`` (no engine column is None) is refused by the summary
+    and segment(), which sum amounts, instead of summing nothing (monetary
+    0 for everyone); engine_btyd_summary still reads it as "no amounts"."""
+    native = CHEAP[engine](tiny())
+    for call in (summarize_frame, custseg.segment):
+        with pytest.raises(InputError, match="is None") as info:
+            quiet(call, native, amount=None, as_of="2024-06-01")
+        assert info.value.field == "amount"
+    s = engines.engine_btyd_summary(native, amount=None, observation_end="2024-06-01")
+    assert s.monetary_value is None
+
+
 @pytest.mark.parametrize("name", ["_p", "_pd", "_day", "_a", "monetary"])
 def test_internal_names_segment_and_days(name: str) -> None:
     """segment() and frequency="days" with the audit's names: as pandas."""

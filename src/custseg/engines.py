@@ -995,6 +995,12 @@ def _engine_facts(
     :func:`custseg.segment` does) before anything else is said about it;
     *order*: the order id column of order lines (see :func:`_orders`)."""
     nw = _narwhals()
+    if amount is None:  # engine_btyd_summary's "no amounts": not a summary's
+        raise InputError(
+            "amount",
+            "is None, but the summary sums the amounts (monetary)",
+            fix='name the amount column: amount="..." (no engine column is None)',
+        )
     v.check_order_column(order, customer=customer, date=date, amount=amount)
     v.choice(frequency, "frequency", ("transactions", "days"))
     v.choice(zero_amount, "zero_amount", ("purchase", "ignore"))
