@@ -284,6 +284,18 @@ def test_bad_order_ids(orders: object, words: str) -> None:
         assert "customer" not in str(err.value)
 
 
+def test_amounts_are_required() -> None:
+    """None for the amounts: an InputError on ``amount`` (it was a bare
+    AssertionError in orders_from_lines), as summarize says."""
+    for call in (
+        lambda: orders_from_lines([1, 2], [1, 1], ["2024-01-01"] * 2, None),
+        lambda: summarize([1, 2], ["2024-01-01"] * 2, None, order_id=[1, 1]),
+    ):
+        with pytest.raises(InputError, match="is required") as err:
+            call()
+        assert err.value.field == "amount"
+
+
 def test_order_series_of_another_index() -> None:
     ids = pd.Series([1, 2, 3], index=[0, 1, 2])
     with pytest.raises(InputError, match="different index"):

@@ -153,6 +153,12 @@ def orders_from_lines(
     (['536365', '536366', '536367', 'C536368'], [35.64, 11.1, 22.0, -15.3], [2, 1, 1, 1])
     """
     fields = ("customer_id", "date", "amount")
+    if amount is None:  # _coerce_rows reads None as "no amounts"
+        raise InputError(
+            "amount",
+            "is required, got None",
+            fix="pass the amount of each line (an order's amount is their sum)",
+        )
     common_index(customer_id=customer_id, order_id=order_id, date=date, amount=amount)
     ids, dates, amounts = _coerce_rows(customer_id, date, amount, fields)
     assert amounts is not None
