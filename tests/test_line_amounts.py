@@ -225,6 +225,9 @@ def test_segment_and_report_quantity_and_price(tmp_path) -> None:
             "make the amounts",
         ),
         ({"quantity": "Qty", "price": "UnitPrice"}, "Qty", "not a column"),
+        ({"quantity": "Quantity", "price": "Quantity"}, "Quantity", "both"),
+        ({"quantity": "Invoice", "price": "UnitPrice"}, "Invoice", "both order="),
+        ({"quantity": "Quantity", "price": "Customer"}, "Customer", "customer="),
     ):
         with pytest.raises(InputError, match=words) as info:
             custseg.segment(LINES, **common, **kwargs)

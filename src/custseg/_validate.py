@@ -203,19 +203,34 @@ def native(arr: np.ndarray) -> np.ndarray:
 def check_order_column(order: Any, **others: Any) -> None:
     """Refuse an order column that is also the customer, date or amount
     column (every line of a customer would be one order, say)."""
-    if order is None:
+    check_column_apart(
+        order,
+        "order",
+        "pass the column of order ids as order= (the lines of one order share "
+        "it), or leave order= out to count every row",
+        **others,
+    )
+
+
+def check_column_apart(column: Any, arg: str, fix: str, **others: Any) -> None:
+    """Refuse *column* (the argument *arg*) when another argument of
+    *others* names it too; None is no column.
+
+    >>> check_column_apart("qty", "price", "name two columns", quantity="qty")
+    Traceback (most recent call last):
+    ...
+    custseg.errors.InputError: 'qty' is named by both quantity= and price=: name two columns
+    """
+    if column is None:
         return
-    for arg, name in others.items():
+    for other, name in others.items():
         try:
-            same = bool(order == name)
+            same = bool(column == name)
         except (TypeError, ValueError):  # labels that do not compare
             same = False
         if same:
             raise InputError(
-                str(order),
-                f"is named by both {arg}= and order=",
-                fix="pass the column of order ids as order= (the lines of one "
-                "order share it), or leave order= out to count every row",
+                str(column), f"is named by both {other}= and {arg}=", fix=fix
             )
 
 

@@ -134,11 +134,14 @@ def with_line_amounts(
     quantity: Hashable | None,
     price: Hashable | None,
     frame_arg: str = "transactions",
+    **others: Hashable | None,
 ) -> tuple[Any, Hashable]:
     """*df* and the name of its amount column: *amount*, or with *quantity*
     and *price* (*amount* then left at ``"amount"``) a new column
     ``"QUANTITY x PRICE"`` of their :func:`~custseg.line_amounts` (on a
-    shallow copy of a pandas frame: *df* is not changed).
+    shallow copy of a pandas frame: *df* is not changed). *others*: the
+    other column arguments (``customer=``, ...), which must name other
+    columns.
 
     >>> tx = pd.DataFrame({"q": [3, 2], "p": [0.29, 1.5]})
     >>> out, name = with_line_amounts(tx, "amount", "q", "p")
@@ -165,6 +168,9 @@ def with_line_amounts(
             "is given with quantity= and price=, which make the amounts",
             fix="leave out amount=, or quantity= and price=",
         )
+    fix = "name the quantity and the unit price columns, each once"
+    v.check_column_apart(quantity, "quantity", fix, price=price, **others)
+    v.check_column_apart(price, "price", fix, **others)
     if _engines.is_engine_frame(df):
         kind = type(df).__module__.split(".")[0]
         raise InputError(
@@ -1546,7 +1552,16 @@ def _segment(
     is changed, which several threads would leave behind)."""
     if isinstance(transactions, str | os.PathLike):
         transactions = read_transactions(transactions, customer, order, encoding)
-    tx, amounts = with_line_amounts(transactions, amount, quantity, price, frame_arg)
+    tx, amounts = with_line_amounts(
+        transactions,
+        amount,
+        quantity,
+        price,
+        frame_arg,
+        customer=customer,
+        date=date,
+        order=order,
+    )
     explain = v.flag_param(explain, "explain")
     cutoffs = _abc_cutoffs(abc_cutoffs)
     if isinstance(frequency, str) and frequency == "rows":
