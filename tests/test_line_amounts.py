@@ -189,8 +189,6 @@ def test_segment_and_report_quantity_and_price(tmp_path) -> None:
     as an amount column of the products, from a frame or a file; the frame
     given is not changed; ``apply`` makes the amounts again; the report
     names the product column."""
-    import polars as pl
-
     import custseg
 
     common = {"customer": "Customer", "date": "InvoiceDate", "order": "Invoice"}
@@ -235,8 +233,20 @@ def test_segment_and_report_quantity_and_price(tmp_path) -> None:
     clash = LINES.assign(**{"Quantity x UnitPrice": 1.0})
     with pytest.raises(InputError, match="rename that column"):
         custseg.segment(clash, quantity="Quantity", price="UnitPrice", **common)
+
+
+def test_engine_frames_make_their_own_amounts() -> None:
+    """An engine's frame with quantity= and price=: refused, with the way to
+    make the amounts in the engine."""
+    pl = pytest.importorskip("polars")
+    import custseg
+
     with pytest.raises(InputError, match="polars frame") as info:
         custseg.segment(
-            pl.from_pandas(LINES), quantity="Quantity", price="UnitPrice", **common
+            pl.from_pandas(LINES),
+            customer="Customer",
+            date="InvoiceDate",
+            quantity="Quantity",
+            price="UnitPrice",
         )
     assert "in the engine" in str(info.value)
