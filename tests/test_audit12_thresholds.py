@@ -731,3 +731,75 @@ class TestAdjacentCuts:
             got = v.exact_sides(x, arr, (low, high), move=move, field="spend")
             assert at_low(got[1], low) and not at_high(got[1], high)
             assert got[0] == 1.0
+
+
+# ------------------------------------------------ the rules DSL
+
+
+_OPS = {
+    ">=": lambda d, c: d >= c,
+    ">": lambda d, c: d > c,
+    "<=": lambda d, c: d <= c,
+    "<": lambda d, c: d < c,
+    "==": lambda d, c: d == c,
+    "!=": lambda d, c: d != c,
+}
+
+
+@_SETTINGS
+@given(
+    data=st.data(),
+    cuts=st.lists(_cut_values, min_size=1, max_size=3, unique=True).map(sorted),
+    ops=st.lists(st.sampled_from(sorted(_OPS)), min_size=3, max_size=3),
+    alias=st.booleans(),
+)
+def test_rules_compare_decimals_exactly(data, cuts, ops, alias):
+    """A rules file's comparisons of a number field with constants (through
+    a bare alias too) and its tables' breaks see a ``Decimal`` that float64
+    rounds onto a constant on its exact side: the rules' answers are those
+    of the decimals, whether the segmentation is evaluated or tabulated."""
+    from custseg import rules
+
+    name = "y" if alias else "x"
+    conds = [f"{name} {op} {c!r}" for op, c in zip(ops, cuts, strict=False)]
+    labels = [f"L{i}" for i in range(len(cuts) + 1)]
+    src = "\n".join(
+        [
+            "format = 1",
+            'name = "exact"',
+            "[fields]",
+            'x = { type = "number" }',
+            "[derived]",
+            'y = "x"',
+            "[tables.band]",
+            'field = "x"',
+            f"breaks = [{', '.join(repr(c) for c in cuts)}]",
+            f"labels = [{', '.join(repr(t) for t in labels)}]".replace("'", '"'),
+            "[segments.s]",
+            'default = "none"',
+            "rules = [",
+            *[f'  {{ label = "r{i}", when = "{w}" }},' for i, w in enumerate(conds)],
+            "]",
+        ]
+    )
+    rs = rules.loads(src)
+    assert "s" in rs.lookups  # tabulated; evaluated row by row below too
+    plain = attrs.evolve(rs, lookups={}, skip=frozenset())
+    x = data.draw(decimals_near(tuple(cuts)))
+    out = rs.evaluate({"x": pd.Series(x, dtype=object)})
+    by_rows = plain.evaluate({"x": pd.Series(x, dtype=object)})
+    assert by_rows["s"].to_numpy().tolist() == out["s"].to_numpy().tolist()
+    want_s = [
+        next(
+            (
+                f"r{i}"
+                for i, (op, c) in enumerate(zip(ops, cuts, strict=False))
+                if _OPS[op](d, Decimal(repr(c)))
+            ),
+            "none",
+        )
+        for d in x
+    ]
+    assert out["s"].to_numpy().tolist() == want_s
+    want_t = [labels[sum(not _below(d, c) for c in cuts)] for d in x]
+    assert out["band"].to_numpy().tolist() == want_t

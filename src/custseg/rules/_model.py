@@ -1273,9 +1273,53 @@ def _joined(data: Any) -> tuple[dict[str, Any], Any]:
     return cols, index
 
 
+def field_cuts(rs: RuleSet) -> dict[str, tuple[float, ...]]:
+    """Per number field, the constants the rules compare it with (directly
+    or through a bare alias ``d = "x"``) and the breaks of the tables on it:
+    where a ``Decimal`` of the data that float64 rounds onto one of them is
+    moved to its exact side (:func:`custseg._validate.exact_sides`).
+
+    >>> from custseg import rules
+    >>> field_cuts(rules.load("ecommerce"))["monetary"]
+    (1000.0,)
+    """
+    alias: dict[str, str] = {}
+    for name, d in rs.derived.items():
+        target = d.expr.text.strip()
+        if target.isidentifier() and (target in rs.fields or target in rs.derived):
+            alias[name] = target
+
+    def base(name: str) -> str:
+        seen = set()
+        while name in alias and name not in seen:
+            seen.add(name)
+            name = alias[name]
+        return name
+
+    exprs = [d.expr for d in rs.derived.values()]
+    for group in (*rs.segments.values(), *rs.tagsets.values()):
+        exprs += [r.when for r in group.rules]
+    pairs = [(n, c) for e in exprs for n, c in e.comparisons]
+    for t in rs.tables.values():
+        pairs += [(t.field, b) for b in t.breaks]
+    out: dict[str, set[float]] = {}
+    for name, c in pairs:
+        field = base(name)
+        if (
+            field in rs.fields
+            and rs.fields[field].kind in ("number", "integer")
+            and isinstance(c, int | float)
+            and not isinstance(c, bool)
+            and math.isfinite(c)
+        ):
+            out.setdefault(field, set()).add(float(c))
+    return {k: tuple(sorted(c)) for k, c in out.items()}
+
+
 def _coerce_data(rs: RuleSet, data: Any) -> tuple[dict[str, Any], int, Any]:
     table, index = _joined(data)
     cols = rs.required_fields()
+    cuts = field_cuts(rs)
     n: int | None = None
     out: dict[str, Any] = {}
     available = list(table)
@@ -1292,7 +1336,7 @@ def _coerce_data(rs: RuleSet, data: Any) -> tuple[dict[str, Any], int, Any]:
                 + ", ".join(repr(str(c)) for c in available[:15]),
             )
         spec = rs.fields[name]
-        arr = _coerce_field(spec, table[name])
+        arr = _coerce_field(spec, table[name], cuts.get(name, ()))
         if n is None:
             n = len(arr)
         elif len(arr) != n:
@@ -1315,10 +1359,17 @@ def _coerce_data(rs: RuleSet, data: Any) -> tuple[dict[str, Any], int, Any]:
     return out, n, index
 
 
-def _coerce_field(spec: FieldSpec, col: Any) -> np.ndarray:
+def _coerce_field(
+    spec: FieldSpec, col: Any, cuts: tuple[float, ...] = ()
+) -> np.ndarray:
+    """*col* read as *spec* declares it; a number field's decimals that
+    float64 rounds onto one of *cuts* moved to their exact side."""
     name = spec.name
     if spec.kind in ("number", "integer"):
         arr = v.as_numeric(col, name, nan="allow" if spec.missing else "raise")
+        arr = v.exact_sides(
+            col, arr, cuts, whole=spec.kind == "integer", field=str(name)
+        )
         if arr.dtype.kind == "u":  # rare: signed, so -x and x - 5 cannot wrap
             arr = arr.astype(np.int64)
         if spec.kind == "integer" and arr.dtype.kind == "f":
