@@ -1297,8 +1297,10 @@ def field_cuts(rs: RuleSet) -> dict[str, tuple[float, ...]]:
         return name
 
     exprs = [d.expr for d in rs.derived.values()]
-    for group in (*rs.segments.values(), *rs.tagsets.values()):
-        exprs += [r.when for r in group.rules]
+    for seg in rs.segments.values():
+        exprs += [r.when for r in seg.rules]
+    for ts in rs.tagsets.values():
+        exprs += [r.when for r in ts.rules]
     pairs = [(n, c) for e in exprs for n, c in e.comparisons]
     for t in rs.tables.values():
         pairs += [(t.field, b) for b in t.breaks]
