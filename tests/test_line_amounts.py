@@ -230,6 +230,8 @@ def test_segment_and_report_quantity_and_price(tmp_path) -> None:
         with pytest.raises(InputError, match=words) as info:
             custseg.segment(LINES, **common, **kwargs)
         assert info.value.field == field
+    with pytest.raises(InputError, match="both customer= and price="):
+        custseg.report(LINES, quantity="Quantity", price="Customer", **common)
     clash = LINES.assign(**{"Quantity x UnitPrice": 1.0})
     with pytest.raises(InputError, match="rename that column"):
         custseg.segment(clash, quantity="Quantity", price="UnitPrice", **common)

@@ -656,7 +656,14 @@ def _segment(
     given["amount"] = options.pop("amount", "amount")
     # quantity x price made once, here: the refunds below are counted on it
     tx, amount = with_line_amounts(
-        tx, given["amount"], given["quantity"], given["price"], frame_arg="data"
+        tx,
+        given["amount"],
+        given["quantity"],
+        given["price"],
+        frame_arg="data",
+        customer=options.get("customer", "customer_id"),
+        date=date,
+        order=options.get("order"),
     )
     options["amount"] = amount
     with contextlib.suppress(TypeError, ValueError):
