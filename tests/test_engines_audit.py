@@ -156,6 +156,23 @@ def test_amount_none_is_refused(engine: str) -> None:
     assert s.monetary_value is None
 
 
+def test_helpers_name_what_they_were_given() -> None:
+    """collect_facts and to_native given something else than what they
+    convert: an InputError naming the argument (was AttributeError)."""
+    pl = need("polars")
+    out = summarize_frame(tiny(), as_of="2024-06-01")
+    for call, field in (
+        (lambda: engines.collect_facts(None), "ef"),
+        (lambda: engines.collect_facts(out), "ef"),
+        (lambda: engines.to_native(None, pl.DataFrame({"x": [1]})), "out"),
+        (lambda: engines.to_native(out, len), "like"),
+    ):
+        with pytest.raises(InputError) as info:
+            call()
+        assert info.value.field == field
+    assert isinstance(engines.to_native(out, pl.DataFrame({"x": [1]})), pl.DataFrame)
+
+
 @pytest.mark.parametrize("name", ["_p", "_pd", "_day", "_a", "monetary"])
 def test_internal_names_segment_and_days(name: str) -> None:
     """segment() and frequency="days" with the audit's names: as pandas."""

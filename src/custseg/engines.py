@@ -229,10 +229,27 @@ def to_native(out: pd.DataFrame, like: Any, output: str = "native") -> Any:
     │ b           ┆ 1         │
     └─────────────┴───────────┘
     """
+    import pandas as pd
+
     v.choice(output, "output", ("native", "pandas"))
+    if not isinstance(out, pd.DataFrame):
+        raise InputError(
+            "out",
+            f"must be a pandas DataFrame (a result of the pandas path): got "
+            f"{type(out).__name__}",
+            fix="pass the frame to convert",
+        )
     if output == "pandas":
         return out
-    if type(like).__module__.split(".")[0] == "narwhals":  # wrapped in, wrapped out
+    wrapped = type(like).__module__.split(".")[0] == "narwhals"
+    if not (wrapped or is_engine_frame(like) or isinstance(like, pd.DataFrame)):
+        raise InputError(
+            "like",
+            f"must be the caller's input frame: got {type(like).__name__}",
+            fix="pass the frame whose kind the result takes (Polars, PyArrow, "
+            "DuckDB, Dask, PySpark), or output='pandas'",
+        )
+    if wrapped:  # wrapped in, wrapped out
         return _narwhals().from_native(to_native(out, like.to_native()))
 
     if out.index.name is not None and out.index.name in out.columns:
@@ -2464,6 +2481,12 @@ def collect_facts(ef: EngineFacts) -> CustomerFacts:
     >>> facts.customer_id.tolist(), facts.frequency.tolist()
     ([1, 2], [1, 1])
     """
+    if not isinstance(ef, EngineFacts):
+        raise InputError(
+            "ef",
+            f"must be what engine_facts(...) returned: got {type(ef).__name__}",
+            fix="pass engine_facts(frame, ...) (custseg.engines)",
+        )
     c = ef.customer
     names = ef.sums.extra(_MONEY)
     counted = ["n_rows"] if ef.orders else []  # the orders, counted per customer
