@@ -834,6 +834,33 @@ class TestDueContacts:
         with pytest.raises(ThresholdError, match="'min_points' is required"):
             due_contacts([AS_OF], 30, AS_OF, points=[1])
 
+    def test_points_compared_exactly(self):
+        """A Decimal balance (or an integer past 2**53) that float64 rounds
+        onto min_points is due only when it is at least min_points; the
+        balance shown is the number read."""
+        from decimal import Decimal
+
+        below = Decimal("99.999999999999999999")
+        above = Decimal("100.00000000000000001")
+        out = due_contacts(
+            [AS_OF] * 3, 30, AS_OF, points=[below, Decimal(100), above], min_points=100
+        )
+        assert out.row.tolist() == [1, 2]
+        assert out.to_pandas()["points"].tolist() == [100.0, 100.0]
+        big = np.array([2**53 + 1, 2**53 - 1], dtype=np.int64)
+        out = due_contacts([AS_OF] * 2, 30, AS_OF, points=big, min_points=2**53)
+        assert out.row.tolist() == [0]
+
+    def test_win_back_deadline_compared_exactly(self):
+        """recency >= deadline_days stops the win-back: a Decimal recency that
+        float64 rounds onto the deadline keeps its side of it."""
+        from decimal import Decimal
+
+        pb = Playbook.from_mapping({"lost": _entry(deadline_days=365)}, name="x")
+        recency = [Decimal("364.99999999999999999"), Decimal(365)]
+        plan = actions(["lost", "lost"], pb, recency_days=recency)
+        assert plan.stopped.tolist() == [False, True]
+
     def test_plan_priority_and_actions(self):
         """With an ActionPlan: the class priority sorts, and class/action/channel show."""
         stage = lifecycle_stage(pd.Series([10.0, 100.0, 400.0], index=["a", "b", "c"]))

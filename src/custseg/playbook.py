@@ -1492,6 +1492,14 @@ def actions(
         _warn_no_recency(codes, names, has_deadline)
     elif recency_days is not None:
         recency = v.as_numeric(recency_days, "recency_days", nan="allow")
+        # recency >= deadline: a decimal rounding onto a deadline keeps its side
+        recency = v.exact_sides(
+            recency_days,
+            recency,
+            sorted({float(d) for d in deadline if math.isfinite(d)}),
+            move="down",
+            field="recency_days",
+        )
         v.check_same_length(labels=codes, recency_days=recency)
         index = _same_index(
             index, common_index(recency_days=recency_days), "recency_days"
@@ -2202,10 +2210,14 @@ def due_contacts(
             raise ThresholdError(
                 f"'min_points' must be a finite number: got {min_points!r}"
             )
-        pts = v.as_numeric(points, "points", nan="allow").astype(np.float64, copy=False)
+        read = v.as_numeric(points, "points", nan="allow")
+        # points >= min_points, a decimal (or an int past 2**53) on its side;
+        # the balance shown is the number as read
+        sides = v.exact_sides(points, read, (threshold,), move="down", field="points")
+        pts = read.astype(np.float64, copy=False)
         v.check_same_length(last_contact=last, points=pts)
         with np.errstate(invalid="ignore"):
-            masks.append(pts >= threshold)
+            masks.append(sides >= threshold)
     else:
         masks.append(np.zeros(n, dtype=bool))
     days_of.append(np.full(n, today))
