@@ -559,6 +559,18 @@ class TestNeglected:
         got = neglected([499.99, 500], [99, 99], window_days=30, min_value=500)
         assert got.to_numpy().tolist() == ["ok", "neglected"]
 
+    def test_min_value_compares_decimals_exactly(self):
+        """A Decimal book value (or an integer past 2**53) that float64
+        rounds onto min_value is high value only when it is at least it."""
+        from decimal import Decimal
+
+        value = [Decimal("499.99999999999999999"), Decimal(500)]
+        got = neglected(value, [99, 99], window_days=30, min_value=500)
+        assert got.to_numpy().tolist() == ["ok", "neglected"]
+        big = np.array([2**53 - 1, 2**53 + 1], dtype=np.int64)
+        got = neglected(big, [99, 99], window_days=30, min_value=2**53)
+        assert got.to_numpy().tolist() == ["ok", "neglected"]
+
     def test_dates(self):
         """Dates and as_of: days counted by calendar day."""
         got = neglected(

@@ -1806,7 +1806,8 @@ def neglected(
     ...           top_share=0.5).to_numpy().tolist()
     ['neglected', 'ok', 'ok', 'ok']
     """
-    val = v.as_numeric(value, "value").astype(np.float64)
+    read = v.as_numeric(value, "value")
+    val = read.astype(np.float64)
     days = _days_since(last_contact, as_of)
     v.check_same_length(value=val, last_contact=days)
     index = common_index(value=value, last_contact=last_contact)
@@ -1820,7 +1821,8 @@ def neglected(
         cut = v.number_param(min_value, "min_value")
         if math.isnan(cut):
             raise ThresholdError("'min_value' must be a number: got nan")
-        high = val >= cut
+        # a decimal (or an int past 2**53) rounding onto the cut: its side
+        high = v.exact_sides(value, read, (cut,), move="down", field="value") >= cut
     else:
         share = v.number_param(top_share, "top_share")
         if not (0 < share <= 1):
