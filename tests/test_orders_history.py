@@ -263,12 +263,13 @@ MANY_DIGITS = {
 }
 
 
-@settings(max_examples=80, deadline=None)
+@settings(max_examples=160, deadline=None)
 @given(
     order_lines(),
     dates(),
     st.sampled_from(["purchase", "ignore"]),
-    st.sampled_from(list(MANY_DIGITS)),
+    st.sampled_from([*MANY_DIGITS, "integers"]),
+    st.booleans(),
     st.data(),
 )
 def test_amounts_of_many_digits_are_carried(
@@ -276,50 +277,15 @@ def test_amounts_of_many_digits_are_carried(
     cuts: list[np.datetime64],
     zero: str,
     pool: str,
+    by_order: bool,
     data: st.DataObject,
 ) -> None:
-    """Orders of amounts of many digits on one date each: carried (no date
-    summarised on its own for the "products" pool), each order's sign
-    exact, monetary the net of the lines seen by each date; the summaries'
-    facts at every date."""
-    picks = data.draw(
-        st.lists(st.integers(0, 8), min_size=len(lines), max_size=len(lines))
-    )
-    lines = one_date_per_order(lines).assign(
-        amount=[MANY_DIGITS[pool][k] for k in picks]
-    )
-    with carried_only() if pool == "products" else contextlib.nullcontext():
-        h = segment_history(
-            lines.customer_id,
-            lines.date,
-            lines.amount,
-            cuts,
-            edges=EDGES,
-            zero_amount=zero,
-            order_id=lines.order_id,
-        )
-    assert_equals_summaries(h, lines, cuts, zero)
-
-
-@settings(max_examples=80, deadline=None)
-@given(
-    order_lines(),
-    dates(),
-    st.sampled_from(["purchase", "ignore"]),
-    st.sampled_from([*MANY_DIGITS, "integers"]),
-    st.data(),
-)
-def test_transactions_of_many_digits_are_carried(
-    lines: pd.DataFrame,
-    cuts: list[np.datetime64],
-    zero: str,
-    pool: str,
-    data: st.DataObject,
-) -> None:
-    """Transactions (no order ids) of amounts of many digits, or integers,
-    in any row order: monetary carried date by date is summarize's at every
-    date, bit for bit (a customer's sum turning binary when a third
-    arrives, decimals passing 2**52 only together)."""
+    """Amounts of many digits (or integers), carried date by date, equal
+    the summaries at every date, bit for bit. As orders on one date each
+    (no date summarised on its own for the "products" pool): each order's
+    sign exact, monetary the net of the lines seen by each date. As
+    transactions in any row order: a customer's sum turning binary when a
+    third arrives, decimals passing 2**52 only together."""
     picks = data.draw(
         st.lists(st.integers(0, 8), min_size=len(lines), max_size=len(lines))
     )
@@ -328,11 +294,22 @@ def test_transactions_of_many_digits_are_carried(
         if pool == "integers"
         else [MANY_DIGITS[pool][k] for k in picks]
     )
-    tx = lines.assign(amount=amounts).sample(
-        frac=1, random_state=data.draw(st.integers(0, 9))
-    )
-    with carried_only():
-        h = segment_history(
-            tx.customer_id, tx.date, tx.amount, cuts, edges=EDGES, zero_amount=zero
+    if by_order:
+        lines = one_date_per_order(lines).assign(amount=amounts)
+        carried = pool == "products"
+    else:
+        lines = lines.assign(amount=amounts).sample(
+            frac=1, random_state=data.draw(st.integers(0, 9))
         )
-    assert_equals_summaries(h, tx, cuts, zero, by_order=False)
+        carried = True
+    with carried_only() if carried else contextlib.nullcontext():
+        h = segment_history(
+            lines.customer_id,
+            lines.date,
+            lines.amount,
+            cuts,
+            edges=EDGES,
+            zero_amount=zero,
+            order_id=lines.order_id if by_order else None,
+        )
+    assert_equals_summaries(h, lines, cuts, zero, by_order=by_order)
