@@ -389,6 +389,42 @@ class TestParseDateColumn:
         assert out.tolist() == [pd.Timestamp("1997-01-01"), pd.Timestamp("2024-02-29")]
         assert out.name == "day"
 
+    @settings(max_examples=60, deadline=None)
+    @given(
+        st.lists(
+            st.one_of(
+                st.sampled_from(
+                    [
+                        None,
+                        float("nan"),
+                        pd.NA,
+                        pd.NaT,
+                        np.datetime64("NaT"),
+                        np.float32("nan"),
+                    ]
+                ),
+                st.sampled_from([20240131, "2024-02-01", 19970101.0, "20240229"]),
+            ),
+            min_size=1,
+            max_size=8,
+        )
+    )
+    def test_any_missing_marker_beside_numbers_and_text(self, values) -> None:
+        """Numbers and text in one object column (a CSV read in chunks) with
+        missing values of any kind (None, NaN, pd.NA, NaT): the dates parse,
+        the missing values stay missing (pd.NA made a bare TypeError)."""
+        col = pd.Series(values, dtype=object)
+        out = parse_date_column(col, "date")
+        missing = [
+            x is None or x is pd.NA or x is pd.NaT or bool(pd.isna(x)) for x in values
+        ]
+        assert out.isna().tolist() == missing
+        want = {20240131: "2024-01-31", "2024-02-01": "2024-02-01"}
+        want |= {19970101.0: "1997-01-01", "20240229": "2024-02-29"}
+        for x, got, gap in zip(values, out, missing, strict=True):
+            if not gap:
+                assert got == pd.Timestamp(want[x])
+
     def test_yyyymmdd_with_gaps(self) -> None:
         """Missing values in a YYYYMMDD column (read as float) stay missing."""
         out = parse_date_column(pd.Series([19970101.0, np.nan]), "date")

@@ -43,6 +43,7 @@ from ._validate import (
     _vague_date,
     as_datetime,
     check_number_words,
+    is_missing_scalar,
     utf16_without_bom,
 )
 from .errors import InputError
@@ -1355,6 +1356,22 @@ def check_date_format(date_format: object) -> str | None:
     return date_format
 
 
+def _as_text(x: Any) -> Any:
+    """*x* as its text (a whole float without its ``.0``, as a column of
+    numbers is read: YYYYMMDD), a missing value (None, NaN, ``pd.NA``, NaT)
+    as it is (``pd.NA != pd.NA`` is NA, whose truth value is an error)."""
+    if is_missing_scalar(x):
+        return x
+    try:
+        if bool(x != x):  # NaN or NaT of another type
+            return x
+    except (TypeError, ValueError):  # no truth value: a value, not missing
+        pass
+    if isinstance(x, float | np.floating) and float(x).is_integer():
+        return str(int(x))  # 20240131.0 read as a number column reads it
+    return str(x)
+
+
 def parse_date_column(
     col: pd.Series,
     name: str,
@@ -1426,7 +1443,7 @@ def parse_date_column(
         if kind not in ("string", "empty", "datetime", "datetime64", "date"):
             # numbers mixed with text (a CSV column read in chunks): each
             # value as its text, so 20240131 and "2024-01-31" parse alike
-            col = col.map(lambda x: x if x is None or x != x else str(x))
+            col = col.map(_as_text)
     if date_format is not None:
         parsed = _to_datetime(col, name, date_format)
         problem = f"has values that do not match the date format {date_format!r}"
