@@ -52,6 +52,26 @@ def carried_only() -> Iterator[None]:
         migration._summarize = real
 
 
+def history_of(
+    lines: pd.DataFrame,
+    cuts: list[np.datetime64],
+    zero: str = "purchase",
+    *,
+    by_order: bool = True,
+) -> custseg.migration.SegmentHistory:
+    """segment_history of a frame of lines, on EDGES, counting orders (or,
+    without *by_order*, every line a transaction)."""
+    return segment_history(
+        lines.customer_id,
+        lines.date,
+        lines.amount,
+        cuts,
+        edges=EDGES,
+        zero_amount=zero,
+        order_id=lines.order_id if by_order else None,
+    )
+
+
 def assert_equals_summaries(
     h: custseg.migration.SegmentHistory,
     lines: pd.DataFrame,
@@ -92,15 +112,7 @@ def test_each_date_equals_summarize_of_the_lines(
     order straddling a date is then part-seen at the earlier one)."""
     if together:
         lines = one_date_per_order(lines)
-    h = segment_history(
-        lines.customer_id,
-        lines.date,
-        lines.amount,
-        cuts,
-        edges=EDGES,
-        zero_amount=zero,
-        order_id=lines.order_id,
-    )
+    h = history_of(lines, cuts, zero)
     assert h.as_of == tuple(np.datetime64(d, "D") for d in cuts)
     assert_equals_summaries(h, lines, cuts, zero)
 
@@ -114,14 +126,7 @@ def test_orders_on_one_date_are_carried(
     one-pass path), and still the summaries' facts."""
     lines = one_date_per_order(lines)
     with carried_only():
-        h = segment_history(
-            lines.customer_id,
-            lines.date,
-            lines.amount,
-            cuts,
-            edges=EDGES,
-            order_id=lines.order_id,
-        )
+        h = history_of(lines, cuts)
     assert_equals_summaries(h, lines, cuts, "purchase")
 
 
@@ -130,14 +135,7 @@ def test_orders_on_one_date_are_carried(
 def test_row_order_does_not_matter(
     lines: pd.DataFrame, cuts: list[np.datetime64], seed: int
 ) -> None:
-    one = segment_history(
-        lines.customer_id,
-        lines.date,
-        lines.amount,
-        cuts,
-        edges=EDGES,
-        order_id=lines.order_id,
-    )
+    one = history_of(lines, cuts)
     shuffled = lines.sample(frac=1, random_state=seed % 2**31)
     two = segment_history(
         shuffled.customer_id.to_numpy(),
@@ -303,13 +301,5 @@ def test_amounts_of_many_digits_are_carried(
         )
         carried = True
     with carried_only() if carried else contextlib.nullcontext():
-        h = segment_history(
-            lines.customer_id,
-            lines.date,
-            lines.amount,
-            cuts,
-            edges=EDGES,
-            zero_amount=zero,
-            order_id=lines.order_id if by_order else None,
-        )
+        h = history_of(lines, cuts, zero, by_order=by_order)
     assert_equals_summaries(h, lines, cuts, zero, by_order=by_order)

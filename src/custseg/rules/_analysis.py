@@ -38,6 +38,8 @@ from ._model import (
     Segmentation,
     _segment_codes,
     _table_codes,
+    bare_aliases,
+    resolve_alias,
 )
 from ._source import Source
 
@@ -213,11 +215,7 @@ class _Analyser:
         self.field_bit = {name: 1 << i for i, name in enumerate(self.field_names)}
         self.item_names = list(rs.order)
         # a bare alias (d = "x") passes the comparisons made on it on to x
-        self.alias: dict[str, str] = {}
-        for name, d in rs.derived.items():
-            target = d.expr.text.strip()
-            if target.isidentifier() and (target in rs.fields or target in rs.derived):
-                self.alias[name] = target
+        self.alias = bare_aliases(rs)
         # per item: (items it needs, itself included; base fields; fields
         # whose cells constants do not describe; whether an aggregate is used)
         self.items: dict[str, tuple[int, int, int, bool]] = {}
@@ -256,11 +254,7 @@ class _Analyser:
         return []
 
     def _resolve(self, name: str) -> str:
-        seen = set()
-        while name in self.alias and name not in seen:
-            seen.add(name)
-            name = self.alias[name]
-        return name
+        return resolve_alias(self.alias, name)
 
     def _reads(self, names: Iterable[str]) -> tuple[int, int, int, bool]:
         deps = fields = opaque = 0

@@ -1273,6 +1273,27 @@ def _joined(data: Any) -> tuple[dict[str, Any], Any]:
     return cols, index
 
 
+def bare_aliases(rs: RuleSet) -> dict[str, str]:
+    """The derived values that are a bare name (``d = "x"``) and that name:
+    comparisons made on such a value are made on the name it stands for."""
+    alias: dict[str, str] = {}
+    for name, d in rs.derived.items():
+        target = d.expr.text.strip()
+        if target.isidentifier() and (target in rs.fields or target in rs.derived):
+            alias[name] = target
+    return alias
+
+
+def resolve_alias(alias: dict[str, str], name: str) -> str:
+    """*name* followed through *alias* (:func:`bare_aliases`) to the field or
+    value it stands for (a cycle stops where it closes)."""
+    seen = set()
+    while name in alias and name not in seen:
+        seen.add(name)
+        name = alias[name]
+    return name
+
+
 def field_cuts(rs: RuleSet) -> dict[str, tuple[float, ...]]:
     """Per number field, the constants the rules compare it with (directly
     or through a bare alias ``d = "x"``) and the breaks of the tables on it:
@@ -1283,19 +1304,7 @@ def field_cuts(rs: RuleSet) -> dict[str, tuple[float, ...]]:
     >>> field_cuts(rules.load("ecommerce"))["monetary"]
     (1000.0,)
     """
-    alias: dict[str, str] = {}
-    for name, d in rs.derived.items():
-        target = d.expr.text.strip()
-        if target.isidentifier() and (target in rs.fields or target in rs.derived):
-            alias[name] = target
-
-    def base(name: str) -> str:
-        seen = set()
-        while name in alias and name not in seen:
-            seen.add(name)
-            name = alias[name]
-        return name
-
+    alias = bare_aliases(rs)
     exprs = [d.expr for d in rs.derived.values()]
     for seg in rs.segments.values():
         exprs += [r.when for r in seg.rules]
@@ -1306,7 +1315,7 @@ def field_cuts(rs: RuleSet) -> dict[str, tuple[float, ...]]:
         pairs += [(t.field, b) for b in t.breaks]
     out: dict[str, set[float]] = {}
     for name, c in pairs:
-        field = base(name)
+        field = resolve_alias(alias, name)
         if (
             field in rs.fields
             and rs.fields[field].kind in ("number", "integer")
