@@ -571,13 +571,26 @@ class TestFitValueTiers:
     """fit_value_tiers: asset thresholds from A's (and A + B's) revenue share."""
 
     def test_docstring_example(self):
-        """The documented five customers: A = the two richest strong ones, 20%."""
+        """The documented six customers: A = the two richest strong ones,
+        20%; the large level goes down to the unclear-intent customer at 600
+        (B), above the next strong one."""
         t = fit_value_tiers(
-            [900, 800, 500, 300, 100],
-            ["strong", "strong", "some", "strong", "unclear"],
-            [100, 100, 200, 300, 300],
+            [900, 800, 600, 500, 300, 100],
+            ["strong", "strong", "unclear", "strong", "some", "unclear"],
+            [100, 100, 50, 200, 100, 450],
         )
-        assert (t.assets_medium, t.assets_large) == (500.0, 800.0)
+        assert (t.assets_medium, t.assets_large) == (500.0, 600.0)
+
+    def test_large_level_is_any_customers_assets(self):
+        """The large level is the smallest known customer's assets within
+        both bounds, not only a strong one's: the unclear-intent customer at
+        80 has large assets (B), not ordinary ones (C); the doc's rule the
+        code did not follow (audit 15)."""
+        assets, intent = [100, 80, 50], ["strong", "unclear", "strong"]
+        t = fit_value_tiers(assets, intent, [10, 10, 80])
+        assert (t.assets_medium, t.assets_large) == (80.0, 80.0)
+        got = value_tier(assets, intent, thresholds=t).to_numpy().tolist()
+        assert got == ["A", "B", "C"]
 
     def test_ties_share_a_tier(self):
         """Two strong customers with equal assets are A together or not at all."""
@@ -682,16 +695,22 @@ class TestFitValueTiers:
         ab_rev, _ = revenue_share(labels, revenue, ["A", "B"])
         assert a_rev <= a_share * total
         assert ab_rev <= b_share * total
-        strong_values = sorted(
+        # below a finite level, any known customer's assets would carry
+        # too much; an infinite one (nobody A) is below the strong ones'
+        finite = t.assets_large < math.inf
+        lower_values = sorted(
             {
                 a
                 for a, i in zip(assets, intent, strict=True)
-                if not math.isnan(a) and i == 0.9 and a < t.assets_large
+                if not math.isnan(a)
+                and i is not None
+                and (finite or i == 0.9)
+                and a < t.assets_large
             }
         )
-        if strong_values:  # the next lower threshold would carry too much
+        if lower_values:  # the next lower threshold would carry too much
             lower = ValueTierThresholds(
-                assets_medium=strong_values[-1], assets_large=strong_values[-1]
+                assets_medium=lower_values[-1], assets_large=lower_values[-1]
             )
             lower_labels = value_tier(assets, intent, thresholds=lower)
             more_a, _ = revenue_share(lower_labels, revenue, ["A"])

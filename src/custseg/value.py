@@ -565,8 +565,8 @@ def fit_value_tiers(
     1. Intent is put on its levels (numbers by *intent_some* and
        *intent_strong*, half-open); customers with missing assets or intent
        (tier D) are never counted in A or B.
-    2. ``assets_large`` is the smallest asset value *t* of a customer such
-       that the strong-intent customers with assets ``>= t`` carry at most
+    2. ``assets_large`` is the smallest asset value *t* of a customer
+       (any who is not D, whatever their intent) such that the strong-intent customers with assets ``>= t`` carry at most
        ``a_share`` of the total revenue (they are A) and all customers with
        assets ``>= t`` at most ``b_share`` (the others among them are B). So
        A's share is at most *a_share* and as large as the bound on A and B
@@ -616,14 +616,14 @@ def fit_value_tiers(
 
     Examples
     --------
-    >>> assets = [900, 800, 500, 300, 100]
-    >>> intent = ["strong", "strong", "some", "strong", "unclear"]
-    >>> revenue = [100, 100, 200, 300, 300]
+    >>> assets = [900, 800, 600, 500, 300, 100]
+    >>> intent = ["strong", "strong", "unclear", "strong", "some", "unclear"]
+    >>> revenue = [100, 100, 50, 200, 100, 450]
     >>> t = fit_value_tiers(assets, intent, revenue, a_share=0.2, b_share=0.5)
     >>> t
-    ValueTierThresholds(assets_medium=500.0, assets_large=800.0, intent_some=0.3, intent_strong=0.7)
+    ValueTierThresholds(assets_medium=500.0, assets_large=600.0, intent_some=0.3, intent_strong=0.7)
     >>> value_tier(assets, intent, thresholds=t).to_numpy().tolist()
-    ['A', 'A', 'B', 'C', 'C']
+    ['A', 'A', 'B', 'B', 'C', 'C']
     """
     a_share = _share_param(a_share, "a_share")
     b_share = _share_param(b_share, "b_share")
@@ -672,6 +672,12 @@ def fit_value_tiers(
     known = ~np.isnan(x) & (i >= 0)
     strong = known & (i == 2)
     large = _largest_within(x[strong], w[strong], a_share, total, exact=exact)
+    if large is not None:
+        # any known customer's assets may be the level, not only a strong
+        # one's: below the smallest strong value within a_share, down to
+        # the next strong value, A is the same customers
+        a_weights = np.where(strong[known], w[known], 0.0)
+        large = _largest_within(x[known], a_weights, a_share, total, exact=exact)
     # large assets with less intent are B: the large level as a whole must
     # stay within b_share, or A and B together would pass it
     whole_level = _largest_within(x[known], w[known], b_share, total, exact=exact)
