@@ -1137,7 +1137,15 @@ def _levels(
             ) from None
     lo, hi = _breaks(breaks, breaks_name)
     arr = v.as_numeric(x, field, nan="allow").astype(np.float64, copy=False)
-    arr = exact_sides(x, arr, (lo, hi), move="down", field=field)  # >= lo, >= hi
+    # x >= lo, x >= hi; margins banded by rates: x > 1 refused
+    rates = field == "margin" and lo >= -1 and hi <= 1
+    arr = exact_sides(
+        x,
+        arr,
+        (lo, hi, 1.0) if rates else (lo, hi),
+        move=("down", "down", "up") if rates else "down",
+        field=field,
+    )
     _check_scale(arr, field, lo, hi, breaks_name)
     band = np.searchsorted(np.array([lo, hi]), arr, side="right")  # [lo, hi) -> 1
     out = 2 - band
