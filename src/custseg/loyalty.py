@@ -33,6 +33,7 @@ from ._align import common_index as _common_index
 from ._align import to_pandas_index
 from ._categories import MISSING, _plain, as_category
 from ._validate import exact_sides, require_column
+from .labels import _type_kind
 from .errors import InputError, ThresholdError
 from .labels import Labels
 
@@ -1433,6 +1434,18 @@ def _groups(by: Any, n: int) -> tuple[np.ndarray, tuple[Any, ...], str]:
             missing = np.isnan(arr)
         else:
             missing = np.zeros(len(arr), dtype=bool)
+        if arr.dtype.kind == "O":
+            # values of two kinds are two groups, never one: True == 1 == 1.0
+            # in Python, so refuse rather than merge them
+            kinds = sorted({_type_kind(type(x)) for x in arr[~missing].tolist()})
+            if len(kinds) > 1:
+                raise InputError(
+                    "by",
+                    f"mixes group values of different types ({', '.join(kinds)}), "
+                    "which are never one group (True, 1 and '1' are three)",
+                    fix="convert them to one type first (e.g. .astype(str)) if "
+                    "they name the same groups",
+                )
         try:
             uniq, inverse = np.unique(arr[~missing], return_inverse=True)
         except TypeError:
@@ -1484,7 +1497,8 @@ def nps(scores: Any, by: Any = None) -> NpsResult:
     Raises
     ------
     InputError
-        Bad scores (as :func:`nps_band`), *by* of another length or index.
+        Bad scores (as :func:`nps_band`), *by* of another length or index,
+        or *by* mixing values of different types (``True``, ``1``, ``"1"``).
 
     Examples
     --------

@@ -212,8 +212,9 @@ def line_amounts(
     Raises
     ------
     InputError
-        Values that are not numbers or are missing or infinite, or columns
-        of different lengths.
+        Values that are not numbers or are missing or infinite, columns
+        of different lengths, or two Series with different indexes (the
+        lines would be paired by position).
 
     Examples
     --------
@@ -224,6 +225,8 @@ def line_amounts(
     (0.8699999999999999, 30.599999999999998)
     """
     f_quantity, f_price = fields
+    # two Series are paired by index, never by position alone
+    common_index(**{f_quantity: quantity, f_price: price})
     q = v.as_numeric(quantity, f_quantity)
     p = v.as_numeric(price, f_price)
     v.check_same_length(**{f_quantity: q, f_price: p})

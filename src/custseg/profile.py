@@ -17,7 +17,9 @@ too); or text that, stripped of surrounding whitespace, is one of the
 null, unknown, -, --, ?). Case is ignored for the Latin letters A-Z (``N/A``,
 ``Unknown`` and ``NULL`` are placeholders); other characters must match as
 written. Every other value is **filled**: numbers (0 too), booleans
-(``False`` too), dates, and any other text.
+(``False`` too), dates, and any other text. A cell holding several values
+(a list, tuple, set, dict or array, as a Parquet list column gives) is
+missing when none of its values is filled (``[]``, ``{}``, ``[None, ""]``).
 
 Fields absent from the data
 ---------------------------
@@ -317,8 +319,30 @@ def _object_missing_by_value(
         missing[rows] = [d.is_nan() for d in arr[rows].tolist()]
     rows = np.flatnonzero(~(text | real | dec) & ~missing)
     if rows.size:
+        held = arr[rows]
+        box = np.fromiter((isinstance(x, _CONTAINERS) for x in held), bool, len(held))
+        if box.any():  # a list cell (a Parquet list column): by its items
+            missing[rows[box]] = [_empty(x, placeholders) for x in held[box]]
+            rows = rows[~box]
         missing[rows] = _object_missing(arr[rows], placeholders)
     return missing
+
+
+#: cells holding several values: missing when none of them is filled
+_CONTAINERS = (list, tuple, set, frozenset, dict, np.ndarray)
+
+
+def _empty(x: Any, placeholders: tuple[str, ...]) -> bool:
+    """Whether a container cell holds no filled value: ``[]``, ``{}``, an
+    empty array, ``[None, ""]`` (a dict by its values)."""
+    if isinstance(x, dict):
+        items = list(x.values())
+    else:
+        items = list(x.ravel()) if isinstance(x, np.ndarray) else list(x)
+    if not items:
+        return True
+    cells = np.fromiter(items, dtype=object, count=len(items))
+    return bool(_object_missing_by_value(cells, placeholders).all())
 
 
 def _to_text(arr: np.ndarray) -> np.ndarray:
