@@ -76,7 +76,9 @@ def test_line_amounts_pairs_series_by_index(quantities, data):
 
     n = len(quantities)
     ids = [f"line-{i}" for i in range(n)]
-    prices = data.draw(st.lists(st.sampled_from([0.29, 2.55, 10.0]), min_size=n, max_size=n))
+    prices = data.draw(
+        st.lists(st.sampled_from([0.29, 2.55, 10.0]), min_size=n, max_size=n)
+    )
     q = pd.Series(quantities, index=ids)
     p = pd.Series(prices, index=ids)
     expect = custseg.line_amounts(quantities, prices)
@@ -104,7 +106,9 @@ _KINDS = {
 
 @_SETTINGS
 @given(
-    kinds=st.lists(st.sampled_from(sorted(_KINDS)), min_size=1, max_size=3, unique=True),
+    kinds=st.lists(
+        st.sampled_from(sorted(_KINDS)), min_size=1, max_size=3, unique=True
+    ),
     data=st.data(),
 )
 def test_nps_groups_of_different_kinds_are_refused(kinds, data):

@@ -50,6 +50,10 @@ def ref_missing(value, placeholders=PLACEHOLDERS) -> bool:
     if isinstance(value, str):
         t = value.strip()
         return t == "" or fold(t) in {fold(p) for p in placeholders}
+    if isinstance(value, list | tuple | set | frozenset | np.ndarray):
+        return all(ref_missing(x, placeholders) for x in np.ravel(list(value)))
+    if isinstance(value, dict):
+        return all(ref_missing(x, placeholders) for x in value.values())
     return False
 
 
@@ -175,9 +179,10 @@ class TestWhatCountsAsFilled:
         assert self.one(np.array(["\ud800", " n/a "])) == [False, True]
 
     def test_nul_and_odd_values(self):
-        """Text ending in NUL is not blank; bytes, lists and huge ints are values."""
+        """Text ending in NUL is not blank; bytes, lists of values and huge
+        ints are values; an empty list is missing (audit 15)."""
         vals = ["\x00", "n/a\x00", b"\xff", b"", [1, 2], [], 10**30, np.str_(" ? ")]
-        assert self.one(vals) == [False] * 7 + [True]
+        assert self.one(vals) == [False] * 5 + [True, False, True]
 
     @settings(max_examples=80)
     @given(

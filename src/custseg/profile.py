@@ -319,11 +319,6 @@ def _object_missing_by_value(
         missing[rows] = [d.is_nan() for d in arr[rows].tolist()]
     rows = np.flatnonzero(~(text | real | dec) & ~missing)
     if rows.size:
-        held = arr[rows]
-        box = np.fromiter((isinstance(x, _CONTAINERS) for x in held), bool, len(held))
-        if box.any():  # a list cell (a Parquet list column): by its items
-            missing[rows[box]] = [_empty(x, placeholders) for x in held[box]]
-            rows = rows[~box]
         missing[rows] = _object_missing(arr[rows], placeholders)
     return missing
 
@@ -396,10 +391,19 @@ def _object_missing(arr: np.ndarray, placeholders: tuple[str, ...]) -> np.ndarra
     placeholder or a missing mark are looked at further (a lookup of the
     first code point), and among them only those that fit are compared
     there; longer text only when it starts or ends with whitespace (see
-    :func:`_text_missing`). Only text is blank or a placeholder (0, False or
+    :func:`_text_missing`). A container (a list cell) is missing when none of
+    its values is filled (:func:`_empty`). Only text is blank or a placeholder (0, False or
     b"" are filled values); other values are missing when their text is a
     missing mark (None, nan, <NA>, NaT).
     """
+    box = np.fromiter(
+        (isinstance(x, _CONTAINERS) for x in arr.tolist()), bool, len(arr)
+    )
+    if box.any():  # a list cell (a Parquet list column): by its values
+        missing = np.zeros(len(arr), dtype=bool)
+        missing[box] = [_empty(x, placeholders) for x in arr[box].tolist()]
+        missing[~box] = _object_missing(arr[~box], placeholders)
+        return missing
     holders = [p for p in placeholders if p]
     longest = max(len(p) for p in (*holders, *_MISSING_MARKS))
     width = f"<U{longest + 1}"
