@@ -33,9 +33,8 @@ from ._align import common_index as _common_index
 from ._align import to_pandas_index
 from ._categories import MISSING, _plain, as_category
 from ._validate import exact_sides, require_column
-from .labels import _type_kind
 from .errors import InputError, ThresholdError
-from .labels import Labels
+from .labels import Labels, _type_kind
 
 __all__ = [
     "DICK_BASU_LEVELS",
