@@ -165,3 +165,138 @@ def test_profile_cell_of_several_values(missing, filled, box, data):
     kw = {"hard": ["hobbies"], "soft": [], "weights": (1, 0)}
     got = custseg.profile_completeness({"hobbies": ["x", cell]}, **kw).score.tolist()
     assert got == [1.0, 1.0 if filled else 0.0]
+
+
+# --------------------------------------------------------------------------
+# The HTML report: any amount float64 holds; money as the data writes it;
+# the charts show every row of their tables
+# --------------------------------------------------------------------------
+
+
+def _tx(amounts):
+    import pandas as pd
+
+    return pd.DataFrame(
+        {
+            "customer_id": range(len(amounts)),
+            "date": pd.Timestamp("2024-06-01"),
+            "amount": amounts,
+        }
+    )
+
+
+_FEW_CUSTOMERS = pytest.mark.filterwarnings("ignore::custseg.CustsegWarning")
+
+
+@_FEW_CUSTOMERS
+@settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(exponent=st.integers(20, 300), places=st.integers(0, 4))
+def test_report_of_any_magnitude(exponent, places):
+    """The score ranges of spends past the 28 digits of Python's default
+    decimal context (1e26 and up) were a bare decimal.InvalidOperation."""
+    import numpy as np
+
+    amounts = [*(np.linspace(1, 2, 9) * 10.0**exponent).tolist(), 10.0**-places]
+    page = custseg.report(_tx(amounts), as_of="2024-07-01", charts=False)
+    assert "score" in page.html
+
+
+@_FEW_CUSTOMERS
+@_SETTINGS
+@given(
+    cents=st.lists(st.integers(-100_000, 100_000), min_size=1, max_size=6),
+    mills=st.lists(st.integers(-1_000, -1), max_size=3),
+)
+def test_report_money_is_written_as_the_data(cents, mills):
+    """The refund total and the revenue of the summary tables are written
+    to the cent, or every digit of amounts below a cent (``-0.004`` was
+    ``0.00``, a revenue of 0.40 was ``0``)."""
+    import re
+
+    amounts = [c / 100 for c in cents] + [m / 1000 for m in mills] + [1.0]
+    page = custseg.report(_tx(amounts), as_of="2024-07-01", charts=False)
+    refunds = [Decimal(str(a)) for a in amounts if a < 0]
+    if refunds:
+        got = re.search(r"refunds, total amount</th><td[^>]*>([^<]*)</td>", page.html)
+        want = sum(refunds)
+        text = got.group(1).replace(",", "")
+        assert Decimal(text) == want, (text, want)
+    table = page.result.customers
+    revenue = custseg.segment_summary(table.abc, table)["revenue"]
+    section = re.search(r'id="summary-abc".*?</table>', page.html, re.S).group(0)
+    for name, value in revenue.items():
+        row = re.search(
+            rf'<th scope="row">{re.escape(str(name))}</th>(.*?)</tr>', section, re.S
+        )
+        cells = re.findall(r'data-value="([^"]*)">([^<]*)<', row.group(1))
+        shown = cells[3][1].replace(",", "")  # customers, share, orders, revenue
+        assert Decimal(shown) == Decimal(str(round(value, 3))), (name, shown, value)
+
+
+def test_report_owner_chart_shows_customers_without_owner():
+    """The ownership chart drew the classes only: the half of the customers
+    with no owner (the table's ``missing`` row) had no bar."""
+    pytest.importorskip("matplotlib")
+    import re
+
+    import pandas as pd
+
+    from custseg.datasets import simulate_transactions
+
+    tx = simulate_transactions(60, seed=3)
+    ids = sorted(tx.customer_id.unique())
+    records = pd.DataFrame(
+        {
+            "customer_id": ids,
+            "owner": ["amy" if i % 2 else None for i in range(len(ids))],
+        }
+    )
+    page = custseg.report(tx, records=records)
+    section = re.search(r'<section id="ownership".*?</section>', page.html, re.S)
+    svg = re.search(r"<svg.*?</svg>", section.group(0), re.S).group(0)
+    texts = re.findall(r"<text[^>]*>([^<]*)</text>", svg)
+    if not texts:  # text as paths: the titles are in the SVG's own markup
+        texts = re.findall(r"<!-- (.*?) -->", svg)
+    assert "amy" in texts and "missing" in texts, texts
+
+
+@pytest.mark.parametrize("title", ["", " ", "\u3000\n"])
+def test_report_title_must_name_the_page(title):
+    """A blank title made ``<title></title>``, which no valid page has."""
+    from custseg.errors import ThresholdError
+
+    with pytest.raises(ThresholdError, match="'title' must name the page"):
+        custseg.report(_tx([1.0, 2.0]), title=title, charts=False)
+
+
+@pytest.mark.parametrize("bins", [5, 20, 21, 60, 99])
+def test_score_chart_fits_a_page(bins):
+    """The chart of customers per score grew 1.1 inches a score (110 inches
+    at 99 scores, shrunk to unreadable text in the report): at most 12
+    inches, a tick at 1 and at every 1st, 2nd or 5th score, 20 or fewer."""
+    pytest.importorskip("matplotlib")
+    import numpy as np
+
+    from custseg import plot
+
+    rng = np.random.default_rng(bins)
+    n = 40 * bins
+    scores = custseg.rfm_scores(
+        rng.integers(0, 400, n), rng.integers(1, 30, n), rng.random(n) * 1000, bins=bins
+    )
+    ax = plot.score_distribution(scores)
+    try:
+        width = ax.figure.get_size_inches()[0]
+        ticks = [int(t) for t in ax.get_xticks()]
+    finally:
+        import matplotlib.pyplot as plt
+
+        plt.close(ax.figure)
+    assert 5 <= width <= 12
+    assert ticks[0] == 1 and len(ticks) <= 21
+    step = 1 if bins <= 20 else 2 if bins <= 40 else 5
+    assert (
+        ticks == [1, *range(step, bins + 1, step)]
+        if step > 1
+        else ticks == list(range(1, bins + 1))
+    )

@@ -1318,7 +1318,9 @@ def score_distribution(
         heading += "\n" + _counted(text, "not_shown", left_out)
     with _drawing():
         new = ax is None  # a figure of its own
-        ax = _axes(ax, (max(5.0, 1.5 + 1.1 * k), 3.8))
+        # wider with more scores, up to a page's width: a chart 23 inches
+        # wide for 20 scores was shrunk to unreadable text in the report
+        ax = _axes(ax, (min(12.0, max(5.0, 1.5 + 1.1 * k)), 3.8))
         before = _texts(ax, new)
         x = np.arange(1, k + 1)
         w = 0.27
@@ -1332,7 +1334,10 @@ def score_distribution(
                 color=color,
                 label=text[key],
             )
-        ax.set_xticks(x, [str(i) for i in x])
+        # every score up to 20, then 1 and every 2nd, 5th or 10th
+        step = next(s for s in (1, 2, 5, 10) if k <= 20 * s)
+        ticks = [i for i in x.tolist() if i == 1 or i % step == 0]
+        ax.set_xticks(ticks, [str(i) for i in ticks])
         ax.set_xlabel(text["score"])
         ax.set_ylabel(text["customers"])
         _thousands(ax.yaxis)

@@ -496,7 +496,7 @@ class Report:
         # in an iframe: the page's styles and script stay inside it
         doc = _html.escape(self.html, quote=True)
         return (
-            f'<iframe title="{_html.escape(self.title, quote=True)}" '
+            f'<iframe title="{_esc(self.title)}" '
             f'srcdoc="{doc}" sandbox="allow-scripts" '
             'style="width: 100%; height: 640px; border: 1px solid #ccc">'
             "</iframe>"
@@ -595,7 +595,7 @@ def _chart(plot: Any, lang: str, draw: Callable[..., Any]) -> str:
     t = _t(lang)
     if plot is None:
         note = t["no_charts"].format(hint=PLOT_HINT)
-        return f'<p class="chart-missing" role="note">{_html.escape(note)}</p>'
+        return f'<p class="chart-missing" role="note">{_esc(note)}</p>'
     try:
         # no warning filter here: filters are one list per process, so a
         # filter set here in one thread would leave it behind for the others
@@ -607,7 +607,7 @@ def _chart(plot: Any, lang: str, draw: Callable[..., Any]) -> str:
         return _chart(None, lang, draw)
     except CustsegError as exc:
         note = t["chart_failed"].format(error=exc)
-        return f'<p class="chart-missing" role="note">{_html.escape(note)}</p>'
+        return f'<p class="chart-missing" role="note">{_esc(note)}</p>'
     start = svg.find("<svg")
     return svg[start:] if start > 0 else svg
 
@@ -830,11 +830,13 @@ def _summary(
     drawn = _SECTION_OF.get(column, "segments") in ("segments", "pareto") or (
         column in ("lifecycle", "loyalty", "relationship", "owner")
     )
-    body = table.iloc[: len(seg[column].cat.categories)]
+    # every class and the missing row (customers without an owner), not the
+    # total: the chart shows the table's rows
+    body = table.drop(index=total)
     if charts and drawn and len(body) > MAX_CHART_CLASSES:
         # one bar per class: an owner per customer would draw a bar each
         note = t["too_many_classes"].format(n=f"{len(body):,d}", most=MAX_CHART_CLASSES)
-        chart = f'<p class="chart-missing" role="note">{_html.escape(note)}</p>'
+        chart = f'<p class="chart-missing" role="note">{_esc(note)}</p>'
     elif charts and drawn:
         title = _column_title(column, lang)
         # the classes named as the table above the chart names them
@@ -1231,8 +1233,20 @@ def _parts(
 # HTML: pure functions of the computed values
 
 
+#: C0 controls but tab, newline and return, and DEL, as their visible
+#: pictures (U+2400 ...): a NUL in an owner's name is a parse error in HTML
+_CONTROLS = {c: 0x2400 + c for c in (*range(9), 11, 12, *range(14, 32))} | {
+    0x7F: 0x2421
+}
+
+
 def _esc(text: Any) -> str:
-    return _html.escape(str(text), quote=True)
+    """Text for the page: escaped, its control characters shown.
+
+    >>> _esc('<b>"a' + chr(0) + 'b"</b>') == '&lt;b&gt;&quot;a' + chr(0x2400) + 'b&quot;&lt;/b&gt;'
+    True
+    """
+    return _html.escape(str(text).translate(_CONTROLS), quote=True)
 
 
 def _count(x: int) -> _Num:
@@ -1250,6 +1264,14 @@ def _number(x: Any, digits: int = 0) -> _Num:
     if not np.isfinite(value):
         return _blank()
     return _Num(f"{value:z,.{digits}f}", value)
+
+
+def _amount(x: Any) -> _Num:
+    """A sum of money as :func:`_money` writes it: cents, or every digit of
+    amounts below a cent (``0.004`` is not ``0.00``); blank when missing."""
+    if x is None or not np.isfinite(float(x)):
+        return _blank()
+    return _Num(_money(x), float(x))
 
 
 def _share(x: Any) -> _Num:
@@ -1424,7 +1446,7 @@ def _summary_html(s: _Summary, lang: str, note: str = "") -> str:
             _count(int(rec["customers"])),
             _share(rec["customer_share"]),
             _number(rec["orders"], 0),
-            _number(rec["revenue"], 0),
+            _amount(rec["revenue"]),
             _share(rec["revenue_share"]),
             _number(rec["avg_order_value"], 2),
             _number(rec["recency_median"], 0),
@@ -1468,7 +1490,7 @@ def _inputs_html(parts: _Parts, lang: str) -> str:
     if q is not None:
         of = "order_" if q.orders else ""
         rows.append([t[of + "refunds"], _count(q.refunds)])
-        rows.append([t["refund_total"], _number(q.refund_total, 2)])
+        rows.append([t["refund_total"], _amount(q.refund_total)])
         zero_key = (
             "zeros_ignored" if settings.get("zero_amount") == "ignore" else "zeros"
         )
@@ -1566,14 +1588,22 @@ def _score_ranges(
     """
     import decimal
 
+    # every digit of any double (1e308 has 309) and its places: quantize in
+    # the default 28 digits fails from about 1e26
+    wide = decimal.Context(prec=1000)
+
     def num(x: float) -> str:  # no exponent, thousands separated
         exact = decimal.Decimal(np.format_float_positional(float(x), trim="-"))
         q = decimal.Decimal(1).scaleb(-places) if places is not None else None
-        if q is not None and exact != exact.quantize(q, decimal.ROUND_FLOOR):
+        if q is not None and exact != exact.quantize(
+            q, decimal.ROUND_FLOOR, context=wide
+        ):
             # not at the data's places: the next value of the data that
             # does not pass the edge (the operators > and >= read the same)
             exact = exact.quantize(
-                q, decimal.ROUND_FLOOR if better else decimal.ROUND_CEILING
+                q,
+                decimal.ROUND_FLOOR if better else decimal.ROUND_CEILING,
+                context=wide,
             )
         text = f"{exact:f}"
         whole, dot, frac = text.partition(".")
@@ -1894,7 +1924,7 @@ td.num, th.num { text-align: right; white-space: nowrap;
 thead th, thead th.num { background: var(--head); position: sticky; top: 0;
   z-index: 1; vertical-align: bottom; white-space: normal; min-width: 3.5em;
   word-break: keep-all; }
-tbody th { font-weight: 600; }
+tbody th { font-weight: 600; overflow-wrap: anywhere; }
 .summary tbody th, .playbook tbody th, .migration tbody th { min-width: 8em; }
 tfoot th, tfoot td { font-weight: 700; border-top: 2px solid var(--line); }
 th button { all: unset; cursor: pointer; display: inline-block; font: inherit;
@@ -2115,7 +2145,7 @@ def report(
         ``"en"`` or ``"zh"``: the language of the headings, table headers
         and notes; with rules that carry the language, the class names too.
     title
-        The page title (default: "Customer segmentation report").
+        The page title (default: "Customer segmentation report"); not blank.
     charts
         ``False`` leaves the charts out (a smaller, faster page).
     **segment_options
@@ -2152,6 +2182,11 @@ def report(
     if title is None:
         title = t["title"]
     title = v.text_param(title, "title")
+    if not title.strip():  # <title></title> is not a valid page
+        raise ThresholdError(
+            f"'title' must name the page: got {title!r}; leave it out for the "
+            "default title"
+        )
     if not isinstance(charts, bool):
         raise ThresholdError(f"'charts' must be True or False: got {charts!r}")
     customer = (
