@@ -15,7 +15,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from ._files import read_table, table_columns, write_table
+from ._files import read_checked, table_columns, write_table
 from .errors import CustsegWarning, InputError
 from .ownership import Assignment, assign_owners
 from .rules._model import spelled
@@ -140,13 +140,20 @@ def register(sub: Any) -> None:
 
 
 def _read(
-    path: str, sep: str | None, encoding: str | None, text: list[str]
+    path: str,
+    sep: str | None,
+    encoding: str | None,
+    text: list[str],
+    numbers: list[str],
 ) -> pd.DataFrame:
     """A table with its first column (the ids) and the *text* columns read
-    as text, exactly as written."""
+    as text, exactly as written, and its *numbers* checked as amounts are
+    (``1.000`` in a ';' file is refused, not read as 1)."""
     header = table_columns(path, sep, encoding)
     columns = [c for c in [*header[:1], *text] if c in header]
-    return read_table(path, sep=sep, encoding=encoding, text_columns=columns)
+    return read_checked(
+        path, numbers=numbers, sep=sep, encoding=encoding, text_columns=columns
+    )
 
 
 def _column(frame: pd.DataFrame, name: str, path: str, option: str) -> pd.Series:
@@ -382,7 +389,9 @@ def _cmd(args: argparse.Namespace) -> int:
 
     _check_output(args.output, [args.customers, args.staff])
     owner_col = args.owner
-    customers = _read(args.customers, args.sep, args.encoding, [owner_col or "owner"])
+    customers = _read(
+        args.customers, args.sep, args.encoding, [owner_col or "owner"], [args.value]
+    )
     if owner_col is None and "owner" in customers.columns:
         owner_col = "owner"
     if len(customers.columns) < 2:
@@ -422,7 +431,9 @@ def _cmd(args: argparse.Namespace) -> int:
         if owner_col is not None
         else None
     )
-    staff_frame = _read(args.staff, args.sep, args.encoding, [])
+    staff_frame = _read(
+        args.staff, args.sep, args.encoding, [], [args.capacity or "capacity"]
+    )
     cap_col = args.capacity
     if cap_col is None and "capacity" in staff_frame.columns:
         cap_col = "capacity"

@@ -18,7 +18,7 @@ import pandas as pd
 
 from ._cli_migrate import run_day
 from ._display import one_line
-from ._files import parse_date_column, parse_date_text, read_table, write_table
+from ._files import parse_date_column, parse_date_text, read_checked, write_table
 from .errors import CustsegWarning, InputError, ThresholdError
 from .playbook import (
     PLAYBOOK_NAMES,
@@ -380,8 +380,9 @@ def _cmd(args: argparse.Namespace) -> int:
     text = [args.customer]
     if args.class_column is not None:
         text.append(args.class_column)
-    df = read_table(
+    df = read_checked(
         args.customers,
+        numbers=[args.points] if args.points is not None else [],
         sep=args.sep,
         encoding=args.encoding,
         text_columns=text,

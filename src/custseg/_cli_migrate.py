@@ -524,7 +524,7 @@ def _report(column: str, tm: TransitionMatrix) -> str:
     return "\n".join(
         [
             # the share is of the customers in both runs: that count beside it
-            f"{column}: {tm.n:,d} customers ({both:,d} in both runs, {new:,d} new, "
+            f"{column}: {tm.n:,d} customer{'s' if tm.n != 1 else ''} ({both:,d} in both runs, {new:,d} new, "
             f"{gone:,d} gone); of the {both:,d} in both, {kept} in the same class",
             "",
             "customers",

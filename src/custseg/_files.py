@@ -30,7 +30,7 @@ import re
 import tempfile
 import unicodedata
 import zipfile
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Hashable, Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -976,6 +976,9 @@ def read_table(
         missing (the other columns keep pandas' missing markers). Names the
         file does not have are ignored. Parquet columns keep their
         stored types, except ``binary`` ones among these, decoded as UTF-8.
+        A pandas index saved in a Parquet file is read as the first columns
+        when its levels are named (``customers.to_parquet(...)`` of a frame
+        indexed by ``customer_id``), and left out when it is unnamed.
 
     Returns
     -------
@@ -1047,7 +1050,7 @@ def _read_table(
     columns = [text_columns] if isinstance(text_columns, str) else [*text_columns]
     try:
         _check_header(file, _parquet_names(file), "schema")
-        df = pd.read_parquet(file)
+        df = _index_as_columns(pd.read_parquet(file))
     except (MemoryError, InputError):
         raise
     except Exception as exc:  # pyarrow raises its own types for corrupt files
@@ -1062,10 +1065,75 @@ def _read_table(
     return df
 
 
+def read_checked(
+    path: str | os.PathLike[str],
+    *,
+    numbers: Iterable[Hashable],
+    sep: str | None = None,
+    encoding: str | None = None,
+    text_columns: str | Iterable[str] = (),
+    sep_fix: str | None = None,
+) -> pd.DataFrame:
+    """:func:`read_table` with the columns of *numbers* (amounts, points,
+    capacities) checked as ``custseg segment`` checks its amounts: a number
+    float64 would change (``0.99999999999999999``), ``1.500`` in a file not
+    separated by commas (a thousands separator or a decimal point?), a
+    decimal comma or a thousands separator is an
+    :class:`~custseg.errors.InputError`, never a silent reading. Names the
+    file does not have are ignored."""
+    checked = [c for c in numbers if isinstance(c, str)]
+    df = _read_table(
+        path,
+        sep=sep,
+        encoding=encoding,
+        text_columns=text_columns,
+        sep_fix=sep_fix,
+        exact_numbers=checked,
+    )
+    for name in checked:
+        if name in df.columns:
+            check_number_text(df[name], name)
+    return df
+
+
 def _parquet_names(path: Path) -> list[str]:
+    """The columns of a Parquet file as :func:`read_table` gives them: the
+    named levels of a pandas index saved with it first (``to_parquet`` of a
+    frame indexed by ``customer_id`` stores the ids there), then the other
+    columns; an unnamed index (row numbers) is no column."""
     import pyarrow.parquet as pq
 
-    return [str(n) for n in pq.read_schema(path).names]
+    schema = pq.read_schema(path)
+    stored, named = _parquet_index(schema)
+    return [*named, *(str(n) for n in schema.names if n not in stored)]
+
+
+def _parquet_index(schema: Any) -> tuple[set[str], list[str]]:
+    """The fields holding a pandas index saved in a Parquet *schema*, and
+    the names of its named levels, in order."""
+    try:
+        meta = schema.pandas_metadata or {}
+    except Exception:  # metadata written by something else: no index
+        return set(), []
+    fields = [c for c in meta.get("index_columns", ()) if isinstance(c, str)]
+    name_of = {
+        c.get("field_name"): c.get("name")
+        for c in meta.get("columns", ())
+        if isinstance(c, dict)
+    }
+    named = [str(name_of[f]) for f in fields if name_of.get(f) is not None]
+    return set(fields), named
+
+
+def _index_as_columns(df: pd.DataFrame) -> pd.DataFrame:
+    """*df* read from Parquet with the named levels of its index as its
+    first columns and the unnamed ones (row numbers) let go: a results file
+    saved with ``customers.to_parquet(...)`` keeps its ``customer_id``."""
+    if isinstance(df.index, pd.RangeIndex) and df.index.name is None:
+        return df
+    named = [n for n in df.index.names if n is not None]
+    out = df.reset_index(level=named) if named else df
+    return out.reset_index(drop=True)
 
 
 def _bytes_as_text(col: pd.Series, name: str, path: str) -> pd.Series:

@@ -1302,16 +1302,49 @@ class _StdoutError(Exception):
 
 
 def _emit(text: str, end: str = "\n") -> None:
-    """Print to stdout; a failed write becomes :class:`_StdoutError`."""
+    """Print to stdout; a failed write becomes :class:`_StdoutError`.
+
+    Where stdout is a file descriptor (POSIX), the bytes are written to it
+    directly until every one is taken: a write the system takes only part
+    of (a nearly full disk, a file-size limit) is written on, and fails
+    there, rather than left short by Python's buffered stdout, which lost
+    the rest of ``custseg presets NAME > file`` and exited 0."""
+    encoding = getattr(sys.stdout, "encoding", None) or "utf-8"
     try:
-        try:
-            print(text, end=end)
-        except UnicodeEncodeError:  # a terminal that cannot show some characters
-            encoding = getattr(sys.stdout, "encoding", None) or "utf-8"
-            shown = text.encode(encoding, "backslashreplace").decode(encoding)
-            print(shown, end=end)
+        data = (text + end).encode(encoding)
+    except UnicodeEncodeError:  # a terminal that cannot show some characters
+        data = (text + end).encode(encoding, "backslashreplace")
+    except LookupError:
+        data = (text + end).encode("utf-8")
+    fd = _stdout_fd()
+    try:
+        if fd is None:  # not a file (captured in tests): its own write
+            print(data.decode(encoding, "replace"), end="")
+            return
+        sys.stdout.flush()  # anything printed before, first
+        _write_all(fd, data)
     except OSError as exc:
         raise _StdoutError(exc) from None
+
+
+def _stdout_fd() -> int | None:
+    """The file descriptor of stdout on POSIX, or None (no real file)."""
+    if os.name != "posix":  # (Windows: its text mode writes \r\n)
+        return None
+    try:
+        return int(sys.stdout.fileno())
+    except (AttributeError, ValueError, OSError):  # io.UnsupportedOperation too
+        return None
+
+
+def _write_all(fd: int, data: bytes) -> None:
+    """Write every byte of *data* to *fd*, or raise ``OSError``."""
+    view = memoryview(data)
+    while view:
+        taken = os.write(fd, view)
+        if taken <= 0:
+            raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+        view = view[taken:]
 
 
 def _flush() -> None:

@@ -34,6 +34,7 @@ from ._files import (
     in_file,
     of_source,
     parse_date_column,
+    read_checked,
     read_table,
     table_columns,
     table_format,
@@ -468,17 +469,37 @@ def _survey_levels(name: str) -> tuple[str, ...]:
     return {"satisfaction": SATISFACTION, "referral": REFERRAL}.get(name, ())
 
 
+#: the advice of a file whose header looks separated by another character:
+#: the API reads by extension, read_table takes sep=
+_API_SEP_FIX = (
+    "read it with custseg.frame.read_table(path, sep=...) and pass the frame, "
+    "or save it with commas as .csv (tabs as .tsv), or name it .txt to have "
+    "its separator sniffed"
+)
+
+
 def read_transactions(
     path: str | os.PathLike[str],
     customer: Hashable,
     order: Hashable | None,
     encoding: str | None,
+    numbers: Iterable[Hashable] = (),
 ) -> pd.DataFrame:
     """A transactions file as a frame, its ids as written (``"00017"`` and
     ``"17"`` two customers, ``"0042"`` and ``"42"`` two orders): the
-    customer and order columns read as text."""
+    customer and order columns read as text. The columns of *numbers* (the
+    amount, or the quantity and price) are checked as the command line
+    checks them: numbers float64 would change (``0.99999999999999999``),
+    ``1.500`` in a file not separated by commas (thousands or a decimal
+    point?), decimal commas and thousands separators are refused."""
     text = tuple(c for c in (customer, order) if isinstance(c, str))
-    return read_table(path, encoding=encoding, text_columns=text)
+    return read_checked(
+        path,
+        numbers=numbers,
+        encoding=encoding,
+        text_columns=text,
+        sep_fix=_API_SEP_FIX,
+    )
 
 
 def dropped_customers(ids: Any, customers: pd.Index) -> int:
@@ -1551,7 +1572,13 @@ def _segment(
     result's ``diagnostics`` only (:func:`segment_frame`; no warning filter
     is changed, which several threads would leave behind)."""
     if isinstance(transactions, str | os.PathLike):
-        transactions = read_transactions(transactions, customer, order, encoding)
+        transactions = read_transactions(
+            transactions,
+            customer,
+            order,
+            encoding,
+            (amount,) if quantity is None and price is None else (quantity, price),
+        )
     tx, amounts = with_line_amounts(
         transactions,
         amount,
