@@ -256,3 +256,137 @@ def test_short_write_to_stdout_is_an_error(tmp_path, argv):
     ).stdout
     assert len(whole) > 1024
     assert whole.startswith(target.read_bytes())
+
+
+# --------------------------------------------------------------------------
+# two stray quote marks: the rows between them vanished into one note
+
+
+@_SETTINGS
+@given(
+    n=st.integers(3, 8),
+    data=st.data(),
+    sep=st.sampled_from([",", ";", "\t"]),
+)
+def test_rows_between_two_stray_quotes_are_refused(tmp_path_factory, n, data, sep):
+    """A note opened with a quote on one row and closed on a later one is a
+    valid CSV field holding the rows between: an error naming the row, not
+    fewer customers. A quoted note of several lines that are not rows (an
+    address) is read, every row kept."""
+    d = tmp_path_factory.mktemp("quotes")
+    rows = [[f"c{i}", f"2024-01-0{i % 9 + 1}", str(i + 1), "ok"] for i in range(n)]
+    first = data.draw(st.integers(0, n - 2))
+    last = data.draw(st.integers(first + 1, n - 1))
+    bad = [list(r) for r in rows]
+    bad[first][3] = '"Gold member'
+    bad[last][3] = 'VIP"'
+    ext = {",": "csv", ";": "txt", "\t": "tsv"}[sep]
+
+    def write(name, table):
+        path = d / f"{name}.{ext}"
+        lines = [sep.join(["customer_id", "date", "amount", "note"])]
+        lines += [sep.join(r) for r in table]
+        path.write_text("\n".join(lines) + "\n")
+        return path
+
+    with pytest.raises(InputError, match=r"two stray quote marks would swallow"):
+        read_table(write("bad", bad))
+    fine = [list(r) for r in rows]
+    fine[first][3] = (
+        f'"12 Main St\nApt 4{sep} Springfield\nnear{sep} the{sep} old{sep} park"'
+    )
+    got = read_table(write("fine", fine), text_columns="customer_id")
+    assert got["customer_id"].tolist() == [r[0] for r in rows]
+
+
+# --------------------------------------------------------------------------
+# a file that is something else under a text name
+
+
+def _parquet_bytes() -> bytes:
+    buf = io.BytesIO()
+    pd.DataFrame(
+        {"customer_id": ["a"], "date": ["2024-01-01"], "amount": [1.0]}
+    ).to_parquet(buf)
+    return buf.getvalue()
+
+
+def _zip_bytes() -> bytes:
+    import zipfile
+
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w") as z:
+        z.writestr("xl/workbook.xml", "<workbook/>")
+    return buf.getvalue()
+
+
+_TEXT = b"customer_id,date,amount\na,2024-01-01,1\n"
+
+
+@pytest.mark.parametrize(
+    ("make", "said"),
+    [
+        (_parquet_bytes, "it is a Parquet file"),
+        (_zip_bytes, "it is a ZIP archive"),
+        (lambda: b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(64), "old Excel .xls"),
+        (lambda: __import__("gzip").compress(_TEXT), "it is gzip-compressed"),
+        (lambda: __import__("bz2").compress(_TEXT), "it is bzip2-compressed"),
+        (lambda: __import__("lzma").compress(_TEXT), "it is xz-compressed"),
+    ],
+)
+@pytest.mark.parametrize("ext", ["csv", "tsv", "txt"])
+def test_a_binary_file_named_as_text_says_what_it_is(tmp_path, make, said, ext):
+    """A Parquet file or a workbook named ``.csv`` was an encoding error
+    (advising gb18030 or latin-1) or a field count; a compressed file
+    without its ending the same."""
+    path = tmp_path / f"tx.{ext}"
+    path.write_bytes(make())
+    with pytest.raises(InputError, match=said):
+        read_table(path)
+
+
+def test_text_that_starts_like_nothing_binary_is_read(tmp_path):
+    """Headers that share a first letter with a magic number are text."""
+    path = tmp_path / "tx.csv"
+    path.write_text("PAR,BZh,PK\n1,2,3\n")
+    assert list(read_table(path).columns) == ["PAR", "BZh", "PK"]
+
+
+# --------------------------------------------------------------------------
+# a write-protected output file
+
+
+def test_write_protected_output_is_refused(tmp_path, monkeypatch):
+    """``--output`` onto a file the user may not write (``chmod 444``)
+    replaced it through the atomic rename, where ``>`` and ``cp`` refuse."""
+    from custseg import _files
+
+    target = tmp_path / "result.csv"
+    target.write_text("keep me\n")
+    real = os.access
+
+    def access(path, mode, *args, **kwargs):
+        if Path(path) == target and mode & os.W_OK:
+            return False  # as for a user without permission (root has it)
+        return real(path, mode, *args, **kwargs)
+
+    monkeypatch.setattr(_files.os, "access", access)
+    table = pd.DataFrame({"x": [1]})
+    with pytest.raises(InputError, match="the file is write-protected"):
+        _files.write_atomic(target, _files.table_writer(table, target))
+    assert target.read_text() == "keep me\n"
+
+
+@pytest.mark.skipif(
+    os.name != "posix" or os.geteuid() == 0, reason="root may write any file"
+)
+def test_write_protected_output_is_refused_for_real(tmp_path):
+    from custseg import _files
+
+    target = tmp_path / "result.csv"
+    target.write_text("keep me\n")
+    target.chmod(0o444)
+    with pytest.raises(InputError, match="the file is write-protected"):
+        _files.write_atomic(
+            target, _files.table_writer(pd.DataFrame({"x": [1]}), target)
+        )

@@ -211,10 +211,9 @@ def test_a_stray_quote_never_loses_rows(
     """Transactions (or customer records) with a note column: quoted notes
     (separators, line breaks, doubled quotes) are read with every row; a
     note with a stray quote mark is refused or harmless (text after a
-    closing quote on the same line), never swallowing rows. Not detected
-    (valid CSV, so no error): a stray quote that pairs with a later quote
-    mark into a field closed right before a line break (two stray ``"``, or
-    one before a quoted note starting with a line break)."""
+    closing quote on the same line), never swallowing rows. Two stray
+    quotes that pair into one valid field are refused when a line inside
+    reads as a row (tests/test_audit15_files.py); not detected otherwise."""
     for at, note in stray:
         notes[at % len(notes)] = note
     bad = bool(stray)

@@ -123,6 +123,42 @@ def _compression(path: Path) -> Any:
     return method
 
 
+#: the first bytes of files that are no text table, what they are, and the fix
+_MAGIC = (
+    (b"PAR1", "a Parquet file", "name it .parquet"),
+    (
+        b"PK\x03\x04",
+        "a ZIP archive (an Excel .xlsx workbook is one)",
+        "export the sheet as CSV (Excel: Save As, CSV UTF-8), or name a zipped "
+        "CSV file .csv.zip",
+    ),
+    (
+        b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1",
+        "an old Excel .xls workbook",
+        "export the sheet as CSV (Excel: Save As, CSV UTF-8)",
+    ),
+    (b"\x1f\x8b", "gzip-compressed", "name it .csv.gz (or .tsv.gz, .txt.gz)"),
+    (b"BZh", "bzip2-compressed", "name it .csv.bz2 (or .tsv.bz2, .txt.bz2)"),
+    (b"\xfd7zXZ\x00", "xz-compressed", "name it .csv.xz (or .tsv.xz, .txt.xz)"),
+)
+
+
+def _check_not_binary(path: Path, fmt: str) -> None:
+    """Refuse a file named as text that is something else by its first
+    bytes (a Parquet file or an Excel workbook named ``.csv``, a compressed
+    file without its ending), saying what it is: read as text, it would be
+    an encoding error or a field count, with advice that does not help."""
+    with _open_binary(path) as f:
+        head = f.read(8)
+    for magic, what, fix in _MAGIC:
+        if head.startswith(magic) and not (
+            magic == b"BZh" and not head[3:4].isdigit()  # "BZh" as text
+        ):
+            raise InputError(
+                str(path), f"cannot be read as {fmt}: it is {what}", fix=fix
+            )
+
+
 def _open_binary(path: Path) -> Any:
     """The (decompressed) bytes of a text table."""
     method = _COMPRESSION.get(path.suffix.lower())
@@ -468,8 +504,18 @@ def _check_quotes(path: Path, fmt: str, n_rows: int, common: dict[str, Any]) -> 
         # spaces after a separator skipped, as pandas is asked to
         reader = csv.reader(t, delimiter=sep, strict=True, skipinitialspace=True)
         start = 1
+        width = 0
+        numeric: list[bool] = []  # per column: every value a number
+        spans: list[tuple[int, int, list[str]]] = []  # rows over several lines
         try:
-            for _ in reader:
+            for row in reader:
+                if not width:  # the header
+                    width, numeric = len(row), [True] * len(row)
+                else:
+                    for j, cell in enumerate(row[:width]):
+                        numeric[j] = numeric[j] and _is_number_text(cell)
+                    if any("\n" in cell for cell in row):
+                        spans.append((start, reader.line_num, row))
                 start = reader.line_num + 1
         except csv.Error as exc:
             raise InputError(
@@ -481,6 +527,57 @@ def _check_quotes(path: Path, fmt: str, n_rows: int, common: dict[str, Any]) -> 
                 fix="remove the stray quote mark, or quote the whole field and "
                 'double the quote marks inside it ("say ""hi"" later")',
             ) from None
+    for first, _, row in spans:
+        _check_swallowed(path, fmt, row, first, numeric, sep)
+
+
+def _is_number_text(cell: str) -> bool:
+    """Whether a CSV cell is empty or a plain number (``12``, ``-3.5``)."""
+    text = cell.strip()
+    if not text:
+        return True
+    try:
+        float(text)
+    except ValueError:
+        return False
+    return True
+
+
+def _check_swallowed(
+    path: Path, fmt: str, row: list[str], start: int, numeric: list[bool], sep: str
+) -> None:
+    """Refuse a quoted field of *row* (starting on line *start*) that spans
+    lines one of which reads as a row of the file: as many fields as the
+    header, a number in each column of numbers (*numeric*: the columns whose
+    every other value is a number, at least one of them filled). A
+    ``"Gold member`` opened in a note and closed rows later by another
+    stray quote is valid CSV, but the rows between would vanish into one
+    note; notes of several lines (an address) have no such line."""
+    width = len(numeric)
+    if not any(numeric):
+        return
+    for i, field in enumerate(row):
+        if "\n" not in field:
+            continue
+        for k, line in enumerate(field.split("\n")[1:], start=1):
+            parts = line.rstrip("\r").split(sep)
+            if len(parts) != width or not parts[0].strip():
+                continue
+            numbers = [parts[j] for j in range(width) if numeric[j]]
+            if not all(map(_is_number_text, numbers)) or not any(
+                x.strip() for x in numbers
+            ):
+                continue
+            raise InputError(
+                str(path),
+                f"cannot be read as {fmt}: the row that starts on line {start} "
+                f"has a quoted field (field {i + 1}) over "
+                f"{field.count(chr(10)) + 1} lines, and its line {k + 1} (line "
+                f"{start + k} of the file) reads as a row of the file: two stray "
+                "quote marks would swallow the rows between them",
+                fix="remove the stray quote marks, or quote the whole field and "
+                'double the quote marks inside it ("say ""hi"" later")',
+            )
 
 
 def _field_count_error(path: Path, fmt: str, exc: BaseException) -> InputError | None:
@@ -1044,6 +1141,7 @@ def _read_table(
                 fix="it needs a header line (customer_id,date,amount) and one "
                 "line per transaction",
             )
+        _check_not_binary(file, fmt)
         columns = [text_columns] if isinstance(text_columns, str) else [*text_columns]
         return _read_text(file, fmt, sep, enc, columns, sep_fix, [*exact_numbers])
     _need_pyarrow()
@@ -2265,7 +2363,8 @@ def output_target(path: str | os.PathLike[str]) -> Path:
     as ``cp`` and shell redirection do (its target gets the new contents, the
     link stays); a path that exists but is not a regular file (a device such
     as ``/dev/null``, a FIFO) is refused, since the atomic replace would
-    replace it."""
+    replace it; so is a file the user may not write (``chmod 444``), which
+    the replace would replace as well."""
     target = Path(path)
     if os.path.islink(target):
         target = Path(os.path.realpath(target))
@@ -2275,6 +2374,14 @@ def output_target(path: str | os.PathLike[str]) -> Path:
             str(path),
             f"cannot be written: it is not a regular file{shown}",
             fix="write to a file",
+        )
+    if os.path.isfile(target) and not os.access(target, os.W_OK):
+        # the atomic replace needs only the folder's permission: a file the
+        # user protected would be replaced where `>` or `cp` are refused
+        raise InputError(
+            str(path),
+            "cannot be written: the file is write-protected",
+            fix="make it writable (chmod u+w) or write to another path",
         )
     return target
 
