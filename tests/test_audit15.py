@@ -300,3 +300,54 @@ def test_score_chart_fits_a_page(bins):
         if step > 1
         else ticks == list(range(1, bins + 1))
     )
+
+
+# --------------------------------------------------------------------------
+# custseg.testing.assert_monotone: thresholds behind arithmetic
+
+
+_AVG_RULES = """
+format = 1
+[fields]
+monetary = {{ type = "number", min = 0 }}
+frequency = {{ type = "integer", min = 1 }}
+[derived]
+avg = "monetary / frequency"
+[segments.tier]
+default = "ordinary"
+rules = [
+  {{ label = "key", when = "avg >= {low} and avg < {high}" }},
+  {{ label = "member", when = "avg >= 100" }},
+]
+"""
+
+
+@_SETTINGS
+@given(
+    frequency=st.integers(1, 500),
+    low=st.sampled_from([1000, 1500, 2000]),
+    ratio=st.sampled_from([2, 5, 10, 1000]),
+    where=st.floats(0.0, 0.99),
+)
+def test_assert_monotone_finds_thresholds_behind_arithmetic(
+    frequency, low, ratio, where
+):
+    """'key' for an average spend between *low* and *high*, 'member' above:
+    raising monetary moves a key customer down at ``high x frequency``,
+    wherever that is (the check raised only to the rules' constants and to
+    twice the value, and passed)."""
+    from custseg import rules
+    from custseg.testing import assert_monotone
+
+    high = low * ratio
+    rs = rules.loads(_AVG_RULES.format(low=low, high=high))
+    monetary = frequency * (low + where * (high - low))
+    data = {"monetary": [monetary], "frequency": [frequency]}
+    assert rs.evaluate(data)["tier"].to_numpy().tolist() == ["key"]
+    with pytest.raises(AssertionError, match="moves row 0 down in 'tier'"):
+        assert_monotone(rs, data, "tier", "monetary", ["ordinary", "member", "key"])
+    # without the upper bound the tiers are monotone: no failure
+    monotone = rules.loads(
+        _AVG_RULES.format(low=low, high="inf").replace("and avg < inf", "")
+    )
+    assert_monotone(monotone, data, "tier", "monetary", ["ordinary", "member", "key"])

@@ -805,9 +805,15 @@ def assert_monotone(
     """Raising *field*, the others fixed, never moves a row down in *order*.
 
     Each row is evaluated as given and again with *field* raised: to every
-    larger value of :func:`boundary_values`, by each step of *increase*
-    (when given), and past them all, to ``x + max(|x|, 1)`` (twice a
-    positive value), which also reaches thresholds hidden behind arithmetic.
+    larger value of :func:`boundary_values` and of the values conditions
+    with arithmetic compare with (``monetary / frequency >= 5000``: 5000,
+    the products and quotients of such numbers), by each step of *increase*
+    (when given), to ``x + max(|x|, 1)`` (twice a positive value), and up a
+    ladder from the row's own value: ``x`` times 4, 8, ... 2**40 (positive
+    values) and ``x`` plus 1, 10, ... 1e15. A threshold behind arithmetic
+    on another field of the row (``5000 x frequency``) is passed on the
+    way up; a band narrower than one step of the ladder may be stepped
+    over, so give such steps with *increase*.
     A raised value is never outside the field's domain: a row whose raise
     would pass the field's ``max`` is not raised, and an ``integer`` field
     is raised to whole numbers (up: a step of 0.5 turns 2 into 3). A row
@@ -891,11 +897,18 @@ def assert_monotone(
     base_labels = before[output].to_numpy()
     values = pd.to_numeric(frame[field], errors="coerce").to_numpy(dtype=np.float64)
     known = ~np.isnan(values)
-    targets = sorted({float(x) for x in boundary_values(rs)[field] if x is not None})
+    targets = {float(x) for x in boundary_values(rs)[field] if x is not None}
+    # the values conditions with arithmetic compare with (``monetary /
+    # frequency >= 5000``: 5000, its products and quotients), then a ladder
+    # up from each row's own value: a threshold behind arithmetic on another
+    # field of the row (5000 x the row's frequency) is passed on the way
+    targets |= {float(x) for x in _arithmetic_values(rs).get(field, ())}
     candidates = (
-        [("to", t) for t in targets]
+        [("to", t) for t in sorted(targets)]
         + [("by", float(s)) for s in steps]
         + [("past", 0.0)]
+        + [("times", 2.0**k) for k in range(2, _LADDER_DOUBLINGS + 1)]
+        + [("by", 10.0**k) for k in range(_LADDER_POWERS + 1)]
     )
     trials: list[tuple[np.ndarray, np.ndarray]] = []  # (rows raised, new values)
     for how, amount in candidates:
@@ -904,6 +917,8 @@ def assert_monotone(
                 raised = np.where(values < amount, amount, np.nan)
             elif how == "by":
                 raised = values + amount
+            elif how == "times":  # the ladder of positive values
+                raised = np.where(values > 0, values * amount, np.nan)
             else:
                 raised = values + np.maximum(np.abs(values), 1.0)
             if integer:
@@ -969,6 +984,11 @@ def assert_monotone(
 
 #: rows of the frame of stacked trials ``assert_monotone`` evaluates at once
 _STACK_ROWS = 100_000
+
+#: ``assert_monotone``'s ladder: each positive value times 4, 8, ... 2**40,
+#: and each value plus 1, 10, ... 1e15
+_LADDER_DOUBLINGS = 40
+_LADDER_POWERS = 15
 
 
 def _row_wise(rs: RuleSet) -> bool:
