@@ -351,3 +351,20 @@ def test_assert_monotone_finds_thresholds_behind_arithmetic(
         _AVG_RULES.format(low=low, high="inf").replace("and avg < inf", "")
     )
     assert_monotone(monotone, data, "tier", "monetary", ["ordinary", "member", "key"])
+
+
+@_SETTINGS
+@given(
+    values=st.lists(
+        st.one_of(st.just(float("nan")), st.floats(0.5, 1e6)), min_size=0, max_size=12
+    )
+)
+def test_abc_unknown_labels_every_missing_row(values):
+    """``abc_classes(nan="unknown")``: a missing value is unknown, and a
+    column of only missing values is unknown throughout (it raised "no
+    positive value": every row must get a label)."""
+    import math
+
+    got = custseg.abc_classes(values, nan="unknown").to_numpy().tolist()
+    assert len(got) == len(values)
+    assert [g == "unknown" for g in got] == [math.isnan(x) for x in values]

@@ -281,7 +281,8 @@ def abc_classes(
         its side; see :class:`AbcEdges`).
     nan
         ``"raise"`` (default) or ``"unknown"``: NaN values get the label
-        ``"unknown"`` (listed after C).
+        ``"unknown"`` (listed after C); when every value is NaN (and no
+        *edges* are given), every row is unknown, nothing being known to fit.
 
     Returns
     -------
@@ -305,6 +306,15 @@ def abc_classes(
             f"'cutoffs' must be a pair (a, b) of shares: got {v.describe(cutoffs)}"
         )
     arr = _values(values, nan)
+    if edges is None and nan == "unknown" and np.isnan(arr.astype(np.float64)).all():
+        # nothing known, nothing to fit: every row has its label, unknown
+        return Labels(
+            np.full(len(arr), 3, dtype=np.int8),
+            (*ABC_NAMES, UNKNOWN),
+            ordered=True,
+            index=common_index(values=values),
+            name="abc",
+        )
     if edges is None:
         arr = arr.astype(np.float64, copy=False)
         if cutoffs is None:
