@@ -506,9 +506,11 @@ class TestBoundedWork:
     @pytest.mark.parametrize(
         "condition",
         [
-            "s > " + " * ".join(["1e15"] * 22),
-            "s < -(" + " * ".join(["1e15"] * 22) + ")",
-            "y > " + " * ".join(["1e15"] * 22) + " - " + " * ".join(["1e15"] * 22),
+            # (a product past 1e15 is refused: a `limit` error, see
+            # test_audit15_rules.py; division by zero gives inf and nan)
+            "s > 1 / 0",
+            "s < -(1 / 0)",
+            "y > 1 / 0 - 1 / 0",
             "s > 0 / 0",
             "s in (0 / 0, 1)",
         ],

@@ -152,6 +152,11 @@ class _Names:
     def pick(self, items: list[str], slot: int) -> str:
         return items[slot % len(items)]
 
+    def named(self, text: str) -> bool:
+        """Whether the number *text* reads a field or derived value."""
+        words = set(re.findall(r"\w+", text))
+        return bool(words & {*self.numbers, *self.derived_numbers})
+
     def constant(self, k: int) -> str:
         return [*(str(c) for c in CONSTANTS), "p_half", "p_three"][k]
 
@@ -164,7 +169,13 @@ class _Names:
         if not self.arithmetic:  # keep the first operand only
             return self.number(tree[2] if kind == "bin" else tree[1])
         if kind == "bin":
-            return f"({self.number(tree[2])} {tree[1]} {self.number(tree[3])})"
+            left, right = self.number(tree[2]), self.number(tree[3])
+            op = tree[1]
+            if op == "/" and not self.named(left) and not self.named(right):
+                # a constant quotient such as 2.5 / 3 is refused (float64
+                # does not hold 5/6); products of these constants are exact
+                op = "*"
+            return f"({left} {op} {right})"
         return f"-{self.number(tree[1])}"
 
     def condition(self, tree: tuple[Any, ...]) -> str:

@@ -1374,10 +1374,12 @@ def _quiet_stdout() -> None:
 
 
 def _one_line(d: Diagnostic) -> str:
-    if d.source_line:
+    if d.path.startswith("<"):  # "<preset>", "<argument>": no file to point at
+        where = ""
+    elif d.line:  # (a file that is not a rules file: its place, no line shown)
         where = f"{d.path}:{d.line}:{d.column}: "
-    else:  # "<preset>", "<argument>": no file to point at
-        where = "" if d.path.startswith("<") else f"{d.path}: "
+    else:
+        where = f"{d.path}: "
     text = where + d.message + (f": {d.hint}" if d.hint else "")
     return " ".join(text.splitlines())
 

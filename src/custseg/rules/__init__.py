@@ -350,7 +350,9 @@ def _resolve(
     texts = {} if texts is None else texts
     doc, diags = parse_toml(source)
     sources = {source.path: source}
-    blocking = any(d.severity == "error" for d in diags)
+    # errors of a parsed document (numbers float64 does not hold) do not
+    # block: the rest of the file is checked too
+    blocking = doc is None
     if doc is None:
         return None, {}, diags, sources, True
     parent_name = doc.get("extends")

@@ -27,7 +27,8 @@ import numpy as np
 from ..errors import Diagnostic
 from ._expr import BOOL, _truth
 from ._frozen import FrozenMap, frozen_map, name_maps
-from ._source import Source, echo
+from ._source import _HEADER as _ANY_HEADER
+from ._source import Source, _split_dotted, _unquote, echo
 
 if TYPE_CHECKING:
     from ._model import RuleSet
@@ -35,7 +36,11 @@ if TYPE_CHECKING:
 __all__ = ["Example", "ExampleOutcome", "parse_examples", "run_examples"]
 
 EXAMPLE_KEYS = ("given", "expect", "note")
-_HEADER = re.compile(r"^[ \t]*\[\[[ \t]*examples[ \t]*\]\][ \t]*(#.*)?$")
+# a key and its "=": bare, or quoted (escapes decoded by _unquote), not
+# the second part of a dotted key nor a word inside a quoted string
+_KEY_TOKEN = re.compile(
+    r"""(?<![\w."'\\])("(?:[^"\\\n]|\\.)*"|'[^'\n]*'|[\w\-]+)\s*="""
+)
 
 
 @attrs.frozen
@@ -127,8 +132,29 @@ def _show(value: Any) -> str:
 
 
 def _headers(source: Source) -> list[int]:
-    """1-based lines of the ``[[examples]]`` headers, in order."""
-    return [i + 1 for i, line in enumerate(source.lines) if _HEADER.match(line)]
+    """1-based lines of the ``[[examples]]`` headers, in order: also with
+    CRLF line ends, a comment, or the name quoted (``[["examples"]]``)."""
+    out = []
+    for i, line in enumerate(source.lines):
+        if not line.lstrip(" \t").startswith("[["):
+            continue
+        m = _ANY_HEADER.match(line)
+        if m is not None and _split_dotted(m.group(1).strip()) == ("examples",):
+            out.append(i + 1)
+    return out
+
+
+def _find_key(text: str, key: str, pos: int = 0, *, at: bool = False) -> Any:
+    """The first ``key =`` in *text* from *pos* (with *at*, only one that
+    starts there), the key bare or quoted as TOML allows (``"given"``,
+    ``'given'``, ``"giv\\u0065n"``); None when there is none."""
+    if at:
+        m = _KEY_TOKEN.match(text, pos)
+        return m if m is not None and _unquote(m.group(1)) == key else None
+    for m in _KEY_TOKEN.finditer(text, pos):
+        if _unquote(m.group(1)) == key:
+            return m
+    return None
 
 
 def _key_in(
@@ -139,16 +165,12 @@ def _key_in(
     ``within = { key = ... }``, ``within.key = ...`` or under
     ``[examples.within]``, so an ``expect`` key named like a ``given`` one is
     found where it is written. Else the first ``key =`` of the lines."""
-    pattern = re.compile(r'(?<![\w."\'])("?)' + re.escape(key) + r"\1\s*=")
     stop = min(end, len(source.lines) + 1)
     if within is not None:
-        table = re.compile(r"(?<![\w.\"'])" + re.escape(within) + r"\s*=\s*\{")
+        name = r"(?<![\w.\"'])([\"']?)" + re.escape(within) + r"\1"
+        table = re.compile(name + r"\s*=\s*\{")
         dotted = re.compile(
-            r"(?<![\w.\"'])"
-            + re.escape(within)
-            + r'\s*\.\s*("?)'
-            + re.escape(key)
-            + r"\1\s*="
+            name + r"""\s*\.\s*("(?:[^"\\\n]|\\.)*"|'[^'\n]*'|[\w\-]+)\s*="""
         )
         header = re.compile(r"\s*\[\s*examples\s*\.\s*" + re.escape(within) + r"\s*\]")
         under = False  # inside [examples.within]
@@ -158,15 +180,19 @@ def _key_in(
                 under = header.match(text) is not None
                 continue
             opened = table.search(text)
-            m = pattern.search(text, opened.end()) if opened else dotted.search(text)
+            m = _find_key(text, key, opened.end()) if opened else None
+            if m is None and not opened:
+                d = dotted.search(text)
+                m = d if d is not None and _unquote(d.group(2)) == key else None
             if m is None and under:
-                m = pattern.match(text, len(text) - len(text.lstrip()))
+                m = _find_key(text, key, len(text) - len(text.lstrip()), at=True)
             if m:
-                return line, m.start() + 1, m.end() + 1
+                start_col = m.start(m.lastindex or 0) + 1
+                return line, start_col, m.end() + 1
     for line in range(start, stop):
-        m = pattern.search(source.line_text(line))
+        m = _find_key(source.line_text(line), key)
         if m:
-            return line, m.start() + 1, m.end() + 1
+            return line, m.start(1) + 1, m.end() + 1
     return start, 1, len(source.line_text(start).rstrip()) + 1
 
 

@@ -19,6 +19,7 @@ from __future__ import annotations
 import ast
 import decimal
 import difflib
+import fractions
 import io
 import itertools
 import math
@@ -51,6 +52,106 @@ MAX_DEPTH = 40
 MAX_TUPLE = 256
 MAX_STRING = 200
 MAX_NUMBER = 1e15
+
+
+# the fix for a number float64 does not hold as written
+DIGITS_HINT = (
+    "write at most 15 significant digits (float64 holds every such decimal "
+    "exactly as written), or the number it would be read as, if that is meant"
+)
+
+
+def read_as(written: str, value: float) -> str | None:
+    """The decimal the float *value*, read from the number literal *written*,
+    prints as, when that is not the number written; else None.
+
+    A number is compared as the decimal it prints as (``0.1`` is 0.1, and
+    ``Decimal("0.1")`` in the data is equal to it), so a literal with more
+    digits than float64 holds would be compared as another number:
+    ``0.30000000000000000001`` as 0.3, below which ``Decimal("0.3")`` is
+    not. Such literals are refused, not rounded silently.
+
+    >>> read_as("0.1", 0.1) is None, read_as("1_000.50", 1000.5) is None
+    (True, True)
+    >>> read_as("0.30000000000000000001", 0.30000000000000000001)
+    '0.3'
+    >>> read_as("1e-400", 0.0)
+    '0.0'
+    """
+    if not math.isfinite(value):
+        return None  # refused as not finite, or a documented inf / nan
+    try:
+        exact = decimal.Decimal(written.replace("_", ""))
+    except decimal.InvalidOperation:  # pragma: no cover - tomllib / ast forms
+        return None
+    shown = repr(float(value))
+    return None if decimal.Decimal(shown) == exact else shown
+
+
+def inexact_message(written: str, value: float) -> str:
+    """The message for a literal :func:`read_as` refuses."""
+    shown = f"{written[:30]}..." if len(written) > 30 else written
+    return (
+        f"the number {shown} has more digits than float64 holds: it would be "
+        f"compared as {read_as(written, value)}"
+    )
+
+
+def _folded(
+    op: type[ast.operator], a: float, b: float, result: float, what: str
+) -> tuple[str, str] | None:
+    """Why the constant *what*, *a* op *b* computed as *result*, is refused
+    (message and hint), or None.
+
+    The operands are read as the decimals they print as; the result obeys
+    the limits of a number written in the file: at most :data:`MAX_NUMBER`
+    in size, and the decimal float64 prints it as is the exact result
+    (``0.1 + 0.2`` is 0.30000000000000004 in float64, not 0.3, and
+    ``9007199254740 * 1000 + 993`` is 2**53 + 1, beyond float64's integers).
+    Division by zero and a non-finite operand keep float64's inf and nan.
+
+    >>> _folded(ast.Add, 0.1, 0.2, 0.1 + 0.2, "0.1 + 0.2")[0]
+    '0.1 + 0.2 is 0.3 exactly, but float64 computes 0.30000000000000004'
+    >>> _folded(ast.Mult, 1e15, 10.0, 1e16, "1e15 * 10")[0]
+    '1e15 * 10 is 10000000000000000: too large'
+    >>> _folded(ast.Div, 1.0, 0.0, math.inf, "1 / 0") is None
+    True
+    """
+    if not (math.isfinite(a) and math.isfinite(b)):
+        return None
+    if op is ast.Div and b == 0:
+        return None
+    x = fractions.Fraction(decimal.Decimal(repr(a)))
+    y = fractions.Fraction(decimal.Decimal(repr(b)))
+    if op is ast.Add:
+        exact = x + y
+    elif op is ast.Sub:
+        exact = x - y
+    elif op is ast.Mult:
+        exact = x * y
+    else:
+        exact = x / y
+    what = what if len(what) <= 40 else what[:37] + "..."
+    if abs(exact) > MAX_NUMBER or not math.isfinite(result):
+        if exact.denominator == 1 and abs(exact) < 10**30:
+            big = str(exact.numerator)
+        else:
+            big = f"{float(exact):g}" if abs(exact) < 10**300 else "beyond 1e300"
+        return (
+            f"{what} is {big}: too large",
+            f"numbers must be finite and at most {MAX_NUMBER:g}, computed "
+            "ones too (larger numbers are not exact)",
+        )
+    if fractions.Fraction(decimal.Decimal(repr(result))) != exact:
+        if exact.denominator == 1 or 10**30 % exact.denominator == 0:
+            shown = str(decimal.Decimal(exact.numerator) / exact.denominator)
+        else:
+            shown = f"{exact.numerator}/{exact.denominator}"
+        return (
+            f"{what} is {shown} exactly, but float64 computes {result!r}",
+            "write the constant as one number of at most 15 significant digits",
+        )
+    return None
 
 
 @attrs.frozen
@@ -837,6 +938,15 @@ class _Checker:
         if left.const is not None and right.const is not None:
             with np.errstate(all="ignore"):
                 const = float(ufunc(left.const, right.const, dtype=np.float64))
+            refused = _folded(
+                type(node.op),
+                float(left.const),
+                float(right.const),
+                const,
+                ast.get_source_segment(self.text, node) or ast.unparse(node),
+            )
+            if refused is not None:
+                raise self.fail(node, "limit", *refused)
             return _Node(NUMBER, lambda env: const, const, math.isnan(const))
 
         def fn(env: Env) -> Any:
@@ -887,6 +997,13 @@ class _Checker:
                     f"number {shown} is too large",
                     f"numbers must be finite and at most {MAX_NUMBER:g}",
                 )
+            if isinstance(value, float):
+                line, start, end = _span(node, self.lines)
+                written = self.lines[line - 1][start:end]
+                if read_as(written, value) is not None:
+                    raise self.fail(
+                        node, "limit", inexact_message(written, value), DIGITS_HINT
+                    )
             return _Node(NUMBER, lambda env: value, value, False)
         if isinstance(value, str):
             if len(value) > MAX_STRING:

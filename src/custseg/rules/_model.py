@@ -30,6 +30,7 @@ from ..summary import CustomerFacts
 from ._examples import Example, ExampleOutcome, parse_examples, run_examples
 from ._expr import (
     BOOL,
+    DIGITS_HINT,
     FUNCTIONS,
     MAX_NUMBER,
     NUMBER,
@@ -42,9 +43,11 @@ from ._expr import (
     Type,
     category,
     check_expr,
+    inexact_message,
+    read_as,
 )
 from ._frozen import FrozenMap, frozen_map, frozen_nested, name_maps
-from ._source import Located, Source, echo, nesting_problems
+from ._source import Located, Source, echo, locate_numbers, nesting_problems
 
 __all__ = ["RuleSet", "RulesResult", "ScoreSpec", "build"]
 
@@ -1865,7 +1868,9 @@ def parse_toml(source: Source) -> tuple[dict[str, Any] | None, list[Diagnostic]]
 
     Before ``tomllib``: the length and the nesting (:data:`MAX_NESTING`,
     :data:`MAX_DOTTED`). After: the size of the document (:func:`shape_problems`)
-    and names (:func:`normalise_names`). A document with an error is None.
+    and names (:func:`normalise_names`). A document with an error is None,
+    but for numbers written with more digits than float64 holds: each is an
+    error at the number, and the document is still checked.
     """
     if len(source.text) > MAX_TEXT:
         return None, [
@@ -1883,8 +1888,16 @@ def parse_toml(source: Source) -> tuple[dict[str, Any] | None, list[Diagnostic]]
     nested = nesting_problems(source, MAX_NESTING, MAX_DOTTED, MAX_NODES)
     if nested:
         return None, nested[:1]
+    inexact: list[tuple[str, float]] = []
+
+    def read_float(written: str) -> float:
+        value = float(written.replace("_", ""))
+        if read_as(written, value) is not None:
+            inexact.append((written, value))
+        return value
+
     try:
-        doc = tomllib.loads(source.text)
+        doc = tomllib.loads(source.text, parse_float=read_float)
     except RecursionError:
         return None, [
             Diagnostic(
@@ -1923,7 +1936,36 @@ def parse_toml(source: Source) -> tuple[dict[str, Any] | None, list[Diagnostic]]
     doc, diags = normalise_names(doc, source)
     if any(d.severity == "error" for d in diags):
         return None, diags
-    return doc, diags
+    # errors that do not stop the checks: the rest of the file is checked
+    return doc, [*_inexact_numbers(source, inexact), *diags]
+
+
+def _inexact_numbers(
+    source: Source, inexact: list[tuple[str, float]]
+) -> list[Diagnostic]:
+    """A ``limit`` error at each number of the file (a parameter, a break, a
+    bound, an example's value, ...) written with more digits than float64
+    holds (see :func:`~custseg.rules._expr.read_as`); at most
+    :data:`MAX_DIAGNOSTICS`."""
+    inexact = inexact[:MAX_DIAGNOSTICS]
+    out = []
+    places = locate_numbers(source, [written for written, _ in inexact])
+    for (written, value), place in zip(inexact, places, strict=True):
+        line, col, end = place or (1, 1, 2)
+        out.append(
+            Diagnostic(
+                source.path,
+                line,
+                col,
+                end,
+                "error",
+                "limit",
+                inexact_message(written, value),
+                DIGITS_HINT,
+                echo(source.line_text(line), end) if place else "",
+            )
+        )
+    return out
 
 
 def _not_rules(doc: dict[str, Any], source: Source) -> Diagnostic | None:
@@ -2204,6 +2246,7 @@ def _toml_syntax(source: Source, exc: tomllib.TOMLDecodeError) -> Diagnostic:
         ),
         1,
     )
+    shown = source.shown(line, col + 1)
     if "\r" in source.line_text(line).rstrip("\r"):  # before the line's end
         hint = (
             "lines end in CR only (old Mac line ends), which TOML does not "
@@ -2214,6 +2257,12 @@ def _toml_syntax(source: Source, exc: tomllib.TOMLDecodeError) -> Diagnostic:
             "the first line is not TOML: is this a rules file? (those start "
             "with format = 1); see https://toml.io"
         )
+    elif not shown:
+        hint = (
+            "the line is not shown: the text does not start with format = 1, "
+            "so it may not be a rules file (settings with secrets); "
+            "see https://toml.io"
+        )
     return Diagnostic(
         source.path,
         line,
@@ -2223,7 +2272,7 @@ def _toml_syntax(source: Source, exc: tomllib.TOMLDecodeError) -> Diagnostic:
         "toml-syntax",
         f"invalid TOML: {text}",
         hint,
-        echo(source.line_text(line), col + 1),
+        shown,
     )
 
 

@@ -25,7 +25,16 @@ import numpy as np
 from .._validate import utf16_without_bom
 from ..errors import Diagnostic
 
-__all__ = ["ECHO", "Located", "Source", "decode", "echo", "nesting_problems"]
+__all__ = [
+    "ECHO",
+    "Located",
+    "Source",
+    "decode",
+    "echo",
+    "locate_numbers",
+    "nesting_problems",
+    "rules_mark",
+]
 
 ECHO = 120  # characters of a source line shown in a diagnostic, at most
 _KEY_DEPTH = 16  # header / dotted-key prefixes indexed (diagnostic paths are short)
@@ -33,7 +42,13 @@ _KEY_DEPTH = 16  # header / dotted-key prefixes indexed (diagnostic paths are sh
 # "[a.b]" or "[[a.b]]" then an optional comment; possessive: no backtracking
 _HEADER = re.compile(r"[ \t]*+\[\[?+([^\]\n]*+)\]\]?+[ \t\r]*+(?:#.*)?$")
 _KEY = re.compile(
-    r"""^\s*("(?:[^"\\]|\\.)*"|'[^']*'|[\w\-]+)\s*(\.\s*[\w\-"']+\s*)*="""
+    r"""^\s*("(?:[^"\\]|\\.)*"|'[^']*'|[\w\-]+)\s*"""
+    r"""(\.\s*(?:"(?:[^"\\]|\\.)*"|'[^']*'|[\w\-]+)\s*)*="""
+)
+# the line that marks a text as a rules file: a top-level format = N or
+# extends = "preset" (before any table header)
+_RULES_MARK = re.compile(
+    r"""[ \t]*(?:format[ \t]*=[ \t]*[0-9]|extends[ \t]*=[ \t]*["'])"""
 )
 # the start of a string literal or of a comment
 _OPENER = re.compile(r"\"\"\"|'''|\"|'|#")
@@ -41,7 +56,9 @@ _BASIC = re.compile(r'((?:[^"\\\n]|\\.)*+)"')
 _ML_BASIC_END = re.compile(r'(?:[^"\\]|\\.|"(?!""))*+"""', re.DOTALL)
 # a line-ending backslash and the blanks and newlines TOML trims after it
 _LINE_END = re.compile(r"\\[ \t]*\r?\n[ \t\r\n]*")
-_ESCAPE = re.compile(r'\\(?:u[0-9A-Fa-f]{4}|U[0-9A-Fa-f]{8}|[btnfr"\\e])')
+_ESCAPE = re.compile(
+    r'\\(?:x[0-9A-Fa-f]{2}|u[0-9A-Fa-f]{4}|U[0-9A-Fa-f]{8}|[btnfr"\\e])'
+)
 _ESCAPES = {
     "b": "\b",
     "t": "\t",
@@ -55,14 +72,28 @@ _ESCAPES = {
 
 
 def _unquote(part: str) -> str:
+    r"""A key as ``tomllib`` reads it: a quoted key without its quotes, and a
+    basic (double-quoted) one with its escapes decoded, so ``"a\u0020b"``
+    is found as the key ``a b``.
+
+    >>> _unquote('"a\\u0020b"'), _unquote("'a\\u0020b'"), _unquote(" x ")
+    ('a b', 'a\\u0020b', 'x')
+    """
     part = part.strip()
     if len(part) >= 2 and part[0] == part[-1] and part[0] in "\"'":
-        return part[1:-1]
+        body = part[1:-1]
+        if part[0] == "'" or "\\" not in body:
+            return body
+        try:
+            return _ESCAPE.sub(_unescape, body)
+        except ValueError:  # a \U escape beyond the last code point
+            return body
     return part
 
 
 def _split_dotted(text: str) -> tuple[str, ...]:
-    return tuple(_unquote(p) for p in re.findall(r'"[^"]*"|\'[^\']*\'|[^.]+', text))
+    parts = re.findall(r'"(?:[^"\\]|\\.)*"|\'[^\']*\'|[^.]+', text)
+    return tuple(_unquote(p) for p in parts)
 
 
 def echo(line: str, end_column: int = 1) -> str:
@@ -92,6 +123,28 @@ def echo(line: str, end_column: int = 1) -> str:
 _CONTROL = re.compile(r"[\x00-\x08\x0a-\x1f\x7f-\x9f\ud800-\udfff]")
 
 
+def rules_mark(lines: list[str]) -> int:
+    """The 1-based line of the first ``format = N`` (or ``extends = "..."``)
+    before any table header, which marks *lines* as a rules file; 0 when
+    there is none.
+
+    A diagnostic about a text shows one of its lines only at or after this
+    mark: a text without one (a ``.env`` or settings file passed by mistake)
+    may hold passwords on any line, the first one included.
+
+    >>> rules_mark(["# shop", "format = 1", "[fields]"])
+    2
+    >>> rules_mark(["DB_PASSWORD=s3cr3t"]), rules_mark(["[a]", "format = 1"])
+    (0, 0)
+    """
+    for i, line in enumerate(lines):
+        if _RULES_MARK.match(line):
+            return i + 1
+        if line.lstrip(" \t").startswith("["):
+            return 0
+    return 0
+
+
 class Source:
     """A rules text with its path, for locating keys and values."""
 
@@ -109,6 +162,23 @@ class Source:
         self._starts = [start for start, _ in self._sections]
         self._index: _Index | None = None
         self._strings: dict[str, list[Located]] | None = None
+        self._mark: int | None = None
+
+    def shown(self, line: int, end_column: int = 1) -> str:
+        r"""The source line a diagnostic at *line* may show (see :func:`echo`):
+        none of a text not marked as a rules file by then (see
+        :func:`rules_mark`), as a file passed by mistake may be anything.
+
+        >>> Source("r", "format = 1\nx = ?").shown(2)
+        'x = ?'
+        >>> Source(".env", "DB_PASSWORD=s3cr3t").shown(1)
+        ''
+        """
+        if self._mark is None:
+            self._mark = rules_mark(self.lines)
+        if not self._mark or line < self._mark:
+            return ""
+        return echo(self.line_text(line), end_column)
 
     # ----------------------------------------------------------------- keys
     def at_key(
@@ -417,7 +487,7 @@ def _multiline(
 
 def _unescape(m: re.Match[str]) -> str:
     tok = m.group()
-    return chr(int(tok[2:], 16)) if tok[1] in "uU" else _ESCAPES[tok[1]]
+    return chr(int(tok[2:], 16)) if tok[1] in "uUx" else _ESCAPES[tok[1]]
 
 
 def _string_index(text: str) -> dict[str, list[Located]]:
@@ -544,11 +614,23 @@ def decode(raw: bytes, path: str) -> tuple[str | None, Diagnostic | None]:
     diagnostic at the line and column (in characters) of the first bad byte;
     nothing is ever dropped or replaced silently.
 
+    Columns count the characters of the file: in a file that looks like
+    UTF-16 without a byte-order mark, its UTF-16 characters (not the NUL
+    bytes UTF-8 reads between them). The diagnostic shows the text before
+    the bad byte only when the file is marked as a rules file by then
+    (:func:`rules_mark`): another file (``/proc/self/environ``, a ``.env``)
+    may hold secrets.
+
     >>> decode("x = 'é'".encode(), "r.toml")[0]
     "x = 'é'"
     >>> d = decode(b"# caf\\xe9\\nx = 1", "r.toml")[1]
-    >>> (d.code, d.line, d.column)
-    ('encoding', 1, 6)
+    >>> (d.code, d.line, d.column, d.source_line)
+    ('encoding', 1, 6, '')
+    >>> decode(b"format = 1\\n# caf\\xe9", "r.toml")[1].source_line
+    '# caf'
+    >>> d = decode("format = 1\\n# café".encode("utf-16-le"), "r.toml")[1]
+    >>> (d.line, d.column, d.source_line)
+    (2, 6, '# caf')
     """
     encoding, body = "utf-8", raw
     for bom, name in _BOMS:
@@ -564,13 +646,17 @@ def decode(raw: bytes, path: str) -> tuple[str | None, Diagnostic | None]:
         if "\x00" not in text:
             return text, None
         bad = len(text[: text.index("\x00")].encode(encoding))  # never valid TOML
-    good = body[:bad].decode(encoding)
+    nul = text != ""  # decoded, but holds a NUL
+    wide = utf16_without_bom(body[:400]) if encoding == "utf-8" else None
+    if wide is not None:  # count the file's UTF-16 characters, not its bytes
+        good = body[: bad - bad % 2].decode(wide, errors="replace")
+    else:
+        good = body[:bad].decode(encoding)
     line = good.count("\n") + 1
     line_start = good.rfind("\n") + 1
     before = good[line_start:]
     column = len(before) + 1
-    nul = text != ""  # decoded, but holds a NUL
-    if encoding == "utf-8" and utf16_without_bom(body[:400]) is not None:
+    if wide is not None:
         hint = "the file looks like UTF-16 without a byte-order mark: save it as UTF-8"
     elif encoding == "utf-8" and not nul:
         hint = (
@@ -583,9 +669,11 @@ def decode(raw: bytes, path: str) -> tuple[str | None, Diagnostic | None]:
         message = f"a NUL character at line {line}, column {column}: not a text file"
     elif encoding == "utf-8":
         byte = body[bad : bad + 1].hex().upper()
-        message = f"byte 0x{byte} at line {line}, column {column} is not UTF-8"
+        where = " (counted as UTF-16)" if wide is not None else ""
+        message = f"byte 0x{byte} at line {line}, column {column}{where} is not UTF-8"
     else:
         message = f"the text is not valid {encoding} at line {line}, column {column}"
+    mark = rules_mark(good.split("\n"))
     return None, Diagnostic(
         path,
         line,
@@ -595,7 +683,7 @@ def decode(raw: bytes, path: str) -> tuple[str | None, Diagnostic | None]:
         "encoding",
         message,
         hint,
-        echo(before, column + 1),
+        echo(before, column + 1) if mark and mark <= line else "",
     )
 
 
@@ -685,24 +773,41 @@ def _opaque_spans(text: str) -> list[tuple[int, int]]:
     return spans
 
 
-def _dotted_chain(parts: int) -> re.Pattern[str]:
-    # `parts` or more dot-separated parts of a key (after strings are blanked)
-    return re.compile(
-        rf"(?<![\w\-])(?:[\w\-]++[ \t]*+\.[ \t]*+){{{parts - 1},}}+[\w\-]",
-    )
+# a maximal chain of dot-separated key parts (after strings are blanked):
+# every quantifier possessive and every part starting with a word character,
+# so each match is read once and a search resumes where the last one ended
+_CHAIN = re.compile(r"[\w\-]++(?:[ \t]*+\.[ \t]*+[\w\-]++)*+")
 
 
-def nesting_problems(
-    source: Source, max_brackets: int, max_dotted: int, max_nodes: int
-) -> list[Diagnostic]:
-    """Diagnostics for texts ``tomllib`` should not be asked to parse: arrays /
-    inline tables nested deeper than *max_brackets*, keys of more than
-    *max_dotted* dotted parts, or more than *max_nodes* ``=`` and ``,`` (keys
-    and array items). Brackets, dots, ``=`` and ``,`` inside strings and
-    comments do not count. Linear in the text: no regular expression here
-    backtracks.
+def _long_chain(blank: str, parts: int) -> int | None:
+    r"""The offset of the first dotted key of more than *parts* parts in
+    *blank* (a text whose strings and comments are blanked), or None.
+
+    Each chain is matched whole, once, and the scan goes on after it: time
+    linear in the text. (A search for "more than *parts* parts" retried at
+    every word start is quadratic on ``a.a.a. ... a.`` that ends in a dot.)
+
+    >>> _long_chain("x = 1\n" + "a." * 20 + "a = 1", 16)
+    6
+    >>> _long_chain("a." * 20_000, 16)  # the last dot aside, 20,000 parts
+    0
+    >>> _long_chain("a.b.c = 1", 16) is None
+    True
     """
-    text = source.text
+    for m in _CHAIN.finditer(blank):
+        if m.group().count(".") >= parts:
+            return m.start()
+    return None
+
+
+def _blanked(text: str) -> str:
+    """*text* with its strings and comments blanked (a comment with blanks, a
+    string with ``_``, line ends kept), so that brackets, dots, ``=``,
+    ``,`` and numbers written in them are not structure; linear time.
+
+    >>> _blanked('a = "x.y" # 1.5\\nb = 2.5')
+    'a = _____      \\nb = 2.5'
+    """
     pieces: list[str] = []
     last = 0
     for start, end in _opaque_spans(text):
@@ -716,7 +821,60 @@ def nesting_problems(
             pieces.append("_" * len(body))
         last = end
     pieces.append(text[last:])
-    blank = "".join(pieces)
+    return "".join(pieces)
+
+
+def locate_numbers(
+    source: Source, written: list[str]
+) -> list[tuple[int, int, int] | None]:
+    """(line, column, end column) of each number of *written*, as written in
+    the text outside its strings and comments (``tomllib`` reads them in
+    text order, so the n-th of the same literal is its n-th occurrence);
+    None where it is not found.
+
+    >>> src = Source("r.toml", 'a = "1.5" # 1.5\\nb = [2, 1.5]')
+    >>> locate_numbers(src, ["1.5"])
+    [(2, 9, 12)]
+    """
+    if not written:
+        return []
+    blank = _blanked(source.text)
+    starts = [0]
+    pos = blank.find("\n")
+    while pos >= 0:
+        starts.append(pos + 1)
+        pos = blank.find("\n", pos + 1)
+    found: dict[str, list[int]] = {}
+    for lit in dict.fromkeys(written):
+        pattern = re.compile(r"(?<![\w.+\-])" + re.escape(lit) + r"(?![\w.])")
+        found[lit] = [m.start() for m in pattern.finditer(blank)]
+    seen: dict[str, int] = {}
+    out: list[tuple[int, int, int] | None] = []
+    for lit in written:
+        n = seen.get(lit, 0)
+        seen[lit] = n + 1
+        offsets = found[lit]
+        if n >= len(offsets):
+            out.append(None)
+            continue
+        k = bisect.bisect_right(starts, offsets[n]) - 1
+        col = offsets[n] - starts[k] + 1
+        out.append((k + 1, col, col + len(lit)))
+    return out
+
+
+def nesting_problems(
+    source: Source, max_brackets: int, max_dotted: int, max_nodes: int
+) -> list[Diagnostic]:
+    """Diagnostics for texts ``tomllib`` should not be asked to parse: arrays /
+    inline tables nested deeper than *max_brackets*, keys of more than
+    *max_dotted* dotted parts, or more than *max_nodes* ``=`` and ``,`` (keys
+    and array items). Brackets, dots, ``=`` and ``,`` inside strings and
+    comments do not count. Linear in the text: no regular expression here
+    backtracks.
+    """
+    text = source.text
+    blank = _blanked(text)
     out: list[Diagnostic] = []
 
     def at(offset: int, code_message: str, hint: str) -> Diagnostic:
@@ -732,7 +890,7 @@ def nesting_problems(
             "limit",
             code_message,
             hint,
-            echo(source.line_text(line), col + 1),
+            source.shown(line, col + 1),
         )
 
     raw = blank.encode("utf-32-le", "surrogatepass")  # lone surrogates from str
@@ -760,11 +918,11 @@ def nesting_problems(
                     "a rules file needs only a few levels: flatten the nesting",
                 )
             )
-    chain = _dotted_chain(max_dotted + 1).search(blank)
+    chain = _long_chain(blank, max_dotted)
     if chain is not None:
         out.append(
             at(
-                chain.start(),
+                chain,
                 f"a key of more than {max_dotted} dotted parts",
                 "a rules file needs only a few levels: shorten the key",
             )
