@@ -19,6 +19,8 @@ data (quantile score edges fitted on it, ABC edges) must be given;
 from __future__ import annotations
 
 import ast
+import decimal
+import itertools
 import math
 import warnings
 from collections.abc import Callable, Iterable, Mapping
@@ -36,7 +38,7 @@ from .pareto import AbcEdges
 from .rfm import RfmEdges, ScoreEdges, _bins_per_dimension, _midpoint
 from .rules import RuleSet
 from .rules._expr import _ascii_forms, _span, aggregate_key
-from .rules._model import nfkc_column
+from .rules._model import field_cuts, nfkc_column
 
 __all__ = [
     "EngineRules",
@@ -94,44 +96,193 @@ def _backend(frame: Any) -> str:
     return "spark" if name.startswith("pyspark") or name == "sqlframe" else name
 
 
-def _exact_decimals(frame: Any, names: Iterable[str]) -> tuple[Any, dict[str, str]]:
-    """*frame* with its Arrow decimal columns among *names* read as the
-    correctly rounded Float64 of each decimal (the numbers the NumPy path
-    reads from ``Decimal`` objects), and the temporary columns holding the
-    originals (``{temporary: name}``, for :func:`_restore_decimals`).
+class _Column(NamedTuple):
+    """A number column as its frame gives it: the narwhals type, whether the
+    engine casts it as Arrow does (a PyArrow table, a pandas
+    ``int64[pyarrow]`` or ``decimal128[pyarrow]`` column: integers beyond
+    2**53 refused, decimals not correctly rounded), and the engine."""
 
-    Arrow's decimal -> float64 cast is not correctly rounded (``0.05`` in
-    ``decimal128(38, 20)`` is 0.049999999999999996, below a rule's
-    ``>= 0.05``; pandas' Arrow-backed decimals are cast by Arrow too); the
-    decimal's text is exact and Arrow's text -> float64 parse correctly
-    rounded. Other engines cast decimals correctly, and a frame without
-    decimal columns is returned as it is: only the schema is read."""
-    if _backend(frame) not in ("pyarrow", "pandas", "modin"):
-        return frame, {}
+    dtype: Any
+    arrow: bool = False
+    backend: str | None = None
+
+
+#: a cut and the moves a value on it may make: (up, down), as in
+#: :func:`custseg._validate.exact_sides`
+Sides = Mapping[float, tuple[bool, bool]]
+#: beyond this, float64 no longer holds every integer
+_EXACT = 2**53
+
+
+def _exact_type(dtype: Any) -> bool:
+    """Whether a column of narwhals type *dtype* holds exact numbers float64
+    may round (decimals, integers): read by :func:`_read_number`."""
     nw = _narwhals()
-    schema = frame.collect_schema()
-    decimals = [
-        n for n in dict.fromkeys(names) if isinstance(schema.get(n), nw.Decimal)
-    ]
-    if not decimals:
-        return frame, {}
-    keep = {f"{TEMP}dec{i}": name for i, name in enumerate(decimals)}
-    frame = frame.with_columns(*(nw.col(n).alias(t) for t, n in keep.items()))
-    frame = frame.with_columns(
-        *(nw.col(n).cast(nw.String).cast(nw.Float64) for n in decimals)
-    )
-    return frame, keep
+    return isinstance(dtype, nw.Decimal) or bool(dtype.is_integer())
 
 
-def _restore_decimals(frame: Any, keep: Mapping[str, str]) -> Any:
-    """*frame* with the decimal columns :func:`_exact_decimals` read as
-    floats put back, in their place (callers pass no column a step
-    replaces)."""
-    if not keep:
-        return frame
+def _columns(
+    frame: Any, names: Iterable[str], schema: Any = None
+) -> dict[str, _Column]:
+    """The schema's :class:`_Column` of each of *names* that is a column of
+    *frame* (only the schema is read, and the native dtypes of pandas-like
+    frames)."""
+    schema = frame.collect_schema() if schema is None else schema
+    backend = _backend(frame)
+    dtypes = None
+    out: dict[str, _Column] = {}
+    for name in dict.fromkeys(names):
+        dtype = schema.get(name)
+        if dtype is None:
+            continue
+        arrow = backend == "pyarrow"
+        if backend in PANDAS_LIKE and _exact_type(dtype):  # Arrow-backed?
+            if dtypes is None:
+                dtypes = getattr(frame.to_native(), "dtypes", {})
+            arrow = str(dtypes.get(name, "")).endswith("[pyarrow]")
+        out[name] = _Column(dtype, arrow, backend)
+    return out
+
+
+def _sides(*groups: tuple[Iterable[float], str]) -> dict[float, tuple[bool, bool]]:
+    """Cuts and the moves their comparisons need (``"up"``: ``x > c``,
+    ``"down"``: ``x >= c``, ``"both"``), merged as
+    :func:`custseg._validate.exact_sides` merges them."""
+    out: dict[float, tuple[bool, bool]] = {}
+    for cuts, move in groups:
+        for c in cuts:
+            if c is None or not math.isfinite(c):
+                continue  # no decimal or integer rounds onto an infinity
+            up, down = out.get(float(c), (False, False))
+            out[float(c)] = (up or move != "down", down or move != "up")
+    return out
+
+
+def _wide_float(col: Any) -> Any:
+    """The correctly rounded Float64 of a 64-bit integer column, in two
+    halves: Arrow's cast refuses integers beyond 2**53 (``Integer value
+    9007199254740993 not in range``). ``hi * 2**32`` and ``lo`` are exact
+    doubles; their sum is rounded once."""
     nw = _narwhals()
-    back = [nw.col(t).alias(n) for t, n in keep.items()]
-    return frame.with_columns(*back).drop(*keep)
+    hi = col // 4294967296
+    lo = col - hi * 4294967296
+    return hi.cast(nw.Float64) * 4294967296.0 + lo.cast(nw.Float64)
+
+
+def _decimal_moves(
+    name: str, dtype: Any, sides: Sides, backend: str | None
+) -> list[tuple[float, Any, Any]]:
+    """Per cut a decimal column of *dtype* can round onto, the masks of its
+    values exactly above and below the cut (``None``: none can be), compared
+    in the engine's decimal type with the cut written at the column's scale."""
+    nw = _narwhals()
+    precision, scale = int(dtype.precision), int(dtype.scale)
+    ctx = decimal.Context(prec=200)
+    step = decimal.Decimal(1).scaleb(-scale)
+    top = ctx.subtract(decimal.Decimal(10) ** (precision - scale), step)
+    col = nw.col(name)
+    cuts = sorted(sides)
+    for c1, c2 in itertools.pairwise(cuts):
+        if c2 == math.nextafter(c1, math.inf) and sides[c1][0] and sides[c2][1]:
+            raise InputError(
+                name,
+                f"is compared with {c1!r} and {c2!r}, adjacent doubles, and "
+                f"its column has type {dtype}: a decimal between them has no "
+                "float64 that compares with both as the decimal does",
+                fix="use thresholds at least two doubles apart, or cast the "
+                f"column in the engine (nw.col({name!r}).cast(nw.Float64)) to "
+                "compare its doubles",
+            )
+    moves = []
+    for cut in cuts:
+        if precision <= 15 and abs(cut) < _EXACT:
+            # a decimal of at most 15 digits is the only one of 15 digits
+            # rounding to its double (DBL_DIG), so it rounds onto a cut only
+            # when it is the cut as printed: nothing to move
+            continue
+        exact = decimal.Decimal(int(cut) if abs(cut) >= _EXACT else repr(cut))
+        lo = exact.quantize(step, rounding=decimal.ROUND_FLOOR, context=ctx)
+        hi = exact.quantize(step, rounding=decimal.ROUND_CEILING, context=ctx)
+        up, down = sides[cut]
+        above = below = None
+        if up and hi <= top:  # decimals of this scale above the cut
+            above = col > nw.lit(lo) if lo == hi else col >= nw.lit(hi)
+        if down and lo >= -top:
+            below = col < nw.lit(lo) if lo == hi else col <= nw.lit(lo)
+        if above is None and below is None:
+            continue
+        if backend == "dask":  # Dask has no decimal literal to compare with
+            raise InputError(
+                name,
+                f"has type {dtype}, whose values can round onto the threshold "
+                f"{cut!r}, and Dask cannot compare a decimal column with a "
+                "decimal constant",
+                fix=f"cast the column (nw.col({name!r}).cast(nw.Float64)) to "
+                "compare its doubles, or run on Polars, DuckDB or Spark",
+            )
+        moves.append((cut, above, below))
+    return moves
+
+
+def _integer_moves(name: str, dtype: Any, sides: Sides) -> list[tuple[float, Any, Any]]:
+    """As :func:`custseg._validate._exact_int_sides`: per cut at or beyond
+    2**53 (only there can a 64-bit integer round onto a cut it does not
+    equal), the masks of the integers above and below it, both moved."""
+    nw = _narwhals()
+    if not isinstance(dtype, nw.Int64 | nw.UInt64):
+        return []  # 32 bits and below: exact in float64
+    low, high = (-(2**63), 2**63 - 1) if isinstance(dtype, nw.Int64) else (0, 2**64 - 1)
+    col = nw.col(name)
+    moves = []
+    for cut in sorted(sides):
+        if abs(cut) < _EXACT:
+            continue
+        exact = int(cut)  # a float this large is a whole number
+        if exact > high:  # above every value: those on it are below
+            moves.append((cut, None, _lit_bool(True)))
+        elif exact < low:
+            moves.append((cut, _lit_bool(True), None))
+        else:
+            value = nw.lit(exact, dtype=dtype)
+            moves.append((cut, col > value, col < value))
+    return moves
+
+
+def _read_number(name: str, column: _Column | None, sides: Sides | None = None) -> Any:
+    """The number column *name* as Float64, null where missing (never NaN),
+    compared with *sides*' cuts as the NumPy path compares it
+    (:func:`custseg._validate.exact_sides`).
+
+    A float column (or one of unknown type) is cast, NaN made null: no other
+    work. A decimal is read as its correctly rounded double (on Arrow-backed
+    engines through its exact text: Arrow's own cast reads ``0.05`` in
+    ``decimal128(38, 20)`` as 0.049999999999999996) and an integer as its
+    double (64-bit ones on Arrow in two halves, as Arrow's cast refuses those
+    beyond 2**53); a value whose double is a cut but which is itself above
+    (below) it, as the engine compares them exactly in the column's own type,
+    is moved one double up (down), so every comparison with the cut is the
+    exact one."""
+    nw = _narwhals()
+    col = nw.col(name)
+    if column is None or not _exact_type(column.dtype):
+        return _number(col)
+    sides = {} if sides is None else sides
+    dtype = column.dtype
+    if isinstance(dtype, nw.Decimal):
+        x = (col.cast(nw.String) if column.arrow else col).cast(nw.Float64)
+        moves = _decimal_moves(name, dtype, sides, column.backend)
+    else:
+        wide = column.arrow and isinstance(dtype, nw.Int64 | nw.UInt64)
+        x = _wide_float(col) if wide else col.cast(nw.Float64)
+        moves = _integer_moves(name, dtype, sides)
+    out = x
+    for cut, above, below in moves:
+        on = x == cut
+        for mask, way in ((below, -math.inf), (above, math.inf)):
+            if mask is not None:
+                target = nw.lit(math.nextafter(cut, way), dtype=nw.Float64)
+                out = nw.when(on & mask).then(target).otherwise(out)
+    return out
 
 
 # --------------------------------------------------------------------------
@@ -145,6 +296,9 @@ class _Node(NamedTuple):
     kind: str
     expr: Any
     const: Any = None
+    #: the number field a number node reads as it is (``x``, a bare alias
+    #: ``d = "x"``): two integer fields are compared in their own type
+    field: str | None = None
 
 
 class _Unsupported(Exception):
@@ -232,9 +386,13 @@ class _Compiler:
         rs: RuleSet,
         backend: str | None,
         aggregates: Mapping[str, float] | None,
+        columns: Mapping[str, _Column] | None = None,
     ) -> None:
         self.rs = rs
         self.backend = backend
+        # the number columns' types (None: unknown, read as Float64)
+        self.columns = dict(columns or {})
+        self.cuts = field_cuts(rs) if self.columns else {}
         # None: computed in the engine; a dict (checked): frozen values only
         self.aggregates = None if aggregates is None else dict(aggregates)
         self.derived: dict[str, _Node] = {}
@@ -297,8 +455,10 @@ class _Compiler:
             spec = rs.fields[name]
             self.fields[name] = spec.kind
             if spec.kind in ("number", "integer"):
-                expr = _number(nw.col(name))
-                return _Node("number", self.temp(f"n_{name}", expr, set()))
+                sides = _sides((self.cuts.get(name, ()), "both"))
+                expr = _read_number(name, self.columns.get(name), sides)
+                node = self.temp(f"n_{name}", expr, set())
+                return _Node("number", node, field=name)
             if spec.kind == "category":
                 return _Node("category", nw.col(name))
             col = nw.col(name)
@@ -310,8 +470,9 @@ class _Compiler:
                 reads = self.pop()
                 if node.const is not None or node.kind == "category":
                     self.derived_columns[name] = tuple(reads)
-                elif node.kind == "number":
-                    node = _Node("number", self.temp(f"d_{name}", node.expr, reads))
+                elif node.kind == "number":  # a bare alias keeps its field
+                    expr = self.temp(f"d_{name}", node.expr, reads)
+                    node = _Node("number", expr, field=node.field)
                     self.derived_columns[name] = (f"{TEMP}d_{name}",)
                 else:
                     t = self.temp(f"t_{name}", node.expr[0], reads)
@@ -610,6 +771,10 @@ class _Compiler:
         a, b = left.expr, right.expr
         if left.kind == "number":
             a, b = _operands(left, right)
+            if self.integers(left.field, right.field):
+                # int64 against int64 as NumPy compares them: exactly (their
+                # doubles are equal beyond 2**53); never null-free NaN here
+                a, b = self.nw.col(left.field), self.nw.col(right.field)
         if left.kind == "category":
             # pandas-backed engines say None != 'a': ask for known values
             known = self.known(left) & self.known(right)
@@ -626,6 +791,18 @@ class _Compiler:
             ">=": (a >= b, a < b),
         }[symbol]
         return (_mask(cmp[0]), _mask(cmp[1])), None
+
+    def integers(self, left: str | None, right: str | None) -> bool:
+        """Whether the fields *left* and *right* are both integer columns of
+        one signedness (Arrow compares no Int64 with a UInt64)."""
+        if left is None or right is None:
+            return False
+        a, b = self.columns.get(left), self.columns.get(right)
+        if a is None or b is None:
+            return False
+        if not (a.dtype.is_integer() and b.dtype.is_integer()):
+            return False
+        return bool(a.dtype.is_signed_integer() == b.dtype.is_signed_integer())
 
     def known(self, node: _Node) -> Any:
         if node.const is not None:
@@ -741,6 +918,10 @@ class EngineRules:
         ``"integer"``, ``"category"``, ``"bool"``): :meth:`apply` checks the
         frame's column types against them (from its schema, without a pass
         over the data).
+    build
+        The compiler again, given the frame's number columns (internal:
+        :meth:`apply` compiles the steps anew for decimal or integer columns,
+        whose exact reads need the column types); None once applied so.
     """
 
     steps: tuple[tuple[str, Any], ...]
@@ -752,6 +933,11 @@ class EngineRules:
     aggregated: tuple[str, ...] = ()
     renames: dict[str, str] = attrs.field(factory=dict)
     fields: dict[str, str] = attrs.field(factory=dict)
+    #: the compiler again, for a frame whose number columns are decimals or
+    #: integers (:meth:`apply`): their exact reads need the column types
+    _build: Callable[[Mapping[str, _Column]], EngineRules] | None = attrs.field(
+        default=None, repr=False
+    )
 
     def apply(self, frame: Any) -> Any:
         """Append the columns to a narwhals frame (eager or lazy), in the engine.
@@ -777,7 +963,11 @@ class EngineRules:
             type does not fit the field's declared type (a number field held
             as text or booleans, a ``category`` field held as numbers, a
             ``bool`` field held as 0/1 or text): cast it in the engine first.
-            Only the schema is read, not the data.
+            Only the schema is read, not the data. A decimal column of more
+            than 15 digits compared with two constants that are adjacent
+            doubles (no double compares with both as a decimal between them
+            does), or, on Dask (no decimal constants), with one it can land
+            on.
 
         Examples
         --------
@@ -807,16 +997,18 @@ class EngineRules:
         custseg.errors.InputError: 'spend' is declared a number field but its column has type String: cast it in the engine, ...
         """
         if self.fields:
-            _check_column_types(frame, self.fields)
-        written = {c for c, _ in self.steps} | set(self.renames.values())
-        frame, keep = _exact_decimals(
-            frame,
-            [
-                n
-                for n, kind in self.fields.items()
-                if kind in ("number", "integer") and n not in written
-            ],
-        )
+            schema = _check_column_types(frame, self.fields)
+            numbers = _columns(
+                frame,
+                [n for n, kind in self.fields.items() if kind in ("number", "integer")],
+                schema,
+            )
+            if self._build is not None and any(
+                _exact_type(c.dtype) for c in numbers.values()
+            ):
+                # decimals and integers are read exactly: compiled with their
+                # types (a float column needs no more than its cast)
+                return self._build(numbers).apply(frame)
         levels = self.levels or tuple(range(len(self.steps)))
         for level in sorted(set(levels)):
             here = [
@@ -836,7 +1028,7 @@ class EngineRules:
             old = [c for c in self.renames.values() if c in frame.columns]
             frame = frame.drop(*old) if old else frame
             frame = frame.rename(self.renames)
-        return _restore_decimals(frame, keep)
+        return frame
 
 
 #: the engine types (narwhals) a field of each declared type accepts
@@ -870,9 +1062,10 @@ def _type_fits(kind: str, dtype: Any) -> bool:
     return isinstance(dtype, nw.String | nw.Categorical | nw.Enum)
 
 
-def _check_column_types(frame: Any, fields: Mapping[str, str]) -> None:
+def _check_column_types(frame: Any, fields: Mapping[str, str]) -> Any:
     """An InputError for the first field read whose column is absent or of a
-    type that does not fit the field's declared type (from the schema only)."""
+    type that does not fit the field's declared type (from the schema only);
+    else the schema."""
     nw = _narwhals()
     schema = frame.collect_schema()
     native = None
@@ -900,6 +1093,7 @@ def _check_column_types(frame: Any, fields: Mapping[str, str]) -> None:
             fix=f"cast it in the engine, e.g. with nw.col({name!r}).cast"
             f"({_CASTS[kind]}) ({_COLUMN_TYPES[kind]} columns fit a {kind} field)",
         )
+    return schema
 
 
 def _diagnostic(
@@ -943,8 +1137,12 @@ def compile_rules(
     file translates them) and every tag a boolean column ``set.tag``; the
     semantics are those of :meth:`custseg.rules.RuleSet.evaluate`: half-open
     intervals, first match wins, three-valued logic, the explicit label for a
-    missing value. Number fields are read as Float64, category fields as
-    strings, bool fields as booleans. :meth:`EngineRules.apply` checks each
+    missing value. Number fields are read as Float64 (a decimal or integer
+    column whose double lands on a constant it is compared with, but which is
+    above or below it, moved one double toward its own side, and two integer
+    fields compared in their own type, as the NumPy path compares ``Decimal``
+    values and ``int64`` arrays: see ``docs/engines-in-engine.md``), category
+    fields as strings, bool fields as booleans. :meth:`EngineRules.apply` checks each
     column's type against its field's declared type from the frame's schema
     (an :class:`~custseg.InputError` naming the field, the types and the cast
     to make); the data itself is not checked (bounds, undeclared category
@@ -1031,8 +1229,22 @@ def compile_rules(
         raise ThresholdError(
             f"'rules' must be a RuleSet (custseg.rules.load): got {type(rules).__name__}"
         )
+    return _compile(rules, backend, columns, lang, aggregates, explain, None)
+
+
+def _compile(
+    rs: RuleSet,
+    backend: str | None,
+    columns: Any,
+    lang: str | None,
+    aggregates: Mapping[str, float] | None,
+    explain: bool,
+    numbers: Mapping[str, _Column] | None,
+) -> EngineRules:
+    """:func:`compile_rules`; with *numbers* (the number columns' types),
+    for a frame of those types (:meth:`EngineRules.apply` compiles it again
+    with them when a decimal or integer column needs an exact read)."""
     nw = _narwhals()
-    rs = rules
     present = set(rs.fields) if columns is None else {str(c) for c in columns}
     absent: set[str] = set()
     for name in rs.required_fields():
@@ -1050,7 +1262,7 @@ def compile_rules(
     # checked as RuleSet.evaluate checks them: a key the rules do not read,
     # a non-number or NaN is refused here, a missing key where it is read
     fixed = None if aggregates is None else rs._fixed_aggregates(aggregates)
-    comp = _Compiler(rs, backend, fixed)
+    comp = _Compiler(rs, backend, fixed, numbers)
     problems: list[Diagnostic] = []
     labels: list[str] = []
     renames: dict[str, str] = {}
@@ -1154,6 +1366,11 @@ def compile_rules(
         tuple(comp.aggregated),
         renames,
         dict(comp.fields),
+        build=(
+            partial(_compile, rs, backend, columns, lang, aggregates, explain)
+            if numbers is None
+            else None
+        ),
     )
 
 
@@ -1167,6 +1384,7 @@ def spine_steps(
     windows: LifecycleWindows | None = None,
     abc_edges: AbcEdges | None = None,
     backend: str | None = None,
+    columns: Mapping[str, _Column] | None = None,
 ) -> tuple[tuple[str, Any], ...]:
     """Score, lifecycle and ABC columns as :func:`custseg.segment` adds them.
 
@@ -1176,13 +1394,23 @@ def spine_steps(
     ``rfm`` (the code, null where a score is), ``lifecycle``
     (:func:`~custseg.lifecycle_stage`: ``[lo, hi)`` windows, ``no_purchase``
     for a missing recency) and, with *abc_edges*, ``abc`` (A from ``a_min``,
-    B from ``b_min``, else C).
+    B from ``b_min``, else C). With *columns* (the facts' column types),
+    decimals and integers are compared with the edges, windows and ABC
+    thresholds exactly, as :func:`custseg.score`, :func:`custseg.lifecycle_stage`
+    and :func:`custseg.abc_class` compare them (:func:`_read_number`).
     """
     nw = _narwhals()
     windows = LifecycleWindows() if windows is None else windows
-    recency = _number(nw.col("recency_days"))
-    frequency = _number(nw.col("frequency"))
-    monetary = _number(nw.col("monetary"))
+    columns = columns or {}
+    abc = () if abc_edges is None else (abc_edges.a_min, abc_edges.b_min)
+    cuts = {
+        "recency_days": _sides((edges.recency.cuts, "down"), (windows.breaks, "down")),
+        "frequency": _sides((edges.frequency.cuts, "up")),
+        "monetary": _sides((edges.monetary.cuts, "up"), (abc, "down")),
+    }
+    recency, frequency, monetary = (
+        _read_number(n, columns.get(n), cuts[n]) for n in cuts
+    )
     buyer = _mask(frequency > 0)
     base = 10 if edges.bins <= 9 else 100
 
@@ -1401,8 +1629,13 @@ def label_in_engine(
                 "monetary (custseg's facts)",
             )
     backend = _backend(frame)
-    spine = spine_steps(edges, windows=windows, abc_edges=abc_edges, backend=backend)
-    frame, keep = _exact_decimals(frame, ["recency_days", "frequency", "monetary"])
+    spine = spine_steps(
+        edges,
+        windows=windows,
+        abc_edges=abc_edges,
+        backend=backend,
+        columns=_columns(frame, ["recency_days", "frequency", "monetary"]),
+    )
     first = [e.alias(c) for c, e in spine if c != "rfm"]
     frame = frame.with_columns(*first)  # rfm reads r, f and m
     frame = frame.with_columns(*(e.alias(c) for c, e in spine if c == "rfm"))
@@ -1416,7 +1649,7 @@ def label_in_engine(
             explain=explain,
         )
         frame = compiled.apply(frame)
-    return _restore_decimals(frame, keep).to_native()
+    return frame.to_native()
 
 
 # --------------------------------------------------------------------------
@@ -1539,8 +1772,11 @@ def approx_rfm_edges(
         )
     wanted = [n for n, fixed, _ in dims if fixed is None]
     fitted: dict[str, ScoreEdges] = {}
-    if wanted:
-        frame, _ = _exact_decimals(frame, wanted)
+    if wanted:  # read as the core reads them (decimals correctly rounded)
+        columns = _columns(frame, wanted, schema)
+        frame = frame.with_columns(
+            *(_read_number(n, columns[n]).alias(n) for n in wanted)
+        )
         buyers = frame.filter(_narwhals().col("frequency") > 0)
         fitted = _fit(buyers, backend, wanted, {n: b for n, _, b in dims}, err)
     return RfmEdges(
