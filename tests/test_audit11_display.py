@@ -146,7 +146,7 @@ def test_printout_unchanged_without_a_net_spend_below_0() -> None:
 # N2
 
 _LINE = re.compile(
-    r"x: ([\d,]+) customers \(([\d,]+) in both runs, ([\d,]+) new, ([\d,]+) gone\);"
+    r"x: ([\d,]+) customers? \(([\d,]+) in both runs, ([\d,]+) new, ([\d,]+) gone\);"
     r" of the ([\d,]+) in both, (\d+\.\d%|-) in the same class"
 )
 

@@ -30,7 +30,7 @@ import warnings
 from collections.abc import Hashable, Iterator
 from contextlib import contextmanager
 from decimal import Decimal
-from functools import partial
+from functools import cache, partial
 from typing import TYPE_CHECKING, Any, Literal
 
 import attrs
@@ -266,10 +266,7 @@ def to_native(out: pd.DataFrame, like: Any, output: str = "native") -> Any:
     flat.attrs = dict(out.attrs)
     module = type(like).__module__.split(".")[0]
     if module == "polars":
-        import polars as pl
-
-        result = pl.from_pandas(flat)
-        return result.lazy() if isinstance(like, pl.LazyFrame) else result
+        return _polars_frame(flat, like, out.index.name)
     if module == "pyarrow":
         import pyarrow as pa
 
@@ -290,6 +287,27 @@ def to_native(out: pd.DataFrame, like: Any, output: str = "native") -> Any:
             backend=frame.implementation,
         ).to_native()
     return out  # pragma: no cover - an unknown lazy engine: pandas
+
+
+def _polars_frame(flat: pd.DataFrame, like: Any, key: Hashable) -> Any:
+    """*flat* as a Polars frame, lazy when *like* is; an ``Int128`` /
+    ``UInt128`` customer column of *like* keeps its type (Arrow, through
+    which ``from_pandas`` goes, has no 128-bit integers: the ids are made
+    from the Python integers)."""
+    import polars as pl
+
+    wide = None
+    if isinstance(key, str) and key in flat.columns:
+        dtype = like.collect_schema().get(key)
+        if dtype in (pl.Int128, pl.UInt128):
+            wide = dtype
+    if wide is None or not isinstance(key, str):
+        result = pl.from_pandas(flat)
+    else:
+        ids = pl.Series(key, [int(x) for x in flat[key].tolist()], dtype=wide)
+        rest = pl.from_pandas(flat.drop(columns=[key]))
+        result = rest.insert_column(list(flat.columns).index(key), ids)
+    return result.lazy() if isinstance(like, pl.LazyFrame) else result
 
 
 def _duckdb_relation(flat: pd.DataFrame, like: Any, key: Hashable) -> Any:
@@ -493,17 +511,13 @@ def _check_schema(
     d = _find_column(schema, date, "date")
     a = None if amount is None else _find_column(schema, amount, "amount")
     o = None if order is None else _find_column(schema, order, "order")
-    id_kind = _id_column_kind(schema, c, "customer")
-    order_kind = None if o is None else _id_column_kind(schema, o, "order")
+    id_kind = _id_column_kind(lf, schema, c, "customer")
+    order_kind = None if o is None else _id_column_kind(lf, schema, o, "order")
     date_kind = _kind(schema[d])
     if date_kind in ("bool", "other", "decimal", "category"):
-        nw = _narwhals()
         raise InputError(
             d,
-            "has a type custseg cannot read in this engine (narwhals does not "
-            "recognise it)"
-            if schema[d] == nw.Unknown
-            else f"holds {schema[d]} values, not dates",
+            f"holds {_type_name(lf, schema, d)} values, not dates",
             fix=_DATE_FIX,
         )
     amount_kind = None if a is None else _kind(schema[a])
@@ -512,7 +526,7 @@ def _check_schema(
         text = amount_kind == "str"
         raise InputError(
             a,
-            f"holds {schema[a]} values, not numbers"
+            f"holds {_type_name(lf, schema, a)} values, not numbers"
             + (" (text)" if text else "")
             + (
                 " (Dask turns an object column, e.g. of Decimals, into text "
@@ -560,9 +574,11 @@ def _check_schema(
     )
 
 
-def _id_column_kind(schema: dict[str, Any], name: str, what: str) -> str:
-    """The kind of the id column *name* (*what*: ``customer`` or ``order``);
-    InputError for a type no id has."""
+def _id_column_kind(lf: Any, schema: dict[str, Any], name: str, what: str) -> str:
+    """The kind of the id column *name* of *lf* (*what*: ``customer`` or
+    ``order``); InputError for a type no id has in an engine, naming the
+    engine's own type (``DuckDB UUID``, ``Arrow fixed_size_binary[16]``)
+    where narwhals has no name for it."""
     kind = _kind(schema[name])
     if kind == "bool":
         raise InputError(
@@ -573,11 +589,50 @@ def _id_column_kind(schema: dict[str, Any], name: str, what: str) -> str:
     if kind in ("other", "decimal"):
         raise InputError(
             name,
-            f"holds {schema[name]} values, which cannot be {what} ids here",
-            fix="use a column of single values (ints or text), e.g. cast it to "
-            "text in the engine",
+            f"holds {_type_name(lf, schema, name)} values, which custseg does not "
+            f"read as {what} ids in an engine (ids are integers or text)",
+            fix=_ID_CAST_FIX.format(name=name),
         )
     return kind
+
+
+#: How to make ids of another type (UUIDs, bytes, decimals, nested values)
+#: readable in an engine.
+_ID_CAST_FIX = (
+    "cast the column to text (or to integers) in the engine, e.g. DuckDB: "
+    "CAST({name} AS VARCHAR) (a UUID's usual text); Polars: "
+    "pl.col(...).bin.encode('hex') for bytes, .cast(pl.String) otherwise; "
+    "Spark: hex({name}) for bytes; or pass the rows as a pandas DataFrame "
+    "(PyArrow: table.to_pandas()), where such ids are read as they are"
+)
+
+
+def _type_name(lf: Any, schema: dict[str, Any], name: str) -> str:
+    """The type of column *name* as the messages show it: narwhals' name
+    (``String``, ``Datetime(...)``), or, for a type narwhals does not
+    recognise (``Unknown``: UUIDs, fixed-size binaries, Arrow's decimal32,
+    decimal64 and decimal256), the engine's own (``Arrow uuid``, ``DuckDB
+    UUID``)."""
+    nw = _narwhals()
+    dtype = schema[name]
+    if dtype != nw.Unknown:
+        return str(dtype)
+    try:
+        native = lf.to_native()
+        backend = _backend_name(lf)
+        if backend == "pyarrow":
+            return f"Arrow {native.schema.field(name).type}"
+        if backend == "duckdb":
+            return f"DuckDB {native.types[list(native.columns).index(name)]}"
+        if backend == "pyspark":
+            return f"Spark {native.schema[name].dataType.simpleString()}"
+        if backend == "polars":
+            return f"Polars {native.collect_schema()[name]}"
+        if backend == "dask":
+            return f"Dask {native.dtypes[name]}"
+    except Exception:  # pragma: no cover - another engine: narwhals' name
+        pass
+    return f"{dtype} (a type narwhals does not recognise)"  # pragma: no cover
 
 
 def _backend_name(lf: Any) -> str:
@@ -891,7 +946,8 @@ def engine_facts(
         One row per transaction, in any engine narwhals reads.
     customer, date, amount
         Column names. Ids are integers or text (categoricals are read as
-        text); dates are timestamps (time-zone-aware ones count in their
+        their categories' values; text ids are compared byte for byte,
+        whatever the engine's collation); dates are timestamps (time-zone-aware ones count in their
         local time), dates, ISO 8601 text or ``YYYYMMDD`` numbers, or text
         in *date_format*; amounts are numbers (refunds negative).
     as_of, frequency, zero_amount, after_as_of
@@ -1289,7 +1345,7 @@ def _prepare(
     if type(transactions).__module__.split(".")[0] == "dask":
         transactions = _dask_objects(transactions, customer, date, amount, order)
     if type(transactions).__module__.split(".")[0] == "pyarrow":
-        transactions = _arrow_whole_scales(transactions)
+        transactions = _arrow_plain(transactions, [customer, order], amount)
     lf, _ = _lazy(transactions)
     lf = _plain_types(lf, [customer, date, amount, order])
     cols = _check_schema(lf, customer, date, amount, date_format, order)
@@ -1310,6 +1366,10 @@ def _prepare(
         # 19.990000000000002); its text is exact and its text -> float64
         # parse correctly rounded: the amounts of the pandas path
         amounts = nw.col(cols.q(a)).cast(nw.String).cast(nw.Float64)
+    elif lf.collect_schema()[cols.q(a)] == nw.Float16:
+        # float16 read as the decimals they print as, as the pandas path
+        # reads them (the engines' text of a float16 is not NumPy's)
+        amounts = _half_as_printed(nw.col(cols.q(a)).cast(nw.Float64))
     elif lf.collect_schema()[cols.q(a)] == nw.Float32:
         # float32 read as the decimals they print as (0.1, not
         # 0.10000000149011612), as the pandas path reads them
@@ -1339,6 +1399,7 @@ def _prepare(
             amounts.alias("_a"),
             *extra,
         )
+    base = _binary_ids(base, cols)
     checks = _first_pass(base, cols, end_day, fmt)
     if checks["null_id"]:
         raise _rows_error(
@@ -1417,8 +1478,74 @@ def _prepare(
     return base, cols, checks
 
 
+@cache
+def _half_table() -> tuple[list[float], list[float]]:
+    """Every finite nonzero ``float16`` value (as float64) that
+    :func:`custseg._validate.widen_narrow` reads as another float64 (the
+    decimal it prints as: ``0.0999755859375`` as ``0.1``), and that
+    decimal: about 51,000 pairs, made once."""
+    half = np.arange(2**16, dtype=np.uint16).view(np.float16)
+    half = half[np.isfinite(half) & (half != 0)]
+    exact = half.astype(np.float64)
+    printed = v.widen_narrow(half)
+    changed = printed != exact
+    return exact[changed].tolist(), printed[changed].tolist()
+
+
+def _half_as_printed(x: Any) -> Any:
+    """The ``float16`` amounts *x* (cast exactly to Float64) each read as the
+    decimal it prints as, as :func:`custseg._validate.widen_narrow` reads
+    them in the pandas path: looked up among the 2**16 values the type
+    has (:func:`_half_table`); zeros, NaN, infinities and NULLs pass
+    through. (Dask's float16 columns are read by ``widen_narrow`` itself,
+    per partition: see :func:`_dask_objects`.)"""
+    nw = _narwhals()
+    old, new = _half_table()
+    return x.replace_strict(old, new, default=x, return_dtype=nw.Float64)
+
+
+def _binary_ids(base: Any, cols: _Columns) -> Any:
+    """*base* with its text ids (``_c``, and ``_o`` of order lines) compared
+    byte for byte, as pandas compares them, in every group-by, join and
+    distinct that follows.
+
+    A collation travels with a text column's type in DuckDB (``VARCHAR
+    COLLATE NOCASE``, or any text under ``SET default_collation``) and in
+    Spark 4 (``STRING COLLATE UTF8_LCASE``): grouped under it, ``'AB12'``
+    and ``'ab12'`` (or ``'é'`` and ``'e'``) would be one customer. DuckDB's
+    ids are given the ``binary`` collation (which a default collation does
+    not override), Spark's ``UTF8_BINARY`` where they have another;
+    the other engines have no collations."""
+    names = [(_KEY, cols.id_kind)]
+    if cols.order_kind is not None:
+        names.append((_ORDER, cols.order_kind))
+    text = [n for n, kind in names if kind in ("str", "category")]
+    if not text or cols.backend not in ("duckdb", "pyspark"):
+        return base
+    native = base.to_native()
+    if cols.backend == "duckdb":
+        columns = list(native.columns)
+        text = [n for n in text if str(native.types[columns.index(n)]) == "VARCHAR"]
+        if not text:
+            return base
+        replaced = ", ".join(f'"{n}" COLLATE "binary" AS "{n}"' for n in text)
+        frame, _ = _lazy(native.select(f"* REPLACE ({replaced})"))
+        return frame
+    from pyspark.sql import functions as F
+
+    fields = {f.name: f.dataType for f in native.schema.fields}
+    for name in text:
+        collation = getattr(fields[name], "collation", "UTF8_BINARY")
+        if collation != "UTF8_BINARY":
+            native = native.withColumn(name, F.collate(F.col(name), "UTF8_BINARY"))
+    frame, _ = _lazy(native)
+    return frame
+
+
 def _id_expr(ids: Any, kind: str) -> Any:
-    """Id column *ids* of *kind* as it is grouped: categories as text, and
+    """Id column *ids* of *kind* as it is grouped: categories as text
+    (Polars' and DuckDB's hold text; Arrow's and Dask's of other values are
+    decoded to them first: :func:`_arrow_plain`, :func:`_dask_objects`), and
     -0.0 as the id 0.0, as in pandas (Arrow's group_by tells the two zeros
     apart); NaN and NULL pass through, refused by the first pass."""
     nw = _narwhals()
@@ -1429,31 +1556,50 @@ def _id_expr(ids: Any, kind: str) -> Any:
     return ids
 
 
-def _arrow_whole_scales(table: Any) -> Any:
-    """*table* with its Arrow decimals of negative scale (``decimal128(5,
-    -3)`` holds thousands) cast to the same numbers at scale 0, which
-    narwhals reads (it refuses a negative scale); the cast is exact."""
+def _arrow_plain(
+    table: Any, ids: list[Hashable | None], amount: Hashable | None
+) -> Any:
+    """*table* with the Arrow types narwhals does not read made readable,
+    each cast exactly (to the values the pandas path reads from
+    ``table.to_pandas()``):
+
+    - dictionary-encoded ids (*ids*: the customer and order columns, what
+      pandas' categoricals become) decoded to their values' type, so that
+      integer categories stay integers (sorted as numbers), as in pandas;
+      text categories stay text;
+    - ``decimal32``, ``decimal64`` and ``decimal256`` columns of at most 38
+      digits as ``decimal128`` of the same precision and scale;
+    - decimals of negative scale (``decimal128(5, -3)`` holds thousands),
+      which narwhals refuses, as the same whole numbers at scale 0.
+
+    An amount column of more than 38 digits (as whole numbers) is refused,
+    naming its type; other columns are left as they are.
+    """
     import pyarrow as pa
 
     schema = getattr(table, "schema", None)
     if schema is None or not hasattr(table, "cast"):
         return table
+    id_names = {name for name in ids if isinstance(name, str)}
     fields = []
     for field in schema:
         t = field.type
-        if pa.types.is_decimal(t) and t.scale < 0:
-            digits = t.precision - t.scale
-            if digits > 76:
+        if field.name in id_names and pa.types.is_dictionary(t):
+            field = field.with_type(t.value_type)
+        elif pa.types.is_decimal(t) and (t.scale < 0 or not pa.types.is_decimal128(t)):
+            digits = t.precision - min(t.scale, 0)
+            if digits <= 38:
+                field = field.with_type(pa.decimal128(digits, max(t.scale, 0)))
+            elif field.name == amount:
                 raise InputError(
                     field.name,
-                    f"is an Arrow {t} column, whose values need {digits} "
-                    "digits as whole numbers (Arrow holds 76 at most)",
-                    fix="cast it to float64 (or to a decimal of scale 0) first",
+                    f"is an Arrow {t} column, whose values need {digits} digits"
+                    + (" as whole numbers" if t.scale < 0 else "")
+                    + ": custseg reads decimals of up to 38 digits in an engine",
+                    fix="cast it to decimal128(38, s) (pyarrow.compute.cast) if "
+                    "its values fit, or to float64, or pass table.to_pandas(), "
+                    "where Decimal amounts are read exactly",
                 )
-            whole = (
-                pa.decimal128(digits, 0) if digits <= 38 else pa.decimal256(digits, 0)
-            )
-            field = field.with_type(whole)
         fields.append(field)
     new = pa.schema(fields, metadata=schema.metadata)
     return table if new.equals(schema) else table.cast(new)
@@ -1573,8 +1719,12 @@ def _dask_objects(
     - an object column of ids (customers, and orders with *order*) is
       checked as :func:`~custseg.summarize` checks it (``1`` and ``"1"`` are
       never one customer), and made integer when it holds only integers;
+    - a categorical column of ids of numbers or dates becomes its
+      categories' values (:func:`_dask_category_ids`);
     - an object column of amounts (Decimals, numbers) is converted to
-      float64 as :func:`~custseg.summarize` converts it.
+      float64 as :func:`~custseg.summarize` converts it, and a ``float16``
+      one read as the decimals it prints as
+      (:func:`custseg._validate.widen_narrow`, per partition).
 
     The object columns cost one more pass over them (only they are read);
     Dask makes object columns text when the frame is built unless
@@ -1628,6 +1778,8 @@ def _dask_objects(
     for name, what in id_columns:
         if has_object(native, name):
             changes.update(_dask_id_kinds(native, str(name), what))
+        elif has(name) and isinstance(dtypes[name], pd.CategoricalDtype):
+            changes.update(_dask_category_ids(native, str(name)))
     if has_object(native, amount):
         field = str(amount)
 
@@ -1637,6 +1789,16 @@ def _dask_objects(
             return pd.Series(out, index=part.index, name=part.name)
 
         changes[field] = native[field].map_partitions(floats, meta=(field, "f8"))
+    elif has(amount) and dtypes[amount] == np.float16:
+        field = str(amount)
+
+        def printed(part: pd.Series) -> pd.Series:
+            # float16 read as the decimals they print as, as the pandas path
+            # reads them
+            out = v.widen_narrow(part.to_numpy(dtype=np.float16))
+            return pd.Series(out, index=part.index, name=part.name)
+
+        changes[field] = native[field].map_partitions(printed, meta=(field, "f8"))
     return native.assign(**changes) if changes else native
 
 
@@ -1682,6 +1844,29 @@ def _dask_id_kinds(native: Any, field: str, what: str) -> dict[str, Any]:
     if set(found) == {"float"}:
         return {field: native[field].astype("float64")}
     return {}
+
+
+def _dask_category_ids(native: Any, field: str) -> dict[str, Any]:
+    """The categorical ids *field* of a Dask frame as its categories' values
+    when they are numbers or dates (integer categories stay integers, as
+    the pandas path reads them; missing ones as pandas' nullable integers,
+    refused by the first pass), else nothing (text categories are read as
+    text)."""
+    import pandas as pd
+
+    dtype = native.dtypes[field]
+    values = dtype.categories.dtype
+    if not isinstance(values, np.dtype) or values.kind not in "iufbmM":
+        return {}  # text (or unknown categories): read as text
+    if values.kind in "iu":
+        target: Any = pd.api.types.pandas_dtype(
+            f"{'U' if values.kind == 'u' else ''}Int{8 * values.itemsize}"
+        )
+    elif values.kind == "b":
+        target = pd.BooleanDtype()  # refused as booleans by the schema check
+    else:
+        target = values
+    return {field: native[field].astype(target)}
 
 
 def has_object(frame: Any, name: Hashable | None) -> bool:
@@ -2427,19 +2612,22 @@ def _day_number(expr: Any) -> Any:
 # collecting the customer table
 
 
-def _id_array(values: np.ndarray) -> np.ndarray:
-    """Collected ids in the form :func:`~custseg.summarize` gives them."""
+def _id_array(values: np.ndarray, *, wide: bool = False) -> np.ndarray:
+    """Collected ids in the form :func:`~custseg.summarize` gives them;
+    *wide*: 128-bit integer ids collected as their text (see
+    :func:`_collected`)."""
     if values.dtype.kind == "f":  # integral floats become ints, as in summarize
         if np.array_equal(values, np.trunc(values)) and (
             np.abs(values).max(initial=0) < _EXACT
         ):
             return values.astype(np.int64)
         return values
-    if values.dtype.kind in "OUT":
+    if values.dtype.kind in "OUT" or wide:
         values = np.asarray(values, dtype=object)
-        if len(values) and isinstance(values[0], Decimal):
-            # DuckDB's HUGEINT / UHUGEINT ids arrive as DECIMAL(38, 0): made
-            # integers again (a pass over the customers, for this type only)
+        if len(values) and (wide or isinstance(values[0], Decimal)):
+            # DuckDB's HUGEINT / UHUGEINT ids arrive as DECIMAL(38, 0), Polars'
+            # Int128 / UInt128 as text: made integers again (a pass over the
+            # customers, for these types only)
             ints = [int(x) for x in values.tolist()]
             if min(ints) >= -(2**63) and max(ints) < 2**63:
                 return np.asarray(ints, dtype=np.int64)
@@ -2447,6 +2635,19 @@ def _id_array(values: np.ndarray) -> np.ndarray:
             out[:] = ints
             return out
     return values
+
+
+def _collected(table: Any, c: str) -> tuple[pd.DataFrame, bool]:
+    """The collected narwhals frame *table* as pandas, and whether its ids
+    *c* are 128-bit integers (Polars' ``Int128`` / ``UInt128``), which
+    Arrow, and so ``to_pandas``, cannot hold: they come as their text,
+    after the table was sorted by their values, and :func:`_id_array` with
+    *wide* makes them integers again (as DuckDB's ``HUGEINT`` ids)."""
+    nw = _narwhals()
+    wide = table.schema[c] in (nw.Int128, nw.UInt128)
+    if wide:
+        table = table.with_columns(nw.col(c).cast(nw.String))
+    return table.to_pandas(), wide
 
 
 def collect_facts(ef: EngineFacts) -> CustomerFacts:
@@ -2503,8 +2704,8 @@ def collect_facts(ef: EngineFacts) -> CustomerFacts:
         .collect()
         .sort(c)
     )
-    pdf = table.to_pandas()
-    ids = _id_array(pdf[c].to_numpy())
+    pdf, wide = _collected(table, c)
+    ids = _id_array(pdf[c].to_numpy(), wide=wide)
     freq = pdf["frequency"].to_numpy(dtype=np.int64)
     monetary = _collected_sums(pdf, ef.sums, _MONEY, "monetary")
     unit = ef.unit
@@ -2724,8 +2925,8 @@ def engine_btyd_summary(
     table = per_customer.join(n_periods, on=c, how="inner").join(
         repeat_spend, on=c, how="left"
     )
-    pdf = table.collect().sort(c).to_pandas()
-    ids = _id_array(pdf[c].to_numpy())
+    pdf, wide = _collected(table.collect().sort(c), c)
+    ids = _id_array(pdf[c].to_numpy(), wide=wide)
     first = pdf["_first"].to_numpy(dtype=np.int64)
     last = pdf["_last"].to_numpy(dtype=np.int64)
     freq = (pdf["_n"].to_numpy(dtype=np.int64) - 1).astype(np.float64)
