@@ -1310,8 +1310,9 @@ def _emit(text: str, end: str = "\n") -> None:
     there, rather than left short by Python's buffered stdout, which lost
     the rest of ``custseg presets NAME > file`` and exited 0."""
     encoding = getattr(sys.stdout, "encoding", None) or "utf-8"
+    errors = getattr(sys.stdout, "errors", None) or "strict"  # surrogateescape?
     try:
-        data = (text + end).encode(encoding)
+        data = (text + end).encode(encoding, errors)
     except UnicodeEncodeError:  # a terminal that cannot show some characters
         data = (text + end).encode(encoding, "backslashreplace")
     except LookupError:
