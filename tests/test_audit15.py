@@ -368,3 +368,30 @@ def test_abc_unknown_labels_every_missing_row(values):
     got = custseg.abc_classes(values, nan="unknown").to_numpy().tolist()
     assert len(got) == len(values)
     assert [g == "unknown" for g in got] == [math.isnan(x) for x in values]
+
+
+@_FEW_CUSTOMERS
+def test_report_chart_shows_control_characters_as_the_table_does():
+    """An owner named with a NUL: the table showed its picture, the chart a
+    box; both show the picture now."""
+    pytest.importorskip("matplotlib")
+    import re
+
+    import pandas as pd
+
+    from custseg.datasets import simulate_transactions
+    from custseg.reporting import _CONTROLS
+
+    tx = simulate_transactions(40, seed=5)
+    ids = sorted(tx.customer_id.unique())
+    owners = ["bo\x00b" if i % 2 else "amy" for i in range(len(ids))]
+    page = custseg.report(
+        tx, records=pd.DataFrame({"customer_id": ids, "owner": owners})
+    )
+    section = re.search(r'<section id="ownership".*?</section>', page.html, re.S).group(
+        0
+    )
+    assert "\x00" not in page.html
+    shown = "bo\x00b".translate(_CONTROLS)
+    svg = re.search(r"<svg.*?</svg>", section, re.S).group(0)
+    assert shown in svg

@@ -846,9 +846,11 @@ def _summary(
     elif charts and drawn:
         title = _column_title(column, lang)
         # the classes named as the table above the chart names them
-        shown = body.set_axis(
-            [_class_text(column, str(name), lang) for name in body.index]
-        )
+        texts = [_class_text(column, str(name), lang) for name in body.index]
+        # control characters as the table shows them (a NUL drew as a box),
+        # unless that would make two classes one
+        pictured = [text.translate(_CONTROLS) for text in texts]
+        shown = body.set_axis(pictured if len(set(pictured)) == len(texts) else texts)
         chart = _chart(
             plot,
             lang,
