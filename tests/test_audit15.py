@@ -8,6 +8,7 @@
 from __future__ import annotations
 
 from decimal import Decimal
+from fractions import Fraction
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -395,3 +396,60 @@ def test_report_chart_shows_control_characters_as_the_table_does():
     shown = "bo\x00b".translate(_CONTROLS)
     svg = re.search(r"<svg.*?</svg>", section, re.S).group(0)
     assert shown in svg
+
+
+# --------------------------------------------------------------------------
+# thresholds and parameters: never rounded silently
+
+
+def _threshold_setters():
+    from custseg.ownership import neglected
+    from custseg.playbook import due_contacts
+
+    return {
+        "due_contacts min_points": lambda x: due_contacts(
+            [None], [float("nan")], "2024-12-28", points=[1], min_points=x
+        ),
+        "neglected min_value": lambda x: neglected(
+            [1, 2], [None, None], "2024-01-01", window_days=30, min_value=x
+        ),
+        "ValueTierThresholds": lambda x: custseg.ValueTierThresholds(
+            assets_medium=x, assets_large=2**60
+        ),
+        "AbcEdges": lambda x: custseg.AbcEdges(a_min=x, b_min=0.01),
+    }
+
+
+_NOT_HELD = st.one_of(
+    st.integers(2**53 + 1, 2**58).filter(lambda i: int(float(i)) != i),
+    st.builds(
+        lambda k, d: Decimal("1." + "0" * (k - 1) + str(d)),
+        st.integers(17, 30),
+        st.integers(1, 9),
+    ),
+    st.sampled_from([Fraction(1, 3), Fraction(2, 7)]),
+)
+_HELD = st.one_of(
+    st.integers(1, 2**53),
+    st.decimals(min_value=1, max_value=10**6, places=2, allow_nan=False),
+    st.sampled_from([Fraction(1, 2), Fraction(1, 10), 2**60]),
+)
+
+
+@pytest.mark.parametrize("name", sorted(_threshold_setters()))
+@_SETTINGS
+@given(bad=_NOT_HELD, good=_HELD)
+def test_thresholds_float64_does_not_hold_are_refused(name, bad, good):
+    """A threshold given as an integer beyond 2**53, a Decimal of more digits
+    than float64 holds, or a Fraction such as 1/3 was rounded to a double
+    and compared as another number (``min_points=2**53 + 1`` made 2**53
+    points due); a Decimal threshold was refused as "not a number". Held
+    ones are taken (Decimal("499.5"), 1/10 as 0.1, 2**60)."""
+    from custseg.errors import ThresholdError
+
+    setter = _threshold_setters()[name]
+    with pytest.raises(
+        ThresholdError, match="must be a number float64 holds as written"
+    ):
+        setter(bad)
+    setter(good)

@@ -16,6 +16,7 @@ import numbers
 import re
 from collections import Counter
 from collections.abc import Iterable
+from fractions import Fraction
 from typing import Any, Literal
 
 import numpy as np
@@ -1657,7 +1658,23 @@ def number_param(value: Any, field: str) -> float:
     Traceback (most recent call last):
     ...
     custseg.errors.ThresholdError: 'a' must be a number: got str '1.5'
+
+    A :class:`~decimal.Decimal`, a :class:`~fractions.Fraction` or an
+    integer is taken when float64 holds it as the decimal it prints as
+    (``Decimal("0.1")``, ``2**60``), and refused when it would be compared as
+    another number (``2**53 + 1`` as ``2**53``, ``Decimal("0.1000000000000000001")``
+    as 0.1): a threshold is never rounded silently.
+
+    >>> from decimal import Decimal
+    >>> number_param(Decimal("499.5"), "min_points")
+    499.5
+    >>> number_param(2**53 + 1, "min_points")
+    Traceback (most recent call last):
+    ...
+    custseg.errors.ThresholdError: 'min_points' must be a number float64 holds as written: got 9007199254740993, which it holds as 9007199254740992.0; give at most 15 significant digits
     """
+    if isinstance(value, _decimal.Decimal):
+        return _decimal_param(value, field)
     if not _is_real(value):
         raise ThresholdError(
             f"{field!r} must be a number: got {type(value).__name__} {describe(value)}"
@@ -1665,12 +1682,47 @@ def number_param(value: Any, field: str) -> float:
     if isinstance(value, np.floating) and value.dtype.itemsize < 8:
         return float(widen_narrow(np.array([value]))[0])
     try:
-        return float(value)
+        out = float(value)
     except OverflowError:
         raise ThresholdError(
             f"{field!r} must be a number float64 holds (up to about 1.8e308): "
             f"got {describe(value)}"
         ) from None
+    if isinstance(value, float | np.floating) or not math.isfinite(out):
+        return out
+    if isinstance(value, int | np.integer):
+        held = int(out) == int(value)
+    else:  # a Fraction or another Real: as the decimal its float prints as
+        try:
+            held = Fraction(repr(out)) == Fraction(value)
+        except (TypeError, ValueError):  # a Real Fraction cannot read
+            held = True
+    if not held:
+        _not_held(field, value, out)
+    return out
+
+
+def _decimal_param(value: _decimal.Decimal, field: str) -> float:
+    """:func:`number_param` of a ``Decimal``: NaN and infinities as floats,
+    others when float64 holds them as the decimal it prints them as."""
+    if value.is_nan():
+        return math.nan
+    out = float(value)
+    if math.isinf(out) and not value.is_infinite():
+        raise ThresholdError(
+            f"{field!r} must be a number float64 holds (up to about 1.8e308): "
+            f"got {describe(value)}"
+        )
+    if math.isfinite(out) and _decimal.Decimal(repr(out)) != value:
+        _not_held(field, value, out)
+    return out
+
+
+def _not_held(field: str, value: Any, out: float) -> None:
+    raise ThresholdError(
+        f"{field!r} must be a number float64 holds as written: got "
+        f"{value}, which it holds as {out!r}; give at most 15 significant digits"
+    )
 
 
 def _param_sequence(values: Any, field: str, what: str) -> list[Any]:
