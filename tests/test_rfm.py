@@ -832,9 +832,16 @@ class TestScoreEdgesTypes:
 
     @given(cuts=st.lists(st.integers(-(2**70), 2**70), min_size=1, max_size=5))
     def test_any_python_int_in_float_range(self, cuts):
-        """Python ints of any size within float64 become the floats they round to."""
+        """Python ints of any size that float64 holds become those floats;
+        one it would round (``2**53 + 1`` to ``2**53``) is refused, never
+        compared as another number (audit 15: thresholds are not rounded
+        silently, as the rules DSL refuses such literals)."""
         cuts = sorted(cuts)
-        assert ScoreEdges(cuts).cuts == tuple(float(c) for c in cuts)
+        if all(int(float(c)) == c for c in cuts):
+            assert ScoreEdges(cuts).cuts == tuple(float(c) for c in cuts)
+        else:
+            with pytest.raises(ThresholdError, match="float64 holds as written"):
+                ScoreEdges(cuts)
 
     def test_arrays_and_fractions(self):
         """NumPy arrays, NumPy scalars and Fractions are sequences of numbers."""
