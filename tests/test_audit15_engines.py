@@ -175,6 +175,13 @@ def test_polars_has_no_collation_to_undo() -> None:
 # 2. categorical ids keep their categories' type
 
 
+def _same_as_pandas(engine: str, df: pd.DataFrame) -> None:
+    """The summary of *df* on *engine* is pandas' own."""
+    ref = summarize_frame(df, as_of=AS_OF)
+    got = _quiet(summarize_frame, _to_engine(engine, df), as_of=AS_OF, output="pandas")
+    pd.testing.assert_frame_equal(got, ref)
+
+
 def _to_engine(engine: str, df: pd.DataFrame) -> Any:
     if engine == "pyarrow":
         return need("pyarrow").Table.from_pandas(df, preserve_index=False)
@@ -209,9 +216,7 @@ def test_categorical_ids_keep_their_type(engine: str, kind: str, data: Any) -> N
             "amount": np.arange(1, n + 1, dtype=float),
         }
     )
-    ref = summarize_frame(df, as_of=AS_OF)
-    got = _quiet(summarize_frame, _to_engine(engine, df), as_of=AS_OF, output="pandas")
-    pd.testing.assert_frame_equal(got, ref)
+    _same_as_pandas(engine, df)
 
 
 @pytest.mark.parametrize("engine", ["pyarrow", "dask"])
@@ -364,9 +369,7 @@ def test_float16_amounts_as_pandas(engine: str, amounts: list[float]) -> None:
     )
     if engine == "polars" and not hasattr(need("polars"), "Float16"):
         pytest.skip("this Polars has no Float16")
-    ref = summarize_frame(df, as_of=AS_OF)
-    got = _quiet(summarize_frame, _to_engine(engine, df), as_of=AS_OF, output="pandas")
-    pd.testing.assert_frame_equal(got, ref)
+    _same_as_pandas(engine, df)
 
 
 @pytest.mark.parametrize("engine", ["pyarrow", "polars"])

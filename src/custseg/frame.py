@@ -483,19 +483,22 @@ def read_transactions(
     customer: Hashable,
     order: Hashable | None,
     encoding: str | None,
-    numbers: Iterable[Hashable] = (),
+    amount: Hashable = "amount",
+    quantity: Hashable | None = None,
+    price: Hashable | None = None,
 ) -> pd.DataFrame:
     """A transactions file as a frame, its ids as written (``"00017"`` and
     ``"17"`` two customers, ``"0042"`` and ``"42"`` two orders): the
-    customer and order columns read as text. The columns of *numbers* (the
-    amount, or the quantity and price) are checked as the command line
-    checks them: numbers float64 would change (``0.99999999999999999``),
-    ``1.500`` in a file not separated by commas (thousands or a decimal
-    point?), decimal commas and thousands separators are refused."""
+    customer and order columns read as text. The amount column (or, given
+    either, the quantity and price) is checked as the command line checks
+    it: numbers float64 would change (``0.99999999999999999``), ``1.500`` in
+    a file not separated by commas (thousands or a decimal point?), decimal
+    commas and thousands separators are refused."""
     text = tuple(c for c in (customer, order) if isinstance(c, str))
+    product = quantity is not None or price is not None
     return read_checked(
         path,
-        numbers=numbers,
+        numbers=(quantity, price) if product else (amount,),
         encoding=encoding,
         text_columns=text,
         sep_fix=_API_SEP_FIX,
@@ -1577,7 +1580,9 @@ def _segment(
             customer,
             order,
             encoding,
-            (amount,) if quantity is None and price is None else (quantity, price),
+            amount,
+            quantity,
+            price,
         )
     tx, amounts = with_line_amounts(
         transactions,

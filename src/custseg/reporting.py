@@ -614,17 +614,14 @@ def _chart(plot: Any, lang: str, draw: Callable[..., Any]) -> str:
 
 def _read(data: Any, options: Mapping[str, Any]) -> pd.DataFrame:
     if isinstance(data, str | os.PathLike):
-        product = (
-            options.get("quantity") is not None or options.get("price") is not None
-        )
         return read_transactions(
             data,
             options.get("customer", "customer_id"),
             options.get("order"),
             options.get("encoding"),
-            (options.get("quantity"), options.get("price"))
-            if product
-            else (options.get("amount", "amount"),),
+            options.get("amount", "amount"),
+            options.get("quantity"),
+            options.get("price"),
         )
     if not isinstance(data, pd.DataFrame):
         kind = f"{type(data).__module__.split('.')[0]} {type(data).__name__}"
