@@ -205,7 +205,7 @@ class TestRulesEvaluate:
             bins=2,
             nan="unknown",
         )
-        out = rules.load("ecommerce").evaluate([facts, scores]).to_pandas()
+        out = rules.load("base").evaluate([facts, scores]).to_pandas()
         assert out.index.tolist() == ["a", "m", "z"]
         assert out.loc["m", "lifecycle"] == "no_purchase"
         assert out.loc["m", "rfm11"] == "Unscored"  # no score is missing, not 0

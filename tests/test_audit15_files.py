@@ -13,7 +13,6 @@
 
 from __future__ import annotations
 
-import contextlib
 import io
 import os
 import subprocess
@@ -28,7 +27,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import custseg
-from custseg import cli
+from conftest import run_command as _run
 from custseg.errors import InputError
 from custseg.frame import read_table
 
@@ -37,16 +36,6 @@ pytest.importorskip("pyarrow")
 _SETTINGS = settings(
     max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow]
 )
-
-
-def _run(argv: list[str]) -> str:
-    """A command run in this process (its errors raised); its stdout."""
-    out = io.StringIO()
-    with contextlib.redirect_stdout(out), warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        args = cli._parser().parse_args(argv)
-        assert int(args.func(args)) == 0
-    return out.getvalue()
 
 
 _IDS = st.lists(

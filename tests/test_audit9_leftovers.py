@@ -175,10 +175,6 @@ def test_padded_dates_through_the_cli(tmp_path: Path):
     ("col", "problem"),
     [
         (pd.Series(pd.to_timedelta([1, 2], unit="D")), "holds durations"),
-        (
-            pd.Series(pd.period_range("2024-01-01", periods=2, freq="D")),
-            "holds periods",
-        ),
         (pd.Series(pd.period_range("2024-01", periods=2, freq="M")), "holds periods"),
         (pd.Series([1 + 2j, 3 + 0j]), "holds complex128 numbers"),
     ],

@@ -660,24 +660,25 @@ class TestScores:
         [
             ("x = { bins = 5 }", "unknown-key", 1, "unknown key 'x'"),
             ("rr = { bins = 5 }", "unknown-key", 1, "did you mean 'r'?"),
-            ("r = { edges = [30, 20] }", "breaks-order", 1, "edge 1 (20)"),
-            ("r = { edges = [30, 30] }", "breaks-order", 1, "strictly increasing"),
-            ("r = { edges = [] }", "bad-value", 1, "1 to 98 numbers"),
-            ("r = { edges = [1, nan] }", "bad-value", 1, "finite number"),
-            ("r = { edges = [1, 'x'] }", "bad-value", 1, "finite number"),
-            ("r = { edges = [30, 90], bins = 4 }", "score-bins", 1, "2 edges make 3"),
-            ("r = { bins = 1 }", "bad-value", 1, "from 2 to 99"),
-            ("r = { bins = 100 }", "bad-value", 1, "from 2 to 99"),
-            ("r = { bins = 5.0 }", "bad-value", 1, "from 2 to 99"),
-            ("r = { bins = true }", "bad-value", 1, "from 2 to 99"),
+            ("r = { edges = [30, 20] }", "breaks-order", 7, "edge 1 (20)"),
+            ("r = { edges = [30, 30] }", "breaks-order", 7, "strictly increasing"),
+            ("r = { edges = [] }", "bad-value", 7, "1 to 98 numbers"),
+            ("r = { edges = [1, nan] }", "bad-value", 7, "finite number"),
+            ("r = { edges = [1, 'x'] }", "bad-value", 7, "finite number"),
+            ("r = { edges = [30, 90], bins = 4 }", "score-bins", 25, "2 edges make 3"),
+            ("r = { bins = 1 }", "bad-value", 7, "from 2 to 99"),
+            ("r = { bins = 100 }", "bad-value", 7, "from 2 to 99"),
+            ("r = { bins = 5.0 }", "bad-value", 7, "from 2 to 99"),
+            ("r = { bins = true }", "bad-value", 7, "from 2 to 99"),
             ("r = {}", "missing-key", 1, "'edges' (fixed) or 'bins'"),
             ("r = 5", "bad-value", 1, "must be a table"),
             ("bins = 0", "bad-value", 1, "from 2 to 99"),
-            ("r = { edgs = [1] }", "unknown-key", 1, "did you mean 'edges'?"),
+            ("r = { edgs = [1] }", "unknown-key", 7, "did you mean 'edges'?"),
         ],
     )
     def test_bad_scores(self, line: str, code: str, column: int, words: str) -> None:
-        """Each problem is an error at the [scores] line that causes it."""
+        """Each problem is an error at the [scores] line that causes it, at the
+        key inside the inline table where there is one."""
         text = _scores_text(line)
         found = [d for d in rules.check(text) if d.severity == "error"]
         assert code in [d.code for d in found], [d.render() for d in found]
@@ -1345,10 +1346,16 @@ class TestResults:
         rs.evaluate(SHOP_DATA, lang="zh")
 
     def test_result_getitem(self) -> None:
-        """result[name] is result.labels[name]; unknown names raise KeyError."""
+        """result[name] is result.labels[name]; an unknown name is an
+        InputError naming the outputs (and still a KeyError)."""
         out = self.result()
         assert out["value"] is out.labels["value"]
+        assert "value" in out and "nope" not in out
         with pytest.raises(KeyError):
+            out["nope"]
+        with pytest.raises(
+            InputError, match=r"'nope' is not an output.*'stage', 'value'"
+        ):
             out["nope"]
 
     def test_rule_set_attributes(self) -> None:

@@ -205,9 +205,7 @@ class TestSegmentSummaryInputs:
     def test_customer_facts_and_labels_index(self) -> None:
         """Labels computed on CustomerFacts (indexed by id) line up with them."""
         facts = custseg.summarize(["b", "a", "b"], ["2024-01-01"] * 3, [1.0, 2.0, 3.0])
-        out = custseg.rules.load("ecommerce").evaluate(
-            [facts, facts.rfm_scores(bins=2)]
-        )
+        out = custseg.rules.load("base").evaluate([facts, facts.rfm_scores(bins=2)])
         t = segment_summary(out["lifecycle"], facts)
         assert t.loc["Total", "revenue"] == 6.0
 

@@ -1,6 +1,7 @@
 """An aware reference day given in another zone than aware dates is read in
 the dates' zone everywhere: the command line's ``--after-as-of drop`` check
-and ``SegmentHistory``'s ``at`` (as the core's ``as_of`` is)."""
+and ``SegmentHistory``'s ``at`` (as the core's ``as_of`` is); with text
+dates carrying UTC offsets (no zone), it keeps its own wall-clock day."""
 
 from __future__ import annotations
 
@@ -27,34 +28,57 @@ def _local_day(instant: pd.Timestamp, zone: dt.tzinfo) -> dt.date:
 
 @settings(max_examples=60, deadline=None)
 @example(  # rows at 03:00 and 05:00 on 2 April in Shanghai, as_of 20:00Z 1 April
-    offset=dt.timedelta(hours=8), row_minutes=[19 * 60, 21 * 60], as_of_minutes=20 * 60
+    offset=dt.timedelta(hours=8),
+    row_minutes=[19 * 60, 21 * 60],
+    as_of_minutes=20 * 60,
+    kind="parquet",
+)
+@example(
+    offset=dt.timedelta(hours=8),
+    row_minutes=[19 * 60, 21 * 60],
+    as_of_minutes=20 * 60,
+    kind="csv",
 )
 @given(
     offset=offsets,
     row_minutes=st.lists(minutes, min_size=1, max_size=4),
     as_of_minutes=minutes,
+    kind=st.sampled_from(["parquet", "csv"]),
 )
 def test_cli_drop_check_reads_as_of_in_the_dates_zone(
-    offset: dt.timedelta, row_minutes: list[int], as_of_minutes: int
+    offset: dt.timedelta, row_minutes: list[int], as_of_minutes: int, kind: str
 ) -> None:
     """The command line refuses '--as-of leaves no transactions' exactly when
-    no transaction's day in the data's zone is on or before the --as-of
-    instant's day in that zone."""
+    no transaction's day is on or before the --as-of day: for a Parquet
+    timestamp column with a zone, the days and the --as-of instant's day in
+    that zone; for text with UTC offsets (which name no zone, even when every
+    row has the same one), each date's written day and --as-of's own
+    wall-clock day."""
+    if kind == "parquet":
+        pytest.importorskip("pyarrow")
     zone = dt.timezone(offset)
     start = pd.Timestamp("2024-04-01T00:00Z")
     instants = [start + pd.Timedelta(minutes=m) for m in row_minutes]
     as_of = start + pd.Timedelta(minutes=as_of_minutes)
-    as_of_day = _local_day(as_of, zone)
+    # text "...Z": --as-of's own wall-clock day, UTC's
+    as_of_day = _local_day(as_of, zone) if kind == "parquet" else as_of.date()
     kept = [t for t in instants if _local_day(t, zone) <= as_of_day]
     with tempfile.TemporaryDirectory() as tmp:
-        path = Path(tmp) / "tx.csv"
-        pd.DataFrame(
+        frame = pd.DataFrame(
             {
                 "customer_id": [f"c{i}" for i in range(len(instants))],
-                "date": [t.tz_convert(zone).isoformat() for t in instants],
+                "date": [t.tz_convert(zone) for t in instants],
                 "amount": [10.0] * len(instants),
             }
-        ).to_csv(path, index=False)
+        )
+        if kind == "parquet":
+            path = Path(tmp) / "tx.parquet"
+            frame.to_parquet(path)
+        else:
+            path = Path(tmp) / "tx.csv"
+            frame.assign(
+                date=[t.tz_convert(zone).isoformat() for t in instants]
+            ).to_csv(path, index=False)
         out = Path(tmp) / "out.csv"
         status = main(
             [

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 import sys
+import unicodedata
 from collections.abc import Iterable
 from typing import Any
 
@@ -420,8 +421,13 @@ _WHOLE = re.compile(r"\.0+\Z")
 
 def _loose(x: Any) -> str:
     """An id as text without what exports change: spaces around it, letter
-    case, a ``.0`` of a float column, leading zeros (``" C07.0"`` -> ``"c7"``)."""
-    text = str(x).strip().lower()
+    case, a ``.0`` of a float column, leading zeros (``" C07.0"`` -> ``"c7"``),
+    and the Unicode form (``José`` composed or decomposed, full-width
+    ``１７``: NFKC)."""
+    text = str(x)
+    if not text.isascii():
+        text = unicodedata.normalize("NFKC", text)
+    text = text.strip().lower()
     if "." in text:  # (most ids have none: no regular expression for them)
         text = _WHOLE.sub("", text)
     return text.lstrip("0")
@@ -429,7 +435,8 @@ def _loose(x: Any) -> str:
 
 def written_apart(ours: Iterable[Any], theirs: Iterable[Any]) -> tuple[int, Any, Any]:
     """How many ids of *ours* equal an id of *theirs* once both are written
-    alike (spaces, case, ``.0``, leading zeros), and the first such pair.
+    alike (spaces, case, ``.0``, leading zeros, Unicode form), and the
+    first such pair.
 
     Pass the ids that found no exact match on either side (a customer of one
     file written ``17`` and of the other ``00017``): ids match only as
@@ -441,15 +448,42 @@ def written_apart(ours: Iterable[Any], theirs: Iterable[Any]) -> tuple[int, Any,
     (2, '17', '00017')
     >>> written_apart(["a"], ["b"])
     (0, None, None)
+    >>> written_apart(["Jos\u00e9"], ["Jose\u0301"])  # two Unicode forms
+    (1, 'Jos\xe9', 'Jose\u0301')
     """
     table: dict[str, Any] = {}
     for y in theirs:
         table.setdefault(_loose(y), y)
     count, pair = 0, (None, None)
+    a: Any
+    b: Any
     for x in ours:
         match = table.get(_loose(x), table)  # (the table itself: no match)
         if match is not table:
             if not count:
                 pair = (x, match)
             count += 1
-    return count, pair[0], pair[1]
+    a, b = pair
+    if isinstance(a, str) and isinstance(b, str) and _same_look(a, b):
+        a, b = _Escaped(a), _Escaped(b)
+    return count, a, b
+
+
+def _same_look(a: str, b: str) -> bool:
+    """Two different texts that read alike (``José`` composed and
+    decomposed): the same once in one Unicode form."""
+    return a != b and unicodedata.normalize("NFC", a) == unicodedata.normalize("NFC", b)
+
+
+class _Escaped(str):
+    r"""Text whose repr shows its code points (``'Jose\u0301'``), for a
+    message naming two ids that only differ in Unicode form.
+
+    >>> print(repr(_Escaped("Jose\u0301")))
+    'Jose\u0301'
+    """
+
+    __slots__ = ()
+
+    def __repr__(self) -> str:
+        return ascii(str(self))

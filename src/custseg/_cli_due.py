@@ -388,13 +388,27 @@ def _cmd(args: argparse.Namespace) -> int:
         text_columns=text,
     )
     ids = _column(df, args.customer, "customer")
+    repeated = (ids.duplicated(keep="first") & ids.notna()).to_numpy()
+    if repeated.any():
+        first = int(np.flatnonzero(repeated)[0])
+        raise InputError(
+            args.customer,
+            f"has the customer {ids.iloc[first]!r} more than once in {args.customers}",
+            first_row=first,
+            n_rows=int(np.count_nonzero(repeated)),
+            fix="give one row per customer (the --output of custseg segment), "
+            "or name the id column with --customer COLUMN",
+        )
     df = df.set_index(pd.Index(ids.to_numpy(), name=args.customer))
     made = run_day(df)
-    if made is not None and made > pd.Timestamp(as_of):
+    day = pd.Timestamp(as_of)
+    if day.tz is not None:  # the wall-clock day of --as-of, as run_day's
+        day = day.tz_localize(None)
+    if made is not None and made > day:
         raise InputError(
             args.customers,
             f"is a segment run of {made:%Y-%m-%d} (a customer's last_purchase "
-            f"plus recency_days), after --as-of {pd.Timestamp(as_of):%Y-%m-%d}: "
+            f"plus recency_days), after --as-of {day:%Y-%m-%d}: "
             "its customers, recency and classes are those of the later day "
             "(customers who had not bought yet would be listed)",
             fix="give the segment output of that day, or segment again with "

@@ -29,6 +29,7 @@ import os
 import re
 import tempfile
 import unicodedata
+import warnings
 import zipfile
 from collections.abc import Callable, Hashable, Iterable, Iterator
 from pathlib import Path
@@ -40,13 +41,15 @@ import pandas as pd
 from ._validate import (
     _VAGUE_FIX,
     DOT_GROUPS,
+    _period_starts,
     _vague_date,
     as_datetime,
     check_number_words,
     is_missing_scalar,
     utf16_without_bom,
+    zone_of,
 )
-from .errors import InputError
+from .errors import CustsegWarning, InputError
 
 __all__ = ["parse_date_column", "read_table", "table_format", "write_table"]
 
@@ -215,6 +218,63 @@ def _first_bad_byte(path: Path, encoding: str) -> tuple[int, int] | None:
     except (OSError, EOFError, zipfile.BadZipFile, lzma.LZMAError, UnicodeError):
         return None
     return None
+
+
+#: UTF-8 characters of two bytes or more from which a file read in another
+#: encoding is refused as UTF-8 (fewer: a warning). GBK text is valid UTF-8
+#: only where every character's bytes happen to form UTF-8 sequences (about
+#: one common character in seven): four in a row, about 1 in 3,000.
+_UTF8_SURE = 4
+
+
+def _utf8_characters(path: Path) -> int | None:
+    """How many characters of two bytes or more the file holds when it is
+    valid UTF-8 (0: ASCII only); None when it is not UTF-8."""
+    decoder = codecs.getincrementaldecoder("utf-8")()
+    count = 0
+    try:
+        with _open_binary(path) as f:
+            while True:
+                chunk = f.read(1 << 20)
+                text = decoder.decode(chunk, final=not chunk)
+                if not text.isascii():
+                    count += sum(1 for c in text if c > "\x7f")
+                if not chunk:
+                    return count
+    except (UnicodeError, OSError, EOFError, zipfile.BadZipFile, lzma.LZMAError):
+        return None
+
+
+def _check_not_utf8(path: Path, fmt: str, encoding: str) -> None:
+    """A file read in another encoding than UTF-8 (``--encoding gbk``) that
+    is valid UTF-8 with non-ASCII text: GBK decodes most UTF-8 Chinese into
+    other Chinese characters without an error (``客户`` reads ``瀹㈡埛``), so
+    every id and label would change silently. Refused from
+    :data:`_UTF8_SURE` such characters; a warning below that (a short GBK
+    text can be valid UTF-8 by chance)."""
+    name = codecs.lookup(encoding).name
+    if name in ("utf-8", "utf-8-sig") or name.startswith(("utf-16", "utf-32")):
+        return
+    count = _utf8_characters(path)
+    if not count:
+        return
+    fix = "read it with encoding='utf-8' (on the command line: --encoding utf-8)"
+    if count >= _UTF8_SURE:
+        raise InputError(
+            str(path),
+            f"cannot be read as {fmt} in {_encoding_name(encoding)}: it is valid "
+            f"UTF-8 ({count:,d} characters beyond ASCII), which "
+            f"{_encoding_name(encoding)} would read as other characters (UTF-8 "
+            "'客户' read as GBK is '瀹㈡埛')",
+            fix=fix,
+        )
+    warnings.warn(
+        f"{str(path)!r} is read as {_encoding_name(encoding)} as asked, but it is "
+        f"also valid UTF-8 ({count} character{'s' * (count > 1)} beyond ASCII): "
+        f"if ids or labels look garbled, {fix}",
+        CustsegWarning,
+        stacklevel=4,
+    )
 
 
 def _resolve_sep(sep: str | None, fmt: str, path: Path, encoding: str) -> str:
@@ -595,6 +655,24 @@ def _field_count_error(path: Path, fmt: str, exc: BaseException) -> InputError |
     )
 
 
+def _first_row_wider(path: Path, common: dict[str, Any]) -> bool:
+    """Whether the first data line has more fields than the header line
+    (a separator at the end of each data line), read as the file is read."""
+    try:
+        pd.read_csv(
+            path,
+            header=None,
+            nrows=2,
+            dtype=str,
+            keep_default_na=False,
+            skipinitialspace=True,
+            **common,
+        )
+    except pd.errors.ParserError:  # "Expected 3 fields in line 2, saw 4"
+        return True
+    return False
+
+
 def _extra_fields_error(path: Path, fmt: str, df: pd.DataFrame) -> InputError:
     """The data lines have more fields than the header: pandas would take the
     first columns as an index and shift every other column."""
@@ -689,6 +767,7 @@ def _read_text(
         "utf-8-sig",
     ):
         raise _decode_error(path, fmt, encoding)  # read as text, the mark would
+    _check_not_utf8(path, fmt, encoding)
     try:
         names = _header_names(path, common)
         _check_header(path, names)
@@ -737,7 +816,9 @@ def _read_text(
             fix=f"check that it is a valid {fmt} file"
             + (" and the separator (--sep)" if fmt != "parquet" else ""),
         ) from None
-    if not isinstance(df.index, pd.RangeIndex):
+    if not isinstance(df.index, pd.RangeIndex) or _first_row_wider(path, common):
+        # (a first column counting 0, 1, 2 ... or 5, 7, 9 ... is made a
+        # RangeIndex by pandas: the line is read again to tell)
         hint = _sep_hint(path, resolved, encoding, sep_fix)
         if hint is not None:  # the header is split with another separator
             raise InputError(str(path), f"cannot be read as {fmt}: {hint}", fix="")
@@ -1404,7 +1485,9 @@ def _digit_width(date_format: str) -> int | None:
 
 def _to_datetime(col: pd.Series, name: str, date_format: str) -> pd.Series:
     try:
-        return pd.to_datetime(col, format=date_format, errors="coerce")
+        return _no_leap_seconds(
+            col, pd.to_datetime(col, format=date_format, errors="coerce"), date_format
+        )
     except MemoryError:
         raise
     except Exception as exc:  # ValueError, re.error: the format itself is bad
@@ -1413,6 +1496,71 @@ def _to_datetime(col: pd.Series, name: str, date_format: str) -> pd.Series:
         if "%z" in date_format and "Mixed timezones" in str(exc):
             return _mixed_offsets(col, date_format)
         raise _format_error(date_format, exc) from None
+
+
+def _no_leap_seconds(col: pd.Series, parsed: pd.Series, date_format: str) -> pd.Series:
+    """*parsed* with NaT for a second 60 or 61 read by ``%S`` (a leap
+    second, ``23:59:60``): pandas rolls it into the next minute, so the
+    purchase would move to the next day; the ISO reader and ``strptime``
+    refuse it. Only rows whose parsed second is 0 or 1 are looked at.
+
+    >>> _no_leap_seconds(pd.Series(["2016-12-31 23:59:60", "2060-01-01 00:00:00"]),
+    ...     pd.to_datetime(pd.Series(["2017-01-01", "2060-01-01"])),
+    ...     "%Y-%m-%d %H:%M:%S").tolist()
+    [NaT, Timestamp('2060-01-01 00:00:00')]
+    """
+    if "%S" not in date_format or not len(parsed):
+        return parsed
+    wall = parsed.dt.tz_localize(None) if parsed.dt.tz is not None else parsed
+    rows = np.flatnonzero((wall.dt.second <= 1).to_numpy(dtype=bool))
+    leap = [r for r in rows.tolist() if _leap_text(col.iloc[r], date_format)]
+    if not leap:
+        return parsed
+    out = parsed.copy()
+    out.iloc[leap] = pd.NaT
+    return out
+
+
+#: a time of day whose second is 60 or 61 at the end of a text date
+_LEAP = re.compile(r"\d:6[01](?:[.,]\d+)?(?:Z|[+-]\d\d(?::?\d\d)?)?$")
+
+
+def _leap_text(text: object, date_format: str | None) -> bool:
+    """Whether *text* is a date whose second is 60 or 61: read by ``%S`` of
+    *date_format* (strptime's own pattern of it), or at the end of an ISO
+    time of day without a format.
+
+    >>> _leap_text("20161231235960", "%Y%m%d%H%M%S"), _leap_text("2016-12-31 23:59:61", None)
+    (True, True)
+    >>> _leap_text("2060-01-01 00:00:00", "%Y-%m-%d %H:%M:%S")
+    False
+    """
+    if not isinstance(text, str):
+        return False
+    if date_format is None:
+        return _LEAP.search(text.strip()) is not None
+    pattern = strptime_pattern(date_format) if "%S" in date_format else None
+    if pattern is None:  # a format strptime cannot read: pandas' verdict stands
+        return False
+    m = re.match(pattern, text.strip(), re.IGNORECASE)
+    return m is not None and m.group("S") in ("60", "61")
+
+
+def strptime_pattern(date_format: str) -> str | None:
+    """The regular expression :func:`datetime.datetime.strptime` matches
+    text against for *date_format* (one named group per directive, ``S``
+    for ``%S``; read case-insensitively); None for a format it cannot read.
+
+    >>> print(strptime_pattern("%M:%S"))
+    (?P<M>[0-5]\\d|\\d):(?P<S>6[0-1]|[0-5]\\d|\\d)
+    """
+    import importlib
+
+    try:  # the standard library's strptime module (private, hence no stubs)
+        module: Any = importlib.import_module("_strptime")
+        return str(module._TimeRE_cache.pattern(date_format))
+    except Exception:  # a bad directive (checked elsewhere), or another Python
+        return None
 
 
 # a trailing strptime %z: Z, +HH, +HHMM, +HH:MM, with seconds and fractions
@@ -1544,6 +1692,7 @@ def parse_date_column(
     *,
     date_format: str | None = None,
     fix: str | None = None,
+    keep_offset: bool = False,
 ) -> pd.Series:
     """Parse a column of transaction dates, naming the first bad value.
 
@@ -1566,12 +1715,18 @@ def parse_date_column(
         The fix an error about text that is no date gives (default: ISO
         8601, YYYYMMDD or ``--date-format``; a command without that option
         gives its own).
+    keep_offset
+        Keep one UTC offset of text as the result's zone (for a reference
+        day such as ``--as-of``, an instant); else text is read at the
+        wall-clock time written.
 
     Returns
     -------
     pandas.Series
-        Datetimes on the same index (time-zone aware if the text carries one
-        UTC offset).
+        Datetimes on the same index: as they are for datetime columns (aware
+        ones keep their zone), and for text the wall-clock time written
+        (``2024-03-31T23:30+01:00`` is 23:30 on 31 March, whatever the
+        other rows' offsets: an offset names no zone).
 
     Raises
     ------
@@ -1595,6 +1750,11 @@ def parse_date_column(
     date_format = check_date_format(date_format)
     if pd.api.types.is_datetime64_any_dtype(col.dtype):
         return col
+    if isinstance(col.dtype, pd.PeriodDtype):
+        # a day or shorter: the instant it starts, as custseg.summarize reads
+        # it; longer periods name no day and are refused
+        starts = _period_starts(col, name)
+        return pd.Series(starts, index=col.index, name=col.name)
     _check_date_dtype(col, name)
     if pd.api.types.is_numeric_dtype(col.dtype) or pd.api.types.is_bool_dtype(
         col.dtype
@@ -1630,7 +1790,9 @@ def parse_date_column(
         # this path, so well-formed columns pay nothing)
         trimmed = col.map(lambda x: x.strip() if isinstance(x, str) else x)
         if not trimmed.equals(col):
-            again = parse_date_column(trimmed, name, date_format=date_format, fix=fix)
+            again = parse_date_column(
+                trimmed, name, date_format=date_format, fix=fix, keep_offset=keep_offset
+            )
             again.name = col.name
             return again
     if bad.any() and kind in ("datetime", "date") and date_format is None:
@@ -1642,11 +1804,21 @@ def parse_date_column(
         if fix is None:
             fix = _date_fix(col, date_format)
         first = col.iloc[int(np.argmax(bad))]
+        if _leap_text(first, date_format):
+            problem += (
+                " (second 60, a leap second: read as the next minute it would move "
+                "the purchase to the next day; write 23:59:59)"
+            )
         if isinstance(first, str) and any(c.isalpha() for c in first):
             problem += _locale_note()
         raise _bad_values(col, bad, name, problem, fix)
     if date_format is None:
         _refuse_vague(col, parsed, name)
+    if not keep_offset and parsed.dt.tz is not None and zone_of(col) is None:
+        # text with UTC offsets (pandas gives one offset as the column's
+        # zone): each date at the wall-clock time written, as the core reads
+        # it; an offset names no zone (see zone_of)
+        parsed = parsed.dt.tz_localize(None)
     return parsed
 
 
@@ -1757,7 +1929,8 @@ def guess_date_formats(values: pd.Series, limit: int = 20_000) -> list[str]:
         # another thread's catch_warnings (pandas makes one in pandas_dtype)
         if pd.to_datetime(first, format=fmt, errors="coerce").isna().any():
             continue
-        if pd.to_datetime(sample, format=fmt, errors="coerce").notna().all():
+        parsed = pd.to_datetime(sample, format=fmt, errors="coerce")
+        if _no_leap_seconds(sample, parsed, fmt).notna().all():
             found.append(fmt)
     return found
 
@@ -1793,13 +1966,6 @@ def _check_date_dtype(col: pd.Series, name: str) -> None:
             f"holds durations ({dtype}), not dates",
             fix="add them to the day they count from "
             "(pandas.Timestamp('2024-01-01') + col), or give the dates themselves",
-        )
-    if isinstance(dtype, pd.PeriodDtype):
-        raise InputError(
-            name,
-            f"holds periods ({dtype}), not dates",
-            fix="convert them with col.dt.to_timestamp() (a period's first day) "
-            "if that is the day of the purchase",
         )
     if pd.api.types.is_complex_dtype(dtype):
         raise InputError(name, f"holds {dtype} numbers, not dates", fix=_NUMBER_FIX)
@@ -1868,7 +2034,7 @@ def parse_date_text(
     days: list[pd.Timestamp] = []
     for value, fmt in tries:
         try:
-            parsed = parse_date_column(value, name, date_format=fmt)
+            parsed = parse_date_column(value, name, date_format=fmt, keep_offset=True)
         except InputError:
             continue
         day = parsed.iloc[0]
@@ -1902,10 +2068,41 @@ _MONEY_COLUMNS = frozenset({
 _INT64_LIMIT = 2.0**63
 
 #: A money value this close to its cents (relative to its size, at least 1)
-#: is float noise around them (``232.07999999999998``): written in cents.
-#: Float64 holds 15-17 digits, so 1e-12 is some 4,500 units of its last
-#: place, and anything farther is a real fraction of a cent (``0.004``).
+#: is float noise around them (``232.07999999999998``): written in cents,
+#: when it is also within :data:`_NOISE_ABS` of them (or 4 units of its last
+#: place where those are larger): ``200000000.0001`` and ``6000000000.125``
+#: are real fractions of a cent, though within 1e-12 of their size.
 _CENT_NOISE = 1e-12
+#: The farthest float noise is from the cents (a millionth of a unit)
+_NOISE_ABS = 1e-6
+
+
+def whole_cents(values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """``(near, cents)``: whether each amount is whole cents but for float
+    noise, and the amounts rounded to cents (the amount itself from 1e15 on,
+    where a cent is below float precision and ``x * 100`` could overflow).
+
+    Noise is within ``1e-12 * max(1, |x|)`` (8 float32 epsilons for
+    float32) of the cents, and within a millionth or 4 units of the
+    value's last place, whichever is larger.
+
+    >>> near, cents = whole_cents(np.array([232.07999999999998, 0.004, 200000000.0001,
+    ...                                     6000000000.125, 6000000000.12]))
+    >>> near.tolist(), float(cents[0])
+    ([True, False, False, False, True], 232.08)
+    """
+    wide = values.astype(np.float64)
+    cents = wide.copy()
+    small = np.abs(wide) < 1e15
+    cents[small] = np.round(wide[small], 2) + 0.0  # + 0.0: no "-0.00"
+    eps = float(np.finfo(values.dtype).eps) if values.dtype.kind == "f" else 0.0
+    noise = max(_CENT_NOISE, 8 * eps)
+    with np.errstate(invalid="ignore", over="ignore"):
+        size = np.maximum(1.0, np.abs(wide))
+        last_place = np.spacing(np.abs(values)).astype(np.float64)
+        allowed = np.minimum(noise * size, np.maximum(_NOISE_ABS, 4 * last_place))
+        near = np.isfinite(wide) & (np.abs(wide - cents) <= allowed)
+    return near, cents
 
 
 def _shortest_text(values: np.ndarray) -> np.ndarray:
@@ -1927,17 +2124,7 @@ def _money_text(values: np.ndarray) -> np.ndarray:
     """Money as cents (``232.08``) when it is whole cents but for float
     noise; any other value (``0.004``, ``12.345``, ``3.3333333333333335``)
     as its shortest text, which reads back as the same number."""
-    wide = values.astype(np.float64)
-    cents = wide.copy()
-    # beyond 1e15 a cent is below float precision (and x * 100 overflows):
-    # '%.2f' is then the value itself
-    small = np.abs(wide) < 1e15
-    cents[small] = np.round(wide[small], 2) + 0.0  # + 0.0: no "-0.00"
-    noise = max(_CENT_NOISE, 8 * float(np.finfo(values.dtype).eps))
-    with np.errstate(invalid="ignore"):
-        near = np.isfinite(wide) & (
-            np.abs(wide - cents) <= noise * np.maximum(1.0, np.abs(wide))
-        )
+    near, cents = whole_cents(values)
     text = np.empty(len(values), dtype=object)
     text[near] = np.char.mod("%.2f", cents[near]).astype(object)
     text[~near] = _shortest_text(values[~near])
@@ -2168,7 +2355,8 @@ def write_table(
     ``revenue``, ``avg_order_value``, ``monetary_mean``, ``monetary_median``)
     are written in cents when they are whole cents but for float noise:
     ``232.08``, never ``232.07999999999998`` (a value within
-    1e-12 x max(1, |value|) of its cents). Any other value, in those
+    1e-12 x max(1, |value|) of its cents, and within a millionth or 4 units
+    of its last place). Any other value, in those
     columns and in every other float column (customer records, your own
     columns, float ids), is written as the shortest text that reads back as
     the same number: ``0.004`` and ``12.345`` stay, ``0.1 + 0.2`` is

@@ -1323,7 +1323,10 @@ def _scalar_to_datetime64(v: Any) -> np.datetime64:
             # an offset such as +08:00 or Z: keep the local wall-clock time
             return np.datetime64(parsed.replace(tzinfo=None), "us")
         text = text.replace(" ", "T", 1)
-        out, day = np.datetime64(text, "us"), np.datetime64(text, "D")
+        # offsets were read above; NumPy's note on them for text it then
+        # refuses (a comma before the fraction) would only mislead
+        with warnings_filtered("ignore", message=_NUMPY_ZONE_NOTE):
+            out, day = np.datetime64(text, "us"), np.datetime64(text, "D")
         if not np.isnat(day) and to_days(np.asarray([out]))[0] != day.astype(np.int64):
             raise OverflowError(f"{v!r} is outside the range datetime64[us] holds")
         return out

@@ -200,6 +200,12 @@ def report(
     contacts = seg.attrs.get("n_contacts_dropped", 0)
     if contacts:
         later.append(f"{contacts:,d} later contact{'s' * (contacts != 1)} dropped")
+        gone = seg.attrs.get("n_contacts_dropped_customers", 0)
+        if gone:
+            later[-1] += (
+                f", and with them {gone:,d} customer{'s' * (gone != 1)} known "
+                "only from them"
+            )
     if later:
         lines[0] += f" ({'; '.join(later)})"
     lang = v.text_param(lang, "lang") if lang is not None else None

@@ -740,6 +740,10 @@ def _text_dates(col: Any, cols: _Columns, fmt: str) -> Any:
             text = text.str.replace_all(_OFFSET, "", literal=False)
             fmt = fmt[: -len(zone)]
             break
+    leap = _leap_second_pattern(fmt)
+    if leap is not None:  # engines read 23:59:60 as the next day, pandas refuses it
+        ok = ~text.str.contains(leap, literal=False)
+        valid = ok if valid is None else valid & ok
     fmt, fraction = _fraction_format(fmt, cols.backend, cols.date_format or fmt)
     if fraction is not None:
         fits = text.str.contains(fraction, literal=False)
@@ -750,6 +754,29 @@ def _text_dates(col: Any, cols: _Columns, fmt: str) -> Any:
         text = text.str.replace_all(r"(?<![0-9])([0-9])(?![0-9])", "0$1", literal=False)
     parsed = _two_digit_years(text.str.to_datetime(fmt).cast(nw.Datetime("us")), fmt)
     return parsed if valid is None else nw.when(valid).then(parsed)
+
+
+def _leap_second_pattern(fmt: str) -> str | None:
+    r"""A regular expression (for every engine's regex dialect) of the text
+    *fmt* reads with a second 60 or 61 (a leap second, which engines roll
+    into the next minute and custseg refuses, as in pandas); None without
+    ``%S`` or when strptime's pattern for *fmt* is not at hand.
+
+    >>> import re
+    >>> pat = _leap_second_pattern("%Y-%m-%d %H:%M:%S")
+    >>> bool(re.search(pat, "2016-12-31 23:59:60")), bool(re.search(pat, "2060-01-01 00:00:00"))
+    (True, False)
+    """
+    from ._files import strptime_pattern
+
+    pattern = strptime_pattern(fmt) if "%S" in fmt.replace("%%", "") else None
+    if pattern is None:  # a format strptime cannot read: the engine decides
+        return None
+    seconds = r"(?P<S>6[0-1]|[0-5]\d|\d)"
+    if seconds not in pattern:
+        return None
+    pattern = pattern.replace(seconds, "(?:6[01])")
+    return "(?i)^" + re.sub(r"\(\?P<\w+>", "(?:", pattern)
 
 
 #: The fraction Python's ``.%f`` reads at the end of a text date: a dot
@@ -1345,7 +1372,7 @@ def _prepare(
     if type(transactions).__module__.split(".")[0] == "dask":
         transactions = _dask_objects(transactions, customer, date, amount, order)
     if type(transactions).__module__.split(".")[0] == "pyarrow":
-        transactions = _arrow_plain(transactions, [customer, order], amount)
+        transactions = _arrow_plain(transactions, [customer, order], amount, date)
     lf, _ = _lazy(transactions)
     lf = _plain_types(lf, [customer, date, amount, order])
     cols = _check_schema(lf, customer, date, amount, date_format, order)
@@ -1557,7 +1584,10 @@ def _id_expr(ids: Any, kind: str) -> Any:
 
 
 def _arrow_plain(
-    table: Any, ids: list[Hashable | None], amount: Hashable | None
+    table: Any,
+    ids: list[Hashable | None],
+    amount: Hashable | None,
+    date: Hashable | None = None,
 ) -> Any:
     """*table* with the Arrow types narwhals does not read made readable,
     each cast exactly (to the values the pandas path reads from
@@ -1570,7 +1600,11 @@ def _arrow_plain(
     - ``decimal32``, ``decimal64`` and ``decimal256`` columns of at most 38
       digits as ``decimal128`` of the same precision and scale;
     - decimals of negative scale (``decimal128(5, -3)`` holds thousands),
-      which narwhals refuses, as the same whole numbers at scale 0.
+      which narwhals refuses, as the same whole numbers at scale 0;
+    - a time-zone-aware *date* column with instants before 1902 or from
+      2038 on as its local wall-clock times, made by pandas (Arrow's
+      conversion loses summer time there: 00:30 on 1 July 2040 in Berlin
+      was 23:30 on 30 June).
 
     An amount column of more than 38 digits (as whole numbers) is refused,
     naming its type; other columns are left as they are.
@@ -1602,7 +1636,41 @@ def _arrow_plain(
                 )
         fields.append(field)
     new = pa.schema(fields, metadata=schema.metadata)
-    return table if new.equals(schema) else table.cast(new)
+    table = table if new.equals(schema) else table.cast(new)
+    if isinstance(date, str) and date in new.names:
+        t = new.field(date).type
+        if pa.types.is_timestamp(t) and t.tz is not None:
+            local = _far_local_times(table.column(date), t)
+            if local is not None:
+                table = table.set_column(
+                    new.get_field_index(date), pa.field(date, local.type), local
+                )
+    return table
+
+
+#: Arrow's zone rules hold from 1902 to 2037 (its tz database's 32-bit
+#: transitions), in seconds since 1970
+_ARROW_ZONE_YEARS = (-2145916800, 2145916800)  # 1902-01-01, 2038-01-01 UTC
+
+
+def _far_local_times(col: Any, t: Any) -> Any:
+    """The local wall-clock times of an aware Arrow timestamp column, as
+    naive timestamps of its unit, when some instant is outside
+    :data:`_ARROW_ZONE_YEARS` (else None: Arrow's own conversion is right)."""
+    import pandas as pd
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    per_second = {"s": 1, "ms": 1000, "us": 10**6, "ns": 10**9}[t.unit]
+    bounds = pc.min_max(col.cast(pa.int64()))
+    lo, hi = bounds["min"].as_py(), bounds["max"].as_py()
+    if lo is None or (
+        lo >= _ARROW_ZONE_YEARS[0] * per_second
+        and hi < _ARROW_ZONE_YEARS[1] * per_second
+    ):
+        return None
+    wall = pd.Series(col.to_pandas()).dt.tz_localize(None)
+    return pa.array(wall, type=pa.timestamp(t.unit), from_pandas=True)
 
 
 def _plain_types(lf: Any, names: list[Hashable | None]) -> Any:
@@ -1715,7 +1783,8 @@ def _dask_objects(
 
     - a time-zone-aware date column becomes its local wall-clock time (as
       pandas counts it; narwhals does not recognise zones such as
-      ``America/New_York`` in Dask's dtypes);
+      ``America/New_York`` in Dask's dtypes), an Arrow ``date32`` one (a
+      Parquet DATE) ``datetime64[s]`` at midnight;
     - an object column of ids (customers, and orders with *order*) is
       checked as :func:`~custseg.summarize` checks it (``1`` and ``"1"`` are
       never one customer), and made integer when it holds only integers;
@@ -1775,6 +1844,10 @@ def _dask_objects(
 
     if has(date) and isinstance(dtypes[date], pd.DatetimeTZDtype):
         changes[str(date)] = native[date].dt.tz_localize(None)
+    elif has(date) and _arrow_date(dtypes[date]):
+        # an Arrow DATE (dd.read_parquet of a Parquet date): midnight of the
+        # day, as datetime64[s] (Dask cannot aggregate datetime.date values)
+        changes[str(date)] = native[date].astype("datetime64[s]")
     for name, what in id_columns:
         if has_object(native, name):
             changes.update(_dask_id_kinds(native, str(name), what))
@@ -1844,6 +1917,16 @@ def _dask_id_kinds(native: Any, field: str, what: str) -> dict[str, Any]:
     if set(found) == {"float"}:
         return {field: native[field].astype("float64")}
     return {}
+
+
+def _arrow_date(dtype: Any) -> bool:
+    """Whether a pandas dtype is an Arrow ``date32`` / ``date64``."""
+    arrow = getattr(dtype, "pyarrow_dtype", None)
+    if arrow is None:
+        return False
+    import pyarrow as pa
+
+    return bool(pa.types.is_date(arrow))
 
 
 def _dask_category_ids(native: Any, field: str) -> dict[str, Any]:

@@ -58,6 +58,7 @@ from .rfm import (
     _score,
 )
 from .rules import RuleSet, load, presets
+from .rules import preset as _shipped_preset
 from .rules._model import nfkc_column
 from .summary import FACT_COLUMNS, AfterPolicy, CustomerFacts, _summarize
 
@@ -260,10 +261,10 @@ def _join_relationship(
     date_format: str | None = None,
     after_as_of: str = "raise",
     encoding: str | None = None,
-) -> tuple[pd.DataFrame, pd.Index, int]:
+) -> tuple[pd.DataFrame, pd.Index, pd.Series]:
     """*out* with a ``relationship`` column from the contact log (customers
     found only in the contacts get rows of their own, with no purchase), the
-    ids the log names and how many contacts were dropped. Contacts after
+    ids the log names and those of the contacts dropped. Contacts after
     ``as_of`` are refused, or dropped with ``after_as_of="drop"`` (as
     transactions are)."""
     from .relationship import contact_summary, relationship_type
@@ -324,6 +325,7 @@ def _join_relationship(
     local = v.as_datetime(dates, "date", nan="allow")
     later = local >= (facts.as_of + np.timedelta64(1, "D"))
     n_later = int(np.count_nonzero(later))
+    dropped_ids = contacts[customer][:0]
     if n_later:
         if after_as_of != "drop":
             first, count = _first(later)
@@ -335,6 +337,7 @@ def _join_relationship(
                 fix="pass a later as_of, or drop them (after_as_of='drop'; on "
                 "the command line --after-as-of drop)",
             )
+        dropped_ids = contacts[customer][later]
         contacts, dates = contacts[~later], dates[~later]
     a, b = id_kind(out.index), id_kind(contacts[customer])
     if a != b and len(contacts) and not b.startswith("mixed"):
@@ -381,7 +384,7 @@ def _join_relationship(
     out["relationship"] = pd.Categorical(
         out["relationship"].fillna("no_sale"), categories=names, ordered=True
     )
-    return out, pd.Index(contacts[customer].unique()), n_later
+    return out, pd.Index(contacts[customer].unique()), dropped_ids
 
 
 def _record_answers(out: pd.DataFrame, rs: RuleSet) -> pd.DataFrame:
@@ -1137,7 +1140,7 @@ def _load_preset(name: object) -> RuleSet:
                 )
             ]
         )
-    return load(name)
+    return _shipped_preset(name)  # by name only, whatever files are about
 
 
 def _load_rules(preset: Any, rules: Any) -> RuleSet | None:
@@ -1440,7 +1443,9 @@ def segment(
         A contact dated after ``as_of`` is an InputError, or with
         ``after_as_of="drop"`` left out, as later transactions are
         (``.customers.attrs["n_contacts_dropped"]`` counts them, as
-        ``attrs["n_dropped"]`` counts the transactions).
+        ``attrs["n_dropped"]`` counts the transactions, and
+        ``attrs["n_contacts_dropped_customers"]`` the customers known only
+        from those contacts, who are then left out).
     encoding
         Text encoding of the files given as paths (``"gbk"``, ``"gb18030"``,
         ``"latin-1"``; default UTF-8).
@@ -1636,7 +1641,7 @@ def _segment(
     )
     out = pd.concat([out, scores.to_pandas()], axis=1)
     found: list[pd.Index] = []  # the ids of the records and of the contacts
-    n_contacts_dropped = 0  # contacts after as_of, with after_as_of="drop"
+    contacts_dropped = None  # the ids of contacts after as_of, dropped
     sources: list[str] = []
     if records is not None:
         frame = _records_frame(records, customer, encoding, rs)
@@ -1644,7 +1649,7 @@ def _segment(
         found.append(frame.index)
         sources.append("customer records")
     if contacts is not None:
-        out, contact_ids, n_contacts_dropped = _join_relationship(
+        out, contact_ids, contacts_dropped = _join_relationship(
             out,
             contacts,
             customer,
@@ -1707,7 +1712,14 @@ def _segment(
     out.attrs["as_of"] = str(facts.as_of)
     out.attrs["n_rows"] = facts.n_rows
     out.attrs["n_dropped"] = facts.n_dropped
-    out.attrs["n_contacts_dropped"] = n_contacts_dropped
+    out.attrs["n_contacts_dropped"] = (
+        0 if contacts_dropped is None else len(contacts_dropped)
+    )
+    if contacts_dropped is not None and len(contacts_dropped):
+        # customers whose every contact was dropped, kept by nothing else
+        out.attrs["n_contacts_dropped_customers"] = dropped_customers(
+            contacts_dropped, out.index
+        )
     # written as read by write_table, whatever their names
     out.attrs["record_columns"] = tuple(frame.columns) if records is not None else ()
     settings = {

@@ -1752,7 +1752,8 @@ def group_summary(
     Raises
     ------
     InputError
-        Facts of another length or index, non-numeric facts, integers
+        Facts of another length or index, non-numeric facts, values whose
+        sum passes what float64 holds (a total would be ``inf``), integers
         beyond 2**53 (or decimals beyond 2**53 in their last place: float64
         does not hold them, so their sum would be rounded), two fact
         columns whose names read alike (``1`` and ``"1"``: the summary names
@@ -1804,7 +1805,9 @@ def group_summary(
             )
         values = []
         for k, x in cols.items():
-            arr = v.as_numeric(x, k, nan="allow", exact=True).astype(np.float64)
+            arr = v.as_numeric(x, k, nan="allow", sums=True, exact=True).astype(
+                np.float64
+            )
             v.check_same_length(tags=matrix, **{k: arr})
             values.append(arr)
         if values:

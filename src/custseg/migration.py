@@ -1327,10 +1327,12 @@ def segment_history(
         if rules is None:
             all_labels.append({})
             continue
+        # the edges replaced are said once, by the diagnostics above
+        evaluate = getattr(rules, "_evaluate_data", rules.evaluate)
         if callable(fit_aggregates):
-            result = rules.evaluate([f, s], aggregates=aggregates)
+            result = evaluate([f, s], aggregates=aggregates)
         else:
-            result = rules.evaluate([f, s])
+            result = evaluate([f, s])
         labels = _rule_labels(result)
         _check_output_names(labels)
         all_labels.append(labels)

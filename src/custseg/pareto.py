@@ -17,6 +17,7 @@ in the total (``basis="value"``); they do count as customers for ``basis="rank"`
 
 from __future__ import annotations
 
+from fractions import Fraction
 from typing import Any, Literal
 
 import attrs
@@ -221,9 +222,47 @@ def abc_edges(values: Any, cutoffs: AbcCutoffs | None = None) -> AbcEdges:
     if in_a is None or in_b is None:
         with np.errstate(under="ignore"):
             preceding = (np.cumsum(weight) - weight) / total
-        in_a = preceding < cutoffs.a
-        in_b = preceding < cutoffs.b
+        each = uniq if cutoffs.basis == "value" else np.ones_like(uniq)
+        in_a = _settled(preceding, cutoffs.a, each, counts)
+        in_b = _settled(preceding, cutoffs.b, each, counts)
     return AbcEdges(a_min=uniq[in_a][-1], b_min=uniq[in_b][-1])
+
+
+#: preceding shares (in floats) this close to a cutoff are compared exactly
+_NEAR = 1e-9
+
+
+def _settled(
+    preceding: np.ndarray, share: float, each: np.ndarray, counts: np.ndarray
+) -> np.ndarray:
+    """``preceding < share``, from float shares of the weights ``each *
+    counts`` (highest value first), with the values whose share
+    is within :data:`_NEAR` of *share* compared exactly: each positive
+    double is a whole number of its last binary place, so the sums are
+    exact Python ints at the finest place among them (values of many
+    decimal places, or sums past int64, which :func:`_below_cutoffs` does
+    not take: a value preceded by exactly 80% is B whatever the unit).
+
+    >>> v = np.array([6e-09, 3e-09])  # 6e-09 twice, then 3e-09
+    >>> _settled(np.array([0.0, 0.8]), 0.8, v, np.array([2, 1])).tolist()
+    [True, False]
+    """
+    below = preceding < share
+    near = np.flatnonzero(np.abs(preceding - share) <= _NEAR)
+    if not len(near):
+        return below
+    ratios = [x.as_integer_ratio() for x in each.tolist()]  # (m, 2**k)
+    place = max(d for _, d in ratios)
+    weights = [
+        m * (place // d) * c for (m, d), c in zip(ratios, counts.tolist(), strict=True)
+    ]
+    cum = np.cumsum(np.array(weights, dtype=object))  # Python ints
+    frac = Fraction(repr(float(share)))  # the decimal it prints as
+    total = int(cum[-1])
+    for i in near.tolist():
+        before = int(cum[i]) - weights[i]
+        below[i] = before * frac.denominator < frac.numerator * total
+    return below
 
 
 def _below_cutoffs(

@@ -35,7 +35,7 @@ import pandas as pd
 from . import __version__
 from . import _validate as v
 from ._exact import order_free_sums
-from ._files import _CENT_NOISE, parse_date_column, write_atomic
+from ._files import parse_date_column, whole_cents, write_atomic
 from .errors import CustsegError, CustsegWarning, InputError, ThresholdError
 from .frame import (
     SegmentResult,
@@ -1409,11 +1409,15 @@ def _money(x: float) -> str:
 
     >>> _money(1234.5), _money(232.07999999999998), _money(0.004), _money(-12345.125)
     ('1,234.50', '232.08', '0.004', '-12,345.125')
+    >>> _money(6000000000.125), _money(6000000000.12)
+    ('6,000,000,000.125', '6,000,000,000.12')
     """
     x = float(x)
-    cents = round(x, 2) if abs(x) < 1e15 else x
-    if not math.isfinite(x) or abs(x - cents) <= _CENT_NOISE * max(1.0, abs(x)):
-        return f"{cents + 0.0:,.2f}"
+    if not math.isfinite(x):
+        return f"{x:,.2f}"
+    near, cents = whole_cents(np.array([x]))
+    if near[0]:
+        return f"{float(cents[0]):,.2f}"
     return f"{x:,}"
 
 

@@ -231,12 +231,14 @@ def decimal_means(totals: np.ndarray, scale: Any, counts: np.ndarray) -> np.ndar
     [0.1, nan]
     """
     counts = np.asarray(counts, dtype=np.int64)
-    den = np.multiply(scale, counts, dtype=np.int64)
+    scales = np.broadcast_to(np.asarray(scale, dtype=np.int64), counts.shape)
+    # scale * count only where it stays below 2**53 (no int64 overflow)
+    fast = (counts > 0) & (counts <= _EXACT // np.maximum(scales, 1))
+    den = np.where(fast, scales * np.where(fast, counts, 0), 1)
     out = np.full(np.shape(totals), np.nan)
-    fast = (counts > 0) & (den <= _EXACT)
     np.divide(totals, den.astype(np.float64), out=out, where=fast)
     for i in np.flatnonzero((counts > 0) & ~fast).tolist():
-        out[i] = int(totals[i]) / int(den[i])
+        out[i] = int(totals[i]) / (int(scales[i]) * int(counts[i]))
     return out
 
 
@@ -265,6 +267,24 @@ def sum_and_mean(x: np.ndarray) -> tuple[float, float]:
     return float(whole / scale), float(mean)
 
 
+def decimal_wholes(
+    values: np.ndarray, codes: np.ndarray, size: int
+) -> tuple[int, np.ndarray] | None:
+    """``(scale, totals)``: the exact total of float *values* per code in
+    whole units of ``1 / scale`` (as float64, below 2**53), when the whole
+    column is decimals of few places (see :mod:`custseg._exact`); else None.
+
+    >>> decimal_wholes(np.array([0.1, 0.2, 0.05]), np.array([0, 0, 1]), 2)
+    (100, array([30.,  5.]))
+    """
+    scale = decimal_scale(values)
+    if scale is None:
+        return None
+    t = np.multiply(values, scale)
+    np.rint(t, out=t)
+    return scale, np.bincount(codes, weights=t, minlength=size)  # exact
+
+
 def class_sums(
     values: np.ndarray, codes: np.ndarray, size: int
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -291,11 +311,9 @@ def class_sums(
     ([0.3, 0.3333333333333333], [0.15, 0.3333333333333333])
     """
     counts = np.bincount(codes, minlength=size)
-    scale = decimal_scale(values)
-    if scale is not None:
-        t = np.multiply(values, scale)
-        np.rint(t, out=t)
-        whole = np.bincount(codes, weights=t, minlength=size)  # exact
+    wholes = decimal_wholes(values, codes, size)
+    if wholes is not None:
+        scale, whole = wholes
         return counts, whole / scale, decimal_means(whole, scale, counts)
     # each class at the largest scale its own values need (none if one of
     # them has none), as _exact.mixed_sums decides, so its sums are the
@@ -373,10 +391,23 @@ def _summary_columns(
         cols["customers"].astype(np.float64),
         np.full(len(cols["customers"]), all_customers),
     )
-    cols["revenue_share"] = _ratio(
-        cols["revenue"], np.full(len(cols["revenue"]), all_revenue_sum)
-    )
-    cols["avg_order_value"] = _ratio(cols["revenue"], cols["orders"])
+    wholes = decimal_wholes(monetary, codes, k)
+    if wholes is None:
+        cols["revenue_share"] = _ratio(
+            cols["revenue"], np.full(len(cols["revenue"]), all_revenue_sum)
+        )
+        cols["avg_order_value"] = _ratio(cols["revenue"], cols["orders"])
+    else:
+        # decimal revenue: shares and revenue per order divided once from the
+        # exact totals (0.02 of 0.03 is 2/3 rounded once; -1.2 over 3 orders
+        # is -0.4, as monetary_mean)
+        scale, whole = wholes
+        everyone = whole.sum()  # whole numbers below 2**53: exact
+        if total:
+            whole = np.append(whole, everyone)
+        cols["revenue_share"] = _ratio(whole, np.full(len(whole), everyone))
+        orders = np.asarray(cols["orders"], dtype=np.float64).astype(np.int64)
+        cols["avg_order_value"] = decimal_means(whole, scale, orders)
     if frequency.dtype.kind in "iu":
         cols["orders"] = cols["orders"].astype(np.int64)
     cols["customers"] = cols["customers"].astype(np.int64)
@@ -425,7 +456,9 @@ def segment_summary(
         the order of the customers, and a class's only on its own
         customers: decimal facts are summed exactly and their means divided
         once from the exact total (the mean of 0.1, 0.2 and 0.0 is 0.1, as
-        the rules' ``mean()``).
+        the rules' ``mean()``), as are revenue shares and revenue per order.
+        Medians are NumPy's (of an even count, the two middle values'
+        float64 mean, as the rules' ``median()``).
     total
         Name of the total row; ``None`` for no total row.
     missing

@@ -10,6 +10,7 @@ import numbers
 import re
 import tomllib
 import unicodedata
+import warnings
 from collections.abc import Iterable, Iterator, Mapping, Set
 from typing import Any, Literal
 
@@ -20,7 +21,7 @@ from .. import _display
 from .. import _validate as v
 from .._align import common_index, to_pandas_index
 from .._bins import edges_below
-from ..errors import Diagnostic, InputError, ThresholdError
+from ..errors import CustsegWarning, Diagnostic, InputError, ThresholdError
 from ..labels import Labels, smallest_int_dtype
 from ..lifecycle import LifecycleWindows
 from ..pareto import ABC_NAMES
@@ -460,7 +461,29 @@ class RulesResult:
     aggregates: dict[str, float] = attrs.field(factory=dict)
 
     def __getitem__(self, name: str) -> Labels:
-        return self.labels[name]
+        """The labels of the table or segmentation *name*; InputError (a
+        KeyError too) for a name the result lacks, saying why: an output
+        left out for want of an optional field, a tag set (in
+        :attr:`tags`), or no output of these rules."""
+        try:
+            return self.labels[name]
+        except (KeyError, TypeError):
+            pass
+        outputs = ", ".join(repr(k) for k in self.labels) or "none"
+        if isinstance(name, str) and name in self.skipped:
+            fields = ", ".join(self.skipped[name])
+            problem = f"was left out: the data lacks the optional field(s) {fields}"
+            fix = f"pass data holding {fields}, or use one of {outputs}"
+        elif isinstance(name, str) and name in self.tags:
+            problem = "is a tag set, not a labelling"
+            fix = f"read it from result.tags[{name!r}] or to_pandas()"
+        else:
+            problem = "is not an output of these rules"
+            fix = f"use one of {outputs}"
+        raise _NoOutput(str(name), problem, fix=fix)
+
+    def __contains__(self, name: object) -> bool:
+        return name in self.labels
 
     def to_pandas(self) -> Any:
         """A DataFrame on the data's index: one categorical column per table /
@@ -958,7 +981,7 @@ class RuleSet:
         >>> rs.evaluate(feb, aggregates=rs.aggregates(jan))["kind"].to_numpy().tolist()
         ['big', 'big']
         """
-        return dict(self.evaluate(data).aggregates)
+        return dict(self._evaluate_data(data).aggregates)
 
     def _fixed_aggregates(self, aggregates: Any) -> dict[str, float]:
         """*aggregates* checked against the rules' aggregates, as floats."""
@@ -1060,7 +1083,7 @@ class RuleSet:
         ...     [120.0, 80.0, 60.0, -5.0])
         >>> scores = custseg.rfm_scores(facts.recency_days, facts.frequency,
         ...                             facts.monetary, bins=2, nan="unknown")
-        >>> out = rules.load("ecommerce").evaluate([facts, scores])
+        >>> out = rules.load("base").evaluate([facts, scores])  # quantile scores
         >>> out.to_pandas()[["lifecycle", "ecom4"]]
                        lifecycle     ecom4
         customer_id
@@ -1083,6 +1106,21 @@ class RuleSet:
             one they read, or has NaN for one (an aggregate fitted over no
             values).
         """
+        _warn_other_edges(self, data)
+        return self._evaluate_data(
+            data, explain=explain, lang=lang, aggregates=aggregates
+        )
+
+    def _evaluate_data(
+        self,
+        data: Any,
+        *,
+        explain: bool = False,
+        lang: str | None = None,
+        aggregates: Mapping[str, float] | None = None,
+    ) -> RulesResult:
+        """:meth:`evaluate` without the warning on scores cut at other edges
+        (for callers that said so themselves: ``segment_history``)."""
         fixed = None if aggregates is None else self._fixed_aggregates(aggregates)
         values, n, index = _coerce_data(self, data)
         absent = frozenset(f for f in self.required_fields() if f not in values)
@@ -1249,6 +1287,52 @@ def _columns_of(data: Any) -> tuple[dict[str, Any], Any, str]:
         fix="pass e.g. custseg.summarize(...) output, a DataFrame, or "
         "{'recency_days': [...], ...}",
     )
+
+
+class _NoOutput(InputError, KeyError):
+    """A name a :class:`RulesResult` has no labels for: an InputError that
+    ``except KeyError`` (a mapping's miss) catches too."""
+
+    __str__ = BaseException.__str__  # the message, not KeyError's repr of it
+
+
+_SCORE_DIMENSIONS = {"r": "recency", "f": "frequency", "m": "monetary"}
+
+
+def _warn_other_edges(rs: RuleSet, data: Any) -> None:
+    """Warn when the scores the rules fix by ``[scores]`` edges come from an
+    :class:`~custseg.RfmScores` cut at other edges (``facts.rfm_scores()``,
+    quantiles, with an industry preset that scores R by days): the labels
+    then follow the scores given, not the rules' windows."""
+    items = list(data) if isinstance(data, list | tuple) else [data]
+    offered: set[str] = set()
+    for item in items:
+        if isinstance(item, RfmScores):
+            for dim, attr in _SCORE_DIMENSIONS.items():
+                spec = rs.scores.get(dim)
+                if dim in offered or spec is None or spec.edges is None:
+                    continue
+                cuts = tuple(float(c) for c in getattr(item.edges, attr).cuts)
+                if cuts != tuple(spec.edges):
+                    warnings.warn(
+                        f"the rules fix the {attr} score's edges at "
+                        f"{_edges_text(spec.edges)} ([scores] {dim}), but the "
+                        f"RfmScores given were cut at {_edges_text(cuts)}: the "
+                        f"labels that read {dim} follow the scores given. Score "
+                        "with the rules' edges: custseg.segment(..., preset=/rules=) "
+                        "or custseg.frame.apply_rules(...) make them",
+                        CustsegWarning,
+                        stacklevel=3,
+                    )
+            offered.update(_SCORE_DIMENSIONS)
+        else:  # a frame's columns or a mapping's keys (CustomerFacts: none)
+            names = item if isinstance(item, Mapping) else getattr(item, "columns", ())
+            if not callable(names):
+                offered.update(str(c) for c in names if str(c) in _SCORE_DIMENSIONS)
+
+
+def _edges_text(edges: tuple[float, ...]) -> str:
+    return "(" + ", ".join(f"{e:g}" for e in edges) + ")"
 
 
 def _joined(data: Any) -> tuple[dict[str, Any], Any]:

@@ -39,8 +39,17 @@ __all__ = [
 ECHO = 120  # characters of a source line shown in a diagnostic, at most
 _KEY_DEPTH = 16  # header / dotted-key prefixes indexed (diagnostic paths are short)
 
-# "[a.b]" or "[[a.b]]" then an optional comment; possessive: no backtracking
-_HEADER = re.compile(r"[ \t]*+\[\[?+([^\]\n]*+)\]\]?+[ \t\r]*+(?:#.*)?$")
+# "[a.b]" or "[[a.b]]" then an optional comment (a quoted part may hold "]");
+# possessive: no backtracking
+_HEADER = re.compile(
+    r"""[ \t]*+\[\[?+((?:"(?:[^"\\\n]|\\.)*+"|'[^'\n]*+'|[^\]\n"'])*+)"""
+    r"""\]\]?+[ \t\r]*+(?:#.*)?$"""
+)
+# a key (bare, quoted or dotted) then "=", inside an inline table
+_INLINE_KEY = re.compile(
+    r"""[ \t]*+((?:"(?:[^"\\\n]|\\.)*+"|'[^'\n]*+'|[\w\-]++)"""
+    r"""(?:[ \t]*+\.[ \t]*+(?:"(?:[^"\\\n]|\\.)*+"|'[^'\n]*+'|[\w\-]++))*+)[ \t]*+="""
+)
 _KEY = re.compile(
     r"""^\s*("(?:[^"\\]|\\.)*"|'[^']*'|[\w\-]+)\s*"""
     r"""(\.\s*(?:"(?:[^"\\]|\\.)*"|'[^']*'|[\w\-]+)\s*)*="""
@@ -234,11 +243,54 @@ class Source:
             header = self._sections[found][1]
             if header[: len(path)] == path:
                 return self._header_span(found)
-            return index.keys[found][path[len(header)]]
+            span = index.keys[found][path[len(header)]]
+            return self._inline(span, path[len(header) + 1 :])
         hit = index.keys[0].get(path[0])
         if hit is not None:
-            return hit
+            return self._inline(hit, path[1:])
         return index.anywhere.get(path[-1], (1, 1, 2))
+
+    def _inline(
+        self, span: tuple[int, int, int], rest: tuple[str, ...]
+    ) -> tuple[int, int, int]:
+        """The key *rest* inside the inline table written after the key at
+        *span* (``r = { edges = [...], bogus = 3 }``), on the same line; the
+        key at *span* itself when *rest* is empty or not written there."""
+        if not rest:
+            return span
+        line = self.lines[span[0] - 1]
+        blank = _blanked(line)
+        target, depth, pos = 1, 0, span[2] - 1
+        at_key = False  # just after "{" or "," of the table looked into
+        while pos < len(line):
+            ch = blank[pos]
+            if at_key and depth == target:
+                m = _INLINE_KEY.match(line, pos)
+                if m is not None:
+                    parts = _split_dotted(m.group(1))
+                    if parts == rest[: len(parts)]:
+                        col = m.start(1) + 1
+                        found = (span[0], col, col + len(m.group(1)))
+                        rest = rest[len(parts) :]
+                        if not rest:
+                            return found
+                        span, target = found, target + 1
+                    pos = m.end()
+                    at_key = False
+                    continue
+            if ch in "{[":
+                depth += 1
+                at_key = ch == "{"
+            elif ch in "}]":
+                depth -= 1
+                if depth < target - 1:
+                    break  # the table looked into has closed
+            elif ch == ",":
+                at_key = True
+            elif ch not in " \t":
+                at_key = False
+            pos += 1
+        return span
 
     def _header_span(self, k: int) -> tuple[int, int, int]:
         start = self._sections[k][0]
