@@ -583,3 +583,587 @@ def test_ids_apart_only_in_unicode_form_are_named(name):
         warnings.simplefilter("always")
         custseg.segment(tx, records=records.set_index("customer_id"), bins=2)
     assert any("ids match only as written" in str(w.message) for w in seen)
+
+
+# --------------------------------------------------------------------------
+# the testing kit
+
+
+_AGG_RULES = """format = 1
+[fields]
+spend = { type = "number", min = 0 }
+[segments.kind]
+default = "low"
+rules = [{ label = "low", when = "spend > 2 * mean(spend)" },
+         { label = "high", when = "spend > mean(spend)" }]
+"""
+
+
+@_SETTINGS
+@given(spend=st.lists(st.integers(1, 100).map(float), min_size=2, max_size=5))
+def test_assert_monotone_raises_rows_alone_under_aggregates(spend):
+    """Rules reading mean(): assert_monotone raises each row alone (raising
+    every row at once moved the mean with them, so a row that falls when
+    raised alone passed), and it agrees with an oracle that raises each row
+    alone to each value."""
+    from custseg.testing import assert_monotone
+
+    rs = rules.loads(_AGG_RULES)
+    order = ["low", "high"]
+    rank = {"low": 0, "high": 1}
+
+    def label(values, row):
+        return rank[str(rs.evaluate({"spend": values})["kind"].to_numpy()[row])]
+
+    falls = False
+    top = 2 * max(spend) * len(spend) + 10
+    for row in range(len(spend)):
+        for value in np.linspace(spend[row], top, 60)[1:]:
+            raised = list(spend)
+            raised[row] = float(value)
+            if label(raised, row) < label(spend, row):
+                falls = True
+    try:
+        assert_monotone(rs, {"spend": spend}, "kind", "spend", order)
+        passed = True
+    except AssertionError as exc:
+        passed = "nothing compared" in str(exc)
+    if falls:
+        assert not passed
+
+
+def test_assert_monotone_no_false_alarm_on_base_rfm8():
+    """The shipped base preset passed as monotone in monetary for rfm8's
+    win-back classes (a false alarm: raising every row moved mean(m))."""
+    from custseg.testing import assert_monotone
+
+    data = {
+        "recency_days": [5.0, 5.0, 5.0],
+        "frequency": [3, 3, 3],
+        "monetary": [100.0, 200.0, 900.0],
+        "tenure_days": [400.0] * 3,
+        "r": [5, 5, 5],
+        "f": [3, 3, 3],
+        "m": [2, 3, 5],
+    }
+    assert_monotone(
+        "base", data, "rfm8", "monetary", ["General Win-back", "Important Win-back"]
+    )
+
+
+def test_testing_kit_takes_what_evaluate_takes():
+    """assert_monotone and assert_order_free take CustomerFacts with
+    RfmScores (a bare AttributeError); an optional output or field left out
+    is a ThresholdError naming it (a bare KeyError)."""
+    from custseg.testing import assert_monotone, assert_order_free
+
+    facts = custseg.summarize(
+        ["a", "b", "c"], ["2024-01-01", "2024-02-01", "2024-03-01"], [5.0, 9.0, 20.0]
+    )
+    data = [facts, facts.rfm_scores(bins=2)]
+    assert_order_free("base", data)
+    assert_monotone("base", data, "lifecycle", "tenure_days", ["lost", "active"])
+    optional = rules.loads(
+        'format = 1\n[fields]\nx = { type = "number" }\n'
+        'v = { type = "number", optional = true }\n'
+        '[segments.s]\ndefault = "low"\nrules = [{ label = "high", when = "x > 5" }]\n'
+        '[segments.t]\ndefault = "low"\nrules = [{ label = "high", when = "v > 5" }]\n'
+    )
+    with pytest.raises(custseg.errors.ThresholdError, match="left out"):
+        assert_monotone(optional, {"x": [1.0, 20.0]}, "t", "x", ["low", "high"])
+    with pytest.raises(custseg.errors.ThresholdError, match="'v' is not in the data"):
+        assert_monotone(optional, {"x": [1.0, 20.0]}, "s", "v", ["low", "high"])
+
+
+_TAG_RULES = """format = 1
+[fields]
+x = { type = "number", min = 0 }
+n = { type = "integer", min = 0.5, max = 9.5 }
+[derived]
+rich = "x >= 100"
+[tables.stage]
+field = "x"
+breaks = [10]
+labels = ["lo", "hi"]
+[tags.flags]
+rules = [{ tag = "rich", when = "rich" }, { tag = "hi", when = "stage == 'hi'" }]
+[segments.s]
+default = "low"
+rules = [{ label = "high", when = "x >= 10" }]
+[segments.c]
+default = "few"
+rules = [{ label = "many", when = "n >= 5" }]
+[[examples]]
+given = { x = 200 }
+expect = { flags = { rich = true, hi = true }, s = "high" }
+"""
+
+
+def test_examples_of_tags_reading_derived_values_and_integer_fillers():
+    """Examples whose tag rules read a derived value or another output (a
+    bare KeyError), with an integer field of fractional bounds not given
+    (filled with 0.5: "non-integer values"), run and pass."""
+    outcomes = rules.loads(_TAG_RULES).run_examples()
+    assert outcomes and all(o.passed for o in outcomes), outcomes
+
+
+def test_alias_of_a_field_that_cannot_be_missing_needs_no_missing_label():
+    """A table on a derived bare alias (aa = "a") of a field that cannot be
+    missing needs no 'missing' label (it was required, and then unreachable)."""
+    from custseg.testing import assert_reachable
+
+    rs = rules.loads(
+        'format = 1\n[fields]\na = { type = "number", min = 0 }\n[derived]\naa = "a"\n'
+        '[tables.t]\nfield = "aa"\nbreaks = [20]\nlabels = ["x", "y"]\n'
+    )
+    assert_reachable(rs)
+
+
+@pytest.mark.parametrize("failing", [1, 2, 3])
+def test_inline_examples_are_located(failing):
+    """A failing example of an inline array ``examples = [...]`` is reported
+    on its own line (every one was at the first example's line, or the
+    array's key)."""
+    rows = [
+        '  { given = { x = 1 }, expect = { s = "low" } },',
+        '  { given = { x = 1 }, expect = { s = "low" } },',
+        '  { given = { x = 1 }, expect = { s = "low" } },',
+    ]
+    rows[failing - 1] = rows[failing - 1].replace('"low"', '"high"')
+    text = (
+        "format = 1\nexamples = [\n" + "\n".join(rows) + "\n]\n"
+        '[fields]\nx = { type = "number" }\n'
+        '[segments.s]\ndefault = "low"\nrules = [{ label = "high", when = "x >= 10" }]\n'
+    )
+    found = [d for d in rules.check(text, text=True) if d.code == "example-failed"]
+    assert [d.line for d in found] == [2 + failing]
+    assert found[0].column == rows[failing - 1].index("s = ") + 1
+
+
+def test_a_note_is_not_where_an_expect_is():
+    """A note that reads ``expect = { ... }`` is text: the failing
+    expectation is located on its own ``expect`` line."""
+    text = (
+        'format = 1\n[fields]\nx = { type = "number" }\n'
+        '[segments.s]\ndefault = "low"\nrules = [{ label = "high", when = "x >= 10" }]\n'
+        '[[examples]]\nnote = "see: expect = { s = 1 }"\ngiven = { x = 1 }\n'
+        'expect = { s = "high" }\n'
+    )
+    (d,) = [d for d in rules.check(text, text=True) if d.code == "example-failed"]
+    assert (d.line, d.column) == (10, 12)
+
+
+# --------------------------------------------------------------------------
+# the report
+
+
+@pytest.mark.filterwarnings("ignore::custseg.CustsegWarning")
+def test_report_class_named_total_has_its_bar(tmp_path):
+    """A class named "Total" is drawn (the chart dropped it by name, while
+    the table showed it beside the report's own "(Total)" row)."""
+    pytest.importorskip("matplotlib")
+    tx = pd.DataFrame(
+        {
+            "customer_id": ["a", "a", "b", "c"],
+            "date": ["2024-01-01", "2024-02-01", "2024-02-01", "2024-03-01"],
+            "amount": [10.0, 20.0, 5.0, 7.0],
+        }
+    )
+    path = tmp_path / "total.toml"
+    path.write_text(
+        'format = 1\n[fields]\nfrequency = { type = "number" }\n[segments.value]\n'
+        'default = "Total"\nrules = [{ label = "regular", when = "frequency >= 2" }]\n'
+    )
+    page = custseg.report(tx, rules=str(path)).html
+    chart = page.split("share of all customers and of revenue", 1)[1]
+    chart = chart.split("</svg>")[0]
+    assert "regular" in chart and "Total" in chart
+
+
+@pytest.mark.filterwarnings("ignore::custseg.CustsegWarning")
+def test_report_charts_count_every_unscored_customer():
+    """Customers known only from the records have no score: the R x F and
+    score charts count them among those without a score (they counted only
+    the buyers')."""
+    pytest.importorskip("matplotlib")
+    from custseg.reporting import _page_scores
+
+    tx = pd.DataFrame(
+        {
+            "customer_id": ["a", "b", "c", "d"],
+            "date": ["2024-01-01", "2024-02-01", "2024-03-01", "2024-03-02"],
+            "amount": [10.0, 20.0, 30.0, -5.0],
+        }
+    )
+    records = pd.DataFrame({"customer_id": ["x", "y", "z"], "vip": [True, False, True]})
+    res = custseg.segment(
+        tx, records=records.set_index("customer_id"), as_of="2024-04-01"
+    )
+    scores, monetary = _page_scores(res, len(res.customers))
+    assert len(scores.r) == len(monetary) == len(res.customers) == 7
+    unscored = int(res.customers["r"].isna().sum())
+    assert int((np.asarray(scores.r) == 0).sum()) == unscored == 4
+    page = custseg.report(
+        tx, records=records.set_index("customer_id"), as_of="2024-04-01"
+    ).html
+    assert f"{unscored} customers without a score not shown" in page
+
+
+@pytest.mark.filterwarnings("ignore::custseg.CustsegWarning")
+def test_report_of_arrow_dates_with_later_rows_dropped():
+    """custseg.report on a pyarrow date32 column with rows after as_of
+    dropped: the page (a bare NotImplementedError from dt.tz)."""
+    pa = pytest.importorskip("pyarrow")
+    dates = pd.to_datetime(["2024-01-01", "2024-02-01", "2024-05-01"]).date
+    tx = pd.DataFrame(
+        {
+            "customer_id": ["a", "b", "c"],
+            "amount": [10.0, 20.0, 30.0],
+            "date": pd.Series(dates, dtype=pd.ArrowDtype(pa.date32())),
+        }
+    )
+    page = custseg.report(tx, as_of="2024-03-01", after_as_of="drop", charts=False)
+    assert "<html" in page.html
+
+
+@pytest.mark.filterwarnings("ignore::custseg.CustsegWarning")
+def test_report_missing_row_in_chinese():
+    """lang='zh': the row of customers without a label reads 缺失, as the
+    plots name it (it read 'missing')."""
+    tx = pd.DataFrame(
+        {
+            "customer_id": ["a", "b", "c"],
+            "date": ["2024-01-01", "2024-02-01", "2024-03-01"],
+            "amount": [10.0, 20.0, 30.0],
+        }
+    )
+    records = pd.DataFrame(
+        {"customer_id": ["a", "b", "c"], "owner": ["王小明", None, "李华"]}
+    )
+    page = custseg.report(
+        tx, records=records.set_index("customer_id"), lang="zh", charts=False
+    )
+    assert "缺失" in page.html
+
+
+# --------------------------------------------------------------------------
+# threads and state
+
+
+def test_a_leftover_date_filter_never_touches_the_callers_warnings():
+    """custseg's filter on NumPy's time-zone note can be left behind when
+    another library's catch_warnings (pandas') interleaves with it in
+    another thread; it is custseg's module's own, so the caller's NumPy
+    code still only warns (it raised the UserWarning as an error)."""
+    from custseg import _validate
+
+    before = list(warnings.filters)
+    other = warnings.catch_warnings()  # pandas' in another thread, entered inside
+    try:
+        with _validate.warnings_filtered(
+            "error", message=_validate._NUMPY_ZONE_NOTE, module=_validate._HERE
+        ):
+            other.__enter__()
+        other.__exit__(None, None, None)  # restores a list holding ours
+        leftover = warnings.filters[0]
+        assert leftover[0] == "error"  # the interleaving left it behind
+        with warnings.catch_warnings(record=True) as seen:
+            # after the leftover, everything else is shown (not pytest's error)
+            warnings.filters.insert(1, ("always", None, Warning, None, 0))
+            warnings._filters_mutated()  # type: ignore[attr-defined]
+            np.datetime64("2024-01-01T00:00+08:00")  # warns, never raises
+        assert any("timezone" in str(w.message) for w in seen)
+    finally:
+        warnings.filters[:] = before
+        warnings._filters_mutated()  # type: ignore[attr-defined]
+
+
+def test_rules_result_errors_pickle_as_key_errors():
+    """The missing-output error is a KeyError also once pickled (a worker
+    process's error caught by the parent's except KeyError)."""
+    import pickle
+
+    facts = custseg.summarize(["a"], ["2024-01-01"], [1.0])
+    out = rules.load("base").evaluate([facts, facts.rfm_scores(bins=2)])
+    assert list(out) == list(out.labels)
+    with pytest.raises(KeyError) as info:
+        out["nope"]
+    again = pickle.loads(pickle.dumps(info.value))
+    assert isinstance(again, KeyError) and isinstance(again, InputError)
+    assert str(again) == str(info.value)
+
+
+def test_rule_diagnostics_do_not_depend_on_other_threads():
+    """A file's "did you mean" suggestions are the same whatever other
+    rules files are checked meanwhile in other threads (a shared cache of
+    four suggesters was evicted by them, and the budget started over)."""
+    import threading
+
+    values = [f"shop_{i:03d}_north" for i in range(300)]
+    lines = [
+        "format = 1",
+        "[fields]",
+        'store = { type = "category", values = ['
+        + ", ".join(f'"{v}"' for v in values)
+        + "] }",
+        "[segments.x]",
+        'default = "a"',
+        "rules = [",
+        *(
+            f'  {{ label = "l{i}", when = "store == \'shp_{i:03d}_nrth\'" }},'
+            for i in range(40)
+        ),
+        "]",
+    ]
+    text = "\n".join(lines) + "\n"
+    noise = (
+        "format = 1\n[segments.y]\ndefault = 'a'\nrules = ["
+        + ", ".join(
+            f"{{ label = 'b{i}', when = 'frobnicate{i}(1) > 0' }}" for i in range(30)
+        )
+        + "]\n"
+    )
+
+    def hints():
+        return [d.hint for d in rules.check(text, text=True) if d.severity == "error"]
+
+    alone = hints()
+    got: dict[int, list[str]] = {}
+
+    def checked(k):
+        got[k] = hints()
+
+    def others():
+        for _ in range(10):
+            rules.check(noise, text=True)
+
+    threads = [threading.Thread(target=checked, args=(k,)) for k in range(2)]
+    threads += [threading.Thread(target=others) for _ in range(2)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert got == {0: alone, 1: alone}
+
+
+# --------------------------------------------------------------------------
+# the command line as a pipeline
+
+
+def _cli(capsys, *argv):
+    from custseg.cli import main
+
+    status = main([str(a) for a in argv])
+    captured = capsys.readouterr()
+    return status, captured.out, captured.err
+
+
+def _tx_file(folder):
+    path = folder / "t.csv"
+    path.write_text(
+        "customer_id,date,amount\nc1,2024-11-02,120\nc2,2024-06-15,35\n"
+        "c3,2024-12-28,60\n"
+    )
+    return path
+
+
+@_SETTINGS
+@given(
+    whole=st.integers(0, 10**6),
+    cut=st.integers(1, 6),
+    frac=st.sampled_from(["", ".5", ".25"]),
+)
+def test_underscores_in_numbers_are_refused(whole, cut, frac):
+    """An amount written 12_50 was read as 1250 (Python's float reads
+    underscores): no export writes numbers so; refused as not a number."""
+    digits = str(whole)
+    if len(digits) <= 1:
+        digits += "0"
+    cut = min(cut, len(digits) - 1)
+    text = digits[:cut] + "_" + digits[cut:] + frac
+    with pytest.raises(InputError, match="non-numeric"):
+        custseg.summarize(["a", "b"], ["2024-01-01", "2024-01-02"], [text, "5"])
+
+
+def test_migrate_a_column_named_twice_counts_once(tmp_path, capsys):
+    """--column lifecycle --column lifecycle wrote every row twice (counts
+    doubled)."""
+    for name, stages in (
+        ("a", ["active", "sleeping", "active"]),
+        ("b", ["sleeping", "lost", "sleeping"]),
+    ):
+        pd.DataFrame({"customer_id": ["x", "y", "z"], "lifecycle": stages}).to_csv(
+            tmp_path / f"{name}.csv", index=False
+        )
+    out = tmp_path / "m.csv"
+    status, _, err = _cli(
+        capsys,
+        "migrate",
+        tmp_path / "a.csv",
+        tmp_path / "b.csv",
+        "--column",
+        "lifecycle",
+        "--column",
+        "lifecycle",
+        "--output",
+        out,
+    )
+    assert status == 0, err
+    assert pd.read_csv(out)["customers"].sum() == 3
+
+
+@pytest.mark.parametrize("option", ["--records", "--contacts"])
+def test_a_fifo_as_a_side_file_is_refused(tmp_path, capsys, option):
+    """A FIFO (or device) given as records or contacts hung forever (its
+    header was read before the file check)."""
+    import os
+
+    if not hasattr(os, "mkfifo"):
+        pytest.skip("no FIFOs here")
+    fifo = tmp_path / "f.csv"
+    os.mkfifo(fifo)
+    status, _, err = _cli(
+        capsys, "segment", _tx_file(tmp_path), option, fifo, "--as-of", "2024-12-31"
+    )
+    assert status == 2 and "not a file" in err
+
+
+@pytest.mark.parametrize("suffix", [".gz", ".bz2", ".xz", ".zip"])
+@pytest.mark.parametrize("kind", ["plain", "cut"])
+def test_bad_compressed_inputs_are_named(tmp_path, capsys, suffix, kind):
+    """A compressed file cut short, or plain text named .gz/.bz2/.xz/.zip:
+    exit 2 naming the file (a traceback, EOFError or LZMAError, before)."""
+    import bz2
+    import gzip
+    import lzma
+
+    text = _tx_file(tmp_path).read_bytes()
+    path = tmp_path / f"x.csv{suffix}"
+    if kind == "plain":
+        path.write_bytes(text)
+    else:
+        packed = {
+            ".gz": gzip.compress,
+            ".bz2": bz2.compress,
+            ".xz": lzma.compress,
+            ".zip": lambda b: b"PK\x03\x04" + b[:10],
+        }[suffix](text)
+        path.write_bytes(packed[: max(12, len(packed) // 3)])
+    status, _, err = _cli(capsys, "segment", path)
+    assert status == 2, err
+    assert "x.csv" in err and "Traceback" not in err
+
+
+def test_a_symlink_loop_as_output_is_refused(tmp_path, capsys):
+    """--output through a symlink loop: refused (a RuntimeError traceback, or
+    one of the links replaced by the output)."""
+    import os
+
+    os.symlink(tmp_path / "b.csv", tmp_path / "a.csv")
+    os.symlink(tmp_path / "a.csv", tmp_path / "b.csv")
+    status, _, err = _cli(
+        capsys, "segment", _tx_file(tmp_path), "--output", tmp_path / "a.csv"
+    )
+    assert status == 2 and "loops" in err
+    assert os.path.islink(tmp_path / "a.csv") and os.path.islink(tmp_path / "b.csv")
+
+
+@pytest.mark.parametrize("option", ["--rules", "--preset", "--playbook"])
+def test_due_with_cadence_refuses_a_playbook_source(tmp_path, capsys, option):
+    """due --cadence never read --rules / --preset / --playbook (a typo or a
+    missing file passed with exit 0)."""
+    customers = tmp_path / "c.csv"
+    customers.write_text("customer_id,x\na,1\n")
+    status, _, err = _cli(
+        capsys,
+        "due",
+        customers,
+        "--as-of",
+        "2025-01-01",
+        "--cadence",
+        "30",
+        option,
+        "x",
+    )
+    assert status == 2 and option in err
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ["--records", ""],
+        ["--contacts", ""],
+        ["--rules", ""],
+    ],
+)
+def test_empty_file_options_are_refused(tmp_path, capsys, argv):
+    """An empty file option (an unset shell variable) read as "not given":
+    the records, contacts or rules were left out without a word."""
+    status, _, err = _cli(capsys, "segment", _tx_file(tmp_path), *argv)
+    assert status == 2 and f"{argv[0]} is empty" in err
+
+
+def test_presets_with_an_empty_name_is_refused(capsys):
+    """custseg presets '' > shop.toml wrote the list of presets into the file."""
+    status, out, err = _cli(capsys, "presets", "")
+    assert status == 2 and out == "" and "empty" in err
+
+
+@pytest.mark.parametrize(
+    ("table", "missing"),
+    [
+        ('[tables.stage]\nbreaks = [10]\nlabels = ["a", "b"]\n', "field"),
+        ('[tables.stage]\nfield = "x"\nlabels = ["a", "b"]\n', "breaks"),
+    ],
+)
+def test_a_missing_key_is_located_at_its_table(table, missing):
+    """A key a table lacks is reported at the table's header (it was at
+    line 1, column 1)."""
+    text = 'format = 1\n[fields]\nx = { type = "number" }\n\n' + table
+    found = [
+        d
+        for d in rules.check(text, text=True)
+        if d.severity == "error" and missing in d.message
+    ]
+    assert found and (found[0].line, found[0].column) == (5, 1), [
+        d.render() for d in rules.check(text, text=True)
+    ]
+
+
+def test_sigterm_leaves_no_temporary_file(tmp_path):
+    """SIGTERM (timeout, systemd) while the output is written: no hidden
+    temporary file is left, as on Ctrl-C; exit 143."""
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    script = (
+        "import time, custseg._files as f\n"
+        "from custseg import cli\n"
+        "slow = f.write_all\n"
+        "def held(files):\n"
+        "    def w(tmp, write):\n"
+        "        write(tmp); open('ready', 'w').close(); time.sleep(30)\n"
+        "    return slow([(p, lambda tmp, write=write: w(tmp, write)) for p, write in files])\n"
+        "f.write_all = held\n"
+        "cli.write_all = held\n"
+        "import sys; sys.exit(cli.main(sys.argv[1:]))\n"
+    )
+    tx = _tx_file(tmp_path)
+    proc = subprocess.Popen(
+        [sys.executable, "-c", script, "segment", str(tx), "--output", "o.csv"],
+        cwd=tmp_path,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+    )
+    deadline = time.monotonic() + 60
+    while not (tmp_path / "ready").exists() and time.monotonic() < deadline:
+        if proc.poll() is not None:
+            break
+        time.sleep(0.05)
+    proc.send_signal(signal.SIGTERM)
+    _, err = proc.communicate(timeout=60)
+    left = sorted(p.name for p in tmp_path.iterdir())
+    assert proc.returncode == 143, err
+    assert left == ["ready", "t.csv"], left

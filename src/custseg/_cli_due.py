@@ -361,6 +361,19 @@ def _cmd(args: argparse.Namespace) -> int:
     as_of = parse_date_text(args.as_of, "as_of")
     name = args.playbook or args.class_column
     playbook = None
+    if args.class_column is None and (
+        args.rules is not None or args.preset is not None or args.playbook is not None
+    ):
+        given = (
+            "--rules"
+            if args.rules is not None
+            else ("--preset" if args.preset is not None else "--playbook")
+        )
+        raise ThresholdError(
+            f"{given!r} gives the playbook of a class column, which --cadence "
+            "does not read: give --class-column COLUMN instead of --cadence, or "
+            f"leave {given} out"
+        )
     if args.class_column is not None:
         if args.rules is not None or args.preset is not None:
             from .frame import _load_rules
@@ -391,9 +404,11 @@ def _cmd(args: argparse.Namespace) -> int:
     repeated = (ids.duplicated(keep="first") & ids.notna()).to_numpy()
     if repeated.any():
         first = int(np.flatnonzero(repeated)[0])
+        twice = ids.iloc[first]
+        twice = twice.item() if isinstance(twice, np.generic) else twice
         raise InputError(
             args.customer,
-            f"has the customer {ids.iloc[first]!r} more than once in {args.customers}",
+            f"has the customer {twice!r} more than once in {args.customers}",
             first_row=first,
             n_rows=int(np.count_nonzero(repeated)),
             fix="give one row per customer (the --output of custseg segment), "

@@ -542,7 +542,9 @@ def _cmd(args: argparse.Namespace) -> int:
     _check_output(args.output, [args.before, args.after])
     before = _read(args.before, args.sep, args.encoding)
     after = _read(args.after, args.sep, args.encoding)
-    columns = _columns(before, after, args.column)
+    # a column named twice is compared once (each row of the output once)
+    given = None if args.column is None else list(dict.fromkeys(args.column))
+    columns = _columns(before, after, given)
     check_order(
         before,
         after,

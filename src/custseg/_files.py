@@ -31,6 +31,7 @@ import tempfile
 import unicodedata
 import warnings
 import zipfile
+import zlib
 from collections.abc import Callable, Hashable, Iterable, Iterator
 from pathlib import Path
 from typing import Any
@@ -151,8 +152,20 @@ def _check_not_binary(path: Path, fmt: str) -> None:
     bytes (a Parquet file or an Excel workbook named ``.csv``, a compressed
     file without its ending), saying what it is: read as text, it would be
     an encoding error or a field count, with advice that does not help."""
-    with _open_binary(path) as f:
-        head = f.read(8)
+    try:
+        with _open_binary(path) as f:
+            head = f.read(8)
+    except (OSError, EOFError, zipfile.BadZipFile, lzma.LZMAError, zlib.error) as exc:
+        method = _COMPRESSION.get(path.suffix.lower())
+        if method is None:
+            raise
+        raise InputError(
+            str(path),
+            f"cannot be read as {fmt}: it is not {method} data, or it is cut "
+            f"short ({_first_line(exc) or type(exc).__name__})",
+            fix="check the file (a download or copy cut short?); a file of plain "
+            "text is named without the compression's ending (.csv)",
+        ) from None
     for magic, what, fix in _MAGIC:
         if head.startswith(magic) and not (
             magic == b"BZh" and not head[3:4].isdigit()  # "BZh" as text
@@ -227,6 +240,9 @@ def _first_bad_byte(path: Path, encoding: str) -> tuple[int, int] | None:
 _UTF8_SURE = 4
 
 
+_NON_ASCII = re.compile(r"[^\x00-\x7f]")
+
+
 def _utf8_characters(path: Path) -> int | None:
     """How many characters of two bytes or more the file holds when it is
     valid UTF-8 (0: ASCII only); None when it is not UTF-8."""
@@ -238,7 +254,7 @@ def _utf8_characters(path: Path) -> int | None:
                 chunk = f.read(1 << 20)
                 text = decoder.decode(chunk, final=not chunk)
                 if not text.isascii():
-                    count += sum(1 for c in text if c > "\x7f")
+                    count += len(_NON_ASCII.findall(text))
                 if not chunk:
                     return count
     except (UnicodeError, OSError, EOFError, zipfile.BadZipFile, lzma.LZMAError):
@@ -1370,6 +1386,8 @@ def table_columns(
     try:
         fmt = table_format(path)
         file = Path(path)
+        if not os.path.isfile(file):  # a FIFO or a device would never end
+            return []
         if fmt == "parquet":
             return _parquet_names(file)
         enc = _check_encoding(encoding)
@@ -2555,6 +2573,16 @@ def output_target(path: str | os.PathLike[str]) -> Path:
     the replace would replace as well."""
     target = Path(path)
     if os.path.islink(target):
+        try:
+            os.stat(target)  # follows the links
+        except OSError as exc:
+            if exc.errno == errno.ELOOP:  # its target would be one of the links
+                raise InputError(
+                    str(path),
+                    "cannot be written: it is a symbolic link that loops (to "
+                    "itself, or through other links)",
+                    fix="remove the link, or write to another path",
+                ) from None
         target = Path(os.path.realpath(target))
     if os.path.exists(target) and not (os.path.isfile(target) or os.path.isdir(target)):
         shown = "" if target == Path(path) else f" (a link to {str(target)!r})"

@@ -46,10 +46,17 @@ def warnings_filtered(
     action: Literal["error", "ignore", "always"],
     category: type[Warning] = Warning,
     message: str = "",
+    module: str = "",
 ) -> Iterator[None]:
     """``warnings.catch_warnings`` with one filter, under :data:`STATE_LOCK`,
     so that overlapping calls in several threads never leave the filter
     behind (Python before 3.14 keeps one list of filters per process).
+
+    Another library's ``catch_warnings`` in another thread (pandas makes one
+    in ``pandas_dtype``) can still interleave with it and restore a list
+    that holds the filter: give *module* (a regular expression of the
+    modules the warnings are raised from, ``custseg\\._validate$``) so that
+    such a leftover touches only custseg's own warnings, never the caller's.
 
     Examples
     --------
@@ -60,7 +67,9 @@ def warnings_filtered(
     True
     """
     with STATE_LOCK, warnings.catch_warnings():
-        warnings.filterwarnings(action, message=message, category=category)
+        warnings.filterwarnings(
+            action, message=message, category=category, module=module
+        )
         yield
 
 

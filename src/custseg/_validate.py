@@ -665,7 +665,11 @@ def _object_to_float(arr: np.ndarray, field: str, *, exact: bool = False) -> np.
         if v is None or (not isinstance(v, str | bytes) and is_missing_scalar(v)):
             out[i] = np.nan  # None, pd.NA, NaT, NaN: missing
             continue
-        if isinstance(v, (bool, np.bool_)):
+        if isinstance(v, (bool, np.bool_)) or (
+            # Python reads 12_50 as 1250: no export writes numbers so
+            isinstance(v, str | bytes)
+            and ("_" in v if isinstance(v, str) else b"_" in v)
+        ):
             bad.append(i)
             continue
         try:
@@ -1033,6 +1037,10 @@ def _refuse_range(field: str, bad: np.ndarray, nat: np.ndarray, target: str) -> 
 
 
 #: NumPy's warnings when it converts text with a UTC offset to UTC.
+#: this module, for warning filters that touch only what it raises (NumPy
+#: attributes its notes to the line that calls it)
+_HERE = re.escape(__name__) + "$"
+
 _NUMPY_ZONE_NOTE = (
     "(no explicit representation of timezones|parsing timezone aware datetimes)"
 )
@@ -1056,7 +1064,7 @@ def _parse_dates(arr: np.ndarray, field: str) -> np.ndarray:
         try:
             # only NumPy's note on offsets is raised (then read per value):
             # other threads' warnings meanwhile are left as they are
-            with warnings_filtered("error", message=_NUMPY_ZONE_NOTE):
+            with warnings_filtered("error", message=_NUMPY_ZONE_NOTE, module=_HERE):
                 parsed = np.asarray(arr, dtype=_TEXT_UNIT)
                 # NumPy wraps a value the unit cannot hold (a year such as
                 # 300000) round without a word; days cannot wrap, so a value
@@ -1325,7 +1333,7 @@ def _scalar_to_datetime64(v: Any) -> np.datetime64:
         text = text.replace(" ", "T", 1)
         # offsets were read above; NumPy's note on them for text it then
         # refuses (a comma before the fraction) would only mislead
-        with warnings_filtered("ignore", message=_NUMPY_ZONE_NOTE):
+        with warnings_filtered("ignore", message=_NUMPY_ZONE_NOTE, module=_HERE):
             out, day = np.datetime64(text, "us"), np.datetime64(text, "D")
         if not np.isnat(day) and to_days(np.asarray([out]))[0] != day.astype(np.int64):
             raise OverflowError(f"{v!r} is outside the range datetime64[us] holds")

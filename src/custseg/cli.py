@@ -268,7 +268,11 @@ def _same_file(a: Path, b: Path) -> bool:
     try:
         return os.path.samefile(a, b)
     except OSError:
+        pass
+    try:
         return a.resolve() == b.resolve()
+    except (OSError, RuntimeError):  # a symlink loop (RuntimeError on 3.11/3.12)
+        return os.path.abspath(a) == os.path.abspath(b)
 
 
 def _check_output(
@@ -986,6 +990,12 @@ _PATH_OPTIONS = frozenset({
 })  # fmt: skip
 
 
+#: options whose empty text would read as "not given" and is refused (demo's
+#: --output "" and --report "" mean "write none", as documented; an empty
+#: input path or --preset "" is refused as a missing file or unknown preset)
+_NOT_EMPTY = ("records", "contacts", "rules", "previous", "csv", "name", "playbook")
+
+
 def _option_names(parser: argparse.ArgumentParser) -> dict[str, str]:
     """Each option's dest and how it is written (``--title``), over the
     subcommands too."""
@@ -1015,6 +1025,15 @@ def _check_text_options(parser: argparse.ArgumentParser, args: Any) -> None:
     another encoding: Python keeps each such byte as a lone surrogate, which
     no output file can hold), naming the option, before anything is read."""
     names: dict[str, str] | None = None
+    for dest in _NOT_EMPTY:
+        if getattr(args, dest, None) == "":
+            # (an unset shell variable): taken as "not given", a file given
+            # would be left out without a word
+            names = names or _option_names(parser)
+            raise _UsageError(
+                f"{names.get(dest, dest)} is empty: give a file or name, or "
+                "leave the option out"
+            )
     for dest, value in vars(args).items():
         if dest in _PATH_OPTIONS:
             continue
@@ -1431,6 +1450,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     >>> main(["segment", "no-such-file.csv"])
     2
     """
+    previous = _catch_sigterm()
     try:
         parser = _parser()
         try:
@@ -1469,7 +1489,41 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:  # a partial output file was already removed
         _err("custseg: interrupted")
         return 130
+    except _Terminated:  # SIGTERM (timeout, systemd, kill): as Ctrl-C
+        _err("custseg: terminated")
+        return 143
+    finally:
+        _restore_sigterm(previous)
     return status
+
+
+class _Terminated(BaseException):
+    """SIGTERM received: raised where the program is, so that the temporary
+    files of an output being written are removed as on Ctrl-C (a
+    BaseException: no ``except Exception`` turns it into an input error)."""
+
+
+def _on_sigterm(signum: int, frame: Any) -> None:
+    raise _Terminated
+
+
+def _catch_sigterm() -> Any:
+    """Install :func:`_on_sigterm`; the handler it replaces (None where
+    signals cannot be set: not the main thread)."""
+    import signal
+
+    try:
+        return signal.signal(signal.SIGTERM, _on_sigterm)
+    except (ValueError, OSError, AttributeError):  # another thread, no SIGTERM
+        return None
+
+
+def _restore_sigterm(previous: Any) -> None:
+    import signal
+
+    if previous is not None:
+        with contextlib.suppress(ValueError, OSError):
+            signal.signal(signal.SIGTERM, previous)
 
 
 if __name__ == "__main__":  # pragma: no cover

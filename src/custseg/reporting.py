@@ -164,8 +164,8 @@ _EN: dict[str, str] = {
     "C: the rest. A from {a_min}, B from {b_min} per customer.",
     "no_abc": "Nobody spent anything: every customer is C.",
     "positive_basis": "These shares are of the positive spends, {positive} in "
-    "all, leaving out {n} with net spend below 0 ({negative} in all). The "
-    "revenue share of the tables is of the net revenue, {net}.",
+    "all: the {n} with net spend below 0 ({negative} in all) count as "
+    "spending 0. The revenue share of the tables is of the net revenue, {net}.",
     "net_basis": "Revenue share: of the net revenue, {net} (refunds "
     "included); the ABC classes are cut on the positive spends, {positive}.",
     "windows_title": "Lifecycle windows (days since the last purchase)",
@@ -185,6 +185,7 @@ _EN: dict[str, str] = {
     "frequency_mean": "mean orders",
     "monetary_mean": "mean spend",
     "total": "Total",
+    "missing_class": "missing",
     "summary_failed": "Summary not computed: {error}",
     "segments_note": "One table per segmentation: customers, revenue and "
     "purchase figures per class.",
@@ -318,6 +319,7 @@ _ZH: dict[str, str] = {
     "frequency_mean": "平均购买次数",
     "monetary_mean": "平均消费额",
     "total": "合计",
+    "missing_class": "缺失",
     "summary_failed": "未能计算汇总:{error}",
     "segments_note": "每种细分一张表:各类别的客户数、收入与购买指标。",
     "rf_customers": "按 R(行,{top} = 最近购买)与 F(列)的客户数",
@@ -686,7 +688,10 @@ def _segment(
         # the figures below are of the rows used: those up to as_of (its
         # day ending at midnight in the dates' own zone, as segment counts)
         end = pd.Timestamp(result.as_of) + pd.Timedelta(days=1)
-        zone = getattr(getattr(tx[date], "dt", None), "tz", None)
+        try:  # (pandas raises NotImplementedError for an Arrow date32)
+            zone = getattr(getattr(tx[date], "dt", None), "tz", None)
+        except (AttributeError, NotImplementedError, TypeError):
+            zone = None
         if zone is not None:
             end = end.tz_localize(zone)
         try:
@@ -819,7 +824,7 @@ def _summary(
     # the total and missing rows' names, unlike every class's: a class may be
     # called "Total" or "missing"
     names = {str(c) for c in seg[column].cat.categories}
-    total, missing = t["total"], "missing"
+    total, missing = t["total"], t["missing_class"]
     while total in names:
         total = f"({total})"
     while missing in names:
@@ -851,9 +856,37 @@ def _summary(
         chart = _chart(
             plot,
             lang,
-            lambda p: p.segment_sizes(shown, title=title, lang=lang),
+            # total=None: the total row is out already, and a class may be
+            # called "Total"
+            lambda p: p.segment_sizes(shown, title=title, lang=lang, total=None),
         )
     return _Summary(column, table, None, chart, len(table) - 1)
+
+
+def _page_scores(result: SegmentResult, n: int) -> tuple[Any, np.ndarray]:
+    """The scores and spend of the page's *n* customers: the buyers' (the
+    first rows), then those known only from the records or contacts,
+    without a score and with spend 0, so that the charts count them among
+    the customers without a score, as the tables do."""
+    scores = result.scores
+    monetary = np.asarray(result.facts.monetary, dtype=np.float64)
+    extra = n - len(scores.r)
+    if extra <= 0:
+        return scores, monetary
+
+    def more(a: Any) -> np.ndarray:
+        a = np.asarray(a)
+        return np.concatenate([a, np.zeros(extra, dtype=a.dtype)])
+
+    grown = attrs.evolve(
+        scores,
+        r=more(scores.r),
+        f=more(scores.f),
+        m=more(scores.m),
+        code=more(scores.code),
+        index=None,
+    )
+    return grown, more(monetary)
 
 
 def _rf_grid(
@@ -1149,25 +1182,23 @@ def _parts(
     rf_charts = ("", "")
     score_chart = ""
     if charts:
-        monetary = np.asarray(result.facts.monetary, dtype=np.float64)
+        scores, monetary = _page_scores(result, len(seg))
         rf_charts = (
             _chart(
                 plot,
                 lang,
-                lambda p: p.rf_heatmap(result.scores, value="customers", lang=lang),
+                lambda p: p.rf_heatmap(scores, value="customers", lang=lang),
             ),
             _chart(
                 plot,
                 lang,
-                lambda p: p.rf_heatmap(
-                    result.scores, monetary, value="monetary", lang=lang
-                ),
+                lambda p: p.rf_heatmap(scores, monetary, value="monetary", lang=lang),
             ),
         )
         score_chart = _chart(
             plot,
             lang,
-            lambda p: p.score_distribution(result.scores, lang=lang),
+            lambda p: p.score_distribution(scores, lang=lang),
         )
     # every customer of the page, those without a purchase with spend 0, as
     # in the other tables (and the printed report)

@@ -606,6 +606,29 @@ def _row(data: Any, i: int) -> dict[str, Any]:
     return {"row": i}
 
 
+def _as_frame(data: Any) -> pd.DataFrame:
+    """*data* as a DataFrame of the columns ``evaluate`` reads from it (a
+    mapping, a DataFrame (copied), :class:`~custseg.CustomerFacts`,
+    :class:`~custseg.RfmScores` or a list of them, joined), on the index
+    ``evaluate`` gives it; InputError for anything else, as ``evaluate``."""
+    from .rules._model import _joined
+
+    if isinstance(data, pd.DataFrame):
+        return data.copy()
+    if isinstance(data, Mapping):
+        return pd.DataFrame(dict(data))
+    cols, index = _joined(data)
+    frame = pd.DataFrame(
+        {
+            k: np.asarray(col) if not isinstance(col, pd.Series) else col.to_numpy()
+            for k, col in cols.items()
+        }
+    )
+    if index is not None:
+        frame.index = index
+    return frame
+
+
 def _index_of(data: Any) -> Any:
     """The pandas index ``evaluate`` puts on *data* (the customer ids of a
     table indexed by them, of ``CustomerFacts``), or None."""
@@ -804,7 +827,9 @@ def assert_monotone(
 ) -> None:
     """Raising *field*, the others fixed, never moves a row down in *order*.
 
-    Each row is evaluated as given and again with *field* raised: to every
+    Each row is evaluated as given and again with *field* raised (the row
+    alone, the other rows as given, when the rules read a population
+    aggregate such as ``mean(monetary)``, which every row moves): to every
     larger value of :func:`boundary_values` and of the values conditions
     with arithmetic compare with (``monetary / frequency >= 5000``: 5000,
     the products and quotients of such numbers), by each step of *increase*
@@ -829,8 +854,9 @@ def assert_monotone(
     rules
         A :class:`~custseg.rules.RuleSet`, a preset name or a path.
     data
-        A mapping of columns or a DataFrame (one row per customer; a
-        failure names the customer by the frame's index).
+        What ``evaluate`` takes: a mapping of columns, a DataFrame,
+        ``CustomerFacts``, ``RfmScores`` or a list of them (one row per
+        customer; a failure names the customer by the index).
     output
         The table or segmentation checked.
     field
@@ -850,7 +876,8 @@ def assert_monotone(
     ThresholdError
         *output* or *field* is not one of the rules', *order* lists a
         label *output* never gives (a typo would leave nothing to compare)
-        or a label twice, or a step of *increase* is not a number > 0.
+        or a label twice, a step of *increase* is not a number > 0, or the
+        data lacks *field* or *output* (an optional field left out).
 
     Examples
     --------
@@ -863,7 +890,7 @@ def assert_monotone(
     ...                 ["active", "silent", "sleeping", "lost", "gone"][::-1])
     Traceback (most recent call last):
     ...
-    AssertionError: raising 'recency_days' moves row 0 down in 'lifecycle': 'active' (table lifecycle: recency_days < 90) -> 'silent' (table lifecycle: 90 <= recency_days < 180) at recency_days = 90.0; the row: {'recency_days': 10.0, 'frequency': 2, ...}
+    AssertionError: raising 'recency_days' moves row 0 down in 'lifecycle' (raised alone; the rules read population aggregates): 'active' (table lifecycle: recency_days < 90) -> 'silent' (table lifecycle: 90 <= recency_days < 180) at recency_days = 90.0; the row: {'recency_days': 10.0, 'frequency': 2, ...}
     """
     rs = _ruleset(rules)
     if output not in rs.outputs:
@@ -890,8 +917,14 @@ def assert_monotone(
             )
     spec = rs.fields[field]
     integer = spec.kind == "integer"
-    frame = pd.DataFrame(dict(data)) if isinstance(data, Mapping) else data.copy()
+    frame = _as_frame(data)
+    if field not in frame.columns:
+        raise ThresholdError(
+            f"'field' {field!r} is not in the data ({', '.join(map(str, frame.columns))}): "
+            "pass data holding the field raised"
+        )
     before = rs.evaluate(frame, explain=True)
+    _check_computed(before, output)
     rank = _order_ranks(order, before.labels[output].names, output)
     base = _ranks(before[output], rank)
     base_labels = before[output].to_numpy()
@@ -932,11 +965,20 @@ def assert_monotone(
         if use.any():
             trials.append((use, np.where(use, raised, values)))
     n = len(frame)
+    if not _row_wise(rs):
+        # a population aggregate (mean(x), ...) moves with every row: each
+        # row is raised alone, the others as given (raising every row at
+        # once would move the aggregate with them and hide a row that falls)
+        compared = _monotone_alone(
+            rs, frame, output, field, rank, base, before, trials, integer, known
+        )
+        trials = []
+    else:
+        compared = False
     # rules that read no population aggregate label each row on its own, so
     # several trials are evaluated as one stacked frame (inside @given each
     # evaluate costs more than the rows it labels)
-    per = max(1, _STACK_ROWS // max(n, 1)) if _row_wise(rs) else 1
-    compared = False
+    per = max(1, _STACK_ROWS // max(n, 1))
     for start in range(0, len(trials), per):
         chunk = trials[start : start + per]
         stacked = pd.concat(
@@ -984,6 +1026,65 @@ def assert_monotone(
 
 #: rows of the frame of stacked trials ``assert_monotone`` evaluates at once
 _STACK_ROWS = 100_000
+
+
+def _monotone_alone(
+    rs: RuleSet,
+    frame: pd.DataFrame,
+    output: str,
+    field: str,
+    rank: Mapping[str, int],
+    base: np.ndarray,
+    before: Any,
+    trials: list[tuple[np.ndarray, np.ndarray]],
+    integer: bool,
+    known: np.ndarray,
+) -> bool:
+    """``assert_monotone`` for rules that read population aggregates: each
+    row raised alone to each of its distinct new values (the other rows as
+    given), one evaluation per row and value; AssertionError for a row that
+    moves down. Whether any row was compared."""
+    compared = False
+    column = frame[field].to_numpy()
+    whole = integer and bool(known.all())
+    for row in np.flatnonzero(base >= 0).tolist():
+        values = sorted({float(new[row]) for use, new in trials if use[row]})
+        for value in values:
+            raised = column.astype(np.int64 if whole else np.float64, copy=True)
+            raised[row] = int(value) if whole else value
+            after = rs.evaluate(frame.assign(**{field: raised}), explain=True)
+            moved = _ranks(after[output], rank)[row]
+            if moved < 0:
+                continue
+            compared = True
+            if moved < base[row]:
+                a = str(before[output].to_numpy()[row])
+                b = str(after[output].to_numpy()[row])
+                raise AssertionError(
+                    f"raising {field!r} moves row {row}{_who(frame, row)} down in "
+                    f"{output!r} (raised alone; the rules read population "
+                    f"aggregates): {a!r}{_why(before, rs, output, row)} -> "
+                    f"{b!r}{_why(after, rs, output, row)} at {field} = "
+                    f"{int(value) if integer else value!r}; the row: "
+                    f"{_row(frame, row)}"
+                )
+    return compared
+
+
+def _check_computed(result: Any, output: str) -> None:
+    """AssertionError-free ``result[output]``: a ThresholdError when the
+    output was left out (an optional field absent), as ``assert_total``
+    says it."""
+    if output in result.labels:
+        return
+    why = result.skipped.get(output, ())
+    raise ThresholdError(
+        f"'output' {output!r} was left out of the result for the absent "
+        f"optional field(s) {', '.join(map(repr, why))}: pass data holding them"
+        if why
+        else f"'output' {output!r} is not in the result"
+    )
+
 
 #: ``assert_monotone``'s ladder: each positive value times 4, 8, ... 2**40,
 #: and each value plus 1, 10, ... 1e15
@@ -1049,8 +1150,9 @@ def assert_order_free(rules: Any, data: Any, *, seed: int = 0) -> None:
         A :class:`~custseg.rules.RuleSet`, a preset name or a path, or a
         callable returning a ``RulesResult``.
     data
-        A mapping of columns or a DataFrame (a failure names the customer by
-        the frame's index).
+        What ``evaluate`` takes: a mapping of columns, a DataFrame,
+        ``CustomerFacts``, ``RfmScores`` or a list of them (a failure names
+        the customer by the index).
     seed
         Seed of the new order.
 
@@ -1068,7 +1170,7 @@ def assert_order_free(rules: Any, data: Any, *, seed: int = 0) -> None:
     ...     "f": [4, 1, None], "m": [3, 1, None]})
     """
     _count(seed, "seed")
-    frame = pd.DataFrame(dict(data)) if isinstance(data, Mapping) else data
+    frame = _as_frame(data)
     n = len(frame)
     if n < 2:
         _nothing_compared(

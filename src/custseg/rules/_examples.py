@@ -28,7 +28,7 @@ from ..errors import Diagnostic
 from ._expr import BOOL, _truth
 from ._frozen import FrozenMap, frozen_map, name_maps
 from ._source import _HEADER as _ANY_HEADER
-from ._source import Source, _split_dotted, _unquote, echo
+from ._source import Source, _blanked, _opaque_spans, _split_dotted, _unquote, echo
 
 if TYPE_CHECKING:
     from ._model import RuleSet
@@ -179,7 +179,7 @@ def _key_in(
             if text.lstrip().startswith("["):
                 under = header.match(text) is not None
                 continue
-            opened = table.search(text)
+            opened = _outside_strings(table, text)
             m = _find_key(text, key, opened.end()) if opened else None
             if m is None and not opened:
                 d = dotted.search(text)
@@ -194,6 +194,50 @@ def _key_in(
         if m:
             return line, m.start(1) + 1, m.end() + 1
     return start, 1, len(source.line_text(start).rstrip()) + 1
+
+
+def _outside_strings(pattern: re.Pattern[str], text: str) -> re.Match[str] | None:
+    """The first match of *pattern* in *text* that does not start inside a
+    string or comment (a note reading ``"... expect = { ..."`` is text); a
+    quoted key (a string that starts where the match does) counts."""
+    spans = _opaque_spans(text)
+    for m in pattern.finditer(text):
+        if not any(
+            a < m.start() < b or (a == m.start() and text[a] == "#") for a, b in spans
+        ):
+            return m
+    return None
+
+
+def _inline_lines(
+    source: Source, line: int, count: int
+) -> list[tuple[int, int]] | None:
+    """(first line, line after the last) of each table of an inline array
+    ``examples = [{...}, {...}]`` whose key is on *line*; None when the
+    tables found are not *count* (the array is then pointed at as a whole)."""
+    text = "\n".join(source.lines[line - 1 :])
+    blank = _blanked(text)
+    eq = blank.find("=")
+    if eq < 0:
+        return None
+    out: list[tuple[int, int]] = []
+    depth, start = 0, -1
+    for pos in range(eq + 1, len(blank)):
+        ch = blank[pos]
+        if ch in "[{":
+            depth += 1
+            if ch == "{" and depth == 2:
+                start = pos
+        elif ch in "]}":
+            depth -= 1
+            if ch == "}" and depth == 1 and start >= 0:
+                first = line + blank.count("\n", 0, start)
+                last = line + blank.count("\n", 0, pos)
+                out.append((first, last + 1))
+                start = -1
+            if depth <= 0:
+                break
+    return out if len(out) == count else None
 
 
 # --------------------------------------------------------------------------
@@ -222,10 +266,12 @@ def parse_examples(
         )
         return []
     headers = _headers(source)
-    if len(headers) != len(raw):  # an inline array: point at its key
-        line = source.locate_key(("examples",))[0]
-        headers = [line] * len(raw)
     bounds = [*headers[1:], len(source.lines) + 1]
+    if len(headers) != len(raw):  # an inline array: each of its tables
+        line = source.locate_key(("examples",))[0]
+        spans = _inline_lines(source, line, len(raw))
+        headers = [a for a, _ in spans] if spans else [line] * len(raw)
+        bounds = [b for _, b in spans] if spans else [len(source.lines) + 1] * len(raw)
     fields = rs_parts["fields"]
     derived = rs_parts["derived"]
     tables = rs_parts["tables"]
@@ -768,7 +814,11 @@ def _filler(spec: Any) -> Any:
     if spec.kind == "bool":
         return False
     lo = spec.min if spec.min is not None else 0.0
-    return lo if spec.max is None else min(lo, spec.max)
+    hi = spec.max
+    if spec.kind == "integer":  # a whole number within fractional bounds
+        lo = math.ceil(lo)
+        hi = None if hi is None else math.floor(hi)
+    return lo if hi is None else min(lo, hi)
 
 
 def run_examples(
@@ -796,9 +846,8 @@ def run_examples(
             if name in rs.derived:  # given derived values are not computed
                 values[name] = _given_array(value)
         absent = frozenset(f for f in rs.required_fields() if f not in values)
-        result = target._evaluate_env(
-            Env(n, values), explain=True, index=None, absent=absent
-        )
+        env = Env(n, values)  # holds the derived values and outputs after
+        result = target._evaluate_env(env, explain=True, index=None, absent=absent)
         for output, expected in ex.expect.items():
             if output not in result.labels:  # a tag: "set.tag"
                 set_name, tag = output.split(".", 1)
@@ -806,11 +855,7 @@ def run_examples(
                 hit = bool(matrix[0, tags.index(tag)])
                 rules_for = [r for r in rs.tagsets[set_name].rules if r.label == tag]
                 matched = (
-                    [
-                        r
-                        for r in rules_for
-                        if bool(r.when.evaluate(Env(1, dict(values)))[0])
-                    ]
+                    [r for r in rules_for if bool(r.when.evaluate(env)[0])]
                     if hit
                     else []
                 )

@@ -24,6 +24,7 @@ import io
 import itertools
 import math
 import re
+import threading
 import tokenize
 import unicodedata
 from collections.abc import Callable, Mapping
@@ -421,8 +422,18 @@ class _Suggester:
 # a file being built, a category's values): one budget and index per file,
 # across the many check_expr calls of one build. Each build has its own
 # symbol table, so a file's suggestions do not depend on what was checked
-# before it.
-_SUGGESTERS: dict[int, tuple[Any, _Suggester]] = {}
+# before it; and each thread its own suggesters, so that builds in other
+# threads never evict them (a budget started over gave more suggestions).
+_LOCAL = threading.local()
+
+
+def _suggesters() -> dict[int, tuple[Any, _Suggester]]:
+    table: dict[int, tuple[Any, _Suggester]] | None = getattr(
+        _LOCAL, "suggesters", None
+    )
+    if table is None:
+        table = _LOCAL.suggesters = {}
+    return table
 
 
 def suggest(word: str, candidates: Any) -> str | None:
@@ -439,12 +450,13 @@ def suggest(word: str, candidates: Any) -> str | None:
     True
     """
     key = id(candidates)
-    entry = _SUGGESTERS.get(key)
+    suggesters = _suggesters()
+    entry = suggesters.get(key)
     if entry is None or entry[0] is not candidates:
-        while len(_SUGGESTERS) >= MAX_SUGGESTERS:  # forget the oldest
-            _SUGGESTERS.pop(next(iter(_SUGGESTERS)), None)
+        while len(suggesters) >= MAX_SUGGESTERS:  # forget the oldest
+            suggesters.pop(next(iter(suggesters)), None)
         entry = (candidates, _Suggester())
-        _SUGGESTERS[key] = entry
+        suggesters[key] = entry
     suggester = entry[1]
     suggester.update(candidates)
     found = suggester(word)
@@ -493,6 +505,8 @@ FUNCTIONS = {
     "customers (where=condition: over those where it is true)",
     "missing": "missing(x): true where the field x has no value",
 }
+#: the function names, one tuple (a suggester is kept per collection)
+_FUNCTION_NAMES = tuple(FUNCTIONS)
 
 
 def aggregate_key(func: str, name: str, q: float = 0.0, where: str = "") -> str:
@@ -770,7 +784,7 @@ class _Checker:
 
     def unknown_function(self, node: ast.Name) -> _Failed:
         """Report a call of a function that is not built in."""
-        close = suggest(node.id, tuple(FUNCTIONS))
+        close = suggest(node.id, _FUNCTION_NAMES)
         return self.fail(
             node,
             "unknown-function",

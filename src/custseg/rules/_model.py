@@ -485,6 +485,10 @@ class RulesResult:
     def __contains__(self, name: object) -> bool:
         return name in self.labels
 
+    def __iter__(self) -> Iterator[str]:
+        """The names of the tables and segmentations, as a mapping's keys."""
+        return iter(self.labels)
+
     def to_pandas(self) -> Any:
         """A DataFrame on the data's index: one categorical column per table /
         segmentation, one boolean column per tag (``set.tag``), and
@@ -1291,9 +1295,16 @@ def _columns_of(data: Any) -> tuple[dict[str, Any], Any, str]:
 
 class _NoOutput(InputError, KeyError):
     """A name a :class:`RulesResult` has no labels for: an InputError that
-    ``except KeyError`` (a mapping's miss) catches too."""
+    ``except KeyError`` (a mapping's miss) catches too, also once pickled."""
 
     __str__ = BaseException.__str__  # the message, not KeyError's repr of it
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (_no_output, (self.field, self.problem, self.fix))
+
+
+def _no_output(field: str, problem: str, fix: str) -> _NoOutput:
+    return _NoOutput(field, problem, fix=fix)
 
 
 _SCORE_DIMENSIONS = {"r": "recency", "f": "frequency", "m": "monetary"}
@@ -2578,7 +2589,11 @@ def build(
                     continue
                 derived[name] = Derived(name, expr)
                 b.refused.discard(name)
-                symbols[name] = Symbol(name, "derived", expr.type, None, True)
+                # a bare name (d = "x") is missing where what it names is;
+                # any other value may be (x / 0, a missing operand)
+                alias = symbols.get(expr.text.strip())
+                may_miss = alias.may_be_missing if alias is not None else True
+                symbols[name] = Symbol(name, "derived", expr.type, None, may_miss)
                 compiled_order.append(name)
         elif name in tables_raw and _check_name(b, name, ("tables", name)):
             t = _table(b, name, tables_raw[name], symbols)

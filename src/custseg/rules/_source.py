@@ -230,6 +230,19 @@ class Source:
         """
         if not path:
             return self._header_span(0)
+        found = self._locate(path)
+        if found is not None:
+            return found
+        # a key the text lacks ('field' of a [tables.x]): at the table that
+        # should hold it, the nearest written prefix of the path
+        for cut in range(len(path) - 1, 0, -1):
+            parent = self._locate(path[:cut])
+            if parent is not None:
+                return parent
+        return self._keys().anywhere.get(path[-1], (1, 1, 2))
+
+    def _locate(self, path: tuple[str, ...]) -> tuple[int, int, int] | None:
+        """:meth:`locate_key` of a key written in the text; None if it is not."""
         index = self._keys()
         found = index.first_prefix.get(path)
         for j in range(1, min(len(path), _KEY_DEPTH + 1)):
@@ -248,7 +261,7 @@ class Source:
         hit = index.keys[0].get(path[0])
         if hit is not None:
             return self._inline(hit, path[1:])
-        return index.anywhere.get(path[-1], (1, 1, 2))
+        return None
 
     def _inline(
         self, span: tuple[int, int, int], rest: tuple[str, ...]
