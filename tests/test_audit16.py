@@ -1167,3 +1167,42 @@ def test_sigterm_leaves_no_temporary_file(tmp_path):
     left = sorted(p.name for p in tmp_path.iterdir())
     assert proc.returncode == 143, err
     assert left == ["ready", "t.csv"], left
+
+
+def test_assert_monotone_alone_takes_nullable_columns():
+    """Rows raised alone (rules reading mean()) on a nullable Int64 column
+    with a missing value: the check runs, as the stacked trials do."""
+    from custseg.testing import assert_monotone
+
+    rs = rules.loads(
+        'format = 1\n[fields]\nspend = { type = "integer", min = 0, missing = true }\n'
+        '[segments.kind]\ndefault = "low"\n'
+        'rules = [{ label = "high", when = "spend > mean(spend)" }]\n'
+    )
+    data = pd.DataFrame({"spend": pd.array([10, 20, None, 30], dtype="Int64")})
+    assert_monotone(rs, data, "kind", "spend", ["low", "high"])
+
+
+@pytest.mark.parametrize("command", ["assign", "migrate", "migrate-after", "report"])
+def test_header_only_outputs_are_named(tmp_path, capsys, command):
+    """A segment output with a header line and no customers: said so (the
+    errors named a column of numbers or a label column it has, or migrate
+    counted everyone new)."""
+    tx = _tx_file(tmp_path)
+    out = tmp_path / "o.csv"
+    status, _, err = _cli(
+        capsys, "segment", tx, "--output", out, "--as-of", "2024-12-31"
+    )
+    assert status == 0, err
+    header = tmp_path / "h.csv"
+    header.write_text(out.read_text().splitlines()[0] + "\n")
+    staff = tmp_path / "s.csv"
+    staff.write_text("staff\namy\n")
+    argv = {
+        "assign": ["assign", header, staff, "--output", tmp_path / "a.csv"],
+        "migrate": ["migrate", header, out],
+        "migrate-after": ["migrate", out, header],
+        "report": ["report", tx, "--previous", header, "--output", tmp_path / "r.html"],
+    }[command]
+    status, _, err = _cli(capsys, *argv)
+    assert status == 2 and "header line but no customers" in err, err

@@ -394,6 +394,12 @@ def _cmd(args: argparse.Namespace) -> int:
     )
     if owner_col is None and "owner" in customers.columns:
         owner_col = "owner"
+    if not len(customers):
+        raise InputError(
+            args.customers,
+            "has a header line but no customers",
+            fix="pass an output of custseg segment for a period with customers",
+        )
     if len(customers.columns) < 2:
         raise InputError(
             args.customers,

@@ -183,6 +183,12 @@ def _read(
             fix="pass output files of custseg segment (customer id first, then "
             "the facts, scores and labels)",
         )
+    if not len(df):
+        raise InputError(
+            path,
+            "has a header line but no customers",
+            fix="pass an output of custseg segment for a period with customers",
+        )
     df = df.set_index(df.columns[0])
     if df.index.hasnans:
         raise InputError(

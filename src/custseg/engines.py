@@ -740,7 +740,9 @@ def _text_dates(col: Any, cols: _Columns, fmt: str) -> Any:
             text = text.str.replace_all(_OFFSET, "", literal=False)
             fmt = fmt[: -len(zone)]
             break
-    leap = _leap_second_pattern(fmt)
+    from ._files import leap_second_pattern
+
+    leap = leap_second_pattern(fmt)
     if leap is not None:  # engines read 23:59:60 as the next day, pandas refuses it
         ok = ~text.str.contains(leap, literal=False)
         valid = ok if valid is None else valid & ok
@@ -754,29 +756,6 @@ def _text_dates(col: Any, cols: _Columns, fmt: str) -> Any:
         text = text.str.replace_all(r"(?<![0-9])([0-9])(?![0-9])", "0$1", literal=False)
     parsed = _two_digit_years(text.str.to_datetime(fmt).cast(nw.Datetime("us")), fmt)
     return parsed if valid is None else nw.when(valid).then(parsed)
-
-
-def _leap_second_pattern(fmt: str) -> str | None:
-    r"""A regular expression (for every engine's regex dialect) of the text
-    *fmt* reads with a second 60 or 61 (a leap second, which engines roll
-    into the next minute and custseg refuses, as in pandas); None without
-    ``%S`` or when strptime's pattern for *fmt* is not at hand.
-
-    >>> import re
-    >>> pat = _leap_second_pattern("%Y-%m-%d %H:%M:%S")
-    >>> bool(re.search(pat, "2016-12-31 23:59:60")), bool(re.search(pat, "2060-01-01 00:00:00"))
-    (True, False)
-    """
-    from ._files import strptime_pattern
-
-    pattern = strptime_pattern(fmt) if "%S" in fmt.replace("%%", "") else None
-    if pattern is None:  # a format strptime cannot read: the engine decides
-        return None
-    seconds = r"(?P<S>6[0-1]|[0-5]\d|\d)"
-    if seconds not in pattern:
-        return None
-    pattern = pattern.replace(seconds, "(?:6[01])")
-    return "(?i)^" + re.sub(r"\(\?P<\w+>", "(?:", pattern)
 
 
 #: The fraction Python's ``.%f`` reads at the end of a text date: a dot

@@ -1045,7 +1045,8 @@ def _monotone_alone(
     given), one evaluation per row and value; AssertionError for a row that
     moves down. Whether any row was compared."""
     compared = False
-    column = frame[field].to_numpy()
+    # the field as numbers (NaN missing), as the stacked trials give it
+    column = pd.to_numeric(frame[field], errors="coerce").to_numpy(dtype=np.float64)
     whole = integer and bool(known.all())
     for row in np.flatnonzero(base >= 0).tolist():
         values = sorted({float(new[row]) for use, new in trials if use[row]})
