@@ -1562,11 +1562,9 @@ def _leap_text(text: object, date_format: str | None) -> bool:
         return False
     if date_format is None:
         return _LEAP.search(text.strip()) is not None
-    pattern = strptime_pattern(date_format) if "%S" in date_format else None
-    if pattern is None:  # a format strptime cannot read: pandas' verdict stands
-        return False
-    m = re.match(pattern, text.strip(), re.IGNORECASE)
-    return m is not None and m.group("S") in ("60", "61")
+    pattern = leap_second_pattern(date_format)
+    # (None: no %S, or a format strptime cannot read: pandas' verdict stands)
+    return pattern is not None and re.match(pattern, text.strip()) is not None
 
 
 def _matches(text: pd.Series, pattern: str) -> np.ndarray:

@@ -286,7 +286,10 @@ def decimal_wholes(
 
 
 def class_sums(
-    values: np.ndarray, codes: np.ndarray, size: int
+    values: np.ndarray,
+    codes: np.ndarray,
+    size: int,
+    wholes: tuple[int, np.ndarray] | bool | None = True,
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """``(count, sum, mean)`` of float *values* per code, each class's as
     :func:`sum_and_mean` gives it from its own values (the same whatever
@@ -299,7 +302,8 @@ def class_sums(
     all classes from each value's (:func:`custseg._exact.row_scales`), as
     :func:`custseg._exact.mixed_sums` finds it, and the classes without one
     are summed by :func:`custseg._exact.ordered_sums` and divided by their
-    count.
+    count. *wholes*: the :func:`decimal_wholes` of the same values when the
+    caller has them (``None``: none), else they are found here.
 
     Examples
     --------
@@ -311,8 +315,9 @@ def class_sums(
     ([0.3, 0.3333333333333333], [0.15, 0.3333333333333333])
     """
     counts = np.bincount(codes, minlength=size)
-    wholes = decimal_wholes(values, codes, size)
-    if wholes is not None:
+    if wholes is True:  # else the caller's decimal_wholes of the same values
+        wholes = decimal_wholes(values, codes, size)
+    if isinstance(wholes, tuple):
         scale, whole = wholes
         return counts, whole / scale, decimal_means(whole, scale, counts)
     # each class at the largest scale its own values need (none if one of
@@ -355,7 +360,8 @@ def _summary_columns(
     # frequency may be fractional: days from timestamps, a user's own
     # counts), and means divided once from decimal totals (as rules' mean())
     customers, orders, f_mean = class_sums(freq, codes, k)
-    _, revenue, m_mean = class_sums(monetary, codes, k)
+    wholes = decimal_wholes(monetary, codes, k)  # also for shares and per order
+    _, revenue, m_mean = class_sums(monetary, codes, k, wholes)
     known_r = ~np.isnan(recency)
     _, _, r_mean = class_sums(recency[known_r], codes[known_r], k)
     r_med, f_med, m_med = _group_medians(codes, (recency, freq, monetary), k)
@@ -391,7 +397,6 @@ def _summary_columns(
         cols["customers"].astype(np.float64),
         np.full(len(cols["customers"]), all_customers),
     )
-    wholes = decimal_wholes(monetary, codes, k)
     if wholes is None:
         cols["revenue_share"] = _ratio(
             cols["revenue"], np.full(len(cols["revenue"]), all_revenue_sum)
