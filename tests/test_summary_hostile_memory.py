@@ -1105,22 +1105,66 @@ class TestFirstLast:
         ),
         leave_out=st.booleans(),
         chunk=st.integers(1, 40),
+        paired=st.booleans(),
     )
     def test_equals_the_extremes_of_the_rows_kept(
-        self, rows: list[tuple[int, int, bool]], leave_out: bool, chunk: int
+        self,
+        rows: list[tuple[int, int, bool]],
+        leave_out: bool,
+        chunk: int,
+        paired: bool,
     ) -> None:
-        """Any chunk size, ticks up to both ends of int64: per slot the
-        min and max of the rows not left out, the sentinels where none is
-        left, and the inputs untouched."""
+        """Any chunk size, ticks up to both ends of int64, the two extremes
+        in tables of their own or *paired* in one (past the cache): per
+        slot the min and max of the rows not left out, the sentinels where
+        none is left, and the inputs untouched."""
         slots = 13
         codes, ticks, others = _extreme_rows(rows, leave_out)
         snapshot = [codes.copy(), ticks.copy()]
-        with mock.patch.object(summary_module, "_EXTREMES_CHUNK", chunk):
+        with (
+            mock.patch.object(summary_module, "_EXTREMES_CHUNK", chunk),
+            mock.patch.object(summary_module, "_PAIRED_CHUNK", chunk),
+            mock.patch.object(
+                summary_module, "_PAIRED_SLOTS", 0 if paired else 1 << 62
+            ),
+        ):
             first, last = _first_last(codes, ticks, slots, others)
+        assert first.flags.c_contiguous and last.flags.c_contiguous
         assert len(first) == len(last) == slots
         _assert_extremes_of_kept(rows, leave_out, first, last)
         np.testing.assert_array_equal(codes, snapshot[0])
         np.testing.assert_array_equal(ticks, snapshot[1])
+
+    @_FAST
+    @given(
+        seed=st.integers(0, 2**32 - 1),
+        frequency=st.sampled_from(["transactions", "days"]),
+        zero_amount=st.sampled_from(["purchase", "ignore"]),
+        sparse=st.booleans(),
+    )
+    def test_paired_extremes_give_the_same_summary(
+        self, seed: int, frequency: str, zero_amount: str, sparse: bool
+    ) -> None:
+        """The summary with its extremes paired in one table (as past the
+        cache) equals the one with two tables, refunds and zero amounts
+        included, for ids that are their own slots or ranked ones."""
+        rng = np.random.default_rng(seed)
+        n = int(rng.integers(1, 400))
+        ids = rng.integers(0, 40, n) * (1_000 if sparse else 1)
+        dates = np.datetime64("2024-01-01T00:00:00", "s") + rng.integers(
+            0, 10 * 86_400, n
+        ).astype("timedelta64[s]")
+        amounts = np.round(rng.normal(20, 30, n), 2)
+        amounts[rng.random(n) < 0.1] = 0.0
+        kwargs: Any = {"frequency": frequency, "zero_amount": zero_amount}
+        with mock.patch.object(summary_module, "_PAIRED_SLOTS", 1 << 62):
+            want = summarize(ids, dates, amounts, **kwargs).to_pandas()
+        with (
+            mock.patch.object(summary_module, "_PAIRED_SLOTS", 0),
+            mock.patch.object(summary_module, "_PAIRED_CHUNK", 7),
+        ):
+            got = summarize(ids, dates, amounts, **kwargs).to_pandas()
+        pd.testing.assert_frame_equal(got, want)
 
     @_FAST
     @given(

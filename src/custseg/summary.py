@@ -1239,7 +1239,8 @@ def _first_last(
     (:func:`_write_extreme`); otherwise ``ufunc.at``, which holds the GIL to
     its end, is called chunk by chunk, so that a second thread's passes
     (sums, counts, the sort of the groups) each wait at most one chunk to
-    start.
+    start; past the cache, with the two extremes paired in one table
+    (:func:`_paired_extremes`).
 
     >>> first, last = _first_last(np.array([1, 0, 1]), np.array([5, 7, 3]), 3,
     ...                           np.array([False, False, True]))
@@ -1247,14 +1248,68 @@ def _first_last(
     ([7, 5, 9223372036854775807], [7, 5, -9223372036854775808])
     """
     extra = others is not None
+    runs = _tick_runs(ticks, slots)
+    if runs is None and slots >= _PAIRED_SLOTS:
+        return _paired_extremes(codes, ticks, slots, others)
     first = np.full(slots + extra, _I64_MAX, dtype=np.int64)
     last = np.full(slots + extra, _I64_MIN, dtype=np.int64)
-    runs = _tick_runs(ticks, slots)
     # one table at a time: the two interleaved chunk by chunk took twice as
-    # long once both were no longer in cache together (1M slots)
+    # long once both were no longer in cache together (1M slots); past the
+    # cache, the two paired in one table (above) miss once a row, not twice
     for largest, out in ((True, last), (False, first)):
         _write_extreme(out, codes, ticks, largest, runs, others, slots)
     return first[:slots], last[:slots]
+
+
+def _paired_extremes(
+    codes: np.ndarray,
+    ticks: np.ndarray,
+    slots: int,
+    others: np.ndarray | None = None,
+) -> tuple[np.ndarray, np.ndarray]:
+    """:func:`_first_last` past the cache, by ``ufunc.at``: each slot's
+    earliest and latest side by side in one table (entries ``2 * slot`` and
+    ``2 * slot + 1``), both written chunk by chunk, so that a row's two
+    updates touch one cache line, which the second finds still in cache.
+
+    Past the last-level cache each update misses on most rows; the two
+    extremes in tables of their own miss twice a row. Paired: 8M slots, 84M
+    rows of ticks in order, 1.23 s against 1.59 s; 10M slots, 100M rows of
+    ticks in no order, 1.39 s against 1.97 s; but 2M slots (32 MB together)
+    0.23 s against 0.17 s, and 1M slots 0.069 s against 0.042 s, the two
+    tables being in cache there (best of 3, 2 December 2026 machine).
+
+    >>> first, last = _paired_extremes(np.array([1, 0, 1]), np.array([5, 7, 3]),
+    ...                                3, np.array([False, False, True]))
+    >>> first.tolist(), last.tolist()
+    ([7, 5, 9223372036854775807], [7, 5, -9223372036854775808])
+    """
+    n = len(codes)
+    table = np.empty(2 * (slots + 1), dtype=np.int64)
+    table[0::2] = _I64_MAX
+    table[1::2] = _I64_MIN
+    buffer = np.empty(min(n, _PAIRED_CHUNK), dtype=np.intp)
+    for start in range(0, n, _PAIRED_CHUNK):
+        stop = min(n, start + _PAIRED_CHUNK)
+        part = buffer[: stop - start]
+        np.multiply(codes[start:stop], 2, out=part)
+        if others is not None:  # to the slot past the customers'
+            np.copyto(part, 2 * slots, where=others[start:stop])
+        values = ticks[start:stop]
+        np.minimum.at(table, part, values)
+        part += 1
+        np.maximum.at(table, part, values)
+    last = table[1 : 2 * slots : 2].copy()
+    first = table[0 : 2 * slots : 2].copy()
+    return first, last
+
+
+#: slots from which :func:`_first_last` pairs the extremes (two 32 MB
+#: tables: past the 32 MB last-level cache of the machines measured), and
+#: rows per chunk there (a 128 kB buffer of codes, 16k rows: their lines,
+#: 1 MB, stay in cache from one extreme to the other)
+_PAIRED_SLOTS = 1 << 22
+_PAIRED_CHUNK = 1 << 14
 
 
 def _tick_runs(ticks: np.ndarray, slots: int, per: int = 1) -> np.ndarray | None:
