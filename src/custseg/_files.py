@@ -2373,8 +2373,10 @@ def _text_stream(tmp: str, target: Path) -> Iterator[io.TextIOBase]:
             raw = stack.enter_context(archive.open(info, "w", force_zip64=True))
         elif method == "gzip":
             file = stack.enter_context(open(tmp, "wb"))
+            # gzip leaves out a lower-case ".gz" only: "out.CSV.GZ" is "out.CSV"
+            member = target.name[: -len(".gz")] + ".gz"
             raw = stack.enter_context(
-                gzip.GzipFile(filename=target.name, mode="wb", fileobj=file, mtime=0)
+                gzip.GzipFile(filename=member, mode="wb", fileobj=file, mtime=0)
             )
         elif method in ("bz2", "xz"):
             opener: Any = bz2.open if method == "bz2" else lzma.open

@@ -26,7 +26,7 @@ import numpy as np
 from . import _display
 from . import _validate as v
 from ._align import common_index
-from ._exact import decimal_scale, exact_share_below, ordered_sum
+from ._exact import decimal_scale, exact_share_below, ordered_sum, printed_wholes
 from .errors import InputError, ThresholdError
 from .labels import Labels
 
@@ -237,11 +237,12 @@ def _settled(
 ) -> np.ndarray:
     """``preceding < share``, from float shares of the weights ``each *
     counts`` (highest value first), with the values whose share
-    is within :data:`_NEAR` of *share* compared exactly: each positive
-    double is a whole number of its last binary place, so the sums are
-    exact Python ints at the finest place among them (values of many
+    is within :data:`_NEAR` of *share* compared exactly: each value read as
+    the decimal it prints as, in Python ints at the finest decimal place
+    among them (:func:`~custseg._exact.printed_wholes`; values of many
     decimal places, or sums past int64, which :func:`_below_cutoffs` does
-    not take: a value preceded by exactly 80% is B whatever the unit).
+    not take: a value preceded by exactly 70% is B in any unit, 7, 3 as
+    7e-09, 3e-09).
 
     >>> v = np.array([6e-09, 3e-09])  # 6e-09 twice, then 3e-09
     >>> _settled(np.array([0.0, 0.8]), 0.8, v, np.array([2, 1])).tolist()
@@ -251,11 +252,8 @@ def _settled(
     near = np.flatnonzero(np.abs(preceding - share) <= _NEAR)
     if not len(near):
         return below
-    ratios = [x.as_integer_ratio() for x in each.tolist()]  # (m, 2**k)
-    place = max(d for _, d in ratios)
-    weights = [
-        m * (place // d) * c for (m, d), c in zip(ratios, counts.tolist(), strict=True)
-    ]
+    wholes, _ = printed_wholes(each)
+    weights = [m * c for m, c in zip(wholes, counts.tolist(), strict=True)]
     cum = np.cumsum(np.array(weights, dtype=object))  # Python ints
     frac = Fraction(repr(float(share)))  # the decimal it prints as
     total = int(cum[-1])

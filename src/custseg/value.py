@@ -46,6 +46,7 @@ import math
 import types
 import warnings
 from collections.abc import Mapping
+from fractions import Fraction
 from typing import Any
 
 import attrs
@@ -55,7 +56,13 @@ from . import _display
 from . import _validate as v
 from ._align import common_index
 from ._categories import MISSING, YES_NO_ALIASES, as_category
-from ._exact import decimal_scale, exact_share_below, ordered_sum, ordered_sums
+from ._exact import (
+    decimal_scale,
+    exact_share_below,
+    ordered_sum,
+    ordered_sums,
+    printed_wholes,
+)
 from ._validate import exact_sides, require_column
 from .errors import CustsegWarning, InputError, ThresholdError
 from .labels import Labels
@@ -518,13 +525,20 @@ def _largest_within(
     total: float,
     taken: float = 0.0,
     exact: bool = False,
+    *,
+    pool: np.ndarray | None = None,
+    taken_from: np.ndarray | None = None,
 ) -> float | None:
     """The smallest threshold t among *values* such that the weights of
     values >= t, with *taken*, are at most *share* of *total*; None when even
     the largest value's group passes it (or there are no values). With
     *exact*, the weights are whole numbers (decimal revenue in its last
     place, see :mod:`custseg._exact`) compared exactly with *share* read as
-    the decimal it prints as."""
+    the decimal it prints as. Otherwise the float sums decide, except
+    within :data:`_NEAR` of the bound, where the sums are taken exactly
+    (:func:`_within_exactly`) from the weights *total* and *taken* are the
+    sums of (*pool* and *taken_from*): a bound met exactly is met in any
+    unit (revenue 4, 3, 3 or 4e-09, 3e-09, 3e-09)."""
     if not len(values):
         return None
     uniq, inverse = np.unique(values, return_inverse=True)
@@ -540,11 +554,44 @@ def _largest_within(
     )
     if within is None:
         within = cum <= share * total - taken
+        near = np.flatnonzero(np.abs(cum + taken - share * total) <= _NEAR * total)
+        if len(near) and pool is not None:
+            top = uniq[::-1]
+            for j in near.tolist():
+                within[j] = _within_exactly(
+                    weights[values >= top[j]], taken_from, pool, share
+                )
     ok = np.flatnonzero(within)
     # cum is non-decreasing: the ok positions are a prefix
     if not len(ok):
         return None
     return float(uniq[::-1][ok[-1]])
+
+
+#: float sums this close (relative to the total) to a share's bound are
+#: compared exactly by :func:`_largest_within`: far above the rounding of a
+#: sum of up to 2**30 weights (about 2**30 units of 2**-53), far below any
+#: share a user sets
+_NEAR = 1e-9
+
+
+def _within_exactly(
+    weights: np.ndarray, taken: np.ndarray | None, pool: np.ndarray, share: float
+) -> bool:
+    """Whether the exact sum of *weights* and *taken* is at most *share* (the
+    decimal it prints as) of the exact sum of *pool*.
+
+    >>> _within_exactly(np.array([4e-09]), None, np.array([4e-09, 3e-09, 3e-09]), 0.4)
+    True
+    """
+    both = weights if taken is None else np.concatenate([weights, taken])
+    part, place = printed_wholes(both)
+    whole, pool_place = printed_wholes(pool)
+    frac = Fraction(repr(float(share)))
+    # part / place <= frac * whole / pool_place, in Python ints
+    return (
+        sum(part) * pool_place * frac.denominator <= frac.numerator * sum(whole) * place
+    )
 
 
 def fit_value_tiers(
@@ -671,16 +718,20 @@ def fit_value_tiers(
         )
     known = ~np.isnan(x) & (i >= 0)
     strong = known & (i == 2)
-    large = _largest_within(x[strong], w[strong], a_share, total, exact=exact)
+    large = _largest_within(x[strong], w[strong], a_share, total, exact=exact, pool=w)
     if large is not None:
         # any known customer's assets may be the level, not only a strong
         # one's: below the smallest strong value within a_share, down to
         # the next strong value, A is the same customers
         a_weights = np.where(strong[known], w[known], 0.0)
-        large = _largest_within(x[known], a_weights, a_share, total, exact=exact)
+        large = _largest_within(
+            x[known], a_weights, a_share, total, exact=exact, pool=w
+        )
     # large assets with less intent are B: the large level as a whole must
     # stay within b_share, or A and B together would pass it
-    whole_level = _largest_within(x[known], w[known], b_share, total, exact=exact)
+    whole_level = _largest_within(
+        x[known], w[known], b_share, total, exact=exact, pool=w
+    )
     why = ""
     if large is None:
         top = x[strong].max() if strong.any() else None
@@ -717,7 +768,14 @@ def fit_value_tiers(
     taken = float(w[in_large].sum()) if exact else ordered_sum(w[in_large])
     candidates = known & (i >= 1) & (x < large)
     medium = _largest_within(
-        x[candidates], w[candidates], b_share, total, taken, exact=exact
+        x[candidates],
+        w[candidates],
+        b_share,
+        total,
+        taken,
+        exact=exact,
+        pool=w,
+        taken_from=w[in_large],
     )
     if medium is None:
         medium = large
