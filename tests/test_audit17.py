@@ -11,6 +11,7 @@ from __future__ import annotations
 import warnings
 
 import numpy as np
+import pytest
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
@@ -152,3 +153,364 @@ def test_gzip_member_is_the_name_without_the_ending(tmp_path_factory, stem, kind
         )
     back = read_table(path, text_columns="customer_id")
     assert back["customer_id"].tolist() == ["007", "7"]
+
+
+# --------------------------------------------------------------------------
+# migrate: a yes/no column's classes are False and True (every customer was
+# "missing": the bools met the classes 0 and 1)
+
+
+def _yes_no_file(path, values):
+    lines = ["customer_id,groups.key_customer"]
+    lines += [f"c{i},{'' if x is None else x}" for i, x in enumerate(values)]
+    path.write_text("\n".join(lines) + "\n")
+
+
+_FLAGS = st.lists(st.sampled_from([True, False, None]), min_size=1, max_size=12)
+
+
+@settings(max_examples=25, deadline=None)
+@given(before=_FLAGS, after=_FLAGS)
+def test_migrate_a_yes_no_column(tmp_path_factory, before, after):
+    """Customers move between False and True (blank cells: missing), whether
+    a file's column has blanks (read as objects) or not (read as bools)."""
+    import pandas as pd
+
+    from conftest import run_command
+
+    d = tmp_path_factory.mktemp("yn")
+    _yes_no_file(d / "a.csv", before)
+    _yes_no_file(d / "b.csv", after)
+    run_command(
+        [
+            *("migrate", str(d / "a.csv"), str(d / "b.csv")),
+            *("--output", str(d / "m.csv"), "--column", "groups.key_customer"),
+        ]
+    )
+    got = pd.read_csv(d / "m.csv", dtype=str, keep_default_na=False)
+    counts = {(r.before, r.after): int(r.customers) for r in got.itertuples()}
+
+    def name(x):
+        return "missing" if x is None else str(x)
+
+    want: dict[tuple[str, str], int] = {}
+    for i in range(max(len(before), len(after))):
+        b = name(before[i]) if i < len(before) else "(new)"
+        a = name(after[i]) if i < len(after) else "(gone)"
+        want[(b, a)] = want.get((b, a), 0) + 1
+    assert {k: v for k, v in counts.items() if v} == want
+
+
+# --------------------------------------------------------------------------
+# transition_matrix: row numbers are not customer ids
+
+
+def test_row_numbers_are_not_paired_with_customers():
+    """Columns cut from flat frames (an unnamed RangeIndex) no longer pair
+    customers by row number: of different lengths, or beside Series indexed
+    by customer id, they are refused; of one length they pair by position,
+    as arrays do."""
+    import io
+
+    import pandas as pd
+    import pytest
+
+    from custseg.errors import InputError
+    from custseg.migration import transition_matrix
+
+    jan = pd.read_csv(io.StringIO("customer_id,lifecycle\nann,active\nbob,lost\n"))
+    feb = pd.read_csv(
+        io.StringIO("customer_id,lifecycle\nbob,lost\nann,active\ncy,active\n")
+    )
+    assert transition_matrix(jan, feb).stayed == 1.0  # the frames: by id
+    with pytest.raises(InputError, match="row numbers"):
+        transition_matrix(jan["lifecycle"], feb["lifecycle"])
+    keyed = feb.set_index("customer_id")["lifecycle"]
+    with pytest.raises(InputError, match="'before' is indexed by row numbers"):
+        transition_matrix(jan["lifecycle"], keyed)
+    same = transition_matrix(jan["lifecycle"], feb["lifecycle"][:2])
+    arrays = transition_matrix(
+        jan["lifecycle"].to_numpy(), feb["lifecycle"][:2].to_numpy()
+    )
+    assert same.counts.equals(arrays.counts)
+    # nobody in one run (an empty Series) still pairs by id
+    nobody = pd.Series([], dtype=object)
+    assert transition_matrix(nobody, keyed).n == 3
+
+
+# --------------------------------------------------------------------------
+# whole float ids (a Parquet double column) meet the integer ids summarize
+# makes of them: records, contacts, another period, contact_summary
+
+
+_IDS = st.lists(st.integers(-(2**40), 2**40), min_size=1, max_size=6, unique=True)
+
+
+@settings(max_examples=30, deadline=None)
+@given(ids=_IDS, extra=st.integers(2**41, 2**42))
+def test_whole_float_ids_join_records_and_contacts(ids, extra):
+    import pandas as pd
+
+    n = len(ids)
+    tx = pd.DataFrame(
+        {
+            "customer_id": [float(i) for i in ids],
+            "date": pd.date_range("2024-01-01", periods=n, freq="D"),
+            "amount": [10.0] * n,
+        }
+    )
+    rec_ids = [float(i) for i in reversed(ids)] + [float(extra)]
+    records = pd.DataFrame({"customer_id": rec_ids, "vip": [True] * (n + 1)})
+    with warnings.catch_warnings():  # (few customers to fit scores on)
+        warnings.simplefilter("ignore", custseg.CustsegWarning)
+        seg = custseg.segment(tx, as_of="2024-12-31", records=records)
+    customers = seg.customers
+    assert sorted(customers.index.tolist()) == sorted([*ids, extra])
+    assert customers.index.dtype.kind == "i"
+    assert (customers.loc[ids, "present"] == "both").all()
+    assert customers.loc[extra, "present"] == "records_only"
+    contacts = pd.DataFrame(
+        {
+            "customer_id": [float(i) for i in ids],
+            "date": ["2024-01-05"] * n,
+            "initiator": ["customer"] * n,
+            "kind": ["complaint"] * n,
+        }
+    )
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", custseg.CustsegWarning)
+        with_contacts = custseg.segment(tx, as_of="2024-12-31", contacts=contacts)
+    assert sorted(with_contacts.customers.index.tolist()) == sorted(ids)
+
+
+@settings(max_examples=30, deadline=None)
+@given(ids=_IDS, odd=st.booleans())
+def test_whole_float_ids_pair_across_periods(ids, odd):
+    """An int64 index in one period and whole floats in the other are one
+    set of customers; beside a float id that is not whole (2.5), the
+    integers are read as floats (exact below 2**53), so 1 still meets 1.0."""
+    import pandas as pd
+
+    from custseg.migration import transition_matrix
+
+    before = pd.Series(["a"] * len(ids), index=pd.Index(ids, dtype="int64"))
+    after_ids = [float(i) for i in ids] + ([2.5] if odd else [])
+    after = pd.Series(["a"] * len(after_ids), index=pd.Index(after_ids))
+    tm = transition_matrix(before, after)
+    assert tm.n_both == len(ids)
+    assert tm.counts.loc["(new)"].sum() == int(odd)
+
+
+def test_whole_float_ids_in_contact_summary():
+    import custseg.relationship as rel
+
+    facts = custseg.summarize([17850, 12345], ["2024-01-01", "2024-02-01"], [1.0, 2.0])
+    s = rel.contact_summary(
+        [17850.0, 12345.0],
+        ["2024-03-01", "2024-03-02"],
+        ["customer", "customer"],
+        ["complaint", "complaint"],
+        first_sale=facts,
+    )
+    assert s.to_pandas()["customer_contacts"].tolist() == [1, 1]
+
+
+# --------------------------------------------------------------------------
+# one exact test of "the same customers" everywhere (the rules' joins used
+# pandas' equals: int64 met float64 through float, True met 1)
+
+
+def test_evaluate_joins_by_the_exact_ids():
+    import pandas as pd
+    import pytest
+
+    from custseg import rules
+    from custseg.errors import InputError
+
+    big = 2**53
+    ids = [big + 1, big + 3, big + 5, big + 7]
+    n = len(ids)
+    facts = custseg.summarize(ids, ["2024-01-01"] * n, [1.0] * n, as_of="2024-12-31")
+    rs = rules.loads(
+        'format = 1\n[fields]\nmonetary = { type = "number" }\n'
+        '[segments.s]\ndefault = "low"\n'
+        'rules = [{ label = "high", when = "monetary > 5" }]\n'
+    )
+    other = pd.DataFrame(
+        {"note": ["x"] * n},
+        index=pd.Index([float(big), big + 4.0, big + 4.0, big + 8.0]),
+    )
+    with pytest.raises(InputError, match="index differs"):
+        rs.evaluate([facts, other])
+    # the same ids as nullable integers: accepted
+    same = pd.DataFrame({"note": ["x"] * n}, index=pd.Index(ids, dtype="Int64"))
+    rs.evaluate([facts, same])
+
+
+def test_same_index_with_missing_and_mixed_ids():
+    import pandas as pd
+    import pytest
+
+    from custseg._align import same_index
+    from custseg.errors import InputError
+
+    a = pd.Series([1, 5, 20], index=pd.Index([1, None, 3], dtype="Int64"))
+    b = pd.Series([10.0, 100.0, 400.0], index=pd.Index([1.0, 2.0, 3.0]))
+    with pytest.raises(InputError):
+        custseg.needs_status(a, b)
+    nan = float("nan")
+    assert same_index(pd.Index([1, None, 3], dtype="Int64"), pd.Index([1.0, nan, 3.0]))
+    mixed = pd.Index(["a", True, "b"], dtype=object)
+    assert not same_index(mixed, pd.Index(["a", 1.0, "b"], dtype=object))
+    assert same_index(mixed, pd.Index(["a", True, "b"], dtype=object))
+    assert same_index(
+        pd.Index(["a", None, 2], dtype=object), pd.Index(["a", nan, 2], dtype=object)
+    )
+
+
+# --------------------------------------------------------------------------
+# the getting-started recipe: labels of the frame's columns land on their
+# customers (labels of bare arrays were put on the customers numbered 0, 1..)
+
+
+@settings(max_examples=10, deadline=None)
+@given(shift=st.integers(1, 10**6), text=st.booleans())
+def test_labels_of_the_frame_land_on_their_customers(shift, text):
+    tx = custseg.datasets.simulate_transactions(200, seed=1)
+    tx["customer_id"] = tx["customer_id"] + shift
+    if text:
+        tx["customer_id"] = "C" + tx["customer_id"].astype(str)
+    facts = custseg.summarize(tx.customer_id, tx.date, tx.amount)
+    df = facts.to_pandas()
+    df["stage"] = custseg.lifecycle_stage(df.recency_days).to_pandas()
+    for cid, row in df.sample(20, random_state=0).iterrows():
+        alone = custseg.lifecycle_stage([row.recency_days]).to_numpy()[0]
+        assert row.stage == alone, cid
+
+
+# --------------------------------------------------------------------------
+# operations on the command line
+
+
+def test_assign_takes_a_decimal_money_column(tmp_path):
+    """A Parquet decimal128 money column (read as Decimal objects) is a
+    column of numbers for `custseg assign`, as for `assign_owners`."""
+    from decimal import Decimal
+
+    import pandas as pd
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    from conftest import run_command
+
+    values = [Decimal("120.50"), Decimal("80.25"), Decimal("99.99"), Decimal("5.00")]
+    table = pa.table(
+        {
+            "customer_id": ["a", "b", "c", "d"],
+            "monetary": pa.array(values, type=pa.decimal128(12, 2)),
+        }
+    )
+    pq.write_table(table, tmp_path / "c.parquet")
+    (tmp_path / "staff.csv").write_text("staff_id\namy\nbo\n")
+    run_command(
+        [
+            *("assign", str(tmp_path / "c.parquet"), str(tmp_path / "staff.csv")),
+            *("--output", str(tmp_path / "o.csv")),
+        ]
+    )
+    got = pd.read_csv(tmp_path / "o.csv", dtype=str)
+    want = custseg.assign_owners(values, ["amy", "bo"], customer_id=list("abcd"))
+    assert got.iloc[:, 1].tolist() == list(want.owner.to_numpy())
+
+
+@pytest.mark.parametrize(
+    ("option", "api", "cell"),
+    [("--recency", "recency_days", "abc"), ("--points", "points", "x")],
+)
+def test_due_errors_name_the_user_s_column(tmp_path, option, api, cell):
+    from conftest import run_command
+    from custseg.errors import InputError
+
+    path = tmp_path / "c.csv"
+    path.write_text(
+        f"customer_id,lifecycle,rec,pts\n1,silent,10,100\n2,lost,{cell if api == 'recency_days' else 5},{cell if api == 'points' else 9}\n"
+    )
+    argv = ["due", str(path), "--as-of", "2025-01-20", "--class-column", "lifecycle"]
+    argv += ["--recency", "rec"]
+    if api == "points":
+        argv += ["--points", "pts", "--min-points", "50"]
+    with pytest.raises(InputError) as err:
+        run_command(argv)
+    assert err.value.field == ("rec" if api == "recency_days" else "pts")
+
+
+# --------------------------------------------------------------------------
+# classifiers: missing data gets its own label, never a guessed level
+
+
+def test_missing_joint_span_beside_enough_projects_is_unknown():
+    import custseg.relationship as rel
+
+    nan = float("nan")
+    facts = {
+        "first_sale": ["2024-01-01"] * 3,
+        "customer_contacts": [0, 0, 0],
+        "days_to_follow_up": [nan] * 3,
+        "suggestions": [0, 0, 0],
+        "new_products": [0, 0, 0],
+        "joint_projects": [3, 3, 1],
+        "joint_span_days": [nan, 200.0, nan],
+        "days_since_joint": [nan, nan, nan],
+    }
+    assert rel.relationship_type(facts).to_numpy().tolist() == [
+        "unknown",
+        "partnership",
+        "basic",  # one project: no partnership whatever its span
+    ]
+    t = rel.RelationshipThresholds(partnership_within_days=180)
+    assert rel.relationship_type(facts, t).to_numpy().tolist()[1] == "unknown"
+
+
+@given(
+    word=st.sampled_from(sorted(custseg._categories.YES_NO_MISSING)), up=st.booleans()
+)
+def test_every_missing_word_gives_tier_d(word, up):
+    """Every word the other fields read as missing ("None" is what
+    astype(str) makes of None) is a missing intent or asset: tier D."""
+    text = word.upper() if up else word
+    assert custseg.value_tier(["large"], [text]).to_numpy().tolist() == ["D"]
+    assert custseg.value_tier([text], ["strong"]).to_numpy().tolist() == ["D"]
+
+
+def test_profile_placeholders_and_yes_no_words_agree():
+    from custseg._categories import YES_NO_MISSING
+    from custseg.profile import profile_completeness
+
+    # every word a yes/no field reads as missing (不清楚, 待了解 filled a
+    # profile field), and the short dash runs
+    words = [*YES_NO_MISSING, "-", "--", "_", "__"]
+    res = profile_completeness(
+        {"phone": words}, hard=["phone"], soft=[], weights=(1, 0)
+    )
+    assert res.score.tolist() == [0.0] * len(words)
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    cut=st.sampled_from(["new_days", "lost_days"]),
+    tiny=st.integers(15, 30),
+    frequency=st.integers(1, 6),
+)
+def test_decimal_days_on_one_purchase_just_below_a_cut(cut, tiny, frequency):
+    """Tenure equal to recency (one purchase), a Decimal just below a cut
+    that float64 rounds onto it: a status, never 'tenure below recency'."""
+    from decimal import Decimal
+
+    t = custseg.StatusThresholds()
+    edge = int(getattr(t, cut))
+    x = Decimal(f"{edge - 1}." + "9" * tiny)  # (exact: no context rounding)
+    got = custseg.customer_status([frequency], [x], [x]).to_numpy().tolist()
+    want = custseg.customer_status(
+        [frequency], [float(edge) - 1e-9], [float(edge) - 1e-9]
+    )
+    assert got == want.to_numpy().tolist()

@@ -110,8 +110,8 @@ class TestWhatCountsAsFilled:
     def test_default_placeholders_listed(self):
         """The default list is the brief's, in order."""
         assert PLACEHOLDERS == (
-            "未知", "不详", "无", "n/a", "na", "none", "null", "unknown", "-", "--", "?",
-            "？", "－", "nan",
+            "未知", "不详", "不清楚", "待了解", "无", "n/a", "na", "none", "null",
+            "unknown", "-", "--", "_", "__", "?", "？", "－", "nan",
         )  # fmt: skip
 
     def test_every_default_placeholder_is_missing(self):

@@ -155,8 +155,21 @@ def ref_type(row, t=None):
             or row["days_since_joint"] < t.partnership_within_days
         )
     )
+    # enough joint projects, their span (or the days since the last, when
+    # asked) missing: partnership undecided
+    enough = row["joint_projects"] >= t.partnership_projects
+    undecided = enough and (
+        math.isnan(row["joint_span_days"])
+        or (
+            t.partnership_within_days is not None
+            and row["joint_span_days"] >= t.partnership_days
+            and math.isnan(row["days_since_joint"])
+        )
+    )
     if not partner and (
-        any(math.isnan(x) for x in counts) or row.get("unknown_contacts", 0) > 0
+        any(math.isnan(x) for x in counts)
+        or row.get("unknown_contacts", 0) > 0
+        or undecided
     ):
         return "unknown"
     if partner:

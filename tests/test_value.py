@@ -138,7 +138,7 @@ ASSET_SPELLINGS = {
 INTENT_SPELLINGS = {
     2: ["strong", "STRONG", "强", "较强", "high"],
     1: ["some", "一般", "有一定意向", "moderate"],
-    0: ["unclear", "不明显", "不明", "weak", "none"],
+    0: ["unclear", "不明显", "不明", "weak"],
     None: [None, "  ", "unknown", "未知", "不清楚"],
 }
 ANSWER_SPELLINGS = {

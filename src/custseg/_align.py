@@ -151,19 +151,48 @@ def same_index(a: Any, b: Any) -> bool:
     if {kind_a, kind_b} == {"integers", "numbers"}:
         ints, floats = (a, b) if kind_a == "integers" else (b, a)
         f = np.asarray(floats, dtype=np.float64)
-        with np.errstate(invalid="ignore"):
-            if not (np.isfinite(f).all() and (f == np.trunc(f)).all()):
-                return False
-        exact = [int(x) for x in f.tolist()]  # whole floats: their exact ints
-        return [int(x) for x in _plain_ids(ints).tolist()] == exact
+        gaps = np.isnan(f)  # a missing id matches a missing id only
+        if not (np.isfinite(f[~gaps]).all() and (f == np.trunc(f))[~gaps].all()):
+            return False
+        exact = [
+            None if gap else int(x)
+            for x, gap in zip(f.tolist(), gaps.tolist(), strict=True)
+        ]
+        mine = _plain_ids(ints)
+        missing = np.asarray(mine.isna())
+        return [
+            None if gap else int(x)
+            for x, gap in zip(mine.tolist(), missing.tolist(), strict=True)
+        ] == exact
     if kind_a != kind_b:
         return False
     x, y = same_ids(a, b)
+    if kind_a.startswith("mixed") and x.dtype == object and y.dtype == object:
+        # mixed Python objects: True is not the id 1 (pandas' equals says so)
+        return _object_keys(x) == _object_keys(y)
     if x.equals(y):
         return True
     # text held in other dtypes (object, str, Arrow strings, categories):
     # pandas' equals looks at the dtype; the ids are the same text
     return x.dtype != y.dtype and bool(x.astype(object).equals(y.astype(object)))
+
+
+def _object_keys(ids: Any) -> list[Any]:
+    """Python ids compared as ids: a bool apart from the number it equals,
+    every missing value (None, NaN, NA) alike, as pandas' ``equals`` has
+    them.
+
+    >>> import pandas as pd
+    >>> _object_keys(pd.Index(["a", True, None, float("nan")], dtype=object))
+    [(False, 'a'), (True, True), (None,), (None,)]
+    """
+    import pandas as pd
+
+    missing = pd.isna(ids).tolist()
+    return [
+        (None,) if gap else (type(v) is bool, v)
+        for v, gap in zip(ids.tolist(), missing, strict=True)
+    ]
 
 
 def to_pandas(values: Any, index: Any, name: str | None, *, missing: Any = None) -> Any:
@@ -372,6 +401,81 @@ def _plain_ids(index: Any) -> Any:
     if getattr(dtype, "kind", "O") in "iu":
         return index.astype(getattr(dtype, "numpy_dtype", object))
     return index
+
+
+def whole_ids(a: Any, b: Any) -> tuple[Any, Any]:
+    """*a* and *b* (pandas Indexes or Series, or NumPy arrays, of customer
+    ids), the one that
+    holds numbers as ``int64`` when the other holds integers and every one
+    of its ids is a whole number below 2**53: :func:`custseg.summarize`
+    groups whole float ids (``17850.0``, a Parquet ``double`` column) as
+    the integers they are, so the records, contacts or another period read
+    with float ids must meet them. When some float id is not whole, the
+    integers become ``float64`` instead (exact below 2**53), so that ``1``
+    meets ``1.0`` beside ``2.5``. Any other pair comes back as it is.
+
+    >>> import pandas as pd
+    >>> whole_ids(pd.Index([3, 7]), pd.Index([7.0, 3.0], name="id"))[1]
+    Index([7, 3], dtype='int64', name='id')
+    >>> whole_ids(pd.Index([3]), pd.Index([2.5]))[0]  # 3 as 3.0 then
+    Index([3.0], dtype='float64')
+    """
+    kinds = id_kind(a), id_kind(b)
+    if set(kinds) != {"integers", "numbers"}:
+        return a, b
+    if kinds[0] == "numbers":
+        made = _whole(a)
+        return (made, b) if made is not a else (a, _as_floats(b))
+    made = _whole(b)
+    return (a, made) if made is not b else (_as_floats(a), b)
+
+
+def _as_floats(ids: Any) -> Any:
+    """Integer ids as ``float64`` when every one is below 2**53 (exact), for
+    a column of other ids that are not whole (``2.5``): ``1`` then meets
+    ``1.0``; else as they are."""
+    import numpy as np
+    import pandas as pd
+
+    plain = _plain_ids(ids) if not isinstance(ids, np.ndarray) else ids
+    values = np.asarray(plain)
+    if values.dtype.kind not in "iu" or (
+        len(values) and max(-int(values.min()), int(values.max())) > 2**53
+    ):
+        return ids
+    f = values.astype(np.float64)
+    if isinstance(ids, np.ndarray):
+        return f
+    if isinstance(ids, pd.Series):
+        return pd.Series(f, index=ids.index, name=ids.name)
+    return pd.Index(f, name=ids.name)
+
+
+def _whole(ids: Any) -> Any:
+    """Float ids as ``int64`` when all are whole numbers below 2**53 (none
+    missing), else as they are."""
+    import numpy as np
+    import pandas as pd
+
+    if isinstance(ids, np.ndarray):
+        if ids.dtype.kind != "f":
+            return ids
+        f = ids.astype(np.float64)
+    else:
+        try:
+            f = np.asarray(ids.to_numpy(dtype=np.float64), dtype=np.float64)
+        except (TypeError, ValueError):  # missing ids: refused where used
+            return ids
+    if not (np.isfinite(f).all() and (f == np.trunc(f)).all()):
+        return ids
+    if len(f) and np.abs(f).max() >= 2**53:
+        return ids
+    ints = f.astype(np.int64)
+    if isinstance(ids, np.ndarray):
+        return ints
+    if isinstance(ids, pd.Series):
+        return pd.Series(ints, index=ids.index, name=ids.name)
+    return pd.Index(ints, name=ids.name)
 
 
 def same_ids(a: Any, b: Any) -> tuple[Any, Any]:

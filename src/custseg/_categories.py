@@ -48,11 +48,11 @@ __all__ = ["MISSING", "YES_NO_ALIASES", "YES_NO_MISSING", "as_category", "normal
 MISSING = -1
 
 #: Words a yes/no field reads as missing (matched after :func:`normalize`, so
-#: in any case): the placeholders of :data:`custseg.profile.PLACEHOLDERS`
-#: (which ``tags_from_values`` uses too) except 无, which answers "no" (有/无),
-#: and the "not known" answers of ``value_tier`` (不清楚, 待了解); ``nan`` is
-#: what ``astype(str)`` makes of a missing value. Blank text and text of only
-#: ``-``/``_`` (``-``, ``--``) are missing in every field.
+#: in any case): the words of :data:`custseg.profile.PLACEHOLDERS` (which
+#: ``tags_from_values`` uses too) except 无, which answers "no" (有/无);
+#: ``nan`` is what ``astype(str)`` makes of a missing value. Blank text and
+#: text of only ``-``/``_`` (``-``, ``--``, ``___``) are missing in every
+#: field (a test holds the two lists to this).
 YES_NO_MISSING: tuple[str, ...] = (
     "unknown",
     "n/a",

@@ -6,6 +6,7 @@ Layer 3 (a CLI subcommand): reads and writes files, prints the workload.
 from __future__ import annotations
 
 import argparse
+import decimal
 import math
 import re
 import unicodedata
@@ -165,6 +166,20 @@ def _column(frame: pd.DataFrame, name: str, path: str, option: str) -> pd.Series
             fix=f"name one with {option} (columns: {shown})",
         )
     return frame[name]
+
+
+def _decimals(value: pd.Series) -> bool:
+    """Whether *value* holds decimal numbers as objects (a Parquet
+    ``decimal128`` column, read exactly), which ``assign_owners`` takes.
+
+    >>> from decimal import Decimal
+    >>> _decimals(pd.Series([Decimal("1.50"), None])), _decimals(pd.Series(["1"]))
+    (True, False)
+    """
+    if value.dtype != object:
+        return False
+    known = value.dropna()
+    return bool(len(known)) and all(isinstance(x, decimal.Decimal) for x in known)
 
 
 def _check_values(value: pd.Series, name: str) -> None:
@@ -416,7 +431,8 @@ def _cmd(args: argparse.Namespace) -> int:
         }
     )
     value = _column(customers, args.value, args.customers, "--value")
-    if not pd.api.types.is_numeric_dtype(value) or pd.api.types.is_bool_dtype(value):
+    numbers = pd.api.types.is_numeric_dtype(value) or _decimals(value)
+    if not numbers or pd.api.types.is_bool_dtype(value):
         raise InputError(
             args.value,
             f"is not a column of numbers ({value.dtype})",

@@ -10,7 +10,9 @@ list with ``--output``.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import warnings
+from collections.abc import Iterator
 from typing import Any
 
 import numpy as np
@@ -335,6 +337,25 @@ def _column(df: pd.DataFrame, name: str, flag: str) -> pd.Series:
     return df[name]
 
 
+@contextlib.contextmanager
+def _named(field: str, column: str | None) -> Iterator[None]:
+    """Errors the library raises about its parameter *field* (``points``)
+    named by the user's *column* instead (``--points pts``), which is what
+    the table holds."""
+    try:
+        yield
+    except InputError as exc:
+        if column is None or exc.field != field or column == field:
+            raise
+        raise InputError(
+            column,
+            exc.problem,
+            fix=exc.fix,
+            first_row=exc.first_row,
+            n_rows=exc.n_rows,
+        ) from None
+
+
 def _cmd(args: argparse.Namespace) -> int:
     from .cli import _check_distinct, _check_output, _emit
 
@@ -447,7 +468,10 @@ def _cmd(args: argparse.Namespace) -> int:
         with warnings.catch_warnings():
             # recency not given: said by the note after the report
             warnings.simplefilter("ignore", CustsegWarning)
-            cadence = actions(labels, playbook, recency_days=recency, lang=args.lang)
+            with _named("recency_days", recency_col):
+                cadence = actions(
+                    labels, playbook, recency_days=recency, lang=args.lang
+                )
         missing = labels.isna().to_numpy()
         if cadence.uncovered or missing.any():
             raise _uncovered_error(
@@ -459,17 +483,18 @@ def _cmd(args: argparse.Namespace) -> int:
             _column(df, args.birthday, "birthday"), args.birthday, fix=_DUE_DATE_FIX
         )
     points = None if args.points is None else _column(df, args.points, "points")
-    due = due_contacts(
-        last,
-        cadence,
-        as_of,
-        birthdays=birthdays,
-        birthday_window_days=args.birthday_window,
-        holidays=_holiday_map(args.holiday),
-        holiday_window_days=args.holiday_window,
-        points=points,
-        min_points=args.min_points,
-    )
+    with _named("points", args.points):
+        due = due_contacts(
+            last,
+            cadence,
+            as_of,
+            birthdays=birthdays,
+            birthday_window_days=args.birthday_window,
+            holidays=_holiday_map(args.holiday),
+            holiday_window_days=args.holiday_window,
+            points=points,
+            min_points=args.min_points,
+        )
     frame = due.to_pandas()
     if args.output:
         # written before anything is printed: a closed stdout (| head) or a

@@ -223,6 +223,16 @@ def _as_classes(col: pd.Series) -> pd.Series:
     order, whole floats (a score column with gaps) as integers."""
     if isinstance(col.dtype, pd.CategoricalDtype):
         return col
+    if pd.api.types.is_bool_dtype(col.dtype):
+        # yes/no (a group column): the classes False and True, as a column
+        # with blank cells (read as objects) has them, never the numbers 0
+        # and 1 (which pandas counts bools as, and which match no bool)
+        flags = col.astype(object).where(col.notna(), None)
+        return pd.Series(
+            pd.Categorical(flags, categories=[False, True]),
+            index=col.index,
+            name=col.name,
+        )
     if pd.api.types.is_float_dtype(col.dtype):
         values = col.to_numpy(dtype=np.float64, na_value=np.nan)
         missing = np.isnan(values)

@@ -778,8 +778,8 @@ def order_sums(
     >>> lines = np.array([0.1, 0.2, -0.3, 1 / 3, -1 / 3, 1e16, 1.0, -1e16])
     >>> orders = np.array([0, 0, 0, 1, 1, 2, 2, 2])
     >>> signs, sums = order_sums(lines, orders, 3, np.array([0, 0, 1]), 2)
-    >>> signs.tolist(), sums.tolist()
-    ([0.0, 0.0, 1.0], [0.0, 1.0])
+    >>> signs.tolist(), sums.tolist()  # customer 0 holds 1/3: binary, exact
+    ([0.0, 0.0, 1.0], [2.7755575615628914e-17, 1.0])
     """
     n = len(values)
     if not n:

@@ -27,7 +27,7 @@ import pandas as pd
 from . import _display
 from . import _validate as v
 from . import engines as _engines
-from ._align import id_kind, same_ids, written_apart
+from ._align import id_kind, same_ids, whole_ids, written_apart
 from ._files import (
     _read_table,
     check_number_text,
@@ -339,6 +339,9 @@ def _join_relationship(
             )
         dropped_ids = contacts[customer][later]
         contacts, dates = contacts[~later], dates[~later]
+    _, contact_ids = whole_ids(out.index, contacts[customer])
+    if contact_ids is not contacts[customer]:  # 17850.0 is customer 17850
+        contacts = contacts.assign(**{str(customer): contact_ids})
     a, b = id_kind(out.index), id_kind(contacts[customer])
     if a != b and len(contacts) and not b.startswith("mixed"):
         # before contact_summary, which pairs the log's ids with the facts'
@@ -761,6 +764,9 @@ def _join_records(
     purchase (frequency 0, monetary 0, missing recency and scores), and a
     ``present`` column saying where each was found. A record column named
     like one of *out* or of *computed* is an error."""
+    _, record_ids = whole_ids(out.index, records.index)
+    if record_ids is not records.index:  # 17850.0 is customer 17850
+        records = records.set_axis(record_ids)
     a, b = id_kind(out.index), id_kind(records.index)
     if a != b and len(records):
         raise InputError(

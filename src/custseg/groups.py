@@ -963,8 +963,8 @@ def tags_from_values(
         ``"raise"`` an :class:`~custseg.errors.InputError` naming them.
     placeholders
         Text that means "not known" and gets no tag (default
-        :data:`custseg.profile.PLACEHOLDERS`: 未知, 不详, 无, n/a, na, none,
-        null, unknown, -, --, ?, nan, ...; stripped, case of A-Z ignored).
+        :data:`custseg.profile.PLACEHOLDERS`: 未知, 不详, 不清楚, 待了解, 无,
+        n/a, na, none, null, unknown, -, --, _, __, ?, nan, ...; stripped, case of A-Z ignored).
         Pass ``()`` to keep a product called ``"NA"``. A placeholder that
         holds a separator (``n/a`` with ``sep="/"``) is dropped whole
         wherever it sits between separators: ``"tea/N/A"`` is ``tea`` only,
@@ -1767,9 +1767,9 @@ def group_summary(
     >>> group_summary(t, {"monetary": [900.0, 600.0, 100.0, float("nan")]}).to_pandas()
             customers  share  monetary_total  monetary_mean
     group
-    vip             2   0.50          1500.0          750.0
-    mother          2   0.50          1000.0          500.0
-    (all)           4   1.00          1600.0   533.333333
+    vip             2    0.5          1500.0     750.000000
+    mother          2    0.5          1000.0     500.000000
+    (all)           4    1.0          1600.0     533.333333
     >>> one = TagMatrix(("g",), [[True]] * 3)
     >>> group_summary(one, {"monetary": [0.1, 0.2, 0.3]}).totals["monetary"].tolist()
     [0.6, 0.6]

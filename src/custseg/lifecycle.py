@@ -621,8 +621,11 @@ def customer_status(
         loyal=loyal,
     )
     f = _counts(frequency, "frequency", (th.loyal_orders,))
-    t = _amounts(tenure_days, "tenure_days", negative=False, cuts=(th.new_days,))
-    r = _amounts(recency_days, "recency_days", negative=False, cuts=(th.lost_days,))
+    # both against both cuts: a Decimal just below one cut, the same in both
+    # columns (one purchase), is moved alike, so the two compare as read
+    cuts = (th.new_days, th.lost_days)
+    t = _amounts(tenure_days, "tenure_days", negative=False, cuts=cuts)
+    r = _amounts(recency_days, "recency_days", negative=False, cuts=cuts)
     n = v.check_same_length(frequency=f, tenure_days=t, recency_days=r)
     early = t < r  # False where either is NaN
     if early.any():

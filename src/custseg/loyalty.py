@@ -1503,7 +1503,7 @@ def nps(scores: Any, by: Any = None) -> NpsResult:
     --------
     >>> r = nps([10, 10, 3, 8, 0, None], by=["a", "a", "a", "b", "b", "c"])
     >>> r.groups, r.nps.tolist(), r.n.tolist()
-    (('a', 'b', 'c'), [33.33333333333333, -50.0, nan], [3, 2, 0])
+    (('a', 'b', 'c'), [33.333333333333336, -50.0, nan], [3, 2, 0])
     """
     index = _index_of(scores=scores, by=by)
     del index  # checked only: the result is per group

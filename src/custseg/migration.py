@@ -30,6 +30,7 @@ from ._align import (
     is_pandas,
     same_ids,
     to_pandas_index,
+    whole_ids,
 )
 from ._exact import RunningSums, decimal_scale, mixed_sums, order_sums
 from .errors import CustsegWarning, InputError, ThresholdError
@@ -481,6 +482,42 @@ def _check_unique(index: Any, field: str) -> None:
         )
 
 
+def _by_ids(before: Any, after: Any) -> tuple[Any, Any]:
+    """The two indexes to pair customers by, or ``None``: row numbers (an
+    unnamed ``RangeIndex``, as a column cut from a flat frame has) are no
+    customer ids, so two of them pair by position, and one of them beside
+    customer ids is an error (the rows would meet customers by number)."""
+    import pandas as pd
+
+    rows = [  # (an empty one: nobody, whom no number can misplace)
+        isinstance(x, pd.RangeIndex) and x.name is None and len(x) > 0
+        for x in (before, after)
+    ]
+    if not any(rows):
+        return before, after
+    field, other = ("before", after) if rows[0] else ("after", before)
+    if all(rows) and len(before) != len(after):
+        raise InputError(
+            "after",
+            f"has {len(after)} rows but 'before' has {len(before)}, both indexed "
+            "by row numbers (an unnamed RangeIndex), not customer ids, so they "
+            "pair by position only",
+            fix="index both by customer id (set_index('customer_id')) to pair the "
+            "customers by id, or pass the frames themselves (their customer_id "
+            "columns pair the rows)",
+        )
+    if all(rows) or other is None:
+        return None, None
+    raise InputError(
+        field,
+        "is indexed by row numbers (an unnamed RangeIndex), not customer ids, "
+        f"while {'after' if field == 'before' else 'before'!r} is indexed by "
+        "customer ids: row 0 would be paired with customer 0",
+        fix="index it by customer id (labels.set_axis(frame['customer_id']), or "
+        "pass the frame itself: its customer_id column pairs the rows)",
+    )
+
+
 def _check_same_kind(before: Any, after: Any) -> None:
     """Ids of two kinds (integers in one period, text in the other, as when
     one was read from a CSV file) share no customer: an error, not a table
@@ -542,8 +579,10 @@ def transition_matrix(
       as the ``ecommerce`` preset's lifecycle stage ``gone``). The *new* row
       and *gone* column are always there in this mode (zero when nobody came or went), so tables of several periods
       have one shape.
-    * **by position**, otherwise (NumPy arrays, lists, or one side without
-      index): row *i* of both is the same customer; the lengths must match.
+    * **by position**, otherwise (NumPy arrays, lists, one side without
+      index, or two Series indexed by row numbers: an unnamed
+      ``RangeIndex`` is no customer id, and beside customer ids it is an
+      error): row *i* of both is the same customer; the lengths must match.
 
     Parameters
     ----------
@@ -657,6 +696,7 @@ def transition_matrix(
     name = b_name if b_name is not None else a_name
     if column is not None and name is None:
         name = str(column)
+    b_index, a_index = _by_ids(b_index, a_index)
     keyed = b_index is not None and a_index is not None
     if not keyed:
         v.check_same_length(before=b_codes, after=a_codes)
@@ -679,6 +719,7 @@ def transition_matrix(
     n_cols = len(cols)
     _check_unique(b_index, "before")
     _check_unique(a_index, "after")
+    b_index, a_index = whole_ids(b_index, a_index)  # 3.0 is customer 3
     _check_same_kind(b_index, a_index)
     if b_index.nlevels != a_index.nlevels:  # a MultiIndex and tuples
         b_index, a_index = flat_ids(b_index), flat_ids(a_index)

@@ -1426,7 +1426,8 @@ def lorenz(
         values = values.monetary
     arr = v.as_numeric(values, "values").astype(np.float64)
     x, y = lorenz_curve(arr)
-    top_x = 100 * (1 - x[::-1])
+    # the top i of n customers: i * 100 / n, not 100 * (1 - (n - i) / n)
+    top_x = np.arange(len(x)) * 100 / (len(x) - 1)
     top_y = 100 * (1 - y[::-1])
     edges = abc_edges(arr, cutoffs)
     n = len(arr)

@@ -13,8 +13,8 @@ What counts as filled
 A value is **missing** when it is ``None``, NaN, ``pd.NA`` or NaT; text that
 is empty or only whitespace (Python's ``str.isspace``, full-width spaces
 too); or text that, stripped of surrounding whitespace, is one of the
-*placeholders* (default :data:`PLACEHOLDERS`: 未知, 不详, 无, n/a, na, none,
-null, unknown, -, --, ?). Case is ignored for the Latin letters A-Z (``N/A``,
+*placeholders* (default :data:`PLACEHOLDERS`: 未知, 不详, 不清楚, 待了解, 无,
+n/a, na, none, null, unknown, -, --, _, __, ?, ...). Case is ignored for the Latin letters A-Z (``N/A``,
 ``Unknown`` and ``NULL`` are placeholders); other characters must match as
 written. Every other value is **filled**: numbers (0 too), booleans
 (``False`` too), dates, and any other text. A cell holding several values
@@ -104,6 +104,8 @@ SOFT_FIELDS: tuple[str, ...] = (
 PLACEHOLDERS: tuple[str, ...] = (
     "未知",
     "不详",
+    "不清楚",
+    "待了解",
     "无",
     "n/a",
     "na",
@@ -112,6 +114,8 @@ PLACEHOLDERS: tuple[str, ...] = (
     "unknown",
     "-",
     "--",
+    "_",
+    "__",
     "?",
     "？",
     "－",
@@ -668,7 +672,7 @@ class ProfileSchema:
 
     >>> s
     ProfileSchema(n=3 fields, hard=('name', 'phone'), soft=('hobbies',), weights=(0.2, 0.8),
-        placeholders=('未知', '不详', '无', 'n/a', 'na', 'none', ...))
+        placeholders=('未知', '不详', '不清楚', '待了解', '无', 'n/a', ...))
     >>> s == ProfileSchema(hard=["name", "phone"], soft=["hobbies"]), len({s, s})
     (True, 1)
     """

@@ -42,6 +42,7 @@ from ._align import (
     is_pandas,
     same_index,
     to_pandas_index,
+    whole_ids,
 )
 from ._categories import MISSING, as_category, normalize
 from ._validate import exact_sides, require_column
@@ -226,6 +227,7 @@ def _combined_ids(contacts: Any, others: Any) -> Any:
     :class:`InputError` naming *first_sale*, since no id would match."""
     a = _id_values(contacts, "customer")
     b = _id_values(others, "first_sale")
+    a, b = whole_ids(a, b)  # 17850.0 is customer 17850 (as summarize has it)
     kind_a, kind_b = id_kind(a), id_kind(b)
     if kind_a != kind_b and len(a) and len(b):
         raise InputError(
@@ -828,7 +830,9 @@ def relationship_type(
         ``suggestions``, ``new_products``, ``joint_projects``,
         ``joint_span_days`` (``unknown_contacts`` optional;
         ``days_since_joint`` when the thresholds ask for recent joint work).
-        NaN day counts mean "none".
+        NaN day counts mean "none", except beside enough joint projects: a
+        missing ``joint_span_days`` (or ``days_since_joint``, when asked)
+        leaves partnership undecided, so the customer is ``unknown``.
     thresholds
         Default :class:`RelationshipThresholds`.
     lang
@@ -895,6 +899,16 @@ def relationship_type(
     ):
         if name in arrays and arrays[name].dtype.kind == "f":
             unknown |= np.isnan(arrays[name])
+    # enough joint projects with their span (or, when asked, the days since
+    # the last) missing: partnership cannot be decided, never guessed away
+    enough = arrays["joint_projects"] >= t.partnership_projects
+    span = arrays["joint_span_days"]
+    if span.dtype.kind == "f":
+        unknown |= enough & np.isnan(span)
+    if within and arrays["days_since_joint"].dtype.kind == "f":
+        unknown |= (
+            enough & (span >= t.partnership_days) & np.isnan(arrays["days_since_joint"])
+        )
     level = np.zeros(n, dtype=np.int8)
     level[arrays["customer_contacts"] >= 1] = 1
     level[arrays["days_to_follow_up"] < t.follow_up_days] = 2

@@ -55,7 +55,7 @@ import numpy as np
 from . import _display
 from . import _validate as v
 from ._align import common_index
-from ._categories import MISSING, YES_NO_ALIASES, as_category
+from ._categories import MISSING, YES_NO_ALIASES, YES_NO_MISSING, as_category
 from ._exact import (
     decimal_scale,
     exact_share_below,
@@ -93,15 +93,10 @@ TIER_NAMES: Mapping[str, tuple[str, ...]] = types.MappingProxyType(
 ASSET_LEVELS = ("ordinary", "medium", "large")
 INTENT_LEVELS = ("unclear", "some", "strong")
 
-#: Spellings of a missing answer: they give tier D (or ``<factor>_unknown``).
-_UNKNOWN_ALIASES = {
-    "unknown": MISSING,
-    "n/a": MISSING,
-    "未知": MISSING,
-    "不详": MISSING,
-    "不清楚": MISSING,
-    "待了解": MISSING,
-}
+#: Spellings of a missing answer: they give tier D (or ``<factor>_unknown``):
+#: the words every other field reads as missing (``none`` and ``nan`` too,
+#: what ``astype(str)`` makes of a missing value: never a level)
+_UNKNOWN_ALIASES = dict.fromkeys(YES_NO_MISSING, MISSING)
 
 _ASSET_ALIASES = types.MappingProxyType(
     {
@@ -140,7 +135,6 @@ _INTENT_ALIASES = types.MappingProxyType(
         "中": 1,
         "weak": 0,
         "low": 0,
-        "none": 0,
         "不明": 0,
         "不明显": 0,
         "弱": 0,

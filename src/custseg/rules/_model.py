@@ -19,7 +19,7 @@ import numpy as np
 
 from .. import _display
 from .. import _validate as v
-from .._align import common_index, to_pandas_index
+from .._align import common_index, same_index, to_pandas_index
 from .._bins import edges_below
 from ..errors import CustsegWarning, Diagnostic, InputError, ThresholdError
 from ..labels import Labels, smallest_int_dtype
@@ -1359,7 +1359,7 @@ def _joined(data: Any) -> tuple[dict[str, Any], Any]:
         if item_index is not None:
             if index is None:
                 index, first = item_index, kind
-            elif not item_index.equals(index):
+            elif not same_index(item_index, index):
                 raise InputError(
                     "data",
                     f"joins a {kind} whose index differs from the {first}'s",
