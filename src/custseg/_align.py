@@ -44,6 +44,26 @@ def is_pandas(x: Any) -> bool:
     return module.startswith("pandas") and hasattr(x, "index") and hasattr(x, "iloc")
 
 
+def row_numbers(index: Any) -> bool:
+    """Whether *index* is row numbers, not customer ids: an unnamed pandas
+    ``RangeIndex`` (a column cut from a flat frame has one), not empty (an
+    empty one holds nobody, whom no number can misplace).
+
+    >>> import pandas as pd
+    >>> row_numbers(pd.RangeIndex(3)), row_numbers(pd.RangeIndex(3, name="id"))
+    (True, False)
+    >>> row_numbers(pd.Index([0, 1, 2])), row_numbers(pd.RangeIndex(0))
+    (False, False)
+    """
+    kind = type(index)
+    return (
+        kind.__name__ == "RangeIndex"
+        and kind.__module__.startswith("pandas")
+        and index.name is None
+        and len(index) > 0
+    )
+
+
 def _indexed(x: Any) -> tuple[Any, bool]:
     """The index *x* carries and whether *x* is a custseg result (not pandas),
     or ``(None, False)`` for inputs without one (NumPy arrays, lists, results
@@ -179,20 +199,24 @@ def same_index(a: Any, b: Any) -> bool:
 
 def _object_keys(ids: Any) -> list[Any]:
     """Python ids compared as ids: a bool apart from the number it equals,
-    every missing value (None, NaN, NA) alike, as pandas' ``equals`` has
-    them.
+    every missing value (None, NaN, NA, NaT) alike, as pandas' ``equals``
+    has them.
 
     >>> import pandas as pd
     >>> _object_keys(pd.Index(["a", True, None, float("nan")], dtype=object))
     [(False, 'a'), (True, True), (None,), (None,)]
     """
-    import pandas as pd
+    return [(None,) if _missing_id(v) else (type(v) is bool, v) for v in ids.tolist()]
 
-    missing = pd.isna(ids).tolist()
-    return [
-        (None,) if gap else (type(v) is bool, v)
-        for v, gap in zip(ids.tolist(), missing, strict=True)
-    ]
+
+def _missing_id(x: Any) -> bool:
+    """Whether a Python id is a missing value (None, NaN, pandas' NA or
+    NaT), without importing pandas."""
+    return (
+        x is None
+        or (isinstance(x, float) and x != x)
+        or type(x).__name__ in ("NAType", "NaTType")
+    )
 
 
 def to_pandas(values: Any, index: Any, name: str | None, *, missing: Any = None) -> Any:
@@ -435,7 +459,6 @@ def _as_floats(ids: Any) -> Any:
     a column of other ids that are not whole (``2.5``): ``1`` then meets
     ``1.0``; else as they are."""
     import numpy as np
-    import pandas as pd
 
     plain = _plain_ids(ids) if not isinstance(ids, np.ndarray) else ids
     values = np.asarray(plain)
@@ -443,19 +466,13 @@ def _as_floats(ids: Any) -> Any:
         len(values) and max(-int(values.min()), int(values.max())) > 2**53
     ):
         return ids
-    f = values.astype(np.float64)
-    if isinstance(ids, np.ndarray):
-        return f
-    if isinstance(ids, pd.Series):
-        return pd.Series(f, index=ids.index, name=ids.name)
-    return pd.Index(f, name=ids.name)
+    return ids.astype(np.float64)  # the same container (Series: its index)
 
 
 def _whole(ids: Any) -> Any:
     """Float ids as ``int64`` when all are whole numbers below 2**53 (none
     missing), else as they are."""
     import numpy as np
-    import pandas as pd
 
     if isinstance(ids, np.ndarray):
         if ids.dtype.kind != "f":
@@ -470,12 +487,7 @@ def _whole(ids: Any) -> Any:
         return ids
     if len(f) and np.abs(f).max() >= 2**53:
         return ids
-    ints = f.astype(np.int64)
-    if isinstance(ids, np.ndarray):
-        return ints
-    if isinstance(ids, pd.Series):
-        return pd.Series(ints, index=ids.index, name=ids.name)
-    return pd.Index(ints, name=ids.name)
+    return ids.astype(np.int64)  # the same container (Series: its index)
 
 
 def same_ids(a: Any, b: Any) -> tuple[Any, Any]:

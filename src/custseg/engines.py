@@ -490,6 +490,12 @@ class _Columns:
     #: the order id column of order lines (``order=``) and its kind
     order: str | None = None
     order_kind: str | None = None
+    #: the customer ids are the text of integers beyond 64 bits (Dask object
+    #: ids, which no Dask integer type holds): made integers when collected
+    text_ints: bool = False
+    #: Spark: the column the text dates were parsed into (see
+    #: :func:`_spark_dates`)
+    parsed: str | None = None
 
     def q(self, name: str) -> str:
         """The name the queries read column *name* under."""
@@ -683,6 +689,10 @@ def _date_expr(cols: _Columns, fmt: str | None) -> Any:
     a value is not a date of *fmt* (counted as such by the first pass)."""
     nw = _narwhals()
     col = nw.col(cols.q(cols.date))
+    if cols.parsed is not None:  # Spark: parsed by _spark_dates, checked there
+        parsed = nw.col(cols.parsed).cast(nw.Datetime("us"))
+        parsed = _two_digit_years(parsed, fmt or "%Y%m%d")
+        return _whole(col, cols.date_kind, parsed)
     if cols.date_kind == "str":
         return _text_dates(col, cols, fmt or "%Y-%m-%d")
     if cols.date_kind in ("int", "float"):
@@ -719,8 +729,18 @@ def _text_dates(col: Any, cols: _Columns, fmt: str) -> Any:
     without a given *date_format*; a ``%z``
     offset at the end gives the written local time (engines would convert
     to UTC); ``%y`` puts 69-99 in 1969-1999 (Polars and Spark put some in
-    2069-2099)."""
+    2069-2099). (Spark's are parsed by :func:`_spark_dates`.)"""
     nw = _narwhals()
+    text, valid, fmt = _text_parts(col, cols, fmt)
+    parsed = _two_digit_years(text.str.to_datetime(fmt).cast(nw.Datetime("us")), fmt)
+    return parsed if valid is None else nw.when(valid).then(parsed)
+
+
+def _text_parts(col: Any, cols: _Columns, fmt: str) -> tuple[Any, Any, str]:
+    """The text dates *col* made ready for the engine's parser: the text
+    (blanks around it skipped, a ``%z`` offset at the end dropped), where
+    it can be a date (None: anywhere; the offset's shape, no leap second,
+    Polars' fraction) and the format left to parse it with."""
     valid = None
     # (replace_all: DuckDB has no replace)
     text = col.str.replace_all(r"^\s+|\s+$", "", literal=False)
@@ -750,12 +770,147 @@ def _text_dates(col: Any, cols: _Columns, fmt: str) -> Any:
     if fraction is not None:
         fits = text.str.contains(fraction, literal=False)
         valid = fits if valid is None else valid & fits
-    if cols.backend == "pyspark" and not re.search(r"%[^YmdHMSy%]", fmt):
-        # Spark's parser wants two digits where the others accept one
-        # (2024-1-5): a lone digit gets its zero
-        text = text.str.replace_all(r"(?<![0-9])([0-9])(?![0-9])", "0$1", literal=False)
-    parsed = _two_digit_years(text.str.to_datetime(fmt).cast(nw.Datetime("us")), fmt)
-    return parsed if valid is None else nw.when(valid).then(parsed)
+    return text, valid, fmt
+
+
+#: Python's strptime directives as Spark datetime pattern letters: numbers
+#: with one letter (1 or 2 digits, as strptime reads them) when no number
+#: directive touches them, two (or three) when one does (``%Y%m%d``); a
+#: fraction of 1 to 6 digits; month names short and full; ``%p`` AM or PM.
+_SPARK_LETTERS = {
+    "Y": "yyyy",
+    "y": "yy",
+    "m": "M",
+    "d": "d",
+    "H": "H",
+    "I": "h",
+    "M": "m",
+    "S": "s",
+    "j": "D",
+    "f": "SSSSSS",
+    "p": "a",
+    "b": "MMM",
+    "B": "MMMM",
+}
+#: the directives written in digits
+_SPARK_NUMBERS = frozenset("YymdHIMSjf")
+#: weekday names, which Spark parses in no pattern ('E' only formats) and
+#: strptime only checks: matched as strptime matches them, then dropped
+_SPARK_DROPPED = frozenset("aA")
+
+
+def _spark_format(fmt: str, given: str) -> tuple[str, str, str]:
+    """A ``strftime`` *fmt* (without ``%z``) for Spark: the Spark datetime
+    pattern, a Java regular expression of the text Python's strptime reads
+    with *fmt* (case-insensitive, whole text; groups for what is kept) and
+    the replacement that writes that text as the pattern reads it (the
+    literals of *fmt* as written, weekday names dropped). InputError naming
+    a directive Spark's parser cannot read (*given*: the format as the
+    user wrote it, for the message).
+
+    >>> pattern, regex, repl = _spark_format("%A %d %B %Y, %H.%M", "")
+    >>> pattern, repl
+    ("' 'd' 'MMMM' 'yyyy', 'H'.'m", ' $1 $2 $3, $4.$5')
+    """
+    from ._files import strptime_pattern
+
+    tokens = re.findall(r"%.|[^%]+", fmt)
+    kept = [t for t in tokens if t[1:] not in _SPARK_DROPPED or t[0] != "%"]
+
+    def number(i: int) -> bool:
+        return 0 <= i < len(kept) and kept[i][0] == "%" and kept[i][1] in _SPARK_NUMBERS
+
+    pattern, regex, repl = [], ["(?i)^"], []
+    group = 0
+    for token in tokens:
+        if token == "%%" or token[0] != "%":
+            literal = "%" if token == "%%" else token
+            pattern.append("'" + literal.replace("'", "''") + "'")
+            regex.append("(?:" + _java_regex(strptime_pattern(token)) + ")")
+            repl.append(re.sub(r"([\\$])", r"\\\1", literal))
+            continue
+        code = token[1]
+        if code in _SPARK_DROPPED:
+            regex.append("(?:" + _java_regex(strptime_pattern(token)) + ")")
+            continue
+        if code not in _SPARK_LETTERS:
+            raise InputError(
+                "date_format",
+                f"has {token} ({given!r}), which Spark's date parser cannot "
+                "read (custseg reads %Y %y %m %d %H %I %M %S %f %p %j %b %B, "
+                "%a and %A, and %z at the end, in Spark)",
+                fix="cast the column to a timestamp in Spark first "
+                "(F.to_timestamp with a Spark datetime pattern), or pass the "
+                "data as a pandas, Polars or DuckDB frame",
+            )
+        letters = _SPARK_LETTERS[code]
+        i = kept.index(token)
+        if len(letters) == 1 and (number(i - 1) or number(i + 1)):
+            letters *= 3 if code == "j" else 2  # fixed widths between numbers
+        pattern.append(letters)
+        group += 1
+        regex.append("(" + _java_regex(strptime_pattern(token)) + ")")
+        repl.append(f"${group}")
+    regex.append("$")
+    return "".join(pattern), "".join(regex), "".join(repl)
+
+
+def _java_regex(pattern: str | None) -> str:
+    """A strptime regular expression (:func:`custseg._files.strptime_pattern`)
+    in Java's dialect: named groups made plain groups without a name."""
+    if pattern is None:  # pragma: no cover - checked by check_date_format
+        raise InputError(
+            "date_format",
+            "cannot be read by Python's strptime",
+            fix="use strftime codes, e.g. '%d/%m/%Y'",
+        )
+    return re.sub(r"\(\?P<\w+>", "(?:", pattern)
+
+
+def _spark_dates(lf: Any, cols: _Columns, fmt: str) -> tuple[Any, _Columns]:
+    """*lf* with the text (or ``YYYYMMDD`` number) dates parsed by Spark
+    into a column of their own (its name in :attr:`_Columns.parsed`; null
+    where a value is not a date of *fmt*).
+
+    narwhals' translation of ``strftime`` formats for Spark reads ``%f`` as
+    one digit, ``%A`` as an abbreviated name, has no ``%b`` nor ``%B``,
+    leaves letters of the format's literal text unquoted and replaces every
+    ``T`` of the data (``Tuesday``) with a blank. Here the text must match
+    the pattern of Python's strptime (case-insensitive, as it reads), is
+    written as a Spark pattern reads it (:func:`_spark_format`: the
+    format's literals as written, weekday names, which Spark cannot parse
+    and strptime only checks, dropped) and parsed with that pattern; only
+    matching text is parsed (so Spark's ANSI mode, which raises on text
+    that does not parse, raises for impossible days only: 2024-02-30)."""
+    from pyspark.sql import functions as F
+
+    nw = _narwhals()
+    col = nw.col(cols.q(cols.date))
+    if cols.date_kind == "str":
+        text, valid, rest = _text_parts(col, cols, fmt)
+    else:
+        text, valid, rest = _number_text(col, cols.date_kind), None, fmt
+    pattern, regex, repl = _spark_format(rest, cols.date_format or fmt)
+    shape = text.str.contains(regex, literal=False)
+    valid = shape if valid is None else valid & shape
+    taken = set(lf.collect_schema())
+    names = []
+    for base in ("_custseg_text", "_custseg_ok", "_custseg_parsed"):
+        while base in taken:
+            base += "_"
+        taken.add(base)
+        names.append(base)
+    text_name, ok_name, parsed_name = names
+    native = lf.with_columns(
+        text.str.replace_all(regex, repl, literal=False).alias(text_name),
+        valid.alias(ok_name),
+    ).to_native()
+    parsed = F.when(
+        F.col(ok_name), F.to_timestamp_ntz(F.col(text_name), F.lit(pattern))
+    )
+    native = native.withColumn(parsed_name, parsed).drop(text_name, ok_name)
+    frame, _ = _lazy(native)
+    return frame, attrs.evolve(cols, parsed=parsed_name)
 
 
 #: The fraction Python's ``.%f`` reads at the end of a text date: a dot
@@ -905,6 +1060,11 @@ class EngineFacts:
         engine (``order=`` of the frame functions): ``n_rows`` then counts
         the lines used, and :func:`collect_facts` counts the orders (the
         sum of ``frame``'s ``n_rows``).
+    text_ints
+        Whether ``frame``'s customer ids are the text of integers (a Dask
+        object column of Python integers beyond 64 bits, which no Dask
+        integer type holds): :func:`collect_facts` makes them integers
+        again, sorted as numbers.
     """
 
     frame: Any
@@ -918,6 +1078,7 @@ class EngineFacts:
     limbs: tuple[int, int, int] | None = None
     sums: _SumPlan = attrs.field(factory=lambda: _SumPlan(), repr=False)
     orders: bool = False
+    text_ints: bool = False
 
 
 def engine_facts(
@@ -1161,6 +1322,7 @@ def _engine_facts(
         limbs=checks["plan"].limbs,
         sums=checks["plan"],
         orders=cols.order is not None,
+        text_ints=cols.text_ints,
     )
 
 
@@ -1348,13 +1510,18 @@ def _prepare(
         from ._files import check_date_format
 
         date_format = check_date_format(date_format)
+    text_ints = False
     if type(transactions).__module__.split(".")[0] == "dask":
-        transactions = _dask_objects(transactions, customer, date, amount, order)
+        transactions, text_ints = _dask_objects(
+            transactions, customer, date, amount, order, date_format
+        )
     if type(transactions).__module__.split(".")[0] == "pyarrow":
         transactions = _arrow_plain(transactions, [customer, order], amount, date)
     lf, _ = _lazy(transactions)
     lf = _plain_types(lf, [customer, date, amount, order])
     cols = _check_schema(lf, customer, date, amount, date_format, order)
+    if text_ints:
+        cols = attrs.evolve(cols, text_ints=True)
     lf, cols = _query_names(lf, cols)
     fmt = None
     if cols.date_kind == "str":
@@ -1397,6 +1564,8 @@ def _prepare(
         extra.append(_int_inexact(lf, cols.q(a)).alias("_a_big"))
     if cols.backend == "pyarrow" and fmt is not None:
         extra.append(_rolled_dates(cols, fmt).alias("_d_rolled"))
+    if cols.backend == "pyspark" and fmt is not None:
+        lf, cols = _spark_dates(lf, cols, fmt)
     with _parsing(cols, fmt):  # eager frames parse right here
         base = lf.select(
             ids.alias(_KEY),
@@ -1583,7 +1752,10 @@ def _arrow_plain(
     - a time-zone-aware *date* column with instants before 1902 or from
       2038 on as its local wall-clock times, made by pandas (Arrow's
       conversion loses summer time there: 00:30 on 1 July 2040 in Berlin
-      was 23:30 on 30 June).
+      was 23:30 on 30 June);
+    - a ``date64`` *date* column (milliseconds, which narwhals does not
+      read) as ``date32``, the day of each value, as ``to_pandas`` reads it
+      (and as Dask's Arrow dates are read: :func:`_arrow_date`).
 
     An amount column of more than 38 digits (as whole numbers) is refused,
     naming its type; other columns are left as they are.
@@ -1618,13 +1790,32 @@ def _arrow_plain(
     table = table if new.equals(schema) else table.cast(new)
     if isinstance(date, str) and date in new.names:
         t = new.field(date).type
-        if pa.types.is_timestamp(t) and t.tz is not None:
+        if pa.types.is_date64(t):
+            table = table.set_column(
+                new.get_field_index(date),
+                pa.field(date, pa.date32()),
+                _date64_days(table.column(date)),
+            )
+        elif pa.types.is_timestamp(t) and t.tz is not None:
             local = _far_local_times(table.column(date), t)
             if local is not None:
                 table = table.set_column(
                     new.get_field_index(date), pa.field(date, local.type), local
                 )
     return table
+
+
+def _date64_days(col: Any) -> Any:
+    """An Arrow ``date64`` column as ``date32``: the day of each value
+    (milliseconds floored to days, which midnights, all the format allows,
+    are exactly; Arrow's own cast refuses other values, or truncates them
+    toward 1970 when unsafe)."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    ms = col.cast(pa.int64()).cast(pa.float64())  # exact: |ms| < 2**53
+    days = pc.floor(pc.divide(ms, float(86_400_000)))
+    return days.cast(pa.int32()).cast(pa.date32())
 
 
 #: Arrow's zone rules hold from 1902 to 2037 (its tz database's 32-bit
@@ -1757,8 +1948,11 @@ def _dask_objects(
     date: Hashable,
     amount: Hashable | None,
     order: Hashable | None = None,
-) -> Any:
-    """A Dask frame with what narwhals misreads in pandas dtypes made plain.
+    date_format: str | None = None,
+) -> tuple[Any, bool]:
+    """A Dask frame with what narwhals misreads in pandas dtypes made plain,
+    and whether its customer ids are now the text of integers beyond 64
+    bits (:attr:`_Columns.text_ints`).
 
     - a time-zone-aware date column becomes its local wall-clock time (as
       pandas counts it; narwhals does not recognise zones such as
@@ -1766,41 +1960,50 @@ def _dask_objects(
       Parquet DATE) ``datetime64[s]`` at midnight;
     - an object column of ids (customers, and orders with *order*) is
       checked as :func:`~custseg.summarize` checks it (``1`` and ``"1"`` are
-      never one customer), and made integer when it holds only integers;
+      never one customer) and read as it reads it
+      (:func:`_object_id_column`): integers as integers (beyond 64 bits as
+      their text, made integers again when collected), floats as floats;
     - a categorical column of ids of numbers or dates becomes its
       categories' values (:func:`_dask_category_ids`);
+    - an object column of dates that are not all text (Python datetimes,
+      aware or naive, dates, numbers) is parsed as the pandas path parses
+      it (:func:`custseg.frame.parse_date_column`, *date_format*);
     - an object column of amounts (Decimals, numbers) is converted to
       float64 as :func:`~custseg.summarize` converts it, and a ``float16``
       one read as the decimals it prints as
       (:func:`custseg._validate.widen_narrow`, per partition).
 
-    The object columns cost one more pass over them (only they are read);
-    Dask makes object columns text when the frame is built unless
-    ``dataframe.convert-string`` is off, so they are rare.
+    For a frame made by ``dd.from_pandas``, whose object columns Dask has
+    made text, these are read from the pandas frame it was made from. The
+    object columns of other frames cost one more pass over them (only they
+    are read); Dask makes object columns text when the frame is built
+    unless ``dataframe.convert-string`` is off, so they are rare.
     """
     import pandas as pd
 
     from .orders import about_orders
-    from .summary import _check_id_kinds, _id_kind
 
     id_columns = [(customer, "customer")]
     if order is not None:
         id_columns.append((order, "order"))
+    text_ints = False
     source = _dask_source(native)
     if source is None:
         for name, what in id_columns:
             _check_derived_ids(native, name, what)
+        _check_derived_dates(native, date)
     else:  # dd.from_pandas made object columns text
         plain: dict[str, Any] = {}
         for name, what in id_columns:
             if has_object(source, name):
                 ids = source[name].to_numpy(dtype=object)
-                if what == "order":
-                    about_orders(partial(_check_id_kinds, ids, str(name)))
-                else:
-                    _check_id_kinds(ids, str(name))
-                if {_id_kind(x) for x in ids.tolist()} == {"int"}:
-                    plain[str(name)] = ids.astype(np.int64)
+                read = partial(_object_id_column, ids, str(name), what)
+                made, wide = about_orders(read) if what == "order" else read()
+                if made is not None:
+                    plain[str(name)] = made
+                text_ints = text_ints or (wide and what == "customer")
+        if has_object(source, date) and _not_text(source[date]):
+            plain[str(date)] = _object_dates(source[date], str(date), date_format)
         if has_object(source, amount):
             field = str(amount)
             values = source[field].to_numpy(dtype=object)
@@ -1821,7 +2024,9 @@ def _dask_objects(
     def has(name: Hashable | None) -> bool:
         return isinstance(name, str) and name in dtypes
 
-    if has(date) and isinstance(dtypes[date], pd.DatetimeTZDtype):
+    if has_object(native, date):  # convert-string off: Python dates
+        changes[str(date)] = _dask_object_dates(native, str(date), date_format)
+    elif has(date) and isinstance(dtypes[date], pd.DatetimeTZDtype):
         changes[str(date)] = native[date].dt.tz_localize(None)
     elif has(date) and _arrow_date(dtypes[date]):
         # an Arrow DATE (dd.read_parquet of a Parquet date): midnight of the
@@ -1829,7 +2034,9 @@ def _dask_objects(
         changes[str(date)] = native[date].astype("datetime64[s]")
     for name, what in id_columns:
         if has_object(native, name):
-            changes.update(_dask_id_kinds(native, str(name), what))
+            made, wide = _dask_id_kinds(native, str(name), what)
+            changes.update(made)
+            text_ints = text_ints or (wide and what == "customer")
         elif has(name) and isinstance(dtypes[name], pd.CategoricalDtype):
             changes.update(_dask_category_ids(native, str(name)))
     if has_object(native, amount):
@@ -1851,13 +2058,118 @@ def _dask_objects(
             return pd.Series(out, index=part.index, name=part.name)
 
         changes[field] = native[field].map_partitions(printed, meta=(field, "f8"))
-    return native.assign(**changes) if changes else native
+    return (native.assign(**changes) if changes else native), text_ints
 
 
-def _dask_id_kinds(native: Any, field: str, what: str) -> dict[str, Any]:
+def _object_id_column(ids: np.ndarray, field: str, what: str) -> tuple[Any, bool]:
+    """The object ids *ids* of a pandas frame given to ``dd.from_pandas``
+    as :func:`~custseg.summarize` reads them, for Dask (which would make
+    them text: ``2.0`` and ``-0.0`` would be the customers ``'2.0'`` and
+    ``'-0.0'``), and whether they became the text of integers.
+
+    Mixed kinds, unhashable values and booleans are refused as
+    :func:`~custseg.summarize` refuses them. Integers become ``int64``
+    (pandas' ``Int64`` beside missing ids, which the first pass refuses),
+    or their text when some are beyond 64 bits (made integers again when
+    collected: :func:`_collected`); floats become ``float64`` (``-0.0``
+    and ``0.0`` one customer, whole numbers integer ids when collected);
+    text stays Dask's (None: nothing to change). Ids of other types
+    (``Decimal``, ``bytes``, dates), which pandas keeps as objects, are
+    refused: Dask would make them text."""
+    import pandas as pd
+
+    from .summary import _check_id_kinds, _id_kind
+
+    _check_id_kinds(ids, field)
+    kinds = [_id_kind(x) for x in ids.tolist()]
+    found = {k for k in kinds if k is not None}
+    if not found or found == {"str"}:
+        return None, False
+    kind = found.pop()
+    if kind == "float":
+        return np.asarray(
+            [
+                np.nan if k is None else float(x)
+                for x, k in zip(ids, kinds, strict=True)
+            ],
+            dtype=np.float64,
+        ), False
+    if kind == "int":
+        ints = [None if k is None else int(x) for x, k in zip(ids, kinds, strict=True)]
+        known = [i for i in ints if i is not None]
+        if all(-(2**63) <= i < 2**63 for i in known):
+            if len(known) < len(ints):
+                return pd.array(ints, dtype="Int64"), False
+            return np.asarray(ints, dtype=np.int64), False
+        # no Dask integer type holds them: their text, exact, made integers
+        # again (and sorted as numbers) when the customer table is collected
+        text = np.asarray([None if i is None else str(i) for i in ints], dtype=object)
+        return text, True
+    raise _object_ids_error(field, kind, what)
+
+
+def _object_ids_error(field: str, kind: str, what: str) -> InputError:
+    """InputError for object ids of a Python type Dask cannot hold as ids."""
+    return InputError(
+        field,
+        f"holds Python {kind} values as {what} ids, which custseg does not read "
+        f"in a Dask frame (Dask makes them text, so b'1' and '1', or "
+        f"Decimal('1.0') and '1.0', would print alike)",
+        fix=f"convert the ids to text or integers in pandas before dd.from_pandas "
+        f"(e.g. df[{field!r}].astype(str)), or pass the pandas DataFrame, "
+        f"where such ids are read as they are",
+    )
+
+
+def _not_text(col: pd.Series) -> bool:
+    """Whether an object column holds some value that is not text (or
+    missing): Python datetimes or dates, numbers."""
+    return any(
+        not isinstance(x, str) and not v.is_missing_scalar(x) for x in col.tolist()
+    )
+
+
+def _object_dates(col: pd.Series, field: str, date_format: str | None) -> pd.Series:
+    """An object column of dates (Python datetimes, naive or aware, dates,
+    numbers, text among them) parsed as the pandas path parses it, at the
+    local wall-clock time of aware ones; missing dates are NaT (refused by
+    the first pass)."""
+    from ._files import parse_date_column
+
+    parsed = parse_date_column(col, field, date_format=date_format)
+    if getattr(parsed.dtype, "tz", None) is not None:
+        parsed = parsed.dt.tz_localize(None)
+    return parsed
+
+
+def _dask_object_dates(native: Any, field: str, date_format: str | None) -> Any:
+    """The object date column *field* of a Dask frame (built with
+    ``convert-string`` off) parsed per partition as the pandas path parses
+    it (:func:`_object_dates`), in the finest unit a partition needs
+    (``[s]`` for dates alone, as pandas holds them): one more pass over the
+    column to find that unit."""
+    import pandas as pd
+
+    def unit(part: pd.Series) -> pd.Series:
+        parsed = _object_dates(part, field, date_format)
+        return pd.Series([parsed.dt.unit], dtype=object)
+
+    found = set(native[field].map_partitions(unit, meta=(field, object)).compute())
+    finest = max(found, key=["s", "ms", "us", "ns"].index, default="us")
+
+    dtype = np.dtype(f"datetime64[{finest}]")
+
+    def parse(part: pd.Series) -> pd.Series:
+        return _object_dates(part, field, date_format).astype(dtype)
+
+    return native[field].map_partitions(parse, meta=(field, dtype))
+
+
+def _dask_id_kinds(native: Any, field: str, what: str) -> tuple[dict[str, Any], bool]:
     """The object column of ids *field* of a Dask frame checked (one kind of
     id; *what*: ``customer`` or ``order``, for the message) and, when it
-    holds only integers, floats or booleans, the column of that type."""
+    holds only integers, floats or booleans, the column of that type
+    (integers beyond 64 bits as their text: then also True)."""
     import pandas as pd
 
     from .summary import _ID_FIX, _id_kind
@@ -1868,6 +2180,8 @@ def _dask_id_kinds(native: Any, field: str, what: str) -> dict[str, Any]:
             kind = _id_kind(x)
             key = "missing" if kind is None else kind
             counts[key] = counts.get(key, 0) + 1
+            if kind == "int" and not -(2**63) <= int(x) < 2**63:
+                counts[" wide"] = counts.get(" wide", 0) + 1
         return pd.Series([counts], dtype=object)
 
     parts = native[field].map_partitions(kinds, meta=(field, object))
@@ -1877,6 +2191,7 @@ def _dask_id_kinds(native: Any, field: str, what: str) -> dict[str, Any]:
             found[kind] = found.get(kind, 0) + n
     # missing ids (None, NaN) are counted and refused by the first pass
     missing = found.pop("missing", 0)
+    wide = found.pop(" wide", 0)
     if len(found) > 1:
         ranked = sorted(found, key=lambda k: -found[k])
         listed = ", ".join(
@@ -1890,12 +2205,22 @@ def _dask_id_kinds(native: Any, field: str, what: str) -> dict[str, Any]:
             fix=_ID_FIX,
         )
     if set(found) == {"bool"}:  # refused as booleans by the schema check
-        return {field: native[field].astype("bool")}
+        return {field: native[field].astype("bool")}, False
+    if set(found) == {"int"} and wide:
+        # beyond 64 bits: their text, made integers again when collected
+
+        def text(part: pd.Series) -> pd.Series:
+            out = [None if _id_kind(x) is None else str(int(x)) for x in part.tolist()]
+            return pd.Series(out, index=part.index, name=part.name, dtype=object)
+
+        return {field: native[field].map_partitions(text, meta=(field, object))}, True
     if set(found) == {"int"}:  # beside missing ones: pandas' nullable ints
-        return {field: native[field].astype("Int64" if missing else "int64")}
+        return {field: native[field].astype("Int64" if missing else "int64")}, False
     if set(found) == {"float"}:
-        return {field: native[field].astype("float64")}
-    return {}
+        return {field: native[field].astype("float64")}, False
+    if found and set(found) != {"str"}:
+        raise _object_ids_error(field, next(iter(found)), what)
+    return {}, False
 
 
 def _arrow_date(dtype: Any) -> bool:
@@ -1981,7 +2306,7 @@ def _check_derived_ids(native: Any, name: Hashable, what: str = "customer") -> N
     or orders) mix types: Dask made them text, so ``1`` and ``"1"`` would
     be one customer, and the frame no longer tells."""
     from .orders import about_orders
-    from .summary import _check_id_kinds
+    from .summary import _check_id_kinds, _id_kind
 
     try:
         from dask.dataframe.dask_expr.io.io import FromPandas
@@ -2007,6 +2332,56 @@ def _check_derived_ids(native: Any, name: Hashable, what: str = "customer") -> N
                 n_rows=err.n_rows,
                 fix=err.fix,
             ) from None
+        kinds = {_id_kind(x) for x in ids.tolist()} - {None, "int", "str"}
+        if kinds and _text_column(native, name):
+            # the text of an integer is that integer's alone, but 0.0 and
+            # -0.0 (or Decimal('1') and Decimal('1.0')) would be two customers
+            raise InputError(
+                str(name),
+                f"holds {kinds.pop()} {what} ids in the pandas frame this Dask "
+                "frame was computed from, which dd.from_pandas made text "
+                f"('0.0' and '-0.0' would be two {what}s)",
+                fix="convert the ids in pandas before dd.from_pandas "
+                "(df[col].astype('float64') for floats, .astype(str) for "
+                "others), or pass the frame dd.from_pandas made itself",
+            )
+
+
+def _text_column(native: Any, name: Hashable) -> bool:
+    """Whether Dask frame *native* has column *name* as text still (not
+    converted since ``dd.from_pandas`` made it text)."""
+    import pandas as pd
+
+    return name in native.columns and pd.api.types.is_string_dtype(native.dtypes[name])
+
+
+def _check_derived_dates(native: Any, name: Hashable) -> None:
+    """Refuse a Dask frame computed from ``dd.from_pandas(df)`` when *df*'s
+    object date column *name* holds Python datetimes, dates or numbers:
+    Dask made them text (``str`` of a datetime, with or without its
+    microseconds and offset), which is no format of the data's."""
+    try:
+        from dask.dataframe.dask_expr.io.io import FromPandas
+
+        found = [_converted_source(e) for e in native.expr.find_operations(FromPandas)]
+    except Exception:  # pragma: no cover - another Dask version: no sources
+        return
+    for source in found:
+        if (
+            source is not None
+            and has_object(source, name)
+            and _text_column(native, name)
+            and _not_text(source[name])
+        ):
+            raise InputError(
+                str(name),
+                "holds Python datetimes (or dates, numbers) in the pandas frame "
+                "this Dask frame was computed from, which dd.from_pandas made "
+                "text",
+                fix="convert them in pandas before dd.from_pandas "
+                "(pandas.to_datetime, or custseg.frame.parse_date_column), or "
+                "pass the frame dd.from_pandas made itself",
+            )
 
 
 def _check_arrow_ints(lf: Any, field: str) -> None:
@@ -2699,17 +3074,33 @@ def _id_array(values: np.ndarray, *, wide: bool = False) -> np.ndarray:
     return values
 
 
-def _collected(table: Any, c: str) -> tuple[pd.DataFrame, bool]:
-    """The collected narwhals frame *table* as pandas, and whether its ids
-    *c* are 128-bit integers (Polars' ``Int128`` / ``UInt128``), which
-    Arrow, and so ``to_pandas``, cannot hold: they come as their text,
-    after the table was sorted by their values, and :func:`_id_array` with
-    *wide* makes them integers again (as DuckDB's ``HUGEINT`` ids)."""
+def _collected(
+    frame: Any, c: str, *, text_ints: bool = False
+) -> tuple[pd.DataFrame, np.ndarray]:
+    """The customer table *frame* (a narwhals LazyFrame) collected as
+    pandas, sorted by its ids *c*, and those ids as :func:`_id_array` gives
+    them.
+
+    128-bit integer ids (Polars' ``Int128`` / ``UInt128``, DuckDB's
+    ``HUGEINT`` / ``UHUGEINT``), which Arrow, and so ``to_pandas``, cannot
+    hold (DuckDB exports them as ``decimal128(38, 0)``, which wraps past
+    10**38 and 2**127), travel as their text, cast in the engine, and so do
+    the ids *text_ints* says are the text of integers already (Dask object
+    ids beyond 64 bits): they are made integers again and sorted as numbers
+    here."""
     nw = _narwhals()
-    wide = table.schema[c] in (nw.Int128, nw.UInt128)
-    if wide:
-        table = table.with_columns(nw.col(c).cast(nw.String))
-    return table.to_pandas(), wide
+    wide = text_ints or frame.collect_schema()[c] in (nw.Int128, nw.UInt128)
+    if not wide:
+        pdf = frame.collect().sort(c).to_pandas()
+        return pdf, _id_array(pdf[c].to_numpy())
+    pdf = frame.with_columns(nw.col(c).cast(nw.String)).collect().to_pandas()
+    ids = _id_array(pdf[c].to_numpy(), wide=True)
+    if ids.dtype == object:  # Python integers beyond 64 bits
+        order = np.asarray(sorted(range(len(ids)), key=ids.__getitem__), dtype=np.intp)
+    else:
+        order = np.argsort(ids, kind="stable")
+    pdf = pdf.iloc[order].reset_index(drop=True)
+    return pdf, ids[order]
 
 
 def collect_facts(ef: EngineFacts) -> CustomerFacts:
@@ -2753,21 +3144,16 @@ def collect_facts(ef: EngineFacts) -> CustomerFacts:
     c = ef.customer
     names = ef.sums.extra(_MONEY)
     counted = ["n_rows"] if ef.orders else []  # the orders, counted per customer
-    table = (
-        ef.frame.select(
-            c,
-            "frequency",
-            "monetary",
-            "first_purchase",
-            "last_purchase",
-            *names,
-            *counted,
-        )
-        .collect()
-        .sort(c)
+    table = ef.frame.select(
+        c,
+        "frequency",
+        "monetary",
+        "first_purchase",
+        "last_purchase",
+        *names,
+        *counted,
     )
-    pdf, wide = _collected(table, c)
-    ids = _id_array(pdf[c].to_numpy(), wide=wide)
+    pdf, ids = _collected(table, c, text_ints=ef.text_ints)
     freq = pdf["frequency"].to_numpy(dtype=np.int64)
     monetary = _collected_sums(pdf, ef.sums, _MONEY, "monetary")
     unit = ef.unit
@@ -2987,8 +3373,7 @@ def engine_btyd_summary(
     table = per_customer.join(n_periods, on=c, how="inner").join(
         repeat_spend, on=c, how="left"
     )
-    pdf, wide = _collected(table.collect().sort(c), c)
-    ids = _id_array(pdf[c].to_numpy(), wide=wide)
+    pdf, ids = _collected(table, c, text_ints=cols.text_ints)
     first = pdf["_first"].to_numpy(dtype=np.int64)
     last = pdf["_last"].to_numpy(dtype=np.int64)
     freq = (pdf["_n"].to_numpy(dtype=np.int64) - 1).astype(np.float64)

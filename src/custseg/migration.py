@@ -28,6 +28,7 @@ from ._align import (
     flat_ids,
     id_kind,
     is_pandas,
+    row_numbers,
     same_ids,
     to_pandas_index,
     whole_ids,
@@ -487,12 +488,7 @@ def _by_ids(before: Any, after: Any) -> tuple[Any, Any]:
     unnamed ``RangeIndex``, as a column cut from a flat frame has) are no
     customer ids, so two of them pair by position, and one of them beside
     customer ids is an error (the rows would meet customers by number)."""
-    import pandas as pd
-
-    rows = [  # (an empty one: nobody, whom no number can misplace)
-        isinstance(x, pd.RangeIndex) and x.name is None and len(x) > 0
-        for x in (before, after)
-    ]
+    rows = [row_numbers(before), row_numbers(after)]
     if not any(rows):
         return before, after
     field, other = ("before", after) if rows[0] else ("after", before)
