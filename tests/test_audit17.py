@@ -514,3 +514,292 @@ def test_decimal_days_on_one_purchase_just_below_a_cut(cut, tiny, frequency):
         [frequency], [float(edge) - 1e-9], [float(edge) - 1e-9]
     )
     assert got == want.to_numpy().tolist()
+
+
+# --------------------------------------------------------------------------
+# audit 17, second wave: rules files located, the report's inputs, history
+# before what nanoseconds hold, exact Parquet integers, GBK separators
+
+
+def _diags(text):
+    from custseg import rules
+
+    return [(d.line, d.column, d.code) for d in rules.check(text, text=True)]
+
+
+def test_empty_examples_are_none():
+    from custseg import rules
+
+    text = 'format = 1\nexamples = []\n[fields]\nx = { type = "number" }\n'
+    assert [d for d in rules.check(text, text=True) if d.severity == "error"] == []
+    assert rules.loads(text).run_examples() == []
+
+
+@settings(max_examples=20, deadline=None)
+@given(quoted=st.sampled_from(["[[examples]]", "[tables.t]", "[segments.s]"]))
+def test_headers_inside_multi_line_strings_are_text(quoted):
+    """A description quoting a header does not move the sections: errors are
+    located in the real ones."""
+    text = (
+        'format = 1\ndescription = """\nCopy this:\n'
+        + quoted
+        + '\nlables = 1\n"""\n[fields]\nx = { type = "number" }\n'
+        '[tables.t]\nfield = "x"\nbreaks = [5]\nlables = ["lo", "hi"]\n'
+    )
+    found = _diags(text)
+    assert (12, 1, "unknown-key") in found
+    assert (9, 1, "missing-key") in found
+
+
+def test_examples_after_a_quoted_examples_header_are_located():
+    text = (
+        'format = 1\ndescription = """\n[[examples]]\n"""\n[fields]\n'
+        'x = { type = "number" }\n[segments.t]\ndefault = "lo"\n'
+        'rules = [{ label = "hi", when = "x > 5" }]\n'
+        '[[examples]]\ngiven = { x = 9 }\nexpect = { t = "hi" }\n'
+        '[[examples]]\ngiven = { x = 9 }\nexpect = { t = "lo" }\n'
+    )
+    from custseg import rules
+
+    failed = [o for o in rules.loads(text).run_examples() if not o.passed]
+    assert [o.example.line for o in failed] == [13]  # its [[examples]]
+    found = [(d.line, d.code) for d in rules.check(text, text=True)]
+    assert (15, "example-failed") in found
+
+
+@settings(max_examples=30, deadline=None)
+@given(
+    which=st.integers(0, 3),
+    fault=st.sampled_from(["key", "label", "when"]),
+    one_line=st.booleans(),
+)
+def test_a_rule_s_error_is_located_at_that_rule(which, fault, one_line):
+    """Each rule of `rules = [...]` is located: its misspelt key, its label
+    or its condition, one rule a line or all on one line (every error was
+    at the `rules = [` line, column 1)."""
+    items = [f'{{ label = "l{i}", when = "x > {i}" }}' for i in range(4)]
+    bad = {
+        "key": f'{{ label = "l{which}", wehn = "x > 1" }}',
+        "label": f'{{ label = 3, when = "x > {which}" }}',
+        "when": f'{{ label = "l{which}", when = true }}',
+    }[fault]
+    items[which] = bad
+    head = (
+        'format = 1\n[fields]\nx = { type = "number" }\n[segments.s]\ndefault = "d"\n'
+    )
+    if one_line:
+        text = head + "rules = [" + ", ".join(items) + "]\n"
+        line, offset = 6, len("rules = [") + sum(len(t) + 2 for t in items[:which])
+    else:
+        text = head + "rules = [\n" + "".join(f"  {t},\n" for t in items) + "]\n"
+        line, offset = 7 + which, 2
+    key = {"key": "wehn", "label": "label", "when": "when"}[fault]
+    column = offset + bad.index(key) + 1
+    code = "unknown-key" if fault == "key" else "bad-value"
+    assert (line, column, code) in _diags(text)
+
+
+def test_errors_of_a_file_extending_a_preset_are_the_file_s():
+    from custseg import rules
+
+    found = rules.check('format = 2\nextends = "ecommerce"\n', text=True)
+    errors = [d for d in found if d.code == "format"]
+    assert [(d.path, d.line) for d in errors] == [("<string>", 1)]
+    text = (
+        'extends = "ecommerce"\nformat = 1\n[fields.recency_days]\ntype = "category"\n'
+    )
+    errors = [d for d in rules.check(text, text=True) if d.severity == "error"]
+    assert errors and all(d.path == "<string>" for d in errors)
+
+
+def test_report_keeps_the_date_format_it_is_given():
+    """A row the format does not read is the error segment() gives (the
+    report dropped the format and read every date as ISO)."""
+    import pandas as pd
+
+    from custseg.errors import InputError
+
+    tx = pd.DataFrame(
+        {
+            "customer_id": ["a", "b", "c"],
+            "date": ["20240102", "20240503", "2024-03-10"],
+            "amount": [1.0, 2.0, 3.0],
+        }
+    )
+    with pytest.raises(InputError, match="2024-03-10"):
+        custseg.report(tx, date_format="%Y%d%m", as_of="2024-06-30", charts=False)
+    with warnings.catch_warnings():  # (two customers to fit scores on)
+        warnings.simplefilter("ignore", custseg.CustsegWarning)
+        page = custseg.report(
+            tx[:2], date_format="%Y%d%m", as_of="2024-06-30", charts=False
+        )
+    assert page.result.customers["recency_days"].tolist() == [150.0, 117.0]
+
+
+@pytest.mark.parametrize("kind", ["datetime64", "date32[pyarrow]", "object"])
+def test_report_inputs_leave_out_the_dropped_rows(kind):
+    import pandas as pd
+
+    d = pd.to_datetime(
+        pd.Series(["2024-06-01", "2024-07-02", "2024-06-10", "2024-07-05"])
+    )
+    dates = {
+        "datetime64": d,
+        "date32[pyarrow]": d.dt.date.astype("date32[pyarrow]"),
+        "object": d.dt.date.astype(object),
+    }[kind]
+    tx = pd.DataFrame(
+        {
+            "customer_id": ["a", "a", "b", "c"],
+            "date": dates,
+            "amount": [10.0, -5.0, 20.0, 7.0],
+        }
+    )
+    with warnings.catch_warnings():  # (two customers to fit scores on)
+        warnings.simplefilter("ignore", custseg.CustsegWarning)
+        page = custseg.report(tx, as_of="2024-06-30", after_as_of="drop", charts=False)
+    assert "2024-07-05" not in page.html and "2024-06-10" in page.html
+    assert "customers dropped with them" in page.html
+
+
+def test_report_abc_with_fixed_edges_and_cutoffs():
+    pytest.importorskip("matplotlib")
+    tx = custseg.datasets.simulate_transactions(300, seed=2)
+    edges = custseg.AbcEdges(a_min=5000.0, b_min=4000.0)
+    page = custseg.report(tx, abc_edges=edges)
+    assert "Fixed edges: A from 5,000.00, B from 4,000.00" in page.html
+    assert "up to 80% of the revenue" not in page.html
+    cut = custseg.report(tx, abc_cutoffs=custseg.AbcCutoffs(0.7, 0.9), charts=False)
+    assert "up to 70% of the revenue, B: up to 90%" in cut.html
+    from custseg import plot
+
+    seg = page.result.customers
+    ax = plot.lorenz(seg["monetary"].to_numpy(float), edges=page.result.abc_edges)
+    a_band = ax.patches[0]
+    share_a = 100 * float((seg["abc"] == "A").mean())
+    assert a_band.get_x() + a_band.get_width() == pytest.approx(share_a)
+
+
+@settings(max_examples=20, deadline=None)
+@given(year=st.integers(1, 1677), unit=st.sampled_from(["ns", "us", "s"]))
+@example(year=1000, unit="ns")
+def test_history_before_what_the_unit_holds(year, unit):
+    """An as_of date before what nanoseconds hold (1677) keeps no purchase
+    (the day's end tick wrapped into another century: every one was kept)."""
+    import numpy as np
+
+    from custseg.migration import segment_history
+
+    d = np.array(
+        ["2024-01-01", "2024-02-01", "2024-02-10"], dtype=f"datetime64[{unit}]"
+    )
+    edges = custseg.RfmEdges(
+        custseg.ScoreEdges((30,)), custseg.ScoreEdges((1,)), custseg.ScoreEdges((0.0,))
+    )
+    early = f"{year:04d}-06-15"
+    for oid in (None, [1, 2, 3]):
+        h = segment_history(
+            ["a", "a", "b"],
+            d,
+            [1.0, 2.0, 5.0],
+            [early, "2024-03-01"],
+            edges=edges,
+            order_id=oid,
+        )
+        f = h.facts[0]
+        assert (len(f), f.n_rows, f.n_dropped) == (0, 0, 3)
+        assert len(h.facts[1]) == 2
+
+
+def test_parquet_integer_columns_with_gaps_are_exact(tmp_path):
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    from custseg.frame import read_table
+
+    big = [6222021234567890123, None, 2**53 + 1]
+    table = pa.table(
+        {
+            "customer_id": ["c1", "c2", "c3"],
+            "card_no": pa.array(big, type=pa.int64()),
+            "points": pa.array([1, None, 2], type=pa.uint16()),
+            "whole": pa.array([1, 2, 3], type=pa.int64()),
+        }
+    )
+    pq.write_table(table, tmp_path / "r.parquet")
+    df = read_table(tmp_path / "r.parquet")
+    assert df["card_no"].tolist()[0] == 6222021234567890123
+    assert df["card_no"].tolist()[2] == 2**53 + 1
+    assert str(df["card_no"].dtype) == "Int64" and str(df["points"].dtype) == "UInt16"
+    assert str(df["whole"].dtype) == "int64"  # no gap: as pandas reads it
+
+
+@settings(max_examples=20, deadline=None)
+@given(
+    sep=st.sampled_from(["|", "^", "~", "@", "[", "{"]),
+    encoding=st.sampled_from(["gbk", "big5", "shift_jis"]),
+)
+def test_a_separator_byte_inside_a_character_is_not_a_separator(
+    tmp_path_factory, sep, encoding
+):
+    """A character whose second byte is the separator's (髚 is b'\\xf5|' in
+    GBK) no longer moves a long amount into another field: it is refused,
+    not rounded."""
+    from conftest import run_command
+    from custseg.errors import InputError
+
+    chars = [
+        chr(c)
+        for c in range(0x4E00, 0x9FA5)
+        if len(b := chr(c).encode(encoding, "ignore")) == 2 and b[1] == ord(sep)
+    ]
+    if not chars:
+        return
+    path = tmp_path_factory.mktemp("sep") / "t.txt"
+    text = f"customer_id{sep}note{sep}date{sep}amount\na{sep}{chars[0]}{sep}2024-01-05{sep}12345678901234567.5\n"
+    path.write_bytes(text.encode(encoding))
+    with pytest.raises(InputError, match="significant digits"):
+        run_command(
+            [
+                *("segment", str(path), "--sep", sep, "--encoding", encoding),
+                *("--as-of", "2024-12-31", "--output", str(path.with_suffix(".csv"))),
+            ]
+        )
+
+
+@pytest.mark.parametrize("line", ["sep=;", '"sep=;"', "SEP=;", "sep=\t", "sep=,"])
+@pytest.mark.parametrize("ending", ["\n", "\r\n"])
+def test_excel_s_separator_line_is_named(tmp_path, line, ending):
+    from custseg.errors import InputError
+    from custseg.frame import read_table
+
+    sep = line.strip('"')[-1]
+    rows = [
+        "customer_id;date;amount".replace(";", sep),
+        "a;2024-01-01;1".replace(";", sep),
+    ]
+    path = tmp_path / "t.csv"
+    path.write_text(ending.join([line, *rows]) + ending, encoding="utf-8-sig")
+    with pytest.raises(InputError, match="Excel's separator line"):
+        read_table(path)
+
+
+def test_report_owner_names_with_a_lone_surrogate():
+    import pandas as pd
+
+    tx = pd.DataFrame(
+        {"customer_id": ["a", "b"], "date": ["2024-06-01"] * 2, "amount": [10, 20.0]}
+    )
+    owners = pd.Series(["amy\udcff", "bo"], dtype=object)
+    rec = pd.DataFrame({"customer_id": ["a", "b"], "owner": owners})
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", custseg.CustsegWarning)
+        page = custseg.report(tx, records=rec, charts=False)
+    assert "bo" in page.html
+
+
+def test_report_zh_classes_keep_distinct_names():
+    from custseg.reporting import _run_texts
+
+    texts = _run_texts("lifecycle", ["active", "活跃期", "lost"], "zh")
+    assert len(set(texts.values())) == 3

@@ -704,6 +704,31 @@ def _extra_fields_error(path: Path, fmt: str, df: pd.DataFrame) -> InputError:
     )
 
 
+#: the first line Excel writes (and reads) to name a CSV file's separator
+_SEP_LINE = re.compile(r'\A\ufeff?"?sep=(.)"?[ \t]*\r?(?:\n|\Z)', re.IGNORECASE)
+
+
+def _check_no_sep_line(path: Path, encoding: str) -> None:
+    """Refuse a first line ``sep=;`` (Excel's separator hint, before the
+    header): read as the header, it named the columns ``sep=`` and
+    ``Unnamed: 1``, and the advice that followed was wrong."""
+    try:
+        with _open_binary(path) as f:
+            head = f.read(64).decode(encoding, "replace")
+    except (OSError, EOFError, zipfile.BadZipFile, lzma.LZMAError, LookupError):
+        return  # the reading says why
+    m = _SEP_LINE.match(head)
+    if m is not None:
+        raise InputError(
+            str(path),
+            f"starts with Excel's separator line {m.group(0).strip()!r}, not "
+            "with its header line",
+            fix="delete that first line, and give the separator it names "
+            f"(--sep {m.group(1)!r} on the command line, sep={m.group(1)!r} "
+            "in Python)",
+        )
+
+
 def _line_starts_with_space(path: Path, encoding: str) -> bool:
     """Some line after the first starts with a space (read in chunks: no
     copy of the file in memory); False if the file does not decode (the
@@ -776,6 +801,7 @@ def _read_text(
     sep_fix: str | None = None,
     exact_numbers: list[str] | None = None,
 ) -> pd.DataFrame:
+    _check_no_sep_line(path, encoding)
     resolved = _resolve_sep(sep, fmt, path, encoding)
     common: dict[str, Any] = {"sep": resolved, "encoding": encoding}
     if _starts_with(path, (codecs.BOM_UTF8,)) and codecs.lookup(encoding).name not in (
@@ -919,19 +945,22 @@ def _long_numbers_in(path: Path, common: dict[str, Any], field: int) -> bool:
     significant digits is: read in chunks of whole lines (no copy of the
     file in memory), without parsing.
 
-    Where digits are their ASCII bytes (UTF-8, GBK, GB18030, Big5, Latin-1,
-    ...) the bytes are looked at as they are; other encodings (UTF-16, ...)
-    are decoded first. A run is placed in its field by counting separators
+    UTF-8 (and ASCII) bytes are looked at as they are; other encodings
+    (GBK, Big5, UTF-16, ...) are decoded first. A run is placed in its field by counting separators
     from the start of its line, until the first quote mark (after it, or
     with a separator of several characters, any run counts). True if the
     file does not decode (the text is then read, which says why)."""
     encoding, sep = common["encoding"], common["sep"]
     codec = codecs.lookup(encoding).name
-    ascii_digits = codec == "utf-8-sig" or (
-        codec != "utf-7"  # may write digits in base64
-        and "0123456789.".encode(encoding, "replace") == b"0123456789."
+    # UTF-8's bytes are looked at as they are: a multi-byte character never
+    # holds an ASCII byte. Other encodings are decoded to UTF-8 first: GBK,
+    # Big5 or Shift-JIS write 0x40-0x7E as the second byte of a character
+    # (髚 is b"\xf5|" in GBK), which would count as a separator | [ ] ^ ...
+    decoder = (
+        None
+        if codec in ("utf-8", "utf-8-sig", "ascii")
+        else codecs.getincrementaldecoder(encoding)()
     )
-    decoder = None if ascii_digits else codecs.getincrementaldecoder(encoding)()
     by_field = len(sep) == 1 and sep.isascii() and sep not in '\r\n"0123456789.'
     rest = b""
     try:
@@ -1245,7 +1274,7 @@ def _read_table(
     columns = [text_columns] if isinstance(text_columns, str) else [*text_columns]
     try:
         _check_header(file, _parquet_names(file), "schema")
-        df = _index_as_columns(pd.read_parquet(file))
+        df = _exact_parquet_ints(file, _index_as_columns(pd.read_parquet(file)))
     except (MemoryError, InputError):
         raise
     except Exception as exc:  # pyarrow raises its own types for corrupt files
@@ -1257,6 +1286,36 @@ def _read_table(
     for name in columns:
         if name in df.columns:
             df[name] = _bytes_as_text(df[name], name, str(path))
+    return df
+
+
+def _exact_parquet_ints(file: Path, df: pd.DataFrame) -> pd.DataFrame:
+    """*df* (read from the Parquet *file*) with its integer columns that
+    hold a missing value as pandas' nullable integers of the same width:
+    pandas reads them as ``float64``, which rounds integers past 2**53 (a
+    card number ``6222021234567890123`` as ``...889920``)."""
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    schema = pq.read_schema(file)
+    names = [
+        f.name
+        for f in schema
+        if pa.types.is_integer(f.type)
+        and f.name in df.columns
+        and df[f.name].dtype.kind == "f"
+    ]
+    if not names:
+        return df
+    table = pq.read_table(file, columns=names)
+    df = df.copy(deep=False)
+    for name in names:
+        t = table.schema.field(name).type
+        dtype = pd.api.types.pandas_dtype(
+            f"{'U' if pa.types.is_unsigned_integer(t) else ''}Int{t.bit_width}"
+        )
+        column = table.column(name).to_pandas(types_mapper={t: dtype}.get)
+        df[name] = column.array  # (by position: the rows of the same file)
     return df
 
 

@@ -183,8 +183,10 @@ def report(
     lifecycle    customers   share  revenue share
     ...
     """
+    rows = seg.attrs.get("n_rows", 0)
     lines = [
-        f"{len(seg):,d} customers, {seg.attrs.get('n_rows', 0):,d} transactions, "
+        f"{len(seg):,d} customer{'s' * (len(seg) != 1)}, "
+        f"{rows:,d} transaction{'s' * (rows != 1)}, "
         f"as of {seg.attrs.get('as_of', '?')}"
     ]
     dropped = seg.attrs.get("n_dropped", 0)
@@ -632,7 +634,8 @@ def _run(
     text = header + report(seg, segments, lang=getattr(args, "lang", None))
     if args.output:
         text += (
-            f"\n\nPer-customer results ({len(seg):,d} rows) written to {args.output}"
+            f"\n\nPer-customer results ({len(seg):,d} row{'s' * (len(seg) != 1)}) "
+            f"written to {args.output}"
         )
     _emit(text)
     if built is not None:

@@ -1723,8 +1723,12 @@ def _segment(
     )
     if contacts_dropped is not None and len(contacts_dropped):
         # customers whose every contact was dropped, kept by nothing else
+        # (a customer of dropped transactions too is counted with them)
+        seen = out.index
+        with contextlib.suppress(KeyError, TypeError, ValueError):
+            seen = seen.append(pd.Index(pd.unique(tx[customer])))
         out.attrs["n_contacts_dropped_customers"] = dropped_customers(
-            contacts_dropped, out.index
+            contacts_dropped, seen
         )
     # written as read by write_table, whatever their names
     out.attrs["record_columns"] = tuple(frame.columns) if records is not None else ()

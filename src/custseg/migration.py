@@ -1385,6 +1385,24 @@ def segment_history(
     )
 
 
+def _day_ends(days: np.ndarray, per_day: int) -> np.ndarray:
+    """The tick at which each of *days* ends (``(day + 1) * per_day``),
+    saturated at int64's ends: a day before or after what the dates' unit
+    holds (1000-01-01 in nanoseconds) ends before or after every tick,
+    never at a wrapped tick of another century.
+
+    >>> ns = 86_400 * 10**9
+    >>> _day_ends(np.array([-1, -(2**62)]), ns).tolist() == [0, -(2**63)]
+    True
+    """
+    d = np.asarray(days, dtype=np.int64) + 1
+    lo, hi = _I64_MIN // per_day + 1, np.iinfo(np.int64).max // per_day
+    out = np.clip(d, lo, hi) * per_day
+    out[d < lo] = _I64_MIN
+    out[d > hi] = np.iinfo(np.int64).max
+    return out
+
+
 def _carried_facts(
     ids: Any,
     ticks: np.ndarray,
@@ -1416,7 +1434,7 @@ def _carried_facts(
     if len(ticks) > 1 and not bool(np.all(ticks[1:] >= ticks[:-1])):
         order = np.argsort(ticks, kind="stable")  # the one sort
         ticks, codes, amounts = ticks[order], codes[order], amounts[order]
-    bounds = np.searchsorted(ticks, (days + 1) * per_day, side="left")
+    bounds = np.searchsorted(ticks, _day_ends(days, per_day), side="left")
     end = int(bounds[-1])
     # decimal amounts are added as exact integers (see custseg._exact): the
     # same sums as summarize's at each date, whatever the row order
@@ -1555,7 +1573,7 @@ def _orders_by_date(
     many_digits = amounts.dtype.kind == "f" and decimal_scale(amounts) is None
     n = len(ticks)
     # the first date each line is seen at (len(days): after the last)
-    seen_at = np.searchsorted((days + 1) * per_day, ticks, side="right")
+    seen_at = np.searchsorted(_day_ends(days, per_day), ticks, side="right")
     seen = seen_at < len(days)
     if not seen.all():
         ids, orders, ticks, amounts, seen_at = (

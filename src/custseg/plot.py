@@ -1359,6 +1359,7 @@ def lorenz(
     values: Any,
     *,
     cutoffs: Any = None,
+    edges: Any = None,
     ax: Axes | None = None,
     lang: str = "en",
 ) -> Axes:
@@ -1383,6 +1384,10 @@ def lorenz(
         :class:`~custseg.AbcCutoffs` for the bands; ``None`` for the default
         80% / 95% of the value. The marked point is at the first cutoff's
         share of the value when ``basis="value"``, 80% otherwise.
+    edges
+        :class:`~custseg.AbcEdges` the classes were given (fixed edges, as
+        ``segment(abc_edges=...)`` takes them): the bands follow them
+        instead of edges fitted with *cutoffs*.
     ax
         The matplotlib Axes to draw on; ``None`` makes a new figure.
     lang
@@ -1411,7 +1416,7 @@ def lorenz(
     >>> [t.get_text() for t in ax.texts][-1]
     '20.0% of customers give 80% of revenue'
     """
-    from .pareto import AbcCutoffs, abc_edges, lorenz_curve, pareto_summary
+    from .pareto import AbcCutoffs, AbcEdges, abc_edges, lorenz_curve, pareto_summary
     from .summary import CustomerFacts
 
     text = _lang(lang)
@@ -1429,7 +1434,12 @@ def lorenz(
     # the top i of n customers: i * 100 / n, not 100 * (1 - (n - i) / n)
     top_x = np.arange(len(x)) * 100 / (len(x) - 1)
     top_y = 100 * (1 - y[::-1])
-    edges = abc_edges(arr, cutoffs)
+    if edges is None:
+        edges = abc_edges(arr, cutoffs)
+    elif not isinstance(edges, AbcEdges):
+        raise ThresholdError(
+            f"'edges' must be an AbcEdges or None: got {type(edges).__name__}"
+        )
     n = len(arr)
     in_a = int(np.count_nonzero(arr >= edges.a_min)) / n
     in_ab = int(np.count_nonzero(arr >= edges.b_min)) / n

@@ -39,6 +39,7 @@ from ._files import parse_date_column, whole_cents, write_atomic
 from .errors import CustsegError, CustsegWarning, InputError, ThresholdError
 from .frame import (
     SegmentResult,
+    _abc_cutoffs,
     _load_rules,
     dropped_customers,
     read_transactions,
@@ -48,7 +49,8 @@ from .frame import (
 from .lifecycle import LifecycleWindows
 from .migration import TransitionMatrix, outside_names, transition_matrix
 from .orders import orders_from_lines
-from .pareto import AbcCutoffs, spend_pareto
+from .pareto import abc_edges as abc_edges_fit
+from .pareto import spend_pareto
 from .playbook import PLAYBOOK_NAMES, Playbook, actions, default_playbook
 from .segments import segment_summary
 
@@ -162,6 +164,10 @@ _EN: dict[str, str] = {
     "abc_title": "ABC classes",
     "abc_note": "A: the top customers up to {a} of the revenue, B: up to {b}, "
     "C: the rest. A from {a_min}, B from {b_min} per customer.",
+    "abc_note_rank": "A: the top {a} of the customers by revenue, B: the top "
+    "{b}, C: the rest. A from {a_min}, B from {b_min} per customer.",
+    "abc_note_edges": "Fixed edges: A from {a_min}, B from {b_min} per "
+    "customer, C below.",
     "no_abc": "Nobody spent anything: every customer is C.",
     "positive_basis": "These shares are of the positive spends, {positive} in "
     "all: the {n} with net spend below 0 ({negative} in all) count as "
@@ -298,6 +304,10 @@ _ZH: dict[str, str] = {
     "abc_title": "ABC 分类",
     "abc_note": "A:累计收入达到 {a} 的头部客户,B:累计到 {b},C:其余。"
     "A 类起点 {a_min},B 类起点 {b_min}(每位客户)。",
+    "abc_note_rank": "A:按收入排名前 {a} 的客户,B:前 {b},C:其余。"
+    "A 类起点 {a_min},B 类起点 {b_min}(每位客户)。",
+    "abc_note_edges": "固定分界:A 类起点 {a_min},B 类起点 {b_min}(每位客户),"
+    "其余为 C 类。",
     "no_abc": "没有客户有消费:所有客户都是 C 类。",
     "positive_basis": "以上占比按正消费合计 {positive} 计算:净消费低于 0 的 {n}"
     "(合计 {negative})按 0 计。各表的收入占比按净收入 {net} 计算。",
@@ -671,15 +681,19 @@ def _segment(
         order=options.get("order"),
     )
     options["amount"] = amount
-    with contextlib.suppress(TypeError, ValueError):
-        if date in tx.columns and not pd.api.types.is_datetime64_any_dtype(
-            tx[date].dtype
-        ):  # parsed once here, for the date range too
-            parsed = parse_date_column(
-                tx[date], str(date), date_format=options.pop("date_format", None)
-            )
-            tx = tx.copy(deep=False)
-            tx[date] = parsed
+    date_format = options.pop("date_format", None)
+    parsed = None
+    if date in tx.columns and not pd.api.types.is_datetime64_any_dtype(
+        tx[date].dtype
+    ):  # parsed once here, for the date range too
+        with contextlib.suppress(TypeError, ValueError):
+            parsed = parse_date_column(tx[date], str(date), date_format=date_format)
+    if parsed is None:  # segment() reads them, with the format, or says why
+        if date_format is not None:
+            options["date_format"] = date_format
+    else:
+        tx = tx.copy(deep=False)
+        tx[date] = parsed
     result = segment(tx, rules=rs, lang=label_lang, **options)
     result.settings.update(given)  # apply() makes the amounts again
     rows = len(tx)
@@ -694,8 +708,11 @@ def _segment(
             zone = None
         if zone is not None:
             end = end.tz_localize(zone)
+        col = tx[date]
+        if str(col.dtype).startswith(("date32", "date64")):
+            col = col.astype("datetime64[s]")  # Arrow days: their midnights
         try:
-            keep = np.asarray(tx[date] < end, dtype=bool)
+            keep = np.asarray(col < end, dtype=bool)
         except (TypeError, ValueError):  # dates segment() read another way
             keep = None
         if keep is not None and rows - int(keep.sum()) == result.n_dropped:
@@ -848,7 +865,7 @@ def _summary(
     elif charts and drawn:
         title = _column_title(column, lang)
         # the classes named as the table above the chart names them
-        texts = [_class_text(column, str(name), lang) for name in body.index]
+        texts = list(_run_texts(column, [str(n) for n in body.index], lang).values())
         # control characters as the table shows them (a NUL drew as a box),
         # unless that would make two classes one
         pictured = [text.translate(_CONTROLS) for text in texts]
@@ -923,12 +940,13 @@ def _playbook_rows(
     counts = np.bincount(plan.codes[known], minlength=k)
     stopped = np.bincount(plan.codes[known & plan.stopped], minlength=k)
     rows: list[list[Cell]] = []
+    shown = _run_texts(column, [str(n) for n in plan.names], lang)
     for i, name in enumerate(plan.names):
         found = pb.action_for(name)
         if found is None:
             rows.append(
                 [
-                    _class_text(column, name, lang),
+                    shown[str(name)],
                     _count(int(counts[i])),
                     t["no_action"],
                     "",
@@ -941,7 +959,7 @@ def _playbook_rows(
             continue
         rows.append(
             [
-                _class_text(column, name, lang),
+                shown[str(name)],
                 _count(int(counts[i])),
                 plan.action[i],
                 plan.channel[i] or "",
@@ -1170,7 +1188,20 @@ def _parts(
     if "owner" in seg.columns and not isinstance(
         seg["owner"].dtype, pd.CategoricalDtype
     ):  # owners as text: their names, sorted, are the classes
-        seg = seg.assign(owner=seg["owner"].astype("category"))
+        codes, names = pd.factorize(seg["owner"].to_numpy(dtype=object))
+        order = np.arange(len(names))
+        with contextlib.suppress(TypeError):  # names that do not compare
+            order = np.asarray(sorted(order, key=lambda i: names[i]), dtype=np.intp)
+        rank = np.empty(len(order), dtype=np.intp)
+        rank[order] = np.arange(len(order))
+        # kept as objects: pandas' own text dtype refuses a lone surrogate
+        categories = pd.Index(np.asarray(names, dtype=object)[order], dtype=object)
+        seg = seg.assign(
+            owner=pd.Categorical.from_codes(
+                np.where(codes >= 0, rank[np.maximum(codes, 0)], -1),
+                dtype=pd.CategoricalDtype(categories),
+            )
+        )
     plot = _plot_module() if charts else None
     summaries: dict[str, list[_Summary]] = {}
     for column in _label_columns(seg):
@@ -1214,12 +1245,14 @@ def _parts(
             math.fsum(values[below].tolist()),
         )
     if pareto is not None and charts:
-        cut = result.settings.get("abc_cutoffs", (0.8, 0.95))
-        cutoffs = AbcCutoffs(*cut) if cut is not None else None
+        cutoffs = _abc_cutoffs(result.settings.get("abc_cutoffs", (0.8, 0.95)))
         lorenz_chart = _chart(
             plot,
             lang,
-            lambda p: p.lorenz(values, cutoffs=cutoffs, lang=lang),
+            # the bands of the classes the tables show (fixed edges too)
+            lambda p: p.lorenz(
+                values, cutoffs=cutoffs, edges=result.abc_edges, lang=lang
+            ),
         )
     migrations: list[tuple[str, TransitionMatrix, str]] = []
     notes: list[tuple[str, str, str, str]] = []
@@ -1333,6 +1366,17 @@ def _class_text(column: str, name: str, lang: str) -> str:
     if lang == "zh":
         return _CLASS_ZH.get(column, {}).get(name, name)
     return name
+
+
+def _run_texts(column: str, names: Sequence[str], lang: str) -> dict[str, str]:
+    """How the classes *names* of one run are shown: translated, one distinct
+    text per class (a class named as another's translation stays as
+    written), as :func:`_class_texts` shows two runs'.
+
+    >>> _run_texts("lifecycle", ["active", "活跃期"], "zh")
+    {'active': 'active', '活跃期': '活跃期'}
+    """
+    return _class_texts(column, names, names, lang)[1]
 
 
 def _class_texts(
@@ -1480,9 +1524,10 @@ def _summary_html(s: _Summary, lang: str, note: str = "") -> str:
     n_classes = s.classes
     rows: list[list[Cell]] = []
     foot: list[list[Cell]] = []
+    shown = _run_texts(s.column, [str(n) for n in table.index[:n_classes]], lang)
     for i, (name, rec) in enumerate(table.iterrows()):
         row: list[Cell] = [
-            _class_text(s.column, str(name), lang) if i < n_classes else str(name),
+            shown[str(name)] if i < n_classes else str(name),
             _count(int(rec["customers"])),
             _share(rec["customer_share"]),
             _number(rec["orders"], 0),
@@ -1722,14 +1767,22 @@ def _rules_html(parts: _Parts, lang: str) -> str:
     out.append(f'<p class="note">{_esc(t["edges_note"])}</p>')
     out.append(_figure(parts.score_chart, t["score_chart"]))
     out.append(f"<h3>{_esc(t['abc_title'])}</h3>")
-    cut = res.settings.get("abc_cutoffs", (0.8, 0.95))
+    cut = _abc_cutoffs(res.settings.get("abc_cutoffs", (0.8, 0.95)))
     if res.abc_edges is not None:
+        # the cutoffs describe the classes only when the edges were fitted
+        # with them (fixed edges, abc_edges=, are their own description)
+        fitted = bool((res.facts.monetary > 0).any()) and res.abc_edges == (
+            abc_edges_fit(res.facts.monetary, cut)
+        )
+        key = "abc_note" if fitted else "abc_note_edges"
+        if fitted and cut.basis == "rank":
+            key = "abc_note_rank"
         out.append(
             "<p>"
             + _esc(
-                t["abc_note"].format(
-                    a=f"{100 * cut[0]:g}%",
-                    b=f"{100 * cut[1]:g}%",
+                t[key].format(
+                    a=f"{100 * cut.a:g}%",
+                    b=f"{100 * cut.b:g}%",
                     a_min=_money(res.abc_edges.a_min),
                     b_min=_money(res.abc_edges.b_min),
                 )

@@ -257,6 +257,7 @@ def _merge(
     for key, value in child.items():
         if not path and key in _META:
             out[key] = value
+            origins[(key,)] = child_src  # (format = 2 is this file's error)
             continue
         dotted = ".".join((*path, key))
         if key not in parent:
@@ -309,6 +310,12 @@ def _merge(
                 )
             )
             continue
+        if path == ("fields",) and isinstance(value, dict):
+            # a field this file changes (its type, values, bounds): the
+            # field's errors come from this file's keys (the preset's alone
+            # are valid), so they are located here (the other sections'
+            # errors caused by an override are the preset's to show)
+            origins[(*path, key)] = child_src
         out[key] = _merge(
             parent[key], value, (*path, key), child_src, origins, diags, existing
         )

@@ -133,10 +133,11 @@ def _show(value: Any) -> str:
 
 def _headers(source: Source) -> list[int]:
     """1-based lines of the ``[[examples]]`` headers, in order: also with
-    CRLF line ends, a comment, or the name quoted (``[["examples"]]``)."""
+    CRLF line ends, a comment, or the name quoted (``[["examples"]]``); not
+    such a line inside a multi-line string (a description quoting one)."""
     out = []
     for i, line in enumerate(source.lines):
-        if not line.lstrip(" \t").startswith("[["):
+        if not source.structure[i].lstrip(" \t").startswith("[["):
             continue
         m = _ANY_HEADER.match(line)
         if m is not None and _split_dotted(m.group(1).strip()) == ("examples",):
@@ -264,6 +265,8 @@ def parse_examples(
             "'examples' must be an array of tables",
             "write each example under its own [[examples]] header",
         )
+        return []
+    if not raw:  # examples = []: none
         return []
     headers = _headers(source)
     bounds = [*headers[1:], len(source.lines) + 1]

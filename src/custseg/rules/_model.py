@@ -1763,7 +1763,8 @@ class _Builder:
                 self.at_key(
                     (*path, key),
                     "unknown-key",
-                    f"unknown key {key!r} in {'.'.join(path) or 'the file'}",
+                    f"unknown key {key!r} in "
+                    + (".".join(path).replace(".[", "[") or "the file"),
                     f"did you mean {close[0]!r}?"
                     if close
                     else "allowed: " + ", ".join(allowed),
@@ -3092,28 +3093,29 @@ def _rule_list(
     ok = True
     for i, rule in enumerate(rules_raw):
         rpath = (*path, "rules")
+        item = (*rpath, f"[{i}]")  # located at that rule of the array
         if not isinstance(rule, dict):
-            b.at_key(rpath, "bad-value", f"rule {i} must be a table")
+            b.at_key(item, "bad-value", f"rule {i} must be a table")
             ok = False
             continue
-        b.unknown_keys(rule, RULE_KEYS if label_key == "label" else TAG_KEYS, rpath)
-        label = b.label(rule.get(label_key), (*rpath, label_key))
+        b.unknown_keys(rule, RULE_KEYS if label_key == "label" else TAG_KEYS, item)
+        label = b.label(rule.get(label_key), (*item, label_key))
         when = rule.get("when")
         if when is None:
-            b.at_key(rpath, "missing-key", f"rule {i} ({label!r}) needs 'when'")
+            b.at_key(item, "missing-key", f"rule {i} ({label!r}) needs 'when'")
             ok = False
             continue
         where = b.locate_value(rpath, when, "when") if isinstance(when, str) else None
         compiled, problems = _checked(b, when, symbols, BOOL)
         for p in problems:
-            b.at_expr(rpath, when if isinstance(when, str) else "", p, where)
+            b.at_expr((*item, "when"), when if isinstance(when, str) else "", p, where)
         if compiled is None or label is None:
             ok = False
             continue
         line, col = (
             (where.line, where.column(0))
             if where
-            else b._src(rpath).locate_key(rpath)[:2]
+            else b._src(item).locate_key(item)[:2]
         )
         rules.append(Rule(label, compiled, line, col, b._src(rpath).path))
     return rules if ok else None

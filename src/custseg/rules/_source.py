@@ -46,6 +46,9 @@ _HEADER = re.compile(
     r"""\]\]?+[ \t\r]*+(?:#.*)?$"""
 )
 # a key (bare, quoted or dotted) then "=", inside an inline table
+#: a path part naming an element of an array (``"[1]"``, see
+#: :meth:`Source.locate_key`)
+_ITEM = re.compile(r"\[\d+\]")
 _INLINE_KEY = re.compile(
     r"""[ \t]*+((?:"(?:[^"\\\n]|\\.)*+"|'[^'\n]*+'|[\w\-]++)"""
     r"""(?:[ \t]*+\.[ \t]*+(?:"(?:[^"\\\n]|\\.)*+"|'[^'\n]*+'|[\w\-]++))*+)[ \t]*+="""
@@ -163,8 +166,11 @@ class Source:
         self.lines = self.text.split("\n")
         self._seen: dict[tuple[tuple[str, ...], str, str | None], int] = {}
         self._sections: list[tuple[int, tuple[str, ...]]] = [(0, ())]
+        #: the lines with strings and comments blanked: a ``[header]`` line
+        #: written inside a multi-line string is text, not a table
+        self.structure = _blanked(self.text).split("\n")
         for i, line in enumerate(self.lines):
-            if line.lstrip(" \t").startswith("["):
+            if self.structure[i].lstrip(" \t").startswith("["):
                 m = _HEADER.match(line)
                 if m and m.group(1).strip():
                     self._sections.append((i, _split_dotted(m.group(1).strip())))
@@ -230,6 +236,16 @@ class Source:
         """
         if not path:
             return self._header_span(0)
+        items = [i for i, part in enumerate(path) if _ITEM.fullmatch(part)]
+        if items:  # an element of an array: ('segments', 's', 'rules', '[1]', ..)
+            k = items[0]
+            holder = self.locate_key(path[:k])
+            element = self._element(holder, int(path[k][1:-1]))
+            if element is None:
+                return holder
+            scan = (element[0], element[1], element[1])  # from its "{"
+            found_key = self._inline(scan, path[k + 1 :])
+            return element if found_key == scan else found_key
         found = self._locate(path)
         if found is not None:
             return found
@@ -304,6 +320,46 @@ class Source:
                 at_key = False
             pos += 1
         return span
+
+    def _element(
+        self, holder: tuple[int, int, int], index: int
+    ) -> tuple[int, int, int] | None:
+        """(line, column, end column) of the first character of element
+        *index* of the array written after the key at *holder* (``rules = [``
+        then one table a line, or all on one line; strings and comments
+        blanked); None when the text after that key is no array or has no
+        such element."""
+        line, pos = holder[0] - 1, holder[2] - 1
+        depth, seen, inside = 0, -1, False
+        while line < len(self.structure):
+            text = self.structure[line]
+            while pos < len(text):
+                ch = text[pos]
+                pos += 1
+                if depth == 0:  # before the array: "= ["
+                    if ch == "[":
+                        depth = 1
+                    elif ch not in "= \t\r":
+                        return None
+                    continue
+                if depth == 1:
+                    if ch == ",":
+                        inside = False
+                        continue
+                    if ch in " \t\r":
+                        continue
+                    if ch == "]":
+                        return None  # closed before element *index*
+                    if not inside:
+                        seen, inside = seen + 1, True
+                        if seen == index:
+                            return line + 1, pos, pos + 1
+                if ch in "[{":
+                    depth += 1
+                elif ch in "]}":
+                    depth -= 1
+            line, pos = line + 1, 0
+        return None
 
     def _header_span(self, k: int) -> tuple[int, int, int]:
         start = self._sections[k][0]
