@@ -339,9 +339,11 @@ def _join_relationship(
             )
         dropped_ids = contacts[customer][later]
         contacts, dates = contacts[~later], dates[~later]
-    _, contact_ids = whole_ids(out.index, contacts[customer])
-    if contact_ids is not contacts[customer]:  # 17850.0 is customer 17850
-        contacts = contacts.assign(**{str(customer): contact_ids})
+    written = contacts[customer]
+    _, contact_ids = whole_ids(out.index, written)
+    if contact_ids is not written:  # 17850.0 is customer 17850
+        contacts = contacts.copy(deep=False)
+        contacts[customer] = contact_ids
     a, b = id_kind(out.index), id_kind(contacts[customer])
     if a != b and len(contacts) and not b.startswith("mixed"):
         # before contact_summary, which pairs the log's ids with the facts'
