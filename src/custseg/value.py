@@ -42,10 +42,11 @@ Layer 1: NumPy and attrs only.
 from __future__ import annotations
 
 import decimal
+import functools
 import math
 import types
 import warnings
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from fractions import Fraction
 from typing import Any
 
@@ -520,7 +521,7 @@ def _largest_within(
     taken: float = 0.0,
     exact: bool = False,
     *,
-    pool: np.ndarray | None = None,
+    exact_total: Callable[[], Fraction] | None = None,
     taken_from: np.ndarray | None = None,
 ) -> float | None:
     """The smallest threshold t among *values* such that the weights of
@@ -530,8 +531,8 @@ def _largest_within(
     place, see :mod:`custseg._exact`) compared exactly with *share* read as
     the decimal it prints as. Otherwise the float sums decide, except
     within :data:`_NEAR` of the bound, where the sums are taken exactly
-    (:func:`_within_exactly`) from the weights *total* and *taken* are the
-    sums of (*pool* and *taken_from*): a bound met exactly is met in any
+    (:func:`_printed_sum`: *exact_total* gives *total*'s, and *taken* is
+    the sum of *taken_from*): a bound met exactly is met in any
     unit (revenue 4, 3, 3 or 4e-09, 3e-09, 3e-09)."""
     if not len(values):
         return None
@@ -549,12 +550,12 @@ def _largest_within(
     if within is None:
         within = cum <= share * total - taken
         near = np.flatnonzero(np.abs(cum + taken - share * total) <= _NEAR * total)
-        if len(near) and pool is not None:
+        if len(near) and exact_total is not None:
+            bound = Fraction(repr(float(share))) * exact_total()
+            base = Fraction(0) if taken_from is None else _printed_sum(taken_from)
             top = uniq[::-1]
             for j in near.tolist():
-                within[j] = _within_exactly(
-                    weights[values >= top[j]], taken_from, pool, share
-                )
+                within[j] = _printed_sum(weights[values >= top[j]]) + base <= bound
     ok = np.flatnonzero(within)
     # cum is non-decreasing: the ok positions are a prefix
     if not len(ok):
@@ -569,23 +570,14 @@ def _largest_within(
 _NEAR = 1e-9
 
 
-def _within_exactly(
-    weights: np.ndarray, taken: np.ndarray | None, pool: np.ndarray, share: float
-) -> bool:
-    """Whether the exact sum of *weights* and *taken* is at most *share* (the
-    decimal it prints as) of the exact sum of *pool*.
+def _printed_sum(values: np.ndarray) -> Fraction:
+    """The exact sum of *values*, each read as the decimal it prints as.
 
-    >>> _within_exactly(np.array([4e-09]), None, np.array([4e-09, 3e-09, 3e-09]), 0.4)
-    True
+    >>> _printed_sum(np.array([4e-09, 3e-09, 3e-09]))
+    Fraction(1, 100000000)
     """
-    both = weights if taken is None else np.concatenate([weights, taken])
-    part, place = printed_wholes(both)
-    whole, pool_place = printed_wholes(pool)
-    frac = Fraction(repr(float(share)))
-    # part / place <= frac * whole / pool_place, in Python ints
-    return (
-        sum(part) * pool_place * frac.denominator <= frac.numerator * sum(whole) * place
-    )
+    wholes, place = printed_wholes(values)
+    return Fraction(sum(wholes), place)
 
 
 def fit_value_tiers(
@@ -710,21 +702,25 @@ def fit_value_tiers(
             "has no positive value, so there is no share for tier A to carry",
             fix="pass revenue per customer with at least one positive value",
         )
+    # the exact total, read once and only if a share lands near a bound
+    exact_total = functools.cache(lambda: _printed_sum(w))
     known = ~np.isnan(x) & (i >= 0)
     strong = known & (i == 2)
-    large = _largest_within(x[strong], w[strong], a_share, total, exact=exact, pool=w)
+    large = _largest_within(
+        x[strong], w[strong], a_share, total, exact=exact, exact_total=exact_total
+    )
     if large is not None:
         # any known customer's assets may be the level, not only a strong
         # one's: below the smallest strong value within a_share, down to
         # the next strong value, A is the same customers
         a_weights = np.where(strong[known], w[known], 0.0)
         large = _largest_within(
-            x[known], a_weights, a_share, total, exact=exact, pool=w
+            x[known], a_weights, a_share, total, exact=exact, exact_total=exact_total
         )
     # large assets with less intent are B: the large level as a whole must
     # stay within b_share, or A and B together would pass it
     whole_level = _largest_within(
-        x[known], w[known], b_share, total, exact=exact, pool=w
+        x[known], w[known], b_share, total, exact=exact, exact_total=exact_total
     )
     why = ""
     if large is None:
@@ -768,7 +764,7 @@ def fit_value_tiers(
         total,
         taken,
         exact=exact,
-        pool=w,
+        exact_total=exact_total,
         taken_from=w[in_large],
     )
     if medium is None:
