@@ -253,7 +253,8 @@ class TestLabels:
         assert lab != Labels([0, 1], ("a", "c"))
         assert lab != Labels([0, 1], ("a", "b"), ordered=True)
         assert lab != Labels([0, 1, 1], ("a", "b"))
-        assert lab != "not labels"
+        with pytest.raises(ThresholdError, match="is not a label"):
+            _ = lab != "not labels"  # a name: compared row by row
         assert (lab == [0, 1]) is False
 
     def test_unhashable(self) -> None:

@@ -127,7 +127,7 @@ def test_command_line_quantity_and_price(tmp_path, capsys) -> None:
     out, ref = tmp_path / "out.csv", tmp_path / "ref.csv"
     args = ["segment", str(path), *common, "--output", str(out)]
     assert main([*args, "--quantity", "Quantity", "--price", "UnitPrice"]) == 0
-    assert "2 customers, 4 transactions" in capsys.readouterr().out
+    assert "2 customers, 4 orders" in capsys.readouterr().out
     assert (
         main(
             [

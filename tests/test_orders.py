@@ -382,7 +382,7 @@ def test_command_line(tmp_path, capsys) -> None:
         str(out),
     ]
     assert main([*args, "--order", "inv"]) == 0
-    assert "2 customers, 3 transactions" in capsys.readouterr().out
+    assert "2 customers, 3 orders" in capsys.readouterr().out
     table = pd.read_csv(out, dtype={"cust": str})
     assert table.set_index("cust").frequency.to_dict() == {"00017": 2, "17": 1}
     assert main(args) == 0  # without --order: every line counts

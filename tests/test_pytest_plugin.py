@@ -134,3 +134,15 @@ class TestExamplesThatWouldNeverRun:
         both = _pytest(project)
         assert "1 failed, 2 passed" in both.stdout, both.stdout
         assert "custseg_rules pattern" not in both.stdout
+
+
+class TestLoadedByName:
+    """`-p custseg.pytest_plugin` (pytest's way to load a plugin by its
+    module) beside the automatic loading of the installed entry point: one
+    plugin, not "already registered under a different name"."""
+
+    @pytest.mark.parametrize("flags", [[], ["-p", "custseg.pytest_plugin"]])
+    def test_loads_once(self, project: Path, flags: list[str]) -> None:
+        done = _pytest(project, *flags, "rules")
+        assert "already registered" not in done.stdout + done.stderr
+        assert "1 failed, 1 passed" in done.stdout, done.stdout + done.stderr

@@ -322,11 +322,21 @@ class TestTables:
         assert self.labels(text, [1.0]) == ["low"]
 
     def test_table_on_derived_needs_missing_label(self) -> None:
-        """A table on a derived number works and needs a missing label."""
+        """A table on a derived number works and needs a missing label when
+        the number may be missing (a division by a field: 0 / 0), not when
+        it cannot (a field never missing, halved)."""
         text = TABLE.replace("MISSING", "").replace('field = "x"', 'field = "half"')
+        may_miss = text.replace(
+            "[tables.t]", '[derived]\nhalf = "x / x * 10"\n[tables.t]'
+        )
+        assert error_codes(may_miss) == ["missing-key"]
+        assert self.labels(may_miss + 'missing = "none"\n', [3.0, 0.0]) == [
+            "mid",
+            "none",
+        ]
         text = text.replace("[tables.t]", '[derived]\nhalf = "x / 2"\n[tables.t]')
-        assert error_codes(text) == ["missing-key"]
-        assert self.labels(text + 'missing = "none"\n', [30.0, 50.0]) == ["mid", "high"]
+        assert error_codes(text) == []
+        assert self.labels(text, [30.0, 50.0]) == ["mid", "high"]
 
     @pytest.mark.parametrize(
         ("old", "new", "code"),

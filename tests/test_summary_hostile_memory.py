@@ -1426,13 +1426,15 @@ class TestGroupIntsAndRanks:
         lo=st.integers(-(2**40), 2**40),
         in_place=st.booleans(),
         threaded=st.booleans(),
+        chunk=st.sampled_from([32, 64, 96, 1 << 22]),
     )
     def test_bitmap_ranks_equal_searchsorted(
-        self, values: list[int], lo: int, in_place: bool, threaded: bool
+        self, values: list[int], lo: int, in_place: bool, threaded: bool, chunk: int
     ) -> None:
         """bitmap_ranks equals the rank from searchsorted over the distinct
-        values, also when written over its input, and with each half of the
-        rows looked up in a thread of its own."""
+        values, also when written over its input, with each half of the
+        rows looked up in a thread of its own, and with its table built over
+        the bitmap in chunks of any size (a multiple of 32 bytes)."""
         v = np.array(values, dtype=np.int64) + lo
         present = np.zeros(-(-5_001 // 32) * 32, dtype=bool)
         present[v - lo] = True
@@ -1451,6 +1453,7 @@ class TestGroupIntsAndRanks:
                 _factorize, "_THREAD_TABLE_BYTES", 0 if threaded else 1 << 62
             ),
             mock.patch.object(_factorize, "_THREAD_ROWS", 0),
+            mock.patch.object(_factorize, "_TABLE_CHUNK", chunk),
             mock.patch.object(_threads, "spare_cpu", lambda: True),
             mock.patch.object(_threads, "overlapped", spy),
         ):

@@ -1274,7 +1274,9 @@ def bitmap_ranks(
     """Rank of each value among the distinct values, through a presence bitmap.
 
     ``present[v - lo]`` is True for each value ``v`` (its length a multiple
-    of 32, the padding False). A value's rank is the number of distinct
+    of 32, the padding False); it is overwritten by the table below
+    (:func:`_rank_table`), so read the distinct values from it first. A
+    value's rank is the number of distinct
     values below it: the count before its 32-bit word of the bitmap plus a
     popcount inside the word. Both come from one entry of a table of
     ``span / 32`` 64-bit words (the count in the high half, the bits in the
@@ -1286,14 +1288,7 @@ def bitmap_ranks(
     the cache (``_THREAD_TABLE_BYTES``), each half of the rows is looked up
     in a thread of its own (the same ranks).
     """
-    words = np.packbits(present, bitorder="little").view(np.uint32)
-    table = np.zeros(len(words), dtype=np.uint64)
-    per_word = np.bitwise_count(words)
-    np.cumsum(per_word[:-1], dtype=np.uint64, out=table[1:])
-    del per_word
-    table <<= np.uint64(32)
-    table |= words
-    del words
+    table = _rank_table(present)
     n = len(values)
     codes = np.empty(n, dtype=np.int64) if out is None else out
 
@@ -1304,6 +1299,43 @@ def bitmap_ranks(
     threads = table.nbytes >= _THREAD_TABLE_BYTES and n >= _THREAD_ROWS
     in_halves(look_up, n, threads=threads)
     return codes
+
+
+def _rank_table(present: npt.NDArray[np.bool_]) -> npt.NDArray[np.uint64]:
+    """The rank table of a presence bitmap, built over the bitmap itself.
+
+    Entry ``w`` holds, in its high 32 bits, the number of True values before
+    ``present[32 * w]`` and, in its low 32 bits, ``present[32 * w : 32 * w +
+    32]`` as bits. The table (a quarter of the bitmap's bytes) is written
+    into the bitmap's own memory, ``_TABLE_CHUNK`` bytes of it at a time:
+    the entries of a chunk land below its end (in the chunk itself for the
+    first, in bytes already read for the others), so no byte is overwritten
+    before it is read, and no new array of the table's size is made (250 MB
+    for ids spanning 10**9 values, which a fresh allocation would fault in
+    page by page).
+    """
+    table = present.view(np.uint64)[: len(present) // 32]
+    carry = 0
+    for start in range(0, len(present), _TABLE_CHUNK):
+        words = np.packbits(
+            present[start : start + _TABLE_CHUNK], bitorder="little"
+        ).view(np.uint32)
+        counts = np.bitwise_count(words)
+        entries = np.cumsum(counts, dtype=np.uint64)
+        last = int(entries[-1])
+        entries -= counts  # the count before each word
+        entries += np.uint64(carry)
+        entries <<= np.uint64(32)
+        entries |= words
+        first = start // 32
+        table[first : first + len(entries)] = entries
+        carry += last
+    return table
+
+
+#: :func:`_rank_table` builds the table from this many bytes of the bitmap at
+#: a time (a multiple of 32).
+_TABLE_CHUNK = 1 << 22
 
 
 #: :func:`bitmap_ranks` looks up the rows in two threads when its table has

@@ -750,8 +750,11 @@ def _line_starts_with_space(path: Path, encoding: str) -> bool:
         return False
 
 
-# spaces at the start of a line, before a value that is not quoted
-_LINE_SPACES = re.compile(r"(?:^|(?<=\r))( +)(?=[^\" \r\n])", re.MULTILINE)
+def _line_spaces(sep: str) -> re.Pattern[str]:
+    """Spaces at the start of a line, before a value that is not quoted (nor
+    empty: spaces alone before the separator or the line's end are a blank
+    id, missing as in any other column)."""
+    return re.compile(rf"(?:^|(?<=\r))( +)(?=[^\" \r\n{re.escape(sep)}])", re.MULTILINE)
 
 
 def _read_spaced_ids(
@@ -770,7 +773,8 @@ def _read_spaced_ids(
     # (classic Mac files), as the reader's lines do
     end = re.search(r"\r\n|\n|\r", text)
     cut = end.end() if end else len(text)
-    body = _LINE_SPACES.sub(lambda m: mark * len(m.group(1)), text[cut:])
+    spaces = _line_spaces(common["sep"])
+    body = spaces.sub(lambda m: mark * len(m.group(1)), text[cut:])
     reader = {k: v for k, v in common.items() if k != "encoding"}
     df = pd.read_csv(
         io.StringIO(text[:cut] + body), skipinitialspace=True, **options, **reader
@@ -978,6 +982,8 @@ def _long_numbers_in(path: Path, common: dict[str, Any], field: int) -> bool:
                 data, rest = data[:end], data[end:]
                 if by_field and b'"' in data:
                     by_field = False  # fields may hold separators and lines
+                if _TINY_EXPONENT.search(data):
+                    return True  # 1e-400: float64 reads 0 (the text tells)
                 marks, blocks = _digit_blocks(data)
                 if by_field and len(blocks):
                     blocks = blocks[_in_field(data, blocks, ord(sep), field)]
@@ -987,6 +993,10 @@ def _long_numbers_in(path: Path, common: dict[str, Any], field: int) -> bool:
                     return False
     except (OSError, EOFError, zipfile.BadZipFile, lzma.LZMAError, UnicodeError):
         return True
+
+
+#: an exponent of -300 or below: the number may underflow to 0 in float64
+_TINY_EXPONENT = re.compile(rb"[eE]-0*(?:[3-9][0-9]{2}|[1-9][0-9]{3,})")
 
 
 def _check_exact_numbers(
@@ -1125,7 +1135,21 @@ def check_number_text(col: pd.Series, field: str) -> None:
 
 def _refuse_changed(text: pd.Series, values: np.ndarray, name: str) -> None:
     """Refuse the rows whose *text* is a number float64 changes in *values*
-    (only texts of more than 15 significant digits are looked at)."""
+    (only texts of more than 15 significant digits are looked at), or reads
+    as 0 though it is not (``1e-400``: below every float64)."""
+    zero = np.flatnonzero(values == 0)
+    if len(zero):
+        tiny = zero[text.iloc[zero].str.contains(_NONZERO_MANTISSA).to_numpy()]
+        if len(tiny):
+            raise InputError(
+                name,
+                "has numbers too small for float64 (below about 5e-324), which "
+                f"would be read as 0, such as {_short(text.iloc[int(tiny[0])].strip())}",
+                first_row=int(tiny[0]),
+                n_rows=len(tiny),
+                fix="check the column (a unit or parsing error?) or scale the "
+                "values up",
+            )
     # at least 16 characters (cheap) before the regular expressions
     maybe = np.flatnonzero((text.str.len() > 15).to_numpy() & ~np.isnan(values))
     some = text.iloc[maybe]
@@ -1148,6 +1172,10 @@ def _refuse_changed(text: pd.Series, values: np.ndarray, name: str) -> None:
             "(e.g. to thousands), or convert them to float yourself if "
             "rounding them is acceptable",
         )
+
+
+#: a number's text with a non-zero digit before its exponent (if any)
+_NONZERO_MANTISSA = r"\A\s*[^eE]*[1-9]"
 
 
 def _changed_by_float(text: str, value: float) -> bool:
@@ -2208,8 +2236,9 @@ _NOISE_ABS = 1e-6
 
 def whole_cents(values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """``(near, cents)``: whether each amount is whole cents but for float
-    noise, and the amounts rounded to cents (the amount itself from 1e15 on,
-    where a cent is below float precision and ``x * 100`` could overflow).
+    noise, and the amounts rounded to cents (the amount itself from 2**52
+    cents on, where float64 no longer holds every cent and ``x * 100`` is
+    not exact).
 
     Noise is within ``1e-12 * max(1, |x|)`` (8 float32 epsilons for
     float32) of the cents, and within a millionth or 4 units of the
@@ -2222,7 +2251,9 @@ def whole_cents(values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """
     wide = values.astype(np.float64)
     cents = wide.copy()
-    small = np.abs(wide) < 1e15
+    # np.round(x, 2) computes x * 100: past 2**52 cents it is no longer exact
+    # (360287970189641.0 came back as ...640.94)
+    small = np.abs(wide) < _CENTS_EXACT
     cents[small] = np.round(wide[small], 2) + 0.0  # + 0.0: no "-0.00"
     eps = float(np.finfo(values.dtype).eps) if values.dtype.kind == "f" else 0.0
     noise = max(_CENT_NOISE, 8 * eps)
@@ -2256,8 +2287,38 @@ def _money_text(values: np.ndarray) -> np.ndarray:
     near, cents = whole_cents(values)
     text = np.empty(len(values), dtype=object)
     text[near] = np.char.mod("%.2f", cents[near]).astype(object)
+    # large amounts: the decimal they are read from (see cents_text)
+    wide = np.flatnonzero(near & (np.abs(cents) >= _CENTS_EXACT))
+    for i in wide.tolist():
+        text[i] = cents_text(float(cents[i]))
     text[~near] = _shortest_text(values[~near])
     return text
+
+
+#: below this, the float nearest a decimal of cents is within a twentieth of
+#: a cent of it even times 100: ``np.round(x, 2)`` and ``'%.2f'`` give its
+#: cents (past 2**52 cents they may not: 360287970189641.0 rounded to
+#: ...640.94, 493827159649381.2 printed as ...381.19)
+_CENTS_EXACT = 2.0**49 / 100
+
+
+def cents_text(value: float, grouping: str = "") -> str:
+    """Money that is whole cents but for float noise, with two decimals
+    (*grouping* ``","``: thousands separated): ``'%.2f'`` below
+    :data:`_CENTS_EXACT`, beyond it the shortest text that reads back as the
+    value (the decimal it was read from), padded to two decimals, or alone
+    when it has more.
+
+    >>> cents_text(232.07999999999998), cents_text(493827159649381.2, ",")
+    ('232.08', '493,827,159,649,381.20')
+    """
+    if not abs(value) >= _CENTS_EXACT:  # NaN and inf too
+        return f"{value:{grouping}.2f}"
+    short = repr(value)
+    whole, _, fraction = short.partition(".")
+    if "e" in short or len(fraction) > 2:
+        return f"{value:{grouping}}"
+    return f"{int(whole):{grouping}d}.{fraction:0<2}"
 
 
 def _csv_ready(df: pd.DataFrame, as_read: Iterable[Any] = ()) -> pd.DataFrame:

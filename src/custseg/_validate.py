@@ -659,6 +659,8 @@ def _object_to_float(arr: np.ndarray, field: str, *, exact: bool = False) -> np.
     out = np.empty(len(arr), dtype=np.float64)
     bad: list[int] = []
     huge: list[int] = []
+    tiny: list[int] = []
+    foreign: list[int] = []
     inexact: list[int] = []
     values = arr.tolist()
     for i, v in enumerate(values):
@@ -679,6 +681,18 @@ def _object_to_float(arr: np.ndarray, field: str, *, exact: bool = False) -> np.
         except (TypeError, ValueError):
             bad.append(i)
         else:
+            if isinstance(v, str) and not v.isascii():
+                # Python reads full-width digits and strips any Unicode
+                # space: text the file readers' checks (significant digits,
+                # dotted thousands) did not see as a number
+                foreign.append(i)
+                continue
+            if (
+                f == 0
+                and isinstance(v, str | bytes)
+                and _UNDERFLOW.search(v if isinstance(v, str) else v.decode("latin-1"))
+            ):
+                tiny.append(i)  # 1e-400: not 0, but below every float64
             if not exact:
                 continue
             if is_int(v):
@@ -705,6 +719,18 @@ def _object_to_float(arr: np.ndarray, field: str, *, exact: bool = False) -> np.
             n_rows=len(bad),
             fix="clean the column so it holds only numbers",
         )
+    if foreign:
+        raise InputError(
+            field,
+            "has numbers written with characters other than ASCII digits, such "
+            f"as {describe(values[foreign[0]])} (full-width digits, or spaces "
+            "such as U+00A0 or U+3000 around them)",
+            first_row=foreign[0],
+            n_rows=len(foreign),
+            fix="write them with the digits 0-9 and no spaces but ASCII ones "
+            "(replace full-width digits and non-breaking spaces in the "
+            "spreadsheet or the export)",
+        )
     if huge:
         raise InputError(
             field,
@@ -713,6 +739,15 @@ def _object_to_float(arr: np.ndarray, field: str, *, exact: bool = False) -> np.
             first_row=huge[0],
             n_rows=len(huge),
             fix="check the column (a unit or parsing error?) or scale the values down",
+        )
+    if tiny:
+        raise InputError(
+            field,
+            "has numbers too small for float64 (below about 5e-324), which "
+            f"would be read as 0, such as {describe(values[tiny[0]])}",
+            first_row=tiny[0],
+            n_rows=len(tiny),
+            fix="check the column (a unit or parsing error?) or scale the values up",
         )
     if inexact:
         first = values[inexact[0]]
@@ -723,6 +758,11 @@ def _object_to_float(arr: np.ndarray, field: str, *, exact: bool = False) -> np.
             example=first if isinstance(first, _decimal.Decimal) else None,
         )
     return out
+
+
+#: a number's text with a non-zero digit before its exponent (if any): if
+#: float64 reads it as 0, it underflowed (``1e-400``, ``0.000...01``)
+_UNDERFLOW = re.compile(r"\A[^eE]*[1-9]")
 
 
 #: Rounds a Decimal to 15 significant digits (every such decimal is below
@@ -1160,14 +1200,16 @@ _DIGITS_FIX = (
 def _vague_date(value: Any) -> str | None:
     """Why a text NumPy reads as a date names no day, or None: the words
     ``today`` / ``now`` (the moment of the run, not of the purchase) and
-    ISO 8601 text of a year or month only (``2024``, ``2024-03``: which
-    day is a guess)."""
+    ISO 8601 text of a year or month only (``2024``, ``2024-03``, also
+    with ``/`` or ``.``: which day is a guess)."""
     if not isinstance(value, str):
         return None
     text = value.strip()
     if text.lower() in ("today", "now"):
         return f"{text!r} is the time of the run, not a date"
     date = text.lstrip("+-").split("T")[0].split(" ")[0]
+    # pandas reads 2024/03 and 2024.03 as ISO 8601 too
+    date = date.replace("/", "-").replace(".", "-")
     iso = date[:1].isdigit() and all(c.isdigit() or c == "-" for c in date)
     if iso and date.count("-") == 1 and len(date.split("-")[1]) == 3:
         return f"{text!r} is a day of the year (an ISO ordinal date), which is not read"

@@ -184,19 +184,24 @@ def report(
     ...
     """
     rows = seg.attrs.get("n_rows", 0)
+    # order lines (--order): the rows counted are orders, and the later rows
+    # dropped are lines, one by one
+    orders = bool(seg.attrs.get("order_lines"))
+    kept, late = ("order", "order line") if orders else ("transaction",) * 2
     lines = [
         f"{len(seg):,d} customer{'s' * (len(seg) != 1)}, "
-        f"{rows:,d} transaction{'s' * (rows != 1)}, "
+        f"{rows:,d} {kept}{'s' * (rows != 1)}, "
         f"as of {seg.attrs.get('as_of', '?')}"
     ]
     dropped = seg.attrs.get("n_dropped", 0)
     later = []  # what --after-as-of drop left out
     if dropped:
-        later.append(f"{dropped:,d} later transaction{'s' * (dropped != 1)} dropped")
+        later.append(f"{dropped:,d} later {late}{'s' * (dropped != 1)} dropped")
         gone = seg.attrs.get("n_dropped_customers", 0)
         if gone:
             later[0] += (
-                f", and with them {gone:,d} customer{'s' * (gone != 1)} who had "
+                f", and with {'them' if dropped != 1 else 'it'} {gone:,d} "
+                f"customer{'s' * (gone != 1)} who had "
                 "no earlier one"
             )
     contacts = seg.attrs.get("n_contacts_dropped", 0)
@@ -205,7 +210,7 @@ def report(
         gone = seg.attrs.get("n_contacts_dropped_customers", 0)
         if gone:
             later[-1] += (
-                f", and with them {gone:,d} customer{'s' * (gone != 1)} known "
+                f", and with {'them' if contacts != 1 else 'it'} {gone:,d} customer{'s' * (gone != 1)} known "
                 "only from them"
             )
     if later:
@@ -569,6 +574,7 @@ def _compute(
         except InputError as exc:
             raise _side_file_named(exc, args) from None
     seg = result.customers
+    seg.attrs["order_lines"] = bool(getattr(args, "order", None))  # orders counted
     if seg.attrs.get("n_dropped", 0):  # customers whose every row was dropped
         seg.attrs["n_dropped_customers"] = dropped_customers(
             tx[args.customer], seg.index

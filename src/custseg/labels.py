@@ -107,6 +107,12 @@ class Labels:
     {'A': 2, 'B': 0, 'C': 1}
     >>> len(lab), lab == Labels([2, 0, 0], ("A", "B", "C"), ordered=True)
     (3, True)
+
+    Compared with a label name, labels give a boolean array, one entry per
+    row (ordered labels also with ``<``, ``<=``, ``>``, ``>=``: by rank):
+
+    >>> (lab == "A").tolist(), (lab >= "B").tolist(), lab.isin(["B", "C"]).tolist()
+    ([False, True, True], [True, False, False], [True, False, False])
     >>> lab.to_categorical()
     ['C', 'A', 'A']
     Categories (3, str): ['A' < 'B' < 'C']
@@ -160,7 +166,9 @@ class Labels:
     def __len__(self) -> int:
         return len(self.codes)
 
-    def __eq__(self, other: object) -> bool:
+    def __eq__(self, other: object) -> Any:
+        if isinstance(other, str):  # row by row, as a Series of them compares
+            return self.codes == self._code(other, "==")
         if not isinstance(other, Labels):
             return NotImplemented
         return (
@@ -169,7 +177,75 @@ class Labels:
             and np.array_equal(self.codes, other.codes)
         )
 
+    def __ne__(self, other: object) -> Any:
+        if isinstance(other, str):
+            return self.codes != self._code(other, "!=")
+        same = self.__eq__(other)
+        return same if same is NotImplemented else not same
+
     __hash__ = None  # type: ignore[assignment]
+
+    def __lt__(self, other: object) -> Any:
+        return self._compared(other, "<", np.less)
+
+    def __le__(self, other: object) -> Any:
+        return self._compared(other, "<=", np.less_equal)
+
+    def __gt__(self, other: object) -> Any:
+        return self._compared(other, ">", np.greater)
+
+    def __ge__(self, other: object) -> Any:
+        return self._compared(other, ">=", np.greater_equal)
+
+    def isin(self, names: Iterable[str]) -> np.ndarray:
+        """Whether each row's label is one of *names* (a boolean array in row
+        order); a name that is not a label is an error, not a silent False.
+
+        Parameters
+        ----------
+        names
+            Label names (a list, tuple or set); not one name as a string.
+
+        Raises
+        ------
+        ThresholdError
+            A name that is not one of the labels, or *names* a string.
+
+        Examples
+        --------
+        >>> stage = Labels([0, 2, 1], ("active", "sleeping", "lost"), name="stage")
+        >>> stage.isin(["sleeping", "lost"]).tolist()
+        [False, True, True]
+        """
+        if isinstance(names, str | bytes) or not isinstance(names, Iterable):
+            raise ThresholdError(
+                f"'names' must be a list of label names, such as ['new', 'old']: "
+                f"got {type(names).__name__} {names!r:.60}"
+            )
+        wanted = [self._code(n, "isin") for n in names]
+        return np.isin(self.codes, np.array(wanted, dtype=self.codes.dtype))
+
+    def _code(self, name: object, op: str) -> int:
+        """The code of the label *name*, which *op* compares the rows with."""
+        if isinstance(name, str) and name in self.names:
+            return self.names.index(name)
+        of = f" of {self.name!r}" if self.name else ""
+        raise ThresholdError(
+            f"{name!r} is not a label{of} ({op} compares each row's label with "
+            f"a label name): use one of {', '.join(map(repr, self.names))}"
+        )
+
+    def _compared(self, other: object, op: str, ufunc: Any) -> Any:
+        """``codes <op> code of other``: ordered labels against a name."""
+        if not isinstance(other, str):
+            return NotImplemented
+        if not self.ordered:
+            of = f" of {self.name!r}" if self.name else ""
+            raise ThresholdError(
+                f"the labels{of} are not ordered, so '{op}' has no meaning: "
+                "select them by name (labels.isin([...]), labels == name)"
+            )
+        return ufunc(self.codes, self._code(other, op))
 
     def to_numpy(self) -> np.ndarray:
         """The label of each row as a NumPy array of ``str``.

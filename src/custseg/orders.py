@@ -29,7 +29,7 @@ import numpy as np
 
 from . import _display
 from . import _validate as v
-from ._align import common_index
+from ._align import common_index, to_pandas_index
 from ._exact import NO_SCALE, SCALES, row_scales
 from ._factorize import group_values
 from .errors import InputError
@@ -88,7 +88,11 @@ class Orders:
         """
         import pandas as pd
 
-        return pd.DataFrame(self._columns())
+        columns = self._columns()
+        for name in ("customer_id", "order_id"):  # lone surrogates: objects
+            index = to_pandas_index(columns[name])
+            columns[name] = pd.Series(index, index=None, dtype=index.dtype, copy=False)
+        return pd.DataFrame(columns)
 
     def _columns(self) -> dict[str, Any]:
         return {name: getattr(self, name) for name in _COLUMNS}
@@ -191,9 +195,11 @@ def line_amounts(
     quantity and price are decimals of few places (up to 8, as
     :func:`custseg.summarize` reads amounts), its product is made of the
     integers of their last places (``3 * 29`` cents) and divided once: the
-    nearest double to the decimal product, ``0.87``. Otherwise (a price of
-    many digits such as ``1/3``, a product past 2**53 in its last place) that
-    line's amount is the float product; the other lines keep theirs.
+    nearest double to the decimal product, ``0.87``. A price of many digits
+    (such as ``1/3``) gives that line the float product; the other lines
+    keep theirs. A product past 2**53 in its last place (``123456789`` x
+    ``1234567.89``), or an integer past 2**53, is refused, as such amounts
+    are (float64 would round their cents).
 
     Parameters
     ----------
@@ -213,8 +219,9 @@ def line_amounts(
     ------
     InputError
         Values that are not numbers or are missing or infinite, columns
-        of different lengths, or two Series with different indexes (the
-        lines would be paired by position).
+        of different lengths, two Series with different indexes (the
+        lines would be paired by position), or products float64 does not
+        hold exactly.
 
     Examples
     --------
@@ -243,11 +250,41 @@ def line_amounts(
             first_row=first,
             n_rows=count,
         )
+    for values, field in ((q, f_quantity), (p, f_price)):
+        if (
+            values.dtype.kind in "iu"
+            and np.abs(values.astype(np.float64)).max() >= 2.0**53
+        ):
+            first, count = v.first_offender(
+                np.abs(values.astype(np.float64)) >= 2.0**53
+            )
+            v._refuse_inexact(field, first, count)
     iq, sq, fine = _row_integers(q)
     ip, sp, fine_p = _row_integers(p)
     with np.errstate(over="ignore", invalid="ignore"):
         whole = iq * ip
-        fine &= fine_p & (np.abs(whole) < 2.0**53)  # else the product rounds
+        fine &= fine_p
+        past = fine & ~(np.abs(whole) < 2.0**53)  # the product would round
+    for i in np.flatnonzero(past).tolist():
+        # exactly, in Python integers: trailing zeros of the product (a
+        # scale larger than the places written) may bring it below 2**53
+        exact, scale = int(iq[i]) * int(ip[i]), int(sq[i]) * int(sp[i])
+        while scale > 1 and exact % 10 == 0:
+            exact, scale = exact // 10, scale // 10
+        if abs(exact) < 2**53:
+            whole[i], sq[i], sp[i], past[i] = exact, scale, 1.0, False
+    if past.any():
+        first, count = v.first_offender(past)
+        raise InputError(
+            f_price,
+            f"times {f_quantity} gives amounts beyond 2**53 in their last place, "
+            f"such as {v.describe(q[first])} x {v.describe(p[first])}, which "
+            "float64 does not hold exactly",
+            first_row=first,
+            n_rows=count,
+            fix="scale the prices down (e.g. to thousands), or compute the "
+            "amounts yourself if rounding them is acceptable",
+        )
     # exact products of whole numbers, divided once: correctly rounded
     np.divide(whole, sq * sp, out=product, where=fine)
     return product

@@ -35,7 +35,7 @@ import pandas as pd
 from . import __version__
 from . import _validate as v
 from ._exact import order_free_sums
-from ._files import parse_date_column, whole_cents, write_atomic
+from ._files import cents_text, parse_date_column, whole_cents, write_atomic
 from .errors import CustsegError, CustsegWarning, InputError, ThresholdError
 from .frame import (
     SegmentResult,
@@ -1492,7 +1492,7 @@ def _money(x: float) -> str:
         return f"{x:,.2f}"
     near, cents = whole_cents(np.array([x]))
     if near[0]:
-        return f"{float(cents[0]):,.2f}"
+        return cents_text(float(cents[0]), ",")
     return f"{x:,}"
 
 

@@ -436,11 +436,36 @@ def rfm_edges(
     (3.0, 17.5, 115.0)
     """
     rb, fb, mb = _bins_per_dimension(bins)
+    _refuse_negative(recency_days, frequency)
     return RfmEdges(
         recency=_quantile_edges(recency_days, rb, nan=nan, field="recency_days"),
         frequency=_quantile_edges(frequency, fb, nan=nan, field="frequency"),
         monetary=_quantile_edges(monetary, mb, nan=nan, field="monetary"),
     )
+
+
+#: what a negative recency or frequency says is wrong upstream
+_NOT_NEGATIVE = (
+    (
+        "recency_days",
+        "recency counts days since the last purchase up to the reference "
+        "day; check as_of",
+    ),
+    ("frequency", "frequency counts purchases, never fewer than none"),
+)
+
+
+def _refuse_negative(recency_days: Any, frequency: Any) -> None:
+    """InputError for a negative recency (a purchase after the reference day)
+    or frequency, which no summary gives: scored, -3 days would be the best
+    recency of all (NaN and infinities are left to the scoring)."""
+    for (field, fix), x in zip(_NOT_NEGATIVE, (recency_days, frequency), strict=True):
+        arr = v.as_numeric(x, field, nan="allow", allow_inf=True)
+        if len(arr) and np.fmin.reduce(arr) < 0:
+            first, count = v.first_offender(arr < 0)
+            raise InputError(
+                field, "has negative values", first_row=first, n_rows=count, fix=fix
+            )
 
 
 MIN_PER_SCORE = 10
@@ -659,6 +684,8 @@ def rfm_scores(
         recency_days=recency_days, frequency=frequency, monetary=monetary
     )
     fitted = edges is None
+    if not fitted:  # else rfm_edges refuses them
+        _refuse_negative(recency_days, frequency)
     if edges is None:
         edges = rfm_edges(
             recency_days,

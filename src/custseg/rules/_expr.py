@@ -305,9 +305,9 @@ class Compiled:
     ``comparisons`` are the (name, constant) pairs of comparisons of a name
     with a constant, ``opaque`` the names used in arithmetic (their cells are
     not induced by constants), ``aggregates`` whether a population aggregate
-    is used, ``nodes`` the size of the tree (the work per row) and
+    is used, ``nodes`` the size of the tree (the work per row),
     ``aggregate_keys`` the canonical texts of the aggregates it reads
-    (:func:`aggregate_key`).
+    (:func:`aggregate_key`) and ``nullable`` whether it may be missing.
     """
 
     text: str
@@ -319,6 +319,9 @@ class Compiled:
     aggregates: bool
     nodes: int = 1
     aggregate_keys: frozenset[str] = frozenset()
+    #: whether the value may be missing on rows whose inputs are not (a
+    #: missing operand, 0 / 0, inf - inf), as the checker found
+    nullable: bool = True
 
     def evaluate(self, env: Env) -> np.ndarray:
         """Evaluate to an array of length ``env.n``.
@@ -970,7 +973,29 @@ class _Checker:
                 return ufunc(lf(env), rf(env), dtype=np.float64)
 
         # a missing operand gives a missing result; so may 0 / 0 or inf - inf
-        return _Node(NUMBER, fn, None, True)
+        # (of values that overflowed), but not +, -, * of fields that are
+        # never missing (finite: data refuses infinities) and constants, nor
+        # their division by a constant other than 0
+        plain = self._finite(node.left) and self._finite(node.right)
+        divides = isinstance(node.op, ast.Div)
+        nonzero = right.const is not None and right.const != 0
+        return _Node(NUMBER, fn, None, not (plain and (nonzero or not divides)))
+
+    def _finite(self, node: ast.expr) -> bool:
+        """Whether *node* is a finite number that is never missing: a number
+        constant or parameter, or a number field that cannot be missing."""
+        if isinstance(node, ast.Constant):
+            return isinstance(node.value, int | float) and math.isfinite(node.value)
+        if isinstance(node, ast.Name):
+            sym = self.symbols.get(node.id)
+            return (
+                sym is not None
+                and sym.kind in ("field", "param")
+                and sym.type == NUMBER
+                and not sym.may_be_missing
+                and (sym.kind == "field" or math.isfinite(float(sym.value)))
+            )
+        return False
 
     def _is_variable(self, name: str) -> bool:
         sym = self.symbols.get(name)
@@ -1807,4 +1832,5 @@ def _check_body(
         checker.aggregates,
         nodes,
         frozenset(checker.aggregate_keys),
+        top.nullable,
     ), []

@@ -2590,10 +2590,15 @@ def build(
                     continue
                 derived[name] = Derived(name, expr)
                 b.refused.discard(name)
-                # a bare name (d = "x") is missing where what it names is;
-                # any other value may be (x / 0, a missing operand)
+                # a bare name (d = "x") is missing where what it names is; a
+                # number where the checker finds it may be (x / 0, a missing
+                # operand; not monetary / 3 of a field never missing); a
+                # condition may be
                 alias = symbols.get(expr.text.strip())
-                may_miss = alias.may_be_missing if alias is not None else True
+                if alias is not None:
+                    may_miss = alias.may_be_missing
+                else:
+                    may_miss = expr.type.kind != "number" or expr.nullable
                 symbols[name] = Symbol(name, "derived", expr.type, None, may_miss)
                 compiled_order.append(name)
         elif name in tables_raw and _check_name(b, name, ("tables", name)):
