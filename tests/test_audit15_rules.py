@@ -11,7 +11,7 @@ from decimal import Decimal
 from fractions import Fraction
 
 import pytest
-from hypothesis import example, given, settings
+from hypothesis import assume, example, given, settings
 from hypothesis import strategies as st
 
 from custseg import rules
@@ -286,6 +286,10 @@ class TestNoEchoOfOtherFiles:
         lines = [*head, shape.format(s=secret)]
         text = "\n".join(lines) + "\n"
         text = text.replace("\n", "\r\n") if crlf else text
+        # a secret that is a word of the message itself ('toml-syn') proves
+        # nothing: the message of the same file without it is looked at
+        (plain,) = rules.check(text.replace(secret, "\u00a7" * len(secret)), text=True)
+        assume(secret not in plain.render() + plain.message + plain.hint)
         for raw in (text, text.encode()):
             found = rules.check(raw, text=True)
             assert len(found) == 1

@@ -9,6 +9,7 @@ only the probe's example.
 from __future__ import annotations
 
 import warnings
+from pathlib import Path
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -587,3 +588,424 @@ def test_large_money_is_written_as_read(whole: int, cents: int, places: int) -> 
         f"{cents:02d}".rstrip("0") or "0",
     ):
         assert got == text
+
+
+# --------------------------------------------------------------------------
+# wave 2: result objects. nps(by=Labels) of another length (a score
+# counted in every group, or one group broadcast); Playbook.uncovered("lost")
+# read as l, o, s, t; Labels compared with one name per row, built with a
+# bad index or name; Labels as the answers of value_tier and its kin
+
+
+@_SETTINGS
+@given(n_scores=st.integers(0, 6), n_groups=st.integers(0, 6))
+def test_nps_by_labels_needs_one_group_per_score(n_scores: int, n_groups: int) -> None:
+    import custseg
+    from custseg import Labels
+
+    by = Labels([i % 2 for i in range(n_groups)], ("a", "b"))
+    scores = [(3 * i) % 11 for i in range(n_scores)]
+    if n_scores == n_groups:
+        got = custseg.nps(scores, by=by).to_pandas()
+        want = custseg.nps(scores, by=by.to_numpy().tolist()).to_pandas()
+        assert got.loc[list(want.index)].values.tolist() == want.values.tolist()
+    else:
+        with pytest.raises(InputError, match="'by' has"):
+            custseg.nps(scores, by=by)
+
+
+@pytest.mark.parametrize("bad", ["lost", 5, b"lost"])
+def test_playbook_uncovered_refuses_one_name(bad: object) -> None:
+    from custseg.errors import ThresholdError
+    from custseg.playbook import default_playbook
+
+    pb = default_playbook("lifecycle")
+    with pytest.raises(ThresholdError, match="sequence of label names"):
+        pb.uncovered(bad)
+    with pytest.raises(ThresholdError, match="one label name"):
+        pb.action_for(["lost"])  # type: ignore[arg-type]
+    assert pb.uncovered(["lost", "churned"]) == ("churned",)
+
+
+@_SETTINGS
+@given(data=st.data(), kind=st.sampled_from(["list", "array", "series", "categorical"]))
+def test_labels_compare_with_one_name_per_row(data: st.DataObject, kind: str) -> None:
+    import numpy as np
+    import pandas as pd
+
+    from custseg import Labels
+    from custseg.errors import ThresholdError
+
+    names = ("A", "B", "C")
+    codes = data.draw(st.lists(st.integers(0, 2), min_size=1, max_size=12))
+    lab = Labels(codes, names, ordered=True)
+    other = data.draw(
+        st.lists(
+            st.sampled_from([*names, "Z"]), min_size=len(codes), max_size=len(codes)
+        )
+    )
+    rows = {
+        "list": other,
+        "array": np.array(other, dtype=object),
+        "series": pd.Series(other),
+        "categorical": pd.Categorical(other),
+    }[kind]
+    want = [names[c] == o for c, o in zip(codes, other, strict=True)]
+    assert np.asarray(lab == rows).tolist() == want
+    assert np.asarray(lab != rows).tolist() == [not w for w in want]
+    if kind in ("array", "series"):  # reflected: NumPy and pandas defer
+        assert np.asarray(rows == lab).tolist() == want
+    with pytest.raises(ThresholdError, match="one name per row"):
+        _ = lab == [*other, "A"]
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "match"),
+    [
+        ({"index": 5}, "'index' must be a sequence"),
+        ({"index": "ab"}, "'index' must be a sequence"),
+        ({"index": {1, 2}}, "'index' must be a sequence"),
+        ({"name": ["x"]}, "'name' must be text"),
+    ],
+)
+def test_labels_refuse_a_bad_index_or_name(
+    kwargs: dict[str, object], match: str
+) -> None:
+    from custseg import Labels
+    from custseg.errors import ThresholdError
+
+    with pytest.raises(ThresholdError, match=match):
+        Labels([0, 1], ("a", "b"), **kwargs)  # type: ignore[arg-type]
+
+
+def test_labels_names_with_a_trailing_nul_stay_apart() -> None:
+    from custseg import Labels
+
+    lab = Labels([0, 1, 1], ("a", "a\x00"))
+    assert lab.to_numpy().tolist() == ["a", "a\x00", "a\x00"]
+    assert lab.to_pandas().tolist() == ["a", "a\x00", "a\x00"]
+
+
+@pytest.mark.parametrize(
+    "call",
+    [
+        lambda v, L: v.value_tier(
+            L(["large", "ordinary", "medium"], ("ordinary", "medium", "large")),
+            [0.9, 0.1, 0.5],
+        ),
+        lambda v, L: v.customer_status(
+            [3, 1, 5],
+            [400, 20, 900],
+            [10, 5, 30],
+            vip=L(["yes", "no", "yes"], ("no", "yes")),
+        ),
+        lambda v, L: v.conversion_readiness(
+            L(["yes", "no", "yes"], ("no", "yes")),
+            [True, False, True],
+            [True, True, False],
+            [True, True, True],
+        ),
+    ],
+    ids=["value_tier", "customer_status", "conversion_readiness"],
+)
+def test_labels_as_answers_equal_their_names(call: object) -> None:
+    import custseg
+    from custseg import Labels
+
+    def as_labels(values: list[str], names: tuple[str, ...]) -> Labels:
+        return Labels.from_names(values, names)
+
+    def as_names(values: list[str], names: tuple[str, ...]) -> list[str]:
+        return values
+
+    got = call(custseg, as_labels)  # type: ignore[operator]
+    want = call(custseg, as_names)  # type: ignore[operator]
+    assert got.to_numpy().tolist() == want.to_numpy().tolist()
+
+
+def test_result_methods_check_their_parameters() -> None:
+    import custseg
+    from custseg.errors import ThresholdError
+
+    r = custseg.profile_completeness(
+        {"a": [None, "x"], "b": [None, "y"], "a, b": ["z", None]},
+        hard=["a", "b"],
+        soft=["a, b"],
+    )
+    with pytest.raises(ThresholdError, match="missing_columns"):
+        r.to_pandas(missing_columns="no", sep=" | ")  # type: ignore[arg-type]
+    with pytest.raises(ThresholdError, match="'sep'"):
+        r.to_pandas()
+    assert r.to_pandas(sep=" | ")["missing"].tolist() == ["a | b", "a, b"]
+    with pytest.raises(ThresholdError, match="birthday_window_days"):
+        custseg.due_contacts(
+            ["2024-01-01"], [30], "2024-02-01", birthday_window_days="abc"
+        )
+
+
+# --------------------------------------------------------------------------
+# wave 2: the other commands. A rules file's own translated labels find
+# their playbook actions; the run-order guards read a re-saved
+# last_purchase (2024/12/31 4:07) or refuse it, never skip in silence;
+# migrate keeps labels that only read as numbers (01, 1E1) as written; the
+# fair book of one owner is the total; assign reads a staff file of its
+# own encoding
+
+
+def test_translated_labels_find_the_files_own_playbook() -> None:
+    from custseg import rules
+
+    rs = rules.loads(
+        'format = 1\nextends = "ecommerce"\n[segments.tier]\ndefault = "normal"\n'
+        'rules = [{ label = "vip", when = "monetary >= 1000" }]\n'
+        'translations.zh = { vip = "贵宾", normal = "普通" }\n'
+        '[playbook.tier.vip]\naction = "Personal call"\nchannel = "phone"\n'
+        "cadence_days = 10\npriority = 1\n"
+        '[playbook.tier.normal]\naction = "Newsletter"\nchannel = "email"\n'
+        "cadence_days = 30\npriority = 2\n"
+    )
+    pb = rs.playbook("tier")
+    assert pb is not None
+    assert pb.action_for("贵宾") == pb.action_for("vip")
+    assert pb.action_for("普通") == pb.action_for("normal")
+    assert pb.uncovered(["贵宾", "普通"]) == ()
+
+
+@_SETTINGS
+@given(
+    day=st.dates(
+        min_value=__import__("datetime").date(1990, 1, 1),
+        max_value=__import__("datetime").date(2030, 12, 31),
+    ),
+    fmt=st.sampled_from(
+        ["%Y-%m-%d", "%Y/%m/%d %H:%M", "%Y/%m/%d", "%Y-%m-%dT%H:%M:%S"]
+    ),
+    recency=st.integers(0, 400),
+)
+def test_run_day_reads_re_saved_dates(day: object, fmt: str, recency: int) -> None:
+    import datetime
+
+    import pandas as pd
+
+    from custseg._cli_migrate import run_day
+
+    when = datetime.datetime.combine(day, datetime.time(4, 7))  # type: ignore[arg-type]
+    df = pd.DataFrame(
+        {"last_purchase": [when.strftime(fmt), None], "recency_days": [recency, None]}
+    )
+    assert run_day(df) == pd.Timestamp(day) + pd.Timedelta(days=recency)  # type: ignore[arg-type]
+    bad = pd.DataFrame(
+        {"last_purchase": [when.strftime("%m/%d/%Y")], "recency_days": [recency]}
+    )
+    with pytest.raises(InputError, match="last_purchase"):
+        run_day(bad)
+
+
+@_SETTINGS
+@given(
+    label=st.sampled_from(["01", "1E1", "+1", "1.50", "007", " 5", "1e3"]),
+    plain=st.sampled_from(["1", "2.5", "1.0", "-3", "10"]),
+)
+def test_migrate_keeps_labels_that_only_read_as_numbers(label: str, plain: str) -> None:
+    import pandas as pd
+
+    from custseg._cli_migrate import _typed
+
+    assert _typed(pd.Series([label, plain, None], dtype=object)).tolist()[:2] == [
+        label,
+        plain,
+    ]
+    numbers = _typed(pd.Series([plain, "2", None], dtype=object))
+    assert numbers.tolist()[:2] == [float(plain), 2.0]
+
+
+@_SETTINGS
+@given(cents=st.lists(st.integers(10**12, 10**15), min_size=1, max_size=40))
+def test_one_owner_fair_book_is_the_total(cents: list[int]) -> None:
+    from decimal import Decimal
+
+    import numpy as np
+
+    import custseg
+
+    values = np.array([float(Decimal(c) / 100) for c in cents])
+    res = custseg.assign_owners(values, ["solo"])
+    total = float(sum(Decimal(repr(v)) for v in values.tolist()))
+    assert float(res.fair_book[0]) == total
+
+
+def test_assign_reads_a_staff_file_of_its_own_encoding(tmp_path: Path) -> None:
+    import pandas as pd
+
+    from custseg.cli import main
+
+    (tmp_path / "c.csv").write_text(
+        "customer_id,monetary,owner\n00017,35.25,张伟\n00018,42.62,\n", encoding="utf-8"
+    )
+    (tmp_path / "s.csv").write_bytes("staff;capacity\n张伟;5\n李娜;5\n".encode("gbk"))
+    out = tmp_path / "o.csv"
+    base = [
+        "assign",
+        str(tmp_path / "c.csv"),
+        str(tmp_path / "s.csv"),
+        "--output",
+        str(out),
+    ]
+    assert main(base) == 2
+    assert main([*base, "--staff-encoding", "gbk", "--staff-sep", ";"]) == 0
+    got = pd.read_csv(out, dtype=str).set_index("customer_id")
+    assert got.loc["00017", "change"] == "kept" and got.loc["00017", "owner"] == "张伟"
+
+
+# --------------------------------------------------------------------------
+# wave 2: rules in engines, row order. Unary minus of an integer field in
+# float64 (it wrapped at -2**63); a negated or folded constant is finite;
+# aggregates of a derived constant and means over +inf and -inf in the
+# engines; tuple ids of mixed element kinds; pandas days in engine_facts
+
+
+@_SETTINGS
+@given(n=st.sampled_from([-(2**63), -(2**63) + 1, 2**53 + 1, 0, 5, 2**63 - 1]))
+def test_unary_minus_of_an_integer_field_is_a_float(n: int) -> None:
+    import numpy as np
+
+    from custseg import rules
+
+    rs = rules.loads(
+        'format = 1\n[fields]\nn = { type = "integer" }\n[derived]\nneg = "-n"\n'
+        '[tables.t]\nfield = "neg"\nbreaks = [0]\nlabels = ["negative", "positive"]\n'
+    )
+    got = rs.evaluate({"n": np.array([n], dtype=np.int64)})["t"].to_numpy().tolist()
+    assert got == ["positive" if -float(n) >= 0 else "negative"]
+
+
+@pytest.mark.parametrize(
+    "expr",
+    [
+        "monetary / -3",
+        "monetary * (2 * 3)",
+        "-monetary",
+        "monetary * -1",
+        "k * monetary",
+    ],
+)
+def test_negated_and_folded_constants_are_finite(expr: str) -> None:
+    from custseg import rules
+
+    rules.loads(
+        'format = 1\n[fields]\nmonetary = { type = "number" }\n[params]\nk = -2\n'
+        f'[derived]\nd = "{expr}"\n[tables.t]\nfield = "d"\nbreaks = [0]\nlabels = ["a", "b"]\n'
+    )
+
+
+@pytest.mark.parametrize("backend", ["polars", "duckdb"])
+def test_engine_aggregate_of_a_derived_constant(backend: str) -> None:
+    pytest.importorskip(backend)
+    pytest.importorskip("narwhals")
+    import pandas as pd
+
+    from custseg import rules
+    from custseg.frame import apply_rules
+
+    rs = rules.loads(
+        'format = 1\n[fields]\nx = { type = "number" }\n[derived]\nk = "5"\n'
+        '[segments.s]\ndefault = "low"\nrules = [{ label = "high", when = "x >= mean(k)" }]\n'
+    )
+    data = pd.DataFrame({"customer_id": ["a", "b"], "x": [1.0, 7.0]})
+    want = rs.evaluate(data[["x"]])["s"].to_numpy().tolist()
+    if backend == "polars":
+        import polars as pl
+
+        native = pl.from_pandas(data)
+    else:
+        import duckdb
+
+        native = duckdb.sql("select * from data")
+    got = apply_rules(native, rs, output="pandas")["s"].tolist()
+    assert got == want == ["low", "high"]
+
+
+def test_engine_mean_over_both_infinities_is_missing() -> None:
+    pytest.importorskip("dask.dataframe")
+    pytest.importorskip("narwhals")
+    import dask.dataframe as dd
+    import pandas as pd
+
+    from custseg import rules
+    from custseg.frame import apply_rules
+
+    rs = rules.loads(
+        'format = 1\n[fields]\nmargin = { type = "number" }\nqty = { type = "number" }\n'
+        '[derived]\nunit = "margin / qty"\n[segments.s]\ndefault = "normal"\n'
+        'rules = [{ label = "above", when = "unit > mean(unit)" }]\n'
+    )
+    data = pd.DataFrame(
+        {
+            "customer_id": list("abcd"),
+            "margin": [5.0, -5.0, 2.0, 3.0],
+            "qty": [0.0, 0.0, 1.0, 1.0],
+        }
+    )
+    want = rs.evaluate(data[["margin", "qty"]])["s"].to_numpy().tolist()
+    for parts in (1, 2):
+        got = apply_rules(dd.from_pandas(data, npartitions=parts), rs, output="pandas")
+        assert got["s"].tolist() == want == ["normal"] * 4
+
+
+@_SETTINGS
+@given(
+    first=st.sampled_from([("s1", 1), ("s1", 1.0), ("s1", True)]),
+    second=st.sampled_from([("s1", 1), ("s1", 1.0), ("s1", True)]),
+)
+def test_tuple_ids_of_two_kinds_are_refused(
+    first: tuple[object, ...], second: tuple[object, ...]
+) -> None:
+    import numpy as np
+
+    import custseg
+
+    ids = np.empty(2, dtype=object)
+    ids[0], ids[1] = first, second
+    kinds = {type(first[1]), type(second[1])}
+    if len(kinds) > 1:
+        with pytest.raises(InputError, match="mixes ids of different types"):
+            custseg.summarize(ids, ["2024-01-01", "2024-02-01"], [1.0, 2.0])
+    else:
+        facts = custseg.summarize(ids, ["2024-01-01", "2024-02-01"], [1.0, 2.0])
+        assert len(facts) == 1
+
+
+def test_tuple_ids_shown_alike_whatever_the_order() -> None:
+    import numpy as np
+
+    import custseg
+
+    shown = []
+    for pair in ((("s1", 0.0), ("s1", -0.0)), (("s1", -0.0), ("s1", 0.0))):
+        ids = np.empty(2, dtype=object)
+        ids[0], ids[1] = pair
+        shown.append(
+            repr(custseg.summarize(ids, ["2024-01-01"] * 2, [1.0, 2.0]).customer_id[0])
+        )
+    assert shown[0] == shown[1] == "('s1', 0.0)"
+
+
+def test_engine_facts_days_on_pandas() -> None:
+    pytest.importorskip("narwhals")
+    import pandas as pd
+
+    from custseg.engines import collect_facts, engine_facts
+    from custseg.frame import summarize_frame
+
+    tx = pd.DataFrame(
+        {
+            "customer_id": ["a", "a", "b"],
+            "date": pd.to_datetime(
+                ["2024-01-01 09:00", "2024-01-01 17:00", "2024-02-01 00:00"]
+            ),
+            "amount": [10.0, 5.0, 7.0],
+        }
+    )
+    got = collect_facts(engine_facts(tx, as_of="2024-03-01", frequency="days"))
+    want = summarize_frame(tx, as_of="2024-03-01", frequency="days")
+    assert got.frequency.tolist() == want["frequency"].tolist() == [1, 1]

@@ -255,7 +255,8 @@ class TestLabels:
         assert lab != Labels([0, 1, 1], ("a", "b"))
         with pytest.raises(ThresholdError, match="is not a label"):
             _ = lab != "not labels"  # a name: compared row by row
-        assert (lab == [0, 1]) is False
+        # one value per row, compared row by row: the names are not 0 and 1
+        assert (lab == [0, 1]).tolist() == [False, False]
 
     def test_unhashable(self) -> None:
         """Labels hold an array, so they are not hashable."""

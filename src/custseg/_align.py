@@ -16,7 +16,7 @@ import unicodedata
 from collections.abc import Iterable
 from typing import Any
 
-from .errors import InputError
+from .errors import InputError, ThresholdError
 
 __all__ = [
     "common_index",
@@ -142,6 +142,18 @@ def own_index(index: Any) -> Any:
         out = index.copy()
         out.flags.writeable = False
         return out
+    if (
+        isinstance(index, str | bytes | set | frozenset | dict)
+        or not hasattr(index, "__iter__")
+        or not hasattr(index, "__len__")
+    ):
+        # one string is not its characters' ids, a set has no order, a
+        # number no rows
+        raise ThresholdError(
+            "'index' must be a sequence of ids, one per row (a pandas Index, "
+            f"an array, a list or tuple): got {type(index).__name__} "
+            f"{str(index)[:60]!r}"
+        )
     return tuple(index)
 
 

@@ -138,6 +138,10 @@ def _accepted(levels: Sequence[str], aliases: Mapping[str, int] | None) -> str:
 def _plain(x: Any, field: str) -> np.ndarray:
     """A 1-D NumPy array of the values (pandas categoricals and nullable
     columns become object arrays with ``None`` for missing)."""
+    from .labels import Labels
+
+    if isinstance(x, Labels):  # an earlier result: its names, one per row
+        return np.asarray(x.names, dtype=object)[x.codes]
     if isinstance(x, np.ma.MaskedArray):
         x = unmask(x)
     if hasattr(x, "dtype") and hasattr(x, "to_numpy") and not isinstance(x, np.ndarray):

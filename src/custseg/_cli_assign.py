@@ -16,7 +16,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from ._files import read_checked, table_columns, write_table
+from ._files import _money_text, cents_text, read_checked, table_columns, write_table
 from .errors import CustsegWarning, InputError
 from .ownership import Assignment, assign_owners
 from .rules._model import spelled
@@ -137,6 +137,17 @@ def register(sub: Any) -> None:
     p.add_argument(
         "--encoding", default=None, help="text encoding of the files (default: UTF-8)"
     )
+    p.add_argument(
+        "--staff-sep",
+        default=None,
+        help="separator of the STAFF file when it differs (default: --sep)",
+    )
+    p.add_argument(
+        "--staff-encoding",
+        default=None,
+        help="text encoding of the STAFF file when it differs (default: "
+        "--encoding; a staff list saved by Excel on Chinese Windows is gbk)",
+    )
     p.set_defaults(func=_cmd)
 
 
@@ -154,6 +165,19 @@ def _read(
     columns = [c for c in [*header[:1], *text] if c in header]
     return read_checked(
         path, numbers=numbers, sep=sep, encoding=encoding, text_columns=columns
+    )
+
+
+def _staff_options(exc: InputError) -> InputError:
+    """*exc* of the staff file naming its own options (``--staff-sep``,
+    ``--staff-encoding``): following ``--sep ';'`` for it would misread the
+    customers file, and ``--encoding gbk`` its names."""
+    fix = re.sub(r"--(sep|encoding) ", r"--staff-\1 ", exc.fix)
+    problem = re.sub(r"--(sep|encoding) ", r"--staff-\1 ", exc.problem)
+    if (fix, problem) == (exc.fix, exc.problem):
+        return exc
+    return InputError(
+        exc.field, problem, first_row=exc.first_row, n_rows=exc.n_rows, fix=fix
     )
 
 
@@ -250,8 +274,8 @@ def workload_report(res: Assignment) -> str:
             f"{int(res.count_before[i]):d}",
             f"{int(res.count_after[i]):d}",
             f"{res.fair_count[i]:.1f}",
-            f"{res.book_after[i]:.2f}",
-            f"{res.fair_book[i]:.2f}",
+            _money_text(np.array([res.book_after[i]]))[0],
+            cents_text(float(res.fair_book[i])),  # a share: to the cent
         )
         for i in range(len(names))
     ]
@@ -279,7 +303,7 @@ def workload_report(res: Assignment) -> str:
     lines.append(
         f"balanced: {'yes' if res.balanced else 'no'} (tolerance {tol}; largest "
         f"distance from the fair share: {res.count_gap:.3g} customers and "
-        f"{res.value_gap:,.2f} of book value)"
+        f"{cents_text(float(res.value_gap), ',')} of book value)"
     )
     if not res.balanced and res.max_moves is not None:
         lines.append(f"(at most {res.max_moves:,d} moves were allowed: --max-moves)")
@@ -453,9 +477,16 @@ def _cmd(args: argparse.Namespace) -> int:
         if owner_col is not None
         else None
     )
-    staff_frame = _read(
-        args.staff, args.sep, args.encoding, [], [args.capacity or "capacity"]
-    )
+    try:
+        staff_frame = _read(
+            args.staff,
+            args.staff_sep if args.staff_sep is not None else args.sep,
+            args.staff_encoding if args.staff_encoding is not None else args.encoding,
+            [],
+            [args.capacity or "capacity"],
+        )
+    except InputError as exc:  # its own options: --sep and --encoding are
+        raise _staff_options(exc) from None  # the customers file's too
     cap_col = args.capacity
     if cap_col is None and "capacity" in staff_frame.columns:
         cap_col = "capacity"

@@ -19,7 +19,13 @@ import numpy as np
 import pandas as pd
 
 from ._align import written_apart
-from ._files import read_table, table_columns, table_format, write_table
+from ._files import (
+    parse_date_column,
+    read_table,
+    table_columns,
+    table_format,
+    write_table,
+)
 from .errors import CustsegWarning, InputError
 from .migration import TransitionMatrix, outside_names, transition_matrix
 
@@ -70,6 +76,8 @@ def _typed(col: pd.Series) -> pd.Series:
     [1.0, 2.0, nan]
     >>> _typed(pd.Series(["Gold", "None", "N/A", None])).tolist()
     ['Gold', 'None', 'N/A', nan]
+    >>> _typed(pd.Series(["01", "1"])).tolist()  # two labels, as written
+    ['01', '1']
     """
     known = col.notna().to_numpy()
     if not known.any():
@@ -79,13 +87,29 @@ def _typed(col: pd.Series) -> pd.Series:
     except (ValueError, TypeError):
         pass  # text: labels
     else:
-        if not (number.isna().to_numpy() & known).any():  # "NaN" is a label
+        if not (number.isna().to_numpy() & known).any() and all(  # "NaN": a label
+            _written_as(text) for text in col[known].unique().tolist()
+        ):
             return number
     values = col[known]
     if values.isin(list(_BOOLS)).all():
         flags = col.map(_BOOLS)
         return flags.astype(bool) if known.all() else flags
     return col
+
+
+def _written_as(text: object) -> bool:
+    """Whether *text* is a number written as pandas writes it back (``1``,
+    ``2.5``, ``1.0``), not a label that only reads as one: ``01``, ``1E1``,
+    ``+1`` and ``1.50`` are labels of their own (``01`` is not ``1``)."""
+    if not isinstance(text, str):
+        return True
+    try:
+        value = float(text)
+    except ValueError:
+        return False
+    whole = value.is_integer() and abs(value) < 2**53
+    return text == repr(value) or (whole and text == str(int(value)))
 
 
 def _read_verbatim(
@@ -363,6 +387,15 @@ def run_day(df: pd.DataFrame) -> pd.Timestamp | None:
     else:  # text as written: its ISO day (a time of day or an offset after it)
         text = last.astype(object).where(last.notna(), None).astype("string")
         days = pd.to_datetime(text.str.slice(0, 10), format="%Y-%m-%d", errors="coerce")
+        if (days.isna() & text.notna()).any():
+            # re-saved by a spreadsheet (2024/12/31 4:07): read as the date
+            # column is, or an error; never a guard skipped in silence
+            days = parse_date_column(
+                last.astype(object).where(last.notna(), None),
+                "last_purchase",
+                fix="write the dates as custseg segment writes them (2024-12-31), "
+                "so that the day of the run can be told",
+            ).dt.floor("D")
     recency = pd.to_numeric(df["recency_days"], errors="coerce")
     day = (days + pd.to_timedelta(recency, unit="D")).dropna()
     return pd.Timestamp(day.max()) if len(day) else None

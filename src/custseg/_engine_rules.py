@@ -639,6 +639,18 @@ class _Compiler:
             )
             exc.node = node  # type: ignore[attr-defined]
             raise exc
+        const = self.name(name).const
+        if const is not None:  # a derived constant (k = "5"): an engine
+            # aggregates no literal; over every row it is itself
+            if where is None:
+                return self.constant(float(const))
+            exc = _Unsupported(
+                f"{key}: an aggregate of a constant over the rows where a "
+                "condition holds",
+                f"give its value: aggregates={{{key!r}: ...}}",
+            )
+            exc.node = node  # type: ignore[attr-defined]
+            raise exc
         self.push()
         x = self.name(name).expr  # NaN is null: skipped, as NumPy skips NaN
         if where is not None:  # only the rows where the condition is TRUE
@@ -705,6 +717,20 @@ class _Compiler:
                 .then(nw.when(magnitude < float(2**52)).then(exact).otherwise(fallback))
                 .otherwise(out)
             )
+        # infinities as NumPy means them (+inf and -inf: NaN, missing), not as
+        # an engine's partial sums may (Dask skips a partition's NaN sum)
+        inf = float("inf")
+        pos = self.aggregate(f"r_{tag}_pinf", (x == inf).cast(nw.Int64).sum(), reads)
+        neg = self.aggregate(f"r_{tag}_ninf", (x == -inf).cast(nw.Int64).sum(), reads)
+        out = (
+            nw.when((pos > 0) & (neg > 0))
+            .then(nw.lit(None, dtype=nw.Float64))
+            .otherwise(
+                nw.when(pos > 0)
+                .then(nw.lit(inf))
+                .otherwise(nw.when(neg > 0).then(nw.lit(-inf)).otherwise(out))
+            )
+        )
         return _Node("number", self.temp(f"a_{tag}", _number(out), self.pop()))
 
     def compare(self, node: ast.Compare) -> _Node:

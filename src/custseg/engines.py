@@ -2986,7 +2986,12 @@ def _group_facts(
         nw.len().alias("n_rows"),
     )
     if frequency == "days":
-        day = nw.col("_d") if date_kind == "date" else nw.col("_d").dt.date()
+        if date_kind == "date":
+            day = nw.col("_d")
+        elif rows.implementation.is_pandas_like():  # no dt.date() there
+            day = nw.col("_d").dt.truncate("1d")
+        else:
+            day = nw.col("_d").dt.date()
         days = (
             rows.filter(nw.col("_p") == 1)
             .select(nw.col(c), day.alias("_day"))

@@ -68,6 +68,14 @@ def _check_names(instance: Labels, attribute: Any, value: tuple[str, ...]) -> No
         raise ThresholdError(f"'names' must be unique: {v.repeated(value)[1]} repeated")
 
 
+def _check_name(instance: Labels, attribute: Any, value: Any) -> None:
+    if value is not None and not isinstance(value, str):
+        raise ThresholdError(
+            f"'name' must be text (the Series name in to_pandas) or None: got "
+            f"{type(value).__name__} {value!r:.60}"
+        )
+
+
 @attrs.frozen(eq=False, repr=False)
 class Labels:
     """One label per input row, stored as integer codes into ordered names.
@@ -109,7 +117,8 @@ class Labels:
     (3, True)
 
     Compared with a label name, labels give a boolean array, one entry per
-    row (ordered labels also with ``<``, ``<=``, ``>``, ``>=``: by rank):
+    row (ordered labels also with ``<``, ``<=``, ``>``, ``>=``: by rank);
+    with one name per row (a list, an array, a Series), row by row:
 
     >>> (lab == "A").tolist(), (lab >= "B").tolist(), lab.isin(["B", "C"]).tolist()
     ([False, True, True], [True, False, False], [True, False, False])
@@ -132,7 +141,12 @@ class Labels:
     names: tuple[str, ...] = attrs.field(converter=_to_names, validator=_check_names)
     ordered: bool = attrs.field(default=False, kw_only=False, converter=_to_ordered)
     index: Any = attrs.field(default=None, kw_only=True, converter=own_index)
-    name: str | None = attrs.field(default=None, kw_only=True)
+    name: str | None = attrs.field(default=None, kw_only=True, validator=_check_name)
+
+    #: NumPy and pandas defer to these labels in ``array == labels`` and
+    #: ``series == labels`` (compared row by row here)
+    __array_ufunc__ = None
+    __pandas_priority__ = 4500
 
     def __attrs_post_init__(self) -> None:
         codes = np.asarray(self.codes)
@@ -169,6 +183,8 @@ class Labels:
     def __eq__(self, other: object) -> Any:
         if isinstance(other, str):  # row by row, as a Series of them compares
             return self.codes == self._code(other, "==")
+        if _is_rows(other):
+            return self._row_names(other) == self.to_numpy().astype(object)
         if not isinstance(other, Labels):
             return NotImplemented
         return (
@@ -180,6 +196,8 @@ class Labels:
     def __ne__(self, other: object) -> Any:
         if isinstance(other, str):
             return self.codes != self._code(other, "!=")
+        if _is_rows(other):
+            return self._row_names(other) != self.to_numpy().astype(object)
         same = self.__eq__(other)
         return same if same is NotImplemented else not same
 
@@ -225,6 +243,17 @@ class Labels:
         wanted = [self._code(n, "isin") for n in names]
         return np.isin(self.codes, np.array(wanted, dtype=self.codes.dtype))
 
+    def _row_names(self, other: Any) -> np.ndarray:
+        """*other* (one name per row: a list, an array, a Series) as an object
+        array of the rows' names, its length checked."""
+        names = np.asarray(other, dtype=object)
+        if names.ndim != 1 or len(names) != len(self):
+            raise ThresholdError(
+                f"labels compare with one label name, or with one name per row "
+                f"({len(self)}): got {type(other).__name__} of shape {names.shape}"
+            )
+        return names
+
     def _code(self, name: object, op: str) -> int:
         """The code of the label *name*, which *op* compares the rows with."""
         if isinstance(name, str) and name in self.names:
@@ -253,7 +282,10 @@ class Labels:
         >>> Labels([1, 0], ("new", "old")).to_numpy()
         array(['old', 'new'], dtype='<U3')
         """
-        names: np.ndarray = np.asarray(self.names)
+        # NumPy's fixed-width text drops trailing NULs ("a\x00" would read
+        # "a", another name): such names are kept as objects
+        nul = any(name.endswith("\x00") for name in self.names)
+        names: np.ndarray = np.asarray(self.names, dtype=object if nul else None)
         return names[self.codes]
 
     def to_pandas(self) -> pd.Series:
@@ -391,6 +423,14 @@ class Labels:
         return _display.counts_table(
             f"{title}: {len(self)} rows, {kind}", self.counts(), len(self)
         )
+
+
+def _is_rows(other: object) -> bool:
+    """Whether *other* is one value per row (a list, tuple, array or pandas
+    Series, Index or Categorical) rather than one name or another object."""
+    return isinstance(other, list | tuple | np.ndarray) or (
+        type(other).__module__.startswith("pandas") and hasattr(other, "__len__")
+    )
 
 
 def _rebuild(

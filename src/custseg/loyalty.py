@@ -1413,6 +1413,12 @@ def _groups(by: Any, n: int) -> tuple[np.ndarray, tuple[Any, ...], str]:
     name = getattr(by, "name", None)
     name = name if isinstance(name, str) else "group"
     if isinstance(by, Labels):
+        if len(by) != n:  # one group per score, as for any other grouping
+            raise InputError(
+                "by",
+                f"has {len(by)} rows, 'scores' has {n}",
+                fix="pass one group per score",
+            )
         return np.asarray(by.codes, dtype=np.int64), by.names, name
     cat = getattr(by, "cat", None)
     source = cat if cat is not None and hasattr(cat, "categories") else by

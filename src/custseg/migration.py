@@ -941,6 +941,11 @@ class SegmentHistory:
         >>> h.classes("f", "2024-02-29").to_numpy().tolist()
         ['2', '1']
         """
+        if not isinstance(column, str):
+            raise ThresholdError(
+                f"'column' must be one name (a str): got {type(column).__name__} "
+                f"{column!r:.60}"
+            )
         k = self._position(at)
         facts, scores = self.facts[k], self.scores[k]
         index = to_pandas_index(facts.customer_id, "customer_id")

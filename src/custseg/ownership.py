@@ -33,6 +33,7 @@ import contextlib
 import heapq
 import itertools
 import math
+from fractions import Fraction
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 import attrs
@@ -498,7 +499,13 @@ def _plan(cap: np.ndarray, val: np.ndarray, tolerance: float) -> _Plan:
     # so every decision taken against them, cannot depend on it
     total = _total(val)
     f = _fair_counts(cap, n) if n else np.zeros(len(cap))
-    g = total * f / n if n else np.zeros(len(cap))
+    # each fair book total * f / n rounded once (total * f alone can pass
+    # 2**53 and lose the cents: one owner's fair book differed from the total)
+    g = (
+        np.array([float(Fraction(total) * Fraction(x) / n) for x in f.tolist()])
+        if n
+        else np.zeros(len(cap))
+    )
     slack_c = np.maximum(tolerance * f, 1.0)
     eps = 1e-9
     lower = np.maximum(0, np.ceil(f - slack_c - eps)).astype(np.int64)

@@ -30,7 +30,7 @@ import difflib
 import math
 import types
 import warnings
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from typing import TYPE_CHECKING, Any
 
 import attrs
@@ -433,6 +433,16 @@ class Playbook:
         >>> default_playbook("lifecycle").action_for("沉默期").channel
         'phone'
         """
+        if not isinstance(label, str):
+            raise ThresholdError(
+                f"'label' must be one label name (a str): got "
+                f"{type(label).__name__} {v.describe(label)}"
+                + (
+                    "; for several, use uncovered()"
+                    if isinstance(label, list | tuple)
+                    else ""
+                )
+            )
         found = self.actions.get(label)
         if found is None and label in self.aliases:
             found = self.actions[self.aliases[label]]
@@ -452,7 +462,16 @@ class Playbook:
         >>> default_playbook("lifecycle").uncovered(["active", "churned"])
         ('churned',)
         """
-        names = labels.names if isinstance(labels, Labels) else labels
+        if isinstance(labels, Labels):
+            names: Any = labels.names
+        elif isinstance(labels, str | bytes) or not isinstance(labels, Iterable):
+            # one string is not a list of names: "lost" would be l, o, s, t
+            raise ThresholdError(
+                "'labels' must be a sequence of label names, such as ['lost'], or "
+                f"a Labels: got {type(labels).__name__} {v.describe(labels)}"
+            )
+        else:
+            names = labels
         seen: dict[str, None] = {}
         for name in names:
             if v.is_missing_scalar(name):
@@ -2149,12 +2168,16 @@ def due_contacts(
         never | ~has_cadence, _NAT, last + np.ceil(np.nan_to_num(cad)).astype(np.int64)
     )
 
+    # the windows checked whether or not they are used: a bad one is a
+    # mistake however the call is made
+    birthday_window = _window(birthday_window_days, "birthday_window_days")
+    holiday_window = _window(holiday_window_days, "holiday_window_days")
     # reasons in sort order: birthday, the holidays by date, cadence, points
     reasons: list[str] = ["birthday"]
     masks: list[np.ndarray] = []
     days_of: list[np.ndarray] = []
     if birthdays is not None:
-        window = _window(birthday_window_days, "birthday_window_days")
+        window = birthday_window
         birth = v.as_datetime(birthdays, "birthdays", nan="allow")
         v.check_same_length(last_contact=last, birthdays=birth)
         born = v.to_days(birth)
@@ -2177,7 +2200,7 @@ def due_contacts(
         masks.append(np.zeros(n, dtype=bool))
         days_of.append(np.full(n, _NAT))
     if holidays is not None:
-        window = _window(holiday_window_days, "holiday_window_days")
+        window = holiday_window
         near = sorted(
             (day, name)
             for name, day in _holidays(holidays)

@@ -928,7 +928,7 @@ class ProfileCompleteness:
             name="completeness_band",
         )
 
-    def to_pandas(self, missing_columns: bool = False) -> Any:
+    def to_pandas(self, missing_columns: bool = False, sep: str = ", ") -> Any:
         """A DataFrame on the input's index: ``completeness``, ``hard``,
         ``soft``, ``n_missing`` and ``missing`` (the readable list, a
         categorical).
@@ -937,6 +937,10 @@ class ProfileCompleteness:
         ----------
         missing_columns
             Add one boolean ``missing.FIELD`` column per field.
+        sep
+            The separator of the ``missing`` lists (see
+            :meth:`missing_labels`): another one when a field's name holds
+            ``", "``.
 
         Examples
         --------
@@ -955,9 +959,9 @@ class ProfileCompleteness:
             "hard": self.hard,
             "soft": self.soft,
             "n_missing": np.count_nonzero(self.missing, axis=1),
-            "missing": self.missing_labels().to_categorical(),
+            "missing": self.missing_labels(sep).to_categorical(),
         }
-        if missing_columns:
+        if v.flag_param(missing_columns, "missing_columns"):
             for j, f in enumerate(self.fields):
                 cols[f"missing.{f}"] = self.missing[:, j]
         return pd.DataFrame(cols, index=self.index)

@@ -336,6 +336,8 @@ def _id_kind(value: Any) -> str | None:
         return "str"
     if isinstance(value, bytes):
         return "bytes"
+    if isinstance(value, tuple):  # ("s1", 1) and ("s1", True): two kinds
+        return f"tuple({', '.join(str(_id_kind(x)) for x in value)})"
     return type(value).__name__
 
 
@@ -589,6 +591,13 @@ def _group_ids(ids: Any, field: str, *, ordered: bool = True) -> _Groups:
 _VARIED_IDS = (float, complex, Decimal, np.generic)
 
 
+def _varied(x: Any) -> bool:
+    """Whether the id *x* may equal another written differently."""
+    if isinstance(x, tuple):
+        return any(_varied(e) for e in x)
+    return isinstance(x, _VARIED_IDS)
+
+
 def _canonical_ids(
     values: np.ndarray, codes: np.ndarray, distinct: np.ndarray, unordered: bool
 ) -> tuple[np.ndarray, np.ndarray]:
@@ -603,7 +612,7 @@ def _canonical_ids(
     customers' order does not follow the rows'. Ids of other types (text,
     ints) are returned as they are.
     """
-    if not unordered and not any(isinstance(x, _VARIED_IDS) for x in distinct.tolist()):
+    if not unordered and not any(_varied(x) for x in distinct.tolist()):
         return codes, distinct
     best: dict[int, tuple[int, str, str]] = {}
     chosen = list(distinct.tolist())

@@ -926,8 +926,13 @@ class _Checker:
         }
         if isinstance(node.op, ast.USub):
             value = None if sub.const is None else -sub.const
+            # in float64, as every arithmetic here and in the engines: an
+            # integer field would wrap at -2**63 and compare exactly past 2**53
             return _Node(
-                NUMBER, lambda env: np.negative(inner(env)), value, sub.nullable
+                NUMBER,
+                lambda env: np.negative(inner(env), dtype=np.float64),
+                value,
+                sub.nullable,
             )
         return sub
 
@@ -976,16 +981,20 @@ class _Checker:
         # (of values that overflowed), but not +, -, * of fields that are
         # never missing (finite: data refuses infinities) and constants, nor
         # their division by a constant other than 0
-        plain = self._finite(node.left) and self._finite(node.right)
+        plain = self._finite(node.left, left) and self._finite(node.right, right)
         divides = isinstance(node.op, ast.Div)
         nonzero = right.const is not None and right.const != 0
         return _Node(NUMBER, fn, None, not (plain and (nonzero or not divides)))
 
-    def _finite(self, node: ast.expr) -> bool:
-        """Whether *node* is a finite number that is never missing: a number
-        constant or parameter, or a number field that cannot be missing."""
-        if isinstance(node, ast.Constant):
-            return isinstance(node.value, int | float) and math.isfinite(node.value)
+    def _finite(self, node: ast.expr, checked: _Node) -> bool:
+        """Whether *node* (checked as *checked*) is a finite number that is
+        never missing: a number constant (``-3``, ``2 * 3`` folded) or
+        parameter, or a number field that cannot be missing, or its
+        negation."""
+        if checked.const is not None and not isinstance(checked.const, bool | str):
+            return math.isfinite(float(checked.const))
+        if isinstance(node, ast.UnaryOp) and isinstance(node.op, ast.USub | ast.UAdd):
+            node = node.operand
         if isinstance(node, ast.Name):
             sym = self.symbols.get(node.id)
             return (

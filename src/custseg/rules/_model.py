@@ -760,13 +760,22 @@ class RuleSet:
         try:
             default = default_playbook(name, deadline_days=self.win_back_deadline())
         except ThresholdError:
-            return own
+            default = None
         if own is None:
             return default
+        actions = {**(default.actions if default else {}), **own.actions}
+        # the names a translated run writes (lang="zh": 贵宾 for vip) find
+        # their label's action, as the shipped playbooks' own aliases do
+        aliases = dict(default.aliases) if default else {}
+        output = self.tables.get(name) or self.segments.get(name)
+        for names in getattr(output, "translations", {}).values():
+            for label, text in names.items():
+                if label in actions:
+                    aliases.setdefault(text, label)
         return Playbook(
-            {**default.actions, **own.actions},
+            actions,
             name=name,
-            aliases={k: v for k, v in default.aliases.items() if k not in own.actions},
+            aliases={k: v for k, v in aliases.items() if k not in actions},
         )
 
     def win_back_deadline(self) -> float | None:
