@@ -47,6 +47,7 @@ from ._validate import (
     as_datetime,
     check_number_words,
     is_missing_scalar,
+    underflow_error,
     utf16_without_bom,
     zone_of,
 )
@@ -1141,15 +1142,8 @@ def _refuse_changed(text: pd.Series, values: np.ndarray, name: str) -> None:
     if len(zero):
         tiny = zero[text.iloc[zero].str.contains(_NONZERO_MANTISSA).to_numpy()]
         if len(tiny):
-            raise InputError(
-                name,
-                "has numbers too small for float64 (below about 5e-324), which "
-                f"would be read as 0, such as {_short(text.iloc[int(tiny[0])].strip())}",
-                first_row=int(tiny[0]),
-                n_rows=len(tiny),
-                fix="check the column (a unit or parsing error?) or scale the "
-                "values up",
-            )
+            example = _short(text.iloc[int(tiny[0])].strip())
+            raise underflow_error(name, example, int(tiny[0]), len(tiny))
     # at least 16 characters (cheap) before the regular expressions
     maybe = np.flatnonzero((text.str.len() > 15).to_numpy() & ~np.isnan(values))
     some = text.iloc[maybe]

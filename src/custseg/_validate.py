@@ -741,14 +741,7 @@ def _object_to_float(arr: np.ndarray, field: str, *, exact: bool = False) -> np.
             fix="check the column (a unit or parsing error?) or scale the values down",
         )
     if tiny:
-        raise InputError(
-            field,
-            "has numbers too small for float64 (below about 5e-324), which "
-            f"would be read as 0, such as {describe(values[tiny[0]])}",
-            first_row=tiny[0],
-            n_rows=len(tiny),
-            fix="check the column (a unit or parsing error?) or scale the values up",
-        )
+        raise underflow_error(field, describe(values[tiny[0]]), tiny[0], len(tiny))
     if inexact:
         first = values[inexact[0]]
         _refuse_inexact(
@@ -758,6 +751,20 @@ def _object_to_float(arr: np.ndarray, field: str, *, exact: bool = False) -> np.
             example=first if isinstance(first, _decimal.Decimal) else None,
         )
     return out
+
+
+def underflow_error(
+    field: str, example: str, first_row: int, n_rows: int
+) -> InputError:
+    """The error for numbers whose text float64 reads as 0 (``1e-400``)."""
+    return InputError(
+        field,
+        "has numbers too small for float64 (below about 5e-324), which would "
+        f"be read as 0, such as {example}",
+        first_row=first_row,
+        n_rows=n_rows,
+        fix="check the column (a unit or parsing error?) or scale the values up",
+    )
 
 
 #: a number's text with a non-zero digit before its exponent (if any): if
