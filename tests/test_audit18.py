@@ -1009,3 +1009,38 @@ def test_engine_facts_days_on_pandas() -> None:
     got = collect_facts(engine_facts(tx, as_of="2024-03-01", frequency="days"))
     want = summarize_frame(tx, as_of="2024-03-01", frequency="days")
     assert got.frequency.tolist() == want["frequency"].tolist() == [1, 1]
+
+
+@_SETTINGS
+@given(
+    family=st.sampled_from(["decimal", "zero", "order decimal"]),
+    flip=st.booleans(),
+)
+def test_orders_show_ids_alike_whatever_the_first_line(family: str, flip: bool) -> None:
+    from decimal import Decimal
+
+    import numpy as np
+
+    import custseg
+
+    spellings = {
+        "decimal": [Decimal("1"), Decimal("1.0")],
+        "zero": [0.0, -0.0],
+        "order decimal": [Decimal("7"), Decimal("7.00")],
+    }[family]
+    if flip:
+        spellings = spellings[::-1]
+    values = np.empty(2, dtype=object)
+    values[:] = spellings
+    if family == "zero":
+        values = values.astype(float)
+    days = np.array(["2024-01-01", "2024-01-01"], dtype="datetime64[D]")
+    if family == "order decimal":
+        o = custseg.orders_from_lines(["c", "c"], values, days, [1.0, 2.0])
+        assert [repr(x) for x in o.order_id] == ["Decimal('7')"]
+    else:
+        o = custseg.orders_from_lines(values, ["o1", "o1"], days, [1.0, 2.0])
+        shown = [
+            repr(x.item() if isinstance(x, np.generic) else x) for x in o.customer_id
+        ]
+        assert shown == [{"decimal": "Decimal('1')", "zero": "0.0"}[family]]

@@ -33,7 +33,14 @@ from ._align import common_index, to_pandas_index
 from ._exact import NO_SCALE, SCALES, row_scales
 from ._factorize import group_values
 from .errors import InputError
-from .summary import _I64_MAX, _coerce_rows, _group_ids, _Groups, _id_values
+from .summary import (
+    _I64_MAX,
+    _coerce_rows,
+    _group_ids,
+    _Groups,
+    _id_values,
+    _varied,
+)
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -175,8 +182,8 @@ def orders_from_lines(
         ("customer_id", "order_id", "amount"),
     )
     return Orders(
-        np.asarray(take(ids, rows)),
-        np.asarray(take(orders, rows)),
+        _canonical_at(ids, rows, "customer_id"),
+        _canonical_at(orders, rows, "order_id"),
         ticks.view(dates.dtype),
         sums,
         lines,
@@ -288,6 +295,19 @@ def line_amounts(
     # exact products of whole numbers, divided once: correctly rounded
     np.divide(whole, sq * sp, out=product, where=fine)
     return product
+
+
+def _canonical_at(values: Any, rows: np.ndarray, field: str) -> np.ndarray:
+    """*values* at *rows* (each order's first line), equal ids written
+    differently (0.0 and -0.0, ``Decimal("1")`` and ``Decimal("1.0")``)
+    shown as :func:`custseg.summarize` shows them, whatever line is first."""
+    taken = np.asarray(take(values, rows))
+    if taken.dtype.kind == "f":
+        return taken + 0.0  # 0.0, not a first line's -0.0
+    if taken.dtype != object or not any(_varied(x) for x in taken.tolist()):
+        return taken
+    groups = _group_ids(values, field)  # canonical over every line
+    return np.asarray(groups.ids)[np.asarray(groups.codes)[rows]]
 
 
 def _row_integers(values: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
