@@ -766,7 +766,7 @@ class RuleSet:
         actions = {**(default.actions if default else {}), **own.actions}
         # the names a translated run writes (lang="zh": 贵宾 for vip) find
         # their label's action, as the shipped playbooks' own aliases do
-        aliases = dict(default.aliases) if default else {}
+        aliases = {**(default.aliases if default else {}), **own.aliases}
         output = self.tables.get(name) or self.segments.get(name)
         for names in getattr(output, "translations", {}).values():
             for label, text in names.items():
