@@ -135,13 +135,21 @@ def _accepted(levels: Sequence[str], aliases: Mapping[str, int] | None) -> str:
     return ", ".join(repr(s) for s in shown)
 
 
-def _plain(x: Any, field: str) -> np.ndarray:
-    """A 1-D NumPy array of the values (pandas categoricals and nullable
-    columns become object arrays with ``None`` for missing)."""
+def from_labels(x: Any) -> Any:
+    """A :class:`~custseg.Labels` input (an earlier result) as an object
+    array of its names, one per row; anything else as it is."""
     from .labels import Labels
 
-    if isinstance(x, Labels):  # an earlier result: its names, one per row
+    if isinstance(x, Labels):
         return np.asarray(x.names, dtype=object)[x.codes]
+    return x
+
+
+def _plain(x: Any, field: str) -> np.ndarray:
+    """A 1-D NumPy array of the values (pandas categoricals and nullable
+    columns become object arrays with ``None`` for missing, a Labels its
+    names)."""
+    x = from_labels(x)
     if isinstance(x, np.ma.MaskedArray):
         x = unmask(x)
     if hasattr(x, "dtype") and hasattr(x, "to_numpy") and not isinstance(x, np.ndarray):

@@ -385,13 +385,14 @@ def run_day(df: pd.DataFrame) -> pd.Timestamp | None:
             last = last.dt.tz_localize(None)  # the wall-clock day
         days = last.dt.floor("D")
     else:  # text as written: its ISO day (a time of day or an offset after it)
-        text = last.astype(object).where(last.notna(), None).astype("string")
+        written = last.astype(object).where(last.notna(), None)
+        text = written.astype("string")
         days = pd.to_datetime(text.str.slice(0, 10), format="%Y-%m-%d", errors="coerce")
         if (days.isna() & text.notna()).any():
             # re-saved by a spreadsheet (2024/12/31 4:07): read as the date
             # column is, or an error; never a guard skipped in silence
             days = parse_date_column(
-                last.astype(object).where(last.notna(), None),
+                written,
                 "last_purchase",
                 fix="write the dates as custseg segment writes them (2024-12-31), "
                 "so that the day of the run can be told",

@@ -32,6 +32,7 @@ from . import _validate as v
 from ._align import common_index as _common_index
 from ._align import to_pandas_index
 from ._categories import MISSING, _plain, as_category
+from ._categories import from_labels as _from_labels
 from ._validate import exact_sides, require_column
 from .errors import InputError, ThresholdError
 from .labels import Labels, _type_kind
@@ -158,13 +159,6 @@ def _index_of(**inputs: Any) -> Any:
             for k, x in inputs.items()
         }
     )
-
-
-def _from_labels(x: Any) -> Any:
-    """A :class:`Labels` input as an object array of its names."""
-    if isinstance(x, Labels):
-        return np.asarray(x.names, dtype=object)[x.codes]
-    return x
 
 
 def _satisfaction_codes(x: Any) -> np.ndarray:
