@@ -8,6 +8,7 @@ from functools import partial
 
 import numpy as np
 import pandas as pd
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -229,16 +230,26 @@ def test_records_in_another_encoding_have_their_own_option(tmp_path):
 
 def test_profile_swapped_mapping_with_an_absent_column():
     """A column mapped away to another field does not also feed the field it
-    is named like, even when that field is mapped to an absent column
-    (hypothesis found {'f0': 'f1', 'f1': 'f0'} over a table of 'f0' alone)."""
+    is named like (hypothesis found {'f0': 'f1', 'f1': 'f0'} over a table of
+    'f0' alone). Since audit 19 a mapping from a column the data does not
+    have is refused (a typo left its field absent in silence); with both
+    columns the swap holds."""
+    with pytest.raises(custseg.ThresholdError, match="has no column 'f1'"):
+        custseg.profile_completeness(
+            {"f0": ["v", None]},
+            fields={"f0": "f1", "f1": "f0"},
+            hard=["f0", "f1"],
+            soft=[],
+            weights=(1, 0),
+        )
     r = custseg.profile_completeness(
-        {"f0": ["v", None]},
+        {"f0": ["v", None], "f1": ["w", "w"]},
         fields={"f0": "f1", "f1": "f0"},
         hard=["f0", "f1"],
         soft=[],
         weights=(1, 0),
     )
-    assert r.columns == {"f0": None, "f1": "f0"}
+    assert r.columns == {"f0": "f1", "f1": "f0"}
 
 
 @settings(max_examples=200, deadline=None)

@@ -516,12 +516,12 @@ def test_underflow_is_refused_not_read_as_zero(
         f"customer_id,date,amount\na,2024-01-05,{tiny}\nb,2024-01-06,0e-999\nc,2024-01-07,0\n",
         encoding="utf-8",
     )
-    assert main(["segment", str(d / "t.csv"), "--bins", "2", "--output", ""]) == 2
+    assert main(["segment", str(d / "t.csv"), "--bins", "2"]) == 2
     (d / "z.csv").write_text(
         "customer_id,date,amount\nb,2024-01-06,0e-999\nc,2024-01-07,0.000\n",
         encoding="utf-8",
     )
-    assert main(["segment", str(d / "z.csv"), "--bins", "2", "--output", ""]) == 0
+    assert main(["segment", str(d / "z.csv"), "--bins", "2"]) == 0
 
 
 @_SETTINGS

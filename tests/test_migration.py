@@ -533,9 +533,11 @@ class TestMigrateCommand:
         """The vectorised id text equals the definition applied to each id."""
         from custseg._cli_migrate import _id_text
 
-        def one(x):
-            if isinstance(x, float) and x == int(x):
+        def one(x):  # as a CSV output writes a float id (2**63 and up: 1e+20)
+            if isinstance(x, float) and x == int(x) and abs(x) < 2**63:
                 return str(int(x))
+            if isinstance(x, float):
+                return str(np.float64(x))
             return str(x)
 
         index = pd.Index(values, dtype=object if not values else None)

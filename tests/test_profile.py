@@ -537,11 +537,17 @@ class TestProfileCompleteness:
         assert res.score.tolist() == [1.0, 0.5]
 
     def test_mapped_column_absent_from_the_data(self):
-        """A mapping whose column is not in the data leaves the field absent."""
+        """A mapping whose column is not in the data is refused (audit 19: a
+        typo left the field absent in silence); a field without a column is
+        absent when nothing maps onto it."""
+        with pytest.raises(ThresholdError, match="has no column '电话'"):
+            profile_completeness(
+                {"name": ["a"]}, fields={"电话": "phone"}, hard=["name", "phone"],
+                soft=[], weights=(1, 0),
+            )  # fmt: skip
         res = profile_completeness(
-            {"name": ["a"]}, fields={"电话": "phone"}, hard=["name", "phone"], soft=[],
-            weights=(1, 0),
-        )  # fmt: skip
+            {"name": ["a"]}, hard=["name", "phone"], soft=[], weights=(1, 0)
+        )
         assert res.absent == ("phone",) and res.columns["phone"] is None
         assert res.fill_rates() == {"name": 1.0, "phone": 0.0}
 

@@ -15,7 +15,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from custseg import Labels, rules
-from custseg.errors import Diagnostic, InputError, RulesError
+from custseg.errors import Diagnostic, InputError, RulesError, ThresholdError
 
 
 def error_codes(text: str) -> list[str]:
@@ -1333,8 +1333,11 @@ class TestResults:
         assert out["stage"].codes.tolist() == self.result()["stage"].codes.tolist()
 
     def test_unknown_language(self) -> None:
-        """A language without translations gives the original labels."""
-        assert self.result(lang="fr")["value"] == self.result()["value"]
+        """A language without translations is refused (it gave the original
+        labels without a word); "en" is the names as written."""
+        with pytest.raises(ThresholdError, match="'lang' must be one of"):
+            self.result(lang="fr")
+        assert self.result(lang="en")["value"] == self.result()["value"]
 
     def test_translation_of_unknown_label(self) -> None:
         """A translation for a label that does not exist is a warning with a

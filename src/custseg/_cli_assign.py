@@ -426,7 +426,7 @@ def _near_miss(owner: pd.Series, staff: tuple[str, ...]) -> str | None:
 def _cmd(args: argparse.Namespace) -> int:
     from .cli import _check_distinct, _check_output, _emit
 
-    _check_output(args.output, [args.customers, args.staff])
+    _check_output(args.output, [args.customers, args.staff], required=True)
     owner_col = args.owner
     customers = _read(
         args.customers, args.sep, args.encoding, [owner_col or "owner"], [args.value]

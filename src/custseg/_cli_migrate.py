@@ -20,6 +20,8 @@ import pandas as pd
 
 from ._align import written_apart
 from ._files import (
+    _MONEY_COLUMNS,
+    _shortest_text,
     parse_date_column,
     read_table,
     table_columns,
@@ -38,18 +40,21 @@ _SCORES = ("r", "f", "m", "rfm")
 
 
 def _id_text(index: pd.Index) -> pd.Index:
-    """Customer ids as text; a whole float as the int it is (17.0 -> "17")."""
+    """Customer ids as text, floats as a CSV output writes them
+    (:func:`custseg._files._shortest_text`): a whole one below 2**63 as the
+    int it is (17.0 -> "17"), others as their shortest text (1e20 ->
+    "1e+20"), so a Parquet file's ids meet a CSV file's."""
 
     def text(x: Any) -> str:
-        if isinstance(x, float | np.floating) and np.isfinite(x) and x == int(x):
-            return str(int(x))
+        if isinstance(x, float | np.floating) and np.isfinite(x):
+            return str(_shortest_text(np.array([x]))[0])
         return str(x)
 
     kind = index.dtype.kind
     if kind == "f":
         v = index.to_numpy(dtype=np.float64)
-        if (np.isfinite(v) & (v == np.trunc(v)) & (np.abs(v) < 2.0**63)).all():
-            return pd.Index(v.astype(np.int64)).astype(str)  # all whole: at once
+        if np.isfinite(v).all():
+            return pd.Index(_shortest_text(v)).astype(str)  # at once
     elif kind != "O" or pd.api.types.infer_dtype(index, skipna=False) == "string":
         return index.astype(str)  # text or ints: no float to mend
     # some floats are not whole, or objects of mixed kinds: one by one
@@ -66,11 +71,13 @@ _BOOLS = {
 }
 
 
-def _typed(col: pd.Series) -> pd.Series:
+def _typed(col: pd.Series, money: bool = False) -> pd.Series:
     """A column read as text exactly as written (only an empty cell missing)
     with the type pandas would give it, as long as no cell changes: numbers
     as numbers, ``True``/``False`` as booleans; any other text (a label
-    ``None``, ``NA`` or ``N/A`` among them) stays text.
+    ``None``, ``NA`` or ``N/A`` among them) stays text. With *money* (a
+    money column custseg writes in cents: ``monetary``), numbers as
+    written in cents (``20.00``) are numbers too.
 
     >>> _typed(pd.Series(["1", "2", None])).tolist()
     [1.0, 2.0, nan]
@@ -78,6 +85,8 @@ def _typed(col: pd.Series) -> pd.Series:
     ['Gold', 'None', 'N/A', nan]
     >>> _typed(pd.Series(["01", "1"])).tolist()  # two labels, as written
     ['01', '1']
+    >>> _typed(pd.Series(["20.00", "15.50"]), money=True).tolist()
+    [20.0, 15.5]
     """
     known = col.notna().to_numpy()
     if not known.any():
@@ -87,8 +96,8 @@ def _typed(col: pd.Series) -> pd.Series:
     except (ValueError, TypeError):
         pass  # text: labels
     else:
-        if not (number.isna().to_numpy() & known).any() and all(  # "NaN": a label
-            _written_as(text) for text in col[known].unique().tolist()
+        if not (number.isna().to_numpy() & known).any() and (  # "NaN": a label
+            money or all(_written_as(text) for text in col[known].unique().tolist())
         ):
             return number
     values = col[known]
@@ -139,7 +148,8 @@ def _read_verbatim(
             if pd.api.types.infer_dtype(text, skipna=True) not in ("string", "empty"):
                 continue  # (Decimals, dates...: their stored types)
             col = text
-        typed: Any = _typed(col)  # a Series: its dtype kept
+        money = str(df.columns[i]) in _MONEY_COLUMNS  # written in cents
+        typed: Any = _typed(col, money)  # a Series: its dtype kept
         df.isetitem(i, typed)
     return df
 

@@ -20,8 +20,10 @@ from __future__ import annotations
 
 import ast
 import decimal
+import functools
 import itertools
 import math
+import operator
 import warnings
 from collections.abc import Callable, Iterable, Mapping
 from functools import partial
@@ -38,7 +40,7 @@ from .pareto import AbcEdges
 from .rfm import RfmEdges, ScoreEdges, _bins_per_dimension, _midpoint
 from .rules import RuleSet
 from .rules._expr import _ascii_forms, _span, aggregate_key
-from .rules._model import field_cuts, nfkc_column
+from .rules._model import bare_aliases, field_cuts, nfkc_column, resolve_alias
 
 __all__ = [
     "EngineRules",
@@ -56,6 +58,8 @@ SCORE_COLUMNS = ("r", "f", "m", "rfm")
 #: engines on pandas, whose integer columns cannot hold a missing value: the
 #: scores stay floats there (NaN for no score)
 PANDAS_LIKE = frozenset({"pandas", "dask", "modin", "cudf"})
+#: the engines compile_rules knows by name (:func:`_backend` of a frame)
+BACKENDS = PANDAS_LIKE | {"polars", "pyarrow", "duckdb", "spark", "ibis"}
 _CODE = "engine-unsupported"
 #: how to keep the rules' fixed edges, for label_in_engine's warning
 _KEEP_FIXED = (
@@ -78,7 +82,10 @@ def _narwhals() -> Any:
 
 
 def _from_native(frame: Any) -> Any:
+    from .engines import _refuse_duplicate_columns
+
     nw = _narwhals()
+    _refuse_duplicate_columns(frame)
     try:
         return nw.from_native(frame)
     except TypeError:
@@ -195,10 +202,14 @@ def _decimal_moves(
             )
     moves = []
     for cut in cuts:
-        if precision <= 15 and abs(cut) < _EXACT:
+        # digits of a value of this scale near the cut (one more for a value
+        # just past a power of ten)
+        near = len(str(int(abs(cut)) + 1)) + max(scale, 0)
+        if (precision <= 15 or near <= 15) and abs(cut) < _EXACT:
             # a decimal of at most 15 digits is the only one of 15 digits
             # rounding to its double (DBL_DIG), so it rounds onto a cut only
-            # when it is the cut as printed: nothing to move
+            # when it is the cut as printed: nothing to move (DECIMAL(38, 2)
+            # money near a threshold of 50 has 4 or 5)
             continue
         exact = decimal.Decimal(int(cut) if abs(cut) >= _EXACT else repr(cut))
         lo = exact.quantize(step, rounding=decimal.ROUND_FLOOR, context=ctx)
@@ -264,6 +275,8 @@ def _read_number(name: str, column: _Column | None, sides: Sides | None = None) 
     exact one."""
     nw = _narwhals()
     col = nw.col(name)
+    if column is not None and _narrow_float(column.dtype):
+        return _number(_printed(col, column.dtype))
     if column is None or not _exact_type(column.dtype):
         return _number(col)
     sides = {} if sides is None else sides
@@ -313,6 +326,27 @@ class _Unsupported(Exception):
 def _lit_bool(value: bool) -> Any:
     nw = _narwhals()
     return nw.lit(bool(value), dtype=nw.Boolean)
+
+
+def _narrow_float(dtype: Any) -> bool:
+    """Whether narwhals type *dtype* is Float32 or Float16."""
+    nw = _narwhals()
+    return isinstance(dtype, nw.Float32 | nw.Float16)
+
+
+def _printed(e: Any, dtype: Any) -> Any:
+    """A Float32 / Float16 column as the decimals it prints as (``19.99``,
+    not 19.989999771118164), as the NumPy path reads it
+    (:func:`custseg._validate.widen_narrow`) and as the summaries read
+    float32 amounts; any other column cast to Float64."""
+    nw = _narwhals()
+    if isinstance(dtype, nw.Float32):  # engines print the shortest text
+        return e.cast(nw.String).cast(nw.Float64)
+    if isinstance(dtype, nw.Float16):
+        from .engines import _half_as_printed
+
+        return _half_as_printed(e.cast(nw.Float64))
+    return e.cast(nw.Float64)
 
 
 def _number(e: Any) -> Any:
@@ -393,6 +427,7 @@ class _Compiler:
         # the number columns' types (None: unknown, read as Float64)
         self.columns = dict(columns or {})
         self.cuts = field_cuts(rs) if self.columns else {}
+        self.aliases = bare_aliases(rs)
         # None: computed in the engine; a dict (checked): frozen values only
         self.aggregates = None if aggregates is None else dict(aggregates)
         self.derived: dict[str, _Node] = {}
@@ -455,8 +490,7 @@ class _Compiler:
             spec = rs.fields[name]
             self.fields[name] = spec.kind
             if spec.kind in ("number", "integer"):
-                sides = _sides((self.cuts.get(name, ()), "both"))
-                expr = _read_number(name, self.columns.get(name), sides)
+                expr = _read_number(name, self.columns.get(name))
                 node = self.temp(f"n_{name}", expr, set())
                 return _Node("number", node, field=name)
             if spec.kind == "category":
@@ -742,21 +776,51 @@ class _Compiler:
             if isinstance(op, ast.In | ast.NotIn):
                 assert isinstance(right_node, ast.Tuple)
                 values = [self.visit(e).const for e in right_node.elts]
-                t, f = self.member(left, values)
+                t, f = self.member(left, values, self.bare(left_node))
                 pairs.append((f, t) if isinstance(op, ast.NotIn) else (t, f))
                 consts.append(None)
                 break
             right = self.visit(right_node)
-            pair, const = self.compare_two(left, op, right)
+            # a number field against a constant reads its exact sides, as
+            # the NumPy path's _Checker._sided decides it (by the syntax)
+            a = (
+                self.sided(left)
+                if self.literal(right_node) and self.bare(left_node)
+                else left
+            )
+            b = (
+                self.sided(right)
+                if self.literal(left_node) and self.bare(right_node)
+                else right
+            )
+            pair, const = self.compare_two(a, op, b)
             pairs.append(pair)
             consts.append(const)
-            left = right
+            left, left_node = right, right_node
         if all(c is not None for c in consts):
             return self.constant(all(consts))
         t, f = pairs[0]
         for t2, f2 in pairs[1:]:
             t, f = t & t2, f | f2
         return _Node("bool", (t, f))
+
+    def sided(self, node: _Node) -> _Node:
+        """*node*, or for a number field (or a bare alias of one) whose
+        column holds exact numbers, the field as comparisons with constants
+        and tables read it: values that float64 rounds onto a cut moved to
+        their exact side (:func:`_read_number`), for a comparison with a
+        constant (:meth:`literal`) or a table. Arithmetic, aggregates and
+        comparisons with anything else read the plain rounding, as the NumPy
+        path's :meth:`~custseg.rules._expr.Env.compared` does."""
+        field = node.field
+        if node.kind != "number" or field is None or node.const is not None:
+            return node
+        column = self.columns.get(field)
+        cuts = self.cuts.get(field, ())
+        if column is None or not cuts or not _exact_type(column.dtype):
+            return node
+        expr = _read_number(field, column, _sides((cuts, "both")))
+        return node._replace(expr=self.temp(f"s_{field}", expr, set()))
 
     def compare_two(
         self, left: _Node, op: ast.cmpop, right: _Node
@@ -837,7 +901,32 @@ class _Compiler:
             )
         return ~node.expr.is_null()
 
-    def member(self, left: _Node, values: list[Any]) -> tuple[Any, Any]:
+    def bare(self, node: ast.AST) -> bool:
+        """Whether *node* is a number field or a bare name of one (``d =
+        "x"``, ``d = "(x)"``), as the NumPy path's ``_Checker._bare``."""
+        if not isinstance(node, ast.Name):
+            return False
+        name = resolve_alias(self.aliases, node.id)
+        spec = self.rs.fields.get(name)
+        return spec is not None and spec.kind in ("number", "integer")
+
+    def literal(self, node: ast.AST) -> bool:
+        """Whether *node* is a constant as the NumPy path's checker finds
+        one: a literal, a parameter, and +, -, *, / of them (not a derived
+        value, nor an aggregate, even when their value is fixed)."""
+        if isinstance(node, ast.Constant):
+            return True
+        if isinstance(node, ast.Name):
+            return node.id in self.rs.params
+        if isinstance(node, ast.UnaryOp):
+            return self.literal(node.operand)
+        if isinstance(node, ast.BinOp):
+            return self.literal(node.left) and self.literal(node.right)
+        return False
+
+    def member(
+        self, left: _Node, values: list[Any], bare: bool = False
+    ) -> tuple[Any, Any]:
         if left.kind == "bool":
             t, f = left.expr
             has_true, has_false = True in values, False in values
@@ -850,9 +939,15 @@ class _Compiler:
         ]
         if left.kind == "number":
             known_values = [float(val) for val in known_values]
+            if bare:
+                left = self.sided(left)
         known = self.known(left)
         if left.const is not None:
             hit = _lit_bool(left.const in known_values)
+        elif known_values and left.kind == "category":
+            # as == per value: Dask cannot is_in an Arrow dictionary column
+            same = [left.expr == val for val in known_values]
+            hit = _mask(known & functools.reduce(operator.or_, same))
         elif known_values:
             hit = _mask(known & left.expr.is_in(known_values))
         else:
@@ -1023,17 +1118,26 @@ class EngineRules:
         custseg.errors.InputError: 'spend' is declared a number field but its column has type String: cast it in the engine, ...
         """
         if self.fields:
+            nw = _narwhals()
             schema = _check_column_types(frame, self.fields)
+            nulls = [
+                name
+                for name, kind in self.fields.items()
+                if kind == "bool" and isinstance(schema.get(name), nw.Unknown)
+            ]
+            if nulls:  # Arrow's null type (all missing): booleans, all null
+                frame = _null_booleans(frame, nulls)
             numbers = _columns(
                 frame,
                 [n for n, kind in self.fields.items() if kind in ("number", "integer")],
                 schema,
             )
             if self._build is not None and any(
-                _exact_type(c.dtype) for c in numbers.values()
+                _exact_type(c.dtype) or _narrow_float(c.dtype) for c in numbers.values()
             ):
-                # decimals and integers are read exactly: compiled with their
-                # types (a float column needs no more than its cast)
+                # decimals and integers are read exactly, float32 as printed:
+                # compiled with their types (a float64 column needs no more
+                # than its cast)
                 return self._build(numbers).apply(frame)
         levels = self.levels or tuple(range(len(self.steps)))
         for level in sorted(set(levels)):
@@ -1070,6 +1174,19 @@ _CASTS = {
     "bool": "nw.Boolean",
     "category": "nw.String",
 }
+
+
+def _null_booleans(frame: Any, names: list[str]) -> Any:
+    """*frame* with the columns *names* (of Arrow's null type: every value
+    missing) as booleans that are all missing: pandas' nullable
+    ``boolean`` on pandas-like engines (narwhals' Boolean there is NumPy's,
+    which has no missing value: the cast would make them False)."""
+    nw = _narwhals()
+    if _backend(frame) in PANDAS_LIKE:
+        native = frame.to_native()
+        made = {name: native[name].astype("boolean") for name in names}
+        return nw.from_native(native.assign(**made))
+    return frame.with_columns(*(nw.col(name).cast(nw.Boolean) for name in names))
 
 
 def _type_fits(kind: str, dtype: Any) -> bool:
@@ -1255,6 +1372,19 @@ def compile_rules(
         raise ThresholdError(
             f"'rules' must be a RuleSet (custseg.rules.load): got {type(rules).__name__}"
         )
+    lang = rules.check_lang(lang)
+    if backend is not None and backend not in BACKENDS:
+        raise ThresholdError(
+            f"'backend' must be one of {', '.join(sorted(BACKENDS))} or None: "
+            f"got {v.describe(backend)}"
+        )
+    if columns is not None:
+        if isinstance(columns, str | bytes) or not isinstance(columns, Iterable):
+            raise ThresholdError(
+                f"'columns' must be a list of the data's column names: got "
+                f"{type(columns).__name__} {v.describe(columns)}"
+            )
+        columns = list(columns)
     return _compile(rules, backend, columns, lang, aggregates, explain, None)
 
 
@@ -1315,7 +1445,10 @@ def _compile(
         elif name in rs.tables:
             t = rs.tables[name]
             comp.push()
-            x = comp.name(t.field).expr
+            field_node = comp.name(t.field)
+            if comp.bare(ast.Name(id=t.field)):  # as the NumPy path's sides
+                field_node = comp.sided(field_node)
+            x = field_node.expr
             expr = _interval_label(x, t.breaks, t.labels, t.missing, closed=t.closed)
             comp.add(name, expr, comp.pop())
             labels.append(name)
@@ -1634,12 +1767,14 @@ def label_in_engine(
             "'aggregates' needs rules (preset= or rules=): they are the values "
             "of the rules' aggregates"
         )
+    from .frame import _check_lang
+
+    if lang is not None:  # without rules: no translations (an error)
+        _check_lang(rs, lang)
     if rs is not None:
-        from .frame import _check_lang, _check_scores_fit
+        from .frame import _check_scores_fit
         from .rfm import _replaced_fixed_edges
 
-        if lang is not None:
-            _check_lang(rs, lang)
         _check_scores_fit(rs, edges, None)
         if given:  # the edges given win, as in custseg.segment: say so
             for note in _replaced_fixed_edges(rs, edges, _KEEP_FIXED).values():
@@ -1864,8 +1999,15 @@ def _fit(
             # the probability of the middle of row j: rounding cannot move it
             probs = [(j + 0.5) / n for j in need]
             got = buyers.to_native().approxQuantile(group, probs, err)
+            schema = buyers.collect_schema()
             for name, values in zip(group, got, strict=True):
-                picked = {j: float(x) for j, x in zip(need, values, strict=True)}
+                narrow = _narrow_float(schema.get(name))
+                picked = {
+                    j: v.widen_narrow(np.array([x], np.float32))[0].item()
+                    if narrow
+                    else float(x)
+                    for j, x in zip(need, values, strict=True)
+                }
                 out[name] = _cuts(picked, rows, exact)
         else:
             for name in group:
@@ -1874,9 +2016,10 @@ def _fit(
 
 
 def _order_statistics(frame: Any, name: str, rows: list[int]) -> dict[int, float]:
-    """The values at 0-based *rows* of *name* sorted ascending, exactly."""
+    """The values at 0-based *rows* of *name* sorted ascending, exactly
+    (float32 as the decimals they print as: :func:`_printed`)."""
     nw = _narwhals()
-    col = nw.col(name).cast(nw.Float64)
+    col = _printed(nw.col(name), frame.collect_schema().get(name))
     picked = (
         frame.select(col.alias("x"))
         .filter(~nw.col("x").is_null())

@@ -32,7 +32,7 @@ import unicodedata
 import warnings
 import zipfile
 import zlib
-from collections.abc import Callable, Hashable, Iterable, Iterator
+from collections.abc import Callable, Hashable, Iterable, Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -46,7 +46,10 @@ from ._validate import (
     _vague_date,
     as_datetime,
     check_number_words,
+    describe,
+    flag_param,
     is_missing_scalar,
+    text_param,
     underflow_error,
     utf16_without_bom,
     zone_of,
@@ -75,6 +78,50 @@ _PYARROW_FIX = (
 )
 
 
+def _check_path(path: Any, arg: str = "path") -> None:
+    """*path* must be a file path: text or an :class:`os.PathLike`."""
+    if not isinstance(path, str | os.PathLike):
+        raise InputError(
+            arg,
+            f"must be a file path (text or a pathlib.Path), got "
+            f"{type(path).__name__} {describe(path, limit=60)}",
+            fix="pass the file's path, e.g. 'transactions.csv'",
+        )
+
+
+def _column_names(value: Any, arg: str) -> tuple[Hashable, ...]:
+    """*value*: one column name (text), or a list, tuple or set of column
+    labels (never None, a number or a mapping: ``text_columns=None`` is not
+    "none", and ``as_read=3`` no column)."""
+    if isinstance(value, str):
+        return (value,)
+    fix = (
+        f"pass a column name or a list of them, e.g. {arg}=['customer_id'] "
+        f"({arg}=() for none)"
+    )
+    if isinstance(value, bytes | bytearray | Mapping) or not isinstance(
+        value, Iterable
+    ):
+        raise InputError(
+            arg,
+            f"must be a column name or a list of column names, got "
+            f"{type(value).__name__} {describe(value, limit=60)}",
+            fix=fix,
+        )
+    names = tuple(value)
+    for i, name in enumerate(names):
+        try:
+            hash(name)
+        except TypeError:
+            raise InputError(
+                f"{arg}[{i}]",
+                f"must be one column label, got {type(name).__name__} "
+                f"{describe(name, limit=60)}",
+                fix=fix,
+            ) from None
+    return names
+
+
 def table_format(path: str | os.PathLike[str]) -> str:
     """``"csv"``, ``"tsv"``, ``"txt"`` or ``"parquet"`` from a file name.
 
@@ -88,7 +135,8 @@ def table_format(path: str | os.PathLike[str]) -> str:
     Raises
     ------
     InputError
-        The extension is not one of those.
+        The extension is not one of those, or *path* is no path (text or
+        :class:`os.PathLike`).
 
     Examples
     --------
@@ -97,6 +145,7 @@ def table_format(path: str | os.PathLike[str]) -> str:
     >>> table_format("export.TXT"), table_format("export.tsv")
     ('txt', 'tsv')
     """
+    _check_path(path)
     suffixes = [s.lower() for s in Path(path).suffixes[-2:]]
     if suffixes and suffixes[-1] in (".parquet", ".pq"):
         return "parquet"
@@ -1235,7 +1284,9 @@ def read_table(
     Raises
     ------
     InputError
-        A missing or empty file, an unknown extension, undecodable bytes
+        *path* that is no path, *sep* that is not text, *text_columns* that
+        is not a name or a list of names, a missing or empty file, an
+        unknown extension, undecodable bytes
         (naming the first one and its line, or the UTF-16 / UTF-32 encoding
         the file looks like), a column named twice, a line with more fields
         than the header, a header that uses another separator, ``binary``
@@ -1255,7 +1306,16 @@ def read_table(
     ...
     custseg.errors.InputError: 'transactions.xlsx' has an unknown file type: use a .csv, .tsv or .txt file (optionally .gz/.zip/.bz2/.xz) or a .parquet file
     """
-    return _read_table(path, sep=sep, encoding=encoding, text_columns=text_columns)
+    _check_path(path)
+    if sep is not None and not isinstance(sep, str):
+        raise InputError(
+            "sep",
+            f"must be one character, 'tab' or 'whitespace' (text), got "
+            f"{type(sep).__name__} {describe(sep, limit=60)}",
+            fix="e.g. sep=';' or sep='tab'; leave it out to go by the extension",
+        )
+    names: Any = _column_names(text_columns, "text_columns")
+    return _read_table(path, sep=sep, encoding=encoding, text_columns=names)
 
 
 def _read_table(
@@ -1856,7 +1916,7 @@ def parse_date_column(
     Parameters
     ----------
     col
-        The column.
+        The column: a pandas Series (``pd.Series(values)`` of a list).
     name
         Its name, for error messages.
     date_format
@@ -1867,7 +1927,8 @@ def parse_date_column(
         8601, YYYYMMDD or ``--date-format``; a command without that option
         gives its own).
     keep_offset
-        Keep one UTC offset of text as the result's zone (for a reference
+        ``True`` or ``False``: keep one UTC offset of text as the result's
+        zone (for a reference
         day such as ``--as-of``, an instant); else text is read at the
         wall-clock time written.
 
@@ -1882,9 +1943,9 @@ def parse_date_column(
     Raises
     ------
     InputError
-        A value that is not a date (the first one is named, with its row and
-        the number of bad rows), numbers that are not ``YYYYMMDD``, or an
-        unusable *date_format*.
+        *col* that is no Series, a value that is not a date (the first one
+        is named, with its row and the number of bad rows), numbers that are
+        not ``YYYYMMDD``, or an unusable *date_format*.
 
     Examples
     --------
@@ -1898,6 +1959,16 @@ def parse_date_column(
     ...
     custseg.errors.InputError: 'date' holds numbers that are not YYYYMMDD dates, such as 1706659200 (first at row 0, 1 row affected): store dates as text (2024-01-31) or YYYYMMDD numbers (20240131); convert other numbers (Unix time, spreadsheet serial days) to dates first
     """
+    if not isinstance(col, pd.Series):
+        raise InputError(
+            "col",
+            f"must be a pandas Series, got {type(col).__name__} "
+            f"{describe(col, limit=60)}",
+            fix="pass pd.Series(values) (a DataFrame's column: df[name])",
+        )
+    keep_offset = flag_param(keep_offset, "keep_offset")
+    if fix is not None:
+        fix = text_param(fix, "fix")
     date_format = check_date_format(date_format)
     if pd.api.types.is_datetime64_any_dtype(col.dtype):
         return col
@@ -1931,7 +2002,7 @@ def parse_date_column(
             # mixed UTC offsets or mixed Python objects: pandas refuses them even
             # with errors="coerce"; the core parser reads each offset as its
             # local wall-clock time and names the first bad value
-            values = as_datetime(col.to_numpy(dtype=object), name, nan="allow")
+            values = _each_date(col.to_numpy(dtype=object), name)
             return pd.Series(values, index=col.index, name=col.name)
         problem = "has values that are not dates"
     bad = (parsed.isna() & col.notna()).to_numpy()
@@ -1971,6 +2042,50 @@ def parse_date_column(
         # it; an offset names no zone (see zone_of)
         parsed = parsed.dt.tz_localize(None)
     return parsed
+
+
+#: text whose day is bare digits (``20241127``, ``20241127 10:00``)
+_DIGIT_DAY = re.compile(r"\d+(?:[ T]\d{1,2}:\d{2}(?::\d{2}(?:\.\d{1,9})?)?)?")
+
+
+def _each_date(values: np.ndarray, name: str) -> np.ndarray:
+    """*values* read one by one by the core parser (each offset as its
+    wall-clock time), with text whose day is ``YYYYMMDD`` digits read as
+    the ISO path reads it (the core refuses bare digits: a column's other
+    rows decide nothing), and other bare digits refused.
+
+    >>> _each_date(np.array(["2024-11-28T10:00+08:00", "20241127 10:00"], object), "d")
+    array(['2024-11-28T10:00:00.000000', '2024-11-27T10:00:00.000000'],
+          dtype='datetime64[us]')
+    """
+    digits = np.fromiter(
+        (
+            isinstance(x, str) and _DIGIT_DAY.fullmatch(x.strip()) is not None
+            for x in values.tolist()
+        ),
+        dtype=bool,
+        count=len(values),
+    )
+    if not digits.any():
+        return as_datetime(values, name, nan="allow")
+    rest = values.copy()
+    rest[digits] = None
+    out = as_datetime(rest, name, nan="allow")
+    text = pd.Series(values[digits]).str.strip()
+    eight = text.str.split(r"[ T]", n=1, regex=True).str[0].str.len() == 8
+    days = pd.to_datetime(text.where(eight), format="ISO8601", errors="coerce")
+    if days.isna().any():
+        bad = np.zeros(len(values), dtype=bool)
+        bad[np.flatnonzero(digits)[days.isna().to_numpy()]] = True
+        raise _bad_values(
+            pd.Series(values),
+            bad,
+            name,
+            "has values that are not dates",
+            "write YYYYMMDD digits of a real day (20240131), or ISO 8601 text",
+        )
+    out[digits] = days.to_numpy(dtype=out.dtype)
+    return out
 
 
 def _locale_note() -> str:
@@ -2566,13 +2681,16 @@ def write_table(
         :func:`table_format` (text formats may be compressed).
     as_read
         Columns never put in cents (their floats written as the shortest
-        text of each) whatever their names; default: ``df.attrs["record_columns"]``,
+        text of each) whatever their names (one name, or a list of them);
+        default: ``df.attrs["record_columns"]``,
         the customer records' columns of a :func:`~custseg.segment` result.
 
     Raises
     ------
     InputError
-        An unknown extension, a missing folder, a folder as target, a
+        *df* that is no DataFrame, *path* that is no path, *as_read* that is
+        not a name or a list of names, an unknown extension, a missing
+        folder, a folder as target, a
         failed write (a full disk, no permission), a column name the file
         would hold twice (the index's name among the columns' names), an
         empty column name in a text file, text that is not Unicode (a lone
@@ -2595,7 +2713,15 @@ def write_table(
     010,0.004,1,1,0.5
     011,,,,1
     """
-    write_atomic(path, table_writer(df, path, as_read=as_read))
+    if not isinstance(df, pd.DataFrame):
+        raise InputError(
+            "df",
+            f"must be a pandas DataFrame, got {type(df).__name__}",
+            fix="pass a pandas DataFrame (pd.DataFrame(...) of your data)",
+        )
+    _check_path(path)
+    kept = None if as_read is None else _column_names(as_read, "as_read")
+    write_atomic(path, table_writer(df, path, as_read=kept))
 
 
 def _refuse_empty_ids(index: pd.Index, path: str | os.PathLike[str]) -> None:
@@ -2820,6 +2946,21 @@ def write_all(
     pending: list[tuple[str, Path, str]] = []
     try:
         for path, write in files:
+            if not isinstance(path, str | os.PathLike) or isinstance(
+                os.fspath(path), bytes
+            ):
+                raise InputError(
+                    "path",
+                    f"must be a file name (text or a pathlib.Path): got "
+                    f"{type(path).__name__} {describe(path)}",
+                    fix="pass the name of the file to write, e.g. 'out.csv'",
+                )
+            if not str(os.fspath(path)).strip():
+                raise InputError(
+                    "path",
+                    f"is an empty file name ({os.fspath(path)!r})",
+                    fix="pass the name of the file to write, e.g. 'out.csv'",
+                )
             target, tmp = _temporary(path)
             pending.append((str(path), target, tmp))
             _fill(str(path), tmp, write)

@@ -235,6 +235,22 @@ def check_column_apart(column: Any, arg: str, fix: str, **others: Any) -> None:
             )
 
 
+def check_columns_apart(fix: str, **columns: Any) -> None:
+    """Refuse two arguments of *columns* (argument -> column; None: not
+    given) that name one column: amounts summed from the ids, say.
+
+    >>> check_columns_apart("name each column once", customer="id", amount="id")
+    Traceback (most recent call last):
+    ...
+    custseg.errors.InputError: 'id' is named by both customer= and amount=: name each column once
+    """
+    seen: dict[str, Any] = {}
+    for arg, column in columns.items():
+        check_column_apart(column, arg, fix, **seen)
+        if column is not None:
+            seen[arg] = column
+
+
 def check_same_length(**arrays: np.ndarray) -> int:
     """Check that all arrays have one length and return it.
 
@@ -1134,6 +1150,11 @@ def _parse_dates(arr: np.ndarray, field: str) -> np.ndarray:
             bad.append(i)
     if bad:
         first = values[bad[0]]
+        why = _not_a_day(first)
+        if why is not None:
+            raise InputError(
+                field, why[0], first_row=bad[0], n_rows=len(bad), fix=why[1]
+            )
         if _is_period(first):
             raise InputError(
                 field,
@@ -1231,29 +1252,66 @@ _VAGUE_FIX = (
 )
 
 
+def _short_year(value: Any) -> bool:
+    """ISO-like text whose year has fewer than 4 digits (``24-03-01``,
+    ``1-2-3``): NumPy reads it as the year 24, nobody means that.
+
+    >>> _short_year("24-03-01"), _short_year("0024-03-01"), _short_year("2024-3-1")
+    (True, False, False)
+    >>> _short_year("31/12/2024")  # day first: its year has 4 digits
+    False
+    """
+    if not isinstance(value, str):
+        return False
+    text = value.strip().lstrip("+-").replace("/", "-").replace(".", "-")
+    parts = text.split("T")[0].split(" ")[0].split("-")
+    if len(parts) != 3 or not all(p.isascii() and p.isdigit() for p in parts):
+        return False
+    return 0 < len(parts[0]) < 4 and all(len(p) <= 2 for p in parts[1:])
+
+
+_SHORT_YEAR_FIX = (
+    "write the year with its 4 digits (2024-03-01): a 2-digit year is not "
+    "guessed; parse such text first, e.g. pandas.to_datetime(col, "
+    "format='%y-%m-%d')"
+)
+
+
 def _not_a_day(value: Any) -> tuple[str, str] | None:
     """(problem, fix) for a text NumPy reads as a date that is none: bare
-    digits (see _bare_digits) or text naming no day (see _vague_date)."""
+    digits (see _bare_digits), text naming no day (see _vague_date) or a
+    year of fewer than 4 digits (see _short_year)."""
     if _bare_digits(value):
         return f"has values that are not dates, such as {describe(value)}", _DIGITS_FIX
     vague = _vague_date(value)
     if vague is not None:
         return f"has values that are not dates: {vague}", _VAGUE_FIX
+    if _short_year(value):
+        return (
+            f"has values that are not dates: {describe(value)} has a year of "
+            "fewer than 4 digits",
+            _SHORT_YEAR_FIX,
+        )
     return None
+
+
+#: 1000-01-01 in days since 1970: a year of 3 digits or fewer is before it
+_YEAR_1000 = int(np.datetime64("1000-01-01", "D").astype(np.int64))
 
 
 def _refuse_text_dates(values: list[Any], days: np.ndarray, field: str) -> None:
     """Refuse text NumPy parsed although it is no day (see _not_a_day).
 
-    Such text parses to the 1st of a month (bare digits: of January) or to
-    the run's day, so only those rows are looked at (vectorised casts find
-    them).
+    Such text parses to the 1st of a month (bare digits: of January), to
+    the run's day or before the year 1000 (a short year), so only those rows
+    are looked at (vectorised casts find them).
     """
     day = days.astype(np.int64)
     first = days.astype("datetime64[M]").astype(days.dtype) == days
     today = np.datetime64("today", "D").astype(np.int64)
     near = np.abs(day - today) <= 1  # 'today' and 'now' are UTC in NumPy
-    rows = np.flatnonzero((first | near) & ~np.isnat(days))
+    ancient = day < _YEAR_1000
+    rows = np.flatnonzero((first | near | ancient) & ~np.isnat(days))
     bad = [i for i in rows.tolist() if _not_a_day(values[i]) is not None]
     if bad:
         problem, fix = _not_a_day(values[bad[0]]) or ("", "")
@@ -1369,11 +1427,9 @@ def _scalar_to_datetime64(v: Any) -> np.datetime64:
     if isinstance(v, _dt.date):
         return np.datetime64(_dt.datetime(v.year, v.month, v.day), "us")
     if isinstance(v, str):
-        if _bare_digits(v):
-            raise ValueError(f"{v!r}: digits alone are no date unless YYYYMMDD")
-        vague = _vague_date(v)
-        if vague is not None:
-            raise ValueError(vague)
+        why = _not_a_day(v)
+        if why is not None:
+            raise ValueError(why[0])
         text = v.strip()
         parsed = _offset_text(text)
         if parsed is not None:

@@ -283,12 +283,27 @@ def _same_file(a: Path, b: Path) -> bool:
 
 
 def _check_output(
-    output: str | None, inputs: Sequence[str] = (), option: str = "--output"
+    output: str | None,
+    inputs: Sequence[str] = (),
+    option: str = "--output",
+    *,
+    empty: bool = False,
+    required: bool = False,
 ) -> None:
     """Refuse an output path that cannot work, before any computing; the
-    messages name *option*, the one the path came from (``--csv``)."""
-    if not output:
+    messages name *option*, the one the path came from (``--csv``). An empty
+    path is refused (an unset ``$OUT`` would lose the results in silence)
+    unless *empty* (``custseg demo``, whose default writes a file: ``""``
+    is how to write none); *required*: the command cannot do without it."""
+    if output is None or (empty and output == ""):
         return
+    if not output.strip():  # an empty $OUT: nothing would be written
+        raise InputError(
+            option.lstrip("-"),
+            f"is an empty file name ({output!r}): nothing would be written",
+            fix=f"give {option} a file name"
+            + ("" if required else f", or leave {option} out"),
+        )
     if "\0" in output:
         raise InputError(
             option.lstrip("-"),
@@ -655,7 +670,7 @@ _FREQUENCY = {"rows": "transactions", "transactions": "transactions", "days": "d
 def _cmd_demo(args: argparse.Namespace) -> int:
     from .datasets import simulate_contacts, simulate_customers, simulate_transactions
 
-    _check_output(args.output)
+    _check_output(args.output, empty=True)
     if args.report:
         _check_page_output(args.report, [], option="--report", table_option="--output")
     rs = _load_rules("ecommerce", None, None)

@@ -140,6 +140,13 @@ def simulate_transactions(
         "customer, e.g. 10)",
         lambda x: 1 <= x <= _MOST_PURCHASES,
     )
+    if n_customers > _MOST_ROWS:  # before the product: 10**400 has no float
+        raise ThresholdError(
+            f"'n_customers' times 'purchases_per_customer' ({v.describe(n_customers)} "
+            f"x {purchases_per_customer:,.15g}) is more than the {_MOST_ROWS:,d} "
+            "purchases simulate_transactions makes at most (each customer makes "
+            "one at least): give fewer customers or fewer purchases per customer"
+        )
     expected = int(n_customers) * purchases_per_customer
     if expected > _MOST_ROWS:
         raise ThresholdError(

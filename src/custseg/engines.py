@@ -117,7 +117,34 @@ def _narwhals() -> Any:
 
 def _from_native(native: Any) -> Any:
     nw = _narwhals()
+    _refuse_duplicate_columns(native)
     return nw.from_native(native, pass_through=True)
+
+
+def _refuse_duplicate_columns(native: Any) -> None:
+    """An InputError for a PyArrow, DuckDB, Dask or Spark frame with two
+    columns of one name (narwhals, Dask and Spark would fail on them with
+    their own errors, DuckDB read one of them; a Polars frame cannot hold
+    them, a pandas one is checked where its columns are read)."""
+    module = type(native).__module__.split(".")[0]
+    if module not in ("pyarrow", "dask", "pyspark", "duckdb", "_duckdb"):
+        return
+    names = getattr(native, "column_names" if module == "pyarrow" else "columns", None)
+    if names is None:
+        return
+    try:
+        names = list(names)
+    except TypeError:  # pragma: no cover - not a frame's columns
+        return
+    seen: set[Any] = set()
+    for name in names:
+        if name in seen:
+            raise InputError(
+                str(name),
+                "names more than one column of the frame",
+                fix="rename the duplicates (or drop them) before passing the frame",
+            )
+        seen.add(name)
 
 
 def is_engine_frame(obj: Any) -> bool:
@@ -517,6 +544,13 @@ def _check_schema(
     d = _find_column(schema, date, "date")
     a = None if amount is None else _find_column(schema, amount, "amount")
     o = None if order is None else _find_column(schema, order, "order")
+    v.check_columns_apart(
+        "name the customer, date, amount (and order) columns, each once",
+        customer=c,
+        date=d,
+        amount=a,
+        order=o,
+    )
     id_kind = _id_column_kind(lf, schema, c, "customer")
     order_kind = None if o is None else _id_column_kind(lf, schema, o, "order")
     date_kind = _kind(schema[d])
@@ -729,11 +763,51 @@ def _text_dates(col: Any, cols: _Columns, fmt: str) -> Any:
     without a given *date_format*; a ``%z``
     offset at the end gives the written local time (engines would convert
     to UTC); ``%y`` puts 69-99 in 1969-1999 (Polars and Spark put some in
-    2069-2099). (Spark's are parsed by :func:`_spark_dates`.)"""
+    2069-2099); ``%Y`` takes 4 digits, as Python's (engines read ``24-03-01``
+    as the year 24: a year before 1000 must be written with its zeros).
+    (Spark's are parsed by :func:`_spark_dates`.)"""
     nw = _narwhals()
     text, valid, fmt = _text_parts(col, cols, fmt)
     parsed = _two_digit_years(text.str.to_datetime(fmt).cast(nw.Datetime("us")), fmt)
+    four = _four_digit_years(fmt)
+    if four is not None:  # engines read 1 to 4 digits for %Y, Python exactly 4
+        fits = text.str.contains(four, literal=False)
+        valid = fits if valid is None else valid & fits
     return parsed if valid is None else nw.when(valid).then(parsed)
+
+
+def _four_digit_years(fmt: str) -> str | None:
+    """A pattern text of *fmt* must match for its ``%Y`` to be 4 digits, as
+    Python's strptime reads it (engines read ``24-03-01`` as the year 24);
+    None without ``%Y``. Other directives match anything (the parser checks
+    them), literal text itself, blanks any blanks.
+
+    >>> print(_four_digit_years("%d/%m/%Y %H:%M"))
+    ^.*?/.*?/\\d{4}\\s+.*?:.*?$
+    >>> import re
+    >>> bool(re.search(_four_digit_years("%Y-%m-%d"), "24-03-01"))
+    False
+    """
+    if "%Y" not in fmt.replace("%%", ""):
+        return None
+    parts, i = ["^"], 0
+    while i < len(fmt):
+        c = fmt[i]
+        if c == "%" and i + 1 < len(fmt):
+            d = fmt[i + 1]
+            if d == "%":
+                parts.append("%")
+            elif d == "Y":
+                parts.append(r"\d{4}")
+            else:
+                if d == "." and i + 2 < len(fmt):  # chrono's %.f
+                    i += 1
+                parts.append(".*?")
+            i += 2
+            continue
+        parts.append(r"\s+" if c.isspace() else re.escape(c))
+        i += 1
+    return "".join(parts) + "$"
 
 
 def _text_parts(col: Any, cols: _Columns, fmt: str) -> tuple[Any, Any, str]:
@@ -1449,14 +1523,14 @@ def _dates_zone(transactions: Any, date: Hashable) -> Any:
     date column in, from the schema (no data is read); None for other
     columns. An aware ``as_of`` is read in it, as the core reads it in the
     zone of its dates."""
-    import zoneinfo
-
     import pandas as pd
 
     try:
         if type(transactions).__module__.split(".")[0] == "dask":
             dtype = transactions.dtypes.get(date)
-            return dtype.tz if isinstance(dtype, pd.DatetimeTZDtype) else None
+            if isinstance(dtype, pd.DatetimeTZDtype):
+                return dtype.tz
+            return _arrow_zone(dtype)
         lf, _ = _lazy(transactions)
         dtype = dict(lf.collect_schema()).get(date)
         zone = getattr(dtype, "time_zone", None)
@@ -1464,7 +1538,7 @@ def _dates_zone(transactions: Any, date: Hashable) -> Any:
             # narwhals calls every Spark TIMESTAMP "UTC"; its days are those
             # of the session's zone, where the wall-clock time is read
             return _spark_zone(lf.to_native())
-        return zoneinfo.ZoneInfo(zone) if zone else None
+        return v.zone_named(zone) if zone else None  # also +08:00
     except Exception:  # a bad frame or column: refused later, with a message
         return None
 
@@ -2028,6 +2102,13 @@ def _dask_objects(
         changes[str(date)] = _dask_object_dates(native, str(date), date_format)
     elif has(date) and isinstance(dtypes[date], pd.DatetimeTZDtype):
         changes[str(date)] = native[date].dt.tz_localize(None)
+    elif has(date) and _arrow_zone(dtypes[date]) is not None:
+        # Arrow-backed (read_parquet(dtype_backend="pyarrow")): wall-clock
+        # times by pandas, right in every year
+        unit = dtypes[date].pyarrow_dtype.unit
+        changes[str(date)] = native[date].map_partitions(
+            _wall_times, meta=(str(date), f"datetime64[{unit}]")
+        )
     elif has(date) and _arrow_date(dtypes[date]):
         # an Arrow DATE (dd.read_parquet of a Parquet date): midnight of the
         # day, as datetime64[s] (Dask cannot aggregate datetime.date values)
@@ -2221,6 +2302,35 @@ def _dask_id_kinds(native: Any, field: str, what: str) -> tuple[dict[str, Any], 
     if found and set(found) != {"str"}:
         raise _object_ids_error(field, next(iter(found)), what)
     return {}, False
+
+
+def _arrow_zone(dtype: Any) -> Any:
+    """The tzinfo of a pandas Arrow ``timestamp`` dtype with a zone, else
+    None (``+08:00`` too: :func:`custseg._validate.zone_named`)."""
+    arrow = getattr(dtype, "pyarrow_dtype", None)
+    if arrow is None:
+        return None
+    import pyarrow as pa
+
+    if not pa.types.is_timestamp(arrow) or arrow.tz is None:
+        return None
+    return v.zone_named(arrow.tz)
+
+
+def _wall_times(part: pd.Series) -> pd.Series:
+    """An Arrow-backed aware timestamp Series as its local wall-clock times
+    (naive ``datetime64`` of its unit), converted by pandas: Arrow's own
+    conversion loses summer time before 1902 and from 2038 on."""
+    import pandas as pd
+
+    unit = getattr(part.dtype, "pyarrow_dtype").unit  # noqa: B009 (typed Any)
+    zone = _arrow_zone(part.dtype)
+    instants = pd.Series(
+        part.dt.tz_convert("UTC").dt.tz_localize(None).to_numpy(f"datetime64[{unit}]"),
+        index=part.index,
+        name=part.name,
+    )
+    return instants.dt.tz_localize("UTC").dt.tz_convert(zone).dt.tz_localize(None)
 
 
 def _arrow_date(dtype: Any) -> bool:

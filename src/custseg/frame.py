@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import contextlib
 import difflib
+import math
 import os
 import re
 import warnings
@@ -29,6 +30,7 @@ from . import _validate as v
 from . import engines as _engines
 from ._align import id_kind, same_ids, whole_ids, written_apart
 from ._files import (
+    _check_encoding,
     _read_table,
     check_number_text,
     in_file,
@@ -77,7 +79,19 @@ __all__ = [
 _FIX_COLUMN = "name the column with {arg}= (on the command line: --{arg} COLUMN)"
 
 
-_DEFAULTS = {"customer": "customer_id", "date": "date", "amount": "amount"}
+_DEFAULTS = {
+    "customer": "customer_id",
+    "date": "date",
+    "amount": "amount",
+    "order": "order_id",
+    "quantity": "quantity",
+    "price": "price",
+}
+
+_APART_FIX = (
+    "name a different column with each of customer=, date= and amount= "
+    "(and order=, quantity=, price= when given)"
+)
 
 
 def _label(name: Any, arg: str) -> Hashable:
@@ -89,9 +103,24 @@ def _label(name: Any, arg: str) -> Hashable:
             arg,
             f"must be one column label (a string, or another hashable label "
             f"such as 0), got {type(name).__name__} {_short(name)}",
-            fix=f"pass a single column label, e.g. {arg}={_DEFAULTS[arg]!r}",
+            fix=f"pass a single column label, e.g. {arg}={_DEFAULTS.get(arg, 'name')!r}",
         ) from None
     return name
+
+
+def check_columns_apart(**columns: Hashable | None) -> None:
+    """Refuse two of the column arguments (``customer=``, ``date=``,
+    ``amount=``, ...; None: not given) naming one column, as the command
+    line does: the ids would be summed as money, or every amount be a
+    customer. Each is first checked to be one label.
+
+    >>> check_columns_apart(customer="id", date="day", amount="id")
+    Traceback (most recent call last):
+    ...
+    custseg.errors.InputError: 'id' is named by both customer= and amount=: name a different column with each of customer=, date= and amount= (and order=, quantity=, price= when given)
+    """
+    given = {arg: _label(c, arg) for arg, c in columns.items() if c is not None}
+    v.check_columns_apart(_APART_FIX, **given)
 
 
 def _check_frame(df: Any, arg: str, fix: str) -> None:
@@ -207,9 +236,11 @@ def _facts(
     need_rows: bool = False,
     frame_arg: str = "df",
 ) -> CustomerFacts:
+    _label(options.get("order"), "order")  # before it is compared
     v.check_order_column(
         options.get("order"), customer=customer, date=date, amount=amount
     )
+    check_columns_apart(customer=customer, date=date, amount=amount)
     if _engines.is_engine_frame(df):  # False at once for pandas
         # other engines: the summary runs in the engine (custseg.engines)
         return _engines.native_facts(
@@ -1395,6 +1426,8 @@ def segment(
         edges with that many bins for every dimension whose edges the rules
         do not fix; edges the rules fix stay (a preset's recency edges
         follow its lifecycle windows). Pass *edges* to replace those too.
+        Not with *edges*, which carry their own bins (*bins* equal to
+        theirs is allowed).
     edges
         RFM edges to apply instead (from an earlier result: ``result.edges``).
         They are applied as given, also in the dimensions the rules fix in
@@ -1456,11 +1489,13 @@ def segment(
         from those contacts, who are then left out).
     encoding
         Text encoding of the files given as paths (``"gbk"``, ``"gb18030"``,
-        ``"latin-1"``; default UTF-8).
+        ``"latin-1"``; default UTF-8): a codec name, checked whether or not
+        a path is given.
     aggregates
         Values of the rules' population aggregates to use instead of fitting
         them on these customers (from an earlier result:
-        ``result.aggregates``; see :meth:`custseg.rules.RuleSet.aggregates`).
+        ``result.aggregates``; see :meth:`custseg.rules.RuleSet.aggregates`):
+        finite numbers (NaN and infinities are refused).
     order
         Order id column, when the rows are order lines (one row per product
         of a basket, as in most order exports): each order, the lines of a
@@ -1587,6 +1622,18 @@ def _segment(
     """:func:`segment` without warning its diagnostics: they are in the
     result's ``diagnostics`` only (:func:`segment_frame`; no warning filter
     is changed, which several threads would leave behind)."""
+    _check_encoding(encoding)  # a file's, the records' or the contacts'
+    _check_options(
+        customer=customer,
+        date=date,
+        amount=amount,
+        order=order,
+        quantity=quantity,
+        price=price,
+        bins=bins,
+        edges=edges,
+        aggregates=aggregates,
+    )
     if isinstance(transactions, str | os.PathLike):
         transactions = read_transactions(
             transactions,
@@ -1635,8 +1682,6 @@ def _segment(
     replaced: dict[str, str] = {}  # fixed [scores] edges that edges= replaces
     if edges is None:
         edges, notes = _fit_edges(facts, buyers, bins, rs)
-    elif not isinstance(edges, RfmEdges):
-        raise ThresholdError(f"'edges' must be an RfmEdges: got {type(edges).__name__}")
     elif rs is not None:
         # the edges given win, as documented; the note says so and how not to
         replaced = _replaced_fixed_edges(rs, edges, _KEEP_FIXED_EDGES)
@@ -1766,6 +1811,65 @@ def _segment(
     )
 
 
+def _check_options(
+    *,
+    customer: Hashable,
+    date: Hashable,
+    amount: Hashable,
+    order: Hashable | None,
+    quantity: Hashable | None,
+    price: Hashable | None,
+    bins: Any,
+    edges: Any,
+    aggregates: Any,
+) -> None:
+    """The options of :func:`segment` checked before any data is read: the
+    column arguments one label each, customer, date and amount (not used
+    with quantity and price) three columns, *bins* not beside *edges* of
+    other bins, *aggregates* finite."""
+    for arg, column in (("order", order), ("quantity", quantity), ("price", price)):
+        _label(column, arg)
+    product = quantity is not None or price is not None
+    check_columns_apart(
+        customer=customer, date=date, amount=None if product else amount
+    )
+    if edges is not None and not isinstance(edges, RfmEdges):
+        raise ThresholdError(f"'edges' must be an RfmEdges: got {type(edges).__name__}")
+    if edges is not None and bins is not None:
+        _check_bins_of(bins, edges)
+    if isinstance(aggregates, Mapping):
+        for key, value in aggregates.items():
+            if not v._is_real(value):
+                continue  # the rules say what is wrong with it
+            try:
+                infinite = math.isinf(value)
+            except (OverflowError, ValueError):  # the rules refuse 10**400
+                continue
+            if infinite:  # (NaN: the rules say it was fitted over nobody)
+                raise InputError(
+                    "aggregates",
+                    f"has {v.describe(value)} for {key!r}, not a finite number: "
+                    "every comparison with it would go one way",
+                    fix="pass the values RuleSet.aggregates(data) or "
+                    "result.aggregates gives, or leave aggregates= out "
+                    "(aggregates=None) to fit them on this data",
+                )
+
+
+def _check_bins_of(bins: Any, edges: RfmEdges) -> None:
+    """*bins* given with *edges*: the edges carry their bins, so *bins* may
+    only repeat them (anything else would be silently ignored)."""
+    wanted = _bins_per_dimension(bins)
+    have = (edges.recency.bins, edges.frequency.bins, edges.monetary.bins)
+    if wanted != have:
+        raise ThresholdError(
+            f"'bins' ({_short(bins)}) is given with 'edges', which carry their "
+            f"own bins {have} (recency, frequency, monetary): give bins or "
+            "edges, not both (edges=None fits new edges with these bins; "
+            "result.apply(tx, edges=None, bins=...) on a later period)"
+        )
+
+
 def _abc_cutoffs(value: Any) -> AbcCutoffs:
     """*abc_cutoffs*: an :class:`AbcCutoffs` or a pair of shares (a, b)."""
     if isinstance(value, AbcCutoffs):
@@ -1780,23 +1884,14 @@ def _abc_cutoffs(value: Any) -> AbcCutoffs:
 
 
 def _check_lang(rs: RuleSet | None, lang: str) -> None:
+    """*lang* must be a language of the rules (:meth:`RuleSet.check_lang
+    <custseg.rules.RuleSet.check_lang>`); without rules, no language."""
     if rs is None:
         raise ThresholdError(
             f"'lang' ({lang!r}) needs rules: labels and their translations come "
             "from a preset or rules file"
         )
-    languages = sorted(
-        {
-            code
-            for part in (*rs.tables.values(), *rs.segments.values())
-            for code in getattr(part, "translations", {})
-        }
-    )
-    if lang not in languages:
-        raise ThresholdError(
-            f"'lang' must be one of the languages the rules carry "
-            f"({', '.join(languages) or 'none'}): got {lang!r}"
-        )
+    rs.check_lang(lang)
 
 
 @overload
@@ -1807,7 +1902,7 @@ def segment_frame(
     date: Hashable = ...,
     amount: Hashable = ...,
     as_of: Any = ...,
-    bins: int | tuple[int, int, int] = ...,
+    bins: int | tuple[int, int, int] | None = ...,
     rfm_edges: RfmEdges | None = ...,
     windows: LifecycleWindows | None = ...,
     abc_cutoffs: tuple[float, float] | AbcCutoffs = ...,
@@ -1826,7 +1921,7 @@ def segment_frame(
     date: Hashable = ...,
     amount: Hashable = ...,
     as_of: Any = ...,
-    bins: int | tuple[int, int, int] = ...,
+    bins: int | tuple[int, int, int] | None = ...,
     rfm_edges: RfmEdges | None = ...,
     windows: LifecycleWindows | None = ...,
     abc_cutoffs: tuple[float, float] | AbcCutoffs = ...,
@@ -1844,7 +1939,7 @@ def segment_frame(
     date: Hashable = "date",
     amount: Hashable = "amount",
     as_of: Any = None,
-    bins: int | tuple[int, int, int] = 5,
+    bins: int | tuple[int, int, int] | None = None,
     rfm_edges: RfmEdges | None = None,
     windows: LifecycleWindows | None = None,
     abc_cutoffs: tuple[float, float] | AbcCutoffs = (0.8, 0.95),
@@ -1879,9 +1974,11 @@ def segment_frame(
         Reference day (default: the day after the last transaction).
     bins
         RFM scores per dimension (when *rfm_edges* is not given): one count
-        or ``(recency, frequency, monetary)``.
+        or ``(recency, frequency, monetary)``; default 5.
     rfm_edges
-        Fixed RFM edges to apply instead of fitting quantiles.
+        Fixed RFM edges to apply instead of fitting quantiles (they carry
+        their bins: *bins* beside them, other than theirs, is a
+        :class:`~custseg.errors.ThresholdError`).
     windows
         Lifecycle windows (default: e-commerce 90/180/270 days).
     abc_cutoffs

@@ -39,6 +39,7 @@ from .profile import (
     _placeholders,
     _to_text,
     _values,
+    finite_names,
 )
 from .segments import decimal_means, sum_and_mean
 
@@ -1023,7 +1024,7 @@ def tags_from_values(
     """
     prefix = v.text_param(prefix, "prefix")
     max_tags = _max_tags(max_tags)
-    seps = v.text_tuple_param(sep, "sep")
+    seps = v.text_tuple_param(sep, "sep", numbers=False)
     if any(not s for s in seps):
         raise ThresholdError("'sep' must not hold an empty separator")
     unmapped = v.choice(unmapped, "unmapped", ("ignore", "raise"))
@@ -1158,7 +1159,7 @@ def _baby(value: Any) -> float:
 
 
 def _sex_values(values: Any, field: str) -> tuple[str, ...]:
-    return tuple(x.strip().lower() for x in v.text_tuple_param(values, field))
+    return tuple(x.strip().lower() for x in finite_names(values, field))
 
 
 def _boys(values: Any) -> tuple[str, ...]:

@@ -153,7 +153,10 @@ class LifecycleWindows:
 
 
 def lifecycle_stage(
-    recency_days: Any, windows: LifecycleWindows | None = None
+    recency_days: Any,
+    windows: LifecycleWindows | None = None,
+    *,
+    lang: str = "en",
 ) -> Labels:
     """Lifecycle stage of each customer from days since the last purchase.
 
@@ -163,6 +166,10 @@ def lifecycle_stage(
         Days since the last purchase, one per customer (NaN: no purchase).
     windows
         The breaks and names; default :class:`LifecycleWindows` (e-commerce).
+    lang
+        ``"en"`` (default) or ``"zh"``: the Chinese names of the stages the
+        presets name (active 活跃期, silent 沉默期, sleeping 睡眠期, lost
+        流失期, gone 已流失, no_purchase 未购买); other names are kept.
 
     Returns
     -------
@@ -179,11 +186,19 @@ def lifecycle_stage(
     >>> stage = lifecycle_stage([0, 89, 90, 179.5, 180, 270, 400, float("nan")])
     >>> stage.to_numpy().tolist()
     ['active', 'active', 'silent', 'silent', 'sleeping', 'lost', 'lost', 'no_purchase']
+    >>> lifecycle_stage([10, 100, float("nan")], lang="zh").to_numpy().tolist()
+    ['活跃期', '沉默期', '未购买']
     """
     windows = LifecycleWindows() if windows is None else windows
     if not isinstance(windows, LifecycleWindows):
         raise ThresholdError(
             f"'windows' must be a LifecycleWindows: got {type(windows).__name__}"
+        )
+    names = _translate((*windows.labels, windows.no_purchase), lang, _ZH_STAGES)
+    if len(set(names)) < len(names):
+        raise ThresholdError(
+            f"'lang' {lang!r} gives two stages one name ({', '.join(names)}): "
+            "name the windows' stages in that language yourself, with lang='en'"
         )
     r = v.as_numeric(recency_days, "recency_days", nan="allow")
     r = exact_sides(recency_days, r, windows.breaks, move="down", field="recency_days")
@@ -208,7 +223,7 @@ def lifecycle_stage(
         codes[np.isnan(r)] = len(windows.labels)
     return Labels(
         codes,
-        (*windows.labels, windows.no_purchase),
+        names,
         ordered=True,
         index=common_index(recency_days=recency_days),
         name="lifecycle",
@@ -251,6 +266,15 @@ _ZH = {
 }
 #: Where one English name means something else in one scheme.
 _ZH_NEEDS = {**_ZH, "loyal": "忠诚"}
+#: The lifecycle stages, as the presets translate them.
+_ZH_STAGES = {
+    "active": "活跃期",
+    "silent": "沉默期",
+    "sleeping": "睡眠期",
+    "lost": "流失期",
+    "gone": "已流失",
+    "no_purchase": "未购买",
+}
 
 # The English names of each scheme, in code order (lang="zh" translates them).
 STATUS_NAMES = ("potential", "new", "repeat", "loyal", "lost", "no_purchase", "unknown")

@@ -153,12 +153,7 @@ def _labels_lang(
 def _index_of(**inputs: Any) -> Any:
     """:func:`custseg._align.common_index`, also reading the index a
     :class:`Labels` input carries (an earlier custseg result)."""
-    return _common_index(
-        **{
-            k: x.to_pandas() if isinstance(x, Labels) and x.index is not None else x
-            for k, x in inputs.items()
-        }
-    )
+    return _common_index(**inputs)  # (it reads a Labels' index itself)
 
 
 def _satisfaction_codes(x: Any) -> np.ndarray:

@@ -422,11 +422,41 @@ def _pick_column(x: Any, column: Any, field: str) -> Any:
     """The label column of a DataFrame (*column*, or its only column), on
     the frame's customer ids: its ``customer_id`` column when its index is
     unnamed (row numbers are not customer ids)."""
+    if column is not None:
+        try:
+            hash(column)
+            if v.is_missing_scalar(column):  # NaN, pd.NA: no column's name
+                raise TypeError
+        except TypeError:
+            raise InputError(
+                "column",
+                f"must be one column label (a string, or another hashable "
+                f"label such as 0), got {type(column).__name__} "
+                f"{v.describe(column)}",
+                fix="pass a single column label, e.g. column='stage'",
+            ) from None
     if not (is_pandas(x) and hasattr(x, "columns")):
         if column is not None and isinstance(x, Mapping):
+            if column not in x:
+                raise InputError(
+                    field,
+                    f"has no column {column!r}",
+                    fix=f"pick one of {list(x)[:10]}",
+                )
             return x[column]
         return x
     ids = _id_column(x, column)
+    if ids is None and row_numbers(x.index) and len(x.columns) > 1:
+        # a flat frame without customer_id: its ids are in some other column
+        # (read back from a file): by position, customers would meet others
+        raise InputError(
+            field,
+            f"is a DataFrame indexed by row numbers, with {len(x.columns)} "
+            f"columns and none named {_ID_COLUMN!r}: its rows would be paired "
+            "with the other period's by position, not by customer",
+            fix="index it by its customer id column (df.set_index('会员'), say), "
+            f"or name that column {_ID_COLUMN!r}",
+        )
     if column is None:
         others = np.flatnonzero(
             np.ones(len(x.columns), bool) if ids is None else x.columns != _ID_COLUMN
@@ -593,7 +623,8 @@ def transition_matrix(
         ``"1"``), others as their shortest text (``"2.5"``).
     column
         The label column when *before* and *after* are DataFrames (default:
-        their only column besides ``customer_id``).
+        their only column besides ``customer_id``): one column label (a
+        side that is no DataFrame or mapping is used as it is).
     new, gone, missing
         Names of the row of customers only in *after*, the column of those
         only in *before*, and the class of missing labels.
@@ -611,7 +642,8 @@ def transition_matrix(
         Lengths that differ when pairing by position; repeated or missing
         ids in an index (checked whether or not the two indexes are equal);
         indexes holding ids of two kinds (integers and text, integers and
-        floats: none would match); a DataFrame without the column; labels
+        floats: none would match); a DataFrame or mapping without the
+        column, or *column* that is no label; labels
         of two kinds within one period (``1`` and ``"1"``, also as a
         Categorical's categories) or two classes of one name. Across the two
         periods classes match by name: ``1`` before and ``"1"`` after (a
@@ -1090,7 +1122,13 @@ def _cut_days(as_of_dates: Any, like: Any = None) -> np.ndarray:
         as_of_dates = as_of_dates[()]  # a 0-d array: its one date
     if isinstance(as_of_dates, str | bytes) or not hasattr(as_of_dates, "__len__"):
         as_of_dates = [as_of_dates]
-    items = list(as_of_dates)
+    try:
+        items = list(as_of_dates)
+    except TypeError:  # sized but not iterable (Labels, say)
+        raise ThresholdError(
+            f"'as_of_dates' must be a date or a list of dates: got "
+            f"{type(as_of_dates).__name__}"
+        ) from None
     if not items:
         raise ThresholdError("'as_of_dates' must hold at least one date: got none")
     zone = v.zone_of(like) if like is not None else None

@@ -32,7 +32,7 @@ from . import _validate as v
 from ._align import common_index, to_pandas_index
 from ._exact import NO_SCALE, SCALES, row_scales
 from ._factorize import group_values
-from .errors import InputError
+from .errors import InputError, ThresholdError
 from .summary import (
     _I64_MAX,
     _coerce_rows,
@@ -191,6 +191,32 @@ def orders_from_lines(
     )
 
 
+def _line_fields(fields: Any) -> tuple[str, str]:
+    """*fields* of :func:`line_amounts`: two different names (one name
+    twice would make the length and index checks compare a column with
+    itself).
+
+    >>> _line_fields(["qty", "unit price"])
+    ('qty', 'unit price')
+    >>> _line_fields(("x", "x"))
+    Traceback (most recent call last):
+    ...
+    custseg.errors.ThresholdError: 'fields' must be two different names (quantity, price): got 'x' twice
+    """
+    names = v.text_tuple_param(fields, "fields", numbers=False)
+    if len(names) != 2:
+        raise ThresholdError(
+            f"'fields' must be two names (quantity, price), such as "
+            f"('quantity', 'price'): got {len(names)}"
+        )
+    if names[0] == names[1]:
+        raise ThresholdError(
+            f"'fields' must be two different names (quantity, price): got "
+            f"{names[0]!r} twice"
+        )
+    return names[0], names[1]
+
+
 def line_amounts(
     quantity: Any, price: Any, *, fields: tuple[str, str] = ("quantity", "price")
 ) -> np.ndarray:
@@ -215,7 +241,7 @@ def line_amounts(
         refunds as negative quantities (or prices). Missing values are
         refused.
     fields
-        The names of the two columns, for messages.
+        The names of the two columns, for messages: two different texts.
 
     Returns
     -------
@@ -229,6 +255,8 @@ def line_amounts(
         of different lengths, two Series with different indexes (the
         lines would be paired by position), or products float64 does not
         hold exactly.
+    ThresholdError
+        *fields* not two different texts.
 
     Examples
     --------
@@ -238,7 +266,7 @@ def line_amounts(
     >>> 3 * 0.29, 12 * 2.55
     (0.8699999999999999, 30.599999999999998)
     """
-    f_quantity, f_price = fields
+    f_quantity, f_price = _line_fields(fields)
     # two Series are paired by index, never by position alone
     common_index(**{f_quantity: quantity, f_price: price})
     q = v.as_numeric(quantity, f_quantity)

@@ -350,7 +350,10 @@ def _capacities(capacity: Any, names: tuple[str, ...]) -> np.ndarray:
     ) and not isinstance(capacity, bool | np.bool_):
         values = [capacity] * k
     else:
-        values = list(v._to_numpy(capacity, "capacity"))
+        arr = v._to_numpy(capacity, "capacity")
+        # a list's own items: NumPy reads [True, 3] as [1, 3], and a bool is
+        # no capacity (refused below, as in a dict or a Series)
+        values = list(capacity) if isinstance(capacity, list | tuple) else list(arr)
         if len(values) != k:
             raise ThresholdError(
                 f"'capacity' must have one entry per staff member ({k}): "
@@ -1401,7 +1404,8 @@ def assign_owners(
         id to capacity (missing: unlimited). A pandas Series is read by its
         index, which must hold every staff id once: a column of a staff
         table indexed by row numbers is an error (index it by staff id).
-        Default unlimited.
+        Each capacity is a whole number (``True`` or ``False`` is none, in
+        any of these forms). Default unlimited.
     max_moves
         The most customers moved *voluntarily*, to balance (``None``:
         unlimited). Customers without an owner are always assigned and

@@ -45,12 +45,27 @@ UNKNOWN = "unknown"
 Basis = Literal["value", "rank"]
 
 
+class _ByBasis:
+    """The default of :class:`AbcCutoffs`' *a* and *b*: the basis' own
+    (:data:`DEFAULT_CUTOFFS`), known once the basis is."""
+
+    def __repr__(self) -> str:
+        return "<the basis' default>"
+
+
+_BY_BASIS: Any = _ByBasis()
+
+
 def _a(value: Any) -> float:
-    return v.number_param(value, "a")
+    return value if value is _BY_BASIS else v.number_param(value, "a")
 
 
 def _b(value: Any) -> float:
-    return v.number_param(value, "b")
+    return value if value is _BY_BASIS else v.number_param(value, "b")
+
+
+#: the default cut-offs (a, b) of each basis
+DEFAULT_CUTOFFS = {"value": (0.8, 0.95), "rank": (0.2, 0.5)}
 
 
 def _a_min(value: Any) -> float:
@@ -81,32 +96,49 @@ class AbcCutoffs:
     Parameters
     ----------
     a
-        A holds the top customers up to this share (default 0.8 of value).
+        A holds the top customers up to this share (default 0.8 of the
+        value; 0.2 of the customers with ``basis="rank"``).
     b
-        B holds the next ones up to this share (default 0.95).
+        B holds the next ones up to this share (default 0.95; 0.5 with
+        ``basis="rank"``).
     basis
         ``"value"``: shares of the total value; ``"rank"``: shares of the
-        number of customers (then 0.2 / 0.5 are typical).
+        number of customers.
 
     Examples
     --------
     >>> AbcCutoffs()
     AbcCutoffs(a=0.8, b=0.95, basis='value')
+    >>> AbcCutoffs(basis="rank")
+    AbcCutoffs(a=0.2, b=0.5, basis='rank')
     >>> AbcCutoffs(a=0.9, b=0.8)
     Traceback (most recent call last):
     ...
     custseg.errors.ThresholdError: 'b' must be > 'a' (0.9): got 0.8
     """
 
-    a: float = attrs.field(default=0.8, converter=_a)
-    b: float = attrs.field(default=0.95, converter=_b)
+    # _BY_BASIS: the basis' default (DEFAULT_CUTOFFS), set once it is known
+    a: float = attrs.field(default=_BY_BASIS, converter=_a)
+    b: float = attrs.field(default=_BY_BASIS, converter=_b)
     basis: Basis = attrs.field(default="value", converter=_basis)
 
     def __attrs_post_init__(self) -> None:
+        defaults = DEFAULT_CUTOFFS[self.basis]
+        given = {"a": self.a is not _BY_BASIS, "b": self.b is not _BY_BASIS}
+        for name, x, default in zip("ab", (self.a, self.b), defaults, strict=True):
+            if x is _BY_BASIS:
+                object.__setattr__(self, name, default)
         _check_share("a", self.a)
         _check_share("b", self.b)
         if self.b <= self.a:
-            raise ThresholdError(f"'b' must be > 'a' ({self.a}): got {self.b}")
+            whose = {
+                name: ("" if given[name] else f" (the default of basis={self.basis!r})")
+                for name in "ab"
+            }
+            raise ThresholdError(
+                f"'b'{whose['b']} must be > 'a'{whose['a']} ({self.a}): got "
+                f"{self.b}" + ("" if all(given.values()) else ": give both a and b")
+            )
 
 
 @attrs.frozen
@@ -355,7 +387,7 @@ def abc_classes(
     if edges is None:
         arr = arr.astype(np.float64, copy=False)
         if cutoffs is None:
-            cutoffs = (0.8, 0.95) if basis == "value" else (0.2, 0.5)
+            cutoffs = DEFAULT_CUTOFFS[basis]
         # fitted on these values as read: classed as read, so the shares hold
         edges = abc_edges(arr, AbcCutoffs(cutoffs[0], cutoffs[1], basis))
     elif not isinstance(edges, AbcEdges):

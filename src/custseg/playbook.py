@@ -752,6 +752,7 @@ DEFAULTS: dict[str, dict[str, dict[str, Any]]] = {
             3,
             21,
             ("关怀回访;基于以往购买的限时优惠", _PHONE),
+            deadline=_WIN_BACK_DAYS,
         ),
         "About to Sleep": _a(_PRE_CHURN, "sms", 2, 14, (_PRE_CHURN_ZH, _SMS)),
         "Can't Lose Them": _a(
@@ -769,6 +770,7 @@ DEFAULTS: dict[str, dict[str, dict[str, Any]]] = {
             1,
             14,
             ("先关怀,再给个性化优惠:包邮、满减、体验", _PHONE),
+            deadline=_WIN_BACK_DAYS,
         ),
         "Lost": _a(
             "Low-cost win-back until the deadline; past it, stop spending",
@@ -778,19 +780,25 @@ DEFAULTS: dict[str, dict[str, dict[str, Any]]] = {
             ("低成本挽回并规定期限;超过期限及时止损", _SMS),
             deadline=_WIN_BACK_DAYS,
         ),
-        "Hibernating": _a(_GENERAL, "sms", 5, 60, (_GENERAL_ZH, _SMS)),
+        "Hibernating": _a(
+            _GENERAL, "sms", 5, 60, (_GENERAL_ZH, _SMS), deadline=_WIN_BACK_DAYS
+        ),
         "Unscored": _a(*_POTENTIAL, 7, 30, _POTENTIAL_ZH),
     },
     "rfm8": {
         "Important Win-back": _a(
             _WIN_BACK, "phone", 1, 14, (_WIN_BACK_ZH, _PHONE), deadline=_WIN_BACK_DAYS
         ),
-        "Important Retention": _a(_PRE_CHURN, "phone", 2, 14, (_PRE_CHURN_ZH, _PHONE)),
+        "Important Retention": _a(
+            _PRE_CHURN, "phone", 2, 14, (_PRE_CHURN_ZH, _PHONE), deadline=_WIN_BACK_DAYS
+        ),
         "Important Value": _a(_VIP, "phone", 3, 30, (_VIP_ZH, _PHONE)),
         "Important Development": _a(_LATENT, "phone", 4, 30, (_LATENT_ZH, _PHONE)),
         "General Value": _a(_OLD_CARE, "wechat", 5, 30, (_OLD_CARE_ZH, _WECHAT)),
         "General Development": _a(_LATENT, "wechat", 6, 30, (_LATENT_ZH, _WECHAT)),
-        "General Retention": _a(_PRE_CHURN, "sms", 7, 30, (_PRE_CHURN_ZH, _SMS)),
+        "General Retention": _a(
+            _PRE_CHURN, "sms", 7, 30, (_PRE_CHURN_ZH, _SMS), deadline=_WIN_BACK_DAYS
+        ),
         "General Win-back": _a(
             "Low-cost win-back until the deadline; past it, stop spending",
             "sms",
@@ -812,8 +820,11 @@ DEFAULTS: dict[str, dict[str, dict[str, Any]]] = {
             3,
             30,
             ("关怀与回馈;请其转介绍", _WECHAT),
+            deadline=_WIN_BACK_DAYS,
         ),
-        "Ordinary": _a(_GENERAL, "sms", 4, 60, (_GENERAL_ZH, _SMS)),
+        "Ordinary": _a(
+            _GENERAL, "sms", 4, 60, (_GENERAL_ZH, _SMS), deadline=_WIN_BACK_DAYS
+        ),
         "Unscored": _a(*_POTENTIAL, 5, 30, _POTENTIAL_ZH),
     },
     "abc": {
@@ -836,7 +847,7 @@ DEFAULTS["rfm_vignette"] = {
     "Need Attention": dict(_R["Need Attention"]),
     "About To Sleep": dict(_R["About to Sleep"]),
     "Lost": dict(_R["Lost"]),
-    "Others": _a(_GENERAL, "sms", 7, 60, (_GENERAL_ZH, _SMS)),
+    "Others": _a(_GENERAL, "sms", 7, 60, (_GENERAL_ZH, _SMS), deadline=_WIN_BACK_DAYS),
     "Unscored": _a(*_POTENTIAL, 8, 30, _POTENTIAL_ZH),
 }
 _FEEDBACK = "Ask for feedback: satisfaction, repurchase intent, would they recommend us"
@@ -1135,7 +1146,10 @@ def default_playbook(name: str, *, deadline_days: float | None = None) -> Playbo
     deadline_days
         The deadline of the win-back plans (lifecycle ``lost``, rfm11
         ``Can't Lose Them`` and ``Lost``, rfm8's win-back classes, ecom4's
-        ``Key Retention``, status and status_crm ``lost``), in days since
+        ``Key Retention``, status and status_crm ``lost``) and of the RFM
+        classes with a cadence that may hold customers past it (``At Risk``,
+        ``Need Attention``, ``Hibernating``, ``Others``, rfm8's retention
+        classes, ecom4's ``Ordinary`` and ``Ordinary Loyal``), in days since
         the last purchase. Default: 365,
         the start of the ``gone`` stage of the default lifecycle windows.
         A rules preset passes the start of its own ``gone`` stage

@@ -552,8 +552,30 @@ def _arrow_candidates(uniques: Any, placeholders: tuple[str, ...]) -> Any:
 # the schema
 
 
+def finite_names(values: Any, field: str) -> tuple[str, ...]:
+    """*values* as names (:func:`custseg._validate.text_tuple_param`: text,
+    or numbers written as text), a NaN or an infinity refused: a gap of a
+    spreadsheet would otherwise become the name ``"nan"``.
+
+    >>> finite_names(["name", 7], "hard")
+    ('name', '7')
+    >>> finite_names(["name", float("nan")], "hard")
+    Traceback (most recent call last):
+    ...
+    custseg.errors.ThresholdError: 'hard[1]' must be text or a finite number: got float nan (a missing value is no name)
+    """
+    items = v._param_sequence(values, field, "names")  # once: a generator too
+    for i, x in enumerate(items):
+        if isinstance(x, float | np.floating) and not math.isfinite(x):
+            raise ThresholdError(
+                f"'{field}[{i}]' must be text or a finite number: got "
+                f"{type(x).__name__} {v.describe(x)} (a missing value is no name)"
+            )
+    return v.text_tuple_param(items, field)
+
+
 def _names(values: Any, field: str) -> tuple[str, ...]:
-    names = v.text_tuple_param(values, field)
+    names = finite_names(values, field)
     seen: set[str] = set()
     for name in names:
         if name in seen:
@@ -622,7 +644,7 @@ def _names_text(names: tuple[str, ...]) -> _display.Raw:
 
 
 def _placeholders(values: Any) -> tuple[str, ...]:
-    texts = v.text_tuple_param(values, "placeholders")
+    texts = finite_names(values, "placeholders")
     for i, p in enumerate(texts):
         if "\x00" in p:
             raise ThresholdError(
@@ -631,8 +653,15 @@ def _placeholders(values: Any) -> tuple[str, ...]:
     return tuple(dict.fromkeys(_fold(p) for p in texts))
 
 
-def _hint(name: str, options: Sequence[str]) -> str:
-    close = difflib.get_close_matches(name, list(options), n=1)
+def _hint(name: str, options: Sequence[str], cutoff: float = 0.6) -> str:
+    """`` (did you mean 'x'?)`` for the option closest to *name*, if any
+    (*cutoff*: of :func:`difflib.get_close_matches`; lower for short names,
+    such as two Chinese characters one of which is mistyped).
+
+    >>> _hint("姓明", ["姓名", "电话"], cutoff=0.5)
+    " (did you mean '姓名'?)"
+    """
+    close = difflib.get_close_matches(name, list(options), n=1, cutoff=cutoff)
     return f" (did you mean {close[0]!r}?)" if close else ""
 
 
@@ -906,7 +935,7 @@ class ProfileCompleteness:
         ['ok', 'todo']
         """
         b = v.number_tuple_param(breaks, "breaks")
-        names = v.text_tuple_param(labels, "labels")
+        names = v.text_tuple_param(labels, "labels", numbers=False)
         if len(names) != len(b) + 1:
             raise ThresholdError(
                 f"'labels' must have one more entry than 'breaks' ({len(b)}): "
@@ -1147,7 +1176,9 @@ def profile_completeness(
         field the data also has a column for (``{"tel": "phone"}`` with a
         ``phone`` column, not itself mapped elsewhere) is a
         :class:`~custseg.errors.ThresholdError`, as is mapping two columns
-        onto it. Other columns are ignored.
+        onto it. Other columns are ignored; a key that is no column of the
+        data (a typo) is a :class:`~custseg.errors.ThresholdError` naming
+        the closest column.
     hard, soft
         The fields of each part (default :data:`HARD_FIELDS`,
         :data:`SOFT_FIELDS`): your own names work, list them here.
@@ -1174,8 +1205,8 @@ def profile_completeness(
         Columns of different lengths or indexes, a column that is not one
         value per customer, or none of the fields present in the data.
     ThresholdError
-        Bad weights, a field in both parts, a mapping onto an unknown field,
-        two columns mapped onto one field, or a column mapped onto a field
+        Bad weights, a field in both parts, a mapping onto an unknown field
+        or from a column the data does not have, two columns mapped onto one field, or a column mapped onto a field
         whose own column is also in the data (both would feed it).
 
     Examples
@@ -1238,6 +1269,16 @@ def profile_completeness(
             claimed[column] = field
             if column in table:
                 source[field] = column
+        for field, column in mapped.items():
+            if column not in table:  # a typo would leave the field absent
+                shown = ", ".join(repr(str(c)) for c in list(table)[:20])
+                close = _hint(str(column), [str(c) for c in table], cutoff=0.5)
+                raise ThresholdError(
+                    f"'fields' maps {column!r} to {field!r}, but the data has "
+                    f"no column {column!r}{close} (columns: {shown}): map the "
+                    "data's own column names, and leave out the ones it does "
+                    "not have"
+                )
         for field, column in mapped.items():
             # the column named like the field would feed it too: which of
             # the two is meant is not guessed

@@ -48,6 +48,8 @@ from ._categories import MISSING, as_category, normalize
 from ._validate import exact_sides, require_column
 from .errors import InputError, ThresholdError
 from .labels import Labels
+from .lifecycle import _amounts
+from .lifecycle import _counts as _whole_counts
 from .summary import CustomerFacts, _group_ids, _Groups, _id_values
 
 if TYPE_CHECKING:
@@ -780,20 +782,20 @@ def _columns(facts: Any, within: bool) -> tuple[dict[str, Any], Any]:
     return cols, common_index(**cols)
 
 
+#: the columns of ContactSummary that count contacts or projects (whole
+#: numbers); the others are day spans
+_COUNT_COLUMNS = frozenset(
+    {"customer_contacts", "suggestions", "new_products", "joint_projects",
+     "unknown_contacts"}
+)  # fmt: skip
+
+
 def _counts(x: Any, field: str, cuts: Sequence[float | None] = ()) -> np.ndarray:
-    arr = v.as_numeric(x, field, nan="allow")  # integers stay integers
-    arr = exact_sides(x, arr, cuts, move="down", field=field)  # >= and <
-    bad = arr < 0
-    if bad.any():
-        first, count = v.first_offender(bad)
-        raise InputError(
-            field,
-            "has negative values",
-            first_row=first,
-            n_rows=count,
-            fix="counts and day spans are >= 0",
-        )
-    return arr
+    """A column of counts (:data:`_COUNT_COLUMNS`: whole numbers) or day
+    spans, >= 0 (NaN: unknown), read as the status functions read theirs."""
+    if field in _COUNT_COLUMNS:
+        return _whole_counts(x, field, cuts)
+    return _amounts(x, field, negative=False, cuts=cuts)
 
 
 def relationship_type(

@@ -706,15 +706,15 @@ def _segment(
             zone = getattr(getattr(tx[date], "dt", None), "tz", None)
         except (AttributeError, NotImplementedError, TypeError):
             zone = None
-        if zone is not None:
-            end = end.tz_localize(zone)
         col = tx[date]
         if str(col.dtype).startswith(("date32", "date64")):
             col = col.astype("datetime64[s]")  # Arrow days: their midnights
         try:
+            if zone is not None:  # wall-clock times (midnight may not exist)
+                col = col.dt.tz_localize(None)
             keep = np.asarray(col < end, dtype=bool)
-        except (TypeError, ValueError):  # dates segment() read another way
-            keep = None
+        except (TypeError, ValueError, AttributeError, NotImplementedError):
+            keep = None  # dates segment() read another way
         if keep is not None and rows - int(keep.sum()) == result.n_dropped:
             customer = options.get("customer", "customer_id")
             if isinstance(customer, str) and customer in tx.columns:

@@ -121,12 +121,15 @@ def _range(
     hi_name: str,
     least: int = 0,
     most: int | None = None,
-) -> None:
+) -> tuple[int, int]:
+    """*lo* and *hi* as Python ints (NumPy integers too, which hypothesis
+    refuses), each a whole number in [*least*, *most*], *hi* >= *lo*."""
     why = "" if most is None else _GENERATED
-    _count(lo, lo_name, least, most, why)
-    _count(hi, hi_name, least, most, why)
+    lo = _count(lo, lo_name, least, most, why)
+    hi = _count(hi, hi_name, least, most, why)
     if hi < lo:
         raise ThresholdError(f"{hi_name!r} must be >= {lo_name!r} ({lo}): got {hi}")
+    return lo, hi
 
 
 # --------------------------------------------------------------------------
@@ -304,7 +307,9 @@ def fields_for(
     >>> test_everyone_gets_a_stage()
     """
     st = _st()
-    _range(min_rows, max_rows, "min_rows", "max_rows", most=_MOST_FIELD_ROWS)
+    min_rows, max_rows = _range(
+        min_rows, max_rows, "min_rows", "max_rows", most=_MOST_FIELD_ROWS
+    )
     rs = _ruleset(rules)
     fewest = _MOST_FIELD_CELLS // max(1, len(rs.fields))
     _count(
@@ -401,9 +406,11 @@ def transactions(
     st = _st()
     v.choice(ids, "ids", ("int", "str", "mixed"))
     refunds = v.flag_param(refunds, "refunds")
-    _range(min_customers, max_customers, "min_customers", "max_customers", 1)
+    min_customers, max_customers = _range(
+        min_customers, max_customers, "min_customers", "max_customers", 1
+    )
     _count(min_customers, "min_customers", 1, _MOST_TRANSACTIONS, _GENERATED)
-    _count(max_rows, "max_rows", 1, _MOST_TRANSACTIONS, _GENERATED)
+    max_rows = _count(max_rows, "max_rows", 1, _MOST_TRANSACTIONS, _GENERATED)
     if max_rows < min_customers:
         raise ThresholdError(
             f"'max_rows' must be >= 'min_customers' ({min_customers}): every "
@@ -416,7 +423,7 @@ def transactions(
             f"'start' must be on or before {_LAST_DAY} (the last day custseg "
             f"reads): got {first}"
         )
-    _count(
+    days = _count(
         days,
         "days",
         1,
@@ -514,7 +521,9 @@ def customer_facts(
     """
     st = _st()
     no_purchase = v.flag_param(no_purchase, "no_purchase")
-    _range(min_rows, max_rows, "min_rows", "max_rows", most=_MOST_FACTS)
+    min_rows, max_rows = _range(
+        min_rows, max_rows, "min_rows", "max_rows", most=_MOST_FACTS
+    )
     days = st.one_of(
         st.sampled_from([0, 1, 29, 30, 89, 90, 179, 180, 365]), st.integers(0, 2000)
     )
@@ -580,9 +589,11 @@ def scores(
     >>> test_scores_in_range()
     """
     st = _st()
-    _count(bins, "bins", 2, MAX_BINS)  # the scores' own bound (Int8 holds them)
+    bins = _count(bins, "bins", 2, MAX_BINS)  # the scores' own bound (Int8 holds them)
     missing = v.flag_param(missing, "missing")
-    _range(min_rows, max_rows, "min_rows", "max_rows", most=_MOST_SCORES)
+    min_rows, max_rows = _range(
+        min_rows, max_rows, "min_rows", "max_rows", most=_MOST_SCORES
+    )
     one = st.integers(1, bins)
     row = st.tuples(one, one, one)
     if missing:
@@ -1187,7 +1198,7 @@ def assert_order_free(rules: Any, data: Any, *, seed: int = 0) -> None:
     ...     "tenure_days": [400.0, 100.0, None], "r": [5, 3, None],
     ...     "f": [4, 1, None], "m": [3, 1, None]})
     """
-    _count(seed, "seed")
+    seed = _count(seed, "seed")
     frame = _as_frame(data)
     n = len(frame)
     if n < 2:
@@ -1405,10 +1416,10 @@ def assert_reachable(
     ... ''')
     >>> assert_reachable(baskets)
     """
-    _count(rows, "rows", 1)
-    _count(seed, "seed")
+    rows = _count(rows, "rows", 1)
+    seed = _count(seed, "seed")
     rs = _ruleset(rules)
-    _count(
+    rows = _count(
         rows,
         "rows",
         1,

@@ -317,6 +317,9 @@ def _is_numeric(x: Any) -> bool:
         arrow = getattr(dtype, "pyarrow_dtype", None)
         if hasattr(arrow, "precision") and hasattr(arrow, "scale"):
             return True  # an Arrow decimal
+        numeric = getattr(dtype, "is_numeric", None)  # a Polars type
+        if not isinstance(dtype, np.dtype) and callable(numeric):
+            return bool(numeric())
         if kind != "O" or not isinstance(dtype, np.dtype):
             return False  # text, boolean: levels
         arr = x.to_numpy() if hasattr(x, "to_numpy") else np.asarray(x)

@@ -39,6 +39,7 @@ from pathlib import Path
 from typing import Any
 
 import attrs
+import numpy as np
 
 from ..errors import Diagnostic, RulesError
 from ..playbook import KEYS as PLAYBOOK_KEYS
@@ -793,10 +794,11 @@ def check(
     >>> [d.code for d in check("no_such_file.toml")]
     ['file']
     """
-    if text not in (None, True, False):
-        raise _argument_error(
+    if text is not None and not isinstance(text, bool | np.bool_):
+        raise _argument_error(  # 1 == True: `in (None, True, False)` took it
             f"check(text=...) must be True, False or None, got {_short(text)}", ""
         )
+    text = None if text is None else bool(text)
     try:
         if isinstance(text_or_path, os.PathLike) and text is not True:
             source = _read_file(Path(text_or_path))

@@ -602,9 +602,9 @@ def _contradiction(
         if f in derived:  # given, as the run takes it
             env_values[f] = _given_array(values[f])
         elif f in values:
-            env_values[f] = _coerce_field(fields[f], [values[f]])
+            env_values[f] = _coerce_field(fields[f], [values[f]])[0]
         elif fields[f].missing:
-            env_values[f] = _coerce_field(fields[f], [_filler(fields[f])])
+            env_values[f] = _coerce_field(fields[f], [_filler(fields[f])])[0]
         else:  # unknown
             kind = fields[f].kind
             env_values[f] = (
@@ -621,7 +621,7 @@ def _contradiction(
             return exprs[n].evaluate(env)
         if n in tables:
             t = tables[n]
-            return _table_codes(t, np.asarray(env.values[t.field], dtype=np.float64))
+            return _table_codes(t, np.asarray(env.compared(t.field), dtype=np.float64))
         return _segment_codes(segments[n], env, False)[0]
 
     # an aggregate over one row is unknown (not the row's own value)
@@ -844,12 +844,13 @@ def run_examples(
                 data[name] = [ex.given[name]]
             elif spec.missing or not spec.optional:  # left out: missing if it may be
                 data[name] = [_filler(spec)]
-        values, n, _ = _coerce_data(rs, data)
+        values, n, _, sides = _coerce_data(rs, data)
         for name, value in ex.given.items():
             if name in rs.derived:  # given derived values are not computed
                 values[name] = _given_array(value)
+                sides.pop(name, None)
         absent = frozenset(f for f in rs.required_fields() if f not in values)
-        env = Env(n, values)  # holds the derived values and outputs after
+        env = Env(n, values, sides=sides)  # holds the derived values and outputs after
         result = target._evaluate_env(env, explain=True, index=None, absent=absent)
         for output, expected in ex.expect.items():
             if output not in result.labels:  # a tag: "set.tag"

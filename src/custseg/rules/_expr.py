@@ -202,6 +202,9 @@ class Symbol:
     type: Type
     value: Any = None  # for params: the constant
     may_be_missing: bool = False
+    #: the number field it reads as it is: a field itself, or a derived value
+    #: that is a bare name (``d = "x"``, ``d = "(x)"``) of one
+    field: str | None = None
 
 
 @attrs.frozen
@@ -243,8 +246,12 @@ class Env:
         values: Mapping[str, Any],
         resolve: Callable[[str], Any] | None = None,
         fixed: Mapping[str, float] | None = None,
+        sides: Mapping[str, np.ndarray] | None = None,
     ) -> None:
         self.n = n
+        # number fields (and bare aliases of them) as comparisons with
+        # constants read them: decimals on a cut moved to their exact side
+        self.sides: Mapping[str, np.ndarray] = sides or {}
         self.values: dict[str, Any] = (
             dict(values) if resolve is None else _Values(values, resolve)
         )
@@ -255,6 +262,14 @@ class Env:
         # lookup tables over the same inputs share their cells (and axes):
         # key -> cell array, or per axis -> (slots, offset)
         self.cells: dict[tuple[Any, ...], Any] = {}
+
+    def compared(self, name: str) -> Any:
+        """*name*'s values as a comparison with a constant (or a table's
+        breaks) reads them: exact for decimals that float64 rounds onto a
+        cut (:func:`custseg._validate.exact_sides`); arithmetic and
+        aggregates read :attr:`values`."""
+        sided = self.sides.get(name)
+        return self.values[name] if sided is None else sided
 
 
 Fn = Callable[[Env], Any]
@@ -322,6 +337,8 @@ class Compiled:
     #: whether the value may be missing on rows whose inputs are not (a
     #: missing operand, 0 / 0, inf - inf), as the checker found
     nullable: bool = True
+    #: the name it is when it is a bare name (``x``, ``(x)``), else None
+    bare: str | None = None
 
     def evaluate(self, env: Env) -> np.ndarray:
         """Evaluate to an array of length ``env.n``.
@@ -1207,6 +1224,24 @@ class _Checker:
                 else:
                     self.opaque.add(side.id)
 
+    def _bare(self, node: ast.AST) -> bool:
+        """Whether *node* is a number field, or a bare name of one."""
+        if not isinstance(node, ast.Name):
+            return False
+        sym = self.symbols.get(node.id)
+        return sym is not None and sym.field is not None
+
+    def _sided(self, node: ast.AST, fn: Fn, other_const: Any) -> Fn:
+        """*fn*, or for a number field (or a bare name of one) compared with
+        a constant (a literal, a parameter, an expression of them), its
+        values as :meth:`Env.compared` reads them. Compared with anything
+        else (another field, a derived value, an aggregate) it reads its
+        plain values: their side of a cut says nothing of their order."""
+        if not self._bare(node) or other_const is None:
+            return fn
+        name = node.id  # type: ignore[attr-defined]
+        return lambda env: env.compared(name)
+
     def _category_code(self, typ: Type, literal: Any, node: ast.AST) -> int:
         if not isinstance(literal, str):
             raise self.fail(
@@ -1279,6 +1314,7 @@ class _Checker:
 
             return (lambda env: _not(same(env))) if negate else same
         self._record(ln, lc, rn, rc)
+        lf, rf = self._sided(ln, lf, rc), self._sided(rn, rf, lc)
         if not (left.nullable or right.nullable):
             return lambda env: (ufunc(lf(env), rf(env)), None)
         if symbol in ("==", "!="):
@@ -1332,6 +1368,8 @@ class _Checker:
                 values.append(en.const)
                 if isinstance(ln, ast.Name) and self._is_variable(ln.id):
                     self.comparisons.append((ln.id, en.const))
+        if lt == NUMBER:
+            lf = self._sided(ln, lf, values[0] if values else None)
         fn = _member(lt, lf, values, left.nullable)
         if isinstance(op, ast.NotIn):
             return lambda env: _not(fn(env))
@@ -1842,4 +1880,5 @@ def _check_body(
         nodes,
         frozenset(checker.aggregate_keys),
         top.nullable,
+        tree.body.id if isinstance(tree.body, ast.Name) else None,
     ), []

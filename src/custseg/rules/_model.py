@@ -312,7 +312,7 @@ class Lookup:
             axis = ("axis", name, low, size, missing, cut, fold)
             found = env.cells.get(axis)
             if found is None:
-                x = env.values[name]
+                x = env.compared(name)
                 found = env.cells[axis] = _slots(x, low, size, missing, cut, fold)
             slot, shift = found
             offset = offset * size + shift
@@ -811,6 +811,57 @@ class RuleSet:
         """Names of the tables and segmentations, in evaluation order."""
         return tuple(n for n in self.order if n in self.tables or n in self.segments)
 
+    def check_lang(self, lang: Any) -> str | None:
+        """*lang* if it is a language the tables and segmentations carry
+        translations for; None for None or ``"en"`` (the names as written,
+        unless the rules translate to ``en``); a
+        :class:`~custseg.ThresholdError` otherwise (``"ZH"`` or a language
+        nobody translated would give the names as written without a word).
+
+        Parameters
+        ----------
+        lang
+            A language code, or None.
+
+        Returns
+        -------
+        str or None
+            The language to translate the labels to (None: as written).
+
+        Raises
+        ------
+        ThresholdError
+            *lang* is not text, or a language the rules do not carry.
+
+        Examples
+        --------
+        >>> from custseg import rules
+        >>> rules.load("ecommerce").check_lang("zh")
+        'zh'
+        >>> rules.load("ecommerce").check_lang("ZH")
+        Traceback (most recent call last):
+        ...
+        custseg.errors.ThresholdError: 'lang' must be one of the languages the rules carry (zh) or 'en' (the names as written): got 'ZH'
+        """
+        if lang is None:
+            return None
+        languages = sorted(
+            {
+                code
+                for part in (*self.tables.values(), *self.segments.values())
+                for code in getattr(part, "translations", {})
+            }
+        )
+        if isinstance(lang, str) and lang not in languages and lang == "en":
+            return None  # the names as written, as the classifiers' default
+        if not isinstance(lang, str) or lang not in languages:
+            raise ThresholdError(
+                f"'lang' must be one of the languages the rules carry "
+                f"({', '.join(languages) or 'none'}) or 'en' (the names as "
+                f"written): got {v.describe(lang)}"
+            )
+        return lang
+
     def required_fields(self) -> tuple[str, ...]:
         """Declared fields the outputs read (directly or through derived
         values); those declared ``optional`` may be absent from the data.
@@ -1119,6 +1170,8 @@ class RuleSet:
             one they read, or has NaN for one (an aggregate fitted over no
             values).
         """
+        explain = v.flag_param(explain, "explain")
+        lang = self.check_lang(lang)
         _warn_other_edges(self, data)
         return self._evaluate_data(
             data, explain=explain, lang=lang, aggregates=aggregates
@@ -1135,9 +1188,9 @@ class RuleSet:
         """:meth:`evaluate` without the warning on scores cut at other edges
         (for callers that said so themselves: ``segment_history``)."""
         fixed = None if aggregates is None else self._fixed_aggregates(aggregates)
-        values, n, index = _coerce_data(self, data)
+        values, n, index, sides = _coerce_data(self, data)
         absent = frozenset(f for f in self.required_fields() if f not in values)
-        env = Env(n, values, fixed=fixed)
+        env = Env(n, values, fixed=fixed, sides=sides)
         try:
             result = self._evaluate_env(
                 env, explain=explain, lang=lang, index=index, absent=absent
@@ -1179,7 +1232,7 @@ class RuleSet:
             elif name in self.tables:
                 t = self.tables[name]
                 codes = _table_codes(
-                    t, np.asarray(env.values[t.field], dtype=np.float64)
+                    t, np.asarray(env.compared(t.field), dtype=np.float64)
                 )
                 env.values[name] = codes
                 labels[name] = Labels(
@@ -1381,12 +1434,13 @@ def _joined(data: Any) -> tuple[dict[str, Any], Any]:
 
 
 def bare_aliases(rs: RuleSet) -> dict[str, str]:
-    """The derived values that are a bare name (``d = "x"``) and that name:
+    """The derived values that are a bare name (``d = "x"``, ``d = "(x)"``)
+    and that name:
     comparisons made on such a value are made on the name it stands for."""
     alias: dict[str, str] = {}
     for name, d in rs.derived.items():
-        target = d.expr.text.strip()
-        if target.isidentifier() and (target in rs.fields or target in rs.derived):
+        target = d.expr.bare  # x, or (x)
+        if target is not None and (target in rs.fields or target in rs.derived):
             alias[name] = target
     return alias
 
@@ -1434,12 +1488,19 @@ def field_cuts(rs: RuleSet) -> dict[str, tuple[float, ...]]:
     return {k: tuple(sorted(c)) for k, c in out.items()}
 
 
-def _coerce_data(rs: RuleSet, data: Any) -> tuple[dict[str, Any], int, Any]:
+def _coerce_data(
+    rs: RuleSet, data: Any
+) -> tuple[dict[str, Any], int, Any, dict[str, np.ndarray]]:
+    """The fields the rules read, coerced; the row count; the index; and the
+    number fields (and their bare aliases) whose decimals moved to their
+    exact side of a cut (:func:`_coerce_field`), read by comparisons with
+    constants and tables only (:meth:`Env.compared`)."""
     table, index = _joined(data)
     cols = rs.required_fields()
     cuts = field_cuts(rs)
     n: int | None = None
     out: dict[str, Any] = {}
+    sides: dict[str, np.ndarray] = {}
     available = list(table)
     for name in cols:
         if name not in table and rs.fields[name].optional:
@@ -1454,7 +1515,9 @@ def _coerce_data(rs: RuleSet, data: Any) -> tuple[dict[str, Any], int, Any]:
                 + ", ".join(repr(str(c)) for c in available[:15]),
             )
         spec = rs.fields[name]
-        arr = _coerce_field(spec, table[name], cuts.get(name, ()))
+        arr, sided = _coerce_field(spec, table[name], cuts.get(name, ()))
+        if sided is not arr:
+            sides[name] = sided
         if n is None:
             n = len(arr)
         elif len(arr) != n:
@@ -1474,22 +1537,33 @@ def _coerce_data(rs: RuleSet, data: Any) -> tuple[dict[str, Any], int, Any]:
             f"has an index of {len(index)} rows but {n} rows of values",
             fix="pass columns of the same table",
         )
-    return out, n, index
+    if sides:  # a bare alias d = "x" is compared as x is
+        alias = bare_aliases(rs)
+        for name in alias:
+            field = resolve_alias(alias, name)
+            if field in sides:
+                sides[name] = sides[field]
+    return out, n, index, sides
 
 
 def _coerce_field(
     spec: FieldSpec, col: Any, cuts: tuple[float, ...] = ()
-) -> np.ndarray:
-    """*col* read as *spec* declares it; a number field's decimals that
-    float64 rounds onto one of *cuts* moved to their exact side."""
+) -> tuple[np.ndarray, np.ndarray]:
+    """*col* read as *spec* declares it, and the array its comparisons with
+    constants read: for a number field, the same with the decimals that
+    float64 rounds onto one of *cuts* moved to their exact side (*arr*
+    itself when none is). Arithmetic and aggregates read the plain
+    rounding: a comparison elsewhere in the rules must not change them."""
     name = spec.name
     if spec.kind in ("number", "integer"):
-        arr = v.as_numeric(col, name, nan="allow" if spec.missing else "raise")
+        plain = v.as_numeric(col, name, nan="allow" if spec.missing else "raise")
         arr = v.exact_sides(
-            col, arr, cuts, whole=spec.kind == "integer", field=str(name)
+            col, plain, cuts, whole=spec.kind == "integer", field=str(name)
         )
         if arr.dtype.kind == "u":  # rare: signed, so -x and x - 5 cannot wrap
             arr = arr.astype(np.int64)
+        if plain.dtype.kind == "u":
+            plain = plain.astype(np.int64)
         if spec.kind == "integer" and arr.dtype.kind == "f":
             part = np.trunc(arr)
             np.subtract(arr, part, out=part)  # the fractional parts, NaN skipped:
@@ -1503,13 +1577,19 @@ def _coerce_field(
                     n_rows=count,
                     fix="the field is declared integer",
                 )
+        bounds = tuple(b for b in (spec.min, spec.max) if b is not None)
+        checked = arr
+        if bounds and not set(bounds) <= set(cuts):  # a decimal past a bound
+            checked = v.exact_sides(col, plain, (*cuts, *bounds), field=str(name))
         for bound, word in ((spec.min, "below"), (spec.max, "above")):
-            if bound is None or not len(arr):
+            if bound is None or not len(checked):
                 continue
             # fmin/fmax skip NaN; the per-row mask is built only to report
-            extreme = np.fmin.reduce(arr) if word == "below" else np.fmax.reduce(arr)
+            extreme = (
+                np.fmin.reduce(checked) if word == "below" else np.fmax.reduce(checked)
+            )
             if (extreme < bound) if word == "below" else (extreme > bound):
-                bad = arr < bound if word == "below" else arr > bound
+                bad = checked < bound if word == "below" else checked > bound
                 first, count = v.first_offender(bad)
                 which = "min" if word == "below" else "max"
                 raise InputError(
@@ -1519,10 +1599,9 @@ def _coerce_field(
                     n_rows=count,
                     fix="fix the data or the field's bounds",
                 )
-        return arr
-    if spec.kind == "bool":
-        return _booleans(spec, col)
-    return _category_codes(spec, col)
+        return plain, arr
+    out = _booleans(spec, col) if spec.kind == "bool" else _category_codes(spec, col)
+    return out, out
 
 
 def _booleans(spec: FieldSpec, col: Any) -> np.ndarray:
@@ -2568,7 +2647,14 @@ def build(
 
     symbols: dict[str, Symbol] = {}
     for f in fields.values():
-        symbols[f.name] = Symbol(f.name, "field", f.type, None, f.missing)
+        symbols[f.name] = Symbol(
+            f.name,
+            "field",
+            f.type,
+            None,
+            f.missing,
+            f.name if f.kind in ("number", "integer") else None,
+        )
     for name, value in params.items():
         if name in symbols:  # also a field: a duplicate, reported above
             continue
@@ -2603,12 +2689,19 @@ def build(
                 # number where the checker finds it may be (x / 0, a missing
                 # operand; not monetary / 3 of a field never missing); a
                 # condition may be
-                alias = symbols.get(expr.text.strip())
+                alias = None if expr.bare is None else symbols.get(expr.bare)
                 if alias is not None:
                     may_miss = alias.may_be_missing
                 else:
                     may_miss = expr.type.kind != "number" or expr.nullable
-                symbols[name] = Symbol(name, "derived", expr.type, None, may_miss)
+                symbols[name] = Symbol(
+                    name,
+                    "derived",
+                    expr.type,
+                    None,
+                    may_miss,
+                    None if alias is None else alias.field,
+                )
                 compiled_order.append(name)
         elif name in tables_raw and _check_name(b, name, ("tables", name)):
             t = _table(b, name, tables_raw[name], symbols)
