@@ -1128,3 +1128,47 @@ def test_flat_frames_without_customer_id_are_not_paired_by_position() -> None:
         a.set_index("会员"), b.set_index("会员"), column="lifecycle"
     )
     assert got.n == 4
+
+
+@_FEW
+@given(
+    values=st.lists(
+        st.decimals(min_value=0, max_value=10000, places=2, allow_nan=False),
+        min_size=1,
+        max_size=4,
+    )
+)
+@example(values=[Decimal("19.99"), Decimal("33.33")])
+def test_dask_arrow_float32_read_as_printed(values: list[Decimal]) -> None:
+    """float32[pyarrow] on Dask: amounts and rule fields as the decimals
+    they print as, as pandas and numpy float32 on Dask read them."""
+    pytest.importorskip("pyarrow")
+    dd = pytest.importorskip("dask.dataframe")
+    nw = pytest.importorskip("narwhals.stable.v2")
+    from custseg.engines import compile_rules
+    from custseg.frame import summarize_frame
+
+    x = pd.Series(np.array([float(v) for v in values], np.float32)).astype(
+        "float32[pyarrow]"
+    )
+    cut = float(values[0])
+    rs = rules.loads(
+        'format = 1\n[fields]\nx = { type = "number" }\n'
+        f'[segments.s]\ndefault = "lo"\nrules = [{{ label = "hi", when = "x >= {cut!r}" }}]\n'
+    )
+    pdf = pd.DataFrame({"x": x})
+    want = rs.evaluate(pdf)["s"].to_numpy().tolist()
+    out = compile_rules(rs).apply(nw.from_native(dd.from_pandas(pdf, npartitions=1)))
+    assert nw.to_native(out).compute()["s"].tolist() == want
+    tx = pd.DataFrame(
+        {
+            "customer_id": list(range(len(x))),
+            "date": ["2024-01-01"] * len(x),
+            "amount": x,
+        }
+    )
+    money = summarize_frame(tx, as_of="2024-02-01")["monetary"].tolist()
+    got = summarize_frame(
+        dd.from_pandas(tx, npartitions=1), as_of="2024-02-01", output="pandas"
+    )
+    assert got["monetary"].tolist() == money

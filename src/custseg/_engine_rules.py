@@ -1127,6 +1127,7 @@ class EngineRules:
             ]
             if nulls:  # Arrow's null type (all missing): booleans, all null
                 frame = _null_booleans(frame, nulls)
+            frame = _numpy_narrow_floats(frame, self.fields, schema)
             numbers = _columns(
                 frame,
                 [n for n, kind in self.fields.items() if kind in ("number", "integer")],
@@ -1187,6 +1188,31 @@ def _null_booleans(frame: Any, names: list[str]) -> Any:
         made = {name: native[name].astype("boolean") for name in names}
         return nw.from_native(native.assign(**made))
     return frame.with_columns(*(nw.col(name).cast(nw.Boolean) for name in names))
+
+
+def _numpy_narrow_floats(frame: Any, fields: Mapping[str, str], schema: Any) -> Any:
+    """*frame* with its Arrow-backed float32 number fields as NumPy's
+    float32 on Dask, whose text of an Arrow float32 is its double
+    (19.989999771118164): :func:`_printed` reads a float32 through its
+    text. Other frames as they are."""
+    if _backend(frame) != "dask":
+        return frame
+    from .engines import _arrow_narrow_float
+
+    native = frame.to_native()
+    names = [
+        name
+        for name, kind in fields.items()
+        if kind in ("number", "integer")
+        and _narrow_float(schema.get(name))
+        and _arrow_narrow_float(native.dtypes.get(name))
+    ]
+    if not names:
+        return frame
+    nw = _narwhals()
+    return nw.from_native(
+        native.assign(**{n: native[n].astype("float32") for n in names})
+    )
 
 
 def _type_fits(kind: str, dtype: Any) -> bool:

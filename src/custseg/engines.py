@@ -2139,7 +2139,21 @@ def _dask_objects(
             return pd.Series(out, index=part.index, name=part.name)
 
         changes[field] = native[field].map_partitions(printed, meta=(field, "f8"))
+    elif has(amount) and _arrow_narrow_float(dtypes[amount]):
+        # Dask prints an Arrow float32 as its double (19.989999771118164):
+        # NumPy's float32, whose text is the decimal it prints as
+        changes[str(amount)] = native[amount].astype("float32")
     return (native.assign(**changes) if changes else native), text_ints
+
+
+def _arrow_narrow_float(dtype: Any) -> bool:
+    """Whether a pandas dtype is an Arrow ``float32``."""
+    arrow = getattr(dtype, "pyarrow_dtype", None)
+    if arrow is None:
+        return False
+    import pyarrow as pa
+
+    return bool(pa.types.is_float32(arrow))
 
 
 def _object_id_column(ids: np.ndarray, field: str, what: str) -> tuple[Any, bool]:
