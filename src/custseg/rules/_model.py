@@ -1557,8 +1557,10 @@ def _coerce_field(
     name = spec.name
     if spec.kind in ("number", "integer"):
         plain = v.as_numeric(col, name, nan="allow" if spec.missing else "raise")
+        # the declared bounds are cuts too: a decimal just past one is refused
+        bounds = tuple(b for b in (spec.min, spec.max) if b is not None)
         arr = v.exact_sides(
-            col, plain, cuts, whole=spec.kind == "integer", field=str(name)
+            col, plain, (*cuts, *bounds), whole=spec.kind == "integer", field=str(name)
         )
         if arr.dtype.kind == "u":  # rare: signed, so -x and x - 5 cannot wrap
             arr = arr.astype(np.int64)
@@ -1577,19 +1579,13 @@ def _coerce_field(
                     n_rows=count,
                     fix="the field is declared integer",
                 )
-        bounds = tuple(b for b in (spec.min, spec.max) if b is not None)
-        checked = arr
-        if bounds and not set(bounds) <= set(cuts):  # a decimal past a bound
-            checked = v.exact_sides(col, plain, (*cuts, *bounds), field=str(name))
         for bound, word in ((spec.min, "below"), (spec.max, "above")):
-            if bound is None or not len(checked):
+            if bound is None or not len(arr):
                 continue
             # fmin/fmax skip NaN; the per-row mask is built only to report
-            extreme = (
-                np.fmin.reduce(checked) if word == "below" else np.fmax.reduce(checked)
-            )
+            extreme = np.fmin.reduce(arr) if word == "below" else np.fmax.reduce(arr)
             if (extreme < bound) if word == "below" else (extreme > bound):
-                bad = checked < bound if word == "below" else checked > bound
+                bad = arr < bound if word == "below" else arr > bound
                 first, count = v.first_offender(bad)
                 which = "min" if word == "below" else "max"
                 raise InputError(
