@@ -283,7 +283,7 @@ class TestSegment:
         status, out, err = run(capsys, "segment", tx_csv, "--as-of", "2024-02-15")
         assert out == ""
         assert_one_line_error(
-            status, err, "after as_of", "first at row 4", "3 rows affected"
+            status, err, "after as_of", "first at line 6 of", "3 rows affected"
         )
 
     def test_after_as_of_drop(
@@ -421,7 +421,12 @@ class TestSegmentErrors:
         status, out, err = run(capsys, "segment", path)
         assert out == ""
         assert_one_line_error(
-            status, err, "'date'", "'20/01/2024'", "first at row 3", "2 rows affected"
+            status,
+            err,
+            "'date'",
+            "'20/01/2024'",
+            "first at line 5 of",
+            "2 rows affected",
         )
 
     def test_mixed_utc_offsets(
@@ -448,7 +453,7 @@ class TestSegmentErrors:
         status, out, err = run(capsys, "segment", path)
         assert out == ""
         assert_one_line_error(
-            status, err, "'amount'", "missing values", "first at row 5"
+            status, err, "'amount'", "missing values", "first at line 7 of"
         )
 
     def test_text_amounts(
@@ -460,7 +465,7 @@ class TestSegmentErrors:
         amounts[2] = "12,50"
         tx.assign(amount=amounts).to_csv(path, index=False)
         status, _, err = run(capsys, "segment", path)
-        assert_one_line_error(status, err, "'amount'", "'12,50'", "first at row 2")
+        assert_one_line_error(status, err, "'amount'", "'12,50'", "first at line 4 of")
 
     def test_bad_as_of(self, capsys: pytest.CaptureFixture[str], tx_csv: Path) -> None:
         """An --as-of that is not a date is a one-line error."""
@@ -1364,13 +1369,13 @@ class TestTextIds:
     def test_empty_id_is_missing(
         self, capsys: pytest.CaptureFixture[str], tmp_path: Path
     ) -> None:
-        """An empty id cell is a missing id: one line naming the row."""
+        """An empty id cell is a missing id: one line naming its line."""
         path = write_csv(
             tmp_path / "tx.csv",
             "customer_id,date,amount\nNA,2024-01-01,5\n,2024-01-02,3\n",
         )
         status, _, err = run(capsys, "segment", path)
-        assert_one_line_error(status, err, "'customer_id'", "row 1")
+        assert_one_line_error(status, err, "'customer_id'", "first at line 3 of")
 
 
 # -- fuzz: whatever the file and the options, exit 0 with output or one line --

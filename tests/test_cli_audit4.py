@@ -54,7 +54,7 @@ class TestAmountsPastFloatPrecision:
         status, err = run(capsys, "segment", "tx.csv", "--output", "out.csv")
         assert status == 2
         assert "'amount' has numbers with more significant digits" in err
-        assert "first at row 0" in err and "round them" in err
+        assert "first at line 2 of 'tx.csv'" in err and "round them" in err
         assert not Path("out.csv").exists()
 
     @given(

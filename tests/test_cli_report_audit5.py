@@ -84,7 +84,7 @@ class TestAmountsRoundedToShort:
         err = capsys.readouterr().err
         assert status == 2
         assert "'amount' has numbers with more significant digits" in err
-        assert amount in err and "first at row 0" in err
+        assert amount in err and "first at line 2 of 'tx.csv'" in err
         assert not Path("out.csv").exists()
 
     @given(

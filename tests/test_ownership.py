@@ -885,7 +885,9 @@ class TestCliAssign:
         cust.write_text(f"id,monetary\n1,5\n2,{cell}\n")
         staff = tmp_path / "s.csv"
         staff.write_text("staff\na\n")
-        with pytest.raises(InputError, match=f"'monetary' {problem} \\(first at row 1"):
+        with pytest.raises(
+            InputError, match=f"'monetary' {problem} \\(first at line 3 of"
+        ):
             run_assign([str(cust), str(staff), "--output", str(tmp_path / "o.csv")])
 
     def test_capacity_shortfall(self, files):

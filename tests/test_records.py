@@ -151,7 +151,9 @@ class TestErrors:
 
     def test_not_a_frame(self) -> None:
         """Something other than a frame or path is refused."""
-        with pytest.raises(InputError, match="must be a DataFrame or a file path"):
+        with pytest.raises(
+            InputError, match="must be a pandas DataFrame or a file path"
+        ):
             _segment(_tx(["a"]), records=[1, 2])
 
 

@@ -152,7 +152,8 @@ def test_dots_between_thousands_are_not_decimals(
     frame.to_csv(records, sep=sep, index=False)
     for message in _both(tx_file, records, "mother_baby", tmp_path):
         assert message.startswith(f"'visits' of the records file {str(records)!r}")
-        assert "thousands" in message and "first at row 0" in message
+        assert "thousands" in message
+        assert "first at row 0" in message or "first at line 2 of" in message
 
 
 @pytest.mark.parametrize(

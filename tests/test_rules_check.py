@@ -8,6 +8,7 @@ rewrite the .txt files from the current output (then review the diff).
 
 from __future__ import annotations
 
+import itertools
 import os
 import re
 from pathlib import Path
@@ -15,6 +16,7 @@ from pathlib import Path
 import pytest
 
 from custseg import rules
+from custseg._display import text_width
 from custseg.cli import main
 from custseg.errors import Diagnostic, RulesError
 
@@ -59,6 +61,15 @@ def rendered(name: str) -> str:
     return "".join(d.render() + "\n" for d in rules.check(name + ".toml"))
 
 
+def _under(source: str, start: int, width: int) -> tuple[int, int]:
+    """The first character of *source* at terminal column *start*, and how
+    many characters the *width* columns from there cover (a CJK character
+    takes two columns): the caret must start and end on characters."""
+    columns = list(itertools.accumulate(map(text_width, source), initial=0))
+    first, end = columns.index(start), columns.index(start + width)
+    return first, end - first
+
+
 def parse_rendered(text: str) -> list[dict[str, object]]:
     """Split rendered diagnostics into header fields, source line and caret span."""
     blocks: list[dict[str, object]] = []
@@ -74,12 +85,15 @@ def parse_rendered(text: str) -> list[dict[str, object]]:
             caret_line = lines[i + 1]
             assert caret_line.startswith(" " * len(gutter) + " | ")
             marks = caret_line[len(gutter) + 3 :]
+            # the caret is drawn in terminal columns (a CJK character takes
+            # two): back to the characters of the source line it is under
             start = len(marks) - len(marks.lstrip(" "))
             width = len(marks.strip())
             assert set(marks.strip()) == {"^"}
+            first, count = _under(source, start, width)
             block["source"] = source
-            block["start"] = start
-            block["width"] = width
+            block["start"] = first
+            block["width"] = count
             i += 2
         while i < len(lines) and lines[i].lstrip().startswith("= hint: "):
             block["hint"] = lines[i].split("= hint: ", 1)[1]

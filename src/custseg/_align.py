@@ -16,6 +16,7 @@ import unicodedata
 from collections.abc import Iterable
 from typing import Any
 
+from ._display import Escaped
 from .errors import InputError, ThresholdError
 
 __all__ = [
@@ -550,10 +551,11 @@ _WHOLE = re.compile(r"\.0+\Z")
 def _loose(x: Any) -> str:
     """An id as text without what exports change: spaces around it, letter
     case, a ``.0`` of a float column, leading zeros (``" C07.0"`` -> ``"c7"``),
-    and the Unicode form (``José`` composed or decomposed, full-width
-    ``１７``: NFKC)."""
+    the Unicode form (``José`` composed or decomposed, full-width
+    ``１７``: NFKC) and invisible (format) characters such as U+200B."""
     text = str(x)
     if not text.isascii():
+        text = "".join(c for c in text if unicodedata.category(c) != "Cf")
         text = unicodedata.normalize("NFKC", text)
     text = text.strip().lower()
     if "." in text:  # (most ids have none: no regular expression for them)
@@ -603,15 +605,4 @@ def _same_look(a: str, b: str) -> bool:
     return a != b and unicodedata.normalize("NFC", a) == unicodedata.normalize("NFC", b)
 
 
-class _Escaped(str):
-    r"""Text whose repr shows its code points (``'Jose\u0301'``), for a
-    message naming two ids that only differ in Unicode form.
-
-    >>> print(repr(_Escaped("Jose\u0301")))
-    'Jose\u0301'
-    """
-
-    __slots__ = ()
-
-    def __repr__(self) -> str:
-        return ascii(str(self))
+_Escaped = Escaped  # (its name here before it served the other messages)

@@ -94,9 +94,9 @@ _SEPARATORS = re.compile(r"[\s_\-]+")
 #: A whole number as written: an optional sign, digits, and an optional
 #: point with zeros only (``"1.0"``: how pandas writes a flag column with
 #: gaps to CSV).
-_WHOLE = re.compile(r"([+-]?\d+)(?:\.0*)?")
+_WHOLE = re.compile(r"([+-]?[0-9]+)(?:\.0*)?")
 #: Digits only (a key whose text was digits with '-', '_' or blanks).
-_DIGITS = re.compile(r"\d+")
+_DIGITS = re.compile(r"[0-9]+")
 
 
 class _OutOfScale(Exception):

@@ -16,7 +16,14 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from ._files import _money_text, cents_text, read_checked, table_columns, write_table
+from ._files import (
+    _money_text,
+    cents_text,
+    lines_of,
+    read_checked,
+    table_columns,
+    write_table,
+)
 from .errors import CustsegWarning, InputError
 from .ownership import Assignment, assign_owners
 from .rules._model import spelled
@@ -347,16 +354,20 @@ _WHOLE = re.compile(r"\s*([+-]?\d+)(?:\.0*)?\s*")
 def _loosely(text: str) -> str:
     """*text* without surrounding spaces, a ``.0`` after a whole number,
     invisible (format) characters such as U+200B, and in one Unicode form
-    (NFC: an accent stored as its own character, as macOS writes it, joined
-    to its letter): how two ids may differ that a reader sees as one.
+    (NFKC: an accent stored as its own character, as macOS writes it, joined
+    to its letter; full-width ``ａｍｙ`` as ``amy``), as
+    :func:`custseg._align.written_apart` compares ids: how two ids may
+    differ that a reader sees as one.
 
     >>> _loosely(" 7.0"), _loosely("A1 "), _loosely("7.5")
     ('7', 'A1', '7.5')
     >>> _loosely("Jose\u0301") == _loosely("Jos\u00e9"), _loosely("A\u200bB")
     (True, 'AB')
+    >>> _loosely("\uff41\uff4d\uff59")
+    'amy'
     """
     text = "".join(c for c in text if unicodedata.category(c) != "Cf")
-    text = unicodedata.normalize("NFC", text)
+    text = unicodedata.normalize("NFKC", text)
     m = _WHOLE.fullmatch(text)
     return m.group(1) if m else text.strip()
 
@@ -428,9 +439,14 @@ def _cmd(args: argparse.Namespace) -> int:
 
     _check_output(args.output, [args.customers, args.staff], required=True)
     owner_col = args.owner
-    customers = _read(
-        args.customers, args.sep, args.encoding, [owner_col or "owner"], [args.value]
-    )
+    with lines_of(args.customers, sep=args.sep, encoding=args.encoding):
+        customers = _read(
+            args.customers,
+            args.sep,
+            args.encoding,
+            [owner_col or "owner"],
+            [args.value],
+        )
     if owner_col is None and "owner" in customers.columns:
         owner_col = "owner"
     if not len(customers):
@@ -471,29 +487,34 @@ def _cmd(args: argparse.Namespace) -> int:
                 f"\n{negative:,} customer{'s' if negative != 1 else ''} with a "
                 f"negative {args.value} (net refunds) counted as 0"
             )
-    _check_values(value, args.value)
+    mine = {"sep": args.sep, "encoding": args.encoding, "rows": len(customers)}
+    with lines_of(args.customers, **mine):
+        _check_values(value, args.value)
     owner = (
         _column(customers, owner_col, args.customers, "--owner")
         if owner_col is not None
         else None
     )
-    try:
-        staff_frame = _read(
-            args.staff,
-            args.staff_sep if args.staff_sep is not None else args.sep,
-            args.staff_encoding if args.staff_encoding is not None else args.encoding,
-            [],
-            [args.capacity or "capacity"],
-        )
-    except InputError as exc:  # its own options: --sep and --encoding are
-        raise _staff_options(exc) from None  # the customers file's too
-    cap_col = args.capacity
-    if cap_col is None and "capacity" in staff_frame.columns:
-        cap_col = "capacity"
-    capacity = None
-    if cap_col is not None:
-        cap = _column(staff_frame, cap_col, args.staff, "--capacity")
-        capacity = _capacities(cap, staff_frame.iloc[:, 0], args.staff)
+    staff_sep = args.staff_sep if args.staff_sep is not None else args.sep
+    staff_encoding = (
+        args.staff_encoding if args.staff_encoding is not None else args.encoding
+    )
+    staff_lines = {"sep": staff_sep, "encoding": staff_encoding}
+    with lines_of(args.staff, **staff_lines):
+        try:
+            staff_frame = _read(
+                args.staff, staff_sep, staff_encoding, [], [args.capacity or "capacity"]
+            )
+        except InputError as exc:  # its own options: --sep and --encoding are
+            raise _staff_options(exc) from None  # the customers file's too
+    with lines_of(args.staff, **staff_lines, rows=len(staff_frame)):
+        cap_col = args.capacity
+        if cap_col is None and "capacity" in staff_frame.columns:
+            cap_col = "capacity"
+        capacity = None
+        if cap_col is not None:
+            cap = _column(staff_frame, cap_col, args.staff, "--capacity")
+            capacity = _capacities(cap, staff_frame.iloc[:, 0], args.staff)
     # staff ids and owners exactly as written (as the customer ids): " A1"
     # and "A1" are different ids in a text file; only an owner "7.0" where
     # the staff file has "7" (pandas writes an integer column with a gap so)

@@ -19,8 +19,14 @@ import numpy as np
 import pandas as pd
 
 from ._cli_migrate import run_day
-from ._display import one_line
-from ._files import parse_date_column, parse_date_text, read_checked, write_table
+from ._display import apart, one_line, quoted
+from ._files import (
+    lines_of,
+    parse_date_column,
+    parse_date_text,
+    read_checked,
+    write_table,
+)
 from .errors import CustsegWarning, InputError, ThresholdError
 from .playbook import (
     PLAYBOOK_NAMES,
@@ -328,10 +334,10 @@ def _due_table(frame: pd.DataFrame) -> str:
 
 def _column(df: pd.DataFrame, name: str, flag: str) -> pd.Series:
     if name not in df.columns:
-        shown = ", ".join(repr(str(c)) for c in list(df.columns)[:20])
+        field, columns = apart(name, list(df.columns)[:20])
         raise InputError(
-            name,
-            f"is not a column of the data (columns: {shown})",
+            field,
+            f"is not a column of the data (columns: {quoted(columns)})",
             fix=f"name the column with --{flag} COLUMN",
         )
     return df[name]
@@ -414,87 +420,95 @@ def _cmd(args: argparse.Namespace) -> int:
     text = [args.customer]
     if args.class_column is not None:
         text.append(args.class_column)
-    df = read_checked(
-        args.customers,
-        numbers=[args.points] if args.points is not None else [],
-        sep=args.sep,
-        encoding=args.encoding,
-        text_columns=text,
-    )
-    ids = _column(df, args.customer, "customer")
-    repeated = (ids.duplicated(keep="first") & ids.notna()).to_numpy()
-    if repeated.any():
-        first = int(np.flatnonzero(repeated)[0])
-        twice = ids.iloc[first]
-        twice = twice.item() if isinstance(twice, np.generic) else twice
-        raise InputError(
-            args.customer,
-            f"has the customer {twice!r} more than once in {args.customers}",
-            first_row=first,
-            n_rows=int(np.count_nonzero(repeated)),
-            fix="give one row per customer (the --output of custseg segment), "
-            "or name the id column with --customer COLUMN",
-        )
-    df = df.set_index(pd.Index(ids.to_numpy(), name=args.customer))
-    made = run_day(df)
-    day = pd.Timestamp(as_of)
-    if day.tz is not None:  # the wall-clock day of --as-of, as run_day's
-        day = day.tz_localize(None)
-    if made is not None and made > day:
-        raise InputError(
+    where = {"sep": args.sep, "encoding": args.encoding}
+    with lines_of(args.customers, **where):
+        df = read_checked(
             args.customers,
-            f"is a segment run of {made:%Y-%m-%d} (a customer's last_purchase "
-            f"plus recency_days), after --as-of {day:%Y-%m-%d}: "
-            "its customers, recency and classes are those of the later day "
-            "(customers who had not bought yet would be listed)",
-            fix="give the segment output of that day, or segment again with "
-            "the same --as-of",
+            numbers=[args.points] if args.points is not None else [],
+            sep=args.sep,
+            encoding=args.encoding,
+            text_columns=text,
         )
-    if args.last_contact is not None:
-        last = parse_date_column(
-            _column(df, args.last_contact, "last-contact"),
-            args.last_contact,
-            fix=_DUE_DATE_FIX,
-        )
-    else:
-        last = pd.Series(pd.NaT, index=df.index, dtype="datetime64[s]")
-    cadence: Any = args.cadence
-    recency_col: str | None = None
-    if args.class_column is not None:
-        labels = _column(df, args.class_column, "class-column").astype(object)
-        recency_col = args.recency or ("recency_days" if "recency_days" in df else None)
-        recency = None if recency_col is None else _column(df, recency_col, "recency")
-        assert playbook is not None  # checked above
-        with warnings.catch_warnings():
-            # recency not given: said by the note after the report
-            warnings.simplefilter("ignore", CustsegWarning)
-            with _named("recency_days", recency_col):
-                cadence = actions(
-                    labels, playbook, recency_days=recency, lang=args.lang
-                )
-        missing = labels.isna().to_numpy()
-        if cadence.uncovered or missing.any():
-            raise _uncovered_error(
-                args.class_column, str(name), cadence.uncovered, missing
+    # the rows of that file, by its columns (not --holiday's)
+    with lines_of(args.customers, **where, fields=df.columns, rows=len(df)):
+        ids = _column(df, args.customer, "customer")
+        repeated = (ids.duplicated(keep="first") & ids.notna()).to_numpy()
+        if repeated.any():
+            first = int(np.flatnonzero(repeated)[0])
+            twice = ids.iloc[first]
+            twice = twice.item() if isinstance(twice, np.generic) else twice
+            raise InputError(
+                args.customer,
+                f"has the customer {twice!r} more than once in {args.customers}",
+                first_row=first,
+                n_rows=int(np.count_nonzero(repeated)),
+                fix="give one row per customer (the --output of custseg segment), "
+                "or name the id column with --customer COLUMN",
             )
-    birthdays = None
-    if args.birthday is not None:
-        birthdays = parse_date_column(
-            _column(df, args.birthday, "birthday"), args.birthday, fix=_DUE_DATE_FIX
-        )
-    points = None if args.points is None else _column(df, args.points, "points")
-    with _named("points", args.points):
-        due = due_contacts(
-            last,
-            cadence,
-            as_of,
-            birthdays=birthdays,
-            birthday_window_days=args.birthday_window,
-            holidays=_holiday_map(args.holiday),
-            holiday_window_days=args.holiday_window,
-            points=points,
-            min_points=args.min_points,
-        )
+        df = df.set_index(pd.Index(ids.to_numpy(), name=args.customer))
+        made = run_day(df)
+        day = pd.Timestamp(as_of)
+        if day.tz is not None:  # the wall-clock day of --as-of, as run_day's
+            day = day.tz_localize(None)
+        if made is not None and made > day:
+            raise InputError(
+                args.customers,
+                f"is a segment run of {made:%Y-%m-%d} (a customer's last_purchase "
+                f"plus recency_days), after --as-of {day:%Y-%m-%d}: "
+                "its customers, recency and classes are those of the later day "
+                "(customers who had not bought yet would be listed)",
+                fix="give the segment output of that day, or segment again with "
+                "the same --as-of",
+            )
+        if args.last_contact is not None:
+            last = parse_date_column(
+                _column(df, args.last_contact, "last-contact"),
+                args.last_contact,
+                fix=_DUE_DATE_FIX,
+            )
+        else:
+            last = pd.Series(pd.NaT, index=df.index, dtype="datetime64[s]")
+        cadence: Any = args.cadence
+        recency_col: str | None = None
+        if args.class_column is not None:
+            labels = _column(df, args.class_column, "class-column").astype(object)
+            recency_col = args.recency or (
+                "recency_days" if "recency_days" in df else None
+            )
+            recency = (
+                None if recency_col is None else _column(df, recency_col, "recency")
+            )
+            assert playbook is not None  # checked above
+            with warnings.catch_warnings():
+                # recency not given: said by the note after the report
+                warnings.simplefilter("ignore", CustsegWarning)
+                with _named("recency_days", recency_col):
+                    cadence = actions(
+                        labels, playbook, recency_days=recency, lang=args.lang
+                    )
+            missing = labels.isna().to_numpy()
+            if cadence.uncovered or missing.any():
+                raise _uncovered_error(
+                    args.class_column, str(name), cadence.uncovered, missing
+                )
+        birthdays = None
+        if args.birthday is not None:
+            birthdays = parse_date_column(
+                _column(df, args.birthday, "birthday"), args.birthday, fix=_DUE_DATE_FIX
+            )
+        points = None if args.points is None else _column(df, args.points, "points")
+        with _named("points", args.points):
+            due = due_contacts(
+                last,
+                cadence,
+                as_of,
+                birthdays=birthdays,
+                birthday_window_days=args.birthday_window,
+                holidays=_holiday_map(args.holiday),
+                holiday_window_days=args.holiday_window,
+                points=points,
+                min_points=args.min_points,
+            )
     frame = due.to_pandas()
     if args.output:
         # written before anything is printed: a closed stdout (| head) or a

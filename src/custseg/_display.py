@@ -22,7 +22,7 @@ from __future__ import annotations
 import html
 import math
 import unicodedata
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 import numpy as np
@@ -91,6 +91,68 @@ def one_line(text: str) -> str:
     if not text.isprintable():
         text = "".join(c if c.isprintable() or c in _JOINERS else " " for c in text)
     return text
+
+
+class Escaped(str):
+    r"""Text whose repr shows its code points (``'Jose\u0301'``), for a
+    message naming two texts that only differ in Unicode form.
+
+    >>> print(repr(Escaped("Jose\u0301")))
+    'Jose\u0301'
+    """
+
+    __slots__ = ()
+
+    def __repr__(self) -> str:
+        return ascii(str(self))
+
+
+def _alike(text: str) -> str:
+    """*text* as a reader sees it: without invisible (format) characters
+    such as U+200B, in one Unicode form (NFKC: ``José`` composed or not,
+    full-width ``ａ`` as ``a``)."""
+    if text.isascii():
+        return text
+    text = "".join(c for c in text if unicodedata.category(c) != "Cf")
+    return unicodedata.normalize("NFKC", text)
+
+
+def apart(name: Any, names: Iterable[Any]) -> tuple[Any, list[Any]]:
+    r"""*name* and *names*, with every text among them that reads as *name*
+    does but is another text (an accent stored apart, a zero-width space,
+    full-width letters) and *name* itself made :class:`Escaped`: a message
+    naming both then shows how they differ, where their plain reprs print
+    the same.
+
+    >>> name, names = apart("caf\u00e9", ["cafe\u0301", "date"])
+    >>> print(repr(name), *map(repr, names))
+    'caf\xe9' 'cafe\u0301' 'date'
+    >>> apart("x", ["x", "y"])
+    ('x', ['x', 'y'])
+    """
+    names = list(names)
+    if not isinstance(name, str):
+        return name, names
+    key = _alike(name)
+    hits = [isinstance(n, str) and n != name and _alike(n) == key for n in names]
+    if not any(hits):
+        return name, names
+    return Escaped(name), [
+        Escaped(n) if h else n for n, h in zip(names, hits, strict=True)
+    ]
+
+
+def quoted(values: Iterable[Any]) -> str:
+    r"""*values* as their reprs, comma-separated; text as ``str`` (not
+    ``np.str_('x')``), except :class:`Escaped` text, shown by its code
+    points.
+
+    >>> print(quoted(["a", Escaped("b\u200b"), 3]))
+    'a', 'b\u200b', '3'
+    """
+    return ", ".join(
+        repr(v) if isinstance(v, Escaped) else repr(str(v)) for v in values
+    )
 
 
 #: Zero-width joiner and non-joiner: part of a name (emoji sequences,

@@ -24,6 +24,7 @@ import functools
 import itertools
 import math
 import operator
+import re
 import warnings
 from collections.abc import Callable, Iterable, Mapping
 from functools import partial
@@ -151,6 +152,48 @@ def _columns(
     return out
 
 
+@functools.cache
+def _duckdb_rounds_twice() -> bool:
+    """Whether the installed DuckDB casts a decimal to DOUBLE by rounding
+    twice (its integer, then the division by the power of ten): DuckDB
+    before 2.0.1 reads ``0.016999999999999999`` in ``DECIMAL(38, 18)`` as
+    0.017, one double above its correctly rounded 0.016999999999999998."""
+    import duckdb
+
+    version = tuple(int(p) for p in re.findall(r"\d+", duckdb.__version__)[:3])
+    return version < (2, 0, 1)
+
+
+def _decimal_cast_rounds(dtype: Any, backend: str | None) -> bool:
+    """Whether *backend*'s own cast of a decimal (or 128-bit integer) column
+    of narwhals type *dtype* to Float64 may not be correctly rounded, so
+    that the column is read through its exact text (whose parse is
+    correctly rounded): Arrow's cast (``19.99`` as 19.990000000000002; a
+    pandas or Dask ``decimal128[pyarrow]`` column too), and DuckDB's before
+    2.0.1 for a decimal of more than 15 digits (one of at most 15 is an
+    integer below 2**53 over an exact power of ten: one rounding) and for
+    a 128-bit integer (``HUGEINT``: ``-9007199254740994`` as
+    ``-9007199254740992.0``)."""
+    nw = _narwhals()
+    if isinstance(dtype, nw.Int128 | nw.UInt128):  # DuckDB's HUGEINT
+        return backend == "duckdb" and _duckdb_rounds_twice()
+    if not isinstance(dtype, nw.Decimal):
+        return False
+    if backend == "pyarrow" or backend in PANDAS_LIKE:  # (pandas: Arrow-backed)
+        return True
+    return backend == "duckdb" and int(dtype.precision) > 15 and _duckdb_rounds_twice()
+
+
+def decimal_floats(col: Any, dtype: Any, backend: str | None) -> Any:
+    """The decimal (or integer) column expression *col* (narwhals type
+    *dtype*) as its correctly rounded Float64 on *backend*
+    (:func:`_decimal_cast_rounds`)."""
+    nw = _narwhals()
+    if _decimal_cast_rounds(dtype, backend):
+        col = col.cast(nw.String)
+    return col.cast(nw.Float64)
+
+
 def _sides(*groups: tuple[Iterable[float], str]) -> dict[float, tuple[bool, bool]]:
     """Cuts and the moves their comparisons need (``"up"``: ``x > c``,
     ``"down"``: ``x >= c``, ``"both"``), merged as
@@ -237,12 +280,18 @@ def _decimal_moves(
 
 def _integer_moves(name: str, dtype: Any, sides: Sides) -> list[tuple[float, Any, Any]]:
     """As :func:`custseg._validate._exact_int_sides`: per cut at or beyond
-    2**53 (only there can a 64-bit integer round onto a cut it does not
-    equal), the masks of the integers above and below it, both moved."""
+    2**53 (only there can a 64-bit or 128-bit integer round onto a cut it
+    does not equal), the masks of the integers above and below it, both
+    moved."""
     nw = _narwhals()
-    if not isinstance(dtype, nw.Int64 | nw.UInt64):
+    bits = {nw.Int64: 64, nw.UInt64: 64, nw.Int128: 128, nw.UInt128: 128}
+    width = next((b for t, b in bits.items() if isinstance(dtype, t)), None)
+    if width is None:
         return []  # 32 bits and below: exact in float64
-    low, high = (-(2**63), 2**63 - 1) if isinstance(dtype, nw.Int64) else (0, 2**64 - 1)
+    signed = isinstance(dtype, nw.Int64 | nw.Int128)
+    low, high = (
+        (-(2 ** (width - 1)), 2 ** (width - 1) - 1) if signed else (0, 2**width - 1)
+    )
     col = nw.col(name)
     moves = []
     for cut in sorted(sides):
@@ -282,11 +331,11 @@ def _read_number(name: str, column: _Column | None, sides: Sides | None = None) 
     sides = {} if sides is None else sides
     dtype = column.dtype
     if isinstance(dtype, nw.Decimal):
-        x = (col.cast(nw.String) if column.arrow else col).cast(nw.Float64)
+        x = decimal_floats(col, dtype, column.backend)
         moves = _decimal_moves(name, dtype, sides, column.backend)
     else:
         wide = column.arrow and isinstance(dtype, nw.Int64 | nw.UInt64)
-        x = _wide_float(col) if wide else col.cast(nw.Float64)
+        x = _wide_float(col) if wide else decimal_floats(col, dtype, column.backend)
         moves = _integer_moves(name, dtype, sides)
     out = x
     for cut, above, below in moves:

@@ -54,7 +54,7 @@ from ._validate import (
     utf16_without_bom,
     zone_of,
 )
-from .errors import CustsegWarning, InputError
+from .errors import CustsegError, CustsegWarning, InputError
 
 __all__ = ["parse_date_column", "read_table", "table_format", "write_table"]
 
@@ -242,14 +242,17 @@ def _open_binary(path: Path) -> Any:
 
 
 def _head(path: Path, encoding: str) -> str:
-    """The first line of a text table, decoded leniently (for sniffing)."""
+    """The first line of a text table, decoded leniently (for sniffing).
+    Decoded before it is split: in UTF-16 a character such as 上 (U+4E0A)
+    holds the byte of a line feed."""
     try:
         with _open_binary(path) as f:
-            raw = f.readline(64 * 1024)
-        text = raw.decode(encoding, errors="replace")
+            raw = f.read(64 * 1024)
+        decoder = codecs.getincrementaldecoder(encoding)(errors="replace")
+        text = decoder.decode(raw, final=False)
     except (OSError, EOFError, zipfile.BadZipFile, lzma.LZMAError, UnicodeError):
         return ""  # UnicodeError: codecs such as punycode raise even with "replace"
-    return text.lstrip("\ufeff").rstrip("\r\n")
+    return text.split("\n", 1)[0].lstrip("\ufeff").rstrip("\r")
 
 
 def _starts_with(path: Path, marks: tuple[bytes, ...]) -> bool:
@@ -655,6 +658,119 @@ def _check_quotes(path: Path, fmt: str, n_rows: int, common: dict[str, Any]) -> 
             ) from None
     for first, _, row in spans:
         _check_swallowed(path, fmt, row, first, numeric, sep)
+
+
+def record_line(
+    path: str | os.PathLike[str],
+    row: int,
+    *,
+    sep: str | None = None,
+    encoding: str | None = None,
+    rows: int | None = None,
+) -> int | None:
+    """The line (1-based) of the text table at *path* on which its data row
+    *row* (0-based, as :func:`read_table` numbers its rows) starts: the
+    header and blank lines (nothing but blanks other than the separator,
+    as pandas skips them) are not rows, a quoted field may span lines.
+    With *rows* (the rows the file was read as), the whole file is counted
+    and the line given only if it has that many rows. ``None`` for a
+    Parquet file, a whitespace separator, or a file that cannot be read so
+    (it was read before: rarely). Read only to say where an error is.
+
+    >>> import tempfile, pathlib
+    >>> d = pathlib.Path(tempfile.mkdtemp())
+    >>> _ = (d / "t.csv").write_text('id,note\\n1,a\\n \\n2,"two\\nlines"\\n""\\n')
+    >>> [record_line(d / "t.csv", k, rows=3) for k in range(3)]
+    [2, 4, 6]
+    >>> record_line(d / "t.csv", 0, rows=2) is None  # not the rows pandas read
+    True
+    """
+    try:
+        file = Path(path)
+        fmt = table_format(file)
+        if fmt not in _TEXT_FORMATS:
+            return None
+        enc = _check_encoding(encoding)
+        resolved = _resolve_sep(sep, fmt, file, enc)
+        if len(resolved) != 1:  # a regular expression (whitespace)
+            return None
+        blanks = "".join(c for c in " \t\r\n" if c != resolved)
+        with io.TextIOWrapper(_open_binary(file), encoding=enc, newline="") as t:
+            pulled: list[str] = []
+
+            def lines() -> Iterator[str]:
+                for text in t:
+                    pulled.append(text)
+                    yield text
+
+            reader = csv.reader(lines(), delimiter=resolved, skipinitialspace=True)
+            start, seen, found = 1, -1, None  # the header is row -1
+            for _ in reader:
+                raw = "".join(pulled)
+                pulled.clear()
+                if raw.strip(blanks):  # a row (a quoted empty field too)
+                    if seen == row:
+                        found = start
+                        if rows is None:
+                            return found
+                    seen += 1
+                start = reader.line_num + 1
+            if rows is not None and seen == rows:
+                return found
+    except (OSError, ValueError, csv.Error, CustsegError):
+        return None
+    return None
+
+
+def with_line(
+    exc: InputError,
+    path: str | os.PathLike[str],
+    *,
+    sep: str | None = None,
+    encoding: str | None = None,
+    fields: Iterable[Hashable] | None = None,
+    rows: int | None = None,
+) -> InputError:
+    """*exc*, an error about rows of the table read from *path* (of one of
+    *fields*, if given; *rows* of them, if known), saying the line its
+    first row starts on (:func:`record_line`) rather than the row's 0-based
+    position: a person looks for the line in the file. *exc* itself when
+    it is about no row, says a line already, or the line cannot be told
+    (Parquet)."""
+    if exc.first_row is None or exc.line is not None:
+        return exc
+    if fields is not None and exc.field not in set(fields):
+        return exc
+    line = record_line(path, exc.first_row, sep=sep, encoding=encoding, rows=rows)
+    if line is None:
+        return exc
+    return InputError(
+        exc.field,
+        exc.problem,
+        fix=exc.fix,
+        first_row=exc.first_row,
+        n_rows=exc.n_rows,
+        line=f"line {line} of {os.fspath(path)!r}",
+    )
+
+
+@contextlib.contextmanager
+def lines_of(
+    path: str | os.PathLike[str],
+    *,
+    sep: str | None = None,
+    encoding: str | None = None,
+    fields: Iterable[Hashable] | None = None,
+    rows: int | None = None,
+) -> Iterator[None]:
+    """Errors about rows of the table read from *path* raised inside say
+    their line in it (:func:`with_line`)."""
+    try:
+        yield
+    except InputError as exc:
+        raise with_line(
+            exc, path, sep=sep, encoding=encoding, fields=fields, rows=rows
+        ) from None
 
 
 def _is_number_text(cell: str) -> bool:
@@ -1642,10 +1758,27 @@ def _digit_width(date_format: str) -> int | None:
     return width or None
 
 
+def _foreign_digits(col: pd.Series, parsed: pd.Series, date_format: str) -> pd.Series:
+    """*parsed* with the dates whose text holds characters other than ASCII
+    and the format's own (``%Y年%m月%d日``) made missing (not dates):
+    ``strptime`` reads full-width and other digits (``２０２４-01-05``),
+    which a date without a format, an amount and every engine refuse."""
+    words = "".join(sorted({c for c in date_format if not c.isascii()}))
+    try:
+        found = col.str.contains(
+            f"[^\\x00-\\x7f{re.escape(words)}]", regex=True, na=False
+        )
+    except AttributeError:  # no text at all (datetimes, numbers)
+        return parsed
+    foreign = found.to_numpy(dtype=bool, na_value=False)
+    return parsed.mask(foreign) if foreign.any() else parsed
+
+
 def _to_datetime(col: pd.Series, name: str, date_format: str) -> pd.Series:
     try:
-        return _no_leap_seconds(
-            col, pd.to_datetime(col, format=date_format, errors="coerce"), date_format
+        parsed = pd.to_datetime(col, format=date_format, errors="coerce")
+        return _foreign_digits(
+            col, _no_leap_seconds(col, parsed, date_format), date_format
         )
     except MemoryError:
         raise

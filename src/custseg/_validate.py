@@ -954,12 +954,14 @@ def as_datetime(x: Any, field: str, *, nan: NanPolicy = "raise") -> np.ndarray:
         return np.empty(0, dtype=_TEXT_UNIT)
     if arr.dtype.kind != "M":
         if arr.dtype.kind in "iufbcmV":
+            given = getattr(x, "dtype", arr.dtype)  # the caller's (Int64, not float64)
             raise InputError(
                 field,
-                f"has dtype {arr.dtype}, expected dates",
+                f"has dtype {given}, expected dates",
                 fix="convert it first: YYYYMMDD numbers with "
-                "pandas.to_datetime(col.astype(str), format='%Y%m%d') (or "
-                "custseg.frame.parse_date_column), Unix seconds with "
+                "custseg.frame.parse_date_column(col, name) (whole numbers, "
+                "missing ones too) or pandas.to_datetime(col.astype('Int64')"
+                ".astype(str), format='%Y%m%d'), Unix seconds with "
                 "pandas.to_datetime(col, unit='s')",
             )
         arr = _parse_dates(arr, field)
@@ -1971,25 +1973,47 @@ def _is_exact_only(value: Any) -> bool:
     )
 
 
-def _decimal_values(x: Any, n: int) -> np.ndarray | None:
+def _decimal_values(x: Any, n: int, arr: np.ndarray | None = None) -> np.ndarray | None:
     """The values of *x* as an object array (None where not exact only:
     :func:`_is_exact_only`) when some are (a list or object column of
     decimals or of integers beyond 2**53, a ``decimal128[pyarrow]``
-    column), else None: NumPy number arrays are not looked at (an ``int64``
-    array is exact as it is, see :func:`_exact_int_sides`)."""
+    column or bare Arrow decimal array; a column of integers with missing
+    values, read as floats in *arr*, when one of them is beyond 2**53:
+    pandas ``Int64`` / ``int64[pyarrow]``, Polars, Arrow), else None: NumPy
+    number arrays are not looked at (an ``int64`` array is exact as it is,
+    see :func:`_exact_int_sides`)."""
     dtype = getattr(x, "dtype", None)
+
+    def far() -> bool:  # integers float64 may have rounded (floats for a gap)
+        if arr is None or arr.dtype.kind != "f" or not len(arr):
+            return False
+        return bool(max(np.fmax.reduce(arr), -np.fmin.reduce(arr)) >= _EXACT)
+
     if isinstance(dtype, np.dtype):
         if dtype.kind != "O":
             return None
         values = x.to_numpy() if hasattr(x, "to_numpy") else np.asarray(x)
     elif pandas_extension(dtype):  # decimals are kind "O"
-        if getattr(dtype, "kind", "O") != "O" or not hasattr(x, "to_numpy"):
+        kind = getattr(dtype, "kind", "O")
+        if not hasattr(x, "to_numpy") or not (kind == "O" or (kind in "iu" and far())):
             return None
         values = x.to_numpy(dtype=object, na_value=None)
     elif dtype is not None:  # another library's column (a Polars Series)
         values = np.asarray(x)
-        if values.dtype.kind != "O":
+        integers = getattr(dtype, "is_integer", None)
+        if callable(integers) and integers() and hasattr(x, "to_list") and far():
+            values = np.empty(len(x), dtype=object)  # with None: Python ints
+            values[:] = x.to_list()
+        elif values.dtype.kind != "O":
             return None
+    elif hasattr(x, "to_pylist") and hasattr(x, "type"):  # a bare Arrow array
+        kind = str(x.type)
+        if not (
+            kind.startswith("decimal") or (kind.startswith(("int", "uint")) and far())
+        ):
+            return None
+        values = np.empty(len(x), dtype=object)
+        values[:] = x.to_pylist()
     elif isinstance(x, list | tuple):
         values = np.empty(len(x), dtype=object)
         values[:] = list(x)
@@ -2049,7 +2073,7 @@ def describe_at(x: Any, arr: np.ndarray, i: int) -> str:
     >>> describe_at([2.5], np.array([2.5]), 0)
     '2.5'
     """
-    values = _decimal_values(x, len(arr))
+    values = _decimal_values(x, len(arr), arr)
     if values is not None and values[i] is not None:
         return describe(values[i])
     return describe(float(arr[i]))
@@ -2123,7 +2147,7 @@ def exact_sides(
         return _exact_int_sides(arr, cuts)
     if arr.dtype.kind != "f" or not len(arr):
         return arr
-    values = _decimal_values(x, len(arr))
+    values = _decimal_values(x, len(arr), arr)
     if values is None:
         return arr
     # per cut, whether decimals above it (up) and below it (down) move

@@ -44,11 +44,13 @@ from ._files import (
     check_date_format,
     check_number_text,
     in_file,
+    lines_of,
     of_source,
     output_target,
     parse_date_column,
     parse_date_text,
     table_writer,
+    with_line,
     write_all,
 )
 from .errors import CustsegError, CustsegWarning, Diagnostic, InputError, RulesError
@@ -419,7 +421,6 @@ def _check_columns(
     """Every column an option names is in *tx* (*product*: the amounts are
     --quantity times --price, a column made afterwards, which must not be
     one of the data already)."""
-    shown = ", ".join(repr(str(c)) for c in list(tx.columns)[:20])
     flags = (
         ("customer", "date", "quantity", "price")
         if product
@@ -428,9 +429,10 @@ def _check_columns(
     for flag in (*flags, "order"):
         name = getattr(args, flag, None)
         if name is not None and name not in tx.columns:
+            field, columns = _display.apart(name, list(tx.columns)[:20])
             raise InputError(
-                name,
-                f"is not a column of the data (columns: {shown})",
+                field,
+                f"is not a column of the data (columns: {_display.quoted(columns)})",
                 fix=f"name the column with --{flag} COLUMN"
                 if product and flag in ("quantity", "price")
                 else f"name the column with {flag}= (on the command line: "
@@ -546,8 +548,10 @@ def _segment_kwargs(args: argparse.Namespace) -> dict[str, Any]:
 
 def _side_file_named(exc: InputError, args: argparse.Namespace) -> InputError:
     """*exc* from :func:`custseg.segment` with the ``--records`` or
-    ``--contacts`` file it is about named (the library saw their frames)."""
+    ``--contacts`` file it is about named (the library saw their frames),
+    and the line of its first row there."""
     problem, field = exc.problem, exc.field
+    matched = None
     for path, phrases, what in (
         (
             getattr(args, "records", None),
@@ -562,15 +566,22 @@ def _side_file_named(exc: InputError, args: argparse.Namespace) -> InputError:
         for phrase in phrases:
             if problem.startswith(phrase) or f" {phrase}" in problem:
                 problem = problem.replace(phrase, f"{phrase.split()[0]} {named}", 1)
+                frame = getattr(args, f"{what}_frame", None)
+                matched = path, getattr(args, f"{what}_encoding", None), frame
                 break
         else:
             if field == what:  # about the frame itself: the file
                 field = os.fspath(path)
     if (problem, field) == (exc.problem, exc.field):
         return exc
-    return InputError(
+    out = InputError(
         field, problem, first_row=exc.first_row, n_rows=exc.n_rows, fix=exc.fix
     )
+    if matched is None:
+        return out
+    path, encoding, frame = matched
+    rows = None if frame is None else len(frame)
+    return with_line(out, path, encoding=encoding or args.encoding, rows=rows)
 
 
 def _compute(
@@ -587,7 +598,18 @@ def _compute(
         try:
             result = segment(tx, rules=rs, lang=args.lang, **_segment_kwargs(args))
         except InputError as exc:
-            raise _side_file_named(exc, args) from None
+            named = _side_file_named(exc, args)
+            side = ("customer records", "contacts")
+            if named is exc and not any(w in exc.problem for w in side):
+                named = with_line(  # the transactions' rows: their lines
+                    exc,
+                    args.input,
+                    sep=args.sep,
+                    encoding=args.encoding,
+                    fields=tx.columns,
+                    rows=len(tx),
+                )
+            raise named from None
     seg = result.customers
     seg.attrs["order_lines"] = bool(getattr(args, "order", None))  # orders counted
     if seg.attrs.get("n_dropped", 0):  # customers whose every row was dropped
@@ -766,7 +788,7 @@ def _side_file(
             exact_numbers=numbers,
         )
     except InputError as exc:
-        raise in_file(exc, what, path) from None
+        raise with_line(in_file(exc, what, path), path, encoding=encoding) from None
     return survey_numbers(frame) if what == "records" else frame
 
 
@@ -801,24 +823,28 @@ def _read_inputs(
     if args.as_of is not None:  # read like the date column: ISO 8601 or YYYYMMDD
         args.as_of = parse_date_text(args.as_of, "as_of", date_format=date_format)
     rs = _load_rules(args.preset, args.rules, lang)
-    tx = _read_table(
-        args.input,
-        sep=args.sep,
-        encoding=args.encoding,
-        text_columns=[args.customer] + ([args.order] if args.order else []),
-        exact_numbers=[args.quantity, args.price] if product else [args.amount],
-    )
-    _check_columns(tx, args, product)
-    tx[args.date] = parse_date_column(tx[args.date], args.date, date_format=date_format)
-    if product:
-        for name in (args.quantity, args.price):
-            check_number_text(tx[name], name)
-        tx[args.amount] = line_amounts(
-            tx[args.quantity], tx[args.price], fields=(args.quantity, args.price)
+    where = {"sep": args.sep, "encoding": args.encoding}
+    with lines_of(args.input, **where):
+        tx = _read_table(
+            args.input,
+            text_columns=[args.customer] + ([args.order] if args.order else []),
+            exact_numbers=[args.quantity, args.price] if product else [args.amount],
+            **where,
         )
-    else:
-        check_number_text(tx[args.amount], args.amount)
-    _check_rows(tx, args.input, args)
+    with lines_of(args.input, **where, rows=len(tx)):
+        _check_columns(tx, args, product)
+        tx[args.date] = parse_date_column(
+            tx[args.date], args.date, date_format=date_format
+        )
+        if product:
+            for name in (args.quantity, args.price):
+                check_number_text(tx[name], name)
+            tx[args.amount] = line_amounts(
+                tx[args.quantity], tx[args.price], fields=(args.quantity, args.price)
+            )
+        else:
+            check_number_text(tx[args.amount], args.amount)
+        _check_rows(tx, args.input, args)
     for path, attr, what in (
         (args.records, "records_frame", "records"),
         (args.contacts, "contacts_frame", "contacts"),
@@ -834,7 +860,11 @@ def _read_inputs(
                 "write contact dates as ISO 8601 (2024-01-31) or YYYYMMDD "
                 "(20240131); --date-format is for the transactions only"
             )
-            raise of_source(exc, f"contacts file {args.contacts!r}", fix) from None
+            named = of_source(exc, f"contacts file {args.contacts!r}", fix)
+            encoding = args.contacts_encoding or args.encoding
+            raise with_line(
+                named, args.contacts, encoding=encoding, rows=len(frame)
+            ) from None
     return tx, rs
 
 

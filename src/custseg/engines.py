@@ -36,8 +36,15 @@ from typing import TYPE_CHECKING, Any, Literal
 import attrs
 import numpy as np
 
+from . import _display
 from . import _validate as v
-from ._engine_rules import EngineRules, approx_rfm_edges, compile_rules, label_in_engine
+from ._engine_rules import (
+    EngineRules,
+    approx_rfm_edges,
+    compile_rules,
+    decimal_floats,
+    label_in_engine,
+)
 from ._exact import SCALES, limb_plan, round_limbs
 from .errors import CustsegWarning, InputError
 from .summary import FACT_COLUMNS, CustomerFacts
@@ -467,10 +474,10 @@ def to_pandas_frame(native: Any, arg: str = "seg") -> pd.DataFrame:
 
 def _find_column(schema: dict[str, Any], name: Hashable, arg: str) -> str:
     if not isinstance(name, str) or name not in schema:
-        shown = ", ".join(repr(str(c)) for c in list(schema)[:20])
+        field, columns = _display.apart(str(name), list(schema)[:20])
         raise InputError(
-            str(name),
-            f"is not a column of the data (columns: {shown})",
+            field,
+            f"is not a column of the data (columns: {_display.quoted(columns)})",
             fix=_FIX_COLUMN.format(arg=arg),
         )
     return name
@@ -764,7 +771,9 @@ def _text_dates(col: Any, cols: _Columns, fmt: str) -> Any:
     offset at the end gives the written local time (engines would convert
     to UTC); ``%y`` puts 69-99 in 1969-1999 (Polars and Spark put some in
     2069-2099); ``%Y`` takes 4 digits, as Python's (engines read ``24-03-01``
-    as the year 24: a year before 1000 must be written with its zeros).
+    as the year 24: a year before 1000 must be written with its zeros);
+    only ASCII text (and the format's own) is a date, as in the core (not
+    ``２０２４-01-06``).
     (Spark's are parsed by :func:`_spark_dates`.)"""
     nw = _narwhals()
     text, valid, fmt = _text_parts(col, cols, fmt)
@@ -773,7 +782,13 @@ def _text_dates(col: Any, cols: _Columns, fmt: str) -> Any:
     if four is not None:  # engines read 1 to 4 digits for %Y, Python exactly 4
         fits = text.str.contains(four, literal=False)
         valid = fits if valid is None else valid & fits
-    return parsed if valid is None else nw.when(valid).then(parsed)
+    # ASCII only (and the format's own text: "%Y年%m月%d日"), as the core
+    # reads dates: pandas (so Dask) parses full-width and other digits
+    # ("２０２４-01-06") as the year 2024
+    words = "".join(sorted({c for c in fmt if not c.isascii()}))
+    plain = ~text.str.contains(f"[^\\x00-\\x7f{words}]", literal=False)
+    valid = plain if valid is None else valid & plain
+    return nw.when(valid).then(parsed)
 
 
 def _four_digit_years(fmt: str) -> str | None:
@@ -783,7 +798,7 @@ def _four_digit_years(fmt: str) -> str | None:
     them), literal text itself, blanks any blanks.
 
     >>> print(_four_digit_years("%d/%m/%Y %H:%M"))
-    ^.*?/.*?/\\d{4}\\s+.*?:.*?$
+    ^.*?/.*?/[0-9]{4}\\s+.*?:.*?$
     >>> import re
     >>> bool(re.search(_four_digit_years("%Y-%m-%d"), "24-03-01"))
     False
@@ -798,7 +813,7 @@ def _four_digit_years(fmt: str) -> str | None:
             if d == "%":
                 parts.append("%")
             elif d == "Y":
-                parts.append(r"\d{4}")
+                parts.append("[0-9]{4}")
             else:
                 if d == "." and i + 2 < len(fmt):  # chrono's %.f
                     i += 1
@@ -810,6 +825,14 @@ def _four_digit_years(fmt: str) -> str | None:
     return "".join(parts) + "$"
 
 
+#: Blanks at either end of a text, as Python's ``str.strip`` (the core's)
+#: sees them (U+3000, U+00A0 too), written as the characters themselves:
+#: DuckDB's and Arrow's ``\s`` (RE2) are ASCII only, and the engines'
+#: regular expressions write other escapes differently
+_BLANKS = "".join(c for c in map(chr, range(0x3001)) if c.isspace())
+_ENDS_BLANK = f"^[{_BLANKS}]+|[{_BLANKS}]+$"
+
+
 def _text_parts(col: Any, cols: _Columns, fmt: str) -> tuple[Any, Any, str]:
     """The text dates *col* made ready for the engine's parser: the text
     (blanks around it skipped, a ``%z`` offset at the end dropped), where
@@ -817,7 +840,7 @@ def _text_parts(col: Any, cols: _Columns, fmt: str) -> tuple[Any, Any, str]:
     Polars' fraction) and the format left to parse it with."""
     valid = None
     # (replace_all: DuckDB has no replace)
-    text = col.str.replace_all(r"^\s+|\s+$", "", literal=False)
+    text = col.str.replace_all(_ENDS_BLANK, "", literal=False)
     for zone in ("%z", "%:z"):
         if zone in fmt:
             if not fmt.endswith(zone):
@@ -1047,6 +1070,10 @@ def _two_digit_years(parsed: Any, fmt: str) -> Any:
     return nw.when(parsed.dt.year() >= 2069).then(back).otherwise(parsed)
 
 
+#: 9999-12-31 in days since 1970: no engine date (nor Python's) is later
+_LAST_DAY = int(np.datetime64("9999-12-31", "D").astype(np.int64))
+
+
 def _day_literal(day: int, date_kind: str) -> Any:
     """Midnight of *day* (days since 1970) as a Python date or datetime, the
     type the date column compares with."""
@@ -1071,6 +1098,9 @@ def _before_day(d: Any, day: int, cols: _Columns, *, after: bool = False) -> Any
     read in the session's zone, as ``_d`` is. (Day numbers need no zone
     either, but their arithmetic, repeated in the checks, made each Spark
     query plan several times slower to build.)"""
+    if day > _LAST_DAY:  # after 9999-12-31, the last date the engines hold:
+        known = ~d.is_null()  # every date is before it (a column, not a literal)
+        return known & ~known if after else known
     if cols.backend == "pyspark" and cols.date_kind != "date":
         midnight = f"{np.datetime64(day, 'D')} 00:00:00"
         left, right = d, _narwhals().lit(midnight).cast(_narwhals().Datetime("us"))
@@ -1608,11 +1638,13 @@ def _prepare(
         _check_arrow_ints(lf, a)  # Arrow refuses to cast them to float
     if a is None:
         amounts = nw.lit(0.0)
-    elif cols.amount_kind == "decimal" and cols.backend == "pyarrow":
+    elif cols.amount_kind == "decimal":
         # Arrow's decimal -> float64 cast is not correctly rounded (19.99 ->
-        # 19.990000000000002); its text is exact and its text -> float64
-        # parse correctly rounded: the amounts of the pandas path
-        amounts = nw.col(cols.q(a)).cast(nw.String).cast(nw.Float64)
+        # 19.990000000000002), nor DuckDB's before 2.0.1: their text is
+        # exact and its parse correctly rounded, the amounts of the pandas
+        # path
+        dtype = lf.collect_schema()[cols.q(a)]
+        amounts = decimal_floats(nw.col(cols.q(a)), dtype, cols.backend)
     elif lf.collect_schema()[cols.q(a)] == nw.Float16:
         # float16 read as the decimals they print as, as the pandas path
         # reads them (the engines' text of a float16 is not NumPy's)
@@ -1920,7 +1952,7 @@ def _far_local_times(col: Any, t: Any) -> Any:
 def _plain_types(lf: Any, names: list[Hashable | None]) -> Any:
     """*lf* with the Arrow types the queries have no kernels for made plain:
     ``string_view`` (Arrow >= 16 and Polars export text so) as ``string``,
-    and the ``null`` type (an all-None or empty object column of pandas,
+    DuckDB's ``TIMESTAMPTZ_NS`` as ``TIMESTAMPTZ``, and the ``null`` type (an all-None or empty object column of pandas,
     PyArrow and DuckDB, Spark's ``void`` of a NULL literal) as text for the ids and dates, float64 for the
     amounts, so that the checks count the missing values."""
     nw = _narwhals()
@@ -1956,6 +1988,18 @@ def _plain_types(lf: Any, names: list[Hashable | None]) -> Any:
         def is_view(name: str) -> bool:
             return False
 
+    if backend == "duckdb":
+        # DuckDB >= 2 reads a zoned timestamp of nanoseconds (pandas' own,
+        # in Parquet) as TIMESTAMPTZ_NS, a type narwhals does not know:
+        # microseconds are as good for days
+        zoned = [
+            n for n in names if isinstance(n, str) and kinds.get(n) == "TIMESTAMPTZ_NS"
+        ]
+        if zoned:
+            quoted = ['"' + n.replace('"', '""') + '"' for n in zoned]
+            replace = ", ".join(f"{q}::TIMESTAMPTZ AS {q}" for q in quoted)
+            lf = nw.from_native(native.project(f"* REPLACE ({replace})"))
+            schema = dict(lf.collect_schema())
     casts = []
     for i, name in enumerate(names):
         if not isinstance(name, str) or name not in schema or name not in kinds:
@@ -2557,7 +2601,7 @@ def _rolled_dates(cols: _Columns, fmt: str) -> Any:
     text = col if cols.date_kind == "str" else _number_text(col, cols.date_kind)
 
     def norm(x: Any) -> Any:
-        x = x.str.strip_chars().str.to_lowercase()
+        x = x.str.replace_all(_ENDS_BLANK, "", literal=False).str.to_lowercase()
         return x.str.replace_all(r"(^|\D)0+(\d)", r"\1\2", literal=False)
 
     parsed = _date_expr(cols, fmt).cast(nw.Datetime("s"))
@@ -3459,9 +3503,10 @@ def engine_btyd_summary(
             )
         base = base.filter(_before_day(nw.col("_d"), end_period + step, cols))
     day = _day_number(nw.col("_d"))
-    # weeks start on the Monday (1970-01-01 was a Thursday); the modulo twice
-    # because SQL engines keep the sign of the dividend
-    period = day - ((day + 3) % 7 + 7) % 7 if unit == "W" else day
+    # weeks start on the Monday (1970-01-01 was a Thursday): a floor division
+    # (narwhals floors on every engine, as _day_number needs; Dask has no
+    # modulo for Arrow-backed integers)
+    period = (day + 3) // 7 * 7 - 3 if unit == "W" else day
     plan = checks.get("plan", _SumPlan())
     rows = base.select(nw.col(c), period.alias("_per"), nw.col("_a"))
     per_customer = rows.group_by(c).agg(

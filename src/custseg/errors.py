@@ -72,6 +72,10 @@ class InputError(CustsegError, ValueError):
         Position (0-based) of the first offending row, if the problem is per row.
     n_rows
         How many rows have the problem, if the problem is per row.
+    line
+        Where *first_row* is in the file it was read from, for a person
+        (``"line 3 of 'sales.csv'"``: the command line reads CSV files);
+        said instead of the row's position.
 
     Examples
     --------
@@ -81,6 +85,9 @@ class InputError(CustsegError, ValueError):
     'amount' contains NaN (first at row 3, 2 rows affected): drop or fill the missing amounts first
     >>> err.field, err.first_row, err.n_rows
     ('amount', 3, 2)
+    >>> print(InputError("amount", "contains NaN", first_row=3, n_rows=2,
+    ...                  line="line 5 of 'sales.csv'"))
+    'amount' contains NaN (first at line 5 of 'sales.csv', 2 rows affected)
     """
 
     def __init__(
@@ -91,15 +98,17 @@ class InputError(CustsegError, ValueError):
         fix: str = "",
         first_row: int | None = None,
         n_rows: int | None = None,
+        line: str | None = None,
     ) -> None:
         self.field = field
         self.problem = problem
         self.fix = fix
         self.first_row = first_row
         self.n_rows = n_rows
+        self.line = line
         where = ""
         if first_row is not None:
-            where = f" (first at row {first_row}"
+            where = f" (first at {line or f'row {first_row}'}"
             if n_rows is not None:
                 where += f", {n_rows} row{'s' if n_rows != 1 else ''} affected"
             where += ")"
@@ -112,14 +121,28 @@ class InputError(CustsegError, ValueError):
         # picklable (multiprocessing, joblib): rebuild from the fields
         return (
             _input_error,
-            (self.field, self.problem, self.fix, self.first_row, self.n_rows),
+            (
+                self.field,
+                self.problem,
+                self.fix,
+                self.first_row,
+                self.n_rows,
+                self.line,
+            ),
         )
 
 
 def _input_error(
-    field: str, problem: str, fix: str, first_row: int | None, n_rows: int | None
+    field: str,
+    problem: str,
+    fix: str,
+    first_row: int | None,
+    n_rows: int | None,
+    line: str | None = None,
 ) -> InputError:
-    return InputError(field, problem, fix=fix, first_row=first_row, n_rows=n_rows)
+    return InputError(
+        field, problem, fix=fix, first_row=first_row, n_rows=n_rows, line=line
+    )
 
 
 class ThresholdError(CustsegError, ValueError):
@@ -206,15 +229,30 @@ class Diagnostic:
         ...                  "expected '='", "write key = value").render())
         r.toml:1:1: error[toml-syntax]: expected '='
           = hint: write key = value
+        >>> print(Diagnostic("r.toml", 2, 12, 13, "error", "bad-syntax", "'>>'",
+        ...                  "", 'label = "网店", when = "x >> 3"').render())
+        r.toml:2:12: error[bad-syntax]: '>>'
+          2 | label = "网店", when = "x >> 3"
+            |             ^
         """
         head = f"{self.path}:{self.line}:{self.column}: {self.severity}[{self.code}]: "
         out = [head + self.message]
         if self.source_line:
             num = str(self.line)
             pad = " " * len(num)
-            width = max(1, self.end_column - self.column)
-            out.append(f"  {num} | {self.source_line}")
-            out.append(f"  {pad} | {' ' * (self.column - 1)}{'^' * width}")
+            from ._display import text_width
+
+            # in terminal columns: a CJK character takes two, a combining
+            # accent none; a tab stays a tab, so the caret lines up with it
+            line = self.source_line
+            before = line[: self.column - 1]
+            span = line[self.column - 1 : max(self.end_column, self.column) - 1]
+            indent = "".join(
+                "\t" if ch == "\t" else " " * text_width(ch) for ch in before
+            )
+            width = max(1, text_width(span))
+            out.append(f"  {num} | {line}")
+            out.append(f"  {pad} | {indent}{'^' * width}")
             if self.hint:
                 out.append(f"  {pad} = hint: {self.hint}")
         elif self.hint:

@@ -145,10 +145,10 @@ def _column(
     except (TypeError, ValueError):  # a label pandas cannot look up
         present = False
     if not present:
-        shown = ", ".join(repr(str(c)) for c in list(df.columns)[:20])
+        field, columns = _display.apart(str(name), list(df.columns)[:20])
         raise InputError(
-            str(name),
-            f"is not a column of the data (columns: {shown})",
+            field,
+            f"is not a column of the data (columns: {_display.quoted(columns)})",
             fix=_FIX_COLUMN.format(arg=arg),
         )
     col: Any = df[name]
@@ -308,8 +308,9 @@ def _join_relationship(
     if not isinstance(contacts, pd.DataFrame):
         raise InputError(
             "contacts",
-            f"must be a DataFrame or a file path: got {type(contacts).__name__}",
-            fix="pass one row per contact: customer id, date, initiator, kind",
+            f"must be a pandas DataFrame or a file path: got {_kind_of(contacts)}",
+            fix="pass one row per contact: customer id, date, initiator, kind"
+            + _to_pandas_fix(contacts),
         )
     twice = [
         str(c)
@@ -357,6 +358,7 @@ def _join_relationship(
     later = local >= (facts.as_of + np.timedelta64(1, "D"))
     n_later = int(np.count_nonzero(later))
     dropped_ids = contacts[customer][:0]
+    kept = None  # the contacts' own rows of those kept (None: all)
     if n_later:
         if after_as_of != "drop":
             first, count = _first(later)
@@ -370,6 +372,7 @@ def _join_relationship(
             )
         dropped_ids = contacts[customer][later]
         contacts, dates = contacts[~later], dates[~later]
+        kept = np.flatnonzero(~later)
     written = contacts[customer]
     _, contact_ids = whole_ids(out.index, written)
     if contact_ids is not written:  # 17850.0 is customer 17850
@@ -395,6 +398,14 @@ def _join_relationship(
             as_of=facts.as_of,
         )
     except InputError as exc:  # 'kind' has unknown answers: of the contacts
+        if kept is not None and exc.first_row is not None:  # the log's own row
+            exc = InputError(
+                exc.field,
+                exc.problem,
+                fix=exc.fix,
+                first_row=int(kept[exc.first_row]),
+                n_rows=exc.n_rows,
+            )
         raise of_source(exc, where) from None
     labels = relationship_type(summary).to_pandas()
     ids = labels.index
@@ -678,8 +689,9 @@ def _records_frame(
     if not isinstance(records, pd.DataFrame):
         raise InputError(
             "records",
-            f"must be a DataFrame or a file path: got {type(records).__name__}",
-            fix="pass one row per customer with the customer id column",
+            f"must be a pandas DataFrame or a file path: got {_kind_of(records)}",
+            fix="pass one row per customer with the customer id column"
+            + _to_pandas_fix(records),
         )
     if isinstance(records.columns, pd.MultiIndex):
         raise InputError(
@@ -2042,6 +2054,8 @@ def segment_frame(
     )
     out = res.customers
     out.attrs["diagnostics"] = list(res.diagnostics)
+    e = res.edges  # the scales of r, f, m: apply_rules checks rules against them
+    out.attrs["rfm_bins"] = (e.recency.bins, e.frequency.bins, e.monetary.bins)
     if _engines.is_engine_frame(df):  # the caller's kind of frame
         return _engines.to_native(out, df, output)
     return out
@@ -2169,7 +2183,7 @@ def apply_rules(
     if _engines.is_engine_frame(seg):  # False at once for pandas
         # another engine's customer table: rules run on it collected, indexed
         # by its first column, the customer id (as the engines write it)
-        table = _engines.to_pandas_frame(seg)
+        table = _score_types(_engines.to_pandas_frame(seg))
         out = apply_rules(
             table.set_index(table.columns[0]),
             rules,
@@ -2220,7 +2234,11 @@ def apply_rules(
             col = col.mask(col == 0)
         data[name] = col
     rescored = _fixed_scores(seg, rs)
-    data.update(rescored)
+    _check_table_scales(seg, rs, rescored)
+    code = _rfm_code(seg, rs, rescored) if rescored and "rfm" in seg.columns else None
+    if code is not None:  # the code of the scores labelled with
+        rescored["rfm"] = code
+    data.update((k, c) for k, c in rescored.items() if k in rs.fields)
     evaluated = rs.evaluate(data, explain=explain, lang=lang, aggregates=aggregates)
     result = evaluated.to_pandas()
     result.index = seg.index  # rows are in seg's order; align on its labels
@@ -2232,6 +2250,106 @@ def apply_rules(
         out[column] = result[column]
     out.attrs["aggregates"] = dict(evaluated.aggregates)
     return out
+
+
+def _score_types(table: pd.DataFrame) -> pd.DataFrame:
+    """*table* (collected from an engine) with its ``r``, ``f``, ``m`` and
+    ``rfm`` columns of whole numbers as pandas' nullable integers, as
+    :func:`segment_frame` gives them: an engine's integer column with a
+    missing value arrives as floats (``1.0``, ``NaN``)."""
+    for key in (*SPINE_SCORES, "rfm"):
+        if key not in table.columns or table[key].dtype.kind != "f":
+            continue
+        col = table[key]
+        values = col.to_numpy(dtype=np.float64, na_value=np.nan)
+        known = values[~np.isnan(values)]
+        if np.any(known != np.trunc(known)) or np.any(np.abs(known) >= 2**31):
+            continue  # not scores: left as they are
+        small = key != "rfm" or not len(known) or np.abs(known).max() < 2**15
+        table[key] = col.astype(
+            "Int8" if key != "rfm" else "Int16" if small else "Int32"
+        )
+    return table
+
+
+def _kind_of(value: Any) -> str:
+    """*value*'s type for a message, with its library where that is not
+    pandas (``polars DataFrame``, not a bare ``DataFrame``)."""
+    kind = type(value)
+    package = kind.__module__.split(".", 1)[0]
+    if package in ("builtins", "pandas"):
+        return kind.__name__
+    return f"{package} {kind.__name__}"
+
+
+def _to_pandas_fix(value: Any) -> str:
+    """How to pass an engine's frame as a side table: collected as pandas."""
+    if not _engines.is_engine_frame(value):
+        return ""
+    return (
+        " (side tables are read as pandas: convert this one first, e.g. "
+        "frame.to_pandas(), or write it to a file)"
+    )
+
+
+def _check_table_scales(
+    seg: pd.DataFrame, rs: RuleSet, rescored: Mapping[str, Any]
+) -> None:
+    """ThresholdError when a score of *seg* the rules read as it is (not
+    rescored by their ``[scores]`` edges) was cut into another number of
+    bins than the rules declare (``segment_frame(bins=2)`` labelled by
+    rules for scores 1..5), as :func:`segment` refuses it; the bins are
+    those ``segment_frame`` records in ``.attrs["rfm_bins"]``."""
+    bins = seg.attrs.get("rfm_bins")
+    if not isinstance(bins, tuple) or len(bins) != 3:
+        return  # another table (read from a file, built by hand)
+    for key, n in zip(SPINE_SCORES, bins, strict=True):
+        spec = rs.fields.get(key)
+        top = None if spec is None else spec.max
+        if key in rescored or top is None or not isinstance(n, int) or int(top) == n:
+            continue
+        raise ThresholdError(
+            f"the table's {key} scores are 1..{n} (segment_frame's bins), but "
+            f"the rules declare field {key!r} from 1 to {int(top)}: segment with "
+            f"{int(top)} {key} scores (bins=), or use rules written for {n} (a "
+            f"rules file that extends the preset with [scores] {key} = "
+            f"{{ bins = {n} }} and its own segment rules)"
+        )
+
+
+def _rfm_code(
+    seg: pd.DataFrame, rs: RuleSet, rescored: Mapping[str, pd.Series]
+) -> pd.Series | None:
+    """The ``rfm`` code of the scores the rules label with (*rescored*
+    where they fix the edges, *seg*'s own elsewhere), as :func:`segment`
+    writes it: ``(r * base + f) * base + m``, base 100 when a score has
+    more than 9 bins (those of the fixed edges, the table's recorded
+    ``attrs["rfm_bins"]``, else the rules' declared bounds or the scores
+    seen), missing where a score is. None when a score is not a column of
+    numbers (the table's ``rfm`` is kept, and the rules name what is
+    wrong with what they read)."""
+    scores = []
+    for k in SPINE_SCORES:
+        col = rescored[k] if k in rescored else seg.get(k)
+        if col is None or not pd.api.types.is_numeric_dtype(col.dtype):
+            return None
+        scores.append(col.astype("Float64"))
+    recorded = seg.attrs.get("rfm_bins")
+    bins = []
+    for i, (k, col) in enumerate(zip(SPINE_SCORES, scores, strict=True)):
+        spec, field = rs.scores.get(k), rs.fields.get(k)
+        if k in rescored and spec is not None and spec.edges is not None:
+            bins.append(len(spec.edges) + 1)
+        elif isinstance(recorded, tuple) and len(recorded) == 3:
+            bins.append(int(recorded[i]))
+        elif field is not None and field.max is not None:
+            bins.append(int(field.max))
+        else:
+            seen = col.max()
+            bins.append(0 if pd.isna(seen) else int(seen))
+    base = 100 if max(bins) > 9 else 10
+    code = (scores[0] * base + scores[1]) * base + scores[2]
+    return code.astype("Int16" if base == 10 else "Int32").rename("rfm")
 
 
 def _fixed_scores(seg: pd.DataFrame, rs: RuleSet) -> dict[str, pd.Series]:

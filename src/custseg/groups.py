@@ -1061,9 +1061,16 @@ def tags_from_values(
     else:
         left = sorted({x for c in per_cell for x in c if x not in lookup})
         if left and unmapped == "raise":
+            shown, alike = [], []
+            for x in left[:5]:  # one that reads as a key: both by code points
+                said, keys = _display.apart(x, lookup)
+                shown.append(said)
+                alike += [k for k in keys if isinstance(k, _display.Escaped)]
+            also = f" (the mapping has {_display.quoted(alike)})" if alike else ""
             raise InputError(
                 "column",
-                f"has values the mapping does not cover: {left[:5]}",
+                f"has values the mapping does not cover: [{', '.join(map(repr, shown))}]"
+                + also,
                 fix="add them to the mapping, or pass unmapped='ignore'",
             )
         column_of = {tag: j for j, tag in enumerate(names)}

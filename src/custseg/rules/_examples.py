@@ -844,13 +844,16 @@ def run_examples(
                 data[name] = [ex.given[name]]
             elif spec.missing or not spec.optional:  # left out: missing if it may be
                 data[name] = [_filler(spec)]
-        values, n, _, sides = _coerce_data(rs, data)
+        values, n, _, sides, ints = _coerce_data(rs, data)
         for name, value in ex.given.items():
             if name in rs.derived:  # given derived values are not computed
                 values[name] = _given_array(value)
                 sides.pop(name, None)
+                ints.pop(name, None)
         absent = frozenset(f for f in rs.required_fields() if f not in values)
-        env = Env(n, values, sides=sides)  # holds the derived values and outputs after
+        env = Env(
+            n, values, sides=sides, ints=ints
+        )  # holds the derived values and outputs after
         result = target._evaluate_env(env, explain=True, index=None, absent=absent)
         for output, expected in ex.expect.items():
             if output not in result.labels:  # a tag: "set.tag"

@@ -33,6 +33,7 @@ from typing import Any, Literal, NamedTuple
 import attrs
 import numpy as np
 
+from .._display import apart
 from .._exact import decimal_scale, ordered_sum
 
 __all__ = [
@@ -247,11 +248,15 @@ class Env:
         resolve: Callable[[str], Any] | None = None,
         fixed: Mapping[str, float] | None = None,
         sides: Mapping[str, np.ndarray] | None = None,
+        ints: Mapping[str, np.ndarray] | None = None,
     ) -> None:
         self.n = n
         # number fields (and bare aliases of them) as comparisons with
         # constants read them: decimals on a cut moved to their exact side
         self.sides: Mapping[str, np.ndarray] = sides or {}
+        # integer fields read as floats for a missing value, as int64 (0
+        # where missing) when float64 rounds some: compared with each other
+        self.ints: Mapping[str, np.ndarray] = ints or {}
         self.values: dict[str, Any] = (
             dict(values) if resolve is None else _Values(values, resolve)
         )
@@ -270,6 +275,26 @@ class Env:
         aggregates read :attr:`values`."""
         sided = self.sides.get(name)
         return self.values[name] if sided is None else sided
+
+    def integers(self, name: str) -> np.ndarray | None:
+        """*name*'s values as exact integers (``int64``; 0 where missing),
+        or None when they are not whole numbers: its :attr:`ints` entry (a
+        column with a missing value whose integers float64 rounds), an
+        integer array as it is, floats that are all whole numbers float64
+        holds exactly (``2**53`` and below) made ``int64``."""
+        exact = self.ints.get(name)
+        if exact is not None:
+            return exact
+        arr = np.asarray(self.values[name])
+        if arr.dtype.kind in "iu":
+            return arr
+        if arr.dtype.kind != "f":
+            return None
+        gaps = np.isnan(arr)
+        known = arr[~gaps]
+        if np.any(known != np.trunc(known)) or np.any(np.abs(known) > 2.0**53):
+            return None
+        return np.where(gaps, 0.0, arr).astype(np.int64)
 
 
 Fn = Callable[[Env], Any]
@@ -1253,12 +1278,16 @@ class _Checker:
         code = typ.code(literal)
         if code is None:
             close = suggest(literal, typ.values)
-            shown = ", ".join(repr(v) for v in typ.values[:20])
+            # a value that reads as the literal is shown by its code points
+            said, values = apart(literal, typ.values[:20])
+            if close is not None:
+                close = apart(literal, [close])[1][0]
+            shown = ", ".join(repr(v) for v in values)
             more = f", ... ({len(typ.values)} values)" if len(typ.values) > 20 else ""
             raise self.fail(
                 node,
                 "unknown-category",
-                f"{literal!r} is not one of the values of this category",
+                f"{said!r} is not one of the values of this category",
                 f"did you mean {close!r}?" if close else f"values: {shown}{more}",
             )
         return code
@@ -1317,21 +1346,25 @@ class _Checker:
         lf, rf = self._sided(ln, lf, rc), self._sided(rn, rf, lc)
         if not (left.nullable or right.nullable):
             return lambda env: (ufunc(lf(env), rf(env)), None)
-        if symbol in ("==", "!="):
+        truth: Callable[[Any, Any], Any] = ufunc
+        against: Callable[[Any, Any], Any] | None = opposite
+        if symbol in ("==", "!="):  # != is not ==: UNKNOWN stays UNKNOWN
+            truth, against = np.equal, _unequal
+        assert against is not None
+        two = self._bare(ln) and self._bare(rn)
+        names = (ln.id, rn.id) if two else None  # type: ignore[attr-defined]
 
-            def equal(env: Env) -> Any:
-                a, b = lf(env), rf(env)
-                return np.equal(a, b), np.less(a, b) | np.greater(a, b)
-
-            return (lambda env: _not(equal(env))) if negate else equal
-
-        assert opposite is not None
-
-        def order(env: Env) -> Any:
+        def pair(env: Env) -> Any:
             a, b = lf(env), rf(env)
-            return ufunc(a, b), opposite(a, b)
+            # two integer fields, one read as floats that round (a gap)
+            if names is not None and (names[0] in env.ints or names[1] in env.ints):
+                x, y = env.integers(names[0]), env.integers(names[1])
+                if x is not None and y is not None:
+                    known = ~(_gaps(a) | _gaps(b))
+                    return truth(x, y) & known, against(x, y) & known
+            return truth(a, b), against(a, b)
 
-        return order
+        return (lambda env: _not(pair(env))) if negate else pair
 
     def _membership(self, ln: ast.AST, left: _Node, op: ast.cmpop, rn: ast.AST) -> Fn:
         lt, lf = left.type, left.fn
@@ -1374,6 +1407,17 @@ class _Checker:
         if isinstance(op, ast.NotIn):
             return lambda env: _not(fn(env))
         return fn
+
+
+def _unequal(a: Any, b: Any) -> Any:
+    """Where *a* and *b* are both known and differ (NaN: neither)."""
+    return np.less(a, b) | np.greater(a, b)
+
+
+def _gaps(a: Any) -> Any:
+    """The missing rows (NaN) of a number array; none in an integer one."""
+    a = np.asarray(a)
+    return np.isnan(a) if a.dtype.kind == "f" else np.zeros(a.shape, dtype=bool)
 
 
 def _category_equals(fn: Fn, code: int, nullable: bool) -> Fn:

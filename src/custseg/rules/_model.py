@@ -1188,9 +1188,9 @@ class RuleSet:
         """:meth:`evaluate` without the warning on scores cut at other edges
         (for callers that said so themselves: ``segment_history``)."""
         fixed = None if aggregates is None else self._fixed_aggregates(aggregates)
-        values, n, index, sides = _coerce_data(self, data)
+        values, n, index, sides, ints = _coerce_data(self, data)
         absent = frozenset(f for f in self.required_fields() if f not in values)
-        env = Env(n, values, fixed=fixed, sides=sides)
+        env = Env(n, values, fixed=fixed, sides=sides, ints=ints)
         try:
             result = self._evaluate_env(
                 env, explain=explain, lang=lang, index=index, absent=absent
@@ -1490,17 +1490,21 @@ def field_cuts(rs: RuleSet) -> dict[str, tuple[float, ...]]:
 
 def _coerce_data(
     rs: RuleSet, data: Any
-) -> tuple[dict[str, Any], int, Any, dict[str, np.ndarray]]:
-    """The fields the rules read, coerced; the row count; the index; and the
+) -> tuple[dict[str, Any], int, Any, dict[str, np.ndarray], dict[str, np.ndarray]]:
+    """The fields the rules read, coerced; the row count; the index; the
     number fields (and their bare aliases) whose decimals moved to their
     exact side of a cut (:func:`_coerce_field`), read by comparisons with
-    constants and tables only (:meth:`Env.compared`)."""
+    constants and tables only (:meth:`Env.compared`); and the integer
+    fields read as floats for a missing value whose integers float64
+    rounds, as ``int64`` (:func:`_exact_ints`), read by comparisons of two
+    fields (:meth:`Env.integers`)."""
     table, index = _joined(data)
     cols = rs.required_fields()
     cuts = field_cuts(rs)
     n: int | None = None
     out: dict[str, Any] = {}
     sides: dict[str, np.ndarray] = {}
+    ints: dict[str, np.ndarray] = {}
     available = list(table)
     for name in cols:
         if name not in table and rs.fields[name].optional:
@@ -1518,6 +1522,9 @@ def _coerce_data(
         arr, sided = _coerce_field(spec, table[name], cuts.get(name, ()))
         if sided is not arr:
             sides[name] = sided
+        exact = _exact_ints(table[name], arr) if spec.kind != "category" else None
+        if exact is not None:
+            ints[name] = exact
         if n is None:
             n = len(arr)
         elif len(arr) != n:
@@ -1537,13 +1544,50 @@ def _coerce_data(
             f"has an index of {len(index)} rows but {n} rows of values",
             fix="pass columns of the same table",
         )
-    if sides:  # a bare alias d = "x" is compared as x is
+    if sides or ints:  # a bare alias d = "x" is compared as x is
         alias = bare_aliases(rs)
         for name in alias:
             field = resolve_alias(alias, name)
-            if field in sides:
-                sides[name] = sides[field]
-    return out, n, index, sides
+            for read in (sides, ints):
+                if field in read:
+                    read[name] = read[field]
+    return out, n, index, sides, ints
+
+
+def _exact_ints(col: Any, arr: np.ndarray) -> np.ndarray | None:
+    """The integers of the number column *col*, read as the floats *arr*
+    for a missing value (pandas ``Int64``, a list with ``None``), as
+    ``int64`` (0 where missing) when float64 rounds one of them (beyond
+    2**53), so that two such fields compare exactly, as two ``int64``
+    columns do; else None (also for values that are not all whole numbers
+    within ``int64``, and for decimals).
+
+    >>> import pandas as pd
+    >>> _exact_ints(pd.Series([2**53 + 1, None], dtype="Int64"),
+    ...             np.array([2.0**53, np.nan])).tolist()
+    [9007199254740993, 0]
+    >>> _exact_ints([1, None], np.array([1.0, np.nan])) is None
+    True
+    """
+    if arr.dtype.kind != "f" or not len(arr):
+        return None
+    values = v._decimal_values(col, len(arr), arr)
+    if values is None:
+        return None
+    known = ~np.isnan(arr)
+    big = values != np.array(None)
+    small = known & ~big
+    if np.any(arr[small] != np.trunc(arr[small])):
+        return None
+    out = np.zeros(len(arr), dtype=np.int64)
+    out[small] = arr[small].astype(np.int64)
+    low, high = np.iinfo(np.int64).min, np.iinfo(np.int64).max
+    for i in np.flatnonzero(big).tolist():
+        x = values[i]
+        if not isinstance(x, int | np.integer) or not low <= int(x) <= high:
+            return None  # a decimal, or past int64: the floats, as before
+        out[i] = int(x)
+    return out
 
 
 def _coerce_field(
@@ -1734,13 +1778,15 @@ def _category_codes(spec: FieldSpec, col: Any) -> np.ndarray:
 def _undeclared(spec: FieldSpec, col: Any, bad: np.ndarray) -> None:
     first, count = v.first_offender(bad)
     value = np.asarray(col, dtype=object)[first]
+    # a declared value that reads as this one is shown by its code points
+    said, values = _display.apart(value, spec.values[:20])
     raise InputError(
         spec.name,
-        f"has a value {_short_repr(value)} that is not declared",
+        f"has a value {_short_repr(said)} that is not declared",
         first_row=first,
         n_rows=count,
         fix="declared values (text): "
-        + ", ".join(repr(x) for x in spec.values[:20])
+        + ", ".join(repr(x) for x in values)
         + (", ..." if len(spec.values) > 20 else ""),
     )
 

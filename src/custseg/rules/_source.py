@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import bisect
 import codecs
+import itertools
 import re
 from typing import Literal
 
@@ -777,8 +778,26 @@ def decode(raw: bytes, path: str) -> tuple[str | None, Diagnostic | None]:
     line_start = good.rfind("\n") + 1
     before = good[line_start:]
     column = len(before) + 1
+    legacy = _legacy_encoding(body) if encoding == "utf-8" and not nul else None
     if wide is not None:
         hint = "the file looks like UTF-16 without a byte-order mark: save it as UTF-8"
+    elif legacy is not None:
+        # shown as that encoding reads it: UTF-8 read its bytes as other
+        # characters ('注' as the Hebrew 'ע')
+        start = body.rfind(b"\n", 0, bad) + 1
+        line = body[:start].count(b"\n") + 1
+        end = body.find(b"\n", bad)
+        text = body[start : len(body) if end < 0 else end].decode(legacy)
+        # the characters before the one that holds the bad byte
+        sizes = itertools.accumulate(len(ch.encode(legacy)) for ch in text)
+        count = sum(1 for size in sizes if size <= bad - start)
+        before = text[:count]
+        good = body[:start].decode(legacy) + before
+        column = len(before) + 1
+        hint = (
+            f"it reads as {legacy} text: save the file as UTF-8 (custseg "
+            "reads rules files as UTF-8 only)"
+        )
     elif encoding == "utf-8" and not nul:
         hint = (
             "save the file as UTF-8 (a character such as 'é' saved by a "
@@ -806,6 +825,27 @@ def decode(raw: bytes, path: str) -> tuple[str | None, Diagnostic | None]:
         hint,
         echo(before, column + 1) if mark and mark <= line else "",
     )
+
+
+#: Text of ASCII and two-byte characters both of whose bytes are high:
+#: GB2312's (and Big5's common) characters; a Latin-1 letter is one high
+#: byte beside ASCII ("fid\xe8les"), which GBK would also decode
+_DOUBLE_BYTES = re.compile(rb"(?:[\x00-\x7f]|[\xa1-\xfe][\xa1-\xfe])*")
+
+
+def _legacy_encoding(body: bytes) -> str | None:
+    """The Chinese encoding (GBK, then Big5) that *body*, which is not
+    UTF-8, reads as, if its bytes look like one (every high byte paired
+    with another): such a file was saved by an editor set to it."""
+    if body.isascii() or _DOUBLE_BYTES.fullmatch(body) is None:
+        return None
+    for name in ("gbk", "big5"):
+        try:
+            body.decode(name)
+        except UnicodeDecodeError:
+            continue
+        return name
+    return None
 
 
 # ------------------------------------------------------------------ nesting
