@@ -406,6 +406,17 @@ def test_as_of_the_last_day_there_is(kind: str) -> None:
         assert got.sort_values("customer_id")["recency_days"].tolist() == want, name
 
 
+def _text_frames(pdf: pd.DataFrame) -> dict[str, Any]:
+    """*pdf* (text dates) on the engines that parse text dates themselves."""
+    table = pa.Table.from_pandas(pdf, preserve_index=False)
+    return {
+        "polars": pl.from_arrow(table),
+        "duckdb": duckdb.connect().from_arrow(table),
+        "pyarrow": table,
+        "dask": dd.from_pandas(pdf, npartitions=1),
+    }
+
+
 @pytest.mark.parametrize("text", ["２０２４-01-06", "٢٠٢٤-01-06", "2024-０1-06"])
 def test_dates_in_other_digits_are_refused_on_every_engine(text: str) -> None:
     """A date written with full-width or Arabic-Indic digits is refused by
@@ -413,14 +424,7 @@ def test_dates_in_other_digits_are_refused_on_every_engine(text: str) -> None:
     pdf = pd.DataFrame(
         {"customer_id": ["a", "b"], "date": ["2024-01-05", text], "amount": [1.0, 2.0]}
     )
-    table = pa.Table.from_pandas(pdf, preserve_index=False)
-    frames = {
-        "polars": pl.from_arrow(table),
-        "duckdb": duckdb.connect().from_arrow(table),
-        "pyarrow": table,
-        "dask": dd.from_pandas(pdf, npartitions=1),
-    }
-    for name, native in frames.items():
+    for name, native in _text_frames(pdf).items():
         with pytest.raises(InputError, match="not dates"):
             summarize_frame(native, as_of="2024-12-31")
             pytest.fail(name)
@@ -438,14 +442,7 @@ def test_dates_with_unicode_blanks_around_them(blank: str) -> None:
         }
     )
     want = summarize_frame(pdf, as_of="2024-12-31")["recency_days"].tolist()
-    table = pa.Table.from_pandas(pdf, preserve_index=False)
-    frames = {
-        "polars": pl.from_arrow(table),
-        "duckdb": duckdb.connect().from_arrow(table),
-        "pyarrow": table,
-        "dask": dd.from_pandas(pdf, npartitions=1),
-    }
-    for name, native in frames.items():
+    for name, native in _text_frames(pdf).items():
         got = summarize_frame(native, as_of="2024-12-31", output="pandas")
         assert got.sort_values("customer_id")["recency_days"].tolist() == want, name
 

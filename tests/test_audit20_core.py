@@ -320,12 +320,14 @@ OPS = {
     "==": lambda a, b: a == b,
     "!=": lambda a, b: a != b,
 }
-RULE_KINDS = ["Int64", "UInt64", "int64[pyarrow]", "list", "int64"]
+RULE_KINDS = ["Int64", "UInt64", "int64[pyarrow]", "list", "int64", "float64"]
 
 
 def _rule_column(kind: str, values: list[Any]) -> Any:
     if kind == "list":
         return list(values)
+    if kind == "float64":  # the doubles of the integers (what the column holds)
+        return pd.Series([np.nan if x is None else float(x) for x in values])
     if kind == "int64":  # no gap: filled, as the oracle is told
         return pd.Series([0 if x is None else x for x in values], dtype="int64")
     return _column(kind, values)
@@ -358,7 +360,8 @@ def test_two_integer_fields_with_gaps_compare_exactly(
 ) -> None:
     """``x OP y`` of two integer fields beyond 2**53 is the comparison of
     the integers (three-valued: unknown where either is missing), whatever
-    columns hold them (a gap makes them floats), also through an alias."""
+    columns hold them (a gap makes them floats), also through an alias; a
+    float column against another field compares the doubles of both."""
     base = B * scale
     xs = [None if a is None else base + a for a, _ in pairs]
     ys = [None if b is None else base + b for _, b in pairs]
@@ -366,6 +369,12 @@ def test_two_integer_fields_with_gaps_compare_exactly(
         xs = [base if x is None else x for x in xs]
     if kinds[1] == "int64":
         ys = [base if y is None else y for y in ys]
+    # a float column against another field: the doubles of both, as in the
+    # engines; integer columns (with gaps or not): the integers
+    doubles = "float64" in kinds
+    held = [
+        [v if v is None or not doubles else float(v) for v in vs] for vs in (xs, ys)
+    ]
     left = "a" if alias else "x"
     rs = custseg.rules.loads(
         f"""format = 1
@@ -390,7 +399,7 @@ rules = [{{ label = "yes", when = "not ({left} {op} y)" }}]
     )
     want = [
         "unknown" if x is None or y is None else ("yes" if OPS[op](x, y) else "no")
-        for x, y in zip(xs, ys, strict=True)
+        for x, y in zip(*held, strict=True)
     ]
     assert got["s"].to_numpy().tolist() == want
     negated = ["yes" if w == "no" else "no" for w in want]  # unknown: no match

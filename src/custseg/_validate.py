@@ -2029,6 +2029,45 @@ def _decimal_values(x: Any, n: int, arr: np.ndarray | None = None) -> np.ndarray
     return values
 
 
+def integer_column(x: Any) -> bool:
+    """Whether *x* is a column of integers (with missing values): an
+    integer dtype (NumPy, pandas ``Int64`` / ``int64[pyarrow]``, Polars,
+    Arrow), or a list or ``object`` column of ints and ``None`` / NaN /
+    ``pd.NA`` (not bools, not whole floats).
+
+    >>> import pandas as pd
+    >>> integer_column(pd.Series([1, None], dtype="Int64")), integer_column([1, None])
+    (True, True)
+    >>> integer_column([1.0, None]), integer_column(pd.Series([1.5]))
+    (False, False)
+    """
+    dtype = getattr(x, "dtype", None)
+    if isinstance(dtype, np.dtype):
+        if dtype.kind in "iu":
+            return True
+        if dtype.kind != "O":
+            return False
+        values: Any = x.to_numpy() if hasattr(x, "to_numpy") else np.asarray(x)
+    elif pandas_extension(dtype):
+        return getattr(dtype, "kind", "") in ("i", "u")
+    elif dtype is not None:  # another library's column (a Polars Series)
+        integers = getattr(dtype, "is_integer", None)
+        return bool(callable(integers) and integers())
+    elif hasattr(x, "to_pylist") and hasattr(x, "type"):  # a bare Arrow array
+        return str(x.type).startswith(("int", "uint"))
+    elif isinstance(x, list | tuple):
+        values = x
+    else:
+        return False
+    seen = False
+    for value in values:
+        if is_int(value):
+            seen = True
+        elif not is_missing_scalar(value):
+            return False
+    return seen
+
+
 def require_column(x: Any, field: str) -> None:
     """Refuse a scalar (text, a number, None, a mapping) where a column of
     answers is needed, naming the argument *field*.

@@ -278,23 +278,14 @@ class Env:
 
     def integers(self, name: str) -> np.ndarray | None:
         """*name*'s values as exact integers (``int64``; 0 where missing),
-        or None when they are not whole numbers: its :attr:`ints` entry (a
-        column with a missing value whose integers float64 rounds), an
-        integer array as it is, floats that are all whole numbers float64
-        holds exactly (``2**53`` and below) made ``int64``."""
+        or None when its column is not one of integers: its :attr:`ints`
+        entry (an integer column read as floats for a gap), or its integer
+        array as it is."""
         exact = self.ints.get(name)
         if exact is not None:
             return exact
         arr = np.asarray(self.values[name])
-        if arr.dtype.kind in "iu":
-            return arr
-        if arr.dtype.kind != "f":
-            return None
-        gaps = np.isnan(arr)
-        known = arr[~gaps]
-        if np.any(known != np.trunc(known)) or np.any(np.abs(known) > 2.0**53):
-            return None
-        return np.where(gaps, 0.0, arr).astype(np.int64)
+        return arr if arr.dtype.kind in "iu" else None
 
 
 Fn = Callable[[Env], Any]
@@ -1356,8 +1347,7 @@ class _Checker:
 
         def pair(env: Env) -> Any:
             a, b = lf(env), rf(env)
-            # two integer fields, one read as floats that round (a gap)
-            if names is not None and (names[0] in env.ints or names[1] in env.ints):
+            if names is not None and _rounds(env, names, a, b):
                 x, y = env.integers(names[0]), env.integers(names[1])
                 if x is not None and y is not None:
                     known = ~(_gaps(a) | _gaps(b))
@@ -1407,6 +1397,15 @@ class _Checker:
         if isinstance(op, ast.NotIn):
             return lambda env: _not(fn(env))
         return fn
+
+
+def _rounds(env: Env, names: tuple[str, str], a: Any, b: Any) -> bool:
+    """Whether comparing the number fields *names* as read (*a*, *b*) may
+    round where their integers would not: one is an integer column read as
+    floats for a gap (:attr:`Env.ints`). Two ``int64`` arrays compare
+    exactly as read; a float column against another field compares its
+    doubles, in the engines too."""
+    return any(n in env.ints for n in names)
 
 
 def _unequal(a: Any, b: Any) -> Any:

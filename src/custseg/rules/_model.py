@@ -1555,37 +1555,35 @@ def _coerce_data(
 
 
 def _exact_ints(col: Any, arr: np.ndarray) -> np.ndarray | None:
-    """The integers of the number column *col*, read as the floats *arr*
-    for a missing value (pandas ``Int64``, a list with ``None``), as
-    ``int64`` (0 where missing) when float64 rounds one of them (beyond
-    2**53), so that two such fields compare exactly, as two ``int64``
-    columns do; else None (also for values that are not all whole numbers
-    within ``int64``, and for decimals).
+    """The integers of an integer column *col* read as the floats *arr* for
+    a missing value (pandas ``Int64``, ``UInt64`` or ``int64[pyarrow]``
+    with ``NA``, a Polars or Arrow integer column with a null, a list of
+    ints with ``None``), as ``int64`` (0 where missing), so that two
+    integer fields compare as integers, as two ``int64`` columns and the
+    engines compare them; else None (no gap, a float or decimal column,
+    values past ``int64``).
 
     >>> import pandas as pd
     >>> _exact_ints(pd.Series([2**53 + 1, None], dtype="Int64"),
     ...             np.array([2.0**53, np.nan])).tolist()
     [9007199254740993, 0]
-    >>> _exact_ints([1, None], np.array([1.0, np.nan])) is None
+    >>> _exact_ints([1.0, None], np.array([1.0, np.nan])) is None  # floats
     True
     """
-    if arr.dtype.kind != "f" or not len(arr):
-        return None
-    values = v._decimal_values(col, len(arr), arr)
-    if values is None:
+    if arr.dtype.kind != "f" or not len(arr) or not v.integer_column(col):
         return None
     known = ~np.isnan(arr)
-    big = values != np.array(None)
-    small = known & ~big
-    if np.any(arr[small] != np.trunc(arr[small])):
-        return None
+    values = v._decimal_values(col, len(arr), arr)  # those past 2**53, exactly
+    small = known if values is None else known & (values == np.array(None))
     out = np.zeros(len(arr), dtype=np.int64)
-    out[small] = arr[small].astype(np.int64)
+    out[small] = arr[small].astype(np.int64)  # within 2**53: exact
+    if values is None:
+        return out
     low, high = np.iinfo(np.int64).min, np.iinfo(np.int64).max
-    for i in np.flatnonzero(big).tolist():
+    for i in np.flatnonzero(known & ~small).tolist():
         x = values[i]
         if not isinstance(x, int | np.integer) or not low <= int(x) <= high:
-            return None  # a decimal, or past int64: the floats, as before
+            return None  # past int64: the floats, as before
         out[i] = int(x)
     return out
 
