@@ -16,7 +16,7 @@ import unicodedata
 from collections.abc import Iterable
 from typing import Any
 
-from ._display import Escaped
+from ._display import Escaped, alike
 from .errors import InputError, ThresholdError
 
 __all__ = [
@@ -553,11 +553,7 @@ def _loose(x: Any) -> str:
     case, a ``.0`` of a float column, leading zeros (``" C07.0"`` -> ``"c7"``),
     the Unicode form (``José`` composed or decomposed, full-width
     ``１７``: NFKC) and invisible (format) characters such as U+200B."""
-    text = str(x)
-    if not text.isascii():
-        text = "".join(c for c in text if unicodedata.category(c) != "Cf")
-        text = unicodedata.normalize("NFKC", text)
-    text = text.strip().lower()
+    text = alike(str(x)).strip().lower()
     if "." in text:  # (most ids have none: no regular expression for them)
         text = _WHOLE.sub("", text)
     return text.lstrip("0")

@@ -9,13 +9,13 @@ import argparse
 import decimal
 import math
 import re
-import unicodedata
 import warnings
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
+from ._display import alike
 from ._files import (
     _money_text,
     cents_text,
@@ -366,8 +366,7 @@ def _loosely(text: str) -> str:
     >>> _loosely("\uff41\uff4d\uff59")
     'amy'
     """
-    text = "".join(c for c in text if unicodedata.category(c) != "Cf")
-    text = unicodedata.normalize("NFKC", text)
+    text = alike(text)
     m = _WHOLE.fullmatch(text)
     return m.group(1) if m else text.strip()
 

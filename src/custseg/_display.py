@@ -107,7 +107,7 @@ class Escaped(str):
         return ascii(str(self))
 
 
-def _alike(text: str) -> str:
+def alike(text: str) -> str:
     """*text* as a reader sees it: without invisible (format) characters
     such as U+200B, in one Unicode form (NFKC: ``José`` composed or not,
     full-width ``ａ`` as ``a``)."""
@@ -133,8 +133,8 @@ def apart(name: Any, names: Iterable[Any]) -> tuple[Any, list[Any]]:
     names = list(names)
     if not isinstance(name, str):
         return name, names
-    key = _alike(name)
-    hits = [isinstance(n, str) and n != name and _alike(n) == key for n in names]
+    key = alike(name)
+    hits = [isinstance(n, str) and n != name and alike(n) == key for n in names]
     if not any(hits):
         return name, names
     return Escaped(name), [

@@ -1758,16 +1758,28 @@ def _digit_width(date_format: str) -> int | None:
     return width or None
 
 
+def foreign_text(date_format: str) -> str:
+    """A regular expression (Python's, Rust's and RE2's alike) matching a
+    character of a date's text that is neither ASCII nor one of
+    *date_format*'s own (``%Y年%m月%d日``): full-width or other digits.
+
+    >>> import re
+    >>> bool(re.search(foreign_text("%Y年%m月%d日"), "2024年01月05日"))
+    False
+    >>> bool(re.search(foreign_text("%Y-%m-%d"), "２０２４-01-05"))
+    True
+    """
+    words = "".join(sorted({c for c in date_format if not c.isascii()}))
+    return f"[^\\x00-\\x7f{re.escape(words)}]"
+
+
 def _foreign_digits(col: pd.Series, parsed: pd.Series, date_format: str) -> pd.Series:
     """*parsed* with the dates whose text holds characters other than ASCII
     and the format's own (``%Y年%m月%d日``) made missing (not dates):
     ``strptime`` reads full-width and other digits (``２０２４-01-05``),
     which a date without a format, an amount and every engine refuse."""
-    words = "".join(sorted({c for c in date_format if not c.isascii()}))
     try:
-        found = col.str.contains(
-            f"[^\\x00-\\x7f{re.escape(words)}]", regex=True, na=False
-        )
+        found = col.str.contains(foreign_text(date_format), regex=True, na=False)
     except AttributeError:  # no text at all (datetimes, numbers)
         return parsed
     foreign = found.to_numpy(dtype=bool, na_value=False)

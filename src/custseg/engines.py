@@ -47,6 +47,7 @@ from ._engine_rules import (
 )
 from ._exact import SCALES, limb_plan, round_limbs
 from .errors import CustsegWarning, InputError
+from .profile import WHITESPACE
 from .summary import FACT_COLUMNS, CustomerFacts
 
 if TYPE_CHECKING:
@@ -785,8 +786,9 @@ def _text_dates(col: Any, cols: _Columns, fmt: str) -> Any:
     # ASCII only (and the format's own text: "%Y年%m月%d日"), as the core
     # reads dates: pandas (so Dask) parses full-width and other digits
     # ("２０２４-01-06") as the year 2024
-    words = "".join(sorted({c for c in fmt if not c.isascii()}))
-    plain = ~text.str.contains(f"[^\\x00-\\x7f{words}]", literal=False)
+    from ._files import foreign_text
+
+    plain = ~text.str.contains(foreign_text(fmt), literal=False)
     valid = plain if valid is None else valid & plain
     return nw.when(valid).then(parsed)
 
@@ -829,7 +831,7 @@ def _four_digit_years(fmt: str) -> str | None:
 #: sees them (U+3000, U+00A0 too), written as the characters themselves:
 #: DuckDB's and Arrow's ``\s`` (RE2) are ASCII only, and the engines'
 #: regular expressions write other escapes differently
-_BLANKS = "".join(c for c in map(chr, range(0x3001)) if c.isspace())
+_BLANKS = "".join(map(chr, WHITESPACE))
 _ENDS_BLANK = f"^[{_BLANKS}]+|[{_BLANKS}]+$"
 
 
