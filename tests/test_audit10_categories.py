@@ -209,8 +209,10 @@ class TestYesNoMissingText:
         "no") and the other "not known" words value_tier reads."""
         words = {w.casefold() for w in YES_NO_MISSING}
         # the same words (audit 17: profile read 不清楚 and 待了解 as filled)
-        assert {p.casefold() for p in PLACEHOLDERS if p.strip("-_")} - {"无"} == words
-        others = [p for p in PLACEHOLDERS if p != "无"]
+        # (the traditional forms are the simplified ones once normalised)
+        placeholders = {normalize(p) for p in PLACEHOLDERS if p.strip("-_")}
+        assert placeholders - {"无"} == {normalize(w) for w in words}
+        others = [p for p in PLACEHOLDERS if normalize(p) != "无"]
         assert _flag_codes(others).tolist() == [-1] * len(others)
         assert _readiness(["无"]).to_numpy().tolist() == ["no_need"]
         assert {"不清楚", "待了解", "n/a", "unknown", "未知", "不详"} <= words

@@ -110,7 +110,8 @@ class TestWhatCountsAsFilled:
     def test_default_placeholders_listed(self):
         """The default list is the brief's, in order."""
         assert PLACEHOLDERS == (
-            "未知", "不详", "不清楚", "待了解", "无", "n/a", "na", "none", "null",
+            "未知", "不详", "不清楚", "待了解", "无", "不詳", "待瞭解", "無",
+            "n/a", "na", "none", "null",
             "unknown", "-", "--", "_", "__", "?", "？", "－", "nan",
         )  # fmt: skip
 

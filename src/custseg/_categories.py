@@ -6,7 +6,9 @@ Survey and CRM exports spell the same answer many ways: ``"Very satisfied"``,
 ``0 .. k-1`` in the order of the field's levels, with ``-1`` for a missing
 answer. An unknown spelling is an :class:`~custseg.errors.InputError` that
 names every unknown value and lists the accepted ones: a typo never becomes a
-silent "missing".
+silent "missing". Spellings match in any case and Unicode form, and the
+Chinese words in simplified or traditional characters (滿意 is 满意, 無 is
+无).
 
 Text made only of blanks, ``-`` and ``_`` (``""``, ``"  "``, ``"-"``,
 ``"--"``, ``"_"``, a common export placeholder) is missing in every field.
@@ -32,6 +34,7 @@ from typing import Any
 
 import numpy as np
 
+from ._display import composed
 from ._validate import (
     describe,
     first_offender,
@@ -108,16 +111,33 @@ class _OutOfScale(Exception):
         self.number = number
 
 
+#: Traditional Chinese characters of the built-in answer words and their
+#: simplified forms (無 无, 滿意 满意, 較強 较强, 投訴 投诉, 不詳 不详, 瞭解
+#: 了解 ...): every answer word reads in either script. Only characters of
+#: those words: :func:`normalize` maps both sides of a match, so a pair
+#: missing here makes a traditional answer an error, never another answer.
+_TRADITIONAL = str.maketrans(
+    "業買產夥動諮對強戶損無顯沒滿潛薦虛議訪訴誠詢詳負責貶購較進銷險項顧風瞭",
+    "业买产伙动咨对强户损无显没满潜荐虚议访诉诚询详负责贬购较进销险项顾风了",
+)
+
+
 def normalize(text: str) -> str:
-    """The key a spelling is matched by: stripped, case-folded, and runs of
-    spaces, hyphens and underscores made one underscore.
+    """The key a spelling is matched by: stripped, case-folded, in one
+    Unicode form (an accent stored apart is the same text: ``très`` either
+    way), the traditional Chinese characters of the built-in words in their
+    simplified form (:data:`_TRADITIONAL`), and runs of spaces, hyphens and
+    underscores made one underscore.
 
     >>> normalize("  Very-Satisfied ")
     'very_satisfied'
-    >>> normalize("很满意")
-    '很满意'
+    >>> normalize("很满意"), normalize("很滿意")
+    ('很满意', '很满意')
+    >>> normalize("TRE\u0300S") == normalize("tr\u00e8s")
+    True
     """
-    return _SEPARATORS.sub("_", text.strip().casefold()).strip("_")
+    folded = composed(composed(text).strip().casefold()).translate(_TRADITIONAL)
+    return _SEPARATORS.sub("_", folded).strip("_")
 
 
 def _lookup(levels: Sequence[str], aliases: Mapping[str, int] | None) -> dict[str, int]:

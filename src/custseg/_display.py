@@ -33,6 +33,7 @@ __all__ = [
     "NA",
     "Raw",
     "columns_table",
+    "composed",
     "counts_table",
     "fields_table",
     "format_value",
@@ -115,6 +116,22 @@ def alike(text: str) -> str:
         return text
     text = "".join(c for c in text if unicodedata.category(c) != "Cf")
     return unicodedata.normalize("NFKC", text)
+
+
+def composed(text: str) -> str:
+    r"""*text* in Unicode's composed form (NFC): two spellings of one text
+    (``José`` with its accent stored apart, as macOS file names and some
+    exports write it) become one, which Unicode deems the same text. Nothing
+    a reader tells apart is merged (full-width letters stay full-width).
+
+    >>> composed("Jose\u0301") == "Jos\u00e9"
+    True
+    >>> composed("ａ")
+    'ａ'
+    """
+    if text.isascii() or unicodedata.is_normalized("NFC", text):
+        return text
+    return unicodedata.normalize("NFC", text)
 
 
 def apart(name: Any, names: Iterable[Any]) -> tuple[Any, list[Any]]:

@@ -831,8 +831,8 @@ def _mapping_keys(
     source: dict[str, Any] = {}
     for key, tag in mapping.items():
         where = f"'mapping' key {v.describe(key)}"
-        if isinstance(key, str):
-            text: str | None = key
+        if isinstance(key, str):  # in the values' Unicode form
+            text: str | None = _display.composed(key)
         elif v._is_real(key):
             text = _number_text(key)
         else:
@@ -862,8 +862,11 @@ def _mapping_keys(
                 "missing; pass placeholders= without it to make it a value"
             )
         if text in out:
+            a, b = source[text], key
+            if isinstance(a, str) and isinstance(b, str) and a != b:
+                a, b = _display.Escaped(a), _display.Escaped(b)  # forms apart
             raise ThresholdError(
-                f"'mapping' keys {v.describe(source[text])} and {v.describe(key)} "
+                f"'mapping' keys {v.describe(a)} and {v.describe(b)} "
                 f"read alike ({text!r}): keep one of them"
             )
         if isinstance(tag, str):
@@ -964,7 +967,7 @@ def tags_from_values(
         ``"raise"`` an :class:`~custseg.errors.InputError` naming them.
     placeholders
         Text that means "not known" and gets no tag (default
-        :data:`custseg.profile.PLACEHOLDERS`: 未知, 不详, 不清楚, 待了解, 无,
+        :data:`custseg.profile.PLACEHOLDERS`: 未知, 不详 (不詳), 不清楚, 待了解, 无 (無),
         n/a, na, none, null, unknown, -, --, _, __, ?, nan, ...; stripped, case of A-Z ignored).
         Pass ``()`` to keep a product called ``"NA"``. A placeholder that
         holds a separator (``n/a`` with ``sep="/"``) is dropped whole
@@ -1041,8 +1044,13 @@ def tags_from_values(
     # distinct cells first: splitting and mapping run once per distinct cell
     codes, cells, is_number = _distinct_cells(arr)
     starts = _placeholder_starts(seps, holders)
+    # values in one Unicode form: an accent stored apart is the same value
     per_cell = [
-        [cell] if number else _cell_values(cell, seps, holders, starts=starts)
+        [cell]
+        if number
+        else list(
+            map(_display.composed, _cell_values(cell, seps, holders, starts=starts))
+        )
         for cell, number in zip(cells, is_number.tolist(), strict=True)
     ]
     has_values = np.array([bool(c) for c in per_cell], dtype=bool)

@@ -14,8 +14,10 @@ A value is **missing** when it is ``None``, NaN, ``pd.NA`` or NaT; text that
 is empty or only whitespace (Python's ``str.isspace``, full-width spaces
 too); or text that, stripped of surrounding whitespace, is one of the
 *placeholders* (default :data:`PLACEHOLDERS`: 未知, 不详, 不清楚, 待了解, 无,
-n/a, na, none, null, unknown, -, --, _, __, ?, ...). Case is ignored for the Latin letters A-Z (``N/A``,
-``Unknown`` and ``NULL`` are placeholders); other characters must match as
+and 不詳, 待瞭解, 無 in traditional characters, n/a, na, none, null,
+unknown, -, --, _, __, ?, ...). Case is ignored for the Latin letters A-Z
+(``N/A``, ``Unknown`` and ``NULL`` are placeholders); other characters must
+match as
 written. Every other value is **filled**: numbers (0 too), booleans
 (``False`` too), dates, and any other text. A cell holding several values
 (a list, tuple, set, dict or array, as a Parquet list column gives) is
@@ -107,6 +109,9 @@ PLACEHOLDERS: tuple[str, ...] = (
     "不清楚",
     "待了解",
     "无",
+    "不詳",
+    "待瞭解",
+    "無",
     "n/a",
     "na",
     "none",
@@ -122,7 +127,8 @@ PLACEHOLDERS: tuple[str, ...] = (
     "nan",
 )
 """Text that stands for "not known" in customer files (compared after
-stripping whitespace, ignoring the case of A-Z)."""
+stripping whitespace, ignoring the case of A-Z); the Chinese words in
+simplified and traditional characters (不详 and 不詳)."""
 
 #: The code points Python's ``str.isspace`` (and ``str.strip``) calls whitespace.
 WHITESPACE: tuple[int, ...] = (

@@ -1528,15 +1528,22 @@ def _ascii_forms(text: str) -> str:
     refuses ``≥``; read as ASCII they would change a number (``10³`` would be
     ``103``).
 
+    A literal opened by a full-width quote (``＇`` or ``＂``) ends at the
+    same quote in either width, which is then read as ASCII too; one opened
+    by an ASCII quote ends at that ASCII quote only.
+
     >>> _ascii_forms("ｒ　＞＝　４ and s == 'Ａ'")
     "r >= 4 and s == 'Ａ'"
     >>> _ascii_forms("x > 10³")
     'x > 10³'
+    >>> print(_ascii_forms("s == ＂VIP＂ or s == 'Bob＇s'"))
+    s == "VIP" or s == 'Bob＇s'
     """
     if text.isascii():
         return text
     out = []
     quote = ""
+    wide = False  # the literal was opened by a full-width quote
     escaped = False
     for ch in text:
         if quote:  # inside a literal: kept as written
@@ -1544,12 +1551,12 @@ def _ascii_forms(text: str) -> str:
                 escaped = False
             elif ch == "\\":
                 escaped = True
-            elif ch == quote:
-                quote = ""
+            elif ch == quote or (wide and _full_width(ch) == quote):
+                ch, quote = quote, ""
             out.append(ch)
             continue
-        if not ch.isascii():
-            ch = _full_width(ch)
+        plain = _full_width(ch) if not ch.isascii() else ch
+        wide, ch = plain != ch, plain
         if ch in "'\"":
             quote = ch
         out.append(ch)
@@ -1606,6 +1613,8 @@ _WORDS = {
 _KEYWORDS = ("and", "or", "not")
 #: maths signs and the Python operator to write instead
 _MATHS = {"≥": ">=", "≤": "<=", "≠": "!=", "×": "*", "÷": "/", "−": "-"}
+#: quotes a condition cannot use (typographic, CJK corner brackets)
+_CURLY_QUOTES = frozenset("“”‘’„‟‚‛«»‹›「」『』〝〞")
 _WORD = re.compile(r"[^\W\d]\w*")
 _PERCENT = re.compile(
     r"(?<![\w.])(\d[\d_]*(?:\.\d*)?|\.\d+)\s*%"
@@ -1843,6 +1852,19 @@ def _check_body(
         form = _MATHS.get(char) or unicodedata.normalize("NFKC", char)
         if char in _MATHS:
             hint = f"write {form!r}"
+        elif char in _CURLY_QUOTES:
+            hint = (
+                "quote category values with ASCII quotes, ' or \" (this one is "
+                "a typographic quote, as word processors and input methods type "
+                "them)"
+            )
+        elif exc.msg.startswith("unterminated string") and any(
+            c in _CURLY_QUOTES or c in "＇＂" for c in src[col + 1 :]
+        ):
+            hint = (
+                f"end the text with the quote it starts with, {char!r}: a "
+                "full-width or typographic quote does not end it"
+            )
         elif not char.isascii() and form.isascii() and form.isprintable():
             hint = (
                 f"write {form!r}: only full-width characters (U+FF01 to U+FF5E) "
