@@ -322,3 +322,255 @@ class TestQuotes:
         text = str(err.value)
         assert "ASCII quotes" in text
         assert f"U+{ord(pair[0]):04X}" in text
+
+
+# ---------------------------------------------------------------------------
+# Probe findings of audit 21: look-alikes, placeholders, float32, row numbers
+
+INVISIBLES = ["\u200b", "\ufeff", "\u2060", "\xad", "\u200e", "\u200f", "\u061c"]
+
+
+class TestLevelsOfOneKey:
+    def test_levels_of_one_key_match_as_written(self):
+        """Declared levels that fold to one key (case, traditional
+        characters) are not merged: each matches as written."""
+        levels = ("無", "无", "A", "a")
+        got = as_category(["無", "无", "A", "a", " a ", "A"], "tier", levels)
+        assert got.tolist() == [0, 1, 2, 3, 3, 2]
+
+    @SOME
+    @given(
+        st.lists(st.sampled_from(["無", "无", "A", "a", "瞭解", "了解"]), min_size=1)
+    )
+    def test_exact_levels_always_win(self, answers):
+        levels = ("無", "无", "A", "a", "瞭解", "了解")
+        got = as_category(answers, "tier", levels)
+        assert got.tolist() == [levels.index(x) for x in answers]
+
+
+class TestTagPlaceholdersInForms:
+    @pytest.mark.parametrize("form", ["NFC", "NFD"])
+    @pytest.mark.parametrize("holder_form", ["NFC", "NFD"])
+    def test_placeholder_in_either_form(self, form, holder_form):
+        holder = unicodedata.normalize(holder_form, "n\u00e9ant")
+        cell = unicodedata.normalize(form, "n\u00e9ant, tea")
+        t = custseg.tags_from_values([cell, "tea"], placeholders=(holder,))
+        assert t.names == ("tea",)
+        with pytest.raises(ThresholdError, match="placeholder"):
+            custseg.tags_from_values(
+                ["x"], {unicodedata.normalize("NFC", "néant"): "n"},
+                placeholders=(holder,),
+            )  # fmt: skip
+
+    def test_compatibility_ideograph_is_composed_first(self):
+        """U+F967 is 不 once composed: 不详 is a placeholder."""
+        assert custseg.tags_from_values(["\uf967详, tea"]).names == ("tea",)
+
+
+class TestLookAlikeValuesWarn:
+    @SOME
+    @given(
+        st.lists(st.sampled_from(["tea", "yoga", "golf"]), min_size=1, max_size=6),
+        st.lists(st.tuples(st.integers(0, 5), st.sampled_from(INVISIBLES), st.integers(1, 2))),
+    )  # fmt: skip
+    def test_every_look_alike_is_named(self, cells, edits):
+        """Values that read as a key but hold an invisible character inside
+        get no tag and a warning that counts them."""
+        cells = list(cells)
+        for i, mark, at in edits:
+            if i < len(cells) and len(cells[i]) > at:
+                cells[i] = cells[i][:at] + mark + cells[i][at:]
+        mapping = {"tea": "T", "yoga": "Y", "golf": "G"}
+        odd = {c for c in cells if c not in mapping}
+        if odd:
+            with pytest.warns(custseg.CustsegWarning, match="as a mapping key") as w:
+                t = custseg.tags_from_values(cells, mapping)
+            text = str(w[0].message)
+            assert f"has {len(odd)} value" in text
+            for c in sorted(odd)[:5]:
+                assert ascii(c)[1:-1] in text
+        else:
+            t = custseg.tags_from_values(cells, mapping)
+        sizes = t.sizes()
+        for key, tag in mapping.items():
+            assert sizes[tag] == sum(c == key for c in cells)
+
+    def test_raise_counts_the_rest_and_the_rows(self):
+        cells = [f"v{i}" for i in range(8)] + ["tea"]
+        with pytest.raises(InputError) as err:
+            custseg.tags_from_values(cells, {"tea": "T"}, unmapped="raise")
+        text = str(err.value)
+        assert "and 3 more" in text
+        assert "first at row 0, 8 rows affected" in text
+
+    def test_one_key_named_once(self):
+        cells = ["tea\u200bx", "te\xada", "ｔｅａ"]
+        with pytest.warns(custseg.CustsegWarning) as w:
+            custseg.tags_from_values(cells, {"tea": "T", "x": "X"})
+        assert str(w[0].message).count("(the mapping has 'tea')") == 1
+
+
+class TestInvisibleBlanks:
+    @SOME
+    @given(
+        st.lists(
+            st.tuples(
+                st.sampled_from(["", "tea", "未知", "N/A", "none", " x ", "-"]),
+                st.lists(st.sampled_from([*INVISIBLES, " ", "\u3000"]), max_size=3),
+                st.lists(st.sampled_from([*INVISIBLES, " ", "\u3000"]), max_size=3),
+            ),
+            min_size=1,
+            max_size=8,
+        ),
+        st.sampled_from(["object", "U", "string[pyarrow]", "string", "T"]),
+    )
+    def test_marks_at_the_ends_change_nothing(self, cells, kind):
+        """Blanks and invisible characters around a value change neither
+        whether it is missing nor its tag, whatever the array type."""
+        plain = [c for c, _, _ in cells]
+        padded = ["".join(a) + c + "".join(b) for c, a, b in cells]
+
+        def column(values):
+            if kind == "object":
+                return np.array(values, dtype=object)
+            if kind == "U":
+                return np.array(values)
+            if kind == "T":
+                return np.array(values, dtype=np.dtypes.StringDType())
+            return pd.Series(values, dtype=kind)
+
+        def missing(values):
+            res = custseg.profile_completeness(
+                {"x": column(values)}, hard=["x"], soft=[], weights=(1, 0)
+            )
+            return res.missing[:, 0].tolist()
+
+        assert missing(padded) == missing(plain)
+        assert (
+            custseg.tags_from_values(padded).names
+            == custseg.tags_from_values(plain).names
+        )
+
+    def test_long_text_with_a_mark_at_an_end_is_filled(self):
+        res = custseg.profile_completeness(
+            {"x": ["y" * 50 + "\u200b", "\u200b" + "y" * 50, "\u200b" * 3]},
+            hard=["x"], soft=[], weights=(1, 0),
+        )  # fmt: skip
+        assert res.missing[:, 0].tolist() == [False, False, True]
+
+    def test_answers_with_marks_read_as_the_word(self):
+        got = as_category(["yes\u200b", "\ufeffno", "\u200b"], "f", ("no", "yes"))
+        assert got.tolist() == [1, 0, -1]
+
+    def test_joiners_inside_stay(self):
+        """The zero-width joiner of an emoji is part of the value."""
+        family = "\U0001f468\u200d\U0001f469"
+        assert custseg.tags_from_values([family]).names == (family,)
+
+
+class TestFloat32Everywhere:
+    @SOME
+    @given(
+        st.decimals(min_value=0, max_value=5000, places=2).map(float),
+        st.lists(st.sampled_from(["float", "none", "decimal", "f32"]), max_size=4),
+        st.sampled_from(["list", "object", "series"]),
+    )
+    def test_float32_reads_as_printed_beside_anything(self, x, others, how):
+        """A float32 value lands on the side its printed decimal is on, in a
+        float32 array or beside values of any other type."""
+        from decimal import Decimal
+
+        f32 = np.float32(x)
+        printed = float(str(f32))
+        pad = {"float": 1.0, "none": None, "decimal": Decimal("2.5"),
+               "f32": np.float32(1.5)}  # fmt: skip
+        values = [f32, *[pad[o] for o in others]]
+        if how == "object":
+            values = np.array(values, dtype=object)
+        elif how == "series":
+            values = pd.Series(values, dtype=object)
+        tiers = custseg.VisitTiers(vip_spend=printed)
+        got = custseg.visit_tier([5] * len(values), values, tiers=tiers)
+        want = custseg.visit_tier([5], np.array([f32]), tiers=tiers)
+        assert got.to_numpy()[0] == want.to_numpy()[0] == "vip"
+
+
+class TestRowNumbersBesideIds:
+    def test_read_back_column_beside_a_result(self):
+        tx = custseg.datasets.simulate_transactions(30, seed=2)
+        res = custseg.segment(tx, bins=2)
+        ids = res.customers.index
+        assert ids.name == "customer_id" and ids.tolist() == list(range(len(ids)))
+        back = res.customers.reset_index(drop=True)  # as read from a file
+        with pytest.raises(InputError, match="indexed by row numbers"):
+            custseg.segment_summary(back["lifecycle"], res.customers)
+        with pytest.raises(InputError, match="indexed by row numbers"):
+            custseg.behavioural_loyalty(
+                res.customers["frequency"], back["recency_days"]
+            )
+        # row numbers with row numbers, ids with ids: as before
+        custseg.behavioural_loyalty(back["frequency"], back["recency_days"])
+        custseg.segment_summary(res.customers["lifecycle"], res.customers)
+
+    @pytest.mark.parametrize("name", [None, "customer_id"])
+    def test_only_named_ids_are_ids(self, name):
+        n = 5
+        rows = pd.Series(np.arange(n), dtype=float)
+        other = pd.Series(
+            np.arange(n), index=pd.Index(range(n), name=name), dtype=float
+        )
+        if name is None:  # an unnamed integer index: row labels, as before
+            custseg.behavioural_loyalty(rows, other)
+        else:
+            with pytest.raises(InputError, match="'frequency' is indexed by row"):
+                custseg.behavioural_loyalty(rows, other)
+
+    def test_index_named_as_the_column(self):
+        tx = custseg.datasets.simulate_transactions(5, seed=1).set_index("customer_id")
+        with pytest.raises(InputError, match=r"is the index of the data.*reset_index"):
+            custseg.segment(tx)
+
+
+class TestRulesLookAlikes:
+    TEMPLATE = """
+format = 1
+[fields]
+tier = {{ type = "category", values = [{values}] }}
+[segments.s]
+default = "{default}"
+rules = [ {{ label = "{label}", when = "tier == 'a'" }} ]
+"""
+
+    def _check(self, values='"a", "b"', default="other", label="hit"):
+        text = self.TEMPLATE.format(values=values, default=default, label=label)
+        return [(d.code, d.message) for d in rules.check(text, text=True)]
+
+    @pytest.mark.parametrize(
+        "values",
+        ['"a", "caf\u00e9", "cafe\u0301"', '"a", "b", "b\u200b"', '"A", "Ａ"'],
+    )
+    def test_values_that_read_alike(self, values):
+        found = self._check(values=values)
+        assert any(c == "duplicate-name" and "read alike" in m for c, m in found)
+
+    def test_case_apart_is_allowed(self):
+        found = self._check(values='"a", "A"')
+        assert not [c for c, _ in found if c in ("duplicate-name", "bad-value")]
+
+    @pytest.mark.parametrize("mark", INVISIBLES)
+    def test_invisible_characters_in_labels(self, mark):
+        found = self._check(label=f"vip{mark}")
+        assert any(c == "bad-value" and "invisible character" in m for c, m in found)
+
+    def test_labels_that_read_alike(self):
+        found = self._check(default="fid\u00e8le", label="fide\u0300le")
+        assert any(c == "duplicate-name" and "read alike" in m for c, m in found)
+
+    @pytest.mark.parametrize(
+        ("line", "key"),
+        [("满意度 = 1", "满意度"), ("[segments.分层]", "分层"), ("ｘ = 1", "ｘ")],
+    )
+    def test_bare_non_ascii_key_hint(self, line, key):
+        text = f"format = 1\n{line}\n"
+        found = rules.check(text, text=True)
+        assert found and f'write "{key}"' in found[0].hint

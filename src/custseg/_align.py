@@ -65,6 +65,45 @@ def row_numbers(index: Any) -> bool:
     )
 
 
+def numbers_beside_ids(a: Any, b: Any) -> bool:
+    """Whether one of two equal indexes is row numbers (:func:`row_numbers`)
+    and the other names its ids (a named index: ``customer_id``): a column
+    of a frame read from a file beside a result indexed by customer, whose
+    ids happen to be ``0 .. n-1``. Equal as values, they pair row *i* with
+    customer *i*, which is another customer whenever the file's rows are in
+    another order (an output sorted by id as text: 0, 1, 10, 11, ..., 2).
+
+    >>> import pandas as pd
+    >>> ids = pd.Index([0, 1, 2], name="customer_id")
+    >>> numbers_beside_ids(pd.RangeIndex(3), ids), numbers_beside_ids(ids, ids)
+    (True, False)
+    >>> numbers_beside_ids(pd.RangeIndex(3), pd.Index([0, 1, 2]))  # unnamed: rows
+    False
+    """
+
+    def named(index: Any) -> bool:
+        return any(n is not None for n in getattr(index, "names", [None]))
+
+    return (row_numbers(a) and named(b)) or (row_numbers(b) and named(a))
+
+
+def refuse_numbers_beside_ids(field: str, other: str, index: Any) -> None:
+    """The :class:`~custseg.errors.InputError` of :func:`numbers_beside_ids`,
+    *field* being the input indexed by row numbers when *index* is."""
+    if not row_numbers(index):
+        field, other = other, field
+    raise InputError(
+        field,
+        f"is indexed by row numbers (an unnamed RangeIndex, as a frame read "
+        f"from a file has), not customer ids, while {other!r} is indexed by "
+        "customer ids: row 0 would be paired with customer 0, whatever the "
+        "order of the rows",
+        fix=f"index it by customer id ({field}.set_axis(frame['customer_id']) "
+        "with the frame it was cut from, or set_index('customer_id') on that "
+        "frame first), or pass NumPy arrays to pair the rows by position",
+    )
+
+
 def _indexed(x: Any) -> tuple[Any, bool]:
     """The index *x* carries and whether *x* is a custseg result (not pandas),
     or ``(None, False)`` for inputs without one (NumPy arrays, lists, results
@@ -111,6 +150,8 @@ def common_index(**inputs: Any) -> Any:
             continue
         if index is None:
             index, first = idx, name
+        elif idx is not index and numbers_beside_ids(idx, index):
+            refuse_numbers_beside_ids(name, first, idx)
         elif idx is not index and not same_index(idx, index):
             how = f"{name}.to_pandas()" if result else name
             raise InputError(

@@ -34,7 +34,7 @@ from typing import Any
 
 import numpy as np
 
-from ._display import composed
+from ._display import BLANKS, composed
 from ._validate import (
     describe,
     first_offender,
@@ -123,7 +123,8 @@ _TRADITIONAL = str.maketrans(
 
 
 def normalize(text: str) -> str:
-    """The key a spelling is matched by: stripped, case-folded, in one
+    """The key a spelling is matched by: stripped (of blanks and invisible
+    characters, :data:`custseg._display.BLANKS`), case-folded, in one
     Unicode form (an accent stored apart is the same text: ``très`` either
     way), the traditional Chinese characters of the built-in words in their
     simplified form (:data:`_TRADITIONAL`), and runs of spaces, hyphens and
@@ -136,14 +137,34 @@ def normalize(text: str) -> str:
     >>> normalize("TRE\u0300S") == normalize("tr\u00e8s")
     True
     """
-    folded = composed(composed(text).strip().casefold()).translate(_TRADITIONAL)
+    folded = composed(composed(text).strip(BLANKS).casefold()).translate(_TRADITIONAL)
     return _SEPARATORS.sub("_", folded).strip("_")
 
 
-def _lookup(levels: Sequence[str], aliases: Mapping[str, int] | None) -> dict[str, int]:
-    table = {normalize(name): code for code, name in enumerate(levels)}
+#: The code of a key two levels share (``"A"`` and ``"a"``, ``"無"`` and
+#: ``"无"``): such answers match a level as written (:func:`_lookup`).
+_AMBIGUOUS = -3
+
+
+def _lookup(levels: Sequence[str], aliases: Mapping[str, int] | None) -> dict[Any, int]:
+    """Each spelling's key (:func:`normalize`) -> its code. Levels that
+    share a key (a user's ``"A"`` and ``"a"``) are not merged: their key is
+    :data:`_AMBIGUOUS`, and each such level matches as written (stripped, in
+    NFC), under the key ``("exact", level)``.
+
+    >>> t = _lookup(["A", "a", "b"], None)
+    >>> t["a"] == _AMBIGUOUS, t[("exact", "a")], t["b"]
+    (True, 1, 2)
+    """
+    table: dict[Any, int] = {}
+    for code, name in enumerate(levels):
+        key = normalize(name)
+        table[key] = _AMBIGUOUS if table.get(key, code) != code else code
     for alias, code in (aliases or {}).items():
         table[normalize(alias)] = int(code)
+    for code, name in enumerate(levels):
+        if table[normalize(name)] == _AMBIGUOUS:
+            table[("exact", composed(name.strip()))] = code
     return table
 
 
@@ -553,7 +574,7 @@ def _scale_code(number: int, integers: int, k: int) -> int:
 
 def _code_of(
     value: Any,
-    table: dict[str, int],
+    table: dict[Any, int],
     k: int,
     integers: int | None,
     booleans: bool,
@@ -593,7 +614,8 @@ def _code_of(
         if _DIGITS.fullmatch(key):  # "1-", "_1", "- 1": the sign is unclear
             return None
         if key in table:
-            return table[key]
+            code = table[key]  # two levels of this key: the one written so
+            return table.get(("exact", composed(raw))) if code == _AMBIGUOUS else code
         if key in words:
             return MISSING
         return None

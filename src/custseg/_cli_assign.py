@@ -348,11 +348,15 @@ def _capacities(cap: pd.Series, staff: pd.Series, path: str) -> list[int | None]
     return [None if np.isnan(x) or np.isinf(x) else int(x) for x in values]
 
 
-_WHOLE = re.compile(r"\s*([+-]?\d+)(?:\.0*)?\s*")
+#: A whole number as pandas may write it, with spaces around: ASCII digits
+#: only (``\d`` is any Unicode digit: a full-width ``７`` is not ``7`` as
+#: written, it differs by how it is stored), spaces of any kind (a reader
+#: sees a no-break space as a space).
+_WHOLE = re.compile(r"\s*([+-]?[0-9]+)(?:\.0*)?\s*")
 
 
 def _loosely(text: str) -> str:
-    """*text* without surrounding spaces, a ``.0`` after a whole number,
+    r"""*text* without surrounding spaces, a ``.0`` after a whole number,
     invisible (format) characters such as U+200B, and in one Unicode form
     (NFKC: an accent stored as its own character, as macOS writes it, joined
     to its letter; full-width ``ａｍｙ`` as ``amy``), as
@@ -363,8 +367,8 @@ def _loosely(text: str) -> str:
     ('7', 'A1', '7.5')
     >>> _loosely("Jose\u0301") == _loosely("Jos\u00e9"), _loosely("A\u200bB")
     (True, 'AB')
-    >>> _loosely("\uff41\uff4d\uff59")
-    'amy'
+    >>> _loosely("\uff41\uff4d\uff59"), _loosely("\uff17.0")
+    ('amy', '7')
     """
     text = alike(text)
     m = _WHOLE.fullmatch(text)
@@ -372,34 +376,48 @@ def _loosely(text: str) -> str:
 
 
 def _how_differs(value: str, near: str) -> str:
-    """What sets owner *value* apart from staff id *near* (both loosely
-    equal): spaces, or characters a screen does not show.
+    r"""What sets owner *value* apart from staff id *near* (both loosely
+    equal): spaces (and a ``.0``), or characters a screen does not show,
+    named by their code points when they are not ASCII.
 
-    >>> _how_differs(" amy", "amy")
-    'only by spaces'
+    >>> _how_differs(" amy", "amy"), _how_differs(" 7.0", "7")
+    ('only by spaces', "only by spaces and a '.0'")
+    >>> print(_how_differs("bo\u00a0", "bo"))
+    only by spaces ('bo\xa0' (U+00A0) against 'bo')
     >>> text = _how_differs("Jose\u0301", "Jos\u00e9")
     >>> text.startswith("only by how its characters are stored"), "U+0301" in text
     (True, True)
+    >>> "U+FF17" in _how_differs("\uff17", "7")
+    True
     """
-    if value.strip() == near.strip() or _WHOLE.fullmatch(value):
-        return "only by spaces"
-    return (
-        f"only by how its characters are stored ({spelled(value)} against "
-        f"{spelled(near)}: Unicode normal forms or invisible characters)"
-    )
+    if value.strip() == near.strip():
+        how = "only by spaces"
+    else:
+        mine, theirs = _WHOLE.fullmatch(value), _WHOLE.fullmatch(near)
+        if mine is None or theirs is None or mine.group(1) != theirs.group(1):
+            return (
+                f"only by how its characters are stored ({spelled(value)} "
+                f"against {spelled(near)}: Unicode normal forms, full-width "
+                "characters or invisible characters)"
+            )
+        how = "only by spaces and a '.0'"
+    if not (value + near).isascii():  # a no-break space: which one
+        how += f" ({spelled(value)} against {spelled(near)})"
+    return how
 
 
-_FLOAT_WRITTEN = re.compile(r"([+-]?\d+)\.0+")
+_FLOAT_WRITTEN = re.compile(r"([+-]?[0-9]+)\.0+")
 
 
 def _pandas_floats(owner: pd.Series, staff: pd.Series) -> pd.Series:
     """*owner* with each text ``<n>.0`` that is not a staff id but whose
     ``<n>`` is one read as that staff id (pandas writes an integer column
-    with a gap as ``7.0``); every other owner exactly as written.
+    with a gap as ``7.0``, in ASCII digits); every other owner exactly as
+    written.
 
-    >>> _pandas_floats(pd.Series(["7.0", "8", " 9.0", "10.0"]),
-    ...                pd.Series(["7", "8", "9", "10.0"])).tolist()
-    ['7', '8', ' 9.0', '10.0']
+    >>> _pandas_floats(pd.Series(["7.0", "8", " 9.0", "10.0", "\uff17.0"]),
+    ...                pd.Series(["7", "8", "9", "10.0", "\uff17"])).tolist()
+    ['7', '8', ' 9.0', '10.0', '７.0']
     """
     ids = {x for x in staff.tolist() if isinstance(x, str)}
     swap = {}
@@ -411,26 +429,68 @@ def _pandas_floats(owner: pd.Series, staff: pd.Series) -> pd.Series:
     return owner.replace(swap) if swap else owner
 
 
+#: Most look-alike owners a warning names (the others are counted).
+_EXAMPLES = 3
+
+
 def _near_miss(owner: pd.Series, staff: tuple[str, ...]) -> str | None:
-    """A warning when owners that are not staff ids differ from one only by
-    spaces, invisible characters or Unicode form (ids are compared exactly as written; a ``.0`` of pandas' was
-    read already, :func:`_pandas_floats`), else None."""
+    r"""One warning when owners that are not staff ids differ from one only
+    by spaces, invisible characters or Unicode form (ids are compared
+    exactly as written; a ``.0`` of pandas' was read already,
+    :func:`_pandas_floats`), else None. It counts every such owner and their
+    customers and names the first few, most customers first, each with its
+    staff id and how the two differ.
+
+    >>> print(_near_miss(pd.Series(["amy ", "bo", "7"]), ("amy", "bo")))
+    1 customer of owner 'amy ', which is not in the staff file but differs from its id 'amy' only by spaces, moved as customers of staff who left (ids are compared exactly as written): write the owners as the staff file does
+    >>> owners = pd.Series(["bo\u200b", "amy ", "bo\u200b", "cy", None])
+    >>> print(_near_miss(owners, ("amy", "bo")))  # doctest: +ELLIPSIS
+    3 customers of 2 owners that are not in the staff file but differ from a staff id ... customers of staff who left (ids are compared exactly as written): owner 'bo\u200b' (2 customers) differs from its id 'bo' only by how its characters are stored (...); owner 'amy ' (1 customer) differs from its id 'amy' only by spaces: write the owners as the staff file does
+    """
     known = set(staff)
     loose = {_loosely(s): s for s in staff}
-    for value in pd.unique(owner.dropna().to_numpy(dtype=object)):  # distinct
+    given = owner.dropna()
+    counts = given.value_counts().to_dict()
+    found: list[tuple[str, str, int]] = []
+    for value in pd.unique(given.to_numpy(dtype=object)):  # distinct, in order
         if not isinstance(value, str) or value in known:
             continue
         near = loose.get(_loosely(value))
         if near is not None:
-            n = int((owner == value).sum())
-            return (
-                f"{n:,d} customer{'s' if n != 1 else ''} of owner {value!r}, which "
-                f"is not in the staff file but differs from its id {near!r} "
-                f"{_how_differs(value, near)}, moved as customers of staff who left (ids "
-                "are compared exactly as written): write the owners as the staff "
-                "file does"
-            )
-    return None
+            found.append((value, near, int(counts[value])))
+    if not found:
+        return None
+
+    def customers(n: int) -> str:
+        return f"{n:,d} customer{'s' if n != 1 else ''}"
+
+    fix = "moved as customers of staff who left (ids are compared exactly as written)"
+    if len(found) == 1:
+        value, near, n = found[0]
+        return (
+            f"{customers(n)} of owner {value!r}, which is not in the staff "
+            f"file but differs from its id {near!r} {_how_differs(value, near)}, "
+            f"{fix}: write the owners as the staff file does"
+        )
+    found.sort(key=lambda x: -x[2])  # stable: most customers, then first seen
+    shown = "; ".join(
+        f"owner {value!r} ({customers(n)}) differs from its id {near!r} "
+        f"{_how_differs(value, near)}"
+        for value, near, n in found[:_EXAMPLES]
+    )
+    rest = found[_EXAMPLES:]
+    if rest:
+        shown += (
+            f"; and {len(rest):,d} more owner{'s' if len(rest) != 1 else ''} "
+            f"({customers(sum(n for _, _, n in rest))})"
+        )
+    total = sum(n for _, _, n in found)
+    return (
+        f"{customers(total)} of {len(found):,d} owners that are not in the "
+        "staff file but differ from a staff id only by spaces, invisible "
+        f"characters or Unicode form, {fix}: {shown}: write the owners as "
+        "the staff file does"
+    )
 
 
 def _cmd(args: argparse.Namespace) -> int:

@@ -18,7 +18,9 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from . import _display
 from ._align import written_apart
+from ._display import composed
 from ._files import (
     _MONEY_COLUMNS,
     _shortest_text,
@@ -176,32 +178,44 @@ def no_common_class(
     >>> no_common_class("tier", pd.Series(["Gold"]), pd.Series(["Gold", "X"]),
     ...                 "", "") is None
     True
+
+    Two classes that only read alike are shown by their code points:
+
+    >>> print(no_common_class("tier", pd.Series(["Gold"]),
+    ...                       pd.Series(["Gold\u200b"]), "", ""))  # doctest: +ELLIPSIS
+    'tier' has no class in common  (e.g. 'Gold' and 'Gold\u200b'): ...
     """
     examples = disjoint_classes(before, after)
     if examples is None:
         return None
+    # two that read alike (an invisible character apart): by code points
+    old, (new,) = _display.apart(examples[0], [examples[1]])
     return (
-        f"{column!r} has no class in common {where} (e.g. {examples[0]!r} and "
-        f"{examples[1]!r}): were they made with other rules or {how}? Every "
+        f"{column!r} has no class in common {where} (e.g. {old!r} and "
+        f"{new!r}): were they made with other rules or {how}? Every "
         "customer counts as moved"
     )
 
 
 def disjoint_classes(before: pd.Series, after: pd.Series) -> tuple[str, str] | None:
-    """A class of *before* and one of *after* (the first by name) when the
-    two share no class name (compared as text), else None (also when one
-    has no class at all).
+    r"""A class of *before* and one of *after* (the first by name) when the
+    two share no class name (compared as text, in one Unicode form: ``Café``
+    with its accent stored apart is ``Café``, as
+    :func:`~custseg.migration.transition_matrix` matches them), else None
+    (also when one has no class at all).
 
     >>> disjoint_classes(pd.Series(["b", "a"]), pd.Series(["c", None]))
     ('a', 'c')
     >>> disjoint_classes(pd.Series([1, 2]), pd.Series(["2"])) is None
     True
+    >>> disjoint_classes(pd.Series(["Café"]), pd.Series(["Café"])) is None
+    True
     """
-    old = {str(x) for x in pd.unique(before.dropna().to_numpy())}
-    new = {str(x) for x in pd.unique(after.dropna().to_numpy())}
-    if not old or not new or old & new:
+    old = {composed(str(x)): str(x) for x in pd.unique(before.dropna().to_numpy())}
+    new = {composed(str(x)): str(x) for x in pd.unique(after.dropna().to_numpy())}
+    if not old or not new or old.keys() & new.keys():
         return None
-    return min(old), min(new)
+    return old[min(old)], new[min(new)]
 
 
 def _read(
@@ -289,14 +303,21 @@ def _as_classes(col: pd.Series) -> pd.Series:
 def _columns(
     before: pd.DataFrame, after: pd.DataFrame, asked: list[str] | None
 ) -> list[str]:
+    """The label columns to compare: *asked* (each in both files), or every
+    label column both files have; a label column of each file whose names
+    only read alike (:func:`look_alike_columns`) is said in a warning (or,
+    when the files share no other, in the error)."""
     if asked:
         for name in asked:
             for path, df in (("BEFORE", before), ("AFTER", after)):
                 if name not in df.columns:
+                    said, columns = _display.apart(
+                        name, [str(c) for c in df.columns][:20]
+                    )
                     raise InputError(
-                        name,
+                        said,
                         f"is not a column of {path}",
-                        fix=f"pick one of {[str(c) for c in df.columns][:20]}",
+                        fix=f"pick one of [{_display.quoted(columns)}]",
                     )
         return asked
     shared = [
@@ -307,15 +328,78 @@ def _columns(
         and _is_label(before[c])
         and _is_label(after[c])
     ]
+    note = look_alike_columns(before, after)
     if not shared:
         both = [str(c) for c in before.columns if c in after.columns]
         raise InputError(
             "BEFORE",
-            "shares no label column with AFTER",
+            "shares no label column with AFTER"
+            + ("" if note is None else f" ({note})"),
             fix=f"name one with --column (the files share {both[:20]}), e.g. "
             "--column r",
         )
+    if note is not None:
+        warnings.warn(note, CustsegWarning, stacklevel=2)
     return shared
+
+
+def look_alike_columns(before: pd.DataFrame, after: pd.DataFrame) -> str | None:
+    r"""The warning for label columns of *before* and *after* whose names
+    read alike (:func:`custseg._display.alike`, blanks around them left
+    out: a zero-width space, a soft hyphen, an accent stored apart) but are
+    other texts, so that neither is compared; None when there are none.
+    Names by their code points.
+
+    Only the columns without a namesake in the other file are paired, as a
+    column is matched by its exact name; it is not compared under the
+    other's name (which file's would the output use, and a file may hold
+    both spellings), only said.
+
+    >>> b = pd.DataFrame({"lifecycle": ["a"], "abc": ["A"]})
+    >>> a = pd.DataFrame({"life­cycle": ["a"], "abc": ["A"]})
+    >>> print(look_alike_columns(b, a))  # doctest: +ELLIPSIS
+    a label column of BEFORE and one of AFTER read alike but are other texts ('lifecycle' in BEFORE, 'life­cycle' in AFTER), so they are not compared: ...
+    >>> look_alike_columns(b, b) is None
+    True
+    """
+
+    def labels(df: pd.DataFrame, other: pd.DataFrame) -> list[Any]:
+        return [
+            c
+            for c in df.columns
+            if c not in other.columns
+            and c not in _NOT_LABELS
+            and isinstance(c, str)
+            and _is_label(df[c])
+        ]
+
+    by_key: dict[str, list[str]] = {}
+    for c in labels(after, before):
+        by_key.setdefault(_display.alike(c).strip(), []).append(c)
+    pairs = [
+        (b, a)
+        for b in labels(before, after)
+        for a in by_key.get(_display.alike(b).strip(), ())
+    ]
+    if not pairs:
+        return None
+    n = len(pairs)
+    shown = "; ".join(
+        f"{_display.Escaped(b)!r} in BEFORE, {_display.Escaped(a)!r} in AFTER"
+        for b, a in pairs[:3]
+    )
+    more = f"; {n - 3:,d} more" if n > 3 else ""
+    what = (
+        "a label column of BEFORE and one of AFTER read alike"
+        if n == 1
+        else f"{n:,d} pairs of label columns, one of BEFORE and one of AFTER, "
+        "read alike"
+    )
+    return (
+        f"{what} but are other texts ({shown}{more}), so they are not compared: "
+        "a column is matched by its exact name; write the header the same way "
+        "in both files"
+    )
 
 
 #: A score and the fact it scores, where the fact never falls between two

@@ -60,6 +60,43 @@ PREVIEW = 3
 """Values of an array that :func:`short_repr` shows."""
 
 
+#: The code points Python's ``str.isspace`` (and ``str.strip``) calls whitespace.
+WHITESPACE: tuple[int, ...] = (
+    *range(9, 14),
+    *range(28, 33),
+    0x85,
+    0xA0,
+    0x1680,
+    *range(0x2000, 0x200B),
+    0x2028,
+    0x2029,
+    0x202F,
+    0x205F,
+    0x3000,
+)
+
+#: Characters that show nothing (Unicode format characters: the soft hyphen,
+#: the Arabic letter mark, the Mongolian vowel separator, the zero-width
+#: space, the left-to-right and right-to-left marks, the word joiner and the
+#: invisible operators, the byte order mark): stripped from a text's ends
+#: with :data:`WHITESPACE`, so a cell of only these is blank. The zero-width
+#: joiners (U+200C, U+200D), part of emoji and of Persian and Indic words,
+#: are not among them.
+INVISIBLE: tuple[int, ...] = (
+    0xAD,
+    0x61C,
+    0x180E,
+    0x200B,
+    0x200E,
+    0x200F,
+    *range(0x2060, 0x2065),
+    0xFEFF,
+)
+
+#: What a blank text is made of, and what is stripped from a text's ends.
+BLANKS = "".join(map(chr, (*WHITESPACE, *INVISIBLE)))
+
+
 class Raw(str):
     """A text that :func:`format_value` shows as it is, without quotes."""
 

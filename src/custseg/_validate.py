@@ -356,6 +356,11 @@ def as_numeric(
         # NumPy promotes [True, 5] to int64: each value is judged instead
         arr = np.fromiter(x, dtype=object, count=len(x))
         kind = "O"
+    elif arr.dtype == np.float64 and isinstance(x, list | tuple) and _holds_narrow(x):
+        # NumPy widens [0.7, np.float32(0.7)] bit for bit: each float32 is
+        # read instead as the decimal it prints as, as in a float32 array
+        arr = np.fromiter(x, dtype=object, count=len(x))
+        kind = "O"
     if kind == "b":
         raise InputError(
             field,
@@ -420,6 +425,18 @@ def as_numeric(
     if sums:
         _check_sums(arr, field)
     return np.ascontiguousarray(arr)
+
+
+def _holds_narrow(x: list[Any] | tuple[Any, ...]) -> bool:
+    """Whether a list holds a ``float16`` or ``float32`` scalar.
+
+    >>> _holds_narrow([0.5, 1]), _holds_narrow([0.5, np.float32(0.7)])
+    (False, True)
+    """
+    return any(issubclass(t, _NARROW) for t in set(map(type, x)))
+
+
+_NARROW = (np.float16, np.float32)
 
 
 def _holds_bools(x: list[Any] | tuple[Any, ...], arr: np.ndarray) -> bool:
@@ -692,6 +709,8 @@ def _object_to_float(arr: np.ndarray, field: str, *, exact: bool = False) -> np.
             continue
         try:
             f = out[i] = float(v)
+            if isinstance(v, _NARROW):  # the decimal it prints as, as in arrays
+                f = out[i] = float(widen_narrow(np.array([v]))[0])
         except OverflowError:
             huge.append(i)
         except (TypeError, ValueError):

@@ -38,6 +38,7 @@ import numpy as np
 
 from . import _display
 from . import _validate as v
+from ._display import WHITESPACE
 from ._engine_rules import (
     EngineRules,
     approx_rfm_edges,
@@ -47,7 +48,6 @@ from ._engine_rules import (
 )
 from ._exact import SCALES, limb_plan, round_limbs
 from .errors import CustsegWarning, InputError
-from .profile import WHITESPACE
 from .summary import FACT_COLUMNS, CustomerFacts
 
 if TYPE_CHECKING:

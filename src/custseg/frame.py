@@ -144,6 +144,13 @@ def _column(
         present = name in df.columns
     except (TypeError, ValueError):  # a label pandas cannot look up
         present = False
+    if not present and name in [n for n in df.index.names if n is not None]:
+        raise InputError(
+            str(name),
+            "is the index of the data, not one of its columns "
+            f"({_display.quoted(list(df.columns)[:20])})",
+            fix=f"make it a column first: pass {frame_arg}.reset_index()",
+        )
     if not present:
         field, columns = _display.apart(str(name), list(df.columns)[:20])
         raise InputError(

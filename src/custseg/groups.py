@@ -21,6 +21,7 @@ import collections
 import decimal
 import numbers
 import types
+import warnings
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
@@ -30,8 +31,9 @@ import numpy as np
 from . import _display
 from . import _validate as v
 from ._align import common_index, is_pandas, own_index, same_index, to_pandas_index
+from ._display import BLANKS
 from ._exact import decimal_scale
-from .errors import InputError, ThresholdError
+from .errors import CustsegWarning, InputError, ThresholdError
 from .profile import (
     PLACEHOLDERS,
     _column_missing,
@@ -665,7 +667,7 @@ def _fold_in(text: str, placeholders: frozenset[str]) -> bool:
     :mod:`custseg.profile`). A text longer than every placeholder is none:
     judged by its length first (folding is a Python pass per character,
     and a cell may hold a megabyte)."""
-    if not placeholders or len(text.strip()) > max(map(len, placeholders)):
+    if not placeholders or len(text.strip(BLANKS)) > max(map(len, placeholders)):
         return False
     return _fold(text) in placeholders
 
@@ -717,14 +719,14 @@ def _cell_values(
         pieces = [cell]
         for sep in seps:
             pieces = [q for p in pieces for q in p.split(sep)]
-        values = (p.strip() for p in pieces)
+        values = (p.strip(BLANKS) for p in pieces)
         return [p for p in values if p and not _fold_in(p, placeholders)]
     pieces, between = _split_keep(cell, seps)
     longest = max(map(len, starts))
     out: list[str] = []
     i = 0
     while i < len(pieces):
-        value = pieces[i].strip()
+        value = pieces[i].strip(BLANKS)
         if not value:  # blank: no value, and no placeholder starts here
             i += 1
             continue
@@ -762,7 +764,7 @@ def _placeholder_run(
     width = 0
     for j in range(i + 1, len(pieces)):
         more = between[j - 1] + pieces[j]
-        if not more.strip():  # the run reads as before
+        if not more.strip(BLANKS):  # the run reads as before
             blanks.append(more)
             width += len(more)
             if width > longest:  # inside any longer run: too long
@@ -771,7 +773,7 @@ def _placeholder_run(
         run = run + "".join(blanks) + more
         blanks.clear()
         width = 0
-        if len(run.strip()) > longest:
+        if len(run.strip(BLANKS)) > longest:
             break
         folded = _fold(run)
         if folded not in starts:  # nor does any longer run
@@ -842,12 +844,12 @@ def _mapping_keys(
             )
         if text is None:
             raise ThresholdError(f"{where} never matches: missing values get no tag")
-        if not text.strip():
+        if not text.strip(BLANKS):
             raise ThresholdError(f"{where} never matches: blank values get no tag")
-        if text != text.strip():
+        if text != text.strip(BLANKS):
             raise ThresholdError(
                 f"{where} never matches: values are stripped before they are "
-                f"looked up; write it as {text.strip()!r}"
+                f"looked up; write it as {text.strip(BLANKS)!r}"
             )
         for sep in seps:
             if sep in text:
@@ -965,6 +967,11 @@ def tags_from_values(
     unmapped
         With a *mapping*: ``"ignore"`` values it does not cover, or
         ``"raise"`` an :class:`~custseg.errors.InputError` naming them.
+        Ignored values that read as a key but are written otherwise (a
+        zero-width space or a soft hyphen inside, full-width letters) get a
+        :class:`~custseg.errors.CustsegWarning` naming them by code points.
+        Values and keys are compared in one Unicode form (NFC): ``café``
+        with its accent stored apart is ``café``.
     placeholders
         Text that means "not known" and gets no tag (default
         :data:`custseg.profile.PLACEHOLDERS`: 未知, 不详 (不詳), 不清楚, 待了解, 无 (無),
@@ -1031,7 +1038,9 @@ def tags_from_values(
     if any(not s for s in seps):
         raise ThresholdError("'sep' must not hold an empty separator")
     unmapped = v.choice(unmapped, "unmapped", ("ignore", "raise"))
-    holders = frozenset(_placeholders(placeholders))
+    # placeholders, keys and cells in one Unicode form (an accent stored
+    # apart is the same text), before any is split or compared
+    holders = frozenset(map(_display.composed, _placeholders(placeholders)))
     lookup = _mapping_keys(mapping, seps, holders)
     index = column.index if is_pandas(column) else None
     arr = _values(column, "column")
@@ -1044,13 +1053,10 @@ def tags_from_values(
     # distinct cells first: splitting and mapping run once per distinct cell
     codes, cells, is_number = _distinct_cells(arr)
     starts = _placeholder_starts(seps, holders)
-    # values in one Unicode form: an accent stored apart is the same value
     per_cell = [
         [cell]
         if number
-        else list(
-            map(_display.composed, _cell_values(cell, seps, holders, starts=starts))
-        )
+        else _cell_values(_display.composed(cell), seps, holders, starts=starts)
         for cell, number in zip(cells, is_number.tolist(), strict=True)
     ]
     has_values = np.array([bool(c) for c in per_cell], dtype=bool)
@@ -1068,19 +1074,8 @@ def tags_from_values(
         position = {x: j for j, x in enumerate(values)}
     else:
         left = sorted({x for c in per_cell for x in c if x not in lookup})
-        if left and unmapped == "raise":
-            shown, alike = [], []
-            for x in left[:5]:  # one that reads as a key: both by code points
-                said, keys = _display.apart(x, lookup)
-                shown.append(said)
-                alike += [k for k in keys if isinstance(k, _display.Escaped)]
-            also = f" (the mapping has {_display.quoted(alike)})" if alike else ""
-            raise InputError(
-                "column",
-                f"has values the mapping does not cover: [{', '.join(map(repr, shown))}]"
-                + also,
-                fix="add them to the mapping, or pass unmapped='ignore'",
-            )
+        if left:
+            _uncovered(left, lookup, per_cell, codes, raising=unmapped == "raise")
         column_of = {tag: j for j, tag in enumerate(names)}
         position = {x: column_of[tag] for x, tag in lookup.items()}
     pairs = [
@@ -1090,6 +1085,57 @@ def tags_from_values(
         if x in position
     ]
     return TagMatrix(names, _spread(pairs, codes, len(cells), len(names)), index=index)
+
+
+def _uncovered(
+    left: list[str],
+    lookup: Mapping[str, str],
+    per_cell: list[list[str]],
+    codes: np.ndarray,
+    *,
+    raising: bool,
+) -> None:
+    """The values *left* that no key of *lookup* covers: raising, an
+    InputError naming the first five (and how many more), their rows, and
+    the keys that read as one of them, by code points; else a warning for
+    the values that read as a key but are written otherwise (a zero-width
+    space, full-width letters), which would otherwise get no tag unseen."""
+    keys_by_look: dict[str, list[str]] = {}
+    for key in lookup:
+        keys_by_look.setdefault(_display.alike(key), []).append(key)
+    near = left if raising else [x for x in left if _display.alike(x) in keys_by_look]
+    if not near:
+        return
+    at = set(near)
+    cells = [i for i, values in enumerate(per_cell) if not at.isdisjoint(values)]
+    first, count = v.first_offender(np.isin(codes, cells))
+    shown, alike = [], []
+    for x in near[:5]:  # one that reads as a key: both by code points
+        said, keys = _display.apart(x, keys_by_look.get(_display.alike(x), []))
+        shown.append(said)
+        alike += [k for k in keys if isinstance(k, _display.Escaped) and k not in alike]
+    more = f" and {len(near) - 5:,d} more" if len(near) > 5 else ""
+    listed = f"[{', '.join(map(repr, shown))}]{more}"
+    also = f" (the mapping has {_display.quoted(alike)})" if alike else ""
+    if raising:
+        raise InputError(
+            "column",
+            f"has values the mapping does not cover: {listed}{also}",
+            first_row=first,
+            n_rows=count,
+            fix="add them to the mapping, or pass unmapped='ignore'",
+        )
+    warnings.warn(
+        f"'column' has {len(near):,d} value{'s' if len(near) != 1 else ''} that "
+        f"read{'' if len(near) != 1 else 's'} as a mapping key but "
+        f"{'are' if len(near) != 1 else 'is'} written otherwise, so "
+        f"{count:,d} row{'s' if count != 1 else ''} (first row {first}) "
+        f"get{'' if count != 1 else 's'} no tag "
+        f"for {'them' if len(near) != 1 else 'it'}: {listed}{also}; write them "
+        "as the mapping does, or add them to the mapping",
+        CustsegWarning,
+        stacklevel=3,
+    )
 
 
 def _max_tags(value: Any) -> int | None:

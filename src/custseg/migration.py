@@ -489,7 +489,103 @@ def _read_classes(
     codes, names, _, has_missing, index, name = classes_with_missing(
         labels, field, missing
     )
+    codes, names = _composed_classes(codes, names, has_missing, field, missing)
     return codes, names, has_missing, index, None if name is None else str(name)
+
+
+def _composed_classes(
+    codes: np.ndarray,
+    names: tuple[str, ...],
+    has_missing: bool,
+    field: str,
+    missing: str,
+) -> tuple[np.ndarray, tuple[str, ...]]:
+    r"""*codes* and *names* with every class name in Unicode's composed form
+    (NFC, :func:`custseg._display.composed`): ``Café`` written with its
+    accent apart (as macOS writes it) is the class ``Café``, and two classes
+    of one period that are the same text in two forms are one class (codes
+    remapped; new arrays, the inputs untouched). The names keep their
+    order, sorted again when they were sorted (a plain array's distinct
+    values); the class of missing labels (*missing*, already composed)
+    stays last.
+
+    >>> codes, names = _composed_classes(
+    ...     np.array([0, 1, 2]), ("Cafe\u0301", "Caf\u00e9", "tea"), False, "x", "m")
+    >>> codes.tolist(), [ascii(n) for n in names]
+    ([0, 0, 1], ["'Caf\\xe9'", "'tea'"])
+    """
+    real = names[:-1] if has_missing else names
+    text = [_display.composed(n) for n in real]
+    if all(a is b or a == b for a, b in zip(text, real, strict=True)):
+        return codes, names
+    if has_missing and missing in text:
+        raise ThresholdError(
+            f"'missing' must differ from the label names of {field!r}: "
+            f"{missing!r} is one of them; pass another name (missing=...)"
+        )
+    unique = list(dict.fromkeys(text))
+    if list(real) == sorted(real):
+        unique.sort()
+    position = {t: i for i, t in enumerate(unique)}
+    remap = [position[t] for t in text] + ([len(unique)] if has_missing else [])
+    new_codes = np.asarray(remap, dtype=np.intp)[codes].astype(codes.dtype, copy=False)
+    return new_codes, (*unique, *names[len(real) :])
+
+
+def _look_key(name: str) -> str:
+    """A class name as a reader sees it (:func:`custseg._display.alike`:
+    without invisible characters, in NFKC), without blanks around it."""
+    return _display.alike(name).strip()
+
+
+#: Look-alike pairs named in the warning of :func:`_look_alike_note`.
+_SHOWN_PAIRS = 3
+
+
+def _look_alike_note(
+    before: Sequence[str], after: Sequence[str], name: str | None
+) -> str | None:
+    r"""The warning for classes of *before* and of *after* that read alike
+    (:func:`_look_key`: an invisible character such as U+200B, a no-break
+    space, blanks around the name, full-width letters) but are other texts,
+    so they are counted as different classes; None when there are none. It
+    counts the pairs and names the first few by their code points.
+
+    >>> print(_look_alike_note(["active", "lost"], ["active\u200b", "lost"], "stage"))
+    'stage': a class before and one after read alike but are other texts ('active' before, 'active\u200b' after): ...
+    >>> _look_alike_note(["a"], ["a", "b"], None) is None
+    True
+    """
+    by_key: dict[str, list[str]] = {}
+    for a in dict.fromkeys(after):
+        by_key.setdefault(_look_key(a), []).append(a)
+    pairs = [
+        (b, a)
+        for b in dict.fromkeys(before)
+        for a in by_key.get(_look_key(b), ())
+        if a != b
+    ]
+    if not pairs:
+        return None
+    n = len(pairs)
+    shown = "; ".join(
+        f"{_display.Escaped(b)!r} before, {_display.Escaped(a)!r} after"
+        for b, a in pairs[:_SHOWN_PAIRS]
+    )
+    more = f"; {n - _SHOWN_PAIRS:,d} more" if n > _SHOWN_PAIRS else ""
+    head = "" if name is None else f"{name!r}: "
+    what = (
+        "a class before and one after read alike but are other texts"
+        if n == 1
+        else f"{n:,d} pairs of classes, one before and one after, read alike "
+        "but are other texts"
+    )
+    return (
+        f"{head}{what} ({shown}{more}): they are counted as different classes, "
+        "so their customers count as moved (an invisible character such as "
+        "U+200B, a no-break space, blanks around the name or full-width "
+        "letters tell them apart); write the labels the same way in both runs"
+    )
 
 
 def _check_unique(index: Any, field: str) -> None:
@@ -684,8 +780,10 @@ def transition_matrix(
     >>> transition_matrix(jan, feb).stayed
     1.0
     """
-    new, gone = v.text_param(new, "new"), v.text_param(gone, "gone")
-    missing = v.text_param(missing, "missing")
+    # names in one Unicode form, as the classes' (see _composed_classes)
+    new = _display.composed(v.text_param(new, "new"))
+    gone = _display.composed(v.text_param(gone, "gone"))
+    missing = _display.composed(v.text_param(missing, "missing"))
     if len({new, gone, missing}) < 3:
         raise ThresholdError(
             f"'new', 'gone' and 'missing' must be three different names: got "
@@ -724,6 +822,8 @@ def transition_matrix(
     name = b_name if b_name is not None else a_name
     if column is not None and name is None:
         name = str(column)
+    # said once the matrix is sure to be made (after the errors below)
+    look_alike = _look_alike_note(b_names, a_names, name)
     b_index, a_index = _by_ids(b_index, a_index)
     keyed = b_index is not None and a_index is not None
     if not keyed:
@@ -731,6 +831,8 @@ def transition_matrix(
         n_cols = len(a_names)
         flat = b_codes * n_cols + a_codes
         matrix = np.bincount(flat, minlength=len(b_names) * n_cols)
+        if look_alike is not None:
+            warnings.warn(look_alike, CustsegWarning, stacklevel=2)
         return TransitionMatrix(
             matrix.reshape(len(b_names), n_cols).astype(np.int64, copy=False),
             b_names,
@@ -767,6 +869,8 @@ def transition_matrix(
     matrix = np.bincount(
         np.concatenate((flat_after, flat_gone)), minlength=len(rows) * n_cols
     )
+    if look_alike is not None:
+        warnings.warn(look_alike, CustsegWarning, stacklevel=2)
     return TransitionMatrix(
         matrix.reshape(len(rows), n_cols).astype(np.int64, copy=False),
         rows,

@@ -33,6 +33,7 @@ import contextlib
 import heapq
 import itertools
 import math
+import warnings
 from fractions import Fraction
 from typing import TYPE_CHECKING, Any, NamedTuple
 
@@ -43,7 +44,7 @@ from . import _display
 from . import _validate as v
 from ._align import common_index, flat_ids, is_pandas
 from ._exact import decimal_scale, order_free_sums
-from .errors import InputError, ThresholdError
+from .errors import CustsegWarning, InputError, ThresholdError
 from .labels import Labels
 
 if TYPE_CHECKING:
@@ -141,7 +142,65 @@ def _staff_names(staff: Any) -> tuple[str, ...]:
                 fix="list each staff member once",
             )
         seen[name] = i
+    note = _alike_staff(list(seen))
+    if note is not None:  # _staff_names < _inputs < assign_owners < the caller
+        warnings.warn(note, CustsegWarning, stacklevel=4)
     return tuple(names.tolist())
+
+
+#: Most groups of look-alike staff ids a warning names (the rest are counted).
+_SHOWN = 3
+
+
+def _alike_staff(names: list[str]) -> str | None:
+    r"""A warning naming the staff ids that read alike but are different
+    texts, so different staff members (ids are compared exactly as
+    written), by their code points and rows; else None. Alike is
+    :func:`custseg._display.alike`: without invisible (format) characters
+    such as U+200B, in one Unicode form (NFKC: an accent stored apart joined
+    to its letter, full-width ``ａ`` as ``a``). Spaces are not looked
+    through: ``' 7'`` and ``'7'`` are two staff members, as documented.
+
+    >>> print(_alike_staff(["amy", "bo", "amy\u200b"]))
+    staff ids 'amy' and 'amy\u200b' (rows 0 and 2) read alike but are different staff members (ids are compared exactly as written: they differ only by invisible characters or Unicode form, such as an accent stored apart or full-width letters): list one person once, spelled one way, and give different people ids that read differently
+    >>> _alike_staff(["amy", "Amy", "7", " 7", "7.0"]) is None
+    True
+    """
+    groups: dict[str, list[int]] = {}
+    for i, name in enumerate(names):
+        groups.setdefault(_display.alike(name), []).append(i)
+    alike = [rows for rows in groups.values() if len(rows) > 1]
+    if not alike:
+        return None
+
+    def listed(items: list[str]) -> str:
+        return ", ".join(items[:-1]) + " and " + items[-1]
+
+    shown = [
+        f"{listed([repr(_display.Escaped(names[i])) for i in rows])} (rows "
+        f"{listed([str(i) for i in rows])})"
+        for rows in alike[:_SHOWN]
+    ]
+    why = (
+        "but are different staff members (ids are compared exactly as "
+        "written: they differ only by invisible characters or Unicode form, "
+        "such as an accent stored apart or full-width letters)"
+    )
+    if len(alike) == 1:
+        text = f"staff ids {shown[0]} read alike {why}"
+    else:
+        more = len(alike) - len(shown)
+        ids = sum(len(rows) for rows in alike)
+        text = (
+            f"{len(alike):,d} groups of staff ids ({ids:,d} ids) read alike "
+            f"{why}: " + "; ".join(shown)
+        )
+        if more:
+            text += f"; and {more:,d} more group{'s' if more != 1 else ''}"
+    return (
+        f"{text}: list one person once, spelled one way, and give different "
+        "people ids that read differently"
+    )
 
 
 _UNRESOLVED = -3
@@ -1436,6 +1495,15 @@ def assign_owners(
         A bad tolerance, move budget or capacity, or capacities that cannot
         hold every customer (the message says how many are short).
 
+    Warns
+    -----
+    CustsegWarning
+        Staff ids that read alike but are different texts (``amy`` and
+        ``amy`` with a zero-width space U+200B, ``José`` with its accent
+        stored apart as macOS writes it, full-width letters): they stay two
+        staff members, as ids are compared exactly
+        as written; the warning names them by their code points and rows.
+
     Notes
     -----
     *Fair shares.* The fair count of staff member ``j`` is
@@ -1521,6 +1589,17 @@ def assign_owners(
     Traceback (most recent call last):
     ...
     custseg.errors.ThresholdError: 'capacity' holds 2 customers in all, 3 to own: 1 short; raise a capacity or add staff
+
+    Staff ids that only read alike stay two staff members, with a warning:
+
+    >>> import warnings
+    >>> with warnings.catch_warnings(record=True) as caught:
+    ...     warnings.simplefilter("always")
+    ...     res = assign_owners([3, 2, 1], ["amy", "amy" + chr(0x200B)])
+    >>> len(res.staff)
+    2
+    >>> print(str(caught[0].message).split(" read alike")[0])
+    staff ids 'amy' and 'amy\\u200b' (rows 0 and 1)
     """
     # an owner column from an earlier Assignment (Labels) is checked by its
     # index too: paired by customer id, never by position

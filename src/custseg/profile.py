@@ -12,7 +12,9 @@ What counts as filled
 ---------------------
 A value is **missing** when it is ``None``, NaN, ``pd.NA`` or NaT; text that
 is empty or only whitespace (Python's ``str.isspace``, full-width spaces
-too); or text that, stripped of surrounding whitespace, is one of the
+too) and characters that show nothing (``custseg._display.INVISIBLE``: a zero-width
+space, a byte order mark, a soft hyphen, a left-to-right mark); or text
+that, stripped of surrounding whitespace and those, is one of the
 *placeholders* (default :data:`PLACEHOLDERS`: 未知, 不详, 不清楚, 待了解, 无,
 and 不詳, 待瞭解, 無 in traditional characters, n/a, na, none, null,
 unknown, -, --, _, __, ?, ...). Case is ignored for the Latin letters A-Z
@@ -63,6 +65,7 @@ from . import _display
 from . import _validate as v
 from ._align import common_index, is_pandas
 from ._bins import edges_below
+from ._display import BLANKS
 from .errors import InputError, ThresholdError
 from .labels import Labels, smallest_int_dtype
 
@@ -130,20 +133,13 @@ PLACEHOLDERS: tuple[str, ...] = (
 stripping whitespace, ignoring the case of A-Z); the Chinese words in
 simplified and traditional characters (不详 and 不詳)."""
 
-#: The code points Python's ``str.isspace`` (and ``str.strip``) calls whitespace.
-WHITESPACE: tuple[int, ...] = (
-    *range(9, 14),
-    *range(28, 33),
-    0x85,
-    0xA0,
-    0x1680,
-    *range(0x2000, 0x200B),
-    0x2028,
-    0x2029,
-    0x202F,
-    0x205F,
-    0x3000,
-)
+_BLANK_CODES = np.array(sorted(map(ord, BLANKS)), dtype=np.uint32)
+
+
+def _blank_chars(chars: np.ndarray) -> np.ndarray:
+    """Whether each one-character text (``""`` for none) is blank."""
+    return np.isin(np.asarray(chars).astype("<U1").view(np.uint32), _BLANK_CODES)
+
 
 #: What ``str()`` makes of the missing values of Python, NumPy and pandas;
 #: a value (not text) whose text is one of these is missing.
@@ -194,7 +190,9 @@ def _has_nul(text: np.ndarray) -> np.ndarray:
 
 def _fold(text: str) -> str:
     """Placeholder form of one text: stripped, A-Z lowered."""
-    return "".join(chr(ord(c) + 32) if "A" <= c <= "Z" else c for c in text.strip())
+    return "".join(
+        chr(ord(c) + 32) if "A" <= c <= "Z" else c for c in text.strip(BLANKS)
+    )
 
 
 def _text_missing(
@@ -224,17 +222,17 @@ def _text_missing(
         long_rows = np.flatnonzero(~short)
         sub = text[long_rows]
         end = length[long_rows]
-        edge = np.strings.isspace(np.strings.slice(sub, 0, 1))
+        edge = _blank_chars(np.strings.slice(sub, 0, 1))
         # the last character by its position: NumPy 2.3.0 took slice(sub, -1,
         # None) for the whole text
-        edge |= np.strings.isspace(np.strings.slice(sub, end - 1, end))
+        edge |= _blank_chars(np.strings.slice(sub, end - 1, end))
         short[long_rows[edge]] = True
     rows = np.flatnonzero(short)
     missing = np.zeros(len(text), dtype=bool)
     mark = np.zeros(len(text), dtype=bool)
     if not rows.size:
         return missing, mark
-    stripped = np.strings.strip(text if rows.size == len(text) else text[rows])
+    stripped = np.strings.strip(text if rows.size == len(text) else text[rows], BLANKS)
     size_of = np.strings.str_len(stripped)
     missing[rows[size_of == 0]] = True
     for size, (holders, marked) in by_length.items():
@@ -378,7 +376,7 @@ def _short_missing(
 ) -> tuple[np.ndarray, np.ndarray]:
     """Whether each ``<U`` value is blank or a placeholder once stripped, and
     whether it is exactly a missing mark."""
-    stripped = np.strings.strip(fixed)
+    stripped = np.strings.strip(fixed, BLANKS)
     hit = np.strings.str_len(stripped) == 0
     if holders:
         hit |= np.isin(_ascii_lower(stripped), np.array(holders, dtype=width))
@@ -390,7 +388,7 @@ def _starts(holders: list[str]) -> np.ndarray:
     mark can start with: 0 (empty text), whitespace and their first letters."""
     firsts = {h[0] for h in holders} | {m[0] for m in _MISSING_MARKS}
     firsts |= {c.upper() for c in firsts if "a" <= c <= "z"}
-    return np.array(sorted({0, *WHITESPACE, *map(ord, firsts)}), dtype=np.uint32)
+    return np.array(sorted({0, *map(ord, BLANKS), *map(ord, firsts)}), dtype=np.uint32)
 
 
 def _object_missing(arr: np.ndarray, placeholders: tuple[str, ...]) -> np.ndarray:
@@ -448,8 +446,8 @@ def _object_missing(arr: np.ndarray, placeholders: tuple[str, ...]) -> np.ndarra
         # longer text: blank or a placeholder only with whitespace at an end
         long_rows = np.flatnonzero(long)
         long_rows = long_rows[np.asarray(_IS_TEXT(arr[long_rows], _STR_TYPE), bool)]
-        lead = np.isin(codes[long_rows, 0], np.array(WHITESPACE, dtype=np.uint32))
-        trail = np.strings.isspace(np.asarray(_LAST(arr[long_rows])).astype("<U1"))
+        lead = np.isin(codes[long_rows, 0], _BLANK_CODES)
+        trail = _blank_chars(np.asarray(_LAST(arr[long_rows])))
         edge = long_rows[lead | trail]
         if edge.size:
             missing[edge] = _text_missing(
@@ -546,7 +544,7 @@ def _arrow_candidates(uniques: Any, placeholders: tuple[str, ...]) -> Any:
     text = uniques.__arrow_array__()
     if not (pa.types.is_string(text.type) or pa.types.is_large_string(text.type)):
         return None
-    spaces = pa.array([chr(c) for c in WHITESPACE], type=text.type)
+    spaces = pa.array(list(BLANKS), type=text.type)
     longest = max((len(p) for p in placeholders), default=0)
     maybe = pc.less_equal(pc.utf8_length(text), longest)
     maybe = pc.or_(maybe, pc.is_in(pc.utf8_slice_codeunits(text, 0, 1), spaces))
@@ -707,7 +705,7 @@ class ProfileSchema:
 
     >>> s
     ProfileSchema(n=3 fields, hard=('name', 'phone'), soft=('hobbies',), weights=(0.2, 0.8),
-        placeholders=('未知', '不详', '不清楚', '待了解', '无', 'n/a', ...))
+        placeholders=('未知', '不详', '不清楚', '待了解', '无', '不詳', ...))
     >>> s == ProfileSchema(hard=["name", "phone"], soft=["hobbies"]), len({s, s})
     (True, 1)
     """

@@ -17,7 +17,13 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from . import _validate as v
-from ._align import is_pandas, same_index, to_pandas_index
+from ._align import (
+    is_pandas,
+    numbers_beside_ids,
+    refuse_numbers_beside_ids,
+    same_index,
+    to_pandas_index,
+)
 from ._exact import (
     NO_SCALE,
     SCALES,
@@ -129,6 +135,10 @@ def _check_aligned(labels_index: Any, facts_index: Any) -> None:
         return
     if isinstance(facts_index, np.ndarray):  # CustomerFacts ids
         facts_index = to_pandas_index(facts_index, "customer_id")
+    if labels_index is not facts_index and numbers_beside_ids(
+        labels_index, facts_index
+    ):
+        refuse_numbers_beside_ids("labels", "facts", labels_index)
     if labels_index is facts_index or same_index(labels_index, facts_index):
         return
     raise InputError(

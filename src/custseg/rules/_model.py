@@ -1941,24 +1941,54 @@ class _Builder:
             return None
         bad = _UNPRINTABLE.search(value)
         if bad is not None:
+            what = "invisible" if bad.group() in _INVISIBLE else "control"
             self.at_key(
                 path,
                 "bad-value",
-                f"'{path[-1]}' {_short_repr(value)} holds the control character "
+                f"'{path[-1]}' {_short_repr(value)} holds the {what} character "
                 f"U+{ord(bad.group()):04X}",
                 "labels are printed on terminals and written to files: write "
-                "them as plain text (no control, bidi-control or lone surrogate "
-                "characters)",
+                "them as plain text (no control, bidi-control, invisible or lone "
+                "surrogate characters)",
             )
             return None
         return value
 
 
 # C0 and C1 controls (terminal escapes, NUL, line ends), bidi controls and
-# lone surrogates: never in a label, which terminals print and files keep
+# marks, invisible characters (zero-width space, word joiner, BOM, soft
+# hyphen: a label holding one reads as another label) and lone surrogates:
+# never in a label, which terminals print and files keep (the zero-width
+# joiners of emoji and Persian words are kept)
 _UNPRINTABLE = re.compile(
-    r"[\x00-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\ud800-\udfff]"
+    "[\x00-\x1f\x7f-\x9f\xad\u061c\u180e\u200b\u200e\u200f"
+    "\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff\ud800-\udfff]"
 )
+
+
+_INVISIBLE = frozenset(
+    "\xad\u061c\u180e\u200b\u200e\u200f\u2060\u2061\u2062\u2063\u2064\ufeff"
+)
+
+
+def _alike_pair(names: Iterable[str]) -> tuple[str, str] | None:
+    """The first two different *names* that read alike
+    (:func:`custseg._display.alike`: one Unicode form, full-width letters as
+    ASCII, invisible characters dropped), each shown by its code points;
+    None when there are none.
+
+    >>> print(*map(repr, _alike_pair(["caf\u00e9", "x", "cafe\u0301"])))
+    'caf\xe9' 'cafe\u0301'
+    >>> _alike_pair(["a", "A", "a"]) is None
+    True
+    """
+    seen: dict[str, str] = {}
+    for name in names:
+        key = _display.alike(name)
+        other = seen.setdefault(key, name)
+        if other != name:
+            return _display.Escaped(other), _display.Escaped(name)
+    return None
 
 
 _SECTION_KIND = {
@@ -2451,6 +2481,33 @@ def _normalised_refs(spec: dict[str, Any], keys: tuple[str, ...]) -> dict[str, A
     return spec
 
 
+_KEY_PART = re.compile(r"\s*([^\s.=\[\]\"']+)\s*")
+
+
+def _bare_key(line: str) -> str | None:
+    """The first part of a key on *line* (a table header's, or the key of
+    a key = value) that is unquoted and not plain ASCII, which TOML does not
+    read as a key (``满意度 = 1``, ``[segments.分层]``); else None.
+
+    >>> _bare_key("满意度 = { type = 'number' }"), _bare_key("[segments.分层]")
+    ('满意度', '分层')
+    >>> _bare_key('"满意度" = 1') is None, _bare_key("x = '满意'") is None
+    (True, True)
+    """
+    text = line.strip()
+    if text.startswith("["):
+        head = text.strip("[").split("]", 1)[0]
+    elif "=" in text:
+        head = text.split("=", 1)[0]
+    else:
+        head = text
+    for part in head.split("."):
+        m = _KEY_PART.fullmatch(part)
+        if m is not None and not m.group(1).isascii():
+            return m.group(1)
+    return None
+
+
 def _toml_syntax(source: Source, exc: tomllib.TOMLDecodeError) -> Diagnostic:
     """The one diagnostic of a text tomllib cannot read; only the bad line is
     shown (cut to :data:`~custseg.rules._source.ECHO` characters), and a text
@@ -2475,6 +2532,13 @@ def _toml_syntax(source: Source, exc: tomllib.TOMLDecodeError) -> Diagnostic:
         hint = (
             "lines end in CR only (old Mac line ends), which TOML does not "
             "read as line ends: save the file with LF or CRLF line ends"
+        )
+    elif _bare_key(source.line_text(line)) is not None:
+        key = _bare_key(source.line_text(line))
+        hint = (
+            f"quote a key that is not only ASCII letters, digits, '-' and '_': "
+            f'write "{key}" (as in "满意度" = {{ type = "number" }} or '
+            '[segments."分层"])'
         )
     elif line <= meaningful:
         hint = (
@@ -2565,11 +2629,21 @@ def build(
                     f"category field {name!r} needs 'values', a list of strings",
                 )
                 continue
+            pair = _alike_pair(raw)
             if len(set(raw)) != len(raw):
                 b.at_key(
                     (*path, "values"),
                     "duplicate-name",
                     f"category field {name!r} lists a value twice",
+                )
+            elif pair is not None:
+                b.at_key(
+                    (*path, "values"),
+                    "duplicate-name",
+                    f"category field {name!r} lists values that read alike: "
+                    f"{pair[0]!r} and {pair[1]!r}",
+                    "write each value once, as the data writes it (Unicode "
+                    "forms, full-width letters and invisible characters apart)",
                 )
             values = tuple(raw)
         elif "values" in spec:
@@ -3043,6 +3117,16 @@ def _translations(
         ):
             continue
         shown = [table.get(n, n) for n in names]
+        pair = _alike_pair(shown)
+        if len(set(shown)) == len(shown) and pair is not None:
+            b.at_key(
+                (*path, "translations", lang),
+                "duplicate-name",
+                f"translations for {lang!r} give two labels names that read "
+                f"alike: {pair[0]!r} and {pair[1]!r}",
+                "each label needs its own name in every language",
+            )
+            continue
         if len(set(shown)) != len(shown):
             dupes = sorted({x for x in shown if shown.count(x) > 1})
             b.at_key(
@@ -3199,8 +3283,17 @@ def _table(
         )
         ok = False
     all_labels = [*labels, *([missing] if isinstance(missing, str) else [])]
+    pair = _alike_pair(x for x in all_labels if isinstance(x, str))
     if len(set(all_labels)) != len(all_labels):
         b.at_key((*path, "labels"), "duplicate-name", f"table {name!r} repeats a label")
+        ok = False
+    elif pair is not None:
+        b.at_key(
+            (*path, "labels"),
+            "duplicate-name",
+            f"table {name!r} has labels that read alike: {pair[0]!r} and {pair[1]!r}",
+            "write each label one way (Unicode forms and full-width letters apart)",
+        )
         ok = False
     translations = _translations(b, spec, path, tuple(all_labels), "labels")
     if not ok:
@@ -3302,6 +3395,16 @@ def _segmentation(
         _translations(b, spec, path, tuple(dict.fromkeys(labels)))
         return None
     names = tuple(dict.fromkeys([r.label for r in rules] + [default]))
+    pair = _alike_pair(names)
+    if pair is not None:
+        b.at_key(
+            path,
+            "duplicate-name",
+            f"segmentation {name!r} has labels that read alike: {pair[0]!r} and "
+            f"{pair[1]!r}",
+            "write each label one way (Unicode forms and full-width letters apart)",
+        )
+        return None
     order: tuple[str, ...] = ()
     if "order" in spec:
         raw_order = spec["order"]
