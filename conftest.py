@@ -16,15 +16,17 @@ from hypothesis import HealthCheck, settings
 # each property test's examples to draw (its own max_examples or the
 # profile's), so the whole run stays under 30 minutes: the machine of 5
 # December 2026 ran the suite 2.8x slower than that of 2 December (45
-# minutes for pytest alone at every example). At least 5 examples a test.
+# minutes for pytest alone at every example). At least CUSTSEG_MIN_EXAMPLES
+# a test (default 3).
 _FRACTION = float(os.environ.get("CUSTSEG_EXAMPLES") or 1)
+_MIN = int(os.environ.get("CUSTSEG_MIN_EXAMPLES") or 3)
 if _FRACTION < 1:
     _init = settings.__init__
 
     def _fewer(self: settings, *args: object, **kwargs: object) -> None:
         n = kwargs.get("max_examples")
         if isinstance(n, int) and not isinstance(n, bool):
-            kwargs["max_examples"] = min(n, max(5, math.ceil(n * _FRACTION)))
+            kwargs["max_examples"] = min(n, max(_MIN, math.ceil(n * _FRACTION)))
         _init(self, *args, **kwargs)  # type: ignore[arg-type]
 
     settings.__init__ = _fewer  # type: ignore[method-assign]
