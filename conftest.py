@@ -6,6 +6,7 @@ import importlib.util
 import math
 import os
 
+import hypothesis
 from hypothesis import HealthCheck, settings
 
 # Hypothesis profiles for every test and doctest (``ci`` when CI is set): no
@@ -30,6 +31,16 @@ if _FRACTION < 1:
         _init(self, *args, **kwargs)  # type: ignore[arg-type]
 
     settings.__init__ = _fewer  # type: ignore[method-assign]
+
+    def _unscaled(**kwargs: object) -> settings:
+        """Settings with the examples asked for: a search that must find
+        what a strategy can draw (``find``) keeps its whole budget."""
+        made = settings.__new__(settings)
+        _init(made, **kwargs)  # type: ignore[arg-type]
+        return made
+
+    # (the settings class takes no new attribute: on the module)
+    hypothesis.custseg_unscaled = _unscaled  # type: ignore[attr-defined]
 
 settings.register_profile("dev", max_examples=100, deadline=None)
 # ``ci`` draws as many examples as ``dev`` (it drew 200): the whole CI run must
