@@ -31,7 +31,12 @@ from ._files import (
     write_table,
 )
 from .errors import CustsegWarning, InputError
-from .migration import TransitionMatrix, outside_names, transition_matrix
+from .migration import (
+    TransitionMatrix,
+    look_alike_pairs,
+    outside_names,
+    transition_matrix,
+)
 
 __all__ = ["register"]
 
@@ -373,14 +378,7 @@ def look_alike_columns(before: pd.DataFrame, after: pd.DataFrame) -> str | None:
             and _is_label(df[c])
         ]
 
-    by_key: dict[str, list[str]] = {}
-    for c in labels(after, before):
-        by_key.setdefault(_display.alike(c).strip(), []).append(c)
-    pairs = [
-        (b, a)
-        for b in labels(before, after)
-        for a in by_key.get(_display.alike(b).strip(), ())
-    ]
+    pairs = look_alike_pairs(labels(before, after), labels(after, before))
     if not pairs:
         return None
     n = len(pairs)

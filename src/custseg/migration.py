@@ -532,10 +532,26 @@ def _composed_classes(
     return new_codes, (*unique, *names[len(real) :])
 
 
-def _look_key(name: str) -> str:
-    """A class name as a reader sees it (:func:`custseg._display.alike`:
-    without invisible characters, in NFKC), without blanks around it."""
-    return _display.alike(name).strip()
+def look_alike_pairs(
+    before: Iterable[str], after: Iterable[str]
+) -> list[tuple[str, str]]:
+    r"""Each name of *before* with each other name of *after* that reads as
+    it does (:func:`custseg._display.alike`: without invisible characters,
+    in NFKC; blanks around it left out), in the order of *before*.
+
+    >>> look_alike_pairs(["a", "b "], ["a\u200b", "b", "a"])
+    [('a', 'a\u200b'), ('b ', 'b')]
+    """
+
+    def key(name: str) -> str:
+        return _display.alike(name).strip()
+
+    by_key: dict[str, list[str]] = {}
+    for a in dict.fromkeys(after):
+        by_key.setdefault(key(a), []).append(a)
+    return [
+        (b, a) for b in dict.fromkeys(before) for a in by_key.get(key(b), ()) if a != b
+    ]
 
 
 #: Look-alike pairs named in the warning of :func:`_look_alike_note`.
@@ -546,7 +562,7 @@ def _look_alike_note(
     before: Sequence[str], after: Sequence[str], name: str | None
 ) -> str | None:
     r"""The warning for classes of *before* and of *after* that read alike
-    (:func:`_look_key`: an invisible character such as U+200B, a no-break
+    (:func:`look_alike_pairs`: an invisible character such as U+200B, a no-break
     space, blanks around the name, full-width letters) but are other texts,
     so they are counted as different classes; None when there are none. It
     counts the pairs and names the first few by their code points.
@@ -556,15 +572,7 @@ def _look_alike_note(
     >>> _look_alike_note(["a"], ["a", "b"], None) is None
     True
     """
-    by_key: dict[str, list[str]] = {}
-    for a in dict.fromkeys(after):
-        by_key.setdefault(_look_key(a), []).append(a)
-    pairs = [
-        (b, a)
-        for b in dict.fromkeys(before)
-        for a in by_key.get(_look_key(b), ())
-        if a != b
-    ]
+    pairs = look_alike_pairs(before, after)
     if not pairs:
         return None
     n = len(pairs)
