@@ -660,6 +660,140 @@ def _check_quotes(path: Path, fmt: str, n_rows: int, common: dict[str, Any]) -> 
         _check_swallowed(path, fmt, row, first, numeric, sep)
 
 
+#: codecs in which the separator, a line break and the blanks are single bytes
+#: that no other character contains (the lines of such a file can be counted
+#: on its bytes)
+_BYTE_CODECS = ("utf-8", "utf-8-sig", "ascii", "latin-1", "iso8859-", "cp125")
+
+
+def _byte_lines(path: Path, sep: str, encoding: str) -> Iterator[np.ndarray] | None:
+    """Per line of a text file without quote marks nor bare ``\r`` line
+    breaks: its separators, or -1 for a blank line (nothing but spaces, tabs
+    and ``\r`` other than the separator), chunk by chunk, counted on the
+    bytes (NumPy: no Python loop over lines). ``None`` when the file cannot
+    be counted so (quotes, another codec, bare ``\r``)."""
+    name = codecs.lookup(encoding).name
+    if not name.startswith(_BYTE_CODECS) or len(sep.encode(encoding)) != 1:
+        return None
+    with _open_binary(path) as f:
+        while chunk := f.read(1 << 22):
+            if b'"' in chunk or chunk.count(b"\r") != chunk.count(b"\r\n"):
+                return None  # (a \r\n split by the chunk's end: the slow way)
+    sep_byte = sep.encode(encoding)[0]
+    blank = np.zeros(256, dtype=bool)
+    blank[[c for c in b" \t\r" if c != sep_byte]] = True
+
+    def counts() -> Iterator[np.ndarray]:
+        tail = b""
+        with _open_binary(path) as f:
+            while True:
+                chunk = f.read(1 << 24)
+                data = tail + chunk
+                cut = data.rfind(b"\n") + 1 if chunk else len(data)
+                body, tail = data[:cut], data[cut:]
+                if body:
+                    b = np.frombuffer(body, dtype=np.uint8)
+                    ends = np.flatnonzero(b == 10)
+                    if not chunk and (not ends.size or ends[-1] != b.size - 1):
+                        ends = np.append(ends, b.size)  # a last line without \n
+                    starts = np.concatenate(([0], ends[:-1] + 1))
+                    seps = np.concatenate(
+                        ([0], np.cumsum(b == sep_byte, dtype=np.int64))
+                    )
+                    full = np.concatenate(([0], np.cumsum(~blank[b], dtype=np.int64)))
+                    stops = ends
+                    n = seps[stops] - seps[starts]
+                    n[full[stops] - full[starts] == 0] = -1
+                    yield n
+                if not chunk:
+                    return
+
+    return counts()
+
+
+def _short_line(
+    path: Path, common: dict[str, Any], width: int
+) -> tuple[int, int] | None:
+    """The first data line (1-based) of a text table with fewer fields than
+    *width* (the header's), and its fields; ``None`` if there is none.
+    Quote-aware (a quoted separator or line break is in a field); blank
+    lines are not rows, as pandas skips them."""
+    sep, encoding = common["sep"], common["encoding"]
+    if len(sep) == 1:
+        counted = _byte_lines(path, sep, encoding)
+        if counted is not None:
+            line, header = 0, False
+            for n in counted:
+                rows = np.flatnonzero(n >= 0)
+                if not header and rows.size:
+                    header, rows = True, rows[1:]
+                short = rows[n[rows] + 1 < width]
+                if short.size:
+                    return line + int(short[0]) + 1, int(n[short[0]]) + 1
+                line += n.size
+            return None
+    with io.TextIOWrapper(_open_binary(path), encoding=encoding, newline="") as t:
+        if len(sep) != 1:  # runs of whitespace (no quotes there: pandas' python engine)
+            header = False
+            for number, text in enumerate(t, 1):
+                fields = len(text.split())
+                if fields and header and fields < width:
+                    return number, fields
+                header = header or bool(fields)
+            return None
+        blanks = "".join(c for c in " \t\r\n" if c != sep)
+        pulled: list[str] = []
+
+        def lines() -> Iterator[str]:
+            for text in t:
+                pulled.append(text)
+                yield text
+
+        reader = csv.reader(lines(), delimiter=sep, skipinitialspace=True)
+        start, header = 1, False
+        for row in reader:
+            raw = "".join(pulled)
+            pulled.clear()
+            if raw.strip(blanks):  # a row (a quoted empty field too)
+                if header and len(row) < width:
+                    return start, len(row)
+                header = True
+            start = reader.line_num + 1
+    return None
+
+
+def _check_short_rows(
+    path: Path, fmt: str, df: pd.DataFrame, common: dict[str, Any]
+) -> None:
+    """Refuse a data line with fewer fields than the header: pandas fills the
+    fields it lacks with missing values, so a line that lost a field in the
+    middle (``17,89.5`` under ``customer_id,date,amount``) is read with its
+    values under the wrong columns, without an error. Such a line leaves
+    the last column missing, so the file is read again only when that
+    column has a missing value."""
+    width = len(df.columns)
+    if width < 2 or not df.iloc[:, -1].isna().any():
+        return
+    found = _short_line(path, common, width)
+    if found is None:
+        return
+    line, fields = found
+    names = ", ".join(repr(str(c)) for c in list(df.columns)[:10])
+    raise InputError(
+        str(path),
+        f"cannot be read as {fmt}: line {line} has {fields} "
+        f"field{'s' if fields != 1 else ''}, but the header line has {width} "
+        f"({names}{', ...' if width > 10 else ''}); read on, its values could "
+        "fall under the wrong columns",
+        fix="give every line all the fields of the header: an empty value is "
+        "nothing between two separators (1,,9.5); or check the separator (--sep)"
+        if len(common["sep"]) == 1
+        else "give every line all the fields of the header; with whitespace "
+        "between the fields a value cannot be empty: write the file with "
+        "commas or tabs between them",
+    )
+
+
 def record_line(
     path: str | os.PathLike[str],
     row: int,
@@ -1041,6 +1175,7 @@ def _read_text(
             raise InputError(str(path), f"has a single column: {hint}")
     _check_utf16_without_bom(path, fmt, encoding, df)
     _check_quotes(path, fmt, len(df), common)
+    _check_short_rows(path, fmt, df, common)
     for name in exact_numbers or ():
         if name in df.columns and df[name].dtype == np.float64:
             field = list(df.columns).index(name)
@@ -1404,8 +1539,8 @@ def read_table(
         is not a name or a list of names, a missing or empty file, an
         unknown extension, undecodable bytes
         (naming the first one and its line, or the UTF-16 / UTF-32 encoding
-        the file looks like), a column named twice, a line with more fields
-        than the header, a header that uses another separator, ``binary``
+        the file looks like), a column named twice, a line with more or
+        fewer fields than the header (naming its line), a header that uses another separator, ``binary``
         ids that are not UTF-8, or content that cannot be parsed.
 
     Examples

@@ -454,7 +454,8 @@ def _pick_column(x: Any, column: Any, field: str) -> Any:
             f"is a DataFrame indexed by row numbers, with {len(x.columns)} "
             f"columns and none named {_ID_COLUMN!r}: its rows would be paired "
             "with the other period's by position, not by customer",
-            fix="index it by its customer id column (df.set_index('会员'), say), "
+            fix="index it by its customer id column "
+            f"(df.set_index({str(x.columns[0])!r}), if that is the one), "
             f"or name that column {_ID_COLUMN!r}",
         )
     if column is None:
@@ -561,38 +562,60 @@ _SHOWN_PAIRS = 3
 def _look_alike_note(
     before: Sequence[str], after: Sequence[str], name: str | None
 ) -> str | None:
-    r"""The warning for classes of *before* and of *after* that read alike
-    (:func:`look_alike_pairs`: an invisible character such as U+200B, a no-break
-    space, blanks around the name, full-width letters) but are other texts,
-    so they are counted as different classes; None when there are none. It
-    counts the pairs and names the first few by their code points.
+    r"""The warning for classes that read alike (:func:`look_alike_pairs`:
+    an invisible character such as U+200B, a no-break space, blanks around
+    the name, full-width letters) but are other texts, so they are counted
+    as different classes: one of *before* and one of *after* (their
+    customers count as moved), or two of one run (one class split in two);
+    None when there are none. It counts the pairs and names the first few
+    by their code points.
 
     >>> print(_look_alike_note(["active", "lost"], ["active\u200b", "lost"], "stage"))
     'stage': a class before and one after read alike but are other texts ('active' before, 'active\u200b' after): ...
+    >>> print(_look_alike_note(["a"], ["a", "b", "b\u00a0"], None))
+    two classes after read alike but are other texts ('b', 'b\xa0'): ...
     >>> _look_alike_note(["a"], ["a", "b"], None) is None
     True
     """
-    pairs = look_alike_pairs(before, after)
-    if not pairs:
+
+    def listed(pairs: list[tuple[str, str]], form: str) -> str:
+        shown = "; ".join(
+            form.format(_display.Escaped(x), _display.Escaped(y))
+            for x, y in pairs[:_SHOWN_PAIRS]
+        )
+        more = len(pairs) - _SHOWN_PAIRS
+        return shown + (f"; {more:,d} more" if more > 0 else "")
+
+    parts = []
+    across = look_alike_pairs(before, after)
+    if across:
+        n = len(across)
+        what = (
+            "a class before and one after read alike but are other texts"
+            if n == 1
+            else f"{n:,d} pairs of classes, one before and one after, read alike "
+            "but are other texts"
+        )
+        parts.append(f"{what} ({listed(across, '{!r} before, {!r} after')})")
+    for side, names in (("before", before), ("after", after)):
+        order = {c: i for i, c in enumerate(dict.fromkeys(names))}
+        within = [
+            (x, y) for x, y in look_alike_pairs(names, names) if order[x] < order[y]
+        ]
+        if within:
+            n = len(within)
+            what = "two classes" if n == 1 else f"{n:,d} pairs of classes"
+            shown = listed(within, "{!r}, {!r}")
+            parts.append(f"{what} {side} read alike but are other texts ({shown})")
+    if not parts:
         return None
-    n = len(pairs)
-    shown = "; ".join(
-        f"{_display.Escaped(b)!r} before, {_display.Escaped(a)!r} after"
-        for b, a in pairs[:_SHOWN_PAIRS]
-    )
-    more = f"; {n - _SHOWN_PAIRS:,d} more" if n > _SHOWN_PAIRS else ""
     head = "" if name is None else f"{name!r}: "
-    what = (
-        "a class before and one after read alike but are other texts"
-        if n == 1
-        else f"{n:,d} pairs of classes, one before and one after, read alike "
-        "but are other texts"
-    )
+    moved = ", so their customers count as moved" if across else ""
     return (
-        f"{head}{what} ({shown}{more}): they are counted as different classes, "
-        "so their customers count as moved (an invisible character such as "
-        "U+200B, a no-break space, blanks around the name or full-width "
-        "letters tell them apart); write the labels the same way in both runs"
+        f"{head}{'; '.join(parts)}: they are counted as different classes{moved} "
+        "(an invisible character such as U+200B, a no-break space, blanks "
+        "around the name or full-width letters tell them apart); write the "
+        "labels the same way" + (" in both runs" if across else "")
     )
 
 

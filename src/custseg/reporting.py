@@ -1053,9 +1053,16 @@ def _transitions(
     cols = np.concatenate(
         [a_codes, np.full(int(np.count_nonzero(left)), len(a_names), dtype=np.int64)]
     )
+    # (named, so that a warning about look-alike classes names the column)
     tm = transition_matrix(
-        pd.Categorical.from_codes(rows, categories=pd.Index([*b_names, new])),
-        pd.Categorical.from_codes(cols, categories=pd.Index([*a_names, gone])),
+        pd.Series(
+            pd.Categorical.from_codes(rows, categories=pd.Index([*b_names, new])),
+            name=column,
+        ),
+        pd.Series(
+            pd.Categorical.from_codes(cols, categories=pd.Index([*a_names, gone])),
+            name=column,
+        ),
     )
     return attrs.evolve(tm, name=column, new=new, gone=gone)
 
