@@ -257,3 +257,49 @@ def test_look_alike_classes_within_one_run_warn(
     classes = tm.before if side == "before" else tm.after
     assert odd in classes and twin in classes  # counted apart
     assert int(tm.matrix.sum()) == n
+
+
+def _traditional_forms(text: str) -> list[str]:
+    """Every traditional spelling of *text* the table knows (复: 復 and 複)."""
+    from custseg._categories import _TRADITIONAL
+
+    back: dict[str, list[str]] = {}
+    for t, s in _TRADITIONAL.items():
+        back.setdefault(chr(s), []).append(chr(t))
+    forms = [""]
+    for ch in text:
+        forms = [f + c for f in forms for c in back.get(ch, [ch])]
+    return forms
+
+
+@pytest.mark.parametrize("name", __import__("custseg").playbook.PLAYBOOK_NAMES)
+def test_default_playbooks_read_traditional_labels(name: str) -> None:
+    """Every Chinese label of a default playbook, written in traditional
+    characters, finds the action of its simplified form."""
+    from custseg import default_playbook
+
+    pb = default_playbook(name)
+    changed = 0
+    for alias, label in pb.aliases.items():
+        for form in _traditional_forms(alias):
+            changed += form != alias
+            assert pb.action_for(form) == pb.actions[label], (alias, form)
+    assert not pb.uncovered([f for a in pb.aliases for f in _traditional_forms(a)])
+    assert changed or name == "abc"
+
+
+def test_traditional_fallback_never_guesses_between_two_labels() -> None:
+    """Two labels of a playbook that fold to one simplified text: the
+    traditional form of neither is matched to one of them by guess."""
+    from custseg import Playbook
+
+    def entry(action: str) -> dict[str, object]:
+        return {"action": action, "channel": "sms", "priority": 1}
+
+    pb = Playbook.from_mapping(
+        {"活跃期": entry("a"), "活躍期": entry("b"), "复购": entry("c")}
+    )
+    assert pb.action_for("活躍期").action == "b"  # exact first
+    assert pb.action_for("複購").action == "c"  # one label: found
+    pb2 = Playbook.from_mapping({"复购": entry("a"), "複購": entry("b")})
+    assert pb2.action_for("復購") is None  # two candidates: no guess

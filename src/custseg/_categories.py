@@ -111,15 +111,29 @@ class _OutOfScale(Exception):
         self.number = number
 
 
-#: Traditional Chinese characters of the built-in answer words and their
-#: simplified forms (無 无, 滿意 满意, 較強 较强, 投訴 投诉, 不詳 不详, 瞭解
-#: 了解 ...): every answer word reads in either script. Only characters of
-#: those words: :func:`normalize` maps both sides of a match, so a pair
-#: missing here makes a traditional answer an error, never another answer.
+#: Traditional Chinese characters of the built-in answer words and of the
+#: default playbooks' Chinese labels, and their simplified forms (無 无,
+#: 滿意 满意, 較強 较强, 投訴 投诉, 不詳 不详, 瞭解 了解, 活躍期 活跃期, 複購
+#: 复购 ...): every answer word and label reads in either script. Only
+#: characters of those words: both sides of a match are mapped, so a pair
+#: missing here makes a traditional answer an error (a label: no action),
+#: never another answer.
 _TRADITIONAL = str.maketrans(
-    "業買產夥動諮對強戶損無顯沒滿潛薦虛議訪訴誠詢詳負責貶購較進銷險項顧風瞭",
-    "业买产伙动咨对强户损无显没满潜荐虚议访诉诚询详负责贬购较进销险项顾风了",
+    "業買產夥動諮對強戶損無顯沒滿潛薦虛議訪訴誠詢詳負責貶購較進銷險項顧風瞭"
+    "價會關軍發員復複將時機懷點類評轉躍",
+    "业买产伙动咨对强户损无显没满潜荐虚议访诉诚询详负责贬购较进销险项顾风了"
+    "价会关军发员复复将时机怀点类评转跃",
 )
+
+
+def simplified(text: str) -> str:
+    """*text* in NFC with the traditional characters of :data:`_TRADITIONAL`
+    in their simplified forms (case and spaces kept).
+
+    >>> simplified("活躍期"), simplified("複購客戶")
+    ('活跃期', '复购客户')
+    """
+    return composed(text).translate(_TRADITIONAL)
 
 
 def normalize(text: str) -> str:

@@ -39,6 +39,7 @@ import numpy as np
 from . import _display
 from . import _validate as v
 from ._align import common_index, flat_ids, is_pandas, same_index, to_pandas_index
+from ._categories import simplified
 from .errors import CustsegWarning, InputError, ThresholdError
 from .labels import Labels, label_codes
 from .value import READINESS_APPROACH
@@ -432,6 +433,12 @@ class Playbook:
         --------
         >>> default_playbook("lifecycle").action_for("沉默期").channel
         'phone'
+
+        A label in traditional Chinese finds the action of its simplified
+        form (when that is one label):
+
+        >>> default_playbook("lifecycle").action_for("活躍期").channel
+        'wechat'
         """
         if not isinstance(label, str):
             raise ThresholdError(
@@ -446,6 +453,18 @@ class Playbook:
         found = self.actions.get(label)
         if found is None and label in self.aliases:
             found = self.actions[self.aliases[label]]
+        if found is None:  # written in traditional Chinese (or NFD)
+            key = simplified(label)
+            targets = {
+                target
+                for name, target in [
+                    *((n, n) for n in self.actions),
+                    *self.aliases.items(),
+                ]
+                if simplified(name) == key
+            }
+            if len(targets) == 1:  # never a guess between two labels
+                found = self.actions[targets.pop()]
         return found
 
     def uncovered(self, labels: Any) -> tuple[str, ...]:
