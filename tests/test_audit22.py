@@ -12,6 +12,7 @@ import gzip
 import io
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 import pytest
 from hypothesis import given, settings
@@ -145,7 +146,9 @@ def test_short_lines_examples(
 def test_whitespace_separated_short_line(tmp_path: Path) -> None:
     path = tmp_path / "tx.txt"
     path.write_text("customer_id date amount\n1 2024-01-05 9.5\n2 2024-01-06\n")
-    with pytest.raises(InputError, match=r"line 3 has 2 fields.*commas or tabs"):
+    with pytest.raises(
+        InputError, match=r'line 3 has 2 fields.*two quote marks \(""\)'
+    ):
         read_table(path, sep="whitespace")
 
 
@@ -303,3 +306,281 @@ def test_traditional_fallback_never_guesses_between_two_labels() -> None:
     assert pb.action_for("複購").action == "c"  # one label: found
     pb2 = Playbook.from_mapping({"复购": entry("a"), "複購": entry("b")})
     assert pb2.action_for("復購") is None  # two candidates: no guess
+
+
+@settings(max_examples=100)
+@given(
+    staff=st.lists(st.integers(-50, 10**12), min_size=1, max_size=5, unique=True),
+    picks=st.lists(
+        st.tuples(
+            st.integers(0, 5),
+            st.sampled_from(["int", "float", "text", "text.0", "text.00"]),
+        ),
+        min_size=1,
+        max_size=12,
+    ),
+    as_text_staff=st.booleans(),
+)
+def test_owners_written_as_floats_are_the_staff(
+    staff: list[int], picks: list[tuple[int, str]], as_text_staff: bool
+) -> None:
+    """An owner as pandas writes an integer of a column with gaps and reads
+    it back as text (``"7.0"``) is the same person as staff ``7``, in every
+    form, as the command line read it already: the same assignment."""
+    from custseg import assign_owners
+
+    def form(x: int, kind: str) -> object:
+        return {
+            "int": x,
+            "float": float(x),
+            "text": str(x),
+            "text.0": f"{x}.0",
+            "text.00": f"{x}.00",
+        }[kind]
+
+    ids = [staff[i % len(staff)] for i, _ in picks]
+    owners = [
+        form(x, kind) if i < 5 else None
+        for (i, kind), x in zip(picks, ids, strict=True)
+    ]
+    plain = [x if i < 5 else None for (i, _), x in zip(picks, ids, strict=True)]
+    value = [float(100 - k) for k in range(len(picks))]
+    team = [str(s) for s in staff] if as_text_staff else staff
+    got = assign_owners(value, team, current_owner=pd.Series(owners, dtype=object))
+    want = assign_owners(value, team, current_owner=pd.Series(plain, dtype=object))
+    assert got.to_pandas().equals(want.to_pandas())
+
+
+def test_an_owner_text_that_is_itself_a_staff_id_stays_that_person() -> None:
+    from custseg import assign_owners
+
+    got = assign_owners([5.0, 4.0], ["7", "7.0"], current_owner=["7.0", "7"])
+    assert got.to_pandas()["owner"].tolist() == ["7.0", "7"]
+
+
+_WS_VALUES = st.sampled_from(
+    ["1", "a", "Acme Co", "张\u3000三", "A\u00a0B", "", "two\nlines", "9.5", 'x"y']
+)
+
+
+def _ws_cell(value: str) -> str:
+    """A value as a whitespace-separated file writes it: quoted when it
+    holds a space, a tab, a quote or a line break, or is empty."""
+    if value == "" or any(c in value for c in ' \t"\n'):
+        return '"' + value.replace('"', '""') + '"'
+    return value
+
+
+@settings(max_examples=200)
+@given(
+    data=st.data(),
+    width=st.integers(2, 4),
+    n=st.integers(1, 6),
+    short=st.none() | st.integers(0, 5),
+)
+def test_whitespace_separated_short_lines(
+    tmp_path_factory: pytest.TempPathFactory,
+    data: st.DataObject,
+    width: int,
+    n: int,
+    short: int | None,
+) -> None:
+    """With runs of spaces and tabs between the fields, as pandas reads
+    them: quoted values hold spaces, line breaks and nothing (``""``); other
+    Unicode spaces (U+3000, U+00A0) are inside a value; blanks around a
+    line are no fields. A short line is refused with its line, a whole file
+    reads."""
+    if short is not None and short >= n:
+        short = None
+    gaps = st.sampled_from([" ", "  ", "\t", " \t "])
+    rows = [
+        [
+            data.draw(st.sampled_from(["c1", "C02", "x"])),
+            *data.draw(st.lists(_WS_VALUES, min_size=width - 1, max_size=width - 1)),
+        ]
+        for _ in range(n)
+    ]
+    if short is not None:
+        rows[short] = rows[short][: data.draw(st.integers(1, width - 1))]
+    header = ["customer_id", "date", "amount", "note"][:width]
+    lines, starts = [" ".join(header)], []
+    for row in rows:
+        starts.append(sum(line.count("\n") + 1 for line in lines) + 1)
+        text = ""
+        for k, cell in enumerate(row):
+            text += (data.draw(gaps) if k else "") + _ws_cell(cell)
+        lead = data.draw(st.sampled_from(["", " ", "\t"]))
+        trail = data.draw(st.sampled_from(["", " ", "\t"]))
+        lines.append(lead + text + trail)
+    path = tmp_path_factory.mktemp("w") / "t.txt"
+    path.write_text("\n".join(lines) + "\n")
+    kw = {"sep": "whitespace", "text_columns": set(header)}
+    if short is None:
+        df = read_table(path, **kw)
+        assert len(df) == n
+        assert df.fillna("").astype(str).to_numpy().tolist() == rows
+        return
+    with pytest.raises(InputError) as info:
+        read_table(path, **kw)
+    assert f"line {starts[short]} has {len(rows[short])} field" in str(info.value)
+
+
+def test_fields_longer_than_the_csv_module_takes(tmp_path: Path) -> None:
+    """A field past Python's csv limit (131,072 characters) reads, as pandas
+    reads it; a short line in such a file is still found; and a long quoted
+    field over two lines is no "stray quote"."""
+    import csv as csv_module
+
+    limit = csv_module.field_size_limit()
+    note = "x" * 200_000
+    path = tmp_path / "long.csv"
+    path.write_text(f'customer_id,note,amount\na,"{note}",1\nb,"two\nlines",\n')
+    df = read_table(path, text_columns=["customer_id", "note"])
+    assert df["note"].str.len().tolist() == [200_000, 9]
+    path.write_text(f'customer_id,note,amount\na,"{note}\n{note}",1\nb,2\n')
+    with pytest.raises(InputError, match="line 4 has 2 fields"):
+        read_table(path, text_columns=["customer_id", "note"])
+    assert csv_module.field_size_limit() == limit  # put back
+
+
+@pytest.mark.parametrize("sep", [",", ";", "\t"])
+def test_a_header_that_ends_with_a_separator(tmp_path: Path, sep: str) -> None:
+    """An export that ends the header line with a separator (an empty last
+    name) reads as before; a line short of the named fields is refused."""
+    path = tmp_path / "tx.txt"
+    head = sep.join(["customer_id", "date", "amount", ""])
+    path.write_text(f"{head}\na{sep}2024-01-01{sep}1\nb{sep}2024-01-02{sep}2\n")
+    df = read_table(path, sep=sep)
+    assert df["amount"].tolist() == [1, 2]
+    path.write_text(f"{head}\na{sep}2024-01-01{sep}1\nb{sep}2\n")
+    with pytest.raises(
+        InputError, match="line 3 has 2 fields, but the header line has 3"
+    ):
+        read_table(path, sep=sep)
+
+
+@settings(max_examples=60)
+@given(
+    year=st.integers(-9999, 0),
+    unit=st.sampled_from(["D", "s", "ms", "us"]),
+    as_text=st.booleans(),
+    at=st.integers(0, 3),
+)
+def test_dates_before_the_year_1_are_refused(
+    year: int, unit: str, as_text: bool, at: int
+) -> None:
+    """A year with a minus sign (or year 0) is no purchase date: refused,
+    naming its row, as the engines refuse it, in every unit and as text."""
+    from custseg import summarize
+
+    day = f"{'-' if year < 0 else ''}{abs(year):04d}-03-01"
+    dates = ["2024-01-01", "2024-02-01", "2024-03-01", "2024-04-01"]
+    dates[at] = day
+    given_dates = dates if as_text else np.array(dates, dtype=f"datetime64[{unit}]")
+    with pytest.raises(InputError, match=r"before the year 1.*first at row " + str(at)):
+        summarize(["a", "b", "c", "d"], given_dates, [1.0, 2.0, 3.0, 4.0])
+
+
+def test_the_year_1_itself_is_a_date() -> None:
+    from custseg import summarize
+
+    got = summarize(
+        ["a", "b"],
+        np.array(["0001-01-01", "2024-01-01"], dtype="datetime64[s]"),
+        [1, 2],
+    )
+    assert got.first_purchase[0] == np.datetime64("0001-01-01")
+
+
+@pytest.mark.parametrize("side", ["before", "after"])
+@pytest.mark.parametrize("name", ["(new)", "(gone)"])
+def test_a_class_named_like_new_or_gone_on_either_side(side: str, name: str) -> None:
+    """A class called ``(gone)`` before would be a row beside the column
+    ``(gone)`` (customers who left): refused on either side, as on its own."""
+    from custseg import transition_matrix
+    from custseg.errors import ThresholdError
+
+    ids = ["a", "b", "c"]
+    odd = pd.Series(["x", name, "y"], index=ids)
+    plain = pd.Series(["x", "x", "y"], index=ids)
+    before, after = (odd, plain) if side == "before" else (plain, odd)
+    with pytest.raises(ThresholdError, match="'new' and 'gone' must differ"):
+        transition_matrix(before, after)
+    tm = transition_matrix(before, after, new="(new)*", gone="(gone)*")
+    assert int(tm.matrix.sum()) == 3
+
+
+@settings(max_examples=50)
+@given(
+    ids=st.lists(st.sampled_from(["a", "b", "c", "d"]), min_size=2, max_size=6),
+    data=st.data(),
+)
+def test_duplicate_ids_get_a_fix_that_works(
+    ids: list[str], data: st.DataObject
+) -> None:
+    """Two Series on different indexes, one holding an id twice: the fix
+    does not offer reindex (which refuses duplicate labels)."""
+    from custseg import loyalty_level
+
+    other = data.draw(st.permutations(ids))
+    if list(other) == ids:
+        return
+    sat = pd.Series([3.0] * len(ids), index=ids)
+    rep = pd.Series([1.0] * len(ids), index=list(other))
+    with pytest.raises(InputError) as info:
+        loyalty_level(sat, rep, sat)
+    text = str(info.value)
+    if len(set(ids)) < len(ids):
+        assert "give one row per customer first" in text
+        assert "reindex" not in text
+    else:
+        assert "reindex" in text
+        rep.reindex(sat.index)  # the fix offered works
+
+
+_WIDE_PLACEHOLDERS = [
+    "N/A",
+    "n/a",
+    "NULL",
+    "null",
+    "None",
+    "Unknown",
+    "NaN",
+    "-",
+    "?",
+    "_",
+]
+
+
+@settings(max_examples=100)
+@given(
+    word=st.sampled_from(_WIDE_PLACEHOLDERS),
+    wide=st.lists(st.booleans(), min_size=7, max_size=7),
+    pad=st.sampled_from(["", " ", "\u3000"]),
+    kind=st.sampled_from(["object", "str", "U"]),
+)
+def test_full_width_placeholders_are_missing(
+    word: str, wide: list[bool], pad: str, kind: str
+) -> None:
+    """A placeholder typed (in part) in full-width characters, as a Chinese
+    keyboard types it, is missing: in profile_completeness and in tags."""
+    from custseg import profile_completeness, tags_from_values
+
+    typed = "".join(
+        chr(ord(c) + 0xFEE0) if w and "!" <= c <= "~" else c
+        for c, w in zip(word, wide + [False] * len(word), strict=False)
+    )
+    values = ["13800000001", pad + typed + pad]
+    column = (
+        pd.Series(values, dtype=object)
+        if kind == "object"
+        else pd.Series(values, dtype="str")
+        if kind == "str"
+        else np.array(values)
+    )
+    got = profile_completeness(
+        pd.DataFrame({"phone": column}), hard=["phone"], soft=[], weights=(1, 0)
+    )
+    assert got.to_pandas()["completeness"].tolist() == [1.0, 0.0]
+    tags = tags_from_values(pd.Series(column))
+    assert tags.to_pandas().columns.tolist() == ["13800000001"]

@@ -157,10 +157,36 @@ def common_index(**inputs: Any) -> Any:
             raise InputError(
                 name,
                 f"has a different index from {first!r}",
-                fix=f"align them first ({how}.reindex({first}.index)), or pass "
-                "NumPy arrays to ignore the indexes",
+                fix=realign_fix(
+                    f"{how}.reindex({first}.index)",
+                    "pass NumPy arrays to ignore the indexes",
+                    (name, idx),
+                    (first, index),
+                ),
             )
     return index
+
+
+def realign_fix(reindex: str, otherwise: str, *indexes: tuple[str, Any]) -> str:
+    """The fix for inputs whose indexes differ: *reindex* (the call that
+    aligns them), or, when an index holds an id twice (reindexing refuses
+    it), one row per customer first; then *otherwise*.
+
+    >>> import pandas as pd
+    >>> realign_fix("b.reindex(a.index)", "pass arrays", ("b", pd.Index(["x", "x"])))
+    "give one row per customer first ('b' has the id 'x' more than once), or pass arrays"
+    """
+    for name, index in indexes:
+        dup = getattr(index, "duplicated", None)
+        if dup is None:
+            continue
+        twice = index[dup()]
+        if len(twice):
+            return (
+                f"give one row per customer first ({name!r} has the id "
+                f"{Escaped(twice[0])!r} more than once), or {otherwise}"
+            )
+    return f"align them first ({reindex}), or {otherwise}"
 
 
 def own_index(index: Any) -> Any:

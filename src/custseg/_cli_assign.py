@@ -25,7 +25,7 @@ from ._files import (
     write_table,
 )
 from .errors import CustsegWarning, InputError
-from .ownership import Assignment, assign_owners
+from .ownership import FLOAT_WRITTEN, Assignment, assign_owners
 from .rules._model import spelled
 
 __all__ = ["register", "workload_report"]
@@ -406,9 +406,6 @@ def _how_differs(value: str, near: str) -> str:
     return how
 
 
-_FLOAT_WRITTEN = re.compile(r"([+-]?[0-9]+)\.0+")
-
-
 def _pandas_floats(owner: pd.Series, staff: pd.Series) -> pd.Series:
     """*owner* with each text ``<n>.0`` that is not a staff id but whose
     ``<n>`` is one read as that staff id (pandas writes an integer column
@@ -423,7 +420,7 @@ def _pandas_floats(owner: pd.Series, staff: pd.Series) -> pd.Series:
     swap = {}
     for value in pd.unique(owner.dropna().to_numpy(dtype=object)):  # distinct
         if isinstance(value, str) and value not in ids:
-            m = _FLOAT_WRITTEN.fullmatch(value)
+            m = FLOAT_WRITTEN.fullmatch(value)
             if m is not None and m.group(1) in ids:
                 swap[value] = m.group(1)
     return owner.replace(swap) if swap else owner

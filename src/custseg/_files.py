@@ -28,6 +28,7 @@ import lzma
 import os
 import re
 import tempfile
+import threading
 import unicodedata
 import warnings
 import zipfile
@@ -629,7 +630,10 @@ def _check_quotes(path: Path, fmt: str, n_rows: int, common: dict[str, Any]) -> 
             blank_lines += 1 if not tail.strip(" \t\r") else 0
     if n_rows + 1 >= lines - blank_lines:
         return  # every row on a line of its own
-    with io.TextIOWrapper(_open_binary(path), encoding=encoding, newline="") as t:
+    with (
+        io.TextIOWrapper(_open_binary(path), encoding=encoding, newline="") as t,
+        long_csv_fields(),
+    ):
         # spaces after a separator skipped, as pandas is asked to
         reader = csv.reader(t, delimiter=sep, strict=True, skipinitialspace=True)
         start = 1
@@ -732,65 +736,93 @@ def _short_line(
                     return line + int(short[0]) + 1, int(n[short[0]]) + 1
                 line += n.size
             return None
-    with io.TextIOWrapper(_open_binary(path), encoding=encoding, newline="") as t:
-        if len(sep) != 1:  # runs of whitespace (no quotes there: pandas' python engine)
-            header = False
-            for number, text in enumerate(t, 1):
-                fields = len(text.split())
-                if fields and header and fields < width:
-                    return number, fields
-                header = header or bool(fields)
-            return None
-        blanks = "".join(c for c in " \t\r\n" if c != sep)
+    spaced = len(sep) != 1  # runs of spaces and tabs (pandas' \s+: quotes kept)
+    delimiter = " " if spaced else sep
+    blanks = " \t\r\n" if spaced else "".join(c for c in " \t\r\n" if c != sep)
+    with (
+        io.TextIOWrapper(_open_binary(path), encoding=encoding, newline="") as t,
+        long_csv_fields(),
+    ):
         pulled: list[str] = []
 
         def lines() -> Iterator[str]:
             for text in t:
                 pulled.append(text)
-                yield text
+                yield text.replace("\t", " ") if spaced else text
 
-        reader = csv.reader(lines(), delimiter=sep, skipinitialspace=True)
+        reader = csv.reader(lines(), delimiter=delimiter, skipinitialspace=True)
         start, header = 1, False
         for row in reader:
             raw = "".join(pulled)
             pulled.clear()
             if raw.strip(blanks):  # a row (a quoted empty field too)
-                if header and len(row) < width:
-                    return start, len(row)
+                fields = len(row)
+                if spaced:  # blanks at the end of a line are no field
+                    fields -= raw.rstrip("\r\n")[-1:] in (" ", "\t")
+                if header and fields < width:
+                    return start, fields
                 header = True
             start = reader.line_num + 1
     return None
 
 
+_CSV_LIMIT = threading.Lock()
+_CSV_USERS = [0, 0]  # readers inside long_csv_fields, the limit before them
+
+
+@contextlib.contextmanager
+def long_csv_fields() -> Iterator[None]:
+    """Python's csv module with its field size limit (131,072 characters)
+    lifted while custseg reads a file with it (pandas reads longer fields: a
+    long note, a JSON document), and put back after the last such reader."""
+    with _CSV_LIMIT:
+        if not _CSV_USERS[0]:
+            _CSV_USERS[1] = csv.field_size_limit(2**31 - 1)
+        _CSV_USERS[0] += 1
+    try:
+        yield
+    finally:
+        with _CSV_LIMIT:
+            _CSV_USERS[0] -= 1
+            if not _CSV_USERS[0]:
+                csv.field_size_limit(_CSV_USERS[1])
+
+
 def _check_short_rows(
-    path: Path, fmt: str, df: pd.DataFrame, common: dict[str, Any]
+    path: Path, fmt: str, df: pd.DataFrame, common: dict[str, Any], header: list[str]
 ) -> None:
     """Refuse a data line with fewer fields than the header: pandas fills the
     fields it lacks with missing values, so a line that lost a field in the
     middle (``17,89.5`` under ``customer_id,date,amount``) is read with its
     values under the wrong columns, without an error. Such a line leaves
     the last column missing, so the file is read again only when that
-    column has a missing value."""
+    column has a missing value. Empty names at the end of the *header* (as
+    written: a separator at the end of the header line, as some exports
+    write it) are no fields a line must have."""
     width = len(df.columns)
-    if width < 2 or not df.iloc[:, -1].isna().any():
+    named = width
+    while named > 1 and named <= len(header) and not header[named - 1].strip():
+        named -= 1
+    if named < 2 or not df.iloc[:, named - 1].isna().any():
         return
-    found = _short_line(path, common, width)
+    found = _short_line(path, common, named)
     if found is None:
         return
     line, fields = found
-    names = ", ".join(repr(str(c)) for c in list(df.columns)[:10])
+    names = ", ".join(repr(str(c)) for c in list(df.columns)[: min(named, 10)])
     raise InputError(
         str(path),
         f"cannot be read as {fmt}: line {line} has {fields} "
-        f"field{'s' if fields != 1 else ''}, but the header line has {width} "
-        f"({names}{', ...' if width > 10 else ''}); read on, its values could "
+        f"field{'s' if fields != 1 else ''}, but the header line has {named} "
+        f"({names}{', ...' if named > 10 else ''}); read on, its values could "
         "fall under the wrong columns",
         fix="give every line all the fields of the header: an empty value is "
-        "nothing between two separators (1,,9.5); or check the separator (--sep)"
-        if len(common["sep"]) == 1
-        else "give every line all the fields of the header; with whitespace "
-        "between the fields a value cannot be empty: write the file with "
-        "commas or tabs between them",
+        + (
+            "nothing between two separators (1,,9.5); or check the separator (--sep)"
+            if len(common["sep"]) == 1
+            else 'two quote marks ("") between the spaces; or check the separator '
+            "(--sep)"
+        ),
     )
 
 
@@ -829,7 +861,10 @@ def record_line(
         if len(resolved) != 1:  # a regular expression (whitespace)
             return None
         blanks = "".join(c for c in " \t\r\n" if c != resolved)
-        with io.TextIOWrapper(_open_binary(file), encoding=enc, newline="") as t:
+        with (
+            io.TextIOWrapper(_open_binary(file), encoding=enc, newline="") as t,
+            long_csv_fields(),
+        ):
             pulled: list[str] = []
 
             def lines() -> Iterator[str]:
@@ -1175,7 +1210,7 @@ def _read_text(
             raise InputError(str(path), f"has a single column: {hint}")
     _check_utf16_without_bom(path, fmt, encoding, df)
     _check_quotes(path, fmt, len(df), common)
-    _check_short_rows(path, fmt, df, common)
+    _check_short_rows(path, fmt, df, common, names)
     for name in exact_numbers or ():
         if name in df.columns and df[name].dtype == np.float64:
             field = list(df.columns).index(name)

@@ -2617,6 +2617,9 @@ def _int_inexact(lf: Any, name: str) -> Any:
     nw = _narwhals()
     col = nw.col(name)
     dtype = lf.collect_schema()[name]
+    narrow = (nw.Int8, nw.Int16, nw.Int32, nw.UInt8, nw.UInt16, nw.UInt32)
+    if any(dtype == t for t in narrow):  # (2**53 is no value of their type)
+        return nw.lit(False)
     if dtype.is_unsigned_integer():
         return col > nw.lit(_EXACT, dtype)
     return (col > _EXACT) | (col < -_EXACT)

@@ -42,6 +42,7 @@ from .profile import (
     _to_text,
     _values,
     finite_names,
+    fold_chars,
 )
 from .segments import decimal_means, sum_and_mean
 
@@ -672,11 +673,6 @@ def _fold_in(text: str, placeholders: frozenset[str]) -> bool:
     return _fold(text) in placeholders
 
 
-def _lower_az(text: str) -> str:
-    """*text* with A-Z lowered (as placeholders are compared), not stripped."""
-    return "".join(chr(ord(c) + 32) if "A" <= c <= "Z" else c for c in text)
-
-
 def _split_keep(cell: str, seps: tuple[str, ...]) -> tuple[list[str], list[str]]:
     """*cell* split on each of *seps* in turn: the pieces, and the separator
     between each two pieces (``len(pieces) - 1`` of them)."""
@@ -789,7 +785,7 @@ def _placeholder_starts(
     """``None`` when no separator occurs inside a placeholder (case of A-Z
     ignored); otherwise every start of a placeholder (``n``, ``n/``,
     ``n/a``), so that a piece that starts none is a value at once."""
-    if not any(_lower_az(s) in p for s in seps for p in placeholders):
+    if not any(fold_chars(s) in p for s in seps for p in placeholders):
         return None
     return frozenset(p[:k] for p in placeholders for k in range(1, len(p) + 1))
 

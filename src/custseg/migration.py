@@ -870,8 +870,11 @@ def transition_matrix(
             a_names,
             name,
         )
-    for label, names in ((new, b_names), (gone, a_names)):
-        if label in names:
+    # either side: a class "(gone)" before would be a row beside the column
+    # "(gone)", and the long form's pair ("(gone)", "(gone)") would read as
+    # customers who stayed
+    for label in (new, gone):
+        if label in b_names or label in a_names:
             raise ThresholdError(
                 f"'new' and 'gone' must differ from the class names: {label!r} is "
                 "one of them; pass other names (new=..., gone=...)"

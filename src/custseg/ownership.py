@@ -33,7 +33,9 @@ import contextlib
 import heapq
 import itertools
 import math
+import re
 import warnings
+from collections.abc import Mapping
 from fractions import Fraction
 from typing import TYPE_CHECKING, Any, NamedTuple
 
@@ -205,6 +207,35 @@ def _alike_staff(names: list[str]) -> str | None:
 
 _UNRESOLVED = -3
 
+#: an integer as pandas writes it from a float column (one with a gap:
+#: ``7.0``), in ASCII digits
+FLOAT_WRITTEN = re.compile(r"([+-]?[0-9]+)\.0+")
+
+
+def written_as_float(text: str, lookup: Mapping[str, int]) -> int | None:
+    """The code in *lookup* (staff ids as text) of *text* when it is not a
+    staff id itself but an integer pandas wrote as a float (``"7.0"``, read
+    back from a CSV file as text) whose integer is one; else None.
+
+    >>> written_as_float("7.0", {"7": 0}), written_as_float("7.5", {"7": 0})
+    (0, None)
+    >>> written_as_float("7.0", {"7": 0, "7.0": 1}) is None  # itself an id
+    True
+    """
+    if text in lookup:
+        return None
+    m = FLOAT_WRITTEN.fullmatch(text)
+    return None if m is None else lookup.get(m.group(1))
+
+
+def _staff_code(text: str, lookup: Mapping[str, int]) -> int:
+    """The staff code of the owner *text* (``"7.0"`` is staff ``7``, as
+    :func:`written_as_float`), or ``_LEFT``."""
+    code = lookup.get(text)
+    if code is None:
+        code = written_as_float(text, lookup)
+    return _LEFT if code is None else code
+
 
 def _owner_codes(
     current_owner: Any, names: tuple[str, ...], n: int, field: str = "current_owner"
@@ -219,7 +250,7 @@ def _owner_codes(
         return np.full(n, _NO_OWNER, dtype=np.int64)
     lookup = {name: j for j, name in enumerate(names)}
     if isinstance(current_owner, Labels):
-        remap = np.array([lookup.get(name, _LEFT) for name in current_owner.names])
+        remap = np.array([_staff_code(name, lookup) for name in current_owner.names])
         codes = remap[current_owner.codes].astype(np.int64)
         v.check_same_length(value=np.empty(n), **{field: codes})
         return codes
@@ -269,7 +300,8 @@ def _owner_codes(
             if text is False:
                 bad_rows.append(i)
                 continue
-            code = _NO_OWNER if text is None else lookup.get(text, _LEFT)
+            # ("7.0", a float column read back as text, is staff 7)
+            code = _NO_OWNER if text is None else _staff_code(text, lookup)
             with contextlib.suppress(TypeError):  # unhashable: not memoised
                 memo[x] = code
         codes[i] = code

@@ -38,7 +38,14 @@ import numpy as np
 
 from . import _display
 from . import _validate as v
-from ._align import common_index, flat_ids, is_pandas, same_index, to_pandas_index
+from ._align import (
+    common_index,
+    flat_ids,
+    is_pandas,
+    realign_fix,
+    same_index,
+    to_pandas_index,
+)
 from ._categories import simplified
 from .errors import CustsegWarning, InputError, ThresholdError
 from .labels import Labels, label_codes
@@ -1619,8 +1626,12 @@ def _check_plan_index(inputs: dict[str, Any], plan_index: Any) -> None:
         raise InputError(
             name,
             "has a different index from the labels of the ActionPlan given as cadence",
-            fix=f"align it with the plan first ({how}.reindex(plan.index), "
-            "plan being the ActionPlan), or pass a NumPy array to ignore the index",
+            fix=realign_fix(
+                f"{how}.reindex(plan.index), plan being the ActionPlan",
+                "pass a NumPy array to ignore the index",
+                (name, idx),
+                ("the plan", plan_index),
+            ),
         )
 
 

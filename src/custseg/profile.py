@@ -18,9 +18,9 @@ that, stripped of surrounding whitespace and those, is one of the
 *placeholders* (default :data:`PLACEHOLDERS`: 未知, 不详, 不清楚, 待了解, 无,
 and 不詳, 待瞭解, 無 in traditional characters, n/a, na, none, null,
 unknown, -, --, _, __, ?, ...). Case is ignored for the Latin letters A-Z
-(``N/A``, ``Unknown`` and ``NULL`` are placeholders); other characters must
-match as
-written. Every other value is **filled**: numbers (0 too), booleans
+(``N/A``, ``Unknown`` and ``NULL`` are placeholders), and full-width ASCII
+(``Ｎ／Ａ``, ``ｎｕｌｌ``, as a Chinese keyboard types them) reads as ASCII;
+other characters must match as written. Every other value is **filled**: numbers (0 too), booleans
 (``False`` too), dates, and any other text. A cell holding several values
 (a list, tuple, set, dict or array, as a Parquet list column gives) is
 missing when none of its values is filled (``[]``, ``{}``, ``[None, ""]``).
@@ -130,7 +130,8 @@ PLACEHOLDERS: tuple[str, ...] = (
     "nan",
 )
 """Text that stands for "not known" in customer files (compared after
-stripping whitespace, ignoring the case of A-Z); the Chinese words in
+stripping whitespace, ignoring the case of A-Z, full-width ASCII read as
+ASCII); the Chinese words in
 simplified and traditional characters (不详 and 不詳)."""
 
 _BLANK_CODES = np.array(sorted(map(ord, BLANKS)), dtype=np.uint32)
@@ -165,14 +166,38 @@ _LAST = np.frompyfunc(operator.itemgetter(-1), 1, 1)
 # what counts as filled
 
 
+#: full-width ASCII (U+FF01 .. U+FF5E, as a Chinese keyboard types ``Ｎ／Ａ``)
+#: and its ASCII form are this far apart
+_WIDE = 0xFEE0
+
+
 def _ascii_lower(text: np.ndarray) -> np.ndarray:
-    """A ``<U`` array with A-Z lowered (in place on a private copy)."""
+    """A ``<U`` array with full-width ASCII narrowed and A-Z lowered (in
+    place on a private copy; every character stays one character)."""
     out = np.array(text, copy=True)
     if out.size and out.dtype.itemsize:
         codes = out.view(np.uint32)
+        wide = (codes >= 0xFF01) & (codes <= 0xFF5E)
+        codes[wide] -= _WIDE
         upper = (codes >= 65) & (codes <= 90)
         codes[upper] += 32
     return out
+
+
+def fold_chars(text: str) -> str:
+    """*text* with full-width ASCII narrowed and A-Z lowered, as
+    placeholders are compared (not stripped).
+
+    >>> fold_chars("Ｎ／Ａ"), fold_chars("Null")
+    ('n/a', 'null')
+    """
+    out = []
+    for c in text:
+        code = ord(c)
+        if 0xFF01 <= code <= 0xFF5E:
+            code -= _WIDE
+        out.append(chr(code + 32) if 65 <= code <= 90 else chr(code))
+    return "".join(out)
 
 
 def _has_nul(text: np.ndarray) -> np.ndarray:
@@ -189,10 +214,9 @@ def _has_nul(text: np.ndarray) -> np.ndarray:
 
 
 def _fold(text: str) -> str:
-    """Placeholder form of one text: stripped, A-Z lowered."""
-    return "".join(
-        chr(ord(c) + 32) if "A" <= c <= "Z" else c for c in text.strip(BLANKS)
-    )
+    """Placeholder form of one text: stripped, full-width ASCII narrowed,
+    A-Z lowered."""
+    return fold_chars(text.strip(BLANKS))
 
 
 def _text_missing(
@@ -388,6 +412,7 @@ def _starts(holders: list[str]) -> np.ndarray:
     mark can start with: 0 (empty text), whitespace and their first letters."""
     firsts = {h[0] for h in holders} | {m[0] for m in _MISSING_MARKS}
     firsts |= {c.upper() for c in firsts if "a" <= c <= "z"}
+    firsts |= {chr(ord(c) + _WIDE) for c in firsts if "!" <= c <= "~"}
     return np.array(sorted({0, *map(ord, BLANKS), *map(ord, firsts)}), dtype=np.uint32)
 
 
