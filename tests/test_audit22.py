@@ -584,3 +584,32 @@ def test_full_width_placeholders_are_missing(
     assert got.to_pandas()["completeness"].tolist() == [1.0, 0.0]
     tags = tags_from_values(pd.Series(column))
     assert tags.to_pandas().columns.tolist() == ["13800000001"]
+
+
+@pytest.mark.parametrize("name", ["base", "department_store", "ecommerce"])
+def test_evaluator_with_one_field_replaced_is_evaluate(name: str) -> None:
+    """``assert_monotone``'s evaluation with one number field replaced (the
+    others coerced once) labels as ``evaluate`` of the frame with that
+    column, explanations and all."""
+    from custseg import rules
+    from custseg.rules._model import evaluator_with
+    from custseg.testing import fields_for
+
+    rs = rules.load(name)
+    numbers = [f for f, spec in rs.fields.items() if spec.kind in ("number", "integer")]
+
+    @settings(max_examples=20, deadline=None)
+    @given(fields_for(rs, max_rows=8), st.data())
+    def check(data: dict, draw: st.DataObject) -> None:
+        frame = pd.DataFrame(data)
+        field = draw.draw(st.sampled_from([f for f in numbers if f in frame]))
+        raised = pd.to_numeric(frame[field], errors="coerce").to_numpy(np.float64)
+        top = rs.fields[field].max
+        up = raised * 2 + 1 if top is None else np.minimum(raised * 2 + 1, top)
+        raised = np.where(np.isnan(raised), np.nan, up)
+        column = pd.Series(raised, index=frame.index, name=field)
+        got = evaluator_with(rs, frame, field)(column)
+        want = rs.evaluate(frame.assign(**{field: raised}), explain=True)
+        assert got.to_pandas().equals(want.to_pandas())
+
+    check()

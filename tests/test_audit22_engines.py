@@ -32,3 +32,23 @@ def test_narrow_integer_amounts(dtype: str, engine: str) -> None:
     frame = pl.from_pandas(tx) if engine == "polars" else duckdb.from_df(tx)
     got = summarize_frame(frame, output="pandas")["monetary"].tolist()
     assert got == want == [12, 9]
+
+
+@pytest.mark.parametrize("column", ["amount", "date", "customer_id"])
+def test_a_column_of_missing_values_only(column: str) -> None:
+    """A column of None made into Polars (no type of its own: text or Null)
+    is said to hold missing values, as pandas says, not advised a cast."""
+    from custseg.errors import InputError
+
+    tx = pd.DataFrame(
+        {
+            "customer_id": ["a", "b"],
+            "date": pd.to_datetime(["2024-01-01", "2024-01-02"]),
+            "amount": [1.0, 2.0],
+        }
+    )
+    tx[column] = pd.Series([None, None], dtype=object)
+    with pytest.raises(InputError, match="missing") as info:
+        summarize_frame(pl.from_pandas(tx), output="pandas")
+    assert "cast" not in str(info.value)
+    assert info.value.field == column

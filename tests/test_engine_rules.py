@@ -654,7 +654,7 @@ def test_dask_matches_segment() -> None:
         approx_rfm_edges(native)
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")  # one per process: see test_engines.py
 def spark() -> Any:
     try:
         from pyspark.sql import SparkSession
@@ -668,10 +668,12 @@ def spark() -> Any:
         pytest.skip("no Java for Spark")
     session = (
         SparkSession.builder.master("local[2]")
-        .appName("custseg-engine-rules")
-        .config("spark.sql.shuffle.partitions", "2")
+        .appName("custseg-tests")
+        .config("spark.sql.shuffle.partitions", "4")
         .config("spark.ui.enabled", "false")
+        .config("spark.ui.showConsoleProgress", "false")
         .config("spark.sql.session.timeZone", "UTC")
+        .config("spark.sql.codegen.wholeStage", "false")  # small data: no compiling
         .getOrCreate()
     )
     session.sparkContext.setLogLevel("ERROR")

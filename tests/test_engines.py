@@ -501,7 +501,11 @@ def test_dask_errors(dask_client: Any) -> None:
         assert info.value.field == field
 
 
-@pytest.fixture(scope="module")
+# one Spark session per test process (xdist worker), not per module: its
+# start (a JVM) took 12 to 19 s of the CI run's time each module. The
+# modules that import this fixture, and test_engine_rules.py's own (same
+# settings), get the same session from getOrCreate.
+@pytest.fixture(scope="session")
 def spark() -> Iterator[Any]:
     need("pyspark")
     if importlib.util.find_spec("pyspark") and not _has_java():

@@ -563,6 +563,7 @@ def _check_schema(
     order_kind = None if o is None else _id_column_kind(lf, schema, o, "order")
     date_kind = _kind(schema[d])
     if date_kind in ("bool", "other", "decimal", "category"):
+        _refuse_all_missing(lf, d, "date")
         raise InputError(
             d,
             f"holds {_type_name(lf, schema, d)} values, not dates",
@@ -571,6 +572,7 @@ def _check_schema(
     amount_kind = None if a is None else _kind(schema[a])
     backend = _backend_name(lf)
     if a is not None and amount_kind not in ("int", "float", "decimal"):
+        _refuse_all_missing(lf, a, "amount")
         text = amount_kind == "str"
         raise InputError(
             a,
@@ -635,6 +637,7 @@ def _id_column_kind(lf: Any, schema: dict[str, Any], name: str, what: str) -> st
             fix=f"pass the column of {what} ids (a mask selects rows: ids[mask])",
         )
     if kind in ("other", "decimal"):
+        _refuse_all_missing(lf, name, what)
         raise InputError(
             name,
             f"holds {_type_name(lf, schema, name)} values, which custseg does not "
@@ -642,6 +645,29 @@ def _id_column_kind(lf: Any, schema: dict[str, Any], name: str, what: str) -> st
             fix=_ID_CAST_FIX.format(name=name),
         )
     return kind
+
+
+def _refuse_all_missing(lf: Any, name: str, what: str) -> None:
+    """InputError when column *name* holds only missing values (a column of
+    ``None`` has no type of its own: Polars makes it text or ``Null``), said
+    as pandas says it, before a message about its type would advise a cast.
+    Read only on the way to that error."""
+    nw = _narwhals()
+    try:
+        counts = lf.select(
+            nw.col(name).null_count().alias("missing"), nw.len().alias("rows")
+        ).collect()
+        missing, rows = (int(x) for x in counts.row(0))
+    except Exception:  # the type's own message follows
+        return
+    if rows and missing == rows:
+        raise InputError(
+            name,
+            f"contains missing values (NULL) only ({rows:,d} "
+            f"row{'s' if rows != 1 else ''}: no {what} is given)",
+            fix="drop or fill them first, or name the column that holds the "
+            f"{what}s ({what}=...)",
+        )
 
 
 #: How to make ids of another type (UUIDs, bytes, decimals, nested values)

@@ -1076,12 +1076,16 @@ def _monotone_alone(
     # the field as numbers (NaN missing), as the stacked trials give it
     column = pd.to_numeric(frame[field], errors="coerce").to_numpy(dtype=np.float64)
     whole = integer and bool(known.all())
+    from .rules._model import evaluator_with
+
+    # the other fields coerced once: as rs.evaluate(frame.assign(...)) each time
+    run = evaluator_with(rs, frame, field)
     for row in np.flatnonzero(base >= 0).tolist():
         values = sorted({float(new[row]) for use, new in trials if use[row]})
         for value in values:
             raised = column.astype(np.int64 if whole else np.float64, copy=True)
             raised[row] = int(value) if whole else value
-            after = rs.evaluate(frame.assign(**{field: raised}), explain=True)
+            after = run(pd.Series(raised, index=frame.index, name=field))
             moved = _ranks(after[output], rank)[row]
             if moved < 0:
                 continue

@@ -1554,6 +1554,53 @@ def _coerce_data(
     return out, n, index, sides, ints
 
 
+def evaluator_with(rs: RuleSet, data: Any, field: str) -> Any:
+    """A function of one new column of the number field *field* that labels
+    *data* with that column in its place (``explain=True``, aggregates
+    computed), as ``rs.evaluate`` would: the other fields are coerced once,
+    here, not at every call (``assert_monotone`` evaluates a small table
+    once per row and value raised; the coercion was most of each call).
+
+    >>> from custseg import rules
+    >>> rs = rules.loads('''
+    ... format = 1
+    ... [fields.recency_days]
+    ... type = "number"
+    ... [segments.stage]
+    ... rules = [{ when = "recency_days <= mean(recency_days)", label = "recent" }]
+    ... default = "late"
+    ... ''')
+    >>> run = evaluator_with(rs, {"recency_days": [10.0, 200.0]}, "recency_days")
+    >>> run(np.array([10.0, 20.0]))["stage"].to_numpy().tolist()
+    ['recent', 'late']
+    """
+    values, n, index, sides, ints = _coerce_data(rs, data)
+    absent = frozenset(f for f in rs.required_fields() if f not in values)
+    spec = rs.fields[field]
+    cuts = field_cuts(rs).get(field, ())
+    alias = bare_aliases(rs)
+    names = [field, *(a for a in alias if resolve_alias(alias, a) == field)]
+
+    def run(column: Any) -> RulesResult:
+        arr, sided = _coerce_field(spec, column, cuts)
+        if len(arr) != n:
+            raise InputError(field, f"has {len(arr)} rows, not {n}")
+        new_sides = {k: x for k, x in sides.items() if k not in names}
+        new_ints = {k: x for k, x in ints.items() if k not in names}
+        exact = _exact_ints(column, arr) if spec.kind != "category" else None
+        for name in names:
+            if sided is not arr:
+                new_sides[name] = sided
+            if exact is not None:
+                new_ints[name] = exact
+        env = Env(n, {**values, field: arr}, fixed=None, sides=new_sides, ints=new_ints)
+        return rs._evaluate_env(
+            env, explain=True, lang=None, index=index, absent=absent
+        )
+
+    return run
+
+
 def _exact_ints(col: Any, arr: np.ndarray) -> np.ndarray | None:
     """The integers of an integer column *col* read as the floats *arr* for
     a missing value (pandas ``Int64``, ``UInt64`` or ``int64[pyarrow]``
