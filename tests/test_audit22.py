@@ -459,39 +459,6 @@ def test_a_header_that_ends_with_a_separator(tmp_path: Path, sep: str) -> None:
         read_table(path, sep=sep)
 
 
-@settings(max_examples=60)
-@given(
-    year=st.integers(-9999, 0),
-    unit=st.sampled_from(["D", "s", "ms", "us"]),
-    as_text=st.booleans(),
-    at=st.integers(0, 3),
-)
-def test_dates_before_the_year_1_are_refused(
-    year: int, unit: str, as_text: bool, at: int
-) -> None:
-    """A year with a minus sign (or year 0) is no purchase date: refused,
-    naming its row, as the engines refuse it, in every unit and as text."""
-    from custseg import summarize
-
-    day = f"{'-' if year < 0 else ''}{abs(year):04d}-03-01"
-    dates = ["2024-01-01", "2024-02-01", "2024-03-01", "2024-04-01"]
-    dates[at] = day
-    given_dates = dates if as_text else np.array(dates, dtype=f"datetime64[{unit}]")
-    with pytest.raises(InputError, match=r"before the year 1.*first at row " + str(at)):
-        summarize(["a", "b", "c", "d"], given_dates, [1.0, 2.0, 3.0, 4.0])
-
-
-def test_the_year_1_itself_is_a_date() -> None:
-    from custseg import summarize
-
-    got = summarize(
-        ["a", "b"],
-        np.array(["0001-01-01", "2024-01-01"], dtype="datetime64[s]"),
-        [1, 2],
-    )
-    assert got.first_purchase[0] == np.datetime64("0001-01-01")
-
-
 @pytest.mark.parametrize("side", ["before", "after"])
 @pytest.mark.parametrize("name", ["(new)", "(gone)"])
 def test_a_class_named_like_new_or_gone_on_either_side(side: str, name: str) -> None:

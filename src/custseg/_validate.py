@@ -985,13 +985,8 @@ def as_datetime(x: Any, field: str, *, nan: NanPolicy = "raise") -> np.ndarray:
             )
         arr = _parse_dates(arr, field)
     arr = standard_datetimes(arr, field)
-    # NaT is int64's minimum: a reduction finds it without a mask of the rows,
-    # and dates before the year 1 (NumPy holds them, Python and the engines
-    # do not: a year with a minus sign is no purchase date) in the same pass
-    unit = np.datetime_data(arr.dtype)[0]
-    first_day = _FIRST_DAY.get(unit)
-    low = int(arr.view(np.int64).min()) if len(arr) else 0
-    if nan == "raise" and low == _I64_MIN:
+    # NaT is int64's minimum: a reduction finds it without a mask of the rows
+    if nan == "raise" and len(arr) and int(arr.view(np.int64).min()) == _I64_MIN:
         bad = np.isnat(arr)
         if bad.any():
             first, count = first_offender(bad)
@@ -1002,27 +997,7 @@ def as_datetime(x: Any, field: str, *, nan: NanPolicy = "raise") -> np.ndarray:
                 n_rows=count,
                 fix="drop or fill the rows without a date",
             )
-    if first_day is not None and low < first_day:
-        days = arr.view(np.int64)
-        bad = (days < first_day) & (days != _I64_MIN)
-        if bad.any():
-            first, count = first_offender(bad)
-            raise InputError(
-                field,
-                f"has dates before the year 1, such as {arr[first]}",
-                first_row=first,
-                n_rows=count,
-                fix="give dates between the years 1 and 9999 (a minus sign "
-                "before the year makes it a year before the Common Era)",
-            )
     return np.ascontiguousarray(arr)
-
-
-#: 0001-01-01 in each unit NumPy can hold earlier days in (not ``ns``)
-_FIRST_DAY = {
-    unit: int(np.datetime64("0001-01-01", unit).astype(np.int64))
-    for unit in ("D", "h", "m", "s", "ms", "us")
-}
 
 
 def _listed_dates(x: list[Any] | tuple[Any, ...], arr: np.ndarray) -> np.ndarray:
