@@ -737,7 +737,26 @@ def _short_line(
                 line += n.size
             return None
     spaced = len(sep) != 1  # runs of spaces and tabs (pandas' \s+: quotes kept)
-    delimiter = " " if spaced else sep
+    header = False
+    for start, row, raw in _records(path, encoding, sep):
+        fields = len(row)
+        if spaced:  # blanks at the end of a line are no field
+            fields -= raw.rstrip("\r\n")[-1:] in (" ", "\t")
+        if header and fields < width:
+            return start, fields
+        header = True
+    return None
+
+
+def _records(
+    path: Path, encoding: str, sep: str
+) -> Iterator[tuple[int, list[str], str]]:
+    """The records of a text table as Python's csv module reads them (a
+    quoted field may span lines), each with the line it starts on and its
+    raw text; blank lines (nothing but blanks other than the separator, as
+    pandas skips them) left out. *sep*: one character, or runs of spaces
+    and tabs (any other, as pandas' ``\\s+``: read as spaces)."""
+    spaced = len(sep) != 1
     blanks = " \t\r\n" if spaced else "".join(c for c in " \t\r\n" if c != sep)
     with (
         io.TextIOWrapper(_open_binary(path), encoding=encoding, newline="") as t,
@@ -750,20 +769,16 @@ def _short_line(
                 pulled.append(text)
                 yield text.replace("\t", " ") if spaced else text
 
-        reader = csv.reader(lines(), delimiter=delimiter, skipinitialspace=True)
-        start, header = 1, False
+        reader = csv.reader(
+            lines(), delimiter=" " if spaced else sep, skipinitialspace=True
+        )
+        start = 1
         for row in reader:
             raw = "".join(pulled)
             pulled.clear()
             if raw.strip(blanks):  # a row (a quoted empty field too)
-                fields = len(row)
-                if spaced:  # blanks at the end of a line are no field
-                    fields -= raw.rstrip("\r\n")[-1:] in (" ", "\t")
-                if header and fields < width:
-                    return start, fields
-                header = True
+                yield start, row, raw
             start = reader.line_num + 1
-    return None
 
 
 _CSV_LIMIT = threading.Lock()
@@ -860,32 +875,15 @@ def record_line(
         resolved = _resolve_sep(sep, fmt, file, enc)
         if len(resolved) != 1:  # a regular expression (whitespace)
             return None
-        blanks = "".join(c for c in " \t\r\n" if c != resolved)
-        with (
-            io.TextIOWrapper(_open_binary(file), encoding=enc, newline="") as t,
-            long_csv_fields(),
-        ):
-            pulled: list[str] = []
-
-            def lines() -> Iterator[str]:
-                for text in t:
-                    pulled.append(text)
-                    yield text
-
-            reader = csv.reader(lines(), delimiter=resolved, skipinitialspace=True)
-            start, seen, found = 1, -1, None  # the header is row -1
-            for _ in reader:
-                raw = "".join(pulled)
-                pulled.clear()
-                if raw.strip(blanks):  # a row (a quoted empty field too)
-                    if seen == row:
-                        found = start
-                        if rows is None:
-                            return found
-                    seen += 1
-                start = reader.line_num + 1
-            if rows is not None and seen == rows:
-                return found
+        seen, found = -1, None  # the header is row -1
+        for start, _, _ in _records(file, enc, resolved):
+            if seen == row:
+                found = start
+                if rows is None:
+                    return found
+            seen += 1
+        if rows is not None and seen == rows:
+            return found
     except (OSError, ValueError, csv.Error, CustsegError):
         return None
     return None
