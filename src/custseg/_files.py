@@ -701,10 +701,12 @@ def _byte_lines(path: Path, sep: str, encoding: str) -> Iterator[np.ndarray] | N
                     if not chunk and (not ends.size or ends[-1] != b.size - 1):
                         ends = np.append(ends, b.size)  # a last line without \n
                     starts = np.concatenate(([0], ends[:-1] + 1))
+                    # (int32: a chunk holds far fewer than 2**31 bytes)
+                    zero = np.zeros(1, dtype=np.int32)
                     seps = np.concatenate(
-                        ([0], np.cumsum(b == sep_byte, dtype=np.int64))
+                        (zero, np.cumsum(b == sep_byte, dtype=np.int32))
                     )
-                    full = np.concatenate(([0], np.cumsum(~blank[b], dtype=np.int64)))
+                    full = np.concatenate((zero, np.cumsum(~blank[b], dtype=np.int32)))
                     stops = ends
                     n = seps[stops] - seps[starts]
                     n[full[stops] - full[starts] == 0] = -1
