@@ -670,12 +670,15 @@ def _check_quotes(path: Path, fmt: str, n_rows: int, common: dict[str, Any]) -> 
 _BYTE_CODECS = ("utf-8", "utf-8-sig", "ascii", "latin-1", "iso8859-", "cp125")
 
 
-def _byte_lines(path: Path, sep: str, encoding: str) -> Iterator[np.ndarray] | None:
+def _byte_lines(
+    path: Path, sep: str, encoding: str, width: int
+) -> Iterator[np.ndarray] | None:
     """Per line of a text file without quote marks nor bare ``\r`` line
     breaks: its separators, or -1 for a blank line (nothing but spaces, tabs
-    and ``\r`` other than the separator), chunk by chunk, counted on the
-    bytes (NumPy: no Python loop over lines). ``None`` when the file cannot
-    be counted so (quotes, another codec, bare ``\r``)."""
+    and ``\r`` other than the separator; looked for only among the lines
+    with fewer than *width* fields), chunk by chunk, counted on the bytes
+    (NumPy: no Python loop over lines). ``None`` when the file cannot be
+    counted so (quotes, another codec, bare ``\r``)."""
     name = codecs.lookup(encoding).name
     if not name.startswith(_BYTE_CODECS) or len(sep.encode(encoding)) != 1:
         return None
@@ -684,8 +687,7 @@ def _byte_lines(path: Path, sep: str, encoding: str) -> Iterator[np.ndarray] | N
             if b'"' in chunk or chunk.count(b"\r") != chunk.count(b"\r\n"):
                 return None  # (a \r\n split by the chunk's end: the slow way)
     sep_byte = sep.encode(encoding)[0]
-    blank = np.zeros(256, dtype=bool)
-    blank[[c for c in b" \t\r" if c != sep_byte]] = True
+    blanks = bytes(c for c in b" \t\r" if c != sep_byte)
 
     def counts() -> Iterator[np.ndarray]:
         tail = b""
@@ -701,15 +703,13 @@ def _byte_lines(path: Path, sep: str, encoding: str) -> Iterator[np.ndarray] | N
                     if not chunk and (not ends.size or ends[-1] != b.size - 1):
                         ends = np.append(ends, b.size)  # a last line without \n
                     starts = np.concatenate(([0], ends[:-1] + 1))
-                    # (int32: a chunk holds far fewer than 2**31 bytes)
-                    zero = np.zeros(1, dtype=np.int32)
-                    seps = np.concatenate(
-                        (zero, np.cumsum(b == sep_byte, dtype=np.int32))
-                    )
-                    full = np.concatenate((zero, np.cumsum(~blank[b], dtype=np.int32)))
-                    stops = ends
-                    n = seps[stops] - seps[starts]
-                    n[full[stops] - full[starts] == 0] = -1
+                    # separators before each line's end, less those before
+                    # its start (both sorted: a search, not a running sum)
+                    at = np.flatnonzero(b == sep_byte)
+                    n = np.searchsorted(at, ends) - np.searchsorted(at, starts)
+                    for k in np.flatnonzero(n + 1 < width).tolist():  # short, blank
+                        if not body[starts[k] : ends[k]].strip(blanks):
+                            n[k] = -1
                     yield n
                 if not chunk:
                     return
@@ -726,7 +726,7 @@ def _short_line(
     lines are not rows, as pandas skips them."""
     sep, encoding = common["sep"], common["encoding"]
     if len(sep) == 1:
-        counted = _byte_lines(path, sep, encoding)
+        counted = _byte_lines(path, sep, encoding, width)
         if counted is not None:
             line, header = 0, False
             for n in counted:
