@@ -580,3 +580,81 @@ def test_evaluator_with_one_field_replaced_is_evaluate(name: str) -> None:
         assert got.to_pandas().equals(want.to_pandas())
 
     check()
+
+
+def _reference_short_line(text: str, sep: str, width: int) -> tuple[int, int] | None:
+    """The first record with fewer than *width* fields and the line it
+    starts on, by Python's csv module (blank lines are no records)."""
+    import csv as csv_module
+
+    lines = text.splitlines(keepends=True)
+    reader = csv_module.reader(iter(lines), delimiter=sep, skipinitialspace=True)
+    start, header, consumed = 1, False, 0
+    for row in reader:
+        raw = "".join(lines[consumed : reader.line_num])
+        consumed = reader.line_num
+        if raw.strip(" \t\r\n".replace(sep, "")):
+            if header and len(row) < width:
+                return start, len(row)
+            header = True
+        start = reader.line_num + 1
+    return None
+
+
+_QUOTED_VALUES = st.sampled_from(
+    ["1", "a", "x,y", "x;y", 'say "hi"', "two\nlines", "two\r\nlines", "", '12" pizza']
+)
+
+
+@settings(max_examples=300)
+@given(
+    width=st.integers(2, 4),
+    rows=st.lists(
+        st.lists(_QUOTED_VALUES, min_size=1, max_size=4), min_size=1, max_size=8
+    ),
+    sep=st.sampled_from([",", ";", "|"]),
+    end=st.sampled_from(["\n", "\r\n"]),
+    quoting=st.sampled_from(["minimal", "all", "raw"]),
+)
+def test_short_lines_counted_on_bytes_as_csv_reads_them(
+    tmp_path_factory: pytest.TempPathFactory,
+    width: int,
+    rows: list[list[str]],
+    sep: str,
+    end: str,
+    quoting: str,
+) -> None:
+    """The NumPy count of a file's records (quote marks as CSV places them:
+    the separators and line breaks inside a quoted field are in it) finds
+    the first short record and its line as Python's csv module does, and
+    gives way to it for a quote mark it cannot place (``12" pizza``)."""
+    import csv as csv_module
+
+    from custseg._files import _short_line
+
+    out = io.StringIO()
+    header = sep.join(f"c{k}" for k in range(width)) + end
+    if quoting == "raw":  # values as they are: quotes inside unquoted ones
+        body = "".join(
+            sep.join(
+                v.replace("\n", " ").replace("\r", " ").replace(sep, " ") for v in r
+            )
+            + end
+            for r in rows
+        )
+    else:
+        w = csv_module.writer(
+            out,
+            delimiter=sep,
+            lineterminator=end,
+            quoting=csv_module.QUOTE_ALL
+            if quoting == "all"
+            else csv_module.QUOTE_MINIMAL,
+        )
+        w.writerows(r[:width] for r in rows)
+        body = out.getvalue()
+    text = header + body
+    path = tmp_path_factory.mktemp("q") / "t.csv"
+    path.write_bytes(text.encode())
+    got = _short_line(path, {"sep": sep, "encoding": "utf-8"}, width)
+    assert got == _reference_short_line(text, sep, width)

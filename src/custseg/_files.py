@@ -670,51 +670,104 @@ def _check_quotes(path: Path, fmt: str, n_rows: int, common: dict[str, Any]) -> 
 _BYTE_CODECS = ("utf-8", "utf-8-sig", "ascii", "latin-1", "iso8859-", "cp125")
 
 
-def _byte_lines(
+class _NotPlain(Exception):
+    """A quote mark :func:`_byte_records` cannot place (one inside a value
+    that is not quoted, ``12" pizza``; spaces before an opening quote): the
+    records are read the slow way."""
+
+
+def _byte_records(
     path: Path, sep: str, encoding: str, width: int
-) -> Iterator[np.ndarray] | None:
-    """Per line of a text file without quote marks nor bare ``\r`` line
-    breaks: its separators, or -1 for a blank line (nothing but spaces, tabs
-    and ``\r`` other than the separator; looked for only among the lines
-    with fewer than *width* fields), chunk by chunk, counted on the bytes
-    (NumPy: no Python loop over lines). ``None`` when the file cannot be
-    counted so (quotes, another codec, bare ``\r``)."""
+) -> Iterator[tuple[np.ndarray, np.ndarray]] | None:
+    """Per record of a text table, chunk by chunk, counted on its bytes
+    (NumPy, no Python loop over lines): its separators (-1 for a blank
+    line: nothing but spaces, tabs and ``\r`` other than the separator,
+    looked for among the records of fewer than *width* fields only), and
+    the line it starts on. Quoted fields as CSV writes them: a quote mark
+    opens a field right after a separator or a line break and closes it
+    right before one, and is doubled inside; the separators and line breaks
+    between an opening and its closing quote are in the field (a quote mark
+    is inside a field when an odd number come before it). ``None`` when the
+    file cannot be counted so (another codec, a bare ``\r`` line break);
+    :class:`_NotPlain` raised by the iterator for a quote mark placed
+    otherwise."""
     name = codecs.lookup(encoding).name
     if not name.startswith(_BYTE_CODECS) or len(sep.encode(encoding)) != 1:
         return None
     with _open_binary(path) as f:
         while chunk := f.read(1 << 22):
-            if b'"' in chunk or chunk.count(b"\r") != chunk.count(b"\r\n"):
+            if chunk.count(b"\r") != chunk.count(b"\r\n"):
                 return None  # (a \r\n split by the chunk's end: the slow way)
     sep_byte = sep.encode(encoding)[0]
     blanks = bytes(c for c in b" \t\r" if c != sep_byte)
+    before_field = np.array([sep_byte, 10])
 
-    def counts() -> Iterator[np.ndarray]:
-        tail = b""
+    def records() -> Iterator[tuple[np.ndarray, np.ndarray]]:
+        tail, lines = b"", 0
         with _open_binary(path) as f:
             while True:
                 chunk = f.read(1 << 24)
                 data = tail + chunk
-                cut = data.rfind(b"\n") + 1 if chunk else len(data)
-                body, tail = data[:cut], data[cut:]
-                if body:
-                    b = np.frombuffer(body, dtype=np.uint8)
-                    ends = np.flatnonzero(b == 10)
-                    if not chunk and (not ends.size or ends[-1] != b.size - 1):
+                b = np.frombuffer(data, dtype=np.uint8)
+                quotes = np.flatnonzero(b == 34)
+                breaks = np.flatnonzero(b == 10)
+                # (each chunk starts a record: outside any quoted field)
+                ends = breaks[(np.searchsorted(quotes, breaks) & 1) == 0]
+                cut = int(ends[-1]) + 1 if ends.size else 0
+                if not chunk:
+                    cut = b.size
+                    if quotes.size % 2:
+                        raise _NotPlain  # a quoted field left open
+                    if b.size and (not ends.size or ends[-1] != b.size - 1):
                         ends = np.append(ends, b.size)  # a last line without \n
+                tail = data[cut:]
+                if cut:
+                    b, quotes = b[:cut], quotes[quotes < cut]
+                    ends = ends[ends < cut] if chunk else ends
+                    _check_placed(b, quotes, before_field)
                     starts = np.concatenate(([0], ends[:-1] + 1))
-                    # separators before each line's end, less those before
-                    # its start (both sorted: a search, not a running sum)
                     at = np.flatnonzero(b == sep_byte)
+                    if quotes.size:
+                        at = at[(np.searchsorted(quotes, at) & 1) == 0]
+                    # separators before each record's end, less those before
+                    # its start (both sorted: a search, not a running sum)
                     n = np.searchsorted(at, ends) - np.searchsorted(at, starts)
                     for k in np.flatnonzero(n + 1 < width).tolist():  # short, blank
-                        if not body[starts[k] : ends[k]].strip(blanks):
+                        if not data[starts[k] : ends[k]].strip(blanks):
                             n[k] = -1
-                    yield n
+                    inner = breaks[breaks < cut]
+                    yield n, lines + np.searchsorted(inner, starts) + 1
+                    lines += inner.size
                 if not chunk:
                     return
 
-    return counts()
+    return records()
+
+
+def _check_placed(b: np.ndarray, quotes: np.ndarray, before_field: np.ndarray) -> None:
+    """:class:`_NotPlain` unless every quote mark of the records *b* (their
+    positions *quotes*, an even number) opens a field (right after a
+    separator or a line break, or the record's start), closes one (right
+    before a separator, a line break, ``\r\n`` or the end), or is one of
+    two in a row inside a quoted field."""
+    if not quotes.size:
+        return
+    if quotes.size % 2:
+        raise _NotPlain
+    size = b.size
+    prev = np.where(quotes > 0, b[np.maximum(quotes - 1, 0)], 10)
+    nxt = np.where(quotes + 1 < size, b[np.minimum(quotes + 1, size - 1)], 10)
+    after = np.where(quotes + 2 < size, b[np.minimum(quotes + 2, size - 1)], 10)
+    paired = quotes[1:] == quotes[:-1] + 1  # a quote right after the one before
+    opens = np.isin(prev, before_field) | np.concatenate(([False], paired))
+    closes = (
+        np.isin(nxt, before_field)
+        | ((nxt == 13) & (after == 10))
+        | np.concatenate((paired, [False]))
+    )
+    even = np.arange(quotes.size) % 2 == 0
+    if not np.where(even, opens, closes).all():
+        raise _NotPlain
 
 
 def _short_line(
@@ -725,19 +778,20 @@ def _short_line(
     Quote-aware (a quoted separator or line break is in a field); blank
     lines are not rows, as pandas skips them."""
     sep, encoding = common["sep"], common["encoding"]
-    if len(sep) == 1:
-        counted = _byte_lines(path, sep, encoding, width)
-        if counted is not None:
-            line, header = 0, False
-            for n in counted:
+    counted = _byte_records(path, sep, encoding, width) if len(sep) == 1 else None
+    if counted is not None:
+        try:
+            header = False
+            for n, first_lines in counted:
                 rows = np.flatnonzero(n >= 0)
                 if not header and rows.size:
                     header, rows = True, rows[1:]
                 short = rows[n[rows] + 1 < width]
                 if short.size:
-                    return line + int(short[0]) + 1, int(n[short[0]]) + 1
-                line += n.size
+                    return int(first_lines[short[0]]), int(n[short[0]]) + 1
             return None
+        except _NotPlain:
+            pass  # the slow way
     spaced = len(sep) != 1  # runs of spaces and tabs (pandas' \s+: quotes kept)
     header = False
     for start, row, raw in _records(path, encoding, sep):
