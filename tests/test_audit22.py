@@ -93,7 +93,9 @@ def _write(
     sep=st.sampled_from([",", ";", "\t", "|"]),
     end=st.sampled_from(["\n", "\r\n"]),
     blanks=st.lists(st.integers(0, 8), max_size=3),
-    encoding=st.sampled_from(["utf-8", "utf-8-sig", "gbk", "utf-16"]),
+    encoding=st.sampled_from(
+        ["utf-8", "utf-8-sig", "gbk", "gb18030", "big5", "shift_jis", "utf-16"]
+    ),
     quote_all=st.booleans(),
     gz=st.booleans(),
 )

@@ -664,10 +664,17 @@ def _check_quotes(path: Path, fmt: str, n_rows: int, common: dict[str, Any]) -> 
         _check_swallowed(path, fmt, row, first, numeric, sep)
 
 
-#: codecs in which the separator, a line break and the blanks are single bytes
-#: that no other character contains (the lines of such a file can be counted
-#: on its bytes)
+#: codecs in which the separator, a line break, a quote mark and the blanks
+#: are single bytes that no other character contains (the lines of such a
+#: file can be counted on its bytes)
 _BYTE_CODECS = ("utf-8", "utf-8-sig", "ascii", "latin-1", "iso8859-", "cp125")
+#: codecs whose characters of several bytes have no byte below 0x40 (GBK,
+#: GB18030, Big5, Shift JIS, EUC: their second bytes start at 0x40, or are
+#: digits): there, so for a separator below 0x40 (``,``, ``;``, a tab)
+_LOW_BYTE_CODECS = frozenset(
+    {"gbk", "gb2312", "gb18030", "big5", "big5hkscs", "cp950", "cp932", "shift_jis",
+     "euc_jp", "euc_kr", "cp949"}
+)  # fmt: skip
 
 
 class _NotPlain(Exception):
@@ -692,7 +699,10 @@ def _byte_records(
     :class:`_NotPlain` raised by the iterator for a quote mark placed
     otherwise."""
     name = codecs.lookup(encoding).name
-    if not name.startswith(_BYTE_CODECS) or len(sep.encode(encoding)) != 1:
+    if len(sep.encode(encoding)) != 1 or not (
+        name.startswith(_BYTE_CODECS)
+        or (name in _LOW_BYTE_CODECS and sep.encode(encoding)[0] < 0x40)
+    ):
         return None
     with _open_binary(path) as f:
         while chunk := f.read(1 << 22):
