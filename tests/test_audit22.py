@@ -20,6 +20,7 @@ from hypothesis import strategies as st
 
 from custseg.errors import InputError
 from custseg.frame import read_table
+from custseg.playbook import PLAYBOOK_NAMES
 
 # values that test the reader: separators, quotes and line breaks inside a
 # field (quoted by the writer), spaces, empty cells, text beyond ASCII
@@ -277,7 +278,7 @@ def _traditional_forms(text: str) -> list[str]:
     return forms
 
 
-@pytest.mark.parametrize("name", __import__("custseg").playbook.PLAYBOOK_NAMES)
+@pytest.mark.parametrize("name", PLAYBOOK_NAMES)
 def test_default_playbooks_read_traditional_labels(name: str) -> None:
     """Every Chinese label of a default playbook, written in traditional
     characters, finds the action of its simplified form."""
