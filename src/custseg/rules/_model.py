@@ -1518,11 +1518,11 @@ def _coerce_data(
                 "[fields]); columns given: "
                 + ", ".join(repr(str(c)) for c in available[:15]),
             )
-        spec = rs.fields[name]
-        arr, sided = _coerce_field(spec, table[name], cuts.get(name, ()))
-        if sided is not arr:
+        arr, sided, exact = _coerce_column(
+            rs.fields[name], table[name], cuts.get(name, ())
+        )
+        if sided is not None:
             sides[name] = sided
-        exact = _exact_ints(table[name], arr) if spec.kind != "category" else None
         if exact is not None:
             ints[name] = exact
         if n is None:
@@ -1554,6 +1554,17 @@ def _coerce_data(
     return out, n, index, sides, ints
 
 
+def _coerce_column(
+    spec: Any, column: Any, cuts: tuple[float, ...]
+) -> tuple[np.ndarray, np.ndarray | None, np.ndarray | None]:
+    """One field's column coerced (:func:`_coerce_field`), its decimals on
+    their exact side of the *cuts* when they moved (else None), and its
+    integers when float64 rounds them (:func:`_exact_ints`, else None)."""
+    arr, sided = _coerce_field(spec, column, cuts)
+    exact = _exact_ints(column, arr) if spec.kind != "category" else None
+    return arr, (None if sided is arr else sided), exact
+
+
 def evaluator_with(rs: RuleSet, data: Any, field: str) -> Any:
     """A function of one new column of the number field *field* that labels
     *data* with that column in its place (``explain=True``, aggregates
@@ -1582,14 +1593,13 @@ def evaluator_with(rs: RuleSet, data: Any, field: str) -> Any:
     names = [field, *(a for a in alias if resolve_alias(alias, a) == field)]
 
     def run(column: Any) -> RulesResult:
-        arr, sided = _coerce_field(spec, column, cuts)
+        arr, sided, exact = _coerce_column(spec, column, cuts)
         if len(arr) != n:
             raise InputError(field, f"has {len(arr)} rows, not {n}")
         new_sides = {k: x for k, x in sides.items() if k not in names}
         new_ints = {k: x for k, x in ints.items() if k not in names}
-        exact = _exact_ints(column, arr) if spec.kind != "category" else None
         for name in names:
-            if sided is not arr:
+            if sided is not None:
                 new_sides[name] = sided
             if exact is not None:
                 new_ints[name] = exact
@@ -3330,7 +3340,11 @@ def _table(
         )
         ok = False
     all_labels = [*labels, *([missing] if isinstance(missing, str) else [])]
-    pair = _alike_pair(x for x in all_labels if isinstance(x, str))
+    # (a label with a control or invisible character is refused as such
+    # already: not also as a look-alike of the label it reads as)
+    pair = _alike_pair(
+        x for x in all_labels if isinstance(x, str) and not _UNPRINTABLE.search(x)
+    )
     if len(set(all_labels)) != len(all_labels):
         b.at_key((*path, "labels"), "duplicate-name", f"table {name!r} repeats a label")
         ok = False
