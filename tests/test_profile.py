@@ -22,6 +22,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from custseg._display import INVISIBLE
 from custseg.errors import InputError, ThresholdError
 from custseg.labels import Labels
 from custseg.profile import (
@@ -34,9 +35,24 @@ from custseg.profile import (
 )
 
 
+def _blank(c: str) -> bool:
+    """Whitespace, or a character that shows nothing (the documented set)."""
+    return c.isspace() or ord(c) in INVISIBLE
+
+
 def fold(text: str) -> str:
-    """Stripped, A-Z lowered (other characters as they are)."""
-    return "".join(chr(ord(c) + 32) if "A" <= c <= "Z" else c for c in text.strip())
+    """Stripped of whitespace and invisible characters, full-width ASCII
+    (U+FF01..U+FF5E) narrowed, A-Z lowered (other characters as they are)."""
+    start, end = 0, len(text)
+    while start < end and _blank(text[start]):
+        start += 1
+    while end > start and _blank(text[end - 1]):
+        end -= 1
+    narrow = (
+        chr(ord(c) - 0xFEE0) if 0xFF01 <= ord(c) <= 0xFF5E else c
+        for c in text[start:end]
+    )
+    return "".join(chr(ord(c) + 32) if "A" <= c <= "Z" else c for c in narrow)
 
 
 def ref_missing(value, placeholders=PLACEHOLDERS) -> bool:
@@ -48,8 +64,10 @@ def ref_missing(value, placeholders=PLACEHOLDERS) -> bool:
     if isinstance(value, np.datetime64) and np.isnat(value):
         return True
     if isinstance(value, str):
-        t = value.strip()
-        return t == "" or fold(t) in {fold(p) for p in placeholders}
+        t = fold(value)
+        return t == "" or t in {fold(p) for p in placeholders}
+    if isinstance(value, bytes | bytearray):  # not text: empty, or a value
+        return not value
     if isinstance(value, list | tuple | set | frozenset | np.ndarray):
         return all(ref_missing(x, placeholders) for x in np.ravel(list(value)))
     if isinstance(value, dict):
@@ -181,9 +199,10 @@ class TestWhatCountsAsFilled:
 
     def test_nul_and_odd_values(self):
         """Text ending in NUL is not blank; bytes, lists of values and huge
-        ints are values; an empty list is missing (audit 15)."""
+        ints are values; an empty list is missing (audit 15), and so are
+        empty bytes (audit 23: an empty Parquet BINARY cell)."""
         vals = ["\x00", "n/a\x00", b"\xff", b"", [1, 2], [], 10**30, np.str_(" ? ")]
-        assert self.one(vals) == [False] * 5 + [True, False, True]
+        assert self.one(vals) == [False, False, False, True, False, True, False, True]
 
     @settings(max_examples=80)
     @given(
@@ -368,10 +387,12 @@ class TestByDistinctValue:
             pd.Categorical([1, None, 0]),
             pd.Categorical([True, None, False]),
             pd.Categorical(pd.to_datetime(["2024-01-01", None, "2024-01-02"])),
-            pd.Categorical([b"", None, 0.0], categories=[0.0, b""]),
+            pd.Categorical([b"x", None, 0.0], categories=[0.0, b"x"]),
         ]
         for cat in cats:
             assert self.one(pd.Series(cat)) == [False, True, False], cat.categories
+        empty = pd.Categorical([b"", None, 0.0], categories=[0.0, b""])
+        assert self.one(pd.Series(empty)) == [True, True, False]
 
     def test_placeholders_apply(self):
         """Custom placeholders, and none, are used on the distinct values."""

@@ -104,6 +104,30 @@ def refuse_numbers_beside_ids(field: str, other: str, index: Any) -> None:
     )
 
 
+def paired(field: str, other: str, a: Any, b: Any) -> bool:
+    """Whether the index *a* of *field* and *b* of *other* pair the same
+    customers row by row (:func:`same_index`); an
+    :class:`~custseg.errors.InputError` when one is row numbers and the
+    other names customer ids (:func:`numbers_beside_ids`), which compare
+    equal when the ids are ``0 .. n-1`` but pair row *i* with customer *i*.
+    Every comparison of two inputs' indexes goes through it.
+
+    >>> import pandas as pd
+    >>> ids = pd.Index([0, 1], name="customer_id")
+    >>> paired("a", "b", ids, pd.Index([0, 1], name="customer_id"))
+    True
+    >>> paired("a", "b", pd.RangeIndex(2), ids)  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ...
+    custseg.errors.InputError: 'a' is indexed by row numbers ...
+    """
+    if a is b:
+        return True
+    if numbers_beside_ids(a, b):
+        refuse_numbers_beside_ids(field, other, a)
+    return same_index(a, b)
+
+
 def _indexed(x: Any) -> tuple[Any, bool]:
     """The index *x* carries and whether *x* is a custseg result (not pandas),
     or ``(None, False)`` for inputs without one (NumPy arrays, lists, results
@@ -150,9 +174,7 @@ def common_index(**inputs: Any) -> Any:
             continue
         if index is None:
             index, first = idx, name
-        elif idx is not index and numbers_beside_ids(idx, index):
-            refuse_numbers_beside_ids(name, first, idx)
-        elif idx is not index and not same_index(idx, index):
+        elif not paired(name, first, idx, index):
             how = f"{name}.to_pandas()" if result else name
             raise InputError(
                 name,

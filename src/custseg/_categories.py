@@ -40,6 +40,7 @@ from ._validate import (
     first_offender,
     is_int,
     is_missing_scalar,
+    not_one_column,
     pandas_extension,
     unmask,
 )
@@ -345,7 +346,7 @@ def as_category(
             return table[np.asarray(inverse)]  # -1 (missing) takes the last entry
     arr = _plain(x, field)
     if arr.ndim != 1:
-        raise InputError(field, f"must be one-dimensional: got shape {arr.shape}")
+        raise not_one_column(field, arr, x)
     n = len(arr)
     kind = arr.dtype.kind
     if kind == "b":

@@ -15,13 +15,15 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from ._display import alike
+from ._display import alike, listed
 from ._files import (
     _money_text,
     cents_text,
     lines_of,
     read_checked,
+    record_line,
     table_columns,
+    with_line,
     write_table,
 )
 from .errors import CustsegWarning, InputError
@@ -190,10 +192,10 @@ def _staff_options(exc: InputError) -> InputError:
 
 def _column(frame: pd.DataFrame, name: str, path: str, option: str) -> pd.Series:
     if name not in frame.columns:
-        shown = ", ".join(str(c) for c in list(frame.columns)[:12])
+        said, shown = listed(name, frame.columns)
         raise InputError(
             path,
-            f"has no column {name!r}",
+            f"has no column {said!r}",
             fix=f"name one with {option} (columns: {shown})",
         )
     return frame[name]
@@ -380,8 +382,8 @@ def _how_differs(value: str, near: str) -> str:
     equal): spaces (and a ``.0``), or characters a screen does not show,
     named by their code points when they are not ASCII.
 
-    >>> _how_differs(" amy", "amy"), _how_differs(" 7.0", "7")
-    ('only by spaces', "only by spaces and a '.0'")
+    >>> _how_differs(" amy", "amy"), _how_differs(" 7.0", "7"), _how_differs("7.0", "7")
+    ('only by spaces', "only by spaces and a '.0'", "only by a '.0'")
     >>> print(_how_differs("bo\u00a0", "bo"))
     only by spaces ('bo\xa0' (U+00A0) against 'bo')
     >>> text = _how_differs("Jose\u0301", "Jos\u00e9")
@@ -400,7 +402,8 @@ def _how_differs(value: str, near: str) -> str:
                 f"against {spelled(near)}: Unicode normal forms, full-width "
                 "characters or invisible characters)"
             )
-        how = "only by spaces and a '.0'"
+        spaced = value != value.strip() or near != near.strip()
+        how = "only by spaces and a '.0'" if spaced else "only by a '.0'"
     if not (value + near).isascii():  # a no-break space: which one
         how += f" ({spelled(value)} against {spelled(near)})"
     return how
@@ -490,6 +493,34 @@ def _near_miss(owner: pd.Series, staff: tuple[str, ...]) -> str | None:
     )
 
 
+_ROWS = re.compile(r"\(rows (\d+) and (\d+)\)")
+
+
+def _in_files(
+    exc: InputError,
+    files: dict[str, tuple[str | None, str, dict[str, Any]]],
+    staff_rows: int,
+) -> InputError:
+    """*exc*, raised by :func:`assign_owners` about its parameter, about the
+    column of the file that holds it and the lines of that file (the rows
+    a message names too: ``(rows 0 and 2)`` of the staff list)."""
+    column, path, lines = files.get(exc.field, (None, "", {}))
+    if column is None:
+        return exc
+    where = {k: v for k, v in lines.items() if k != "rows"}
+    rows = lines.get("rows", staff_rows)
+    problem = exc.problem
+    pair = _ROWS.search(problem)
+    if pair is not None:
+        a, b = (record_line(path, int(r), **where, rows=rows) for r in pair.groups())
+        if a is not None and b is not None:
+            problem = problem.replace(pair.group(), f"(lines {a} and {b})")
+    renamed = InputError(
+        column, problem, fix=exc.fix, first_row=exc.first_row, n_rows=exc.n_rows
+    )
+    return with_line(renamed, path, **where, rows=rows)
+
+
 def _cmd(args: argparse.Namespace) -> int:
     from .cli import _check_distinct, _check_output, _emit
 
@@ -577,15 +608,26 @@ def _cmd(args: argparse.Namespace) -> int:
     # is that staff member, written as the staff file writes it
     if owner is not None:
         owner = _pandas_floats(owner, staff_frame.iloc[:, 0])
-    res = assign_owners(
-        value.to_numpy(),
-        staff_frame.iloc[:, 0].tolist(),
-        current_owner=None if owner is None else owner.to_numpy(dtype=object),
-        customer_id=customers.iloc[:, 0].to_numpy(),
-        capacity=capacity,
-        max_moves=args.max_moves,
-        tolerance=args.tolerance,
-    )
+    # errors about the inputs name the files' columns and lines
+    files = {
+        "customer_id": (id_name, args.customers, mine),
+        "current_owner": (owner_col, args.customers, mine),
+        "values": (args.value, args.customers, mine),
+        "staff": (str(staff_frame.columns[0]), args.staff, staff_lines),
+        "capacity": (cap_col, args.staff, staff_lines),
+    }
+    try:
+        res = assign_owners(
+            value.to_numpy(),
+            staff_frame.iloc[:, 0].tolist(),
+            current_owner=None if owner is None else owner.to_numpy(dtype=object),
+            customer_id=customers.iloc[:, 0].to_numpy(),
+            capacity=capacity,
+            max_moves=args.max_moves,
+            tolerance=args.tolerance,
+        )
+    except InputError as exc:
+        raise _in_files(exc, files, len(staff_frame)) from None
     if owner is not None:
         note = _near_miss(owner, res.staff)
         if note is not None:

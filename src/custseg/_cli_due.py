@@ -12,14 +12,14 @@ from __future__ import annotations
 import argparse
 import contextlib
 import warnings
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
 from ._cli_migrate import run_day
-from ._display import apart, one_line, quoted
+from ._display import listed, one_line
 from ._files import (
     lines_of,
     parse_date_column,
@@ -149,8 +149,9 @@ def register(sub: Any) -> None:
     p.add_argument(
         "--last-contact",
         metavar="COLUMN",
-        help="date of the last contact (empty: never contacted); "
-        "without it nobody has been contacted",
+        help="date of the last contact (empty: never contacted; default: "
+        "last_contact, when the table has it); without one nobody has been "
+        "contacted",
     )
     how = p.add_mutually_exclusive_group(required=True)
     how.add_argument(
@@ -334,24 +335,26 @@ def _due_table(frame: pd.DataFrame) -> str:
 
 def _column(df: pd.DataFrame, name: str, flag: str) -> pd.Series:
     if name not in df.columns:
-        field, columns = apart(name, list(df.columns)[:20])
+        field, columns = listed(name, df.columns)
         raise InputError(
             field,
-            f"is not a column of the data (columns: {quoted(columns)})",
+            f"is not a column of the data (columns: {columns})",
             fix=f"name the column with --{flag} COLUMN",
         )
     return df[name]
 
 
 @contextlib.contextmanager
-def _named(field: str, column: str | None) -> Iterator[None]:
-    """Errors the library raises about its parameter *field* (``points``)
-    named by the user's *column* instead (``--points pts``), which is what
-    the table holds."""
+def _named(names: Mapping[str, str | None]) -> Iterator[None]:
+    """Errors the library raises about a parameter (``points``) named as
+    the user gave it instead: the column of the table (``--points pts``),
+    whose rows the file's lines then name, or the option (``--birthday-
+    window``)."""
     try:
         yield
     except InputError as exc:
-        if column is None or exc.field != field or column == field:
+        column = names.get(exc.field)
+        if column is None or column == exc.field:
             raise
         raise InputError(
             column,
@@ -360,6 +363,12 @@ def _named(field: str, column: str | None) -> Iterator[None]:
             first_row=exc.first_row,
             n_rows=exc.n_rows,
         ) from None
+    except ThresholdError as exc:  # a parameter's message starts with its name
+        text = str(exc)
+        for field, said in names.items():
+            if said is not None and said != field and text.startswith(f"'{field}'"):
+                raise ThresholdError(f"'{said}'{text[len(field) + 2 :]}") from None
+        raise
 
 
 def _cmd(args: argparse.Namespace) -> int:
@@ -429,6 +438,14 @@ def _cmd(args: argparse.Namespace) -> int:
             encoding=args.encoding,
             text_columns=text,
         )
+    if args.last_contact is None and "last_contact" in df.columns:
+        # the column the docs name, read by its name (as recency_days is)
+        if "last_contact" in (args.customer, args.birthday, args.points):
+            raise ThresholdError(
+                "'last_contact' is the column of the last contacts, read by its "
+                "name: give --last-contact, or name the other option's column apart"
+            )
+        args.last_contact = "last_contact"
     # the rows of that file, by its columns (not --holiday's)
     with lines_of(args.customers, **where, fields=df.columns, rows=len(df)):
         ids = _column(df, args.customer, "customer")
@@ -482,7 +499,7 @@ def _cmd(args: argparse.Namespace) -> int:
             with warnings.catch_warnings():
                 # recency not given: said by the note after the report
                 warnings.simplefilter("ignore", CustsegWarning)
-                with _named("recency_days", recency_col):
+                with _named({"recency_days": recency_col}):
                     cadence = actions(
                         labels, playbook, recency_days=recency, lang=args.lang
                     )
@@ -497,7 +514,17 @@ def _cmd(args: argparse.Namespace) -> int:
                 _column(df, args.birthday, "birthday"), args.birthday, fix=_DUE_DATE_FIX
             )
         points = None if args.points is None else _column(df, args.points, "points")
-        with _named("points", args.points):
+        with _named(
+            {
+                "points": args.points,
+                "last_contact": args.last_contact,
+                "birthdays": args.birthday,
+                "customer": args.customer,
+                "birthday_window_days": "--birthday-window",
+                "holiday_window_days": "--holiday-window",
+                "min_points": "--min-points",
+            }
+        ):
             due = due_contacts(
                 last,
                 cadence,

@@ -316,14 +316,14 @@ def _columns(
         for name in asked:
             for path, df in (("BEFORE", before), ("AFTER", after)):
                 if name not in df.columns:
-                    said, columns = _display.apart(
-                        name, [str(c) for c in df.columns][:20]
+                    said, columns = _display.listed(name, [str(c) for c in df.columns])
+                    problem = (
+                        f"is the id column of {path} (customers are matched "
+                        "by it), not a label column"
+                        if name == df.index.name
+                        else f"is not a column of {path}"
                     )
-                    raise InputError(
-                        said,
-                        f"is not a column of {path}",
-                        fix=f"pick one of [{_display.quoted(columns)}]",
-                    )
+                    raise InputError(said, problem, fix=f"pick one of [{columns}]")
         return asked
     shared = [
         c
@@ -340,8 +340,8 @@ def _columns(
             "BEFORE",
             "shares no label column with AFTER"
             + ("" if note is None else f" ({note})"),
-            fix=f"name one with --column (the files share {both[:20]}), e.g. "
-            "--column r",
+            fix=f"name one with --column (the files share "
+            f"[{_display.listed('', both)[1]}]), e.g. --column r",
         )
     if note is not None:
         warnings.warn(note, CustsegWarning, stacklevel=2)

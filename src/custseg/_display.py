@@ -19,6 +19,7 @@ Examples
 
 from __future__ import annotations
 
+import difflib
 import html
 import math
 import unicodedata
@@ -194,6 +195,32 @@ def apart(name: Any, names: Iterable[Any]) -> tuple[Any, list[Any]]:
     return Escaped(name), [
         Escaped(n) if h else n for n, h in zip(names, hits, strict=True)
     ]
+
+
+def listed(name: Any, names: Iterable[Any], limit: int = 20) -> tuple[Any, str]:
+    r"""*name* and the columns *names* as a message lists them (:func:`apart`
+    over every column, so a column that only reads as *name* does is shown
+    by its code points wherever it is): all of them when at most *limit*,
+    else the first *limit*, the ones that read alike or are spelled close
+    to *name* wherever they are, and how many more there are.
+
+    >>> field, text = listed("date", [f"c{i}" for i in range(30)] + ["date​"], limit=3)
+    >>> print(repr(field), "|", text)
+    'date' | 'c0', 'c1', 'c2', 'date​', ... and 27 more
+    >>> listed("x", ["a", "b"])
+    ('x', "'a', 'b'")
+    """
+    field, shown = apart(name, names)
+    if len(shown) <= limit:
+        return field, quoted(shown)
+    texts = [str(n) for n in shown]
+    close = set(difflib.get_close_matches(str(name), texts, n=3, cutoff=0.6))
+    kept = [
+        n
+        for i, n in enumerate(shown)
+        if i < limit or isinstance(n, Escaped) or texts[i] in close
+    ]
+    return field, f"{quoted(kept)}, ... and {len(shown) - len(kept)} more"
 
 
 def quoted(values: Iterable[Any]) -> str:

@@ -487,6 +487,7 @@ class _Compiler:
         self.level: dict[str, int] = {}
         self.stack: list[set[str]] = [set()]  # the columns read, per step
         self.temps: dict[str, Any] = {}
+        self.temp_names: dict[str, str] = {}
         self.aggregated: list[str] = []
         self.derived_columns: dict[str, tuple[str, ...]] = {}
         self.fields: dict[str, str] = {}  # the fields read: name -> kind
@@ -513,16 +514,22 @@ class _Compiler:
         computed in one ``select`` per level and joined to every row (a
         one-row cross join), so no engine moves the data to one partition
         as a window over the whole frame would."""
-        column = f"{TEMP}{key}"
+        column = self.temp_column(key)
         if column not in self.level:
             self.add(column, expr, reads)
             self.aggregated.append(column)
         self.read(column)
         return self.nw.col(column)
 
+    def temp_column(self, key: str) -> str:
+        """The temporary column of *key*, numbered: keys that differ only in
+        case (derived values ``Hot`` and ``hot``) are two columns on an
+        engine whose names ignore case too."""
+        return self.temp_names.setdefault(key, f"{TEMP}{len(self.temp_names)}_{key}")
+
     def temp(self, key: str, expr: Any, reads: set[str]) -> Any:
         """A temporary column holding *expr*, added once per *key*."""
-        column = f"{TEMP}{key}"
+        column = self.temp_column(key)
         if key not in self.temps:
             self.add(column, expr, reads)
             self.temps[key] = self.nw.col(column)
@@ -556,12 +563,15 @@ class _Compiler:
                 elif node.kind == "number":  # a bare alias keeps its field
                     expr = self.temp(f"d_{name}", node.expr, reads)
                     node = _Node("number", expr, field=node.field)
-                    self.derived_columns[name] = (f"{TEMP}d_{name}",)
+                    self.derived_columns[name] = (self.temp_column(f"d_{name}"),)
                 else:
                     t = self.temp(f"t_{name}", node.expr[0], reads)
                     f = self.temp(f"f_{name}", node.expr[1], reads)
                     node = _Node("bool", (t, f))
-                    self.derived_columns[name] = (f"{TEMP}t_{name}", f"{TEMP}f_{name}")
+                    self.derived_columns[name] = (
+                        self.temp_column(f"t_{name}"),
+                        self.temp_column(f"f_{name}"),
+                    )
                 self.derived[name] = node
             for column in self.derived_columns[name]:
                 self.read(column)
@@ -915,6 +925,10 @@ class _Compiler:
                 # doubles are equal beyond 2**53); never null-free NaN here
                 a, b = self.nw.col(left.field), self.nw.col(right.field)
         if left.kind == "category":
+            if left.const is None and right.const is None:
+                # two columns compared as text: Polars compares no Enum with
+                # another Enum's categories (or a Categorical) itself
+                a, b = a.cast(self.nw.String), b.cast(self.nw.String)
             # pandas-backed engines say None != 'a': ask for known values
             known = self.known(left) & self.known(right)
             t, f = _mask(known & (a == b)), _mask(known & (a != b))
@@ -1166,6 +1180,9 @@ class EngineRules:
         ...
         custseg.errors.InputError: 'spend' is declared a number field but its column has type String: cast it in the engine, ...
         """
+        case_clash(
+            frame.columns, [*self.labels, *self.renames.values()], _backend(frame)
+        )
         if self.fields:
             nw = _narwhals()
             schema = _check_column_types(frame, self.fields)
@@ -1224,6 +1241,49 @@ _CASTS = {
     "bool": "nw.Boolean",
     "category": "nw.String",
 }
+
+
+#: engines whose column names ignore case (``RFM11`` is ``rfm11``): DuckDB,
+#: and Spark in its default ``spark.sql.caseSensitive=false``
+CASELESS = frozenset({"duckdb", "spark"})
+
+
+def case_clash(columns: Iterable[Any], outputs: Iterable[str], backend: str) -> None:
+    """Refuse, on an engine whose column names ignore case (:data:`CASELESS`),
+    a column of the input named like an output but for case: DuckDB keeps
+    both under the input's name, so the output is hidden behind it (a
+    ``select rfm11`` reads the input's old labels), and two outputs named
+    alike fail there with a bare error.
+
+    >>> case_clash(["customer_id", "RFM11"], ["rfm11"], "polars")
+    >>> case_clash(["customer_id", "RFM11"], ["rfm11"], "duckdb")
+    Traceback (most recent call last):
+    ...
+    custseg.errors.InputError: 'RFM11' is named like the output column 'rfm11' but for case, and duckdb names columns without regard to case: the output would be hidden behind it: rename or drop the column 'RFM11' first (the output replaces a column of its very name)
+    """
+    if backend not in CASELESS:
+        return
+    mine: dict[str, str] = {}
+    for out in outputs:
+        other = mine.setdefault(out.lower(), out)
+        if other != out:
+            raise InputError(
+                out,
+                f"and {other!r} are outputs of the rules named alike but for "
+                f"case, and {backend} names columns without regard to case",
+                fix="rename one of them in the rules (or label on Polars or pandas)",
+            )
+    for col in columns:
+        named = mine.get(str(col).lower())
+        if named is not None and named != col:
+            raise InputError(
+                str(col),
+                f"is named like the output column {named!r} but for case, and "
+                f"{backend} names columns without regard to case: the output "
+                "would be hidden behind it",
+                fix=f"rename or drop the column {str(col)!r} first (the output "
+                "replaces a column of its very name)",
+            )
 
 
 def _null_booleans(frame: Any, names: list[str]) -> Any:
@@ -1865,6 +1925,7 @@ def label_in_engine(
                 "monetary (custseg's facts)",
             )
     backend = _backend(frame)
+    case_clash(schema, [*SCORE_COLUMNS, "lifecycle", "abc"], backend)
     spine = spine_steps(
         edges,
         windows=windows,

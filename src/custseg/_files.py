@@ -1152,8 +1152,12 @@ def _line_starts_with_space(path: Path, encoding: str) -> bool:
 def _line_spaces(sep: str) -> re.Pattern[str]:
     """Spaces at the start of a line, before a value that is not quoted (nor
     empty: spaces alone before the separator or the line's end are a blank
-    id, missing as in any other column)."""
-    return re.compile(rf"(?:^|(?<=\r))( +)(?=[^\" \r\n{re.escape(sep)}])", re.MULTILINE)
+    id, missing as in any other column; nor a line of spaces and tabs alone,
+    which the reader skips as blank, as the count of fields does)."""
+    return re.compile(
+        rf"(?:^|(?<=\r))( +)(?=[^\" \r\n{re.escape(sep)}])(?![ \t]*(?:\r|\n|\Z))",
+        re.MULTILINE,
+    )
 
 
 def _read_spaced_ids(
@@ -2580,15 +2584,68 @@ def guess_date_formats(values: pd.Series, limit: int = 20_000) -> list[str]:
     return found
 
 
+_SHAPE = str.maketrans(
+    "0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ",
+    "9" * 10 + "a" * 52,
+)
+
+
+def mixed_shapes(values: pd.Series, limit: int = 20_000) -> list[str]:
+    """Two values of *values* written in different date shapes (digits and
+    letters aside: ``2024-01-05`` and ``05/01/2024``), each read by a format
+    of :func:`guess_date_formats` but by none the other's; none when every
+    value is read by the formats that read one of them, or when the first
+    value is no date in any shape this knows (the first 20 other shapes are
+    tried).
+
+    >>> mixed_shapes(pd.Series(["2024-01-05", "05/01/2024", "2024-02-01"]))
+    ['2024-01-05', '05/01/2024']
+    >>> mixed_shapes(pd.Series(["1/2/2024", "01/02/2024"]))
+    []
+    """
+    text = values.dropna()
+    text = text[text.map(lambda x: isinstance(x, str))].str.strip()
+    unique = pd.unique(text.to_numpy(dtype=object))[:limit]
+    by_shape: dict[str, str] = {}
+    for value in unique:
+        by_shape.setdefault(value.translate(_SHAPE), value)
+    if len(by_shape) < 2:
+        return []
+    first, *others = by_shape.values()
+    read = set(guess_date_formats(pd.Series([first], dtype=object)))
+    if not read:
+        return []
+    for other in others[:20]:  # (each costs a pass over the formats)
+        formats = set(guess_date_formats(pd.Series([other], dtype=object)))
+        if formats and not formats & read:
+            return [first, other]
+    return []
+
+
 def _date_fix(col: pd.Series, date_format: str | None) -> str:
     """The fix for a date column that did not parse: the formats that read
-    all of it when some do, else the general advice."""
+    all of it when some do; else, when its values are written in two
+    shapes no one format reads, says so with one of each; else the general
+    advice. The format given (*date_format*) is never offered again."""
     try:
-        formats = guess_date_formats(col)
+        formats = [f for f in guess_date_formats(col) if f != date_format]
+        mixed = [] if formats else mixed_shapes(col)
     except Exception:  # the advice is a courtesy: never a second error
-        formats = []
+        formats, mixed = [], []
+    if mixed:
+        return (
+            f"the column mixes date shapes ({mixed[0]!r} and {mixed[1]!r}) that "
+            "no one format reads: write every date one way, as ISO 8601 "
+            "(2024-01-31 or 2024-01-31 14:05:00)"
+        )
     if not formats:
-        return _DATE_FIX
+        if date_format is None:
+            return _DATE_FIX
+        return (
+            "use ISO 8601 dates (2024-01-31 or 2024-01-31 14:05:00) or YYYYMMDD "
+            f"(20240131) without a date format, or a format that reads every "
+            f"value ({date_format!r} does not)"
+        )
     shown = " or ".join(repr(f) for f in formats[:3])
     if len(formats) > 1:
         shown += " (the values do not tell which)"

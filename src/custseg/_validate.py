@@ -121,12 +121,40 @@ def _to_numpy(x: Any, field: str) -> np.ndarray:
             ) from None
         arr = np.fromiter(x, dtype=object, count=len(x))
     if arr.ndim != 1:
-        raise InputError(
-            field,
-            f"must be one-dimensional, got shape {arr.shape}",
-            fix="pass a single column (a 1-D array or a Series)",
-        )
+        raise not_one_column(field, arr, x)
     return native(arr)
+
+
+def not_one_column(
+    field: str, arr: np.ndarray, x: Any, fix: str = "pass a single column"
+) -> InputError:
+    """The error for *x*, read by NumPy as *arr*, which is not 1-D: another
+    object than an array (a result such as ``CustomerFacts`` is a 0-d array
+    of one object) is named by its type, and its column *field* offered if it
+    has one; an array by its shape.
+
+    >>> class Facts:
+    ...     recency_days = [1, 2]
+    >>> print(not_one_column("recency_days", np.asarray(Facts()), Facts()))
+    'recency_days' must be an array-like of values, got Facts: pass its column (.recency_days)
+    >>> print(not_one_column("x", np.zeros((2, 2)), None))
+    'x' must be one-dimensional, got shape (2, 2): pass a single column (a 1-D array or a Series)
+    """
+    if arr.ndim == 0:
+        name = type(x).__name__
+        own = field.isidentifier() and hasattr(x, field)
+        return InputError(
+            field,
+            f"must be an array-like of values, got {name}",
+            fix=f"pass its column (.{field})"
+            if own
+            else "pass a list, NumPy array or pandas Series",
+        )
+    return InputError(
+        field,
+        f"must be one-dimensional, got shape {arr.shape}",
+        fix=f"{fix} (a 1-D array or a Series)",
+    )
 
 
 def wide_ints(x: Any) -> np.ndarray | None:

@@ -429,10 +429,10 @@ def _check_columns(
     for flag in (*flags, "order"):
         name = getattr(args, flag, None)
         if name is not None and name not in tx.columns:
-            field, columns = _display.apart(name, list(tx.columns)[:20])
+            field, columns = _display.listed(name, tx.columns)
             raise InputError(
                 field,
-                f"is not a column of the data (columns: {_display.quoted(columns)})",
+                f"is not a column of the data (columns: {columns})",
                 fix=f"name the column with --{flag} COLUMN"
                 if product and flag in ("quantity", "price")
                 else f"name the column with {flag}= (on the command line: "

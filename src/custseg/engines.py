@@ -306,6 +306,20 @@ def to_native(out: pd.DataFrame, like: Any, output: str = "native") -> Any:
         import pyarrow as pa
 
         return pa.Table.from_pandas(flat, preserve_index=False)
+    if module in ("duckdb", "_duckdb", "pyspark"):  # names without case
+        seen: dict[str, str] = {}
+        for col in map(str, flat.columns):
+            first = seen.setdefault(col.lower(), col)
+            if first != col:
+                raise InputError(
+                    first,
+                    f"and {col!r} are columns of the result named alike but for "
+                    f"case (a column of the input and one custseg adds), and "
+                    f"{module.strip('_')} names columns without regard to case: "
+                    "one would be hidden behind the other",
+                    fix="rename or drop the input's column first, or pass "
+                    "output='pandas'",
+                )
     if module in ("duckdb", "_duckdb"):
         return _duckdb_relation(flat, like, out.index.name)
     if module == "dask":
@@ -475,10 +489,10 @@ def to_pandas_frame(native: Any, arg: str = "seg") -> pd.DataFrame:
 
 def _find_column(schema: dict[str, Any], name: Hashable, arg: str) -> str:
     if not isinstance(name, str) or name not in schema:
-        field, columns = _display.apart(str(name), list(schema)[:20])
+        field, columns = _display.listed(str(name), schema)
         raise InputError(
             field,
-            f"is not a column of the data (columns: {_display.quoted(columns)})",
+            f"is not a column of the data (columns: {columns})",
             fix=_FIX_COLUMN.format(arg=arg),
         )
     return name

@@ -148,14 +148,14 @@ def _column(
         raise InputError(
             str(name),
             "is the index of the data, not one of its columns "
-            f"({_display.quoted(list(df.columns)[:20])})",
+            f"({_display.listed(str(name), df.columns)[1]})",
             fix=f"make it a column first: pass {frame_arg}.reset_index()",
         )
     if not present:
-        field, columns = _display.apart(str(name), list(df.columns)[:20])
+        field, columns = _display.listed(str(name), df.columns)
         raise InputError(
             field,
-            f"is not a column of the data (columns: {_display.quoted(columns)})",
+            f"is not a column of the data (columns: {columns})",
             fix=_FIX_COLUMN.format(arg=arg),
         )
     col: Any = df[name]
@@ -728,13 +728,20 @@ def _records_frame(
     elif records.index.name == customer:
         frame = records
     else:
+        unnamed = records.index.nlevels == 1 and records.index.name is None
+        index_hint = (
+            f", or name its index, if it holds the ids (records.rename_axis("
+            f"{str(customer)!r}))"
+            if unnamed and not isinstance(records.index, pd.RangeIndex)
+            else f", or make it the index, named {str(customer)!r}"
+        )
         raise InputError(
             "records",
             f"has no customer id column {str(customer)!r} (columns: "
-            + ", ".join(repr(str(c)) for c in list(records.columns)[:15])
+            + _display.listed(str(customer), records.columns, limit=15)[1]
             + ")",
             fix="name the id column like the transactions' (customer=; on the "
-            "command line --customer), or make it the index",
+            "command line --customer)" + index_hint,
         )
     ids = frame.index
     if ids.hasnans:

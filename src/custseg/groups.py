@@ -30,7 +30,7 @@ import numpy as np
 
 from . import _display
 from . import _validate as v
-from ._align import common_index, is_pandas, own_index, same_index, to_pandas_index
+from ._align import common_index, is_pandas, own_index, paired, to_pandas_index
 from ._display import BLANKS
 from ._exact import decimal_scale
 from .errors import CustsegWarning, InputError, ThresholdError
@@ -201,14 +201,17 @@ def _pandas_matrix(values: Any, names: tuple[str, ...], field: str) -> tuple[Any
     return arr, values.index
 
 
-def _same_index(a: Any, b: Any) -> bool:
+def _same_index(a: Any, b: Any, field: str, other: str) -> bool:
     """Whether two indexes (pandas, or sequences of ids) hold the same ids
-    in the same order, compared exactly; ``None`` matches any."""
+    in the same order, compared exactly (:func:`~custseg._align.paired`:
+    row numbers beside customer ids refused); ``None`` matches any."""
     if a is None or b is None or a is b:
         return True
     import pandas as pd
 
-    return same_index(
+    return paired(
+        field,
+        other,
         a if isinstance(a, pd.Index) else pd.Index(np.asarray(a)),
         b if isinstance(b, pd.Index) else pd.Index(np.asarray(b)),
     )
@@ -285,7 +288,9 @@ class TagMatrix:
         if index is not None:
             if self.index is None:
                 object.__setattr__(self, "index", index)
-            elif len(self.index) == len(m) and not _same_index(self.index, index):
+            elif len(self.index) == len(m) and not _same_index(
+                index, self.index, "matrix", "index"
+            ):
                 raise InputError(
                     "index",
                     "differs from the index of 'matrix' (a pandas object whose "
@@ -446,7 +451,7 @@ def combine_tags(*sources: Any) -> TagMatrix:
                 f"has {len(m)} rows but the first source has {n}",
                 fix="tag the same customers in every source",
             )
-        if not _same_index(index, idx):
+        if not _same_index(idx, index, f"tags[{k}]", "the sources before it"):
             raise InputError(
                 f"tags[{k}]",
                 "has a different index from the sources before it",
@@ -1046,6 +1051,7 @@ def tags_from_values(
         # refused at once (_number_keys below changes keys, never tags)
         names = tuple(dict.fromkeys(lookup.values()))
         _check_tag_count(len(names), len(arr), max_tags, mapped=True)
+        _warn_alike_tags(names)
     # distinct cells first: splitting and mapping run once per distinct cell
     codes, cells, is_number = _distinct_cells(arr)
     starts = _placeholder_starts(seps, holders)
@@ -1081,6 +1087,24 @@ def tags_from_values(
         if x in position
     ]
     return TagMatrix(names, _spread(pairs, codes, len(cells), len(names)), index=index)
+
+
+def _warn_alike_tags(names: Sequence[str]) -> None:
+    """A warning for mapped tag names that differ but read alike (``café``
+    in two Unicode forms, a zero-width space): two columns a person reads as
+    one tag, shown by their code points."""
+    seen: dict[str, str] = {}
+    for name in names:
+        first = seen.setdefault(_display.alike(name), name)
+        if first != name:
+            a, b = _display.Escaped(first), _display.Escaped(name)
+            warnings.warn(
+                f"'mapping' maps values to tags that read alike: {a!r} and {b!r} "
+                "are two tags (two columns): map the values to one name",
+                CustsegWarning,
+                stacklevel=3,
+            )
+            return
 
 
 def _uncovered(
@@ -1852,7 +1876,7 @@ def group_summary(
     means: dict[str, np.ndarray] = {}
     if facts is not None:
         cols, index = _facts(facts)
-        if not _same_index(t.index, index):
+        if not _same_index(index, t.index, "facts", "tags"):
             raise InputError(
                 "facts",
                 "has a different index from the tags",

@@ -659,11 +659,7 @@ def _plain_classes(x: Any, field: str) -> tuple[np.ndarray, tuple[str, ...]]:
         else np.asarray(values)
     )
     if arr.ndim != 1:
-        raise InputError(
-            field,
-            f"must be one-dimensional, got shape {arr.shape}",
-            fix="pass a single column of labels",
-        )
+        raise v.not_one_column(field, arr, values, "pass a single column of labels")
     codes = np.full(len(arr), -1, dtype=np.intp)
     if arr.dtype.kind in "fc":
         known = ~np.isnan(arr)

@@ -204,7 +204,7 @@ def _text_or_numbers(
     if isinstance(x, list | tuple):  # NumPy would turn [0.9, "high"] into text
         x = np.array(x, dtype=object)
         if x.ndim != 1:
-            raise InputError(field, f"must be one-dimensional: got shape {x.shape}")
+            raise v.not_one_column(field, x, x)
     arr = _plain(x, field)
     kind = arr.dtype.kind
     if kind == "b":
@@ -1417,7 +1417,7 @@ def _groups(by: Any, n: int) -> tuple[np.ndarray, tuple[Any, ...], str]:
     else:
         arr = _plain(by, "by")
         if arr.ndim != 1:
-            raise InputError("by", f"must be one-dimensional: got shape {arr.shape}")
+            raise v.not_one_column("by", arr, by)
         if arr.dtype.kind == "O":
             missing = np.fromiter(
                 (v.is_missing_scalar(x) for x in arr.tolist()),

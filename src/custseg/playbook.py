@@ -42,8 +42,8 @@ from ._align import (
     common_index,
     flat_ids,
     is_pandas,
+    paired,
     realign_fix,
-    same_index,
     to_pandas_index,
 )
 from ._categories import simplified
@@ -1262,7 +1262,8 @@ class ActionPlan:
     stopped
         Per customer, whether the win-back deadline has passed.
     uncovered
-        The label names the playbook has no action for.
+        The label names of customers the playbook has no action for (a
+        category no customer holds is not one).
     index
         The pandas index of the input, or None.
     lang
@@ -1585,7 +1586,10 @@ def actions(
         class_priority=_num("priority"),
         class_deadline=deadline,
         stopped=np.asarray(stopped, dtype=bool),
-        uncovered=playbook.uncovered(names),
+        # the names customers hold: an unused category is nobody to cover
+        uncovered=playbook.uncovered(
+            [names[c] for c in np.unique(codes[codes >= 0]).tolist()]
+        ),
         index=index,
         lang=lang,
         name=str(name),
@@ -1620,7 +1624,7 @@ def _check_plan_index(inputs: dict[str, Any], plan_index: Any) -> None:
     :func:`due_contacts` whose index differs from the ActionPlan's."""
     for name, value in inputs.items():
         idx = common_index(**{name: value})
-        if idx is None or idx is plan_index or same_index(idx, plan_index):
+        if idx is None or paired(name, "the plan", idx, plan_index):
             continue
         how = name if is_pandas(value) else f"{name}.to_pandas()"
         raise InputError(
@@ -1638,7 +1642,7 @@ def _check_plan_index(inputs: dict[str, Any], plan_index: Any) -> None:
 def _same_index(a: Any, b: Any, field: str) -> Any:
     if a is None:
         return b
-    if b is not None and b is not a and not same_index(b, a):
+    if b is not None and not paired(field, "labels", b, a):
         raise InputError(
             field,
             "has a different index from the labels",

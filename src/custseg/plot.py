@@ -70,7 +70,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from . import _validate as v
-from ._align import same_index, to_pandas_index
+from ._align import paired, to_pandas_index
 from ._threads import STATE_LOCK, warnings_filtered
 from .errors import CustsegError, CustsegWarning, InputError, ThresholdError
 from .labels import Labels, label_codes
@@ -1103,7 +1103,7 @@ def _monetary(monetary: Any, scores: Any) -> np.ndarray:
     if (
         index is not None
         and scores.index is not None
-        and not same_index(index, scores.index)
+        and not paired("monetary", "scores", index, scores.index)
     ):
         raise InputError(
             "monetary",

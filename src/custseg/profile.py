@@ -23,7 +23,9 @@ unknown, -, --, _, __, ?, ...). Case is ignored for the Latin letters A-Z
 other characters must match as written. Every other value is **filled**: numbers (0 too), booleans
 (``False`` too), dates, and any other text. A cell holding several values
 (a list, tuple, set, dict or array, as a Parquet list column gives) is
-missing when none of its values is filled (``[]``, ``{}``, ``[None, ""]``).
+missing when none of its values is filled (``[]``, ``{}``, ``[None, ""]``);
+so are empty bytes (``b""``, an empty Parquet BINARY cell). Other bytes are
+filled values: they are not text, so no placeholder.
 
 Fields absent from the data
 ---------------------------
@@ -425,16 +427,25 @@ def _object_missing(arr: np.ndarray, placeholders: tuple[str, ...]) -> np.ndarra
     first code point), and among them only those that fit are compared
     there; longer text only when it starts or ends with whitespace (see
     :func:`_text_missing`). A container (a list cell) is missing when none of
-    its values is filled (:func:`_empty`). Only text is blank or a placeholder (0, False or
-    b"" are filled values); other values are missing when their text is a
-    missing mark (None, nan, <NA>, NaT).
+    its values is filled (:func:`_empty`), and so are empty bytes (``b""``,
+    as an empty Parquet BINARY cell reads). Only text is blank or a
+    placeholder (0, False and other bytes are filled values); other values
+    are missing when their text is a missing mark (None, nan, <NA>, NaT).
     """
     box = np.fromiter(
-        (isinstance(x, _CONTAINERS) for x in arr.tolist()), bool, len(arr)
+        (
+            isinstance(x, _CONTAINERS) or (isinstance(x, bytes | bytearray) and not x)
+            for x in arr.tolist()
+        ),
+        bool,
+        len(arr),
     )
     if box.any():  # a list cell (a Parquet list column): by its values
         missing = np.zeros(len(arr), dtype=bool)
-        missing[box] = [_empty(x, placeholders) for x in arr[box].tolist()]
+        missing[box] = [
+            isinstance(x, bytes | bytearray) or _empty(x, placeholders)
+            for x in arr[box].tolist()
+        ]
         missing[~box] = _object_missing(arr[~box], placeholders)
         return missing
     holders = [p for p in placeholders if p]
@@ -1300,7 +1311,7 @@ def profile_completeness(
                 source[field] = column
         for field, column in mapped.items():
             if column not in table:  # a typo would leave the field absent
-                shown = ", ".join(repr(str(c)) for c in list(table)[:20])
+                shown = _display.listed(str(column), [str(c) for c in table])[1]
                 close = _hint(str(column), [str(c) for c in table], cutoff=0.5)
                 raise ThresholdError(
                     f"'fields' maps {column!r} to {field!r}, but the data has "

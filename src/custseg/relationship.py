@@ -40,7 +40,7 @@ from ._align import (
     common_index,
     id_kind,
     is_pandas,
-    same_index,
+    paired,
     to_pandas_index,
     whole_ids,
 )
@@ -763,7 +763,9 @@ def _columns(facts: Any, within: bool) -> tuple[dict[str, Any], Any]:
     if isinstance(facts, ContactSummary):
         cols = {k: getattr(facts, k) for k in wanted}
         return cols, to_pandas_index(facts.customer_id, "customer_id")
-    if not (isinstance(facts, Mapping) or hasattr(facts, "columns")):
+    # a mapping or a frame: anything with keys() (a result such as
+    # CustomerFacts, whose columns are not these, is refused by its type)
+    if not (isinstance(facts, Mapping) or callable(getattr(facts, "keys", None))):
         raise InputError(
             "contacts",
             f"must be a ContactSummary, a DataFrame or a mapping of columns: got "
@@ -1349,7 +1351,11 @@ def relationship_gap(current: Any, recommended: Any, *, lang: str = "en") -> Lab
     b = _type_codes(recommended, "recommended")
     v.check_same_length(current=a, recommended=b)
     ia, ib = _index_of(current), _index_of(recommended)
-    if ia is not None and ib is not None and ia is not ib and not same_index(ia, ib):
+    if (
+        ia is not None
+        and ib is not None
+        and not paired("recommended", "current", ib, ia)
+    ):
         raise InputError(
             "recommended",
             "has a different index from 'current'",

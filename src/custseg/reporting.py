@@ -32,7 +32,7 @@ import attrs
 import numpy as np
 import pandas as pd
 
-from . import __version__
+from . import __version__, _display
 from . import _validate as v
 from ._exact import order_free_sums
 from ._files import cents_text, parse_date_column, whole_cents, write_atomic
@@ -1267,11 +1267,11 @@ def _parts(
         frame, source = previous
         migrations = _migrations(seg, frame, lang, plot, charts, notes)
         if not migrations:
-            shared = [str(c) for c in frame.columns if c in seg.columns][:20]
+            shared = [str(c) for c in frame.columns if c in seg.columns]
             raise InputError(
                 source,
                 "shares no label column with the data (columns in both: "
-                + (", ".join(shared) or "none")
+                + (_display.listed("", shared)[1] if shared else "none")
                 + ")",
                 fix="pass an earlier run made with the same rules (--preset, --rules)",
             )

@@ -17,13 +17,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from . import _validate as v
-from ._align import (
-    is_pandas,
-    numbers_beside_ids,
-    refuse_numbers_beside_ids,
-    same_index,
-    to_pandas_index,
-)
+from ._align import is_pandas, paired, to_pandas_index
 from ._exact import (
     NO_SCALE,
     SCALES,
@@ -120,7 +114,11 @@ def _facts_columns(
                 index = c.index
                 break
     for key, c in zip(("recency_days", "frequency", "monetary"), cols, strict=True):
-        if is_pandas(c) and index is not None and not same_index(c.index, index):
+        if (
+            is_pandas(c)
+            and index is not None
+            and not paired(key, "facts", c.index, index)
+        ):
             raise InputError(
                 key,
                 "has a different index from the other facts",
@@ -135,11 +133,7 @@ def _check_aligned(labels_index: Any, facts_index: Any) -> None:
         return
     if isinstance(facts_index, np.ndarray):  # CustomerFacts ids
         facts_index = to_pandas_index(facts_index, "customer_id")
-    if labels_index is not facts_index and numbers_beside_ids(
-        labels_index, facts_index
-    ):
-        refuse_numbers_beside_ids("labels", "facts", labels_index)
-    if labels_index is facts_index or same_index(labels_index, facts_index):
+    if paired("labels", "facts", labels_index, facts_index):
         return
     raise InputError(
         "labels",

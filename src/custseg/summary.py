@@ -460,11 +460,7 @@ def _id_values(ids: Any, field: str) -> Any:
         values = np.asarray(ids)
     if isinstance(values, np.ndarray):
         if values.ndim != 1:
-            raise InputError(
-                field,
-                f"must be one-dimensional, got shape {values.shape}",
-                fix="pass a single column (a 1-D array or a Series)",
-            )
+            raise v.not_one_column(field, values, ids)
         values = v.native(values)
         kind = values.dtype.kind
         if kind == "O":

@@ -270,7 +270,11 @@ def fields_for(
 
     Each value is drawn half the time from :func:`boundary_values` (just
     below, on and above every constant the rules compare with, and missing
-    where allowed) and otherwise from the field's whole domain (its type and
+    where allowed), with, for a number field a condition reads behind
+    arithmetic (``monetary * 2 >= 700``), the values that constant sits at
+    (350: the products and quotients of the numbers the condition reads,
+    each just below, on and above, as :func:`assert_monotone` tries them),
+    and otherwise from the field's whole domain (its type and
     bounds; categories and booleans from their values). Every value lies
     within the field's declared bounds, so ``evaluate`` accepts every row; a
     bound left open reaches 1e9 (integers: 10**6) past zero, or twice that
@@ -321,6 +325,7 @@ def fields_for(
         f"well at most {_MOST_FIELD_CELLS:,d} values an example)",
     )
     edges = boundary_values(rs)
+    behind = _arithmetic_values(rs)
     columns: dict[str, Any] = {}
     for name, spec in rs.fields.items():
         if spec.kind == "category":
@@ -334,7 +339,7 @@ def fields_for(
             whole = st.floats(flo, fhi, allow_nan=False, allow_infinity=False)
         if spec.missing:
             whole = st.one_of(whole, st.none())
-        pool = edges[name]
+        pool = edges[name] + [x for x in behind.get(name, ()) if x not in edges[name]]
         columns[name] = st.one_of(st.sampled_from(pool), whole) if pool else whole
     rows = st.lists(
         st.fixed_dictionaries(columns), min_size=min_rows, max_size=max_rows

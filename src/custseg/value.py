@@ -338,6 +338,25 @@ def _is_numeric(x: Any) -> bool:
     return v._is_real(first) or isinstance(first, decimal.Decimal)
 
 
+def _numbers_as_text(x: Any) -> bool:
+    """Whether every present value of *x* is text that reads as a number
+    (a column of amounts read as text: ``"12000"``)."""
+    values = [
+        t for t in np.asarray(x, dtype=object).reshape(-1).tolist() if t is not None
+    ]
+    texts = [t for t in values if isinstance(t, str) and t.strip()]
+    if not texts or len(texts) != len(
+        [t for t in values if not v.is_missing_scalar(t)]
+    ):
+        return False
+    try:
+        for t in texts:
+            float(t.replace(",", ""))
+    except ValueError:
+        return False
+    return True
+
+
 def _levels(
     x: Any,
     field: str,
@@ -353,7 +372,19 @@ def _levels(
     """
     require_column(x, field)
     if not _is_numeric(x):
-        return as_category(x, field, names, aliases=aliases)
+        try:
+            return as_category(x, field, names, aliases=aliases)
+        except InputError as exc:
+            if exc.field != field or not _numbers_as_text(x):
+                raise
+            raise InputError(
+                field,
+                exc.problem + ", which are numbers written as text",
+                first_row=exc.first_row,
+                n_rows=exc.n_rows,
+                fix="give them as numbers (pandas.to_numeric(column)) to be "
+                f"compared with the thresholds, or use the level names {names}",
+            ) from None
     arr = v.as_numeric(x, field, nan="allow")
     probability = (
         field == "intent"

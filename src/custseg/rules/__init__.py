@@ -347,10 +347,13 @@ def _resolve(
     list[Diagnostic],
     dict[str, Source],
     bool,
+    dict[str, str],
 ]:
-    """Parse *source* and the presets it extends, merged. The last item says
+    """Parse *source* and the presets it extends, merged. The fifth item says
     whether an error blocks building; errors in overrides do not (the bad
-    override is left out), so the rest of the file is still checked.
+    override is left out), so the rest of the file is still checked. The
+    last: the preset's text of each derived value the file replaces (its
+    kind, number or condition, is the one the preset's rules read).
 
     *texts* (preset name -> text) gives the text of presets to use instead of
     the shipped ones (a pickled RuleSet's); every preset text read is added
@@ -362,10 +365,10 @@ def _resolve(
     # block: the rest of the file is checked too
     blocking = doc is None
     if doc is None:
-        return None, {}, diags, sources, True
+        return None, {}, diags, sources, True, {}
     parent_name = doc.get("extends")
     if parent_name is None:
-        return doc, {(): source}, diags, sources, blocking
+        return doc, {(): source}, diags, sources, blocking, {}
     if not isinstance(parent_name, str) or depth > 8:
         diags.append(
             source.at_key(
@@ -374,25 +377,37 @@ def _resolve(
                 "'extends' must name a preset (chains of at most 8)",
             )
         )
-        return None, {}, diags, sources, True
+        return None, {}, diags, sources, True, {}
     try:
         parent_text = texts.get(parent_name) or preset_text(parent_name)
     except RulesError as exc:
         d = exc.diagnostics[0]
         diags.append(source.at_key(("extends",), d.code, d.message, d.hint))
-        return None, {}, diags, sources, True
+        return None, {}, diags, sources, True, {}
     texts[parent_name] = parent_text
     parent_src = Source(_PRESET_PREFIX + parent_name, parent_text)
-    pdoc, porigins, pdiags, psources, pblocking = _resolve(parent_src, depth + 1, texts)
+    pdoc, porigins, pdiags, psources, pblocking, _ = _resolve(
+        parent_src, depth + 1, texts
+    )
     sources.update(psources)
     diags += pdiags
     if pdoc is None:
-        return None, {}, diags, sources, True
+        return None, {}, diags, sources, True, {}
     origins = dict(porigins)
     # examples belong to their file: a file that changes thresholds has its own
     pdoc = {k: val for k, val in pdoc.items() if k != "examples"}
     merged = _merge(pdoc, doc, (), source, origins, diags)
-    return merged, origins, diags, sources, blocking or pblocking
+    mine, theirs = doc.get("derived"), pdoc.get("derived")
+    replaced = (
+        {
+            k: theirs[k]
+            for k, text in mine.items()
+            if isinstance(theirs.get(k), str) and theirs[k] != text
+        }
+        if isinstance(mine, dict) and isinstance(theirs, dict)
+        else {}
+    )
+    return merged, origins, diags, sources, blocking or pblocking, replaced
 
 
 def _compile(
@@ -430,12 +445,12 @@ def _shown(d: Diagnostic) -> Diagnostic:
 def _compile_all(
     source: Source, texts: dict[str, str]
 ) -> tuple[RuleSet | None, list[Diagnostic]]:
-    doc, origins, diags, sources, blocking = _resolve(source, texts=texts)
+    doc, origins, diags, sources, blocking, replaced = _resolve(source, texts=texts)
     if doc is None or blocking:
         return None, diags
     bad_overrides = any(d.severity == "error" for d in diags)
     try:
-        rs, more = build(doc, source, origins)
+        rs, more = build(doc, source, origins, replaced)
     except TooManyDiagnostics as exc:
         last = exc.diags[-1]
         stop = Diagnostic(

@@ -24,6 +24,7 @@ import io
 import itertools
 import math
 import re
+import sys
 import threading
 import tokenize
 import unicodedata
@@ -91,12 +92,30 @@ def read_as(written: str, value: float) -> str | None:
 
 
 def inexact_message(written: str, value: float) -> str:
-    """The message for a literal :func:`read_as` refuses."""
+    """The message for a literal :func:`read_as` refuses: one too near zero
+    for float64 (``1e-400``, read as 0.0) is said to be, not to have too
+    many digits.
+
+    >>> inexact_message("1e-400", 0.0)
+    'the number 1e-400 is nearer zero than float64 holds (about 1e-308): it would be compared as 0.0'
+    """
     shown = f"{written[:30]}..." if len(written) > 30 else written
+    if abs(value) < sys.float_info.min:  # zero or subnormal: digits lost to range
+        return (
+            f"the number {shown} is nearer zero than float64 holds (about "
+            f"1e-308): it would be compared as {read_as(written, value)}"
+        )
     return (
         f"the number {shown} has more digits than float64 holds: it would be "
         f"compared as {read_as(written, value)}"
     )
+
+
+def inexact_hint(value: float) -> str:
+    """The fix for a literal :func:`inexact_message` refuses."""
+    if abs(value) < sys.float_info.min:
+        return "write 0 if zero is meant, or measure the field in a smaller unit"
+    return DIGITS_HINT
 
 
 def _folded(
@@ -1071,7 +1090,10 @@ class _Checker:
             if abs(value) > MAX_NUMBER or (
                 isinstance(value, float) and not math.isfinite(value)
             ):
-                shown = f"{str(value)[:20]}..." if len(str(value)) > 20 else str(value)
+                # as written (1e309, not the inf float64 reads it as)
+                line, start, end = _span(node, self.lines)
+                text = self.lines[line - 1][start:end] or str(value)
+                shown = f"{text[:20]}..." if len(text) > 20 else text
                 raise self.fail(
                     node,
                     "limit",
@@ -1083,7 +1105,10 @@ class _Checker:
                 written = self.lines[line - 1][start:end]
                 if read_as(written, value) is not None:
                     raise self.fail(
-                        node, "limit", inexact_message(written, value), DIGITS_HINT
+                        node,
+                        "limit",
+                        inexact_message(written, value),
+                        inexact_hint(value),
                     )
             return _Node(NUMBER, lambda env: value, value, False)
         if isinstance(value, str):
@@ -1309,12 +1334,7 @@ class _Checker:
             elif lt.values and rt.values and lt.values == rt.values:
                 fn = _categories_equal(lf, rf, left.nullable or right.nullable)
             else:
-                raise self.fail(
-                    rn,
-                    "type-mismatch",
-                    f"cannot compare a {lt} with a {rt}",
-                    "compare a category name with a string literal",
-                )
+                raise self.fail(rn, "type-mismatch", *_mismatch(lt, lc, rt, rc))
             return (lambda env: _not(fn(env))) if negate else fn
         if lt != rt:
             raise self.fail(rn, "type-mismatch", f"cannot compare a {lt} with a {rt}")
@@ -1417,6 +1437,33 @@ def _gaps(a: Any) -> Any:
     """The missing rows (NaN) of a number array; none in an integer one."""
     a = np.asarray(a)
     return np.isnan(a) if a.dtype.kind == "f" else np.zeros(a.shape, dtype=bool)
+
+
+def _mismatch(lt: Type, lc: Any, rt: Type, rc: Any) -> tuple[str, str]:
+    """The message and the fix for comparing a category with a value of
+    another type; a string literal (a category of no values) is named as
+    the text it is, and the fix fits the other operand's type.
+
+    >>> _mismatch(BOOL, None, Type("category", ()), "True")
+    ("cannot compare a bool with the text 'True'", 'a bool field is a condition itself: write its name alone (or not and its name), or compare with True or False, no quotes')
+    """
+
+    def said(t: Type, c: Any) -> str:
+        if t.kind == "category" and not t.values and isinstance(c, str):
+            return f"the text {c!r}"
+        return f"a {t}"
+
+    other = lt if rt.kind == "category" else rt
+    if other == BOOL:
+        fix = (
+            "a bool field is a condition itself: write its name alone (or not "
+            "and its name), or compare with True or False, no quotes"
+        )
+    elif other.kind == "number":
+        fix = "compare a number with a number (x == 3, no quotes)"
+    else:
+        fix = "compare a category name with a string literal"
+    return f"cannot compare {said(lt, lc)} with {said(rt, rc)}", fix
 
 
 def _category_equals(fn: Fn, code: int, nullable: bool) -> Fn:

@@ -11,6 +11,7 @@ import re
 import tomllib
 import unicodedata
 import warnings
+from collections import Counter
 from collections.abc import Iterable, Iterator, Mapping, Set
 from typing import Any, Literal
 
@@ -19,7 +20,7 @@ import numpy as np
 
 from .. import _display
 from .. import _validate as v
-from .._align import common_index, same_index, to_pandas_index
+from .._align import common_index, paired, to_pandas_index
 from .._bins import edges_below
 from ..errors import CustsegWarning, Diagnostic, InputError, ThresholdError
 from ..labels import Labels, smallest_int_dtype
@@ -31,7 +32,6 @@ from ..summary import CustomerFacts
 from ._examples import Example, ExampleOutcome, parse_examples, run_examples
 from ._expr import (
     BOOL,
-    DIGITS_HINT,
     FUNCTIONS,
     MAX_NUMBER,
     NUMBER,
@@ -44,6 +44,7 @@ from ._expr import (
     Type,
     category,
     check_expr,
+    inexact_hint,
     inexact_message,
     read_as,
 )
@@ -1421,7 +1422,7 @@ def _joined(data: Any) -> tuple[dict[str, Any], Any]:
         if item_index is not None:
             if index is None:
                 index, first = item_index, kind
-            elif not same_index(item_index, index):
+            elif not paired("data", first, item_index, index):
                 raise InputError(
                     "data",
                     f"joins a {kind} whose index differs from the {first}'s",
@@ -2272,7 +2273,7 @@ def _inexact_numbers(
                 "error",
                 "limit",
                 inexact_message(written, value),
-                DIGITS_HINT,
+                inexact_hint(value),
                 echo(source.line_text(line), end) if place else "",
             )
         )
@@ -2432,15 +2433,28 @@ def nfkc_column(name: str, columns: Iterable[Any]) -> str | None:
     under another spelling of the same name (one NFKC maps to *name*), else
     None.
 
+    A column named so but for case (``R`` for ``r``) is named too: names
+    in rules are read as written.
+
     >>> print(nfkc_column("\u8c48", ["\uf900", "x"]))
     the column '\uf900' (U+F900) is the name '豈' (U+8C48) once NFKC-normalised, as names in rules are read (as Python reads identifiers): rename the column to '豈' (U+8C48)
+    >>> print(nfkc_column("r", ["R", "x"]))
+    the column 'R' is the name 'r' but for case, which names in rules keep: rename the column to 'r'
     """
+    columns = [c for c in columns if isinstance(c, str) and c != name]
     for column in columns:
-        if isinstance(column, str) and column != name and nfkc(column) == name:
+        if nfkc(column) == name:
             return (
                 f"the column {spelled(column)} is the name {spelled(name)} once "
                 "NFKC-normalised, as names in rules are read (as Python reads "
                 f"identifiers): rename the column to {spelled(name)}"
+            )
+    for column in columns:
+        if nfkc(column).lower() == name.lower():
+            return (
+                f"the column {spelled(column)} is the name {spelled(name)} but "
+                f"for case, which names in rules keep: rename the column to "
+                f"{spelled(name)}"
             )
     return None
 
@@ -2622,9 +2636,15 @@ def _toml_syntax(source: Source, exc: tomllib.TOMLDecodeError) -> Diagnostic:
 
 
 def build(
-    doc: dict[str, Any], source: Source, origins: Mapping[tuple[str, ...], Source]
+    doc: dict[str, Any],
+    source: Source,
+    origins: Mapping[tuple[str, ...], Source],
+    replaced: Mapping[str, str] | None = None,
 ) -> tuple[RuleSet | None, list[Diagnostic]]:
-    """Check and compile a (merged) document; all problems are collected."""
+    """Check and compile a (merged) document; all problems are collected.
+    *replaced*: the preset's text of each derived value the file replaces
+    (an override that turns a number into a condition, or back, is an
+    error at the override, not at each of the preset's rules that read it)."""
     b = _Builder(source, origins)
     b.unknown_keys(doc, TOP_KEYS, ())
     fmt = doc.get("format")
@@ -2854,6 +2874,8 @@ def build(
                         f"derived value {name!r} must be a number or a condition",
                     )
                     continue
+                if _changes_kind(b, name, expr, (replaced or {}).get(name), symbols):
+                    continue
                 derived[name] = Derived(name, expr)
                 b.refused.discard(name)
                 # a bare name (d = "x") is missing where what it names is; a
@@ -3069,6 +3091,37 @@ _NUMBER_LIMIT = (
 )
 
 
+def _changes_kind(
+    b: _Builder,
+    name: str,
+    expr: Compiled,
+    theirs: str | None,
+    symbols: Mapping[str, Symbol],
+) -> bool:
+    """Whether the derived value *name* (compiled as *expr*) replaces the
+    preset's *theirs* by a value of the other kind (a number by a condition,
+    or back): an error at the override, and the name refused, so the
+    preset's rules that read it are skipped, not each reported at a line of
+    the preset the user cannot edit."""
+    if theirs is None:
+        return False
+    compiled, problems = check_expr(theirs, symbols, want=None)
+    if compiled is None or problems:
+        return False
+    kinds = {"number": "a number", "bool": "a condition"}
+    was, now = kinds.get(compiled.type.kind), kinds.get(expr.type.kind)
+    if was is None or now is None or was == now:
+        return False
+    b.at_key(
+        ("derived", name),
+        "type-mismatch",
+        f"derived value {name!r} is {was} in the preset ({theirs!r}), and its "
+        f"rules read it as one: this file makes it {now}",
+        f"give the {now[2:]} a new name ({name}_2 = ...), or keep {name!r} {was}",
+    )
+    return True
+
+
 def _checked(
     b: _Builder, text: Any, symbols: Mapping[str, Symbol], want: Type | None
 ) -> tuple[Compiled | None, list[ExprProblem]]:
@@ -3253,6 +3306,31 @@ def _table(
                 continue
             if isinstance(x, str) and x in symbols and symbols[x].kind == "param":
                 val = symbols[x].value
+                if isinstance(val, bool) or not isinstance(val, int | float):
+                    b.at_key(
+                        (*path, "breaks"),
+                        "type-mismatch",
+                        f"break {i} names the parameter {x!r}, which is "
+                        f"{'a bool' if isinstance(val, bool) else 'text'} "
+                        f"({val!r}), not a number",
+                        f"write the parameter as a number ({x} = 3, no quotes)",
+                    )
+                    ok = False
+                    continue
+            elif isinstance(x, str):
+                params = [n for n, s in symbols.items() if s.kind == "param"]
+                close = difflib.get_close_matches(x, params, n=1)
+                b.at_key(
+                    (*path, "breaks"),
+                    "bad-value",
+                    f"break {i} is {x!r}: neither a number nor the name of a parameter",
+                    f"did you mean the parameter {close[0]!r}?"
+                    if close
+                    else "a break is a number (30) or a number parameter's name "
+                    '("lost_days")',
+                )
+                ok = False
+                continue
             num = b.number(val, (*path, "breaks"))
             if num is None:
                 ok = False
@@ -3345,8 +3423,23 @@ def _table(
     pair = _alike_pair(
         x for x in all_labels if isinstance(x, str) and not _UNPRINTABLE.search(x)
     )
-    if len(set(all_labels)) != len(all_labels):
-        b.at_key((*path, "labels"), "duplicate-name", f"table {name!r} repeats a label")
+    twice = [x for x, n in Counter(labels).items() if n > 1]
+    if twice:
+        b.at_key(
+            (*path, "labels"),
+            "duplicate-name",
+            f"table {name!r} repeats the label {twice[0]!r}",
+            "give each interval its own label",
+        )
+        ok = False
+    elif isinstance(missing, str) and missing in labels:
+        b.at_key(
+            (*path, "missing"),
+            "duplicate-name",
+            f"the missing label {missing!r} of table {name!r} is also the label "
+            "of an interval",
+            'name the rows of a missing value apart (missing = "unknown")',
+        )
         ok = False
     elif pair is not None:
         b.at_key(
