@@ -235,11 +235,12 @@ def test_frame_rangeindex_against_ids_refused():
     df = pd.DataFrame({"vip": [True, False], "mother": [False, True]})
     ids = pd.Index(["c1", "c2"], name="customer_id")
     facts = pd.DataFrame({"monetary": [1.0, 2.0]}, index=ids)
-    with pytest.raises(InputError, match="different index"):
+    # (audit 23: said to be row numbers beside customer ids)
+    with pytest.raises(InputError, match="is indexed by row numbers"):
         group_summary(TagMatrix(("vip", "mother"), df), facts)
-    with pytest.raises(InputError, match="different index"):
+    with pytest.raises(InputError, match="is indexed by row numbers"):
         combine_tags(TagMatrix(("x",), [True, False], index=ids), (("vip",), df))
-    with pytest.raises(InputError, match="'index' differs from the index"):
+    with pytest.raises(InputError, match="'matrix' is indexed by row numbers"):
         TagMatrix(("vip", "mother"), df, index=ids)
 
 

@@ -1047,14 +1047,24 @@ class TestDueCommand:
         assert written["priority"].iloc[0] == 1
         assert {"class", "action", "channel"} <= set(written.columns)
 
-    def test_cadence_without_contacts(self, customers_csv, capsys):
-        """--cadence alone: nobody contacted, so everyone is due."""
+    def test_cadence_without_contacts(self, customers_csv, tmp_path, capsys):
+        """--cadence alone, a table without contacts: nobody contacted, so
+        everyone is due; a last_contact column is read by its name."""
+        bare = tmp_path / "bare.csv"
+        pd.read_csv(customers_csv, dtype=str).drop(columns="last_contact").to_csv(
+            bare, index=False
+        )
+        assert _due_cli([str(bare), "--as-of", "2024-12-28", "--cadence", "30"]) == 0
+        assert (
+            "4 contacts due on 2024-12-28 for 4 of 4 customers"
+            in capsys.readouterr().out
+        )
         assert (
             _due_cli([str(customers_csv), "--as-of", "2024-12-28", "--cadence", "30"])
             == 0
         )
         assert (
-            "4 contacts due on 2024-12-28 for 4 of 4 customers"
+            "2 contacts due on 2024-12-28 for 2 of 4 customers"
             in capsys.readouterr().out
         )
 

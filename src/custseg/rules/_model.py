@@ -3309,7 +3309,7 @@ def _table(
                 if isinstance(val, bool) or not isinstance(val, int | float):
                     b.at_key(
                         (*path, "breaks"),
-                        "type-mismatch",
+                        "bad-value",
                         f"break {i} names the parameter {x!r}, which is "
                         f"{'a bool' if isinstance(val, bool) else 'text'} "
                         f"({val!r}), not a number",
