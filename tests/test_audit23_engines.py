@@ -67,14 +67,18 @@ def test_an_input_column_named_like_an_output_but_for_case(column: str) -> None:
         apply_rules(duckdb.from_df(scored), "ecommerce")
 
 
-_CASES = rules.loads(
-    """
+# a number field and two derived values named alike but for case
+_HOT = """
 format = 1
 [fields]
 x = { type = "number" }
 [derived]
 Hot = "x > 5"
 hot = "x > 1"
+"""
+_CASES = rules.loads(
+    _HOT
+    + """
 [segments.Tier]
 default = "low"
 rules = [{ label = "HOT", when = "Hot" }]
@@ -123,13 +127,8 @@ def test_derived_values_named_alike_but_for_case_on_duckdb() -> None:
     temporary columns one name apart but for case: a bare
     ColumnNotFoundError on DuckDB. Their temporary columns are numbered."""
     rs = rules.loads(
-        """
-format = 1
-[fields]
-x = { type = "number" }
-[derived]
-Hot = "x > 5"
-hot = "x > 1"
+        _HOT
+        + """
 [segments.s]
 default = "low"
 rules = [{ label = "HOT", when = "Hot" }, { label = "hot", when = "hot" }]
