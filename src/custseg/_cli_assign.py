@@ -497,9 +497,7 @@ _ROWS = re.compile(r"\(rows (\d+) and (\d+)\)")
 
 
 def _in_files(
-    exc: InputError,
-    files: dict[str, tuple[str | None, str, dict[str, Any]]],
-    staff_rows: int,
+    exc: InputError, files: dict[str, tuple[str | None, str, dict[str, Any]]]
 ) -> InputError:
     """*exc*, raised by :func:`assign_owners` about its parameter, about the
     column of the file that holds it and the lines of that file (the rows
@@ -508,7 +506,7 @@ def _in_files(
     if column is None:
         return exc
     where = {k: v for k, v in lines.items() if k != "rows"}
-    rows = lines.get("rows", staff_rows)
+    rows = lines["rows"]
     problem = exc.problem
     pair = _ROWS.search(problem)
     if pair is not None:
@@ -609,12 +607,13 @@ def _cmd(args: argparse.Namespace) -> int:
     if owner is not None:
         owner = _pandas_floats(owner, staff_frame.iloc[:, 0])
     # errors about the inputs name the files' columns and lines
+    staff_rows = {**staff_lines, "rows": len(staff_frame)}
     files = {
         "customer_id": (id_name, args.customers, mine),
         "current_owner": (owner_col, args.customers, mine),
         "values": (args.value, args.customers, mine),
-        "staff": (str(staff_frame.columns[0]), args.staff, staff_lines),
-        "capacity": (cap_col, args.staff, staff_lines),
+        "staff": (str(staff_frame.columns[0]), args.staff, staff_rows),
+        "capacity": (cap_col, args.staff, staff_rows),
     }
     try:
         res = assign_owners(
@@ -627,7 +626,7 @@ def _cmd(args: argparse.Namespace) -> int:
             tolerance=args.tolerance,
         )
     except InputError as exc:
-        raise _in_files(exc, files, len(staff_frame)) from None
+        raise _in_files(exc, files) from None
     if owner is not None:
         note = _near_miss(owner, res.staff)
         if note is not None:
