@@ -1079,7 +1079,8 @@ class TestDueCommand:
             _due_cli([*base, "--class-column", "points"])
         with pytest.raises(ThresholdError, match="--min-points"):
             _due_cli([*base, "--cadence", "7", "--points", "points"])
-        with pytest.raises(ThresholdError, match="'cadence' must be"):
+        # named as the option given (audit 24: it was 'cadence')
+        with pytest.raises(ThresholdError, match="'--cadence' must be"):
             _due_cli([*base, "--cadence", "-1"])
 
 

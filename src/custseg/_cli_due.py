@@ -115,12 +115,18 @@ def _holiday_map(pairs: list[tuple[str, str]] | None) -> dict[str, str] | None:
 
 
 def _days(text: str) -> float:
+    return _number(text, "a number of days")
+
+
+def _points(text: str) -> float:
+    return _number(text, "a number (a points balance)")
+
+
+def _number(text: str, what: str) -> float:
     try:
         value = float(text)
     except ValueError:
-        raise argparse.ArgumentTypeError(
-            f"expected a number of days: got {text!r}"
-        ) from None
+        raise argparse.ArgumentTypeError(f"expected {what}: got {text!r}") from None
     return value
 
 
@@ -214,7 +220,7 @@ def register(sub: Any) -> None:
     p.add_argument("--points", metavar="COLUMN", help="points balance column")
     p.add_argument(
         "--min-points",
-        type=_days,
+        type=_points,
         metavar="N",
         help="balance from which points are due (required with --points)",
     )
@@ -523,6 +529,7 @@ def _cmd(args: argparse.Namespace) -> int:
                 "birthday_window_days": "--birthday-window",
                 "holiday_window_days": "--holiday-window",
                 "min_points": "--min-points",
+                "cadence": None if args.cadence is None else "--cadence",
             }
         ):
             due = due_contacts(
@@ -547,6 +554,14 @@ def _cmd(args: argparse.Namespace) -> int:
         f"{n_customers:,d} of {len(df):,d} customers\n"
     )
     notes = _deadline_notes(cadence, recency_col, args)
+    if args.last_contact is None and cadence is not None:
+        # said, not guessed: a contact log given to segment is not read here
+        notes = (notes + "\n" if notes else "") + (
+            "no last contacts (no --last-contact, and the table has no "
+            "last_contact column): every customer counts as never contacted, "
+            "so every customer with a cadence is due; give the date of each "
+            "customer's last contact with --last-contact COLUMN"
+        )
     if notes:
         _emit(notes + "\n")
     counts = due.counts()

@@ -12,6 +12,7 @@ pair of classes some customer made (pairs without customers left out).
 from __future__ import annotations
 
 import argparse
+import shlex
 import warnings
 from typing import Any
 
@@ -33,9 +34,9 @@ from ._files import (
 from .errors import CustsegWarning, InputError
 from .migration import (
     TransitionMatrix,
+    _transition_matrix,
     look_alike_pairs,
     outside_names,
-    transition_matrix,
 )
 
 __all__ = ["register"]
@@ -335,13 +336,27 @@ def _columns(
     ]
     note = look_alike_columns(before, after)
     if not shared:
-        both = [str(c) for c in before.columns if c in after.columns]
+        # scores are classes too when asked for with --column
+        scores = [str(c) for c in _SCORES if c in before.columns and c in after.columns]
+        if scores:
+            fix = (
+                f"name a score column with --column (the files share "
+                f"[{_display.listed('', scores)[1]}]), e.g. --column "
+                f"{shlex.quote(scores[0])}"
+            )
+        else:
+            both = [str(c) for c in before.columns if c in after.columns]
+            fix = (
+                "pass two outputs of custseg segment made with the same rules "
+                "(the files share "
+                + (f"only [{_display.listed('', both)[1]}]" if both else "no column")
+                + " besides the customer id)"
+            )
         raise InputError(
             "BEFORE",
             "shares no label column with AFTER"
             + ("" if note is None else f" ({note})"),
-            fix=f"name one with --column (the files share "
-            f"[{_display.listed('', both)[1]}]), e.g. --column r",
+            fix=fix,
         )
     if note is not None:
         warnings.warn(note, CustsegWarning, stacklevel=2)
@@ -650,6 +665,7 @@ def moved_counts(tm: TransitionMatrix) -> tuple[int, int, int]:
     """The customers in both runs, only in the later one (*new*) and only in
     the earlier one (*gone*): the share that stayed is of the first.
 
+    >>> from custseg.migration import transition_matrix
     >>> moved_counts(transition_matrix(pd.Series(["a"], index=["c1"]),
     ...                                pd.Series(["a", "b"], index=["c1", "c2"])))
     (1, 1, 0)
@@ -713,7 +729,8 @@ def _cmd(args: argparse.Namespace) -> int:
         classes = [*old.cat.categories, *new.cat.categories]
         missing = outside_names(classes, "missing")[0]
         first, last = outside_names([*classes, missing])
-        tm = transition_matrix(old, new, new=first, gone=last, missing=missing)
+        # (no_common_class said above what the classes' languages would)
+        tm = _transition_matrix(old, new, None, first, last, missing, languages=False)
         reports.append(_report(str(column), tm))
         if args.output:
             # the pairs some customer made, not every cell: a matrix of

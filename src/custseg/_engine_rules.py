@@ -104,6 +104,42 @@ def _backend(frame: Any) -> str:
     return "spark" if name.startswith("pyspark") or name == "sqlframe" else name
 
 
+def with_columns(frame: Any, columns: list[Any]) -> Any:
+    """``frame.with_columns(*columns)``; on Dask, one ``map_partitions`` that
+    computes them on each partition (a pandas frame) with the same narwhals
+    expressions.
+
+    The columns are computed row by row, so a partition's rows get what the
+    whole frame's would. Dask's own expressions for them would be a graph of
+    thousands of nodes for a preset (every ``when/then`` of every rule, each
+    with its meta computed on an empty frame), which Dask builds and
+    optimises in seconds (15 to 35 s for the ``ecommerce`` preset on this
+    project's CI machines, whatever the number of rows); one node per level
+    takes a fraction of a second.
+
+    >>> import pandas as pd, pytest
+    >>> dd = pytest.importorskip("dask.dataframe")
+    >>> nw = _narwhals()
+    >>> frame = nw.from_native(dd.from_pandas(pd.DataFrame({"x": [1.0, 5.0]}), npartitions=2))
+    >>> with_columns(frame, [(nw.col("x") * 2).alias("y")]).to_native().compute()
+         x     y
+    0  1.0   2.0
+    1  5.0  10.0
+    """
+    if _backend(frame) != "dask":
+        return frame.with_columns(*columns)
+    nw = _narwhals()
+    native = frame.to_native()
+    part = partial(_with_columns_here, columns=tuple(columns))
+    return nw.from_native(native.map_partitions(part, meta=part(native._meta)))
+
+
+def _with_columns_here(part: Any, *, columns: tuple[Any, ...]) -> Any:
+    """One pandas partition with *columns* appended (:func:`with_columns`)."""
+    nw = _narwhals()
+    return nw.from_native(part).with_columns(*columns).to_native()
+
+
 class _Column(NamedTuple):
     """A number column as its frame gives it: the narwhals type, whether the
     engine casts it as Arrow does (a PyArrow table, a pandas
@@ -259,9 +295,11 @@ def _decimal_moves(
         hi = exact.quantize(step, rounding=decimal.ROUND_CEILING, context=ctx)
         up, down = sides[cut]
         above = below = None
-        if up and hi <= top:  # decimals of this scale above the cut
+        # (a cut beyond the column's range: every value is on one side, and
+        # the literal would have more digits than the decimal type holds)
+        if up and -top <= hi <= top:  # decimals of this scale above the cut
             above = col > nw.lit(lo) if lo == hi else col >= nw.lit(hi)
-        if down and lo >= -top:
+        if down and -top <= lo <= top:
             below = col < nw.lit(lo) if lo == hi else col <= nw.lit(lo)
         if above is None and below is None:
             continue
@@ -1102,6 +1140,9 @@ class EngineRules:
         ``"integer"``, ``"category"``, ``"bool"``): :meth:`apply` checks the
         frame's column types against them (from its schema, without a pass
         over the data).
+    optional
+        The fields read that are ``optional``: one absent from the frame is
+        told to be left out by compiling with the frame's columns.
     build
         The compiler again, given the frame's number columns (internal:
         :meth:`apply` compiles the steps anew for decimal or integer columns,
@@ -1117,6 +1158,8 @@ class EngineRules:
     aggregated: tuple[str, ...] = ()
     renames: dict[str, str] = attrs.field(factory=dict)
     fields: dict[str, str] = attrs.field(factory=dict)
+    #: the optional fields read (an absent one: compile with columns=)
+    optional: frozenset[str] = attrs.field(factory=frozenset)
     #: the compiler again, for a frame whose number columns are decimals or
     #: integers (:meth:`apply`): their exact reads need the column types
     _build: Callable[[Mapping[str, _Column]], EngineRules] | None = attrs.field(
@@ -1183,9 +1226,10 @@ class EngineRules:
         case_clash(
             frame.columns, [*self.labels, *self.renames.values()], _backend(frame)
         )
+        _check_replaced(frame, [*self.labels, *self.renames.values()], self.fields)
         if self.fields:
             nw = _narwhals()
-            schema = _check_column_types(frame, self.fields)
+            schema = _check_column_types(frame, self.fields, self.optional)
             nulls = [
                 name
                 for name, kind in self.fields.items()
@@ -1218,7 +1262,7 @@ class EngineRules:
                 frame = frame.join(frame.select(*aggs), how="cross")
             cols = [e.alias(c) for c, e in here if c not in self.aggregated]
             if cols:
-                frame = frame.with_columns(*cols)
+                frame = with_columns(frame, cols)
         if self.temporary:
             frame = frame.drop(*self.temporary)
         if self.renames:  # the tag and explain columns get their dotted names
@@ -1226,6 +1270,32 @@ class EngineRules:
             frame = frame.drop(*old) if old else frame
             frame = frame.rename(self.renames)
         return frame
+
+
+def _check_replaced(frame: Any, outputs: Iterable[str], read: Iterable[str]) -> None:
+    """InputError when an output of the rules would replace a column of
+    *frame* that cannot be an earlier output, as ``apply_rules`` refuses it
+    (:func:`custseg.frame._check_replaced`): a fact or score, a column of
+    numbers or dates, or a field the rules read (*read*). Columns of labels
+    (text, categories, booleans: the spine's ``lifecycle``, an earlier run's
+    segments) are replaced. Only the schema is read."""
+    from .frame import replaced_column
+    from .summary import FACT_COLUMNS
+
+    nw = _narwhals()
+    columns = set(frame.columns)
+    hit = [name for name in outputs if name in columns]
+    if not hit:
+        return
+    schema = frame.collect_schema()
+    read = set(read)
+    for name in hit:
+        dtype = schema[name]
+        labels = isinstance(dtype, nw.String | nw.Categorical | nw.Enum | nw.Boolean)
+        if labels and name not in read and name not in (*FACT_COLUMNS, *SCORE_COLUMNS):
+            continue
+        what = "a field the rules read" if name in read else f"a column of type {dtype}"
+        raise replaced_column(name, what)
 
 
 #: the engine types (narwhals) a field of each declared type accepts
@@ -1340,15 +1410,27 @@ def _type_fits(kind: str, dtype: Any) -> bool:
     return isinstance(dtype, nw.String | nw.Categorical | nw.Enum)
 
 
-def _check_column_types(frame: Any, fields: Mapping[str, str]) -> Any:
+def _check_column_types(
+    frame: Any, fields: Mapping[str, str], optional: Iterable[str] = ()
+) -> Any:
     """An InputError for the first field read whose column is absent or of a
     type that does not fit the field's declared type (from the schema only);
-    else the schema."""
+    else the schema. An absent *optional* field is told to be left out by
+    compiling with the frame's columns."""
     nw = _narwhals()
     schema = frame.collect_schema()
     native = None
     for name, kind in fields.items():
         if name not in schema:
+            if name in optional:
+                raise InputError(
+                    name,
+                    "is not a column of the data: it is an optional field, but "
+                    "the rules were compiled for every field",
+                    fix="compile with the frame's columns (compile_rules(..., "
+                    "columns=frame.columns)) to leave out the outputs that "
+                    "read it, or add the column",
+                )
             raise InputError(
                 name,
                 "is not a column of the data, but the rules need it",
@@ -1660,6 +1742,7 @@ def _compile(
         tuple(comp.aggregated),
         renames,
         dict(comp.fields),
+        frozenset(n for n in comp.fields if n in rs.fields and rs.fields[n].optional),
         build=(
             partial(_compile, rs, backend, columns, lang, aggregates, explain)
             if numbers is None
@@ -1795,9 +1878,11 @@ def label_in_engine(
     ``r``, ``f``, ``m``, ``rfm``, ``lifecycle``, ``abc`` (with *abc_edges*),
     then one string column per table and segmentation of the rules and one
     boolean column per tag (``set.tag``); an output of the rules replaces a
-    column of the same name (a preset's ``lifecycle`` table replaces the
-    spine's). Given the same edges, the labels are those of the NumPy path
-    (``custseg.segment(..., edges=...)``).
+    column of labels of the same name (a preset's ``lifecycle`` table
+    replaces the spine's), never a fact, a score, a column of numbers or
+    dates or a field the rules read (an :class:`~custseg.InputError`, as
+    ``apply_rules`` refuses it). Given the same edges, the labels are those
+    of the NumPy path (``custseg.segment(..., edges=...)``).
 
     Parameters
     ----------
@@ -1847,9 +1932,10 @@ def label_in_engine(
         A rule uses a feature the engine cannot run (code
         ``engine-unsupported``).
     InputError
-        A column the rules need is missing; *aggregates* names an aggregate
-        the rules do not read or lacks one they read (or is not a dict of
-        numbers, or has NaN).
+        A column the rules need is missing; an output of the rules would
+        replace a fact, a score, a column of numbers or dates or a field the
+        rules read; *aggregates* names an aggregate the rules do not read or
+        lacks one they read (or is not a dict of numbers, or has NaN).
 
     Warns
     -----
@@ -1934,8 +2020,8 @@ def label_in_engine(
         columns=_columns(frame, ["recency_days", "frequency", "monetary"]),
     )
     first = [e.alias(c) for c, e in spine if c != "rfm"]
-    frame = frame.with_columns(*first)  # rfm reads r, f and m
-    frame = frame.with_columns(*(e.alias(c) for c, e in spine if c == "rfm"))
+    frame = with_columns(frame, first)  # rfm reads r, f and m
+    frame = with_columns(frame, [e.alias(c) for c, e in spine if c == "rfm"])
     if rs is not None:
         compiled = compile_rules(
             rs,

@@ -1093,13 +1093,28 @@ def _extra_fields_error(path: Path, fmt: str, df: pd.DataFrame) -> InputError:
     first columns as an index and shift every other column."""
     extra = df.index.nlevels
     names = ", ".join(repr(str(c)) for c in list(df.columns)[:10])
+    fix = (
+        "remove the separator at the end of each data line, or name the "
+        "extra column in the header"
+    )
+    if len(df):
+        first = df.index[0] if extra > 1 else (df.index[0],)
+        fields = [*first, *df.iloc[0].tolist()]
+        if all(
+            isinstance(f, str) and f.strip() and not any(c.isdigit() for c in f)
+            for f in fields
+        ):  # names, not data: a title or comment line above the header
+            shown = ", ".join(repr(f) for f in fields[:10])
+            fix = (
+                f"if the line after it ({shown}) is the header, delete the "
+                "first line (a title or comment above the header); else " + fix
+            )
     return InputError(
         str(path),
         f"cannot be read as {fmt}: its first data line has "
         f"{len(df.columns) + extra} fields, but the header line has "
         f"{len(df.columns)} ({names})",
-        fix="remove the separator at the end of each data line, or name the "
-        "extra column in the header",
+        fix=fix,
     )
 
 
@@ -2026,10 +2041,7 @@ def _foreign_digits(col: pd.Series, parsed: pd.Series, date_format: str) -> pd.S
 
 def _to_datetime(col: pd.Series, name: str, date_format: str) -> pd.Series:
     try:
-        parsed = pd.to_datetime(col, format=date_format, errors="coerce")
-        return _foreign_digits(
-            col, _no_leap_seconds(col, parsed, date_format), date_format
-        )
+        return _read_dates(col, date_format)
     except MemoryError:
         raise
     except Exception as exc:  # ValueError, re.error: the format itself is bad
@@ -2576,12 +2588,20 @@ def guess_date_formats(values: pd.Series, limit: int = 20_000) -> list[str]:
         # warns of nothing): the filters are one list per process, and a
         # change to them, even under custseg's lock, can be left behind by
         # another thread's catch_warnings (pandas makes one in pandas_dtype)
-        if pd.to_datetime(first, format=fmt, errors="coerce").isna().any():
+        if _read_dates(first, fmt).isna().any():
             continue
-        parsed = pd.to_datetime(sample, format=fmt, errors="coerce")
-        if _no_leap_seconds(sample, parsed, fmt).notna().all():
+        if _read_dates(sample, fmt).notna().all():
             found.append(fmt)
     return found
+
+
+def _read_dates(col: pd.Series, date_format: str) -> pd.Series:
+    """*col* read with *date_format* as the date column is read (missing
+    where it is no date): no leap second, no digit but ASCII's (``strptime``
+    reads ``２０２４``, which the reading of the column refuses), so a format
+    offered in advice reads what the column's reading does."""
+    parsed = pd.to_datetime(col, format=date_format, errors="coerce")
+    return _foreign_digits(col, _no_leap_seconds(col, parsed, date_format), date_format)
 
 
 _SHAPE = str.maketrans(
@@ -2630,8 +2650,15 @@ def _date_fix(col: pd.Series, date_format: str | None) -> str:
     try:
         formats = [f for f in guess_date_formats(col) if f != date_format]
         mixed = [] if formats else mixed_shapes(col)
+        foreign = None if formats else _foreign_date(col, date_format)
     except Exception:  # the advice is a courtesy: never a second error
-        formats, mixed = [], []
+        formats, mixed, foreign = [], [], None
+    if foreign is not None:
+        return (
+            f"write the dates with the digits 0-9 ({foreign!r} has other "
+            "characters: full-width digits, or spaces such as U+00A0 or "
+            "U+3000; replace them in the spreadsheet or the export)"
+        )
     if mixed:
         return (
             f"the column mixes date shapes ({mixed[0]!r} and {mixed[1]!r}) that "
@@ -2656,6 +2683,24 @@ def _date_fix(col: pd.Series, date_format: str | None) -> str:
         f"give their format with date_format= {shown} (on the command line: "
         f"{option}), or use ISO 8601 dates (2024-01-31)"
     )
+
+
+def _foreign_date(col: pd.Series, date_format: str | None) -> str | None:
+    """The first text of *col* holding a digit other than ASCII's (``２``,
+    ``٣``) or a space other than ASCII's (U+00A0, U+3000), which no date
+    format reads; None when there is none."""
+    own = set(date_format or "")
+    for x in pd.unique(col.dropna().to_numpy(dtype=object))[:20_000]:
+        if (
+            isinstance(x, str)
+            and not x.isascii()
+            and any(
+                c not in own and (c.isdigit() or c.isspace()) and not c.isascii()
+                for c in x
+            )
+        ):
+            return x
+    return None
 
 
 def _check_date_dtype(col: pd.Series, name: str) -> None:

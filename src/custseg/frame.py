@@ -319,6 +319,9 @@ def _join_relationship(
             fix="pass one row per contact: customer id, date, initiator, kind"
             + _to_pandas_fix(contacts),
         )
+    if customer not in contacts.columns and customer in contacts.index.names:
+        # the ids as the index (as records may hold them): a column again
+        contacts = contacts.reset_index(level=customer)
     twice = [
         str(c)
         for c in (customer, "date", "initiator", "kind")
@@ -1498,7 +1501,8 @@ def segment(
         transactions' (text and integers) are an InputError.
     contacts
         Contact records, one row per contact between the shop and a
-        customer: a DataFrame or file with the customer id column and
+        customer: a DataFrame or file with the customer id column (or a
+        DataFrame indexed by it, as records may be) and
         ``date``, ``initiator`` (``customer`` / ``company``) and ``kind``
         (``sale``, ``complaint``, ``inquiry``, ``follow_up``, ``suggestion``,
         ``new_product``, ``joint_project``, ``other``; Chinese names too).
@@ -2080,6 +2084,35 @@ SPINE_SCORES = ("r", "f", "m")
 _FACT_COLUMNS = frozenset((*FACT_COLUMNS, *SPINE_SCORES, "rfm"))
 
 
+def _engine_id_column(table: pd.DataFrame, rules: Any) -> Any:
+    """The customer id column of an engine's customer table (it has no
+    index): ``customer_id``, else the first column, which must not be a
+    column the rules read or a fact or score (a frame joined so that a field
+    comes first would lose it as the id, and the outputs that read it)."""
+    columns = list(table.columns)
+    if "customer_id" in columns:
+        return "customer_id"
+    if not columns:
+        raise InputError(
+            "seg", "has no columns", fix="pass one row per customer with its facts"
+        )
+    first = columns[0]
+    rs = _load_rules(None, rules) if not isinstance(rules, RuleSet) else rules
+    read = set(_FACT_COLUMNS)
+    if rs is not None:
+        read |= {*rs.fields, *rs.outputs}
+    if first in read:
+        raise InputError(
+            str(first),
+            "is the first column of the frame, which is taken as the customer "
+            "id when the frame has no 'customer_id' column, but it is a column "
+            "the rules read (or a fact or score)",
+            fix="name the id column customer_id, or select it first (e.g. "
+            "frame.select('member', ...))",
+        )
+    return first
+
+
 @overload
 def apply_rules(
     seg: pd.DataFrame,
@@ -2125,7 +2158,11 @@ def apply_rules(
     Parameters
     ----------
     seg
-        One row per customer (pandas, or a Polars, PyArrow, DuckDB, Dask or PySpark frame).
+        One row per customer (pandas, or a Polars, PyArrow, DuckDB, Dask or
+        PySpark frame). A frame of another engine has no index: its
+        ``customer_id`` column is the customer id, else its first column,
+        which must not be a fact, a score or a field the rules read (an
+        :class:`~custseg.InputError`).
     rules
         A compiled :class:`~custseg.rules.RuleSet`, or a preset name or file
         path for :func:`custseg.rules.load`.
@@ -2196,10 +2233,11 @@ def apply_rules(
     explain = v.flag_param(explain, "explain")
     if _engines.is_engine_frame(seg):  # False at once for pandas
         # another engine's customer table: rules run on it collected, indexed
-        # by its first column, the customer id (as the engines write it)
+        # by its customer_id column, else by its first column (as the
+        # engines write the id)
         table = _score_types(_engines.to_pandas_frame(seg))
         out = apply_rules(
-            table.set_index(table.columns[0]),
+            table.set_index(_engine_id_column(table, rules)),
             rules,
             lang=lang,
             explain=explain,
@@ -2435,10 +2473,16 @@ def _check_replaced(
         if labels and column not in read and column not in _FACT_COLUMNS:
             continue
         what = "a field the rules read" if column in read else f"a {dtype} column"
-        raise InputError(
-            str(column),
-            f"is an output of the rules and also {what} of the data, which the "
-            "output would replace",
-            fix=f"rename the table, segmentation or tag set {column!r} in the "
-            "rules file",
-        )
+        raise replaced_column(str(column), what)
+
+
+def replaced_column(name: str, what: str) -> InputError:
+    """The error for an output of the rules that would replace the column
+    *name*, *what* it is (``"a float64 column"``): here and in the engines
+    (:func:`custseg._engine_rules._check_replaced`)."""
+    return InputError(
+        name,
+        f"is an output of the rules and also {what} of the data, which the "
+        "output would replace",
+        fix=f"rename the table, segmentation or tag set {name!r} in the rules file",
+    )

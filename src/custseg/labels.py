@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime
 import math
 import numbers
 from collections.abc import Iterable, Sequence
@@ -118,7 +119,11 @@ class Labels:
 
     Compared with a label name, labels give a boolean array, one entry per
     row (ordered labels also with ``<``, ``<=``, ``>``, ``>=``: by rank);
-    with one name per row (a list, an array, a Series), row by row:
+    with one name per row (a list, an array, a Series), row by row; a Series
+    beside labels that keep an index must have that index (the same
+    customers in the same order), else it is an
+    :class:`~custseg.errors.InputError` (``other.reindex(labels.index)``
+    aligns it), as pandas refuses two Series labelled apart:
 
     >>> (lab == "A").tolist(), (lab >= "B").tolist(), lab.isin(["B", "C"]).tolist()
     ([False, True, True], [True, False, False], [True, False, False])
@@ -245,7 +250,27 @@ class Labels:
 
     def _row_names(self, other: Any) -> np.ndarray:
         """*other* (one name per row: a list, an array, a Series) as an object
-        array of the rows' names, its length checked."""
+        array of the rows' names, its length checked; a Series beside labels
+        that carry an index must have that index (the same customers in the
+        same order), else the rows would pair other customers: refused, as
+        pandas refuses to compare two Series labelled differently."""
+        index = getattr(other, "index", None)
+        if (
+            self.index is not None
+            and index is not None
+            and not isinstance(other, Labels)
+            and type(index).__module__.startswith("pandas")
+        ):
+            from . import _align
+
+            if not _align.paired("other", "labels", index, self.index):
+                raise InputError(
+                    "other",
+                    "is indexed by other customers than the labels (or the same "
+                    "in another order), so comparing row by row would pair "
+                    "different customers",
+                    fix="align it first: other.reindex(labels.index)",
+                )
         names = np.asarray(other, dtype=object)
         if names.ndim != 1 or len(names) != len(self):
             raise ThresholdError(
@@ -610,7 +635,50 @@ def _object_classes(kept: np.ndarray, field: str) -> tuple[np.ndarray, list[str]
     codes = np.fromiter((position[x] for x in values), np.intp, len(values))
     if kinds == ["number"]:  # (numbers equal in Python have one name)
         return codes, [_number_name(x) for x in ordered]
-    return codes, [str(x) for x in ordered]
+    return codes, [_value_name(x) for x in ordered]
+
+
+def _value_name(x: Any) -> str:
+    """The class name of a label that is not a number: its text, but a date
+    and time as pandas writes it to a file, so that a class kept as a
+    timestamp matches the same class read back from a CSV file: a time of
+    midnight without a zone as its date alone (``2024-01-01``, as pandas
+    writes a column of dates), NumPy's ``datetime64`` and ``timedelta64``
+    as pandas writes its Timestamp and Timedelta (not the integers NumPy's
+    ``tolist()`` gives for nanoseconds).
+
+    >>> import datetime
+    >>> [_value_name(x) for x in (datetime.datetime(2024, 1, 1), datetime.datetime(2024, 1, 1, 10, 30))]
+    ['2024-01-01', '2024-01-01 10:30:00']
+    >>> _value_name(np.datetime64("2024-01-01T00:00:00.000000001"))
+    '2024-01-01 00:00:00.000000001'
+    >>> _value_name(np.timedelta64(-3600, "s"))
+    '-1 days +23:00:00'
+    """
+    if isinstance(x, np.datetime64):
+        day = x.astype("datetime64[D]")
+        if x == day:
+            return str(day)
+        for unit in ("s", "us", "ns"):  # as many decimals as pandas shows
+            if x == x.astype(f"datetime64[{unit}]"):
+                break
+        return np.datetime_as_string(x, unit=unit).replace("T", " ")
+    if isinstance(x, np.timedelta64):
+        ns = int(x.astype("timedelta64[ns]").astype(np.int64))
+        days, rest = divmod(ns, 86_400 * 10**9)
+        seconds, part = divmod(rest, 10**9)
+        clock = f"{seconds // 3600:02d}:{seconds // 60 % 60:02d}:{seconds % 60:02d}"
+        if part:
+            clock += f".{part // 1000:06d}" if part % 1000 == 0 else f".{part:09d}"
+        return f"{days} days {'+' if days < 0 else ''}{clock}"
+    if (
+        isinstance(x, datetime.datetime)
+        and x.tzinfo is None
+        and x.time() == datetime.time()
+        and getattr(x, "nanosecond", 0) == 0
+    ):
+        return x.date().isoformat()
+    return str(x)
 
 
 def _narrow_float(x: np.float16 | np.float32) -> float:
@@ -693,6 +761,8 @@ def _plain_classes(x: Any, field: str) -> tuple[np.ndarray, tuple[str, ...]]:
         return codes, tuple(
             _number_name(u) for u in (uniques if narrow else uniques.tolist())
         )
+    if uniques.dtype.kind in "mM":  # (tolist() gives nanoseconds as ints)
+        return codes, tuple(_value_name(u) for u in uniques)
     return codes, tuple(str(u) for u in uniques.tolist())
 
 
@@ -811,7 +881,7 @@ def _category_names(categories: list[Any], field: str) -> tuple[str, ...]:
         )
     if kinds == ["number"]:
         return tuple(_number_name(c) for c in categories)
-    return tuple(str(c) for c in categories)
+    return tuple(_value_name(c) for c in categories)
 
 
 def _refuse_same_names(names: tuple[str, ...], field: str) -> None:

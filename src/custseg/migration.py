@@ -13,6 +13,7 @@ re-evaluated periodically, and the moves between them are tracked.
 
 from __future__ import annotations
 
+import re
 import warnings
 from collections.abc import Iterable, Mapping, Sequence
 from functools import partial
@@ -555,6 +556,54 @@ def look_alike_pairs(
     ]
 
 
+#: Han characters (CJK unified ideographs and their extensions, compatibility
+#: ideographs): the mark of a Chinese class name (``lang="zh"``)
+_HAN = re.compile("[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0003134f]")
+
+
+def _language_note(
+    before: Sequence[str], after: Sequence[str], name: str | None, missing: str
+) -> str | None:
+    r"""The warning for two periods whose classes share no name, those of
+    one written in Chinese and those of the other not: the same classes in
+    two languages (one run made with ``lang="zh"``) would count every
+    customer as moved. None otherwise (a migration between two schemes in
+    one language is left alone). The class *missing* is left out.
+
+    >>> print(_language_note(["active", "lost"], ["活跃期", "流失期"], "status", "missing"))
+    'status': the classes before and after share no name, and those after are written in Chinese ('活跃期', '流失期') but not those before ('active', 'lost'): ...
+    >>> _language_note(["active"], ["活跃期", "active"], None, "missing") is None
+    True
+    """
+    b = [n for n in dict.fromkeys(before) if n != missing]
+    a = [n for n in dict.fromkeys(after) if n != missing]
+    if not b or not a or set(b) & set(a):
+        return None
+    han_b = [bool(_HAN.search(n)) for n in b]
+    han_a = [bool(_HAN.search(n)) for n in a]
+    if all(han_b) and not any(han_a):
+        zh, zh_names, other, other_names = "before", b, "after", a
+    elif all(han_a) and not any(han_b):
+        zh, zh_names, other, other_names = "after", a, "before", b
+    else:
+        return None
+
+    def shown(names: list[str]) -> str:
+        more = len(names) - _SHOWN_PAIRS
+        return ", ".join(map(repr, names[:_SHOWN_PAIRS])) + (
+            f", {more:,d} more" if more > 0 else ""
+        )
+
+    head = "" if name is None else f"{name!r}: "
+    return (
+        f"{head}the classes before and after share no name, and those {zh} are "
+        f"written in Chinese ({shown(zh_names)}) but not those {other} "
+        f"({shown(other_names)}): if the two runs were made in different "
+        "languages (lang='zh' or --lang zh in one), every customer counts as "
+        "moved; make both runs in the same language"
+    )
+
+
 #: Look-alike pairs named in the warning of :func:`_look_alike_note`.
 _SHOWN_PAIRS = 3
 
@@ -646,6 +695,19 @@ def _by_ids(before: Any, after: Any) -> tuple[Any, Any]:
     customer ids, so two of them pair by position, and one of them beside
     customer ids is an error (the rows would meet customers by number)."""
     rows = [row_numbers(before), row_numbers(after)]
+    if (before is None) != (after is None) and not any(rows):
+        # an array (no index: row numbers, in effect) beside customer ids
+        field = "before" if before is None else "after"
+        other = "after" if before is None else "before"
+        raise InputError(
+            field,
+            f"has no index (a NumPy array, a list, or labels made from one), "
+            f"while {other!r} is indexed by customer ids: row 0 would be paired "
+            "with whichever customer comes first",
+            fix="give it the customer ids (labels made from a Series indexed by "
+            "customer id, or pandas.Series(labels, index=ids)), or pass both "
+            "without ids (.to_numpy()) if they are in one order",
+        )
     if not any(rows):
         return before, after
     field, other = ("before", after) if rows[0] else ("after", before)
@@ -732,10 +794,10 @@ def transition_matrix(
       as the ``ecommerce`` preset's lifecycle stage ``gone``). The *new* row
       and *gone* column are always there in this mode (zero when nobody came or went), so tables of several periods
       have one shape.
-    * **by position**, otherwise (NumPy arrays, lists, one side without
-      index, or two Series indexed by row numbers: an unnamed
-      ``RangeIndex`` is no customer id, and beside customer ids it is an
-      error): row *i* of both is the same customer; the lengths must match.
+    * **by position**, otherwise (NumPy arrays, lists, or two Series
+      indexed by row numbers: an unnamed ``RangeIndex`` is no customer id;
+      beside customer ids, row numbers or no index at all are an error):
+      row *i* of both is the same customer; the lengths must match.
 
     Parameters
     ----------
@@ -811,6 +873,25 @@ def transition_matrix(
     >>> transition_matrix(jan, feb).stayed
     1.0
     """
+    return _transition_matrix(
+        before, after, column, new, gone, missing, languages=True, stacklevel=3
+    )
+
+
+def _transition_matrix(
+    before: Any,
+    after: Any,
+    column: Any,
+    new: str,
+    gone: str,
+    missing: str,
+    *,
+    languages: bool,
+    stacklevel: int = 2,
+) -> TransitionMatrix:
+    """:func:`transition_matrix`; *languages* False leaves out the warning of
+    :func:`_language_note` (for callers that say themselves that the classes
+    share no name: ``custseg migrate``, the report)."""
     # names in one Unicode form, as the classes' (see _composed_classes)
     new = _display.composed(v.text_param(new, "new"))
     gone = _display.composed(v.text_param(gone, "gone"))
@@ -854,7 +935,14 @@ def transition_matrix(
     if column is not None and name is None:
         name = str(column)
     # said once the matrix is sure to be made (after the errors below)
-    look_alike = _look_alike_note(b_names, a_names, name)
+    notes = [
+        note
+        for note in (
+            _look_alike_note(b_names, a_names, name),
+            _language_note(b_names, a_names, name, missing) if languages else None,
+        )
+        if note is not None
+    ]
     b_index, a_index = _by_ids(b_index, a_index)
     keyed = b_index is not None and a_index is not None
     if not keyed:
@@ -862,8 +950,8 @@ def transition_matrix(
         n_cols = len(a_names)
         flat = b_codes * n_cols + a_codes
         matrix = np.bincount(flat, minlength=len(b_names) * n_cols)
-        if look_alike is not None:
-            warnings.warn(look_alike, CustsegWarning, stacklevel=2)
+        for note in notes:
+            warnings.warn(note, CustsegWarning, stacklevel=stacklevel)
         return TransitionMatrix(
             matrix.reshape(len(b_names), n_cols).astype(np.int64, copy=False),
             b_names,
@@ -903,8 +991,8 @@ def transition_matrix(
     matrix = np.bincount(
         np.concatenate((flat_after, flat_gone)), minlength=len(rows) * n_cols
     )
-    if look_alike is not None:
-        warnings.warn(look_alike, CustsegWarning, stacklevel=2)
+    for note in notes:
+        warnings.warn(note, CustsegWarning, stacklevel=stacklevel)
     return TransitionMatrix(
         matrix.reshape(len(rows), n_cols).astype(np.int64, copy=False),
         rows,

@@ -1888,7 +1888,8 @@ def neglected(
         High value means ``value >= min_value``.
     top_share
         High value means among the top ``ceil(top_share * n)`` customers by
-        value, in ``(0, 1]``; customers tied with the last of them are in
+        value (the share as written: 0.3 of 10 customers is 3), in
+        ``(0, 1]``; customers tied with the last of them are in
         too, so more than the share can be flagged, except that a customer
         worth 0 (or less) is never of high value. Give exactly one of
         *min_value* and *top_share*.
@@ -1949,7 +1950,9 @@ def neglected(
         share = v.number_param(top_share, "top_share")
         if not (0 < share <= 1):
             raise ThresholdError(f"'top_share' must be a number in (0, 1]: got {share}")
-        m = math.ceil(share * len(val) - 1e-9)
+        # the share as written (0.3 of 10 is 3, not the 4 of its double's
+        # 3.0000000000000004; 1e-12 of 3 is 1, not 0)
+        m = math.ceil(Fraction(repr(share)) * len(val))
         if m:
             cut = float(np.partition(val, len(val) - m)[len(val) - m])
             # ties at the cut are in; a customer worth nothing never is

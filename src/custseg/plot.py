@@ -976,6 +976,12 @@ def segment_sizes(
         legend (class names come from *summary*).
     total
         The name of the total row to leave out (``None``: keep every row).
+        By default (``"Total"``), the frame of
+        :func:`custseg.segment_summary` says which row it is
+        (``summary.attrs["total"]``, ``None`` when it has none), and only
+        that row, its last, is left out: a class called ``"Total"`` of a
+        summary made with ``total=None`` is drawn, a total row named
+        ``"All"`` is not.
 
     Returns
     -------
@@ -1021,7 +1027,13 @@ def segment_sizes(
                 f"has no column {col!r}",
                 fix="pass the frame of custseg.segment_summary(labels, facts)",
             )
-    if total is not None:
+    attrs = getattr(summary, "attrs", None)
+    if total == "Total" and isinstance(attrs, dict) and "total" in attrs:
+        # segment_summary's mark: its total row is the last one, if any is
+        mark = attrs["total"]
+        if mark is not None and len(summary) and str(summary.index[-1]) == str(mark):
+            summary = summary.iloc[:-1]
+    elif total is not None:
         summary = summary[[str(i) != total for i in summary.index]]
     _at_most(
         "summary",

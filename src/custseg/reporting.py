@@ -47,7 +47,7 @@ from .frame import (
     with_line_amounts,
 )
 from .lifecycle import LifecycleWindows
-from .migration import TransitionMatrix, outside_names, transition_matrix
+from .migration import TransitionMatrix, _transition_matrix, outside_names
 from .orders import orders_from_lines
 from .pareto import abc_edges as abc_edges_fit
 from .pareto import spend_pareto
@@ -1044,8 +1044,8 @@ def _transitions(
         before_text, after_text = before.copy(deep=False), after.copy(deep=False)
         before_text.index = before.index.astype(str)
         after_text.index = after.index.astype(str)
-        return transition_matrix(
-            before_text, after_text, new=new, gone=gone, missing=missing
+        return _transition_matrix(
+            before_text, after_text, None, new, gone, missing, languages=False
         )
     # (an earlier run with no customers: every customer is new)
     found = b_codes[np.maximum(pos, 0)] if len(b_codes) else len(b_names)
@@ -1053,8 +1053,9 @@ def _transitions(
     cols = np.concatenate(
         [a_codes, np.full(int(np.count_nonzero(left)), len(a_names), dtype=np.int64)]
     )
-    # (named, so that a warning about look-alike classes names the column)
-    tm = transition_matrix(
+    # (named, so that a warning about look-alike classes names the column;
+    # _migrations says itself when the classes share no name)
+    tm = _transition_matrix(
         pd.Series(
             pd.Categorical.from_codes(rows, categories=pd.Index([*b_names, new])),
             name=column,
@@ -1063,6 +1064,11 @@ def _transitions(
             pd.Categorical.from_codes(cols, categories=pd.Index([*a_names, gone])),
             name=column,
         ),
+        None,
+        _NEW,
+        _GONE,
+        _MISSING,
+        languages=False,
     )
     return attrs.evolve(tm, name=column, new=new, gone=gone)
 

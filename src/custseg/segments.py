@@ -566,4 +566,8 @@ def segment_summary(
         codes, len(names), recency, frequency, monetary, total is not None
     )
     rows = names if total is None else (*names, total)
-    return to_frame(cols, rows, name if name is not None else "class")
+    out = to_frame(cols, rows, name if name is not None else "class")
+    # which row is the total (None: none), for plot.segment_sizes: a class
+    # may be called "Total" when total=None, and the total row otherwise
+    out.attrs["total"] = total
+    return out

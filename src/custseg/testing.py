@@ -33,6 +33,7 @@ from . import _validate as v
 from .errors import CustsegError, ThresholdError
 from .rfm import MAX_BINS
 from .rules import RuleSet, load, preset, presets
+from .rules._expr import condition_tree
 
 if TYPE_CHECKING:
     from hypothesis.strategies import SearchStrategy
@@ -1531,9 +1532,8 @@ _NUMBER_KINDS = ("number", "integer")
 def _numbers_in(text: str, params: Mapping[str, Any]) -> tuple[set[float], set[str]]:
     """The finite numbers an expression's text holds (its parameters'
     values included) and the names it reads."""
-    try:
-        tree = ast.parse(text.strip("\n"), mode="eval")
-    except (SyntaxError, ValueError, MemoryError, RecursionError):
+    tree = condition_tree(text)  # as the compiler reads it: x ＞＝ 700 too
+    if tree is None:
         return set(), set()
     numbers: set[float] = set()
     names: set[str] = set()

@@ -15,6 +15,7 @@ so it must not describe another customer than the fields do.
 
 from __future__ import annotations
 
+import ast
 import difflib
 import math
 import re
@@ -25,7 +26,7 @@ import attrs
 import numpy as np
 
 from ..errors import Diagnostic
-from ._expr import BOOL, _truth
+from ._expr import BOOL, _truth, condition_tree
 from ._frozen import FrozenMap, frozen_map, name_maps
 from ._source import _HEADER as _ANY_HEADER
 from ._source import Source, _blanked, _opaque_spans, _split_dotted, _unquote, echo
@@ -530,7 +531,23 @@ def _contradictions(
     return ok
 
 
-_MISSING_CALL = re.compile(r"\bmissing\s*\(")
+def _calls_missing(text: str) -> bool:
+    """Whether a derived value calls ``missing(...)``, read as the compiler
+    reads it (``ｍｉｓｓｉｎｇ(r)`` and ``(missing)(r)`` too); a text that does
+    not parse is taken to call it (the example is then not decided here).
+
+    >>> _calls_missing("ｍｉｓｓｉｎｇ(r) or x > 1"), _calls_missing("x > 1")
+    (True, False)
+    """
+    tree = condition_tree(text)
+    if tree is None:
+        return True
+    return any(
+        isinstance(n, ast.Call)
+        and isinstance(n.func, ast.Name)
+        and n.func.id == "missing"
+        for n in ast.walk(tree)
+    )
 
 
 def _contradiction(
@@ -582,7 +599,7 @@ def _contradiction(
         # nullable so that an unknown value is UNKNOWN (not FALSE) in a
         # comparison; missing(x) of an unknown would say true: not decided
         if any(n not in derived for n in computed) or any(
-            _MISSING_CALL.search(derived[n].expr.text) for n in computed
+            _calls_missing(derived[n].expr.text) for n in computed
         ):
             return None
         symbols = {

@@ -1562,6 +1562,26 @@ def _full_width(ch: str) -> str:
     return " " if unicodedata.category(ch) == "Zs" else ch
 
 
+def condition_tree(text: Any) -> ast.Expression | None:
+    """The syntax tree of a condition or derived value as the compiler reads
+    it (:func:`_ascii_forms` first: ``x ＞ 1`` is ``x > 1``), for readers of a
+    rule's text beside the compiler (the names it reads, the numbers it
+    holds, whether it calls ``missing``); None when it does not parse (the
+    compiler reports that) or is not text.
+
+    >>> sorted(n.id for n in ast.walk(condition_tree("ｄ２ ＞ １")) if isinstance(n, ast.Name))
+    ['d2']
+    >>> condition_tree("x >") is None
+    True
+    """
+    if not isinstance(text, str) or len(text) > MAX_EXPR_CHARS:
+        return None
+    try:
+        return ast.parse(_ascii_forms(text).strip("\n"), mode="eval")
+    except (SyntaxError, MemoryError, RecursionError, ValueError):
+        return None
+
+
 def _ascii_forms(text: str) -> str:
     """*text* with every full-width character outside string literals (digits,
     letters, operators: U+FF01 to U+FF5E) and the ideographic space (U+3000)

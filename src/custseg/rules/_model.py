@@ -44,6 +44,7 @@ from ._expr import (
     Type,
     category,
     check_expr,
+    condition_tree,
     inexact_hint,
     inexact_message,
     read_as,
@@ -2078,12 +2079,10 @@ def _check_name(b: _Builder, name: str, path: tuple[str, ...]) -> bool:
 
 
 def _referenced(text: Any) -> set[str]:
-    """Names an expression mentions (for the dependency graph), best effort."""
-    if not isinstance(text, str) or len(text) > 2_000:
-        return set()
-    try:
-        tree = ast.parse(text.strip("\n"), mode="eval")
-    except (SyntaxError, MemoryError, RecursionError, ValueError):
+    """Names an expression mentions (for the dependency graph), best effort:
+    as the compiler reads it (``d2 ＞ 1`` reads ``d2``)."""
+    tree = condition_tree(text)
+    if tree is None:
         return set()
     return {n.id for n in ast.walk(tree) if isinstance(n, ast.Name)}
 

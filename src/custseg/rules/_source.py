@@ -554,6 +554,11 @@ def _escaped(body: str, line: int, first: int) -> tuple[str, Located] | None:
         return None
     if "\\" in _ESCAPE.sub("", body):
         return None
+    if "\n" in value and len(cols) == len(value):
+        # an escaped line break (\n, \u000a): the value has lines, the file
+        # one; each character is placed on the string's own line
+        places = [(line, c) for c in cols]
+        return value, Located(line, cols, first, places=places, value=value)
     return value, Located(line, cols, first)
 
 
