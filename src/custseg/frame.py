@@ -2084,7 +2084,7 @@ SPINE_SCORES = ("r", "f", "m")
 _FACT_COLUMNS = frozenset((*FACT_COLUMNS, *SPINE_SCORES, "rfm"))
 
 
-def _engine_id_column(table: pd.DataFrame, rules: Any) -> Any:
+def _engine_id_column(table: pd.DataFrame, rs: RuleSet | None) -> Any:
     """The customer id column of an engine's customer table (it has no
     index): ``customer_id``, else the first column, which must not be a
     column the rules read or a fact or score (a frame joined so that a field
@@ -2097,7 +2097,6 @@ def _engine_id_column(table: pd.DataFrame, rules: Any) -> Any:
             "seg", "has no columns", fix="pass one row per customer with its facts"
         )
     first = columns[0]
-    rs = _load_rules(None, rules) if not isinstance(rules, RuleSet) else rules
     read = set(_FACT_COLUMNS)
     if rs is not None:
         read |= {*rs.fields, *rs.outputs}
@@ -2236,9 +2235,10 @@ def apply_rules(
         # by its customer_id column, else by its first column (as the
         # engines write the id)
         table = _score_types(_engines.to_pandas_frame(seg))
+        loaded = _load_rules(None, rules)  # once, for the id and the labels
         out = apply_rules(
-            table.set_index(_engine_id_column(table, rules)),
-            rules,
+            table.set_index(_engine_id_column(table, loaded)),
+            rules if loaded is None else loaded,
             lang=lang,
             explain=explain,
             aggregates=aggregates,
