@@ -214,7 +214,7 @@ class TestLabelsAsWritten:
             "lifecycle",
         )  # fmt: skip
         assert status == 2
-        assert "no class for 1 customer" in err and "row 1" in err
+        assert "no class, for 1 customer" in err and "line 3 of 'c.csv'" in err
 
 
 # --------------------------------------------------------------------------

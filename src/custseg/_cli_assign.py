@@ -15,6 +15,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from ._cli_migrate import _ROW_NUMBER_HEADERS, ids_first
 from ._display import alike, listed
 from ._files import (
     _money_text,
@@ -26,6 +27,7 @@ from ._files import (
     with_line,
     write_table,
 )
+from ._validate import as_numeric
 from .errors import CustsegWarning, InputError
 from .ownership import FLOAT_WRITTEN, Assignment, assign_owners
 from .rules._model import spelled
@@ -166,15 +168,23 @@ def _read(
     encoding: str | None,
     text: list[str],
     numbers: list[str],
+    ids: str = "customer_id",
 ) -> pd.DataFrame:
-    """A table with its first column (the ids) and the *text* columns read
-    as text, exactly as written, and its *numbers* checked as amounts are
-    (``1.000`` in a ';' file is refused, not read as 1)."""
+    """A table with its ids and the *text* columns read as text, exactly as
+    written, and its *numbers* checked as amounts are (``1.000`` in a ';'
+    file is refused, not read as 1). The ids are its first column, else,
+    after pandas' row numbers, the column *ids*, moved first
+    (:func:`~custseg._cli_migrate.ids_first`)."""
     header = table_columns(path, sep, encoding)
-    columns = [c for c in [*header[:1], *text] if c in header]
-    return read_checked(
+    first = header[:1]
+    if header and str(header[0]).strip() in _ROW_NUMBER_HEADERS:
+        first.append(ids)
+    columns = [c for c in [*first, *text] if c in header]
+    table = read_checked(
         path, numbers=numbers, sep=sep, encoding=encoding, text_columns=columns
     )
+    what = "customer id" if ids == "customer_id" else f"{ids} id"
+    return ids_first(table, path, ids, what)
 
 
 def _staff_options(exc: InputError) -> InputError:
@@ -322,9 +332,14 @@ def workload_report(res: Assignment) -> str:
 def _capacities(cap: pd.Series, staff: pd.Series, path: str) -> list[int | None]:
     """The capacity column as whole numbers (None: no limit), the first value
     that is not one named with its staff member and row."""
-    numbers = pd.to_numeric(cap, errors="coerce")
-    values = numbers.to_numpy(dtype=np.float64, na_value=np.nan)
     given = cap.notna().to_numpy()
+    # true/false cells (a column pandas reads as booleans, or beside
+    # numbers) are no count: pd.to_numeric would make them 1 and 0
+    truth = np.fromiter(
+        (isinstance(x, bool | np.bool_) for x in cap.tolist()), bool, len(cap)
+    )
+    numbers = pd.to_numeric(cap.mask(truth), errors="coerce")
+    values = numbers.to_numpy(dtype=np.float64, na_value=np.nan)
     for bad, problem in (
         (given & np.isnan(values), "is not a number"),
         (
@@ -558,6 +573,18 @@ def _cmd(args: argparse.Namespace) -> int:
     value = _column(customers, args.value, args.customers, "--value")
     numbers = pd.api.types.is_numeric_dtype(value) or _decimals(value)
     if not numbers or pd.api.types.is_bool_dtype(value):
+        numeric = pd.to_numeric(value, errors="coerce").notna()
+        if not pd.api.types.is_bool_dtype(value) and numeric.any():
+            # numbers with a few cells that are not (a typo, a '$'): the
+            # first of them, by its line and value; a column of text is
+            # another column than the values (below)
+            with lines_of(
+                args.customers,
+                sep=args.sep,
+                encoding=args.encoding,
+                rows=len(customers),
+            ):
+                as_numeric(value.to_numpy(dtype=object), args.value, nan="allow")
         raise InputError(
             args.value,
             f"is not a column of numbers ({value.dtype})",
@@ -588,7 +615,12 @@ def _cmd(args: argparse.Namespace) -> int:
     with lines_of(args.staff, **staff_lines):
         try:
             staff_frame = _read(
-                args.staff, staff_sep, staff_encoding, [], [args.capacity or "capacity"]
+                args.staff,
+                staff_sep,
+                staff_encoding,
+                [],
+                [args.capacity or "capacity"],
+                ids="staff",
             )
         except InputError as exc:  # its own options: --sep and --encoding are
             raise _staff_options(exc) from None  # the customers file's too

@@ -273,19 +273,27 @@ def _uncovered_error(
             shown = f"{len(uncovered):,d} classes, such as {shown}, ..."
         parts.append(f"has classes the {playbook!r} playbook does not cover: {shown}")
     n_missing = int(np.count_nonzero(missing))
-    if n_missing:
-        first = int(np.flatnonzero(missing)[0])
-        parts.append(
-            f"has no class for {n_missing:,d} customer{'s' * (n_missing != 1)} "
-            f"(an empty cell; first at row {first})"
+    fixes = []
+    if uncovered:
+        fixes.append(
+            "pass --playbook with the classification the column holds, or the "
+            "class column with --class-column"
         )
-    fix = (
-        "pass --playbook with the classification the column holds, or the "
-        "class column with --class-column"
+    if not n_missing:
+        return InputError(column, parts[0], fix=fixes[0])
+    # the first empty cell by its row: lines_of names its line in the file
+    parts.append(
+        f"has an empty cell, no class, for {n_missing:,d} "
+        f"customer{'s' * (n_missing != 1)}"
     )
-    if n_missing:
-        fix += "; give every customer a class, or leave those rows out"
-    return InputError(column, "; and ".join(parts), fix=fix)
+    fixes.append("give every customer a class, or leave those rows out")
+    return InputError(
+        column,
+        "; and ".join(parts),
+        fix="; ".join(fixes),
+        first_row=int(np.flatnonzero(missing)[0]),
+        n_rows=n_missing,
+    )
 
 
 def _cell_text(value: Any) -> str:

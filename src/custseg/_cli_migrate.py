@@ -224,6 +224,49 @@ def disjoint_classes(before: pd.Series, after: pd.Series) -> tuple[str, str] | N
     return old[min(old)], new[min(new)]
 
 
+#: The header pandas gives the row numbers it writes first (``to_csv()``
+#: without ``index=False``: an empty header, read back as ``Unnamed: 0``;
+#: ``__index_level_0__`` in a Parquet file)
+_ROW_NUMBER_HEADERS = frozenset({"", "Unnamed: 0", "__index_level_0__"})
+
+
+def ids_first(
+    df: pd.DataFrame, path: str, name: str = "customer_id", what: str = "customer id"
+) -> pd.DataFrame:
+    """*df* (a table read from *path* whose first column holds the ids) with
+    pandas' row numbers left out: a first column with no name
+    (:data:`_ROW_NUMBER_HEADERS`) of whole numbers is row numbers, never
+    ids; the ids are then the column *name*, moved first, and without one
+    it is an error. Any other first column is the ids, as it is.
+
+    >>> rows = pd.DataFrame({"Unnamed: 0": ["0", "1"], "customer_id": ["b", "a"],
+    ...                      "rfm": ["1", "2"]})
+    >>> ids_first(rows, "june.csv").columns.tolist()
+    ['customer_id', 'rfm']
+    >>> ids_first(rows.drop(columns="customer_id"), "june.csv")
+    Traceback (most recent call last):
+    ...
+    custseg.errors.InputError: 'june.csv' has row numbers in its first column, ...
+    """
+    first = str(df.columns[0])
+    if first.strip() not in _ROW_NUMBER_HEADERS or len(df.columns) < 2:
+        return df
+    cells = df.iloc[:, 0]
+    text = cells.astype(str).str.strip()
+    if not (len(text) and text.str.fullmatch(r"[0-9]+").all()):
+        return df  # an unnamed column of ids that are not row numbers
+    rest = df.iloc[:, 1:]
+    if name in rest.columns:
+        return rest[[name, *(c for c in rest.columns if c != name)]]
+    raise InputError(
+        path,
+        "has row numbers in its first column, which has no name (pandas' "
+        f"to_csv() writes them unless index=False), and no {name!r} column, "
+        f"so no column holds the {what}s",
+        fix="write it with to_csv(index=False), or delete its first column",
+    )
+
+
 def _read(
     path: str, sep: str | None = None, encoding: str | None = None
 ) -> pd.DataFrame:
@@ -243,6 +286,7 @@ def _read(
             "has a header line but no customers",
             fix="pass an output of custseg segment for a period with customers",
         )
+    df = ids_first(df, path)
     df = df.set_index(df.columns[0])
     if df.index.hasnans:
         raise InputError(
@@ -393,7 +437,7 @@ def look_alike_columns(before: pd.DataFrame, after: pd.DataFrame) -> str | None:
             and _is_label(df[c])
         ]
 
-    pairs = look_alike_pairs(labels(before, after), labels(after, before))
+    pairs = look_alike_pairs(labels(before, after), labels(after, before), case=True)
     if not pairs:
         return None
     n = len(pairs)

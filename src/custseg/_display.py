@@ -22,6 +22,7 @@ from __future__ import annotations
 import difflib
 import html
 import math
+import re
 import unicodedata
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
@@ -156,6 +157,37 @@ def alike(text: str) -> str:
     return unicodedata.normalize("NFKC", text)
 
 
+def shown_invisible(text: str) -> str:
+    r"""*text* with its invisible format characters written as their code
+    points (``\u202e``), for a page or a chart: a bidi control such as
+    U+202E would turn ``'\u202eyma'`` into ``amy`` on the screen, and a
+    zero-width space makes two names look one. The joiners U+200C and
+    U+200D (which join letters and emoji) and the tags of emoji flags are
+    kept; so is every other character.
+
+    >>> shown_invisible("\u202eyma"), shown_invisible("amy\u200b"), shown_invisible("amy")
+    ('\\u202eyma', 'amy\\u200b', 'amy')
+    """
+    if text.isascii():
+        return text
+    return _NON_ASCII.sub(_invisible_shown, text)
+
+
+#: One character beyond ASCII (the only ones :func:`shown_invisible` looks at)
+_NON_ASCII = re.compile(r"[^\x00-\x7f]")
+
+
+def _invisible_shown(match: re.Match[str]) -> str:
+    c = match.group()
+    if (
+        unicodedata.category(c) != "Cf"
+        or c in "\u200c\u200d"
+        or 0xE0020 <= ord(c) <= 0xE007F  # emoji tags (subdivision flags)
+    ):
+        return c
+    return f"\\u{ord(c):04x}" if ord(c) <= 0xFFFF else f"\\U{ord(c):08x}"
+
+
 def composed(text: str) -> str:
     r"""*text* in Unicode's composed form (NFC): two spellings of one text
     (``José`` with its accent stored apart, as macOS file names and some
@@ -275,6 +307,44 @@ def _name(value: Any) -> str:
         and len(text) <= MAX_TEXT
     )
     return text if plain else _clip(repr(text))
+
+
+def number_text(value: Any) -> str:
+    """A number a user wrote (a threshold, a bound, an edge) as they would
+    write it, for messages: its shortest text, so that no two different
+    numbers read alike (``2999.995``, not ``2999.99`` as ``:g`` writes it),
+    whole floats without ``.0``, Decimals as written, narrow floats as
+    their own type prints them.
+
+    Parameters
+    ----------
+    value
+        An int, float, NumPy number or Decimal (anything else: ``str``).
+
+    Returns
+    -------
+    str
+        The number's text.
+
+    Examples
+    --------
+    >>> number_text(2999.995), number_text(3000.0), number_text(1234567.25)
+    ('2999.995', '3000', '1234567.25')
+    >>> number_text(1e20), number_text(float("inf")), number_text(np.float32(0.1))
+    ('1e+20', 'inf', '0.1')
+    """
+    if isinstance(value, bool | np.bool_):
+        return str(bool(value))
+    if isinstance(value, int | np.integer):
+        return str(int(value))
+    if isinstance(value, np.floating) and value.dtype.itemsize < 8:
+        return str(value)  # NumPy's shortest text in its own type
+    if not isinstance(value, float | np.floating):
+        return str(value)  # a Decimal as written
+    f = float(value)
+    if math.isfinite(f) and f.is_integer() and abs(f) < 1e16:
+        return str(int(f))
+    return repr(f)
 
 
 def number_repr(value: float | None) -> str:

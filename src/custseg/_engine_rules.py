@@ -24,6 +24,7 @@ import functools
 import itertools
 import math
 import operator
+import os
 import re
 import warnings
 from collections.abc import Callable, Iterable, Mapping
@@ -762,13 +763,21 @@ class _Compiler:
                 )
             return self.constant(self.aggregates[key])
         if func in ("median", "quantile") and self.backend not in EXACT_QUANTILES:
-            here = "this engine" if self.backend is None else f"{self.backend}"
-            exc = _Unsupported(
-                f"{key}: an exact quantile over all customers, which {here} "
-                "does not compute (its quantiles are approximate)",
-                f"give its value: aggregates={{{key!r}: ...}}, or run on "
-                "Polars or DuckDB",
-            )
+            if self.backend is None:  # compiled for every engine
+                exc = _Unsupported(
+                    f"{key}: an exact quantile over all customers, which not "
+                    "every engine computes (compiled with backend=None, for "
+                    "all of them; Spark's and Dask's quantiles are approximate)",
+                    f"compile for the engine that holds the data (backend='polars' "
+                    f"or 'duckdb'), or give its value: aggregates={{{key!r}: ...}}",
+                )
+            else:
+                exc = _Unsupported(
+                    f"{key}: an exact quantile over all customers, which "
+                    f"{self.backend} does not compute (its quantiles are approximate)",
+                    f"give its value: aggregates={{{key!r}: ...}}, or run on "
+                    "Polars or DuckDB",
+                )
             exc.node = node  # type: ignore[attr-defined]
             raise exc
         const = self.name(name).const
@@ -1984,6 +1993,10 @@ def label_in_engine(
         raise ThresholdError(
             f"'abc_edges' must be an AbcEdges: got {type(abc_edges).__name__}"
         )
+    if windows is not None and not isinstance(windows, LifecycleWindows):
+        raise ThresholdError(  # as custseg.lifecycle_stage refuses it
+            f"'windows' must be a LifecycleWindows: got {type(windows).__name__}"
+        )
     if rs is None and aggregates is not None:  # as custseg.segment refuses it
         raise ThresholdError(
             "'aggregates' needs rules (preset= or rules=): they are the values "
@@ -2063,7 +2076,7 @@ def approx_rfm_edges(
     *,
     bins: int | tuple[int, int, int] | None = None,
     relative_error: float = 1e-4,
-    rules: RuleSet | None = None,
+    rules: RuleSet | str | os.PathLike[str] | None = None,
 ) -> RfmEdges:
     """RFM score edges computed by the engine that holds the facts.
 
@@ -2094,7 +2107,8 @@ def approx_rfm_edges(
     relative_error
         Spark's ``ε`` in ``[0, 1)``; ignored by the exact engines.
     rules
-        A rule set whose fixed ``[scores]`` edges are kept; the other
+        A rule set (a RuleSet, a preset's name or a rules file's path, as
+        :func:`label_in_engine` takes) whose fixed ``[scores]`` edges are kept; the other
         dimensions are fitted (with the rules' ``bins`` unless *bins* is
         given), as :func:`custseg.segment` does.
 
@@ -2105,7 +2119,8 @@ def approx_rfm_edges(
         or a buyer's ``recency_days``,
         ``frequency`` or ``monetary`` is missing (null or NaN) in a dimension
         to fit: as :func:`custseg.quantile_edges`, missing values are refused,
-        never skipped (the edges would be those of other order statistics).
+        never skipped (the edges would be those of other order statistics);
+        or infinite, which :func:`custseg.quantile_edges` refuses too.
 
     Examples
     --------
@@ -2123,6 +2138,8 @@ def approx_rfm_edges(
         raise ThresholdError(f"'relative_error' must be in [0, 1): got {err}")
     frame = _from_native(facts)
     backend = _backend(frame)
+    if rules is not None:  # a RuleSet, a preset's name or a rules file
+        rules = _load(None, rules)
     specs = dict(rules.scores) if rules is not None else {}
     dims = []
     schema = frame.collect_schema()
@@ -2177,23 +2194,32 @@ def _fit(
     nw = _narwhals()
     # one pass: the buyers, and per dimension those without a value (null or
     # NaN), which the order statistics would skip: refused, as the core does
+    # (and infinities, which custseg.quantile_edges refuses too)
     counted = buyers.select(
         nw.len().alias("n"),
         *(
             _number(nw.col(name)).is_null().cast(nw.Int64).sum().alias(f"m{i}")
             for i, name in enumerate(names)
         ),
+        *(
+            (~_number(nw.col(name)).is_finite()).cast(nw.Int64).sum().alias(f"i{i}")
+            for i, name in enumerate(names)
+        ),
     )
     native = counted.to_native()
+    k = len(names)
     if backend == "spark":
         row = native.collect()[0]
-        n, missing = int(row[0]), [int(x or 0) for x in row[1:]]
+        n = int(row[0])
+        missing = [int(x or 0) for x in row[1 : 1 + k]]
+        infinite = [int(x or 0) for x in row[1 + k :]]
     else:
         if hasattr(counted, "collect"):
             counted = counted.collect()
         n = int(counted["n"][0])
-        missing = [int(counted[f"m{i}"][0] or 0) for i in range(len(names))]
-    for name, count in zip(names, missing, strict=True):
+        missing = [int(counted[f"m{i}"][0] or 0) for i in range(k)]
+        infinite = [int(counted[f"i{i}"][0] or 0) for i in range(k)]
+    for name, count, inf in zip(names, missing, infinite, strict=True):
         if count:
             raise InputError(
                 name,
@@ -2202,6 +2228,16 @@ def _fit(
                 n_rows=count,
                 fix="fill or drop those customers first (custseg's facts give "
                 "every buyer a recency, frequency and monetary), or pass edges=",
+            )
+        if inf:
+            raise InputError(
+                name,
+                f"is infinite for {inf} of the {n} buyers (frequency > 0), so "
+                "the score edges cannot be fitted on them, as "
+                "custseg.quantile_edges refuses them",
+                n_rows=inf,
+                fix="replace them with finite numbers (or drop those "
+                "customers) first, or pass edges=",
             )
     if n == 0:
         raise InputError(

@@ -3369,12 +3369,41 @@ def output_target(path: str | os.PathLike[str]) -> Path:
     if os.path.isfile(target) and not os.access(target, os.W_OK):
         # the atomic replace needs only the folder's permission: a file the
         # user protected would be replaced where `>` or `cp` are refused
-        raise InputError(
-            str(path),
-            "cannot be written: the file is write-protected",
-            fix="make it writable (chmod u+w) or write to another path",
-        )
+        raise _protected(str(path), target)
     return target
+
+
+def _protected(path: str, target: Path) -> InputError:
+    """The error for an output file the user may not write: its cause (a
+    file of another user, which only they or an administrator can make
+    writable; a folder the new file could not be put in either) and a fix
+    that works for it."""
+    folder = target.parent
+    writable_folder = os.access(folder, os.W_OK | os.X_OK)
+    try:
+        mine = os.stat(target).st_uid == os.geteuid()
+    except (OSError, AttributeError):  # (no uids on Windows)
+        mine = True
+    where = (
+        ""
+        if writable_folder
+        else (f", and its folder {str(folder)!r} is write-protected too")
+    )
+    if mine:
+        return InputError(
+            path,
+            f"cannot be written: the file is write-protected{where}",
+            fix="make it writable (chmod u+w"
+            + ("" if writable_folder else ", and the folder's too")
+            + ") or write to another path",
+        )
+    return InputError(
+        path,
+        f"cannot be written: the file is write-protected and belongs to another "
+        f"user{where}",
+        fix="write to another path (only its owner or an administrator can make "
+        "it writable)",
+    )
 
 
 def write_atomic(path: str | os.PathLike[str], write: Callable[[str], object]) -> Path:

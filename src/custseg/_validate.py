@@ -125,6 +125,43 @@ def _to_numpy(x: Any, field: str) -> np.ndarray:
     return native(arr)
 
 
+def other_frame_columns(data: Any, field: str) -> dict[str, Any] | None:
+    """The columns of a Polars DataFrame or a PyArrow Table (or RecordBatch)
+    by name, in order, for readers of a mapping of columns; None for any
+    other object. A Polars LazyFrame (no rows until collected) and a table
+    with two columns of one name are InputErrors naming *field*.
+
+    >>> import pyarrow as pa
+    >>> list(other_frame_columns(pa.table({"a": [1], "b": [2]}), "data"))
+    ['a', 'b']
+    >>> other_frame_columns({"a": [1]}, "data") is None
+    True
+    """
+    library = type(data).__module__.partition(".")[0]
+    # (attributes of the type: a LazyFrame's .columns resolves its schema)
+    if library == "polars" and hasattr(type(data), "columns"):
+        if not hasattr(type(data), "get_columns"):  # (a LazyFrame)
+            raise InputError(
+                field,
+                "is a Polars LazyFrame, which holds no rows until it is collected",
+                fix="pass frame.collect()",
+            )
+        names = [str(c) for c in data.columns]
+        columns = list(data.get_columns())
+    elif library == "pyarrow" and hasattr(data, "column_names"):
+        names = [str(c) for c in data.column_names]
+        columns = [data.column(i) for i in range(len(names))]
+    else:
+        return None
+    if len(set(names)) != len(names):
+        raise InputError(
+            sorted(repeated(names)[0])[0],
+            f"names more than one column of {field!r}",
+            fix="rename the duplicates",
+        )
+    return dict(zip(names, columns, strict=True))
+
+
 def not_one_column(
     field: str, arr: np.ndarray, x: Any, fix: str = "pass a single column"
 ) -> InputError:
@@ -140,6 +177,12 @@ def not_one_column(
     >>> print(not_one_column("x", np.zeros((2, 2)), None))
     'x' must be one-dimensional, got shape (2, 2): pass a single column (a 1-D array or a Series)
     """
+    if arr.ndim == 0 and (isinstance(x, np.ndarray | np.generic) or np.isscalar(x)):
+        return InputError(  # a 0-d array: one value
+            field,
+            f"must be an array-like of values, got a scalar {describe(x)}",
+            fix="pass a list, NumPy array or pandas Series",
+        )
     if arr.ndim == 0:
         name = type(x).__name__
         own = field.isidentifier() and hasattr(x, field)
@@ -170,7 +213,10 @@ def wide_ints(x: Any) -> np.ndarray | None:
     if dtype is None or isinstance(dtype, np.dtype) or not hasattr(x, "to_numpy"):
         return None
     cats = getattr(dtype, "categories", None)
-    kind = getattr(dtype if cats is None else cats.dtype, "kind", None)
+    # (a Polars Categorical's categories are a Categories object, no dtype)
+    kind = getattr(
+        dtype if cats is None else getattr(cats, "dtype", None), "kind", None
+    )
     if kind not in ("i", "u"):
         return None
     try:
@@ -1838,6 +1884,8 @@ def number_param(value: Any, field: str) -> float:
     ...
     custseg.errors.ThresholdError: 'min_points' must be a number float64 holds as written: got 9007199254740993, which it holds as 9007199254740992.0; give at most 15 significant digits
     """
+    if isinstance(value, np.ndarray) and value.ndim == 0 and value.dtype.kind in "iuf":
+        value = value[()]  # a 0-d array of a number: the number (its NumPy type)
     if isinstance(value, _decimal.Decimal):
         return _decimal_param(value, field)
     if not _is_real(value):

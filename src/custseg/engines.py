@@ -363,7 +363,6 @@ def _duckdb_relation(flat: pd.DataFrame, like: Any, key: Hashable) -> Any:
     """*flat* as a DuckDB relation; a HUGEINT / UHUGEINT customer column of
     *like* keeps its type (Arrow has no 128-bit integers: the ids travel as
     text and are cast back)."""
-    import duckdb
     import pyarrow as pa
 
     wide = None
@@ -374,7 +373,7 @@ def _duckdb_relation(flat: pd.DataFrame, like: Any, key: Hashable) -> Any:
             flat = flat.copy()
             flat[key] = [str(int(x)) for x in flat[key].tolist()]
     table = pa.Table.from_pandas(flat, preserve_index=False)
-    rel = duckdb.from_arrow(table)
+    rel = _arrow_on_connection(table, like)
     if wide is None:
         return rel
     quoted = '"' + str(key).replace('"', '""') + '"'
@@ -383,6 +382,30 @@ def _duckdb_relation(flat: pd.DataFrame, like: Any, key: Hashable) -> Any:
     return rel.select(
         f"CAST({quoted} AS {wide}) AS {quoted}" + (f", {rest}" if rest else "")
     )
+
+
+def _arrow_on_connection(table: Any, like: Any) -> Any:
+    """The Arrow *table* as a relation of the connection *like* (a DuckDB
+    relation) belongs to, so that the caller can join it with that
+    connection's tables or write it into its database: ``duckdb.from_arrow``
+    alone puts it on DuckDB's default connection, another database.
+
+    DuckDB's relations do not name their connection in their public API:
+    the table is read through *like*'s own connection by a replacement scan
+    (DuckDB reads a Python variable named in the query). Where replacement
+    scans are turned off (``SET python_enable_replacements = false``), the
+    relation's connection attribute of DuckDB 2 serves, else the default
+    connection, as before."""
+    import duckdb
+
+    __custseg_result = table  # read by its name in the query below
+    try:
+        return like.query("__custseg_like", "SELECT * FROM __custseg_result")
+    except duckdb.Error:
+        connection = getattr(like, "_con", None)
+        if connection is not None:
+            return connection.from_arrow(table)
+        return duckdb.from_arrow(table)
 
 
 def _spark_frame(flat: pd.DataFrame, session: Any) -> Any:

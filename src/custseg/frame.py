@@ -730,6 +730,16 @@ def _records_frame(
         frame = records.set_index(customer)
     elif records.index.name == customer:
         frame = records
+    elif records.index.nlevels > 1 and customer in records.index.names:
+        raise InputError(
+            "records",
+            f"has the customer ids {str(customer)!r} as one level of an index of "
+            f"{records.index.nlevels} levels "
+            f"({', '.join(repr(str(n)) for n in records.index.names)}), which "
+            "holds one row per combination, not per customer",
+            fix=f"make the other levels columns: records.reset_index("
+            f"{[str(n) for n in records.index.names if n != customer]!r})",
+        )
     else:
         unnamed = records.index.nlevels == 1 and records.index.name is None
         index_hint = (

@@ -119,7 +119,8 @@ class Labels:
 
     Compared with a label name, labels give a boolean array, one entry per
     row (ordered labels also with ``<``, ``<=``, ``>``, ``>=``: by rank);
-    with one name per row (a list, an array, a Series), row by row; a Series
+    with one name per row (a list, an array, a pandas or Polars Series, a
+    PyArrow array), row by row, a missing name comparing False; a Series
     beside labels that keep an index must have that index (the same
     customers in the same order), else it is an
     :class:`~custseg.errors.InputError` (``other.reindex(labels.index)``
@@ -127,6 +128,8 @@ class Labels:
 
     >>> (lab == "A").tolist(), (lab >= "B").tolist(), lab.isin(["B", "C"]).tolist()
     ([False, True, True], [True, False, False], [True, False, False])
+    >>> (lab < ["C", None, "B"]).tolist()
+    [False, False, True]
     >>> lab.to_categorical()
     ['C', 'A', 'A']
     Categories (3, str): ['A' < 'B' < 'C']
@@ -290,8 +293,11 @@ class Labels:
         )
 
     def _compared(self, other: object, op: str, ufunc: Any) -> Any:
-        """``codes <op> code of other``: ordered labels against a name."""
-        if not isinstance(other, str):
+        """``codes <op> code of other``: ordered labels against a name, or
+        row by row against one name per row (a missing name compares
+        False, as NaN does)."""
+        rows = _is_rows(other)
+        if not isinstance(other, str) and not rows:
             return NotImplemented
         if not self.ordered:
             of = f" of {self.name!r}" if self.name else ""
@@ -299,7 +305,23 @@ class Labels:
                 f"the labels{of} are not ordered, so '{op}' has no meaning: "
                 "select them by name (labels.isin([...]), labels == name)"
             )
-        return ufunc(self.codes, self._code(other, op))
+        if not rows:
+            return ufunc(self.codes, self._code(other, op))
+        names = self._row_names(other)
+        missing = np.fromiter(map(_missing_label, names), bool, len(names))
+        codes = {n: i for i, n in enumerate(self.names)}
+        theirs = np.fromiter(
+            (
+                -1 if gone else codes.get(n) if isinstance(n, str) else None
+                for n, gone in zip(names.tolist(), missing.tolist(), strict=True)
+            ),
+            dtype=object,
+            count=len(names),
+        )
+        unknown = np.flatnonzero(theirs == np.array(None))
+        if len(unknown):
+            self._code(names[unknown[0]], op)  # raises, naming the labels
+        return ufunc(self.codes, theirs.astype(np.intp)) & ~missing
 
     def to_numpy(self) -> np.ndarray:
         """The label of each row as a NumPy array of ``str``.
@@ -450,11 +472,21 @@ class Labels:
         )
 
 
+#: Libraries whose sized objects hold one value per row (a pandas Series,
+#: Index or Categorical, a Polars Series, a PyArrow Array or ChunkedArray)
+_ROW_LIBRARIES = ("pandas", "polars", "pyarrow")
+
+
 def _is_rows(other: object) -> bool:
-    """Whether *other* is one value per row (a list, tuple, array or pandas
-    Series, Index or Categorical) rather than one name or another object."""
+    """Whether *other* is one value per row (a list, tuple, NumPy array, or a
+    pandas, Polars or PyArrow column) rather than one name or another object.
+    Any other library's column would answer the comparison itself, or
+    Python's identity would, without an error: only these are compared."""
+    if isinstance(other, Labels):
+        return False
     return isinstance(other, list | tuple | np.ndarray) or (
-        type(other).__module__.startswith("pandas") and hasattr(other, "__len__")
+        type(other).__module__.partition(".")[0] in _ROW_LIBRARIES
+        and hasattr(other, "__len__")
     )
 
 
@@ -488,6 +520,28 @@ def _categorical_parts(x: Any) -> tuple[np.ndarray, list[Any], bool] | None:
         # float32 categories as NumPy scalars, named in their own type
         return codes.astype(np.intp), list(np.asarray(categories)), ordered
     return codes.astype(np.intp), list(categories.tolist()), ordered
+
+
+def _polars_enum_parts(x: Any) -> tuple[np.ndarray, list[Any], bool] | None:
+    """Codes (-1: missing), categories and orderedness (always: an Enum's
+    categories have a fixed order, which Polars compares by) of a Polars
+    ``Enum`` Series, whose declared classes are kept in their order, empty
+    ones too, as a Categorical's; ``None`` for anything else (a Polars
+    ``Categorical``, whose categories are only the values it met, is read
+    as plain labels)."""
+    if type(x).__module__.partition(".")[0] != "polars":
+        return None
+    dtype = getattr(x, "dtype", None)
+    categories: Any = getattr(dtype, "categories", None)
+    if type(dtype).__name__ != "Enum" or not hasattr(categories, "to_list"):
+        return None
+    physical = np.asarray(x.to_physical().to_numpy())  # float, NaN, with nulls
+    codes = (
+        np.where(np.isnan(physical), -1, physical)
+        if physical.dtype.kind == "f"
+        else physical
+    )
+    return np.asarray(codes, dtype=np.intp), list(categories.to_list()), True
 
 
 def _arrow_dictionary_parts(x: Any) -> tuple[np.ndarray, list[Any], bool] | None:
@@ -944,6 +998,8 @@ def label_codes(
     index = labels.index if is_pandas(labels) else None
     name = getattr(labels, "name", None) if is_pandas(labels) else None
     parts = _arrow_dictionary_parts(labels)
+    if parts is None:
+        parts = _polars_enum_parts(labels)
     if parts is None:
         parts = _categorical_parts(labels)
     if parts is not None:

@@ -322,7 +322,7 @@ def _threshold(
         )
     if x < low or (strict and x == low):
         raise ThresholdError(
-            f"{field!r} must be {'>' if strict else '>='} {low:g}: got {x}"
+            f"{field!r} must be {'>' if strict else '>='} {_display.number_text(low)}: got {x}"
         )
     return x
 
@@ -354,7 +354,9 @@ def _optional_threshold(value: Any, field: str, *, low: float | None) -> float |
     if not np.isfinite(x):
         raise ThresholdError(f"{field!r} must be a finite number or None: got {x}")
     if low is not None and x <= low:
-        raise ThresholdError(f"{field!r} must be > {low:g}: got {x}")
+        raise ThresholdError(
+            f"{field!r} must be > {_display.number_text(low)}: got {x}"
+        )
     return x
 
 

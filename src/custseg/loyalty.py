@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import decimal
 import numbers
+import re
 from collections.abc import Sequence
 from itertools import product
 from typing import Any
@@ -218,6 +219,20 @@ def _text_or_numbers(
     except InputError as error:
         unknown = error
     values = arr.tolist()
+    written = np.fromiter(  # "9", "0.7": numbers read from a file as text
+        (isinstance(e, str) and _NUMBER_TEXT.fullmatch(e) is not None for e in values),
+        dtype=bool,
+        count=len(values),
+    )
+    if written.any():
+        first, count = v.first_offender(written)
+        raise InputError(
+            field,
+            f"has numbers written as text, such as {v.describe(values[first])}",
+            first_row=first,
+            n_rows=count,
+            fix="pass them as numbers (e.g. pd.to_numeric(column)); " + fix,
+        )
     flags = np.fromiter(
         (isinstance(e, bool | np.bool_) for e in values), dtype=bool, count=len(values)
     )
@@ -239,6 +254,12 @@ def _text_or_numbers(
     texts[is_num] = None
     text_codes = as_category(texts, field, levels, aliases=aliases)
     return np.where(is_num, from_numbers(nums), text_codes).astype(np.int8)
+
+
+#: A number written as text (``"9"``, ``" 0.7 "``, ``"1e-1"``), ASCII only
+_NUMBER_TEXT = re.compile(
+    r"\s*[-+]?(?:[0-9]+\.?[0-9]*|\.[0-9]+)(?:[eE][-+]?[0-9]+)?\s*"
+)
 
 
 def _probabilities(
@@ -535,8 +556,14 @@ class LoyaltyThresholds:
         return _decided_table(self.codes())
 
     def _repr_html_(self) -> str:
-        lo, hi = f"{self.repurchase_medium_from:g}", f"{self.repurchase_high_above:g}"
-        a, b = f"{self.referral_possible_from:g}", f"{self.referral_very_likely_from:g}"
+        lo, hi = (
+            _display.number_text(self.repurchase_medium_from),
+            _display.number_text(self.repurchase_high_above),
+        )
+        a, b = (
+            _display.number_text(self.referral_possible_from),
+            _display.number_text(self.referral_very_likely_from),
+        )
         rows = [
             ["repurchase", "low", f"[0, {lo})"],
             ["repurchase", "medium", f"[{lo}, {hi}]"],

@@ -535,18 +535,23 @@ def _composed_classes(
 
 
 def look_alike_pairs(
-    before: Iterable[str], after: Iterable[str]
+    before: Iterable[str], after: Iterable[str], *, case: bool = False
 ) -> list[tuple[str, str]]:
     r"""Each name of *before* with each other name of *after* that reads as
     it does (:func:`custseg._display.alike`: without invisible characters,
-    in NFKC; blanks around it left out), in the order of *before*.
+    in NFKC; blanks around it left out; with *case*, in any letter case:
+    ``True`` as pandas writes a boolean, ``true`` as Polars, DuckDB and
+    Spark do), in the order of *before*.
 
     >>> look_alike_pairs(["a", "b "], ["a\u200b", "b", "a"])
     [('a', 'a\u200b'), ('b ', 'b')]
+    >>> look_alike_pairs(["True", "False"], ["true", "false"], case=True)
+    [('True', 'true'), ('False', 'false')]
     """
 
     def key(name: str) -> str:
-        return _display.alike(name).strip()
+        text = _display.alike(name).strip()
+        return text.casefold() if case else text
 
     by_key: dict[str, list[str]] = {}
     for a in dict.fromkeys(after):
@@ -613,7 +618,9 @@ def _look_alike_note(
 ) -> str | None:
     r"""The warning for classes that read alike (:func:`look_alike_pairs`:
     an invisible character such as U+200B, a no-break space, blanks around
-    the name, full-width letters) but are other texts, so they are counted
+    the name, full-width letters; between the two runs also letter case, as
+    a boolean ``True`` and the text ``true`` that Polars, DuckDB and Spark
+    write) but are other texts, so they are counted
     as different classes: one of *before* and one of *after* (their
     customers count as moved), or two of one run (one class split in two);
     None when there are none. It counts the pairs and names the first few
@@ -636,7 +643,7 @@ def _look_alike_note(
         return shown + (f"; {more:,d} more" if more > 0 else "")
 
     parts = []
-    across = look_alike_pairs(before, after)
+    across = look_alike_pairs(before, after, case=True)
     if across:
         n = len(across)
         what = (
@@ -663,8 +670,10 @@ def _look_alike_note(
     return (
         f"{head}{'; '.join(parts)}: they are counted as different classes{moved} "
         "(an invisible character such as U+200B, a no-break space, blanks "
-        "around the name or full-width letters tell them apart); write the "
-        "labels the same way" + (" in both runs" if across else "")
+        "around the name, full-width letters"
+        + (" or letter case, as True and true" if across else "")
+        + " tell them apart); write the labels the same way"
+        + (" in both runs" if across else "")
     )
 
 

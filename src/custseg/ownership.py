@@ -116,6 +116,14 @@ def _text_ids(x: Any, field: str) -> tuple[np.ndarray, np.ndarray]:
 
 
 def _staff_names(staff: Any) -> tuple[str, ...]:
+    if isinstance(staff, set | frozenset):
+        raise InputError(
+            "staff",
+            "must be a list of staff ids: got a set, whose order is not fixed "
+            "from run to run (a capacity sequence and the results follow the "
+            "staff's order)",
+            fix="pass a list, e.g. sorted(staff)",
+        )
     if isinstance(staff, str | bytes) or staff is None:
         raise InputError(
             "staff",

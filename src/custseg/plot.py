@@ -69,6 +69,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from . import _display
 from . import _validate as v
 from ._align import paired, to_pandas_index
 from ._threads import STATE_LOCK, warnings_filtered
@@ -2128,6 +2129,10 @@ def to_svg(obj: Any) -> str:
     one did (not so on a figure of yours with subfigures or colorbars,
     which the layout places too: there a save may still differ from the
     one before by a little). A figure in pyplot's list is closed.
+    Invisible format characters in the texts (a bidi control such as
+    U+202E, which a browser obeys: U+202E then ``yma`` reads ``amy``; a
+    zero-width space) are written as their code points (``\\u202e``), as
+    the HTML report writes them.
 
     How it is saved does not follow your matplotlib settings (rcParams set
     in code, a ``matplotlibrc``, ``$MATPLOTLIBRC``, a style): the ``svg.*``
@@ -2204,4 +2209,6 @@ def to_svg(obj: Any) -> str:
 
         plt.close(fig)
     svg = _METADATA.sub("", _PROLOG.sub("", buf.getvalue(), count=1), count=1)
-    return svg.strip() + "\n"
+    # text kept as text is laid out by the browser, bidi controls included
+    # (U+202E before 'yma' would read amy): invisible format characters shown
+    return _display.shown_invisible(svg.strip()) + "\n"

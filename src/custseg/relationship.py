@@ -763,12 +763,16 @@ def _columns(facts: Any, within: bool) -> tuple[dict[str, Any], Any]:
     if isinstance(facts, ContactSummary):
         cols = {k: getattr(facts, k) for k in wanted}
         return cols, to_pandas_index(facts.customer_id, "customer_id")
+    other = v.other_frame_columns(facts, "contacts")
+    if other is not None:  # a Polars DataFrame, a PyArrow Table: rows in order
+        facts = other
     # a mapping or a frame: anything with keys() (a result such as
     # CustomerFacts, whose columns are not these, is refused by its type)
     if not (isinstance(facts, Mapping) or callable(getattr(facts, "keys", None))):
         raise InputError(
             "contacts",
-            f"must be a ContactSummary, a DataFrame or a mapping of columns: got "
+            f"must be a ContactSummary, a DataFrame (pandas or Polars), a PyArrow "
+            f"Table or a mapping of columns: got "
             f"{type(facts).__name__}",
             fix="pass contact_summary(...)",
         )
@@ -1185,7 +1189,7 @@ def _check_scale(arr: np.ndarray, field: str, lo: float, hi: float, name: str) -
             )
         else:
             bad = (arr > 1) if lo >= -1 and hi <= 1 else np.zeros(len(arr), bool)
-            problem = f"has margins above 1 while {name}=({lo:g}, {hi:g}) are rates"
+            problem = f"has margins above 1 while {name}=({_display.number_text(lo)}, {_display.number_text(hi)}) are rates"
             fix = (
                 f"pass margins as rates (8% is 0.08), or {name} on the scale of "
                 "your numbers (margin_breaks=(10, 30) for percentages)"

@@ -839,12 +839,13 @@ def _summary(
 ) -> _Summary:
     t = _t(lang)
     # the total and missing rows' names, unlike every class's: a class may be
-    # called "Total" or "missing"
-    names = {str(c) for c in seg[column].cat.categories}
+    # called "Total" or "missing", or a name that reads alike ("Total ": a
+    # page collapses the blank, and shows invisible characters as nothing)
+    names = {_display.alike(str(c)).strip() for c in seg[column].cat.categories}
     total, missing = t["total"], t["missing_class"]
-    while total in names:
+    while _display.alike(total).strip() in names:
         total = f"({total})"
-    while missing in names:
+    while _display.alike(missing).strip() in names:
         missing = f"({missing})"
     try:
         table = segment_summary(seg[column], seg, total=total, missing=missing)
@@ -1323,12 +1324,16 @@ _CONTROLS = {c: 0x2400 + c for c in (*range(9), 11, 12, *range(14, 32))} | {
 
 
 def _esc(text: Any) -> str:
-    """Text for the page: escaped, its control characters shown.
+    """Text for the page: escaped, its control characters shown, and its
+    invisible format characters (a bidi control that would show
+    ``'\\u202eyma'`` as ``amy``) written as their code points
+    (:func:`custseg._display.shown_invisible`).
 
     >>> _esc('<b>"a' + chr(0) + 'b"</b>') == '&lt;b&gt;&quot;a' + chr(0x2400) + 'b&quot;&lt;/b&gt;'
     True
     """
-    return _html.escape(str(text).translate(_CONTROLS), quote=True)
+    shown = _display.shown_invisible(str(text).translate(_CONTROLS))
+    return _html.escape(shown, quote=True)
 
 
 def _count(x: int) -> _Num:
@@ -1837,7 +1842,11 @@ def _windows_table(res: SegmentResult, lang: str) -> str:
     for i, name in enumerate(shown):
         lo = edges[i]
         hi = breaks[i] if i < len(breaks) else None
-        days = f"[{lo:g}, {hi:g})" if hi is not None else f"≥ {lo:g}"
+        days = (
+            f"[{_display.number_text(lo)}, {_display.number_text(hi)})"
+            if hi is not None
+            else f"≥ {_display.number_text(lo)}"
+        )
         rows.append([name, days])
     return _table([t["stage"], t["days"]], rows, sortable=False, numeric=[False, False])
 

@@ -614,7 +614,7 @@ def _edge_notes(
         tied = sorted({c for i, c in enumerate(edges.cuts[1:]) if c == edges.cuts[i]})
         shares = ", ".join(
             f"{c:,d} customer{'s' * (c != 1)} ({100 * c / max(n, 1):.1f}%) "
-            f"{'have' if c != 1 else 'has'} {t:g}"
+            f"{'have' if c != 1 else 'has'} {_display.number_text(t)}"
             for t, c in ((t, int(np.count_nonzero(values == t))) for t in tied)
         )
         notes.append(

@@ -23,12 +23,13 @@ import ast
 import functools
 import math
 import os
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
 
+from . import _display
 from . import _validate as v
 from .errors import CustsegError, ThresholdError
 from .rfm import MAX_BINS
@@ -256,8 +257,8 @@ def _whole(name: str, spec: Any) -> tuple[Any, Any]:
         )
         if ilo > ihi:
             raise ThresholdError(
-                f"field {name!r} is declared integer with bounds [{spec.min:g}, "
-                f"{spec.max:g}], which hold no whole number, so no row can have "
+                f"field {name!r} is declared integer with bounds [{_display.number_text(spec.min)}, "
+                f"{_display.number_text(spec.max)}], which hold no whole number, so no row can have "
                 "it: widen the bounds or declare the field a number"
             )
         return ilo, ihi
@@ -305,7 +306,7 @@ def fields_for(
     >>> from hypothesis import given, settings
     >>> from custseg import rules
     >>> rs = rules.load("ecommerce")
-    >>> @settings(max_examples=20)
+    >>> @settings(max_examples=20, deadline=None)
     ... @given(fields_for(rs))
     ... def test_everyone_gets_a_stage(data):
     ...     assert_total(rs, data)
@@ -398,7 +399,7 @@ def transactions(
     --------
     >>> from hypothesis import given, settings
     >>> import custseg
-    >>> @settings(max_examples=10)
+    >>> @settings(max_examples=10, deadline=None)
     ... @given(transactions(ids="str"))
     ... def test_one_row_per_customer(tx):
     ...     facts = custseg.summarize(tx.customer_id, tx.date, tx.amount)
@@ -513,7 +514,7 @@ def customer_facts(
     --------
     >>> from hypothesis import given, settings
     >>> import custseg
-    >>> @settings(max_examples=10)
+    >>> @settings(max_examples=10, deadline=None)
     ... @given(customer_facts())
     ... def test_status_is_total(facts):
     ...     status = custseg.customer_status(facts.frequency, facts.tenure_days,
@@ -588,7 +589,7 @@ def scores(
     --------
     >>> from hypothesis import given, settings
     >>> from custseg import rules
-    >>> @settings(max_examples=10)
+    >>> @settings(max_examples=10, deadline=None)
     ... @given(scores(bins=3))
     ... def test_scores_in_range(s):
     ...     assert s.stack().between(1, 3).all()  # missing scores left out
@@ -793,7 +794,13 @@ def assert_total(
     """
     names: list[str] | None = None
     if outputs is not None:
-        names = [outputs] if isinstance(outputs, str) else list(outputs)
+        names = (
+            [outputs]
+            if isinstance(outputs, str)
+            else _sequence_param(
+                outputs, "outputs", "table and segmentation names", ordered=False
+            )
+        )
         if not names:
             raise ThresholdError(
                 "'outputs' is empty, so nothing would be checked: name the tables "
@@ -938,7 +945,11 @@ def assert_monotone(
             f"'field' must be a numeric field of the rules ({', '.join(numeric)}): "
             f"got {field!r}"
         )
-    steps = [] if increase is None else list(increase)
+    steps = (
+        []
+        if increase is None
+        else _sequence_param(increase, "increase", "steps (numbers > 0)", ordered=False)
+    )
     for step in steps:
         if (
             not v._is_real(step)  # not a bool, nor a np.timedelta64
@@ -1048,7 +1059,11 @@ def assert_monotone(
         if rest:
             why.append(
                 f"{rest:,d} "
-                + ("" if spec.max is None else f"at the max {spec.max:g} or ")
+                + (
+                    ""
+                    if spec.max is None
+                    else f"at the max {_display.number_text(spec.max)} or "
+                )
                 + "with labels not in 'order'"
             )
         _nothing_compared(
@@ -1147,6 +1162,33 @@ def _ranks(labels: Any, rank: Mapping[str, int]) -> np.ndarray:
     return of_code[np.where((codes >= 0) & (codes < len(labels.names)), codes, -1)]
 
 
+def _sequence_param(value: Any, name: str, what: str, *, ordered: bool) -> list[Any]:
+    """Parameter *name*, a list of *what*, as a list: one value, bytes, a
+    mapping or (when its order matters, *ordered*) a set is a ThresholdError
+    naming the parameter, not a bare TypeError or its characters or bytes
+    read as items (``b"ab"`` is the numbers 97 and 98).
+
+    >>> _sequence_param(("a", "b"), "order", "labels", ordered=True)
+    ['a', 'b']
+    >>> _sequence_param({"b", "a"}, "order", "labels", ordered=True)
+    Traceback (most recent call last):
+    ...
+    custseg.errors.ThresholdError: 'order' must be a list of labels in order: got a set, whose order is not fixed (it may change from one run to the next)
+    """
+    if isinstance(value, set | frozenset) and ordered:
+        raise ThresholdError(
+            f"{name!r} must be a list of {what} in order: got a set, whose order "
+            "is not fixed (it may change from one run to the next)"
+        )
+    if isinstance(value, str | bytes | bytearray | Mapping) or not isinstance(
+        value, Iterable
+    ):
+        raise ThresholdError(
+            f"{name!r} must be a list of {what}: got {v.describe(value)}"
+        )
+    return list(value)
+
+
 def _order_ranks(
     order: Sequence[str], names: Sequence[str], output: str
 ) -> dict[str, int]:
@@ -1158,7 +1200,7 @@ def _order_ranks(
             f"'order' must be a list of the labels of {output!r}, lowest first: "
             f"got the string {order!r}"
         )
-    order = list(order)
+    order = _sequence_param(order, "order", f"the labels of {output!r}", ordered=True)
     foreign = [label for label in order if label not in names]
     twice = v.repeated(order)[0]
     if foreign or twice:

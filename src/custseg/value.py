@@ -47,6 +47,7 @@ import math
 import types
 import warnings
 from collections.abc import Callable, Mapping
+from decimal import Decimal
 from fractions import Fraction
 from typing import Any
 
@@ -434,8 +435,8 @@ def _check_probabilities(arr: np.ndarray, lo: Any, hi: Any) -> None:
     }.get(v.above_one(value) if value > 1 else "", f" (such as {v.describe(value)})")
     raise InputError(
         "intent",
-        f"has numbers outside [0, 1] while the intent thresholds ({lo:g}, "
-        f"{hi:g}) are probabilities{hint}",
+        f"has numbers outside [0, 1] while the intent thresholds ({_display.number_text(lo)}, "
+        f"{_display.number_text(hi)}) are probabilities{hint}",
         first_row=first,
         n_rows=count,
         fix="pass purchase probabilities in [0, 1] (70% is 0.7), or thresholds on "
@@ -547,6 +548,54 @@ def _share_param(value: Any, name: str) -> float:
     return x
 
 
+def _floor_floats(x: Any, arr: np.ndarray) -> np.ndarray:
+    """The assets *x* (read as *arr* by ``as_numeric``) as float64, each
+    the largest double whose threshold value (:func:`_threshold_value`:
+    the decimal it prints as) is at or below its exact value: a Decimal or
+    an integer beyond what a double holds (``9999.999999999999999999``,
+    ``2**53 + 1``) rounds down, never up onto a larger value, and
+    ``Decimal("0.07")`` stays 0.07. :func:`value_tier` compares an exact
+    value *e* with a threshold *t* as ``e >= `` the value *t* stands for,
+    which holds exactly when this double of *e* is ``>= t``; so the
+    thresholds :func:`fit_value_tiers` fits on these doubles put every
+    customer on the side the fit counted them on.
+
+    >>> from decimal import Decimal as D
+    >>> _floor_floats(None, np.array([2, 10], dtype=np.int64)).tolist()
+    [2.0, 10.0]
+    >>> x = [D("10000"), D("9999.999999999999999999"), D("0.07")]
+    >>> _floor_floats(x, np.array([10000.0, 10000.0, 0.07])).tolist()
+    [10000.0, 9999.999999999998, 0.07]
+    >>> _floor_floats(None, np.array([2**53 + 1], dtype=np.int64)).tolist()
+    [9007199254740992.0]
+    """
+    out = arr.astype(np.float64)  # (a copy: arr is not changed)
+    if arr.dtype.kind in "iu":
+        rows = np.flatnonzero((arr > v._EXACT) | (arr < -v._EXACT))
+        exact = [int(e) for e in arr[rows].tolist()]
+    elif arr.dtype.kind == "f":
+        values = v._decimal_values(x, len(arr), arr)
+        if values is None:
+            return out
+        rows = np.flatnonzero(values != np.array(None))
+        exact = values[rows].tolist()
+    else:
+        return out
+    for i, e in zip(rows.tolist(), exact, strict=True):
+        f = float(out[i])
+        if math.isfinite(f) and _threshold_value(f) > Decimal(e):
+            out[i] = math.nextafter(f, -math.inf)
+    return out
+
+
+def _threshold_value(t: float) -> Decimal:
+    """The number a threshold *t* stands for when :func:`value_tier`
+    compares exact values with it (:func:`custseg._validate.exact_sides`):
+    the decimal it prints as (0.07 is 0.07), or beyond 2**53 the integer it
+    holds."""
+    return Decimal(int(t)) if abs(t) >= v._EXACT else Decimal(repr(t))
+
+
 def _largest_within(
     values: np.ndarray,
     weights: np.ndarray,
@@ -640,7 +689,10 @@ def fit_value_tiers(
        allows; customers with equal assets share a tier. When no strong-intent
        customer fits (even the richest carry more, or there are none),
        ``assets_large`` is ``inf`` (no customer is large, so none is A) and a
-       :class:`~custseg.errors.CustsegWarning` says so.
+       :class:`~custseg.errors.CustsegWarning` says so. When such a *t*
+       exists but no strong-intent customer has assets ``>= t`` (the
+       *b_share* bound leaves them all out), A is empty too and a warning
+       says so, but ``assets_large`` stays *t*.
     3. ``assets_medium`` is the smallest asset value *t* below
        ``assets_large`` of a customer with at least some intent such that A
        and B (assets ``>= assets_large``, or ``>= t`` with at least some
@@ -707,7 +759,7 @@ def fit_value_tiers(
             fix="pass numeric assets (spend, declared assets, budget), or use the "
             "levels directly with value_tier",
         )
-    x = v.as_numeric(assets, "assets", nan="allow").astype(np.float64, copy=False)
+    x = _floor_floats(assets, v.as_numeric(assets, "assets", nan="allow"))
     i = _levels(
         intent,
         "intent",
@@ -762,13 +814,13 @@ def fit_value_tiers(
         why = (
             "there is no strong-intent customer with known assets"
             if top is None
-            else f"the strong-intent customers with the largest assets ({top:g}) "
-            f"already carry more than a_share = {a_share:g} of the revenue"
+            else f"the strong-intent customers with the largest assets ({_display.number_text(top)}) "
+            f"already carry more than a_share = {_display.number_text(a_share)} of the revenue"
         )
     elif whole_level is None:
         why = (
-            f"the customers with the largest assets ({x[known].max():g}) already "
-            f"carry more than b_share = {b_share:g} of the revenue"
+            f"the customers with the largest assets ({_display.number_text(x[known].max())}) already "
+            f"carry more than b_share = {_display.number_text(b_share)} of the revenue"
         )
     else:
         large = max(large, whole_level)
@@ -776,8 +828,8 @@ def fit_value_tiers(
             warnings.warn(
                 "no customer can be tier A: with any strong-intent customer's "
                 "assets as the large level, the customers with large assets "
-                f"would carry more than b_share = {b_share:g} of the revenue; "
-                f"assets_large is {large:g} (customers above it are B)",
+                f"would carry more than b_share = {_display.number_text(b_share)} of the revenue; "
+                f"assets_large is {_display.number_text(large)} (customers above it are B)",
                 CustsegWarning,
                 stacklevel=2,
             )

@@ -27,6 +27,7 @@ from typing import Any
 
 import numpy as np
 
+from .. import _display
 from ..errors import Diagnostic
 from ..labels import smallest_int_dtype
 from ._expr import Compiled, Env, Truth
@@ -75,7 +76,7 @@ def _show(rs: RuleSet, field: str, value: Any) -> str:
         return f"{field}=<missing>" if value < 0 else f"{field}={bool(value)}"
     if isinstance(value, float) and math.isnan(value):
         return f"{field}=<missing>"
-    return f"{field}={value:g}"
+    return f"{field}={_display.number_text(value)}"
 
 
 def _diag(

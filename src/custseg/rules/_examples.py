@@ -25,6 +25,7 @@ from typing import TYPE_CHECKING, Any
 import attrs
 import numpy as np
 
+from .. import _display
 from ..errors import Diagnostic
 from ._expr import BOOL, _truth, condition_tree
 from ._frozen import FrozenMap, frozen_map, name_maps
@@ -415,6 +416,21 @@ def parse_examples(
                 if output in segments
                 else None
             )
+            if labels is None and output in tagsets:
+                tags = tagsets[output].tags
+                if label in tags:  # the tag meant: first in the hint
+                    tags = (label, *(t for t in tags if t != label))
+                at(
+                    ("expect", output),
+                    "bad-value",
+                    f"{output!r} is a tag set: its tags are expected true or "
+                    f"false, not as one label ({output} = {label!r})",
+                    f"write {output} = {{ {tags[0]} = true }}"
+                    if tags
+                    else f"write {output} = {{ tag = true }}",
+                )
+                ok = False
+                continue
             if labels is None:
                 known = [*tables, *segments, *tagsets]
                 known += sorted(refused_outputs - set(known))
@@ -752,13 +768,13 @@ def _check_given(
             if spec.min is not None and value < spec.min:
                 return (
                     "bad-value",
-                    f"{name!r} = {value!r} is below its min {spec.min:g}",
+                    f"{name!r} = {value!r} is below its min {_display.number_text(spec.min)}",
                     "",
                 )
             if spec.max is not None and value > spec.max:
                 return (
                     "bad-value",
-                    f"{name!r} = {value!r} is above its max {spec.max:g}",
+                    f"{name!r} = {value!r} is above its max {_display.number_text(spec.max)}",
                     "",
                 )
             return None
@@ -926,8 +942,16 @@ def _interval(t: Any, label: str) -> str:
     lo = t.breaks[i - 1] if i > 0 else None
     hi = t.breaks[i] if i < len(t.breaks) else None
     closed_left = t.closed == "left"
-    left = "" if lo is None else f"{lo:g} {'<=' if closed_left else '<'} "
-    right = "" if hi is None else f" {'<' if closed_left else '<='} {hi:g}"
+    left = (
+        ""
+        if lo is None
+        else f"{_display.number_text(lo)} {'<=' if closed_left else '<'} "
+    )
+    right = (
+        ""
+        if hi is None
+        else f" {'<' if closed_left else '<='} {_display.number_text(hi)}"
+    )
     return f"table {t.name}: {left}{t.field}{right}"
 
 

@@ -1159,7 +1159,7 @@ class RuleSet:
         >>> rules.load("ecommerce").evaluate(42)
         Traceback (most recent call last):
         ...
-        custseg.errors.InputError: 'data' must be a mapping of columns, a DataFrame, CustomerFacts or RfmScores (or a list of them, joined): got int: pass e.g. custseg.summarize(...) output, a DataFrame, or {'recency_days': [...], ...}
+        custseg.errors.InputError: 'data' must be a mapping of columns, a DataFrame (pandas or Polars), a PyArrow Table, CustomerFacts or RfmScores (or a list of them, joined): got int: pass e.g. custseg.summarize(...) output, a DataFrame, or {'recency_days': [...], ...}
 
         Raises
         ------
@@ -1319,8 +1319,8 @@ def _segment_codes(
 
 
 _DATA_KINDS = (
-    "a mapping of columns, a DataFrame, CustomerFacts or RfmScores (or a list "
-    "of them, joined)"
+    "a mapping of columns, a DataFrame (pandas or Polars), a PyArrow Table, "
+    "CustomerFacts or RfmScores (or a list of them, joined)"
 )
 
 
@@ -1338,6 +1338,9 @@ def _columns_of(data: Any) -> tuple[dict[str, Any], Any, str]:
         known = (data.r > 0) & (data.f > 0) & (data.m > 0)
         cols["rfm"] = np.where(known, data.code.astype(np.float64), np.nan)
         return cols, data.index, "RfmScores"
+    other = v.other_frame_columns(data, "data")
+    if other is not None:  # a Polars DataFrame, a PyArrow Table: rows in order
+        return other, None, type(data).__name__
     if hasattr(data, "columns") and hasattr(data, "index"):
         if len(set(data.columns)) != len(data.columns):
             dupes = sorted(str(c) for c in v.repeated(data.columns)[0])
@@ -1401,13 +1404,20 @@ def _warn_other_edges(rs: RuleSet, data: Any) -> None:
                     )
             offered.update(_SCORE_DIMENSIONS)
         else:  # a frame's columns or a mapping's keys (CustomerFacts: none)
-            names = item if isinstance(item, Mapping) else getattr(item, "columns", ())
+            other = v.other_frame_columns(item, "data")  # (a LazyFrame: refused)
+            names = (
+                other
+                if other is not None
+                else item
+                if isinstance(item, Mapping)
+                else getattr(item, "columns", ())
+            )
             if not callable(names):
                 offered.update(str(c) for c in names if str(c) in _SCORE_DIMENSIONS)
 
 
 def _edges_text(edges: tuple[float, ...]) -> str:
-    return "(" + ", ".join(f"{e:g}" for e in edges) + ")"
+    return "(" + ", ".join(_display.number_text(e) for e in edges) + ")"
 
 
 def _joined(data: Any) -> tuple[dict[str, Any], Any]:
@@ -1691,7 +1701,7 @@ def _coerce_field(
                 which = "min" if word == "below" else "max"
                 raise InputError(
                     name,
-                    f"has values {word} the declared {which} {bound:g}",
+                    f"has values {word} the declared {which} {_display.number_text(bound)}",
                     first_row=first,
                     n_rows=count,
                     fix="fix the data or the field's bounds",
@@ -2679,7 +2689,7 @@ def build(
             b.at_key(
                 (*path, "max"),
                 "bad-value",
-                f"'max' must be >= 'min' ({lo:g}): got {hi:g}",
+                f"'max' must be >= 'min' ({_display.number_text(lo)}): got {_display.number_text(hi)}",
             )
         missing = spec.get("missing", False)
         if not isinstance(missing, bool):
@@ -3338,8 +3348,8 @@ def _table(
                 b.at_key(
                     (*path, "breaks"),
                     "breaks-order",
-                    f"breaks must be strictly increasing: break {i} ({num:g}) "
-                    f"must be > break {i - 1} ({breaks[-1]:g})",
+                    f"breaks must be strictly increasing: break {i} ({_display.number_text(num)}) "
+                    f"must be > break {i - 1} ({_display.number_text(breaks[-1])})",
                 )
                 ok = False
             breaks.append(num)
@@ -3849,8 +3859,8 @@ def _score_spec(
             b.at_key(
                 epath,
                 "breaks-order",
-                f"score edges must be strictly increasing: edge {i} ({num:g}) "
-                f"must be > edge {i - 1} ({edges[-1]:g})",
+                f"score edges must be strictly increasing: edge {i} ({_display.number_text(num)}) "
+                f"must be > edge {i - 1} ({_display.number_text(edges[-1])})",
                 "for recency too: the edges are days, ascending",
             )
             ok = False
@@ -3914,8 +3924,8 @@ def _scores(
         elif (field.min is not None and field.min != 1) or (
             field.max is not None and field.max != spec.bins
         ):
-            lo = "-inf" if field.min is None else f"{field.min:g}"
-            hi = "inf" if field.max is None else f"{field.max:g}"
+            lo = "-inf" if field.min is None else _display.number_text(field.min)
+            hi = "inf" if field.max is None else _display.number_text(field.max)
             other = (
                 f", or give {int(field.max) - 1} edges"
                 if spec.edges is not None and field.max is not None and field.max >= 2

@@ -1,0 +1,724 @@
+"""Audit 25: findings of the twenty-fifth audit.
+
+Each test covers the class of a finding, not only its example.
+"""
+
+from __future__ import annotations
+
+import io
+import math
+import re
+import warnings
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+import pytest
+from hypothesis import assume, given, settings
+from hypothesis import strategies as st
+
+import custseg
+from custseg import rules
+from custseg.errors import CustsegWarning, InputError, RulesError, ThresholdError
+from custseg.migration import transition_matrix
+
+pl = pytest.importorskip("polars")
+pa = pytest.importorskip("pyarrow")
+
+# --------------------------------------------------------------------------
+# Labels compared with the columns of other libraries, row by row
+
+_STAGES = ("active", "silent", "sleeping", "lost")
+
+
+def _columns(names: list[Any]) -> list[Any]:
+    """*names* in every container a user may hold them in."""
+    text = [None if n is None else str(n) for n in names]
+    return [
+        text,
+        pd.Series(text, dtype=object),
+        pl.Series(text, dtype=pl.String),
+        pl.Series(text, dtype=pl.Categorical),
+        pl.Series(text, dtype=pl.Enum(list(_STAGES))),
+        pa.array(text),
+        pa.chunked_array([text[:1], text[1:]], type=pa.string()),
+    ]
+
+
+@settings(max_examples=40, deadline=None)
+@given(
+    mine=st.lists(st.integers(0, 3), min_size=1, max_size=8),
+    data=st.data(),
+)
+def test_labels_compare_row_by_row_with_any_column(mine: list[int], data: Any) -> None:
+    """``labels == other`` (and ``!=``, ``<`` ...) with a Polars Series or a
+    PyArrow array gave Polars' answer or Python's identity: False, or every
+    row unequal. Every container compares row by row, as a list does; a
+    missing name compares False."""
+    labels = custseg.Labels(mine, _STAGES, ordered=True)
+    theirs = data.draw(
+        st.lists(
+            st.one_of(st.none(), st.integers(0, 3)),
+            min_size=len(mine),
+            max_size=len(mine),
+        )
+    )
+    names = [None if t is None else _STAGES[t] for t in theirs]
+    known = np.array([t is not None for t in theirs])
+    codes = np.array([-1 if t is None else t for t in theirs])
+    mine_a = np.array(mine)
+    expected = {
+        "==": known & (mine_a == codes),
+        "!=": ~(known & (mine_a == codes)),
+        "<": known & (mine_a < codes),
+        "<=": known & (mine_a <= codes),
+        ">": known & (mine_a > codes),
+        ">=": known & (mine_a >= codes),
+    }
+    for other in _columns(names):
+        got = {
+            "==": labels == other,
+            "!=": labels != other,
+            "<": labels < other,
+            "<=": labels <= other,
+            ">": labels > other,
+            ">=": labels >= other,
+        }
+        for op, want in expected.items():
+            assert np.asarray(got[op]).tolist() == want.tolist(), (op, type(other))
+
+
+def test_an_unknown_name_per_row_is_refused() -> None:
+    labels = custseg.Labels([0, 1], _STAGES, ordered=True, name="stage")
+    with pytest.raises(ThresholdError, match="'gone' is not a label of 'stage'"):
+        labels < pl.Series(["active", "gone"])  # noqa: B015
+    with pytest.raises(ThresholdError, match="one name per row"):
+        labels == pa.array(["active"])  # noqa: B015
+    unordered = custseg.Labels([0, 1], ("a", "b"))
+    with pytest.raises(ThresholdError, match="not ordered"):
+        unordered < ["a", "b"]  # noqa: B015
+
+
+# --------------------------------------------------------------------------
+# Polars Categorical and Enum columns
+
+
+def _readers() -> list[Any]:
+    return [
+        lambda x: transition_matrix(x, ["a", "b", "a"]).counts.to_numpy().tolist(),
+        lambda x: custseg.labels.label_codes(x, "x")[1],
+        lambda x: (
+            custseg.assign_owners([3, 2, 1], ["s1", "s2"], current_owner=x)
+            .owner.to_numpy()
+            .tolist()
+        ),
+        lambda x: custseg.tags_from_values(x).names,
+    ]
+
+
+@pytest.mark.parametrize("reader", range(4))
+def test_a_polars_categorical_reads_as_a_list(reader: int) -> None:
+    """A Polars Categorical column crashed every reader of labels with a bare
+    AttributeError (its dtype's categories have no dtype)."""
+    read = _readers()[reader]
+    values = ["a", "b", "a"] if reader != 2 else ["s1", "s2", "s1"]
+    assert read(pl.Series(values, dtype=pl.Categorical)) == read(values)
+
+
+def test_a_polars_enum_keeps_its_classes_in_order() -> None:
+    """A Polars Enum lost its declared order and its empty classes."""
+    from custseg.labels import label_codes
+
+    classes = ["zeta", "alpha", "mid"]
+    polars_enum = pl.Series(["alpha", None, "zeta"], dtype=pl.Enum(classes))
+    pandas_cat = pd.Categorical(
+        ["alpha", None, "zeta"], categories=classes, ordered=True
+    )
+    a, b = label_codes(polars_enum, "x"), label_codes(pandas_cat, "x")
+    assert a[0].tolist() == b[0].tolist() == [1, -1, 0]
+    assert a[1] == b[1] == tuple(classes) and a[2] is True
+    counts = transition_matrix(polars_enum, ["zeta", "zeta", "zeta"]).counts
+    assert counts.index.tolist() == [*classes, "missing"]
+
+
+# --------------------------------------------------------------------------
+# classes that differ only in letter case between two periods
+
+
+@settings(max_examples=40, deadline=None)
+@given(
+    flags=st.lists(st.booleans(), min_size=1, max_size=6),
+    spelling=st.sampled_from([str.lower, str.upper, str.title]),
+)
+def test_booleans_against_their_text_in_another_case_warn(
+    flags: list[bool], spelling: Any
+) -> None:
+    """A boolean class (``True``) against the same column written by Polars
+    or DuckDB (``true``) counted every customer as moved without a word."""
+    after = [spelling(str(f)) for f in flags]
+    with warnings.catch_warnings(record=True) as seen:
+        warnings.simplefilter("always")
+        tm = transition_matrix(flags, after)
+    said = [str(w.message) for w in seen if issubclass(w.category, CustsegWarning)]
+    if after == [str(f) for f in flags]:  # pandas' own text: the same classes
+        assert tm.stayed == 1.0 and not said
+    else:
+        assert tm.stayed == 0.0
+        assert any("letter case" in m and "read alike" in m for m in said)
+
+
+def test_migrate_names_a_header_in_another_case(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from custseg.cli import main
+
+    (tmp_path / "b.csv").write_text("customer_id,Lifecycle,abc\n1,active,A\n")
+    (tmp_path / "a.csv").write_text("customer_id,lifecycle,abc\n1,active,A\n")
+    main(["migrate", str(tmp_path / "b.csv"), str(tmp_path / "a.csv")])
+    assert "'Lifecycle' in BEFORE, 'lifecycle' in AFTER" in capsys.readouterr().err
+
+
+# --------------------------------------------------------------------------
+# fit_value_tiers and value_tier put every customer on the same side
+
+_EXACT = st.one_of(
+    st.decimals(
+        min_value=Decimal("9999.99999999999999990"),
+        max_value=Decimal("10000.0000000000000001"),
+        places=22,
+        allow_nan=False,
+    ),
+    st.integers(2**53 - 4, 2**53 + 4).map(Decimal),
+    st.decimals(min_value=0, max_value=1, places=2, allow_nan=False),
+    st.sampled_from([Decimal("100"), Decimal("10000"), Decimal("500.5")]),
+)
+
+
+@settings(max_examples=80, deadline=None)
+@given(
+    rows=st.lists(
+        st.tuples(
+            _EXACT, st.sampled_from(["strong", "some", "unclear"]), st.integers(0, 50)
+        ),
+        min_size=1,
+        max_size=8,
+    ),
+    a_share=st.sampled_from([0.1, 0.2, 0.3, 0.5]),
+)
+def test_fitted_tiers_keep_their_shares_when_applied(
+    rows: list[tuple[Decimal, str, int]], a_share: float
+) -> None:
+    """Assets that float64 rounds together (a Decimal of 22 places, an
+    integer beyond 2**53) were one value to the fit and two to value_tier:
+    applied to the fitting data, A lost a customer or passed a_share. The
+    thresholds fitted now put each customer where value_tier puts them:
+    A carries at most a_share and A and B at most b_share."""
+    assets = [a for a, _, _ in rows]
+    intent = [i for _, i, _ in rows]
+    revenue = [r for _, _, r in rows]
+    assume(sum(revenue) > 0)
+    b_share = min(1.0, a_share + 0.3)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", CustsegWarning)
+        t = custseg.fit_value_tiers(
+            assets, intent, revenue, a_share=a_share, b_share=b_share
+        )
+    tiers = custseg.value_tier(assets, intent, thresholds=t).to_numpy().tolist()
+    total = Decimal(sum(revenue))
+    a = sum(r for r, x in zip(revenue, tiers, strict=True) if x == "A")
+    ab = sum(r for r, x in zip(revenue, tiers, strict=True) if x in ("A", "B"))
+    assert Decimal(a) <= Decimal(repr(a_share)) * total
+    assert Decimal(ab) <= Decimal(repr(b_share)) * total
+    # assets_large is the smallest threshold t that a customer's assets give
+    # (a double: the largest at or below them, as no double lies between
+    # two values it rounds alike) such that the strong customers from t
+    # carry at most a_share and all from t at most b_share, customers
+    # compared exactly (inf when none, or no strong customer)
+    cap_a, cap_b = Decimal(repr(a_share)) * total, Decimal(repr(b_share)) * total
+
+    def value(t: float) -> Decimal:  # what value_tier compares with
+        return Decimal(int(t)) if abs(t) >= 2**53 else Decimal(repr(t))
+
+    def floor_double(x: Decimal) -> float:
+        f = float(x)
+        return math.nextafter(f, -math.inf) if value(f) > x else f
+
+    def fits(t: float) -> bool:
+        strong = sum(r for x, i, r in rows if x >= value(t) and i == "strong")
+        every = sum(r for x, _, r in rows if x >= value(t))
+        return strong <= cap_a and every <= cap_b
+
+    fitting = [floor_double(x) for x in assets if fits(floor_double(x))]
+    strong = [floor_double(x) for x, i, _ in rows if i == "strong"]
+    richest_strong = sum(  # the richest strong customers, alone
+        r for x, i, r in rows if i == "strong" and x >= value(max(strong, default=0))
+    )
+    richest = sum(r for x, _, r in rows if x >= value(floor_double(max(assets))))
+    if not fitting or not strong or richest_strong > cap_a or richest > cap_b:
+        assert t.assets_large == math.inf
+    else:
+        assert t.assets_large == min(fitting)
+
+
+# --------------------------------------------------------------------------
+# the CLI and pandas' row numbers in the first column
+
+
+def _period(tmp_path: Path, name: str, ids: list[str], stages: list[str]) -> str:
+    frame = pd.DataFrame({"customer_id": ids, "lifecycle": stages, "monetary": 1.0})
+    path = tmp_path / name
+    frame.to_csv(path)  # pandas' default: the row numbers first, unnamed
+    return str(path)
+
+
+@settings(max_examples=15, deadline=None)
+@given(order=st.permutations(list(range(6))))
+def test_migrate_pairs_by_the_id_column_not_the_row_numbers(order: list[int]) -> None:
+    """A segment output saved with pandas' to_csv() (row numbers first, no
+    header) paired row i with row i: its ids are the customer_id column."""
+    import tempfile
+
+    from custseg.cli import main
+
+    ids = [f"m{i:04d}" for i in range(6)]
+    stages = ["active", "lost", "silent", "active", "lost", "silent"]
+    with tempfile.TemporaryDirectory() as tmp:
+        folder = Path(tmp)
+        before = _period(folder, "b.csv", ids, stages)
+        after = _period(
+            folder, "a.csv", [ids[i] for i in order], [stages[i] for i in order]
+        )
+        out = io.StringIO()
+        import contextlib
+
+        with contextlib.redirect_stdout(out), contextlib.redirect_stderr(io.StringIO()):
+            assert main(["migrate", before, after, "--column", "lifecycle"]) == 0
+        assert "6 in both runs" in out.getvalue()
+        assert "100.0% in the same class" in out.getvalue()
+
+
+def test_row_numbers_without_an_id_column_are_refused(tmp_path: Path) -> None:
+    from custseg._cli_migrate import _read
+
+    path = tmp_path / "p.csv"
+    pd.DataFrame({"lifecycle": ["active", "lost"]}).to_csv(path)
+    with pytest.raises(InputError, match="row numbers in its first column"):
+        _read(str(path))
+    # an unnamed first column of ids that are not row numbers is the ids
+    path.write_text(",lifecycle\nc1,active\nc2,lost\n")
+    assert _read(str(path)).index.tolist() == ["c1", "c2"]
+
+
+def test_assign_and_report_read_the_id_column(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from custseg.cli import main
+
+    customers = tmp_path / "c.csv"
+    pd.DataFrame(
+        {"customer_id": ["007", "008"], "monetary": [10.0, 5.0], "owner": ["s1", "s2"]}
+    ).to_csv(customers)
+    staff = tmp_path / "s.csv"
+    pd.DataFrame({"staff": ["s1", "s2"]}).to_csv(staff)
+    out = tmp_path / "o.csv"
+    assert main(["assign", str(customers), str(staff), "--output", str(out)]) == 0
+    written = pd.read_csv(out, dtype=str)
+    assert written.columns[0] == "customer_id"
+    assert written["customer_id"].tolist() == ["007", "008"]
+    assert written["owner"].tolist() == ["s1", "s2"]
+
+
+# --------------------------------------------------------------------------
+# custseg assign and due: cells named by their line
+
+
+@pytest.mark.parametrize("cell", ["true", "FALSE", "True"])
+def test_a_true_false_capacity_is_refused(
+    tmp_path: Path, cell: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from custseg.cli import main
+
+    (tmp_path / "c.csv").write_text("customer_id,monetary\nc1,5\nc2,3\n")
+    (tmp_path / "s.csv").write_text(f"staff,capacity\namy,{cell}\nbo,\n")
+    args = ["assign", str(tmp_path / "c.csv"), str(tmp_path / "s.csv")]
+    assert main([*args, "--output", str(tmp_path / "o.csv")]) == 2
+    err = capsys.readouterr().err
+    assert "which is not a number" in err and "line 2 of" in err
+
+
+@pytest.mark.parametrize("cell", ["1O0", "$100", "abc"])
+def test_a_bad_value_cell_is_named_by_its_line(
+    tmp_path: Path, cell: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from custseg.cli import main
+
+    (tmp_path / "c.csv").write_text(f"customer_id,monetary\nc1,120\nc2,{cell}\n")
+    (tmp_path / "s.csv").write_text("staff\namy\n")
+    args = ["assign", str(tmp_path / "c.csv"), str(tmp_path / "s.csv")]
+    assert main([*args, "--output", str(tmp_path / "o.csv")]) == 2
+    err = capsys.readouterr().err
+    assert repr(cell) in err and "line 3 of" in err and "--value" not in err
+
+
+def test_due_names_the_line_of_an_empty_class(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from custseg.cli import main
+
+    path = tmp_path / "d.csv"
+    path.write_text(
+        "customer_id,lifecycle,recency_days\na,active,10\nb,silent,20\nc,,5\n"
+    )
+    args = ["due", str(path), "--as-of", "2024-12-28", "--class-column", "lifecycle"]
+    assert main(args) == 2
+    err = capsys.readouterr().err
+    assert "line 4 of" in err and "empty cell" in err and "--playbook" not in err
+
+
+# --------------------------------------------------------------------------
+# numbers in messages as written
+
+
+_CLOSE = st.floats(1.0, 1e7, allow_nan=False).flatmap(
+    lambda x: st.tuples(st.just(x), st.integers(1, 5).map(lambda k: x + k * 1e-3))
+)
+
+
+@settings(max_examples=40, deadline=None)
+@given(pair=_CLOSE)
+def test_breaks_out_of_order_are_named_as_written(pair: tuple[float, float]) -> None:
+    """Messages wrote user numbers with :g (6 digits): 'break 1 (1999.99)
+    must be > break 0 (1999.99)'."""
+    lo, hi = pair
+    assume(lo < hi)
+    text = f"""format = 1
+[fields]
+m = {{ type = "number" }}
+[tables.t]
+field = "m"
+breaks = [{hi!r}, {lo!r}]
+labels = ["a", "b", "c"]
+"""
+    with pytest.raises(RulesError) as exc:
+        rules.loads(text)
+    message = str(exc.value)
+    from custseg._display import number_text
+
+    assert f"({number_text(lo)})" in message and f"({number_text(hi)})" in message
+
+
+@settings(max_examples=40, deadline=None)
+@given(x=st.floats(allow_nan=False, allow_infinity=True))
+def test_number_text_reads_back(x: float) -> None:
+    from custseg._display import number_text
+
+    text = number_text(x)
+    assert float(text) == x or (math.isinf(x) and text in ("inf", "-inf"))
+
+
+def test_the_interval_of_an_explanation_is_as_written() -> None:
+    """An example's explanation said '2999.99 <= m < 3000' for the breaks
+    2999.995 and 2999.999."""
+    text = """format = 1
+[fields]
+m = { type = "number" }
+[tables.t]
+field = "m"
+breaks = [2999.995, 2999.999]
+labels = ["lo", "mid", "hi"]
+[[examples]]
+given = { m = 2999.996 }
+expect = { t = "lo" }
+"""
+    said = " ".join(f"{d.message} {d.hint}" for d in rules.check(text, text=True))
+    assert "table t: 2999.995 <= m < 2999.999" in said
+
+
+# --------------------------------------------------------------------------
+# the testing kit's keyword types
+
+_SCALE = """format = 1
+[fields]
+m = { type = "number", min = 0 }
+[tables.t]
+field = "m"
+breaks = [10]
+labels = ["low", "high"]
+"""
+
+
+@pytest.mark.parametrize(
+    ("call", "match"),
+    [
+        (
+            lambda rs, d: custseg.testing.assert_monotone(
+                rs, d, "t", "m", {"low", "high"}
+            ),
+            "'order' must be a list of the labels of 't' in order: got a set",
+        ),
+        (
+            lambda rs, d: custseg.testing.assert_monotone(rs, d, "t", "m", b"lowhigh"),
+            "'order' must be a list",
+        ),
+        (
+            lambda rs, d: custseg.testing.assert_monotone(
+                rs, d, "t", "m", ["low", "high"], increase=5
+            ),
+            "'increase' must be a list",
+        ),
+        (
+            lambda rs, d: custseg.testing.assert_total(rs, d, outputs=1),
+            "'outputs' must be a list",
+        ),
+        (
+            lambda rs, d: custseg.testing.assert_total(rs, d, outputs=b"t"),
+            "'outputs' must be a list",
+        ),
+    ],
+)
+def test_the_testing_kit_names_wrong_keyword_types(call: Any, match: str) -> None:
+    """A set as 'order' passed or failed with PYTHONHASHSEED; a scalar was a
+    bare TypeError; bytes were read as their numbers."""
+    import custseg.testing  # noqa: F401
+
+    rs = rules.loads(_SCALE)
+    with pytest.raises(ThresholdError, match=re.escape(match)):
+        call(rs, {"m": [1.0, 20.0]})
+
+
+def test_an_expected_tag_set_written_as_a_label() -> None:
+    text = """format = 1
+[fields]
+m = { type = "number" }
+[tags.g]
+rules = [{ tag = "aa", when = "m > 1" }, { tag = "bb", when = "m > 2" }]
+[[examples]]
+given = { m = 3 }
+expect = { g = "bb" }
+"""
+    message = " ".join(f"{d.message} {d.hint}" for d in rules.check(text, text=True))
+    assert "'g' is a tag set" in message and "g = { bb = true }" in message
+    assert "no table or segmentation named" not in message
+
+
+# --------------------------------------------------------------------------
+# frames of other libraries, and other messages
+
+
+@pytest.mark.parametrize("kind", ["polars", "arrow"])
+def test_rules_evaluate_a_polars_or_arrow_frame(kind: str) -> None:
+    rs = rules.loads(
+        'format = 1\n[fields]\nx = { type = "number" }\n'
+        '[segments.s]\ndefault = "low"\nrules = [{ label = "high", when = "x >= 5" }]\n'
+    )
+    data = {"x": [1.0, 6.0, 5.0]}
+    frame = pl.DataFrame(data) if kind == "polars" else pa.table(data)
+    assert rs.evaluate(frame)["s"].to_numpy().tolist() == (
+        rs.evaluate(pd.DataFrame(data))["s"].to_numpy().tolist()
+    )
+    with pytest.raises(InputError, match="LazyFrame"):
+        rs.evaluate(pl.DataFrame(data).lazy())
+
+
+def test_relationship_type_of_a_polars_frame() -> None:
+    facts = {
+        "first_sale": ["2024-01-01", "2023-01-01"],
+        "customer_contacts": [1, 6],
+        "days_to_follow_up": [None, 3.0],
+        "suggestions": [0, 2],
+        "new_products": [0, 1],
+        "joint_projects": [0, 1],
+        "joint_span_days": [None, 400.0],
+    }
+    want = custseg.relationship_type(pd.DataFrame(facts)).to_numpy().tolist()
+    assert custseg.relationship_type(pl.DataFrame(facts)).to_numpy().tolist() == want
+
+
+@pytest.mark.parametrize("field", ["referral", "repurchase"])
+def test_scores_written_as_text_are_named_so(field: str) -> None:
+    answers = {"satisfaction": [5, 4], "repurchase": [0.9, 0.1], "referral": [9, 7]}
+    answers[field] = [str(x) for x in answers[field]]
+    with pytest.raises(InputError, match="numbers written as text") as exc:
+        custseg.loyalty_level(
+            answers["satisfaction"], answers["repurchase"], answers["referral"]
+        )
+    assert "pd.to_numeric" in str(exc.value)
+
+
+@pytest.mark.parametrize(
+    "call",
+    [
+        lambda x: custseg.lifecycle_stage(x),
+        lambda x: custseg.abc_classes(x),
+    ],
+)
+def test_a_0d_array_is_named_a_scalar(call: Any) -> None:
+    with pytest.raises(InputError, match=r"got a scalar array\(5\.\)"):
+        call(np.array(5.0))
+
+
+def test_a_0d_number_is_a_number_parameter() -> None:
+    from custseg._validate import number_param
+
+    assert number_param(np.array(30), "cadence") == 30.0
+    with pytest.raises(ThresholdError):
+        number_param(np.array("30"), "cadence")
+
+
+def test_records_with_the_ids_in_a_multiindex() -> None:
+    tx = pd.DataFrame(
+        {
+            "customer_id": ["a", "b"],
+            "date": ["2024-01-01", "2024-02-01"],
+            "amount": [1.0, 2.0],
+        }
+    )
+    records = pd.DataFrame(
+        {"customer_id": ["a", "b"], "region": ["n", "s"], "vip": [True, False]}
+    ).set_index(["customer_id", "region"])
+    with pytest.raises(InputError, match=re.escape("records.reset_index(['region'])")):
+        custseg.segment(tx, records=records, bins=2)
+
+
+# --------------------------------------------------------------------------
+# the report and SVG charts show invisible characters
+
+
+@settings(max_examples=30, deadline=None)
+@given(
+    name=st.text(
+        st.sampled_from([*"amy", "\u202e", "\u200b", "\u2066", "\u200f", "\ufeff"]),
+        min_size=1,
+        max_size=6,
+    )
+)
+def test_invisible_characters_are_shown_on_the_page(name: str) -> None:
+    """A bidi control made ``'\\u202eyma'`` read ``amy`` on the page; a
+    zero-width space made two names one. Every invisible format character
+    is written as its code point, and two names stay two."""
+    from custseg._display import shown_invisible
+    from custseg.reporting import _esc
+
+    page = _esc(name)
+    assert not any(c in page for c in "\u202e\u200b\u2066\u200f\ufeff")
+    plain = name.translate({ord(c): None for c in "\u202e\u200b\u2066\u200f\ufeff"})
+    if plain != name:
+        assert shown_invisible(name) != shown_invisible(plain)
+
+
+def test_an_svg_shows_a_bidi_control() -> None:
+    pytest.importorskip("matplotlib")
+    from custseg import plot
+
+    svg = plot.to_svg(plot.label_counts(["\u202eyma", "amy", "amy"]))
+    assert "\u202e" not in svg and "\\u202eyma" in svg
+
+
+def test_a_class_that_reads_as_the_total_row(tmp_path: Path) -> None:
+    """A class 'Total ' (a blank after it, which a page does not show) was not
+    told apart from the total row: the page showed two rows 'Total'."""
+    text = """format = 1
+[fields]
+monetary = { type = "number" }
+[segments.seg]
+rules = [ { when = "monetary > 45", label = "Total " } ]
+default = "other"
+"""
+    path = tmp_path / "r.toml"
+    path.write_text(text)
+    tx = pd.DataFrame(
+        {
+            "customer_id": ["a", "b"],
+            "date": ["2024-01-01", "2024-01-02"],
+            "amount": [50.0, 10.0],
+        }
+    )
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", CustsegWarning)  # 2 customers, 5 scores
+        page = custseg.report(
+            tx, rules=str(path), as_of="2024-01-03", charts=False
+        ).html
+    assert "(Total)" in page
+
+
+# --------------------------------------------------------------------------
+# engines
+
+
+def _duck_tx(con: Any) -> None:
+    con.execute(
+        "create table tx as select * from (values ('c1', DATE '2024-06-01', 120.0), "
+        "('c2', DATE '2024-01-10', 35.0), ('c3', DATE '2023-05-01', 15.0)) "
+        "v(customer_id, date, amount)"
+    )
+    con.execute(
+        "create table crm as select * from (values ('c1', 'Alice'), ('c2', 'Bob'), "
+        "('c3', 'Carol')) v(customer_id, name)"
+    )
+
+
+@pytest.mark.parametrize("make", ["summarize_frame", "segment_frame"])
+def test_a_duckdb_result_stays_on_the_callers_connection(
+    tmp_path: Path, make: str
+) -> None:
+    """The result was a relation of DuckDB's default connection: a join with
+    the caller's tables failed, and .create() wrote into another database."""
+    duckdb = pytest.importorskip("duckdb")
+    from custseg import frame as fr
+
+    path = str(tmp_path / "shop.duckdb")
+    con = duckdb.connect(path)
+    _duck_tx(con)
+    out = getattr(fr, make)(con.table("tx"), as_of="2024-07-01")
+    joined = out.join(con.table("crm"), "customer_id").order("customer_id")
+    assert [r[-1] for r in joined.fetchall()] == ["Alice", "Bob", "Carol"]
+    out.create("customer_facts")
+    con.close()
+    again = duckdb.connect(path)
+    assert again.execute("select count(*) from customer_facts").fetchone() == (3,)
+    again.close()
+
+
+@pytest.mark.parametrize("engine", ["polars", "duckdb"])
+def test_approx_rfm_edges_refuses_infinite_facts(engine: str) -> None:
+    from custseg.engines import approx_rfm_edges
+
+    data = {
+        "recency_days": [1.0, 2.0, 3.0, 4.0],
+        "frequency": [1, 2, 3, 4],
+        "monetary": [-math.inf, math.inf, 1.0, 5.0],
+    }
+    with pytest.raises(InputError):
+        custseg.quantile_edges(np.array(data["monetary"]), 2)
+    if engine == "polars":
+        facts: Any = pl.LazyFrame(data)
+    else:
+        duckdb = pytest.importorskip("duckdb")
+        frame = pd.DataFrame(data)  # noqa: F841 - read by DuckDB by its name
+        facts = duckdb.sql("select * from frame")
+    with pytest.raises(
+        InputError, match="'monetary' is infinite for 2 of the 4 buyers"
+    ):
+        approx_rfm_edges(facts, bins=2)
+
+
+def test_engine_keywords_of_the_wrong_type() -> None:
+    from custseg import RfmEdges, ScoreEdges
+    from custseg.engines import approx_rfm_edges, label_in_engine
+
+    facts = pl.LazyFrame(
+        {"recency_days": [1.0, 9.0], "frequency": [2, 1], "monetary": [5.0, 1.0]}
+    )
+    edges = RfmEdges(ScoreEdges((5.0,)), ScoreEdges((1.5,)), ScoreEdges((3.0,)))
+    with pytest.raises(ThresholdError, match="'windows' must be a LifecycleWindows"):
+        label_in_engine(facts, edges=edges, windows=(90, 180, 270))  # type: ignore[arg-type]
+    by_name = approx_rfm_edges(facts, rules="ecommerce", bins=2)
+    assert by_name == approx_rfm_edges(facts, rules=rules.load("ecommerce"), bins=2)
+
+
+def test_a_set_of_staff_is_refused() -> None:
+    """A set of staff got the hint 'in the customers' order'."""
+    with pytest.raises(InputError, match="got a set, whose order is not fixed"):
+        custseg.assign_owners([3, 2, 1], {"amy", "bo"})  # type: ignore[arg-type]
