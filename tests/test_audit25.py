@@ -536,15 +536,46 @@ def test_relationship_type_of_a_polars_frame() -> None:
     assert custseg.relationship_type(pl.DataFrame(facts)).to_numpy().tolist() == want
 
 
-@pytest.mark.parametrize("field", ["referral", "repurchase"])
-def test_scores_written_as_text_are_named_so(field: str) -> None:
-    answers = {"satisfaction": [5, 4], "repurchase": [0.9, 0.1], "referral": [9, 7]}
-    answers[field] = [str(x) for x in answers[field]]
-    with pytest.raises(InputError, match="numbers written as text") as exc:
-        custseg.loyalty_level(
-            answers["satisfaction"], answers["repurchase"], answers["referral"]
+@settings(max_examples=30, deadline=None)
+@given(
+    referral=st.lists(
+        st.sampled_from(["0", "7", "9", "10", "possible", "unlikely"]),
+        min_size=1,
+        max_size=6,
+    )
+)
+def test_a_records_column_of_scores_and_words(
+    tmp_path_factory: Any, referral: list[str]
+) -> None:
+    """A records file's referral column of scores and words ('10' beside
+    'possible') was refused with a fix for pandas users; each score is read
+    as a number now, as a column of scores alone is, and labels as the
+    Python API labels the same answers given as numbers and words."""
+    n = len(referral)
+    ids = [f"c{i}" for i in range(n)]
+    tx = pd.DataFrame(
+        {"customer_id": ids, "date": ["2024-01-01"] * n, "amount": [10.0] * n}
+    )
+    path = tmp_path_factory.mktemp("rec") / "rec.csv"
+    pd.DataFrame(
+        {
+            "customer_id": ids,
+            "satisfaction": ["5"] * n,
+            "referral": referral,
+            "repurchase": ["0.9"] * n,
+        }
+    ).to_csv(path, index=False)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", CustsegWarning)
+        res = custseg.segment(
+            tx, preset="ecommerce", records=str(path), as_of="2024-02-01"
         )
-    assert "pd.to_numeric" in str(exc.value)
+    answers = [int(x) if x.isdigit() else x for x in referral]
+    want = custseg.loyalty_level([5] * n, [0.9] * n, answers).to_numpy().tolist()
+    assert res.customers["loyalty"].astype(str).tolist() == want
+    if any(x.isdigit() for x in referral):  # the API: numbers, not text
+        with pytest.raises(InputError, match="numbers written as text"):
+            custseg.loyalty_level([5] * n, [0.9] * n, referral)
 
 
 @pytest.mark.parametrize(
@@ -722,3 +753,422 @@ def test_a_set_of_staff_is_refused() -> None:
     """A set of staff got the hint 'in the customers' order'."""
     with pytest.raises(InputError, match="got a set, whose order is not fixed"):
         custseg.assign_owners([3, 2, 1], {"amy", "bo"})  # type: ignore[arg-type]
+
+
+# ==========================================================================
+# second round of audit 25
+# --------------------------------------------------------------------------
+# options a result carries: ABC cutoffs beside edges, the bins
+
+
+@pytest.fixture(scope="module")
+def shop() -> tuple[pd.DataFrame, Any]:
+    from custseg.datasets import simulate_transactions
+
+    tx = simulate_transactions(300, seed=3)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", CustsegWarning)
+        return tx, custseg.segment(tx, as_of="2025-01-01", bins=3)
+
+
+def test_abc_cutoffs_beside_abc_edges_are_refused(shop: Any) -> None:
+    """abc_cutoffs were ignored without a word beside abc_edges, and
+    result.apply(tx, abc_cutoffs=...) kept the old classes."""
+    tx, first = shop
+    with pytest.raises(ThresholdError, match=r"'abc_cutoffs'.*'abc_edges'"):
+        custseg.segment(tx, abc_cutoffs=(0.5, 0.6), abc_edges=first.abc_edges)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", CustsegWarning)
+        refit = first.apply(tx, as_of="2025-01-01", abc_cutoffs=(0.5, 0.6))
+        direct = custseg.segment(tx, as_of="2025-01-01", abc_cutoffs=(0.5, 0.6))
+        again = first.apply(tx, as_of="2025-01-01")
+    assert refit.abc_edges == direct.abc_edges != first.abc_edges
+    assert again.abc_edges == first.abc_edges
+    assert again.settings["abc_cutoffs"] is None  # not used: the edges were
+
+
+def test_apply_refits_with_the_results_bins(shop: Any) -> None:
+    tx, first = shop
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", CustsegWarning)
+        refit = first.apply(tx, as_of="2025-01-01", edges=None)
+    assert first.settings["bins"] == 3
+    assert (refit.edges.recency.bins, refit.edges.monetary.bins) == (3, 3)
+
+
+def test_segment_frame_names_its_own_parameter(shop: Any) -> None:
+    from custseg import frame as fr
+
+    tx, first = shop
+    with pytest.raises(ThresholdError, match="'rfm_edges'") as exc:
+        fr.segment_frame(tx, bins=5, rfm_edges=first.edges)
+    assert "'edges'" not in str(exc.value)
+
+
+def test_from_names_keeps_the_series_index() -> None:
+    series = pd.Series(["b", "a"], index=["c9", "c1"])
+    labels = custseg.Labels.from_names(series, ("a", "b"))
+    assert labels.to_pandas().index.tolist() == ["c9", "c1"]
+
+
+def test_a_customer_table_given_for_transactions(shop: Any) -> None:
+    _, first = shop
+    for data in (first.customers, first.customers.reset_index()):
+        with pytest.raises(InputError, match="one row per customer") as exc:
+            custseg.report(data, charts=False)
+        assert "custseg.report(result)" in str(exc.value)
+
+
+# --------------------------------------------------------------------------
+# tags and facts of other libraries, ids of two kinds
+
+
+@settings(max_examples=20, deadline=None)
+@given(
+    order=st.permutations(["vip", "mother", "big"]),
+    kind=st.sampled_from(["polars", "arrow"]),
+)
+def test_tag_frames_are_read_by_name(order: list[str], kind: str) -> None:
+    """A Polars or PyArrow frame of tags was read by position: tags swapped."""
+    columns = {
+        "vip": [True, False, False, True],
+        "mother": [False, True, True, True],
+        "big": [True, True, False, False],
+    }
+    data = {name: columns[name] for name in order}
+    frame = pl.DataFrame(data) if kind == "polars" else pa.table(data)
+    names = ("mother", "vip", "big")
+    want = custseg.TagMatrix(names, pd.DataFrame(data)).matrix.tolist()
+    assert custseg.TagMatrix(names, frame).matrix.tolist() == want
+    assert custseg.combine_tags((names, frame)).matrix.tolist() == want
+
+
+def test_ids_of_two_kinds_get_a_fix_that_works() -> None:
+    """The fix 'facts.reindex(ids)' emptied the data when one side's ids were
+    text and the other's integers."""
+    tags = custseg.TagMatrix(
+        ("vip",), pd.DataFrame({"vip": [True, False]}, index=["1", "2"])
+    )
+    facts = pd.DataFrame({"monetary": [5.0, 7.0]}, index=[1, 2])
+    with pytest.raises(
+        InputError, match=re.escape("facts.index = facts.index.astype(str)")
+    ):
+        custseg.group_summary(tags, facts)
+    labels = custseg.lifecycle_stage(pd.Series([10.0, 400.0], index=["1", "2"]))
+    recency = pd.Series([10.0, 400.0], index=[1, 2])
+    with pytest.raises(InputError, match="astype\\(str\\)"):
+        custseg.actions(
+            labels, custseg.default_playbook("lifecycle"), recency_days=recency
+        )
+
+
+@pytest.mark.parametrize(
+    "codes",
+    [
+        pd.Series([1.0, 2.0, np.nan]),
+        pd.Series([1, 2, None], dtype="Int64"),
+        pd.Series(pd.Categorical([1.0, 2.0, np.nan])),
+    ],
+)
+def test_sex_codes_read_as_whole_numbers(codes: pd.Series) -> None:
+    windows = custseg.LifeStageWindows(boy_values=(1,), girl_values=(2.0,))
+    tags = custseg.life_stage_tags(baby_sex=codes, windows=windows, as_of="2024-01-01")
+    assert tags.matrix.tolist() == [[True, False], [False, True], [False, False]]
+
+
+def test_profile_of_numbered_columns_and_of_polars() -> None:
+    frame = pd.DataFrame({0: ["amy", None], 1: ["555", "556"]})
+    with pytest.raises(ThresholdError, match="the data's column is 0"):
+        custseg.profile_completeness(frame, fields={"0": "name"})
+    with pytest.raises(InputError, match="named by numbers"):
+        custseg.profile_completeness(frame)
+    data = {"name": ["amy", None], "phone": ["555", "556"]}
+    want = custseg.profile_completeness(pd.DataFrame(data))
+    got = custseg.profile_completeness(pl.DataFrame(data))
+    assert got.score.tolist() == want.score.tolist()
+    tags = custseg.TagMatrix(("vip",), [[True], [False]])
+    facts = {"monetary": [5.0, 7.0]}
+    got_totals = custseg.group_summary(tags, pl.DataFrame(facts)).totals
+    want_totals = custseg.group_summary(tags, facts).totals
+    assert {k: list(x) for k, x in got_totals.items()} == {
+        k: list(x) for k, x in want_totals.items()
+    }
+
+
+def test_tags_with_missing_values_get_a_fix_that_works() -> None:
+    flags = pd.DataFrame({"vip": pd.array([True, None], dtype="boolean")})
+    with pytest.raises(InputError, match=re.escape(".fillna(False)")):
+        custseg.TagMatrix(("vip",), flags)
+    assert custseg.TagMatrix(("vip",), flags.fillna(False)).matrix.sum() == 1
+
+
+def test_care_phase_names_the_fields_that_clash() -> None:
+    phases = custseg.CarePhases(breaks=(5,), labels=("推荐活动", "recommend"))
+    with pytest.raises(ThresholdError) as exc:
+        custseg.care_phase([1], phases, lang="zh")
+    assert "no_purchase" not in str(exc.value).split(" give ")[0]
+
+
+# --------------------------------------------------------------------------
+# rules on engine tables
+
+
+def _cut_short_table() -> Any:
+    from custseg import frame as fr
+    from custseg.datasets import simulate_transactions
+
+    tx = simulate_transactions(400, seed=5)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", CustsegWarning)
+        return fr.segment_frame(pl.from_pandas(tx), bins=3, as_of="2025-01-01")
+
+
+def test_rules_on_an_engine_table_of_fewer_scores_warn() -> None:
+    """An engine table keeps no .attrs: segment_frame(bins=3) then rules for
+    1..5 labelled silently (pandas refuses it)."""
+    from custseg import frame as fr
+
+    table = _cut_short_table()
+    with pytest.warns(CustsegWarning, match="r 1..3 \\(the rules: 1..5\\)"):
+        fr.apply_rules(table, "base")
+
+
+@pytest.mark.parametrize("engine", ["polars", "duckdb"])
+def test_engine_fields_named_like_scores_keep_their_values(engine: str) -> None:
+    from custseg import frame as fr
+
+    data = pd.DataFrame(
+        {
+            "customer_id": list("abcd"),
+            "m": [500.0, np.nan, 100.0, 40000.0],
+            "f": [1.0, 2.0, 3000.0, np.nan],
+        }
+    )
+    rs = rules.loads(
+        'format = 1\n[fields]\nm = { type = "number", missing = true }\n'
+        'f = { type = "number", missing = true }\n[segments.big]\ndefault = "small"\n'
+        'rules = [{ label = "many", when = "f > 100" }, { label = "big", when = "m > 200" }]\n'
+    )
+    if engine == "polars":
+        table: Any = pl.from_pandas(data)
+        back = lambda out: out.to_pandas()  # noqa: E731
+    else:
+        duckdb = pytest.importorskip("duckdb")
+        table = duckdb.from_df(data)
+        back = lambda out: out.df()  # noqa: E731
+    got = back(fr.apply_rules(table, rs))["big"].astype(str).tolist()
+    assert got == fr.apply_rules(data, rs)["big"].astype(str).tolist()
+
+
+def test_explain_columns_follow_their_labels() -> None:
+    from custseg import frame as fr
+
+    seg = pd.DataFrame(
+        {
+            "recency_days": [3.0, 400.0],
+            "frequency": [12, 1],
+            "monetary": [2500.0, 30.0],
+            "tenure_days": [700.0, 400.0],
+            "r": [5, 1],
+            "f": [5, 1],
+            "m": [5, 1],
+        },
+        index=pd.Index(["u7", "u2"], name="member"),
+    )
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", CustsegWarning)
+        first = fr.apply_rules(seg, "ecommerce", explain=True)
+        twice = fr.apply_rules(first, "ecommerce", explain=True)
+        later = fr.apply_rules(first.assign(monetary=[2500.0, 4000.0]), "ecommerce")
+    assert twice["rfm8.rule"].tolist() == first["rfm8.rule"].tolist()
+    assert not any(c.endswith(".rule") for c in later.columns)
+
+
+@pytest.mark.parametrize("engine", ["polars", "duckdb"])
+def test_whole_float_ids_past_2_53_are_integers_everywhere(engine: str) -> None:
+    from custseg import frame as fr
+
+    ids = [2.0**53 + 2, 2.0**53, 2.0**53, 1.0]
+    tx = pd.DataFrame(
+        {"customer_id": ids, "date": pd.to_datetime(["2024-01-01"] * 4), "amount": 1.0}
+    )
+    want = fr.summarize_frame(tx, as_of="2024-02-01").index.tolist()
+    if engine == "polars":
+        got = fr.summarize_frame(pl.from_pandas(tx), as_of="2024-02-01").to_pandas()
+    else:
+        duckdb = pytest.importorskip("duckdb")
+        got = fr.summarize_frame(duckdb.from_df(tx), as_of="2024-02-01").df()
+    assert sorted(got["customer_id"].tolist()) == sorted(want)
+    assert got["customer_id"].dtype.kind == "i"
+
+
+def test_side_tables_of_duckdb_get_duckdbs_call() -> None:
+    duckdb = pytest.importorskip("duckdb")
+    tx = pd.DataFrame({"customer_id": ["a"], "date": ["2024-01-01"], "amount": [1.0]})
+    records = duckdb.from_df(pd.DataFrame({"customer_id": ["a"], "vip": [True]}))
+    with pytest.raises(InputError, match=re.escape("frame.df()")):
+        custseg.segment(tx, records=records, bins=2)
+
+
+# --------------------------------------------------------------------------
+# fitted edges and the exact comparisons that apply them
+
+
+_NEAR_ONE = st.lists(
+    st.one_of(
+        st.integers(1, 9).map(lambda k: Decimal(f"1.00000000000000000{k}")),
+        st.integers(2**53 - 3, 2**53 + 9).map(Decimal),
+        st.sampled_from([Decimal("0.07"), Decimal("2"), Decimal("1")]),
+    ),
+    min_size=2,
+    max_size=12,
+)
+
+
+@settings(max_examples=60, deadline=None)
+@given(values=_NEAR_ONE, bins=st.integers(2, 4))
+def test_fitted_edges_score_as_the_fit_counted(
+    values: list[Decimal], bins: int
+) -> None:
+    """Edges were fitted on the nearest doubles and applied exactly: values
+    float64 rounds together, or onto an edge, fell on the other side, and the
+    top score held more than its share."""
+    n = len(values)
+    ones = [1] * n
+    fitted = custseg.rfm_scores(ones, ones, values, bins=bins)
+    edges = custseg.rfm_edges(ones, ones, values, bins=bins)
+    applied = custseg.rfm_scores(ones, ones, values, edges=edges)
+    assert fitted.m.tolist() == applied.m.tolist()
+    one = custseg.score(values, custseg.quantile_edges(values, bins)).tolist()
+    for k in range(1, bins):  # the top k scores hold at most k / bins
+        assert sum(s > bins - k for s in one) * bins <= k * n
+    # equal values share a score
+    for a, sa in zip(values, one, strict=True):
+        for b, sb in zip(values, one, strict=True):
+            assert a != b or sa == sb
+
+
+@settings(max_examples=60, deadline=None)
+@given(values=_NEAR_ONE)
+def test_abc_edges_class_as_abc_classes(values: list[Decimal]) -> None:
+    for basis in ("value", "rank"):
+        cut = custseg.AbcCutoffs(0.5, 0.8, basis=basis)
+        inside = (
+            custseg.abc_classes(values, (0.5, 0.8), basis=basis).to_numpy().tolist()
+        )
+        edges = custseg.abc_edges(values, cut)
+        applied = custseg.abc_classes(values, edges=edges).to_numpy().tolist()
+        assert inside == applied
+
+
+@settings(max_examples=30, deadline=None)
+@given(
+    cents=st.integers(1, 9999),
+    many=st.integers(1000, 100000),
+    few=st.integers(0, 3),
+)
+def test_pareto_figures_at_whole_customers_are_exact(
+    cents: int, many: int, few: int
+) -> None:
+    value = cents / 100
+    summary = custseg.pareto_summary([value] * many)
+    assert summary.gini == 0.0
+    assert summary.value_of_top_customers == 0.2
+    assert summary.customers_for_value_share == 0.8
+    assert summary.gini >= 0
+
+
+# --------------------------------------------------------------------------
+# the command line
+
+
+def test_one_dimension_of_bins_keeps_the_rules_others(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from custseg.cli import main
+    from custseg.datasets import simulate_transactions
+
+    tx = tmp_path / "tx.csv"
+    simulate_transactions(300, seed=3).to_csv(tx, index=False)
+    ruleset = tmp_path / "b3.toml"
+    ruleset.write_text(
+        'format = 1\n[fields.r]\ntype = "integer"\n[scores]\nbins = 3\n'
+        '[segments.hot]\ndefault = "cold"\nrules = [ { label = "hot", when = "r >= 3" } ]\n'
+    )
+    out = tmp_path / "o.csv"
+    args = ["segment", str(tx), "--rules", str(ruleset), "--output", str(out)]
+    assert main([*args, "--f-bins", "4"]) == 0
+    table = pd.read_csv(out)
+    assert (table["r"].max(), table["f"].max(), table["m"].max()) == (3, 4, 3)
+
+
+def test_orders_netting_to_refunds_are_said_for_the_command_line(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from custseg.cli import main
+
+    path = tmp_path / "neg.csv"
+    path.write_text(
+        "customer_id,order_id,date,amount\na,o1,2024-01-01,5\na,o1,2024-01-01,-10\n"
+        "b,o2,2024-01-02,3\nb,o2,2024-01-02,-4\n"
+    )
+    assert main(["segment", str(path), "--order", "order_id"]) == 2
+    err = capsys.readouterr().err
+    assert "orders (their lines summed)" in err and "edges=" not in err
+
+
+def test_a_date_and_time_split_by_the_separator(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from custseg.cli import main
+
+    path = tmp_path / "ws.txt"
+    path.write_text("customer_id date amount\na 2024-01-05 10:00 5\n")
+    assert main(["segment", str(path), "--sep", "whitespace"]) == 2
+    assert "a date and its time are split" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize(
+    ("fmt", "as_of", "day"),
+    [("%d/%m/%Y", "05/03/2024", "2024-03-05"), ("%Y%d%m", "2024-03-05", "2024-03-05")],
+)
+def test_as_of_is_read_with_the_date_format(fmt: str, as_of: str, day: str) -> None:
+    tx = pd.DataFrame(
+        {
+            "customer_id": ["a", "b"],
+            "date": ["01/03/2024", "02/03/2024"],
+            "amount": [1.0, 2.0],
+        }
+    )
+    if fmt == "%Y%d%m":
+        tx["date"] = ["20240101", "20240201"]
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", CustsegWarning)
+        res = custseg.segment(tx, as_of=as_of, date_format=fmt, bins=2)
+    assert str(res.as_of)[:10] == day
+    with pytest.raises(InputError, match="in the date format"):
+        custseg.segment(tx, as_of="20240102", date_format="%Y%d%m", bins=2)
+
+
+def test_status_warns_when_the_lifecycle_moves_alone(tmp_path: Path) -> None:
+    """rules.md says a lifecycle moved without lost_days warns on every run:
+    status and status_crm declared no stages, so they did not."""
+    path = tmp_path / "moved.toml"
+    path.write_text(
+        'format = 1\nextends = "ecommerce"\n[tables.lifecycle]\n'
+        "breaks = [60, 120, 240, 365]\n[scores]\nr = { edges = [30, 60, 120, 240] }\n"
+        "[params]\nlapsing_days = 120\n"
+    )
+    tx = pd.DataFrame(
+        {
+            "customer_id": ["a", "a", "a", "b"],
+            "date": pd.to_datetime(
+                ["2024-01-01", "2024-02-01", "2024-04-01", "2024-04-20"]
+            ),
+            "amount": [100.0, 100.0, 100.0, 50.0],
+        }
+    )
+    with warnings.catch_warnings(record=True) as seen:
+        warnings.simplefilter("always")
+        custseg.segment(tx, rules=str(path), as_of="2025-01-01")
+    assert any("status: 1 customer" in str(w.message) for w in seen)

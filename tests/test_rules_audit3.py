@@ -395,9 +395,13 @@ class TestRelabelledTable:
         warned = [d for d in diags if d.severity == "warning"]
         assert {d.path for d in warned} == {"<string>"}
         assert {d.line for d in warned} == {5}  # the new labels
-        assert len(warned) == 4  # rfm11, rfm_vignette, rfm8, ecom4
+        # rfm11, rfm_vignette, rfm8, ecom4, status, status_crm
+        assert len(warned) == 6
         rs = rules.loads(self.TEXT)
-        assert all(rs.segments[n].stages == {} for n in ("rfm11", "rfm8", "ecom4"))
+        assert all(
+            rs.segments[n].stages == {}
+            for n in ("rfm11", "rfm8", "ecom4", "status", "status_crm")
+        )
 
     def test_own_stages_still_checked(self) -> None:
         text = (

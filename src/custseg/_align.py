@@ -197,6 +197,13 @@ def realign_fix(reindex: str, otherwise: str, *indexes: tuple[str, Any]) -> str:
     >>> import pandas as pd
     >>> realign_fix("b.reindex(a.index)", "pass arrays", ("b", pd.Index(["x", "x"])))
     "give one row per customer first ('b' has the id 'x' more than once), or pass arrays"
+
+    Ids of two kinds (text read from a file, integers elsewhere) are never
+    paired by a reindex, which would give missing values only:
+
+    >>> print(realign_fix("b.reindex(a.index)", "pass arrays",
+    ...                   ("a", pd.Index(["1", "2"])), ("b", pd.Index([1, 2]))))
+    give both the same kind of ids first ('a' is indexed by text, 'b' by integers, which reindexing never pairs: b.index = b.index.astype(str)), or pass arrays
     """
     for name, index in indexes:
         dup = getattr(index, "duplicated", None)
@@ -208,7 +215,40 @@ def realign_fix(reindex: str, otherwise: str, *indexes: tuple[str, Any]) -> str:
                 f"give one row per customer first ({name!r} has the id "
                 f"{Escaped(twice[0])!r} more than once), or {otherwise}"
             )
+    apart = kinds_apart(*indexes)
+    if apart is not None:  # reindexing would find nobody
+        return f"{apart}, or {otherwise}"
     return f"align them first ({reindex}), or {otherwise}"
+
+
+def kinds_apart(*indexes: tuple[str, Any]) -> str | None:
+    """The fix for two indexes of ids of two kinds (text read from a file,
+    integers elsewhere), which a reindex never pairs (it would give missing
+    values only, silently); None when the named indexes are not so.
+
+    >>> import pandas as pd
+    >>> kinds_apart(("tags", pd.Index(["1"])), ("facts", pd.Index([1])))
+    "give both the same kind of ids first ('tags' is indexed by text, 'facts' by integers, which reindexing never pairs: facts.index = facts.index.astype(str))"
+    """
+    kinds = {
+        name: kind for name, index in indexes if (kind := _id_kind(index)) is not None
+    }
+    if len(set(kinds.values())) < 2:
+        return None
+    (a, ka), (b, kb) = list(kinds.items())[:2]
+    other = b if kb == "integers" else a  # the integers made text
+    return (
+        f"give both the same kind of ids first ({a!r} is indexed by {ka}, "
+        f"{b!r} by {kb}, which reindexing never pairs: "
+        f"{other}.index = {other}.index.astype(str))"
+    )
+
+
+def _id_kind(index: Any) -> str | None:
+    """``"text"`` or ``"integers"`` for a pandas index of ids of that kind
+    (pandas' inferred type), None for any other index or object."""
+    kind = getattr(index, "inferred_type", None)
+    return {"string": "text", "integer": "integers"}.get(str(kind))
 
 
 def own_index(index: Any) -> Any:

@@ -45,6 +45,15 @@ _DUE_DATE_FIX = (
 )
 
 
+def _stopped_text(args: argparse.Namespace) -> str:
+    """The action text of a customer past the deadline, quoted, in the
+    language the rows are listed in (--lang)."""
+    from .playbook import _TEXTS, STOPPED
+
+    lang = getattr(args, "lang", None) or "en"
+    return repr(_TEXTS.get(lang, _TEXTS["en"])[STOPPED])
+
+
 def _deadline_notes(
     plan: Any, recency_col: str | None, args: argparse.Namespace
 ) -> str:
@@ -77,7 +86,7 @@ def _deadline_notes(
             "past their class's win-back deadline "
             f"({shown} days since the last purchase): no cadence or holiday "
             "contact for them; a birthday or points row of theirs is still "
-            "listed, with the action 'stop: win-back deadline passed'"
+            f"listed, with the action {_stopped_text(args):s}"
         )
         if args.preset is None and args.rules is None:
             note += (

@@ -73,7 +73,7 @@ def _cmd(args: argparse.Namespace) -> int:
             title=args.title,
             charts=not args.no_charts,
             rules=rs,
-            **_segment_kwargs(args),
+            **_segment_kwargs(args, rs),
         )
     assert page.result is not None
     for note in (*page.result.diagnostics, *page.notes):

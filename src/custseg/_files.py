@@ -24,6 +24,7 @@ import csv
 import errno
 import gzip
 import io
+import itertools
 import lzma
 import os
 import re
@@ -1088,6 +1089,16 @@ def _first_row_wider(path: Path, common: dict[str, Any]) -> bool:
     return False
 
 
+#: A date as the first part of a field (2024-01-05, 05/01/2024, 20240105)
+_DAY_FIELD = re.compile(
+    r"\d{4}[-/.]\d{1,2}[-/.]\d{1,2}|\d{1,2}[-/.]\d{1,2}[-/.]\d{2,4}|\d{8}"
+)
+#: A time of day (10:00, 10:00:05.123, with a zone or AM/PM after it)
+_TIME_FIELD = re.compile(
+    r"\d{1,2}:\d{2}(?::\d{2}(?:[.,]\d+)?)?(?:Z|[+-]\d{2}:?\d{2}|[AaPp][Mm])?"
+)
+
+
 def _extra_fields_error(path: Path, fmt: str, df: pd.DataFrame) -> InputError:
     """The data lines have more fields than the header: pandas would take the
     first columns as an index and shift every other column."""
@@ -1100,6 +1111,21 @@ def _extra_fields_error(path: Path, fmt: str, df: pd.DataFrame) -> InputError:
     if len(df):
         first = df.index[0] if extra > 1 else (df.index[0],)
         fields = [*first, *df.iloc[0].tolist()]
+        texts = [str(f) for f in fields]
+        if any(
+            _DAY_FIELD.fullmatch(a) and _TIME_FIELD.fullmatch(b)
+            for a, b in itertools.pairwise(texts)
+        ):  # a date and its time, split at the blank between them
+            return InputError(
+                str(path),
+                f"cannot be read as {fmt}: its first data line has "
+                f"{len(df.columns) + extra} fields, but the header line has "
+                f"{len(df.columns)} ({names}): a date and its time are split "
+                "at the blank between them, which separates the fields",
+                fix='quote the dates with their time ("2024-01-05 10:00"), '
+                "write them without the blank (2024-01-05T10:00), or use "
+                "another separator (--sep ',' on the command line)",
+            )
         if all(
             isinstance(f, str) and f.strip() and not any(c.isdigit() for c in f)
             for f in fields

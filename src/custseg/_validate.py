@@ -2328,6 +2328,64 @@ def exact_sides(
     return out
 
 
+def threshold_value(t: float) -> _decimal.Decimal:
+    """The number a threshold *t* stands for when exact values are compared
+    with it (:func:`exact_sides`): the decimal it prints as (0.07 is 0.07),
+    or from 2**53 the integer it holds.
+
+    >>> threshold_value(0.07), threshold_value(2.0**60)
+    (Decimal('0.07'), Decimal('1152921504606846976'))
+    """
+    return _decimal.Decimal(int(t)) if abs(t) >= _EXACT else _decimal.Decimal(repr(t))
+
+
+def exact_doubles(
+    x: Any, arr: np.ndarray, side: Literal["floor", "ceil"]
+) -> np.ndarray:
+    """*x* (read as *arr* by :func:`as_numeric`) as float64 for fitting
+    thresholds that exact values are then compared with: each decimal or
+    big integer that no double holds becomes, with ``"floor"``, the largest
+    double whose :func:`threshold_value` is at or below it, with ``"ceil"``
+    the smallest at or above it (float64 rounds to the nearest, which may be
+    on either side). Then ``e >= t`` holds exactly when ``floor(e) >= t``,
+    and ``e > t`` exactly when ``ceil(e) > t``, for every double *t*: edges
+    fitted on these doubles put each value, compared exactly
+    (:func:`exact_sides`), on the side the fit counted it on (fitted on the
+    nearest doubles, ``9999.999999999999999999`` would be 10000.0 to the fit
+    and below 10000.0 when compared). Other values are as read (a copy).
+
+    >>> from decimal import Decimal as D
+    >>> x = [D("9999.999999999999999999"), D("0.07"), 2**53 + 1]
+    >>> near = np.array([10000.0, 0.07, 2.0**53])
+    >>> exact_doubles(x, near, "floor").tolist()
+    [9999.999999999998, 0.07, 9007199254740992.0]
+    >>> exact_doubles(x, near, "ceil").tolist()
+    [10000.0, 0.07, 9007199254740994.0]
+    """
+    out = arr.astype(np.float64)  # (a copy: arr is not changed)
+    if arr.dtype.kind in "iu":
+        rows = np.flatnonzero((arr > _EXACT) | (arr < -_EXACT))
+        exact = [int(e) for e in arr[rows].tolist()]
+    elif arr.dtype.kind == "f":
+        values = _decimal_values(x, len(arr), arr)
+        if values is None:
+            return out
+        rows = np.flatnonzero(values != np.array(None))
+        exact = values[rows].tolist()
+    else:
+        return out
+    toward = -math.inf if side == "floor" else math.inf
+    for i, value in zip(rows.tolist(), exact, strict=True):
+        f = float(out[i])
+        if not math.isfinite(f):
+            continue
+        stands, e = threshold_value(f), _decimal.Decimal(value)
+        wrong = stands > e if side == "floor" else stands < e
+        if wrong:  # the nearest double is past it: the next one is not
+            out[i] = math.nextafter(f, toward)
+    return out
+
+
 def _exact_int_sides(arr: np.ndarray, cuts: Iterable[float | None]) -> np.ndarray:
     """:func:`exact_sides` of an integer array: *arr* itself unless a cut is
     at or beyond 2**53 (only there can an integer round onto a cut it does

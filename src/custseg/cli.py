@@ -507,37 +507,53 @@ def _check_rows(tx: pd.DataFrame, path: str, args: argparse.Namespace) -> None:
     if amounts.notna().all():
         kept_amounts = amounts[kept]
         ignore = args.zero_amount == "ignore"
+        what = "transactions"
+        if args.order is not None and args.order in tx.columns:
+            # a purchase is an order netting above (or at) zero
+            kept_amounts = kept_amounts.groupby(tx[args.order][kept]).sum()
+            what = "orders (their lines summed)"
         purchases = kept_amounts > 0 if ignore else kept_amounts >= 0
         if not purchases.any():
             which = "refunds or zero" if ignore else "refunds (amount < 0)"
+            product = args.quantity is not None or args.price is not None
             raise InputError(
                 args.amount,
-                f"has no purchases left: all {len(kept_amounts):,d} transactions "
+                f"has no purchases left: all {len(kept_amounts):,d} {what} "
                 f"used are {which}",
-                fix="check the amount column (--amount) and its sign",
+                fix="check --quantity and --price and their signs"
+                if product
+                else "check the amount column (--amount) and its sign",
             )
 
 
-def _bins_option(args: argparse.Namespace) -> int | tuple[int, int, int] | None:
-    """--bins and --r/f/m-bins: None (the rules' scores, else 5), or per dimension."""
+def _bins_option(
+    args: argparse.Namespace, rs: Any = None
+) -> int | tuple[int, int, int] | None:
+    """--bins and --r/f/m-bins: None (the rules' scores, else 5), or per
+    dimension, a dimension not given taking --bins, else the rules'
+    ``[scores]`` count for it (*rs*), else 5."""
     per_dim = (args.r_bins, args.f_bins, args.m_bins)
     if args.bins is None and per_dim == (None, None, None):
         return None
-    default = args.bins or 5
-    r, f, m = (b or default for b in per_dim)
-    return default if r == f == m == default else (r, f, m)
+    if args.bins is not None:
+        defaults = [args.bins] * 3
+    else:
+        scores = getattr(rs, "scores", {})
+        defaults = [scores[k].bins if k in scores else 5 for k in ("r", "f", "m")]
+    r, f, m = (b or d for b, d in zip(per_dim, defaults, strict=True))
+    return r if r == f == m else (r, f, m)
 
 
-def _segment_kwargs(args: argparse.Namespace) -> dict[str, Any]:
+def _segment_kwargs(args: argparse.Namespace, rs: Any = None) -> dict[str, Any]:
     """The options of :func:`custseg.segment` that ``segment``'s command line
-    sets (all but the rules and the language), also for ``report``."""
+    sets (all but the rules *rs* and the language), also for ``report``."""
     return {
         "customer": args.customer,
         "date": args.date,
         "amount": args.amount,
         "as_of": args.as_of,
         "after_as_of": args.after_as_of,
-        "bins": _bins_option(args),
+        "bins": _bins_option(args, rs),
         "frequency": _FREQUENCY[args.frequency],
         "zero_amount": args.zero_amount,
         "order": getattr(args, "order", None),
@@ -596,7 +612,7 @@ def _compute(
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", CustsegWarning)  # also in .diagnostics
         try:
-            result = segment(tx, rules=rs, lang=args.lang, **_segment_kwargs(args))
+            result = segment(tx, rules=rs, lang=args.lang, **_segment_kwargs(args, rs))
         except InputError as exc:
             named = _side_file_named(exc, args)
             side = ("customer records", "contacts")

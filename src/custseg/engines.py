@@ -3296,7 +3296,7 @@ def _id_array(values: np.ndarray, *, wide: bool = False) -> np.ndarray:
     :func:`_collected`)."""
     if values.dtype.kind == "f":  # integral floats become ints, as in summarize
         if np.array_equal(values, np.trunc(values)) and (
-            np.abs(values).max(initial=0) < _EXACT
+            np.abs(values).max(initial=0) < 2**63  # (whole floats are exact)
         ):
             return values.astype(np.int64)
         return values

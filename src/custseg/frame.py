@@ -36,6 +36,7 @@ from ._files import (
     in_file,
     of_source,
     parse_date_column,
+    parse_date_text,
     read_checked,
     read_table,
     table_columns,
@@ -123,6 +124,10 @@ def check_columns_apart(**columns: Hashable | None) -> None:
     v.check_columns_apart(_APART_FIX, **given)
 
 
+#: The columns of a table of customers (a segment result's ``.customers``)
+_FACT_COLUMNS = frozenset({"recency_days", "frequency", "monetary"})
+
+
 def _check_frame(df: Any, arg: str, fix: str) -> None:
     if not isinstance(df, pd.DataFrame):
         raise InputError(
@@ -144,6 +149,15 @@ def _column(
         present = name in df.columns
     except (TypeError, ValueError):  # a label pandas cannot look up
         present = False
+    if not present and {str(c) for c in df.columns} >= _FACT_COLUMNS:
+        raise InputError(  # a result's .customers given for transactions
+            frame_arg,
+            "holds one row per customer (recency_days, frequency, monetary: "
+            "the customers of a segment result), not the transactions, and "
+            f"has no column {str(name)!r}",
+            fix="pass the transactions (one row per purchase); to report on "
+            "a result, pass the SegmentResult itself: custseg.report(result)",
+        )
     if not present and name in [n for n in df.index.names if n is not None]:
         raise InputError(
             str(name),
@@ -248,6 +262,11 @@ def _facts(
         options.get("order"), customer=customer, date=date, amount=amount
     )
     check_columns_apart(customer=customer, date=date, amount=amount)
+    given_format = options.get("date_format")
+    if given_format is not None and isinstance(as_of, str):
+        # written as the dates are: read like them (as the command line
+        # reads --as-of), ISO 8601 and YYYYMMDD too; two readings refused
+        as_of = parse_date_text(as_of, "as_of", date_format=given_format)
     if _engines.is_engine_frame(df):  # False at once for pandas
         # other engines: the summary runs in the engine (custseg.engines)
         return _engines.native_facts(
@@ -647,16 +666,17 @@ _CODE_TEXT = re.compile(r"\s*[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)\s*")
 
 def survey_numbers(records: pd.DataFrame) -> pd.DataFrame:
     """*records* (read from a file, as text) with the survey answers
-    ``satisfaction`` and ``referral`` as numbers when every answer given is
-    a plain number (codes 1-5, 0-10 referral scores), else as the text
-    read: a word among numbers (``None``, ``N/A``) stays a word, which the
-    classifiers refuse as an unknown answer, never a missing one.
+    ``satisfaction`` and ``referral`` that are plain numbers (codes 1-5,
+    0-10 referral scores) as numbers: the whole column when every answer
+    given is one, else each such answer, beside the words (``possible``)
+    as read. A word among numbers (``None``, ``N/A``) stays a word, which
+    the classifiers refuse as an unknown answer, never a missing one.
 
     >>> frame = pd.DataFrame({"satisfaction": ["5", "04", None],
     ...                       "referral": ["9", "None", "7"]})
     >>> out = survey_numbers(frame)
     >>> out["satisfaction"].tolist(), out["referral"].tolist()
-    ([5.0, 4.0, nan], ['9', 'None', '7'])
+    ([5.0, 4.0, nan], [9, 'None', 7])
     """
     out = records
     for name in ("satisfaction", "referral"):
@@ -666,11 +686,17 @@ def survey_numbers(records: pd.DataFrame) -> pd.DataFrame:
         if not (col.dtype == object or pd.api.types.is_string_dtype(col.dtype)):
             continue
         given = col.dropna()
-        if len(given) and all(
-            isinstance(x, str) and _CODE_TEXT.fullmatch(x) for x in given.tolist()
-        ):
-            out = out.copy() if out is records else out
+        numeric = [isinstance(x, str) and bool(_CODE_TEXT.fullmatch(x)) for x in given]
+        if not any(numeric):
+            continue
+        out = out.copy() if out is records else out
+        if all(numeric):
             out[name] = pd.to_numeric(col)
+        else:  # scores and words: each score a number, the words as read
+            cells = col.astype(object)
+            at = given.index[np.asarray(numeric)]
+            cells.loc[at] = pd.to_numeric(given[np.asarray(numeric)]).astype(object)
+            out[name] = cells
     return out
 
 
@@ -1108,7 +1134,9 @@ class SegmentResult:
         split at, ...) are this result's :attr:`aggregates`, as the edges
         are its edges: a customer whose facts do not change keeps their
         labels. Pass ``edges=None``, ``abc_edges=None`` or
-        ``aggregates=None`` to fit them on the new period instead.
+        ``aggregates=None`` to fit them on the new period instead (with this
+        result's ``bins``, or ``bins=`` given); ``abc_cutoffs=`` fits new
+        ABC edges at those cutoffs.
 
         ``preset=`` or ``rules=`` labels with other rules (``rules=None``:
         none): the edges are still this result's (pass ``edges=None`` for
@@ -1146,7 +1174,13 @@ class SegmentResult:
         """
         settings = {**self.settings, **overrides}
         settings.setdefault("edges", self.edges)
+        if settings["edges"] is not None and "bins" not in overrides:
+            settings.pop("bins", None)  # (the edges carry theirs)
+        if "abc_cutoffs" in overrides and "abc_edges" not in overrides:
+            settings["abc_edges"] = None  # new cutoffs: ABC edges fitted anew
         settings.setdefault("abc_edges", self.abc_edges)
+        if settings["abc_edges"] is not None and "abc_cutoffs" not in overrides:
+            settings["abc_cutoffs"] = None  # (the edges are the cutoffs' fit)
         if "preset" in overrides or "rules" in overrides:
             # other rules: their aggregates are theirs, fitted on the new
             # period unless given (this result's belong to its rules)
@@ -1291,7 +1325,7 @@ def _fit_edges(
         known = values[buyers]
         if not len(known):
             raise _nothing_to_fit(facts)
-        edges = _quantile_edges(known, n_bins, field=name)
+        edges = _quantile_edges(known, n_bins, field=name, higher_is_better=better)
         notes += _edge_notes(name, known.astype(np.float64), edges, better)
         dims.append(edges)
     return RfmEdges(*dims), notes
@@ -1454,10 +1488,11 @@ def segment(
     amount
         Amount column (refunds negative). Not with *quantity* and *price*.
     as_of
-        Reference day (default: the day after the last transaction).
+        Reference day (default: the day after the last transaction). As
+        text with *date_format* given, read like the date column.
     date_format
         A ``strptime`` format for the date column (``"%d/%m/%Y"``), when it is
-        neither ISO 8601 nor ``YYYYMMDD``.
+        neither ISO 8601 nor ``YYYYMMDD``; text *as_of* is read with it too.
     bins
         Quantile scores per dimension, one count or ``(recency, frequency,
         monetary)``. Default: the rules' ``[scores]`` (fixed edges where the
@@ -1478,7 +1513,9 @@ def segment(
         Lifecycle windows when the rules have no ``lifecycle`` table (default
         90/180/270 days).
     abc_cutoffs
-        Cumulative value shares of A and B.
+        Cumulative value shares of A and B (``None``: the default). Not
+        given with *abc_edges* (a :class:`~custseg.ThresholdError`: the
+        edges are fixed spend thresholds, the cutoffs would be ignored).
     abc_edges
         ABC value thresholds to apply instead of fitting them.
     frequency, zero_amount, after_as_of
@@ -1658,6 +1695,7 @@ def _segment(
     quantity: Hashable | None = None,
     price: Hashable | None = None,
     frame_arg: str = "transactions",
+    edges_arg: str = "edges",
 ) -> SegmentResult:
     """:func:`segment` without warning its diagnostics: they are in the
     result's ``diagnostics`` only (:func:`segment_frame`; no warning filter
@@ -1673,6 +1711,7 @@ def _segment(
         bins=bins,
         edges=edges,
         aggregates=aggregates,
+        edges_arg=edges_arg,
     )
     if isinstance(transactions, str | os.PathLike):
         transactions = read_transactions(
@@ -1696,6 +1735,14 @@ def _segment(
     )
     explain = v.flag_param(explain, "explain")
     cutoffs = _abc_cutoffs(abc_cutoffs)
+    abc_edges_given = abc_edges is not None
+    if abc_edges_given and abc_cutoffs is not None and cutoffs != AbcCutoffs():
+        raise ThresholdError(
+            f"'abc_cutoffs' ({_short(abc_cutoffs)}) is given with 'abc_edges', "
+            "which are fixed spend thresholds: the cutoffs would be ignored; "
+            "give one, not both (abc_edges=None fits new ABC edges at these "
+            "cutoffs; result.apply(tx, abc_cutoffs=...) on a later period)"
+        )
     if isinstance(frequency, str) and frequency == "rows":
         frequency = "transactions"  # the command line's name for it
     rs = _load_rules(preset, rules)
@@ -1827,7 +1874,9 @@ def _segment(
         "price": price,
         "date_format": date_format,
         "windows": windows,
-        "abc_cutoffs": abc_cutoffs,
+        "bins": bins,
+        # the cutoffs only when they were used: edges given are not refitted
+        "abc_cutoffs": None if abc_edges_given else abc_cutoffs,
         "frequency": frequency,
         "zero_amount": zero_amount,
         "after_as_of": after_as_of,
@@ -1862,8 +1911,10 @@ def _check_options(
     bins: Any,
     edges: Any,
     aggregates: Any,
+    edges_arg: str = "edges",
 ) -> None:
-    """The options of :func:`segment` checked before any data is read: the
+    """The options of :func:`segment` checked before any data is read (the
+    RFM edges named *edges_arg*, as the caller calls them): the
     column arguments one label each, customer, date and amount (not used
     with quantity and price) three columns, *bins* not beside *edges* of
     other bins, *aggregates* finite."""
@@ -1874,9 +1925,11 @@ def _check_options(
         customer=customer, date=date, amount=None if product else amount
     )
     if edges is not None and not isinstance(edges, RfmEdges):
-        raise ThresholdError(f"'edges' must be an RfmEdges: got {type(edges).__name__}")
+        raise ThresholdError(
+            f"{edges_arg!r} must be an RfmEdges: got {type(edges).__name__}"
+        )
     if edges is not None and bins is not None:
-        _check_bins_of(bins, edges)
+        _check_bins_of(bins, edges, edges_arg)
     if isinstance(aggregates, Mapping):
         for key, value in aggregates.items():
             if not v._is_real(value):
@@ -1896,22 +1949,30 @@ def _check_options(
                 )
 
 
-def _check_bins_of(bins: Any, edges: RfmEdges) -> None:
-    """*bins* given with *edges*: the edges carry their bins, so *bins* may
-    only repeat them (anything else would be silently ignored)."""
+def _check_bins_of(bins: Any, edges: RfmEdges, arg: str = "edges") -> None:
+    """*bins* given with *edges* (the parameter *arg*): the edges carry their
+    bins, so *bins* may only repeat them (anything else would be silently
+    ignored)."""
     wanted = _bins_per_dimension(bins)
     have = (edges.recency.bins, edges.frequency.bins, edges.monetary.bins)
     if wanted != have:
+        later = (
+            "; result.apply(tx, edges=None, bins=...) on a later period"
+            if arg == "edges"
+            else ""
+        )
         raise ThresholdError(
-            f"'bins' ({_short(bins)}) is given with 'edges', which carry their "
+            f"'bins' ({_short(bins)}) is given with {arg!r}, which carry their "
             f"own bins {have} (recency, frequency, monetary): give bins or "
-            "edges, not both (edges=None fits new edges with these bins; "
-            "result.apply(tx, edges=None, bins=...) on a later period)"
+            f"{arg}, not both ({arg}=None fits new edges with these bins{later})"
         )
 
 
 def _abc_cutoffs(value: Any) -> AbcCutoffs:
-    """*abc_cutoffs*: an :class:`AbcCutoffs` or a pair of shares (a, b)."""
+    """*abc_cutoffs*: an :class:`AbcCutoffs` or a pair of shares (a, b);
+    None for the default (0.8, 0.95)."""
+    if value is None:
+        return AbcCutoffs()
     if isinstance(value, AbcCutoffs):
         return value
     pair = v.number_tuple_param(value, "abc_cutoffs")
@@ -2074,6 +2135,7 @@ def segment_frame(
         windows=windows,
         abc_cutoffs=abc_cutoffs,
         frame_arg="df",
+        edges_arg="rfm_edges",
         date_format=date_format,
         frequency=frequency,
         zero_amount=zero_amount,
@@ -2304,8 +2366,17 @@ def apply_rules(
     evaluated = rs.evaluate(data, explain=explain, lang=lang, aggregates=aggregates)
     result = evaluated.to_pandas()
     result.index = seg.index  # rows are in seg's order; align on its labels
-    _check_replaced(seg, result.columns, rs)
-    out = seg.copy()
+    # an earlier run's explain columns (the rule each row's label came from)
+    # are replaced with the labels, or, without explain, dropped: they would
+    # name the rules of the earlier labels
+    explained = {f"{n}.rule" for n in rs.segments if n in result.columns}
+    earlier = [
+        c
+        for c in seg.columns
+        if c in explained and pd.api.types.is_integer_dtype(seg[c].dtype)
+    ]
+    _check_replaced(seg, [c for c in result.columns if c not in earlier], rs)
+    out = seg.drop(columns=[c for c in earlier if c not in result.columns])
     for key, col in rescored.items():  # the scores the rules labelled with
         out[key] = col
     for column in result.columns:  # replaces earlier outputs of the same name
@@ -2327,10 +2398,17 @@ def _score_types(table: pd.DataFrame) -> pd.DataFrame:
         known = values[~np.isnan(values)]
         if np.any(known != np.trunc(known)) or np.any(np.abs(known) >= 2**31):
             continue  # not scores: left as they are
-        small = key != "rfm" or not len(known) or np.abs(known).max() < 2**15
-        table[key] = col.astype(
-            "Int8" if key != "rfm" else "Int16" if small else "Int32"
-        )
+        top = float(np.abs(known).max()) if len(known) else 0.0
+        # the narrowest integer type that holds them (a field of yours named
+        # r, f or m may hold 40000)
+        kinds: list[tuple[Any, int]] = [
+            (pd.Int8Dtype(), 2**7),
+            (pd.Int16Dtype(), 2**15),
+            (pd.Int32Dtype(), 2**31),
+        ]
+        if key == "rfm":  # (segment_frame's codes are Int16 at the least)
+            kinds = kinds[1:]
+        table[key] = col.astype(next(kind for kind, bound in kinds if top < bound))
     return table
 
 
@@ -2348,9 +2426,18 @@ def _to_pandas_fix(value: Any) -> str:
     """How to pass an engine's frame as a side table: collected as pandas."""
     if not _engines.is_engine_frame(value):
         return ""
+    package = type(value).__module__.split(".", 1)[0]
+    call = {
+        "duckdb": "frame.df()",
+        "_duckdb": "frame.df()",
+        "pyspark": "frame.toPandas()",
+        "dask": "frame.compute()",
+    }.get(package, "frame.to_pandas()")
+    if package == "polars" and hasattr(type(value), "collect"):
+        call = "frame.collect().to_pandas()"  # a LazyFrame
     return (
-        " (side tables are read as pandas: convert this one first, e.g. "
-        "frame.to_pandas(), or write it to a file)"
+        " (side tables are read as pandas: convert this one first, with "
+        f"{call}, or write it to a file)"
     )
 
 
@@ -2364,7 +2451,10 @@ def _check_table_scales(
     those ``segment_frame`` records in ``.attrs["rfm_bins"]``."""
     bins = seg.attrs.get("rfm_bins")
     if not isinstance(bins, tuple) or len(bins) != 3:
-        return  # another table (read from a file, built by hand)
+        # another table (read from a file, built by hand, or an engine's,
+        # whose frames keep no record): said when its scores look cut short
+        _warn_short_scales(seg, rs, rescored)
+        return
     for key, n in zip(SPINE_SCORES, bins, strict=True):
         spec = rs.fields.get(key)
         top = None if spec is None else spec.max
@@ -2376,6 +2466,52 @@ def _check_table_scales(
             f"{int(top)} {key} scores (bins=), or use rules written for {n} (a "
             f"rules file that extends the preset with [scores] {key} = "
             f"{{ bins = {n} }} and its own segment rules)"
+        )
+
+
+#: Customers per declared score from which every score of a quantile cut
+#: is expected to be held (a score never held then says: fewer bins)
+_FULL_SCALE_PER_SCORE = 10
+
+
+def _warn_short_scales(
+    seg: pd.DataFrame, rs: RuleSet, rescored: Mapping[str, Any]
+) -> None:
+    """A CustsegWarning when a table without recorded bins holds a score
+    the rules read as it is only as ``1 .. k``, every one of them, with
+    ``k`` below the top the rules declare, on enough customers that
+    quantile scores into the declared number would have held them all: the
+    mark of scores cut into ``k`` bins (``segment_frame(bins=k)`` on a
+    Polars or DuckDB frame, which keep no ``.attrs``), which the rules would
+    read as the low scores of their scale."""
+    short = []
+    for key in SPINE_SCORES:
+        spec = rs.fields.get(key)
+        top = None if spec is None else spec.max
+        col = seg.get(key)
+        if key in rescored or top is None or col is None:
+            continue
+        if not pd.api.types.is_numeric_dtype(col.dtype):
+            continue
+        held = pd.to_numeric(col, errors="coerce").dropna()
+        held = held[held > 0]
+        top = int(top)
+        if len(held) < _FULL_SCALE_PER_SCORE * top:
+            continue
+        seen = sorted({float(x) for x in pd.unique(held)})
+        k = len(seen)
+        if 1 < k < top and seen == [float(i) for i in range(1, k + 1)]:
+            short.append(f"{key} 1..{k} (the rules: 1..{top})")
+    if short:
+        warnings.warn(
+            f"the table's scores are {', '.join(short)}, every one of them held, "
+            f"on {len(seg):,d} customers: if they were cut into fewer bins "
+            "(segment_frame(bins=...); a Polars or DuckDB table keeps no record "
+            "of it), the rules read them as the low scores of their scale; "
+            "segment with the rules' number of scores (bins=), or use rules "
+            "written for yours",
+            CustsegWarning,
+            stacklevel=4,
         )
 
 

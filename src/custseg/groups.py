@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import collections
 import decimal
+import math
 import numbers
 import types
 import warnings
@@ -30,7 +31,14 @@ import numpy as np
 
 from . import _display
 from . import _validate as v
-from ._align import common_index, is_pandas, own_index, paired, to_pandas_index
+from ._align import (
+    common_index,
+    is_pandas,
+    kinds_apart,
+    own_index,
+    paired,
+    to_pandas_index,
+)
 from ._display import BLANKS
 from ._exact import decimal_scale
 from .errors import CustsegWarning, InputError, ThresholdError
@@ -138,6 +146,14 @@ def _as_matrix(values: Any, n_tags: int, field: str = "matrix") -> np.ndarray:
             fix=fix,
         )
     if arr.dtype != bool:
+        if arr.dtype.kind == "O" and any(
+            map(v.is_missing_scalar, arr.ravel().tolist())
+        ):
+            raise InputError(  # (a nullable boolean column with NA)
+                field,
+                "has missing values (NA, None or NaN) among its true/false tags",
+                fix="decide what missing means first: .fillna(False) (or True)",
+            )
         if arr.dtype.kind not in "iu" or (arr.size and not np.isin(arr, (0, 1)).all()):
             raise InputError(
                 field,
@@ -159,6 +175,25 @@ def _pandas_matrix(values: Any, names: tuple[str, ...], field: str) -> tuple[Any
     by position, as an array, when no tag name is one of them: a tag called
     ``"1"`` is the column ``1`` whatever the other names are.
     """
+    other = v.other_frame_columns(values, field)
+    if other is not None:  # a Polars DataFrame, a PyArrow Table: by name
+        absent = [x for x in names if x not in other]
+        if absent:
+            raise InputError(
+                field,
+                f"has no column{'s' if len(absent) > 1 else ''} "
+                f"{', '.join(repr(x) for x in absent[:5])} (its columns: "
+                f"{', '.join(repr(c) for c in list(other)[:10])})",
+                fix="name the tags after the frame's columns (they are read by "
+                "name, not by position), or rename the columns",
+            )
+        if not names:
+            return np.zeros((len(values), 0), dtype=bool), None
+        cols = [np.asarray(other[x].to_numpy()) for x in names]
+        try:
+            return np.column_stack(cols), None
+        except (ValueError, TypeError):
+            return np.column_stack([c.astype(object) for c in cols]), None
     if not is_pandas(values):
         return values, None
     if not hasattr(values, "columns"):  # a Series: one tag
@@ -1240,6 +1275,12 @@ def _baby(value: Any) -> float:
 
 
 def _sex_values(values: Any, field: str) -> tuple[str, ...]:
+    # (a whole float, 1.0, is the code 1, as in the column)
+    if isinstance(values, list | tuple):
+        values = [
+            int(x) if isinstance(x, float) and math.isfinite(x) and x == int(x) else x
+            for x in values
+        ]
     return tuple(x.strip().lower() for x in finite_names(values, field))
 
 
@@ -1345,6 +1386,22 @@ def _days(x: Any, field: str) -> np.ndarray:
     days = v.to_days(dates).astype(np.float64)
     days[np.isnat(dates)] = np.nan
     return days
+
+
+def _whole_as_ints(values: np.ndarray) -> np.ndarray:
+    """*values* with each whole float (``1.0``) as the int it is, as text
+    makes it ``"1"``; other values, and arrays without floats, as they are.
+
+    >>> _whole_as_ints(np.array([1.0, np.nan, 2.5])).tolist()
+    [1, nan, 2.5]
+    """
+    if values.dtype.kind not in "fO":
+        return values
+    out = values.astype(object)
+    for i, x in enumerate(out.tolist()):
+        if isinstance(x, float | np.floating) and math.isfinite(x) and x == int(x):
+            out[i] = int(x)
+    return out
 
 
 def _sex_text(sex: np.ndarray) -> np.ndarray:
@@ -1491,7 +1548,9 @@ def life_stage_tags(
         lengths["baby_sex"] = sex
         v.check_same_length(**lengths)  # before combining with 'mother'
         known = ~_column_missing(sex, "baby_sex", PLACEHOLDERS)
-        folded = np.strings.lower(np.strings.strip(_sex_text(sex)))
+        # whole numbers as integers: a code column with a blank is read as
+        # floats (1.0), which is the code 1, as tags_from_values reads it
+        folded = np.strings.lower(np.strings.strip(_sex_text(_whole_as_ints(sex))))
         accepted = _texts_like([*windows.boy_values, *windows.girl_values], folded)
         odd = known & ~np.isin(folded, accepted)
         if odd.any():  # a typo is not "no baby": say so
@@ -1688,6 +1747,9 @@ def _facts(facts: Any) -> tuple[dict[str, Any], Any]:
         # CustomerFacts: its numeric facts, keyed by customer id
         names = ("recency_days", "frequency", "monetary", "tenure_days")
         return {k: getattr(facts, k) for k in names}, facts.customer_id
+    other = v.other_frame_columns(facts, "facts")
+    if other is not None:  # a Polars DataFrame, a PyArrow Table: rows in order
+        return _fact_columns(other.items()), None
     if isinstance(facts, Mapping):
         cols = _fact_columns(facts.items())
         return cols, common_index(**cols)
@@ -1877,13 +1939,16 @@ def group_summary(
     if facts is not None:
         cols, index = _facts(facts)
         if not _same_index(index, t.index, "facts", "tags"):
+            apart = kinds_apart(("tags", t.index), ("facts", index))
             raise InputError(
                 "facts",
                 "has a different index from the tags",
                 fix="tag and describe the same customers, in the same order: "
                 "a frame by facts.reindex(ids), CustomerFacts by "
                 "facts.to_pandas()[['recency_days', 'frequency', 'monetary']]"
-                ".reindex(ids), ids being tags.index",
+                ".reindex(ids), ids being tags.index"
+                if apart is None
+                else apart,
             )
         values = []
         for k, x in cols.items():

@@ -386,7 +386,7 @@ class Labels:
         Parameters
         ----------
         values
-            One label name per row.
+            One label name per row (a pandas Series keeps its index).
         names
             Every label name, in order (the codes are positions in it): a
             tuple or list (a set or a dict is refused, see :class:`Labels`).
@@ -403,6 +403,13 @@ class Labels:
         --------
         >>> Labels.from_names(["b", "a", "b"], ("a", "b")).codes.tolist()
         [1, 0, 1]
+
+        A pandas Series keeps its index:
+
+        >>> import pandas as pd
+        >>> Labels.from_names(pd.Series(["b", "a"], index=["c9", "c1"]),
+        ...                   ("a", "b")).to_pandas().index.tolist()
+        ['c9', 'c1']
         """
         # ordered names only (a set's order changes from run to run), and
         # one label per row of an ordered sequence of rows
@@ -422,7 +429,10 @@ class Labels:
         codes = np.fromiter(
             (lookup[v] for v in arr.tolist()), dtype=np.int64, count=len(arr)
         )
-        return cls(codes, names, ordered)
+        # a Series keeps its index, so to_pandas() joins back to its rows
+        series = type(values).__module__.startswith("pandas")
+        index = getattr(values, "index", None) if series else None
+        return cls(codes, names, ordered, index=index)
 
     def plot(self, ax: Axes | None = None, **kwargs: Any) -> Axes:
         """Rows per label as bars, in label order: :func:`custseg.plot.label_counts`.

@@ -1259,8 +1259,13 @@ def _care_names(phases: CarePhases, lang: Any) -> tuple[str, ...]:
                 + (" (translated)" if given[x] != name else " (as given)")
                 for x in (j, i)
             ]
+            fields = (
+                "'phases.labels' and 'phases.no_purchase'"
+                if i == k or j == k
+                else "'phases.labels'"
+            )
             raise ThresholdError(
-                f"'phases.labels' and 'phases.no_purchase' give {name!r} twice "
+                f"{fields} give {name!r} twice "
                 f"with lang='zh': {which[0]} and {which[1]} (the default "
                 "care-phase names are translated, others are used as given): "
                 "rename one of them, or pass lang='en'"

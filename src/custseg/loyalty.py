@@ -224,14 +224,15 @@ def _text_or_numbers(
         dtype=bool,
         count=len(values),
     )
-    if written.any():
+    if written.any():  # as nps_band refuses them: said so, not "unknown"
         first, count = v.first_offender(written)
         raise InputError(
             field,
             f"has numbers written as text, such as {v.describe(values[first])}",
             first_row=first,
             n_rows=count,
-            fix="pass them as numbers (e.g. pd.to_numeric(column)); " + fix,
+            fix="pass the scores as numbers (pd.to_numeric(column); in a "
+            "column of scores and words, each score as a number); " + fix,
         )
     flags = np.fromiter(
         (isinstance(e, bool | np.bool_) for e in values), dtype=bool, count=len(values)
@@ -649,7 +650,9 @@ def loyalty_level(
         Likelihood of recommending: ``"unlikely"``, ``"possible"``,
         ``"very_likely"`` (不可能, 有可能, 很大可能), or a 0-10 "how likely are
         you to recommend us" score: ``[0, 7)`` unlikely, ``[7, 9)`` possible,
-        ``[9, 10]`` very likely. ``None``: not asked.
+        ``[9, 10]`` very likely. ``None``: not asked. Scores written as
+        text (``"9"``) are refused, as :func:`nps_band` refuses them (the
+        records of :func:`custseg.segment` read a file's scores as numbers).
     thresholds
         Bands and the level table; default :class:`LoyaltyThresholds`.
     lang

@@ -228,7 +228,9 @@ def abc_edges(values: Any, cutoffs: AbcCutoffs | None = None) -> AbcEdges:
             f"'cutoffs' must be an AbcCutoffs: got {type(cutoffs).__name__} "
             f"{v.describe(cutoffs)} (abc_classes takes a pair of shares)"
         )
-    arr = v.as_numeric(values, "values", nan="allow").astype(np.float64, copy=False)
+    # each value as the largest double abc_classes compares it at or above
+    # (a decimal float64 rounds up onto a_min would be below it compared)
+    arr = v.exact_doubles(values, v.as_numeric(values, "values", nan="allow"), "floor")
     known = arr[~np.isnan(arr)]
     pos = known[known > 0]
     if not len(pos):
@@ -385,10 +387,12 @@ def abc_classes(
             name="abc",
         )
     if edges is None:
-        arr = arr.astype(np.float64, copy=False)
+        # fitted on these values as read (decimals as the largest double at
+        # or below them): classed as read, so the shares hold, and as
+        # abc_classes(values, edges=abc_edges(values)) classes them
+        arr = v.exact_doubles(values, arr, "floor")
         if cutoffs is None:
             cutoffs = DEFAULT_CUTOFFS[basis]
-        # fitted on these values as read: classed as read, so the shares hold
         edges = abc_edges(arr, AbcCutoffs(cutoffs[0], cutoffs[1], basis))
     elif not isinstance(edges, AbcEdges):
         raise ThresholdError(f"'edges' must be an AbcEdges: got {type(edges).__name__}")
@@ -433,6 +437,11 @@ def lorenz_curve(values: Any) -> tuple[np.ndarray, np.ndarray]:
     if overflow:  # sums beyond float range: rescale
         with np.errstate(under="ignore"):  # tiny shares are 0, whatever seterr says
             arr = arr / arr[-1]
+    scale = decimal_scale(arr)
+    if scale is not None:  # decimals of few places: summed exactly, as the
+        # whole numbers of their last place (100,000 x 0.07 is 7,000.00, not
+        # 6,999.999999999; the shares at whole customers are then exact)
+        arr = np.rint(arr * scale)
     cum = np.cumsum(arr)
     # the total is the sorted running sum's last value, so the curve does not
     # depend on row order, not even in the last bit
@@ -567,6 +576,8 @@ def pareto_summary(
     with np.errstate(under="ignore"):  # tiny areas are 0, whatever seterr says
         cut_x = float(x[i - 1] + (x[i] - x[i - 1]) * (target - y0) / (y1 - y0))
         gini = float(1.0 - np.sum(np.diff(x) * (y[1:] + y[:-1])))
+    # (never below 0: equal values sum to 1 up to its last bits)
+    gini = max(0.0, round(gini, 12))
     with np.errstate(over="ignore"):  # the same total in any row order
         total = ordered_sum(np.clip(arr, 0, None))
     if not np.isfinite(total):

@@ -42,6 +42,7 @@ from ._align import (
     common_index,
     flat_ids,
     is_pandas,
+    kinds_apart,
     paired,
     realign_fix,
     to_pandas_index,
@@ -1643,10 +1644,16 @@ def _same_index(a: Any, b: Any, field: str) -> Any:
     if a is None:
         return b
     if b is not None and not paired(field, "labels", b, a):
+        apart = kinds_apart(("labels", a), (field, b))
         raise InputError(
             field,
             "has a different index from the labels",
-            fix=f"align them first ({field}.reindex(labels.index)), or pass NumPy arrays",
+            fix=(
+                f"align them first ({field}.reindex(labels.index))"
+                if apart is None
+                else apart
+            )
+            + ", or pass NumPy arrays",
         )
     return a
 

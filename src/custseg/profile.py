@@ -1179,6 +1179,9 @@ def _columns(profile: Any) -> tuple[dict[Any, Any], Any, int | None]:
                 fix="give every column its own name",
             )
         return {c: profile[c] for c in names}, profile.index, len(profile)
+    other = v.other_frame_columns(profile, "profile")
+    if other is not None:  # a Polars DataFrame, a PyArrow Table
+        return other, None, len(profile)
     if not isinstance(profile, Mapping):
         raise InputError(
             "profile",
@@ -1311,6 +1314,15 @@ def profile_completeness(
                 source[field] = column
         for field, column in mapped.items():
             if column not in table:  # a typo would leave the field absent
+                alike = [c for c in table if str(c) == str(column)]
+                if alike:  # 0 (read with header=None) is not "0"
+                    raise ThresholdError(
+                        f"'fields' maps {column!r} to {field!r}, but the data's "
+                        f"column is {alike[0]!r} (a {type(alike[0]).__name__}, "
+                        "as pandas names the columns of a file read with "
+                        f"header=None): map it by that name, {{{alike[0]!r}: "
+                        f"{field!r}}}"
+                    )
                 shown = _display.listed(str(column), [str(c) for c in table])[1]
                 close = _hint(str(column), [str(c) for c in table], cutoff=0.5)
                 raise ThresholdError(
@@ -1344,11 +1356,23 @@ def profile_completeness(
                 source[field] = None
     present = {f: c for f, c in source.items() if c is not None}
     if not present:
+        numbered = [c for c in table if not isinstance(c, str)]
         raise InputError(
             "profile",
-            f"has none of the profile fields ({', '.join(schema.fields[:4])}, ...)",
+            f"has none of the profile fields ({', '.join(schema.fields[:4])}, ...)"
+            + (
+                f"; its columns are named by numbers ({', '.join(map(repr, numbered[:4]))}"
+                f"{', ...' if len(numbered) > 4 else ''}), the fields by text"
+                if numbered
+                else ""
+            ),
             fix="name your columns like the fields, or map them: "
-            "fields={'your column': 'name', ...}",
+            "fields={'your column': 'name', ...}"
+            + (
+                "; or name them as text: df.columns = df.columns.astype(str)"
+                if numbered
+                else ""
+            ),
         )
     if index is None:
         index = common_index(**{str(c): table[c] for c in present.values()})

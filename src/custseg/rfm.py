@@ -207,11 +207,18 @@ def _quantile_edges(
     *,
     nan: Literal["raise", "ignore"] = "raise",
     field: str = "x",
+    higher_is_better: bool = True,
 ) -> ScoreEdges:
-    """Implementation of :func:`quantile_edges` with the field name for errors."""
+    """Implementation of :func:`quantile_edges` with the field name for
+    errors. The values are fitted as :func:`score` compares them with the
+    cuts (:func:`custseg._validate.exact_doubles`): a decimal or big integer
+    no double holds as the smallest double at or above it when higher is
+    better (a score passes a cut when strictly above it), the largest at
+    or below it otherwise (passed when strictly below)."""
     v.choice(nan, "nan", ("raise", "ignore"))
     bins = _check_bins(bins)
     arr = v.as_numeric(x, field, nan="allow" if nan == "ignore" else "raise")
+    arr = v.exact_doubles(x, arr, "ceil" if higher_is_better else "floor")
     if nan == "ignore" and arr.dtype.kind == "f":
         arr = arr[~np.isnan(arr)]
     n = len(arr)
@@ -296,15 +303,12 @@ def _score(
     higher_is_better: bool = True,
     nan: NanScore = "raise",
     field: str = "x",
-    exact: bool = True,
 ) -> np.ndarray:
     """Implementation of :func:`score` with the field name for errors.
 
-    With *exact* (given edges), decimals and big integers that float64
-    rounds onto a cut are compared with it exactly (:func:`exact_sides
-    <custseg._validate.exact_sides>`); without it (edges just fitted on
-    these values), the values are scored as the fit read them, so the tie
-    rule and the bound on the top scores hold."""
+    Decimals and big integers that float64 rounds onto a cut are compared
+    with it exactly (:func:`exact_sides <custseg._validate.exact_sides>`),
+    as :func:`_quantile_edges` fitted them."""
     if not isinstance(edges, ScoreEdges):
         raise ThresholdError(
             f"'edges' must be a ScoreEdges: got {type(edges).__name__}"
@@ -314,14 +318,10 @@ def _score(
     arr = v.as_numeric(
         x, field, nan="allow" if nan == "unknown" else "raise", allow_inf=True
     )
-    if exact:  # strictly above (or below) a cut to pass it
-        arr = v.exact_sides(
-            x,
-            arr,
-            edges.cuts,
-            move="up" if higher_is_better else "down",
-            field=field,
-        )
+    # strictly above (or below) a cut to pass it
+    arr = v.exact_sides(
+        x, arr, edges.cuts, move="up" if higher_is_better else "down", field=field
+    )
     if higher_is_better:
         passed = edges_below(arr, edges.cuts, inclusive=False)
     else:
@@ -438,7 +438,9 @@ def rfm_edges(
     rb, fb, mb = _bins_per_dimension(bins)
     _refuse_negative(recency_days, frequency)
     return RfmEdges(
-        recency=_quantile_edges(recency_days, rb, nan=nan, field="recency_days"),
+        recency=_quantile_edges(
+            recency_days, rb, nan=nan, field="recency_days", higher_is_better=False
+        ),
         frequency=_quantile_edges(frequency, fb, nan=nan, field="frequency"),
         monetary=_quantile_edges(monetary, mb, nan=nan, field="monetary"),
     )
@@ -654,8 +656,11 @@ def rfm_scores(
         Edges to apply instead of fitting. Values are compared with given
         edges exactly, as in :func:`score` (a ``Decimal`` that float64
         rounds onto a cut stays on its side); edges fitted here are
-        quantiles of the values as float64 reads them, and the values are
-        scored as read for the fit, so ties and the top-score bound hold.
+        quantiles of the doubles that compare with every cut as the values
+        do (a decimal no double holds as the nearest double on the side its
+        comparisons need), and the values are compared exactly with them
+        too: the scores are those of fitting first and applying the edges,
+        and ties and the top-score bound hold.
     nan
         ``"raise"`` (default) refuses NaN; ``"unknown"`` gives NaN the score 0
         (and fits edges on the known values). Customers with no purchase have
@@ -696,19 +701,18 @@ def rfm_scores(
         )
     elif not isinstance(edges, RfmEdges):
         raise ThresholdError(f"'edges' must be an RfmEdges: got {type(edges).__name__}")
-    # edges fitted here score the values as the fit read them (float64);
-    # given edges compare decimals and big integers with the cuts exactly
-    exact = not fitted
+    # decimals and big integers are compared with the cuts exactly, whether
+    # the edges were fitted here (on the doubles that compare alike:
+    # _quantile_edges) or given: the same scores either way
     r = _score(
         recency_days,
         edges.recency,
         higher_is_better=False,
         nan=nan,
         field="recency_days",
-        exact=exact,
     )
-    f = _score(frequency, edges.frequency, nan=nan, field="frequency", exact=exact)
-    m = _score(monetary, edges.monetary, nan=nan, field="monetary", exact=exact)
+    f = _score(frequency, edges.frequency, nan=nan, field="frequency")
+    m = _score(monetary, edges.monetary, nan=nan, field="monetary")
     v.check_same_length(recency_days=r, frequency=f, monetary=m)
     base = 10 if edges.bins <= 9 else 100
     code = (r.astype(np.int32) * base + f) * base + m

@@ -47,7 +47,6 @@ import math
 import types
 import warnings
 from collections.abc import Callable, Mapping
-from decimal import Decimal
 from fractions import Fraction
 from typing import Any
 
@@ -548,54 +547,6 @@ def _share_param(value: Any, name: str) -> float:
     return x
 
 
-def _floor_floats(x: Any, arr: np.ndarray) -> np.ndarray:
-    """The assets *x* (read as *arr* by ``as_numeric``) as float64, each
-    the largest double whose threshold value (:func:`_threshold_value`:
-    the decimal it prints as) is at or below its exact value: a Decimal or
-    an integer beyond what a double holds (``9999.999999999999999999``,
-    ``2**53 + 1``) rounds down, never up onto a larger value, and
-    ``Decimal("0.07")`` stays 0.07. :func:`value_tier` compares an exact
-    value *e* with a threshold *t* as ``e >= `` the value *t* stands for,
-    which holds exactly when this double of *e* is ``>= t``; so the
-    thresholds :func:`fit_value_tiers` fits on these doubles put every
-    customer on the side the fit counted them on.
-
-    >>> from decimal import Decimal as D
-    >>> _floor_floats(None, np.array([2, 10], dtype=np.int64)).tolist()
-    [2.0, 10.0]
-    >>> x = [D("10000"), D("9999.999999999999999999"), D("0.07")]
-    >>> _floor_floats(x, np.array([10000.0, 10000.0, 0.07])).tolist()
-    [10000.0, 9999.999999999998, 0.07]
-    >>> _floor_floats(None, np.array([2**53 + 1], dtype=np.int64)).tolist()
-    [9007199254740992.0]
-    """
-    out = arr.astype(np.float64)  # (a copy: arr is not changed)
-    if arr.dtype.kind in "iu":
-        rows = np.flatnonzero((arr > v._EXACT) | (arr < -v._EXACT))
-        exact = [int(e) for e in arr[rows].tolist()]
-    elif arr.dtype.kind == "f":
-        values = v._decimal_values(x, len(arr), arr)
-        if values is None:
-            return out
-        rows = np.flatnonzero(values != np.array(None))
-        exact = values[rows].tolist()
-    else:
-        return out
-    for i, e in zip(rows.tolist(), exact, strict=True):
-        f = float(out[i])
-        if math.isfinite(f) and _threshold_value(f) > Decimal(e):
-            out[i] = math.nextafter(f, -math.inf)
-    return out
-
-
-def _threshold_value(t: float) -> Decimal:
-    """The number a threshold *t* stands for when :func:`value_tier`
-    compares exact values with it (:func:`custseg._validate.exact_sides`):
-    the decimal it prints as (0.07 is 0.07), or beyond 2**53 the integer it
-    holds."""
-    return Decimal(int(t)) if abs(t) >= v._EXACT else Decimal(repr(t))
-
-
 def _largest_within(
     values: np.ndarray,
     weights: np.ndarray,
@@ -759,7 +710,8 @@ def fit_value_tiers(
             fix="pass numeric assets (spend, declared assets, budget), or use the "
             "levels directly with value_tier",
         )
-    x = _floor_floats(assets, v.as_numeric(assets, "assets", nan="allow"))
+    # each asset as the largest double value_tier compares it at or above
+    x = v.exact_doubles(assets, v.as_numeric(assets, "assets", nan="allow"), "floor")
     i = _levels(
         intent,
         "intent",
