@@ -131,11 +131,12 @@ def other_frame_columns(data: Any, field: str) -> dict[str, Any] | None:
     other object. A Polars LazyFrame (no rows until collected) and a table
     with two columns of one name are InputErrors naming *field*.
 
-    >>> import pyarrow as pa
-    >>> list(other_frame_columns(pa.table({"a": [1], "b": [2]}), "data"))
-    ['a', 'b']
     >>> other_frame_columns({"a": [1]}, "data") is None
     True
+    >>> import pytest
+    >>> pa = pytest.importorskip("pyarrow")
+    >>> list(other_frame_columns(pa.table({"a": [1], "b": [2]}), "data"))
+    ['a', 'b']
     """
     library = type(data).__module__.partition(".")[0]
     # (attributes of the type: a LazyFrame's .columns resolves its schema)
