@@ -1172,3 +1172,35 @@ def test_status_warns_when_the_lifecycle_moves_alone(tmp_path: Path) -> None:
         warnings.simplefilter("always")
         custseg.segment(tx, rules=str(path), as_of="2025-01-01")
     assert any("status: 1 customer" in str(w.message) for w in seen)
+
+
+def test_report_charts_lay_out_the_shown_names(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The chart's names got their code points only in the finished SVG:
+    the axis had room for the name as typed, and '\u202eyma' was cut to
+    'eyma'. The chart is drawn with the names the table shows."""
+    pytest.importorskip("matplotlib")
+    from custseg import plot
+
+    drawn: list[list[str]] = []
+    original = plot.segment_sizes
+
+    def recording(summary: Any, *args: Any, **kwargs: Any) -> Any:
+        drawn.append([str(n) for n in summary.index])
+        return original(summary, *args, **kwargs)
+
+    monkeypatch.setattr(plot, "segment_sizes", recording)
+    tx = pd.DataFrame(
+        {
+            "customer_id": ["c1", "c2", "c3"],
+            "date": ["2024-01-05", "2024-02-05", "2024-03-05"],
+            "amount": [10.0, 20.0, 30.0],
+        }
+    )
+    records = pd.DataFrame(
+        {"customer_id": ["c1", "c2", "c3"], "owner": ["amy", "\u202eyma", "amy"]}
+    )
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", CustsegWarning)
+        page = custseg.report(tx, records=records, as_of="2024-04-01").html
+    assert "\u202e" not in page
+    assert any("\\u202eyma" in names for names in drawn)

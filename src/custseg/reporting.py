@@ -869,7 +869,11 @@ def _summary(
         texts = list(_run_texts(column, [str(n) for n in body.index], lang).values())
         # control characters as the table shows them (a NUL drew as a box),
         # unless that would make two classes one
-        pictured = [text.translate(_CONTROLS) for text in texts]
+        # (and invisible characters as their code points, before the chart
+        # is laid out: written in after, a longer name would be cut off)
+        pictured = [
+            _display.shown_invisible(text.translate(_CONTROLS)) for text in texts
+        ]
         shown = body.set_axis(pictured if len(set(pictured)) == len(texts) else texts)
         chart = _chart(
             plot,
@@ -1173,10 +1177,18 @@ def _migrations(
             old_text, new_text = _class_texts(
                 column, [str(c) for c in tm.before], [str(c) for c in tm.after], lang
             )
+            before_names = tuple(old_text[str(c)] for c in tm.before)
+            after_names = tuple(new_text[str(c)] for c in tm.after)
+            shown_before = tuple(map(_display.shown_invisible, before_names))
+            shown_after = tuple(map(_display.shown_invisible, after_names))
+            if len(set(shown_before)) == len(before_names) and len(
+                set(shown_after)
+            ) == len(after_names):  # invisible characters shown, as the table
+                before_names, after_names = shown_before, shown_after
             renamed = attrs.evolve(
                 tm,
-                before=tuple(old_text[str(c)] for c in tm.before),
-                after=tuple(new_text[str(c)] for c in tm.after),
+                before=before_names,
+                after=after_names,
                 name=_column_title(column, lang),
             )
             chart = _chart(
