@@ -1277,10 +1277,9 @@ def _baby(value: Any) -> float:
 def _sex_values(values: Any, field: str) -> tuple[str, ...]:
     # (a whole float, 1.0, is the code 1, as in the column)
     if isinstance(values, list | tuple):
-        values = [
-            int(x) if isinstance(x, float) and math.isfinite(x) and x == int(x) else x
-            for x in values
-        ]
+        column = np.empty(len(values), dtype=object)
+        column[:] = values
+        values = _whole_as_ints(column).tolist()
     return tuple(x.strip().lower() for x in finite_names(values, field))
 
 
@@ -1395,10 +1394,16 @@ def _whole_as_ints(values: np.ndarray) -> np.ndarray:
     >>> _whole_as_ints(np.array([1.0, np.nan, 2.5])).tolist()
     [1, nan, 2.5]
     """
-    if values.dtype.kind not in "fO":
+    if values.dtype.kind == "f":  # one vectorised pass: no loop over rows
+        with np.errstate(invalid="ignore"):
+            whole = (values == np.trunc(values)) & (np.abs(values) < 2.0**63)
+        out = values.astype(object)
+        out[whole] = values[whole].astype(np.int64).astype(object)
+        return out
+    if values.dtype.kind != "O":
         return values
-    out = values.astype(object)
-    for i, x in enumerate(out.tolist()):
+    out = values.copy()
+    for i, x in enumerate(out.tolist()):  # (objects: read one at a time anyway)
         if isinstance(x, float | np.floating) and math.isfinite(x) and x == int(x):
             out[i] = int(x)
     return out
