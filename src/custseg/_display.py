@@ -95,8 +95,13 @@ INVISIBLE: tuple[int, ...] = (
     0xFEFF,
 )
 
+#: The zero-width non-joiner and joiner (U+200C, U+200D): shown as they are
+#: (they shape the characters beside them), but at a text's end they join
+#: nothing, so they are stripped there, and a text of only these is blank.
+JOINERS: tuple[int, ...] = (0x200C, 0x200D)
+
 #: What a blank text is made of, and what is stripped from a text's ends.
-BLANKS = "".join(map(chr, (*WHITESPACE, *INVISIBLE)))
+BLANKS = "".join(map(chr, (*WHITESPACE, *INVISIBLE, *JOINERS)))
 
 
 class Raw(str):
@@ -459,12 +464,21 @@ def _unmask(values: Any) -> tuple[np.ndarray, np.ndarray]:
 def share(count: float, total: float) -> str:
     """*count* as a percentage of *total*, one decimal (``-`` for no total).
 
-    >>> share(412, 1000), share(0, 0)
-    ('41.2%', '-')
+    A share that one decimal would show as none or as all while it is
+    neither is shown as ``<0.1%`` or ``>99.9%``: one customer in 100,000 is
+    not "0.0%".
+
+    >>> share(412, 1000), share(0, 0), share(1, 100_000), share(99_999, 100_000)
+    ('41.2%', '-', '<0.1%', '>99.9%')
     """
     if not total:
         return Raw("-")
-    return Raw(f"{100 * count / total:z.1f}%")
+    text = f"{100 * count / total:z.1f}"
+    if text in ("0.0", "-0.0") and count:
+        return Raw("<0.1%" if count * total > 0 else ">-0.1%")
+    if text == "100.0" and count != total:
+        return Raw(">99.9%" if count < total else "<100.1%")
+    return Raw(f"{text}%")
 
 
 def short_repr(

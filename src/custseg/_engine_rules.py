@@ -39,7 +39,7 @@ from ._exact import SCALES
 from .errors import CustsegWarning, Diagnostic, InputError, RulesError, ThresholdError
 from .lifecycle import LifecycleWindows
 from .pareto import AbcEdges
-from .rfm import RfmEdges, ScoreEdges, _bins_per_dimension, _midpoint
+from .rfm import RfmEdges, ScoreEdges, _given_bins, _midpoint, rules_bins
 from .rules import RuleSet
 from .rules._expr import _ascii_forms, _span, aggregate_key
 from .rules._model import bare_aliases, field_cuts, nfkc_column, resolve_alias
@@ -2102,8 +2102,9 @@ def approx_rfm_edges(
         One row per customer with ``recency_days``, ``frequency``,
         ``monetary``.
     bins
-        Scores per dimension: one count or ``(recency, frequency, monetary)``.
-        Default: the rules' ``[scores]`` bin counts, else 5.
+        Scores per dimension: one count or ``(recency, frequency, monetary)``,
+        where None is "not given". Default: the rules' ``[scores]`` bin
+        counts, else 5.
     relative_error
         Spark's ``ε`` in ``[0, 1)``; ignored by the exact engines.
     rules
@@ -2132,7 +2133,7 @@ def approx_rfm_edges(
     >>> approx_rfm_edges(facts, bins=2)
     RfmEdges(recency=ScoreEdges(cuts=(7.0,)), frequency=ScoreEdges(cuts=(2.5,)), monetary=ScoreEdges(cuts=(25.0,)))
     """
-    counts = _bins_per_dimension(5 if bins is None else bins)
+    _given_bins(bins)  # a bad bin count fails before the engine is asked
     err = v.number_param(relative_error, "relative_error")
     if not 0 <= err < 1:
         raise ThresholdError(f"'relative_error' must be in [0, 1): got {err}")
@@ -2160,10 +2161,7 @@ def approx_rfm_edges(
             )
         spec = specs.get(key)
         fixed = spec.edges if spec is not None else None
-        count = counts["rfm".index(key)]
-        if spec is not None and bins is None:
-            count = spec.bins
-        dims.append((name, fixed, count))
+        dims.append((name, fixed, rules_bins(bins, rules)["rfm".index(key)]))
     if backend == "dask":
         raise InputError(
             "facts",

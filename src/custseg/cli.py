@@ -66,7 +66,7 @@ from .frame import (
 from .orders import line_amounts
 from .pareto import spend_pareto
 from .reporting import _class_text
-from .rfm import MAX_BINS
+from .rfm import MAX_BINS, rules_bins
 from .rules._examples import failures as example_failures
 from .segments import segment_summary
 from .summary import FACT_COLUMNS
@@ -535,12 +535,7 @@ def _bins_option(
     per_dim = (args.r_bins, args.f_bins, args.m_bins)
     if args.bins is None and per_dim == (None, None, None):
         return None
-    if args.bins is not None:
-        defaults = [args.bins] * 3
-    else:
-        scores = getattr(rs, "scores", {})
-        defaults = [scores[k].bins if k in scores else 5 for k in ("r", "f", "m")]
-    r, f, m = (b or d for b, d in zip(per_dim, defaults, strict=True))
+    r, f, m = rules_bins(tuple(args.bins if b is None else b for b in per_dim), rs)
     return r if r == f == m else (r, f, m)
 
 

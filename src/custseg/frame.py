@@ -54,11 +54,12 @@ from .rfm import (
     RfmEdges,
     RfmScores,
     ScoreEdges,
-    _bins_per_dimension,
     _edge_notes,
+    _given_bins,
     _quantile_edges,
     _replaced_fixed_edges,
     _score,
+    rules_bins,
 )
 from .rules import RuleSet, load, presets
 from .rules import preset as _shipped_preset
@@ -1307,7 +1308,7 @@ def _fit_edges(
     the buyers (*bins* overrides the rules' quantile bin counts, never their
     fixed edges); notes on the fitted ones."""
     specs = dict(rs.scores) if rs is not None else {}
-    counts = _bins_per_dimension(5 if bins is None else bins)
+    counts = rules_bins(bins, rs)
     notes: list[str] = []
     dims: list[ScoreEdges] = []
     for i, (key, name, values, better) in enumerate(
@@ -1321,7 +1322,7 @@ def _fit_edges(
         if spec is not None and spec.edges is not None:
             dims.append(ScoreEdges(spec.edges))
             continue
-        n_bins = spec.bins if spec is not None and bins is None else counts[i]
+        n_bins = counts[i]
         known = values[buyers]
         if not len(known):
             raise _nothing_to_fit(facts)
@@ -1495,8 +1496,10 @@ def segment(
         neither ISO 8601 nor ``YYYYMMDD``; text *as_of* is read with it too.
     bins
         Quantile scores per dimension, one count or ``(recency, frequency,
-        monetary)``. Default: the rules' ``[scores]`` (fixed edges where the
-        preset gives them), else 5 quantile bins. Giving *bins* fits quantile
+        monetary)``, where None is "not given" (``(None, 4, None)``: four
+        frequency scores, the default for the others). Default: the rules'
+        ``[scores]`` (fixed edges where the preset gives them), else 5
+        quantile bins. Giving *bins* fits quantile
         edges with that many bins for every dimension whose edges the rules
         do not fix; edges the rules fix stay (a preset's recency edges
         follow its lifecycle windows). Pass *edges* to replace those too.
@@ -1953,9 +1956,9 @@ def _check_bins_of(bins: Any, edges: RfmEdges, arg: str = "edges") -> None:
     """*bins* given with *edges* (the parameter *arg*): the edges carry their
     bins, so *bins* may only repeat them (anything else would be silently
     ignored)."""
-    wanted = _bins_per_dimension(bins)
+    wanted = _given_bins(bins)
     have = (edges.recency.bins, edges.frequency.bins, edges.monetary.bins)
-    if wanted != have:
+    if any(w not in (None, h) for w, h in zip(wanted, have, strict=True)):
         later = (
             "; result.apply(tx, edges=None, bins=...) on a later period"
             if arg == "edges"

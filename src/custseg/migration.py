@@ -43,8 +43,9 @@ from .rfm import (
     RfmEdges,
     RfmScores,
     ScoreEdges,
-    _bins_per_dimension,
+    _given_bins,
     _replaced_fixed_edges,
+    rules_bins,
 )
 from .summary import (
     FACT_COLUMNS,
@@ -1108,19 +1109,6 @@ def _check_scores_fit(rules: Any, edges: RfmEdges, bins: Any) -> None:
         )
 
 
-def _rule_bins(rules: Any, bins: Any) -> tuple[int, int, int]:
-    """Quantile scores per dimension: *bins*, else the rules' ``[scores]``
-    bins, else 5 (as :func:`custseg.segment` counts them)."""
-    counts = _bins_per_dimension(5 if bins is None else bins)
-    if bins is not None:
-        return counts
-    specs = getattr(rules, "scores", None) or {}
-    return tuple(  # type: ignore[return-value]
-        int(getattr(specs.get(key), "bins", None) or n)
-        for key, n in zip(("r", "f", "m"), counts, strict=True)
-    )
-
-
 @attrs.frozen(eq=False)
 class SegmentHistory:
     """Facts, RFM scores and rule labels of the customers at several dates.
@@ -1540,7 +1528,7 @@ def segment_history(
             f"{type(rules).__name__}"
         )
     if edges is None and bins is not None:
-        _bins_per_dimension(bins)  # a bad bin count fails before the work
+        _given_bins(bins)  # a bad bin count fails before the work
     # outputs that would replace a column of the history: before the work
     _check_output_names(getattr(rules, "outputs", None) or ())
     fields = ("customer_id", "date", "amount")
@@ -1604,7 +1592,7 @@ def segment_history(
                 "there is nothing to fit RFM edges on",
                 fix="start at a later date, or pass edges=",
             )
-        fitted = first.rfm_scores(bins=_rule_bins(rules, bins))
+        fitted = first.rfm_scores(bins=rules_bins(bins, rules))
         edges, diagnostics = fitted.edges, fitted.diagnostics
         # a rules file's fixed [scores] edges win, as in custseg.segment
         specs = getattr(rules, "scores", None) or {}

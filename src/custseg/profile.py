@@ -13,7 +13,8 @@ What counts as filled
 A value is **missing** when it is ``None``, NaN, ``pd.NA`` or NaT; text that
 is empty or only whitespace (Python's ``str.isspace``, full-width spaces
 too) and characters that show nothing (``custseg._display.INVISIBLE``: a zero-width
-space, a byte order mark, a soft hyphen, a left-to-right mark); or text
+space, a byte order mark, a soft hyphen, a left-to-right mark; and the
+zero-width joiner and non-joiner, which join nothing at a text's end); or text
 that, stripped of surrounding whitespace and those, is one of the
 *placeholders* (default :data:`PLACEHOLDERS`: 未知, 不详, 不清楚, 待了解, 无,
 and 不詳, 待瞭解, 無 in traditional characters, n/a, na, none, null,

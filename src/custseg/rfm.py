@@ -405,6 +405,30 @@ def _bins_per_dimension(bins: Any) -> tuple[int, int, int]:
     return b, b, b
 
 
+def _given_bins(bins: Any) -> tuple[int | None, int | None, int | None]:
+    """*bins* as (recency, frequency, monetary) counts, each checked, None
+    for a dimension not given (*bins* None, or None in the tuple): there the
+    rules' ``[scores]`` count applies, else 5."""
+    if bins is None:
+        return None, None, None
+    if isinstance(bins, tuple | list) and len(bins) == 3:
+        r, f, m = (None if b is None else _check_bins(b) for b in bins)
+        return r, f, m
+    return _bins_per_dimension(bins)
+
+
+def rules_bins(bins: Any, rules: Any) -> tuple[int, int, int]:
+    """Quantile scores per dimension: *bins* (one count, or three with None
+    for "not given"), else the *rules*' ``[scores]`` count for that
+    dimension, else 5 (as :func:`custseg.segment` counts them)."""
+    specs = getattr(rules, "scores", None) or {}
+    r, f, m = (
+        b if b is not None else int(getattr(specs.get(key), "bins", None) or 5)
+        for b, key in zip(_given_bins(bins), ("r", "f", "m"), strict=True)
+    )
+    return r, f, m
+
+
 def rfm_edges(
     recency_days: Any,
     frequency: Any,
