@@ -121,3 +121,133 @@ def test_bins_with_none_take_the_rules_count(
 def test_bins_with_none_still_checked(tx: pd.DataFrame, bad: Any) -> None:
     with pytest.raises(ThresholdError, match="'bins'"):
         custseg.segment(tx, bins=bad)
+
+
+# --------------------------------------------------------------------------
+# Row numbers left by a filter or a sort are never customer ids
+
+
+_STAGES = ("active", "silent", "lost")
+
+
+def _period(rnd: Any, names: list[str]) -> pd.DataFrame:
+    order = list(names)
+    rnd.shuffle(order)
+    return pd.DataFrame(
+        {"member": order, "lifecycle": [_STAGES[len(n) % 3] for n in order]}
+    )
+
+
+@settings(max_examples=30, deadline=None)
+@given(
+    names=st.lists(st.sampled_from("abcdefgh"), min_size=2, max_size=8, unique=True),
+    drop=st.integers(0, 7),
+    rnd=st.randoms(use_true_random=False),
+)
+def test_filtered_flat_frames_never_pair_by_row_number(
+    names: list[str], drop: int, rnd: Any
+) -> None:
+    """Two flat frames (ids in a ``member`` column), filtered: their unnamed
+    Int64 indexes were read as customer ids, and customers moved who never
+    did. A flat frame of several columns indexed by unnamed integers is
+    refused, as its RangeIndex form is; by id it gives nobody moved."""
+    jan, feb = _period(rnd, names), _period(rnd, names)
+    gone = names[drop % len(names)]
+    j, f = jan[jan.member != gone], feb[feb.member != gone]
+    for a, b in ((j, f), (j.sort_values("lifecycle"), f)):
+        with pytest.raises(custseg.InputError, match="indexed by row numbers"):
+            custseg.transition_matrix(a, b, column="lifecycle")
+    tm = custseg.transition_matrix(
+        j.set_index("member"), f.set_index("member"), column="lifecycle"
+    )
+    assert tm.stayed == 1.0
+
+
+@pytest.mark.filterwarnings("ignore::custseg.errors.CustsegWarning")
+def test_report_previous_flat_frame_in_any_row_order() -> None:
+    """``report(previous=flat)`` took a reordered flat frame's unnamed Int64
+    index as the ids: its first column is the ids, whatever the order."""
+    tx = pd.DataFrame(
+        {
+            "customer_id": [0, 1, 2, 0, 2],
+            "date": [
+                "2024-03-10",
+                "2023-10-01",
+                "2023-05-01",
+                "2024-06-20",
+                "2023-11-01",
+            ],
+            "amount": [50.0, 20.0, 10.0, 30.0, 5.0],
+        }
+    )
+    prev = custseg.segment(tx[tx.date < "2024-04-01"], as_of="2024-04-01")
+    cur = custseg.segment(tx, as_of="2024-07-01")
+    flat = prev.customers.reset_index().rename(columns={"customer_id": "id"})
+    from custseg.reporting import _previous_object
+
+    want = _previous_object(flat)
+    for order in ([2, 0, 1], [1, 2, 0], [2, 1]):
+        got = _previous_object(flat.iloc[order])
+        pd.testing.assert_frame_equal(got, want.loc[got.index])
+    page = custseg.report(cur, previous=flat.iloc[[2, 0, 1]], charts=False).html
+    assert page == custseg.report(cur, previous=flat, charts=False).html
+
+
+# --------------------------------------------------------------------------
+# Results whose ids were given as a list or an array pair by those ids
+
+
+@settings(max_examples=30, deadline=None)
+@given(
+    perm=st.permutations(range(4)),
+    kind=st.sampled_from(["list", "tuple", "array"]),
+)
+def test_labels_with_sequence_index_pair_by_id(perm: list[int], kind: str) -> None:
+    """``Labels(..., index=["d", "c", "b", "a"])`` was paired by position
+    with Series indexed by id (nps, reassign_neglected), or crashed with an
+    AttributeError (segment_summary, transition_matrix, ==, actions). Its
+    ids are ids: the same order pairs, another order is refused."""
+    ids = ["a", "b", "c", "d"]
+    mine = [ids[i] for i in perm]
+    index: Any = {"list": mine, "tuple": tuple(mine), "array": np.array(mine)}[kind]
+    grp = custseg.Labels([0, 0, 1, 1], ("x", "y"), index=index)
+    same = pd.Index(mine, name="customer_id")
+    scores = pd.Series([10, 10, 0, 0], index=same)
+    assert custseg.nps(scores, by=grp).to_pandas()["nps"].tolist() == [100.0, -100.0]
+    other = pd.Index(ids if mine != ids else ids[::-1], name="customer_id")
+    facts = pd.DataFrame(
+        {"recency_days": [1, 2, 3, 4], "frequency": [1] * 4, "monetary": [1.0] * 4},
+        index=other,
+    )
+    calls = [
+        lambda: custseg.nps(scores.set_axis(other), by=grp),
+        lambda: custseg.segment_summary(grp, facts),
+        lambda: grp == pd.Series(list("xyxy"), index=other),
+        lambda: custseg.actions(
+            custseg.Labels([0, 1, 2, 0], _STAGES, index=index),
+            custseg.default_playbook("lifecycle"),
+            recency_days=pd.Series([5, 40, 400, 9], index=other),
+        ),
+    ]
+    for call in calls:
+        with pytest.raises(custseg.InputError):
+            call()
+    tm = custseg.transition_matrix(grp, pd.Series(list("xxyy"), index=same))
+    assert tm.stayed == 1.0
+    # by id, in any order
+    later = pd.Series(list("xyxy"), index=other)
+    mine_class = dict(zip(mine, "xxyy", strict=True))
+    stayed = sum(mine_class[i] == later[i] for i in ids) / 4
+    assert custseg.transition_matrix(grp, later).stayed == stayed
+
+
+def test_row_index_held_twice_gets_a_row_fix() -> None:
+    """Transaction columns whose row index holds a label twice were told to
+    "give one row per customer first": a transaction log has many."""
+    with pytest.raises(custseg.InputError, match=r"reset_index\(drop=True\)") as e:
+        custseg.summarize(
+            pd.Series(["a", "b", "a", "b"], index=[0, 0, 1, 1]),
+            pd.Series(pd.to_datetime(["2024-01-01"] * 4), index=[0, 1, 0, 1]),
+            [1.0, 2.0, 3.0, 4.0],
+        )
+    assert "one row per customer" not in str(e.value)

@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 import sys
 import unicodedata
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from typing import Any
 
 from ._display import Escaped, alike
@@ -62,6 +62,31 @@ def row_numbers(index: Any) -> bool:
         and kind.__module__.startswith("pandas")
         and index.name is None
         and len(index) > 0
+    )
+
+
+def numbers_left(index: Any) -> bool:
+    """Whether *index* may be row numbers: :func:`row_numbers`, or an
+    unnamed pandas index of integers, as a filter, a sort or ``iloc`` leaves
+    of a RangeIndex. Two periods' frames are two files: their row numbers
+    never name one customer, whatever they are.
+
+    >>> import pandas as pd
+    >>> numbers_left(pd.Index([0, 2, 3])), numbers_left(pd.Index([0, 2], name="id"))
+    (True, False)
+    >>> numbers_left(pd.Index(["a", "b"])), numbers_left(pd.RangeIndex(2))
+    (False, True)
+    """
+    if row_numbers(index):
+        return True
+    dtype = getattr(index, "dtype", None)
+    return (
+        type(index).__module__.startswith("pandas")
+        and getattr(index, "nlevels", 1) == 1
+        and index.name is None
+        and len(index) > 0
+        and getattr(dtype, "kind", "") in "iu"
+        and getattr(dtype, "kind", "") != ""
     )
 
 
@@ -123,6 +148,7 @@ def paired(field: str, other: str, a: Any, b: Any) -> bool:
     """
     if a is b:
         return True
+    a, b = as_index(a), as_index(b)
     if numbers_beside_ids(a, b):
         refuse_numbers_beside_ids(field, other, a)
     return same_index(a, b)
@@ -136,13 +162,15 @@ def _indexed(x: Any) -> tuple[Any, bool]:
         return x.index, False
     if type(x).__module__.startswith("custseg") and hasattr(x, "to_pandas"):
         index = getattr(x, "index", None)  # Labels, RfmScores, TagMatrix, ...
-        if index is not None and type(index).__module__.startswith("pandas"):
-            return index, True
+        if index is not None:  # ids given as a list or an array are ids too
+            return as_index(index), True
     return None, False
 
 
 def common_index(**inputs: Any) -> Any:
-    """The index shared by the pandas inputs, or ``None`` when none has one.
+    """The index shared by the pandas inputs, or ``None`` when none has one
+    (inputs of one value per customer; :func:`common_row_index` for inputs of
+    one value per row, such as transactions).
 
     NumPy arrays and lists carry no index and may be mixed with Series; two
     Series with different indexes (other labels, or the same labels in another
@@ -166,6 +194,25 @@ def common_index(**inputs: Any) -> Any:
     ...
     custseg.errors.InputError: 'frequency' has a different index from 'recency': align them first (frequency.reindex(recency.index)), or pass NumPy arrays to ignore the indexes
     """
+    return _common_index(inputs, rows=False)
+
+
+def common_row_index(**inputs: Any) -> Any:
+    """:func:`common_index` for columns of one value per row (transactions,
+    order lines, contacts): their index labels rows, so an index that holds
+    a label twice is no customer's id twice, and the fix is one row index.
+
+    >>> import pandas as pd
+    >>> common_row_index(ids=pd.Series(["a", "b"], index=[0, 0]),
+    ...                  dates=pd.Series(["2024-01-01"] * 2, index=[0, 1]))
+    Traceback (most recent call last):
+    ...
+    custseg.errors.InputError: 'dates' has a different index from 'ids' (other row labels, or the same in another order): give the columns one row index (cut them from one frame, or reset_index(drop=True) on each when their rows are in one order), or pass NumPy arrays to ignore the indexes
+    """
+    return _common_index(inputs, rows=True)
+
+
+def _common_index(inputs: Mapping[str, Any], rows: bool) -> Any:
     index = None
     first = ""
     for name, x in inputs.items():
@@ -176,6 +223,17 @@ def common_index(**inputs: Any) -> Any:
             index, first = idx, name
         elif not paired(name, first, idx, index):
             how = f"{name}.to_pandas()" if result else name
+            twice = not (idx.is_unique and index.is_unique)
+            if rows and twice and kinds_apart((name, idx), (first, index)) is None:
+                # a row label held twice: no reindex, and no customer's id
+                raise InputError(
+                    name,
+                    f"has a different index from {first!r} (other row labels, "
+                    "or the same in another order)",
+                    fix="give the columns one row index (cut them from one "
+                    "frame, or reset_index(drop=True) on each when their rows "
+                    "are in one order), or pass NumPy arrays to ignore the indexes",
+                )
             raise InputError(
                 name,
                 f"has a different index from {first!r}",
@@ -249,6 +307,20 @@ def _id_kind(index: Any) -> str | None:
     (pandas' inferred type), None for any other index or object."""
     kind = getattr(index, "inferred_type", None)
     return {"string": "text", "integer": "integers"}.get(str(kind))
+
+
+def as_index(index: Any) -> Any:
+    """An index as a pandas Index: a result's ids given as a list, tuple or
+    array (``Labels(..., index=["d", "c"])`` keeps them as such) made one,
+    so that they are compared as ids, never ignored; None and pandas
+    indexes as they are.
+
+    >>> as_index(("d", "c")), as_index(None)
+    (Index(['d', 'c'], dtype='str'), None)
+    """
+    if index is None or type(index).__module__.startswith("pandas"):
+        return index
+    return to_pandas_index(index)
 
 
 def own_index(index: Any) -> Any:

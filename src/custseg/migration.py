@@ -25,10 +25,12 @@ import numpy as np
 from . import _display
 from . import _validate as v
 from ._align import (
+    as_index,
     common_index,
     flat_ids,
     id_kind,
     is_pandas,
+    numbers_left,
     row_numbers,
     same_ids,
     to_pandas_index,
@@ -448,12 +450,13 @@ def _pick_column(x: Any, column: Any, field: str) -> Any:
             return x[column]
         return x
     ids = _id_column(x, column)
-    if ids is None and row_numbers(x.index) and len(x.columns) > 1:
+    if ids is None and numbers_left(x.index) and len(x.columns) > 1:
         # a flat frame without customer_id: its ids are in some other column
         # (read back from a file): by position, customers would meet others
         raise InputError(
             field,
-            f"is a DataFrame indexed by row numbers, with {len(x.columns)} "
+            f"is a DataFrame indexed by row numbers (unnamed integers), with "
+            f"{len(x.columns)} "
             f"columns and none named {_ID_COLUMN!r}: its rows would be paired "
             "with the other period's by position, not by customer",
             fix="index it by its customer id column "
@@ -704,7 +707,9 @@ def _by_ids(before: Any, after: Any) -> tuple[Any, Any]:
     unnamed ``RangeIndex``, as a column cut from a flat frame has) are no
     customer ids, so two of them pair by position, and one of them beside
     customer ids is an error (the rows would meet customers by number)."""
+    # (ids given to a result as a list or an array are ids, not row numbers)
     rows = [row_numbers(before), row_numbers(after)]
+    before, after = as_index(before), as_index(after)
     if (before is None) != (after is None) and not any(rows):
         # an array (no index: row numbers, in effect) beside customer ids
         field = "before" if before is None else "after"

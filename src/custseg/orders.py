@@ -29,7 +29,7 @@ import numpy as np
 
 from . import _display
 from . import _validate as v
-from ._align import common_index, to_pandas_index
+from ._align import common_row_index, to_pandas_index
 from ._exact import NO_SCALE, SCALES, row_scales
 from ._factorize import group_values
 from .errors import InputError, ThresholdError
@@ -170,7 +170,9 @@ def orders_from_lines(
             "is required, got None",
             fix="pass the amount of each line (an order's amount is their sum)",
         )
-    common_index(customer_id=customer_id, order_id=order_id, date=date, amount=amount)
+    common_row_index(
+        customer_id=customer_id, order_id=order_id, date=date, amount=amount
+    )
     ids, dates, amounts = _coerce_rows(customer_id, date, amount, fields)
     assert amounts is not None
     orders = order_values(order_id, len(dates), "order_id", "date")
@@ -268,7 +270,7 @@ def line_amounts(
     """
     f_quantity, f_price = _line_fields(fields)
     # two Series are paired by index, never by position alone
-    common_index(**{f_quantity: quantity, f_price: price})
+    common_row_index(**{f_quantity: quantity, f_price: price})
     q = v.as_numeric(quantity, f_quantity)
     p = v.as_numeric(price, f_price)
     v.check_same_length(**{f_quantity: q, f_price: p})

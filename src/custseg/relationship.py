@@ -38,6 +38,7 @@ from . import _display
 from . import _validate as v
 from ._align import (
     common_index,
+    common_row_index,
     id_kind,
     is_pandas,
     paired,
@@ -461,7 +462,7 @@ def contact_summary(
     >>> relationship_type(s).to_numpy().tolist()
     ['accountable', 'reactive']
     """
-    common_index(customer=customer, date=date, initiator=initiator, kind=kind)
+    common_row_index(customer=customer, date=date, initiator=initiator, kind=kind)
     dates = v.as_datetime(date, "date")
     days = v.to_days(dates)
     n = len(days)

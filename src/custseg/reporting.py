@@ -780,8 +780,8 @@ def _previous_object(previous: Any, customer: Any = "customer_id") -> pd.DataFra
     """The earlier run's frame indexed by customer id. A flat frame (the
     ids in a column, as read from a file) has row numbers for an index: an
     unnamed RangeIndex, or after a sort or a filter an unnamed index of
-    integers; its ids are the *customer* column (or ``customer_id``), else,
-    for a RangeIndex, the first column. Row numbers are never ids."""
+    integers; its ids are the *customer* column (or ``customer_id``), else
+    the first column. Row numbers are never ids."""
     if isinstance(previous, SegmentResult):
         frame = previous.customers
     elif isinstance(previous, pd.DataFrame):
@@ -800,7 +800,7 @@ def _previous_object(previous: Any, customer: Any = "customer_id") -> pd.DataFra
                     fix="pass an earlier custseg.segment(...) result or its output",
                 )
             frame = frame.set_index(id_column)
-        elif unnamed and isinstance(frame.index, pd.RangeIndex):
+        elif unnamed and numbered:
             if len(frame.columns) < 2:
                 raise InputError(
                     "previous",

@@ -29,7 +29,7 @@ import numpy as np
 
 from . import _display, _threads
 from . import _validate as v
-from ._align import common_index, to_pandas_index
+from ._align import common_row_index, to_pandas_index
 from ._exact import decimal_scale, decimal_sums, mixed_sums, order_sums
 from ._factorize import (
     CHUNK,
@@ -876,7 +876,7 @@ def _coerce_rows(
     f_id, f_date, f_amount = fields
     # Series must be rows of one table: pairing them by position when their
     # indexes differ (a shuffled column) would mix customers' rows silently
-    common_index(**{f_id: customer_id, f_date: date, f_amount: amount})
+    common_row_index(**{f_id: customer_id, f_date: date, f_amount: amount})
     dates = v.as_datetime(date, f_date)
     # integers beyond 2**53 in any container are refused (summed in float64);
     # sums per customer are checked where they are made (_Groups.total)
@@ -1537,7 +1537,7 @@ def _summarize(
     if order_id is not None:
         from . import orders as _orders
 
-        common_index(
+        common_row_index(
             **{f_id: customer_id, f_date: date, f_amount: amount, order_field: order_id}
         )
     ids, dates, amounts = _coerce_rows(customer_id, date, amount, fields)
