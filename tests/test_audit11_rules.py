@@ -289,11 +289,13 @@ def test_new_default_warned_at_the_users_default() -> None:
     """A new default leaves the preset's translation of the old one: the
     warning is at the user's default, with a hint to translate anew (it was
     at the preset's translations, "remove the entry")."""
-    text = 'format = 1\nextends = "ecommerce"\n[segments.rfm11]\ndefault = "Others"\n'
+    text = (
+        'format = 1\nextends = "ecommerce"\n[segments.rfm_vignette]\ndefault = "Rest"\n'
+    )
     (warning,) = [d for d in rules.check(text, text=True) if d.code == "unknown-label"]
     assert (warning.path, warning.line, warning.severity) == ("<string>", 4, "warning")
-    assert "'Unscored'" in warning.message and "'default'" in warning.message
-    assert "translations.zh anew" in warning.hint and "'Others'" in warning.hint
+    assert "'Others'" in warning.message and "'default'" in warning.message
+    assert "translations.zh anew" in warning.hint and "'Rest'" in warning.hint
 
 
 # --------------------------------------------------------------------------

@@ -251,3 +251,76 @@ def test_row_index_held_twice_gets_a_row_fix() -> None:
             [1.0, 2.0, 3.0, 4.0],
         )
     assert "one row per customer" not in str(e.value)
+
+
+# --------------------------------------------------------------------------
+# Rule lists that label what is not known: every preset's rfm11, and a check
+
+
+def test_rfm11_gives_unscored_for_any_missing_score() -> None:
+    """A customer with R = 5, F = 5 and no M was "New" in rfm11 (the rules
+    reading FM unknown, skipped): a score missing is "Unscored", in every
+    preset, as in rfm_vignette."""
+    nan = float("nan")
+    for name in custseg.rules.presets():
+        rs = custseg.rules.preset(name)
+        if "rfm11" not in rs.segments:
+            continue
+        data = {
+            "recency_days": [3.0] * 4,
+            "frequency": [12] * 4,
+            "monetary": [2500.0] * 4,
+            "tenure_days": [700.0] * 4,
+            "r": [5, nan, 5, 4],
+            "f": [5, 5, nan, 2],
+            "m": [nan, 5, 5, nan],
+        }
+        out = rs.evaluate(data)["rfm11"].to_numpy().tolist()
+        assert out == ["Unscored"] * 4, name
+
+
+_CONDITIONS = ["r >= {a}", "r == {a}", "r >= {a} and f >= {b}", "r < {a} or f >= {b}"]
+_LATER = ["f >= {b}", "f < {b}", "missing(r)", "f >= {b} or missing(r)"]
+
+
+@settings(max_examples=40, deadline=None)
+@given(
+    first=st.sampled_from(_CONDITIONS),
+    later=st.sampled_from(_LATER),
+    a=st.integers(1, 6),
+    b=st.integers(1, 6),
+)
+def test_label_from_missing_is_warned_exactly(
+    first: str, later: str, a: int, b: int
+) -> None:
+    """``rules.check`` warns (label-from-missing) at the later rule exactly
+    when some customer with r missing is taken by it after the first rule,
+    which could match, was left undecided; never for a rule asking
+    ``missing(...)``. Checked against evaluating every cell."""
+    text = (
+        "format = 1\n[fields]\n"
+        'r = { type = "integer", min = 1, max = 5, missing = true }\n'
+        'f = { type = "integer", min = 1, max = 5 }\n'
+        '[segments.s]\ndefault = "rest"\nrules = [\n'
+        f'  {{ label = "A", when = "{first.format(a=a, b=b)}" }},\n'
+        f'  {{ label = "B", when = "{later.format(a=a, b=b)}" }},\n]\n'
+    )
+    warned = [
+        d.line
+        for d in custseg.rules.check(text, text=True)
+        if d.code == "label-from-missing"
+    ]
+    rs = custseg.rules.loads(text)
+    cells = [(r, f) for r in [1, 2, 3, 4, 5, None] for f in [1, 2, 3, 4, 5]]
+    data = {"r": [c[0] for c in cells], "f": [c[1] for c in cells]}
+    out = rs.evaluate(data, explain=True)
+    took = np.asarray(out.explain["s"])
+    first_ever = (took == 0).any()
+    known = {(r, f): took[i] for i, (r, f) in enumerate(cells)}
+    guessed = first_ever and "missing(" not in later.format(a=a, b=b)
+    guessed = guessed and any(
+        known[(None, f)] == 1  # B took the customer with r missing ...
+        and {known[(r, f)] for r in range(1, 6)} & {0}  # ... whom A might take
+        for f in range(1, 6)
+    )
+    assert warned == ([9] if guessed else [])

@@ -421,12 +421,15 @@ class TestRfm11Grid:
 
     @pytest.mark.parametrize("name", ALL)
     def test_every_rule_label_is_reached(self, name: str) -> None:
-        """All 11 segments occur among the 125 score combinations."""
+        """All 11 segments occur among the 125 score combinations (the first
+        rule, "Unscored", takes the rows with a score missing)."""
         r, f, m = self._all_scores()
         got = set(_labels(name, "rfm11", r=r, f=f, m=m))
         rule_labels = {rule.label for rule in rules.load(name).segments["rfm11"].rules}
-        assert len(rule_labels) == 11
-        assert got == rule_labels
+        assert len(rule_labels) == 12
+        assert got == rule_labels - {"Unscored"}
+        none = _labels(name, "rfm11", r=[5, None, 4], f=[5, 5, None], m=[None, 5, 5])
+        assert list(none) == ["Unscored"] * 3
 
     @pytest.mark.parametrize("name", ALL)
     def test_labels_match_the_grid(self, name: str) -> None:

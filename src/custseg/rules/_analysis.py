@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import itertools
 import math
+import re
 from collections.abc import Iterable
 from typing import Any
 
@@ -147,6 +148,12 @@ def _cell_points(spec: FieldSpec, constants: set[float]) -> np.ndarray:
     pts.update(bound for bound in (lo, hi) if math.isfinite(bound))
     arr = np.asarray(sorted(pts), dtype=np.float64)
     return np.append(arr, np.nan) if spec.missing else arr
+
+
+def _asks_missing(rule: Rule) -> bool:
+    """Whether *rule* asks about missing values itself (``missing(x)``): it
+    takes the customers an earlier UNKNOWN rule skipped on purpose."""
+    return re.search(r"\bmissing\s*\(", rule.when.text) is not None
 
 
 def _is_missing_point(spec: FieldSpec, col: np.ndarray) -> np.ndarray:
@@ -453,9 +460,19 @@ class _Analyser:
         # each rule's matches as bits, to name the earlier rules that overlap
         # an unreachable one
         packed = np.zeros((len(rules), (env.n + 7) // 8), dtype=np.uint8)
+        # cells not yet taken where an earlier rule was UNKNOWN (a value it
+        # reads is missing): a later rule that takes them labels ignorance
+        unknown = np.zeros(env.n, dtype=bool)
         for i, rule in enumerate(rules):
             rsrc = sources.get(rule.path, src)
-            match = np.asarray(rule.when.evaluate(env), dtype=bool)
+            truth = rule.when.evaluate(env)
+            match = np.asarray(truth, dtype=bool)
+            false = getattr(truth, "false", None)
+            guessed = match & unknown & ~taken  # (tags: each rule on its own)
+            if default is not None and guessed.any() and not _asks_missing(rule):
+                out.append(self.guess(rsrc, rule, i, what, columns, guessed))
+            if false is not None and match.any():  # (a rule never TRUE decides nobody)
+                unknown |= ~match & ~np.asarray(false, dtype=bool) & ~taken
             if not match.any():
                 out.append(
                     _diag(
@@ -522,6 +539,40 @@ class _Analyser:
                 )
             )
         return out
+
+    def guess(
+        self,
+        src: Source,
+        rule: Rule,
+        i: int,
+        what: str,
+        columns: dict[str, np.ndarray],
+        guessed: np.ndarray,
+    ) -> Diagnostic:
+        """The warning for rule *i*, which takes *guessed* cells where an
+        earlier rule is UNKNOWN: first match wins, so an earlier rule that
+        cannot be decided (a missing value) is skipped, and a later rule that
+        reads fewer fields names the customer for what is not known."""
+        rs = self.rs
+        fields = [
+            f
+            for f, col in columns.items()
+            if (_is_missing_point(rs.fields[f], col) & guessed).any()
+        ]
+        first = " or ".join(f"missing({f})" for f in fields) or "missing(...)"
+        return _diag(
+            src,
+            rule.line,
+            rule.column,
+            "warning",
+            "label-from-missing",
+            f"rule {i + 1} ({rule.label!r}) of {what} takes customers for whom an "
+            "earlier rule cannot be decided (a value it reads is missing), e.g. "
+            f"{_describe(rs, columns, guessed)}: they get {rule.label!r} because "
+            "the earlier rule was skipped, not because they fit it",
+            f'put a rule for the missing values first, e.g. {{ label = "Unscored", '
+            f'when = "{first}" }}',
+        )
 
     def overlapping(
         self, packed: np.ndarray, i: int, takers: np.ndarray, most: int = 5

@@ -610,7 +610,7 @@ class RuleSet:
     ...                    "monetary": [1500.0], "tenure_days": [300.0],
     ...                    "r": [5], "f": [4], "m": [5]}, explain=True)
     >>> out["rfm11"].to_numpy().tolist(), out.explain["rfm11"].tolist()
-    (['Champions'], [0])
+    (['Champions'], [1])
 
     It pickles, and it is read-only:
 
