@@ -324,3 +324,90 @@ def test_label_from_missing_is_warned_exactly(
         for f in range(1, 6)
     )
     assert warned == ([9] if guessed else [])
+
+
+# --------------------------------------------------------------------------
+# Every file a command reads is an input: no output may replace it
+
+
+def _cli(argv: list[str]) -> int:
+    import contextlib
+    import io
+    import warnings
+
+    from custseg import cli
+
+    with contextlib.redirect_stdout(io.StringIO()), warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        args = cli._parser().parse_args(argv)
+        return int(args.func(args))
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ["segment", "tx.csv", "--rules", "RULES", "--output", "RULES"],
+        [
+            "report",
+            "tx.csv",
+            "--rules",
+            "RULES",
+            "--csv",
+            "RULES",
+            "--output",
+            "r.html",
+        ],
+        [
+            "due",
+            "seg.csv",
+            "--as-of",
+            "2025-01-01",
+            "--class-column",
+            "lifecycle",
+            "--rules",
+            "RULES",
+            "--output",
+            "RULES",
+        ],
+    ],
+)
+def test_output_never_replaces_the_rules_file(
+    tmp_path: Any, monkeypatch: Any, argv: list[str]
+) -> None:
+    """``--output rules.txt`` replaced the ``--rules`` file just read (the
+    transactions, records, contacts and previous run were guarded, the
+    rules not): refused before any work, the rules file unchanged."""
+    monkeypatch.chdir(tmp_path)
+    tx = simulate_transactions(50, seed=1)
+    tx.to_csv("tx.csv", index=False)
+    custseg.segment(tx).customers.to_csv("seg.csv")
+    text = custseg.rules.preset_text("ecommerce")
+    (tmp_path / "rules.txt").write_text(text, encoding="utf-8")
+    (tmp_path / "link.txt").symlink_to(tmp_path / "rules.txt")
+    for name in ("rules.txt", "link.txt"):
+        args = [name if a == "RULES" else a for a in argv]
+        args[args.index("--rules") + 1] = "rules.txt"
+        with pytest.raises(custseg.InputError, match="is the input file"):
+            _cli(args)
+        assert (tmp_path / "rules.txt").read_text(encoding="utf-8") == text
+
+
+def test_demo_table_and_page_one_file_refused(tmp_path: Any, monkeypatch: Any) -> None:
+    """``demo --report page.html`` with page.html a link to the ``--output``
+    file wrote the table over the page, saying both were written."""
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "out.csv").write_text("keep", encoding="utf-8")
+    (tmp_path / "page.html").symlink_to(tmp_path / "out.csv")
+    with pytest.raises(custseg.InputError, match="two files"):
+        _cli(
+            [
+                "demo",
+                "--customers",
+                "20",
+                "--output",
+                "out.csv",
+                "--report",
+                "page.html",
+            ]
+        )
+    assert (tmp_path / "out.csv").read_text(encoding="utf-8") == "keep"

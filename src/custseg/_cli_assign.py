@@ -535,9 +535,9 @@ def _in_files(
 
 
 def _cmd(args: argparse.Namespace) -> int:
-    from .cli import _check_distinct, _check_output, _emit
+    from .cli import _check_distinct, _check_output, _emit, _inputs_of
 
-    _check_output(args.output, [args.customers, args.staff], required=True)
+    _check_output(args.output, _inputs_of(args), required=True)
     owner_col = args.owner
     with lines_of(args.customers, sep=args.sep, encoding=args.encoding):
         customers = _read(

@@ -395,9 +395,9 @@ def _named(names: Mapping[str, str | None]) -> Iterator[None]:
 
 
 def _cmd(args: argparse.Namespace) -> int:
-    from .cli import _check_distinct, _check_output, _emit
+    from .cli import _check_distinct, _check_output, _emit, _inputs_of
 
-    _check_output(args.output, [args.customers])
+    _check_output(args.output, _inputs_of(args))
     if args.points is not None and args.min_points is None:
         raise ThresholdError("'--min-points' is required with --points")
     if args.min_points is not None and args.points is None:

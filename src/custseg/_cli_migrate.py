@@ -739,9 +739,9 @@ def _report(column: str, tm: TransitionMatrix) -> str:
 
 
 def _cmd(args: argparse.Namespace) -> int:
-    from .cli import _check_output, _emit
+    from .cli import _check_output, _emit, _inputs_of
 
-    _check_output(args.output, [args.before, args.after])
+    _check_output(args.output, _inputs_of(args))
     before = _read(args.before, args.sep, args.encoding)
     after = _read(args.after, args.sep, args.encoding)
     # a column named twice is compared once (each row of the output once)

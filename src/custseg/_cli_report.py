@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from ._files import table_writer, write_all
-from .errors import CustsegError, CustsegWarning, InputError
+from .errors import CustsegError, CustsegWarning
 from .reporting import LANGUAGES, _previous_frame, report
 
 __all__ = ["register"]
@@ -32,25 +32,20 @@ def _cmd(args: argparse.Namespace) -> int:
         _check_id_column,
         _check_output,
         _check_page_output,
+        _check_two_outputs,
         _emit,
         _err,
+        _inputs_of,
         _read_inputs,
-        _same_file,
         _segment_kwargs,
     )
 
     # the options first, then the rules, then the data
-    others = [p for p in (args.records, args.contacts, args.previous) if p]
-    inputs = [args.input, *others]
+    inputs = _inputs_of(args)
     _check_page_output(args.output, inputs)
     if args.csv:
         _check_output(args.csv, inputs, option="--csv")
-        if _same_file(Path(args.csv), Path(args.output)):
-            raise InputError(
-                args.csv,
-                "is also the --output of the report",
-                fix="write the table and the page to two files",
-            )
+        _check_two_outputs(args.csv, args.output, "--csv", "--output")
     lang = args.lang or "en"
     if lang not in LANGUAGES:
         raise CustsegError(

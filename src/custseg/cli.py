@@ -284,6 +284,43 @@ def _same_file(a: Path, b: Path) -> bool:
         return os.path.abspath(a) == os.path.abspath(b)
 
 
+#: the options and arguments through which a command reads a file: an
+#: output may be none of them (it would replace what was just read)
+_READ_ARGS = (
+    "input",
+    "records",
+    "contacts",
+    "previous",
+    "rules",
+    "customers",
+    "staff",
+    "before",
+    "after",
+)
+
+
+def _inputs_of(args: argparse.Namespace) -> list[str]:
+    """Every file *args* reads (:data:`_READ_ARGS`), for :func:`_check_output`."""
+    return [
+        p
+        for name in _READ_ARGS
+        if isinstance(p := getattr(args, name, None), str) and p
+    ]
+
+
+def _check_two_outputs(
+    table: str | None, page: str | None, table_option: str, page_option: str
+) -> None:
+    """Two outputs of one run (a table and a page) that are one file (one a
+    link to the other): the second write would replace the first."""
+    if table and page and _same_file(Path(table), Path(page)):
+        raise InputError(
+            table,
+            f"is also the {page_option}, the page ({page!r} is the same file)",
+            fix=f"write the table ({table_option}) and the page to two files",
+        )
+
+
 def _check_output(
     output: str | None,
     inputs: Sequence[str] = (),
@@ -706,6 +743,7 @@ def _cmd_demo(args: argparse.Namespace) -> int:
     _check_output(args.output, empty=True)
     if args.report:
         _check_page_output(args.report, [], option="--report", table_option="--output")
+        _check_two_outputs(args.output, args.report, "--output", "--report")
     rs = _load_rules("ecommerce", None, None)
     tx = simulate_transactions(args.customers, seed=args.seed)
     demo = argparse.Namespace(
@@ -913,8 +951,7 @@ def _check_id_column(
 
 def _cmd_segment(args: argparse.Namespace) -> int:
     # the options first, then the rules, then the data
-    others = [p for p in (args.records, args.contacts) if p]
-    _check_output(args.output, [args.input, *others])
+    _check_output(args.output, _inputs_of(args))
     if args.output:
         _check_id_column(args, None, "--output")
     tx, rs = _read_inputs(args, args.lang)
