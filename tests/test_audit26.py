@@ -411,3 +411,118 @@ def test_demo_table_and_page_one_file_refused(tmp_path: Any, monkeypatch: Any) -
             ]
         )
     assert (tmp_path / "out.csv").read_text(encoding="utf-8") == "keep"
+
+
+# --------------------------------------------------------------------------
+# UTF-8 with a defect is never offered another encoding
+
+
+_NAMES = st.lists(
+    st.text(alphabet="张三李四王五北京上海广州客户", min_size=2, max_size=4),
+    min_size=3,
+    max_size=6,
+)
+
+
+@settings(max_examples=25, deadline=None)
+@given(names=_NAMES, cut=st.booleans(), where=st.integers(0, 10**6), data=st.data())
+def test_damaged_utf8_gets_no_other_encoding(
+    tmp_path_factory: Any, names: list[str], cut: bool, where: int, data: Any
+) -> None:
+    """A UTF-8 file cut inside its last character, or with a stray byte,
+    was said to "decode as gbk", and ``--encoding gbk`` then garbled every
+    id without a word. Either way it is refused as UTF-8 with a defect,
+    with no other encoding offered."""
+    from custseg._files import read_table
+
+    text = "customer_id,date,amount\n" + "".join(
+        f"{n},2024-01-0{i % 9 + 1},{i + 1}\n" for i, n in enumerate(names)
+    )
+    raw = text.encode()
+    if cut:
+        raw = raw.rstrip(b"\n")[: -data.draw(st.integers(1, 2))]
+    else:
+        at = where % len(raw)
+        raw = (
+            raw[:at]
+            + bytes([data.draw(st.sampled_from([0x80, 0xA0, 0xE9, 0xFF]))])
+            + raw[at:]
+        )
+    assume_damaged = raw.decode("utf-8", errors="replace") != raw.decode(
+        "utf-8", errors="ignore"
+    )
+    if not assume_damaged:
+        return
+    path = tmp_path_factory.mktemp("enc") / "tx.csv"
+    path.write_bytes(raw)
+    for encoding in (None, "gbk", "gb18030", "big5"):
+        with pytest.raises(custseg.InputError, match="UTF-8") as e:
+            read_table(path, encoding=encoding, text_columns=["customer_id"])
+        message = str(e.value)
+        assert "--encoding gbk" not in message and "decodes as" not in message
+        assert "cut short" in message if cut else "but for" in message
+
+
+def test_damaged_utf8_rules_file_hints(tmp_path: Any) -> None:
+    """A rules file cut inside its last character was blamed on a cp1252
+    editor ("save the file as UTF-8"); UTF-32 without a byte order mark was
+    "a NUL character"."""
+    body = "format = 1\n# 备注：北京北京北京\n".encode()
+    cut = tmp_path / "cut.toml"
+    cut.write_bytes(body.rstrip(b"\n")[:-1])
+    (d,) = custseg.rules.check(str(cut))
+    assert d.code == "encoding" and "cut short" in d.hint
+    stray = tmp_path / "stray.toml"
+    stray.write_bytes(body.replace("北".encode(), b"\xe9", 1))
+    (d,) = custseg.rules.check(str(stray))
+    assert "UTF-8 but for this byte" in d.hint
+    wide = tmp_path / "wide.toml"
+    wide.write_bytes("format = 1\n".encode("utf-32-le"))
+    (d,) = custseg.rules.check(str(wide))
+    assert "UTF-32 without a byte-order mark" in d.hint
+
+
+@pytest.mark.parametrize("order", ["le", "be"])
+def test_utf32_without_bom_is_named(tmp_path: Any, order: str) -> None:
+    from custseg._files import read_table
+
+    path = tmp_path / "tx.csv"
+    path.write_bytes(
+        "customer_id,date,amount\na,2024-01-01,1\n".encode(f"utf-32-{order}")
+    )
+    for encoding in (None, "latin-1"):
+        with pytest.raises(custseg.InputError, match=f"--encoding utf-32-{order}"):
+            read_table(path, encoding=encoding)
+    assert len(read_table(path, encoding=f"utf-32-{order}")) == 1
+
+
+@pytest.mark.parametrize("suffix", [".gz", ".xz", ".bz2"])
+def test_compressed_file_cut_short_is_named(tmp_path: Any, suffix: str) -> None:
+    """A .csv.gz or .csv.xz cut short was blamed on the separator (--sep)."""
+    import bz2
+    import gzip
+    import lzma
+
+    from custseg._files import read_table
+
+    text = "".join(f"c{i},2024-01-01,{i}\n" for i in range(3000)).encode()
+    packed = {".gz": gzip.compress, ".xz": lzma.compress, ".bz2": bz2.compress}[suffix](
+        b"customer_id,date,amount\n" + text
+    )
+    path = tmp_path / f"tx.csv{suffix}"
+    path.write_bytes(packed[: len(packed) * 2 // 3])
+    with pytest.raises(custseg.InputError, match="cut short") as e:
+        read_table(path)
+    assert "--sep" not in str(e.value)
+
+
+def test_output_name_of_255_bytes_is_written(tmp_path: Any) -> None:
+    """A valid name of 242 to 255 bytes was refused as "File name too long":
+    the temporary file beside it took the whole name as its prefix."""
+    from custseg._files import write_table
+
+    name = "客户分群结果" * 13 + "客户分.csv"
+    assert len(name.encode()) == 247
+    write_table(pd.DataFrame({"a": [1]}), tmp_path / name)
+    assert (tmp_path / name).read_text(encoding="utf-8") == "a\n1\n"
+    assert [p.name for p in tmp_path.iterdir()] == [name]

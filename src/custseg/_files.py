@@ -44,15 +44,18 @@ import pandas as pd
 from ._validate import (
     _VAGUE_FIX,
     DOT_GROUPS,
+    UTF8_SURE,
     _period_starts,
     _vague_date,
     as_datetime,
     check_number_words,
+    damaged_utf8,
     describe,
     flag_param,
     is_missing_scalar,
     text_param,
     underflow_error,
+    utf8_damage,
     utf16_without_bom,
     zone_of,
 )
@@ -199,6 +202,29 @@ _MAGIC = (
 )
 
 
+def temporary_prefix(name: str) -> str:
+    """The start of a temporary file's name beside the target *name*: its
+    first 40 characters (a name of 255 bytes, the most a folder holds, must
+    still leave room for the random part and ``.tmp``).
+
+    >>> temporary_prefix("out.csv"), len(temporary_prefix("客" * 80))
+    ('.out.csv.', 42)
+    """
+    return f".{name[:40]}."
+
+
+def _cut_short(path: Path, fmt: str, method: str, exc: BaseException) -> InputError:
+    """The error for a compressed file that does not decompress: not of its
+    kind, or cut short (its end missing)."""
+    return InputError(
+        str(path),
+        f"cannot be read as {fmt}: it is not {method} data, or it is cut "
+        f"short ({_first_line(exc) or type(exc).__name__})",
+        fix="check the file (a download or copy cut short?); a file of plain "
+        "text is named without the compression's ending (.csv)",
+    )
+
+
 def _check_not_binary(path: Path, fmt: str) -> None:
     """Refuse a file named as text that is something else by its first
     bytes (a Parquet file or an Excel workbook named ``.csv``, a compressed
@@ -211,13 +237,7 @@ def _check_not_binary(path: Path, fmt: str) -> None:
         method = _COMPRESSION.get(path.suffix.lower())
         if method is None:
             raise
-        raise InputError(
-            str(path),
-            f"cannot be read as {fmt}: it is not {method} data, or it is cut "
-            f"short ({_first_line(exc) or type(exc).__name__})",
-            fix="check the file (a download or copy cut short?); a file of plain "
-            "text is named without the compression's ending (.csv)",
-        ) from None
+        raise _cut_short(path, fmt, method, exc) from None
     for magic, what, fix in _MAGIC:
         if head.startswith(magic) and not (
             magic == b"BZh" and not head[3:4].isdigit()  # "BZh" as text
@@ -288,49 +308,80 @@ def _first_bad_byte(path: Path, encoding: str) -> tuple[int, int] | None:
     return None
 
 
-#: UTF-8 characters of two bytes or more from which a file read in another
-#: encoding is refused as UTF-8 (fewer: a warning). GBK text is valid UTF-8
-#: only where every character's bytes happen to form UTF-8 sequences (about
-#: one common character in seven): four in a row, about 1 in 3,000.
-_UTF8_SURE = 4
+def _utf8_counts(path: Path) -> tuple[int, int, int] | None:
+    """The file read as UTF-8 (:func:`~custseg._validate.utf8_damage`):
+    characters beyond ASCII, bytes that are not UTF-8, and those of them
+    that end the file inside a character; None when it cannot be read."""
 
-
-_NON_ASCII = re.compile(r"[^\x00-\x7f]")
-
-
-def _utf8_characters(path: Path) -> int | None:
-    """How many characters of two bytes or more the file holds when it is
-    valid UTF-8 (0: ASCII only); None when it is not UTF-8."""
-    decoder = codecs.getincrementaldecoder("utf-8")()
-    count = 0
-    try:
+    def chunks() -> Iterator[bytes]:
         with _open_binary(path) as f:
-            while True:
-                chunk = f.read(1 << 20)
-                text = decoder.decode(chunk, final=not chunk)
-                if not text.isascii():
-                    count += len(_NON_ASCII.findall(text))
-                if not chunk:
-                    return count
-    except (UnicodeError, OSError, EOFError, zipfile.BadZipFile, lzma.LZMAError):
+            while chunk := f.read(1 << 20):
+                yield chunk
+
+    try:
+        return utf8_damage(chunks())
+    except (OSError, EOFError, zipfile.BadZipFile, lzma.LZMAError):
         return None
+
+
+def _damaged_utf8_error(
+    path: Path, fmt: str, encoding: str, counts: tuple[int, int, int]
+) -> InputError:
+    """The error for a file that is UTF-8 but for a defect: cut short inside
+    its last character, or a few stray bytes. Another encoding decodes it
+    too, into other characters (UTF-8 '张三' read as GBK is '寮犱笁'), so
+    none is offered."""
+    good, bad, tail = counts
+    first = _first_bad_byte(path, "utf-8")
+    where = f"byte 0x{first[0]:02x} at line {first[1]}" if first else "its end"
+    if bad == tail:
+        what = (
+            f"it is UTF-8 text cut short: it ends inside a character ({where}), "
+            "as a copy or download cut short does"
+        )
+    else:
+        what = (
+            f"it is UTF-8 text ({good:,d} characters beyond ASCII) but for "
+            f"{bad:,d} place{'s' * (bad > 1)} that {'are' if bad > 1 else 'is'} "
+            f"not (the first: {where})"
+        )
+    read_as = (
+        ""
+        if codecs.lookup(encoding).name == "utf-8"
+        else f" in {_encoding_name(encoding)}"
+    )
+    return InputError(
+        str(path),
+        f"cannot be read as {fmt}{read_as}: {what}",
+        fix="repair the file or export it again, and read it as UTF-8 (the "
+        "default); another encoding would read every character beyond ASCII "
+        "as another character ('张三' read as GBK is '寮犱笁')",
+    )
 
 
 def _check_not_utf8(path: Path, fmt: str, encoding: str) -> None:
     """A file read in another encoding than UTF-8 (``--encoding gbk``) that
-    is valid UTF-8 with non-ASCII text: GBK decodes most UTF-8 Chinese into
+    is UTF-8 with non-ASCII text: GBK decodes most UTF-8 Chinese into
     other Chinese characters without an error (``客户`` reads ``瀹㈡埛``), so
     every id and label would change silently. Refused from
-    :data:`_UTF8_SURE` such characters; a warning below that (a short GBK
-    text can be valid UTF-8 by chance)."""
+    :data:`~custseg._validate.UTF8_SURE` such characters, a warning below
+    that (a short GBK text can be valid UTF-8 by chance); refused too when
+    it is UTF-8 but for a defect (cut short, a stray byte)."""
     name = codecs.lookup(encoding).name
     if name in ("utf-8", "utf-8-sig") or name.startswith(("utf-16", "utf-32")):
         return
-    count = _utf8_characters(path)
+    counts = _utf8_counts(path)
+    if counts is None:
+        return
+    count, bad, tail = counts
+    if bad:
+        if damaged_utf8(count, bad, tail):
+            raise _damaged_utf8_error(path, fmt, encoding, counts)
+        return
     if not count:
         return
     fix = "read it with encoding='utf-8' (on the command line: --encoding utf-8)"
-    if count >= _UTF8_SURE:
+    if count >= UTF8_SURE:
         raise InputError(
             str(path),
             f"cannot be read as {fmt} in {_encoding_name(encoding)}: it is valid "
@@ -454,14 +505,18 @@ def _decode_error(path: Path, fmt: str, encoding: str) -> InputError:
         problem = f"it is not {name} text, it starts with a UTF-16 byte order mark"
     elif (guess := _utf16_without_bom(path)) is not None:
         found = guess
+        zeros = "three bytes in four are" if "32" in guess else "every other byte is"
         problem = (
-            f"it is not {name} text, it looks like UTF-16 without a byte order "
-            "mark (every other byte is 0)"
+            f"it is not {name} text, it looks like {guess[:6].upper()} without a "
+            f"byte order mark ({zeros} 0)"
         )
     elif _starts_with(path, (codecs.BOM_UTF8,)):
         found = "utf-8"
         problem = f"it is not {name} text, it starts with a UTF-8 byte order mark"
     else:
+        counts = _utf8_counts(path)
+        if counts is not None and damaged_utf8(*counts):
+            return _damaged_utf8_error(path, fmt, encoding, counts)
         bad = _first_bad_byte(path, encoding)
         where = f" (byte 0x{bad[0]:02x} at line {bad[1]})" if bad else ""
         return InputError(
@@ -532,7 +587,8 @@ def _check_utf16_without_bom(
     codec = codecs.lookup(encoding).name
     if _starts_with(path, _UTF32_BOMS) and not codec.startswith("utf-32"):
         raise _decode_error(path, fmt, encoding)
-    if _utf16_without_bom(path) is not None and not codec.startswith("utf-16"):
+    wide = _utf16_without_bom(path)
+    if wide is not None and not codec.startswith(wide[:6]):
         raise _decode_error(path, fmt, encoding)
 
 
@@ -1291,6 +1347,12 @@ def _read_text(
         raise _decode_error(path, fmt, encoding) from None
     except (MemoryError, InputError):
         raise
+    except (EOFError, zipfile.BadZipFile, lzma.LZMAError, zlib.error, OSError) as exc:
+        method = _COMPRESSION.get(path.suffix.lower())
+        if method is None:
+            raise
+        # a compressed file cut short: its end is missing, no separator helps
+        raise _cut_short(path, fmt, method, exc) from None
     except Exception as exc:  # pandas raises many types for malformed text
         hint = _sep_hint(path, resolved, encoding, sep_fix)
         if hint is not None and isinstance(exc, pd.errors.ParserError):
@@ -3562,7 +3624,9 @@ def _temporary(path: str | os.PathLike[str]) -> tuple[Path, str]:
             fix="create it first, or write elsewhere",
         )
     try:
-        fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=folder)
+        fd, tmp = tempfile.mkstemp(
+            prefix=temporary_prefix(target.name), suffix=".tmp", dir=folder
+        )
     except (OSError, ValueError) as exc:
         strerror = getattr(exc, "strerror", None) or str(exc)
         raise InputError(

@@ -1463,13 +1463,23 @@ def flag_param(value: Any, field: str) -> bool:
 def utf16_without_bom(head: bytes) -> str | None:
     """``"utf-16-le"`` or ``"utf-16-be"`` when *head* (a file's first bytes,
     without a byte-order mark) looks like UTF-16 text: every other byte a
-    NUL, not one stray NUL in UTF-8 text; else None.
+    NUL, not one stray NUL in UTF-8 text; ``"utf-32-le"`` or
+    ``"utf-32-be"`` when three bytes in four are; else None.
 
     >>> utf16_without_bom("customer_id".encode("utf-16-le"))
     'utf-16-le'
+    >>> utf16_without_bom("customer_id".encode("utf-32-be"))
+    'utf-32-be'
     >>> utf16_without_bom("format = 1".encode("utf-8")) is None
     True
     """
+    quads = len(head) // 4
+    if quads >= 4:
+        at = [sum(b == 0 for b in head[k : 4 * quads : 4]) for k in range(4)]
+        if min(at[1:]) > 0.9 * quads and at[0] < 0.05 * quads:
+            return "utf-32-le"
+        if min(at[:3]) > 0.9 * quads and at[3] < 0.05 * quads:
+            return "utf-32-be"
     pairs = len(head) // 2
     if pairs < 4:
         return None
@@ -1480,6 +1490,56 @@ def utf16_without_bom(head: bytes) -> str | None:
     if even > 0.4 * pairs and odd < 0.05 * pairs:
         return "utf-16-be"
     return None
+
+
+#: characters of two bytes or more from which text is taken for UTF-8
+#: (GBK text is valid UTF-8 only where every character's bytes happen to
+#: form UTF-8 sequences: four in a row, about 1 in 3,000)
+UTF8_SURE = 4
+
+_NOT_ASCII = re.compile(r"[^\x00-\x7f]")
+_ESCAPED = re.compile(r"[\udc80-\udcff]+")
+
+
+def utf8_damage(chunks: Iterable[bytes]) -> tuple[int, int, int]:
+    """Read *chunks* (a file's bytes in order) as UTF-8: the characters
+    beyond ASCII that decode, the places (runs of bytes) that do not, and
+    whether the last of them ends the text inside a character (1: a file cut
+    short; else 0).
+
+    >>> utf8_damage(["客户 a".encode()]), utf8_damage(["客户".encode()[:-1]])
+    ((2, 0, 0), (1, 1, 1))
+    """
+    import codecs
+
+    decoder = codecs.getincrementaldecoder("utf-8")("surrogateescape")
+    good = bad = 0
+    for chunk in chunks:
+        text = decoder.decode(chunk)
+        if not text.isascii():
+            runs = _ESCAPED.findall(text)
+            good += len(_NOT_ASCII.findall(text)) - sum(map(len, runs))
+            bad += len(runs)
+    tail = int(bool(decoder.decode(b"", final=True)))
+    return good, bad + tail, tail
+
+
+def damaged_utf8(good: int, bad: int, tail: int) -> bool:
+    """Whether text of :func:`utf8_damage`'s counts is UTF-8 with a defect
+    (cut short inside its last character, or a few stray bytes among much
+    UTF-8) rather than text of another encoding: then no other encoding may
+    be offered, which would read every character beyond ASCII as another.
+
+    >>> damaged_utf8(0, 1, 1), damaged_utf8(40, 1, 0), damaged_utf8(3, 60, 0)
+    (True, True, False)
+    """
+    if not bad:
+        return False
+    if bad == tail:  # the only defect: the last character cut short
+        return True
+    # GBK or Big5 read as UTF-8 breaks at most of its characters, and few
+    # decode by chance; UTF-8 with a stray byte, the other way round
+    return good >= UTF8_SURE and 4 * (bad - tail) <= good
 
 
 def id_text(x: Any) -> Any:

@@ -50,6 +50,7 @@ from ._files import (
     parse_date_column,
     parse_date_text,
     table_writer,
+    temporary_prefix,
     with_line,
     write_all,
 )
@@ -409,7 +410,9 @@ def _check_writable(
     # the temporary file the output is first written to, tried now: a name
     # too long, no permission or a read-only disk show before the computing
     try:
-        fd, trial = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=folder)
+        fd, trial = tempfile.mkstemp(
+            prefix=temporary_prefix(path.name), suffix=".tmp", dir=folder
+        )
     except (OSError, ValueError) as exc:
         strerror = getattr(exc, "strerror", None) or str(exc)
         raise InputError(

@@ -23,7 +23,7 @@ from typing import Literal
 
 import numpy as np
 
-from .._validate import utf16_without_bom
+from .._validate import damaged_utf8, utf8_damage, utf16_without_bom
 from ..errors import Diagnostic
 
 __all__ = [
@@ -775,8 +775,9 @@ def decode(raw: bytes, path: str) -> tuple[str | None, Diagnostic | None]:
         bad = len(text[: text.index("\x00")].encode(encoding))  # never valid TOML
     nul = text != ""  # decoded, but holds a NUL
     wide = utf16_without_bom(body[:400]) if encoding == "utf-8" else None
+    unit = 4 if wide is not None and wide.startswith("utf-32") else 2
     if wide is not None:  # count the file's UTF-16 characters, not its bytes
-        good = body[: bad - bad % 2].decode(wide, errors="replace")
+        good = body[: bad - bad % unit].decode(wide, errors="replace")
     else:
         good = body[:bad].decode(encoding)
     line = good.count("\n") + 1
@@ -784,8 +785,21 @@ def decode(raw: bytes, path: str) -> tuple[str | None, Diagnostic | None]:
     before = good[line_start:]
     column = len(before) + 1
     legacy = _legacy_encoding(body) if encoding == "utf-8" and not nul else None
+    counts = utf8_damage([body]) if encoding == "utf-8" and not nul else None
     if wide is not None:
-        hint = "the file looks like UTF-16 without a byte-order mark: save it as UTF-8"
+        hint = (
+            f"the file looks like {wide[:6].upper()} without a byte-order mark: "
+            "save it as UTF-8"
+        )
+    elif counts is not None and damaged_utf8(*counts):
+        # UTF-8 but for a defect: no other encoding is the fix
+        hint = (
+            "the file is UTF-8 cut short: it ends inside a character (a copy or "
+            "download cut short?); restore its end"
+            if counts[1] == counts[2]
+            else "the file is UTF-8 but for this byte (a character pasted from "
+            "another encoding?): delete or retype it"
+        )
     elif legacy is not None:
         # shown as that encoding reads it: UTF-8 read its bytes as other
         # characters ('注' as the Hebrew 'ע')
@@ -814,7 +828,7 @@ def decode(raw: bytes, path: str) -> tuple[str | None, Diagnostic | None]:
         message = f"a NUL character at line {line}, column {column}: not a text file"
     elif encoding == "utf-8":
         byte = body[bad : bad + 1].hex().upper()
-        where = " (counted as UTF-16)" if wide is not None else ""
+        where = f" (counted as {wide[:6].upper()})" if wide is not None else ""
         message = f"byte 0x{byte} at line {line}, column {column}{where} is not UTF-8"
     else:
         message = f"the text is not valid {encoding} at line {line}, column {column}"
