@@ -526,3 +526,36 @@ def test_output_name_of_255_bytes_is_written(tmp_path: Any) -> None:
     write_table(pd.DataFrame({"a": [1]}), tmp_path / name)
     assert (tmp_path / name).read_text(encoding="utf-8") == "a\n1\n"
     assert [p.name for p in tmp_path.iterdir()] == [name]
+
+
+# --------------------------------------------------------------------------
+# Bytes ids are written as the text they hold
+
+
+@settings(max_examples=30, deadline=None)
+@given(
+    ids=st.lists(
+        st.text(alphabet="0123456789AB张", min_size=1, max_size=6),
+        min_size=1,
+        max_size=8,
+    ),
+    suffix=st.sampled_from([".csv", ".tsv", ".csv.gz"]),
+)
+def test_bytes_ids_written_as_their_text(
+    tmp_path_factory: Any, ids: list[str], suffix: str
+) -> None:
+    """``write_table`` wrote Parquet ``binary`` ids as ``b'00001'``: read
+    back, every customer was another (migrate counted all gone and all new).
+    They are written as the UTF-8 text the command line reads them as."""
+    from custseg._files import read_table, write_table
+
+    frame = pd.DataFrame(
+        {"n": range(len(ids))},
+        index=pd.Index([i.encode() for i in ids], name="customer_id", dtype=object),
+    )
+    path = tmp_path_factory.mktemp("bytes") / f"out{suffix}"
+    write_table(frame, path)
+    back = read_table(path, text_columns=["customer_id"])
+    assert back["customer_id"].tolist() == ids
+    with pytest.raises(custseg.InputError, match="not UTF-8"):
+        write_table(frame.set_axis([b"\xff"] * len(ids)).rename_axis("id"), path)

@@ -3008,6 +3008,11 @@ def _csv_ready(df: pd.DataFrame, as_read: Iterable[Any] = ()) -> pd.DataFrame:
     kept = {str(name) for name in as_read}
     for position, name in enumerate(out.columns):
         col = out.iloc[:, position]
+        if col.dtype == object:
+            text = _objects_as_text(col, name)
+            if text is not None:
+                out.isetitem(position, text)
+            continue
         if not pd.api.types.is_float_dtype(col.dtype):
             continue
         numpy_dtype: Any = getattr(col.dtype, "numpy_dtype", col.dtype)
@@ -3017,6 +3022,46 @@ def _csv_ready(df: pd.DataFrame, as_read: Iterable[Any] = ()) -> pd.DataFrame:
         else:
             out.isetitem(position, _shortest_text(values))
     return out
+
+
+def _objects_as_text(col: pd.Series, name: Any) -> np.ndarray | None:
+    """An object column's bytes as the text they hold (Parquet ``binary``
+    ids are UTF-8, and are read as such), or None when it holds none; a
+    text file would write them as Python's ``b'00001'``, another id when read
+    back. Bytes that are not UTF-8, and tuples (written ``('a', 1)``), are
+    an error naming the column and the first row."""
+    kind = pd.api.types.infer_dtype(col, skipna=True)
+    if kind not in ("bytes", "mixed"):
+        return None
+    values = col.to_numpy()
+    odd = [
+        (i, x)
+        for i, x in enumerate(values)
+        if isinstance(x, bytes | bytearray | memoryview | tuple)
+    ]
+    if not odd:
+        return None
+    fixed = values.copy()
+    for i, x in odd:
+        if isinstance(x, tuple):
+            raise InputError(
+                str(name),
+                f"holds tuples (first at row {i}: {describe(x)}), which a text "
+                "file would write as Python writes them, another value when read "
+                "back",
+                fix="give each part of the tuple a column of its own, or write "
+                "a .parquet file",
+            )
+        try:
+            fixed[i] = bytes(x).decode("utf-8")
+        except UnicodeDecodeError:
+            raise InputError(
+                str(name),
+                f"holds bytes that are not UTF-8 text (first at row {i}: "
+                f"{describe(bytes(x))}), which a text file cannot hold as they are",
+                fix="decode them first (col.str.decode(...)), or write a .parquet file",
+            ) from None
+    return fixed
 
 
 def _altered_by_readers(value: object) -> bool:
@@ -3237,7 +3282,10 @@ def write_table(
     0.125). Text that a reader would change is quoted, in the values and
     the column names alike: one starting with a space or a tab, or holding
     a carriage return (as are, as always, separators, quotes and line
-    breaks), so ids and names read back exactly as written. Parquet keeps
+    breaks), so ids and names read back exactly as written. Bytes (Parquet
+    ``binary`` ids) are written as the UTF-8 text they hold, as the command
+    line reads them; in a text file, bytes that are not UTF-8 and tuples
+    are an error (Python would write ``b'00001'`` and ``('a', 1)``). Parquet keeps
     the types (categoricals, nullable integers). A compressed file holds the
     same bytes on every run (gzip: the target's name and time 0).
 
