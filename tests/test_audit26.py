@@ -559,3 +559,35 @@ def test_bytes_ids_written_as_their_text(
     assert back["customer_id"].tolist() == ids
     with pytest.raises(custseg.InputError, match="not UTF-8"):
         write_table(frame.set_axis([b"\xff"] * len(ids)).rename_axis("id"), path)
+
+
+# --------------------------------------------------------------------------
+# Numbers written as text are never rounded into another class
+
+
+@settings(max_examples=40, deadline=None)
+@given(
+    whole=st.integers(0, 10**6),
+    nines=st.integers(17, 24),
+    how=st.sampled_from(["list", "object", "str", "array"]),
+)
+def test_long_number_text_refused_not_rounded(whole: int, nines: int, how: str) -> None:
+    """``lifecycle_stage(["89.99999999999999999"])`` read the text as the
+    float 90.0 and said "silent" (the Decimal says "active"), as did every
+    classifier reading numbers: text float64 changes is refused, as the
+    command line refuses it in files; text it holds reads as before."""
+    text = f"{whole}.{'9' * nines}"
+    values: Any = {
+        "list": [text, "1.5"],
+        "object": pd.Series([text, "1.5"], dtype=object),
+        "str": pd.Series([text, "1.5"], dtype="str"),
+        "array": np.array([text, "1.5"]),
+    }[how]
+    with pytest.raises(custseg.InputError, match="more significant digits") as e:
+        custseg.lifecycle_stage(values)
+    assert "first at row 0" in str(e.value)
+    with pytest.raises(custseg.InputError, match="more significant digits"):
+        custseg.abc_classes(values, edges=custseg.AbcEdges(30, 10))
+    short = f"{whole}.{'9' * 10}"
+    got = custseg.lifecycle_stage([short]).to_numpy().tolist()
+    assert got == custseg.lifecycle_stage([float(short)]).to_numpy().tolist()

@@ -48,11 +48,13 @@ from ._validate import (
     _period_starts,
     _vague_date,
     as_datetime,
+    changed_by_float,
     check_number_words,
     damaged_utf8,
     describe,
     flag_param,
     is_missing_scalar,
+    more_digits_error,
     text_param,
     underflow_error,
     utf8_damage,
@@ -1657,38 +1659,21 @@ def _refuse_changed(text: pd.Series, values: np.ndarray, name: str) -> None:
     digits = mantissa.str.replace(r"[^0-9]", "", regex=True).str.strip("0")
     long = maybe[(digits.str.len() > 15).to_numpy()]
     changed = [
-        int(i) for i in long if _changed_by_float(text.iloc[int(i)], float(values[i]))
+        int(i) for i in long if changed_by_float(text.iloc[int(i)], float(values[i]))
     ]
     if changed:
         first = int(changed[0])
-        raise InputError(
+        raise more_digits_error(
             name,
-            "has numbers with more significant digits than float64 holds, such "
-            f"as {_short(text.iloc[first].strip())} (read as {float(values[first])!r})",
-            first_row=first,
-            n_rows=len(changed),
-            fix="round them (e.g. to cents; a program writing floats in full, "
-            "'%.17g', writes 0.1 as 0.10000000000000001) or scale them down "
-            "(e.g. to thousands), or convert them to float yourself if "
-            "rounding them is acceptable",
+            _short(text.iloc[first].strip()),
+            float(values[first]),
+            first,
+            len(changed),
         )
 
 
 #: a number's text with a non-zero digit before its exponent (if any)
 _NONZERO_MANTISSA = r"\A\s*[^eE]*[1-9]"
-
-
-def _changed_by_float(text: str, value: float) -> bool:
-    """*text* is a number other than *value* (exactly) and its shortest form."""
-    import decimal
-
-    try:
-        exact = decimal.Decimal(text.strip())
-    except decimal.InvalidOperation:
-        return False
-    if not exact.is_finite() or value != value:
-        return False
-    return exact != decimal.Decimal(value) and exact != decimal.Decimal(repr(value))
 
 
 def _first_line(exc: BaseException) -> str:

@@ -757,6 +757,11 @@ def describe(value: Any, limit: int = 40) -> str:
 _EXACT = 2**53  # float64 holds every integer up to this exactly
 
 
+#: what a number's text holds besides its significant digits
+_DIGITS = re.compile(r"[^0-9]")
+_EXPONENT = re.compile(r"[eE].*\Z")
+
+
 def _object_to_float(arr: np.ndarray, field: str, *, exact: bool = False) -> np.ndarray:
     """Convert an object or text array to float64, naming the first bad row.
 
@@ -770,6 +775,7 @@ def _object_to_float(arr: np.ndarray, field: str, *, exact: bool = False) -> np.
     tiny: list[int] = []
     foreign: list[int] = []
     inexact: list[int] = []
+    changed: list[int] = []
     values = arr.tolist()
     for i, v in enumerate(values):
         if v is None or (not isinstance(v, str | bytes) and is_missing_scalar(v)):
@@ -803,6 +809,13 @@ def _object_to_float(arr: np.ndarray, field: str, *, exact: bool = False) -> np.
                 and _UNDERFLOW.search(v if isinstance(v, str) else v.decode("latin-1"))
             ):
                 tiny.append(i)  # 1e-400: not 0, but below every float64
+            if (
+                isinstance(v, str)
+                and len(v) > 15  # (cheap first: 16 digits need 16 characters)
+                and len(_DIGITS.sub("", _EXPONENT.sub("", v)).strip("0")) > 15
+                and changed_by_float(v, f)
+            ):
+                changed.append(i)  # "89.99999999999999999" read as 90.0
             if not exact:
                 continue
             if is_int(v):
@@ -852,6 +865,11 @@ def _object_to_float(arr: np.ndarray, field: str, *, exact: bool = False) -> np.
         )
     if tiny:
         raise underflow_error(field, describe(values[tiny[0]]), tiny[0], len(tiny))
+    if changed:
+        first = changed[0]
+        raise more_digits_error(
+            field, describe(values[first]), float(out[first]), first, len(changed)
+        )
     if inexact:
         first = values[inexact[0]]
         _refuse_inexact(
@@ -861,6 +879,41 @@ def _object_to_float(arr: np.ndarray, field: str, *, exact: bool = False) -> np.
             example=first if isinstance(first, _decimal.Decimal) else None,
         )
     return out
+
+
+def changed_by_float(text: str, value: float) -> bool:
+    """Whether *text* is a number other than *value* (exactly) and its
+    shortest form: more significant digits than float64 holds.
+
+    >>> changed_by_float("89.99999999999999999", 90.0), changed_by_float("0.10", 0.1)
+    (True, False)
+    """
+    try:
+        exact = _decimal.Decimal(text.strip())
+    except _decimal.InvalidOperation:
+        return False
+    if not exact.is_finite() or value != value:
+        return False
+    return exact != _decimal.Decimal(value) and exact != _decimal.Decimal(repr(value))
+
+
+def more_digits_error(
+    field: str, example: str, value: float, first_row: int, n_rows: int
+) -> InputError:
+    """The error for numbers whose text float64 changes (more significant
+    digits than it holds): read as floats, they could fall in another class."""
+    return InputError(
+        field,
+        "has numbers with more significant digits than float64 holds, such "
+        f"as {example} (read as {value!r})",
+        first_row=first_row,
+        n_rows=n_rows,
+        fix="round them (e.g. to cents; a program writing floats in full, "
+        "'%.17g', writes 0.1 as 0.10000000000000001) or scale them down "
+        "(e.g. to thousands), pass them as decimal.Decimal to compare them "
+        "exactly, or convert them to float yourself if rounding them is "
+        "acceptable",
+    )
 
 
 def underflow_error(
