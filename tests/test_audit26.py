@@ -591,3 +591,52 @@ def test_long_number_text_refused_not_rounded(whole: int, nines: int, how: str) 
     short = f"{whole}.{'9' * 10}"
     got = custseg.lifecycle_stage([short]).to_numpy().tolist()
     assert got == custseg.lifecycle_stage([float(short)]).to_numpy().tolist()
+
+
+# --------------------------------------------------------------------------
+# Dask: a renamed or assigned id column is traced to its pandas source
+
+
+def test_dask_renamed_ids_checked_at_their_source() -> None:
+    """An object id column renamed or assigned after ``dd.from_pandas``
+    merged ``1`` and ``"1"`` into one customer: the check looked the source
+    up by the new name. It follows renames and assigns now; Python dates
+    in an object column renamed are refused the same way."""
+    dd = pytest.importorskip("dask.dataframe")
+    from custseg.frame import summarize_frame
+
+    df = pd.DataFrame(
+        {
+            "cid": pd.Series([1, "1", 2, "x"], dtype=object),
+            "when": pd.Series(
+                [pd.Timestamp("2024-01-01").to_pydatetime()] * 4, dtype=object
+            ),
+            "date": pd.to_datetime(
+                ["2024-01-01", "2024-02-01", "2024-03-01", "2024-03-02"]
+            ),
+            "amount": [10.0, 20.0, 1.0, 2.0],
+        }
+    )
+    d = dd.from_pandas(df, npartitions=2)
+    derived = [
+        d.rename(columns={"cid": "customer_id"}),
+        d.assign(customer_id=d.cid),
+        d[d.amount > 0].rename(columns={"cid": "customer_id"}),
+        d.rename(columns={"cid": "c2"}).rename(columns={"c2": "customer_id"}),
+    ]
+    for frame in derived:
+        with pytest.raises(custseg.InputError, match="mixes ids of different types"):
+            summarize_frame(frame, as_of="2024-04-01", output="pandas")
+    fine = dd.from_pandas(df.assign(cid=df.cid.astype(str)), npartitions=2)
+    with pytest.raises(custseg.InputError, match="Python datetimes"):
+        summarize_frame(
+            fine.drop(columns="date").rename(
+                columns={"cid": "customer_id", "when": "date"}
+            ),
+            as_of="2024-04-01",
+            output="pandas",
+        )
+    out = summarize_frame(
+        fine.rename(columns={"cid": "customer_id"}), as_of="2024-04-01", output="pandas"
+    )
+    assert sorted(out.index) == ["1", "2", "x"]

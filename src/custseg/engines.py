@@ -27,7 +27,7 @@ import importlib.util
 import math
 import re
 import warnings
-from collections.abc import Hashable, Iterator
+from collections.abc import Hashable, Iterator, Mapping
 from contextlib import contextmanager
 from decimal import Decimal
 from functools import cache, partial
@@ -2547,10 +2547,15 @@ def _check_derived_ids(native: Any, name: Hashable, what: str = "customer") -> N
         found = [_converted_source(e) for e in native.expr.find_operations(FromPandas)]
     except Exception:  # pragma: no cover - another Dask version: no sources
         return
-    for source in found:
-        if source is None or not has_object(source, name):
+    for source, column in (
+        (source, column)
+        for source in found
+        if source is not None
+        for column in _lineage(native.expr, name)
+    ):
+        if not has_object(source, column):
             continue
-        ids = source[name].to_numpy(dtype=object)
+        ids = source[column].to_numpy(dtype=object)
         try:
             if what == "order":
                 about_orders(partial(_check_id_kinds, ids, str(name)))
@@ -2580,6 +2585,51 @@ def _check_derived_ids(native: Any, name: Hashable, what: str = "customer") -> N
             )
 
 
+def _lineage(expr: Any, name: Hashable) -> list[Hashable]:
+    """The columns of the frames a Dask expression was computed from that
+    its column *name* may be a copy of: *name*, the names it had before a
+    ``rename``, and the columns an ``assign`` of it read (``ddf.assign(
+    customer_id=ddf.cid)``), so that the source's object column is checked
+    whatever it is called now. Unknown operations add nothing."""
+    names: list[Hashable] = [name]
+    try:
+        nodes = list(expr.walk())
+    except Exception:  # pragma: no cover - another Dask version
+        return names
+    for _ in range(len(nodes)):  # until no name is added (a few rounds)
+        grown = False
+        for node in nodes:
+            kind = type(node).__name__
+            found: list[Hashable] = []
+            if kind == "RenameFrame":
+                mapping = node.operand("columns")
+                if isinstance(mapping, Mapping):
+                    found = [old for old, new in mapping.items() if new in names]
+            elif kind == "Assign":
+                ops = node.operands[1:]  # key, value, key, value ...
+                for key, value in zip(ops[::2], ops[1::2], strict=False):
+                    if key in names and hasattr(value, "walk"):
+                        found += [
+                            col
+                            for sub in value.walk()
+                            if type(sub).__name__ == "Projection"
+                            for col in _projected(sub.operand("columns"))
+                        ]
+            new = [f for f in found if f not in names]
+            names += new
+            grown = grown or bool(new)
+        if not grown:
+            break
+    return names
+
+
+def _projected(columns: Any) -> list[Hashable]:
+    """The column names of a Dask ``Projection`` (one name, or a list)."""
+    if isinstance(columns, list | tuple):
+        return list(columns)
+    return [columns]
+
+
 def _text_column(native: Any, name: Hashable) -> bool:
     """Whether Dask frame *native* has column *name* as text still (not
     converted since ``dd.from_pandas`` made it text)."""
@@ -2599,12 +2649,16 @@ def _check_derived_dates(native: Any, name: Hashable) -> None:
         found = [_converted_source(e) for e in native.expr.find_operations(FromPandas)]
     except Exception:  # pragma: no cover - another Dask version: no sources
         return
-    for source in found:
+    for source, column in (
+        (source, column)
+        for source in found
+        if source is not None
+        for column in _lineage(native.expr, name)
+    ):
         if (
-            source is not None
-            and has_object(source, name)
+            has_object(source, column)
             and _text_column(native, name)
-            and _not_text(source[name])
+            and _not_text(source[column])
         ):
             raise InputError(
                 str(name),
