@@ -640,3 +640,43 @@ def test_dask_renamed_ids_checked_at_their_source() -> None:
         fine.rename(columns={"cid": "customer_id"}), as_of="2024-04-01", output="pandas"
     )
     assert sorted(out.index) == ["1", "2", "x"]
+
+
+# --------------------------------------------------------------------------
+# Engines read text dates no more leniently than pandas, %I as Python does
+
+
+@pytest.mark.parametrize(
+    ("text", "fmt"),
+    [
+        ("2024-06-03 12:30", "%Y-%m-%d %I:%M"),
+        ("2024-06-03 01:05", "%Y-%m-%d %I:%M"),
+        ("2024- 6-03", "%Y-%m-%d"),
+        ("2024-06-03 05: 7", "%Y-%m-%d %H:%M"),
+        ("24-06-03", "%Y-%m-%d"),
+        ("2024-06-03 13:30", "%Y-%m-%d %I:%M"),
+    ],
+)
+def test_engine_text_dates_as_pandas_reads_them(text: str, fmt: str) -> None:
+    """DuckDB read %I without %p as a 24-hour clock (12:30 stayed 12:30,
+    pandas says 00:30) and Polars refused it; Polars read a month or a
+    minute after a blank, which pandas refuses. Each engine gives pandas'
+    answer, or its error."""
+    pl = pytest.importorskip("polars")
+    duckdb = pytest.importorskip("duckdb")
+    from custseg.frame import summarize_frame
+
+    df = pd.DataFrame({"customer_id": ["a"], "date": [text], "amount": [1.0]})
+    kw: dict[str, Any] = {"date_format": fmt, "as_of": "2024-07-01"}
+
+    def first(x: Any) -> Any:
+        try:
+            out = summarize_frame(x, output="pandas", **kw)
+        except custseg.InputError:
+            return "refused"
+        return out.first_purchase.tolist()
+
+    want = first(df)
+    con = duckdb.connect()
+    assert first(pl.from_pandas(df)) == want
+    assert first(con.from_df(df)) == want

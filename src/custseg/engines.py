@@ -841,11 +841,12 @@ def _text_dates(col: Any, cols: _Columns, fmt: str) -> Any:
     (Spark's are parsed by :func:`_spark_dates`.)"""
     nw = _narwhals()
     text, valid, fmt = _text_parts(col, cols, fmt)
+    if cols.backend in ("duckdb", "polars") and _hour_without_half(fmt):
+        # Python reads %I without %p as a morning hour (12:30 is 00:30);
+        # DuckDB reads it as %H, Polars refuses it: the morning said
+        text = nw.concat_str([text, nw.lit(" AM")])
+        fmt += " %p"
     parsed = _two_digit_years(text.str.to_datetime(fmt).cast(nw.Datetime("us")), fmt)
-    four = _four_digit_years(fmt)
-    if four is not None:  # engines read 1 to 4 digits for %Y, Python exactly 4
-        fits = text.str.contains(four, literal=False)
-        valid = fits if valid is None else valid & fits
     # ASCII only (and the format's own text: "%Y年%m月%d日"), as the core
     # reads dates: pandas (so Dask) parses full-width and other digits
     # ("２０２４-01-06") as the year 2024
@@ -856,38 +857,34 @@ def _text_dates(col: Any, cols: _Columns, fmt: str) -> Any:
     return nw.when(valid).then(parsed)
 
 
-def _four_digit_years(fmt: str) -> str | None:
-    """A pattern text of *fmt* must match for its ``%Y`` to be 4 digits, as
-    Python's strptime reads it (engines read ``24-03-01`` as the year 24);
-    None without ``%Y``. Other directives match anything (the parser checks
-    them), literal text itself, blanks any blanks.
+def _hour_without_half(fmt: str) -> bool:
+    """Whether *fmt* has ``%I`` (a 12-hour clock) without ``%p``.
 
-    >>> print(_four_digit_years("%d/%m/%Y %H:%M"))
-    ^.*?/.*?/[0-9]{4}\\s+.*?:.*?$
-    >>> import re
-    >>> bool(re.search(_four_digit_years("%Y-%m-%d"), "24-03-01"))
-    False
+    >>> _hour_without_half("%d/%m/%Y %I:%M"), _hour_without_half("%I:%M %p")
+    (True, False)
     """
-    if "%Y" not in fmt.replace("%%", ""):
+    codes = re.findall(r"%.", fmt)
+    return "%I" in codes and "%p" not in codes
+
+
+def _strptime_shape(fmt: str) -> str | None:
+    """The regular expression of the whole text Python's strptime reads
+    with *fmt* (case-insensitive; groups without names, as every engine's
+    dialect writes them); None for a format it cannot read. Engines read
+    more: ``%Y`` of 1 to 4 digits (``24-03-01`` the year 24), a month or a
+    minute after a blank (``2024- 6-03``), which pandas refuses.
+
+    >>> import re
+    >>> shape = _strptime_shape("%Y-%m-%d")
+    >>> [bool(re.search(shape, t)) for t in ("2024-06-03", "24-06-03", "2024- 6-03")]
+    [True, False, False]
+    """
+    from ._files import strptime_pattern
+
+    pattern = strptime_pattern(fmt)
+    if pattern is None:
         return None
-    parts, i = ["^"], 0
-    while i < len(fmt):
-        c = fmt[i]
-        if c == "%" and i + 1 < len(fmt):
-            d = fmt[i + 1]
-            if d == "%":
-                parts.append("%")
-            elif d == "Y":
-                parts.append("[0-9]{4}")
-            else:
-                if d == "." and i + 2 < len(fmt):  # chrono's %.f
-                    i += 1
-                parts.append(".*?")
-            i += 2
-            continue
-        parts.append(r"\s+" if c.isspace() else re.escape(c))
-        i += 1
-    return "".join(parts) + "$"
+    return "(?i)^(?:" + _java_regex(pattern) + ")$"
 
 
 #: Blanks at either end of a text, as Python's ``str.strip`` (the core's)
@@ -928,6 +925,10 @@ def _text_parts(col: Any, cols: _Columns, fmt: str) -> tuple[Any, Any, str]:
     if leap is not None:  # engines read 23:59:60 as the next day, pandas refuses it
         ok = ~text.str.contains(leap, literal=False)
         valid = ok if valid is None else valid & ok
+    shape = None if cols.backend == "pyspark" else _strptime_shape(fmt)
+    if shape is not None:  # (Spark's own pattern checks the shape)
+        fits = text.str.contains(shape, literal=False)
+        valid = fits if valid is None else valid & fits
     fmt, fraction = _fraction_format(fmt, cols.backend, cols.date_format or fmt)
     if fraction is not None:
         fits = text.str.contains(fraction, literal=False)
