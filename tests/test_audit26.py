@@ -680,3 +680,47 @@ def test_engine_text_dates_as_pandas_reads_them(text: str, fmt: str) -> None:
     con = duckdb.connect()
     assert first(pl.from_pandas(df)) == want
     assert first(con.from_df(df)) == want
+
+
+# --------------------------------------------------------------------------
+# rfm_scores(nan="unknown") scores the buyers only, as segment does
+
+
+@pytest.mark.filterwarnings("ignore::custseg.errors.CustsegWarning")
+@settings(max_examples=25, deadline=None)
+@given(
+    rows=st.lists(
+        st.tuples(
+            st.sampled_from("abcdefgh"),
+            st.integers(0, 60),
+            st.sampled_from([-10.0, 5.0, 20.0, 35.5, 80.0]),
+        ),
+        min_size=2,
+        max_size=30,
+    ),
+    bins=st.integers(2, 4),
+)
+def test_rfm_scores_unknown_equals_segment(
+    rows: list[tuple[str, int, float]], bins: int
+) -> None:
+    """``rfm_scores(nan="unknown")`` scored refund-only customers on F and M
+    (F = 1, M = 1) and fitted the F and M edges with them, so buyers' scores
+    differed from ``segment``'s. Customers with no purchase get no score in
+    any dimension and fit no edge."""
+    tx = pd.DataFrame(
+        {
+            "customer_id": [r[0] for r in rows],
+            "date": pd.Timestamp("2024-01-01")
+            + pd.to_timedelta([r[1] for r in rows], "D"),
+            "amount": [r[2] for r in rows],
+        }
+    )
+    facts = custseg.summarize(tx.customer_id, tx.date, tx.amount, as_of="2024-03-10")
+    if not (facts.frequency > 0).any():
+        return
+    seg = custseg.segment(tx, as_of="2024-03-10", bins=bins).customers
+    got = custseg.rfm_scores(
+        facts.recency_days, facts.frequency, facts.monetary, bins=bins, nan="unknown"
+    ).to_pandas()
+    for dim in "rfm":
+        assert got[dim].tolist() == seg[dim].tolist()

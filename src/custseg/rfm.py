@@ -687,8 +687,10 @@ def rfm_scores(
         and ties and the top-score bound hold.
     nan
         ``"raise"`` (default) refuses NaN; ``"unknown"`` gives NaN the score 0
-        (and fits edges on the known values). Customers with no purchase have
-        NaN recency.
+        (and fits edges on the known values), and a customer with no purchase
+        (frequency 0 or missing: refunds only) no score in any dimension,
+        fitting no edge, as :func:`custseg.segment` scores the buyers only.
+        Customers with no purchase have NaN recency.
 
     Examples
     --------
@@ -712,6 +714,10 @@ def rfm_scores(
     index = common_index(
         recency_days=recency_days, frequency=frequency, monetary=monetary
     )
+    if nan == "unknown":
+        recency_days, frequency, monetary = _buyers_only(
+            recency_days, frequency, monetary
+        )
     fitted = edges is None
     if not fitted:  # else rfm_edges refuses them
         _refuse_negative(recency_days, frequency)
@@ -753,6 +759,27 @@ def rfm_scores(
     return RfmScores(
         r=r, f=f, m=m, code=code, edges=edges, diagnostics=tuple(notes), index=index
     )
+
+
+def _buyers_only(recency: Any, frequency: Any, monetary: Any) -> tuple[Any, Any, Any]:
+    """The three columns with the customers who made no purchase (frequency
+    0 or missing) made missing in each, so that they get no score and fit no
+    edge (their frequency 0 and refunds are no purchase to rank); the
+    columns as they are when everybody bought. The others' values are kept
+    as given (decimals stay decimals)."""
+    freq = v.as_numeric(frequency, "frequency", nan="allow")
+    none = ~(freq > 0)
+    if not none.any():
+        return recency, frequency, monetary
+
+    def blank(x: Any) -> np.ndarray:
+        arr = np.array(x, dtype=object)
+        if arr.shape != none.shape:
+            return arr  # a length error is for the scorer to say
+        arr[none] = np.nan
+        return arr
+
+    return blank(recency), blank(frequency), blank(monetary)
 
 
 #: how to keep the rules' fixed edges, for the note of :func:`_replaced_fixed_edges`

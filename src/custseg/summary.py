@@ -795,10 +795,10 @@ class CustomerFacts:
 
         Only buyers are scored and only they fit the quantile edges: a
         customer with no purchase (refunds only) has no score (0 in the
-        arrays, ``<NA>`` in :meth:`RfmScores.to_pandas`), where
-        :func:`~custseg.rfm_scores` on the raw columns would refuse their NaN
-        recency or score their frequency 0 as F = 1. The scores are indexed
-        by customer id.
+        arrays, ``<NA>`` in :meth:`RfmScores.to_pandas`), as
+        :func:`~custseg.rfm_scores` on the raw columns gives with
+        ``nan="unknown"`` (by default it refuses their NaN recency). The
+        scores are indexed by customer id.
 
         Parameters
         ----------
