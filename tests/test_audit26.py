@@ -724,3 +724,36 @@ def test_rfm_scores_unknown_equals_segment(
     ).to_pandas()
     for dim in "rfm":
         assert got[dim].tolist() == seg[dim].tolist()
+
+
+# --------------------------------------------------------------------------
+# An option that would be ignored is refused, not dropped in silence
+
+
+@pytest.mark.parametrize("preset", ["base", "ecommerce", "furniture"])
+def test_windows_with_a_preset_lifecycle_refused(tx: pd.DataFrame, preset: str) -> None:
+    """``segment(preset=..., windows=w)`` ignored the windows (every preset
+    has its own lifecycle table) without a word."""
+    w = custseg.LifecycleWindows(breaks=(30, 60, 120))
+    with pytest.raises(ThresholdError, match="'windows' is given with rules"):
+        custseg.segment(tx, preset=preset, windows=w)
+    got = custseg.segment(tx, windows=w).customers["lifecycle"]
+    want = custseg.lifecycle_stage(got.index.map(lambda _: 0.0), w)
+    assert got.cat.categories.tolist() == list(want.names)
+
+
+@given(
+    cutoffs=st.one_of(st.none(), st.just((0.5, 0.8))),
+    basis=st.sampled_from(["value", "rank"]),
+)
+@settings(max_examples=10, deadline=None)
+def test_abc_edges_with_cutoffs_or_basis_refused(cutoffs: Any, basis: str) -> None:
+    """``abc_classes(values, cutoffs, edges=...)`` dropped the cutoffs and the
+    basis: refused unless both are their defaults."""
+    edges = custseg.AbcEdges(30, 10)
+    if cutoffs is None and basis == "value":
+        got = custseg.abc_classes([50, 30, 20], cutoffs, basis=basis, edges=edges)
+        assert got.to_numpy().tolist() == ["A", "A", "B"]
+        return
+    with pytest.raises(ThresholdError, match="given with 'edges'"):
+        custseg.abc_classes([50, 30, 20], cutoffs, basis=basis, edges=edges)

@@ -1514,7 +1514,8 @@ def segment(
         recency edges to fit its lifecycle windows).
     windows
         Lifecycle windows when the rules have no ``lifecycle`` table (default
-        90/180/270 days).
+        90/180/270 days); with rules that have one (every preset), a
+        :class:`~custseg.ThresholdError`: the windows would be ignored.
     abc_cutoffs
         Cumulative value shares of A and B (``None``: the default). Not
         given with *abc_edges* (a :class:`~custseg.ThresholdError`: the
@@ -1751,6 +1752,16 @@ def _segment(
     rs = _load_rules(preset, rules)
     if lang is not None:
         _check_lang(rs, lang)
+    if windows is not None and rs is not None and "lifecycle" in rs.tables:
+        breaks = ", ".join(
+            _display.number_text(b) for b in rs.tables["lifecycle"].breaks
+        )
+        raise ThresholdError(
+            f"'windows' is given with rules that have their own lifecycle table "
+            f"(breaks {breaks} days): the windows would be ignored; give one, not "
+            "both (leave windows= out, or a rules file that extends the preset "
+            "with [tables.lifecycle] breaks = [...])"
+        )
     facts = _facts(
         tx,
         customer,

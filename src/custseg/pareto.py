@@ -346,8 +346,9 @@ def abc_classes(
     basis
         ``"value"`` (share of total value) or ``"rank"`` (share of customers).
     edges
-        Value thresholds fitted earlier (:func:`abc_edges`); when given,
-        *cutoffs* and *basis* are not used. Values are compared with them
+        Value thresholds fitted earlier (:func:`abc_edges`); not with
+        *cutoffs* or a *basis* other than ``"value"`` (a
+        :class:`~custseg.ThresholdError`: they would be ignored). Values are compared with them
         exactly (a ``Decimal`` that float64 rounds onto a threshold stays on
         its side; see :class:`AbcEdges`).
     nan
@@ -375,6 +376,13 @@ def abc_classes(
     ):
         raise ThresholdError(
             f"'cutoffs' must be a pair (a, b) of shares: got {v.describe(cutoffs)}"
+        )
+    if edges is not None and (cutoffs is not None or basis != "value"):
+        given = "'cutoffs'" if cutoffs is not None else f"basis={basis!r}"
+        raise ThresholdError(
+            f"{given} is given with 'edges', which are fixed value thresholds: "
+            "it would be ignored; give one, not both (abc_edges(values, "
+            "cutoffs, basis=...) fits the edges that cutoffs give)"
         )
     arr = _values(values, nan)
     if edges is None and nan == "unknown" and np.isnan(arr.astype(np.float64)).all():
