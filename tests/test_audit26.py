@@ -757,3 +757,64 @@ def test_abc_edges_with_cutoffs_or_basis_refused(cutoffs: Any, basis: str) -> No
         return
     with pytest.raises(ThresholdError, match="given with 'edges'"):
         custseg.abc_classes([50, 30, 20], cutoffs, basis=basis, edges=edges)
+
+
+# --------------------------------------------------------------------------
+# Messages about ids and engines name the real field and a fix that works
+
+
+def test_contact_and_record_id_messages() -> None:
+    """A contacts column with a blank id was called "numbers ... but
+    integers" with a fix that failed again; the records' fix always said
+    to convert them to text, even when they were; contact errors named the
+    parameter 'customer' instead of the user's column; UUID ids were
+    "mixed"."""
+    import uuid
+
+    tx = pd.DataFrame(
+        {"member": [1, 2], "date": ["2024-03-01"] * 2, "amount": [10.0, 5.0]}
+    )
+    contacts = pd.DataFrame(
+        {
+            "member": [1.0, np.nan],
+            "date": ["2024-03-05"] * 2,
+            "initiator": ["company"] * 2,
+            "kind": ["follow_up"] * 2,
+        }
+    )
+    kw: dict[str, Any] = {"customer": "member", "as_of": "2024-04-01"}
+    with pytest.raises(
+        custseg.InputError, match="'member' of the contacts has missing"
+    ):
+        custseg.segment(tx, contacts=contacts, **kw)
+    records = pd.DataFrame({"member": ["1", "2"], "vip": ["y", "n"]})
+    with pytest.raises(custseg.InputError) as e:
+        custseg.segment(tx, records=records, **kw)
+    assert "tx['member'] = tx['member'].astype(str)" in str(e.value)
+    text_tx = tx.assign(member=["a", "b"])
+    mixed = contacts.assign(member=["a", 1])
+    with pytest.raises(custseg.InputError, match=r"^'member' of the contacts mixes"):
+        custseg.segment(text_tx, contacts=mixed, **kw)
+    uuids = contacts.assign(member=[uuid.UUID(int=1)] * 2)
+    with pytest.raises(custseg.InputError, match="holds UUID in the contacts"):
+        custseg.segment(text_tx, contacts=uuids, **kw)
+
+
+def test_engine_error_outside_the_dates_is_not_blamed_on_them() -> None:
+    """An id expression DuckDB cannot compute was reported as dates "not in
+    the format": the dates are checked alone first."""
+    duckdb = pytest.importorskip("duckdb")
+    from custseg.frame import summarize_frame
+
+    con = duckdb.connect()
+    bad_id = con.sql(
+        "select (i::VARCHAR || 'x')::INTEGER as customer_id, '2024-03-01' as date, "
+        "1.0 as amount from range(3) t(i)"
+    )
+    with pytest.raises(custseg.InputError, match="though the dates parse"):
+        summarize_frame(bad_id, as_of="2024-04-01", output="pandas")
+    bad_date = con.sql(
+        "select i as customer_id, '2024-03-0x' as date, 1.0 as amount from range(3) t(i)"
+    )
+    with pytest.raises(custseg.InputError, match="'date'"):
+        summarize_frame(bad_date, as_of="2024-04-01", date_format="%Y-%m-%d")

@@ -600,6 +600,17 @@ def id_kind(ids: Any) -> str:
         inferred = pd.api.types.infer_dtype(np.asarray(ids, dtype=object))
     if inferred == "mixed" and all(isinstance(x, tuple) for x in ids):
         return _tuple_kind(ids)  # an Index of tuples: object values, rare
+    if inferred == "mixed":  # pandas' word: the types themselves (UUID ...)
+        found = sorted(
+            {
+                _TYPE_WORDS.get(type(x), type(x).__name__)
+                for x in ids
+                if not _is_missing(x)
+            }
+        )
+        if len(found) == 1:
+            return found[0]
+        return "mixed (" + ", ".join(found) + ")"
     return _KIND_WORDS.get(inferred, inferred)
 
 

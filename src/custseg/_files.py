@@ -2496,8 +2496,9 @@ def parse_date_column(
         first = col.iloc[int(np.argmax(bad))]
         if _leap_text(first, date_format):
             problem += (
-                " (second 60, a leap second: read as the next minute it would move "
-                "the purchase to the next day; write 23:59:59)"
+                " (a second of 60 or 61, a leap second as strptime reads it: read "
+                "as the next minute it would move the purchase to the next day; "
+                "write 23:59:59)"
             )
         if isinstance(first, str) and any(c.isalpha() for c in first):
             problem += _locale_note()

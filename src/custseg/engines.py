@@ -27,7 +27,7 @@ import importlib.util
 import math
 import re
 import warnings
-from collections.abc import Hashable, Iterator, Mapping
+from collections.abc import Callable, Hashable, Iterator, Mapping
 from contextlib import contextmanager
 from decimal import Decimal
 from functools import cache, partial
@@ -2787,8 +2787,14 @@ def _check_exact_sums(base: Any, c: str, field: str) -> None:
 
 
 @contextmanager
-def _parsing(cols: _Columns, fmt: str | None) -> Iterator[None]:
-    """Turn an engine's refusal to parse text dates into InputError."""
+def _parsing(
+    cols: _Columns, fmt: str | None, dates_alone: Callable[[], Any] | None = None
+) -> Iterator[None]:
+    """Turn an engine's refusal to parse text dates into InputError; when
+    *dates_alone* (the dates computed without the other columns) runs
+    without the error, the fault is elsewhere (an id or amount expression
+    the engine cannot compute), and the error says so instead of blaming
+    the dates."""
     try:
         yield
     except InputError:
@@ -2800,6 +2806,20 @@ def _parsing(cols: _Columns, fmt: str | None) -> Iterator[None]:
             raise
         text = str(exc).strip()
         first = text.splitlines()[0][:200] if text else ""
+        if dates_alone is not None:
+            try:
+                dates_alone()
+            except Exception:
+                pass  # the dates fail alone too: theirs is the error
+            else:
+                raise InputError(
+                    "transactions",
+                    "could not be computed by the engine, though the dates "
+                    f"parse (the engine says: {first or type(exc).__name__})",
+                    fix="check the customer id and amount columns: an "
+                    "expression in them that fails for some rows (a cast of "
+                    "text that is no number, an overflow) fails the query",
+                ) from None
         raise InputError(
             cols.date,
             f"has values that are not dates in the format {fmt!r}"
@@ -2863,7 +2883,11 @@ def _first_pass(
     if "_a_inexact" in schema:
         inexact = nw.col("_a_inexact").fill_null(False).cast(nw.Int64)
         exprs.append(inexact.sum().alias("inexact"))
-    with _parsing(cols, fmt):
+
+    def dates_alone() -> Any:
+        return base.select(nw.col("_d").is_null().cast(nw.Int64).sum()).collect()
+
+    with _parsing(cols, fmt, dates_alone):
         row = base.select(*exprs).collect().rows(named=True)[0]
     out: dict[str, Any] = {}
     for key, value in row.items():

@@ -404,6 +404,16 @@ def _join_relationship(
         contacts, dates = contacts[~later], dates[~later]
         kept = np.flatnonzero(~later)
     written = contacts[customer]
+    gaps = np.asarray(written.isna())
+    if gaps.any():  # before the kinds: a blank cell makes a column of floats
+        first, count = _first(gaps)
+        raise InputError(
+            str(customer),
+            f"of the {where} has missing customer ids",
+            first_row=int(kept[first]) if kept is not None else first,
+            n_rows=count,
+            fix="drop those contacts, or give each its customer's id",
+        )
     _, contact_ids = whole_ids(out.index, written)
     if contact_ids is not written:  # 17850.0 is customer 17850
         contacts = contacts.copy(deep=False)
@@ -416,7 +426,7 @@ def _join_relationship(
             str(customer),
             f"holds {b} in the contacts but {a} in the transactions, so no id "
             "would match",
-            fix=_SAME_IDS_FIX.replace("records[", "contacts["),
+            fix=_same_ids_fix("contacts", customer, a, b),
         )
     try:
         summary = contact_summary(
@@ -428,12 +438,21 @@ def _join_relationship(
             as_of=facts.as_of,
         )
     except InputError as exc:  # 'kind' has unknown answers: of the contacts
-        if kept is not None and exc.first_row is not None:  # the log's own row
+        # contact_summary's own parameters named as the user's columns
+        field = {"customer": str(customer), "first_sale": str(customer)}.get(
+            exc.field, exc.field
+        )
+        problem = exc.problem.replace("the contacts' 'customer'", f"{str(customer)!r}")
+        if field != exc.field or problem != exc.problem or kept is not None:
             exc = InputError(
-                exc.field,
-                exc.problem,
+                field,
+                problem,
                 fix=exc.fix,
-                first_row=int(kept[exc.first_row]),
+                first_row=(
+                    int(kept[exc.first_row])  # the log's own row
+                    if kept is not None and exc.first_row is not None
+                    else exc.first_row
+                ),
                 n_rows=exc.n_rows,
             )
         raise of_source(exc, where) from None
@@ -831,12 +850,24 @@ def _first(mask: np.ndarray) -> tuple[int, int]:
 #: Columns :func:`segment` adds after the facts and scores (``relationship``
 #: with contacts): names a customer record may not have.
 _COMPUTED = ("present", "lifecycle", "abc", "relationship")
-_SAME_IDS_FIX = (
-    "store the ids the same way in both: CSV, TSV and TXT files are read with "
-    "ids as text, Parquet files keep their stored type, so write the Parquet "
-    "ids as text (or use a CSV file); in Python, convert one, e.g. "
-    "records[customer] = records[customer].astype(str)"
-)
+
+
+def _same_ids_fix(where: str, customer: Hashable, mine: str, theirs: str) -> str:
+    """The fix for ids of the *where* file (records, contacts) holding
+    *theirs* while the transactions hold *mine*: the conversion that works,
+    on the side that needs it."""
+    col = repr(str(customer))
+    if theirs == "text":  # convert the transactions' to text
+        how = f"tx[{col}] = tx[{col}].astype(str) on the transactions"
+    elif mine == "text":
+        how = f"{where}[{col}] = {where}[{col}].astype(str)"
+    else:
+        how = f"convert one column so that both hold {mine}"
+    return (
+        "store the ids the same way in both: CSV, TSV and TXT files are read "
+        "with ids as text, Parquet files keep their stored type, so write the "
+        f"Parquet ids as text (or use a CSV file); in Python, {how}"
+    )
 
 
 def _computed_names(rs: RuleSet | None, explain: bool) -> set[str]:
@@ -872,7 +903,7 @@ def _join_records(
             str(customer),
             f"holds {b} in the customer records but {a} in the transactions, so "
             "no id would match",
-            fix=_SAME_IDS_FIX,
+            fix=_same_ids_fix("records", customer, a, b),
         )
     clash = [c for c in records.columns if c in out.columns or c in computed]
     if clash:
