@@ -85,8 +85,7 @@ def numbers_left(index: Any) -> bool:
         and getattr(index, "nlevels", 1) == 1
         and index.name is None
         and len(index) > 0
-        and getattr(dtype, "kind", "") in "iu"
-        and getattr(dtype, "kind", "") != ""
+        and getattr(dtype, "kind", "") in ("i", "u")
     )
 
 
@@ -315,8 +314,8 @@ def as_index(index: Any) -> Any:
     so that they are compared as ids, never ignored; None and pandas
     indexes as they are.
 
-    >>> as_index(("d", "c")), as_index(None)
-    (Index(['d', 'c'], dtype='str'), None)
+    >>> list(as_index(("d", "c"))), as_index(None)
+    (['d', 'c'], None)
     """
     if index is None or type(index).__module__.startswith("pandas"):
         return index
