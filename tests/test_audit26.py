@@ -655,6 +655,9 @@ def test_dask_renamed_ids_checked_at_their_source() -> None:
         ("2024-06-03 05: 7", "%Y-%m-%d %H:%M"),
         ("24-06-03", "%Y-%m-%d"),
         ("2024-06-03 13:30", "%Y-%m-%d %I:%M"),
+        ("2024-06- 3", "%Y-%m-%d"),
+        (" 3/06/2024", "%d/%m/%Y"),
+        ("2024/ 6/03", "%Y/%m/%d"),
     ],
 )
 def test_engine_text_dates_as_pandas_reads_them(text: str, fmt: str) -> None:

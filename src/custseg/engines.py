@@ -925,10 +925,15 @@ def _text_parts(col: Any, cols: _Columns, fmt: str) -> tuple[Any, Any, str]:
     if leap is not None:  # engines read 23:59:60 as the next day, pandas refuses it
         ok = ~text.str.contains(leap, literal=False)
         valid = ok if valid is None else valid & ok
-    shape = None if cols.backend == "pyspark" else _strptime_shape(fmt)
-    if shape is not None:  # (Spark's own pattern checks the shape)
+    shape = _strptime_shape(fmt)
+    if shape is not None:
         fits = text.str.contains(shape, literal=False)
         valid = fits if valid is None else valid & fits
+        codes = re.findall(r"%.", fmt)
+        if "%d" in codes and not any(c.isspace() for c in re.sub(r"%.", "", fmt)):
+            # the one blank Python reads inside a date: before a one-digit
+            # day ("2024-06- 3"); the format has no other, the engines none
+            text = text.str.replace_all(" ", "", literal=True)
     fmt, fraction = _fraction_format(fmt, cols.backend, cols.date_format or fmt)
     if fraction is not None:
         fits = text.str.contains(fraction, literal=False)
