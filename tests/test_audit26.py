@@ -821,3 +821,78 @@ def test_engine_error_outside_the_dates_is_not_blamed_on_them() -> None:
     )
     with pytest.raises(custseg.InputError, match="'date'"):
         summarize_frame(bad_date, as_of="2024-04-01", date_format="%Y-%m-%d")
+
+
+# --------------------------------------------------------------------------
+# A chunked Arrow dictionary column keeps its missing values
+
+
+@settings(max_examples=20, deadline=None)
+@given(
+    cells=st.lists(
+        st.sampled_from(["large", "ordinary", None]), min_size=1, max_size=8
+    ),
+    chunks=st.integers(1, 3),
+)
+def test_chunked_arrow_dictionary_keeps_missing(cells: list[Any], chunks: int) -> None:
+    """``np.asarray`` of a chunked PyArrow dictionary column (a categorical
+    read back from Parquet) reads a null as the dictionary's first value: a
+    missing answer became another (tier C for D, a tag, a filled profile
+    field, a group of its own lost). Every reader gives the answer of the
+    same column as a pandas Categorical."""
+    pa = pytest.importorskip("pyarrow")
+    size = max(1, len(cells) // chunks)
+    parts = [cells[i : i + size] for i in range(0, len(cells), size)]
+    dictionary = pa.chunked_array(
+        [pa.array(p, pa.string()).dictionary_encode() for p in parts],
+        type=pa.dictionary(pa.int32(), pa.string()),
+    )
+    pandas_col = pd.Series(pd.Categorical(cells))
+    n = len(cells)
+
+    def answers(col: Any) -> list[Any]:
+        return [
+            custseg.value_tier(col, ["strong"] * n).to_numpy().tolist(),
+            custseg.tags_from_values(col).sizes(),
+            custseg.profile_completeness(
+                pd.DataFrame({"name": pandas_col})
+                if col is pandas_col
+                else pa.table({"name": col}),
+                hard=["name"],
+                soft=[],
+                weights=(1, 0),
+            ).score.tolist(),
+            custseg.nps([10] * n, by=col).to_pandas()["n"].to_dict(),
+        ]
+
+    assert answers(dictionary) == answers(pandas_col)
+
+
+@settings(max_examples=30, deadline=None)
+@given(
+    cells=st.lists(
+        st.sampled_from([0.9, 0.1, 0.5, "未知", "", None, "strong"]),
+        min_size=1,
+        max_size=6,
+    ),
+    rnd=st.randoms(use_true_random=False),
+)
+def test_value_tier_mixed_intent_any_order(cells: list[Any], rnd: Any) -> None:
+    """``value_tier`` decided numbers-or-levels from the first present value:
+    ``[0.9, "未知"]`` said "non-numeric '未知'", ``["未知", 0.9]`` called
+    the probabilities "unknown answers". Numbers and words are read apart,
+    the words as in a column of words, whatever the order."""
+    n = len(cells)
+    order = list(range(n))
+    rnd.shuffle(order)
+
+    def tiers(values: list[Any]) -> list[str]:
+        col = pd.Series(values, dtype=object)
+        return custseg.value_tier(["large"] * n, col).to_numpy().tolist()
+
+    def one(value: Any) -> str:
+        return tiers([value] * n)[0] if n else ""
+
+    want = [one(c) for c in cells]
+    assert tiers(cells) == want
+    assert tiers([cells[i] for i in order]) == [want[i] for i in order]

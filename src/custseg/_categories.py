@@ -36,6 +36,7 @@ import numpy as np
 
 from ._display import BLANKS, composed
 from ._validate import (
+    arrow_decoded,
     describe,
     first_offender,
     is_int,
@@ -205,7 +206,7 @@ def _plain(x: Any, field: str) -> np.ndarray:
     """A 1-D NumPy array of the values (pandas categoricals and nullable
     columns become object arrays with ``None`` for missing, a Labels its
     names)."""
-    x = from_labels(x)
+    x = arrow_decoded(from_labels(x))
     if isinstance(x, np.ma.MaskedArray):
         x = unmask(x)
     if hasattr(x, "dtype") and hasattr(x, "to_numpy") and not isinstance(x, np.ndarray):

@@ -107,6 +107,7 @@ def _to_numpy(x: Any, field: str) -> np.ndarray:
         )
     if isinstance(x, np.ma.MaskedArray):
         x = unmask(x)
+    x = arrow_decoded(x)
     wide = wide_ints(x)
     if wide is not None:
         x = wide
@@ -199,6 +200,27 @@ def not_one_column(
         f"must be one-dimensional, got shape {arr.shape}",
         fix=f"{fix} (a 1-D array or a Series)",
     )
+
+
+def arrow_decoded(x: Any) -> Any:
+    """A PyArrow ``ChunkedArray`` of a dictionary type (a categorical read
+    from Parquet) as one decoded array; anything else as it is. NumPy reads
+    such a chunked column through its dictionary indices and takes a null
+    for the value of index 0: a missing answer would become another one.
+
+    >>> import pytest
+    >>> pa = pytest.importorskip("pyarrow")
+    >>> col = pa.chunked_array([pa.array(["big", None, "small"]).dictionary_encode()])
+    >>> arrow_decoded(col).to_pylist()
+    ['big', None, 'small']
+    """
+    kind = type(x)
+    if kind.__name__ != "ChunkedArray" or not kind.__module__.startswith("pyarrow"):
+        return x
+    value_type = getattr(x.type, "value_type", None)
+    if value_type is None:  # not a dictionary
+        return x
+    return x.cast(value_type).combine_chunks()
 
 
 def wide_ints(x: Any) -> np.ndarray | None:

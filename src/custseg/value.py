@@ -44,6 +44,7 @@ from __future__ import annotations
 import decimal
 import functools
 import math
+import numbers
 import types
 import warnings
 from collections.abc import Callable, Mapping
@@ -293,19 +294,12 @@ class ValueTierThresholds:
         )
 
 
-def _first_present(arr: np.ndarray) -> Any:
-    for value in arr:
-        if not v.is_missing_scalar(value) and not (
-            isinstance(value, str) and not value.strip()
-        ):
-            return value
-    return None
-
-
 def _is_numeric(x: Any) -> bool:
     """Whether *x* holds numbers (amounts, scores) rather than levels:
     integers, floats and decimals (:class:`~decimal.Decimal`,
-    ``decimal128[pyarrow]``), also as the categories of a Categorical."""
+    ``decimal128[pyarrow]``), also as the categories of a Categorical; a
+    column of no value at all is numbers too (none to read as a level)."""
+    x = v.arrow_decoded(x)
     dtype = getattr(x, "dtype", None)
     if dtype is not None and not isinstance(x, list | tuple):
         kind = getattr(dtype, "kind", "O")
@@ -334,8 +328,45 @@ def _is_numeric(x: Any) -> bool:
             return True
         if arr.dtype.kind != "O":
             return False
-    first = _first_present(arr.reshape(-1))
-    return v._is_real(first) or isinstance(first, decimal.Decimal)
+    present = [
+        value
+        for value in arr.reshape(-1).tolist()
+        if not v.is_missing_scalar(value)
+        and not (isinstance(value, str) and not value.strip())
+    ]
+    if not present:  # nothing written: numbers when no word is either
+        return not any(isinstance(value, str) for value in arr.reshape(-1).tolist())
+    # one number among the values is a column of numbers (the words among
+    # them, such as 未知, are read apart: _mixed_parts), whatever the order
+    return any(map(_a_number, present))
+
+
+def _a_number(value: object) -> bool:
+    """A number (a decimal too), not a boolean."""
+    if isinstance(value, bool | np.bool_):
+        return False
+    return isinstance(value, numbers.Real | decimal.Decimal)
+
+
+def _mixed_parts(x: Any) -> tuple[np.ndarray, np.ndarray] | None:
+    """An object column of numbers and words (``[0.9, "未知", ""]``, a
+    spreadsheet column with a word where no number was known): its values
+    and which are numbers; None for any other column. Each part is read on
+    its own, so that a word means what it means in a column of words."""
+    if isinstance(x, list | tuple):
+        arr = np.empty(len(x), dtype=object)
+        arr[:] = list(x)
+    elif getattr(getattr(x, "dtype", None), "kind", "") == "O":
+        arr = np.asarray(x.to_numpy() if hasattr(x, "to_numpy") else x, dtype=object)
+    else:
+        return None
+    if arr.ndim != 1:
+        return None
+    values = arr.tolist()
+    is_num = np.fromiter(map(_a_number, values), dtype=np.bool_, count=len(values))
+    if not is_num.any() or not any(isinstance(e, str) for e in values):
+        return None
+    return arr, is_num
 
 
 def _numbers_as_text(x: Any) -> bool:
@@ -371,6 +402,17 @@ def _levels(
     [0, 1] are probabilities: intent numbers outside [0, 1] are refused then.
     """
     require_column(x, field)
+    mixed = _mixed_parts(x)
+    if mixed is not None:  # numbers and words: each part read on its own
+        arr, is_num = mixed
+        nums = np.where(is_num, arr, np.array(None))  # objects: decimals stay
+        words = arr.copy()
+        words[is_num] = None
+        return np.where(
+            is_num,
+            _levels(nums, field, lo, hi, names, aliases),
+            as_category(words, field, names, aliases=aliases),
+        ).astype(np.int8)
     if not _is_numeric(x):
         try:
             return as_category(x, field, names, aliases=aliases)
