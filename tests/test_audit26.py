@@ -295,8 +295,9 @@ def test_label_from_missing_is_warned_exactly(
 ) -> None:
     """``rules.check`` warns (label-from-missing) at the later rule exactly
     when some customer with r missing is taken by it after the first rule,
-    which could match, was left undecided; never for a rule asking
-    ``missing(...)``. Checked against evaluating every cell."""
+    which could match, was left undecided, and the later rule would take
+    that customer whatever r was (a rule that takes them because r is
+    missing is meant for them). Checked against evaluating every cell."""
     text = (
         "format = 1\n[fields]\n"
         'r = { type = "integer", min = 1, max = 5, missing = true }\n'
@@ -317,10 +318,14 @@ def test_label_from_missing_is_warned_exactly(
     took = np.asarray(out.explain["s"])
     first_ever = (took == 0).any()
     known = {(r, f): took[i] for i, (r, f) in enumerate(cells)}
-    guessed = first_ever and "missing(" not in later.format(a=a, b=b)
-    guessed = guessed and any(
+    alone = custseg.rules.loads(
+        text.replace(f'  {{ label = "A", when = "{first.format(a=a, b=b)}" }},\n', "")
+    )
+    b_alone = alone.evaluate(data)["s"].to_numpy() == "B"
+    b_takes = {(r, f): b_alone[i] for i, (r, f) in enumerate(cells)}
+    guessed = first_ever and any(
         known[(None, f)] == 1  # B took the customer with r missing ...
-        and {known[(r, f)] for r in range(1, 6)} & {0}  # ... whom A might take
+        and all(b_takes[(r, f)] for r in range(1, 6))  # ... whatever r was
         for f in range(1, 6)
     )
     assert warned == ([9] if guessed else [])

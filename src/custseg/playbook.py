@@ -45,6 +45,7 @@ from ._align import (
     kinds_apart,
     paired,
     realign_fix,
+    same_index,
     to_pandas_index,
 )
 from ._categories import simplified
@@ -2191,6 +2192,20 @@ def due_contacts(
     if plan is not None and index is None:
         index = plan.index
     ids, id_name = _ids(customer, index, n)
+    if customer is not None and index is not None and customer is not index:
+        # ids given beside ids the inputs carry (the plan's labels): the same
+        # customers in the same order, else each row would get another's
+        given = to_pandas_index(ids)
+        if not same_index(given, flat_ids(index)):
+            raise InputError(
+                "customer",
+                "gives other ids than the inputs carry (the labels of the "
+                "ActionPlan, or the index of a pandas input), or the same in "
+                "another order: the plan's classes and dates would go to other "
+                "customers",
+                fix="leave customer= out (the ids are already known), or give "
+                "them in the inputs' order (customer=plan.index)",
+            )
     source = index if customer is None else customer
     levels = tuple(source.names) if flat_ids(source) is not source else None
     # repeated ids are an error whatever the day, also in a pandas index

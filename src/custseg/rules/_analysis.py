@@ -22,7 +22,6 @@ from __future__ import annotations
 
 import itertools
 import math
-import re
 from collections.abc import Iterable
 from typing import Any
 
@@ -126,6 +125,9 @@ def _cell_points(spec: FieldSpec, constants: set[float]) -> np.ndarray:
     cs = sorted(constants)
     lo = spec.min if spec.min is not None else -math.inf
     hi = spec.max if spec.max is not None else math.inf
+    if spec.kind == "integer":  # the whole numbers within the bounds only
+        lo = float(math.ceil(lo)) if math.isfinite(lo) else lo
+        hi = float(math.floor(hi)) if math.isfinite(hi) else hi
     edges = [c for c in cs if lo <= c <= hi]
     candidates: list[float] = []
     if not edges:
@@ -150,10 +152,35 @@ def _cell_points(spec: FieldSpec, constants: set[float]) -> np.ndarray:
     return np.append(arr, np.nan) if spec.missing else arr
 
 
-def _asks_missing(rule: Rule) -> bool:
-    """Whether *rule* asks about missing values itself (``missing(x)``): it
-    takes the customers an earlier UNKNOWN rule skipped on purpose."""
-    return re.search(r"\bmissing\s*\(", rule.when.text) is not None
+def _whatever_missing(
+    rs: RuleSet,
+    match: np.ndarray,
+    axes: dict[str, np.ndarray] | None,
+    columns: dict[str, np.ndarray],
+) -> np.ndarray:
+    """The cells where a rule matching *match* would match whatever values
+    the cell's missing fields had: its match there does not depend on the
+    values being missing (``f >= 3``, ``not missing(f) and f >= 3`` for a
+    missing r), unlike a rule that asks ``missing(r)``. On a grid that is
+    not the full mesh of *axes*, every matching cell."""
+    if not axes:
+        return match
+    shape = tuple(len(points) for points in axes.values())
+    if math.prod(shape) != match.size:
+        return match
+    grid = match.reshape(shape)
+    for k, (name, points) in enumerate(axes.items()):
+        gone = _is_missing_point(rs.fields[name], np.asarray(points))
+        if not gone.any() or gone.all():
+            continue
+        # a missing value of this field is replaced by each known one: the
+        # rule matches whatever it was when it matches with every one
+        known = np.compress(~gone, grid, axis=k).all(axis=k, keepdims=True)
+        cut = [slice(None)] * len(shape)
+        cut[k] = gone
+        grid = grid.copy()
+        grid[tuple(cut)] &= np.broadcast_to(known, grid[tuple(cut)].shape)
+    return grid.reshape(-1)
 
 
 def _is_missing_point(spec: FieldSpec, col: np.ndarray) -> np.ndarray:
@@ -463,16 +490,27 @@ class _Analyser:
         # cells not yet taken where an earlier rule was UNKNOWN (a value it
         # reads is missing): a later rule that takes them labels ignorance
         unknown = np.zeros(env.n, dtype=bool)
+        undecided: list[tuple[int, np.ndarray]] = []  # (rule, its UNKNOWN cells)
         for i, rule in enumerate(rules):
             rsrc = sources.get(rule.path, src)
             truth = rule.when.evaluate(env)
             match = np.asarray(truth, dtype=bool)
             false = getattr(truth, "false", None)
             guessed = match & unknown & ~taken  # (tags: each rule on its own)
-            if default is not None and guessed.any() and not _asks_missing(rule):
-                out.append(self.guess(rsrc, rule, i, what, columns, guessed))
+            if default is not None and guessed.any():
+                # a rule that would take the customer whatever the missing
+                # values were labels ignorance; one that takes them only
+                # because they are missing (missing(r), directly or through
+                # a derived name) is meant for them
+                guessed &= _whatever_missing(rs, match, axes, columns)
+                if guessed.any():
+                    out.append(
+                        self.guess(rsrc, rules, i, what, columns, guessed, undecided)
+                    )
             if false is not None and match.any():  # (a rule never TRUE decides nobody)
-                unknown |= ~match & ~np.asarray(false, dtype=bool) & ~taken
+                mine = ~match & ~np.asarray(false, dtype=bool) & ~taken
+                unknown |= mine
+                undecided.append((i, mine))
             if not match.any():
                 out.append(
                     _diag(
@@ -543,21 +581,29 @@ class _Analyser:
     def guess(
         self,
         src: Source,
-        rule: Rule,
+        rules: tuple[Rule, ...],
         i: int,
         what: str,
         columns: dict[str, np.ndarray],
         guessed: np.ndarray,
+        undecided: list[tuple[int, np.ndarray]],
     ) -> Diagnostic:
         """The warning for rule *i*, which takes *guessed* cells where an
         earlier rule is UNKNOWN: first match wins, so an earlier rule that
         cannot be decided (a missing value) is skipped, and a later rule that
-        reads fewer fields names the customer for what is not known."""
-        rs = self.rs
+        reads fewer fields names the customer for what is not known. The
+        hint names the fields whose missing values left those earlier rules
+        undecided (*undecided*: each earlier rule and its UNKNOWN cells)."""
+        rs, rule = self.rs, rules[i]
+        read = 0
+        for j, cells in undecided:
+            if (cells & guessed).any():
+                read |= self._reads(rules[j].when.names)[1]
+        causes = set(_bits(read, self.field_names))
         fields = [
             f
             for f, col in columns.items()
-            if (_is_missing_point(rs.fields[f], col) & guessed).any()
+            if f in causes and (_is_missing_point(rs.fields[f], col) & guessed).any()
         ]
         first = " or ".join(f"missing({f})" for f in fields) or "missing(...)"
         return _diag(
