@@ -157,6 +157,9 @@ class TestShare:
         text = d.share(count, total)
         if total == 0:
             assert text == "-"
+        elif text in ("<0.1%", ">99.9%"):  # neither none nor all, said so
+            assert 0 < count < total
+            assert not 0.05 <= 100 * count / total < 99.95
         else:
             assert re.fullmatch(r"\d+\.\d%", text)
             assert abs(float(text[:-1]) - 100 * count / total) <= 0.05 + 1e-9

@@ -501,7 +501,7 @@ class TestScoreDistribution:
         """A shorter scale has zero bars above it; unscored customers are said."""
         s = custseg.rfm_scores(
             [*np.arange(40.0), np.nan],
-            [*(np.arange(40) % 5), 0],
+            [*(np.arange(40) % 5 + 1), 0],  # (frequency 0: no purchase, no score)
             [*np.arange(40.0), 0.0],
             bins=(4, 2, 3),
             nan="unknown",

@@ -176,7 +176,7 @@ def _whatever_missing(
         # a missing value of this field is replaced by each known one: the
         # rule matches whatever it was when it matches with every one
         known = np.compress(~gone, grid, axis=k).all(axis=k, keepdims=True)
-        cut = [slice(None)] * len(shape)
+        cut: list[Any] = [slice(None)] * len(shape)
         cut[k] = gone
         grid = grid.copy()
         grid[tuple(cut)] &= np.broadcast_to(known, grid[tuple(cut)].shape)
