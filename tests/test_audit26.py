@@ -901,3 +901,36 @@ def test_value_tier_mixed_intent_any_order(cells: list[Any], rnd: Any) -> None:
     want = [one(c) for c in cells]
     assert tiers(cells) == want
     assert tiers([cells[i] for i in order]) == [want[i] for i in order]
+
+
+@pytest.mark.filterwarnings("ignore::custseg.errors.CustsegWarning")
+def test_migrate_compares_no_record_dates(tmp_path: Any, monkeypatch: Any) -> None:
+    """``custseg migrate`` compared the record dates a segment output carries
+    (``last_contact``, ``birthday``) as classes: tables of dates, "every
+    customer counts as moved" warnings and rows in --output."""
+    monkeypatch.chdir(tmp_path)
+    tx = simulate_transactions(60, seed=2)
+    ids = sorted(tx.customer_id.unique())
+    records = pd.DataFrame(
+        {
+            "customer_id": ids,
+            "last_contact": pd.date_range("2024-01-01", periods=len(ids)).strftime(
+                "%Y-%m-%d"
+            ),
+            "birthday": ["1990-05-0" + str(i % 9 + 1) for i in range(len(ids))],
+        }
+    )
+    for name, cut in (("jun.csv", "2024-06-01"), ("dec.csv", "2024-12-01")):
+        part = tx[tx.date < cut]
+        seg = custseg.segment(
+            part,
+            as_of=cut,
+            records=records.assign(
+                last_contact=records.last_contact if name == "jun.csv" else "2024-11-30"
+            ),
+        )
+        seg.customers.to_csv(name)
+    _cli(["migrate", "jun.csv", "dec.csv", "--output", "m.csv"])
+    compared = set(pd.read_csv("m.csv")["column"])
+    assert "lifecycle" in compared
+    assert not compared & {"last_contact", "birthday"}

@@ -308,11 +308,25 @@ def _read(
     return df
 
 
+#: a date (and time) as custseg's outputs write them: records such as
+#: last_contact and birthday, copied into a segment output, are no classes
+_DATE_TEXT = r"\d{4}-\d{2}-\d{2}(?:[ T]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?)?"
+
+
 def _is_label(col: pd.Series) -> bool:
-    return isinstance(col.dtype, pd.CategoricalDtype) or not (
+    if isinstance(col.dtype, pd.CategoricalDtype):
+        return True
+    if (
         pd.api.types.is_numeric_dtype(col.dtype)
         or pd.api.types.is_bool_dtype(col.dtype)
         or pd.api.types.is_datetime64_any_dtype(col.dtype)
+    ):
+        return False
+    present = col.dropna()
+    present = present[present.astype(str).str.strip() != ""]
+    # dates kept as text (as the files are read): a date column, not classes
+    return not (
+        len(present) > 0 and bool(present.astype(str).str.fullmatch(_DATE_TEXT).all())
     )
 
 
