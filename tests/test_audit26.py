@@ -934,3 +934,57 @@ def test_migrate_compares_no_record_dates(tmp_path: Any, monkeypatch: Any) -> No
     compared = set(pd.read_csv("m.csv")["column"])
     assert "lifecycle" in compared
     assert not compared & {"last_contact", "birthday"}
+
+
+# --------------------------------------------------------------------------
+# The report: warnings on the page, numbers written out, halves rounded alike
+
+
+def test_report_says_classes_read_alike() -> None:
+    """``report(previous=...)`` dropped the warning that classes read alike
+    (two "active" rows on the page, nothing said); it is in ``page.notes``."""
+    tx = pd.DataFrame(
+        {
+            "customer_id": list("abcd"),
+            "date": ["2024-06-01"] * 4,
+            "amount": [10.0, 20, 30, 40],
+        }
+    )
+    prev = pd.DataFrame(
+        {
+            "customer_id": list("abcd"),
+            "lifecycle": ["active", "active ", "Active", "active"],
+        }
+    )
+    import warnings
+
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        page = custseg.report(tx, previous=prev, as_of="2024-06-02", charts=False)
+    assert sum("read alike" in str(w.message) for w in caught) == 1
+    assert any("read alike" in n for n in page.notes)
+    assert "read alike" in page.html
+
+
+@given(
+    cents=st.integers(-(10**12), 10**12),
+    big=st.integers(0, 10**22),
+)
+@settings(max_examples=60, deadline=None)
+def test_report_numbers_written_out_and_halves_up(cents: int, big: int) -> None:
+    """Amounts from 1e16 were written ``1e+16`` beside full numbers; means
+    on a half (99.695, 10.005) rounded one down and the next up."""
+    from decimal import ROUND_HALF_UP, Decimal
+
+    from custseg.reporting import _money, _rounded_text
+
+    for x in (float(big), float(big) + 0.5, cents / 100):
+        text = _money(x)
+        assert "e" not in text and "E" not in text
+        assert Decimal(text.replace(",", "")) == Decimal(repr(x)).quantize(
+            Decimal("0.01")
+        ) or Decimal(text.replace(",", "")) == Decimal(repr(x))
+    half = Decimal(cents) / 1000 + Decimal("0.0005")
+    value = float(half)
+    want = Decimal(repr(value)).quantize(Decimal("0.001"), rounding=ROUND_HALF_UP)
+    assert _rounded_text(value, 3).replace(",", "") == f"{want:z.3f}"

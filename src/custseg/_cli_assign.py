@@ -643,7 +643,7 @@ def _cmd(args: argparse.Namespace) -> int:
     files = {
         "customer_id": (id_name, args.customers, mine),
         "current_owner": (owner_col, args.customers, mine),
-        "values": (args.value, args.customers, mine),
+        "value": (args.value, args.customers, mine),
         "staff": (str(staff_frame.columns[0]), args.staff, staff_rows),
         "capacity": (cap_col, args.staff, staff_rows),
     }

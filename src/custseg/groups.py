@@ -158,7 +158,15 @@ def _as_matrix(values: Any, n_tags: int, field: str = "matrix") -> np.ndarray:
             raise InputError(
                 field,
                 f"must be boolean (or 0/1): got dtype {arr.dtype}",
-                fix="convert it with .astype(bool) after deciding what missing means",
+                fix=(
+                    "map its yes/no words to True/False first (e.g. "
+                    "df.replace({'是': True, '否': False, 'Y': True, 'N': False})), "
+                    "after deciding what missing means; .astype(bool) would make "
+                    "every non-empty text True, '否' and 'N' too"
+                    if arr.dtype.kind in "OUS"
+                    else "convert it to True/False after deciding what missing "
+                    "means (e.g. .astype(bool) for numbers, 0 being False)"
+                ),
             )
         arr = arr.astype(bool)
     out = np.array(arr, dtype=bool, order="F")  # a private copy, column-major

@@ -893,6 +893,15 @@ def transition_matrix(
     )
 
 
+def _say(notes: list[str], noted: list[str] | None, stacklevel: int) -> None:
+    """*notes* warned (a CustsegWarning each), or appended to *noted*."""
+    if noted is not None:
+        noted.extend(notes)
+        return
+    for note in notes:
+        warnings.warn(note, CustsegWarning, stacklevel=stacklevel + 1)
+
+
 def _transition_matrix(
     before: Any,
     after: Any,
@@ -903,10 +912,12 @@ def _transition_matrix(
     *,
     languages: bool,
     stacklevel: int = 2,
+    noted: list[str] | None = None,
 ) -> TransitionMatrix:
     """:func:`transition_matrix`; *languages* False leaves out the warning of
     :func:`_language_note` (for callers that say themselves that the classes
-    share no name: ``custseg migrate``, the report)."""
+    share no name: ``custseg migrate``, the report); with *noted*, the
+    warnings are appended to it instead (the report shows them itself)."""
     # names in one Unicode form, as the classes' (see _composed_classes)
     new = _display.composed(v.text_param(new, "new"))
     gone = _display.composed(v.text_param(gone, "gone"))
@@ -965,8 +976,7 @@ def _transition_matrix(
         n_cols = len(a_names)
         flat = b_codes * n_cols + a_codes
         matrix = np.bincount(flat, minlength=len(b_names) * n_cols)
-        for note in notes:
-            warnings.warn(note, CustsegWarning, stacklevel=stacklevel)
+        _say(notes, noted, stacklevel + 1)
         return TransitionMatrix(
             matrix.reshape(len(b_names), n_cols).astype(np.int64, copy=False),
             b_names,
@@ -1006,8 +1016,7 @@ def _transition_matrix(
     matrix = np.bincount(
         np.concatenate((flat_after, flat_gone)), minlength=len(rows) * n_cols
     )
-    for note in notes:
-        warnings.warn(note, CustsegWarning, stacklevel=stacklevel)
+    _say(notes, noted, stacklevel + 1)
     return TransitionMatrix(
         matrix.reshape(len(rows), n_cols).astype(np.int64, copy=False),
         rows,

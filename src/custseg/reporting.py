@@ -18,6 +18,7 @@ command line touch files.
 from __future__ import annotations
 
 import contextlib
+import decimal
 import html as _html
 import importlib.util
 import math
@@ -1020,6 +1021,7 @@ def _transitions(
     matched: np.ndarray,
     left: np.ndarray,
     column: str,
+    noted: list[str] | None = None,
 ) -> TransitionMatrix:
     """:func:`custseg.transition_matrix` of *before* and *after* by customer
     id, with the ids matched once (*pos*: each customer of *after*'s row in
@@ -1050,7 +1052,14 @@ def _transitions(
         before_text.index = before.index.astype(str)
         after_text.index = after.index.astype(str)
         return _transition_matrix(
-            before_text, after_text, None, new, gone, missing, languages=False
+            before_text,
+            after_text,
+            None,
+            new,
+            gone,
+            missing,
+            languages=False,
+            noted=noted,
         )
     # (an earlier run with no customers: every customer is new)
     found = b_codes[np.maximum(pos, 0)] if len(b_codes) else len(b_names)
@@ -1074,6 +1083,7 @@ def _transitions(
         _GONE,
         _MISSING,
         languages=False,
+        noted=noted,
     )
     return attrs.evolve(tm, name=column, new=new, gone=gone)
 
@@ -1166,7 +1176,13 @@ def _migrations(
             )
             assert warning is not None
             notes.append((column, *examples, warning))
-        tm = _transitions(before, seg[column], pos, matched, left, column)
+        said: list[str] = []  # classes read alike: on the page, said once
+        tm = _transitions(before, seg[column], pos, matched, left, column, said)
+        if notes is not None:
+            notes.extend(("", note, "", note) for note in said)
+        else:
+            for note in said:
+                warnings.warn(note, CustsegWarning, stacklevel=2)
         chart = ""
         # charts for the main classifications; the others have their table
         main = column in ("lifecycle", "abc") or (
@@ -1362,7 +1378,24 @@ def _number(x: Any, digits: int = 0) -> _Num:
     value = float(x)
     if not np.isfinite(value):
         return _blank()
-    return _Num(f"{value:z,.{digits}f}", value)
+    return _Num(_rounded_text(value, digits), value)
+
+
+def _rounded_text(value: float, digits: int) -> str:
+    """*value* with *digits* decimals, rounded half up from the decimal it
+    prints as (``99.695`` is ``99.70``, as ``10.005`` is ``10.01``; ``8.5``
+    days is ``9``, as ``7.5`` is ``8``): the binary float would round one
+    half down and the next up.
+
+    >>> _rounded_text(99.695, 2), _rounded_text(10.005, 2), _rounded_text(8.5, 0)
+    ('99.70', '10.01', '9')
+    >>> _rounded_text(-0.004, 2), _rounded_text(1234567.5, 0)
+    ('0.00', '1,234,568')
+    """
+    exact = decimal.Decimal(repr(value)).quantize(
+        decimal.Decimal(1).scaleb(-digits), rounding=decimal.ROUND_HALF_UP
+    )
+    return f"{exact:z,.{digits}f}"
 
 
 def _amount(x: Any) -> _Num:
@@ -1516,14 +1549,22 @@ def _money(x: float) -> str:
     ('1,234.50', '232.08', '0.004', '-12,345.125')
     >>> _money(6000000000.125), _money(6000000000.12)
     ('6,000,000,000.125', '6,000,000,000.12')
+    >>> _money(1e16), _money(1.0000000000000004e16), _money(-5e-8)
+    ('10,000,000,000,000,000.00', '10,000,000,000,000,004.00', '-0.00000005')
     """
     x = float(x)
     if not math.isfinite(x):
         return f"{x:,.2f}"
     near, cents = whole_cents(np.array([x]))
     if near[0]:
-        return cents_text(float(cents[0]), ",")
-    return f"{x:,}"
+        x = float(cents[0])
+        text = cents_text(x, ",")
+        if "e" not in text:
+            return text
+    # every digit of the decimal it prints as, written out (1e+16 is
+    # 10,000,000,000,000,000.00, as the other cells write their amounts)
+    whole, _, part = format(decimal.Decimal(repr(x)), ",f").partition(".")
+    return f"{whole}.{part:0<2}"
 
 
 def _spend_notes(parts: _Parts, lang: str) -> tuple[str, str]:
