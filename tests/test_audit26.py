@@ -988,3 +988,35 @@ def test_report_numbers_written_out_and_halves_up(cents: int, big: int) -> None:
     value = float(half)
     want = Decimal(repr(value)).quantize(Decimal("0.001"), rounding=ROUND_HALF_UP)
     assert _rounded_text(value, 3).replace(",", "") == f"{want:z.3f}"
+
+
+@pytest.mark.filterwarnings("ignore::custseg.errors.CustsegWarning")
+@given(
+    name=st.sampled_from(["amy", "a b"]),
+    blank=st.sampled_from([" ", "\u00a0", "\u3000", "  "]),
+)
+@settings(max_examples=8, deadline=None)
+def test_report_names_apart_by_their_blanks(name: str, blank: str) -> None:
+    """Owners ``amy`` and ``amy `` (or ``a b`` and ``a\\xa0b``) read the same
+    on the page: a browser hides a blank at the ends, shows any run as one,
+    and a no-break space as a space. Every name shows apart."""
+    from custseg.reporting import _esc_name
+
+    other = name + blank if name == "amy" else name.replace(" ", blank)
+    if other == name:
+        return
+    assert _esc_name(other) != _esc_name(name)
+    shown = {_esc_name(x) for x in (name, other, blank + name)}
+    assert len(shown) == 3
+    tx = pd.DataFrame(
+        {
+            "customer_id": ["c1", "c2"],
+            "date": ["2024-06-01"] * 2,
+            "amount": [10.0, 20.0],
+        }
+    )
+    rec = pd.DataFrame({"customer_id": ["c1", "c2"], "owner": [name, other]})
+    page = custseg.report(
+        custseg.segment(tx, records=rec, as_of="2024-06-02"), charts=False
+    )
+    assert _esc_name(other) in page.html and _esc_name(name) in page.html

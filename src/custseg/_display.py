@@ -178,6 +178,35 @@ def shown_invisible(text: str) -> str:
     return _NON_ASCII.sub(_invisible_shown, text)
 
 
+def shown_blanks(text: str) -> str:
+    r"""*text* with the blanks a page hides or shows alike written as code
+    points: a space at either end, a second space in a row (HTML shows one
+    blank for any run, and none at the ends) and every blank that is not the
+    ASCII space (a no-break space reads as a space). Two names that differ
+    only there (``"amy"`` and ``"amy "``) never look alike in a table.
+
+    >>> shown_blanks("amy "), shown_blanks("a b"), shown_blanks("a  b")
+    ('amy\\u0020', 'a\\u00a0b', 'a \\u0020b')
+    >>> shown_blanks("a b"), shown_blanks("")
+    ('a b', '')
+    """
+    if text.isascii() and not (
+        text.startswith(" ") or text.endswith(" ") or "  " in text
+    ):
+        return text
+    out = []
+    last = len(text) - 1
+    for i, c in enumerate(text):
+        if c == " ":
+            hidden = i in (0, last) or text[i - 1] == " "
+            out.append("\\u0020" if hidden else c)
+        elif c.isspace() and not c.isascii():
+            out.append(f"\\u{ord(c):04x}")
+        else:
+            out.append(c)
+    return "".join(out)
+
+
 #: One character beyond ASCII (the only ones :func:`shown_invisible` looks at)
 _NON_ASCII = re.compile(r"[^\x00-\x7f]")
 

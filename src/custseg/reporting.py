@@ -873,7 +873,8 @@ def _summary(
         # (and invisible characters as their code points, before the chart
         # is laid out: written in after, a longer name would be cut off)
         pictured = [
-            _display.shown_invisible(text.translate(_CONTROLS)) for text in texts
+            _display.shown_blanks(_display.shown_invisible(text.translate(_CONTROLS)))
+            for text in texts
         ]
         shown = body.set_axis(pictured if len(set(pictured)) == len(texts) else texts)
         chart = _chart(
@@ -1195,8 +1196,8 @@ def _migrations(
             )
             before_names = tuple(old_text[str(c)] for c in tm.before)
             after_names = tuple(new_text[str(c)] for c in tm.after)
-            shown_before = tuple(map(_display.shown_invisible, before_names))
-            shown_after = tuple(map(_display.shown_invisible, after_names))
+            shown_before = tuple(map(_shown_name, before_names))
+            shown_after = tuple(map(_shown_name, after_names))
             if len(set(shown_before)) == len(before_names) and len(
                 set(shown_after)
             ) == len(after_names):  # invisible characters shown, as the table
@@ -1471,12 +1472,26 @@ def _class_texts(
     return {n: shown[n] for n in before}, {n: shown[n] for n in after}
 
 
+def _shown_name(text: str) -> str:
+    """A name as a chart shows it: invisible characters and hidden blanks as
+    their code points (as :func:`_esc_name` shows it in a table)."""
+    return _display.shown_blanks(_display.shown_invisible(text))
+
+
+def _esc_name(text: Any) -> str:
+    """A name in a table (a class, an owner, a column's heading) for HTML, as
+    :func:`_esc` writes text, its hidden blanks shown
+    (:func:`custseg._display.shown_blanks`): ``"amy "`` is not ``"amy"``."""
+    shown = _display.shown_invisible(str(text).translate(_CONTROLS))
+    return _html.escape(_display.shown_blanks(shown), quote=True)
+
+
 def _cell(value: Cell, tag: str = "td", row_header: bool = False) -> str:
     if isinstance(value, _Num):
         data = "" if not np.isfinite(value.value) else repr(value.value)
         return f'<{tag} class="num" data-value="{data}">{_esc(value.text)}</{tag}>'
     scope = ' scope="row"' if row_header else ""
-    return f"<{tag}{scope}>{_esc(value)}</{tag}>"
+    return f"<{tag}{scope}>{_esc_name(value)}</{tag}>"
 
 
 def _row(row: Sequence[Any]) -> str:
@@ -1510,10 +1525,10 @@ def _table(
         cls = ' class="num"' if numeric[j] else ""
         if sortable:
             heads.append(
-                f'<th scope="col"{cls}><button type="button">{_esc(h)}</button></th>'
+                f'<th scope="col"{cls}><button type="button">{_esc_name(h)}</button></th>'
             )
         else:
-            heads.append(f'<th scope="col"{cls}>{_esc(h)}</th>')
+            heads.append(f'<th scope="col"{cls}>{_esc_name(h)}</th>')
     ident = f' id="{_esc(table_id)}"' if table_id else ""
     out = [
         '<div class="table-wrap">',
