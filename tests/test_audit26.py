@@ -1020,3 +1020,33 @@ def test_report_names_apart_by_their_blanks(name: str, blank: str) -> None:
         custseg.segment(tx, records=rec, as_of="2024-06-02"), charts=False
     )
     assert _esc_name(other) in page.html and _esc_name(name) in page.html
+
+
+def test_assign_parquet_staff_ids_and_row_number_advice(
+    tmp_path: Any, monkeypatch: Any
+) -> None:
+    """A Parquet staff file of integers beside owners written ``7.0``: every
+    customer kept, yet a warning said they "moved as customers of staff
+    who left". And ids beside row numbers were told ``.index.astype(str)``,
+    after which a reindex would drop every owner."""
+    pytest.importorskip("pyarrow")
+    import warnings
+
+    monkeypatch.chdir(tmp_path)
+    pd.DataFrame({"staff": [7, 8]}).to_parquet("s.parquet", index=False)
+    (tmp_path / "c.csv").write_text(
+        "customer_id,monetary,owner\nc1,5,7.0\nc2,4,7.0\nc3,3,8.0\nc4,2,8\n",
+        encoding="utf-8",
+    )
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        _cli(["assign", "c.csv", "s.parquet", "--output", "o.csv"])
+    assert not [w for w in caught if "left" in str(w.message)]
+    assert (pd.read_csv("o.csv")["change"] == "kept").all()
+    df = pd.DataFrame(
+        {"customer_id": ["c1", "c2"], "value": [5.0, 3.0], "owner": ["amy", None]}
+    )
+    value = df.set_index("customer_id")["value"].rename_axis(None)
+    with pytest.raises(custseg.InputError, match="indexed by row numbers") as e:
+        custseg.assign_owners(value, ["amy"], current_owner=df["owner"])
+    assert "astype(str)" not in str(e.value)

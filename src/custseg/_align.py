@@ -293,6 +293,14 @@ def kinds_apart(*indexes: tuple[str, Any]) -> str | None:
     if len(set(kinds.values())) < 2:
         return None
     (a, ka), (b, kb) = list(kinds.items())[:2]
+    rows = [name for name, index in indexes if name in (a, b) and row_numbers(index)]
+    if len(rows) == 1:  # row numbers beside text ids: no conversion pairs them
+        (mine,) = rows
+        return (
+            f"index {mine!r} by customer id first (it is indexed by row numbers, "
+            f"an unnamed RangeIndex: {mine}.set_axis(frame['customer_id']) with "
+            "the frame it was cut from, or set_index('customer_id') on that frame)"
+        )
     other = b if kb == "integers" else a  # the integers made text
     return (
         f"give both the same kind of ids first ({a!r} is indexed by {ka}, "

@@ -433,14 +433,22 @@ def _pandas_floats(owner: pd.Series, staff: pd.Series) -> pd.Series:
     >>> _pandas_floats(pd.Series(["7.0", "8", " 9.0", "10.0", "\uff17.0"]),
     ...                pd.Series(["7", "8", "9", "10.0", "\uff17"])).tolist()
     ['7', '8', ' 9.0', '10.0', '７.0']
+    >>> _pandas_floats(pd.Series(["7.0", "8"]), pd.Series([7, 8])).tolist()
+    [7, '8']
     """
-    ids = {x for x in staff.tolist() if isinstance(x, str)}
+    # staff ids by their text: a Parquet staff file holds integers (7)
+    ids: dict[str, Any] = {}
+    for x in staff.tolist():
+        if isinstance(x, str):
+            ids[x] = x
+        elif isinstance(x, int | np.integer) and not isinstance(x, bool | np.bool_):
+            ids.setdefault(str(int(x)), x)
     swap = {}
     for value in pd.unique(owner.dropna().to_numpy(dtype=object)):  # distinct
-        if isinstance(value, str) and value not in ids:
+        if isinstance(value, str) and not (value in ids and ids[value] == value):
             m = FLOAT_WRITTEN.fullmatch(value)
             if m is not None and m.group(1) in ids:
-                swap[value] = m.group(1)
+                swap[value] = ids[m.group(1)]
     return owner.replace(swap) if swap else owner
 
 
