@@ -1050,3 +1050,15 @@ def test_assign_parquet_staff_ids_and_row_number_advice(
     with pytest.raises(custseg.InputError, match="indexed by row numbers") as e:
         custseg.assign_owners(value, ["amy"], current_owner=df["owner"])
     assert "astype(str)" not in str(e.value)
+
+
+def test_boundary_values_include_tag_constants() -> None:
+    """``boundary_values`` left out the constants tag rules compare with,
+    though its docs say every rule's."""
+    from custseg.testing import boundary_values
+
+    rs = custseg.rules.loads(
+        'format = 1\n[fields]\nmonetary = { type = "number", min = 0 }\n'
+        '[tags.flags]\nrules = [{ tag = "rich", when = "monetary >= 1234" }]\n'
+    )
+    assert 1234.0 in boundary_values(rs)["monetary"]

@@ -164,7 +164,9 @@ def boundary_values(rules: RuleSet | str | os.PathLike[str]) -> dict[str, list[A
 
     rs = _ruleset(rules)
     constants: dict[str, set[float]] = {}
-    for pairs in _Analyser(rs).constants.values():
+    analyser = _Analyser(rs)
+    tag_rules = [r.when for tags in rs.tagsets.values() for r in tags.rules]
+    for pairs in [*analyser.constants.values(), analyser._own_constants(tag_rules)]:
         for field, c in pairs:
             constants.setdefault(field, set()).add(c)
     out: dict[str, list[Any]] = {}
