@@ -1062,3 +1062,29 @@ def test_boundary_values_include_tag_constants() -> None:
         '[tags.flags]\nrules = [{ tag = "rich", when = "monetary >= 1234" }]\n'
     )
     assert 1234.0 in boundary_values(rs)["monetary"]
+
+
+@pytest.mark.parametrize("low", ["0.5", "0.1", "0.9"])
+def test_integer_field_with_a_fractional_bound(low: str) -> None:
+    """``n = { type = "integer", min = 0.5 }`` put the impossible point 0.5
+    in the analysis grid, so ``n < 1`` was not reported as never matching
+    (it was with a max too)."""
+    text = (
+        f'format = 1\n[fields]\nn = {{ type = "integer", min = {low} }}\n'
+        '[segments.s]\ndefault = "d"\n'
+        'rules = [{ label = "a", when = "n >= 1" }, { label = "b", when = "n < 1" }]\n'
+    )
+    codes = [d.code for d in custseg.rules.check(text, text=True)]
+    assert "never-matches" in codes
+
+
+def test_dotted_tag_expectation_is_located() -> None:
+    """``expect = { t.rich = true }`` failing was reported at the
+    ``[[examples]]`` header, not at the key."""
+    text = (
+        'format = 1\n[fields]\nmonetary = { type = "number", min = 0 }\n'
+        '[tags.t]\nrules = [{ tag = "rich", when = "monetary >= 1000" }]\n'
+        "[[examples]]\ngiven = { monetary = 5 }\nexpect = { t.rich = true }\n"
+    )
+    (d,) = custseg.rules.check(text, text=True)
+    assert (d.code, d.line, d.column) == ("example-failed", 8, 14)
