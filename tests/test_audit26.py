@@ -1088,3 +1088,13 @@ def test_dotted_tag_expectation_is_located() -> None:
     )
     (d,) = custseg.rules.check(text, text=True)
     assert (d.code, d.line, d.column) == ("example-failed", 8, 14)
+
+
+@given(code=st.integers(1, 5), width=st.sampled_from(["full", "arabic"]))
+@settings(max_examples=10, deadline=None)
+def test_codes_in_other_digits_are_named(code: int, width: str) -> None:
+    """``'５'`` (a full-width 5) was a bare "unknown answer" in the survey
+    readers: the message says the digits are not 0-9."""
+    digit = chr((0xFF10 if width == "full" else 0x0660) + code)
+    with pytest.raises(custseg.InputError, match="digits other than ASCII 0-9"):
+        custseg.loyalty_level([digit], [0.9], [10])

@@ -556,9 +556,21 @@ def _from_objects(
         shown = [describe(values[j]) for j in unknown[:10]]
         more = f" and {len(unknown) - 10} more" if len(unknown) > 10 else ""
         plural = "s" if len(unknown) != 1 else ""
+        foreign = [
+            values[j]
+            for j in unknown
+            if isinstance(values[j], str)
+            and any(c.isdigit() and not c.isascii() for c in values[j])
+        ]
+        digits = (
+            f" ({describe(foreign[0])} is written with digits other than "
+            "ASCII 0-9, such as full-width ones: write the codes with 0-9)"
+            if foreign and integers is not None
+            else ""
+        )
         raise InputError(
             field,
-            f"has unknown answer{plural} {', '.join(shown)}{more}",
+            f"has unknown answer{plural} {', '.join(shown)}{more}{digits}",
             first_row=first,
             n_rows=count,
             fix=f"use one of {_accepted(levels, aliases)} (case, blanks and "

@@ -185,9 +185,9 @@ def _key_in(
             opened = _outside_strings(table, text)
             m = _find_key(text, key, opened.end()) if opened else None
             if m is None and opened:  # a dotted key: expect = { t.rich = true }
-                m = re.compile(
-                    r"\.\s*([\"']?)(" + re.escape(key) + r")\1\s*="
-                ).search(text, opened.end())
+                m = re.compile(r"\.\s*([\"']?)(" + re.escape(key) + r")\1\s*=").search(
+                    text, opened.end()
+                )
             if m is None and not opened:
                 d = dotted.search(text)
                 m = d if d is not None and _unquote(d.group(2)) == key else None
