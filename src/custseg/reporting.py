@@ -171,7 +171,7 @@ _EN: dict[str, str] = {
     "customer, C below.",
     "no_abc": "Nobody spent anything: every customer is C.",
     "positive_basis": "These shares are of the positive spends, {positive} in "
-    "all: the {n} with net spend below 0 ({negative} in all) count as "
+    "all: the {n} with net spend below 0 ({negative} in all) {count} as "
     "spending 0. The revenue share of the tables is of the net revenue, {net}.",
     "net_basis": "Revenue share: of the net revenue, {net} (refunds "
     "included); the ABC classes are cut on the positive spends, {positive}.",
@@ -1593,6 +1593,7 @@ def _spend_notes(parts: _Parts, lang: str) -> tuple[str, str]:
     n, positive, negative = parts.spend
     word = t["customer_word"] if n == 1 else t["customers_word"]
     figures = {
+        "count": "counts" if n == 1 else "count",
         "n": f"{n:,d} {word}",
         "positive": _money(positive),
         "negative": _money(negative),
