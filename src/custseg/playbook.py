@@ -39,6 +39,7 @@ import numpy as np
 from . import _display
 from . import _validate as v
 from ._align import (
+    as_index,
     common_index,
     flat_ids,
     is_pandas,
@@ -2192,11 +2193,27 @@ def due_contacts(
     if plan is not None and index is None:
         index = plan.index
     ids, id_name = _ids(customer, index, n)
-    if customer is not None and index is not None and customer is not index:
-        # ids given beside ids the inputs carry (the plan's labels): the same
-        # customers in the same order, else each row would get another's
-        given = to_pandas_index(ids)
-        if not same_index(given, flat_ids(index)):
+    carried = (
+        plan.index
+        if plan is not None and plan.index is not None
+        else common_index(**{k: x for k, x in inputs.items() if k != "customer"})
+    )
+    if customer is not None and carried is not None:
+        # ids given beside the ids the inputs carry (the plan's labels): a
+        # pandas Index is ids, which must be those; other ids given by
+        # position (names to show) may differ, but the carried ids in
+        # another order would give each row another customer's plan
+        given, known = to_pandas_index(ids), as_index(flat_ids(carried))
+        is_index = type(customer).__module__.startswith("pandas") and type(
+            customer
+        ).__name__.endswith("Index")
+        shuffled = (
+            not is_index
+            and len(given) == len(known)
+            and bool(given.isin(known).all())
+            and not same_index(given, known)
+        )
+        if (is_index and not same_index(given, known)) or shuffled:
             raise InputError(
                 "customer",
                 "gives other ids than the inputs carry (the labels of the "

@@ -1392,9 +1392,16 @@ def _rounded_text(value: float, digits: int) -> str:
     ('99.70', '10.01', '9')
     >>> _rounded_text(-0.004, 2), _rounded_text(1234567.5, 0)
     ('0.00', '1,234,568')
+    >>> len(_rounded_text(1e300, 2))
+    404
     """
-    exact = decimal.Decimal(repr(value)).quantize(
-        decimal.Decimal(1).scaleb(-digits), rounding=decimal.ROUND_HALF_UP
+    written = decimal.Decimal(repr(value))
+    # digits enough for any double (1e300 has 301 before the point)
+    context = decimal.Context(prec=max(28, written.adjusted() + digits + 3))
+    exact = written.quantize(
+        decimal.Decimal(1).scaleb(-digits),
+        rounding=decimal.ROUND_HALF_UP,
+        context=context,
     )
     return f"{exact:z,.{digits}f}"
 
