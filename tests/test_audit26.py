@@ -1098,3 +1098,27 @@ def test_codes_in_other_digits_are_named(code: int, width: str) -> None:
     digit = chr((0xFF10 if width == "full" else 0x0660) + code)
     with pytest.raises(custseg.InputError, match="digits other than ASCII 0-9"):
         custseg.loyalty_level([digit], [0.9], [10])
+
+
+@pytest.mark.parametrize("how", ["index", "list", "array"])
+def test_due_contacts_ids_in_another_order_refused(how: str) -> None:
+    """``due_contacts(..., plan, customer=ids)`` with the plan's ids in
+    another order attached each customer's class and contact date to
+    another; ids to show by position (other ids) still work."""
+    from custseg.playbook import actions, default_playbook, due_contacts
+
+    lab = pd.Series(
+        ["silent", "active"], index=pd.Index(["c1", "c2"], name="customer_id")
+    )
+    plan = actions(lab, default_playbook("lifecycle"))
+    shuffled: Any = {
+        "index": pd.Index(["c2", "c1"]),
+        "list": ["c2", "c1"],
+        "array": np.array(["c2", "c1"]),
+    }[how]
+    with pytest.raises(custseg.InputError, match="'customer' gives other ids"):
+        due_contacts(["2024-12-27", None], plan, "2024-12-28", customer=shuffled)
+    due = due_contacts(
+        ["2024-12-27", None], plan, "2024-12-28", customer=["id1", "id2"]
+    )
+    assert due.to_pandas()["class"].to_dict() == {"id2": "active"}
