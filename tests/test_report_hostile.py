@@ -165,11 +165,15 @@ def test_any_text_is_shown_as_text_never_as_markup(
     )
     parsed = _Page(page.html)
     _no_injection(parsed, _ALLOWED)
-    shown_title = title.translate(_CONTROLS)
+    from custseg import _display
+
+    # control characters as pictures, invisible ones as code points, and in
+    # the tables' names the blanks a browser hides (as the page shows them)
+    shown_title = _display.shown_invisible(title.translate(_CONTROLS))
     assert parsed.texts("title") == [shown_title]
     assert parsed.texts("h1") == [shown_title]
     names = {
-        str(x).translate(_CONTROLS)
+        _display.shown_blanks(_display.shown_invisible(str(x).translate(_CONTROLS)))
         for x in page.result.customers["owner"].dropna().unique()
     }
     section = _Page(page.html[page.html.index('<section id="ownership"') :])
@@ -271,8 +275,16 @@ def test_plot_names_are_drawn_as_typed(names: list[str]) -> None:
         np.arange(len(names)) % len(names), tuple(names), name=names[0]
     )
     svg = plot.to_svg(plot.label_counts(labels, title=names[-1]))
-    # a name with a newline is drawn on two lines, a <text> each
-    lines = {line for name in names for line in name.split("\n") if line}
+    # a name with a newline is drawn on two lines, a <text> each; invisible
+    # characters as their code points (plot.to_svg)
+    from custseg import _display
+
+    lines = {
+        _display.shown_invisible(line)
+        for name in names
+        for line in name.split("\n")
+        if line
+    }
     assert lines <= set(_svg_texts(svg))
 
 

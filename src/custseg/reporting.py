@@ -1764,6 +1764,8 @@ def _score_ranges(
     ['≤ 237.70', '> 237.70']
     >>> _score_ranges([45.5, 1200.0], 3, False, places=0)
     ['≥ 1,200', '≥ 46, < 1,200', '< 46']
+    >>> _score_ranges([104.1], 2, True, places=2)
+    ['≤ 104.10', '> 104.10']
     """
     import decimal
 
@@ -1774,11 +1776,10 @@ def _score_ranges(
     def num(x: float) -> str:  # no exponent, thousands separated
         exact = decimal.Decimal(np.format_float_positional(float(x), trim="-"))
         q = decimal.Decimal(1).scaleb(-places) if places is not None else None
-        if q is not None and exact != exact.quantize(
-            q, decimal.ROUND_FLOOR, context=wide
-        ):
-            # not at the data's places: the next value of the data that
-            # does not pass the edge (the operators > and >= read the same)
+        if q is not None:
+            # at the data's places (104.1 of cent values is 104.10); an edge
+            # between two of its values: the next value of the data that does
+            # not pass the edge (the operators > and >= read the same)
             exact = exact.quantize(
                 q,
                 decimal.ROUND_FLOOR if better else decimal.ROUND_CEILING,
