@@ -323,8 +323,18 @@ def test_label_from_missing_is_warned_exactly(
     )
     b_alone = alone.evaluate(data)["s"].to_numpy() == "B"
     b_takes = {(r, f): b_alone[i] for i, (r, f) in enumerate(cells)}
+    cond = first.format(a=a, b=b)
+    three = custseg.rules.loads(  # A's own truth: TRUE, FALSE or UNKNOWN
+        text.split("[segments.s]")[0]
+        + '[segments.t]\ndefault = "unknown"\nrules = [\n'
+        + f'  {{ label = "true", when = "{cond}" }},\n'
+        + f'  {{ label = "false", when = "not ({cond})" }},\n]\n'
+    )
+    a_truth = three.evaluate(data)["t"].to_numpy()
+    a_unknown = {(r, f): a_truth[i] == "unknown" for i, (r, f) in enumerate(cells)}
     guessed = first_ever and any(
         known[(None, f)] == 1  # B took the customer with r missing ...
+        and a_unknown[(None, f)]  # ... whom A left undecided ...
         and all(b_takes[(r, f)] for r in range(1, 6))  # ... whatever r was
         for f in range(1, 6)
     )
