@@ -328,14 +328,18 @@ def _is_numeric(x: Any) -> bool:
             return True
         if arr.dtype.kind != "O":
             return False
+    values = arr.reshape(-1).tolist()
+    kinds = set(map(type, values))  # (one C pass: text columns decide here)
+    if kinds <= {str}:
+        return False  # words (blank ones too): levels
     present = [
         value
-        for value in arr.reshape(-1).tolist()
+        for value in values
         if not v.is_missing_scalar(value)
         and not (isinstance(value, str) and not value.strip())
     ]
     if not present:  # nothing written: numbers when no word is either
-        return not any(isinstance(value, str) for value in arr.reshape(-1).tolist())
+        return str not in kinds
     # one number among the values is a column of numbers (the words among
     # them, such as 未知, are read apart: _mixed_parts), whatever the order
     return any(map(_a_number, present))
@@ -363,8 +367,11 @@ def _mixed_parts(x: Any) -> tuple[np.ndarray, np.ndarray] | None:
     if arr.ndim != 1:
         return None
     values = arr.tolist()
+    kinds = set(map(type, values))  # (one C pass: most columns stop here)
+    if str not in kinds or kinds <= {str, type(None)}:
+        return None
     is_num = np.fromiter(map(_a_number, values), dtype=np.bool_, count=len(values))
-    if not is_num.any() or not any(isinstance(e, str) for e in values):
+    if not is_num.any():
         return None
     return arr, is_num
 
