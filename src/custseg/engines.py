@@ -857,6 +857,10 @@ def _text_dates(col: Any, cols: _Columns, fmt: str) -> Any:
     return nw.when(valid).then(parsed)
 
 
+#: directives whose text holds no blank (the locale's %c, %x and %X do)
+_NO_BLANK_CODES = frozenset(f"%{c}" for c in "YymdHIMSfjbBpaA%")
+
+
 def _hour_without_half(fmt: str) -> bool:
     """Whether *fmt* has ``%I`` (a 12-hour clock) without ``%p``.
 
@@ -929,8 +933,13 @@ def _text_parts(col: Any, cols: _Columns, fmt: str) -> tuple[Any, Any, str]:
     if shape is not None:
         fits = text.str.contains(shape, literal=False)
         valid = fits if valid is None else valid & fits
-        codes = re.findall(r"%.", fmt)
-        if "%d" in codes and not any(c.isspace() for c in re.sub(r"%.", "", fmt)):
+        codes = set(re.findall(r"%.", fmt))
+        plain = codes <= _NO_BLANK_CODES  # no directive reads a blank itself
+        if (
+            "%d" in codes
+            and plain
+            and not any(c.isspace() for c in re.sub(r"%.", "", fmt))
+        ):
             # the one blank Python reads inside a date: before a one-digit
             # day ("2024-06- 3"); the format has no other, the engines none
             text = text.str.replace_all(" ", "", literal=True)
