@@ -322,8 +322,8 @@ def _utf8_counts(path: Path) -> tuple[int, int, int] | None:
 
     try:
         return utf8_damage(chunks())
-    except (OSError, EOFError, zipfile.BadZipFile, lzma.LZMAError):
-        return None
+    except (OSError, EOFError, zipfile.BadZipFile, lzma.LZMAError, zlib.error):
+        return None  # (the reader says what is wrong with the file)
 
 
 def _damaged_utf8_error(
