@@ -608,13 +608,17 @@ def id_kind(ids: Any) -> str:
     if inferred == "mixed" and all(isinstance(x, tuple) for x in ids):
         return _tuple_kind(ids)  # an Index of tuples: object values, rare
     if inferred == "mixed":  # pandas' word: the types themselves (UUID ...)
-        found = sorted(
-            {
-                _TYPE_WORDS.get(type(x), type(x).__name__)
-                for x in ids
-                if not _is_missing(x)
-            }
-        )
+        values = list(ids)
+        # the types in one C pass, less those of missing values (None, NA,
+        # NaT; floats when every one is NaN)
+        kept = {
+            t
+            for t in set(map(type, values))
+            if t is not type(None) and t.__name__ not in ("NAType", "NaTType")
+        }
+        if float in kept and all(x != x for x in values if type(x) is float):
+            kept.discard(float)
+        found = sorted({_TYPE_WORDS.get(t, t.__name__) for t in kept})
         if len(found) == 1:
             return found[0]
         return "mixed (" + ", ".join(found) + ")"

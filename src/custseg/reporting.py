@@ -872,10 +872,7 @@ def _summary(
         # unless that would make two classes one
         # (and invisible characters as their code points, before the chart
         # is laid out: written in after, a longer name would be cut off)
-        pictured = [
-            _display.shown_blanks(_display.shown_invisible(text.translate(_CONTROLS)))
-            for text in texts
-        ]
+        pictured = [_shown_name(text.translate(_CONTROLS)) for text in texts]
         shown = body.set_axis(pictured if len(set(pictured)) == len(texts) else texts)
         chart = _chart(
             plot,
@@ -1489,8 +1486,7 @@ def _esc_name(text: Any) -> str:
     """A name in a table (a class, an owner, a column's heading) for HTML, as
     :func:`_esc` writes text, its hidden blanks shown
     (:func:`custseg._display.shown_blanks`): ``"amy "`` is not ``"amy"``."""
-    shown = _display.shown_invisible(str(text).translate(_CONTROLS))
-    return _html.escape(_display.shown_blanks(shown), quote=True)
+    return _html.escape(_shown_name(str(text).translate(_CONTROLS)), quote=True)
 
 
 def _cell(value: Cell, tag: str = "td", row_header: bool = False) -> str:

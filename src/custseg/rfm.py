@@ -772,10 +772,32 @@ def _buyers_only(recency: Any, frequency: Any, monetary: Any) -> tuple[Any, Any,
     if not none.any():
         return recency, frequency, monetary
 
-    def blank(x: Any) -> np.ndarray:
-        arr = np.array(x, dtype=object)
+    def blank(x: Any) -> Any:
+        kind = getattr(getattr(x, "dtype", None), "kind", "")
+        if (
+            kind in ("i", "u")
+            and isinstance(x, np.ndarray)
+            and len(x)
+            and max(-int(x.min()), int(x.max())) <= 2**53
+        ):  # counts: floats hold them exactly, with NaN for no purchase
+            x, kind = x.astype(np.float64), "f"
+        if kind == "f":
+            # floats (NumPy or pandas): kept floats, NaN where no purchase;
+            # as they are when those rows are missing already (a summary's)
+            arr = np.asarray(
+                x.to_numpy(dtype=np.float64, na_value=np.nan)
+                if hasattr(x, "to_numpy")
+                else x,
+                dtype=np.float64,
+            )
+            if arr.shape != none.shape or np.isnan(arr[none]).all():
+                return x  # (a length error is for the scorer to say)
+            out = arr.copy()
+            out[none] = np.nan
+            return out
+        arr = np.array(x, dtype=object)  # decimals and big integers stay exact
         if arr.shape != none.shape:
-            return arr  # a length error is for the scorer to say
+            return arr
         arr[none] = np.nan
         return arr
 

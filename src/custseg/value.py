@@ -329,27 +329,36 @@ def _is_numeric(x: Any) -> bool:
         if arr.dtype.kind != "O":
             return False
     values = arr.reshape(-1).tolist()
-    kinds = set(map(type, values))  # (one C pass: text columns decide here)
+    kinds = set(map(type, values))  # (one C pass: most columns decide here)
     if kinds <= {str}:
         return False  # words (blank ones too): levels
-    present = [
-        value
-        for value in values
-        if not v.is_missing_scalar(value)
-        and not (isinstance(value, str) and not value.strip())
-    ]
-    if not present:  # nothing written: numbers when no word is either
-        return str not in kinds
     # one number among the values is a column of numbers (the words among
-    # them, such as 未知, are read apart: _mixed_parts), whatever the order
-    return any(map(_a_number, present))
+    # them, such as 未知, are read apart: _mixed_parts), whatever the order;
+    # a float may be NaN (missing), any other number is one
+    for kind in kinds:
+        if _a_number_type(kind) and (
+            not issubclass(kind, float | np.floating)
+            or any(x == x for x in values if type(x) is kind)
+        ):
+            return True
+    present = any(
+        not v.is_missing_scalar(value)
+        and not (isinstance(value, str) and not value.strip())
+        for value in values
+    )
+    return not present and str not in kinds  # nothing written, no word
 
 
 def _a_number(value: object) -> bool:
     """A number (a decimal too), not a boolean."""
-    if isinstance(value, bool | np.bool_):
+    return _a_number_type(type(value))
+
+
+def _a_number_type(kind: type) -> bool:
+    """Whether values of type *kind* are numbers (decimals too), not booleans."""
+    if issubclass(kind, bool | np.bool_):
         return False
-    return isinstance(value, numbers.Real | decimal.Decimal)
+    return issubclass(kind, numbers.Real | decimal.Decimal)
 
 
 def _mixed_parts(x: Any) -> tuple[np.ndarray, np.ndarray] | None:
