@@ -179,8 +179,8 @@ def test_migrate_refuses_runs_in_the_wrong_order_and_warns_of_rewritten_ids(
     assert code == 0
     n_early = len(pd.read_csv(early))
     assert (
-        f"{n_early:,d} customers of BEFORE match one of AFTER only once written alike"
-        in err
+        f"{n_early:,d} customers of BEFORE {str(early)!r} match one of AFTER "
+        f"{str(tmp_path / 'padded.csv')!r} only once written alike" in err
     )
 
 

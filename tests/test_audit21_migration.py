@@ -291,7 +291,8 @@ class TestMigrateCommand:
         assert code == 0
         out, err = capsys.readouterr()
         assert out.startswith("abc:")
-        assert "'lifecycle' in BEFORE, 'life\\xadcycle' in AFTER" in err
+        b, a = repr(str(tmp_path / "b.csv")), repr(str(tmp_path / "a.csv"))
+        assert f"'lifecycle' in BEFORE {b}, 'life\\xadcycle' in AFTER {a}" in err
         assert "not compared" in err
 
     def test_header_alone_that_reads_alike_is_in_the_error(
@@ -301,8 +302,10 @@ class TestMigrateCommand:
         after = _write(tmp_path / "a.csv", ["active"], label="Cafe\u0301")
         assert main(["migrate", before, after]) == 2
         err = capsys.readouterr().err
-        assert "shares no label column with AFTER" in err
-        assert "'Caf\\xe9' in BEFORE, 'Cafe\\u0301' in AFTER" in err
+        assert f"shares no label column with AFTER {after!r}" in err
+        assert (
+            f"'Caf\\xe9' in BEFORE {before!r}, 'Cafe\\u0301' in AFTER {after!r}" in err
+        )
 
     def test_column_asked_names_the_look_alike_by_code_points(
         self, tmp_path: Path, capsys: pytest.CaptureFixture[str]

@@ -177,7 +177,11 @@ def test_migrate_names_a_header_in_another_case(
     (tmp_path / "b.csv").write_text("customer_id,Lifecycle,abc\n1,active,A\n")
     (tmp_path / "a.csv").write_text("customer_id,lifecycle,abc\n1,active,A\n")
     main(["migrate", str(tmp_path / "b.csv"), str(tmp_path / "a.csv")])
-    assert "'Lifecycle' in BEFORE, 'lifecycle' in AFTER" in capsys.readouterr().err
+    b, a = repr(str(tmp_path / "b.csv")), repr(str(tmp_path / "a.csv"))
+    assert (
+        f"'Lifecycle' in BEFORE {b}, 'lifecycle' in AFTER {a}"
+        in capsys.readouterr().err
+    )
 
 
 # --------------------------------------------------------------------------

@@ -986,7 +986,8 @@ def test_report_numbers_written_out_and_halves_up(cents: int, big: int) -> None:
     on a half (99.695, 10.005) rounded one down and the next up."""
     from decimal import ROUND_HALF_UP, Decimal
 
-    from custseg.reporting import _money, _rounded_text
+    from custseg._display import rounded as _rounded_text
+    from custseg.reporting import _money
 
     for x in (float(big), float(big) + 0.5, cents / 100):
         text = _money(x)

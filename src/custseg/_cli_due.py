@@ -204,7 +204,7 @@ def register(sub: Any) -> None:
     p.add_argument(
         "--birthday-window",
         type=_days,
-        default=7.0,
+        default=None,
         metavar="DAYS",
         help="birthdays from today to DAYS - 1 days ahead (default: 7); "
         "listed on each run in that window, whatever the last contact: for "
@@ -221,7 +221,7 @@ def register(sub: Any) -> None:
     p.add_argument(
         "--holiday-window",
         type=_days,
-        default=7.0,
+        default=None,
         metavar="DAYS",
         help="holidays from today to DAYS - 1 days ahead (default: 7; as "
         "for --birthday-window)",
@@ -394,6 +394,11 @@ def _named(names: Mapping[str, str | None]) -> Iterator[None]:
         raise
 
 
+def _window(days: float | None) -> float:
+    """A birthday or holiday window: 7 days when not given."""
+    return 7.0 if days is None else days
+
+
 def _cmd(args: argparse.Namespace) -> int:
     from .cli import _check_distinct, _check_output, _emit, _inputs_of
 
@@ -404,6 +409,16 @@ def _cmd(args: argparse.Namespace) -> int:
         raise ThresholdError(
             "'--min-points' needs --points (the column of points balances): give "
             "both, or neither"
+        )
+    if args.birthday_window is not None and args.birthday is None:
+        raise ThresholdError(
+            "'--birthday-window' needs --birthday (the column of dates of "
+            "birth): give both, or leave --birthday-window out"
+        )
+    if args.holiday_window is not None and not args.holiday:
+        raise ThresholdError(
+            "'--holiday-window' needs --holiday NAME=DATE: give both, or leave "
+            "--holiday-window out"
         )
     _check_distinct(
         {
@@ -420,6 +435,12 @@ def _cmd(args: argparse.Namespace) -> int:
     as_of = parse_date_text(args.as_of, "as_of")
     name = args.playbook or args.class_column
     playbook = None
+    if args.class_column is None and args.recency is not None:
+        raise ThresholdError(
+            "'--recency' gives the win-back deadlines of a class column's "
+            "playbook, which --cadence does not read: give --class-column COLUMN "
+            "instead of --cadence, or leave --recency out"
+        )
     if args.class_column is None and (
         args.rules is not None or args.preset is not None or args.playbook is not None
     ):
@@ -554,9 +575,9 @@ def _cmd(args: argparse.Namespace) -> int:
                 cadence,
                 as_of,
                 birthdays=birthdays,
-                birthday_window_days=args.birthday_window,
+                birthday_window_days=_window(args.birthday_window),
                 holidays=_holiday_map(args.holiday),
-                holiday_window_days=args.holiday_window,
+                holiday_window_days=_window(args.holiday_window),
                 points=points,
                 min_points=args.min_points,
             )

@@ -365,7 +365,10 @@ def _as_classes(col: pd.Series) -> pd.Series:
 
 
 def _columns(
-    before: pd.DataFrame, after: pd.DataFrame, asked: list[str] | None
+    before: pd.DataFrame,
+    after: pd.DataFrame,
+    asked: list[str] | None,
+    names: tuple[str, str] = ("BEFORE", "AFTER"),
 ) -> list[str]:
     """The label columns to compare: *asked* (each in both files), or every
     label column both files have; a label column of each file whose names
@@ -373,7 +376,7 @@ def _columns(
     when the files share no other, in the error)."""
     if asked:
         for name in asked:
-            for path, df in (("BEFORE", before), ("AFTER", after)):
+            for path, df in ((names[0], before), (names[1], after)):
                 if name not in df.columns:
                     said, columns = _display.listed(name, [str(c) for c in df.columns])
                     problem = (
@@ -392,7 +395,7 @@ def _columns(
         and _is_label(before[c])
         and _is_label(after[c])
     ]
-    note = look_alike_columns(before, after)
+    note = look_alike_columns(before, after, names)
     if not shared:
         # scores are classes too when asked for with --column
         scores = [str(c) for c in _SCORES if c in before.columns and c in after.columns]
@@ -411,8 +414,8 @@ def _columns(
                 + " besides the customer id)"
             )
         raise InputError(
-            "BEFORE",
-            "shares no label column with AFTER"
+            names[0],
+            f"shares no label column with {names[1]}"
             + ("" if note is None else f" ({note})"),
             fix=fix,
         )
@@ -421,7 +424,11 @@ def _columns(
     return shared
 
 
-def look_alike_columns(before: pd.DataFrame, after: pd.DataFrame) -> str | None:
+def look_alike_columns(
+    before: pd.DataFrame,
+    after: pd.DataFrame,
+    names: tuple[str, str] = ("BEFORE", "AFTER"),
+) -> str | None:
     r"""The warning for label columns of *before* and *after* whose names
     read alike (:func:`custseg._display.alike`, blanks around them left
     out: a zero-width space, a soft hyphen, an accent stored apart) but are
@@ -456,15 +463,15 @@ def look_alike_columns(before: pd.DataFrame, after: pd.DataFrame) -> str | None:
         return None
     n = len(pairs)
     shown = "; ".join(
-        f"{_display.Escaped(b)!r} in BEFORE, {_display.Escaped(a)!r} in AFTER"
+        f"{_display.Escaped(b)!r} in {names[0]}, {_display.Escaped(a)!r} in {names[1]}"
         for b, a in pairs[:3]
     )
     more = f"; {n - 3:,d} more" if n > 3 else ""
     what = (
-        "a label column of BEFORE and one of AFTER read alike"
+        f"a label column of {names[0]} and one of {names[1]} read alike"
         if n == 1
-        else f"{n:,d} pairs of label columns, one of BEFORE and one of AFTER, "
-        "read alike"
+        else f"{n:,d} pairs of label columns, one of {names[0]} and one of "
+        f"{names[1]}, read alike"
     )
     return (
         f"{what} but are other texts ({shown}{more}), so they are not compared: "
@@ -735,7 +742,7 @@ def moved_counts(tm: TransitionMatrix) -> tuple[int, int, int]:
 
 def _report(column: str, tm: TransitionMatrix) -> str:
     stayed = tm.stayed
-    kept = "-" if stayed != stayed else f"{100 * stayed:.1f}%"
+    kept = _display.percent(stayed)
     both, new, gone = moved_counts(tm)
     return "\n".join(
         [
@@ -752,6 +759,16 @@ def _report(column: str, tm: TransitionMatrix) -> str:
     )
 
 
+def _file_names(before: str, after: str) -> tuple[str, str]:
+    """How messages name the two files: ``BEFORE 'june.csv'``, ``AFTER
+    'dec.csv'`` (the placeholders of the usage line, and the files given).
+
+    >>> _file_names("june.csv", "dec.csv")
+    ("BEFORE 'june.csv'", "AFTER 'dec.csv'")
+    """
+    return f"BEFORE {str(before)!r}", f"AFTER {str(after)!r}"
+
+
 def _cmd(args: argparse.Namespace) -> int:
     from .cli import _check_output, _emit, _inputs_of
 
@@ -760,15 +777,16 @@ def _cmd(args: argparse.Namespace) -> int:
     after = _read(args.after, args.sep, args.encoding)
     # a column named twice is compared once (each row of the output once)
     given = None if args.column is None else list(dict.fromkeys(args.column))
-    columns = _columns(before, after, given)
+    names = _file_names(args.before, args.after)
+    columns = _columns(before, after, given, names)
     check_order(
         before,
         after,
-        ("BEFORE", "the run of AFTER"),
+        (names[0], f"the run of {names[1]}"),
         "give the earlier run first: custseg migrate EARLIER LATER",
     )
     for note in (
-        apart_note(before.index, after.index, ("BEFORE", "AFTER")),
+        apart_note(before.index, after.index, names),
         refitted_scores(before, after),
         edited_thresholds(before, after, columns),
     ):

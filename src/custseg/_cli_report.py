@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from ._files import table_writer, write_all
-from .errors import CustsegError, CustsegWarning
+from .errors import CustsegError, CustsegWarning, ThresholdError
 from .reporting import LANGUAGES, _previous_frame, report
 
 __all__ = ["register"]
@@ -29,6 +29,7 @@ DEFAULT_OUTPUT = "custseg-report.html"
 
 def _cmd(args: argparse.Namespace) -> int:
     from .cli import (
+        _bins_named,
         _check_id_column,
         _check_output,
         _check_page_output,
@@ -61,15 +62,18 @@ def _cmd(args: argparse.Namespace) -> int:
     previous = _previous_frame(args.previous) if args.previous else None
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", CustsegWarning)  # printed below, as segment
-        page = report(
-            tx,
-            previous=previous[0] if previous is not None else None,
-            lang=lang,
-            title=args.title,
-            charts=not args.no_charts,
-            rules=rs,
-            **_segment_kwargs(args, rs),
-        )
+        try:
+            page = report(
+                tx,
+                previous=previous[0] if previous is not None else None,
+                lang=lang,
+                title=args.title,
+                charts=not args.no_charts,
+                rules=rs,
+                **_segment_kwargs(args, rs),
+            )
+        except ThresholdError as exc:
+            raise _bins_named(exc, args) from None
     assert page.result is not None
     for note in (*page.result.diagnostics, *page.notes):
         _err(f"custseg: warning: {note}")

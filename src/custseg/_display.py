@@ -19,6 +19,7 @@ Examples
 
 from __future__ import annotations
 
+import decimal
 import difflib
 import html
 import math
@@ -490,24 +491,63 @@ def _unmask(values: Any) -> tuple[np.ndarray, np.ndarray]:
     return arr, np.zeros(arr.size, dtype=bool)
 
 
-def share(count: float, total: float) -> str:
-    """*count* as a percentage of *total*, one decimal (``-`` for no total).
+def rounded(value: float, digits: int = 0) -> str:
+    """*value* with *digits* decimals and thousands separators, rounded
+    half up from the decimal it prints as (``99.695`` is ``99.70``, as
+    ``10.005`` is ``10.01``; ``8.5`` days is ``9``, as ``7.5`` is ``8``):
+    the binary float would round one half down and the next up. Every
+    figure a table shows (printed or in the HTML report) is rounded so.
+
+    >>> rounded(99.695, 2), rounded(10.005, 2), rounded(8.5), rounded(12.5)
+    ('99.70', '10.01', '9', '13')
+    >>> rounded(-0.004, 2), rounded(1234567.5), len(rounded(1e300, 2))
+    ('0.00', '1,234,568', 404)
+    """
+    written = decimal.Decimal(repr(float(value)))
+    # digits enough for any double (1e300 has 301 before the point)
+    context = decimal.Context(prec=max(28, written.adjusted() + digits + 3))
+    exact = written.quantize(
+        decimal.Decimal(1).scaleb(-digits),
+        rounding=decimal.ROUND_HALF_UP,
+        context=context,
+    )
+    return f"{exact:z,.{digits}f}"
+
+
+def percent(fraction: float) -> str:
+    """*fraction* as a percentage with one decimal (``-`` when undefined),
+    rounded as :func:`rounded`.
 
     A share that one decimal would show as none or as all while it is
     neither is shown as ``<0.1%`` or ``>99.9%``: one customer in 100,000 is
-    not "0.0%".
+    not "0.0%", and 3,000 of 3,001 not "100.0%".
+
+    >>> percent(0.412), percent(1 / 16), percent(float("nan")), percent(1e-5)
+    ('41.2%', '6.3%', '-', '<0.1%')
+    >>> percent(1 - 1e-5), percent(1.0), percent(0.0), percent(-1e-5)
+    ('>99.9%', '100.0%', '0.0%', '>-0.1%')
+    """
+    x = float(fraction)
+    if not math.isfinite(x):
+        return "-"
+    text = rounded(100 * x, 1)
+    if text == "0.0" and x:
+        return "<0.1%" if x > 0 else ">-0.1%"
+    if text == "100.0" and x != 1:
+        return ">99.9%" if x < 1 else "<100.1%"
+    return f"{text}%"
+
+
+def share(count: float, total: float) -> str:
+    """*count* as a percentage of *total* (:func:`percent`; ``-`` for no
+    total).
 
     >>> share(412, 1000), share(0, 0), share(1, 100_000), share(99_999, 100_000)
     ('41.2%', '-', '<0.1%', '>99.9%')
     """
     if not total:
         return Raw("-")
-    text = f"{100 * count / total:z.1f}"
-    if text in ("0.0", "-0.0") and count:
-        return Raw("<0.1%" if count * total > 0 else ">-0.1%")
-    if text == "100.0" and count != total:
-        return Raw(">99.9%" if count < total else "<100.1%")
-    return Raw(f"{text}%")
+    return Raw(percent(count / total))
 
 
 def short_repr(

@@ -41,7 +41,7 @@ from .lifecycle import LifecycleWindows
 from .pareto import AbcEdges
 from .rfm import RfmEdges, ScoreEdges, _given_bins, _midpoint, rules_bins
 from .rules import RuleSet
-from .rules._expr import _ascii_forms, _span, aggregate_key
+from .rules._expr import ARITH, _ascii_forms, _span, aggregate_key
 from .rules._model import bare_aliases, field_cuts, nfkc_column, resolve_alias
 
 __all__ = [
@@ -693,12 +693,7 @@ class _Compiler:
     def binop(self, node: ast.BinOp) -> _Node:
         nw = self.nw
         left, right = self.visit(node.left), self.visit(node.right)
-        ufunc = {
-            ast.Add: np.add,
-            ast.Sub: np.subtract,
-            ast.Mult: np.multiply,
-            ast.Div: np.true_divide,
-        }[type(node.op)]
+        ufunc = ARITH[type(node.op)]
         if left.const is not None and right.const is not None:
             with np.errstate(all="ignore"):
                 const = float(ufunc(left.const, right.const, dtype=np.float64))
@@ -716,8 +711,9 @@ class _Compiler:
                 # its reciprocal (7 / 10 = 0.7000000000000001, a customer on a
                 # threshold crosses it): a divisor per row keeps IEEE division
                 b = _column_of(float(right.const), a)
-            # NumPy: x / 0 is inf (x > 0), -inf (x < 0), NaN (x == 0 or NaN);
-            # engines give NULL or raise (Spark ANSI): zero is never divided by
+            # the rules: x / 0 is inf (x > 0), -inf (x < 0), NaN (x == 0 or
+            # NaN) whatever the zero's sign (rules._expr.divide); engines
+            # give NULL or raise (Spark ANSI): zero is never divided by
             zero = _mask(b == 0.0)
             by_zero = (
                 nw.when(_mask(a > 0.0))
@@ -823,10 +819,12 @@ class _Compiler:
         :data:`~custseg._exact.SCALES` every value round-trips at gives
         integers whose sum is exact in any order (below 2**52), divided once
         by ``n * scale`` (a correctly rounded division, as Python's
-        ``int / int``). Other values (``1/3``, many digits) keep the
-        engine's float mean, which can differ in the last bit and with the
-        row order. One aggregate ``select`` (a few sums per scale), then one
-        expression on its row."""
+        ``int / int``). Other values (``1/3``, many digits, or sums of the
+        integers past 2**52) keep the engine's float mean, summed in the
+        engine's order: usually within the last bit of the core's exact
+        sum, but large values that cancel (``1e16``, ``1.5``, ``-1e16``)
+        can move it far (docs/engines-in-engine.md). One aggregate
+        ``select`` (a few sums per scale), then one expression on its row."""
         nw = self.nw
         self.push()
         n = self.aggregate(f"r_{tag}_n", x.count(), reads)
@@ -1544,7 +1542,8 @@ def compile_rules(
         to the bit to an earlier run, or for median and quantile on Dask and
         Spark). ``mean(x)`` computed in the engine is the core's bit for bit
         for decimals of few places (cents, whole numbers), else the engine's
-        float mean (see ``docs/engines-in-engine.md``). Checked as
+        float mean, which large values that cancel can move far from the
+        core's exact one (see ``docs/engines-in-engine.md``). Checked as
         :meth:`RuleSet.evaluate <custseg.rules.RuleSet.evaluate>` checks
         them: given (even ``{}``), they are the only values used, never
         refitted in the engine, so every aggregate the compiled outputs read
@@ -2007,10 +2006,9 @@ def label_in_engine(
     if lang is not None:  # without rules: no translations (an error)
         _check_lang(rs, lang)
     if rs is not None:
-        from .frame import _check_scores_fit
-        from .rfm import _replaced_fixed_edges
+        from .rfm import _replaced_fixed_edges, check_scores_fit
 
-        _check_scores_fit(rs, edges, None)
+        check_scores_fit(rs, edges, None)
         if given:  # the edges given win, as in custseg.segment: say so
             for note in _replaced_fixed_edges(rs, edges, _KEEP_FIXED).values():
                 warnings.warn(note, CustsegWarning, stacklevel=2)

@@ -1983,7 +1983,7 @@ def table_columns(
 _DATE_FIX = (
     "use ISO 8601 dates (2024-01-31 or 2024-01-31 14:05:00) or YYYYMMDD "
     "(20240131), or give the format with date_format= (on the command line: "
-    "--date-format '%d/%m/%Y')"
+    "--date-format, e.g. '%d/%m/%Y')"
 )
 _NUMBER_FIX = (
     "store dates as text (2024-01-31) or YYYYMMDD numbers (20240131); convert "

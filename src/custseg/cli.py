@@ -21,6 +21,7 @@ import contextlib
 import errno
 import math
 import os
+import re
 import shlex
 import sys
 import tempfile
@@ -54,7 +55,14 @@ from ._files import (
     with_line,
     write_all,
 )
-from .errors import CustsegError, CustsegWarning, Diagnostic, InputError, RulesError
+from .errors import (
+    CustsegError,
+    CustsegWarning,
+    Diagnostic,
+    InputError,
+    RulesError,
+    ThresholdError,
+)
 from .frame import (
     _load_preset,
     _record_numbers,
@@ -80,9 +88,7 @@ DEMO_OUTPUT = "custseg-demo.csv"
 
 def _share(x: float) -> str:
     """A share as a percentage, '-' when undefined (a share of a zero total)."""
-    if not np.isfinite(x):
-        return f"{'-':>6}"
-    return f"{100 * x:z5.1f}%"
+    return f"{_display.percent(x):>6}"
 
 
 def _width(text: str) -> int:
@@ -145,7 +151,7 @@ def _number(x: float, digits: int = 0) -> str:
     """A figure for the report: thousands separators, '-' when undefined."""
     if not np.isfinite(x):
         return "-"
-    return f"{x:z,.{digits}f}"
+    return _display.rounded(x, digits)
 
 
 def _scores(seg: pd.DataFrame, column: str) -> np.ndarray:
@@ -445,7 +451,8 @@ def _load_rules(
         name = rs.name or rs.path
         if lang not in available:
             known = (
-                f"available: {', '.join(sorted(available))}"
+                f"available: {', '.join(sorted(available))}, or leave out "
+                "--lang for the rules' own names"
                 if available
                 else "they carry no translations; leave out --lang"
             )
@@ -579,6 +586,21 @@ def _bins_option(
     return r if r == f == m else (r, f, m)
 
 
+_BINS_CLASH = re.compile(r"bins=.+? gives ([rfm]) scores 1\.\.(\d+), (.*)", re.DOTALL)
+
+
+def _bins_named(exc: ThresholdError, args: argparse.Namespace) -> ThresholdError:
+    """*exc* with ``bins=(5, 3, 5)`` said as the option given (``--f-bins
+    3``) when it is the rules' refusal of that many scores."""
+    found = _BINS_CLASH.fullmatch(str(exc))
+    if found is None:
+        return exc
+    key, n, rest = found.groups()
+    option = f"--{key}-bins" if getattr(args, f"{key}_bins", None) else "--bins"
+    rest = rest.replace("leave it out of bins", f"leave out {option}")
+    return ThresholdError(f"{option} {n} gives {key} scores 1..{n}, {rest}")
+
+
 def _segment_kwargs(args: argparse.Namespace, rs: Any = None) -> dict[str, Any]:
     """The options of :func:`custseg.segment` that ``segment``'s command line
     sets (all but the rules *rs* and the language), also for ``report``."""
@@ -661,6 +683,8 @@ def _compute(
                     rows=len(tx),
                 )
             raise named from None
+        except ThresholdError as exc:
+            raise _bins_named(exc, args) from None
     seg = result.customers
     seg.attrs["order_lines"] = bool(getattr(args, "order", None))  # orders counted
     if seg.attrs.get("n_dropped", 0):  # customers whose every row was dropped

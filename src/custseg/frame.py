@@ -59,6 +59,7 @@ from .rfm import (
     _quantile_edges,
     _replaced_fixed_edges,
     _score,
+    check_scores_fit,
     rules_bins,
 )
 from .rules import RuleSet, load, presets
@@ -383,6 +384,9 @@ def _join_relationship(
                 "(20240131) or in the transactions' date_format"
             )
             raise of_source(again, where, fix) from None
+    else:
+        if date_format is not None:
+            _one_reading(contacts["date"], dates, date_format, where)
     # each contact on its local day (aware dates keep their wall time)
     local = v.as_datetime(dates, "date", nan="allow")
     later = local >= (facts.as_of + np.timedelta64(1, "D"))
@@ -839,6 +843,38 @@ def _names_twice(columns: pd.Index, name: Hashable) -> bool:
         return int((columns == name).sum()) > 1
     except (TypeError, ValueError):  # labels pandas cannot compare
         return False
+
+
+def _one_reading(
+    col: pd.Series, dates: pd.Series, date_format: str, where: str
+) -> None:
+    """Refuse contact dates that ISO 8601 / YYYYMMDD and the transactions'
+    *date_format* both read, as different days (``20241201`` in ``%Y%d%m``
+    is 12 January, as YYYYMMDD 1 December), as ``as_of`` is refused: no
+    reading is guessed. *dates* is the ISO / YYYYMMDD reading."""
+    try:
+        other = parse_date_column(col, "date", date_format=date_format)
+    except InputError:
+        return  # only one reading fits
+    a = dates.to_numpy()
+    b = other.to_numpy()
+    if a.dtype != b.dtype:
+        return  # one of them aware: not the same digits read two ways
+    apart = ~((a == b) | (pd.isna(a) & pd.isna(b)))
+    if not apart.any():
+        return
+    first, count = _first(apart)
+    one, two = pd.Timestamp(a[first]), pd.Timestamp(b[first])
+    raise InputError(
+        "contacts",
+        ("" if where == "contacts" else f"(the {where}) ")
+        + f"date {_short(col.iloc[first])} at row {first} is {one:%Y-%m-%d} read "
+        f"as ISO 8601 or YYYYMMDD but {two:%Y-%m-%d} in the date format "
+        f"{date_format!r} ({count:,d} contact{'s' if count != 1 else ''} read "
+        "apart)",
+        fix=f"write contact dates as ISO 8601 ({two:%Y-%m-%d} for the date "
+        f"format's day, {one:%Y-%m-%d} for the other), so only one reading fits",
+    )
 
 
 def _first(mask: np.ndarray) -> tuple[int, int]:
@@ -1363,34 +1399,6 @@ def _fit_edges(
     return RfmEdges(*dims), notes
 
 
-def _check_scores_fit(rs: RuleSet, edges: RfmEdges, bins: Any) -> None:
-    """The scores must be in the range the rules declare for r, f and m
-    (rules written for scores 1..5 would silently mislabel 1..3)."""
-    for key, dim in (
-        ("r", edges.recency),
-        ("f", edges.frequency),
-        ("m", edges.monetary),
-    ):
-        spec = rs.fields.get(key)
-        top = None if spec is None else spec.max
-        if top is None or int(top) == dim.bins:
-            continue
-        fixed = rs.scores.get(key)
-        how = f"edges= with {dim.bins} scores" if bins is None else f"bins={bins!r}"
-        raise ThresholdError(
-            f"{how} gives {key} scores 1..{dim.bins}, but the rules declare "
-            f"field {key!r} from 1 to {int(top)}: give {int(top)} {key} scores"
-            + (
-                " (the rules fix its edges; leave it out of bins)"
-                if fixed is not None and fixed.edges is not None
-                else ""
-            )
-            + ", or use rules written for that many (a rules file that extends "
-            f"the preset with [scores] {key} = {{ bins = {dim.bins} }} and its "
-            "own segment rules)"
-        )
-
-
 def _reads(rs: RuleSet, names: set[str]) -> set[str]:
     """The fields and values *names* read, through derived values."""
     seen: set[str] = set()
@@ -1819,7 +1827,7 @@ def _segment(
         replaced = _replaced_fixed_edges(rs, edges, _KEEP_FIXED_EDGES)
         notes += replaced.values()
     if rs is not None:
-        _check_scores_fit(rs, edges, bins)
+        check_scores_fit(rs, edges, bins)
     out = _facts_frame(facts, customer)
     scores = attrs.evolve(
         facts.rfm_scores(edges=edges), diagnostics=tuple(notes), index=out.index

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime
 import math
 import numbers
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
@@ -187,6 +187,22 @@ class Labels:
 
     def __len__(self) -> int:
         return len(self.codes)
+
+    def __iter__(self) -> Iterator[str]:
+        """The label of each row, in row order (as :meth:`to_numpy`)."""
+        return iter(self.to_numpy().tolist())
+
+    def __array__(self, dtype: Any = None, copy: bool | None = None) -> np.ndarray:
+        """``np.asarray(labels)``: the label of each row, as :meth:`to_numpy`.
+
+        Like any array, labels put into a DataFrame column this way go by
+        position (``df["x"] = labels``); ``labels.to_pandas()`` aligns them
+        by the input's index instead.
+        """
+        if copy is False:
+            raise ValueError("Labels are codes: their names are always a new array")
+        names = self.to_numpy()
+        return names if dtype is None else names.astype(dtype)
 
     def __eq__(self, other: object) -> Any:
         if isinstance(other, str):  # row by row, as a Series of them compares

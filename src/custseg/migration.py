@@ -47,6 +47,7 @@ from .rfm import (
     ScoreEdges,
     _given_bins,
     _replaced_fixed_edges,
+    check_scores_fit,
     rules_bins,
 )
 from .summary import (
@@ -312,10 +313,7 @@ class TransitionMatrix:
         else:
             totals = shown.sum(axis=1).tolist()
             cells = [
-                [
-                    f"{100 * (x / total):.1f}%" if total else "-"
-                    for x in row[: _display.MAX_COLUMNS]
-                ]
+                [_display.share(x, total) for x in row[: _display.MAX_COLUMNS]]
                 for row, total in zip(shown.tolist(), totals, strict=True)
             ]
         return _grid("before \\ after", self.before, self.after, cells)
@@ -356,7 +354,7 @@ class TransitionMatrix:
         if self.name is not None:
             fields["name"] = self.name
         stayed = self.stayed
-        notes = [] if stayed != stayed else [f"stayed {100 * stayed:.1f}%"]
+        notes = [] if stayed != stayed else [f"stayed {_display.percent(stayed)}"]
         if notes and self.n_both != self.n:  # the share is of fewer customers
             notes = [f"{notes[0]} of the {self.n_both} in both"]
         head = _display.short_repr(
@@ -387,9 +385,11 @@ class TransitionMatrix:
         )
         caption += f": {self.n:,d} customers"
         if stayed == stayed and self.n_both != self.n:
-            caption += f", of the {self.n_both:,d} in both, {100 * stayed:.1f}% stayed"
+            caption += (
+                f", of the {self.n_both:,d} in both, {_display.percent(stayed)} stayed"
+            )
         elif stayed == stayed:
-            caption += f", {100 * stayed:.1f}% stayed"
+            caption += f", {_display.percent(stayed)} stayed"
         return _display.html_table(
             caption,
             ["before \\ after", *self.after[: _display.MAX_COLUMNS - 1]],
@@ -1094,35 +1094,6 @@ def _replaced_edges_notes(rules: Any, edges: RfmEdges) -> tuple[str, ...]:
     return notes
 
 
-def _check_scores_fit(rules: Any, edges: RfmEdges, bins: Any) -> None:
-    """The scores must be in the range the rules declare for r, f and m
-    (rules written for scores 1..5 would silently mislabel 1..3), as
-    ``custseg.segment`` checks them; rules without declared fields (an
-    object with only ``evaluate``) are not checked."""
-    fields = getattr(rules, "fields", None)
-    if not isinstance(fields, Mapping):
-        return
-    specs = getattr(rules, "scores", None) or {}
-    for key, dim in (
-        ("r", edges.recency),
-        ("f", edges.frequency),
-        ("m", edges.monetary),
-    ):
-        top = getattr(fields.get(key), "max", None)
-        if top is None or int(top) == dim.bins:
-            continue
-        fixed = getattr(specs.get(key), "edges", None) is not None
-        how = f"edges= with {dim.bins} scores" if bins is None else f"bins={bins!r}"
-        raise ThresholdError(
-            f"{how} gives {key} scores 1..{dim.bins}, but the rules declare "
-            f"field {key!r} from 1 to {int(top)}: give {int(top)} {key} scores"
-            + (" (the rules fix its edges; leave it out of bins)" if fixed else "")
-            + ", or use rules written for that many (a rules file that extends "
-            f"the preset with [scores] {key} = {{ bins = {dim.bins} }} and its "
-            "own segment rules)"
-        )
-
-
 @attrs.frozen(eq=False)
 class SegmentHistory:
     """Facts, RFM scores and rule labels of the customers at several dates.
@@ -1629,7 +1600,7 @@ def segment_history(
     else:
         diagnostics = _replaced_edges_notes(rules, edges)
     if rules is not None:
-        _check_scores_fit(rules, edges, bins)
+        check_scores_fit(rules, edges, bins)
     all_scores = tuple(f.rfm_scores(edges=edges) for f in all_facts)
     # the rules' aggregates (mean(frequency), ...) fitted once on the first
     # date, as the edges: a threshold that moved with the base would move

@@ -355,6 +355,8 @@ def abc_classes(
         ``"raise"`` (default) or ``"unknown"``: NaN values get the label
         ``"unknown"`` (listed after C); when every value is NaN (and no
         *edges* are given), every row is unknown, nothing being known to fit.
+        No values at all (a filtered segment that came out empty) give
+        labels of no row.
 
     Returns
     -------
@@ -385,11 +387,14 @@ def abc_classes(
             "cutoffs, basis=...) fits the edges that cutoffs give)"
         )
     arr = _values(values, nan)
-    if edges is None and nan == "unknown" and np.isnan(arr.astype(np.float64)).all():
-        # nothing known, nothing to fit: every row has its label, unknown
+    if edges is None and (
+        not len(arr) or (nan == "unknown" and np.isnan(arr.astype(np.float64)).all())
+    ):
+        # no customer (a filtered segment that came out empty), or nothing
+        # known: nothing to fit, and every row has its label, unknown
         return Labels(
-            np.full(len(arr), 3, dtype=np.int8),
-            (*ABC_NAMES, UNKNOWN),
+            np.full(len(arr), 3 if nan == "unknown" else 0, dtype=np.int8),
+            (*ABC_NAMES, UNKNOWN) if nan == "unknown" else ABC_NAMES,
             ordered=True,
             index=common_index(values=values),
             name="abc",

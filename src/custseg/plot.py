@@ -123,7 +123,7 @@ _TEXT: dict[str, dict[str, str]] = {
         "counts_title": "Customers per class",
         "missing": "missing",
         "moves_title": "Moves between classes",
-        "stayed": "{s:.1f}% stayed in their class",
+        "stayed": "{s} stayed in their class",
         "stayed_both": "(of the {b:,d} in both periods)",
         "before": "class before",
         "after": "class after",
@@ -160,7 +160,7 @@ _TEXT: dict[str, dict[str, str]] = {
         "counts_title": "各类客户数",
         "missing": "缺失",
         "moves_title": "客户在类别间的迁移",
-        "stayed": "{s:.1f}% 的客户留在原类别",
+        "stayed": "{s} 的客户留在原类别",
         "stayed_both": "（以两期都在的 {b:,d} 位客户计）",
         "before": "之前的类别",
         "after": "之后的类别",
@@ -622,7 +622,7 @@ def _thousands(axis: Any) -> None:
 
 
 def _pct(x: float) -> str:
-    return "" if x != x else f"{x:z.1f}%"
+    return "" if x != x else _display.percent(x / 100)
 
 
 # --------------------------------------------------------------------------
@@ -1605,7 +1605,9 @@ def label_counts(
         bars = ax.barh(y, counts.astype(float).tolist(), 0.7, color=colors)
         ax.bar_label(
             bars,
-            labels=[f"{int(c):,d} ({100 * c / n:.1f}%)" if n else "0" for c in counts],
+            labels=[
+                f"{int(c):,d} ({_display.share(c, n)})" if n else "0" for c in counts
+            ],
             padding=3,
             fontsize="x-small",
         )
@@ -1745,7 +1747,7 @@ def transition_heatmap(
     shares = matrix.row_shares()
     if normalize == "row":
         data = np.ma.masked_invalid(shares)
-        cells = ["" if x != x else f"{100 * x:.1f}%" for x in shares.ravel()]
+        cells = ["" if x != x else _display.percent(x) for x in shares.ravel()]
         top = 1.0
     else:
         data = np.ma.masked_invalid(counts.astype(np.float64))
@@ -1756,7 +1758,7 @@ def transition_heatmap(
         heading += (": " if lang == "en" else "：") + str(matrix.name)
     stayed = matrix.stayed
     if stayed == stayed:
-        heading += "\n" + text["stayed"].format(s=100 * stayed)
+        heading += "\n" + text["stayed"].format(s=_display.percent(stayed))
         if matrix.n_both != matrix.n:
             # a share of the customers in both periods, not of everyone: say so
             heading += "\n" + text["stayed_both"].format(b=matrix.n_both)

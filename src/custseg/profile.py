@@ -832,7 +832,7 @@ class ProfileSchema:
     def _repr_html_(self) -> str:
         w = self.field_weight_array()
         rows = [
-            [f, "hard" if i < len(self.hard) else "soft", f"{100 * w[i]:.1f}%"]
+            [f, "hard" if i < len(self.hard) else "soft", _display.percent(w[i])]
             for i, f in enumerate(self.fields)
         ]
         return _display.html_table(
@@ -1055,7 +1055,7 @@ class ProfileCompleteness:
                 f,
                 "hard" if f in self.schema.hard else "soft",
                 _display.NA if self.columns[f] is None else str(self.columns[f]),
-                "absent" if self.columns[f] is None else f"{100 * rates[f]:.1f}%",
+                "absent" if self.columns[f] is None else _display.percent(rates[f]),
             ]
             for f in self.fields
         ]

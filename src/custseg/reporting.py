@@ -1376,31 +1376,7 @@ def _number(x: Any, digits: int = 0) -> _Num:
     value = float(x)
     if not np.isfinite(value):
         return _blank()
-    return _Num(_rounded_text(value, digits), value)
-
-
-def _rounded_text(value: float, digits: int) -> str:
-    """*value* with *digits* decimals, rounded half up from the decimal it
-    prints as (``99.695`` is ``99.70``, as ``10.005`` is ``10.01``; ``8.5``
-    days is ``9``, as ``7.5`` is ``8``): the binary float would round one
-    half down and the next up.
-
-    >>> _rounded_text(99.695, 2), _rounded_text(10.005, 2), _rounded_text(8.5, 0)
-    ('99.70', '10.01', '9')
-    >>> _rounded_text(-0.004, 2), _rounded_text(1234567.5, 0)
-    ('0.00', '1,234,568')
-    >>> len(_rounded_text(1e300, 2))
-    404
-    """
-    written = decimal.Decimal(repr(value))
-    # digits enough for any double (1e300 has 301 before the point)
-    context = decimal.Context(prec=max(28, written.adjusted() + digits + 3))
-    exact = written.quantize(
-        decimal.Decimal(1).scaleb(-digits),
-        rounding=decimal.ROUND_HALF_UP,
-        context=context,
-    )
-    return f"{exact:z,.{digits}f}"
+    return _Num(_display.rounded(value, digits), value)
 
 
 def _amount(x: Any) -> _Num:
@@ -1415,7 +1391,7 @@ def _share(x: Any) -> _Num:
     value = float(x)
     if not np.isfinite(value):
         return _blank()
-    return _Num(f"{100 * value:z.1f}%", value)
+    return _Num(_display.percent(value), value)
 
 
 def _day(x: Any) -> str:
@@ -1958,12 +1934,14 @@ def _pareto_html(parts: _Parts, lang: str) -> str:
         rows: list[list[Cell]] = [
             [
                 t["pareto_share"].format(
-                    share=f"{100 * p.customers_for_value_share:.1f}%"
+                    share=_display.percent(p.customers_for_value_share)
                 ),
                 _share(p.customers_for_value_share),
             ],
             [
-                t["pareto_top"].format(share=f"{100 * p.value_of_top_customers:.1f}%"),
+                t["pareto_top"].format(
+                    share=_display.percent(p.value_of_top_customers)
+                ),
                 _share(p.value_of_top_customers),
             ],
             [t["gini"], _number(p.gini, 3)],
@@ -2024,7 +2002,7 @@ def _migration_html(parts: _Parts, lang: str) -> str:
                     both=f"{both:,d}",
                     new=f"{n_new:,d}",
                     gone=f"{n_gone:,d}",
-                    stayed="–" if stayed != stayed else f"{100 * stayed:.1f}%",
+                    stayed="–" if stayed != stayed else _display.percent(stayed),
                 )
             )
             + "</p>"
@@ -2112,7 +2090,7 @@ td.num, th.num { text-align: right; white-space: nowrap;
 thead th, thead th.num { background: var(--head); position: sticky; top: 0;
   z-index: 1; vertical-align: bottom; white-space: normal; min-width: 3.5em;
   word-break: keep-all; }
-tbody th { font-weight: 600; overflow-wrap: anywhere; }
+tbody th { font-weight: 600; overflow-wrap: break-word; }
 .summary tbody th, .playbook tbody th, .migration tbody th { min-width: 8em; }
 tfoot th, tfoot td { font-weight: 700; border-top: 2px solid var(--line); }
 th button { all: unset; cursor: pointer; display: inline-block; font: inherit;

@@ -23,7 +23,7 @@ shrinking.
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from typing import TYPE_CHECKING, Any, Literal
 
 import attrs
@@ -429,6 +429,36 @@ def rules_bins(bins: Any, rules: Any) -> tuple[int, int, int]:
     return r, f, m
 
 
+def check_scores_fit(rules: Any, edges: RfmEdges, bins: Any) -> None:
+    """The scores must be in the range the rules declare for r, f and m
+    (rules written for scores 1..5 would silently mislabel 1..3): in
+    :func:`custseg.segment`, migration and the engines. Rules without
+    declared fields (an object with only ``evaluate``) are not checked.
+    *bins* is what the caller gave (None: the scores come from *edges*)."""
+    fields = getattr(rules, "fields", None)
+    if not isinstance(fields, Mapping):
+        return
+    specs = getattr(rules, "scores", None) or {}
+    for key, dim in (
+        ("r", edges.recency),
+        ("f", edges.frequency),
+        ("m", edges.monetary),
+    ):
+        top = getattr(fields.get(key), "max", None)
+        if top is None or int(top) == dim.bins:
+            continue
+        fixed = getattr(specs.get(key), "edges", None) is not None
+        how = f"edges= with {dim.bins} scores" if bins is None else f"bins={bins!r}"
+        raise ThresholdError(
+            f"{how} gives {key} scores 1..{dim.bins}, but the rules declare "
+            f"field {key!r} from 1 to {int(top)}: give {int(top)} {key} scores"
+            + (" (the rules fix its edges; leave it out of bins)" if fixed else "")
+            + ", or use rules written for that many (a rules file that extends "
+            f"the preset with [scores] {key} = {{ bins = {dim.bins} }} and its "
+            "own segment rules)"
+        )
+
+
 def rfm_edges(
     recency_days: Any,
     frequency: Any,
@@ -639,7 +669,7 @@ def _edge_notes(
     if empty:
         tied = sorted({c for i, c in enumerate(edges.cuts[1:]) if c == edges.cuts[i]})
         shares = ", ".join(
-            f"{c:,d} customer{'s' * (c != 1)} ({100 * c / max(n, 1):.1f}%) "
+            f"{c:,d} customer{'s' * (c != 1)} ({_display.share(c, max(n, 1))}) "
             f"{'have' if c != 1 else 'has'} {_display.number_text(t)}"
             for t, c in ((t, int(np.count_nonzero(values == t))) for t in tied)
         )

@@ -1183,8 +1183,10 @@ def summarize(
         so are integers beyond 2**53 (not exact in ``float64``).
     as_of
         The reference day. Default: the day after the last transaction, so
-        the most recent customer has recency 1. The day used is reported back
-        as ``CustomerFacts.as_of``.
+        the most recent customer has recency 1 (with *order_id*, the day
+        after the last line: an order is dated by its first line, so its
+        customer's recency is more when its lines span days). The day used
+        is reported back as ``CustomerFacts.as_of``.
     frequency
         ``"transactions"`` (default) counts purchase rows; ``"days"`` counts
         distinct days with a purchase (several tickets on one visit count once).
@@ -1222,8 +1224,9 @@ def summarize(
     Notes
     -----
     ``monetary`` does not depend on the row order: decimal amounts of few
-    places (money) are summed exactly; other amounts are added in ascending
-    order of value (see :mod:`custseg._exact` and the docs' *Amounts*).
+    places (money) are summed exactly, and other amounts to the exactly
+    rounded sum (``-1e16 + 1/3 + 1e16`` is ``1/3``; see :mod:`custseg._exact`
+    and the docs' *Amounts*).
 
     When the process may use more than one CPU, large inputs use a second
     thread: from about two million customers on (when the per-customer

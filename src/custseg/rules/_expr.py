@@ -716,11 +716,29 @@ _CMP = {
     ast.Eq: (np.equal, "==", None),
     ast.NotEq: (np.not_equal, "!=", None),
 }
-_ARITH = {
+
+
+def divide(a: Any, b: Any, dtype: Any = np.float64) -> Any:
+    """``a / b`` as the rules divide: float64, a division by zero infinite
+    with the sign of *a* (``0 / 0`` NaN, missing), whatever the sign of the
+    zero: ``-0.0`` (``-refunds`` of no refund) is 0, as ``-0.0 == 0`` is.
+    The engines divide so too (:mod:`custseg._engine_rules`).
+
+    >>> divide(np.array([100.0, -1.0, 0.0]), np.array([-0.0, -0.0, -0.0])).tolist()
+    [inf, -inf, nan]
+    >>> float(divide(7.0, -2.0))
+    -3.5
+    """
+    # x + 0.0 is x, but +0.0 for -0.0 (IEEE 754, round to nearest)
+    return np.true_divide(a, np.add(b, 0.0, dtype=dtype), dtype=dtype)
+
+
+#: the arithmetic of the rules, shared by the engines' compiler
+ARITH: dict[type[ast.operator], Callable[..., Any]] = {
     ast.Add: np.add,
     ast.Sub: np.subtract,
     ast.Mult: np.multiply,
-    ast.Div: np.true_divide,
+    ast.Div: divide,
 }
 _REFUSED = {
     ast.BitAnd: (
@@ -797,7 +815,7 @@ def _walk_checked(tree: ast.AST) -> list[ast.Name]:
             children = list(node.values)
         elif isinstance(node, ast.UnaryOp) and not isinstance(node.op, ast.Invert):
             children = [node.operand]
-        elif isinstance(node, ast.BinOp) and type(node.op) in _ARITH:
+        elif isinstance(node, ast.BinOp) and type(node.op) in ARITH:
             children = [node.left, node.right]
         elif isinstance(node, ast.Compare):
             children = [node.left, *node.comparators]
@@ -1007,7 +1025,7 @@ class _Checker:
                 for n in ast.walk(sub_node)
                 if isinstance(n, ast.Name) and self._is_variable(n.id)
             }
-        ufunc = _ARITH[type(node.op)]
+        ufunc = ARITH[type(node.op)]
         lf, rf = left.fn, right.fn
         if left.const is not None and right.const is not None:
             with np.errstate(all="ignore"):
