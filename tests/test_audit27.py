@@ -228,3 +228,269 @@ def test_contact_dates_read_two_ways_are_refused(
         with pytest.raises(custseg.errors.InputError, match="read as ISO 8601") as err:
             custseg.segment(tx, contacts=contacts, **kw)
         assert meant.isoformat() in str(err.value)
+
+
+# --------------------------------------------------------------------------
+# Rules divide by a zero of either sign alike, in the core and the engines
+# (100 / -refunds with no refund was -inf in NumPy, +inf in Polars/DuckDB)
+
+_DIVIDE = """
+format = 1
+[fields]
+a = { type = "number" }
+b = { type = "number" }
+[segments.s]
+default = "other"
+rules = [
+  { label = "neg", when = "a / -b < 0" },
+  { label = "pos", when = "a / b > 0" },
+  { label = "const", when = "a / (0 * -1) > 1e9" },
+]
+"""
+
+
+@settings(max_examples=40, deadline=None)
+@given(
+    rows=st.lists(
+        st.tuples(
+            st.sampled_from([0.0, -0.0, 1.0, -2.5, 100.0]),
+            st.sampled_from([0.0, -0.0, 2.0, -4.0]),
+        ),
+        min_size=1,
+        max_size=8,
+    )
+)
+def test_division_by_zero_has_no_sign(rows: list[tuple[float, float]]) -> None:
+    from custseg import rules
+
+    rs = rules.loads(_DIVIDE, path="divide.toml")
+    a = [r[0] for r in rows]
+    b = [r[1] for r in rows]
+    got = rs.evaluate({"a": a, "b": b})["s"].to_numpy().tolist()
+    # the zero's sign never matters: as if every zero were +0.0
+    plain = rs.evaluate({"a": a, "b": [x + 0.0 for x in b]})["s"].to_numpy().tolist()
+    assert got == plain
+    for label, x, y in zip(got, a, b, strict=True):
+        if y == 0 and x:  # x / 0 and x / -0 are inf with the sign of x
+            assert label == ("pos" if x > 0 else "neg")
+        if x > 0 and y < 0:  # x / (0 * -1) is +inf too
+            assert label == "const"
+    pl = pytest.importorskip("polars")
+    nw = pytest.importorskip("narwhals.stable.v2")
+    from custseg.engines import compile_rules
+
+    engine = compile_rules(rs, backend="polars").apply(
+        nw.from_native(pl.DataFrame({"a": a, "b": b}))
+    )
+    assert engine.to_native()["s"].to_list() == got
+
+
+# --------------------------------------------------------------------------
+# Integer fields: a value past int64 is refused however it comes (a Python
+# int of 2**64 and more was compared as a rounded float; 2**63 was refused)
+
+_INTS = """
+format = 1
+[fields]
+i = { type = "integer" }
+j = { type = "integer" }
+[segments.s]
+default = "not greater"
+rules = [{ label = "greater", when = "i > j" }]
+"""
+
+
+@settings(max_examples=40, deadline=None)
+@given(
+    big=st.one_of(st.integers(2**63, 2**200), st.integers(-(2**200), -(2**63) - 1)),
+    small=st.integers(-(2**63), 2**63 - 1),
+    form=st.sampled_from(["list", "object", "series"]),
+    where=st.sampled_from(["i", "j"]),
+)
+def test_integer_fields_past_int64_are_refused(
+    big: int, small: int, form: str, where: str
+) -> None:
+    from custseg import rules
+    from custseg.errors import InputError
+
+    rs = rules.loads(_INTS, path="ints.toml")
+
+    def column(values: list[int]) -> Any:
+        if form == "list":
+            return values
+        arr = np.empty(len(values), dtype=object)
+        arr[:] = values
+        return arr if form == "object" else pd.Series(arr, dtype=object)
+
+    data = {"i": column([small, big]), "j": column([small, small])}
+    if where == "j":
+        data = {"i": data["j"], "j": data["i"]}
+    with pytest.raises(
+        InputError, match=rf"'{where}' has values (beyond int64|above 2\*\*63)"
+    ):
+        rs.evaluate(data)
+    # within int64 every pair compares exactly, as integers
+    near = rs.evaluate(
+        {"i": column([small]), "j": column([small - 1 if small > -(2**63) else small])}
+    )
+    assert near["s"].to_numpy().tolist() == [
+        "greater" if small > -(2**63) else "not greater"
+    ]
+
+
+# --------------------------------------------------------------------------
+# The command line refuses options it would ignore, and names what the user
+# typed (the option, the file), not the library's parameters
+
+
+@pytest.mark.parametrize(
+    ("extra", "message"),
+    [
+        (["--recency", "nosuch"], "'--recency' gives the win-back deadlines"),
+        (["--recency", "recency_days"], "'--recency' gives the win-back deadlines"),
+        (["--birthday-window", "30"], "'--birthday-window' needs --birthday"),
+        (["--holiday-window", "3"], "'--holiday-window' needs --holiday"),
+    ],
+)
+def test_due_refuses_options_cadence_ignores(
+    tmp_path: Any, capsys: Any, extra: list[str], message: str
+) -> None:
+    from custseg.cli import main
+
+    table = tmp_path / "c.csv"
+    table.write_text("customer_id,recency_days,lifecycle\na,10,active\nb,400,lost\n")
+    argv = ["due", str(table), "--as-of", "2025-03-01", "--cadence", "30"]
+    assert main([*argv, *extra]) == 2
+    assert message in capsys.readouterr().err
+    # given together, the windows are read
+    assert main([*argv, "--holiday", "X=2025-03-02", "--holiday-window", "3"]) == 0
+    assert "holiday" in capsys.readouterr().out
+
+
+@settings(max_examples=6, deadline=None)
+@given(
+    option=st.sampled_from(["--bins", "--f-bins", "--m-bins"]),
+    n=st.integers(2, 4),
+)
+def test_bins_against_a_preset_name_the_option(option: str, n: int) -> None:
+    import contextlib
+    import io
+
+    from custseg.cli import main
+
+    tx = simulate_csv()
+    err = io.StringIO()
+    with contextlib.redirect_stderr(err), contextlib.redirect_stdout(io.StringIO()):
+        code = main(["segment", tx, "--preset", "ecommerce", option, str(n)])
+    assert code == 2
+    text = err.getvalue()
+    assert f"{option} {n} gives" in text and "bins=" not in text
+
+
+def simulate_csv() -> str:
+    """A small transactions file, made once per session."""
+    import tempfile
+    from pathlib import Path
+
+    from custseg.datasets import simulate_transactions
+
+    path = Path(tempfile.gettempdir()) / "custseg-audit27-tx.csv"
+    if not path.exists():
+        tmp = path.with_suffix(f".{id(path)}.tmp")
+        simulate_transactions(300, seed=7).to_csv(tmp, index=False)
+        tmp.replace(path)
+    return str(path)
+
+
+def test_migrate_errors_name_the_files(tmp_path: Any, capsys: Any) -> None:
+    from custseg.cli import main
+
+    june, dec = tmp_path / "june.csv", tmp_path / "dec.csv"
+    june.write_text("customer_id,lifecycle\n1,active\n")
+    dec.write_text("customer_id,lifecycle\n1,lost\n")
+    assert main(["migrate", str(june), str(dec), "--column", "nosuch"]) == 2
+    assert f"is not a column of BEFORE {str(june)!r}" in capsys.readouterr().err
+    dec.write_text("customer_id,other\n1,x\n")
+    assert main(["migrate", str(june), str(dec)]) == 2
+    err = capsys.readouterr().err
+    assert f"BEFORE {str(june)!r}" in err and f"AFTER {str(dec)!r}" in err
+
+
+# --------------------------------------------------------------------------
+# Engines: ids keep their values and type (Dask categories not yet known,
+# PyArrow float16 ids, Polars Date ids)
+
+
+def _tx(ids: list[Any]) -> pd.DataFrame:
+    return pd.DataFrame(
+        {
+            "customer_id": ids,
+            "date": pd.to_datetime(
+                ["2024-01-01", "2024-01-02", "2024-01-03", "2024-01-04"]
+            ),
+            "amount": [1.0, 2.0, 3.0, 4.0],
+        }
+    )
+
+
+@pytest.mark.parametrize(
+    "ids", [[10, 5, 9, 10], [1.5, 2.0, 3.25, 1.5], ["b", "a", "c", "b"]], ids=str
+)
+def test_dask_categories_not_yet_known(ids: list[Any]) -> None:
+    dd = pytest.importorskip("dask.dataframe")
+    from custseg.frame import summarize_frame
+
+    tx = _tx(ids)
+    want = custseg.summarize(tx.customer_id, tx.date, tx.amount).to_pandas()
+    ddf = dd.from_pandas(tx, npartitions=2).astype({"customer_id": "category"})
+    got = summarize_frame(ddf, output="pandas")
+    assert got.index.tolist() == want.index.tolist() == sorted(set(ids))
+    assert got["monetary"].tolist() == want["monetary"].tolist()
+
+
+@pytest.mark.parametrize("encoded", [False, True])
+def test_arrow_float16_ids(encoded: bool) -> None:
+    pa = pytest.importorskip("pyarrow")
+    pytest.importorskip("narwhals")
+    from custseg.frame import summarize_frame
+
+    ids = pa.array(np.array([0.5, 1.0, 0.5, -0.0], dtype=np.float16))
+    tx = _tx([0.5, 1.0, 0.5, 0.0])
+    table = pa.table(
+        {
+            "customer_id": ids.dictionary_encode() if encoded else ids,
+            "date": pa.array(tx["date"].to_numpy()),
+            "amount": pa.array(tx["amount"].to_numpy()),
+        }
+    )
+    got = summarize_frame(table).to_pandas()
+    want = custseg.summarize(tx.customer_id, tx.date, tx.amount).to_pandas()
+    assert got["customer_id"].tolist() == want.index.tolist() == [0.0, 0.5, 1.0]
+    assert got["monetary"].tolist() == want["monetary"].tolist()
+
+
+@pytest.mark.parametrize("lazy", [False, True])
+def test_polars_date_ids_join_back(lazy: bool) -> None:
+    pl = pytest.importorskip("polars")
+    import datetime as dt
+
+    from custseg.frame import summarize_frame
+
+    days = [
+        dt.date(2020, 1, 1),
+        dt.date(2020, 1, 2),
+        dt.date(2020, 1, 1),
+        dt.date(2019, 5, 5),
+    ]
+    tx = pl.DataFrame(
+        {
+            "customer_id": days,
+            "date": [dt.date(2024, 1, 1)] * 4,
+            "amount": [1.0, 2.0, 3.0, 4.0],
+        }
+    )
+    out = summarize_frame(tx.lazy() if lazy else tx)
+    out = out.collect() if lazy else out
+    assert out.schema["customer_id"] == pl.Date
+    assert out["customer_id"].to_list() == sorted(set(days))
+    assert tx.join(out, on="customer_id").height == 4

@@ -342,16 +342,21 @@ def _polars_frame(flat: pd.DataFrame, like: Any, key: Hashable) -> Any:
     """*flat* as a Polars frame, lazy when *like* is; an ``Int128`` /
     ``UInt128`` customer column of *like* keeps its type (Arrow, through
     which ``from_pandas`` goes, has no 128-bit integers: the ids are made
-    from the Python integers)."""
+    from the Python integers), and so does a ``Date`` or other temporal
+    one."""
     import polars as pl
 
-    wide = None
+    wide = dtype = None
     if isinstance(key, str) and key in flat.columns:
         dtype = like.collect_schema().get(key)
         if dtype in (pl.Int128, pl.UInt128):
             wide = dtype
     if wide is None or not isinstance(key, str):
         result = pl.from_pandas(flat)
+        if dtype is not None and dtype.is_temporal() and result[key].dtype != dtype:
+            # Date ids come through pandas as datetime64[ms]: back to Date,
+            # so that the result joins onto the input
+            result = result.with_columns(result[key].cast(dtype))
     else:
         ids = pl.Series(key, [int(x) for x in flat[key].tolist()], dtype=wide)
         rest = pl.from_pandas(flat.drop(columns=[key]))
@@ -678,7 +683,7 @@ def _id_column_kind(lf: Any, schema: dict[str, Any], name: str, what: str) -> st
         raise InputError(
             name,
             f"holds {_type_name(lf, schema, name)} values, which custseg does not "
-            f"read as {what} ids in an engine (ids are integers or text)",
+            f"read as {what} ids in an engine (ids are integers, text or dates)",
             fix=_ID_CAST_FIX.format(name=name),
         )
     return kind
@@ -1296,7 +1301,7 @@ def engine_facts(
     transactions
         One row per transaction, in any engine narwhals reads.
     customer, date, amount
-        Column names. Ids are integers or text (categoricals are read as
+        Column names. Ids are integers, text or dates (categoricals are read as
         their categories' values; text ids are compared byte for byte,
         whatever the engine's collation); dates are timestamps (time-zone-aware ones count in their
         local time), dates, ISO 8601 text or ``YYYYMMDD`` numbers, or text
@@ -1930,7 +1935,8 @@ def _arrow_plain(
     - dictionary-encoded ids (*ids*: the customer and order columns, what
       pandas' categoricals become) decoded to their values' type, so that
       integer categories stay integers (sorted as numbers), as in pandas;
-      text categories stay text;
+      text categories stay text; ``float16`` ids as ``float64`` (Arrow
+      has no float16 comparison);
     - ``decimal32``, ``decimal64`` and ``decimal256`` columns of at most 38
       digits as ``decimal128`` of the same precision and scale;
     - decimals of negative scale (``decimal128(5, -3)`` holds thousands),
@@ -1956,7 +1962,12 @@ def _arrow_plain(
     for field in schema:
         t = field.type
         if field.name in id_names and pa.types.is_dictionary(t):
-            field = field.with_type(t.value_type)
+            t = t.value_type
+            field = field.with_type(t)
+        if field.name in id_names and pa.types.is_float16(t):
+            # Arrow compares no float16 (the -0.0 of _id_expr): the ids as
+            # float64, exactly, as pandas, Polars and DuckDB read them
+            field = field.with_type(pa.float64())
         elif pa.types.is_decimal(t) and (t.scale < 0 or not pa.types.is_decimal128(t)):
             digits = t.precision - min(t.scale, 0)
             if digits <= 38:
@@ -2489,10 +2500,16 @@ def _dask_category_ids(native: Any, field: str) -> dict[str, Any]:
     text)."""
     import pandas as pd
 
-    dtype = native.dtypes[field]
+    column = native[field]
+    if not getattr(column.cat, "known", True):
+        # astype("category") in Dask: categories not known until computed
+        # (a pass over the ids); read as text they would turn the integer
+        # ids 5, 9, 10 into '10', '5', '9'
+        column = column.cat.as_known()
+    dtype = column.dtype
     values = dtype.categories.dtype
     if not isinstance(values, np.dtype) or values.kind not in "iufbmM":
-        return {}  # text (or unknown categories): read as text
+        return {}  # text: read as text
     if values.kind in "iu":
         target: Any = pd.api.types.pandas_dtype(
             f"{'U' if values.kind == 'u' else ''}Int{8 * values.itemsize}"
@@ -2501,7 +2518,7 @@ def _dask_category_ids(native: Any, field: str) -> dict[str, Any]:
         target = pd.BooleanDtype()  # refused as booleans by the schema check
     else:
         target = values
-    return {field: native[field].astype(target)}
+    return {field: column.astype(target)}
 
 
 def has_object(frame: Any, name: Hashable | None) -> bool:

@@ -1373,15 +1373,28 @@ class _Checker:
             return (lambda env: _not(same(env))) if negate else same
         self._record(ln, lc, rn, rc)
         lf, rf = self._sided(ln, lf, rc), self._sided(rn, rf, lc)
+        two = self._bare(ln) and self._bare(rn)
+        names = (ln.id, rn.id) if two else None  # type: ignore[attr-defined]
         if not (left.nullable or right.nullable):
-            return lambda env: (ufunc(lf(env), rf(env)), None)
+            if names is None:
+                return lambda env: (ufunc(lf(env), rf(env)), None)
+
+            def whole(env: Env) -> Any:
+                # two integer fields compare as integers, also when one was
+                # read as floats (an object column of ints past 2**53)
+                a, b = lf(env), rf(env)
+                if _rounds(env, names, a, b):
+                    x, y = env.integers(names[0]), env.integers(names[1])
+                    if x is not None and y is not None:
+                        return ufunc(x, y), None
+                return ufunc(a, b), None
+
+            return whole
         truth: Callable[[Any, Any], Any] = ufunc
         against: Callable[[Any, Any], Any] | None = opposite
         if symbol in ("==", "!="):  # != is not ==: UNKNOWN stays UNKNOWN
             truth, against = np.equal, _unequal
         assert against is not None
-        two = self._bare(ln) and self._bare(rn)
-        names = (ln.id, rn.id) if two else None  # type: ignore[attr-defined]
 
         def pair(env: Env) -> Any:
             a, b = lf(env), rf(env)
@@ -1440,7 +1453,8 @@ class _Checker:
 def _rounds(env: Env, names: tuple[str, str], a: Any, b: Any) -> bool:
     """Whether comparing the number fields *names* as read (*a*, *b*) may
     round where their integers would not: one is an integer column read as
-    floats for a gap (:attr:`Env.ints`). Two ``int64`` arrays compare
+    floats (for a gap, or a list or ``object`` column of ints past 2**53:
+    :attr:`Env.ints`). Two ``int64`` arrays compare
     exactly as read; a float column against another field compares its
     doubles, in the engines too."""
     return any(n in env.ints for n in names)
