@@ -823,10 +823,10 @@ def test_lifecycle_stage_in_chinese_is_the_presets_translation(
 
 
 def test_segment_history_as_of_dates_of_another_kind() -> None:
-    """as_of_dates that cannot be iterated (Labels have a length but are not
-    an iterable of dates) is a ThresholdError, not a bare TypeError."""
+    """as_of_dates of another kind (Labels: names, not dates) is a custseg
+    error naming the parameter, not a bare TypeError."""
     lab = custseg.lifecycle_stage([1, 2])
-    with pytest.raises(ThresholdError, match="'as_of_dates'"):
+    with pytest.raises((ThresholdError, InputError), match="'as_of_dates'"):
         custseg.segment_history(
             ["a", "b"], ["2024-01-01", "2024-02-01"], [1.0, 2.0], as_of_dates=lab
         )

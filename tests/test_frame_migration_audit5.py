@@ -299,14 +299,12 @@ def test_simulate_transactions_reported_sizes() -> None:
 
 
 def _old_text(tm: TransitionMatrix, kind: str) -> str:
-    """The text before the fix: every cell formatted, then clipped."""
+    """The text before the fix: every cell formatted, then clipped (shares
+    as :func:`custseg._display.percent` writes them since audit 27)."""
     if kind == "counts":
         cells = [[f"{int(x):,d}" for x in row] for row in tm.matrix]
     else:
-        cells = [
-            ["-" if x != x else f"{100 * x:.1f}%" for x in row]
-            for row in tm.row_shares()
-        ]
+        cells = [[_display.percent(x) for x in row] for row in tm.row_shares()]
     return mig._grid("before \\ after", tm.before, tm.after, cells)
 
 
@@ -319,7 +317,7 @@ def _old_html(tm: TransitionMatrix) -> str:
     caption = f"TransitionMatrix{'' if tm.name is None else ' ' + repr(tm.name)}"
     caption += f": {tm.n:,d} customers"
     if stayed == stayed:
-        caption += f", {100 * stayed:.1f}% stayed"
+        caption += f", {_display.percent(stayed)} stayed"
     return _display.html_table(
         caption, ["before \\ after", *tm.after], rows, note="counts (share of the row)"
     )

@@ -20,7 +20,7 @@ from matplotlib.axes import Axes  # noqa: E402
 from matplotlib.figure import Figure  # noqa: E402
 
 import custseg  # noqa: E402
-from custseg import plot  # noqa: E402
+from custseg import _display, plot  # noqa: E402
 from custseg.errors import (  # noqa: E402
     CustsegError,
     CustsegWarning,
@@ -640,7 +640,7 @@ class TestTransitionHeatmap:
         ]
         assert _ticks(ax.get_yticklabels()) == list(tm.before)
         assert _ticks(ax.get_xticklabels()) == list(tm.after)
-        assert f"{100 * tm.stayed:.1f}% stayed" in ax.get_title()
+        assert f"{_display.percent(tm.stayed)} stayed" in ax.get_title()
 
     def test_counts(self, demo: dict[str, Any]) -> None:
         """normalize='none': cells are the counts, no row is marked empty."""

@@ -500,10 +500,13 @@ def rounded(value: float, digits: int = 0) -> str:
 
     >>> rounded(99.695, 2), rounded(10.005, 2), rounded(8.5), rounded(12.5)
     ('99.70', '10.01', '9', '13')
-    >>> rounded(-0.004, 2), rounded(1234567.5), len(rounded(1e300, 2))
-    ('0.00', '1,234,568', 404)
+    >>> rounded(-0.004, 2), rounded(1234567.5), len(rounded(1e300, 2)), rounded(-1e309)
+    ('0.00', '1,234,568', 404, '-inf')
     """
-    written = decimal.Decimal(repr(float(value)))
+    value = float(value)
+    if not math.isfinite(value):
+        return str(value)  # inf, -inf, nan: no digits to round
+    written = decimal.Decimal(repr(value))
     # digits enough for any double (1e300 has 301 before the point)
     context = decimal.Context(prec=max(28, written.adjusted() + digits + 3))
     exact = written.quantize(

@@ -1332,7 +1332,7 @@ def _cut_days(as_of_dates: Any, like: Any = None) -> np.ndarray:
         as_of_dates = [as_of_dates]
     try:
         items = list(as_of_dates)
-    except TypeError:  # sized but not iterable (Labels, say)
+    except TypeError:  # sized but not iterable
         raise ThresholdError(
             f"'as_of_dates' must be a date or a list of dates: got "
             f"{type(as_of_dates).__name__}"

@@ -730,7 +730,8 @@ def divide(a: Any, b: Any, dtype: Any = np.float64) -> Any:
     -3.5
     """
     # x + 0.0 is x, but +0.0 for -0.0 (IEEE 754, round to nearest)
-    return np.true_divide(a, np.add(b, 0.0, dtype=dtype), dtype=dtype)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        return np.true_divide(a, np.add(b, 0.0, dtype=dtype), dtype=dtype)
 
 
 #: the arithmetic of the rules, shared by the engines' compiler
