@@ -353,7 +353,12 @@ def _polars_frame(flat: pd.DataFrame, like: Any, key: Hashable) -> Any:
             wide = dtype
     if wide is None or not isinstance(key, str):
         result = pl.from_pandas(flat)
-        if dtype is not None and dtype.is_temporal() and result[key].dtype != dtype:
+        if (
+            isinstance(key, str)
+            and dtype is not None
+            and dtype.is_temporal()
+            and result[key].dtype != dtype
+        ):
             # Date ids come through pandas as datetime64[ms]: back to Date,
             # so that the result joins onto the input
             result = result.with_columns(result[key].cast(dtype))
