@@ -109,6 +109,9 @@ def test_abc_classes_of_no_customer(nan: str, empty: Any) -> None:
         st.floats(-2, 2),
         st.integers(0, 10**6).map(lambda k: k / 10**6),
         st.integers(-20_000, 20_000).map(lambda k: k / 2000),  # halves of a tenth
+        st.tuples(st.integers(0, 3000), st.integers(1, 3000)).map(
+            lambda p: p[0] / p[1]  # counts of customers
+        ),
     )
 )
 def test_percent_is_none_or_all_only_when_it_is(x: float) -> None:
@@ -124,7 +127,9 @@ def test_percent_is_none_or_all_only_when_it_is(x: float) -> None:
     else:
         assert text not in ("0.0%", "100.0%", "-0.0%")
         if text[0] not in "<>":
-            want = Decimal(repr(100 * x)).quantize(Decimal("0.1"), ROUND_HALF_UP)
+            # half up from the decimal x prints as, shifted exactly (23 of
+            # 80 is 0.2875: 28.8%, where 100 * 0.2875 is 28.749999999999996)
+            want = Decimal(repr(x)).scaleb(2).quantize(Decimal("0.1"), ROUND_HALF_UP)
             assert text == f"{want:z,.1f}%"
 
 
@@ -494,3 +499,203 @@ def test_polars_date_ids_join_back(lazy: bool) -> None:
     assert out.schema["customer_id"] == pl.Date
     assert out["customer_id"].to_list() == sorted(set(days))
     assert tx.join(out, on="customer_id").height == 4
+
+
+# --------------------------------------------------------------------------
+# Labels read as arrays, but keep their ids wherever a function keeps the
+# ids of its input (tags_from_values and Labels.from_names took the names
+# and dropped the ids, then paired by position)
+
+
+@settings(max_examples=25, deadline=None)
+@given(order=st.permutations(list(range(5))))
+def test_labels_keep_their_ids_through_functions(order: list[int]) -> None:
+    ids = [f"c{i}" for i in order]
+    recency = pd.Series([5.0, 400.0, 100.0, 40.0, 200.0], index=ids)
+    lab = custseg.lifecycle_stage(recency)
+    series = lab.to_pandas()
+    tags = custseg.tags_from_values(lab)
+    assert list(tags.index) == list(series.index) == ids
+    assert tags.to_pandas().equals(custseg.tags_from_values(series).to_pandas())
+    moved = Labels.from_names(lab, tuple(reversed(lab.names)))
+    assert list(moved.index) == ids and moved.name == lab.name
+    assert moved.to_numpy().tolist() == lab.to_numpy().tolist()
+    # beside facts of the same customers in another order: refused, as a
+    # Series is, never paired by position
+    facts = pd.DataFrame(
+        {"recency_days": recency, "frequency": 1, "monetary": 1.0}
+    ).sort_index()
+    if list(facts.index) != ids:
+        for given in (lab, moved, series):
+            with pytest.raises(custseg.errors.InputError, match="different index"):
+                custseg.segment_summary(given, facts)
+
+
+# --------------------------------------------------------------------------
+# The testing kit: no expectation that checks nothing, failures at the key
+# the user wrote, rules named with their file, thresholds behind + and -
+# drawn, tags compared in any row order
+
+_TAGGED = """format = 1
+[fields]
+visits = { type = "integer", min = 0 }
+[segments.kind]
+default = "casual"
+rules = [{ label = "regular", when = "visits >= 3" }]
+[tags.flags]
+rules = [{ tag = "vip", when = "visits >= 1" }, { tag = "kind", when = "visits >= 1" }]
+"""
+
+
+@pytest.mark.parametrize(
+    "expect",
+    [
+        "expect = { flags = {} }",
+        '[examples.expect]\nkind = "casual"\n[examples.expect.flags]',
+    ],
+)
+def test_a_tag_expectation_of_no_tag_is_refused(expect: str) -> None:
+    from custseg import rules
+    from custseg.errors import RulesError
+
+    text = _TAGGED + f"\n[[examples]]\ngiven = {{ visits = 0 }}\n{expect}\n"
+    with pytest.raises(RulesError, match="names no tag, so it checks nothing"):
+        rules.loads(text, path="vacuous.toml")
+
+
+@pytest.mark.parametrize(
+    ("example", "line", "column"),
+    [
+        (
+            '[[examples]]\ngiven = { visits = 0 }\n[examples.expect]\nkind = "casual"\nflags.vip = true\n',
+            5,
+            7,
+        ),
+        (
+            '[[examples]]\ngiven = { visits = 0 }\nexpect.kind = "casual"\nexpect.flags.vip = true\n',
+            4,
+            14,
+        ),
+        (
+            '[[examples]]\ngiven = { visits = 5 }\nexpect = { kind = "regular", flags = { kind = false } }\n',
+            3,
+            40,
+        ),
+        (
+            "[[examples]]\ngiven = { visits = 0 }\n[examples.expect.flags]\nvip = true\n",
+            4,
+            1,
+        ),
+        (
+            '[[examples]]\nnote = """\nwas: expect = { kind = "regular" } and\n'
+            'flags = { vip = true }\n"""\ngiven = { visits = 0 }\n'
+            "expect = { flags = { vip = true } }\n",
+            7,
+            22,
+        ),
+    ],
+    ids=[
+        "under-expect",
+        "dotted",
+        "inline-named-like-a-segmentation",
+        "own-table",
+        "note",
+    ],
+)
+def test_example_failures_point_at_the_key(
+    example: str, line: int, column: int
+) -> None:
+    from custseg import rules
+    from custseg.rules._examples import failures
+
+    head = _TAGGED.count("\n") + 1  # the examples start after a blank line
+    rs = rules.loads(_TAGGED + "\n" + example, path="pos.toml")
+    bad = failures(rs.run_examples())
+    assert len(bad) == 1, bad
+    assert (bad[0].line, bad[0].column) == (head + line, column), bad[0]
+    assert "\n" not in bad[0].message  # a note of several lines on one line
+
+
+def test_invariant_failures_name_the_rules_file() -> None:
+    from custseg import rules
+    from custseg.testing import assert_monotone
+
+    shop = rules.loads(
+        'format = 1\nextends = "ecommerce"\n[params]\nloyal_orders = 8\n',
+        path="shop.toml",
+    )
+    data = {
+        "recency_days": [100.0],
+        "frequency": [3],
+        "monetary": [600.0],
+        "tenure_days": [300.0],
+        "r": [2],
+        "f": [3],
+        "m": [3],
+    }
+    names = list(shop.evaluate(data)["rfm11"].names)
+    with pytest.raises(AssertionError, match=r"line \d+ of preset:base\)"):
+        assert_monotone(shop, data, "rfm11", "r", names)
+
+
+@settings(max_examples=30, deadline=None)
+@given(
+    fee=st.integers(1, 300),
+    limit=st.integers(301, 2000),
+    k=st.integers(1, 5),
+    form=st.sampled_from(["minus", "plus", "affine", "scaled"]),
+)
+def test_thresholds_behind_sums_are_drawn(
+    fee: int, limit: int, k: int, form: str
+) -> None:
+    from custseg import rules
+    from custseg.testing import _arithmetic_values
+
+    expr, at = {
+        "minus": ("monetary - fee", limit + fee),
+        "plus": ("monetary + fee", limit - fee),
+        "affine": ("k * monetary + fee", (limit - fee) / k),
+        "scaled": ("(monetary + fee) * k", limit / k - fee),
+    }[form]
+    rs = rules.loads(
+        f"""format = 1
+[params]
+fee = {fee}
+limit = {limit}
+k = {k}
+[fields]
+monetary = {{ type = "number", min = 0 }}
+[derived]
+net = "{expr}"
+[tables.tier]
+field = "net"
+breaks = ["limit"]
+labels = ["standard", "key"]
+closed = "right"
+missing = "unknown"
+""",
+        path="offsets.toml",
+    )
+    if at >= 0:  # within the field's bounds (min = 0)
+        assert at in _arithmetic_values(rs)["monetary"]
+
+
+def test_assert_order_free_compares_tags() -> None:
+    import attrs
+
+    from custseg import rules
+    from custseg.testing import assert_order_free
+
+    rs = rules.loads(_TAGGED, path="tags.toml")
+
+    def first_rows_tags(data: Any) -> Any:  # labels right, tags of row 0 for all
+        res = rs.evaluate(data)
+        tags, m = res.tags["flags"]
+        m2 = m.copy()
+        m2[:] = m[0]
+        return attrs.evolve(res, tags={"flags": (tags, m2)})
+
+    data = pd.DataFrame({"visits": [0, 5, 0]})
+    with pytest.raises(AssertionError, match=r"tag flags\.vip depends on the order"):
+        assert_order_free(first_rows_tags, data)
+    assert_order_free(rs, data)  # the rules themselves are order-free

@@ -153,6 +153,23 @@ def paired(field: str, other: str, a: Any, b: Any) -> bool:
     return same_index(a, b)
 
 
+def index_of(x: Any) -> Any:
+    """The ids *x* carries: a pandas Series' or frame's index, a custseg
+    result's (a :class:`~custseg.Labels` made from pandas input), else None
+    (NumPy arrays, lists, results made from them). Labels read as arrays
+    too, so a function that keeps the index of its input must take it from
+    here, never from pandas input alone.
+
+    >>> import pandas as pd
+    >>> from custseg import lifecycle_stage
+    >>> list(index_of(lifecycle_stage(pd.Series([5, 400], index=["b", "a"]))))
+    ['b', 'a']
+    >>> index_of([5, 400]) is None, index_of(lifecycle_stage([5])) is None
+    (True, True)
+    """
+    return _indexed(x)[0]
+
+
 def _indexed(x: Any) -> tuple[Any, bool]:
     """The index *x* carries and whether *x* is a custseg result (not pandas),
     or ``(None, False)`` for inputs without one (NumPy arrays, lists, results

@@ -491,22 +491,26 @@ def _unmask(values: Any) -> tuple[np.ndarray, np.ndarray]:
     return arr, np.zeros(arr.size, dtype=bool)
 
 
-def rounded(value: float, digits: int = 0) -> str:
-    """*value* with *digits* decimals and thousands separators, rounded
-    half up from the decimal it prints as (``99.695`` is ``99.70``, as
-    ``10.005`` is ``10.01``; ``8.5`` days is ``9``, as ``7.5`` is ``8``):
-    the binary float would round one half down and the next up. Every
-    figure a table shows (printed or in the HTML report) is rounded so.
+def rounded(value: float, digits: int = 0, *, scale: int = 0) -> str:
+    """*value* (times ``10**scale``) with *digits* decimals and thousands
+    separators, rounded half up from the decimal it prints as (``99.695``
+    is ``99.70``, as ``10.005`` is ``10.01``; ``8.5`` days is ``9``, as
+    ``7.5`` is ``8``): the binary float would round one half down and the
+    next up. Every figure a table shows (printed or in the HTML report) is
+    rounded so. *scale* shifts the decimal exactly (``0.2875`` with
+    ``scale=2`` is ``28.75``, which ``100 * 0.2875`` is not).
 
     >>> rounded(99.695, 2), rounded(10.005, 2), rounded(8.5), rounded(12.5)
     ('99.70', '10.01', '9', '13')
     >>> rounded(-0.004, 2), rounded(1234567.5), len(rounded(1e300, 2)), rounded(-1e309)
     ('0.00', '1,234,568', 404, '-inf')
+    >>> rounded(0.2875, 1, scale=2), rounded(100 * 0.2875, 1)
+    ('28.8', '28.7')
     """
     value = float(value)
     if not math.isfinite(value):
         return str(value)  # inf, -inf, nan: no digits to round
-    written = decimal.Decimal(repr(value))
+    written = decimal.Decimal(repr(value)).scaleb(scale)
     # digits enough for any double (1e300 has 301 before the point)
     context = decimal.Context(prec=max(28, written.adjusted() + digits + 3))
     exact = written.quantize(
@@ -517,11 +521,12 @@ def rounded(value: float, digits: int = 0) -> str:
     return f"{exact:z,.{digits}f}"
 
 
-def percent(fraction: float) -> str:
-    """*fraction* as a percentage with one decimal (``-`` when undefined),
-    rounded as :func:`rounded`.
+def percent(fraction: float, digits: int = 1) -> str:
+    """*fraction* as a percentage with one decimal (*digits*; ``-`` when
+    undefined), rounded as :func:`rounded` from the decimal the fraction
+    prints as (23 of 80 is 0.2875: ``28.8%``).
 
-    A share that one decimal would show as none or as all while it is
+    A share that the decimals would show as none or as all while it is
     neither is shown as ``<0.1%`` or ``>99.9%``: one customer in 100,000 is
     not "0.0%", and 3,000 of 3,001 not "100.0%".
 
@@ -529,15 +534,21 @@ def percent(fraction: float) -> str:
     ('41.2%', '6.3%', '-', '<0.1%')
     >>> percent(1 - 1e-5), percent(1.0), percent(0.0), percent(-1e-5)
     ('>99.9%', '100.0%', '0.0%', '>-0.1%')
+    >>> percent(23 / 80), percent(0.745, 0), percent(0.8, 0)
+    ('28.8%', '75%', '80%')
     """
     x = float(fraction)
     if not math.isfinite(x):
         return "-"
-    text = rounded(100 * x, 1)
-    if text == "0.0" and x:
-        return "<0.1%" if x > 0 else ">-0.1%"
-    if text == "100.0" and x != 1:
-        return ">99.9%" if x < 1 else "<100.1%"
+    text = rounded(x, digits, scale=2)
+    step = rounded(0.0, digits)  # "0.0", "0"
+    if text == step and x:
+        least = rounded(10.0**-digits, digits)
+        return f"<{least}%" if x > 0 else f">-{least}%"
+    if text == rounded(100.0, digits) and x != 1:
+        most = rounded(100 - 10.0**-digits, digits)
+        top = rounded(100 + 10.0**-digits, digits)
+        return f">{most}%" if x < 1 else f"<{top}%"
     return f"{text}%"
 
 
@@ -613,7 +624,19 @@ def _cell(value: Any, tag: str = "td") -> str:
     plain = isinstance(value, str) and not isinstance(value, Raw)
     text = value if isinstance(value, str) else format_value(value)
     style = f' style="{_PAD}; text-align: {"left" if plain else "right"}"'
-    return f"<{tag}{style}>{html.escape(_clip(text, 2 * MAX_TEXT))}</{tag}>"
+    return f"<{tag}{style}>{_html_text(text, 2 * MAX_TEXT)}</{tag}>"
+
+
+def _html_text(text: str, limit: int = MAX_TEXT) -> str:
+    r"""*text* for an HTML table, escaped: its invisible characters and the
+    blanks a page hides or shows alike written as code points (as the HTML
+    report writes names), so that ``"amy​"`` and ``"a b"`` never
+    look like ``"amy"`` and ``"a b"``; on one line, at most *limit*.
+
+    >>> _html_text("amy​"), _html_text("a b"), _html_text("<b>")
+    ('amy\\u200b', 'a\\u00a0b', '&lt;b&gt;')
+    """
+    return html.escape(_clip(shown_blanks(shown_invisible(text)), limit))
 
 
 def html_table(
@@ -640,12 +663,12 @@ def html_table(
         '<div class="custseg">',
         '<table style="border-collapse: collapse">',
         '<caption style="text-align: left; white-space: nowrap">'
-        + html.escape(_clip(caption, 200))
+        + _html_text(caption, 200)
         + "</caption>",
     ]
     if header is not None:
         cells = "".join(
-            f'<th style="{_PAD}">{html.escape(_clip(str(h)))}</th>'
+            f'<th style="{_PAD}">{_html_text(str(h))}</th>'
             for h in header[:MAX_COLUMNS]
         )
         out.append(f"<thead><tr>{cells}</tr></thead>")

@@ -19,7 +19,6 @@ from __future__ import annotations
 import argparse
 import contextlib
 import errno
-import math
 import os
 import re
 import shlex
@@ -74,7 +73,7 @@ from .frame import (
 )
 from .orders import line_amounts
 from .pareto import spend_pareto
-from .reporting import _class_text
+from .reporting import _class_text, _money, spend_totals
 from .rfm import MAX_BINS, rules_bins
 from .rules._examples import failures as example_failures
 from .segments import segment_summary
@@ -228,16 +227,15 @@ def report(
     lines += ["", *_label_table(seg, "lifecycle", "lifecycle", lang)]
     lines += ["", *_label_table(seg, "abc", "abc class", lang)]
     spend = seg["monetary"].to_numpy(dtype=np.float64, na_value=0.0)
-    below = spend < 0
     # refunds above purchases: the revenue share (of the net revenue) and the
     # ABC classes and Pareto figures (of the positive spends) are of two totals
-    n_below = int(np.count_nonzero(below))
-    if n_below:
-        positive = math.fsum(spend[spend > 0].tolist())
-        net = positive + math.fsum(spend[below].tolist())
+    totals = spend_totals(spend)
+    n_below = 0 if totals is None else totals[0]
+    if totals is not None:
+        _, positive, _, net = totals
         lines.append(
-            f"(revenue share: of the net revenue, {net:,.2f}, refunds included; "
-            f"the ABC classes are cut on the positive spends, {positive:,.2f})"
+            f"(revenue share: of the net revenue, {_money(net)}, refunds included; "
+            f"the ABC classes are cut on the positive spends, {_money(positive)})"
         )
     for column in segments:
         lines += ["", *_label_table(seg, column, column, lang)]
@@ -269,13 +267,13 @@ def report(
             who = "customer" if n_below == 1 else "customers"
             of = (
                 f"the positive spends ({n_below:,d} {who} with net spend below 0 "
-                "left out)"
+                "counted as spending 0)"
             )
         lines += [
             "",
             f"Pareto: {_share(p.customers_for_value_share).strip()} of customers "
             f"make 80% of {of}; the top 20% make "
-            f"{_share(p.value_of_top_customers).strip()}; Gini {p.gini:.3f}",
+            f"{_share(p.value_of_top_customers).strip()}; Gini {_display.rounded(p.gini, 3)}",
         ]
     return "\n".join(lines)
 

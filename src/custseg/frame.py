@@ -1463,7 +1463,7 @@ def _contradictions(
                 )
             notes.append(
                 f"{name}: {n_bad:,d} customer{'s' * (n_bad != 1)} "
-                f"({100 * n_bad / len(out):.1f}%) "
+                f"({_display.share(n_bad, len(out))}) "
                 f"{'have' if n_bad != 1 else 'has'} a segment that contradicts "
                 f"their {source} stage (most in {seg_names[worst]!r}); {why}"
             )

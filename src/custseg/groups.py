@@ -33,6 +33,7 @@ from . import _display
 from . import _validate as v
 from ._align import (
     common_index,
+    index_of,
     is_pandas,
     kinds_apart,
     own_index,
@@ -1086,7 +1087,7 @@ def tags_from_values(
     # apart is the same text), before any is split or compared
     holders = frozenset(map(_display.composed, _placeholders(placeholders)))
     lookup = _mapping_keys(mapping, seps, holders)
-    index = column.index if is_pandas(column) else None
+    index = index_of(column)  # a Series', or the ids Labels carry
     arr = _values(column, "column")
     names: tuple[str, ...] = ()
     if lookup is not None:

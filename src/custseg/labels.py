@@ -14,7 +14,7 @@ import numpy as np
 
 from . import _display
 from . import _validate as v
-from ._align import is_pandas, own_index, to_pandas_index
+from ._align import index_of, is_pandas, own_index, to_pandas_index
 from .errors import InputError, ThresholdError
 
 if TYPE_CHECKING:
@@ -445,10 +445,11 @@ class Labels:
         codes = np.fromiter(
             (lookup[v] for v in arr.tolist()), dtype=np.int64, count=len(arr)
         )
-        # a Series keeps its index, so to_pandas() joins back to its rows
-        series = type(values).__module__.startswith("pandas")
-        index = getattr(values, "index", None) if series else None
-        return cls(codes, names, ordered, index=index)
+        # a Series (or Labels) keeps its index, so to_pandas() joins back to
+        # its rows; Labels keep their name too
+        index = index_of(values)
+        name = values.name if isinstance(values, Labels) else None
+        return cls(codes, names, ordered, index=index, name=name)
 
     def plot(self, ax: Axes | None = None, **kwargs: Any) -> Axes:
         """Rows per label as bars, in label order: :func:`custseg.plot.label_counts`.

@@ -516,7 +516,7 @@ class ParetoSummary:
                 f"{share(self.value_share, 1)} of the value",
                 f"top {share(self.customer_share, 1)} hold "
                 f"{share(self.value_of_top_customers, 1)}",
-                f"gini={self.gini:.3f}",
+                f"gini={_display.rounded(self.gini, 3)}",
             ],
         )
 
@@ -536,7 +536,7 @@ class ParetoSummary:
                     f"{share(self.customer_share, 1)}",
                     share(self.value_of_top_customers, 1),
                 ],
-                ["Gini coefficient", round(self.gini, 3)],
+                ["Gini coefficient", _display.Raw(_display.rounded(self.gini, 3))],
                 ["total of the positive values", self.total],
                 ["customers with value <= 0", self.n_nonpositive],
             ],

@@ -72,6 +72,7 @@ import numpy as np
 from . import _display
 from . import _validate as v
 from ._align import paired, to_pandas_index
+from ._exact import order_free_sums
 from ._threads import STATE_LOCK, warnings_filtered
 from .errors import CustsegError, CustsegWarning, InputError, ThresholdError
 from .labels import Labels, label_codes
@@ -118,7 +119,7 @@ _TEXT: dict[str, dict[str, str]] = {
         "lorenz_title": "Revenue concentration (Lorenz curve)",
         "lorenz_x": "customers, top first (% of all)",
         "lorenz_y": "revenue (% of total)",
-        "pareto_point": "{x:.1f}% of customers give {y:.0f}% of revenue",
+        "pareto_point": "{x} of customers give {y} of revenue",
         "equal": "equal shares",
         "counts_title": "Customers per class",
         "missing": "missing",
@@ -155,7 +156,7 @@ _TEXT: dict[str, dict[str, str]] = {
         "lorenz_title": "收入集中度（洛伦兹曲线）",
         "lorenz_x": "客户占比，从高到低（%）",
         "lorenz_y": "收入占比（%）",
-        "pareto_point": "{x:.1f}% 的客户贡献 {y:.0f}% 的收入",
+        "pareto_point": "{x} 的客户贡献 {y} 的收入",
         "equal": "平均分布",
         "counts_title": "各类客户数",
         "missing": "缺失",
@@ -1231,11 +1232,13 @@ def rf_heatmap(
         shown = [f"{int(c):,d}" for c in counts.ravel()]
         heading = text["rf_customers"]
     else:
-        sums = np.bincount(cell, weights=m[known], minlength=kr * kf).reshape(kr, kf)
+        # sums in no order (the same cells whatever the row order), and
+        # each mean written as every table writes figures
+        sums = order_free_sums(m[known], cell, kr * kf).reshape(kr, kf)
         means = np.full((kr, kf), np.nan)
         np.divide(sums, counts, out=means, where=counts > 0)
         grid = np.ma.masked_invalid(means)
-        shown = ["" if c != c else f"{c:,.0f}" for c in means.ravel()]
+        shown = ["" if c != c else _display.rounded(c) for c in means.ravel()]
         heading = text["rf_monetary"]
     if no_score:
         heading += "\n" + _counted(text, "not_shown", no_score)
@@ -1485,7 +1488,10 @@ def lorenz(
         ax.plot([px], [py], "o", color="black", markersize=5)
         ax.plot([0, px, px], [py, py, 0], color="black", linewidth=0.8, linestyle=":")
         ax.annotate(
-            text["pareto_point"].format(x=px, y=py),
+            text["pareto_point"].format(
+                x=_display.percent(pareto.customers_for_value_share),
+                y=_display.percent(share).replace(".0%", "%"),  # 80%, 74.5%
+            ),
             (px, py),
             xytext=(12, -28),
             textcoords="offset points",

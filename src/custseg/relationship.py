@@ -40,6 +40,7 @@ from ._align import (
     common_index,
     common_row_index,
     id_kind,
+    index_of,
     is_pandas,
     paired,
     to_pandas_index,
@@ -1311,12 +1312,6 @@ def _type_codes(x: Any, field: str) -> np.ndarray:
     return as_category(x, field, RELATIONSHIP_TYPES, aliases=_TYPE_ALIASES)
 
 
-def _index_of(x: Any) -> Any:
-    if isinstance(x, Labels):
-        return x.index
-    return x.index if is_pandas(x) else None
-
-
 def relationship_gap(current: Any, recommended: Any, *, lang: str = "en") -> Labels:
     """Whether each customer gets less, as much or more relationship than fits.
 
@@ -1355,7 +1350,7 @@ def relationship_gap(current: Any, recommended: Any, *, lang: str = "en") -> Lab
     a = _type_codes(current, "current")
     b = _type_codes(recommended, "recommended")
     v.check_same_length(current=a, recommended=b)
-    ia, ib = _index_of(current), _index_of(recommended)
+    ia, ib = index_of(current), index_of(recommended)
     if (
         ia is not None
         and ib is not None

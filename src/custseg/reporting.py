@@ -53,7 +53,7 @@ from .orders import orders_from_lines
 from .pareto import abc_edges as abc_edges_fit
 from .pareto import spend_pareto
 from .playbook import PLAYBOOK_NAMES, Playbook, actions, default_playbook
-from .segments import segment_summary
+from .segments import segment_summary, sum_and_mean
 
 __all__ = ["LANGUAGES", "SECTIONS", "Report", "report"]
 
@@ -579,7 +579,7 @@ class _Parts(NamedTuple):
     # when some customer's net spend is below 0, the totals the ABC classes
     # and Pareto figures (positive spends) and the tables' revenue share
     # (net) are of: (customers below 0, positive total, negative total)
-    spend: tuple[int, float, float] | None = None
+    spend: tuple[int, float, float, float] | None = None
 
 
 def _t(lang: str) -> Mapping[str, str]:
@@ -1276,14 +1276,7 @@ def _parts(
     values = seg["monetary"].to_numpy(dtype=np.float64, na_value=0.0)
     lorenz_chart = ""
     pareto = spend_pareto(values)
-    below = values < 0
-    spend = None
-    if below.any():  # the positive and the net total differ: the page says so
-        spend = (
-            int(np.count_nonzero(below)),
-            math.fsum(values[values > 0].tolist()),
-            math.fsum(values[below].tolist()),
-        )
+    spend = spend_totals(values)  # two totals: the page says so
     if pareto is not None and charts:
         cutoffs = _abc_cutoffs(result.settings.get("abc_cutoffs", (0.8, 0.95)))
         lorenz_chart = _chart(
@@ -1561,6 +1554,30 @@ def _money(x: float) -> str:
     return f"{whole}.{part:0<2}"
 
 
+def spend_totals(values: np.ndarray) -> tuple[int, float, float, float] | None:
+    """When some customer's net spend is below 0 (refunds above purchases),
+    how many, the total of the positive spends (what ABC classes and Pareto
+    figures are cut on), that of the spends below 0, and the net total
+    (what revenue shares are of),
+    each summed as the tables sum revenue: exactly for amounts of few
+    decimals (100.005 - 20.001 is 80.004, as the Total row says); None when
+    no spend is below 0. The HTML report and the printed one say both.
+
+    >>> spend_totals(np.array([100.005, -20.001, 0.0]))
+    (1, 100.005, -20.001, 80.004)
+    >>> spend_totals(np.array([1.0, 2.0])) is None
+    True
+    """
+    below = values < 0
+    n = int(np.count_nonzero(below))
+    if not n:
+        return None
+    positive, _ = sum_and_mean(values[values > 0])
+    negative, _ = sum_and_mean(values[below])
+    net, _ = sum_and_mean(values)
+    return n, positive, negative, net
+
+
 def _spend_notes(parts: _Parts, lang: str) -> tuple[str, str]:
     """The notes on the totals when they differ (some customer's net spend
     is below 0): the ABC classes and Pareto figures are of the positive
@@ -1569,14 +1586,14 @@ def _spend_notes(parts: _Parts, lang: str) -> tuple[str, str]:
     if parts.spend is None:
         return "", ""
     t = _t(lang)
-    n, positive, negative = parts.spend
+    n, positive, negative, net = parts.spend
     word = t["customer_word"] if n == 1 else t["customers_word"]
     figures = {
         "count": "counts" if n == 1 else "count",
         "n": f"{n:,d} {word}",
         "positive": _money(positive),
         "negative": _money(negative),
-        "net": _money(positive + negative),
+        "net": _money(net),
     }
     return t["positive_basis"].format(**figures), t["net_basis"].format(**figures)
 

@@ -251,7 +251,7 @@ def score(
     *,
     higher_is_better: bool = True,
     nan: NanScore = "raise",
-) -> np.ndarray:
+) -> np.ndarray | pd.Series:
     """Score values against *edges*: ``1 .. edges.bins``, higher = better.
 
     ``1 + #{cuts c : x > c}`` when *higher_is_better*, else

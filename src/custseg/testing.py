@@ -746,7 +746,8 @@ def _why(result: Any, rs: RuleSet | None, output: str, i: int) -> str:
     if k < 0:
         return " (the default: no rule matched)"
     rule = rs.segments[output].rules[k]
-    return f" (rule {k + 1}: when = {rule.when.text!r}, line {rule.line})"
+    where = f"line {rule.line}" + (f" of {rule.path}" if rule.path else "")
+    return f" (rule {k + 1}: when = {rule.when.text!r}, {where})"
 
 
 def assert_total(
@@ -1219,7 +1220,7 @@ def _order_ranks(
 
 
 def assert_order_free(rules: Any, data: Any, *, seed: int = 0) -> None:
-    """Permuting the rows permutes the labels, nothing else.
+    """Permuting the rows permutes the labels and the tags, nothing else.
 
     The rows are evaluated as given and again in a random order that moves
     every row (one cycle through all of them). Fewer than two rows cannot be
@@ -1268,10 +1269,11 @@ def assert_order_free(rules: Any, data: Any, *, seed: int = 0) -> None:
     perm[cycle] = np.roll(cycle, -1)
     a = _evaluate(rules, frame.reset_index(drop=True))
     b = _evaluate(rules, frame.iloc[perm].reset_index(drop=True))
-    if not a.labels:
+    if not a.labels and not a.tags:
         raise AssertionError(
-            "the result has no table or segmentation: nothing compared"
+            "the result has no table, segmentation or tag set: nothing compared"
         )
+    _same_tags_moved(a, b, perm, frame)
     for name, labels in a.labels.items():
         if name not in b.labels:
             raise AssertionError(
@@ -1293,6 +1295,35 @@ def assert_order_free(rules: Any, data: Any, *, seed: int = 0) -> None:
                 f"{name!r} depends on the order of the rows: row {i}{_who(frame, i)} "
                 f"is {_plain(want[j])!r} in the given order but {_plain(got[j])!r} "
                 f"when moved to position {j}; the row: {_row(frame, i)}"
+            )
+
+
+def _same_tags_moved(a: Any, b: Any, perm: np.ndarray, frame: pd.DataFrame) -> None:
+    """Every tag of *a* (rows in the given order) is the tag of *b* (the
+    rows moved by *perm*): tags are outputs too, as labels are."""
+    for name, (tags, matrix) in a.tags.items():
+        other = b.tags.get(name)
+        if other is None or tuple(other[0]) != tuple(tags):
+            raise AssertionError(
+                f"tag set {name!r} has other tags when the rows are in another "
+                "order: it depends on the order of the rows"
+            )
+        want = np.asarray(matrix, dtype=bool)[perm]
+        got = np.asarray(other[1], dtype=bool)
+        if want.shape != got.shape:
+            raise AssertionError(
+                f"tag set {name!r} has {len(want):,d} rows in the given order but "
+                f"{len(got):,d} in another"
+            )
+        bad = np.argwhere(want != got)
+        if len(bad):
+            j, t = (int(x) for x in bad[0])
+            i = int(perm[j])
+            raise AssertionError(
+                f"tag {name}.{tags[t]} depends on the order of the rows: row "
+                f"{i}{_who(frame, i)} has it {bool(want[j, t])} in the given order "
+                f"but {bool(got[j, t])} when moved to position {j}; the row: "
+                f"{_row(frame, i)}"
             )
 
 
@@ -1564,9 +1595,12 @@ def _unreached_by_examples(
     return {name: labels for name, labels in left.items() if labels}
 
 
-#: the most constants of one condition whose products and quotients are
-#: candidate values (their number grows as the square)
+#: the most constants of one condition whose sums, differences, products
+#: and quotients are candidate values (their number grows as the square)
 _MOST_COMBINED = 40
+#: the most constants of one condition whose affine solutions (``(b - a) /
+#: k``, ``b / k - a``) are candidate values too (their number grows as the cube)
+_MOST_AFFINE = 10
 #: the largest whole number a candidate integer value may be (exact in float64)
 _MOST_INT = 2**53
 #: the field kinds that hold numbers
@@ -1602,8 +1636,10 @@ def _arithmetic_values(rs: RuleSet) -> dict[str, list[Any]]:
     sits behind arithmetic (``monetary / frequency >= 50``), which the
     boundary values cannot reach: per condition, the numbers it reads
     (directly or through the derived values it reads), their negations,
-    products and quotients, 0 and 1, each just below, on and just above,
-    within the field's bounds; for each number field the condition reads.
+    sums, differences, products and quotients, and the solutions of one
+    affine step (``2 * x + 1 >= 701`` at 350, ``(x + 100) * 2 >= 1000`` at
+    400), 0 and 1, each just below, on and just above, within the field's
+    bounds; for each number field the condition reads.
     A table on a derived value counts as a condition comparing it with its
     breaks."""
     own = {n: _numbers_in(d.expr.text, rs.params) for n, d in rs.derived.items()}
@@ -1637,6 +1673,13 @@ def _arithmetic_values(rs: RuleSet) -> dict[str, list[Any]]:
         if len(numbers) <= _MOST_COMBINED:
             cands |= {a * b for a in numbers for b in numbers}
             cands |= {a / b for a in numbers for b in numbers if b}
+            cands |= {a + b for a in numbers for b in numbers}
+            cands |= {a - b for a in numbers for b in numbers}
+        if len(numbers) <= _MOST_AFFINE:
+            for k in numbers - {0.0}:
+                for a in numbers:
+                    for b in numbers:
+                        cands |= {(b - a) / k, (b + a) / k, b / k - a, b / k + a}
         for name in fields:
             points.setdefault(name, set()).update(cands)
     out = {}

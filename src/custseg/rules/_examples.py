@@ -99,7 +99,7 @@ class ExampleOutcome:
 
     def describe(self) -> str:
         """One line for a report: which example, what was expected, what came."""
-        note = f" ({self.example.note})" if self.example.note else ""
+        note = _note_text(self.example.note)
         given = ", ".join(f"{k} = {_show(v)}" for k, v in self.example.given.items())
         head = f"example {self.example.number}{note}: {self.output} is {self.actual!r}"
         if self.passed:
@@ -178,7 +178,7 @@ def _key_in(
         header = re.compile(r"\s*\[\s*examples\s*\.\s*" + re.escape(within) + r"\s*\]")
         under = False  # inside [examples.within]
         for line in range(start, stop):
-            text = source.line_text(line)
+            text = source.code_line(line)
             if text.lstrip().startswith("["):
                 under = header.match(text) is not None
                 continue
@@ -197,10 +197,62 @@ def _key_in(
                 start_col = m.start(m.lastindex or 0) + 1
                 return line, start_col, m.end() + 1
     for line in range(start, stop):
-        m = _find_key(source.line_text(line), key)
+        m = _find_key(source.code_line(line), key)
         if m:
             return line, m.start(1) + 1, m.end() + 1
     return start, 1, len(source.line_text(start).rstrip()) + 1
+
+
+def _note_text(note: str | None) -> str:
+    r"""An example's note as a message shows it: `` (the note)``, on one
+      line (a note of several lines would split a ``file:line:col`` message).
+
+      >>> _note_text("was low,
+    now mid"), _note_text(None)
+      (' (was low, now mid)', '')
+    """
+    return f" ({' '.join(note.split())})" if note else ""
+
+
+def _tag_key_in(
+    source: Source, start: int, end: int, set_name: str, tag: str
+) -> tuple[int, int, int]:
+    """(line, column, end column) of the expectation of tag *tag* of the
+    tag set *set_name* within lines [start, end): ``set.tag = ...``
+    (dotted, under ``[examples.expect]`` or after ``expect.``), ``tag =``
+    inside ``set = { ... }``, or under ``[examples.expect.set]``; else as
+    :func:`_key_in` finds *tag* in ``expect``. A key of the same name
+    elsewhere (a segmentation named like the tag) is not it."""
+    stop = min(end, len(source.lines) + 1)
+    part = r"""(?:"(?:[^"\\\n]|\\.)*"|'[^'\n]*'|[\w\-]+)"""
+    dotted = re.compile(r"(?<![\w\"'])(" + part + r")\s*\.\s*(" + part + r")\s*=")
+    opener = re.compile(r"(?<![\w.\"'])([\"']?)" + re.escape(set_name) + r"\1\s*=\s*\{")
+    header = re.compile(
+        r"\s*\[\s*examples\s*\.\s*expect\s*\.\s*([\"']?)"
+        + re.escape(set_name)
+        + r"\1\s*\]"
+    )
+    under = False
+    for line in range(start, stop):
+        text = source.code_line(line)
+        if text.lstrip().startswith("["):
+            under = header.match(text) is not None
+            continue
+        spans = _opaque_spans(text)
+        for d in dotted.finditer(text):
+            if (
+                _unquote(d.group(1)) == set_name
+                and _unquote(d.group(2)) == tag
+                and not any(a < d.start() < b for a, b in spans)
+            ):
+                return line, d.start(2) + 1, d.end() + 1
+        opened = _outside_strings(opener, text)
+        m = _find_key(text, tag, opened.end()) if opened else None
+        if m is None and under:
+            m = _find_key(text, tag, len(text) - len(text.lstrip()), at=True)
+        if m is not None:
+            return line, m.start(1) + 1, m.end() + 1
+    return _key_in(source, start, end, tag, "expect")
 
 
 def _outside_strings(pattern: re.Pattern[str], text: str) -> re.Match[str] | None:
@@ -375,6 +427,17 @@ def parse_examples(
         for output, label in expect.items():
             if output in tagsets and isinstance(label, dict):
                 # a tag set: { set = { tag = true } } or set.tag = true
+                if not label:  # checks nothing: never a test that passes
+                    tags = tagsets[output].tags
+                    at(
+                        ("expect", output),
+                        "bad-value",
+                        f"the expectation of tag set {output!r} names no tag, so "
+                        "it checks nothing",
+                        f"write {output} = {{ {tags[0] if tags else 'tag'} = true }}",
+                    )
+                    ok = False
+                    continue
                 pairs += [(f"{output}.{tag}", v) for tag, v in label.items()]
             else:
                 pairs.append((output, label))
@@ -408,7 +471,7 @@ def parse_examples(
                     ok = False
                     continue
                 names[output] = "true" if label else "false"
-                where = _key_in(source, start, end, tag, "expect")
+                where = _tag_key_in(source, start, end, set_name, tag)
                 lines[output] = (*where, source.line_text(where[0]))
                 if complete:
                     ok = _complete(output, values, rs_parts, at, ("expect", tag)) and ok
@@ -969,7 +1032,7 @@ def failures(outcomes: list[ExampleOutcome]) -> list[Diagnostic]:
         line, col, end, text = ex.expect_lines.get(
             o.output, (ex.line, 1, 2, ex.source_line)
         )
-        note = f" ({ex.note})" if ex.note else ""
+        note = _note_text(ex.note)
         given = ", ".join(f"{k} = {_show(v)}" for k, v in ex.given.items())
         out.append(
             Diagnostic(

@@ -179,6 +179,7 @@ class Source:
         self._index: _Index | None = None
         self._strings: dict[str, list[Located]] | None = None
         self._mark: int | None = None
+        self._code: list[str] | None = None
 
     def shown(self, line: int, end_column: int = 1) -> str:
         r"""The source line a diagnostic at *line* may show (see :func:`echo`):
@@ -222,6 +223,26 @@ class Source:
     def line_text(self, line: int) -> str:
         """The text of a 1-based line (empty when out of range)."""
         return self.lines[line - 1] if 0 < line <= len(self.lines) else ""
+
+    def code_line(self, line: int) -> str:
+        r'''A 1-based line as :meth:`line_text` gives it, but for what a
+        multi-line string spanning it holds, blanked (columns kept): a note
+        of several lines that quotes ``expect = { ... }`` is text, never the
+        key it quotes. Strings on one line are kept (a key may be quoted).
+
+        >>> src = Source("r", 'note = """\nexpect = { a = 1 }\n"""\nexpect = { a = 2 }')
+        >>> src.code_line(2).strip(), src.code_line(4)
+        ('', 'expect = { a = 2 }')
+        '''
+        if self._code is None:
+            chars = list(self.text)
+            for start, end in _opaque_spans(self.text):
+                if chars[start] != "#" and "\n" in self.text[start:end]:
+                    for i in range(start, end):
+                        if chars[i] != "\n":
+                            chars[i] = " "
+            self._code = "".join(chars).split("\n")
+        return self._code[line - 1] if 0 < line <= len(self._code) else ""
 
     def _keys(self) -> _Index:
         if self._index is None:
