@@ -126,7 +126,7 @@ def test_printout_names_both_totals_when_a_net_spend_is_below_0() -> None:
     pareto = next(line for line in out.splitlines() if line.startswith("Pareto:"))
     assert pareto.startswith(
         "Pareto: 16.7% of customers make 80% of the positive spends (1 customer "
-        "with net spend below 0 left out); the top 20% make "
+        "with net spend below 0 counted as spending 0); the top 20% make "
     )
 
 

@@ -699,3 +699,114 @@ def test_assert_order_free_compares_tags() -> None:
     with pytest.raises(AssertionError, match=r"tag flags\.vip depends on the order"):
         assert_order_free(first_rows_tags, data)
     assert_order_free(rs, data)  # the rules themselves are order-free
+
+
+# --------------------------------------------------------------------------
+# Files: a stray quote swallows no row whatever the line ends and the
+# separator; write_table's files read back as written
+
+
+@settings(max_examples=30, deadline=None)
+@given(
+    end=st.sampled_from(["\n", "\r\n", "\r"]),
+    sep=st.sampled_from([",", "\t", ";", " ", "  "]),
+    closed=st.booleans(),
+)
+def test_stray_quotes_swallow_no_row(end: str, sep: str, closed: bool) -> None:
+    import tempfile
+    from pathlib import Path
+
+    from custseg.errors import InputError
+    from custseg.frame import read_table
+
+    rows = [
+        ["customer_id", "date", "amount", "note"],
+        ["a", "2024-01-01", "5", '"Gold'],
+        ["b", "2024-01-02", "6", "x"],
+        ["c", "2024-01-03", "7", 'y"' if closed else "y"],
+        ["d", "2024-01-04", "8", "z"],
+    ]
+    text = end.join(sep.join(r) for r in rows) + end
+    suffix = {",": ".csv", "\t": ".tsv"}.get(sep, ".txt")
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / f"tx{suffix}"
+        path.write_bytes(text.encode())
+        kw: dict[str, Any] = {"sep": ";"} if sep == ";" else {}
+        try:
+            got = read_table(path, **kw)
+        except InputError as exc:  # refused, naming the file
+            assert str(path) in str(exc)
+        else:  # read: then no row vanished into a note
+            assert len(got) == 4, got
+
+
+@settings(max_examples=30, deadline=None)
+@given(
+    ids=st.lists(
+        st.text(st.sampled_from("ab 0１\u00a0"), min_size=1, max_size=4).filter(
+            lambda s: s.strip() and s.strip() not in ("NA", "N/A")
+        ),
+        min_size=1,
+        max_size=5,
+        unique=True,
+    )
+)
+def test_one_column_text_tables_read_back(ids: list[str]) -> None:
+    import tempfile
+    from pathlib import Path
+
+    from custseg.frame import read_table, write_table
+
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / "ids.txt"
+        write_table(pd.DataFrame(index=pd.Index(ids, name="customer_id")), path)
+        back = read_table(path, text_columns=["customer_id"])
+    assert back["customer_id"].tolist() == ids
+
+
+def test_write_table_refuses_two_header_levels_and_drops_unnamed_levels(
+    tmp_path: Any,
+) -> None:
+    from custseg.errors import InputError
+    from custseg.frame import read_table, write_table
+
+    agg = (
+        pd.DataFrame({"customer_id": ["c1", "c1", "c2"], "amount": [1.5, 2.0, 3.0]})
+        .groupby("customer_id")
+        .agg({"amount": ["sum", "count"]})
+    )
+    for suffix in (".csv", ".parquet"):
+        with pytest.raises(InputError, match="several levels"):
+            write_table(agg, tmp_path / f"agg{suffix}")
+    df = pd.DataFrame(
+        {"v": [1, 2], "level_1": [5, 6]},
+        index=pd.MultiIndex.from_tuples(
+            [("c1", 10), ("c2", 20)], names=["customer_id", None]
+        ),
+    )
+    write_table(df, tmp_path / "mi.csv")
+    back = read_table(tmp_path / "mi.csv")
+    assert back.columns.tolist() == ["customer_id", "v", "level_1"]
+    assert back["level_1"].tolist() == [5, 6]
+
+
+def test_file_messages(tmp_path: Any, capsys: Any) -> None:
+    import zipfile
+
+    from custseg.cli import main
+
+    body = b"customer_id,date,amount\n00001,2024-01-01,1\n"
+    with zipfile.ZipFile(tmp_path / "mac.csv.zip", "w") as z:
+        z.writestr("tx.csv", body)
+        z.writestr("__MACOSX/._tx.csv", b"\x00\x05\x16\x07")
+    assert main(["segment", str(tmp_path / "mac.csv.zip")]) == 2
+    err = capsys.readouterr().err
+    assert "must hold the table alone" in err and "--sep" not in err
+    pytest.importorskip("pyarrow")
+    empty = tmp_path / "empty.parquet"
+    pd.DataFrame(
+        {"customer_id": pd.Series([], dtype=str), "lifecycle": pd.Series([], dtype=str)}
+    ).to_parquet(empty)
+    (tmp_path / "b.csv").write_text("customer_id,lifecycle\n1,active\n")
+    assert main(["migrate", str(empty), str(tmp_path / "b.csv")]) == 2
+    assert "has its columns but no customers" in capsys.readouterr().err

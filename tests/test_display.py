@@ -269,16 +269,20 @@ class TestHtmlTable:
         note: str,
         n_more: int,
     ) -> None:
-        """Any texts and sizes: only table tags, every text comes back as text."""
+        """Any texts and sizes: only table tags, every text comes back as text
+        (its invisible characters and odd blanks as code points: audit 27)."""
+
+        def shown(text: str, limit: int) -> str:
+            return d._clip(d.shown_blanks(d.shown_invisible(text)), limit)
+
         out = d.html_table(caption, header, rows, note=note, n_more=n_more)
         parsed = _parse(out)
         assert set(parsed.tags) <= TAGS
-        assert parsed.caption == d._clip(caption, 200)
+        assert parsed.caption == shown(caption, 200)
         assert parsed.tags.count("tr") <= d.MAX_ROWS + 1
-        shown = rows[: d.MAX_ROWS]
         texts = [
-            d._clip(v if isinstance(v, str) else d.format_value(v), 2 * d.MAX_TEXT)
-            for row in shown
+            shown(v if isinstance(v, str) else d.format_value(v), 2 * d.MAX_TEXT)
+            for row in rows[: d.MAX_ROWS]
             for v in row[: d.MAX_COLUMNS]
         ]
         skip = len(header[: d.MAX_COLUMNS]) if header is not None else 0
@@ -358,7 +362,8 @@ class TestResultClasses:
         parsed = _parse(labels._repr_html_())
         assert set(parsed.tags) <= TAGS
         shown = parsed.cells[3::3]
-        assert shown == [d._clip(x, 2 * d.MAX_TEXT) for x in label_names][: d.MAX_ROWS]
+        want = [d.shown_blanks(d.shown_invisible(x)) for x in label_names]
+        assert shown == [d._clip(x, 2 * d.MAX_TEXT) for x in want][: d.MAX_ROWS]
 
     @settings(max_examples=20)
     @given(label_names=st.lists(names, min_size=1, max_size=5, unique=True))

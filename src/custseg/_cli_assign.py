@@ -21,6 +21,7 @@ from ._files import (
     _money_text,
     cents_text,
     lines_of,
+    no_rows,
     read_checked,
     record_line,
     table_columns,
@@ -560,7 +561,7 @@ def _cmd(args: argparse.Namespace) -> int:
     if not len(customers):
         raise InputError(
             args.customers,
-            "has a header line but no customers",
+            no_rows(args.customers, "customers"),
             fix="pass an output of custseg segment for a period with customers",
         )
     if len(customers.columns) < 2:

@@ -25,6 +25,7 @@ from ._display import composed
 from ._files import (
     _MONEY_COLUMNS,
     _shortest_text,
+    no_rows,
     parse_date_column,
     read_table,
     table_columns,
@@ -283,7 +284,7 @@ def _read(
     if not len(df):
         raise InputError(
             path,
-            "has a header line but no customers",
+            no_rows(path, "customers"),
             fix="pass an output of custseg segment for a period with customers",
         )
     df = ids_first(df, path)

@@ -420,6 +420,10 @@ def _resolve_sep(sep: str | None, fmt: str, path: Path, encoding: str) -> str:
     for candidate in ("\t", ",", ";"):
         if candidate in head:
             return candidate
+    if head.strip() and not any(c.isspace() for c in head.strip()):
+        # one name and no separator: one column, its values kept whole (a
+        # one-column table written by write_table: "x " is not "x")
+        return "\t"
     return r"\s+"
 
 
@@ -653,6 +657,16 @@ def _check_not_data(path: Path, names: list[str]) -> None:
 _FIELD_COUNT = re.compile(r"Expected (\d+) fields in line (\d+), saw (\d+)")
 
 
+def _line_ends(text: str) -> int:
+    r"""The line ends of *text* as a CSV reader counts them: ``\r\n``,
+    ``\n`` and a bare ``\r``.
+
+    >>> _line_ends("a\r\nb\nc\rd"), _line_ends("a\rb\r")
+    (3, 2)
+    """
+    return text.count("\n") + text.count("\r") - text.count("\r\n")
+
+
 def _check_quotes(path: Path, fmt: str, n_rows: int, common: dict[str, Any]) -> None:
     """Refuse a quote mark that swallows the lines after it: pandas reads a
     field opened with a quote up to the next quote mark, however many lines
@@ -665,8 +679,7 @@ def _check_quotes(path: Path, fmt: str, n_rows: int, common: dict[str, Any]) -> 
     at the end, names the line the row starts on. Quoted fields that span
     lines correctly (``"two\nlines"``) pass."""
     sep = common["sep"]
-    if len(sep) != 1:  # regular expressions (whitespace): pandas' python engine
-        return
+    spaced = len(sep) != 1  # runs of blanks (pandas' \s+): read as spaces
     with _open_binary(path) as f:
         while chunk := f.read(1 << 22):
             if b'"' in chunk:
@@ -680,33 +693,42 @@ def _check_quotes(path: Path, fmt: str, n_rows: int, common: dict[str, Any]) -> 
         tail = ""
         while text := t.read(1 << 22):
             text = tail + text
-            cut = text.rfind("\n") + 1
+            # a line ends as the reader ends it: \r\n, \n or a bare \r (a
+            # classic Mac file has no \n at all); a \r at the end of the
+            # chunk waits for the next one, which may start with \n
+            cut = max(text.rfind("\n"), text.rfind("\r", 0, len(text) - 1)) + 1
             body, tail = text[:cut], text[cut:]
-            lines += body.count("\n")
+            lines += _line_ends(body)
             blank_lines += len(blank.findall(body)) - (1 if body.endswith("\n") else 0)
         if tail:
-            lines += 1
-            blank_lines += 1 if not tail.strip(" \t\r") else 0
+            lines += _line_ends(tail) + (0 if tail.endswith(("\n", "\r")) else 1)
+            blank_lines += 1 if not tail.strip(" \t\r\n") else 0
     if n_rows + 1 >= lines - blank_lines:
         return  # every row on a line of its own
     with (
         io.TextIOWrapper(_open_binary(path), encoding=encoding, newline="") as t,
         long_csv_fields(),
     ):
-        # spaces after a separator skipped, as pandas is asked to
-        reader = csv.reader(t, delimiter=sep, strict=True, skipinitialspace=True)
+        # spaces after a separator skipped, as pandas is asked to; blanks as
+        # one separator in a whitespace-separated file (as _records reads it)
+        source = (line.replace("\t", " ") for line in t) if spaced else t
+        reader = csv.reader(
+            source, delimiter=" " if spaced else sep, strict=True, skipinitialspace=True
+        )
         start = 1
         width = 0
         numeric: list[bool] = []  # per column: every value a number
         spans: list[tuple[int, int, list[str]]] = []  # rows over several lines
         try:
             for row in reader:
+                if spaced and row and not row[0]:
+                    row = row[1:]  # blanks before the first field
                 if not width:  # the header
                     width, numeric = len(row), [True] * len(row)
                 else:
                     for j, cell in enumerate(row[:width]):
                         numeric[j] = numeric[j] and _is_number_text(cell)
-                    if any("\n" in cell for cell in row):
+                    if any("\n" in cell or "\r" in cell for cell in row):
                         spans.append((start, reader.line_num, row))
                 start = reader.line_num + 1
         except csv.Error as exc:
@@ -1077,6 +1099,9 @@ def _is_number_text(cell: str) -> bool:
     return True
 
 
+_LINE_BREAK = re.compile(r"\r\n|\n|\r")
+
+
 def _check_swallowed(
     path: Path, fmt: str, row: list[str], start: int, numeric: list[bool], sep: str
 ) -> None:
@@ -1091,10 +1116,12 @@ def _check_swallowed(
     if not any(numeric):
         return
     for i, field in enumerate(row):
-        if "\n" not in field:
+        inner = _LINE_BREAK.split(field)  # \r\n, \n or a bare \r
+        if len(inner) == 1:
             continue
-        for k, line in enumerate(field.split("\n")[1:], start=1):
-            parts = line.rstrip("\r").split(sep)
+        for k, line in enumerate(inner[1:], start=1):
+            # runs of blanks separate fields in a whitespace-separated file
+            parts = line.split() if len(sep) != 1 else line.split(sep)
             if len(parts) != width or not parts[0].strip():
                 continue
             numbers = [parts[j] for j in range(width) if numeric[j]]
@@ -1106,7 +1133,7 @@ def _check_swallowed(
                 str(path),
                 f"cannot be read as {fmt}: the row that starts on line {start} "
                 f"has a quoted field (field {i + 1}) over "
-                f"{field.count(chr(10)) + 1} lines, and its line {k + 1} (line "
+                f"{len(inner)} lines, and its line {k + 1} (line "
                 f"{start + k} of the file) reads as a row of the file: two stray "
                 "quote marks would swallow the rows between them",
                 fix="remove the stray quote marks, or quote the whole field and "
@@ -1356,6 +1383,17 @@ def _read_text(
         # a compressed file cut short: its end is missing, no separator helps
         raise _cut_short(path, fmt, method, exc) from None
     except Exception as exc:  # pandas raises many types for malformed text
+        if _COMPRESSION.get(
+            path.suffix.lower()
+        ) == "zip" and "files found in ZIP" in str(exc):
+            # several members (a macOS __MACOSX/ entry, a folder) or none
+            raise InputError(
+                str(path),
+                f"cannot be read as {fmt}: {_first_line(exc)}",
+                fix="a .zip must hold the table alone: zip only the file (on "
+                "macOS, zip -X, or the Finder's resource entries removed), or "
+                "unzip it and pass the table",
+            ) from None
         hint = _sep_hint(path, resolved, encoding, sep_fix)
         if hint is not None and isinstance(exc, pd.errors.ParserError):
             raise InputError(
@@ -3348,6 +3386,20 @@ def _refuse_empty_ids(index: pd.Index, path: str | os.PathLike[str]) -> None:
             )
 
 
+def no_rows(path: str | os.PathLike[str], what: str) -> str:
+    """The problem of a table file with its columns but no row of *what*:
+    a text file has a header line, a Parquet file no such thing.
+
+    >>> no_rows("a.csv", "customers"), no_rows("a.parquet", "customers")
+    ('has a header line but no customers', 'has its columns but no customers')
+    """
+    try:
+        parquet = table_format(path) == "parquet"
+    except InputError:
+        parquet = False
+    return f"has {'its columns' if parquet else 'a header line'} but no {what}"
+
+
 def table_writer(
     df: pd.DataFrame,
     path: str | os.PathLike[str],
@@ -3364,7 +3416,18 @@ def table_writer(
     if fmt == "parquet":
         _need_pyarrow()
     target = Path(path)
+    if df.columns.nlevels > 1:
+        raise InputError(
+            str(path),
+            f"cannot hold column names on several levels (such as "
+            f"{_short(df.columns[0])}, as groupby().agg() gives them): a file "
+            "has one header line, and a second one would read back as a row",
+            fix="give one name per column, e.g. df.columns = ['_'.join(map(str, "
+            "c)) for c in df.columns]",
+        )
     named = any(n is not None for n in df.index.names)
+    if named and None in df.index.names:  # unnamed levels are left out
+        df = df.droplevel([i for i, n in enumerate(df.index.names) if n is None])
     _check_names(df, str(path), named, fmt)
     if named and fmt != "parquet":
         _refuse_empty_ids(df.index, path)

@@ -45,6 +45,7 @@ from ._files import (
     check_number_text,
     in_file,
     lines_of,
+    no_rows,
     of_source,
     output_target,
     parse_date_column,
@@ -527,7 +528,7 @@ def _check_rows(tx: pd.DataFrame, path: str, args: argparse.Namespace) -> None:
     if not len(tx):
         raise InputError(
             path,
-            "has a header line but no transactions",
+            no_rows(path, "transactions"),
             fix="add one line per transaction",
         )
     dates = tx[args.date]

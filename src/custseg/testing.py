@@ -746,7 +746,9 @@ def _why(result: Any, rs: RuleSet | None, output: str, i: int) -> str:
     if k < 0:
         return " (the default: no rule matched)"
     rule = rs.segments[output].rules[k]
-    where = f"line {rule.line}" + (f" of {rule.path}" if rule.path else "")
+    # the file too when the rule is not in the rules' own (a preset extended)
+    elsewhere = rule.path and rule.path != rs.path
+    where = f"line {rule.line}" + (f" of {rule.path}" if elsewhere else "")
     return f" (rule {k + 1}: when = {rule.when.text!r}, {where})"
 
 

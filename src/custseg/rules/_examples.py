@@ -205,11 +205,10 @@ def _key_in(
 
 def _note_text(note: str | None) -> str:
     r"""An example's note as a message shows it: `` (the note)``, on one
-      line (a note of several lines would split a ``file:line:col`` message).
+    line (a note of several lines would split a ``file:line:col`` message).
 
-      >>> _note_text("was low,
-    now mid"), _note_text(None)
-      (' (was low, now mid)', '')
+    >>> _note_text("was low,\n  now mid"), _note_text(None)
+    (' (was low, now mid)', '')
     """
     return f" ({' '.join(note.split())})" if note else ""
 
