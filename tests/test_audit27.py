@@ -810,3 +810,29 @@ def test_file_messages(tmp_path: Any, capsys: Any) -> None:
     (tmp_path / "b.csv").write_text("customer_id,lifecycle\n1,active\n")
     assert main(["migrate", str(empty), str(tmp_path / "b.csv")]) == 2
     assert "has its columns but no customers" in capsys.readouterr().err
+
+
+# --------------------------------------------------------------------------
+# Presets: the care call follows each preset's own care phase (it said
+# "within 5 days" and called every 5 days in a 30-day phase)
+
+
+@pytest.mark.parametrize(
+    "name",
+    ["beauty_salon", "restaurant", "mother_baby", "furniture", "travel", "ecommerce"],
+)
+def test_care_actions_follow_the_care_phase(name: str) -> None:
+    from custseg import rules
+    from custseg.playbook import default_playbook
+
+    rs = rules.preset(name)
+    days = float(rs.tables["care_phase"].breaks[0])
+    assert rs.care_days() == days
+    care = rs.playbook("care_phase").action_for("care")
+    shown = f"{days:g}"
+    assert care.cadence_days == days  # one call within the phase
+    assert f"within {shown} days" in care.action
+    assert f"{shown}天内" in care.text("zh")[0]
+    new = rs.playbook("status").action_for("new")
+    assert f"within {shown} days" in new.action
+    assert new.cadence_days == default_playbook("status").action_for("new").cadence_days

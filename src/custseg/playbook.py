@@ -696,6 +696,11 @@ _GENERAL_ZH = "普遍性的优惠活动:满减、优惠券、季节活动"
 _STOP = ("Stop spending: no paid contact", "none")
 _STOP_ZH = ("及时止损:不再投入费用", "无")
 _WIN_BACK_DAYS = 365.0
+#: the care window of the shipped texts (the beauty salon's 5 days), said
+#: as each preset's own (default_playbook(care_days=...))
+_CARE_DAYS = 5
+_CARE_WINDOW = "within 5 days"
+_CARE_WINDOW_ZH = "5天内"
 _NEW = "New-customer care: call within 5 days, then recommend activities"
 _NEW_ZH = "新客关怀:5天内电话回访,再推荐活动"
 # the value classes (ABC, the beauty salons' tiers A/B/C): A personal
@@ -1159,7 +1164,9 @@ _ALIASES_ZH: dict[str, dict[str, str]] = {
 }
 
 
-def default_playbook(name: str, *, deadline_days: float | None = None) -> Playbook:
+def default_playbook(
+    name: str, *, deadline_days: float | None = None, care_days: float | None = None
+) -> Playbook:
     """The shipped playbook for one classification of the presets.
 
     Parameters
@@ -1184,6 +1191,14 @@ def default_playbook(name: str, *, deadline_days: float | None = None) -> Playbo
         A rules preset passes the start of its own ``gone`` stage
         (:meth:`custseg.rules.RuleSet.playbook`): 1825 days for furniture,
         180 for a beauty salon.
+    care_days
+        The length of the first-purchase care phase, in days since the
+        first purchase: the care phase's ``care`` action calls once within
+        it (its cadence), and the new customers' actions (status ``new``)
+        say so. Default: 5, the beauty salon's care phase. A rules preset
+        passes the end of its own ``care`` phase
+        (:meth:`custseg.rules.RuleSet.playbook`): 30 days for furniture, 3
+        for a restaurant.
 
     Returns
     -------
@@ -1205,6 +1220,8 @@ def default_playbook(name: str, *, deadline_days: float | None = None) -> Playbo
     '了解其资产与意向(咨询、体验),激活潜在客户'
     >>> default_playbook("readiness").action_for("no_ability").action
     'Offer financing or a payment plan, or a fitting cheaper option'
+    >>> default_playbook("care_phase", care_days=30).action_for("care").cadence_days
+    30.0
     >>> default_playbook("vip")
     Traceback (most recent call last):
     ...
@@ -1218,7 +1235,28 @@ def default_playbook(name: str, *, deadline_days: float | None = None) -> Playbo
             label: {**e, "deadline_days": days} if "deadline_days" in e else e
             for label, e in entries.items()
         }
+    care = _positive_days(care_days, "care_days")
+    if care is not None:
+        entries = {label: _within(e, care) for label, e in entries.items()}
     return Playbook.from_mapping(entries, name=name, aliases=_ALIASES_ZH[name])
+
+
+def _within(entry: dict[str, Any], days: float) -> dict[str, Any]:
+    """*entry* with its care window said as *days* (its text "within 5
+    days", "5天内"; the care action's cadence too: one call in the window),
+    or as it is when it has none."""
+    text = str(entry.get("action", ""))
+    if _CARE_WINDOW not in text:
+        return entry
+    shown = _display.number_text(days)
+    out = {**entry, "action": text.replace(_CARE_WINDOW, f"within {shown} days")}
+    zh = out.get("translations", {}).get("zh")
+    if zh is not None:
+        action = str(zh["action"]).replace(_CARE_WINDOW_ZH, f"{shown}天内")
+        out["translations"] = {**out["translations"], "zh": {**zh, "action": action}}
+    if entry.get("cadence_days") == _CARE_DAYS:  # the care call itself
+        out["cadence_days"] = days
+    return out
 
 
 # --------------------------------------------------------------------------

@@ -760,7 +760,11 @@ class RuleSet:
         """
         own = self.playbooks.get(name)
         try:
-            default = default_playbook(name, deadline_days=self.win_back_deadline())
+            default = default_playbook(
+                name,
+                deadline_days=self.win_back_deadline(),
+                care_days=self.care_days(),
+            )
         except ThresholdError:
             default = None
         if own is None:
@@ -779,6 +783,30 @@ class RuleSet:
             name=name,
             aliases={k: v for k, v in aliases.items() if k not in actions},
         )
+
+    def care_days(self) -> float | None:
+        """The length of the first-purchase care phase of these rules: the
+        end of the ``care_phase`` table's ``care`` phase (``关怀``), in days
+        since the first purchase, which the shipped care and new-customer
+        actions follow (one call within it); None (the default 5 days)
+        without such a table or phase.
+
+        Examples
+        --------
+        >>> from custseg import rules
+        >>> rules.preset("furniture").care_days(), rules.preset("restaurant").care_days()
+        (30.0, 3.0)
+        >>> rules.preset("furniture").playbook("care_phase").action_for("care").action
+        'Care: call to thank them and ask how the first purchase went (within 30 days)'
+        """
+        table = self.tables.get("care_phase")
+        if table is None or table.field != "tenure_days" or not table.breaks:
+            return None
+        care = default_playbook("care_phase").aliases
+        names = [care.get(label, label) for label in table.labels]
+        if names[0] != "care" or not float(table.breaks[0]) > 0:
+            return None
+        return float(table.breaks[0])
 
     def win_back_deadline(self) -> float | None:
         """The deadline of the shipped win-back plans for these rules: the
