@@ -775,7 +775,10 @@ def test_write_table_refuses_two_header_levels_and_drops_unnamed_levels(
         .groupby("customer_id")
         .agg({"amount": ["sum", "count"]})
     )
-    for suffix in (".csv", ".parquet"):
+    import importlib.util
+
+    parquet = importlib.util.find_spec("pyarrow") is not None  # not at the floors
+    for suffix in (".csv", ".parquet") if parquet else (".csv",):
         with pytest.raises(InputError, match="several levels"):
             write_table(agg, tmp_path / f"agg{suffix}")
     df = pd.DataFrame(
