@@ -630,10 +630,10 @@ def _cell(value: Any, tag: str = "td") -> str:
 def _html_text(text: str, limit: int = MAX_TEXT) -> str:
     r"""*text* for an HTML table, escaped: its invisible characters and the
     blanks a page hides or shows alike written as code points (as the HTML
-    report writes names), so that ``"amy​"`` and ``"a b"`` never
+    report writes names), so that ``"amy\u200b"`` and ``"a\xa0b"`` never
     look like ``"amy"`` and ``"a b"``; on one line, at most *limit*.
 
-    >>> _html_text("amy​"), _html_text("a b"), _html_text("<b>")
+    >>> _html_text("amy\u200b"), _html_text("a\xa0b"), _html_text("<b>")
     ('amy\\u200b', 'a\\u00a0b', '&lt;b&gt;')
     """
     return html.escape(_clip(shown_blanks(shown_invisible(text)), limit))
