@@ -839,3 +839,20 @@ def test_care_actions_follow_the_care_phase(name: str) -> None:
     new = rs.playbook("status").action_for("new")
     assert f"within {shown} days" in new.action
     assert new.cadence_days == default_playbook("status").action_for("new").cadence_days
+
+
+@pytest.mark.parametrize("range_index", [True, False])
+def test_parquet_index_named_like_a_column(tmp_path: Any, range_index: bool) -> None:
+    """A saved index named like a column is the clear "more than once"
+    error, a RangeIndex (kept in the metadata only) as any other."""
+    pytest.importorskip("pyarrow")
+    from custseg.errors import InputError
+    from custseg.frame import read_table
+
+    frame = pd.DataFrame({"customer_id": ["a", "b"], "amount": [1.0, 2.0]})
+    if not range_index:
+        frame.index = pd.Index([10, 20])
+    frame.index.name = "customer_id"
+    frame.to_parquet(tmp_path / "t.parquet")
+    with pytest.raises(InputError, match="'customer_id' more than once"):
+        read_table(tmp_path / "t.parquet")

@@ -1937,7 +1937,13 @@ def _parquet_index(schema: Any) -> tuple[set[str], list[str]]:
         for c in meta.get("columns", ())
         if isinstance(c, dict)
     }
-    named = [str(name_of[f]) for f in fields if name_of.get(f) is not None]
+    named = []
+    for c in meta.get("index_columns", ()):
+        if isinstance(c, str) and name_of.get(c) is not None:
+            named.append(str(name_of[c]))
+        elif isinstance(c, dict) and c.get("name") is not None:
+            # a named RangeIndex: no field, only its name in the metadata
+            named.append(str(c["name"]))
     return set(fields), named
 
 
