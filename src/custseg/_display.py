@@ -541,14 +541,11 @@ def percent(fraction: float, digits: int = 1) -> str:
     if not math.isfinite(x):
         return "-"
     text = rounded(x, digits, scale=2)
-    step = rounded(0.0, digits)  # "0.0", "0"
-    if text == step and x:
-        least = rounded(10.0**-digits, digits)
-        return f"<{least}%" if x > 0 else f">-{least}%"
-    if text == rounded(100.0, digits) and x != 1:
-        most = rounded(100 - 10.0**-digits, digits)
-        top = rounded(100 + 10.0**-digits, digits)
-        return f">{most}%" if x < 1 else f"<{top}%"
+    step = 10.0**-digits  # the last place shown: 0.1, or 1
+    if text == f"{0:.{digits}f}" and x:
+        return f"<{step:.{digits}f}%" if x > 0 else f">-{step:.{digits}f}%"
+    if text == f"{100:.{digits}f}" and x != 1:
+        return f">{100 - step:.{digits}f}%" if x < 1 else f"<{100 + step:.{digits}f}%"
     return f"{text}%"
 
 

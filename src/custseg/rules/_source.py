@@ -158,6 +158,10 @@ def rules_mark(lines: list[str]) -> int:
     return 0
 
 
+#: any character but a line feed (a multi-line string blanked, lines kept)
+_NOT_LINE_END = re.compile(r"[^\n]")
+
+
 class Source:
     """A rules text with its path, for locating keys and values."""
 
@@ -235,13 +239,15 @@ class Source:
         ('', 'expect = { a = 2 }')
         '''
         if self._code is None:
-            chars = list(self.text)
+            pieces: list[str] = []
+            last = 0
             for start, end in _opaque_spans(self.text):
-                if chars[start] != "#" and "\n" in self.text[start:end]:
-                    for i in range(start, end):
-                        if chars[i] != "\n":
-                            chars[i] = " "
-            self._code = "".join(chars).split("\n")
+                body = self.text[start:end]
+                if body[0] != "#" and "\n" in body:
+                    pieces += [self.text[last:start], _NOT_LINE_END.sub(" ", body)]
+                    last = end
+            pieces.append(self.text[last:])
+            self._code = "".join(pieces).split("\n")
         return self._code[line - 1] if 0 < line <= len(self._code) else ""
 
     def _keys(self) -> _Index:
