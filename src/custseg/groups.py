@@ -87,13 +87,13 @@ SOURCE_TAGS: Mapping[str, Mapping[str, str]] = types.MappingProxyType(
         "boy_baby": types.MappingProxyType(
             {
                 "zh": "男宝",
-                "when": "0 <= baby_age_days < baby_days and baby_sex == 'boy'",
+                "when": "0 <= baby_age_days < baby_days and baby_sex in ('boy', '男', '男宝')",
             }
         ),
         "girl_baby": types.MappingProxyType(
             {
                 "zh": "女宝",
-                "when": "0 <= baby_age_days < baby_days and baby_sex == 'girl'",
+                "when": "0 <= baby_age_days < baby_days and baby_sex in ('girl', '女', '女宝')",
             }
         ),
     }
