@@ -544,7 +544,13 @@ def _in_files(
 
 
 def _cmd(args: argparse.Namespace) -> int:
-    from .cli import _check_distinct, _check_output, _emit, _inputs_of
+    from .cli import (
+        _check_distinct,
+        _check_output,
+        _default_column,
+        _emit,
+        _inputs_of,
+    )
 
     _check_output(args.output, _inputs_of(args), required=True)
     owner_col = args.owner
@@ -556,8 +562,10 @@ def _cmd(args: argparse.Namespace) -> int:
             [owner_col or "owner"],
             [args.value],
         )
-    if owner_col is None and "owner" in customers.columns:
-        owner_col = "owner"
+    if owner_col is None:
+        owner_col = _default_column(
+            list(customers.columns), "owner", "--owner", args.customers
+        )
     if not len(customers):
         raise InputError(
             args.customers,
@@ -635,8 +643,10 @@ def _cmd(args: argparse.Namespace) -> int:
             raise _staff_options(exc) from None  # the customers file's too
     with lines_of(args.staff, **staff_lines, rows=len(staff_frame)):
         cap_col = args.capacity
-        if cap_col is None and "capacity" in staff_frame.columns:
-            cap_col = "capacity"
+        if cap_col is None:
+            cap_col = _default_column(
+                list(staff_frame.columns), "capacity", "--capacity", args.staff
+            )
         capacity = None
         if cap_col is not None:
             cap = _column(staff_frame, cap_col, args.staff, "--capacity")

@@ -400,7 +400,7 @@ def _window(days: float | None) -> float:
 
 
 def _cmd(args: argparse.Namespace) -> int:
-    from .cli import _check_distinct, _check_output, _emit, _inputs_of
+    from .cli import _check_distinct, _check_output, _default_column, _emit, _inputs_of
 
     _check_output(args.output, _inputs_of(args))
     if args.points is not None and args.min_points is None:
@@ -482,7 +482,9 @@ def _cmd(args: argparse.Namespace) -> int:
             encoding=args.encoding,
             text_columns=text,
         )
-    if args.last_contact is None and "last_contact" in df.columns:
+    if args.last_contact is None and _default_column(
+        list(df.columns), "last_contact", "--last-contact", args.customers
+    ):
         # the column the docs name, read by its name (as recency_days is)
         if "last_contact" in (args.customer, args.birthday, args.points):
             raise ThresholdError(

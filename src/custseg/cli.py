@@ -827,6 +827,44 @@ def _check_distinct(options: dict[str, str | None]) -> None:
         seen[column] = flag
 
 
+def _default_column(
+    columns: Sequence[Any], name: str, option: str, path: str
+) -> str | None:
+    """*name* when a file's *columns* hold it: the column an option reads
+    by that name when not given (``owner``, ``capacity``, ``last_contact``);
+    None when none does. A column that only reads as *name* (``Owner``,
+    ``" owner"``, ``owner`` with a zero-width space) is refused, naming it
+    and *option*: taken for no column, it would silently mean "nobody has
+    an owner" or "no limits".
+
+    >>> _default_column(["id", "owner"], "owner", "--owner", "c.csv")
+    'owner'
+    >>> _default_column(["id", "value"], "owner", "--owner", "c.csv") is None
+    True
+    >>> _default_column(["id", "Owner"], "owner", "--owner", "c.csv")
+    Traceback (most recent call last):
+    ...
+    custseg.errors.InputError: 'c.csv' has a column 'Owner', not 'owner': the column that --owner reads by default: pass --owner Owner to read it, or name it 'owner'
+    """
+    if name in columns:
+        return name
+    key = _display.alike(name).strip().casefold()
+    near = [
+        c
+        for c in columns
+        if isinstance(c, str) and _display.alike(c).strip().casefold() == key
+    ]
+    if not near:
+        return None
+    shown, _ = _display.apart(near[0], [name])
+    raise InputError(
+        path,
+        f"has a column {_display.quoted([shown])}, not {name!r}: the column that "
+        f"{option} reads by default",
+        fix=f"pass {option} {shlex.quote(near[0])} to read it, or name it {name!r}",
+    )
+
+
 _SIDE_SEP_FIX = (
     "--sep is for the transactions file only: save this file with commas as "
     ".csv (tabs as .tsv), or name it .txt to have its separator sniffed"
