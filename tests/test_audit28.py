@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import contextlib
 import io
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -123,3 +124,277 @@ def test_a_default_column_spelled_otherwise_is_refused(
             assert set(got["owner"]) == {"bo"}
         else:
             assert got["customer_id"].tolist() == ["a"]
+
+
+# --------------------------------------------------------------------------
+# Ownership: figures and inputs
+
+
+@settings(max_examples=30, deadline=None)
+@given(
+    n=st.integers(1, 50_000),
+    k=st.integers(1, 7),
+)
+def test_gap_text_is_the_gap_to_one_decimal(n: int, k: int) -> None:
+    """The count gap was printed to 3 significant digits (1234.5 customers
+    as '1.23e+03')."""
+    from decimal import ROUND_HALF_UP, Decimal
+
+    from custseg.ownership import gap_text
+
+    gap = n / k
+    text = gap_text(gap)
+    assert "e" not in text
+    want = Decimal(repr(gap)).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
+    assert Decimal(text.replace(",", "")) == want
+
+
+def test_workload_report_writes_a_large_gap_in_full() -> None:
+    from custseg._cli_assign import workload_report
+    from custseg.ownership import assign_owners
+
+    res = assign_owners(
+        [10] * 2469, ["amy", "bo"], current_owner=["amy"] * 2469, max_moves=0
+    )
+    line = workload_report(res).splitlines()[-2]
+    assert "1,234.5 customers and 12,345.00 of book value" in line
+    assert "count_gap=1234.5, value_gap=12345" in repr(res)
+
+
+@st.composite
+def _near_ties(draw: st.DrawFn) -> list[object]:
+    """Values of which some pairs round to one double: big integers or
+    decimals past float64's digits."""
+    from decimal import Decimal
+
+    base = draw(st.sampled_from(["big", "decimal"]))
+    n = draw(st.integers(2, 8))
+    steps = draw(st.lists(st.integers(0, 3), min_size=n, max_size=n))
+    if base == "big":
+        return [2**53 + s for s in steps]
+    return [Decimal("0.1") + Decimal(s) * Decimal("1e-20") for s in steps]
+
+
+@settings(max_examples=40, deadline=None)
+@given(values=_near_ties(), share=st.sampled_from([0.1, 0.25, 0.5, 0.75, 1.0]))
+def test_neglected_top_share_compares_exact_values(
+    values: list[object], share: float
+) -> None:
+    """Two values float64 rounds alike were a tie at the cut of top_share:
+    both in, where only the larger is among the top."""
+    import math
+    from fractions import Fraction
+
+    from custseg.ownership import neglected
+
+    got = neglected(values, [None] * len(values), window_days=1, top_share=share)
+    m = math.ceil(Fraction(repr(share)) * len(values))
+    cut = sorted(values, reverse=True)[m - 1]  # exact: ints or Decimals
+    want = ["neglected" if x >= cut else "ok" for x in values]
+    assert got.to_numpy().tolist() == want
+
+
+@pytest.mark.parametrize(
+    ("staff", "said"),
+    [
+        (np.array([b"amy", b"bo"]), "holds bytes, not text"),
+        (np.array(["Jos\u00e9".encode(), b"bo"]), "holds bytes, not text"),
+        ({"amy": 1, "bo": 2}, "got a mapping"),
+        ((s for s in ["amy", "bo"]), "got an iterator"),
+    ],
+)
+def test_staff_given_oddly_is_refused_with_a_staff_fix(
+    staff: object, said: str
+) -> None:
+    from custseg.ownership import assign_owners
+
+    with pytest.raises(InputError, match=said) as err:
+        assign_owners([5, 4], staff)
+    assert "customers' order" not in str(err.value)
+
+
+@pytest.mark.parametrize("key", [None, float("nan"), np.nan, pd.NA, pd.NaT])
+def test_capacity_with_a_missing_key_is_refused(key: object) -> None:
+    """A None/NaN key (a blank row of a staff table) was the capacity of a
+    staff member named 'None' / 'nan'."""
+    from custseg.ownership import assign_owners
+
+    with pytest.raises(InputError, match="missing staff id"):
+        assign_owners([5, 4, 3], ["amy", "None", "nan"], capacity={key: 1})
+
+
+def test_assign_writes_the_staff_files_own_ids(tmp_path: Path) -> None:
+    """Owners were written as text, so a Parquet staff file of integers
+    did not join back (the docs promise it does)."""
+    pytest.importorskip("pyarrow")
+    from custseg.cli import main
+
+    pd.DataFrame(
+        {
+            "customer_id": ["a", "b", "c"],
+            "monetary": [10.0, 20.0, 5.0],
+            "owner": [7, 8, 7],
+        }
+    ).to_parquet(tmp_path / "c.parquet", index=False)
+    staff = pd.DataFrame({"staff": [7, 8, 9]})
+    staff.to_parquet(tmp_path / "s.parquet", index=False)
+    out = tmp_path / "o.parquet"
+    argv = ["assign", str(tmp_path / "c.parquet"), str(tmp_path / "s.parquet")]
+    with contextlib.redirect_stdout(io.StringIO()):
+        assert main([*argv, "--output", str(out)]) == 0
+    got = pd.read_parquet(out)
+    assert got["owner"].dtype == staff["staff"].dtype
+    joined = got.merge(staff, left_on="owner", right_on="staff")
+    assert len(joined) == 3
+
+
+def test_assign_staff_file_without_rows_is_named(tmp_path: Path) -> None:
+    from custseg.cli import main
+
+    (tmp_path / "c.csv").write_text("customer_id,monetary\nc1,10\n")
+    (tmp_path / "s.csv").write_text("name,capacity\n")
+    argv = ["assign", str(tmp_path / "c.csv"), str(tmp_path / "s.csv")]
+    with contextlib.redirect_stderr(io.StringIO()) as err:
+        assert main([*argv, "--output", str(tmp_path / "o.csv")]) == 2
+    assert "s.csv' has a header line but no staff" in err.getvalue()
+
+
+# --------------------------------------------------------------------------
+# Dates and due
+
+
+@settings(max_examples=30, deadline=None)
+@given(
+    year=st.sampled_from([1, 1000, 1600, 1676, 2263, 2500, 9999]),
+    digits=st.integers(7, 9),
+    order=st.booleans(),
+)
+def test_iso_dates_beside_nanoseconds_are_read(
+    year: int, digits: int, order: bool
+) -> None:
+    """An ISO date outside pandas' nanosecond range (1677 to 2262) was 'not
+    a date' when another row had 7 to 9 decimals of a second; each alone
+    was read."""
+    from custseg._files import parse_date_column
+
+    old = f"{year:04d}-01-01"
+    fine = "2024-02-29 10:00:00." + "1234567890"[:digits]
+    values = [old, fine, None] if order else [fine, None, old]
+    got = parse_date_column(pd.Series(values), "d")
+    stamps = [x for x in got.tolist() if not pd.isna(x)]
+    assert [(s.year, s.month, s.day) for s in stamps] == (
+        [(year, 1, 1), (2024, 2, 29)] if order else [(2024, 2, 29), (year, 1, 1)]
+    )
+    assert got.isna().tolist() == [v is None for v in values]
+
+
+def test_dates_that_are_not_dates_are_still_named() -> None:
+    from custseg._files import parse_date_column
+
+    for bad in ("+2024-01-01", "x", "2024-02-30"):
+        with pytest.raises(InputError, match="not dates"):
+            parse_date_column(pd.Series([bad, "2024-02-29 10:00:00.1234567"]), "d")
+
+
+@pytest.mark.parametrize(
+    ("as_of", "refused"),
+    [
+        ("2025-01-01T01:00+08:00", True),  # 2024-12-31 in UTC: before the run
+        ("2024-12-31", True),
+        ("2024-12-31T20:00-05:00", False),  # 2025-01-01 in UTC
+        ("2025-01-01", False),
+    ],
+)
+def test_due_checks_the_day_it_lists_for(
+    tmp_path: Path, as_of: str, refused: bool
+) -> None:
+    """--as-of with a UTC offset beside a zoned Parquet last_contact: the
+    run-day check read the wall-clock day, the list the day in the zone."""
+    pytest.importorskip("pyarrow")
+    from custseg.cli import main
+
+    path = tmp_path / "c.parquet"
+    pd.DataFrame(
+        {
+            "customer_id": ["a", "b"],
+            "last_purchase": ["2024-12-31 10:00:00", "2024-12-01 10:00:00"],
+            "recency_days": [1, 31],  # a segment run of 2025-01-01
+            "lifecycle": ["active", "active"],
+            "last_contact": pd.to_datetime(
+                ["2024-12-01 12:00", "2024-12-02 12:00"]
+            ).tz_localize("UTC"),
+        }
+    ).to_parquet(path)
+    argv = ["due", str(path), "--as-of", as_of, "--class-column", "lifecycle"]
+    with (
+        contextlib.redirect_stdout(io.StringIO()) as out,
+        contextlib.redirect_stderr(io.StringIO()) as err,
+    ):
+        rc = main(argv)
+    if refused:
+        assert rc == 2 and "is a segment run of 2025-01-01" in err.getvalue()
+    else:
+        assert rc == 0 and "due on 2025-01-01" in out.getvalue()
+
+
+# --------------------------------------------------------------------------
+# Simulated data and the demo
+
+
+def test_simulators_take_decimal_numbers() -> None:
+    from decimal import Decimal
+
+    from custseg.datasets import simulate_customers, simulate_transactions
+
+    a = simulate_transactions(50, seed=1, purchases_per_customer=Decimal("2.5"))
+    b = simulate_transactions(50, seed=1, purchases_per_customer=2.5)
+    pd.testing.assert_frame_equal(a, b)
+    c = simulate_customers(
+        a, seed=1, potential=Decimal("0.1"), response_rate=Decimal("0.5")
+    )
+    d = simulate_customers(b, seed=1, potential=0.1, response_rate=0.5)
+    pd.testing.assert_frame_equal(c, d)
+
+
+@settings(max_examples=25, deadline=None)
+@given(n=st.integers(1, 60), share=st.sampled_from([0.1, 0.3, 0.5, 0.25]))
+def test_potential_customers_are_the_share_rounded_half_up(
+    n: int, share: float
+) -> None:
+    from fractions import Fraction
+
+    from custseg.datasets import simulate_customers, simulate_transactions
+
+    tx = simulate_transactions(n, seed=3)
+    buyers = tx["customer_id"].nunique()
+    got = len(simulate_customers(tx, seed=3, potential=share)) - buyers
+    exact = Fraction(repr(share)) * buyers
+    assert got == int(exact + Fraction(1, 2))
+
+
+@pytest.mark.parametrize("n", [1, 4, 25])
+def test_demo_header_counts(n: int) -> None:
+    from custseg.cli import main
+
+    with contextlib.redirect_stdout(io.StringIO()) as out:
+        assert (
+            main(["demo", "--customers", str(n), "--output", "", "--report", ""]) == 0
+        )
+    head = out.getvalue().splitlines()[0]
+    if n == 1:
+        assert "1 customer," in head and "potential" not in head
+    elif n == 4:
+        assert "4 customers," in head and "potential" not in head
+    else:
+        assert "and 3 potential customers" in head
+
+
+def test_demo_customers_bound_is_the_options() -> None:
+    from custseg.cli import main
+
+    with contextlib.redirect_stderr(io.StringIO()) as err:
+        rc = main(["demo", "--customers", "100000001", "--output", "", "--report", ""])
+    assert rc == 2
+    said = err.getvalue()
+    assert "--customers" in said and "100000000" in said
+    assert "n_customers" not in said

@@ -286,6 +286,7 @@ def workload_report(res: Assignment) -> str:
     """
     from ._display import one_line
     from .cli import _pad, _width
+    from .ownership import gap_text
 
     names = [one_line(str(s)) for s in res.staff]
     heads = ("before", "customers", "fair", "book", "fair book")
@@ -322,7 +323,7 @@ def workload_report(res: Assignment) -> str:
     tol = f"{100 * res.tolerance:g}%"
     lines.append(
         f"balanced: {'yes' if res.balanced else 'no'} (tolerance {tol}; largest "
-        f"distance from the fair share: {res.count_gap:.3g} customers and "
+        f"distance from the fair share: {gap_text(res.count_gap)} customers and "
         f"{cents_text(float(res.value_gap), ',')} of book value)"
     )
     if not res.balanced and res.max_moves is not None:
@@ -641,6 +642,12 @@ def _cmd(args: argparse.Namespace) -> int:
             )
         except InputError as exc:  # its own options: --sep and --encoding are
             raise _staff_options(exc) from None  # the customers file's too
+    if not len(staff_frame):
+        raise InputError(
+            args.staff,
+            no_rows(args.staff, "staff"),
+            fix="list one staff id per line under the header",
+        )
     with lines_of(args.staff, **staff_lines, rows=len(staff_frame)):
         cap_col = args.capacity
         if cap_col is None:
@@ -684,7 +691,9 @@ def _cmd(args: argparse.Namespace) -> int:
             warnings.warn(note, CustsegWarning, stacklevel=2)
     out = pd.DataFrame(
         {
-            "owner": res.owner.to_numpy(),
+            # the staff file's own values (its integers stay integers, so
+            # the column joins back to that file)
+            "owner": staff_frame.iloc[:, 0].to_numpy()[res.owner.codes],
             "moved": res.moved,
             "change": res.change.to_numpy(),
         },

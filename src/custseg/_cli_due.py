@@ -18,6 +18,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from . import _validate as v
 from ._cli_migrate import run_day
 from ._display import listed, one_line
 from ._files import (
@@ -509,20 +510,6 @@ def _cmd(args: argparse.Namespace) -> int:
                 "or name the id column with --customer COLUMN",
             )
         df = df.set_index(pd.Index(ids.to_numpy(), name=args.customer))
-        made = run_day(df)
-        day = pd.Timestamp(as_of)
-        if day.tz is not None:  # the wall-clock day of --as-of, as run_day's
-            day = day.tz_localize(None)
-        if made is not None and made > day:
-            raise InputError(
-                args.customers,
-                f"is a segment run of {made:%Y-%m-%d} (a customer's last_purchase "
-                f"plus recency_days), after --as-of {day:%Y-%m-%d}: "
-                "its customers, recency and classes are those of the later day "
-                "(customers who had not bought yet would be listed)",
-                fix="give the segment output of that day, or segment again with "
-                "the same --as-of",
-            )
         if args.last_contact is not None:
             last = parse_date_column(
                 _column(df, args.last_contact, "last-contact"),
@@ -531,6 +518,23 @@ def _cmd(args: argparse.Namespace) -> int:
             )
         else:
             last = pd.Series(pd.NaT, index=df.index, dtype="datetime64[s]")
+        made = run_day(df)
+        # the day the list is made for: --as-of's wall clock, or in the zone
+        # of a Parquet last_contact column with one (as due_contacts reads it)
+        day = pd.Timestamp(v.as_datetime_scalar(as_of, "as_of", like=last))
+        if made is not None and made > day:
+            said = f"{day:%Y-%m-%d}"
+            if getattr(last.dtype, "tz", None) is not None and as_of.tz is not None:
+                said = f"{args.as_of} ({said} in the time zone of {args.last_contact})"
+            raise InputError(
+                args.customers,
+                f"is a segment run of {made:%Y-%m-%d} (a customer's last_purchase "
+                f"plus recency_days), after --as-of {said}: "
+                "its customers, recency and classes are those of the later day "
+                "(customers who had not bought yet would be listed)",
+                fix="give the segment output of that day, or segment again with "
+                "the same --as-of",
+            )
         cadence: Any = args.cadence
         recency_col: str | None = None
         if args.class_column is not None:

@@ -2529,6 +2529,19 @@ def parse_date_column(
             )
             again.name = col.name
             return again
+    if bad.any() and date_format is None and kind not in ("datetime", "date"):
+        # ISO dates that are dates alone but not beside the others: pandas
+        # reads the column at one resolution, and a time to the nanosecond
+        # (7 to 9 decimals) leaves no room for a year before 1677 or after
+        # 2262. The column is then read by the core parser (to the
+        # microsecond, as every other path reads times)
+        try:
+            alone = _to_datetime(col[bad], name, "ISO8601").notna().all()
+        except (ValueError, TypeError, OverflowError):
+            alone = False
+        if alone:
+            values = _each_date(col.to_numpy(dtype=object), name)
+            return pd.Series(values, index=col.index, name=col.name)
     if bad.any() and kind in ("datetime", "date") and date_format is None:
         # date objects in several time zones (pd.concat of two shops' frames):
         # pandas coerces the second zone to NaT; each is read in its own zone

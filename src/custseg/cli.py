@@ -790,10 +790,13 @@ def _cmd_demo(args: argparse.Namespace) -> int:
         records_frame=simulate_customers(tx, seed=args.seed),
         contacts_frame=simulate_contacts(tx, seed=args.seed),
     )
+    n, k = args.customers, len(demo.records_frame) - args.customers
     header = (
-        f"Simulated store: {args.customers:,d} customers, seed {args.seed}, "
-        "with customer records (survey answers, VIP cards, visits), contacts "
-        "and potential customers (custseg.datasets), rules preset 'ecommerce'\n\n"
+        f"Simulated store: {n:,d} customer{'s' if n != 1 else ''}, seed "
+        f"{args.seed}, with customer records (survey answers, VIP cards, "
+        "visits), contacts"
+        + (f" and {k:,d} potential customer{'s' if k != 1 else ''}" if k else "")
+        + " (custseg.datasets), rules preset 'ecommerce'\n\n"
     )
 
     def page() -> Any:
@@ -1240,6 +1243,9 @@ def _whole_number(lo: int, hi: int | None = None) -> Callable[[str], int]:
 
 
 _positive_int = _whole_number(1)
+#: The most customers ``demo`` simulates: about 10 purchases each, and
+#: simulate_transactions makes at most 1,000,000,000
+_MOST_DEMO_CUSTOMERS = 100_000_000
 _seed = _whole_number(0)
 _bins = _whole_number(2, MAX_BINS)
 
@@ -1422,10 +1428,11 @@ def _parser() -> argparse.ArgumentParser:
     demo = sub.add_parser("demo", help="run the whole spine on a simulated store")
     demo.add_argument(
         "--customers",
-        type=_positive_int,
+        type=_whole_number(1, _MOST_DEMO_CUSTOMERS),
         default=20_000,
         metavar="N",
-        help="customers to simulate (default: 20000)",
+        help="customers to simulate, about 10 purchases each: 1 to 100000000 "
+        "(default: 20000)",
     )
     demo.add_argument(
         "--seed", type=_seed, default=42, metavar="S", help="random seed (default: 42)"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import decimal
+import fractions
 import math
 from collections.abc import Callable
 from typing import Any
@@ -38,11 +39,11 @@ def _seed(seed: Any) -> int:
 
 
 def _number(value: Any, name: str, rule: str, ok: Callable[[float], bool]) -> float:
-    """*value* (any real number type: int, float, NumPy's, Fraction) as a
-    float when *ok* holds for it; a ThresholdError naming *name* and *rule*
-    otherwise (text, None, NaN and infinities too)."""
+    """*value* (any real number type: int, float, NumPy's, Fraction,
+    Decimal) as a float when *ok* holds for it; a ThresholdError naming
+    *name* and *rule* otherwise (text, None, NaN and infinities too)."""
     x = float("nan")
-    if v._is_real(value):
+    if v._is_real(value) or isinstance(value, decimal.Decimal):
         try:
             x = float(value)
         except OverflowError:  # an int beyond the float range
@@ -117,6 +118,8 @@ def simulate_transactions(
         A parameter of the wrong type or out of its range (the message
         names it and what it must be), more than 1,000,000,000 expected
         purchases, or a period shorter than a day.
+    InputError
+        A *start* or *end* that is not a date (as every date parameter).
 
     Examples
     --------
@@ -401,7 +404,8 @@ def simulate_customers(
         A parameter of the wrong type or out of its range, or
         *transactions* without the three columns.
     InputError
-        Transactions after *as_of*, bad transactions, or ids with no next
+        An *as_of* that is not a date, transactions after it, bad
+        transactions, or ids with no next
         one for the potential customers (e.g. tuples: pass
         ``potential=0``).
 
@@ -430,7 +434,8 @@ def simulate_customers(
     rng = np.random.default_rng([seed, 1])
     ids = np.asarray(facts.customer_id)
     n = len(ids)
-    k = round(share * n)
+    # half up, from the share as written (0.1 of 25 customers is 3)
+    k = math.floor(fractions.Fraction(repr(share)) * n + fractions.Fraction(1, 2))
     total = n + k
     extra = _new_ids(ids, k) if k else ids[:0]
     frequency = np.concatenate((facts.frequency.astype(np.float64), np.zeros(k)))
@@ -563,7 +568,8 @@ def simulate_contacts(
         A *seed* that is not a whole number >= 0, or *transactions* without
         the three columns.
     InputError
-        Transactions after *as_of*, or bad transactions.
+        An *as_of* that is not a date, transactions after it, or bad
+        transactions.
 
     Examples
     --------

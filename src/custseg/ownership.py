@@ -30,12 +30,13 @@ from __future__ import annotations
 
 import bisect
 import contextlib
+import decimal
 import heapq
 import itertools
 import math
 import re
 import warnings
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from fractions import Fraction
 from typing import TYPE_CHECKING, Any, NamedTuple
 
@@ -95,7 +96,13 @@ def _text_ids(x: Any, field: str) -> tuple[np.ndarray, np.ndarray]:
     else:
         arr = v._to_numpy(x, field)
     kind = arr.dtype.kind
-    if kind in "USiu":
+    if kind == "S":  # bytes: their text is not known (NumPy decodes ASCII only)
+        raise InputError(
+            field,
+            "holds bytes, not text",
+            fix="decode them first, e.g. np.char.decode(ids, 'utf-8')",
+        )
+    if kind in "Uiu":
         return arr.astype(str).astype(object), np.zeros(len(arr), dtype=bool)
     if kind == "b":
         raise InputError(field, "is boolean, not ids", fix="pass staff ids")
@@ -123,6 +130,18 @@ def _staff_names(staff: Any) -> tuple[str, ...]:
             "from run to run (a capacity sequence and the results follow the "
             "staff's order)",
             fix="pass a list, e.g. sorted(staff)",
+        )
+    if isinstance(staff, Mapping):
+        raise InputError(
+            "staff",
+            "must be a list of staff ids: got a mapping",
+            fix="pass its keys, list(staff), and the capacities apart (capacity=staff)",
+        )
+    if isinstance(staff, Iterator):
+        raise InputError(
+            "staff",
+            "must be a list of staff ids: got an iterator, which is read once",
+            fix="pass list(staff)",
         )
     if isinstance(staff, str | bytes) or staff is None:
         raise InputError(
@@ -429,6 +448,12 @@ def _capacities(capacity: Any, names: tuple[str, ...]) -> np.ndarray:
     if isinstance(capacity, dict):
         looked: dict[str, Any] = {}
         for s, c in capacity.items():
+            if v.is_missing_scalar(s):  # a blank row of a staff table
+                raise InputError(
+                    "capacity",
+                    f"has a missing staff id ({v.describe(s)}) among its keys",
+                    fix="drop the rows without a staff id before making the mapping",
+                )
             text = v.id_text(s)
             if text in looked:
                 raise InputError(
@@ -662,6 +687,16 @@ def _gap(actual: np.ndarray, fair: np.ndarray) -> float:
     return float(np.max(np.abs(actual - fair))) if len(actual) else 0.0
 
 
+def gap_text(count: float) -> str:
+    """A distance in customers from the fair share (a half, a third of one)
+    to one decimal, with thousands separators, whole ones without ``.0``.
+
+    >>> gap_text(1234.5), gap_text(3.0), gap_text(1 / 3), gap_text(0.0)
+    ('1,234.5', '3', '0.3', '0')
+    """
+    return _display.rounded(count, 1).removesuffix(".0")
+
+
 def _ratio(x: np.ndarray) -> float:
     lo, hi = float(np.min(x)), float(np.max(x))
     if hi == 0:
@@ -874,8 +909,9 @@ class Assignment:
                 f"forced={self.n_forced}",
                 f"assigned={self.n_assigned}",
                 f"balanced={self.balanced}",
-                f"count_gap={self.count_gap:.4g}",
-                f"value_gap={self.value_gap:.4g}",
+                # as Python numbers (no thousands separators in a repr)
+                f"count_gap={_display.number_text(round(self.count_gap, 1))}",
+                f"value_gap={_display.number_text(round(self.value_gap, 2))}",
             ],
         )
 
@@ -1964,13 +2000,49 @@ def neglected(
         if m:
             cut = float(np.partition(val, len(val) - m)[len(val) - m])
             # ties at the cut are in; a customer worth nothing never is
-            high = (val >= cut) & (val > 0)
+            high = _top_exactly(value, read, val, cut, m) & (val > 0)
         else:
             high = np.zeros(len(val), dtype=bool)
     with np.errstate(invalid="ignore"):
         late = ~(days < window)  # NaN (never contacted) is late
     codes = (high & late).astype(np.int8)
     return Labels(codes, ("ok", "neglected"), index=index, name="neglected")
+
+
+def _top_exactly(
+    x: Any, read: np.ndarray, val: np.ndarray, cut: float, m: int
+) -> np.ndarray:
+    """The rows among the *m* largest of *x* (ties in), where *cut* is the
+    *m*-th largest of *val*, its float64 values: those above *cut*, and of
+    those on it the ones whose exact values (decimals, integers past 2**53,
+    read as :func:`custseg._validate.exact_sides` reads them) reach the
+    *m*-th largest exactly. Two values float64 rounds alike are not a tie.
+
+    >>> from decimal import Decimal as D
+    >>> x = [D("0.10000000000000000001"), D("0.1"), D("0.3")]
+    >>> _top_exactly(x, np.array([0.1, 0.1, 0.3]), np.array([0.1, 0.1, 0.3]), 0.1, 2)
+    array([ True, False,  True])
+    """
+    high = val >= cut
+    tie = np.flatnonzero(val == cut)
+    if len(tie) < 2:
+        return high
+    if read.dtype.kind in "iu":
+        if abs(cut) < 2.0**53:
+            return high
+        exact = [int(e) for e in read[tie].tolist()]
+    else:
+        decimals = v._decimal_values(x, len(read), read)
+        if decimals is None:
+            return high
+        exact = [
+            decimal.Decimal(repr(float(val[i]))) if d is None else decimal.Decimal(d)
+            for i, d in zip(tie.tolist(), decimals[tie].tolist(), strict=True)
+        ]
+    k = m - int(np.count_nonzero(val > cut))  # how many of the tie are in
+    least = sorted(exact, reverse=True)[k - 1]
+    high[tie] = [e >= least for e in exact]
+    return high
 
 
 def _flags(flags: Any, n: int) -> np.ndarray:
