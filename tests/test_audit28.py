@@ -8,6 +8,7 @@ from __future__ import annotations
 import contextlib
 import io
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -18,6 +19,7 @@ from hypothesis import strategies as st
 from custseg import rules
 from custseg.errors import InputError
 from custseg.groups import LifeStageWindows, life_stage_tags
+from test_engines import session_zone, spark  # noqa: F401 (a fixture)
 
 # --------------------------------------------------------------------------
 # The mother_baby preset refused the Chinese sex values (男, 女宝) that its
@@ -398,3 +400,113 @@ def test_demo_customers_bound_is_the_options() -> None:
     said = err.getvalue()
     assert "--customers" in said and "100000000" in said
     assert "n_customers" not in said
+
+
+# --------------------------------------------------------------------------
+# Spark: TIMESTAMP customer ids came back as TIMESTAMP_NTZ of their UTC
+# wall clock, so outside a UTC session the result did not join back
+
+
+@pytest.mark.parametrize("zone", ["Asia/Tokyo", "America/New_York", "UTC"])
+def test_spark_timestamp_ids_join_back(spark: Any, zone: str) -> None:  # noqa: F811
+    from pyspark.sql import functions as F
+
+    from custseg.frame import summarize_frame
+
+    with session_zone(spark, zone):
+        tx = spark.createDataFrame(
+            [
+                ("2020-01-01 00:00:00", "2024-06-01", 10.0),
+                ("2020-01-02 09:30:00", "2024-06-03", 5.0),
+                ("2020-01-01 00:00:00", "2024-06-04", 1.0),
+            ],
+            "cid string, date string, amount double",
+        ).withColumn("cid", F.to_timestamp("cid"))
+        out = summarize_frame(tx, customer="cid", as_of="2024-07-01")
+        assert out.schema["cid"].dataType == tx.schema["cid"].dataType
+        texts = sorted(r[0] for r in out.select(F.col("cid").cast("string")).collect())
+        assert texts == ["2020-01-01 00:00:00", "2020-01-02 09:30:00"]
+        assert tx.join(out, "cid").count() == 3
+
+
+# --------------------------------------------------------------------------
+# Loyalty: groups of several levels, float32 probabilities, blanks inside
+# answers
+
+
+@settings(max_examples=25, deadline=None)
+@given(
+    rows=st.lists(
+        st.tuples(st.sampled_from(["n", "s"]), st.integers(1, 3), st.integers(0, 10)),
+        min_size=1,
+        max_size=12,
+    ),
+    kind=st.sampled_from(["multiindex", "list", "series"]),
+)
+def test_nps_of_tuple_groups_reads_as_a_frame(
+    rows: list[tuple[str, int, int]], kind: str
+) -> None:
+    """Groups of tuples (a MultiIndex, a list of tuples) were computed, but
+    to_pandas() raised a bare pandas ValueError."""
+    from custseg.loyalty import nps
+
+    keys = [(r, s) for r, s, _ in rows]
+    scores = [x for _, _, x in rows]
+    by: Any = (
+        pd.MultiIndex.from_tuples(keys, names=["region", "store"])
+        if kind == "multiindex"
+        else keys
+        if kind == "list"
+        else pd.Series(keys, dtype=object)
+    )
+    frame = nps(scores, by=by).to_pandas()
+    assert sorted(frame.index.tolist()) == sorted(set(keys))
+    for key in set(keys):
+        mine = [x for k, x in zip(keys, scores, strict=True) if k == key]
+        assert frame.loc[[key], "n"].iloc[0] == len(mine)
+        promoters = sum(x >= 9 for x in mine)
+        detractors = sum(x <= 6 for x in mine)
+        assert frame.loc[[key], "nps"].iloc[0] == pytest.approx(
+            100 * (promoters - detractors) / len(mine)
+        )
+
+
+@pytest.mark.parametrize("steps", [1, 2, 5])
+def test_float32_rounding_above_one_is_noise_not_a_percentage(steps: int) -> None:
+    from custseg.loyalty import repurchase_band
+
+    one = np.float32(1)
+    for _ in range(steps):
+        one = np.nextafter(one, np.float32(2))
+    p = np.array([0.9, one], dtype=np.float32)
+    with pytest.raises(InputError) as err:
+        repurchase_band(p)
+    assert "rounding noise" in str(err.value)
+    assert "divide by 100" not in str(err.value)
+
+
+_SPACED = st.sampled_from(
+    [("<30%", "low"), (">70%", "high"), ("70%以上", "high"), ("30%以下", "low")]
+)
+
+
+@settings(max_examples=30, deadline=None)
+@given(
+    answer=_SPACED,
+    cuts=st.sets(st.integers(1, 5), max_size=3),
+    blank=st.sampled_from([" ", "  ", "\u3000", "-", "_"]),
+)
+def test_blanks_inside_an_answer_do_not_matter(
+    answer: tuple[str, str], cuts: set[int], blank: str
+) -> None:
+    """Blanks (and - / _) inside an answer made it unknown where the accepted
+    spelling has none there ('< 30%', '70% 以上'), while the message said
+    blanks do not matter."""
+    from custseg.loyalty import repurchase_band
+
+    text, band = answer
+    spaced = "".join(
+        (blank + c) if i in cuts and 0 < i < len(text) else c
+        for i, c in enumerate(text)
+    )
+    assert repurchase_band([spaced, text]).to_numpy().tolist() == [band, band]

@@ -52,7 +52,8 @@ class TestSpellings:
 
     def test_normalize(self) -> None:
         """normalize folds case and separators, keeps other characters."""
-        assert normalize(" Very - Satisfied ") == "very_satisfied"
+        assert normalize(" Very - Satisfied ") == normalize("verysatisfied")
+        assert normalize("very_satisfied") == "verysatisfied"
         assert normalize("比较满意") == "比较满意"
 
 

@@ -492,19 +492,23 @@ def to_pandas_index(values: Any, name: str | None = None) -> Any:
     """A :class:`pandas.Index` of *values* (customer ids, class or tag
     names), named *name*, as pandas infers it; text that is not UTF-8
     (which pandas would fail to store as Arrow strings) as ``object``.
+    Tuples (groups of several levels, ids of a MultiIndex read by
+    :func:`flat_ids`) are one value each, as in a list: an Index of tuples.
 
     >>> to_pandas_index([3, 1], "customer_id")
     Index([3, 1], dtype='int64', name='customer_id')
     >>> list(to_pandas_index(["a", "\\udc80"])) == ["a", "\\udc80"]
     True
+    >>> to_pandas_index((("n", 1), ("s", 1)), "group")
+    Index([('n', 1), ('s', 1)], dtype='object', name='group')
     """
     import pandas as pd
 
     try:
-        return pd.Index(values, name=name)
+        return pd.Index(values, name=name, tupleize_cols=False)
     except UnicodeError:  # text pandas would store as Arrow strings: lone
         # surrogates (a file decoded with errors="surrogateescape") stay objects
-        return pd.Index(values, name=name, dtype=object)
+        return pd.Index(values, name=name, dtype=object, tupleize_cols=False)
 
 
 def flat_ids(ids: Any) -> Any:

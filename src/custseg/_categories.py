@@ -143,18 +143,20 @@ def normalize(text: str) -> str:
     characters, :data:`custseg._display.BLANKS`), case-folded, in one
     Unicode form (an accent stored apart is the same text: ``très`` either
     way), the traditional Chinese characters of the built-in words in their
-    simplified form (:data:`_TRADITIONAL`), and runs of spaces, hyphens and
-    underscores made one underscore.
+    simplified form (:data:`_TRADITIONAL`), and without spaces, hyphens and
+    underscores: ``very satisfied``, ``Very-Satisfied`` and ``very_satisfied``
+    are one answer, and so are ``< 30%`` and ``<30%``, ``很 满意`` and
+    ``很满意`` (blanks do not matter, inside an answer either).
 
-    >>> normalize("  Very-Satisfied ")
-    'very_satisfied'
+    >>> normalize("  Very-Satisfied "), normalize("< 30%"), normalize("很 满意")
+    ('verysatisfied', '<30%', '很满意')
     >>> normalize("很满意"), normalize("很滿意")
     ('很满意', '很满意')
     >>> normalize("TRE\u0300S") == normalize("tr\u00e8s")
     True
     """
     folded = composed(composed(text).strip(BLANKS).casefold()).translate(_TRADITIONAL)
-    return _SEPARATORS.sub("_", folded).strip("_")
+    return _SEPARATORS.sub("", folded)
 
 
 #: The code of a key two levels share (``"A"`` and ``"a"``, ``"無"`` and

@@ -730,13 +730,16 @@ def _check_sums(arr: np.ndarray, field: str) -> None:
 
 def above_one(value: float) -> str:
     """What a number above 1 in a column of probabilities or rates may be:
-    rounding noise (1.0000000000000002, from ``a / b * b``: clip at 1),
+    rounding noise (1.0000000000000002, from ``a / b * b``: clip at 1; up
+    to a few steps of ``float32``, whose next number after 1 is 1.0000001),
     a percentage (``""`` past 100: neither).
 
-    >>> above_one(1.0000000000000002), above_one(70.0), above_one(250.0)
-    ('noise', 'percentage', '')
+    >>> above_one(1.0000000000000002), above_one(1.0000001), above_one(70.0)
+    ('noise', 'noise', 'percentage')
+    >>> above_one(250.0)
+    ''
     """
-    if value <= 1 + 1e-9:
+    if value <= 1 + 1e-6:
         return "noise"
     return "percentage" if value <= 100 else ""
 

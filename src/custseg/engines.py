@@ -327,7 +327,7 @@ def to_native(out: pd.DataFrame, like: Any, output: str = "native") -> Any:
 
         return dd.from_pandas(flat, npartitions=1)  # type: ignore[no-untyped-call]
     if module == "pyspark":
-        return _spark_frame(flat, like.sparkSession)
+        return _spark_frame(flat, like.sparkSession, _spark_zoned(like, out.index.name))
     nw = _narwhals()
     frame = _from_native(like)
     if isinstance(frame, nw.DataFrame):  # another eager library narwhals knows
@@ -418,14 +418,28 @@ def _arrow_on_connection(table: Any, like: Any) -> Any:
         return duckdb.from_arrow(table)
 
 
-def _spark_frame(flat: pd.DataFrame, session: Any) -> Any:
+def _spark_zoned(like: Any, key: Hashable) -> str | None:
+    """*key* when it names a TIMESTAMP (with the session's zone) column of
+    the Spark frame *like*: the ids are instants, written back as such."""
+    if key is None:
+        return None
+    try:
+        kind = like.schema[str(key)].dataType.typeName()
+    except (KeyError, AttributeError):  # pragma: no cover - a renamed column
+        return None
+    return str(key) if kind == "timestamp" else None
+
+
+def _spark_frame(flat: pd.DataFrame, session: Any, zoned: str | None = None) -> Any:
     """*flat* as a PySpark DataFrame with a schema fixed by the dtypes, not
     inferred from the values (an all-missing column would be ``void``, no
     rows an error, a date a zoned TIMESTAMP): integers of their width, doubles,
     strings, booleans; dates held at ``[s]`` and all midnights (engine DATE
     columns arrive so) as DATE, other datetimes as TIMESTAMP_NTZ (the
     wall-clock time the days were counted in, read alike in every session
-    zone). Missing values are NULL."""
+    zone). The column *zoned* (customer ids that were a TIMESTAMP column,
+    instants) is a TIMESTAMP of the same instants, so it joins back onto the
+    input in any session zone. Missing values are NULL."""
     import pandas as pd
     from pyspark.sql import types as T
 
@@ -448,6 +462,15 @@ def _spark_frame(flat: pd.DataFrame, session: Any) -> Any:
             kind = T.DoubleType()
         elif pd.api.types.is_datetime64_any_dtype(dtype):
             stamps = col
+            if str(name) == zoned and getattr(dtype, "tz", None) is not None:
+                fields.append(T.StructField(str(name), T.TimestampType(), True))
+                columns.append(
+                    [
+                        None if m else x.to_pydatetime()  # aware: the instant
+                        for x, m in zip(stamps, missing, strict=True)
+                    ]
+                )
+                continue
             if getattr(dtype, "tz", None) is not None:
                 stamps = stamps.dt.tz_localize(None)
             days = stamps[~missing]
