@@ -2536,7 +2536,7 @@ def parse_date_column(
         # 2262. The column is then read by the core parser (to the
         # microsecond, as every other path reads times)
         try:
-            alone = _to_datetime(col[bad], name, "ISO8601").notna().all()
+            alone = bool(_to_datetime(col[bad], name, "ISO8601").notna().all())
         except (ValueError, TypeError, OverflowError):
             alone = False
         if alone:

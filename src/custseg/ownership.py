@@ -2030,7 +2030,7 @@ def _top_exactly(
     if read.dtype.kind in "iu":
         if abs(cut) < 2.0**53:
             return high
-        exact = [int(e) for e in read[tie].tolist()]
+        exact = [decimal.Decimal(int(e)) for e in read[tie].tolist()]
     else:
         decimals = v._decimal_values(x, len(read), read)
         if decimals is None:
