@@ -41,7 +41,17 @@ from .lifecycle import LifecycleWindows
 from .pareto import AbcEdges
 from .rfm import RfmEdges, ScoreEdges, _given_bins, _midpoint, rules_bins
 from .rules import RuleSet
-from .rules._expr import ARITH, _ascii_forms, _span, aggregate_key
+from .rules._expr import (
+    _EXACT_BELOW,
+    ARITH,
+    MOST_PLACES,
+    _ascii_forms,
+    _span,
+    aggregate_key,
+    decimal_places,
+    places_of,
+    to_places,
+)
 from .rules._model import bare_aliases, field_cuts, nfkc_column, resolve_alias
 
 __all__ = [
@@ -401,6 +411,9 @@ class _Node(NamedTuple):
     #: the number field a number node reads as it is (``x``, a bare alias
     #: ``d = "x"``): two integer fields are compared in their own type
     field: str | None = None
+    #: a number's decimal places when known from the file (as the core's:
+    #: :func:`custseg.rules._expr.places_of`)
+    places: int | None = None
 
 
 class _Unsupported(Exception):
@@ -444,6 +457,20 @@ def _number(e: Any) -> Any:
     nw = _narwhals()
     x = e.cast(nw.Float64)
     return nw.when(~x.is_nan()).then(x)
+
+
+def _to_places(x: Any, places: int) -> Any:
+    """The expression *x* (a sum or product of decimals of at most *places*
+    decimals) rounded to *places* where ``|x| * 10**places`` is below
+    2**40, as :func:`custseg.rules._expr.to_places` rounds: the double of
+    the exact decimal (an exact integer divided by an exact power of ten,
+    per row: Polars would multiply by the reciprocal, which is not one
+    rounding)."""
+    nw = _narwhals()
+    scale = 10.0**places
+    shifted = x * scale
+    whole = shifted.round(0) / _column_of(scale, x)
+    return nw.when(_mask(shifted.abs() < _EXACT_BELOW)).then(whole).otherwise(x)
 
 
 def _mask(e: Any) -> Any:
@@ -588,7 +615,8 @@ class _Compiler:
             if spec.kind in ("number", "integer"):
                 expr = _read_number(name, self.columns.get(name))
                 node = self.temp(f"n_{name}", expr, set())
-                return _Node("number", node, field=name)
+                places = 0 if spec.kind == "integer" else None
+                return _Node("number", node, field=name, places=places)
             if spec.kind == "category":
                 return _Node("category", nw.col(name))
             col = nw.col(name)
@@ -602,7 +630,7 @@ class _Compiler:
                     self.derived_columns[name] = tuple(reads)
                 elif node.kind == "number":  # a bare alias keeps its field
                     expr = self.temp(f"d_{name}", node.expr, reads)
-                    node = _Node("number", expr, field=node.field)
+                    node = _Node("number", expr, field=node.field, places=node.places)
                     self.derived_columns[name] = (self.temp_column(f"d_{name}"),)
                 else:
                     t = self.temp(f"t_{name}", node.expr[0], reads)
@@ -631,7 +659,12 @@ class _Compiler:
             number = float(value)
             if math.isnan(number):  # 0 / 0: missing
                 return _Node("number", nw.lit(None, dtype=nw.Float64), number)
-            return _Node("number", nw.lit(number, dtype=nw.Float64), value)
+            return _Node(
+                "number",
+                nw.lit(number, dtype=nw.Float64),
+                value,
+                places=decimal_places(value),
+            )
         return _Node("category", nw.lit(str(value), dtype=nw.String), str(value))
 
     # expressions -------------------------------------------------------
@@ -674,7 +707,7 @@ class _Compiler:
             if isinstance(node.op, ast.USub):
                 if sub.const is not None:
                     return self.constant(-sub.const)
-                return _Node("number", sub.expr * -1.0)
+                return _Node("number", sub.expr * -1.0, places=sub.places)
             return sub
         if isinstance(node, ast.Constant):
             return self.constant(node.value)
@@ -694,10 +727,11 @@ class _Compiler:
         nw = self.nw
         left, right = self.visit(node.left), self.visit(node.right)
         ufunc = ARITH[type(node.op)]
+        places = places_of(node.op, left.places, right.places)
         if left.const is not None and right.const is not None:
             with np.errstate(all="ignore"):
                 const = float(ufunc(left.const, right.const, dtype=np.float64))
-            return self.constant(const)
+            return self.constant(float(to_places(const, places)))
         a, b = _operands(left, right)
         if isinstance(node.op, ast.Add):
             out = a + b
@@ -725,7 +759,9 @@ class _Compiler:
                 )
             )
             out = nw.when(zero).then(by_zero).otherwise(a / nw.when(~zero).then(b))
-        return _Node("number", _number(out))  # inf - inf is NaN: missing
+        if places and places <= MOST_PLACES:
+            out = _to_places(out, places)
+        return _Node("number", _number(out), places=places)  # inf - inf: missing
 
     def call(self, node: ast.Call) -> _Node:
         func = node.func.id  # type: ignore[attr-defined]

@@ -225,6 +225,10 @@ class Symbol:
     #: the number field it reads as it is: a field itself, or a derived value
     #: that is a bare name (``d = "x"``, ``d = "(x)"``) of one
     field: str | None = None
+    #: the decimal places of its values when known from the file (an integer
+    #: field 0, a parameter its own, a derived value its arithmetic's:
+    #: :func:`places_of`), else None
+    places: int | None = None
 
 
 @attrs.frozen
@@ -374,6 +378,8 @@ class Compiled:
     nullable: bool = True
     #: the name it is when it is a bare name (``x``, ``(x)``), else None
     bare: str | None = None
+    #: a number's decimal places when known from the file (:func:`places_of`)
+    places: int | None = None
 
     def evaluate(self, env: Env) -> np.ndarray:
         """Evaluate to an array of length ``env.n``.
@@ -741,6 +747,72 @@ ARITH: dict[type[ast.operator], Callable[..., Any]] = {
     ast.Mult: np.multiply,
     ast.Div: divide,
 }
+
+#: The most decimal places arithmetic results are rounded to (see
+#: :func:`to_places`); and below what size, times ``10**places``: there a
+#: result of ``+``, ``-`` and ``*`` is within far less than half its last
+#: place of the exact decimal
+MOST_PLACES = 12
+_EXACT_BELOW = 2.0**40
+
+
+def decimal_places(value: Any) -> int | None:
+    """The decimal places of a number of the file (a constant, a
+    parameter) as written: an int 0, a float those of the decimal it prints
+    as (``0.25``: 2, ``1e-20``: 20, ``3.0``: 0); None for anything else.
+
+    >>> decimal_places(3), decimal_places(0.25), decimal_places(1e-20), decimal_places(2e20)
+    (0, 2, 20, 0)
+    """
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, int):
+        return 0
+    if isinstance(value, float) and math.isfinite(value):
+        exponent = decimal.Decimal(repr(value)).as_tuple().exponent
+        assert isinstance(exponent, int)  # finite
+        return max(0, -exponent)
+    return None
+
+
+def places_of(op: ast.operator, left: int | None, right: int | None) -> int | None:
+    """The decimal places of the exact result of *op* on numbers of *left*
+    and *right* places (None: unknown): the more of the two for ``+`` and
+    ``-``, their sum for ``*``, unknown for ``/`` (``1 / 3`` has none).
+
+    >>> places_of(ast.Mult(), 1, 0), places_of(ast.Add(), 1, 2), places_of(ast.Div(), 0, 0)
+    (1, 2, None)
+    """
+    if left is None or right is None or isinstance(op, ast.Div):
+        return None
+    return left + right if isinstance(op, ast.Mult) else max(left, right)
+
+
+def to_places(x: Any, places: int | None) -> Any:
+    """Results of ``+``, ``-`` and ``*`` on decimals (integer fields,
+    constants and parameters as written) whose exact values have at most
+    *places* decimals, as the doubles of those exact values: float64 gives
+    ``0.2 * 1 + 0.3 * 3 + 0.5 * 1`` as 1.5999999999999999, which is below a
+    threshold of 1.6 the exact 1.6 is on. Rounded to *places* (at most
+    :data:`MOST_PLACES`) where ``|x| * 10**places`` is below 2**40 (there
+    float64's error is far below half the last place); elsewhere, and for
+    other *places* (None, 0: integers are exact in float64), *x* as it is.
+    The engines round so too.
+
+    >>> float(to_places(0.2 * 1 + 0.3 * 3 + 0.5 * 1, 1)), float(to_places(3 * 0.1, 1))
+    (1.6, 0.3)
+    >>> to_places(np.array([1.5999999999999999, np.nan, 1e300]), 1).tolist()
+    [1.6, nan, 1e+300]
+    """
+    if not places or places > MOST_PLACES:
+        return x
+    scale = 10.0**places
+    with np.errstate(all="ignore"):
+        shifted = np.multiply(x, scale, dtype=np.float64)
+        # an exact integer over an exact power of ten: one rounding
+        return np.where(np.abs(shifted) < _EXACT_BELOW, np.rint(shifted) / scale, x)
+
+
 _REFUSED = {
     ast.BitAnd: (
         "'&' is not allowed",
@@ -797,6 +869,8 @@ class _Node(NamedTuple):
     fn: Fn
     const: Any
     nullable: bool
+    #: a number's decimal places when known from the file (:func:`places_of`)
+    places: int | None = None
 
 
 def _walk_checked(tree: ast.AST) -> list[ast.Name]:
@@ -1004,6 +1078,7 @@ class _Checker:
                 lambda env: np.negative(inner(env), dtype=np.float64),
                 value,
                 sub.nullable,
+                sub.places,
             )
         return sub
 
@@ -1028,9 +1103,11 @@ class _Checker:
             }
         ufunc = ARITH[type(node.op)]
         lf, rf = left.fn, right.fn
+        places = places_of(node.op, left.places, right.places)
         if left.const is not None and right.const is not None:
             with np.errstate(all="ignore"):
                 const = float(ufunc(left.const, right.const, dtype=np.float64))
+            const = float(to_places(const, places))  # 0.1 + 0.2 is 0.3
             refused = _folded(
                 type(node.op),
                 float(left.const),
@@ -1040,13 +1117,21 @@ class _Checker:
             )
             if refused is not None:
                 raise self.fail(node, "limit", *refused)
-            return _Node(NUMBER, lambda env: const, const, math.isnan(const))
+            return _Node(
+                NUMBER,
+                lambda env: const,
+                const,
+                math.isnan(const),
+                decimal_places(const),
+            )
 
         def fn(env: Env) -> Any:
             # float64 arithmetic: integer fields must not wrap around; overflow
-            # and division by zero give inf / nan (nan: missing, as 0 / 0 is)
+            # and division by zero give inf / nan (nan: missing, as 0 / 0 is);
+            # sums and products of decimals as the doubles of their exact
+            # values (to_places)
             with np.errstate(all="ignore"):
-                return ufunc(lf(env), rf(env), dtype=np.float64)
+                return to_places(ufunc(lf(env), rf(env), dtype=np.float64), places)
 
         # a missing operand gives a missing result; so may 0 / 0 or inf - inf
         # (of values that overflowed), but not +, -, * of fields that are
@@ -1055,7 +1140,7 @@ class _Checker:
         plain = self._finite(node.left, left) and self._finite(node.right, right)
         divides = isinstance(node.op, ast.Div)
         nonzero = right.const is not None and right.const != 0
-        return _Node(NUMBER, fn, None, not (plain and (nonzero or not divides)))
+        return _Node(NUMBER, fn, None, not (plain and (nonzero or not divides)), places)
 
     def _finite(self, node: ast.expr, checked: _Node) -> bool:
         """Whether *node* (checked as *checked*) is a finite number that is
@@ -1093,12 +1178,16 @@ class _Checker:
             value = sym.value
             if sym.type == BOOL:
                 return _Node(BOOL, lambda env: (value, None), value, False)
-            return _Node(sym.type, lambda env: value, value, False)
+            return _Node(
+                sym.type, lambda env: value, value, False, decimal_places(value)
+            )
         if sym.type == BOOL:
             return _Node(
                 BOOL, lambda env: _pair(env.values[name]), None, sym.may_be_missing
             )
-        return _Node(sym.type, lambda env: env.values[name], None, sym.may_be_missing)
+        return _Node(
+            sym.type, lambda env: env.values[name], None, sym.may_be_missing, sym.places
+        )
 
     def visit_constant(self, node: ast.Constant) -> _Node:
         value = node.value
@@ -1129,7 +1218,7 @@ class _Checker:
                         inexact_message(written, value),
                         inexact_hint(value),
                     )
-            return _Node(NUMBER, lambda env: value, value, False)
+            return _Node(NUMBER, lambda env: value, value, False, decimal_places(value))
         if isinstance(value, str):
             if len(value) > MAX_STRING:
                 raise self.fail(
@@ -2046,4 +2135,5 @@ def _check_body(
         frozenset(checker.aggregate_keys),
         top.nullable,
         tree.body.id if isinstance(tree.body, ast.Name) else None,
+        top.places if top.type == NUMBER else None,
     ), []

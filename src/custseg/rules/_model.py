@@ -45,6 +45,7 @@ from ._expr import (
     category,
     check_expr,
     condition_tree,
+    decimal_places,
     inexact_hint,
     inexact_message,
     read_as,
@@ -2909,6 +2910,7 @@ def build(
             None,
             f.missing,
             f.name if f.kind in ("number", "integer") else None,
+            0 if f.kind == "integer" else None,  # whole numbers: no decimals
         )
     for name, value in params.items():
         if name in symbols:  # also a field: a duplicate, reported above
@@ -2918,7 +2920,7 @@ def build(
             if isinstance(value, bool)
             else (NUMBER if isinstance(value, int | float) else Type("category", ()))
         )
-        symbols[name] = Symbol(name, "param", typ, value)
+        symbols[name] = Symbol(name, "param", typ, value, places=decimal_places(value))
 
     derived: dict[str, Derived] = {}
     tables: dict[str, Table] = {}
@@ -2958,6 +2960,7 @@ def build(
                     None,
                     may_miss,
                     None if alias is None else alias.field,
+                    expr.places,
                 )
                 compiled_order.append(name)
         elif name in tables_raw and _check_name(b, name, ("tables", name)):
