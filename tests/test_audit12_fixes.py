@@ -50,7 +50,15 @@ def test_text_that_is_not_utf8_reaches_pandas(bad):
         "tags": (custseg.tags_from_values(names), "columns"),
         "overlaps": (custseg.group_overlaps(custseg.tags_from_values(names)), "index"),
         "groups": (
-            custseg.group_summary(custseg.tags_from_values(names), facts),
+            # (on the facts' ids: tags without ids are refused beside them)
+            custseg.group_summary(
+                custseg.TagMatrix(
+                    (tags := custseg.tags_from_values(names)).names,
+                    tags.matrix,
+                    index=facts.customer_id,
+                ),
+                facts,
+            ),
             "index",
         ),
         "nps": (custseg.nps([9, 3, 10], by=names), "index"),

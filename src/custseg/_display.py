@@ -487,7 +487,9 @@ def _unmask(values: Any) -> tuple[np.ndarray, np.ndarray]:
     """The data of *values* and a boolean mask (all False when not masked)."""
     if isinstance(values, np.ma.MaskedArray):
         return np.asarray(values.data), np.ma.getmaskarray(values).reshape(-1)
-    arr = np.asarray(values)
+    from ._validate import as_array  # (here: _validate is imported after)
+
+    arr = as_array(values)  # Polars text: "a\x00" kept, not cut to "a"
     return arr, np.zeros(arr.size, dtype=bool)
 
 

@@ -112,7 +112,7 @@ def _to_numpy(x: Any, field: str) -> np.ndarray:
     if wide is not None:
         x = wide
     try:
-        arr = np.asarray(x)
+        arr = as_array(x)
     except (ValueError, TypeError):  # ragged: lists or tuples among the values
         if not isinstance(x, list | tuple):
             raise InputError(
@@ -200,6 +200,29 @@ def not_one_column(
         f"must be one-dimensional, got shape {arr.shape}",
         fix=f"{fix} (a 1-D array or a Series)",
     )
+
+
+def as_array(x: Any) -> np.ndarray:
+    """``np.asarray(x)``, but a Polars text Series as an object array of its
+    values: NumPy makes a Polars ``String`` column without nulls fixed-width
+    ``<U`` text, which drops trailing NULs (``"a\\x00"`` would read ``"a"``,
+    another value), as it does for no other container.
+
+    >>> import pytest
+    >>> pl = pytest.importorskip("polars")
+    >>> as_array(pl.Series(["a\\x00", "a"])).tolist()
+    ['a\\x00', 'a']
+    """
+    if (
+        type(x).__module__.partition(".")[0] == "polars"
+        and type(getattr(x, "dtype", None)).__name__ in ("String", "Utf8")
+        and hasattr(x, "to_list")
+    ):
+        arr = np.asarray(x.to_numpy())  # (Polars gives its text as objects)
+        if arr.dtype.kind != "O":
+            arr = np.fromiter(x.to_list(), dtype=object, count=len(x))
+        return arr
+    return np.asarray(x)
 
 
 def arrow_decoded(x: Any) -> Any:
@@ -822,6 +845,9 @@ def _object_to_float(arr: np.ndarray, field: str, *, exact: bool = False) -> np.
         except (TypeError, ValueError):
             bad.append(i)
         else:
+            if math.isinf(f) and _beyond_float(v):
+                huge.append(i)  # "1e400": read as inf, though no infinity
+                continue
             if isinstance(v, str) and not v.isascii():
                 # Python reads full-width digits and strips any Unicode
                 # space: text the file readers' checks (significant digits,
@@ -904,6 +930,23 @@ def _object_to_float(arr: np.ndarray, field: str, *, exact: bool = False) -> np.
             example=first if isinstance(first, _decimal.Decimal) else None,
         )
     return out
+
+
+def _beyond_float(value: Any) -> bool:
+    """Whether a value float64 reads as infinite is a finite number beyond
+    its range (the text ``"1e400"``, ``Decimal("1e400")``), not an infinity
+    (``"inf"``, ``"-Infinity"``).
+
+    >>> _beyond_float("1e400"), _beyond_float(" -inf"), _beyond_float(b"1E999")
+    (True, False, True)
+    """
+    if isinstance(value, bytes):
+        value = value.decode("latin-1")
+    if isinstance(value, str):
+        return "inf" not in value.lower()
+    if isinstance(value, _decimal.Decimal):
+        return value.is_finite()
+    return False
 
 
 def changed_by_float(text: str, value: float) -> bool:

@@ -43,6 +43,7 @@ from ._align import (
 from ._display import BLANKS
 from ._exact import decimal_scale
 from .errors import CustsegWarning, InputError, ThresholdError
+from .labels import declared_classes
 from .profile import (
     PLACEHOLDERS,
     _column_missing,
@@ -147,15 +148,30 @@ def _as_matrix(values: Any, n_tags: int, field: str = "matrix") -> np.ndarray:
             fix=fix,
         )
     if arr.dtype != bool:
-        if arr.dtype.kind == "O" and any(
-            map(v.is_missing_scalar, arr.ravel().tolist())
-        ):
+        cells = arr.ravel().tolist() if arr.dtype.kind == "O" else []
+        if any(map(v.is_missing_scalar, cells)):
             raise InputError(  # (a nullable boolean column with NA)
                 field,
                 "has missing values (NA, None or NaN) among its true/false tags",
                 fix="decide what missing means first: .fillna(False) (or True)",
             )
-        if arr.dtype.kind not in "iu" or (arr.size and not np.isin(arr, (0, 1)).all()):
+        flags = [isinstance(x, bool | np.bool_) for x in cells]
+        if cells and all(flags):
+            # True/False as objects (what df.replace({'是': True, ...}) gives)
+            arr = arr.astype(bool)
+        elif any(flags):  # some words left unmapped
+            other = cells[flags.index(False)]
+            raise InputError(
+                field,
+                f"holds {v.describe(other)} ({type(other).__name__}) among its "
+                "True/False values",
+                fix="map every yes/no word to True/False (e.g. df.replace({'是': "
+                "True, '否': False, 'Y': True, 'N': False})), after deciding "
+                "what missing means",
+            )
+        elif arr.dtype.kind not in "iu" or (
+            arr.size and not np.isin(arr, (0, 1)).all()
+        ):
             raise InputError(
                 field,
                 f"must be boolean (or 0/1): got dtype {arr.dtype}",
@@ -256,8 +272,9 @@ def _same_index(a: Any, b: Any, field: str, other: str) -> bool:
     return paired(
         field,
         other,
-        a if isinstance(a, pd.Index) else pd.Index(np.asarray(a)),
-        b if isinstance(b, pd.Index) else pd.Index(np.asarray(b)),
+        # (text that is not UTF-8, such as CustomerFacts ids: as objects)
+        a if isinstance(a, pd.Index) else to_pandas_index(np.asarray(a)),
+        b if isinstance(b, pd.Index) else to_pandas_index(np.asarray(b)),
     )
 
 
@@ -274,8 +291,10 @@ class TagMatrix:
     names
         The tag names, unique.
     matrix
-        Boolean (or 0/1) array, one row per customer, one column per name.
-        Stored as a private read-only copy. A pandas DataFrame is read by
+        Boolean (or 0/1) array, one row per customer, one column per name
+        (an ``object`` column of True/False, as ``df.replace({'是': True,
+        '否': False})`` gives, too). Stored as a private read-only copy. A
+        pandas DataFrame is read by
         column name: the column of each tag name (columns compared as text;
         other columns left out; a frame with the default columns ``0 .. k-1``
         is read by position when no tag is named after one of them), and its
@@ -864,9 +883,15 @@ def _mixed_kinds(
 
 
 def _mapping_keys(
-    mapping: Any, seps: tuple[str, ...], placeholders: frozenset[str]
+    mapping: Any,
+    seps: tuple[str, ...],
+    placeholders: frozenset[str],
+    *,
+    classes: bool = False,
 ) -> dict[str, str] | None:
-    """The *mapping* as value text -> tag name, every key able to match."""
+    """The *mapping* as value text -> tag name, every key able to match
+    (*classes*: keys of class names, which are neither stripped nor split,
+    and no placeholder: only a missing key never matches)."""
     if mapping is None:
         return None
     if not isinstance(mapping, Mapping):
@@ -889,25 +914,8 @@ def _mapping_keys(
             )
         if text is None:
             raise ThresholdError(f"{where} never matches: missing values get no tag")
-        if not text.strip(BLANKS):
-            raise ThresholdError(f"{where} never matches: blank values get no tag")
-        if text != text.strip(BLANKS):
-            raise ThresholdError(
-                f"{where} never matches: values are stripped before they are "
-                f"looked up; write it as {text.strip(BLANKS)!r}"
-            )
-        for sep in seps:
-            if sep in text:
-                raise ThresholdError(
-                    f"{where} holds the separator {sep!r}, so it never matches: "
-                    "cells are split on the separators first; map each value on "
-                    f"its own, or pass sep= without {sep!r}"
-                )
-        if _fold_in(text, placeholders):
-            raise ThresholdError(
-                f"{where} never matches: it is a placeholder, which counts as "
-                "missing; pass placeholders= without it to make it a value"
-            )
+        if not classes:  # (a class name is matched as it is)
+            _check_value_key(text, where, seps, placeholders)
         if text in out:
             a, b = source[text], key
             if isinstance(a, str) and isinstance(b, str) and a != b:
@@ -928,6 +936,32 @@ def _mapping_keys(
         out[text] = name
         source[text] = key
     return out
+
+
+def _check_value_key(
+    text: str, where: str, seps: tuple[str, ...], placeholders: frozenset[str]
+) -> None:
+    """ThresholdError for a mapping key no value of a column can be: blank,
+    with blanks at its ends, holding a separator, or a placeholder."""
+    if not text.strip(BLANKS):
+        raise ThresholdError(f"{where} never matches: blank values get no tag")
+    if text != text.strip(BLANKS):
+        raise ThresholdError(
+            f"{where} never matches: values are stripped before they are "
+            f"looked up; write it as {text.strip(BLANKS)!r}"
+        )
+    for sep in seps:
+        if sep in text:
+            raise ThresholdError(
+                f"{where} holds the separator {sep!r}, so it never matches: "
+                "cells are split on the separators first; map each value on "
+                f"its own, or pass sep= without {sep!r}"
+            )
+    if _fold_in(text, placeholders):
+        raise ThresholdError(
+            f"{where} never matches: it is a placeholder, which counts as "
+            "missing; pass placeholders= without it to make it a value"
+        )
 
 
 def _decimal_of(text: str) -> decimal.Decimal | None:
@@ -992,10 +1026,17 @@ def tags_from_values(
     (never split) and whole numbers are written as integers: ``1.0``, from
     a code column with blanks read as float, is the value ``"1"``.
 
+    Labels and categoricals (a pandas categorical, a Polars ``Enum``, Arrow
+    dictionary-encoded data) name their classes: each class is one value,
+    as named, never split nor dropped as a placeholder (the ``unknown`` /
+    ``未知`` class of a classifier is a tag like any other), and every
+    class is a tag, in the classes' order, empty ones too.
+
     Parameters
     ----------
     column
-        One cell per customer (list, array, Series): text or numbers.
+        One cell per customer (list, array, Series): text or numbers; or
+        :class:`~custseg.Labels` or a categorical (one class per customer).
     mapping
         Value -> tag name (several values may share a tag). Keys are text or
         numbers, compared with the values as text (whole numbers as integers:
@@ -1037,7 +1078,8 @@ def tags_from_values(
     -------
     TagMatrix
         With a mapping: its tags in the order of first appearance in the
-        mapping, every one present (empty ones too).
+        mapping, every one present (empty ones too). On the ids of a Series
+        or of Labels that carry them.
 
     Raises
     ------
@@ -1068,6 +1110,10 @@ def tags_from_values(
     {'one': 1, 'two': 1}
     >>> tags_from_values(["A产品/B产品", "tea/N/A"], sep=("/",)).names
     ('A产品', 'B产品', 'tea')
+    >>> from custseg import Labels
+    >>> status = Labels([0, 2, 1], ("new", "repeat", "unknown"))
+    >>> tags_from_values(status).sizes()
+    {'new': 1, 'repeat': 1, 'unknown': 1}
     >>> tags_from_values([1, "1"])
     Traceback (most recent call last):
     ...
@@ -1086,27 +1132,38 @@ def tags_from_values(
     # placeholders, keys and cells in one Unicode form (an accent stored
     # apart is the same text), before any is split or compared
     holders = frozenset(map(_display.composed, _placeholders(placeholders)))
-    lookup = _mapping_keys(mapping, seps, holders)
     index = index_of(column)  # a Series', or the ids Labels carry
-    arr = _values(column, "column")
+    # labels and categoricals name their classes: each class is one value
+    declared = declared_classes(column, "column")
+    if declared is not None and declared[3] not in ("text", "number"):
+        declared = None  # dates, booleans: refused below, as values are
+    lookup = _mapping_keys(mapping, seps, holders, classes=declared is not None)
+    arr = _values(column, "column") if declared is None else np.empty(0, object)
+    n = len(arr) if declared is None else len(declared[0])
     names: tuple[str, ...] = ()
     if lookup is not None:
         # a mapping's tags are known before any cell is read: too many are
         # refused at once (_number_keys below changes keys, never tags)
         names = tuple(dict.fromkeys(lookup.values()))
-        _check_tag_count(len(names), len(arr), max_tags, mapped=True)
+        _check_tag_count(len(names), n, max_tags, mapped=True)
         _warn_alike_tags(names)
-    # distinct cells first: splitting and mapping run once per distinct cell
-    codes, cells, is_number = _distinct_cells(arr)
-    starts = _placeholder_starts(seps, holders)
-    per_cell = [
-        [cell]
-        if number
-        else _cell_values(_display.composed(cell), seps, holders, starts=starts)
-        for cell, number in zip(cells, is_number.tolist(), strict=True)
-    ]
-    has_values = np.array([bool(c) for c in per_cell], dtype=bool)
-    _mixed_kinds(arr, codes, is_number, has_values)
+    if declared is not None:  # every class a value, as named: none dropped
+        codes, class_names, _ordered, kind = declared
+        cells = list(class_names)
+        is_number = np.full(len(cells), kind == "number")
+        per_cell = [[c if kind == "number" else _display.composed(c)] for c in cells]
+    else:
+        # distinct cells first: splitting and mapping run once per distinct cell
+        codes, cells, is_number = _distinct_cells(arr)
+        starts = _placeholder_starts(seps, holders)
+        per_cell = [
+            [cell]
+            if number
+            else _cell_values(_display.composed(cell), seps, holders, starts=starts)
+            for cell, number in zip(cells, is_number.tolist(), strict=True)
+        ]
+        has_values = np.array([bool(c) for c in per_cell], dtype=bool)
+        _mixed_kinds(arr, codes, is_number, has_values)
     if lookup is not None and is_number.any():
         numbers = [
             c for c, number in zip(cells, is_number.tolist(), strict=True) if number
@@ -1114,12 +1171,16 @@ def tags_from_values(
         lookup = _number_keys(lookup, numbers)
     if lookup is None:
         found = list(dict.fromkeys(x for c in per_cell for x in c))
-        values = found if is_number.any() else sorted(found)
+        values = found if is_number.any() or declared is not None else sorted(found)
         names = tuple(prefix + x for x in values)
-        _check_tag_count(len(names), len(arr), max_tags, mapped=False)
+        _check_tag_count(len(names), n, max_tags, mapped=False)
         position = {x: j for j, x in enumerate(values)}
     else:
-        left = sorted({x for c in per_cell for x in c if x not in lookup})
+        held = np.bincount(codes[codes >= 0], minlength=len(cells)) > 0
+        left = sorted(
+            {x for c, h in zip(per_cell, held, strict=True) if h for x in c}
+            - set(lookup)
+        )
         if left:
             _uncovered(left, lookup, per_cell, codes, raising=unmapped == "raise")
         column_of = {tag: j for j, tag in enumerate(names)}
@@ -1752,12 +1813,21 @@ def _fact_columns(pairs: Iterable[tuple[Any, Any]]) -> dict[str, Any]:
     return cols
 
 
+def _is_customer_facts(facts: Any) -> bool:
+    """Whether *facts* is a :class:`~custseg.CustomerFacts` (its rows in the
+    library's order, sorted by customer id), recognised as :func:`_facts`
+    reads it."""
+    return not is_pandas(facts) and (
+        hasattr(facts, "customer_id") and hasattr(facts, "monetary")
+    )
+
+
 def _facts(facts: Any) -> tuple[dict[str, Any], Any]:
     """(column name -> values, index or customer ids) of the facts."""
     if is_pandas(facts) and hasattr(facts, "columns"):
         cols = _fact_columns((c, facts.iloc[:, j]) for j, c in enumerate(facts.columns))
         return cols, facts.index
-    if hasattr(facts, "customer_id") and hasattr(facts, "monetary"):
+    if _is_customer_facts(facts):
         # CustomerFacts: its numeric facts, keyed by customer id
         names = ("recency_days", "frequency", "monetary", "tenure_days")
         return {k: getattr(facts, k) for k in names}, facts.customer_id
@@ -1892,7 +1962,9 @@ def group_summary(
     facts
         Numbers per customer, in the same order (and on the same index):
         a DataFrame or mapping of numeric columns (``monetary`` gives the
-        groups' revenue), or :class:`~custseg.CustomerFacts`. Missing values
+        groups' revenue), or :class:`~custseg.CustomerFacts`, whose rows are
+        sorted by customer id: the tags must then be on its customer ids, in
+        its order (tags without ids are refused beside it). Missing values
         are left out of totals and means. Totals do not depend on the order
         of the rows: decimal amounts (``19.99``) are summed exactly and
         rounded once, as :func:`custseg.segment_summary` sums revenue, and
@@ -1910,7 +1982,9 @@ def group_summary(
     Raises
     ------
     InputError
-        Facts of another length or index, non-numeric facts, values whose
+        Facts of another length or index, tags without customer ids beside
+        :class:`~custseg.CustomerFacts` (of more than one customer),
+        non-numeric facts, values whose
         sum passes what float64 holds (a total would be ``inf``), integers
         beyond 2**53 (or decimals beyond 2**53 in their last place: float64
         does not hold them, so their sum would be rounded), two fact
@@ -1952,6 +2026,21 @@ def group_summary(
     means: dict[str, np.ndarray] = {}
     if facts is not None:
         cols, index = _facts(facts)
+        if t.index is None and n > 1 and _is_customer_facts(facts):
+            # its rows are sorted by customer id, an order the tags' rows
+            # need not follow: pairing them by position could pair others
+            raise InputError(
+                "tags",
+                "has no customer ids, but the facts are CustomerFacts, whose "
+                "rows are sorted by customer id: which row of the tags is which "
+                "customer cannot be told, and pairing them by position would "
+                "pair other customers",
+                fix="build the tags from a Series indexed by customer id, in "
+                "the facts' order (e.g. tags_from_values(customers.set_index("
+                "'customer_id')['interest'].reindex(facts.customer_id))), or "
+                "give them their ids: TagMatrix(tags.names, tags.matrix, "
+                "index=ids), ids being the customer of each row",
+            )
         if not _same_index(index, t.index, "facts", "tags"):
             apart = kinds_apart(("tags", t.index), ("facts", index))
             raise InputError(

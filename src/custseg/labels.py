@@ -412,7 +412,9 @@ class Labels:
         Raises
         ------
         ThresholdError
-            A value not one of *names*, *names* or *values* not an ordered
+            A value not one of *names* (one that only reads like a name, in
+            another Unicode form or with an invisible character, is shown by
+            its code points beside it), *names* or *values* not an ordered
             sequence (a set), or *names* repeated.
 
         Examples
@@ -441,7 +443,19 @@ class Labels:
         lookup = {name: i for i, name in enumerate(names)}
         unknown = [v for v in arr.tolist() if v not in lookup]
         if unknown:
-            raise ThresholdError(f"label {unknown[0]!r} is not one of {names}")
+            # a value that only reads as a name (another Unicode form, a
+            # zero-width space): both shown by their code points
+            said, shown = _display.apart(unknown[0], names)
+            like = [n for n in shown if isinstance(n, _display.Escaped)]
+            if not like:
+                raise ThresholdError(f"label {unknown[0]!r} is not one of {names}")
+            raise ThresholdError(
+                f"label {said!r} is not one of ({_display.quoted(shown)}): it "
+                f"reads like {like[0]!r} but is written otherwise (an accent "
+                "stored apart, an invisible character, full-width letters); "
+                "write it as the name is written (for an accent: "
+                "unicodedata.normalize('NFC', value))"
+            )
         codes = np.fromiter(
             (lookup[v] for v in arr.tolist()), dtype=np.int64, count=len(arr)
         )
@@ -805,7 +819,7 @@ def _plain_classes(x: Any, field: str) -> tuple[np.ndarray, tuple[str, ...]]:
     arr = (
         np.fromiter(values, dtype=object, count=len(values))
         if isinstance(values, list | tuple)
-        else np.asarray(values)
+        else v.as_array(values)  # (Polars text with a trailing NUL kept)
     )
     if arr.ndim != 1:
         raise v.not_one_column(field, arr, values, "pass a single column of labels")
@@ -1024,19 +1038,51 @@ def label_codes(
         )
     index = labels.index if is_pandas(labels) else None
     name = getattr(labels, "name", None) if is_pandas(labels) else None
+    declared = declared_classes(labels, field)
+    if declared is not None:
+        codes, names, ordered, _kind = declared
+    else:
+        codes, names = _plain_classes(labels, field)
+        ordered = False
+        _refuse_same_names(names, field)
+    return codes, names, ordered, index, None if name is None else str(name)
+
+
+def declared_classes(
+    labels: Any, field: str = "labels"
+) -> tuple[np.ndarray, tuple[str, ...], bool, str] | None:
+    """``(codes, names, ordered, kind)`` of labels that declare their
+    classes: :class:`Labels`, a pandas Categorical (or categorical Series),
+    a Polars ``Enum``, Arrow dictionary-encoded data; ``None`` for plain
+    values (their classes are the values they hold).
+
+    Every declared class is kept, in its order, those no row has too; code
+    -1 is a missing label. *kind* is what the classes are: ``"text"``,
+    ``"number"`` (named as :func:`label_codes` names numbers), or another
+    kind (``"bool"``, ``"Timestamp"``, ...); no classes are ``"text"``.
+
+    >>> import pandas as pd
+    >>> cat = pd.Categorical(["b", None], categories=["b", "a"])
+    >>> codes, names, ordered, kind = declared_classes(cat)
+    >>> codes.tolist(), names, kind
+    ([0, -1], ('b', 'a'), 'text')
+    >>> declared_classes(["b", "a"]) is None
+    True
+    """
+    if isinstance(labels, Labels):
+        return labels.codes.astype(np.intp), labels.names, labels.ordered, "text"
     parts = _arrow_dictionary_parts(labels)
     if parts is None:
         parts = _polars_enum_parts(labels)
     if parts is None:
         parts = _categorical_parts(labels)
-    if parts is not None:
-        codes, categories, ordered = parts
-        names = _category_names(categories, field)
-    else:
-        codes, names = _plain_classes(labels, field)
-        ordered = False
+    if parts is None:
+        return None
+    codes, categories, ordered = parts
+    names = _category_names(categories, field)
     _refuse_same_names(names, field)
-    return codes, names, ordered, index, None if name is None else str(name)
+    kinds = {_label_kind(c) for c in categories}
+    return codes, names, ordered, kinds.pop() if kinds else "text"
 
 
 def classes_with_missing(

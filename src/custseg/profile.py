@@ -617,6 +617,13 @@ def finite_names(values: Any, field: str) -> tuple[str, ...]:
 
 def _names(values: Any, field: str) -> tuple[str, ...]:
     names = finite_names(values, field)
+    for i, name in enumerate(names):
+        if not name.strip(BLANKS):
+            # (its absence would read as a complete profile in missing_labels)
+            raise ThresholdError(
+                f"'{field}[{i}]' must not be empty or blank: got {name!r}; name "
+                "the field after its column (rename an unnamed column first)"
+            )
     seen: set[str] = set()
     for name in names:
         if name in seen:
@@ -714,6 +721,7 @@ class ProfileSchema:
     ----------
     hard
         The hard-profile fields (硬件档案); default :data:`HARD_FIELDS`.
+        Field names are unique, and neither empty nor blank.
     soft
         The soft-profile fields (软件档案); default :data:`SOFT_FIELDS`.
     weights
@@ -1249,7 +1257,8 @@ def profile_completeness(
         Columns of different lengths or indexes, a column that is not one
         value per customer, or none of the fields present in the data.
     ThresholdError
-        Bad weights, a field in both parts, a mapping onto an unknown field
+        Bad weights, a field in both parts, an empty or blank field name,
+        a mapping onto an unknown field
         or from a column the data does not have, two columns mapped onto one field, or a column mapped onto a field
         whose own column is also in the data (both would feed it).
 

@@ -457,7 +457,7 @@ def _id_values(ids: Any, field: str) -> Any:
     elif type(ids).__module__.split(".")[0] == "pyarrow" and hasattr(ids, "type"):
         values = pd.arrays.ArrowExtensionArray(ids)
     else:
-        values = np.asarray(ids)
+        values = v.as_array(ids)  # (Polars text: objects, NULs kept)
     if isinstance(values, np.ndarray):
         if values.ndim != 1:
             raise v.not_one_column(field, values, ids)
