@@ -374,14 +374,15 @@ def test_abc_unknown_labels_every_missing_row(values):
 @_FEW_CUSTOMERS
 def test_report_chart_shows_control_characters_as_the_table_does():
     """An owner named with a NUL: the table showed its picture, the chart a
-    box; both show the picture now."""
+    box; both show its code point now (audit 28: every control character
+    as its code point)."""
     pytest.importorskip("matplotlib")
     import re
 
     import pandas as pd
 
+    from custseg import _display
     from custseg.datasets import simulate_transactions
-    from custseg.reporting import _CONTROLS
 
     tx = simulate_transactions(40, seed=5)
     ids = sorted(tx.customer_id.unique())
@@ -393,7 +394,7 @@ def test_report_chart_shows_control_characters_as_the_table_does():
         0
     )
     assert "\x00" not in page.html
-    shown = "bo\x00b".translate(_CONTROLS)
+    shown = _display.shown_name("bo\x00b")
     svg = re.search(r"<svg.*?</svg>", section, re.S).group(0)
     assert shown in svg
 

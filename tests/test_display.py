@@ -270,10 +270,11 @@ class TestHtmlTable:
         n_more: int,
     ) -> None:
         """Any texts and sizes: only table tags, every text comes back as text
-        (its invisible characters and odd blanks as code points: audit 27)."""
+        (its invisible characters and odd blanks as code points: audit 27;
+        its control characters, tabs and line breaks too: audit 28)."""
 
         def shown(text: str, limit: int) -> str:
-            return d._clip(d.shown_blanks(d.shown_invisible(text)), limit)
+            return d._clip(d.shown_name(text), limit)
 
         out = d.html_table(caption, header, rows, note=note, n_more=n_more)
         parsed = _parse(out)
@@ -362,7 +363,7 @@ class TestResultClasses:
         parsed = _parse(labels._repr_html_())
         assert set(parsed.tags) <= TAGS
         shown = parsed.cells[3::3]
-        want = [d.shown_blanks(d.shown_invisible(x)) for x in label_names]
+        want = [d.shown_name(x) for x in label_names]  # as the report shows
         assert shown == [d._clip(x, 2 * d.MAX_TEXT) for x in want][: d.MAX_ROWS]
 
     @settings(max_examples=20)

@@ -152,9 +152,8 @@ def test_any_text_is_shown_as_text_never_as_markup(
     owners: list[str], title: str
 ) -> None:
     """Owner (class) names and the title of any text (not blank): shown
-    exactly, control characters as their pictures (a NUL is a parse error
-    in HTML), no new element."""
-    from custseg.reporting import _CONTROLS
+    exactly, control characters as their code points (a NUL is a parse
+    error in HTML; in a name, tabs and line breaks too), no new element."""
 
     page = _quiet(
         report,
@@ -167,13 +166,16 @@ def test_any_text_is_shown_as_text_never_as_markup(
     _no_injection(parsed, _ALLOWED)
     from custseg import _display
 
-    # control characters as pictures, invisible ones as code points, and in
-    # the tables' names the blanks a browser hides (as the page shows them)
-    shown_title = _display.shown_invisible(title.translate(_CONTROLS))
+    # control and invisible characters as code points (in the title, tabs
+    # and line breaks as they are), and in the tables' names the blanks a
+    # browser hides (as the page shows them)
+    shown_title = _display.shown_invisible(
+        _display.shown_controls(title, keep="\t\n\r")
+    )
     assert parsed.texts("title") == [shown_title]
     assert parsed.texts("h1") == [shown_title]
     names = {
-        _display.shown_blanks(_display.shown_invisible(str(x).translate(_CONTROLS)))
+        _display.shown_name(str(x))
         for x in page.result.customers["owner"].dropna().unique()
     }
     section = _Page(page.html[page.html.index('<section id="ownership"') :])

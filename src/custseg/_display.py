@@ -179,6 +179,51 @@ def shown_invisible(text: str) -> str:
     return _NON_ASCII.sub(_invisible_shown, text)
 
 
+def shown_controls(text: str, keep: str = "") -> str:
+    r"""*text* with its control characters (C0, among them the tab, line
+    feed and carriage return, DEL and C1) written as their code points
+    (``\u0009``), but those in *keep*: a page shows a tab or a line break
+    as a blank and a NUL as nothing, so ``"amy\n"`` would read ``amy`` and
+    ``"x\ty"`` would read ``x y``.
+
+    >>> shown_controls("amy\n"), shown_controls("x\ty\x00"), shown_controls("a\nb", keep="\n")
+    ('amy\\u000a', 'x\\u0009y\\u0000', 'a\nb')
+    """
+    if text.isprintable():
+        return text
+    return _CONTROL.sub(
+        lambda m: m.group() if m.group() in keep else f"\\u{ord(m.group()):04x}",
+        text,
+    )
+
+
+def shown_surrogates(text: str) -> str:
+    r"""*text* with its lone surrogates (a byte that was not UTF-8, kept by
+    ``errors="surrogateescape"``) written as their code points, for a chart:
+    no font has a glyph for one, and matplotlib cannot lay it out. A page
+    keeps them (its ``write`` names the character).
+
+    >>> shown_surrogates("bo\udc80"), shown_surrogates("amy")
+    ('bo\\udc80', 'amy')
+    """
+    if text.isprintable():
+        return text
+    return _SURROGATE.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
+
+
+def shown_name(text: str) -> str:
+    r"""A name as a page, a chart or a notebook table shows it, so that two
+    different names never look alike: control characters
+    (:func:`shown_controls`), invisible format characters
+    (:func:`shown_invisible`) and the blanks a page hides or shows alike
+    (:func:`shown_blanks`) written as their code points.
+
+    >>> shown_name("amy\n"), shown_name("x\ty"), shown_name("amy\u200b "), shown_name("amy")
+    ('amy\\u000a', 'x\\u0009y', 'amy\\u200b\\u0020', 'amy')
+    """
+    return shown_blanks(shown_invisible(shown_controls(text)))
+
+
 def shown_blanks(text: str) -> str:
     r"""*text* with the blanks a page hides or shows alike written as code
     points: a space at either end, a second space in a row (HTML shows one
@@ -207,6 +252,12 @@ def shown_blanks(text: str) -> str:
             out.append(c)
     return "".join(out)
 
+
+#: A control character: C0 (tab, line feed and return among them), DEL, C1
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
+
+#: A lone surrogate (no character: a byte decoded with surrogateescape)
+_SURROGATE = re.compile(r"[\ud800-\udfff]")
 
 #: One character beyond ASCII (the only ones :func:`shown_invisible` looks at)
 _NON_ASCII = re.compile(r"[^\x00-\x7f]")
@@ -523,6 +574,32 @@ def rounded(value: float, digits: int = 0, *, scale: int = 0) -> str:
     return f"{exact:z,.{digits}f}"
 
 
+def compact(value: float, digits: int = 3) -> str:
+    """*value* in a few characters, for a cell too narrow for all its
+    digits: as :func:`rounded` writes it whole when that has at most
+    *digits* digits, else with *digits* significant digits and the power
+    of ten (``2.66e14``), rounded half up from the decimal the float
+    prints as, as every figure of the tables is.
+
+    >>> compact(950.4), compact(-12.5), compact(265_704_471_699_696.0)
+    ('950', '-13', '2.66e14')
+    >>> compact(999.5), compact(12_345), compact(1.005e16), compact(float("nan"))
+    ('1.00e3', '1.23e4', '1.01e16', 'nan')
+    """
+    x = float(value)
+    whole = rounded(x)
+    if not math.isfinite(x) or len(whole.lstrip("-").replace(",", "")) <= digits:
+        return whole
+    written = decimal.Decimal(repr(x))
+    power = written.adjusted()
+    step = decimal.Decimal(1).scaleb(1 - digits)
+    lead = written.scaleb(-power).quantize(step, rounding=decimal.ROUND_HALF_UP)
+    if abs(lead) >= 10:  # 9.995 is 10.0: one more power of ten
+        power += 1
+        lead = (lead / 10).quantize(step, rounding=decimal.ROUND_HALF_UP)
+    return f"{lead}e{power}"
+
+
 def percent(fraction: float, digits: int = 1) -> str:
     """*fraction* as a percentage with one decimal (*digits*; ``-`` when
     undefined), rounded as :func:`rounded` from the decimal the fraction
@@ -627,15 +704,18 @@ def _cell(value: Any, tag: str = "td") -> str:
 
 
 def _html_text(text: str, limit: int = MAX_TEXT) -> str:
-    r"""*text* for an HTML table, escaped: its invisible characters and the
-    blanks a page hides or shows alike written as code points (as the HTML
-    report writes names), so that ``"amy\u200b"`` and ``"a\xa0b"`` never
-    look like ``"amy"`` and ``"a b"``; on one line, at most *limit*.
+    r"""*text* for an HTML table, escaped: its control and invisible
+    characters and the blanks a page hides or shows alike written as code
+    points (:func:`shown_name`, as the HTML report writes names), so that
+    ``"amy\u200b"``, ``"amy\n"``, ``"x\ty"`` and ``"a\xa0b"`` never look
+    like ``"amy"``, ``"x y"`` and ``"a b"``; at most *limit* characters.
 
     >>> _html_text("amy\u200b"), _html_text("a\xa0b"), _html_text("<b>")
     ('amy\\u200b', 'a\\u00a0b', '&lt;b&gt;')
+    >>> _html_text("amy\n"), _html_text("x\ty")
+    ('amy\\u000a', 'x\\u0009y')
     """
-    return html.escape(_clip(shown_blanks(shown_invisible(text)), limit))
+    return html.escape(_clip(shown_name(text), limit))
 
 
 def html_table(

@@ -565,6 +565,9 @@ def _finish(*axes: Axes, before: dict[Any, str] | None = None) -> None:
         for text in ax.findobj(Text):
             if text in seen and seen[text] == text.get_text():
                 continue  # the user's own, left as it was
+            # a lone surrogate (a name from a file that was not UTF-8) has
+            # no glyph, and matplotlib cannot lay it out: its code point
+            text.set_text(_display.shown_surrogates(text.get_text()))
             text.set_fontfamily(families)
             text.set_parse_math(False)
             text.set_usetex(False)
@@ -623,7 +626,13 @@ def _thousands(axis: Any) -> None:
 
 
 def _pct(x: float) -> str:
-    return "" if x != x else _display.percent(x / 100)
+    """A share (of 1) as a bar's number: as every table writes it
+    (:func:`custseg._display.percent`), nothing when missing.
+
+    >>> _pct(119 / 2000), _pct(float("nan"))
+    ('6.0%', '')
+    """
+    return "" if x != x else _display.percent(x)
 
 
 # --------------------------------------------------------------------------
@@ -650,7 +659,7 @@ def _text_sizes(
         sizes = []
         # measuring looks glyphs up; the draw reports the missing ones
         with warnings_filtered("ignore", UserWarning, _GLYPH_WARNING):
-            for t in texts:
+            for t in map(_display.shown_surrogates, texts):  # as drawn
                 # a wrapped text: its widest line, its lines' heights added
                 widest, height = 0.0, 0.0
                 for line in (t or " ").split("\n"):
@@ -833,6 +842,8 @@ _COLUMN_PT = 130.0
 def _wrapped(names: list[str], wrap: bool = True) -> tuple[list[str], int]:
     """*names* wrapped (:func:`_wrap`) if *wrap* (a new figure: an Axes
     passed in keeps the names as typed), and the most lines one takes."""
+    # a lone surrogate has no glyph, and matplotlib cannot lay it out
+    names = [_display.shown_surrogates(name) for name in names]
     out = [_wrap(name) if wrap else name for name in names]
     return out, max((t.count("\n") + 1 for t in out), default=1)
 
@@ -841,6 +852,7 @@ def _title(ax: Axes, heading: str, wrap: bool = True) -> None:
     """Set *heading* as *ax*'s title, each line wrapped to the figure's
     width if *wrap* (a new figure): a long class or column name in it never
     runs off the figure."""
+    heading = _display.shown_surrogates(str(heading))
     if not wrap:
         ax.set_title(heading)
         return
@@ -1046,8 +1058,13 @@ def segment_sizes(
         "or plot the largest N rows: summary.nlargest(N, 'customers')",
     )
     names, lines = _wrapped([str(i) for i in summary.index], ax is None)
-    cust = 100 * v.as_numeric(summary["customer_share"], "customer_share", nan="allow")
-    rev = 100 * v.as_numeric(summary["revenue_share"], "revenue_share", nan="allow")
+    shares = [
+        v.as_numeric(summary[col], col, nan="allow")
+        for col in ("customer_share", "revenue_share")
+    ]
+    # bars in percent; their numbers from the shares themselves, as the
+    # tables write them (100 * 0.0595 is 5.949999999999999: 5.9%, not 6.0%)
+    cust, rev = (100 * share for share in shares)
     n = len(names)
     with _drawing():
         row = 0.5 + 0.18 * (lines - 1)  # inches a class takes, its name wrapped
@@ -1066,7 +1083,7 @@ def segment_sizes(
             y + h / 2, rev.tolist(), h, color=_ORANGE, label=text["revenue"]
         )
         if h * pitch >= 1.35 * _size_pt("x-small"):  # room for the numbers
-            for bars, values in ((bars_c, cust), (bars_r, rev)):
+            for bars, values in zip((bars_c, bars_r), shares, strict=True):
                 ax.bar_label(
                     bars,
                     labels=[_pct(x) for x in values],
@@ -1229,6 +1246,7 @@ def rf_heatmap(
     counts = np.bincount(cell, minlength=kr * kf).reshape(kr, kf)
     if value == "customers":
         grid: Any = counts
+        cells = counts.ravel().astype(np.float64)
         shown = [f"{int(c):,d}" for c in counts.ravel()]
         heading = text["rf_customers"]
     else:
@@ -1238,7 +1256,8 @@ def rf_heatmap(
         means = np.full((kr, kf), np.nan)
         np.divide(sums, counts, out=means, where=counts > 0)
         grid = np.ma.masked_invalid(means)
-        shown = ["" if c != c else _display.rounded(c) for c in means.ravel()]
+        cells = means.ravel()
+        shown = ["" if c != c else _display.rounded(c) for c in cells]
         heading = text["rf_monetary"]
     if no_score:
         heading += "\n" + _counted(text, "not_shown", no_score)
@@ -1248,6 +1267,10 @@ def rf_heatmap(
         new = ax is None  # a figure of its own
         ax = _axes(ax, (1.6 + 0.9 * kf, 1.4 + 0.75 * kr))
         before = _texts(ax, new)
+        # numbers too wide for their cells (a mean spend of 15 digits) in
+        # fewer characters, else in a smaller font: never over the next cell
+        room = _axes_width_pt(ax, _label_room([str(kr)])) / kf
+        shown, size = _cell_texts(shown, cells, room)
         image = ax.imshow(
             grid, origin="lower", cmap="YlGnBu", aspect="auto", interpolation="nearest"
         )
@@ -1262,7 +1285,7 @@ def rf_heatmap(
                 label,
                 ha="center",
                 va="center",
-                fontsize="small",
+                fontsize=size,
                 color="white" if dark else "black",
             )
         ax.set_xticks(np.arange(kf), [str(k) for k in range(1, kf + 1)])
@@ -1275,6 +1298,35 @@ def rf_heatmap(
         image.set_clim(0, max(top, 1e-12))
         _finish(ax, before=before)
     return ax
+
+
+def _cell_texts(
+    texts: list[str], values: np.ndarray, width: float
+) -> tuple[list[str], str]:
+    """The numbers of a heatmap's cells, *width* points wide at most, and
+    their font size: *texts* as written when the widest fits, else every
+    number compact (:func:`custseg._display.compact`: ``2.66e14``), in a
+    smaller font if need be (the smallest when nothing fits).
+
+    >>> import pytest; mpl = pytest.importorskip("matplotlib")
+    >>> _cell_texts(["950", ""], np.array([950.0, np.nan]), 60.0)
+    (['950', ''], 'small')
+    >>> _cell_texts(["265,704,471,699,696", "7"], np.array([2.657e14, 7.0]), 60.0)
+    (['2.66e14', '7'], 'small')
+    """
+
+    def fits(shown: list[str], size: str) -> bool:
+        distinct = list(dict.fromkeys(shown))
+        widest = max((w for w, _h in _text_sizes(distinct, size)), default=0.0)
+        return widest <= 0.9 * width
+
+    if fits(texts, "small"):
+        return texts, "small"
+    short = [t and _display.compact(x) for t, x in zip(texts, values, strict=True)]
+    for size in ("small", "x-small"):
+        if fits(short, size):
+            return short, size
+    return short, "xx-small"
 
 
 def score_distribution(

@@ -19,8 +19,10 @@ from __future__ import annotations
 
 import contextlib
 import decimal
+import difflib
 import html as _html
 import importlib.util
+import inspect
 import math
 import os
 import re
@@ -868,12 +870,14 @@ def _summary(
         title = _column_title(column, lang)
         # the classes named as the table above the chart names them
         texts = list(_run_texts(column, [str(n) for n in body.index], lang).values())
-        # control characters as the table shows them (a NUL drew as a box),
-        # unless that would make two classes one
-        # (and invisible characters as their code points, before the chart
-        # is laid out: written in after, a longer name would be cut off)
-        pictured = [_shown_name(text.translate(_CONTROLS)) for text in texts]
-        shown = body.set_axis(pictured if len(set(pictured)) == len(texts) else texts)
+        # control and invisible characters as the table shows them (a NUL
+        # drew as a box, a tab as a blank), before the chart is laid out
+        # (written in after, a longer name would be cut off), unless that
+        # would make two classes one; kept as objects: pandas' own text
+        # dtype refuses a lone surrogate (the page's write names it)
+        pictured = [_display.shown_name(text) for text in texts]
+        drawn_names = pictured if len(set(pictured)) == len(texts) else texts
+        shown = body.set_axis(pd.Index(drawn_names, dtype=object))
         chart = _chart(
             plot,
             lang,
@@ -1193,8 +1197,8 @@ def _migrations(
             )
             before_names = tuple(old_text[str(c)] for c in tm.before)
             after_names = tuple(new_text[str(c)] for c in tm.after)
-            shown_before = tuple(map(_shown_name, before_names))
-            shown_after = tuple(map(_shown_name, after_names))
+            shown_before = tuple(map(_display.shown_name, before_names))
+            shown_after = tuple(map(_display.shown_name, after_names))
             if len(set(shown_before)) == len(before_names) and len(
                 set(shown_after)
             ) == len(after_names):  # invisible characters shown, as the table
@@ -1335,24 +1339,19 @@ def _parts(
 # HTML: pure functions of the computed values
 
 
-#: C0 controls but tab, newline and return, and DEL, as their visible
-#: pictures (U+2400 ...): a NUL in an owner's name is a parse error in HTML
-_CONTROLS = {c: 0x2400 + c for c in (*range(9), 11, 12, *range(14, 32))} | {
-    0x7F: 0x2421
-}
-
-
 def _esc(text: Any) -> str:
-    """Text for the page: escaped, its control characters shown, and its
-    invisible format characters (a bidi control that would show
-    ``'\\u202eyma'`` as ``amy``) written as their code points
-    (:func:`custseg._display.shown_invisible`).
+    r"""Text for the page: escaped, its control characters but tab, line
+    feed and return (blanks in a sentence) written as their code points (a
+    NUL is a parse error in HTML), and its invisible format characters (a
+    bidi control that would show ``'\u202eyma'`` as ``amy``) too
+    (:func:`custseg._display.shown_controls`,
+    :func:`custseg._display.shown_invisible`).
 
-    >>> _esc('<b>"a' + chr(0) + 'b"</b>') == '&lt;b&gt;&quot;a' + chr(0x2400) + 'b&quot;&lt;/b&gt;'
-    True
+    >>> _esc('<b>"a' + chr(0) + 'b"</b>')
+    '&lt;b&gt;&quot;a\\u0000b&quot;&lt;/b&gt;'
     """
-    shown = _display.shown_invisible(str(text).translate(_CONTROLS))
-    return _html.escape(shown, quote=True)
+    shown = _display.shown_controls(str(text), keep="\t\n\r")
+    return _html.escape(_display.shown_invisible(shown), quote=True)
 
 
 def _count(x: int) -> _Num:
@@ -1445,17 +1444,17 @@ def _class_texts(
     return {n: shown[n] for n in before}, {n: shown[n] for n in after}
 
 
-def _shown_name(text: str) -> str:
-    """A name as a chart shows it: invisible characters and hidden blanks as
-    their code points (as :func:`_esc_name` shows it in a table)."""
-    return _display.shown_blanks(_display.shown_invisible(text))
-
-
 def _esc_name(text: Any) -> str:
-    """A name in a table (a class, an owner, a column's heading) for HTML, as
-    :func:`_esc` writes text, its hidden blanks shown
-    (:func:`custseg._display.shown_blanks`): ``"amy "`` is not ``"amy"``."""
-    return _html.escape(_shown_name(str(text).translate(_CONTROLS)), quote=True)
+    r"""A name in a table (a class, an owner, a column's heading) for HTML,
+    escaped, as a chart shows it (:func:`custseg._display.shown_name`): its
+    control characters, tabs and line breaks too, its invisible characters
+    and hidden blanks as their code points (``"amy\n"`` and ``"amy "`` are
+    not ``"amy"``).
+
+    >>> _esc_name("amy\n"), _esc_name("x\ty "), _esc_name("<b>")
+    ('amy\\u000a', 'x\\u0009y\\u0020', '&lt;b&gt;')
+    """
+    return _html.escape(_display.shown_name(str(text)), quote=True)
 
 
 def _cell(value: Cell, tag: str = "td", row_header: bool = False) -> str:
@@ -1893,28 +1892,48 @@ def _windows_table(res: SegmentResult, lang: str) -> str:
     t = _t(lang)
     rs = res.rules
     table = rs.tables.get("lifecycle") if rs is not None else None
+    closed = "left"  # LifecycleWindows: a day on a break starts the next stage
     if table is not None:
         breaks = list(table.breaks)
         names = list(table.names)
         labels = names[: len(breaks) + 1]
         lang_names = dict(table.translations.get(lang, {})) if lang != "en" else {}
         shown = [lang_names.get(n, n) for n in labels]
+        closed = table.closed
     else:
         windows = res.settings.get("windows") or LifecycleWindows()
         breaks = list(windows.breaks)
         shown = [_class_text("lifecycle", n, lang) for n in windows.labels]
     rows: list[list[Cell]] = []
-    edges = [0.0, *breaks]
     for i, name in enumerate(shown):
-        lo = edges[i]
-        hi = breaks[i] if i < len(breaks) else None
-        days = (
-            f"[{_display.number_text(lo)}, {_display.number_text(hi)})"
-            if hi is not None
-            else f"≥ {_display.number_text(lo)}"
-        )
-        rows.append([name, days])
+        rows.append([name, _window_text(breaks, i, closed)])
     return _table([t["stage"], t["days"]], rows, sortable=False, numeric=[False, False])
+
+
+def _window_text(breaks: Sequence[float], i: int, closed: str = "left") -> str:
+    """The days of the *i*-th window between *breaks*, as the table labels
+    them: ``closed="left"`` takes a day on a break into the next window
+    (``[90, 180)``), ``"right"`` into this one (``(90, 180]``). The first
+    window starts at day 0 (the day itself, in it either way) when its
+    break is after day 0; the last has no end.
+
+    >>> [_window_text([90, 180], i) for i in range(3)]
+    ['[0, 90)', '[90, 180)', '≥ 180']
+    >>> [_window_text([90, 180], i, "right") for i in range(3)]
+    ['[0, 90]', '(90, 180]', '> 180']
+    >>> _window_text([-1, 5], 0), _window_text([-1, 5], 0, "right")
+    ('< -1', '≤ -1')
+    """
+    text = _display.number_text
+    left = closed == "left"
+    if i == len(breaks):
+        return f"{'≥' if left else '>'} {text(breaks[-1])}" if breaks else "≥ 0"
+    hi = f"{text(breaks[i])}{')' if left else ']'}"
+    if i == 0:
+        if breaks[0] <= 0:  # no day 0 in it: every day before the break
+            return f"{'<' if left else '≤'} {text(breaks[0])}"
+        return f"[0, {hi}"
+    return f"{'[' if left else '('}{text(breaks[i - 1])}, {hi}"
 
 
 def _rf_html(parts: _Parts, lang: str) -> str:
@@ -2284,6 +2303,41 @@ def _unique_svg_ids(page: str) -> str:
 # the one call
 
 
+#: The options of :func:`custseg.segment` that :func:`report` passes on
+_SEGMENT_OPTIONS = tuple(
+    name
+    for name in inspect.signature(segment).parameters
+    if name not in ("transactions", "lang")  # report's lang is its own
+)
+
+
+def _known_options(options: Mapping[str, Any]) -> None:
+    """Raise :class:`~custseg.errors.ThresholdError` naming the *options*
+    that neither :func:`report` nor :func:`custseg.segment` takes (and the
+    option each is closest to), listing those they take.
+
+    >>> _known_options({"as_of": "2024-07-01"})
+    >>> _known_options({"as_off": "2024-07-01"})  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ...
+    custseg.errors.ThresholdError: 'as_off' is not an option of report() (did you mean 'as_of'?): ...
+    """
+    unknown = [str(k) for k in options if k not in _SEGMENT_OPTIONS]
+    if not unknown:
+        return
+    close = [
+        f"{k!r}"
+        for name in unknown
+        for k in difflib.get_close_matches(name, _SEGMENT_OPTIONS, n=1)
+    ]
+    hint = f" (did you mean {' or '.join(close)}?)" if close else ""
+    verb = "is not an option" if len(unknown) == 1 else "are not options"
+    raise ThresholdError(
+        f"{_display.quoted(unknown)} {verb} of report(){hint}: it takes previous, lang, title, charts and the "
+        f"options of custseg.segment ({', '.join(_SEGMENT_OPTIONS)})"
+    )
+
+
 def report(
     data: Any,
     *,
@@ -2345,7 +2399,9 @@ def report(
     InputError
         Bad data or a bad *previous* (naming the file and the problem).
     ThresholdError
-        Bad parameters (*lang*, segment options with a computed result).
+        Bad parameters (*lang*, an option that neither ``report`` nor
+        :func:`custseg.segment` takes, segment options with a computed
+        result).
     RulesError
         Bad rules.
 
@@ -2372,6 +2428,7 @@ def report(
         )
     if not isinstance(charts, bool):
         raise ThresholdError(f"'charts' must be True or False: got {charts!r}")
+    _known_options(segment_options)
     customer = (
         data.customers.index.name
         if isinstance(data, SegmentResult)
