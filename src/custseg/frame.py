@@ -28,7 +28,7 @@ import pandas as pd
 from . import _display
 from . import _validate as v
 from . import engines as _engines
-from ._align import id_kind, same_ids, whole_ids, written_apart
+from ._align import id_kind, members, same_ids, whole_ids, written_apart
 from ._files import (
     _check_encoding,
     _read_table,
@@ -473,7 +473,7 @@ def _join_relationship(
         out = out.set_axis(index)
     if ids is not labels.index:
         labels = labels.set_axis(ids)
-    extra = ids[~ids.isin(out.index)]
+    extra = ids[~members(ids, out.index)]
     if len(extra):
         only = pd.DataFrame(index=extra)
         only.index.name = out.index.name
@@ -616,7 +616,7 @@ def dropped_customers(ids: Any, customers: pd.Index) -> int:
     >>> dropped_customers(["c2", "c4"], pd.Index(["c1", "c2", "c3"]))
     1
     """
-    return int(np.count_nonzero(~pd.Index(pd.unique(pd.Series(ids))).isin(customers)))
+    return int(np.count_nonzero(~members(pd.unique(pd.Series(ids)), customers)))
 
 
 def _no_match(source: str, ids: pd.Index, index: pd.Index) -> str:
@@ -644,7 +644,7 @@ def _some_apart(source: str, ids: pd.Index, buyers: pd.Index) -> str | None:
     one customer counted twice, once without purchases. None if none."""
     if isinstance(ids, pd.MultiIndex) or isinstance(buyers, pd.MultiIndex):
         return None
-    n, a, b = written_apart(ids[~ids.isin(buyers)], buyers[~buyers.isin(ids)])
+    n, a, b = written_apart(ids[~members(ids, buyers)], buyers[~members(buyers, ids)])
     if not n:
         return None
     who = "id" if n == 1 else "ids"
@@ -953,7 +953,7 @@ def _join_records(
         out = out.set_axis(ids)
     if record_ids is not records.index:
         records = records.set_axis(record_ids)
-    in_tx = records.index.isin(out.index)
+    in_tx = members(records.index, out.index)
     # customers only in the records follow the buyers sorted by id (as the
     # summary's customers are), whatever the order of the records' rows
     extra = records.index[~in_tx]
@@ -974,7 +974,7 @@ def _join_records(
         records = records.set_axis(
             pd.Index(np.asarray(records.index), name=records.index.name)
         )
-    some_missing = not joined.index.isin(records.index).all()
+    some_missing = not members(joined.index, records.index).all()
     for column in records.columns:
         col = records[column]
         dtype = col.dtype
@@ -1858,7 +1858,7 @@ def _segment(
         in_other = np.zeros(len(out), dtype=bool)
         for ids, source in zip(found, sources, strict=True):
             index, ids = same_ids(out.index, ids)
-            hit = index.isin(ids)
+            hit = members(index, ids)
             in_other |= hit
             if len(ids) and in_tx.any() and not hit[in_tx].any():
                 notes.append(_no_match(source, ids, index[in_tx]))
