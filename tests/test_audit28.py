@@ -19,7 +19,7 @@ from hypothesis import strategies as st
 from custseg import rules
 from custseg.errors import InputError
 from custseg.groups import LifeStageWindows, life_stage_tags
-from test_engines import session_zone, spark  # noqa: F401 (a fixture)
+from test_engines import session_zone, spark, spark_frame  # noqa: F401 (a fixture)
 
 # --------------------------------------------------------------------------
 # The mother_baby preset refused the Chinese sex values (男, 女宝) that its
@@ -570,3 +570,162 @@ def test_segment_records_by_text_ids_match_the_pandas_join() -> None:
     present = out["present"].astype(str)
     assert (present[[i in buyers for i in out.index]] != "records_only").all()
     assert (present[[i not in buyers for i in out.index]] == "records_only").all()
+
+
+# --------------------------------------------------------------------------
+# Rules: arithmetic of decimals is exact; a changed field type is one error
+# at the user's line; 'in ()' is refused
+
+_WEIGHTED = """format = 1
+[fields]
+r = {{ type = "integer", min = 1, max = 5 }}
+f = {{ type = "integer", min = 1, max = 5 }}
+m = {{ type = "integer", min = 1, max = 5 }}
+[params]
+w = {w}
+[derived]
+score = "{a} * r + {b} * f + w * m"
+[segments.tier]
+default = "low"
+rules = [
+  {{ label = "high", when = "score >= {cut}" }},
+  {{ label = "mid", when = "score - {a} * r == {eq}" }},
+  {{ label = "odd", when = "r * {a} + {b} > {cut2}" }},
+]
+"""
+
+
+def _tenths(k: int) -> str:
+    return f"{k / 10:.1f}"
+
+
+@st.composite
+def _weighted(draw: st.DrawFn) -> tuple[str, Any]:
+    from fractions import Fraction
+
+    a, b, w = (draw(st.integers(1, 9)) for _ in range(3))
+    cut, eq, cut2 = (draw(st.integers(5, 60)) for _ in range(3))
+    text = _WEIGHTED.format(
+        a=_tenths(a),
+        b=_tenths(b),
+        w=_tenths(w),
+        cut=_tenths(cut),
+        eq=_tenths(eq),
+        cut2=_tenths(cut2),
+    )
+
+    def exact(r: int, f: int, m: int) -> str:
+        t = Fraction(1, 10)
+        score = a * t * r + b * t * f + w * t * m
+        if score >= cut * t:
+            return "high"
+        if score - a * t * r == eq * t:
+            return "mid"
+        if r * a * t + b * t > cut2 * t:
+            return "odd"
+        return "low"
+
+    return text, exact
+
+
+@settings(max_examples=40, deadline=None)
+@given(case=_weighted())
+def test_weighted_scores_are_exact(case: tuple[str, Any]) -> None:
+    import itertools
+
+    text, exact = case
+    rs = rules.loads(text)
+    rows = list(itertools.product(range(1, 6), repeat=3))
+    data = {k: [x[i] for x in rows] for i, k in enumerate("rfm")}
+    got = rs.evaluate(data)["tier"].to_numpy().tolist()
+    assert got == [exact(*x) for x in rows]
+
+
+@pytest.mark.parametrize("engine", ["polars", "duckdb", "dask"])
+def test_weighted_scores_are_exact_in_the_engines(engine: str) -> None:
+    import itertools
+
+    pytest.importorskip(engine)
+    from custseg.frame import apply_rules
+
+    rs = rules.loads(
+        _WEIGHTED.format(a="0.2", b="0.3", w="0.5", cut="1.6", eq="1.4", cut2="0.6")
+    )
+    rows = list(itertools.product(range(1, 6), repeat=3))
+    df = pd.DataFrame(rows, columns=["r", "f", "m"])
+    df.insert(0, "customer_id", [f"c{i}" for i in range(len(df))])
+    want = apply_rules(df.set_index("customer_id"), rs)["tier"].tolist()
+    if engine == "polars":
+        import polars as pl
+
+        got = apply_rules(pl.from_pandas(df), rs)["tier"].to_list()
+    elif engine == "duckdb":
+        import duckdb
+
+        got = apply_rules(duckdb.connect().from_df(df), rs).df()["tier"].tolist()
+    else:
+        import dask.dataframe as dd
+
+        frame = dd.from_pandas(df, npartitions=3)
+        got = apply_rules(frame, rs).compute().set_index("customer_id")["tier"]
+        got = got.reindex(df["customer_id"]).tolist()
+    assert got == want
+    assert want[rows.index((1, 3, 1))] == "high"  # 0.2 + 0.9 + 0.5 is 1.6
+
+
+def test_weighted_scores_are_exact_in_spark(spark: Any) -> None:  # noqa: F811
+    import itertools
+
+    from custseg.frame import apply_rules
+
+    rs = rules.loads(
+        _WEIGHTED.format(a="0.2", b="0.3", w="0.5", cut="1.6", eq="1.4", cut2="0.6")
+    )
+    rows = list(itertools.product(range(1, 6), repeat=3))
+    df = pd.DataFrame(rows, columns=["r", "f", "m"])
+    df.insert(0, "customer_id", [f"c{i}" for i in range(len(df))])
+    want = apply_rules(df.set_index("customer_id"), rs)["tier"]
+    out = apply_rules(spark_frame(spark, df), rs, output="pandas")
+    got = out["tier"].reindex(want.index)
+    assert got.tolist() == want.tolist()
+    assert want.iloc[rows.index((1, 3, 1))] == "high"  # 0.2 + 0.9 + 0.5 is 1.6
+
+
+@settings(max_examples=20, deadline=None)
+@given(
+    preset=st.sampled_from(["ecommerce", "beauty_salon", "furniture"]),
+    field=st.sampled_from(["recency_days", "frequency", "monetary", "r"]),
+    new=st.sampled_from(["bool", "category"]),
+)
+def test_changing_a_preset_fields_type_is_one_error_at_the_users_line(
+    preset: str, field: str, new: str
+) -> None:
+    values = '\nvalues = ["a", "b"]' if new == "category" else ""
+    text = (
+        f'format = 1\nextends = "{preset}"\n[fields.{field}]\ntype = "{new}"{values}\n'
+    )
+    errors = [d for d in rules.check(text, text=True) if d.severity == "error"]
+    assert errors
+    assert all(d.path == "<string>" for d in errors)
+    assert (errors[0].line, errors[0].code) == (4, "type-mismatch")
+    assert field in errors[0].message
+
+
+def test_number_and_integer_fields_may_be_swapped() -> None:
+    text = (
+        'format = 1\nextends = "ecommerce"\n[fields.recency_days]\ntype = "integer"\n'
+    )
+    assert not [d for d in rules.check(text, text=True) if d.severity == "error"]
+
+
+@pytest.mark.parametrize("op", ["in", "not in"])
+def test_empty_tuple_after_in_is_refused(op: str) -> None:
+    text = (
+        'format = 1\n[fields]\nx = { type = "number", missing = true }\n'
+        f'[segments.s]\ndefault = "a"\nrules = [{{ label = "b", when = "x {op} ()" }}]\n'
+    )
+    (d,) = rules.check(text, text=True)
+    assert (d.line, d.code) == (
+        6,
+        "disallowed-syntax",
+    ) and "lists no value" in d.message

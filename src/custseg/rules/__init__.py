@@ -232,6 +232,11 @@ def _near_misses(
             )
 
 
+#: Field types by what the rules read them as: a number field may become an
+#: integer one (or back) in a file that extends a preset, not a category
+_FIELD_KINDS = {"number": "number", "integer": "number"}
+
+
 def _merge(
     parent: Any,
     child: Any,
@@ -308,6 +313,25 @@ def _merge(
                     "bad-value",
                     f"{dotted!r} must be a {_scalar_kind(parent[key])}, as in the preset: "
                     f"got {value!r}",
+                )
+            )
+            continue
+        if (
+            len(path) == 2
+            and path[0] == "fields"
+            and key == "type"
+            and _FIELD_KINDS.get(parent[key]) != _FIELD_KINDS.get(value, value)
+        ):
+            # the preset's rules read the field as its kind: one error here,
+            # not one at each of the preset's lines that reads it
+            diags.append(
+                child_src.at_key(
+                    (*path, key),
+                    "type-mismatch",
+                    f"{dotted!r} is {parent[key]!r} in the preset, and its rules "
+                    f"read {path[1]!r} as such: this file makes it {value!r}",
+                    f"keep the type (number and integer may be swapped), or "
+                    f"declare a field of another name ({path[1]}_2)",
                 )
             )
             continue

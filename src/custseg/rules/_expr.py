@@ -1513,6 +1513,15 @@ class _Checker:
                 f"tuple of {len(rn.elts)} values is too long",
                 f"at most {MAX_TUPLE} values",
             )
+        if not rn.elts:  # 'x in ()' is never true, 'x not in ()' always
+            word = "not in" if isinstance(op, ast.NotIn) else "in"
+            raise self.fail(
+                rn,
+                "disallowed-syntax",
+                f"'{word} ()' lists no value: it is "
+                f"{'always' if word == 'not in' else 'never'} true",
+                "list the values, or drop the condition",
+            )
         values = []
         for elt in rn.elts:
             en = self.visit(elt)
