@@ -729,3 +729,46 @@ def test_empty_tuple_after_in_is_refused(op: str) -> None:
         6,
         "disallowed-syntax",
     ) and "lists no value" in d.message
+
+
+# --------------------------------------------------------------------------
+# Summaries: a midpoint edge of two adjacent doubles; the Pareto total of
+# cents
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    a=st.floats(-1e12, 1e12, allow_nan=False, allow_subnormal=False),
+    steps=st.integers(1, 3),
+    better=st.booleans(),
+)
+def test_a_midpoint_edge_lies_strictly_between_the_two_values(
+    a: float, steps: int, better: bool
+) -> None:
+    """The midpoint of two adjacent doubles rounded onto one of them: the
+    customer above the true quantile got the lower score."""
+    import math
+
+    from custseg.rfm import _quantile_edges, score
+
+    b = a
+    for _ in range(steps):
+        b = math.nextafter(b, math.inf)
+    edges = _quantile_edges([b, a], 2, higher_is_better=better)
+    got = score([a, b], edges, higher_is_better=better).tolist()
+    assert got == ([1, 2] if better else [2, 1])
+
+
+@settings(max_examples=40, deadline=None)
+@given(cents=st.lists(st.integers(-500, 100_000), min_size=1, max_size=12))
+def test_pareto_total_is_the_decimal_sum_of_cents(cents: list[int]) -> None:
+    from decimal import Decimal
+
+    import custseg
+
+    values = [c / 100 for c in cents]
+    if not any(c > 0 for c in cents):
+        return
+    total = custseg.pareto_summary(values).total
+    want = sum(Decimal(repr(v)) for v in values if v > 0)
+    assert total == float(want)

@@ -2095,11 +2095,12 @@ def _wanted_rows(n: int, bins: int) -> tuple[list[int], list[bool]]:
 
 
 def _cuts(
-    values: Mapping[int, float], rows: list[int], exact: list[bool]
+    values: Mapping[int, float], rows: list[int], exact: list[bool], name: str
 ) -> ScoreEdges:
+    better = name != "recency_days"  # recency: fewer days is better
     return ScoreEdges(
         tuple(
-            _midpoint(values[j - 1], values[j]) if ex else values[j]
+            _midpoint(values[j - 1], values[j], better) if ex else values[j]
             for j, ex in zip(rows, exact, strict=True)
         )
     )
@@ -2299,10 +2300,12 @@ def _fit(
                     else float(x)
                     for j, x in zip(need, values, strict=True)
                 }
-                out[name] = _cuts(picked, rows, exact)
+                out[name] = _cuts(picked, rows, exact, name)
         else:
             for name in group:
-                out[name] = _cuts(_order_statistics(buyers, name, need), rows, exact)
+                out[name] = _cuts(
+                    _order_statistics(buyers, name, need), rows, exact, name
+                )
     return out
 
 

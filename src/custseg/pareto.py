@@ -26,7 +26,12 @@ import numpy as np
 from . import _display
 from . import _validate as v
 from ._align import common_index
-from ._exact import decimal_scale, exact_share_below, ordered_sum, printed_wholes
+from ._exact import (
+    decimal_scale,
+    exact_share_below,
+    order_free_sums,
+    printed_wholes,
+)
 from .errors import InputError, ThresholdError
 from .labels import Labels
 
@@ -591,8 +596,11 @@ def pareto_summary(
         gini = float(1.0 - np.sum(np.diff(x) * (y[1:] + y[:-1])))
     # (never below 0: equal values sum to 1 up to its last bits)
     gini = max(0.0, round(gini, 12))
-    with np.errstate(over="ignore"):  # the same total in any row order
-        total = ordered_sum(np.clip(arr, 0, None))
+    with np.errstate(over="ignore"):  # the same total in any row order:
+        # decimals of few places (cents) as their decimal sum (0.1 + 0.2 is
+        # 0.3, as summarize and segment_summary total them), else exact
+        positive = np.clip(arr, 0, None)
+        total = float(order_free_sums(positive, np.zeros(len(arr), np.intp), 1)[0])
     if not np.isfinite(total):
         raise InputError(
             "values",

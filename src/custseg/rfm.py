@@ -68,14 +68,29 @@ def _check_cuts(instance: ScoreEdges, attribute: Any, cuts: tuple[float, ...]) -
             )
 
 
-def _midpoint(a: float, b: float) -> float:
-    """(a + b) / 2 for a <= b, correctly rounded, without overflow or underflow."""
+def _midpoint(a: float, b: float, higher_is_better: bool = True) -> float:
+    """(a + b) / 2 for a <= b, correctly rounded, without overflow or
+    underflow; strictly between *a* and *b* as the scores compare it: the
+    midpoint of two adjacent doubles rounds onto one of them, and *b* must
+    pass the edge when higher is better (*a* when lower is), so it is then
+    the double next to that value, on the other's side.
+
+    >>> _midpoint(0.3, 0.30000000000000004), _midpoint(1.0, 1.0000000000000002, False)
+    (0.3, 1.0000000000000002)
+    >>> _midpoint(1.0, 3.0), _midpoint(2.0, 2.0)
+    (2.0, 2.0)
+    """
     if a == b:
         return a
     mid = (a + b) / 2
     if not math.isfinite(mid):  # a + b beyond the float range
         mid = a / 2 + b / 2
-    return min(max(mid, a), b)
+    mid = min(max(mid, a), b)
+    if higher_is_better and mid == b:  # b must be above it
+        return math.nextafter(b, -math.inf)
+    if not higher_is_better and mid == a:  # a must be below it
+        return math.nextafter(a, math.inf)
+    return mid
 
 
 def _to_float_tuple(values: Any) -> tuple[float, ...]:
@@ -238,7 +253,9 @@ def _quantile_edges(
     )
     part = np.partition(arr, wanted)
     cuts = [
-        _midpoint(float(part[j - 1]), float(part[j])) if ex else float(part[j])
+        _midpoint(float(part[j - 1]), float(part[j]), higher_is_better)
+        if ex
+        else float(part[j])
         for j, ex in zip(rows, exact, strict=True)
     ]
     # -0.0 and 0.0 are equal values that sort in either order: one zero cut

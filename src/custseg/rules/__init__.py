@@ -320,7 +320,8 @@ def _merge(
             len(path) == 2
             and path[0] == "fields"
             and key == "type"
-            and _FIELD_KINDS.get(parent[key]) != _FIELD_KINDS.get(value, value)
+            and _FIELD_KINDS.get(parent[key], parent[key])
+            != _FIELD_KINDS.get(value, value)
         ):
             # the preset's rules read the field as its kind: one error here,
             # not one at each of the preset's lines that reads it
