@@ -116,8 +116,9 @@ class TestCoverage:
 
     @pytest.mark.parametrize("name", NEW)
     def test_preset_deadline(self, name):
-        """RuleSet.playbook sets the preset's win-back deadline; only the
-        status classes' lost customers have one."""
+        """RuleSet.playbook sets the preset's win-back deadline; the status
+        classes' lost customers have one, and the visit tiers' buyers (who
+        may be gone: audit 28); the classes from records have none."""
         for _, rs in _outputs(name):
             pb = rs.playbook(name)
             with_deadline = {k for k, a in pb.actions.items() if a.deadline_days}
@@ -126,6 +127,11 @@ class TestCoverage:
                 assert pb.actions["lost"].deadline_days == rs.win_back_deadline()
                 # the win-back starts before it stops
                 assert rs.params["lost_days"] < rs.win_back_deadline()
+            elif name == "visit_tier":
+                assert with_deadline == {"vip", "ordinary_member", "walk_in"}
+                for label in with_deadline:
+                    deadline = pb.actions[label].deadline_days
+                    assert deadline == rs.win_back_deadline()
             else:
                 assert with_deadline == set()
 

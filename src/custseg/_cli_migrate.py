@@ -131,7 +131,10 @@ def _written_as(text: object) -> bool:
 
 
 def _read_verbatim(
-    path: str, sep: str | None = None, encoding: str | None = None
+    path: str,
+    sep: str | None = None,
+    encoding: str | None = None,
+    typed: bool = True,
 ) -> pd.DataFrame:
     """A table file whose text cells are read exactly as written: labels
     such as ``None``, ``NA``, ``N/A`` or ``null`` stay labels (only an empty
@@ -139,7 +142,8 @@ def _read_verbatim(
     of numbers are numbers (:func:`_typed`). Parquet columns keep their
     stored types, but text columns are typed as a CSV file's text is, so
     one run saved as CSV and as Parquet reads back alike (``true`` and
-    ``false`` as booleans from both)."""
+    ``false`` as booleans from both). Without *typed* the text columns stay
+    text (objects), to be typed with another file's (:func:`_typed_together`)."""
     names = table_columns(path, sep, encoding)
     verbatim = table_format(path) != "parquet" if names else False
     df = read_table(
@@ -157,10 +161,89 @@ def _read_verbatim(
             if pd.api.types.infer_dtype(text, skipna=True) not in ("string", "empty"):
                 continue  # (Decimals, dates...: their stored types)
             col = text
+        if not typed:
+            if not verbatim:
+                _put(df, i, col)
+            continue
         money = str(df.columns[i]) in _MONEY_COLUMNS  # written in cents
-        typed: Any = _typed(col, money)  # a Series: its dtype kept
-        df.isetitem(i, typed)
+        _put(df, i, _typed(col, money))
     return df
+
+
+def _put(df: pd.DataFrame, i: int, col: Any) -> None:
+    """Column *i* of *df* (a frame read here, or a copy) set to the Series
+    *col*, its dtype kept."""
+    df.isetitem(i, col)
+
+
+def _is_read_text(col: pd.Series) -> bool:
+    """Whether *col* is text as :func:`_read_verbatim` reads it untyped
+    (objects or a text dtype: text and missing cells only)."""
+    kind = col.dtype
+    return (pd.api.types.is_object_dtype(kind) or _is_text(kind)) and (
+        pd.api.types.infer_dtype(col, skipna=True) in ("string", "empty")
+    )
+
+
+def _typed_together(
+    before: pd.DataFrame, after: pd.DataFrame
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """*before* and *after* (read untyped, :func:`_read_verbatim`) with
+    their text columns typed (:func:`_typed`): a column both files have is
+    typed as one column, so that a label written the same way in both is
+    one class. Numbers (or booleans) only when every cell of both is one;
+    when one file's column also holds other text (``x``), both stay text,
+    and ``1.0`` meets ``1.0``, never the number 1 (written ``1``). A column
+    empty in one file, or only in one, is typed on its own.
+
+    >>> b = pd.DataFrame({"tier": ["1.0", "1.0"], "r": ["1", "2"]})
+    >>> a = pd.DataFrame({"tier": ["1.0", "x"], "r": ["2", "2"]})
+    >>> old, new = _typed_together(b, a)
+    >>> old["tier"].tolist(), new["tier"].tolist(), old["r"].tolist()
+    (['1.0', '1.0'], ['1.0', 'x'], [1, 2])
+    """
+    old, new = before.copy(), after.copy()
+    paired: set[int] = set()
+    for i, name in enumerate(old.columns):
+        col = old.iloc[:, i]
+        if not _is_read_text(col):
+            continue
+        money = str(name) in _MONEY_COLUMNS  # written in cents
+        at = np.flatnonzero(new.columns == name)
+        twin = new.iloc[:, int(at[0])] if len(at) == 1 else None
+        if (
+            twin is None
+            or int(at[0]) in paired
+            or not _is_read_text(twin)
+            or not (col.notna().any() and twin.notna().any())
+        ):
+            _put(old, i, _typed(col, money))
+            continue
+        j = int(at[0])
+        both = _typed(pd.concat([col, twin], ignore_index=True), money)
+        _put(old, i, _part(both, 0, len(col), col.index))
+        _put(new, j, _part(both, len(col), len(both), twin.index))
+        paired.add(j)
+    for j, name in enumerate(new.columns):
+        col = new.iloc[:, j]
+        if j not in paired and _is_read_text(col):
+            _put(new, j, _typed(col, str(name) in _MONEY_COLUMNS))
+    return old, new
+
+
+def _part(both: pd.Series, start: int, stop: int, index: pd.Index) -> pd.Series:
+    """Rows *start* to *stop* of a column typed with another file's, on
+    *index*; flags without a missing cell as booleans (as :func:`_typed`
+    gives a file's own), though the other file's column had one."""
+    part = both.iloc[start:stop].set_axis(index)
+    if (
+        pd.api.types.is_object_dtype(part.dtype)
+        and len(part)
+        and part.notna().all()
+        and all(isinstance(x, bool) for x in part.unique().tolist())
+    ):
+        return part.astype(bool)
+    return part
 
 
 def _is_text(dtype: Any) -> bool:
@@ -202,6 +285,39 @@ def no_common_class(
         f"{new!r}): were they made with other rules or {how}? Every "
         "customer counts as moved"
     )
+
+
+def numbers_apart(before: pd.Series, after: pd.Series) -> tuple[str, str] | None:
+    """A class of *before* and one of *after* that are text of one number
+    written two ways (``1`` and ``1.0``, ``01``), the first by value; None
+    when there are none. A label column that holds other text in either
+    file is compared as written (:func:`_typed_together`), so they are two
+    classes.
+
+    >>> numbers_apart(pd.Series(["1", "x"]), pd.Series(["1.0", "y", "x"]))
+    ('1', '1.0')
+    >>> numbers_apart(pd.Series(["1.0", "x"]), pd.Series(["1.0"])) is None
+    True
+    """
+
+    def numbers(col: pd.Series) -> dict[float, list[str]]:
+        out: dict[float, list[str]] = {}
+        for x in pd.unique(col.dropna().to_numpy()):
+            if isinstance(x, str):
+                try:
+                    value = float(x)
+                except ValueError:
+                    continue
+                if value == value:  # not a NaN
+                    out.setdefault(value, []).append(x)
+        return out
+
+    old, new = numbers(before), numbers(after)
+    for value in sorted(old.keys() & new.keys()):
+        pairs = [(a, b) for a in sorted(old[value]) for b in sorted(new[value])]
+        if not any(a == b for a, b in pairs):
+            return pairs[0]
+    return None
 
 
 def disjoint_classes(before: pd.Series, after: pd.Series) -> tuple[str, str] | None:
@@ -269,11 +385,12 @@ def ids_first(
 
 
 def _read(
-    path: str, sep: str | None = None, encoding: str | None = None
+    path: str, sep: str | None = None, encoding: str | None = None, typed: bool = True
 ) -> pd.DataFrame:
     """One ``custseg segment`` output, indexed by its first column; the
-    labels read exactly as written (:func:`_read_verbatim`)."""
-    df = _read_verbatim(path, sep, encoding)
+    labels read exactly as written (:func:`_read_verbatim`; without *typed*
+    left as text, for :func:`_typed_together`)."""
+    df = _read_verbatim(path, sep, encoding, typed)
     if len(df.columns) < 2:
         raise InputError(
             path,
@@ -287,8 +404,13 @@ def _read(
             no_rows(path, "customers"),
             fix="pass an output of custseg segment for a period with customers",
         )
-    df = ids_first(df, path)
-    df = df.set_index(df.columns[0])
+    moved = ids_first(df, path)
+    if moved is not df and not typed:
+        # the ids column of a file with row numbers first, typed as
+        # _read_verbatim types it (17.0 is the id 17)
+        moved = moved.copy()
+        _put(moved, 0, _typed(moved.iloc[:, 0]))
+    df = moved.set_index(moved.columns[0])
     if df.index.hasnans:
         raise InputError(
             path,
@@ -333,9 +455,28 @@ def _is_label(col: pd.Series) -> bool:
 
 def _as_classes(col: pd.Series) -> pd.Series:
     """A label column as a categorical Series: numbers (scores) in numeric
-    order, whole floats (a score column with gaps) as integers."""
+    order, whole floats (a score column with gaps) as integers. A
+    categorical (a Parquet dictionary column) keeps its order only when it
+    is ordered; otherwise its classes are sorted as a text column's are,
+    since pyarrow and Polars build a dictionary in order of first
+    appearance, the row order of the file.
+
+    >>> _as_classes(pd.Series(["b", "a"], dtype="category").cat.reorder_categories(
+    ...     ["b", "a"])).cat.categories.tolist()
+    ['a', 'b']
+    >>> _as_classes(pd.Series(pd.Categorical(["b", "a"], ["b", "a"], ordered=True))
+    ...             ).cat.categories.tolist()
+    ['b', 'a']
+    """
     if isinstance(col.dtype, pd.CategoricalDtype):
-        return col
+        if col.cat.ordered:
+            return col
+        categories = col.cat.categories
+        try:
+            order = categories.sort_values()
+        except TypeError:  # classes of mixed kinds: by their text
+            order = categories[np.argsort(categories.astype(str), kind="stable")]
+        return col.cat.reorder_categories(order)
     if pd.api.types.is_bool_dtype(col.dtype):
         # yes/no (a group column): the classes False and True, as a column
         # with blank cells (read as objects) has them, never the numbers 0
@@ -774,8 +915,11 @@ def _cmd(args: argparse.Namespace) -> int:
     from .cli import _check_output, _emit, _inputs_of
 
     _check_output(args.output, _inputs_of(args))
-    before = _read(args.before, args.sep, args.encoding)
-    after = _read(args.after, args.sep, args.encoding)
+    # typed together: a label written the same way in both files is one class
+    before, after = _typed_together(
+        _read(args.before, args.sep, args.encoding, typed=False),
+        _read(args.after, args.sep, args.encoding, typed=False),
+    )
     # a column named twice is compared once (each row of the output once)
     given = None if args.column is None else list(dict.fromkeys(args.column))
     names = _file_names(args.before, args.after)
@@ -799,6 +943,17 @@ def _cmd(args: argparse.Namespace) -> int:
         note = no_common_class(
             str(column), old, new, "in the two files", "another --lang"
         )
+        apart = numbers_apart(old, new)
+        if apart is not None:
+            # the cause, not other rules or another --lang
+            note = (
+                f"{str(column)!r}: {apart[0]!r} in {names[0]} and {apart[1]!r} in "
+                f"{names[1]} are one number written two ways, but the column "
+                "holds text that is not a number as pandas writes it (a label "
+                "such as x, or 01 or 1.50), so its labels are compared as "
+                "written and these are two classes: their customers count as "
+                "moved; write the labels the same way in both runs"
+            )
         if note is not None:
             warnings.warn(note, CustsegWarning, stacklevel=1)
         # a class called (new), (gone) or missing: the extra row and column

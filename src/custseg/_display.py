@@ -725,17 +725,25 @@ def html_table(
     *,
     note: str = "",
     n_more: int = 0,
+    n_more_columns: int = 0,
 ) -> str:
     """A small self-contained HTML table; every text is escaped.
 
     At most :data:`MAX_ROWS` rows and :data:`MAX_COLUMNS` columns are shown;
-    the rows left out, plus *n_more*, are counted in a line under the table,
-    with *note*. Strings are shown as they are (left-aligned), other values
-    with :func:`format_value` (right-aligned, as :class:`Raw` strings).
+    the rows left out, plus *n_more*, and the columns left out (of the
+    header or the widest row), plus *n_more_columns* (columns the caller
+    left out before), are counted in a line under the table, with *note*.
+    Strings are shown as they are (left-aligned), other values with
+    :func:`format_value` (right-aligned, as :class:`Raw` strings).
 
     >>> html_table("<x>", ["a"], [[1], ["<script>"]])  # doctest: +ELLIPSIS
     '<div ...><table ...><caption ...>&lt;x&gt;</caption>...<td ...>&lt;script&gt;</td>...'
+    >>> wide = html_table("t", list(range(14)), [list(range(14))] * 13, note="n")
+    >>> wide.split("</table>")[1]  # doctest: +ELLIPSIS
+    '<div ...>... 1 more rows, 2 more columns; n</div></div>'
     """
+    width = max([len(header) if header is not None else 0, *(len(r) for r in rows)])
+    n_more_columns += max(0, width - MAX_COLUMNS)
     n_more += max(0, len(rows) - MAX_ROWS)
     rows = rows[:MAX_ROWS]
     out = [
@@ -756,7 +764,10 @@ def html_table(
         out.append("<tr>" + "".join(_cell(v) for v in row[:MAX_COLUMNS]) + "</tr>")
     out.append("</tbody>")
     out.append("</table>")
-    notes = [f"... {n_more} more rows"] if n_more else []
+    more = [f"{n_more} more rows"] if n_more else []
+    if n_more_columns:
+        more.append(f"{n_more_columns} more columns")
+    notes = ["... " + ", ".join(more)] if more else []
     if note:
         notes.append(note)
     if notes:

@@ -396,6 +396,8 @@ class TransitionMatrix:
             rows,
             note="counts (share of the row)",
             n_more=len(self.before) - len(rows),
+            # the after classes past the shown ones, (gone) among them
+            n_more_columns=max(0, len(self.after) - (_display.MAX_COLUMNS - 1)),
         )
 
 

@@ -720,6 +720,18 @@ _COMPLETE_ZH = ("先补全客户档案,再决定方案", "内部")
 #: Default playbooks keyed by classification, then label name (the label
 #: names of the shipped rules presets and of :func:`custseg.lifecycle_stage`
 #: and :func:`custseg.abc_classes`).
+# Past the win-back deadline (the start of the preset's ``gone`` stage) no
+# shipped playbook spends on a customer: besides the win-back plans, every
+# class with a cadence that can hold a customer past it has the deadline.
+# RFM scores are relative (base fits R by quantiles: R = 5 may be a year
+# ago), so every scored class of rfm11, rfm_vignette, rfm8 and ecom4 may
+# hold one; care_phase ``established`` holds every buyer past the care
+# phases, the gone among them; visit_tier's tiers count visits over the
+# whole history. Classes of customers who may have no purchase (Unscored,
+# no_purchase, potential) have none: no recency, no deadline. Nor have the
+# classes drawn from records or survey answers (value_tier, store_class,
+# loyalty, nps_band, readiness) or from a value column (abc), whose members
+# need not be buyers: a rules file gives them a deadline_days if wanted.
 DEFAULTS: dict[str, dict[str, dict[str, Any]]] = {
     "lifecycle": {
         "active": _a(_OLD_CARE, "wechat", 3, 30, (_OLD_CARE_ZH, _WECHAT)),
@@ -759,26 +771,34 @@ DEFAULTS: dict[str, dict[str, dict[str, Any]]] = {
             7,
             ("刺激活动:给出促成第二次购买的优惠", _SMS),
         ),
-        "established": _a(_OLD_CARE, "wechat", 4, 30, (_OLD_CARE_ZH, _WECHAT)),
+        "established": _a(
+            _OLD_CARE, "wechat", 4, 30, (_OLD_CARE_ZH, _WECHAT), deadline=_WIN_BACK_DAYS
+        ),
         "no_purchase": _a(*_POTENTIAL, 5, 30, _POTENTIAL_ZH),
     },
     "rfm11": {
-        "Champions": _a(_VIP, "phone", 2, 30, (_VIP_ZH, _PHONE)),
+        "Champions": _a(
+            _VIP, "phone", 2, 30, (_VIP_ZH, _PHONE), deadline=_WIN_BACK_DAYS
+        ),
         "Loyal": _a(
             "Care mailings and gifts; bundles and upgrades; ask for referrals",
             "wechat",
             3,
             30,
             ("关怀(DM、礼品);套装与升级;请其转介绍", _WECHAT),
+            deadline=_WIN_BACK_DAYS,
         ),
-        "Potential Loyalist": _a(_LATENT, "wechat", 4, 30, (_LATENT_ZH, _WECHAT)),
-        "New": _a(_NEW, "phone", 3, 7, (_NEW_ZH, _PHONE)),
+        "Potential Loyalist": _a(
+            _LATENT, "wechat", 4, 30, (_LATENT_ZH, _WECHAT), deadline=_WIN_BACK_DAYS
+        ),
+        "New": _a(_NEW, "phone", 3, 7, (_NEW_ZH, _PHONE), deadline=_WIN_BACK_DAYS),
         "Promising": _a(
             "Stimulating offers for the next purchase; new arrivals",
             "sms",
             5,
             30,
             ("刺激活动促成再次购买;新品上新", _SMS),
+            deadline=_WIN_BACK_DAYS,
         ),
         "Need Attention": _a(
             "Care call; a limited-time offer based on past purchases",
@@ -788,7 +808,9 @@ DEFAULTS: dict[str, dict[str, dict[str, Any]]] = {
             ("关怀回访;基于以往购买的限时优惠", _PHONE),
             deadline=_WIN_BACK_DAYS,
         ),
-        "About to Sleep": _a(_PRE_CHURN, "sms", 2, 14, (_PRE_CHURN_ZH, _SMS)),
+        "About to Sleep": _a(
+            _PRE_CHURN, "sms", 2, 14, (_PRE_CHURN_ZH, _SMS), deadline=_WIN_BACK_DAYS
+        ),
         "Can't Lose Them": _a(
             "Win back personally: a call from their owner and a tailored offer, "
             "until the deadline",
@@ -826,10 +848,18 @@ DEFAULTS: dict[str, dict[str, dict[str, Any]]] = {
         "Important Retention": _a(
             _PRE_CHURN, "phone", 2, 14, (_PRE_CHURN_ZH, _PHONE), deadline=_WIN_BACK_DAYS
         ),
-        "Important Value": _a(_VIP, "phone", 3, 30, (_VIP_ZH, _PHONE)),
-        "Important Development": _a(_LATENT, "phone", 4, 30, (_LATENT_ZH, _PHONE)),
-        "General Value": _a(_OLD_CARE, "wechat", 5, 30, (_OLD_CARE_ZH, _WECHAT)),
-        "General Development": _a(_LATENT, "wechat", 6, 30, (_LATENT_ZH, _WECHAT)),
+        "Important Value": _a(
+            _VIP, "phone", 3, 30, (_VIP_ZH, _PHONE), deadline=_WIN_BACK_DAYS
+        ),
+        "Important Development": _a(
+            _LATENT, "phone", 4, 30, (_LATENT_ZH, _PHONE), deadline=_WIN_BACK_DAYS
+        ),
+        "General Value": _a(
+            _OLD_CARE, "wechat", 5, 30, (_OLD_CARE_ZH, _WECHAT), deadline=_WIN_BACK_DAYS
+        ),
+        "General Development": _a(
+            _LATENT, "wechat", 6, 30, (_LATENT_ZH, _WECHAT), deadline=_WIN_BACK_DAYS
+        ),
         "General Retention": _a(
             _PRE_CHURN, "sms", 7, 30, (_PRE_CHURN_ZH, _SMS), deadline=_WIN_BACK_DAYS
         ),
@@ -847,7 +877,9 @@ DEFAULTS: dict[str, dict[str, dict[str, Any]]] = {
         "Key Retention": _a(
             _WIN_BACK, "phone", 1, 14, (_WIN_BACK_ZH, _PHONE), deadline=_WIN_BACK_DAYS
         ),
-        "Key Development": _a(_LATENT, "phone", 2, 30, (_LATENT_ZH, _PHONE)),
+        "Key Development": _a(
+            _LATENT, "phone", 2, 30, (_LATENT_ZH, _PHONE), deadline=_WIN_BACK_DAYS
+        ),
         "Ordinary Loyal": _a(
             "Care and rewards; ask for referrals",
             "wechat",
@@ -958,16 +990,20 @@ DEFAULTS["value_tier"] = {
     ),
 }
 # Visit-count tiers: walk-ins are invited to become members, members get
-# old-customer care, VIPs personal care.
+# old-customer care, VIPs personal care. The tiers count visits over the
+# whole history, so a buyer of any tier may be gone: the deadline.
 DEFAULTS["visit_tier"] = {
-    "vip": _a(_VIP, "phone", 1, 30, (_VIP_ZH, _PHONE)),
-    "ordinary_member": _a(_OLD_CARE, "wechat", 2, 30, (_OLD_CARE_ZH, _WECHAT)),
+    "vip": _a(_VIP, "phone", 1, 30, (_VIP_ZH, _PHONE), deadline=_WIN_BACK_DAYS),
+    "ordinary_member": _a(
+        _OLD_CARE, "wechat", 2, 30, (_OLD_CARE_ZH, _WECHAT), deadline=_WIN_BACK_DAYS
+    ),
     "walk_in": _a(
         "Invite them to become members: member benefits and an offer for the next visit",
         "sms",
         3,
         30,
         ("邀请入会:介绍会员权益,给出下次到店优惠", _SMS),
+        deadline=_WIN_BACK_DAYS,
     ),
     "no_purchase": _a(*_POTENTIAL, 4, 30, _POTENTIAL_ZH),
 }
@@ -1182,11 +1218,12 @@ def default_playbook(
     deadline_days
         The deadline of the win-back plans (lifecycle ``lost``, rfm11
         ``Can't Lose Them`` and ``Lost``, rfm8's win-back classes, ecom4's
-        ``Key Retention``, status and status_crm ``lost``) and of the RFM
-        classes with a cadence that may hold customers past it (``At Risk``,
-        ``Need Attention``, ``Hibernating``, ``Others``, rfm8's retention
-        classes, ecom4's ``Ordinary`` and ``Ordinary Loyal``), in days since
-        the last purchase. Default: 365,
+        ``Key Retention``, status and status_crm ``lost``) and of the
+        classes with a cadence that may hold customers past it (every class
+        of rfm11, rfm_vignette, rfm8 and ecom4 but ``Unscored``: RFM scores
+        are relative; care_phase ``established``; visit_tier's ``vip``,
+        ``ordinary_member`` and ``walk_in``), in days since the last
+        purchase. Default: 365,
         the start of the ``gone`` stage of the default lifecycle windows.
         A rules preset passes the start of its own ``gone`` stage
         (:meth:`custseg.rules.RuleSet.playbook`): 1825 days for furniture,
@@ -1206,6 +1243,13 @@ def default_playbook(
         Keyed by the English label names, with the presets' Chinese label
         names as aliases and Chinese action texts (``lang="zh"``).
 
+    Raises
+    ------
+    ThresholdError
+        *name* is not one of these; *deadline_days* or *care_days* is not a
+        number of days in (0, inf); *care_days* is above 10**12 days
+        (:data:`MAX_CADENCE_DAYS`, the longest cadence), whatever *name*.
+
     Examples
     --------
     >>> pb = default_playbook("lifecycle")
@@ -1222,6 +1266,10 @@ def default_playbook(
     'Offer financing or a payment plan, or a fitting cheaper option'
     >>> default_playbook("care_phase", care_days=30).action_for("care").cadence_days
     30.0
+    >>> default_playbook("lifecycle", care_days=1e13)
+    Traceback (most recent call last):
+    ...
+    custseg.errors.ThresholdError: 'care_days' must be at most 1,000,000,000,000 days: got 10000000000000.0 (the length of the first-purchase care phase, in days since the first purchase; rules pass the first break of their care_phase table): give a shorter care phase
     >>> default_playbook("vip")
     Traceback (most recent call last):
     ...
@@ -1235,7 +1283,16 @@ def default_playbook(
             label: {**e, "deadline_days": days} if "deadline_days" in e else e
             for label, e in entries.items()
         }
+    # checked as given, whatever the playbook: the care action's cadence is
+    # derived from it, and a bound hit there would name a key nobody wrote
     care = _positive_days(care_days, "care_days")
+    if care is not None and care > MAX_CADENCE_DAYS:
+        raise ThresholdError(
+            f"'care_days' must be at most {MAX_CADENCE_DAYS:,} days: got "
+            f"{care_days!r} (the length of the first-purchase care phase, in "
+            "days since the first purchase; rules pass the first break of their "
+            "care_phase table): give a shorter care phase"
+        )
     if care is not None:
         entries = {label: _within(e, care) for label, e in entries.items()}
     return Playbook.from_mapping(entries, name=name, aliases=_ALIASES_ZH[name])
@@ -1526,7 +1583,7 @@ def actions(
         every customer of a class with a deadline is such a customer (no
         recency at all is a missing recency for everyone), and a
         :class:`~custseg.errors.CustsegWarning` says how many; a playbook
-        without deadlines (``abc``, ``care_phase``, ...) needs no recency.
+        without deadlines (``abc``, ``loyalty``, ...) needs no recency.
     lang
         Language of the texts: ``"en"`` or a key of the actions'
         ``translations`` (``"zh"``); untranslated texts stay English.

@@ -26,7 +26,7 @@ from ..errors import CustsegWarning, Diagnostic, InputError, ThresholdError
 from ..labels import Labels, smallest_int_dtype
 from ..lifecycle import LifecycleWindows
 from ..pareto import ABC_NAMES
-from ..playbook import Playbook, default_playbook
+from ..playbook import PLAYBOOK_NAMES, Playbook, default_playbook
 from ..rfm import RfmScores
 from ..summary import CustomerFacts
 from ._examples import Example, ExampleOutcome, parse_examples, run_examples
@@ -760,14 +760,18 @@ class RuleSet:
         (10.0, 'phone')
         """
         own = self.playbooks.get(name)
-        try:
-            default = default_playbook(
+        # only a name without a shipped playbook has no default: an error in
+        # the days these rules pass (a care phase past 10**12 days) is said,
+        # not taken for no playbook
+        default = (
+            default_playbook(
                 name,
                 deadline_days=self.win_back_deadline(),
                 care_days=self.care_days(),
             )
-        except ThresholdError:
-            default = None
+            if name in PLAYBOOK_NAMES
+            else None
+        )
         if own is None:
             return default
         actions = {**(default.actions if default else {}), **own.actions}
