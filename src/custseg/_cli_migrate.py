@@ -20,7 +20,7 @@ import numpy as np
 import pandas as pd
 
 from . import _display
-from ._align import written_apart
+from ._align import members, written_apart
 from ._display import composed
 from ._files import (
     _MONEY_COLUMNS,
@@ -747,7 +747,7 @@ def apart_note(
     ...                  ("BEFORE", "AFTER")))  # doctest: +ELLIPSIS
     1 customer of BEFORE matches one of AFTER only once written alike (such as '17' in BEFORE and '00017' in AFTER), ...
     """
-    gone, new = before[~before.isin(after)], after[~after.isin(before)]
+    gone, new = before[~members(before, after)], after[~members(after, before)]
     n, a, b = written_apart(gone, new)
     if not n:
         return None
