@@ -29,7 +29,7 @@ from hypothesis import strategies as st
 
 from conftest import HAS_PYARROW, needs_pyarrow
 from custseg import _cli_report, cli
-from custseg.errors import InputError
+from custseg.errors import CustsegWarning, InputError
 from custseg.frame import read_table, segment, write_table
 from custseg.reporting import Report
 
@@ -414,7 +414,9 @@ class TestNames:
         )
         path = tmp_path / f"n.{ext}"
         write_table(df, path)
-        back = read_table(path, text_columns=["customer_id", *names])
+        with warnings.catch_warnings():  # ('a' and 'a ': audit 28 warns)
+            warnings.filterwarnings("ignore", ".*names read alike", CustsegWarning)
+            back = read_table(path, text_columns=["customer_id", *names])
         assert list(back.columns) == ["customer_id", *names]
         assert back[names[0]].tolist() == df[names[0]].tolist()
 
@@ -433,7 +435,8 @@ class TestNames:
         assert _run([*argv, "--output", str(out)])[0] == 0
         code, _, err = _run(["migrate", str(out), str(out)])
         assert code == 0, err
-        names = list(read_table(out).columns)
+        with pytest.warns(CustsegWarning, match=r"read alike.*'vip', ' vip'"):
+            names = list(read_table(out).columns)  # (audit 28: they read alike)
         assert "note\rx" in names and "vip" in names and " vip" in names
         # a byte order mark first in the header: kept, not read as the file's
         bom = pd.DataFrame({"\ufeffa": [" 1"], "\rb": ["2"]})

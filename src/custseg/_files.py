@@ -41,6 +41,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from . import _display
 from ._validate import (
     _VAGUE_FIX,
     DOT_GROUPS,
@@ -266,7 +267,9 @@ def _open_binary(path: Path) -> Any:
 
 
 def _head(path: Path, encoding: str) -> str:
-    """The first line of a text table, decoded leniently (for sniffing).
+    """The first line of a text table, decoded leniently (for sniffing),
+    ended as the reader ends it: at ``\r\n``, ``\n`` or a bare ``\r`` (a
+    classic Mac file has no ``\n``: its first line is not the whole file).
     Decoded before it is split: in UTF-16 a character such as 上 (U+4E0A)
     holds the byte of a line feed."""
     try:
@@ -276,7 +279,7 @@ def _head(path: Path, encoding: str) -> str:
         text = decoder.decode(raw, final=False)
     except (OSError, EOFError, zipfile.BadZipFile, lzma.LZMAError, UnicodeError):
         return ""  # UnicodeError: codecs such as punycode raise even with "replace"
-    return text.split("\n", 1)[0].lstrip("\ufeff").rstrip("\r")
+    return _LINE_BREAK.split(text, maxsplit=1)[0].lstrip("\ufeff")
 
 
 def _starts_with(path: Path, marks: tuple[bytes, ...]) -> bool:
@@ -615,7 +618,11 @@ def _header_names(path: Path, common: dict[str, Any]) -> list[str]:
 
 def _check_header(path: Path, names: list[str], where: str = "header line") -> None:
     """A column named twice is an error (pandas would rename the second
-    ``name.1`` and custseg would silently use the first)."""
+    ``name.1`` and custseg would silently use the first); names that only
+    read alike (``amount`` and ``amount`` with a zero-width space, a blank
+    at an end or a no-break space, in two Unicode forms) get a warning
+    naming them by their code points (:func:`_check_alike_names`, called
+    apart: a warning made an error must not read as a reading error)."""
     seen: set[str] = set()
     repeated: list[str] = []
     for name in names:
@@ -631,6 +638,36 @@ def _check_header(path: Path, names: list[str], where: str = "header line") -> N
             fix="rename or drop the repeated column, so each name says which "
             "column to use",
         )
+
+
+def _check_alike_names(
+    path: Path, names: list[str], where: str, stacklevel: int = 4
+) -> None:
+    """A :class:`~custseg.errors.CustsegWarning` for column names that differ
+    but read alike (:func:`custseg._display.alike`, blanks at the ends
+    stripped): a spreadsheet shows two columns of one name, and a column is
+    taken by its exact name, so the one meant may be the other. Only the
+    header's names are looked at."""
+    groups: dict[str, list[str]] = {}
+    for name in names:
+        if name.strip():
+            groups.setdefault(_display.alike(name).strip(), []).append(name)
+    alike = [group for group in groups.values() if len(group) > 1]
+    if not alike:
+        return
+    shown = []
+    for group in alike[:5]:
+        first, others = _display.apart(group[0], group[1:])
+        shown.append(_display.quoted([first, *others]))
+    warnings.warn(
+        f"{str(path)!r} has columns whose names read alike in its {where}: "
+        + "; ".join(shown)
+        + " (they differ only by blanks, invisible characters or Unicode "
+        "form): a column is read by its exact name, so the one read may not be "
+        "the one meant: rename or drop one of them",
+        CustsegWarning,
+        stacklevel=stacklevel,
+    )
 
 
 def _check_not_data(path: Path, names: list[str]) -> None:
@@ -667,19 +704,67 @@ def _line_ends(text: str) -> int:
     return text.count("\n") + text.count("\r") - text.count("\r\n")
 
 
+def _quotes_misplaced(text: str, inside: bool, seps: str) -> tuple[bool, bool]:
+    r"""Whether a quote mark of *text* (whole lines of a text table; *inside*:
+    they start inside a quoted field) is placed otherwise than CSV places
+    them: an opening quote right after a separator (one of *seps*, a blank
+    before it allowed), a line break or the start, a closing one right
+    before a separator, a line break or the end, two in a row inside a
+    quoted field (a quote counted as opening when an even number come before
+    it). And whether *text* ends inside a quoted field. Counted with NumPy,
+    on the UTF-8 bytes (UTF-32 for a separator beyond ASCII): no Python loop
+    over the quotes. A misplaced quote is only a suspect (``12" pizza`` is
+    one, and reads right): the strict reader decides.
+
+    >>> _quotes_misplaced('a,"b, c"\n"d""e",f\n', False, ",")
+    (False, False)
+    >>> _quotes_misplaced('"A"1,x\n', False, ",")[0]  # text after the quote
+    True
+    >>> _quotes_misplaced('1,"two\n', False, ","), _quotes_misplaced('lines"\n', True, ",")
+    ((False, True), (False, False))
+    """
+    count = text.count('"')
+    if not count:
+        return False, inside
+    wide = not seps.isascii()
+    b = np.frombuffer(
+        text.encode("utf-32-le" if wide else "utf-8"),
+        dtype=np.uint32 if wide else np.uint8,
+    )
+    starts = np.array([ord(c) for c in seps + "\n\r"])
+    blanks = np.array([ord(" "), ord("\t")])
+    quotes = np.flatnonzero(b == 34)
+    size = b.size
+    prev = np.where(quotes > 0, b[np.maximum(quotes - 1, 0)], 10)
+    prev2 = np.where(quotes > 1, b[np.maximum(quotes - 2, 0)], 10)
+    nxt = np.where(quotes + 1 < size, b[np.minimum(quotes + 1, size - 1)], 10)
+    adjacent = quotes[1:] == quotes[:-1] + 1  # a quote right after the one before
+    opening = (np.arange(quotes.size) + inside) % 2 == 0
+    opens = (
+        np.isin(prev, starts)
+        | (np.isin(prev, blanks) & np.isin(prev2, starts))
+        | np.concatenate(([False], adjacent))  # the second of "" in a field
+    )
+    closes = np.isin(nxt, starts) | np.concatenate((adjacent, [False]))
+    misplaced = not np.where(opening, opens, closes).all()
+    return misplaced, bool((count + inside) % 2)
+
+
 def _check_quotes(path: Path, fmt: str, n_rows: int, common: dict[str, Any]) -> None:
-    """Refuse a quote mark that swallows the lines after it: pandas reads a
-    field opened with a quote up to the next quote mark, however many lines
-    on (``"Gold member`` in a note column), and keeps text after a closing
-    quote (``"call back" later``), so whole rows vanish into one cell
-    without an error. Three steps, each only when the one before finds
-    something: any quote byte in the file; fewer rows than non-blank lines
-    after the header (some row spans lines); then Python's strict CSV
-    reader, which refuses text after a closing quote and a quote left open
-    at the end, names the line the row starts on. Quoted fields that span
-    lines correctly (``"two\nlines"``) pass."""
+    """Refuse a quote mark that swallows the lines after it, or text after
+    a closing quote: pandas reads a field opened with a quote up to the
+    next quote mark, however many lines on (``"Gold member`` in a note
+    column), and joins text after a closing quote onto the field (``"A"1``
+    is read as ``A1``, the id of another customer; ``"call back" later``),
+    so whole rows vanish into one cell, or two ids become one, without an
+    error. Three steps, each only when the one before finds something: any
+    quote byte in the file; in the same pass that counts the lines, fewer
+    rows than non-blank lines after the header (some row spans lines) or a
+    quote mark not placed as CSV places them (:func:`_quotes_misplaced`);
+    then Python's strict CSV reader (:func:`_strict_quotes`), which refuses
+    text after a closing quote and a quote left open at the end, names the
+    line. Quoted fields that span lines correctly (``"two\nlines"``) pass."""
     sep = common["sep"]
-    spaced = len(sep) != 1  # runs of blanks (pandas' \s+): read as spaces
     with _open_binary(path) as f:
         while chunk := f.read(1 << 22):
             if b'"' in chunk:
@@ -687,8 +772,10 @@ def _check_quotes(path: Path, fmt: str, n_rows: int, common: dict[str, Any]) -> 
         else:
             return
     encoding = common["encoding"]
+    seps = " \t" if len(sep) != 1 else sep  # runs of blanks (pandas' \s+)
     blank = re.compile(r"^[ \t\r]*$", re.MULTILINE)
     lines = blank_lines = 0
+    misplaced = inside = False
     with io.TextIOWrapper(_open_binary(path), encoding=encoding, newline="") as t:
         tail = ""
         while text := t.read(1 << 22):
@@ -700,11 +787,31 @@ def _check_quotes(path: Path, fmt: str, n_rows: int, common: dict[str, Any]) -> 
             body, tail = text[:cut], text[cut:]
             lines += _line_ends(body)
             blank_lines += len(blank.findall(body)) - (1 if body.endswith("\n") else 0)
+            if not misplaced:
+                misplaced, inside = _quotes_misplaced(body, inside, seps)
         if tail:
             lines += _line_ends(tail) + (0 if tail.endswith(("\n", "\r")) else 1)
             blank_lines += 1 if not tail.strip(" \t\r\n") else 0
-    if n_rows + 1 >= lines - blank_lines:
-        return  # every row on a line of its own
+            if not misplaced:
+                misplaced, inside = _quotes_misplaced(tail, inside, seps)
+    if not (misplaced or inside) and n_rows + 1 >= lines - blank_lines:
+        return  # every quote placed, every row on a line of its own
+    numeric, spans = _strict_quotes(path, fmt, common)
+    for first, _, row in spans:
+        _check_swallowed(path, fmt, row, first, numeric, sep)
+
+
+def _strict_quotes(
+    path: Path, fmt: str, common: dict[str, Any]
+) -> tuple[list[bool], list[tuple[int, int, list[str]]]]:
+    """The text table read with Python's strict CSV reader, which refuses
+    text after a closing quote (``"A"1``, which pandas reads as ``A1``) and
+    a quote left open at the end of the file: an :class:`InputError`
+    naming the line. Else, per column, whether every value is a number,
+    and the rows that span lines (the line each starts and ends on, and
+    its fields), for :func:`_check_swallowed`."""
+    sep, encoding = common["sep"], common["encoding"]
+    spaced = len(sep) != 1  # runs of blanks (pandas' \s+): read as spaces
     with (
         io.TextIOWrapper(_open_binary(path), encoding=encoding, newline="") as t,
         long_csv_fields(),
@@ -732,17 +839,27 @@ def _check_quotes(path: Path, fmt: str, n_rows: int, common: dict[str, Any]) -> 
                         spans.append((start, reader.line_num, row))
                 start = reader.line_num + 1
         except csv.Error as exc:
+            fix = (
+                "remove the stray quote mark, or quote the whole field and "
+                'double the quote marks inside it ("say ""hi"" later")'
+            )
+            if reader.line_num == start and "expected after" in str(exc):
+                raise InputError(
+                    str(path),
+                    f"cannot be read as {fmt}: line {start} has text after a "
+                    f"closing quote mark ({exc}), which would be joined onto "
+                    'the field ("A"1 read as A1)',
+                    fix=fix,
+                ) from None
             raise InputError(
                 str(path),
                 f"cannot be read as {fmt}: the row that starts on line {start} "
                 f"has a quote mark that is not closed as CSV closes quotes "
                 f"({exc}; read on, it would swallow the lines up to line "
                 f"{reader.line_num})",
-                fix="remove the stray quote mark, or quote the whole field and "
-                'double the quote marks inside it ("say ""hi"" later")',
+                fix=fix,
             ) from None
-    for first, _, row in spans:
-        _check_swallowed(path, fmt, row, first, numeric, sep)
+    return numeric, spans
 
 
 #: codecs in which the separator, a line break, a quote mark and the blanks
@@ -1141,12 +1258,29 @@ def _check_swallowed(
             )
 
 
-def _field_count_error(path: Path, fmt: str, exc: BaseException) -> InputError | None:
-    """pandas' "Expected 3 fields in line 5, saw 4", said for a person."""
+def _field_count_error(
+    path: Path, fmt: str, exc: BaseException, common: dict[str, Any]
+) -> InputError | None:
+    """pandas' "Expected 3 fields in line 5, saw 4", said for a person, with
+    the line of the file: pandas counts a quoted field's line breaks as no
+    lines (its "line 5" follows an address of two lines on line 6), the
+    records of :func:`_records` count them."""
     m = _FIELD_COUNT.search(str(exc))
     if m is None:
         return None
     expected, line, saw = (int(g) for g in m.groups())
+    sep = common["sep"]
+    try:
+        records = _records(path, common["encoding"], sep)
+        for start, row, raw in itertools.islice(records, 1, None):
+            fields = len(row)
+            if len(sep) != 1:  # blanks at the end of a line are no field
+                fields -= raw.rstrip("\r\n")[-1:] in (" ", "\t")
+            if fields == saw and start >= line:
+                line = start
+                break
+    except (OSError, UnicodeError, csv.Error):
+        pass  # (pandas' count: the file was read so far)
     return InputError(
         str(path),
         f"cannot be read as {fmt}: line {line} has {saw} fields, but the lines "
@@ -1230,7 +1364,7 @@ def _extra_fields_error(path: Path, fmt: str, df: pd.DataFrame) -> InputError:
 
 
 #: the first line Excel writes (and reads) to name a CSV file's separator
-_SEP_LINE = re.compile(r'\A\ufeff?"?sep=(.)"?[ \t]*\r?(?:\n|\Z)', re.IGNORECASE)
+_SEP_LINE = re.compile(r'\A\ufeff?"?sep=(.)"?[ \t]*(?:\r\n?|\n|\Z)', re.IGNORECASE)
 
 
 def _check_no_sep_line(path: Path, encoding: str) -> None:
@@ -1399,7 +1533,11 @@ def _read_text(
             raise InputError(
                 str(path), f"cannot be read as {fmt}: {hint}", fix=""
             ) from None
-        counted = _field_count_error(path, fmt, exc)
+        if "EOF inside string" in str(exc):
+            # a quote left open to the end: the strict reader names its line
+            # (pandas' "row" counts lines from 0)
+            _strict_quotes(path, fmt, common)
+        counted = _field_count_error(path, fmt, exc, common)
         if counted is not None:
             raise counted from None
         raise InputError(
@@ -1420,6 +1558,7 @@ def _read_text(
         if hint is not None:
             raise InputError(str(path), f"has a single column: {hint}")
     _check_utf16_without_bom(path, fmt, encoding, df)
+    _check_alike_names(path, names, "header line")
     _check_quotes(path, fmt, len(df), common)
     _check_short_rows(path, fmt, df, common, names)
     for name in exact_numbers or ():
@@ -1845,6 +1984,7 @@ def _read_table(
             f"cannot be read as parquet: {_first_line(exc)}",
             fix="check that it is a valid parquet file",
         ) from None
+    _check_alike_names(file, [str(c) for c in df.columns], "schema", stacklevel=3)
     for name in columns:
         if name in df.columns:
             df[name] = _bytes_as_text(df[name], name, str(path))
@@ -3051,6 +3191,7 @@ def _csv_ready(df: pd.DataFrame, as_read: Iterable[Any] = ()) -> pd.DataFrame:
     kept = {str(name) for name in as_read}
     for position, name in enumerate(out.columns):
         col = out.iloc[:, position]
+        _refuse_nested(col, name)
         if col.dtype == object:
             text = _objects_as_text(col, name)
             if text is not None:
@@ -3067,12 +3208,76 @@ def _csv_ready(df: pd.DataFrame, as_read: Iterable[Any] = ()) -> pd.DataFrame:
     return out
 
 
+#: values a text file holds only as Python or NumPy prints them: a tuple
+#: as ``('a', 1)``, an array (a Parquet list column) as ``[0 1 ... 1999]``,
+#: NumPy's shortened print, which loses values
+_NESTED = (tuple, list, set, frozenset, Mapping, np.ndarray, pd.Series, pd.Index)
+_NESTED_NAMES = (
+    (tuple, "tuples"),
+    (np.ndarray, "arrays"),
+    (pd.Series, "arrays"),
+    (pd.Index, "arrays"),
+    (list, "lists"),
+    (Mapping, "mappings"),
+)
+
+
+def _nested_error(name: Any, row: int, value: Any) -> InputError:
+    """The error for a column holding *value* (a tuple, list, array, set or
+    mapping) at *row*: a text file would hold it as Python or NumPy prints
+    it, another value when read back (NumPy shortens an array of more than
+    1,000 items to ``[0 1 2 ... 1997 1998 1999]``)."""
+    what = next((w for t, w in _NESTED_NAMES if isinstance(value, t)), "sets")
+    return InputError(
+        str(name),
+        f"holds {what} (first at row {row}: {describe(value)}), which a text "
+        "file would write as Python or NumPy prints them (NumPy shortens an "
+        "array of more than 1,000 items with '...'), another value when read "
+        "back",
+        fix="write a .parquet file (it keeps them), or make each one text "
+        "first (e.g. col.map(lambda v: ';'.join(map(str, v)))), or give each "
+        "part a column of its own",
+    )
+
+
+def _refuse_nested(col: pd.Series, name: Any) -> None:
+    """Refuse a column of tuples, lists, arrays, sets or mappings (a Parquet
+    ``list`` or ``struct`` column, as pandas or pyarrow holds it) for a text
+    file (:func:`_nested_error`), naming the column and the first row."""
+    dtype = col.dtype
+    if isinstance(dtype, pd.ArrowDtype):
+        import pyarrow as pa
+
+        if not pa.types.is_nested(dtype.pyarrow_dtype):
+            return
+        filled = np.flatnonzero(col.notna().to_numpy(dtype=bool))
+        if filled.size:
+            raise _nested_error(name, int(filled[0]), col.iloc[filled[0]])
+        return
+    if isinstance(dtype, pd.CategoricalDtype):
+        if dtype.categories.dtype != object or not any(
+            isinstance(c, _NESTED) for c in dtype.categories
+        ):
+            return
+        values = col.to_numpy(dtype=object)
+    elif pd.api.types.is_object_dtype(dtype):
+        if not pd.api.types.infer_dtype(col, skipna=True).startswith("mixed"):
+            return  # (text, numbers, bytes, dates alone: none of them nested)
+        values = col.to_numpy()
+    else:
+        return
+    for i, x in enumerate(values):
+        if isinstance(x, _NESTED):
+            raise _nested_error(name, i, x)
+
+
 def _objects_as_text(col: pd.Series, name: Any) -> np.ndarray | None:
     """An object column's bytes as the text they hold (Parquet ``binary``
     ids are UTF-8, and are read as such), or None when it holds none; a
     text file would write them as Python's ``b'00001'``, another id when read
-    back. Bytes that are not UTF-8, and tuples (written ``('a', 1)``), are
-    an error naming the column and the first row."""
+    back. Bytes that are not UTF-8 are an error naming the column and the
+    first row (tuples, lists and arrays are refused before:
+    :func:`_refuse_nested`)."""
     kind = pd.api.types.infer_dtype(col, skipna=True)
     if kind not in ("bytes", "mixed"):
         return None
@@ -3080,21 +3285,12 @@ def _objects_as_text(col: pd.Series, name: Any) -> np.ndarray | None:
     odd = [
         (i, x)
         for i, x in enumerate(values)
-        if isinstance(x, bytes | bytearray | memoryview | tuple)
+        if isinstance(x, bytes | bytearray | memoryview)
     ]
     if not odd:
         return None
     fixed = values.copy()
     for i, x in odd:
-        if isinstance(x, tuple):
-            raise InputError(
-                str(name),
-                f"holds tuples (first at row {i}: {describe(x)}), which a text "
-                "file would write as Python writes them, another value when read "
-                "back",
-                fix="give each part of the tuple a column of its own, or write "
-                "a .parquet file",
-            )
         try:
             fixed[i] = bytes(x).decode("utf-8")
         except UnicodeDecodeError:
@@ -3327,8 +3523,11 @@ def write_table(
     a carriage return (as are, as always, separators, quotes and line
     breaks), so ids and names read back exactly as written. Bytes (Parquet
     ``binary`` ids) are written as the UTF-8 text they hold, as the command
-    line reads them; in a text file, bytes that are not UTF-8 and tuples
-    are an error (Python would write ``b'00001'`` and ``('a', 1)``). Parquet keeps
+    line reads them; in a text file, bytes that are not UTF-8, tuples,
+    lists, arrays (a Parquet ``list`` column), sets and mappings are an
+    error naming the column and the first row (Python would write
+    ``b'00001'`` and ``('a', 1)``, NumPy ``[0 1 2 ... 1997 1998 1999]``,
+    losing values). Parquet keeps
     the types (categoricals, nullable integers). A compressed file holds the
     same bytes on every run (gzip: the target's name and time 0).
 
