@@ -772,3 +772,51 @@ def test_pareto_total_is_the_decimal_sum_of_cents(cents: list[int]) -> None:
     total = custseg.pareto_summary(values).total
     want = sum(Decimal(repr(v)) for v in values if v > 0)
     assert total == float(want)
+
+
+# --------------------------------------------------------------------------
+# migrate: one run saved as CSV and as Parquet (dictionary or plain text
+# columns, empty texts) is the same classes
+
+
+@settings(max_examples=15, deadline=None)
+@given(
+    labels=st.lists(
+        st.sampled_from(["1.0", "2.0", "2.5", "true", "False", "", "Gold", "x y"]),
+        min_size=1,
+        max_size=8,
+    ),
+    dictionary=st.booleans(),
+    ordered=st.booleans(),
+)
+def test_migrate_a_run_against_its_parquet_copy_stays(
+    labels: list[str], dictionary: bool, ordered: bool
+) -> None:
+    pytest.importorskip("pyarrow")
+    import tempfile
+
+    from custseg.cli import main
+
+    df = pd.DataFrame(
+        {"customer_id": [f"c{i}" for i in range(len(labels))], "tier": labels}
+    )
+    with tempfile.TemporaryDirectory() as tmp:
+        d = Path(tmp)
+        df.to_csv(d / "a.csv", index=False)
+        stored = df.copy()
+        if dictionary:
+            cats = sorted(set(labels))
+            stored["tier"] = pd.Categorical(labels, categories=cats, ordered=ordered)
+        stored.to_parquet(d / "b.parquet", index=False)
+        argv = ["migrate", str(d / "a.csv"), str(d / "b.parquet"), "--column", "tier"]
+        out = d / "m.csv"
+        with (
+            contextlib.redirect_stdout(io.StringIO()),
+            contextlib.redirect_stderr(io.StringIO()),
+        ):
+            assert main([*argv, "--output", str(out)]) == 0
+        moves = pd.read_csv(out, keep_default_na=False, dtype=str)
+    # every customer in the same class in both: no move
+    moved = moves[moves["before"] != moves["after"]]
+    assert moved.empty, moved
+    assert moves["customers"].astype(int).sum() == len(labels)

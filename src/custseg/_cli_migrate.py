@@ -155,9 +155,15 @@ def _read_verbatim(
     for i in range(1, len(df.columns)):
         col = df.iloc[:, i]
         if not verbatim:  # Parquet: its text columns as a CSV file's text
+            if isinstance(col.dtype, pd.CategoricalDtype) and not col.dtype.ordered:
+                # an unordered dictionary (its order is first appearance):
+                # text, as the same labels written to CSV
+                col = col.astype(object)
             if not (pd.api.types.is_object_dtype(col) or _is_text(col.dtype)):
                 continue
-            text = col.astype(object).where(col.notna(), np.nan)
+            text = col.astype(object)
+            # an empty text is missing, as an empty cell of a CSV file is
+            text = text.where(col.notna() & (text != ""), np.nan)
             if pd.api.types.infer_dtype(text, skipna=True) not in ("string", "empty"):
                 continue  # (Decimals, dates...: their stored types)
             col = text
@@ -211,6 +217,8 @@ def _typed_together(
         money = str(name) in _MONEY_COLUMNS  # written in cents
         at = np.flatnonzero(new.columns == name)
         twin = new.iloc[:, int(at[0])] if len(at) == 1 else None
+        if twin is not None and _text_categories(twin):
+            continue  # beside an ordered dictionary's labels: text as written
         if (
             twin is None
             or int(at[0]) in paired
@@ -226,9 +234,21 @@ def _typed_together(
         paired.add(j)
     for j, name in enumerate(new.columns):
         col = new.iloc[:, j]
+        at = np.flatnonzero(old.columns == name)
+        twin = old.iloc[:, int(at[0])] if len(at) == 1 else None
+        if twin is not None and _text_categories(twin):
+            continue  # beside an ordered dictionary's labels: text as written
         if j not in paired and _is_read_text(col):
             _put(new, j, _typed(col, str(name) in _MONEY_COLUMNS))
     return old, new
+
+
+def _text_categories(col: pd.Series) -> bool:
+    """Whether *col* is a categorical of text (an ordered dictionary of a
+    Parquet file: its labels are text, never numbers or flags)."""
+    return isinstance(col.dtype, pd.CategoricalDtype) and (
+        pd.api.types.infer_dtype(col.dtype.categories, skipna=True) == "string"
+    )
 
 
 def _part(both: pd.Series, start: int, stop: int, index: pd.Index) -> pd.Series:
