@@ -46,16 +46,7 @@ from custseg.playbook import MAX_CADENCE_DAYS, PLAYBOOK_NAMES, actions, default_
 
 FEW = settings(max_examples=25, deadline=None)
 
-PRESETS = (
-    "base",
-    "beauty_salon",
-    "department_store",
-    "ecommerce",
-    "furniture",
-    "mother_baby",
-    "restaurant",
-    "travel",
-)
+PRESETS = tuple(sorted(rules.presets()))  # every shipped preset
 
 
 # --------------------------------------------------------------------------
