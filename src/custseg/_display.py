@@ -22,6 +22,7 @@ from __future__ import annotations
 import decimal
 import difflib
 import html
+import itertools
 import math
 import re
 import unicodedata
@@ -211,17 +212,46 @@ def shown_surrogates(text: str) -> str:
     return _SURROGATE.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
 
 
-def shown_name(text: str) -> str:
+def shown_name(text: str, *, surrogates: bool = False) -> str:
     r"""A name as a page, a chart or a notebook table shows it, so that two
     different names never look alike: control characters
     (:func:`shown_controls`), invisible format characters
     (:func:`shown_invisible`) and the blanks a page hides or shows alike
-    (:func:`shown_blanks`) written as their code points.
+    (:func:`shown_blanks`) written as their code points; with *surrogates*,
+    lone surrogates too (:func:`shown_surrogates`: a chart or a notebook
+    cannot show them). A backslash of the name that comes before ``u``,
+    ``U`` or another backslash (its own or a code point's) is written
+    twice, so the name ``amy\u000a``, written with a backslash, never reads
+    as ``amy`` and a line break; any other backslash is shown as it is
+    (``C:\data``).
 
     >>> shown_name("amy\n"), shown_name("x\ty"), shown_name("amy\u200b "), shown_name("amy")
     ('amy\\u000a', 'x\\u0009y', 'amy\\u200b\\u0020', 'amy')
+    >>> print(shown_name("amy\n"), shown_name("amy\\u000a"), shown_name("C:\\data"))
+    amy\u000a amy\\u000a C:\data
+    >>> print(ascii(shown_name("x\udce9y", surrogates=True)))
+    'x\\udce9y'
     """
-    return shown_blanks(shown_invisible(shown_controls(text)))
+    mark = _free_mark(text) if "\\" in text else ""
+    if mark:  # each backslash as a character no step below changes
+        text = text.replace("\\", mark)
+    shown = shown_blanks(shown_invisible(shown_controls(text)))
+    if surrogates:
+        shown = shown_surrogates(shown)
+    if not mark:
+        return shown
+    # a backslash before a backslash (its own or a code point's), u or U: twice
+    before = re.compile(f"{re.escape(mark)}(?=[{re.escape(mark)}\\\\uU])")
+    return before.sub(lambda _: "\\\\", shown).replace(mark, "\\")
+
+
+def _free_mark(text: str) -> str:
+    """A private-use character *text* does not hold (the shown forms keep
+    such characters as they are)."""
+    for code in itertools.chain(range(0xE000, 0xF900), range(0xF0000, 0xFFFFE)):
+        if chr(code) not in text:
+            return chr(code)
+    raise AssertionError("a text holding each of 71,000 private-use characters")
 
 
 def shown_blanks(text: str) -> str:
@@ -704,18 +734,22 @@ def _cell(value: Any, tag: str = "td") -> str:
 
 
 def _html_text(text: str, limit: int = MAX_TEXT) -> str:
-    r"""*text* for an HTML table, escaped: its control and invisible
-    characters and the blanks a page hides or shows alike written as code
-    points (:func:`shown_name`, as the HTML report writes names), so that
+    r"""*text* for an HTML table, escaped and shown as the HTML report shows
+    a name (:func:`shown_name`): its control and invisible characters and
+    the blanks a page hides or shows alike written as code points, so that
     ``"amy\u200b"``, ``"amy\n"``, ``"x\ty"`` and ``"a\xa0b"`` never look
-    like ``"amy"``, ``"x y"`` and ``"a b"``; at most *limit* characters.
+    like ``"amy"``, ``"x y"`` and ``"a b"``, and lone surrogates too (a
+    notebook cannot send them); every other character as it is (emoji
+    flags, private-use characters), never as a blank; at most *limit*
+    characters.
 
     >>> _html_text("amy\u200b"), _html_text("a\xa0b"), _html_text("<b>")
     ('amy\\u200b', 'a\\u00a0b', '&lt;b&gt;')
-    >>> _html_text("amy\n"), _html_text("x\ty")
-    ('amy\\u000a', 'x\\u0009y')
+    >>> _html_text("amy\n"), _html_text("x\ty"), _html_text("x\udce9y")
+    ('amy\\u000a', 'x\\u0009y', 'x\\udce9y')
     """
-    return html.escape(_clip(shown_name(text), limit))
+    shown = shown_name(text, surrogates=True)
+    return html.escape(shown if len(shown) <= limit else shown[: limit - 1] + "…")
 
 
 def html_table(

@@ -36,6 +36,7 @@ from ._align import (
     index_of,
     is_pandas,
     kinds_apart,
+    numbers_left,
     own_index,
     paired,
     to_pandas_index,
@@ -43,7 +44,7 @@ from ._align import (
 from ._display import BLANKS
 from ._exact import decimal_scale
 from .errors import CustsegWarning, InputError, ThresholdError
-from .labels import declared_classes
+from .labels import _decimal_name, declared_classes
 from .profile import (
     PLACEHOLDERS,
     _column_missing,
@@ -638,7 +639,9 @@ def _number_text(x: Any) -> str | None:
     except OverflowError:  # infinite
         whole = False
     if isinstance(x, decimal.Decimal) and not whole:
-        return format(x.normalize(), "f")  # Decimal("1.50") is 1.5
+        # as Labels and categoricals name it: Decimal("1.50") is 1.5, and
+        # Decimal("0.00001") is 1e-05, as the float 0.00001 is
+        return _decimal_name(x)
     return str(int(x)) if whole else str(x)
 
 
@@ -905,7 +908,7 @@ def _mapping_keys(
         where = f"'mapping' key {v.describe(key)}"
         if isinstance(key, str):  # in the values' Unicode form
             text: str | None = _display.composed(key)
-        elif v._is_real(key):
+        elif v._is_real(key) or isinstance(key, decimal.Decimal):
             text = _number_text(key)
         else:
             raise ThresholdError(
@@ -1026,11 +1029,13 @@ def tags_from_values(
     (never split) and whole numbers are written as integers: ``1.0``, from
     a code column with blanks read as float, is the value ``"1"``.
 
-    Labels and categoricals (a pandas categorical, a Polars ``Enum``, Arrow
-    dictionary-encoded data) name their classes: each class is one value,
-    as named, never split nor dropped as a placeholder (the ``unknown`` /
-    ``未知`` class of a classifier is a tag like any other), and every
-    class is a tag, in the classes' order, empty ones too.
+    Labels and categoricals (a pandas categorical, a Polars ``Enum`` or
+    ``Categorical``, Arrow dictionary-encoded data) name their classes:
+    each class is one value, as named, never split nor dropped as a
+    placeholder (the ``unknown`` / ``未知`` class of a classifier is a tag
+    like any other), and every class is a tag, in the classes' order, empty
+    ones too (a Polars ``Categorical`` keeps no list of classes: its
+    classes are the values it holds, sorted).
 
     Parameters
     ----------
@@ -1039,7 +1044,9 @@ def tags_from_values(
         :class:`~custseg.Labels` or a categorical (one class per customer).
     mapping
         Value -> tag name (several values may share a tag). Keys are text or
-        numbers, compared with the values as text (whole numbers as integers:
+        numbers (``Decimal`` too), compared with the values as text, numbers
+        named alike whatever holds them (``Decimal("0.00001")`` is
+        ``1e-05``, as the float is; whole numbers as integers:
         the key ``1`` matches ``1``, ``1.0`` and ``"1"``). In a column of
         numbers, a text key that reads as a number is that number: ``"1.0"``,
         ``"01"`` and ``"1e0"`` match the value ``1``, ``"2.50"`` matches
@@ -1088,7 +1095,8 @@ def tags_from_values(
         tag); cells holding lists, sets or dicts (join their values with a
         separator first), booleans, dates or other objects; with
         ``unmapped="raise"``, values the mapping does not cover; more tags
-        than *max_tags* (group the values first).
+        than *max_tags* (group the values first; a categorical's classes
+        no row holds are tags too: drop them first).
     ThresholdError
         Bad parameters; a mapping key that can never match: one holding a
         separator, a placeholder, a blank or missing key, blanks at its ends,
@@ -1173,7 +1181,10 @@ def tags_from_values(
         found = list(dict.fromkeys(x for c in per_cell for x in c))
         values = found if is_number.any() or declared is not None else sorted(found)
         names = tuple(prefix + x for x in values)
-        _check_tag_count(len(names), n, max_tags, mapped=False)
+        in_rows = None  # of declared classes: how many the rows hold
+        if declared is not None and max_tags is not None and len(names) > max_tags:
+            in_rows = len(np.unique(codes[codes >= 0]))
+        _check_tag_count(len(names), n, max_tags, mapped=False, held=in_rows)
         position = {x: j for j, x in enumerate(values)}
     else:
         held = np.bincount(codes[codes >= 0], minlength=len(cells)) > 0
@@ -1275,27 +1286,45 @@ def _max_tags(value: Any) -> int | None:
     return int(value)
 
 
-def _check_tag_count(k: int, n: int, max_tags: int | None, *, mapped: bool) -> None:
-    """InputError, before the matrix is made, for more than *max_tags* tags."""
+def _check_tag_count(
+    k: int, n: int, max_tags: int | None, *, mapped: bool, held: int | None = None
+) -> None:
+    """InputError, before the matrix is made, for more than *max_tags* tags;
+    *held*: of a column that declares its classes, how many some row holds
+    (every class is a tag, empty ones too)."""
     if max_tags is None or k <= max_tags:
         return
     size = (
         f"{n * k / 2**30:,.1f} GiB" if n * k >= 2**30 else f"{n * k / 2**20:,.1f} MiB"
     )
-    what = (
-        f"its mapping names {k:,} tags"
-        if mapped
-        else f"has {k:,} distinct values, so {k:,} tags"
+    if mapped:
+        what = f"its mapping names {k:,} tags"
+    elif held is not None:
+        what = f"declares {k:,} classes, so {k:,} tags (every class is a tag, empty ones too)"
+    else:
+        what = f"has {k:,} distinct values, so {k:,} tags"
+    why = "a column of one value per customer (ids, free text) is no grouping"
+    fix = (
+        "group the values first (map them to fewer tags with mapping=..., "
+        "or use a coarser column), or pass a larger max_tags (None: no limit) "
+        "if that many tags are meant"
     )
+    if held is not None and held < k:
+        why = (
+            f"its rows hold {held:,} of them (a categorical keeps every "
+            "category when its rows are filtered)"
+        )
+        fix = (
+            "drop the classes no row holds first (for a pandas categorical, "
+            "column.cat.remove_unused_categories()), or pass the values as "
+            "text (column.astype(object)); else " + fix
+        )
     raise InputError(
         "column",
         f"{what}, more than max_tags={max_tags:,} (a tag matrix of {n:,} "
         f"customers x {k:,} tags takes {size}, a byte per customer "
-        "and tag); a column of one value per customer (ids, free text) is no "
-        "grouping",
-        fix="group the values first (map them to fewer tags with mapping=..., "
-        "or use a coarser column), or pass a larger max_tags (None: no limit) "
-        "if that many tags are meant",
+        f"and tag); {why}",
+        fix=fix,
     )
 
 
@@ -1845,6 +1874,34 @@ def _facts(facts: Any) -> tuple[dict[str, Any], Any]:
     )
 
 
+def _refuse_unpaired(facts: Any, index: Any) -> None:
+    """InputError for tags without customer ids beside facts that carry
+    them: :class:`~custseg.CustomerFacts` (rows sorted by customer id) or a
+    frame or Series on an index of ids (``facts.to_pandas()``: anything but
+    row numbers), whose order the tags' rows need not follow. Pairing them
+    by position could pair other customers; facts without ids (arrays, row
+    numbers) are paired by position, as given."""
+    if _is_customer_facts(facts):
+        what = "the facts are CustomerFacts, whose rows are sorted by customer id"
+    elif index is not None and not numbers_left(index):
+        named = f" {index.name!r}" if getattr(index, "name", None) is not None else ""
+        what = f"the facts are indexed by customer id (their index{named})"
+    else:
+        return
+    raise InputError(
+        "tags",
+        f"has no customer ids, but {what}: which row of the tags is which "
+        "customer cannot be told, and pairing them by position would pair "
+        "other customers",
+        fix="build the tags from a Series indexed by customer id, in the "
+        "facts' order (e.g. tags_from_values(customers.set_index("
+        "'customer_id')['interest'].reindex(ids))), or give them their ids: "
+        "TagMatrix(tags.names, tags.matrix, index=ids), ids being the "
+        "customer of each row; facts already in the tags' row order can be "
+        "passed without their ids (NumPy arrays)",
+    )
+
+
 def _group_sums(
     matrix: np.ndarray, values: list[np.ndarray], has: np.ndarray
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -1964,7 +2021,9 @@ def group_summary(
         a DataFrame or mapping of numeric columns (``monetary`` gives the
         groups' revenue), or :class:`~custseg.CustomerFacts`, whose rows are
         sorted by customer id: the tags must then be on its customer ids, in
-        its order (tags without ids are refused beside it). Missing values
+        its order (tags without ids are refused beside it, and beside facts
+        on an index of customer ids, such as ``facts.to_pandas()``: only
+        facts without ids are paired with them by position). Missing values
         are left out of totals and means. Totals do not depend on the order
         of the rows: decimal amounts (``19.99``) are summed exactly and
         rounded once, as :func:`custseg.segment_summary` sums revenue, and
@@ -1983,7 +2042,8 @@ def group_summary(
     ------
     InputError
         Facts of another length or index, tags without customer ids beside
-        :class:`~custseg.CustomerFacts` (of more than one customer),
+        :class:`~custseg.CustomerFacts` or facts indexed by customer id (of
+        more than one customer),
         non-numeric facts, values whose
         sum passes what float64 holds (a total would be ``inf``), integers
         beyond 2**53 (or decimals beyond 2**53 in their last place: float64
@@ -2026,21 +2086,8 @@ def group_summary(
     means: dict[str, np.ndarray] = {}
     if facts is not None:
         cols, index = _facts(facts)
-        if t.index is None and n > 1 and _is_customer_facts(facts):
-            # its rows are sorted by customer id, an order the tags' rows
-            # need not follow: pairing them by position could pair others
-            raise InputError(
-                "tags",
-                "has no customer ids, but the facts are CustomerFacts, whose "
-                "rows are sorted by customer id: which row of the tags is which "
-                "customer cannot be told, and pairing them by position would "
-                "pair other customers",
-                fix="build the tags from a Series indexed by customer id, in "
-                "the facts' order (e.g. tags_from_values(customers.set_index("
-                "'customer_id')['interest'].reindex(facts.customer_id))), or "
-                "give them their ids: TagMatrix(tags.names, tags.matrix, "
-                "index=ids), ids being the customer of each row",
-            )
+        if t.index is None and n > 1:
+            _refuse_unpaired(facts, index)
         if not _same_index(index, t.index, "facts", "tags"):
             apart = kinds_apart(("tags", t.index), ("facts", index))
             raise InputError(

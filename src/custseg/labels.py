@@ -563,18 +563,32 @@ def _categorical_parts(x: Any) -> tuple[np.ndarray, list[Any], bool] | None:
     return codes.astype(np.intp), list(categories.tolist()), ordered
 
 
-def _polars_enum_parts(x: Any) -> tuple[np.ndarray, list[Any], bool] | None:
-    """Codes (-1: missing), categories and orderedness (always: an Enum's
-    categories have a fixed order, which Polars compares by) of a Polars
-    ``Enum`` Series, whose declared classes are kept in their order, empty
-    ones too, as a Categorical's; ``None`` for anything else (a Polars
-    ``Categorical``, whose categories are only the values it met, is read
-    as plain labels)."""
+def _polars_parts(x: Any) -> tuple[np.ndarray, list[Any], bool] | None:
+    """Codes (-1: missing), classes and orderedness of a Polars ``Enum`` or
+    ``Categorical`` Series; ``None`` for anything else.
+
+    An ``Enum``'s declared classes are kept in their order, empty ones too,
+    as a Categorical's, and are ordered (an Enum compares by its order). A
+    ``Categorical`` declares no list of its own (Polars keeps one mapping
+    for every column, and ``pl.from_pandas`` drops a pandas categorical's
+    order and empty categories), so its classes are the distinct values it
+    holds, sorted, unordered, as a list's are; it still holds classes, not
+    text: each value is one class, as an Enum's is."""
     if type(x).__module__.partition(".")[0] != "polars":
         return None
     dtype = getattr(x, "dtype", None)
+    kind = type(dtype).__name__
+    if kind == "Categorical" and hasattr(x, "cast"):
+        import polars as pl
+
+        text = v.as_array(x.cast(pl.String))  # objects, None for a null
+        known = np.fromiter((t is not None for t in text.tolist()), bool, len(text))
+        classes, found = np.unique(text[known], return_inverse=True)
+        codes = np.full(len(text), -1, dtype=np.intp)
+        codes[known] = found.reshape(-1)
+        return codes, classes.tolist(), False
     categories: Any = getattr(dtype, "categories", None)
-    if type(dtype).__name__ != "Enum" or not hasattr(categories, "to_list"):
+    if kind != "Enum" or not hasattr(categories, "to_list"):
         return None
     physical = np.asarray(x.to_physical().to_numpy())  # float, NaN, with nulls
     codes = (
@@ -616,10 +630,21 @@ def _arrow_dictionary_parts(x: Any) -> tuple[np.ndarray, list[Any], bool] | None
     chunked = chunked.unify_dictionaries()
     if chunked.num_chunks == 0:
         return np.zeros(0, dtype=np.intp), [], ordered
-    values = chunked.chunk(0).dictionary.to_pylist()
+    dictionary = chunked.chunk(0).dictionary
+    values: list[Any] = (
+        # float32 and float16 as NumPy scalars, named by the decimal they
+        # print as (0.1), as a Categorical's are, not by their widened bits
+        list(dictionary.to_numpy(zero_copy_only=False))
+        if pa.types.is_float32(dictionary.type) or pa.types.is_float16(dictionary.type)
+        else dictionary.to_pylist()
+    )
+    # indices of any integer type (Polars writes unsigned ones): as int64
+    # first, where -1 marks a missing label
     codes = np.concatenate(
         [
-            np.asarray(chunk.indices.fill_null(-1).to_numpy(), dtype=np.intp)
+            np.asarray(
+                chunk.indices.cast(pa.int64()).fill_null(-1).to_numpy(), dtype=np.intp
+            )
             for chunk in chunked.chunks
         ]
     )
@@ -1053,8 +1078,11 @@ def declared_classes(
 ) -> tuple[np.ndarray, tuple[str, ...], bool, str] | None:
     """``(codes, names, ordered, kind)`` of labels that declare their
     classes: :class:`Labels`, a pandas Categorical (or categorical Series),
-    a Polars ``Enum``, Arrow dictionary-encoded data; ``None`` for plain
-    values (their classes are the values they hold).
+    a Polars ``Enum`` or ``Categorical`` (which keeps no list of classes:
+    the values it holds, sorted), Arrow dictionary-encoded data (indices of
+    any integer type; ``float32`` values named by the decimal they print
+    as); ``None`` for plain values (their classes are the values they
+    hold).
 
     Every declared class is kept, in its order, those no row has too; code
     -1 is a missing label. *kind* is what the classes are: ``"text"``,
@@ -1073,7 +1101,7 @@ def declared_classes(
         return labels.codes.astype(np.intp), labels.names, labels.ordered, "text"
     parts = _arrow_dictionary_parts(labels)
     if parts is None:
-        parts = _polars_enum_parts(labels)
+        parts = _polars_parts(labels)
     if parts is None:
         parts = _categorical_parts(labels)
     if parts is None:

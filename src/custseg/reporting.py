@@ -27,7 +27,7 @@ import math
 import os
 import re
 import warnings
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import Any, NamedTuple
 
@@ -875,7 +875,7 @@ def _summary(
         # (written in after, a longer name would be cut off), unless that
         # would make two classes one; kept as objects: pandas' own text
         # dtype refuses a lone surrogate (the page's write names it)
-        pictured = [_display.shown_name(text) for text in texts]
+        pictured = _pictured(texts)
         drawn_names = pictured if len(set(pictured)) == len(texts) else texts
         shown = body.set_axis(pd.Index(drawn_names, dtype=object))
         chart = _chart(
@@ -1197,8 +1197,8 @@ def _migrations(
             )
             before_names = tuple(old_text[str(c)] for c in tm.before)
             after_names = tuple(new_text[str(c)] for c in tm.after)
-            shown_before = tuple(map(_display.shown_name, before_names))
-            shown_after = tuple(map(_display.shown_name, after_names))
+            shown_before = tuple(_pictured(before_names))
+            shown_after = tuple(_pictured(after_names))
             if len(set(shown_before)) == len(before_names) and len(
                 set(shown_after)
             ) == len(after_names):  # invisible characters shown, as the table
@@ -1442,6 +1442,13 @@ def _class_texts(
             break
         plain |= alike
     return {n: shown[n] for n in before}, {n: shown[n] for n in after}
+
+
+def _pictured(names: Iterable[str]) -> list[str]:
+    """Names as a chart draws them: as the tables show them
+    (:func:`custseg._display.shown_name`), lone surrogates by their code
+    points too (no font draws one), before the chart is laid out."""
+    return [_display.shown_name(name, surrogates=True) for name in names]
 
 
 def _esc_name(text: Any) -> str:
