@@ -4,6 +4,7 @@ and positions (CRLF, escaped keys, UTF-16 without a byte-order mark)."""
 
 from __future__ import annotations
 
+import ast
 import decimal
 import math
 import sys
@@ -17,6 +18,7 @@ from hypothesis import strategies as st
 
 from custseg import rules
 from custseg.errors import Diagnostic
+from custseg.rules._expr import decimal_places, places_of, to_places
 
 D = Decimal
 SETTINGS = settings(max_examples=40, deadline=None)
@@ -174,6 +176,11 @@ class TestFoldedConstants:
         found = [d for d in errors(text) if d.code != "example-failed"]
         x, y = float(a), float(b)  # what float64 computes
         value = x / y if op == "/" else {"+": x + y, "-": x - y, "*": x * y}[op]
+        # sums and products of decimals: to the places of the exact value
+        # (0.1 + 0.2 is 0.3); a division: float64's quotient
+        node = {"+": ast.Add(), "-": ast.Sub(), "*": ast.Mult(), "/": ast.Div()}[op]
+        places = places_of(node, decimal_places(x), decimal_places(y))
+        value = float(to_places(value, places)) if math.isfinite(value) else value
         ok = (
             abs(exact) <= 10**15
             and math.isfinite(value)

@@ -533,7 +533,7 @@ _ID_VALUES = st.one_of(
     arrow=st.booleans(),
 )
 def test_members_is_isin(a: list[object], b: list[object], arrow: bool) -> None:
-    from custseg._align import members
+    from custseg._files import members
 
     def index(values: list[object]) -> pd.Index:
         texts = all(isinstance(x, str) or x is None for x in values)

@@ -14,6 +14,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from custseg import rules
+from custseg.errors import RulesError
 from rules_reference import Reference
 
 NAN = math.nan
@@ -227,11 +228,13 @@ class TestComparisons:
         assert both("x not in (0 / 0, 1)", data) == [False, False]
 
     def test_empty_tuple(self) -> None:
-        """x in () is FALSE and x not in () TRUE for a value; UNKNOWN if missing."""
+        """x in () is never true and x not in () always: both are refused,
+        as a condition that decides nothing (they were UNKNOWN for a missing
+        x, though an empty 'or' is FALSE)."""
         data = {**ROWS, "x": [NAN, 1.0], "c": [None, "a"]}
-        assert both("x in ()", data) == [False, False]
-        assert both("x not in ()", data) == [False, True]
-        assert both("c not in ()", data) == [False, True]
+        for condition in ("x in ()", "x not in ()", "c not in ()"):
+            with pytest.raises(RulesError, match="lists no value"):
+                both(condition, data)
 
     def test_not_a_number_from_arithmetic_is_missing(self) -> None:
         """0 / 0 (and x / 0 for x = 0) is missing; 1 / 0 is infinite, a value."""
@@ -341,7 +344,8 @@ def comparisons(draw: st.DrawFn) -> str:
         return f"{a} {op} {b}"
     if kind == "in":
         word = draw(st.sampled_from(["in", "not in"]))
-        values = draw(st.sampled_from([f"({k}, 1)", "()", f"({k},)", "(0 / 0, 1)"]))
+        # (an empty tuple is refused: test_empty_tuple)
+        values = draw(st.sampled_from([f"({k}, 1)", f"({k},)", "(0 / 0, 1)"]))
         return f"{a} {word} {values}"
     if kind == "chain":
         return f"{k} < {a} {op} {b}"

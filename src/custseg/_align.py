@@ -153,29 +153,6 @@ def paired(field: str, other: str, a: Any, b: Any) -> bool:
     return same_index(a, b)
 
 
-def members(a: Any, b: Any) -> Any:
-    """``a.isin(b)`` of two pandas indexes, as a boolean array, looked up in
-    a hash table of *b* (``get_indexer``): pandas' ``isin`` of Arrow text
-    builds a Python list of *b*'s values, 10 to 40 times slower on
-    customer ids (a join of records by text ids spent seconds there).
-    Missing values match missing values, as in ``isin``.
-
-    >>> import pandas as pd
-    >>> members(pd.Index(["a", "b", None]), pd.Index(["b", "b", None])).tolist()
-    [False, True, True]
-    """
-    import numpy as np
-    import pandas as pd
-
-    a, b = pd.Index(a), pd.Index(b)
-    if not b.is_unique:
-        b = b.unique()
-    try:
-        return np.asarray(b.get_indexer(a) >= 0)
-    except (TypeError, ValueError, pd.errors.InvalidIndexError):  # pragma: no cover
-        return np.asarray(a.isin(b))
-
-
 def index_of(x: Any) -> Any:
     """The ids *x* carries: a pandas Series' or frame's index, a custseg
     result's (a :class:`~custseg.Labels` made from pandas input), else None

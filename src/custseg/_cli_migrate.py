@@ -20,11 +20,12 @@ import numpy as np
 import pandas as pd
 
 from . import _display
-from ._align import members, written_apart
+from ._align import written_apart
 from ._display import composed
 from ._files import (
     _MONEY_COLUMNS,
     _shortest_text,
+    members,
     no_rows,
     parse_date_column,
     read_table,
@@ -155,10 +156,17 @@ def _read_verbatim(
     for i in range(1, len(df.columns)):
         col = df.iloc[:, i]
         if not verbatim:  # Parquet: its text columns as a CSV file's text
+            if isinstance(col.dtype, pd.CategoricalDtype) and "" in set(
+                col.dtype.categories
+            ):  # an empty text is missing, as an empty cell of a CSV file is
+                col = col.cat.remove_categories([""])
             if isinstance(col.dtype, pd.CategoricalDtype) and not col.dtype.ordered:
                 # an unordered dictionary (its order is first appearance):
                 # text, as the same labels written to CSV
                 col = col.astype(object)
+            elif isinstance(col.dtype, pd.CategoricalDtype):  # ordered: kept
+                _put(df, i, col)
+                continue
             if not (pd.api.types.is_object_dtype(col) or _is_text(col.dtype)):
                 continue
             text = col.astype(object)

@@ -3604,6 +3604,27 @@ def _refuse_empty_ids(index: pd.Index, path: str | os.PathLike[str]) -> None:
             )
 
 
+def members(a: Any, b: Any) -> Any:
+    """``a.isin(b)`` of two pandas indexes, as a boolean array, looked up in
+    a hash table of *b* (``get_indexer``): pandas' ``isin`` of Arrow text
+    builds a Python list of *b*'s values, 10 to 40 times slower on
+    customer ids (a join of records by text ids spent seconds there).
+    Missing values match missing values, as in ``isin``.
+
+    >>> members(pd.Index(["a", "b", None]), pd.Index(["b", "b", None])).tolist()
+    [False, True, True]
+    """
+    a, b = pd.Index(a), pd.Index(b)
+    if a.hasnans or b.hasnans:  # None, NaN, NA: told apart as isin tells them
+        return np.asarray(a.isin(b))
+    if not b.is_unique:
+        b = b.unique()
+    try:
+        return np.asarray(b.get_indexer(a) >= 0)
+    except (TypeError, ValueError, pd.errors.InvalidIndexError):  # pragma: no cover
+        return np.asarray(a.isin(b))
+
+
 def no_rows(path: str | os.PathLike[str], what: str) -> str:
     """The problem of a table file with its columns but no row of *what*:
     a text file has a header line, a Parquet file no such thing.

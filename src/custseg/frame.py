@@ -28,12 +28,13 @@ import pandas as pd
 from . import _display
 from . import _validate as v
 from . import engines as _engines
-from ._align import id_kind, members, same_ids, whole_ids, written_apart
+from ._align import id_kind, same_ids, whole_ids, written_apart
 from ._files import (
     _check_encoding,
     _read_table,
     check_number_text,
     in_file,
+    members,
     of_source,
     parse_date_column,
     parse_date_text,

@@ -578,10 +578,9 @@ def _polars_parts(x: Any) -> tuple[np.ndarray, list[Any], bool] | None:
         return None
     dtype = getattr(x, "dtype", None)
     kind = type(dtype).__name__
-    if kind == "Categorical" and hasattr(x, "cast"):
-        import polars as pl
-
-        text = v.as_array(x.cast(pl.String))  # objects, None for a null
+    if kind == "Categorical" and hasattr(x, "to_list"):
+        values = x.to_list()  # its text (None for a null), without Polars here
+        text = np.fromiter(values, dtype=object, count=len(values))
         known = np.fromiter((t is not None for t in text.tolist()), bool, len(text))
         classes, found = np.unique(text[known], return_inverse=True)
         codes = np.full(len(text), -1, dtype=np.intp)

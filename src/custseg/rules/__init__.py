@@ -320,6 +320,8 @@ def _merge(
             len(path) == 2
             and path[0] == "fields"
             and key == "type"
+            and value in ("number", "integer", "category", "bool")  # else its
+            # own error (an unknown type) is said at this line as it is
             and _FIELD_KINDS.get(parent[key], parent[key])
             != _FIELD_KINDS.get(value, value)
         ):
