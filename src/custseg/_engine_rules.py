@@ -21,6 +21,7 @@ from __future__ import annotations
 import ast
 import decimal
 import functools
+import hashlib
 import itertools
 import math
 import operator
@@ -49,8 +50,8 @@ from .rules._expr import (
     _span,
     aggregate_key,
     decimal_places,
+    exact_constant,
     places_of,
-    to_places,
 )
 from .rules._model import bare_aliases, field_cuts, nfkc_column, resolve_alias
 
@@ -461,15 +462,16 @@ def _number(e: Any) -> Any:
 
 def _to_places(x: Any, places: int) -> Any:
     """The expression *x* (a sum or product of decimals of at most *places*
-    decimals) rounded to *places* where ``|x| * 10**places`` is below
-    2**40, as :func:`custseg.rules._expr.to_places` rounds: the double of
+    decimals) rounded to *places*, half up, where ``|x| * 10**places`` is
+    below 2**40, as :func:`custseg.rules._expr.to_places` rounds: the double of
     the exact decimal (an exact integer divided by an exact power of ten,
     per row: Polars would multiply by the reciprocal, which is not one
     rounding)."""
     nw = _narwhals()
     scale = 10.0**places
     shifted = x * scale
-    whole = shifted.round(0) / _column_of(scale, x)
+    # half up, as the NumPy path (engines round a half either way)
+    whole = (shifted + 0.5).floor() / _column_of(scale, x)
     return nw.when(_mask(shifted.abs() < _EXACT_BELOW)).then(whole).otherwise(x)
 
 
@@ -615,7 +617,12 @@ class _Compiler:
             if spec.kind in ("number", "integer"):
                 expr = _read_number(name, self.columns.get(name))
                 node = self.temp(f"n_{name}", expr, set())
-                places = 0 if spec.kind == "integer" else None
+                # whole numbers only when the engine's column holds integers:
+                # the engine path does not check an integer field's values
+                # (2.5 in a float column), and a fraction is no integer
+                stored = self.columns.get(name)
+                whole = stored is not None and bool(stored.dtype.is_integer())
+                places = 0 if spec.kind == "integer" and whole else None
                 return _Node("number", node, field=name, places=places)
             if spec.kind == "category":
                 return _Node("category", nw.col(name))
@@ -725,13 +732,19 @@ class _Compiler:
 
     def binop(self, node: ast.BinOp) -> _Node:
         nw = self.nw
+        self.push()  # the columns the operands read (a rounded step's inputs)
         left, right = self.visit(node.left), self.visit(node.right)
+        reads = self.pop()
+        for column in reads:
+            self.read(column)
         ufunc = ARITH[type(node.op)]
         places = places_of(node.op, left.places, right.places)
         if left.const is not None and right.const is not None:
             with np.errstate(all="ignore"):
                 const = float(ufunc(left.const, right.const, dtype=np.float64))
-            return self.constant(float(to_places(const, places)))
+            return self.constant(
+                exact_constant(node.op, left.const, right.const, const)
+            )
         a, b = _operands(left, right)
         if isinstance(node.op, ast.Add):
             out = a + b
@@ -760,7 +773,11 @@ class _Compiler:
             )
             out = nw.when(zero).then(by_zero).otherwise(a / nw.when(~zero).then(b))
         if places and places <= MOST_PLACES:
-            out = _to_places(out, places)
+            # the step held in a column of its own: rounding reads it three
+            # times, which nested steps would multiply (Spark plans such
+            # trees for minutes)
+            key = "a_" + hashlib.sha1(ast.dump(node).encode()).hexdigest()[:12]
+            out = _to_places(self.temp(key, _number(out), reads), places)
         return _Node("number", _number(out), places=places)  # inf - inf: missing
 
     def call(self, node: ast.Call) -> _Node:

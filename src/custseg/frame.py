@@ -2417,7 +2417,9 @@ def apply_rules(
     if code is not None:  # the code of the scores labelled with
         rescored["rfm"] = code
     data.update((k, c) for k, c in rescored.items() if k in rs.fields)
-    evaluated = rs.evaluate(data, explain=explain, lang=lang, aggregates=aggregates)
+    # (rules that read no field: still one row per customer)
+    given: Any = data if data else pd.DataFrame(index=pd.RangeIndex(len(seg)))
+    evaluated = rs.evaluate(given, explain=explain, lang=lang, aggregates=aggregates)
     result = evaluated.to_pandas()
     result.index = seg.index  # rows are in seg's order; align on its labels
     # an earlier run's explain columns (the rule each row's label came from)

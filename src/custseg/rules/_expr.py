@@ -788,6 +788,41 @@ def places_of(op: ast.operator, left: int | None, right: int | None) -> int | No
     return left + right if isinstance(op, ast.Mult) else max(left, right)
 
 
+def exact_constant(op: ast.operator, a: Any, b: Any, computed: float) -> float:
+    """*a* op *b* of two constants of the file (read as the decimals they
+    print as) as the double of its exact value when that double prints as
+    it (``0.1 + 0.2`` is 0.3, ``4901.427035 * 2.774`` is 13596.55859509),
+    else *computed* (float64's, which :func:`_folded` then judges: ``100 /
+    3`` is refused).
+
+    >>> exact_constant(ast.Add(), 0.1, 0.2, 0.1 + 0.2)
+    0.3
+    >>> exact_constant(ast.Mult(), 4901.427035, 2.774, 4901.427035 * 2.774)
+    13596.55859509
+    """
+    x, y = float(a), float(b)
+    if not (math.isfinite(x) and math.isfinite(y) and math.isfinite(computed)):
+        return computed
+    p = fractions.Fraction(decimal.Decimal(repr(x)))
+    q = fractions.Fraction(decimal.Decimal(repr(y)))
+    if isinstance(op, ast.Div):
+        if q == 0:
+            return computed
+        exact = p / q
+    else:
+        exact = (
+            p + q
+            if isinstance(op, ast.Add)
+            else p - q
+            if isinstance(op, ast.Sub)
+            else p * q
+        )
+    near = float(exact)
+    return (
+        near if fractions.Fraction(decimal.Decimal(repr(near))) == exact else computed
+    )
+
+
 def to_places(x: Any, places: int | None) -> Any:
     """Results of ``+``, ``-`` and ``*`` on decimals (integer fields,
     constants and parameters as written) whose exact values have at most
@@ -809,8 +844,10 @@ def to_places(x: Any, places: int | None) -> Any:
     scale = 10.0**places
     with np.errstate(all="ignore"):
         shifted = np.multiply(x, scale, dtype=np.float64)
-        # an exact integer over an exact power of ten: one rounding
-        return np.where(np.abs(shifted) < _EXACT_BELOW, np.rint(shifted) / scale, x)
+        # an exact integer over an exact power of ten: one rounding; half
+        # up, as the engines round (a half is met only past exact decimals)
+        whole = np.floor(shifted + 0.5) / scale
+        return np.where(np.abs(shifted) < _EXACT_BELOW, whole, x)
 
 
 _REFUSED = {
@@ -1107,7 +1144,7 @@ class _Checker:
         if left.const is not None and right.const is not None:
             with np.errstate(all="ignore"):
                 const = float(ufunc(left.const, right.const, dtype=np.float64))
-            const = float(to_places(const, places))  # 0.1 + 0.2 is 0.3
+            const = exact_constant(node.op, left.const, right.const, const)
             refused = _folded(
                 type(node.op),
                 float(left.const),
