@@ -174,8 +174,8 @@ def test_tags_without_ids_beside_customer_facts(
         assert got.totals["monetary"][k] == want
 
 
-def test_customer_facts_example() -> None:
-    """The finding's example: tea was 1007 (c + a), yoga 150 (b)."""
+def docs_example_facts() -> custseg.CustomerFacts:
+    """The facts of the groups page's example: customers a, b, c."""
     tx = pd.DataFrame(
         {
             "customer_id": ["b", "b", "a", "c"],
@@ -185,7 +185,12 @@ def test_customer_facts_example() -> None:
             "amount": [100.0, 50.0, 7.0, 1000.0],
         }
     )
-    facts = custseg.summarize(tx.customer_id, tx.date, tx.amount, as_of="2024-04-01")
+    return custseg.summarize(tx.customer_id, tx.date, tx.amount, as_of="2024-04-01")
+
+
+def test_customer_facts_example() -> None:
+    """The finding's example: tea was 1007 (c + a), yoga 150 (b)."""
+    facts = docs_example_facts()
     cust = pd.DataFrame(
         {"customer_id": ["c", "a", "b"], "interest": ["tea", "yoga", "tea"]}
     )

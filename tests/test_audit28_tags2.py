@@ -40,6 +40,7 @@ from custseg.errors import InputError
 from custseg.groups import TagMatrix, group_sizes, group_summary, tags_from_values
 from custseg.labels import label_codes
 from custseg.reporting import _esc_name
+from test_audit28_groups import docs_example_facts
 
 pl = pytest.importorskip("polars")
 pa = pytest.importorskip("pyarrow")
@@ -221,16 +222,7 @@ def test_idless_tags_beside_facts_on_ids_are_refused(
 def test_facts_to_pandas_beside_idless_tags_is_refused() -> None:
     """The worked example of the docs: facts.to_pandas() gave tea 1007 and
     yoga 150 (the truth: 1150 and 7)."""
-    tx = pd.DataFrame(
-        {
-            "customer_id": ["b", "b", "a", "c"],
-            "date": pd.to_datetime(
-                ["2024-01-01", "2024-02-01", "2024-01-05", "2024-03-01"]
-            ),
-            "amount": [100.0, 50.0, 7.0, 1000.0],
-        }
-    )
-    facts = custseg.summarize(tx.customer_id, tx.date, tx.amount, as_of="2024-04-01")
+    facts = docs_example_facts()
     people = pd.DataFrame(
         {"customer_id": ["c", "a", "b"], "interest": ["tea", "yoga", "tea"]}
     )
