@@ -23,6 +23,7 @@
 
 from __future__ import annotations
 
+import importlib.util
 import math
 import re
 import tempfile
@@ -31,8 +32,6 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
-import pyarrow as pa
-import pyarrow.parquet as pq
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -261,6 +260,8 @@ class TestTypedTogether:
 def _parquet(
     path: Path, ids: list[str], labels: list[str], ordered: bool = False
 ) -> None:
+    pa = pytest.importorskip("pyarrow")  # the `parquet` extra
+    pq = pytest.importorskip("pyarrow.parquet")
     column = pa.array(labels).dictionary_encode()
     if ordered:
         # the dictionary in reverse alphabetical order, marked ordered
@@ -281,6 +282,9 @@ def _migrate_parquet(
     return out.read_text(encoding="utf-8")
 
 
+@pytest.mark.skipif(
+    importlib.util.find_spec("pyarrow") is None, reason="needs the parquet extra"
+)
 class TestDictionaryOrder:
     def test_reported_example(self, tmp_path: Path) -> None:
         """The same snapshots, rows reversed: the same table (was silent,
