@@ -12,6 +12,7 @@ pair of classes some customer made (pairs without customers left out).
 from __future__ import annotations
 
 import argparse
+import re
 import shlex
 import warnings
 from typing import Any
@@ -461,7 +462,7 @@ def _read(
 
 #: a date (and time) as custseg's outputs write them: records such as
 #: last_contact and birthday, copied into a segment output, are no classes
-_DATE_TEXT = r"\d{4}-\d{2}-\d{2}(?:[ T]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?)?"
+_DATE_TEXT = re.compile(r"\d{4}-\d{2}-\d{2}(?:[ T]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?)?")
 
 
 def _is_label(col: pd.Series) -> bool:
@@ -473,12 +474,11 @@ def _is_label(col: pd.Series) -> bool:
         or pd.api.types.is_datetime64_any_dtype(col.dtype)
     ):
         return False
-    present = col.dropna()
-    present = present[present.astype(str).str.strip() != ""]
+    # Python strings: pandas' own text dtype refuses a lone surrogate
+    distinct = pd.unique(col.dropna().to_numpy(dtype=object))
+    texts = [t for t in map(str, distinct) if t.strip()]
     # dates kept as text (as the files are read): a date column, not classes
-    return not (
-        len(present) > 0 and bool(present.astype(str).str.fullmatch(_DATE_TEXT).all())
-    )
+    return not (texts and all(_DATE_TEXT.fullmatch(t) for t in texts))
 
 
 def _as_classes(col: pd.Series) -> pd.Series:

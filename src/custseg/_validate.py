@@ -537,7 +537,9 @@ def as_numeric(
             first, count = first_offender(inf)
             raise InputError(
                 field,
-                "contains infinite values",
+                # a file's 1e400 is read as inf, so both causes are named
+                "contains infinite values (inf, or a number beyond ±1.8e308, the "
+                "largest a double holds)",
                 first_row=first,
                 n_rows=count,
                 fix="replace them with finite numbers",
