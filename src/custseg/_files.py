@@ -801,6 +801,17 @@ def _check_quotes(path: Path, fmt: str, n_rows: int, common: dict[str, Any]) -> 
         _check_swallowed(path, fmt, row, first, numeric, sep)
 
 
+def _decoded(
+    rows: Iterator[list[str]], path: Path, fmt: str, encoding: str
+) -> Iterator[list[str]]:
+    """*rows* of a csv reader, with a byte the encoding refuses (met after
+    pandas failed on something else first) named as the readers name it."""
+    try:
+        yield from rows
+    except UnicodeError:
+        raise _decode_error(path, fmt, encoding) from None
+
+
 def _strict_quotes(
     path: Path, fmt: str, common: dict[str, Any]
 ) -> tuple[list[bool], list[tuple[int, int, list[str]]]]:
@@ -827,7 +838,7 @@ def _strict_quotes(
         numeric: list[bool] = []  # per column: every value a number
         spans: list[tuple[int, int, list[str]]] = []  # rows over several lines
         try:
-            for row in reader:
+            for row in _decoded(reader, path, fmt, encoding):
                 if spaced and row and not row[0]:
                     row = row[1:]  # blanks before the first field
                 if not width:  # the header
@@ -3342,10 +3353,22 @@ def _quote_marks(df: pd.DataFrame) -> tuple[pd.DataFrame, dict[str, str]]:
                 continue
         elif not (col.dtype == object or pd.api.types.is_string_dtype(col.dtype)):
             continue
+        arrow = _arrow_text(col.array)
+        if arrow is not None:  # Arrow's kernels, not a Python call a value
+            import pyarrow.compute as pc
+
+            found = pc.or_(
+                pc.match_substring_regex(arrow, r"^[ \t]"),
+                pc.match_substring(arrow, "\r"),
+            )
+            hit = np.asarray(found.fill_null(False).to_numpy(zero_copy_only=False))
+            if not hit.any():
+                continue
         values = col.to_numpy(dtype=object)
-        hit = np.fromiter(map(_altered_by_readers, values), bool, len(values))
-        if not hit.any():
-            continue
+        if arrow is None:
+            hit = np.fromiter(map(_altered_by_readers, values), bool, len(values))
+            if not hit.any():
+                continue
         if out is df:
             out = df.copy()
         replaced = values.copy()
@@ -3604,6 +3627,43 @@ def _refuse_empty_ids(index: pd.Index, path: str | os.PathLike[str]) -> None:
             )
 
 
+def _arrow_text(values: Any) -> Any:
+    """*values* (a pandas array) as a pyarrow string array when pandas holds
+    it as Arrow text (its ``str`` dtype, ``string[pyarrow]``, an
+    ``ArrowDtype`` of strings), without a copy; None for any other array.
+
+    >>> _arrow_text(pd.array(["a", None], dtype="str")).to_pylist()
+    ['a', None]
+    >>> _arrow_text(pd.array([1, 2])) is None
+    True
+    """
+    if not (
+        isinstance(values.dtype, pd.StringDtype) and values.dtype.storage == "pyarrow"
+    ) and not (
+        isinstance(values.dtype, pd.ArrowDtype) and values.dtype.kind in "OSU"
+    ):
+        return None
+    import pyarrow as pa
+
+    arr = pa.array(values)
+    if isinstance(arr, pa.ChunkedArray):
+        arr = arr.combine_chunks()
+    if not (pa.types.is_string(arr.type) or pa.types.is_large_string(arr.type)):
+        return None
+    return arr
+
+
+def _arrow_text_of(index: pd.Index, kind: Any) -> Any:
+    """*index* as a pyarrow array of type *kind* when it holds only text and
+    missing values; None otherwise (numbers, lone surrogates)."""
+    import pyarrow as pa
+
+    try:
+        return pa.array(index.to_numpy(dtype=object), type=kind, from_pandas=True)
+    except (pa.ArrowInvalid, pa.ArrowTypeError, UnicodeEncodeError):
+        return None
+
+
 def members(a: Any, b: Any) -> Any:
     """``a.isin(b)`` of two pandas indexes, as a boolean array, looked up in
     a hash table of *b* (``get_indexer``): pandas' ``isin`` of Arrow text
@@ -3615,6 +3675,24 @@ def members(a: Any, b: Any) -> Any:
     [False, True, True]
     """
     a, b = pd.Index(a), pd.Index(b)
+    arrow_a, arrow_b = _arrow_text(a.array), _arrow_text(b.array)
+    if arrow_a is not None or arrow_b is not None:
+        # Arrow's own hash set: two to three times pandas' get_indexer of
+        # Arrow text, which makes Python strings of both sides (and pandas'
+        # isin of an ArrowDtype fails on a column of None); a missing value
+        # matches a missing value
+        import pyarrow.compute as pc
+
+        kind = (arrow_a if arrow_a is not None else arrow_b).type
+        arrow_a = _arrow_text_of(a, kind) if arrow_a is None else arrow_a
+        arrow_b = _arrow_text_of(b, kind) if arrow_b is None else arrow_b
+        if arrow_a is not None and arrow_b is not None:
+            hit = pc.is_in(arrow_a, value_set=arrow_b.cast(kind), skip_nulls=False)
+            return np.asarray(hit.to_numpy(zero_copy_only=False), dtype=bool)
+        # numbers or lone surrogates on one side: both as Python objects
+        # (pandas would make Arrow text of them, which refuses a surrogate)
+        a = pd.Index(a.to_numpy(dtype=object), dtype=object)
+        b = pd.Index(b.to_numpy(dtype=object), dtype=object)
     if a.hasnans or b.hasnans:  # None, NaN, NA: told apart as isin tells them
         return np.asarray(a.isin(b))
     if not b.is_unique:

@@ -1,0 +1,144 @@
+"""Audit 29: findings of the seventh December session's probes and leftovers.
+
+1. ``custseg migrate``'s test of which columns hold labels turned each
+   column into pandas' Arrow text, which refuses a lone surrogate (text
+   decoded with ``errors="surrogateescape"``): a raw ``UnicodeEncodeError``.
+2. A CSV cell past the largest double (``1e400``) is read as infinity; the
+   error named only "infinite values", which the user never wrote.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from custseg._cli_migrate import _DATE_TEXT, _is_label
+from custseg.cli import main
+
+# --------------------------------------------------------------------------
+# 1. which columns hold labels: any text, surrogates too
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    st.lists(
+        st.one_of(st.none(), st.text(st.characters(exclude_categories=()))),
+        max_size=8,
+    )
+)
+def test_is_label_takes_any_text(values: list[str | None]) -> None:
+    """Any text, lone surrogates among it: an answer, not a crash; a
+    column of dates written as custseg writes them is no label column."""
+    col = pd.Series(values, dtype=object)
+    texts = [v for v in values if v is not None and v.strip()]
+    expected = not (texts and all(_DATE_TEXT.fullmatch(t) for t in texts))
+    assert _is_label(col) is expected
+
+
+def test_is_label_reported_example() -> None:
+    assert _is_label(pd.Series(["a", "b\udc80"], dtype=object))
+    assert not _is_label(pd.Series(["2024-01-01", None, " ", "2024-02-01 10:00"]))
+    assert _is_label(pd.Series(["2024-01-01", "x"]))
+
+
+# --------------------------------------------------------------------------
+# 2. a number past the largest double is named as such
+
+
+@pytest.mark.parametrize("cell", ["1e400", "-2E+309", "inf"])
+def test_overflowing_amount_is_named(
+    cell: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = tmp_path / "t.csv"
+    path.write_text(f"customer_id,date,amount\n1,2024-01-01,{cell}\n2,2024-01-02,5\n")
+    out = tmp_path / "o.csv"
+    argv = ["segment", str(path), "--as-of", "2024-06-01", "--output", str(out)]
+    assert main(argv) != 0
+    err = capsys.readouterr().err
+    assert "'amount' contains infinite values" in err
+    assert "beyond ±1.8e308" in err and "line 2" in err
+    assert not out.exists()
+
+
+# --------------------------------------------------------------------------
+# 3. joins by Arrow text ids: Arrow's hash set answers as isin does
+
+
+_IDS = st.one_of(st.none(), st.sampled_from(["a", "b", "00001", "1", " 1", ""]))
+
+
+@settings(max_examples=80, deadline=None)
+@given(st.lists(_IDS, max_size=12), st.lists(_IDS, max_size=12), st.booleans())
+def test_members_of_arrow_text_is_isin(
+    a: list[str | None], b: list[str | None], arrow_dtype: bool
+) -> None:
+    pytest.importorskip("pyarrow")
+    from custseg._files import members
+
+    dtype: object = "str"
+    if arrow_dtype:
+        import pyarrow as pa
+
+        dtype = pd.ArrowDtype(pa.string())
+    left, right = pd.Index(a, dtype=dtype), pd.Index(b, dtype=dtype)
+    expected = [x in {y for y in b} for x in a]  # None matches None
+    assert members(left, right).tolist() == expected
+    # and against a column of Python objects on either side
+    assert members(left, pd.Index(b, dtype=object)).tolist() == expected
+
+
+@settings(max_examples=80, deadline=None)
+@given(st.lists(st.one_of(st.none(), st.text(" \t\r\na1,\"")), max_size=8))
+def test_quote_marks_of_arrow_text_as_of_objects(values: list[str | None]) -> None:
+    """The values a CSV reader alters (a leading blank or tab, a carriage
+    return) are marked alike whether pandas holds them as Arrow text or
+    Python objects."""
+    pytest.importorskip("pyarrow")
+    from custseg._files import _quote_marks
+
+    def marked(dtype: str) -> list[str | None]:
+        out, marks = _quote_marks(pd.DataFrame({"x": pd.Series(values, dtype=dtype)}))
+        return [marks.get(v, v) if isinstance(v, str) else None for v in out["x"]]
+
+    expected = [
+        None if v is None else ('"' + v.replace('"', '""') + '"')
+        if v[:1] in (" ", "\t") or "\r" in v
+        else v
+        for v in values
+    ]
+    assert marked("str") == expected
+    assert marked("object") == expected
+
+
+def test_members_of_arrow_text_against_other_kinds() -> None:
+    """Numbers are never text ids; a lone surrogate still matches itself."""
+    pytest.importorskip("pyarrow")
+    from custseg._files import members
+
+    text = pd.Index(["1", "a", None], dtype="str")
+    assert members(text, pd.Index([1, 2])).tolist() == [False, False, False]
+    assert members(text, pd.Index([None], dtype=object)).tolist() == [False, False, True]
+    odd = pd.Index(["a", "b\udc80"], dtype=object)
+    assert members(odd, text).tolist() == [True, False]
+    assert members(text, odd).tolist() == [False, True, False]
+
+
+# --------------------------------------------------------------------------
+# 4. a quote left open beside a byte that is not UTF-8: the encoding named
+
+
+@pytest.mark.parametrize("data", [b'"\x80', b'customer_id,note\n1,"a\xff\n2,b\n'])
+def test_open_quote_and_bad_byte(data: bytes, tmp_path: Path) -> None:
+    """pandas fails on the open quote first; the strict reader that names
+    its line met the byte and raised a bare UnicodeDecodeError."""
+    from custseg._files import read_table
+    from custseg.errors import InputError
+
+    path = tmp_path / "q.csv"
+    path.write_bytes(data)
+    with pytest.raises(InputError, match="it is not UTF-8 text"):
+        read_table(path)
