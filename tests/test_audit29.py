@@ -85,14 +85,14 @@ def test_members_of_arrow_text_is_isin(
 
         dtype = pd.ArrowDtype(pa.string())
     left, right = pd.Index(a, dtype=dtype), pd.Index(b, dtype=dtype)
-    expected = [x in {y for y in b} for x in a]  # None matches None
+    expected = [x in set(b) for x in a]  # None matches None
     assert members(left, right).tolist() == expected
     # and against a column of Python objects on either side
     assert members(left, pd.Index(b, dtype=object)).tolist() == expected
 
 
 @settings(max_examples=80, deadline=None)
-@given(st.lists(st.one_of(st.none(), st.text(" \t\r\na1,\"")), max_size=8))
+@given(st.lists(st.one_of(st.none(), st.text(' \t\r\na1,"')), max_size=8))
 def test_quote_marks_of_arrow_text_as_of_objects(values: list[str | None]) -> None:
     """The values a CSV reader alters (a leading blank or tab, a carriage
     return) are marked alike whether pandas holds them as Arrow text or
@@ -105,7 +105,9 @@ def test_quote_marks_of_arrow_text_as_of_objects(values: list[str | None]) -> No
         return [marks.get(v, v) if isinstance(v, str) else None for v in out["x"]]
 
     expected = [
-        None if v is None else ('"' + v.replace('"', '""') + '"')
+        None
+        if v is None
+        else ('"' + v.replace('"', '""') + '"')
         if v[:1] in (" ", "\t") or "\r" in v
         else v
         for v in values
@@ -121,7 +123,11 @@ def test_members_of_arrow_text_against_other_kinds() -> None:
 
     text = pd.Index(["1", "a", None], dtype="str")
     assert members(text, pd.Index([1, 2])).tolist() == [False, False, False]
-    assert members(text, pd.Index([None], dtype=object)).tolist() == [False, False, True]
+    assert members(text, pd.Index([None], dtype=object)).tolist() == [
+        False,
+        False,
+        True,
+    ]
     odd = pd.Index(["a", "b\udc80"], dtype=object)
     assert members(odd, text).tolist() == [True, False]
     assert members(text, odd).tolist() == [False, True, False]
@@ -142,3 +148,87 @@ def test_open_quote_and_bad_byte(data: bytes, tmp_path: Path) -> None:
     path.write_bytes(data)
     with pytest.raises(InputError, match="it is not UTF-8 text"):
         read_table(path)
+
+
+# --------------------------------------------------------------------------
+# 5. the pytest plugin: files reached through links, loaded once
+
+
+_SHOP = """format = 1
+[fields]
+m = { type = "number" }
+[segments.s]
+default = "a"
+rules = [{ label = "b", when = "m > 1" }]
+"""
+
+
+def _run_pytest(where: Path, *args: str) -> tuple[int, str]:
+    import subprocess
+    import sys
+
+    done = subprocess.run(
+        [sys.executable, "-m", "pytest", "-p", "no:cacheprovider", "-q", *args],
+        cwd=where,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    return done.returncode, done.stdout + done.stderr
+
+
+@pytest.mark.parametrize("target", ["shop.toml", "shop.rules"])
+def test_plugin_follows_links(tmp_path: Path, target: str) -> None:
+    """A rules file linked into testpaths is collected where the link
+    lies: its examples run, and no warning says they did not (under
+    ``-W error`` that warning stopped the whole run)."""
+    (tmp_path / "pyproject.toml").write_text(
+        '[tool.pytest.ini_options]\ncustseg_rules = ["rules/*.toml"]\n'
+        'testpaths = ["rules"]\n'
+    )
+    (tmp_path / "shared").mkdir()
+    (tmp_path / "rules").mkdir()
+    examples = "".join(
+        f"[[examples]]\ngiven = {{ m = {m} }}\nexpect = {{ s = {s!r} }}\n".replace(
+            "'", '"'
+        )
+        for m, s in [(2, "b"), (0, "a"), (5, "b")]
+    )
+    (tmp_path / "shared" / target).write_text(_SHOP + examples)
+    (tmp_path / "rules" / "shop.toml").symlink_to(Path("..") / "shared" / target)
+    code, out = _run_pytest(tmp_path, "-W", "error")
+    assert code == 0, out
+    assert "3 passed" in out, out
+    assert "custseg_rules pattern" not in out, out
+
+
+def test_plugin_loads_each_file_once(tmp_path: Path) -> None:
+    """Each example ran on a fresh load of the whole file: time grew with
+    the square of the number of examples."""
+    (tmp_path / "pyproject.toml").write_text(
+        '[tool.pytest.ini_options]\ncustseg_rules = ["rules/*.toml"]\n'
+    )
+    (tmp_path / "rules").mkdir()
+    n = 30
+    examples = "".join(
+        f'[[examples]]\ngiven = {{ m = {i} }}\nexpect = {{ s = "{"b" if i > 1 else "a"}" }}\n'
+        for i in range(n)
+    )
+    (tmp_path / "rules" / "shop.toml").write_text(_SHOP + examples)
+    (tmp_path / "conftest.py").write_text(
+        "import custseg.rules as r\n"
+        "calls = []\n"
+        "_load = r.load\n"
+        "def _counted(*a, **k):\n"
+        "    calls.append(a)\n"
+        "    return _load(*a, **k)\n"
+        "r.load = _counted\n"
+        "def pytest_terminal_summary(terminalreporter):\n"
+        "    terminalreporter.write_line(f'LOADS={len(calls)}')\n"
+    )
+    code, out = _run_pytest(tmp_path, "-n", "0", "rules")
+    assert code == 0, out
+    assert f"{n} passed" in out, out
+    loads = int(out.split("LOADS=")[1].split()[0])
+    assert loads <= 2, out

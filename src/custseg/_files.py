@@ -3639,9 +3639,7 @@ def _arrow_text(values: Any) -> Any:
     """
     if not (
         isinstance(values.dtype, pd.StringDtype) and values.dtype.storage == "pyarrow"
-    ) and not (
-        isinstance(values.dtype, pd.ArrowDtype) and values.dtype.kind in "OSU"
-    ):
+    ) and not (isinstance(values.dtype, pd.ArrowDtype) and values.dtype.kind in "OSU"):
         return None
     import pyarrow as pa
 

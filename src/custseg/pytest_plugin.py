@@ -27,7 +27,9 @@ and the rule that decided. A pattern whose examples would silently never
 run is a warning at the end of collection: one that matches no ``.toml``
 file, or, on a run of the whole suite, files pytest did not collect (outside
 the paths it collects, or left out by ``norecursedirs``, ``--ignore`` or
-``collect_ignore``), named with the reason.
+``collect_ignore``), named with the reason. A symbolic link to a rules
+file is the file where the link lies, under the link's name, as pytest
+collects it. Each file is loaded once, at collection.
 Without pytest installed nothing here is imported.
 """
 
@@ -69,16 +71,21 @@ def _patterns(config: pytest.Config) -> list[str]:
     return [*config.getoption("custseg_rules", []), *config.getini("custseg_rules")]
 
 
+def _key(path: Path) -> Path:
+    """*path* with its folders resolved but not its own name: a symbolic
+    link to a rules file is the file pytest collects where the link lies,
+    under the link's name (its suffix, its folder), as pytest sees it."""
+    return path.parent.resolve() / path.name
+
+
 def _rules_files(pattern: str, root: Path) -> frozenset[Path]:
-    """The files *pattern* names, resolved: :func:`glob.glob` relative to
-    *root* (unless absolute) with ``recursive=True``, so ``**`` matches any
-    number of folders, none included, and a leading ``./`` changes nothing.
-    The one matcher of the plugin: collection and the end-of-collection
-    warning both read it, so they cannot disagree."""
+    """The files *pattern* names (:func:`_key`): :func:`glob.glob` relative
+    to *root* (unless absolute) with ``recursive=True``, so ``**`` matches
+    any number of folders, none included, and a leading ``./`` changes
+    nothing. The one matcher of the plugin: collection and the
+    end-of-collection warning both read it, so they cannot disagree."""
     found = glob.glob(pattern, root_dir=root, recursive=True)
-    return frozenset(
-        path.resolve() for name in found if (path := root / name).is_file()
-    )
+    return frozenset(_key(path) for name in found if (path := root / name).is_file())
 
 
 # the files each pattern names, made once per session (a glob over the tree)
@@ -104,7 +111,7 @@ def pytest_collect_file(file_path: Path, parent: pytest.Collector) -> Any:
     config = parent.config
     if file_path.suffix != ".toml" or not _patterns(config):
         return None
-    path = file_path.resolve()
+    path = _key(file_path)
     if not any(path in files for files in _named(config).values()):
         return None
     config.stash.setdefault(_OFFERED, set()).add(path)
@@ -202,13 +209,17 @@ class RulesFile(pytest.File):
         broken = [d for d in problems if d.code != "example-failed"]
         if broken:
             yield RulesExample.from_parent(
-                self, name="check", example=None, problems=broken
+                self, name="check", example=None, problems=broken, rule_set=None
             )
             return
-        rs = rules.load(self.path)
+        rs = rules.load(self.path)  # once: each item runs its example on it
         for ex in rs.examples:
             yield RulesExample.from_parent(
-                self, name=_item_name(ex.number, ex.note), example=ex, problems=[]
+                self,
+                name=_item_name(ex.number, ex.note),
+                example=ex,
+                problems=[],
+                rule_set=rs,
             )
 
 
@@ -231,21 +242,22 @@ class _ExampleFailed(Exception):
 class RulesExample(pytest.Item):
     """One ``[[examples]]`` entry: passes when every expected label comes out."""
 
-    def __init__(self, *, example: Any, problems: list[Any], **kw: Any) -> None:
+    def __init__(
+        self, *, example: Any, problems: list[Any], rule_set: Any, **kw: Any
+    ) -> None:
         super().__init__(**kw)
         self.example = example
         self.problems = problems
+        self.rule_set = rule_set  # the file's rules, loaded once at collection
 
     def runtest(self) -> None:
         """Run the example; a wrong label fails with the deciding rule."""
-        from . import rules
         from .rules._examples import failures, run_examples
 
         if self.example is None:
             raise _ExampleFailed("\n".join(d.render() for d in self.problems))
-        rs = rules.load(self.path)
-        ex = next(e for e in rs.examples if e.number == self.example.number)
-        failed = failures([o for o in run_examples(rs, [ex]) if not o.passed])
+        ran = run_examples(self.rule_set, [self.example])
+        failed = failures([o for o in ran if not o.passed])
         if failed:
             raise _ExampleFailed("\n".join(d.render() for d in failed))
 
