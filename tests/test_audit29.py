@@ -232,3 +232,64 @@ def test_plugin_loads_each_file_once(tmp_path: Path) -> None:
     assert f"{n} passed" in out, out
     loads = int(out.split("LOADS=")[1].split()[0])
     assert loads <= 2, out
+
+
+# --------------------------------------------------------------------------
+# 6. engine functions on pandas frames in zones narwhals cannot name
+
+_ZONES = [
+    "America/New_York",
+    "America/Port-au-Prince",
+    "Asia/Ho_Chi_Minh",
+    "Etc/GMT+5",
+    "Etc/GMT-14",
+    "EST5EDT",
+    "Europe/Berlin",
+]
+
+
+@settings(max_examples=25, deadline=None)
+@given(
+    zone=st.sampled_from(_ZONES),
+    hours=st.lists(st.integers(0, 24 * 60), min_size=1, max_size=8),
+    end_hour=st.integers(0, 24 * 61),
+    aware_end=st.booleans(),
+)
+def test_engine_btyd_in_any_zone(
+    zone: str, hours: list[int], end_hour: int, aware_end: bool
+) -> None:
+    """A pandas frame in America/New_York was refused ('holds Unknown ...
+    values, not dates'); now the engine counts its local days as the core
+    does, with a naive or an aware observation end."""
+    pytest.importorskip("narwhals")
+    import custseg
+    from custseg.engines import collect_facts, engine_btyd_summary, engine_facts
+
+    start = pd.Timestamp("2024-01-01")
+    dates = pd.Series(
+        [start + pd.Timedelta(hours=h) for h in hours], dtype="datetime64[us]"
+    ).dt.tz_localize(zone, ambiguous=False, nonexistent="shift_forward")
+    tx = pd.DataFrame(
+        {
+            "customer_id": [f"c{i % 3}" for i in range(len(hours))],
+            "date": dates,
+            "amount": [float(i + 1) for i in range(len(hours))],
+        }
+    )
+    before = tx.copy()
+    end: object = start + pd.Timedelta(hours=end_hour)
+    if aware_end:
+        end = pd.Timestamp(end).tz_localize("UTC")
+    drop = {"after_observation_end": "drop"}
+    kept = custseg.btyd_summary(
+        tx.customer_id, tx.date, tx.amount, observation_end=end, **drop
+    )
+    engine = engine_btyd_summary(tx, observation_end=end, **drop)
+    pd.testing.assert_frame_equal(engine.to_pandas(), kept.to_pandas())
+    assert engine.n_dropped == kept.n_dropped
+    facts = collect_facts(engine_facts(tx, as_of=end, after_as_of="drop"))
+    expected = custseg.summarize(
+        tx.customer_id, tx.date, tx.amount, as_of=end, after_as_of="drop"
+    )
+    assert facts.to_pandas().equals(expected.to_pandas())
+    pd.testing.assert_frame_equal(tx, before)  # the input kept its zone

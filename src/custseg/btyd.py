@@ -71,7 +71,8 @@ class BtydSummary:
     unit
         ``"D"`` for days, ``"W"`` for weeks.
     n_dropped
-        Transactions after ``observation_end`` that were dropped.
+        Transactions after ``observation_end`` that were dropped (rows: a
+        customer with no earlier transaction leaves with them, uncounted).
     time_scaler
         What ``recency`` and ``T`` were divided by (1 when not scaled).
     """
@@ -164,9 +165,12 @@ class BtydCalibrationHoldout:
     time_scaler
         What ``recency_cal``, ``T_cal`` and ``duration_holdout`` were divided by.
     n_dropped
-        Transactions after ``observation_end`` that were dropped.
+        Transactions after ``observation_end`` that were dropped (rows: a
+        customer with no earlier transaction leaves with them, uncounted).
     n_holdout_only
-        Customers left out because all their transactions are in the holdout.
+        Customers left out because all their transactions are in the holdout
+        (those with transactions only after ``observation_end`` are not
+        among them).
     """
 
     customer_id: np.ndarray

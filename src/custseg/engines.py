@@ -126,7 +126,42 @@ def _narwhals() -> Any:
 def _from_native(native: Any) -> Any:
     nw = _narwhals()
     _refuse_duplicate_columns(native)
-    return nw.from_native(native, pass_through=True)
+    return nw.from_native(_zones_read(native), pass_through=True)
+
+
+def _zones_read(native: Any) -> Any:
+    """*native* (a pandas or Dask frame) with each time-zone-aware column
+    whose zone narwhals cannot name (it reads only letters and ``/``:
+    ``America/New_York``, ``Etc/GMT+5`` and ``EST5EDT`` are ``Unknown`` to
+    it) as its local wall-clock time, which is what the engines count days
+    in (the zone is read from the frame itself: :func:`_dates_zone`);
+    any other frame as it is."""
+    import pandas as pd
+
+    module = type(native).__module__.split(".")[0]
+    if module == "pandas" and isinstance(native, pd.DataFrame):
+        meta = native
+    elif module == "dask" and isinstance(getattr(native, "_meta", None), pd.DataFrame):
+        meta = native._meta
+    else:
+        return native
+    aware = [i for i, t in enumerate(meta.dtypes) if isinstance(t, pd.DatetimeTZDtype)]
+    if not aware:
+        return native
+    nw = _narwhals()
+    schema = list(nw.from_native(meta.iloc[:0, aware]).schema.values())
+    unread = [i for i, t in zip(aware, schema, strict=True) if t == nw.Unknown]
+    if not unread:
+        return native
+    names = [meta.columns[i] for i in unread]
+    if module == "pandas":
+        out = native.copy(deep=False)
+        for i in unread:
+            out.isetitem(i, native.iloc[:, i].dt.tz_localize(None))
+        return out
+    if not all(isinstance(n, str) for n in names):  # pragma: no cover
+        return native  # Dask's assign takes text names: left to narwhals
+    return native.assign(**{n: native[n].dt.tz_localize(None) for n in names})
 
 
 def _refuse_duplicate_columns(native: Any) -> None:
@@ -1669,11 +1704,14 @@ def _dates_zone(transactions: Any, date: Hashable) -> Any:
     import pandas as pd
 
     try:
-        if type(transactions).__module__.split(".")[0] == "dask":
+        module = type(transactions).__module__.split(".")[0]
+        if module == "dask" or isinstance(transactions, pd.DataFrame):
+            # the frame's own dtype: narwhals cannot name every zone
             dtype = transactions.dtypes.get(date)
             if isinstance(dtype, pd.DatetimeTZDtype):
                 return dtype.tz
-            return _arrow_zone(dtype)
+            if module == "dask":
+                return _arrow_zone(dtype)
         lf, _ = _lazy(transactions)
         dtype = dict(lf.collect_schema()).get(date)
         zone = getattr(dtype, "time_zone", None)
