@@ -78,9 +78,9 @@ def test_capacity_column_of_a_staff_table(order):
     by_id = table.set_index("staff")["capacity"]
     res = assign_owners(value, staff, capacity=by_id)
     assert dict(zip(res.staff, res.capacity.tolist(), strict=True)) == {
-        str(s): float(c) for s, c in zip(order, caps, strict=True)
+        s: float(c) for s, c in zip(order, caps, strict=True)
     }
-    assert res.count_after[res.staff.index(str(order[0]))] <= 1
+    assert res.count_after[res.staff.index(order[0])] <= 1
 
 
 def test_capacity_series_not_the_staff():

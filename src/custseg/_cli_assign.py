@@ -288,7 +288,7 @@ def workload_report(res: Assignment) -> str:
     from .cli import _pad, _width
     from .ownership import gap_text
 
-    names = [one_line(str(s)) for s in res.staff]
+    names = [one_line(s) for s in res.owner.names]  # as compared: text
     heads = ("before", "customers", "fair", "book", "fair book")
     cells = [
         (
@@ -686,14 +686,14 @@ def _cmd(args: argparse.Namespace) -> int:
     except InputError as exc:
         raise _in_files(exc, files) from None
     if owner is not None:
-        note = _near_miss(owner, res.staff)
+        note = _near_miss(owner, res.owner.names)
         if note is not None:
             warnings.warn(note, CustsegWarning, stacklevel=2)
     out = pd.DataFrame(
         {
-            # the staff file's own values (its integers stay integers, so
-            # the column joins back to that file)
-            "owner": staff_frame.iloc[:, 0].to_numpy()[res.owner.codes],
+            # the staff file's own values, as the result holds them (its
+            # integers stay integers, so the column joins back to that file)
+            "owner": np.asarray(res.owner.to_categorical()),
             "moved": res.moved,
             "change": res.change.to_numpy(),
         },

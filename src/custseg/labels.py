@@ -379,10 +379,17 @@ class Labels:
         """
         import pandas as pd
 
-        dtype = pd.CategoricalDtype(to_pandas_index(self.names), ordered=self.ordered)
+        dtype = pd.CategoricalDtype(self._categories(), ordered=self.ordered)
         # a copy: the codes here are frozen, and a Categorical on them would
         # be one whose cells cannot be set (a bare NumPy "read-only" error)
         return pd.Categorical.from_codes(self.codes.copy(), dtype=dtype, validate=False)
+
+    def _categories(self) -> Any:
+        """The categories of :meth:`to_categorical` and :meth:`to_pandas`, in
+        the order of the names: the names (labels whose names stand for other
+        values, such as an :class:`~custseg.Assignment`'s staff ids, give
+        those values here)."""
+        return to_pandas_index(self.names)
 
     def counts(self) -> dict[str, int]:
         """Rows per label, every name included (zero counts too), in name order.

@@ -36,7 +36,7 @@ import itertools
 import math
 import re
 import warnings
-from collections.abc import Iterator, Mapping
+from collections.abc import Hashable, Iterator, Mapping
 from fractions import Fraction
 from typing import TYPE_CHECKING, Any, NamedTuple
 
@@ -45,7 +45,8 @@ import numpy as np
 
 from . import _display
 from . import _validate as v
-from ._align import common_index, flat_ids, is_pandas
+from ._align import common_index, flat_ids, is_pandas, to_pandas_index
+from ._categories import MISSING, YES_NO_ALIASES, as_category
 from ._exact import decimal_scale, order_free_sums
 from .errors import CustsegWarning, InputError, ThresholdError
 from .labels import Labels
@@ -83,14 +84,16 @@ _MIN_BLOCK = 64
 _TEXT = np.frompyfunc(v.id_text, 1, 1)
 
 
-def _text_ids(x: Any, field: str) -> tuple[np.ndarray, np.ndarray]:
-    """Ids as an array of ``str`` and a mask of the missing ones.
+def _text_ids(x: Any, field: str) -> tuple[np.ndarray, np.ndarray, list[Any]]:
+    """Ids as an array of ``str``, a mask of the missing ones, and the ids
+    as given (a list's own items; Python scalars of an array or a column).
 
     Whole numbers are written as integers (``7.0`` is ``"7"``, as read from a
     CSV column with blanks); text stays as it is.
     """
     if isinstance(x, Labels):
-        return x.to_numpy().astype(object), np.zeros(len(x), dtype=bool)
+        text = x.to_numpy().astype(object)
+        return text, np.zeros(len(x), dtype=bool), text.tolist()
     if isinstance(x, list | tuple):  # NumPy would turn [7.0, "7", None] into text
         arr = np.fromiter(x, dtype=object, count=len(x))
     else:
@@ -103,7 +106,8 @@ def _text_ids(x: Any, field: str) -> tuple[np.ndarray, np.ndarray]:
             fix="decode them first, e.g. np.char.decode(ids, 'utf-8')",
         )
     if kind in "Uiu":
-        return arr.astype(str).astype(object), np.zeros(len(arr), dtype=bool)
+        text = arr.astype(str).astype(object)
+        return text, np.zeros(len(arr), dtype=bool), arr.tolist()
     if kind == "b":
         raise InputError(field, "is boolean, not ids", fix="pass staff ids")
     text = _TEXT(arr.astype(object)) if len(arr) else np.array([], dtype=object)
@@ -119,10 +123,13 @@ def _text_ids(x: Any, field: str) -> tuple[np.ndarray, np.ndarray]:
         )
     missing = np.fromiter((t is None for t in text), dtype=bool, count=len(text))
     text[missing] = ""
-    return text, missing
+    return text, missing, arr.tolist()
 
 
-def _staff_names(staff: Any) -> tuple[str, ...]:
+def _staff_names(staff: Any) -> tuple[tuple[str, ...], tuple[Hashable, ...]]:
+    """The staff ids as text (how owners are compared: ``7`` and ``"7"`` are
+    one id) and as given (what the results hold, so that they join back
+    onto the staff table), checked: each once, none missing."""
     if isinstance(staff, set | frozenset):
         raise InputError(
             "staff",
@@ -149,7 +156,7 @@ def _staff_names(staff: Any) -> tuple[str, ...]:
             f"must be a sequence of staff ids: got {v.describe(staff)}",
             fix="pass a list of staff ids, e.g. ['amy', 'bo']",
         )
-    names, missing = _text_ids(staff, "staff")
+    names, missing, given = _text_ids(staff, "staff")
     if missing.any():
         first, count = v.first_offender(missing)
         raise InputError(
@@ -174,7 +181,68 @@ def _staff_names(staff: Any) -> tuple[str, ...]:
     note = _alike_staff(list(seen))
     if note is not None:  # _staff_names < _inputs < assign_owners < the caller
         warnings.warn(note, CustsegWarning, stacklevel=4)
-    return tuple(names.tolist())
+    return tuple(names.tolist()), tuple(given)
+
+
+def _staff_index(staff: tuple[Hashable, ...], name: str | None = None) -> Any:
+    """The staff ids as given, as a :class:`pandas.Index` named *name*: the
+    categories of an :class:`Assignment`'s owners and the index of its
+    workload, so that both join back onto a staff table keyed by its own ids
+    (integers stay integers; ``"007"`` beside ``7`` stays text).
+
+    >>> _staff_index((7, 8), "owner")
+    Index([7, 8], dtype='int64', name='owner')
+    >>> _staff_index((7, "007")).tolist()
+    [7, '007']
+    """
+    return to_pandas_index(list(staff), name)
+
+
+def _same_count(instance: Any, attribute: Any, value: tuple[Hashable, ...]) -> None:
+    if len(value) != len(instance.names):
+        raise ThresholdError(
+            f"'staff' must have one id per name ({len(instance.names)}): "
+            f"got {len(value)}"
+        )
+
+
+@attrs.frozen(eq=False, repr=False)
+class _Owners(Labels):
+    """The owner of every customer: :class:`~custseg.Labels` whose names are
+    the staff ids as text (as owners are compared) and whose pandas forms
+    (:meth:`to_pandas`, :meth:`to_categorical`) hold the staff ids as given
+    (*staff*, in the order of the names), so that they join back onto the
+    staff table.
+
+    >>> own = _Owners([1, 0, 1], ("7", "8"), staff=(7, 8), name="owner")
+    >>> own.to_numpy().tolist(), own.to_pandas().tolist()
+    (['8', '7', '8'], [8, 7, 8])
+    """
+
+    staff: tuple[Hashable, ...] = attrs.field(
+        default=(), kw_only=True, validator=_same_count
+    )
+
+    def _categories(self) -> Any:
+        return _staff_index(self.staff)
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (
+            _rebuild_owners,
+            (self.codes, self.names, self.ordered, self.index, self.name, self.staff),
+        )
+
+
+def _rebuild_owners(
+    codes: np.ndarray,
+    names: tuple[str, ...],
+    ordered: bool,
+    index: Any,
+    name: Any,
+    staff: tuple[Hashable, ...],
+) -> _Owners:
+    """The :class:`_Owners` of a pickle or a copy."""
+    return _Owners(codes, names, ordered, index=index, name=name, staff=staff)
 
 
 #: Most groups of look-alike staff ids a warning names (the rest are counted).
@@ -506,7 +574,7 @@ def _capacity_series(capacity: Any, names: tuple[str, ...]) -> dict[str, Any]:
         "staff_df.set_index('staff')['capacity']"
     )
     index = capacity.index
-    labels, missing = _text_ids(list(flat_ids(index)), "capacity")
+    labels, missing, _ = _text_ids(list(flat_ids(index)), "capacity")
     if missing.any():
         raise InputError("capacity", "has missing staff ids in its index", fix=fix)
     row_numbers = type(index).__name__ == "RangeIndex" and index.name is None
@@ -714,13 +782,18 @@ class Assignment:
     ----------
     owner
         One staff id per customer (:class:`~custseg.Labels` over the staff,
-        in the order given), on the input's index.
+        in the order given), on the input's index. Its names are the staff
+        ids as text, as owners are compared (``owner == "7"``,
+        ``owner.to_numpy()``); its pandas forms (``owner.to_pandas()``,
+        ``to_pandas()["owner"]``) hold the staff ids as given, so that they
+        join back onto the staff table.
     change
         Per customer, one of :data:`CHANGES`: ``kept`` (same owner as
         before), ``assigned`` (had no owner), ``forced`` (the owner left, or
         is over capacity) or ``moved`` (moved to balance, or because neglected).
     staff
-        The staff ids, in the order given.
+        The staff ids as given (an integer stays an integer, ``"007"`` stays
+        text), in the order given.
     count_before, book_before
         Customers and book value per staff member before (customers whose
         owner left count nowhere).
@@ -742,11 +815,17 @@ class Assignment:
     >>> res = assign_owners([100, 80, 60, 40], ["amy", "bo"])
     >>> res.owner.to_numpy().tolist(), res.n_moves, res.balanced
     (['amy', 'bo', 'bo', 'amy'], 0, True)
+
+    Staff ids given as integers come back as integers:
+
+    >>> res = assign_owners([100, 80, 60, 40], [7, 8])
+    >>> res.staff, res.owner.to_pandas().tolist()
+    ((7, 8), [7, 8, 8, 7])
     """
 
     owner: Labels
     change: Labels
-    staff: tuple[str, ...]
+    staff: tuple[Hashable, ...]
     count_before: np.ndarray
     book_before: np.ndarray
     count_after: np.ndarray
@@ -827,7 +906,7 @@ class Assignment:
     def workload(self) -> Any:
         """Per staff member: customers and book value before and after, the
         fair shares and the capacity, as a :class:`pandas.DataFrame` indexed
-        by staff id.
+        by staff id (as given: it joins onto a staff table keyed by its ids).
 
         >>> res = assign_owners([100, 80, 60, 40], ["amy", "bo"])
         >>> res.workload()[["customers", "book", "fair_book"]]
@@ -846,7 +925,7 @@ class Assignment:
                 "fair_book": self.fair_book,
                 "capacity": self.capacity,
             },
-            list(self.staff),
+            _staff_index(self.staff),
             "owner",
         )
 
@@ -881,8 +960,8 @@ class Assignment:
         return _plot.workload(self, ax=ax, **kwargs)
 
     def to_pandas(self) -> Any:
-        """Per customer: ``owner`` (categorical), ``moved`` and ``change``, on
-        the input's index.
+        """Per customer: ``owner`` (categorical, of the staff ids as given),
+        ``moved`` and ``change``, on the input's index.
 
         >>> assign_owners([5, 1], ["a"], current_owner=["x", "a"]).to_pandas()
           owner  moved  change
@@ -918,14 +997,14 @@ class Assignment:
     def _repr_html_(self) -> str:
         rows = [
             [
-                name,
+                name,  # the id as text, as the owners are compared
                 int(self.count_before[i]),
                 int(self.count_after[i]),
                 _display.Raw(f"{self.fair_count[i]:.4g}"),
                 _display.Raw(_display.format_value(self.book_after[i])),
                 _display.Raw(_display.format_value(self.fair_book[i])),
             ]
-            for i, name in enumerate(self.staff)
+            for i, name in enumerate(self.owner.names)
         ]
         return _display.html_table(
             f"Assignment: {len(self.owner)} customers, {len(self.staff)} staff, "
@@ -1458,6 +1537,7 @@ def _move(st: _State, owner_pos: np.ndarray, x: int, d: int, r: int) -> None:
 class _Inputs(NamedTuple):
     val: np.ndarray
     names: tuple[str, ...]
+    ids: tuple[Hashable, ...]
     cap: np.ndarray
     tol: float
     prev: np.ndarray
@@ -1481,7 +1561,7 @@ def _inputs(
     places itself: *whole_book* False)."""
     val = _values(value)
     n = len(val)
-    names = _staff_names(staff)
+    names, given = _staff_names(staff)
     cap = _capacities(capacity, names)
     tol = _tolerance(tolerance)
     if whole_book and float(cap.sum()) < n:
@@ -1502,7 +1582,8 @@ def _inputs(
     rank[np.argsort(np.asarray(names, dtype=object), kind="stable")] = np.arange(
         len(names)
     )
-    return _Inputs(val, names, cap, tol, prev, key, rank, _plan(cap, val, tol))
+    plan = _plan(cap, val, tol)
+    return _Inputs(val, names, given, cap, tol, prev, key, rank, plan)
 
 
 def assign_owners(
@@ -1524,7 +1605,10 @@ def assign_owners(
         customer.
     staff
         The staff ids (text or whole numbers, compared as text: ``7`` and
-        ``"7"`` are one id). Each at most once.
+        ``"7"`` are one id, ``"007"`` another). Each at most once. The
+        result holds them as given (``staff``, the pandas forms of
+        ``owner``, the index of ``workload()``), so it joins back onto the
+        staff table keyed by its own ids.
     current_owner
         The owner of each customer today, or missing (None, NaN, ``""`` is an
         id) for a customer without one. An owner not in *staff* has left:
@@ -1686,7 +1770,7 @@ def assign_owners(
     inp = _inputs(
         value, staff, current_owner, "current_owner", customer_id, capacity, tolerance
     )
-    val, names, cap, tol, prev, key, rank, plan = inp
+    val, names, ids, cap, tol, prev, key, rank, plan = inp
     n, k = len(val), len(names)
 
     # positions: highest value first, then customer id, then (without ids) the
@@ -1757,9 +1841,9 @@ def assign_owners(
     change = np.empty(n, dtype=np.int8)
     change[order] = change_pos
     return Assignment(
-        owner=Labels(owner, names, index=index, name="owner"),
+        owner=_Owners(owner, names, index=index, name="owner", staff=ids),
         change=Labels(change, CHANGES, index=index, name="change"),
-        staff=names,
+        staff=ids,
         count_before=count_before,
         book_before=book_before,
         count_after=st.count.copy(),
@@ -2045,26 +2129,59 @@ def _top_exactly(
     return high
 
 
+#: What *flags* of :func:`reassign_neglected` take besides True/False and
+#: 1/0: the names of :func:`neglected` (its ``to_pandas()`` form) and the
+#: yes/no answers of every other yes/no input.
+_FLAG_ALIASES = {"no": 0, "yes": 1, **YES_NO_ALIASES}
+
+
 def _flags(flags: Any, n: int) -> np.ndarray:
+    """Whether each customer is neglected: the result of :func:`neglected`
+    (Labels, or its ``to_pandas()`` categorical of ``ok``/``neglected``), or
+    yes/no answers as the other yes/no inputs take them
+    (:func:`~custseg._categories.as_category`: True/False, also as objects
+    or a nullable column, 1/0, ``yes``/``no``). A missing flag is an error
+    naming its row.
+
+    >>> _flags(["neglected", "ok", True, 0, "yes"], 5).tolist()
+    [True, False, True, False, True]
+    >>> _flags([True, None], 2)
+    Traceback (most recent call last):
+    ...
+    custseg.errors.InputError: 'flags' has a missing flag: a customer is neglected or not (first at row 1, 1 row affected): fill the gaps (flags.fillna(False)), or pass the result of neglected(), which flags every customer
+    """
     if isinstance(flags, Labels):
         if "neglected" not in flags.names:
             raise InputError(
                 "flags",
-                "has no label 'neglected'",
-                fix="pass the result of neglected()",
+                f"has no label 'neglected' (its labels: {', '.join(map(repr, flags.names))})",
+                fix="pass the result of neglected(), or a boolean mask such as "
+                "labels == 'high'",
             )
         out = flags.codes == flags.names.index("neglected")
     else:
-        arr = v._to_numpy(flags, "flags")
-        if not len(arr):
-            arr = arr.astype(bool)
-        if arr.dtype.kind != "b":
+        v.require_column(flags, "flags")
+        codes = as_category(
+            flags,
+            "flags",
+            ("ok", "neglected"),
+            aliases=_FLAG_ALIASES,
+            integers=0,
+            booleans=True,
+        )
+        v.check_same_length(value=np.empty(n), flags=codes)
+        missing = codes == MISSING
+        if missing.any():
+            first, count = v.first_offender(missing)
             raise InputError(
                 "flags",
-                f"must be booleans (True: neglected), got {arr.dtype}",
-                fix="pass a boolean mask or the result of neglected()",
+                "has a missing flag: a customer is neglected or not",
+                first_row=first,
+                n_rows=count,
+                fix="fill the gaps (flags.fillna(False)), or pass the result "
+                "of neglected(), which flags every customer",
             )
-        out = arr
+        out = codes == 1
     v.check_same_length(value=np.empty(n), flags=out)
     return np.asarray(out, dtype=bool)
 
@@ -2192,10 +2309,14 @@ def reassign_neglected(
     owner
         The current owner of each customer (missing: none).
     staff
-        The staff ids, each once.
+        The staff ids, each once, as in :func:`assign_owners` (the result
+        holds them as given).
     flags
-        Which customers are neglected: the result of :func:`neglected`, or a
-        boolean mask.
+        Which customers are neglected: the result of :func:`neglected` (its
+        Labels or their ``to_pandas()`` column of ``ok``/``neglected``), or
+        yes/no per customer as the other yes/no inputs take it (True/False,
+        also held as objects or in a nullable ``boolean`` column; 1/0;
+        ``yes``/``no``). None may be missing.
     customer_id
         Customer ids for ties and duplicate checks (default: the index of a
         pandas *value*).
@@ -2218,7 +2339,8 @@ def reassign_neglected(
     Raises
     ------
     InputError, ThresholdError
-        As :func:`assign_owners`; *flags* not boolean.
+        As :func:`assign_owners`; *flags* with a missing or unknown answer
+        (the message names its row).
 
     Examples
     --------
@@ -2231,7 +2353,7 @@ def reassign_neglected(
     # their input's index: it must be this one
     index = common_index(value=value, owner=owner, customer_id=customer_id, flags=flags)
     inp = _inputs(value, staff, owner, "owner", customer_id, capacity, tolerance, False)
-    val, names, cap, tol, prev, key, rank, plan = inp
+    val, names, ids, cap, tol, prev, key, rank, plan = inp
     n, k = len(val), len(names)
     flag = _flags(flags, n)
 
@@ -2273,9 +2395,9 @@ def reassign_neglected(
     todo = todo[np.lexsort((_status_key(prev, rank)[todo], key[todo], -val[todo]))]
     _place_one_by_one(todo, prev, units, rank, cap, count, book, owner_out, change)
     return Assignment(
-        owner=Labels(owner_out, names, index=index, name="owner"),
+        owner=_Owners(owner_out, names, index=index, name="owner", staff=ids),
         change=Labels(change, CHANGES, index=index, name="change"),
-        staff=names,
+        staff=ids,
         count_before=count_before,
         book_before=book_before,
         count_after=count,

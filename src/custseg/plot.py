@@ -2018,7 +2018,7 @@ def workload(assignment: Any, *, ax: Axes | None = None, lang: str = "en") -> Ax
         "read the workload as a table (assignment.workload()), or plot the "
         "staff of one team at a time",
     )
-    names = [str(s) for s in assignment.staff]
+    names = list(assignment.owner.names)  # the staff ids as text
     if ax is None:  # a new figure: names on lines as wide as a column
         names = [_wrap(name, _COLUMN_PT) for name in names]
     lines = max((name.count("\n") + 1 for name in names), default=1)
