@@ -58,7 +58,7 @@ def test_ranges_at_the_data_places_hold_each_score(cents, places, bins, better):
     range holds exactly the values of the data score() gives that score."""
     values = np.array(cents, dtype=np.float64) / 10**places
     edges = custseg.quantile_edges(values, bins)
-    found = reporting._places(values)
+    found = _display.decimal_places(values)
     assert found is not None and found <= places
     ranges = reporting._score_ranges(list(edges.cuts), edges.bins, better, found)
     got = custseg.score(values, edges, higher_is_better=better)
@@ -77,7 +77,7 @@ def test_the_demo_edge_reads_at_cents():
     edges = custseg.quantile_edges(values, 5)
     assert 237.70499999999998 in edges.cuts
     ranges = reporting._score_ranges(
-        list(edges.cuts), 5, True, reporting._places(values)
+        list(edges.cuts), 5, True, _display.decimal_places(values)
     )
     assert "> 237.70, ≤ 368.85" in ranges
     assert not any("9999" in r for r in ranges)
@@ -94,7 +94,7 @@ def test_the_demo_edge_reads_at_cents():
     ],
 )
 def test_places(values, expected):
-    assert reporting._places(values) == expected
+    assert _display.decimal_places(values) == expected
 
 
 # --------------------------------------------------------------------------

@@ -20,7 +20,7 @@ from typing import Any
 
 from ._files import table_writer, write_all
 from .errors import CustsegError, CustsegWarning, ThresholdError
-from .reporting import LANGUAGES, _previous_frame, report
+from .reporting import LANGUAGES, _page_title, _previous_frame, report
 
 __all__ = ["register"]
 
@@ -53,6 +53,7 @@ def _cmd(args: argparse.Namespace) -> int:
             f"--lang {lang!r} is not a language of the report: use "
             f"{' or '.join(LANGUAGES)} (default: en)"
         )
+    title = _page_title(args.title, lang, "--title")
     if args.csv:
         _check_id_column(args, None, "--csv")
     # class names follow --lang where the rules carry it (report() picks it)
@@ -67,7 +68,7 @@ def _cmd(args: argparse.Namespace) -> int:
                 tx,
                 previous=previous[0] if previous is not None else None,
                 lang=lang,
-                title=args.title,
+                title=title,
                 charts=not args.no_charts,
                 rules=rs,
                 **_segment_kwargs(args, rs),

@@ -604,21 +604,81 @@ def rounded(value: float, digits: int = 0, *, scale: int = 0) -> str:
     return f"{exact:z,.{digits}f}"
 
 
+def decimal_places(values: Any, most: int = 6) -> int | None:
+    """The fewest decimal places (0..*most*) every finite value is written
+    with, read as printed (``0.29`` has 2), or None when some value needs more.
+
+    >>> decimal_places([3.0, 12.5, 0.29]), decimal_places([1, 2])
+    (2, 0)
+    >>> decimal_places([1 / 3]), decimal_places([])
+    (None, 0)
+    """
+    x = np.asarray(values, dtype=np.float64)
+    x = x[np.isfinite(x)]
+    for k in range(most + 1):
+        scale = 10.0**k
+        with np.errstate(over="ignore", invalid="ignore"):
+            if np.array_equal(np.round(x * scale) / scale, x):
+                return k
+    return None
+
+
+def money_places(amounts: Any) -> int:
+    """The decimal places :func:`mean_money` writes a mean of *amounts*
+    with: those of the amounts (:func:`decimal_places`), two (cents) at
+    least, and two when some amount has more than six.
+
+    >>> money_places([12.5, 3.0]), money_places([0.004, 0.25]), money_places([1 / 3])
+    (2, 3, 2)
+    """
+    return max(2, decimal_places(amounts) or 2)
+
+
+def mean_money(value: float, places: int) -> str:
+    """A mean of amounts of money (an average order, a mean spend), which
+    has digits the amounts do not, at *places* decimals (those of the
+    amounts: :func:`money_places`), rounded as :func:`rounded`, its
+    thousands separated; a mean other than 0 below one unit of the last of
+    those places (``0.003`` of amounts in cents) with its first two
+    significant digits, so that it never reads ``0.00``. The HTML report
+    writes its sums (revenue) with every digit they have
+    (:func:`custseg.reporting._money`, which writes its means with this).
+
+    >>> mean_money(1234.5678, 2), mean_money(0.0045, 3), mean_money(0.01 / 3, 2)
+    ('1,234.57', '0.005', '0.0033')
+    >>> mean_money(-5e-8, 2), mean_money(0.0, 2), mean_money(float("nan"), 2)
+    ('-0.000000050', '0.00', 'nan')
+    """
+    x = float(value)
+    if not math.isfinite(x):
+        return f"{x:,.2f}"
+    digits = places
+    if x and abs(x) < 10.0**-places:  # 0.003 is not 0.00: its first digits
+        digits = max(places, 1 - decimal.Decimal(repr(x)).adjusted())
+    return rounded(x, digits)
+
+
 def compact(value: float, digits: int = 3) -> str:
     """*value* in a few characters, for a cell too narrow for all its
     digits: as :func:`rounded` writes it whole when that has at most
     *digits* digits, else with *digits* significant digits and the power
     of ten (``2.66e14``), rounded half up from the decimal the float
-    prints as, as every figure of the tables is.
+    prints as, as every figure of the tables is. A value other than 0
+    below 1 has no whole to write (``0.004`` is not ``0``): its
+    significant digits and power (``4.00e-3``).
 
     >>> compact(950.4), compact(-12.5), compact(265_704_471_699_696.0)
     ('950', '-13', '2.66e14')
     >>> compact(999.5), compact(12_345), compact(1.005e16), compact(float("nan"))
     ('1.00e3', '1.23e4', '1.01e16', 'nan')
+    >>> compact(0.004), compact(-0.6), compact(0.0)
+    ('4.00e-3', '-6.00e-1', '0')
     """
     x = float(value)
     whole = rounded(x)
-    if not math.isfinite(x) or len(whole.lstrip("-").replace(",", "")) <= digits:
+    if not math.isfinite(x) or not x:
+        return whole
+    if abs(x) >= 1 and len(whole.lstrip("-").replace(",", "")) <= digits:
         return whole
     written = decimal.Decimal(repr(x))
     power = written.adjusted()

@@ -123,6 +123,9 @@ def _label_table(
         "  avg order  recency  orders"
     ]
     n = len(seg) or 1
+    places = _display.money_places(
+        seg["monetary"].to_numpy(dtype=np.float64, na_value=0.0)
+    )
     counts = labels.value_counts(sort=False)
     for name, text, cat in zip(names, shown, labels.cat.categories, strict=True):
         c = int(counts.get(cat, 0))
@@ -133,7 +136,8 @@ def _label_table(
         figures = table.loc[name, list(_REPORT_FIGURES)].to_numpy(dtype=np.float64)
         r = dict(zip(_REPORT_FIGURES, figures.tolist(), strict=True))
         lines.append(
-            f"{row}         {_share(r['revenue_share'])}  {_number(r['avg_order_value']):>9}"
+            f"{row}         {_share(r['revenue_share'])}  "
+            f"{_mean_money(r['avg_order_value'], places):>9}"
             f"  {_number(r['recency_median']):>7}  {_number(r['frequency_mean'], 1):>6}"
         )
     return lines
@@ -152,6 +156,19 @@ def _number(x: float, digits: int = 0) -> str:
     if not np.isfinite(x):
         return "-"
     return _display.rounded(x, digits)
+
+
+def _mean_money(x: float, places: int) -> str:
+    """A mean of money for the report: in whole units, below 1 as the HTML
+    report writes it (at the *places* of the amounts, or its first two
+    digits: ``0.003`` is not ``0``), '-' when undefined.
+
+    >>> _mean_money(86.9, 2), _mean_money(0.45, 2), _mean_money(0.01 / 3, 2)
+    ('87', '0.45', '0.0033')
+    """
+    if not np.isfinite(x):
+        return "-"
+    return _display.mean_money(x, 0 if abs(x) >= 1 else places)
 
 
 def _scores(seg: pd.DataFrame, column: str) -> np.ndarray:
@@ -235,8 +252,9 @@ def report(
     if totals is not None:
         _, positive, _, net = totals
         lines.append(
-            f"(revenue share: of the net revenue, {_money(net)}, refunds included; "
-            f"the ABC classes are cut on the positive spends, {_money(positive)})"
+            f"(revenue share: of the net revenue, {_money(net)}, refunds "
+            f"included; the ABC classes are cut on the positive spends, "
+            f"{_money(positive)})"
         )
     for column in segments:
         lines += ["", *_label_table(seg, column, column, lang)]

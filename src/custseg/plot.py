@@ -1170,7 +1170,10 @@ def rf_heatmap(
         for ``value="monetary"``.
     value
         ``"customers"``: customers per cell; ``"monetary"``: their mean
-        monetary value (NaN values left out; an empty cell stays blank).
+        monetary value (NaN values left out; an empty cell stays blank),
+        written in whole units, or below 1 at the decimals of the amounts
+        (two at least) or with its first two digits: ``0.003``, never
+        ``0``.
     ax
         The matplotlib Axes to draw on; ``None`` makes a new figure.
     lang
@@ -1250,14 +1253,20 @@ def rf_heatmap(
         shown = [f"{int(c):,d}" for c in counts.ravel()]
         heading = text["rf_customers"]
     else:
-        # sums in no order (the same cells whatever the row order), and
-        # each mean written as every table writes figures
+        # sums in no order (the same cells whatever the row order); each
+        # mean in whole units, or below 1 as the report's tables write a
+        # mean of money (at the decimals of the amounts, or its first two
+        # digits: a mean of 0.003 is not 0)
         sums = order_free_sums(m[known], cell, kr * kf).reshape(kr, kf)
         means = np.full((kr, kf), np.nan)
         np.divide(sums, counts, out=means, where=counts > 0)
         grid = np.ma.masked_invalid(means)
         cells = means.ravel()
-        shown = ["" if c != c else _display.rounded(c) for c in cells]
+        places = _display.money_places(m)
+        shown = [
+            "" if c != c else _display.mean_money(c, 0 if abs(c) >= 1 else places)
+            for c in cells
+        ]
         heading = text["rf_monetary"]
     if no_score:
         heading += "\n" + _counted(text, "not_shown", no_score)

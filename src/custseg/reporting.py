@@ -178,6 +178,12 @@ _EN: dict[str, str] = {
     "net_basis": "Revenue share: of the net revenue, {net} (refunds "
     "included); the ABC classes are cut on the positive spends, {positive}.",
     "windows_title": "Lifecycle windows (days since the last purchase)",
+    "windows_field": "Lifecycle windows ({field})",
+    "windows_none": "Lifecycle windows",
+    "windows_rules": "None: the lifecycle column is the rules' {kind} "
+    "'{name}', not windows of days since the last purchase.",
+    "rules_segmentation": "segmentation",
+    "rules_output": "output",
     "stage": "stage",
     "days": "days",
     "diagnostics": "Warnings about the result",
@@ -196,6 +202,8 @@ _EN: dict[str, str] = {
     "total": "Total",
     "missing_class": "missing",
     "summary_failed": "Summary not computed: {error}",
+    "shares_rounded": "Each share is rounded on its own, so the shares shown "
+    "may not add up to the total's {total}.",
     "segments_note": "One table per segmentation: customers, revenue and "
     "purchase figures per class.",
     # rf grid
@@ -317,6 +325,12 @@ _ZH: dict[str, str] = {
     "net_basis": "收入占比:按净收入 {net}(含退款)计算;ABC 分类按正消费合计 "
     "{positive} 划分。",
     "windows_title": "生命周期窗口(距最近一次购买的天数)",
+    "windows_field": "生命周期窗口({field})",
+    "windows_none": "生命周期窗口",
+    "windows_rules": "无:生命周期列由规则的{kind} '{name}' 给出,"
+    "而非按距最近一次购买的天数划分。",
+    "rules_segmentation": "细分",
+    "rules_output": "输出",
     "stage": "阶段",
     "days": "天数",
     "diagnostics": "关于结果的提示",
@@ -334,6 +348,7 @@ _ZH: dict[str, str] = {
     "total": "合计",
     "missing_class": "缺失",
     "summary_failed": "未能计算汇总:{error}",
+    "shares_rounded": "各占比分别四舍五入,所示占比相加可能不等于合计的 {total}。",
     "segments_note": "每种细分一张表:各类别的客户数、收入与购买指标。",
     "rf_customers": "按 R(行,{top} = 最近购买)与 F(列)的客户数",
     "rf_monetary": "按 R(行)与 F(列)的平均消费额",
@@ -508,17 +523,27 @@ class Report:
         )
 
     def _repr_html_(self) -> str:
-        # in an iframe: the page's styles and script stay inside it
-        doc = _html.escape(self.html, quote=True)
+        # in an iframe: the page's styles and script stay inside it; a lone
+        # surrogate (no notebook can send one) as its code point, as the
+        # charts draw it
+        doc = _html.escape(_display.shown_surrogates(str(self.html)), quote=True)
+        title = _display.shown_surrogates(str(self.title))
         return (
-            f'<iframe title="{_esc(self.title)}" '
+            f'<iframe title="{_esc(title)}" '
             f'srcdoc="{doc}" sandbox="allow-scripts" '
             'style="width: 100%; height: 640px; border: 1px solid #ccc">'
             "</iframe>"
         )
 
     def __repr__(self) -> str:
-        size = len(self.html.encode("utf-8"))
+        r"""The title, language, sections and size of the page; a page
+        holding a lone surrogate (which :meth:`write` refuses) is measured
+        all the same, the surrogate counted as three bytes.
+
+        >>> Report("<p>bo\udc80</p>", ("inputs",), "bo\udc80")
+        Report('bo\udc80', lang='en', sections=('inputs',), 0 kB)
+        """
+        size = len(str(self.html).encode("utf-8", "surrogatepass"))
         return (
             f"Report({self.title!r}, lang={self.lang!r}, sections={self.sections!r}, "
             f"{size / 1024:,.0f} kB)"
@@ -582,6 +607,9 @@ class _Parts(NamedTuple):
     # and Pareto figures (positive spends) and the tables' revenue share
     # (net) are of: (customers below 0, positive total, negative total)
     spend: tuple[int, float, float, float] | None = None
+    # the decimals the means of money are written with (those of the
+    # customers' spends: 3 for amounts in mills)
+    places: int = 2
 
 
 def _t(lang: str) -> Mapping[str, str]:
@@ -1332,6 +1360,7 @@ def _parts(
         edge_sources=(sources[0], sources[1], sources[2]),
         migration_notes=tuple(notes),
         spend=spend,
+        places=_display.money_places(values),
     )
 
 
@@ -1371,12 +1400,15 @@ def _number(x: Any, digits: int = 0) -> _Num:
     return _Num(_display.rounded(value, digits), value)
 
 
-def _amount(x: Any) -> _Num:
-    """A sum of money as :func:`_money` writes it: cents, or every digit of
-    amounts below a cent (``0.004`` is not ``0.00``); blank when missing."""
+def _amount(x: Any, places: int | None = None) -> _Num:
+    """Money as :func:`_money` writes it (blank when
+    missing): a sum in cents, or with every digit of amounts below a cent
+    (``0.004`` is not ``0.00``); a mean at the *places* of the amounts,
+    with its first digits when it is below the last of them (a mean order
+    of ``0.003`` is not ``0.00``)."""
     if x is None or not np.isfinite(float(x)):
         return _blank()
-    return _Num(_money(x), float(x))
+    return _Num(_money(x, places), float(x))
 
 
 def _share(x: Any) -> _Num:
@@ -1533,10 +1565,14 @@ def _figure(svg: str, caption: str) -> str:
     )
 
 
-def _money(x: float) -> str:
-    """An amount in a sentence as the files write it: in cents when it is
-    whole cents but for float noise (``1,234.50``), else every digit it has
-    (``0.004``: a cut between sub-cent amounts is not ``0.00``).
+def _money(x: float, places: int | None = None) -> str:
+    """Money as the page writes it. A sum or an amount of the data
+    (*places* None) as the files write it: in cents when it is whole
+    cents but for float noise (``1,234.50``), else every digit it has
+    (``0.004``: a cut between sub-cent amounts is not ``0.00``). A mean
+    (an average order, a mean spend) at the *places* of the amounts, and
+    one below the last of them with its first two digits
+    (:func:`custseg._display.mean_money`: never ``0.00``).
 
     >>> _money(1234.5), _money(232.07999999999998), _money(0.004), _money(-12345.125)
     ('1,234.50', '232.08', '0.004', '-12,345.125')
@@ -1544,7 +1580,11 @@ def _money(x: float) -> str:
     ('6,000,000,000.125', '6,000,000,000.12')
     >>> _money(1e16), _money(1.0000000000000004e16), _money(-5e-8)
     ('10,000,000,000,000,000.00', '10,000,000,000,000,004.00', '-0.00000005')
+    >>> _money(0.003, 2), _money(0.0045, 3), _money(86.904, 2)
+    ('0.0030', '0.005', '86.90')
     """
+    if places is not None:
+        return _display.mean_money(x, places)
     x = float(x)
     if not math.isfinite(x):
         return f"{x:,.2f}"
@@ -1604,7 +1644,7 @@ def _spend_notes(parts: _Parts, lang: str) -> tuple[str, str]:
     return t["positive_basis"].format(**figures), t["net_basis"].format(**figures)
 
 
-def _summary_html(s: _Summary, lang: str, note: str = "") -> str:
+def _summary_html(s: _Summary, lang: str, places: int, note: str = "") -> str:
     t = _t(lang)
     title = _column_title(s.column, lang)
     if s.table is None:
@@ -1622,13 +1662,17 @@ def _summary_html(s: _Summary, lang: str, note: str = "") -> str:
             _number(rec["orders"], 0),
             _amount(rec["revenue"]),
             _share(rec["revenue_share"]),
-            _number(rec["avg_order_value"], 2),
+            _amount(rec["avg_order_value"], places),
             _number(rec["recency_median"], 0),
             _number(rec["frequency_mean"], 1),
-            _number(rec["monetary_mean"], 2),
+            _amount(rec["monetary_mean"], places),
         ]
         (rows if i < n_classes else foot).append(row)
     headers = [t["class"], *(t[c] for c in _SHOWN)]
+    total = _shares_apart(table, n_classes)
+    if total is not None:  # 33.3% three times is not the total's 100.0%
+        rounding = t["shares_rounded"].format(total=total)
+        note = f"{note} {rounding}" if note else rounding
     return (
         f'<div class="summary" data-column="{_esc(s.column)}">'
         f"<h3>{_esc(title)}</h3>"
@@ -1643,6 +1687,59 @@ def _summary_html(s: _Summary, lang: str, note: str = "") -> str:
         + _figure(s.chart, title)
         + "</div>"
     )
+
+
+def _page_title(title: Any, lang: str, option: str = "") -> str:
+    """*title*, or the page's default title in *lang* for None; a
+    :class:`~custseg.ThresholdError` naming the parameter, or the command
+    line's *option* (``--title``) when given, for a title that is not text
+    or that is blank (``<title></title>`` is not a valid page).
+
+    >>> _page_title(None, "en"), _page_title("June", "en")
+    ('Customer segmentation report', 'June')
+    >>> _page_title(" ", "en", "--title")
+    Traceback (most recent call last):
+    ...
+    custseg.errors.ThresholdError: --title must name the page: got ' '; leave --title out for the default title
+    """
+    if title is None:
+        return _t(lang)["title"]
+    title = v.text_param(title, option or "title")
+    if not title.strip():
+        named = option or "'title'"
+        raise ThresholdError(
+            f"{named} must name the page: got {title!r}; leave "
+            f"{option or 'it'} out for the default title"
+        )
+    return title
+
+
+def _shares_apart(table: pd.DataFrame, n_classes: int) -> str | None:
+    """The total row's share as the page shows it (``100.0%``) when the
+    shares of the *n_classes* class rows, each rounded on its own
+    (:func:`custseg._display.percent`; ``<0.1%`` as the ``0.0`` it
+    rounds to), add up to another figure, in the customer or the revenue
+    share; None when the shares shown add up to their totals (or a total
+    is not shown).
+
+    >>> thirds = pd.DataFrame({"customer_share": [1 / 3, 1 / 3, 1 / 3, 1.0],
+    ...                        "revenue_share": [0.5, 0.25, 0.25, 1.0]})
+    >>> halves = pd.DataFrame({"customer_share": [0.5, 0.5, 1.0],
+    ...                        "revenue_share": [0.25, 0.75, 1.0]})
+    >>> _shares_apart(thirds, 3), _shares_apart(halves, 2)
+    ('100.0%', None)
+    """
+    for column in ("customer_share", "revenue_share"):
+        values = table[column].to_numpy(dtype=np.float64)
+        if len(values) <= n_classes or not np.isfinite(values[: n_classes + 1]).all():
+            continue
+        shown = [
+            decimal.Decimal(_display.rounded(x, 1, scale=2).replace(",", ""))
+            for x in values[: n_classes + 1]
+        ]
+        if sum(shown[:n_classes]) != shown[n_classes]:
+            return _display.percent(values[n_classes])
+    return None
 
 
 def _inputs_html(parts: _Parts, lang: str) -> str:
@@ -1721,25 +1818,10 @@ def _inputs_html(parts: _Parts, lang: str) -> str:
         body += f'<p class="note">{_esc(t["used_note"])}</p>'
     if extra:
         body += f'<p class="note">{_esc(t["quality_note"])}</p>'
-    body += "".join(_summary_html(s, lang) for s in parts.summaries.get("inputs", []))
+    body += "".join(
+        _summary_html(s, lang, parts.places) for s in parts.summaries.get("inputs", [])
+    )
     return body
-
-
-def _places(values: Any, most: int = 6) -> int | None:
-    """The fewest decimal places (0..*most*) every finite value is written
-    with, read as printed (``0.29`` has 2), or None when some value needs more.
-
-    >>> _places([3.0, 12.5, 0.29]), _places([1, 2]), _places([1 / 3]), _places([])
-    (2, 0, None, 0)
-    """
-    x = np.asarray(values, dtype=np.float64)
-    x = x[np.isfinite(x)]
-    for k in range(most + 1):
-        scale = 10.0**k
-        with np.errstate(over="ignore", invalid="ignore"):
-            if np.array_equal(np.round(x * scale) / scale, x):
-                return k
-    return None
 
 
 def _score_ranges(
@@ -1825,7 +1907,7 @@ def _rules_html(parts: _Parts, lang: str) -> str:
     top = max(d.bins for d in dims)
     facts = res.facts
     ranges = [
-        _score_ranges(list(d.cuts), d.bins, better, _places(values))
+        _score_ranges(list(d.cuts), d.bins, better, _display.decimal_places(values))
         for d, better, values in zip(
             dims,
             (False, True, True),
@@ -1884,8 +1966,7 @@ def _rules_html(parts: _Parts, lang: str) -> str:
             out.append(f'<p class="note">{_esc(positive_note)}</p>')
     else:
         out.append(f"<p>{_esc(t['no_abc'])}</p>")
-    out.append(f"<h3>{_esc(t['windows_title'])}</h3>")
-    out.append(_windows_table(res, lang))
+    out.append(_windows_html(res, lang))
     out.append(f"<h3>{_esc(t['diagnostics'])}</h3>")
     if res.diagnostics:
         items = "".join(f"<li>{_esc(d)}</li>" for d in res.diagnostics)
@@ -1895,11 +1976,18 @@ def _rules_html(parts: _Parts, lang: str) -> str:
     return "".join(out)
 
 
-def _windows_table(res: SegmentResult, lang: str) -> str:
+def _windows_html(res: SegmentResult, lang: str) -> str:
+    """The heading and table of the windows the ``lifecycle`` column was cut
+    by: the rules' ``[tables.lifecycle]`` on its own field (named in the
+    heading unless it is the days since the last purchase), else the
+    :class:`~custseg.LifecycleWindows` of the result; a column the rules
+    make otherwise (a ``[segments.lifecycle]``) gets a line saying so, not
+    windows it does not follow."""
     t = _t(lang)
     rs = res.rules
     table = rs.tables.get("lifecycle") if rs is not None else None
     closed = "left"  # LifecycleWindows: a day on a break starts the next stage
+    head, unit, days = t["windows_title"], t["days"], True
     if table is not None:
         breaks = list(table.breaks)
         names = list(table.names)
@@ -1907,22 +1995,36 @@ def _windows_table(res: SegmentResult, lang: str) -> str:
         lang_names = dict(table.translations.get(lang, {})) if lang != "en" else {}
         shown = [lang_names.get(n, n) for n in labels]
         closed = table.closed
+        if table.field != "recency_days":  # tenure, orders: the rules' own field
+            head = t["windows_field"].format(field=table.field)
+            unit, days = table.field, False
+    elif rs is not None and "lifecycle" in (*rs.outputs, *rs.tagsets):
+        kind = "rules_segmentation" if "lifecycle" in rs.segments else "rules_output"
+        line = t["windows_rules"].format(kind=t[kind], name="lifecycle")
+        return f"<h3>{_esc(t['windows_none'])}</h3><p>{_esc(line)}</p>"
     else:
         windows = res.settings.get("windows") or LifecycleWindows()
         breaks = list(windows.breaks)
         shown = [_class_text("lifecycle", n, lang) for n in windows.labels]
-    rows: list[list[Cell]] = []
-    for i, name in enumerate(shown):
-        rows.append([name, _window_text(breaks, i, closed)])
-    return _table([t["stage"], t["days"]], rows, sortable=False, numeric=[False, False])
+    rows: list[list[Cell]] = [
+        [name, _window_text(breaks, i, closed, days=days)]
+        for i, name in enumerate(shown)
+    ]
+    return f"<h3>{_esc(head)}</h3>" + _table(
+        [t["stage"], unit], rows, sortable=False, numeric=[False, False]
+    )
 
 
-def _window_text(breaks: Sequence[float], i: int, closed: str = "left") -> str:
+def _window_text(
+    breaks: Sequence[float], i: int, closed: str = "left", *, days: bool = True
+) -> str:
     """The days of the *i*-th window between *breaks*, as the table labels
     them: ``closed="left"`` takes a day on a break into the next window
     (``[90, 180)``), ``"right"`` into this one (``(90, 180]``). The first
     window starts at day 0 (the day itself, in it either way) when its
-    break is after day 0; the last has no end.
+    break is after day 0 and the values are *days* since the last
+    purchase (another field of the rules may be below 0: every value
+    before the break); the last has no end.
 
     >>> [_window_text([90, 180], i) for i in range(3)]
     ['[0, 90)', '[90, 180)', '≥ 180']
@@ -1930,6 +2032,8 @@ def _window_text(breaks: Sequence[float], i: int, closed: str = "left") -> str:
     ['[0, 90]', '(90, 180]', '> 180']
     >>> _window_text([-1, 5], 0), _window_text([-1, 5], 0, "right")
     ('< -1', '≤ -1')
+    >>> _window_text([2, 5], 0, days=False)
+    '< 2'
     """
     text = _display.number_text
     left = closed == "left"
@@ -1937,7 +2041,7 @@ def _window_text(breaks: Sequence[float], i: int, closed: str = "left") -> str:
         return f"{'≥' if left else '>'} {text(breaks[-1])}" if breaks else "≥ 0"
     hi = f"{text(breaks[i])}{')' if left else ']'}"
     if i == 0:
-        if breaks[0] <= 0:  # no day 0 in it: every day before the break
+        if breaks[0] <= 0 or not days:  # no day 0 in it: every value before
             return f"{'<' if left else '≤'} {text(breaks[0])}"
         return f"[0, {hi}"
     return f"{'[' if left else '('}{text(breaks[i - 1])}, {hi}"
@@ -1953,7 +2057,7 @@ def _rf_html(parts: _Parts, lang: str) -> str:
     for i in range(rb):
         score = rb - i
         rows_c.append([f"R{score}", *(_count(int(x)) for x in counts[i])])
-        rows_m.append([f"R{score}", *(_number(x, 2) for x in mean[i])])
+        rows_m.append([f"R{score}", *(_amount(x, parts.places) for x in mean[i])])
     caption_c = t["rf_customers"].format(top=rb)
     return (
         f"<h3>{_esc(caption_c)}</h3>"
@@ -1999,7 +2103,7 @@ def _pareto_html(parts: _Parts, lang: str) -> str:
             out.append(f'<p class="note">{_esc(positive_note)}</p>')
         out.append(_figure(parts.lorenz_chart, t["lorenz"]))
     out += [
-        _summary_html(s, lang, net_note if s.column == "abc" else "")
+        _summary_html(s, lang, parts.places, net_note if s.column == "abc" else "")
         for s in parts.summaries.get("pareto", [])
     ]
     return "".join(out)
@@ -2093,7 +2197,9 @@ def _playbook_html(parts: _Parts, lang: str) -> str:
 
 def _summaries_html(parts: _Parts, section: str, lang: str, note: str = "") -> str:
     out = [f'<p class="note">{_esc(note)}</p>'] if note else []
-    out += [_summary_html(s, lang) for s in parts.summaries.get(section, [])]
+    out += [
+        _summary_html(s, lang, parts.places) for s in parts.summaries.get(section, [])
+    ]
     return "".join(out)
 
 
@@ -2424,15 +2530,7 @@ def report(
     ('<!DOCTYPE html>', True)
     """
     lang = v.choice(lang, "lang", LANGUAGES)
-    t = _t(lang)
-    if title is None:
-        title = t["title"]
-    title = v.text_param(title, "title")
-    if not title.strip():  # <title></title> is not a valid page
-        raise ThresholdError(
-            f"'title' must name the page: got {title!r}; leave it out for the "
-            "default title"
-        )
+    title = _page_title(title, lang)
     if not isinstance(charts, bool):
         raise ThresholdError(f"'charts' must be True or False: got {charts!r}")
     _known_options(segment_options)
