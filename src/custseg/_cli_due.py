@@ -11,6 +11,9 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import datetime
+import math
+import shlex
 import warnings
 from collections.abc import Iterator, Mapping
 from typing import Any
@@ -20,7 +23,7 @@ import pandas as pd
 
 from . import _validate as v
 from ._cli_migrate import run_day
-from ._display import listed, one_line
+from ._display import listed, number_text, one_line
 from ._files import (
     lines_of,
     parse_date_column,
@@ -30,6 +33,7 @@ from ._files import (
 )
 from .errors import CustsegWarning, InputError, ThresholdError
 from .playbook import (
+    MAX_CADENCE_DAYS,
     PLAYBOOK_NAMES,
     ActionPlan,
     actions,
@@ -122,6 +126,71 @@ def _holiday_map(pairs: list[tuple[str, str]] | None) -> dict[str, str] | None:
             )
         out[name] = day
     return out
+
+
+def _check_cadence(days: float | None) -> None:
+    """--cadence is a number of days in (0, MAX_CADENCE_DAYS], refused (in
+    the option's terms) before the file is read."""
+    if days is None or (math.isfinite(days) and 0 < days <= MAX_CADENCE_DAYS):
+        return
+    if days > MAX_CADENCE_DAYS:  # (also inf)
+        raise ThresholdError(
+            f"'--cadence' must be at most {MAX_CADENCE_DAYS:,} days: got "
+            f"{number_text(days)}; for customers with no periodic contact, give "
+            "--class-column COLUMN with --rules FILE whose [playbook.NAME.LABEL] "
+            "entries for them leave cadence_days out"
+        )
+    raise ThresholdError(
+        f"'--cadence' must be a number of days in (0, {MAX_CADENCE_DAYS:,}]: got "
+        f"{number_text(days)}"
+    )
+
+
+def _check_holidays(pairs: list[tuple[str, str]] | None, as_of: Any) -> None:
+    """Each --holiday date is a day as the library reads it (ISO 8601),
+    refused before the file is read in the option's terms: a month and a
+    day without a year (``Christmas=12-25``) with the next such day after
+    --as-of as the example."""
+    for name, day in pairs or ():
+        try:
+            v.as_datetime_scalar(day, "--holiday")
+        except InputError as exc:
+            example = _next_day(day, as_of)
+            if example is None:
+                fix = "write the day as ISO 8601: --holiday " + shlex.quote(
+                    f"{name}=YYYY-MM-DD"
+                )
+            else:
+                fix = "write the holiday with its year: --holiday " + shlex.quote(
+                    f"{name}={example}"
+                )
+            raise InputError("--holiday", f"{name!r} {exc.problem}", fix=fix) from None
+
+
+def _next_day(text: str, as_of: Any) -> str | None:
+    """The first day on or after *as_of* that *text*, a month and a day with
+    no year (``12-25``, ``25.12``, ``12/25``), names, as ISO 8601; None for
+    other text or when that is not one day (``03-04``: March 4 or April 3).
+
+    >>> import pandas as pd
+    >>> _next_day("12-25", pd.Timestamp("2025-01-20")), _next_day("01/02", pd.Timestamp("2025-12-30"))
+    ('2025-12-25', None)
+    >>> _next_day("1-15", pd.Timestamp("2025-12-30")), _next_day("2025-12-25", pd.Timestamp("2025-01-20"))
+    ('2026-01-15', None)
+    """
+    parts = text.strip().replace("/", "-").replace(".", "-").split("-")
+    if len(parts) != 2 or not all(p.isdigit() and len(p) <= 2 for p in parts):
+        return None
+    a, b = int(parts[0]), int(parts[1])
+    start = datetime.date(as_of.year, as_of.month, as_of.day)
+    found = []
+    for month, day in dict.fromkeys([(a, b), (b, a)]):  # month first, or day
+        for year in range(start.year, start.year + 9):  # (29 February: 8 years)
+            with contextlib.suppress(ValueError):  # no such day that year
+                if (found_day := datetime.date(year, month, day)) >= start:
+                    found.append(found_day)
+                    break
+    return found[0].isoformat() if len(found) == 1 else None
 
 
 def _days(text: str) -> float:
@@ -434,6 +503,8 @@ def _cmd(args: argparse.Namespace) -> int:
     if args.head < 0:
         raise ThresholdError(f"'--head' must be >= 0: got {args.head}")
     as_of = parse_date_text(args.as_of, "as_of")
+    _check_cadence(args.cadence)
+    _check_holidays(args.holiday, as_of)
     name = args.playbook or args.class_column
     playbook = None
     if args.class_column is None and args.recency is not None:

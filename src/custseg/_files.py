@@ -43,11 +43,11 @@ import pandas as pd
 
 from . import _display
 from ._validate import (
-    _VAGUE_FIX,
     DOT_GROUPS,
     UTF8_SURE,
     _period_starts,
     _vague_date,
+    _vague_fix,
     as_datetime,
     changed_by_float,
     check_number_words,
@@ -1478,6 +1478,7 @@ def _read_text(
     text_columns: list[str],
     sep_fix: str | None = None,
     exact_numbers: list[str] | None = None,
+    date_columns: list[str] | None = None,
 ) -> pd.DataFrame:
     _check_no_sep_line(path, encoding)
     resolved = _resolve_sep(sep, fmt, path, encoding)
@@ -1493,11 +1494,15 @@ def _read_text(
         _check_header(path, names)
         _check_not_data(path, names)
         options: dict[str, Any] = {"low_memory": False}
-        if text_columns:
+        dates = [c for c in date_columns or () if c not in text_columns]
+        if text_columns or dates:
             keys = pd.read_csv(path, nrows=0, skipinitialspace=True, **common).columns
             # text columns are read exactly: "NA", "null", "N/A" are ids, only
-            # an empty cell is missing; the other columns keep pandas' markers
-            options["dtype"] = dict.fromkeys(text_columns, str)
+            # an empty cell is missing; the other columns keep pandas' markers.
+            # Date columns are read as text too (a date format reads the
+            # characters written: 03.2024 is no number 3.2024), with those
+            # markers
+            options["dtype"] = dict.fromkeys([*text_columns, *dates], str)
             options["keep_default_na"] = False
             options["na_values"] = {
                 c: [""] if c in text_columns else sorted(_NA_MARKERS) for c in keys
@@ -1956,13 +1961,17 @@ def _read_table(
     text_columns: str | Iterable[str] = (),
     sep_fix: str | None = None,
     exact_numbers: Iterable[str] = (),
+    date_columns: Iterable[str] = (),
 ) -> pd.DataFrame:
     """:func:`read_table`; *sep_fix* replaces the advice to pass ``sep=``
     when a header looks separated by another character (for the files the
     command line reads by their extension); the float columns of a text file
     named in *exact_numbers* (the amounts) are refused when float64 changes
     one of their numbers (more significant digits than it holds), as integer
-    amounts beyond 2**53 are."""
+    amounts beyond 2**53 are; the columns of a text file named in
+    *date_columns* (a date column read with a date format: see
+    :func:`text_dates`) are read as the text written, missing where pandas'
+    markers say so."""
     fmt = table_format(path)
     enc = _check_encoding(encoding)
     file = Path(path)
@@ -1981,7 +1990,9 @@ def _read_table(
             )
         _check_not_binary(file, fmt)
         columns = [text_columns] if isinstance(text_columns, str) else [*text_columns]
-        return _read_text(file, fmt, sep, enc, columns, sep_fix, [*exact_numbers])
+        return _read_text(
+            file, fmt, sep, enc, columns, sep_fix, [*exact_numbers], [*date_columns]
+        )
     _need_pyarrow()
     columns = [text_columns] if isinstance(text_columns, str) else [*text_columns]
     try:
@@ -2040,6 +2051,7 @@ def read_checked(
     encoding: str | None = None,
     text_columns: str | Iterable[str] = (),
     sep_fix: str | None = None,
+    date_columns: Iterable[str] = (),
 ) -> pd.DataFrame:
     """:func:`read_table` with the columns of *numbers* (amounts, points,
     capacities) checked as ``custseg segment`` checks its amounts: a number
@@ -2047,7 +2059,8 @@ def read_checked(
     separated by commas (a thousands separator or a decimal point?), a
     decimal comma or a thousands separator is an
     :class:`~custseg.errors.InputError`, never a silent reading. Names the
-    file does not have are ignored."""
+    file does not have are ignored; *date_columns* are read as text
+    (:func:`text_dates`)."""
     checked = [c for c in numbers if isinstance(c, str)]
     df = _read_table(
         path,
@@ -2056,11 +2069,26 @@ def read_checked(
         text_columns=text_columns,
         sep_fix=sep_fix,
         exact_numbers=checked,
+        date_columns=date_columns,
     )
     for name in checked:
         if name in df.columns:
             check_number_text(df[name], name)
     return df
+
+
+def text_dates(date: Hashable, date_format: object) -> list[str]:
+    """The date column to read as text from a text file: *date* when a date
+    format is given (a format reads the characters written: ``03.2024`` in
+    ``'%m.%Y'`` is no number ``3.2024``, ``02012024`` in ``'%d%m%Y'`` keeps
+    its zero), else none (ISO 8601 text and ``YYYYMMDD`` numbers read alike
+    either way, and numbers that are no dates are named as numbers).
+
+    >>> text_dates("date", "%m.%Y"), text_dates("date", None), text_dates("date", "ISO8601")
+    (['date'], [], [])
+    """
+    given = isinstance(date_format, str) and date_format.upper() != "ISO8601"
+    return [date] if given and isinstance(date, str) else []
 
 
 def _parquet_names(path: Path) -> list[str]:
@@ -2507,13 +2535,16 @@ def check_date_format(date_format: object) -> str | None:
     """*date_format* if pandas can parse dates with it; ``None`` for the default.
 
     ``None`` and ``"ISO8601"`` mean the default (ISO 8601 text, ``YYYYMMDD``
-    numbers).
+    numbers). A format must name the year: ``%Y``, ``%y``, ``%G`` (with
+    ``%V`` and a weekday) or the locale's date ``%c`` / ``%x``; strptime
+    reads a date without one in 1900 (``'%m/%d'``, ``'%d %b'``, a time
+    alone ``'%H:%M'``), a guess no purchase date can be made of.
 
     Raises
     ------
     InputError
-        Not a string, empty, or a format pandas refuses (``%Q``, a directive
-        given twice such as ``%Y%Y``).
+        Not a string, empty, a format pandas refuses (``%Q``, a directive
+        given twice such as ``%Y%Y``), or one with no year.
 
     Examples
     --------
@@ -2523,6 +2554,10 @@ def check_date_format(date_format: object) -> str | None:
     Traceback (most recent call last):
     ...
     custseg.errors.InputError: 'date_format' '%Y%Y' cannot be used: redefinition of group name 'Y' as group 2; was group 1 at position 19: use strftime codes, e.g. '%d/%m/%Y' or '%Y%m%d %H:%M'
+    >>> check_date_format("%m/%d")
+    Traceback (most recent call last):
+    ...
+    custseg.errors.InputError: 'date_format' '%m/%d' names no year (%Y, %y): every date would be read in the year 1900: write the year in the dates and add it to the format, e.g. date_format='%m/%d/%Y' (on the command line: --date-format '%m/%d/%Y')
     """
     if date_format is None:
         return None
@@ -2541,7 +2576,50 @@ def check_date_format(date_format: object) -> str | None:
         raise
     except Exception as exc:  # ValueError, re.error (pandas' strptime machinery)
         raise _format_error(date_format, exc) from None
+    if not _YEAR_DIRECTIVES & _directives(date_format):
+        example = _with_year(date_format)
+        raise InputError(
+            "date_format",
+            f"{_short(date_format)} names no year (%Y, %y): every date would be "
+            "read in the year 1900",
+            fix="write the year in the dates and add it to the format, e.g. "
+            f"date_format={example!r} (on the command line: --date-format "
+            f"{example!r})",
+        )
     return date_format
+
+
+#: The strptime directives that read a year: %c and %x are the locale's
+#: date (and time), with its year; %G is the ISO year (pandas requires %V
+#: and a weekday with it)
+_YEAR_DIRECTIVES = frozenset("YyGcx")
+
+
+def _directives(date_format: str) -> set[str]:
+    """The letters of *date_format*'s directives (``%%`` is a literal ``%``).
+
+    >>> sorted(_directives("%d.%m.%Y %%H"))
+    ['%', 'Y', 'd', 'm']
+    """
+    return {
+        t[1] for t in re.findall(r"%.|.", date_format, flags=re.DOTALL) if len(t) == 2
+    }
+
+
+def _with_year(date_format: str) -> str:
+    """A format like *date_format* (which names no year) with ``%Y`` added,
+    for advice: after its day and month (``'%m/%d'``: ``'%m/%d/%Y'``;
+    ``'%d.%m.'``: ``'%d.%m.%Y'``), or an ISO day before a time alone.
+
+    >>> _with_year("%m/%d"), _with_year("%d.%m."), _with_year("%d %b"), _with_year("%H:%M")
+    ('%m/%d/%Y', '%d.%m.%Y', '%d %b %Y', '%Y-%m-%d %H:%M')
+    """
+    if not _directives(date_format) & set("dmbBj"):  # a time (or weekday) alone
+        return f"%Y-%m-%d {date_format}"
+    if not date_format[-1].isalnum():  # '%d.%m.': its last separator is there
+        return date_format + "%Y"
+    literal = re.sub(r"%.", "", date_format, flags=re.DOTALL)
+    return date_format + (literal[:1] or "") + "%Y"
 
 
 def _as_text(x: Any) -> Any:
@@ -2826,7 +2904,7 @@ def _refuse_vague(col: pd.Series, parsed: pd.Series, name: str) -> None:
             f"has values that are not dates: {why}",
             first_row=bad[0],
             n_rows=len(bad),
-            fix=_VAGUE_FIX,
+            fix=_vague_fix(col.iloc[bad[0]]),
         )
 
 

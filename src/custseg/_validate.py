@@ -1446,9 +1446,15 @@ _DIGITS_FIX = (
 
 def _vague_date(value: Any) -> str | None:
     """Why a text NumPy reads as a date names no day, or None: the words
-    ``today`` / ``now`` (the moment of the run, not of the purchase) and
+    ``today`` / ``now`` (the moment of the run, not of the purchase),
     ISO 8601 text of a year or month only (``2024``, ``2024-03``, also
-    with ``/`` or ``.``: which day is a guess)."""
+    with ``/`` or ``.``: which day is a guess), and a month and a day with
+    no year (``12-25``: which year is a guess; :func:`_vague_fix` gives its
+    fix).
+
+    >>> _vague_date("2024-03"), _vague_date("12-25")
+    ("'2024-03' names no day (a year or a month only)", "'12-25' names no year (a month and a day only)")
+    """
     if not isinstance(value, str):
         return None
     text = value.strip()
@@ -1460,15 +1466,35 @@ def _vague_date(value: Any) -> str | None:
     iso = date[:1].isdigit() and all(c.isdigit() or c == "-" for c in date)
     if iso and date.count("-") == 1 and len(date.split("-")[1]) == 3:
         return f"{text!r} is a day of the year (an ISO ordinal date), which is not read"
+    if _no_year(date):
+        return f"{text!r} names no year (a month and a day only)"
     if iso and date.count("-") < 2 and not (len(date) == 8 and date.isdigit()):
         return f"{text!r} names no day (a year or a month only)"
     return None
+
+
+def _no_year(date: str) -> bool:
+    """*date* (its separators made ``-``) is two groups of 1 or 2 digits, a
+    month and a day (``12-25``, ``25-12``): no year, which NumPy and pandas
+    would take from the digits or the calendar of the run."""
+    parts = date.split("-")
+    return len(parts) == 2 and all(p.isdigit() and len(p) <= 2 for p in parts)
 
 
 _VAGUE_FIX = (
     "write each date with its day (2024-03-01); a missing date is left empty "
     "and reported, never guessed"
 )
+
+_NO_YEAR_FIX = (
+    "write each date with its year, as ISO 8601 (2024-12-25); a year is never guessed"
+)
+
+
+def _vague_fix(value: Any) -> str:
+    """The fix for *value*, which :func:`_vague_date` refuses: add the year
+    to a month and a day, else the day to a year or a month."""
+    return _NO_YEAR_FIX if "names no year" in (_vague_date(value) or "") else _VAGUE_FIX
 
 
 def _short_year(value: Any) -> bool:
@@ -1504,7 +1530,7 @@ def _not_a_day(value: Any) -> tuple[str, str] | None:
         return f"has values that are not dates, such as {describe(value)}", _DIGITS_FIX
     vague = _vague_date(value)
     if vague is not None:
-        return f"has values that are not dates: {vague}", _VAGUE_FIX
+        return f"has values that are not dates: {vague}", _vague_fix(value)
     if _short_year(value):
         return (
             f"has values that are not dates: {describe(value)} has a year of "
@@ -1834,7 +1860,9 @@ def as_datetime_scalar(value: Any, field: str, *, like: Any = None) -> np.dateti
             ) from None
         vague = _vague_date(value)
         if vague is not None:
-            raise InputError(field, f"is not a date: {vague}", fix=_VAGUE_FIX) from None
+            raise InputError(
+                field, f"is not a date: {vague}", fix=_vague_fix(value)
+            ) from None
         raise InputError(
             field,
             f"is not a date: {describe(value)}",

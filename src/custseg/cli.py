@@ -52,6 +52,7 @@ from ._files import (
     parse_date_text,
     table_writer,
     temporary_prefix,
+    text_dates,
     with_line,
     write_all,
 )
@@ -934,7 +935,8 @@ def _read_inputs(
     ``args.as_of`` becomes a date (its text kept in ``as_of_text``), the
     records and contacts go to ``args.records_frame`` / ``contacts_frame``.
     Every file is read in ``--encoding`` (the records and contacts in their
-    own when given), ids as text; ``--sep`` and
+    own when given), ids as text (and the dates, with ``--date-format``);
+    ``--sep`` and
     ``--date-format`` are the transactions' (the records and contacts go by
     their extension, and contact dates are ISO 8601 or YYYYMMDD).
     """
@@ -963,6 +965,7 @@ def _read_inputs(
             args.input,
             text_columns=[args.customer] + ([args.order] if args.order else []),
             exact_numbers=[args.quantity, args.price] if product else [args.amount],
+            date_columns=text_dates(args.date, date_format),
             **where,
         )
     with lines_of(args.input, **where, rows=len(tx)):

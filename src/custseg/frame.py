@@ -32,6 +32,7 @@ from ._align import id_kind, same_ids, whole_ids, written_apart
 from ._files import (
     _check_encoding,
     _read_table,
+    check_date_format,
     check_number_text,
     in_file,
     members,
@@ -42,6 +43,7 @@ from ._files import (
     read_table,
     table_columns,
     table_format,
+    text_dates,
     write_table,
 )
 from .errors import CustsegWarning, Diagnostic, InputError, RulesError, ThresholdError
@@ -333,7 +335,12 @@ def _join_relationship(
     if isinstance(contacts, str | os.PathLike):
         where = f"contacts file {os.fspath(contacts)!r}"
         text = (customer,) if isinstance(customer, str) else ()
-        contacts = read_table(contacts, encoding=encoding, text_columns=text)
+        contacts = _read_table(
+            contacts,
+            encoding=encoding,
+            text_columns=text,
+            date_columns=text_dates("date", date_format),
+        )
     if not isinstance(contacts, pd.DataFrame):
         raise InputError(
             "contacts",
@@ -590,10 +597,15 @@ def read_transactions(
     amount: Hashable = "amount",
     quantity: Hashable | None = None,
     price: Hashable | None = None,
+    *,
+    date: Hashable = "date",
+    date_format: object = None,
 ) -> pd.DataFrame:
     """A transactions file as a frame, its ids as written (``"00017"`` and
     ``"17"`` two customers, ``"0042"`` and ``"42"`` two orders): the
-    customer and order columns read as text. The amount column (or, given
+    customer and order columns read as text, and the *date* column too when
+    a *date_format* is given (``03.2024`` in ``'%m.%Y'`` is no number). The
+    amount column (or, given
     either, the quantity and price) is checked as the command line checks
     it: numbers float64 would change (``0.99999999999999999``), ``1.500`` in
     a file not separated by commas (thousands or a decimal point?), decimal
@@ -606,6 +618,7 @@ def read_transactions(
         encoding=encoding,
         text_columns=text,
         sep_fix=_API_SEP_FIX,
+        date_columns=text_dates(date, date_format),
     )
 
 
@@ -1766,6 +1779,8 @@ def _segment(
             amount,
             quantity,
             price,
+            date=date,
+            date_format=check_date_format(date_format),
         )
     tx, amounts = with_line_amounts(
         transactions,

@@ -618,8 +618,19 @@ def _tolerance(tolerance: Any) -> float:
 
 
 def _max_moves(max_moves: Any) -> int | None:
+    """The move budget: a whole number of moves, an integer read exactly
+    (``2**53 + 1`` is a count, however large, not a float64 to round)."""
     if max_moves is None:
         return None
+    if isinstance(max_moves, int | np.integer) and not isinstance(
+        max_moves, bool | np.bool_
+    ):
+        if max_moves < 0:
+            raise ThresholdError(
+                f"'max_moves' must be a whole number in [0, inf) or None: got "
+                f"{max_moves}"
+            )
+        return int(max_moves)
     m = v.number_param(max_moves, "max_moves")
     if not (m >= 0 and m != math.inf and float(m).is_integer()):
         raise ThresholdError(
@@ -1626,8 +1637,9 @@ def assign_owners(
         Each capacity is a whole number (``True`` or ``False`` is none, in
         any of these forms). Default unlimited.
     max_moves
-        The most customers moved *voluntarily*, to balance (``None``:
-        unlimited). Customers without an owner are always assigned and
+        The most customers moved *voluntarily*, to balance: a whole number
+        (an integer of any size is read exactly; ``None``: unlimited).
+        Customers without an owner are always assigned and
         customers whose owner left (or is over capacity) always move; those
         are counted apart (``n_assigned``, ``n_forced``).
     tolerance

@@ -38,7 +38,13 @@ import pandas as pd
 from . import __version__, _display
 from . import _validate as v
 from ._exact import order_free_sums
-from ._files import cents_text, parse_date_column, whole_cents, write_atomic
+from ._files import (
+    cents_text,
+    check_date_format,
+    parse_date_column,
+    whole_cents,
+    write_atomic,
+)
 from .errors import CustsegError, CustsegWarning, InputError, ThresholdError
 from .frame import (
     SegmentResult,
@@ -665,6 +671,8 @@ def _read(data: Any, options: Mapping[str, Any]) -> pd.DataFrame:
             options.get("amount", "amount"),
             options.get("quantity"),
             options.get("price"),
+            date=options.get("date", "date"),
+            date_format=check_date_format(options.get("date_format")),
         )
     if not isinstance(data, pd.DataFrame):
         kind = f"{type(data).__module__.split('.')[0]} {type(data).__name__}"

@@ -638,13 +638,16 @@ def loads(text: str | bytes, *, path: str = "<string>") -> RuleSet:
     """Check and compile rules from TOML text.
 
     *text* is always rules text, never a path (:func:`load` reads files). Bytes
-    are decoded as UTF-8 (a byte-order mark is allowed), strictly: a byte that
-    is not UTF-8 is an ``encoding`` error at its line and column.
+    are decoded as a rules file is: UTF-8 (a byte-order mark is allowed), or
+    UTF-16 / UTF-32 when they start with their byte-order mark; strictly: a
+    byte that is not of that encoding (a GBK or cp1252 text, UTF-16 without
+    its mark) is an ``encoding`` error at its line and column.
 
     Parameters
     ----------
     text
-        The rules, as TOML text or UTF-8 bytes.
+        The rules, as TOML text or its bytes (UTF-8, or UTF-16 / UTF-32
+        with a byte-order mark).
     path
         The name shown in diagnostics (``"<string>"`` by default).
 
@@ -698,7 +701,11 @@ def load(path_or_preset: str | os.PathLike[str]) -> RuleSet:
     *path_or_preset* is a path (``str`` or :class:`os.PathLike`) or the name
     of a preset (:func:`presets`); it is never rules text: use :func:`loads`
     for that. Only regular files are read (a FIFO or a device is refused
-    without waiting on it), decoded strictly as UTF-8.
+    without waiting on it), decoded strictly: UTF-8 (a byte-order mark is
+    allowed), or UTF-16 / UTF-32 when the file starts with their byte-order
+    mark (a Windows editor's "Unicode"); a byte that is not of that encoding
+    (a file saved as GBK or cp1252, UTF-16 without its mark) is an
+    ``encoding`` error at its line and column.
 
     A preset name is a bare name (``"ecommerce"``); anything else is a path
     (``"./ecommerce"``, ``"shop.toml"``, an :class:`os.PathLike`). A bare
@@ -808,7 +815,8 @@ def check(
     Never raises for bad rules: the problems are returned, for editors and CI.
     What *text_or_path* is:
 
-    - an :class:`os.PathLike`: a file; ``bytes``: rules text (UTF-8);
+    - an :class:`os.PathLike`: a file; ``bytes``: rules text (UTF-8, or
+      UTF-16 / UTF-32 with a byte-order mark);
     - a ``str`` with ``text=True``: rules text; ``text=False``: a path or a
       preset name;
     - a ``str`` by default: rules text when it is blank or has a newline or an

@@ -842,7 +842,8 @@ def decode(raw: bytes, path: str) -> tuple[str | None, Diagnostic | None]:
         column = len(before) + 1
         hint = (
             f"it reads as {legacy} text: save the file as UTF-8 (custseg "
-            "reads rules files as UTF-8 only)"
+            "reads rules files as UTF-8, or UTF-16 / UTF-32 with a byte-order "
+            "mark)"
         )
     elif encoding == "utf-8" and not nul:
         hint = (
