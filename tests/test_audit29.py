@@ -9,6 +9,7 @@
 
 from __future__ import annotations
 
+import datetime
 from pathlib import Path
 
 import pandas as pd
@@ -293,3 +294,79 @@ def test_engine_btyd_in_any_zone(
     )
     assert facts.to_pandas().equals(expected.to_pandas())
     pd.testing.assert_frame_equal(tx, before)  # the input kept its zone
+
+
+def test_engine_aware_ids_are_not_made_wall_clock() -> None:
+    """Only the date column is read as wall-clock time: two ids at 01:30
+    EDT and 01:30 EST (one wall-clock time, two instants) stay two
+    customers or are refused, never merged."""
+    pytest.importorskip("narwhals")
+    from custseg.engines import engine_facts
+    from custseg.errors import InputError
+
+    ids = pd.Series(
+        pd.to_datetime(["2024-11-03 05:30", "2024-11-03 06:30"]).tz_localize("UTC")
+    ).dt.tz_convert("America/New_York")
+    tx = pd.DataFrame(
+        {"customer_id": ids, "date": ["2024-11-04", "2024-11-05"], "amount": [1.0, 2.0]}
+    )
+    try:
+        facts = engine_facts(tx, as_of="2024-12-01")
+    except InputError as exc:
+        assert "customer_id" in str(exc)
+    else:  # pragma: no cover - an engine that keeps the instants
+        assert facts.n_rows == 2
+        assert len(facts.frame.collect()) == 2
+
+
+# --------------------------------------------------------------------------
+# 7. dates written as numbers keep their reading with a date format
+
+
+@settings(max_examples=30, deadline=None)
+@given(
+    fmt=st.sampled_from(["%d%m%Y", "%m%d%Y", "%Y%m%d", "%d%m%y"]),
+    days=st.lists(
+        st.dates(
+            datetime.date(1970, 1, 1),
+            datetime.date(2060, 12, 31),
+        ),
+        min_size=1,
+        max_size=5,
+    ),
+    whole_float=st.booleans(),
+)
+def test_number_dates_of_a_file_with_a_format(
+    fmt: str, days: list, whole_float: bool
+) -> None:
+    """Reading a date column as text whenever a format was given read
+    2012024 (02012024 without its zero) in %d%m%Y as 20 January, and
+    refused 20240102.0: only a format with a dot reads the column as text;
+    numbers are read as numbers, their lost zeros padded back."""
+    import tempfile
+    import warnings
+
+    import custseg
+    from custseg.errors import CustsegWarning
+
+    cells = [str(int(d.strftime(fmt))) + (".0" if whole_float else "") for d in days]
+    folder = Path(tempfile.mkdtemp())
+    path = folder / "tx.csv"
+    rows = "".join(f"{i},{c},5\n" for i, c in enumerate(cells))
+    path.write_text("customer_id,date,amount\n" + rows)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", CustsegWarning)
+        got = custseg.segment(str(path), date_format=fmt, as_of="2061-01-01")
+    assert [f"{d:%Y-%m-%d}" for d in got.customers["first_purchase"]] == [
+        d.isoformat() for d in days
+    ]
+
+
+def test_members_bytes_are_not_text() -> None:
+    pytest.importorskip("pyarrow")
+    from custseg._files import members
+
+    text = pd.Index(["1", "a"], dtype="str")
+    other = pd.Index([b"1", "a"], dtype=object)  # (bytearrays: unhashable)
+    assert members(text, other).tolist() == [False, True]
+    assert members(other, text).tolist() == [False, True]

@@ -79,6 +79,9 @@ def _check_joins_back(res: object, ids: list[object], cust: pd.DataFrame) -> Non
     """Everything of *res* that names a staff member joins onto a staff table
     keyed by *ids* (the staff's own values), and to the right member."""
     k = len(ids)
+    if len({isinstance(x, str) for x in ids}) > 1:
+        # numbers and text mixed come back as text: no table is keyed so
+        ids = [_text(x) for x in ids]
     staff = pd.DataFrame({"pos": range(k)}, index=pd.Index(ids, dtype=object))
     assert list(res.staff) == ids  # type: ignore[attr-defined]
     for got, want in zip(res.staff, ids, strict=True):  # type: ignore[attr-defined]
@@ -282,3 +285,58 @@ def test_labels_without_neglected_name_their_labels() -> None:
     other = Labels([0], ("low", "high"))
     with pytest.raises(InputError, match=r"no label 'neglected'.*'low', 'high'"):
         reassign_neglected([1.0], ["amy"], ["amy", "bo"], other)
+
+
+# --------------------------------------------------------------------------
+# comparisons of the owners take staff ids as given (round 2 of audit 29)
+
+
+@settings(max_examples=30, deadline=None)
+@given(_staff(), st.data())
+def test_owner_compares_with_ids_as_given(
+    ids: list[object], data: st.DataObject
+) -> None:
+    """With integer staff, res.owner == 7 was a bare False and
+    res.owner == res.to_pandas()['owner'] False on every row: the pandas
+    forms hold the ids as given, the comparisons took text only."""
+    values = data.draw(st.lists(st.integers(1, 1000), min_size=1, max_size=12))
+    res = assign_owners(values, ids)
+    text = res.owner.to_numpy().tolist()
+    for given_id, name in zip(res.staff, res.owner.names, strict=True):
+        assert (res.owner == given_id).tolist() == [t == name for t in text]
+        assert (res.owner == name).tolist() == [t == name for t in text]
+        assert res.owner.isin([given_id]).tolist() == [t == name for t in text]
+    assert (res.owner == res.to_pandas()["owner"]).all()
+    assert (res.owner == res.owner.to_pandas()).all()
+    assert not (res.owner != list(res.owner.to_pandas())).any()
+
+
+def test_mixed_staff_ids_report() -> None:
+    """Staff 7 beside '007' made an owner column of numbers and text, which
+    the report's summary refused ("Summary not computed")."""
+    import warnings
+
+    import attrs
+
+    import custseg
+    from custseg.errors import CustsegWarning
+
+    res = assign_owners([100, 80, 60, 40], [7, "007"])
+    assert res.staff == ("7", "007")
+    assert res.owner.to_pandas().cat.categories.tolist() == ["7", "007"]
+    tx = pd.DataFrame(
+        {
+            "customer_id": list("abcdefgh") * 3,
+            "date": pd.date_range("2024-01-01", periods=24, freq="7D"),
+            "amount": np.arange(24) * 1.5 + 1,
+        }
+    )
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", CustsegWarning)
+        seg = custseg.segment(tx, as_of="2024-12-31")
+        owners = assign_owners(seg.customers["monetary"], [7, "007"])
+        made = attrs.evolve(
+            seg, customers=seg.customers.assign(owner=owners.to_pandas()["owner"])
+        )
+        page = custseg.report(made, charts=False).html
+    assert "Summary not computed" not in page

@@ -2078,17 +2078,21 @@ def read_checked(
 
 
 def text_dates(date: Hashable, date_format: object) -> list[str]:
-    """The date column to read as text from a text file: *date* when a date
-    format is given (a format reads the characters written: ``03.2024`` in
-    ``'%m.%Y'`` is no number ``3.2024``, ``02012024`` in ``'%d%m%Y'`` keeps
-    its zero), else none (ISO 8601 text and ``YYYYMMDD`` numbers read alike
-    either way, and numbers that are no dates are named as numbers).
+    """The date column to read as text from a text file: *date* when the
+    date format has a dot outside its directives (``'%m.%Y'``,
+    ``'%Y.%m'``), where a cell such as ``10.2020`` reads as the number
+    10.202, its last zero lost; else none: other formats read from numbers
+    as the numbers are (``2012024`` in ``'%d%m%Y'`` is a number that lost
+    its leading zero, padded back to ``02012024``; ``20240102.0`` a whole
+    float), and ISO 8601 text stays text either way.
 
-    >>> text_dates("date", "%m.%Y"), text_dates("date", None), text_dates("date", "ISO8601")
+    >>> text_dates("date", "%m.%Y"), text_dates("date", "%d%m%Y"), text_dates("date", None)
     (['date'], [], [])
     """
-    given = isinstance(date_format, str) and date_format.upper() != "ISO8601"
-    return [date] if given and isinstance(date, str) else []
+    if not isinstance(date_format, str) or not isinstance(date, str):
+        return []
+    literal = re.sub(r"%.", "", date_format.replace("%%", ""))
+    return [date] if "." in literal else []
 
 
 def _parquet_names(path: Path) -> list[str]:
@@ -2613,13 +2617,18 @@ def _with_year(date_format: str) -> str:
 
     >>> _with_year("%m/%d"), _with_year("%d.%m."), _with_year("%d %b"), _with_year("%H:%M")
     ('%m/%d/%Y', '%d.%m.%Y', '%d %b %Y', '%Y-%m-%d %H:%M')
+    >>> _with_year("%m/%d %H:%M"), _with_year("%d.%m. %H:%M")
+    ('%m/%d/%Y %H:%M', '%d.%m.%Y %H:%M')
     """
     if not _directives(date_format) & set("dmbBj"):  # a time (or weekday) alone
         return f"%Y-%m-%d {date_format}"
-    if not date_format[-1].isalnum():  # '%d.%m.': its last separator is there
-        return date_format + "%Y"
-    literal = re.sub(r"%.", "", date_format, flags=re.DOTALL)
-    return date_format + (literal[:1] or "") + "%Y"
+    # the year after the day and month, before a time that follows them
+    end = [m.end() for m in re.finditer(r"%[dmbBj]", date_format)][-1]
+    head, tail = date_format[:end], date_format[end:]
+    sep = re.sub(r"%.", "", head, flags=re.DOTALL)[:1]
+    if sep and tail.startswith(sep):  # '%d.%m.': its last separator is there
+        tail = tail[len(sep) :]
+    return head + sep + "%Y" + tail
 
 
 def _as_text(x: Any) -> Any:
@@ -3731,11 +3740,14 @@ def _arrow_text(values: Any) -> Any:
 
 def _arrow_text_of(index: pd.Index, kind: Any) -> Any:
     """*index* as a pyarrow array of type *kind* when it holds only text and
-    missing values; None otherwise (numbers, lone surrogates)."""
+    missing values; None otherwise (numbers, bytes, lone surrogates)."""
     import pyarrow as pa
 
+    values = index.to_numpy(dtype=object)
+    if any(isinstance(x, bytes | bytearray | memoryview) for x in values):
+        return None  # Arrow would decode b"1" into the text "1"
     try:
-        return pa.array(index.to_numpy(dtype=object), type=kind, from_pandas=True)
+        return pa.array(values, type=kind, from_pandas=True)
     except (pa.ArrowInvalid, pa.ArrowTypeError, UnicodeEncodeError):
         return None
 

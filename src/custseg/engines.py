@@ -126,16 +126,24 @@ def _narwhals() -> Any:
 def _from_native(native: Any) -> Any:
     nw = _narwhals()
     _refuse_duplicate_columns(native)
-    return nw.from_native(_zones_read(native), pass_through=True)
+    return nw.from_native(native, pass_through=True)
 
 
-def _zones_read(native: Any) -> Any:
-    """*native* (a pandas or Dask frame) with each time-zone-aware column
-    whose zone narwhals cannot name (it reads only letters and ``/``:
-    ``America/New_York``, ``Etc/GMT+5`` and ``EST5EDT`` are ``Unknown`` to
-    it) as its local wall-clock time, which is what the engines count days
-    in (the zone is read from the frame itself: :func:`_dates_zone`);
-    any other frame as it is."""
+def _zones_read(native: Any, date: Hashable) -> Any:
+    """*native* (a pandas or Dask frame) with its time-zone-aware *date*
+    column, when narwhals cannot name its zone (it reads only letters and
+    ``/``: ``America/New_York``, ``Etc/GMT+5`` and ``EST5EDT`` are
+    ``Unknown`` to it), as its local wall-clock time, which is what the
+    engines count days in (the zone, read from the frame itself, reads an
+    aware ``as_of``: :func:`_dates_zone`); any other frame or column as it
+    is (an aware id column in such a zone is refused as ``Unknown``: its
+    instants are the ids).
+
+    >>> import pandas as pd
+    >>> d = pd.Series(pd.to_datetime(["2024-01-01 23:30"])).dt.tz_localize("EST5EDT")
+    >>> _zones_read(pd.DataFrame({"date": d}), "date").dtypes["date"]
+    dtype('<M8[us]')
+    """
     import pandas as pd
 
     module = type(native).__module__.split(".")[0]
@@ -145,23 +153,21 @@ def _zones_read(native: Any) -> Any:
         meta = native._meta
     else:
         return native
-    aware = [i for i, t in enumerate(meta.dtypes) if isinstance(t, pd.DatetimeTZDtype)]
-    if not aware:
-        return native
+    where = [i for i, name in enumerate(meta.columns) if name == date]
+    if len(where) != 1 or not isinstance(
+        meta.dtypes.iloc[where[0]], pd.DatetimeTZDtype
+    ):
+        return native  # absent, doubled (refused later) or not aware
     nw = _narwhals()
-    schema = list(nw.from_native(meta.iloc[:0, aware]).schema.values())
-    unread = [i for i, t in zip(aware, schema, strict=True) if t == nw.Unknown]
-    if not unread:
-        return native
-    names = [meta.columns[i] for i in unread]
+    if nw.from_native(meta.iloc[:0, where]).schema[date] != nw.Unknown:
+        return native  # a zone narwhals names: it keeps it with the column
     if module == "pandas":
         out = native.copy(deep=False)
-        for i in unread:
-            out.isetitem(i, native.iloc[:, i].dt.tz_localize(None))
+        out.isetitem(where[0], native.iloc[:, where[0]].dt.tz_localize(None))
         return out
-    if not all(isinstance(n, str) for n in names):  # pragma: no cover
+    if not isinstance(date, str):  # pragma: no cover
         return native  # Dask's assign takes text names: left to narwhals
-    return native.assign(**{n: native[n].dt.tz_localize(None) for n in names})
+    return native.assign(**{date: native[date].dt.tz_localize(None)})
 
 
 def _refuse_duplicate_columns(native: Any) -> None:
@@ -1766,6 +1772,7 @@ def _prepare(
 
         date_format = check_date_format(date_format)
     text_ints = False
+    transactions = _zones_read(transactions, date)
     if type(transactions).__module__.split(".")[0] == "dask":
         transactions, text_ints = _dask_objects(
             transactions, customer, date, amount, order, date_format

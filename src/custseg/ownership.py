@@ -36,7 +36,7 @@ import itertools
 import math
 import re
 import warnings
-from collections.abc import Hashable, Iterator, Mapping
+from collections.abc import Hashable, Iterable, Iterator, Mapping
 from fractions import Fraction
 from typing import TYPE_CHECKING, Any, NamedTuple
 
@@ -49,7 +49,7 @@ from ._align import common_index, flat_ids, is_pandas, to_pandas_index
 from ._categories import MISSING, YES_NO_ALIASES, as_category
 from ._exact import decimal_scale, order_free_sums
 from .errors import CustsegWarning, InputError, ThresholdError
-from .labels import Labels
+from .labels import Labels, _is_rows
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
@@ -181,14 +181,35 @@ def _staff_names(staff: Any) -> tuple[tuple[str, ...], tuple[Hashable, ...]]:
     note = _alike_staff(list(seen))
     if note is not None:  # _staff_names < _inputs < assign_owners < the caller
         warnings.warn(note, CustsegWarning, stacklevel=4)
-    return tuple(names.tolist()), tuple(given)
+    return tuple(names.tolist()), _of_one_kind(tuple(given), tuple(names.tolist()))
+
+
+def _of_one_kind(
+    given: tuple[Hashable, ...], names: tuple[str, ...]
+) -> tuple[Hashable, ...]:
+    """The staff ids the results hold: as *given* when they are all text or
+    all numbers (a staff table keyed by them joins them back), else their
+    *names* (text): a column of numbers and text mixed is one no table is
+    keyed by, and one pandas summaries refuse.
+
+    >>> _of_one_kind((7, 8), ("7", "8")), _of_one_kind((7, "007"), ("7", "007"))
+    ((7, 8), ('7', '007'))
+    """
+    if all(isinstance(x, str) for x in given):
+        return given
+    numbers = all(
+        isinstance(x, int | float | np.integer | np.floating)
+        and not isinstance(x, bool | np.bool_)
+        for x in given
+    )
+    return given if numbers else names
 
 
 def _staff_index(staff: tuple[Hashable, ...], name: str | None = None) -> Any:
     """The staff ids as given, as a :class:`pandas.Index` named *name*: the
     categories of an :class:`Assignment`'s owners and the index of its
     workload, so that both join back onto a staff table keyed by its own ids
-    (integers stay integers; ``"007"`` beside ``7`` stays text).
+    (integers stay integers; a mix is made text first: :func:`_of_one_kind`).
 
     >>> _staff_index((7, 8), "owner")
     Index([7, 8], dtype='int64', name='owner')
@@ -225,6 +246,56 @@ class _Owners(Labels):
 
     def _categories(self) -> Any:
         return _staff_index(self.staff)
+
+    def _named(self, value: Any) -> Any:
+        """A staff id as given (``7``) as the name the owners compare with
+        (``"7"``); text and ids that are no staff member's as text writes them
+        (:func:`~custseg._validate.id_text`), so an unknown one is named."""
+        if isinstance(value, str):
+            return value
+        try:
+            found = dict(zip(self.staff, self.names, strict=True)).get(value)
+        except TypeError:  # unhashable
+            return value
+        if found is not None:
+            return found
+        text = v.id_text(value)
+        return text if isinstance(text, str) else value
+
+    def _as_names(self, other: Any) -> Any:
+        """*other* (one id, or one per row) with staff ids as given written
+        as the owners' names, its index kept (compared rows must pair the
+        same customers)."""
+        if isinstance(other, Labels):
+            return other
+        if not _is_rows(other):
+            return self._named(other)
+        names = np.empty(len(other), dtype=object)
+        names[:] = [self._named(x) for x in np.asarray(other, dtype=object)]
+        if is_pandas(other) and hasattr(other, "index"):
+            import pandas as pd
+
+            return pd.Series(names, index=other.index, dtype=object)
+        return names
+
+    def __eq__(self, other: object) -> Any:
+        return super().__eq__(self._as_names(other))
+
+    def __ne__(self, other: object) -> Any:
+        return super().__ne__(self._as_names(other))
+
+    __hash__ = None  # type: ignore[assignment]
+
+    def isin(self, names: Any) -> np.ndarray:
+        """As :meth:`Labels.isin`, the staff ids as given or as text.
+
+        >>> own = _Owners([1, 0, 1], ("7", "8"), staff=(7, 8), name="owner")
+        >>> own.isin([8]).tolist(), (own == 7).tolist(), own.isin(["8"]).tolist()
+        ([True, False, True], [False, True, False], [True, False, True])
+        """
+        if isinstance(names, str | bytes) or not isinstance(names, Iterable):
+            return super().isin(names)  # its error
+        return super().isin([self._named(n) for n in names])
 
     def __reduce__(self) -> tuple[Any, ...]:
         return (
@@ -803,8 +874,9 @@ class Assignment:
         before), ``assigned`` (had no owner), ``forced`` (the owner left, or
         is over capacity) or ``moved`` (moved to balance, or because neglected).
     staff
-        The staff ids as given (an integer stays an integer, ``"007"`` stays
-        text), in the order given.
+        The staff ids as given (an integer stays an integer), in the order
+        given; as text when numbers and text are mixed (``7`` beside
+        ``"007"``).
     count_before, book_before
         Customers and book value per staff member before (customers whose
         owner left count nowhere).
