@@ -62,9 +62,9 @@ __all__ = [
     "label_in_engine",
 ]
 
-#: engines whose quantiles are exact order statistics with linear
-#: interpolation (``median(x)`` and ``quantile(x, q)`` in conditions run
-#: there; on Polars combined as NumPy combines them, to the bit)
+#: engines that rank values exactly (``median(x)`` and ``quantile(x, q)``
+#: in conditions run there): the two order statistics around the quantile,
+#: combined as NumPy combines them, to the bit (_RankedQuantile)
 EXACT_QUANTILES = frozenset({"polars", "duckdb", "pandas", "pyarrow", "modin"})
 #: the score columns the spine adds
 SCORE_COLUMNS = ("r", "f", "m", "rfm")
@@ -483,16 +483,17 @@ def _mask(e: Any) -> Any:
 TEMP = "__custseg_"
 
 
-def _numpy_quantile(nw: Any, x: Any, q: float, func: str) -> Any:
-    """The aggregate expression of ``np.median(x)`` / ``np.quantile(x, q)``
-    (NaN skipped) from the two order statistics around the q-quantile, as
-    NumPy combines them: the mean of the two middle values for the median,
-    else NumPy's ``_lerp`` (``a + (b - a) * t``, from the upper side when
-    ``t >= 0.5``). Polars' linear interpolation is ``a + (b - a) * t``
-    throughout (the median of 0.1 and 0.5 is 0.30000000000000004 there,
-    0.3 in NumPy)."""
-    lo = x.quantile(q, interpolation="lower")
-    hi = x.quantile(q, interpolation="higher")
+def _numpy_combine(nw: Any, lo: Any, hi: Any, at: Any, func: str) -> Any:
+    """``np.median`` / ``np.quantile`` (linear) from the order statistics
+    *lo* and *hi* around the virtual index *at* (``(n - 1) * q``): the mean
+    of the two middle values for the median, else NumPy's ``_lerp``
+    (``a + (b - a) * t``, from the upper side when ``t >= 0.5``). An
+    engine's own linear interpolation is not NumPy's: Polars computes
+    ``a + (b - a) * t`` throughout (the median of 0.1 and 0.5 is
+    0.30000000000000004 there, 0.3 in NumPy), PyArrow and DuckDB
+    ``a * (1 - t) + b * t``, which is not *a* when ``a == b`` (the
+    0.3-quantile of 648.05, ten times 874.9 and 1517.46 is
+    874.9000000000001 there)."""
     if func == "median":
         both = lo + hi
         # near the float maximum the sum overflows: halves first
@@ -501,10 +502,66 @@ def _numpy_quantile(nw: Any, x: Any, q: float, func: str) -> Any:
             .then(both * 0.5)
             .otherwise(lo * 0.5 + hi * 0.5)
         )
-    at = (x.count().cast(nw.Float64) - 1.0) * q
     t = at - at.floor()
     d = hi - lo
     return nw.when(t >= 0.5).then(hi - d * (1.0 - t)).otherwise(lo + d * t)
+
+
+@attrs.frozen(eq=False)
+class _RankedQuantile:
+    """``np.median(x)`` / ``np.quantile(x, q)`` (NaN and nulls skipped) on
+    every engine of :data:`EXACT_QUANTILES`: the two order statistics
+    around ``(n - 1) * q`` picked by rank (:func:`_ranked_quantiles`) and
+    combined as NumPy combines them (:func:`_numpy_combine`). Not the
+    engines' ``quantile(q, "lower"/"higher")``: DuckDB has none through
+    narwhals, and Polars picks the wrong one when nulls come before the
+    values (the "higher" statistic of 0.0 and five times 0.1, with a null,
+    at q = 1e-17 is 0.0: the null count added to the index rounds the
+    fraction away)."""
+
+    x: Any
+    q: float
+    func: str
+
+
+def _ranked_quantiles(frame: Any, wanted: list[tuple[str, _RankedQuantile]]) -> Any:
+    """A one-row frame of the quantiles *wanted* (column, quantile) of
+    *frame*, which :meth:`EngineRules.apply` joins to every row: each value
+    ranked (nulls skipped) and counted in one pass over a copy of the rows,
+    the two order statistics around ``(n - 1) * q`` picked in one aggregate
+    ``select``. The rows of *frame* keep their order (only the copy is
+    sorted)."""
+    nw = _narwhals()
+    one = f"{TEMP}one"
+    ranked = frame.select(
+        nw.lit(1).alias(one), *(rq.x.alias(f"x{j}") for j, (_, rq) in enumerate(wanted))
+    ).with_columns(
+        *(
+            (nw.col(f"x{j}").rank("ordinal") - 1).alias(f"i{j}")
+            for j in range(len(wanted))
+        ),
+        *(
+            nw.col(f"x{j}").count().over(one).cast(nw.Float64).alias(f"n{j}")
+            for j in range(len(wanted))
+        ),
+    )
+    picked = []
+    for j, (_, rq) in enumerate(wanted):
+        x, i = nw.col(f"x{j}"), nw.col(f"i{j}")
+        at = (nw.col(f"n{j}") - 1.0) * rq.q
+        picked += [
+            nw.when(i == at.floor()).then(x).max().alias(f"lo{j}"),
+            nw.when(i == at.ceil()).then(x).max().alias(f"hi{j}"),
+            at.max().alias(f"at{j}"),
+        ]
+    return ranked.select(*picked).select(
+        *(
+            _numpy_combine(
+                nw, nw.col(f"lo{j}"), nw.col(f"hi{j}"), nw.col(f"at{j}"), rq.func
+            ).alias(column)
+            for j, (column, rq) in enumerate(wanted)
+        )
+    )
 
 
 def _column_of(value: float, like: Any) -> Any:
@@ -794,8 +851,9 @@ class _Compiler:
                 miss = ~(t | f)
             return _Node("bool", (miss, ~miss))
         q = 0.0
-        if func == "quantile":
-            q = float(self.visit(node.args[1]).const)
+        if func == "quantile":  # -0.0 is 0.0 (DuckDB reads a negative q
+            # as a quantile from the top: the maximum)
+            q = float(self.visit(node.args[1]).const) + 0.0
         where: ast.expr | None = next(
             (k.value for k in node.keywords if k.arg == "where"), None
         )
@@ -855,12 +913,8 @@ class _Compiler:
             agg = x.min()
         elif func == "max":
             agg = x.max()
-        elif self.backend == "polars":
-            agg = _numpy_quantile(self.nw, x, 0.5 if func == "median" else q, func)
-        elif func == "median":
-            agg = x.quantile(0.5, interpolation="linear")
-        else:
-            agg = x.quantile(q, interpolation="linear")
+        else:  # an engine of EXACT_QUANTILES
+            agg = _RankedQuantile(x, 0.5 if func == "median" else q, func)
         self.push()
         raw = self.aggregate(f"r_{tag}", agg, reads)
         return _Node("number", self.temp(f"a_{tag}", _number(raw), self.pop()))
@@ -1318,9 +1372,18 @@ class EngineRules:
                 for (column, expr), lv in zip(self.steps, levels, strict=True)
                 if lv == level
             ]
-            aggs = [e.alias(c) for c, e in here if c in self.aggregated]
-            if aggs:  # one row of aggregates, joined to every row
-                frame = frame.join(frame.select(*aggs), how="cross")
+            aggs = [
+                e.alias(c)
+                for c, e in here
+                if c in self.aggregated and not isinstance(e, _RankedQuantile)
+            ]
+            ranked = [(c, e) for c, e in here if isinstance(e, _RankedQuantile)]
+            if aggs or ranked:  # one row of aggregates, joined to every row
+                row = frame.select(*aggs) if aggs else None
+                if ranked:
+                    more = _ranked_quantiles(frame, ranked)
+                    row = more if row is None else row.join(more, how="cross")
+                frame = frame.join(row, how="cross")
             cols = [e.alias(c) for c, e in here if c not in self.aggregated]
             if cols:
                 frame = with_columns(frame, cols)
@@ -1578,7 +1641,8 @@ def compile_rules(
         The engine: ``"polars"``, ``"duckdb"``, ``"dask"``, ``"spark"``,
         ``"pyarrow"``, ``"pandas"``; ``None`` for what every engine supports.
         ``median(x)`` and ``quantile(x, q)`` in conditions need an engine with
-        exact quantiles (Polars, DuckDB) or their values in *aggregates*.
+        exact quantiles (Polars, DuckDB, PyArrow, pandas: NumPy's values to the
+        bit) or their values in *aggregates*.
     columns
         The columns the data has (default: every field). Outputs reading an
         ``optional`` field that is absent are left out

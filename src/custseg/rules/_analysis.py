@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import itertools
 import math
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from typing import Any
 
 import numpy as np
@@ -259,6 +259,10 @@ class _Analyser:
         self.last: tuple[dict[str, np.ndarray], np.ndarray] | None = None
         self.constants: dict[str, list[tuple[str, float]]] = {}
         self.with_constants = 0  # items that compare with constants
+        # the file that extends a preset and the keys it overrides, per name
+        self.overrides: (
+            tuple[Source, Mapping[str, tuple[tuple[str, ...], ...]]] | None
+        ) = None
         for i, name in enumerate(self.item_names):
             exprs = self._exprs(name)
             deps, fields, opaque, agg = self._summary(exprs)
@@ -327,6 +331,43 @@ class _Analyser:
                 ):
                     out.append((self._resolve(n), float(c)))
         return out
+
+    def rule_diag(
+        self, rsrc: Source, rule: Rule, code: str, message: str, hint: str
+    ) -> Diagnostic:
+        """A warning about *rule*, at its line; at the key of the file that
+        extends the preset instead when the rule is the preset's and reads
+        what that file overrides (the cause, the one place to edit: a preset
+        alone has no such warning), with the rule's place in the message."""
+        if self.overrides is None or rsrc.path == self.overrides[0].path:
+            return _diag(rsrc, rule.line, rule.column, "warning", code, message, hint)
+        root, keys = self.overrides
+        read = self.names_read(rule.when)
+        paths = sorted(
+            {p for name in read for p in keys.get(name, ())},
+            key=root.locate_key,
+        )
+        if not paths:
+            return _diag(rsrc, rule.line, rule.column, "warning", code, message, hint)
+        shown = [".".join(p) for p in paths[:3]] + (["..."] if len(paths) > 3 else [])
+        return root.at_key(
+            paths[0],
+            code,
+            f"{message}, with this file's {', '.join(shown)} (the rule is "
+            f"at {rsrc.path}:{rule.line}:{rule.column}: {rule.when.text!r})",
+            f"{hint}: this file's values make the preset's rule dead; "
+            "change them, or replace the rules of the preset's list",
+            severity="warning",
+        )
+
+    def names_read(self, when: Compiled) -> set[str]:
+        """Every name *when* reads, transitively: fields, parameters,
+        derived values, tables and segmentations."""
+        deps, fields, _, _ = self._summary([when])
+        names = {*_bits(deps, self.item_names), *_bits(fields, self.field_names)}
+        exprs = [when, *(e for n in names for e in self._exprs(n))]
+        names.update(n for e in exprs for n in e.names)
+        return names
 
     def cost(self, name: str, cells: int) -> int:
         rs = self.rs
@@ -513,11 +554,9 @@ class _Analyser:
                 undecided.append((i, mine))
             if not match.any():
                 out.append(
-                    _diag(
+                    self.rule_diag(
                         rsrc,
-                        rule.line,
-                        rule.column,
-                        "warning",
+                        rule,
                         "never-matches",
                         f"rule {i + 1} ({rule.label!r}) of {what} can never match",
                         "check the thresholds and the field bounds",
@@ -532,11 +571,9 @@ class _Analyser:
                     for j in self.overlapping(packed, i, first[match])
                 )
                 out.append(
-                    _diag(
+                    self.rule_diag(
                         rsrc,
-                        rule.line,
-                        rule.column,
-                        "warning",
+                        rule,
                         "unreachable",
                         f"rule {i + 1} ({rule.label!r}) of {what} is never reached: "
                         f"earlier rules take every case it matches ({names})",
@@ -670,13 +707,23 @@ class _Analyser:
 
 
 def analyse_all(
-    rs: RuleSet, sources: dict[str, Source], *, max_cells: int = MAX_LOOKUP_CELLS
+    rs: RuleSet,
+    sources: dict[str, Source],
+    *,
+    max_cells: int = MAX_LOOKUP_CELLS,
+    overrides: tuple[Source, Mapping[str, tuple[tuple[str, ...], ...]]] | None = None,
 ) -> tuple[list[Diagnostic], dict[str, Lookup], frozenset[str]]:
     """:func:`analyse` and :func:`lookups` in one pass: each segmentation on
     finite inputs is tabulated from its analysis, without evaluating it again.
     *max_cells* (private) caps one lookup table: 0 tabulates nothing.
+    *overrides*: the file that extends a preset and, per name (a field,
+    parameter, derived value, table or segmentation), the keys of it the
+    file overrides; a warning on a rule of the preset that reads one of them
+    is located at the file's key (the preset alone has no such warning).
     """
-    out, tabulated = _analyse(rs, sources, tabulate=True, max_cells=max_cells)
+    out, tabulated = _analyse(
+        rs, sources, tabulate=True, max_cells=max_cells, overrides=overrides
+    )
     return out, tabulated, _skip(rs, tabulated)
 
 
@@ -691,8 +738,10 @@ def _analyse(
     *,
     tabulate: bool,
     max_cells: int = MAX_LOOKUP_CELLS,
+    overrides: tuple[Source, Mapping[str, tuple[tuple[str, ...], ...]]] | None = None,
 ) -> tuple[list[Diagnostic], dict[str, Lookup]]:
     analyser = _Analyser(rs)
+    analyser.overrides = overrides
     out: list[Diagnostic] = []
     tabulated: dict[str, Lookup] = {}
     for seg in rs.segments.values():

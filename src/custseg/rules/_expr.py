@@ -580,7 +580,7 @@ def aggregate_key(func: str, name: str, q: float = 0.0, where: str = "") -> str:
     """
     args = [name]
     if func == "quantile":
-        args.append(repr(float(q)))
+        args.append(repr(float(q) + 0.0))  # -0.0 is 0.0
     if where:
         args.append(f"where={where}")
     return f"{func}({', '.join(args)})"
@@ -1336,7 +1336,7 @@ class _Checker:
                     "quantile(x, q) needs a constant q in [0, 1]",
                     FUNCTIONS["quantile"],
                 )
-            q = float(qn.const)
+            q = float(qn.const) + 0.0  # -0.0 is the 0-quantile
         where: tuple[str, Fn] | None = None
         where_text = ""
         if where_kw is not None:

@@ -8,6 +8,7 @@ import keyword
 import math
 import numbers
 import re
+import sys
 import tomllib
 import unicodedata
 import warnings
@@ -51,7 +52,14 @@ from ._expr import (
     read_as,
 )
 from ._frozen import FrozenMap, frozen_map, frozen_nested, name_maps
-from ._source import Located, Source, echo, locate_numbers, nesting_problems
+from ._source import (
+    Located,
+    Source,
+    _blanked,
+    echo,
+    locate_numbers,
+    nesting_problems,
+)
 
 __all__ = ["RuleSet", "RulesResult", "ScoreSpec", "build"]
 
@@ -2295,7 +2303,10 @@ def parse_toml(source: Source) -> tuple[dict[str, Any] | None, list[Diagnostic]]
     except ValueError as exc:
         if isinstance(exc, tomllib.TOMLDecodeError):
             return None, [_toml_syntax(source, exc)]
-        # e.g. integers longer than Python's 4,300-digit limit
+        # integers longer than Python's 4,300-digit limit: at each of them
+        long = _long_integers(source, read_float)
+        if long:
+            return None, long
         return None, [
             Diagnostic(
                 source.path,
@@ -2319,6 +2330,78 @@ def parse_toml(source: Source) -> tuple[dict[str, Any] | None, list[Diagnostic]]
         return None, diags
     # errors that do not stop the checks: the rest of the file is checked
     return doc, [*_inexact_numbers(source, inexact), *diags]
+
+
+#: an integer in the TOML text: a value (after ``=``, ``[`` or ``,``), not a
+#: bare key (followed by ``=`` or ``.``)
+_INTEGER = re.compile(r"(?<=[=\[,])(\s*)([+-]?[0-9][0-9_]*)(?![\w.])(?!\s*[=.])")
+
+
+def _long_integers(source: Source, read_float: Any) -> list[Diagnostic]:
+    """A ``limit`` error at each integer of the text with more digits than
+    Python reads (``sys.get_int_max_str_digits()``, 4,300 by default), as
+    the error of a smaller too-large number (``'p' is too large: an integer
+    of 4301 digits``); none when the text has no such integer or cannot be
+    read with them replaced. Each is replaced in a copy of the text by a
+    marker integer that Python reads, and the document is read again to
+    find the key that holds it."""
+    most = sys.get_int_max_str_digits() or math.inf
+    blank = _blanked(source.text)
+    found = [
+        m
+        for m in _INTEGER.finditer(blank)
+        if sum(ch.isdigit() for ch in m.group(2)) > most
+    ][:MAX_DIAGNOSTICS]
+    if not found:
+        return []
+    markers: dict[int, re.Match[str]] = {}
+    pieces, last = [], 0
+    for i, m in enumerate(found):
+        marker = int("7" * 60 + f"{i:06d}")  # no rules number is near it
+        markers[marker] = m
+        pieces += [source.text[last : m.start(2)], str(marker)]
+        last = m.end(2)
+    try:
+        doc = tomllib.loads(
+            "".join([*pieces, source.text[last:]]), parse_float=read_float
+        )
+    except (ValueError, RecursionError):
+        return []
+    keys: dict[int, tuple[str, ...]] = {}
+    todo: list[tuple[tuple[str, ...], Any]] = [((), doc)]
+    while todo:
+        path, value = todo.pop()
+        if isinstance(value, dict):
+            todo.extend(((*path, str(k)), x) for k, x in value.items())
+        elif isinstance(value, list):
+            todo.extend((path, x) for x in value)
+        elif type(value) is int and value in markers:
+            keys[value] = path
+    out = []
+    for marker, m in markers.items():
+        offset = m.start(2)
+        line = source.text.count("\n", 0, offset) + 1
+        col = offset - (source.text.rfind("\n", 0, offset) + 1) + 1
+        end = col + len(m.group(2))
+        digits = sum(ch.isdigit() for ch in m.group(2))
+        path = keys.get(marker, ())
+        name = f"'{path[-1]}'" if path else "a number"
+        if len(path) == 2 and path[0] == "params":
+            name = f"parameter {name}"
+        out.append(
+            Diagnostic(
+                source.path,
+                line,
+                col,
+                end,
+                "error",
+                "limit",
+                f"{name} is too large: an integer of {digits} digits",
+                _NUMBER_LIMIT,
+                echo(source.line_text(line), end),
+            )
+        )
+    return out
 
 
 def _inexact_numbers(
