@@ -284,7 +284,7 @@ class _Owners(Labels):
     def __ne__(self, other: object) -> Any:
         return super().__ne__(self._as_names(other))
 
-    __hash__ = None  # type: ignore[assignment]
+    __hash__ = None
 
     def isin(self, names: Any) -> np.ndarray:
         """As :meth:`Labels.isin`, the staff ids as given or as text.
@@ -294,7 +294,7 @@ class _Owners(Labels):
         ([True, False, True], [False, True, False], [True, False, True])
         """
         if isinstance(names, str | bytes) or not isinstance(names, Iterable):
-            return super().isin(names)  # its error
+            return super().isin(names)  # type: ignore[arg-type]  # its error
         return super().isin([self._named(n) for n in names])
 
     def __reduce__(self) -> tuple[Any, ...]:
