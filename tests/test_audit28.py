@@ -19,6 +19,7 @@ from hypothesis import strategies as st
 from custseg import rules
 from custseg.errors import InputError
 from custseg.groups import LifeStageWindows, life_stage_tags
+from engine_labels import in_engine
 from test_engines import session_zone, spark, spark_frame  # noqa: F401 (a fixture)
 
 # --------------------------------------------------------------------------
@@ -644,35 +645,9 @@ def test_weighted_scores_are_exact(case: tuple[str, Any]) -> None:
 def _in_engine(
     rs: Any, df: pd.DataFrame, engine: str, session: Any = None
 ) -> list[str]:
-    """The tier of each row of *df*, labelled in *engine* (compile_rules:
-    apply_rules reads an engine frame into the NumPy path)."""
-    import narwhals as nw
-
-    from custseg.engines import compile_rules
-
-    if engine == "polars":
-        import polars as pl
-
-        frame: Any = pl.from_pandas(df)
-    elif engine == "duckdb":
-        import duckdb
-
-        frame = duckdb.connect().from_df(df)
-    elif engine == "pyarrow":
-        import pyarrow as pa
-
-        frame = pa.Table.from_pandas(df, preserve_index=False)
-    elif engine == "dask":
-        import dask.dataframe as dd
-
-        frame = dd.from_pandas(df, npartitions=3)
-    else:
-        frame = spark_frame(session, df)
-    out = compile_rules(rs, backend=engine).apply(nw.from_native(frame))
-    if hasattr(out, "collect"):
-        out = out.collect()
-    got = out.to_pandas() if hasattr(out, "to_pandas") else out.to_native()
-    return got.set_index("customer_id")["tier"].reindex(df["customer_id"]).tolist()
+    """The tier of each row of *df*, labelled in *engine*."""
+    made = in_engine(rs, df, engine, lambda d: spark_frame(session, d))
+    return made["tier"].tolist()
 
 
 _ENGINE_RULES = _WEIGHTED.format(

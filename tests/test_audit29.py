@@ -19,6 +19,7 @@ from hypothesis import strategies as st
 
 from custseg._cli_migrate import _DATE_TEXT, _is_label
 from custseg.cli import main
+from test_pytest_plugin import _pytest
 
 # --------------------------------------------------------------------------
 # 1. which columns hold labels: any text, surrogates too
@@ -165,17 +166,7 @@ rules = [{ label = "b", when = "m > 1" }]
 
 
 def _run_pytest(where: Path, *args: str) -> tuple[int, str]:
-    import subprocess
-    import sys
-
-    done = subprocess.run(
-        [sys.executable, "-m", "pytest", "-p", "no:cacheprovider", "-q", *args],
-        cwd=where,
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
-    )
+    done = _pytest(where, *args)
     return done.returncode, done.stdout + done.stderr
 
 

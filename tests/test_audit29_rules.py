@@ -16,6 +16,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from custseg import rules
+from engine_labels import in_engine
 
 ENGINES = ["polars", "duckdb", "pyarrow", "pandas"]
 
@@ -24,28 +25,8 @@ def _in_engine(rs: Any, df: pd.DataFrame, engine: str) -> dict[str, list[Any]]:
     """The label columns of *df* (with its ``customer_id``), labelled inside
     *engine* by ``compile_rules``, in the order of *df*."""
     pytest.importorskip(engine)
-    nw = pytest.importorskip("narwhals")
-    from custseg.engines import compile_rules
-
-    if engine == "polars":
-        import polars as pl
-
-        frame: Any = pl.from_pandas(df)
-    elif engine == "duckdb":
-        import duckdb
-
-        frame = duckdb.connect().from_df(df)
-    elif engine == "pyarrow":
-        import pyarrow as pa
-
-        frame = pa.Table.from_pandas(df, preserve_index=False)
-    else:
-        frame = df
-    out = compile_rules(rs, backend=engine).apply(nw.from_native(frame))
-    if hasattr(out, "collect"):
-        out = out.collect()
-    got = out.to_pandas() if hasattr(out, "to_pandas") else out.to_native()
-    got = got.set_index("customer_id").reindex(df["customer_id"])
+    pytest.importorskip("narwhals")
+    got = in_engine(rs, df, engine)
     return {name: got[name].tolist() for name in rs.segments}
 
 

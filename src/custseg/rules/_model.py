@@ -2388,20 +2388,21 @@ def _long_integers(source: Source, read_float: Any) -> list[Diagnostic]:
         name = f"'{path[-1]}'" if path else "a number"
         if len(path) == 2 and path[0] == "params":
             name = f"parameter {name}"
-        out.append(
-            Diagnostic(
-                source.path,
-                line,
-                col,
-                end,
-                "error",
-                "limit",
-                f"{name} is too large: an integer of {digits} digits",
-                _NUMBER_LIMIT,
-                echo(source.line_text(line), end),
-            )
-        )
+        message = f"{name} is too large: an integer of {digits} digits"
+        out.append(_limit_error(source, (line, col, end), message, _NUMBER_LIMIT))
     return out
+
+
+def _limit_error(
+    source: Source, place: tuple[int, int, int] | None, message: str, hint: str
+) -> Diagnostic:
+    """A ``limit`` error at *place* (line, column, end column; None: the
+    file's start, with no line shown)."""
+    line, col, end = place or (1, 1, 2)
+    shown = echo(source.line_text(line), end) if place else ""
+    return Diagnostic(
+        source.path, line, col, end, "error", "limit", message, hint, shown
+    )
 
 
 def _inexact_numbers(
@@ -2415,20 +2416,8 @@ def _inexact_numbers(
     out = []
     places = locate_numbers(source, [written for written, _ in inexact])
     for (written, value), place in zip(inexact, places, strict=True):
-        line, col, end = place or (1, 1, 2)
-        out.append(
-            Diagnostic(
-                source.path,
-                line,
-                col,
-                end,
-                "error",
-                "limit",
-                inexact_message(written, value),
-                inexact_hint(value),
-                echo(source.line_text(line), end) if place else "",
-            )
-        )
+        message = inexact_message(written, value)
+        out.append(_limit_error(source, place, message, inexact_hint(value)))
     return out
 
 
