@@ -264,18 +264,16 @@ class _Owners(Labels):
 
     def _as_names(self, other: Any) -> Any:
         """*other* (one id, or one per row) with staff ids as given written
-        as the owners' names, its index kept (compared rows must pair the
-        same customers)."""
+        as the owners' names; rows are checked first (their length, and a
+        Series' index against the owners': compared rows must pair the same
+        customers)."""
         if isinstance(other, Labels):
             return other
         if not _is_rows(other):
             return self._named(other)
-        names = np.empty(len(other), dtype=object)
-        names[:] = [self._named(x) for x in np.asarray(other, dtype=object)]
-        if is_pandas(other) and hasattr(other, "index"):
-            import pandas as pd
-
-            return pd.Series(names, index=other.index, dtype=object)
+        rows = self._row_names(other)  # its length and index checked here
+        names = np.empty(len(rows), dtype=object)
+        names[:] = [self._named(x) for x in rows]
         return names
 
     def __eq__(self, other: object) -> Any:
