@@ -3745,8 +3745,8 @@ def _arrow_text_of(index: pd.Index, kind: Any) -> Any:
     import pyarrow as pa
 
     values = index.to_numpy(dtype=object)
-    if any(isinstance(x, bytes | bytearray | memoryview) for x in values):
-        return None  # Arrow would decode b"1" into the text "1"
+    if pd.api.types.infer_dtype(values, skipna=True) not in ("string", "empty"):
+        return None  # numbers, bytes (Arrow would decode b"1" into "1"), a mix
     try:
         return pa.array(values, type=kind, from_pandas=True)
     except (pa.ArrowInvalid, pa.ArrowTypeError, UnicodeEncodeError):

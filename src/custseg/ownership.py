@@ -247,20 +247,25 @@ class _Owners(Labels):
     def _categories(self) -> Any:
         return _staff_index(self.staff)
 
-    def _named(self, value: Any) -> Any:
+    def _named(self, value: Any, names: Mapping[Hashable, str]) -> Any:
         """A staff id as given (``7``) as the name the owners compare with
-        (``"7"``); text and ids that are no staff member's as text writes them
+        (``"7"``: *names*, :meth:`_names_of_staff`); text and ids that are no
+        staff member's as text writes them
         (:func:`~custseg._validate.id_text`), so an unknown one is named."""
         if isinstance(value, str):
             return value
         try:
-            found = dict(zip(self.staff, self.names, strict=True)).get(value)
+            found = names.get(value)
         except TypeError:  # unhashable
             return value
         if found is not None:
             return found
         text = v.id_text(value)
         return text if isinstance(text, str) else value
+
+    def _names_of_staff(self) -> dict[Hashable, str]:
+        """Each staff id as given, and the name it is compared by."""
+        return dict(zip(self.staff, self.names, strict=True))
 
     def _as_names(self, other: Any) -> Any:
         """*other* (one id, or one per row) with staff ids as given written
@@ -269,11 +274,12 @@ class _Owners(Labels):
         customers)."""
         if isinstance(other, Labels):
             return other
+        lookup = self._names_of_staff()  # once, not once a row
         if not _is_rows(other):
-            return self._named(other)
+            return self._named(other, lookup)
         rows = self._row_names(other)  # its length and index checked here
         names = np.empty(len(rows), dtype=object)
-        names[:] = [self._named(x) for x in rows]
+        names[:] = [self._named(x, lookup) for x in rows]
         return names
 
     def __eq__(self, other: object) -> Any:
@@ -293,7 +299,8 @@ class _Owners(Labels):
         """
         if isinstance(names, str | bytes) or not isinstance(names, Iterable):
             return super().isin(names)  # type: ignore[arg-type]  # its error
-        return super().isin([self._named(n) for n in names])
+        lookup = self._names_of_staff()
+        return super().isin([self._named(n, lookup) for n in names])
 
     def __reduce__(self) -> tuple[Any, ...]:
         return (
