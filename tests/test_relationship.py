@@ -107,7 +107,9 @@ def ref_summary(customer, day, initiator, kind, first_sale=None, as_of=None):
         known = [(d, i, k) for d, i, k in after if i is not None and k is not None]
         company = [(d, k) for d, i, k in known if i == "company"]
         follow = [d for d, k in company if k == "follow_up"]
-        joint = [d for d, _, k in known if k == "joint_project"]
+        # a joint project whoever started it, a blank initiator too (it is
+        # still an unknown contact below: customer or company contact?)
+        joint = [d for d, _, k in after if k == "joint_project"]
         out[c] = {
             "first_sale": sale,
             "sales": sum(1 for _, _, k in rows if k == "sale"),

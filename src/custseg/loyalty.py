@@ -279,13 +279,14 @@ def _probabilities(
         first, count = v.first_offender(bad)
         value = float(p[first])
         hint = {
-            "noise": f" ({v.describe(value)} is 1 and rounding noise: clip at 1)",
-            "percentage": f" ({v.describe(value)} looks like a percentage: "
-            "divide by 100)",
+            "noise": " (1 and rounding noise: clip at 1)",
+            "percentage": " (it looks like a percentage: divide by 100)",
         }.get(v.above_one(value) if value > 1 else "", "")
         raise InputError(
             field,
-            f"has probabilities outside [0, 1]{hint}",
+            # the value as given (a Decimal as written, not the float that
+            # exact_sides moved off 1)
+            f"has probabilities outside [0, 1]: {v.describe_at(x, p, first)}{hint}",
             first_row=first,
             n_rows=count,
             fix="pass probabilities in [0, 1] (70% is 0.7), or the bands "
@@ -712,7 +713,13 @@ def loyalty_level(
     s = none if satisfaction is None else _satisfaction_codes(satisfaction)
     r = none if repurchase is None else _repurchase_codes(repurchase, t)
     f = none if referral is None else _referral_codes(referral, t)
-    v.check_same_length(satisfaction=s, repurchase=r, referral=f)
+    # only the answers given: a None one is no column, its filler no length
+    answers = {
+        "satisfaction": (satisfaction, s),
+        "repurchase": (repurchase, r),
+        "referral": (referral, f),
+    }
+    v.check_same_length(**{k: c for k, (x, c) in answers.items() if x is not None})
     ext = t.decided()
     # -1 (missing) indexes the last slot of each axis: the "missing" slot
     codes = ext[s, r, f]

@@ -52,7 +52,13 @@ from .errors import InputError, ThresholdError
 from .labels import Labels
 from .lifecycle import _amounts
 from .lifecycle import _counts as _whole_counts
-from .summary import CustomerFacts, _group_ids, _Groups, _id_values
+from .summary import (
+    CustomerFacts,
+    _group_ids,
+    _Groups,
+    _id_values,
+    _refuse_missing_ids,
+)
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -161,8 +167,9 @@ _CO_JOINT = 5
 _CO_OTHER = 6
 _CU_JOINT = 7
 _CU_OTHER = 8
-_UNKNOWN_ROW = 9  # missing initiator or kind
-_N_CLASSES = 10
+_UNKNOWN_ROW = 9  # missing kind, or missing initiator of a kind it decides
+_UNKNOWN_JOINT = 10  # a joint project of missing initiator
+_N_CLASSES = 11
 
 
 def _row_class_table() -> np.ndarray:
@@ -177,7 +184,11 @@ def _row_class_table() -> np.ndarray:
     table[2, kind["suggestion"]] = _CO_SUGGESTION
     table[2, kind["new_product"]] = _CO_NEW_PRODUCT
     table[2, kind["joint_project"]] = _CO_JOINT
-    table[:, kind["sale"]] = _SALE  # a sale is a sale, whoever started it
+    # the kinds whose facts do not depend on who started them: a sale is a
+    # sale, a joint project a joint project (still an unknown contact: the
+    # initiator decides whether it is a customer contact)
+    table[:, kind["sale"]] = _SALE
+    table[0, kind["joint_project"]] = _UNKNOWN_JOINT
     return table.ravel()
 
 
@@ -228,9 +239,15 @@ def _first_sale_rows(first_sale: Any) -> tuple[Any, np.ndarray]:
 def _combined_ids(contacts: Any, others: Any) -> Any:
     """The contacts' ids followed by *others*, as one array of one kind;
     ids of two kinds (text in the log, integers in *first_sale*) are an
-    :class:`InputError` naming *first_sale*, since no id would match."""
+    :class:`InputError` naming *first_sale*, since no id would match, and so
+    is a missing id in *others* (at its row there)."""
+    import pandas as pd
+
     a = _id_values(contacts, "customer")
     b = _id_values(others, "first_sale")
+    # refused here, under its own name and rows: grouped after the log's
+    # ids, a missing one would be blamed on 'customer', past its last row
+    _refuse_missing_ids(np.asarray(pd.isna(b), dtype=bool), "first_sale")
     a, b = whole_ids(a, b)  # 17850.0 is customer 17850 (as summarize has it)
     kind_a, kind_b = id_kind(a), id_kind(b)
     if kind_a != kind_b and len(a) and len(b):
@@ -286,7 +303,8 @@ class ContactSummary:
     days_since_joint
         Days from the last joint-project contact to ``as_of`` (NaN: none).
     unknown_contacts
-        Contacts after the sale whose initiator or kind is missing.
+        Contacts after the sale whose initiator or kind is missing (a joint
+        project of unknown initiator is in ``joint_projects`` too).
     last_contact
         Day of the customer's last contact of any kind (NaT: none).
     as_of
@@ -415,7 +433,9 @@ def contact_summary(
     initiator
         Who started the contact: ``"customer"`` or ``"company"`` (also
         ``"客户"``, ``"顾客"``, ``"公司"``, ``"企业"``, ``"商家"``). Missing:
-        the contact is counted in ``unknown_contacts``.
+        the contact is counted in ``unknown_contacts``; a sale still counts
+        as a sale, and a joint project (a joint project whoever started it)
+        in ``joint_projects`` and the joint days as well.
     kind
         What the contact was: one of :data:`CONTACT_KINDS` (``"sale"``,
         ``"complaint"``, ``"inquiry"``, ``"follow_up"``, ``"suggestion"``,
@@ -447,8 +467,9 @@ def contact_summary(
         Missing customer ids or dates, unknown initiators or kinds, columns
         of different lengths, contacts after *as_of*, ids of another kind in
         *first_sale* than in *customer* (integers and text: none would
-        match), a tuple ``(ids, dates)`` of pandas columns with different
-        indexes.
+        match), missing ids in *first_sale* (named ``first_sale``, at their
+        row there), a tuple ``(ids, dates)`` of pandas columns with
+        different indexes.
 
     Examples
     --------
@@ -587,7 +608,11 @@ def _summarize_contacts(
     follow = np.full(size, _I64_MAX, dtype=np.int64)
     mask = row_class == _CO_FOLLOW_UP
     np.minimum.at(follow, codes[mask], days[mask])
-    joint_lo, joint_hi = first_last((row_class == _CO_JOINT) | (row_class == _CU_JOINT))
+    joint_lo, joint_hi = first_last(
+        (row_class == _CO_JOINT)
+        | (row_class == _CU_JOINT)
+        | (row_class == _UNKNOWN_JOINT)
+    )
     last = np.full(size, _I64_MIN, dtype=np.int64)
     np.maximum.at(last, codes, days)
 
@@ -621,7 +646,9 @@ def _summarize_contacts(
         days_to_follow_up=span(
             np.where(no_sale, 0, sale_day), np.where(no_follow, 0, follow), no_follow
         ),
-        joint_projects=counts[:, _CO_JOINT] + counts[:, _CU_JOINT],
+        joint_projects=counts[:, _CO_JOINT]
+        + counts[:, _CU_JOINT]
+        + counts[:, _UNKNOWN_JOINT],
         first_joint=_as_dates(joint_lo, no_joint),
         last_joint=_as_dates(joint_hi, no_joint),
         joint_span_days=span(
@@ -630,7 +657,7 @@ def _summarize_contacts(
         days_since_joint=span(
             np.where(no_joint, 0, joint_hi), np.full(len(joint_hi), as_of_day), no_joint
         ),
-        unknown_contacts=counts[:, _UNKNOWN_ROW].copy(),
+        unknown_contacts=counts[:, _UNKNOWN_ROW] + counts[:, _UNKNOWN_JOINT],
         last_contact=_as_dates(last, last == _I64_MIN),
         as_of=np.datetime64(as_of_day, "D"),
         n_rows=n,
@@ -1170,17 +1197,20 @@ def _levels(
         move=("down", "down", "up") if rates else "down",
         field=field,
     )
-    _check_scale(arr, field, lo, hi, breaks_name)
+    _check_scale(x, arr, field, lo, hi, breaks_name)
     band = np.searchsorted(np.array([lo, hi]), arr, side="right")  # [lo, hi) -> 1
     out = 2 - band
     out[np.isnan(arr)] = MISSING
     return out.astype(np.intp)
 
 
-def _check_scale(arr: np.ndarray, field: str, lo: float, hi: float, name: str) -> None:
+def _check_scale(
+    x: Any, arr: np.ndarray, field: str, lo: float, hi: float, name: str
+) -> None:
     """Refuse negative numbers of customers (fractions are averages), and
     margins above 1 banded by rate breaks (``(0.1, 0.3)``): a margin of
-    ``8`` meant as 8% would be read as high."""
+    ``8`` meant as 8% would be read as high. *arr* is *x* as read; the value
+    refused is quoted as given (a ``Decimal`` as written)."""
     with np.errstate(invalid="ignore"):
         if field == "n_customers":
             # (fractions allowed: an average, customers a month)
@@ -1198,7 +1228,7 @@ def _check_scale(arr: np.ndarray, field: str, lo: float, hi: float, name: str) -
             )
     if bad.any():
         first, count = v.first_offender(bad)
-        value = v.describe(arr[first])
+        value = v.describe_at(x, arr, first)
         hint = ""
         kind = v.above_one(float(arr[first])) if arr[first] > 1 else ""
         if field == "margin" and kind == "percentage":
