@@ -57,7 +57,7 @@ from .summary import (
     _group_ids,
     _Groups,
     _id_values,
-    _refuse_missing_ids,
+    _refuse_missing_values,
 )
 
 if TYPE_CHECKING:
@@ -241,13 +241,11 @@ def _combined_ids(contacts: Any, others: Any) -> Any:
     ids of two kinds (text in the log, integers in *first_sale*) are an
     :class:`InputError` naming *first_sale*, since no id would match, and so
     is a missing id in *others* (at its row there)."""
-    import pandas as pd
-
     a = _id_values(contacts, "customer")
     b = _id_values(others, "first_sale")
     # refused here, under its own name and rows: grouped after the log's
     # ids, a missing one would be blamed on 'customer', past its last row
-    _refuse_missing_ids(np.asarray(pd.isna(b), dtype=bool), "first_sale")
+    _refuse_missing_values(b, "first_sale")
     a, b = whole_ids(a, b)  # 17850.0 is customer 17850 (as summarize has it)
     kind_a, kind_b = id_kind(a), id_kind(b)
     if kind_a != kind_b and len(a) and len(b):

@@ -294,6 +294,15 @@ def _refuse_missing_ids(missing: np.ndarray, field: str) -> None:
         )
 
 
+def _refuse_missing_values(values: Any, field: str) -> None:
+    """Refuse missing ids (None, NaN, ``pd.NA``, NaT) in *values*, named
+    *field* at their first row there: for ids checked before they are
+    joined to others (whose rows would be counted instead)."""
+    import pandas as pd
+
+    _refuse_missing_ids(np.asarray(pd.isna(values), dtype=bool), field)
+
+
 _ID_FIX = (
     "read the column as text (pandas: dtype=str; the command line reads ids as "
     "text) or convert every id to one type"
