@@ -36,6 +36,7 @@ from .playbook import (
     MAX_CADENCE_DAYS,
     PLAYBOOK_NAMES,
     ActionPlan,
+    _run_zone,
     actions,
     default_playbook,
     due_contacts,
@@ -589,14 +590,25 @@ def _cmd(args: argparse.Namespace) -> int:
             )
         else:
             last = pd.Series(pd.NaT, index=df.index, dtype="datetime64[s]")
+        birthdays = None
+        if args.birthday is not None:
+            birthdays = parse_date_column(
+                _column(df, args.birthday, "birthday"), args.birthday, fix=_DUE_DATE_FIX
+            )
         made = run_day(df)
         # the day the list is made for: --as-of's wall clock, or in the zone
-        # of a Parquet last_contact column with one (as due_contacts reads it)
-        day = pd.Timestamp(v.as_datetime_scalar(as_of, "as_of", like=last))
+        # of a Parquet last-contact or birthday column with one (as
+        # due_contacts reads it; two zones are refused)
+        dated: dict[str, Any] = {args.last_contact or "last_contact": last}
+        if args.birthday is not None:
+            dated[args.birthday] = birthdays
+        run = _run_zone(as_of, dated)
+        zone = None if run is None else run[1]
+        day = pd.Timestamp(v.as_datetime_scalar(as_of, "as_of", like=zone))
         if made is not None and made > day:
             said = f"{day:%Y-%m-%d}"
-            if getattr(last.dtype, "tz", None) is not None and as_of.tz is not None:
-                said = f"{args.as_of} ({said} in the time zone of {args.last_contact})"
+            if run is not None and as_of.tz is not None:
+                said = f"{args.as_of} ({said} in the time zone of {run[0]})"
             raise InputError(
                 args.customers,
                 f"is a segment run of {made:%Y-%m-%d} (a customer's last_purchase "
@@ -629,11 +641,6 @@ def _cmd(args: argparse.Namespace) -> int:
                 raise _uncovered_error(
                     args.class_column, str(name), cadence.uncovered, missing
                 )
-        birthdays = None
-        if args.birthday is not None:
-            birthdays = parse_date_column(
-                _column(df, args.birthday, "birthday"), args.birthday, fix=_DUE_DATE_FIX
-            )
         points = None if args.points is None else _column(df, args.points, "points")
         with _named(
             {

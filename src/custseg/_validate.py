@@ -30,6 +30,7 @@ __all__ = [
     "as_numeric",
     "check_same_length",
     "choice",
+    "day_number",
     "decimal_inexact",
     "describe",
     "first_offender",
@@ -45,6 +46,7 @@ __all__ = [
     "text_tuple_param",
     "to_days",
     "widen_narrow",
+    "zone_key",
     "zone_named",
     "zone_of",
 ]
@@ -1999,12 +2001,23 @@ def zone_of(dates: Any) -> Any:
         tz = aware.tzinfo
         if isinstance(tz, _dt.timezone):
             return None  # an offset, not a zone (see above)
-        this = getattr(tz, "key", None) or getattr(tz, "zone", None) or tz
+        this = zone_key(tz)
         if key is None:
             zone, key = tz, this
         elif this != key:
             return None
     return zone
+
+
+def zone_key(tz: Any) -> str:
+    """The name of a time zone (a :class:`datetime.tzinfo`), the same for the
+    zone whichever library made it (zoneinfo, pytz, pandas' UTC).
+
+    >>> import datetime as dt, zoneinfo
+    >>> zone_key(zoneinfo.ZoneInfo("Asia/Shanghai")), zone_key(dt.timezone.utc)
+    ('Asia/Shanghai', 'UTC')
+    """
+    return str(getattr(tz, "key", None) or getattr(tz, "zone", None) or tz)
 
 
 def zone_named(name: str) -> Any:
@@ -2028,6 +2041,20 @@ def zone_named(name: str) -> Any:
         return zoneinfo.ZoneInfo(text)
     except (ValueError, zoneinfo.ZoneInfoNotFoundError):
         return None
+
+
+def day_number(value: Any, field: str, *, like: Any = None) -> int:
+    """The calendar day of one date (days since 1970-01-01): *value* read by
+    :func:`as_datetime_scalar` (an aware *value* in the zone of the dates
+    *like*, when they have one), then floored to its day.
+
+    >>> day_number("1970-01-02T23:59", "as_of")
+    1
+    >>> import zoneinfo
+    >>> day_number("1970-01-01T20:00Z", "as_of", like=zoneinfo.ZoneInfo("Asia/Shanghai"))
+    1
+    """
+    return int(to_days(np.asarray([as_datetime_scalar(value, field, like=like)]))[0])
 
 
 def to_days(dates: np.ndarray) -> np.ndarray:

@@ -1545,8 +1545,7 @@ def _is_utf8(text: str) -> bool:
 def _as_of_day(as_of: Any, like: Any) -> float:
     """The calendar day of *as_of*, read in the zone of the dates *like*
     (see :func:`custseg._validate.as_datetime_scalar`)."""
-    moment = v.as_datetime_scalar(as_of, "as_of", like=like)
-    return float(v.to_days(np.asarray([moment]))[0])
+    return float(v.day_number(as_of, "as_of", like=like))
 
 
 def life_stage_tags(

@@ -810,7 +810,12 @@ def transition_matrix(
       ``(gone)``, in parentheses so they do not clash with class names such
       as the ``ecommerce`` preset's lifecycle stage ``gone``). The *new* row
       and *gone* column are always there in this mode (zero when nobody came or went), so tables of several periods
-      have one shape.
+      have one shape. Integer and float ids are paired by value, as
+      :func:`custseg.summarize` groups them: a whole float id (``3.0``, a
+      Parquet ``double`` column) is the customer ``3``; beside a float id
+      that is not whole (``2.5``) the integers are read as floats, so
+      ``3`` still meets ``3.0``. Integers and text are never paired
+      (``1`` is not ``"1"``).
     * **by position**, otherwise (NumPy arrays, lists, or two Series
       indexed by row numbers: an unnamed ``RangeIndex`` is no customer id;
       beside customer ids, row numbers or no index at all are an error):
@@ -847,9 +852,10 @@ def transition_matrix(
     InputError
         Lengths that differ when pairing by position; repeated or missing
         ids in an index (checked whether or not the two indexes are equal);
-        indexes holding ids of two kinds (integers and text, integers and
-        floats: none would match); a DataFrame or mapping without the
-        column, or *column* that is no label; labels
+        indexes holding ids of two kinds (integers and text: none would
+        match; integers past 2**53 beside float ids that are not all whole
+        numbers below 2**53: no exact pairing); a DataFrame or mapping
+        without the column, or *column* that is no label; labels
         of two kinds within one period (``1`` and ``"1"``, also as a
         Categorical's categories) or two classes of one name. Across the two
         periods classes match by name: ``1`` before and ``"1"`` after (a

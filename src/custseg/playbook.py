@@ -91,6 +91,9 @@ KEYS = (
     "deadline_days",
     "translations",
 )
+#: The keys of one label's entry in a playbook table: its action's, then
+#: ``aliases``, the label's other names (``["沉默期"]`` for ``silent``).
+LABEL_KEYS = (*KEYS, "aliases")
 _REQUIRED = ("action", "channel", "priority")
 _TRANSLATED = ("action", "channel")
 _NAT = np.iinfo(np.int64).min
@@ -363,6 +366,39 @@ def _aliases(value: Any) -> Mapping[str, str]:
     )
 
 
+def _entry_aliases(
+    table: Mapping[str, Any], root: str, given: Mapping[str, str] | None
+) -> dict[str, str]:
+    """``{alias: label}`` from the ``aliases`` lists of a playbook table's
+    entries (checked to be tables), then the *given* ones; an alias of two
+    labels is refused."""
+    found: list[tuple[str, str, str]] = []  # (alias, label, where it was given)
+    for label, entry in table.items():
+        if entry.get("aliases") is None:
+            continue
+        field = f"{root}.{label}.aliases"
+        names = v._param_sequence(entry["aliases"], field, "names")
+        found += [
+            (_text(x, f"{field}[{i}]"), label, field) for i, x in enumerate(names)
+        ]
+    found += [(a, t, f"aliases[{a!r}]") for a, t in _aliases(given or {}).items()]
+    out: dict[str, tuple[str, str]] = {}
+    for alias, label, field in found:
+        if alias in table and alias != label:
+            raise ThresholdError(
+                f"{field!r} gives {alias!r} to {label!r}, but {alias!r} is a "
+                "label of its own: an alias must not hide another label's action"
+            )
+        first = out.setdefault(alias, (label, field))
+        if first[0] != label:
+            raise ThresholdError(
+                f"{field!r} gives the alias {alias!r} to {label!r}, and "
+                f"{first[1]!r} to {first[0]!r}: an alias names one label; give "
+                "it to one of them"
+            )
+    return {alias: label for alias, (label, _) in out.items()}
+
+
 def _opt_name(value: Any) -> str | None:
     return None if value is None else _text(value, "name")
 
@@ -525,14 +561,17 @@ class Playbook:
         data
             ``{label: {"action": str, "channel": str, "priority": int,
             "cadence_days": number, "deadline_days": number, "translations":
-            {lang: {"action": str, "channel": str}}}}``. ``action``,
-            ``channel`` and ``priority`` are required; the others may be left
-            out (no periodic contact, no deadline, English only). Any other
+            {lang: {"action": str, "channel": str}}, "aliases": [str]}}``.
+            ``action``, ``channel`` and ``priority`` are required; the others
+            may be left out (no periodic contact, no deadline, English only,
+            no other names). ``aliases`` lists the label's other names
+            (``["沉默期"]`` for ``silent``, see :class:`Playbook`). Any other
             key is an error.
         name
             The classification (``"lifecycle"``).
         aliases
-            Other names of the labels (see :class:`Playbook`).
+            More other names, ``{other name: label name}``, besides those
+            the entries list.
         path
             Where *data* sits, for messages; default ``"playbook.<name>"``.
 
@@ -540,7 +579,8 @@ class Playbook:
         ------
         ThresholdError
             A bad value or unknown key, naming its full key path
-            (``'playbook.lifecycle.silent.cadence_days'``).
+            (``'playbook.lifecycle.silent.cadence_days'``); an alias given
+            to two labels, or one that is another label's name.
 
         Examples
         --------
@@ -556,7 +596,7 @@ class Playbook:
         ...                       name="lifecycle")
         Traceback (most recent call last):
         ...
-        custseg.errors.ThresholdError: 'playbook.lifecycle.silent' has an unknown key 'cadence' (did you mean 'cadence_days'?): the keys are 'action', 'channel', 'cadence_days', 'priority', 'deadline_days', 'translations'
+        custseg.errors.ThresholdError: 'playbook.lifecycle.silent' has an unknown key 'cadence' (did you mean 'cadence_days'?): the keys are 'action', 'channel', 'cadence_days', 'priority', 'deadline_days', 'translations', 'aliases'
         """
         root = path if path is not None else f"playbook.{name}" if name else "playbook"
         table = _table(data, root)
@@ -574,8 +614,8 @@ class Playbook:
                 )
             entry = _table(entry, where)
             for key in entry:
-                if key not in KEYS:
-                    raise _unknown_key(key, KEYS, where)
+                if key not in LABEL_KEYS:
+                    raise _unknown_key(key, LABEL_KEYS, where)
             for key in _REQUIRED:
                 if key not in entry:
                     raise ThresholdError(f"{where!r} must have the key {key!r}")
@@ -593,17 +633,23 @@ class Playbook:
                     entry.get("translations", {}), f"{where}.translations"
                 ),
             )
-        return cls(built, name=name, aliases=aliases or {})
+        return cls(built, name=name, aliases=_entry_aliases(table, root, aliases))
 
     def to_mapping(self) -> dict[str, dict[str, Any]]:
-        """The plain data :meth:`from_mapping` reads back to an equal playbook.
+        """The plain data :meth:`from_mapping` reads back to an equal playbook
+        (with its *name*): each label's action and, under ``aliases``, the
+        label's other names.
 
         >>> pb = default_playbook("abc")
-        >>> Playbook.from_mapping(pb.to_mapping(), name="abc",
-        ...                       aliases=pb.aliases) == pb
+        >>> pb.to_mapping()["unknown"]["aliases"]
+        ['未知']
+        >>> Playbook.from_mapping(pb.to_mapping(), name=pb.name) == pb
         True
         """
-        return {label: a.to_mapping() for label, a in self.actions.items()}
+        out = {label: a.to_mapping() for label, a in self.actions.items()}
+        for alias, label in self.aliases.items():
+            out[label].setdefault("aliases", []).append(alias)
+        return out
 
     def __reduce__(self) -> tuple[Any, ...]:
         # rebuilt through the constructor: a read-only table does not pickle
@@ -1892,8 +1938,9 @@ def _window(value: Any, field: str) -> float:
     return days
 
 
-def _holidays(holidays: Any) -> list[tuple[str, int]]:
-    """(name, day number) of each holiday; a plain date is named by its ISO text."""
+def _holidays(holidays: Any) -> list[tuple[str, int, Any]]:
+    """(name, day number, time zone or None) of each holiday; a plain date is
+    named by its ISO text."""
     if holidays is None:
         return []
     items: list[tuple[str, Any]]
@@ -1908,10 +1955,39 @@ def _holidays(holidays: Any) -> list[tuple[str, int]]:
         items = [("", d) for d in v._param_sequence(holidays, "holidays", "dates")]
     out = []
     for i, (name, day) in enumerate(items):
-        stamp = v.as_datetime_scalar(day, f"holidays[{name or i}]")
-        days = int(v.to_days(np.asarray([stamp]))[0])
-        out.append((name or str(stamp.astype("datetime64[D]")), days))
+        days = v.day_number(day, f"holidays[{name or i}]")
+        label = name or str(np.datetime64(days, "D"))
+        # a pandas Timestamp's zone as a column of them has it (UTC too)
+        out.append((label, days, getattr(day, "tz", None) or v.zone_of([day])))
     return out
+
+
+def _run_zone(as_of: Any, dated: Mapping[str, Any]) -> tuple[str, Any] | None:
+    """(input, zone): the one time zone the dated inputs name, and the first
+    input naming it; None when none names one (naive dates, UTC offsets
+    only, see :func:`custseg._validate.zone_of`).
+
+    *dated* maps each input's name to its dates as given (None: not given).
+    Two zones are refused when *as_of* is aware: its day would depend on
+    which zone is asked (``2024-12-27 20:00 UTC`` is the 27th in Berlin and
+    the 28th in Shanghai), and one list is made for one day.
+    """
+    zones: dict[str, tuple[str, Any]] = {}
+    for field, dates in dated.items():
+        zone = None if dates is None else v.zone_of(dates)
+        if zone is not None:
+            zones.setdefault(v.zone_key(zone), (field, zone))
+    if len(zones) > 1 and v._aware_scalar(as_of) is not None:
+        named = ", ".join(f"{field}: {key}" for key, (field, _) in zones.items())
+        raise InputError(
+            "as_of",
+            f"has a time zone ({str(as_of)!r}) and the dates are in "
+            f"{len(zones)} time zones ({named}): which day it is depends on "
+            "the zone, and one list is made for one day",
+            fix="give as_of as a day without a time zone (the day the list is "
+            "for), or convert the dates to one zone (Series.dt.tz_convert)",
+        )
+    return next(iter(zones.values())) if zones else None
 
 
 def _civil(days: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -2150,7 +2226,14 @@ def due_contacts(
         customer (NaN for none), or an :class:`ActionPlan` from
         :func:`actions`, which also gives each customer's class priority.
     as_of
-        The day (text, date, datetime, Timestamp, datetime64).
+        The day (text, date, datetime, Timestamp, datetime64). One list is
+        made for one day, for every reason: a moment with a time zone
+        (``2024-12-27 20:00 UTC``) is read in the zone the dates name, the
+        last contacts', the dates of birth's or a holiday's, whichever have
+        one (28 December for dates in Shanghai, also when the last contacts
+        have no zone), and dates without a zone count as days of that zone;
+        when none names a zone, its own wall time counts (27 December).
+        Dates in two zones are refused.
     customer
         Customer ids; default the pandas index of the inputs, else row
         positions. Each id comes back as given: ids of mixed types
@@ -2194,7 +2277,8 @@ def due_contacts(
         missing ids (``None``, NaN,
         ``pd.NA``, NaT, NA of a nullable dtype), inputs of different lengths
         or indexes (with an :class:`ActionPlan`, the input whose index
-        differs from the plan's is named).
+        differs from the plan's is named), an *as_of* with a time zone
+        when the dates are in two zones.
     ThresholdError
         A bad window, holiday or *min_points*; one *cadence* number that is
         not in (0, :data:`MAX_CADENCE_DAYS`].
@@ -2222,8 +2306,19 @@ def due_contacts(
     c1                    cadence 2024-12-01                  57
     c2                     points 2024-12-28                   8
     """
-    today_stamp = v.as_datetime_scalar(as_of, "as_of", like=last_contact)
-    today = int(v.to_days(np.asarray([today_stamp]))[0])
+    # one day for the whole list: an aware as_of read in the one zone the
+    # dates name (the last contacts', the birthdays' or a holiday's), so
+    # that no reason's day depends on a column that reason does not read
+    near = _holidays(holidays)
+    run = _run_zone(
+        as_of,
+        {
+            "last_contact": last_contact,
+            "birthdays": birthdays,
+            **{f"holidays[{name!r}]": zone for name, _, zone in near},
+        },
+    )
+    today = v.day_number(as_of, "as_of", like=None if run is None else run[1])
     last = v.to_days(v.as_datetime(last_contact, "last_contact", nan="allow"))
     n = len(last)
     plan = cadence if isinstance(cadence, ActionPlan) else None
@@ -2383,12 +2478,10 @@ def due_contacts(
         days_of.append(np.full(n, _NAT))
     if holidays is not None:
         window = holiday_window
-        near = sorted(
-            (day, name)
-            for name, day in _holidays(holidays)
-            if 0 <= day - today < window
+        within = sorted(
+            (day, name) for name, day, _ in near if 0 <= day - today < window
         )
-        for day, name in near:
+        for day, name in within:
             label = f"holiday: {name}"
             if label in reasons:
                 raise ThresholdError(f"'holidays' has {name!r} twice in the window")

@@ -43,7 +43,7 @@ import attrs
 import numpy as np
 
 from ..errors import Diagnostic, RulesError
-from ..playbook import KEYS as PLAYBOOK_KEYS
+from ..playbook import LABEL_KEYS as PLAYBOOK_KEYS
 from ._analysis import analyse_all
 from ._examples import failures as example_failures
 from ._frozen import FrozenMap, name_maps

@@ -3188,7 +3188,14 @@ def _playbooks(
         good = True
         for label, entry in spec.items():
             try:
-                Playbook.from_mapping({label: entry}, name=name)
+                one = Playbook.from_mapping({label: entry}, name=name)
+                hidden = [a for a in one.aliases if a in names and a != label]
+                if hidden:  # not in this file, yet a label of the classification
+                    raise ThresholdError(
+                        f"'playbook.{name}.{label}.aliases' gives {hidden[0]!r} "
+                        f"to {label!r}, but {hidden[0]!r} is a label of its own: "
+                        "an alias must not hide another label's action"
+                    )
             except ThresholdError as exc:
                 good = False
                 key = next(
@@ -3203,7 +3210,10 @@ def _playbooks(
                 where = (*path, label, key) if key else (*path, label)
                 b.at_key(where, "bad-value", str(exc))
         if good:
-            out[name] = Playbook.from_mapping(spec, name=name)
+            try:  # the entries together: an alias given to two labels
+                out[name] = Playbook.from_mapping(spec, name=name)
+            except ThresholdError as exc:
+                b.at_key(path, "bad-value", str(exc))
     return out
 
 
