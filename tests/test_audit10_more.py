@@ -214,7 +214,7 @@ def test_records_in_another_encoding_have_their_own_option(tmp_path):
 
     code, err = run()
     assert code == 2
-    assert "--records-encoding gbk" in err and "read_table(path, encoding=" in err
+    assert "--records-encoding gbk" in err and "records_encoding='gbk'" in err
     code, err = run("--records-encoding", "gbk", "--output", str(out))
     assert code == 0, err
     assert "王芳" in out.read_text(encoding="utf-8")

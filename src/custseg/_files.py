@@ -1785,6 +1785,48 @@ _SIDE_LAYOUTS = {
 }
 
 
+#: the Python argument encoding= in a message (not --encoding, nor
+#: records_encoding=)
+_ENCODING_ARG = re.compile(r"(?<![\w-])encoding=")
+
+
+def side_sep_fix(what: str) -> str:
+    """The advice for a *what* (``"records"``, ``"contacts"``) file whose
+    header looks separated by another character: ``sep=`` (``--sep``) is
+    the transactions file's, so this one is read by its extension.
+
+    >>> side_sep_fix("records")[:60]
+    '--sep is for the transactions file only (in Python, sep= too'
+    """
+    return (
+        "--sep is for the transactions file only (in Python, sep= too): "
+        f"save the {what} file with commas as .csv (tabs as .tsv), or name it "
+        ".txt to have its separator sniffed"
+    )
+
+
+def check_sep(sep: object) -> str | None:
+    """*sep* as :func:`read_table` takes it: None (by the extension) or text
+    (one character, ``"tab"``, ``"whitespace"``; the text itself is checked
+    when a file is read).
+
+    >>> check_sep(";"), check_sep(None)
+    (';', None)
+    >>> check_sep(59)
+    Traceback (most recent call last):
+    ...
+    custseg.errors.InputError: 'sep' must be one character, 'tab' or 'whitespace' (text), got int 59: e.g. sep=';' or sep='tab'; leave it out to go by the extension
+    """
+    if sep is not None and not isinstance(sep, str):
+        raise InputError(
+            "sep",
+            f"must be one character, 'tab' or 'whitespace' (text), got "
+            f"{type(sep).__name__} {describe(sep, limit=60)}",
+            fix="e.g. sep=';' or sep='tab'; leave it out to go by the extension",
+        )
+    return sep
+
+
 def in_file(exc: InputError, what: str, path: str | os.PathLike[str]) -> InputError:
     """*exc* about a column of the *what* file (``"records"``) at *path*, its
     problem said to be in that file; errors about the file itself as they
@@ -1806,12 +1848,11 @@ def in_file(exc: InputError, what: str, path: str | os.PathLike[str]) -> InputEr
     if exc.problem.endswith("the file is empty") and what in _SIDE_LAYOUTS:
         fix = _SIDE_LAYOUTS[what]
     elif " text" in exc.problem and "cannot be read as" in exc.problem:
-        # its own option on the command line; encoding= is every file's
-        fix = (
-            fix.replace("--encoding ", f"--{what}-encoding ")
-            + "; in Python, encoding= is every file's: read this one with "
-            "custseg.frame.read_table(path, encoding=...) and pass the frame"
-        )
+        # its own option, in Python as on the command line (segment()'s
+        # records_encoding= / contacts_encoding=): the file is then read by
+        # its path, ids as written and numbers checked, not as a frame
+        fix = fix.replace("--encoding ", f"--{what}-encoding ")
+        fix = _ENCODING_ARG.sub(f"{what}_encoding=", fix)
     if fix == exc.fix:
         return exc
     return InputError(
@@ -1942,13 +1983,7 @@ def read_table(
     custseg.errors.InputError: 'transactions.xlsx' has an unknown file type: use a .csv, .tsv or .txt file (optionally .gz/.zip/.bz2/.xz) or a .parquet file
     """
     _check_path(path)
-    if sep is not None and not isinstance(sep, str):
-        raise InputError(
-            "sep",
-            f"must be one character, 'tab' or 'whitespace' (text), got "
-            f"{type(sep).__name__} {describe(sep, limit=60)}",
-            fix="e.g. sep=';' or sep='tab'; leave it out to go by the extension",
-        )
+    check_sep(sep)
     names: Any = _column_names(text_columns, "text_columns")
     return _read_table(path, sep=sep, encoding=encoding, text_columns=names)
 
@@ -3045,7 +3080,9 @@ def _date_fix(col: pd.Series, date_format: str | None) -> str:
     shown = " or ".join(repr(f) for f in formats[:3])
     if len(formats) > 1:
         shown += " (the values do not tell which)"
-    option = f"--date-format {formats[0]!r}"
+    # every reading on the command line too: the first alone would be taken
+    # for the answer (a US export read day-first, exit 0)
+    option = " or ".join(f"--date-format {f!r}" for f in formats[:3])
     if date_format is not None:
         return f"the values read as {shown}: give that date format ({option})"
     return (

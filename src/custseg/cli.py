@@ -50,6 +50,7 @@ from ._files import (
     output_target,
     parse_date_column,
     parse_date_text,
+    side_sep_fix,
     table_writer,
     temporary_prefix,
     text_dates,
@@ -887,12 +888,6 @@ def _default_column(
     )
 
 
-_SIDE_SEP_FIX = (
-    "--sep is for the transactions file only: save this file with commas as "
-    ".csv (tabs as .tsv), or name it .txt to have its separator sniffed"
-)
-
-
 def _side_file(
     path: str,
     what: str,
@@ -919,7 +914,7 @@ def _side_file(
             path,
             encoding=encoding,
             text_columns=text,
-            sep_fix=_SIDE_SEP_FIX.replace("this file", f"the {what} file"),
+            sep_fix=side_sep_fix(what),
             exact_numbers=numbers,
         )
     except InputError as exc:

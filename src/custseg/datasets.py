@@ -5,6 +5,7 @@ from __future__ import annotations
 import decimal
 import fractions
 import math
+import numbers
 from collections.abc import Callable
 from typing import Any
 
@@ -20,7 +21,8 @@ __all__ = ["simulate_contacts", "simulate_customers", "simulate_transactions"]
 _MOST_PURCHASES = 1_000_000
 #: The most purchases :func:`simulate_transactions` makes, expected
 #: (``n_customers * purchases_per_customer``): checked before any array is
-#: made, so that a size past memory is a clear error, not a MemoryError
+#: made. It bounds what is tried, not the machine's memory: making the data
+#: peaks at about 80 bytes a row (80 GB at the cap)
 _MOST_ROWS = 10**9
 
 
@@ -99,7 +101,9 @@ def simulate_transactions(
     purchases_per_customer
         Target mean number of purchases per customer, 1 to 1,000,000 (any
         real number type). ``n_customers * purchases_per_customer`` (the
-        expected purchases) is at most 1,000,000,000.
+        expected purchases) is at most 1,000,000,000; the memory is not
+        checked (about 80 bytes a row while the data is made: 80 GB at
+        that cap).
     refund_rate
         Share of purchases refunded, in [0, 1) (any real number type).
     sort
@@ -323,10 +327,31 @@ def _new_ids(ids: np.ndarray, k: int) -> np.ndarray:
 
 
 def _share(value: Any, name: str) -> float:
-    """*value* (any real number type) as a float in [0, 1]."""
-    return _number(
+    """*value* (any real number type) as a float in [0, 1]; a float16 or
+    float32 as the decimal it prints as (``np.float16(0.1)`` is 0.1, as
+    :func:`custseg._validate.widen_narrow` reads such arrays)."""
+    x = _number(
         value, name, "a share in [0, 1] (e.g. 0.1 for 10%)", lambda x: 0 <= x <= 1
     )
+    if isinstance(value, np.floating) and value.dtype.itemsize < 8:
+        x = float(v.widen_narrow(np.array([value]))[0])
+    return x
+
+
+def _exact_share(value: Any, share: float) -> fractions.Fraction:
+    """The exact number a share *value* (read by :func:`_share` as *share*)
+    stands for: a Fraction, a Decimal or an integer itself (``Fraction(1,
+    6)`` is 1/6, not the float next to it), a float the decimal *share*
+    prints as (``np.float32(0.7)`` is 7/10, as ``0.7`` is).
+
+    >>> _exact_share(fractions.Fraction(1, 6), 1 / 6)
+    Fraction(1, 6)
+    >>> _exact_share(np.float32(0.7), _share(np.float32(0.7), "potential"))
+    Fraction(7, 10)
+    """
+    if isinstance(value, numbers.Rational | decimal.Decimal):
+        return fractions.Fraction(value)
+    return fractions.Fraction(repr(share))
 
 
 def _answers(known: np.ndarray, values: np.ndarray) -> np.ndarray:
@@ -387,7 +412,10 @@ def simulate_customers(
         Share of customers who answered the survey, in [0, 1] (any real
         number type).
     potential
-        Potential customers to add, as a share of the buyers, in [0, 1].
+        Potential customers to add, as a share of the buyers, in [0, 1]
+        (any real number type): the count is rounded half up from the
+        share as given (``Fraction(1, 6)`` of 3 buyers is 1; a float32 read
+        as the decimal it prints as: ``np.float32(0.7)`` is 0.7).
     as_of
         Reference day for recency (default: the day after the last
         transaction); no transaction may be later.
@@ -434,8 +462,8 @@ def simulate_customers(
     rng = np.random.default_rng([seed, 1])
     ids = np.asarray(facts.customer_id)
     n = len(ids)
-    # half up, from the share as written (0.1 of 25 customers is 3)
-    k = math.floor(fractions.Fraction(repr(share)) * n + fractions.Fraction(1, 2))
+    # half up, from the share as given (0.1 of 25 customers is 3)
+    k = math.floor(_exact_share(potential, share) * n + fractions.Fraction(1, 2))
     total = n + k
     extra = _new_ids(ids, k) if k else ids[:0]
     frequency = np.concatenate((facts.frequency.astype(np.float64), np.zeros(k)))

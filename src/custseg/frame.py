@@ -34,6 +34,7 @@ from ._files import (
     _read_table,
     check_date_format,
     check_number_text,
+    check_sep,
     in_file,
     members,
     of_source,
@@ -41,6 +42,7 @@ from ._files import (
     parse_date_text,
     read_checked,
     read_table,
+    side_sep_fix,
     table_columns,
     table_format,
     text_dates,
@@ -335,12 +337,16 @@ def _join_relationship(
     if isinstance(contacts, str | os.PathLike):
         where = f"contacts file {os.fspath(contacts)!r}"
         text = (customer,) if isinstance(customer, str) else ()
-        contacts = _read_table(
-            contacts,
-            encoding=encoding,
-            text_columns=text,
-            date_columns=text_dates("date", date_format),
-        )
+        try:
+            contacts = _read_table(
+                contacts,
+                encoding=encoding,
+                text_columns=text,
+                sep_fix=side_sep_fix("contacts"),
+                date_columns=text_dates("date", date_format),
+            )
+        except InputError as exc:
+            raise in_file(exc, "contacts", contacts) from None
     if not isinstance(contacts, pd.DataFrame):
         raise InputError(
             "contacts",
@@ -580,15 +586,6 @@ def _survey_levels(name: str) -> tuple[str, ...]:
     return {"satisfaction": SATISFACTION, "referral": REFERRAL}.get(name, ())
 
 
-#: the advice of a file whose header looks separated by another character:
-#: the API reads by extension, read_table takes sep=
-_API_SEP_FIX = (
-    "read it with custseg.frame.read_table(path, sep=...) and pass the frame, "
-    "or save it with commas as .csv (tabs as .tsv), or name it .txt to have "
-    "its separator sniffed"
-)
-
-
 def read_transactions(
     path: str | os.PathLike[str],
     customer: Hashable,
@@ -600,6 +597,7 @@ def read_transactions(
     *,
     date: Hashable = "date",
     date_format: object = None,
+    sep: str | None = None,
 ) -> pd.DataFrame:
     """A transactions file as a frame, its ids as written (``"00017"`` and
     ``"17"`` two customers, ``"0042"`` and ``"42"`` two orders): the
@@ -609,15 +607,17 @@ def read_transactions(
     either, the quantity and price) is checked as the command line checks
     it: numbers float64 would change (``0.99999999999999999``), ``1.500`` in
     a file not separated by commas (thousands or a decimal point?), decimal
-    commas and thousands separators are refused."""
+    commas and thousands separators are refused. *sep*: as for
+    :func:`read_table` (a header separated by another character is
+    refused, naming ``sep=``)."""
     text = tuple(c for c in (customer, order) if isinstance(c, str))
     product = quantity is not None or price is not None
     return read_checked(
         path,
         numbers=(quantity, price) if product else (amount,),
+        sep=check_sep(sep),
         encoding=encoding,
         text_columns=text,
-        sep_fix=_API_SEP_FIX,
         date_columns=text_dates(date, date_format),
     )
 
@@ -755,6 +755,7 @@ def _records_frame(
                 records,
                 encoding=encoding,
                 text_columns=text,
+                sep_fix=side_sep_fix("records"),
                 exact_numbers=_record_numbers(rs),
             )
         except InputError as exc:
@@ -1507,6 +1508,9 @@ def segment(
     records: pd.DataFrame | str | os.PathLike[str] | None = None,
     contacts: pd.DataFrame | str | os.PathLike[str] | None = None,
     encoding: str | None = None,
+    sep: str | None = None,
+    records_encoding: str | None = None,
+    contacts_encoding: str | None = None,
     aggregates: dict[str, float] | None = None,
     order: Hashable | None = None,
     quantity: Hashable | None = None,
@@ -1625,6 +1629,20 @@ def segment(
         Text encoding of the files given as paths (``"gbk"``, ``"gb18030"``,
         ``"latin-1"``; default UTF-8): a codec name, checked whether or not
         a path is given.
+    sep
+        Separator of a *transactions* file given as a path, as for
+        :func:`read_table` (``";"``, ``"tab"``, ``"whitespace"``; default:
+        by the extension, ``.txt`` sniffed), as ``custseg segment --sep``:
+        the file is read with every check of a path (ids as written,
+        ``1.234`` in a ``;`` file refused as thousands or decimals). Not
+        used for a frame, nor for the *records* and *contacts* files, which
+        are read by their extension (name a ``;`` file ``.txt`` to have it
+        sniffed).
+    records_encoding, contacts_encoding
+        Text encoding of a *records* or *contacts* file given as a path,
+        when it differs from the transactions' (member records saved from
+        Excel as GBK beside a UTF-8 till export), as the command line's
+        ``--records-encoding`` / ``--contacts-encoding``. Default: *encoding*.
     aggregates
         Values of the rules' population aggregates to use instead of fitting
         them on these customers (from an earlier result:
@@ -1714,6 +1732,9 @@ def segment(
         records=records,
         contacts=contacts,
         encoding=encoding,
+        sep=sep,
+        records_encoding=records_encoding,
+        contacts_encoding=contacts_encoding,
         aggregates=aggregates,
         order=order,
         quantity=quantity,
@@ -1747,6 +1768,9 @@ def _segment(
     records: pd.DataFrame | str | os.PathLike[str] | None = None,
     contacts: pd.DataFrame | str | os.PathLike[str] | None = None,
     encoding: str | None = None,
+    sep: str | None = None,
+    records_encoding: str | None = None,
+    contacts_encoding: str | None = None,
     aggregates: dict[str, float] | None = None,
     order: Hashable | None = None,
     quantity: Hashable | None = None,
@@ -1758,6 +1782,9 @@ def _segment(
     result's ``diagnostics`` only (:func:`segment_frame`; no warning filter
     is changed, which several threads would leave behind)."""
     _check_encoding(encoding)  # a file's, the records' or the contacts'
+    check_sep(sep)
+    records_file = _side_encoding(records_encoding, "records", encoding)
+    contacts_file = _side_encoding(contacts_encoding, "contacts", encoding)
     _check_options(
         customer=customer,
         date=date,
@@ -1781,6 +1808,7 @@ def _segment(
             price,
             date=date,
             date_format=check_date_format(date_format),
+            sep=sep,
         )
     tx, amounts = with_line_amounts(
         transactions,
@@ -1853,7 +1881,7 @@ def _segment(
     contacts_dropped = None  # the ids of contacts after as_of, dropped
     sources: list[str] = []
     if records is not None:
-        frame = _records_frame(records, customer, encoding, rs)
+        frame = _records_frame(records, customer, records_file, rs)
         out = _join_records(out, frame, customer, _computed_names(rs, explain))
         found.append(frame.index)
         sources.append("customer records")
@@ -1865,7 +1893,7 @@ def _segment(
             facts,
             date_format=date_format,
             after_as_of=after_as_of,
-            encoding=encoding,
+            encoding=contacts_file,
         )
         found.append(contact_ids)
         sources.append("contacts")
@@ -1955,6 +1983,9 @@ def _segment(
         "records": records,
         "contacts": contacts,
         "encoding": encoding,
+        "sep": sep,
+        "records_encoding": records_encoding,
+        "contacts_encoding": contacts_encoding,
     }
     return SegmentResult(
         customers=out,
@@ -1967,6 +1998,14 @@ def _segment(
         settings=settings,
         aggregates=dict(aggregates or {}),
     )
+
+
+def _side_encoding(given: str | None, what: str, encoding: str | None) -> str | None:
+    """The encoding of the *what* (``"records"``, ``"contacts"``) file:
+    *given* (``records_encoding=``, checked), else *encoding*."""
+    if given is None:
+        return encoding
+    return _check_encoding(given, f"{what}_encoding")
 
 
 def _check_options(

@@ -673,6 +673,7 @@ def _read(data: Any, options: Mapping[str, Any]) -> pd.DataFrame:
             options.get("price"),
             date=options.get("date", "date"),
             date_format=check_date_format(options.get("date_format")),
+            sep=options.get("sep"),
         )
     if not isinstance(data, pd.DataFrame):
         kind = f"{type(data).__module__.split('.')[0]} {type(data).__name__}"
