@@ -6,12 +6,15 @@ Survey and CRM exports spell the same answer many ways: ``"Very satisfied"``,
 ``0 .. k-1`` in the order of the field's levels, with ``-1`` for a missing
 answer. An unknown spelling is an :class:`~custseg.errors.InputError` that
 names every unknown value and lists the accepted ones: a typo never becomes a
-silent "missing". Spellings match in any case and Unicode form, and the
+silent "missing". Spellings match in any case and Unicode form, in
+full-width ASCII as in ASCII (``Ｙｅｓ`` is yes, ``Ｎ／Ａ`` is n/a, as a
+Chinese keyboard types them; :func:`custseg._display.fold_chars`), and the
 Chinese words in simplified or traditional characters (滿意 is 满意, 無 is
 无).
 
 Text made only of blanks, ``-`` and ``_`` (``""``, ``"  "``, ``"-"``,
-``"--"``, ``"_"``, a common export placeholder) is missing in every field.
+``"--"``, ``"_"``, a common export placeholder; full-width ``－－`` and
+``＿`` too) is missing in every field.
 Yes/no fields (levels ``("no", "yes")`` taking True/False) also read the
 words of :data:`YES_NO_MISSING` as missing, unless the field's own spellings
 give the word an answer. A whole number written as text is read as
@@ -34,7 +37,7 @@ from typing import Any
 
 import numpy as np
 
-from ._display import BLANKS, composed
+from ._display import BLANKS, composed, fold_chars
 from ._validate import (
     arrow_decoded,
     describe,
@@ -140,7 +143,9 @@ def simplified(text: str) -> str:
 
 def normalize(text: str) -> str:
     """The key a spelling is matched by: stripped (of blanks and invisible
-    characters, :data:`custseg._display.BLANKS`), case-folded, in one
+    characters, :data:`custseg._display.BLANKS`), full-width ASCII narrowed
+    (:func:`custseg._display.fold_chars`: ``Ｎ／Ａ`` is ``n/a``, as
+    :func:`custseg.profile_completeness` reads it), case-folded, in one
     Unicode form (an accent stored apart is the same text: ``très`` either
     way), the traditional Chinese characters of the built-in words in their
     simplified form (:data:`_TRADITIONAL`), and without spaces, hyphens and
@@ -154,8 +159,11 @@ def normalize(text: str) -> str:
     ('很满意', '很满意')
     >>> normalize("TRE\u0300S") == normalize("tr\u00e8s")
     True
+    >>> normalize("Ｎ／Ａ"), normalize("Ｌａｒｇｅ"), normalize("－－")
+    ('n/a', 'large', '')
     """
-    folded = composed(composed(text).strip(BLANKS).casefold()).translate(_TRADITIONAL)
+    narrow = fold_chars(composed(text).strip(BLANKS))
+    folded = composed(narrow.casefold()).translate(_TRADITIONAL)
     return _SEPARATORS.sub("", folded)
 
 

@@ -320,6 +320,27 @@ def composed(text: str) -> str:
     return unicodedata.normalize("NFC", text)
 
 
+#: full-width ASCII (U+FF01 .. U+FF5E, as a Chinese keyboard types ``Ｎ／Ａ``)
+#: and its ASCII form are this far apart
+WIDE = 0xFEE0
+#: full-width ASCII to ASCII and A-Z to a-z, in one pass
+_FOLD = {
+    **{c: c - WIDE for c in range(0xFF01, 0xFF5F)},
+    **{c + d: c + 32 for c in range(65, 91) for d in (0, WIDE)},
+}
+
+
+def fold_chars(text: str) -> str:
+    """*text* with full-width ASCII narrowed and A-Z lowered, as
+    placeholders and answer words are compared (not stripped): every
+    character stays one character.
+
+    >>> fold_chars("Ｎ／Ａ"), fold_chars("Null"), fold_chars("－－")
+    ('n/a', 'null', '--')
+    """
+    return text.translate(_FOLD)
+
+
 def apart(name: Any, names: Iterable[Any]) -> tuple[Any, list[Any]]:
     r"""*name* and *names*, with every text among them that reads as *name*
     does but is another text (an accent stored apart, a zero-width space,

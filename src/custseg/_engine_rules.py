@@ -332,8 +332,11 @@ def _decimal_moves(
 def _integer_moves(name: str, dtype: Any, sides: Sides) -> list[tuple[float, Any, Any]]:
     """As :func:`custseg._validate._exact_int_sides`: per cut at or beyond
     2**53 (only there can a 64-bit or 128-bit integer round onto a cut it
-    does not equal), the masks of the integers above and below it, both
-    moved."""
+    does not equal), the masks of the integers above it (when a comparison
+    needs them moved up) and below it (when one needs them moved down).
+    Two adjacent cuts, the lower compared ``x > c`` and the upper
+    ``x >= c``, are refused, as for a decimal column: an integer between
+    them has no float64 that compares with both as it does."""
     nw = _narwhals()
     bits = {nw.Int64: 64, nw.UInt64: 64, nw.Int128: 128, nw.UInt128: 128}
     width = next((b for t, b in bits.items() if isinstance(dtype, t)), None)
@@ -344,18 +347,31 @@ def _integer_moves(name: str, dtype: Any, sides: Sides) -> list[tuple[float, Any
         (-(2 ** (width - 1)), 2 ** (width - 1) - 1) if signed else (0, 2**width - 1)
     )
     col = nw.col(name)
+    cuts = sorted(c for c in sides if abs(c) >= _EXACT)
+    for c1, c2 in itertools.pairwise(cuts):
+        adjacent = c2 == math.nextafter(c1, math.inf)
+        between = low <= int(c1) + 1 and int(c2) - 1 <= high  # a value may be
+        if adjacent and between and sides[c1][0] and sides[c2][1]:
+            raise InputError(
+                name,
+                f"is compared with {c1!r} and {c2!r}, adjacent doubles, "
+                f"and its column has type {dtype}: an integer between "
+                "them has no float64 that compares with both as the "
+                "integer does",
+                fix="use thresholds at least two doubles apart",
+            )
     moves = []
-    for cut in sorted(sides):
-        if abs(cut) < _EXACT:
-            continue
+    for cut in cuts:
+        up, down = sides[cut]
         exact = int(cut)  # a float this large is a whole number
         if exact > high:  # above every value: those on it are below
-            moves.append((cut, None, _lit_bool(True)))
+            above, below = None, _lit_bool(True)
         elif exact < low:
-            moves.append((cut, _lit_bool(True), None))
+            above, below = _lit_bool(True), None
         else:
             value = nw.lit(exact, dtype=dtype)
-            moves.append((cut, col > value, col < value))
+            above, below = col > value, col < value
+        moves.append((cut, above if up else None, below if down else None))
     return moves
 
 

@@ -15,7 +15,7 @@ import math
 import numbers
 import re
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from fractions import Fraction
 from typing import Any, Literal
 
@@ -2313,9 +2313,10 @@ def _decimal_values(x: Any, n: int, arr: np.ndarray | None = None) -> np.ndarray
     decimals or of integers beyond 2**53, a ``decimal128[pyarrow]``
     column or bare Arrow decimal array; a column of integers with missing
     values, read as floats in *arr*, when one of them is beyond 2**53:
-    pandas ``Int64`` / ``int64[pyarrow]``, Polars, Arrow), else None: NumPy
-    number arrays are not looked at (an ``int64`` array is exact as it is,
-    see :func:`_exact_int_sides`)."""
+    pandas ``Int64`` / ``int64[pyarrow]``, Polars, Arrow; so is a NumPy or
+    pandas ``int64`` column its caller cast to floats), else None: other
+    NumPy number arrays are not looked at (an ``int64`` array read as it is
+    is exact, see :func:`_exact_int_sides`)."""
     dtype = getattr(x, "dtype", None)
 
     def far() -> bool:  # integers float64 may have rounded (floats for a gap)
@@ -2324,9 +2325,12 @@ def _decimal_values(x: Any, n: int, arr: np.ndarray | None = None) -> np.ndarray
         return bool(max(np.fmax.reduce(arr), -np.fmin.reduce(arr)) >= _EXACT)
 
     if isinstance(dtype, np.dtype):
-        if dtype.kind != "O":
+        if dtype.kind in "iu" and far():  # int64 the caller cast to floats
+            values = np.asarray(x).astype(object)  # Python ints
+        elif dtype.kind != "O":
             return None
-        values = x.to_numpy() if hasattr(x, "to_numpy") else np.asarray(x)
+        else:
+            values = x.to_numpy() if hasattr(x, "to_numpy") else np.asarray(x)
     elif pandas_extension(dtype):  # decimals are kind "O"
         kind = getattr(dtype, "kind", "O")
         if not hasattr(x, "to_numpy") or not (kind == "O" or (kind in "iu" and far())):
@@ -2481,7 +2485,9 @@ def exact_sides(
     are returned as they are, without a pass over the rows; so are integer
     arrays unless a cut is at or beyond 2**53, where ``int64`` values
     compare with the cut as their rounded floats: those on the cut are
-    moved the same way (to a ``float64`` array).
+    moved the same way, as *move* says (to a ``float64`` array). An
+    ``int64`` column the caller cast to floats (*arr*) is read exactly from
+    *x* when a value is beyond 2**53.
 
     *move* says which comparisons the caller makes with a cut, one word
     for all cuts or one per cut: ``"up"`` for ``x > cut`` (or
@@ -2516,19 +2522,19 @@ def exact_sides(
     moves = [move] * len(cuts) if isinstance(move, str) else list(move)
     if len(moves) != len(cuts) or not set(moves) <= {"up", "down", "both"}:
         raise ValueError(f"move: one of 'up', 'down', 'both' per cut, got {move!r}")
-    if arr.dtype.kind in "iu" and len(arr):
-        return _exact_int_sides(arr, cuts)
-    if arr.dtype.kind != "f" or not len(arr):
-        return arr
-    values = _decimal_values(x, len(arr), arr)
-    if values is None:
-        return arr
     # per cut, whether decimals above it (up) and below it (down) move
     sides: dict[float, tuple[bool, bool]] = {0.0: (True, True)}
     for c, m in zip(cuts, moves, strict=True):
         if c is not None:
             up, down = sides.get(float(c), (False, False))
             sides[float(c)] = (up or m != "down", down or m != "up")
+    if arr.dtype.kind in "iu" and len(arr):
+        return _exact_int_sides(arr, sides, field)
+    if arr.dtype.kind != "f" or not len(arr):
+        return arr
+    values = _decimal_values(x, len(arr), arr)
+    if values is None:
+        return arr
     on_cut = np.isin(arr, np.array(list(sides)))
     if whole:
         with np.errstate(invalid="ignore"):
@@ -2543,9 +2549,9 @@ def exact_sides(
         # its shortest print, 1.152921504606847e+18 for 2**60, is not it)
         big = _EXACT <= abs(cut) < math.inf
         at = _decimal.Decimal(int(cut) if big else repr(cut))  # inf: Infinity
-        up, down = sides.get(cut, (True, True))  # else an integer of *whole*
-        if whole and cut == np.trunc(cut):
-            up = down = True
+        up, down = sides.get(cut, (False, False))
+        if whole and cut == np.trunc(cut) and not _whole_number(exact):
+            up = down = True  # every integer is a cut for a fraction
         if exact > at and up:
             target, clash = math.nextafter(cut, math.inf), 1  # no NumPy underflow
         elif exact < at and down:
@@ -2553,18 +2559,38 @@ def exact_sides(
         else:
             continue
         if sides.get(target, (False, False))[clash]:
-            raise InputError(
-                field,
-                f"has {describe(exact)} between the thresholds "
-                f"{describe(min(cut, target))} and {describe(max(cut, target))}, "
-                "adjacent doubles: no float64 compares "
-                "with both as this decimal does",
-                first_row=i,
-                fix="use thresholds at least two doubles apart, or round the "
-                "values to 15 significant digits",
-            )
+            _refuse_between(field, exact, cut, target, i)
         out[i] = target
     return out
+
+
+def _whole_number(value: Any) -> bool:
+    """Whether the exact value *value* (an ``int`` or a finite or infinite
+    ``Decimal``) is a whole number.
+
+    >>> from decimal import Decimal as D
+    >>> _whole_number(2**60), _whole_number(D("3.000")), _whole_number(D("3.5"))
+    (True, True, False)
+    """
+    if isinstance(value, int | np.integer):
+        return True
+    return bool(value.is_finite() and value == value.to_integral_value())
+
+
+def _refuse_between(field: str, exact: Any, cut: float, target: float, i: int) -> None:
+    """Refuse the exact value *exact* (row *i*) that lies between the
+    adjacent doubles *cut* and *target*, compared one way with each, so that
+    no float64 compares with both as it does (:func:`exact_sides`)."""
+    raise InputError(
+        field,
+        f"has {describe(exact)} between the thresholds "
+        f"{describe(min(cut, target))} and {describe(max(cut, target))}, "
+        "adjacent doubles: no float64 compares "
+        "with both as this value does",
+        first_row=i,
+        fix="use thresholds at least two doubles apart, or round the "
+        "values to 15 significant digits",
+    )
 
 
 def threshold_value(t: float) -> _decimal.Decimal:
@@ -2625,12 +2651,28 @@ def exact_doubles(
     return out
 
 
-def _exact_int_sides(arr: np.ndarray, cuts: Iterable[float | None]) -> np.ndarray:
-    """:func:`exact_sides` of an integer array: *arr* itself unless a cut is
-    at or beyond 2**53 (only there can an integer round onto a cut it does
-    not equal), else a ``float64`` copy with the integers that rounded onto
-    a cut moved one float toward their exact side."""
-    far = sorted({float(c) for c in cuts if c is not None and abs(c) >= _EXACT})
+def _exact_int_sides(
+    arr: np.ndarray, sides: Mapping[float, tuple[bool, bool]], field: str
+) -> np.ndarray:
+    """:func:`exact_sides` of an integer array, with *sides* its cuts and
+    the moves (up, down) their comparisons need: *arr* itself unless a cut
+    is at or beyond 2**53 (only there can an integer round onto a cut it
+    does not equal), else a ``float64`` copy with the integers that rounded
+    onto a cut and compare with it otherwise than the cut does moved one
+    float toward their exact side. With cuts 2**53 and 2**53 + 2, both
+    ``x >= cut``, 2**53 + 1 rounds onto 2**53 and is left there (moved up,
+    it would be on the upper cut); an integer between two adjacent cuts
+    that one comparison needs above the lower and another below the upper
+    is refused, as a decimal is.
+
+    >>> big = np.array([2**53 + 1, 2**53 + 3])  # 2**53 and 2**53 + 4 as floats
+    >>> down = {2.0**53: (False, True), 2.0**53 + 4: (False, True)}
+    >>> _exact_int_sides(big, down, "assets").tolist()  # only 2**53 + 3 moves
+    [9007199254740992.0, 9007199254740994.0]
+    >>> _exact_int_sides(big, {2.0**53: (True, True)}, "assets").tolist()
+    [9007199254740994.0, 9007199254740996.0]
+    """
+    far = sorted(c for c in sides if _EXACT <= abs(c) < math.inf)
     if not far or arr.dtype.itemsize < 8:  # int32 and below are exact in float64
         return arr
     wide = arr.astype(np.float64)
@@ -2639,15 +2681,24 @@ def _exact_int_sides(arr: np.ndarray, cuts: Iterable[float | None]) -> np.ndarra
         on_cut = wide == cut
         if not on_cut.any():
             continue
+        up, down = sides[cut]
+        info = np.iinfo(arr.dtype)
         exact = int(cut)  # a float this large is a whole number
-        if exact > int(np.iinfo(arr.dtype).max):  # 2**63: above every int64
+        if exact > int(info.max):  # 2**63: above every int64
             above, below = np.zeros_like(on_cut), on_cut
+        elif exact < int(info.min):
+            above, below = on_cut, np.zeros_like(on_cut)
         else:
             above, below = on_cut & (arr > exact), on_cut & (arr < exact)
-        if above.any() or below.any():
+        for mask, way, clash in ((above, math.inf, 1), (below, -math.inf, 0)):
+            if not (up if clash else down) or not mask.any():
+                continue
+            target = math.nextafter(cut, way)
+            if sides.get(target, (False, False))[clash]:
+                i = int(np.argmax(mask))
+                _refuse_between(field, int(arr[i]), cut, target, i)
             out = wide.copy() if out is None else out  # wide stays as read
-            out[above] = math.nextafter(cut, math.inf)
-            out[below] = math.nextafter(cut, -math.inf)
+            out[mask] = target
     return arr if out is None else out
 
 

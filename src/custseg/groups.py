@@ -41,7 +41,7 @@ from ._align import (
     paired,
     to_pandas_index,
 )
-from ._display import BLANKS
+from ._display import BLANKS, fold_chars
 from ._exact import decimal_scale
 from .errors import CustsegWarning, InputError, ThresholdError
 from .labels import _decimal_name, declared_classes
@@ -53,7 +53,6 @@ from .profile import (
     _to_text,
     _values,
     finite_names,
-    fold_chars,
 )
 from .segments import decimal_means, sum_and_mean
 

@@ -68,7 +68,8 @@ from . import _display
 from . import _validate as v
 from ._align import common_index, is_pandas
 from ._bins import edges_below
-from ._display import BLANKS
+from ._display import BLANKS, fold_chars
+from ._display import WIDE as _WIDE
 from .errors import InputError, ThresholdError
 from .labels import Labels, smallest_int_dtype
 
@@ -169,11 +170,6 @@ _LAST = np.frompyfunc(operator.itemgetter(-1), 1, 1)
 # what counts as filled
 
 
-#: full-width ASCII (U+FF01 .. U+FF5E, as a Chinese keyboard types ``Ｎ／Ａ``)
-#: and its ASCII form are this far apart
-_WIDE = 0xFEE0
-
-
 def _ascii_lower(text: np.ndarray) -> np.ndarray:
     """A ``<U`` array with full-width ASCII narrowed and A-Z lowered (in
     place on a private copy; every character stays one character)."""
@@ -185,22 +181,6 @@ def _ascii_lower(text: np.ndarray) -> np.ndarray:
         upper = (codes >= 65) & (codes <= 90)
         codes[upper] += 32
     return out
-
-
-def fold_chars(text: str) -> str:
-    """*text* with full-width ASCII narrowed and A-Z lowered, as
-    placeholders are compared (not stripped).
-
-    >>> fold_chars("Ｎ／Ａ"), fold_chars("Null")
-    ('n/a', 'null')
-    """
-    out = []
-    for c in text:
-        code = ord(c)
-        if 0xFF01 <= code <= 0xFF5E:
-            code -= _WIDE
-        out.append(chr(code + 32) if 65 <= code <= 90 else chr(code))
-    return "".join(out)
 
 
 def _has_nul(text: np.ndarray) -> np.ndarray:

@@ -387,14 +387,15 @@ def _mixed_parts(x: Any) -> tuple[np.ndarray, np.ndarray] | None:
 
 def _numbers_as_text(x: Any) -> bool:
     """Whether every present value of *x* is text that reads as a number
-    (a column of amounts read as text: ``"12000"``)."""
+    (a column of amounts read as text: ``"12000"``; gaps, None, NaN and
+    blank text, are not present values)."""
     values = [
-        t for t in np.asarray(x, dtype=object).reshape(-1).tolist() if t is not None
+        t
+        for t in np.asarray(x, dtype=object).reshape(-1).tolist()
+        if not v.is_missing_scalar(t) and not (isinstance(t, str) and not t.strip())
     ]
-    texts = [t for t in values if isinstance(t, str) and t.strip()]
-    if not texts or len(texts) != len(
-        [t for t in values if not v.is_missing_scalar(t)]
-    ):
+    texts = [t for t in values if isinstance(t, str)]
+    if not texts or len(texts) != len(values):
         return False
     try:
         for t in texts:
@@ -402,6 +403,34 @@ def _numbers_as_text(x: Any) -> bool:
     except ValueError:
         return False
     return True
+
+
+def _words(
+    x: Any, field: str, names: tuple[str, ...], aliases: Mapping[str, int]
+) -> np.ndarray:
+    """Level codes of the words *x* (the words of a column of numbers and
+    words too, numbers as None), by :func:`as_category`; unknown answers that
+    are all numbers written as text (``"12000"``, beside a gap or a number)
+    are refused with that said.
+
+    >>> _words(["12000", None, "500"], "assets", ASSET_LEVELS, _ASSET_ALIASES)
+    Traceback (most recent call last):
+    ...
+    custseg.errors.InputError: 'assets' has unknown answers '12000', '500', which are numbers written as text (first at row 0, 2 rows affected): give them as numbers (pandas.to_numeric(column)) to be compared with the thresholds, or use the level names ('ordinary', 'medium', 'large')
+    """
+    try:
+        return as_category(x, field, names, aliases=aliases)
+    except InputError as exc:
+        if exc.field != field or not _numbers_as_text(x):
+            raise
+        raise InputError(
+            field,
+            exc.problem + ", which are numbers written as text",
+            first_row=exc.first_row,
+            n_rows=exc.n_rows,
+            fix="give them as numbers (pandas.to_numeric(column)) to be "
+            f"compared with the thresholds, or use the level names {names}",
+        ) from None
 
 
 def _levels(
@@ -427,22 +456,10 @@ def _levels(
         return np.where(
             is_num,
             _levels(nums, field, lo, hi, names, aliases),
-            as_category(words, field, names, aliases=aliases),
+            _words(words, field, names, aliases),
         ).astype(np.int8)
     if not _is_numeric(x):
-        try:
-            return as_category(x, field, names, aliases=aliases)
-        except InputError as exc:
-            if exc.field != field or not _numbers_as_text(x):
-                raise
-            raise InputError(
-                field,
-                exc.problem + ", which are numbers written as text",
-                first_row=exc.first_row,
-                n_rows=exc.n_rows,
-                fix="give them as numbers (pandas.to_numeric(column)) to be "
-                f"compared with the thresholds, or use the level names {names}",
-            ) from None
+        return _words(x, field, names, aliases)
     arr = v.as_numeric(x, field, nan="allow")
     probability = (
         field == "intent"
@@ -672,6 +689,36 @@ def _printed_sum(values: np.ndarray) -> Fraction:
     return Fraction(sum(wholes), place)
 
 
+def _fit_assets(assets: Any) -> Any:
+    """*assets* as :func:`fit_value_tiers` reads them: its numbers, with the
+    words :func:`value_tier` reads as missing (``"N/A"``, ``""``) as None
+    (D, never counted); levels (``"large"``), which no threshold decides,
+    and numbers written as text are refused."""
+    mixed = _mixed_parts(assets)
+    if mixed is None and _is_numeric(assets):
+        return assets
+    words = assets
+    if mixed is not None:
+        arr, is_num = mixed
+        words = np.where(is_num, np.array(None), arr)
+    codes = _words(words, "assets", ASSET_LEVELS, _ASSET_ALIASES)
+    level = codes != MISSING
+    if level.any():
+        first, count = v.first_offender(level)
+        raise InputError(
+            "assets",
+            "holds levels, not numbers, so there is no threshold to fit",
+            first_row=first,
+            n_rows=count,
+            fix="pass numeric assets (spend, declared assets, budget; NaN or "
+            "a missing word such as 'N/A' where unknown), or use the levels "
+            "directly with value_tier",
+        )
+    if mixed is None:  # no number at all: every customer's assets missing
+        return np.full(len(codes), np.nan)
+    return np.where(is_num, arr, np.array(None))  # objects: decimals stay
+
+
 def fit_value_tiers(
     assets: Any,
     intent: Any,
@@ -734,7 +781,8 @@ def fit_value_tiers(
     Raises
     ------
     InputError
-        Assets given as levels, no positive revenue, revenue with integers
+        Assets given as levels (missing words such as ``"N/A"`` are read
+        as missing, as :func:`value_tier` reads them), no positive revenue, revenue with integers
         beyond 2**53 (or decimals beyond 2**53 in their last place: their
         total would be rounded, as :func:`~custseg.summarize` refuses them),
         different lengths or indexes; numeric intent outside [0, 1] when *intent_some* and
@@ -761,13 +809,7 @@ def fit_value_tiers(
         )
     base = ValueTierThresholds(intent_some=intent_some, intent_strong=intent_strong)
     common_index(assets=assets, intent=intent, revenue=revenue)
-    if not _is_numeric(assets):
-        raise InputError(
-            "assets",
-            "holds levels, not numbers, so there is no threshold to fit",
-            fix="pass numeric assets (spend, declared assets, budget), or use the "
-            "levels directly with value_tier",
-        )
+    assets = _fit_assets(assets)
     # each asset as the largest double value_tier compares it at or above
     x = v.exact_doubles(assets, v.as_numeric(assets, "assets", nan="allow"), "floor")
     i = _levels(
