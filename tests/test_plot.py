@@ -406,7 +406,9 @@ class TestSegmentSizes:
         ax = plot.segment_sizes(frame)
         np.testing.assert_allclose(_widths(ax, 0), 100 * frame.customer_share)
         np.testing.assert_allclose(_widths(ax, 1), 100 * frame.revenue_share)
-        assert _ticks(ax.get_yticklabels()) == names
+        # drawn as the report shows them: controls and hidden blanks as code points
+        shown = [_display.shown_name(n, surrogates=True) for n in names]
+        assert _ticks(ax.get_yticklabels()) == shown
 
 
 class TestRfHeatmap:

@@ -17,6 +17,7 @@ from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
 import custseg
+from custseg import _display
 from custseg.datasets import (
     simulate_contacts,
     simulate_customers,
@@ -254,8 +255,10 @@ class TestWorkloadNames:
         res = custseg.assign_owners(np.arange(1.0, 13.0), names)
         ax = plot.workload(res)
         shown = [t.get_text() for t in ax.get_xticklabels()]
-        # wrapped: the same name, but for the spacing (or cut short with "…")
-        for name, text in zip(names, shown, strict=True):
+        # wrapped: the same name as the report shows it (hidden blanks and
+        # controls as code points), but for the spacing (or cut short with "…")
+        for typed, text in zip(names, shown, strict=True):
+            name = _display.shown_name(typed, surrogates=True)
             assert re.sub(r"\s", "", text) == re.sub(r"\s", "", name) or (
                 text.endswith("…")
             ), (name, text)

@@ -276,18 +276,26 @@ def test_plot_names_are_drawn_as_typed(names: list[str]) -> None:
     labels = custseg.Labels(
         np.arange(len(names)) % len(names), tuple(names), name=names[0]
     )
-    svg = plot.to_svg(plot.label_counts(labels, title=names[-1]))
-    # a name with a newline is drawn on two lines, a <text> each; invisible
-    # characters as their code points (plot.to_svg)
+    ax = plot.label_counts(labels, title=names[-1])
+    # names drawn as the report shows them (a line break, invisible
+    # characters and hidden blanks as code points), a long one wrapped
     from custseg import _display
 
+    ticks = [t.get_text() for t in ax.get_yticklabels()]
+    for name, text in zip(names, ticks, strict=True):
+        shown = _display.shown_name(name, surrogates=True)
+        assert "".join(text.split()) == "".join(shown.split()) or text.endswith("…")
+    # every line drawn is written as drawn, the title's too (its line breaks
+    # kept, its invisible characters as code points before it was wrapped)
+    assert not any(c in ax.get_title() for c in "\u200b\u202e\ufeff")
     lines = {
-        _display.shown_invisible(line)
-        for name in names
-        for line in name.split("\n")
-        if line
+        line.strip()
+        for text in [*ticks, ax.get_title()]
+        for line in text.split("\n")
+        if line.strip()
     }
-    assert lines <= set(_svg_texts(svg))
+    svg = plot.to_svg(ax)
+    assert lines <= {t.strip() for t in _svg_texts(svg)}
 
 
 @needs_mpl

@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from ._files import table_writer, write_all
-from .errors import CustsegError, CustsegWarning, ThresholdError
+from .errors import CustsegError, CustsegWarning
 from .reporting import LANGUAGES, _page_title, _previous_frame, report
 
 __all__ = ["register"]
@@ -29,13 +29,13 @@ DEFAULT_OUTPUT = "custseg-report.html"
 
 def _cmd(args: argparse.Namespace) -> int:
     from .cli import (
-        _bins_named,
         _check_id_column,
         _check_output,
         _check_page_output,
         _check_two_outputs,
         _emit,
         _err,
+        _files_named,
         _inputs_of,
         _read_inputs,
         _segment_kwargs,
@@ -61,20 +61,18 @@ def _cmd(args: argparse.Namespace) -> int:
     if args.csv:
         _check_id_column(args, rs, "--csv")
     previous = _previous_frame(args.previous) if args.previous else None
-    with warnings.catch_warnings():
+    # errors about rows name the file and line, as segment's do
+    with warnings.catch_warnings(), _files_named(tx, args):
         warnings.simplefilter("ignore", CustsegWarning)  # printed below, as segment
-        try:
-            page = report(
-                tx,
-                previous=previous[0] if previous is not None else None,
-                lang=lang,
-                title=title,
-                charts=not args.no_charts,
-                rules=rs,
-                **_segment_kwargs(args, rs),
-            )
-        except ThresholdError as exc:
-            raise _bins_named(exc, args) from None
+        page = report(
+            tx,
+            previous=previous[0] if previous is not None else None,
+            lang=lang,
+            title=title,
+            charts=not args.no_charts,
+            rules=rs,
+            **_segment_kwargs(args, rs),
+        )
     assert page.result is not None
     for note in (*page.result.diagnostics, *page.notes):
         _err(f"custseg: warning: {note}")

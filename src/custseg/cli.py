@@ -25,7 +25,7 @@ import shlex
 import sys
 import tempfile
 import warnings
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import Any, NoReturn
 
@@ -676,6 +676,36 @@ def _side_file_named(exc: InputError, args: argparse.Namespace) -> InputError:
     return with_line(out, path, encoding=encoding or args.encoding, rows=rows)
 
 
+@contextlib.contextmanager
+def _files_named(tx: pd.DataFrame, args: argparse.Namespace) -> Iterator[None]:
+    """Errors of the library, called on the frames read from the command's
+    files, as the command line reports them: an :class:`InputError` about
+    rows with the file they are in and the line of the first one (of the
+    ``--records`` or ``--contacts`` file, :func:`_side_file_named`; else of
+    the transactions, *tx* read from ``args.input``), and a
+    :class:`ThresholdError` about the bins with its option
+    (:func:`_bins_named`). ``custseg segment`` (:func:`_compute`) and
+    ``custseg report`` call the library inside it, so both say the same.
+    """
+    try:
+        yield
+    except InputError as exc:
+        named = _side_file_named(exc, args)
+        side = ("customer records", "contacts")
+        if named is exc and not any(w in exc.problem for w in side):
+            named = with_line(  # the transactions' rows: their lines
+                exc,
+                args.input,
+                sep=args.sep,
+                encoding=args.encoding,
+                fields=tx.columns,
+                rows=len(tx),
+            )
+        raise named from None
+    except ThresholdError as exc:
+        raise _bins_named(exc, args) from None
+
+
 def _compute(
     tx: pd.DataFrame, args: argparse.Namespace, rs: rules_mod.RuleSet | None
 ) -> tuple[pd.DataFrame, list[str], list[str]]:
@@ -685,25 +715,9 @@ def _compute(
     carries ``n_rows``, ``as_of``, ``n_dropped`` and ``rfm_bins`` in
     ``.attrs`` for :func:`report`.
     """
-    with warnings.catch_warnings():
+    with warnings.catch_warnings(), _files_named(tx, args):
         warnings.simplefilter("ignore", CustsegWarning)  # also in .diagnostics
-        try:
-            result = segment(tx, rules=rs, lang=args.lang, **_segment_kwargs(args, rs))
-        except InputError as exc:
-            named = _side_file_named(exc, args)
-            side = ("customer records", "contacts")
-            if named is exc and not any(w in exc.problem for w in side):
-                named = with_line(  # the transactions' rows: their lines
-                    exc,
-                    args.input,
-                    sep=args.sep,
-                    encoding=args.encoding,
-                    fields=tx.columns,
-                    rows=len(tx),
-                )
-            raise named from None
-        except ThresholdError as exc:
-            raise _bins_named(exc, args) from None
+        result = segment(tx, rules=rs, lang=args.lang, **_segment_kwargs(args, rs))
     seg = result.customers
     seg.attrs["order_lines"] = bool(getattr(args, "order", None))  # orders counted
     if seg.attrs.get("n_dropped", 0):  # customers whose every row was dropped

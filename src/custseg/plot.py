@@ -12,6 +12,16 @@ without it. New figures are :class:`matplotlib.figure.Figure` objects made
 without pyplot: nothing is added to pyplot's list of open figures, and
 nothing is shown. In a notebook, show one with ``ax.figure``.
 
+Names
+-----
+Class and staff names are drawn as the HTML report shows them
+(:func:`custseg._display.shown_name`), in a PNG as in an SVG: a tab, a
+line break and other control characters, invisible format characters (a
+bidi control, a zero-width space) and the blanks a page hides or shows
+alike (``"amy "``) as their code points (``amy\\u0009``, ``\\u202eyma``,
+``amy\\u0020``), before the names are measured and laid out, so two
+different names never look alike and each takes the room it is drawn in.
+
 Chinese text
 ------------
 matplotlib has no Chinese font of its own. Every text is drawn with DejaVu
@@ -62,7 +72,7 @@ import re
 import sys
 import unicodedata
 import warnings
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 from typing import TYPE_CHECKING, Any
@@ -566,8 +576,12 @@ def _finish(*axes: Axes, before: dict[Any, str] | None = None) -> None:
             if text in seen and seen[text] == text.get_text():
                 continue  # the user's own, left as it was
             # a lone surrogate (a name from a file that was not UTF-8) has
-            # no glyph, and matplotlib cannot lay it out: its code point
-            text.set_text(_display.shown_surrogates(text.get_text()))
+            # no glyph, and matplotlib cannot lay it out; an invisible format
+            # character (a bidi control) a browser obeys in an SVG: their
+            # code points (the names were shown so before they were measured)
+            text.set_text(
+                _display.shown_invisible(_display.shown_surrogates(text.get_text()))
+            )
             text.set_fontfamily(families)
             text.set_parse_math(False)
             text.set_usetex(False)
@@ -839,12 +853,27 @@ def _break(
 _COLUMN_PT = 130.0
 
 
+def _shown(names: Iterable[Any]) -> list[str]:
+    r"""Class or staff names as the plots draw them: as the HTML report's
+    tables show them (:func:`custseg._display.shown_name`), so that two
+    different names never look alike (control characters, a tab or a line
+    break among them, invisible format characters such as a bidi control
+    or a zero-width space, and the blanks a page hides or shows alike, as
+    their code points), and lone surrogates (no font draws one, and
+    matplotlib cannot lay one out) by their code points too. Made before
+    anything is measured, so each name is laid out with the room it takes.
+
+    >>> _shown(["amy", "amy\n", "amy ", "\u202eyma", "bo\udc80"])
+    ['amy', 'amy\\u000a', 'amy\\u0020', '\\u202eyma', 'bo\\udc80']
+    """
+    return [_display.shown_name(str(name), surrogates=True) for name in names]
+
+
 def _wrapped(names: list[str], wrap: bool = True) -> tuple[list[str], int]:
-    """*names* wrapped (:func:`_wrap`) if *wrap* (a new figure: an Axes
-    passed in keeps the names as typed), and the most lines one takes."""
-    # a lone surrogate has no glyph, and matplotlib cannot lay it out
-    names = [_display.shown_surrogates(name) for name in names]
-    out = [_wrap(name) if wrap else name for name in names]
+    """*names* as drawn (:func:`_shown`), wrapped (:func:`_wrap`) if *wrap*
+    (a new figure: an Axes passed in keeps them on one line), and the most
+    lines one takes."""
+    out = [_wrap(name) if wrap else name for name in _shown(names)]
     return out, max((t.count("\n") + 1 for t in out), default=1)
 
 
@@ -852,7 +881,9 @@ def _title(ax: Axes, heading: str, wrap: bool = True) -> None:
     """Set *heading* as *ax*'s title, each line wrapped to the figure's
     width if *wrap* (a new figure): a long class or column name in it never
     runs off the figure."""
-    heading = _display.shown_surrogates(str(heading))
+    # lone surrogates and invisible format characters (a bidi control a
+    # browser obeys in an SVG) as code points, before the title is measured
+    heading = _display.shown_invisible(_display.shown_surrogates(str(heading)))
     if not wrap:
         ax.set_title(heading)
         return
@@ -2027,7 +2058,7 @@ def workload(assignment: Any, *, ax: Axes | None = None, lang: str = "en") -> Ax
         "read the workload as a table (assignment.workload()), or plot the "
         "staff of one team at a time",
     )
-    names = list(assignment.owner.names)  # the staff ids as text
+    names = _shown(assignment.owner.names)  # the staff ids as text, as drawn
     if ax is None:  # a new figure: names on lines as wide as a column
         names = [_wrap(name, _COLUMN_PT) for name in names]
     lines = max((name.count("\n") + 1 for name in names), default=1)
@@ -2201,7 +2232,10 @@ def to_svg(obj: Any) -> str:
     Invisible format characters in the texts (a bidi control such as
     U+202E, which a browser obeys: U+202E then ``yma`` reads ``amy``; a
     zero-width space) are written as their code points (``\\u202e``), as
-    the HTML report writes them.
+    the HTML report writes them: the plots' class and staff names are
+    drawn so (with their tabs, line breaks and hidden blanks too), and the
+    other texts of a figure (yours too) are so while it is saved, before
+    it is laid out, so that each takes the room it is drawn in.
 
     How it is saved does not follow your matplotlib settings (rcParams set
     in code, a ``matplotlibrc``, ``$MATPLOTLIBRC``, a style): the ``svg.*``
@@ -2270,7 +2304,8 @@ def to_svg(obj: Any) -> str:
             # figures not made here: text kept as text needs no glyphs
             warnings.filterwarnings("ignore", _GLYPH_WARNING, UserWarning)
             _unsettle(fig)  # every save lays the figure out from its grid
-            fig.savefig(buf, format="svg", metadata={"Date": None})
+            with _invisible_shown(fig):
+                fig.savefig(buf, format="svg", metadata={"Date": None})
     finally:
         _SVG_TEXT.reset(kept)
     if "matplotlib.pyplot" in sys.modules and fig.canvas.manager:
@@ -2278,6 +2313,30 @@ def to_svg(obj: Any) -> str:
 
         plt.close(fig)
     svg = _METADATA.sub("", _PROLOG.sub("", buf.getvalue(), count=1), count=1)
-    # text kept as text is laid out by the browser, bidi controls included
-    # (U+202E before 'yma' would read amy): invisible format characters shown
-    return _display.shown_invisible(svg.strip()) + "\n"
+    return svg.strip() + "\n"
+
+
+@contextmanager
+def _invisible_shown(fig: Figure) -> Iterator[None]:
+    """The texts of *fig* with their invisible format characters as code
+    points (:func:`custseg._display.shown_invisible`) while it is saved,
+    then as they were: text kept as text is laid out by the browser, bidi
+    controls included (U+202E before ``yma`` would read ``amy``). Set
+    before the save lays the figure out, so a text takes the room it is
+    drawn in. The plots' own texts are shown so when drawn (:func:`_shown`,
+    :func:`_finish`); these are the texts of a figure of yours.
+    """
+    from matplotlib.text import Text
+
+    changed = []
+    for text in fig.findobj(Text):
+        typed = text.get_text()
+        shown = _display.shown_invisible(typed)
+        if shown != typed:
+            changed.append((text, typed))
+            text.set_text(shown)
+    try:
+        yield
+    finally:
+        for text, typed in changed:
+            text.set_text(typed)

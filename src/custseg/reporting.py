@@ -27,7 +27,7 @@ import math
 import os
 import re
 import warnings
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import Any, NamedTuple
 
@@ -906,15 +906,12 @@ def _summary(
     elif charts and drawn:
         title = _column_title(column, lang)
         # the classes named as the table above the chart names them
+        # (the plot draws their control and invisible characters as the
+        # table shows them, before it lays the chart out); kept as objects:
+        # pandas' own text dtype refuses a lone surrogate (the page's write
+        # names it)
         texts = list(_run_texts(column, [str(n) for n in body.index], lang).values())
-        # control and invisible characters as the table shows them (a NUL
-        # drew as a box, a tab as a blank), before the chart is laid out
-        # (written in after, a longer name would be cut off), unless that
-        # would make two classes one; kept as objects: pandas' own text
-        # dtype refuses a lone surrogate (the page's write names it)
-        pictured = _pictured(texts)
-        drawn_names = pictured if len(set(pictured)) == len(texts) else texts
-        shown = body.set_axis(pd.Index(drawn_names, dtype=object))
+        shown = body.set_axis(pd.Index(texts, dtype=object))
         chart = _chart(
             plot,
             lang,
@@ -1232,18 +1229,11 @@ def _migrations(
             old_text, new_text = _class_texts(
                 column, [str(c) for c in tm.before], [str(c) for c in tm.after], lang
             )
-            before_names = tuple(old_text[str(c)] for c in tm.before)
-            after_names = tuple(new_text[str(c)] for c in tm.after)
-            shown_before = tuple(_pictured(before_names))
-            shown_after = tuple(_pictured(after_names))
-            if len(set(shown_before)) == len(before_names) and len(
-                set(shown_after)
-            ) == len(after_names):  # invisible characters shown, as the table
-                before_names, after_names = shown_before, shown_after
+            # (the plot shows their invisible characters, as the table)
             renamed = attrs.evolve(
                 tm,
-                before=before_names,
-                after=after_names,
+                before=tuple(old_text[str(c)] for c in tm.before),
+                after=tuple(new_text[str(c)] for c in tm.after),
                 name=_column_title(column, lang),
             )
             chart = _chart(
@@ -1257,6 +1247,86 @@ def _migrations(
     return out
 
 
+def _owner_classes(owner: pd.Series) -> pd.Categorical[Any]:
+    """The owners of the customers (the records' ``owner`` column) as the
+    classes of the Ownership section: the owners themselves when they are
+    all text or all numbers, else (numbers and text mixed: staff codes
+    ``104`` and ``A12``, as ``pd.read_excel`` gives them; or ``True``)
+    their text, as :func:`custseg.assign_owners` compares and gives back
+    such owners (:func:`custseg.ownership._of_one_kind`: ``7``, ``7.0``
+    and ``"7"`` are one owner, ``"7"``; ``True`` is ``"True"``). A column
+    that is not categorical has its classes sorted (in the order first met
+    when they do not compare); a categorical one keeps its categories'
+    order.
+
+    >>> _owner_classes(pd.Series([104, "A12", 104, None])).tolist()
+    ['104', 'A12', '104', nan]
+    >>> _owner_classes(pd.Series(["bo", "amy", "bo"])).categories.tolist()
+    ['amy', 'bo']
+    >>> list(_owner_classes(pd.Series([1, 1.0, True, "1"])).value_counts().items())
+    [('1', 3), ('True', 1)]
+    """
+    from .ownership import _of_one_kind
+
+    categorical = isinstance(owner.dtype, pd.CategoricalDtype)
+    if categorical:
+        codes = np.asarray(owner.cat.codes, dtype=np.intp)
+        given = owner.cat.categories.to_numpy(dtype=object)
+    else:
+        # not pd.factorize on the owners: it makes 1, 1.0 and True one
+        values = owner.to_numpy(dtype=object)
+        if owner.dtype.kind == "O" and (
+            pd.api.types.infer_dtype(values, skipna=True) not in ("string", "empty")
+        ):
+            values = _owners_of_one_kind(values)
+        codes, given = pd.factorize(values)
+        order = np.arange(len(given))
+        with contextlib.suppress(TypeError):  # names that do not compare
+            order = np.asarray(sorted(order, key=lambda i: given[i]), dtype=np.intp)
+        rank = np.empty(len(order), dtype=np.intp)
+        rank[order] = np.arange(len(order))
+        codes = np.where(codes >= 0, rank[np.maximum(codes, 0)], -1)
+        given = np.asarray(given, dtype=object)[order]
+    if categorical:
+        names = tuple(_owner_text(x) for x in given)
+        if _of_one_kind(tuple(given), names) is not names:
+            return owner.array  # of one kind: as they are
+        # a mix: the owners' text, in the categories' order
+        classes = list(dict.fromkeys(names))
+        remap = np.array([classes.index(n) for n in names] + [-1], dtype=np.intp)
+        codes, given = remap[codes], np.asarray(classes, dtype=object)
+    # kept as objects: pandas' own text dtype refuses a lone surrogate
+    categories = pd.Index(given, dtype=object)
+    ordered = categorical and bool(owner.cat.ordered)
+    return pd.Categorical.from_codes(
+        codes, dtype=pd.CategoricalDtype(categories, ordered=ordered)
+    )
+
+
+def _owner_text(owner: Any) -> str:
+    """An owner as :func:`custseg.assign_owners` writes a staff id
+    (``7.0`` is ``"7"``), or its ``str`` when it is no id (``True``)."""
+    text = v.id_text(owner)
+    return text if isinstance(text, str) else str(owner)
+
+
+def _owners_of_one_kind(values: np.ndarray) -> np.ndarray:
+    """Owners that mix kinds (text and numbers, or ``True``) as their text
+    (:func:`_owner_text`), each of one kind as it is; missing ones kept."""
+    from .ownership import _of_one_kind
+
+    present = [x for x in values if not v.is_missing_scalar(x)]
+    # by kind and value: a dict would make 1, 1.0 and True one key
+    given = tuple(dict.fromkeys((type(x), x) for x in present))
+    kept = tuple(x for _kind, x in given)
+    names = tuple(_owner_text(x) for x in kept)
+    if _of_one_kind(kept, names) is kept:
+        return values
+    out = np.empty(len(values), dtype=object)
+    out[:] = [x if v.is_missing_scalar(x) else _owner_text(x) for x in values]
+    return out
+
+
 def _parts(
     result: SegmentResult,
     quality: _Quality | None,
@@ -1266,23 +1336,8 @@ def _parts(
     edges_given: bool,
 ) -> _Parts:
     seg = result.customers
-    if "owner" in seg.columns and not isinstance(
-        seg["owner"].dtype, pd.CategoricalDtype
-    ):  # owners as text: their names, sorted, are the classes
-        codes, names = pd.factorize(seg["owner"].to_numpy(dtype=object))
-        order = np.arange(len(names))
-        with contextlib.suppress(TypeError):  # names that do not compare
-            order = np.asarray(sorted(order, key=lambda i: names[i]), dtype=np.intp)
-        rank = np.empty(len(order), dtype=np.intp)
-        rank[order] = np.arange(len(order))
-        # kept as objects: pandas' own text dtype refuses a lone surrogate
-        categories = pd.Index(np.asarray(names, dtype=object)[order], dtype=object)
-        seg = seg.assign(
-            owner=pd.Categorical.from_codes(
-                np.where(codes >= 0, rank[np.maximum(codes, 0)], -1),
-                dtype=pd.CategoricalDtype(categories),
-            )
-        )
+    if "owner" in seg.columns:
+        seg = seg.assign(owner=_owner_classes(seg["owner"]))
     plot = _plot_module() if charts else None
     summaries: dict[str, list[_Summary]] = {}
     for column in _label_columns(seg):
@@ -1483,13 +1538,6 @@ def _class_texts(
             break
         plain |= alike
     return {n: shown[n] for n in before}, {n: shown[n] for n in after}
-
-
-def _pictured(names: Iterable[str]) -> list[str]:
-    """Names as a chart draws them: as the tables show them
-    (:func:`custseg._display.shown_name`), lone surrogates by their code
-    points too (no font draws one), before the chart is laid out."""
-    return [_display.shown_name(name, surrogates=True) for name in names]
 
 
 def _esc_name(text: Any) -> str:
