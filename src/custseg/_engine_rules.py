@@ -1399,7 +1399,7 @@ class EngineRules:
                 if ranked:
                     more = _ranked_quantiles(frame, ranked)
                     row = more if row is None else row.join(more, how="cross")
-                frame = frame.join(row, how="cross")
+                frame = _beside_every_row(frame, row)
             cols = [e.alias(c) for c, e in here if c not in self.aggregated]
             if cols:
                 frame = with_columns(frame, cols)
@@ -1410,6 +1410,31 @@ class EngineRules:
             frame = frame.drop(*old) if old else frame
             frame = frame.rename(self.renames)
         return frame
+
+
+def _beside_every_row(frame: Any, row: Any) -> Any:
+    """*frame* with the columns of the one-row frame *row* (the rules'
+    aggregates) added, their values on every row: a cross join, except on
+    an Arrow table, whose joins refuse to carry columns of some types
+    (``null``, ``string_view``, lists, structs, maps) whichever columns the
+    rules read; there each value is repeated as an array of its own type.
+
+    >>> import narwhals as nw, pyarrow as pa
+    >>> t = nw.from_native(pa.table({"x": [1.0, 3.0], "e": pa.nulls(2)}))
+    >>> out = _beside_every_row(t, t.select(nw.col("x").mean().alias("m")))
+    >>> out.to_native().column("m").to_pylist(), out.columns
+    ([2.0, 2.0], ['x', 'e', 'm'])
+    """
+    nw = _narwhals()
+    if _backend(frame) != "pyarrow":
+        return frame.join(row, how="cross")
+    import pyarrow as pa
+
+    native, values = nw.to_native(frame), nw.to_native(row)
+    for field in values.schema:
+        column = pa.repeat(values.column(field.name)[0], native.num_rows)
+        native = native.append_column(field, column)
+    return nw.from_native(native, eager_only=True)
 
 
 def _check_replaced(frame: Any, outputs: Iterable[str], read: Iterable[str]) -> None:
