@@ -161,16 +161,16 @@ def test_api_refuses_digits_float64_does_not_hold(tmp_path, text):
 
 def test_api_separator_advice_names_what_exists(tmp_path):
     """The advice for a ';' file read as .csv named ``sep=``, which
-    segment() does not take; it names read_table, which does, and the
+    segment() did not take; segment() now takes it (audit 30: the former
+    advice, read_table(path, sep=...), read the ids as numbers), and the
     advice works."""
     path = tmp_path / "tx.csv"
     path.write_text("customer_id;date;amount\na;2024-01-01;5\nb;2024-01-02;7\n")
-    with pytest.raises(InputError, match=r"custseg\.frame\.read_table\(path, sep="):
+    with pytest.raises(InputError, match=r"read it with sep=';' \(on the command"):
         custseg.segment(path, as_of="2024-02-01")
-    frame = read_table(path, sep=";")
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")  # two customers: unstable edges
-        result = custseg.segment(frame, as_of="2024-02-01", bins=2)
+        result = custseg.segment(path, sep=";", as_of="2024-02-01", bins=2)
     assert result.customers.shape[0] == 2
 
 
