@@ -1354,6 +1354,7 @@ class EngineRules:
         ...
         custseg.errors.InputError: 'spend' is declared a number field but its column has type String: cast it in the engine, ...
         """
+        _check_reserved(frame.columns)
         case_clash(
             frame.columns, [*self.labels, *self.renames.values()], _backend(frame)
         )
@@ -1410,6 +1411,28 @@ class EngineRules:
             frame = frame.drop(*old) if old else frame
             frame = frame.rename(self.renames)
         return frame
+
+
+def _check_reserved(columns: Iterable[str]) -> None:
+    """InputError for a column whose name starts with the prefix of the
+    rules' temporary columns (``__custseg_``, in any case: DuckDB's names are
+    not case-sensitive): the rules would read it as one of theirs, or
+    overwrite it and drop it.
+
+    >>> _check_reserved(["monetary", "__custseg_1_n"])
+    Traceback (most recent call last):
+    ...
+    custseg.errors.InputError: '__custseg_1_n' has a name that starts with '__custseg_', the prefix of the temporary columns the rules compute in the engine (dropped at the end): the rules would take it for one of theirs: rename the column
+    """
+    for name in columns:
+        if str(name).lower().startswith(TEMP):
+            raise InputError(
+                str(name),
+                f"has a name that starts with {TEMP!r}, the prefix of the "
+                "temporary columns the rules compute in the engine (dropped "
+                "at the end): the rules would take it for one of theirs",
+                fix="rename the column",
+            )
 
 
 def _beside_every_row(frame: Any, row: Any) -> Any:

@@ -414,7 +414,8 @@ def _resolve_sep(sep: str | None, fmt: str, path: Path, encoding: str) -> str:
                 "sep",
                 f"must be one character (not a letter, digit, quote, NUL or line "
                 f"break), 'tab' or 'whitespace': got {_short(sep)}",
-                fix="e.g. --sep ';' or --sep tab",
+                fix="e.g. sep=';' or sep='tab' (on the command line: --sep ';' or "
+                "--sep tab)",
             )
         return resolved
     if fmt != "txt":

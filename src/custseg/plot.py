@@ -703,6 +703,26 @@ _LINES = 4
 _CJK = "\u2e80-\u9fff\uac00-\ud7af\uf900-\ufaff\uff00-\uffef"
 #: a CJK character, a run of other non-space characters, a run of spaces
 _PIECE = re.compile(rf"[{_CJK}]|[^\s{_CJK}]+|\s+")
+#: What a word too wide for a line is broken between: a character, but a
+#: code point :func:`custseg._display.shown_name` writes (``\u202e``,
+#: ``\U000e0001``) is one, and so is a backslash of the name it writes
+#: twice (before a backslash, ``u`` or ``U``): read from the left, two
+#: backslashes are always such a pair, as no code point starts so
+_ATOM = re.compile(r"\\\\|\\u[0-9a-fA-F]{4}|\\U[0-9a-fA-F]{8}|.", re.S)
+
+
+def _atoms(text: str) -> list[str]:
+    r"""*text* in the pieces a line may end between: its characters, but a
+    code point written as ``\uXXXX`` whole (a name as drawn, :func:`_shown`).
+
+    >>> _atoms("ab\\u202ec")
+    ['a', 'b', '\\u202e', 'c']
+    >>> _atoms("\\\\u0041")  # a backslash the name holds, then "u0041"
+    ['\\\\', 'u', '0', '0', '4', '1']
+    >>> _atoms("\\\\\\u0020")  # a backslash of the name, then a blank
+    ['\\\\', '\\u0020']
+    """
+    return _ATOM.findall(text)
 
 
 def _wrap(
@@ -763,7 +783,7 @@ def _wrap(
         last = text[most - 1]
         room = width - measure(["…"])[0]
         while last and measure([last])[0] > room:
-            last = last[:-1]
+            last = "".join(_atoms(last)[:-1])  # never half a code point
         text = [*text[: most - 1], last.rstrip() + "…"]
     return "\n".join(text)
 
@@ -831,7 +851,7 @@ def _break(
             lines.append("".join(line))
             line, used = [], 0.0
         if w > width:  # a word wider than a line: broken anywhere
-            chars = list(piece)
+            chars = _atoms(piece)  # never a code point (\u202e) cut in two
             for c, cw in zip(chars, measure(chars), strict=True):
                 if used + cw > width and line:
                     lines.append("".join(line))

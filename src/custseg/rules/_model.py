@@ -3186,6 +3186,7 @@ def _playbooks(
             continue
         # each label on its own, so every bad entry is reported at once
         good = True
+        others = _other_names(name, tables, segments)
         for label, entry in spec.items():
             try:
                 one = Playbook.from_mapping({label: entry}, name=name)
@@ -3194,6 +3195,14 @@ def _playbooks(
                     raise ThresholdError(
                         f"'playbook.{name}.{label}.aliases' gives {hidden[0]!r} "
                         f"to {label!r}, but {hidden[0]!r} is a label of its own: "
+                        "an alias must not hide another label's action"
+                    )
+                taken = [a for a in one.aliases if others.get(a, label) != label]
+                if taken:  # what a translated run writes for another label
+                    raise ThresholdError(
+                        f"'playbook.{name}.{label}.aliases' gives {taken[0]!r} "
+                        f"to {label!r}, but {taken[0]!r} is the name of "
+                        f"{others[taken[0]]!r} in a translated run (lang=...): "
                         "an alias must not hide another label's action"
                     )
             except ThresholdError as exc:
@@ -3214,6 +3223,26 @@ def _playbooks(
                 out[name] = Playbook.from_mapping(spec, name=name)
             except ThresholdError as exc:
                 b.at_key(path, "bad-value", str(exc))
+    return out
+
+
+def _other_names(
+    name: str,
+    tables: Mapping[str, Table],
+    segments: Mapping[str, Segmentation],
+) -> dict[str, str]:
+    """``{other name: label}`` of the classification *name*: the names its
+    labels have in a translated run (the output's ``translations``, and the
+    shipped playbook's aliases: 沉默期 is ``silent``), which a playbook alias
+    of another label would take over."""
+    out: dict[str, str] = {}
+    output = tables.get(name) or segments.get(name)
+    for names in getattr(output, "translations", {}).values():
+        for label, text in names.items():
+            out.setdefault(text, label)
+    if name in PLAYBOOK_NAMES:
+        for alias, label in default_playbook(name).aliases.items():
+            out.setdefault(alias, label)
     return out
 
 

@@ -1,0 +1,156 @@
+"""Audit 30, round 2 (the fixes of audit 30 probed again): a rules file's
+playbook alias that is another label's translated name; chart names cut
+inside a code point by wrapping; frame columns named like the engine
+rules' temporaries; the Python wording of a bad ``sep=``."""
+
+from __future__ import annotations
+
+import re
+import warnings
+
+import hypothesis.strategies as st
+import pandas as pd
+import pytest
+from hypothesis import given, settings
+
+import custseg
+from custseg import _display, rules
+from custseg.errors import InputError, RulesError
+
+# -- a playbook alias never takes over another label's translated name ------
+
+_PRESET = "ecommerce"
+_ZH = {
+    name: table.translations["zh"]
+    for name, table in rules.loads(f'extends = "{_PRESET}"').tables.items()
+    if "zh" in table.translations
+}
+_PAIRS = [
+    (name, label, other)
+    for name, names in _ZH.items()
+    for label in names
+    for other in names
+    if label != other
+]
+
+
+def _playbook_file(name: str, label: str, alias: str) -> str:
+    return (
+        f'extends = "{_PRESET}"\n'
+        f"[playbook.{name}.{label}]\n"
+        'action = "Call"\n'
+        'channel = "phone"\n'
+        "priority = 1\n"
+        f'aliases = ["{alias}"]\n'
+    )
+
+
+@settings(max_examples=30, deadline=None)
+@given(pair=st.sampled_from(_PAIRS))
+def test_alias_of_another_labels_translation_refused(
+    pair: tuple[str, str, str],
+) -> None:
+    """Giving *label* the Chinese name of *other* is refused at the alias
+    (a ``lang="zh"`` run would give *other*'s customers *label*'s action);
+    *label*'s own Chinese name is accepted and finds its action."""
+    name, label, other = pair
+    with pytest.raises(RulesError) as info:
+        rules.loads(_playbook_file(name, label, _ZH[name][other]))
+    text = str(info.value)
+    assert ":6:1: error[bad-value]" in text
+    assert f"the name of {other!r} in a translated run" in text
+    own = rules.loads(_playbook_file(name, label, _ZH[name][label]))
+    assert own.playbook(name).action_for(_ZH[name][label]).action == "Call"
+    assert own.playbook(name).action_for(_ZH[name][other]).action != "Call"
+
+
+def test_alias_hijack_worked_example() -> None:
+    """The reported file: 沉默期 (silent, in Chinese) given to sleeping."""
+    with pytest.raises(RulesError, match="'沉默期' is the name of 'silent'"):
+        rules.loads(_playbook_file("lifecycle", "sleeping", "沉默期"))
+
+
+# -- wrapped chart names never cut a code point in two -----------------------
+
+pytest.importorskip("matplotlib")
+from custseg import plot  # noqa: E402
+
+#: a line ending in half a code point: an odd run of backslashes, then "u"
+#: (or "U") and fewer hex digits than the code point has
+_HALF = re.compile(r"(?<!\\)(?:\\\\)*\\(?:u[0-9a-fA-F]{0,3}|U[0-9a-fA-F]{0,7})$")
+
+
+@settings(max_examples=40, deadline=None)
+@given(
+    name=st.text(
+        st.sampled_from(["a", "b", "u", "0", "\\", " ", "\u202e", "\t", "\u200b"]),
+        min_size=1,
+        max_size=160,
+    ),
+    width=st.sampled_from([60.0, 130.0, 260.0]),
+)
+def test_wrapping_keeps_code_points_whole(name: str, width: float) -> None:
+    """Every line of a wrapped name as drawn ends between two of its
+    characters or code points (``\\u202e``), never inside one."""
+    shown = _display.shown_name(name, surrogates=True)
+    for line in plot._wrap(shown, width).split("\n"):
+        assert not _HALF.search(line.removesuffix("…")), (shown, line)
+
+
+def test_wrapping_worked_example() -> None:
+    shown = plot._shown(["a" * 38 + "\u202e" + "b" * 50])[0]
+    lines = plot._wrap(shown).split("\n")
+    assert any("\\u202e" in line for line in lines)
+    assert not any(_HALF.search(line) for line in lines)
+
+
+# -- columns named like the engine rules' temporaries ------------------------
+
+_RULES = """
+format = 1
+[fields]
+monetary = { type = "number", missing = true }
+[segments.big]
+default = "lo"
+rules = [{label = "hi", when = "monetary > mean(monetary)"}]
+"""
+
+
+@settings(max_examples=12, deadline=None)
+@given(
+    engine=st.sampled_from(["polars", "pyarrow", "duckdb", "pandas"]),
+    name=st.sampled_from(
+        ["__custseg_1_r_mean_monetary__n", "__custseg_0_n_monetary", "__CUSTSEG_x"]
+    ),
+)
+def test_reserved_prefix_refused(engine: str, name: str) -> None:
+    """A frame column named with the temporaries' prefix is an InputError
+    naming it, on every engine (Polars labelled every row ``hi`` by the
+    user's values, PyArrow raised narwhals' DuplicateError)."""
+    pytest.importorskip("narwhals")
+    pytest.importorskip(engine)
+    from engine_labels import in_engine
+
+    df = pd.DataFrame(
+        {"customer_id": ["a", "b", "c"], "monetary": [1.0, 2.0, 10.0], name: 100.0}
+    )
+    with pytest.raises(InputError) as info:
+        in_engine(rules.loads(_RULES), df, engine)
+    assert info.value.field == name
+    assert "'__custseg_'" in str(info.value)
+
+
+# -- a bad sep= in Python is told in Python's terms --------------------------
+
+
+@settings(max_examples=10, deadline=None)
+@given(sep=st.sampled_from(["", ";;", "a", "7", "\n", '"']))
+def test_bad_sep_named_as_python_argument(tmp_path_factory, sep: str) -> None:
+    path = tmp_path_factory.mktemp("sep") / "tx.csv"
+    path.write_text("customer_id;date;amount\na;2024-01-01;5\n")
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        with pytest.raises(InputError) as info:
+            custseg.segment(path, sep=sep, as_of="2024-02-01")
+    assert info.value.field == "sep"
+    assert "e.g. sep=';' or sep='tab'" in str(info.value)
