@@ -547,7 +547,9 @@ class TestMigrateCommand:
         """A row without a customer id is an error naming the row, not a class 'nan'."""
         a = tmp_path / "a.csv"
         a.write_text("id,x\n1.0,p\n,q\n", encoding="utf-8")
-        with pytest.raises(InputError, match=r"missing customer id \(row 2\)"):
+        with pytest.raises(
+            InputError, match=r"missing customer ids .* \(first at line 3 of "
+        ):
             _migrate(str(a), str(a))
 
     def test_repeated_ids(self, tmp_path) -> None:

@@ -28,9 +28,9 @@ from ._files import (
     with_line,
     write_table,
 )
-from ._validate import as_numeric
+from ._validate import as_numeric, id_text
 from .errors import CustsegWarning, InputError
-from .ownership import FLOAT_WRITTEN, Assignment, assign_owners
+from .ownership import Assignment, assign_owners, written_as_float
 from .rules._model import spelled
 
 __all__ = ["register", "workload_report"]
@@ -426,43 +426,20 @@ def _how_differs(value: str, near: str) -> str:
     return how
 
 
-def _pandas_floats(owner: pd.Series, staff: pd.Series) -> pd.Series:
-    """*owner* with each text ``<n>.0`` that is not a staff id but whose
-    ``<n>`` is one read as that staff id (pandas writes an integer column
-    with a gap as ``7.0``, in ASCII digits); every other owner exactly as
-    written.
-
-    >>> _pandas_floats(pd.Series(["7.0", "8", " 9.0", "10.0", "\uff17.0"]),
-    ...                pd.Series(["7", "8", "9", "10.0", "\uff17"])).tolist()
-    ['7', '8', ' 9.0', '10.0', '７.0']
-    >>> _pandas_floats(pd.Series(["7.0", "8"]), pd.Series([7, 8])).tolist()
-    [7, '8']
-    """
-    # staff ids by their text: a Parquet staff file holds integers (7)
-    ids: dict[str, Any] = {}
-    for x in staff.tolist():
-        if isinstance(x, str):
-            ids[x] = x
-        elif isinstance(x, int | np.integer) and not isinstance(x, bool | np.bool_):
-            ids.setdefault(str(int(x)), x)
-    swap = {}
-    for value in pd.unique(owner.dropna().to_numpy(dtype=object)):  # distinct
-        if isinstance(value, str) and not (value in ids and ids[value] == value):
-            m = FLOAT_WRITTEN.fullmatch(value)
-            if m is not None and m.group(1) in ids:
-                swap[value] = ids[m.group(1)]
-    return owner.replace(swap) if swap else owner
-
-
 #: Most look-alike owners a warning names (the others are counted).
 _EXAMPLES = 3
 
 
 def _near_miss(owner: pd.Series, staff: tuple[str, ...]) -> str | None:
-    r"""One warning when owners that are not staff ids differ from one only
-    by spaces, invisible characters or Unicode form (ids are compared
-    exactly as written; a ``.0`` of pandas' was read already,
-    :func:`_pandas_floats`), else None. It counts every such owner and their
+    r"""One warning when owners that the assignment did not read as a staff
+    member differ from a staff id only by spaces, invisible characters or
+    Unicode form, else None. *staff* are the staff ids as text (the
+    assignment's ``owner.names``); an owner is read as the library reads it
+    (:func:`custseg.ownership.assign_owners`): a number by its text (``7.0``
+    stored as a number is ``7``), text exactly as written but for a ``.0``
+    of pandas' (:func:`~custseg.ownership.written_as_float`: ``"7.0"`` where
+    the staff have ``7`` is staff ``7``), so an owner that kept its
+    customers is never named. It counts every such owner and their
     customers and names the first few, most customers first, each with its
     staff id and how the two differ.
 
@@ -471,18 +448,23 @@ def _near_miss(owner: pd.Series, staff: tuple[str, ...]) -> str | None:
     >>> owners = pd.Series(["bo\u200b", "amy ", "bo\u200b", "cy", None])
     >>> print(_near_miss(owners, ("amy", "bo")))  # doctest: +ELLIPSIS
     3 customers of 2 owners that are not in the staff file but differ from a staff id ... customers of staff who left (ids are compared exactly as written): owner 'bo\u200b' (2 customers) differs from its id 'bo' only by how its characters are stored (...); owner 'amy ' (1 customer) differs from its id 'amy' only by spaces: write the owners as the staff file does
+    >>> _near_miss(pd.Series(["7.0", 8.0, 9]), ("7", "8", "9")) is None  # staff
+    True
     """
-    known = set(staff)
+    lookup = {s: j for j, s in enumerate(staff)}
     loose = {_loosely(s): s for s in staff}
     given = owner.dropna()
     counts = given.value_counts().to_dict()
     found: list[tuple[str, str, int]] = []
     for value in pd.unique(given.to_numpy(dtype=object)):  # distinct, in order
-        if not isinstance(value, str) or value in known:
+        text = id_text(value)
+        if not isinstance(text, str) or text in lookup:
             continue
-        near = loose.get(_loosely(value))
+        if written_as_float(text, lookup) is not None:  # read as that staff id
+            continue
+        near = loose.get(_loosely(text))
         if near is not None:
-            found.append((value, near, int(counts[value])))
+            found.append((text, near, int(counts[value])))
     if not found:
         return None
 
@@ -661,9 +643,7 @@ def _cmd(args: argparse.Namespace) -> int:
     # staff ids and owners exactly as written (as the customer ids): " A1"
     # and "A1" are different ids in a text file; only an owner "7.0" where
     # the staff file has "7" (pandas writes an integer column with a gap so)
-    # is that staff member, written as the staff file writes it
-    if owner is not None:
-        owner = _pandas_floats(owner, staff_frame.iloc[:, 0])
+    # is that staff member (assign_owners reads it so, and _near_miss too)
     # errors about the inputs name the files' columns and lines
     staff_rows = {**staff_lines, "rows": len(staff_frame)}
     files = {

@@ -465,6 +465,32 @@ def _named(names: Mapping[str, str | None]) -> Iterator[None]:
         raise
 
 
+def _check_not_truth(points: pd.Series, path: str) -> None:
+    """Refuse a points column of true/false values (read as booleans from
+    ``TRUE``/``false`` cells, or a Parquet boolean column), named by its
+    file and its first row, with the command-line fix: it is no balance
+    (``True`` is not 1 point).
+
+    >>> _check_not_truth(pd.Series([None, True, False], name="pts"), "p.csv")
+    Traceback (most recent call last):
+    ...
+    custseg.errors.InputError: 'pts' of 'p.csv' holds true/false values, not a points balance (first at row 1, 2 rows affected): name the column of points balances (numbers) with --points COLUMN
+    """
+    given = points.notna().to_numpy()
+    truth = pd.api.types.is_bool_dtype(points) or (
+        pd.api.types.is_object_dtype(points)  # booleans beside blanks
+        and all(isinstance(x, bool | np.bool_) for x in points[given].tolist())
+    )
+    if truth and given.any():
+        raise InputError(
+            str(points.name),
+            f"of {path!r} holds true/false values, not a points balance",
+            first_row=int(np.flatnonzero(given)[0]),
+            n_rows=int(given.sum()),
+            fix="name the column of points balances (numbers) with --points COLUMN",
+        )
+
+
 def _window(days: float | None) -> float:
     """A birthday or holiday window: 7 days when not given."""
     return 7.0 if days is None else days
@@ -642,6 +668,8 @@ def _cmd(args: argparse.Namespace) -> int:
                     args.class_column, str(name), cadence.uncovered, missing
                 )
         points = None if args.points is None else _column(df, args.points, "points")
+        if points is not None:
+            _check_not_truth(points, args.customers)
         with _named(
             {
                 "points": args.points,

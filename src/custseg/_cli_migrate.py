@@ -32,6 +32,7 @@ from ._files import (
     read_table,
     table_columns,
     table_format,
+    with_line,
     write_table,
 )
 from .errors import CustsegWarning, InputError
@@ -440,22 +441,44 @@ def _read(
         moved = moved.copy()
         _put(moved, 0, _typed(moved.iloc[:, 0]))
     df = moved.set_index(moved.columns[0])
+    # the rows named as due and assign name them: a CSV file's line, a
+    # Parquet file's 0-based row
+    rows = len(df)
     if df.index.hasnans:
-        raise InputError(
+        missing = np.asarray(df.index.isna())
+        raise with_line(
+            InputError(
+                path,
+                f"has missing customer ids in its first column {str(df.index.name)!r}",
+                first_row=int(np.flatnonzero(missing)[0]),
+                n_rows=int(missing.sum()),
+                fix="pass output files of custseg segment (one row per customer, "
+                "each with its id)",
+            ),
             path,
-            f"has a missing customer id (row {int(np.flatnonzero(df.index.isna())[0]) + 1})",
-            fix="pass output files of custseg segment (one row per customer, "
-            "each with its id)",
+            sep=sep,
+            encoding=encoding,
+            rows=rows,
         )
     # ids are compared as text: a Parquet file keeps integer ids, a CSV file
     # is read as text, and 17 (or 17.0) must meet "17"
     df.index = _id_text(df.index).rename(df.index.name)
     if not df.index.is_unique:
-        dup = df.index[df.index.duplicated()][0]
-        raise InputError(
+        again = np.asarray(df.index.duplicated())
+        first = int(np.flatnonzero(again)[0])
+        raise with_line(
+            InputError(
+                path,
+                f"has customer {df.index[first]!r} more than once in its first "
+                f"column {str(df.index.name)!r}",
+                first_row=first,
+                n_rows=int(again.sum()),
+                fix="pass output files of custseg segment (one row per customer)",
+            ),
             path,
-            f"has customer {dup!r} more than once in its first column",
-            fix="pass output files of custseg segment (one row per customer)",
+            sep=sep,
+            encoding=encoding,
+            rows=rows,
         )
     return df
 
@@ -958,16 +981,14 @@ def _cmd(args: argparse.Namespace) -> int:
         (names[0], f"the run of {names[1]}"),
         "give the earlier run first: custseg migrate EARLIER LATER",
     )
-    for note in (
-        apart_note(before.index, after.index, names),
-        refitted_scores(before, after),
-        edited_thresholds(before, after, columns),
-    ):
-        if note is not None:
-            warnings.warn(note, CustsegWarning, stacklevel=1)
-    reports, frames = [], []
+    pairs, notes, thresholds = {}, [], []
     for column in columns:
         old, new = _as_classes(before[column]), _as_classes(after[column])
+        pairs[column] = old, new
+        if disjoint_classes(old, new) is None:
+            # classes that share no name (another --lang) say nothing of
+            # thresholds: that diagnosis comes alone
+            thresholds.append(column)
         note = no_common_class(
             str(column), old, new, "in the two files", "another --lang"
         )
@@ -982,8 +1003,18 @@ def _cmd(args: argparse.Namespace) -> int:
                 "written and these are two classes: their customers count as "
                 "moved; write the labels the same way in both runs"
             )
+        notes.append(note)
+    for note in (
+        apart_note(before.index, after.index, names),
+        refitted_scores(before, after),
+        *notes,
+        edited_thresholds(before, after, thresholds),
+    ):
         if note is not None:
             warnings.warn(note, CustsegWarning, stacklevel=1)
+    reports, frames = [], []
+    for column in columns:
+        old, new = pairs[column]
         # a class called (new), (gone) or missing: the extra row and column
         # (and the row of missing labels) get a '*'
         classes = [*old.cat.categories, *new.cat.categories]
