@@ -154,3 +154,38 @@ def test_bad_sep_named_as_python_argument(tmp_path_factory, sep: str) -> None:
             custseg.segment(path, sep=sep, as_of="2024-02-01")
     assert info.value.field == "sep"
     assert "e.g. sep=';' or sep='tab'" in str(info.value)
+
+
+# -- pytest started in a subfolder is a run of that folder, not of the suite --
+
+
+@pytest.mark.parametrize("testpaths", [None, '["tests"]', '["tests", "rules"]'])
+@pytest.mark.parametrize("flags", [[], ["-W", "error"]])
+def test_plugin_run_from_a_subfolder_warns_nothing(
+    tmp_path, testpaths: str | None, flags: list[str]
+) -> None:
+    """``cd tests && pytest`` collects that folder only (pytest reads
+    ``testpaths`` from the root folder alone): the plugin warned that the
+    rules' examples "did not run ... add their folder to testpaths" (under
+    ``-W error``: no test ran, exit 3). From the root, the whole-run
+    warning still comes when ``testpaths`` leaves the rules out."""
+    from test_pytest_plugin import RULES, _pytest
+
+    (tmp_path / "rules").mkdir()
+    (tmp_path / "rules" / "shop.toml").write_text(RULES, encoding="utf-8")
+    (tmp_path / "tests").mkdir()
+    (tmp_path / "tests" / "test_x.py").write_text(
+        "def test_x():\n    pass\n", encoding="utf-8"
+    )
+    paths = f"testpaths = {testpaths}\n" if testpaths else ""
+    (tmp_path / "pyproject.toml").write_text(
+        f'[tool.pytest.ini_options]\n{paths}custseg_rules = ["rules/*.toml"]\n',
+        encoding="utf-8",
+    )
+    inside = _pytest(tmp_path / "tests", *flags)
+    assert inside.returncode == 0, inside.stdout + inside.stderr
+    assert "1 passed" in inside.stdout
+    assert "custseg_rules pattern" not in inside.stdout + inside.stderr
+    if testpaths == '["tests"]' and not flags:
+        whole = _pytest(tmp_path)
+        assert "matches only files pytest did not collect" in whole.stdout

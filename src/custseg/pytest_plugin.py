@@ -161,6 +161,21 @@ def _left_out(left: list[Path], some_ran: bool, paths: list[Path], root: Path) -
     )
 
 
+def _whole_run(config: pytest.Config) -> bool:
+    """Whether pytest collects the whole suite: from ``testpaths``, or, with
+    no paths given, from the root folder. Started in a subfolder with no
+    paths, it collects that folder only (``testpaths`` is used from the
+    root folder alone), a run of chosen paths like ``pytest tests``."""
+    source = config.args_source
+    if source == pytest.Config.ArgsSource.TESTPATHS:
+        return True
+    return (
+        source == pytest.Config.ArgsSource.INVOCATION_DIR
+        and Path(str(config.invocation_params.dir)).resolve()
+        == Path(str(config.rootpath)).resolve()
+    )
+
+
 def pytest_collection_finish(session: pytest.Session) -> None:
     """Warn of a pattern whose examples would silently never run: it names
     no rules file at all, or (on a whole-suite run) files pytest did not
@@ -176,7 +191,7 @@ def pytest_collection_finish(session: pytest.Session) -> None:
         if any(f.is_relative_to(p) for p in paths)
     }
     root = Path(str(config.rootpath))
-    whole_run = config.args_source != pytest.Config.ArgsSource.ARGS
+    whole_run = _whole_run(config)
     for pattern, files in _named(config).items():
         rules_files = [f for f in files if f.suffix == ".toml"]
         ran = collected & files
