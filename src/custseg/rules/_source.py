@@ -46,18 +46,17 @@ _HEADER = re.compile(
     r"""[ \t]*+\[\[?+((?:"(?:[^"\\\n]|\\.)*+"|'[^'\n]*+'|[^\]\n"'])*+)"""
     r"""\]\]?+[ \t\r]*+(?:#.*)?$"""
 )
-# a key (bare, quoted or dotted) then "=", inside an inline table
 #: a path part naming an element of an array (``"[1]"``, see
 #: :meth:`Source.locate_key`)
 _ITEM = re.compile(r"\[\d+\]")
+# a key (bare, quoted or dotted) then "=": at the start of a line, or inside
+# an inline table
 _INLINE_KEY = re.compile(
     r"""[ \t]*+((?:"(?:[^"\\\n]|\\.)*+"|'[^'\n]*+'|[\w\-]++)"""
     r"""(?:[ \t]*+\.[ \t]*+(?:"(?:[^"\\\n]|\\.)*+"|'[^'\n]*+'|[\w\-]++))*+)[ \t]*+="""
 )
-_KEY = re.compile(
-    r"""^\s*("(?:[^"\\]|\\.)*"|'[^']*'|[\w\-]+)\s*"""
-    r"""(\.\s*(?:"(?:[^"\\]|\\.)*"|'[^']*'|[\w\-]+)\s*)*="""
-)
+# one part of a key: quoted (a dot inside is no separator) or bare
+_KEY_PART = re.compile(r""""(?:[^"\\\n]|\\.)*+"|'[^'\n]*+'|[\w\-]++""")
 # the line that marks a text as a rules file: a top-level format = N or
 # extends = "preset" (before any table header)
 _RULES_MARK = re.compile(
@@ -105,8 +104,13 @@ def _unquote(part: str) -> str:
 
 
 def _split_dotted(text: str) -> tuple[str, ...]:
-    parts = re.findall(r'"(?:[^"\\]|\\.)*"|\'[^\']*\'|[^.]+', text)
-    return tuple(_unquote(p) for p in parts)
+    """The parts of a dotted key or header as ``tomllib`` reads them (blanks
+    around a dot are allowed, and a quoted part may hold a dot).
+
+    >>> _split_dotted('tables . zh . "x.y"')
+    ('tables', 'zh', 'x.y')
+    """
+    return tuple(_unquote(m.group()) for m in _KEY_PART.finditer(text))
 
 
 def echo(line: str, end_column: int = 1) -> str:
@@ -293,19 +297,28 @@ class Source:
             for k in index.by_header.get(path[:j], ()):
                 if found is not None and k >= found:
                     break
-                if path[j] in index.keys[k]:
+                if path[j : j + 1] in index.keys[k]:
                     found = k
                     break
         if found is not None:
             header = self._sections[found][1]
             if header[: len(path)] == path:
                 return self._header_span(found)
-            span = index.keys[found][path[len(header)]]
-            return self._inline(span, path[len(header) + 1 :])
-        hit = index.keys[0].get(path[0])
-        if hit is not None:
-            return self._inline(hit, path[1:])
+            return self._in_section(found, path[len(header) :])
+        if path[:1] in index.keys[0]:
+            return self._in_section(0, path)
         return None
+
+    def _in_section(self, k: int, rest: tuple[str, ...]) -> tuple[int, int, int]:
+        """The key *rest* (a path inside section *k*, whose first part it
+        holds): its longest prefix written as a (dotted) key there, then
+        the rest of it inside the inline table written after that key."""
+        keys = self._keys().keys[k]
+        cut = min(len(rest), _KEY_DEPTH)
+        while rest[:cut] not in keys:
+            cut -= 1
+        span, whole = keys[rest[:cut]]
+        return self._inline(span, rest[cut:]) if whole else span
 
     def _inline(
         self, span: tuple[int, int, int], rest: tuple[str, ...]
@@ -325,6 +338,12 @@ class Source:
                 m = _INLINE_KEY.match(line, pos)
                 if m is not None:
                     parts = _split_dotted(m.group(1))
+                    if len(parts) > len(rest) and parts[: len(rest)] == rest:
+                        # a dotted key inside it that starts with *rest*
+                        # ({ a.b = 1 } for a): those parts of it
+                        col = m.start(1) + 1
+                        named = _key_parts(span[0], m.group(1), col)
+                        return named[len(rest) - 1][1]
                     if parts == rest[: len(parts)]:
                         col = m.start(1) + 1
                         found = (span[0], col, col + len(m.group(1)))
@@ -457,13 +476,41 @@ def _line_of(located: Located) -> int:
     return located.line
 
 
+def _key_parts(
+    line: int, token: str, col: int
+) -> list[tuple[str, tuple[int, int, int]]]:
+    """The parts of the (dotted) key *token*, written on *line* from column
+    *col*, as ``tomllib`` reads them, each with the span from the key's
+    start to the end of that part: ``t.breaks`` is ``t`` (its first
+    character) then ``t.breaks``.
+
+    >>> _key_parts(5, '"a.b" . c', 1)
+    [('a.b', (5, 1, 6)), ('c', (5, 1, 10))]
+    """
+    return [
+        (_unquote(m.group()), (line, col, col + m.end()))
+        for m in _KEY_PART.finditer(token)
+    ]
+
+
 class _Index:
-    """Per section: the first line that defines each key; per header: its sections."""
+    """Per section: where each key is first written, by its dotted path
+    inside the section (every prefix of a dotted key too: ``t.breaks`` under
+    ``[tables]`` defines ``("t",)`` and ``("t", "breaks")``); per header: its
+    sections.
+
+    ``keys[k][path]`` is (span, whole): the span from the key's first
+    character to the end of the part that ends *path*, and whether *path* is
+    the whole key of its line (so that a value written after it, an inline
+    table, is the value of *path*).
+    """
 
     def __init__(
         self, lines: list[str], sections: list[tuple[int, tuple[str, ...]]]
     ) -> None:
-        self.keys: list[dict[str, tuple[int, int, int]]] = [{} for _ in sections]
+        self.keys: list[dict[tuple[str, ...], tuple[tuple[int, int, int], bool]]] = [
+            {} for _ in sections
+        ]
         self.anywhere: dict[str, tuple[int, int, int]] = {}
         self.first_prefix: dict[tuple[str, ...], int] = {}
         self.by_header: dict[tuple[str, ...], list[int]] = {}
@@ -480,14 +527,17 @@ class _Index:
                 k += 1
             if "=" not in line:
                 continue
-            m = _KEY.match(line)
+            m = _INLINE_KEY.match(line)
             if m is None:
                 continue
-            name = _unquote(m.group(1))
-            col = line.index(m.group(1)) + 1
-            span = (i + 1, col, col + len(m.group(1)))
-            self.keys[k].setdefault(name, span)
-            self.anywhere.setdefault(name, span)
+            parts = _key_parts(i + 1, m.group(1), m.start(1) + 1)[:_KEY_DEPTH]
+            keys = self.keys[k]
+            for j, (name, span) in enumerate(parts):
+                keys.setdefault(tuple(p for p, _ in parts[: j + 1]), (span, False))
+                self.anywhere.setdefault(name, span)
+            whole = tuple(p for p, _ in parts)
+            if keys[whole][0] == parts[-1][1]:
+                keys[whole] = (parts[-1][1], True)
 
 
 class Located:
