@@ -237,3 +237,106 @@ def test_keys_inside_inline_tables_of_dotted_keys() -> None:
         ("unknown-label", 9, 36, '"x.y"'),
         ("unknown-label", 12, 1, 'u . translations.zh."p.q"'),
     }
+
+
+# --------------------------------------------------------------------------
+# 2. A file that overrides a preset segmentation's stages_from got the
+# errors of the preset's stages (the labels of the old table) at the
+# preset's lines; so would a table's new missing label or a segmentation's
+# new default
+
+_PRESET = """format = 1
+[fields]
+m = { type = "number", missing = true }
+[tables.life]
+field = "m"
+breaks = [10]
+labels = ["new", "old"]
+missing = "none"
+[tables.other]
+field = "m"
+breaks = [5]
+labels = ["x", "y"]
+missing = "none"
+[segments.s]
+default = "base"
+rules = [{ label = "big", when = "m > 100" }]
+stages_from = "life"
+stages = { big = ["new", "none"], base = ["old"] }
+"""
+
+#: (entry, key, value): what an override changes; the first three change
+#: the labels the stages name (the table's), the last two those they are
+#: for (the segmentation's)
+_OVERRIDES = (
+    ("segments.s", "stages_from", '"other"'),
+    ("tables.life", "labels", '["a", "b"]'),
+    ("tables.life", "missing", '"nada"'),
+    ("segments.s", "rules", '[{ label = "huge", when = "m > 100" }]'),
+    ("segments.s", "default", '"plain"'),
+)
+
+
+def _with_preset(text: str) -> tuple[Any, list[Any]]:
+    """Compile *text*, which extends ``ecommerce``, with :data:`_PRESET` as
+    that preset's text."""
+    from custseg.rules import _compile
+    from custseg.rules._source import Source
+
+    return _compile(Source("shop.toml", text), {"ecommerce": _PRESET})
+
+
+@settings(max_examples=30, deadline=None)
+@given(
+    chosen=st.lists(st.sampled_from(range(len(_OVERRIDES))), min_size=1, unique=True),
+    dotted=st.booleans(),
+)
+def test_overrides_that_orphan_inherited_stages_warn_at_this_file(
+    chosen: list[int], dotted: bool
+) -> None:
+    """Whatever keys a file changes that leave the preset's stages naming
+    labels no longer there (a segmentation's stages_from, rules or default;
+    its table's labels or missing label), in any order and written as
+    headers or dotted keys: one warning, at this file's key that is the
+    cause, nothing at the preset's lines, and the stages kept name only
+    labels there are."""
+    lines = ["format = 1", 'extends = "ecommerce"']
+    at: dict[int, int] = {}
+    entries = dict.fromkeys(_OVERRIDES[i][0] for i in chosen)
+    for entry in entries:
+        if not dotted:
+            lines.append(f"[{entry}]")
+        for i in chosen:
+            where, key, value = _OVERRIDES[i]
+            if where == entry:
+                lines.append(
+                    f"{entry}.{key} = {value}" if dotted else f"{key} = {value}"
+                )
+                at[i] = len(lines)
+    rs, diags = _with_preset("\n".join(lines) + "\n")
+    shown = [d for d in diags if d.severity != "info"]
+    assert all(d.path == "shop.toml" for d in shown), shown
+    assert not [d for d in shown if d.severity == "error"], shown
+    table_side = [i for i in (0, 1, 2) if i in chosen]
+    seg_side = [i for i in (3, 4) if i in chosen]
+    cause = table_side[0] if table_side else seg_side[0]
+    code = "unknown-stage" if table_side else "unknown-label"
+    assert [(d.code, d.line) for d in shown] == [(code, at[cause])]
+    seg = rs.segments["s"]
+    table = rs.tables[seg.stages_from]
+    assert set(seg.stages) <= set(seg.names)
+    assert all(x in table.names for xs in seg.stages.values() for x in xs)
+
+
+def test_stages_from_override_worked_example() -> None:
+    """The report's file: ecommerce's ecom4 given stages_from = "care_phase"
+    is one warning at that line, naming care_phase's labels, and the
+    inherited stages no longer apply."""
+    text = 'format = 1\nextends = "ecommerce"\n\n[segments.ecom4]\nstages_from = "care_phase"\n'
+    diags = [d for d in rules.check(text, text=True) if d.severity != "info"]
+    assert [(d.path, d.line, d.column, d.severity, d.code) for d in diags] == [
+        ("<string>", 5, 1, "warning", "unknown-stage")
+    ]
+    assert "'care', 'recommend'" in diags[0].hint
+    seg = rules.loads(text).segments["ecom4"]
+    assert (seg.stages_from, dict(seg.stages)) == ("care_phase", {})

@@ -3871,12 +3871,25 @@ def _stages(
     # stages inherited from a preset whose rules this file replaced may name
     # labels the new rules no longer have: those no longer apply (a warning)
     # (inherited: the preset's stages, while this file gives the rules anew)
-    inherited = b._src((*path, "stages")) is not b.source and (
-        b._src((*path, "rules")) is b.source
-    )
-    labels_path = ("tables", table_name, "labels")
-    if b._src((*path, "stages")) is not b.source and b._src(labels_path) is b.source:
-        # the table's labels are given anew by this file, the stages inherited
+    # (the keys of this file that give the segmentation's labels anew)
+    relabelled = [
+        p for p in ((*path, "rules"), (*path, "default")) if b._src(p) is b.source
+    ]
+    inherited = b._src((*path, "stages")) is not b.source and bool(relabelled)
+    # stages inherited from a preset, while this file changes the labels
+    # they name (the segmentation's stages_from, the table's labels or its
+    # missing label): those gone no longer apply, with one warning at this
+    # file's key, not errors at the preset's lines the user cannot edit
+    causes = [
+        p
+        for p in (
+            (*path, "stages_from"),
+            ("tables", table_name, "labels"),
+            ("tables", table_name, "missing"),
+        )
+        if b._src(p) is b.source
+    ]
+    if b._src((*path, "stages")) is not b.source and causes:
         stale = sorted(
             {
                 x
@@ -3887,16 +3900,29 @@ def _stages(
             }
         )
         if stale:
+            cause = causes[0]
+            listed = ", ".join(map(repr, stale[:6])) + (
+                ", ..." if len(stale) > 6 else ""
+            )
+            if cause[-1] == "stages_from":
+                message = (
+                    f"the 'stages' of segmentation {path[-1]!r}, inherited, name "
+                    f"stages that are not labels of table {table_name!r}, which "
+                    f"this file's 'stages_from' names ({listed}), so they no "
+                    "longer apply"
+                )
+            else:
+                message = (
+                    f"the 'stages' of segmentation {path[-1]!r}, inherited, name "
+                    f"stages that table {table_name!r} no longer has ({listed}), "
+                    "so they no longer apply"
+                )
             b.at_key(
-                labels_path,
+                cause,
                 "unknown-stage",
-                f"the 'stages' of segmentation {path[-1]!r}, inherited, name "
-                f"stages that table {table_name!r} no longer has ("
-                + ", ".join(map(repr, stale[:6]))
-                + (", ..." if len(stale) > 6 else "")
-                + "), so they no longer apply",
-                f"give [segments.{path[-1]}] its own 'stages' naming the new "
-                "labels: " + ", ".join(repr(n) for n in table.names),
+                message,
+                f"give [segments.{path[-1]}] its own 'stages' naming the "
+                f"labels of {table_name!r}: " + ", ".join(repr(n) for n in table.names),
                 severity="warning",
             )
             return {}, table_name
@@ -3905,10 +3931,14 @@ def _stages(
     gone = [label for label in raw if label not in names]
     if inherited and gone:  # one warning, in the file that gave the new rules
         b.at_key(
-            (*path, "rules"),
+            relabelled[0],
             "unknown-label",
             f"the 'stages' of segmentation {path[-1]!r}, inherited, name labels "
-            "its rules no longer have ("
+            + (
+                "its rules no longer have ("
+                if relabelled[0][-1] == "rules"
+                else "it no longer has, with this file's 'default' ("
+            )
             + ", ".join(map(repr, gone[:6]))
             + (", ..." if len(gone) > 6 else "")
             + "), so their stages no longer apply",
