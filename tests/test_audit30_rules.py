@@ -340,3 +340,42 @@ def test_stages_from_override_worked_example() -> None:
     assert "'care', 'recommend'" in diags[0].hint
     seg = rules.loads(text).segments["ecom4"]
     assert (seg.stages_from, dict(seg.stages)) == ("care_phase", {})
+
+
+# --------------------------------------------------------------------------
+# 3. docs: integer-field differences are exact while the operands are
+# within 2**53 (float64 reads them first); a comparison of two integer
+# fields reads their exact integers, past 2**53 too
+
+_BIG = """format = 1
+[fields]
+a = { type = "integer" }
+b = { type = "integer" }
+[params]
+k = %d
+[segments.step]
+default = "below"
+rules = [{ label = "at_least", when = "a - b >= k" }]
+[segments.order]
+default = "no"
+rules = [{ label = "yes", when = "a > b" }]
+"""
+
+
+@settings(max_examples=40, deadline=None)
+@given(
+    b=st.integers(-(2**53), 2**53),
+    gap=st.integers(-(2**20), 2**20),
+    k=st.integers(-3, 3),
+    far=st.integers(2**53, 2**62),
+)
+def test_integer_difference_exact_within_2_53_and_comparison_past_it(
+    b: int, gap: int, k: int, far: int
+) -> None:
+    """As docs/rules.md says: ``a - b >= k`` is the integers' answer while
+    both operands are within 2**53 in size (and the step's result small);
+    ``a > b`` is, for int64 operands past 2**53 too."""
+    a = max(-(2**53), min(2**53, b + gap))
+    out = rules.loads(_BIG % k).evaluate({"a": [a, far + 1], "b": [b, far]})
+    assert out["step"].to_numpy().tolist()[0] == ("at_least" if a - b >= k else "below")
+    assert out["order"].to_numpy().tolist() == ["yes" if a > b else "no", "yes"]
