@@ -189,3 +189,107 @@ def test_plugin_run_from_a_subfolder_warns_nothing(
     if testpaths == '["tests"]' and not flags:
         whole = _pytest(tmp_path)
         assert "matches only files pytest did not collect" in whole.stdout
+
+
+# -- a class's revenue per order is its own, whatever another class holds -----
+
+
+@settings(max_examples=40, deadline=None)
+@given(
+    cents=st.lists(st.integers(-(10**6), 10**6), min_size=1, max_size=6),
+    orders=st.lists(st.integers(1, 7), min_size=6, max_size=6),
+    other=st.sampled_from([1 / 3, 2**0.5, 450359962738.0, 1e17, 0.1]),
+)
+def test_avg_order_value_of_a_class_is_its_own(
+    cents: list[int], orders: list[int], other: float
+) -> None:
+    """``avg_order_value`` of a class of decimals is its exact total over its
+    orders, rounded once, as alone, beside a class holding ``1/3`` or sums
+    past 2**52 at the column's scale (it was the column's rounded revenue
+    over the orders: 0.09999999999999999 for 0.1 + 0.2 over 3 orders)."""
+    from fractions import Fraction
+
+    from custseg.segments import segment_summary
+
+    n = len(cents)
+    money = [c / 100 for c in cents]
+    mine = {
+        "recency_days": [1.0] * n,
+        "frequency": orders[:n],
+        "monetary": money,
+    }
+    both = {
+        "recency_days": [*mine["recency_days"], 2.0],
+        "frequency": [*mine["frequency"], 1],
+        "monetary": [*money, other],
+    }
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        alone = segment_summary(["x"] * n, mine).loc["x", "avg_order_value"]
+        beside = segment_summary(["x"] * n + ["y"], both).loc["x", "avg_order_value"]
+    exact = Fraction(sum(cents), 100 * sum(orders[:n]))
+    assert alone == beside == float(exact)
+
+
+def test_avg_order_value_worked_example() -> None:
+    from custseg.segments import segment_summary
+
+    facts = {
+        "recency_days": [1.0, 2.0, 3.0],
+        "frequency": [1, 2, 1],
+        "monetary": [0.1, 0.2, 1 / 3],
+    }
+    t = segment_summary(["x", "x", "y"], facts)
+    assert t.loc["x", ["revenue", "avg_order_value", "monetary_mean"]].tolist() == [
+        0.3,
+        0.1,
+        0.15,
+    ]
+
+
+# -- integer fields at the ends of int64 -------------------------------------
+
+_INT_RULES = """
+format = 1
+[fields]
+i = { type = "integer" }
+j = { type = "integer" }
+[segments.s]
+default = "not greater"
+rules = [{ label = "greater", when = "i > j" }]
+"""
+
+
+@settings(max_examples=40, deadline=None)
+@given(
+    i=st.one_of(
+        st.integers(2**63 - 1100, 2**63 + 1100),
+        st.integers(-(2**63) - 1100, -(2**63) + 1100),
+    ),
+    form=st.sampled_from(["list", "object", "series"]),
+)
+def test_integer_fields_at_the_ends_of_int64(i: int, form: str) -> None:
+    """A value past int64 that float64 rounds onto ±2**63 (-2**63 - 1) is
+    refused, and one within that rounds onto 2**63 (2**63 - 1) is compared
+    exactly (this round's exact comparisons had let -2**63 - 1 through and
+    refused 2**63 - 1 in an object column)."""
+    import numpy as np
+
+    rs = rules.loads(_INT_RULES, path="ints.toml")
+    j = i - 1 if i > -(2**63) else i
+
+    def column(x: int) -> object:
+        if form == "list":
+            return [x]
+        arr = np.empty(1, dtype=object)
+        arr[0] = x
+        return arr if form == "object" else pd.Series(arr, dtype=object)
+
+    if not -(2**63) <= i <= 2**63 - 1:
+        with pytest.raises(
+            InputError, match=r"'i' has values (beyond int64|above 2\*\*63)"
+        ):
+            rs.evaluate({"i": column(i), "j": column(0)})
+        return
+    got = rs.evaluate({"i": column(i), "j": column(j)})["s"].to_numpy().tolist()
+    assert got == ["greater" if i > j else "not greater"]

@@ -289,6 +289,32 @@ def decimal_wholes(
     return scale, np.bincount(codes, weights=t, minlength=size)  # exact
 
 
+def class_wholes(
+    values: np.ndarray, codes: np.ndarray, size: int
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """``(has, whole, scales)``: per code, whether its values are decimals of
+    few places summing exactly (*has*), and then their exact total in whole
+    units of ``1 / scales`` (*whole*, float64 below 2**52): each class at
+    the largest scale its own values need, as :func:`custseg._exact.mixed_sums`
+    decides, so that a class's figures depend on its own values only
+    (another class holding ``1/3`` or huge sums changes nothing).
+
+    >>> has, whole, scales = class_wholes(np.array([0.1, 0.2, 1 / 3]), np.array([0, 0, 1]), 2)
+    >>> has.tolist(), whole[has].tolist(), scales[has].tolist()
+    ([True, False], [30.0], [100])
+    """
+    need = np.zeros(size, dtype=np.int8)
+    np.maximum.at(need, codes, row_scales(values))
+    scales = np.array([*SCALES, 0], dtype=np.int64)[need]  # NO_SCALE: 0
+    with np.errstate(over="ignore", invalid="ignore"):
+        t = np.rint(values * scales[codes].astype(np.float64))
+        t[~np.isfinite(t)] = 0.0  # only in classes summed in binary
+        magnitude = np.bincount(codes, weights=np.abs(t), minlength=size)
+        whole = np.bincount(codes, weights=t, minlength=size)
+    has = (need != NO_SCALE) & (magnitude < 2**52)
+    return has, whole, scales
+
+
 def class_sums(
     values: np.ndarray,
     codes: np.ndarray,
@@ -324,18 +350,7 @@ def class_sums(
     if isinstance(wholes, tuple):
         scale, whole = wholes
         return counts, whole / scale, decimal_means(whole, scale, counts)
-    # each class at the largest scale its own values need (none if one of
-    # them has none), as _exact.mixed_sums decides, so its sums are the
-    # same; magnitudes summing to 2**52 or more: in binary
-    need = np.zeros(size, dtype=np.int8)
-    np.maximum.at(need, codes, row_scales(values))
-    scales = np.array([*SCALES, 0], dtype=np.int64)[need]  # NO_SCALE: 0
-    with np.errstate(over="ignore", invalid="ignore"):
-        t = np.rint(values * scales[codes].astype(np.float64))
-        t[~np.isfinite(t)] = 0.0  # only in classes summed in binary below
-        magnitude = np.bincount(codes, weights=np.abs(t), minlength=size)
-        whole = np.bincount(codes, weights=t, minlength=size)
-    has = (need != NO_SCALE) & (magnitude < 2**52)
+    has, whole, scales = class_wholes(values, codes, size)
     sums = np.zeros(size)
     means = np.full(size, np.nan)
     sums[has] = whole[has] / scales[has]
@@ -405,7 +420,13 @@ def _summary_columns(
         cols["revenue_share"] = _ratio(
             cols["revenue"], np.full(len(cols["revenue"]), all_revenue_sum)
         )
-        cols["avg_order_value"] = _ratio(cols["revenue"], cols["orders"])
+        per_order = _ratio(cols["revenue"], cols["orders"])
+        # a class of decimals divided once from its own exact total, as its
+        # monetary_mean (whatever another class holds: 1/3, huge sums)
+        has, whole, scales = class_wholes(monetary, codes, k)
+        counts = np.asarray(orders, dtype=np.float64).astype(np.int64)
+        per_order[:k][has] = decimal_means(whole[has], scales[has], counts[has])
+        cols["avg_order_value"] = per_order
     else:
         # decimal revenue: shares and revenue per order divided once from the
         # exact totals (0.02 of 0.03 is 2/3 rounded once; -1.2 over 3 orders

@@ -1698,22 +1698,40 @@ def _exact_ints(col: Any, arr: np.ndarray) -> np.ndarray | None:
     return out
 
 
-def _refuse_past_int64(name: str, arr: np.ndarray) -> None:
+def _refuse_past_int64(name: str, arr: np.ndarray, col: Any = None) -> None:
     """An integer field holds int64 values, compared exactly: one read as
     the float *arr* beyond them (Python ints of 2**64 and more, which NumPy
     keeps as objects) is refused, as a ``uint64`` value above 2**63 - 1 is,
     never compared as a rounded float (2**70 + 1 > 2**70 would be false).
+    The floats ±2**63 are read from the column *col* they came from when it
+    holds the exact integers: 2**63 - 1 rounds onto 2**63 and is an int64,
+    -2**63 - 1 rounds onto -2**63 and is not.
 
     >>> _refuse_past_int64("visits", np.array([1.0, 2.0**70]))
     Traceback (most recent call last):
     ...
     custseg.errors.InputError: 'visits' has values beyond int64 (above 2**63 - 1 or below -2**63) (first at row 1, 1 row affected): the field is declared integer: use int64 values, or declare it a number
+    >>> _refuse_past_int64("visits", np.array([2.0**63]), [2**63 - 1])  # an int64
+    >>> _refuse_past_int64("visits", np.array([-(2.0**63)]), [-(2**63) - 1])
+    Traceback (most recent call last):
+    ...
+    custseg.errors.InputError: 'visits' has values beyond int64 (above 2**63 - 1 or below -2**63) (first at row 0, 1 row affected): the field is declared integer: use int64 values, or declare it a number
     """
     if not len(arr):
         return
     limit = 2.0**63  # -2**63 itself is an int64
-    if np.fmax.reduce(arr) >= limit or np.fmin.reduce(arr) < -limit:
-        first, count = v.first_offender((arr >= limit) | (arr < -limit))
+    if not (np.fmax.reduce(arr) >= limit or np.fmin.reduce(arr) <= -limit):
+        return
+    past = (arr >= limit) | (arr < -limit)
+    edge = np.abs(arr) == limit
+    exact = v._decimal_values(col, len(arr), arr) if col is not None else None
+    if exact is not None:  # the integers as given, where float64 rounded them
+        for i in np.flatnonzero(edge).tolist():
+            x = exact[i]
+            if isinstance(x, int | np.integer):
+                past[i] = not -(2**63) <= int(x) <= 2**63 - 1
+    if past.any():
+        first, count = v.first_offender(past)
         raise InputError(
             name,
             "has values beyond int64 (above 2**63 - 1 or below -2**63)",
@@ -1745,7 +1763,7 @@ def _coerce_field(
         if plain.dtype.kind == "u":
             plain = plain.astype(np.int64)
         if spec.kind == "integer" and arr.dtype.kind == "f":
-            _refuse_past_int64(name, arr)
+            _refuse_past_int64(name, arr, col)
             part = np.trunc(arr)
             np.subtract(arr, part, out=part)  # the fractional parts, NaN skipped:
             if len(arr) and (np.fmax.reduce(part) > 0 or np.fmin.reduce(part) < 0):
