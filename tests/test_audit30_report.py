@@ -388,6 +388,7 @@ _OWNER = st.sampled_from([104, 7, 7.0, "7", "A12", "amy", True, False, 1, 1.0, N
 @given(owners=st.lists(_OWNER, min_size=1, max_size=6))
 @example(owners=[104, "A12", 104])
 @example(owners=[1, 1.0, True])
+@example(owners=[None])  # no owner at all: the section without a table
 def test_ownership_table_with_owners_of_mixed_kinds(owners: list[Any]) -> None:
     """Owners that mix numbers and text (or True) get their table, one row
     per owner as assign_owners tells them apart, where the section showed

@@ -1285,7 +1285,8 @@ def _owner_classes(owner: pd.Series) -> pd.Categorical[Any]:
             order = np.asarray(sorted(order, key=lambda i: given[i]), dtype=np.intp)
         rank = np.empty(len(order), dtype=np.intp)
         rank[order] = np.arange(len(order))
-        codes = np.where(codes >= 0, rank[np.maximum(codes, 0)], -1)
+        if len(rank):  # (no owner at all: every code -1 already)
+            codes = np.where(codes >= 0, rank[np.maximum(codes, 0)], -1)
         given = np.asarray(given, dtype=object)[order]
     if categorical:
         names = tuple(_owner_text(x) for x in given)
