@@ -33,6 +33,10 @@ from hypothesis import strategies as st
 
 from custseg.cli import main
 
+# Parquet files (staff, customers, runs, points) are written throughout: the
+# floors (the README's test install) have no pyarrow
+pytest.importorskip("pyarrow")
+
 _CLI = settings(max_examples=20, deadline=None)
 
 
