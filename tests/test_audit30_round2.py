@@ -16,6 +16,7 @@ from hypothesis import given, settings
 import custseg
 from custseg import _display, rules
 from custseg.errors import InputError, RulesError
+from test_audit27 import _INTS  # i > j, both integer fields
 
 # -- a playbook alias never takes over another label's translated name ------
 
@@ -249,16 +250,6 @@ def test_avg_order_value_worked_example() -> None:
 
 # -- integer fields at the ends of int64 -------------------------------------
 
-_INT_RULES = """
-format = 1
-[fields]
-i = { type = "integer" }
-j = { type = "integer" }
-[segments.s]
-default = "not greater"
-rules = [{ label = "greater", when = "i > j" }]
-"""
-
 
 @settings(max_examples=40, deadline=None)
 @given(
@@ -275,7 +266,7 @@ def test_integer_fields_at_the_ends_of_int64(i: int, form: str) -> None:
     refused 2**63 - 1 in an object column)."""
     import numpy as np
 
-    rs = rules.loads(_INT_RULES, path="ints.toml")
+    rs = rules.loads(_INTS, path="ints.toml")
     j = i - 1 if i > -(2**63) else i
 
     def column(x: int) -> object:

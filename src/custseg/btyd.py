@@ -289,14 +289,6 @@ def _check_scaled(*arrays: np.ndarray, time_scaler: float) -> None:
             )
 
 
-def _day(value: Any, field: str, like: Any) -> int:
-    """*value* reduced to its calendar day (days since 1970-01-01); an aware
-    *value* is read in the zone of the dates *like*."""
-    return int(
-        v.to_days(np.asarray([v.as_datetime_scalar(value, field, like=like)]))[0]
-    )
-
-
 def _period_start(days: np.ndarray, unit: str) -> np.ndarray:
     """Start day of each day's period: the day itself, or the Monday of its week
     (pandas' ``W`` = ``W-SUN`` periods run Monday to Sunday)."""
@@ -529,7 +521,7 @@ def btyd_summary(
     scaler = _check_time_scaler(time_scaler)
     fields = ("customer_id", "date", "amount")
     ids, dates, amounts = _coerce_rows(customer_id, date, amount, fields)
-    end_day = _day(observation_end, "observation_end", date)
+    end_day = v.day_number(observation_end, "observation_end", like=date)
     end_period = int(_period_start(np.asarray([end_day]), unit)[0])
     per_day = _day_ticks(dates)
     # a week starts up to 6 days before its dates: 6 days to spare
@@ -673,8 +665,8 @@ def btyd_calibration_holdout(
     scaler = _check_time_scaler(time_scaler)
     fields = ("customer_id", "date", "amount")
     ids, dates, amounts = _coerce_rows(customer_id, date, amount, fields)
-    cal_day = _day(calibration_end, "calibration_end", date)
-    end_day = _day(observation_end, "observation_end", date)
+    cal_day = v.day_number(calibration_end, "calibration_end", like=date)
+    end_day = v.day_number(observation_end, "observation_end", like=date)
     if cal_day >= end_day:
         raise ThresholdError(
             f"'calibration_end' must be before 'observation_end' "

@@ -1505,17 +1505,7 @@ def _engine_facts(
     v.choice(after_as_of, "after_as_of", ("raise", "drop"))
     as_of_day = None
     if as_of is not None:
-        as_of_day = int(
-            v.to_days(
-                np.asarray(
-                    [
-                        v.as_datetime_scalar(
-                            as_of, "as_of", like=_dates_zone(transactions, date)
-                        )
-                    ]
-                )
-            )[0]
-        )
+        as_of_day = v.day_number(as_of, "as_of", like=_dates_zone(transactions, date))
     base, cols, checks = _prepare(
         transactions,
         customer,
@@ -3721,7 +3711,6 @@ def engine_btyd_summary(
         _check_scaled,
         _check_time_scaler,
         _check_unit,
-        _day,
         _period_start,
         _scaled,
     )
@@ -3730,7 +3719,9 @@ def engine_btyd_summary(
     step = _check_unit(unit)
     scaler = _check_time_scaler(time_scaler)
     v.choice(after_observation_end, "after_observation_end", ("raise", "drop"))
-    end_day = _day(observation_end, "observation_end", _dates_zone(transactions, date))
+    end_day = v.day_number(
+        observation_end, "observation_end", like=_dates_zone(transactions, date)
+    )
     end_period = int(_period_start(np.asarray([end_day]), unit)[0])
     base, cols, checks = _prepare(
         transactions, customer, date, amount, date_format, end_period + step

@@ -1158,7 +1158,7 @@ class SegmentHistory:
                 f"'at' must be a position in [{-len(self)}, {len(self)}) or one of "
                 f"the as_of dates: got {k}"
             )
-        day = v.to_days(np.asarray([v.as_datetime_scalar(at, "at", like=self.zone)]))[0]
+        day = v.day_number(at, "at", like=self.zone)
         for k, d in enumerate(self.as_of):
             if d == np.datetime64(int(day), "D"):
                 return k

@@ -533,9 +533,7 @@ def contact_summary(
             )
         as_of_day = last_day + 1
     else:
-        as_of_day = int(
-            v.to_days(np.asarray([v.as_datetime_scalar(as_of, "as_of", like=date)]))[0]
-        )
+        as_of_day = v.day_number(as_of, "as_of", like=date)
         late = days > as_of_day
         if late.any():
             first, count = v.first_offender(late)

@@ -320,6 +320,7 @@ def class_sums(
     codes: np.ndarray,
     size: int,
     wholes: tuple[int, np.ndarray] | bool | None = True,
+    mixed: tuple[np.ndarray, np.ndarray, np.ndarray] | None = None,
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """``(count, sum, mean)`` of float *values* per code, each class's as
     :func:`sum_and_mean` gives it from its own values (the same whatever
@@ -333,7 +334,8 @@ def class_sums(
     :func:`custseg._exact.mixed_sums` finds it, and the classes without one
     are summed by :func:`custseg._exact.ordered_sums` and divided by their
     count. *wholes*: the :func:`decimal_wholes` of the same values when the
-    caller has them (``None``: none), else they are found here.
+    caller has them (``None``: none), else they are found here; *mixed*:
+    their :func:`class_wholes`, when the caller has them too.
 
     Examples
     --------
@@ -350,7 +352,7 @@ def class_sums(
     if isinstance(wholes, tuple):
         scale, whole = wholes
         return counts, whole / scale, decimal_means(whole, scale, counts)
-    has, whole, scales = class_wholes(values, codes, size)
+    has, whole, scales = mixed or class_wholes(values, codes, size)
     sums = np.zeros(size)
     means = np.full(size, np.nan)
     sums[has] = whole[has] / scales[has]
@@ -380,7 +382,9 @@ def _summary_columns(
     # counts), and means divided once from decimal totals (as rules' mean())
     customers, orders, f_mean = class_sums(freq, codes, k)
     wholes = decimal_wholes(monetary, codes, k)  # also for shares and per order
-    _, revenue, m_mean = class_sums(monetary, codes, k, wholes)
+    # else each class's own exact total (also for its revenue per order)
+    mixed = class_wholes(monetary, codes, k) if wholes is None else None
+    _, revenue, m_mean = class_sums(monetary, codes, k, wholes, mixed)
     known_r = ~np.isnan(recency)
     _, _, r_mean = class_sums(recency[known_r], codes[known_r], k)
     r_med, f_med, m_med = _group_medians(codes, (recency, freq, monetary), k)
@@ -423,7 +427,8 @@ def _summary_columns(
         per_order = _ratio(cols["revenue"], cols["orders"])
         # a class of decimals divided once from its own exact total, as its
         # monetary_mean (whatever another class holds: 1/3, huge sums)
-        has, whole, scales = class_wholes(monetary, codes, k)
+        assert mixed is not None
+        has, whole, scales = mixed
         counts = np.asarray(orders, dtype=np.float64).astype(np.int64)
         per_order[:k][has] = decimal_means(whole[has], scales[has], counts[has])
         cols["avg_order_value"] = per_order

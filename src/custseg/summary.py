@@ -1574,9 +1574,7 @@ def _summarize(
                 fix="pass as_of explicitly, or check the column's unit",
             )
     else:
-        as_of_day = int(
-            v.to_days(np.asarray([v.as_datetime_scalar(as_of, "as_of", like=date)]))[0]
-        )
+        as_of_day = v.day_number(as_of, "as_of", like=date)
     as_of_d = np.datetime64(as_of_day, "D")
     all_ticks, all_amounts = ticks, amounts
     ids, ticks, amounts, n_dropped = _apply_cutoff(
