@@ -242,6 +242,11 @@ class Source:
         >>> src.code_line(2).strip(), src.code_line(4)
         ('', 'expect = { a = 2 }')
         '''
+        code = self._code_lines()
+        return code[line - 1] if 0 < line <= len(code) else ""
+
+    def _code_lines(self) -> list[str]:
+        """Every line as :meth:`code_line` gives it."""
         if self._code is None:
             pieces: list[str] = []
             last = 0
@@ -252,11 +257,13 @@ class Source:
                     last = end
             pieces.append(self.text[last:])
             self._code = "".join(pieces).split("\n")
-        return self._code[line - 1] if 0 < line <= len(self._code) else ""
+        return self._code
 
     def _keys(self) -> _Index:
+        # keys are read from the code lines: ``key = 5`` written inside a
+        # multi-line string (a note) is text, never the key it quotes
         if self._index is None:
-            self._index = _Index(self.lines, self._sections)
+            self._index = _Index(self._code_lines(), self._sections)
         return self._index
 
     def locate_key(self, path: tuple[str, ...]) -> tuple[int, int, int]:
