@@ -985,14 +985,15 @@ def _cmd(args: argparse.Namespace) -> int:
     for column in columns:
         old, new = _as_classes(before[column]), _as_classes(after[column])
         pairs[column] = old, new
-        if disjoint_classes(old, new) is None:
-            # classes that share no name (another --lang) say nothing of
-            # thresholds: that diagnosis comes alone
-            thresholds.append(column)
         note = no_common_class(
             str(column), old, new, "in the two files", "another --lang"
         )
         apart = numbers_apart(old, new)
+        if apart is None and disjoint_classes(old, new) is None:
+            # classes that share no name (another --lang), or one number
+            # written two ways, say nothing of thresholds: that diagnosis
+            # comes alone
+            thresholds.append(column)
         if apart is not None:
             # the cause, not other rules or another --lang
             note = (
