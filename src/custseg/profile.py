@@ -953,8 +953,8 @@ class ProfileCompleteness:
         Raises
         ------
         ThresholdError
-            Breaks outside (0, 1] or not strictly increasing, or not one more
-            label than breaks.
+            Breaks outside (0, 1] or not strictly increasing, not one more
+            label than breaks, or a label repeated.
 
         Examples
         --------
@@ -965,6 +965,10 @@ class ProfileCompleteness:
         """
         b = v.number_tuple_param(breaks, "breaks")
         names = v.text_tuple_param(labels, "labels", numbers=False)
+        if len(set(names)) != len(names):
+            raise ThresholdError(
+                f"'labels' must be unique: {v.repeated(names)[1]} repeated"
+            )
         if len(names) != len(b) + 1:
             raise ThresholdError(
                 f"'labels' must have one more entry than 'breaks' ({len(b)}): "
@@ -1346,7 +1350,19 @@ def profile_completeness(
                 source[field] = None
     present = {f: c for f, c in source.items() if c is not None}
     if not present:
-        numbered = [c for c in table if not isinstance(c, str)]
+        numbered = [c for c in table if not isinstance(c, str | tuple)]
+        tupled = [c for c in table if isinstance(c, tuple)]
+        if tupled:  # MultiIndex columns: ("basic", "name")
+            raise InputError(
+                "profile",
+                f"has none of the profile fields ({', '.join(schema.fields[:4])}, "
+                f"...); its columns are named by tuples "
+                f"({', '.join(map(repr, tupled[:2]))}{', ...' if len(tupled) > 2 else ''}"
+                "), as a frame with column levels has them, the fields by text",
+                fix="name the columns by their last level: "
+                "df.columns = df.columns.get_level_values(-1); or map them: "
+                f"fields={{{tupled[0]!r}: 'name', ...}}",
+            )
         raise InputError(
             "profile",
             f"has none of the profile fields ({', '.join(schema.fields[:4])}, ...)"
