@@ -60,7 +60,7 @@ def test_ranges_at_the_data_places_hold_each_score(cents, places, bins, better):
     edges = custseg.quantile_edges(values, bins)
     found = _display.decimal_places(values)
     assert found is not None and found <= places
-    ranges = reporting._score_ranges(list(edges.cuts), edges.bins, better, found)
+    ranges = _display.score_ranges(list(edges.cuts), edges.bins, better, found)
     got = custseg.score(values, edges, higher_is_better=better)
     for x, s in zip(values.tolist(), got.tolist(), strict=True):
         inside = [k + 1 for k, text in enumerate(ranges) if _holds(text, x)]
@@ -76,7 +76,7 @@ def test_the_demo_edge_reads_at_cents():
     values = np.array([237.70, 237.71, 1.0, 500.0, 99.99])
     edges = custseg.quantile_edges(values, 5)
     assert 237.70499999999998 in edges.cuts
-    ranges = reporting._score_ranges(
+    ranges = _display.score_ranges(
         list(edges.cuts), 5, True, _display.decimal_places(values)
     )
     assert "> 237.70, ≤ 368.85" in ranges

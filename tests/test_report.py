@@ -465,7 +465,7 @@ def test_score_ranges_match_score(cuts: list[float], better: bool) -> None:
     """The rules section's range of each score holds exactly the values score() gives it,
     on and next to every edge."""
     from custseg import ScoreEdges, score
-    from custseg.reporting import _score_ranges
+    from custseg._display import score_ranges as _score_ranges
 
     cuts = sorted(cuts)
     edges = ScoreEdges(tuple(cuts))

@@ -1916,7 +1916,9 @@ def _segment(
     monetary = out["monetary"].to_numpy()
     out["lifecycle"] = lifecycle_stage(recency, windows).to_categorical()
     if abc_edges is None and (facts.monetary > 0).any():
-        abc_edges = abc_edges_fit(facts.monetary, cutoffs)
+        # every customer of the frame: those only in records= count in a
+        # rank cut, with monetary 0, as refund-only customers do
+        abc_edges = abc_edges_fit(monetary, cutoffs)
     if abc_edges is not None:
         out["abc"] = abc_classes(monetary, edges=abc_edges).to_categorical()
     else:  # nobody spent anything: there is no A or B

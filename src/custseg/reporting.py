@@ -1882,74 +1882,6 @@ def _inputs_html(parts: _Parts, lang: str) -> str:
     return body
 
 
-def _score_ranges(
-    cuts: Sequence[float], bins: int, better: bool, places: int | None = None
-) -> list[str]:
-    """The value range of each score 1..bins (see :mod:`custseg.rfm`).
-
-    Edges are written exactly, or, given the *places* every value of the
-    data has, at those places: a fitted edge such as ``237.70499999999998``
-    between the cent values 237.70 and 237.71 reads ``> 237.70`` (higher is
-    better, so rounded down) or ``< 237.71`` (lower is better, rounded up),
-    which holds the same values of the data.
-
-    >>> _score_ranges([237.70499999999998], 2, True)
-    ['≤ 237.70499999999998', '> 237.70499999999998']
-    >>> _score_ranges([237.70499999999998], 2, True, places=2)
-    ['≤ 237.70', '> 237.70']
-    >>> _score_ranges([45.5, 1200.0], 3, False, places=0)
-    ['≥ 1,200', '≥ 46, < 1,200', '< 46']
-    >>> _score_ranges([104.1], 2, True, places=2)
-    ['≤ 104.10', '> 104.10']
-    """
-    import decimal
-
-    # every digit of any double (1e308 has 309) and its places: quantize in
-    # the default 28 digits fails from about 1e26
-    wide = decimal.Context(prec=1000)
-
-    def num(x: float) -> str:  # no exponent, thousands separated
-        exact = decimal.Decimal(np.format_float_positional(float(x), trim="-"))
-        q = decimal.Decimal(1).scaleb(-places) if places is not None else None
-        if q is not None:
-            # at the data's places (104.1 of cent values is 104.10); an edge
-            # between two of its values: the next value of the data that does
-            # not pass the edge (the operators > and >= read the same)
-            exact = exact.quantize(
-                q,
-                decimal.ROUND_FLOOR if better else decimal.ROUND_CEILING,
-                context=wide,
-            )
-        text = f"{exact:f}"
-        whole, dot, frac = text.partition(".")
-        sign = "-" if whole.startswith("-") else ""
-        return f"{sign}{int(whole.lstrip('-') or 0):,d}{dot}{frac}"
-
-    out = []
-    for s in range(1, bins + 1):
-        if better:  # higher is better: a value passes an edge when > it
-            lo = cuts[s - 2] if s >= 2 else None
-            hi = cuts[s - 1] if s <= len(cuts) else None
-            if lo is None:
-                out.append(f"≤ {num(hi)}" if hi is not None else "*")
-            elif hi is None:
-                out.append(f"> {num(lo)}")
-            else:
-                out.append(f"> {num(lo)}, ≤ {num(hi)}")
-        else:  # lower is better: a value passes an edge when < it
-            k = len(cuts)
-            lo_i, hi_i = k - s, k - s + 1
-            lo = cuts[lo_i] if 0 <= lo_i < k else None
-            hi = cuts[hi_i] if 0 <= hi_i < k else None
-            if s == bins:
-                out.append(f"< {num(cuts[0])}" if k else "*")
-            elif s == 1:
-                out.append(f"≥ {num(cuts[-1])}")
-            else:
-                out.append(f"≥ {num(lo)}, < {num(hi)}")  # type: ignore[arg-type]
-    return out
-
-
 def _rules_html(parts: _Parts, lang: str) -> str:
     t = _t(lang)
     res = parts.result
@@ -1965,7 +1897,9 @@ def _rules_html(parts: _Parts, lang: str) -> str:
     top = max(d.bins for d in dims)
     facts = res.facts
     ranges = [
-        _score_ranges(list(d.cuts), d.bins, better, _display.decimal_places(values))
+        _display.score_ranges(
+            list(d.cuts), d.bins, better, _display.decimal_places(values)
+        )
         for d, better, values in zip(
             dims,
             (False, True, True),

@@ -158,14 +158,32 @@ class ScoreEdges:
         return tuple(sorted(self.bins + 1 - s for s in up))
 
     def _repr_html_(self) -> str:
-        fmt = _display.format_value
-        rows = [[f"{i + 1}", f"< {fmt(c)}"] for i, c in enumerate(self.cuts)]
-        rows.append(
-            [f"{self.bins}", f">= {fmt(self.cuts[-1])}" if self.cuts else "all"]
-        )
+        """The values each score holds, as :func:`score` gives it, higher
+        values better (F, M) and lower better (recency); a score no value
+        can get (between equal cuts) is marked empty.
+
+        >>> import html, re
+        >>> page = ScoreEdges((1, 2, 4, 8))._repr_html_()
+        >>> cells = [html.unescape(c) for c in re.findall(r"<td[^>]*>(.*?)</td>", page)]
+        >>> cells[3:6]
+        ['2', '> 1, ≤ 2', '≥ 4, < 8']
+        """
+        cuts = list(self.cuts)
+        up = _display.score_ranges(cuts, self.bins, True)
+        down = _display.score_ranges(cuts, self.bins, False)
+        empty_up = set(self.empty_scores())
+        empty_down = set(self.empty_scores(higher_is_better=False))
+        rows = [
+            [
+                f"{s}",
+                "empty (equal cuts)" if s in empty_up else up[s - 1],
+                "empty (equal cuts)" if s in empty_down else down[s - 1],
+            ]
+            for s in range(1, self.bins + 1)
+        ]
         return _display.html_table(
             f"ScoreEdges: {self.bins} scores",
-            ["score", "values"],
+            ["score", "values (higher is better)", "values (lower is better)"],
             rows,
         )
 
