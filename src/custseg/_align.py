@@ -17,6 +17,7 @@ from collections.abc import Iterable, Mapping
 from typing import Any
 
 from ._display import Escaped, alike
+from ._validate import arrow_plain
 from .errors import InputError, ThresholdError
 
 __all__ = [
@@ -173,13 +174,14 @@ def index_of(x: Any) -> Any:
 def _indexed(x: Any) -> tuple[Any, bool]:
     """The index *x* carries and whether *x* is a custseg result (not pandas),
     or ``(None, False)`` for inputs without one (NumPy arrays, lists, results
-    made from them)."""
+    made from them). Ids of Arrow ``string_view`` are read as ``large_string``
+    (:func:`~custseg._validate.arrow_plain`): pandas cannot compare them."""
     if is_pandas(x):
-        return x.index, False
+        return arrow_plain(x.index), False
     if type(x).__module__.startswith("custseg") and hasattr(x, "to_pandas"):
         index = getattr(x, "index", None)  # Labels, RfmScores, TagMatrix, ...
         if index is not None:  # ids given as a list or an array are ids too
-            return as_index(index), True
+            return arrow_plain(as_index(index)), True
     return None, False
 
 
@@ -363,7 +365,7 @@ def own_index(index: Any) -> Any:
     import numpy as np
 
     if index is None or type(index).__module__.startswith("pandas"):
-        return index
+        return arrow_plain(index)  # (Arrow string_view ids: as large_string)
     if isinstance(index, np.ndarray):
         out = index.copy()
         out.flags.writeable = False

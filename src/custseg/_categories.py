@@ -40,6 +40,7 @@ import numpy as np
 from ._display import BLANKS, composed, fold_chars
 from ._validate import (
     arrow_decoded,
+    arrow_plain,
     describe,
     first_offender,
     is_int,
@@ -328,6 +329,7 @@ def as_category(
     ...
     custseg.errors.InputError: 'satisfaction' has unknown answers 'great', 'meh' (first at row 0, 2 rows affected): use one of 'very_dissatisfied', 'dissatisfied', 'neutral', 'satisfied', 'very_satisfied' (case, blanks and '-' / '_' do not matter), or map the answers first
     """
+    x = arrow_plain(x)  # (Arrow string_view: factorize has no kernel)
     k = len(levels)
     dtype = np.int8 if k < 127 else np.int16
     xdtype = getattr(x, "dtype", None)

@@ -99,6 +99,7 @@ def _from_native(frame: Any) -> Any:
 
     nw = _narwhals()
     _refuse_duplicate_columns(frame)
+    frame = v.arrow_plain(frame)  # (pandas' string_view columns: large_string)
     try:
         return nw.from_native(frame)
     except TypeError:

@@ -48,6 +48,7 @@ from ._validate import (
     _period_starts,
     _vague_date,
     _vague_fix,
+    arrow_plain,
     as_datetime,
     changed_by_float,
     check_number_words,
@@ -2752,6 +2753,7 @@ def parse_date_column(
             f"{describe(col, limit=60)}",
             fix="pass pd.Series(values) (a DataFrame's column: df[name])",
         )
+    col = arrow_plain(col)  # (Arrow string_view: read as large_string)
     keep_offset = flag_param(keep_offset, "keep_offset")
     if fix is not None:
         fix = text_param(fix, "fix")
@@ -3853,6 +3855,7 @@ def table_writer(
     """The function that writes *df* as :func:`write_table` writes it to
     *path*, given the temporary file to fill (for :func:`write_all`); the
     file type is checked now."""
+    df = arrow_plain(df)  # (Arrow string_view columns: written as text)
     if as_read is None:
         as_read = df.attrs.get("record_columns", ())
     kept = tuple(as_read)

@@ -227,11 +227,93 @@ def as_array(x: Any) -> np.ndarray:
     return np.asarray(x)
 
 
+#: Arrow's view layouts of text and bytes, and the types read in their place.
+_ARROW_VIEWS = {"string_view": "large_string", "binary_view": "large_binary"}
+
+
+def _arrow_view(dtype: Any) -> str | None:
+    """The Arrow type to read a pandas ``ArrowDtype`` (or Arrow type) of a
+    view layout as (``"large_string"``, ``"large_binary"``); None else."""
+    arrow = getattr(dtype, "pyarrow_dtype", dtype)
+    if type(arrow).__module__.partition(".")[0] != "pyarrow":
+        return None
+    return _ARROW_VIEWS.get(str(arrow))
+
+
+def arrow_plain(x: Any) -> Any:
+    """*x* with its Arrow ``string_view`` / ``binary_view`` data (what Polars
+    exports, read by ``to_pandas(types_mapper=pd.ArrowDtype)``) as the same
+    values of ``large_string`` / ``large_binary``: a pandas Series (also its
+    index), Index, DataFrame (every such column, and the index) or Arrow
+    extension array, and a PyArrow Array or ChunkedArray. Anything else, and
+    data of no view type, is returned as it is; the caller's object is never
+    changed (a new object shares the other columns).
+
+    pandas has no kernels for the view types: ``np.asarray``, ``to_numpy``,
+    ``factorize``, ``dropna``, ``take`` and filters raise, and ``unique``
+    reads a null as ``''``. Read as ``large_string``, a column is what an
+    ``ArrowDtype(pa.string())`` column is: the same ids, missing ones missing.
+
+    >>> import pytest
+    >>> pd = pytest.importorskip("pandas")
+    >>> pa = pytest.importorskip("pyarrow")
+    >>> if not hasattr(pa, "string_view"):
+    ...     pytest.skip("pyarrow without string_view")
+    >>> view = pd.ArrowDtype(pa.string_view())
+    >>> s = pd.Series(["007", None], index=["c1", "c2"], name="id", dtype=view)
+    >>> plain = arrow_plain(s)
+    >>> plain.dtype, plain.tolist(), plain.index.tolist(), plain.name
+    (large_string[pyarrow], ['007', <NA>], ['c1', 'c2'], 'id')
+    >>> s.dtype  # the caller's column is unchanged
+    string_view[pyarrow]
+    >>> arrow_plain(pd.DataFrame({"id": s, "n": [1, 2]})).dtypes.tolist()
+    [large_string[pyarrow], dtype('int64')]
+    """
+    kind = type(x)
+    library = kind.__module__.partition(".")[0]
+    if library == "pyarrow":
+        plain = _arrow_view(getattr(x, "type", None))
+        if plain is None or not hasattr(x, "cast"):
+            return x
+        import pyarrow as pa
+
+        return x.cast(getattr(pa, plain)())
+    if library != "pandas":
+        return x
+    if hasattr(x, "dtypes") and hasattr(x, "columns") and hasattr(x, "isetitem"):
+        columns = [i for i, dtype in enumerate(x.dtypes) if _arrow_view(dtype)]
+        index = arrow_plain(x.index)
+        if not columns and index is x.index:
+            return x
+        out = x.copy(deep=False)
+        for i in columns:
+            out.isetitem(i, arrow_plain(x.iloc[:, i]))
+        out.index = index
+        return out
+    dtype = getattr(x, "dtype", None)
+    plain = _arrow_view(dtype)
+    if hasattr(x, "index") and hasattr(x, "iloc"):  # a Series
+        index = arrow_plain(x.index)
+        if plain is None and index is x.index:
+            return x
+        values = arrow_plain(x.array) if plain else x.array
+        return kind(values, index=index, name=x.name, copy=False)
+    if plain is None:
+        return x
+    if hasattr(x, "__arrow_array__") and not hasattr(x, "array"):  # an array
+        return kind(arrow_plain(x.__arrow_array__()))
+    if hasattr(x, "array") and getattr(x, "nlevels", 1) == 1:  # an Index
+        return kind(arrow_plain(x.array), name=x.name)
+    return x
+
+
 def arrow_decoded(x: Any) -> Any:
     """A PyArrow ``ChunkedArray`` of a dictionary type (a categorical read
-    from Parquet) as one decoded array; anything else as it is. NumPy reads
-    such a chunked column through its dictionary indices and takes a null
-    for the value of index 0: a missing answer would become another one.
+    from Parquet) as one decoded array; a pandas column of Arrow
+    ``string_view`` / ``binary_view`` as ``large_string`` / ``large_binary``
+    (:func:`arrow_plain`); anything else as it is. NumPy reads such a chunked
+    column through its dictionary indices and takes a null for the value of
+    index 0: a missing answer would become another one.
 
     >>> import pytest
     >>> pa = pytest.importorskip("pyarrow")
@@ -239,6 +321,7 @@ def arrow_decoded(x: Any) -> Any:
     >>> arrow_decoded(col).to_pylist()
     ['big', None, 'small']
     """
+    x = arrow_plain(x)
     kind = type(x)
     if kind.__name__ != "ChunkedArray" or not kind.__module__.startswith("pyarrow"):
         return x
@@ -450,6 +533,7 @@ def as_numeric(
     ...
     custseg.errors.InputError: 'amount' contains missing values (NaN) (first at row 1, 1 row affected): drop or fill them first, or ask for an explicit unknown label where the function offers one
     """
+    x = arrow_plain(x)
     dtype = getattr(x, "dtype", None)
     # pandas extension dtypes (Int64, Float64, ...): missing values become NaN
     if (
@@ -1165,7 +1249,7 @@ def as_datetime(x: Any, field: str, *, nan: NanPolicy = "raise") -> np.ndarray:
     ...
     custseg.errors.InputError: 'date' has values that are not dates, such as 'next week' (first at row 1, 1 row affected): use ISO 8601 text (2024-01-31 or 2024-01-31T14:05) or datetime values
     """
-    x = _period_starts(_localize(x), field)
+    x = _period_starts(_localize(arrow_plain(x)), field)
     arr = _to_numpy(x, field)
     if arr.dtype.kind == "U" and isinstance(x, list | tuple):
         arr = _listed_dates(x, arr)
@@ -2317,6 +2401,7 @@ def _decimal_values(x: Any, n: int, arr: np.ndarray | None = None) -> np.ndarray
     pandas ``int64`` column its caller cast to floats), else None: other
     NumPy number arrays are not looked at (an ``int64`` array read as it is
     is exact, see :func:`_exact_int_sides`)."""
+    x = arrow_plain(x)
     dtype = getattr(x, "dtype", None)
 
     def far() -> bool:  # integers float64 may have rounded (floats for a gap)

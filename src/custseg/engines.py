@@ -126,7 +126,9 @@ def _narwhals() -> Any:
 def _from_native(native: Any) -> Any:
     nw = _narwhals()
     _refuse_duplicate_columns(native)
-    return nw.from_native(native, pass_through=True)
+    # a pandas frame's Arrow string_view columns as large_string (pandas
+    # has no kernels for them; Arrow tables are made plain in the queries)
+    return nw.from_native(v.arrow_plain(native), pass_through=True)
 
 
 def _zones_read(native: Any, date: Hashable) -> Any:

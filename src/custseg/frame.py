@@ -264,6 +264,7 @@ def _facts(
     need_rows: bool = False,
     frame_arg: str = "df",
 ) -> CustomerFacts:
+    df = v.arrow_plain(df)  # (Arrow string_view columns: as large_string)
     _label(options.get("order"), "order")  # before it is compared
     v.check_order_column(
         options.get("order"), customer=customer, date=date, amount=amount
@@ -333,6 +334,7 @@ def _join_relationship(
     transactions are)."""
     from .relationship import contact_summary, relationship_type
 
+    contacts = v.arrow_plain(contacts)  # (Arrow string_view: as large_string)
     where = "contacts"
     if isinstance(contacts, str | os.PathLike):
         where = f"contacts file {os.fspath(contacts)!r}"
@@ -748,6 +750,7 @@ def _records_frame(
     as :func:`record_text_columns` says; the fields the rules read as
     numbers checked as the amounts are: ``1.234`` in a ';' file is refused)
     or a frame with the id as a column or as its named index."""
+    records = v.arrow_plain(records)  # (Arrow string_view: as large_string)
     if isinstance(records, str | os.PathLike):
         text = record_text_columns(records, customer, rs, encoding)
         try:
@@ -1810,6 +1813,9 @@ def _segment(
             date_format=check_date_format(date_format),
             sep=sep,
         )
+    # Arrow string_view / binary_view columns (a Polars export) read as
+    # large_string / large_binary: pandas has no kernels for the view types
+    transactions = v.arrow_plain(transactions)
     tx, amounts = with_line_amounts(
         transactions,
         amount,
@@ -2429,6 +2435,7 @@ def apply_rules(
     _check_frame(
         seg, "seg", "pass one row per customer, e.g. segment_frame(...) output"
     )
+    seg = v.arrow_plain(seg)  # (Arrow string_view columns: as large_string)
     rs = _load_rules(None, rules)
     if rs is None:
         raise ThresholdError(

@@ -1067,6 +1067,7 @@ def label_codes(
             labels.index,
             labels.name,
         )
+    labels = v.arrow_plain(labels)  # (Arrow string_view: read as large_string)
     index = labels.index if is_pandas(labels) else None
     name = getattr(labels, "name", None) if is_pandas(labels) else None
     declared = declared_classes(labels, field)

@@ -428,6 +428,7 @@ def _pick_column(x: Any, column: Any, field: str) -> Any:
     """The label column of a DataFrame (*column*, or its only column), on
     the frame's customer ids: its ``customer_id`` column when its index is
     unnamed (row numbers are not customer ids)."""
+    x = v.arrow_plain(x)  # (Arrow string_view columns: read as large_string)
     if column is not None:
         try:
             hash(column)

@@ -2067,7 +2067,7 @@ def _id_array(customer: Any) -> tuple[np.ndarray, np.ndarray | None]:
     NA of nullable and Arrow dtypes); a ``MultiIndex`` gives one tuple per
     customer.
     """
-    customer = flat_ids(customer)
+    customer = v.arrow_plain(flat_ids(customer))
     if is_pandas(customer) or (
         type(customer).__module__.startswith("pandas")
         and hasattr(customer, "isna")

@@ -1163,6 +1163,7 @@ def _scores_by_row_kind(
 def _columns(profile: Any) -> tuple[dict[Any, Any], Any, int | None]:
     """(column name -> values, index, row count or None) of a table."""
     if is_pandas(profile) and hasattr(profile, "columns"):
+        profile = v.arrow_plain(profile)  # (string_view: read as large_string)
         names = list(profile.columns)
         dupes, shown = v.repeated(str(c) for c in names)
         if dupes:

@@ -696,6 +696,7 @@ def _segment(
     tx: pd.DataFrame, lang: str, options: dict[str, Any]
 ) -> tuple[SegmentResult, _Quality]:
     """:func:`custseg.segment` on *tx*, and the data-quality counts."""
+    tx = v.arrow_plain(tx)  # (Arrow string_view columns: as large_string)
     options = dict(options)
     rs = _load_rules(options.pop("preset", None), options.pop("rules", None))
     label_lang = options.pop("lang", None)

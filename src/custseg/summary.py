@@ -457,6 +457,7 @@ def _id_values(ids: Any, field: str) -> Any:
     values: Any
     if isinstance(ids, np.ma.MaskedArray):
         ids = v.unmask(ids)
+    ids = v.arrow_plain(ids)  # (Arrow string_view: read as large_string)
     if isinstance(ids, pd.Series | pd.Index):
         values = ids.to_numpy() if isinstance(ids.dtype, np.dtype) else ids.array
     elif isinstance(ids, list | tuple):

@@ -446,6 +446,7 @@ def _levels(
     Decimals are compared with the thresholds exactly. Intent thresholds in
     [0, 1] are probabilities: intent numbers outside [0, 1] are refused then.
     """
+    x = v.arrow_plain(x)  # (Arrow string_view: read as large_string)
     require_column(x, field)
     mixed = _mixed_parts(x)
     if mixed is not None:  # numbers and words: each part read on its own
@@ -694,6 +695,7 @@ def _fit_assets(assets: Any) -> Any:
     words :func:`value_tier` reads as missing (``"N/A"``, ``""``) as None
     (D, never counted); levels (``"large"``), which no threshold decides,
     and numbers written as text are refused."""
+    assets = v.arrow_plain(assets)
     mixed = _mixed_parts(assets)
     if mixed is None and _is_numeric(assets):
         return assets

@@ -1383,6 +1383,7 @@ def _columns_of(data: Any) -> tuple[dict[str, Any], Any, str]:
     if other is not None:  # a Polars DataFrame, a PyArrow Table: rows in order
         return other, None, type(data).__name__
     if hasattr(data, "columns") and hasattr(data, "index"):
+        data = v.arrow_plain(data)  # (Arrow string_view columns: large_string)
         if len(set(data.columns)) != len(data.columns):
             dupes = sorted(str(c) for c in v.repeated(data.columns)[0])
             raise InputError(
@@ -1390,7 +1391,7 @@ def _columns_of(data: Any) -> tuple[dict[str, Any], Any, str]:
             )
         return {c: data[c] for c in data.columns}, data.index, "DataFrame"
     if isinstance(data, Mapping):
-        cols = dict(data)
+        cols = {k: v.arrow_plain(col) for k, col in data.items()}
         index = common_index(**{str(k): col for k, col in cols.items()})
         return cols, index, "mapping"
     raise InputError(
