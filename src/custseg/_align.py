@@ -25,6 +25,7 @@ __all__ = [
     "flat_ids",
     "id_kind",
     "is_pandas",
+    "missing_ids",
     "nullable_dtype",
     "own_index",
     "same_ids",
@@ -532,6 +533,37 @@ def flat_ids(ids: Any) -> Any:
     return ids
 
 
+def missing_ids(index: Any) -> bool:
+    """Whether a pandas Index of customer ids holds a missing id (NaN,
+    None, NA, NaT), or a row with a missing part when the ids are tuples
+    (a ``MultiIndex`` level left missing by ``groupby(..., dropna=False)``,
+    or an Index of such tuples). ``("south", None)`` names no customer:
+    pandas would pair it with the ``("south", None)`` of another period as
+    if they were one person, as it would two missing flat ids.
+
+    >>> import pandas as pd
+    >>> missing_ids(pd.Index(["c1", None])), missing_ids(pd.Index(["c1", "c2"]))
+    (True, False)
+    >>> missing_ids(pd.MultiIndex.from_arrays([["n", "s"], ["c1", None]]))
+    True
+    >>> missing_ids(pd.Index([("n", 1), ("s", float("nan"))], tupleize_cols=False))
+    True
+    """
+    import numpy as np
+
+    if _is_multiindex(index):  # a missing part is code -1 in its level
+        return any(bool((np.asarray(codes) < 0).any()) for codes in index.codes)
+    if index.hasnans:
+        return True
+    if index.dtype != object or not len(index):
+        return False
+    # tuples infer as "mixed" (one C pass): only then look inside them
+    pd = sys.modules["pandas"]
+    if pd.api.types.infer_dtype(index, skipna=False) != "mixed":
+        return False
+    return any(isinstance(t, tuple) and any(map(_is_missing, t)) for t in index)
+
+
 def _is_multiindex(x: Any) -> bool:
     return (
         type(x).__module__.startswith("pandas")
@@ -702,7 +734,25 @@ def whole_ids(a: Any, b: Any) -> tuple[Any, Any]:
     Index([7, 3], dtype='int64', name='id')
     >>> whole_ids(pd.Index([3]), pd.Index([2.5]))[0]  # 3 as 3.0 then
     Index([3.0], dtype='float64')
+
+    Two ``MultiIndex`` of as many levels are read level by level, so a
+    customer level of integers meets the same level read as floats:
+
+    >>> jan = pd.MultiIndex.from_arrays([["n", "s"], [1, 2]])
+    >>> whole_ids(jan, pd.MultiIndex.from_arrays([["s", "n"], [2.0, 1.0]]))[1]
+    MultiIndex([('s', 2),
+                ('n', 1)],
+               )
     """
+    if _is_multiindex(a) and _is_multiindex(b) and a.nlevels == b.nlevels:
+        for level in range(a.nlevels):
+            mine, theirs = a.levels[level], b.levels[level]
+            new_a, new_b = whole_ids(mine, theirs)
+            if new_a is not mine:
+                a = a.set_levels(new_a, level=level)
+            if new_b is not theirs:
+                b = b.set_levels(new_b, level=level)
+        return a, b
     kinds = id_kind(a), id_kind(b)
     if set(kinds) != {"integers", "numbers"}:
         return a, b

@@ -30,6 +30,7 @@ from ._align import (
     flat_ids,
     id_kind,
     is_pandas,
+    missing_ids,
     numbers_left,
     row_numbers,
     same_ids,
@@ -38,7 +39,7 @@ from ._align import (
 )
 from ._exact import RunningSums, decimal_scale, mixed_sums, order_sums
 from .errors import CustsegWarning, InputError, ThresholdError
-from .labels import Labels, classes_with_missing
+from .labels import Labels, classes_with_missing, declared_classes
 from .orders import order_earliest, order_lines, order_totals, order_values, take
 from .rfm import (
     _KEEP_FIXED_EDGES,
@@ -443,6 +444,7 @@ def _pick_column(x: Any, column: Any, field: str) -> Any:
                 fix="pass a single column label, e.g. column='stage'",
             ) from None
     if not (is_pandas(x) and hasattr(x, "columns")):
+        _refuse_other_frame(x, column, field)
         if column is not None and isinstance(x, Mapping):
             if column not in x:
                 raise InputError(
@@ -489,6 +491,40 @@ def _pick_column(x: Any, column: Any, field: str) -> Any:
     return picked if ids is None else picked.set_axis(ids)
 
 
+def _refuse_other_frame(x: Any, column: Any, field: str) -> None:
+    """An :class:`InputError` for a frame that is not pandas: a Polars
+    DataFrame or a PyArrow Table, whose ``customer_id`` column would be
+    ignored (NumPy reads the whole table as one 2-D array), or a mapping
+    of columns holding ``customer_id``, whose *column* alone would pair
+    with the other period by position. Converted to pandas, the frame's
+    ``customer_id`` column pairs the customers."""
+    if isinstance(x, Mapping):
+        if _ID_COLUMN not in x or column == _ID_COLUMN:
+            return
+        raise InputError(
+            field,
+            f"is a mapping of columns with a {_ID_COLUMN!r} column: "
+            + (
+                "only a pandas DataFrame is paired by that column"
+                if column is None
+                else f"column= takes its {column!r} column alone, which would "
+                "be paired with the other period's by position, not by customer"
+            ),
+            fix=f"pass pd.DataFrame({field}) (its {_ID_COLUMN} column pairs "
+            "the customers)",
+        )
+    if v.other_frame_columns(x, field) is None:  # (a LazyFrame: collect() it)
+        return
+    kind = f"{type(x).__module__.partition('.')[0]} {type(x).__name__}"
+    raise InputError(
+        field,
+        f"is a {kind}: transition_matrix reads frames as pandas DataFrames "
+        f"only (column= picks the labels from those, and their {_ID_COLUMN} "
+        "column pairs the customers)",
+        fix=f"pass {field}.to_pandas()",
+    )
+
+
 def _read_classes(
     labels: Any, field: str, missing: str
 ) -> tuple[np.ndarray, tuple[str, ...], bool, Any, str | None]:
@@ -498,7 +534,14 @@ def _read_classes(
     codes, names, _, has_missing, index, name = classes_with_missing(
         labels, field, missing
     )
-    codes, names = _composed_classes(codes, names, has_missing, field, missing)
+    if any(_display.composed(n) != n for n in names):  # (rare: a second look)
+        # a plain array's classes are its distinct values, sorted: sorted
+        # again once composed; declared ones (a Categorical, an Arrow
+        # dictionary, Labels) keep their order, an ordered scale above all
+        plain = declared_classes(labels, field) is None
+        codes, names = _composed_classes(
+            codes, names, has_missing, field, missing, plain=plain
+        )
     return codes, names, has_missing, index, None if name is None else str(name)
 
 
@@ -508,18 +551,23 @@ def _composed_classes(
     has_missing: bool,
     field: str,
     missing: str,
+    *,
+    plain: bool,
 ) -> tuple[np.ndarray, tuple[str, ...]]:
     r"""*codes* and *names* with every class name in Unicode's composed form
     (NFC, :func:`custseg._display.composed`): ``Café`` written with its
     accent apart (as macOS writes it) is the class ``Café``, and two classes
     of one period that are the same text in two forms are one class (codes
-    remapped; new arrays, the inputs untouched). The names keep their
-    order, sorted again when they were sorted (a plain array's distinct
-    values); the class of missing labels (*missing*, already composed)
+    remapped; new arrays, the inputs untouched). *plain* names are a plain
+    array's distinct values, sorted: sorted again once composed (``é``
+    decomposed sorts before ``o``, composed after it); others (declared by
+    a Categorical, an Arrow dictionary, :class:`~custseg.Labels`) keep
+    their order. The class of missing labels (*missing*, already composed)
     stays last.
 
     >>> codes, names = _composed_classes(
-    ...     np.array([0, 1, 2]), ("Cafe\u0301", "Caf\u00e9", "tea"), False, "x", "m")
+    ...     np.array([0, 1, 2]), ("Cafe\u0301", "Caf\u00e9", "tea"), False, "x", "m",
+    ...     plain=False)
     >>> codes.tolist(), [ascii(n) for n in names]
     ([0, 0, 1], ["'Caf\\xe9'", "'tea'"])
     """
@@ -533,7 +581,7 @@ def _composed_classes(
             f"{missing!r} is one of them; pass another name (missing=...)"
         )
     unique = list(dict.fromkeys(text))
-    if list(real) == sorted(real):
+    if plain:
         unique.sort()
     position = {t: i for i, t in enumerate(unique)}
     remap = [position[t] for t in text] + ([len(unique)] if has_missing else [])
@@ -687,15 +735,20 @@ def _look_alike_note(
 def _check_unique(index: Any, field: str) -> None:
     """Customer ids to pair by: unique and present (two unknown customers
     are not one person), whatever the other index is; a MultiIndex holds
-    one tuple per customer."""
-    index = flat_ids(index)
-    if index.hasnans:
+    one tuple per customer, and a tuple with a missing part names nobody."""
+    if missing_ids(index):
+        parts = index.nlevels > 1 or (
+            index.dtype == object and id_kind(index).startswith("tuples")
+        )
         raise InputError(
             field,
-            "has missing customer ids in its index (NaN or None), which cannot "
-            "be paired with the other period",
+            "has missing customer ids in its index (NaN or None"
+            + (", also as one part of a tuple such as ('south', None)" if parts else "")
+            + "), which cannot be paired with the other period: two unknown "
+            "customers are not one person",
             fix="drop those rows or give each customer its id before comparing periods",
         )
+    index = flat_ids(index)
     if not index.is_unique:
         dup = index[index.duplicated()][0]
         raise InputError(
@@ -754,17 +807,96 @@ def _by_ids(before: Any, after: Any) -> tuple[Any, Any]:
 def _check_same_kind(before: Any, after: Any) -> None:
     """Ids of two kinds (integers in one period, text in the other, as when
     one was read from a CSV file) share no customer: an error, not a table
-    where everybody left and everybody came."""
+    where everybody left and everybody came. Two ``MultiIndex`` are
+    compared level by level, and the fix names the level; integers past
+    2**53 beside floats (which :func:`~custseg._align.whole_ids` could not
+    pair exactly) are told as a matter of precision, not of kind."""
     kind_b, kind_a = id_kind(before), id_kind(after)
-    if kind_b != kind_a and len(before) and len(after):
+    if kind_b == kind_a or not len(before) or not len(after):
+        return
+    multi = before.nlevels > 1 and after.nlevels > 1
+    if multi and before.nlevels != after.nlevels:
         raise InputError(
             "after",
-            f"holds {kind_a} in its index (the customer ids) but 'before' holds "
-            f"{kind_b}: ids of different kinds are never one customer (1 is not "
-            "'1')",
-            fix="store the ids the same way in both, e.g. convert one index "
-            "(after.index = after.index.astype(int), or both .astype(str))",
+            f"is indexed by tuples of {after.nlevels} levels "
+            f"({_level_names(after)}) but 'before' by tuples of "
+            f"{before.nlevels} ({_level_names(before)}): no customer's id is in both",
+            fix="index both by the same levels (set_index or droplevel) "
+            "before comparing periods",
         )
+    kb, ka, where = kind_b, kind_a, ""
+    b_ids, a_ids = before, after
+    convert = "{side}.index = {side}.index.astype({to})"
+    both = "both .astype(str)"
+    if multi:  # the first level whose kinds differ: the fix converts that one
+        level = next(
+            i
+            for i in range(before.nlevels)
+            if id_kind(before.levels[i]) != id_kind(after.levels[i])
+        )
+        b_ids, a_ids = before.levels[level], after.levels[level]
+        kb, ka = id_kind(b_ids), id_kind(a_ids)
+        name = after.names[level]
+        where = f"level {level}" + ("" if name is None else f" ({name!r})")
+        convert = (
+            "{side}.index = {side}.index.set_levels("
+            f"{{side}}.index.levels[{level}].astype({{to}}), level={level})"
+        )
+        both = (
+            f"that level of both as text: .set_levels(index.levels[{level}]"
+            f".astype(str), level={level}) on each"
+        )
+    if {kb, ka} == {"integers", "numbers"}:  # left apart by whole_ids: precision
+        side, other = ("after", "before") if ka == "numbers" else ("before", "after")
+        raise InputError(
+            side,
+            "holds floats as customer ids"
+            + (f" (its {where})" if where else "")
+            + f" beside integers past 2**53 in {other!r}, and not every float "
+            "is a whole number below 2**53: a float holds no integer past "
+            "2**53 exactly (2**53 + 1 is read as 2**53), so these ids cannot "
+            "be paired exactly",
+            fix="read the ids as integers or as text where they are loaded "
+            "(an int64 Parquet column, or pd.read_csv(..., "
+            "dtype={'customer_id': str})): float ids past 2**53 have already "
+            "lost digits",
+        )
+    if not multi and "tuples" in (kind_a[:6], kind_b[:6]):
+        # a MultiIndex beside an Index of tuples, or tuples beside flat ids
+        fix = "index both the same way: by the same levels, each holding one kind of id"
+    elif "integers" in (kb, ka):
+        ints, side, ids = (
+            ("after", "before", b_ids)
+            if ka == "integers"
+            else ("before", "after", a_ids)
+        )
+        if {kb, ka} == {"integers", "text"} and all(
+            str(x).strip().lstrip("-").isdigit() for x in ids
+        ):  # text of digits (read from a CSV file): made integers again
+            fix = (
+                "store the ids the same way in both, e.g. convert one index ("
+                f"{convert.format(side=side, to='int')}, or {both})"
+            )
+        else:  # no integers to make of them: the integers made text
+            fix = (
+                "store the ids the same way in both, e.g. the integers as "
+                f"text ({convert.format(side=ints, to='str')})"
+            )
+    else:
+        fix = f"store the ids the same way in both, e.g. {both}"
+    raise InputError(
+        "after",
+        f"holds {kind_a} in its index (the customer ids) but 'before' holds "
+        f"{kind_b}"
+        + (f" ({where}: {ka} after, {kb} before)" if where else "")
+        + ": ids of different kinds are never one customer (1 is not '1')",
+        fix=fix,
+    )
+
+
+def _level_names(index: Any) -> str:
+    """The names of a MultiIndex's levels, for a message."""
+    return ", ".join("unnamed" if n is None else repr(n) for n in index.names)
 
 
 #: The most cells of a transition matrix (classes before x classes after).
@@ -816,7 +948,9 @@ def transition_matrix(
       Parquet ``double`` column) is the customer ``3``; beside a float id
       that is not whole (``2.5``) the integers are read as floats, so
       ``3`` still meets ``3.0``. Integers and text are never paired
-      (``1`` is not ``"1"``).
+      (``1`` is not ``"1"``). A ``MultiIndex`` pairs its tuples, compared
+      level by level (a level of integers meets the same level read as
+      floats); a tuple with a missing part names no customer.
     * **by position**, otherwise (NumPy arrays, lists, or two Series
       indexed by row numbers: an unnamed ``RangeIndex`` is no customer id;
       beside customer ids, row numbers or no index at all are an error):
@@ -829,14 +963,21 @@ def transition_matrix(
         (categorical) Series, a plain array of names, or a DataFrame (then
         *column* picks the label column). Rows follow each labelling's own
         classes in its order (a plain array: its distinct values, sorted),
-        then *new*; columns likewise, then *gone*. Missing labels are the
+        then *new*; columns likewise, then *gone*. Text names are read in
+        Unicode's composed form (NFC: ``Cafe\u0301`` is ``Café``); a
+        declared order (a Categorical, an Arrow dictionary) is kept so, a
+        plain array's names sorted once composed. Missing labels are the
         class *missing*. Classes are matched by name, and a number has one
         name whatever its container: whole numbers as integers (``1.0`` is
         ``"1"``), others as their shortest text (``"2.5"``).
     column
         The label column when *before* and *after* are DataFrames (default:
         their only column besides ``customer_id``): one column label (a
-        side that is no DataFrame or mapping is used as it is).
+        side that is no DataFrame or mapping is used as it is). Frames are
+        read as pandas: a Polars DataFrame or an Arrow Table is refused
+        (pass ``.to_pandas()``), and so is a mapping of columns holding
+        ``customer_id`` (pass ``pd.DataFrame(...)``), whose label column
+        alone would pair by position.
     new, gone, missing
         Names of the row of customers only in *after*, the column of those
         only in *before*, and the class of missing labels.
@@ -852,11 +993,15 @@ def transition_matrix(
     ------
     InputError
         Lengths that differ when pairing by position; repeated or missing
-        ids in an index (checked whether or not the two indexes are equal);
+        ids in an index (checked whether or not the two indexes are equal;
+        a ``MultiIndex`` tuple with a missing part is a missing id);
         indexes holding ids of two kinds (integers and text: none would
         match; integers past 2**53 beside float ids that are not all whole
-        numbers below 2**53: no exact pairing); a DataFrame or mapping
-        without the column, or *column* that is no label; labels
+        numbers below 2**53: no exact pairing; ``MultiIndex`` levels
+        likewise, or two ``MultiIndex`` of other numbers of levels); a
+        DataFrame or mapping without the column, or *column* that is no
+        label; a Polars DataFrame or Arrow Table, or a mapping holding
+        ``customer_id``; labels
         of two kinds within one period (``1`` and ``"1"``, also as a
         Categorical's categories) or two classes of one name. Across the two
         periods classes match by name: ``1`` before and ``"1"`` after (a
