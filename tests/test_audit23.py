@@ -389,10 +389,14 @@ def test_fields_for_draws_the_edges_behind_arithmetic(when: str, edge: float) ->
         '[segments.s]\ndefault = "low"\n'
         f'rules = [{{ label = "high", when = "{when}" }}]\n'
     )
+    # (a derandomized search is not the same in every process: Hypothesis
+    # keeps state across searches, and after others this one needed 554
+    # examples, not 322; it stops at the first find, so a wide budget costs
+    # nothing when the edge is drawn)
     found = find(
         testing.fields_for(rs, max_rows=5),
         lambda d: edge in d["monetary"],
-        settings=make(max_examples=500, derandomize=True, database=None),
+        settings=make(max_examples=5000, derandomize=True, database=None),
     )
     assert edge in found["monetary"]
 
