@@ -34,7 +34,6 @@ import functools
 import os
 import stat
 import tomllib
-from collections.abc import Mapping
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -58,6 +57,7 @@ from ._model import (
     ScoreSpec,
     TooManyDiagnostics,
     build,
+    overridden_keys,
     parse_toml,
 )
 from ._source import Source, decode, echo
@@ -496,7 +496,7 @@ def _compile_all(
     if rs is None or bad_overrides:
         return None, diags
     more, tables, skip = analyse_all(
-        rs, sources, overrides=(source, _overridden(origins, source))
+        rs, sources, overrides=(source, overridden_keys(origins, source))
     )
     diags += more
     object.__setattr__(rs, "lookups", FrozenMap(tables))
@@ -506,24 +506,6 @@ def _compile_all(
     # the text of each preset it extends
     object.__setattr__(rs, "_sources", ((source.path, source.text), *texts.items()))
     return rs, diags
-
-
-def _overridden(
-    origins: Mapping[tuple[str, ...], Source], source: Source
-) -> dict[str, tuple[tuple[str, ...], ...]]:
-    """Per name of an entry (field, parameter, derived value, table,
-    segmentation), the keys *source* sets in it over its preset: its most
-    specific key paths (``fields.monetary.max``, not ``fields.monetary``)."""
-    mine = [
-        p
-        for p, src in origins.items()
-        if src is source and len(p) >= 2 and p[0] in _COLLECTIONS
-    ]
-    out: dict[str, list[tuple[str, ...]]] = {}
-    for p in mine:
-        if not any(len(q) > len(p) and q[: len(p)] == p for q in mine):
-            out.setdefault(p[1], []).append(p)
-    return {name: tuple(paths) for name, paths in out.items()}
 
 
 def _argument_error(message: str, hint: str) -> RulesError:

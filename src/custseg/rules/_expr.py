@@ -1460,6 +1460,14 @@ class _Checker:
         rt, rf, rc = right.type, right.fn, right.const
         ufunc, symbol, opposite = _CMP[type(op)]
         negate = symbol == "!="  # computed as not ==: UNKNOWN stays UNKNOWN
+        if (lt.kind == "category") != (rt.kind == "category") and not (
+            lt.values or rt.values
+        ):
+            # a text (a string literal or parameter: a category of no
+            # values) beside a number or a condition is of the wrong type
+            # whatever the operator: said as such, at the text
+            text = ln if lt.kind == "category" else rn
+            raise self.fail(text, "type-mismatch", *_mismatch(lt, lc, rt, rc, symbol))
         if lt.kind == "category" or rt.kind == "category":
             if symbol not in ("==", "!="):
                 raise self.fail(
@@ -1607,10 +1615,12 @@ def _gaps(a: Any) -> Any:
     return np.isnan(a) if a.dtype.kind == "f" else np.zeros(a.shape, dtype=bool)
 
 
-def _mismatch(lt: Type, lc: Any, rt: Type, rc: Any) -> tuple[str, str]:
+def _mismatch(
+    lt: Type, lc: Any, rt: Type, rc: Any, symbol: str = "=="
+) -> tuple[str, str]:
     """The message and the fix for comparing a category with a value of
-    another type; a string literal (a category of no values) is named as
-    the text it is, and the fix fits the other operand's type.
+    another type by *symbol*; a string literal (a category of no values) is
+    named as the text it is, and the fix fits the other operand's type.
 
     >>> _mismatch(BOOL, None, Type("category", ()), "True")
     ("cannot compare a bool with the text 'True'", 'a bool field is a condition itself: write its name alone (or not and its name), or compare with True or False, no quotes')
@@ -1628,10 +1638,25 @@ def _mismatch(lt: Type, lc: Any, rt: Type, rc: Any) -> tuple[str, str]:
             "and its name), or compare with True or False, no quotes"
         )
     elif other.kind == "number":
-        fix = "compare a number with a number (x == 3, no quotes)"
+        fix = f"compare a number with a number (x {symbol} 3, no quotes)"
+        text = lc if rt.kind == "number" else rc
+        if isinstance(text, str) and _reads_as_number(text):
+            fix = f"compare a number with a number: write {text.strip()} with no quotes"
     else:
         fix = "compare a category name with a string literal"
     return f"cannot compare {said(lt, lc)} with {said(rt, rc)}", fix
+
+
+def _reads_as_number(text: str) -> bool:
+    """Whether *text* is a finite number written in quotes (``'100'``).
+
+    >>> _reads_as_number(" 1e3"), _reads_as_number("nan"), _reads_as_number("abc")
+    (True, False, False)
+    """
+    try:
+        return math.isfinite(float(text))
+    except ValueError:
+        return False
 
 
 def _category_equals(fn: Fn, code: int, nullable: bool) -> Fn:

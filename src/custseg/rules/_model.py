@@ -384,8 +384,11 @@ def _slots(
                 elif gt is not _ABOVE_ALL:
                     slot += np.greater(x, gt).view(np.uint8)
                     slot += np.greater_equal(x, ge).view(np.uint8)
-        if missing and x.dtype.kind == "f":  # NaN is below nothing: slot 0 so far
-            slot += np.isnan(x).view(np.uint8) * slot.dtype.type(size - 1)
+        if missing and x.dtype.kind == "f":
+            # NaN -> the last slot, whatever slot it got above: no comparison
+            # holds (slot 0) on the small path, but searchsorted sorts NaN
+            # after every constant (slot 2 x constants)
+            np.putmask(slot, np.isnan(x), size - 1)
         return slot, 0
     if x.dtype.kind == "b":
         false = getattr(x, "false", None)
@@ -1949,6 +1952,58 @@ def _undeclared(spec: FieldSpec, col: Any, bad: np.ndarray) -> None:
 # building
 
 
+def overridden_keys(
+    origins: Mapping[tuple[str, ...], Source], source: Source
+) -> dict[str, tuple[tuple[str, ...], ...]]:
+    """Per name of an entry (field, parameter, derived value, table,
+    segmentation, tag set), the keys *source* sets in it over its preset:
+    its most specific key paths (``fields.monetary.max``, not
+    ``fields.monetary``).
+
+    >>> mine, preset = Source("shop.toml", ""), Source("preset:base", "")
+    >>> overridden_keys(
+    ...     {
+    ...         (): preset,
+    ...         ("fields", "r"): mine,
+    ...         ("fields", "r", "max"): mine,
+    ...         ("segments", "s", "rules"): mine,
+    ...     },
+    ...     mine,
+    ... )
+    {'r': (('fields', 'r', 'max'),), 's': (('segments', 's', 'rules'),)}
+    """
+    mine = [
+        p
+        for p, src in origins.items()
+        if src is source and len(p) >= 2 and p[0] in _SECTION_KIND
+    ]
+    out: dict[str, list[tuple[str, ...]]] = {}
+    for p in mine:
+        if not any(len(q) > len(p) and q[: len(p)] == p for q in mine):
+            out.setdefault(p[1], []).append(p)
+    return {name: tuple(paths) for name, paths in out.items()}
+
+
+def _dotted(path: tuple[str, ...]) -> str:
+    """A key path as written: ``segments.s.rules[2].when``."""
+    return ".".join(path).replace(".[", "[")
+
+
+def _names_in(text: str) -> list[str]:
+    """The names a condition of a preset reads, in order (none when it does
+    not parse: the preset's conditions do).
+
+    >>> _names_in("satisfaction == 'satisfied' and r >= 4"), _names_in("x >")
+    (['satisfaction', 'r'], [])
+    """
+    try:
+        tree = ast.parse(text.strip(), mode="eval")
+    except (SyntaxError, ValueError, RecursionError, MemoryError):
+        return []
+    found = (n.id for n in ast.walk(tree) if isinstance(n, ast.Name))
+    return list(dict.fromkeys(found))
+
+
 class _Builder:
     """Collects diagnostics while turning parsed TOML into a RuleSet."""
 
@@ -1961,6 +2016,39 @@ class _Builder:
         # declared names whose definition was refused (and reported): their
         # uses are not "unknown names" to declare
         self.refused: set[str] = set()
+        # per entry name, the keys this file sets over its preset's entry
+        self.overrides = overridden_keys(origins, source)
+
+    def blamed(
+        self, diag: Diagnostic, path: tuple[str, ...], condition: str = ""
+    ) -> Diagnostic:
+        """*diag*, an error at the preset's key *path*, moved to the key of
+        this file that caused it: a preset alone has no errors, so one at
+        its lines comes from this file's overrides of the entry itself (or
+        of its namesake: ``fields.r`` for ``scores.r``), else of the names
+        its *condition* reads. The message names the preset's key and place;
+        *diag* as it is when no such key is found."""
+        if diag.severity != "error" or diag.path == self.source.path:
+            return diag
+        own = self.overrides.get(path[1], ()) if len(path) > 1 else ()
+        names = _names_in(condition) if condition and self.overrides else []
+        read = [p for n in names for p in self.overrides.get(n, ())]
+        keys = list(dict.fromkeys([*own, *read]))
+        if not keys:
+            return diag
+        keys[: len(own)] = sorted(own, key=self.source.locate_key)
+        shown = [_dotted(p) for p in keys[:3]] + (["..."] if len(keys) > 3 else [])
+        items = [i for i, part in enumerate(path) if part.startswith("[")]
+        theirs = _dotted(path[: items[0]] if items else path)
+        hint = f"{diag.hint}; " if diag.hint else ""
+        return self.source.at_key(
+            keys[0],
+            diag.code,
+            f"{diag.message}, with this file's {', '.join(shown)} (the preset's "
+            f"{_dotted(path)} is at {diag.path}:{diag.line}:{diag.column})",
+            f"{hint}the preset alone has no such error: change this file's "
+            f"{shown[0]}, or override the preset's {theirs} too",
+        )
 
     # diagnostics -----------------------------------------------------------
     def _src(self, path: tuple[str, ...]) -> Source:
@@ -1977,7 +2065,8 @@ class _Builder:
         hint: str = "",
         severity: Literal["error", "warning", "info"] = "error",
     ) -> None:
-        self.add(self._src(path).at_key(path, code, message, hint, severity))
+        diag = self._src(path).at_key(path, code, message, hint, severity)
+        self.add(self.blamed(diag, path))
 
     def add(self, diag: Diagnostic) -> None:
         """Keep *diag*; past MAX_DIAGNOSTICS, stop the build (bounded work)."""
@@ -2003,19 +2092,18 @@ class _Builder:
             line, col = where.place(problem.line, problem.start)
             end_line, end = where.place(problem.line, problem.end)
             end = max(end if end_line == line else col + 1, col + 1)
-        self.add(
-            Diagnostic(
-                src.path,
-                line,
-                col,
-                end,
-                "error",
-                problem.code,
-                problem.message,
-                problem.hint,
-                echo(src.line_text(line), end),
-            )
+        diag = Diagnostic(
+            src.path,
+            line,
+            col,
+            end,
+            "error",
+            problem.code,
+            problem.message,
+            problem.hint,
+            echo(src.line_text(line), end),
         )
+        self.add(self.blamed(diag, path, text))
 
     def locate_value(
         self, path: tuple[str, ...], text: str, key: str | None = None
@@ -2758,6 +2846,13 @@ def _toml_syntax(source: Source, exc: tomllib.TOMLDecodeError) -> Diagnostic:
         ),
         1,
     )
+    twice = None
+    if text.startswith(
+        ("Cannot overwrite", "Cannot declare", "Cannot mutate", "Cannot redefine")
+    ):
+        twice = source.redefined(line)
+    if twice is not None:  # at the second key, naming the line of the first
+        return _written_twice(source, *twice)
     shown = source.shown(line, col + 1)
     if "\r" in source.line_text(line).rstrip("\r"):  # before the line's end
         hint = (
@@ -2792,6 +2887,38 @@ def _toml_syntax(source: Source, exc: tomllib.TOMLDecodeError) -> Diagnostic:
         f"invalid TOML: {text}",
         hint,
         shown,
+    )
+
+
+def _written_twice(
+    source: Source,
+    header: tuple[str, ...],
+    key: tuple[str, ...],
+    span: tuple[int, int, int],
+    first: int,
+) -> Diagnostic:
+    """The ``duplicate-name`` error of a key (or a table header) written
+    twice in one table, which ``tomllib`` refuses as "Cannot overwrite a
+    value": at the second, naming the line of the first."""
+    table = "[" + ".".join(header) + "]"
+    if not key:
+        message = f"{table} is declared twice (first at line {first})"
+        hint = f"write the keys of {table} under one header: remove the second"
+    else:
+        where = f"in {table}" if header else "at the top level"
+        message = f"{'.'.join(key)!r} is defined twice {where} (first at line {first})"
+        hint = "write a key once in its table: remove one, or merge them into the first"
+    line, col, end = span
+    return Diagnostic(
+        source.path,
+        line,
+        col,
+        end,
+        "error",
+        "duplicate-name",
+        message,
+        hint,
+        source.shown(line, end),
     )
 
 
@@ -3764,21 +3891,15 @@ def _segmentation(
     if "order" in spec:
         raw_order = spec["order"]
         if (
-            not isinstance(raw_order, list)
-            or not all(isinstance(x, str) for x in raw_order)
-            or len(set(raw_order)) != len(raw_order)
-            or set(raw_order) != set(names)
+            isinstance(raw_order, list)
+            and all(isinstance(x, str) for x in raw_order)
+            and len(set(raw_order)) == len(raw_order)
+            and set(raw_order) == set(names)
         ):
-            b.at_key(
-                (*path, "order"),
-                "bad-value",
-                f"'order' must list each label of {name!r} once: "
-                + ", ".join(map(repr, names)),
-                "it orders the labels for display and ranking, nothing else",
-            )
-        else:
             order = tuple(raw_order)
             names = order
+        else:
+            _bad_order(b, path, names, raw_order)
     translations = _translations(b, spec, path, names)
     checked = _stages(b, spec, path, names, tables or {}, table_names)
     if checked is None:
@@ -3796,6 +3917,47 @@ def _segmentation(
         stages,
         stages_from,
         order,
+    )
+
+
+def _bad_order(
+    b: _Builder, path: tuple[str, ...], names: tuple[str, ...], raw: Any
+) -> None:
+    """An ``order`` that does not list each label of the segmentation at
+    *path* once: an error at it; a preset's ``order``, inherited by a file
+    that gives the rules (or the default) anew, no longer applies instead,
+    with one warning at that key of the file (as inherited stages)."""
+    listed = ", ".join(map(repr, names))
+    relabelled = [
+        p for p in ((*path, "rules"), (*path, "default")) if b._src(p) is b.source
+    ]
+    if b._src((*path, "order")) is b.source or not relabelled:
+        b.at_key(
+            (*path, "order"),
+            "bad-value",
+            f"'order' must list each label of {path[-1]!r} once: {listed}",
+            "it orders the labels for display and ranking, nothing else",
+        )
+        return
+    theirs = b._src((*path, "order"))
+    line, col, _ = theirs.locate_key((*path, "order"))
+    written = raw if isinstance(raw, list) else []
+    lacks = [x for x in names if x not in written]
+    gone = [x for x in dict.fromkeys(written) if x not in names]
+    said = "; ".join(
+        f"{what} {', '.join(map(repr, xs[:6]))}{', ...' if len(xs) > 6 else ''}"
+        for what, xs in (("it lacks", lacks), ("no longer labels", gone))
+        if xs
+    )
+    b.at_key(
+        relabelled[0],
+        "unknown-label",
+        f"the 'order' of segmentation {path[-1]!r}, inherited (at {theirs.path}:"
+        f"{line}:{col}), does not fit the labels of this file's "
+        f"'{relabelled[0][-1]}' ({said}), so it no longer applies: the labels "
+        "are shown in the order of the rules, then the default",
+        f"give [{'.'.join(path)}] its own 'order' listing {listed}",
+        severity="warning",
     )
 
 
@@ -3817,19 +3979,18 @@ def _at_string(
         return
     col = where.column(0)
     end = max(where.column(len(value)), col + 1)
-    b.add(
-        Diagnostic(
-            src.path,
-            where.line,
-            col,
-            end,
-            "error",
-            code,
-            message,
-            hint,
-            src.line_text(where.line),
-        )
+    diag = Diagnostic(
+        src.path,
+        where.line,
+        col,
+        end,
+        "error",
+        code,
+        message,
+        hint,
+        src.line_text(where.line),
     )
+    b.add(b.blamed(diag, path))
 
 
 def _stages(

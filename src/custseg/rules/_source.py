@@ -330,16 +330,30 @@ class Source:
     def _inline(
         self, span: tuple[int, int, int], rest: tuple[str, ...]
     ) -> tuple[int, int, int]:
-        """The key *rest* inside the inline table written after the key at
-        *span* (``r = { edges = [...], bogus = 3 }``), on the same line; the
-        key at *span* itself when *rest* is empty or not written there."""
+        r"""The key *rest* inside the inline table written after the key at
+        *span* (``r = { edges = [...], bogus = 3 }``); the key at *span*
+        itself when *rest* is empty or not written there. The table is read
+        on from line to line while a bracket is open, so that a key after a
+        multi-line string (or a multi-line array) inside it is found:
+
+        >>> q = '"' * 3
+        >>> src = Source("r", "x = { note = " + q + "a\nb" + q + ", max = 1 }")
+        >>> src.locate_key(("x", "max"))
+        (2, 7, 10)
+        """
         if not rest:
             return span
-        line = self.lines[span[0] - 1]
-        blank = _blanked(line)
+        row = span[0] - 1
+        line, blank = self.lines[row], self.structure[row]
         target, depth, pos = 1, 0, span[2] - 1
         at_key = False  # just after "{" or "," of the table looked into
-        while pos < len(line):
+        while True:
+            if pos >= len(line):
+                if depth <= 0 or row + 1 >= len(self.lines):
+                    break  # the value ended with its line
+                row, pos = row + 1, 0
+                line, blank = self.lines[row], self.structure[row]
+                continue
             ch = blank[pos]
             if at_key and depth == target:
                 m = _INLINE_KEY.match(line, pos)
@@ -349,11 +363,11 @@ class Source:
                         # a dotted key inside it that starts with *rest*
                         # ({ a.b = 1 } for a): those parts of it
                         col = m.start(1) + 1
-                        named = _key_parts(span[0], m.group(1), col)
+                        named = _key_parts(row + 1, m.group(1), col)
                         return named[len(rest) - 1][1]
                     if parts == rest[: len(parts)]:
                         col = m.start(1) + 1
-                        found = (span[0], col, col + len(m.group(1)))
+                        found = (row + 1, col, col + len(m.group(1)))
                         rest = rest[len(parts) :]
                         if not rest:
                             return found
@@ -370,7 +384,7 @@ class Source:
                     break  # the table looked into has closed
             elif ch == ",":
                 at_key = True
-            elif ch not in " \t":
+            elif ch not in " \t\r":
                 at_key = False
             pos += 1
         return span
@@ -413,6 +427,67 @@ class Source:
                 elif ch in "]}":
                     depth -= 1
             line, pos = line + 1, 0
+        return None
+
+    def redefined(
+        self, line: int
+    ) -> tuple[tuple[str, ...], tuple[str, ...], tuple[int, int, int], int] | None:
+        r"""For a text ``tomllib`` refused at *line* for a key or a table
+        written twice (it reports the end of the second): the header of the
+        table holding it, the key inside that table (empty for a table
+        header written twice), the span of the second, and the line of the
+        first. A key that goes into (or over) a key or table written before
+        counts (``x.type = ...`` then ``x = {...}``). None when the second
+        or the first is not found.
+
+        >>> src = Source("r", "[params]\na = 1\nb = 2\na = 3\n")
+        >>> src.redefined(4)
+        (('params',), ('a',), (4, 1, 2), 2)
+        >>> Source("r", "[f]\nx = 1\n[f]\n").redefined(3)
+        (('f',), (), (3, 1, 4), 1)
+        """
+        code = self._code_lines()
+        row = min(line, len(code)) - 1
+        k = bisect.bisect_right(self._starts, row) - 1
+        start, header = self._sections[k]
+        top = start + 1 if k else 0  # the first line after the header
+        for i in range(row, top - 1, -1):  # the statement ending at *line*
+            m = _INLINE_KEY.match(code[i])
+            if m is not None:
+                break
+        else:
+            if not k:
+                return None
+            # the header itself: a table declared before, by a header or a key
+            for j in range(k):
+                if self._sections[j][1] == header:
+                    return header, (), self._header_span(k), self._sections[j][0] + 1
+            first = self._locate(header)
+            if first is not None and first[0] - 1 < start:
+                return header, (), self._header_span(k), first[0]
+            return None
+        parts = _key_parts(i + 1, m.group(1), m.start(1) + 1)
+        names = tuple(name for name, _ in parts)
+        for j in range(top, i):  # a key of the same table written before
+            before = _INLINE_KEY.match(code[j])
+            if before is None:
+                continue
+            other = _split_dotted(before.group(1))
+            common = min(len(other), len(names))
+            if other[:common] == names[:common]:
+                return header, names[:common], parts[common - 1][1], j + 1
+        for j in range(k):  # a table declared by a header before
+            other = self._sections[j][1]
+            whole = header + names
+            common = min(len(other), len(whole))
+            if common > len(header) and other[:common] == whole[:common]:
+                span = parts[common - len(header) - 1][1]
+                return (
+                    header,
+                    names[: common - len(header)],
+                    span,
+                    self._sections[j][0] + 1,
+                )
         return None
 
     def _header_span(self, k: int) -> tuple[int, int, int]:
