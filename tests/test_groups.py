@@ -117,7 +117,8 @@ class TestCombineTags:
     def test_rules_result_tags_are_set_dot_tag(self):
         """A RulesResult's tag sets come in as 'set.tag', as in its to_pandas."""
         res = self.rules_result([0, 1, 3], index=pd.Index(["a", "b", "c"]))
-        t = combine_tags(res, TagMatrix(("vip",), [[0], [0], [1]]))
+        vip = TagMatrix(("vip",), [[0], [0], [1]], index=pd.Index(["a", "b", "c"]))
+        t = combine_tags(res, vip)
         assert t.names == ("care.regular", "care.new", "vip")
         assert t.to_pandas().index.tolist() == ["a", "b", "c"]
         assert t["care.regular"].tolist() == [False, False, True]

@@ -10,6 +10,7 @@ imported here.
 
 from __future__ import annotations
 
+import numbers
 import re
 import sys
 import unicodedata
@@ -113,9 +114,13 @@ def numbers_beside_ids(a: Any, b: Any) -> bool:
     return (row_numbers(a) and named(b)) or (row_numbers(b) and named(a))
 
 
-def refuse_numbers_beside_ids(field: str, other: str, index: Any) -> None:
+def refuse_numbers_beside_ids(
+    field: str, other: str, index: Any, *, fix: str | None = None
+) -> None:
     """The :class:`~custseg.errors.InputError` of :func:`numbers_beside_ids`,
-    *field* being the input indexed by row numbers when *index* is."""
+    *field* being the input indexed by row numbers when *index* is; *fix*
+    in place of the fix for a Series or frame (``set_axis``), for inputs
+    that have none (tags)."""
     if not row_numbers(index):
         field, other = other, field
     raise InputError(
@@ -124,7 +129,8 @@ def refuse_numbers_beside_ids(field: str, other: str, index: Any) -> None:
         f"from a file has), not customer ids, while {other!r} is indexed by "
         "customer ids: row 0 would be paired with customer 0, whatever the "
         "order of the rows",
-        fix=f"index it by customer id ({field}.set_axis(frame['customer_id']) "
+        fix=fix
+        or f"index it by customer id ({field}.set_axis(frame['customer_id']) "
         "with the frame it was cut from, or set_index('customer_id') on that "
         "frame first), or pass NumPy arrays to pair the rows by position",
     )
@@ -351,26 +357,56 @@ def as_index(index: Any) -> Any:
 
 
 def own_index(index: Any) -> Any:
-    """A result's ``index=`` as the result's own: a pandas Index as it is
-    (immutable), a NumPy array copied and made read-only, a list or other
-    sequence as a tuple; so editing the caller's array later never changes
-    the ids of a frozen result.
+    """A result's ``index=`` as the result's own: a pandas Index (or a
+    Series' or pandas array's values, as an Index named as the Series)
+    copied, a NumPy array copied and made read-only, a list or other
+    sequence as a tuple; so editing the caller's ids later (their values,
+    or the name of their Index or Series) never changes the ids of a
+    frozen result.
 
-    >>> import numpy as np
+    Ids are one per row: a DataFrame, a 2-D array or rows of several
+    values given as lists are a :class:`~custseg.errors.ThresholdError`
+    (their rows would become tuples such as ``('c1',)``, which join onto
+    nobody).
+
+    >>> import numpy as np, pandas as pd
     >>> ids = np.array([101, 102])
     >>> kept = own_index(ids)
     >>> ids[0] = 999
     >>> kept.tolist(), kept.flags.writeable, own_index([1, "a"])
     ([101, 102], False, (1, 'a'))
+    >>> column = pd.Series(["c1", "c2"], name="customer_id")
+    >>> kept = own_index(column)
+    >>> column.iloc[0] = "zzz"
+    >>> kept.tolist(), kept.name
+    (['c1', 'c2'], 'customer_id')
+    >>> own_index(pd.DataFrame({"customer_id": ["c1", "c2"]}))
+    Traceback (most recent call last):
+    ...
+    custseg.errors.ThresholdError: 'index' must be one id per row (1-D): got DataFrame of shape (2, 1); pass one column of ids (frame['customer_id']), or pd.MultiIndex.from_frame(frame) for ids of several columns
     """
     import numpy as np
 
-    if index is None or type(index).__module__.startswith("pandas"):
-        return arrow_plain(index)  # (Arrow string_view ids: as large_string)
+    if index is None:
+        return None
+    if type(index).__module__.startswith("pandas"):
+        index = arrow_plain(index)  # (Arrow string_view ids: as large_string)
+        shape = getattr(index, "shape", ())
+        if len(shape) != 1:  # a DataFrame: a column of ids is meant
+            _refuse_2d(index, shape)
+        if _is_multiindex(index):  # (immutable levels and codes: its own names)
+            return index.copy()
+        pd = sys.modules["pandas"]
+        if isinstance(index, pd.Index):
+            return index.copy(deep=True)
+        # a Series (its values, named as it is) or a pandas array: mutable
+        return pd.Index(index, copy=True, tupleize_cols=False)
     if isinstance(index, np.ndarray):
-        out = index.copy()
-        out.flags.writeable = False
-        return out
+        if index.ndim != 1:
+            _refuse_2d(index, index.shape)
+        kept = index.copy()
+        kept.flags.writeable = False
+        return kept
     if (
         isinstance(index, str | bytes | set | frozenset | dict)
         or not hasattr(index, "__iter__")
@@ -383,7 +419,24 @@ def own_index(index: Any) -> Any:
             f"an array, a list or tuple): got {type(index).__name__} "
             f"{str(index)[:60]!r}"
         )
-    return tuple(index)
+    out = tuple(index)
+    # (tuples are ids of several levels; a list or array in a row is a row
+    # of a 2-D table, unhashable)
+    rows = [x for x in out if isinstance(x, list | np.ndarray)]
+    if rows:
+        _refuse_2d(index, (len(out), len(rows[0])))
+    return out
+
+
+def _refuse_2d(index: Any, shape: tuple[int, ...]) -> None:
+    """The ThresholdError of :func:`own_index` for ids that are not one
+    per row (a table of *shape*)."""
+    raise ThresholdError(
+        "'index' must be one id per row (1-D): got "
+        f"{type(index).__name__} of shape {tuple(shape)}; pass one column of "
+        "ids (frame['customer_id']), or pd.MultiIndex.from_frame(frame) for "
+        "ids of several columns"
+    )
 
 
 def same_index(a: Any, b: Any) -> bool:
@@ -504,14 +557,39 @@ def to_pandas_index(values: Any, name: str | None = None) -> Any:
     True
     >>> to_pandas_index((("n", 1), ("s", 1)), "group")
     Index([('n', 1), ('s', 1)], dtype='object', name='group')
+
+    Integers beside floats stay the objects they are when float64 would
+    round one (pandas would make ``2**53 + 1`` the id ``2**53``):
+
+    >>> to_pandas_index([2**53 + 1, 0.5])
+    Index([9007199254740993, 0.5], dtype='object')
     """
     import pandas as pd
 
     try:
-        return pd.Index(values, name=name, tupleize_cols=False)
+        out = pd.Index(values, name=name, tupleize_cols=False)
     except UnicodeError:  # text pandas would store as Arrow strings: lone
         # surrogates (a file decoded with errors="surrogateescape") stay objects
         return pd.Index(values, name=name, dtype=object, tupleize_cols=False)
+    given = getattr(values, "dtype", None)
+    if (
+        out.dtype.kind == "f"
+        and getattr(given, "kind", "O") == "O"
+        and any(map(_rounded, values))
+    ):  # floats inferred from Python values: integers among them kept whole
+        return pd.Index(values, name=name, dtype=object, tupleize_cols=False)
+    return out
+
+
+def _rounded(x: Any) -> bool:
+    """Whether the integer *x* (a Python or NumPy integer; False for any
+    other value) is not the float64 it would become."""
+    if isinstance(x, bool) or not isinstance(x, numbers.Integral):
+        return False
+    try:
+        return float(x) != int(x)
+    except OverflowError:
+        return True
 
 
 def flat_ids(ids: Any) -> Any:

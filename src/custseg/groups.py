@@ -32,13 +32,18 @@ import numpy as np
 from . import _display
 from . import _validate as v
 from ._align import (
+    as_index,
     common_index,
     index_of,
     is_pandas,
     kinds_apart,
+    numbers_beside_ids,
     numbers_left,
     own_index,
     paired,
+    realign_fix,
+    refuse_numbers_beside_ids,
+    row_numbers,
     to_pandas_index,
 )
 from ._display import BLANKS, fold_chars
@@ -149,7 +154,9 @@ def _as_matrix(values: Any, n_tags: int, field: str = "matrix") -> np.ndarray:
         )
     if arr.dtype != bool:
         cells = arr.ravel().tolist() if arr.dtype.kind == "O" else []
-        if any(map(v.is_missing_scalar, cells)):
+        if any(map(v.is_missing_scalar, cells)) or (
+            arr.dtype.kind == "f" and np.isnan(arr).any()
+        ):
             raise InputError(  # (a nullable boolean column with NA)
                 field,
                 "has missing values (NA, None or NaN) among its true/false tags",
@@ -169,12 +176,16 @@ def _as_matrix(values: Any, n_tags: int, field: str = "matrix") -> np.ndarray:
                 "True, '否': False, 'Y': True, 'N': False})), after deciding "
                 "what missing means",
             )
-        elif arr.dtype.kind not in "iu" or (
+        elif arr.dtype.kind not in "iuf" or (
             arr.size and not np.isin(arr, (0, 1)).all()
         ):
+            # (floats that are all exactly 0 or 1, as a column read from a
+            # file with a blank and then filled, are 0/1)
+            odd = arr[~np.isin(arr, (0, 1))].ravel()[:1].tolist()
             raise InputError(
                 field,
-                f"must be boolean (or 0/1): got dtype {arr.dtype}",
+                f"must be boolean (or 0/1): got dtype {arr.dtype}"
+                + (f" ({v.describe(odd[0])} among its values)" if odd else ""),
                 fix=(
                     "map its yes/no words to True/False first (e.g. "
                     "df.replace({'是': True, '否': False, 'Y': True, 'N': False})), "
@@ -200,6 +211,13 @@ def _pandas_matrix(values: Any, names: tuple[str, ...], field: str) -> tuple[Any
     by position, as an array, when no tag name is one of them: a tag called
     ``"1"`` is the column ``1`` whatever the other names are.
     """
+    if isinstance(values, TagMatrix):  # renaming its tags or picking some?
+        raise InputError(
+            field,
+            "is a TagMatrix, not a matrix of tags",
+            fix="pass its .matrix (with index=its .index) to rename its tags, "
+            "or its .to_pandas() to pick tags by name",
+        )
     other = v.other_frame_columns(values, field)
     if other is not None:  # a Polars DataFrame, a PyArrow Table: by name
         absent = [x for x in names if x not in other]
@@ -264,17 +282,30 @@ def _pandas_matrix(values: Any, names: tuple[str, ...], field: str) -> tuple[Any
 def _same_index(a: Any, b: Any, field: str, other: str) -> bool:
     """Whether two indexes (pandas, or sequences of ids) hold the same ids
     in the same order, compared exactly (:func:`~custseg._align.paired`:
-    row numbers beside customer ids refused); ``None`` matches any."""
+    row numbers beside customer ids refused); ``None`` matches any.
+    Sequences are compared as the ids they hold (``1`` is not ``"1"``,
+    ``2**53 + 1`` not ``2**53``), never through one NumPy dtype."""
     if a is None or b is None or a is b:
         return True
-    import pandas as pd
+    a, b = as_index(a), as_index(b)
+    if numbers_beside_ids(a, b):
+        rows = field if row_numbers(a) else other
+        # a tag source ("tags", "tags[k]") has no set_axis: give it its ids
+        fix = _ids_fix(rows) if rows.startswith("tags") else None
+        refuse_numbers_beside_ids(field, other, a, fix=fix)
+    return paired(field, other, a, b)
 
-    return paired(
-        field,
-        other,
-        # (text that is not UTF-8, such as CustomerFacts ids: as objects)
-        a if isinstance(a, pd.Index) else to_pandas_index(np.asarray(a)),
-        b if isinstance(b, pd.Index) else to_pandas_index(np.asarray(b)),
+
+def _ids_fix(field: str) -> str:
+    """The fix for the tag source *field* without customer ids (its rows
+    by position, or on row numbers) beside one that has them."""
+    return (
+        f"give {field} its customer ids: build it from a Series indexed by "
+        "customer id (tags_from_values(customers.set_index('customer_id')"
+        "['interest'])), or TagMatrix(t.names, t.matrix, index=ids), ids "
+        "being the customer of each of its rows (the 'customer_id' column of "
+        "the frame its rows come from); evaluate rules on a frame indexed by "
+        "customer id"
     )
 
 
@@ -293,7 +324,8 @@ class TagMatrix:
     matrix
         Boolean (or 0/1) array, one row per customer, one column per name
         (an ``object`` column of True/False, as ``df.replace({'是': True,
-        '否': False})`` gives, too). Stored as a private read-only copy. A
+        '否': False})`` gives, too; floats that are all exactly 0 or 1,
+        none missing). Stored as a private read-only copy. A
         pandas DataFrame is read by
         column name: the column of each tag name (columns compared as text;
         other columns left out; a frame with the default columns ``0 .. k-1``
@@ -301,19 +333,24 @@ class TagMatrix:
         index becomes the matrix's *index*. A
         Series (one tag) keeps its index too.
     index
-        The pandas index of the customers, or ``None`` (the index of a
-        pandas *matrix*, if any).
+        The customers' ids, one per row: a pandas Index or Series (its
+        values, named as it is), an array or a list, kept as the matrix's
+        own copy (editing the caller's ids later changes nothing); or
+        ``None`` (the index of a pandas *matrix*, if any).
 
     Raises
     ------
     InputError
         A matrix that is not 2-D with one column per name (rows of different
-        lengths too), or not boolean or 0/1; a DataFrame without a column of
-        a tag name, or with two columns of that name; an *index* that
-        differs from the index of a pandas *matrix*.
+        lengths too), or not boolean or 0/1 (missing values too); a
+        DataFrame without a column of a tag name, or with two columns of
+        that name; an *index* that differs from the index of a pandas
+        *matrix* (ids beside a matrix on row numbers too); a TagMatrix as
+        *matrix* (pass its ``.matrix``).
     ThresholdError
         Names that are not a sequence of unique names (a plain string is
-        refused), an index of another length.
+        refused), an index of another length, or not one id per row (a
+        DataFrame, a 2-D array).
 
     Examples
     --------
@@ -349,17 +386,23 @@ class TagMatrix:
         m = _as_matrix(values, len(self.names))
         object.__setattr__(self, "matrix", m)
         if index is not None:
-            if self.index is None:
-                object.__setattr__(self, "index", index)
+            if self.index is None:  # (its own copy, as index= is)
+                object.__setattr__(self, "index", own_index(index))
             elif len(self.index) == len(m) and not _same_index(
                 index, self.index, "matrix", "index"
             ):
+                if row_numbers(index):  # no reindex finds ids among row numbers
+                    refuse_numbers_beside_ids("matrix", "index", index)
                 raise InputError(
                     "index",
                     "differs from the index of 'matrix' (a pandas object whose "
                     "rows are the customers of its own index)",
-                    fix="leave out index= to keep the matrix's index, or align "
-                    "the matrix first (matrix.reindex(index))",
+                    fix=realign_fix(
+                        "matrix.reindex(index)",
+                        "leave out index= to keep the matrix's index",
+                        ("matrix", index),
+                        ("index", as_index(self.index)),
+                    ),
                 )
         if self.index is not None and len(self.index) != len(m):
             raise ThresholdError(
@@ -373,6 +416,14 @@ class TagMatrix:
 
     def __len__(self) -> int:
         return self.matrix.shape[0]
+
+    def __iter__(self) -> Any:
+        # without it, Python would iterate by t[0], t[1], ...: KeyError(0)
+        raise TypeError(
+            "a TagMatrix is not iterable: its tags are t.names (t[name] is "
+            "one tag's column), its rows t.matrix; pass several tag matrices "
+            "to combine_tags(a, b) as separate arguments"
+        )
 
     def __getitem__(self, name: str) -> np.ndarray:
         try:
@@ -450,6 +501,16 @@ def _sources(source: Any, k: int) -> list[tuple[tuple[str, ...], Any, Any]]:
                 )
             )
         return out
+    if isinstance(source, tuple | list) and source and _is_source(source[0]):
+        # (a, b) as one argument: read as (names, matrix), a would be names
+        raise InputError(
+            "tags",
+            f"is a {type(source).__name__} holding tag sources (a TagMatrix or "
+            "rules result), not one source",
+            fix="pass several sources as separate arguments: combine_tags(a, b) "
+            "(or combine_tags(*sources)), and the TagMatrix it returns to "
+            "group_sizes, group_overlaps or group_summary",
+        )
     if isinstance(source, tuple) and len(source) == 2:
         # names as TagMatrix reads them: "ab" is no sequence of names
         names = _tag_names(source[0], f"tags[{k}] names")
@@ -460,6 +521,12 @@ def _sources(source: Any, k: int) -> list[tuple[tuple[str, ...], Any, Any]]:
         f"cannot be read as tags: {type(source).__name__}",
         fix="pass TagMatrix values, (names, matrix) pairs or rules results",
     )
+
+
+def _is_source(x: Any) -> bool:
+    """Whether *x* is a tag source by itself: a :class:`TagMatrix` or a
+    rules result (a ``tags`` mapping)."""
+    return isinstance(x, TagMatrix) or isinstance(getattr(x, "tags", None), Mapping)
 
 
 def combine_tags(*sources: Any) -> TagMatrix:
@@ -484,8 +551,12 @@ def combine_tags(*sources: Any) -> TagMatrix:
     ------
     InputError
         Sources with different numbers of customers or different indexes
-        (the same customers in another order too); a DataFrame pair without
-        a column of one of its names.
+        (the same customers in another order too; ids compared as ids, ``1``
+        never as ``"1"``); a source without customer ids (its rows by
+        position) beside one on customer ids, as :func:`group_summary`
+        refuses it beside facts on ids; a DataFrame pair without a column of
+        one of its names; several sources in one tuple or list (pass them as
+        separate arguments).
     ThresholdError
         A tag name in two sources; names of a pair that are not a sequence
         of unique names (a plain string such as ``"ab"`` is refused, not
@@ -503,26 +574,45 @@ def combine_tags(*sources: Any) -> TagMatrix:
     names: list[str] = []
     matrices: list[np.ndarray] = []
     index = None
-    n = None
+    first = ""  # the first source with customer ids
+    without = ""  # the first source without any (its rows by position)
+    n = 0
     for k, part_names, matrix, idx in parts:
-        m = _as_matrix(matrix, len(part_names), f"tags[{k}]")
-        if n is None:
+        field = f"tags[{k}]"
+        m = _as_matrix(matrix, len(part_names), field)
+        if not matrices:
             n = len(m)
         elif len(m) != n:
             raise InputError(
-                f"tags[{k}]",
+                field,
                 f"has {len(m)} rows but the first source has {n}",
                 fix="tag the same customers in every source",
             )
-        if not _same_index(idx, index, f"tags[{k}]", "the sources before it"):
+        if idx is None:
+            without = without or field
+        elif index is None:
+            index, first = idx, field
+        elif not _same_index(idx, index, field, first):
+            apart = kinds_apart((field, as_index(idx)), (first, as_index(index)))
             raise InputError(
-                f"tags[{k}]",
-                "has a different index from the sources before it",
-                fix="evaluate every source on the same customers, in the same order",
+                field,
+                f"has a different index from {first!r}",
+                fix="evaluate every source on the same customers, in the same order"
+                if apart is None
+                else apart,
             )
-        index = index if index is not None else idx
         names.extend(part_names)
         matrices.append(m)
+    if without and index is not None and n > 1 and not numbers_left(as_index(index)):
+        # rows by position beside customer ids: which row is which customer
+        # cannot be told (the ids' order is theirs: sorted, filtered, ...)
+        raise InputError(
+            without,
+            f"has no customer ids, but {first!r} is indexed by customer id: "
+            "which of its rows is which customer cannot be told, and pairing "
+            "the rows by position would tag other customers",
+            fix=_ids_fix(without),
+        )
     _unique_across(names)
     return TagMatrix(tuple(names), np.concatenate(matrices, axis=1), index=index)
 
@@ -1234,19 +1324,31 @@ def _uncovered(
     InputError naming the first five (and how many more), their rows, and
     the keys that read as one of them, by code points; else a warning for
     the values that read as a key but are written otherwise (a zero-width
-    space, full-width letters), which would otherwise get no tag unseen."""
+    space, full-width letters, blanks at the ends of a categorical class,
+    which is matched as named), which would otherwise get no tag unseen."""
+
+    def look(text: str) -> str:  # (keys have no blanks at their ends)
+        return _display.alike(text).strip(BLANKS)
+
     keys_by_look: dict[str, list[str]] = {}
     for key in lookup:
-        keys_by_look.setdefault(_display.alike(key), []).append(key)
-    near = left if raising else [x for x in left if _display.alike(x) in keys_by_look]
+        keys_by_look.setdefault(look(key), []).append(key)
+    near = left if raising else [x for x in left if look(x) in keys_by_look]
     if not near:
         return
+    ends = [x for x in near if x != x.strip(BLANKS) and look(x) in keys_by_look]
+    strip = (
+        " (a categorical column's classes are matched as named, blanks at "
+        "their ends too: column.cat.rename_categories(lambda c: c.strip()))"
+        if ends
+        else ""
+    )
     at = set(near)
     cells = [i for i, values in enumerate(per_cell) if not at.isdisjoint(values)]
     first, count = v.first_offender(np.isin(codes, cells))
     shown, alike = [], []
     for x in near[:5]:  # one that reads as a key: both by code points
-        said, keys = _display.apart(x, keys_by_look.get(_display.alike(x), []))
+        said, keys = _display.apart(x, keys_by_look.get(look(x), []))
         shown.append(said)
         alike += [k for k in keys if isinstance(k, _display.Escaped) and k not in alike]
     more = f" and {len(near) - 5:,d} more" if len(near) > 5 else ""
@@ -1258,7 +1360,7 @@ def _uncovered(
             f"has values the mapping does not cover: {listed}{also}",
             first_row=first,
             n_rows=count,
-            fix="add them to the mapping, or pass unmapped='ignore'",
+            fix=f"add them to the mapping{strip}, or pass unmapped='ignore'",
         )
     warnings.warn(
         f"'column' has {len(near):,d} value{'s' if len(near) != 1 else ''} that "
@@ -1267,7 +1369,7 @@ def _uncovered(
         f"{count:,d} row{'s' if count != 1 else ''} (first row {first}) "
         f"get{'' if count != 1 else 's'} no tag "
         f"for {'them' if len(near) != 1 else 'it'}: {listed}{also}; write them "
-        "as the mapping does, or add them to the mapping",
+        f"as the mapping does{strip}, or add them to the mapping",
         CustsegWarning,
         stacklevel=3,
     )
@@ -1378,7 +1480,11 @@ def _sex_values(values: Any, field: str) -> tuple[str, ...]:
         column = np.empty(len(values), dtype=object)
         column[:] = values
         values = _whole_as_ints(column).tolist()
-    return tuple(x.strip().lower() for x in finite_names(values, field))
+    # (one Unicode form, NFC, as the column is compared: "garçon" typed or
+    # exported with its accent apart is one value)
+    return tuple(
+        _display.composed(x.strip().lower()) for x in finite_names(values, field)
+    )
 
 
 def _boys(values: Any) -> tuple[str, ...]:
@@ -1521,6 +1627,19 @@ def _sex_text(sex: np.ndarray) -> np.ndarray:
         return _to_text(sex.astype(object))
 
 
+def _composed_rows(text: np.ndarray, rows: np.ndarray) -> np.ndarray:
+    """*text* with its *rows* (a boolean mask) in Unicode's composed form
+    (NFC), as :func:`tags_from_values` compares values; a new array."""
+    made = [_display.composed(x) for x in text[rows].tolist()]
+    if text.dtype.kind == "U":  # (a fixed width could cut a longer form)
+        out = text.astype(object)
+        out[rows] = made
+        return out.astype(str)
+    out = text.copy()
+    out[rows] = np.array(made, dtype=text.dtype)
+    return out
+
+
 def _texts_like(values: Sequence[str], text: np.ndarray) -> np.ndarray:
     """*values* as an array to compare with *text*: of its dtype when that
     is ``StringDType``; as ``<U`` of their own width otherwise (the width of
@@ -1655,6 +1774,9 @@ def life_stage_tags(
         folded = np.strings.lower(np.strings.strip(_sex_text(_whole_as_ints(sex))))
         accepted = _texts_like([*windows.boy_values, *windows.girl_values], folded)
         odd = known & ~np.isin(folded, accepted)
+        if odd.any():  # another Unicode form (NFD, as macOS exports) is that value
+            folded = _composed_rows(folded, odd)
+            odd = known & ~np.isin(folded, accepted)
         if odd.any():  # a typo is not "no baby": say so
             first, count = v.first_offender(odd)
             raise InputError(
@@ -2087,7 +2209,7 @@ def group_summary(
         if t.index is None and n > 1:
             _refuse_unpaired(facts, index)
         if not _same_index(index, t.index, "facts", "tags"):
-            apart = kinds_apart(("tags", t.index), ("facts", index))
+            apart = kinds_apart(("tags", as_index(t.index)), ("facts", as_index(index)))
             raise InputError(
                 "facts",
                 "has a different index from the tags",

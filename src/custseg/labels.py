@@ -98,7 +98,9 @@ class Labels:
         classes) or only a listing.
     index
         The pandas index of the input the labels were computed from, or
-        ``None`` (NumPy or list input). :meth:`to_pandas` puts it on the
+        ``None`` (NumPy or list input); one id per row, kept as the labels'
+        own copy (a Series or array of ids edited later changes nothing).
+        :meth:`to_pandas` puts it on the
         Series, so the labels join back onto the input without shifting a row.
         Not part of equality.
     name
