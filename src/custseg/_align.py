@@ -394,11 +394,13 @@ def own_index(index: Any) -> Any:
         shape = getattr(index, "shape", ())
         if len(shape) != 1:  # a DataFrame: a column of ids is meant
             _refuse_2d(index, shape)
-        if _is_multiindex(index):  # (immutable levels and codes: its own names)
-            return index.copy()
         pd = sys.modules["pandas"]
-        if isinstance(index, pd.Index):
-            return index.copy(deep=True)
+        if isinstance(index, pd.Index):  # a MultiIndex too
+            # its values are read-only (pandas >= 3): a view is a new object
+            # with its own name, sharing them (a deep copy cost a pass over
+            # 10M ids for every result), and ``is_`` the caller's index, so
+            # results made from one index pair at once (:func:`same_index`)
+            return index.view()
         # a Series (its values, named as it is) or a pandas array: mutable
         return pd.Index(index, copy=True, tupleize_cols=False)
     if isinstance(index, np.ndarray):
@@ -439,6 +441,13 @@ def _refuse_2d(index: Any, shape: tuple[int, ...]) -> None:
     )
 
 
+def _one_index(a: Any, b: Any) -> bool:
+    """Whether *a* and *b* are views of one pandas Index (``Index.is_``:
+    the same values, shared): results made from one input's ids."""
+    is_ = getattr(a, "is_", None)
+    return callable(is_) and bool(is_(b))
+
+
 def same_index(a: Any, b: Any) -> bool:
     """Whether two pandas Indexes hold the same ids in the same order, each
     compared exactly (pandas compares int64 with float64 or uint64 ids
@@ -457,7 +466,7 @@ def same_index(a: Any, b: Any) -> bool:
     """
     import numpy as np
 
-    if a is b or (not len(a) and not len(b)):
+    if a is b or _one_index(a, b) or (not len(a) and not len(b)):
         return True
     if len(a) != len(b):
         return False

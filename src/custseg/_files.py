@@ -3798,18 +3798,29 @@ def members(a: Any, b: Any) -> Any:
     a hash table of *b* (``get_indexer``): pandas' ``isin`` of Arrow text
     builds a Python list of *b*'s values, 10 to 40 times slower on
     customer ids (a join of records by text ids spent seconds there).
-    Missing values match missing values, as in ``isin``.
+    A missing value (None, NaN, NA, of any kind of index) matches any
+    missing value of *b* (``isin`` tells None from NaN in some kinds only).
 
     >>> members(pd.Index(["a", "b", None]), pd.Index(["b", "b", None])).tolist()
     [False, True, True]
+    >>> members(pd.Index([None, float("nan")], dtype=object), pd.Index([None])).tolist()
+    [True, True]
     """
     a, b = pd.Index(a), pd.Index(b)
+    hit = _members(a, b)
+    if a.hasnans:
+        hit = hit.copy()
+        hit[np.asarray(a.isna())] = bool(b.hasnans)
+    return hit
+
+
+def _members(a: pd.Index, b: pd.Index) -> np.ndarray:
+    """:func:`members` but for the missing values of *a*."""
     arrow_a, arrow_b = _arrow_text(a.array), _arrow_text(b.array)
     if arrow_a is not None or arrow_b is not None:
         # Arrow's own hash set: two to three times pandas' get_indexer of
         # Arrow text, which makes Python strings of both sides (and pandas'
-        # isin of an ArrowDtype fails on a column of None); a missing value
-        # matches a missing value
+        # isin of an ArrowDtype fails on a column of None)
         import pyarrow.compute as pc
 
         kind = (arrow_a if arrow_a is not None else arrow_b).type
@@ -3822,7 +3833,7 @@ def members(a: Any, b: Any) -> Any:
         # (pandas would make Arrow text of them, which refuses a surrogate)
         a = pd.Index(a.to_numpy(dtype=object), dtype=object)
         b = pd.Index(b.to_numpy(dtype=object), dtype=object)
-    if a.hasnans or b.hasnans:  # None, NaN, NA: told apart as isin tells them
+    if a.hasnans or b.hasnans:  # (the missing values are set by members)
         return np.asarray(a.isin(b))
     if not b.is_unique:
         b = b.unique()
