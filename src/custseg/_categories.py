@@ -32,7 +32,7 @@ from __future__ import annotations
 import decimal
 import re
 import types
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 import numpy as np
@@ -47,6 +47,7 @@ from ._validate import (
     is_missing_scalar,
     not_one_column,
     pandas_extension,
+    refuse_iterator,
     unmask,
 )
 from .errors import InputError
@@ -232,12 +233,9 @@ def _plain(x: Any, field: str) -> np.ndarray:
                 return np.asarray(x.to_numpy(dtype=np.float64, na_value=np.nan))
             return np.asarray(x.to_numpy(dtype=object, na_value=None))
         return np.asarray(x.to_numpy())
+    refuse_iterator(x, field)  # (a generator would be read as one answer)
     if isinstance(x, dict | set | frozenset | str | bytes):
-        raise InputError(
-            field,
-            f"must be an array-like of answers, got {type(x).__name__}",
-            fix="pass a list, NumPy array or pandas Series",
-        )
+        raise _not_answers(x, field)
     if isinstance(x, list | tuple):
         # value by value: NumPy would make ['a', nan] the text 'nan'
         arr = np.empty(len(x), dtype=object)
@@ -255,8 +253,19 @@ def _plain(x: Any, field: str) -> np.ndarray:
         return arr
     arr = np.asarray(x) if not isinstance(x, np.ndarray) else x
     if arr.ndim == 0:
+        if isinstance(x, Iterable) and not isinstance(x, np.ndarray):
+            raise _not_answers(x, field)  # one it does not read (dict.values())
         arr = arr.reshape(1)
     return arr
+
+
+def _not_answers(x: Any, field: str) -> InputError:
+    """The error for *x*, an object that is not a column of answers."""
+    return InputError(
+        field,
+        f"must be an array-like of answers, got {type(x).__name__}",
+        fix="pass a list, NumPy array or pandas Series",
+    )
 
 
 def as_category(

@@ -37,6 +37,9 @@ __all__ = [
     "flag_param",
     "is_int",
     "is_missing_scalar",
+    "label_param",
+    "label_problem",
+    "label_tuple_param",
     "native",
     "number_param",
     "number_tuple_param",
@@ -2346,6 +2349,97 @@ def text_tuple_param(
     )
 
 
+#: The longest label name, in rules files and label parameters alike.
+MAX_LABEL = 100
+# C0 and C1 controls (terminal escapes, NUL, line ends), bidi controls and
+# marks, invisible characters (zero-width space, word joiner, BOM, soft
+# hyphen: a label holding one reads as another label) and lone surrogates:
+# never in a label, which terminals print and files keep (the zero-width
+# joiners of emoji and Persian words are kept)
+#: Characters no label name holds (rules files and label parameters).
+UNPRINTABLE = re.compile(
+    "[\x00-\x1f\x7f-\x9f\xad\u061c\u180e\u200b\u200e\u200f"
+    "\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff\ud800-\udfff]"
+)
+#: Those of :data:`UNPRINTABLE` that print as nothing.
+INVISIBLE = frozenset(
+    "\xad\u061c\u180e\u200b\u200e\u200f\u2060\u2061\u2062\u2063\u2064\ufeff"
+)
+_LABEL_FIX = (
+    "labels are printed on terminals and written to files: write "
+    "them as plain text (no control, bidi-control, invisible or lone "
+    "surrogate characters)"
+)
+
+
+def label_problem(value: Any, quoted: str) -> tuple[str, str | None] | None:
+    """What makes *value* no label name, as (problem, fix), or None: text
+    that is not blank (an empty name is a blank cell in a written file,
+    read back as missing), of at most :data:`MAX_LABEL` characters and
+    with no :data:`UNPRINTABLE` character. *quoted* is the argument or key
+    as the message names it (``"'labels[1]'"``). Rules files
+    (:mod:`custseg.rules`) and the label parameters
+    (:func:`label_param`) make this one check.
+
+    >>> label_problem("lost", "'missing'") is None
+    True
+    >>> label_problem(" ", "'missing'")
+    ("'missing' must be a non-empty string of at most 100 characters, got ' '", None)
+    """
+    if not isinstance(value, str) or not value.strip() or len(value) > MAX_LABEL:
+        return (
+            f"{quoted} must be a non-empty string "
+            f"of at most {MAX_LABEL} characters, got {value!r}",
+            None,
+        )
+    bad = UNPRINTABLE.search(value)
+    if bad is not None:
+        what = "invisible" if bad.group() in INVISIBLE else "control"
+        return (
+            f"{quoted} {describe(value, limit=60)} holds the {what} character "
+            f"U+{ord(bad.group()):04X}",
+            _LABEL_FIX,
+        )
+    return None
+
+
+def label_param(value: Any, field: str) -> str:
+    """*value* as a label name (text, checked by :func:`label_problem`, as
+    rules files check theirs); :class:`ThresholdError` otherwise.
+
+    >>> label_param("no_purchase", "no_purchase")
+    'no_purchase'
+    >>> label_param("", "no_purchase")
+    Traceback (most recent call last):
+    ...
+    custseg.errors.ThresholdError: 'no_purchase' must be a non-empty string of at most 100 characters, got ''
+    """
+    text = text_param(value, field)
+    problem = label_problem(text, repr(field))
+    if problem is not None:
+        message, fix = problem
+        raise ThresholdError(message + ("" if fix is None else f": {fix}"))
+    return text
+
+
+def label_tuple_param(values: Any, field: str) -> tuple[str, ...]:
+    """*values* (a sequence of label names) as a tuple of str, each checked
+    by :func:`label_param` (numbers and NaN are refused, as by
+    :func:`text_tuple_param` without *numbers*).
+
+    >>> label_tuple_param(["care", "stimulate"], "labels")
+    ('care', 'stimulate')
+    >>> label_tuple_param(["care", " "], "labels")
+    Traceback (most recent call last):
+    ...
+    custseg.errors.ThresholdError: 'labels[1]' must be a non-empty string of at most 100 characters, got ' '
+    """
+    names = text_tuple_param(values, field, numbers=False)
+    for i, name in enumerate(names):
+        label_param(name, f"{field}[{i}]")
+    return names
+
+
 def choice(value: Any, field: str, options: tuple[str, ...]) -> str:
     """*value* if it is one of the text *options*; :class:`ThresholdError` otherwise.
 
@@ -2380,21 +2474,45 @@ def pandas_extension(dtype: Any) -> bool:
 
 def _is_exact_only(value: Any) -> bool:
     """Whether *value* is a number that ``float64`` may round: a
-    :class:`~decimal.Decimal`, or an integer (Python's or NumPy's, not a
-    bool) beyond 2**53."""
+    :class:`~decimal.Decimal`, a :class:`~fractions.Fraction` (or another
+    :class:`numbers.Rational` that is not an integer type), or an integer
+    (Python's or NumPy's, not a bool) beyond 2**53.
+
+    >>> from decimal import Decimal as D
+    >>> [_is_exact_only(x) for x in (D("0.1"), Fraction(1, 3), 2**60, 7, 0.5, True)]
+    [True, True, True, False, False, False]
+    """
+    if isinstance(value, float):  # (most values: no ABC check)
+        return False
     if isinstance(value, _decimal.Decimal):
         return True
-    return (
-        isinstance(value, int | np.integer)
-        and not isinstance(value, bool)
-        and not -_EXACT <= int(value) <= _EXACT
-    )
+    if isinstance(value, bool | np.bool_):
+        return False
+    if isinstance(value, int | np.integer):
+        return not -_EXACT <= int(value) <= _EXACT
+    return isinstance(value, numbers.Rational)
+
+
+def exact_number(value: Any) -> _decimal.Decimal | Fraction:
+    """An exact value (:func:`_is_exact_only`: a ``Decimal``, a rational
+    such as a ``Fraction``, an integer) as a number that compares exactly
+    with a ``Decimal`` and with each other: the ``Decimal`` itself, an
+    integer as a ``Decimal``, a rational as a ``Fraction``.
+
+    >>> exact_number(2**60), exact_number(Fraction(1, 3))
+    (Decimal('1152921504606846976'), Fraction(1, 3))
+    """
+    if isinstance(value, _decimal.Decimal):
+        return value
+    if isinstance(value, int | np.integer):
+        return _decimal.Decimal(int(value))
+    return Fraction(value.numerator, value.denominator)
 
 
 def _decimal_values(x: Any, n: int, arr: np.ndarray | None = None) -> np.ndarray | None:
     """The values of *x* as an object array (None where not exact only:
     :func:`_is_exact_only`) when some are (a list or object column of
-    decimals or of integers beyond 2**53, a ``decimal128[pyarrow]``
+    decimals, fractions or integers beyond 2**53, a ``decimal128[pyarrow]``
     column or bare Arrow decimal array; a column of integers with missing
     values, read as floats in *arr*, when one of them is beyond 2**53:
     pandas ``Int64`` / ``int64[pyarrow]``, Polars, Arrow; so is a NumPy or
@@ -2514,11 +2632,23 @@ def require_column(x: Any, field: str) -> None:
             f"must be an array-like of answers (one per customer), got {what}",
             fix="pass a list, NumPy array or pandas Series",
         )
+    refuse_iterator(x, field, "answers (one per customer)")
+
+
+def refuse_iterator(x: Any, field: str, what: str = "answers") -> None:
+    """Refuse an iterator (a generator, ``map(...)``, ``iter(...)``) where
+    a column of *what* is needed, naming the argument *field*: it has no
+    length and is read once, so it would be taken as one value.
+
+    >>> refuse_iterator(iter([True, False]), "vip")
+    Traceback (most recent call last):
+    ...
+    custseg.errors.InputError: 'vip' must be an array-like of answers, got list_iterator: pass a list, NumPy array or pandas Series (list(...) of a generator, in the customers' order)
+    """
     if hasattr(x, "__next__") and not hasattr(x, "__len__"):  # read once only
         raise InputError(
             field,
-            f"must be an array-like of answers (one per customer), got "
-            f"{type(x).__name__}",
+            f"must be an array-like of {what}, got {type(x).__name__}",
             fix="pass a list, NumPy array or pandas Series (list(...) of a "
             "generator, in the customers' order)",
         )
@@ -2560,7 +2690,9 @@ def exact_sides(
     A ``Decimal`` (or ``decimal128[pyarrow]``) with more digits than float64
     holds is rounded to the nearest double: ``0.700000000000000001`` becomes
     ``0.7`` and would not be above a cut of 0.7; so is a Python integer
-    beyond 2**53 in a list or an ``object`` column. Rounding is monotone, so a
+    beyond 2**53 in a list or an ``object`` column, and a
+    :class:`~fractions.Fraction` (or another :class:`numbers.Rational`:
+    ``Fraction(1, 3)``, ``90 - Fraction(1, 10**17)``). Rounding is monotone, so a
     decimal can land *on* a cut but never across it: only such rows are
     moved. A cut is read as the decimal it prints as (0.7 is 0.7), so
     ``Decimal("0.7")`` stays on the cut 0.7; a cut beyond 2**53 (always a
@@ -2598,6 +2730,10 @@ def exact_sides(
     >>> big = np.array([2**53 + 1, 2**53], dtype=object)
     >>> exact_sides(big, np.array([2.0**53, 2.0**53]), (2.0**53,)).tolist()
     [9007199254740994.0, 9007199254740992.0]
+    >>> from fractions import Fraction as F
+    >>> exact_sides([F(90) - F(1, 10**17), F(90)], np.array([90.0, 90.0]),
+    ...             (90.0,)).tolist()
+    [89.99999999999999, 90.0]
     >>> between = [D("999999999999.99995")]  # float64 rounds it onto 1e12
     >>> exact_sides(between, np.array([1e12]), (999999999999.9999, 1e12),
     ...             move="down").tolist()
@@ -2650,15 +2786,19 @@ def exact_sides(
 
 
 def _whole_number(value: Any) -> bool:
-    """Whether the exact value *value* (an ``int`` or a finite or infinite
-    ``Decimal``) is a whole number.
+    """Whether the exact value *value* (an ``int``, a rational such as a
+    ``Fraction``, or a finite or infinite ``Decimal``) is a whole number.
 
     >>> from decimal import Decimal as D
     >>> _whole_number(2**60), _whole_number(D("3.000")), _whole_number(D("3.5"))
     (True, True, False)
+    >>> _whole_number(Fraction(6, 2)), _whole_number(Fraction(7, 2))
+    (True, False)
     """
     if isinstance(value, int | np.integer):
         return True
+    if isinstance(value, numbers.Rational):
+        return bool(value.denominator == 1)
     return bool(value.is_finite() and value == value.to_integral_value())
 
 
@@ -2729,7 +2869,7 @@ def exact_doubles(
         f = float(out[i])
         if not math.isfinite(f):
             continue
-        stands, e = threshold_value(f), _decimal.Decimal(value)
+        stands, e = threshold_value(f), exact_number(value)
         wrong = stands > e if side == "floor" else stands < e
         if wrong:  # the nearest double is past it: the next one is not
             out[i] = math.nextafter(f, toward)

@@ -1229,7 +1229,11 @@ class SegmentResult:
         the new rules' ``[scores]``; a warning names each dimension where
         they replace edges the new rules fix), but the aggregates belong to the
         rules, so the new rules' are fitted on the new period (unless
-        ``aggregates=`` is given too).
+        ``aggregates=`` is given too). So does a lifecycle table: this
+        result's ``windows=`` label the lifecycle only where the new rules
+        have no ``lifecycle`` table (``windows=`` given to this call with
+        such rules is a :class:`~custseg.ThresholdError`, as in
+        :func:`segment`).
 
         Parameters
         ----------
@@ -1257,6 +1261,17 @@ class SegmentResult:
         ...     third = first.apply(tx, as_of="2025-01-01", preset="beauty_salon")
         >>> third.rules.name, third.edges == first.edges
         ('beauty_salon', True)
+
+        Windows of the first call give way to the lifecycle table of the
+        new rules (and ``edges=None`` fits their own edges):
+
+        >>> from custseg import LifecycleWindows
+        >>> mine = segment(tx[tx.date < "2024-07-01"], as_of="2024-07-01",
+        ...                windows=LifecycleWindows((30, 60, 90)))
+        >>> shop = mine.apply(tx, as_of="2025-01-01", preset="ecommerce",
+        ...                   edges=None)
+        >>> list(shop.customers.lifecycle.cat.categories)
+        ['active', 'silent', 'sleeping', 'lost', 'gone', 'no_purchase']
         """
         settings = {**self.settings, **overrides}
         settings.setdefault("edges", self.edges)
@@ -1269,7 +1284,13 @@ class SegmentResult:
             settings["abc_cutoffs"] = None  # (the edges are the cutoffs' fit)
         if "preset" in overrides or "rules" in overrides:
             # other rules: their aggregates are theirs, fitted on the new
-            # period unless given (this result's belong to its rules)
+            # period unless given (this result's belong to its rules); so
+            # is their lifecycle table, when they have one: this result's
+            # windows (not given here) give way to it
+            if "windows" not in overrides and settings.get("windows") is not None:
+                rs = _load_rules(settings.get("preset"), settings.get("rules"))
+                if rs is not None and "lifecycle" in rs.tables:
+                    settings["windows"] = None
             return segment(transactions, **settings)
         if self.rules is not None:
             settings.setdefault("aggregates", self.aggregates)

@@ -1496,7 +1496,9 @@ def _girls(values: Any) -> tuple[str, ...]:
 
 
 def _life_labels(values: Any) -> tuple[str, ...]:
-    names = _tag_names(values, "labels")
+    # label names, checked as rules files check theirs (tag names read
+    # from the data, by tags_from_values, are not)
+    names = _tag_names(v.label_tuple_param(values, "labels"), "labels")
     if len(names) != 4:
         raise ThresholdError(
             f"'labels' must be 4 names (pregnant, mother, boy, girl): got {len(names)}"
@@ -2189,7 +2191,7 @@ def group_summary(
     [0.1, 0.1]
     """
     t = _as_tags(tags)
-    total = v.text_param(total, "total")
+    total = v.label_param(total, "total")
     if total in t.names:
         raise ThresholdError(
             f"'total' must differ from the tag names: {total!r} is one of them; "

@@ -53,11 +53,11 @@ def _floats(values: Any) -> tuple[float, ...]:
 
 
 def _strs(values: Any) -> tuple[str, ...]:
-    return v.text_tuple_param(values, "labels", numbers=False)
+    return v.label_tuple_param(values, "labels")
 
 
 def _str(value: Any) -> str:
-    return v.text_param(value, "no_purchase")
+    return v.label_param(value, "no_purchase")
 
 
 def _windows_html(
@@ -92,9 +92,12 @@ class LifecycleWindows:
         Strictly increasing positive day counts; ``breaks[i]`` is the first day
         of stage ``labels[i + 1]``.
     labels
-        Stage names, one more than *breaks*, most recent first.
+        Stage names, one more than *breaks*, most recent first. Each is
+        checked as rules files check labels: text that is not blank, of at
+        most 100 characters, without control or invisible characters.
     no_purchase
-        Label for customers without a purchase (NaN recency).
+        Label for customers without a purchase (NaN recency); a name as
+        *labels* are.
 
     Examples
     --------
@@ -1199,9 +1202,12 @@ class CarePhases:
         Strictly increasing positive day counts; ``breaks[i]`` is the first
         day of phase ``labels[i + 1]``.
     labels
-        Phase names, one more than *breaks*, earliest first.
+        Phase names, one more than *breaks*, earliest first; names as
+        those of :class:`LifecycleWindows` (not blank, at most 100
+        characters, no control or invisible characters).
     no_purchase
-        Label for people who are not customers yet (NaN tenure).
+        Label for people who are not customers yet (NaN tenure); a name as
+        *labels* are.
 
     Examples
     --------

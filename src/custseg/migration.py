@@ -1073,9 +1073,9 @@ def _transition_matrix(
     share no name: ``custseg migrate``, the report); with *noted*, the
     warnings are appended to it instead (the report shows them itself)."""
     # names in one Unicode form, as the classes' (see _composed_classes)
-    new = _display.composed(v.text_param(new, "new"))
-    gone = _display.composed(v.text_param(gone, "gone"))
-    missing = _display.composed(v.text_param(missing, "missing"))
+    new = _display.composed(v.label_param(new, "new"))
+    gone = _display.composed(v.label_param(gone, "gone"))
+    missing = _display.composed(v.label_param(missing, "missing"))
     if len({new, gone, missing}) < 3:
         raise ThresholdError(
             f"'new', 'gone' and 'missing' must be three different names: got "

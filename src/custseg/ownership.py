@@ -2203,13 +2203,15 @@ def _top_exactly(
     if read.dtype.kind in "iu":
         if abs(cut) < 2.0**53:
             return high
-        exact = [decimal.Decimal(int(e)) for e in read[tie].tolist()]
+        exact: list[decimal.Decimal | Fraction] = [
+            decimal.Decimal(int(e)) for e in read[tie].tolist()
+        ]
     else:
         decimals = v._decimal_values(x, len(read), read)
         if decimals is None:
             return high
         exact = [
-            decimal.Decimal(repr(float(val[i]))) if d is None else decimal.Decimal(d)
+            decimal.Decimal(repr(float(val[i]))) if d is None else v.exact_number(d)
             for i, d in zip(tie.tolist(), decimals[tie].tolist(), strict=True)
         ]
     k = m - int(np.count_nonzero(val > cut))  # how many of the tie are in

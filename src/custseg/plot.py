@@ -1688,7 +1688,7 @@ def label_counts(
     from .segments import _as_classes
 
     text = _lang(lang)
-    lost = text["missing"] if missing is None else v.text_param(missing, "missing")
+    lost = text["missing"] if missing is None else v.label_param(missing, "missing")
     if isinstance(labels, Labels):
         codes, names, name = labels.codes.astype(np.intp), labels.names, labels.name
     else:

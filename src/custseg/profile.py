@@ -964,7 +964,7 @@ class ProfileCompleteness:
         ['ok', 'todo']
         """
         b = v.number_tuple_param(breaks, "breaks")
-        names = v.text_tuple_param(labels, "labels", numbers=False)
+        names = v.label_tuple_param(labels, "labels")
         if len(set(names)) != len(names):
             raise ThresholdError(
                 f"'labels' must be unique: {v.repeated(names)[1]} repeated"

@@ -547,8 +547,8 @@ def segment_summary(
     figures) and her own class, ``no_purchase``.
     """
     if total is not None:
-        total = v.text_param(total, "total")
-    missing = v.text_param(missing, "missing")
+        total = v.label_param(total, "total")
+    missing = v.label_param(missing, "missing")
     codes, names, _ordered, labels_index, name = _as_classes(labels, "labels", missing)
     r_raw, f_raw, m_raw, facts_index = _facts_columns(facts)
     recency = v.as_numeric(r_raw, "recency_days", nan="allow", exact=True).astype(

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import ast
 import difflib
+import fractions
 import keyword
 import math
 import numbers
@@ -67,7 +68,7 @@ FORMAT = 1
 MAX_TEXT = 1_000_000
 MAX_RULES = 1_000
 MAX_ITEMS = 500
-MAX_LABEL = 100
+MAX_LABEL = v.MAX_LABEL
 TOP_KEYS = (
     "format",
     "name",
@@ -1732,8 +1733,8 @@ def _refuse_past_int64(name: str, arr: np.ndarray, col: Any = None) -> None:
     if exact is not None:  # the integers as given, where float64 rounded them
         for i in np.flatnonzero(edge).tolist():
             x = exact[i]
-            if isinstance(x, int | np.integer):
-                past[i] = not -(2**63) <= int(x) <= 2**63 - 1
+            if isinstance(x, int | np.integer | fractions.Fraction) and x == int(x):
+                past[i] = not -(2**63) <= int(x) <= 2**63 - 1  # (a whole number)
     if past.any():
         first, count = v.first_offender(past)
         raise InputError(
@@ -2175,44 +2176,16 @@ class _Builder:
         return float(value)
 
     def label(self, value: Any, path: tuple[str, ...]) -> str | None:
-        if not isinstance(value, str) or not value.strip() or len(value) > MAX_LABEL:
-            self.at_key(
-                path,
-                "bad-value",
-                f"'{path[-1]}' must be a non-empty string "
-                f"of at most {MAX_LABEL} characters, got {value!r}",
-            )
+        # the label parameters of the Python classes make the same check
+        problem = v.label_problem(value, f"'{path[-1]}'")
+        if problem is not None:
+            message, fix = problem
+            self.at_key(path, "bad-value", message, fix or "")
             return None
-        bad = _UNPRINTABLE.search(value)
-        if bad is not None:
-            what = "invisible" if bad.group() in _INVISIBLE else "control"
-            self.at_key(
-                path,
-                "bad-value",
-                f"'{path[-1]}' {_short_repr(value)} holds the {what} character "
-                f"U+{ord(bad.group()):04X}",
-                "labels are printed on terminals and written to files: write "
-                "them as plain text (no control, bidi-control, invisible or lone "
-                "surrogate characters)",
-            )
-            return None
-        return value
+        return str(value)
 
 
-# C0 and C1 controls (terminal escapes, NUL, line ends), bidi controls and
-# marks, invisible characters (zero-width space, word joiner, BOM, soft
-# hyphen: a label holding one reads as another label) and lone surrogates:
-# never in a label, which terminals print and files keep (the zero-width
-# joiners of emoji and Persian words are kept)
-_UNPRINTABLE = re.compile(
-    "[\x00-\x1f\x7f-\x9f\xad\u061c\u180e\u200b\u200e\u200f"
-    "\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff\ud800-\udfff]"
-)
-
-
-_INVISIBLE = frozenset(
-    "\xad\u061c\u180e\u200b\u200e\u200f\u2060\u2061\u2062\u2063\u2064\ufeff"
-)
+_UNPRINTABLE = v.UNPRINTABLE  # (never in a label)
 
 
 def _alike_pair(names: Iterable[str]) -> tuple[str, str] | None:
