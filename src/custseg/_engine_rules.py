@@ -1383,6 +1383,7 @@ class EngineRules:
                 # compiled with their types (a float64 column needs no more
                 # than its cast)
                 return self._build(numbers).apply(frame)
+        frame, restore = _bytewise_categories(frame, self.fields)
         levels = self.levels or tuple(range(len(self.steps)))
         for level in sorted(set(levels)):
             here = [
@@ -1411,7 +1412,34 @@ class EngineRules:
             old = [c for c in self.renames.values() if c in frame.columns]
             frame = frame.drop(*old) if old else frame
             frame = frame.rename(self.renames)
-        return frame
+        return restore(frame)
+
+
+def _bytewise_categories(
+    frame: Any, fields: Mapping[str, str]
+) -> tuple[Any, Callable[[Any], Any]]:
+    """*frame* with its ``category`` field columns compared byte for byte,
+    as :meth:`RuleSet.evaluate` compares them (``'vip'`` is not ``'VIP'``),
+    whatever collation the engine gives them (DuckDB ``NOCASE``, Spark 4
+    ``UTF8_LCASE``: :func:`custseg.engines._collated`), and the function
+    that gives the labelled frame its columns back as they came (each
+    column kept aside meanwhile under a temporary name)."""
+    from .engines import _binary_text, _collated
+
+    names = [n for n, kind in fields.items() if kind == "category"]
+    collated = _collated(frame, [n for n in names if n in frame.columns])
+    if not collated:
+        return frame, lambda out: out
+    nw = _narwhals()
+    kept = {name: f"{TEMP}collated_{i}" for i, name in enumerate(collated)}
+    frame = frame.with_columns(*(nw.col(n).alias(t) for n, t in kept.items()))
+    frame = _binary_text(frame, collated)
+
+    def restore(out: Any) -> Any:
+        out = out.with_columns(*(nw.col(t).alias(n) for n, t in kept.items()))
+        return out.drop(*kept.values())
+
+    return frame, restore
 
 
 def _check_reserved(columns: Iterable[str]) -> None:

@@ -27,7 +27,7 @@ import importlib.util
 import math
 import re
 import warnings
-from collections.abc import Callable, Hashable, Iterator, Mapping
+from collections.abc import Callable, Hashable, Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from decimal import Decimal
 from functools import cache, partial
@@ -196,6 +196,58 @@ def _refuse_duplicate_columns(native: Any) -> None:
                 fix="rename the duplicates (or drop them) before passing the frame",
             )
         seen.add(name)
+    if module in ("duckdb", "_duckdb", "pyspark"):
+        _refuse_case_duplicates(native, names, module)
+
+
+def _refuse_case_duplicates(native: Any, names: list[Any], module: str) -> None:
+    """An InputError for a DuckDB or Spark frame with two columns named
+    alike but for case (``customer_id`` and ``Customer_ID``): DuckDB reads
+    the first of them under either name (ASCII letters only are folded),
+    Spark refuses either as ambiguous unless ``spark.sql.caseSensitive`` is
+    true (it folds case as Java's ``equalsIgnoreCase`` does)."""
+    first: dict[str, Any] = {}
+    for name in names:
+        text = str(name)
+        if module == "pyspark":
+            key = "".join(_java_fold(ch) for ch in text)
+        else:
+            key = "".join(ch.lower() if ch.isascii() else ch for ch in text)
+        other = first.setdefault(key, name)
+        if other == name:
+            continue
+        if module == "pyspark":
+            conf = native.sparkSession.conf.get("spark.sql.caseSensitive", "false")
+            if str(conf).lower() == "true":
+                return
+            how = (
+                "Spark reads column names without regard to case "
+                "(spark.sql.caseSensitive is false), so either name is ambiguous"
+            )
+            fix = (
+                "rename or drop one of them (df.toDF(*names) renames all "
+                "the columns), or set spark.sql.caseSensitive to true"
+            )
+        else:
+            how = (
+                "DuckDB reads column names without regard to case, so either "
+                f"name reads the column {str(other)!r}"
+            )
+            fix = "rename or drop one of them in the query that makes the relation"
+        raise InputError(
+            text,
+            f"and {str(other)!r} are columns named alike but for case, and {how}",
+            fix=fix,
+        )
+
+
+def _java_fold(ch: str) -> str:
+    """*ch* as Java's ``String.equalsIgnoreCase`` compares it: lower case of
+    its upper case, one character each (Java maps no character to two)."""
+    upper = ch.upper()
+    upper = upper if len(upper) == 1 else ch
+    lower = upper.lower()
+    return lower if len(lower) == 1 else upper
 
 
 def is_engine_frame(obj: Any) -> bool:
@@ -586,8 +638,17 @@ def to_pandas_frame(native: Any, arg: str = "seg") -> pd.DataFrame:
 # the schema: columns and types, checked before any data is read
 
 
-def _find_column(schema: dict[str, Any], name: Hashable, arg: str) -> str:
+def _find_column(
+    schema: dict[str, Any], name: Hashable, arg: str, index: Iterable[Hashable] = ()
+) -> str:
+    """*name*, a column of *schema*; InputError for one that is not, told
+    so when it names the data's *index* (a Dask frame's, as pandas'
+    is)."""
     if not isinstance(name, str) or name not in schema:
+        if name in index:
+            from .frame import _index_error
+
+            raise _index_error(name, schema, "df")
         field, columns = _display.listed(str(name), schema)
         raise InputError(
             field,
@@ -595,6 +656,16 @@ def _find_column(schema: dict[str, Any], name: Hashable, arg: str) -> str:
             fix=_FIX_COLUMN.format(arg=arg),
         )
     return name
+
+
+def _index_names(native: Any) -> list[Hashable]:
+    """The name of a Dask frame's index (``ddf.set_index("customer_id")``:
+    its metadata, no data is read), in a list; none for other frames
+    (engines have no index)."""
+    if type(native).__module__.split(".")[0] != "dask":
+        return []
+    name = getattr(getattr(native, "index", None), "name", None)
+    return [] if name is None else [name]
 
 
 def _kind(dtype: Any) -> str:
@@ -657,14 +728,17 @@ def _check_schema(
     amount: Hashable | None,
     date_format: str | None,
     order: Hashable | None = None,
+    index: Iterable[Hashable] = (),
 ) -> _Columns:
-    """The columns' names and kinds; InputError for a missing column or a
-    type no customer id, order id, date or amount has (no data is read)."""
+    """The columns' names and kinds; InputError for a missing column (or
+    one that is the *index* of the data) or a type no customer id, order
+    id, date or amount has (no data is read)."""
     schema = dict(lf.collect_schema())
-    c = _find_column(schema, customer, "customer")
-    d = _find_column(schema, date, "date")
-    a = None if amount is None else _find_column(schema, amount, "amount")
-    o = None if order is None else _find_column(schema, order, "order")
+    index = list(index)
+    c = _find_column(schema, customer, "customer", index)
+    d = _find_column(schema, date, "date", index)
+    a = None if amount is None else _find_column(schema, amount, "amount", index)
+    o = None if order is None else _find_column(schema, order, "order", index)
     v.check_columns_apart(
         "name the customer, date, amount (and order) columns, each once",
         customer=c,
@@ -1061,29 +1135,42 @@ def _spark_format(fmt: str, given: str) -> tuple[str, str, str]:
     a directive Spark's parser cannot read (*given*: the format as the
     user wrote it, for the message).
 
+    Each run of literal text (``%%`` included) is quoted once: ``' '' '``
+    would read as a quote between blanks (Java's pattern writes a quote
+    ``''``), so a literal on each side of a dropped weekday (``%d (%a)``)
+    is one run. Only number directives are given a fixed width beside
+    another number (``%Y%m%d``: Spark reads a one-letter number greedily;
+    ``aa`` is no pattern). ``%p`` without ``%I`` is checked and dropped as
+    a weekday is: strptime ignores it (``%H`` reads the hour), Spark would
+    refuse ``22 PM`` and ``10 PM`` as hours of the morning.
+
     >>> pattern, regex, repl = _spark_format("%A %d %B %Y, %H.%M", "")
     >>> pattern, repl
     ("' 'd' 'MMMM' 'yyyy', 'H'.'m", ' $1 $2 $3, $4.$5')
+    >>> _spark_format("%d/%m/%Y (%a) %I:%M%p %%", "")[0]
+    "d'/'M'/'yyyy' () 'h':'ma' %'"
     """
     from ._files import strptime_pattern
 
     tokens = re.findall(r"%.|[^%]+", fmt)
-    kept = [t for t in tokens if t[1:] not in _SPARK_DROPPED or t[0] != "%"]
+    dropped = set(_SPARK_DROPPED) if "%I" in tokens else {*_SPARK_DROPPED, "p"}
+    kept = [t for t in tokens if t[0] != "%" or t[1:] not in dropped]
 
     def number(i: int) -> bool:
         return 0 <= i < len(kept) and kept[i][0] == "%" and kept[i][1] in _SPARK_NUMBERS
 
     pattern, regex, repl = [], ["(?i)^"], []
+    literal = ""  # the run of literal text not yet written to the pattern
     group = 0
     for token in tokens:
         if token == "%%" or token[0] != "%":
-            literal = "%" if token == "%%" else token
-            pattern.append("'" + literal.replace("'", "''") + "'")
+            text = "%" if token == "%%" else token
+            literal += text
             regex.append("(?:" + _java_regex(strptime_pattern(token)) + ")")
-            repl.append(re.sub(r"([\\$])", r"\\\1", literal))
+            repl.append(re.sub(r"([\\$])", r"\\\1", text))
             continue
         code = token[1]
-        if code in _SPARK_DROPPED:
+        if code in dropped:
             regex.append("(?:" + _java_regex(strptime_pattern(token)) + ")")
             continue
         if code not in _SPARK_LETTERS:
@@ -1096,14 +1183,23 @@ def _spark_format(fmt: str, given: str) -> tuple[str, str, str]:
                 "(F.to_timestamp with a Spark datetime pattern), or pass the "
                 "data as a pandas, Polars or DuckDB frame",
             )
+        if literal:
+            pattern.append("'" + literal.replace("'", "''") + "'")
+            literal = ""
         letters = _SPARK_LETTERS[code]
         i = kept.index(token)
-        if len(letters) == 1 and (number(i - 1) or number(i + 1)):
+        if (
+            len(letters) == 1
+            and code in _SPARK_NUMBERS
+            and (number(i - 1) or number(i + 1))
+        ):
             letters *= 3 if code == "j" else 2  # fixed widths between numbers
         pattern.append(letters)
         group += 1
         regex.append("(" + _java_regex(strptime_pattern(token)) + ")")
         repl.append(f"${group}")
+    if literal:
+        pattern.append("'" + literal.replace("'", "''") + "'")
     regex.append("$")
     return "".join(pattern), "".join(regex), "".join(repl)
 
@@ -1764,6 +1860,7 @@ def _prepare(
 
         date_format = check_date_format(date_format)
     text_ints = False
+    index = _index_names(transactions)
     transactions = _zones_read(transactions, date)
     if type(transactions).__module__.split(".")[0] == "dask":
         transactions, text_ints = _dask_objects(
@@ -1773,7 +1870,7 @@ def _prepare(
         transactions = _arrow_plain(transactions, [customer, order], amount, date)
     lf, _ = _lazy(transactions)
     lf = _plain_types(lf, [customer, date, amount, order])
-    cols = _check_schema(lf, customer, date, amount, date_format, order)
+    cols = _check_schema(lf, customer, date, amount, date_format, order, index)
     if text_ints:
         cols = attrs.evolve(cols, text_ints=True)
     lf, cols = _query_names(lf, cols)
@@ -1938,39 +2035,62 @@ def _half_as_printed(x: Any) -> Any:
 def _binary_ids(base: Any, cols: _Columns) -> Any:
     """*base* with its text ids (``_c``, and ``_o`` of order lines) compared
     byte for byte, as pandas compares them, in every group-by, join and
-    distinct that follows.
-
-    A collation travels with a text column's type in DuckDB (``VARCHAR
-    COLLATE NOCASE``, or any text under ``SET default_collation``) and in
-    Spark 4 (``STRING COLLATE UTF8_LCASE``): grouped under it, ``'AB12'``
-    and ``'ab12'`` (or ``'é'`` and ``'e'``) would be one customer. DuckDB's
-    ids are given the ``binary`` collation (which a default collation does
-    not override), Spark's ``UTF8_BINARY`` where they have another;
-    the other engines have no collations."""
+    distinct that follows (:func:`_binary_text`)."""
     names = [(_KEY, cols.id_kind)]
     if cols.order_kind is not None:
         names.append((_ORDER, cols.order_kind))
     text = [n for n, kind in names if kind in ("str", "category")]
-    if not text or cols.backend not in ("duckdb", "pyspark"):
-        return base
-    native = base.to_native()
-    if cols.backend == "duckdb":
-        columns = list(native.columns)
-        text = [n for n in text if str(native.types[columns.index(n)]) == "VARCHAR"]
-        if not text:
-            return base
-        replaced = ", ".join(f'"{n}" COLLATE "binary" AS "{n}"' for n in text)
-        frame, _ = _lazy(native.select(f"* REPLACE ({replaced})"))
-        return frame
-    from pyspark.sql import functions as F
+    return _binary_text(base, _collated(base, text)) if text else base
 
-    fields = {f.name: f.dataType for f in native.schema.fields}
-    for name in text:
-        collation = getattr(fields[name], "collation", "UTF8_BINARY")
-        if collation != "UTF8_BINARY":
-            native = native.withColumn(name, F.collate(F.col(name), "UTF8_BINARY"))
-    frame, _ = _lazy(native)
-    return frame
+
+def _collated(frame: Any, names: Iterable[str]) -> list[str]:
+    """The text columns among *names* of the narwhals *frame* whose values
+    may be compared other than byte for byte: in DuckDB every ``VARCHAR``
+    (``COLLATE NOCASE``, or any text under ``SET default_collation``: the
+    type does not show it), in Spark 4 a ``STRING`` whose collation is not
+    ``UTF8_BINARY`` (``UTF8_LCASE``, ``UNICODE_CI``); none in the other
+    engines, which have no collations."""
+    native = frame.to_native()
+    module = type(native).__module__
+    if module.startswith("duckdb"):
+        types = dict(zip(native.columns, native.types, strict=True))
+        return [n for n in names if str(types.get(n)) == "VARCHAR"]
+    if module.startswith("pyspark"):
+        fields = {f.name: f.dataType for f in native.schema.fields}
+        return [
+            n
+            for n in names
+            if n in fields
+            and getattr(fields[n], "collation", "UTF8_BINARY") != "UTF8_BINARY"
+        ]
+    return []
+
+
+def _binary_text(frame: Any, names: list[str]) -> Any:
+    """The narwhals *frame* (lazy) with its text columns *names*
+    (:func:`_collated`) compared byte for byte, as pandas compares text,
+    in every comparison, group-by, join and distinct that follows.
+
+    A collation travels with a text column's type in DuckDB (``VARCHAR
+    COLLATE NOCASE``, or any text under ``SET default_collation``) and in
+    Spark 4 (``STRING COLLATE UTF8_LCASE``): under it ``'AB12'`` and
+    ``'ab12'`` (or ``'é'`` and ``'e'``) are one value. DuckDB's columns are
+    given the ``binary`` collation (which a default collation does not
+    override), Spark's ``UTF8_BINARY``."""
+    if not names:
+        return frame
+    native = frame.to_native()
+    if type(native).__module__.startswith("duckdb"):
+        quoted = [n.replace('"', '""') for n in names]
+        replaced = ", ".join(f'"{n}" COLLATE "binary" AS "{n}"' for n in quoted)
+        native = native.select(f"* REPLACE ({replaced})")
+    else:
+        from pyspark.sql import functions as F
+
+        for name in names:
+            col = F.col("`" + name.replace("`", "``") + "`")
+            native = native.withColumn(name, F.collate(col, "UTF8_BINARY"))
+    return _narwhals().from_native(native)
 
 
 def _id_expr(ids: Any, kind: str) -> Any:

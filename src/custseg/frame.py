@@ -142,6 +142,17 @@ def _check_frame(df: Any, arg: str, fix: str) -> None:
         )
 
 
+def _index_error(name: Hashable, columns: Iterable[Any], frame_arg: str) -> InputError:
+    """The error for a column *name* the data holds as its index (a pandas
+    frame's, or a Dask one's: ``ddf.set_index("customer_id")``)."""
+    return InputError(
+        str(name),
+        "is the index of the data, not one of its columns "
+        f"({_display.listed(str(name), columns)[1]})",
+        fix=f"make it a column first: pass {frame_arg}.reset_index()",
+    )
+
+
 def _column(
     df: pd.DataFrame, name: Hashable, arg: str, frame_arg: str = "df"
 ) -> pd.Series:
@@ -166,12 +177,7 @@ def _column(
             "a result, pass the SegmentResult itself: custseg.report(result)",
         )
     if not present and name in [n for n in df.index.names if n is not None]:
-        raise InputError(
-            str(name),
-            "is the index of the data, not one of its columns "
-            f"({_display.listed(str(name), df.columns)[1]})",
-            fix=f"make it a column first: pass {frame_arg}.reset_index()",
-        )
+        raise _index_error(name, df.columns, frame_arg)
     if not present:
         field, columns = _display.listed(str(name), df.columns)
         raise InputError(
