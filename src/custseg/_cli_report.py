@@ -20,7 +20,7 @@ from typing import Any
 
 from ._files import table_writer, write_all
 from .errors import CustsegError, CustsegWarning
-from .reporting import LANGUAGES, _page_title, _previous_frame, report
+from .reporting import LANGUAGES, _customers_text, _page_title, _previous_frame, report
 
 __all__ = ["register"]
 
@@ -78,7 +78,7 @@ def _cmd(args: argparse.Namespace) -> int:
         _err(f"custseg: warning: {note}")
     seg = page.result.customers
     line = (
-        f"Report written to {args.output} ({len(seg):,d} customers; "
+        f"Report written to {args.output} ({_customers_text(len(seg))}; "
         f"{', '.join(page.sections)})"
     )
     if args.csv:

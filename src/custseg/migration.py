@@ -1181,6 +1181,52 @@ def _transition_matrix(
     )
 
 
+def on_diagonal(tm: TransitionMatrix) -> TransitionMatrix:
+    """*tm* with the same classes, in the same order, as rows and as
+    columns (then the *new* row and the *gone* column), so that row *i* and
+    column *i* are one class and the customers who stayed sit on the
+    diagonal; *tm* itself when they already are, or when the two sides share
+    no class (nobody can stay: a run in another language, other rules).
+
+    The order is the rows' when they hold every class of the columns, else
+    the columns' (the later period's, in the report this run's) followed by
+    the classes found only in the rows. A class missing on one side gets a
+    row (or a column) of zeros. The counts, :attr:`~TransitionMatrix.stayed`
+    and :attr:`~TransitionMatrix.n_both` are unchanged.
+
+    >>> tm = transition_matrix(["b", "c"], ["a", "b"])
+    >>> tm.before, tm.after
+    (('b', 'c'), ('a', 'b'))
+    >>> square = on_diagonal(tm)
+    >>> square.before, square.after
+    (('a', 'b', 'c'), ('a', 'b', 'c'))
+    >>> square.matrix.tolist()
+    [[0, 0, 0], [1, 0, 0], [0, 1, 0]]
+    """
+    rows, cols, _both = tm._in_both()
+    if rows == cols or not set(rows) & set(cols):
+        return tm
+    if set(cols) <= set(rows):
+        classes = list(rows)
+    else:
+        taken = set(cols)
+        classes = [*cols, *(r for r in rows if r not in taken)]
+    at = {name: i for i, name in enumerate(classes)}
+    k = len(classes)
+    new = () if tm.new is None else (tm.before[-1],)
+    gone = () if tm.gone is None else (tm.after[-1],)
+    row_at = [at[r] for r in rows] + [k] * len(new)
+    col_at = [at[c] for c in cols] + [k] * len(gone)
+    matrix = np.zeros((k + len(new), k + len(gone)), dtype=np.int64)
+    matrix[np.ix_(row_at, col_at)] = tm.matrix
+    return attrs.evolve(
+        tm,
+        matrix=matrix,
+        before=(*classes, *new),
+        after=(*classes, *gone),
+    )
+
+
 # --------------------------------------------------------------------------
 # segment history
 

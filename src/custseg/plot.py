@@ -1043,10 +1043,11 @@ def segment_sizes(
         The name of the total row to leave out (``None``: keep every row).
         By default (``"Total"``), the frame of
         :func:`custseg.segment_summary` says which row it is
-        (``summary.attrs["total"]``, ``None`` when it has none), and only
-        that row, its last, is left out: a class called ``"Total"`` of a
-        summary made with ``total=None`` is drawn, a total row named
-        ``"All"`` is not.
+        (``summary.attrs["total"]``, ``None`` when it has none), and that
+        row is left out wherever it is (pandas keeps the mark through
+        ``sort_values``, ``nlargest`` and ``loc``, which may move the total
+        row first): a class called ``"Total"`` of a summary made with
+        ``total=None`` is drawn, a total row named ``"All"`` is not.
 
     Returns
     -------
@@ -1076,6 +1077,12 @@ def segment_sizes(
     ['active', 'silent', 'sleeping', 'lost', 'no_purchase']
     >>> [round(float(b.get_width()), 1) for b in ax.containers[1]]  # revenue, %
     [95.2, 4.8, 0.0, 0.0, 0.0]
+
+    Sorted by size, the total row (now the first) is still left out:
+
+    >>> ax = plot.segment_sizes(table.nlargest(3, "customers"))
+    >>> [t.get_text() for t in ax.get_yticklabels()]
+    ['active', 'silent']
     """
     text = _lang(lang)
     columns = getattr(summary, "columns", None)
@@ -1094,10 +1101,12 @@ def segment_sizes(
             )
     attrs = getattr(summary, "attrs", None)
     if total == "Total" and isinstance(attrs, dict) and "total" in attrs:
-        # segment_summary's mark: its total row is the last one, if any is
+        # segment_summary's mark (pandas keeps it through sort_values,
+        # nlargest, loc): the row of that name is its total wherever a sort
+        # put it, never a class (segment_summary refuses a class so named)
         mark = attrs["total"]
-        if mark is not None and len(summary) and str(summary.index[-1]) == str(mark):
-            summary = summary.iloc[:-1]
+        if mark is not None:
+            summary = summary[[str(i) != str(mark) for i in summary.index]]
     elif total is not None:
         summary = summary[[str(i) != total for i in summary.index]]
     _at_most(
@@ -1106,7 +1115,8 @@ def segment_sizes(
         len(summary),
         MAX_CLASSES,
         "group the small classes into one (e.g. 'other') before segment_summary, "
-        "or plot the largest N rows: summary.nlargest(N, 'customers')",
+        "or plot the largest classes: summary.nlargest(N, 'customers') (its "
+        "total row is left out wherever it is)",
     )
     names, lines = _wrapped([str(i) for i in summary.index], ax is None)
     shares = [
@@ -1755,10 +1765,19 @@ def transition_heatmap(
 ) -> Axes:
     """Where the customers of each class went: a before x after heatmap.
 
-    Rows are the classes before (then *new*), columns the classes after
-    (then *gone*), in the matrix's order. With ``normalize="row"`` each
-    cell is the share of its row (where the customers of a class went),
-    annotated in percent; with ``"none"`` the cells are customer counts.
+    Rows and columns are the same classes in the same order, then the
+    *new* row and the *gone* column, so that the customers who stayed sit
+    on the diagonal: the matrix's when its two sides list the same classes
+    in the same order; else the classes before when they include every
+    class after, or the classes after followed by those found only before,
+    a class one side lacks drawn as a row (or column) of zeros. (Two sides
+    with no class in common are drawn as they are: nobody can stay.) With
+    ``normalize="row"`` each cell is the share of its row (where the
+    customers of a class went), annotated in percent; with ``"none"`` the
+    cells are customer counts, the cells made wider for them up to a
+    point, and a count still too wide for its cell written with three
+    significant digits and its power of ten (``1.23e9``), so that no
+    number runs into the next cell.
     The title says which share of the customers stayed in their class: a
     share of the customers in both periods, whose count it gives when some
     are new or gone.
@@ -1802,8 +1821,9 @@ def transition_heatmap(
     ------
     InputError
         *matrix* is not a TransitionMatrix, or has more than
-        :data:`MAX_HEATMAP_CLASSES` classes before or after (checked before
-        drawing: a heatmap draws a cell per pair of classes).
+        :data:`MAX_HEATMAP_CLASSES` classes before or after (the classes of
+        both sides, when they differ; checked before drawing: a heatmap
+        draws a cell per pair of classes).
     ThresholdError
         An unknown *normalize* or *lang*.
 
@@ -1831,6 +1851,16 @@ def transition_heatmap(
     >>> [t.get_text() for t in ax.texts[9:]]
     ['无客户', '（新进入）：只在之后出现的客户\\n（已离开）：之后不再出现的客户']
 
+    Two sides that list different classes share one list, so the
+    diagonal is who stayed:
+
+    >>> tm = custseg.transition_matrix(["b", "c"], ["a", "b"])
+    >>> ax = plot.transition_heatmap(tm, normalize="none")
+    >>> [t.get_text() for t in ax.get_yticklabels()]
+    ['a', 'b', 'c']
+    >>> [t.get_text() for t in ax.get_xticklabels()]
+    ['a', 'b', 'c']
+
     More than :data:`MAX_HEATMAP_CLASSES` classes are refused before
     anything is drawn (group the small classes first):
 
@@ -1840,7 +1870,7 @@ def transition_heatmap(
     ...
     custseg.errors.InputError: 'matrix' has 61 classes, more than the 60 a plot draws: ...
     """
-    from .migration import TransitionMatrix
+    from .migration import TransitionMatrix, on_diagonal
 
     text = _lang(lang)
     v.choice(normalize, "normalize", ("row", "none"))
@@ -1850,6 +1880,9 @@ def transition_heatmap(
             f"must be a TransitionMatrix, got {type(matrix).__name__}",
             fix="pass the result of custseg.transition_matrix(before, after)",
         )
+    # the same classes as rows and columns: the customers who stayed on the
+    # diagonal, also when one side lacks a class (a run read from a file)
+    matrix = on_diagonal(matrix)
     k_before = len(matrix.before) - (matrix.new is not None)
     k_after = len(matrix.after) - (matrix.gone is not None)
     _at_most(
@@ -1869,7 +1902,9 @@ def transition_heatmap(
         top = 1.0
     else:
         data = np.ma.masked_invalid(counts.astype(np.float64))
-        cells = [f"{int(c):,d}" for c in counts.ravel()]
+        # (each distinct count written once: a matrix may have 3,600 cells)
+        written = {int(c): f"{int(c):,d}" for c in np.unique(counts)}
+        cells = [written[c] for c in counts.ravel().tolist()]
         top = float(counts.max()) if counts.size else 0.0
     heading = text["moves_title"]
     if matrix.name:
@@ -1889,7 +1924,13 @@ def transition_heatmap(
         room = _label_room(shown_rows)
         if ax is None:
             widest = max((w for w, _ in _text_sizes(shown_cols)), default=0.0)
-            cell = min(max((widest + 12) / 72, 0.75), 1.35)
+            # wide enough for the column names and for the numbers (counts
+            # of ten digits), up to 1.35 inch: wider ones are written short
+            number = max(
+                (w for w, _ in _text_sizes(list(dict.fromkeys(cells)), "small")),
+                default=0.0,
+            )
+            cell = min(max((max(widest, number / 0.9) + 12) / 72, 0.75), 1.35)
             if room + n_c * cell + 0.35 > 13:  # turned labels, narrower cells
                 cell = max(0.55, (13 - room - 0.35) / max(n_c, 1))
             below = 0.3 if cell >= (widest + 10) / 72 else 0.72 * widest / 72 + 0.2
@@ -1905,6 +1946,15 @@ def transition_heatmap(
         new = ax is None  # a figure of its own
         ax = _axes(ax, size)
         before = _texts(ax, new)
+        size_of_cells = "small"
+        if normalize == "none":
+            # counts too wide for their cells (1,234,567,890 in 0.55 inch)
+            # in fewer characters, else in a smaller font: never over the
+            # next cell, as rf_heatmap's
+            column = _axes_width_pt(ax, room) / max(n_c, 1)
+            cells, size_of_cells = _cell_texts(
+                cells, counts.ravel().astype(np.float64), column
+            )
         # the extent matplotlib would give, but never of zero width (no class)
         wide, high = max(n_c, 1) - 0.5, max(n_r, 1) - 0.5
         ax.imshow(
@@ -1926,7 +1976,7 @@ def transition_heatmap(
                 label,
                 ha="center",
                 va="center",
-                fontsize="small",
+                fontsize=size_of_cells,
                 color=(
                     "white"
                     if x == x and x > 0.6 * top

@@ -56,7 +56,7 @@ from .frame import (
     with_line_amounts,
 )
 from .lifecycle import LifecycleWindows
-from .migration import TransitionMatrix, _transition_matrix, outside_names
+from .migration import TransitionMatrix, _transition_matrix, on_diagonal, outside_names
 from .orders import orders_from_lines
 from .pareto import abc_edges as abc_edges_fit
 from .pareto import spend_pareto
@@ -228,7 +228,7 @@ _EN: dict[str, str] = {
     "ownership_note": "Customers and book value per owner (the 'owner' column).",
     # migration
     "before": "before \\ after",
-    "stayed": "{column}: {n} customers ({both} in both runs, {new} new, {gone} "
+    "stayed": "{column}: {n} ({both} in both runs, {new} new, {gone} "
     "gone); of the {both} in both, {stayed} in the same class.",
     "migration_note": "Customers of the previous run (rows) and of this run "
     "(columns), matched by customer id. (new): only in this run; (gone): only "
@@ -368,7 +368,7 @@ _ZH: dict[str, str] = {
     "lorenz": "洛伦兹曲线:收入占比与客户占比",
     "ownership_note": "每位负责人名下的客户数与客户价值('owner' 列)。",
     "before": "上期 \\ 本期",
-    "stayed": "{column}:{n} 位客户(两期都在 {both} 位,新进入 {new} 位,"
+    "stayed": "{column}:{n}(两期都在 {both} 位,新进入 {new} 位,"
     "已离开 {gone} 位);两期都在的客户中 {stayed} 留在同一类别。",
     "no_common": "注意:上期与本期的{column}没有相同的类别(例如 {old} 与 {new}):"
     "上期是否用了其他规则或其他语言?所有客户都算作变动。",
@@ -1063,7 +1063,11 @@ def _transitions(
     """:func:`custseg.transition_matrix` of *before* and *after* by customer
     id, with the ids matched once (*pos*: each customer of *after*'s row in
     *before*, -1 for new ones; *left*: the customers of *before* who are
-    gone): the same matrix, names and order."""
+    gone): the same counts and names, its rows and columns one list of
+    classes (:func:`~custseg.migration.on_diagonal`: this run's, then those
+    found only in the previous run), so that the customers who stayed sit
+    on the diagonal of the table and the heat map even when the previous
+    run, read from a file, lacks this run's empty classes."""
 
     classes = [*before.cat.categories, *after.cat.categories]
     # missing labels are a class of their own, starred if a class is called so
@@ -1088,15 +1092,17 @@ def _transitions(
         before_text, after_text = before.copy(deep=False), after.copy(deep=False)
         before_text.index = before.index.astype(str)
         after_text.index = after.index.astype(str)
-        return _transition_matrix(
-            before_text,
-            after_text,
-            None,
-            new,
-            gone,
-            missing,
-            languages=False,
-            noted=noted,
+        return on_diagonal(
+            _transition_matrix(
+                before_text,
+                after_text,
+                None,
+                new,
+                gone,
+                missing,
+                languages=False,
+                noted=noted,
+            )
         )
     # (an earlier run with no customers: every customer is new)
     found = b_codes[np.maximum(pos, 0)] if len(b_codes) else len(b_names)
@@ -1122,7 +1128,7 @@ def _transitions(
         languages=False,
         noted=noted,
     )
-    return attrs.evolve(tm, name=column, new=new, gone=gone)
+    return on_diagonal(attrs.evolve(tm, name=column, new=new, gone=gone))
 
 
 def _migrations(
@@ -1683,6 +1689,16 @@ def spend_totals(values: np.ndarray) -> tuple[int, float, float, float] | None:
     return n, positive, negative, net
 
 
+def _customers_text(n: int, lang: str = "en") -> str:
+    """*n* customers in *lang*, the noun in the singular for one.
+
+    >>> _customers_text(1), _customers_text(1200), _customers_text(1, "zh")
+    ('1 customer', '1,200 customers', '1 位客户')
+    """
+    t = _t(lang)
+    return f"{n:,d} {t['customer_word'] if n == 1 else t['customers_word']}"
+
+
 def _spend_notes(parts: _Parts, lang: str) -> tuple[str, str]:
     """The notes on the totals when they differ (some customer's net spend
     is below 0): the ABC classes and Pareto figures are of the positive
@@ -1692,10 +1708,9 @@ def _spend_notes(parts: _Parts, lang: str) -> tuple[str, str]:
         return "", ""
     t = _t(lang)
     n, positive, negative, net = parts.spend
-    word = t["customer_word"] if n == 1 else t["customers_word"]
     figures = {
         "count": "counts" if n == 1 else "count",
-        "n": f"{n:,d} {word}",
+        "n": _customers_text(n, lang),
         "positive": _money(positive),
         "negative": _money(negative),
         "net": _money(net),
@@ -2138,7 +2153,7 @@ def _migration_html(parts: _Parts, lang: str) -> str:
             + _esc(
                 t["stayed"].format(
                     column=title,
-                    n=f"{tm.n:,d}",
+                    n=_customers_text(tm.n, lang),
                     both=f"{both:,d}",
                     new=f"{n_new:,d}",
                     gone=f"{n_gone:,d}",
@@ -2346,7 +2361,7 @@ def _page(parts: _Parts, title: str, lang: str) -> tuple[str, tuple[str, ...]]:
         bodies["playbook"] = _playbook_html(parts, lang)
     sections = tuple(s for s in SECTIONS if s in bodies)
     nav = "".join(f'<li><a href="#{s}">{_esc(t[s])}</a></li>' for s in sections)
-    meta = f"{len(seg):,d} {t['customers_word']} · {t['as_of']} {res.as_of}" + (
+    meta = f"{_customers_text(len(seg), lang)} · {t['as_of']} {res.as_of}" + (
         f" · {res.rules.name}" if res.rules is not None and res.rules.name else ""
     )
     html_lang = "zh-CN" if lang == "zh" else "en"

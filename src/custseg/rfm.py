@@ -579,9 +579,13 @@ class RfmScores:
         The :class:`RfmEdges` used; pass them to :func:`rfm_scores` to score
         another period on the same scale.
     diagnostics
-        Notes on edges fitted here (none when *edges* were given): scores no
-        customer can get because tied values straddle an edge, and
-        dimensions fitted on fewer than ``10 * bins`` customers.
+        Notes on edges fitted here (none when *edges* were given): every
+        score no customer got, the empty ones (between two equal cuts:
+        :meth:`ScoreEdges.empty_scores`) and the others (the top score
+        above a tied block at the top cut), with the tied values that
+        leave them without customers (or, all values distinct, the fewer
+        customers than scores), and dimensions fitted on fewer than
+        ``10 * bins`` customers.
         :func:`custseg.segment` and the command line turn them into
         :class:`~custseg.errors.CustsegWarning` warnings.
     index
@@ -700,20 +704,48 @@ def _edge_notes(
             f"{edges.cuts} are unstable: give fixed edges (a preset's [scores]) "
             "or fewer bins"
         )
+    # the empty scores (between two equal cuts: no value can get them), and
+    # every other score no customer got: one customer, or a tied block at
+    # the top cut, leaves the top score without customers too
     empty = edges.empty_scores(higher_is_better=better)
-    if empty:
-        tied = sorted({c for i, c in enumerate(edges.cuts[1:]) if c == edges.cuts[i]})
-        shares = ", ".join(
-            f"{c:,d} customer{'s' * (c != 1)} ({_display.share(c, max(n, 1))}) "
-            f"{'have' if c != 1 else 'has'} {_display.number_text(t)}"
-            for t, c in ((t, int(np.count_nonzero(values == t))) for t in tied)
-        )
-        notes.append(
-            f"{name}: score{'s' * (len(empty) > 1)} "
-            f"{', '.join(map(str, empty))} {'are' if len(empty) > 1 else 'is'} "
-            f"empty: {shares}, a tie across quantile edges, and equal values "
-            "share a score"
-        )
+    known = values[~np.isnan(values)] if values.dtype.kind == "f" else values
+    cuts = edges.cuts
+    if better:
+        got = 1 + edges_below(known, cuts, inclusive=False)
+    else:
+        got = 1 + len(cuts) - edges_below(known, cuts, inclusive=True)
+    given = set(np.unique(got).tolist())
+    nobody = [k for k in range(1, edges.bins + 1) if k not in given and k not in empty]
+    if (empty or nobody) and n:
+        # the values that fill a cut: equal cuts, or customers tied on a cut
+        tied = [
+            (t, c)
+            for t, c in (
+                (t, int(np.count_nonzero(known == t))) for t in sorted(set(cuts))
+            )
+            if c > 1 or cuts.count(t) > 1
+        ]
+        if tied:
+            why = ", ".join(
+                f"{c:,d} customer{'s' * (c != 1)} ({_display.share(c, n)}) "
+                f"{'have' if c != 1 else 'has'} {_display.number_text(t)}"
+                for t, c in tied
+            )
+            why += ", a tie across quantile edges, and equal values share a score"
+        else:  # (distinct values: only with fewer customers than scores)
+            why = f"only {n:,d} customer{'s' * (n != 1)} for {edges.bins} scores"
+        said = []
+        if empty:
+            said.append(
+                f"score{'s' * (len(empty) > 1)} {', '.join(map(str, empty))} "
+                f"{'are' if len(empty) > 1 else 'is'} empty"
+            )
+        if nobody:
+            said.append(
+                f"no customer has score{'s' * (len(nobody) > 1)} "
+                f"{', '.join(map(str, nobody))}"
+            )
+        notes.append(f"{name}: {', and '.join(said)}: {why}")
     return notes
 
 
