@@ -417,7 +417,10 @@ def test_duckdb_case_duplicates_refused(first: str, second: str, which: str) -> 
         "date": ["date", "Date"],
         "amount": ["amount", "AMOUNT"],
     }
-    a, b = names[which] if which != "customer_id" else (first, second)
+    # (the column read is named exactly; round 2: alike columns beside it
+    # are refused, not alike columns custseg does not read)
+    a, b = names[which] if which != "customer_id" else ("customer_id", second)
+    assume(b != "customer_id")
     cols = {"customer_id": "'x'", "date": "DATE '2024-05-01'", "amount": "1.0"}
     parts = [f'{v} AS "{k}"' for k, v in cols.items() if k != which]
     parts += [f'{cols[which]} AS "{a}"', f'{cols[which]} AS "{b}"']
@@ -455,6 +458,36 @@ def test_spark_case_duplicates(spark: Any) -> None:
     finally:
         spark.conf.set("spark.sql.caseSensitive", "false")
     assert out.index.tolist() == ["a"]
+
+
+@settings(max_examples=15, deadline=None)
+@given(
+    names=st.sampled_from([("note", "Note"), ("Tag", "TAG"), ("x_1", "X_1")]),
+    at=st.integers(0, 3),
+)
+def test_duckdb_columns_alike_not_read_are_left_alone(
+    names: tuple[str, str], at: int
+) -> None:
+    """Round 2: columns alike but for case that custseg does not read (a
+    note and a Note) are left alone, wherever they stand: the summary is
+    the one without them."""
+    duckdb = need("duckdb")
+    cols = ["'a' AS customer_id", "DATE '2024-05-01' AS date", "1.0 AS amount"]
+    cols[at:at] = [f"'x' AS \"{names[0]}\"", f"'y' AS \"{names[1]}\""]
+    rel = duckdb.sql("select " + ", ".join(cols))
+    out = summarize_frame(rel, as_of=AS_OF, output="pandas")
+    assert out.index.tolist() == ["a"] and out["monetary"].tolist() == [1.0]
+
+
+def test_spark_columns_alike_not_read_are_left_alone(spark: Any) -> None:
+    """Round 2: the probe's Spark frame with a note and a Note is read (it
+    was refused as ambiguous, though Spark reads it)."""
+    sdf = spark.createDataFrame(
+        [("c1", dt.date(2024, 6, 1), 10.0, "x", "X")],
+        "customer_id string, date date, amount double, note string, Note string",
+    )
+    out = summarize_frame(sdf, as_of="2024-07-01", output="pandas")
+    assert out["recency_days"].tolist() == [30]
 
 
 # --------------------------------------------------------------------------

@@ -1360,6 +1360,9 @@ class EngineRules:
             frame.columns, [*self.labels, *self.renames.values()], _backend(frame)
         )
         _check_replaced(frame, [*self.labels, *self.renames.values()], self.fields)
+        from .engines import _refuse_case_alike
+
+        _refuse_case_alike(frame, self.fields)
         if self.fields:
             nw = _narwhals()
             schema = _check_column_types(frame, self.fields, self.optional)
@@ -2223,6 +2226,9 @@ def label_in_engine(
             for note in _replaced_fixed_edges(rs, edges, _KEEP_FIXED).values():
                 warnings.warn(note, CustsegWarning, stacklevel=2)
     frame = _from_native(facts)
+    from .engines import _refuse_case_alike
+
+    _refuse_case_alike(frame, ("recency_days", "frequency", "monetary"))
     schema = list(frame.columns)
     for name in ("recency_days", "frequency", "monetary"):
         if name not in schema:

@@ -2410,6 +2410,10 @@ def _no_leap_seconds(col: pd.Series, parsed: pd.Series, date_format: str) -> pd.
     # one vectorised match of the rows read at second 0 or 1 (a column of
     # whole minutes has them all)
     leap = rows[_matches(col.iloc[rows], pattern)].tolist()
+    # the pattern finds any reading of the digits with a second of 60 or
+    # 61 (20200219061600 as 06:1:60): a row is one only when strptime's own
+    # reading is (06:16:00 is not)
+    leap = [i for i in leap if _leap_text(col.iloc[i], date_format)]
     if not leap:
         return parsed
     out = parsed.copy()
@@ -2430,14 +2434,25 @@ def _leap_text(text: object, date_format: str | None) -> bool:
     (True, True)
     >>> _leap_text("2060-01-01 00:00:00", "%Y-%m-%d %H:%M:%S")
     False
+    >>> _leap_text("20200219061600", "%Y%m%d%H%M%S")  # 06:16:00, not 06:1:60
+    False
     """
     if not isinstance(text, str):
         return False
     if date_format is None:
         return _LEAP.search(text.strip()) is not None
-    pattern = leap_second_pattern(date_format)
-    # (None: no %S, or a format strptime cannot read: pandas' verdict stands)
-    return pattern is not None and re.match(pattern, text.strip()) is not None
+    if leap_second_pattern(date_format) is None:
+        # no %S, or a format strptime cannot read: pandas' verdict stands
+        return False
+    # strptime's one reading of the text: the first match of its pattern,
+    # which must read the whole text ("20200219061600" is 06:16:00, though
+    # its digits can also be read 06:1:60)
+    found = re.match(str(strptime_pattern(date_format)), text.strip(), re.IGNORECASE)
+    return (
+        found is not None
+        and found.end() == len(text.strip())
+        and found.group("S") in ("60", "61")
+    )
 
 
 def _matches(text: pd.Series, pattern: str) -> np.ndarray:
@@ -2486,6 +2501,10 @@ def leap_second_pattern(date_format: str) -> str | None:
     if pattern is None or seconds not in pattern:
         return None
     pattern = pattern.replace(seconds, "(?:6[01])")
+    # (any reading of the text with such a second: digits without a
+    # separator can be read several ways, so the pandas path checks the
+    # rows it finds with strptime's own reading, and the engines match the
+    # whole text, end anchored)
     return "(?i)^" + re.sub(r"\(\?P<\w+>", "(?:", pattern)
 
 

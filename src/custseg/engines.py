@@ -196,25 +196,40 @@ def _refuse_duplicate_columns(native: Any) -> None:
                 fix="rename the duplicates (or drop them) before passing the frame",
             )
         seen.add(name)
-    if module in ("duckdb", "_duckdb", "pyspark"):
-        _refuse_case_duplicates(native, names, module)
 
 
-def _refuse_case_duplicates(native: Any, names: list[Any], module: str) -> None:
-    """An InputError for a DuckDB or Spark frame with two columns named
-    alike but for case (``customer_id`` and ``Customer_ID``): DuckDB reads
-    the first of them under either name (ASCII letters only are folded),
-    Spark refuses either as ambiguous unless ``spark.sql.caseSensitive`` is
-    true (it folds case as Java's ``equalsIgnoreCase`` does)."""
+def _refuse_case_alike(frame: Any, read: Iterable[Any]) -> None:
+    """An InputError for a DuckDB or Spark frame (or a narwhals frame of
+    one) where a column custseg reads (*read*) is named like another but
+    for case (``customer_id`` and ``Customer_ID``): DuckDB reads the first
+    of them under either name (ASCII letters only are folded), Spark
+    refuses either as ambiguous unless ``spark.sql.caseSensitive`` is true
+    (it folds case as Java's ``equalsIgnoreCase`` does). Columns alike
+    that custseg does not read (``note`` and ``Note``) are left alone, as
+    the engines leave them."""
+    native = frame
+    if type(frame).__module__.split(".")[0] == "narwhals":
+        native = _narwhals().to_native(frame)
+    module = type(native).__module__.split(".")[0]
+    if module not in ("pyspark", "duckdb", "_duckdb"):
+        return
+    try:
+        names = list(native.columns)
+    except TypeError:  # pragma: no cover - not a frame's columns
+        return
+
+    def key(name: Any) -> str:
+        text = str(name)
+        if module == "pyspark":
+            return "".join(_java_fold(ch) for ch in text)
+        return "".join(ch.lower() if ch.isascii() else ch for ch in text)
+
+    wanted = {key(name) for name in read if name is not None}
     first: dict[str, Any] = {}
     for name in names:
         text = str(name)
-        if module == "pyspark":
-            key = "".join(_java_fold(ch) for ch in text)
-        else:
-            key = "".join(ch.lower() if ch.isascii() else ch for ch in text)
-        other = first.setdefault(key, name)
-        if other == name:
+        other = first.setdefault(key(name), name)
+        if other == name or key(name) not in wanted:
             continue
         if module == "pyspark":
             conf = native.sparkSession.conf.get("spark.sql.caseSensitive", "false")
@@ -739,6 +754,7 @@ def _check_schema(
     d = _find_column(schema, date, "date", index)
     a = None if amount is None else _find_column(schema, amount, "amount", index)
     o = None if order is None else _find_column(schema, order, "order", index)
+    _refuse_case_alike(lf, [c, d, a, o])
     v.check_columns_apart(
         "name the customer, date, amount (and order) columns, each once",
         customer=c,
@@ -1077,7 +1093,9 @@ def _text_parts(col: Any, cols: _Columns, fmt: str) -> tuple[Any, Any, str]:
 
     leap = leap_second_pattern(fmt)
     if leap is not None:  # engines read 23:59:60 as the next day, pandas refuses it
-        ok = ~text.str.contains(leap, literal=False)
+        # the whole text (the offset dropped) read with a second of 60 or
+        # 61: not a prefix of it (20200219061600 read 06:1:60 and a 0 left)
+        ok = ~text.str.contains(leap + "$", literal=False)
         valid = ok if valid is None else valid & ok
     shape = _strptime_shape(fmt)
     if shape is not None:
