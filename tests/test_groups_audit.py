@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import copy
 import math
+import re
 
 import numpy as np
 import pandas as pd
@@ -338,10 +339,18 @@ class TestSummaryNames:
         st.data(),
     )
     def test_any_tag_named_like_the_total(self, names, data):
-        """Whatever the tags and the total, a clash is refused, else one row each."""
+        """Whatever the tags and the total, a clash is refused, else one row
+        each; a total that is no label name (blank, a control character) is
+        refused as a rules file refuses it (audit 31)."""
+        from custseg._validate import label_problem
+
         total = data.draw(st.one_of(st.sampled_from(names), st.text(max_size=5)))
         t = TagMatrix(tuple(names), np.ones((2, len(names)), dtype=bool))
-        if total in names:
+        problem = label_problem(total, "'total'")
+        if problem is not None:
+            with pytest.raises(ThresholdError, match=re.escape(problem[0])):
+                group_summary(t, total=total)
+        elif total in names:
             with pytest.raises(ThresholdError, match=r"'total' must differ"):
                 group_summary(t, total=total)
         else:
