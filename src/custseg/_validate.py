@@ -14,6 +14,7 @@ import decimal as _decimal
 import math
 import numbers
 import re
+import sys
 from collections import Counter
 from collections.abc import Iterable, Mapping
 from fractions import Fraction
@@ -278,8 +279,7 @@ def arrow_plain(x: Any) -> Any:
         plain = _arrow_view(getattr(x, "type", None))
         if plain is None or not hasattr(x, "cast"):
             return x
-        import pyarrow as pa
-
+        pa = sys.modules["pyarrow"]  # (loaded: x is one of its arrays)
         return x.cast(getattr(pa, plain)())
     if library != "pandas":
         return x
