@@ -7,7 +7,6 @@ example.
 from __future__ import annotations
 
 import html
-import importlib.util
 import io
 import re
 import warnings
@@ -15,7 +14,6 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
-import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -23,21 +21,7 @@ import custseg
 from custseg.errors import CustsegWarning
 from custseg.migration import TransitionMatrix
 from custseg.rfm import rfm_scores
-
-HAS_MPL = importlib.util.find_spec("matplotlib") is not None
-needs_mpl = pytest.mark.skipif(not HAS_MPL, reason="matplotlib is not installed")
-
-
-def _quiet(fn: Any, *args: Any, **kwargs: Any) -> Any:
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", CustsegWarning)
-        return fn(*args, **kwargs)
-
-
-def _close(ax: Any) -> None:
-    import matplotlib.pyplot as plt
-
-    plt.close(ax.figure)
+from test_audit30_report import _close, _quiet, needs_mpl
 
 
 def _ticks(labels: Any) -> list[str]:
