@@ -75,27 +75,27 @@ _RUNS = {
 
 
 def _java_runs(pattern: str) -> list[tuple[str, Any]]:
-    """A Java datetime pattern as ('lit', text) and (letter, count) runs:
-    ``'...'`` quotes text, ``''`` is a quote, in quotes or out."""
+    """A Java datetime pattern as ('lit', text) and (letter, count) runs,
+    read as ``DateTimeFormatterBuilder.appendPattern`` reads it: from a
+    quote to the next quote not doubled is quoted text, whose doubled
+    quotes are quotes; an empty one (two quotes) is a quote, so four quotes
+    are one quote, as Spark reads them."""
     out: list[tuple[str, Any]] = []
     i = 0
     while i < len(pattern):
         ch = pattern[i]
         if ch == "'":
-            if pattern[i + 1 : i + 2] == "'":
-                out.append(("lit", "'"))
-                i += 2
-                continue
-            j, text = i + 1, ""
-            while True:
-                assert j < len(pattern), f"unclosed quote in {pattern!r}"
+            j = i + 1
+            while j < len(pattern):
                 if pattern[j] == "'":
                     if pattern[j + 1 : j + 2] == "'":
-                        text, j = text + "'", j + 2
+                        j += 2
                         continue
                     break
-                text, j = text + pattern[j], j + 1
-            out.append(("lit", text))
+                j += 1
+            assert j < len(pattern), f"unclosed quote in {pattern!r}"
+            text = pattern[i + 1 : j]
+            out.append(("lit", text.replace("''", "'") if text else "'"))
             i = j + 1
         elif ch.isascii() and ch.isalpha():
             j = i

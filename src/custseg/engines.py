@@ -2061,6 +2061,16 @@ def _binary_ids(base: Any, cols: _Columns) -> Any:
     return _binary_text(base, _collated(base, text)) if text else base
 
 
+def _is_duckdb(native: Any) -> bool:
+    """Whether *native* is a DuckDB relation (``duckdb._relation`` in
+    DuckDB 2, ``_duckdb`` in 1.x).
+
+    >>> _is_duckdb(object())
+    False
+    """
+    return type(native).__module__.split(".")[0] in ("duckdb", "_duckdb")
+
+
 def _collated(frame: Any, names: Iterable[str]) -> list[str]:
     """The text columns among *names* of the narwhals *frame* whose values
     may be compared other than byte for byte: in DuckDB every ``VARCHAR``
@@ -2070,7 +2080,7 @@ def _collated(frame: Any, names: Iterable[str]) -> list[str]:
     engines, which have no collations."""
     native = frame.to_native()
     module = type(native).__module__
-    if module.startswith("duckdb"):
+    if _is_duckdb(native):
         types = dict(zip(native.columns, native.types, strict=True))
         return [n for n in names if str(types.get(n)) == "VARCHAR"]
     if module.startswith("pyspark"):
@@ -2098,7 +2108,7 @@ def _binary_text(frame: Any, names: list[str]) -> Any:
     if not names:
         return frame
     native = frame.to_native()
-    if type(native).__module__.startswith("duckdb"):
+    if _is_duckdb(native):
         quoted = [n.replace('"', '""') for n in names]
         replaced = ", ".join(f'"{n}" COLLATE "binary" AS "{n}"' for n in quoted)
         native = native.select(f"* REPLACE ({replaced})")
