@@ -22,6 +22,7 @@ import codecs
 import contextlib
 import csv
 import errno
+import functools
 import gzip
 import io
 import itertools
@@ -2409,10 +2410,11 @@ def _no_leap_seconds(col: pd.Series, parsed: pd.Series, date_format: str) -> pd.
         return parsed
     # one vectorised match of the rows read at second 0 or 1 (a column of
     # whole minutes has them all)
-    leap = rows[_matches(col.iloc[rows], pattern)].tolist()
-    # the pattern finds any reading of the digits with a second of 60 or
-    # 61 (20200219061600 as 06:1:60): a row is one only when strptime's own
-    # reading is (06:16:00 is not)
+    # the pattern finds any reading of the whole text with a second of 60
+    # or 61; of digits without a separator there may be several, so a row
+    # is one only when strptime's own reading is (the full-width
+    # 20200219061600 has no other; a shorter text may)
+    leap = rows[_matches(col.iloc[rows], pattern + r"\s*$")].tolist()
     leap = [i for i in leap if _leap_text(col.iloc[i], date_format)]
     if not leap:
         return parsed
@@ -2508,6 +2510,7 @@ def leap_second_pattern(date_format: str) -> str | None:
     return "(?i)^" + re.sub(r"\(\?P<\w+>", "(?:", pattern)
 
 
+@functools.lru_cache(maxsize=64)
 def strptime_pattern(date_format: str) -> str | None:
     """The regular expression :func:`datetime.datetime.strptime` matches
     text against for *date_format* (one named group per directive, ``S``
