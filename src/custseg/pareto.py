@@ -333,8 +333,8 @@ def _below_cutoffs(
 
 def abc_classes(
     values: Any,
-    cutoffs: tuple[float, float] | None = None,
-    basis: Basis = "value",
+    cutoffs: tuple[float, float] | AbcCutoffs | None = None,
+    basis: Basis | None = None,
     *,
     edges: AbcEdges | None = None,
     nan: Literal["raise", "unknown"] = "raise",
@@ -346,10 +346,13 @@ def abc_classes(
     values
         One value per customer (revenue, margin).
     cutoffs
-        ``(a, b)`` cumulative shares; default ``(0.8, 0.95)`` for ``basis=
-        "value"`` and ``(0.2, 0.5)`` for ``basis="rank"``.
+        ``(a, b)`` cumulative shares, or an :class:`AbcCutoffs` (shares and
+        basis, as :func:`segment`'s *abc_cutoffs* takes); default ``(0.8,
+        0.95)`` for ``basis="value"`` and ``(0.2, 0.5)`` for ``basis="rank"``.
     basis
-        ``"value"`` (share of total value) or ``"rank"`` (share of customers).
+        ``"value"`` (share of total value; the default) or ``"rank"`` (share
+        of customers). With an :class:`AbcCutoffs`, its own basis; a
+        different *basis* beside it is a :class:`~custseg.ThresholdError`.
     edges
         Value thresholds fitted earlier (:func:`abc_edges`); not with
         *cutoffs* or a *basis* other than ``"value"`` (a
@@ -376,8 +379,22 @@ def abc_classes(
     ['A', 'B', 'C', 'C']
     >>> abc_classes([50, float("nan")], nan="unknown").to_numpy().tolist()
     ['A', 'unknown']
+    >>> abc_classes([50, 30, 20, 0], AbcCutoffs(basis="rank")).to_numpy().tolist()
+    ['A', 'B', 'C', 'C']
     """
-    v.choice(basis, "basis", ("value", "rank"))
+    if basis is not None:
+        v.choice(basis, "basis", ("value", "rank"))
+    if isinstance(cutoffs, AbcCutoffs):
+        if basis is not None and basis != cutoffs.basis:
+            raise ThresholdError(
+                f"basis={basis!r} is given with cutoffs of basis "
+                f"{cutoffs.basis!r}: give the basis once, in the AbcCutoffs "
+                f"(AbcCutoffs({cutoffs.a!r}, {cutoffs.b!r}, basis={basis!r}))"
+            )
+        basis = cutoffs.basis
+        cutoffs = (cutoffs.a, cutoffs.b)
+    if basis is None:
+        basis = "value"
     if cutoffs is not None and (
         not isinstance(cutoffs, tuple | list) or len(cutoffs) != 2
     ):
