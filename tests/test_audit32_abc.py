@@ -27,7 +27,9 @@ def test_abc_cutoffs_class_as_the_pair_and_basis(values, pair, basis):
     want = abc_classes(values, (a, b), basis=basis).to_numpy()
     np.testing.assert_array_equal(got, want)
     # the same basis said twice is fine
-    np.testing.assert_array_equal(abc_classes(values, cut, basis=basis).to_numpy(), want)
+    np.testing.assert_array_equal(
+        abc_classes(values, cut, basis=basis).to_numpy(), want
+    )
 
 
 def test_abc_cutoffs_rank_defaults_and_edges():
@@ -46,7 +48,7 @@ def test_abc_cutoffs_rank_defaults_and_edges():
 
 
 def test_abc_cutoffs_with_another_basis_is_refused():
-    with pytest.raises(ThresholdError, match="basis='value'.*basis 'rank'"):
+    with pytest.raises(ThresholdError, match=r"basis='value'.*basis 'rank'"):
         abc_classes([1, 2, 3], AbcCutoffs(basis="rank"), basis="value")
     with pytest.raises(ThresholdError, match="'cutoffs' is given with 'edges'"):
         abc_classes([1, 2], AbcCutoffs(), edges=abc_edges([1, 2]))
