@@ -51,13 +51,27 @@ _DUE_DATE_FIX = (
 )
 
 
-def _stopped_text(args: argparse.Namespace) -> str:
-    """The action text of a customer past the deadline, quoted, in the
-    language the rows are listed in (--lang)."""
-    from .playbook import _TEXTS, STOPPED
+def _action_text(args: argparse.Namespace, key: str) -> str:
+    """The playbook's fixed action text *key* (past the deadline, recency
+    unknown), quoted, in the language the rows are listed in (--lang)."""
+    from .playbook import _TEXTS
 
     lang = getattr(args, "lang", None) or "en"
-    return repr(_TEXTS.get(lang, _TEXTS["en"])[STOPPED])
+    return repr(_TEXTS.get(lang, _TEXTS["en"])[key])
+
+
+def _stopped_text(args: argparse.Namespace) -> str:
+    """The action text of a customer past the deadline, quoted."""
+    from .playbook import STOPPED
+
+    return _action_text(args, STOPPED)
+
+
+def _unchecked_text(args: argparse.Namespace) -> str:
+    """The action text of a customer whose deadline is not checked, quoted."""
+    from .playbook import RECENCY_UNKNOWN
+
+    return _action_text(args, RECENCY_UNKNOWN)
 
 
 def _deadline_notes(
@@ -80,8 +94,10 @@ def _deadline_notes(
         notes.append(
             f"{plan.unchecked:,d} customer{'' if one else 's'} of a class with a "
             f"win-back deadline {'has' if one else 'have'} {where}: their "
-            "deadline is not checked and they are not due; fill in their "
-            "recency to decide"
+            "deadline is not checked, so no cadence or holiday contact for "
+            "them; a birthday or points row of theirs is still listed, with "
+            f"the action {_unchecked_text(args):s}; fill in their recency to "
+            "decide"
         )
     stopped = int(np.count_nonzero(plan.stopped))
     if stopped:
