@@ -76,6 +76,14 @@ _DATE_FIX = (
     "(20240131), or give the format with date_format=, or cast the column to "
     "a timestamp in the engine"
 )
+#: The fix when the format was recognised from the first dates (no
+#: ``date_format``): a column of mixed shapes is the usual cause
+_GUESSED_DATE_FIX = (
+    "write every date in one shape (an engine reads a text column with one "
+    "format, recognised from its first dates; pandas reads ISO dates with "
+    "and without a time mixed), or give the format with date_format=, or "
+    "cast the column to a timestamp in the engine"
+)
 #: Text date shapes recognised without ``date_format`` (from one sample
 #: value): the ``strftime`` format each is parsed with in the engine.
 _TEXT_FORMATS = (
@@ -1937,7 +1945,8 @@ def _prepare(
         extra.append(_rolled_dates(cols, fmt).alias("_d_rolled"))
     if cols.backend == "pyspark" and fmt is not None:
         lf, cols = _spark_dates(lf, cols, fmt)
-    with _parsing(cols, fmt):  # eager frames parse right here
+    example = _date_example(lf, cols, fmt)
+    with _parsing(cols, fmt, example=example):  # eager frames parse right here
         base = lf.select(
             ids.alias(_KEY),
             _date_expr(cols, fmt).alias("_d"),
@@ -1946,7 +1955,7 @@ def _prepare(
             *extra,
         )
     base = _binary_ids(base, cols)
-    checks = _first_pass(base, cols, end_day, fmt)
+    checks = _first_pass(base, cols, end_day, fmt, example)
     if checks["null_id"]:
         raise _rows_error(
             c,
@@ -1964,7 +1973,7 @@ def _prepare(
         )
     bad_dates = checks["bad_date"] + checks.get("rolled", 0)
     if bad_dates:
-        raise _bad_dates(cols, fmt, bad_dates)
+        raise _bad_dates(cols, fmt, bad_dates, example)
     if checks["null_date"]:
         raise _rows_error(
             cols.date,
@@ -3032,13 +3041,17 @@ def _check_exact_sums(base: Any, c: str, field: str) -> None:
 
 @contextmanager
 def _parsing(
-    cols: _Columns, fmt: str | None, dates_alone: Callable[[], Any] | None = None
+    cols: _Columns,
+    fmt: str | None,
+    dates_alone: Callable[[], Any] | None = None,
+    example: Callable[[], str | None] | None = None,
 ) -> Iterator[None]:
     """Turn an engine's refusal to parse text dates into InputError; when
     *dates_alone* (the dates computed without the other columns) runs
     without the error, the fault is elsewhere (an id or amount expression
     the engine cannot compute), and the error says so instead of blaming
-    the dates."""
+    the dates. *example* finds a value as written that is not of *fmt*
+    (see :func:`_date_refusal`)."""
     try:
         yield
     except InputError:
@@ -3064,16 +3077,15 @@ def _parsing(
                     "expression in them that fails for some rows (a cast of "
                     "text that is no number, an overflow) fails the query",
                 ) from None
-        raise InputError(
-            cols.date,
-            f"has values that are not dates in the format {fmt!r}"
-            + (f" (the engine says: {first})" if first else ""),
-            fix=_DATE_FIX,
-        ) from None
+        raise _date_refusal(cols, fmt, example, engine_says=first) from None
 
 
 def _first_pass(
-    base: Any, cols: _Columns, end_day: int | None, fmt: str | None
+    base: Any,
+    cols: _Columns,
+    end_day: int | None,
+    fmt: str | None,
+    example: Callable[[], str | None] | None = None,
 ) -> dict[str, Any]:
     """Row count, NULL and bad-value counts, latest date: one aggregate."""
     nw = _narwhals()
@@ -3131,7 +3143,7 @@ def _first_pass(
     def dates_alone() -> Any:
         return base.select(nw.col("_d").is_null().cast(nw.Int64).sum()).collect()
 
-    with _parsing(cols, fmt, dates_alone):
+    with _parsing(cols, fmt, dates_alone, example):
         row = base.select(*exprs).collect().rows(named=True)[0]
     out: dict[str, Any] = {}
     for key, value in row.items():
@@ -3505,14 +3517,78 @@ def _rows_error(field: str, problem: str, n_rows: int, *, fix: str) -> InputErro
     )
 
 
-def _bad_dates(cols: _Columns, fmt: str | None, count: int) -> InputError:
+def _bad_dates(
+    cols: _Columns,
+    fmt: str | None,
+    count: int,
+    example: Callable[[], str | None] | None = None,
+) -> InputError:
     """InputError for text dates the engine read as NULL (non-strict parsers)."""
-    return _rows_error(
+    return _date_refusal(cols, fmt, example, n_rows=count)
+
+
+def _date_refusal(
+    cols: _Columns,
+    fmt: str | None,
+    example: Callable[[], str | None] | None,
+    *,
+    n_rows: int | None = None,
+    engine_says: str = "",
+) -> InputError:
+    """InputError for dates that are not of *fmt*: where the format was
+    recognised from the first dates (no ``date_format``), the message says
+    so, and its fix is one shape throughout; one value that is not of the
+    format is quoted as written when *example* finds one (engines have no
+    row order: some such value, not the first row's), else the engine's
+    own words (which may quote the text as prepared for its parser)."""
+    guessed = cols.date_format is None and cols.date_kind == "str"
+    problem = f"has values that are not dates in the format {fmt!r}"
+    if guessed:
+        problem += ", which custseg recognised from the column's first dates"
+    found = None
+    if example is not None:
+        try:
+            found = example()
+        except Exception:  # the message must not fail in its turn
+            found = None
+    if found is not None:
+        problem += f", such as {v.describe(found)}"
+    elif engine_says:
+        problem += f" (the engine says: {engine_says})"
+    if n_rows is not None:
+        problem += f" ({n_rows} row{'s' if n_rows != 1 else ''})"
+    return InputError(
         cols.date,
-        f"has values that are not dates in the format {fmt!r}",
-        count,
-        fix=_DATE_FIX,
+        problem,
+        fix=_GUESSED_DATE_FIX if guessed else _DATE_FIX,
+        n_rows=n_rows,
     )
+
+
+def _date_example(lf: Any, cols: _Columns, fmt: str | None) -> Callable[[], str | None]:
+    """A finder of one text date, as written, that is not of *fmt* by its
+    shape (blanks around it skipped, as custseg parses): None when every
+    value has the shape (the engine then refused a value of the right
+    shape, such as February 30th) or the dates are not text."""
+
+    def find() -> str | None:
+        if cols.date_kind != "str" or fmt is None:
+            return None
+        nw = _narwhals()
+        raw = nw.col(cols.q(cols.date))
+        _, valid, _ = _text_parts(raw, cols, fmt)
+        if valid is None:
+            return None
+        rows = (
+            lf.filter(~raw.is_null() & ~valid)
+            .select(raw)
+            .head(1)
+            .collect()[cols.q(cols.date)]
+            .to_list()
+        )
+        return str(rows[0]) if rows else None
+
+    return find
 
 
 def _group_facts(
