@@ -2387,9 +2387,15 @@ def label_problem(value: Any, quoted: str) -> tuple[str, str | None] | None:
     ("'missing' must be a non-empty string of at most 100 characters, got ' '", None)
     """
     if not isinstance(value, str) or not value.strip() or len(value) > MAX_LABEL:
+        if isinstance(value, str) and len(value) > MAX_LABEL:
+            # a long text is quoted by its start (a label parameter of a
+            # million characters made a message of that size)
+            shown = f"a text of {len(value):,d} characters, {describe(value, 60)}"
+        else:
+            shown = describe(value, limit=4 * MAX_LABEL + 2)
         return (
             f"{quoted} must be a non-empty string "
-            f"of at most {MAX_LABEL} characters, got {value!r}",
+            f"of at most {MAX_LABEL} characters, got {shown}",
             None,
         )
     bad = UNPRINTABLE.search(value)
