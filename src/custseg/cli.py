@@ -71,6 +71,7 @@ from .frame import (
     dropped_customers,
     record_text_columns,
     segment,
+    survey_fields,
     survey_numbers,
     table_format,
 )
@@ -915,8 +916,10 @@ def _side_file(
     The records' other columns are text as written too (``00123``,
     ``+86...``, ``1e5``, ``NA``; only an empty cell is missing), so they go
     into the output as read, except those the rules read as numbers, read
-    as numbers, and survey answers that are all numbers (codes), read as
-    numbers too (:func:`custseg.frame.survey_numbers`).
+    as numbers, and the codes of the survey answers the rules read as
+    custseg's (1-5, 0-10), read as numbers too
+    (:func:`custseg.frame.survey_numbers`); a field the rules declare with
+    values of their own (``"1"`` to ``"5"``) keeps the file's text.
     """
     text: list[str] = [args.customer]
     numbers = _record_numbers(rs) if what == "records" else []
@@ -933,7 +936,7 @@ def _side_file(
         )
     except InputError as exc:
         raise with_line(in_file(exc, what, path), path, encoding=encoding) from None
-    return survey_numbers(frame) if what == "records" else frame
+    return survey_numbers(frame, survey_fields(rs)) if what == "records" else frame
 
 
 def _read_inputs(

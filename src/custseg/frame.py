@@ -564,11 +564,7 @@ def _record_answer(out: pd.DataFrame, name: str, spec: Any) -> None:
         # 1,5 or 1.234,50 from a ';' export: said so, not "not a number"
         check_number_text(col, name)
     if spec.kind == "category":
-        codes = (
-            survey_codes(name, col)
-            if set(spec.values) == set(_survey_levels(name))
-            else None
-        )
+        codes = survey_codes(name, col) if _reads_survey(name, spec) else None
         if codes is None:
             codes = as_category(col, name, spec.values)
         else:  # the survey's level order -> the file's value order
@@ -592,6 +588,38 @@ def _survey_levels(name: str) -> tuple[str, ...]:
     from .loyalty import REFERRAL, SATISFACTION
 
     return {"satisfaction": SATISFACTION, "referral": REFERRAL}.get(name, ())
+
+
+def _reads_survey(name: str, spec: Any) -> bool:
+    """Whether the rules read the field *name* as custseg's survey answers
+    (as :func:`~custseg.loyalty_level` does: codes 1-5, 0-10 scores,
+    Chinese): a category field ``satisfaction`` or ``referral`` of the
+    survey's levels. Any other declaration takes its own values."""
+    levels = _survey_levels(name)
+    return bool(levels) and spec.kind == "category" and set(spec.values) == set(levels)
+
+
+def survey_fields(rs: RuleSet | None) -> list[str]:
+    """The records columns *rs* reads as survey answers
+    (:func:`_reads_survey`): those a records file's codes are numbers in
+    (:func:`survey_numbers`). None without rules.
+
+    >>> from custseg import rules
+    >>> survey_fields(rules.preset("base"))
+    ['satisfaction', 'referral']
+    >>> own = rules.loads('''format = 1
+    ... [fields]
+    ... satisfaction = { type = "category", values = ["1", "2", "3", "4", "5"] }
+    ... [segments.happy]
+    ... default = "no"
+    ... rules = [{ label = "yes", when = "satisfaction == '5'" }]
+    ... ''')
+    >>> survey_fields(own)
+    []
+    """
+    if rs is None:
+        return []
+    return [name for name, spec in rs.fields.items() if _reads_survey(name, spec)]
 
 
 def read_transactions(
@@ -690,8 +718,8 @@ def record_text_columns(
     """The columns of a records file read as text exactly as written: all but
     those the rules read as numbers. ``00123``, ``+86...``, ``1e5``, ``NA``
     and ``None`` stay what they are; only an empty cell is missing. Survey
-    answers (``satisfaction``, ``referral``) are read as text too, then as
-    numbers when every one is a number (:func:`survey_numbers`): a word
+    answers the rules read as custseg's (:func:`survey_fields`) are read as
+    text too, then each code as a number (:func:`survey_numbers`): a word
     such as ``None`` or ``N/A`` is then an unknown answer, as in a frame,
     not a missing one. The CLI's ``--records`` and ``segment(records=path)``
     read a file alike through this.
@@ -710,22 +738,28 @@ def record_text_columns(
 _CODE_TEXT = re.compile(r"\s*[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)\s*")
 
 
-def survey_numbers(records: pd.DataFrame) -> pd.DataFrame:
-    """*records* (read from a file, as text) with the survey answers
-    ``satisfaction`` and ``referral`` that are plain numbers (codes 1-5,
-    0-10 referral scores) as numbers: the whole column when every answer
-    given is one, else each such answer, beside the words (``possible``)
-    as read. A word among numbers (``None``, ``N/A``) stays a word, which
-    the classifiers refuse as an unknown answer, never a missing one.
+def survey_numbers(records: pd.DataFrame, names: Iterable[str]) -> pd.DataFrame:
+    """*records* (read from a file, as text) with the survey answers of the
+    columns *names* (:func:`survey_fields`: those the rules read as
+    custseg's ``satisfaction`` and ``referral``) that are plain numbers
+    (codes 1-5, 0-10 referral scores) as numbers: the whole column when
+    every answer given is one, else each such answer, beside the words
+    (``possible``) as read. A word among numbers (``None``, ``N/A``) stays
+    a word, which the classifiers refuse as an unknown answer, never a
+    missing one. Other columns stay as read: a rules file that declares
+    ``satisfaction`` with its own values (``"1"`` to ``"5"``) reads the
+    file's text.
 
     >>> frame = pd.DataFrame({"satisfaction": ["5", "04", None],
     ...                       "referral": ["9", "None", "7"]})
-    >>> out = survey_numbers(frame)
+    >>> out = survey_numbers(frame, ["satisfaction", "referral"])
     >>> out["satisfaction"].tolist(), out["referral"].tolist()
     ([5.0, 4.0, nan], [9, 'None', 7])
+    >>> survey_numbers(frame, ["referral"])["satisfaction"].tolist()[:2]
+    ['5', '04']
     """
     out = records
-    for name in ("satisfaction", "referral"):
+    for name in dict.fromkeys(names):
         if name not in records.columns:
             continue
         col = records[name]
@@ -769,7 +803,7 @@ def _records_frame(
             )
         except InputError as exc:
             raise in_file(exc, "records", records) from None
-        records = survey_numbers(records)
+        records = survey_numbers(records, survey_fields(rs))
     if not isinstance(records, pd.DataFrame):
         raise InputError(
             "records",

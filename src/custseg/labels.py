@@ -1082,6 +1082,29 @@ def label_codes(
     return codes, names, ordered, index, None if name is None else str(name)
 
 
+def class_parts(labels: Any) -> tuple[np.ndarray, list[Any], bool] | None:
+    """``(codes, classes, ordered)`` of labels that declare their classes
+    (a pandas Categorical or categorical Series, a Polars ``Enum`` or
+    ``Categorical``, Arrow dictionary-encoded data), the classes as the
+    labels hold them (``1``, not ``"1"``), every one in its order, empty
+    ones too; code -1 is a missing label. ``None`` for plain values and
+    for :class:`Labels` (whose names are :func:`declared_classes`').
+
+    >>> import pandas as pd
+    >>> codes, classes, ordered = class_parts(pd.Categorical([2, None], [2, 1]))
+    >>> codes.tolist(), classes, ordered
+    ([0, -1], [2, 1], False)
+    >>> class_parts([2, 1]) is None
+    True
+    """
+    parts = _arrow_dictionary_parts(labels)
+    if parts is None:
+        parts = _polars_parts(labels)
+    if parts is None:
+        parts = _categorical_parts(labels)
+    return parts
+
+
 def declared_classes(
     labels: Any, field: str = "labels"
 ) -> tuple[np.ndarray, tuple[str, ...], bool, str] | None:
@@ -1108,11 +1131,7 @@ def declared_classes(
     """
     if isinstance(labels, Labels):
         return labels.codes.astype(np.intp), labels.names, labels.ordered, "text"
-    parts = _arrow_dictionary_parts(labels)
-    if parts is None:
-        parts = _polars_parts(labels)
-    if parts is None:
-        parts = _categorical_parts(labels)
+    parts = class_parts(labels)
     if parts is None:
         return None
     codes, categories, ordered = parts

@@ -36,7 +36,7 @@ from ._categories import MISSING, _plain, as_category
 from ._categories import from_labels as _from_labels
 from ._validate import exact_sides, require_column
 from .errors import InputError, ThresholdError
-from .labels import Labels, _type_kind
+from .labels import Labels, _type_kind, class_parts
 
 __all__ = [
     "DICK_BASU_LEVELS",
@@ -1446,11 +1446,12 @@ def _groups(by: Any, n: int) -> tuple[np.ndarray, tuple[Any, ...], str]:
                 fix="pass one group per score",
             )
         return np.asarray(by.codes, dtype=np.int64), by.names, name
-    cat = getattr(by, "cat", None)
-    source = cat if cat is not None and hasattr(cat, "categories") else by
-    if hasattr(source, "categories") and hasattr(source, "codes"):
-        codes = np.asarray(source.codes, dtype=np.int64)
-        names = tuple(source.categories.tolist())
+    # declared classes (a Categorical, a Polars Enum, Arrow dictionary
+    # data): every one, in its order, those without rows too
+    parts = class_parts(v.arrow_plain(by))
+    if parts is not None:
+        codes = np.asarray(parts[0], dtype=np.int64)
+        names = tuple(parts[1])
     else:
         arr = _plain(by, "by")
         if arr.ndim != 1:
@@ -1514,9 +1515,10 @@ def nps(scores: Any, by: Any = None) -> NpsResult:
         Whole 0-10 scores (NaN: no answer, counted apart, not in ``n``).
     by
         Optional group of each row: a :class:`~custseg.Labels` (every name is
-        listed, also with no rows), a pandas Categorical (every category), or
-        values (each distinct value, sorted). Rows with a missing group form
-        the group ``"(missing)"``.
+        listed, also with no rows), a pandas Categorical, a Polars ``Enum``
+        or Arrow dictionary-encoded data (every category, in its order), or
+        values (each distinct value, sorted; a Polars ``Categorical``'s
+        too). Rows with a missing group form the group ``"(missing)"``.
 
     Returns
     -------
