@@ -9,6 +9,7 @@ import argparse
 import decimal
 import math
 import re
+import shlex
 import warnings
 from typing import Any
 
@@ -16,7 +17,7 @@ import numpy as np
 import pandas as pd
 
 from ._cli_migrate import _ROW_NUMBER_HEADERS, ids_first
-from ._display import alike, listed
+from ._display import Escaped, alike, listed, quoted
 from ._files import (
     _money_text,
     cents_text,
@@ -117,7 +118,8 @@ def register(sub: Any) -> None:
         default=None,
         metavar="COLUMN",
         help="column of CUSTOMERS with today's owner; empty cells: no owner "
-        "(default: the column 'owner' if there is one, else nobody has an owner)",
+        "(default: the column 'owner' if there is one, else nobody has an owner, "
+        "as a note says)",
     )
     p.add_argument(
         "--capacity",
@@ -500,6 +502,57 @@ def _near_miss(owner: pd.Series, staff: tuple[str, ...]) -> str | None:
     )
 
 
+#: Words of a column name that say it may hold today's owners (compared
+#: casefolded, as read: :func:`custseg._display.alike`): ``owner_id``,
+#: ``OwnerId`` (Salesforce's), ``owners``, ``account_manager``.
+_OWNER_WORDS = ("owner", "manager")
+
+
+def _no_owners(
+    columns: list[Any], path: str, read: tuple[str, ...]
+) -> tuple[str, str | None]:
+    r"""What to say when no column of *path* is read as today's owners (no
+    ``--owner``, and no column ``owner``): a note for the report (every
+    customer counts as without an owner), and a warning naming the columns
+    whose name holds an owner word (:data:`_OWNER_WORDS`), other than those
+    *read* as something else (the id, the value), as the likely ``--owner``
+    (None when there are none): taken as no owners, their relationships
+    would be dropped without a word.
+
+    >>> note, warning = _no_owners(["id", "monetary", "OwnerId"], "c.csv", ("id", "monetary"))
+    >>> print(note)
+    no current owners (no --owner, and 'c.csv' has no column 'owner'): every customer counts as without an owner; give today's owners with --owner COLUMN to keep them
+    >>> print(warning)
+    'c.csv' has no column 'owner' but a column 'OwnerId', which may hold today's owners: it was not read, so every customer counts as without an owner and nobody keeps their customers: pass --owner OwnerId to keep them
+    >>> _no_owners(["id", "monetary"], "c.csv", ("id", "monetary"))[1] is None
+    True
+    """
+    note = (
+        f"no current owners (no --owner, and {path!r} has no column 'owner'): "
+        "every customer counts as without an owner; give today's owners with "
+        "--owner COLUMN to keep them"
+    )
+    likely = [
+        c
+        for c in columns
+        if isinstance(c, str)
+        and c not in read
+        and any(w in alike(c).casefold() for w in _OWNER_WORDS)
+    ]
+    if not likely:
+        return note, None
+    # a name with invisible characters shown by its code points
+    shown = quoted(Escaped(c) if alike(c) != c else c for c in likely)
+    one = len(likely) == 1
+    warning = (
+        f"{path!r} has no column 'owner' but {'a column' if one else 'columns'} "
+        f"{shown}, which may hold today's owners: {'it was' if one else 'they were'} "
+        "not read, so every customer counts as without an owner and nobody "
+        f"keeps their customers: pass --owner {shlex.quote(likely[0])} to keep them"
+    )
+    return note, warning
+
+
 _ROWS = re.compile(r"\(rows (\d+) and (\d+)\)")
 
 
@@ -549,6 +602,12 @@ def _cmd(args: argparse.Namespace) -> int:
         owner_col = _default_column(
             list(customers.columns), "owner", "--owner", args.customers
         )
+    no_owners = ""
+    if owner_col is None:  # said, never silently "nobody has an owner"
+        read = (str(customers.columns[0]) if len(customers.columns) else "", args.value)
+        no_owners, likely = _no_owners(list(customers.columns), args.customers, read)
+        if likely is not None:
+            warnings.warn(likely, CustsegWarning, stacklevel=2)
     if not len(customers):
         raise InputError(
             args.customers,
@@ -684,5 +743,6 @@ def _cmd(args: argparse.Namespace) -> int:
         workload_report(res)
         + f"\n\nOwners of {len(out):,d} customers written to {args.output}"
         + clipped
+        + (f"\n{no_owners}" if no_owners else "")
     )
     return 0

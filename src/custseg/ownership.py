@@ -976,9 +976,18 @@ class Assignment:
 
     @property
     def count_balanced(self) -> bool:
-        """Every count within its slack of its fair count."""
+        """Every count within its slack of its fair count, and none above
+        its capacity (:func:`reassign_neglected` leaves an owner above a
+        new, lower capacity: that workload is not balanced).
+
+        >>> res = reassign_neglected([1] * 4, ["amy"] * 3 + ["bo"], ["amy", "bo"],
+        ...                          [False] * 4, capacity={"amy": 2})
+        >>> res.count_after.tolist(), res.fair_count.tolist(), res.count_balanced
+        ([3, 1], [2.0, 2.0], False)
+        """
         dev = np.abs(self.count_after - self.fair_count)
-        return bool(np.all(dev <= self.count_slack + 1e-9))
+        within = np.all(dev <= self.count_slack + 1e-9)
+        return bool(within and np.all(self.count_after <= self.capacity))
 
     @property
     def value_balanced(self) -> bool:
@@ -1088,7 +1097,9 @@ class Assignment:
                 name,  # the id as text, as the owners are compared
                 int(self.count_before[i]),
                 int(self.count_after[i]),
-                _display.Raw(f"{self.fair_count[i]:.4g}"),
+                # as custseg assign prints it, and as the row's other
+                # numbers (no separators): to one decimal, never 1.235e+04
+                _display.Raw(f"{self.fair_count[i]:.1f}"),
                 _display.Raw(_display.format_value(self.book_after[i])),
                 _display.Raw(_display.format_value(self.fair_book[i])),
             ]
@@ -2415,7 +2426,8 @@ def reassign_neglected(
         Most customers per staff member, as in :func:`assign_owners`: a
         neglected customer goes only to someone with room under it. Nobody
         else moves, so an owner already above their capacity keeps their
-        other customers (``workload()`` shows them above it); run
+        other customers (``workload()`` shows them above it, and
+        ``count_balanced`` and ``balanced`` are False); run
         :func:`assign_owners` afterwards to give the excess up.
     tolerance
         The tolerance of the balance figures reported, as in
