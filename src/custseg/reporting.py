@@ -49,6 +49,7 @@ from .errors import CustsegError, CustsegWarning, InputError, ThresholdError
 from .frame import (
     SegmentResult,
     _abc_cutoffs,
+    _fit_edges,
     _load_rules,
     dropped_customers,
     read_transactions,
@@ -61,6 +62,7 @@ from .orders import orders_from_lines
 from .pareto import abc_edges as abc_edges_fit
 from .pareto import spend_pareto
 from .playbook import PLAYBOOK_NAMES, Playbook, actions, default_playbook
+from .rfm import ScoreEdges
 from .segments import segment_summary, sum_and_mean
 
 __all__ = ["LANGUAGES", "SECTIONS", "Report", "report"]
@@ -607,7 +609,8 @@ class _Parts(NamedTuple):
     migrations: list[tuple[str, TransitionMatrix, str]]
     playbooks: list[tuple[str, list[list[Cell]]]]
     edge_sources: tuple[str, str, str]
-    # per migration column with no class in common: (column, old, new, warning)
+    # per migration column with no class in common: (column, old, new,
+    # warning); about the whole run: ("", the page's text, "", warning)
     migration_notes: tuple[tuple[str, str, str, str], ...] = ()
     # when some customer's net spend is below 0, the totals the ABC classes
     # and Pareto figures (positive spends) and the tables' revenue share
@@ -1006,9 +1009,9 @@ def _playbook_rows(
                 _count(int(counts[i])),
                 plan.action[i],
                 plan.channel[i] or "",
-                _number(found.cadence_days, 0),
+                _days(found.cadence_days),
                 _number(float(found.priority), 0),
-                _number(found.deadline_days, 0),
+                _days(found.deadline_days),
                 _count(int(stopped[i])),
             ]
         )
@@ -1335,13 +1338,64 @@ def _owners_of_one_kind(values: np.ndarray) -> np.ndarray:
     return out
 
 
+def _edge_sources(
+    result: SegmentResult, edges_given: bool | None
+) -> tuple[str, str, str]:
+    """How the R, F and M edges of *result* were made: ``"fixed"`` (the
+    edges the rules' ``[scores]`` fix), ``"given"`` (``edges=``, or an
+    earlier run's, as :meth:`~custseg.SegmentResult.apply` keeps them) or
+    ``"fitted"`` (quantiles of this run's buyers). *edges_given*: whether
+    the report's own :func:`custseg.segment` call had ``edges=``; ``None``
+    for a computed result, whose edges are told by comparing them with the
+    rules' and with those its buyers fit (:func:`custseg.segment` keeps no
+    record of them).
+
+    >>> from custseg.datasets import simulate_transactions
+    >>> tx = simulate_transactions(300, seed=2)
+    >>> june = segment(tx[tx["date"] < "2024-07-01"], preset="ecommerce",
+    ...                as_of="2024-07-01")
+    >>> _edge_sources(june, None)
+    ('fixed', 'fitted', 'fitted')
+    >>> _edge_sources(june.apply(tx, as_of="2025-01-01"), None)
+    ('fixed', 'given', 'given')
+    """
+    rs = result.rules
+    used = (result.edges.recency, result.edges.frequency, result.edges.monetary)
+    fit: tuple[Any, ...] | None = None
+    sources: list[str] = []
+    for key, edges in zip(("r", "f", "m"), used, strict=True):
+        spec = rs.scores.get(key) if rs is not None else None
+        if (
+            spec is not None
+            and spec.edges is not None
+            and edges == ScoreEdges(spec.edges)
+        ):
+            sources.append("fixed")  # (edges= may replace them: then given)
+        elif edges_given is not None:
+            sources.append("given" if edges_given else "fitted")
+        else:
+            if fit is None:
+                try:
+                    e = _fit_edges(
+                        result.facts,
+                        result.facts.frequency > 0,
+                        result.settings.get("bins"),
+                        rs,
+                    )[0]
+                    fit = (e.recency, e.frequency, e.monetary)
+                except CustsegError:  # no buyer to fit on: the edges were given
+                    fit = (None, None, None)
+            sources.append("fitted" if edges == fit[len(sources)] else "given")
+    return sources[0], sources[1], sources[2]
+
+
 def _parts(
     result: SegmentResult,
     quality: _Quality | None,
     previous: tuple[pd.DataFrame, str] | None,
     lang: str,
     charts: bool,
-    edges_given: bool,
+    edges_given: bool | None,
 ) -> _Parts:
     seg = result.customers
     if "owner" in seg.columns:
@@ -1411,13 +1465,7 @@ def _parts(
         pb = _playbook_of(rs, column)
         if pb is not None:
             playbooks.append((column, _playbook_rows(seg, column, pb, lang)))
-    sources = []
-    for key in ("r", "f", "m"):
-        spec = rs.scores.get(key) if rs is not None else None
-        if spec is not None and spec.edges is not None:
-            sources.append("fixed")
-        else:
-            sources.append("given" if edges_given else "fitted")
+    sources = _edge_sources(result, edges_given)
     return _Parts(
         result=result,
         quality=quality,
@@ -1429,7 +1477,7 @@ def _parts(
         lorenz_chart=lorenz_chart,
         migrations=migrations,
         playbooks=playbooks,
-        edge_sources=(sources[0], sources[1], sources[2]),
+        edge_sources=sources,
         migration_notes=tuple(notes),
         spend=spend,
         places=_display.money_places(values),
@@ -1470,6 +1518,24 @@ def _number(x: Any, digits: int = 0) -> _Num:
     if not np.isfinite(value):
         return _blank()
     return _Num(_display.rounded(value, digits), value)
+
+
+def _days(x: float | None) -> _Num:
+    """A number of days a rules file gives (a playbook's cadence or
+    deadline) as given, not rounded to a day: ``0.5`` is not ``1``.
+
+    >>> [_days(d).text for d in (0.5, 364.5, 30.0, 1095.0, 1 / 3)]
+    ['0.5', '364.5', '30', '1,095', '0.3333333333333333']
+    >>> _days(None).text
+    '–'
+    """
+    if x is None:
+        return _blank()
+    value = float(x)
+    places = _display.decimal_places([value])
+    if places is None:  # more decimals than a table rounds to: all of them
+        return _Num(_display.number_text(value), value)
+    return _Num(_display.rounded(value, places), value)
 
 
 def _amount(x: Any, places: int | None = None) -> _Num:
@@ -1950,9 +2016,14 @@ def _rules_html(parts: _Parts, lang: str) -> str:
     cut = _abc_cutoffs(res.settings.get("abc_cutoffs", (0.8, 0.95)))
     if res.abc_edges is not None:
         # the cutoffs describe the classes only when the edges were fitted
-        # with them (fixed edges, abc_edges=, are their own description)
+        # with them (fixed edges, abc_edges=, are their own description):
+        # fitted as segment() fits them, on every customer of the frame
+        # (those known only from records= at 0 count in a rank cut)
         fitted = bool((res.facts.monetary > 0).any()) and res.abc_edges == (
-            abc_edges_fit(res.facts.monetary, cut)
+            abc_edges_fit(
+                res.customers["monetary"].to_numpy(dtype=np.float64, na_value=0.0),
+                cut,
+            )
         )
         key = "abc_note" if fitted else "abc_note_edges"
         if fitted and cut.basis == "rank":
@@ -2122,9 +2193,12 @@ def _migration_html(parts: _Parts, lang: str) -> str:
 
     t = _t(lang)
     out = [f'<p class="note">{_esc(t["migration_note"])}</p>']
-    disjoint = {note[0]: note for note in parts.migration_notes}
-    if "" in disjoint:  # the runs' score edges differ: in the page's language
-        out.append(f'<p class="warning" role="alert">{_esc(disjoint[""][1])}</p>')
+    # the warnings about the whole run (ids matched only once written alike,
+    # score edges that differ, classes that read alike), each in the page's
+    # language and each once; then a column's own, at its table
+    for text in dict.fromkeys(note[1] for note in parts.migration_notes if not note[0]):
+        out.append(f'<p class="warning" role="alert">{_esc(text)}</p>')
+    disjoint = {note[0]: note for note in parts.migration_notes if note[0]}
     for column, tm, chart in parts.migrations:
         title = _column_title(column, lang)
         stayed = tm.stayed
@@ -2566,7 +2640,10 @@ def report(
         prev,
         lang,
         charts,
-        edges_given=segment_options.get("edges") is not None,
+        # a computed result's edges: told by comparing them (_edge_sources)
+        edges_given=None
+        if isinstance(data, SegmentResult)
+        else segment_options.get("edges") is not None,
     )
     page, sections = _page(parts, title, lang)
     notes = tuple(note[3] for note in parts.migration_notes)
