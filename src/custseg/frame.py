@@ -1647,7 +1647,12 @@ def segment(
         As for :func:`~custseg.summarize` (``frequency="rows"`` is
         ``"transactions"``).
     lang
-        Label language of the rules (``"zh"``).
+        Label language of the rules (``"zh"``): the rules' segmentations
+        only. The columns custseg adds itself keep their English names
+        (``relationship`` from *contacts*: ``basic``, ...; ``present``:
+        ``both``, ``records_only``), as the other classifiers' defaults;
+        ``relationship_type(..., lang="zh")`` names the relationship
+        levels in Chinese.
     explain
         Add a ``<segmentation>.rule`` column per segmentation: the index of
         the deciding rule (-1 = the default).
