@@ -28,14 +28,18 @@ run is a warning at the end of collection: one that matches no ``.toml``
 file, or, on a run of the whole suite, files pytest did not collect (outside
 the paths it collects, or left out by ``norecursedirs``, ``--ignore`` or
 ``collect_ignore``), named with the reason. A symbolic link to a rules
-file is the file where the link lies, under the link's name, as pytest
-collects it. Each file is loaded once, at collection.
+file, or to a folder of them, is the file where the link lies, under the
+link's name, as pytest collects it: with ``rules/eu`` a link to
+``../shared_eu``, ``rules/**/*.toml`` names ``rules/eu/fr.toml``, not
+``shared_eu/fr.toml``. Each file is loaded once, at collection.
 Without pytest installed nothing here is imported.
 """
 
 from __future__ import annotations
 
+import functools
 import glob
+import os
 import re
 from collections.abc import Iterable, Iterator
 from pathlib import Path
@@ -71,11 +75,26 @@ def _patterns(config: pytest.Config) -> list[str]:
     return [*config.getoption("custseg_rules", []), *config.getini("custseg_rules")]
 
 
-def _key(path: Path) -> Path:
-    """*path* with its folders resolved but not its own name: a symbolic
-    link to a rules file is the file pytest collects where the link lies,
-    under the link's name (its suffix, its folder), as pytest sees it."""
-    return path.parent.resolve() / path.name
+def _key(path: Path, root: Path) -> Path:
+    """*path* as the plugin compares files: absolute and normalised, no link
+    on the way resolved, so a symbolic link to a rules file, or to a folder
+    of them, is the file where the link lies, under the link's name, as
+    pytest collects it (``rules/eu/fr.toml`` with ``rules/eu`` a link to
+    ``../shared_eu`` is below ``rules``, not ``shared_eu/fr.toml``). Only
+    the rootdir *root* is resolved: a path below it, reached through a link
+    to it or not, is keyed below the real rootdir."""
+    path = Path(os.path.abspath(path))
+    real = _real(root)
+    for base in (Path(os.path.abspath(root)), real):
+        if path.is_relative_to(base):
+            return real / path.relative_to(base)
+    return path
+
+
+@functools.lru_cache(maxsize=8)
+def _real(root: Path) -> Path:
+    """The rootdir with its links resolved (once: every offered file asks)."""
+    return root.resolve()
 
 
 def _rules_files(pattern: str, root: Path) -> frozenset[Path]:
@@ -85,7 +104,9 @@ def _rules_files(pattern: str, root: Path) -> frozenset[Path]:
     nothing. The one matcher of the plugin: collection and the
     end-of-collection warning both read it, so they cannot disagree."""
     found = glob.glob(pattern, root_dir=root, recursive=True)
-    return frozenset(_key(path) for name in found if (path := root / name).is_file())
+    return frozenset(
+        _key(path, root) for name in found if (path := root / name).is_file()
+    )
 
 
 # the files each pattern names, made once per session (a glob over the tree)
@@ -111,7 +132,7 @@ def pytest_collect_file(file_path: Path, parent: pytest.Collector) -> Any:
     config = parent.config
     if file_path.suffix != ".toml" or not _patterns(config):
         return None
-    path = _key(file_path)
+    path = _key(file_path, Path(str(config.rootpath)))
     if not any(path in files for files in _named(config).values()):
         return None
     config.stash.setdefault(_OFFERED, set()).add(path)
@@ -132,9 +153,12 @@ def _shown(paths: Iterable[Path], root: Path, most: int = 3) -> str:
 
 def _search_paths(config: pytest.Config) -> list[Path]:
     """The paths pytest collects below: ``testpaths`` or the command line
-    (node ids cut at ``::``), relative to the folder pytest was run in."""
+    (node ids cut at ``::``), relative to the folder pytest was run in,
+    keyed as the files are (:func:`_key`: a linked folder stays where the
+    link lies)."""
     here = Path(str(config.invocation_params.dir))
-    return [(here / str(arg).split("::")[0]).resolve() for arg in config.args]
+    root = Path(str(config.rootpath))
+    return [_key(here / str(arg).split("::")[0], root) for arg in config.args]
 
 
 def _left_out(left: list[Path], some_ran: bool, paths: list[Path], root: Path) -> str:

@@ -274,9 +274,12 @@ def fields_for(
 
     Each value is drawn half the time from :func:`boundary_values` (just
     below, on and above every constant the rules compare with, and missing
-    where allowed), with, for a number field a condition reads behind
-    arithmetic (``monetary * 2 >= 700``), the values that constant sits at
-    (350: the products and quotients of the numbers the condition reads,
+    where allowed), with, for a number or integer field a condition reads
+    behind arithmetic (``monetary * 2 >= 700``), the values that constant
+    sits at (350: the sums, differences, products and quotients of the
+    numbers the condition reads, directly or through derived values, and
+    the solutions of one affine step: ``monetary - fee >= limit`` at 600
+    with a fee of 100 and a limit of 500, ``2 * visits + 1 >= 21`` at 10;
     each just below, on and above, as :func:`assert_monotone` tries them),
     and otherwise from the field's whole domain (its type and
     bounds; categories and booleans from their values). Every value lies
@@ -723,10 +726,39 @@ def _nothing_compared(message: str) -> None:
     raise AssertionError(message)
 
 
-def _plain(v: Any) -> Any:
-    if v is None or v is pd.NA or (isinstance(v, float) and math.isnan(v)):
+def _plain(x: Any) -> Any:
+    """*x* as a message shows it: a missing value of any kind (NaN, pandas
+    NA, NaT) as None, a NumPy scalar as the Python one."""
+    if v.is_missing_scalar(x):
         return None
-    return v.item() if isinstance(v, np.generic) else v
+    return x.item() if isinstance(x, np.generic) else x
+
+
+def _differ(x: Any, y: Any) -> np.ndarray:
+    """Where two columns (or matrices) of one shape hold different values,
+    as a boolean array. A missing value (None, NaN, pandas NA, NaT, an Arrow
+    null, a categorical's NaN) equals a missing value, whatever the dtype of
+    either side, and differs from every value; the values compare as Python
+    objects (a score 3 equals 3.0, and is not the text ``"3"``). Never text
+    forms: with pandas' ``str`` dtype a missing value stays missing, and two
+    of them compared unequal.
+
+    >>> _differ(pd.Series([1, None, 3], dtype="Int8"),
+    ...         pd.Series([1.0, float("nan"), 4.0])).tolist()
+    [False, False, True]
+    >>> _differ(pd.Categorical(["a", None]), np.array(["a", "b"], dtype=object)).tolist()
+    [False, True]
+    """
+    if isinstance(x, np.ndarray) and isinstance(y, np.ndarray):
+        kinds = {x.dtype.kind, y.dtype.kind}
+        if kinds in ({"U"}, {"S"}) or kinds <= {"b", "i", "u"}:
+            return np.asarray(x != y, dtype=bool)  # no missing value possible
+    a, b = np.asarray(x, dtype=object), np.asarray(y, dtype=object)
+    gap_a, gap_b = pd.isna(a), pd.isna(b)
+    out = np.asarray(gap_a != gap_b, dtype=bool)
+    both = ~(gap_a | gap_b)
+    out[both] = a[both] != b[both]
+    return out
 
 
 def _why(result: Any, rs: RuleSet | None, output: str, i: int) -> str:
@@ -877,8 +909,11 @@ def assert_monotone(
     alone, the other rows as given, when the rules read a population
     aggregate such as ``mean(monetary)``, which every row moves): to every
     larger value of :func:`boundary_values` and of the values conditions
-    with arithmetic compare with (``monetary / frequency >= 5000``: 5000,
-    the products and quotients of such numbers), by each step of *increase*
+    with arithmetic compare with, as :func:`fields_for` draws them
+    (``monetary / frequency >= 5000``: 5000; the sums, differences, products
+    and quotients of the numbers a condition reads and the solutions of one
+    affine step such as ``2 * x + 1 >= 701``, for number and integer
+    fields), by each step of *increase*
     (when given), to ``x + max(|x|, 1)`` (twice a positive value), and up a
     ladder from the row's own value: ``x`` times 4, 8, ... 2**40 (positive
     values) and ``x`` plus 1, 10, ... 1e15. A threshold behind arithmetic
@@ -1282,14 +1317,14 @@ def assert_order_free(rules: Any, data: Any, *, seed: int = 0) -> None:
                 f"{name!r} is in the result of the given order only: it depends on "
                 "the order of the rows"
             )
-        want = labels.to_numpy()[perm]
-        got = b.labels[name].to_numpy()
+        want = np.asarray(labels)[perm]
+        got = np.asarray(b.labels[name])
         if len(want) != len(got):
             raise AssertionError(
                 f"{name!r} has {len(want):,d} labels in the given order but "
                 f"{len(got):,d} in another"
             )
-        bad = np.flatnonzero(want != got)
+        bad = np.flatnonzero(_differ(want, got))
         if len(bad):
             j = int(bad[0])
             i = int(perm[j])
@@ -1310,22 +1345,22 @@ def _same_tags_moved(a: Any, b: Any, perm: np.ndarray, frame: pd.DataFrame) -> N
                 f"tag set {name!r} has other tags when the rows are in another "
                 "order: it depends on the order of the rows"
             )
-        want = np.asarray(matrix, dtype=bool)[perm]
-        got = np.asarray(other[1], dtype=bool)
+        want = np.asarray(matrix)[perm]
+        got = np.asarray(other[1])
         if want.shape != got.shape:
             raise AssertionError(
                 f"tag set {name!r} has {len(want):,d} rows in the given order but "
                 f"{len(got):,d} in another"
             )
-        bad = np.argwhere(want != got)
+        bad = np.argwhere(_differ(want, got))
         if len(bad):
             j, t = (int(x) for x in bad[0])
             i = int(perm[j])
             raise AssertionError(
                 f"tag {name}.{tags[t]} depends on the order of the rows: row "
-                f"{i}{_who(frame, i)} has it {bool(want[j, t])} in the given order "
-                f"but {bool(got[j, t])} when moved to position {j}; the row: "
-                f"{_row(frame, i)}"
+                f"{i}{_who(frame, i)} has it {_plain(want[j, t])!r} in the given "
+                f"order but {_plain(got[j, t])!r} when moved to position {j}; the "
+                f"row: {_row(frame, i)}"
             )
 
 
@@ -1343,7 +1378,12 @@ def assert_stable(
     same ``recency_days``, ``frequency``, ``monetary`` and ``tenure_days``
     must have the same label in every label column (or in *columns*): the
     scores ``r``, ``f``, ``m``, ``rfm``, ``lifecycle``, ``abc`` and every
-    table, segmentation and tag of the rules.
+    table, segmentation and tag of the rules. A missing value is the same
+    as a missing value, whatever dtype holds it (NaN, ``<NA>``, ``NaT``,
+    ``None``, an Arrow null): a customer with refunds only, unscored in
+    both results, has not moved; a fact missing in one result only has
+    changed, so that customer is not compared. Values compare as values,
+    not as text (a score 3 is 3.0).
 
     Parameters
     ----------
@@ -1397,8 +1437,12 @@ def assert_stable(
     both = a.index.intersection(b.index)
     facts = ["recency_days", "frequency", "monetary", "tenure_days"]
     fa, fb = a.loc[both, facts], b.loc[both, facts]
-    same = ((fa == fb) | (fa.isna() & fb.isna())).all(axis=1)
-    keep = same[same].index
+    # a missing fact is the same as a missing fact, and changed from a value
+    # (pandas' NA == NA is NA, which .all() would skip as the same)
+    changed = np.zeros(len(both), dtype=bool)
+    for fact in facts:
+        changed |= _differ(fa[fact], fb[fact])
+    keep = both[~changed]
     if len(keep) == 0:
         # a check that compares nobody cannot fail: say so
         raise AssertionError(
@@ -1408,15 +1452,16 @@ def assert_stable(
         )
     names = list(columns) if columns is not None else _label_columns(before, after)
     for name in names:
-        x = a.loc[keep, name].astype(str)
-        y = b.loc[keep, name].astype(str)
-        moved = x[x != y]
+        x, y = a.loc[keep, name], b.loc[keep, name]
+        moved = np.flatnonzero(_differ(x, y))
         if len(moved):
-            cid = moved.index[0]
+            k = int(moved[0])
+            cid = keep[k]
             raise AssertionError(
                 f"{name!r} moved {len(moved)} customer(s) whose facts did not change, "
-                f"e.g. {_plain(cid)!r}: {x[cid]!r} -> {y[cid]!r}; facts "
-                f"{ {k: _plain(v) for k, v in fa.loc[cid].items()} }"
+                f"e.g. {_plain(cid)!r}: {_plain(x.iloc[k])!r} -> "
+                f"{_plain(y.iloc[k])!r}; facts "
+                f"{ {f: _plain(fa.at[cid, f]) for f in facts} }"
             )
 
 
@@ -1453,10 +1498,12 @@ def assert_reachable(
     label of every table and segmentation must occur among them. A label
     not reached there is looked for in *rows* more rows, each value drawn
     from the field's boundary values, from its whole declared domain (as
-    :func:`fields_for` draws it) or from values made of the constants behind
-    arithmetic (for ``monetary / frequency >= 50``: 50, and the products and
+    :func:`fields_for` draws it) or, for a number or integer field, from
+    values made of the constants behind arithmetic (for ``monetary /
+    frequency >= 50``: 50, and the sums, differences, products and
     quotients of the constants one condition reads, directly or through
-    derived values), and then in the labels the file's ``[[examples]]``
+    derived values, and the solutions of one affine step such as ``2 * x +
+    1 >= 701``), and then in the labels the file's ``[[examples]]``
     give to the field values they name. This catches what the analysis
     cannot decide (aggregates, arithmetic) and a table interval that lies
     beyond its field's bounds (a break above the field's ``max``; a
@@ -1634,14 +1681,15 @@ def _numbers_in(text: str, params: Mapping[str, Any]) -> tuple[set[float], set[s
 
 
 def _arithmetic_values(rs: RuleSet) -> dict[str, list[Any]]:
-    """Candidate values of each number field for conditions whose constant
-    sits behind arithmetic (``monetary / frequency >= 50``), which the
-    boundary values cannot reach: per condition, the numbers it reads
-    (directly or through the derived values it reads), their negations,
-    sums, differences, products and quotients, and the solutions of one
-    affine step (``2 * x + 1 >= 701`` at 350, ``(x + 100) * 2 >= 1000`` at
-    400), 0 and 1, each just below, on and just above, within the field's
-    bounds; for each number field the condition reads.
+    """Candidate values of each number or integer field for conditions
+    whose constant sits behind arithmetic (``monetary / frequency >= 50``),
+    which the boundary values cannot reach: per condition, the numbers it
+    reads (directly or through the derived values it reads), their
+    negations, sums, differences, products and quotients, and the solutions
+    of one affine step (``2 * x + 1 >= 701`` at 350, ``(x + 100) * 2 >=
+    1000`` at 400), 0 and 1, each just below, on and just above (whole
+    numbers for an integer field), within the field's bounds; for each
+    number or integer field the condition reads.
     A table on a derived value counts as a condition comparing it with its
     breaks."""
     own = {n: _numbers_in(d.expr.text, rs.params) for n, d in rs.derived.items()}
