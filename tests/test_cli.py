@@ -453,7 +453,7 @@ class TestSegmentErrors:
         status, out, err = run(capsys, "segment", path)
         assert out == ""
         assert_one_line_error(
-            status, err, "'amount'", "missing values", "first at line 7 of"
+            status, err, "'amount'", "is empty on some lines", "first at line 7 of"
         )
 
     def test_text_amounts(

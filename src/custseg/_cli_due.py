@@ -342,7 +342,7 @@ def register(sub: Any) -> None:
     p.add_argument(
         "--encoding",
         default=None,
-        help="text encoding, e.g. gbk, gb18030, big5, latin-1 (default: utf-8)",
+        help="text encoding, e.g. cp1252, gbk, gb18030, big5 (default: utf-8)",
     )
     p.add_argument(
         "--output",

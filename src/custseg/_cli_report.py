@@ -77,8 +77,14 @@ def _cmd(args: argparse.Namespace) -> int:
     for note in (*page.result.diagnostics, *page.notes):
         _err(f"custseg: warning: {note}")
     seg = page.result.customers
+    guests = args.n_no_customer  # --missing-customer drop: said, never silent
+    dropped = (
+        f"; {guests:,d} row{'s' * (guests != 1)} without a customer id dropped"
+        if guests
+        else ""
+    )
     line = (
-        f"Report written to {args.output} ({_customers_text(len(seg))}; "
+        f"Report written to {args.output} ({_customers_text(len(seg))}{dropped}; "
         f"{', '.join(page.sections)})"
     )
     if args.csv:

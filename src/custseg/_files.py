@@ -55,6 +55,7 @@ from ._validate import (
     check_number_words,
     damaged_utf8,
     describe,
+    first_offender,
     flag_param,
     is_missing_scalar,
     more_digits_error,
@@ -80,9 +81,26 @@ _DEFAULT_SEP = {"csv": ",", "tsv": "\t", "txt": "\t"}
 _SEP_NAMES = {"\\t": "\t", "tab": "\t", "whitespace": r"\s+", "space": r"\s+"}
 # characters that, in a one-column header, show that the file was split wrong
 _SEP_CANDIDATES = (";", "\t", ",", "|")
-# encodings tried on a file that does not decode, in this order (latin-1
-# decodes any bytes: only offered, never tried)
-_ENCODING_TRIES = ("utf-8", "gbk", "gb18030", "big5")
+#: encodings offered for a file that is neither UTF-8 nor what it was read
+#: as, in this order when they read it alike (:func:`_encoding_fix`): Western
+#: Windows (Excel's "CSV" there), Chinese (GBK, its extension GB18030, Big5)
+#: and Japanese. latin-1 decodes any bytes, cp1252's 0x80-0x9f ('’', '€')
+#: into control characters: named only when none of these decodes the file
+_ENCODING_CANDIDATES = ("cp1252", "gbk", "gb18030", "big5", "shift_jis")
+#: the bytes of a file these are tried on, from its first byte beyond ASCII
+_SAMPLE_BYTES = 1 << 20
+_NOT_ASCII = re.compile(rb"[\x80-\xff]")
+#: bytes that end a cell: the sample shown is the cell around the first
+#: byte beyond ASCII
+_CELL_ENDS = (b",", b";", b"\t", b'"', b"\r", b"\n")
+_CJK_BY_LATIN = re.compile(
+    "(?<=[A-Za-z])[\u2e80-\ua4cf\uac00-\ud7af\uf900-\ufaff\uff61-\uff9f]"
+    "|[\u2e80-\ua4cf\uac00-\ud7af\uf900-\ufaff\uff61-\uff9f](?=[A-Za-z])"
+)
+_NON_ASCII_RUN = re.compile("[^\x00-\x7f]{3,}")
+#: cp1252's signs beyond ASCII that are not its quotes, dashes, ellipsis,
+#: euro, degree or middle dot: rare in ids and names
+_ODD_SIGNS = re.compile("[\x80-\xbf\u0152-\u2122](?<![’‘“”‚„–—…€«»°·ªºµŒœŠšŽžŸƒ])")
 _PYARROW_FIX = (
     "pip install pyarrow (from a custseg checkout: pip install -e '.[parquet]')"
 )
@@ -544,48 +562,164 @@ def _decode_error(path: Path, fmt: str, encoding: str) -> InputError:
     )
 
 
-def _odd_characters(path: Path, encoding: str) -> int:
-    """How many characters of the file's first MiB decode, in *encoding*, as
-    private-use or unassigned code points: Big5 text read as GB18030 decodes,
-    into such characters."""
-    with _open_binary(path) as f:
-        text = f.read(1 << 20).decode(encoding, errors="ignore")
+def _odd_characters(text: str) -> int:
+    """How many characters of *text* are private-use or unassigned code
+    points: Big5 text read as GB18030 decodes, into such characters."""
     return sum(unicodedata.category(c) in ("Co", "Cn") for c in text)
+
+
+def _beyond_ascii(path: Path) -> tuple[bytes, int, bool] | None:
+    """The bytes of *path* from the line that holds its first byte beyond
+    ASCII (a line longer than 4 KiB: from 4 KiB before that byte), at most
+    :data:`_SAMPLE_BYTES` of them; that line's number; and whether they run
+    to the file's end. None when the file is ASCII or cannot be read.
+
+    The bytes before the first one beyond ASCII are ASCII: each starts a
+    character in every encoding of :data:`_ENCODING_CANDIDATES`, so the
+    window decodes in each as the whole file would."""
+    line, carry = 1, b""
+    try:
+        with _open_binary(path) as f:
+            while chunk := f.read(1 << 16):
+                data = carry + chunk
+                found = _NOT_ASCII.search(data)
+                if found is None:
+                    cut = max(data.rfind(b"\n") + 1, len(data) - 4096)
+                    line += data.count(b"\n", len(carry))
+                    carry = data[cut:]
+                    continue
+                line += data.count(b"\n", len(carry), found.start())
+                start = max(
+                    data.rfind(b"\n", 0, found.start()) + 1, found.start() - 4096
+                )
+                window = data[start:]
+                rest = f.read(max(0, _SAMPLE_BYTES - len(window)) + 1)
+                window += rest
+                whole = len(window) <= _SAMPLE_BYTES
+                return window[:_SAMPLE_BYTES], line, whole
+    except (OSError, EOFError, zipfile.BadZipFile, lzma.LZMAError, zlib.error):
+        return None
+    return None
+
+
+def _sample(window: bytes) -> bytes:
+    """The cell (bytes between separators, quotes and line breaks) that
+    holds the first byte beyond ASCII of *window*, at most 40 bytes on
+    either side of it: each encoding reads these same bytes (none of the
+    delimiters is the second byte of a character in GBK, GB18030, Big5 or
+    Shift JIS, and the bytes before the first beyond ASCII are ASCII; a
+    character cut at the end is left out when read)."""
+    at = _NOT_ASCII.search(window)
+    assert at is not None
+    start = max(
+        max(window.rfind(d, 0, at.start()) for d in _CELL_ENDS) + 1,
+        at.start() - 40,
+    )
+    ends = [e for d in _CELL_ENDS if (e := window.find(d, at.start())) >= 0]
+    end = min([*ends, len(window), at.start() + 40])
+    return window[start:end]
+
+
+def _implausible(text: str, codec: str) -> int:
+    """How many characters of *text* (the file read in *codec*) few files
+    would hold: CJK or kana next to a Latin letter ('M黮ler': cp1252's
+    'ü' and the 'l' after it read as GBK), and, in cp1252, runs of three
+    characters beyond ASCII or more ('ÕÅÈý': GBK's '张三' read as cp1252)
+    and signs other than quotes and dashes ('±i¤T': Big5's '張三').
+
+    >>> _implausible("Müller", "cp1252"), _implausible("M黮ler", "gbk")
+    (0, 1)
+    >>> _implausible("ÕÅÈý", "cp1252"), _implausible("±i¤T", "cp1252")
+    (4, 2)
+    """
+    count = len(_CJK_BY_LATIN.findall(text))
+    if codec == "cp1252":
+        count += sum(len(run) for run in _NON_ASCII_RUN.findall(text))
+        count += len(_ODD_SIGNS.findall(text))
+    return count
+
+
+def _readings(
+    path: Path, given: str
+) -> tuple[list[tuple[str, str]], int, bytes] | None:
+    """The encodings of :data:`_ENCODING_CANDIDATES` (but *given*) that
+    decode the file's first :data:`_SAMPLE_BYTES` from its first byte beyond
+    ASCII, each with its reading of the first cell beyond ASCII
+    (:func:`_sample`), the likeliest first (:func:`_implausible`); those
+    reading it into private-use or unassigned characters are left out when
+    another does not, and one reading the window as an earlier one does
+    (GB18030 extends GBK). With the sample's line and the window. None
+    when the file is ASCII or cannot be read."""
+    found = _beyond_ascii(path)
+    if found is None:
+        return None
+    window, line, whole = found
+    sample = _sample(window)
+    texts: dict[str, str] = {}
+    for codec in _ENCODING_CANDIDATES:
+        if codecs.lookup(codec).name == given:
+            continue
+        try:
+            text = codecs.getincrementaldecoder(codec)().decode(window, final=whole)
+        except UnicodeDecodeError:
+            continue
+        if text not in texts.values():
+            texts[codec] = text
+    odd = {c: _odd_characters(t) for c, t in texts.items()}
+    fewest = min(odd.values(), default=0)
+    kept = [c for c in texts if odd[c] == fewest]
+    kept.sort(key=lambda c: _implausible(texts[c], c))  # stable: ties in order
+    shown = [(c, codecs.getincrementaldecoder(c)().decode(sample)) for c in kept]
+    return shown, line, window
 
 
 def _encoding_fix(path: Path, encoding: str) -> str:
     """The fix for a file that is not *encoding* text: UTF-8 if it is valid
-    UTF-8, else those of GBK, GB18030 and Big5 it decodes as into the fewest
-    private-use or unassigned characters (GB18030 decodes every Big5 file,
-    into such characters; a guess: latin-1 is offered too), never
-    *encoding* itself."""
+    UTF-8; else each encoding of cp1252 (Western Windows, Excel's "CSV"
+    there), GBK, GB18030, Big5 and Shift JIS that decodes it
+    (:func:`_readings`), with the first cell beyond ASCII as it reads it
+    there, so that the one that reads right can be picked (another reads
+    it as other characters: cp1252's 'Müller' is 'M黮ler' in GBK); never
+    *encoding* itself, nor latin-1, which reads cp1252's '’' as a control
+    character, unless none decodes it (saying so)."""
     given = codecs.lookup(encoding).name
-    others = [e for e in ("gb18030", "latin-1") if codecs.lookup(e).name != given]
-    valid = [
-        c
-        for c in _ENCODING_TRIES
-        if codecs.lookup(c).name != given and _first_bad_byte(path, c) is None
-    ]
-    if "utf-8" in valid:
+    if given != "utf-8" and _first_bad_byte(path, "utf-8") is None:
         return (
             "it is valid UTF-8: read it with encoding='utf-8' (on the "
             "command line: --encoding utf-8)"
         )
-    if "gbk" in valid and "gb18030" in valid:
-        valid.remove("gb18030")  # GB18030 extends GBK: the same text
-    if valid:
-        odd = {c: _odd_characters(path, c) for c in valid}
-        best = [c for c in valid if odd[c] == min(odd.values())]
-        other = "latin-1" if given != "latin-1" else "cp1252"
-        names = " or ".join(best)
-        options = " or ".join(f"--encoding {c}" for c in best)
-        return (
-            f"it decodes as {names}: if that is its encoding, read it with "
-            f"encoding={best[0]!r} (on the command line: {options}), otherwise "
-            f"name its encoding (e.g. --encoding {other})"
+    own = (
+        "name the encoding it was saved in (encoding=NAME; on the command "
+        "line: --encoding NAME)"
+    )
+    found = _readings(path, given)
+    if found is None:
+        return own
+    readings, line, window = found
+    where = f"its first text beyond ASCII (line {line})"
+    if not readings:
+        tried = ", ".join(
+            c for c in _ENCODING_CANDIDATES if codecs.lookup(c).name != given
         )
-    return "name its encoding with encoding= (on the command line: " + (
-        ", or ".join(f"--encoding {e}" for e in others) + ")"
+        latin = _sample(window).decode("latin-1")
+        return (
+            f"it decodes in none of {tried}: {own}; latin-1 reads any bytes, but "
+            f"reads 0x80-0x9f as control characters (and {where} as {latin!r})"
+        )
+    python = " or ".join(f"encoding={c!r}" for c, _ in readings)
+    options = " or ".join(f"--encoding {c}" for c, _ in readings)
+    if len(readings) == 1:
+        ((codec, text),) = readings
+        return (
+            f"it decodes as {codec}, which reads {where} as {text!r}: if that "
+            f"reads right, read it with {python} (on the command line: "
+            f"{options}); if not, {own}"
+        )
+    shown = ", ".join(f"as {c} {t!r}" for c, t in readings)
+    return (
+        f"it decodes in {len(readings)} encodings, which read {where} "
+        f"differently: {shown}; read it with the one that reads right, "
+        f"{python} (on the command line: {options}); if none does, {own}"
     )
 
 
@@ -1175,27 +1309,33 @@ def with_line(
     encoding: str | None = None,
     fields: Iterable[Hashable] | None = None,
     rows: int | None = None,
+    positions: np.ndarray | None = None,
 ) -> InputError:
     """*exc*, an error about rows of the table read from *path* (of one of
     *fields*, if given; *rows* of them, if known), saying the line its
     first row starts on (:func:`record_line`) rather than the row's 0-based
     position: a person looks for the line in the file. *exc* itself when
     it is about no row, says a line already, or the line cannot be told
-    (Parquet)."""
+    (Parquet). *positions*: the rows of the file that the rows *exc*
+    numbers were, when some were left out after reading (``--missing-customer
+    drop``): its row is said as the file's (*rows* counts the file's)."""
     if exc.first_row is None or exc.line is not None:
         return exc
     if fields is not None and exc.field not in set(fields):
         return exc
-    line = record_line(path, exc.first_row, sep=sep, encoding=encoding, rows=rows)
-    if line is None:
+    first = exc.first_row
+    if positions is not None and 0 <= first < len(positions):
+        first = int(positions[first])
+    line = record_line(path, first, sep=sep, encoding=encoding, rows=rows)
+    if line is None and first == exc.first_row:
         return exc
     return InputError(
         exc.field,
         exc.problem,
         fix=exc.fix,
-        first_row=exc.first_row,
+        first_row=first,
         n_rows=exc.n_rows,
-        line=f"line {line} of {os.fspath(path)!r}",
+        line=None if line is None else f"line {line} of {os.fspath(path)!r}",
     )
 
 
@@ -1207,6 +1347,7 @@ def lines_of(
     encoding: str | None = None,
     fields: Iterable[Hashable] | None = None,
     rows: int | None = None,
+    positions: np.ndarray | None = None,
 ) -> Iterator[None]:
     """Errors about rows of the table read from *path* raised inside say
     their line in it (:func:`with_line`)."""
@@ -1214,7 +1355,13 @@ def lines_of(
         yield
     except InputError as exc:
         raise with_line(
-            exc, path, sep=sep, encoding=encoding, fields=fields, rows=rows
+            exc,
+            path,
+            sep=sep,
+            encoding=encoding,
+            fields=fields,
+            rows=rows,
+            positions=positions,
         ) from None
 
 
@@ -1877,6 +2024,36 @@ def check_number_text(col: pd.Series, field: str) -> None:
     bad = (numbers.isna() & col.notna()).to_numpy()
     if bad.any():
         check_number_words(col.tolist(), bad, field)
+
+
+def refuse_empty_numbers(df: pd.DataFrame, names: Iterable[Hashable]) -> None:
+    """Refuse the lines of a transactions file whose amount (or quantity, or
+    price: each of *names* that *df* has) is empty, an empty cell or a
+    missing-value marker (``NA``, ``null``): said as the file has it, with a
+    fix a person editing the file can follow (the library's own message,
+    "missing values (NaN)", speaks of pandas' NaN and of options only some
+    functions have). Rows are the positions in *df*.
+
+    >>> tx = pd.DataFrame({"amount": [5.0, float("nan")]})
+    >>> refuse_empty_numbers(tx, ["amount", "absent"])
+    Traceback (most recent call last):
+    ...
+    custseg.errors.InputError: 'amount' is empty on some lines (an empty cell, or a marker such as NA or null) (first at row 1, 1 row affected): write a number in each, or delete those lines from the file
+    """
+    for name in names:
+        if name not in df.columns:
+            continue
+        gaps = np.asarray(df[name].isna(), dtype=bool)
+        if gaps.any():
+            first, count = first_offender(gaps)
+            raise InputError(
+                str(name),
+                "is empty on some lines (an empty cell, or a marker such as NA "
+                "or null)",
+                first_row=first,
+                n_rows=count,
+                fix="write a number in each, or delete those lines from the file",
+            )
 
 
 def _refuse_changed(text: pd.Series, values: np.ndarray, name: str) -> None:

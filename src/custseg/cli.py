@@ -50,6 +50,7 @@ from ._files import (
     output_target,
     parse_date_column,
     parse_date_text,
+    refuse_empty_numbers,
     side_sep_fix,
     table_writer,
     temporary_prefix,
@@ -223,12 +224,17 @@ def report(
         f"as of {seg.attrs.get('as_of', '?')}"
     ]
     dropped = seg.attrs.get("n_dropped", 0)
-    later = []  # what --after-as-of drop left out
+    later = []  # what --missing-customer drop and --after-as-of drop left out
+    guests = seg.attrs.get("n_no_customer", 0)
+    if guests:
+        later.append(
+            f"{guests:,d} row{'s' * (guests != 1)} without a customer id dropped"
+        )
     if dropped:
         later.append(f"{dropped:,d} later {late}{'s' * (dropped != 1)} dropped")
         gone = seg.attrs.get("n_dropped_customers", 0)
         if gone:
-            later[0] += (
+            later[-1] += (
                 f", and with {'them' if dropped != 1 else 'it'} {gone:,d} "
                 f"customer{'s' * (gone != 1)} who had "
                 "no earlier one"
@@ -700,7 +706,7 @@ def _files_named(tx: pd.DataFrame, args: argparse.Namespace) -> Iterator[None]:
                 sep=args.sep,
                 encoding=args.encoding,
                 fields=tx.columns,
-                rows=len(tx),
+                **_tx_lines(tx, args),
             )
         raise named from None
     except ThresholdError as exc:
@@ -721,6 +727,7 @@ def _compute(
         result = segment(tx, rules=rs, lang=args.lang, **_segment_kwargs(args, rs))
     seg = result.customers
     seg.attrs["order_lines"] = bool(getattr(args, "order", None))  # orders counted
+    seg.attrs["n_no_customer"] = getattr(args, "n_no_customer", 0)
     if seg.attrs.get("n_dropped", 0):  # customers whose every row was dropped
         seg.attrs["n_dropped_customers"] = dropped_customers(
             tx[args.customer], seg.index
@@ -939,6 +946,52 @@ def _side_file(
     return survey_numbers(frame, survey_fields(rs)) if what == "records" else frame
 
 
+#: Why a transactions file has rows without a customer id, for the messages.
+_GUESTS = "guest checkouts, as in UCI Online Retail"
+
+
+def _missing_customers(tx: pd.DataFrame, args: argparse.Namespace) -> pd.DataFrame:
+    """*tx* without its rows whose --customer cell is empty, with
+    ``--missing-customer drop`` (their count in ``args.n_no_customer``, the
+    file's rows of those kept in ``args.file_rows``, for :func:`_tx_lines`);
+    with ``refuse`` (the default), an :class:`InputError` at the first one.
+    Done here, on the file's frame, not in the library: a Python caller
+    drops them in pandas (the library's message says how)."""
+    args.n_no_customer, args.file_rows = 0, None
+    gaps = np.asarray(tx[args.customer].isna(), dtype=bool)
+    if not gaps.any():
+        return tx
+    n = int(np.count_nonzero(gaps))
+    if args.missing_customer != "drop":
+        first, _ = v.first_offender(gaps)
+        raise InputError(
+            args.customer,
+            "has missing customer ids (empty cells)",
+            first_row=first,
+            n_rows=n,
+            fix=f"drop those rows with --missing-customer drop ({_GUESTS}; "
+            "the report counts them), or give them an id",
+        )
+    if n == len(tx):
+        raise InputError(
+            args.customer,
+            f"is empty on all {n:,d} rows, and --missing-customer drop drops them "
+            "all: no transactions are left",
+            fix="check that --customer names the customer id column",
+        )
+    args.n_no_customer, args.file_rows = n, np.flatnonzero(~gaps)
+    return tx.iloc[args.file_rows].reset_index(drop=True)
+
+
+def _tx_lines(tx: pd.DataFrame, args: argparse.Namespace) -> dict[str, Any]:
+    """The ``rows`` and ``positions`` of :func:`custseg._files.with_line`
+    for errors about the rows of *tx*, the transactions as the library gets
+    them: rows dropped by --missing-customer leave the file's lines apart
+    from the frame's positions."""
+    dropped = getattr(args, "n_no_customer", 0)
+    return {"rows": len(tx) + dropped, "positions": getattr(args, "file_rows", None)}
+
+
 def _read_inputs(
     args: argparse.Namespace, lang: str | None
 ) -> tuple[pd.DataFrame, rules_mod.RuleSet | None]:
@@ -982,6 +1035,12 @@ def _read_inputs(
         )
     with lines_of(args.input, **where, rows=len(tx)):
         _check_columns(tx, args, product)
+        tx = _missing_customers(tx, args)
+    lines = _tx_lines(tx, args)
+    with lines_of(args.input, **where, **lines):
+        refuse_empty_numbers(
+            tx, [args.quantity, args.price] if product else [args.amount]
+        )
         tx[args.date] = parse_date_column(
             tx[args.date], args.date, date_format=date_format
         )
@@ -1357,7 +1416,7 @@ def _segment_options(seg: argparse.ArgumentParser) -> None:
     reading.add_argument(
         "--encoding",
         default=None,
-        help="text encoding, e.g. gbk, gb18030, big5, latin-1 (default: utf-8)",
+        help="text encoding, e.g. cp1252, gbk, gb18030, big5 (default: utf-8)",
     )
     for what in ("records", "contacts"):
         reading.add_argument(
@@ -1374,6 +1433,15 @@ def _segment_options(seg: argparse.ArgumentParser) -> None:
         metavar="FORMAT",
         help="strftime format of the dates, e.g. '%%d/%%m/%%Y' (default: "
         "ISO 8601 or YYYYMMDD)",
+    )
+    reading.add_argument(
+        "--missing-customer",
+        dest="missing_customer",
+        choices=("refuse", "drop"),
+        default="refuse",
+        help="rows whose --customer cell is empty (guest checkouts): stop with "
+        "an error naming the first, or drop them, counted in the report "
+        "(default: refuse)",
     )
     period = seg.add_argument_group("period")
     period.add_argument(

@@ -1961,7 +1961,9 @@ def _prepare(
             c,
             "has missing customer ids",
             checks["null_id"],
-            fix="drop the rows without a customer or give them an id",
+            fix=f"drop the rows without a customer id first (those where {c!r} "
+            "is null: polars df.drop_nulls, SQL WHERE ... IS NOT NULL), or give "
+            "them an id",
         )
     if checks.get("null_order"):
         assert cols.order is not None

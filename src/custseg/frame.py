@@ -42,6 +42,7 @@ from ._files import (
     parse_date_text,
     read_checked,
     read_table,
+    refuse_empty_numbers,
     side_sep_fix,
     table_columns,
     table_format,
@@ -648,14 +649,17 @@ def read_transactions(
     refused, naming ``sep=``)."""
     text = tuple(c for c in (customer, order) if isinstance(c, str))
     product = quantity is not None or price is not None
-    return read_checked(
+    numbers = (quantity, price) if product else (amount,)
+    df = read_checked(
         path,
-        numbers=(quantity, price) if product else (amount,),
+        numbers=numbers,
         sep=check_sep(sep),
         encoding=encoding,
         text_columns=text,
         date_columns=text_dates(date, date_format),
     )
+    refuse_empty_numbers(df, numbers)
+    return df
 
 
 def dropped_customers(ids: Any, customers: pd.Index) -> int:

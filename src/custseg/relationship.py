@@ -245,7 +245,9 @@ def _combined_ids(contacts: Any, others: Any) -> Any:
     b = _id_values(others, "first_sale")
     # refused here, under its own name and rows: grouped after the log's
     # ids, a missing one would be blamed on 'customer', past its last row
-    _refuse_missing_values(b, "first_sale")
+    _refuse_missing_values(
+        b, "first_sale", "drop the entries without a customer or give them an id"
+    )
     a, b = whole_ids(a, b)  # 17850.0 is customer 17850 (as summarize has it)
     kind_a, kind_b = id_kind(a), id_kind(b)
     if kind_a != kind_b and len(a) and len(b):

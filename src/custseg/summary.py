@@ -282,7 +282,23 @@ def _plain(value: Any) -> Any:
     return value.item() if isinstance(value, np.generic) else value
 
 
-def _refuse_missing_ids(missing: np.ndarray, field: str) -> None:
+def _missing_ids_fix(field: str) -> str:
+    """How to drop rows without a customer id: in pandas (the column
+    *field*), and on the command line, which has an option for it.
+
+    >>> print(_missing_ids_fix("CustomerID"))
+    drop the rows without a customer id first (pandas: df = df.dropna(subset=['CustomerID'])), or give them an id (on the command line: --missing-customer drop)
+    """
+    return (
+        f"drop the rows without a customer id first (pandas: df = "
+        f"df.dropna(subset=[{field!r}])), or give them an id (on the command "
+        "line: --missing-customer drop)"
+    )
+
+
+def _refuse_missing_ids(
+    missing: np.ndarray, field: str, fix: str | None = None
+) -> None:
     if missing.any():
         first, count = v.first_offender(missing)
         raise InputError(
@@ -290,17 +306,17 @@ def _refuse_missing_ids(missing: np.ndarray, field: str) -> None:
             "has missing customer ids",
             first_row=first,
             n_rows=count,
-            fix="drop the rows without a customer or give them an id",
+            fix=_missing_ids_fix(field) if fix is None else fix,
         )
 
 
-def _refuse_missing_values(values: Any, field: str) -> None:
+def _refuse_missing_values(values: Any, field: str, fix: str | None = None) -> None:
     """Refuse missing ids (None, NaN, ``pd.NA``, NaT) in *values*, named
     *field* at their first row there: for ids checked before they are
     joined to others (whose rows would be counted instead)."""
     import pandas as pd
 
-    _refuse_missing_ids(np.asarray(pd.isna(values), dtype=bool), field)
+    _refuse_missing_ids(np.asarray(pd.isna(values), dtype=bool), field, fix)
 
 
 _ID_FIX = (
