@@ -635,15 +635,19 @@ def _cmd(args: argparse.Namespace) -> int:
         numeric = pd.to_numeric(value, errors="coerce").notna()
         if not pd.api.types.is_bool_dtype(value) and numeric.any():
             # numbers with a few cells that are not (a typo, a '$'): the
-            # first of them, by its line and value; a column of text is
-            # another column than the values (below)
+            # first of them, by its line and value; whole numbers pandas
+            # keeps as text (past 2**64) as assign_owners refuses those
+            # past 2**53; a column of text is another column than the
+            # values (below)
             with lines_of(
                 args.customers,
                 sep=args.sep,
                 encoding=args.encoding,
                 rows=len(customers),
             ):
-                as_numeric(value.to_numpy(dtype=object), args.value, nan="allow")
+                as_numeric(
+                    value.to_numpy(dtype=object), args.value, nan="allow", exact=True
+                )
         raise InputError(
             args.value,
             f"is not a column of numbers ({value.dtype})",

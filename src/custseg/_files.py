@@ -741,14 +741,14 @@ def _check_utf16_without_bom(
 def _header_names(path: Path, common: dict[str, Any]) -> list[str]:
     """The names of the header line as written (pandas renames a repeated
     name ``amount.1``), spaces after a separator skipped."""
-    first = pd.read_csv(
+    first = _read_csv(
         path,
+        common,
         header=None,
         nrows=1,
         dtype=str,
         keep_default_na=False,
         skipinitialspace=True,
-        **common,
     )
     return [str(x) for x in first.iloc[0].tolist()] if len(first) else []
 
@@ -1455,14 +1455,14 @@ def _first_row_wider(path: Path, common: dict[str, Any]) -> bool:
     """Whether the first data line has more fields than the header line
     (a separator at the end of each data line), read as the file is read."""
     try:
-        pd.read_csv(
+        _read_csv(
             path,
+            common,
             header=None,
             nrows=2,
             dtype=str,
             keep_default_na=False,
             skipinitialspace=True,
-            **common,
         )
     except pd.errors.ParserError:  # "Expected 3 fields in line 2, saw 4"
         return True
@@ -1581,6 +1581,107 @@ def _line_spaces(sep: str) -> re.Pattern[str]:
     )
 
 
+def _read_csv(path: Path, common: dict[str, Any], **options: Any) -> pd.DataFrame:
+    """``pd.read_csv`` of the text table *path* with the separator and
+    encoding of *common*, or of its text mended by :func:`_mended_text`
+    when *common* holds it (``"text"``)."""
+    text = common.get("text")
+    if text is None:
+        return pd.read_csv(
+            path, sep=common["sep"], encoding=common["encoding"], **options
+        )
+    return pd.read_csv(io.StringIO(text), sep=common["sep"], **options)
+
+
+def _cr_before_sep(path: Path, encoding: str, sep: str) -> bool:
+    r"""Whether the text table holds a ``\r`` right before the separator
+    *sep* (one character): read in chunks, no copy of the file in memory
+    (UTF-8, ASCII and the codecs of one byte a character searched as
+    bytes, others decoded); False if it does not decode (the reading then
+    says why)."""
+    codec = codecs.lookup(encoding).name
+    decoder = (
+        None
+        if codec.startswith(_BYTE_CODECS)
+        else codecs.getincrementaldecoder(encoding)()
+    )
+    try:
+        needle = ("\r" + sep).encode(encoding if decoder is None else "utf-8")
+        keep = len(needle) - 1  # a needle cut by a chunk's end
+        last = b""
+        with _open_binary(path) as f:
+            while True:
+                chunk = f.read(1 << 22)
+                data = chunk
+                if decoder is not None:
+                    text = decoder.decode(chunk, final=not chunk)
+                    data = text.encode("utf-8", "surrogatepass")
+                if needle in data or needle in last + data[:keep]:
+                    return True
+                last = (last + data[-keep:])[-keep:]
+                if not chunk:
+                    return False
+    except (OSError, EOFError, zipfile.BadZipFile, lzma.LZMAError, UnicodeError):
+        return False
+
+
+def _mended_text(path: Path, common: dict[str, Any]) -> str | None:
+    r"""The text of the table with a ``\n`` after each bare ``\r`` that
+    ends a blank line (nothing but blanks other than the separator) right
+    before a record that starts with the separator (an empty first field);
+    ``None`` when it has none, the usual case (one pass in chunks over the
+    file looks for a ``\r`` before the separator first).
+
+    pandas' reader skips such a blank line (a classic Mac file's blank line,
+    a stray ``\r`` in a CR LF file, LF CR line ends) and the separator after
+    it with it: the record loses its empty first field, and every value
+    moves one column left, the last column missing (``\r\r,c2,silver``
+    read as the id ``c2`` under the name column). Python's csv module,
+    Excel and LibreOffice read the empty field; after a ``\r\n`` pandas
+    does too. The records are found as the csv module reads them, so a
+    ``\r`` inside a quoted field is left as written. The line ends stay
+    as many: line numbers are unchanged.
+
+    >>> import tempfile
+    >>> d = Path(tempfile.mkdtemp())
+    >>> _ = (d / "r.csv").write_bytes(b'name,id\r\r,c2\r"a\r\r,b",c3\r')
+    >>> _mended_text(d / "r.csv", {"sep": ",", "encoding": "utf-8"})
+    'name,id\r\r\n,c2\r"a\r\r,b",c3\r'
+    """
+    sep, encoding = common["sep"], common["encoding"]
+    if len(sep) != 1 or not _cr_before_sep(path, encoding, sep):
+        return None  # (runs of blanks as the separator: never lost so)
+    try:
+        with io.TextIOWrapper(_open_binary(path), encoding=encoding, newline="") as t:
+            text = t.read().removeprefix("\ufeff")
+    except (OSError, EOFError, zipfile.BadZipFile, lzma.LZMAError, UnicodeError):
+        return None  # the reading says why
+    blanks = "".join(c for c in " \t" if c != sep)
+    pieces: list[str] = []
+    pulled: list[str] = []
+
+    def lines() -> Iterator[str]:
+        for line in io.StringIO(text, newline=""):
+            pulled.append(line)
+            yield line
+
+    mended = blank_cr = False
+    with long_csv_fields():
+        reader = csv.reader(lines(), delimiter=sep, skipinitialspace=True)
+        try:
+            for _ in reader:
+                raw = "".join(pulled)
+                pulled.clear()
+                if blank_cr and raw.startswith(sep):
+                    pieces[-1] += "\n"
+                    mended = True
+                blank_cr = raw.endswith("\r") and not raw[:-1].strip(blanks)
+                pieces.append(raw)
+        except csv.Error:
+            return None  # a quote left open: the quote checks say where
+    return "".join([*pieces, *pulled]) if mended else None
+
+
 def _read_spaced_ids(
     path: Path, encoding: str, options: dict[str, Any], common: dict[str, Any]
 ) -> pd.DataFrame:
@@ -1589,9 +1690,11 @@ def _read_spaced_ids(
     every case: quoted fields anywhere, the separator or line breaks in
     them. The spaces at the start of a line are marked with a character the
     file does not hold, which the reader keeps, then put back."""
-    with _open_binary(path) as f:
-        text = f.read().decode(encoding)
-    text = text.removeprefix("\ufeff")
+    text = common.get("text")
+    if text is None:
+        with _open_binary(path) as f:
+            text = f.read().decode(encoding)
+        text = text.removeprefix("\ufeff")
     mark = next(chr(c) for c in range(0xE000, 0xF900) if chr(c) not in text)
     # the header line keeps its reading; it ends at \r\n, \n or a bare \r
     # (classic Mac files), as the reader's lines do
@@ -1599,9 +1702,11 @@ def _read_spaced_ids(
     cut = end.end() if end else len(text)
     spaces = _line_spaces(common["sep"])
     body = spaces.sub(lambda m: mark * len(m.group(1)), text[cut:])
-    reader = {k: v for k, v in common.items() if k != "encoding"}
     df = pd.read_csv(
-        io.StringIO(text[:cut] + body), skipinitialspace=True, **options, **reader
+        io.StringIO(text[:cut] + body),
+        sep=common["sep"],
+        skipinitialspace=True,
+        **options,
     )
     # a quoted name holding a line break: its spaces after it were marked too
     df.columns = [n.replace(mark, " ") if isinstance(n, str) else n for n in df.columns]
@@ -1639,6 +1744,9 @@ def _read_text(
     ):
         raise _decode_error(path, fmt, encoding)  # read as text, the mark would
     _check_not_utf8(path, fmt, encoding)
+    mended = _mended_text(path, common)
+    if mended is not None:  # (a blank line's \r before a separator: rare)
+        common["text"] = mended
     try:
         names = _header_names(path, common)
         _check_header(path, names)
@@ -1646,7 +1754,7 @@ def _read_text(
         options: dict[str, Any] = {"low_memory": False}
         dates = [c for c in date_columns or () if c not in text_columns]
         if text_columns or dates:
-            keys = pd.read_csv(path, nrows=0, skipinitialspace=True, **common).columns
+            keys = _read_csv(path, common, nrows=0, skipinitialspace=True).columns
             # text columns are read exactly: "NA", "null", "N/A" are ids, only
             # an empty cell is missing; the other columns keep pandas' markers.
             # Date columns are read as text too (a date format reads the
@@ -1664,7 +1772,7 @@ def _read_text(
             # of a line is part of the id there (rare: only then this path)
             df = _read_spaced_ids(path, encoding, options, common)
         if df is None:
-            df = pd.read_csv(path, skipinitialspace=True, **options, **common)
+            df = _read_csv(path, common, skipinitialspace=True, **options)
     except pd.errors.EmptyDataError:
         raise InputError(
             str(path),
@@ -1728,14 +1836,20 @@ def _read_text(
     _check_quotes(path, fmt, len(df), common)
     _check_short_rows(path, fmt, df, common, names)
     for name in exact_numbers or ():
+        if name in df.columns and df[name].dtype.kind == "u":
+            # whole numbers from 2**63 to 2**64 - 1 (pandas' uint64) as
+            # pandas reads those past 2**64: Python ints, so both are read
+            # and refused alike (an amount past 2**53, with its line)
+            df[name] = df[name].astype(object)
         if name in df.columns and df[name].dtype == np.float64:
             field = list(df.columns).index(name)
             _check_exact_numbers(path, df[name], name, common, field)
             if resolved != ",":
                 _check_dot_groups(path, name, common)
         elif name in df.columns and not pd.api.types.is_numeric_dtype(df[name]):
-            # numbers pandas does not parse (past 2**64) stay text: the text
-            # of those that are numbers, as they would be converted
+            # numbers pandas does not parse (past 2**64) stay Python ints or
+            # text: the text of those that are numbers, as they would be
+            # converted
             text = df[name].astype(object).where(df[name].notna(), "")
             numbers = pd.to_numeric(df[name], errors="coerce")
             _refuse_changed(text.astype(str), numbers.to_numpy(np.float64), name)
@@ -1865,13 +1979,13 @@ def _check_exact_numbers(
     if not _long_numbers_in(path, common, field):
         return
     values = col.to_numpy(dtype=np.float64, na_value=np.nan)
-    text = pd.read_csv(
+    text = _read_csv(
         path,
+        common,
         usecols=[name],
         dtype=str,
         keep_default_na=False,
         skipinitialspace=True,
-        **common,
     )[name]
     if len(text) == len(values):
         _refuse_changed(text, values, name)
@@ -1889,9 +2003,9 @@ def _check_dot_groups(path: Path, name: str, common: dict[str, Any]) -> None:
     fields with ';' (1.234 = 1234), or a decimal point; pandas reads a
     decimal point, so an error, never a guess. (A column with a decimal
     comma beside them is not numbers and is refused when checked.)"""
-    text = pd.read_csv(
-        path, usecols=[name], dtype=str, keep_default_na=False, **common
-    )[name]
+    text = _read_csv(path, common, usecols=[name], dtype=str, keep_default_na=False)[
+        name
+    ]
     dotted = text.str.fullmatch(_DOTTED.pattern).to_numpy()
     if not dotted.any():
         return
@@ -2417,7 +2531,11 @@ def table_columns(
             return _parquet_names(file)
         enc = _check_encoding(encoding)
         resolved = _resolve_sep(sep, fmt, file, enc)
-        return _header_names(file, {"sep": resolved, "encoding": enc})
+        common: dict[str, Any] = {"sep": resolved, "encoding": enc}
+        mended = _mended_text(file, common)
+        if mended is not None:
+            common["text"] = mended
+        return _header_names(file, common)
     except Exception:
         return []
 
@@ -4181,6 +4299,38 @@ def _check_names(df: pd.DataFrame, path: str, named: bool, fmt: str) -> None:
         )
 
 
+def no_folder(path: str, folder: Path) -> InputError:
+    """The error for the output *path* whose *folder* is not a folder: the
+    first part of it that exists but is a file (``tx.csv/out.csv``, or
+    ``tx.csv/../out.csv``: creating it is impossible), else the folder that
+    does not exist.
+
+    >>> import tempfile
+    >>> d = Path(tempfile.mkdtemp())
+    >>> (d / "tx.csv").write_text("x")
+    1
+    >>> print(no_folder("tx.csv/out.csv", d / "tx.csv").problem.replace(str(d), "D"))
+    cannot be written: 'D/tx.csv' is a file, not a folder
+    >>> print(no_folder("new/out.csv", d / "new"))  # doctest: +ELLIPSIS
+    'new/out.csv' cannot be written: the folder '.../new' does not exist: create it first, or write elsewhere
+    """
+    for part in (*reversed(folder.parents), folder):
+        if not os.path.lexists(part):
+            break
+        if not os.path.isdir(part):
+            what = "a file" if os.path.isfile(part) else "no regular file"
+            return InputError(
+                path,
+                f"cannot be written: {str(part)!r} is {what}, not a folder",
+                fix="write elsewhere (into a folder)",
+            )
+    return InputError(
+        path,
+        f"cannot be written: the folder {str(folder)!r} does not exist",
+        fix="create it first, or write elsewhere",
+    )
+
+
 def output_target(path: str | os.PathLike[str]) -> Path:
     """The file an output path writes: a symbolic link is written through,
     as ``cp`` and shell redirection do (its target gets the new contents, the
@@ -4372,11 +4522,7 @@ def _temporary(path: str | os.PathLike[str]) -> tuple[Path, str]:
         )
     folder = target.parent
     if not os.path.isdir(folder):
-        raise InputError(
-            str(path),
-            f"cannot be written: the folder {str(folder)!r} does not exist",
-            fix="create it first, or write elsewhere",
-        )
+        raise no_folder(str(path), folder)
     try:
         fd, tmp = tempfile.mkstemp(
             prefix=temporary_prefix(target.name), suffix=".tmp", dir=folder

@@ -583,10 +583,7 @@ def as_numeric(
             fix="pass numeric values (days as numbers, amounts as floats)",
         )
     if kind == "u" and arr.dtype.itemsize >= 8:
-        if len(arr) and int(arr.max()) > np.iinfo(np.int64).max:
-            raise InputError(
-                field, "has values above 2**63 - 1", fix="use int64 or float values"
-            )
+        _check_uint64(arr, field, exact)
         arr = arr.astype(np.int64)
     if kind not in "iuf":
         arr = _object_to_float(arr, field, exact=exact)
@@ -680,11 +677,9 @@ def _extension_ints(
     if len(x) and (unsigned or exact):
         kind = np.uint64 if dtype.kind == "u" else np.int64
         values = np.asarray(x.to_numpy(dtype=kind, na_value=0))  # NA: 0
+        if values.dtype.kind == "u":
+            _check_uint64(values, field, exact)
         hi, lo = int(values.max()), int(values.min())
-        if hi > np.iinfo(np.int64).max:
-            raise InputError(
-                field, "has values above 2**63 - 1", fix="use int64 or float values"
-            )
         if exact and max(-lo, hi) > _EXACT:
             values = values.astype(np.int64, copy=False)
             first, count = first_offender((values > _EXACT) | (values < -_EXACT))
@@ -694,6 +689,42 @@ def _extension_ints(
     return np.asarray(x.to_numpy(dtype=np.int64))
 
 
+def _check_uint64(values: np.ndarray, field: str, exact: bool) -> None:
+    """Refuse the ``uint64`` *values* (a NumPy array) that ``int64`` does not
+    hold (past 2**63 - 1: never wrapped round to negatives), naming the
+    first row, as any value refused is named; with *exact*, those past
+    2**53 first, as the integers of an ``int64`` column past it are (pandas
+    reads a text file's whole numbers from 2**63 to 2**64 - 1 as
+    ``uint64``, the smaller ones as ``int64``: one message for both).
+
+    >>> _check_uint64(np.array([1, 2**63], dtype=np.uint64), "amount", True)
+    Traceback (most recent call last):
+    ...
+    custseg.errors.InputError: 'amount' has integers beyond 2**53, which float64 sums do not hold exactly (first at row 1, 1 row affected): scale the amounts down (e.g. to thousands), or convert them to float yourself if rounding them is acceptable
+    >>> _check_uint64(np.array([2**63, 2**53 + 1], dtype=np.uint64), "visits", False)
+    Traceback (most recent call last):
+    ...
+    custseg.errors.InputError: 'visits' has values above 2**63 - 1, the largest int64 (first at row 0, 1 row affected): use smaller whole numbers, or floats (convert the column to float yourself if rounding them is acceptable)
+    """
+    if not len(values):
+        return
+    hi = int(values.max())
+    if exact and hi > _EXACT:
+        first, count = first_offender(values > _EXACT)
+        _refuse_inexact(field, first, count)
+    if hi > _INT64_MAX:
+        first, count = first_offender(values > _INT64_MAX)
+        raise InputError(
+            field,
+            "has values above 2**63 - 1, the largest int64",
+            first_row=first,
+            n_rows=count,
+            fix="use smaller whole numbers, or floats (convert the column to "
+            "float yourself if rounding them is acceptable)",
+        )
+
+
+_INT64_MAX = int(np.iinfo(np.int64).max)
 _FLOAT_MAX = float(np.finfo(np.float64).max)
 #: Exact powers of ten (as far as float64 holds them), by exponent.
 _POW10 = np.array([float(10**p) for p in range(64)])

@@ -45,6 +45,7 @@ from ._files import (
     check_number_text,
     in_file,
     lines_of,
+    no_folder,
     no_rows,
     of_source,
     output_target,
@@ -427,11 +428,7 @@ def _check_writable(
         raise InputError(output, "is a folder", fix=f"give {option} a file name")
     folder = path.parent
     if not os.path.isdir(folder):
-        raise InputError(
-            output,
-            f"cannot be written: the folder {str(folder)!r} does not exist",
-            fix="create it first, or write elsewhere",
-        )
+        raise no_folder(output, folder)
     for name in inputs:
         if _same_file(path, Path(name)):
             raise InputError(
