@@ -309,11 +309,17 @@ def _decimal_moves(
         hi = exact.quantize(step, rounding=decimal.ROUND_CEILING, context=ctx)
         up, down = sides[cut]
         above = below = None
-        # (a cut beyond the column's range: every value is on one side, and
-        # the literal would have more digits than the decimal type holds)
-        if up and -top <= hi <= top:  # decimals of this scale above the cut
+        # a cut beyond the column's range: every value is on one side (the
+        # literal would have more digits than the decimal type holds), and
+        # those rounding onto it (999.99999999999999 in DECIMAL(17, 14) onto
+        # 1000) are moved off it
+        if up and hi < -top:
+            above = _lit_bool(True)
+        elif up and hi <= top:  # decimals of this scale above the cut
             above = col > nw.lit(lo) if lo == hi else col >= nw.lit(hi)
-        if down and -top <= lo <= top:
+        if down and lo > top:
+            below = _lit_bool(True)
+        elif down and -top <= lo:
             below = col < nw.lit(lo) if lo == hi else col <= nw.lit(lo)
         if above is None and below is None:
             continue
@@ -631,6 +637,7 @@ class _Compiler:
         self.stack: list[set[str]] = [set()]  # the columns read, per step
         self.temps: dict[str, Any] = {}
         self.temp_names: dict[str, str] = {}
+        self.aggregate_ids: dict[str, int] = {}  # aggregate key -> its number
         self.aggregated: list[str] = []
         self.derived_columns: dict[str, tuple[str, ...]] = {}
         self.fields: dict[str, str] = {}  # the fields read: name -> kind
@@ -923,7 +930,10 @@ class _Compiler:
             if cond.const is not True:
                 x = self.nw.when(cond.expr[0]).then(x)
         reads = self.pop()
-        tag = "".join(ch if ch.isalnum() else "_" for ch in key)
+        # numbered per distinct key: the key's text folded to a column name
+        # (``a > 0`` and ``a < 0`` both ``a___0``) would give two aggregates
+        # one column
+        tag = f"{func}{self.aggregate_ids.setdefault(key, len(self.aggregate_ids))}"
         if func == "mean":
             return self.mean(x, reads, tag)
         if func == "min":
@@ -1177,12 +1187,11 @@ class _Compiler:
         known = self.known(left)
         if left.const is not None:
             hit = _lit_bool(left.const in known_values)
-        elif known_values and left.kind == "category":
-            # as == per value: Dask cannot is_in an Arrow dictionary column
+        elif known_values:
+            # as == per value: Dask cannot is_in an Arrow dictionary column,
+            # and Arrow's is_in (a hash lookup) takes -0.0 for no 0
             same = [left.expr == val for val in known_values]
             hit = _mask(known & functools.reduce(operator.or_, same))
-        elif known_values:
-            hit = _mask(known & left.expr.is_in(known_values))
         else:
             hit = _lit_bool(False)
         if len(known_values) < len(values):  # a missing value in the tuple
@@ -1292,6 +1301,11 @@ class EngineRules:
     fields: dict[str, str] = attrs.field(factory=dict)
     #: the optional fields read (an absent one: compile with columns=)
     optional: frozenset[str] = attrs.field(factory=frozenset)
+    #: the ``<segmentation>.rule`` columns of the segmentations written: an
+    #: earlier run's (integers) are dropped first, as ``apply_rules`` drops
+    #: them (without explain they would name the rules of the earlier
+    #: labels; with it, they are computed anew)
+    stale: tuple[str, ...] = ()
     #: the compiler again, for a frame whose number columns are decimals or
     #: integers (:meth:`apply`): their exact reads need the column types
     _build: Callable[[Mapping[str, _Column]], EngineRules] | None = attrs.field(
@@ -1356,6 +1370,7 @@ class EngineRules:
         custseg.errors.InputError: 'spend' is declared a number field but its column has type String: cast it in the engine, ...
         """
         _check_reserved(frame.columns)
+        frame = _drop_stale(frame, self.stale)
         case_clash(
             frame.columns, [*self.labels, *self.renames.values()], _backend(frame)
         )
@@ -1373,6 +1388,9 @@ class EngineRules:
             ]
             if nulls:  # Arrow's null type (all missing): booleans, all null
                 frame = _null_booleans(frame, nulls)
+            retyped = _object_columns(frame, self.fields)
+            if retyped is not frame:  # labelled so; the columns given back
+                return _put_back(self.apply(retyped), frame, self.fields)
             frame = _numpy_narrow_floats(frame, self.fields, schema)
             numbers = _columns(
                 frame,
@@ -1416,6 +1434,18 @@ class EngineRules:
             frame = frame.drop(*old) if old else frame
             frame = frame.rename(self.renames)
         return restore(frame)
+
+
+def _drop_stale(frame: Any, stale: Iterable[str]) -> Any:
+    """*frame* without the columns *stale* (``<segmentation>.rule``) that
+    hold integers, as an earlier run with ``explain=True`` left them; as
+    :func:`custseg.apply_rules` drops them. Only the schema is read."""
+    here = [c for c in stale if c in frame.columns]
+    if not here:
+        return frame
+    schema = frame.collect_schema()
+    old = [c for c in here if schema[c].is_integer()]
+    return frame.drop(*old) if old else frame
 
 
 def _bytewise_categories(
@@ -1481,7 +1511,18 @@ def _beside_every_row(frame: Any, row: Any) -> Any:
     ([2.0, 2.0], ['x', 'e', 'm'])
     """
     nw = _narwhals()
-    if _backend(frame) != "pyarrow":
+    backend = _backend(frame)
+    if backend in ("pandas", "dask"):
+        # a cross join gives pandas a new index 0..n-1 (Dask: 0..k-1 per
+        # partition), and the frame's index is its customer ids: the row
+        # repeated beside each partition keeps it
+        native, values = frame.to_native(), row.to_native()
+        if backend == "dask":
+            (one,) = values.repartition(npartitions=1).to_delayed()
+            meta = _beside_here(native._meta, values._meta)
+            return nw.from_native(native.map_partitions(_beside_here, one, meta=meta))
+        return nw.from_native(_beside_here(native, values), eager_only=True)
+    if backend != "pyarrow":
         return frame.join(row, how="cross")
     import pyarrow as pa
 
@@ -1490,6 +1531,14 @@ def _beside_every_row(frame: Any, row: Any) -> Any:
         column = pa.repeat(values.column(field.name)[0], native.num_rows)
         native = native.append_column(field, column)
     return nw.from_native(native, eager_only=True)
+
+
+def _beside_here(part: Any, row: Any) -> Any:
+    """The pandas frame *part*, its index kept, with the columns of the
+    one-row pandas frame *row* repeated on each of its rows, in their
+    types (:func:`_beside_every_row`)."""
+    repeated = row.iloc[[0] * len(part)]
+    return part.assign(**{name: repeated[name].array for name in row.columns})
 
 
 def _check_replaced(frame: Any, outputs: Iterable[str], read: Iterable[str]) -> None:
@@ -1589,6 +1638,104 @@ def _null_booleans(frame: Any, names: list[str]) -> Any:
     return frame.with_columns(*(nw.col(name).cast(nw.Boolean) for name in names))
 
 
+def _object_columns(frame: Any, fields: Mapping[str, str]) -> Any:
+    """*frame* with its pandas ``object`` columns of fields given types the
+    engine reads as the NumPy path reads their values (other frames, and
+    other columns, as they are).
+
+    A ``bool`` field's column (``True``/``False``/``None``) becomes pandas'
+    nullable ``boolean`` (``~`` on objects is Python's ``~``: ``~True`` is
+    -2); on Dask too. A number field's column becomes the Arrow type of its
+    values on pandas (``Decimal`` objects from a database cursor: an exact
+    ``decimal128[pyarrow]``, compared as the NumPy path compares them, not
+    their rounded doubles; Python ints: ``int64[pyarrow]``). Values no Arrow
+    type holds exactly (``Fraction``, decimals mixed with floats) or that
+    are no numbers are refused.
+
+    >>> import pandas as pd, pytest
+    >>> _ = pytest.importorskip("pyarrow")
+    >>> from decimal import Decimal
+    >>> nw = _narwhals()
+    >>> f = nw.from_native(pd.DataFrame({"x": [Decimal("1.25"), None]}, dtype=object))
+    >>> str(_object_columns(f, {"x": "number"}).to_native().dtypes["x"])
+    'decimal128(3, 2)[pyarrow]'
+    """
+    nw = _narwhals()
+    backend = _backend(frame)
+    if backend not in ("pandas", "dask"):
+        return frame
+    native = frame.to_native()
+    objects = [
+        name
+        for name, kind in fields.items()
+        if name in native.columns and native.dtypes[name] == np.dtype("O")
+    ]
+    made = {}
+    for name in objects:
+        if fields[name] == "bool":
+            made[name] = native[name].astype("boolean")
+        elif fields[name] in ("number", "integer") and backend == "pandas":
+            made[name] = _exact_objects(name, native[name])
+    if not made:
+        return frame
+    return nw.from_native(native.assign(**made))
+
+
+def _put_back(out: Any, frame: Any, fields: Mapping[str, str]) -> Any:
+    """The labelled frame *out* with the columns of *frame* (pandas or Dask)
+    that :func:`_object_columns` retyped given back as they came."""
+    nw = _narwhals()
+    native, given = out.to_native(), frame.to_native()
+    names = [
+        n for n in fields if n in given.columns and given.dtypes[n] == np.dtype("O")
+    ]
+    if _backend(frame) == "dask":
+        back = {n: given[n] for n in names}
+    else:  # by position: an index may repeat
+        back = {n: given[n].array for n in names}
+    return nw.from_native(native.assign(**back))
+
+
+def _exact_objects(name: str, column: Any) -> Any:
+    """The pandas ``object`` column *column* of the number field *name* in
+    the Arrow type of its values (:func:`_object_columns`); as it is when
+    pyarrow is not installed, or when its values are floats (read as
+    float64)."""
+    try:
+        import pyarrow as pa
+    except ImportError:  # pragma: no cover - pyarrow is installed in CI
+        return column
+    import pandas as pd
+
+    try:
+        values = pa.array(column, from_pandas=True)
+    except (pa.ArrowInvalid, pa.ArrowTypeError):
+        values = None
+    if values is not None and pa.types.is_floating(values.type):
+        return column.astype("float64")
+    if values is None or not (
+        pa.types.is_integer(values.type)
+        or pa.types.is_decimal(values.type)
+        or pa.types.is_null(values.type)
+    ):
+        raise InputError(
+            name,
+            "is a number field held in an object column whose values are not "
+            "all numbers of one exact kind (Decimal, int or float; a "
+            "Fraction, a text, a boolean, or decimals mixed with floats), "
+            "which the engine cannot compare exactly",
+            fix="convert the column first, e.g. to float64 "
+            f"(frame[{name!r}].astype('float64')) or to an Arrow decimal "
+            f"(frame[{name!r}].astype(pd.ArrowDtype(pa.decimal128(38, 18)))), "
+            "or label it with apply_rules",
+        )
+    if pa.types.is_null(values.type):
+        return column.astype("float64")
+    return pd.Series(
+        pd.arrays.ArrowExtensionArray(values), index=column.index, name=column.name
+    )
+
+
 def _numpy_narrow_floats(frame: Any, fields: Mapping[str, str], schema: Any) -> Any:
     """*frame* with its Arrow-backed float32 number fields as NumPy's
     float32 on Dask, whose text of an Arrow float32 is its double
@@ -1667,6 +1814,18 @@ def _check_column_types(
                 dtype = nw.Object()
         if _type_fits(kind, dtype):
             continue
+        if kind == "bool" and isinstance(dtype, nw.String):
+            # Dask makes an object column of True/False/None the text
+            # 'True'/'False' (dataframe.convert-string): no engine casts it
+            raise InputError(
+                name,
+                f"is declared a bool field but its column has type {dtype}",
+                fix="cast it in the engine from its text (no engine casts text "
+                f"to Boolean), e.g. nw.col({name!r}) == 'True' (nulls stay "
+                "missing), or give the column booleans "
+                "(pandas' 'boolean'; on Dask, read a pandas object column with "
+                "dask.config.set({'dataframe.convert-string': False}))",
+            )
         raise InputError(
             name,
             f"is declared a {kind} field but its column has type {dtype}",
@@ -1965,6 +2124,7 @@ def _compile(
         renames,
         dict(comp.fields),
         frozenset(n for n in comp.fields if n in rs.fields and rs.fields[n].optional),
+        stale=tuple(f"{n}.rule" for n in labels if n in rs.segments),
         build=(
             partial(_compile, rs, backend, columns, lang, aggregates, explain)
             if numbers is None
