@@ -788,7 +788,9 @@ def test_abc_cutoffs_beside_abc_edges_are_refused(shop: Any) -> None:
         again = first.apply(tx, as_of="2025-01-01")
     assert refit.abc_edges == direct.abc_edges != first.abc_edges
     assert again.abc_edges == first.abc_edges
-    assert again.settings["abc_cutoffs"] is None  # not used: the edges were
+    # not used here (the edges were kept), but kept for a later refit: the
+    # cut-offs the edges were fitted with (audit 32)
+    assert again.settings["abc_cutoffs"] == first.settings["abc_cutoffs"]
 
 
 def test_apply_refits_with_the_results_bins(shop: Any) -> None:

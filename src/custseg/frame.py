@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import contextlib
 import difflib
+import inspect
 import math
 import os
 import re
@@ -57,14 +58,15 @@ from .pareto import ABC_NAMES, AbcCutoffs, AbcEdges, abc_classes
 from .pareto import abc_edges as abc_edges_fit
 from .rfm import (
     _KEEP_FIXED_EDGES,
+    _KEEP_FIXED_EDGES_APPLY,
     RfmEdges,
     RfmScores,
     ScoreEdges,
     _edge_notes,
-    _given_bins,
     _quantile_edges,
     _replaced_fixed_edges,
     _score,
+    check_bins_of,
     check_scores_fit,
     rules_bins,
 )
@@ -1210,7 +1212,9 @@ class SegmentResult:
         given as a :class:`~custseg.errors.CustsegWarning`.
     settings
         The other options of the :func:`segment` call (columns, windows,
-        cutoffs, ...), which :meth:`apply` reuses.
+        ``records`` and ``contacts``, ...), which :meth:`apply` reuses;
+        ``bins`` and ``abc_cutoffs`` are those the edges were fitted with
+        (kept along a chain of :meth:`apply` calls), which a refit uses.
     """
 
     customers: pd.DataFrame
@@ -1264,9 +1268,19 @@ class SegmentResult:
         split at, ...) are this result's :attr:`aggregates`, as the edges
         are its edges: a customer whose facts do not change keeps their
         labels. Pass ``edges=None``, ``abc_edges=None`` or
-        ``aggregates=None`` to fit them on the new period instead (with this
-        result's ``bins``, or ``bins=`` given); ``abc_cutoffs=`` fits new
-        ABC edges at those cutoffs.
+        ``aggregates=None`` to fit them on the new period instead;
+        ``abc_cutoffs=`` fits new ABC edges at those cutoffs. A refit uses
+        the ``bins`` and ABC cut-offs the edges were fitted with (``bins=``
+        given to this call win): those of the first result of a chain of
+        ``apply`` calls, which each result keeps in :attr:`settings` (for
+        edges given to :func:`segment` as ``edges=``, their own bins; for
+        ``abc_edges=`` given there, the default cut-offs).
+
+        The customer data of this result are kept too: ``records=`` and
+        ``contacts=`` (the frames, or the files, read again) are joined to
+        the new period, with their records-only customers and their
+        answers and flags, unless ``records=`` / ``contacts=`` are given to
+        this call (``records=None``: none).
 
         ``preset=`` or ``rules=`` labels with other rules (``rules=None``:
         none): the edges are still this result's (pass ``edges=None`` for
@@ -1316,16 +1330,47 @@ class SegmentResult:
         ...                   edges=None)
         >>> list(shop.customers.lifecycle.cat.categories)
         ['active', 'silent', 'sleeping', 'lost', 'gone', 'no_purchase']
+
+        A refit along a chain uses the first fit's bins and cut-offs:
+
+        >>> from custseg import AbcCutoffs
+        >>> jan = segment(tx[tx.date < "2024-04-01"], bins=4,
+        ...               abc_cutoffs=AbcCutoffs(basis="rank"))
+        >>> feb = jan.apply(tx[tx.date < "2024-07-01"])  # jan's edges
+        >>> mar = feb.apply(tx, edges=None, abc_edges=None)  # refitted
+        >>> mar.edges.bins, mar.settings["abc_cutoffs"].basis
+        (4, 'rank')
         """
+        unknown = sorted(set(overrides) - _segment_options())
+        if unknown:  # (as segment() would say it)
+            raise TypeError(
+                f"apply() got an unexpected keyword argument {unknown[0]!r}"
+            )
         settings = {**self.settings, **overrides}
-        settings.setdefault("edges", self.edges)
-        if settings["edges"] is not None and "bins" not in overrides:
-            settings.pop("bins", None)  # (the edges carry theirs)
+        # kept from this result, not given here: recorded in the new result's
+        # settings, so that a later edges=None / abc_edges=None refits as the
+        # first result was fitted (bins, ABC cut-offs), however long the chain
+        carried: dict[str, Any] = {}
+        kept = None  # what the messages say was taken from this result
+        if "edges" not in overrides:
+            settings["edges"] = self.edges
+            kept = "edges"
+            if "bins" not in overrides:  # (the edges carry theirs)
+                carried["bins"] = settings.pop("bins", None)
+        elif "bins" in overrides:
+            pass
+        elif settings["edges"] is not None:  # other edges, with their bins
+            settings.pop("bins", None)
+        elif settings.get("bins") is not None:
+            kept = "bins"  # edges=None refits with this result's bins
         if "abc_cutoffs" in overrides and "abc_edges" not in overrides:
             settings["abc_edges"] = None  # new cutoffs: ABC edges fitted anew
         settings.setdefault("abc_edges", self.abc_edges)
         if settings["abc_edges"] is not None and "abc_cutoffs" not in overrides:
-            settings["abc_cutoffs"] = None  # (the edges are the cutoffs' fit)
+            # (the edges are the cutoffs' fit)
+            cutoffs = settings.pop("abc_cutoffs", None)
+            if "abc_edges" not in overrides:
+                carried["abc_cutoffs"] = cutoffs
         if "preset" in overrides or "rules" in overrides:
             # other rules: their aggregates are theirs, fitted on the new
             # period unless given (this result's belong to its rules); so
@@ -1335,10 +1380,16 @@ class SegmentResult:
                 rs = _load_rules(settings.get("preset"), settings.get("rules"))
                 if rs is not None and "lifecycle" in rs.tables:
                     settings["windows"] = None
-            return segment(transactions, **settings)
-        if self.rules is not None:
-            settings.setdefault("aggregates", self.aggregates)
-        return segment(transactions, rules=self.rules, **settings)
+        else:
+            settings["rules"] = self.rules
+            if self.rules is not None:
+                settings.setdefault("aggregates", self.aggregates)
+        result = _segment(transactions, kept=kept, **settings)
+        for note in result.diagnostics:
+            warnings.warn(note, CustsegWarning, stacklevel=2)
+        if not carried:
+            return result
+        return attrs.evolve(result, settings={**result.settings, **carried})
 
     def __repr__(self) -> str:
         e = self.edges
@@ -1360,6 +1411,11 @@ class SegmentResult:
     def _repr_html_(self) -> str:
         html: Any = self.customers._repr_html_()  # type: ignore[operator]
         return str(html)
+
+
+def _segment_options() -> set[str]:
+    """The keyword options of :func:`segment` (what ``apply`` takes)."""
+    return set(inspect.signature(segment).parameters) - {"transactions"}
 
 
 def _short(value: object) -> str:
@@ -1850,10 +1906,13 @@ def _segment(
     price: Hashable | None = None,
     frame_arg: str = "transactions",
     edges_arg: str = "edges",
+    kept: str | None = None,
 ) -> SegmentResult:
     """:func:`segment` without warning its diagnostics: they are in the
     result's ``diagnostics`` only (:func:`segment_frame`; no warning filter
-    is changed, which several threads would leave behind)."""
+    is changed, which several threads would leave behind). *kept*: what
+    :meth:`SegmentResult.apply` took from its result rather than from its
+    caller (``"edges"``, ``"bins"``), for fixes that work there."""
     _check_encoding(encoding)  # a file's, the records' or the contacts'
     check_sep(sep)
     records_file = _side_encoding(records_encoding, "records", encoding)
@@ -1940,14 +1999,16 @@ def _segment(
     buyers = facts.frequency > 0
     notes: list[str] = []
     replaced: dict[str, str] = {}  # fixed [scores] edges that edges= replaces
+    edges_given = edges is not None
     if edges is None:
         edges, notes = _fit_edges(facts, buyers, bins, rs)
     elif rs is not None:
         # the edges given win, as documented; the note says so and how not to
-        replaced = _replaced_fixed_edges(rs, edges, _KEEP_FIXED_EDGES)
+        keep = _KEEP_FIXED_EDGES_APPLY if kept == "edges" else _KEEP_FIXED_EDGES
+        replaced = _replaced_fixed_edges(rs, edges, keep)
         notes += replaced.values()
     if rs is not None:
-        check_scores_fit(rs, edges, bins)
+        check_scores_fit(rs, edges, None if edges_given else bins, kept=kept)
     out = _facts_frame(facts, customer)
     scores = attrs.evolve(
         facts.rfm_scores(edges=edges), diagnostics=tuple(notes), index=out.index
@@ -2049,8 +2110,11 @@ def _segment(
         "price": price,
         "date_format": date_format,
         "windows": windows,
-        "bins": bins,
+        # what edges=None refits with (apply() keeps the first fit's): edges
+        # given carry their own bins
+        "bins": bins if bins is not None or not edges_given else _bins_of(edges, rs),
         # the cutoffs only when they were used: edges given are not refitted
+        # (apply() keeps those the first result's edges were fitted with)
         "abc_cutoffs": None if abc_edges_given else abc_cutoffs,
         "frequency": frequency,
         "zero_amount": zero_amount,
@@ -2076,6 +2140,28 @@ def _segment(
         settings=settings,
         aggregates=dict(aggregates or {}),
     )
+
+
+def _bins_of(edges: RfmEdges, rs: RuleSet | None) -> Any:
+    """The ``bins`` *edges* were fitted with, as :func:`segment` takes them:
+    one count when the three agree, else ``(recency, frequency, monetary)``,
+    None for a dimension whose edges the rules fix (refitted, the rules'
+    edges stand there, or other rules' count)."""
+    specs = rs.scores if rs is not None else {}
+    counts = tuple(
+        None if getattr(specs.get(key), "edges", None) is not None else dim.bins
+        for key, dim in zip(
+            ("r", "f", "m"),
+            (edges.recency, edges.frequency, edges.monetary),
+            strict=True,
+        )
+    )
+    known = {c for c in counts if c is not None}
+    if not known:
+        return None  # every dimension fixed: the rules' edges again
+    if len(known) == 1 and None not in counts:
+        return counts[0]
+    return counts
 
 
 def _side_encoding(given: str | None, what: str, encoding: str | None) -> str | None:
@@ -2115,7 +2201,8 @@ def _check_options(
             f"{edges_arg!r} must be an RfmEdges: got {type(edges).__name__}"
         )
     if edges is not None and bins is not None:
-        _check_bins_of(bins, edges, edges_arg)
+        later = "; result.apply(tx, edges=None, bins=...) on a later period"
+        check_bins_of(bins, edges, edges_arg, later if edges_arg == "edges" else "")
     if isinstance(aggregates, Mapping):
         for key, value in aggregates.items():
             if not v._is_real(value):
@@ -2133,25 +2220,6 @@ def _check_options(
                     "result.aggregates gives, or leave aggregates= out "
                     "(aggregates=None) to fit them on this data",
                 )
-
-
-def _check_bins_of(bins: Any, edges: RfmEdges, arg: str = "edges") -> None:
-    """*bins* given with *edges* (the parameter *arg*): the edges carry their
-    bins, so *bins* may only repeat them (anything else would be silently
-    ignored)."""
-    wanted = _given_bins(bins)
-    have = (edges.recency.bins, edges.frequency.bins, edges.monetary.bins)
-    if any(w not in (None, h) for w, h in zip(wanted, have, strict=True)):
-        later = (
-            "; result.apply(tx, edges=None, bins=...) on a later period"
-            if arg == "edges"
-            else ""
-        )
-        raise ThresholdError(
-            f"'bins' ({_short(bins)}) is given with {arg!r}, which carry their "
-            f"own bins {have} (recency, frequency, monetary): give bins or "
-            f"{arg}, not both ({arg}=None fits new edges with these bins{later})"
-        )
 
 
 def _abc_cutoffs(value: Any) -> AbcCutoffs:

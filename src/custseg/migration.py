@@ -48,6 +48,7 @@ from .rfm import (
     ScoreEdges,
     _given_bins,
     _replaced_fixed_edges,
+    check_bins_of,
     check_scores_fit,
     rules_bins,
 )
@@ -1644,6 +1645,9 @@ def segment_history(
         ``[scores]`` bins, else 5. Giving *bins* overrides the rules' bins
         (never their fixed edges); scores out of the range the rules declare
         for ``r``, ``f`` or ``m`` are an error, as in :func:`custseg.segment`.
+        With *edges*, which carry their own bins, *bins* may only repeat
+        them (other bins would be ignored: a
+        :class:`~custseg.ThresholdError`, as in :func:`custseg.segment`).
     zero_amount
         As for :func:`~custseg.summarize`.
     order_id
@@ -1673,8 +1677,9 @@ def segment_history(
         values on the first date (it would be kept as NaN); a rules output
         named like a column of the history.
     ThresholdError
-        Dates not strictly increasing; bad *edges* or *bins*; scores out of
-        the range the rules declare.
+        Dates not strictly increasing; bad *edges* or *bins*; *bins* other
+        than those of the *edges* given; scores out of the range the rules
+        declare.
 
     Notes
     -----
@@ -1712,8 +1717,10 @@ def segment_history(
             f"'rules' must have an evaluate(data) method (a RuleSet): got "
             f"{type(rules).__name__}"
         )
-    if edges is None and bins is not None:
+    if bins is not None and edges is None:
         _given_bins(bins)  # a bad bin count fails before the work
+    elif bins is not None and edges is not None:
+        check_bins_of(bins, edges)  # the edges carry their bins: only those
     # outputs that would replace a column of the history: before the work
     _check_output_names(getattr(rules, "outputs", None) or ())
     fields = ("customer_id", "date", "amount")
@@ -1768,6 +1775,7 @@ def segment_history(
             line_money,
         )
     diagnostics: tuple[str, ...] = ()
+    fit = edges is None
     if edges is None:
         first = all_facts[0]
         if not np.any(first.frequency > 0):
@@ -1799,8 +1807,8 @@ def segment_history(
             )
     else:
         diagnostics = _replaced_edges_notes(rules, edges)
-    if rules is not None:
-        check_scores_fit(rules, edges, bins)
+    if rules is not None:  # (bins given with edges= are the edges')
+        check_scores_fit(rules, edges, bins if fit else None)
     all_scores = tuple(f.rfm_scores(edges=edges) for f in all_facts)
     # the rules' aggregates (mean(frequency), ...) fitted once on the first
     # date, as the edges: a threshold that moved with the base would move

@@ -464,12 +464,37 @@ def rules_bins(bins: Any, rules: Any) -> tuple[int, int, int]:
     return r, f, m
 
 
-def check_scores_fit(rules: Any, edges: RfmEdges, bins: Any) -> None:
+def check_bins_of(
+    bins: Any, edges: RfmEdges, arg: str = "edges", later: str = ""
+) -> None:
+    """*bins* given with *edges* (the parameter *arg*): the edges carry their
+    bins, so *bins* may only repeat them (anything else would be silently
+    ignored); *later* ends the fix (how to refit on a later period). In
+    :func:`custseg.segment` and :func:`custseg.segment_history`."""
+    wanted = _given_bins(bins)
+    have = (edges.recency.bins, edges.frequency.bins, edges.monetary.bins)
+    if any(w not in (None, h) for w, h in zip(wanted, have, strict=True)):
+        raise ThresholdError(
+            f"'bins' ({_display.format_value(bins)}) is given with {arg!r}, which "
+            f"carry their own bins {have} (recency, frequency, monetary): give "
+            f"bins or {arg}, not both ({arg}=None fits new edges with these "
+            f"bins{later})"
+        )
+
+
+def check_scores_fit(
+    rules: Any, edges: RfmEdges, bins: Any, *, kept: str | None = None
+) -> None:
     """The scores must be in the range the rules declare for r, f and m
     (rules written for scores 1..5 would silently mislabel 1..3): in
     :func:`custseg.segment`, migration and the engines. Rules without
     declared fields (an object with only ``evaluate``) are not checked.
-    *bins* is what the caller gave (None: the scores come from *edges*)."""
+    *bins* is what the edges were fitted with (None: the edges were given,
+    the scores come from them). *kept*: what
+    :meth:`custseg.SegmentResult.apply` took from the result rather than
+    from its caller, ``"edges"`` (the result's edges) or ``"bins"`` (the
+    result's bins, for ``edges=None``), so that the fix is one that works
+    there."""
     fields = getattr(rules, "fields", None)
     if not isinstance(fields, Mapping):
         return
@@ -483,14 +508,29 @@ def check_scores_fit(rules: Any, edges: RfmEdges, bins: Any) -> None:
         if top is None or int(top) == dim.bins:
             continue
         fixed = getattr(specs.get(key), "edges", None) is not None
-        how = f"edges= with {dim.bins} scores" if bins is None else f"bins={bins!r}"
+        if kept == "edges":
+            how = f"this result's edges, which apply() keeps, with {dim.bins} scores, give"
+            fix = (
+                "pass edges=None, bins=None to apply() to fit edges for these "
+                "rules (their [scores] edges and counts)"
+            )
+        else:
+            how = (
+                f"edges= with {dim.bins} scores gives"
+                if bins is None
+                else f"bins={bins!r} gives"
+            )
+            fix = f"give {int(top)} {key} scores" + (
+                " (the rules fix its edges; leave it out of bins)" if fixed else ""
+            )
+            if kept == "bins":
+                how = f"bins={bins!r} (this result's, which apply() keeps) gives"
+                fix += " (bins= to apply(); bins=None: the rules' [scores] count)"
         raise ThresholdError(
-            f"{how} gives {key} scores 1..{dim.bins}, but the rules declare "
-            f"field {key!r} from 1 to {int(top)}: give {int(top)} {key} scores"
-            + (" (the rules fix its edges; leave it out of bins)" if fixed else "")
-            + ", or use rules written for that many (a rules file that extends "
-            f"the preset with [scores] {key} = {{ bins = {dim.bins} }} and its "
-            "own segment rules)"
+            f"{how} {key} scores 1..{dim.bins}, but the rules declare "
+            f"field {key!r} from 1 to {int(top)}: {fix}, or use rules written "
+            f"for that many (a rules file that extends the preset with [scores] "
+            f"{key} = {{ bins = {dim.bins} }} and its own segment rules)"
         )
 
 
@@ -906,6 +946,15 @@ _KEEP_FIXED_EDGES = (
     "to keep them, leave out edges= (the dimensions the rules do not fix are "
     "fitted), or pass edges that keep them: the .edges of a result made with "
     "these rules, or custseg.engines.approx_rfm_edges(facts, rules=...)"
+)
+
+#: the same, for the edges :meth:`custseg.SegmentResult.apply` keeps (its
+#: caller left edges= out already)
+_KEEP_FIXED_EDGES_APPLY = (
+    "these are the result's edges, which apply() keeps: to keep the rules', "
+    "pass edges=None (the dimensions the rules do not fix are fitted on the "
+    "new period), or edges that keep them: the .edges of a result made with "
+    "these rules"
 )
 
 #: the RfmEdges attribute of each score the rules' [scores] can fix
