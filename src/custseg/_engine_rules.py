@@ -1284,6 +1284,10 @@ class EngineRules:
     optional
         The fields read that are ``optional``: one absent from the frame is
         told to be left out by compiling with the frame's columns.
+    stale
+        The ``<segmentation>.rule`` columns of the segmentations written: an
+        earlier run's (integer columns) are dropped by :meth:`apply` first,
+        as :func:`~custseg.apply_rules` drops them.
     build
         The compiler again, given the frame's number columns (internal:
         :meth:`apply` compiles the steps anew for decimal or integer columns,
