@@ -33,8 +33,11 @@ from ._files import (
 )
 from .errors import CustsegWarning, InputError, ThresholdError
 from .playbook import (
+    _TEXTS,
     MAX_CADENCE_DAYS,
     PLAYBOOK_NAMES,
+    RECENCY_UNKNOWN,
+    STOPPED,
     ActionPlan,
     _run_zone,
     actions,
@@ -52,26 +55,11 @@ _DUE_DATE_FIX = (
 
 
 def _action_text(args: argparse.Namespace, key: str) -> str:
-    """The playbook's fixed action text *key* (past the deadline, recency
-    unknown), quoted, in the language the rows are listed in (--lang)."""
-    from .playbook import _TEXTS
-
+    """The playbook's fixed action text *key* (:data:`~custseg.playbook.STOPPED`,
+    :data:`~custseg.playbook.RECENCY_UNKNOWN`), quoted, in the language the
+    rows are listed in (--lang)."""
     lang = getattr(args, "lang", None) or "en"
     return repr(_TEXTS.get(lang, _TEXTS["en"])[key])
-
-
-def _stopped_text(args: argparse.Namespace) -> str:
-    """The action text of a customer past the deadline, quoted."""
-    from .playbook import STOPPED
-
-    return _action_text(args, STOPPED)
-
-
-def _unchecked_text(args: argparse.Namespace) -> str:
-    """The action text of a customer whose deadline is not checked, quoted."""
-    from .playbook import RECENCY_UNKNOWN
-
-    return _action_text(args, RECENCY_UNKNOWN)
 
 
 def _deadline_notes(
@@ -96,7 +84,7 @@ def _deadline_notes(
             f"win-back deadline {'has' if one else 'have'} {where}: their "
             "deadline is not checked, so no cadence or holiday contact for "
             "them; a birthday or points row of theirs is still listed, with "
-            f"the action {_unchecked_text(args):s}; fill in their recency to "
+            f"the action {_action_text(args, RECENCY_UNKNOWN):s}; fill in their recency to "
             "decide"
         )
     stopped = int(np.count_nonzero(plan.stopped))
@@ -108,7 +96,7 @@ def _deadline_notes(
             "past their class's win-back deadline "
             f"({shown} days since the last purchase): no cadence or holiday "
             "contact for them; a birthday or points row of theirs is still "
-            f"listed, with the action {_stopped_text(args):s}"
+            f"listed, with the action {_action_text(args, STOPPED):s}"
         )
         if args.preset is None and args.rules is None:
             note += (

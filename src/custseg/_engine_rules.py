@@ -1541,7 +1541,7 @@ def _beside_here(part: Any, row: Any) -> Any:
     """The pandas frame *part*, its index kept, with the columns of the
     one-row pandas frame *row* repeated on each of its rows, in their
     types (:func:`_beside_every_row`)."""
-    repeated = row.iloc[[0] * len(part)]
+    repeated = row.iloc[np.zeros(len(part), dtype=np.intp)]
     return part.assign(**{name: repeated[name].array for name in row.columns})
 
 

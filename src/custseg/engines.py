@@ -1975,7 +1975,7 @@ def _prepare(
         )
     bad_dates = checks["bad_date"] + checks.get("rolled", 0)
     if bad_dates:
-        raise _bad_dates(cols, fmt, bad_dates, example)
+        raise _date_refusal(cols, fmt, example, n_rows=bad_dates)
     if checks["null_date"]:
         raise _rows_error(
             cols.date,
@@ -3509,16 +3509,6 @@ def _rows_error(field: str, problem: str, n_rows: int, *, fix: str) -> InputErro
         fix=fix,
         n_rows=n_rows,
     )
-
-
-def _bad_dates(
-    cols: _Columns,
-    fmt: str | None,
-    count: int,
-    example: Callable[[], str | None] | None = None,
-) -> InputError:
-    """InputError for text dates the engine read as NULL (non-strict parsers)."""
-    return _date_refusal(cols, fmt, example, n_rows=count)
 
 
 def _date_refusal(
