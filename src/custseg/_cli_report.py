@@ -70,6 +70,7 @@ def _cmd(args: argparse.Namespace) -> int:
             lang=lang,
             title=title,
             charts=not args.no_charts,
+            rows_without_customer=args.n_no_customer,
             rules=rs,
             **_segment_kwargs(args, rs),
         )

@@ -127,6 +127,7 @@ _EN: dict[str, str] = {
     "rows_used": "transactions used",
     "orders_used": "orders used (the lines of one {column} as one transaction)",
     "rows_after": "rows dated after as_of, dropped",
+    "rows_no_customer": "rows without a customer id, dropped",
     "customers_after": "customers dropped with them (no row up to as_of)",
     "refunds": "refunds (amount < 0)",
     "refund_total": "refunds, total amount",
@@ -280,6 +281,7 @@ _ZH: dict[str, str] = {
     "rows_used": "使用的交易数",
     "orders_used": "使用的订单数(同一{column}的明细行合为一笔交易)",
     "rows_after": "晚于截至日的行(已剔除)",
+    "rows_no_customer": "无客户编号的行(已剔除)",
     "customers_after": "随之剔除的客户(截至日前没有交易)",
     "refunds": "退款(金额 < 0)",
     "refund_total": "退款总额",
@@ -616,6 +618,10 @@ class _Parts(NamedTuple):
     # and Pareto figures (positive spends) and the tables' revenue share
     # (net) are of: (customers below 0, positive total, negative total)
     spend: tuple[int, float, float, float] | None = None
+    # rows of the input dropped before the segmentation for an empty
+    # customer id (report(rows_without_customer=), the CLI's
+    # --missing-customer drop)
+    no_customer: int = 0
     # the decimals the means of money are written with (those of the
     # customers' spends: 3 for amounts in mills)
     places: int = 2
@@ -1396,6 +1402,7 @@ def _parts(
     lang: str,
     charts: bool,
     edges_given: bool | None,
+    no_customer: int = 0,
 ) -> _Parts:
     seg = result.customers
     if "owner" in seg.columns:
@@ -1481,6 +1488,7 @@ def _parts(
         migration_notes=tuple(notes),
         spend=spend,
         places=_display.money_places(values),
+        no_customer=no_customer,
     )
 
 
@@ -1891,7 +1899,9 @@ def _inputs_html(parts: _Parts, lang: str) -> str:
     frequency = np.asarray(res.facts.frequency)
     rows: list[list[Cell]] = []
     if q is not None:
-        rows.append([t["rows_in"], _count(q.rows)])
+        rows.append([t["rows_in"], _count(q.rows + parts.no_customer)])
+    if parts.no_customer:
+        rows.append([t["rows_no_customer"], _count(parts.no_customer)])
     order = settings.get("order")
     used = t["rows_used"] if order is None else t["orders_used"].format(column=order)
     rows.append([used, _count(res.n_rows)])
@@ -2540,6 +2550,7 @@ def report(
     lang: str = "en",
     title: str | None = None,
     charts: bool = True,
+    rows_without_customer: int = 0,
     **segment_options: Any,
 ) -> Report:
     """A self-contained HTML report of a segmentation, in one file.
@@ -2580,6 +2591,11 @@ def report(
         The page title (default: "Customer segmentation report"); not blank.
     charts
         ``False`` leaves the charts out (a smaller, faster page).
+    rows_without_customer
+        Rows of the input that were dropped before *data* because their
+        customer id was empty (``custseg report --missing-customer drop``
+        passes their count): the inputs section counts them in the rows of
+        the input and says they were dropped. Default 0.
     **segment_options
         Options of :func:`custseg.segment` (``preset``, ``rules``,
         ``as_of``, ``records``, ``contacts``, ...).
@@ -2615,6 +2631,11 @@ def report(
     title = _page_title(title, lang)
     if not isinstance(charts, bool):
         raise ThresholdError(f"'charts' must be True or False: got {charts!r}")
+    if not v.is_int(rows_without_customer) or rows_without_customer < 0:
+        raise ThresholdError(
+            "'rows_without_customer' must be a whole number of rows, 0 or more: "
+            f"got {v.describe(rows_without_customer)}"
+        )
     _known_options(segment_options)
     customer = (
         data.customers.index.name
@@ -2644,6 +2665,7 @@ def report(
         edges_given=None
         if isinstance(data, SegmentResult)
         else segment_options.get("edges") is not None,
+        no_customer=int(rows_without_customer),
     )
     page, sections = _page(parts, title, lang)
     notes = tuple(note[3] for note in parts.migration_notes)
