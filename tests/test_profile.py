@@ -128,9 +128,9 @@ class TestWhatCountsAsFilled:
     def test_default_placeholders_listed(self):
         """The default list is the brief's, in order."""
         assert PLACEHOLDERS == (
-            "未知", "不详", "不清楚", "待了解", "无", "不詳", "待瞭解", "無",
-            "n/a", "na", "none", "null",
-            "unknown", "-", "--", "_", "__", "?", "？", "－", "nan",
+            "未知", "不详", "不清楚", "待了解", "不詳", "待瞭解",
+            "unknown", "n/a", "na", "none", "null", "nan", "<na>", "nat",
+            "?", "？", "－", "无", "無", "-", "--", "_", "__",
         )  # fmt: skip
 
     def test_every_default_placeholder_is_missing(self):

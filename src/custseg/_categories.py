@@ -48,6 +48,7 @@ from ._validate import (
     not_one_column,
     pandas_extension,
     refuse_iterator,
+    refuse_several_values,
     unmask,
 )
 from .errors import InputError
@@ -57,26 +58,35 @@ __all__ = ["MISSING", "YES_NO_ALIASES", "YES_NO_MISSING", "as_category", "normal
 #: The code of a missing answer.
 MISSING = -1
 
-#: Words a yes/no field reads as missing (matched after :func:`normalize`, so
-#: in any case): the words of :data:`custseg.profile.PLACEHOLDERS` (which
-#: ``tags_from_values`` uses too) except 无, which answers "no" (有/无);
-#: ``nan`` is what ``astype(str)`` makes of a missing value. Blank text and
-#: text of only ``-``/``_`` (``-``, ``--``, ``___``) are missing in every
-#: field (a test holds the two lists to this).
+#: The words that stand for "not known", the one list every field that reads
+#: text takes them from: a yes/no field and a level of
+#: :func:`custseg.value_tier` read them as missing (matched after
+#: :func:`normalize`, so in any case), and :data:`custseg.profile.PLACEHOLDERS`
+#: (which ``tags_from_values`` uses too) is these and 无 (none, which answers
+#: "no" in a yes/no field: 有/无) and the texts of only ``-``/``_``, which the
+#: other fields read by their characters (blank text and text of only
+#: ``-``/``_``, ``-``, ``--``, ``___``, are missing in every field). ``none``,
+#: ``nan``, ``<na>`` and ``nat`` are what ``str()`` and ``astype(str)`` make
+#: of None, NaN, ``pd.NA`` and NaT; the Chinese words in simplified and
+#: traditional characters (不详 and 不詳).
 YES_NO_MISSING: tuple[str, ...] = (
+    "未知",
+    "不详",
+    "不清楚",
+    "待了解",
+    "不詳",
+    "待瞭解",
     "unknown",
     "n/a",
     "na",
     "none",
     "null",
     "nan",
+    "<na>",
+    "nat",
     "?",
     "？",
     "－",
-    "未知",
-    "不详",
-    "不清楚",
-    "待了解",
 )
 
 #: The spellings of yes and no every yes/no field reads besides yes/no
@@ -339,6 +349,7 @@ def as_category(
     custseg.errors.InputError: 'satisfaction' has unknown answers 'great', 'meh' (first at row 0, 2 rows affected): use one of 'very_dissatisfied', 'dissatisfied', 'neutral', 'satisfied', 'very_satisfied' (case, blanks and '-' / '_' do not matter), or map the answers first
     """
     x = arrow_plain(x)  # (Arrow string_view: factorize has no kernel)
+    refuse_several_values(x, field, "answer")  # (a list column: no one answer)
     k = len(levels)
     dtype = np.int8 if k < 127 else np.int16
     xdtype = getattr(x, "dtype", None)

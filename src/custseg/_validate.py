@@ -92,8 +92,15 @@ def first_offender(mask: np.ndarray) -> tuple[int, int]:
     return first, count
 
 
-def _to_numpy(x: Any, field: str) -> np.ndarray:
-    """Turn an array-like into a 1-D NumPy array without copying where possible."""
+def _to_numpy(x: Any, field: str, *, cells: bool = False) -> np.ndarray:
+    """Turn an array-like into a 1-D NumPy array without copying where possible.
+
+    A column whose rows each hold several values (an Arrow, pandas-Arrow or
+    Polars list, array, struct or map column: :func:`several_values`) is an
+    InputError naming *field*, as every caller reads one value a row; with
+    *cells* it is read as an object array of its cells
+    (:func:`cells_of`), as a profile field reads a Parquet list column.
+    """
     if isinstance(x, (str, bytes)) or np.isscalar(x):
         raise InputError(
             field,
@@ -114,6 +121,10 @@ def _to_numpy(x: Any, field: str) -> np.ndarray:
     if isinstance(x, np.ma.MaskedArray):
         x = unmask(x)
     x = arrow_decoded(x)
+    if several_values(x) is not None:
+        if not cells:
+            refuse_several_values(x, field)
+        return cells_of(x)
     wide = wide_ints(x)
     if wide is not None:
         x = wide
@@ -314,24 +325,138 @@ def arrow_decoded(x: Any) -> Any:
     """A PyArrow ``ChunkedArray`` of a dictionary type (a categorical read
     from Parquet) as one decoded array; a pandas column of Arrow
     ``string_view`` / ``binary_view`` as ``large_string`` / ``large_binary``
-    (:func:`arrow_plain`); anything else as it is. NumPy reads such a chunked
-    column through its dictionary indices and takes a null for the value of
-    index 0: a missing answer would become another one.
+    (:func:`arrow_plain`); anything else as it is (a list, struct or map
+    column too: only a dictionary type has values to decode). NumPy reads
+    such a chunked column through its dictionary indices and takes a null
+    for the value of index 0: a missing answer would become another one.
 
     >>> import pytest
     >>> pa = pytest.importorskip("pyarrow")
     >>> col = pa.chunked_array([pa.array(["big", None, "small"]).dictionary_encode()])
     >>> arrow_decoded(col).to_pylist()
     ['big', None, 'small']
+    >>> arrow_decoded(pa.chunked_array([pa.array([["tea"], []])])).type
+    ListType(list<item: string>)
     """
     x = arrow_plain(x)
     kind = type(x)
     if kind.__name__ != "ChunkedArray" or not kind.__module__.startswith("pyarrow"):
         return x
-    value_type = getattr(x.type, "value_type", None)
-    if value_type is None:  # not a dictionary
+    pa = sys.modules["pyarrow"]  # (loaded: x is one of its arrays)
+    # (a list type has a value_type too: its element type, no decoding)
+    if not pa.types.is_dictionary(x.type):
         return x
-    return x.cast(value_type).combine_chunks()
+    return x.cast(x.type.value_type).combine_chunks()
+
+
+def arrow_numbers(arrow: Any) -> bool:
+    """Whether an Arrow type holds numbers: integers, floats or decimals.
+
+    >>> import pytest
+    >>> pa = pytest.importorskip("pyarrow")
+    >>> arrow_numbers(pa.int8()), arrow_numbers(pa.decimal128(9, 2)), arrow_numbers(pa.string())
+    (True, True, False)
+    """
+    pa = sys.modules["pyarrow"]  # (loaded: *arrow* is one of its types)
+    return bool(
+        pa.types.is_integer(arrow)
+        or pa.types.is_floating(arrow)
+        or pa.types.is_decimal(arrow)
+    )
+
+
+def _arrow_type(x: Any) -> Any:
+    """The Arrow type of a PyArrow array or of a pandas column of an
+    ``ArrowDtype``; None for anything else."""
+    library = type(x).__module__.partition(".")[0]
+    if library == "pyarrow":
+        return getattr(x, "type", None)
+    if library == "pandas":
+        return getattr(getattr(x, "dtype", None), "pyarrow_dtype", None)
+    return None
+
+
+def several_values(x: Any) -> str | None:
+    """The type of a column whose rows each hold several values: an Arrow
+    list (large, fixed-size, view), struct, map or union column (a PyArrow
+    array or a pandas column of that ``ArrowDtype``), a Polars ``List``,
+    ``Array`` or ``Struct`` Series; None for any other column (a Python
+    list of lists is judged by its cells).
+
+    >>> import pytest
+    >>> pa = pytest.importorskip("pyarrow")
+    >>> several_values(pa.array([{"city": "杭州"}])), several_values(pa.array([1]))
+    ('struct<city: string>', None)
+    """
+    arrow = _arrow_type(x)
+    if arrow is not None:
+        pa = sys.modules["pyarrow"]  # (loaded: x holds Arrow data)
+        if not isinstance(arrow, pa.DataType):
+            return None
+        if pa.types.is_dictionary(arrow):
+            arrow = arrow.value_type
+        return str(arrow) if pa.types.is_nested(arrow) else None
+    if type(x).__module__.partition(".")[0] == "polars" and hasattr(x, "to_list"):
+        nested = getattr(getattr(x, "dtype", None), "is_nested", None)
+        if callable(nested) and nested():
+            return str(x.dtype)
+    return None
+
+
+def cells_of(x: Any) -> np.ndarray:
+    """A column of :func:`several_values` as an object array of its cells,
+    as Python reads them: a list for a list or array cell, a dict for a
+    struct or map cell (by key: the values read as a struct's), None for a
+    null row.
+
+    >>> import pytest
+    >>> pa = pytest.importorskip("pyarrow")
+    >>> cells_of(pa.chunked_array([pa.array([["tea"], [], None])])).tolist()
+    [['tea'], [], None]
+    """
+    if type(x).__module__.partition(".")[0] == "polars":
+        values = x.to_list()
+    else:
+        data = x if type(x).__module__.startswith("pyarrow") else x.array
+        if not type(data).__module__.startswith("pyarrow"):
+            data = data.__arrow_array__()  # (a pandas ArrowExtensionArray)
+        values = data.to_pylist(maps_as_pydicts="lossy")
+    return np.fromiter(values, dtype=object, count=len(values))
+
+
+def refuse_several_values(x: Any, field: str, what: str = "value") -> None:
+    """Refuse a column whose rows each hold several values
+    (:func:`several_values`) where one *what* a row is needed, naming
+    *field* and the column's type.
+
+    >>> import pytest
+    >>> pa = pytest.importorskip("pyarrow")
+    >>> refuse_several_values(pa.array([["tea", "yoga"], []]), "hobbies")
+    Traceback (most recent call last):
+    ...
+    custseg.errors.InputError: 'hobbies' holds several values a row (a column of list<item: string>), but each row holds one value: pass one value per row: pick one (the first: pyarrow.compute.list_element(column, 0), Polars column.list.first(), pandas column.list[0]) or join them into one text
+    """
+    kind = several_values(x)
+    if kind is None:
+        return
+    if kind.lower().startswith("struct"):
+        fix = (
+            "pass one of its fields as the column (pyarrow.compute."
+            "struct_field(column, 'name'), Polars column.struct.field('name'), "
+            "pandas column.struct.field('name'))"
+        )
+    else:
+        fix = (
+            f"pass one {what} per row: pick one (the first: pyarrow.compute."
+            "list_element(column, 0), Polars column.list.first(), pandas "
+            "column.list[0]) or join them into one text"
+        )
+    raise InputError(
+        field,
+        f"holds several values a row (a column of {kind}), but each row holds "
+        f"one {what}",
+        fix=fix,
+    )
 
 
 def wide_ints(x: Any) -> np.ndarray | None:

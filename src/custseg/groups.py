@@ -1157,7 +1157,8 @@ def tags_from_values(
     placeholders
         Text that means "not known" and gets no tag (default
         :data:`custseg.profile.PLACEHOLDERS`: 未知, 不详 (不詳), 不清楚, 待了解, 无 (無),
-        n/a, na, none, null, unknown, -, --, _, __, ?, nan, ...; stripped, case of A-Z ignored).
+        n/a, na, none, null, unknown, -, --, _, __, ?, nan, <NA>, NaT, ...;
+        stripped, case of A-Z ignored).
         Pass ``()`` to keep a product called ``"NA"``. A placeholder that
         holds a separator (``n/a`` with ``sep="/"``) is dropped whole
         wherever it sits between separators: ``"tea/N/A"`` is ``tea`` only,

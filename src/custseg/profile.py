@@ -18,13 +18,15 @@ zero-width joiner and non-joiner, which join nothing at a text's end); or text
 that, stripped of surrounding whitespace and those, is one of the
 *placeholders* (default :data:`PLACEHOLDERS`: 未知, 不详, 不清楚, 待了解, 无,
 and 不詳, 待瞭解, 無 in traditional characters, n/a, na, none, null,
-unknown, -, --, _, __, ?, ...). Case is ignored for the Latin letters A-Z
+unknown, nan, <NA>, NaT, -, --, _, __, ?, ...). Case is ignored for the Latin letters A-Z
 (``N/A``, ``Unknown`` and ``NULL`` are placeholders), and full-width ASCII
 (``Ｎ／Ａ``, ``ｎｕｌｌ``, as a Chinese keyboard types them) reads as ASCII;
 other characters must match as written. Every other value is **filled**: numbers (0 too), booleans
 (``False`` too), dates, and any other text. A cell holding several values
 (a list, tuple, set, dict or array, as a Parquet list column gives) is
-missing when none of its values is filled (``[]``, ``{}``, ``[None, ""]``);
+missing when none of its values is filled (``[]``, ``{}``, ``[None, ""]``),
+whether the column comes as Python objects or as an Arrow, Polars or
+pandas list, struct or map column (a struct cell by its fields' values);
 so are empty bytes (``b""``, an empty Parquet BINARY cell). Other bytes are
 filled values: they are not text, so no placeholder.
 
@@ -68,6 +70,7 @@ from . import _display
 from . import _validate as v
 from ._align import common_index, is_pandas
 from ._bins import edges_below
+from ._categories import YES_NO_MISSING
 from ._display import BLANKS, fold_chars
 from ._display import WIDE as _WIDE
 from .errors import InputError, ThresholdError
@@ -110,33 +113,14 @@ SOFT_FIELDS: tuple[str, ...] = (
 """The soft profile (软件档案): 职业, 家庭, 性格, 资产, 喜好, 爱好, 经济状况, 客户年限,
 购买原因, 不购买原因, 购买频率."""
 
-PLACEHOLDERS: tuple[str, ...] = (
-    "未知",
-    "不详",
-    "不清楚",
-    "待了解",
-    "无",
-    "不詳",
-    "待瞭解",
-    "無",
-    "n/a",
-    "na",
-    "none",
-    "null",
-    "unknown",
-    "-",
-    "--",
-    "_",
-    "__",
-    "?",
-    "？",
-    "－",
-    "nan",
-)
+PLACEHOLDERS: tuple[str, ...] = (*YES_NO_MISSING, "无", "無", "-", "--", "_", "__")
 """Text that stands for "not known" in customer files (compared after
 stripping whitespace, ignoring the case of A-Z, full-width ASCII read as
-ASCII); the Chinese words in
-simplified and traditional characters (不详 and 不詳)."""
+ASCII): the words every field reads as missing
+(:data:`custseg._categories.YES_NO_MISSING`: 未知, 不详, unknown, n/a,
+none, nan, ``<NA>``, NaT, ...), 无 (none) and ``-``, ``--``, ``_``,
+``__``; the Chinese words in simplified and traditional characters (不详
+and 不詳)."""
 
 _BLANK_CODES = np.array(sorted(map(ord, BLANKS)), dtype=np.uint32)
 
@@ -259,10 +243,12 @@ def _text_missing(
 
 def _values(values: Any, field: str) -> np.ndarray:
     """A column as a 1-D array; lists and tuples as objects, each value as it
-    is (NumPy would write ``["a", nan]`` as the text ``'nan'``)."""
+    is (NumPy would write ``["a", nan]`` as the text ``'nan'``); a list,
+    struct or map column (Arrow, Polars, pandas) as an object array of its
+    cells (lists, dicts), each judged by its values."""
     if isinstance(values, list | tuple):
         return np.fromiter(values, dtype=object, count=len(values))
-    return v._to_numpy(values, field)
+    return v._to_numpy(values, field, cells=True)
 
 
 def _column_missing(
@@ -730,7 +716,7 @@ class ProfileSchema:
 
     >>> s
     ProfileSchema(n=3 fields, hard=('name', 'phone'), soft=('hobbies',), weights=(0.2, 0.8),
-        placeholders=('未知', '不详', '不清楚', '待了解', '无', '不詳', ...))
+        placeholders=('未知', '不详', '不清楚', '待了解', '不詳', '待瞭解', ...))
     >>> s == ProfileSchema(hard=["name", "phone"], soft=["hobbies"]), len({s, s})
     (True, 1)
     """
@@ -1186,6 +1172,34 @@ def _columns(profile: Any) -> tuple[dict[Any, Any], Any, int | None]:
     return dict(profile), None, None
 
 
+def _named_like(table: Mapping[Any, Any], fields: Sequence[str]) -> dict[str, Any]:
+    """The column of *table* named like each field, None where there is none:
+    the column of that name, or the one whose name is a number written as
+    the field (field ``"0"``, given as ``hard=[0]``, reads the column ``0``,
+    as pandas names the columns of a file read with ``header=None``). Two
+    columns that read as one field (a mapping with keys ``0`` and ``"0"``)
+    are a :class:`~custseg.errors.ThresholdError`.
+
+    >>> _named_like({0: [], "name": []}, ("name", "0", "phone"))
+    {'name': 'name', '0': 0, 'phone': None}
+    """
+    by_text: dict[str, list[Any]] = {}
+    for c in table:
+        if not isinstance(c, str | tuple):  # (tuples: column levels)
+            by_text.setdefault(str(c), []).append(c)
+    out: dict[str, Any] = {}
+    for f in fields:
+        alike = by_text.get(f, [])
+        if len(alike) + (f in table) > 1:
+            shown = ", ".join(map(repr, [f, *alike] if f in table else alike))
+            raise ThresholdError(
+                f"the columns {shown} of 'profile' all read as the field {f!r}: "
+                "name them apart, or leave out the ones you do not want"
+            )
+        out[f] = f if f in table else (alike[0] if alike else None)
+    return out
+
+
 def profile_completeness(
     profile: Any,
     *,
@@ -1206,7 +1220,9 @@ def profile_completeness(
     fields
         Your column names for the profile fields: ``{"姓名": "name",
         "电话": "phone"}``. A column named like a field is used without a
-        mapping. A column feeds one field only: a column you map to a field
+        mapping; a column named by a number is named like that number
+        written as text (``hard=[0]`` reads the column ``0`` of a file read
+        with ``header=None``). A column feeds one field only: a column you map to a field
         is not also used for the field it is named like (``{"phone":
         "name"}`` leaves ``phone`` absent unless another column is mapped to
         it). One field is fed by one column only: mapping a column onto a
@@ -1282,7 +1298,8 @@ def profile_completeness(
         placeholders=placeholders,
     )
     table, index, n = _columns(profile)
-    source: dict[str, Any] = {f: (f if f in table else None) for f in schema.fields}
+    own = _named_like(table, schema.fields)
+    source: dict[str, Any] = dict(own)
     if fields is not None:
         if not isinstance(fields, Mapping):
             raise ThresholdError(
@@ -1329,19 +1346,20 @@ def profile_completeness(
         for field, column in mapped.items():
             # the column named like the field would feed it too: which of
             # the two is meant is not guessed
+            named = own[field]
             if (
                 column in table
-                and column != field
-                and field in table
-                and field not in claimed
+                and named is not None
+                and column != named
+                and named not in claimed
             ):
                 raise ThresholdError(
                     f"'fields' maps {column!r} to {field!r}, but the data also "
-                    f"has a column {field!r}: both {column!r} and {field!r} "
+                    f"has a column {named!r}: both {column!r} and {named!r} "
                     f"feed {field!r}; choose one: leave out the column you "
-                    f"do not want (df.drop(columns=[{field!r}]) keeps "
-                    f"{column!r}), map {field!r} to another field, or leave "
-                    f"{column!r} unmapped (to use {field!r})"
+                    f"do not want (df.drop(columns=[{named!r}]) keeps "
+                    f"{column!r}), map {named!r} to another field, or leave "
+                    f"{column!r} unmapped (to use {named!r})"
                 )
         # a column mapped to a field is that field's, not also the field it
         # is named like (one value must not fill two fields)

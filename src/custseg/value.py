@@ -43,6 +43,7 @@ from __future__ import annotations
 
 import decimal
 import functools
+import itertools
 import math
 import numbers
 import types
@@ -96,8 +97,8 @@ ASSET_LEVELS = ("ordinary", "medium", "large")
 INTENT_LEVELS = ("unclear", "some", "strong")
 
 #: Spellings of a missing answer: they give tier D (or ``<factor>_unknown``):
-#: the words every other field reads as missing (``none`` and ``nan`` too,
-#: what ``astype(str)`` makes of a missing value: never a level)
+#: the words every other field reads as missing (``none``, ``nan``, ``<NA>``
+#: and ``NaT`` too, what ``str()`` makes of a missing value: never a level)
 _UNKNOWN_ALIASES = dict.fromkeys(YES_NO_MISSING, MISSING)
 
 _ASSET_ALIASES = types.MappingProxyType(
@@ -297,8 +298,10 @@ class ValueTierThresholds:
 def _is_numeric(x: Any) -> bool:
     """Whether *x* holds numbers (amounts, scores) rather than levels:
     integers, floats and decimals (:class:`~decimal.Decimal`,
-    ``decimal128[pyarrow]``), also as the categories of a Categorical; a
-    column of no value at all is numbers too (none to read as a level)."""
+    ``decimal128[pyarrow]``), also as the categories of a Categorical or the
+    values of an Arrow dictionary (``ArrowDtype(dictionary<values=int64>)``,
+    a Categorical written to Parquet and read back); a column of no value at
+    all is numbers too (none to read as a level)."""
     x = v.arrow_decoded(x)
     dtype = getattr(x, "dtype", None)
     if dtype is not None and not isinstance(x, list | tuple):
@@ -309,6 +312,10 @@ def _is_numeric(x: Any) -> bool:
         if categories is not None:  # a Categorical: numbers if they are
             return _is_numeric(categories)
         arrow = getattr(dtype, "pyarrow_dtype", None)
+        if arrow is not None and hasattr(arrow, "index_type"):
+            # an Arrow dictionary (a Categorical through Parquet): numbers if
+            # its values are, as a Categorical's categories
+            return v.arrow_numbers(arrow.value_type)
         if hasattr(arrow, "precision") and hasattr(arrow, "scale"):
             return True  # an Arrow decimal
         numeric = getattr(dtype, "is_numeric", None)  # a Polars type
@@ -641,9 +648,10 @@ def _largest_within(
     place, see :mod:`custseg._exact`) compared exactly with *share* read as
     the decimal it prints as. Otherwise the float sums decide, except
     within :data:`_NEAR` of the bound, where the sums are taken exactly
-    (:func:`_printed_sum`: *exact_total* gives *total*'s, and *taken* is
-    the sum of *taken_from*): a bound met exactly is met in any
-    unit (revenue 4, 3, 3 or 4e-09, 3e-09, 3e-09)."""
+    (:func:`_printed_cumsums`, each weight read once however many values
+    sit near the bound: *exact_total* gives *total*'s, and *taken* is the
+    sum of *taken_from*): a bound met exactly is met in any unit (revenue
+    4, 3, 3 or 4e-09, 3e-09, 3e-09)."""
     if not len(values):
         return None
     uniq, inverse = np.unique(values, return_inverse=True)
@@ -663,9 +671,11 @@ def _largest_within(
         if len(near) and exact_total is not None:
             bound = Fraction(repr(float(share))) * exact_total()
             base = Fraction(0) if taken_from is None else _printed_sum(taken_from)
-            top = uniq[::-1]
-            for j in near.tolist():
-                within[j] = _printed_sum(weights[values >= top[j]]) + base <= bound
+            sums, place = _printed_cumsums(
+                weights, len(uniq) - 1 - inverse, int(near[-1])
+            )
+            limit = (bound - base) * place
+            within[near] = [sums[j] <= limit for j in near.tolist()]
     ok = np.flatnonzero(within)
     # cum is non-decreasing: the ok positions are a prefix
     if not len(ok):
@@ -678,6 +688,30 @@ def _largest_within(
 #: sum of up to 2**30 weights (about 2**30 units of 2**-53), far below any
 #: share a user sets
 _NEAR = 1e-9
+
+
+def _printed_cumsums(
+    weights: np.ndarray, group: np.ndarray, last: int
+) -> tuple[list[int], int]:
+    """The exact sums of the *weights* of groups ``0..j``, for each *j* up to
+    *last*, each weight read as the decimal it prints as, as whole numbers
+    of one decimal place: ``(sums, place)``, ``sums[j] / place`` the sum
+    (*group*: each weight's group; groups beyond *last* are left out).
+
+    Each weight is read once (zeros not at all) and the sums are running
+    totals of the groups' sums: linear in the rows, however many groups sit
+    near a bound (with a share of 1, every group of zero-revenue customers
+    below the last buyer does).
+
+    >>> _printed_cumsums(np.array([4e-09, 3e-09, 0.0, 3e-09]), np.array([0, 1, 1, 2]), 2)
+    ([4, 7, 10], 1000000000)
+    """
+    rows = np.flatnonzero((group <= last) & (weights != 0))
+    wholes, place = printed_wholes(weights[rows])
+    per = [0] * (last + 1)
+    for g, whole in zip(group[rows].tolist(), wholes, strict=True):
+        per[g] += whole
+    return list(itertools.accumulate(per)), place
 
 
 def _printed_sum(values: np.ndarray) -> Fraction:
