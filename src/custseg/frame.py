@@ -513,20 +513,24 @@ def _join_relationship(
 
 
 def _record_answers(out: pd.DataFrame, rs: RuleSet) -> pd.DataFrame:
-    """The records' answers in the spellings the rules declare.
+    """The records' answers in the values the rules declare.
 
-    A rules file's category and bool fields take exact values; customer
-    records spell them many ways (``"Very satisfied"``, ``"很满意"``, 1-5
-    codes, 0-10 referral scores, ``"yes"``, ``"是"``, 0/1). The optional
-    fields (those the records bring) are read as the classifiers read them:
-    survey answers as :func:`~custseg.loyalty_level` does, other categories
-    case- and blank-insensitively, booleans from yes/no in English and
-    Chinese. An unknown spelling is an InputError naming every one and the
-    first customer who has it.
+    Each records column a field of *rs* names is read by the field's
+    declared type alone, ``optional`` or not (``optional`` only says what
+    happens when the column is absent): a ``bool`` field from yes/no text
+    in English and Chinese (``"true"``, ``"yes"``, ``"是"``, 0/1: a file
+    holds no booleans), the survey answers the rules read as custseg's
+    (:func:`_reads_survey`) as :func:`~custseg.loyalty_level` reads them
+    (``"Very satisfied"``, ``"很满意"``, 1-5 codes, 0-10 referral scores).
+    Every other category is left as written, for the rules to match
+    exactly as :meth:`RuleSet.evaluate <custseg.rules.RuleSet.evaluate>`
+    and :func:`apply_rules` do (``'Boy'`` is not ``'boy'``), so a records
+    file and a frame get the same labels. An unknown spelling is an
+    InputError naming every one and the first customer who has it.
     """
     out = out.copy(deep=False)  # columns are replaced, never written into
     for name, spec in rs.fields.items():
-        if not spec.optional or name not in out.columns:
+        if name not in out.columns:
             continue
         try:
             _record_answer(out, name, spec)
@@ -550,11 +554,12 @@ def _for_customer(exc: InputError, ids: pd.Index) -> InputError:
 
 
 def _record_numbers(rs: RuleSet | None) -> list[str]:
-    """The fields the records bring that the rules read as numbers."""
+    """The fields the rules read as numbers (``optional`` or not): a records
+    file's columns of those names are checked as the amounts are."""
     if rs is None:
         return []
     kinds = ("number", "integer")
-    return [n for n, spec in rs.fields.items() if spec.optional and spec.kind in kinds]
+    return [n for n, spec in rs.fields.items() if spec.kind in kinds]
 
 
 def _record_answer(out: pd.DataFrame, name: str, spec: Any) -> None:
@@ -566,14 +571,11 @@ def _record_answer(out: pd.DataFrame, name: str, spec: Any) -> None:
     if spec.kind in ("number", "integer") and not pd.api.types.is_numeric_dtype(col):
         # 1,5 or 1.234,50 from a ';' export: said so, not "not a number"
         check_number_text(col, name)
-    if spec.kind == "category":
-        codes = survey_codes(name, col) if _reads_survey(name, spec) else None
-        if codes is None:
-            codes = as_category(col, name, spec.values)
-        else:  # the survey's level order -> the file's value order
-            levels = _survey_levels(name)
-            remap = np.array([spec.values.index(x) for x in levels] + [-1])
-            codes = remap[codes]
+    codes = survey_codes(name, col) if _reads_survey(name, spec) else None
+    if codes is not None:  # the survey's level order -> the file's value order
+        levels = _survey_levels(name)
+        remap = np.array([spec.values.index(x) for x in levels] + [-1])
+        codes = remap[codes]
         out[name] = pd.Categorical.from_codes(
             np.asarray(codes, dtype=np.int64),
             categories=pd.Index(list(spec.values)),
@@ -1723,7 +1725,11 @@ def segment(
         CSV/Parquet file, read as ``custseg segment --records`` reads it:
         every column as text exactly as written (``007``, ``NA``, ``None``
         stay what they are; only an empty cell is missing) except the fields
-        the rules read as numbers or survey answers. They are joined by id,
+        the rules read as numbers or survey answers. The rules read each
+        column by its field's type, ``optional`` or not: a bool field from
+        yes/no text (``true``, ``yes``, ``是``, ``1``), survey answers as
+        :func:`~custseg.loyalty_level` does, other categories exactly as
+        written (as :func:`apply_rules` does). They are joined by id,
         keeping every customer of either input: customers with records but no transactions have no
         purchase (frequency 0, monetary 0, missing recency and scores), and
         a ``present`` column says where each customer was found (``both``,
