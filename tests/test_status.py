@@ -243,13 +243,12 @@ class TestStatusThresholds:
     @pytest.mark.parametrize(
         ("kwargs", "message"),
         [
-            ({"new_days": 0}, r"^'new_days' must be > 0: got 0\.0$"),
-            ({"lost_days": -1}, r"^'lost_days' must be > 0: got -1\.0$"),
+            ({"new_days": 0}, r"^'new_days' must be > 0: got 0$"),
+            ({"lost_days": -1}, r"^'lost_days' must be > 0: got -1$"),
             ({"new_days": NAN}, r"^'new_days' must be a finite number: got nan$"),
             ({"lost_days": math.inf}, r"^'lost_days' must be a finite number: got inf$"),
-            ({"loyal_orders": 1}, r"^'loyal_orders' must be >= 2: got 1\.0$"),
+            ({"loyal_orders": 1}, r"^'loyal_orders' must be >= 2: got 1$"),
             ({"loyal_orders": "3"}, r"^'loyal_orders' must be a number: got str '3'$"),
-            ({"new_days": 300}, r"^'new_days' must be <= 'lost_days' \(270\.0\): got 300\.0$"),
         ],
     )  # fmt: skip
     def test_refused(self, kwargs, message):
@@ -271,8 +270,8 @@ class TestStatusThresholds:
         for text in (
             "potential",
             "lost",
-            "recency_days &gt;= 270.0",
-            "tenure_days &lt; 45.0",
+            "recency_days &gt;= 270",
+            "tenure_days &lt; 45",
         ):
             assert text in html
 
@@ -523,10 +522,10 @@ class TestNeedsThresholds:
     @pytest.mark.parametrize(
         ("kwargs", "message"),
         [
-            ({"regular_orders": 1}, r"^'regular_orders' must be >= 2: got 1\.0$"),
+            ({"regular_orders": 1}, r"^'regular_orders' must be >= 2: got 1$"),
             ({"regular_orders": math.inf}, r"^'regular_orders' must be a finite number"),
-            ({"loyal_orders": 2}, r"^'loyal_orders' must be > 'regular_orders' \(2\.0\): got 2\.0$"),
-            ({"lost_days": 0}, r"^'lost_days' must be > 0: got 0\.0$"),
+            ({"loyal_orders": 2}, r"^'loyal_orders' must be > 'regular_orders' \(2\): got 2$"),
+            ({"lost_days": 0}, r"^'lost_days' must be > 0: got 0$"),
         ],
     )  # fmt: skip
     def test_refused(self, kwargs, message):
@@ -537,7 +536,7 @@ class TestNeedsThresholds:
     def test_html(self):
         """The HTML table states the half-open purchase intervals."""
         html = NeedsThresholds(regular_orders=3, loyal_orders=6)._repr_html_()
-        assert "[3.0, 6.0)" in html and "[1.0, 3.0)" in html
+        assert "[3, 6)" in html and "[1, 3)" in html
 
 
 class TestNeedsStatus:
@@ -656,9 +655,9 @@ class TestVisitTiers:
     @pytest.mark.parametrize(
         ("kwargs", "message"),
         [
-            ({"member_visits": 0}, r"^'member_visits' must be >= 1: got 0\.0$"),
+            ({"member_visits": 0}, r"^'member_visits' must be >= 1: got 0$"),
             ({"member_visits": math.inf}, r"^'member_visits' must be a finite number"),
-            ({"vip_visits": 2}, r"^'vip_visits' must be > 'member_visits' \(2\.0\): got 2\.0$"),
+            ({"vip_visits": 2}, r"^'vip_visits' must be > 'member_visits' \(2\): got 2$"),
             ({"vip_visits": None}, r"^'vip_visits' and 'vip_spend' cannot both be None"),
             ({"vip_spend": NAN}, r"^'vip_spend' must be a finite number or None: got nan$"),
             ({"vip_rule": "all"}, r"^'vip_rule' must be 'either' or 'both': got 'all'$"),
@@ -673,7 +672,7 @@ class TestVisitTiers:
     def test_html_states_the_rule(self, rule, word):
         """The VIP row says whether one threshold or both are needed."""
         html = VisitTiers(vip_spend=5000, vip_rule=rule)._repr_html_()
-        assert f"visits &gt;= 12.0{word}spend &gt;= 5000.0" in html
+        assert f"visits &gt;= 12{word}spend &gt;= 5000" in html
 
 
 class TestVisitTier:
@@ -802,13 +801,13 @@ class TestStoreClasses:
     def test_refused(self):
         """A VIP count must be a finite number > 1."""
         with pytest.raises(
-            ThresholdError, match=r"^'vip_purchases' must be > 1: got 1\.0$"
+            ThresholdError, match=r"^'vip_purchases' must be > 1: got 1$"
         ):
             StoreClasses(1)
 
     def test_html(self):
         """The HTML table names the VIP count."""
-        assert "purchases &gt;= 10.0" in StoreClasses(10)._repr_html_()
+        assert "purchases &gt;= 10" in StoreClasses(10)._repr_html_()
 
 
 class TestStoreVisitClass:
@@ -918,7 +917,7 @@ class TestCarePhases:
     @pytest.mark.parametrize(
         ("kwargs", "message"),
         [
-            ({"breaks": (5, 3, 45)}, r"^'stimulate' must be > 'recommend' \(5\.0\): got 3\.0$"),
+            ({"breaks": (5, 3, 45)}, r"^'stimulate' must be > 'recommend' \(5\): got 3$"),
             ({"breaks": (0, 30, 45)}, r"must be a finite day > 0"),
             ({"breaks": (5, 30)}, r"^'labels' must have one more entry than 'breaks'"),
             ({"no_purchase": "care"}, r"must be distinct"),
@@ -932,7 +931,7 @@ class TestCarePhases:
     def test_html(self):
         """The HTML table shows each phase's days."""
         html = CarePhases()._repr_html_()
-        assert "5.0 to &lt; 30.0" in html and "&gt;= 45.0" in html
+        assert "5 to &lt; 30" in html and "&gt;= 45" in html
 
 
 class TestCarePhase:

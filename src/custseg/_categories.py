@@ -19,9 +19,11 @@ Yes/no fields (levels ``("no", "yes")`` taking True/False) also read the
 words of :data:`YES_NO_MISSING` as missing, unless the field's own spellings
 give the word an answer. A whole number written as text is read as
 written (stripped): ``"-1"`` is the number -1, ``"+1"`` and ``"1.0"`` are 1
-(zeros after a point: how pandas writes a flag column with gaps), and digits with
+(zeros after a point: how pandas writes a flag column with gaps), in
+full-width digits too (``"１"`` is 1, as ``Ｙｅｓ`` is yes), and digits with
 ``-``/``_``/blanks around or inside (``"1-"``, ``"_1"``, ``"- 1"``) are unknown
-answers, never a number.
+answers, never a number; so are digits other than ASCII and full-width ones
+(Arabic-Indic ``"١"``, ``"²"``, ``"①"``), named as such in the message.
 
 Layer 0: pandas objects are read through their NumPy form; pandas is imported
 only to hash text answers (``pandas.factorize``), inside the call.
@@ -295,9 +297,9 @@ def as_category(
         The answers: a list, NumPy array or pandas Series / Categorical of
         text, integers or booleans. Whole numbers of another type (``4.0``,
         ``Decimal("4")``, ``decimal128[pyarrow]``) are integers, and so is
-        text that is a whole number as written (stripped): ``"-1"`` is -1,
-        ``"+1"`` is 1, while ``"1-"``, ``"_1"`` or ``"- 1"`` are unknown
-        answers. Missing answers (``None``, NaN and ``Decimal`` NaN,
+        text that is a whole number as written (stripped; full-width digits
+        as 0-9): ``"-1"`` is -1, ``"+1"`` and ``"１"`` are 1, while
+        ``"1-"``, ``"_1"`` or ``"- 1"`` are unknown answers. Missing answers (``None``, NaN and ``Decimal`` NaN,
         ``pd.NA``, text of only blanks, ``-`` and ``_``; in a yes/no field
         also the words of :data:`YES_NO_MISSING`) give ``-1``.
     field
@@ -340,6 +342,8 @@ def as_category(
     custseg.errors.InputError: 'satisfaction' has code -5 outside the scale 1..5 (first at row 0, 1 row affected): check the survey's scale
     >>> as_category(["yes", "N/A", "-"], "vip", ("no", "yes"), integers=0, booleans=True).tolist()
     [1, -1, -1]
+    >>> as_category(["１", "０", "Ｙｅｓ"], "vip", ("no", "yes"), integers=0, booleans=True).tolist()
+    [1, 0, 1]
     >>> from decimal import Decimal
     >>> as_category([Decimal("2"), Decimal("5.0")], "satisfaction", levels, integers=1).tolist()
     [1, 4]
@@ -588,15 +592,15 @@ def _from_objects(
         shown = [describe(values[j]) for j in unknown[:10]]
         more = f" and {len(unknown) - 10} more" if len(unknown) > 10 else ""
         plural = "s" if len(unknown) != 1 else ""
-        foreign = [
+        foreign = [  # (full-width digits read as 0-9: not named here)
             values[j]
             for j in unknown
             if isinstance(values[j], str)
-            and any(c.isdigit() and not c.isascii() for c in values[j])
+            and any(c.isdigit() and not c.isascii() for c in fold_chars(values[j]))
         ]
         digits = (
             f" ({describe(foreign[0])} is written with digits other than "
-            "ASCII 0-9, such as full-width ones: write the codes with 0-9)"
+            "ASCII 0-9, such as Arabic-Indic ones: write the codes with 0-9)"
             if foreign and integers is not None
             else ""
         )
@@ -663,14 +667,20 @@ def _code_of(
         if not key:  # blank, or only '-' / '_' (an export's placeholder)
             return MISSING
         raw = value.strip()
-        whole = _WHOLE.fullmatch(raw)
+        # full-width digits, signs and point as ASCII (a Chinese keyboard's
+        # １, as its Ｙｅｓ); other digits (٣, ², ①) stay unknown answers
+        narrow = fold_chars(raw)
+        whole = _WHOLE.fullmatch(narrow)
         if whole:  # a whole number, read as written
             if integers is not None:
                 digits = whole.group(1)
                 if len(digits) > 40:  # past any scale (and int()'s digit limit)
                     raise _OutOfScale(f"{digits[:20]}...")
                 return _scale_code(int(digits), integers, k)
-            return table.get(key) if raw == key else None
+            if narrow != key:  # a sign: "-1" is no level "1"
+                return None
+            code = table.get(key)  # a level "1", or "1" and "１" as written
+            return table.get(("exact", composed(raw))) if code == _AMBIGUOUS else code
         if _DIGITS.fullmatch(key):  # "1-", "_1", "- 1": the sign is unclear
             return None
         if key in table:

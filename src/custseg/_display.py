@@ -164,6 +164,27 @@ def alike(text: str) -> str:
     return unicodedata.normalize("NFKC", text)
 
 
+def alike_pair(names: Iterable[str]) -> tuple[str, str] | None:
+    r"""The first two different *names* that read alike (:func:`alike`:
+    one Unicode form, full-width letters as ASCII, invisible characters
+    dropped), each :class:`Escaped` (shown by its code points); None when
+    there are none. Rules files refuse such labels (``duplicate-name``),
+    and so do the label parameters of the threshold classes.
+
+    >>> print(*map(repr, alike_pair(["caf\u00e9", "x", "cafe\u0301"])))
+    'caf\xe9' 'cafe\u0301'
+    >>> alike_pair(["a", "A", "a"]) is None
+    True
+    """
+    seen: dict[str, str] = {}
+    for name in names:
+        key = alike(name)
+        other = seen.setdefault(key, name)
+        if other != name:
+            return Escaped(other), Escaped(name)
+    return None
+
+
 def shown_invisible(text: str) -> str:
     r"""*text* with its invisible format characters written as their code
     points (``\u202e``), for a page or a chart: a bidi control such as

@@ -22,6 +22,7 @@ from typing import Any, Literal
 
 import numpy as np
 
+from ._display import alike_pair
 from ._threads import warnings_filtered
 from .errors import InputError, ThresholdError
 
@@ -44,6 +45,7 @@ __all__ = [
     "native",
     "number_param",
     "number_tuple_param",
+    "refuse_alike",
     "repeated",
     "standard_datetimes",
     "text_param",
@@ -2600,6 +2602,30 @@ def label_tuple_param(values: Any, field: str) -> tuple[str, ...]:
     for i, name in enumerate(names):
         label_param(name, f"{field}[{i}]")
     return names
+
+
+def refuse_alike(names: Iterable[str], field: str) -> None:
+    r"""A :class:`ThresholdError` when two different *names* read alike
+    (:func:`custseg._display.alike_pair`: an accent stored apart,
+    full-width letters, an invisible character), as a rules file refuses
+    the labels of one table (``duplicate-name``): they would print as one
+    name in counts, tables and files, and a comparison with the name as
+    typed would select only one of them. *field* names the parameters as
+    the message says them (``"'labels'"``). Exact repeats are the caller's
+    to refuse first, with its own message.
+
+    >>> refuse_alike(["care", "stimulate"], "'labels'")
+    >>> refuse_alike(["caf\u00e9", "cafe\u0301"], "'labels'")
+    Traceback (most recent call last):
+    ...
+    custseg.errors.ThresholdError: 'labels' have names that read alike: 'caf\xe9' and 'cafe\u0301': write each label one way (Unicode forms and full-width letters apart)
+    """
+    pair = alike_pair(names)
+    if pair is not None:
+        raise ThresholdError(
+            f"{field} have names that read alike: {pair[0]!r} and {pair[1]!r}: "
+            "write each label one way (Unicode forms and full-width letters apart)"
+        )
 
 
 def choice(value: Any, field: str, options: tuple[str, ...]) -> str:

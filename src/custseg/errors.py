@@ -157,7 +157,7 @@ class ThresholdError(CustsegError, ValueError):
     >>> LifecycleWindows(breaks=(90, 60, 270))
     Traceback (most recent call last):
     ...
-    custseg.errors.ThresholdError: 'sleeping' must be > 'silent' (90.0): got 60.0
+    custseg.errors.ThresholdError: 'sleeping' must be > 'silent' (90): got 60
     """
 
 

@@ -1500,6 +1500,7 @@ def _life_labels(values: Any) -> tuple[str, ...]:
     # label names, checked as rules files check theirs (tag names read
     # from the data, by tags_from_values, are not)
     names = _tag_names(v.label_tuple_param(values, "labels"), "labels")
+    v.refuse_alike(names, "'labels'")
     if len(names) != 4:
         raise ThresholdError(
             f"'labels' must be 4 names (pregnant, mother, boy, girl): got {len(names)}"
@@ -1533,7 +1534,9 @@ class LifeStageWindows:
         The values of the sex column meaning boy and girl; others (and
         missing) give neither tag.
     labels
-        The four tag names: pregnant, mother, boy, girl.
+        The four tag names: pregnant, mother, boy, girl; names as rules
+        files check theirs (not blank, no control or invisible characters,
+        no two that read alike).
 
     Examples
     --------

@@ -67,8 +67,10 @@ def _windows_html(
     breaks: tuple[float, ...],
     missing_row: list[str],
 ) -> str:
-    """The table of half-open day windows ``[lo, hi)`` for notebooks."""
-    fmt = _display.format_value
+    """The table of half-open day windows ``[lo, hi)`` for notebooks, each
+    break as written (:func:`custseg._display.number_text`, as the HTML
+    report shows it): a rounded break would misplace a customer on it."""
+    fmt = _display.number_text
     starts = (0.0, *breaks)
     ends = (*breaks, None)
     rows = [
@@ -113,7 +115,7 @@ class LifecycleWindows:
     >>> LifecycleWindows((90, 60, 270))
     Traceback (most recent call last):
     ...
-    custseg.errors.ThresholdError: 'sleeping' must be > 'silent' (90.0): got 60.0
+    custseg.errors.ThresholdError: 'sleeping' must be > 'silent' (90): got 60
     """
 
     breaks: tuple[float, ...] = attrs.field(default=(90, 180, 270), converter=_floats)
@@ -132,18 +134,22 @@ class LifecycleWindows:
             if not np.isfinite(b) or b <= 0:
                 raise ThresholdError(
                     f"'breaks[{i}]' (the start of {self.labels[i + 1]!r}) must be "
-                    f"a finite day > 0: got {b}"
+                    f"a finite day > 0: got {_display.number_text(b)}"
                 )
             if i and b <= self.breaks[i - 1]:
                 raise ThresholdError(
-                    f"{self.labels[i + 1]!r} must be > "
-                    f"{self.labels[i]!r} ({self.breaks[i - 1]}): got {b}"
+                    f"{self.labels[i + 1]!r} must be > {self.labels[i]!r} "
+                    f"({_display.number_text(self.breaks[i - 1])}): "
+                    f"got {_display.number_text(b)}"
                 )
         names = (*self.labels, self.no_purchase)
         if len(set(names)) != len(names):
             raise ThresholdError(
                 f"'labels' and 'no_purchase' must be distinct: got {names}"
             )
+        # as a rules file checks a table's labels (duplicate-name): two
+        # stages that print as one would be counted and written as one
+        v.refuse_alike(names, "'labels' and 'no_purchase'")
 
     def _repr_html_(self) -> str:
         return _windows_html(
@@ -321,11 +327,12 @@ def _threshold(
         raise ThresholdError(
             f"{field!r} must be a finite number"
             + (" (or inf)" if inf else "")
-            + f": got {x}"
+            + f": got {_display.number_text(x)}"
         )
     if x < low or (strict and x == low):
         raise ThresholdError(
-            f"{field!r} must be {'>' if strict else '>='} {_display.number_text(low)}: got {x}"
+            f"{field!r} must be {'>' if strict else '>='} "
+            f"{_display.number_text(low)}: got {_display.number_text(x)}"
         )
     return x
 
@@ -355,10 +362,13 @@ def _optional_threshold(value: Any, field: str, *, low: float | None) -> float |
         return None
     x = v.number_param(value, field)
     if not np.isfinite(x):
-        raise ThresholdError(f"{field!r} must be a finite number or None: got {x}")
+        raise ThresholdError(
+            f"{field!r} must be a finite number or None: got {_display.number_text(x)}"
+        )
     if low is not None and x <= low:
         raise ThresholdError(
-            f"{field!r} must be > {_display.number_text(low)}: got {x}"
+            f"{field!r} must be > {_display.number_text(low)}: "
+            f"got {_display.number_text(x)}"
         )
     return x
 
@@ -475,7 +485,7 @@ def _nan_mask(x: np.ndarray) -> np.ndarray:
 
 
 def _interval(lo: float | None, hi: float | None, unit: str = "") -> str:
-    fmt = _display.format_value
+    fmt = _display.number_text
     if lo is None and hi is None:
         return "any"
     if hi is None:
@@ -496,6 +506,13 @@ class StatusThresholds:
     Intervals are half-open: a customer is *new* while ``tenure_days`` is in
     ``[0, new_days)``, *loyal* from ``frequency >= loyal_orders``, *lost* from
     ``recency_days >= lost_days``.
+
+    *new_days* may pass *lost_days* (a long new-customer window, as a rules
+    file that sets ``new_days = 300`` over the ``base`` preset's
+    ``lost_days = 270``): lost is tested first, so a customer silent for
+    *lost_days* is lost whatever the tenure, and the window's days past
+    *lost_days* hold the customers who first bought then but bought again
+    recently.
 
     Parameters
     ----------
@@ -518,10 +535,13 @@ class StatusThresholds:
     --------
     >>> StatusThresholds()
     StatusThresholds(new_days=45.0, loyal_orders=3.0, lost_days=270.0)
-    >>> StatusThresholds(new_days=400)
-    Traceback (most recent call last):
-    ...
-    custseg.errors.ThresholdError: 'new_days' must be <= 'lost_days' (270.0): got 400.0
+
+    A 300-day new window with lost from 270 days: two customers who first
+    bought 280 days ago, one again 5 days ago, one 275 days ago:
+
+    >>> long = StatusThresholds(new_days=300)
+    >>> customer_status([2, 2], [280, 280], [5, 275], thresholds=long).to_numpy().tolist()
+    ['new', 'lost']
     """
 
     new_days: float = attrs.field(default=45, converter=_new_days)
@@ -530,17 +550,8 @@ class StatusThresholds:
     )
     lost_days: float = attrs.field(default=270, converter=_lost_days)
 
-    def __attrs_post_init__(self) -> None:
-        # a new customer has tenure < new_days, and recency <= tenure, so a
-        # window past lost_days could never hold anyone who is not lost
-        if self.new_days > self.lost_days:
-            raise ThresholdError(
-                f"'new_days' must be <= 'lost_days' ({self.lost_days}): "
-                f"got {self.new_days}"
-            )
-
     def _repr_html_(self) -> str:
-        fmt = _display.format_value
+        fmt = _display.number_text
         rows = [
             ["potential", "no purchase, interest recorded (interested=True)"],
             ["no_purchase", "no purchase, no interest recorded"],
@@ -717,7 +728,7 @@ class NeedsThresholds:
     >>> NeedsThresholds(regular_orders=4, loyal_orders=4)
     Traceback (most recent call last):
     ...
-    custseg.errors.ThresholdError: 'loyal_orders' must be > 'regular_orders' (4.0): got 4.0
+    custseg.errors.ThresholdError: 'loyal_orders' must be > 'regular_orders' (4): got 4
     """
 
     regular_orders: float = attrs.field(default=2, converter=_regular_orders)
@@ -729,16 +740,18 @@ class NeedsThresholds:
     def __attrs_post_init__(self) -> None:
         if not np.isfinite(self.regular_orders):
             raise ThresholdError(
-                f"'regular_orders' must be a finite number: got {self.regular_orders}"
+                "'regular_orders' must be a finite number: got "
+                f"{_display.number_text(self.regular_orders)}"
             )
         if self.loyal_orders <= self.regular_orders:
             raise ThresholdError(
-                f"'loyal_orders' must be > 'regular_orders' ({self.regular_orders}): "
-                f"got {self.loyal_orders}"
+                "'loyal_orders' must be > 'regular_orders' "
+                f"({_display.number_text(self.regular_orders)}): "
+                f"got {_display.number_text(self.loyal_orders)}"
             )
 
     def _repr_html_(self) -> str:
-        fmt = _display.format_value
+        fmt = _display.number_text
         rows = [
             ["potential", "no purchase, interest recorded (interested=True)"],
             ["no_purchase", "no purchase, no interest recorded"],
@@ -906,7 +919,8 @@ class VisitTiers:
     def __attrs_post_init__(self) -> None:
         if not np.isfinite(self.member_visits):
             raise ThresholdError(
-                f"'member_visits' must be a finite number: got {self.member_visits}"
+                "'member_visits' must be a finite number: got "
+                f"{_display.number_text(self.member_visits)}"
             )
         if self.vip_visits is None and self.vip_spend is None:
             raise ThresholdError(
@@ -915,12 +929,13 @@ class VisitTiers:
             )
         if self.vip_visits is not None and self.vip_visits <= self.member_visits:
             raise ThresholdError(
-                f"'vip_visits' must be > 'member_visits' ({self.member_visits}): "
-                f"got {self.vip_visits}"
+                "'vip_visits' must be > 'member_visits' "
+                f"({_display.number_text(self.member_visits)}): "
+                f"got {_display.number_text(self.vip_visits)}"
             )
 
     def _vip_text(self) -> str:
-        fmt = _display.format_value
+        fmt = _display.number_text
         parts = []
         if self.vip_visits is not None:
             parts.append(f"visits >= {fmt(self.vip_visits)}")
@@ -929,7 +944,7 @@ class VisitTiers:
         return f" {'or' if self.vip_rule == 'either' else 'and'} ".join(parts)
 
     def _repr_html_(self) -> str:
-        fmt = _display.format_value
+        fmt = _display.number_text
         rows = [
             ["walk_in", f"visits < {fmt(self.member_visits)}"],
             ["ordinary_member", f"visits >= {fmt(self.member_visits)}, not VIP"],
@@ -1024,7 +1039,7 @@ def visit_tier(
             raise InputError(
                 "spend",
                 f"is needed: the tiers make members VIP by spend (vip_spend="
-                f"{_display.format_value(tiers.vip_spend)})",
+                f"{_display.number_text(tiers.vip_spend)})",
                 fix="pass spend, or VisitTiers(vip_spend=None)",
             )
         tests.append((s >= tiers.vip_spend, _nan_mask(s)))
@@ -1072,7 +1087,7 @@ class StoreClasses:
     vip_purchases: float | None = attrs.field(default=None, converter=_vip_purchases)
 
     def _repr_html_(self) -> str:
-        fmt = _display.format_value
+        fmt = _display.number_text
         vip = "vip flag"
         if self.vip_purchases is not None:
             vip += f", or purchases >= {fmt(self.vip_purchases)}"
@@ -1216,7 +1231,7 @@ class CarePhases:
     >>> CarePhases((5, 3, 45))
     Traceback (most recent call last):
     ...
-    custseg.errors.ThresholdError: 'stimulate' must be > 'recommend' (5.0): got 3.0
+    custseg.errors.ThresholdError: 'stimulate' must be > 'recommend' (5): got 3
     """
 
     breaks: tuple[float, ...] = attrs.field(default=(5, 30, 45), converter=_floats)

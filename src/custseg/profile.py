@@ -940,7 +940,8 @@ class ProfileCompleteness:
         ------
         ThresholdError
             Breaks outside (0, 1] or not strictly increasing, not one more
-            label than breaks, or a label repeated.
+            label than breaks, or a label repeated (or two that read alike,
+            such as an accent stored apart or full-width letters).
 
         Examples
         --------
@@ -955,6 +956,7 @@ class ProfileCompleteness:
             raise ThresholdError(
                 f"'labels' must be unique: {v.repeated(names)[1]} repeated"
             )
+        v.refuse_alike(names, "'labels'")
         if len(names) != len(b) + 1:
             raise ThresholdError(
                 f"'labels' must have one more entry than 'breaks' ({len(b)}): "

@@ -2188,26 +2188,6 @@ class _Builder:
 _UNPRINTABLE = v.UNPRINTABLE  # (never in a label)
 
 
-def _alike_pair(names: Iterable[str]) -> tuple[str, str] | None:
-    """The first two different *names* that read alike
-    (:func:`custseg._display.alike`: one Unicode form, full-width letters as
-    ASCII, invisible characters dropped), each shown by its code points;
-    None when there are none.
-
-    >>> print(*map(repr, _alike_pair(["caf\u00e9", "x", "cafe\u0301"])))
-    'caf\xe9' 'cafe\u0301'
-    >>> _alike_pair(["a", "A", "a"]) is None
-    True
-    """
-    seen: dict[str, str] = {}
-    for name in names:
-        key = _display.alike(name)
-        other = seen.setdefault(key, name)
-        if other != name:
-            return _display.Escaped(other), _display.Escaped(name)
-    return None
-
-
 _SECTION_KIND = {
     "fields": "field",
     "params": "parameter",
@@ -2966,7 +2946,7 @@ def build(
                     f"category field {name!r} needs 'values', a list of strings",
                 )
                 continue
-            pair = _alike_pair(raw)
+            pair = _display.alike_pair(raw)
             if len(set(raw)) != len(raw):
                 b.at_key(
                     (*path, "values"),
@@ -3528,7 +3508,7 @@ def _translations(
         ):
             continue
         shown = [table.get(n, n) for n in names]
-        pair = _alike_pair(shown)
+        pair = _display.alike_pair(shown)
         if len(set(shown)) == len(shown) and pair is not None:
             b.at_key(
                 (*path, "translations", lang),
@@ -3721,7 +3701,7 @@ def _table(
     all_labels = [*labels, *([missing] if isinstance(missing, str) else [])]
     # (a label with a control or invisible character is refused as such
     # already: not also as a look-alike of the label it reads as)
-    pair = _alike_pair(
+    pair = _display.alike_pair(
         x for x in all_labels if isinstance(x, str) and not _UNPRINTABLE.search(x)
     )
     twice = [x for x, n in Counter(labels).items() if n > 1]
@@ -3850,7 +3830,7 @@ def _segmentation(
         _translations(b, spec, path, tuple(dict.fromkeys(labels)))
         return None
     names = tuple(dict.fromkeys([r.label for r in rules] + [default]))
-    pair = _alike_pair(names)
+    pair = _display.alike_pair(names)
     if pair is not None:
         b.at_key(
             path,
