@@ -18,13 +18,14 @@ from collections.abc import Iterable, Mapping
 from typing import Any
 
 from ._display import Escaped, alike
-from ._validate import arrow_plain
+from ._validate import arrow_plain, describe
 from .errors import InputError, ThresholdError
 
 __all__ = [
     "common_index",
     "flat_ids",
     "id_kind",
+    "ids_apart",
     "is_pandas",
     "missing_ids",
     "nullable_dtype",
@@ -304,14 +305,23 @@ def realign_fix(reindex: str, otherwise: str, *indexes: tuple[str, Any]) -> str:
     return f"align them first ({reindex}), or {otherwise}"
 
 
-def kinds_apart(*indexes: tuple[str, Any]) -> str | None:
+def kinds_apart(
+    *indexes: tuple[str, Any], as_text: Mapping[str, str] | None = None
+) -> str | None:
     """The fix for two indexes of ids of two kinds (text read from a file,
     integers elsewhere), which a reindex never pairs (it would give missing
     values only, silently); None when the named indexes are not so.
 
+    The integers are made text, by ``NAME.index = NAME.index.astype(str)``
+    (a Series or frame), or by the code *as_text* gives for that name, for
+    inputs whose index cannot be set (a frozen result such as a TagMatrix).
+
     >>> import pandas as pd
     >>> kinds_apart(("tags", pd.Index(["1"])), ("facts", pd.Index([1])))
     "give both the same kind of ids first ('tags' is indexed by text, 'facts' by integers, which reindexing never pairs: facts.index = facts.index.astype(str))"
+    >>> kinds_apart(("tags", pd.Index([1])), ("facts", pd.Index(["1"])),
+    ...             as_text={"tags": "tags = rebuilt(tags)"})
+    "give both the same kind of ids first ('tags' is indexed by integers, 'facts' by text, which reindexing never pairs: tags = rebuilt(tags))"
     """
     kinds = {
         name: kind for name, index in indexes if (kind := _id_kind(index)) is not None
@@ -328,11 +338,69 @@ def kinds_apart(*indexes: tuple[str, Any]) -> str | None:
             "the frame it was cut from, or set_index('customer_id') on that frame)"
         )
     other = b if kb == "integers" else a  # the integers made text
+    code = (as_text or {}).get(other, f"{other}.index = {other}.index.astype(str)")
     return (
         f"give both the same kind of ids first ({a!r} is indexed by {ka}, "
-        f"{b!r} by {kb}, which reindexing never pairs: "
-        f"{other}.index = {other}.index.astype(str))"
+        f"{b!r} by {kb}, which reindexing never pairs: {code})"
     )
+
+
+def ids_apart(*indexes: tuple[str, Any]) -> str | None:
+    """What two indexes of one kind of ids (no id twice) hold apart: None
+    when they hold the same ids, in another order (a reindex pairs them);
+    else how many ids each has that the other has not, with the first
+    few, and a pair of them written apart (:func:`written_apart`: the
+    Unicode form, case, leading zeros), which a reindex would never pair
+    either: it would leave those customers' values missing, silently.
+
+    >>> import pandas as pd
+    >>> ids_apart(("a", pd.Index(["x", "y"])), ("b", pd.Index(["y", "x"]))) is None
+    True
+    >>> print(ids_apart(("tags", pd.Index(["Jos\u00e9", "Ana"])),
+    ...                 ("facts", pd.Index(["Jose\u0301", "Ana"]))))
+    'tags' has 1 id that 'facts' has not ('Jos\xe9') and 'facts' 1 that 'tags' has not ('Jose\u0301'); 'Jos\xe9' and 'Jose\u0301' are written apart (the Unicode form, case, blanks, leading zeros or '.0'), which no reindex pairs
+    """
+    (na, a), (nb, b) = indexes[:2]
+    x, y = same_ids(*whole_ids(a, b))
+    # (the ids as given: 1, not the 1.0 it is compared as beside 2.5)
+    only_a, only_b = a[~x.isin(y)], b[~y.isin(x)]
+    if not len(only_a) and not len(only_b):
+        return None
+
+    def shown(ids: Any) -> str:
+        # text that reads otherwise than it is stored: by its code points
+        first = [
+            Escaped(i) if isinstance(i, str) and alike(i) != i else i
+            for i in ids[:3].tolist()
+        ]
+        return ", ".join(map(describe, first)) + (", ..." if len(ids) > 3 else "")
+
+    said = []
+    if len(only_a):
+        n = len(only_a)
+        said.append(
+            f"{na!r} has {n:,d} id{'s' if n != 1 else ''} that {nb!r} has not "
+            f"({shown(only_a)})"
+        )
+    if len(only_b):
+        n = len(only_b)
+        said.append(
+            (
+                f"{nb!r} {n:,d}"
+                if said
+                else f"{nb!r} has {n:,d} id{'s' if n != 1 else ''}"
+            )
+            + f" that {na!r} has not ({shown(only_b)})"
+        )
+    text = " and ".join(said)
+    flat = not _is_multiindex(only_a) and not _is_multiindex(only_b)
+    count, p, q = written_apart(only_a, only_b) if flat else (0, None, None)
+    if count:
+        text += (
+            f"; {describe(p)} and {describe(q)} are written apart (the Unicode form, case, "
+            "blanks, leading zeros or '.0'), which no reindex pairs"
+        )
+    return text
 
 
 def _id_kind(index: Any) -> str | None:

@@ -34,11 +34,11 @@ from . import _validate as v
 from ._align import (
     as_index,
     common_index,
+    ids_apart,
     index_of,
     is_pandas,
     kinds_apart,
     numbers_beside_ids,
-    numbers_left,
     own_index,
     paired,
     realign_fix,
@@ -166,6 +166,10 @@ def _as_matrix(values: Any, n_tags: int, field: str = "matrix") -> np.ndarray:
         if cells and all(flags):
             # True/False as objects (what df.replace({'是': True, ...}) gives)
             arr = arr.astype(bool)
+        elif cells and all(map(_zero_one, cells)):
+            # 0/1 as objects (what df.replace({'是': 1, '否': 0}) gives), or
+            # True/False among them
+            arr = np.array([bool(x) for x in cells], dtype=bool).reshape(arr.shape)
         elif any(flags):  # some words left unmapped
             other = cells[flags.index(False)]
             raise InputError(
@@ -191,7 +195,8 @@ def _as_matrix(values: Any, n_tags: int, field: str = "matrix") -> np.ndarray:
                     "df.replace({'是': True, '否': False, 'Y': True, 'N': False})), "
                     "after deciding what missing means; .astype(bool) would make "
                     "every non-empty text True, '否' and 'N' too"
-                    if arr.dtype.kind in "OUS"
+                    if arr.dtype.kind in "US"
+                    or (cells and not all(map(v._is_real, cells)))
                     else "convert it to True/False after deciding what missing "
                     "means (e.g. .astype(bool) for numbers, 0 being False)"
                 ),
@@ -200,6 +205,14 @@ def _as_matrix(values: Any, n_tags: int, field: str = "matrix") -> np.ndarray:
     out = np.array(arr, dtype=bool, order="F")  # a private copy, column-major
     out.flags.writeable = False
     return out
+
+
+def _zero_one(x: Any) -> bool:
+    """Whether one cell of an object matrix is a yes/no flag: True/False,
+    or a number (not a missing one) equal to 0 or 1."""
+    if isinstance(x, bool | np.bool_):
+        return True
+    return v._is_real(x) and (x == 0 or x == 1)
 
 
 def _pandas_matrix(values: Any, names: tuple[str, ...], field: str) -> tuple[Any, Any]:
@@ -279,21 +292,49 @@ def _pandas_matrix(values: Any, names: tuple[str, ...], field: str) -> tuple[Any
     return arr, values.index
 
 
-def _same_index(a: Any, b: Any, field: str, other: str) -> bool:
+def _same_index(
+    a: Any, b: Any, field: str, other: str, *, rows_apart: bool = False
+) -> bool:
     """Whether two indexes (pandas, or sequences of ids) hold the same ids
     in the same order, compared exactly (:func:`~custseg._align.paired`:
     row numbers beside customer ids refused); ``None`` matches any.
     Sequences are compared as the ids they hold (``1`` is not ``"1"``,
-    ``2**53 + 1`` not ``2**53``), never through one NumPy dtype."""
+    ``2**53 + 1`` not ``2**53``), never through one NumPy dtype.
+
+    *rows_apart*: row numbers (:func:`~custseg._align.row_numbers`, an
+    unnamed RangeIndex) beside any other index are refused too, as the docs
+    page "Tags and groups" says: only an unnamed RangeIndex is row numbers,
+    any other index (unnamed integers such as ``12583, 13047``, or ``0 ..
+    n-1`` read from a file with ``index_col=0``) names customer ids, which
+    row numbers equal to them would pair by position."""
     if a is None or b is None or a is b:
         return True
     a, b = as_index(a), as_index(b)
-    if numbers_beside_ids(a, b):
+    if numbers_beside_ids(a, b) or (rows_apart and _rows_beside_ids(a, b)):
         rows = field if row_numbers(a) else other
         # a tag source ("tags", "tags[k]") has no set_axis: give it its ids
         fix = _ids_fix(rows) if rows.startswith("tags") else None
         refuse_numbers_beside_ids(field, other, a, fix=fix)
     return paired(field, other, a, b)
+
+
+def _rows_beside_ids(a: Any, b: Any) -> bool:
+    """Whether one of two pandas indexes (neither empty) is row numbers and
+    the other is not: customer ids, whatever their name."""
+    return bool(len(a) and len(b)) and row_numbers(a) != row_numbers(b)
+
+
+def _text_ids(source: Any, field: str) -> str:
+    """The code that makes the ids of the tag source *field* text (its index
+    cannot be set: a TagMatrix is frozen), for :func:`kinds_apart`."""
+    if isinstance(source, TagMatrix):
+        return (
+            f"t = TagMatrix(t.names, t.matrix, index=[str(i) for i in t.index]), "
+            f"t being {field}"
+        )
+    if isinstance(source, tuple):  # (names, frame)
+        return f"(names, frame.rename(index=str)) for {field}"
+    return f"evaluate the rules of {field} on frame.rename(index=str)"
 
 
 def _ids_fix(field: str) -> str:
@@ -324,8 +365,9 @@ class TagMatrix:
     matrix
         Boolean (or 0/1) array, one row per customer, one column per name
         (an ``object`` column of True/False, as ``df.replace({'是': True,
-        '否': False})`` gives, too; floats that are all exactly 0 or 1,
-        none missing). Stored as a private read-only copy. A
+        '否': False})`` gives, or of 0/1, as ``df.replace({'是': 1, '否':
+        0})`` gives, too; floats that are all exactly 0 or 1, none
+        missing). Stored as a private read-only copy. A
         pandas DataFrame is read by
         column name: the column of each tag name (columns compared as text;
         other columns left out; a frame with the default columns ``0 .. k-1``
@@ -467,7 +509,11 @@ class TagMatrix:
         frame = pd.DataFrame(
             {j: self.matrix[:, j] for j in range(len(self.names))},
             # every customer a row, with no tags too
-            index=pd.RangeIndex(len(self)) if self.index is None else self.index,
+            # (ids given as a list: kept as they are, 2**53 + 1 never the
+            # float 2**53, as they are compared)
+            index=pd.RangeIndex(len(self))
+            if self.index is None
+            else as_index(self.index),
         )
         # the names set as an index, not as dict keys pandas would infer
         # again (text that is not UTF-8 stays an object Index)
@@ -552,9 +598,11 @@ def combine_tags(*sources: Any) -> TagMatrix:
     InputError
         Sources with different numbers of customers or different indexes
         (the same customers in another order too; ids compared as ids, ``1``
-        never as ``"1"``); a source without customer ids (its rows by
-        position) beside one on customer ids, as :func:`group_summary`
-        refuses it beside facts on ids; a DataFrame pair without a column of
+        never as ``"1"``; other ids named); a source without customer ids
+        (its rows by position, or row numbers: an unnamed RangeIndex)
+        beside one on customer ids (any other index, unnamed integers and
+        ``0 .. n-1`` too), as :func:`group_summary` refuses it beside facts
+        on ids; a DataFrame pair without a column of
         one of its names; several sources in one tuple or list (pass them as
         separate arguments).
     ThresholdError
@@ -575,6 +623,7 @@ def combine_tags(*sources: Any) -> TagMatrix:
     matrices: list[np.ndarray] = []
     index = None
     first = ""  # the first source with customer ids
+    first_source: Any = None
     without = ""  # the first source without any (its rows by position)
     n = 0
     for k, part_names, matrix, idx in parts:
@@ -591,19 +640,30 @@ def combine_tags(*sources: Any) -> TagMatrix:
         if idx is None:
             without = without or field
         elif index is None:
-            index, first = idx, field
-        elif not _same_index(idx, index, field, first):
-            apart = kinds_apart((field, as_index(idx)), (first, as_index(index)))
+            index, first, first_source = idx, field, sources[k]
+        elif not _same_index(idx, index, field, first, rows_apart=True):
+            here, there = (field, as_index(idx)), (first, as_index(index))
+            as_text = {
+                field: _text_ids(sources[k], field),
+                first: _text_ids(first_source, first),
+            }
+            kinds = kinds_apart(here, there, as_text=as_text)
+            apart = None if kinds else ids_apart(here, there)
             raise InputError(
                 field,
-                f"has a different index from {first!r}",
-                fix="evaluate every source on the same customers, in the same order"
-                if apart is None
-                else apart,
+                f"has a different index from {first!r}"
+                + ("" if apart is None else f" ({apart})"),
+                fix=kinds
+                or (
+                    "evaluate every source on the same customers, in the same order"
+                    if apart is None
+                    else "evaluate every source on the same customers, their "
+                    "ids written alike, in the same order"
+                ),
             )
         names.extend(part_names)
         matrices.append(m)
-    if without and index is not None and n > 1 and not numbers_left(as_index(index)):
+    if without and index is not None and n > 1 and not row_numbers(as_index(index)):
         # rows by position beside customer ids: which row is which customer
         # cannot be told (the ids' order is theirs: sorted, filtered, ...)
         raise InputError(
@@ -770,8 +830,12 @@ def _distinct_cells(arr: np.ndarray) -> tuple[np.ndarray, list[str], np.ndarray]
     if kind in "mM":
         raise InputError(
             "column",
-            f"holds dates or durations ({arr.dtype}), neither text nor numbers",
-            fix="format them as text first (e.g. column.dt.strftime('%Y-%m'))",
+            f"holds {'dates' if kind == 'M' else 'durations'} ({arr.dtype}), "
+            "neither text nor numbers",
+            fix="format them as text first (e.g. column.dt.strftime('%Y-%m'))"
+            if kind == "M"
+            else "make them numbers or text first (e.g. column.dt.days for "
+            "whole days, or column.astype(str))",
         )
     if kind in "iuf":
         known = ~np.isnan(arr) if kind == "f" else np.ones(n, dtype=bool)
@@ -1018,6 +1082,13 @@ def _mapping_keys(
             )
         if isinstance(tag, str):
             name = tag
+        elif v.is_missing_scalar(tag):  # NaN of a blank cell too: no name
+            raise ThresholdError(
+                f"'mapping[{v.describe(key)}]' must be a tag name (text): got "
+                f"{type(tag).__name__} {v.describe(tag)}, a missing name (as a "
+                "blank cell of a lookup table reads): leave the key out (its "
+                "values then get no tag) or give it a name"
+            )
         elif v._is_real(tag):
             name = str(tag)
         else:
@@ -1191,7 +1262,8 @@ def tags_from_values(
         Bad parameters; a mapping key that can never match: one holding a
         separator, a placeholder, a blank or missing key, blanks at its ends,
         or two keys that read alike (``1`` and ``"1"``; in a column of
-        numbers ``"1.0"`` and ``1`` too).
+        numbers ``"1.0"`` and ``1`` too); a missing tag name (None, NA, or
+        the NaN of a blank cell of a lookup table), never a tag ``"nan"``.
 
     Examples
     --------
@@ -1985,7 +2057,9 @@ def _facts(facts: Any) -> tuple[dict[str, Any], Any]:
     if _is_customer_facts(facts):
         # CustomerFacts: its numeric facts, keyed by customer id
         names = ("recency_days", "frequency", "monetary", "tenure_days")
-        return {k: getattr(facts, k) for k in names}, facts.customer_id
+        # (named: customer ids, never row numbers, even when they are 0 .. n-1)
+        ids = to_pandas_index(facts.customer_id, "customer_id")
+        return {k: getattr(facts, k) for k in names}, ids
     other = v.other_frame_columns(facts, "facts")
     if other is not None:  # a Polars DataFrame, a PyArrow Table: rows in order
         return _fact_columns(other.items()), None
@@ -2004,14 +2078,23 @@ def _refuse_unpaired(facts: Any, index: Any) -> None:
     """InputError for tags without customer ids beside facts that carry
     them: :class:`~custseg.CustomerFacts` (rows sorted by customer id) or a
     frame or Series on an index of ids (``facts.to_pandas()``: anything but
-    row numbers), whose order the tags' rows need not follow. Pairing them
-    by position could pair other customers; facts without ids (arrays, row
-    numbers) are paired by position, as given."""
+    row numbers, the unnamed RangeIndex: unnamed integers such as
+    ``12583, 13047`` too), whose order the tags' rows need not follow.
+    Pairing them by position could pair other customers; facts without ids
+    (arrays, row numbers) are paired by position, as given."""
     if _is_customer_facts(facts):
         what = "the facts are CustomerFacts, whose rows are sorted by customer id"
-    elif index is not None and not numbers_left(index):
-        named = f" {index.name!r}" if getattr(index, "name", None) is not None else ""
-        what = f"the facts are indexed by customer id (their index{named})"
+    elif index is not None and not row_numbers(index):
+        names = [x for x in getattr(index, "names", [None]) if x is not None]
+        if names:
+            named = f" {index.name!r}" if index.name is not None else f" {names!r}"
+            what = f"the facts are indexed by customer id (their index{named})"
+        else:  # unnamed ids, such as integers read with index_col=0
+            first = f", such as {v.describe(index[0])}," if len(index) else ""
+            what = (
+                f"the facts are indexed by customer id (their index{first} "
+                "is no RangeIndex of row numbers)"
+            )
     else:
         return
     raise InputError(
@@ -2024,7 +2107,56 @@ def _refuse_unpaired(facts: Any, index: Any) -> None:
         "'customer_id')['interest'].reindex(ids))), or give them their ids: "
         "TagMatrix(tags.names, tags.matrix, index=ids), ids being the "
         "customer of each row; facts already in the tags' row order can be "
-        "passed without their ids (NumPy arrays)",
+        "passed without their ids (NumPy arrays, or facts.reset_index(drop=True))",
+    )
+
+
+def _refuse_apart(facts: Any, index: Any, tags: Any) -> None:
+    """InputError for facts on another *index* than the *tags*' (neither
+    None): ids of two kinds (the integers made text, by code that runs on
+    what holds them), other ids (named; a reindex would leave their
+    facts missing, left out of the totals unseen), or the same ids in
+    another order (then a reindex pairs them)."""
+    if isinstance(facts, Mapping):
+        facts_text = "facts = pd.DataFrame(facts).rename(index=str)"
+    elif _is_customer_facts(facts):
+        facts_text = (
+            "facts = facts.to_pandas()[['recency_days', 'frequency', "
+            "'monetary', 'tenure_days']].rename(index=str)"
+        )
+    else:  # a frame or Series: its index can be set
+        facts_text = "facts.index = facts.index.astype(str)"
+    here, there = ("tags", tags), ("facts", index)
+    kinds = kinds_apart(
+        here,
+        there,
+        as_text={
+            "tags": "tags = TagMatrix(tags.names, tags.matrix, "
+            "index=[str(i) for i in tags.index])",
+            "facts": facts_text,
+        },
+    )
+    apart = None if kinds is not None else ids_apart(there, here)
+    if kinds is not None:
+        fix = kinds
+    elif apart is not None:
+        fix = (
+            "tag and describe the same customers, their ids written alike in "
+            "both (a reindex would leave the facts of ids it does not find "
+            "missing, left out of the totals and means unseen)"
+        )
+    else:
+        fix = (
+            "tag and describe the same customers, in the same order: a frame "
+            "by facts.reindex(ids), CustomerFacts by facts.to_pandas()"
+            "[['recency_days', 'frequency', 'monetary']].reindex(ids), ids "
+            "being tags.index"
+        )
+    raise InputError(
+        "facts",
+        "has a different index from the tags"
+        + ("" if apart is None else f" ({apart})"),
+        fix=fix,
     )
 
 
@@ -2147,9 +2279,12 @@ def group_summary(
         a DataFrame or mapping of numeric columns (``monetary`` gives the
         groups' revenue), or :class:`~custseg.CustomerFacts`, whose rows are
         sorted by customer id: the tags must then be on its customer ids, in
-        its order (tags without ids are refused beside it, and beside facts
-        on an index of customer ids, such as ``facts.to_pandas()``: only
-        facts without ids are paired with them by position). Missing values
+        its order (tags without ids, or on row numbers, an unnamed
+        RangeIndex, are refused beside it, and beside facts on an index of
+        customer ids, such as ``facts.to_pandas()``: any index but row
+        numbers, unnamed integers and ids ``0 .. n-1`` too; only facts
+        without ids are paired with them by position). A column may have
+        any name, ``tags`` too. Missing values
         are left out of totals and means. Totals do not depend on the order
         of the rows: decimal amounts (``19.99``) are summed exactly and
         rounded once, as :func:`custseg.segment_summary` sums revenue, and
@@ -2167,7 +2302,9 @@ def group_summary(
     Raises
     ------
     InputError
-        Facts of another length or index, tags without customer ids beside
+        Facts of another length or index (the ids on one side only named,
+        and a reindex advised only for the same ids in another order), tags
+        without customer ids or on row numbers beside
         :class:`~custseg.CustomerFacts` or facts indexed by customer id (of
         more than one customer),
         non-numeric facts, values whose
@@ -2214,24 +2351,17 @@ def group_summary(
         cols, index = _facts(facts)
         if t.index is None and n > 1:
             _refuse_unpaired(facts, index)
-        if not _same_index(index, t.index, "facts", "tags"):
-            apart = kinds_apart(("tags", as_index(t.index)), ("facts", as_index(index)))
-            raise InputError(
-                "facts",
-                "has a different index from the tags",
-                fix="tag and describe the same customers, in the same order: "
-                "a frame by facts.reindex(ids), CustomerFacts by "
-                "facts.to_pandas()[['recency_days', 'frequency', 'monetary']]"
-                ".reindex(ids), ids being tags.index"
-                if apart is None
-                else apart,
-            )
+        if not _same_index(index, t.index, "facts", "tags", rows_apart=True):
+            _refuse_apart(facts, as_index(index), as_index(t.index))
         values = []
         for k, x in cols.items():
             arr = v.as_numeric(x, k, nan="allow", sums=True, exact=True).astype(
                 np.float64
             )
-            v.check_same_length(tags=matrix, **{k: arr})
+            # (a fact column may be called "tags": the matrix then named apart)
+            v.check_same_length(
+                **{"tags" if k != "tags" else "tag matrix": matrix, k: arr}
+            )
             values.append(arr)
         if values:
             has = np.asfortranarray(~np.isnan(np.column_stack(values)))

@@ -14,7 +14,7 @@ import numpy as np
 
 from . import _display
 from . import _validate as v
-from ._align import index_of, is_pandas, own_index, to_pandas_index
+from ._align import as_index, index_of, is_pandas, own_index, to_pandas_index
 from .errors import InputError, ThresholdError
 
 if TYPE_CHECKING:
@@ -367,8 +367,13 @@ class Labels:
         """
         import pandas as pd
 
+        # ids given as a list kept as they are (2**53 + 1 never the float
+        # 2**53), as they are compared
         return pd.Series(
-            self.to_categorical(), index=self.index, name=self.name, copy=False
+            self.to_categorical(),
+            index=as_index(self.index),
+            name=self.name,
+            copy=False,
         )
 
     def to_categorical(self) -> pd.Categorical:
