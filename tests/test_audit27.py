@@ -418,7 +418,8 @@ def test_migrate_errors_name_the_files(tmp_path: Any, capsys: Any) -> None:
     dec.write_text("customer_id,other\n1,x\n")
     assert main(["migrate", str(june), str(dec)]) == 2
     err = capsys.readouterr().err
-    assert f"BEFORE {str(june)!r}" in err and f"AFTER {str(dec)!r}" in err
+    # the file named once, as the field (audit 33: not "BEFORE 'june.csv'")
+    assert f"error: {str(june)!r} shares" in err and f"AFTER {str(dec)!r}" in err
 
 
 # --------------------------------------------------------------------------

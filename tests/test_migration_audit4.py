@@ -92,9 +92,13 @@ def test_flat_frame_with_an_indexed_one_and_named_index_kept() -> None:
     flat = pd.DataFrame({"customer_id": ["b", "a"], "label": ["x", "y"]})
     indexed = pd.Series(["y", "x"], index=pd.Index(["a", "b"], name="customer_id"))
     assert transition_matrix(flat, indexed, column=None).stayed == 1.0
-    # a named index is the customer id: the column is left alone
+    # a named index beside a customer_id column: which is the customer is
+    # not guessed (audit 33), and either answer, said, is kept
     named = flat.set_axis(pd.Index(["a", "b"], name="key"))
-    assert transition_matrix(named, indexed, column="label").stayed == 0.0
+    with pytest.raises(InputError, match="index named 'key' and a 'customer_id'"):
+        transition_matrix(named, indexed, column="label")
+    assert transition_matrix(named.drop(columns="customer_id"), indexed).stayed == 0.0
+    assert transition_matrix(named.set_index("customer_id"), indexed).stayed == 1.0
 
 
 def test_flat_frame_repeated_ids_refused() -> None:

@@ -733,6 +733,10 @@ _KIND_WORDS = {
     "empty": "text",
     "integer": "integers",
     "floating": "numbers",
+    # integers and floats in one object column (ids from JSON, a spreadsheet
+    # or sources put together): one kind, paired by value (whole_ids)
+    "mixed-integer-float": "numbers",
+    "decimal": "decimals",
     "boolean": "booleans",
     "datetime64": "dates",
     "datetime": "dates",
@@ -817,7 +821,7 @@ def id_kind(ids: Any) -> str:
         inferred = pd.api.types.infer_dtype(np.asarray(ids, dtype=object))
     if inferred == "mixed" and all(isinstance(x, tuple) for x in ids):
         return _tuple_kind(ids)  # an Index of tuples: object values, rare
-    if inferred == "mixed":  # pandas' word: the types themselves (UUID ...)
+    if inferred in ("mixed", "mixed-integer"):  # pandas' words: the types (UUID ...)
         values = list(ids)
         # the types in one C pass, less those of missing values (None, NA,
         # NaT; floats when every one is NaN)
@@ -908,6 +912,7 @@ def whole_ids(a: Any, b: Any) -> tuple[Any, Any]:
             if new_b is not theirs:
                 b = b.set_levels(new_b, level=level)
         return a, b
+    a, b = _plain_numbers(a), _plain_numbers(b)
     kinds = id_kind(a), id_kind(b)
     if set(kinds) != {"integers", "numbers"}:
         return a, b
@@ -916,6 +921,40 @@ def whole_ids(a: Any, b: Any) -> tuple[Any, Any]:
         return (made, b) if made is not a else (a, _as_floats(b))
     made = _whole(b)
     return (a, made) if made is not b else (_as_floats(a), b)
+
+
+def _plain_numbers(ids: Any) -> Any:
+    """Object ids of integers and floats (``[1, 2.0]``, as JSON, a
+    spreadsheet or two sources put together give them) as ``int64`` when
+    every one is a whole number below 2**53, else as ``float64`` when every
+    one is a float or an integer below 2**53 (exact either way); anything
+    else as it is.
+
+    >>> import pandas as pd
+    >>> _plain_numbers(pd.Index([1, 2.0], dtype=object))
+    Index([1, 2], dtype='int64')
+    >>> _plain_numbers(pd.Index([1, 2.5], dtype=object))
+    Index([1.0, 2.5], dtype='float64')
+    """
+    import numpy as np
+
+    if str(getattr(ids, "dtype", "")) != "object" or _is_multiindex(ids):
+        return ids
+    pd = sys.modules["pandas"]
+    if pd.api.types.infer_dtype(ids, skipna=False) not in (
+        "mixed-integer-float",
+        "floating",
+    ):
+        return ids
+    values = list(ids)
+    if any(isinstance(x, bool | np.bool_) for x in values):
+        return ids  # (True is no customer number)
+    if not all(
+        isinstance(x, float | np.floating) or abs(int(x)) <= 2**53 for x in values
+    ):
+        return ids  # an integer no float holds: left to the kind check
+    floats = ids.astype(np.float64)
+    return _whole(floats)
 
 
 def _as_floats(ids: Any) -> Any:

@@ -40,8 +40,10 @@ from .migration import (
     TransitionMatrix,
     _transition_matrix,
     look_alike_pairs,
+    numbers_apart,
     outside_names,
 )
+from .summary import FACT_COLUMNS
 
 __all__ = ["register"]
 
@@ -317,39 +319,6 @@ def no_common_class(
     )
 
 
-def numbers_apart(before: pd.Series, after: pd.Series) -> tuple[str, str] | None:
-    """A class of *before* and one of *after* that are text of one number
-    written two ways (``1`` and ``1.0``, ``01``), the first by value; None
-    when there are none. A label column that holds other text in either
-    file is compared as written (:func:`_typed_together`), so they are two
-    classes.
-
-    >>> numbers_apart(pd.Series(["1", "x"]), pd.Series(["1.0", "y", "x"]))
-    ('1', '1.0')
-    >>> numbers_apart(pd.Series(["1.0", "x"]), pd.Series(["1.0"])) is None
-    True
-    """
-
-    def numbers(col: pd.Series) -> dict[float, list[str]]:
-        out: dict[float, list[str]] = {}
-        for x in pd.unique(col.dropna().to_numpy()):
-            if isinstance(x, str):
-                try:
-                    value = float(x)
-                except ValueError:
-                    continue
-                if value == value:  # not a NaN
-                    out.setdefault(value, []).append(x)
-        return out
-
-    old, new = numbers(before), numbers(after)
-    for value in sorted(old.keys() & new.keys()):
-        pairs = [(a, b) for a in sorted(old[value]) for b in sorted(new[value])]
-        if not any(a == b for a, b in pairs):
-            return pairs[0]
-    return None
-
-
 def disjoint_classes(before: pd.Series, after: pd.Series) -> tuple[str, str] | None:
     r"""A class of *before* and one of *after* (the first by name) when the
     two share no class name (compared as text, in one Unicode form: ``Café``
@@ -562,11 +531,23 @@ def _columns(
     after: pd.DataFrame,
     asked: list[str] | None,
     names: tuple[str, str] = ("BEFORE", "AFTER"),
+    paths: tuple[str, str] | None = None,
 ) -> list[str]:
     """The label columns to compare: *asked* (each in both files), or every
-    label column both files have; a label column of each file whose names
-    only read alike (:func:`look_alike_columns`) is said in a warning (or,
-    when the files share no other, in the error)."""
+    column both files have that is a label column in either (:func:`_role`:
+    text, a dictionary, flags, or whole numbers such as a rules table's
+    labels ``1`` and ``2`` read from a CSV file; not the facts, scores and
+    dates of ``custseg segment``); empty in one file, it is compared too
+    (its customers' labels are missing there). Any other column both have
+    (empty in both, numbers that are not whole) is named in a warning. A
+    label column of each file whose names only read alike
+    (:func:`look_alike_columns`) is said in a warning. When no column is
+    compared, those are said in the error, named by *paths* (the files).
+
+    >>> b = pd.DataFrame({"tier": [np.nan, np.nan], "band": [1, 2]})
+    >>> _columns(b, b.assign(tier=["gold", "silver"]), None)
+    ['tier', 'band']
+    """
     if asked:
         for name in asked:
             for path, df in ((names[0], before), (names[1], after)):
@@ -580,41 +561,112 @@ def _columns(
                     )
                     raise InputError(said, problem, fix=f"pick one of [{columns}]")
         return asked
-    shared = [
-        c
-        for c in before.columns
-        if c in after.columns
-        and c not in _NOT_LABELS
-        and _is_label(before[c])
-        and _is_label(after[c])
-    ]
+    shared, skipped = [], []
+    for c in before.columns:
+        if c not in after.columns or c in _NOT_LABELS or c in _NOT_CLASSES:
+            continue
+        roles = {_role(before[c]), _role(after[c])}
+        if roles & {"classes", "whole numbers"} and "dates" not in roles:
+            # a label column in either file: compared (its empty side is the
+            # class missing; labels "1", "2" of a CSV file read as numbers)
+            shared.append(c)
+        elif roles - {"dates", "empty"} or roles == {"empty"}:
+            skipped.append((str(c), _why_not(before[c], after[c], names)))
     note = look_alike_columns(before, after, names)
+    left = None
+    if skipped:
+        shown = "; ".join(f"{c!r} ({why})" for c, why in skipped[:_SHOWN_SKIPPED])
+        more = len(skipped) - _SHOWN_SKIPPED
+        left = (
+            f"{len(skipped):,d} column{'s' if len(skipped) != 1 else ''} both "
+            f"files have {'is' if len(skipped) == 1 else 'are'} not compared: "
+            + shown
+            + (f"; {more:,d} more" if more > 0 else "")
+        )
     if not shared:
         # scores are classes too when asked for with --column
         scores = [str(c) for c in _SCORES if c in before.columns and c in after.columns]
-        if scores:
+        if scores and not skipped:
             fix = (
                 f"name a score column with --column (the files share "
                 f"[{_display.listed('', scores)[1]}]), e.g. --column "
                 f"{shlex.quote(scores[0])}"
             )
+        elif skipped:
+            fix = f"name a column with --column, e.g. --column {shlex.quote(skipped[0][0])}"
         else:
             both = [str(c) for c in before.columns if c in after.columns]
             fix = (
                 "pass two outputs of custseg segment made with the same rules "
                 "(the files share "
-                + (f"only [{_display.listed('', both)[1]}]" if both else "no column")
+                + (
+                    f"only [{_display.listed('', both)[1]}], facts and dates, not "
+                    "labels,"
+                    if both
+                    else "no column"
+                )
                 + " besides the customer id)"
             )
+        said = [n for n in (left, note) if n is not None]
         raise InputError(
-            names[0],
+            paths[0] if paths is not None else names[0],
             f"shares no label column with {names[1]}"
-            + ("" if note is None else f" ({note})"),
+            + (f" ({'; '.join(said)})" if said else ""),
             fix=fix,
         )
-    if note is not None:
-        warnings.warn(note, CustsegWarning, stacklevel=2)
+    if left is not None:
+        one = "it" if len(skipped) == 1 else "one"
+        left += f": compare {one} with --column {shlex.quote(skipped[0][0])}"
+    for n in (left, note):
+        if n is not None:
+            warnings.warn(n, CustsegWarning, stacklevel=2)
     return shared
+
+
+#: Columns of ``custseg segment`` output that are facts or scores, not
+#: labels: not compared unless named with --column (scores are classes
+#: then).
+_NOT_CLASSES = frozenset({*FACT_COLUMNS, *_MONEY_COLUMNS, *_SCORES})
+#: Columns named in the warning of the columns left out.
+_SHOWN_SKIPPED = 3
+
+
+def _role(col: pd.Series) -> str:
+    """What a column of a segment output holds, for the columns compared by
+    default: ``"classes"`` (text, a dictionary, flags), ``"whole numbers"``
+    (labels such as ``1`` and ``2`` read as numbers: a rules table's),
+    ``"numbers"`` (not all whole: a measure), ``"dates"`` or ``"empty"``
+    (every cell missing: a label nobody had that period).
+
+    >>> [_role(pd.Series(x)) for x in (["a"], [1.0, 2.0], [1.5], [None, None])]
+    ['classes', 'whole numbers', 'numbers', 'empty']
+    """
+    if not col.notna().to_numpy().any():
+        return "empty"  # (a dictionary too: the same in a CSV file)
+    if isinstance(col.dtype, pd.CategoricalDtype):
+        return "classes"
+    if pd.api.types.is_bool_dtype(col.dtype):
+        return "classes"  # yes/no: False and True (as with a missing cell)
+    if pd.api.types.is_numeric_dtype(col.dtype):
+        values = col.to_numpy(dtype=np.float64, na_value=np.nan)
+        known = values[~np.isnan(values)]
+        whole = np.isfinite(known).all() and (known == np.round(known)).all()
+        return "whole numbers" if whole else "numbers"
+    return "classes" if _is_label(col) else "dates"
+
+
+def _why_not(before: pd.Series, after: pd.Series, names: tuple[str, str]) -> str:
+    """Why a column both files have is not compared, for the warning."""
+    said = []
+    for name, col in ((names[0], before), (names[1], after)):
+        role = _role(col)
+        said.append(
+            f"{'numbers not all whole, a measure' if role == 'numbers' else role} "
+            f"in {name}"
+        )
+    if said[0].split(" in ")[0] == said[1].split(" in ")[0]:
+        return said[0].split(" in ")[0] + " in both"
+    return ", ".join(said)
 
 
 def look_alike_columns(
@@ -974,22 +1026,46 @@ def _cmd(args: argparse.Namespace) -> int:
     # a column named twice is compared once (each row of the output once)
     given = None if args.column is None else list(dict.fromkeys(args.column))
     names = _file_names(args.before, args.after)
-    columns = _columns(before, after, given, names)
+    columns = _columns(before, after, given, names, (args.before, args.after))
     check_order(
         before,
         after,
-        (names[0], f"the run of {names[1]}"),
+        (str(args.before), f"the run of {names[1]}"),  # (the file, as a field)
         "give the earlier run first: custseg migrate EARLIER LATER",
     )
-    pairs, notes, thresholds = {}, [], []
+    tms, notes, thresholds = {}, [], []
+    read: list[str] = []  # (text read as the other file's numbers)
     for column in columns:
         old, new = _as_classes(before[column]), _as_classes(after[column])
-        pairs[column] = old, new
-        note = no_common_class(
-            str(column), old, new, "in the two files", "another --lang"
+        # a class called (new), (gone) or missing: the extra row and column
+        # (and the row of missing labels) get a '*'
+        classes = [*old.cat.categories, *new.cat.categories]
+        missing = outside_names(classes, "missing")[0]
+        first, last = outside_names([*classes, missing])
+        # (no_common_class says below what the classes' languages would; the
+        # note of a column's text read as the other file's numbers is kept
+        # for the warnings, in their order)
+        tm = tms[column] = _transition_matrix(
+            old,
+            new,
+            None,
+            first,
+            last,
+            missing,
+            languages=False,
+            apart=False,
+            noted=read,
         )
-        apart = numbers_apart(old, new)
-        if apart is None and disjoint_classes(old, new) is None:
+        # the classes as the matrix names them (a Parquet file's float 1.0
+        # and a CSV file's text 1.0 are one), the missing labels left out
+        rows, cols, _ = tm._in_both()
+        old_names = pd.Series([c for c in rows if c != missing], dtype=object)
+        new_names = pd.Series([c for c in cols if c != missing], dtype=object)
+        note = no_common_class(
+            str(column), old_names, new_names, "in the two files", "another --lang"
+        )
+        apart = numbers_apart(old_names, new_names)
+        if apart is None and disjoint_classes(old_names, new_names) is None:
             # classes that share no name (another --lang), or one number
             # written two ways, say nothing of thresholds: that diagnosis
             # comes alone
@@ -1008,6 +1084,7 @@ def _cmd(args: argparse.Namespace) -> int:
     for note in (
         apart_note(before.index, after.index, names),
         refitted_scores(before, after),
+        *read,
         *notes,
         edited_thresholds(before, after, thresholds),
     ):
@@ -1015,14 +1092,7 @@ def _cmd(args: argparse.Namespace) -> int:
             warnings.warn(note, CustsegWarning, stacklevel=1)
     reports, frames = [], []
     for column in columns:
-        old, new = pairs[column]
-        # a class called (new), (gone) or missing: the extra row and column
-        # (and the row of missing labels) get a '*'
-        classes = [*old.cat.categories, *new.cat.categories]
-        missing = outside_names(classes, "missing")[0]
-        first, last = outside_names([*classes, missing])
-        # (no_common_class said above what the classes' languages would)
-        tm = _transition_matrix(old, new, None, first, last, missing, languages=False)
+        tm = tms[column]
         reports.append(_report(str(column), tm))
         if args.output:
             # the pairs some customer made, not every cell: a matrix of

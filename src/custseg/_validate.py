@@ -145,6 +145,42 @@ def _to_numpy(x: Any, field: str, *, cells: bool = False) -> np.ndarray:
     return native(arr)
 
 
+#: The call that makes a pandas DataFrame of another library's frame.
+_TO_PANDAS = {
+    "polars": "to_pandas()",
+    "pyarrow": "to_pandas()",
+    "duckdb": "df()",
+    "_duckdb": "df()",
+    "dask": "compute()",
+    "pyspark": "toPandas()",
+}
+
+
+def to_pandas_call(data: Any) -> str | None:
+    """The call that makes a pandas DataFrame of *data*, a table of another
+    library (a Polars DataFrame or LazyFrame, a PyArrow Table, a DuckDB
+    relation, a Dask or PySpark DataFrame); None for anything else (pandas
+    itself, a column of one of them).
+
+    >>> import pytest
+    >>> duckdb = pytest.importorskip("duckdb")
+    >>> to_pandas_call(duckdb.sql("select 1 as a"))
+    'df()'
+    >>> to_pandas_call([1, 2]) is None
+    True
+    """
+    kind = type(data)
+    library = kind.__module__.partition(".")[0]
+    call = _TO_PANDAS.get(library)
+    # (attributes of the type: a LazyFrame's .columns resolves its schema;
+    # a Dask Series has columns too, but one dimension)
+    if call is None or not hasattr(kind, "columns") or getattr(data, "ndim", 2) != 2:
+        return None
+    if library == "polars" and hasattr(kind, "collect"):  # a LazyFrame
+        return "collect().to_pandas()"
+    return call
+
+
 def other_frame_columns(data: Any, field: str) -> dict[str, Any] | None:
     """The columns of a Polars DataFrame or a PyArrow Table (or RecordBatch)
     by name, in order, for readers of a mapping of columns; None for any

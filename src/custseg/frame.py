@@ -2689,15 +2689,7 @@ def _to_pandas_fix(value: Any) -> str:
     """How to pass an engine's frame as a side table: collected as pandas."""
     if not _engines.is_engine_frame(value):
         return ""
-    package = type(value).__module__.split(".", 1)[0]
-    call = {
-        "duckdb": "frame.df()",
-        "_duckdb": "frame.df()",
-        "pyspark": "frame.toPandas()",
-        "dask": "frame.compute()",
-    }.get(package, "frame.to_pandas()")
-    if package == "polars" and hasattr(type(value), "collect"):
-        call = "frame.collect().to_pandas()"  # a LazyFrame
+    call = f"frame.{v.to_pandas_call(value) or 'to_pandas()'}"
     return (
         " (side tables are read as pandas: convert this one first, with "
         f"{call}, or write it to a file)"

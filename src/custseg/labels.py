@@ -1146,6 +1146,37 @@ def declared_classes(
     return codes, names, ordered, kinds.pop() if kinds else "text"
 
 
+def holds_numbers(labels: Any) -> bool:
+    """Whether *labels* hold numbers, not text (nor flags, dates, ...): a
+    numeric dtype, a Categorical or Arrow dictionary of numbers, or values
+    that are all numbers (missing ones aside). :class:`Labels` hold names.
+
+    >>> import pandas as pd
+    >>> holds_numbers(pd.Series([1.0, None])), holds_numbers(["1.0", None])
+    (True, False)
+    >>> holds_numbers(pd.Categorical([2, 1])), holds_numbers([True])
+    (True, False)
+    """
+    if isinstance(labels, Labels):
+        return False
+    parts = class_parts(labels)
+    if parts is not None:
+        values: Any = parts[1]
+    else:
+        kind = getattr(getattr(labels, "dtype", None), "kind", None)
+        if isinstance(kind, str) and kind != "O":
+            return kind in "iufc"
+        values = (
+            labels if isinstance(labels, list | tuple) else v.as_array(labels).tolist()
+        )
+    kinds = {
+        _type_kind(t)
+        for t in set(map(type, values))
+        if t is not type(None) and t.__name__ not in ("NAType", "NaTType")
+    }
+    return kinds == {"number"}
+
+
 def classes_with_missing(
     labels: Any, field: str, missing: str
 ) -> tuple[np.ndarray, tuple[str, ...], bool, bool, Any, str | None]:

@@ -13,6 +13,7 @@ re-evaluated periodically, and the moves between them are tracked.
 
 from __future__ import annotations
 
+import math
 import re
 import warnings
 from collections.abc import Iterable, Mapping, Sequence
@@ -39,7 +40,13 @@ from ._align import (
 )
 from ._exact import RunningSums, decimal_scale, mixed_sums, order_sums
 from .errors import CustsegWarning, InputError, ThresholdError
-from .labels import Labels, classes_with_missing, declared_classes
+from .labels import (
+    Labels,
+    _float_name,
+    classes_with_missing,
+    declared_classes,
+    holds_numbers,
+)
 from .orders import order_earliest, order_lines, order_totals, order_values, take
 from .rfm import (
     _KEEP_FIXED_EDGES,
@@ -408,14 +415,44 @@ class TransitionMatrix:
 _ID_COLUMN = "customer_id"
 
 
-def _id_column(x: Any, column: Any) -> Any:
+def _id_column(x: Any, column: Any, field: str) -> Any:
     """The ids of a DataFrame whose index is unnamed (row numbers: a
     RangeIndex, or what a sort or a filter leaves of one) and which has a
-    ``customer_id`` column, as a pandas Index; else ``None``."""
-    if x.index.name is not None or x.index.nlevels != 1 or column == _ID_COLUMN:
+    ``customer_id`` column, as a pandas Index; else ``None`` (its index is
+    the customer id). A frame whose index has names, none of them
+    ``customer_id``, beside a ``customer_id`` column (a table's own row id,
+    as ``pd.read_sql(..., index_col="id")`` gives it) is an
+    :class:`InputError` naming both: either may be the customer, and the
+    wrong one pairs a row of one period with whoever has that row id in the
+    other.
+
+    >>> import pandas as pd
+    >>> jan = pd.DataFrame({"id": [1], "customer_id": ["ann"], "tier": ["a"]})
+    >>> _id_column(jan.set_index("id"), "tier", "before")
+    Traceback (most recent call last):
+    ...
+    custseg.errors.InputError: 'before' has an index named 'id' and a 'customer_id' column: ...
+    """
+    if column == _ID_COLUMN or _ID_COLUMN not in x.columns:
         return None
-    if _ID_COLUMN not in x.columns:
+    names = [n for n in x.index.names if n is not None]
+    if _ID_COLUMN in names:  # indexed by the customer id (set_index did it)
         return None
+    if names or x.index.nlevels != 1:
+        shown = (
+            f"an index named {names[0]!r}"
+            if len(names) == 1 and x.index.nlevels == 1
+            else f"an index of {x.index.nlevels} levels ({_level_names(x.index)})"
+        )
+        raise InputError(
+            field,
+            f"has {shown} and a {_ID_COLUMN!r} column: either may identify the "
+            "customer, and pairing by the wrong one meets a row of the other "
+            "period with whoever has that id there",
+            fix=f"pass {field}.set_index({_ID_COLUMN!r}) if that column holds "
+            f"the customer ids, or {field}.drop(columns={_ID_COLUMN!r}) if the "
+            "index does",
+        )
     ids = x.loc[:, x.columns == _ID_COLUMN]
     if ids.shape[1] != 1:
         raise InputError(
@@ -455,7 +492,7 @@ def _pick_column(x: Any, column: Any, field: str) -> Any:
                 )
             return x[column]
         return x
-    ids = _id_column(x, column)
+    ids = _id_column(x, column, field)
     if ids is None and numbers_left(x.index) and len(x.columns) > 1:
         # a flat frame without customer_id: its ids are in some other column
         # (read back from a file): by position, customers would meet others
@@ -494,8 +531,9 @@ def _pick_column(x: Any, column: Any, field: str) -> Any:
 
 def _refuse_other_frame(x: Any, column: Any, field: str) -> None:
     """An :class:`InputError` for a frame that is not pandas: a Polars
-    DataFrame or a PyArrow Table, whose ``customer_id`` column would be
-    ignored (NumPy reads the whole table as one 2-D array), or a mapping
+    DataFrame, a PyArrow Table, a DuckDB relation, a Dask or PySpark
+    DataFrame (:func:`custseg._validate.to_pandas_call`), whose
+    ``customer_id`` column would be ignored (NumPy reads the whole table as one 2-D array), or a mapping
     of columns holding ``customer_id``, whose *column* alone would pair
     with the other period by position. Converted to pandas, the frame's
     ``customer_id`` column pairs the customers."""
@@ -514,7 +552,8 @@ def _refuse_other_frame(x: Any, column: Any, field: str) -> None:
             fix=f"pass pd.DataFrame({field}) (its {_ID_COLUMN} column pairs "
             "the customers)",
         )
-    if v.other_frame_columns(x, field) is None:  # (a LazyFrame: collect() it)
+    # (a Polars LazyFrame: refused there, collect() it)
+    if v.other_frame_columns(x, field) is None and v.to_pandas_call(x) is None:
         return
     kind = f"{type(x).__module__.partition('.')[0]} {type(x).__name__}"
     raise InputError(
@@ -522,7 +561,7 @@ def _refuse_other_frame(x: Any, column: Any, field: str) -> None:
         f"is a {kind}: transition_matrix reads frames as pandas DataFrames "
         f"only (column= picks the labels from those, and their {_ID_COLUMN} "
         "column pairs the customers)",
-        fix=f"pass {field}.to_pandas()",
+        fix=f"pass {field}.{v.to_pandas_call(x) or 'to_pandas()'}",
     )
 
 
@@ -733,6 +772,130 @@ def _look_alike_note(
     )
 
 
+def numbers_read_together(
+    before: Sequence[str],
+    after: Sequence[str],
+    numbers: tuple[bool, bool],
+    name: str | None,
+    missing: str,
+) -> tuple[tuple[str, ...], tuple[str, ...], str | None]:
+    """The class names *before* and *after* with the text of one side read
+    as the numbers of the other, where pandas wrote them so: when one side
+    holds numbers and the other text (*numbers*: whether each side holds
+    numbers; a period kept as floats beside one read back from a CSV file),
+    a text class that is a whole float as pandas writes it (``1.0``,
+    ``1e+16``) is the class of that number (``1``), unless the text side
+    holds that name too (then they are two labels as written). Returns the
+    names and the note to warn with (None when nothing was read so).
+
+    >>> old, new, note = numbers_read_together(
+    ...     ("1", "1.5", "2"), ("1.0", "1.5", "n/a"), (True, False), "rating", "missing")
+    >>> new
+    ('1', '1.5', 'n/a')
+    >>> print(note)  # doctest: +ELLIPSIS
+    'rating': the text class '1.0' after is the number 1 before as pandas writes it to a file, so the two are one class ...
+    """
+    if numbers[0] == numbers[1]:
+        return tuple(before), tuple(after), None
+    text, held = (after, before) if numbers[0] else (before, after)
+    named, taken = set(held), set(text)
+    as_number: dict[str, str] = {}
+    for label in text:
+        if label == missing:
+            continue
+        try:
+            value = float(label)
+        except ValueError:
+            continue
+        if not (math.isfinite(value) and value.is_integer()):
+            continue  # (other floats are written as they are named: 2.5)
+        number = _float_name(value)
+        if label == repr(value) and number in named and number not in taken:
+            as_number[label] = number
+    if not as_number:
+        return tuple(before), tuple(after), None
+    read = tuple(as_number.get(label, label) for label in text)
+    side, other = ("after", "before") if numbers[0] else ("before", "after")
+    pairs = list(as_number.items())
+    shown = ", ".join(f"{t!r} is {n}" for t, n in pairs[:_SHOWN_PAIRS])
+    more = len(pairs) - _SHOWN_PAIRS
+    head = "" if name is None else f"{name!r}: "
+    what = (
+        f"the text class {pairs[0][0]!r} {side} is the number {pairs[0][1]} "
+        f"{other} as pandas writes it to a file, so the two are one class"
+        if len(pairs) == 1
+        else f"{len(pairs):,d} text classes {side} are numbers {other} as "
+        f"pandas writes them to a file, so each is one class with its number: "
+        + shown
+        + (f"; {more:,d} more" if more > 0 else "")
+    )
+    note = (
+        f"{head}{what} (the labels {other} are numbers, those {side} text: "
+        "keep both periods in one type to compare them as stored)"
+    )
+    if numbers[0]:
+        return tuple(before), read, note
+    return read, tuple(after), note
+
+
+def numbers_apart(
+    before: Iterable[Any], after: Iterable[Any]
+) -> tuple[str, str] | None:
+    """A class of *before* and one of *after* that are text of one number
+    written two ways (``1`` and ``1.0``, ``01``), the first by value, when
+    no class of one is written as one of the other; None when there are
+    none. Only text (``str``) classes are read.
+
+    >>> numbers_apart(["1", "x"], ["1.0", "y", "x"])
+    ('1', '1.0')
+    >>> numbers_apart(["1.0", "x"], ["1.0"]) is None
+    True
+    """
+
+    def numbers(names: Iterable[Any]) -> dict[float, list[str]]:
+        out: dict[float, list[str]] = {}
+        for x in dict.fromkeys(names):
+            if isinstance(x, str):
+                try:
+                    value = float(x)
+                except ValueError:
+                    continue
+                if value == value:  # not a NaN
+                    out.setdefault(value, []).append(x)
+        return out
+
+    old, new = numbers(before), numbers(after)
+    for value in sorted(old.keys() & new.keys()):
+        pairs = [(a, b) for a in sorted(old[value]) for b in sorted(new[value])]
+        if not any(a == b for a, b in pairs):
+            return pairs[0]
+    return None
+
+
+def _apart_note(
+    before: Sequence[str], after: Sequence[str], name: str | None, missing: str
+) -> str | None:
+    """The warning for a class before and one after that are one number
+    written two ways (:func:`numbers_apart`): two classes, their customers
+    counted as moved. None when there are none.
+
+    >>> print(_apart_note(["1", "2"], ["01", "2"], "band", "missing"))  # doctest: +ELLIPSIS
+    'band': '1' before and '01' after are one number written two ways, ...
+    """
+    apart = numbers_apart(
+        (n for n in before if n != missing), (n for n in after if n != missing)
+    )
+    if apart is None:
+        return None
+    head = "" if name is None else f"{name!r}: "
+    return (
+        f"{head}{apart[0]!r} before and {apart[1]!r} after are one number "
+        "written two ways, but labels are matched by name, so they are two "
+        "classes and their customers count as moved; write the labels the "
+        "same way in both periods"
+    )
+
+
 def _check_unique(index: Any, field: str) -> None:
     """Customer ids to pair by: unique and present (two unknown customers
     are not one person), whatever the other index is; a MultiIndex holds
@@ -865,6 +1028,33 @@ def _check_same_kind(before: Any, after: Any) -> None:
     if not multi and "tuples" in (kind_a[:6], kind_b[:6]):
         # a MultiIndex beside an Index of tuples, or tuples beside flat ids
         fix = "index both the same way: by the same levels, each holding one kind of id"
+    elif "decimals" in (kb, ka) and kb != ka:
+        # (a SQL NUMERIC column): made the numbers they are, never text,
+        # where Decimal("2.0") is "2.0" and the integer 2 is "2"
+        side, ids = ("before", b_ids) if kb == "decimals" else ("after", a_ids)
+        whole = all(x == x.to_integral_value() for x in ids if x == x)
+        to = "int" if whole else "float"
+        fix = (
+            "store the ids the same way in both, e.g. the decimals as "
+            + ("integers (" if whole else "floats (")
+            + convert.format(side=side, to=to).replace(f".astype({to})", f".map({to})")
+            + ")"
+        )
+    elif {kb, ka} == {"numbers", "text"}:
+        # floats beside text: "2.0" as text is never "2" (pandas writes the
+        # float 2.0 so), so the text is made numbers, or both read as text
+        text, ids = ("before", b_ids) if kb == "text" else ("after", a_ids)
+        if all(_reads_as_number(x) for x in ids):
+            fix = (
+                "store the ids the same way in both, e.g. the text as numbers ("
+                f"{convert.format(side=text, to='float')})"
+            )
+        else:
+            fix = (
+                "read the ids of both as text where they are loaded "
+                "(pd.read_csv(..., dtype={'customer_id': str})): floats made "
+                "text here are written 2.0, not 2"
+            )
     elif "integers" in (kb, ka):
         ints, side, ids = (
             ("after", "before", b_ids)
@@ -893,6 +1083,15 @@ def _check_same_kind(before: Any, after: Any) -> None:
         + ": ids of different kinds are never one customer (1 is not '1')",
         fix=fix,
     )
+
+
+def _reads_as_number(x: Any) -> bool:
+    """Whether the text id *x* reads as a finite number (``"17"``,
+    ``" 2.5"``)."""
+    try:
+        return bool(np.isfinite(float(x)))
+    except (TypeError, ValueError):
+        return False
 
 
 def _level_names(index: Any) -> str:
@@ -938,7 +1137,9 @@ def transition_matrix(
       Series or DataFrames, :class:`~custseg.Labels` computed from them, two
       ``custseg segment`` outputs; a DataFrame whose index has no name and
       which has a ``customer_id`` column, as one read from a CSV file, is
-      paired by that column, never by its row numbers): customers only in
+      paired by that column, never by its row numbers; a named index
+      other than ``customer_id`` beside a ``customer_id`` column is an
+      error, as either may be the customer): customers only in
       *after* are counted in the row *new*, those only in *before* in the
       column *gone*; nobody is dropped (the names default to ``(new)`` and
       ``(gone)``, in parentheses so they do not clash with class names such
@@ -946,7 +1147,8 @@ def transition_matrix(
       and *gone* column are always there in this mode (zero when nobody came or went), so tables of several periods
       have one shape. Integer and float ids are paired by value, as
       :func:`custseg.summarize` groups them: a whole float id (``3.0``, a
-      Parquet ``double`` column) is the customer ``3``; beside a float id
+      Parquet ``double`` column) is the customer ``3``, also within one
+      index of objects (``[1, 2.0]``, from JSON); beside a float id
       that is not whole (``2.5``) the integers are read as floats, so
       ``3`` still meets ``3.0``. Integers and text are never paired
       (``1`` is not ``"1"``). A ``MultiIndex`` pairs its tuples, compared
@@ -970,13 +1172,18 @@ def transition_matrix(
         plain array's names sorted once composed. Missing labels are the
         class *missing*. Classes are matched by name, and a number has one
         name whatever its container: whole numbers as integers (``1.0`` is
-        ``"1"``), others as their shortest text (``"2.5"``).
+        ``"1"``), others as their shortest text (``"2.5"``). When one
+        period holds numbers and the other text, the text pandas writes
+        for a whole float (``"1.0"``) is that number's class, with a
+        :class:`~custseg.errors.CustsegWarning`; text of one number written
+        another way (``"01"``, ``"1.50"``) stays apart, with a warning too.
     column
         The label column when *before* and *after* are DataFrames (default:
         their only column besides ``customer_id``): one column label (a
         side that is no DataFrame or mapping is used as it is). Frames are
-        read as pandas: a Polars DataFrame or an Arrow Table is refused
-        (pass ``.to_pandas()``), and so is a mapping of columns holding
+        read as pandas: a Polars DataFrame, an Arrow Table, a DuckDB
+        relation, a Dask or PySpark DataFrame is refused (pass
+        ``.to_pandas()``, ``.df()``, ``.compute()``, ``.toPandas()``), and so is a mapping of columns holding
         ``customer_id`` (pass ``pd.DataFrame(...)``), whose label column
         alone would pair by position.
     new, gone, missing
@@ -998,10 +1205,12 @@ def transition_matrix(
         a ``MultiIndex`` tuple with a missing part is a missing id);
         indexes holding ids of two kinds (integers and text: none would
         match; integers past 2**53 beside float ids that are not all whole
-        numbers below 2**53: no exact pairing; ``MultiIndex`` levels
-        likewise, or two ``MultiIndex`` of other numbers of levels); a
+        numbers below 2**53: no exact pairing; ``Decimal`` ids beside other
+        numbers; ``MultiIndex`` levels likewise, or two ``MultiIndex`` of
+        other numbers of levels); a DataFrame with a named index and a
+        ``customer_id`` column; a
         DataFrame or mapping without the column, or *column* that is no
-        label; a Polars DataFrame or Arrow Table, or a mapping holding
+        label; a frame of another library than pandas, or a mapping holding
         ``customer_id``; labels
         of two kinds within one period (``1`` and ``"1"``, also as a
         Categorical's categories) or two classes of one name. Across the two
@@ -1068,11 +1277,14 @@ def _transition_matrix(
     languages: bool,
     stacklevel: int = 2,
     noted: list[str] | None = None,
+    apart: bool = True,
 ) -> TransitionMatrix:
     """:func:`transition_matrix`; *languages* False leaves out the warning of
     :func:`_language_note` (for callers that say themselves that the classes
-    share no name: ``custseg migrate``, the report); with *noted*, the
-    warnings are appended to it instead (the report shows them itself)."""
+    share no name: ``custseg migrate``, the report), *apart* False that of
+    :func:`_apart_note` (``custseg migrate`` says it of its files); with
+    *noted*, the warnings are appended to it instead (the report shows them
+    itself)."""
     # names in one Unicode form, as the classes' (see _composed_classes)
     new = _display.composed(v.label_param(new, "new"))
     gone = _display.composed(v.label_param(gone, "gone"))
@@ -1082,11 +1294,13 @@ def _transition_matrix(
             f"'new', 'gone' and 'missing' must be three different names: got "
             f"{new!r}, {gone!r}, {missing!r}"
         )
+    b_picked = _pick_column(before, column, "before")
+    a_picked = _pick_column(after, column, "after")
     b_codes, b_names, b_lost, b_index, b_name = _read_classes(
-        _pick_column(before, column, "before"), "before", missing
+        b_picked, "before", missing
     )
     a_codes, a_names, a_lost, a_index, a_name = _read_classes(
-        _pick_column(after, column, "after"), "after", missing
+        a_picked, "after", missing
     )
     cells = (len(b_names) + 1) * (len(a_names) + 1)
     if cells > MAX_CELLS:
@@ -1115,10 +1329,21 @@ def _transition_matrix(
     name = b_name if b_name is not None else a_name
     if column is not None and name is None:
         name = str(column)
+    # one reading for both: the text "1.0" a CSV file holds for the float 1.0
+    # of the other period is that number's class
+    b_names, a_names, together = numbers_read_together(
+        b_names,
+        a_names,
+        (holds_numbers(b_picked), holds_numbers(a_picked)),
+        name,
+        missing,
+    )
     # said once the matrix is sure to be made (after the errors below)
     notes = [
         note
         for note in (
+            together,
+            _apart_note(b_names, a_names, name, missing) if apart else None,
             _look_alike_note(b_names, a_names, name),
             _language_note(b_names, a_names, name, missing) if languages else None,
         )
