@@ -503,6 +503,21 @@ def _mask(e: Any) -> Any:
     return e.fill_null(False)
 
 
+def _balanced(op: Callable[[Any, Any], Any], parts: list[Any]) -> Any:
+    """*parts* (at least one) joined by *op* (``operator.or_``,
+    ``operator.and_``) as a balanced tree, depth log n: narwhals' pandas,
+    Dask and PyArrow evaluators recurse once per level, and a chain of one
+    term per level (``x in`` 256 values) overflowed Python's stack.
+
+    >>> _balanced(operator.add, ["a", "b", "c", "d", "e"])
+    'abcde'
+    """
+    if len(parts) == 1:
+        return parts[0]
+    half = len(parts) // 2
+    return op(_balanced(op, parts[:half]), _balanced(op, parts[half:]))
+
+
 TEMP = "__custseg_"
 
 
@@ -779,13 +794,12 @@ class _Compiler:
     def visit(self, node: ast.AST) -> _Node:
         if isinstance(node, ast.BoolOp):
             parts = [self.visit(x).expr for x in node.values]
-            t, f = parts[0]
-            for t2, f2 in parts[1:]:
-                if isinstance(node.op, ast.And):
-                    t, f = t & t2, f | f2
-                else:
-                    t, f = t | t2, f & f2
-            return _Node("bool", (t, f))
+            ts, fs = [t for t, _ in parts], [f for _, f in parts]
+            if isinstance(node.op, ast.And):
+                both = _balanced(operator.and_, ts), _balanced(operator.or_, fs)
+            else:
+                both = _balanced(operator.or_, ts), _balanced(operator.and_, fs)
+            return _Node("bool", both)
         if isinstance(node, ast.UnaryOp):
             sub = self.visit(node.operand)
             if isinstance(node.op, ast.Not):
@@ -1187,13 +1201,19 @@ class _Compiler:
         known = self.known(left)
         if left.const is not None:
             hit = _lit_bool(left.const in known_values)
-        elif known_values:
-            # as == per value: Dask cannot is_in an Arrow dictionary column,
-            # and Arrow's is_in (a hash lookup) takes -0.0 for no 0
-            same = [left.expr == val for val in known_values]
-            hit = _mask(known & functools.reduce(operator.or_, same))
-        else:
+        elif not known_values:
             hit = _lit_bool(False)
+        elif left.kind == "number":
+            # Arrow's is_in (a hash lookup) takes -0.0 for no 0: a zero among
+            # the values is asked with ==, the others with is_in
+            others = [val for val in known_values if val != 0]
+            same = [left.expr.is_in(others)] if others else []
+            if len(others) < len(known_values):
+                same.append(left.expr == 0)
+            hit = _mask(known & _balanced(operator.or_, same))
+        else:  # as == per value: Dask cannot is_in an Arrow dictionary column
+            same = [left.expr == val for val in known_values]
+            hit = _mask(known & _balanced(operator.or_, same))
         if len(known_values) < len(values):  # a missing value in the tuple
             return hit, _lit_bool(False)
         return hit, _mask(known & ~hit)

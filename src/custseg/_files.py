@@ -87,6 +87,9 @@ _SEP_CANDIDATES = (";", "\t", ",", "|")
 #: and Japanese. latin-1 decodes any bytes, cp1252's 0x80-0x9f ('’', '€')
 #: into control characters: named only when none of these decodes the file
 _ENCODING_CANDIDATES = ("cp1252", "gbk", "gb18030", "big5", "shift_jis")
+#: tried first on a file whose lines end at a bare ``\r`` (classic Mac OS,
+#: Excel for Mac's "CSV (Macintosh)"): Mac Roman, which decodes any bytes
+_MAC_CANDIDATE = "mac_roman"
 #: the bytes of a file these are tried on, from its first byte beyond ASCII
 _SAMPLE_BYTES = 1 << 20
 _NOT_ASCII = re.compile(rb"[\x80-\xff]")
@@ -101,6 +104,13 @@ _NON_ASCII_RUN = re.compile("[^\x00-\x7f]{3,}")
 #: cp1252's signs beyond ASCII that are not its quotes, dashes, ellipsis,
 #: euro, degree or middle dot: rare in ids and names
 _ODD_SIGNS = re.compile("[\x80-\xbf\u0152-\u2122](?<![’‘“”‚„–—…€«»°·ªºµŒœŠšŽžŸƒ])")
+#: a capital beyond ASCII after a small letter, or inside a word before one
+#: (Mac Roman's 'ü' read as cp1252 'MŸller', cp1252's 'é' as Mac Roman
+#: 'JosÈ'); a capital that starts a word ('Ärger') is not counted
+_CAPITAL, _SMALL = "À-ÖØ-ÞŠŒŽŸ", "a-zß-öø-ÿšœžƒ"
+_MIXED_CASE = re.compile(
+    f"(?<=[{_SMALL}])[{_CAPITAL}]|(?<=[A-Z{_CAPITAL}])[{_CAPITAL}](?=[{_SMALL}])"
+)
 _PYARROW_FIX = (
     "pip install pyarrow (from a custseg checkout: pip install -e '.[parquet]')"
 )
@@ -311,9 +321,11 @@ def _starts_with(path: Path, marks: tuple[bytes, ...]) -> bool:
 
 
 def _first_bad_byte(path: Path, encoding: str) -> tuple[int, int] | None:
-    """The first byte that does not decode, and its (1-based) line number."""
+    r"""The first byte that does not decode, and its (1-based) line number
+    (lines ending at ``\r\n``, ``\n`` or a bare ``\r``, as
+    :func:`record_line` counts them)."""
     decoder = codecs.getincrementaldecoder(encoding)()
-    line = 1
+    line, cr = 1, False
     try:
         with _open_binary(path) as f:
             while True:
@@ -322,12 +334,14 @@ def _first_bad_byte(path: Path, encoding: str) -> tuple[int, int] | None:
                     decoder.decode(chunk, final=not chunk)
                 except UnicodeDecodeError as exc:
                     # exc.object: bytes held back from the last chunk + this one
-                    # (held-back bytes are part of one character: no newline)
-                    before = exc.object[: exc.start].count(b"\n")
-                    return exc.object[exc.start], line + before
+                    # (held-back bytes are part of one character: no line end)
+                    before = exc.object[: exc.start]
+                    line += _line_ends(before) - (cr and before[:1] == b"\n")
+                    return exc.object[exc.start], line
                 if not chunk:
                     break
-                line += chunk.count(b"\n")
+                line += _line_ends(chunk) - (cr and chunk[:1] == b"\n")
+                cr = chunk.endswith(b"\r")
     except (OSError, EOFError, zipfile.BadZipFile, lzma.LZMAError, UnicodeError):
         return None
     return None
@@ -569,29 +583,29 @@ def _odd_characters(text: str) -> int:
 
 
 def _beyond_ascii(path: Path) -> tuple[bytes, int, bool] | None:
-    """The bytes of *path* from the line that holds its first byte beyond
+    r"""The bytes of *path* from the line that holds its first byte beyond
     ASCII (a line longer than 4 KiB: from 4 KiB before that byte), at most
     :data:`_SAMPLE_BYTES` of them; that line's number; and whether they run
     to the file's end. None when the file is ASCII or cannot be read.
 
     The bytes before the first one beyond ASCII are ASCII: each starts a
     character in every encoding of :data:`_ENCODING_CANDIDATES`, so the
-    window decodes in each as the whole file would."""
-    line, carry = 1, b""
+    window decodes in each as the whole file would. Lines end at ``\r\n``,
+    ``\n`` or a bare ``\r``, as :func:`record_line` counts them."""
+    line, carry, cr = 1, b"", False
     try:
         with _open_binary(path) as f:
             while chunk := f.read(1 << 16):
                 data = carry + chunk
+                joined = cr and chunk[:1] == b"\n"  # a \r\n cut: one line end
                 found = _NOT_ASCII.search(data)
                 if found is None:
-                    cut = max(data.rfind(b"\n") + 1, len(data) - 4096)
-                    line += data.count(b"\n", len(carry))
-                    carry = data[cut:]
+                    cut = max(_line_start(data, len(data)), len(data) - 4096)
+                    line += _line_ends(chunk) - joined
+                    carry, cr = data[cut:], chunk.endswith(b"\r")
                     continue
-                line += data.count(b"\n", len(carry), found.start())
-                start = max(
-                    data.rfind(b"\n", 0, found.start()) + 1, found.start() - 4096
-                )
+                line += _line_ends(data[len(carry) : found.start()]) - joined
+                start = max(_line_start(data, found.start()), found.start() - 4096)
                 window = data[start:]
                 rest = f.read(max(0, _SAMPLE_BYTES - len(window)) + 1)
                 window += rest
@@ -600,6 +614,26 @@ def _beyond_ascii(path: Path) -> tuple[bytes, int, bool] | None:
     except (OSError, EOFError, zipfile.BadZipFile, lzma.LZMAError, zlib.error):
         return None
     return None
+
+
+def _line_start(data: bytes, at: int) -> int:
+    r"""Where the line that holds byte *at* of *data* starts (after the last
+    ``\n`` or ``\r`` before it; 0 if none)."""
+    return max(data.rfind(b"\n", 0, at), data.rfind(b"\r", 0, at)) + 1
+
+
+def _cr_lines(path: Path) -> bool:
+    r"""Whether the first line of *path* ends at a bare ``\r``: classic
+    Mac OS line ends (Excel for Mac's "CSV (Macintosh)", in Mac Roman)."""
+    size = 1 << 16
+    try:
+        with _open_binary(path) as f:
+            head = f.read(size)
+    except (OSError, EOFError, zipfile.BadZipFile, lzma.LZMAError, zlib.error):
+        return False
+    end = re.search(rb"\r\n?|\n", head)
+    # (a \r that ends a full head may be a \r\n cut: not told)
+    return end is not None and end.group() == b"\r" and end.end() < size
 
 
 def _sample(window: bytes) -> bytes:
@@ -624,39 +658,44 @@ def _implausible(text: str, codec: str) -> int:
     """How many characters of *text* (the file read in *codec*) few files
     would hold: CJK or kana next to a Latin letter ('M黮ler': cp1252's
     'ü' and the 'l' after it read as GBK), and, in cp1252, runs of three
-    characters beyond ASCII or more ('ÕÅÈý': GBK's '张三' read as cp1252)
-    and signs other than quotes and dashes ('±i¤T': Big5's '張三').
+    characters beyond ASCII or more ('ÕÅÈý': GBK's '张三' read as cp1252),
+    signs other than quotes and dashes ('±i¤T': Big5's '張三') and
+    capitals inside a word ('MŸller': Mac Roman's 'Müller'); the same in
+    Mac Roman ('M¸ller': cp1252's 'Müller').
 
     >>> _implausible("Müller", "cp1252"), _implausible("M黮ler", "gbk")
     (0, 1)
     >>> _implausible("ÕÅÈý", "cp1252"), _implausible("±i¤T", "cp1252")
-    (4, 2)
+    (5, 2)
+    >>> _implausible("MŸller", "cp1252"), _implausible("M¸ller", "mac_roman")
+    (1, 1)
     """
     count = len(_CJK_BY_LATIN.findall(text))
-    if codec == "cp1252":
+    if codec in ("cp1252", _MAC_CANDIDATE):
         count += sum(len(run) for run in _NON_ASCII_RUN.findall(text))
-        count += len(_ODD_SIGNS.findall(text))
+        count += len(_ODD_SIGNS.findall(text)) + len(_MIXED_CASE.findall(text))
     return count
 
 
 def _readings(
     path: Path, given: str
 ) -> tuple[list[tuple[str, str]], int, bytes] | None:
-    """The encodings of :data:`_ENCODING_CANDIDATES` (but *given*) that
+    r"""The encodings of :data:`_ENCODING_CANDIDATES` (but *given*) that
     decode the file's first :data:`_SAMPLE_BYTES` from its first byte beyond
     ASCII, each with its reading of the first cell beyond ASCII
     (:func:`_sample`), the likeliest first (:func:`_implausible`); those
     reading it into private-use or unassigned characters are left out when
     another does not, and one reading the window as an earlier one does
-    (GB18030 extends GBK). With the sample's line and the window. None
-    when the file is ASCII or cannot be read."""
+    (GB18030 extends GBK); Mac Roman first when the file's lines end at a
+    bare ``\r`` (:func:`_cr_lines`). With the sample's line and the
+    window. None when the file is ASCII or cannot be read."""
     found = _beyond_ascii(path)
     if found is None:
         return None
     window, line, whole = found
     sample = _sample(window)
     texts: dict[str, str] = {}
-    for codec in _ENCODING_CANDIDATES:
+    for codec in _candidates(path):
         if codecs.lookup(codec).name == given:
             continue
         try:
@@ -673,11 +712,18 @@ def _readings(
     return shown, line, window
 
 
+def _candidates(path: Path) -> tuple[str, ...]:
+    """The encodings tried on *path* (:func:`_readings`), in order."""
+    if _cr_lines(path):
+        return (_MAC_CANDIDATE, *_ENCODING_CANDIDATES)
+    return _ENCODING_CANDIDATES
+
+
 def _encoding_fix(path: Path, encoding: str) -> str:
-    """The fix for a file that is not *encoding* text: UTF-8 if it is valid
+    r"""The fix for a file that is not *encoding* text: UTF-8 if it is valid
     UTF-8; else each encoding of cp1252 (Western Windows, Excel's "CSV"
-    there), GBK, GB18030, Big5 and Shift JIS that decodes it
-    (:func:`_readings`), with the first cell beyond ASCII as it reads it
+    there), GBK, GB18030, Big5 and Shift JIS that decodes it, and first
+    Mac Roman when its lines end at a bare ``\r`` (:func:`_readings`), with the first cell beyond ASCII as it reads it
     there, so that the one that reads right can be picked (another reads
     it as other characters: cp1252's 'Müller' is 'M黮ler' in GBK); never
     *encoding* itself, nor latin-1, which reads cp1252's '’' as a control
@@ -699,7 +745,7 @@ def _encoding_fix(path: Path, encoding: str) -> str:
     where = f"its first text beyond ASCII (line {line})"
     if not readings:
         tried = ", ".join(
-            c for c in _ENCODING_CANDIDATES if codecs.lookup(c).name != given
+            c for c in _candidates(path) if codecs.lookup(c).name != given
         )
         latin = _sample(window).decode("latin-1")
         return (
@@ -831,13 +877,15 @@ def _check_not_data(path: Path, names: list[str]) -> None:
 _FIELD_COUNT = re.compile(r"Expected (\d+) fields in line (\d+), saw (\d+)")
 
 
-def _line_ends(text: str) -> int:
-    r"""The line ends of *text* as a CSV reader counts them: ``\r\n``,
-    ``\n`` and a bare ``\r``.
+def _line_ends(text: str | bytes) -> int:
+    r"""The line ends of *text* (or of ASCII-compatible bytes) as a CSV
+    reader counts them: ``\r\n``, ``\n`` and a bare ``\r``.
 
-    >>> _line_ends("a\r\nb\nc\rd"), _line_ends("a\rb\r")
+    >>> _line_ends("a\r\nb\nc\rd"), _line_ends(b"a\rb\r")
     (3, 2)
     """
+    if isinstance(text, bytes):
+        return text.count(b"\n") + text.count(b"\r") - text.count(b"\r\n")
     return text.count("\n") + text.count("\r") - text.count("\r\n")
 
 
@@ -1023,6 +1071,22 @@ _LOW_BYTE_CODECS = frozenset(
 )  # fmt: skip
 
 
+def bare_bytes(text: str, encoding: str, errors: str = "strict") -> bytes:
+    """*text* in *encoding* without the byte order mark some codecs put
+    before it (``utf-8-sig``, ``utf-16``, ``utf-32``): a separator or a
+    needle looked for inside a file, or a piece of a stream already begun,
+    is no start of a file.
+
+    >>> bare_bytes("\\r,", "utf-8-sig"), "\\r,".encode("utf-8-sig")
+    (b'\\r,', b'\\xef\\xbb\\xbf\\r,')
+    >>> bare_bytes(",", "utf-16") == ",".encode("utf-16")[2:]
+    True
+    """
+    encoder = codecs.getincrementalencoder(encoding)(errors)
+    encoder.encode("")  # the mark, if the codec writes one
+    return encoder.encode(text, final=True)
+
+
 class _NotPlain(Exception):
     """A quote mark :func:`_byte_records` cannot place (one inside a value
     that is not quoted, ``12" pizza``; spaces before an opening quote): the
@@ -1045,16 +1109,17 @@ def _byte_records(
     :class:`_NotPlain` raised by the iterator for a quote mark placed
     otherwise."""
     name = codecs.lookup(encoding).name
-    if len(sep.encode(encoding)) != 1 or not (
+    sep_bytes = bare_bytes(sep, encoding)
+    if len(sep_bytes) != 1 or not (
         name.startswith(_BYTE_CODECS)
-        or (name in _LOW_BYTE_CODECS and sep.encode(encoding)[0] < 0x40)
+        or (name in _LOW_BYTE_CODECS and sep_bytes[0] < 0x40)
     ):
         return None
     with _open_binary(path) as f:
         while chunk := f.read(1 << 22):
             if chunk.count(b"\r") != chunk.count(b"\r\n"):
                 return None  # (a \r\n split by the chunk's end: the slow way)
-    sep_byte = sep.encode(encoding)[0]
+    sep_byte = sep_bytes[0]
     blanks = bytes(c for c in b" \t\r" if c != sep_byte)
     before_field = np.array([sep_byte, 10])
 
@@ -1606,7 +1671,7 @@ def _cr_before_sep(path: Path, encoding: str, sep: str) -> bool:
         else codecs.getincrementaldecoder(encoding)()
     )
     try:
-        needle = ("\r" + sep).encode(encoding if decoder is None else "utf-8")
+        needle = bare_bytes("\r" + sep, encoding if decoder is None else "utf-8")
         keep = len(needle) - 1  # a needle cut by a chunk's end
         last = b""
         with _open_binary(path) as f:
@@ -2140,34 +2205,46 @@ def check_number_text(col: pd.Series, field: str) -> None:
         check_number_words(col.tolist(), bad, field)
 
 
-def refuse_empty_numbers(df: pd.DataFrame, names: Iterable[Hashable]) -> None:
-    """Refuse the lines of a transactions file whose amount (or quantity, or
-    price: each of *names* that *df* has) is empty, an empty cell or a
-    missing-value marker (``NA``, ``null``): said as the file has it, with a
-    fix a person editing the file can follow (the library's own message,
-    "missing values (NaN)", speaks of pandas' NaN and of options only some
-    functions have). Rows are the positions in *df*.
+def refuse_empty_numbers(
+    df: pd.DataFrame, names: Iterable[Hashable], fmt: str = "csv"
+) -> None:
+    """Refuse the rows of a transactions file whose amount (or quantity, or
+    price: each of *names* that *df* has) is missing, said as the file of
+    format *fmt* (:func:`table_format`) has it, with a fix a person making
+    the file can follow (the library's own message, "missing values (NaN)",
+    speaks of pandas' NaN and of options only some functions have): in a
+    text table, an empty cell or a missing-value marker (``NA``, ``null``)
+    on some lines; in a Parquet file, a null in some rows. Rows are the
+    positions in *df*.
 
     >>> tx = pd.DataFrame({"amount": [5.0, float("nan")]})
     >>> refuse_empty_numbers(tx, ["amount", "absent"])
     Traceback (most recent call last):
     ...
     custseg.errors.InputError: 'amount' is empty on some lines (an empty cell, or a marker such as NA or null) (first at row 1, 1 row affected): write a number in each, or delete those lines from the file
+    >>> refuse_empty_numbers(tx, ["amount"], fmt="parquet")
+    Traceback (most recent call last):
+    ...
+    custseg.errors.InputError: 'amount' is null in some rows (first at row 1, 1 row affected): fill those nulls with a number, or filter those rows out, where the file is made
     """
+    if fmt in _TEXT_FORMATS:
+        problem = (
+            "is empty on some lines (an empty cell, or a marker such as NA or null)"
+        )
+        fix = "write a number in each, or delete those lines from the file"
+    else:
+        problem = "is null in some rows"
+        fix = (
+            "fill those nulls with a number, or filter those rows out, where the "
+            "file is made"
+        )
     for name in names:
         if name not in df.columns:
             continue
         gaps = np.asarray(df[name].isna(), dtype=bool)
         if gaps.any():
             first, count = first_offender(gaps)
-            raise InputError(
-                str(name),
-                "is empty on some lines (an empty cell, or a marker such as NA "
-                "or null)",
-                first_row=first,
-                n_rows=count,
-                fix="write a number in each, or delete those lines from the file",
-            )
+            raise InputError(str(name), problem, first_row=first, n_rows=count, fix=fix)
 
 
 def _refuse_changed(text: pd.Series, values: np.ndarray, name: str) -> None:

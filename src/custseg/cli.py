@@ -41,6 +41,7 @@ from ._files import (
     _need_pyarrow,
     _read_table,
     _write_fix,
+    bare_bytes,
     check_date_format,
     check_number_text,
     in_file,
@@ -1036,7 +1037,9 @@ def _read_inputs(
     lines = _tx_lines(tx, args)
     with lines_of(args.input, **where, **lines):
         refuse_empty_numbers(
-            tx, [args.quantity, args.price] if product else [args.amount]
+            tx,
+            [args.quantity, args.price] if product else [args.amount],
+            table_format(args.input),
         )
         tx[args.date] = parse_date_column(
             tx[args.date], args.date, date_format=date_format
@@ -1604,13 +1607,15 @@ def _emit(text: str, end: str = "\n") -> None:
     directly until every one is taken: a write the system takes only part
     of (a nearly full disk, a file-size limit) is written on, and fails
     there, rather than left short by Python's buffered stdout, which lost
-    the rest of ``custseg presets NAME > file`` and exited 0."""
+    the rest of ``custseg presets NAME > file`` and exited 0. No byte
+    order mark (``PYTHONIOENCODING=utf-8-sig``) before each piece: the
+    output is one stream."""
     encoding = getattr(sys.stdout, "encoding", None) or "utf-8"
     errors = getattr(sys.stdout, "errors", None) or "strict"  # surrogateescape?
     try:
-        data = (text + end).encode(encoding, errors)
+        data = bare_bytes(text + end, encoding, errors)
     except UnicodeEncodeError:  # a terminal that cannot show some characters
-        data = (text + end).encode(encoding, "backslashreplace")
+        data = bare_bytes(text + end, encoding, "backslashreplace")
     except LookupError:
         data = (text + end).encode("utf-8")
     fd = _stdout_fd()

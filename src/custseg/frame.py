@@ -662,7 +662,7 @@ def read_transactions(
         text_columns=text,
         date_columns=text_dates(date, date_format),
     )
-    refuse_empty_numbers(df, numbers)
+    refuse_empty_numbers(df, numbers, table_format(path))
     return df
 
 
