@@ -120,6 +120,12 @@ _TEXT: dict[str, dict[str, str]] = {
         "not_shown": "{n:,d} customers without a score not shown",
         "no_monetary": "{n:,d} customers without a monetary value not shown",
         "not_shown_one": "1 customer without a score not shown",
+        "no_rf": "{n:,d} customers without an R or F score not shown",
+        "no_rf_one": "1 customer without an R or F score not shown",
+        "no_dim": "{n:,d} customers without an {d} score not shown",
+        "no_dim_one": "1 customer without an {d} score not shown",
+        "no_dims": "customers without a score, not shown: {parts}",
+        "list_sep": ", ",
         "no_monetary_one": "1 customer without a monetary value not shown",
         "scores_title": "Customers per score",
         "score": "score",
@@ -158,6 +164,10 @@ _TEXT: dict[str, dict[str, str]] = {
         "f_score": "F 评分（消费频率）",
         "not_shown": "未显示 {n:,d} 位无评分客户",
         "no_monetary": "未显示 {n:,d} 位无消费金额的客户",
+        "no_rf": "未显示 {n:,d} 位无 R 或 F 评分的客户",
+        "no_dim": "未显示 {n:,d} 位无 {d} 评分的客户",
+        "no_dims": "未显示的无评分客户：{parts}",
+        "list_sep": "、",
         "scores_title": "各评分的客户数",
         "score": "评分",
         "R": "R（最近一次消费）",
@@ -408,10 +418,55 @@ def _drawing() -> Iterator[None]:
         "text.usetex": False,
         "axes.formatter.use_mathtext": False,
     }
-    with STATE_LOCK, mpl.rc_context(rc), warnings.catch_warnings():
-        # measuring text may look glyphs up; the draw reports them (_GuardedDraw)
-        warnings.filterwarnings("ignore", _GLYPH_WARNING, UserWarning)
-        yield
+    with STATE_LOCK:
+        fonts: dict[Any, None] = {}
+        drawn = _DRAWN_FONTS.set(fonts)
+        try:
+            with mpl.rc_context(rc), warnings.catch_warnings():
+                # measuring text may look glyphs up; the draw reports them
+                # (_GuardedDraw)
+                warnings.filterwarnings("ignore", _GLYPH_WARNING, UserWarning)
+                yield
+        finally:
+            _DRAWN_FONTS.reset(drawn)
+        _look_up(fonts)  # under the caller's rcParams again
+
+
+#: The fonts of the texts :func:`_finish` gave custseg's fonts, per drawing
+#: (a context variable: each thread's drawing its own).
+_DRAWN_FONTS: ContextVar[dict[Any, None] | None] = ContextVar(
+    "custseg_plot_drawn_fonts", default=None
+)
+
+
+def _look_up(fonts: Iterable[Any]) -> None:
+    """Look the families of each font up once, matplotlib's note that a
+    CJK font has no 'normal' weight dropped (:class:`_QuietWeights`).
+
+    matplotlib looks a font up once per font and settings and keeps the
+    answer: looked up here, under the caller's rcParams (as the figure will
+    be drawn), its later draws ask again for nothing and log nothing, also
+    on a figure of the caller's (``ax=``), which custseg draws without its
+    filter. Held under custseg's lock (the logger's filters are
+    process-wide).
+    """
+    from matplotlib import font_manager
+
+    logger = logging.getLogger("matplotlib.font_manager")
+    quiet = _QuietWeights()
+    logger.addFilter(quiet)
+    try:
+        for prop in fonts:
+            # as the renderers ask: each family of the list on its own
+            for family in prop.get_family():
+                one = prop.copy()
+                one.set_family(family)
+                try:
+                    font_manager.findfont(one, fallback_to_default=False)
+                except ValueError:  # a family not installed: said at the draw
+                    continue
+    finally:
+        logger.removeFilter(quiet)
 
 
 def _axes(ax: Any, size: tuple[float, float]) -> Axes:
@@ -561,6 +616,7 @@ def _finish(*axes: Axes, before: dict[Any, str] | None = None) -> None:
 
     families = _families()
     seen = before or {}
+    fonts = _DRAWN_FONTS.get()  # looked up when the drawing ends (_drawing)
     for ax in axes:
         for axis in (ax.xaxis, ax.yaxis):
             for fmt in (axis.get_major_formatter(), axis.get_minor_formatter()):
@@ -585,6 +641,74 @@ def _finish(*axes: Axes, before: dict[Any, str] | None = None) -> None:
             text.set_fontfamily(families)
             text.set_parse_math(False)
             text.set_usetex(False)
+            if fonts is not None:
+                fonts[text.get_fontproperties().copy()] = None
+
+
+def _background(ax: Axes) -> np.ndarray:
+    """The colour (RGB) behind what is drawn on *ax*: its face over its
+    figure's (over white, where they are transparent)."""
+    from matplotlib.colors import to_rgba
+
+    rgb = np.ones(3)
+    layers = (
+        [_root(ax), ax.figure, ax] if ax.figure is not _root(ax) else [ax.figure, ax]
+    )
+    for layer in layers:
+        *color, alpha = to_rgba(layer.get_facecolor())
+        rgb = alpha * np.asarray(color) + (1 - alpha) * rgb
+    return rgb
+
+
+def _contrast(a: Any, b: Any) -> float:
+    """The contrast ratio of two colours (WCAG 2: 1 to 21).
+
+    >>> round(_contrast("black", "white"), 1), _contrast("#444444", "#444444")
+    (21.0, 1.0)
+    """
+    from matplotlib.colors import to_rgb
+
+    def luminance(color: Any) -> float:
+        c = np.asarray(to_rgb(color))
+        c = np.where(c <= 0.04045, c / 12.92, ((c + 0.055) / 1.055) ** 2.4)
+        return float(c @ [0.2126, 0.7152, 0.0722])
+
+    hi, lo = sorted((luminance(a), luminance(b)), reverse=True)
+    return (hi + 0.05) / (lo + 0.05)
+
+
+def _ink(ax: Axes, *colors: Any) -> Any:
+    """The first of *colors* that stands out on *ax* (contrast 3 at least,
+    :func:`_contrast`), else the style's text colour, else its edge colour,
+    else black or white, whichever stands out most: marks drawn "in black"
+    stay visible under a dark style (``dark_background``)."""
+    from matplotlib.colors import to_rgb
+
+    bg = _background(ax)
+    for color in colors:
+        if _contrast(color, bg) >= 3:
+            return color
+    rc = _mpl().rcParams
+    ink = []
+    for key in ("text.color", "axes.edgecolor"):
+        try:
+            ink.append(to_rgb(rc[key]))
+        except ValueError:  # not a colour ("auto", "inherit")
+            continue
+    for color in ink:
+        if _contrast(color, bg) >= 4.5:
+            return color
+    return max([*ink, (0.0, 0.0, 0.0), (1.0, 1.0, 1.0)], key=lambda c: _contrast(c, bg))
+
+
+def _faded(ax: Axes, amount: float) -> tuple[float, float, float]:
+    """:func:`_ink` moved *amount* (0 to 1) of the way to *ax*'s background:
+    a quieter mark (0.27 of black on white is ``#444444``)."""
+    from matplotlib.colors import to_rgb
+
+    bg = _background(ax)
+    mixed = (1 - amount) * np.asarray(to_rgb(_ink(ax))) + amount * bg
+    return (float(mixed[0]), float(mixed[1]), float(mixed[2]))
 
 
 def _no_customers(ax: Axes, text: dict[str, str]) -> None:
@@ -598,20 +722,64 @@ def _no_customers(ax: Axes, text: dict[str, str]) -> None:
         ha="center",
         va="center",
         fontstyle="italic",
-        color="#555555",
+        color=_faded(ax, 0.33),
     )
 
 
-def _counted(text: dict[str, str], key: str, n: int) -> str:
+def _counted(text: dict[str, str], key: str, n: int, **fields: Any) -> str:
     """The sentence *key* of *text* for *n* customers (``key_one`` for one,
-    where the language has it).
+    where the language has it), its other *fields* filled in.
 
     >>> _counted(_TEXT["en"], "not_shown", 1), _counted(_TEXT["en"], "not_shown", 1200)
     ('1 customer without a score not shown', '1,200 customers without a score not shown')
+    >>> _counted(_TEXT["en"], "no_dim", 2, d="M")
+    '2 customers without an M score not shown'
     """
     if n == 1 and f"{key}_one" in text:
-        return text[f"{key}_one"]
-    return text[key].format(n=n)
+        return text[f"{key}_one"].format(**fields)
+    return text[key].format(n=n, **fields)
+
+
+def _unscored(text: dict[str, str], scores: Any, dims: str) -> str:
+    """The title's line on the customers a chart of the scores *dims*
+    (``"RF"``: a cell needs both; ``"RFM"``: a group of bars per score)
+    leaves out, ``""`` when it leaves out none.
+
+    Customers with no score at all (no purchase, with ``nan="unknown"``)
+    are "without a score"; otherwise the line names the missing score, so
+    that it counts what each part of the chart leaves out: a customer
+    without an M score (a NaN monetary value) is still in the R x F grid
+    and in the R and F bars.
+
+    >>> import custseg
+    >>> nan = float("nan")
+    >>> s = custseg.rfm_scores([3, 40, 200, 10, 5, nan], [12, 3, 1, 6, 2, 0],
+    ...     [900.0, 150.0, 20.0, 400.0, nan, 0.0], bins=2, nan="unknown")
+    >>> _unscored(_TEXT["en"], s, "RF")
+    '1 customer without a score not shown'
+    >>> _unscored(_TEXT["en"], s, "RFM")
+    'customers without a score, not shown: R 1, F 1, M 2'
+    >>> _unscored(_TEXT["zh"], s, "RFM")
+    '未显示的无评分客户：R 1、F 1、M 2'
+    """
+    missing = {d: getattr(scores, d.lower()) == 0 for d in "RFM"}
+    none = missing["R"] & missing["F"] & missing["M"]  # no score at all
+    if dims == "RF":
+        left = missing["R"] | missing["F"]
+        n = int(np.count_nonzero(left))
+        if not n:
+            return ""
+        return _counted(text, "not_shown" if (left == none).all() else "no_rf", n)
+    counts = {d: int(np.count_nonzero(missing[d])) for d in dims}
+    if not any(counts.values()):
+        return ""
+    if all((missing[d] == none).all() for d in dims):
+        return _counted(text, "not_shown", counts[dims[0]])
+    shown = [d for d in dims if counts[d]]
+    if len(shown) == 1:
+        return _counted(text, "no_dim", counts[shown[0]], d=shown[0])
+    parts = text["list_sep"].join(f"{d} {counts[d]:,d}" for d in shown)
+    return text["no_dims"].format(parts=parts)
 
 
 def _count_text(x: float, _pos: Any = None) -> str:
@@ -628,15 +796,64 @@ def _count_text(x: float, _pos: Any = None) -> str:
     return f"{x:,.6g}"
 
 
-def _thousands(axis: Any) -> None:
-    """Ticks at whole numbers (counts: no 2.5 customers), as plain numbers
-    with thousands separators (no 1e6 offset)."""
+def _thousands(axis: Any, length: float) -> None:
+    """Ticks at whole numbers (counts: no 2.5 customers; a book value below
+    a few units gets fractions, as there are too few whole numbers), as
+    plain numbers with thousands separators (no 1e6 offset), fewer of them
+    when their labels would touch: *length* is the points the axis will
+    take (before the layout, see :func:`_axes_width_pt` and
+    :func:`_row_pitch`); set once the axis' limits are.
+    """
     from matplotlib.ticker import FuncFormatter, MaxNLocator
 
-    axis.set_major_locator(
-        MaxNLocator(nbins="auto", steps=[1, 2, 2.5, 5, 10], integer=True)
-    )
+    steps = [1, 2, 2.5, 5, 10]
     axis.set_major_formatter(FuncFormatter(_count_text))
+    lo, hi = sorted(float(x) for x in axis.get_view_interval())
+    # the labels of one axis sit side by side (x) or one above the other (y)
+    across = axis.axis_name == "x"
+    size = _size_pt(_mpl().rcParams[f"{axis.axis_name}tick.labelsize"])
+    auto = max(int(axis.get_tick_space()), 1)
+    for nbins in ["auto", *range(auto - 1, 0, -1)]:
+        locator = MaxNLocator(nbins=nbins, steps=steps, integer=True)
+        if nbins == "auto":
+            axis.set_major_locator(locator)  # "auto" asks the axis
+        ticks = [t for t in locator.tick_values(lo, hi) if lo <= t <= hi]
+        if len(ticks) < 2 or hi <= lo:
+            break
+        sizes = _text_sizes([_count_text(t) for t in ticks], size)
+        need = max(w if across else h for w, h in sizes) + 0.8 * size
+        if (ticks[1] - ticks[0]) / (hi - lo) * length >= need:
+            break
+    axis.set_major_locator(locator)
+
+
+def _score_ticks(
+    k: int, pitch: float, across: bool = True, first: int = 1
+) -> list[int]:
+    """The scores 1 .. *k* to label on an axis of *pitch* points per score:
+    every score, or 1 and every 2nd, 5th, 10th ... (at least every
+    *first*), the fewest steps at which the labels keep apart (side by
+    side when *across*, else one above the other); 1 left out when it
+    would touch the next one.
+
+    >>> import pytest; mpl = pytest.importorskip("matplotlib")
+    >>> _score_ticks(5, 40.0)
+    [1, 2, 3, 4, 5]
+    >>> _score_ticks(20, 8.0)
+    [1, 5, 10, 15, 20]
+    >>> _score_ticks(20, 40.0, first=2)
+    [1, 2, 4, 6, 8, 10, 12, 14, 16, 18, 20]
+    """
+    size = _size_pt(_mpl().rcParams[("x" if across else "y") + "tick.labelsize"])
+    w, h = _text_sizes([str(k)], size)[0]  # the widest: the most digits
+    need = (w if across else h) + 0.8 * size
+    for step in (1, 2, 5, 10, 20, 50, 100):
+        if step >= first and step * pitch >= need:
+            break
+    ticks = list(range(step, k + 1, step))
+    if step > 1 and (step - 1) * pitch >= need:
+        ticks.insert(0, 1)
+    return ticks or [1]
 
 
 def _pct(x: float) -> str:
@@ -1153,7 +1370,7 @@ def segment_sizes(
                 )
         _fit_yticks(ax, names)
         ax.set_ylim(n - 0.4, -0.6 - band)  # first class on top
-        ax.axvline(0, color="black", linewidth=0.8)
+        ax.axvline(0, color=_ink(ax), linewidth=0.8)
         ax.set_xlabel(text["share_pct"])
         _title(ax, text["sizes_title"] if title is None else str(title), new)
         ax.margins(x=0.12)
@@ -1291,7 +1508,6 @@ def rf_heatmap(
     r = scores.r.astype(np.intp)
     f = scores.f.astype(np.intp)
     known = (r > 0) & (f > 0)
-    no_score = int(np.count_nonzero(~known))
     no_monetary = 0
     if value == "monetary":
         if monetary is None:
@@ -1318,9 +1534,7 @@ def rf_heatmap(
         # mean in whole units, or below 1 as the report's tables write a
         # mean of money (at the decimals of the amounts, or its first two
         # digits: a mean of 0.003 is not 0)
-        sums = order_free_sums(m[known], cell, kr * kf).reshape(kr, kf)
-        means = np.full((kr, kf), np.nan)
-        np.divide(sums, counts, out=means, where=counts > 0)
+        means = _cell_means(m[known], cell, counts)
         grid = np.ma.masked_invalid(means)
         cells = means.ravel()
         places = _display.money_places(m)
@@ -1329,8 +1543,9 @@ def rf_heatmap(
             for c in cells
         ]
         heading = text["rf_monetary"]
-    if no_score:
-        heading += "\n" + _counted(text, "not_shown", no_score)
+    unscored = _unscored(text, scores, "RF")
+    if unscored:
+        heading += "\n" + unscored
     if no_monetary:
         heading += "\n" + _counted(text, "no_monetary", no_monetary)
     with _drawing():
@@ -1340,14 +1555,17 @@ def rf_heatmap(
         # numbers too wide for their cells (a mean spend of 15 digits) in
         # fewer characters, else in a smaller font: never over the next cell
         room = _axes_width_pt(ax, _label_room([str(kr)])) / kf
-        shown, size = _cell_texts(shown, cells, room)
+        shown, size = _cell_texts(
+            shown, _compact_cells(shown, cells), room, _row_pitch(ax, kr)
+        )
         image = ax.imshow(
             grid, origin="lower", cmap="YlGnBu", aspect="auto", interpolation="nearest"
         )
-        top = float(np.nanmax(np.ma.filled(grid, np.nan))) if known.any() else 0.0
+        filled = np.ma.filled(grid, np.nan).astype(np.float64)
+        top = float(np.nanmax(filled)) if np.isfinite(filled).any() else 0.0
         for pos, label in enumerate(shown):
             i, j = divmod(pos, kf)
-            cell_value = float(np.ma.filled(grid, np.nan)[i, j])
+            cell_value = float(filled[i, j])
             dark = top > 0 and cell_value == cell_value and cell_value > 0.6 * top
             ax.text(
                 j,
@@ -1358,8 +1576,11 @@ def rf_heatmap(
                 fontsize=size,
                 color="white" if dark else "black",
             )
-        ax.set_xticks(np.arange(kf), [str(k) for k in range(1, kf + 1)])
-        ax.set_yticks(np.arange(kr), [str(k) for k in range(1, kr + 1)])
+        # every score when they fit, else 1 and every 2nd, 5th ... score
+        xs = _score_ticks(kf, room)
+        ys = _score_ticks(kr, _row_pitch(ax, kr), across=False)
+        ax.set_xticks([i - 1 for i in xs], [str(i) for i in xs])
+        ax.set_yticks([i - 1 for i in ys], [str(i) for i in ys])
         ax.set_xlabel(text["f_score"])
         ax.set_ylabel(text["r_score"])
         _title(ax, heading, new)
@@ -1370,33 +1591,83 @@ def rf_heatmap(
     return ax
 
 
+def _cell_means(values: np.ndarray, cell: np.ndarray, counts: np.ndarray) -> np.ndarray:
+    """The mean of *values* per cell (*cell*: each value's, flat; NaN
+    where *counts* is 0), summed in no order (the same means whatever the
+    row order); amounts whose sums pass the float range (near 1e308) are
+    summed halved as often as need be, so each mean is the finite one.
+
+    >>> m = _cell_means(np.array([1.5e308, 1.7e308, 2.0]), np.array([0, 0, 1]),
+    ...                 np.array([[2, 1]]))
+    >>> m.tolist()
+    [[1.6e+308, 2.0]]
+    """
+    shape = counts.shape
+    power = 0
+    if len(values):
+        with np.errstate(over="ignore"):
+            big = not np.isfinite(np.abs(values).sum())
+        if big:  # the sums overflow: of the values scaled by a power of 2
+            power = int(np.frexp(np.max(np.abs(values)))[1])
+            values = np.ldexp(values, -power)
+    sums = order_free_sums(values, cell, counts.size).reshape(shape)
+    means = np.full(shape, np.nan)
+    np.divide(sums, counts, out=means, where=counts > 0)
+    return np.ldexp(means, power) if power else means
+
+
 def _cell_texts(
-    texts: list[str], values: np.ndarray, width: float
-) -> tuple[list[str], str]:
-    """The numbers of a heatmap's cells, *width* points wide at most, and
-    their font size: *texts* as written when the widest fits, else every
-    number compact (:func:`custseg._display.compact`: ``2.66e14``), in a
-    smaller font if need be (the smallest when nothing fits).
+    texts: list[str], short: list[str], width: float, height: float = np.inf
+) -> tuple[list[str], Any]:
+    """The numbers of a heatmap's cells, at most *width* points wide and
+    *height* points high, and their font size: *texts* as written when they
+    fit, else every number in fewer characters (*short*: ``2.66e14`` for a
+    count, ``63%`` for a share of 63.2%), in a smaller font if need be
+    (``x-small``, ``xx-small``, then points down to the smallest tick
+    font); a cell too small for that has no number (every cell alike),
+    rather than numbers over each other.
 
     >>> import pytest; mpl = pytest.importorskip("matplotlib")
-    >>> _cell_texts(["950", ""], np.array([950.0, np.nan]), 60.0)
+    >>> _cell_texts(["950", ""], ["950", ""], 60.0)
     (['950', ''], 'small')
-    >>> _cell_texts(["265,704,471,699,696", "7"], np.array([2.657e14, 7.0]), 60.0)
+    >>> _cell_texts(["265,704,471,699,696", "7"], ["2.66e14", "7"], 60.0)
     (['2.66e14', '7'], 'small')
+    >>> _cell_texts(["63.2%", "2.0%"], ["63%", "2%"], 20.0)
+    (['63%', '2%'], 'small')
+    >>> _cell_texts(["63.2%", "2.0%"], ["63%", "2%"], 4.0)
+    (['', ''], 'small')
     """
 
-    def fits(shown: list[str], size: str) -> bool:
-        distinct = list(dict.fromkeys(shown))
-        widest = max((w for w, _h in _text_sizes(distinct, size)), default=0.0)
-        return widest <= 0.9 * width
+    def scale(shown: list[str], size: Any) -> float:
+        """How much *shown* must shrink to fit at *size* (1: it fits)."""
+        distinct = [t for t in dict.fromkeys(shown) if t]
+        sizes = _text_sizes(distinct, size)
+        wide = max((w for w, _h in sizes), default=0.0)
+        high = max((h for _w, h in sizes), default=0.0)
+        return max(wide / (0.9 * width), high / (0.9 * height), 1e-9)
 
-    if fits(texts, "small"):
+    if scale(texts, "small") <= 1:
         return texts, "small"
-    short = [t and _display.compact(x) for t, x in zip(texts, values, strict=True)]
-    for size in ("small", "x-small"):
-        if fits(short, size):
+    for size in ("small", "x-small", "xx-small"):
+        if scale(short, size) <= 1:
             return short, size
-    return short, "xx-small"
+    smallest = _size_pt("xx-small")
+    points = smallest / scale(short, smallest)
+    if points >= min(_SMALLEST, smallest):
+        return short, points
+    return ["" for _ in texts], "small"
+
+
+def _compact_cells(texts: list[str], values: np.ndarray) -> list[str]:
+    """Each cell's number in a few characters (:func:`custseg._display.compact`;
+    an empty cell stays empty)."""
+    return [t and _display.compact(x) for t, x in zip(texts, values, strict=True)]
+
+
+def _whole_percents(texts: list[str], shares: np.ndarray) -> list[str]:
+    """Each cell's share in whole percent (``63%``, ``<1%``; an empty cell
+    stays empty)."""
+    return [t and _display.percent(x, 0) for t, x in zip(texts, shares, strict=True)]
 
 
 def score_distribution(
@@ -1449,11 +1720,10 @@ def score_distribution(
     k = max(e.recency.bins, e.frequency.bins, e.monetary.bins)
     dims = (("R", scores.r), ("F", scores.f), ("M", scores.m))
     counts = [np.bincount(s.astype(np.intp), minlength=k + 1)[1:] for _, s in dims]
-    unknown = (scores.r == 0) | (scores.f == 0) | (scores.m == 0)
-    left_out = int(np.count_nonzero(unknown))
     heading = text["scores_title"]
-    if left_out:
-        heading += "\n" + _counted(text, "not_shown", left_out)
+    unscored = _unscored(text, scores, "RFM")
+    if unscored:
+        heading += "\n" + unscored
     with _drawing():
         new = ax is None  # a figure of its own
         # wider with more scores, up to a page's width: a chart 23 inches
@@ -1472,19 +1742,22 @@ def score_distribution(
                 color=color,
                 label=text[key],
             )
-        # every score up to 20, then 1 and every 2nd, 5th or 10th
-        step = next(s for s in (1, 2, 5, 10) if k <= 20 * s)
-        ticks = [i for i in x.tolist() if i == 1 or i % step == 0]
+        # every score up to 20, then 1 and every 2nd, 5th or 10th; more
+        # apart when the labels would touch (many scores in a panel)
+        most = max((int(c.max()) for c in counts if c.size), default=0)
+        column = _axes_width_pt(ax, _label_room([_count_text(most)])) / (k + 1)
+        first = next(s for s in (1, 2, 5, 10) if k <= 20 * s)
+        ticks = _score_ticks(k, column, first=first)
         ax.set_xticks(ticks, [str(i) for i in ticks])
         ax.set_xlabel(text["score"])
         ax.set_ylabel(text["customers"])
-        _thousands(ax.yaxis)
         _title(ax, heading, new)
         ax.legend(fontsize="small", frameon=False, ncols=3, loc="upper center")
         ax.margins(y=0.18)
         if not any(c.any() for c in counts):  # no customer has a score
             ax.set_ylim(0, 1)
             _no_customers(ax, text)
+        _thousands(ax.yaxis, _row_pitch(ax, 1))
         _finish(ax, before=before)
     return ax
 
@@ -1605,10 +1878,11 @@ def lorenz(
                     va="bottom",
                     fontsize="large",
                     fontweight="bold",
-                    color="#7a4a1f",
+                    color=_ink(ax, "#7a4a1f", "#f0b483"),  # brown, or light
                 )
-        ax.plot([px], [py], "o", color="black", markersize=5)
-        ax.plot([0, px, px], [py, py, 0], color="black", linewidth=0.8, linestyle=":")
+        ink = _ink(ax)
+        ax.plot([px], [py], "o", color=ink, markersize=5)
+        ax.plot([0, px, px], [py, py, 0], color=ink, linewidth=0.8, linestyle=":")
         ax.annotate(
             text["pareto_point"].format(
                 x=_display.percent(pareto.customers_for_value_share),
@@ -1618,7 +1892,7 @@ def lorenz(
             xytext=(12, -28),
             textcoords="offset points",
             fontsize="small",
-            arrowprops={"arrowstyle": "-", "color": "black", "linewidth": 0.6},
+            arrowprops={"arrowstyle": "-", "color": ink, "linewidth": 0.6},
         )
         ax.set_xlim(0, 100)
         ax.set_ylim(0, 102)
@@ -1742,12 +2016,12 @@ def label_counts(
         _fit_yticks(ax, shown)
         ax.set_ylim(max(k, 1) - 0.5, -0.5)  # no class at all: an empty row
         ax.set_xlabel(text["customers"])
-        _thousands(ax.xaxis)
         _title(ax, str(title), new)
         ax.margins(x=0.18)
         if not n:  # no customers: an axis from 0, and say so
             ax.set_xlim(0, 1)
             _no_customers(ax, text)
+        _thousands(ax.xaxis, _axes_width_pt(ax, _label_room(shown, False)))
         _finish(ax, before=before)
     return ax
 
@@ -1946,15 +2220,18 @@ def transition_heatmap(
         new = ax is None  # a figure of its own
         ax = _axes(ax, size)
         before = _texts(ax, new)
-        size_of_cells = "small"
-        if normalize == "none":
-            # counts too wide for their cells (1,234,567,890 in 0.55 inch)
-            # in fewer characters, else in a smaller font: never over the
-            # next cell, as rf_heatmap's
-            column = _axes_width_pt(ax, room) / max(n_c, 1)
-            cells, size_of_cells = _cell_texts(
-                cells, counts.ravel().astype(np.float64), column
-            )
+        below = _fit_xticks(ax, shown_cols, room)
+        # numbers too wide for their cells (1,234,567,890 in 0.55 inch, a
+        # share of 20 columns in a panel) in fewer characters (1.23e9, 63%),
+        # else in a smaller font: never over the next cell, as rf_heatmap's
+        column = _axes_width_pt(ax, room) / max(n_c, 1)
+        pitch = _row_pitch(ax, n_r, taken=below + 100)  # + title, x label, note
+        short = (
+            _whole_percents(cells, shares.ravel())
+            if normalize == "row"
+            else _compact_cells(cells, counts.ravel().astype(np.float64))
+        )
+        cells, size_of_cells = _cell_texts(cells, short, column, pitch)
         # the extent matplotlib would give, but never of zero width (no class)
         wide, high = max(n_c, 1) - 0.5, max(n_r, 1) - 0.5
         ax.imshow(
@@ -1987,14 +2264,16 @@ def transition_heatmap(
             # a row nobody was in has no shares: say so rather than leave a gap
             from matplotlib.patches import Rectangle
 
+            # in the style's colours: the background, hatched with its ink
+            ground = tuple(float(c) for c in _background(ax))
             for i in empty:
                 ax.add_patch(
                     Rectangle(
                         (-0.5, i - 0.5),
                         n_c,
                         1,
-                        facecolor="white",
-                        edgecolor="#c8c8c8",
+                        facecolor=ground,
+                        edgecolor=_faded(ax, 0.78),
                         hatch="///",
                         linewidth=0,
                     )
@@ -2007,10 +2286,9 @@ def transition_heatmap(
                     va="center",
                     fontsize="small",
                     fontstyle="italic",
-                    color="#555555",
-                    bbox={"facecolor": "white", "edgecolor": "none", "pad": 1.5},
+                    color=_faded(ax, 0.33),
+                    bbox={"facecolor": ground, "edgecolor": "none", "pad": 1.5},
                 )
-        below = _fit_xticks(ax, shown_cols, room)
         _fit_yticks(ax, shown_rows, taken=below + 100)  # + title, x label, note
         ax.set_xlim(-0.5, wide)
         ax.set_ylim(high, -0.5)
@@ -2029,7 +2307,7 @@ def transition_heatmap(
                 ha="left",
                 va="top",
                 fontsize="small",
-                color="#444444",
+                color=_faded(ax, 0.27),
             )
         for side in ("top", "right", "bottom", "left"):
             ax.spines[side].set_visible(False)
@@ -2138,7 +2416,9 @@ def workload(assignment: Any, *, ax: Axes | None = None, lang: str = "en") -> Ax
     fair_count = np.asarray(assignment.fair_count, float)
     fair_book = np.asarray(assignment.fair_book, float)
     top_count = 1.3 * max(np.max(count, initial=0), np.max(fair_count, initial=0), 1)
-    top_book = 1.3 * max(np.max(book, initial=0), np.max(fair_book, initial=0), 1)
+    # the book axis scales to the values (a book of 0.005 is not drawn flat
+    # on an axis to 1); 0 to 1.3 only when there is no book at all
+    top_book = 1.3 * (max(np.max(book, initial=0), np.max(fair_book, initial=0)) or 1)
     with _drawing():
         new = ax is None  # a figure of its own
         # beside the Axes: the customers' ticks and label left, the book's right
@@ -2173,26 +2453,23 @@ def workload(assignment: Any, *, ax: Axes | None = None, lang: str = "en") -> Ax
         bars_b = twin.bar(
             x + w / 2, book.tolist(), w, color=_ORANGE, label=text["book"]
         )
-        fair = ax.scatter(
-            x - w / 2,
-            fair_count,
-            marker="_",
-            s=400,
-            color="black",
-            zorder=3,
-            label=text["fair"],
-        )
-        twin.scatter(x + w / 2, fair_book, marker="_", s=400, color="black", zorder=3)
-        _fit_xticks(ax, names, room=room)
+        # the fair-share ticks as wide as a bar (20 points at most): with
+        # many staff they would run into the next column's
+        bar = w * _axes_width_pt(ax, room) / max(k, 1)
+        mark = {"marker": "_", "s": min(20.0, bar) ** 2, "color": _ink(ax)}
+        fair = ax.scatter(x - w / 2, fair_count, zorder=3, label=text["fair"], **mark)
+        twin.scatter(x + w / 2, fair_book, zorder=3, **mark)
+        below = _fit_xticks(ax, names, room=room)
         ax.set_xlabel(text["owner"])
         ax.set_ylabel(text["customers"], color=_BLUE)
         twin.set_ylabel(text["book"], color=_ORANGE)
-        _thousands(ax.yaxis)
-        _thousands(twin.yaxis)
         twin.spines["right"].set_visible(True)
         twin.spines["top"].set_visible(False)
         ax.set_ylim(0, top_count)
         twin.set_ylim(0, top_book)
+        high = _row_pitch(ax, 1, taken=60 + below)
+        _thousands(ax.yaxis, high)
+        _thousands(twin.yaxis, high)
         _title(ax, text["work_title"], new)
         ax.legend(
             [bars_c, bars_b, fair],
