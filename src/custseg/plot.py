@@ -45,8 +45,15 @@ applies to the figures custseg makes, but for what custseg sets while it
 draws: the fonts, text drawn as typed (no mathtext, and no TeX whatever
 ``text.usetex`` says: class names such as ``no_purchase`` and numbers such
 as ``80%`` are not TeX, and TeX needs LaTeX installed), plain numbers on
-the axes, no top and right spines, the title's size and weight.
-:func:`to_svg` saves with ``svg.*`` and ``savefig.*`` settings of its own
+the axes, no top and right spines, the title's size and weight. The
+marks custseg colours itself (fair-share ticks, the 80/20 point and its
+guides, the zero line, notes) take the style's text colour, or black or
+white, whichever stands out on the Axes' background, so a dark style
+(``dark_background``) keeps them visible. matplotlib's note that a CJK
+font has no "normal" weight (``findfont: Failed to find font weight``)
+is not logged, on a figure passed in through ``ax=`` too: custseg looks
+its texts' fonts up once, that note dropped, and matplotlib keeps the
+answer. :func:`to_svg` saves with ``svg.*`` and ``savefig.*`` settings of its own
 (images inside the SVG, never a file next to it). An ``MPLBACKEND`` that
 matplotlib does not know keeps matplotlib from being imported: every
 function then raises an :class:`~custseg.errors.InputError` naming it.
@@ -651,9 +658,8 @@ def _background(ax: Axes) -> np.ndarray:
     from matplotlib.colors import to_rgba
 
     rgb = np.ones(3)
-    layers = (
-        [_root(ax), ax.figure, ax] if ax.figure is not _root(ax) else [ax.figure, ax]
-    )
+    root = _root(ax)
+    layers: list[Any] = [root, ax] if ax.figure is root else [root, ax.figure, ax]
     for layer in layers:
         *color, alpha = to_rgba(layer.get_facecolor())
         rgb = alpha * np.asarray(color) + (1 - alpha) * rgb
@@ -1435,8 +1441,16 @@ def rf_heatmap(
     Rows are R scores (the most recent customers on top), columns F scores;
     each cell shows its number. Customers without an R or F score (no
     purchase, with ``nan="unknown"``) are left out, and the title says how
-    many; with ``value="monetary"``, so are customers with a score but no
-    monetary value (NaN), counted on a line of their own.
+    many: "without a score" when they have none, "without an R or F score"
+    when some have an M score (a customer with an R and an F score but no
+    M score is in the grid, as in the R and F bars of
+    :func:`score_distribution`). With ``value="monetary"``, so are
+    customers with a score but no monetary value (NaN), counted on a line
+    of their own. A cell too small for its number shows it in fewer
+    characters (``2.66e14``) or a smaller font; a cell too small even for
+    that has none (every cell alike), rather than numbers over each other.
+    Scores on the axes are labelled each, or 1 and every 2nd, 5th, 10th
+    ... score when they are too close for all (many scores in a panel).
 
     Parameters
     ----------
@@ -1677,8 +1691,16 @@ def score_distribution(
 
     A flat R and M and an F piled on score 1 is the usual picture (many
     one-time buyers); an empty score is a tie across quantile edges (see
-    :attr:`custseg.RfmScores.diagnostics`). Customers without a score are
-    left out, and the title says how many.
+    :attr:`custseg.RfmScores.diagnostics`). Each group of bars counts the
+    customers with that score, and the title says how many each leaves out:
+    customers with no score at all (no purchase, with ``nan="unknown"``)
+    as "N customers without a score not shown"; a customer without only an
+    M score (a NaN monetary value) is in the R and F bars, and the title
+    names the score: "2 customers without an M score not shown", or one
+    count per score ("customers without a score, not shown: R 3, M 5")
+    when they differ. The scores under the bars are labelled each (up to
+    20), or 1 and every 2nd, 5th or 10th, fewer still when their labels
+    would touch; the counts' ticks are spaced so that theirs never do.
 
     Parameters
     ----------
@@ -2047,11 +2069,14 @@ def transition_heatmap(
     a class one side lacks drawn as a row (or column) of zeros. (Two sides
     with no class in common are drawn as they are: nobody can stay.) With
     ``normalize="row"`` each cell is the share of its row (where the
-    customers of a class went), annotated in percent; with ``"none"`` the
+    customers of a class went), annotated in percent (in whole percent,
+    ``63%``, when the cells are too narrow for ``63.2%``); with ``"none"`` the
     cells are customer counts, the cells made wider for them up to a
     point, and a count still too wide for its cell written with three
     significant digits and its power of ten (``1.23e9``), so that no
-    number runs into the next cell.
+    number runs into the next cell; then, in either mode, in a smaller
+    font, and in a cell too small even for that (many classes in a small
+    panel), no number at all (every cell alike).
     The title says which share of the customers stayed in their class: a
     share of the customers in both periods, whose count it gives when some
     are new or gone.
@@ -2335,9 +2360,14 @@ def workload(assignment: Any, *, ax: Axes | None = None, lang: str = "en") -> Ax
 
     For each staff member (in the order of the assignment) a bar of
     customers (left axis) and a bar of book value (right axis, a twin of
-    *ax*); a black tick on each bar marks its fair share (see
-    :func:`custseg.assign_owners`). Balanced means every bar ends near its
-    tick. Both axes have ticks at whole numbers.
+    *ax*); a tick on each bar, as wide as the bar (20 points at most),
+    marks its fair share (see :func:`custseg.assign_owners`), in the
+    style's text colour (black on white, white under ``dark_background``).
+    Balanced means every bar ends near its tick. Both axes have ticks at
+    whole numbers, spaced so that their labels never touch, but for a book
+    value below a few units (fractions: 0.001, 0.002 ...); the book axis
+    runs to 1.3 times the largest book or fair book, however small (0 to
+    1.3 when there is no book at all).
 
     On a new figure, staff names are wrapped to about 130 points and each
     column is as wide as its name, within limits: the figure grows with the
@@ -2456,7 +2486,7 @@ def workload(assignment: Any, *, ax: Axes | None = None, lang: str = "en") -> Ax
         # the fair-share ticks as wide as a bar (20 points at most): with
         # many staff they would run into the next column's
         bar = w * _axes_width_pt(ax, room) / max(k, 1)
-        mark = {"marker": "_", "s": min(20.0, bar) ** 2, "color": _ink(ax)}
+        mark = {"marker": "_", "s": min(20.0, 0.9 * bar) ** 2, "color": _ink(ax)}
         fair = ax.scatter(x - w / 2, fair_count, zorder=3, label=text["fair"], **mark)
         twin.scatter(x + w / 2, fair_book, zorder=3, **mark)
         below = _fit_xticks(ax, names, room=room)
