@@ -421,9 +421,7 @@ def to_native(out: pd.DataFrame, like: Any, output: str = "native") -> Any:
     if module == "polars":
         return _polars_frame(flat, like, out.index.name)
     if module == "pyarrow":
-        import pyarrow as pa
-
-        return pa.Table.from_pandas(flat, preserve_index=False)
+        return _arrow_table(flat, like, out.index.name)
     if module in ("duckdb", "_duckdb", "pyspark"):  # names without case
         seen: dict[str, str] = {}
         for col in map(str, flat.columns):
@@ -461,7 +459,8 @@ def _polars_frame(flat: pd.DataFrame, like: Any, key: Hashable) -> Any:
     ``UInt128`` customer column of *like* keeps its type (Arrow, through
     which ``from_pandas`` goes, has no 128-bit integers: the ids are made
     from the Python integers), and so does a ``Date`` or other temporal
-    one."""
+    one, and a ``Categorical`` or ``Enum`` one (its text ids are cast
+    back), so that the result joins back onto *like*."""
     import polars as pl
 
     wide = dtype = None
@@ -474,11 +473,12 @@ def _polars_frame(flat: pd.DataFrame, like: Any, key: Hashable) -> Any:
         if (
             isinstance(key, str)
             and dtype is not None
-            and dtype.is_temporal()
+            and (dtype.is_temporal() or isinstance(dtype, pl.Categorical | pl.Enum))
             and result[key].dtype != dtype
         ):
-            # Date ids come through pandas as datetime64[ms]: back to Date,
-            # so that the result joins onto the input
+            # Date ids come through pandas as datetime64[ms], categories as
+            # their text: back to the input's type, so that the result
+            # joins onto the input
             result = result.with_columns(result[key].cast(dtype))
     else:
         ids = pl.Series(key, [int(x) for x in flat[key].tolist()], dtype=wide)
@@ -490,7 +490,8 @@ def _polars_frame(flat: pd.DataFrame, like: Any, key: Hashable) -> Any:
 def _duckdb_relation(flat: pd.DataFrame, like: Any, key: Hashable) -> Any:
     """*flat* as a DuckDB relation; a HUGEINT / UHUGEINT customer column of
     *like* keeps its type (Arrow has no 128-bit integers: the ids travel as
-    text and are cast back)."""
+    text and are cast back), and so does an ``ENUM`` one (its text ids are
+    cast back to the input's ``ENUM``)."""
     import pyarrow as pa
 
     wide = None
@@ -500,6 +501,8 @@ def _duckdb_relation(flat: pd.DataFrame, like: Any, key: Hashable) -> Any:
             wide = kind
             flat = flat.copy()
             flat[key] = [str(int(x)) for x in flat[key].tolist()]
+        elif kind.startswith("ENUM("):  # DuckDB's text of the type, quoted
+            wide = kind
     table = pa.Table.from_pandas(flat, preserve_index=False)
     rel = _arrow_on_connection(table, like)
     if wide is None:
@@ -509,6 +512,54 @@ def _duckdb_relation(flat: pd.DataFrame, like: Any, key: Hashable) -> Any:
     rest = ", ".join('"' + str(c).replace('"', '""') + '"' for c in others)
     return rel.select(
         f"CAST({quoted} AS {wide}) AS {quoted}" + (f", {rest}" if rest else "")
+    )
+
+
+def _arrow_table(flat: pd.DataFrame, like: Any, key: Hashable) -> Any:
+    """*flat* as a PyArrow table whose customer column *key* has the type of
+    *like*'s, so that the result joins back onto *like* (Arrow's joins
+    need key columns of one type): pandas' text ids would be
+    ``large_string`` where the input's are ``string`` or ``string_view``,
+    a dictionary's ids its values, ``date64`` ids ``date32``. Other types
+    come through pandas as they were given (whole float ids become
+    integers, as in pandas).
+
+    >>> import pandas as pd, pyarrow as pa
+    >>> flat = pd.DataFrame({"customer_id": ["a", "b"], "frequency": [2, 1]})
+    >>> like = pa.table({"customer_id": pa.array(["a"]).dictionary_encode()})
+    >>> _arrow_table(flat, like, "customer_id").schema.field("customer_id").type
+    DictionaryType(dictionary<values=string, indices=int32, ordered=0>)
+    """
+    import pyarrow as pa
+
+    table = pa.Table.from_pandas(flat, preserve_index=False)
+    if not (isinstance(key, str) and key in table.column_names):
+        return table
+    if key not in like.column_names:
+        return table
+    given = like.schema.field(key).type
+    ids = table.column(key)
+    if ids.type == given:
+        return table
+    if pa.types.is_dictionary(given):
+        ids = ids.cast(given.value_type).dictionary_encode().cast(given)
+    elif pa.types.is_date64(given) or _arrow_text(given):
+        ids = ids.cast(given)
+    else:
+        return table
+    index = table.column_names.index(key)
+    return table.set_column(index, table.schema.field(key).with_type(given), ids)
+
+
+def _arrow_text(t: Any) -> bool:
+    """Whether the Arrow type *t* is text: ``string``, ``large_string`` or
+    ``string_view``."""
+    import pyarrow as pa
+
+    return bool(
+        pa.types.is_string(t)
+        or pa.types.is_large_string(t)
+        or pa.types.is_string_view(t)
     )
 
 
@@ -1350,6 +1401,28 @@ def _two_digit_years(parsed: Any, fmt: str) -> Any:
 
 #: 9999-12-31 in days since 1970: no engine date (nor Python's) is later
 _LAST_DAY = int(np.datetime64("9999-12-31", "D").astype(np.int64))
+#: 0001-01-01, Python's first date, in days since 1970
+_FIRST_DAY = int(np.datetime64("0001-01-01", "D").astype(np.int64))
+#: Nanoseconds in a day: the ticks of a nanosecond column (int64) hold
+#: the midnights of 1677-09-22 to 2262-04-11
+_NS_DAY = 86_400 * 10**9
+
+
+def _literal_days(cols: _Columns) -> tuple[int, int]:
+    """The first and last day (days since 1970) whose midnight is a value of
+    the naive date expression ``_d`` of *cols*: for a nanosecond column,
+    those its int64 ticks hold (1677-09-22 to 2262-04-11: an engine refuses
+    a literal outside them, ``Casting from timestamp[us] to timestamp[ns]
+    would result in out of bounds timestamp``, ``Could not convert
+    Timestamp to higher precision``); else Python's years 1 to 9999.
+
+    >>> cols = _Columns("c", "d", "a", "str", "datetime", "float", None, None, "ns")
+    >>> [str(np.datetime64(day, "D")) for day in _literal_days(cols)]
+    ['1677-09-22', '2262-04-11']
+    """
+    if cols.date_kind == "datetime" and cols.date_unit == "ns":
+        return -(2**63 // _NS_DAY), (2**63 - 1) // _NS_DAY
+    return _FIRST_DAY, _LAST_DAY
 
 
 def _day_literal(day: int, date_kind: str) -> Any:
@@ -1375,10 +1448,17 @@ def _before_day(d: Any, day: int, cols: _Columns, *, after: bool = False) -> Any
     as_of kept, rows of the as_of day dropped); text cast in the engine is
     read in the session's zone, as ``_d`` is. (Day numbers need no zone
     either, but their arithmetic, repeated in the checks, made each Spark
-    query plan several times slower to build.)"""
-    if day > _LAST_DAY:  # after 9999-12-31, the last date the engines hold:
-        known = ~d.is_null()  # every date is before it (a column, not a literal)
-        return known & ~known if after else known
+    query plan several times slower to build.)
+
+    A *day* whose midnight the column's type cannot hold
+    (:func:`_literal_days`: after 9999-12-31, or a nanosecond column's
+    2262-04-11, or before its 1677-09-22) is no literal of it: every date
+    is before a day after the last one, and on or after a day before the
+    first (a column, not a literal)."""
+    first, last = _literal_days(cols)
+    if not first <= day <= last:
+        known = ~d.is_null()
+        return known if (day > last) != after else known & ~known
     if cols.backend == "pyspark" and cols.date_kind != "date":
         midnight = f"{np.datetime64(day, 'D')} 00:00:00"
         left, right = d, _narwhals().lit(midnight).cast(_narwhals().Datetime("us"))
@@ -1497,8 +1577,10 @@ def engine_facts(
         Column names. Ids are integers, text or dates (categoricals are read as
         their categories' values; text ids are compared byte for byte,
         whatever the engine's collation); dates are timestamps (time-zone-aware ones count in their
-        local time), dates, ISO 8601 text or ``YYYYMMDD`` numbers, or text
-        in *date_format*; amounts are numbers (refunds negative).
+        local time), dates, ISO 8601 text or ``YYYYMMDD`` numbers (integers,
+        floats or decimals), or text in *date_format*; amounts are numbers
+        (refunds negative). Categorical dates and amounts are read as their
+        categories' values.
     as_of, frequency, zero_amount, after_as_of
         As for :func:`~custseg.summarize`.
     date_format
@@ -1896,6 +1978,7 @@ def _prepare(
         transactions = _arrow_plain(transactions, [customer, order], amount, date)
     lf, _ = _lazy(transactions)
     lf = _plain_types(lf, [customer, date, amount, order])
+    lf = _date_values(lf, date)
     cols = _check_schema(lf, customer, date, amount, date_format, order, index)
     if text_ints:
         cols = attrs.evolve(cols, text_ints=True)
@@ -2156,11 +2239,13 @@ def _arrow_plain(
     each cast exactly (to the values the pandas path reads from
     ``table.to_pandas()``):
 
-    - dictionary-encoded ids (*ids*: the customer and order columns, what
-      pandas' categoricals become) decoded to their values' type, so that
-      integer categories stay integers (sorted as numbers), as in pandas;
-      text categories stay text; ``float16`` ids as ``float64`` (Arrow
-      has no float16 comparison);
+    - dictionary-encoded columns (*ids*: the customer and order columns,
+      the *amount* and the *date*: what pandas' categoricals become, in
+      Parquet too) decoded to their values' type, so that integer
+      categories stay integers (sorted as numbers), as in pandas; text
+      categories stay text, and dates, timestamps, numbers and text dates
+      are read as such; ``float16`` ids as ``float64`` (Arrow has no
+      float16 comparison);
     - ``decimal32``, ``decimal64`` and ``decimal256`` columns of at most 38
       digits as ``decimal128`` of the same precision and scale;
     - decimals of negative scale (``decimal128(5, -3)`` holds thousands),
@@ -2169,9 +2254,11 @@ def _arrow_plain(
       2038 on as its local wall-clock times, made by pandas (Arrow's
       conversion loses summer time there: 00:30 on 1 July 2040 in Berlin
       was 23:30 on 30 June);
-    - a ``date64`` *date* column (milliseconds, which narwhals does not
-      read) as ``date32``, the day of each value, as ``to_pandas`` reads it
-      (and as Dask's Arrow dates are read: :func:`_arrow_date`).
+    - a ``date64`` *date* or id column (milliseconds, which narwhals does
+      not read) as ``date32``, the day of each value, as ``to_pandas``
+      reads it (and as Dask's Arrow dates are read: :func:`_arrow_date`);
+      the customer table's ids are made ``date64`` again
+      (:func:`_arrow_table`).
 
     An amount column of more than 38 digits (as whole numbers) is refused,
     naming its type; other columns are left as they are.
@@ -2182,10 +2269,11 @@ def _arrow_plain(
     if schema is None or not hasattr(table, "cast"):
         return table
     id_names = {name for name in ids if isinstance(name, str)}
+    decoded = id_names | {n for n in (amount, date) if isinstance(n, str)}
     fields = []
     for field in schema:
         t = field.type
-        if field.name in id_names and pa.types.is_dictionary(t):
+        if field.name in decoded and pa.types.is_dictionary(t):
             t = t.value_type
             field = field.with_type(t)
         if field.name in id_names and pa.types.is_float16(t):
@@ -2209,15 +2297,16 @@ def _arrow_plain(
         fields.append(field)
     new = pa.schema(fields, metadata=schema.metadata)
     table = table if new.equals(schema) else table.cast(new)
+    for name in (*id_names, date):
+        if name in new.names and pa.types.is_date64(new.field(name).type):
+            table = table.set_column(
+                new.get_field_index(name),
+                pa.field(name, pa.date32()),
+                _date64_days(table.column(name)),
+            )
     if isinstance(date, str) and date in new.names:
         t = new.field(date).type
-        if pa.types.is_date64(t):
-            table = table.set_column(
-                new.get_field_index(date),
-                pa.field(date, pa.date32()),
-                _date64_days(table.column(date)),
-            )
-        elif pa.types.is_timestamp(t) and t.tz is not None:
+        if pa.types.is_timestamp(t) and t.tz is not None:
             local = _far_local_times(table.column(date), t)
             if local is not None:
                 table = table.set_column(
@@ -2328,6 +2417,29 @@ def _plain_types(lf: Any, names: list[Hashable | None]) -> Any:
     return lf.with_columns(*casts)
 
 
+def _date_values(lf: Any, date: Hashable) -> Any:
+    """*lf* with a *date* column of categories or decimals read as the
+    values they hold, as the pandas path reads them: categories (Polars'
+    ``Categorical`` and ``Enum``, DuckDB's ``ENUM``: text) as text dates;
+    decimals (``DECIMAL(8, 0)``, a ``NUMBER(8)`` date key) as the numbers
+    they are, correctly rounded floats read as ``YYYYMMDD`` (or in
+    *date_format*) as float dates are: whole ones are dates, others are
+    refused. (Arrow's dictionaries are decoded to their values by
+    :func:`_arrow_plain`.)"""
+    nw = _narwhals()
+    schema = lf.collect_schema()
+    if not isinstance(date, str) or date not in schema:
+        return lf  # refused by _check_schema
+    dtype = schema[date]
+    kind = _kind(dtype)
+    if kind == "category":
+        return lf.with_columns(nw.col(date).cast(nw.String))
+    if kind == "decimal":
+        floats = decimal_floats(nw.col(date), dtype, _backend_name(lf))
+        return lf.with_columns(floats.alias(date))
+    return lf
+
+
 def _query_names(lf: Any, cols: _Columns) -> tuple[Any, _Columns]:
     """*lf* with the columns an engine would not read by their name renamed
     to private names the queries read them under: Spark reads ``a.b`` as
@@ -2396,8 +2508,9 @@ def _dask_objects(
       never one customer) and read as it reads it
       (:func:`_object_id_column`): integers as integers (beyond 64 bits as
       their text, made integers again when collected), floats as floats;
-    - a categorical column of ids of numbers or dates becomes its
-      categories' values (:func:`_dask_category_ids`);
+    - a categorical column of ids, dates or amounts of numbers or dates
+      becomes its categories' values (:func:`_dask_category_ids`; text
+      dates are read as text by :func:`_date_values`);
     - an object column of dates that are not all text (Python datetimes,
       aware or naive, dates, numbers) is parsed as the pandas path parses
       it (:func:`custseg.frame.parse_date_column`, *date_format*);
@@ -2472,6 +2585,8 @@ def _dask_objects(
         # an Arrow DATE (dd.read_parquet of a Parquet date): midnight of the
         # day, as datetime64[s] (Dask cannot aggregate datetime.date values)
         changes[str(date)] = native[date].astype("datetime64[s]")
+    elif has(date) and isinstance(dtypes[date], pd.CategoricalDtype):
+        changes.update(_dask_category_ids(native, str(date)))  # text: _date_values
     for name, what in id_columns:
         if has_object(native, name):
             made, wide = _dask_id_kinds(native, str(name), what)
@@ -2488,6 +2603,8 @@ def _dask_objects(
             return pd.Series(out, index=part.index, name=part.name)
 
         changes[field] = native[field].map_partitions(floats, meta=(field, "f8"))
+    elif has(amount) and isinstance(dtypes[amount], pd.CategoricalDtype):
+        changes.update(_dask_category_ids(native, str(amount)))
     elif has(amount) and dtypes[amount] == np.float16:
         field = str(amount)
 
@@ -2717,11 +2834,11 @@ def _arrow_date(dtype: Any) -> bool:
 
 
 def _dask_category_ids(native: Any, field: str) -> dict[str, Any]:
-    """The categorical ids *field* of a Dask frame as its categories' values
-    when they are numbers or dates (integer categories stay integers, as
-    the pandas path reads them; missing ones as pandas' nullable integers,
-    refused by the first pass), else nothing (text categories are read as
-    text)."""
+    """The categorical column *field* of a Dask frame (ids, dates or
+    amounts) as its categories' values when they are numbers or dates
+    (integer categories stay integers, as the pandas path reads them;
+    missing ones as pandas' nullable integers, refused by the first pass),
+    else nothing (text categories are read as text)."""
     import pandas as pd
 
     column = native[field]
@@ -2932,15 +3049,9 @@ def _check_arrow_ints(lf: Any, field: str) -> None:
     refuses them (other engines cast and :func:`_check_exact_sums` refuses
     the sums), with the InputError :func:`~custseg.summarize` gives."""
     nw = _narwhals()
-    col = nw.col(field)
-    dtype = lf.collect_schema()[field]
-    if dtype.is_unsigned_integer():
-        # compared as unsigned: Arrow casts a signed literal's operands to
-        # int64, which refuses values past 2**63 - 1 (those are past 2**53
-        # too: the same error as custseg.summarize's for a uint64 column)
-        big = col > nw.lit(_EXACT, dtype)
-    else:
-        big = (col > _EXACT) | (col < -_EXACT)
+    if not _holds_past_exact(lf.collect_schema()[field]):
+        return  # (a narrow type: 2**53 is no value of it, nor a literal of it)
+    big = _int_inexact(lf, field)
     count = lf.select(big.cast(nw.Int64).sum().alias("n")).collect().item()
     if count:
         raise _rows_error(
@@ -2982,12 +3093,24 @@ def _int_inexact(lf: Any, name: str) -> Any:
     nw = _narwhals()
     col = nw.col(name)
     dtype = lf.collect_schema()[name]
-    narrow = (nw.Int8, nw.Int16, nw.Int32, nw.UInt8, nw.UInt16, nw.UInt32)
-    if any(dtype == t for t in narrow):  # (2**53 is no value of their type)
+    if not _holds_past_exact(dtype):
         return nw.lit(False)
     if dtype.is_unsigned_integer():
+        # compared as unsigned: Arrow casts a signed literal's operands to
+        # int64, which refuses values past 2**63 - 1 (those are past 2**53
+        # too: the same error as custseg.summarize's for a uint64 column)
         return col > nw.lit(_EXACT, dtype)
     return (col > _EXACT) | (col < -_EXACT)
+
+
+def _holds_past_exact(dtype: Any) -> bool:
+    """Whether the integer type *dtype* holds values beyond 2**53: not the
+    types of 32 bits or fewer, of which 2**53 is no value (an engine
+    refuses it as a literal of their type: ``Integer value
+    9007199254740992 not in range: 0 to 255``)."""
+    nw = _narwhals()
+    narrow = (nw.Int8, nw.Int16, nw.Int32, nw.UInt8, nw.UInt16, nw.UInt32)
+    return not any(dtype == t for t in narrow)
 
 
 #: The split of an amount's absolute value into high and low parts, summed

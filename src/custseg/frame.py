@@ -139,10 +139,45 @@ _FACT_COLUMNS = frozenset({"recency_days", "frequency", "monetary"})
 
 
 def _check_frame(df: Any, arg: str, fix: str) -> None:
+    """InputError when *df* is no frame custseg reads: one naming the
+    accepted kinds, and for an Arrow object that is not a table (a record
+    batch, a reader, a dataset, a scanner) the conversion, else *fix*.
+
+    >>> import pyarrow as pa
+    >>> batch = pa.table({"customer_id": ["a"]}).to_batches()[0]
+    >>> _check_frame(batch, "df", "pass a frame")
+    Traceback (most recent call last):
+    ...
+    custseg.errors.InputError: 'df' must be a pandas DataFrame or a frame of another engine (Polars, a PyArrow Table, DuckDB, Dask, PySpark), got a pyarrow RecordBatch: make it a table: pyarrow.Table.from_batches([batch])
+    """
     if not isinstance(df, pd.DataFrame):
+        arrow = _ARROW_TO_TABLE.get(type(df).__name__)
+        if type(df).__module__.split(".", 1)[0] != "pyarrow":
+            arrow = None
         raise InputError(
-            arg, f"must be a pandas DataFrame, got {type(df).__name__}", fix=fix
+            arg,
+            "must be a pandas DataFrame or a frame of another engine (Polars, "
+            f"a PyArrow Table, DuckDB, Dask, PySpark), got "
+            f"{'a ' + _kind_of(df) if arrow else type(df).__name__}",
+            fix=arrow or fix,
         )
+
+
+_DATASET_TO_TABLE = (
+    "read it as a table: dataset.to_table(), or to stay lazy, scan it in an "
+    "engine: duckdb.from_arrow(dataset) or polars.scan_pyarrow_dataset(dataset)"
+)
+#: How to make an Arrow object that is no table one custseg reads, by its
+#: class name
+_ARROW_TO_TABLE = {
+    "RecordBatch": "make it a table: pyarrow.Table.from_batches([batch])",
+    "RecordBatchReader": "read it into a table: reader.read_all()",
+    "Scanner": "read it into a table: scanner.to_table()",
+    "Dataset": _DATASET_TO_TABLE,
+    "FileSystemDataset": _DATASET_TO_TABLE,
+    "UnionDataset": _DATASET_TO_TABLE,
+    "InMemoryDataset": _DATASET_TO_TABLE,
+}
 
 
 def _index_error(name: Hashable, columns: Iterable[Any], frame_arg: str) -> InputError:
