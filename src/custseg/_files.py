@@ -3152,6 +3152,12 @@ def parse_date_column(
     if fix is not None:
         fix = text_param(fix, "fix")
     date_format = check_date_format(date_format)
+    if isinstance(col.dtype, pd.CategoricalDtype) and pd.api.types.is_numeric_dtype(
+        col.dtype.categories.dtype
+    ):
+        # numbers as categories: read as the numbers (YYYYMMDD), as a
+        # column of them is (pandas would parse them as text, with a warning)
+        col = col.astype(object)
     if pd.api.types.is_datetime64_any_dtype(col.dtype):
         return col
     if isinstance(col.dtype, pd.PeriodDtype):
