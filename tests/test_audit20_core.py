@@ -546,7 +546,12 @@ def test_satisfaction_codes_are_ascii_digits() -> None:
         survey_codes("satisfaction", pd.Series(["5", "1"])).tolist()
         == survey_codes("satisfaction", words).tolist()
     )
-    for digit in ("\uff15", "\u0665", "\U0001d7d3"):
+    # full-width ASCII reads as ASCII in every answer field (audit 33); other
+    # digits stay unknown answers
+    assert survey_codes("satisfaction", pd.Series(["\uff15"])).tolist() == (
+        survey_codes("satisfaction", pd.Series(["5"])).tolist()
+    )
+    for digit in ("\u0665", "\U0001d7d3"):
         with pytest.raises(InputError):
             survey_codes("satisfaction", pd.Series([digit]))
 

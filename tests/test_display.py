@@ -236,7 +236,8 @@ class TestShortRepr:
         """Every share is shown with one decimal (or '-' for no rows)."""
         total = sum(shares.values())
         text = d.short_repr("Labels", n=total, shares=shares)
-        found = re.findall(r" (\d+\.\d%|-)(?=,|\)|$)", text)
+        # (a share below 0.05% is shown as "<0.1%")
+        found = re.findall(r" (<?\d+\.\d%|-)(?=,|\)|$)", text)
         assert len(found) == len(shares)
         assert all(f == "-" for f in found) if total == 0 else "-" not in found
 

@@ -1090,7 +1090,10 @@ def _parameter_calls(value: Any) -> list[Callable[[], Any]]:
         lambda: custseg.quantile_edges([1.0, 2.0, 3.0], nan=value),
         lambda: custseg.score([1.0], custseg.ScoreEdges((1,)), nan=value),
         lambda: custseg.abc_classes([1.0, 2.0], nan=value),
-        lambda: custseg.abc_classes([1.0, 2.0], basis=value),
+        # (basis=None is the default, "value")
+        lambda: custseg.abc_classes(
+            [1.0, 2.0], basis=value if value is not None else 1
+        ),
         lambda: custseg.rfm_edges([1.0, 2.0], [1, 2], [1.0, 2.0], bins=value),
         lambda: custseg.rfm_edges([1.0, 2.0], [1, 2], [1.0, 2.0], nan=value),
         lambda: custseg.rfm_scores([1.0, 2.0], [1, 2], [1.0, 2.0], bins=value),

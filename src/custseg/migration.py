@@ -1411,8 +1411,10 @@ def on_diagonal(tm: TransitionMatrix) -> TransitionMatrix:
     """*tm* with the same classes, in the same order, as rows and as
     columns (then the *new* row and the *gone* column), so that row *i* and
     column *i* are one class and the customers who stayed sit on the
-    diagonal; *tm* itself when they already are, or when the two sides share
-    no class (nobody can stay: a run in another language, other rules).
+    diagonal; *tm* itself when they already are, or when the two sides,
+    each with classes, share none (nobody can stay: a run in another
+    language, other rules). A side without classes (an earlier run with no
+    customers) gets the other side's.
 
     The order is the rows' when they hold every class of the columns, else
     the columns' (the later period's, in the report this run's) followed by
@@ -1430,7 +1432,9 @@ def on_diagonal(tm: TransitionMatrix) -> TransitionMatrix:
     [[0, 0, 0], [1, 0, 0], [0, 1, 0]]
     """
     rows, cols, _both = tm._in_both()
-    if rows == cols or not set(rows) & set(cols):
+    # (one side without classes, an earlier run with no customers: the
+    # other side's classes on both)
+    if rows == cols or (rows and cols and not set(rows) & set(cols)):
         return tm
     if set(cols) <= set(rows):
         classes = list(rows)
