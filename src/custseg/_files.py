@@ -21,6 +21,7 @@ import bz2
 import codecs
 import contextlib
 import csv
+import decimal
 import errno
 import functools
 import gzip
@@ -2637,17 +2638,24 @@ def _bad_values(
         value = int(value)
     elif isinstance(value, np.generic):
         value = value.item()
+    # a Decimal as written (20240101.50), not as Decimal('20240101.50')
+    shown = str(value) if isinstance(value, decimal.Decimal) else repr(value)
     return InputError(
         name,
-        f"{problem}, such as {value!r}",
+        f"{problem}, such as {shown}",
         first_row=first,
         n_rows=int(bad.sum()),
         fix=fix,
     )
 
 
-def _numeric_dates(col: pd.Series, name: str, date_format: str | None) -> pd.Series:
-    """YYYYMMDD numbers (or numbers in *date_format*) to datetimes."""
+def _numeric_dates(
+    col: pd.Series, name: str, date_format: str | None, written: pd.Series | None = None
+) -> pd.Series:
+    """YYYYMMDD numbers (or numbers in *date_format*) to datetimes; a
+    refusal quotes the value of *written* (the column as given: Decimals
+    before they were read as floats), else of *col*."""
+    shown = col if written is None else written
     if pd.api.types.is_bool_dtype(col.dtype):
         raise InputError(name, f"holds {col.dtype} values, not dates", fix=_NUMBER_FIX)
     values = col.to_numpy(dtype=np.float64, na_value=np.nan)
@@ -2658,7 +2666,7 @@ def _numeric_dates(col: pd.Series, name: str, date_format: str | None) -> pd.Ser
     bad = ~missing & ~whole
     if bad.any():
         raise _bad_values(
-            col,
+            shown,
             bad,
             name,
             "holds numbers that are not YYYYMMDD dates"
@@ -2674,7 +2682,7 @@ def _numeric_dates(col: pd.Series, name: str, date_format: str | None) -> pd.Ser
         bad = ~missing & ((values < 0) | (np.char.str_len(digits) > width))
         if bad.any():
             raise _bad_values(
-                col,
+                shown,
                 bad,
                 name,
                 f"holds numbers that cannot match the date format {date_format!r}",
@@ -2687,7 +2695,7 @@ def _numeric_dates(col: pd.Series, name: str, date_format: str | None) -> pd.Ser
     bad = (parsed.isna() & ~missing).to_numpy()
     if bad.any():
         raise _bad_values(
-            col,
+            shown,
             bad,
             name,
             "holds numbers that are not YYYYMMDD dates"
@@ -3175,7 +3183,7 @@ def parse_date_column(
         kind = pd.api.types.infer_dtype(col, skipna=True)
         if kind in ("integer", "floating", "mixed-integer-float", "decimal"):
             numbers = pd.to_numeric(col, errors="coerce")
-            return _numeric_dates(numbers, name, date_format)
+            return _numeric_dates(numbers, name, date_format, written=col)
         if kind not in ("string", "empty", "datetime", "datetime64", "date"):
             # numbers mixed with text (a CSV column read in chunks): each
             # value as its text, so 20240131 and "2024-01-31" parse alike

@@ -384,7 +384,35 @@ def arrow_decoded(x: Any) -> Any:
     # (a list type has a value_type too: its element type, no decoding)
     if not pa.types.is_dictionary(x.type):
         return x
+    x = x.cast(arrow_dictionary_plain(x.type))
     return x.cast(x.type.value_type).combine_chunks()
+
+
+def arrow_dictionary_plain(arrow: Any) -> Any:
+    """The Arrow dictionary type *arrow* with values of a view type
+    (``dictionary<string_view>``: Polars' newest ``Categorical``) as the
+    same dictionary of ``large_string`` / ``large_binary`` values (as
+    :func:`arrow_plain` reads views); any other type as it is. Arrow has
+    no cast of a dictionary to a view type, nor a ``take`` of one: a
+    dictionary of views is decoded in two steps, its values made plain
+    first (a cast Arrow has), then the dictionary cast to its values.
+
+    >>> import pytest
+    >>> pa = pytest.importorskip("pyarrow")
+    >>> if not hasattr(pa, "string_view"):
+    ...     pytest.skip("pyarrow without string_view")
+    >>> arrow_dictionary_plain(pa.dictionary(pa.uint32(), pa.string_view()))
+    DictionaryType(dictionary<values=large_string, indices=uint32, ordered=0>)
+    >>> arrow_dictionary_plain(pa.dictionary(pa.int8(), pa.string()))
+    DictionaryType(dictionary<values=string, indices=int8, ordered=0>)
+    """
+    pa = sys.modules["pyarrow"]  # (loaded: *arrow* is one of its types)
+    if not pa.types.is_dictionary(arrow):
+        return arrow
+    plain = _arrow_view(arrow.value_type)
+    if plain is None:
+        return arrow
+    return pa.dictionary(arrow.index_type, getattr(pa, plain)(), arrow.ordered)
 
 
 def arrow_numbers(arrow: Any) -> bool:

@@ -1027,7 +1027,7 @@ def _date_expr(cols: _Columns, fmt: str | None) -> Any:
         return _text_dates(col, cols, fmt or "%Y-%m-%d")
     if cols.date_kind in ("int", "float"):
         parsed = (
-            _number_text(col, cols.date_kind)
+            _number_text(col, cols.date_kind, fmt or "%Y%m%d")
             .str.to_datetime(fmt or "%Y%m%d")
             .cast(nw.Datetime("us"))
         )
@@ -1037,13 +1037,22 @@ def _date_expr(cols: _Columns, fmt: str | None) -> Any:
     return col
 
 
-def _number_text(col: Any, kind: str) -> Any:
-    """``YYYYMMDD`` numbers as text; null for a float that is not whole
-    (engines would truncate or round it into a date)."""
+def _number_text(col: Any, kind: str, fmt: str) -> Any:
+    """``YYYYMMDD`` numbers (or numbers in *fmt*) as text; null for a float
+    that is not whole (engines would truncate or round it into a date).
+
+    In a format of digits only, each of a fixed width (``'%d%m%Y'``), the
+    number is zero-padded to the format's width, as the pandas path pads it:
+    02012024 was stored as the number 2012024, whose digits ``%d%m%Y``
+    would pair anew (Dask: 20 January) or refuse (the other engines)."""
+    from ._files import _digit_width
+
     nw = _narwhals()
     if kind == "float":  # 19700101 stands in for the others (then made null)
         col = nw.when(col == col.round()).then(col).otherwise(nw.lit(19700101.0))
-    return col.cast(nw.Int64).cast(nw.String)
+    text = col.cast(nw.Int64).cast(nw.String)
+    width = _digit_width(fmt)
+    return text if width is None else text.str.zfill(width)
 
 
 def _whole(col: Any, kind: str, parsed: Any) -> Any:
@@ -1315,7 +1324,7 @@ def _spark_dates(lf: Any, cols: _Columns, fmt: str) -> tuple[Any, _Columns]:
     if cols.date_kind == "str":
         text, valid, rest = _text_parts(col, cols, fmt)
     else:
-        text, valid, rest = _number_text(col, cols.date_kind), None, fmt
+        text, valid, rest = _number_text(col, cols.date_kind, fmt), None, fmt
     pattern, regex, repl = _spark_format(rest, cols.date_format or fmt)
     shape = text.str.contains(regex, literal=False)
     valid = shape if valid is None else valid & shape
@@ -1978,6 +1987,7 @@ def _prepare(
         transactions = _arrow_plain(transactions, [customer, order], amount, date)
     lf, _ = _lazy(transactions)
     lf = _plain_types(lf, [customer, date, amount, order])
+    written = lf  # (decimal dates: quoted as written in a refusal)
     lf = _date_values(lf, date)
     cols = _check_schema(lf, customer, date, amount, date_format, order, index)
     if text_ints:
@@ -2028,7 +2038,7 @@ def _prepare(
         extra.append(_rolled_dates(cols, fmt).alias("_d_rolled"))
     if cols.backend == "pyspark" and fmt is not None:
         lf, cols = _spark_dates(lf, cols, fmt)
-    example = _date_example(lf, cols, fmt)
+    example = _date_example(lf, cols, fmt, written)
     with _parsing(cols, fmt, example=example):  # eager frames parse right here
         base = lf.select(
             ids.alias(_KEY),
@@ -2244,8 +2254,10 @@ def _arrow_plain(
       Parquet too) decoded to their values' type, so that integer
       categories stay integers (sorted as numbers), as in pandas; text
       categories stay text, and dates, timestamps, numbers and text dates
-      are read as such; ``float16`` ids as ``float64`` (Arrow has no
-      float16 comparison);
+      are read as such (a dictionary of ``string_view``, Polars' newest
+      ``Categorical``, as ``large_string``:
+      :func:`~custseg._validate.arrow_dictionary_plain`); ``float16`` ids
+      as ``float64`` (Arrow has no float16 comparison);
     - ``decimal32``, ``decimal64`` and ``decimal256`` columns of at most 38
       digits as ``decimal128`` of the same precision and scale;
     - decimals of negative scale (``decimal128(5, -3)`` holds thousands),
@@ -2270,10 +2282,16 @@ def _arrow_plain(
         return table
     id_names = {name for name in ids if isinstance(name, str)}
     decoded = id_names | {n for n in (amount, date) if isinstance(n, str)}
+    views: dict[str, Any] = {}
     fields = []
     for field in schema:
         t = field.type
         if field.name in decoded and pa.types.is_dictionary(t):
+            plain = v.arrow_dictionary_plain(t)
+            if plain != t:
+                # dictionary<string_view> (Polars' newest Categorical): its
+                # values made large_string first (Arrow decodes no views)
+                views[field.name] = t = plain
             t = t.value_type
             field = field.with_type(t)
         if field.name in id_names and pa.types.is_float16(t):
@@ -2296,7 +2314,14 @@ def _arrow_plain(
                 )
         fields.append(field)
     new = pa.schema(fields, metadata=schema.metadata)
-    table = table if new.equals(schema) else table.cast(new)
+    if views:
+        table = table.cast(
+            pa.schema(
+                [f.with_type(views.get(f.name, f.type)) for f in schema],
+                metadata=schema.metadata,
+            )
+        )
+    table = table if new.equals(table.schema) else table.cast(new)
     for name in (*id_names, date):
         if name in new.names and pa.types.is_date64(new.field(name).type):
             table = table.set_column(
@@ -2837,8 +2862,10 @@ def _dask_category_ids(native: Any, field: str) -> dict[str, Any]:
     """The categorical column *field* of a Dask frame (ids, dates or
     amounts) as its categories' values when they are numbers or dates
     (integer categories stay integers, as the pandas path reads them;
-    missing ones as pandas' nullable integers, refused by the first pass),
-    else nothing (text categories are read as text)."""
+    missing ones as pandas' nullable integers, refused by the first pass;
+    time-zone-aware dates as their local wall-clock times, as an aware
+    column is read; pandas' nullable ``Int64`` or ``boolean`` categories
+    as such), else nothing (text categories are read as text)."""
     import pandas as pd
 
     column = native[field]
@@ -2849,7 +2876,15 @@ def _dask_category_ids(native: Any, field: str) -> dict[str, Any]:
         column = column.cat.as_known()
     dtype = column.dtype
     values = dtype.categories.dtype
-    if not isinstance(values, np.dtype) or values.kind not in "iufbmM":
+    if not isinstance(values, np.dtype):
+        # extension types: aware dates (as the column of them is read: the
+        # local wall-clock time), pandas' nullable numbers and booleans
+        if isinstance(values, pd.DatetimeTZDtype):
+            return {field: column.astype(values).dt.tz_localize(None)}
+        if pd.api.types.is_numeric_dtype(values) or pd.api.types.is_bool_dtype(values):
+            return {field: column.astype(values)}
+        return {}  # text: read as text
+    if values.kind not in "iufbmM":
         return {}  # text: read as text
     if values.kind in "iu":
         target: Any = pd.api.types.pandas_dtype(
@@ -3076,7 +3111,7 @@ def _rolled_dates(cols: _Columns, fmt: str) -> Any:
     if any(f in fmt for f in ("%z", "%Z", "%f", "%:z")):
         return nw.lit(False)
     col = nw.col(cols.q(cols.date))
-    text = col if cols.date_kind == "str" else _number_text(col, cols.date_kind)
+    text = col if cols.date_kind == "str" else _number_text(col, cols.date_kind, fmt)
 
     def norm(x: Any) -> Any:
         x = x.str.replace_all(_ENDS_BLANK, "", literal=False).str.to_lowercase()
@@ -3658,6 +3693,13 @@ def _date_refusal(
             found = example()
         except Exception:  # the message must not fail in its turn
             found = None
+    if found is not None and cols.date_kind in ("int", "float"):
+        # numbers (decimals too): the pandas path's words and advice
+        problem, fix = _number_refusal(found, cols.date_format)
+        problem += f", such as {found}"
+        if n_rows is not None:
+            problem += f" ({n_rows} row{'s' if n_rows != 1 else ''})"
+        return InputError(cols.date, problem, fix=fix, n_rows=n_rows)
     if found is not None:
         problem += f", such as {v.describe(found)}"
     elif engine_says:
@@ -3672,13 +3714,95 @@ def _date_refusal(
     )
 
 
-def _date_example(lf: Any, cols: _Columns, fmt: str | None) -> Callable[[], str | None]:
+def _number_refusal(found: str, date_format: str | None) -> tuple[str, str]:
+    """The problem and fix of a refusal of number dates such as *found*
+    (its text), worded as the pandas path words them
+    (:func:`custseg._files._numeric_dates`): without a format, numbers
+    that are not ``YYYYMMDD`` dates; with one, numbers that cannot match
+    it (not whole, negative, more digits than an all-digit format has) or
+    values that do not match it.
+
+    >>> _number_refusal("20240101.50", None)[0]
+    'holds numbers that are not YYYYMMDD dates'
+    >>> _number_refusal("20240101.5", "%d%m%Y")[0]
+    "holds numbers that cannot match the date format '%d%m%Y'"
+    >>> _number_refusal("31022024", "%d%m%Y")[0]
+    "has values that do not match the date format '%d%m%Y'"
+    """
+    from ._files import _DATE_FIX as date_fix
+    from ._files import _NUMBER_FIX, _digit_width
+
+    if date_format is None:
+        return "holds numbers that are not YYYYMMDD dates", _NUMBER_FIX
+    number = Decimal(found)
+    width = _digit_width(date_format)
+    cannot = (
+        number != number.to_integral_value()
+        or abs(number) >= 10**15
+        or (width is not None and (number < 0 or len(str(int(number))) > width))
+    )
+    if cannot:
+        return (
+            f"holds numbers that cannot match the date format {date_format!r}",
+            _NUMBER_FIX,
+        )
+    return f"has values that do not match the date format {date_format!r}", date_fix
+
+
+def _bad_number(cols: _Columns, fmt: str) -> Any:
+    """Where a number date (int or float: decimals are read as floats) can
+    be no date of *fmt* (Boolean), by the checks of the pandas path
+    (:func:`custseg._files._numeric_dates`) before it parses: not whole,
+    not below 10**15; without a date_format, from 10000101 to 99991231;
+    in an all-digit format, not negative nor longer than its digits."""
+    from ._files import _digit_width
+
+    nw = _narwhals()
+    width = 8 if cols.date_format is None else _digit_width(fmt)
+    col = nw.col(cols.q(cols.date))
+    if cols.date_kind == "int":
+        # by their text: Arrow casts no integer past 2**53 to a float, nor
+        # compares an unsigned one past 2**63 with a signed literal
+        text = col.cast(nw.String)
+        digits = text.str.len_chars()
+        bad = digits >= 16
+        if width is not None:
+            bad = bad | (digits > width) | text.str.starts_with("-")
+        if cols.date_format is None:
+            bad = bad | (digits < width)
+        return bad & ~col.is_null()
+    x = col.cast(nw.Float64)
+    bad = (x != x.round()) | (x.abs() >= 1e15)
+    if cols.date_format is None:
+        bad = bad | (x < 10000101.0) | (x > 99991231.0)
+    elif width is not None:
+        bad = bad | (x < 0.0) | (x >= float(10**width))
+    return bad & ~x.is_null() & ~x.is_nan()
+
+
+def _number_text_as_written(value: Any) -> str:
+    """A number date collected from an engine as the user wrote it: a
+    Decimal as its text (``20240101.50``), a whole float as an integer, other
+    floats by their shortest repr."""
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)
+
+
+def _date_example(
+    lf: Any, cols: _Columns, fmt: str | None, written: Any = None
+) -> Callable[[], str | None]:
     """A finder of one text date, as written, that is not of *fmt* by its
     shape (blanks around it skipped, as custseg parses): None when every
     value has the shape (the engine then refused a value of the right
-    shape, such as February 30th) or the dates are not text."""
+    shape, such as February 30th) or the dates are not text. For number
+    dates, one that is no date (:func:`_bad_number`, else one the engine
+    parsed to nothing), as written: a decimal date's text is found in
+    *written* (the frame before :func:`_date_values` read it as floats)."""
 
     def find() -> str | None:
+        if cols.date_kind in ("int", "float") and fmt is not None:
+            return find_number()
         if cols.date_kind != "str" or fmt is None:
             return None
         nw = _narwhals()
@@ -3694,6 +3818,46 @@ def _date_example(lf: Any, cols: _Columns, fmt: str | None) -> Callable[[], str 
             .to_list()
         )
         return str(rows[0]) if rows else None
+
+    def find_number() -> str | None:
+        assert fmt is not None
+        nw = _narwhals()
+        raw = nw.col(cols.q(cols.date))
+        rows = (lf.filter(_bad_number(cols, fmt)).select(raw).head(1).collect())[
+            cols.q(cols.date)
+        ].to_list()
+        if not rows:  # whole numbers of the right size, no date (20240230)
+            parsed = _date_expr(cols, fmt)
+            rows = (
+                lf.filter(~raw.is_null() & parsed.is_null())
+                .select(raw)
+                .head(1)
+                .collect()
+            )[cols.q(cols.date)].to_list()
+        if not rows:
+            return None
+        value = rows[0]
+        schema = None if written is None else written.collect_schema()
+        if (
+            isinstance(value, float)
+            and schema is not None
+            and isinstance(cols.date, str)
+            and cols.date in schema
+            and isinstance(schema[cols.date], nw.Decimal)
+        ):
+            # the decimal whose float this is, as written (20240101.50,
+            # 100000000020240101: not its float, 100000000020240096)
+            col = nw.col(cols.date)
+            floats = decimal_floats(col, schema[cols.date], cols.backend)
+            texts = (
+                written.filter(floats == nw.lit(value))
+                .select(col.cast(nw.String))
+                .head(1)
+                .collect()
+            )[cols.date].to_list()
+            if texts and texts[0] is not None:
+                return str(texts[0])
+        return _number_text_as_written(value)
 
     return find
 
