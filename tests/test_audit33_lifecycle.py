@@ -326,7 +326,7 @@ def test_look_alike_worked_example() -> None:
     with pytest.raises(ThresholdError) as caught:
         LifecycleWindows(labels=("caf\u00e9", "cafe\u0301", "sleeping", "lost"))
     assert str(caught.value) == (
-        "'labels' and 'no_purchase' have names that read alike: 'caf\\xe9' and "
+        "'labels' have names that read alike: 'caf\\xe9' and "
         "'cafe\\u0301': write each label one way (Unicode forms and full-width "
         "letters apart)"
     )

@@ -129,7 +129,7 @@ class TestWhatCountsAsFilled:
         """The default list is the brief's, in order."""
         assert PLACEHOLDERS == (
             "未知", "不详", "不清楚", "待了解", "不詳", "待瞭解",
-            "unknown", "n/a", "na", "none", "null", "nan", "<na>", "nat",
+            "unknown", "n/a", "na", "none", "null", "nan",
             "?", "？", "－", "无", "無", "-", "--", "_", "__",
         )  # fmt: skip
 

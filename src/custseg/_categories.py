@@ -55,7 +55,14 @@ from ._validate import (
 )
 from .errors import InputError
 
-__all__ = ["MISSING", "YES_NO_ALIASES", "YES_NO_MISSING", "as_category", "normalize"]
+__all__ = [
+    "MISSING",
+    "STR_MISSING",
+    "YES_NO_ALIASES",
+    "YES_NO_MISSING",
+    "as_category",
+    "normalize",
+]
 
 #: The code of a missing answer.
 MISSING = -1
@@ -67,10 +74,10 @@ MISSING = -1
 #: (which ``tags_from_values`` uses too) is these and 无 (none, which answers
 #: "no" in a yes/no field: 有/无) and the texts of only ``-``/``_``, which the
 #: other fields read by their characters (blank text and text of only
-#: ``-``/``_``, ``-``, ``--``, ``___``, are missing in every field). ``none``,
-#: ``nan``, ``<na>`` and ``nat`` are what ``str()`` and ``astype(str)`` make
-#: of None, NaN, ``pd.NA`` and NaT; the Chinese words in simplified and
-#: traditional characters (不详 and 不詳).
+#: ``-``/``_``, ``-``, ``--``, ``___``, are missing in every field). ``none``
+#: and ``nan`` are what ``str()`` and ``astype(str)`` make of None and NaN
+#: (``<NA>`` and ``NaT`` are matched as written: :data:`STR_MISSING`); the
+#: Chinese words in simplified and traditional characters (不详 and 不詳).
 YES_NO_MISSING: tuple[str, ...] = (
     "未知",
     "不详",
@@ -84,12 +91,16 @@ YES_NO_MISSING: tuple[str, ...] = (
     "none",
     "null",
     "nan",
-    "<na>",
-    "nat",
     "?",
     "？",
     "－",
 )
+
+#: What ``str()`` and ``astype(str)`` make of ``pd.NA`` and NaT, missing
+#: wherever :data:`YES_NO_MISSING` is (and in a profile), but matched only as
+#: pandas writes them (stripped, case and width as written): the name ``Nat``
+#: and the answer ``NAT`` are values, never a guess at "not known".
+STR_MISSING: tuple[str, ...] = ("<NA>", "NaT")
 
 #: The spellings of yes and no every yes/no field reads besides yes/no
 #: themselves, True/False and 1/0 (matched after :func:`normalize`, so in any
@@ -301,7 +312,8 @@ def as_category(
         as 0-9): ``"-1"`` is -1, ``"+1"`` and ``"１"`` are 1, while
         ``"1-"``, ``"_1"`` or ``"- 1"`` are unknown answers. Missing answers (``None``, NaN and ``Decimal`` NaN,
         ``pd.NA``, text of only blanks, ``-`` and ``_``; in a yes/no field
-        also the words of :data:`YES_NO_MISSING`) give ``-1``.
+        also the words of :data:`YES_NO_MISSING`, and ``<NA>`` and ``NaT``
+        as written, :data:`STR_MISSING`) give ``-1``.
     field
         The argument name, used in error messages.
     levels
@@ -553,7 +565,7 @@ def _from_objects(
 ) -> np.ndarray:
     table = _lookup(levels, aliases)
     k = len(levels)
-    words = _missing_words(levels, booleans)
+    words = _missing_words(levels, booleans, aliases)
     # Few distinct answers: match each distinct value once, then broadcast
     # (pandas hashes the object array in C; missing values get -1).
     import pandas as pd
@@ -617,15 +629,25 @@ def _from_objects(
     return codes[inverse].astype(dtype)
 
 
-def _missing_words(levels: Sequence[str], booleans: bool) -> frozenset[str]:
-    """The words (normalised) a field reads as missing: those of
-    :data:`YES_NO_MISSING` for a yes/no field, none for others."""
+def _missing_words(
+    levels: Sequence[str], booleans: bool, aliases: Mapping[str, int] | None = None
+) -> frozenset[Any]:
+    """The words a field reads as missing: those of :data:`YES_NO_MISSING`
+    (normalised) and of :data:`STR_MISSING` (as written, ``("exact",
+    text)``) for a yes/no field; for another field, only those of
+    :data:`STR_MISSING`, when its *aliases* spell a missing answer (the
+    levels of :func:`custseg.value_tier`), else none."""
     if booleans and tuple(levels) == ("no", "yes"):
         return _YES_NO_MISSING_KEYS
+    if aliases is not None and MISSING in aliases.values():
+        return _STR_MISSING_KEYS
     return frozenset()
 
 
-_YES_NO_MISSING_KEYS = frozenset(normalize(w) for w in YES_NO_MISSING)
+_STR_MISSING_KEYS = frozenset(("exact", w) for w in STR_MISSING)
+_YES_NO_MISSING_KEYS = (
+    frozenset(normalize(w) for w in YES_NO_MISSING) | _STR_MISSING_KEYS
+)
 
 
 def _scale_code(number: int, integers: int, k: int) -> int:
@@ -642,7 +664,7 @@ def _code_of(
     k: int,
     integers: int | None,
     booleans: bool,
-    words: frozenset[str] = frozenset(),
+    words: frozenset[Any] = frozenset(),
 ) -> int | None:
     """The code of one answer, MISSING, or None for an unknown answer;
     :class:`_OutOfScale` for a whole number outside the field's codes."""
@@ -686,7 +708,7 @@ def _code_of(
         if key in table:
             code = table[key]  # two levels of this key: the one written so
             return table.get(("exact", composed(raw))) if code == _AMBIGUOUS else code
-        if key in words:
+        if key in words or ("exact", raw) in words:  # ("NaT" as written)
             return MISSING
         return None
     return None

@@ -37,6 +37,7 @@ from ._files import (
 )
 from .errors import CustsegWarning, InputError
 from .migration import (
+    MAX_CELLS,
     TransitionMatrix,
     _transition_matrix,
     look_alike_pairs,
@@ -535,14 +536,20 @@ def _columns(
 ) -> list[str]:
     """The label columns to compare: *asked* (each in both files), or every
     column both files have that is a label column in either (:func:`_role`:
-    text, a dictionary, flags, or whole numbers such as a rules table's
-    labels ``1`` and ``2`` read from a CSV file; not the facts, scores and
-    dates of ``custseg segment``); empty in one file, it is compared too
-    (its customers' labels are missing there). Any other column both have
-    (empty in both, numbers that are not whole) is named in a warning. A
-    label column of each file whose names only read alike
-    (:func:`look_alike_columns`) is said in a warning. When no column is
-    compared, those are said in the error, named by *paths* (the files).
+    text, a dictionary, flags, or whole numbers of few values, at most
+    :data:`_FEW_CLASSES` in each file, such as a rules table's labels ``1``
+    and ``2`` read from a CSV file; not the facts, scores and dates of
+    ``custseg segment``, nor a measure in either file: numbers not all
+    whole, or whole numbers of more values, such as the records' fields
+    ``visits`` and ``points``); empty in one file, it is compared too (its
+    customers' labels are missing there). A label column of more classes
+    than a transition matrix holds (:data:`~custseg.migration.MAX_CELLS`
+    cells, the free text of a records field) is not compared either. Any
+    other column both have (empty in both, measures, too many classes) is
+    named in a warning, with the --column that compares it. A label column
+    of each file whose names only read alike (:func:`look_alike_columns`)
+    is said in a warning. When no column is compared, those are said in
+    the error, named by *paths* (the files).
 
     >>> b = pd.DataFrame({"tier": [np.nan, np.nan], "band": [1, 2]})
     >>> _columns(b, b.assign(tier=["gold", "silver"]), None)
@@ -566,10 +573,25 @@ def _columns(
         if c not in after.columns or c in _NOT_LABELS or c in _NOT_CLASSES:
             continue
         roles = {_role(before[c]), _role(after[c])}
-        if roles & {"classes", "whole numbers"} and "dates" not in roles:
+        if roles & {"classes", "whole numbers"} and not roles & {
+            "dates",
+            "numbers",
+            "many numbers",
+        }:
             # a label column in either file: compared (its empty side is the
-            # class missing; labels "1", "2" of a CSV file read as numbers)
-            shared.append(c)
+            # class missing; labels "1", "2" of a CSV file read as numbers),
+            # unless a matrix of its classes would be too large
+            counts = before[c].nunique(), after[c].nunique()
+            if (counts[0] + 1) * (counts[1] + 1) > MAX_CELLS:
+                skipped.append(
+                    (
+                        str(c),
+                        f"{counts[0]:,d} and {counts[1]:,d} classes, a matrix "
+                        f"of more than {MAX_CELLS:,d} cells",
+                    )
+                )
+            else:
+                shared.append(c)
         elif roles - {"dates", "empty"} or roles == {"empty"}:
             skipped.append((str(c), _why_not(before[c], after[c], names)))
     note = look_alike_columns(before, after, names)
@@ -629,17 +651,26 @@ def _columns(
 _NOT_CLASSES = frozenset({*FACT_COLUMNS, *_MONEY_COLUMNS, *_SCORES})
 #: Columns named in the warning of the columns left out.
 _SHOWN_SKIPPED = 3
+#: The most values of a column of whole numbers compared by default (in
+#: each file): a rules table's labels (tiers 1 .. 5, deciles); whole
+#: numbers of more values (a records field such as ``points``) are a
+#: measure, compared only when named with --column.
+_FEW_CLASSES = 10
 
 
 def _role(col: pd.Series) -> str:
     """What a column of a segment output holds, for the columns compared by
     default: ``"classes"`` (text, a dictionary, flags), ``"whole numbers"``
-    (labels such as ``1`` and ``2`` read as numbers: a rules table's),
+    (at most :data:`_FEW_CLASSES` values, labels such as ``1`` and ``2``
+    read as numbers: a rules table's), ``"many numbers"`` (whole numbers
+    of more values: a measure, such as a records field ``points``),
     ``"numbers"`` (not all whole: a measure), ``"dates"`` or ``"empty"``
     (every cell missing: a label nobody had that period).
 
     >>> [_role(pd.Series(x)) for x in (["a"], [1.0, 2.0], [1.5], [None, None])]
     ['classes', 'whole numbers', 'numbers', 'empty']
+    >>> _role(pd.Series(range(11)))
+    'many numbers'
     """
     if not col.notna().to_numpy().any():
         return "empty"  # (a dictionary too: the same in a CSV file)
@@ -651,7 +682,10 @@ def _role(col: pd.Series) -> str:
         values = col.to_numpy(dtype=np.float64, na_value=np.nan)
         known = values[~np.isnan(values)]
         whole = np.isfinite(known).all() and (known == np.round(known)).all()
-        return "whole numbers" if whole else "numbers"
+        if not whole:
+            return "numbers"
+        few = len(np.unique(known)) <= _FEW_CLASSES
+        return "whole numbers" if few else "many numbers"
     return "classes" if _is_label(col) else "dates"
 
 
@@ -660,10 +694,12 @@ def _why_not(before: pd.Series, after: pd.Series, names: tuple[str, str]) -> str
     said = []
     for name, col in ((names[0], before), (names[1], after)):
         role = _role(col)
-        said.append(
-            f"{'numbers not all whole, a measure' if role == 'numbers' else role} "
-            f"in {name}"
-        )
+        shown = {
+            "numbers": "numbers not all whole, a measure",
+            "many numbers": f"whole numbers of more than {_FEW_CLASSES} values, "
+            "a measure",
+        }.get(role, role)
+        said.append(f"{shown} in {name}")
     if said[0].split(" in ")[0] == said[1].split(" in ")[0]:
         return said[0].split(" in ")[0] + " in both"
     return ", ".join(said)

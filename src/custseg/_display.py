@@ -157,11 +157,30 @@ class Escaped(str):
 def alike(text: str) -> str:
     """*text* as a reader sees it: without invisible (format) characters
     such as U+200B, in one Unicode form (NFKC: ``José`` composed or not,
-    full-width ``ａ`` as ``a``)."""
+    full-width ``ａ`` as ``a``). The format characters that change what is
+    drawn are kept, as :func:`shown_invisible` keeps them
+    (:func:`_shows`): the tags of an emoji flag (England's and Scotland's
+    differ only in those) and the joiners U+200C and U+200D inside the text
+    (👩‍💻 is one glyph, 👩💻 two); a joiner at an end joins nothing.
+
+    >>> alike("cafe\u0301\u200b") == alike("café")
+    True
+    >>> alike("\U0001f469\u200d\U0001f4bb") == alike("\U0001f469\U0001f4bb")
+    False
+    >>> alike("amy\u200d") == "amy"
+    True
+    """
     if text.isascii():
         return text
-    text = "".join(c for c in text if unicodedata.category(c) != "Cf")
-    return unicodedata.normalize("NFKC", text)
+    text = "".join(c for c in text if unicodedata.category(c) != "Cf" or _shows(c))
+    return unicodedata.normalize("NFKC", text.strip("\u200c\u200d"))
+
+
+def _shows(c: str) -> bool:
+    """Whether a format character (category Cf) changes what is drawn: the
+    joiners U+200C and U+200D (which join letters and emoji) and the tags
+    of emoji flags (U+E0020 .. U+E007F, subdivision flags)."""
+    return c in "\u200c\u200d" or 0xE0020 <= ord(c) <= 0xE007F
 
 
 def alike_pair(names: Iterable[str]) -> tuple[str, str] | None:
@@ -316,11 +335,7 @@ _NON_ASCII = re.compile(r"[^\x00-\x7f]")
 
 def _invisible_shown(match: re.Match[str]) -> str:
     c = match.group()
-    if (
-        unicodedata.category(c) != "Cf"
-        or c in "\u200c\u200d"
-        or 0xE0020 <= ord(c) <= 0xE007F  # emoji tags (subdivision flags)
-    ):
+    if unicodedata.category(c) != "Cf" or _shows(c):
         return c
     return f"\\u{ord(c):04x}" if ord(c) <= 0xFFFF else f"\\U{ord(c):08x}"
 

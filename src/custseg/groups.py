@@ -46,6 +46,7 @@ from ._align import (
     row_numbers,
     to_pandas_index,
 )
+from ._categories import STR_MISSING
 from ._display import BLANKS, fold_chars
 from ._exact import decimal_scale
 from .errors import CustsegWarning, InputError, ThresholdError
@@ -889,9 +890,13 @@ def _distinct_cells(arr: np.ndarray) -> tuple[np.ndarray, list[str], np.ndarray]
 
 def _fold_in(text: str, placeholders: frozenset[str]) -> bool:
     """Whether one text is a placeholder (stripped, A-Z lowered; as in
-    :mod:`custseg.profile`). A text longer than every placeholder is none:
+    :mod:`custseg.profile`), or what ``str()`` makes of ``pd.NA`` and NaT
+    (:data:`custseg._categories.STR_MISSING`, stripped but as written:
+    ``Nat`` is a value). A text longer than every placeholder is none:
     judged by its length first (folding is a Python pass per character,
     and a cell may hold a megabyte)."""
+    if text.strip(BLANKS) in STR_MISSING:
+        return True
     if not placeholders or len(text.strip(BLANKS)) > max(map(len, placeholders)):
         return False
     return _fold(text) in placeholders
@@ -947,7 +952,7 @@ def _cell_values(
     i = 0
     while i < len(pieces):
         value = pieces[i].strip(BLANKS)
-        if not value:  # blank: no value, and no placeholder starts here
+        if not value or value in STR_MISSING:  # blank, "<NA>": no value here
             i += 1
             continue
         end = i
@@ -1228,8 +1233,10 @@ def tags_from_values(
     placeholders
         Text that means "not known" and gets no tag (default
         :data:`custseg.profile.PLACEHOLDERS`: 未知, 不详 (不詳), 不清楚, 待了解, 无 (無),
-        n/a, na, none, null, unknown, -, --, _, __, ?, nan, <NA>, NaT, ...;
-        stripped, case of A-Z ignored).
+        n/a, na, none, null, unknown, -, --, _, __, ?, nan, ...;
+        stripped, case of A-Z ignored); ``<NA>`` and ``NaT`` (what ``str()``
+        makes of ``pd.NA`` and NaT) get no tag whatever the placeholders,
+        but only as written (``Nat`` is a tag).
         Pass ``()`` to keep a product called ``"NA"``. A placeholder that
         holds a separator (``n/a`` with ``sep="/"``) is dropped whole
         wherever it sits between separators: ``"tea/N/A"`` is ``tea`` only,
@@ -2049,11 +2056,34 @@ def _is_customer_facts(facts: Any) -> bool:
     )
 
 
+#: The column of a facts frame that holds the customer ids (the library's
+#: name, as :func:`custseg.migration.transition_matrix` reads it).
+_ID_COLUMN = "customer_id"
+
+
 def _facts(facts: Any) -> tuple[dict[str, Any], Any]:
-    """(column name -> values, index or customer ids) of the facts."""
+    """(column name -> values, index or customer ids) of the facts.
+
+    A ``customer_id`` column holds the customer ids, never a fact: a pandas
+    frame on row numbers (an unnamed index) is on that column's ids, as
+    :func:`custseg.migration.transition_matrix` reads one (an index with
+    another name beside it is an InputError naming both), and so is a
+    Polars DataFrame or a PyArrow Table (no index: its rows are otherwise
+    in order, paired by position)."""
     if is_pandas(facts) and hasattr(facts, "columns"):
-        cols = _fact_columns((c, facts.iloc[:, j]) for j, c in enumerate(facts.columns))
-        return cols, facts.index
+        from .migration import _id_column
+
+        ids = _id_column(facts, None, "facts")
+        if ids is None and _ID_COLUMN in facts.columns:  # (and in the index)
+            raise InputError(
+                "facts",
+                f"has both an index and a column named {_ID_COLUMN!r}",
+                fix=f"drop one of them: facts.drop(columns={_ID_COLUMN!r}) if "
+                "the index holds the customer ids",
+            )
+        keep = [j for j, c in enumerate(facts.columns) if c != _ID_COLUMN]
+        cols = _fact_columns((facts.columns[j], facts.iloc[:, j]) for j in keep)
+        return cols, facts.index if ids is None else ids
     if _is_customer_facts(facts):
         # CustomerFacts: its numeric facts, keyed by customer id
         names = ("recency_days", "frequency", "monetary", "tenure_days")
@@ -2062,7 +2092,10 @@ def _facts(facts: Any) -> tuple[dict[str, Any], Any]:
         return {k: getattr(facts, k) for k in names}, ids
     other = v.other_frame_columns(facts, "facts")
     if other is not None:  # a Polars DataFrame, a PyArrow Table: rows in order
-        return _fact_columns(other.items()), None
+        if _ID_COLUMN not in other:
+            return _fact_columns(other.items()), None
+        ids = to_pandas_index(other.pop(_ID_COLUMN), _ID_COLUMN)
+        return _fact_columns(other.items()), ids
     if isinstance(facts, Mapping):
         cols = _fact_columns(facts.items())
         return cols, common_index(**cols)
@@ -2074,6 +2107,15 @@ def _facts(facts: Any) -> tuple[dict[str, Any], Any]:
     )
 
 
+def _id_column_of(facts: Any) -> bool:
+    """Whether *facts* is a frame whose customer ids :func:`_facts` took
+    from its ``customer_id`` column (not its index)."""
+    if is_pandas(facts) and hasattr(facts, "columns"):
+        return _ID_COLUMN in facts.columns
+    other = v.other_frame_columns(facts, "facts")
+    return other is not None and _ID_COLUMN in other
+
+
 def _refuse_unpaired(facts: Any, index: Any) -> None:
     """InputError for tags without customer ids beside facts that carry
     them: :class:`~custseg.CustomerFacts` (rows sorted by customer id) or a
@@ -2082,8 +2124,15 @@ def _refuse_unpaired(facts: Any, index: Any) -> None:
     ``12583, 13047`` too), whose order the tags' rows need not follow.
     Pairing them by position could pair other customers; facts without ids
     (arrays, row numbers) are paired by position, as given."""
+    without = "facts.reset_index(drop=True)"
     if _is_customer_facts(facts):
         what = "the facts are CustomerFacts, whose rows are sorted by customer id"
+    elif _id_column_of(facts):
+        what = f"the facts hold customer ids in their {_ID_COLUMN!r} column"
+        without = (
+            f"facts.drop(columns={_ID_COLUMN!r}), a Polars frame's "
+            f"facts.drop({_ID_COLUMN!r})"
+        )
     elif index is not None and not row_numbers(index):
         names = [x for x in getattr(index, "names", [None]) if x is not None]
         if names:
@@ -2107,7 +2156,7 @@ def _refuse_unpaired(facts: Any, index: Any) -> None:
         "'customer_id')['interest'].reindex(ids))), or give them their ids: "
         "TagMatrix(tags.names, tags.matrix, index=ids), ids being the "
         "customer of each row; facts already in the tags' row order can be "
-        "passed without their ids (NumPy arrays, or facts.reset_index(drop=True))",
+        f"passed without their ids (NumPy arrays, or {without})",
     )
 
 
@@ -2124,6 +2173,9 @@ def _refuse_apart(facts: Any, index: Any, tags: Any) -> None:
             "facts = facts.to_pandas()[['recency_days', 'frequency', "
             "'monetary', 'tenure_days']].rename(index=str)"
         )
+    elif _id_column_of(facts):  # the ids in a column (any engine)
+        own = "facts" if is_pandas(facts) else "facts.to_pandas()"
+        facts_text = f"facts = {own}.astype({{{_ID_COLUMN!r}: str}})"
     else:  # a frame or Series: its index can be set
         facts_text = "facts.index = facts.index.astype(str)"
     here, there = ("tags", tags), ("facts", index)
@@ -2144,6 +2196,12 @@ def _refuse_apart(facts: Any, index: Any, tags: Any) -> None:
             "tag and describe the same customers, their ids written alike in "
             "both (a reindex would leave the facts of ids it does not find "
             "missing, left out of the totals and means unseen)"
+        )
+    elif _id_column_of(facts):
+        fix = (
+            "tag and describe the same customers, in the same order: "
+            f"facts.set_index({_ID_COLUMN!r}).reindex(ids) (a Polars or Arrow "
+            f"frame after .to_pandas()), ids being tags.index"
         )
     else:
         fix = (
@@ -2283,8 +2341,12 @@ def group_summary(
         RangeIndex, are refused beside it, and beside facts on an index of
         customer ids, such as ``facts.to_pandas()``: any index but row
         numbers, unnamed integers and ids ``0 .. n-1`` too; only facts
-        without ids are paired with them by position). A column may have
-        any name, ``tags`` too. Missing values
+        without ids are paired with them by position). A ``customer_id``
+        column holds the facts' customer ids, never a fact summed: a
+        frame on row numbers (any unnamed index), a Polars DataFrame or a
+        PyArrow Table with one is on those ids, as one indexed by them is
+        (beside an index with another name it is refused). Another column
+        may have any name, ``tags`` too. Missing values
         are left out of totals and means. Totals do not depend on the order
         of the rows: decimal amounts (``19.99``) are summed exactly and
         rounded once, as :func:`custseg.segment_summary` sums revenue, and

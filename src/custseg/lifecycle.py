@@ -149,6 +149,9 @@ class LifecycleWindows:
             )
         # as a rules file checks a table's labels (duplicate-name): two
         # stages that print as one would be counted and written as one
+        # (named by the parameters that hold the two: two labels, or one of
+        # them and no_purchase)
+        v.refuse_alike(self.labels, "'labels'")
         v.refuse_alike(names, "'labels' and 'no_purchase'")
 
     def _repr_html_(self) -> str:

@@ -1304,13 +1304,16 @@ def _transition_matrix(
     )
     cells = (len(b_names) + 1) * (len(a_names) + 1)
     if cells > MAX_CELLS:
-        field, names = max(
-            (("before", b_names), ("after", a_names)), key=lambda p: len(p[1])
+        field, names, name = max(
+            (("before", b_names, b_name), ("after", a_names, a_name)),
+            key=lambda p: len(p[1]),
         )
+        # the column by its name (in both runs), the run as the place
+        where = "" if name is None else f" in {field!r}"
         raise InputError(
-            field,
-            f"has {len(names):,d} classes: a transition matrix of {cells:,d} "
-            f"cells (more than {MAX_CELLS:,d})",
+            field if name is None else str(name),
+            f"has {len(names):,d} classes{where}: a transition matrix of "
+            f"{cells:,d} cells (more than {MAX_CELLS:,d})",
             fix="pass a column of class labels (a segment, a lifecycle stage), "
             "not ids or amounts; group fine values into classes first",
         )

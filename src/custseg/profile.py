@@ -18,7 +18,9 @@ zero-width joiner and non-joiner, which join nothing at a text's end); or text
 that, stripped of surrounding whitespace and those, is one of the
 *placeholders* (default :data:`PLACEHOLDERS`: 未知, 不详, 不清楚, 待了解, 无,
 and 不詳, 待瞭解, 無 in traditional characters, n/a, na, none, null,
-unknown, nan, <NA>, NaT, -, --, _, __, ?, ...). Case is ignored for the Latin letters A-Z
+unknown, nan, -, --, _, __, ?, ...); and ``<NA>`` and ``NaT`` (what ``str()``
+makes of ``pd.NA`` and NaT) whatever the placeholders, but only as pandas
+writes them (stripped; case as written: the name ``Nat`` is filled). Case is ignored for the Latin letters A-Z
 (``N/A``, ``Unknown`` and ``NULL`` are placeholders), and full-width ASCII
 (``Ｎ／Ａ``, ``ｎｕｌｌ``, as a Chinese keyboard types them) reads as ASCII;
 other characters must match as written. Every other value is **filled**: numbers (0 too), booleans
@@ -70,7 +72,7 @@ from . import _display
 from . import _validate as v
 from ._align import common_index, is_pandas
 from ._bins import edges_below
-from ._categories import YES_NO_MISSING
+from ._categories import STR_MISSING, YES_NO_MISSING
 from ._display import BLANKS, fold_chars
 from ._display import WIDE as _WIDE
 from .errors import InputError, ThresholdError
@@ -118,7 +120,7 @@ PLACEHOLDERS: tuple[str, ...] = (*YES_NO_MISSING, "无", "無", "-", "--", "_", 
 stripping whitespace, ignoring the case of A-Z, full-width ASCII read as
 ASCII): the words every field reads as missing
 (:data:`custseg._categories.YES_NO_MISSING`: 未知, 不详, unknown, n/a,
-none, nan, ``<NA>``, NaT, ...), 无 (none) and ``-``, ``--``, ``_``,
+none, nan, ...), 无 (none) and ``-``, ``--``, ``_``,
 ``__``; the Chinese words in simplified and traditional characters (不详
 and 不詳)."""
 
@@ -199,13 +201,15 @@ def _text_missing(
     placeholder it may equal and lowering A-Z is integer arithmetic on code
     points.
     """
-    by_length: dict[int, tuple[list[str], list[str]]] = {}
+    by_length: dict[int, tuple[list[str], list[str], list[str]]] = {}
     for p in placeholders:
         if p:
-            by_length.setdefault(len(p), ([], []))[0].append(p)
+            by_length.setdefault(len(p), ([], [], []))[0].append(p)
     if marks:
         for m in _MISSING_MARKS:
-            by_length.setdefault(len(m), ([], []))[1].append(m)
+            by_length.setdefault(len(m), ([], [], []))[1].append(m)
+    for m in STR_MISSING:  # "<NA>", "NaT": as written, whatever the placeholders
+        by_length.setdefault(len(m), ([], [], []))[2].append(m)
     longest = max(by_length, default=0)
     length = np.strings.str_len(text)
     short = length <= longest
@@ -226,16 +230,17 @@ def _text_missing(
     stripped = np.strings.strip(text if rows.size == len(text) else text[rows], BLANKS)
     size_of = np.strings.str_len(stripped)
     missing[rows[size_of == 0]] = True
-    for size, (holders, marked) in by_length.items():
+    for size, (holders, marked, exact) in by_length.items():
         at = np.flatnonzero(size_of == size)
         if not at.size:
             continue
         sub = stripped[at].astype(f"<U{size}")
         if marked:
             mark[rows[at]] = np.isin(sub, np.array(marked, dtype=f"<U{size}"))
+        hit = np.isin(sub, np.array(exact, dtype=f"<U{size}"))
         if holders:
-            hit = np.isin(_ascii_lower(sub), np.array(holders, dtype=f"<U{size}"))
-            missing[rows[at]] = hit
+            hit |= np.isin(_ascii_lower(sub), np.array(holders, dtype=f"<U{size}"))
+        missing[rows[at]] = hit
     judged = np.flatnonzero(missing)
     missing[judged[_has_nul(text[judged])]] = False
     return missing, mark
@@ -371,6 +376,7 @@ def _short_missing(
     whether it is exactly a missing mark."""
     stripped = np.strings.strip(fixed, BLANKS)
     hit = np.strings.str_len(stripped) == 0
+    hit |= np.isin(stripped, np.array(STR_MISSING, dtype=width))  # as written
     if holders:
         hit |= np.isin(_ascii_lower(stripped), np.array(holders, dtype=width))
     return hit, np.isin(fixed, np.array(_MISSING_MARKS, dtype=width))
@@ -548,7 +554,7 @@ def _arrow_candidates(uniques: Any, placeholders: tuple[str, ...]) -> Any:
     if not (pa.types.is_string(text.type) or pa.types.is_large_string(text.type)):
         return None
     spaces = pa.array(list(BLANKS), type=text.type)
-    longest = max((len(p) for p in placeholders), default=0)
+    longest = max(len(p) for p in (*placeholders, *STR_MISSING))
     maybe = pc.less_equal(pc.utf8_length(text), longest)
     maybe = pc.or_(maybe, pc.is_in(pc.utf8_slice_codeunits(text, 0, 1), spaces))
     maybe = pc.or_(maybe, pc.is_in(pc.utf8_slice_codeunits(text, -1), spaces))
