@@ -541,8 +541,13 @@ def _arrow_table(flat: pd.DataFrame, like: Any, key: Hashable) -> Any:
     ids = table.column(key)
     if ids.type == given:
         return table
-    if pa.types.is_dictionary(given):
-        ids = ids.cast(given.value_type).dictionary_encode().cast(given)
+    values = given.value_type if pa.types.is_dictionary(given) else None
+    if values is not None and (
+        values == ids.type or pa.types.is_date64(values) or _arrow_text(values)
+    ):
+        # (a dictionary of other values, float16 ones, stays as pandas gave
+        # it: pandas cannot read a dictionary of float16 back)
+        ids = ids.cast(values).dictionary_encode().cast(given)
     elif pa.types.is_date64(given) or _arrow_text(given):
         ids = ids.cast(given)
     else:
