@@ -160,20 +160,52 @@ def alike(text: str) -> str:
     full-width ``ａ`` as ``a``). The format characters that change what is
     drawn are kept, as :func:`shown_invisible` keeps them
     (:func:`_shows`): the tags of an emoji flag (England's and Scotland's
-    differ only in those) and the joiners U+200C and U+200D inside the text
-    (👩‍💻 is one glyph, 👩💻 two); a joiner at an end joins nothing.
+    differ only in those) and the joiners U+200C and U+200D between two
+    symbols (👩‍💻 is one glyph, 👩💻 two); a joiner beside a letter or at
+    an end joins nothing a reader sees.
 
     >>> alike("cafe\u0301\u200b") == alike("café")
     True
     >>> alike("\U0001f469\u200d\U0001f4bb") == alike("\U0001f469\U0001f4bb")
     False
-    >>> alike("amy\u200d") == "amy"
+    >>> alike("amy\u200d") == alike("a\u200cmy") == "amy"
     True
     """
     if text.isascii():
         return text
-    text = "".join(c for c in text if unicodedata.category(c) != "Cf" or _shows(c))
-    return unicodedata.normalize("NFKC", text.strip("\u200c\u200d"))
+    kept = []
+    for i, c in enumerate(text):
+        if unicodedata.category(c) != "Cf":
+            kept.append(c)
+        elif c in "\u200c\u200d":
+            if _joins_symbols(text, i):
+                kept.append(c)
+        elif _shows(c):
+            kept.append(c)
+    return unicodedata.normalize("NFKC", "".join(kept))
+
+
+def _joins_symbols(text: str, i: int) -> bool:
+    """Whether the joiner at *text[i]* joins two symbols (emoji: 👩‍💻 is
+    one glyph, 👩💻 two): the characters on either side, past variation
+    selectors and skin-tone modifiers, are symbols (category ``So``). A
+    joiner beside a letter (``b\u200co``), or at an end, joins nothing a
+    reader sees in an id or a label."""
+    skip = {chr(c) for c in range(0xFE00, 0xFE10)} | {
+        chr(c) for c in range(0x1F3FB, 0x1F400)
+    }
+    before = i - 1
+    while before >= 0 and text[before] in skip:
+        before -= 1
+    after = i + 1
+    while after < len(text) and text[after] in "\u200c\u200d":
+        after += 1
+    return (
+        before >= 0
+        and after < len(text)
+        and unicodedata.category(text[before]) == "So"
+        and unicodedata.category(text[after]) == "So"
+    )
 
 
 def _shows(c: str) -> bool:

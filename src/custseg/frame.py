@@ -143,7 +143,8 @@ def _check_frame(df: Any, arg: str, fix: str) -> None:
     accepted kinds, and for an Arrow object that is not a table (a record
     batch, a reader, a dataset, a scanner) the conversion, else *fix*.
 
-    >>> import pyarrow as pa
+    >>> import pytest
+    >>> pa = pytest.importorskip("pyarrow")
     >>> batch = pa.table({"customer_id": ["a"]}).to_batches()[0]
     >>> _check_frame(batch, "df", "pass a frame")
     Traceback (most recent call last):
