@@ -669,6 +669,7 @@ def _background(ax: Axes) -> np.ndarray:
 def _contrast(a: Any, b: Any) -> float:
     """The contrast ratio of two colours (WCAG 2: 1 to 21).
 
+    >>> import pytest; mpl = pytest.importorskip("matplotlib")
     >>> round(_contrast("black", "white"), 1), _contrast("#444444", "#444444")
     (21.0, 1.0)
     """
