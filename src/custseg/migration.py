@@ -555,7 +555,8 @@ def _refuse_other_frame(x: Any, column: Any, field: str) -> None:
     # (a Polars LazyFrame: refused there, collect() it)
     if v.other_frame_columns(x, field) is None and v.to_pandas_call(x) is None:
         return
-    kind = f"{type(x).__module__.partition('.')[0]} {type(x).__name__}"
+    # (DuckDB's relations live in its _duckdb module)
+    kind = f"{type(x).__module__.partition('.')[0].lstrip('_')} {type(x).__name__}"
     raise InputError(
         field,
         f"is a {kind}: transition_matrix reads frames as pandas DataFrames "
