@@ -185,17 +185,21 @@ def alike(text: str) -> str:
     return unicodedata.normalize("NFKC", "".join(kept))
 
 
+#: Variation selectors and skin-tone modifiers: a joiner after them joins
+#: the symbol before them (built once, not per joiner)
+_EMOJI_MODIFIERS = frozenset(
+    [chr(c) for c in range(0xFE00, 0xFE10)] + [chr(c) for c in range(0x1F3FB, 0x1F400)]
+)
+
+
 def _joins_symbols(text: str, i: int) -> bool:
     """Whether the joiner at *text[i]* joins two symbols (emoji: 👩‍💻 is
     one glyph, 👩💻 two): the characters on either side, past variation
     selectors and skin-tone modifiers, are symbols (category ``So``). A
     joiner beside a letter (``b\u200co``), or at an end, joins nothing a
     reader sees in an id or a label."""
-    skip = {chr(c) for c in range(0xFE00, 0xFE10)} | {
-        chr(c) for c in range(0x1F3FB, 0x1F400)
-    }
     before = i - 1
-    while before >= 0 and text[before] in skip:
+    while before >= 0 and text[before] in _EMOJI_MODIFIERS:
         before -= 1
     after = i + 1
     while after < len(text) and text[after] in "\u200c\u200d":
