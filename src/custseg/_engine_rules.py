@@ -411,14 +411,14 @@ def _read_number(name: str, column: _Column | None, sides: Sides | None = None) 
         wide = column.arrow and isinstance(dtype, nw.Int64 | nw.UInt64)
         x = _wide_float(col) if wide else decimal_floats(col, dtype, column.backend)
         moves = _integer_moves(name, dtype, sides)
-    out = x
+    cases = []  # at most one holds: the cuts differ, and above/below too
     for cut, above, below in moves:
         on = x == cut
         for mask, way in ((below, -math.inf), (above, math.inf)):
             if mask is not None:
                 target = nw.lit(math.nextafter(cut, way), dtype=nw.Float64)
-                out = nw.when(on & mask).then(target).otherwise(out)
-    return out
+                cases.append((on & mask, target))
+    return _first_of(cases, x)
 
 
 # --------------------------------------------------------------------------
@@ -516,6 +516,47 @@ def _balanced(op: Callable[[Any, Any], Any], parts: list[Any]) -> Any:
         return parts[0]
     half = len(parts) // 2
     return op(_balanced(op, parts[:half]), _balanced(op, parts[half:]))
+
+
+#: the longest ``when/then/otherwise`` chain built as a chain; longer ones
+#: are split in halves (:func:`_first_of`)
+_CHAIN = 16
+
+
+def _first_of(cases: list[tuple[Any, Any]], default: Any) -> Any:
+    """The value of the first ``(mask, value)`` case whose mask is TRUE (a
+    null mask is not), else *default*: ``when/then/otherwise`` chained as
+    far as :data:`_CHAIN` cases; a longer list is split in halves, ``when(any
+    mask of the first half) then (the first half's answer) otherwise (the
+    second half's)``, so the expression is at most ``_CHAIN + 2 log n``
+    levels deep. narwhals' pandas, Dask and PyArrow evaluators and Polars'
+    planner recurse once per level, and a chain of one rule per level (a
+    segmentation of 300 rules) overflowed Python's stack.
+
+    >>> import pytest
+    >>> pl = pytest.importorskip("polars")
+    >>> import narwhals as nw
+    >>> x = nw.col("x")
+    >>> cases = [(x < b, nw.lit(f"below {b}")) for b in range(1, 41)]
+    >>> frame = nw.from_native(pl.DataFrame({"x": [0, 7, 39, 40, None]}))
+    >>> got = frame.select(_first_of(cases, nw.lit("top")).alias("y"))
+    >>> got.to_native()["y"].to_list()
+    ['below 1', 'below 8', 'below 40', 'top', 'top']
+    """
+    nw = _narwhals()
+    if len(cases) <= _CHAIN:
+        out = default
+        for mask, value in reversed(cases):
+            out = nw.when(mask).then(value).otherwise(out)
+        return out
+    half = len(cases) // 2
+    first, rest = cases[:half], cases[half:]
+    anywhere = _balanced(operator.or_, [_mask(m) for m, _ in first])
+    return (
+        nw.when(anywhere)
+        .then(_first_of(first, default))
+        .otherwise(_first_of(rest, default))
+    )
 
 
 TEMP = "__custseg_"
@@ -1235,13 +1276,14 @@ def _interval_label(
     ``breaks[i-1] < x <= breaks[i]`` (closed right); *missing* where x is
     null or NaN."""
     nw = _narwhals()
-    out = nw.lit(labels[-1])
     missing_value = (
         nw.lit(None, dtype=nw.String) if missing is None else nw.lit(missing)
     )
-    for b, label in zip(reversed(breaks), reversed(labels[:-1]), strict=True):
-        below = x < b if closed == "left" else x <= b
-        out = nw.when(below).then(nw.lit(label)).otherwise(out)
+    cases = [
+        (x < b if closed == "left" else x <= b, nw.lit(label))
+        for b, label in zip(breaks, labels[:-1], strict=True)
+    ]
+    out = _first_of(cases, nw.lit(labels[-1]))
     return nw.when(x.is_null()).then(missing_value).otherwise(out)
 
 
@@ -2088,9 +2130,19 @@ def _compile(
             reads = comp.pop()
             if any(m is None for m in masks):
                 continue
-            for i in range(len(s.rules) - 1, -1, -1):
-                out = nw.when(masks[i]).then(nw.lit(s.rules[i].label)).otherwise(out)
-                rule_idx = nw.when(masks[i]).then(nw.lit(i)).otherwise(rule_idx)
+            if len(masks) > _CHAIN:  # each mask read by several levels
+                masks = [
+                    comp.temp(f"m{i}_{name}", _mask(m), reads)
+                    for i, m in enumerate(masks)
+                ]
+                reads = {comp.temp_column(f"m{i}_{name}") for i in range(len(masks))}
+            out = _first_of(
+                [(m, nw.lit(r.label)) for m, r in zip(masks, s.rules, strict=True)],
+                out,
+            )
+            rule_idx = _first_of(
+                [(m, nw.lit(i)) for i, m in enumerate(masks)], rule_idx
+            )
             comp.add(name, out, reads)
             if explain:
                 comp.add(dotted(f"{name}.rule"), rule_idx.cast(nw.Int16), reads)
@@ -2100,7 +2152,7 @@ def _compile(
         for tag in ts.tags:
             if f"{ts.name}.{tag}" in left_out:
                 continue
-            mask = None
+            held = []
             comp.push()
             for i, rule in enumerate(ts.rules):
                 if rule.label != tag:
@@ -2108,9 +2160,10 @@ def _compile(
                 where = f"rule {i + 1} of tag set {ts.name!r} ({rule.when.text!r})"
                 m = guarded(where, rule, partial(comp.condition, rule.when.text))
                 if m is not None:
-                    mask = m if mask is None else mask | m
+                    held.append(m)
             reads = comp.pop()
-            if mask is not None:
+            if held:
+                mask = _balanced(operator.or_, held)
                 comp.add(dotted(f"{ts.name}.{tag}"), mask, reads)
                 tags.append(f"{ts.name}.{tag}")
     if problems:
@@ -2128,10 +2181,8 @@ def _compile(
             changed = [(k, val) for k, val in table.items() if val != k]
             if not changed:
                 continue
-            expr = nw.col(name)
-            for k, val in changed:
-                expr = nw.when(nw.col(name) == k).then(nw.lit(val)).otherwise(expr)
-            comp.steps.append((name, expr))
+            cases = [(nw.col(name) == k, nw.lit(val)) for k, val in changed]
+            comp.steps.append((name, _first_of(cases, nw.col(name))))
             comp.levels.append(last)
     skipped = {
         k: f for k, f in left_out.items() if k not in rs.derived and k not in rs.tagsets
