@@ -93,6 +93,45 @@ def numbers_left(index: Any) -> bool:
     )
 
 
+def rows_moved(index: Any, rows: Any, whose: str = "the") -> str | None:
+    """How the unnamed integers *index* (:func:`numbers_left`) hold the row
+    numbers *rows* (:func:`row_numbers`, *whose* in the phrase) moved: all
+    of them in order but no RangeIndex, all of them in another order, or
+    some of them; None when they do not (a value not among them, one twice,
+    a named or non-integer index, *rows* no row numbers, or *index* the
+    same RangeIndex). Such integers are what ``sort_index``,
+    ``sort_values``, ``query`` or a boolean filter leave of a frame's row
+    numbers; they may also be customer ids (``index_col=0``), which nothing
+    tells apart.
+
+    >>> import pandas as pd
+    >>> rows = pd.RangeIndex(3)
+    >>> rows_moved(pd.Index([1, 2, 0]), rows)
+    'the row numbers in another order (as sort_values leaves them)'
+    >>> rows_moved(pd.Index([0, 2]), rows, "the tags'")
+    "2 of the tags' 3 row numbers (as query or a boolean filter leaves them)"
+    >>> rows_moved(pd.Index([0, 1, 2]), rows)
+    'the row numbers in their order, but no RangeIndex (as sort_index gives them back)'
+    >>> rows_moved(pd.Index([0, 3]), rows), rows_moved(rows, rows)
+    (None, None)
+    """
+    if not (row_numbers(rows) and numbers_left(index)) or index.has_duplicates:
+        return None
+    if not index.isin(rows).all() or (row_numbers(index) and index.equals(rows)):
+        return None
+    if len(index) < len(rows):
+        return (
+            f"{len(index)} of {whose} {len(rows)} row numbers (as query or a "
+            "boolean filter leaves them)"
+        )
+    if index.equals(rows):
+        return (
+            f"{whose} row numbers in their order, but no RangeIndex (as "
+            "sort_index gives them back)"
+        )
+    return f"{whose} row numbers in another order (as sort_values leaves them)"
+
+
 def numbers_beside_ids(a: Any, b: Any) -> bool:
     """Whether one of two equal indexes is row numbers (:func:`row_numbers`)
     and the other names its ids (a named index: ``customer_id``): a column

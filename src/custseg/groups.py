@@ -44,6 +44,7 @@ from ._align import (
     realign_fix,
     refuse_numbers_beside_ids,
     row_numbers,
+    rows_moved,
     to_pandas_index,
 )
 from ._categories import STR_MISSING
@@ -2160,6 +2161,59 @@ def _refuse_unpaired(facts: Any, index: Any) -> None:
     )
 
 
+def _refuse_rows_moved(facts: Any, index: Any, tags: Any) -> None:
+    """InputError for facts and tags (pandas indexes *index* and *tags*)
+    of which one is on row numbers (an unnamed RangeIndex) and the other on
+    unnamed integers that are those row numbers moved
+    (:func:`~custseg._align.rows_moved`: sorted, filtered, or sorted back
+    with ``sort_index``). Those integers may be customer ids too (a file
+    read with ``index_col=0``): they are never paired with row numbers by
+    position, and the fix says what to do in either case, in code that
+    runs (``reindex`` by the row numbers; ids for the side without)."""
+    frame = "pd.DataFrame(facts)" if isinstance(facts, Mapping) else "facts"
+    reindex = f"{frame}.reindex(tags.index)"
+    how = rows_moved(index, tags, "the tags'")
+    if how is not None:  # the facts' rows moved
+        moved, what, ids = (
+            index,
+            f"is indexed by {how}",
+            (
+                "the tags theirs: TagMatrix(tags.names, tags.matrix, index=ids), "
+                "ids being the customer of each row of the tags"
+            ),
+        )
+        if len(index) < len(tags):
+            reindex += (
+                " (rows the facts lack get missing facts, left out of the "
+                "totals and means; or build the tags from the facts' rows)"
+            )
+    else:
+        how = rows_moved(tags, index, "the facts'")
+        if how is None:
+            return
+        moved, what = tags, f"is indexed by row numbers, and the tags by {how}"
+        # (pandas makes a reindex by range-like numbers, 2, 1, 0, a
+        # RangeIndex: row numbers again, unless given the tags' own index)
+        reindex += ".set_axis(tags.index)"
+        ids = f"the facts theirs: {frame}.set_axis(ids), ids being the "
+        ids += "customer of each row of the facts"
+    if row_numbers(moved):  # a RangeIndex is row numbers, never ids
+        raise InputError(
+            "facts",
+            f"{what}: pairing them by position would pair other rows",
+            fix=f"put the facts in the tags' rows: {reindex}",
+        )
+    raise InputError(
+        "facts",
+        f"{what}, or by customer ids that happen to be such numbers (a file "
+        "read with index_col=0): which cannot be told, and pairing them by "
+        "position would pair other customers",
+        fix="if they are the row numbers of the frame both come from, put the "
+        f"facts in the tags' rows: {reindex}; if they are customer ids, give "
+        f"{ids}",
+    )
+
+
 def _refuse_apart(facts: Any, index: Any, tags: Any) -> None:
     """InputError for facts on another *index* than the *tags*' (neither
     None): ids of two kinds (the integers made text, by code that runs on
@@ -2413,6 +2467,8 @@ def group_summary(
         cols, index = _facts(facts)
         if t.index is None and n > 1:
             _refuse_unpaired(facts, index)
+        if index is not None and t.index is not None:
+            _refuse_rows_moved(facts, as_index(index), as_index(t.index))
         if not _same_index(index, t.index, "facts", "tags", rows_apart=True):
             _refuse_apart(facts, as_index(index), as_index(t.index))
         values = []
