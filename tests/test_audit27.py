@@ -93,8 +93,9 @@ def test_abc_classes_of_no_customer(nan: str, empty: Any) -> None:
     assert len(lab) == 0
     assert lab.names[:3] == ("A", "B", "C")
     assert ("unknown" in lab.names) == (nan == "unknown")
-    with pytest.raises(custseg.errors.InputError, match="no positive value"):
-        custseg.abc_classes([0.0, -1.0], nan=nan)  # type: ignore[arg-type]
+    # nothing positive: nothing to split, every value C (audit 34)
+    got = custseg.abc_classes([0.0, -1.0], nan=nan)  # type: ignore[arg-type]
+    assert got.to_numpy().tolist() == ["C", "C"]
 
 
 # --------------------------------------------------------------------------

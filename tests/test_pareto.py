@@ -395,10 +395,10 @@ class TestAbcClasses:
             abc_classes([5.0], nan="ignore")
 
     @pytest.mark.parametrize("values", [[0, 0], [-1.0, -2.0], [0.0]])
-    def test_all_nonpositive_rejected(self, values):
-        """No positive value: InputError (there is nothing to split)."""
-        with pytest.raises(InputError, match="has no positive value"):
-            abc_classes(values)
+    def test_all_nonpositive_is_all_c(self, values):
+        """No positive value: nothing to split, every value <= 0 is C (as
+        in segment(); abc_edges alone refuses to fit)."""
+        assert abc_classes(values).to_numpy().tolist() == ["C"] * len(values)
 
     def test_all_nonpositive_with_edges_is_all_c(self):
         """With given edges nothing is fitted, so zeros are simply C."""

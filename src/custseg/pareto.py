@@ -156,25 +156,36 @@ class AbcEdges:
     Parameters
     ----------
     a_min
-        The smallest value of class A (> 0).
+        The smallest value of class A (a finite number > 0).
     b_min
-        The smallest value of class B (> 0 and <= *a_min*).
+        The smallest value of class B (a finite number > 0 and <= *a_min*).
+
+    Raises
+    ------
+    ThresholdError
+        A threshold that is not a number, not above 0 (NaN too) or not
+        finite (``inf``, which no value reaches), or *b_min* above *a_min*.
 
     Examples
     --------
     >>> edges = AbcEdges(a_min=500.0, b_min=100.0)
     >>> abc_classes([800, 120, 5], edges=edges).to_numpy().tolist()
     ['A', 'B', 'C']
+    >>> AbcEdges(a_min=float("inf"), b_min=100.0)
+    Traceback (most recent call last):
+    ...
+    custseg.errors.ThresholdError: 'a_min' must be a finite number: got inf
     """
 
     a_min: float = attrs.field(converter=_a_min, repr=_display.number_repr)
     b_min: float = attrs.field(converter=_b_min, repr=_display.number_repr)
 
     def __attrs_post_init__(self) -> None:
-        if not self.a_min > 0:
-            raise ThresholdError(f"'a_min' must be > 0: got {self.a_min}")
-        if not self.b_min > 0:
-            raise ThresholdError(f"'b_min' must be > 0: got {self.b_min}")
+        for name, x in (("a_min", self.a_min), ("b_min", self.b_min)):
+            if not x > 0:
+                raise ThresholdError(f"{name!r} must be > 0: got {x}")
+            if not np.isfinite(x):  # no value reaches it: its class would be empty
+                raise ThresholdError(f"{name!r} must be a finite number: got {x}")
         if self.b_min > self.a_min:
             raise ThresholdError(
                 f"'b_min' must be <= 'a_min' ({self.a_min}): got {self.b_min}"
@@ -369,7 +380,18 @@ def abc_classes(
     Returns
     -------
     Labels
-        Names ``("A", "B", "C")`` (plus ``"unknown"``), ordered.
+        Names ``("A", "B", "C")`` (plus ``"unknown"``), ordered. A value
+        <= 0 is always C; when no value is above 0 (a segment of refunds or
+        zero spends) there is nothing to split, and every value is C (NaN
+        ``"unknown"``), as :func:`segment` classes such customers.
+
+    Raises
+    ------
+    InputError
+        Values that are not numbers; NaN with ``nan="raise"``.
+    ThresholdError
+        Bad *cutoffs*, *basis*, *edges* or *nan* (checked whatever the
+        values).
 
     Examples
     --------
@@ -381,6 +403,11 @@ def abc_classes(
     ['A', 'unknown']
     >>> abc_classes([50, 30, 20, 0], AbcCutoffs(basis="rank")).to_numpy().tolist()
     ['A', 'B', 'C', 'C']
+
+    Nothing above 0, nothing to split:
+
+    >>> abc_classes([0.0, -20.0, float("nan")], nan="unknown").to_numpy().tolist()
+    ['C', 'C', 'unknown']
     """
     if basis is not None:
         v.choice(basis, "basis", ("value", "rank"))
@@ -408,37 +435,31 @@ def abc_classes(
             "it would be ignored; give one, not both (abc_edges(values, "
             "cutoffs, basis=...) fits the edges that cutoffs give)"
         )
+    if edges is not None and not isinstance(edges, AbcEdges):
+        raise ThresholdError(f"'edges' must be an AbcEdges: got {type(edges).__name__}")
     arr = _values(values, nan)
-    if edges is None and (
-        not len(arr) or (nan == "unknown" and np.isnan(arr.astype(np.float64)).all())
-    ):
-        # no customer (a filtered segment that came out empty), or nothing
-        # known: nothing to fit, and every row has its label, unknown
-        return Labels(
-            np.full(len(arr), 3 if nan == "unknown" else 0, dtype=np.int8),
-            (*ABC_NAMES, UNKNOWN) if nan == "unknown" else ABC_NAMES,
-            ordered=True,
-            index=common_index(values=values),
-            name="abc",
-        )
     if edges is None:
         # fitted on these values as read (decimals as the largest double at
         # or below them): classed as read, so the shares hold, and as
         # abc_classes(values, edges=abc_edges(values)) classes them
+        fit = AbcCutoffs(
+            *(DEFAULT_CUTOFFS[basis] if cutoffs is None else cutoffs), basis
+        )
         arr = v.exact_doubles(values, arr, "floor")
-        if cutoffs is None:
-            cutoffs = DEFAULT_CUTOFFS[basis]
-        edges = abc_edges(arr, AbcCutoffs(cutoffs[0], cutoffs[1], basis))
-    elif not isinstance(edges, AbcEdges):
-        raise ThresholdError(f"'edges' must be an AbcEdges: got {type(edges).__name__}")
+        # no value above 0 (no customer, a filtered segment of refunds or
+        # zero spends, or nothing known): nothing to split, and every value
+        # is C by the rule (value <= 0 is C), as segment() classes them
+        if np.any(arr > 0):
+            edges = abc_edges(arr, fit)
     else:
         arr = v.exact_sides(
             values, arr, (edges.a_min, edges.b_min), move="down", field="values"
         )
         arr = arr.astype(np.float64, copy=False)
     codes = np.full(len(arr), 2, dtype=np.int8)
-    codes[arr >= edges.b_min] = 1
-    codes[arr >= edges.a_min] = 0
+    if edges is not None:
+        codes[arr >= edges.b_min] = 1
+        codes[arr >= edges.a_min] = 0
     names: tuple[str, ...] = ABC_NAMES
     if nan == "unknown":
         codes[np.isnan(arr)] = 3
