@@ -169,7 +169,8 @@ def test_a_bool_capacity_is_refused_in_every_container(caps, where, flag, kind, 
 
 
 def test_a_bool_array_of_capacities_is_refused():
-    with pytest.raises(ThresholdError, match="must be a number"):
+    # (audit 34: told a capacity is a whole number of customers, not a bool)
+    with pytest.raises(ThresholdError, match="must be a whole number of customers"):
         custseg.assign_owners([1.0, 2.0], ["a", "b"], capacity=np.array([True, True]))
 
 

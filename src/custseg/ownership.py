@@ -34,6 +34,7 @@ import decimal
 import heapq
 import itertools
 import math
+import numbers
 import re
 import warnings
 from collections.abc import Hashable, Iterable, Iterator, Mapping
@@ -583,10 +584,29 @@ def _id_rank(ids: Any, field: str, n: int, *, index_of: str = "") -> np.ndarray:
 
 
 def _capacities(capacity: Any, names: tuple[str, ...]) -> np.ndarray:
-    """Capacity per staff member as floats (``inf``: unlimited)."""
+    """Capacity per staff member as floats (``inf``: unlimited).
+
+    One number is everyone's: any real number (an ``int``, a ``float``, a
+    :class:`~decimal.Decimal` or :class:`~fractions.Fraction` as a database
+    gives, a NumPy number or 0-d array), read by
+    :func:`~custseg._validate.number_param` as ``tolerance`` and
+    ``max_moves`` are; a bool is no number of customers.
+
+    >>> _capacities(decimal.Decimal("2"), ("amy", "bo")).tolist()
+    [2.0, 2.0]
+    >>> _capacities(np.array(3), ("amy",)).tolist()
+    [3.0]
+    >>> _capacities(True, ("amy", "bo"))
+    Traceback (most recent call last):
+    ...
+    custseg.errors.ThresholdError: 'capacity' must be a whole number of customers in [0, inf): got bool True
+    """
     k = len(names)
     if capacity is None:
         return np.full(k, np.inf)
+    if isinstance(capacity, np.ndarray) and capacity.ndim == 0:
+        capacity = capacity[()]  # a 0-d array: the value it holds
+    one = isinstance(capacity, numbers.Number | np.bool_)  # everyone's
     if is_pandas(capacity) and not hasattr(capacity, "columns"):
         capacity = _capacity_series(capacity, names)
     if isinstance(capacity, dict):
@@ -613,9 +633,7 @@ def _capacities(capacity: Any, names: tuple[str, ...]) -> np.ndarray:
                 f"'capacity' names staff who are not in 'staff': {unknown[:5]}"
             )
         values = [looked.get(name) for name in names]
-    elif isinstance(
-        capacity, int | float | np.integer | np.floating
-    ) and not isinstance(capacity, bool | np.bool_):
+    elif one:
         values = [capacity] * k
     else:
         arr = v._to_numpy(capacity, "capacity")
@@ -629,13 +647,18 @@ def _capacities(capacity: Any, names: tuple[str, ...]) -> np.ndarray:
             )
     out = np.full(k, np.inf)
     for i, c in enumerate(values):
+        field = "capacity" if one else f"capacity[{names[i]}]"
+        if isinstance(c, bool | np.bool_):  # (NumPy reads True as 1)
+            raise ThresholdError(
+                f"{field!r} must be a whole number of customers in [0, inf): "
+                f"got bool {c}"
+            )
         if v.is_missing_scalar(c):
             continue
-        c = v.number_param(c, f"capacity[{names[i]}]")
+        c = v.number_param(c, field)
         if not (c >= 0 and (c == np.inf or float(c).is_integer())):
             raise ThresholdError(
-                f"'capacity[{names[i]}]' must be a whole number of customers in "
-                f"[0, inf): got {c}"
+                f"{field!r} must be a whole number of customers in [0, inf): got {c}"
             )
         out[i] = c
     return out
@@ -1718,12 +1741,14 @@ def assign_owners(
         NumPy arrays and lists.
     capacity
         The most customers each staff member may have: a number for
-        everyone, a sequence in the order of *staff*, or a mapping from staff
-        id to capacity (missing: unlimited). A pandas Series is read by its
-        index, which must hold every staff id once: a column of a staff
-        table indexed by row numbers is an error (index it by staff id).
-        Each capacity is a whole number (``True`` or ``False`` is none, in
-        any of these forms). Default unlimited.
+        everyone (an ``int`` or ``float``, a ``Decimal`` or ``Fraction`` as
+        a database gives, a NumPy number or 0-d array), a sequence in the
+        order of *staff*, or a mapping from staff id to capacity (missing:
+        unlimited). A pandas Series is read by its index, which must hold
+        every staff id once: a column of a staff table indexed by row
+        numbers is an error (index it by staff id). Each capacity is a
+        whole number of customers (``2.5`` is none, nor is ``True`` or
+        ``False``, in any of these forms). Default unlimited.
     max_moves
         The most customers moved *voluntarily*, to balance: a whole number
         (an integer of any size is read exactly; ``None``: unlimited).
