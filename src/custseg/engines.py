@@ -1032,7 +1032,7 @@ def _date_expr(cols: _Columns, fmt: str | None) -> Any:
         return _text_dates(col, cols, fmt or "%Y-%m-%d")
     if cols.date_kind in ("int", "float"):
         parsed = (
-            _number_text(col, cols.date_kind, fmt or "%Y%m%d")
+            _number_text(col, cols, fmt or "%Y%m%d")
             .str.to_datetime(fmt or "%Y%m%d")
             .cast(nw.Datetime("us"))
         )
@@ -1042,20 +1042,28 @@ def _date_expr(cols: _Columns, fmt: str | None) -> Any:
     return col
 
 
-def _number_text(col: Any, kind: str, fmt: str) -> Any:
+def _number_text(col: Any, cols: _Columns, fmt: str) -> Any:
     """``YYYYMMDD`` numbers (or numbers in *fmt*) as text; null for a float
     that is not whole (engines would truncate or round it into a date).
 
-    In a format of digits only, each of a fixed width (``'%d%m%Y'``), the
-    number is zero-padded to the format's width, as the pandas path pads it:
-    02012024 was stored as the number 2012024, whose digits ``%d%m%Y``
-    would pair anew (Dask: 20 January) or refuse (the other engines)."""
+    In a given ``date_format`` of digits only, each of a fixed width
+    (``'%d%m%Y'``), the number is zero-padded to the format's width, as the
+    pandas path pads it: 02012024 was stored as the number 2012024, whose
+    digits ``%d%m%Y`` would pair anew (Dask: 20 January) or refuse (the
+    other engines). Without a ``date_format`` nothing is padded, and a
+    number that is not 8 digits (below 10000000, negative or longer) is
+    null, no date, as the pandas path refuses it
+    (:func:`custseg._files._numeric_dates`): 240101 is not read as the
+    year 24, nor 2024011 as 1 January 2024."""
     from ._files import _digit_width
 
     nw = _narwhals()
-    if kind == "float":  # 19700101 stands in for the others (then made null)
+    if cols.date_kind == "float":  # 19700101 stands in for the others (then null)
         col = nw.when(col == col.round()).then(col).otherwise(nw.lit(19700101.0))
     text = col.cast(nw.Int64).cast(nw.String)
+    if cols.date_format is None:
+        eight = (text.str.len_chars() == 8) & ~text.str.starts_with("-")
+        return nw.when(eight).then(text)
     width = _digit_width(fmt)
     return text if width is None else text.str.zfill(width)
 
@@ -1329,7 +1337,7 @@ def _spark_dates(lf: Any, cols: _Columns, fmt: str) -> tuple[Any, _Columns]:
     if cols.date_kind == "str":
         text, valid, rest = _text_parts(col, cols, fmt)
     else:
-        text, valid, rest = _number_text(col, cols.date_kind, fmt), None, fmt
+        text, valid, rest = _number_text(col, cols, fmt), None, fmt
     pattern, regex, repl = _spark_format(rest, cols.date_format or fmt)
     shape = text.str.contains(regex, literal=False)
     valid = shape if valid is None else valid & shape
@@ -3116,7 +3124,7 @@ def _rolled_dates(cols: _Columns, fmt: str) -> Any:
     if any(f in fmt for f in ("%z", "%Z", "%f", "%:z")):
         return nw.lit(False)
     col = nw.col(cols.q(cols.date))
-    text = col if cols.date_kind == "str" else _number_text(col, cols.date_kind, fmt)
+    text = col if cols.date_kind == "str" else _number_text(col, cols, fmt)
 
     def norm(x: Any) -> Any:
         x = x.str.replace_all(_ENDS_BLANK, "", literal=False).str.to_lowercase()
@@ -3785,6 +3793,56 @@ def _bad_number(cols: _Columns, fmt: str) -> Any:
     return bad & ~x.is_null() & ~x.is_nan()
 
 
+def _no_day(cols: _Columns, fmt: str) -> Any | None:
+    """Where a whole number date of an all-digit *fmt* (``YYYYMMDD``
+    without a date_format), its zeros put back, names no day (Boolean): a
+    year 0, a month outside 1-12, a day past its month's end (29 February
+    out of leap years), a day of the year past its year's end, an hour,
+    minute or second out of range; None when *fmt* is not all digits.
+
+    The numbers are split by arithmetic, so no engine raises here: an
+    engine's parser raises on 20241301 where pandas refuses it as a value,
+    and this finds such a value for the refusal to quote. Only the finder
+    of an example uses it (:func:`_date_example`): the parsers decide what
+    is a date."""
+    from ._files import _DIGIT_WIDTHS, _digit_width
+
+    nw = _narwhals()
+    width = _digit_width(fmt)
+    if width is None:
+        return None
+    col = nw.col(cols.q(cols.date))
+    if cols.date_kind == "float":  # not whole: found by _bad_number
+        col = nw.when(col == col.round()).then(col)
+    number = col.cast(nw.Int64)
+    fields: dict[str, Any] = {}
+    place = width
+    for part in re.findall(r"%.|.", fmt, flags=re.DOTALL):
+        size = _DIGIT_WIDTHS[part[1]] if part.startswith("%") else 1
+        place -= size
+        if part.startswith("%"):
+            fields[part[1]] = (number // 10**place) % 10**size
+    one = nw.lit(1)
+    if "Y" in fields:
+        year = fields["Y"]
+    elif "y" in fields:  # Python's century: 69-99 are 1969-1999
+        year = fields["y"] + nw.when(fields["y"] >= 69).then(1900).otherwise(2000)
+    else:
+        year = nw.lit(1900)
+    leap = ((year % 4 == 0) & ((year % 100 != 0) | (year % 400 == 0))).cast(nw.Int64)
+    month, day = fields.get("m", one), fields.get("d", one)
+    short = month.is_in([4, 6, 9, 11]).cast(nw.Int64)
+    february = (month == 2).cast(nw.Int64)
+    last = 31 - short - february * (3 - leap)
+    bad = (year < 1) | (month < 1) | (month > 12) | (day < 1) | (day > last)
+    if "j" in fields:
+        bad = bad | (fields["j"] < 1) | (fields["j"] > 365 + leap)
+    for letter, top in (("H", 23), ("M", 59), ("S", 59)):
+        if letter in fields:
+            bad = bad | (fields[letter] > top)
+    return bad.fill_null(False)
+
+
 def _number_text_as_written(value: Any) -> str:
     """A number date collected from an engine as the user wrote it: a
     Decimal as its text (``20240101.50``), a whole float as an integer, other
@@ -3831,6 +3889,11 @@ def _date_example(
         rows = (lf.filter(_bad_number(cols, fmt)).select(raw).head(1).collect())[
             cols.q(cols.date)
         ].to_list()
+        impossible = _no_day(cols, fmt) if not rows else None
+        if impossible is not None:  # of the right size, no day (20241301)
+            rows = (lf.filter(impossible).select(raw).head(1).collect())[
+                cols.q(cols.date)
+            ].to_list()
         if not rows:  # whole numbers of the right size, no date (20240230)
             parsed = _date_expr(cols, fmt)
             rows = (
