@@ -1202,9 +1202,7 @@ class TestBtydParametersReview7:
             btyd_summary([1, 1], ["2024-01-01", "2024-01-05"], [1.0, 1.0],
                          observation_end="2024-02-01", time_scaler=scaler)  # fmt: skip
 
-    @pytest.mark.parametrize(
-        "scaler", ["7", 10**400, np.timedelta64(7, "D"), [7], None, True]
-    )
+    @pytest.mark.parametrize("scaler", ["7", np.timedelta64(7, "D"), [7], None, True])
     def test_time_scaler_not_a_number(self, scaler: Any) -> None:
         """A time_scaler that is no finite real number is a ThresholdError."""
         with pytest.raises(ThresholdError, match="'time_scaler' must be a finite"):

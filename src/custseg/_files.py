@@ -2974,7 +2974,7 @@ def _format_error(date_format: object, exc: BaseException | None) -> InputError:
     )
 
 
-def check_date_format(date_format: object) -> str | None:
+def check_date_format(date_format: object, *, command_line: bool = True) -> str | None:
     """*date_format* if pandas can parse dates with it; ``None`` for the default.
 
     ``None`` and ``"ISO8601"`` mean the default (ISO 8601 text, ``YYYYMMDD``
@@ -2982,6 +2982,8 @@ def check_date_format(date_format: object) -> str | None:
     ``%V`` and a weekday) or the locale's date ``%c`` / ``%x``; strptime
     reads a date without one in 1900 (``'%m/%d'``, ``'%d %b'``, a time
     alone ``'%H:%M'``), a guess no purchase date can be made of.
+    ``command_line=False``: for a function no command runs, whose fix then
+    names no ``--date-format``.
 
     Raises
     ------
@@ -3001,6 +3003,10 @@ def check_date_format(date_format: object) -> str | None:
     Traceback (most recent call last):
     ...
     custseg.errors.InputError: 'date_format' '%m/%d' names no year (%Y, %y): every date would be read in the year 1900: write the year in the dates and add it to the format, e.g. date_format='%m/%d/%Y' (on the command line: --date-format '%m/%d/%Y')
+    >>> check_date_format("%m/%d", command_line=False)
+    Traceback (most recent call last):
+    ...
+    custseg.errors.InputError: 'date_format' '%m/%d' names no year (%Y, %y): every date would be read in the year 1900: write the year in the dates and add it to the format, e.g. date_format='%m/%d/%Y'
     """
     if date_format is None:
         return None
@@ -3026,8 +3032,12 @@ def check_date_format(date_format: object) -> str | None:
             f"{_short(date_format)} names no year (%Y, %y): every date would be "
             "read in the year 1900",
             fix="write the year in the dates and add it to the format, e.g. "
-            f"date_format={example!r} (on the command line: --date-format "
-            f"{example!r})",
+            f"date_format={example!r}"
+            + (
+                f" (on the command line: --date-format {example!r})"
+                if command_line
+                else ""
+            ),
         )
     return date_format
 

@@ -2398,6 +2398,25 @@ def _is_real(value: Any) -> bool:
     )
 
 
+def is_number(value: Any) -> bool:
+    """Whether :func:`number_param` takes *value* for a number (it may
+    still refuse one float64 cannot hold): an int, float, ``Decimal`` or
+    ``Fraction`` (or their NumPy kinds, a 0-d array of one), not a bool.
+
+    >>> is_number(2.5), is_number(Fraction(1, 3)), is_number(True), is_number("7")
+    (True, True, False, False)
+    """
+    value = _number_scalar(value)
+    return isinstance(value, _decimal.Decimal) or _is_real(value)
+
+
+def _number_scalar(value: Any) -> Any:
+    """A 0-d array of a number as the number (its NumPy type); others as given."""
+    if isinstance(value, np.ndarray) and value.ndim == 0 and value.dtype.kind in "iuf":
+        return value[()]
+    return value
+
+
 def number_param(value: Any, field: str) -> float:
     """*value* (one real number) as a float; :class:`ThresholdError` otherwise.
 
@@ -2432,8 +2451,7 @@ def number_param(value: Any, field: str) -> float:
     ...
     custseg.errors.ThresholdError: 'min_points' must be a number float64 holds as written: got 9007199254740993, which it holds as 9007199254740992.0; give at most 15 significant digits
     """
-    if isinstance(value, np.ndarray) and value.ndim == 0 and value.dtype.kind in "iuf":
-        value = value[()]  # a 0-d array of a number: the number (its NumPy type)
+    value = _number_scalar(value)
     if isinstance(value, _decimal.Decimal):
         return _decimal_param(value, field)
     if not _is_real(value):

@@ -30,6 +30,7 @@ from .summary import (
     _day_ticks,
     _distinct_counts,
     _group_kept,
+    _missing_ids_fix,
 )
 
 if TYPE_CHECKING:
@@ -259,20 +260,49 @@ def _frame(customer_id: np.ndarray, cols: dict[str, np.ndarray]) -> pd.DataFrame
 # parameters
 
 
+#: The fix for missing customer ids: no command runs these functions, so no
+#: command-line option is named
+_IDS_FIX = _missing_ids_fix("customer_id", command_line=False)
+
+
 def _check_unit(unit: Any) -> int:
     """Days per period of *unit*."""
     return _STEP[v.choice(unit, "unit", tuple(_STEP))]
 
 
 def _check_time_scaler(time_scaler: Any) -> float:
+    """*time_scaler* as a float: ThresholdError for one that is not a
+    number, not in (0, inf), or a number float64 cannot hold (as written,
+    or at all: :func:`~custseg._validate.number_param`'s own reason, which
+    says how to write it).
+
+    >>> _check_time_scaler(7)
+    7.0
+    >>> from fractions import Fraction
+    >>> _check_time_scaler(Fraction(365, 12))
+    Traceback (most recent call last):
+    ...
+    custseg.errors.ThresholdError: 'time_scaler' must be a number float64 holds as written: got 365/12, which it holds as 30.416666666666668; give at most 15 significant digits
+    >>> _check_time_scaler(Fraction(-365, 12))
+    Traceback (most recent call last):
+    ...
+    custseg.errors.ThresholdError: 'time_scaler' must be a finite number in the range (0, inf): got Fraction(-365, 12)
+    """
     message = (
         "'time_scaler' must be a finite number in the range (0, inf): "
         f"got {v.describe(time_scaler)}"
     )
+    if not v.is_number(time_scaler):
+        raise ThresholdError(message)
     try:
         scaler = v.number_param(time_scaler, "time_scaler")
     except ThresholdError:
-        raise ThresholdError(message) from None
+        # refused only for a finite exact value (an int, Decimal or
+        # Fraction), which compares with 0 exactly: out of range says more
+        # than "float64 cannot hold it" about zero and negative values
+        if not time_scaler > 0:
+            raise ThresholdError(message) from None
+        raise
     if not math.isfinite(scaler) or scaler <= 0:
         raise ThresholdError(message)
     return scaler
@@ -542,7 +572,9 @@ def btyd_summary(
         else f"{np.datetime64(end_day, 'D')}, in the week ending "
         f"{np.datetime64(end_period + 6, 'D')}",
     )
-    groups = _group_kept(ids, "customer_id", dates.view(np.int64), end_tick, n_dropped)
+    groups = _group_kept(
+        ids, "customer_id", dates.view(np.int64), end_tick, n_dropped, _IDS_FIX
+    )
     del ids
     freq, recency, t, monetary, _ = _btyd_columns(
         groups,
@@ -688,7 +720,9 @@ def btyd_calibration_holdout(
         "observation_end",
         np.datetime64(end_day, "D"),
     )
-    groups = _group_kept(ids, "customer_id", dates.view(np.int64), end_tick, n_dropped)
+    groups = _group_kept(
+        ids, "customer_id", dates.view(np.int64), end_tick, n_dropped, _IDS_FIX
+    )
     del ids
     # after the calibration day: from its day's first tick on (no day column)
     holdout = ticks >= (cal_day + 1) * per_day

@@ -48,7 +48,7 @@ from ._engine_rules import (
 )
 from ._exact import SCALES, limb_plan, round_limbs
 from .errors import CustsegWarning, InputError
-from .summary import FACT_COLUMNS, CustomerFacts
+from .summary import FACT_COLUMNS, CustomerFacts, _refuse_overflow
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -71,6 +71,14 @@ __all__ = [
 Output = Literal["native", "pandas"]
 
 _FIX_COLUMN = "name the column with {arg}= (on the command line: --{arg} COLUMN)"
+#: engine_btyd_summary's fixes for a missing column: no command runs it, so
+#: they name no command-line option; its amounts are optional
+_BTYD_FIX_COLUMN = {
+    "customer": "name the column with customer=",
+    "date": "name the column with date=",
+    "amount": "name the column with amount=, or pass amount=None for the "
+    "table without monetary_value",
+}
 _DATE_FIX = (
     "use ISO 8601 dates (2024-01-31 or 2024-01-31 14:05:00) or YYYYMMDD "
     "(20240131), or give the format with date_format=, or cast the column to "
@@ -718,11 +726,16 @@ def to_pandas_frame(native: Any, arg: str = "seg") -> pd.DataFrame:
 
 
 def _find_column(
-    schema: dict[str, Any], name: Hashable, arg: str, index: Iterable[Hashable] = ()
+    schema: dict[str, Any],
+    name: Hashable,
+    arg: str,
+    index: Iterable[Hashable] = (),
+    fixes: Mapping[str, str] | None = None,
 ) -> str:
     """*name*, a column of *schema*; InputError for one that is not, told
     so when it names the data's *index* (a Dask frame's, as pandas'
-    is)."""
+    is), with the fix *fixes* gives for *arg* (default: the argument and
+    the command line's option)."""
     if not isinstance(name, str) or name not in schema:
         if name in index:
             from .frame import _index_error
@@ -732,7 +745,7 @@ def _find_column(
         raise InputError(
             field,
             f"is not a column of the data (columns: {columns})",
-            fix=_FIX_COLUMN.format(arg=arg),
+            fix=_FIX_COLUMN.format(arg=arg) if fixes is None else fixes[arg],
         )
     return name
 
@@ -808,16 +821,18 @@ def _check_schema(
     date_format: str | None,
     order: Hashable | None = None,
     index: Iterable[Hashable] = (),
+    fixes: Mapping[str, str] | None = None,
 ) -> _Columns:
     """The columns' names and kinds; InputError for a missing column (or
-    one that is the *index* of the data) or a type no customer id, order
-    id, date or amount has (no data is read)."""
+    one that is the *index* of the data; *fixes*: see :func:`_find_column`)
+    or a type no customer id, order id, date or amount has (no data is
+    read)."""
     schema = dict(lf.collect_schema())
     index = list(index)
-    c = _find_column(schema, customer, "customer", index)
-    d = _find_column(schema, date, "date", index)
-    a = None if amount is None else _find_column(schema, amount, "amount", index)
-    o = None if order is None else _find_column(schema, order, "order", index)
+    c = _find_column(schema, customer, "customer", index, fixes)
+    d = _find_column(schema, date, "date", index, fixes)
+    a = None if amount is None else _find_column(schema, amount, "amount", index, fixes)
+    o = None if order is None else _find_column(schema, order, "order", index, fixes)
     _refuse_case_alike(lf, [c, d, a, o])
     v.check_columns_apart(
         "name the customer, date, amount (and order) columns, each once",
@@ -1978,17 +1993,20 @@ def _prepare(
     date_format: str | None,
     end_day: int | None,
     order: Hashable | None = None,
+    fixes: Mapping[str, str] | None = None,
 ) -> tuple[Any, _Columns, dict[str, Any]]:
     """The rows as a LazyFrame of the id, ``_d`` (naive datetimes or dates)
     and ``_a`` (Float64 amounts, 0 without *amount*), and with *order* the
     order id ``_o``, checked by one aggregate pass (counts of NULLs and bad
     values, the latest date, the rows on or after *end_day*): InputError
-    for bad data, as pandas input gets."""
+    for bad data, as pandas input gets. *fixes*: those of a function no
+    command runs, for a missing column (see :func:`_find_column`); its
+    messages then name no command-line option (a *date_format*'s neither)."""
     nw = _narwhals()
     if date_format is not None:
         from ._files import check_date_format
 
-        date_format = check_date_format(date_format)
+        date_format = check_date_format(date_format, command_line=fixes is None)
     text_ints = False
     index = _index_names(transactions)
     transactions = _zones_read(transactions, date)
@@ -2002,7 +2020,7 @@ def _prepare(
     lf = _plain_types(lf, [customer, date, amount, order])
     written = lf  # (decimal dates: quoted as written in a refusal)
     lf = _date_values(lf, date)
-    cols = _check_schema(lf, customer, date, amount, date_format, order, index)
+    cols = _check_schema(lf, customer, date, amount, date_format, order, index, fixes)
     if text_ints:
         cols = attrs.evolve(cols, text_ints=True)
     lf, cols = _query_names(lf, cols)
@@ -4138,16 +4156,7 @@ def collect_facts(ef: EngineFacts) -> CustomerFacts:
     unit = ef.unit
     first = _as_datetime64(pdf["first_purchase"], unit)
     last = _as_datetime64(pdf["last_purchase"], unit)
-    if not np.isfinite(monetary).all():
-        bad = ~np.isfinite(monetary)
-        first_bad, count = v.first_offender(bad)
-        raise InputError(
-            ef.amount,
-            f"sums to more than float64 holds (about 1.8e308) for {count} "
-            f"customer{'s' if count != 1 else ''}, the first being customer "
-            f"{v.describe(ids[first_bad])}",
-            fix="scale the amounts down (e.g. to thousands) before summarising",
-        )
+    _refuse_overflow(monetary, ids.__getitem__, ef.amount)
     as_of_day = int(ef.as_of.astype(np.int64))
     per_day = int(np.timedelta64(1, "D") // np.timedelta64(1, unit))  # type: ignore[call-overload]
     none = freq == 0
@@ -4229,9 +4238,12 @@ def engine_btyd_summary(
     or Monday-to-Sunday weeks; ``frequency`` = distinct periods - 1,
     ``recency``, ``T``, ``monetary_value`` = mean spend per repeat period):
     the engine computes, per customer, the first and last period, the
-    number of distinct periods, the total spend and the spend in the first
-    period (group-bys and one join); recency, T and the mean are computed
-    from them in NumPy as :func:`~custseg.btyd_summary` computes them.
+    number of distinct periods and the spend of the repeat periods, summed
+    from the rows outside the customer's first period (group-bys and one
+    join; not the total less the first period's spend, which would lose a
+    small repeat spend to rounding beside a large first purchase);
+    recency, T and the mean are computed from them in NumPy as
+    :func:`~custseg.btyd_summary` computes them.
 
     Parameters
     ----------
@@ -4252,8 +4264,10 @@ def engine_btyd_summary(
     Raises
     ------
     InputError
-        As :func:`engine_facts`, and transactions after the period of
-        ``observation_end`` with ``after_observation_end="raise"``.
+        As :func:`engine_facts`, transactions after the period of
+        ``observation_end`` with ``after_observation_end="raise"``, and a
+        customer's repeat spend passing what float64 holds (as
+        :func:`~custseg.btyd_summary`).
     ThresholdError
         An unknown ``unit`` or ``after_observation_end``, a bad
         ``time_scaler``.
@@ -4289,7 +4303,13 @@ def engine_btyd_summary(
     )
     end_period = int(_period_start(np.asarray([end_day]), unit)[0])
     base, cols, checks = _prepare(
-        transactions, customer, date, amount, date_format, end_period + step
+        transactions,
+        customer,
+        date,
+        amount,
+        date_format,
+        end_period + step,
+        fixes=_BTYD_FIX_COLUMN,
     )
     c = _KEY
     n_after = checks.get("n_after", 0)
@@ -4365,6 +4385,8 @@ def engine_btyd_summary(
     if amount is not None:
         # no repeat period: no row joined (missing), monetary 0
         spend = _collected_sums(pdf, plan, "_repeat", "_repeat_spend")
+        # the repeat spend the core refuses too (the mean alone might fit)
+        _refuse_overflow(spend, ids.__getitem__, cols.amount or "amount")
         with np.errstate(invalid="ignore", divide="ignore"):
             monetary = np.where(freq > 0, spend / freq, 0.0)
     return BtydSummary(

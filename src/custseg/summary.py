@@ -175,16 +175,7 @@ class _Groups:
             raw.astype(np.float64, copy=False),  # int64 when empty
             scratch=True,
         )
-        if not np.isfinite(sums).all():  # finite weights: only an overflow
-            bad = ~np.isfinite(sums)
-            first, count = v.first_offender(bad)
-            raise InputError(
-                field,
-                f"sums to more than float64 holds (about 1.8e308) for {count} "
-                f"customer{'s' if count != 1 else ''}, the first being customer "
-                f"{v.describe(_plain(self.ids[first]))}",
-                fix="scale the amounts down (e.g. to thousands) before summarising",
-            )
+        _refuse_overflow(sums, lambda i: self.ids[i], field)
         return sums
 
     def _check_exact_sums(
@@ -282,17 +273,42 @@ def _plain(value: Any) -> Any:
     return value.item() if isinstance(value, np.generic) else value
 
 
-def _missing_ids_fix(field: str) -> str:
+def _refuse_overflow(sums: np.ndarray, id_at: Callable[[int], Any], field: str) -> None:
+    """InputError for the customers whose sum of finite amounts *sums*
+    passed what float64 holds (infinite), naming the first by its id
+    (*id_at*: the id of a customer's position in *sums*).
+
+    >>> _refuse_overflow(np.array([1.0, np.inf]), ["a", "b"].__getitem__, "amount")
+    Traceback (most recent call last):
+    ...
+    custseg.errors.InputError: 'amount' sums to more than float64 holds (about 1.8e308) for 1 customer, the first being customer 'b': scale the amounts down (e.g. to thousands) before summarising
+    """
+    if np.isfinite(sums).all():  # finite amounts: only an overflow is not
+        return
+    first, count = v.first_offender(~np.isfinite(sums))
+    raise InputError(
+        field,
+        f"sums to more than float64 holds (about 1.8e308) for {count} "
+        f"customer{'s' if count != 1 else ''}, the first being customer "
+        f"{v.describe(_plain(id_at(first)))}",
+        fix="scale the amounts down (e.g. to thousands) before summarising",
+    )
+
+
+def _missing_ids_fix(field: str, *, command_line: bool = True) -> str:
     """How to drop rows without a customer id: in pandas (the column
-    *field*), and on the command line, which has an option for it.
+    *field*), and on the command line, which has an option for it
+    (``command_line=False``: for a function no command runs).
 
     >>> print(_missing_ids_fix("CustomerID"))
     drop the rows without a customer id first (pandas: df = df.dropna(subset=['CustomerID'])), or give them an id (on the command line: --missing-customer drop)
+    >>> print(_missing_ids_fix("CustomerID", command_line=False))
+    drop the rows without a customer id first (pandas: df = df.dropna(subset=['CustomerID'])), or give them an id
     """
     return (
         f"drop the rows without a customer id first (pandas: df = "
-        f"df.dropna(subset=[{field!r}])), or give them an id (on the command "
-        "line: --missing-customer drop)"
+        f"df.dropna(subset=[{field!r}])), or give them an id"
+        + (" (on the command line: --missing-customer drop)" if command_line else "")
     )
 
 
@@ -534,7 +550,9 @@ def _extension_ids(values: Any, field: str) -> Any:
     return _id_values(np.asarray(values, dtype=object), field)
 
 
-def _group_ids(ids: Any, field: str, *, ordered: bool = True) -> _Groups:
+def _group_ids(
+    ids: Any, field: str, *, ordered: bool = True, fix: str | None = None
+) -> _Groups:
     """Factorise customer ids into codes, groups sorted by id.
 
     ``ordered=False`` lets ids grouped by hashing (wide integers, varied
@@ -549,7 +567,8 @@ def _group_ids(ids: Any, field: str, *, ordered: bool = True) -> _Groups:
     :func:`pandas.factorize` (or, for text, keyed exactly from its Arrow
     buffers). Ids are the same customer only when they are equal values of
     one type: object arrays mixing types, holding unhashable values or
-    booleans, and missing ids raise :class:`InputError`.
+    booleans, and missing ids raise :class:`InputError` (*fix*: its fix for
+    missing ids, default :func:`_missing_ids_fix`).
     """
     import pandas as pd
 
@@ -557,12 +576,12 @@ def _group_ids(ids: Any, field: str, *, ordered: bool = True) -> _Groups:
     if isinstance(values, np.ndarray) and values.dtype.kind in "mM":
         # dates or durations as ids, any unit: grouped exactly by their ticks
         ticks = values.view(np.int64)
-        _refuse_missing_ids(ticks == _I64_MIN, field)
+        _refuse_missing_ids(ticks == _I64_MIN, field, fix)
         groups = _group_ids(ticks, field)  # sorted: the ids are viewed below
         return attrs.evolve(groups, distinct=groups.ids.view(values.dtype))
     dtype = values.dtype
     if isinstance(dtype, np.dtype) and dtype.kind == "f":
-        _refuse_missing_ids(np.isnan(values), field)
+        _refuse_missing_ids(np.isnan(values), field, fix)
         if (
             np.array_equal(values, np.trunc(values))
             and np.abs(values).max(initial=0) < 2**63  # whole floats are exact
@@ -595,14 +614,14 @@ def _group_ids(ids: Any, field: str, *, ordered: bool = True) -> _Groups:
             codes, uniques = pd.factorize(values, sort=False, use_na_sentinel=True)
             unordered = True
         k, distinct = len(uniques), np.asarray(uniques)
-        _refuse_missing_ids(np.asarray(codes) < 0, field)
+        _refuse_missing_ids(np.asarray(codes) < 0, field, fix)
         if distinct.dtype.kind == "f":
             distinct = distinct + 0.0  # 0.0, not the first row's -0.0
         elif distinct.dtype == object:
             codes, distinct = _canonical_ids(
                 np.asarray(values, dtype=object), codes, distinct, unordered
             )
-    _refuse_missing_ids(np.asarray(codes) < 0, field)
+    _refuse_missing_ids(np.asarray(codes) < 0, field, fix)
     return _Groups(
         codes.astype(np.intp, copy=False), k, None, distinct, owned=True, order=order
     )
@@ -1122,14 +1141,20 @@ def _after(ticks: np.ndarray, end_tick: int) -> np.ndarray:
 
 
 def _group_kept(
-    ids: Any, field: str, ticks: np.ndarray, end_tick: int, n_dropped: int
+    ids: Any,
+    field: str,
+    ticks: np.ndarray,
+    end_tick: int,
+    n_dropped: int,
+    fix: str | None = None,
 ) -> _Groups:
     """:func:`_group_ids` of the *ids* :func:`_apply_cutoff` kept, an error
-    naming the row of the input (*ticks*: every row's, *end_tick* the cut)."""
+    naming the row of the input (*ticks*: every row's, *end_tick* the cut;
+    *fix*: for missing ids, as :func:`_group_ids` takes it)."""
     if not n_dropped:
-        return _group_ids(ids, field)
+        return _group_ids(ids, field, fix=fix)
     kept = rows_of(lambda: np.flatnonzero(~_after(ticks, end_tick)))
-    return kept(partial(_group_ids, ids, field))
+    return kept(partial(_group_ids, ids, field, fix=fix))
 
 
 def _apply_cutoff(
