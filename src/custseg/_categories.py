@@ -67,9 +67,10 @@ __all__ = [
 #: The code of a missing answer.
 MISSING = -1
 
-#: The words that stand for "not known", the one list every field that reads
-#: text takes them from: a yes/no field and a level of
-#: :func:`custseg.value_tier` read them as missing (matched after
+#: The words that stand for "not known", the one list every field of survey
+#: and CRM answers takes them from: a yes/no field, a level of
+#: :func:`custseg.value_tier` and an answer of :func:`custseg.loyalty_level`
+#: (or :func:`custseg.dick_basu`) read them as missing (matched after
 #: :func:`normalize`, so in any case), and :data:`custseg.profile.PLACEHOLDERS`
 #: (which ``tags_from_values`` uses too) is these and 无 (none, which answers
 #: "no" in a yes/no field: 有/无) and the texts of only ``-``/``_``, which the

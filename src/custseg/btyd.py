@@ -262,7 +262,7 @@ def _frame(customer_id: np.ndarray, cols: dict[str, np.ndarray]) -> pd.DataFrame
 
 #: The fix for missing customer ids: no command runs these functions, so no
 #: command-line option is named
-_IDS_FIX = _missing_ids_fix("customer_id", command_line=False)
+_IDS_FIX = _missing_ids_fix("customer_id", option=None)
 
 
 def _check_unit(unit: Any) -> int:

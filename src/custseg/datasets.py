@@ -392,8 +392,8 @@ def simulate_customers(
     VIP flags, store visits, assets and intent, and potential customers.
 
     One row per customer of *transactions*, plus ``potential`` times as many
-    potential customers (no purchase) who showed interest or visited
-    without buying. Their ids are new ones, never a buyer's: the whole
+    potential customers as there are buyers: people with no purchase who
+    showed interest or visited without buying. Their ids are new ones, never a buyer's: the whole
     numbers after the largest id (numeric ids), or ``P0000000``,
     ``P0000001``, ... after the largest id of that form (text ids; ``P0000000``
     when there is none). The answers follow the behaviour, as
@@ -417,7 +417,13 @@ def simulate_customers(
       (0 to 1, staff's estimate), missing where nobody asked;
     * ``need``, ``motivation``, ``ability``, ``timing``: the four conversion
       factors for potential customers (``True`` / ``False`` / ``<NA>``, a
-      pandas ``boolean`` column); missing for customers who already bought.
+      pandas ``boolean`` column); missing for the customers of
+      *transactions*.
+
+    A customer of *transactions* with refunds only is not a buyer (no
+    survey answers, not counted in the buyers *potential* is a share of),
+    nor a potential customer (``interested`` drawn as for buyers, no
+    conversion factors).
 
     Parameters
     ----------
@@ -481,14 +487,19 @@ def simulate_customers(
     rng = np.random.default_rng([seed, 1])
     ids = np.asarray(facts.customer_id)
     n = len(ids)
-    # half up, from the share as given (0.1 of 25 customers is 3)
-    k = math.floor(_exact_share(potential, share) * n + fractions.Fraction(1, 2))
+    # half up, from the share as given (0.1 of 25 buyers is 3); customers
+    # with refunds only are not buyers
+    n_buyers = int(np.count_nonzero(facts.frequency > 0))
+    k = math.floor(_exact_share(potential, share) * n_buyers + fractions.Fraction(1, 2))
     total = n + k
     extra = _new_ids(ids, k) if k else ids[:0]
     frequency = np.concatenate((facts.frequency.astype(np.float64), np.zeros(k)))
     recency = np.concatenate((facts.recency_days, np.full(k, np.nan)))
     monetary = np.concatenate((facts.monetary, np.zeros(k)))
     buyer = frequency > 0
+    # the potential customers added (customers of the transactions with
+    # refunds only are customers, not potential ones: no conversion factors)
+    prospect = np.arange(total) >= n
 
     # A latent "how well it goes" per customer: frequent and recent is good.
     engaged = np.where(
@@ -526,8 +537,8 @@ def simulate_customers(
 
     top = np.quantile(monetary[buyer], 0.95) if buyer.any() else np.inf
     vip = buyer & (monetary >= top) & (rng.random(total) < 0.9)
-    interested = ~buyer | (rng.random(total) < 0.2)
-    browse = rng.poisson(np.where(buyer, 1.0, 1.5), total)
+    interested = prospect | (rng.random(total) < 0.2)
+    browse = rng.poisson(np.where(prospect, 1.5, 1.0), total)
     visits = (frequency + browse).astype(np.int64)
 
     asked = rng.random(total) < 0.7
@@ -548,7 +559,7 @@ def simulate_customers(
         ("ability", 0.6),
         ("timing", 0.4),
     ):
-        known = ~buyer & (rng.random(total) < 0.85)
+        known = prospect & (rng.random(total) < 0.85)
         yes = rng.random(total) < p_yes
         answer = pd.array(yes, dtype="boolean")
         answer[~known] = pd.NA

@@ -30,7 +30,7 @@ import warnings
 from collections.abc import Callable, Hashable, Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from decimal import Decimal
-from functools import cache, partial
+from functools import cache
 from typing import TYPE_CHECKING, Any, Literal
 
 import attrs
@@ -2583,8 +2583,6 @@ def _dask_objects(
     """
     import pandas as pd
 
-    from .orders import about_orders
-
     id_columns = [(customer, "customer")]
     if order is not None:
         id_columns.append((order, "order"))
@@ -2599,8 +2597,7 @@ def _dask_objects(
         for name, what in id_columns:
             if has_object(source, name):
                 ids = source[name].to_numpy(dtype=object)
-                read = partial(_object_id_column, ids, str(name), what)
-                made, wide = about_orders(read) if what == "order" else read()
+                made, wide = _object_id_column(ids, str(name), what)
                 if made is not None:
                     plain[str(name)] = made
                 text_ints = text_ints or (wide and what == "customer")
@@ -2707,7 +2704,7 @@ def _object_id_column(ids: np.ndarray, field: str, what: str) -> tuple[Any, bool
 
     from .summary import _check_id_kinds, _id_kind
 
-    _check_id_kinds(ids, field)
+    _check_id_kinds(ids, field, what)
     kinds = [_id_kind(x) for x in ids.tolist()]
     found = {k for k in kinds if k is not None}
     if not found or found == {"str"}:
@@ -2977,7 +2974,6 @@ def _check_derived_ids(native: Any, name: Hashable, what: str = "customer") -> N
     assign) when *df*'s object ids (in column *name*, of *what*: customers
     or orders) mix types: Dask made them text, so ``1`` and ``"1"`` would
     be one customer, and the frame no longer tells."""
-    from .orders import about_orders
     from .summary import _check_id_kinds, _id_kind
 
     try:
@@ -2996,10 +2992,7 @@ def _check_derived_ids(native: Any, name: Hashable, what: str = "customer") -> N
             continue
         ids = source[column].to_numpy(dtype=object)
         try:
-            if what == "order":
-                about_orders(partial(_check_id_kinds, ids, str(name)))
-            else:
-                _check_id_kinds(ids, str(name))
+            _check_id_kinds(ids, str(name), what)
         except InputError as err:
             raise InputError(
                 err.field,

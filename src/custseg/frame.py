@@ -1272,12 +1272,16 @@ class SegmentResult:
 
     @property
     def n_rows(self) -> int:
-        """Transactions used (``facts.n_rows``)."""
+        """Transactions used (``facts.n_rows``); with ``order=``, the orders
+        used (each the lines of a customer sharing an order id)."""
         return self.facts.n_rows
 
     @property
     def n_dropped(self) -> int:
-        """Transactions dropped as later than ``as_of`` (``facts.n_dropped``)."""
+        """Transactions dropped as later than ``as_of`` (``facts.n_dropped``);
+        with ``order=``, the order lines dropped (one by one: an order
+        straddling ``as_of`` keeps its earlier lines), so it may exceed
+        :attr:`n_rows`, which counts orders."""
         return self.facts.n_dropped
 
     def __len__(self) -> int:
@@ -1595,7 +1599,9 @@ def _contradictions(
 ) -> list[str]:
     """Segments whose customers' lifecycle stage contradicts the label's meaning
     (the segmentation's ``stages``); *replaced*: the scores whose fixed edges
-    the caller's ``edges=`` replaced."""
+    the caller's ``edges=`` replaced. A label is named as *out* shows it
+    (in the result's ``lang``), with the rules' name beside it when that
+    differs."""
     notes: list[str] = []
     for name, seg in rs.segments.items():
         stages = getattr(seg, "stages", None)
@@ -1618,6 +1624,10 @@ def _contradictions(
         n_bad = int(np.count_nonzero(bad))
         if n_bad:
             worst = pd.Series(codes[bad]).value_counts().index[0]
+            shown = out[name].cat.categories[worst]  # as the frame shows it
+            most = repr(shown)
+            if shown != seg_names[worst]:
+                most += f" ({seg_names[worst]!r} in the rules)"
             reads = _reads(rs, {n for rule in seg.rules for n in rule.when.names})
             fixed_r = rs.scores.get("r")
             if "r" in reads and "r" in replaced:
@@ -1642,7 +1652,7 @@ def _contradictions(
                 f"{name}: {n_bad:,d} customer{'s' * (n_bad != 1)} "
                 f"({_display.share(n_bad, len(out))}) "
                 f"{'have' if n_bad != 1 else 'has'} a segment that contradicts "
-                f"their {source} stage (most in {seg_names[worst]!r}); {why}"
+                f"their {source} stage (most in {most}); {why}"
             )
     return notes
 
@@ -1826,7 +1836,8 @@ def segment(
         earliest line, its amount the sum of its lines (see
         :func:`custseg.orders_from_lines`); read as text from a file. In
         an engine's frame the lines are collapsed in the engine, to the
-        same facts.
+        same facts. The result's ``n_rows`` then counts orders, and its
+        ``n_dropped`` the lines dropped after ``as_of``.
     quantity, price
         Instead of *amount*: the columns of each line's quantity and unit
         price (order exports such as the UCI "Online Retail" invoices give

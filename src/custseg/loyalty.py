@@ -32,7 +32,7 @@ from . import _display
 from . import _validate as v
 from ._align import common_index as _common_index
 from ._align import to_pandas_index
-from ._categories import MISSING, _plain, as_category
+from ._categories import MISSING, YES_NO_MISSING, _plain, as_category
 from ._categories import from_labels as _from_labels
 from ._validate import exact_sides, require_column
 from .errors import InputError, ThresholdError
@@ -76,9 +76,12 @@ REPURCHASE = ("low", "medium", "high")
 #: Referral likelihood, lowest first.
 REFERRAL = ("unlikely", "possible", "very_likely")
 
-# "unknown" / 未知 read as a missing answer, so labels custseg wrote
-# (repurchase_from_behaviour's "unknown") can be passed back in.
-_UNKNOWN = {"unknown": MISSING, "未知": MISSING}
+# Missing answers: the words of YES_NO_MISSING, read as missing by every
+# field of survey and CRM answers (unknown, 未知, n/a; none and nan, what
+# astype(str) makes of a missing answer), and <NA> / NaT as pandas writes
+# them; "unknown" / 未知 also let labels custseg wrote (the "unknown" of
+# repurchase_from_behaviour) be passed back in.
+_UNKNOWN = dict.fromkeys(YES_NO_MISSING, MISSING)
 
 # The source's scale, best first: 很满意, 比较满意, 满意, 不满意, 很不满意. Its
 # middle level is 满意, so 满意 is code 2 ("neutral") and 比较满意 code 3
@@ -666,7 +669,12 @@ def loyalty_level(
         Ordered ``not_loyal < at_risk < potentially_loyal < loyal``, then
         ``unknown``, named ``"loyalty"``. A complete answer gets its cell of
         the table; a partial one the level all completions of its missing
-        answers share, else ``unknown``.
+        answers share, else ``unknown``. Missing answers are ``None``, NaN,
+        ``pd.NA``, text of only blanks, ``-`` and ``_``, the words every
+        yes/no field reads as missing
+        (:data:`custseg._categories.YES_NO_MISSING`: ``unknown``, ``n/a``,
+        ``none``, ``nan``, 未知, ...) and ``<NA>`` / ``NaT`` as pandas
+        writes them.
 
     Raises
     ------
@@ -692,6 +700,13 @@ def loyalty_level(
     >>> loyalty_level(["dissatisfied", None], [0.1, 0.1], [None, 10],
     ...               lang="zh").to_numpy().tolist()
     ['不忠诚', '未知']
+
+    Missing answers written as text (``astype(str)`` makes ``"nan"`` of
+    NaN) are missing too, never an unknown answer:
+
+    >>> loyalty_level(["dissatisfied", "nan"], [0.1, "n/a"], ["none", 10]
+    ...               ).to_numpy().tolist()
+    ['not_loyal', 'unknown']
     """
     t = LoyaltyThresholds() if thresholds is None else thresholds
     if not isinstance(t, LoyaltyThresholds):

@@ -20,9 +20,7 @@ Retail, is one), and its date is its earliest line's.
 
 from __future__ import annotations
 
-import re
-from collections.abc import Callable
-from typing import TYPE_CHECKING, Any, NamedTuple, TypeVar
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 import attrs
 import numpy as np
@@ -47,7 +45,6 @@ if TYPE_CHECKING:
 
 __all__ = ["Orders", "line_amounts", "orders_from_lines"]
 
-_T = TypeVar("_T")
 #: the per-order columns of :class:`Orders`, in frame order
 _COLUMNS = ("customer_id", "order_id", "date", "amount", "n_lines")
 
@@ -372,7 +369,7 @@ def order_values(order_id: Any, n: int, field: str, f_date: str) -> Any:
             f"must be an array-like of order ids, got {type(order_id).__name__}",
             fix="pass a list, NumPy array or pandas Series (one id per line)",
         )
-    values = about_orders(lambda: _id_values(order_id, field))
+    values = _id_values(order_id, field, "order")
     if len(values) != n:
         raise InputError(
             field,
@@ -484,7 +481,7 @@ def _pair_lines(ids: Any, orders: Any, fields: tuple[str, str]) -> Lines:
     n = len(orders)
     # slots in no given order (sorting them is not needed here)
     customers = _group_ids(ids, f_id, ordered=False)
-    by_order = about_orders(lambda: _group_ids(orders, f_order, ordered=False))
+    by_order = _group_ids(orders, f_order, ordered=False, noun="order")
     c, o = customers.codes, by_order.codes
     owner = np.empty(by_order.size, dtype=c.dtype)
     owner[o] = c  # a customer of each order id (the last line's)
@@ -538,8 +535,10 @@ def order_amounts(
     error, *orders* the order ids for it), ``int64`` for integer amounts
     (so that the sums of a customer's orders are checked as integers)."""
     rows = lines.rows
-    groups = _Groups(lines.line, len(rows), None, lambda: take(orders, rows))
-    sums = about_orders(lambda: groups.total(amounts, field=field))
+    groups = _Groups(
+        lines.line, len(rows), None, lambda: take(orders, rows), noun="order"
+    )
+    sums = groups.total(amounts, field=field)
     if amounts.dtype.kind in "iu":  # whole, and below 2**53 (checked)
         sums = sums.astype(np.int64)
     return sums
@@ -548,26 +547,3 @@ def order_amounts(
 def take(values: Any, rows: np.ndarray) -> Any:
     """*values* (a NumPy or pandas array) at *rows* (positions or a mask)."""
     return values[rows]
-
-
-_A_CUSTOMER = re.compile(r"\ba customer\b")
-_CUSTOMER = re.compile(r"\bcustomer")
-
-
-def about_orders(call: Callable[[], _T]) -> _T:
-    """``call()``, its :class:`InputError` told of orders: the id checks and
-    sums it runs speak of customers."""
-    try:
-        return call()
-    except InputError as exc:
-
-        def words(text: str) -> str:
-            return _CUSTOMER.sub("order", _A_CUSTOMER.sub("an order", text))
-
-        raise InputError(
-            exc.field,
-            words(exc.problem),
-            fix=words(exc.fix),
-            first_row=exc.first_row,
-            n_rows=exc.n_rows,
-        ) from None

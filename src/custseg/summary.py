@@ -94,6 +94,9 @@ class _Groups:
     #: first needs it), for groups not sorted when grouped (see
     #: :func:`_group_ids`); None when the slots are in id order already
     order: Callable[[], np.ndarray] | None = None
+    #: what a group is, for messages (``"customer"``; ``"order"`` for the
+    #: sums of an order's lines)
+    noun: str = "customer"
     _made: list[np.ndarray] = attrs.field(factory=list, init=False)
     _holes: list[np.ndarray] = attrs.field(factory=list, init=False)
 
@@ -175,7 +178,7 @@ class _Groups:
             raw.astype(np.float64, copy=False),  # int64 when empty
             scratch=True,
         )
-        _refuse_overflow(sums, lambda i: self.ids[i], field)
+        _refuse_overflow(sums, lambda i: self.ids[i], field, self.noun)
         return sums
 
     def _check_exact_sums(
@@ -209,8 +212,8 @@ class _Groups:
             first, count = v.first_offender(bad)
             raise InputError(
                 field,
-                f"has integers whose sum for {count} customer"
-                f"{'s' if count != 1 else ''} (the first being customer "
+                f"has integers whose sum for {count} {self.noun}"
+                f"{'s' if count != 1 else ''} (the first being {self.noun} "
                 f"{v.describe(_plain(self.ids[first]))}) may pass 2**53, beyond which "
                 "float64 sums are not exact",
                 fix="scale the amounts down (e.g. to thousands), or convert "
@@ -273,10 +276,13 @@ def _plain(value: Any) -> Any:
     return value.item() if isinstance(value, np.generic) else value
 
 
-def _refuse_overflow(sums: np.ndarray, id_at: Callable[[int], Any], field: str) -> None:
-    """InputError for the customers whose sum of finite amounts *sums*
-    passed what float64 holds (infinite), naming the first by its id
-    (*id_at*: the id of a customer's position in *sums*).
+def _refuse_overflow(
+    sums: np.ndarray, id_at: Callable[[int], Any], field: str, noun: str = "customer"
+) -> None:
+    """InputError for the customers (or other *noun* groups: orders) whose
+    sum of finite amounts *sums* passed what float64 holds (infinite),
+    naming the first by its id (*id_at*: the id of a group's position in
+    *sums*).
 
     >>> _refuse_overflow(np.array([1.0, np.inf]), ["a", "b"].__getitem__, "amount")
     Traceback (most recent call last):
@@ -289,40 +295,56 @@ def _refuse_overflow(sums: np.ndarray, id_at: Callable[[int], Any], field: str) 
     raise InputError(
         field,
         f"sums to more than float64 holds (about 1.8e308) for {count} "
-        f"customer{'s' if count != 1 else ''}, the first being customer "
+        f"{noun}{'s' if count != 1 else ''}, the first being {noun} "
         f"{v.describe(_plain(id_at(first)))}",
         fix="scale the amounts down (e.g. to thousands) before summarising",
     )
 
 
-def _missing_ids_fix(field: str, *, command_line: bool = True) -> str:
-    """How to drop rows without a customer id: in pandas (the column
-    *field*), and on the command line, which has an option for it
-    (``command_line=False``: for a function no command runs).
+#: The command line's option dropping the rows without an id, per kind of
+#: id (none for order ids: ``--order`` has no such option).
+_MISSING_ID_OPTIONS = {"customer": "--missing-customer drop"}
+
+
+def _a(noun: str) -> str:
+    """*noun* with its indefinite article (``a customer``, ``an order``)."""
+    return f"{'an' if noun.startswith(tuple('aeiou')) else 'a'} {noun}"
+
+
+def _missing_ids_fix(
+    field: str,
+    noun: str = "customer",
+    option: str | None = _MISSING_ID_OPTIONS["customer"],
+) -> str:
+    """How to drop rows without *noun* ids: in pandas (the column
+    *field*), and on the command line when it has an *option* for it.
 
     >>> print(_missing_ids_fix("CustomerID"))
     drop the rows without a customer id first (pandas: df = df.dropna(subset=['CustomerID'])), or give them an id (on the command line: --missing-customer drop)
-    >>> print(_missing_ids_fix("CustomerID", command_line=False))
-    drop the rows without a customer id first (pandas: df = df.dropna(subset=['CustomerID'])), or give them an id
+    >>> print(_missing_ids_fix("customer_order", "order", None))
+    drop the rows without an order id first (pandas: df = df.dropna(subset=['customer_order'])), or give them an id
     """
+    cli = "" if option is None else f" (on the command line: {option})"
     return (
-        f"drop the rows without a customer id first (pandas: df = "
-        f"df.dropna(subset=[{field!r}])), or give them an id"
-        + (" (on the command line: --missing-customer drop)" if command_line else "")
+        f"drop the rows without {_a(noun)} id first (pandas: df = "
+        f"df.dropna(subset=[{field!r}])), or give them an id{cli}"
     )
 
 
 def _refuse_missing_ids(
-    missing: np.ndarray, field: str, fix: str | None = None
+    missing: np.ndarray, field: str, fix: str | None = None, *, noun: str = "customer"
 ) -> None:
+    """Refuse the *noun* ids *field* where *missing*, at the first one."""
     if missing.any():
         first, count = v.first_offender(missing)
+        if fix is None:
+            fix = _missing_ids_fix(field, noun, _MISSING_ID_OPTIONS.get(noun))
         raise InputError(
             field,
-            "has missing customer ids",
+            f"has missing {noun} ids",
             first_row=first,
             n_rows=count,
-            fix=_missing_ids_fix(field) if fix is None else fix,
+            fix=fix,
         )
 
 
@@ -382,16 +404,17 @@ def _id_kind(value: Any) -> str | None:
     return type(value).__name__
 
 
-def _refuse_bool_ids(field: str) -> None:
+def _refuse_bool_ids(field: str, noun: str = "customer") -> None:
     raise InputError(
         field,
-        "holds True/False values, not customer ids",
-        fix="pass the column of customer ids (a mask selects rows: ids[mask])",
+        f"holds True/False values, not {noun} ids",
+        fix=f"pass the column of {noun} ids (a mask selects rows: ids[mask])",
     )
 
 
-def _check_id_kinds(values: np.ndarray, field: str) -> None:
-    """Refuse an object array mixing kinds of ids, or holding unhashable ones.
+def _check_id_kinds(values: np.ndarray, field: str, noun: str = "customer") -> None:
+    """Refuse an object array mixing kinds of ids, or holding unhashable ones
+    (*noun* ids: what two equal ids are one of, for the messages).
 
     ``7`` and ``"7"`` (or ``True`` and ``1``, ``b"a"`` and ``"a"``) are
     different values that print alike, and some of them compare equal: no
@@ -404,7 +427,7 @@ def _check_id_kinds(values: np.ndarray, field: str) -> None:
         if kind is not None:
             counts[kind] = counts.get(kind, 0) + 1
             first.setdefault(kind, i)
-    _refuse_unhashable(values, field)
+    _refuse_unhashable(values, field, noun)
     if len(counts) > 1:
         ranked = sorted(counts, key=lambda k: (-counts[k], first[k]))
         minority = [i for i, k in enumerate(kinds) if k is not None and k != ranked[0]]
@@ -416,16 +439,16 @@ def _check_id_kinds(values: np.ndarray, field: str) -> None:
             field,
             f"mixes ids of different types: {listed}, the first {kinds[row]} id "
             f"being {v.describe(values[row])}; ids of different types are never one "
-            "customer, even when they print alike",
+            f"{noun}, even when they print alike",
             first_row=row,
             n_rows=len(minority),
             fix=_ID_FIX,
         )
     if "bool" in counts:
-        _refuse_bool_ids(field)
+        _refuse_bool_ids(field, noun)
 
 
-def _refuse_unhashable(values: np.ndarray, field: str) -> None:
+def _refuse_unhashable(values: np.ndarray, field: str, noun: str = "customer") -> None:
     """Raise InputError at the first value that cannot be hashed, if any."""
     bad = []
     for i, x in enumerate(values.tolist()):
@@ -438,7 +461,7 @@ def _refuse_unhashable(values: np.ndarray, field: str) -> None:
         raise InputError(
             field,
             f"holds {type(x).__name__} values, such as {v.describe(x)}, which cannot be "
-            "customer ids (they cannot be compared by hashing)",
+            f"{noun} ids (they cannot be compared by hashing)",
             first_row=bad[0],
             n_rows=len(bad),
             fix="use a column of single values (ints or text), e.g. join a "
@@ -446,7 +469,7 @@ def _refuse_unhashable(values: np.ndarray, field: str) -> None:
         )
 
 
-def _object_ids(values: np.ndarray, field: str) -> Any:
+def _object_ids(values: np.ndarray, field: str, noun: str = "customer") -> Any:
     """Object ids of one kind, in the form that groups them fastest and exactly.
 
     Text becomes an Arrow string array (exact bytes, fast to factorise), ints
@@ -466,9 +489,9 @@ def _object_ids(values: np.ndarray, field: str) -> Any:
         # not ArrowStringArray, which would cast 32-bit offsets to 64-bit
         return values if arrow is None else pd.arrays.ArrowExtensionArray(arrow)
     if inferred == "boolean":
-        _refuse_bool_ids(field)
+        _refuse_bool_ids(field, noun)
     if inferred not in _ONE_KIND:
-        _check_id_kinds(values, field)
+        _check_id_kinds(values, field, noun)
     elif inferred in ("integer", "floating"):
         try:
             return values.astype(np.int64 if inferred == "integer" else np.float64)
@@ -477,8 +500,9 @@ def _object_ids(values: np.ndarray, field: str) -> Any:
     return values
 
 
-def _id_values(ids: Any, field: str) -> Any:
-    """The ids as a 1-D NumPy array or pandas extension array, checked.
+def _id_values(ids: Any, field: str, noun: str = "customer") -> Any:
+    """The ids as a 1-D NumPy array or pandas extension array, checked
+    (*noun* ids, as the messages call them: customer or order ids).
 
     Never through NumPy fixed-width text (which drops trailing NUL characters
     and turns ``[1, "1"]`` into ``["1", "1"]``); native byte order; object
@@ -506,18 +530,18 @@ def _id_values(ids: Any, field: str) -> Any:
         values = v.native(values)
         kind = values.dtype.kind
         if kind == "O":
-            return _object_ids(values, field)
+            return _object_ids(values, field, noun)
         if kind == "b":
-            _refuse_bool_ids(field)
+            _refuse_bool_ids(field, noun)
         if kind == "f" and values.dtype != np.float64:
             return values.astype(np.float64)  # exact; pandas hashes float64 only
         if kind in "cV":  # complex numbers, structured records: one kind each
-            return _object_ids(values.astype(object), field)
+            return _object_ids(values.astype(object), field, noun)
         return values
-    return _extension_ids(values, field)
+    return _extension_ids(values, field, noun)
 
 
-def _extension_ids(values: Any, field: str) -> Any:
+def _extension_ids(values: Any, field: str, noun: str = "customer") -> Any:
     """Ids held in a pandas extension array, checked (see :func:`_id_values`)."""
     import pandas as pd
 
@@ -525,8 +549,8 @@ def _extension_ids(values: Any, field: str) -> Any:
     if isinstance(values, pd.Categorical):
         codes = np.asarray(values.codes)
         if (codes < 0).any():  # missing ids refused where grouped (rows used)
-            return _id_values(np.asarray(values, dtype=object), field)
-        return _id_values(values.categories.take(codes), field)
+            return _id_values(np.asarray(values, dtype=object), field, noun)
+        return _id_values(values.categories.take(codes), field, noun)
     if isinstance(dtype, pd.StringDtype):
         return values  # Python str or Arrow strings: exact
     if isinstance(dtype, pd.ArrowDtype):
@@ -538,22 +562,28 @@ def _extension_ids(values: Any, field: str) -> Any:
             return values
     kind = getattr(dtype, "kind", "O")
     if kind == "b":
-        _refuse_bool_ids(field)
+        _refuse_bool_ids(field, noun)
     if kind in "iuf":  # nullable numbers: NumPy's, or objects beside missing
         # ones (refused where grouped: only on the rows used, as for others)
         if bool(np.asarray(values.isna(), dtype=bool).any()):
-            return _id_values(values.to_numpy(dtype=object, na_value=None), field)
+            return _id_values(values.to_numpy(dtype=object, na_value=None), field, noun)
         dense = values.to_numpy(dtype=getattr(dtype, "numpy_dtype", None))
-        return _id_values(np.asarray(dense), field)
+        return _id_values(np.asarray(dense), field, noun)
     if kind in "mM":
         return values  # pandas groups its datetimes exactly
-    return _id_values(np.asarray(values, dtype=object), field)
+    return _id_values(np.asarray(values, dtype=object), field, noun)
 
 
 def _group_ids(
-    ids: Any, field: str, *, ordered: bool = True, fix: str | None = None
+    ids: Any,
+    field: str,
+    *,
+    ordered: bool = True,
+    noun: str = "customer",
+    fix: str | None = None,
 ) -> _Groups:
-    """Factorise customer ids into codes, groups sorted by id.
+    """Factorise customer ids (or other *noun* ids: order ids, as the
+    messages call them) into codes, groups sorted by id.
 
     ``ordered=False`` lets ids grouped by hashing (wide integers, varied
     text) leave their groups unsorted: the codes are slots in no particular
@@ -572,16 +602,16 @@ def _group_ids(
     """
     import pandas as pd
 
-    values = _id_values(ids, field)
+    values = _id_values(ids, field, noun)
     if isinstance(values, np.ndarray) and values.dtype.kind in "mM":
         # dates or durations as ids, any unit: grouped exactly by their ticks
         ticks = values.view(np.int64)
-        _refuse_missing_ids(ticks == _I64_MIN, field, fix)
-        groups = _group_ids(ticks, field)  # sorted: the ids are viewed below
+        _refuse_missing_ids(ticks == _I64_MIN, field, fix, noun=noun)
+        groups = _group_ids(ticks, field, noun=noun)  # sorted: viewed below
         return attrs.evolve(groups, distinct=groups.ids.view(values.dtype))
     dtype = values.dtype
     if isinstance(dtype, np.dtype) and dtype.kind == "f":
-        _refuse_missing_ids(np.isnan(values), field, fix)
+        _refuse_missing_ids(np.isnan(values), field, fix, noun=noun)
         if (
             np.array_equal(values, np.trunc(values))
             and np.abs(values).max(initial=0) < 2**63  # whole floats are exact
@@ -610,18 +640,18 @@ def _group_ids(
         try:
             codes, uniques = pd.factorize(values, sort=True, use_na_sentinel=True)
         except TypeError:  # unhashable after all, or no order (complex)
-            _refuse_unhashable(np.asarray(values, dtype=object), field)
+            _refuse_unhashable(np.asarray(values, dtype=object), field, noun)
             codes, uniques = pd.factorize(values, sort=False, use_na_sentinel=True)
             unordered = True
         k, distinct = len(uniques), np.asarray(uniques)
-        _refuse_missing_ids(np.asarray(codes) < 0, field, fix)
+        _refuse_missing_ids(np.asarray(codes) < 0, field, fix, noun=noun)
         if distinct.dtype.kind == "f":
             distinct = distinct + 0.0  # 0.0, not the first row's -0.0
         elif distinct.dtype == object:
             codes, distinct = _canonical_ids(
                 np.asarray(values, dtype=object), codes, distinct, unordered
             )
-    _refuse_missing_ids(np.asarray(codes) < 0, field, fix)
+    _refuse_missing_ids(np.asarray(codes) < 0, field, fix, noun=noun)
     return _Groups(
         codes.astype(np.intp, copy=False), k, None, distinct, owned=True, order=order
     )
@@ -795,10 +825,10 @@ class CustomerFacts:
     as_of
         The reference day (``datetime64[D]``) used for recency and tenure.
     n_rows
-        Transactions used.
+        Transactions used (with ``order_id``, orders).
     n_dropped
         Transactions dropped because they were dated after ``as_of`` (only
-        with ``after_as_of="drop"``).
+        with ``after_as_of="drop"``; with ``order_id``, order lines).
     """
 
     customer_id: np.ndarray

@@ -97,9 +97,10 @@ ASSET_LEVELS = ("ordinary", "medium", "large")
 INTENT_LEVELS = ("unclear", "some", "strong")
 
 #: Spellings of a missing answer: they give tier D (or ``<factor>_unknown``):
-#: the words every other field reads as missing (``none`` and ``nan`` too,
-#: what ``str()`` makes of a missing value: never a level; ``<NA>`` and
-#: ``NaT`` as written, :data:`~custseg._categories.STR_MISSING`)
+#: the words the yes/no columns and the loyalty answers read as missing
+#: (``none`` and ``nan`` too, what ``str()`` makes of a missing value: never
+#: a level; ``<NA>`` and ``NaT`` as written,
+#: :data:`~custseg._categories.STR_MISSING`)
 _UNKNOWN_ALIASES = dict.fromkeys(YES_NO_MISSING, MISSING)
 
 _ASSET_ALIASES = types.MappingProxyType(
