@@ -18,7 +18,8 @@ Text made only of blanks, ``-`` and ``_`` (``""``, ``"  "``, ``"-"``,
 Yes/no fields (levels ``("no", "yes")`` taking True/False) also read the
 words of :data:`YES_NO_MISSING` as missing, unless the field's own spellings
 give the word an answer. A whole number written as text is read as
-written (stripped): ``"-1"`` is the number -1, ``"+1"`` and ``"1.0"`` are 1
+written (stripped of blanks, any Unicode space or invisible character:
+:func:`code_text`): ``"-1"`` is the number -1, ``"+1"`` and ``"1.0"`` are 1
 (zeros after a point: how pandas writes a flag column with gaps), in
 full-width digits too (``"１"`` is 1, as ``Ｙｅｓ`` is yes), and digits with
 ``-``/``_``/blanks around or inside (``"1-"``, ``"_1"``, ``"- 1"``) are unknown
@@ -155,6 +156,21 @@ _TRADITIONAL = str.maketrans(
     "业买产伙动咨对强户损无显没满潜荐虚议访诉诚询详负责贬购较进销险项顾风了"
     "价会关军发员复复将时机怀点类评转跃",
 )
+
+
+def code_text(text: str) -> str:
+    """*text* as a code or score in it is read: stripped of blanks and
+    invisible characters (:data:`custseg._display.BLANKS`: the ideographic
+    space U+3000, Excel's non-breaking space), full-width digits, signs and
+    point as ASCII (a Chinese keyboard's ``５``, as its ``Ｙｅｓ``). The one
+    reading of a number written as text for :func:`as_category` and a
+    records file's survey codes (:func:`custseg.frame.survey_numbers`);
+    other digits (``٣``, ``²``, ``①``) stay as they are.
+
+    >>> code_text("５\u3000"), code_text("\xa0+4 "), code_text("－１．０")
+    ('5', '+4', '-1.0')
+    """
+    return fold_chars(text.strip(BLANKS))
 
 
 def simplified(text: str) -> str:
@@ -430,16 +446,17 @@ def as_category(
                 )
         out = np.full(n, MISSING, dtype=dtype)
         if (~missing).any():
-            ints = arr[~missing].astype(np.int64)
-            out[~missing] = _from_integers(
-                ints,
-                field,
-                k,
-                integers,
-                dtype,
-                offset=np.flatnonzero(~missing),
-                pair=_pair(levels, booleans),
-            )
+            assert integers is not None  # (else every number was refused above)
+            given = arr[~missing]
+            codes = given - integers  # in floats: 1e20 is never cast to int64
+            bad = (codes < 0) | (codes >= k)
+            if bad.any():
+                first, count = first_offender(bad)
+                row = int(np.flatnonzero(~missing)[first])
+                number = _whole_shown(given[first])
+                pair = _pair(levels, booleans)
+                raise _scale_error(field, number, k, integers, pair, row, count)
+            out[~missing] = codes.astype(dtype)
         return out
     if kind in "US":
         arr = arr.astype(object)
@@ -495,6 +512,20 @@ def _scale_error(
         n_rows=n_rows,
         fix="check the survey's scale",
     )
+
+
+def _whole_shown(value: Any) -> int | str:
+    """A whole float for a message: an ``int`` within int64 (``7.0`` is
+    ``7``), else the float as Python writes it (``1e+20``): never the number
+    a cast to int64 makes of it (-9223372036854775808).
+
+    >>> _whole_shown(7.0), _whole_shown(1e20), _whole_shown(-(2.0**63))
+    (7, '1e+20', -9223372036854775808)
+    """
+    number = float(value)
+    if -(2.0**63) <= number < 2.0**63:
+        return int(number)
+    return describe(value)
 
 
 def _from_integers(
@@ -679,9 +710,14 @@ def _code_of(
         if not value.is_finite() or value != value.to_integral_value():
             return None
         value = int(value)
-    if is_int(value) or (
-        isinstance(value, float | np.floating) and float(value).is_integer()
-    ):
+    if isinstance(value, float | np.floating) and float(value).is_integer():
+        if integers is None:
+            return None
+        try:
+            return _scale_code(int(value), integers, k)
+        except _OutOfScale:  # quoted as given (1e+20), not as its int
+            raise _OutOfScale(_whole_shown(value)) from None
+    if is_int(value):
         if integers is None:
             return None
         return _scale_code(int(value), integers, k)
@@ -692,7 +728,7 @@ def _code_of(
         raw = value.strip()
         # full-width digits, signs and point as ASCII (a Chinese keyboard's
         # １, as its Ｙｅｓ); other digits (٣, ², ①) stay unknown answers
-        narrow = fold_chars(raw)
+        narrow = code_text(value)
         whole = _WHOLE.fullmatch(narrow)
         if whole:  # a whole number, read as written
             if integers is not None:

@@ -626,9 +626,9 @@ def _record_answer(out: pd.DataFrame, name: str, spec: Any) -> None:
 
 
 def _survey_levels(name: str) -> tuple[str, ...]:
-    from .loyalty import REFERRAL, SATISFACTION
+    from .loyalty import survey_levels
 
-    return {"satisfaction": SATISFACTION, "referral": REFERRAL}.get(name, ())
+    return survey_levels(name)
 
 
 def _reads_survey(name: str, spec: Any) -> bool:
@@ -778,8 +778,11 @@ def record_text_columns(
     return text + [n for n in names if n not in numeric and n != customer]
 
 
-#: a plain decimal number, as a records file writes a survey code
-_CODE_TEXT = re.compile(r"\s*[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)\s*")
+#: a plain decimal number, as a records file writes a survey code, matched
+#: on the text as :func:`custseg._categories.code_text` reads it (blanks
+#: stripped, full-width digits as 0-9): what this admits is what
+#: :func:`pandas.to_numeric` is given
+_CODE_TEXT = re.compile(r"[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)")
 
 
 def survey_numbers(records: pd.DataFrame, names: Iterable[str]) -> pd.DataFrame:
@@ -788,39 +791,54 @@ def survey_numbers(records: pd.DataFrame, names: Iterable[str]) -> pd.DataFrame:
     custseg's ``satisfaction`` and ``referral``) that are plain numbers
     (codes 1-5, 0-10 referral scores) as numbers: the whole column when
     every answer given is one, else each such answer, beside the words
-    (``possible``) as read. A word among numbers (``None``, ``N/A``) stays
-    a word, which the classifiers refuse as an unknown answer, never a
-    missing one. Other columns stay as read: a rules file that declares
-    ``satisfaction`` with its own values (``"1"`` to ``"5"``) reads the
-    file's text.
+    (``possible``) as read. A number is read as
+    :func:`~custseg.loyalty_level` reads a code
+    (:func:`custseg._categories.code_text`): blanks around it do not matter
+    (the ideographic space U+3000, the non-breaking space), nor do
+    full-width digits (``９``); a column stored as categories (a Parquet
+    dictionary column) is read by its values. A word among numbers
+    (``None``, ``N/A``) stays a word, which the classifiers refuse as an
+    unknown answer, never a missing one. Other columns stay as read: a
+    rules file that declares ``satisfaction`` with its own values (``"1"``
+    to ``"5"``) reads the file's text.
 
     >>> frame = pd.DataFrame({"satisfaction": ["5", "04", None],
-    ...                       "referral": ["9", "None", "7"]})
+    ...                       "referral": ["９\u3000", "None", " 7"]})
     >>> out = survey_numbers(frame, ["satisfaction", "referral"])
     >>> out["satisfaction"].tolist(), out["referral"].tolist()
     ([5.0, 4.0, nan], [9, 'None', 7])
     >>> survey_numbers(frame, ["referral"])["satisfaction"].tolist()[:2]
     ['5', '04']
     """
+    from ._categories import code_text
+
     out = records
     for name in dict.fromkeys(names):
         if name not in records.columns:
             continue
         col = records[name]
-        if not (col.dtype == object or pd.api.types.is_string_dtype(col.dtype)):
+        categories = isinstance(col.dtype, pd.CategoricalDtype)
+        if not (
+            categories or col.dtype == object or pd.api.types.is_string_dtype(col.dtype)
+        ):
             continue
-        given = col.dropna()
-        numeric = [isinstance(x, str) and bool(_CODE_TEXT.fullmatch(x)) for x in given]
-        if not any(numeric):
+        cells = col.to_numpy(dtype=object)  # (a Categorical's values, NaN missing)
+        texts = [code_text(x) if isinstance(x, str) else x for x in cells.tolist()]
+        numeric = np.fromiter(
+            (isinstance(t, str) and bool(_CODE_TEXT.fullmatch(t)) for t in texts),
+            dtype=bool,
+            count=len(texts),
+        )
+        if not numeric.any():
             continue
         out = out.copy() if out is records else out
-        if all(numeric):
-            out[name] = pd.to_numeric(col)
+        read = pd.Series(texts, index=col.index, dtype=object)
+        if bool((numeric | pd.isna(cells)).all()):
+            out[name] = pd.to_numeric(read)
         else:  # scores and words: each score a number, the words as read
-            cells = col.astype(object)
-            at = given.index[np.asarray(numeric)]
-            cells.loc[at] = pd.to_numeric(given[np.asarray(numeric)]).astype(object)
-            out[name] = cells
+            mixed = pd.Series(cells, index=col.index, dtype=object)
+            mixed[numeric] = pd.to_numeric(read[numeric]).astype(object).to_numpy()
+            out[name] = mixed
     return out
 
 
@@ -1774,8 +1792,13 @@ def segment(
         the rules read as numbers or survey answers. The rules read each
         column by its field's type, ``optional`` or not: a bool field from
         yes/no text (``true``, ``yes``, ``是``, ``1``), survey answers as
-        :func:`~custseg.loyalty_level` does, other categories exactly as
-        written (as :func:`apply_rules` does). They are joined by id,
+        :func:`~custseg.loyalty_level` does (``很满意``, codes 1-5, 0-10
+        scores; in a file, a code with blanks around it or in full-width
+        digits, ``５``, too), other categories exactly as written (as
+        :func:`apply_rules` does). The answers go into ``.customers`` as
+        given, so :func:`apply_rules` on that output refuses a survey
+        answer not spelled as declared (``很满意``, ``5``); its message
+        gives the mapping. They are joined by id,
         keeping every customer of either input: customers with records but no transactions have no
         purchase (frequency 0, monetary 0, missing recency and scores), and
         a ``present`` column says where each customer was found (``both``,

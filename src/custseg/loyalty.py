@@ -21,6 +21,7 @@ from __future__ import annotations
 import decimal
 import numbers
 import re
+import unicodedata
 from collections.abc import Sequence
 from itertools import product
 from typing import Any
@@ -32,7 +33,7 @@ from . import _display
 from . import _validate as v
 from ._align import common_index as _common_index
 from ._align import to_pandas_index
-from ._categories import MISSING, YES_NO_MISSING, _plain, as_category
+from ._categories import MISSING, YES_NO_MISSING, _plain, as_category, code_text
 from ._categories import from_labels as _from_labels
 from ._validate import exact_sides, require_column
 from .errors import InputError, ThresholdError
@@ -222,20 +223,25 @@ def _text_or_numbers(
     except InputError as error:
         unknown = error
     values = arr.tolist()
-    written = np.fromiter(  # "9", "0.7": numbers read from a file as text
-        (isinstance(e, str) and _NUMBER_TEXT.fullmatch(e) is not None for e in values),
+    written = np.fromiter(  # "9", "0.7", "９": numbers read from a file as text
+        (
+            isinstance(e, str) and _NUMBER_TEXT.fullmatch(code_text(e)) is not None
+            for e in values
+        ),
         dtype=bool,
         count=len(values),
     )
     if written.any():  # as nps_band refuses them: said so, not "unknown"
         first, count = v.first_offender(written)
+        example = values[first]
         raise InputError(
             field,
-            f"has numbers written as text, such as {v.describe(values[first])}",
+            f"has numbers written as text, such as {v.describe(example)}",
             first_row=first,
             n_rows=count,
-            fix="pass the scores as numbers (pd.to_numeric(column); in a "
-            "column of scores and words, each score as a number); " + fix,
+            fix=f"pass the scores as numbers ({_to_numeric_call(example)}; in a "
+            "column of scores and words, each score as a number; "
+            "segment(records=path) reads a file's scores itself); " + fix,
         )
     flags = np.fromiter(
         (isinstance(e, bool | np.bool_) for e in values), dtype=bool, count=len(values)
@@ -260,10 +266,30 @@ def _text_or_numbers(
     return np.where(is_num, from_numbers(nums), text_codes).astype(np.int8)
 
 
-#: A number written as text (``"9"``, ``" 0.7 "``, ``"1e-1"``), ASCII only
-_NUMBER_TEXT = re.compile(
-    r"\s*[-+]?(?:[0-9]+\.?[0-9]*|\.[0-9]+)(?:[eE][-+]?[0-9]+)?\s*"
-)
+def _to_numeric_call(example: str) -> str:
+    r"""The pandas call that reads a column of numbers written as text such
+    as *example*: ``pd.to_numeric(column)`` for ASCII digits with spaces
+    around, else with full-width digits narrowed (NFKC) and *example*'s
+    other blanks stripped (U+3000, a non-breaking space, a zero-width
+    space), which ``pd.to_numeric`` does not read.
+
+    >>> print(_to_numeric_call(" 9"))
+    pd.to_numeric(column)
+    >>> print(_to_numeric_call("９\u200b"))
+    pd.to_numeric(column.str.normalize('NFKC').str.strip('\u200b'))
+    """
+    if example.isascii() and example.strip(" \t") == example.strip():
+        return "pd.to_numeric(column)"
+    narrow = unicodedata.normalize("NFKC", example)
+    blanks = "".join(sorted({c for c in narrow if c in _display.BLANKS}))
+    strip = f".str.strip({blanks!r})" if blanks else ""
+    return f"pd.to_numeric(column.str.normalize('NFKC'){strip})"
+
+
+#: A number written as text (``"9"``, ``" 0.7 "``, ``"1e-1"``, ``"９"``),
+#: matched on the text as codes are read (:func:`custseg._categories.code_text`:
+#: blanks stripped, full-width digits as 0-9)
+_NUMBER_TEXT = re.compile(r"[-+]?(?:[0-9]+\.?[0-9]*|\.[0-9]+)(?:[eE][-+]?[0-9]+)?")
 
 
 def _probabilities(
@@ -358,6 +384,39 @@ def survey_codes(field: str, x: Any) -> np.ndarray | None:
     if field == "referral":
         return _referral_codes(x, LoyaltyThresholds())
     return None
+
+
+def survey_levels(field: str) -> tuple[str, ...]:
+    """The levels of custseg's survey answer *field*: :data:`SATISFACTION`
+    for ``satisfaction``, :data:`REFERRAL` for ``referral``, else ``()``."""
+    return {"satisfaction": SATISFACTION, "referral": REFERRAL}.get(field, ())
+
+
+def survey_answer(field: str, declared: Sequence[str], value: Any) -> str | None:
+    """The level of *declared* (a rules field *field*'s values, when they
+    are the survey's levels) that :func:`loyalty_level` and
+    ``segment(records=...)`` read *value* as (``"很满意"`` and the code 5:
+    ``"very_satisfied"``; a 0-10 referral score: its band), ``""`` for an
+    answer they read as missing (``"unknown"``), else None: for a value they
+    do not read, or another field. For the messages of the rules, which
+    match declared values exactly.
+
+    >>> survey_answer("satisfaction", SATISFACTION, "很满意")
+    'very_satisfied'
+    >>> survey_answer("referral", REFERRAL, 9), survey_answer("referral", REFERRAL, "x")
+    ('very_likely', None)
+    """
+    levels = survey_levels(field)
+    if not levels or set(declared) != set(levels):
+        return None
+    cell = np.empty(1, dtype=object)
+    cell[0] = value
+    try:
+        codes = survey_codes(field, cell)
+    except (InputError, TypeError, ValueError):
+        return None
+    assert codes is not None  # (a survey field)
+    return levels[int(codes[0])] if codes[0] >= 0 else ""
 
 
 # --------------------------------------------------------------------------

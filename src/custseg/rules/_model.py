@@ -1935,7 +1935,8 @@ def _category_codes(spec: FieldSpec, col: Any) -> np.ndarray:
 
 def _undeclared(spec: FieldSpec, col: Any, bad: np.ndarray) -> None:
     first, count = v.first_offender(bad)
-    value = np.asarray(col, dtype=object)[first]
+    cells = np.asarray(col, dtype=object)
+    value = cells[first]
     # a declared value that reads as this one is shown by its code points
     said, values = _display.apart(value, spec.values[:20])
     raise InputError(
@@ -1945,7 +1946,45 @@ def _undeclared(spec: FieldSpec, col: Any, bad: np.ndarray) -> None:
         n_rows=count,
         fix="declared values (text): "
         + ", ".join(repr(x) for x in values)
-        + (", ..." if len(spec.values) > 20 else ""),
+        + (", ..." if len(spec.values) > 20 else "")
+        + _survey_hint(spec, cells),
+    )
+
+
+def _survey_hint(spec: FieldSpec, cells: np.ndarray) -> str:
+    """For a field declared with custseg's survey levels (``satisfaction``,
+    ``referral``) whose undeclared values (among *cells*, the column)
+    include answers ``segment(records=...)`` reads (``"很满意"``, the code
+    5, a 0-10 score): how those read, as the mapping that gives them the
+    declared values (rules match values exactly); else ``""``."""
+    from ..loyalty import survey_answer
+
+    if spec.kind != "category":
+        return ""
+    declared = set(spec.values)
+    try:
+        distinct = [
+            x
+            for x in dict.fromkeys(cells.tolist())
+            if not v.is_missing_scalar(x) and not (isinstance(x, str) and x in declared)
+        ]
+    except TypeError:  # (an unhashable cell: no answer)
+        return ""
+    read: dict[Any, str | None] = {}
+    for value in distinct[:50]:
+        level = survey_answer(spec.name, spec.values, value)
+        if level is not None:
+            read[value] = level or None  # (an answer read as missing: None)
+    if not read:
+        return ""
+    shown = list(read.items())[:6]
+    mapping = ", ".join(f"{k!r}: {w!r}" for k, w in shown)
+    more = ", ..." if len(read) > len(shown) or len(distinct) > 50 else ""
+    return (
+        "; segment(records=...) and loyalty_level read custseg's survey "
+        "answers (words in English or Chinese, codes, scores), but rules "
+        "match declared values exactly: map them first, "
+        f"column.replace({{{mapping}{more}}})"
     )
 
 
