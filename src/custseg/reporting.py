@@ -207,6 +207,10 @@ _EN: dict[str, str] = {
     "avg_order_value": "avg order",
     "recency_median": "recency (median days)",
     "frequency_mean": "mean orders",
+    # the same three with frequency="days": F counts purchase days
+    "orders_days": "purchase days",
+    "avg_order_value_days": "spend per day",
+    "frequency_mean_days": "mean days",
     "monetary_mean": "mean spend",
     "total": "Total",
     "missing_class": "missing",
@@ -354,6 +358,9 @@ _ZH: dict[str, str] = {
     "avg_order_value": "客单价",
     "recency_median": "最近购买(中位天数)",
     "frequency_mean": "平均购买次数",
+    "orders_days": "购买天数",
+    "avg_order_value_days": "每个购买日消费额",
+    "frequency_mean_days": "平均购买天数",
     "monetary_mean": "平均消费额",
     "total": "合计",
     "missing_class": "缺失",
@@ -1792,7 +1799,11 @@ def _spend_notes(parts: _Parts, lang: str) -> tuple[str, str]:
     return t["positive_basis"].format(**figures), t["net_basis"].format(**figures)
 
 
-def _summary_html(s: _Summary, lang: str, places: int, note: str = "") -> str:
+def _summary_html(
+    s: _Summary, lang: str, places: int, note: str = "", *, days: bool = False
+) -> str:
+    """A label column's summary table. *days*: F counts purchase days
+    (``frequency="days"``), so the orders' columns are titled as days."""
     t = _t(lang)
     title = _column_title(s.column, lang)
     if s.table is None:
@@ -1816,7 +1827,7 @@ def _summary_html(s: _Summary, lang: str, places: int, note: str = "") -> str:
             _amount(rec["monetary_mean"], places),
         ]
         (rows if i < n_classes else foot).append(row)
-    headers = [t["class"], *(t[c] for c in _SHOWN)]
+    headers = [t["class"], *(t[_shown_as(c, days)] for c in _SHOWN)]
     total = _shares_apart(table, n_classes)
     if total is not None:  # 33.3% three times is not the total's 100.0%
         rounding = t["shares_rounded"].format(total=total)
@@ -1835,6 +1846,27 @@ def _summary_html(s: _Summary, lang: str, places: int, note: str = "") -> str:
         + _figure(s.chart, title)
         + "</div>"
     )
+
+
+#: The summary columns that count what F counts: orders, or purchase days.
+_PER_ORDER = frozenset({"orders", "avg_order_value", "frequency_mean"})
+
+
+def _shown_as(column: str, days: bool) -> str:
+    """The title key of a summary *column*: a per-order one's ``_days``
+    form when F counts purchase days.
+
+    >>> _shown_as("orders", True), _shown_as("orders", False)
+    ('orders_days', 'orders')
+    >>> _shown_as("revenue", True)
+    'revenue'
+    """
+    return f"{column}_days" if days and column in _PER_ORDER else column
+
+
+def _counts_days(parts: _Parts) -> bool:
+    """Whether F counts purchase days in *parts* (``frequency="days"``)."""
+    return parts.result.settings.get("frequency") == "days"
 
 
 def _page_title(title: Any, lang: str, option: str = "") -> str:
@@ -1969,7 +2001,8 @@ def _inputs_html(parts: _Parts, lang: str) -> str:
     if extra:
         body += f'<p class="note">{_esc(t["quality_note"])}</p>'
     body += "".join(
-        _summary_html(s, lang, parts.places) for s in parts.summaries.get("inputs", [])
+        _summary_html(s, lang, parts.places, days=_counts_days(parts))
+        for s in parts.summaries.get("inputs", [])
     )
     return body
 
@@ -2192,7 +2225,13 @@ def _pareto_html(parts: _Parts, lang: str) -> str:
             out.append(f'<p class="note">{_esc(positive_note)}</p>')
         out.append(_figure(parts.lorenz_chart, t["lorenz"]))
     out += [
-        _summary_html(s, lang, parts.places, net_note if s.column == "abc" else "")
+        _summary_html(
+            s,
+            lang,
+            parts.places,
+            net_note if s.column == "abc" else "",
+            days=_counts_days(parts),
+        )
         for s in parts.summaries.get("pareto", [])
     ]
     return "".join(out)
@@ -2290,7 +2329,8 @@ def _playbook_html(parts: _Parts, lang: str) -> str:
 def _summaries_html(parts: _Parts, section: str, lang: str, note: str = "") -> str:
     out = [f'<p class="note">{_esc(note)}</p>'] if note else []
     out += [
-        _summary_html(s, lang, parts.places) for s in parts.summaries.get(section, [])
+        _summary_html(s, lang, parts.places, days=_counts_days(parts))
+        for s in parts.summaries.get(section, [])
     ]
     return "".join(out)
 
