@@ -189,7 +189,7 @@ def test_report_refuses_a_later_previous_run(tmp_path: Path) -> None:
     mid = run_day(pd.read_csv(early))
     assert mid is not None
     with pytest.raises(
-        InputError, match=r"'previous' is a run of .* after the day of this report"
+        InputError, match=r"late\.csv' is a run of .* after the day of this report"
     ):
         custseg.report(
             tx[tx["date"] <= mid], as_of=mid, previous=late, preset="ecommerce"

@@ -145,7 +145,11 @@ def _quiet(func: Any, *args: Any, **kwargs: Any) -> Any:
 # --------------------------------------------------------------------------
 # The earlier run fits its own score edges on half the data: the report
 # warns that the moves are partly the edges' (test_refit_note_on_the_page).
-pytestmark = pytest.mark.filterwarnings("ignore:the two runs' score edges differ")
+pytestmark = [
+    pytest.mark.filterwarnings("ignore:the two runs' score edges differ"),
+    # the demo's records measures (visits, nps...): named, not compared
+    pytest.mark.filterwarnings(r"ignore:\d+ columns? both runs have"),
+]
 
 # fixtures: the demo store (as custseg demo makes it), small
 

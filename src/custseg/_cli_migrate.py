@@ -25,11 +25,14 @@ from ._align import written_apart
 from ._display import composed
 from ._files import (
     _MONEY_COLUMNS,
+    _check_path,
+    _csv_ready,
+    _read_table,
     _shortest_text,
+    check_sep,
     members,
     no_rows,
     parse_date_column,
-    read_table,
     table_columns,
     table_format,
     with_line,
@@ -141,6 +144,7 @@ def _read_verbatim(
     sep: str | None = None,
     encoding: str | None = None,
     typed: bool = True,
+    sep_fix: str | None = None,
 ) -> pd.DataFrame:
     """A table file whose text cells are read exactly as written: labels
     such as ``None``, ``NA``, ``N/A`` or ``null`` stay labels (only an empty
@@ -149,14 +153,19 @@ def _read_verbatim(
     stored types, but text columns are typed as a CSV file's text is, so
     one run saved as CSV and as Parquet reads back alike (``true`` and
     ``false`` as booleans from both). Without *typed* the text columns stay
-    text (objects), to be typed with another file's (:func:`_typed_together`)."""
+    text (objects), to be typed with another file's (:func:`_typed_together`).
+    *sep_fix* replaces the advice to pass ``--sep`` for a header that looks
+    separated by another character (a file read by its extension)."""
     names = table_columns(path, sep, encoding)
     verbatim = table_format(path) != "parquet" if names else False
-    df = read_table(
+    _check_path(path)
+    check_sep(sep)
+    df = _read_table(
         path,
         sep=sep,
         encoding=encoding,
         text_columns=names if verbatim else names[:1],
+        sep_fix=sep_fix,
     )
     for i in range(1, len(df.columns)):
         col = df.iloc[:, i]
@@ -193,6 +202,32 @@ def _put(df: pd.DataFrame, i: int, col: Any) -> None:
     """Column *i* of *df* (a frame read here, or a copy) set to the Series
     *col*, its dtype kept."""
     df.isetitem(i, col)
+
+
+def as_written(df: pd.DataFrame) -> pd.DataFrame:
+    """*df* (a run in memory: the customers of a :func:`custseg.segment`
+    result) as its output file reads back untyped (:func:`_read_verbatim`
+    without *typed*): each cell the text
+    :func:`custseg._files.write_table` writes (floats as their shortest
+    text, flags ``True`` and ``False``), an empty one missing; for
+    :func:`_typed_together`, which types it as a file's.
+
+    >>> written = as_written(pd.DataFrame({"band": [1.0, None],
+    ...                                    "vip": [True, False]}))
+    >>> written["band"].tolist(), written["vip"].tolist()
+    (['1', nan], ['True', 'False'])
+    """
+    ready = _csv_ready(df)
+    cells = {}
+    for i in range(len(ready.columns)):
+        # each value's text once, then the rows (-1, a missing one: None)
+        codes, values = pd.factorize(ready.iloc[:, i])
+        texts = [str(x) for x in values]
+        written = np.array([t if t else None for t in texts] + [None], dtype=object)
+        cells[i] = written[codes]
+    out = pd.DataFrame(cells, index=df.index)
+    out.columns = df.columns
+    return out
 
 
 def _is_read_text(col: pd.Series) -> bool:
@@ -385,12 +420,16 @@ def ids_first(
 
 
 def _read(
-    path: str, sep: str | None = None, encoding: str | None = None, typed: bool = True
+    path: str,
+    sep: str | None = None,
+    encoding: str | None = None,
+    typed: bool = True,
+    sep_fix: str | None = None,
 ) -> pd.DataFrame:
     """One ``custseg segment`` output, indexed by its first column; the
     labels read exactly as written (:func:`_read_verbatim`; without *typed*
-    left as text, for :func:`_typed_together`)."""
-    df = _read_verbatim(path, sep, encoding, typed)
+    left as text, for :func:`_typed_together`; *sep_fix* as there)."""
+    df = _read_verbatim(path, sep, encoding, typed, sep_fix)
     if len(df.columns) < 2:
         raise InputError(
             path,
@@ -535,21 +574,22 @@ def _columns(
     paths: tuple[str, str] | None = None,
 ) -> list[str]:
     """The label columns to compare: *asked* (each in both files), or every
-    column both files have that is a label column in either (:func:`_role`:
-    text, a dictionary, flags, or whole numbers of few values, at most
-    :data:`_FEW_CLASSES` in each file, such as a rules table's labels ``1``
-    and ``2`` read from a CSV file; not the facts, scores and dates of
-    ``custseg segment``, nor a measure in either file: numbers not all
-    whole, or whole numbers of more values, such as the records' fields
+    column both files have that is a label column in either
+    (:func:`compared_columns`, the choice the report's migration section
+    makes too: text, a dictionary, flags, or whole numbers of few values,
+    at most :data:`_FEW_CLASSES` in each file, such as a rules table's
+    labels ``1`` and ``2`` read from a CSV file; not the facts, scores and
+    dates of ``custseg segment``, nor a measure in either file: numbers not
+    all whole, or whole numbers of more values, such as the records' fields
     ``visits`` and ``points``); empty in one file, it is compared too (its
     customers' labels are missing there). A label column of more classes
     than a transition matrix holds (:data:`~custseg.migration.MAX_CELLS`
     cells, the free text of a records field) is not compared either. Any
     other column both have (empty in both, measures, too many classes) is
-    named in a warning, with the --column that compares it. A label column
-    of each file whose names only read alike (:func:`look_alike_columns`)
-    is said in a warning. When no column is compared, those are said in
-    the error, named by *paths* (the files).
+    named in a warning (:func:`left_out`), with the --column that compares
+    it. A label column of each file whose names only read alike
+    (:func:`look_alike_columns`) is said in a warning. When no column is
+    compared, those are said in the error, named by *paths* (the files).
 
     >>> b = pd.DataFrame({"tier": [np.nan, np.nan], "band": [1, 2]})
     >>> _columns(b, b.assign(tier=["gold", "silver"]), None)
@@ -568,43 +608,8 @@ def _columns(
                     )
                     raise InputError(said, problem, fix=f"pick one of [{columns}]")
         return asked
-    shared, skipped = [], []
-    for c in before.columns:
-        if c not in after.columns or c in _NOT_LABELS or c in _NOT_CLASSES:
-            continue
-        roles = {_role(before[c]), _role(after[c])}
-        if roles & {"classes", "whole numbers"} and not roles & {
-            "dates",
-            "numbers",
-            "many numbers",
-        }:
-            # a label column in either file: compared (its empty side is the
-            # class missing; labels "1", "2" of a CSV file read as numbers),
-            # unless a matrix of its classes would be too large
-            counts = before[c].nunique(), after[c].nunique()
-            if (counts[0] + 1) * (counts[1] + 1) > MAX_CELLS:
-                skipped.append(
-                    (
-                        str(c),
-                        f"{counts[0]:,d} and {counts[1]:,d} classes, a matrix "
-                        f"of more than {MAX_CELLS:,d} cells",
-                    )
-                )
-            else:
-                shared.append(c)
-        elif roles - {"dates", "empty"} or roles == {"empty"}:
-            skipped.append((str(c), _why_not(before[c], after[c], names)))
-    note = look_alike_columns(before, after, names)
-    left = None
-    if skipped:
-        shown = "; ".join(f"{c!r} ({why})" for c, why in skipped[:_SHOWN_SKIPPED])
-        more = len(skipped) - _SHOWN_SKIPPED
-        left = (
-            f"{len(skipped):,d} column{'s' if len(skipped) != 1 else ''} both "
-            f"files have {'is' if len(skipped) == 1 else 'are'} not compared: "
-            + shown
-            + (f"; {more:,d} more" if more > 0 else "")
-        )
+    shared, skipped, note = compared_columns(before, after, names)
+    left = left_out(skipped)
     if not shared:
         # scores are classes too when asked for with --column
         scores = [str(c) for c in _SCORES if c in before.columns and c in after.columns]
@@ -637,12 +642,93 @@ def _columns(
             fix=fix,
         )
     if left is not None:
-        one = "it" if len(skipped) == 1 else "one"
-        left += f": compare {one} with --column {shlex.quote(skipped[0][0])}"
+        left += f": compare {_one(skipped)} with --column {shlex.quote(skipped[0][0])}"
     for n in (left, note):
         if n is not None:
             warnings.warn(n, CustsegWarning, stacklevel=2)
     return shared
+
+
+def compared_columns(
+    before: pd.DataFrame,
+    after: pd.DataFrame,
+    names: tuple[str, str] = ("BEFORE", "AFTER"),
+) -> tuple[list[str], list[tuple[str, str]], str | None]:
+    """Which columns of two runs are label columns, compared by default: the
+    one choice of ``custseg migrate`` (:func:`_columns`) and of the report's
+    migration section (``custseg report --previous``), so that both compare
+    the same columns of the same two runs.
+
+    *before* and *after* are read as files are (:func:`_read_verbatim`,
+    typed together: :func:`_typed_together`; a frame in memory as
+    :func:`as_written` writes it). Gives the label columns both have, in
+    *before*'s order (text, a dictionary, flags or whole numbers of at most
+    :data:`_FEW_CLASSES` values in each, :func:`_role`; not the facts,
+    scores and dates of ``custseg segment``, and no more classes than a
+    matrix holds); the other columns both have, each with why it is left
+    out (for :func:`left_out`); and the warning about label columns whose
+    names only read alike (:func:`look_alike_columns`), or None. *names*
+    name the two runs in the reasons.
+
+    >>> b = pd.DataFrame({"tier": ["gold", "silver"], "decile": range(1, 3),
+    ...                   "points": [1.5, 2.0], "recency_days": [3, 4]})
+    >>> a = b.assign(decile=range(11, 13))
+    >>> shared, skipped, note = compared_columns(b, a)
+    >>> shared, skipped, note
+    (['tier', 'decile'], [('points', 'numbers not all whole, a measure in both')], None)
+    """
+    shared, skipped = [], []
+    for c in before.columns:
+        if c not in after.columns or c in _NOT_LABELS or c in _NOT_CLASSES:
+            continue
+        roles = {_role(before[c]), _role(after[c])}
+        if roles & {"classes", "whole numbers"} and not roles & {
+            "dates",
+            "numbers",
+            "many numbers",
+        }:
+            # a label column in either file: compared (its empty side is the
+            # class missing; labels "1", "2" of a CSV file read as numbers),
+            # unless a matrix of its classes would be too large
+            counts = before[c].nunique(), after[c].nunique()
+            if (counts[0] + 1) * (counts[1] + 1) > MAX_CELLS:
+                skipped.append(
+                    (
+                        str(c),
+                        f"{counts[0]:,d} and {counts[1]:,d} classes, a matrix "
+                        f"of more than {MAX_CELLS:,d} cells",
+                    )
+                )
+            else:
+                shared.append(c)
+        elif roles - {"dates", "empty"} or roles == {"empty"}:
+            skipped.append((str(c), _why_not(before[c], after[c], names)))
+    return shared, skipped, look_alike_columns(before, after, names)
+
+
+def _one(skipped: list[tuple[str, str]]) -> str:
+    return "it" if len(skipped) == 1 else "one"
+
+
+def left_out(skipped: list[tuple[str, str]], runs: str = "both files") -> str | None:
+    """The warning naming the columns *skipped* (column, why:
+    :func:`compared_columns`) that *runs* (``"both files"``, ``"both
+    runs"``) have and that are not compared; None when there are none. The
+    first :data:`_SHOWN_SKIPPED` are named, with why.
+
+    >>> print(left_out([("points", "numbers not all whole, a measure in both")]))
+    1 column both files have is not compared: 'points' (numbers not all whole, a measure in both)
+    """
+    if not skipped:
+        return None
+    shown = "; ".join(f"{c!r} ({why})" for c, why in skipped[:_SHOWN_SKIPPED])
+    more = len(skipped) - _SHOWN_SKIPPED
+    return (
+        f"{len(skipped):,d} column{'s' if len(skipped) != 1 else ''} {runs} have "
+        f"{'is' if len(skipped) == 1 else 'are'} not compared: "
+        + shown
+        + (f"; {more:,d} more" if more > 0 else "")
+    )
 
 
 #: Columns of ``custseg segment`` output that are facts or scores, not
@@ -1050,15 +1136,72 @@ def _file_names(before: str, after: str) -> tuple[str, str]:
     return f"BEFORE {str(before)!r}", f"AFTER {str(after)!r}"
 
 
+#: A fix that names a reading option and its value: ``--encoding gbk``,
+#: ``--sep ';'``
+_OPTION_VALUE = re.compile(r"(--encoding|--sep) ('[^']*'|\S+?)(?=[\s;,)]|$)")
+
+
+def _read_both(
+    before: str, after: str, args: argparse.Namespace
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """BEFORE and AFTER read untyped with the one ``--sep`` and
+    ``--encoding`` (:func:`_one_reading` when only one of them reads so)."""
+    names = _file_names(before, after)
+    frames = []
+    for path, other in ((before, (after, names[1])), (after, (before, names[0]))):
+        try:
+            frames.append(_read(path, args.sep, args.encoding, typed=False))
+        except InputError as exc:
+            raise _one_reading(exc, path, other, args) from None
+    return frames[0], frames[1]
+
+
+def _one_reading(
+    exc: InputError, path: str, other: tuple[str, str], args: argparse.Namespace
+) -> InputError:
+    """*exc* (reading *path*; *other*, the other file and how messages name
+    it: ``AFTER 'dec.csv'``) with the reason its fix alone would not do, when
+    it names another ``--encoding`` or ``--sep`` and the other file reads
+    with the options given: one option reads both files, so the two must
+    be saved alike (a GBK file beside a UTF-8 one, a ';'-separated one
+    beside a comma one)."""
+    # (a header of another separator says it in the problem)
+    said = f"{exc.problem} {exc.fix}"
+    asked = _OPTION_VALUE.findall(said) if exc.field == path else []
+    if not asked:
+        return exc
+    option = asked[0][0]
+    try:
+        _read(other[0], args.sep, args.encoding, typed=False)
+    except InputError:
+        return exc  # neither reads so: the fix may serve both
+    if option == "--encoding":
+        given, alike, more = f"in {args.encoding or 'utf-8'}", "in one encoding", ""
+    else:
+        given = (
+            f"with --sep {shlex.quote(args.sep)}" if args.sep else "by its extension"
+        )
+        alike = "with one separator"
+        more = "; or name both .txt and leave --sep out: each .txt file's separator is sniffed"
+    why = (
+        f"but {option} reads both files, and {other[1]} reads {given}: save the "
+        f"two {alike} (re-save one of them), then give that {option}{more}"
+    )
+    return InputError(
+        exc.field,
+        exc.problem,
+        first_row=exc.first_row,
+        n_rows=exc.n_rows,
+        fix=f"{exc.fix}; {why}" if exc.fix else why,
+    )
+
+
 def _cmd(args: argparse.Namespace) -> int:
     from .cli import _check_output, _emit, _inputs_of
 
     _check_output(args.output, _inputs_of(args))
     # typed together: a label written the same way in both files is one class
-    before, after = _typed_together(
-        _read(args.before, args.sep, args.encoding, typed=False),
-        _read(args.after, args.sep, args.encoding, typed=False),
-    )
+    before, after = _typed_together(*_read_both(args.before, args.after, args))
     # a column named twice is compared once (each row of the output once)
     given = None if args.column is None else list(dict.fromkeys(args.column))
     names = _file_names(args.before, args.after)

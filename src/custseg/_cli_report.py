@@ -3,7 +3,7 @@
 Takes the options of ``custseg segment`` (columns, reading, period,
 scoring, rules, records and contacts), plus ``--previous`` (an earlier
 ``custseg segment`` or ``custseg report --csv`` output, for the migration
-section), ``--title``, ``--lang`` (``en`` or ``zh``: the report's texts and,
+section; read by its extension, in ``--previous-encoding``), ``--title``, ``--lang`` (``en`` or ``zh``: the report's texts and,
 with rules that carry it, the class names) and ``--csv`` (also write one row
 per customer, for the next run's ``--previous``). The options, the output
 paths and the previous run are checked before anything is computed; the
@@ -18,7 +18,7 @@ import warnings
 from pathlib import Path
 from typing import Any
 
-from ._files import table_writer, write_all
+from ._files import _check_encoding, table_writer, write_all
 from .errors import CustsegError, CustsegWarning
 from .reporting import LANGUAGES, _customers_text, _page_title, _previous_frame, report
 
@@ -60,13 +60,26 @@ def _cmd(args: argparse.Namespace) -> int:
     tx, rs = _read_inputs(args, None)
     if args.csv:
         _check_id_column(args, rs, "--csv")
-    previous = _previous_frame(args.previous) if args.previous else None
+    previous = None
+    if args.previous:
+        # read here, by its extension and in its own encoding (--sep and
+        # --encoding are the transactions'); report() gets it read, so that
+        # its errors name the file and the option
+        _check_encoding(args.previous_encoding, "--previous-encoding")
+        previous = _previous_frame(
+            args.previous, encoding=args.previous_encoding, option="--previous"
+        )
+    elif args.previous_encoding is not None:
+        raise CustsegError(
+            "--previous-encoding is the encoding of the --previous file: give "
+            "--previous FILE too, or leave it out"
+        )
     # errors about rows name the file and line, as segment's do
     with warnings.catch_warnings(), _files_named(tx, args):
         warnings.simplefilter("ignore", CustsegWarning)  # printed below, as segment
         page = report(
             tx,
-            previous=previous[0] if previous is not None else None,
+            previous=previous,
             lang=lang,
             title=title,
             charts=not args.no_charts,
@@ -145,6 +158,16 @@ def register(sub: Any) -> None:
         metavar="PATH",
         help="an earlier custseg segment (or report --csv) output: adds the "
         "migration between its classes and this run's, customers matched by id",
+    )
+    group.add_argument(
+        "--previous-encoding",
+        dest="previous_encoding",
+        default=None,
+        metavar="ENCODING",
+        help="the encoding of the --previous file (default: utf-8, as custseg "
+        "writes it), e.g. gbk when Excel re-saved it; the file is read by its "
+        "extension (.txt sniffed), --sep and --encoding being the "
+        "transactions'",
     )
     group.add_argument(
         "--title",

@@ -2134,7 +2134,7 @@ def side_sep_fix(what: str) -> str:
     return (
         "--sep is for the transactions file only (in Python, sep= too): "
         f"save the {what} file with commas as .csv (tabs as .tsv), or name it "
-        ".txt to have its separator sniffed"
+        ".txt to have its separator sniffed (a tab, a comma or a semicolon)"
     )
 
 
@@ -2180,10 +2180,12 @@ def in_file(exc: InputError, what: str, path: str | os.PathLike[str]) -> InputEr
     fix = exc.fix
     if exc.problem.endswith("the file is empty") and what in _SIDE_LAYOUTS:
         fix = _SIDE_LAYOUTS[what]
-    elif " text" in exc.problem and "cannot be read as" in exc.problem:
+    elif "cannot be read as" in exc.problem:
         # its own option, in Python as on the command line (segment()'s
         # records_encoding= / contacts_encoding=): the file is then read by
-        # its path, ids as written and numbers checked, not as a frame
+        # its path, ids as written and numbers checked, not as a frame (also
+        # for a UTF-8 file read in another encoding: "... in gbk: it is
+        # valid UTF-8"; a fix without an encoding is left as it is)
         fix = fix.replace("--encoding ", f"--{what}-encoding ")
         fix = _ENCODING_ARG.sub(f"{what}_encoding=", fix)
     if fix == exc.fix:

@@ -26,6 +26,7 @@ import inspect
 import math
 import os
 import re
+import shlex
 import warnings
 from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
@@ -39,9 +40,12 @@ from . import __version__, _display
 from . import _validate as v
 from ._exact import order_free_sums
 from ._files import (
+    _check_encoding,
     cents_text,
     check_date_format,
+    in_file,
     parse_date_column,
+    side_sep_fix,
     whole_cents,
     write_atomic,
 )
@@ -806,22 +810,62 @@ def _segment(
     return result, quality
 
 
+class _Previous(NamedTuple):
+    """An earlier run, read for the migration section (:func:`_previous_frame`)."""
+
+    #: indexed by the customer ids, its columns typed (a file's as
+    #: :func:`custseg._cli_migrate._read` types them)
+    frame: pd.DataFrame
+    #: how messages name it: the file, or ``previous`` (a frame)
+    source: str
+    #: a file's cells as written (read untyped), to be typed beside this
+    #: run's as ``custseg migrate`` types two files; None for a frame
+    text: pd.DataFrame | None = None
+    #: how a fix names the argument: ``previous`` (Python), ``--previous``
+    option: str = "previous"
+
+
 def _previous_frame(
-    previous: Any, customer: Any = "customer_id"
-) -> tuple[pd.DataFrame, str]:
-    """An earlier run's per-customer frame, indexed by the ids as text, and
-    the name to give in messages (the file, or ``previous``); *customer* is
-    the name of the id column (of a flat frame)."""
-    from ._cli_migrate import _NOT_LABELS, _is_label
+    previous: Any,
+    customer: Any = "customer_id",
+    encoding: str | None = None,
+    option: str = "previous",
+) -> _Previous:
+    """An earlier run (:class:`_Previous`; one already read is given back):
+    a path read by its extension (a ``.txt`` file sniffed) in *encoding*
+    (default UTF-8, as custseg writes), or a frame whose ids are the
+    *customer* column (:func:`_previous_object`). *option* is how fixes name
+    the argument (``--previous`` on the command line)."""
+    from ._cli_migrate import _NOT_CLASSES, _NOT_LABELS, _role, _typed_together
     from ._cli_migrate import _read as read_output
 
-    source = "previous"
+    if isinstance(previous, _Previous):
+        return previous
+    text = None
     if isinstance(previous, str | os.PathLike):
         source = os.fspath(previous)
-        out = read_output(source)
+        try:
+            # --sep and --encoding are the transactions': this file is read
+            # by its extension, in its own encoding (--previous-encoding)
+            text = read_output(
+                source, encoding=encoding, typed=False, sep_fix=side_sep_fix("previous")
+            )
+        except InputError as exc:
+            raise (
+                in_file(exc, "previous", source) if exc.field == source else exc
+            ) from None
+        out = _typed_together(text, text.iloc[:, :0])[0]
     else:
+        source = "previous"
         out = _previous_object(previous, customer)
-    labels = [c for c in out.columns if c not in _NOT_LABELS and _is_label(out[c])]
+    labels = [
+        c
+        for c in out.columns
+        if c not in _NOT_LABELS
+        and c not in _NOT_CLASSES
+        # (empty: a label nobody had, compared beside this run's)
+        and _role(out[c]) in ("classes", "whole numbers", "empty")
+    ]
     if not labels:
         raise InputError(
             source,
@@ -830,7 +874,7 @@ def _previous_frame(
             fix="pass the output of an earlier custseg segment or custseg "
             "report --csv run (customer id first, then facts and labels)",
         )
-    return out, source
+    return _Previous(out, source, text, option)
 
 
 def _previous_object(previous: Any, customer: Any = "customer_id") -> pd.DataFrame:
@@ -1149,29 +1193,59 @@ def _transitions(
 
 def _migrations(
     seg: pd.DataFrame,
-    previous: pd.DataFrame,
+    previous: pd.DataFrame | _Previous,
     lang: str,
     plot: Any,
     charts: bool,
     notes: list[tuple[str, str, str, str]] | None = None,
 ) -> list[tuple[str, TransitionMatrix, str]]:
     """The transition matrix (and chart) of every label column both runs
-    have; a column whose classes share no name in the two runs adds
-    ``(column, a previous class, a class now, the warning)`` to *notes*, and
-    score edges that differ between the runs ``("", "", "", the warning)``."""
+    have, the columns ``custseg migrate`` compares on the two runs' files
+    (:func:`custseg._cli_migrate.compared_columns`: this run as its output
+    file reads back, a previous file typed beside it as ``migrate`` types
+    two files), in this run's column order. A column whose classes share
+    no name in the two runs adds ``(column, a previous class, a class now,
+    the warning)`` to *notes*; the columns both runs have that are not
+    compared, label columns whose names only read alike and score edges
+    that differ between the runs each add ``("", the page's text, "", the
+    warning)``. Errors name *previous* by its file (:class:`_Previous`)."""
     from ._cli_migrate import (
+        _NOT_CLASSES,
+        _NOT_LABELS,
+        _as_classes,
         _id_text,
+        _typed_together,
         apart_note,
+        as_written,
         check_order,
+        compared_columns,
         disjoint_classes,
+        left_out,
         no_common_class,
         refitted_scores,
     )
 
-    ids, old = seg.index, previous.index
+    if not isinstance(previous, _Previous):
+        previous = _Previous(previous, "previous")
+    source, option = previous.source, previous.option
+    # this run as its file reads back, the previous one as its file was
+    # read, typed together: the columns and classes custseg migrate sees
+    labels = [
+        c
+        for c in seg.columns
+        if isinstance(c, str) and c not in _NOT_LABELS and c not in _NOT_CLASSES
+    ]
+    text = previous.text
+    if text is None:  # a frame: as its file would be
+        text = as_written(
+            previous.frame[[c for c in previous.frame.columns if isinstance(c, str)]]
+        )
+    before, after = _typed_together(text, as_written(seg[labels]))
+    frame = previous.frame if previous.text is None else before
+    ids, old = seg.index, frame.index
     if old.hasnans:
         raise InputError(
-            "previous",
+            source,
             f"has a missing customer id (row {int(np.flatnonzero(old.isna())[0]) + 1})",
             fix="pass one row per customer, each with its id (custseg.segment output)",
         )
@@ -1181,28 +1255,60 @@ def _migrations(
         ids, old = _id_text(ids), _id_text(old)
         if not old.is_unique:
             raise InputError(
-                "previous",
+                source,
                 f"has customer {str(old[old.duplicated()][0])!r} more than once "
                 "(ids compared as text)",
                 fix="pass one row per customer (custseg.segment output)",
             )
     check_order(
-        previous,
+        frame,
         seg,
-        ("previous", "the day of this report"),
-        "give an earlier run as previous (custseg segment --as-of an earlier day)",
+        (source, "the day of this report"),
+        f"give an earlier run as {option} (custseg segment --as-of an earlier day)",
     )
     where = ("the previous run", "this run")
+    named = (
+        where[0] if source == "previous" else f"the previous run {source!r}",
+        where[1],
+    )
+    shared, skipped, alike = compared_columns(before, after, named)
+    columns = [c for c in labels if c in shared]
+    left = left_out(skipped, "both runs")
+    if left is not None:
+        left += (
+            f": compare {'it' if len(skipped) == 1 else 'one'} with custseg "
+            f"migrate --column {shlex.quote(skipped[0][0])} (on this run's "
+            "custseg segment output)"
+        )
+    if not columns:
+        both = [str(c) for c in frame.columns if c in seg.columns]
+        unsaid = [n for n in (left, alike) if n is not None]
+        raise InputError(
+            source,
+            "shares no label column with the data (columns in both: "
+            + (_display.listed("", both)[1] if both else "none")
+            + (f"; {'; '.join(unsaid)}" if unsaid else "")
+            + ")",
+            fix="pass an earlier run made with the same rules (--preset, --rules)",
+        )
+    for note in (left, alike):
+        if note is not None and notes is not None:
+            text_shown = (
+                _left_out_zh(skipped) if lang == "zh" and note is left else note
+            )
+            notes.append(("", text_shown, "", note))
+        elif note is not None:
+            warnings.warn(note, CustsegWarning, stacklevel=2)
     apart = apart_note(old, ids, where)
     if apart is not None and notes is not None:
         zh = ("上一期", "本期")
         shown_apart = apart_note(old, ids, zh, lang) if lang == "zh" else apart
         notes.append(("", shown_apart or apart, "", apart))
-    refit = refitted_scores(previous.set_axis(old), seg.set_axis(ids))
+    refit = refitted_scores(frame.set_axis(old), seg.set_axis(ids))
     if refit is not None and notes is not None:  # about every column: no column
         # (the page's text in its language second; the warning in English)
         shown = (
-            refitted_scores(previous.set_axis(old), seg.set_axis(ids), lang)
+            refitted_scores(frame.set_axis(old), seg.set_axis(ids), lang)
             if lang != "en"
             else refit
         )
@@ -1210,33 +1316,30 @@ def _migrations(
     # customers matched by id once, for every column
     pos = np.asarray(old.get_indexer(ids))
     matched = pos >= 0
-    left = np.ones(len(previous), dtype=bool)
-    left[pos[matched]] = False
+    gone = np.ones(len(frame), dtype=bool)
+    gone[pos[matched]] = False
     out = []
-    for column in _label_columns(seg):
-        if column not in previous.columns:
-            continue
-        kind = previous[column].dtype
-        if pd.api.types.is_bool_dtype(kind) or pd.api.types.is_datetime64_any_dtype(
-            kind
-        ):
-            continue
-        # this run's labels: classes written as numbers (1, 2, 3) in the
-        # previous file are compared by their text
-        before = _ordered_like(previous[column], seg[column])
-        examples = disjoint_classes(before, seg[column])
+    for column in columns:
+        # this run's labels (flags, records' fields: as classes); classes
+        # written as numbers (1, 2, 3) in the previous file are compared by
+        # their text
+        now = seg[column]
+        if not isinstance(now.dtype, pd.CategoricalDtype):
+            now = _as_classes(now)
+        then = _ordered_like(frame[column], now)
+        examples = disjoint_classes(then, now)
         if examples is not None and notes is not None:
             warning = no_common_class(
                 column,
-                before,
-                seg[column],
+                then,
+                now,
                 "in the previous run and this one",
                 "in another language (--lang, lang=)",
             )
             assert warning is not None
             notes.append((column, *examples, warning))
         said: list[str] = []  # classes read alike: on the page, said once
-        tm = _transitions(before, seg[column], pos, matched, left, column, said)
+        tm = _transitions(then, now, pos, matched, gone, column, said)
         if notes is not None:
             notes.extend(("", note, "", note) for note in said)
         else:
@@ -1268,6 +1371,23 @@ def _migrations(
             )
         out.append((column, tm, chart))
     return out
+
+
+def _left_out_zh(skipped: list[tuple[str, str]]) -> str:
+    """The page's text, in Chinese, of the warning naming the columns both
+    runs have that are not compared (:func:`custseg._cli_migrate.left_out`).
+
+    >>> print(_left_out_zh([("points", "...")]))  # doctest: +ELLIPSIS
+    两期都有的 1 列未比较:'points'(...);要比较,请用 custseg migrate --column points(对本期的 custseg segment 输出)。
+    """
+    names = "、".join(repr(c) for c, _ in skipped[:3])
+    if len(skipped) > 3:
+        names += " 等"
+    return (
+        f"两期都有的 {len(skipped):,d} 列未比较:{names}(不是标签列:不全是整数"
+        "的数值、超过 10 个值的整数、空列或类别过多的列);要比较,请用 custseg "
+        f"migrate --column {shlex.quote(skipped[0][0])}(对本期的 custseg segment 输出)。"
+    )
 
 
 def _owner_classes(owner: pd.Series) -> pd.Categorical[Any]:
@@ -1405,7 +1525,7 @@ def _edge_sources(
 def _parts(
     result: SegmentResult,
     quality: _Quality | None,
-    previous: tuple[pd.DataFrame, str] | None,
+    previous: _Previous | None,
     lang: str,
     charts: bool,
     edges_given: bool | None,
@@ -1462,17 +1582,8 @@ def _parts(
     migrations: list[tuple[str, TransitionMatrix, str]] = []
     notes: list[tuple[str, str, str, str]] = []
     if previous is not None:
-        frame, source = previous
-        migrations = _migrations(seg, frame, lang, plot, charts, notes)
-        if not migrations:
-            shared = [str(c) for c in frame.columns if c in seg.columns]
-            raise InputError(
-                source,
-                "shares no label column with the data (columns in both: "
-                + (_display.listed("", shared)[1] if shared else "none")
-                + ")",
-                fix="pass an earlier run made with the same rules (--preset, --rules)",
-            )
+        # (none in common: an error naming the file)
+        migrations = _migrations(seg, previous, lang, plot, charts, notes)
     playbooks = []
     rs = result.rules
     for column in _label_columns(seg):
@@ -2578,7 +2689,7 @@ def _known_options(options: Mapping[str, Any]) -> None:
     hint = f" (did you mean {' or '.join(close)}?)" if close else ""
     verb = "is not an option" if len(unknown) == 1 else "are not options"
     raise ThresholdError(
-        f"{_display.quoted(unknown)} {verb} of report(){hint}: it takes previous, lang, title, charts and the "
+        f"{_display.quoted(unknown)} {verb} of report(){hint}: it takes previous, previous_encoding, lang, title, charts and the "
         f"options of custseg.segment ({', '.join(_SEGMENT_OPTIONS)})"
     )
 
@@ -2587,6 +2698,7 @@ def report(
     data: Any,
     *,
     previous: Any = None,
+    previous_encoding: str | None = None,
     lang: str = "en",
     title: str | None = None,
     charts: bool = True,
@@ -2622,8 +2734,17 @@ def report(
         An earlier run, for the ``migration`` section: a
         :class:`~custseg.frame.SegmentResult`, its per-customer frame, or the
         path of a ``custseg segment`` output (customer id in the first
-        column). Customers are matched by id compared as text; every label
-        column both runs have gets a transition matrix.
+        column; read by its extension, a ``.txt`` file's separator sniffed:
+        ``sep=`` and ``encoding=`` are the transactions'). Customers are
+        matched by id compared as text; every label column both runs have
+        that ``custseg migrate`` would compare on the two runs' files gets
+        a transition matrix (text, flags, whole numbers of at most 10
+        values; a column both have that is not compared is named in a
+        warning).
+    previous_encoding
+        The encoding of the *previous* file (default: UTF-8, as custseg
+        writes it), when it was saved in another (``"gbk"``: re-saved by
+        Excel on Chinese Windows). Only with a path.
     lang
         ``"en"`` or ``"zh"``: the language of the headings, table headers
         and notes; with rules that carry the language, the class names too.
@@ -2682,7 +2803,19 @@ def report(
         if isinstance(data, SegmentResult)
         else segment_options.get("customer", "customer_id")
     )
-    prev = _previous_frame(previous, customer) if previous is not None else None
+    if previous_encoding is not None:
+        _check_encoding(previous_encoding, "previous_encoding")
+        if not isinstance(previous, str | os.PathLike):
+            raise ThresholdError(
+                "'previous_encoding' reads a previous run's file: got "
+                f"previous={type(previous).__name__}; leave it out, or pass "
+                "the file's path as previous"
+            )
+    prev = (
+        _previous_frame(previous, customer, previous_encoding)
+        if previous is not None
+        else None
+    )
     if isinstance(data, SegmentResult):
         if segment_options:
             raise ThresholdError(
