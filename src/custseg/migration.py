@@ -1411,6 +1411,23 @@ def _transition_matrix(
     )
 
 
+def heatmap_classes(tm: TransitionMatrix) -> int:
+    """The classes a heatmap of *tm* draws along its longer side (rows or
+    columns once :func:`on_diagonal` has squared them; the *new* row and
+    the *gone* column aside): what :func:`custseg.plot.transition_heatmap`
+    and the report's chart limit.
+
+    >>> tm = transition_matrix(["a", "b", "c"], ["a", "a", "d"])
+    >>> heatmap_classes(tm)
+    4
+    """
+    squared = on_diagonal(tm)
+    return max(
+        len(squared.before) - (squared.new is not None),
+        len(squared.after) - (squared.gone is not None),
+    )
+
+
 def on_diagonal(tm: TransitionMatrix) -> TransitionMatrix:
     """*tm* with the same classes, in the same order, as rows and as
     columns (then the *new* row and the *gone* column), so that row *i* and

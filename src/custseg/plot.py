@@ -1658,7 +1658,11 @@ def _cell_texts(
         distinct = [t for t in dict.fromkeys(shown) if t]
         sizes = _text_sizes(distinct, size)
         wide = max((w for w, _h in sizes), default=0.0)
-        high = max((h for _w, h in sizes), default=0.0)
+        # a line is as high as "lp" at least, as matplotlib lays text out
+        # (ascender and descender): digits' own ink is lower than the box
+        # drawn, and numbers of rows a line apart touched
+        line = _text_sizes(["lp"], size)[0][1] if distinct else 0.0
+        high = max((max(h, line) for _w, h in sizes), default=0.0)
         return max(wide / (0.9 * width), high / (0.9 * height), 1e-9)
 
     if scale(texts, "small") <= 1:
@@ -2170,7 +2174,7 @@ def transition_heatmap(
     ...
     custseg.errors.InputError: 'matrix' has 61 classes, more than the 60 a plot draws: ...
     """
-    from .migration import TransitionMatrix, on_diagonal
+    from .migration import TransitionMatrix, heatmap_classes, on_diagonal
 
     text = _lang(lang)
     v.choice(normalize, "normalize", ("row", "none"))
@@ -2183,12 +2187,10 @@ def transition_heatmap(
     # the same classes as rows and columns: the customers who stayed on the
     # diagonal, also when one side lacks a class (a run read from a file)
     matrix = on_diagonal(matrix)
-    k_before = len(matrix.before) - (matrix.new is not None)
-    k_after = len(matrix.after) - (matrix.gone is not None)
     _at_most(
         "matrix",
         "classes",
-        max(k_before, k_after),
+        heatmap_classes(matrix),
         MAX_HEATMAP_CLASSES,
         "group the small classes into one (e.g. 'other') in both labellings "
         "before transition_matrix, or read the moves as a table "

@@ -61,7 +61,13 @@ from .frame import (
     with_line_amounts,
 )
 from .lifecycle import LifecycleWindows
-from .migration import TransitionMatrix, _transition_matrix, on_diagonal, outside_names
+from .migration import (
+    TransitionMatrix,
+    _transition_matrix,
+    heatmap_classes,
+    on_diagonal,
+    outside_names,
+)
 from .orders import orders_from_lines
 from .pareto import abc_edges as abc_edges_fit
 from .pareto import spend_pareto
@@ -653,6 +659,13 @@ def _plot_module() -> Any:
     return plot
 
 
+def _too_many_classes(n: int, lang: str) -> str:
+    """The note in place of a chart of *n* classes, more than
+    :data:`MAX_CHART_CLASSES` (the table beside it has them all)."""
+    note = _t(lang)["too_many_classes"].format(n=f"{n:,d}", most=MAX_CHART_CLASSES)
+    return f'<p class="chart-missing" role="note">{_esc(note)}</p>'
+
+
 def _chart(plot: Any, lang: str, draw: Callable[..., Any]) -> str:
     """An inline ``<svg>`` of the Axes *draw(plot)* returns, or a note in its
     place.
@@ -962,8 +975,7 @@ def _summary(
     body = table.drop(index=total)
     if charts and drawn and len(body) > MAX_CHART_CLASSES:
         # one bar per class: an owner per customer would draw a bar each
-        note = t["too_many_classes"].format(n=f"{len(body):,d}", most=MAX_CHART_CLASSES)
-        chart = f'<p class="chart-missing" role="note">{_esc(note)}</p>'
+        chart = _too_many_classes(len(body), lang)
     elif charts and drawn:
         title = _column_title(column, lang)
         # the classes named as the table above the chart names them
@@ -1350,7 +1362,9 @@ def _migrations(
         main = column in ("lifecycle", "abc") or (
             _SECTION_OF.get(column, "segments") == "segments"
         )
-        if charts and main:
+        if charts and main and heatmap_classes(tm) > MAX_CHART_CLASSES:
+            chart = _too_many_classes(heatmap_classes(tm), lang)
+        elif charts and main:
             # the classes named as the table names them (_migration_html)
             old_text, new_text = _class_texts(
                 column, [str(c) for c in tm.before], [str(c) for c in tm.after], lang
@@ -1536,7 +1550,14 @@ def _parts(
         seg = seg.assign(owner=_owner_classes(seg["owner"]))
     plot = _plot_module() if charts else None
     summaries: dict[str, list[_Summary]] = {}
+    # the records' own columns are inputs, not segmentations: a categorical
+    # one (a Parquet dictionary) shown as a "segment" was missing from the
+    # same records read from CSV as text; those with a section of their own
+    # (owner, status) stay
+    given = set(seg.attrs.get("record_columns", ())) - set(_SECTION_OF)
     for column in _label_columns(seg):
+        if column in given:
+            continue
         section = _SECTION_OF.get(column, "segments")
         summaries.setdefault(section, []).append(
             _summary(seg, column, lang, plot, charts)

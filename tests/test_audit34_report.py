@@ -85,3 +85,66 @@ def test_every_summary_table_titles_what_f_counts(
         heads = _headers(html, table)
         assert all(h in heads for h in want), (table, heads)
         assert not any(h in heads for h in other), (table, heads)
+
+
+def _records_page(records: pd.DataFrame, **kw: object) -> str:
+    tx = pd.DataFrame(
+        {
+            "customer_id": list(records["customer_id"]),
+            "date": "2024-06-01",
+            "amount": 10.0,
+        }
+    )
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        return custseg.report(tx, records=records, as_of="2024-07-01", **kw).html
+
+
+@settings(max_examples=10, deadline=None)
+@given(
+    cities=st.lists(st.sampled_from(["Oslo", "Rome", "Lima"]), min_size=1, max_size=6),
+    categorical=st.booleans(),
+)
+def test_records_columns_are_no_segments(cities: list[str], categorical: bool) -> None:
+    """A records column gets no summary table, whatever its dtype (a
+    Parquet dictionary reads as categorical, a CSV column as text): the
+    page is the same either way, and has no segments section without
+    rules."""
+    ids = list(range(len(cities)))
+    text = pd.DataFrame({"customer_id": ids, "city": cities})
+    cat = text.assign(city=pd.Categorical(cities))
+    page = _records_page(cat if categorical else text, charts=False)
+    columns = re.findall(r'<div class="summary" data-column="([^"]+)"', page)
+    assert "city" not in columns
+    assert 'id="segments"' not in page
+    other = _records_page(text if categorical else cat, charts=False)
+    assert re.findall(r'<div class="summary" data-column="([^"]+)"', other) == columns
+
+
+def test_a_migration_of_many_classes_gets_the_reports_note() -> None:
+    """A records column of 70 classes in both runs: the migration chart's
+    place says so in the page's words (in Chinese too), never the plotting
+    function's advice about its parameter."""
+    import pytest
+
+    pytest.importorskip("matplotlib")
+    ids = list(range(140))
+    tx = pd.DataFrame({"customer_id": ids, "date": "2024-06-01", "amount": 10.0})
+    rec = pd.DataFrame(
+        {"customer_id": ids, "city": pd.Categorical([f"city{i % 70}" for i in ids])}
+    )
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        june = custseg.segment(tx, as_of="2024-07-01", records=rec)
+    for lang, words in (
+        ("en", "more than the 60 a chart shows"),
+        ("zh", "超过图表可显示的 60 个"),
+    ):
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            page = custseg.report(
+                tx, as_of="2024-08-01", records=rec, previous=june, lang=lang
+            )
+        notes = re.findall(r'<p class="chart-missing" role="note">(.*?)</p>', page.html)
+        assert any(words in n for n in notes), notes
+        assert not any("matrix" in n for n in notes), notes
