@@ -45,8 +45,6 @@ import pandas as pd
 
 from . import _display
 from ._validate import (
-    BEFORE_YEAR_ONE,
-    BEFORE_YEAR_ONE_FIX,
     DOT_GROUPS,
     UTF8_SURE,
     _period_starts,
@@ -54,7 +52,6 @@ from ._validate import (
     _vague_fix,
     arrow_plain,
     as_datetime,
-    before_year_one,
     changed_by_float,
     check_number_words,
     damaged_utf8,
@@ -3149,9 +3146,7 @@ def parse_date_column(
     InputError
         *col* that is no Series, a value that is not a date (the first one
         is named, with its row and the number of bad rows), numbers that are
-        not ``YYYYMMDD``, a date before the year 1 (``0000-08-15``, which
-        pandas reads but no engine nor Python does), or an unusable
-        *date_format*.
+        not ``YYYYMMDD``, or an unusable *date_format*.
 
     Examples
     --------
@@ -3165,48 +3160,6 @@ def parse_date_column(
     ...
     custseg.errors.InputError: 'date' holds numbers that are not YYYYMMDD dates, such as 1706659200 (first at row 0, 1 row affected): store dates as text (2024-01-31) or YYYYMMDD numbers (20240131); convert other numbers (Unix time, spreadsheet serial days) to dates first
     """
-    parsed = _parse_date_column(
-        col, name, date_format=date_format, fix=fix, keep_offset=keep_offset
-    )
-    _refuse_before_year_one(col, parsed, name)
-    return parsed
-
-
-def _refuse_before_year_one(col: pd.Series, parsed: pd.Series, name: str) -> None:
-    """InputError for dates before 1 January of the year 1 in *parsed*
-    (pandas reads ``0000-08-15`` at a resolution coarser than nanoseconds;
-    the engines and Python's datetime refuse it), quoting the value as
-    written in *col*. Only a column not in nanoseconds can hold one.
-
-    >>> _refuse_before_year_one(
-    ...     pd.Series(["2024-01-01", "0000-08-15"]),
-    ...     pd.to_datetime(pd.Series(["2024-01-01", "0000-08-15"]), format="ISO8601"),
-    ...     "date",
-    ... )
-    Traceback (most recent call last):
-    ...
-    custseg.errors.InputError: 'date' has dates before the year 1, such as '0000-08-15' (first at row 1, 1 row affected): correct them, or leave the cells of unknown dates empty
-    """
-    if not len(parsed) or not pd.api.types.is_datetime64_any_dtype(parsed.dtype):
-        return
-    ticks = parsed.dt.tz_localize(None) if parsed.dt.tz is not None else parsed
-    arr = ticks.to_numpy()
-    if np.datetime_data(arr.dtype)[0] == "ns":  # 1677 to 2262: no year 0 there
-        return
-    early = before_year_one(arr)
-    if early is not None:
-        raise _bad_values(col, early, name, BEFORE_YEAR_ONE, BEFORE_YEAR_ONE_FIX)
-
-
-def _parse_date_column(
-    col: pd.Series,
-    name: str,
-    *,
-    date_format: str | None = None,
-    fix: str | None = None,
-    keep_offset: bool = False,
-) -> pd.Series:
-    """:func:`parse_date_column` before its check of the year."""
     if not isinstance(col, pd.Series):
         raise InputError(
             "col",

@@ -1494,10 +1494,8 @@ def as_datetime(x: Any, field: str, *, nan: NanPolicy = "raise") -> np.ndarray:
             )
         arr = _parse_dates(arr, field)
     arr = standard_datetimes(arr, field)
-    coarse = np.datetime_data(arr.dtype)[0] != "ns"  # may hold the year 0
     # NaT is int64's minimum: a reduction finds it without a mask of the rows
-    lo = int(arr.view(np.int64).min()) if len(arr) and (nan == "raise" or coarse) else 0
-    if nan == "raise" and lo == _I64_MIN:
+    if nan == "raise" and len(arr) and int(arr.view(np.int64).min()) == _I64_MIN:
         bad = np.isnat(arr)
         if bad.any():
             first, count = first_offender(bad)
@@ -1508,58 +1506,7 @@ def as_datetime(x: Any, field: str, *, nan: NanPolicy = "raise") -> np.ndarray:
                 n_rows=count,
                 fix="drop or fill the rows without a date",
             )
-    if coarse and lo < _year_one(arr.dtype):
-        early = before_year_one(arr)
-        if early is not None:
-            first, count = first_offender(early)
-            raise InputError(
-                field,
-                f"{BEFORE_YEAR_ONE}, such as {_date_text(arr[first])!r}",
-                first_row=first,
-                n_rows=count,
-                fix=BEFORE_YEAR_ONE_FIX,
-            )
     return np.ascontiguousarray(arr)
-
-
-#: The problem and fix of dates before 1 January of the year 1, which
-#: pandas and NumPy read (``0000-08-15``) and Python's datetime and the
-#: engines do not: no customer bought then.
-BEFORE_YEAR_ONE = "has dates before the year 1"
-BEFORE_YEAR_ONE_FIX = "correct them, or leave the cells of unknown dates empty"
-
-
-def _year_one(dtype: np.dtype[Any]) -> int:
-    """The ticks of 0001-01-01 in the datetime64 *dtype*'s unit."""
-    one = np.array(["0001-01-01"], dtype="M8[D]").astype(dtype)
-    return int(one.view(np.int64)[0])
-
-
-def _date_text(value: np.datetime64) -> str:
-    """*value* as ISO text, without a time of day at midnight.
-
-    >>> _date_text(np.datetime64("0000-08-15T00:00:00", "us"))
-    '0000-08-15'
-    >>> _date_text(np.datetime64("0000-08-15T10:30", "s"))
-    '0000-08-15T10:30:00'
-    """
-    text = str(np.datetime_as_string(value))
-    day, _, time = text.partition("T")
-    return day if not time.strip("0:.") else text
-
-
-def before_year_one(arr: np.ndarray) -> np.ndarray | None:
-    """The mask of the dates of the ``datetime64`` array *arr* before the
-    year 1 (NaT is none), or None when it holds none.
-
-    >>> before_year_one(np.array(["0000-08-15", "NaT", "2024-01-01"], "M8[D]"))
-    array([ True, False, False])
-    >>> before_year_one(np.array(["2024-01-01"], "M8[s]")) is None
-    True
-    """
-    ticks = arr.view(np.int64)
-    early = (ticks < _year_one(arr.dtype)) & (ticks != _I64_MIN)
-    return early if early.any() else None
 
 
 def _listed_dates(x: list[Any] | tuple[Any, ...], arr: np.ndarray) -> np.ndarray:
