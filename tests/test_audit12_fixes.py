@@ -250,7 +250,10 @@ _TX = {
 def test_records_file_placeholder_answers_are_refused(word, field, tmp_path):
     """R1: a records *file*'s survey answer 'None', 'N/A', ... was read as a
     missing answer (loyalty 'unknown', the text blanked) while the same
-    records as a frame were refused: now both are an unknown answer."""
+    records as a frame were refused: now both read them alike. Since audit
+    34 the words every answer field reads as missing (none, null, na, n/a,
+    nan: YES_NO_MISSING) are a missing answer in both; others ('#N/A')
+    are an unknown answer in both."""
     import warnings
 
     import pandas as pd
@@ -266,11 +269,21 @@ def test_records_file_placeholder_answers_are_refused(word, field, tmp_path):
     rec.loc[0, field] = word
     path = tmp_path / "rec.csv"
     rec.to_csv(path, index=False)
+    from custseg._categories import YES_NO_MISSING, normalize
+
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", custseg.CustsegWarning)
         for records in (rec, str(path)):
-            with pytest.raises(custseg.InputError, match="unknown answer"):
-                custseg.segment(pd.DataFrame(_TX), records=records, preset="ecommerce")
+            if normalize(word) in {normalize(w) for w in YES_NO_MISSING}:
+                out = custseg.segment(
+                    pd.DataFrame(_TX), records=records, preset="ecommerce"
+                )
+                assert out.customers.loc["c1", "loyalty"] == "unknown"
+            else:
+                with pytest.raises(custseg.InputError, match="unknown answer"):
+                    custseg.segment(
+                        pd.DataFrame(_TX), records=records, preset="ecommerce"
+                    )
 
 
 @settings(max_examples=20, deadline=None)
