@@ -1362,8 +1362,9 @@ def _migrations(
         main = column in ("lifecycle", "abc") or (
             _SECTION_OF.get(column, "segments") == "segments"
         )
-        if charts and main and heatmap_classes(tm) > MAX_CHART_CLASSES:
-            chart = _too_many_classes(heatmap_classes(tm), lang)
+        drawn = heatmap_classes(tm) if charts and main else 0
+        if drawn > MAX_CHART_CLASSES:
+            chart = _too_many_classes(drawn, lang)
         elif charts and main:
             # the classes named as the table names them (_migration_html)
             old_text, new_text = _class_texts(
