@@ -201,12 +201,13 @@ def paired(field: str, other: str, a: Any, b: Any) -> bool:
     return same_index(a, b)
 
 
-def index_of(x: Any) -> Any:
+def index_of(x: Any, field: str = "values") -> Any:
     """The ids *x* carries: a pandas Series' or frame's index, a custseg
     result's (a :class:`~custseg.Labels` made from pandas input), else None
     (NumPy arrays, lists, results made from them). Labels read as arrays
     too, so a function that keeps the index of its input must take it from
-    here, never from pandas input alone.
+    here, never from pandas input alone. A Dask Series is an InputError
+    naming *field* (:func:`refuse_uncomputed`).
 
     >>> import pandas as pd
     >>> from custseg import lifecycle_stage
@@ -215,16 +216,75 @@ def index_of(x: Any) -> Any:
     >>> index_of([5, 400]) is None, index_of(lifecycle_stage([5])) is None
     (True, True)
     """
-    return _indexed(x)[0]
+    return _indexed(x, field)[0]
 
 
-def _indexed(x: Any) -> tuple[Any, bool]:
+def uncomputed(x: Any) -> str | None:
+    """What *x* is when it is a column or table of a library that holds its
+    rows outside memory and keeps an index (``"Dask Series"``, ``"Dask
+    DataFrame"``), else None. NumPy computes such a column when it reads it
+    and drops its index: a Dask Index is ids by value, and is not named.
+
+    >>> import pandas as pd
+    >>> uncomputed(pd.Series([1])) is None, uncomputed([1]) is None
+    (True, True)
+    >>> import pytest
+    >>> dd = pytest.importorskip("dask.dataframe")
+    >>> uncomputed(dd.from_pandas(pd.Series([1], index=["c1"]), npartitions=1))
+    'Dask Series'
+    """
+    kind = type(x)
+    if kind.__module__.partition(".")[0] != "dask":
+        return None
+    name = kind.__name__
+    if name == "Index" or not (hasattr(kind, "compute") and hasattr(kind, "index")):
+        return None
+    return f"Dask {name}"
+
+
+def refuse_uncomputed(x: Any, field: str) -> None:
+    """An :class:`~custseg.errors.InputError` naming *field* when *x* is a
+    Dask Series (or DataFrame, :func:`uncomputed`): read as NumPy reads it,
+    its values would be computed but its index, the customer ids, dropped,
+    so the results would be on row numbers (a due list naming customers
+    ``0, 1, 2``) and pair other customers when joined by position.
+
+    >>> import pandas as pd, pytest
+    >>> dd = pytest.importorskip("dask.dataframe")
+    >>> refuse_uncomputed(dd.from_pandas(pd.Series([1], index=["c1"]), npartitions=1), "value")
+    Traceback (most recent call last):
+    ...
+    custseg.errors.InputError: 'value' is a Dask Series: custseg reads its columns in memory, where NumPy would compute it and drop its index (the customer ids), giving results on row numbers: pass value.compute(), a pandas Series on the customer ids
+    """
+    kind = uncomputed(x)
+    if kind is None:
+        return
+    what = "Series" if kind.endswith("Series") else "DataFrame"
+    fix = (
+        f"pass {field}.compute(), a pandas {what} on the customer ids"
+        if field.isidentifier()
+        else f"pass the pandas {what} .compute() gives, on the customer ids"
+    )
+    raise InputError(
+        field,
+        f"is a {kind}: custseg reads its columns in memory, where NumPy would "
+        "compute it and drop its index (the customer ids), giving results on "
+        "row numbers",
+        fix=fix,
+    )
+
+
+def _indexed(x: Any, field: str | None = None) -> tuple[Any, bool]:
     """The index *x* carries and whether *x* is a custseg result (not pandas),
     or ``(None, False)`` for inputs without one (NumPy arrays, lists, results
     made from them). Ids of Arrow ``string_view`` are read as ``large_string``
-    (:func:`~custseg._validate.arrow_plain`): pandas cannot compare them."""
+    (:func:`~custseg._validate.arrow_plain`): pandas cannot compare them.
+    With a *field*, a Dask Series, whose index NumPy would drop, is an
+    InputError naming it (:func:`refuse_uncomputed`)."""
     if is_pandas(x):
         return arrow_plain(x.index), False
+    if field is not None:
+        refuse_uncomputed(x, field)
     if type(x).__module__.startswith("custseg") and hasattr(x, "to_pandas"):
         index = getattr(x, "index", None)  # Labels, RfmScores, TagMatrix, ...
         if index is not None:  # ids given as a list or an array are ids too
@@ -281,7 +341,9 @@ def _common_index(inputs: Mapping[str, Any], rows: bool) -> Any:
     index = None
     first = ""
     for name, x in inputs.items():
-        idx, result = _indexed(x)
+        # per customer, the index holds the ids, which a Dask Series loses;
+        # rows (transactions) are keyed by their id column, not their index
+        idx, result = _indexed(x, None if rows else name)
         if idx is None:
             continue
         if index is None:

@@ -29,10 +29,17 @@ from ._files import (
     with_line,
     write_table,
 )
-from ._validate import as_numeric, id_text
+from ._validate import as_numeric
 from .errors import CustsegWarning, InputError
-from .ownership import Assignment, assign_owners, written_as_float
-from .rules._model import spelled
+from .ownership import (
+    LOOK_ALIKE_LISTED,
+    Assignment,
+    _look_alike_note,
+    _look_alike_owners,
+    assign_owners,
+)
+from .ownership import _how_differs as _how_differs  # (tests read them here)
+from .ownership import _loosely as _loosely
 
 __all__ = ["register", "workload_report"]
 
@@ -369,81 +376,17 @@ def _capacities(cap: pd.Series, staff: pd.Series, path: str) -> list[int | None]
     return [None if np.isnan(x) or np.isinf(x) else int(x) for x in values]
 
 
-#: A whole number as pandas may write it, with spaces around: ASCII digits
-#: only (``\d`` is any Unicode digit: a full-width ``７`` is not ``7`` as
-#: written, it differs by how it is stored), spaces of any kind (a reader
-#: sees a no-break space as a space).
-_WHOLE = re.compile(r"\s*([+-]?[0-9]+)(?:\.0*)?\s*")
-
-
-def _loosely(text: str) -> str:
-    r"""*text* without surrounding spaces, a ``.0`` after a whole number,
-    invisible (format) characters such as U+200B, and in one Unicode form
-    (NFKC: an accent stored as its own character, as macOS writes it, joined
-    to its letter; full-width ``ａｍｙ`` as ``amy``), as
-    :func:`custseg._align.written_apart` compares ids: how two ids may
-    differ that a reader sees as one.
-
-    >>> _loosely(" 7.0"), _loosely("A1 "), _loosely("7.5")
-    ('7', 'A1', '7.5')
-    >>> _loosely("Jose\u0301") == _loosely("Jos\u00e9"), _loosely("A\u200bB")
-    (True, 'AB')
-    >>> _loosely("\uff41\uff4d\uff59"), _loosely("\uff17.0")
-    ('amy', '7')
-    """
-    text = alike(text)
-    m = _WHOLE.fullmatch(text)
-    return m.group(1) if m else text.strip()
-
-
-def _how_differs(value: str, near: str) -> str:
-    r"""What sets owner *value* apart from staff id *near* (both loosely
-    equal): spaces (and a ``.0``), or characters a screen does not show,
-    named by their code points when they are not ASCII.
-
-    >>> _how_differs(" amy", "amy"), _how_differs(" 7.0", "7"), _how_differs("7.0", "7")
-    ('only by spaces', "only by spaces and a '.0'", "only by a '.0'")
-    >>> print(_how_differs("bo\u00a0", "bo"))
-    only by spaces ('bo\xa0' (U+00A0) against 'bo')
-    >>> text = _how_differs("Jose\u0301", "Jos\u00e9")
-    >>> text.startswith("only by how its characters are stored"), "U+0301" in text
-    (True, True)
-    >>> "U+FF17" in _how_differs("\uff17", "7")
-    True
-    """
-    if value.strip() == near.strip():
-        how = "only by spaces"
-    else:
-        mine, theirs = _WHOLE.fullmatch(value), _WHOLE.fullmatch(near)
-        if mine is None or theirs is None or mine.group(1) != theirs.group(1):
-            return (
-                f"only by how its characters are stored ({spelled(value)} "
-                f"against {spelled(near)}: Unicode normal forms, full-width "
-                "characters or invisible characters)"
-            )
-        spaced = value != value.strip() or near != near.strip()
-        how = "only by spaces and a '.0'" if spaced else "only by a '.0'"
-    if not (value + near).isascii():  # a no-break space: which one
-        how += f" ({spelled(value)} against {spelled(near)})"
-    return how
-
-
-#: Most look-alike owners a warning names (the others are counted).
-_EXAMPLES = 3
-
-
 def _near_miss(owner: pd.Series, staff: tuple[str, ...]) -> str | None:
     r"""One warning when owners that the assignment did not read as a staff
-    member differ from a staff id only by spaces, invisible characters or
-    Unicode form, else None. *staff* are the staff ids as text (the
-    assignment's ``owner.names``); an owner is read as the library reads it
-    (:func:`custseg.ownership.assign_owners`): a number by its text (``7.0``
-    stored as a number is ``7``), text exactly as written but for a ``.0``
-    of pandas' (:func:`~custseg.ownership.written_as_float`: ``"7.0"`` where
-    the staff have ``7`` is staff ``7``), so an owner that kept its
-    customers is never named. It counts every such owner and their
-    customers and names the first few, most customers first, each with its
-    staff id and how the two differ.
+    member differ from a staff id only by spaces, invisible characters,
+    Unicode form or letter case, else None: the library's look-alike owners
+    (:func:`custseg.ownership._look_alike_owners`, read as
+    :func:`~custseg.ownership.assign_owners` reads them: ``"7.0"`` where
+    the staff have ``7`` is staff ``7``, never named), named by the staff
+    file. *staff* are the staff ids as text (the assignment's
+    ``owner.names``). It counts every such owner and their customers and
+    names the first few, most customers first, each with its staff id and
+    how the two differ.
 
     >>> print(_near_miss(pd.Series(["amy ", "bo", "7"]), ("amy", "bo")))
     1 customer of owner 'amy ', which is not in the staff file but differs from its id 'amy' only by spaces, moved as customers of staff who left (ids are compared exactly as written): write the owners as the staff file does
@@ -452,53 +395,14 @@ def _near_miss(owner: pd.Series, staff: tuple[str, ...]) -> str | None:
     3 customers of 2 owners that are not in the staff file but differ from a staff id ... customers of staff who left (ids are compared exactly as written): owner 'bo\u200b' (2 customers) differs from its id 'bo' only by how its characters are stored (...); owner 'amy ' (1 customer) differs from its id 'amy' only by spaces: write the owners as the staff file does
     >>> _near_miss(pd.Series(["7.0", 8.0, 9]), ("7", "8", "9")) is None  # staff
     True
+    >>> print(_near_miss(pd.Series(["Amy"]), ("amy",)))  # doctest: +ELLIPSIS
+    1 customer of owner 'Amy', ... differs from its id 'amy' only by letter case, ...
     """
-    lookup = {s: j for j, s in enumerate(staff)}
-    loose = {_loosely(s): s for s in staff}
-    given = owner.dropna()
-    counts = given.value_counts().to_dict()
-    found: list[tuple[str, str, int]] = []
-    for value in pd.unique(given.to_numpy(dtype=object)):  # distinct, in order
-        text = id_text(value)
-        if not isinstance(text, str) or text in lookup:
-            continue
-        if written_as_float(text, lookup) is not None:  # read as that staff id
-            continue
-        near = loose.get(_loosely(text))
-        if near is not None:
-            found.append((text, near, int(counts[value])))
+    found = _look_alike_owners(owner.dropna().to_numpy(dtype=object).tolist(), staff)
     if not found:
         return None
-
-    def customers(n: int) -> str:
-        return f"{n:,d} customer{'s' if n != 1 else ''}"
-
-    fix = "moved as customers of staff who left (ids are compared exactly as written)"
-    if len(found) == 1:
-        value, near, n = found[0]
-        return (
-            f"{customers(n)} of owner {value!r}, which is not in the staff "
-            f"file but differs from its id {near!r} {_how_differs(value, near)}, "
-            f"{fix}: write the owners as the staff file does"
-        )
-    found.sort(key=lambda x: -x[2])  # stable: most customers, then first seen
-    shown = "; ".join(
-        f"owner {value!r} ({customers(n)}) differs from its id {near!r} "
-        f"{_how_differs(value, near)}"
-        for value, near, n in found[:_EXAMPLES]
-    )
-    rest = found[_EXAMPLES:]
-    if rest:
-        shown += (
-            f"; and {len(rest):,d} more owner{'s' if len(rest) != 1 else ''} "
-            f"({customers(sum(n for _, _, n in rest))})"
-        )
-    total = sum(n for _, _, n in found)
-    return (
-        f"{customers(total)} of {len(found):,d} owners that are not in the "
-        "staff file but differ from a staff id only by spaces, invisible "
-        f"characters or Unicode form, {fix}: {shown}: write the owners as "
-        "the staff file does"
+    return _look_alike_note(
+        found, "in the staff file", "write the owners as the staff file does"
     )
 
 
@@ -717,15 +621,23 @@ def _cmd(args: argparse.Namespace) -> int:
         "capacity": (cap_col, args.staff, staff_rows),
     }
     try:
-        res = assign_owners(
-            value.to_numpy(),
-            staff_frame.iloc[:, 0].tolist(),
-            current_owner=None if owner is None else owner.to_numpy(dtype=object),
-            customer_id=customers.iloc[:, 0].to_numpy(),
-            capacity=capacity,
-            max_moves=args.max_moves,
-            tolerance=args.tolerance,
-        )
+        # look-alike owners are named below by the files (not the library's
+        # "staff list"), once
+        with warnings.catch_warnings():
+            warnings.filterwarnings(
+                "ignore",
+                f".* {LOOK_ALIKE_LISTED} but differ",
+                category=CustsegWarning,
+            )
+            res = assign_owners(
+                value.to_numpy(),
+                staff_frame.iloc[:, 0].tolist(),
+                current_owner=None if owner is None else owner.to_numpy(dtype=object),
+                customer_id=customers.iloc[:, 0].to_numpy(),
+                capacity=capacity,
+                max_moves=args.max_moves,
+                tolerance=args.tolerance,
+            )
     except InputError as exc:
         raise _in_files(exc, files) from None
     if owner is not None:

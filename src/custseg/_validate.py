@@ -181,6 +181,48 @@ def to_pandas_call(data: Any) -> str | None:
     return call
 
 
+#: How the libraries of :data:`_TO_PANDAS` are named to a reader.
+_LIBRARY_NAMES = {
+    "polars": "Polars",
+    "pyarrow": "PyArrow",
+    "duckdb": "DuckDB",
+    "_duckdb": "DuckDB",
+    "dask": "Dask",
+    "pyspark": "PySpark",
+}
+
+
+def refuse_other_table(data: Any, field: str, reads: str) -> None:
+    """An :class:`~custseg.errors.InputError` naming *field* when *data* is
+    a table of another library that *reads* (what the function takes, such
+    as ``"a pandas DataFrame or a mapping of columns"``) does not cover (a
+    Dask or PySpark DataFrame, a DuckDB relation, a Polars LazyFrame),
+    with the call that makes a pandas DataFrame of it
+    (:func:`to_pandas_call`); nothing for any other object. Said so, not as
+    "must be a DataFrame, got DataFrame".
+
+    >>> import pytest
+    >>> duckdb = pytest.importorskip("duckdb")
+    >>> refuse_other_table(duckdb.sql("select 1 as a"), "facts", "a pandas DataFrame")
+    Traceback (most recent call last):
+    ...
+    custseg.errors.InputError: 'facts' is a DuckDB relation (DuckDBPyRelation), not a pandas DataFrame: pass facts.df()
+    """
+    call = to_pandas_call(data)
+    if call is None:
+        return
+    kind = type(data)
+    library = _LIBRARY_NAMES.get(kind.__module__.partition(".")[0], "")
+    name = kind.__name__
+    shown = (
+        f"{library} relation ({name})"
+        if library == "DuckDB"
+        else f"{library} {name}".strip()
+    )
+    receiver = field if field.isidentifier() else "data"
+    raise InputError(field, f"is a {shown}, not {reads}", fix=f"pass {receiver}.{call}")
+
+
 def other_frame_columns(data: Any, field: str) -> dict[str, Any] | None:
     """The columns of a Polars DataFrame or a PyArrow Table (or RecordBatch)
     by name, in order, for readers of a mapping of columns; None for any

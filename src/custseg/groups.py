@@ -43,6 +43,7 @@ from ._align import (
     paired,
     realign_fix,
     refuse_numbers_beside_ids,
+    refuse_uncomputed,
     row_numbers,
     rows_moved,
     to_pandas_index,
@@ -233,6 +234,7 @@ def _pandas_matrix(values: Any, names: tuple[str, ...], field: str) -> tuple[Any
             fix="pass its .matrix (with index=its .index) to rename its tags, "
             "or its .to_pandas() to pick tags by name",
         )
+    refuse_uncomputed(values, field)  # a Dask DataFrame: its index, the ids
     other = v.other_frame_columns(values, field)
     if other is not None:  # a Polars DataFrame, a PyArrow Table: by name
         absent = [x for x in names if x not in other]
@@ -1310,7 +1312,7 @@ def tags_from_values(
     # placeholders, keys and cells in one Unicode form (an accent stored
     # apart is the same text), before any is split or compared
     holders = frozenset(map(_display.composed, _placeholders(placeholders)))
-    index = index_of(column)  # a Series', or the ids Labels carry
+    index = index_of(column, "column")  # a Series', or the ids Labels carry
     # labels and categoricals name their classes: each class is one value
     declared = declared_classes(column, "column")
     if declared is not None and declared[3] not in ("text", "number"):
@@ -2100,6 +2102,10 @@ def _facts(facts: Any) -> tuple[dict[str, Any], Any]:
     if isinstance(facts, Mapping):
         cols = _fact_columns(facts.items())
         return cols, common_index(**cols)
+    # a Dask or PySpark DataFrame, a DuckDB relation: said so, with its call
+    v.refuse_other_table(
+        facts, "facts", "a pandas DataFrame, CustomerFacts or a mapping of columns"
+    )
     raise InputError(
         "facts",
         f"must be a DataFrame, CustomerFacts or a mapping of columns, got "
@@ -2406,7 +2412,10 @@ def group_summary(
         rounded once, as :func:`custseg.segment_summary` sums revenue, and
         their means divided once from the exact total (the mean of 0.1,
         0.2 and 0.0 is 0.1, as the rules' ``mean()``). Integers beyond
-        2**53 are refused, as :func:`custseg.summarize` refuses them.
+        2**53 are refused, as :func:`custseg.summarize` refuses them. A
+        Dask or PySpark DataFrame or a DuckDB relation is refused, naming
+        the call that makes it pandas (``facts.compute()``), and so is a
+        Dask Series among the columns, whose index NumPy would drop.
     total
         The name of the last row, every customer once; it must differ from
         the tag names.

@@ -377,6 +377,217 @@ def _alike_staff(names: list[str]) -> str | None:
     )
 
 
+#: Where the library's look-alike owner warning says the staff ids are
+#: (the command line, which names its staff file, sets that warning aside
+#: by these words and gives its own).
+LOOK_ALIKE_LISTED = "in the staff list"
+
+
+#: A whole number as pandas may write it, with spaces around: ASCII digits
+#: only (``\d`` is any Unicode digit: a full-width ``７`` is not ``7`` as
+#: written, it differs by how it is stored), spaces of any kind (a reader
+#: sees a no-break space as a space).
+_WHOLE = re.compile(r"\s*([+-]?[0-9]+)(?:\.0*)?\s*")
+
+
+def _loosely(text: str) -> str:
+    r"""*text* without surrounding spaces, a ``.0`` after a whole number,
+    invisible (format) characters such as U+200B, and in one Unicode form
+    (NFKC: an accent stored as its own character, as macOS writes it, joined
+    to its letter; full-width ``ａｍｙ`` as ``amy``), as
+    :func:`custseg._align.written_apart` compares ids: how two ids may
+    differ that a reader sees as one. Case is kept (:func:`_look_alike_key`
+    folds it).
+
+    >>> _loosely(" 7.0"), _loosely("A1 "), _loosely("7.5")
+    ('7', 'A1', '7.5')
+    >>> _loosely("Jose\u0301") == _loosely("Jos\u00e9"), _loosely("A\u200bB")
+    (True, 'AB')
+    >>> _loosely("\uff41\uff4d\uff59"), _loosely("\uff17.0")
+    ('amy', '7')
+    """
+    text = _display.alike(text)
+    m = _WHOLE.fullmatch(text)
+    return m.group(1) if m else text.strip()
+
+
+def _how_differs(value: str, near: str) -> str:
+    r"""What sets owner *value* apart from staff id *near* (both loosely
+    equal, but for case): spaces (and a ``.0``), letter case, or characters
+    a screen does not show, named by their code points when they are not
+    ASCII.
+
+    >>> _how_differs(" amy", "amy"), _how_differs(" 7.0", "7"), _how_differs("7.0", "7")
+    ('only by spaces', "only by spaces and a '.0'", "only by a '.0'")
+    >>> _how_differs("Amy", "amy"), _how_differs(" AMY", "amy")
+    ('only by letter case', 'only by letter case and spaces')
+    >>> print(_how_differs("bo\u00a0", "bo"))
+    only by spaces ('bo\xa0' (U+00A0) against 'bo')
+    >>> text = _how_differs("Jose\u0301", "Jos\u00e9")
+    >>> text.startswith("only by how its characters are stored"), "U+0301" in text
+    (True, True)
+    >>> _how_differs("JOSE\u0301", "Jos\u00e9").startswith("only by letter case and how")
+    True
+    >>> "U+FF17" in _how_differs("\uff17", "7")
+    True
+    """
+    from .rules._model import spelled
+
+    spaced = value != value.strip() or near != near.strip()
+    if value.strip() == near.strip():
+        how = "only by spaces"
+    elif value.strip().casefold() == near.strip().casefold():
+        how = "only by letter case" + (" and spaces" if spaced else "")
+    else:
+        mine, theirs = _WHOLE.fullmatch(value), _WHOLE.fullmatch(near)
+        if mine is None or theirs is None or mine.group(1) != theirs.group(1):
+            case = "letter case and " if _loosely(value) != _loosely(near) else ""
+            return (
+                f"only by {case}how its characters are stored ({spelled(value)} "
+                f"against {spelled(near)}: Unicode normal forms, full-width "
+                "characters or invisible characters)"
+            )
+        how = "only by spaces and a '.0'" if spaced else "only by a '.0'"
+    if not (value + near).isascii():  # a no-break space: which one
+        how += f" ({spelled(value)} against {spelled(near)})"
+    return how
+
+
+def _look_alike_key(text: str) -> str:
+    """The key owners and staff ids are matched by to find look-alikes:
+    :func:`_loosely`, and letter case folded (``Amy`` and ``AMY`` for
+    ``amy``, the commonest drift between a CRM export and a staff list).
+
+    >>> _look_alike_key(" AMY "), _look_alike_key("Jose\u0301") == _look_alike_key("JOS\u00c9")
+    ('amy', True)
+    """
+    return _loosely(text).casefold()
+
+
+#: Most look-alike owners a warning names (the others are counted).
+_EXAMPLES = 3
+
+
+def _look_alike_owners(
+    owners: Iterable[Any], staff: tuple[str, ...]
+) -> list[tuple[str, str, int]]:
+    r"""``(owner, staff id, customers)`` of each owner that the assignment
+    does not read as a staff member (so moves as one who left) but that
+    differs from a staff id only by spaces, invisible characters, Unicode
+    form or letter case; most customers first, then as first seen. *owners*
+    are the customers' owners as given (missing ones skipped), *staff* the
+    staff ids as text (``Assignment.owner.names``); an owner is read as
+    :func:`assign_owners` reads it: a number by its text (``7.0`` stored as
+    a number is ``7``), text exactly as written but for a ``.0`` of
+    pandas' (:func:`written_as_float`), so an owner that kept its customers
+    is never named. A staff id matched exactly but for case wins over one
+    matched only with case folded.
+
+    >>> _look_alike_owners(["amy ", "bo", "Bo", None, "7.0", "Bo"], ("amy", "bo", "7"))
+    [('Bo', 'bo', 2), ('amy ', 'amy', 1)]
+    """
+    lookup = {s: j for j, s in enumerate(staff)}
+    loose: dict[str, str] = {}
+    for s in staff:
+        loose.setdefault(_loosely(s), s)
+    folded: dict[str, str] = {}
+    for s in staff:
+        folded.setdefault(_look_alike_key(s), s)
+    raw: dict[Any, int] = {}
+    texts: list[Any] = []  # values that are not hashable, one by one
+    for value in owners:
+        try:
+            raw[value] = raw.get(value, 0) + 1
+        except TypeError:
+            texts.append(value)
+    counts: dict[str, int] = {}
+    for value, n in [*raw.items(), *((x, 1) for x in texts)]:
+        text = v.id_text(value)  # once per distinct value
+        if not isinstance(text, str) or text in lookup:
+            continue  # missing, or a staff id as written
+        counts[text] = counts.get(text, 0) + n
+    found: list[tuple[str, str, int]] = []
+    for text, n in counts.items():  # distinct, in order
+        if written_as_float(text, lookup) is not None:  # read as that staff id
+            continue
+        near = loose.get(_loosely(text))
+        if near is None:
+            near = folded.get(_look_alike_key(text))
+        if near is not None:
+            found.append((text, near, n))
+    found.sort(key=lambda x: -x[2])  # stable: most customers, then first seen
+    return found
+
+
+def _look_alike_note(
+    found: list[tuple[str, str, int]],
+    listed: str = LOOK_ALIKE_LISTED,
+    write: str = "write the owners as the staff ids are written",
+) -> str:
+    r"""The warning for the look-alike owners *found*
+    (:func:`_look_alike_owners`): it counts every such owner and their
+    customers and names the first few, each with its staff id and how the
+    two differ. *listed* says where the staff ids are and *write* is the
+    fix (the command line names its staff file).
+
+    >>> print(_look_alike_note([("Amy", "amy", 3)]))
+    3 customers of owner 'Amy', which is not in the staff list but differs from its id 'amy' only by letter case, moved as customers of staff who left (ids are compared exactly as written): write the owners as the staff ids are written
+    """
+
+    def customers(n: int) -> str:
+        return f"{n:,d} customer{'s' if n != 1 else ''}"
+
+    fix = "moved as customers of staff who left (ids are compared exactly as written)"
+    if len(found) == 1:
+        value, near, n = found[0]
+        return (
+            f"{customers(n)} of owner {value!r}, which is not {listed} but "
+            f"differs from its id {near!r} {_how_differs(value, near)}, "
+            f"{fix}: {write}"
+        )
+    shown = "; ".join(
+        f"owner {value!r} ({customers(n)}) differs from its id {near!r} "
+        f"{_how_differs(value, near)}"
+        for value, near, n in found[:_EXAMPLES]
+    )
+    rest = found[_EXAMPLES:]
+    if rest:
+        shown += (
+            f"; and {len(rest):,d} more owner{'s' if len(rest) != 1 else ''} "
+            f"({customers(sum(n for _, _, n in rest))})"
+        )
+    total = sum(n for _, _, n in found)
+    return (
+        f"{customers(total)} of {len(found):,d} owners that are not {listed} "
+        "but differ from a staff id only by spaces, invisible characters, "
+        f"Unicode form or letter case, {fix}: {shown}: {write}"
+    )
+
+
+def _warn_look_alike_owners(
+    owner: Any, prev: np.ndarray, names: tuple[str, ...]
+) -> None:
+    """The :class:`~custseg.errors.CustsegWarning` of the customers whose owner
+    (*owner*, read into the codes *prev*) moves as one who left but reads
+    like a staff id; nothing when there are none."""
+    left = np.flatnonzero(prev == _LEFT)
+    if not len(left):
+        return
+    if isinstance(owner, Labels):
+        owners = np.asarray(owner.names, dtype=object)[owner.codes[left]].tolist()
+    else:
+        arr = (
+            np.fromiter(owner, dtype=object, count=len(owner))
+            if isinstance(owner, list | tuple)
+            else v._to_numpy(owner, "owner")
+        )
+        owners = arr[left].tolist()
+    found = _look_alike_owners(owners, names)
+    if found:  # _warn_look_alike_owners < _inputs < assign_owners < the caller
+        note = _look_alike_note(found)
+        warnings.warn(note, CustsegWarning, stacklevel=4)
+
+
 _UNRESOLVED = -3
 
 #: an integer as pandas writes it from a float column (one with a gap:
@@ -1692,6 +1903,8 @@ def _inputs(
             f"{n - int(cap.sum())} short; raise a capacity or add staff"
         )
     prev = _owner_codes(owner, names, n, owner_field)
+    if owner is not None:
+        _warn_look_alike_owners(owner, prev, names)
     ids, index_of = customer_id, ""
     if ids is None and is_pandas(value):
         ids, index_of = value.index, "value"
@@ -1734,7 +1947,10 @@ def assign_owners(
     current_owner
         The owner of each customer today, or missing (None, NaN, ``""`` is an
         id) for a customer without one. An owner not in *staff* has left:
-        their customers must move (``forced``).
+        their customers must move (``forced``). One that reads like a staff
+        id but is written otherwise (spaces, an invisible character, another
+        Unicode form or letter case: ``"Amy"`` for ``amy``) has left too,
+        and a :class:`~custseg.errors.CustsegWarning` names it.
     customer_id
         The customer ids, used to break ties and checked for duplicates.
         Default: the index of *value* when it is a pandas Series; none for
@@ -2434,7 +2650,9 @@ def reassign_neglected(
     value
         Value of each customer, non-negative.
     owner
-        The current owner of each customer (missing: none).
+        The current owner of each customer (missing: none); an owner that
+        reads like a staff id but is written otherwise is warned about, as
+        in :func:`assign_owners`.
     staff
         The staff ids, each once, as in :func:`assign_owners` (the result
         holds them as given).

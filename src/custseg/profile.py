@@ -1171,6 +1171,10 @@ def _columns(profile: Any) -> tuple[dict[Any, Any], Any, int | None]:
     if other is not None:  # a Polars DataFrame, a PyArrow Table
         return other, None, len(profile)
     if not isinstance(profile, Mapping):
+        # a Dask or PySpark DataFrame, a DuckDB relation: said so, with its call
+        v.refuse_other_table(
+            profile, "profile", "a pandas DataFrame or a mapping of columns"
+        )
         raise InputError(
             "profile",
             f"must be a DataFrame or a mapping of column name to values, "
@@ -1224,7 +1228,10 @@ def profile_completeness(
     ----------
     profile
         The customer records: a DataFrame or a mapping of column name to
-        values (lists, arrays, Series), one row per customer.
+        values (lists, arrays, Series), one row per customer. A Dask or
+        PySpark DataFrame or a DuckDB relation is refused, naming the call
+        that makes it pandas (``profile.compute()``), and so is a Dask
+        Series among the values, whose index NumPy would drop.
     fields
         Your column names for the profile fields: ``{"姓名": "name",
         "电话": "phone"}``. A column named like a field is used without a

@@ -1378,7 +1378,7 @@ def relationship_gap(current: Any, recommended: Any, *, lang: str = "en") -> Lab
     a = _type_codes(current, "current")
     b = _type_codes(recommended, "recommended")
     v.check_same_length(current=a, recommended=b)
-    ia, ib = index_of(current), index_of(recommended)
+    ia, ib = index_of(current, "current"), index_of(recommended, "recommended")
     if (
         ia is not None
         and ib is not None
