@@ -226,7 +226,7 @@ def test_a_duckdb_relation_is_named_with_its_call() -> None:
 # --------------------------------------------------------------------------
 # 3 and 4. look-alike owners are named in Python and on the command line
 
-_BASES = ["amy", "bo", "7", "A1", "José", "li-na"]
+_BASES = ["amy", "bo", "7", "007", "A1", "José", "li-na"]
 
 
 def _spellings(base: str) -> list[str]:
@@ -234,6 +234,8 @@ def _spellings(base: str) -> list[str]:
     an invisible character, letter case, a decomposed accent."""
     out = [f" {base}", f"{base}\u200b", base.upper(), base.title(), base.swapcase()]
     out.append(base.replace("é", "e\u0301"))
+    if base.isdigit():  # a staff number whose leading zeros a column dropped
+        out += [f"0{base}", f"00{base}.0", base.lstrip("0") or "0"]
     return [s for s in dict.fromkeys(out) if s != base]
 
 
@@ -339,6 +341,42 @@ def _assign_cli(tmp: Path, staff: list[str], owners: list[str]) -> tuple[int, st
     finally:
         os.chdir(cwd)
     return status, err.getvalue()
+
+
+def test_the_probe_staff_numbers_without_their_zeros(tmp_path: Path) -> None:
+    """Staff numbered ``07`` and ``8`` in the staff file; the owners a
+    Parquet column of integers (``7``) or a CSV export (``08``) holds."""
+    pytest.importorskip("pyarrow")
+    res, notes = _caught(
+        lambda: assign_owners([3, 2, 1], ["07", "8"], current_owner=[7, "08", "8"])
+    )
+    assert res.change.to_numpy().tolist() == ["forced", "forced", "kept"]
+    assert len(notes) == 1  # was none
+    assert (
+        "owner '7' (1 customer) differs from its id '07' only by leading zeros"
+        in (notes[0])
+    )
+    pd.DataFrame(
+        {
+            "customer_id": ["001", "002"],
+            "monetary": [1.0, 2.0],
+            "owner": pd.array([7, 8], dtype="Int64"),
+        }
+    ).to_parquet(tmp_path / "cust.parquet", index=False)
+    (tmp_path / "staff.csv").write_text("staff\n07\n8\n", encoding="utf-8")
+    err = io.StringIO()
+    cwd = os.getcwd()
+    try:
+        os.chdir(tmp_path)
+        with contextlib.redirect_stderr(err), contextlib.redirect_stdout(io.StringIO()):
+            status = main(["assign", "cust.parquet", "staff.csv", "--output", "o.csv"])
+    finally:
+        os.chdir(cwd)
+    assert status == 0
+    assert err.getvalue().startswith(
+        "custseg: warning: 1 customer of owner '7', which is not in the staff "
+        "file but differs from its id '07' only by leading zeros"
+    ), err.getvalue()
 
 
 def test_the_command_names_case_look_alikes_once(tmp_path: Path) -> None:

@@ -430,6 +430,8 @@ def _how_differs(value: str, near: str) -> str:
     True
     >>> "U+FF17" in _how_differs("\uff17", "7")
     True
+    >>> _how_differs("7", "007"), _how_differs("7.0", "07")
+    ('only by leading zeros', "only by leading zeros and a '.0'")
     """
     from .rules._model import spelled
 
@@ -440,28 +442,54 @@ def _how_differs(value: str, near: str) -> str:
         how = "only by letter case" + (" and spaces" if spaced else "")
     else:
         mine, theirs = _WHOLE.fullmatch(value), _WHOLE.fullmatch(near)
-        if mine is None or theirs is None or mine.group(1) != theirs.group(1):
+        if mine is None or theirs is None or _unpadded(mine[1]) != _unpadded(theirs[1]):
             case = "letter case and " if _loosely(value) != _loosely(near) else ""
             return (
                 f"only by {case}how its characters are stored ({spelled(value)} "
                 f"against {spelled(near)}: Unicode normal forms, full-width "
                 "characters or invisible characters)"
             )
-        how = "only by spaces and a '.0'" if spaced else "only by a '.0'"
+        parts = ["leading zeros"] if mine[1] != theirs[1] else []
+        parts += ["spaces"] if spaced else []
+        parts += ["a '.0'"] if "." in value + near else []
+        how = "only by " + " and ".join(parts)
     if not (value + near).isascii():  # a no-break space: which one
         how += f" ({spelled(value)} against {spelled(near)})"
     return how
 
 
+def _unpadded(digits: str) -> str:
+    """A whole number's ASCII digits without a ``+`` and leading zeros
+    (``"007"`` is ``"7"``, ``"000"`` is ``"0"``); a ``-`` is kept.
+
+    >>> _unpadded("007"), _unpadded("+0"), _unpadded("-07")
+    ('7', '0', '-07')
+    """
+    if digits.startswith("-"):
+        return digits
+    return digits.lstrip("+").lstrip("0") or "0"
+
+
 def _look_alike_key(text: str) -> str:
     """The key owners and staff ids are matched by to find look-alikes:
-    :func:`_loosely`, and letter case folded (``Amy`` and ``AMY`` for
-    ``amy``, the commonest drift between a CRM export and a staff list).
+    :func:`_loosely`, letter case folded (``Amy`` and ``AMY`` for ``amy``,
+    the commonest drift between a CRM export and a staff list) and a whole
+    number's leading zeros dropped (a staff id ``007`` that a spreadsheet
+    or a column of numbers wrote ``7``).
 
     >>> _look_alike_key(" AMY "), _look_alike_key("Jose\u0301") == _look_alike_key("JOS\u00c9")
     ('amy', True)
+    >>> _look_alike_key("007"), _look_alike_key("7.0"), _look_alike_key("A007")
+    ('7', '7', 'a007')
     """
-    return _loosely(text).casefold()
+    loose = _loosely(text)
+    if _DIGITS.fullmatch(loose):
+        loose = _unpadded(loose)
+    return loose.casefold()
+
+
+#: A whole number in ASCII digits, as :func:`_loosely` leaves one.
+_DIGITS = re.compile(r"[+-]?[0-9]+")
 
 
 #: Most look-alike owners a warning names (the others are counted).
@@ -474,7 +502,7 @@ def _look_alike_owners(
     r"""``(owner, staff id, customers)`` of each owner that the assignment
     does not read as a staff member (so moves as one who left) but that
     differs from a staff id only by spaces, invisible characters, Unicode
-    form or letter case; most customers first, then as first seen. *owners*
+    form, letter case or leading zeros; most customers first, then as first seen. *owners*
     are the customers' owners as given (missing ones skipped), *staff* the
     staff ids as text (``Assignment.owner.names``); an owner is read as
     :func:`assign_owners` reads it: a number by its text (``7.0`` stored as
@@ -560,7 +588,7 @@ def _look_alike_note(
     return (
         f"{customers(total)} of {len(found):,d} owners that are not {listed} "
         "but differ from a staff id only by spaces, invisible characters, "
-        f"Unicode form or letter case, {fix}: {shown}: {write}"
+        f"Unicode form, letter case or leading zeros, {fix}: {shown}: {write}"
     )
 
 
@@ -1949,7 +1977,8 @@ def assign_owners(
         id) for a customer without one. An owner not in *staff* has left:
         their customers must move (``forced``). One that reads like a staff
         id but is written otherwise (spaces, an invisible character, another
-        Unicode form or letter case: ``"Amy"`` for ``amy``) has left too,
+        Unicode form, letter case or leading zeros: ``"Amy"`` for ``amy``,
+        ``7`` for ``007``) has left too,
         and a :class:`~custseg.errors.CustsegWarning` names it.
     customer_id
         The customer ids, used to break ties and checked for duplicates.
