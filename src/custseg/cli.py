@@ -78,13 +78,13 @@ from .frame import (
     survey_numbers,
     table_format,
 )
-from .orders import line_amounts
+from .orders import line_amounts, order_amounts, order_lines, order_values
 from .pareto import spend_pareto
 from .reporting import _class_text, _money, spend_totals
 from .rfm import MAX_BINS, rules_bins
 from .rules._examples import failures as example_failures
 from .segments import segment_summary
-from .summary import FACT_COLUMNS
+from .summary import FACT_COLUMNS, _id_values
 
 __all__ = ["main", "report"]
 
@@ -574,27 +574,35 @@ def _check_rows(tx: pd.DataFrame, path: str, args: argparse.Namespace) -> None:
                 f"{args.as_of_text} and --after-as-of drop drops them",
                 fix="pass a later --as-of",
             )
-    amounts = pd.to_numeric(tx[args.amount], errors="coerce")
-    if amounts.notna().all():
-        kept_amounts = amounts[kept]
-        ignore = args.zero_amount == "ignore"
+    kept_rows = kept.to_numpy(dtype=bool)
+    try:
+        kept_amounts = v.as_numeric(tx[args.amount], args.amount, exact=True)[kept_rows]
         what = "transactions"
         if args.order is not None and args.order in tx.columns:
-            # a purchase is an order netting above (or at) zero
-            kept_amounts = kept_amounts.groupby(tx[args.order][kept]).sum()
+            # a purchase is an order netting above (or at) zero: the orders
+            # as the core makes them (a customer's lines sharing an order
+            # id: "1" of two customers is two orders) and their exact sums,
+            # never a float sum by order id alone
+            ids = _id_values(tx[args.customer][kept], args.customer)
+            orders = order_values(tx[args.order][kept], len(ids), args.order, args.date)
+            lines = order_lines(ids, orders, (args.customer, args.order))
+            kept_amounts = order_amounts(lines, kept_amounts, orders, args.amount)
             what = "orders (their lines summed)"
-        purchases = kept_amounts > 0 if ignore else kept_amounts >= 0
-        if not purchases.any():
-            which = "refunds or zero" if ignore else "refunds (amount < 0)"
-            product = args.quantity is not None or args.price is not None
-            raise InputError(
-                args.amount,
-                f"has no purchases left: all {len(kept_amounts):,d} {what} "
-                f"used are {which}",
-                fix="check --quantity and --price and their signs"
-                if product
-                else "check the amount column (--amount) and its sign",
-            )
+    except CustsegError:
+        return  # the core names the bad amounts, ids or orders
+    ignore = args.zero_amount == "ignore"
+    purchases = kept_amounts > 0 if ignore else kept_amounts >= 0
+    if not purchases.any():
+        which = "refunds or zero" if ignore else "refunds (amount < 0)"
+        product = args.quantity is not None or args.price is not None
+        raise InputError(
+            args.amount,
+            f"has no purchases left: all {len(kept_amounts):,d} {what} "
+            f"used are {which}",
+            fix="check --quantity and --price and their signs"
+            if product
+            else "check the amount column (--amount) and its sign",
+        )
 
 
 def _bins_option(
