@@ -1261,7 +1261,9 @@ def summarize(
         data counts in its local time.
     amount
         Amount of each transaction; negative for refunds. NaN is an error, and
-        so are integers beyond 2**53 (not exact in ``float64``).
+        so are integers beyond 2**53 (not exact in ``float64``). Decimals of
+        up to 8 places are summed exactly; a ``Decimal`` of more places is
+        summed as its ``float64``, in binary (round such amounts first).
     as_of
         The reference day. Default: the day after the last transaction, so
         the most recent customer has recency 1 (with *order_id*, the day
