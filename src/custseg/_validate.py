@@ -37,6 +37,7 @@ __all__ = [
     "describe",
     "first_offender",
     "flag_param",
+    "id_order",
     "is_int",
     "is_missing_scalar",
     "label_param",
@@ -81,6 +82,62 @@ _ATTOSECONDS = {
 _STANDARD_UNITS = ("D", "h", "m", "s", "ms", "us", "ns")
 #: Calendar units: their values in years (months) that ``datetime64[D]`` holds.
 _CALENDAR_LIMIT = {"Y": 10**15, "M": 10**16}
+
+
+#: A customer id written as a whole number, as ``str(int)`` writes it: no
+#: sign but ``-``, no leading zero, ASCII digits (``"007"``, ``"+7"``, ``" 7"``,
+#: ``"-0"`` and ``"７"`` are other ids than ``7``, and stay text).
+_WHOLE_ID = re.compile(r"0|-?[1-9][0-9]*")
+
+
+def id_order(ids: np.ndarray) -> np.ndarray | None:
+    """The order of text customer ids in which a whole number written as
+    text sorts as that number, or None when no id is one (sort as usual).
+
+    Ids read from a CSV file are text, the same ids in a Parquet file or an
+    integer column are numbers: a choice that falls to the lower id (a tie)
+    must make the same choice for both, so ``"9"`` comes before ``"10"`` as
+    9 before 10. Ids written as ``str(n)`` writes a whole number come first,
+    in numeric order; the other ids (``"007"``, ``"c10"``) follow, in text
+    order, as they have no integer form. Equal ids stay next to each other
+    (a check for repeats on ``ids[order]`` still works).
+
+    >>> ids = np.array(["10", "9", "c1", "007", "-2"])
+    >>> ids[id_order(ids)].tolist()
+    ['-2', '9', '10', '007', 'c1']
+    >>> id_order(np.array(["b", "a"])) is None
+    True
+    """
+    if ids.dtype.kind == "O":  # text with trailing NULs, which "U" would drop
+        if not len(ids) or not all(type(x) is str for x in ids.tolist()):
+            return None
+        maybe = np.arange(len(ids))
+    elif ids.dtype.kind == "U" and len(ids):
+        maybe = np.flatnonzero(
+            np.strings.isdecimal(ids) | np.strings.startswith(ids, "-")
+        )
+    else:
+        return None
+    text = ids
+    rows = [
+        i
+        for i, x in zip(maybe.tolist(), text[maybe].tolist(), strict=True)
+        if _WHOLE_ID.fullmatch(x)
+    ]
+    if not rows:
+        return None
+    whole = np.array(rows, dtype=np.intp)
+    values = [int(x) for x in text[whole].tolist()]
+    if all(_I64_MIN <= x <= _I64_MAX for x in values):
+        by_value = whole[np.argsort(np.array(values, dtype=np.int64), kind="stable")]
+    else:  # past int64: Python ints, sorted as Python sorts them
+        by_value = whole[sorted(range(len(values)), key=values.__getitem__)]
+    rest = np.ones(len(ids), dtype=bool)
+    rest[whole] = False
+    others = np.flatnonzero(rest)
+    if len(others):
+        others = others[np.argsort(ids[others], kind="stable")]
+    return np.concatenate([by_value, others]).astype(np.intp, copy=False)
 
 
 def first_offender(mask: np.ndarray) -> tuple[int, int]:

@@ -790,7 +790,11 @@ def _id_rank(ids: Any, field: str, n: int, *, index_of: str = "") -> np.ndarray:
             if np.bincount(offset).max() <= 1:
                 return offset
     try:
-        order = np.argsort(arr, kind="stable")
+        # whole numbers written as text in numeric order, as the same ids
+        # stored as integers (a CSV file's and a Parquet file's): same owners
+        order = v.id_order(arr)
+        if order is None:
+            order = np.argsort(arr, kind="stable")
         ordered = arr[order]
         dup = np.flatnonzero(ordered[1:] == ordered[:-1]) + 1
     except TypeError:
@@ -1983,7 +1987,10 @@ def assign_owners(
     customer_id
         The customer ids, used to break ties and checked for duplicates.
         Default: the index of *value* when it is a pandas Series; none for
-        NumPy arrays and lists.
+        NumPy arrays and lists. Whole numbers break ties in numeric order
+        whether stored as integers or written as text (``"9"`` before
+        ``"10"``), so ids read from a CSV file and from a Parquet file give
+        the same owners; other text ids follow, in text order.
     capacity
         The most customers each staff member may have: a number for
         everyone (an ``int`` or ``float``, a ``Decimal`` or ``Fraction`` as
@@ -2693,7 +2700,8 @@ def reassign_neglected(
         ``yes``/``no``). None may be missing.
     customer_id
         Customer ids for ties and duplicate checks (default: the index of a
-        pandas *value*).
+        pandas *value*); whole numbers in numeric order, also when written
+        as text, as in :func:`assign_owners`.
     capacity
         Most customers per staff member, as in :func:`assign_owners`: a
         neglected customer goes only to someone with room under it. Nobody

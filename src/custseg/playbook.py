@@ -2157,7 +2157,11 @@ def _rank(ids: np.ndarray, source: str | None = None) -> np.ndarray:
     ids are (no ``customer=`` given), named in the error.
     """
     try:
-        order = np.argsort(ids, kind="stable")
+        # whole numbers written as text in numeric order, as the same ids
+        # stored as integers: a CSV's ids and a Parquet's list alike
+        order = v.id_order(ids)
+        if order is None:
+            order = np.argsort(ids, kind="stable")
         ranked = ids[order]
         same = ranked[1:] == ranked[:-1]
     except TypeError:  # ids of mixed types: order by type name, then text
@@ -2265,7 +2269,9 @@ def due_contacts(
         Sorted by the priority of the customer's class (1 first, none last),
         then reason (birthday, holidays by date, cadence, points), then the
         day the contact fell due (earliest first: never contacted, then the
-        most overdue), then customer id. The order does not depend on the
+        most overdue), then customer id (whole numbers in numeric order,
+        also when written as text: ``"9"`` before ``"10"``, as 9 before 10,
+        so CSV and Parquet ids list alike). The order does not depend on the
         order of the input rows. ``.to_pandas()`` for a DataFrame.
 
     Raises
