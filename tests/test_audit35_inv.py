@@ -148,6 +148,14 @@ def test_due_list_example() -> None:
     assert due.to_pandas().index.tolist() == ["8", "9", "10", "11"]
 
 
+def test_due_list_mixed_ids_keep_numeric_order() -> None:
+    # the integers of a list of ids that mixes kinds were ordered as text
+    for ids in ([1, 9, 10], [1, 9, 10, "a"], [10, "a", 9, 1]):
+        due = custseg.due_contacts([None] * len(ids), 30, "2024-12-28", customer=ids)
+        got = [x for x in due.to_pandas().index if isinstance(x, int)]
+        assert got == [1, 9, 10]
+
+
 def test_cli_assign_csv_and_parquet_give_the_same_owners(tmp_path: object) -> None:
     pytest.importorskip("pyarrow")
     from pathlib import Path

@@ -2152,8 +2152,10 @@ def _rank(ids: np.ndarray, source: str | None = None) -> np.ndarray:
 
     Two ids are one customer when they are equal in Python (``1`` and ``1.0``
     are; ``1`` and ``"1"`` are not). Ids of types that do not order among
-    themselves (text and numbers) are ordered by type name, then text, and
-    their repeats found by hashing. *source*: the argument whose index the
+    themselves (text and numbers) are ordered by type name, then by value
+    within a type (integers as numbers: 9 before 10, as without the text;
+    by text where a type's values do not order), and their repeats found
+    by hashing. *source*: the argument whose index the
     ids are (no ``customer=`` given), named in the error.
     """
     try:
@@ -2164,9 +2166,17 @@ def _rank(ids: np.ndarray, source: str | None = None) -> np.ndarray:
             order = np.argsort(ids, kind="stable")
         ranked = ids[order]
         same = ranked[1:] == ranked[:-1]
-    except TypeError:  # ids of mixed types: order by type name, then text
-        key = np.array([f"{type(x).__name__}\0{x}" for x in ids.tolist()])
-        order = np.argsort(key, kind="stable")
+    except TypeError:  # ids of mixed types: by type name, then by value
+        items = ids.tolist()
+        names = [type(x).__name__ for x in items]
+        try:  # numbers as numbers (9 before 10), as without the other kind
+            order = np.array(
+                sorted(range(len(items)), key=lambda i: (names[i], items[i])),
+                dtype=np.intp,
+            )
+        except TypeError:  # values of one type that do not order: by text
+            key = np.array([f"{t}\0{x}" for t, x in zip(names, items, strict=True)])
+            order = np.argsort(key, kind="stable")
         seen: dict[Any, int] = {}
         for i, x in enumerate(ids.tolist()):
             try:
