@@ -13,9 +13,6 @@ now tie-break in numeric order, as the integers do; other text ids
 
 from __future__ import annotations
 
-import subprocess
-import sys
-
 import numpy as np
 import pandas as pd
 import pytest
@@ -23,6 +20,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import custseg
+from custseg.cli import main
 from custseg.errors import InputError
 from custseg.ownership import reassign_neglected
 
@@ -168,22 +166,10 @@ def test_cli_assign_csv_and_parquet_give_the_same_owners(tmp_path: object) -> No
     owners = []
     for name in ("c.csv", "c.parquet"):
         out = tmp / f"o_{name}.csv"
-        run = subprocess.run(
-            [
-                sys.executable,
-                "-m",
-                "custseg",
-                "assign",
-                str(tmp / name),
-                str(tmp / "s.csv"),
-                "--output",
-                str(out),
-            ],
-            capture_output=True,
-            text=True,
-            check=False,
+        assert (
+            main(["assign", str(tmp / name), str(tmp / "s.csv"), "--output", str(out)])
+            == 0
         )
-        assert run.returncode == 0, run.stderr
         got = pd.read_csv(out, dtype=str).set_index("customer_id")["owner"]
         owners.append(got.sort_index().to_dict())
     assert owners[0] == owners[1]
@@ -227,3 +213,40 @@ def test_id_order_past_int64_and_object_text() -> None:
         )
     with pytest.raises(InputError, match="repeated"):
         custseg.due_contacts([None] * 3, 30, "2024-12-28", customer=["10", "9", "10"])
+
+
+def test_cli_due_csv_and_parquet_list_alike(tmp_path: object) -> None:
+    pytest.importorskip("pyarrow")
+    from pathlib import Path
+
+    tmp = Path(str(tmp_path))
+    rng = np.random.default_rng(3)
+    customers = pd.DataFrame(
+        {
+            "customer_id": np.arange(1, 25),
+            "lifecycle": rng.choice(["active", "silent", "lost"], 24),
+            "last_contact": rng.choice(["2024-11-01", "2024-12-01", None], 24),
+        }
+    )
+    customers.to_csv(tmp / "d.csv", index=False)
+    customers.to_parquet(tmp / "d.parquet", index=False)
+    lists = []
+    for name in ("d.csv", "d.parquet"):
+        out = tmp / f"due_{name}.csv"
+        assert (
+            main(
+                [
+                    "due",
+                    str(tmp / name),
+                    "--as-of",
+                    "2024-12-28",
+                    "--class-column",
+                    "lifecycle",
+                    "--output",
+                    str(out),
+                ]
+            )
+            == 0
+        )
+        lists.append(pd.read_csv(out, dtype=str, keep_default_na=False))
+    pd.testing.assert_frame_equal(lists[0], lists[1])
