@@ -118,20 +118,35 @@ def id_order(ids: np.ndarray) -> np.ndarray | None:
         )
     else:
         return None
-    text = ids
-    rows = [
-        i
-        for i, x in zip(maybe.tolist(), text[maybe].tolist(), strict=True)
-        if _WHOLE_ID.fullmatch(x)
-    ]
-    if not rows:
-        return None
-    whole = np.array(rows, dtype=np.intp)
-    values = [int(x) for x in text[whole].tolist()]
-    if all(_I64_MIN <= x <= _I64_MAX for x in values):
-        by_value = whole[np.argsort(np.array(values, dtype=np.int64), kind="stable")]
-    else:  # past int64: Python ints, sorted as Python sorts them
-        by_value = whole[sorted(range(len(values)), key=values.__getitem__)]
+    whole: np.ndarray | None = None
+    if ids.dtype.kind == "U":
+        try:  # NumPy reads '+1', ' 3', '007', full-width digits too: the
+            # round trip keeps only the ids written as str(n) writes n
+            numbers = ids[maybe].astype(np.int64)
+        except (ValueError, OverflowError):  # '-', '--1', past int64
+            pass
+        else:
+            exact = numbers.astype(str) == ids[maybe]
+            whole, numbers = maybe[exact], numbers[exact]
+            if not len(whole):
+                return None
+            by_value = whole[np.argsort(numbers, kind="stable")]
+    if whole is None:
+        rows = [
+            i
+            for i, x in zip(maybe.tolist(), ids[maybe].tolist(), strict=True)
+            if _WHOLE_ID.fullmatch(x)
+        ]
+        if not rows:
+            return None
+        whole = np.array(rows, dtype=np.intp)
+        values = [int(x) for x in ids[whole].tolist()]
+        if all(_I64_MIN <= x <= _I64_MAX for x in values):
+            by_value = whole[
+                np.argsort(np.array(values, dtype=np.int64), kind="stable")
+            ]
+        else:  # past int64: Python ints, sorted as Python sorts them
+            by_value = whole[sorted(range(len(values)), key=values.__getitem__)]
     rest = np.ones(len(ids), dtype=bool)
     rest[whole] = False
     others = np.flatnonzero(rest)
