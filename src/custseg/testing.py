@@ -225,6 +225,8 @@ _MOST_TRANSACTIONS = 350
 _MOST_FIELD_ROWS = 1000
 #: the most values (rows x fields) every example of :func:`fields_for` has
 _MOST_FIELD_CELLS = 600
+#: the largest integer id of :func:`transactions` (``"C999999"`` as text)
+_MOST_ID = 999_999
 #: the last day of :func:`transactions` (the last day custseg reads as a date)
 _LAST_DAY = np.datetime64("9999-12-31", "D")
 #: the most values (rows x fields) :func:`assert_reachable` samples: about
@@ -286,7 +288,10 @@ def fields_for(
     within the field's declared bounds, so ``evaluate`` accepts every row; a
     bound left open reaches 1e9 (integers: 10**6) past zero, or twice that
     past the other bound when it lies beyond. Every declared field is a
-    column, optional ones included, so every output is computed.
+    column, optional ones included, so every output is computed. A
+    field's boundary values and values behind arithmetic are one sorted
+    pool (missing first), so a failure shrinks to the smallest failing
+    value: the boundary of the rule that breaks.
 
     Parameters
     ----------
@@ -346,7 +351,14 @@ def fields_for(
             whole = st.floats(flo, fhi, allow_nan=False, allow_infinity=False)
         if spec.missing:
             whole = st.one_of(whole, st.none())
-        pool = edges[name] + [x for x in behind.get(name, ()) if x not in edges[name]]
+        # one sorted pool (missing first): hypothesis shrinks a choice towards
+        # the start of the pool, so a failure shrinks to the smallest failing
+        # value, the boundary of a rule, not to one behind arithmetic that
+        # happens to precede it in another list
+        pool = edges[name]
+        if name in behind:
+            numbers = sorted({*(x for x in pool if x is not None), *behind[name]})
+            pool = [None] * (None in pool) + numbers
         columns[name] = st.one_of(st.sampled_from(pool), whole) if pool else whole
     rows = st.lists(
         st.fixed_dictionaries(columns), min_size=min_rows, max_size=max_rows
@@ -371,7 +383,13 @@ def transactions(
     some rows are refunds (negative) and some amounts are 0; with
     *refunds*, some customers have refunds only (no purchase: the summary
     gives them no recency or tenure, as real logs do for a customer whose
-    purchase was before the period).
+    purchase was before the period). Every log has a purchase of more than
+    0 (a log without one is no log to segment, under either
+    ``zero_amount`` policy). The ids are drawn, not the positions of the
+    customers in the summary (which sorts them), and the rows are in a
+    drawn order, so customers first appear in any order, not sorted by id:
+    a pipeline that takes a customer's position for its id, or pairs
+    ``tx.customer_id.unique()`` with the sorted facts, fails.
 
     Parameters
     ----------
@@ -384,8 +402,9 @@ def transactions(
         customer has at least one, so it must be at least *min_customers*
         (ThresholdError otherwise).
     ids
-        ``"int"`` (``0 .. k``), ``"str"`` (``"C00012"``, with leading zeros)
-        or ``"mixed"`` (``"7"`` and ``"007"``: different customers).
+        ``"int"`` (distinct whole numbers from 0 to 999,999), ``"str"``
+        (``"C00012"``, with leading zeros) or ``"mixed"`` (``"7"`` and
+        ``"007"``: different customers).
     start, days
         The period: dates are whole days from *start*, within *days*. The
         last day, ``start + days - 1``, must be on or before 9999-12-31
@@ -450,12 +469,21 @@ def transactions(
     @st.composite  # type: ignore[untyped-decorator]
     def build(draw: Any) -> pd.DataFrame:
         k = draw(st.integers(min_customers, most))
+        # ids drawn, not 0 .. k-1: summarize sorts the customers, so ids
+        # equal to their positions would hide a pipeline that takes a
+        # customer's position for its id. Two choices (a first id and a
+        # step), not one per customer: the bound of 350 rows holds the
+        # smallest example within hypothesis' health check (mixed: step 1,
+        # so that "7" and "007" are both drawn often)
+        offset = draw(st.integers(0, _MOST_ID // 2))
+        step = 1 if ids == "mixed" else draw(st.integers(1, _MOST_ID // (2 * most)))
+        numbers = [offset + step * j for j in range(k)]
         if ids == "int":
-            names: list[Any] = list(range(k))
+            names: list[Any] = numbers
         elif ids == "str":
-            names = [f"C{i:05d}" for i in range(k)]
+            names = [f"C{i:05d}" for i in numbers]
         else:
-            names = [("0" * (i % 3)) + str(i // 3) for i in range(k)]
+            names = [("0" * (i % 3)) + str(i // 3) for i in numbers]
         favourite_days = draw(st.lists(day_pool, min_size=1, max_size=6, unique=True))
         day = st.one_of(st.sampled_from(favourite_days), day_pool)
         rows = draw(
@@ -473,10 +501,25 @@ def transactions(
         if refunds and k > 1:  # the first customer buys: a log of refunds
             # alone is no log to segment (InputError)
             only = set(draw(st.lists(st.integers(1, k - 1), max_size=k)))
+        # the first customer's first row is a purchase of more than 0: a
+        # purchase under either zero_amount policy ("ignore" takes 0 for none)
         paid = [
-            -(abs(r[2]) or 5.0) if who[i] in only else abs(r[2]) if i < k else r[2]
+            -(abs(r[2]) or 5.0)
+            if who[i] in only
+            else (abs(r[2]) or 5.0)
+            if i == 0
+            else abs(r[2])
+            if i < k
+            else r[2]
             for i, r in enumerate(rows)
         ]
+        # the rows in a drawn order: the customers first appear in any order,
+        # not sorted by id. One choice, a seed (0, where it shrinks to: the
+        # order above), not one per row as st.permutations draws
+        shuffle = draw(st.integers(0, 2**32 - 1))
+        order = np.arange(len(rows))
+        if shuffle:
+            order = np.random.default_rng(shuffle).permutation(len(rows))
         # days as microseconds (pandas' own unit for dates; nanoseconds
         # end in 2262)
         dates = (first + np.asarray(when, dtype="timedelta64[D]")).astype(
@@ -484,9 +527,9 @@ def transactions(
         )
         return pd.DataFrame(
             {
-                "customer_id": [names[i] for i in who],
-                "date": pd.DatetimeIndex(dates),
-                "amount": paid,
+                "customer_id": [names[who[i]] for i in order.tolist()],
+                "date": pd.DatetimeIndex(dates[order]),
+                "amount": [paid[i] for i in order.tolist()],
             }
         )
 
@@ -795,6 +838,10 @@ def assert_total(
     reads) fails, as nobody got a label in it; name the outputs to check
     with *outputs* to leave such ones out on purpose.
 
+    Data with no rows checks nothing, so it does not pass: an
+    ``AssertionError``, or, inside a hypothesis test, the example is
+    rejected (as ``assume(False)``).
+
     Parameters
     ----------
     rules
@@ -814,7 +861,8 @@ def assert_total(
         A row without a label (or with a code outside the names), naming the
         output and showing the row; an output with more or fewer labels than
         *data* has rows; an output checked that the result does not have
-        (saying which absent fields left it out); a result with no outputs.
+        (saying which absent fields left it out); a result with no outputs;
+        data with no rows.
     ThresholdError
         *outputs* is empty or names an output the rules do not have.
 
@@ -892,6 +940,13 @@ def assert_total(
                 f"{name!r} gives row {i}{_who(data, i)} no label (code "
                 f"{int(codes[i])}); the row: {_row(data, i)}"
             )
+    if n == 0:
+        # no row, so no label was checked: a check that compares nothing
+        # cannot fail, so it does not pass
+        _nothing_compared(
+            "nothing checked: the data has no rows, so no row got a label; "
+            "pass at least 1 row"
+        )
 
 
 def assert_monotone(
@@ -1260,7 +1315,9 @@ def assert_order_free(rules: Any, data: Any, *, seed: int = 0) -> None:
     """Permuting the rows permutes the labels and the tags, nothing else.
 
     The rows are evaluated as given and again in a random order that moves
-    every row (one cycle through all of them). Fewer than two rows cannot be
+    every row (one cycle through all of them), each row with its index (the
+    customer id of a table indexed by it, which a callable may join the
+    customer's other data by). Fewer than two rows cannot be
     reordered: that compares nothing, so it is an ``AssertionError``, or,
     inside a hypothesis test, the example is rejected (as
     ``assume(False)``).
@@ -1304,8 +1361,10 @@ def assert_order_free(rules: Any, data: Any, *, seed: int = 0) -> None:
     cycle = np.random.default_rng(seed).permutation(n)
     perm = np.empty(n, dtype=np.intp)
     perm[cycle] = np.roll(cycle, -1)
-    a = _evaluate(rules, frame.reset_index(drop=True))
-    b = _evaluate(rules, frame.iloc[perm].reset_index(drop=True))
+    # each row moves with its index (the customer id a callable may join
+    # the customer's other data by): the rows reordered, nothing else
+    a = _evaluate(rules, frame)
+    b = _evaluate(rules, frame.iloc[perm])
     if not a.labels and not a.tags:
         raise AssertionError(
             "the result has no table, segmentation or tag set: nothing compared"
@@ -1385,6 +1444,14 @@ def assert_stable(
     changed, so that customer is not compared. Values compare as values,
     not as text (a score 3 is 3.0).
 
+    The customer's answers joined from ``records=`` (the columns the rules
+    declare as fields, such as ``vip``) are facts too: a customer whose
+    answer changed is not compared in the labels that read it (in the
+    others they are), and the answers and ``present`` (whether a records
+    row was joined) are the customer's data, never compared as labels.
+    ``relationship`` is computed from the contacts, which the results do
+    not hold: with other contacts, leave it out with *columns*.
+
     Parameters
     ----------
     before, after
@@ -1392,17 +1459,21 @@ def assert_stable(
     columns
         The label columns compared, or one column's name (default: every
         label column of both: the categorical ones, the scores ``r``,
-        ``f``, ``m``, ``rfm`` and the tags).
+        ``f``, ``m``, ``rfm`` and the tags; not the records answers or
+        ``present``).
 
     Raises
     ------
     AssertionError
-        How many customers moved in a column, with one of them and its facts;
-        or no customer is in both results with the same facts (nothing to
-        compare, e.g. results made at two different ``as_of``).
+        How many customers moved in a column, with one of them and its facts
+        (and the answers the column reads); or no customer is in both results
+        with the same facts (nothing to compare, e.g. results made at two
+        different ``as_of``), or every such customer has other answers in
+        every label compared.
     ThresholdError
-        An argument is not a ``segment`` result, or *columns* is empty or
-        names a column the results do not both have.
+        An argument is not a ``segment`` result, or *columns* is empty,
+        names a column the results do not both have, or names a records
+        answer or ``present`` (the customer's data, not a label).
 
     Examples
     --------
@@ -1422,6 +1493,7 @@ def assert_stable(
                 f"{arg!r} must be a custseg.segment result: got {type(res).__name__}"
             )
     a, b = before.customers, after.customers
+    inputs = _input_columns(before, after)
     if columns is not None:
         columns = [columns] if isinstance(columns, str) else list(columns)
         if not columns:
@@ -1434,13 +1506,19 @@ def assert_stable(
             raise ThresholdError(
                 f"'columns' names columns the results do not both have: {absent}"
             )
+        given = [c for c in columns if c in inputs]
+        if given:
+            raise ThresholdError(
+                f"'columns' names the customers' own data, not labels: {given} "
+                "(records answers and 'present' are inputs: a customer whose "
+                "answer changed is not compared); name label columns"
+            )
     both = a.index.intersection(b.index)
-    facts = ["recency_days", "frequency", "monetary", "tenure_days"]
-    fa, fb = a.loc[both, facts], b.loc[both, facts]
+    fa, fb = a.loc[both, list(_FACTS)], b.loc[both, list(_FACTS)]
     # a missing fact is the same as a missing fact, and changed from a value
     # (pandas' NA == NA is NA, which .all() would skip as the same)
     changed = np.zeros(len(both), dtype=bool)
-    for fact in facts:
+    for fact in _FACTS:
         changed |= _differ(fa[fact], fb[fact])
     keep = both[~changed]
     if len(keep) == 0:
@@ -1450,19 +1528,95 @@ def assert_stable(
             f"{len(both):,d} are in both results and none has the same facts in "
             "both (recency_days moves with as_of: make both at one as_of)"
         )
+    # the customers' own data beside the facts (records answers, present):
+    # a customer whose answer changed may move in a label that reads it
+    moved_input = {
+        c: pd.Series(
+            _differ(_column_or_missing(a, c, keep), _column_or_missing(b, c, keep)),
+            index=keep,
+        )
+        for c in inputs
+    }
+    reads = _inputs_read(before, after, inputs)
     names = list(columns) if columns is not None else _label_columns(before, after)
+    compared = False
     for name in names:
-        x, y = a.loc[keep, name], b.loc[keep, name]
+        own = sorted(reads.get(name, ()))
+        same = np.ones(len(keep), dtype=bool)
+        for c in own:
+            same &= ~moved_input[c].to_numpy()
+        ids = keep[same]
+        if not len(ids):
+            continue
+        compared = True
+        x, y = a.loc[ids, name], b.loc[ids, name]
         moved = np.flatnonzero(_differ(x, y))
         if len(moved):
             k = int(moved[0])
-            cid = keep[k]
+            cid = ids[k]
+            shown = {f: _plain(fa.at[cid, f]) for f in _FACTS}
+            shown |= {
+                c: _plain(_column_or_missing(a, c, ids[k : k + 1]).iloc[0]) for c in own
+            }
             raise AssertionError(
                 f"{name!r} moved {len(moved)} customer(s) whose facts did not change, "
                 f"e.g. {_plain(cid)!r}: {_plain(x.iloc[k])!r} -> "
-                f"{_plain(y.iloc[k])!r}; facts "
-                f"{ {f: _plain(fa.at[cid, f]) for f in facts} }"
+                f"{_plain(y.iloc[k])!r}; facts {shown}"
             )
+    if not compared:
+        raise AssertionError(
+            f"nothing to compare: the {len(keep):,d} customer(s) with the same "
+            "facts in both results have other answers in their records in every "
+            "label compared ("
+            + ", ".join(map(repr, names))
+            + "): compare results made from the same records"
+        )
+
+
+#: the transaction facts of a customer in a segment result
+_FACTS = ("recency_days", "frequency", "monetary", "tenure_days")
+#: columns of a segment result computed from the facts (and the contacts),
+#: never a records answer
+_NOT_INPUTS = (*_FACTS, "r", "f", "m", "rfm", "lifecycle", "abc", "relationship")
+
+
+def _input_columns(before: SegmentResult, after: SegmentResult) -> list[str]:
+    """The columns of either result that hold the customer's own data beside
+    the facts, not labels: ``present`` (whether a records row was joined)
+    and every records answer, a field of the rules (not a fact or score)."""
+    fields: set[str] = set()
+    for res in (before, after):
+        rs = getattr(res, "rules", None)
+        fields |= set(getattr(rs, "fields", {}))
+    cols = [*before.customers.columns, *after.customers.columns]
+    return list(
+        dict.fromkeys(
+            c for c in cols if c == "present" or (c in fields and c not in _NOT_INPUTS)
+        )
+    )
+
+
+def _inputs_read(
+    before: SegmentResult, after: SegmentResult, inputs: Sequence[str]
+) -> dict[str, set[str]]:
+    """The input columns (:func:`_input_columns`) each output of the rules
+    of either result reads (tags as ``set.tag``)."""
+    out: dict[str, set[str]] = {}
+    for res in (before, after):
+        rs = getattr(res, "rules", None)
+        if rs is None:
+            continue
+        for name, fields in rs.fields_read().items():
+            out.setdefault(name, set()).update(f for f in fields if f in inputs)
+    return out
+
+
+def _column_or_missing(frame: pd.DataFrame, name: str, ids: Any) -> pd.Series:
+    """Column *name* of *frame* at *ids*, or missing values where the result
+    has no such column (no records joined)."""
+    if name in frame.columns:
+        return frame.loc[ids, name]
+    return pd.Series([None] * len(ids), index=ids, dtype=object)
 
 
 #: the RFM score columns of a segment result (nullable integers, not categories)
@@ -1479,10 +1633,12 @@ def _label_columns(before: SegmentResult, after: SegmentResult) -> list[str]:
         rs = getattr(res, "rules", None)
         for ts in getattr(rs, "tagsets", {}).values():
             tags |= {f"{ts.name}.{tag}" for tag in ts.tags}
+    inputs = set(_input_columns(before, after))
     return [
         c
         for c in a.columns
         if c in b.columns
+        and c not in inputs
         and (isinstance(a[c].dtype, pd.CategoricalDtype) or c in _SCORES or c in tags)
     ]
 
