@@ -14,11 +14,16 @@
 4. ``fields_for`` shrank to a value behind arithmetic next to a boundary
    (1000.1999999999999), not to the boundary (1000.0).
 5. ``assert_total`` passed on data with no rows.
+6. The plugin's warning of a pattern matching nothing came once per
+   pytest-xdist worker.
 """
 
 from __future__ import annotations
 
+import subprocess
+import sys
 import warnings
+from pathlib import Path
 
 import attrs
 import numpy as np
@@ -306,3 +311,49 @@ def test_total_on_no_rows_rejected_in_given() -> None:
         assert_total(_TIER, data)
 
     some_empty()
+
+
+# --------------------------------------------------------------------------
+# 6. the plugin's warning of a pattern matching nothing: once under xdist
+
+
+def test_plugin_warns_once_under_xdist(tmp_path: Path) -> None:
+    """Was "2 warnings" with -n 2: each xdist worker warned."""
+    pytest.importorskip("xdist")
+    (tmp_path / "rules").mkdir()
+    (tmp_path / "rules" / "shop.toml").write_text(
+        'format = 1\n[fields]\nmonetary = { type = "number", min = 0 }\n'
+        '[segments.tier]\ndefault = "ordinary"\n'
+        'rules = [{ label = "key", when = "monetary >= 1000" }]\n'
+        '[[examples]]\ngiven = { monetary = 1000 }\nexpect = { tier = "key" }\n',
+        encoding="utf-8",
+    )
+    (tmp_path / "pyproject.toml").write_text(
+        "[tool.pytest.ini_options]\n"
+        'custseg_rules = ["rules/*.toml", "nothing/*.toml"]\n',
+        encoding="utf-8",
+    )
+    proc = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "pytest",
+            "-p",
+            "no:cacheprovider",
+            "-p",
+            "no:randomly",
+            "-q",
+            "-n",
+            "2",
+            "rules",
+        ],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
+    out = proc.stdout + proc.stderr
+    assert proc.returncode == 0, out
+    assert "1 passed, 1 warning" in out
+    assert out.count("'nothing/*.toml' matches no file") == 1

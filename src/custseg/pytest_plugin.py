@@ -27,7 +27,8 @@ and the rule that decided. A pattern whose examples would silently never
 run is a warning at the end of collection: one that matches no ``.toml``
 file, or, on a run of the whole suite, files pytest did not collect (outside
 the paths it collects, or left out by ``norecursedirs``, ``--ignore`` or
-``collect_ignore``), named with the reason. A symbolic link to a rules
+``collect_ignore``), named with the reason (once, also under
+pytest-xdist, whose workers each collect). A symbolic link to a rules
 file, or to a folder of them, is the file where the link lies, under the
 link's name, as pytest collects it: with ``rules/eu`` a link to
 ``../shared_eu``, ``rules/**/*.toml`` names ``rules/eu/fr.toml``, not
@@ -207,6 +208,9 @@ def pytest_collection_finish(session: pytest.Session) -> None:
     config = session.config
     if not _patterns(config):
         return
+    worker = getattr(config, "workerinput", None)
+    if worker is not None and worker.get("workerid", "gw0") != "gw0":
+        return  # pytest-xdist: every worker collects the same; one warns
     paths = _search_paths(config)
     # offered and below a path pytest collects (a file --lf skips included)
     collected = {
