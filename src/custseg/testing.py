@@ -1326,7 +1326,9 @@ def assert_order_free(rules: Any, data: Any, *, seed: int = 0) -> None:
     ----------
     rules
         A :class:`~custseg.rules.RuleSet`, a preset name or a path, or a
-        callable returning a ``RulesResult``.
+        callable returning a ``RulesResult``, called with a DataFrame of the
+        columns ``evaluate`` reads from *data*, on the index it gives them
+        (the customer ids of ``CustomerFacts``), once per order.
     data
         What ``evaluate`` takes: a mapping of columns, a DataFrame,
         ``CustomerFacts``, ``RfmScores`` or a list of them (a failure names
