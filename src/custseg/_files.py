@@ -2709,6 +2709,91 @@ def _numeric_dates(
     return parsed
 
 
+def _refuse_other_widths(col: pd.Series, name: str, date_format: str) -> None:
+    """Refuse text dates of digits alone whose count is not the width of an
+    all-digit *date_format* (``'2012024'`` in ``'%d%m%Y'``, 8 digits).
+    strptime pairs such digits as it can (``20`` / ``1`` / ``2024``: 20
+    January), so the same day read from the number 2012024 (padded back to
+    ``02012024``: 2 January) or by the engines (which refuse it) would be
+    another day. Blanks around a date do not count (``' 2012024'`` is 7
+    digits, which strptime read as 2 January). Formats that are not digits
+    alone (``'%d/%m/%Y'``) read unpadded days as before.
+
+    >>> _refuse_other_widths(pd.Series(["02012024", None]), "date", "%d%m%Y")
+    >>> _refuse_other_widths(pd.Series(["2012024"]), "date", "%d%m%Y")
+    Traceback (most recent call last):
+    ...
+    custseg.errors.InputError: 'date' has dates whose digits do not fill the date format '%d%m%Y' (8 digits), such as '2012024' (first at row 0, 1 row affected): write every date with its 8 digits, leading zeros included ('2012024' padded is '02012024', 2024-01-02; as written, strptime would pair its digits anew, as 2024-01-20), or pass the dates as numbers, whose lost leading zeros custseg puts back
+    """
+    width = _digit_width(date_format)
+    if width is None:
+        return
+    cells = col.to_numpy(dtype=object)
+    wrong = []  # distinct values first: a date column repeats its days
+    for x in pd.unique(cells):
+        if isinstance(x, str):
+            t = x.strip()
+            if t.isascii() and t.isdigit() and len(t) != width:
+                wrong.append(x)
+    if not wrong:
+        return
+    bad = pd.Series(cells, dtype=object).isin(wrong).to_numpy()
+    problem, fix = width_refusal(str(cells[int(np.argmax(bad))]), date_format)
+    raise _bad_values(col, bad, name, problem, fix)
+
+
+def width_refusal(text: str, date_format: str) -> tuple[str, str]:
+    """The problem and fix of a refusal of text dates such as *text*, of
+    digits alone (blanks around them aside), whose count is not the width
+    of the all-digit *date_format*: the pandas path's words
+    (:func:`_refuse_other_widths`), which the engines give too.
+
+    >>> width_refusal("202401021", "%Y%m%d")[1]
+    "write every date with exactly 8 digits, as the date format '%Y%m%d' has, or give the format the dates are written in (date_format=; on the command line: --date-format)"
+    """
+    width = _digit_width(date_format)
+    first = text.strip()
+    if width is not None and len(first) < width:
+        padded = first.zfill(width)
+        fix = (
+            f"write every date with its {width} digits, leading zeros included "
+            f"({first!r} padded is {padded!r}{_day_in(padded, date_format)}; as "
+            "written, strptime would pair its digits anew"
+            f"{_day_in(first, date_format, 'as ')}), or pass the dates as "
+            "numbers, whose lost leading zeros custseg puts back"
+        )
+    else:
+        fix = (
+            f"write every date with exactly {width} digits, as the date format "
+            f"{date_format!r} has, or give the format the dates are written in "
+            "(date_format=; on the command line: --date-format)"
+        )
+    problem = (
+        f"has dates whose digits do not fill the date format {date_format!r} "
+        f"({width} digits)"
+    )
+    return problem, fix
+
+
+def _day_in(text: str, date_format: str, before: str = "") -> str:
+    """``", 2024-01-02"`` (with *before* after the comma): the day strptime
+    reads *text* in *date_format* as; empty when it reads none.
+
+    >>> _day_in("02012024", "%d%m%Y"), _day_in("2012024", "%d%m%Y", "as ")
+    (', 2024-01-02', ', as 2024-01-20')
+    >>> _day_in("99999999", "%d%m%Y")
+    ''
+    """
+    import datetime as dt
+
+    try:
+        day = dt.datetime.strptime(text, date_format)
+    except ValueError:
+        return ""
+    shown = day.date().isoformat() if day.time() == dt.time() else day.isoformat(" ")
+    return f", {before}{shown}"
+
+
 _DIGIT_WIDTHS = {"Y": 4, "m": 2, "d": 2, "y": 2, "H": 2, "M": 2, "S": 2, "j": 3}
 
 
@@ -3201,6 +3286,7 @@ def parse_date_column(
             # value as its text, so 20240131 and "2024-01-31" parse alike
             col = col.map(_as_text)
     if date_format is not None:
+        _refuse_other_widths(col, name, date_format)
         parsed = _to_datetime(col, name, date_format)
         problem = f"has values that do not match the date format {date_format!r}"
     else:

@@ -2612,6 +2612,22 @@ def _decimal_param(value: _decimal.Decimal, field: str) -> float:
 
 
 def _not_held(field: str, value: Any, out: float) -> None:
+    """Refuse *value*, which float64 holds as *out*: too many digits, or so
+    close to 0 that float64 holds it as 0.0 or with fewer digits (below its
+    smallest normal number, about 2.2e-308), where digits are no fix.
+
+    >>> _not_held("a_min", _decimal.Decimal("1E-400"), 0.0)
+    Traceback (most recent call last):
+    ...
+    custseg.errors.ThresholdError: 'a_min' must be a number float64 holds as written: got 1E-400, which it holds as 0.0, being closer to 0 than float64's smallest normal number (about 2.2e-308); give 0 or a number of at least 2.2e-308
+    """
+    if abs(out) < sys.float_info.min:
+        raise ThresholdError(
+            f"{field!r} must be a number float64 holds as written: got "
+            f"{value}, which it holds as {out!r}, being closer to 0 than "
+            "float64's smallest normal number (about 2.2e-308); give 0 or a "
+            "number of at least 2.2e-308"
+        )
     raise ThresholdError(
         f"{field!r} must be a number float64 holds as written: got "
         f"{value}, which it holds as {out!r}; give at most 15 significant digits"

@@ -106,12 +106,20 @@ def _pad(text: str, width: int) -> str:
     return text + " " * max(0, width - _width(text))
 
 
+#: The titles of the per-order figures of :func:`_label_table`: orders, or
+#: purchase days when F counts days (``frequency="days"``), as the HTML
+#: report's summary tables title them.
+_PER_F_TITLES = {False: ("avg order", "orders"), True: ("spend/day", "buy days")}
+
+
 def _label_table(
     seg: pd.DataFrame, column: str, title: str, lang: str | None = None
 ) -> list[str]:
     """Per class of *column*: customers, their share, the revenue share, the
     average order value, the median days since the last purchase and the
-    mean number of orders (:func:`custseg.segment_summary`). With
+    mean number of orders (:func:`custseg.segment_summary`); when F counts
+    purchase days (``seg.attrs["frequency"] == "days"``), the spend per
+    purchase day and the mean number of purchase days, titled so. With
     ``lang="zh"`` the spine's own class names (not the rules') are printed
     in Chinese, as the HTML report shows them."""
     labels = seg[column]
@@ -124,10 +132,12 @@ def _label_table(
             raise  # anything else is a defect to see, never a row of dashes
         table = None
     width = max([_width(title), *(_width(n) for n in shown)])
+    per, count = _PER_F_TITLES[seg.attrs.get("frequency") == "days"]
     lines = [
         f"{_pad(title, width)}  customers   share  revenue share"
-        "  avg order  recency  orders"
+        f"  {per:>9}  recency  {count}"
     ]
+    wide = max(6, len(count))
     n = len(seg) or 1
     places = _display.money_places(
         seg["monetary"].to_numpy(dtype=np.float64, na_value=0.0)
@@ -137,14 +147,17 @@ def _label_table(
         c = int(counts.get(cat, 0))
         row = f"{_pad(text, width)}  {c:9,d}  {_share(c / n)}"
         if table is None:
-            lines.append(row + "              -          -        -       -")
+            lines.append(
+                row + "              -          -        -  " + "-".rjust(wide)
+            )
             continue
         figures = table.loc[name, list(_REPORT_FIGURES)].to_numpy(dtype=np.float64)
         r = dict(zip(_REPORT_FIGURES, figures.tolist(), strict=True))
         lines.append(
             f"{row}         {_share(r['revenue_share'])}  "
             f"{_mean_money(r['avg_order_value'], places):>9}"
-            f"  {_number(r['recency_median']):>7}  {_number(r['frequency_mean'], 1):>6}"
+            f"  {_number(r['recency_median']):>7}  "
+            f"{_number(r['frequency_mean'], 1):>{wide}}"
         )
     return lines
 
@@ -191,6 +204,9 @@ def report(
     Customers and revenue share per lifecycle stage and ABC class (and per
     label of each column named in *segments*, e.g. rules outputs), the R x F
     grid of customer counts, the M score distribution and the Pareto figures.
+    When F counts purchase days (``segment(..., frequency="days")``, which
+    the frame's ``.attrs["frequency"]`` says), the figures per order are
+    titled per purchase day (``spend/day``, ``buy days``).
 
     Parameters
     ----------

@@ -1161,6 +1161,22 @@ _BLANKS = "".join(map(chr, WHITESPACE))
 _ENDS_BLANK = f"^[{_BLANKS}]+|[{_BLANKS}]+$"
 
 
+def _short_digits(text: Any, fmt: str) -> Any:
+    """Where the text dates *text* (blanks around them skipped) are digits
+    alone of another count than the all-digit *fmt* has (``'2012024'`` in
+    ``'%d%m%Y'``): no date, whose digits every parser pairs its own way,
+    as the pandas path refuses it (:func:`custseg._files.width_refusal`);
+    None for a format that is not digits alone."""
+    from ._files import _digit_width
+
+    width = _digit_width(fmt)
+    if width is None:
+        return None
+    return text.str.contains("^[0-9]+$", literal=False) & (
+        text.str.len_chars() != width
+    )
+
+
 def _text_parts(col: Any, cols: _Columns, fmt: str) -> tuple[Any, Any, str]:
     """The text dates *col* made ready for the engine's parser: the text
     (blanks around it skipped, a ``%z`` offset at the end dropped), where
@@ -1207,6 +1223,13 @@ def _text_parts(col: Any, cols: _Columns, fmt: str) -> tuple[Any, Any, str]:
             # the one blank Python reads inside a date: before a one-digit
             # day ("2024-06- 3"); the format has no other, the engines none
             text = text.str.replace_all(" ", "", literal=True)
+    short = _short_digits(text, fmt)
+    if short is not None:
+        # digits alone of another count than an all-digit format's
+        # ('2012024' in '%d%m%Y'): no date, as the pandas path says
+        # (Polars and DuckDB read 20 December of the year 24, Dask 20
+        # January 2024)
+        valid = ~short if valid is None else valid & ~short
     fmt, fraction = _fraction_format(fmt, cols.backend, cols.date_format or fmt)
     if fraction is not None:
         fits = text.str.contains(fraction, literal=False)
@@ -3724,6 +3747,16 @@ def _date_refusal(
         if n_rows is not None:
             problem += f" ({n_rows} row{'s' if n_rows != 1 else ''})"
         return InputError(cols.date, problem, fix=fix, n_rows=n_rows)
+    if found is not None and fmt is not None and _of_other_width(found, cols, fmt):
+        # digits alone of another count than the format's: the pandas
+        # path's words, with the padded day
+        from ._files import width_refusal
+
+        problem, fix = width_refusal(found, fmt)
+        problem += f", such as {v.describe(found)}"
+        if n_rows is not None:
+            problem += f" ({n_rows} row{'s' if n_rows != 1 else ''})"
+        return InputError(cols.date, problem, fix=fix, n_rows=n_rows)
     if found is not None:
         problem += f", such as {v.describe(found)}"
     elif engine_says:
@@ -3735,6 +3768,22 @@ def _date_refusal(
         problem,
         fix=_GUESSED_DATE_FIX if guessed else _DATE_FIX,
         n_rows=n_rows,
+    )
+
+
+def _of_other_width(found: str, cols: _Columns, fmt: str) -> bool:
+    """Whether *found*, a text date of a given all-digit *fmt*, is digits
+    alone of another count than the format's (:func:`_short_digits`)."""
+    from ._files import _digit_width
+
+    width = _digit_width(fmt) if cols.date_format is not None else None
+    text = found.strip()
+    return (
+        width is not None
+        and cols.date_kind == "str"
+        and text.isascii()
+        and text.isdigit()
+        and len(text) != width
     )
 
 

@@ -1873,9 +1873,12 @@ def segment(
     Returns
     -------
     SegmentResult
-        ``.customers`` is the frame; ``.edges``, ``.abc_edges``,
-        ``.aggregates`` and ``.rules`` score a later period on the same
-        scale (``.apply(...)``).
+        ``.customers`` is the frame (its ``.attrs`` hold ``as_of``,
+        ``n_rows``, ``n_dropped`` and what F counts, ``frequency``:
+        ``"transactions"`` or ``"days"``, which a summary of the frame such
+        as ``custseg.cli.report`` titles its figures by); ``.edges``,
+        ``.abc_edges``, ``.aggregates`` and ``.rules`` score a later period
+        on the same scale (``.apply(...)``).
 
     Raises
     ------
@@ -2164,6 +2167,9 @@ def _segment(
     out.attrs["as_of"] = str(facts.as_of)
     out.attrs["n_rows"] = facts.n_rows
     out.attrs["n_dropped"] = facts.n_dropped
+    # what F (frequency, and the summaries' orders) counts: transactions or
+    # purchase days, for a summary of the frame to title its figures
+    out.attrs["frequency"] = frequency
     out.attrs["n_contacts_dropped"] = (
         0 if contacts_dropped is None else len(contacts_dropped)
     )
