@@ -343,3 +343,126 @@ def test_a_number_float64_holds_as_zero_is_said_so(
     assert text.startswith(f"{name!r} must be a number float64 holds as written")
     assert "significant digits" not in text, text
     assert "closer to 0 than float64's smallest normal number" in text, text
+
+
+# --------------------------------------------------------------------------
+# 4. a records file's repurchase answers read as loyalty_level reads them
+
+_MISSING_WORDS = [
+    "不详",
+    "未知",
+    "？",
+    "?",
+    "none",
+    "N/A",
+    "unknown",
+    "-",
+    "\u3000",
+    "<NA>",
+]
+_FULL = str.maketrans("0123456789.", "０１２３４５６７８９．")
+_TX = "customer_id,date,amount\n" + "".join(
+    f"c{i},2024-01-0{i % 9 + 1},10\n" for i in range(6)
+)
+
+
+@st.composite
+def _repurchase(draw: Any) -> tuple[str | None, Any]:
+    """A repurchase cell as a file holds it, and the answer as
+    loyalty_level takes it (a float, or None for a missing answer)."""
+    kind = draw(st.integers(0, 3))
+    if kind == 0:
+        return None, None
+    if kind == 1:
+        return draw(st.sampled_from(_MISSING_WORDS)), None
+    p = draw(st.sampled_from([0.0, 0.1, 0.3, 0.5, 0.7, 0.71, 0.9, 1.0]))
+    text = repr(p)
+    if draw(st.booleans()):
+        text = text.translate(_FULL)
+    return draw(st.sampled_from(["", " ", "\u3000", "\xa0"])) + text, p
+
+
+def _loyalty_of_file(folder: Path, frame: pd.DataFrame) -> list[str]:
+    tx = folder / "tx.csv"
+    tx.write_text(_TX, encoding="utf-8")
+    rec = folder / "rec.csv"
+    frame.to_csv(rec, index=False, encoding="utf-8")
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", CustsegWarning)
+        out = custseg.segment(
+            str(tx), records=str(rec), preset="base", as_of="2024-02-01"
+        ).customers
+    return out["loyalty"].astype(str).reindex(frame["customer_id"]).tolist()
+
+
+@settings(max_examples=25, deadline=None)
+@given(
+    answers=st.lists(
+        st.tuples(st.integers(1, 5), _repurchase(), st.integers(0, 10)),
+        min_size=6,
+        max_size=6,
+    )
+)
+@example(answers=[(5, ("不详", None), 9)] * 6)  # the finding
+def test_records_file_repurchase_read_as_loyalty_level(answers: list[Any]) -> None:
+    """Repurchase cells of a records file (the base preset's number field):
+    probabilities with blanks around them or in full-width digits, and the
+    missing words loyalty_level reads as missing (不详, ？, none, a cell of
+    an ideographic space): each customer gets the level loyalty_level
+    gives the answers. Before, a missing word stopped the run ("clean the
+    column so it holds only numbers")."""
+    import tempfile
+
+    frame = pd.DataFrame(
+        {
+            "customer_id": [f"c{i}" for i in range(len(answers))],
+            "satisfaction": [s for s, _, _ in answers],
+            "repurchase": [cell for _, (cell, _), _ in answers],
+            "referral": [r for _, _, r in answers],
+        }
+    )
+    expected = custseg.loyalty_level(
+        [s for s, _, _ in answers],
+        [p for _, (_, p), _ in answers],
+        [r for _, _, r in answers],
+    )
+    with tempfile.TemporaryDirectory() as tmp:
+        got = _loyalty_of_file(Path(tmp), frame)
+    assert got == expected.to_numpy().astype(str).tolist()
+
+
+def test_worked_example_repurchase_missing_words_and_bands(tmp_path: Path) -> None:
+    """The finding: a records file's repurchase '不详' (a missing answer
+    for loyalty_level, and in the file's satisfaction column) stopped
+    segment(records=path) with "non-numeric values ... clean the column";
+    a band such as '70%以上' got the same advice. The missing word is now
+    missing (in a frame too), the band refused saying what the rules read."""
+    frame = pd.DataFrame(
+        {
+            "customer_id": ["c0", "c1"],
+            "satisfaction": [5, 4],
+            "repurchase": ["不详", "0.9"],
+            "referral": [9, 9],
+        }
+    )
+    assert _loyalty_of_file(tmp_path, frame) == ["unknown", "loyal"]
+    tx = tmp_path / "tx.csv"
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", CustsegWarning)
+        out = custseg.segment(
+            str(tx),
+            records=frame.assign(repurchase=["？", 0.9], referral=[9, 9]),
+            preset="base",
+            as_of="2024-02-01",
+        ).customers
+    assert out.loc[["c0", "c1"], "loyalty"].astype(str).tolist() == ["unknown", "loyal"]
+    with pytest.raises(InputError) as info:
+        _loyalty_of_file(tmp_path, frame.assign(repurchase=["70%以上", "0.9"]))
+    err = info.value
+    assert err.field == "repurchase"
+    assert err.problem.startswith(
+        "has the survey's repurchase bands, such as '70%以上', where the rules "
+        "read a number (a probability from 0 to 1) in the customer records "
+        "(first for customer 'c0'"
+    ), err.problem
+    assert "declare 'repurchase' in the rules as a category" in err.fix

@@ -75,6 +75,7 @@ from .frame import (
     record_text_columns,
     segment,
     survey_fields,
+    survey_number_fields,
     survey_numbers,
     table_format,
 )
@@ -965,7 +966,9 @@ def _side_file(
         )
     except InputError as exc:
         raise with_line(in_file(exc, what, path), path, encoding=encoding) from None
-    return survey_numbers(frame, survey_fields(rs)) if what == "records" else frame
+    if what != "records":
+        return frame
+    return survey_numbers(frame, [*survey_fields(rs), *survey_number_fields(rs)])
 
 
 #: Why a transactions file has rows without a customer id, for the messages.

@@ -605,6 +605,8 @@ def _record_answer(out: pd.DataFrame, name: str, spec: Any) -> None:
 
     col = out[name]
     if spec.kind in ("number", "integer") and not pd.api.types.is_numeric_dtype(col):
+        if name in _SURVEY_NAMES:  # missing words missing, as loyalty_level reads them
+            col = out[name] = _number_answers(col, name)
         # 1,5 or 1.234,50 from a ';' export: said so, not "not a number"
         check_number_text(col, name)
     codes = survey_codes(name, col) if _reads_survey(name, spec) else None
@@ -623,6 +625,90 @@ def _record_answer(out: pd.DataFrame, name: str, spec: Any) -> None:
         answers = pd.array(codes == 1, dtype="boolean")
         answers[codes < 0] = pd.NA
         out[name] = answers
+
+
+#: The survey answers :func:`~custseg.loyalty_level` reads, which a rules
+#: file may declare as numbers (the ``base`` preset's ``repurchase``, a
+#: probability from 0 to 1)
+_SURVEY_NAMES = ("satisfaction", "repurchase", "referral")
+
+
+def _number_answers(col: pd.Series, name: str) -> pd.Series:
+    """A records column of survey answers *name* that the rules read as
+    numbers, its missing words missing, as :func:`~custseg.loyalty_level`
+    reads them (:data:`custseg._categories.YES_NO_MISSING`: ``不详``,
+    ``n/a``, ``？``, and a cell of blanks, ``-``); the repurchase bands
+    (``70%以上``, ``high``), which a number field does not hold, refused
+    saying so. Other values stay as given, for the number checks.
+
+    >>> _number_answers(pd.Series(["0.5", "不详", " ？", "n/a"]), "repurchase").tolist()
+    ['0.5', None, None, None]
+    >>> _number_answers(pd.Series(["0.5", "70%以上"]), "repurchase")
+    Traceback (most recent call last):
+    ...
+    custseg.errors.InputError: 'repurchase' has the survey's repurchase bands, such as '70%以上', where the rules read a number (a probability from 0 to 1) (first at row 1, 1 row affected): write each answer as the probability it stands for, or declare 'repurchase' in the rules as a category of the bands (values = ["low", "medium", "high"]); loyalty_level(...) reads the bands as they are
+    """
+    from ._categories import _YES_NO_MISSING_KEYS, normalize
+
+    cells = col.to_numpy(dtype=object)
+    missing = np.zeros(len(cells), dtype=bool)
+    bands = np.zeros(len(cells), dtype=bool)
+    words = _band_words() if name == "repurchase" else frozenset()
+    for i, x in enumerate(cells.tolist()):
+        if not isinstance(x, str):
+            continue
+        key = normalize(x)
+        if key in _YES_NO_MISSING_KEYS or ("exact", x.strip()) in _YES_NO_MISSING_KEYS:
+            missing[i] = True
+        elif key in words:
+            bands[i] = True
+    if bands.any():
+        first, count = v.first_offender(bands)
+        raise InputError(
+            name,
+            "has the survey's repurchase bands, such as "
+            f"{_short(cells[first])}, where the rules read a number (a "
+            "probability from 0 to 1)",
+            first_row=first,
+            n_rows=count,
+            fix="write each answer as the probability it stands for, or declare "
+            f"{name!r} in the rules as a category of the bands (values = "
+            '["low", "medium", "high"]); loyalty_level(...) reads the bands as '
+            "they are",
+        )
+    if not missing.any():
+        return col
+    cells = cells.copy()
+    cells[missing] = None
+    return pd.Series(cells, index=col.index, name=col.name, dtype=object)
+
+
+def _band_words() -> frozenset[str]:
+    """The repurchase bands as :func:`~custseg.loyalty_level` reads them
+    (normalised): ``low``, ``30%以下``, ``高`` ..."""
+    from ._categories import MISSING, normalize
+    from .loyalty import _REPURCHASE_ALIASES, REPURCHASE
+
+    spelled = [w for w, code in _REPURCHASE_ALIASES.items() if code != MISSING]
+    return frozenset(normalize(w) for w in (*REPURCHASE, *spelled))
+
+
+def survey_number_fields(rs: RuleSet | None) -> list[str]:
+    """The records columns *rs* reads as numbers that are custseg's survey
+    answers (the ``base`` preset's ``repurchase``, a probability): a
+    records file's numbers in them are read as :func:`survey_numbers`
+    reads the codes (blanks and full-width digits aside).
+
+    >>> from custseg import rules
+    >>> survey_number_fields(rules.preset("base"))
+    ['repurchase']
+    """
+    if rs is None:
+        return []
+    kinds = ("number", "integer")
+    return [
+        n for n, spec in rs.fields.items() if n in _SURVEY_NAMES and spec.kind in kinds
+    ]
 
 
 def _survey_levels(name: str) -> tuple[str, ...]:
@@ -764,8 +850,8 @@ def record_text_columns(
     and ``None`` stay what they are; only an empty cell is missing. Survey
     answers the rules read as custseg's (:func:`survey_fields`) are read as
     text too, then each code as a number (:func:`survey_numbers`): a word
-    such as ``None`` or ``N/A`` is then an unknown answer, as in a frame,
-    not a missing one. The CLI's ``--records`` and ``segment(records=path)``
+    such as ``None`` or ``N/A`` stays a word, which is then a missing
+    answer, as in a frame. The CLI's ``--records`` and ``segment(records=path)``
     read a file alike through this.
     """
     numeric = {
@@ -796,9 +882,12 @@ def survey_numbers(records: pd.DataFrame, names: Iterable[str]) -> pd.DataFrame:
     (:func:`custseg._categories.code_text`): blanks around it do not matter
     (the ideographic space U+3000, the non-breaking space), nor do
     full-width digits (``９``); a column stored as categories (a Parquet
-    dictionary column) is read by its values. A word among numbers
-    (``None``, ``N/A``) stays a word, which the classifiers refuse as an
-    unknown answer, never a missing one. Other columns stay as read: a
+    dictionary column) is read by its values. A word among numbers stays a
+    word: a missing word (``None``, ``N/A``, ``不详``) is then a missing
+    answer, as :func:`~custseg.loyalty_level` reads it, and any other word
+    is refused as an unknown answer. *names* may hold survey answers the
+    rules read as numbers (:func:`survey_number_fields`: ``repurchase``),
+    whose probabilities are read alike. Other columns stay as read: a
     rules file that declares ``satisfaction`` with its own values (``"1"``
     to ``"5"``) reads the file's text.
 
@@ -865,7 +954,9 @@ def _records_frame(
             )
         except InputError as exc:
             raise in_file(exc, "records", records) from None
-        records = survey_numbers(records, survey_fields(rs))
+        records = survey_numbers(
+            records, [*survey_fields(rs), *survey_number_fields(rs)]
+        )
     if not isinstance(records, pd.DataFrame):
         raise InputError(
             "records",
