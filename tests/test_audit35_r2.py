@@ -321,6 +321,7 @@ def _tiny_params() -> dict[str, Any]:
     name=st.sampled_from(["a_min", "b_min", "time_scaler"]),
 )
 @example(digits=1, exponent=400, kind="Decimal", name="time_scaler")  # the finding
+@example(digits=1, exponent=4300, kind="Fraction", name="a_min")  # was a ValueError
 def test_a_number_float64_holds_as_zero_is_said_so(
     digits: int, exponent: int, kind: str, name: str
 ) -> None:
@@ -466,3 +467,21 @@ def test_worked_example_repurchase_missing_words_and_bands(tmp_path: Path) -> No
         "(first for customer 'c0'"
     ), err.problem
     assert "declare 'repurchase' in the rules as a category" in err.fix
+
+
+def test_a_fraction_of_many_digits_is_refused_not_a_value_error() -> None:
+    """A Fraction whose parts have more digits than Python writes (4,300):
+    str() of it raised a bare ValueError ("Exceeds the limit (4300 digits)
+    for integer string conversion") from the refusal's own message."""
+    from fractions import Fraction
+
+    from custseg.btyd import _check_time_scaler
+    from custseg.errors import ThresholdError
+
+    near_ten = Fraction(10**5000 + 1, 10**4999)
+    with pytest.raises(
+        ThresholdError, match=r"^'a_min' .*got a Fraction, which it holds as 10\.0"
+    ):
+        custseg.AbcEdges(a_min=near_ten, b_min=1.0)
+    with pytest.raises(ThresholdError, match=r"got a Fraction, which it holds as 0\.0"):
+        _check_time_scaler(Fraction(1, 10**5000))

@@ -2620,17 +2620,30 @@ def _not_held(field: str, value: Any, out: float) -> None:
     Traceback (most recent call last):
     ...
     custseg.errors.ThresholdError: 'a_min' must be a number float64 holds as written: got 1E-400, which it holds as 0.0, being closer to 0 than float64's smallest normal number (about 2.2e-308); give 0 or a number of at least 2.2e-308
+
+    A fraction of more digits than Python writes (4,300) is named by its
+    type, never a ``ValueError`` of its own:
+
+    >>> from fractions import Fraction
+    >>> _not_held("a_min", Fraction(1, 10**5000), 0.0)
+    Traceback (most recent call last):
+    ...
+    custseg.errors.ThresholdError: 'a_min' must be a number float64 holds as written: got a Fraction, which it holds as 0.0, being closer to 0 than float64's smallest normal number (about 2.2e-308); give 0 or a number of at least 2.2e-308
     """
+    try:
+        shown = str(value)
+    except ValueError:  # an int part past sys.get_int_max_str_digits()
+        shown = describe(value)
     if abs(out) < sys.float_info.min:
         raise ThresholdError(
             f"{field!r} must be a number float64 holds as written: got "
-            f"{value}, which it holds as {out!r}, being closer to 0 than "
+            f"{shown}, which it holds as {out!r}, being closer to 0 than "
             "float64's smallest normal number (about 2.2e-308); give 0 or a "
             "number of at least 2.2e-308"
         )
     raise ThresholdError(
         f"{field!r} must be a number float64 holds as written: got "
-        f"{value}, which it holds as {out!r}; give at most 15 significant digits"
+        f"{shown}, which it holds as {out!r}; give at most 15 significant digits"
     )
 
 
