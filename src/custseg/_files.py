@@ -46,6 +46,8 @@ import pandas as pd
 from . import _display
 from ._validate import (
     DOT_GROUPS,
+    FAR_YEARS,
+    FAR_YEARS_FIX,
     UTF8_SURE,
     _period_starts,
     _vague_date,
@@ -56,6 +58,7 @@ from ._validate import (
     check_number_words,
     damaged_utf8,
     describe,
+    far_days,
     first_offender,
     flag_param,
     is_missing_scalar,
@@ -2705,6 +2708,7 @@ def _numeric_dates(
             else f"has values that do not match the date format {date_format!r}",
             _NUMBER_FIX if date_format is None else _DATE_FIX,
         )
+    _refuse_far_years(shown, parsed, name)
     parsed.name = col.name
     return parsed
 
@@ -2792,6 +2796,29 @@ def _day_in(text: str, date_format: str, before: str = "") -> str:
         return ""
     shown = day.date().isoformat() if day.time() == dt.time() else day.isoformat(" ")
     return f", {before}{shown}"
+
+
+def _refuse_far_years(col: pd.Series, parsed: pd.Series, name: str) -> None:
+    """InputError for the dates of *parsed* (read from the text or numbers
+    of *col*, quoted as written) outside the years 1 to 9999, which pandas
+    reads at a resolution coarser than nanoseconds (``0000-08-15``, ``815``
+    in ``'%Y%m%d'``) and every engine refuses. Only a pandas datetime column
+    not in nanoseconds can hold one.
+
+    >>> text = pd.Series(["2024-01-01", "0000-08-15"])
+    >>> _refuse_far_years(text, pd.to_datetime(text, format="ISO8601"), "date")
+    Traceback (most recent call last):
+    ...
+    custseg.errors.InputError: 'date' has dates outside the years 1 to 9999, such as '0000-08-15' (first at row 1, 1 row affected): correct them (a year has 4 digits, from 0001 to 9999), or leave the cells of unknown dates empty
+    """
+    dtype = parsed.dtype
+    if isinstance(dtype, pd.DatetimeTZDtype):
+        parsed = parsed.dt.tz_localize(None)  # the wall time's day
+    elif not (isinstance(dtype, np.dtype) and dtype.kind == "M"):
+        return
+    far = far_days(parsed.to_numpy())
+    if far is not None:
+        raise _bad_values(col, far, name, FAR_YEARS, FAR_YEARS_FIX)
 
 
 _DIGIT_WIDTHS = {"Y": 4, "m": 2, "d": 2, "y": 2, "H": 2, "M": 2, "S": 2, "j": 3}
@@ -3231,7 +3258,10 @@ def parse_date_column(
     InputError
         *col* that is no Series, a value that is not a date (the first one
         is named, with its row and the number of bad rows), numbers that are
-        not ``YYYYMMDD``, or an unusable *date_format*.
+        not ``YYYYMMDD``, text or numbers read as a day outside the years 1
+        to 9999 (``0000-08-15``, ``815`` in ``'%Y%m%d'``: pandas reads them,
+        the engines do not; datetime columns keep any year), or an unusable
+        *date_format*.
 
     Examples
     --------
@@ -3344,6 +3374,7 @@ def parse_date_column(
         raise _bad_values(col, bad, name, problem, fix)
     if date_format is None:
         _refuse_vague(col, parsed, name)
+    _refuse_far_years(col, parsed, name)
     if not keep_offset and parsed.dt.tz is not None and zone_of(col) is None:
         # text with UTC offsets (pandas gives one offset as the column's
         # zone): each date at the wall-clock time written, as the core reads
@@ -3392,6 +3423,7 @@ def _each_date(values: np.ndarray, name: str) -> np.ndarray:
             "has values that are not dates",
             "write YYYYMMDD digits of a real day (20240131), or ISO 8601 text",
         )
+    _refuse_far_years(pd.Series(values[digits]), days, name)
     out[digits] = days.to_numpy(dtype=out.dtype)
     return out
 

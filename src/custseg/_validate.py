@@ -1578,6 +1578,11 @@ def as_datetime(x: Any, field: str, *, nan: NanPolicy = "raise") -> np.ndarray:
     and the zone is dropped: a purchase at 23:30 in Shanghai counts on that
     Shanghai calendar day, which is the day the shop and the customer saw.
 
+    Text is read in the years 1 to 9999 (the engines' and Python's): text
+    of another year (``0000-08-15``, ``20240-01-01``) raises
+    :class:`~custseg.errors.InputError`. ``datetime64`` values keep any
+    year their unit holds.
+
     Examples
     --------
     >>> as_datetime(["2024-01-05", "2024-02-01T10:30"], "date")
@@ -1784,6 +1789,7 @@ def _parse_dates(arr: np.ndarray, field: str) -> np.ndarray:
             wrapped = to_days(parsed) != days.view(np.int64)
             if wrapped.any():
                 _refuse_range(field, wrapped, np.isnat(days), "us")
+            refuse_far_text(values, days, field)
             return parsed
     out = np.empty(len(values), dtype=_TEXT_UNIT)
     bad: list[int] = []
@@ -1815,6 +1821,7 @@ def _parse_dates(arr: np.ndarray, field: str) -> np.ndarray:
             n_rows=len(bad),
             fix="use ISO 8601 text (2024-01-31 or 2024-01-31T14:05) or datetime values",
         )
+    refuse_far_text(values, out, field)
     return out
 
 
@@ -1967,6 +1974,71 @@ def _not_a_day(value: Any) -> tuple[str, str] | None:
 
 #: 1000-01-01 in days since 1970: a year of 3 digits or fewer is before it
 _YEAR_1000 = int(np.datetime64("1000-01-01", "D").astype(np.int64))
+#: 0001-01-01 and 9999-12-31 in days since 1970: the first and last day of
+#: Python's years 1 to 9999, the only ones the engines (and ``datetime``) hold
+FIRST_DAY = int(np.datetime64("0001-01-01", "D").astype(np.int64))
+LAST_DAY = int(np.datetime64("9999-12-31", "D").astype(np.int64))
+
+#: The problem and fix of text or numbers read as a day outside the years 1
+#: to 9999: NumPy and pandas read ``0000-08-15`` (and ``-0001-08-15``,
+#: ``20240-01-01``, ``815`` in ``'%Y%m%d'``), which every engine refuses; no
+#: purchase was made then, and the recency would be 739,176 days.
+FAR_YEARS = "has dates outside the years 1 to 9999"
+FAR_YEARS_FIX = (
+    "correct them (a year has 4 digits, from 0001 to 9999), or leave the cells "
+    "of unknown dates empty"
+)
+
+
+def far_days(dates: np.ndarray) -> np.ndarray | None:
+    """The mask of the dates of the ``datetime64`` array *dates* (any unit)
+    outside the years 1 to 9999 (NaT is none), or None when it holds none.
+    Only for dates read from text or numbers: ``datetime64`` values given
+    as such keep any year NumPy holds.
+
+    >>> far_days(np.array(["0000-08-15", "NaT", "2024-01-01"], "M8[D]"))
+    array([ True, False, False])
+    >>> far_days(np.array(["9999-12-31T23:59", "1677-09-22"], "M8[ns]")) is None
+    True
+    """
+    if not len(dates):
+        return None
+    if np.datetime_data(dates.dtype)[0] == "ns":  # 1677 to 2262: none there
+        return None
+    days = to_days(dates)
+    known = days != _I64_MIN
+    far = known & ((days < FIRST_DAY) | (days > LAST_DAY))
+    return far if far.any() else None
+
+
+def refuse_far_text(values: list[Any], dates: np.ndarray, field: str) -> None:
+    """InputError for the dates of *dates* (``datetime64``, read from
+    *values*, one per row) outside the years 1 to 9999 whose value was text
+    (:data:`FAR_YEARS`), at the first one, quoted as written; dates read
+    from ``datetime64`` values (and date objects) keep any year.
+
+    >>> refuse_far_text(["2024-01-01", "0000-08-15"],
+    ...                 np.array(["2024-01-01", "0000-08-15"], "M8[D]"), "date")
+    Traceback (most recent call last):
+    ...
+    custseg.errors.InputError: 'date' has dates outside the years 1 to 9999, such as '0000-08-15' (first at row 1, 1 row affected): correct them (a year has 4 digits, from 0001 to 9999), or leave the cells of unknown dates empty
+    >>> refuse_far_text([np.datetime64("0000-08-15")], np.array(["0000-08-15"], "M8[D]"), "d")
+    """
+    far = far_days(dates)
+    if far is None:
+        return
+    rows = np.flatnonzero(far)
+    text = np.zeros(len(far), dtype=bool)
+    text[rows] = [isinstance(values[i], str | bytes) for i in rows.tolist()]
+    if text.any():
+        first, count = first_offender(text)
+        raise InputError(
+            field,
+            f"{FAR_YEARS}, such as {describe(values[first])}",
+            first_row=first,
+            n_rows=count,
+            fix=FAR_YEARS_FIX,
+        )
 
 
 def _refuse_text_dates(values: list[Any], days: np.ndarray, field: str) -> None:
@@ -2270,6 +2342,8 @@ def as_datetime_scalar(value: Any, field: str, *, like: Any = None) -> np.dateti
     try:
         out = _scalar_to_datetime64(value)
     except OverflowError:
+        if isinstance(value, str):  # text beyond datetime64[us]: far past 9999
+            raise _far_scalar(value, field) from None
         raise InputError(
             field,
             f"is outside the range datetime64[us] holds: {describe(value)}",
@@ -2295,7 +2369,20 @@ def as_datetime_scalar(value: Any, field: str, *, like: Any = None) -> np.dateti
         ) from None
     if np.isnat(out):
         raise InputError(field, "is missing (NaT)", fix="give a real date")
+    if isinstance(value, str) and far_days(np.asarray([out])) is not None:
+        raise _far_scalar(value, field)
     return out
+
+
+def _far_scalar(value: str, field: str) -> InputError:
+    """InputError for the text *value*, a day outside the years 1 to 9999
+    (``0000-08-15``, ``20240-01-01``), which the engines refuse: a
+    ``datetime64`` value keeps any year it holds."""
+    return InputError(
+        field,
+        f"is outside the years 1 to 9999: {describe(value)}",
+        fix="give a date of a year from 0001 to 9999 (2024-03-31)",
+    )
 
 
 def _compact_date(value: Any, field: str) -> np.datetime64 | None:

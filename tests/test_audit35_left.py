@@ -1,0 +1,142 @@
+"""Audit 35 (left): known leftovers of audit 34, and their relatives.
+
+1. Text and numbers read as a day outside the years 1 to 9999 (``0000-08-15``,
+   ``-0001-08-15``, ``20240-01-01``, ``815`` in ``'%Y%m%d'``) are refused on
+   the core's parsing paths (``custseg.summarize``, ``parse_date_column``,
+   ``as_of``), as every engine refuses them; they were a recency of 739,176
+   days. ``datetime64`` values given as such keep any year.
+"""
+
+from __future__ import annotations
+
+import warnings
+from typing import Any
+
+import numpy as np
+import pandas as pd
+import pytest
+from hypothesis import example, given, settings
+from hypothesis import strategies as st
+
+import custseg
+from custseg.errors import InputError
+from custseg.frame import parse_date_column, summarize_frame
+
+AS_OF = "2024-06-01"
+
+
+def _quiet(call: Any, *args: Any, **kw: Any) -> Any:
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # (one customer: unstable edges)
+        return call(*args, **kw)
+
+
+# --------------------------------------------------------------------------
+# 1. years outside 1 to 9999
+
+
+def _text(year: int, month: int, day: int) -> str:
+    sign = "-" if year < 0 else ""
+    return f"{sign}{abs(year):04d}-{month:02d}-{day:02d}"
+
+
+def test_the_reported_year_zero() -> None:
+    """The report: 0000-08-15 gave a recency of 739,176 days."""
+    ids, amounts = ["a", "b"], [1.0, 2.0]
+    dates = ["2024-01-01", "0000-08-15"]
+    problem = r"'date' has dates outside the years 1 to 9999, such as '0000-08-15'"
+    for given_dates in (dates, pd.Series(dates), np.array(dates)):
+        with pytest.raises(InputError, match=problem) as info:
+            custseg.summarize(ids, given_dates, amounts, as_of=AS_OF)
+        assert (info.value.first_row, info.value.n_rows) == (1, 1)
+    frame = pd.DataFrame({"customer_id": ids, "date": dates, "amount": amounts})
+    with pytest.raises(InputError, match=problem):
+        summarize_frame(frame, as_of=AS_OF)
+    with pytest.raises(InputError, match=problem):
+        _quiet(custseg.segment, frame, as_of=AS_OF)
+    with pytest.raises(InputError, match="such as 815 "):
+        summarize_frame(
+            frame.assign(date=[20240101, 815]), as_of=AS_OF, date_format="%Y%m%d"
+        )
+    with pytest.raises(InputError, match="such as '0000/08/15'"):
+        parse_date_column(
+            pd.Series(["2024/01/01", "0000/08/15"]), "date", date_format="%Y/%m/%d"
+        )
+    # datetime64 values given as such keep any year their unit holds (the
+    # any-year contract of test_hostile_data), a pandas datetime column too
+    days = np.array(dates, "M8[D]")
+    facts = custseg.summarize(ids, days, amounts, as_of=AS_OF)
+    assert facts.recency_days.tolist() == [152.0, 739176.0]
+    col = pd.Series(days.astype("M8[s]"))
+    assert parse_date_column(col, "date") is col
+    as_of = np.datetime64("10000-01-01", "D")
+    assert custseg.summarize(ids, days, amounts, as_of=as_of).as_of == as_of
+
+
+@pytest.mark.parametrize("as_of", ["0000-08-15", "20240-01-01", "-0001-01-01"])
+def test_as_of_text_outside_the_years(as_of: str) -> None:
+    """A typo in as_of (20240-01-01) gave every customer a recency of
+    6,6 million days; the year 0 a refusal about the transactions."""
+    with pytest.raises(InputError) as info:
+        custseg.summarize(["a"], ["2024-01-01"], [1.0], as_of=as_of)
+    assert info.value.field == "as_of"
+    assert "outside the years 1 to 9999" in str(info.value)
+
+
+_DAY = st.tuples(st.integers(-3, 2030), st.integers(1, 12), st.integers(1, 28))
+
+
+@settings(max_examples=40, deadline=None)
+@given(
+    days=st.lists(_DAY, min_size=1, max_size=5),
+    kind=st.sampled_from(["list", "object", "str", "frame", "numbers"]),
+)
+@example(days=[(2024, 1, 1), (0, 8, 15)], kind="numbers")
+@example(days=[(0, 8, 15)], kind="frame")
+@example(days=[(10000, 1, 1)], kind="list")
+def test_text_of_a_year_outside_1_to_9999_is_refused(
+    days: list[tuple[int, int, int]], kind: str
+) -> None:
+    """Every text path: refused exactly when a day is outside the years 1 to
+    9999, at its first row, else the days of the text."""
+    texts = [_text(*d) for d in days]
+    ids = [f"c{i}" for i in range(len(days))]
+    # pandas reads no sign nor a fifth digit: those are no dates there
+    pandas_reads = all(0 <= y <= 9999 for y, _, _ in days)
+    if kind == "numbers" and not pandas_reads:
+        return
+    far = [not 1 <= y <= 9999 for y, _, _ in days]
+
+    def run() -> Any:
+        if kind in ("list", "object", "str"):
+            dates: Any = texts
+            if kind != "list":
+                dates = pd.Series(texts, dtype=object if kind == "object" else "str")
+            return custseg.summarize(ids, dates, [1.0] * len(ids), as_of="9999-01-01")
+        col: Any = pd.Series(texts)
+        fmt = None
+        if kind == "numbers":
+            col = pd.Series([int(t.replace("-", "")) for t in texts])
+            fmt = "%Y%m%d"
+        frame = pd.DataFrame({"customer_id": ids, "date": col, "amount": 1.0})
+        return summarize_frame(frame, as_of="9999-01-01", date_format=fmt)
+
+    if any(far):
+        if kind in ("frame", "numbers") and not pandas_reads:
+            with pytest.raises(InputError):  # not a date to pandas
+                run()
+            return
+        with pytest.raises(InputError, match="outside the years 1 to 9999") as info:
+            run()
+        assert info.value.field == "date"
+        assert info.value.first_row == far.index(True)
+        assert info.value.n_rows == sum(far)
+        return
+    got = run()
+    want = np.array(texts, "M8[D]")
+    facts = got if isinstance(got, custseg.CustomerFacts) else None
+    if facts is None:
+        firsts = got["first_purchase"].reindex(ids).to_numpy("M8[D]")
+    else:
+        firsts = facts.to_pandas()["first_purchase"].reindex(ids).to_numpy("M8[D]")
+    assert firsts.tolist() == want.tolist()
