@@ -140,3 +140,69 @@ def test_text_of_a_year_outside_1_to_9999_is_refused(
     else:
         firsts = facts.to_pandas()["first_purchase"].reindex(ids).to_numpy("M8[D]")
     assert firsts.tolist() == want.tolist()
+
+
+# --------------------------------------------------------------------------
+# 5. blanks around a date and at the ends of its format are padding
+
+_FORMATS = ["%d/%m/%Y", "%Y-%m-%d", "%m/%d/%Y %H:%M", "%Y%m%d"]
+_PADS = st.sampled_from(["", " ", "  ", "\t", " \t"])
+
+
+def _engine_frames(df: pd.DataFrame) -> dict[str, Any]:
+    pa = pytest.importorskip("pyarrow")
+    pl = pytest.importorskip("polars")
+    duckdb = pytest.importorskip("duckdb")
+    pytest.importorskip("narwhals")
+    table = pa.Table.from_pandas(df, preserve_index=False)
+    return {
+        "pandas": df,
+        "pyarrow": table,
+        "polars": pl.from_arrow(table),
+        "duckdb": duckdb.connect().from_arrow(table),
+    }
+
+
+@settings(max_examples=25, deadline=None)
+@given(
+    day=st.dates(pd.Timestamp("1990-01-01").date(), pd.Timestamp("2030-12-31").date()),
+    fmt=st.sampled_from(_FORMATS),
+    pads=st.tuples(_PADS, _PADS, _PADS, _PADS),
+)
+@example(
+    day=pd.Timestamp("2024-01-05").date(), fmt="%d/%m/%Y", pads=(" ", " ", "", " ")
+)
+@example(
+    day=pd.Timestamp("2024-01-05").date(), fmt="%Y-%m-%d", pads=(" ", " ", " ", "")
+)
+def test_padded_dates_in_a_padded_format_are_read(
+    day: Any, fmt: str, pads: tuple[str, str, str, str]
+) -> None:
+    """A date with blanks at either end, in a format with blanks at either
+    end, is the day written, on the pandas path and on every engine (the
+    pandas path refused ' 05/01/2024 ' in ' %d/%m/%Y' or '%d/%m/%Y ',
+    pandas' to_datetime reads '05/01/2024 ' in the latter; the engines
+    refused even that)."""
+    before, after, fmt_before, fmt_after = pads
+    text = before + day.strftime(fmt) + after
+    given_fmt = fmt_before + fmt + fmt_after
+    df = pd.DataFrame({"customer_id": ["a"], "date": [text], "amount": [1.0]})
+    parsed = parse_date_column(df["date"], "date", date_format=given_fmt)
+    assert parsed.tolist() == [pd.Timestamp(day)]  # (a time: midnight)
+    for name, frame in _engine_frames(df).items():
+        got = _quiet(
+            summarize_frame,
+            frame,
+            as_of="2031-01-01",
+            date_format=given_fmt,
+            output="pandas",
+        )
+        assert got["first_purchase"].dt.normalize().tolist() == [pd.Timestamp(day)], (
+            name
+        )
+    # padding is skipped, nothing else: a value of another shape is
+    # refused, quoted, in the format given
+    col = pd.Series([text, "2024-01-06T10:00"])
+    with pytest.raises(InputError, match="do not match the date format") as info:
+        parse_date_column(col, "date", date_format=given_fmt)
+    assert info.value.first_row == 1

@@ -3234,7 +3234,9 @@ def parse_date_column(
         Its name, for error messages.
     date_format
         A :func:`~datetime.datetime.strptime` format such as ``"%d/%m/%Y"``
-        (default: ISO 8601 for text, ``YYYYMMDD`` for numbers).
+        (default: ISO 8601 for text, ``YYYYMMDD`` for numbers). Blanks
+        around a value, and at the ends of the format, are padding:
+        ``' 05/01/2024 '`` is read in ``' %d/%m/%Y'`` and ``'%d/%m/%Y '``.
     fix
         The fix an error about text that is no date gives (default: ISO
         8601, YYYYMMDD or ``--date-format``; a command without that option
@@ -3335,7 +3337,21 @@ def parse_date_column(
         # not a trailing one; the values are read without either (only on
         # this path, so well-formed columns pay nothing)
         trimmed = col.map(lambda x: x.strip() if isinstance(x, str) else x)
-        if not trimmed.equals(col):
+        bare = date_format.strip() if date_format is not None else None
+        if bare and bare != date_format:
+            # a format with blanks at an end (' %d/%m/%Y'), which strptime
+            # reads as one blank or more: a value padded at the other end
+            # too (' 05/01/2024 '), or at neither, matched none. Blanks
+            # around a date are padding, in the values and in the format
+            bad = (_to_datetime(trimmed, name, bare).isna() & col.notna()).to_numpy()
+            if not bad.any():
+                again = parse_date_column(
+                    trimmed, name, date_format=bare, fix=fix, keep_offset=keep_offset
+                )
+                again.name = col.name
+                return again
+            # else the values padding does not explain are refused below
+        elif not trimmed.equals(col):
             again = parse_date_column(
                 trimmed, name, date_format=date_format, fix=fix, keep_offset=keep_offset
             )
