@@ -147,7 +147,8 @@ def test_unnamed_integer_ids_beside_tags_without_ids_are_refused(
     vip = TagMatrix(("vip",), [[True]] * n, index=index)
     with pytest.raises(InputError, match="'tags\\[1\\]' has no customer ids"):
         combine_tags(vip, no_ids)
-    with pytest.raises(InputError, match="indexed by row numbers"):
+    # (audit 35: 0 .. n-1 are named tags[1]'s row numbers, or customer ids)
+    with pytest.raises(InputError, match=r"indexed by (tags\[1\]'s )?row numbers"):
         combine_tags(vip, on_rows)
     # facts without ids, or on row numbers, are still paired by position
     rows = spend.reset_index(drop=True)

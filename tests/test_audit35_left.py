@@ -206,3 +206,59 @@ def test_padded_dates_in_a_padded_format_are_read(
     with pytest.raises(InputError, match="do not match the date format") as info:
         parse_date_column(col, "date", date_format=given_fmt)
     assert info.value.first_row == 1
+
+
+# --------------------------------------------------------------------------
+# 3. combine_tags: a tag source on another's row numbers, moved
+
+
+@settings(max_examples=40, deadline=None)
+@given(data=st.data(), n=st.integers(2, 6), first=st.booleans())
+def test_combine_tags_names_moved_row_numbers(data: Any, n: int, first: bool) -> None:
+    """A tag source cut from a frame on its row numbers, beside one on
+    those row numbers sorted, sorted back (sort_index) or filtered, is
+    refused as group_summary refuses such facts: named "row numbers" (not
+    "customer ids"), with a fix that runs and pairs each row with its own."""
+    from custseg import TagMatrix, combine_tags
+
+    vip = data.draw(st.lists(st.booleans(), min_size=n, max_size=n))
+    new = data.draw(st.lists(st.booleans(), min_size=n, max_size=n))
+    frame = pd.DataFrame({"vip": vip, "new": new})
+    how = data.draw(st.sampled_from(["sorted", "sort_index", "filtered"]))
+    if how == "filtered":
+        keep = data.draw(st.lists(st.booleans(), min_size=n, max_size=n))
+        if all(keep) or not any(keep):
+            keep = [i > 0 for i in range(n)]
+        cut = frame[["new"]][keep]
+    else:
+        order = data.draw(st.permutations(range(n)))
+        cut = frame[["new"]].iloc[order]
+        if how == "sort_index":
+            cut = cut.sort_index()
+        elif list(order) == list(range(n)):
+            cut = cut.iloc[::-1]
+    on_rows = TagMatrix(("vip",), frame[["vip"]])
+    moved = TagMatrix(("new",), cut)
+    sources = (on_rows, moved) if first else (moved, on_rows)
+    if type(cut.index) is pd.RangeIndex and cut.index.equals(frame.index):
+        # (pandas gives the row numbers back as they were: nothing moved)
+        assert combine_tags(*sources).names in (("vip", "new"), ("new", "vip"))
+        return
+    with pytest.raises(InputError) as info:
+        combine_tags(*sources)
+    text = str(info.value)
+    assert "indexed by customer ids" not in text
+    assert "row numbers" in text
+    where = "tags[1]" if first else "tags[0]"
+    assert f"{where} is indexed by" in text or f"'{where}' is indexed by" in text
+    # the fix runs: each row gets its own tags (a filtered row: none)
+    fixed = TagMatrix(
+        moved.names,
+        pd.DataFrame(moved.matrix, index=moved.index, columns=moved.names).reindex(
+            on_rows.index, fill_value=False
+        ),
+    )
+    both = combine_tags(on_rows, fixed).to_pandas()
+    want = frame["new"].where(frame.index.isin(cut.index), False)
+    assert both["new"].tolist() == want.tolist()
+    assert both["vip"].tolist() == vip

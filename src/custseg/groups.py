@@ -606,7 +606,10 @@ def combine_tags(*sources: Any) -> TagMatrix:
         (its rows by position, or row numbers: an unnamed RangeIndex)
         beside one on customer ids (any other index, unnamed integers and
         ``0 .. n-1`` too), as :func:`group_summary` refuses it beside facts
-        on ids; a DataFrame pair without a column of
+        on ids; a source on another's row numbers sorted, sorted back
+        (``sort_index``) or filtered is named so, as :func:`group_summary`
+        names such facts, with a fix that puts it in the other's rows; a
+        DataFrame pair without a column of
         one of its names; several sources in one tuple or list (pass them as
         separate arguments).
     ThresholdError
@@ -636,16 +639,14 @@ def combine_tags(*sources: Any) -> TagMatrix:
         if not matrices:
             n = len(m)
         elif len(m) != n:
-            raise InputError(
-                field,
-                f"has {len(m)} rows but the first source has {n}",
-                fix="tag the same customers in every source",
-            )
+            _refuse_rows_left(field, idx, parts[0][0], parts[0][3], len(m), n)
         if idx is None:
             without = without or field
         elif index is None:
             index, first, first_source = idx, field, sources[k]
-        elif not _same_index(idx, index, field, first, rows_apart=True):
+        elif _refuse_tags_moved(field, as_index(idx), first, as_index(index)) or (
+            not _same_index(idx, index, field, first, rows_apart=True)
+        ):
             here, there = (field, as_index(idx)), (first, as_index(index))
             as_text = {
                 field: _text_ids(sources[k], field),
@@ -679,6 +680,91 @@ def combine_tags(*sources: Any) -> TagMatrix:
         )
     _unique_across(names)
     return TagMatrix(tuple(names), np.concatenate(matrices, axis=1), index=index)
+
+
+def _refuse_rows_left(
+    field: str, idx: Any, k: int, first_idx: Any, n_rows: int, n: int
+) -> None:
+    """InputError for the tag source *field* of *n_rows* rows beside a
+    first source (``tags[k]``, index *first_idx*) of *n*: when one is on
+    row numbers and the other on some of them (a filter, ``query``), it is
+    said so, with a fix that runs, as :func:`group_summary` says it."""
+    first = f"tags[{k}]"
+    how, moved, rows = None, field, first
+    if idx is not None and first_idx is not None:
+        a, b = as_index(idx), as_index(first_idx)
+        moved, rows, how = field, first, rows_moved(a, b, f"{first}'s")
+        if how is None:
+            moved, rows, how = first, field, rows_moved(b, a, f"{field}'s")
+    if how is None:
+        raise InputError(
+            field,
+            f"has {n_rows} rows but the first source has {n}",
+            fix="tag the same customers in every source",
+        )
+    raise InputError(
+        field,
+        f"has {n_rows} rows but the first source has {n}: {moved} is indexed by "
+        f"{how}, or by customer ids that happen to be such numbers (a file read "
+        "with index_col=0)",
+        fix="tag the same customers in every source: if they are the row "
+        f"numbers of the frame both come from, put {moved} in {rows}'s rows: "
+        "TagMatrix(t.names, pd.DataFrame(t.matrix, index=t.index, "
+        f"columns=t.names).reindex(u.index, fill_value=False)), t being {moved} "
+        f"and u {rows} (the rows it lacks get none of its tags), or tag {rows}'s "
+        f"rows anew; if they are customer ids, {_ids_fix(rows)}",
+    )
+
+
+def _plain_rows(index: Any) -> bool:
+    """Whether *index* is the row numbers ``0 .. n-1`` in order (an unnamed
+    RangeIndex from 0, step 1), as a frame read from a file has them."""
+    return (
+        row_numbers(index)
+        and getattr(index, "start", None) == 0
+        and getattr(index, "step", None) == 1
+    )
+
+
+def _refuse_tags_moved(field: str, idx: Any, first: str, index: Any) -> bool:
+    """InputError for the tag sources *field* and *first* (pandas indexes
+    *idx* and *index*, of as many rows) of which one is on row numbers (an
+    unnamed RangeIndex) and the other on those row numbers moved
+    (:func:`~custseg._align.rows_moved`: sorted, or sorted back with
+    ``sort_index``), as :func:`group_summary` refuses facts and tags so cut
+    from one frame: named so (not "customer ids"), with a fix that runs.
+    Such integers may also be customer ids (``index_col=0``): never paired
+    with row numbers by position. False (no error) otherwise."""
+    sides = [(field, idx, first, index), (first, index, field, idx)]
+    if _plain_rows(idx):  # (a reversed RangeIndex beside it is the moved one)
+        sides.reverse()
+    for side in sides:
+        how = rows_moved(side[1], side[3], f"{side[2]}'s")
+        if how is not None:
+            moved, moved_index, rows, _ = side
+            break
+    else:
+        return False
+    put = (
+        f"put {moved} in {rows}'s rows: TagMatrix(t.names, pd.DataFrame(t.matrix, "
+        f"index=t.index, columns=t.names).reindex(u.index)), t being {moved} and "
+        f"u {rows}"
+    )
+    what = f"is indexed by {how}"
+    if row_numbers(moved_index):  # a RangeIndex is row numbers, never ids
+        raise InputError(
+            moved,
+            f"{what}: pairing the sources by position would tag other rows",
+            fix=put,
+        )
+    raise InputError(
+        moved,
+        f"{what}, or by customer ids that happen to be such numbers (a file "
+        "read with index_col=0): which cannot be told, and pairing the sources "
+        "by position would tag other customers",
+        fix=f"if they are the row numbers of the frame both come from, {put}; if "
+        f"they are customer ids, {_ids_fix(rows)}",
+    )
 
 
 def _unique_across(names: list[str]) -> None:
