@@ -262,3 +262,32 @@ def test_combine_tags_names_moved_row_numbers(data: Any, n: int, first: bool) ->
     want = frame["new"].where(frame.index.isin(cut.index), False)
     assert both["new"].tolist() == want.tolist()
     assert both["vip"].tolist() == vip
+
+
+# --------------------------------------------------------------------------
+# 2. approx_rfm_edges on facts without rows
+
+
+@pytest.mark.parametrize("engine", ["pandas", "pyarrow", "polars", "duckdb"])
+def test_approx_rfm_edges_on_no_customers(engine: str) -> None:
+    """Facts with no rows have no customers (it said "frequency is 0 for
+    every customer"); customers of whom none bought still get that."""
+    from custseg.engines import approx_rfm_edges
+
+    for rows in (0, 2):
+        facts = pd.DataFrame(
+            {
+                "recency_days": [1.0, 2.0][:rows],
+                "frequency": pd.Series([0, 0][:rows], dtype="int64"),
+                "monetary": [-5.0, 0.0][:rows],
+            }
+        )
+        with pytest.raises(InputError) as info:
+            approx_rfm_edges(_engine_frames(facts)[engine])
+        if rows:
+            assert info.value.field == "frequency"
+            assert "is 0 for every customer" in str(info.value)
+        else:
+            assert info.value.field == "facts"
+            assert "has no customers (no rows)" in str(info.value)
+            assert "for every customer" not in str(info.value)

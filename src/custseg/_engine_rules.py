@@ -2566,7 +2566,8 @@ def approx_rfm_edges(
     Raises
     ------
     InputError
-        A column is absent or not of numbers (text, booleans); no buyer;
+        A column is absent or not of numbers (text, booleans); facts
+        without rows (no customers); no buyer;
         or a buyer's ``recency_days``,
         ``frequency`` or ``monetary`` is missing (null or NaN) in a dimension
         to fit: as :func:`custseg.quantile_edges`, missing values are refused,
@@ -2627,7 +2628,9 @@ def approx_rfm_edges(
             *(_read_number(n, columns[n]).alias(n) for n in wanted)
         )
         buyers = frame.filter(_narwhals().col("frequency") > 0)
-        fitted = _fit(buyers, backend, wanted, {n: b for n, _, b in dims}, err)
+        fitted = _fit(
+            buyers, backend, wanted, {n: b for n, _, b in dims}, err, frame=frame
+        )
     return RfmEdges(
         *(
             ScoreEdges(fixed) if fixed is not None else fitted[name]
@@ -2636,9 +2639,27 @@ def approx_rfm_edges(
     )
 
 
+def _row_count(frame: Any, backend: str) -> int:
+    """The number of rows of the narwhals *frame* (lazy or not)."""
+    counted = frame.select(_narwhals().len().alias("n"))
+    if backend == "spark":
+        return int(counted.to_native().collect()[0][0])
+    if hasattr(counted, "collect"):
+        counted = counted.collect()
+    return int(counted["n"][0])
+
+
 def _fit(
-    buyers: Any, backend: str, names: list[str], bins: dict[str, int], err: float
+    buyers: Any,
+    backend: str,
+    names: list[str],
+    bins: dict[str, int],
+    err: float,
+    *,
+    frame: Any = None,
 ) -> dict[str, ScoreEdges]:
+    """The edges of *names* fitted on the *buyers* (the rows of *frame*,
+    the facts, whose frequency is above 0)."""
     nw = _narwhals()
     # one pass: the buyers, and per dimension those without a value (null or
     # NaN), which the order statistics would skip: refused, as the core does
@@ -2687,6 +2708,13 @@ def _fit(
                 fix="replace them with finite numbers (or drop those "
                 "customers) first, or pass edges=",
             )
+    if n == 0 and frame is not None and not _row_count(frame, backend):
+        raise InputError(
+            "facts",
+            "has no customers (no rows), so there is nothing to fit score edges on",
+            fix="pass the facts of some transactions (custseg.frame.summarize_frame"
+            "), or edges= (or rules with fixed [scores] edges)",
+        )
     if n == 0:
         raise InputError(
             "frequency",
