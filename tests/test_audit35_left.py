@@ -291,3 +291,66 @@ def test_approx_rfm_edges_on_no_customers(engine: str) -> None:
             assert info.value.field == "facts"
             assert "has no customers (no rows)" in str(info.value)
             assert "for every customer" not in str(info.value)
+
+
+# --------------------------------------------------------------------------
+# 4. a missing customer id: no command-line option from functions no
+#    command runs with it
+
+
+def _history(ids: list[Any], orders: bool) -> Any:
+    n = len(ids)
+    dates = [str(np.datetime64("2024-01-01") + i) for i in range(n)]
+    return custseg.segment_history(
+        ids,
+        dates,
+        [1.0] * n,
+        ["2024-03-01", "2024-06-01"],
+        order_id=list(range(n)) if orders else None,
+    )
+
+
+def _contacts(ids: list[Any], orders: bool) -> Any:
+    n = len(ids)
+    return custseg.contact_summary(
+        ids, ["2024-01-01"] * n, ["customer"] * n, ["sale"] * n, as_of="2024-06-01"
+    )
+
+
+def _orders(ids: list[Any], orders: bool) -> Any:
+    n = len(ids)
+    return custseg.orders_from_lines(ids, list(range(n)), ["2024-01-01"] * n, [1.0] * n)
+
+
+@settings(max_examples=30, deadline=None)
+@given(
+    ids=st.lists(
+        st.sampled_from(["a", "b", None, np.nan]), min_size=1, max_size=6
+    ).filter(lambda ids: any(pd.isna(x) for x in ids)),
+    call=st.sampled_from([_history, _contacts, _orders]),
+    orders=st.booleans(),
+)
+@example(ids=["a", None, "b"], call=_history, orders=False)
+@example(ids=["a", None], call=_contacts, orders=False)
+def test_missing_ids_name_no_option_where_no_command_has_it(
+    ids: list[Any], call: Any, orders: bool
+) -> None:
+    """segment_history, contact_summary and orders_from_lines, which no
+    command runs with --missing-customer, give the pandas fix alone (they
+    named the segment command's option); summarize, which segment runs,
+    keeps it. The row is the input's."""
+    first = next(i for i, x in enumerate(ids) if pd.isna(x))
+    with pytest.raises(InputError, match="has missing customer ids") as info:
+        call(ids, orders)
+    assert info.value.first_row == first
+    assert "--missing-customer" not in str(info.value)
+    assert "dropna(subset=" in (info.value.fix or "")
+    n = len(ids)
+    with pytest.raises(InputError) as core:
+        custseg.summarize(
+            ids,
+            ["2024-01-01"] * n,
+            [1.0] * n,
+            order_id=list(range(n)) if orders else None,
+        )
+    assert "(on the command line: --missing-customer drop)" in (core.value.fix or "")

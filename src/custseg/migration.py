@@ -2007,6 +2007,7 @@ def segment_history(
                     after_as_of="drop",
                     zero_amount=zero_amount,
                     order_id=order_id,
+                    command_line=False,  # no command runs segment_history
                 )
                 for day in days.tolist()
             ]

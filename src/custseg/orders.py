@@ -409,10 +409,13 @@ class Lines(NamedTuple):
     runs: tuple[np.ndarray, np.ndarray] | None = None
 
 
-def order_lines(ids: Any, orders: Any, fields: tuple[str, str]) -> Lines:
+def order_lines(
+    ids: Any, orders: Any, fields: tuple[str, str], *, fix: str | None = None
+) -> Lines:
     """Each line's order and each order's first line (:class:`Lines`). An
     order is the lines of one (customer, order id) pair; *ids* and *orders*
-    are checked values (:func:`custseg.summary._id_values`).
+    are checked values (:func:`custseg.summary._id_values`); *fix*: for
+    missing customer ids, as :func:`custseg.summary._group_ids` takes it.
 
     Lines of one order usually sit together (an export lists an order's
     lines one after the other): when both columns can be compared with the
@@ -426,17 +429,19 @@ def order_lines(ids: Any, orders: Any, fields: tuple[str, str]) -> Lines:
     (lines in no order: no comparison of every line)."""
     n = len(orders)
     if n < 2 or not _runs_likely(ids, orders):
-        return _pair_lines(ids, orders, fields)
+        return _pair_lines(ids, orders, fields, fix)
     changes = _changes(ids), _changes(orders)
     if changes[0] is None or changes[1] is None:
-        return _pair_lines(ids, orders, fields)
+        return _pair_lines(ids, orders, fields, fix)
     starts = np.flatnonzero(np.concatenate(([True], changes[0] | changes[1])))
     if len(starts) == n:  # no two lines of an order together
-        return _pair_lines(ids, orders, fields)
+        return _pair_lines(ids, orders, fields, fix)
     try:
-        run, first, _ = _pair_lines(take(ids, starts), take(orders, starts), fields)
+        run, first, _ = _pair_lines(
+            take(ids, starts), take(orders, starts), fields, fix
+        )
     except InputError:  # said again of every line: the rows it names are theirs
-        return _pair_lines(ids, orders, fields)
+        return _pair_lines(ids, orders, fields, fix)
     line = np.repeat(run, np.diff(starts, append=n))
     return Lines(line, starts[first], (starts, run))
 
@@ -474,13 +479,15 @@ def _changes(values: Any) -> np.ndarray | None:
 _TEXT_DTYPES = frozenset({"str", "string", "string[pyarrow]", "large_string[pyarrow]"})
 
 
-def _pair_lines(ids: Any, orders: Any, fields: tuple[str, str]) -> Lines:
+def _pair_lines(
+    ids: Any, orders: Any, fields: tuple[str, str], fix: str | None = None
+) -> Lines:
     """:func:`order_lines` by grouping every line. O(n): the pairs are
     grouped by hashing their two codes."""
     f_id, f_order = fields
     n = len(orders)
     # slots in no given order (sorting them is not needed here)
-    customers = _group_ids(ids, f_id, ordered=False)
+    customers = _group_ids(ids, f_id, ordered=False, fix=fix)
     by_order = _group_ids(orders, f_order, ordered=False, noun="order")
     c, o = customers.codes, by_order.codes
     owner = np.empty(by_order.size, dtype=c.dtype)

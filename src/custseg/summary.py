@@ -314,14 +314,16 @@ def _a(noun: str) -> str:
 def _missing_ids_fix(
     field: str,
     noun: str = "customer",
-    option: str | None = _MISSING_ID_OPTIONS["customer"],
+    option: str | None = None,
 ) -> str:
     """How to drop rows without *noun* ids: in pandas (the column
-    *field*), and on the command line when it has an *option* for it.
+    *field*), and on the command line when a command runs the function with
+    an *option* for it (``segment`` runs :func:`summarize`:
+    :func:`_command_ids_fix`); a function no command runs names none.
 
-    >>> print(_missing_ids_fix("CustomerID"))
+    >>> print(_missing_ids_fix("CustomerID", option="--missing-customer drop"))
     drop the rows without a customer id first (pandas: df = df.dropna(subset=['CustomerID'])), or give them an id (on the command line: --missing-customer drop)
-    >>> print(_missing_ids_fix("customer_order", "order", None))
+    >>> print(_missing_ids_fix("customer_order", "order"))
     drop the rows without an order id first (pandas: df = df.dropna(subset=['customer_order'])), or give them an id
     """
     cli = "" if option is None else f" (on the command line: {option})"
@@ -331,14 +333,23 @@ def _missing_ids_fix(
     )
 
 
+def _command_ids_fix(field: str) -> str:
+    """The fix for missing customer ids *field* of :func:`summarize` (and
+    of the frame functions that run it), which the ``segment`` and
+    ``report`` commands run: with their option."""
+    return _missing_ids_fix(field, "customer", _MISSING_ID_OPTIONS["customer"])
+
+
 def _refuse_missing_ids(
     missing: np.ndarray, field: str, fix: str | None = None, *, noun: str = "customer"
 ) -> None:
-    """Refuse the *noun* ids *field* where *missing*, at the first one."""
+    """Refuse the *noun* ids *field* where *missing*, at the first one
+    (*fix*: default :func:`_missing_ids_fix`, which names no command's
+    option)."""
     if missing.any():
         first, count = v.first_offender(missing)
         if fix is None:
-            fix = _missing_ids_fix(field, noun, _MISSING_ID_OPTIONS.get(noun))
+            fix = _missing_ids_fix(field, noun)
         raise InputError(
             field,
             f"has missing {noun} ids",
@@ -1606,9 +1617,14 @@ def _summarize(
     fields: tuple[str, str, str] = ("customer_id", "date", "amount"),
     order_id: Any = None,
     order_field: str = "order_id",
+    command_line: bool = True,
 ) -> CustomerFacts:
-    """Implementation of :func:`summarize` with the field names for errors."""
+    """Implementation of :func:`summarize` with the field names for errors;
+    *command_line*: the fix for missing customer ids names the option of
+    the commands that run it (``--missing-customer drop``); False for a
+    function no command runs (:func:`custseg.segment_history`)."""
     f_id, f_date, f_amount = fields
+    ids_fix = _command_ids_fix(f_id) if command_line else None
     v.choice(frequency, "frequency", ("transactions", "days"))
     v.choice(zero_amount, "zero_amount", ("purchase", "ignore"))
     v.choice(after_as_of, "after_as_of", ("raise", "drop"))
@@ -1673,7 +1689,9 @@ def _summarize(
         if n_dropped:
             orders = _orders.take(orders, ~_after(all_ticks, end_tick))
         # each order's first line and earliest tick (no line counts)
-        lines = kept(partial(_orders.order_lines, ids, orders, (f_id, order_field)))
+        lines = kept(
+            partial(_orders.order_lines, ids, orders, (f_id, order_field), fix=ids_fix)
+        )
         ticks = _orders.order_earliest(lines, ticks)
         if amounts.dtype.kind == "f" and decimal_scale(amounts) is None:
             # amounts of many digits: monetary is the exact net of the lines
@@ -1687,7 +1705,7 @@ def _summarize(
         ids = _orders.take(ids, lines.rows)
     # hashed ids' groups unsorted: sorted beside the passes below (in the
     # second thread past the cache), only the k aggregates taken in order
-    groups = kept(partial(_group_ids, ids, f_id, ordered=False))
+    groups = kept(partial(_group_ids, ids, f_id, ordered=False, fix=ids_fix))
     del ids  # (an Arrow copy of object text ids: 17 bytes a row for "C%08d")
     if line_sums is not None:
         # each order's sign and each customer's net from the lines in one
