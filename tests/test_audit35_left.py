@@ -354,3 +354,16 @@ def test_missing_ids_name_no_option_where_no_command_has_it(
             order_id=list(range(n)) if orders else None,
         )
     assert "(on the command line: --missing-customer drop)" in (core.value.fix or "")
+
+
+def test_engines_name_duckdb_infinity_on_duckdb_only() -> None:
+    """A year 0 on an engine: refused; the words on DuckDB's infinite
+    dates only on a DuckDB frame (Polars and PyArrow have none)."""
+    df = pd.DataFrame(
+        {"customer_id": ["a", "b"], "date": ["0000-08-15", "2024-01-01"], "amount": 1.0}
+    )
+    for engine in ("pyarrow", "polars", "duckdb"):
+        with pytest.raises(InputError) as info:
+            _quiet(summarize_frame, _engine_frames(df)[engine], as_of=AS_OF)
+        assert info.value.problem.startswith("has dates outside the years 1 to 9999")
+        assert ("DuckDB" in str(info.value)) == (engine == "duckdb"), engine

@@ -2136,8 +2136,13 @@ def _prepare(
     if checks["far_date"]:
         raise _rows_error(
             cols.date,
-            "has dates outside the years 1 to 9999, or infinite (DuckDB's "
-            "'infinity' and '-infinity' stand for no date)",
+            "has dates outside the years 1 to 9999"
+            + (
+                # (only DuckDB has infinite dates: named on its frames alone)
+                ", or infinite (DuckDB's 'infinity' and '-infinity' stand for no date)"
+                if cols.backend == "duckdb"
+                else ""
+            ),
             checks["far_date"],
             fix="drop those rows (or fix their dates); dates after as_of are "
             "dropped with as_of and after_as_of='drop'",
