@@ -367,3 +367,29 @@ def test_engines_name_duckdb_infinity_on_duckdb_only() -> None:
             _quiet(summarize_frame, _engine_frames(df)[engine], as_of=AS_OF)
         assert info.value.problem.startswith("has dates outside the years 1 to 9999")
         assert ("DuckDB" in str(info.value)) == (engine == "duckdb"), engine
+
+
+# --------------------------------------------------------------------------
+# found on the way: a 0-d array among the RFM columns
+
+
+@given(
+    x=st.sampled_from([np.array(0), np.array(7, dtype=np.uint8), np.array(-3)]),
+    which=st.sampled_from([0, 2]),
+)
+@example(x=np.array(0), which=0)
+def test_a_0d_integer_array_is_refused_not_a_type_error(x: Any, which: int) -> None:
+    """rfm_scores(nan="unknown") with a 0-d integer array beside columns in
+    which someone bought nothing raised TypeError ("len() of unsized
+    object", a latent failure of test_hostile_data's fuzz test); now the
+    InputError rfm_edges and rfm_scores give, naming the column."""
+    args: list[Any] = [[1.0, 5.0, 9.0], [1, 0, 2], [1.0, 2.0, 3.0]]
+    args[which] = x
+    name = ["recency_days", "frequency", "monetary"][which]
+    with pytest.raises(InputError) as info:
+        custseg.rfm_scores(*args, nan="unknown")
+    assert info.value.field == name
+    for call in (custseg.rfm_edges, custseg.rfm_scores):
+        with pytest.raises(InputError) as info:
+            call(*args)
+        assert info.value.field == name

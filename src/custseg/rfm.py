@@ -914,6 +914,7 @@ def _buyers_only(recency: Any, frequency: Any, monetary: Any) -> tuple[Any, Any,
         if (
             kind in ("i", "u")
             and isinstance(x, np.ndarray)
+            and x.ndim == 1  # (a 0-d array is refused by the scorer)
             and len(x)
             and max(-int(x.min()), int(x.max())) <= 2**53
         ):  # counts: floats hold them exactly, with NaN for no purchase
