@@ -2812,6 +2812,8 @@ def _refuse_far_years(col: pd.Series, parsed: pd.Series, name: str) -> None:
     custseg.errors.InputError: 'date' has dates outside the years 1 to 9999, such as '0000-08-15' (first at row 1, 1 row affected): correct them (a year has 4 digits, from 0001 to 9999), or leave the cells of unknown dates empty
     """
     dtype = parsed.dtype
+    if getattr(dtype, "unit", None) == "ns":  # 1677 to 2262: none there
+        return
     if isinstance(dtype, pd.DatetimeTZDtype):
         parsed = parsed.dt.tz_localize(None)  # the wall time's day
     elif not (isinstance(dtype, np.dtype) and dtype.kind == "M"):
