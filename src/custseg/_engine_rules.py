@@ -1584,10 +1584,18 @@ def _beside_every_row(frame: Any, row: Any) -> Any:
         # repeated beside each partition keeps it
         native, values = frame.to_native(), row.to_native()
         if backend == "dask":
-            (one,) = values.repartition(npartitions=1).to_delayed()
+            # the one row as it is: Dask's graph optimisation of the
+            # aggregate over a computed frame (engine_facts(...).frame, its
+            # group-bys and sums) does not finish; the row is one partition
+            (one,) = values.repartition(npartitions=1).to_delayed(optimize_graph=False)
             meta = _beside_here(native._meta, values._meta)
             return nw.from_native(native.map_partitions(_beside_here, one, meta=meta))
         return nw.from_native(_beside_here(native, values), eager_only=True)
+    if backend == "spark" and hasattr(frame.to_native(), "crossJoin"):
+        # Spark's own cross join: narwhals' selects the joined columns by
+        # name, and Spark reads a name with a dot ("cust.id", a records
+        # column "a.b") as a struct's field, which it cannot find
+        return nw.from_native(frame.to_native().crossJoin(row.to_native()))
     if backend != "pyarrow":
         return frame.join(row, how="cross")
     import pyarrow as pa

@@ -3094,7 +3094,9 @@ def check_date_format(date_format: object, *, command_line: bool = True) -> str 
     """*date_format* if pandas can parse dates with it; ``None`` for the default.
 
     ``None`` and ``"ISO8601"`` mean the default (ISO 8601 text, ``YYYYMMDD``
-    numbers). A format must name the year: ``%Y``, ``%y``, ``%G`` (with
+    numbers). Blanks at the format's ends are dropped (the dates are read
+    without the blanks around them, on every engine): ``" %Y-%m-%d"`` is
+    ``"%Y-%m-%d"``. A format must name the year: ``%Y``, ``%y``, ``%G`` (with
     ``%V`` and a weekday) or the locale's date ``%c`` / ``%x``; strptime
     reads a date without one in 1900 (``'%m/%d'``, ``'%d %b'``, a time
     alone ``'%H:%M'``), a guess no purchase date can be made of.
@@ -3111,6 +3113,8 @@ def check_date_format(date_format: object, *, command_line: bool = True) -> str 
     --------
     >>> check_date_format("%d/%m/%Y")
     '%d/%m/%Y'
+    >>> check_date_format(" %d/%m/%Y  ")  # blanks at the ends read nothing
+    '%d/%m/%Y'
     >>> check_date_format("%Y%Y")
     Traceback (most recent call last):
     ...
@@ -3126,12 +3130,21 @@ def check_date_format(date_format: object, *, command_line: bool = True) -> str 
     """
     if date_format is None:
         return None
-    if not isinstance(date_format, str) or not date_format or "\0" in date_format:
+    if (
+        not isinstance(date_format, str)
+        or not date_format.strip()
+        or "\0" in date_format
+    ):
         raise InputError(
             "date_format",
             f"must be a non-empty strftime format, got {_short(date_format)}",
             fix=_FORMAT_FIX,
         )
+    # blanks at its ends read nothing: the dates are read without the
+    # blanks around them (padded exports), on every path and engine alike
+    # (strptime would want one blank or more there, the engines exactly
+    # the ones written)
+    date_format = date_format.strip()
     if date_format.upper() == "ISO8601":
         return None  # the default for text
     probe = pd.Series(["2024-01-31"], dtype=object)

@@ -1261,6 +1261,9 @@ _SPARK_LETTERS = {
 }
 #: the directives written in digits
 _SPARK_NUMBERS = frozenset("YymdHIMSjf")
+#: what a quote of a format's literal text is written as, in the text and
+#: in the Spark pattern (:func:`_spark_format`)
+_SPARK_QUOTE = "_"
 #: weekday names, which Spark parses in no pattern ('E' only formats) and
 #: strptime only checks: matched as strptime matches them, then dropped
 _SPARK_DROPPED = frozenset("aA")
@@ -1282,13 +1285,19 @@ def _spark_format(fmt: str, given: str) -> tuple[str, str, str]:
     another number (``%Y%m%d``: Spark reads a one-letter number greedily;
     ``aa`` is no pattern). ``%p`` without ``%I`` is checked and dropped as
     a weekday is: strptime ignores it (``%H`` reads the hour), Spark would
-    refuse ``22 PM`` and ``10 PM`` as hours of the morning.
+    refuse ``22 PM`` and ``10 PM`` as hours of the morning. A quote of
+    the literal text is written as ``_`` in the replacement and the
+    pattern alike: Spark parses by splitting its pattern at every quote,
+    where Java's ``''`` (one quote) is read as two or three.
 
     >>> pattern, regex, repl = _spark_format("%A %d %B %Y, %H.%M", "")
     >>> pattern, repl
     ("' 'd' 'MMMM' 'yyyy', 'H'.'m", ' $1 $2 $3, $4.$5')
     >>> _spark_format("%d/%m/%Y (%a) %I:%M%p %%", "")[0]
     "d'/'M'/'yyyy' () 'h':'ma' %'"
+    >>> pattern, regex, repl = _spark_format("%Y'%m'%d %H:%M:%S.%f", "")
+    >>> pattern, repl
+    ("yyyy'_'M'_'d' 'H':'m':'s'.'SSSSSS", '$1_$2_$3 $4:$5:$6.$7')
     """
     from ._files import strptime_pattern
 
@@ -1305,6 +1314,12 @@ def _spark_format(fmt: str, given: str) -> tuple[str, str, str]:
     for token in tokens:
         if token == "%%" or token[0] != "%":
             text = "%" if token == "%%" else token
+            # a quote is written as _ in the text and the pattern alike:
+            # Spark parses (with its fraction of 1 to 6 digits) by
+            # splitting the pattern at every quote, so the Java way of
+            # writing one ('' inside or beside a quoted run) reads as two
+            # or three quotes there ("%Y'%m'%d ... %f")
+            text = text.replace("'", _SPARK_QUOTE)
             literal += text
             regex.append("(?:" + _java_regex(strptime_pattern(token)) + ")")
             repl.append(re.sub(r"([\\$])", r"\\\1", text))
@@ -1324,7 +1339,7 @@ def _spark_format(fmt: str, given: str) -> tuple[str, str, str]:
                 "data as a pandas, Polars or DuckDB frame",
             )
         if literal:
-            pattern.append("'" + literal.replace("'", "''") + "'")
+            pattern.append("'" + literal + "'")
             literal = ""
         letters = _SPARK_LETTERS[code]
         i = kept.index(token)
@@ -1339,7 +1354,7 @@ def _spark_format(fmt: str, given: str) -> tuple[str, str, str]:
         regex.append("(" + _java_regex(strptime_pattern(token)) + ")")
         repl.append(f"${group}")
     if literal:
-        pattern.append("'" + literal.replace("'", "''") + "'")
+        pattern.append("'" + literal + "'")
     regex.append("$")
     return "".join(pattern), "".join(regex), "".join(repl)
 
@@ -4041,8 +4056,10 @@ def _group_facts(
             .group_by(c)
             .agg(nw.len().alias("_days"))
         )
-        facts = facts.join(days, on=c, how="left").with_columns(
-            nw.col("_days").fill_null(0).alias("_freq")
+        facts = (
+            _joinable(facts)
+            .join(_joinable(days), on=c, how="left")
+            .with_columns(nw.col("_days").fill_null(0).alias("_freq"))
         )
     as_of = np.datetime64(as_of_day, "D").item()
     monetary = _engine_sum(plan, _MONEY)
@@ -4057,6 +4074,33 @@ def _group_facts(
         nw.col("n_rows").cast(nw.Int64),
         *(nw.col(name).cast(nw.Float64) for name in plan.extra(_MONEY)),
     )
+
+
+def _joinable(frame: Any) -> Any:
+    """*frame* (a narwhals LazyFrame), ready to be joined: on Dask, its
+    partitions passed through an identity ``map_partitions``. A group-by
+    of 16 partitions or more is split over several output partitions by
+    a shuffle, and Dask's optimiser then fuses the shuffle with the join
+    and renames wrongly (a ``KeyError`` or ``TypeError`` from inside
+    Dask); the identity step hides how the partitions were made, so the
+    join shuffles both sides itself. Other engines: *frame* unchanged.
+
+    >>> import narwhals as nw, polars as pl
+    >>> lf = nw.from_native(pl.LazyFrame({"c": [1, 2]}))
+    >>> _joinable(lf) is lf
+    True
+    """
+    if not frame.implementation.is_dask():
+        return frame
+    nw = _narwhals()
+    native = frame.to_native()
+    return nw.from_native(native.map_partitions(_identity, meta=native._meta))
+
+
+def _identity(part: Any) -> Any:
+    """*part* itself (:func:`_joinable`: a function Dask cannot see
+    through)."""
+    return part
 
 
 def _recency(expr: Any, as_of: Any, date_kind: str) -> Any:
@@ -4394,6 +4438,7 @@ def engine_btyd_summary(
     # the repeat periods' rows summed as such (as the core does), not the
     # total less the first period's: a large first purchase would cancel a
     # small repeat spend
+    per_customer = _joinable(per_customer)
     repeat = rows.join(per_customer.select(c, "_first"), on=c, how="inner").filter(
         nw.col("_per") != nw.col("_first")
     )
@@ -4421,8 +4466,8 @@ def engine_btyd_summary(
         .agg(*_sum_aggs(plan, "_repeat"))
         .with_columns(_engine_sum(plan, "_repeat").alias("_repeat_spend"))
     )
-    table = per_customer.join(n_periods, on=c, how="inner").join(
-        repeat_spend, on=c, how="left"
+    table = _joinable(per_customer.join(_joinable(n_periods), on=c, how="inner")).join(
+        _joinable(repeat_spend), on=c, how="left"
     )
     pdf, ids = _collected(table, c, text_ints=cols.text_ints)
     first = pdf["_first"].to_numpy(dtype=np.int64)
