@@ -366,3 +366,38 @@ def test_spark_collated_ids_stay_apart(spark: Any, options: dict[str, Any]) -> N
     assert native.schema["customer_id"].dataType.simpleString() == "string"
     ef = engine_facts(frame, as_of="2024-07-01", **options).frame.to_native()
     assert ef.schema["customer_id"].dataType.simpleString() == "string"
+
+
+# --- PyArrow: a blank of the format reads a run of blanks, as strptime's ------
+
+
+@pytest.mark.parametrize(
+    ("values", "fmt"),
+    [
+        (["2024-06-01  10:00", "2024-01-10 09:00"], "%Y-%m-%d %H:%M"),
+        (["01/06/2024\t10:00", "10/01/2024 09:00"], "%d/%m/%Y %H:%M"),
+        (["2024-06-01 10:00", "2024-01-10 09:00"], "%Y-%m-%d  %H:%M"),
+    ],
+)
+@pytest.mark.parametrize("engine", ["pyarrow"])  # Polars, DuckDB, Dask read them
+def test_runs_of_blanks_read_as_in_pandas(
+    engine: str, values: list[str], fmt: str
+) -> None:
+    # before: PyArrow alone refused them ("not dates in the format")
+    tx = pd.DataFrame(
+        {"customer_id": ["c1", "c2"], "date": values, "amount": [1.0, 2.0]}
+    )
+    expected = _facts(tx, date_format=fmt)
+    pd.testing.assert_frame_equal(
+        _facts(ENGINES[engine](tx), date_format=fmt), expected
+    )
+
+
+def test_pyarrow_impossible_day_between_blanks_still_refused() -> None:
+    tx = pd.DataFrame(
+        {"customer_id": ["c1"], "date": ["2024-02-30  10:00"], "amount": [1.0]}
+    )
+    with pytest.raises(InputError):
+        _facts(ENGINES["pyarrow"](tx), date_format="%Y-%m-%d %H:%M")
+    with pytest.raises(InputError):
+        _facts(tx, date_format="%Y-%m-%d %H:%M")

@@ -1226,6 +1226,12 @@ def _text_parts(col: Any, cols: _Columns, fmt: str) -> tuple[Any, Any, str]:
             # the one blank Python reads inside a date: before a one-digit
             # day ("2024-06- 3"); the format has no other, the engines none
             text = text.str.replace_all(" ", "", literal=True)
+        elif cols.backend == "pyarrow" and plain:
+            # a blank of the format reads any run of blanks in Python's
+            # strptime ("2024-06-01  10:00" in "%Y-%m-%d %H:%M"), and in
+            # Polars, DuckDB and Dask; Arrow's reads the one written
+            text = text.str.replace_all(f"[{_BLANKS}]+", " ", literal=False)
+            fmt = re.sub(r"\s+", " ", fmt)
     short = _short_digits(text, fmt)
     if short is not None:
         # digits alone of another count than an all-digit format's
@@ -3185,6 +3191,8 @@ def _rolled_dates(cols: _Columns, fmt: str) -> Any:
 
     def norm(x: Any) -> Any:
         x = x.str.replace_all(_ENDS_BLANK, "", literal=False).str.to_lowercase()
+        # a run of blanks is one, as strptime reads a blank of the format
+        x = x.str.replace_all(f"[{_BLANKS}]+", " ", literal=False)
         return x.str.replace_all(r"(^|\D)0+(\d)", r"\1\2", literal=False)
 
     parsed = _date_expr(cols, fmt).cast(nw.Datetime("s"))
