@@ -3352,21 +3352,7 @@ def parse_date_column(
         # not a trailing one; the values are read without either (only on
         # this path, so well-formed columns pay nothing)
         trimmed = col.map(lambda x: x.strip() if isinstance(x, str) else x)
-        bare = date_format.strip() if date_format is not None else None
-        if bare and bare != date_format:
-            # a format with blanks at an end (' %d/%m/%Y'), which strptime
-            # reads as one blank or more: a value padded at the other end
-            # too (' 05/01/2024 '), or at neither, matched none. Blanks
-            # around a date are padding, in the values and in the format
-            bad = (_to_datetime(trimmed, name, bare).isna() & col.notna()).to_numpy()
-            if not bad.any():
-                again = parse_date_column(
-                    trimmed, name, date_format=bare, fix=fix, keep_offset=keep_offset
-                )
-                again.name = col.name
-                return again
-            # else the values padding does not explain are refused below
-        elif not trimmed.equals(col):
+        if not trimmed.equals(col):
             again = parse_date_column(
                 trimmed, name, date_format=date_format, fix=fix, keep_offset=keep_offset
             )

@@ -1181,13 +1181,11 @@ def _text_parts(col: Any, cols: _Columns, fmt: str) -> tuple[Any, Any, str]:
     """The text dates *col* made ready for the engine's parser: the text
     (blanks around it skipped, a ``%z`` offset at the end dropped), where
     it can be a date (None: anywhere; the offset's shape, no leap second,
-    Polars' fraction) and the format left to parse it with: blanks at its
-    ends are padding, as the text's are (``'%d/%m/%Y '`` reads
-    ``' 05/01/2024 '``, as the pandas path does)."""
+    Polars' fraction) and the format left to parse it with (blanks at its
+    ends were dropped by :func:`~custseg._files.check_date_format`)."""
     valid = None
     # (replace_all: DuckDB has no replace)
     text = col.str.replace_all(_ENDS_BLANK, "", literal=False)
-    fmt = fmt.strip()  # (strptime reads a blank of it as one or more)
     for zone in ("%z", "%:z"):
         if zone in fmt:
             if not fmt.endswith(zone):
