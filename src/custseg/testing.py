@@ -1449,8 +1449,10 @@ def assert_stable(
     The customer's answers joined from ``records=`` (the columns the rules
     declare as fields, such as ``vip``) are facts too: a customer whose
     answer changed is not compared in the labels that read it (in the
-    others they are), and the answers and ``present`` (whether a records
-    row was joined) are the customer's data, never compared as labels.
+    others they are), and the answers, ``present`` (whether a records
+    row was joined) and the records columns no rule declares (a
+    categorical ``region`` carried along) are the customer's data, never
+    compared as labels.
     ``relationship`` is computed from the contacts, which the results do
     not hold: with other contacts, leave it out with *columns*.
 
@@ -1460,9 +1462,10 @@ def assert_stable(
         The two results.
     columns
         The label columns compared, or one column's name (default: every
-        label column of both: the categorical ones, the scores ``r``,
-        ``f``, ``m``, ``rfm`` and the tags; not the records answers or
-        ``present``).
+        label column of both: ``lifecycle``, ``abc``, ``relationship``, the
+        scores ``r``, ``f``, ``m``, ``rfm`` and the rules' tables,
+        segmentations and tags; not the records answers, ``present`` or
+        the records columns no rule declares, categorical or not).
 
     Raises
     ------
@@ -1625,24 +1628,26 @@ def _column_or_missing(frame: pd.DataFrame, name: str, ids: Any) -> pd.Series:
 _SCORES = ("r", "f", "m", "rfm")
 
 
+#: the label columns ``segment`` computes beside the rules' outputs
+_COMPUTED_LABELS = ("lifecycle", "abc", "relationship")
+
+
 def _label_columns(before: SegmentResult, after: SegmentResult) -> list[str]:
-    """The label columns both results have: the categorical ones (lifecycle,
-    abc, the rules' tables and segmentations), the scores ``r``, ``f``,
-    ``m``, ``rfm`` and the rules' tags (``set.tag``)."""
+    """The label columns both results have: those ``segment`` computes
+    (lifecycle, abc, relationship, the scores ``r``, ``f``, ``m``, ``rfm``)
+    and the outputs of the rules (tables, segmentations, tags as
+    ``set.tag``). Never a column of the records that no rule declares,
+    categorical or not (a ``region`` the records carry along): that is the
+    customer's data, not a label."""
     a, b = before.customers, after.customers
-    tags: set[str] = set()
+    labels: set[str] = {*_COMPUTED_LABELS, *_SCORES}
     for res in (before, after):
         rs = getattr(res, "rules", None)
+        labels |= set(getattr(rs, "outputs", ()))
         for ts in getattr(rs, "tagsets", {}).values():
-            tags |= {f"{ts.name}.{tag}" for tag in ts.tags}
+            labels |= {f"{ts.name}.{tag}" for tag in ts.tags}
     inputs = set(_input_columns(before, after))
-    return [
-        c
-        for c in a.columns
-        if c in b.columns
-        and c not in inputs
-        and (isinstance(a[c].dtype, pd.CategoricalDtype) or c in _SCORES or c in tags)
-    ]
+    return [c for c in a.columns if c in b.columns and c not in inputs and c in labels]
 
 
 def assert_reachable(
