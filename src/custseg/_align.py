@@ -18,7 +18,7 @@ from collections.abc import Iterable, Mapping
 from typing import Any
 
 from ._display import Escaped, alike
-from ._validate import arrow_plain, describe
+from ._validate import arrow_plain, describe, refuse_spark
 from .errors import InputError, ThresholdError
 
 __all__ = [
@@ -256,6 +256,7 @@ def refuse_uncomputed(x: Any, field: str) -> None:
     ...
     custseg.errors.InputError: 'value' is a Dask Series: custseg reads its columns in memory, where NumPy would compute it and drop its index (the customer ids), giving results on row numbers: pass value.compute(), a pandas Series on the customer ids
     """
+    refuse_spark(x, field)  # a Spark Column answers every attribute asked
     kind = uncomputed(x)
     if kind is None:
         return

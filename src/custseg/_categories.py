@@ -52,6 +52,7 @@ from ._validate import (
     pandas_extension,
     refuse_iterator,
     refuse_several_values,
+    refuse_spark,
     unmask,
 )
 from .errors import InputError
@@ -258,6 +259,7 @@ def _plain(x: Any, field: str) -> np.ndarray:
     """A 1-D NumPy array of the values (pandas categoricals and nullable
     columns become object arrays with ``None`` for missing, a Labels its
     names)."""
+    refuse_spark(x, field)  # a Spark Column answers .dtype and .to_numpy
     x = arrow_decoded(from_labels(x))
     if isinstance(x, np.ma.MaskedArray):
         x = unmask(x)

@@ -166,6 +166,51 @@ def first_offender(mask: np.ndarray) -> tuple[int, int]:
     return first, count
 
 
+def refuse_spark(x: Any, field: str) -> None:
+    """An :class:`~custseg.errors.InputError` naming *field* when *x* is a
+    Spark object (a ``pyspark.sql`` Column or DataFrame, a pandas-on-Spark
+    Series): a Column is an expression, not data, and answers every
+    attribute custseg asks of a column (``dtype``, ``tz``, ``ordered``) with
+    another Column, so it failed deep inside custseg with a PySpark or
+    ``TypeError`` traceback. Nothing for other inputs.
+
+    >>> refuse_spark([1, 2], "value") is None
+    True
+    >>> Column = type("Column", (), {"__module__": "pyspark.sql.column"})
+    >>> refuse_spark(Column(), "value")  # as pyspark's df.value
+    Traceback (most recent call last):
+    ...
+    custseg.errors.InputError: 'value' is a Spark Column: custseg reads the columns of per-customer functions in memory, and a Spark Column is an expression, not data: collect it first (df.select('customer_id', 'value').toPandas().set_index('customer_id')['value'], a pandas Series on the customer ids), or use the frame functions (custseg.segment, ...), which take Spark DataFrames
+    """
+    kind = type(x)
+    if kind.__module__.partition(".")[0] != "pyspark":
+        return
+    name = field if field.isidentifier() else "value"
+    if ".pandas" in kind.__module__:  # pandas-on-Spark: an index NumPy drops
+        raise InputError(
+            field,
+            f"is a pandas-on-Spark {kind.__name__}: custseg reads the columns "
+            "of per-customer functions in memory, where NumPy would drop its "
+            "index (the customer ids)",
+            fix=f"pass {name}.to_pandas(), a pandas {kind.__name__} on the "
+            "customer ids",
+        )
+    what = (
+        "Column is an expression, not data"
+        if kind.__name__ == "Column"
+        else (f"{kind.__name__} is not one column in memory")
+    )
+    raise InputError(
+        field,
+        f"is a Spark {kind.__name__}: custseg reads the columns of per-customer "
+        f"functions in memory, and a Spark {what}",
+        fix="collect it first (df.select('customer_id', "
+        f"'{name}').toPandas().set_index('customer_id')['{name}'], a pandas "
+        "Series on the customer ids), or use the frame functions "
+        "(custseg.segment, ...), which take Spark DataFrames",
+    )
+
+
 def _to_numpy(x: Any, field: str, *, cells: bool = False) -> np.ndarray:
     """Turn an array-like into a 1-D NumPy array without copying where possible.
 
@@ -175,6 +220,7 @@ def _to_numpy(x: Any, field: str, *, cells: bool = False) -> np.ndarray:
     *cells* it is read as an object array of its cells
     (:func:`cells_of`), as a profile field reads a Parquet list column.
     """
+    refuse_spark(x, field)
     if isinstance(x, (str, bytes)) or np.isscalar(x):
         raise InputError(
             field,
@@ -841,6 +887,7 @@ def as_numeric(
     ...
     custseg.errors.InputError: 'amount' contains missing values (NaN) (first at row 1, 1 row affected): drop or fill them first, or ask for an explicit unknown label where the function offers one
     """
+    refuse_spark(x, field)
     x = arrow_plain(x)
     dtype = getattr(x, "dtype", None)
     # pandas extension dtypes (Int64, Float64, ...): missing values become NaN
@@ -1593,6 +1640,7 @@ def as_datetime(x: Any, field: str, *, nan: NanPolicy = "raise") -> np.ndarray:
     ...
     custseg.errors.InputError: 'date' has values that are not dates, such as 'next week' (first at row 1, 1 row affected): use ISO 8601 text (2024-01-31 or 2024-01-31T14:05) or datetime values
     """
+    refuse_spark(x, field)
     x = _period_starts(_localize(arrow_plain(x)), field)
     arr = _to_numpy(x, field)
     if arr.dtype.kind == "U" and isinstance(x, list | tuple):
@@ -3118,6 +3166,7 @@ def require_column(x: Any, field: str) -> None:
     ...
     custseg.errors.InputError: 'assets' must be an array-like of answers (one per customer), got a scalar 'large': pass a list, NumPy array or pandas Series
     """
+    refuse_spark(x, field)
     if (
         x is None
         or isinstance(x, str | bytes | dict | set | frozenset)

@@ -432,6 +432,8 @@ def _how_differs(value: str, near: str) -> str:
     True
     >>> _how_differs("7", "007"), _how_differs("7.0", "07")
     ('only by leading zeros', "only by leading zeros and a '.0'")
+    >>> _how_differs("+1", "1"), _how_differs("-07", "-7"), _how_differs("-0", "00")
+    ('only by a sign', 'only by leading zeros', 'only by a sign and leading zeros')
     """
     from .rules._model import spelled
 
@@ -449,7 +451,11 @@ def _how_differs(value: str, near: str) -> str:
                 f"against {spelled(near)}: Unicode normal forms, full-width "
                 "characters or invisible characters)"
             )
-        parts = ["leading zeros"] if mine[1] != theirs[1] else []
+        signs = _sign(mine[1]) != _sign(theirs[1])  # '+1' and '-0': no zeros
+        parts = ["a sign"] if signs else []
+        parts += (
+            ["leading zeros"] if mine[1].lstrip("+-") != theirs[1].lstrip("+-") else []
+        )
         parts += ["spaces"] if spaced else []
         parts += ["a '.0'"] if "." in value + near else []
         how = "only by " + " and ".join(parts)
@@ -459,15 +465,25 @@ def _how_differs(value: str, near: str) -> str:
 
 
 def _unpadded(digits: str) -> str:
-    """A whole number's ASCII digits without a ``+`` and leading zeros
-    (``"007"`` is ``"7"``, ``"000"`` is ``"0"``); a ``-`` is kept.
+    """A whole number's ASCII digits as ``str(int(digits))`` writes them:
+    without a ``+`` and leading zeros (``"007"`` is ``"7"``, ``"000"`` and
+    ``"-0"`` are ``"0"``); a ``-`` is kept before a number other than 0
+    (``"-07"`` is ``"-7"``).
 
-    >>> _unpadded("007"), _unpadded("+0"), _unpadded("-07")
-    ('7', '0', '-07')
+    >>> _unpadded("007"), _unpadded("+0"), _unpadded("-07"), _unpadded("-00")
+    ('7', '0', '-7', '0')
     """
-    if digits.startswith("-"):
-        return digits
-    return digits.lstrip("+").lstrip("0") or "0"
+    body = digits.lstrip("+-").lstrip("0") or "0"
+    return "-" + body if digits.startswith("-") and body != "0" else body
+
+
+def _sign(digits: str) -> str:
+    """The sign a whole number is written with (``+``, ``-`` or none).
+
+    >>> _sign("+7"), _sign("-7"), _sign("7")
+    ('+', '-', '')
+    """
+    return digits[0] if digits[:1] in ("+", "-") else ""
 
 
 def _look_alike_key(text: str) -> str:
@@ -671,9 +687,10 @@ def _owner_codes(
         arr = v._to_numpy(current_owner, field)
     v.check_same_length(value=np.empty(n), **{field: arr})
     missing = None
+    floats = arr.dtype.kind == "f"  # numbers written "7.0" may be staff ids
     if arr.dtype.kind == "b":
         raise InputError(field, "is boolean, not ids", fix="pass staff ids")
-    if arr.dtype.kind == "f":
+    if floats:
         missing = np.isnan(arr)
         filled = np.where(missing, 0.0, arr)
         # inf (no id) and fractions are refused; whole numbers past int64
@@ -703,7 +720,7 @@ def _owner_codes(
     for i in np.flatnonzero(codes == _UNRESOLVED).tolist():
         x = items[i]
         try:
-            code = memo.get(x)
+            code = memo.get((type(x), x))  # 7.0 and 7 are other ids
         except TypeError:
             code = None
         if code is None:
@@ -713,8 +730,12 @@ def _owner_codes(
                 continue
             # ("7.0", a float column read back as text, is staff 7)
             code = _NO_OWNER if text is None else _staff_code(text, lookup)
+            if code == _LEFT and (floats or isinstance(x, float | np.floating)):
+                # the number 7.0 is the staff id "7.0" (a staff list written
+                # from a float column) when "7" is none
+                code = lookup.get(text + ".0", _LEFT)
             with contextlib.suppress(TypeError):  # unhashable: not memoised
-                memo[x] = code
+                memo[type(x), x] = code
         codes[i] = code
     if bad_rows:
         raise InputError(
@@ -745,6 +766,7 @@ def _id_rank(ids: Any, field: str, n: int, *, index_of: str = "") -> np.ndarray:
     """A sort key per customer id, in the order of the ids; duplicates and
     missing ids are an error. *index_of* names the argument whose pandas
     index the ids were taken from (the caller passed none)."""
+    v.refuse_spark(ids, field)  # a Spark Column answers .isna()
     ids = flat_ids(ids)  # a MultiIndex: one tuple per customer
     missing = None
     if hasattr(ids, "isna") and hasattr(ids, "to_numpy"):  # pandas: vectorised
@@ -1979,10 +2001,12 @@ def assign_owners(
     current_owner
         The owner of each customer today, or missing (None, NaN, ``""`` is an
         id) for a customer without one. An owner not in *staff* has left:
-        their customers must move (``forced``). One that reads like a staff
+        their customers must move (``forced``). A number ``7.0`` (a float
+        column) is staff ``7``, or staff ``"7.0"`` when there is no ``7``.
+        One that reads like a staff
         id but is written otherwise (spaces, an invisible character, another
-        Unicode form, letter case or leading zeros: ``"Amy"`` for ``amy``,
-        ``7`` for ``007``) has left too,
+        Unicode form, letter case, leading zeros or a sign: ``"Amy"`` for
+        ``amy``, ``7`` for ``007``, ``+1`` for ``1``) has left too,
         and a :class:`~custseg.errors.CustsegWarning` names it.
     customer_id
         The customer ids, used to break ties and checked for duplicates.

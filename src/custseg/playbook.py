@@ -1974,6 +1974,7 @@ def _run_zone(as_of: Any, dated: Mapping[str, Any]) -> tuple[str, Any] | None:
     """
     zones: dict[str, tuple[str, Any]] = {}
     for field, dates in dated.items():
+        v.refuse_spark(dates, field)  # a Spark Column answers .dtype.tz
         zone = None if dates is None else v.zone_of(dates)
         if zone is not None:
             zones.setdefault(v.zone_key(zone), (field, zone))
