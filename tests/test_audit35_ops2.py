@@ -154,3 +154,28 @@ def test_real_spark_column_refused():
     for _, call, _field in _PER_CUSTOMER:
         with pytest.raises(InputError, match="is a Spark Column"):
             call(sdf.v)
+
+
+def test_cli_float_owners_keep_staff_written_as_float(tmp_path, monkeypatch):
+    """``custseg assign`` with a Parquet float column of owners (7.0, a
+    blank) and a staff file whose ids were written ``7.0``: before, both
+    customers of ``7.0`` were forced to move and a warning named an owner
+    ``'7'``."""
+    pytest.importorskip("pyarrow")
+    import contextlib
+    import io
+
+    from custseg.cli import main
+
+    pd.DataFrame(
+        {"id": [1, 2, 3, 4], "monetary": 1.0, "owner": [7.0, 7.0, 8.0, np.nan]}
+    ).to_parquet(tmp_path / "c.parquet")
+    (tmp_path / "staff.csv").write_text("staff\n7.0\n8\n")
+    monkeypatch.chdir(tmp_path)
+    err = io.StringIO()
+    with contextlib.redirect_stderr(err), contextlib.redirect_stdout(io.StringIO()):
+        status = main(["assign", "c.parquet", "staff.csv", "--output", "o.csv"])
+    assert status == 0
+    assert "warning" not in err.getvalue(), err.getvalue()
+    out = pd.read_csv(tmp_path / "o.csv", dtype=str)
+    assert out["change"].tolist()[:3] == ["kept", "kept", "kept"]

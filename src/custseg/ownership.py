@@ -549,6 +549,8 @@ def _look_alike_owners(
         text = v.id_text(value)  # once per distinct value
         if not isinstance(text, str) or text in lookup:
             continue  # missing, or a staff id as written
+        if isinstance(value, float | np.floating) and text + ".0" in lookup:
+            continue  # the number 7.0 is staff "7.0" (:func:`_owner_codes`)
         counts[text] = counts.get(text, 0) + n
     found: list[tuple[str, str, int]] = []
     for text, n in counts.items():  # distinct, in order
