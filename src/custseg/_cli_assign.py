@@ -379,7 +379,8 @@ def _capacities(cap: pd.Series, staff: pd.Series, path: str) -> list[int | None]
 def _near_miss(owner: pd.Series, staff: tuple[str, ...]) -> str | None:
     r"""One warning when owners that the assignment did not read as a staff
     member differ from a staff id only by spaces, invisible characters,
-    Unicode form, letter case or leading zeros, else None: the library's look-alike owners
+    Unicode form, letter case, leading zeros or a sign, else None: the
+    library's look-alike owners
     (:func:`custseg.ownership._look_alike_owners`, read as
     :func:`~custseg.ownership.assign_owners` reads them: ``"7.0"`` where
     the staff have ``7`` is staff ``7``, never named), named by the staff

@@ -518,7 +518,8 @@ def _look_alike_owners(
     r"""``(owner, staff id, customers)`` of each owner that the assignment
     does not read as a staff member (so moves as one who left) but that
     differs from a staff id only by spaces, invisible characters, Unicode
-    form, letter case or leading zeros; most customers first, then as first seen. *owners*
+    form, letter case, leading zeros or a sign; most customers first, then as
+    first seen. *owners*
     are the customers' owners as given (missing ones skipped), *staff* the
     staff ids as text (``Assignment.owner.names``); an owner is read as
     :func:`assign_owners` reads it: a number by its text (``7.0`` stored as
@@ -606,7 +607,7 @@ def _look_alike_note(
     return (
         f"{customers(total)} of {len(found):,d} owners that are not {listed} "
         "but differ from a staff id only by spaces, invisible characters, "
-        f"Unicode form, letter case or leading zeros, {fix}: {shown}: {write}"
+        f"Unicode form, letter case, leading zeros or a sign, {fix}: {shown}: {write}"
     )
 
 
