@@ -179,3 +179,37 @@ def test_cli_float_owners_keep_staff_written_as_float(tmp_path, monkeypatch):
     assert "warning" not in err.getvalue(), err.getvalue()
     out = pd.read_csv(tmp_path / "o.csv", dtype=str)
     assert out["change"].tolist()[:3] == ["kept", "kept", "kept"]
+
+
+# --- text ids held as NumPy strings (np.str_) ---------------------------------
+
+
+@settings(max_examples=30, deadline=None)
+@given(
+    st.lists(st.integers(-50, 10**4), min_size=2, max_size=12, unique=True),
+    st.sampled_from(["list", "series"]),
+)
+def test_numpy_str_ids_break_ties_as_integers(ids, container):
+    """Text ids given as NumPy strings (``list(array)`` yields ``np.str_``,
+    as does a pandas object column built from it) broke ties in text order
+    (``"10"`` before ``"9"``), where ``str`` ids and integers use numeric
+    order: other owners and another due-list order, no error."""
+    texts = list(np.array([str(i) for i in ids]))
+    assert type(texts[0]) is np.str_
+    given_ids = texts if container == "list" else pd.Series(texts, dtype=object)
+    n = len(ids)
+    staff = ["amy", "bo", "cy"]
+    by_int = assign_owners([1.0] * n, staff, customer_id=np.array(ids))
+    by_text = assign_owners([1.0] * n, staff, customer_id=given_ids)
+    assert list(by_text.owner) == list(by_int.owner)
+    never = np.full(n, np.datetime64("NaT"), dtype="datetime64[ns]")
+    due_int = custseg.due_contacts(never, 30, "2024-07-01", customer=np.array(ids))
+    due_text = custseg.due_contacts(never, 30, "2024-07-01", customer=given_ids)
+    assert [str(c) for c in due_text.customer] == [str(c) for c in due_int.customer]
+
+
+def test_numpy_str_ids_repro():
+    ids = list(np.array(["8", "9", "10", "11", "12"]))
+    never = np.full(5, np.datetime64("NaT"), dtype="datetime64[ns]")
+    due = custseg.due_contacts(never, 30, "2024-07-01", customer=ids)
+    assert [str(c) for c in due.customer] == ["8", "9", "10", "11", "12"]

@@ -107,9 +107,13 @@ def id_order(ids: np.ndarray) -> np.ndarray | None:
     ['-2', '9', '10', '007', 'c1']
     >>> id_order(np.array(["b", "a"])) is None
     True
+    >>> ids = np.array(list(np.array(["10", "9"])), dtype=object)  # np.str_
+    >>> [str(x) for x in ids[id_order(ids)]]
+    ['9', '10']
     """
     if ids.dtype.kind == "O":  # text with trailing NULs, which "U" would drop
-        if not len(ids) or not all(type(x) is str for x in ids.tolist()):
+        # str and its subclasses (NumPy's np.str_, the items of list(array))
+        if not len(ids) or not all(isinstance(x, str) for x in ids.tolist()):
             return None
         maybe = np.arange(len(ids))
     elif ids.dtype.kind == "U" and len(ids):
