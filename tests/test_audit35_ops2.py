@@ -213,3 +213,18 @@ def test_numpy_str_ids_repro():
     never = np.full(5, np.datetime64("NaT"), dtype="datetime64[ns]")
     due = custseg.due_contacts(never, 30, "2024-07-01", customer=ids)
     assert [str(c) for c in due.customer] == ["8", "9", "10", "11", "12"]
+
+
+def test_reassign_neglected_float_owner_is_staff_written_as_float():
+    """reassign_neglected reads owners as assign_owners does: before, the
+    customers of staff ``"7.0"`` were forced with a look-alike warning."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", CustsegWarning)
+        r = custseg.reassign_neglected(
+            [1.0, 1.0, 1.0],
+            pd.Series([7.0, 8.0, 7.0]),
+            ["7.0", "8"],
+            [False, False, False],
+        )
+    assert r.n_forced == 0
+    assert list(r.owner) == ["7.0", "8", "7.0"]
