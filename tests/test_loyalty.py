@@ -24,6 +24,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from custseg import rules
+from custseg._categories import STR_MISSING, YES_NO_MISSING, normalize
 from custseg.errors import InputError, ThresholdError
 from custseg.labels import Labels
 from custseg.loyalty import (
@@ -549,6 +550,10 @@ class TestLoyaltyLevel:
                 and t.strip().casefold().replace(" ", "_")
                 not in {"low", "medium", "high", "unknown", "低", "中", "高", "未知"}
                 and not any(c in t for c in "%<>-_0123456789")
+                # the shared missing words (none, n/a, 不详 ...) are a
+                # missing answer, not an unknown one (audit 34)
+                and normalize(t) not in {normalize(w) for w in YES_NO_MISSING}
+                and t.strip() not in STR_MISSING
             )
         )
     )
