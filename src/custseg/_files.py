@@ -28,6 +28,7 @@ import gzip
 import io
 import itertools
 import lzma
+import numbers
 import os
 import re
 import tempfile
@@ -2819,8 +2820,24 @@ def _refuse_far_years(col: pd.Series, parsed: pd.Series, name: str) -> None:
     elif not (isinstance(dtype, np.dtype) and dtype.kind == "M"):
         return
     far = far_days(parsed.to_numpy())
-    if far is not None:
+    if (
+        far is not None
+        and col.dtype != object
+        and not isinstance(col.dtype, pd.CategoricalDtype)
+    ):
         raise _bad_values(col, far, name, FAR_YEARS, FAR_YEARS_FIX)
+    if far is not None:
+        # only text and numbers: datetime values (Timestamps, datetime64 in
+        # an object or categorical column) keep any year, as a datetime
+        # column and custseg.summarize keep them
+        cells = col.to_numpy(dtype=object)
+        far &= np.fromiter(
+            (isinstance(x, str | numbers.Number) for x in cells.tolist()),
+            dtype=bool,
+            count=len(cells),
+        )
+        if far.any():
+            raise _bad_values(col, far, name, FAR_YEARS, FAR_YEARS_FIX)
 
 
 _DIGIT_WIDTHS = {"Y": 4, "m": 2, "d": 2, "y": 2, "H": 2, "M": 2, "S": 2, "j": 3}
@@ -3323,6 +3340,7 @@ def parse_date_column(
     ):
         return _numeric_dates(col, name, date_format)
     kind = None
+    given = col  # as written: datetime values among text keep any year
     if col.dtype == object:
         kind = pd.api.types.infer_dtype(col, skipna=True)
         if kind in ("integer", "floating", "mixed-integer-float", "decimal"):
@@ -3359,6 +3377,17 @@ def parse_date_column(
             again.name = col.name
             return again
     if bad.any() and date_format is None and kind not in ("datetime", "date"):
+        # a year of 5 digits or signed ('20240-01-01 10:00-05:00',
+        # '+10000-01-01'), which pandas does not read: named as outside the
+        # years 1 to 9999, as the core parser names it, not as no date
+        try:
+            _each_date(col.to_numpy(dtype=object), name)
+        except InputError as err:
+            if err.problem.startswith(FAR_YEARS):
+                raise
+        except (ValueError, TypeError, OverflowError):
+            pass
+    if bad.any() and date_format is None and kind not in ("datetime", "date"):
         # ISO dates that are dates alone but not beside the others: pandas
         # reads the column at one resolution, and a time to the nanosecond
         # (7 to 9 decimals) leaves no room for a year before 1677 or after
@@ -3391,7 +3420,7 @@ def parse_date_column(
         raise _bad_values(col, bad, name, problem, fix)
     if date_format is None:
         _refuse_vague(col, parsed, name)
-    _refuse_far_years(col, parsed, name)
+    _refuse_far_years(given, parsed, name)
     if not keep_offset and parsed.dt.tz is not None and zone_of(col) is None:
         # text with UTC offsets (pandas gives one offset as the column's
         # zone): each date at the wall-clock time written, as the core reads

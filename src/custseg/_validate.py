@@ -2285,7 +2285,13 @@ def _scalar_to_datetime64(v: Any) -> np.datetime64:
         if why is not None:
             raise ValueError(why[0])
         text = v.strip()
-        parsed = _offset_text(text)
+        try:
+            parsed = _offset_text(text)
+        except ValueError:
+            far = _far_offset_text(text)
+            if far is None:
+                raise
+            return far  # refused, quoted as written, by refuse_far_text
         if parsed is not None:
             # an offset such as +08:00 or Z: keep the local wall-clock time
             return np.datetime64(parsed.replace(tzinfo=None), "us")
@@ -2311,6 +2317,28 @@ def _offset_text(text: str) -> _dt.datetime | None:
     if not any(c in clock for c in "+-Z"):
         return None
     return _dt.datetime.fromisoformat(text.replace("Z", "+00:00"))
+
+
+def _far_offset_text(text: str) -> np.datetime64 | None:
+    """The wall-clock time of ISO text with a UTC offset whose year is
+    outside 1 to 9999 (``0000-08-15T10:00+01:00``), which Python's
+    ``datetime`` cannot read, so that it is refused as such
+    (:data:`FAR_YEARS`) and not as no date; None for other text.
+
+    >>> _far_offset_text("0000-08-15T10:00+01:00")
+    np.datetime64('0000-08-15T10:00:00.000000')
+    >>> _far_offset_text("2024-08-15T10:00+01:00") is None
+    True
+    """
+    local = re.sub(r"(?:Z|[+-]\d{2}(?::?\d{2})?)$", "", text).replace(" ", "T", 1)
+    if local == text:
+        return None
+    try:
+        with warnings_filtered("ignore", message=_NUMPY_ZONE_NOTE, module=_HERE):
+            out = np.datetime64(local, "us")
+    except (ValueError, TypeError, OverflowError):
+        return None
+    return out if far_days(np.asarray([out])) is not None else None
 
 
 def _scalar_to_us(v: np.datetime64) -> np.datetime64:

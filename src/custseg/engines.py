@@ -1073,8 +1073,12 @@ def _number_text(col: Any, cols: _Columns, fmt: str) -> Any:
     from ._files import _digit_width
 
     nw = _narwhals()
-    if cols.date_kind == "float":  # 19700101 stands in for the others (then null)
-        col = nw.when(col == col.round()).then(col).otherwise(nw.lit(19700101.0))
+    if cols.date_kind == "float":
+        # a day of *fmt* stands in for the others (missing, NaN, not whole:
+        # then null, by _whole): one the format cannot read (19700101 in
+        # '%d%m%Y') made the engine's parser refuse the whole column
+        stand_in = nw.lit(float(_stand_in(fmt)))
+        col = nw.when(_whole_number(col)).then(col).otherwise(stand_in)
     text = col.cast(nw.Int64).cast(nw.String)
     if cols.date_format is None:
         eight = (text.str.len_chars() == 8) & ~text.str.starts_with("-")
@@ -1083,11 +1087,38 @@ def _number_text(col: Any, cols: _Columns, fmt: str) -> Any:
     return text if width is None else text.str.zfill(width)
 
 
+def _missing_date(cols: _Columns) -> Any:
+    """Where the date is missing: null, or NaN in a column of float dates
+    (Polars holds NaN apart from null), as the pandas path reads NaN."""
+    col = _narwhals().col(cols.q(cols.date))
+    return col.is_null() | col.is_nan() if cols.date_kind == "float" else col.is_null()
+
+
 def _whole(col: Any, kind: str, parsed: Any) -> Any:
     """*parsed* where the number *col* is whole (null elsewhere)."""
     return (
-        parsed if kind != "float" else _narwhals().when(col == col.round()).then(parsed)
+        parsed if kind != "float" else _narwhals().when(_whole_number(col)).then(parsed)
     )
+
+
+def _whole_number(col: Any) -> Any:
+    """Where the float *col* is a whole number: not NaN (which Polars holds
+    equal to itself, and so to its rounding), not null, not a fraction."""
+    return (col == col.round()) & ~col.is_nan()
+
+
+def _stand_in(fmt: str) -> int:
+    """A number the all-digit *fmt* reads as a day (1 January 2000 written
+    in it), to stand in for the float dates that are none before they are
+    parsed; ``20000101`` for other formats, which no number matches.
+
+    >>> _stand_in("%d%m%Y"), _stand_in("%Y%j"), _stand_in("%d/%m/%Y")
+    (1012000, 2000001, 20000101)
+    """
+    import datetime as dt
+
+    text = dt.datetime(2000, 1, 1).strftime(fmt)
+    return int(text) if text.isascii() and text.isdigit() else 20000101
 
 
 def _text_dates(col: Any, cols: _Columns, fmt: str) -> Any:
@@ -2119,7 +2150,7 @@ def _prepare(
         base = lf.select(
             ids.alias(_KEY),
             _date_expr(cols, fmt).alias("_d"),
-            nw.col(cols.q(cols.date)).is_null().alias("_d_null"),
+            _missing_date(cols).alias("_d_null"),
             amounts.alias("_a"),
             *extra,
         )
@@ -3902,7 +3933,7 @@ def _no_day(cols: _Columns, fmt: str) -> Any | None:
         return None
     col = nw.col(cols.q(cols.date))
     if cols.date_kind == "float":  # not whole: found by _bad_number
-        col = nw.when(col == col.round()).then(col)
+        col = nw.when(_whole_number(col)).then(col)
     number = col.cast(nw.Int64)
     fields: dict[str, Any] = {}
     place = width
