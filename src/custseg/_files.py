@@ -2804,7 +2804,9 @@ def _refuse_far_years(col: pd.Series, parsed: pd.Series, name: str) -> None:
     of *col*, quoted as written) outside the years 1 to 9999, which pandas
     reads at a resolution coarser than nanoseconds (``0000-08-15``, ``815``
     in ``'%Y%m%d'``) and every engine refuses. Only a pandas datetime column
-    not in nanoseconds can hold one.
+    not in nanoseconds can hold one. Datetime values of *col* (Timestamps,
+    ``datetime64`` in an object or categorical column) keep any year, as a
+    datetime column keeps it.
 
     >>> text = pd.Series(["2024-01-01", "0000-08-15"])
     >>> _refuse_far_years(text, pd.to_datetime(text, format="ISO8601"), "date")
@@ -3294,7 +3296,8 @@ def parse_date_column(
         is named, with its row and the number of bad rows), numbers that are
         not ``YYYYMMDD``, text or numbers read as a day outside the years 1
         to 9999 (``0000-08-15``, ``815`` in ``'%Y%m%d'``: pandas reads them,
-        the engines do not; datetime columns keep any year), or an unusable
+        the engines do not; datetime values keep any year, in a datetime,
+        object or categorical column alike), or an unusable
         *date_format*.
 
     Examples
