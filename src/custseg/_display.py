@@ -1084,3 +1084,13 @@ def score_ranges(
             else:
                 out.append(f"≥ {num(lo)}, < {num(hi)}")  # type: ignore[arg-type]
     return out
+
+
+def spelled(name: str) -> str:
+    """*name* quoted, with the code points of its non-ASCII characters.
+
+    >>> spelled("\uf900"), spelled("x")
+    ("'\uf900' (U+F900)", "'x'")
+    """
+    codes = " ".join(f"U+{ord(c):04X}" for c in name if not c.isascii())
+    return f"{name!r} ({codes})" if codes else repr(name)

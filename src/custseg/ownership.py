@@ -435,8 +435,6 @@ def _how_differs(value: str, near: str) -> str:
     >>> _how_differs("+1", "1"), _how_differs("-07", "-7"), _how_differs("-0", "00")
     ('only by a sign', 'only by leading zeros', 'only by a sign and leading zeros')
     """
-    from .rules._model import spelled
-
     spaced = value != value.strip() or near != near.strip()
     if value.strip() == near.strip():
         how = "only by spaces"
@@ -447,8 +445,8 @@ def _how_differs(value: str, near: str) -> str:
         if mine is None or theirs is None or _unpadded(mine[1]) != _unpadded(theirs[1]):
             case = "letter case and " if _loosely(value) != _loosely(near) else ""
             return (
-                f"only by {case}how its characters are stored ({spelled(value)} "
-                f"against {spelled(near)}: Unicode normal forms, full-width "
+                f"only by {case}how its characters are stored ({_display.spelled(value)} "
+                f"against {_display.spelled(near)}: Unicode normal forms, full-width "
                 "characters or invisible characters)"
             )
         signs = _sign(mine[1]) != _sign(theirs[1])  # '+1' and '-0': no zeros
@@ -460,7 +458,7 @@ def _how_differs(value: str, near: str) -> str:
         parts += ["a '.0'"] if "." in value + near else []
         how = "only by " + " and ".join(parts)
     if not (value + near).isascii():  # a no-break space: which one
-        how += f" ({spelled(value)} against {spelled(near)})"
+        how += f" ({_display.spelled(value)} against {_display.spelled(near)})"
     return how
 
 

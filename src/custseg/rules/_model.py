@@ -24,6 +24,7 @@ from .. import _display
 from .. import _validate as v
 from .._align import common_index, paired, to_pandas_index
 from .._bins import edges_below
+from .._display import spelled
 from ..errors import CustsegWarning, Diagnostic, InputError, ThresholdError
 from ..labels import Labels, smallest_int_dtype
 from ..lifecycle import LifecycleWindows
@@ -2656,16 +2657,6 @@ def nfkc(name: str) -> str:
     """A name as expressions read it: NFKC-normalised (full-width letters and
     digits become plain ones), as Python does for identifiers."""
     return unicodedata.normalize("NFKC", name)
-
-
-def spelled(name: str) -> str:
-    """*name* quoted, with the code points of its non-ASCII characters.
-
-    >>> spelled("\uf900"), spelled("x")
-    ("'\uf900' (U+F900)", "'x'")
-    """
-    codes = " ".join(f"U+{ord(c):04X}" for c in name if not c.isascii())
-    return f"{name!r} ({codes})" if codes else repr(name)
 
 
 def nfkc_column(name: str, columns: Iterable[Any]) -> str | None:
