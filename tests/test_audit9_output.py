@@ -105,7 +105,11 @@ def test_report_pareto_is_the_printed_one(tmp_path: Path, rows, record_ids):
     )
     assert figures[3] == np.count_nonzero(spend <= 0)
     line = next(x for x in printed.splitlines() if x.startswith("Pareto:"))
-    assert f"{100 * p.customers_for_value_share:.1f}% of customers" in line
+    # the line's share is rounded to 0.1 from the raw spends, these figures
+    # come from spends scaled to a maximum of 1: at a tie (36.25%) the two
+    # roundings may differ by the last digit
+    shown = float(re.search(r"Pareto: ([0-9.]+)% of customers", line).group(1))
+    assert abs(shown - 100 * p.customers_for_value_share) <= 0.05 + 1e-9
     assert f"Gini {p.gini:.3f}" in line
 
 
