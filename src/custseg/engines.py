@@ -1596,7 +1596,10 @@ class EngineFacts:
     ----------
     frame
         A narwhals LazyFrame, one row per customer (in no particular order):
-        the customer column (named as in the input, its type unchanged),
+        the customer column (named as in the input, its type unchanged but
+        for a collation: a collated text column, DuckDB ``COLLATE NOCASE``
+        or Spark ``UTF8_LCASE``, comes back as plain text, its ids compared
+        byte for byte, as docs/engines.md says),
         ``frequency`` (Int64), ``monetary`` (Float64), ``first_purchase``,
         ``last_purchase`` (naive datetimes or dates; null for no purchase),
         ``recency_days`` and ``tenure_days`` (Float64 whole days to
