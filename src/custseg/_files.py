@@ -2736,10 +2736,8 @@ def _refuse_other_widths(col: pd.Series, name: str, date_format: str) -> None:
     cells = col.to_numpy(dtype=object)
     wrong = []  # distinct values first: a date column repeats its days
     for x in pd.unique(cells):
-        if isinstance(x, str):
-            t = x.strip()
-            if t.isascii() and t.isdigit() and len(t) != width:
-                wrong.append(x)
+        if isinstance(x, str) and of_other_width(x, width):
+            wrong.append(x)
     if not wrong:
         return
     bad = pd.Series(cells, dtype=object).isin(wrong).to_numpy()
@@ -2843,6 +2841,19 @@ def _refuse_far_years(col: pd.Series, parsed: pd.Series, name: str) -> None:
 
 
 _DIGIT_WIDTHS = {"Y": 4, "m": 2, "d": 2, "y": 2, "H": 2, "M": 2, "S": 2, "j": 3}
+
+
+def of_other_width(text: str, width: int) -> bool:
+    """Whether the text date *text* is digits alone (blanks around it
+    aside) of another count than *width*, an all-digit format's
+    (:func:`_digit_width`): the dates :func:`_refuse_other_widths` refuses,
+    and the engines too.
+
+    >>> of_other_width(" 2012024", 8), of_other_width("02012024", 8), of_other_width("2/1/24", 8)
+    (True, False, False)
+    """
+    t = text.strip()
+    return t.isascii() and t.isdigit() and len(t) != width
 
 
 def _digit_width(date_format: str) -> int | None:

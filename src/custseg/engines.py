@@ -3837,16 +3837,11 @@ def _date_refusal(
 def _of_other_width(found: str, cols: _Columns, fmt: str) -> bool:
     """Whether *found*, a text date of a given all-digit *fmt*, is digits
     alone of another count than the format's (:func:`_short_digits`)."""
-    from ._files import _digit_width
+    from ._files import _digit_width, of_other_width
 
     width = _digit_width(fmt) if cols.date_format is not None else None
-    text = found.strip()
     return (
-        width is not None
-        and cols.date_kind == "str"
-        and text.isascii()
-        and text.isdigit()
-        and len(text) != width
+        width is not None and cols.date_kind == "str" and of_other_width(found, width)
     )
 
 
