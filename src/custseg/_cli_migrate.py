@@ -12,6 +12,7 @@ pair of classes some customer made (pairs without customers left out).
 from __future__ import annotations
 
 import argparse
+import math
 import re
 import shlex
 import warnings
@@ -77,6 +78,35 @@ def _id_text(index: pd.Index) -> pd.Index:
         return index.astype(str)  # text or ints: no float to mend
     # some floats are not whole, or objects of mixed kinds: one by one
     return pd.Index([text(x) for x in index]).astype(str)
+
+
+def _lossy_float_ids(index: pd.Index) -> np.ndarray:
+    """Which of the ids *index* are floats of 2**53 or more in size (a
+    Parquet ``double`` column, or floats among objects): no float tells such
+    an integer from its neighbours, so the id may be another customer's.
+
+    >>> _lossy_float_ids(pd.Index([7.0, 2.0**53, 1e20])).tolist()
+    [False, True, True]
+    >>> _lossy_float_ids(pd.Index([2**53 + 1, 7])).tolist()  # integers: exact
+    [False, False]
+    """
+    kind = index.dtype.kind
+    if kind == "f":
+        x = np.abs(index.to_numpy(dtype=np.float64, na_value=np.nan))
+        with np.errstate(invalid="ignore"):
+            return np.isfinite(x) & (x >= 2.0**53)
+    if kind != "O":
+        return np.zeros(len(index), dtype=bool)
+    return np.fromiter(
+        (
+            isinstance(x, float | np.floating)
+            and math.isfinite(x)
+            and abs(float(x)) >= 2.0**53
+            for x in index
+        ),
+        dtype=bool,
+        count=len(index),
+    )
 
 
 _BOOLS = {
@@ -469,6 +499,10 @@ def _read(
             encoding=encoding,
             rows=rows,
         )
+    # floats past 2**53 (a Parquet double column) are told beside the other
+    # run's ids (check_float_ids): as text they are exact only beside floats
+    float_ids = float_id_info(df.index)
+    all_floats = df.index.dtype.kind == "f"
     # ids are compared as text: a Parquet file keeps integer ids, a CSV file
     # is read as text, and 17 (or 17.0) must meet "17"
     df.index = _id_text(df.index).rename(df.index.name)
@@ -489,7 +523,70 @@ def _read(
             encoding=encoding,
             rows=rows,
         )
+    df.attrs["float_ids"], df.attrs["all_float_ids"] = float_ids, all_floats
     return df
+
+
+def float_id_info(index: pd.Index) -> tuple[int, int, str] | None:
+    """``(first row, rows, the first shown)`` of the ids of *index* that are
+    floats past 2**53 (:func:`_lossy_float_ids`), or None."""
+    lossy = _lossy_float_ids(index)
+    if not lossy.any():
+        return None
+    first = int(np.flatnonzero(lossy)[0])
+    shown = str(_shortest_text(np.array([float(index[first])]))[0])
+    return first, int(lossy.sum()), shown
+
+
+def float_ids_error(
+    found: tuple[int, int, str], field: str, other: str, column: Any
+) -> InputError:
+    """The refusal of ids that are floats past 2**53 (*found*, as
+    :func:`float_id_info` gives it) in *field*, beside *other*, whose ids
+    are not all floats: a float holds no integer past 2**53 exactly
+    (``2**53 + 1`` is stored as ``2**53``), so the customer
+    ``9007199254740993`` of one run would meet ``9007199254740992`` of the
+    other as another customer (or another customer as the same one), as
+    :func:`custseg.transition_matrix` refuses such ids. Two runs of float
+    ids pair float by float, as there."""
+    first, n, shown = found
+    return InputError(
+        field,
+        f"has customer ids stored as floats past 2**53 in its column "
+        f"{str(column)!r}, such as {shown}, and {other} does not store its "
+        "ids as floats: a float holds no integer past 2**53 exactly "
+        "(9007199254740993 is stored as 9007199254740992), so these ids "
+        "cannot be paired with the other run's exactly",
+        first_row=first,
+        n_rows=n,
+        fix="write the ids as integers or as text where the file is made (an "
+        "int64 or string Parquet column; custseg segment writes them as it "
+        "read them)",
+    )
+
+
+def check_float_ids(
+    before: pd.DataFrame,
+    after: pd.DataFrame,
+    paths: tuple[str, str],
+    sep: str | None = None,
+    encoding: str | None = None,
+) -> None:
+    """Refuse a run whose ids are floats past 2**53 (as :func:`_read` found
+    them) beside a run whose ids are not all floats
+    (:func:`float_ids_error`)."""
+    both = before.attrs.get("all_float_ids") and after.attrs.get("all_float_ids")
+    for k, df in enumerate((before, after)):
+        found = df.attrs.get("float_ids")
+        if found is None or both:
+            continue
+        raise with_line(
+            float_ids_error(found, paths[k], repr(paths[1 - k]), df.index.name),
+            paths[k],
+            sep=sep,
+            encoding=encoding,
+            rows=len(df),
+        )
 
 
 #: a date (and time) as custseg's outputs write them: records such as
@@ -1153,6 +1250,7 @@ def _read_both(
             frames.append(_read(path, args.sep, args.encoding, typed=False))
         except InputError as exc:
             raise _one_reading(exc, path, other, args) from None
+    check_float_ids(frames[0], frames[1], (before, after), args.sep, args.encoding)
     return frames[0], frames[1]
 
 

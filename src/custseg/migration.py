@@ -65,6 +65,7 @@ from .summary import (
     _check_day_span,
     _coerce_rows,
     _day_ticks,
+    _distinct_counts,
     _group_ids,
     _summarize,
     rows_of,
@@ -1848,6 +1849,7 @@ def segment_history(
     bins: int | tuple[int, int, int] | None = None,
     zero_amount: Literal["purchase", "ignore"] = "purchase",
     order_id: Any = None,
+    frequency: Literal["transactions", "days"] = "transactions",
 ) -> SegmentHistory:
     """Facts, RFM scores and rule labels at each of *as_of_dates*, on one scale.
 
@@ -1911,6 +1913,14 @@ def segment_history(
         lines on both sides of a date (the usual case) the orders are
         collapsed once and carried; otherwise each date is summarised on
         its own (one pass over the lines per date).
+    frequency
+        As for :func:`~custseg.summarize`: ``"transactions"`` (default;
+        ``"rows"`` is the same) counts purchase rows (orders, with
+        *order_id*), ``"days"`` distinct days with a purchase. Give the
+        ``frequency`` of the run whose *edges* or *rules* you pass
+        (``first.settings["frequency"]``): edges fitted on purchase days
+        applied to counts of rows would score customers higher than the
+        run they came from.
 
     Returns
     -------
@@ -1933,7 +1943,8 @@ def segment_history(
 
     Notes
     -----
-    ``frequency`` counts purchase rows (``summarize``'s default).
+    ``frequency`` counts purchase rows (``summarize``'s default), or with
+    ``frequency="days"`` purchase days, at each date as ``summarize`` does.
     ``monetary`` is at each date what ``summarize`` gives on the rows up
     to that date (each customer's own amounts deciding: decimals summed
     exactly as decimals, others exactly in binary), whatever the row order.
@@ -1960,6 +1971,9 @@ def segment_history(
                c                    1      10.0  1  1  1
     """
     v.choice(zero_amount, "zero_amount", ("purchase", "ignore"))
+    if isinstance(frequency, str) and str(frequency) == "rows":
+        frequency = "transactions"  # the command line's name for it
+    v.choice(frequency, "frequency", ("transactions", "days"))
     if edges is not None and not isinstance(edges, RfmEdges):
         raise ThresholdError(f"'edges' must be an RfmEdges: got {type(edges).__name__}")
     if rules is not None and not callable(getattr(rules, "evaluate", None)):
@@ -2005,6 +2019,7 @@ def segment_history(
                     amount,
                     as_of=np.datetime64(day, "D"),
                     after_as_of="drop",
+                    frequency=frequency,
                     zero_amount=zero_amount,
                     order_id=order_id,
                     command_line=False,  # no command runs segment_history
@@ -2024,6 +2039,7 @@ def segment_history(
             zero_amount,
             dropped,
             line_money,
+            frequency,
         )
     diagnostics: tuple[str, ...] = ()
     fit = edges is None
@@ -2123,6 +2139,7 @@ def _carried_facts(
     zero_amount: str,
     dropped: np.ndarray | None,
     line_money: tuple[np.ndarray, np.ndarray, np.ndarray] | None = None,
+    frequency: str = "transactions",
 ) -> list[CustomerFacts]:
     """The facts of :func:`segment_history` at each of *days*: the rows
     (transactions, or orders) sorted by date once, the per-customer
@@ -2130,7 +2147,10 @@ def _carried_facts(
     after each date to report, when not those of *ticks* (lines, for
     orders). *line_money*: for orders whose *amounts* are only their signs,
     ``(order of each line, its amount, the date it is first seen at)``:
-    monetary is then summed from the lines seen by each date."""
+    monetary is then summed from the lines seen by each date. *frequency*
+    ``"days"`` counts distinct purchase days: the rows between two dates
+    are whole days (each date ends a day), so a day's purchases are all
+    counted at the first date that sees them."""
     groups = _group_ids(ids, "customer_id")
     codes = groups.codes
     running: RunningSums | None = None
@@ -2223,7 +2243,10 @@ def _carried_facts(
             assert scale is not None
             np.add.at(money, c, np.rint(a * scale))
         pc, pt = c[p], t[p]
-        freq += np.bincount(pc, minlength=size)
+        if frequency == "days":  # this slice's days are no other slice's
+            freq += _distinct_counts(pc, values=pt, size=size, per=per_day)
+        else:
+            freq += np.bincount(pc, minlength=size)
         np.maximum.at(last, pc, pt)
         start = stop
         # the slots of the customers known by now, ascending (= by id); one

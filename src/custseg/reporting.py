@@ -1232,6 +1232,8 @@ def _migrations(
         check_order,
         compared_columns,
         disjoint_classes,
+        float_id_info,
+        float_ids_error,
         left_out,
         no_common_class,
         refitted_scores,
@@ -1255,6 +1257,19 @@ def _migrations(
     before, after = _typed_together(text, as_written(seg[labels]))
     frame = previous.frame if previous.text is None else before
     ids, old = seg.index, frame.index
+    # ids that are floats past 2**53 are exact only beside floats (a file's
+    # were found as it was read, before its ids became text)
+    if previous.text is not None:
+        lossy = previous.text.attrs.get("float_ids")
+        floats = bool(previous.text.attrs.get("all_float_ids"))
+    else:
+        lossy, floats = float_id_info(old), old.dtype.kind == "f"
+    if not (floats and ids.dtype.kind == "f"):
+        if lossy is not None:
+            raise float_ids_error(lossy, source, "this run", old.name)
+        lossy_now = float_id_info(ids)
+        if lossy_now is not None:
+            raise float_ids_error(lossy_now, str(ids.name), f"{source!r}", ids.name)
     if old.hasnans:
         raise InputError(
             source,
