@@ -10,6 +10,8 @@
    integer or text ids as text: the customer 9007199254740993, stored as
    the double 9007199254740992, counted as gone and as new (or as another
    customer). They are now refused as ``transition_matrix`` refuses them.
+3. ``segment_history`` took a dict of dates for its keys, and a set in
+   whatever order Python iterates it; both are now a ``ThresholdError``.
 """
 
 from __future__ import annotations
@@ -188,3 +190,19 @@ def test_report_previous_refuses_float_ids_past_2_53(tmp_path: object) -> None:
             previous=str(previous),
             charts=False,
         )
+
+
+# --------------------------------------------------------------------------
+# 3. as_of_dates in no order
+
+
+@pytest.mark.parametrize(
+    "dates",
+    [{"2024-01-31": 1}, {"2024-01-31", "2024-02-29"}, frozenset(["2024-01-31"])],
+    ids=["dict", "set", "frozenset"],
+)
+def test_history_refuses_dates_in_no_order(dates: object) -> None:
+    """A dict's keys were taken for the dates in silence; a set's order is
+    Python's hashing, so the dates' check failed or passed by chance."""
+    with pytest.raises(ThresholdError, match="list of dates in order"):
+        segment_history(["a"], ["2024-01-01"], [1.0], dates, bins=2)

@@ -1780,6 +1780,13 @@ def _cut_days(as_of_dates: Any, like: Any = None) -> np.ndarray:
     ones read in the zone of the dates *like*."""
     if isinstance(as_of_dates, np.ndarray) and as_of_dates.ndim == 0:
         as_of_dates = as_of_dates[()]  # a 0-d array: its one date
+    if isinstance(as_of_dates, Mapping | set | frozenset):
+        # a dict's keys, a set in no order: never the dates in order
+        raise ThresholdError(
+            f"'as_of_dates' must be a date or a list of dates in order: got a "
+            f"{type(as_of_dates).__name__} ({v.describe(as_of_dates)}); pass "
+            "sorted(...) of the dates"
+        )
     if isinstance(as_of_dates, str | bytes) or not hasattr(as_of_dates, "__len__"):
         as_of_dates = [as_of_dates]
     try:
@@ -1890,7 +1897,10 @@ def segment_history(
         no values on the first date (no customer has bought yet, even with
         *edges* given) is an error. An output
         named like a column of :meth:`SegmentHistory.to_pandas` (a fact, a
-        score, ``as_of``, ``customer_id``) is an error.
+        score, ``as_of``, ``customer_id``) is an error. No customer records
+        are read: outputs whose rules read a records field (the presets'
+        ``status_crm``) are left out, as :func:`custseg.segment` leaves
+        them out without ``records=``.
     bins
         Quantile scores per dimension when the edges are fitted: one count
         or ``(recency, frequency, monetary)``. Default: the rules'
