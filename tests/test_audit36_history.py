@@ -12,6 +12,9 @@
    customer). They are now refused as ``transition_matrix`` refuses them.
 3. ``segment_history`` took a dict of dates for its keys, and a set in
    whatever order Python iterates it; both are now a ``ThresholdError``.
+4. ``segment_history`` fitted the rules' aggregates on its own first date
+   and took none: a history continuing a run labelled its rfm8 types at
+   other means than ``run.apply`` did. It now takes ``aggregates=``.
 """
 
 from __future__ import annotations
@@ -206,3 +209,53 @@ def test_history_refuses_dates_in_no_order(dates: object) -> None:
     Python's hashing, so the dates' check failed or passed by chance."""
     with pytest.raises(ThresholdError, match="list of dates in order"):
         segment_history(["a"], ["2024-01-01"], [1.0], dates, bins=2)
+
+
+# --------------------------------------------------------------------------
+# 4. an earlier run's aggregates
+
+
+def test_history_with_a_runs_aggregates_labels_as_apply() -> None:
+    """edges, rules, aggregates and frequency of a run: each date of the
+    history is labelled as run.apply(the rows up to it, as_of=it)."""
+    tx = simulate_transactions(300, seed=3)
+    first = custseg.segment(
+        tx[tx.date < "2024-04-01"],
+        preset="ecommerce",
+        as_of="2024-03-31",
+        frequency="days",
+    )
+    months = ["2024-06-30", "2024-12-31"]
+    h = segment_history(
+        tx.customer_id,
+        tx.date,
+        tx.amount,
+        months,
+        edges=first.edges,
+        rules=first.rules,
+        aggregates=first.aggregates,
+        frequency="days",
+    )
+    assert h.aggregates == first.aggregates
+    for k, day in enumerate(months):
+        rows = tx[tx.date < pd.Timestamp(day) + pd.Timedelta(days=1)]
+        want = first.apply(rows, as_of=day).customers
+        got = h.to_pandas().xs(pd.Timestamp(day)).loc[want.index]
+        for column in h.labels[k]:
+            assert (got[column].astype(str) == want[column].astype(str)).all(), (
+                day,
+                column,
+            )
+
+
+def test_history_checks_the_aggregates_given() -> None:
+    tx = simulate_transactions(50, seed=1)
+    rs = custseg.rules.load("ecommerce")
+    call = (tx.customer_id, tx.date, tx.amount, ["2024-06-30"])
+    with pytest.raises(ThresholdError, match="'aggregates' needs rules"):
+        segment_history(*call, aggregates={"x": 1.0})
+    with pytest.raises(InputError, match="which these rules do not read"):
+        segment_history(*call, rules=rs, aggregates={"x": 1.0})
+    key = rs.aggregate_keys()[0]
+    with pytest.raises(InputError, match="not a finite number"):
+        segment_history(*call, rules=rs, aggregates={key: float("inf")})

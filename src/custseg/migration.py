@@ -1845,6 +1845,33 @@ def _check_frozen_aggregates(
         )
 
 
+def _check_given_aggregates(rules: Any, aggregates: Any) -> None:
+    """The *aggregates* given to :func:`segment_history`: rules that have
+    aggregates, the names they read, finite numbers (as
+    :func:`custseg.segment` checks them)."""
+    if rules is None:
+        raise ThresholdError(
+            "'aggregates' needs rules (rules=): they are the values of the "
+            "rules' aggregates"
+        )
+    check = getattr(rules, "_fixed_aggregates", None)
+    if not callable(getattr(rules, "aggregates", None)) or not callable(check):
+        raise ThresholdError(
+            f"'aggregates' needs rules that have aggregates (a RuleSet): got "
+            f"{type(rules).__name__}, evaluated as it is"
+        )
+    for key, value in check(aggregates).items():
+        if not math.isfinite(value):
+            raise InputError(
+                "aggregates",
+                f"has {v.describe(value)} for {key!r}, not a finite number: "
+                "every comparison with it would go one way at every date",
+                fix="pass the values RuleSet.aggregates(data) or "
+                "result.aggregates gives, or leave aggregates= out to fit "
+                "them on the first date",
+            )
+
+
 def segment_history(
     customer_id: Any,
     date: Any,
@@ -1857,6 +1884,7 @@ def segment_history(
     zero_amount: Literal["purchase", "ignore"] = "purchase",
     order_id: Any = None,
     frequency: Literal["transactions", "days"] = "transactions",
+    aggregates: Mapping[str, float] | None = None,
 ) -> SegmentHistory:
     """Facts, RFM scores and rule labels at each of *as_of_dates*, on one scale.
 
@@ -1931,6 +1959,13 @@ def segment_history(
         (``first.settings["frequency"]``): edges fitted on purchase days
         applied to counts of rows would score customers higher than the
         run they came from.
+    aggregates
+        Values of the rules' aggregates to use at every date instead of
+        fitting them on the first date: those of an earlier run
+        (``result.aggregates`` of :func:`custseg.segment`), so that the
+        history labels as ``result.apply(...)`` would at each date. Finite
+        numbers, by the names :meth:`custseg.rules.RuleSet.aggregates`
+        gives; needs *rules* that have aggregates (a RuleSet).
 
     Returns
     -------
@@ -1945,11 +1980,13 @@ def segment_history(
         Bad transactions (as :func:`~custseg.summarize`); no purchase on or
         before the first date to fit edges on; a rules aggregate over no
         values on the first date (it would be kept as NaN); a rules output
-        named like a column of the history.
+        named like a column of the history; *aggregates* the rules do not
+        read, or not finite numbers.
     ThresholdError
-        Dates not strictly increasing; bad *edges* or *bins*; *bins* other
-        than those of the *edges* given; scores out of the range the rules
-        declare.
+        Dates not strictly increasing, or in a dict or a set; bad *edges*,
+        *bins* or *frequency*; *bins* other than those of the *edges*
+        given; scores out of the range the rules declare; *aggregates*
+        without rules that have aggregates.
 
     Notes
     -----
@@ -1991,6 +2028,8 @@ def segment_history(
             f"'rules' must have an evaluate(data) method (a RuleSet): got "
             f"{type(rules).__name__}"
         )
+    if aggregates is not None:  # given values: checked before the work
+        _check_given_aggregates(rules, aggregates)
     if bins is not None and edges is None:
         _given_bins(bins)  # a bad bin count fails before the work
     elif bins is not None and edges is not None:
@@ -2091,10 +2130,12 @@ def segment_history(
     # date, as the edges: a threshold that moved with the base would move
     # customers whose behaviour did not change
     fit_aggregates = getattr(rules, "aggregates", None)
-    aggregates: dict[str, float] = {}
-    if callable(fit_aggregates):
-        aggregates = dict(fit_aggregates([all_facts[0], all_scores[0]]))
-        _check_frozen_aggregates(aggregates, all_facts[0])
+    frozen: dict[str, float] = {}
+    if callable(fit_aggregates) and aggregates is not None:
+        frozen = dict(aggregates)  # an earlier run's, as given
+    elif callable(fit_aggregates):
+        frozen = dict(fit_aggregates([all_facts[0], all_scores[0]]))
+        _check_frozen_aggregates(frozen, all_facts[0])
     all_labels: list[dict[str, Labels]] = []
     for f, s in zip(all_facts, all_scores, strict=True):
         if rules is None:
@@ -2103,7 +2144,7 @@ def segment_history(
         # the edges replaced are said once, by the diagnostics above
         evaluate = getattr(rules, "_evaluate_data", rules.evaluate)
         if callable(fit_aggregates):
-            result = evaluate([f, s], aggregates=aggregates)
+            result = evaluate([f, s], aggregates=frozen)
         else:
             result = evaluate([f, s])
         labels = _rule_labels(result)
@@ -2117,7 +2158,7 @@ def segment_history(
         edges=edges,
         diagnostics=diagnostics,
         zone=zone,
-        aggregates=aggregates,
+        aggregates=frozen,
     )
 
 
