@@ -377,7 +377,62 @@ def _join_relationship(
     ids the log names and those of the contacts dropped. Contacts after
     ``as_of`` are refused, or dropped with ``after_as_of="drop"`` (as
     transactions are)."""
-    from .relationship import contact_summary, relationship_type
+    from .relationship import relationship_type
+
+    summary, contacts, dropped_ids = _contact_summary_of(
+        out.index,
+        contacts,
+        customer,
+        facts,
+        date_format=date_format,
+        after_as_of=after_as_of,
+        encoding=encoding,
+    )
+    labels = relationship_type(summary).to_pandas()
+    ids = labels.index
+    if "relationship" in out.columns:
+        raise InputError(
+            "records",
+            "has a column 'relationship', which the contacts compute",
+            fix="rename or drop it",
+        )
+    index, ids = same_ids(out.index, ids)
+    if index is not out.index:
+        out = out.set_axis(index)
+    if ids is not labels.index:
+        labels = labels.set_axis(ids)
+    extra = ids[~members(ids, out.index)]
+    if len(extra):
+        only = pd.DataFrame(index=extra)
+        only.index.name = out.index.name
+        out = _join_records(out, only, customer)
+    out["relationship"] = labels.reindex(out.index).to_numpy()
+    # customers without any contact or sale: explicit, never a guess
+    names = list(labels.cat.categories)
+    out["relationship"] = pd.Categorical(
+        out["relationship"].fillna("no_sale"), categories=names, ordered=True
+    )
+    return out, pd.Index(contacts[customer].unique()), dropped_ids
+
+
+def _contact_summary_of(
+    index: pd.Index,
+    contacts: Any,
+    customer: Hashable,
+    facts: CustomerFacts,
+    *,
+    date_format: str | None = None,
+    after_as_of: str = "raise",
+    encoding: str | None = None,
+) -> tuple[Any, pd.DataFrame, pd.Series]:
+    """The :class:`~custseg.ContactSummary` of the contact log *contacts* (a
+    DataFrame or a file path, as :func:`segment` takes it) for the customers
+    of *index* (the ids of the facts), the log as read and the ids of the
+    contacts after ``as_of`` dropped (refused unless ``after_as_of="drop"``).
+    What ``relationship`` is computed from, and what
+    :func:`custseg.testing.assert_stable` compares as the customer's facts
+    of it."""
+    from .relationship import contact_summary
 
     contacts = v.arrow_plain(contacts)  # (Arrow string_view: as large_string)
     where = "contacts"
@@ -479,11 +534,11 @@ def _join_relationship(
             n_rows=count,
             fix="drop those contacts, or give each its customer's id",
         )
-    _, contact_ids = whole_ids(out.index, written)
+    _, contact_ids = whole_ids(index, written)
     if contact_ids is not written:  # 17850.0 is customer 17850
         contacts = contacts.copy(deep=False)
         contacts[customer] = contact_ids
-    a, b = id_kind(out.index), id_kind(contacts[customer])
+    a, b = id_kind(index), id_kind(contacts[customer])
     if a != b and len(contacts) and not b.startswith("mixed"):
         # before contact_summary, which pairs the log's ids with the facts'
         # (a column mixing kinds is contact_summary's to name, with its row)
@@ -521,31 +576,7 @@ def _join_relationship(
                 n_rows=exc.n_rows,
             )
         raise of_source(exc, where) from None
-    labels = relationship_type(summary).to_pandas()
-    ids = labels.index
-    if "relationship" in out.columns:
-        raise InputError(
-            "records",
-            "has a column 'relationship', which the contacts compute",
-            fix="rename or drop it",
-        )
-    index, ids = same_ids(out.index, ids)
-    if index is not out.index:
-        out = out.set_axis(index)
-    if ids is not labels.index:
-        labels = labels.set_axis(ids)
-    extra = ids[~members(ids, out.index)]
-    if len(extra):
-        only = pd.DataFrame(index=extra)
-        only.index.name = out.index.name
-        out = _join_records(out, only, customer)
-    out["relationship"] = labels.reindex(out.index).to_numpy()
-    # customers without any contact or sale: explicit, never a guess
-    names = list(labels.cat.categories)
-    out["relationship"] = pd.Categorical(
-        out["relationship"].fillna("no_sale"), categories=names, ordered=True
-    )
-    return out, pd.Index(contacts[customer].unique()), dropped_ids
+    return summary, contacts, dropped_ids
 
 
 def _record_answers(out: pd.DataFrame, rs: RuleSet) -> pd.DataFrame:

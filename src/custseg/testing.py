@@ -1339,8 +1339,9 @@ def assert_order_free(rules: Any, data: Any, *, seed: int = 0) -> None:
     Raises
     ------
     AssertionError
-        The first row whose label changes with its position; or fewer than
-        two rows.
+        The first row whose label changes with its position; an output with
+        more or fewer labels (or rows of tags) than *data* has rows, in
+        either order; or fewer than two rows.
 
     Examples
     --------
@@ -1371,6 +1372,15 @@ def assert_order_free(rules: Any, data: Any, *, seed: int = 0) -> None:
         raise AssertionError(
             "the result has no table, segmentation or tag set: nothing compared"
         )
+    # one output per row in either order, before the rows are paired by
+    # position (a result that lost or added rows has no row to pair)
+    for result, where in ((a, "the given order"), (b, "another order")):
+        for name, labels in result.labels.items():
+            _one_per_row(f"{name!r} has", len(np.asarray(labels)), "labels", n, where)
+        for name, (_, matrix) in result.tags.items():
+            _one_per_row(
+                f"tag set {name!r} has", len(np.asarray(matrix)), "rows", n, where
+            )
     _same_tags_moved(a, b, perm, frame)
     for name, labels in a.labels.items():
         if name not in b.labels:
@@ -1394,6 +1404,16 @@ def assert_order_free(rules: Any, data: Any, *, seed: int = 0) -> None:
                 f"is {_plain(want[j])!r} in the given order but {_plain(got[j])!r} "
                 f"when moved to position {j}; the row: {_row(frame, i)}"
             )
+
+
+def _one_per_row(what: str, got: int, unit: str, n: int, where: str) -> None:
+    """An AssertionError unless an output has one label (or row of tags),
+    *got*, per row of data (*n*), in the words of :func:`assert_total`."""
+    if got != n:
+        raise AssertionError(
+            f"{what} {got:,d} {unit} for {n:,d} rows of data in {where}: every row "
+            "must get exactly one label"
+        )
 
 
 def _same_tags_moved(a: Any, b: Any, perm: np.ndarray, frame: pd.DataFrame) -> None:
@@ -1452,9 +1472,13 @@ def assert_stable(
     others they are), and the answers, ``present`` (whether a records
     row was joined) and the records columns no rule declares (a
     categorical ``region`` carried along) are the customer's data, never
-    compared as labels.
-    ``relationship`` is computed from the contacts, which the results do
-    not hold: with other contacts, leave it out with *columns*.
+    compared as labels. The contacts are facts too: ``relationship`` is
+    computed from them, so each result's contacts are read as
+    :func:`custseg.segment` read them (its ``settings``), and a customer
+    whose contacts differ in what ``relationship`` reads (a sale, the
+    customer's own contacts, follow-ups, suggestions, new products, joint
+    projects, unknown contacts) is not compared in ``relationship`` nor in
+    the outputs of the rules that read it; in the others they are.
 
     Parameters
     ----------
@@ -1471,9 +1495,11 @@ def assert_stable(
     ------
     AssertionError
         How many customers moved in a column, with one of them and its facts
-        (and the answers the column reads); or no customer is in both results
-        with the same facts (nothing to compare, e.g. results made at two
-        different ``as_of``), or every such customer has other answers in
+        (and the answers and contact facts the column reads); or no customer
+        id is in both results (saying when the ids are of other kinds,
+        integers in one and text in the other), or none in both has the same
+        facts (nothing to compare, e.g. results made at two different
+        ``as_of``), or every such customer has other answers or contacts in
         every label compared.
     ThresholdError
         An argument is not a ``segment`` result, or *columns* is empty,
@@ -1527,12 +1553,8 @@ def assert_stable(
         changed |= _differ(fa[fact], fb[fact])
     keep = both[~changed]
     if len(keep) == 0:
-        # a check that compares nobody cannot fail: say so
-        raise AssertionError(
-            f"nothing to compare: of {len(a):,d} and {len(b):,d} customers, "
-            f"{len(both):,d} are in both results and none has the same facts in "
-            "both (recency_days moves with as_of: make both at one as_of)"
-        )
+        # a check that compares nobody cannot fail: say so, and why
+        raise AssertionError(_nobody_to_compare(before, after, len(both)))
     # the customers' own data beside the facts (records answers, present):
     # a customer whose answer changed may move in a label that reads it
     moved_input = {
@@ -1543,6 +1565,19 @@ def assert_stable(
         for c in inputs
     }
     reads = _inputs_read(before, after, inputs)
+    contacts_a, contacts_b = _contact_facts(before, keep), _contact_facts(after, keep)
+    if contacts_a is not None or contacts_b is not None:
+        # relationship reads the contacts, which the results do not hold: a
+        # customer whose contacts changed may move in it (and in the rules'
+        # outputs that read it), as a customer whose records answer changed
+        contacts_a = _no_contacts(keep) if contacts_a is None else contacts_a
+        contacts_b = _no_contacts(keep) if contacts_b is None else contacts_b
+        other = np.zeros(len(keep), dtype=bool)
+        for c in contacts_a.columns:
+            other |= _differ(contacts_a[c], contacts_b[c])
+        moved_input[_CONTACTS] = pd.Series(other, index=keep)
+        for name in _reading_relationship(before, after):
+            reads.setdefault(name, set()).add(_CONTACTS)
     names = list(columns) if columns is not None else _label_columns(before, after)
     compared = False
     for name in names:
@@ -1561,8 +1596,14 @@ def assert_stable(
             cid = ids[k]
             shown = {f: _plain(fa.at[cid, f]) for f in _FACTS}
             shown |= {
-                c: _plain(_column_or_missing(a, c, ids[k : k + 1]).iloc[0]) for c in own
+                c: _plain(_column_or_missing(a, c, ids[k : k + 1]).iloc[0])
+                for c in own
+                if c != _CONTACTS
             }
+            if _CONTACTS in own and contacts_a is not None:
+                shown[_CONTACTS] = {
+                    c: _plain(contacts_a.at[cid, c]) for c in contacts_a.columns
+                }
             raise AssertionError(
                 f"{name!r} moved {len(moved)} customer(s) whose facts did not change, "
                 f"e.g. {_plain(cid)!r}: {_plain(x.iloc[k])!r} -> "
@@ -1571,11 +1612,37 @@ def assert_stable(
     if not compared:
         raise AssertionError(
             f"nothing to compare: the {len(keep):,d} customer(s) with the same "
-            "facts in both results have other answers in their records in every "
-            "label compared ("
+            "facts in both results have other answers in their records (or "
+            "other contacts) in every label compared ("
             + ", ".join(map(repr, names))
-            + "): compare results made from the same records"
+            + "): compare results made from the same records and contacts"
         )
+
+
+def _nobody_to_compare(before: SegmentResult, after: SegmentResult, n: int) -> str:
+    """Why :func:`assert_stable` found no customer to compare: no id in
+    both results (ids of other kinds: ``7`` is not ``"7"``), or no customer
+    in both with the same facts (as_of moves recency)."""
+    from ._align import id_kind
+
+    a, b = before.customers, after.customers
+    head = f"nothing to compare: of {len(a):,d} and {len(b):,d} customers, "
+    if n == 0:
+        kinds = id_kind(a.index), id_kind(b.index)
+        why = (
+            f": the ids are {kinds[0]} in 'before' but {kinds[1]} in 'after' "
+            "(7 is not '7'); make both from ids stored the same way"
+            if kinds[0] != kinds[1] and len(a) and len(b)
+            else ": compare results of the same customers"
+        )
+        return head + "no customer id is in both results" + why
+    text = head + f"{n:,d} are in both results and none has the same facts in both"
+    if before.as_of != after.as_of:
+        text += (
+            f" (they are made at other as_of, {before.as_of} and {after.as_of}, "
+            "and recency_days moves with as_of: make both at one as_of)"
+        )
+    return text
 
 
 #: the transaction facts of a customer in a segment result
@@ -1614,6 +1681,75 @@ def _inputs_read(
         for name, fields in rs.fields_read().items():
             out.setdefault(name, set()).update(f for f in fields if f in inputs)
     return out
+
+
+#: the key of the contacts among the inputs a label reads (no column has
+#: this name: the results do not hold the contacts)
+_CONTACTS = "contacts"
+#: what ``relationship`` is computed from, per customer: the columns of the
+#: contact summary ``relationship_type`` reads (whether there is a sale, not
+#: its day: the day moves with the facts' first purchase, the counts and
+#: day spans do not)
+_CONTACT_FACTS = (
+    "sale",
+    "customer_contacts",
+    "days_to_follow_up",
+    "suggestions",
+    "new_products",
+    "joint_projects",
+    "joint_span_days",
+    "unknown_contacts",
+)
+
+
+def _contact_facts(res: SegmentResult, ids: pd.Index) -> pd.DataFrame | None:
+    """What ``relationship`` is computed from for the customers *ids* of
+    *res*: its contact summary, from the contacts of its ``settings`` read as
+    :func:`custseg.segment` read them (:data:`_CONTACT_FACTS`; missing for a
+    customer the summary does not hold), or None when *res* was made
+    without contacts."""
+    from ._align import same_ids
+    from .frame import _contact_summary_of, _side_encoding
+
+    settings = getattr(res, "settings", None) or {}
+    contacts = settings.get("contacts")
+    if contacts is None or "relationship" not in res.customers.columns:
+        return None
+    summary, _, _ = _contact_summary_of(
+        res.customers.index,
+        contacts,
+        settings.get("customer", "customer_id"),
+        res.facts,
+        date_format=settings.get("date_format"),
+        after_as_of=settings.get("after_as_of", "raise"),
+        encoding=_side_encoding(
+            settings.get("contacts_encoding"), "contacts", settings.get("encoding")
+        ),
+    )
+    table = summary.to_pandas()
+    table["sale"] = table["first_sale"].notna()
+    table = table[list(_CONTACT_FACTS)]
+    index, own = same_ids(ids, table.index)
+    return table.set_axis(own).reindex(index).set_axis(ids)
+
+
+def _no_contacts(ids: pd.Index) -> pd.DataFrame:
+    """:func:`_contact_facts` of a result made without contacts: missing."""
+    return pd.DataFrame(
+        {c: [None] * len(ids) for c in _CONTACT_FACTS}, index=ids, dtype=object
+    )
+
+
+def _reading_relationship(before: SegmentResult, after: SegmentResult) -> list[str]:
+    """``relationship`` and the outputs of the rules of either result that
+    read it (a rules field named ``relationship``)."""
+    out = ["relationship"]
+    for res in (before, after):
+        rs = getattr(res, "rules", None)
+        if rs is None:
+            continue
+        out += [n for n, fields in rs.fields_read().items() if "relationship" in fields]
+    return list(dict.fromkeys(out))
 
 
 def _column_or_missing(frame: pd.DataFrame, name: str, ids: Any) -> pd.Series:
