@@ -20,7 +20,6 @@ from __future__ import annotations
 import warnings
 
 import attrs
-import hypothesis
 import numpy as np
 import pandas as pd
 import pytest
@@ -224,7 +223,7 @@ def test_order_free_a_lost_row_in_the_other_order_only() -> None:
 @FAST
 @given(st.integers(2, 6), st.integers(0, 5), st.booleans())
 def test_order_free_never_an_index_error(n, k, add) -> None:  # type: ignore[no-untyped-def]
-    hypothesis.assume(k < n)
+    k %= n  # the row lost or doubled
     data = {"monetary": [float(100 * i) for i in range(n)]}
 
     def evaluate(df: pd.DataFrame) -> object:
