@@ -999,7 +999,10 @@ def assert_monotone(
         The numeric field raised.
     order
         The labels of *output*, lowest first, each once; labels not listed
-        (``unknown``, ``no_purchase``) are not compared.
+        (``unknown``, ``no_purchase``) are not compared, so a row that moves
+        from a listed label to one left out passes: with ``["ordinary",
+        "key"]``, a fall from ``key`` to ``member`` is not seen. List every
+        label that has a place in the order.
     increase
         Extra steps to add to *field* (e.g. ``[1, 100]``), each > 0.
 
