@@ -60,6 +60,7 @@ from .frame import (
     segment,
     with_line_amounts,
 )
+from .lifecycle import _ZH_STAGES as lifecycle_zh
 from .lifecycle import LifecycleWindows
 from .migration import (
     TransitionMatrix,
@@ -72,6 +73,10 @@ from .orders import orders_from_lines
 from .pareto import abc_edges as abc_edges_fit
 from .pareto import spend_pareto
 from .playbook import PLAYBOOK_NAMES, Playbook, actions, default_playbook
+from .relationship import _ZH as relationship_zh
+from .relationship import NO_SALE as RELATIONSHIP_NO_SALE
+from .relationship import RELATIONSHIP_TYPES
+from .relationship import UNKNOWN as RELATIONSHIP_UNKNOWN
 from .rfm import ScoreEdges
 from .segments import segment_summary, sum_and_mean
 
@@ -426,7 +431,10 @@ _COLUMN_ZH = {
     "owner": "负责人",
 }
 
-#: Class names of the spine (not from rules files), in Chinese.
+#: Class names of the spine (not from rules files), in Chinese: the
+#: classifiers' own translations, read from them (a copy here had drifted:
+#: the presets' fifth stage ``gone`` was shown in English beside
+#: ``活跃期``, though the lifecycle windows above it read ``已流失``).
 _CLASS_ZH = {
     "present": {
         "both": "交易与档案",
@@ -434,21 +442,10 @@ _CLASS_ZH = {
         "records_only": "仅档案",
     },
     "relationship": {
-        "basic": "基本型",
-        "reactive": "被动型",
-        "accountable": "负责型",
-        "proactive": "能动型",
-        "partnership": "伙伴型",
-        "no_sale": "未成交",
-        "unknown": "未知",
+        name: relationship_zh[name]
+        for name in (*RELATIONSHIP_TYPES, RELATIONSHIP_NO_SALE, RELATIONSHIP_UNKNOWN)
     },
-    "lifecycle": {
-        "active": "活跃期",
-        "silent": "沉默期",
-        "sleeping": "睡眠期",
-        "lost": "流失期",
-        "no_purchase": "未购买",
-    },
+    "lifecycle": dict(lifecycle_zh),
     "abc": {"unknown": "未知"},
 }
 

@@ -1,0 +1,113 @@
+"""Audit 36, the HTML report (and the printed one) in Chinese.
+
+1. The report's own table of the spine's Chinese class names had drifted
+   from the classifiers' translations: it lacked the presets' fifth
+   lifecycle stage ``gone`` (已流失). A result computed in English and shown
+   with ``lang="zh"`` (``custseg.report(result, lang="zh")``, the printed
+   ``custseg.cli.report(seg, lang="zh")``) read ``活跃期 ... 流失期, gone``
+   in its lifecycle table, beside windows that read ``已流失 ≥ 365``.
+"""
+
+from __future__ import annotations
+
+import re
+import warnings
+
+import hypothesis
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+import custseg
+from custseg import cli, reporting
+from custseg import relationship as rel
+from custseg.datasets import simulate_transactions
+from custseg.lifecycle import LifecycleWindows, lifecycle_stage
+
+#: Every lifecycle stage custseg translates (the presets' five and the
+#: no-purchase label), in English and as lifecycle_stage(lang="zh") names them.
+_STAGES = LifecycleWindows(
+    (90, 180, 270, 365), ("active", "silent", "sleeping", "lost", "gone")
+)
+_STAGE_EN = list(lifecycle_stage([0.0], _STAGES).names)
+_STAGE_ZH = list(lifecycle_stage([0.0], _STAGES, lang="zh").names)
+
+
+def _relationship_names(lang: str) -> list[str]:
+    s = rel.contact_summary(["A"], ["2024-03-01"], ["customer"], ["sale"])
+    return list(rel.relationship_type(s, lang=lang).names)
+
+
+def _zh_of(column: str) -> dict[str, str]:
+    if column == "lifecycle":
+        return dict(zip(_STAGE_EN, _STAGE_ZH, strict=True))
+    en, zh = _relationship_names("en"), _relationship_names("zh")
+    return dict(zip(en, zh, strict=True))
+
+
+def test_spine_names_shown_as_the_classifiers_translate_them() -> None:
+    """Every class name the classifiers translate is shown so in a zh page
+    (the lifecycle stages and the relationship types)."""
+    for column in ("lifecycle", "relationship"):
+        zh = _zh_of(column)
+        assert reporting._run_texts(column, list(zh), "zh") == zh, column
+        assert reporting._CLASS_ZH[column] == zh, column
+
+
+@getattr(hypothesis, "custseg_unscaled", settings)(max_examples=60)
+@given(
+    st.sampled_from(["lifecycle", "relationship"]).flatmap(
+        lambda c: st.tuples(
+            st.just(c),
+            st.lists(st.sampled_from(list(_zh_of(c))), min_size=1, unique=True),
+        )
+    )
+)
+def test_any_classes_of_a_run_shown_in_chinese(case: tuple[str, list[str]]) -> None:
+    """Any classes of one run (any subset, any order) read as the
+    classifier names them in Chinese."""
+    column, names = case
+    zh = _zh_of(column)
+    assert reporting._run_texts(column, names, "zh") == {n: zh[n] for n in names}
+
+
+def _section(html: str, section: str) -> str:
+    body = html.split(f'<section id="{section}"', 1)[1].split("</section>", 1)[0]
+    return re.sub(r"<svg\b.*?</svg>", "", body, flags=re.DOTALL)
+
+
+@pytest.fixture(scope="module")
+def english_result() -> custseg.SegmentResult:
+    tx = simulate_transactions(120, seed=2)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", custseg.CustsegWarning)
+        return custseg.segment(tx, preset="ecommerce")
+
+
+def test_english_result_in_a_chinese_report(
+    english_result: custseg.SegmentResult,
+) -> None:
+    """The repro: every stage of the lifecycle table in Chinese, as the
+    windows above it; the playbook's rows too."""
+    counts = english_result.customers["lifecycle"].value_counts()
+    assert counts["gone"] > 0  # the stage the table missed
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", custseg.CustsegWarning)
+        page = custseg.report(english_result, lang="zh", charts=False)
+    for section in ("lifecycle", "playbook", "rules"):
+        text = _section(page.html, section)
+        assert ">gone<" not in text, section
+    lifecycle = _section(page.html, "lifecycle")
+    assert (
+        f'>已流失</th><td class="num" data-value="{float(counts["gone"])}"' in lifecycle
+    )
+    assert ">已流失</th>" in _section(page.html, "rules")  # the windows
+
+
+def test_printed_report_in_chinese(english_result: custseg.SegmentResult) -> None:
+    text = cli.report(english_result.customers, lang="zh")
+    stages = text.split("\n\n")[1]
+    assert "已流失" in stages
+    assert not re.search(r"^gone\b", stages, flags=re.MULTILINE)
+    n = int(english_result.customers["lifecycle"].value_counts()["gone"])
+    assert re.search(rf"^已流失\s+{n:,d}\s", stages, flags=re.MULTILINE)
