@@ -111,3 +111,61 @@ def test_printed_report_in_chinese(english_result: custseg.SegmentResult) -> Non
     assert not re.search(r"^gone\b", stages, flags=re.MULTILINE)
     n = int(english_result.customers["lifecycle"].value_counts()["gone"])
     assert re.search(rf"^已流失\s+{n:,d}\s", stages, flags=re.MULTILINE)
+
+
+# 2. A result computed in English (segment(..., preset=...)) shown in a
+#    Chinese page kept the rules' classes in English (rfm11 "Champions",
+#    care_phase "care") beside Chinese headings and playbook actions, though
+#    the rules name them in Chinese and the docs say lang="zh" names the
+#    classes of such rules in Chinese.
+
+_RULES = custseg.rules.preset("ecommerce")
+_RFM11_ZH = dict(_RULES.segments["rfm11"].translations["zh"])
+
+
+@getattr(hypothesis, "custseg_unscaled", settings)(max_examples=40)
+@given(st.lists(st.sampled_from(sorted(_RFM11_ZH)), min_size=1, unique=True))
+def test_rules_classes_shown_as_the_rules_name_them(names: list[str]) -> None:
+    names_zh = reporting._rules_names(_RULES, "zh")
+    shown = reporting._run_texts("rfm11", names, "zh", names_zh)
+    assert shown == {n: _RFM11_ZH[n] for n in names}
+    # an English run against a Chinese one: compared as written, and never
+    # shown alike
+    old, new = reporting._class_texts(
+        "rfm11", names, [_RFM11_ZH[n] for n in names], "zh", names_zh
+    )
+    assert set(old.values()).isdisjoint(new.values())
+
+
+def test_english_result_page_names_classes_as_the_transactions_page() -> None:
+    tx = simulate_transactions(150, seed=4)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", custseg.CustsegWarning)
+        result = custseg.segment(tx, preset="ecommerce")
+        from_result = custseg.report(result, lang="zh", charts=False).html
+        from_tx = custseg.report(tx, preset="ecommerce", lang="zh", charts=False).html
+    assert "冠军客户" in _section(from_result, "segments")
+    for section in ("segments", "pareto", "lifecycle", "playbook"):
+        assert _section(from_result, section) == _section(from_tx, section), section
+
+
+def test_english_runs_compared_as_written_in_a_chinese_page() -> None:
+    """The classes are shown in Chinese, still compared as written: an
+    English previous run against an English result is no change of language."""
+    tx = simulate_transactions(150, seed=4)
+    with warnings.catch_warnings():
+        warnings.simplefilter(
+            "error", custseg.CustsegWarning
+        )  # no "no class in common"
+        june = custseg.segment(
+            tx[tx["date"] < "2024-07-01"], preset="ecommerce", as_of="2024-07-01"
+        )
+        warnings.simplefilter("ignore", custseg.CustsegWarning)
+        now = june.apply(tx, as_of="2025-01-01")
+        warnings.simplefilter("error", custseg.CustsegWarning)
+        page = custseg.report(now, previous=june, lang="zh", charts=False)
+    moves = _section(page.html, "migration")
+    assert ">冠军客户</th>" in moves and ">Champions<" not in moves
+    en = custseg.report(now, previous=june, charts=False)
+    stayed = re.findall(r"(\d+\.\d)% ", _section(en.html, "migration"))
+    assert stayed and re.findall(r"(\d+\.\d)% ", moves) == stayed

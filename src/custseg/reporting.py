@@ -639,6 +639,8 @@ class _Parts(NamedTuple):
     # the decimals the means of money are written with (those of the
     # customers' spends: 3 for amounts in mills)
     places: int = 2
+    # the rules' class names in the page's language (_rules_names)
+    class_names: Mapping[str, Mapping[str, str]] | None = None
 
 
 def _t(lang: str) -> Mapping[str, str]:
@@ -946,7 +948,12 @@ def _label_columns(seg: pd.DataFrame) -> list[str]:
 
 
 def _summary(
-    seg: pd.DataFrame, column: str, lang: str, plot: Any, charts: bool
+    seg: pd.DataFrame,
+    column: str,
+    lang: str,
+    plot: Any,
+    charts: bool,
+    rules_names: _Names | None = None,
 ) -> _Summary:
     t = _t(lang)
     # the total and missing rows' names, unlike every class's: a class may be
@@ -980,7 +987,9 @@ def _summary(
         # table shows them, before it lays the chart out); kept as objects:
         # pandas' own text dtype refuses a lone surrogate (the page's write
         # names it)
-        texts = list(_run_texts(column, [str(n) for n in body.index], lang).values())
+        texts = list(
+            _run_texts(column, [str(n) for n in body.index], lang, rules_names).values()
+        )
         shown = body.set_axis(pd.Index(texts, dtype=object))
         chart = _chart(
             plot,
@@ -1040,7 +1049,11 @@ def _rf_grid(
 
 
 def _playbook_rows(
-    seg: pd.DataFrame, column: str, pb: Playbook, lang: str
+    seg: pd.DataFrame,
+    column: str,
+    pb: Playbook,
+    lang: str,
+    rules_names: _Names | None = None,
 ) -> list[list[Cell]]:
     t = _t(lang)
     languages = {"en"} | {k for a in pb.actions.values() for k in a.translations}
@@ -1052,7 +1065,7 @@ def _playbook_rows(
     counts = np.bincount(plan.codes[known], minlength=k)
     stopped = np.bincount(plan.codes[known & plan.stopped], minlength=k)
     rows: list[list[Cell]] = []
-    shown = _run_texts(column, [str(n) for n in plan.names], lang)
+    shown = _run_texts(column, [str(n) for n in plan.names], lang, rules_names)
     for i, name in enumerate(plan.names):
         found = pb.action_for(name)
         if found is None:
@@ -1207,6 +1220,7 @@ def _migrations(
     plot: Any,
     charts: bool,
     notes: list[tuple[str, str, str, str]] | None = None,
+    rules_names: _Names | None = None,
 ) -> list[tuple[str, TransitionMatrix, str]]:
     """The transition matrix (and chart) of every label column both runs
     have, the columns ``custseg migrate`` compares on the two runs' files
@@ -1380,7 +1394,11 @@ def _migrations(
         elif charts and main:
             # the classes named as the table names them (_migration_html)
             old_text, new_text = _class_texts(
-                column, [str(c) for c in tm.before], [str(c) for c in tm.after], lang
+                column,
+                [str(c) for c in tm.before],
+                [str(c) for c in tm.after],
+                lang,
+                rules_names,
             )
             # (the plot shows their invisible characters, as the table)
             renamed = attrs.evolve(
@@ -1562,6 +1580,10 @@ def _parts(
     if "owner" in seg.columns:
         seg = seg.assign(owner=_owner_classes(seg["owner"]))
     plot = _plot_module() if charts else None
+    # the rules' classes named as the rules name them in the page's language,
+    # also those of a result computed in another (shown so, compared as
+    # written)
+    names = _rules_names(result.rules, lang)
     summaries: dict[str, list[_Summary]] = {}
     # the records' own columns are inputs, not segmentations: a categorical
     # one (a Parquet dictionary) shown as a "segment" was missing from the
@@ -1573,7 +1595,7 @@ def _parts(
             continue
         section = _SECTION_OF.get(column, "segments")
         summaries.setdefault(section, []).append(
-            _summary(seg, column, lang, plot, charts)
+            _summary(seg, column, lang, plot, charts, names)
         )
     rf = _rf_grid(result)
     rf_charts = ("", "")
@@ -1617,13 +1639,13 @@ def _parts(
     notes: list[tuple[str, str, str, str]] = []
     if previous is not None:
         # (none in common: an error naming the file)
-        migrations = _migrations(seg, previous, lang, plot, charts, notes)
+        migrations = _migrations(seg, previous, lang, plot, charts, notes, names)
     playbooks = []
     rs = result.rules
     for column in _label_columns(seg):
         pb = _playbook_of(rs, column)
         if pb is not None:
-            playbooks.append((column, _playbook_rows(seg, column, pb, lang)))
+            playbooks.append((column, _playbook_rows(seg, column, pb, lang, names)))
     sources = _edge_sources(result, edges_given)
     return _Parts(
         result=result,
@@ -1641,6 +1663,7 @@ def _parts(
         spend=spend,
         places=_display.money_places(values),
         no_customer=no_customer,
+        class_names=names,
     )
 
 
@@ -1728,13 +1751,60 @@ def _column_title(column: str, lang: str) -> str:
     return column
 
 
-def _class_text(column: str, name: str, lang: str) -> str:
+#: The rules' own names of their classes in a language: per label column,
+#: each English name and its translation (:func:`_rules_names`).
+_Names = Mapping[str, Mapping[str, str]]
+
+
+def _rules_names(rs: Any, lang: str) -> dict[str, dict[str, str]]:
+    """Per output of the rules *rs* (a table such as ``lifecycle``, a
+    segmentation such as ``rfm11``), its class names in *lang* as the rules
+    translate them (``translations.zh``); empty in English or without rules.
+
+    A result computed in English (``segment(..., preset="ecommerce")``)
+    and shown in a Chinese page has its classes named as the rules name
+    them in Chinese (``Champions`` as ``冠军客户``), as a page made from the
+    transactions names them.
+
+    >>> from custseg import rules
+    >>> _rules_names(rules.preset("ecommerce"), "zh")["rfm11"]["Champions"]
+    '冠军客户'
+    >>> _rules_names(None, "zh"), _rules_names(rules.preset("ecommerce"), "en")
+    ({}, {})
+    """
+    if rs is None or lang == "en":
+        return {}
+    out: dict[str, dict[str, str]] = {}
+    for name, part in (*rs.tables.items(), *rs.segments.items()):
+        table = dict(getattr(part, "translations", {}).get(lang, {}))
+        if table:
+            out[str(name)] = table
+    return out
+
+
+def _class_text(
+    column: str, name: str, lang: str, rules_names: _Names | None = None
+) -> str:
+    """*name*, a class of *column*, in *lang*: as the rules translate it
+    (*rules_names*, :func:`_rules_names`), else as custseg's own
+    classifiers do (the lifecycle stages, relationship types, ``present``),
+    else as written."""
+    if lang == "en":
+        return name
+    given = (rules_names or {}).get(column, {})
+    if name in given:
+        return given[name]
     if lang == "zh":
         return _CLASS_ZH.get(column, {}).get(name, name)
     return name
 
 
-def _run_texts(column: str, names: Sequence[str], lang: str) -> dict[str, str]:
+def _run_texts(
+    column: str,
+    names: Sequence[str],
+    lang: str,
+    rules_names: _Names | None = None,
+) -> dict[str, str]:
     """How the classes *names* of one run are shown: translated, one distinct
     text per class (a class named as another's translation stays as
     written), as :func:`_class_texts` shows two runs'.
@@ -1742,11 +1812,15 @@ def _run_texts(column: str, names: Sequence[str], lang: str) -> dict[str, str]:
     >>> _run_texts("lifecycle", ["active", "活跃期"], "zh")
     {'active': 'active', '活跃期': '活跃期'}
     """
-    return _class_texts(column, names, names, lang)[1]
+    return _class_texts(column, names, names, lang, rules_names)[1]
 
 
 def _class_texts(
-    column: str, before: Sequence[str], after: Sequence[str], lang: str
+    column: str,
+    before: Sequence[str],
+    after: Sequence[str],
+    lang: str,
+    rules_names: _Names | None = None,
 ) -> tuple[dict[str, str], dict[str, str]]:
     """How the classes of a previous run (*before*) and this one (*after*)
     are shown, one distinct text per distinct class: the names are
@@ -1763,7 +1837,10 @@ def _class_texts(
     names = list(dict.fromkeys([*before, *after]))
     plain: set[str] = set()
     while True:  # a name shown as written may meet another's translation
-        shown = {n: n if n in plain else _class_text(column, n, lang) for n in names}
+        shown = {
+            n: n if n in plain else _class_text(column, n, lang, rules_names)
+            for n in names
+        }
         seen: dict[str, set[str]] = {}
         for name, text in shown.items():
             seen.setdefault(text, set()).add(name)
@@ -1945,10 +2022,17 @@ def _spend_notes(parts: _Parts, lang: str) -> tuple[str, str]:
 
 
 def _summary_html(
-    s: _Summary, lang: str, places: int, note: str = "", *, days: bool = False
+    s: _Summary,
+    lang: str,
+    places: int,
+    note: str = "",
+    *,
+    days: bool = False,
+    rules_names: _Names | None = None,
 ) -> str:
     """A label column's summary table. *days*: F counts purchase days
-    (``frequency="days"``), so the orders' columns are titled as days."""
+    (``frequency="days"``), so the orders' columns are titled as days.
+    *rules_names*: the rules' class names in *lang* (:func:`_rules_names`)."""
     t = _t(lang)
     title = _column_title(s.column, lang)
     if s.table is None:
@@ -1957,7 +2041,9 @@ def _summary_html(
     n_classes = s.classes
     rows: list[list[Cell]] = []
     foot: list[list[Cell]] = []
-    shown = _run_texts(s.column, [str(n) for n in table.index[:n_classes]], lang)
+    shown = _run_texts(
+        s.column, [str(n) for n in table.index[:n_classes]], lang, rules_names
+    )
     for i, (name, rec) in enumerate(table.iterrows()):
         row: list[Cell] = [
             shown[str(name)] if i < n_classes else str(name),
@@ -2146,7 +2232,13 @@ def _inputs_html(parts: _Parts, lang: str) -> str:
     if extra:
         body += f'<p class="note">{_esc(t["quality_note"])}</p>'
     body += "".join(
-        _summary_html(s, lang, parts.places, days=_counts_days(parts))
+        _summary_html(
+            s,
+            lang,
+            parts.places,
+            days=_counts_days(parts),
+            rules_names=parts.class_names,
+        )
         for s in parts.summaries.get("inputs", [])
     )
     return body
@@ -2376,6 +2468,7 @@ def _pareto_html(parts: _Parts, lang: str) -> str:
             parts.places,
             net_note if s.column == "abc" else "",
             days=_counts_days(parts),
+            rules_names=parts.class_names,
         )
         for s in parts.summaries.get("pareto", [])
     ]
@@ -2399,7 +2492,11 @@ def _migration_html(parts: _Parts, lang: str) -> str:
         # the classes are compared as written: shown so that two classes
         # never look alike (an English previous run in a Chinese report)
         old_text, new_text = _class_texts(
-            column, [str(c) for c in tm.before], [str(c) for c in tm.after], lang
+            column,
+            [str(c) for c in tm.before],
+            [str(c) for c in tm.after],
+            lang,
+            parts.class_names,
         )
         out.append(
             f'<div class="migration" data-column="{_esc(column)}">'
@@ -2474,7 +2571,13 @@ def _playbook_html(parts: _Parts, lang: str) -> str:
 def _summaries_html(parts: _Parts, section: str, lang: str, note: str = "") -> str:
     out = [f'<p class="note">{_esc(note)}</p>'] if note else []
     out += [
-        _summary_html(s, lang, parts.places, days=_counts_days(parts))
+        _summary_html(
+            s,
+            lang,
+            parts.places,
+            days=_counts_days(parts),
+            rules_names=parts.class_names,
+        )
         for s in parts.summaries.get(section, [])
     ]
     return "".join(out)
@@ -2781,7 +2884,9 @@ def report(
         Excel on Chinese Windows). Only with a path.
     lang
         ``"en"`` or ``"zh"``: the language of the headings, table headers
-        and notes; with rules that carry the language, the class names too.
+        and notes; with rules that carry the language, the class names too
+        (also those of a *data* result computed in English, shown as the
+        rules translate them and compared as written).
     title
         The page title (default: "Customer segmentation report"); not blank.
     charts
