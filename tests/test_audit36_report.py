@@ -10,16 +10,19 @@
 
 from __future__ import annotations
 
+import decimal
+import fractions
 import re
 import warnings
 
 import hypothesis
+import pandas as pd
 import pytest
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 import custseg
-from custseg import cli, reporting
+from custseg import _display, cli, reporting
 from custseg import relationship as rel
 from custseg.datasets import simulate_transactions
 from custseg.lifecycle import LifecycleWindows, lifecycle_stage
@@ -169,3 +172,44 @@ def test_english_runs_compared_as_written_in_a_chinese_page() -> None:
     en = custseg.report(now, previous=june, charts=False)
     stayed = re.findall(r"(\d+\.\d)% ", _section(en.html, "migration"))
     assert stayed and re.findall(r"(\d+\.\d)% ", moves) == stayed
+
+
+# 3. A mean of money too large for float64 to hold at the amounts' places
+#    was written with digits it does not have: the mean spend of 1e15, 2e15
+#    and 7e14 (1,233,333,333,333,333.33...) read 1,233,333,333,333,333.20.
+
+
+@getattr(hypothesis, "custseg_unscaled", settings)(max_examples=60)
+@given(
+    # any total, and totals whose means float64 holds to a unit or coarser
+    total=st.integers(1, 2**53) | st.integers(2**49, 2**53),
+    count=st.integers(1, 50),
+    places=st.integers(0, 4),
+)
+@example(total=3_700_000_000_000_000, count=3, places=2)
+def test_means_of_money_show_only_digits_they_have(
+    total: int, count: int, places: int
+) -> None:
+    """A shown mean is within one unit of its last place of the exact mean."""
+    text = _display.mean_money(total / count, places)
+    shown = decimal.Decimal(text.replace(",", ""))
+    exact = fractions.Fraction(total, count)
+    unit = fractions.Fraction(10) ** shown.as_tuple().exponent
+    assert abs(fractions.Fraction(shown) - exact) <= unit, (text, total, count)
+
+
+def test_huge_mean_spend_in_the_page() -> None:
+    tx = pd.DataFrame(
+        {
+            "customer_id": ["a", "b", "c"],
+            "date": ["2024-05-01"] * 3,
+            "amount": [1e15, 2e15, 7e14],
+        }
+    )
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", custseg.CustsegWarning)  # few customers
+        page = custseg.report(tx, as_of="2024-06-01", charts=False)
+    lifecycle = _section(page.html, "lifecycle")
+    assert ">1,233,333,333,333,333</td>" in lifecycle  # the mean spend
+    assert "1,233,333,333,333,333.20" not in page.html
+    assert ">3,700,000,000,000,000.00</td>" in lifecycle  # the sum: exact

@@ -741,6 +741,14 @@ def mean_money(value: float, places: int) -> str:
     ('1,234.57', '0.005', '0.0033')
     >>> mean_money(-5e-8, 2), mean_money(0.0, 2), mean_money(float("nan"), 2)
     ('-0.000000050', '0.00', 'nan')
+
+    A mean too large for float64 to hold to that place is written to the
+    places it holds, never with digits it does not have: the mean of
+    3.7e15 over 3 (1,233,333,333,333,333.33...) is held as
+    1233333333333333.25, which at two places would read ``.20``.
+
+    >>> mean_money(3.7e15 / 3, 2), mean_money(3.65e14 / 3, 2)
+    ('1,233,333,333,333,333', '121,666,666,666,666.7')
     """
     x = float(value)
     if not math.isfinite(x):
@@ -748,6 +756,9 @@ def mean_money(value: float, places: int) -> str:
     digits = places
     if x and abs(x) < 10.0**-places:  # 0.003 is not 0.00: its first digits
         digits = max(places, 1 - decimal.Decimal(repr(x)).adjusted())
+    step = math.ulp(x)  # the float's own resolution there
+    if step > 10.0**-digits:  # places finer than it are noise: left out
+        digits = max(0, -math.ceil(math.log10(step)))
     return rounded(x, digits)
 
 
