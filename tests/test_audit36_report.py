@@ -6,6 +6,11 @@
    with ``lang="zh"`` (``custseg.report(result, lang="zh")``, the printed
    ``custseg.cli.report(seg, lang="zh")``) read ``活跃期 ... 流失期, gone``
    in its lifecycle table, beside windows that read ``已流失 ≥ 365``.
+2. A result computed in English shown in a Chinese page kept the rules'
+   classes in English (``Champions`` beside the Chinese action), though the
+   rules carry their Chinese names and ``lang`` says they give them.
+3. A mean of money too large for float64 at the amounts' places was
+   written with digits it does not have (``...333.20`` for ``...333.33``).
 """
 
 from __future__ import annotations
