@@ -878,7 +878,13 @@ def as_numeric(
         would round, an object array of Python ints), for callers that sum
         integer amounts in ``float64``; and likewise decimal numbers
         (:class:`decimal.Decimal`, ``decimal128[pyarrow]``) beyond 2**53 in
-        their last place (``9007199254740993``, ``90071992547409.93``).
+        their last place (``9007199254740993``, ``90071992547409.93``), and
+        exact numbers other than 0 that float64 reads as 0
+        (``Decimal("1E-400")``, ``Fraction(1, 10**400)``).
+
+    Floats wider than float64 (``np.longdouble``) are read as their double
+    when float64 holds them exactly, else as the decimal they print as
+    (:func:`wide_values`): refused or kept as such a ``Decimal`` is.
 
     Examples
     --------
@@ -916,6 +922,8 @@ def as_numeric(
         else:  # the integers as they are (0 for NA), checked before widening
             x = _extension_ints(x, dtype, field, has_na, exact)
     arr = _to_numpy(x, field)
+    if arr.dtype.kind == "f" and arr.dtype.itemsize > 8:  # np.longdouble
+        arr = wide_values(arr)  # values float64 does not hold: as decimals
     kind = arr.dtype.kind
     if kind in "iuf" and isinstance(x, list | tuple) and _holds_bools(x, arr):
         # NumPy promotes [True, 5] to int64: each value is judged instead
@@ -1001,6 +1009,57 @@ def _holds_narrow(x: list[Any] | tuple[Any, ...]) -> bool:
 
 
 _NARROW = (np.float16, np.float32)
+
+
+def wide_float(value: Any) -> bool:
+    """Whether *value* is a NumPy float wider than ``float64``
+    (``np.longdouble``: 80 bits on x86, 128 on some platforms).
+
+    >>> wide_float(np.longdouble(1)), wide_float(np.float64(1)), wide_float(1.0)
+    (True, False, False)
+    """
+    return isinstance(value, np.floating) and value.dtype.itemsize > 8
+
+
+def wide_number(value: Any) -> Any:
+    """A wide float (:func:`wide_float`) as the number it is: its ``float``
+    when float64 holds it exactly (NaN and infinities too), else the
+    decimal it prints as, a :class:`~decimal.Decimal` that every reader of
+    decimals then compares exactly or refuses (``2**53 + 1``, ``1e-4000``,
+    ``1e400``), never rounded silently to the nearest double. Other
+    values are returned as they are.
+
+    >>> wide_number(np.longdouble(2) ** 53 + 1), wide_number(np.longdouble(0.5))
+    (Decimal('9007199254740993.0'), 0.5)
+    """
+    if not wide_float(value):
+        return value
+    with np.errstate(all="ignore"):
+        f = float(value)
+        held = not np.isfinite(value) or (
+            math.isfinite(f) and np.longdouble(f) == value
+        )
+    return f if held else _decimal.Decimal(str(value))
+
+
+def wide_values(arr: np.ndarray) -> np.ndarray:
+    """A NumPy array of wide floats (``np.longdouble``) as ``float64`` when
+    float64 holds every value exactly, else as an object array of
+    :func:`wide_number`'s values (floats, and the others as decimals).
+
+    >>> wide_values(np.array([0.5, 2.0], dtype=np.longdouble)).dtype
+    dtype('float64')
+    >>> wide_values(np.array([2**53, 1], dtype=np.longdouble) + 1).tolist()
+    [Decimal('9007199254740993.0'), 2.0]
+    """
+    with np.errstate(all="ignore"):
+        narrow = arr.astype(np.float64)
+        held = (narrow == arr) | ~np.isfinite(arr)
+    if held.all():
+        return narrow
+    out = narrow.astype(object)
+    out[~held] = [wide_number(v) for v in arr[~held]]
+    return out
 
 
 def _holds_bools(x: list[Any] | tuple[Any, ...], arr: np.ndarray) -> bool:
@@ -1293,7 +1352,9 @@ def _object_to_float(arr: np.ndarray, field: str, *, exact: bool = False) -> np.
 
     Integers too large for ``float64`` (Python ints beyond about 1.8e308) are
     refused with an :class:`InputError`, and with *exact* so are integers that
-    ``float64`` does not hold exactly (beyond 2**53).
+    ``float64`` does not hold exactly (beyond 2**53), and exact numbers
+    other than 0 that it reads as 0 (``Decimal("1E-400")``). A wide float
+    (``np.longdouble``) is read as :func:`wide_number` gives it.
     """
     out = np.empty(len(arr), dtype=np.float64)
     bad: list[int] = []
@@ -1314,6 +1375,8 @@ def _object_to_float(arr: np.ndarray, field: str, *, exact: bool = False) -> np.
         ):
             bad.append(i)
             continue
+        if wide_float(v):  # np.longdouble: as the decimal it prints as
+            v = values[i] = wide_number(v)
         try:
             f = out[i] = float(v)
             if isinstance(v, _NARROW):  # the decimal it prints as, as in arrays
@@ -1338,6 +1401,10 @@ def _object_to_float(arr: np.ndarray, field: str, *, exact: bool = False) -> np.
                 and _UNDERFLOW.search(v if isinstance(v, str) else v.decode("latin-1"))
             ):
                 tiny.append(i)  # 1e-400: not 0, but below every float64
+            elif f == 0 and exact and v != 0:
+                # Decimal("1E-400"), Fraction(1, 10**400): an amount read as
+                # 0 would change sign (a refund) and count as a zero amount
+                tiny.append(i)
             if (
                 isinstance(v, str)
                 and len(v) > 15  # (cheap first: 16 digits need 16 characters)
@@ -2707,7 +2774,10 @@ def number_param(value: Any, field: str) -> float:
     column, an item of a float32 array) is read as the decimal it prints
     as, the way :func:`as_numeric` reads data of that dtype
     (:func:`widen_narrow`): a value equal to it in the data is then equal
-    to it here too, and falls on the documented side.
+    to it here too, and falls on the documented side. A float wider than
+    float64 (``np.longdouble``) is its double when float64 holds it
+    exactly, else the decimal it prints as, taken or refused as that
+    ``Decimal`` is (:func:`wide_number`).
 
     >>> number_param(3, "a")
     3.0
@@ -2741,6 +2811,10 @@ def number_param(value: Any, field: str) -> float:
         )
     if isinstance(value, np.floating) and value.dtype.itemsize < 8:
         return float(widen_narrow(np.array([value]))[0])
+    if wide_float(value):  # np.longdouble: as the decimal it prints as
+        value = wide_number(value)
+        if isinstance(value, _decimal.Decimal):
+            return _decimal_param(value, field)
     try:
         out = float(value)
     except OverflowError:
@@ -3070,6 +3144,8 @@ def _is_exact_only(value: Any) -> bool:
         return False
     if isinstance(value, int | np.integer):
         return not -_EXACT <= int(value) <= _EXACT
+    if wide_float(value):  # np.longdouble float64 does not hold
+        return isinstance(wide_number(value), _decimal.Decimal)
     return isinstance(value, numbers.Rational)
 
 
@@ -3086,6 +3162,8 @@ def exact_number(value: Any) -> _decimal.Decimal | Fraction:
         return value
     if isinstance(value, int | np.integer):
         return _decimal.Decimal(int(value))
+    if wide_float(value):  # np.longdouble: the decimal it prints as
+        return _decimal.Decimal(str(value))
     return Fraction(value.numerator, value.denominator)
 
 
@@ -3110,6 +3188,8 @@ def _decimal_values(x: Any, n: int, arr: np.ndarray | None = None) -> np.ndarray
     if isinstance(dtype, np.dtype):
         if dtype.kind in "iu" and far():  # int64 the caller cast to floats
             values = np.asarray(x).astype(object)  # Python ints
+        elif dtype.kind == "f" and dtype.itemsize > 8:  # np.longdouble
+            values = np.asarray(x).astype(object)  # its own scalars
         elif dtype.kind != "O":
             return None
         else:
@@ -3147,6 +3227,9 @@ def _decimal_values(x: Any, n: int, arr: np.ndarray | None = None) -> np.ndarray
         return None
     values = values.copy()
     values[~is_dec] = None
+    for i in np.flatnonzero(is_dec).tolist():
+        if wide_float(values[i]):  # np.longdouble: the decimal it prints as
+            values[i] = exact_number(values[i])
     return values
 
 

@@ -1275,6 +1275,10 @@ def summarize(
         so are integers beyond 2**53 (not exact in ``float64``). Decimals of
         up to 8 places are summed exactly; a ``Decimal`` of more places is
         summed as its ``float64``, in binary (round such amounts first).
+        An amount other than 0 that ``float64`` reads as 0
+        (``Decimal("1E-400")``) is an error; an ``np.longdouble`` amount is
+        read as its ``float64`` when that holds it exactly, else as the
+        ``Decimal`` it prints as.
     as_of
         The reference day. Default: the day after the last transaction, so
         the most recent customer has recency 1 (with *order_id*, the day
