@@ -24,7 +24,7 @@ from fractions import Fraction
 import numpy as np
 import pandas as pd
 import pytest
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 import custseg
@@ -88,6 +88,7 @@ def test_longdouble_beyond_float64_is_an_input_error_not_a_warning() -> None:
     half=st.booleans(),
     container=st.sampled_from(["array", "list", "object"]),
 )
+@example(whole=2**53 - 1, half=True, container="array")
 def test_longdouble_values_classed_as_the_equal_decimal(
     whole: int, half: bool, container: str
 ) -> None:
@@ -119,6 +120,7 @@ def test_longdouble_below_edge_repro() -> None:
     last=st.integers(1, 9),
     exponent=st.integers(-40, 10),
 )
+@example(mantissa=10**16, last=1, exponent=-5)
 def test_longdouble_parameter_is_held_or_refused(
     mantissa: int, last: int, exponent: int
 ) -> None:
@@ -270,3 +272,31 @@ rules = [{ label = "yes", when = "x >= 0.3" }]
     below = L("0.3") - L("1e-19")
     df = pd.DataFrame({"x": pd.Series(np.array([below, L("0.3")], dtype=L))})
     assert apply_rules(df, rs)["big"].tolist() == ["no", "yes"]
+
+
+@needs_wide
+@FAST
+@given(n=st.integers(1, 9), below=st.booleans())
+@example(n=1, below=True)
+def test_longdouble_potential_share_rounded_as_its_decimal(n: int, below: bool) -> None:
+    """``simulate_customers``' potential customers are the share times the
+    buyers rounded half up from the share as given: a longdouble share
+    just below a half (``0.4999999999999999999`` of 1 buyer) is 0, as the
+    equal ``Decimal`` is, where its double 0.5 gives 1."""
+    from custseg.datasets import simulate_customers
+
+    tx = pd.DataFrame(
+        {
+            "customer_id": [f"c{i}" for i in range(n)],
+            "date": ["2024-01-01"] * n,
+            "amount": [5.0] * n,
+        }
+    )
+    half = Fraction(2 * (n // 2) + 1, 2 * n)  # k + 1/2 buyers at k = n // 2
+    share = L(half.numerator) / L(half.denominator)
+    share = share - L("1e-19") if below else share
+    exact = Decimal(str(share))
+    if exact > 1:
+        return
+    got = len(simulate_customers(tx, potential=share, seed=0)) - n
+    assert got == len(simulate_customers(tx, potential=exact, seed=0)) - n

@@ -361,7 +361,8 @@ def _exact_share(value: Any, share: float) -> fractions.Fraction:
     """The exact number a share *value* (read by :func:`_share` as *share*)
     stands for: a Fraction, a Decimal or an integer itself (``Fraction(1,
     6)`` is 1/6, not the float next to it), a float the decimal *share*
-    prints as (``np.float32(0.7)`` is 7/10, as ``0.7`` is).
+    prints as (``np.float32(0.7)`` is 7/10, as ``0.7`` is), an
+    ``np.longdouble`` float64 does not hold the decimal it prints as.
 
     >>> _exact_share(fractions.Fraction(1, 6), 1 / 6)
     Fraction(1, 6)
@@ -370,6 +371,9 @@ def _exact_share(value: Any, share: float) -> fractions.Fraction:
     """
     if isinstance(value, numbers.Rational | decimal.Decimal):
         return fractions.Fraction(value)
+    exact = v.wide_number(value)  # np.longdouble float64 does not hold
+    if isinstance(exact, decimal.Decimal):  # the decimal it prints as
+        return fractions.Fraction(exact)
     return fractions.Fraction(repr(share))
 
 
