@@ -300,3 +300,22 @@ def test_longdouble_potential_share_rounded_as_its_decimal(n: int, below: bool) 
         return
     got = len(simulate_customers(tx, potential=share, seed=0)) - n
     assert got == len(simulate_customers(tx, potential=exact, seed=0)) - n
+
+
+@needs_wide
+def test_longdouble_ids_are_never_merged() -> None:
+    """The repro: ids ``2**53`` and ``2**53 + 1`` held as longdouble were one
+    customer (frequency 2, the id ``2**53``); ``0.1`` and
+    ``0.1000000000000000001`` likewise."""
+    ids = np.array([2**53, 2**53], dtype=L) + np.array([0, 1], dtype=L)
+    f = custseg.summarize(ids, ["2024-01-01"] * 2, [1.0, 2.0], as_of="2024-02-01")
+    assert f.customer_id.tolist() == [2**53, 2**53 + 1]
+    assert f.frequency.tolist() == [1, 1]
+    near = np.array(["0.1", "0.1"], dtype=L) + np.array([0, 1e-19], dtype=L)
+    with pytest.raises(InputError, match="'customer_id' has customer ids of type"):
+        custseg.summarize(near, ["2024-01-01"] * 2, [1.0, 2.0], as_of="2024-02-01")
+    # ids float64 holds are read as before
+    held = np.array([0.5, 1.5, 0.5], dtype=L)
+    g = custseg.summarize(held, ["2024-01-01"] * 3, [1.0, 2.0, 3.0], as_of="2024-02-01")
+    assert g.customer_id.tolist() == [0.5, 1.5]
+    assert g.frequency.tolist() == [2, 1]

@@ -544,12 +544,49 @@ def _id_values(ids: Any, field: str, noun: str = "customer") -> Any:
             return _object_ids(values, field, noun)
         if kind == "b":
             _refuse_bool_ids(field, noun)
+        if kind == "f" and values.dtype.itemsize > 8:  # np.longdouble
+            return _wide_ids(values, field, noun)
         if kind == "f" and values.dtype != np.float64:
             return values.astype(np.float64)  # exact; pandas hashes float64 only
         if kind in "cV":  # complex numbers, structured records: one kind each
             return _object_ids(values.astype(object), field, noun)
         return values
     return _extension_ids(values, field, noun)
+
+
+def _wide_ids(values: np.ndarray, field: str, noun: str = "customer") -> np.ndarray:
+    """Ids held as floats wider than float64 (``np.longdouble``): as
+    ``float64`` when it holds every one exactly, as ``int64`` when every
+    one is a whole number within its range (exact), else an
+    :class:`InputError`: float64 (which pandas hashes) would make two ids
+    one customer (``2**53`` and ``2**53 + 1``, ``0.1`` and
+    ``0.1000000000000000001``).
+
+    >>> _wide_ids(np.array([2**53, 2**53], dtype=np.longdouble) + [0, 1], "customer_id")
+    array([9007199254740992, 9007199254740993])
+    >>> _wide_ids(np.array(["0.1", "0.3"], dtype=np.longdouble), "customer_id")
+    Traceback (most recent call last):
+    ...
+    custseg.errors.InputError: 'customer_id' has customer ids of type float128 that float64 does not hold, such as 0.1, which float64 would read as another id (two such ids can become one customer) (first at row 0, 2 rows affected): give the ids as integers or text (e.g. .astype(str)), not as float128
+    """
+    with np.errstate(all="ignore"):
+        narrow = values.astype(np.float64)
+        held = (narrow == values) | np.isnan(values)
+        if held.all():
+            return narrow
+        whole = np.isfinite(values) & (values == np.trunc(values))
+        if whole.all() and np.abs(values).max() < 2**63:
+            return values.astype(np.int64)
+    first, count = v.first_offender(~held)
+    raise InputError(
+        field,
+        f"has {noun} ids of type {values.dtype} that float64 does not hold, "
+        f"such as {values[first]}, which float64 would read as another id "
+        f"(two such ids can become one {noun})",
+        first_row=first,
+        n_rows=count,
+        fix=f"give the ids as integers or text (e.g. .astype(str)), not as {values.dtype}",
+    )
 
 
 def _extension_ids(values: Any, field: str, noun: str = "customer") -> Any:
