@@ -319,3 +319,32 @@ def test_longdouble_ids_are_never_merged() -> None:
     g = custseg.summarize(held, ["2024-01-01"] * 3, [1.0, 2.0, 3.0], as_of="2024-02-01")
     assert g.customer_id.tolist() == [0.5, 1.5]
     assert g.frequency.tolist() == [2, 1]
+
+
+@needs_wide
+def test_longdouble_amounts_on_dask_as_in_pandas() -> None:
+    """A ``float128`` amount column was refused by Dask as "not numbers"
+    where pandas reads it: now read as pandas reads it, refusals too."""
+    dd = pytest.importorskip("dask.dataframe")
+    import warnings
+
+    df = pd.DataFrame(
+        {
+            "customer_id": ["a", "a", "b"],
+            "date": ["2024-01-01", "2024-01-02", "2024-01-02"],
+            "amount": np.array([0.5, 1.5, 19.99], dtype=L),
+        }
+    )
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", FutureWarning)  # narwhals' notice on Dask
+        got = summarize_frame(
+            dd.from_pandas(df, npartitions=2), as_of="2024-02-01", output="pandas"
+        )
+        assert got["monetary"].tolist() == [2.0, 19.99]
+        assert (
+            got["monetary"].tolist()
+            == summarize_frame(df, as_of="2024-02-01")["monetary"].tolist()
+        )
+        big = df.assign(amount=np.array([2**53, 0, 0], dtype=L) + L(1))
+        with pytest.raises(InputError, match="beyond 2"):
+            summarize_frame(dd.from_pandas(big, npartitions=1), as_of="2024-02-01")

@@ -2657,7 +2657,10 @@ def _dask_objects(
     - an object column of amounts (Decimals, numbers) is converted to
       float64 as :func:`~custseg.summarize` converts it, and a ``float16``
       one read as the decimals it prints as
-      (:func:`custseg._validate.widen_narrow`, per partition).
+      (:func:`custseg._validate.widen_narrow`, per partition); so is an
+      ``np.longdouble`` (``float128``) one
+      (:func:`custseg._validate.wide_number`: refused where float64 does
+      not hold it as a sum would need, as in pandas).
 
     For a frame made by ``dd.from_pandas``, whose object columns Dask has
     made text, these are read from the pandas frame it was made from. The
@@ -2756,7 +2759,24 @@ def _dask_objects(
         # Dask prints an Arrow float32 as its double (19.989999771118164):
         # NumPy's float32, whose text is the decimal it prints as
         changes[str(amount)] = native[amount].astype("float32")
+    elif has(amount) and _wide_float(dtypes[amount]):
+        field = str(amount)
+
+        def longdouble(part: pd.Series) -> pd.Series:
+            # np.longdouble, as the pandas path reads it: its double when
+            # float64 holds it, else the decimal it prints as (refused
+            # beyond 2**53 in its last place, or read as 0)
+            out = v._object_to_float(part.to_numpy().astype(object), field, exact=True)
+            return pd.Series(out, index=part.index, name=part.name)
+
+        changes[field] = native[field].map_partitions(longdouble, meta=(field, "f8"))
     return (native.assign(**changes) if changes else native), text_ints
+
+
+def _wide_float(dtype: Any) -> bool:
+    """Whether a pandas dtype is a NumPy float wider than float64
+    (``np.longdouble``), which narwhals does not read as a number."""
+    return isinstance(dtype, np.dtype) and dtype.kind == "f" and dtype.itemsize > 8
 
 
 def _arrow_narrow_float(dtype: Any) -> bool:
