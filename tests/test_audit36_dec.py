@@ -233,6 +233,9 @@ def test_tiny_exact_amounts_never_read_as_zero(
         1.5,
         0.0,
     ]
+    # zeros of every kind stay 0, text zeros too (a file's "0.00")
+    zeros = np.array(["0.0", "0", b"0", "-0.00", 0, -0.0, Decimal("-0")], dtype=object)
+    assert as_numeric(zeros, "amount", exact=True).tolist() == [0.0] * 7
 
 
 def test_tiny_exact_amount_on_dask_object_column() -> None:

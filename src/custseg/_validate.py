@@ -1401,7 +1401,7 @@ def _object_to_float(arr: np.ndarray, field: str, *, exact: bool = False) -> np.
                 and _UNDERFLOW.search(v if isinstance(v, str) else v.decode("latin-1"))
             ):
                 tiny.append(i)  # 1e-400: not 0, but below every float64
-            elif f == 0 and exact and v != 0:
+            elif f == 0 and exact and not isinstance(v, str | bytes) and v != 0:
                 # Decimal("1E-400"), Fraction(1, 10**400): an amount read as
                 # 0 would change sign (a refund) and count as a zero amount
                 tiny.append(i)
