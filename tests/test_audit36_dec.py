@@ -13,7 +13,13 @@
 2. An amount given as an exact number closer to 0 than float64 holds
    (``Decimal("1E-400")``, ``Fraction(1, 10**400)``) was read as 0: a
    refund of it counted as a zero-amount purchase. It is refused, as the
-   text ``"1e-400"`` was.
+   text ``"1e-400"`` was (text zeros such as ``"0.00"`` stay 0).
+3. Ids held as ``np.longdouble`` were cast to float64 before grouping:
+   ``2**53`` and ``2**53 + 1`` were one customer. Whole ones are now
+   integers, ones float64 does not hold refused.
+4. ``simulate_customers`` rounded a longdouble ``potential`` share as its
+   double; a Dask ``float128`` amount column was refused as "not numbers"
+   where pandas reads it.
 """
 
 from __future__ import annotations
