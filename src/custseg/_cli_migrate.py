@@ -40,6 +40,7 @@ from ._files import (
     write_table,
 )
 from .errors import CustsegWarning, InputError
+from .labels import sorted_names
 from .migration import (
     MAX_CELLS,
     TransitionMatrix,
@@ -633,7 +634,7 @@ def _as_classes(col: pd.Series) -> pd.Series:
             order = categories.sort_values()
         except TypeError:  # classes of mixed kinds: by their text
             order = categories[np.argsort(categories.astype(str), kind="stable")]
-        return col.cat.reorder_categories(order)
+        return col.cat.reorder_categories(_whole_numbers_first(order))
     if pd.api.types.is_bool_dtype(col.dtype):
         # yes/no (a group column): the classes False and True, as a column
         # with blank cells (read as objects) has them, never the numbers 0
@@ -660,7 +661,22 @@ def _as_classes(col: pd.Series) -> pd.Series:
         return pd.Series(
             pd.Categorical(col, categories=classes), index=col.index, name=col.name
         )
-    return col.astype("category")
+    col = col.astype("category")
+    return col.cat.reorder_categories(_whole_numbers_first(col.cat.categories))
+
+
+def _whole_numbers_first(categories: pd.Index) -> list[Any]:
+    """Text classes with those written as whole numbers first, by value
+    (``"9"`` before ``"10"``, as a Parquet file's integers are ordered), then
+    the rest in text order; classes of other kinds as they are.
+
+    >>> _whole_numbers_first(pd.Index(["10", "9", "a"]))
+    ['9', '10', 'a']
+    """
+    items = list(categories)
+    if not items or not all(isinstance(x, str) for x in items):
+        return items
+    return sorted_names(items)
 
 
 def _columns(

@@ -52,7 +52,7 @@ from ._categories import STR_MISSING
 from ._display import BLANKS, fold_chars
 from ._exact import decimal_scale
 from .errors import CustsegWarning, InputError, ThresholdError
-from .labels import _decimal_name, declared_classes
+from .labels import _decimal_name, declared_classes, sorted_names
 from .profile import (
     PLACEHOLDERS,
     _column_missing,
@@ -1306,7 +1306,8 @@ def tags_from_values(
         ``"01"`` and ``"1e0"`` match the value ``1``, ``"2.50"`` matches
         ``2.5`` (in a column of text, text is compared as written). Without
         it, each distinct value is a tag, named *prefix* + value, in sorted
-        order (numbers in numeric order).
+        order (numbers in numeric order; text written as whole numbers,
+        such as a CSV file's codes, first and in numeric order too).
     prefix
         Put before each tag name made from a value (not before mapped names).
     sep
@@ -1376,6 +1377,8 @@ def tags_from_values(
     {'one': 1, 'two': 1}
     >>> tags_from_values(["A产品/B产品", "tea/N/A"], sep=("/",)).names
     ('A产品', 'B产品', 'tea')
+    >>> tags_from_values(["10", "9", "x"]).names  # as the numbers 9 and 10
+    ('9', '10', 'x')
     >>> from custseg import Labels
     >>> status = Labels([0, 2, 1], ("new", "repeat", "unknown"))
     >>> tags_from_values(status).sizes()
@@ -1437,7 +1440,12 @@ def tags_from_values(
         lookup = _number_keys(lookup, numbers)
     if lookup is None:
         found = list(dict.fromkeys(x for c in per_cell for x in c))
-        values = found if is_number.any() or declared is not None else sorted(found)
+        # text as text sorts, but whole numbers first, by value: the tags of
+        # a CSV column of codes ("9", "10") in the order of the same codes
+        # as integers (a Parquet column)
+        values = (
+            found if is_number.any() or declared is not None else sorted_names(found)
+        )
         names = tuple(prefix + x for x in values)
         in_rows = None  # of declared classes: how many the rows hold
         if declared is not None and max_tags is not None and len(names) > max_tags:

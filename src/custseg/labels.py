@@ -599,7 +599,8 @@ def _polars_parts(x: Any) -> tuple[np.ndarray, list[Any], bool] | None:
         classes, found = np.unique(text[known], return_inverse=True)
         codes = np.full(len(text), -1, dtype=np.intp)
         codes[known] = found.reshape(-1)
-        return codes, classes.tolist(), False
+        codes, names = whole_numbers_first(codes, [str(c) for c in classes.tolist()])
+        return codes, list(names), False
     categories: Any = getattr(dtype, "categories", None)
     if kind != "Enum" or not hasattr(categories, "to_list"):
         return None
@@ -835,6 +836,44 @@ def _python_number(x: Any) -> Any:
 _PLAIN_TYPES = {str, int, float, bool, type(None), np.float64, np.int64}
 
 
+def whole_numbers_first(
+    codes: np.ndarray, names: Sequence[str]
+) -> tuple[np.ndarray, tuple[str, ...]]:
+    """Text class *names* (distinct, sorted as text) and their *codes*
+    (-1: missing) reordered so that names written as whole numbers (as
+    ``str(n)`` writes them) come first, in numeric order, then the other
+    names in text order: ``"9"`` before ``"10"``, as the numbers 9 and 10
+    are ordered, so labels read from a CSV file (text) list their classes
+    as the same labels held as integers (a Parquet file) do. The order of
+    :func:`custseg._validate.id_order`.
+
+    >>> codes, names = whole_numbers_first(np.array([0, 1, -1, 2]), ["10", "9", "a"])
+    >>> codes.tolist(), names
+    ([1, 0, -1, 2], ('9', '10', 'a'))
+    """
+    held = np.empty(len(names), dtype=object)
+    held[:] = list(names)
+    order = v.id_order(held)
+    if order is None:
+        return codes, tuple(names)
+    rank = np.empty(len(order), dtype=np.intp)
+    rank[order] = np.arange(len(order), dtype=np.intp)
+    codes = np.where(codes >= 0, rank[np.maximum(codes, 0)], codes)
+    return codes, tuple(str(x) for x in held[order].tolist())
+
+
+def sorted_names(names: Iterable[str]) -> list[str]:
+    """Distinct text *names* sorted as :func:`whole_numbers_first` orders
+    classes: whole numbers written as text first, by value, then the rest
+    in text order.
+
+    >>> sorted_names(["b", "10", "9", "007"])
+    ['9', '10', '007', 'b']
+    """
+    ordered = sorted(names)
+    return list(whole_numbers_first(np.zeros(0, dtype=np.intp), ordered)[1])
+
+
 def _plain_classes(x: Any, field: str) -> tuple[np.ndarray, tuple[str, ...]]:
     """Codes into the names of the sorted distinct values of a plain array
     (-1: missing); numbers named by :func:`_number_name`."""
@@ -883,9 +922,13 @@ def _plain_classes(x: Any, field: str) -> tuple[np.ndarray, tuple[str, ...]]:
     if arr.dtype.kind == "O":
         inverse, names = _object_classes(kept, field)
         codes[known] = inverse
+        if kept.size and all(isinstance(x, str) for x in kept.tolist()):
+            return whole_numbers_first(codes, names)
         return codes, tuple(names)
     uniques, inverse = np.unique(kept, return_inverse=True)
     codes[known] = inverse.reshape(-1)
+    if uniques.dtype.kind in "UT":
+        return whole_numbers_first(codes, [str(u) for u in uniques.tolist()])
     if uniques.dtype.kind in "iufc":
         # one name per number: 2, not 2.0 (an integer column with a gap,
         # read as float); inf as "inf"; a float32 0.1 as 0.1 (NumPy scalars:
@@ -1041,7 +1084,9 @@ def label_codes(
     or a Series of ``ArrowDtype(dictionary<...>)`` as
     ``pd.read_parquet(..., dtype_backend="pyarrow")`` gives): its dictionary
     is the list of classes, in order, those no row has included. A plain
-    array or Series gets its distinct values, sorted (numbers as numbers).
+    array or Series gets its distinct values, sorted (numbers as numbers;
+    text written as whole numbers first, by value, as
+    :func:`whole_numbers_first` orders it: ``"9"`` before ``"10"``).
     ``index`` is the pandas index of a Series (``None`` otherwise); codes
     are ``intp``.
 

@@ -37,7 +37,7 @@ from ._categories import MISSING, YES_NO_MISSING, _plain, as_category, code_text
 from ._categories import from_labels as _from_labels
 from ._validate import exact_sides, require_column
 from .errors import InputError, ThresholdError
-from .labels import Labels, _type_kind, class_parts
+from .labels import Labels, _type_kind, class_parts, whole_numbers_first
 
 __all__ = [
     "DICK_BASU_LEVELS",
@@ -1563,6 +1563,9 @@ def _groups(by: Any, n: int) -> tuple[np.ndarray, tuple[Any, ...], str]:
         codes = np.full(len(arr), -1, dtype=np.int64)
         codes[~missing] = inverse
         names = tuple(x.item() if isinstance(x, np.generic) else x for x in uniq)
+        if names and all(isinstance(x, str) for x in names):
+            # "9" before "10", as the groups 9 and 10 of an integer column
+            codes, names = whole_numbers_first(codes, names)
     if (codes < 0).any():
         if "(missing)" in [str(x) for x in names]:
             raise ThresholdError(
@@ -1591,7 +1594,8 @@ def nps(scores: Any, by: Any = None) -> NpsResult:
         Optional group of each row: a :class:`~custseg.Labels` (every name is
         listed, also with no rows), a pandas Categorical, a Polars ``Enum``
         or Arrow dictionary-encoded data (every category, in its order), or
-        values (each distinct value, sorted; a Polars ``Categorical``'s
+        values (each distinct value, sorted, text written as whole numbers
+        first, by value: ``"9"`` before ``"10"``; a Polars ``Categorical``'s
         too). Rows with a missing group form the group ``"(missing)"``.
 
     Returns

@@ -1969,9 +1969,14 @@ def _inputs(
         else np.zeros(n, np.int64)
     )
     rank = np.empty(len(names), dtype=np.int64)
-    rank[np.argsort(np.asarray(names, dtype=object), kind="stable")] = np.arange(
-        len(names)
-    )
+    # staff numbers as customer ids are ordered (v.id_order): 9 before 10,
+    # given as integers or as the text "9" and "10" (names are text)
+    held = np.empty(len(names), dtype=object)
+    held[:] = list(names)
+    staff_order = v.id_order(held)
+    if staff_order is None:
+        staff_order = np.argsort(held, kind="stable")
+    rank[staff_order] = np.arange(len(names))
     plan = _plan(cap, val, tol)
     return _Inputs(val, names, given, cap, tol, prev, key, rank, plan)
 
@@ -2107,7 +2112,9 @@ def assign_owners(
     *Ties* between customers are broken by value (highest first), then by
     customer id, then (without ids) by current owner: staff in id order,
     then departed owners, then none. Ties between staff members are broken
-    by staff id (text order). Never by row order: permuting the rows (or
+    by staff id, ordered as customer ids are: whole numbers (``9``, or
+    ``"9"`` as text) first, by value, so staff 9 comes before staff 10,
+    then other ids in text order. Never by row order: permuting the rows (or
     the staff list) permutes the result the same way. Without customer ids,
     customers with the same value and the same current owner are
     interchangeable: the owners they get are the same, in some order.

@@ -60,6 +60,7 @@ from .frame import (
     segment,
     with_line_amounts,
 )
+from .labels import whole_numbers_first
 from .lifecycle import _ZH_STAGES as lifecycle_zh
 from .lifecycle import LifecycleWindows
 from .migration import (
@@ -1444,8 +1445,9 @@ def _owner_classes(owner: pd.Series) -> pd.Categorical[Any]:
     such owners (:func:`custseg.ownership._of_one_kind`: ``7``, ``7.0``
     and ``"7"`` are one owner, ``"7"``; ``True`` is ``"True"``). A column
     that is not categorical has its classes sorted (in the order first met
-    when they do not compare); a categorical one keeps its categories'
-    order.
+    when they do not compare; text written as whole numbers first, by value:
+    staff ``"9"`` before ``"10"``, as the integers are); a categorical one
+    keeps its categories' order.
 
     >>> _owner_classes(pd.Series([104, "A12", 104, None])).tolist()
     ['104', 'A12', '104', nan]
@@ -1476,6 +1478,10 @@ def _owner_classes(owner: pd.Series) -> pd.Categorical[Any]:
         if len(rank):  # (no owner at all: every code -1 already)
             codes = np.where(codes >= 0, rank[np.maximum(codes, 0)], -1)
         given = np.asarray(given, dtype=object)[order]
+        if len(given) and all(isinstance(x, str) for x in given.tolist()):
+            # staff numbers as text ("9", "10"): in the order of the numbers
+            codes, texts = whole_numbers_first(codes, given.tolist())
+            given = np.asarray(texts, dtype=object)
     if categorical:
         names = tuple(_owner_text(x) for x in given)
         if _of_one_kind(tuple(given), names) is not names:
