@@ -837,7 +837,7 @@ _PLAIN_TYPES = {str, int, float, bool, type(None), np.float64, np.int64}
 
 
 def whole_numbers_first(
-    codes: np.ndarray, names: Sequence[str]
+    codes: np.ndarray, names: Sequence[str] | np.ndarray
 ) -> tuple[np.ndarray, tuple[str, ...]]:
     """Text class *names* (distinct, sorted as text) and their *codes*
     (-1: missing) reordered so that names written as whole numbers (as
@@ -851,15 +851,22 @@ def whole_numbers_first(
     >>> codes.tolist(), names
     ([1, 0, -1, 2], ('9', '10', 'a'))
     """
-    held = np.empty(len(names), dtype=object)
-    held[:] = list(names)
+    if isinstance(names, np.ndarray) and names.dtype.kind == "U":
+        held = names  # one vectorised pass (many classes: one per customer)
+    else:
+        listed = [str(x) for x in names]
+        if any(x.endswith("\x00") for x in listed):  # NumPy's str drops it
+            held = np.empty(len(listed), dtype=object)
+            held[:] = listed
+        else:
+            held = np.array(listed, dtype=str)
     order = v.id_order(held)
     if order is None:
-        return codes, tuple(names)
+        return codes, tuple(held.tolist())
     rank = np.empty(len(order), dtype=np.intp)
     rank[order] = np.arange(len(order), dtype=np.intp)
     codes = np.where(codes >= 0, rank[np.maximum(codes, 0)], codes)
-    return codes, tuple(str(x) for x in held[order].tolist())
+    return codes, tuple(held[order].tolist())
 
 
 def sorted_names(names: Iterable[str]) -> list[str]:
@@ -927,8 +934,10 @@ def _plain_classes(x: Any, field: str) -> tuple[np.ndarray, tuple[str, ...]]:
         return codes, tuple(names)
     uniques, inverse = np.unique(kept, return_inverse=True)
     codes[known] = inverse.reshape(-1)
-    if uniques.dtype.kind in "UT":
-        return whole_numbers_first(codes, [str(u) for u in uniques.tolist()])
+    if uniques.dtype.kind == "U":
+        return whole_numbers_first(codes, uniques)
+    if uniques.dtype.kind == "T":  # (NumPy's StringDType)
+        return whole_numbers_first(codes, uniques.tolist())
     if uniques.dtype.kind in "iufc":
         # one name per number: 2, not 2.0 (an integer column with a gap,
         # read as float); inf as "inf"; a float32 0.1 as 0.1 (NumPy scalars:
