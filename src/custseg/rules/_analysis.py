@@ -333,16 +333,26 @@ class _Analyser:
         return out
 
     def rule_diag(
-        self, rsrc: Source, rule: Rule, code: str, message: str, hint: str
+        self,
+        rsrc: Source,
+        rule: Rule,
+        code: str,
+        message: str,
+        hint: str,
+        causes: Iterable[Rule] = (),
     ) -> Diagnostic:
         """A warning about *rule*, at its line; at the key of the file that
-        extends the preset instead when the rule is the preset's and reads
-        what that file overrides (the cause, the one place to edit: a preset
-        alone has no such warning), with the rule's place in the message."""
+        extends the preset instead when the rule is the preset's and it, or
+        one of the earlier rules *causes* (those that take every case of an
+        unreachable rule, or leave a case undecided), reads what that file
+        overrides (the cause, the one place to edit: a preset alone has no
+        such warning), with the rule's place in the message."""
         if self.overrides is None or rsrc.path == self.overrides[0].path:
             return _diag(rsrc, rule.line, rule.column, "warning", code, message, hint)
         root, keys = self.overrides
         read = self.names_read(rule.when)
+        for other in causes:
+            read |= self.names_read(other.when)
         paths = sorted(
             {p for name in read for p in keys.get(name, ())},
             key=root.locate_key,
@@ -350,12 +360,17 @@ class _Analyser:
         if not paths:
             return _diag(rsrc, rule.line, rule.column, "warning", code, message, hint)
         shown = [".".join(p) for p in paths[:3]] + (["..."] if len(paths) > 3 else [])
+        effect = (
+            "leave the preset's earlier rule undecided for them"
+            if code == "label-from-missing"
+            else "make the preset's rule dead"
+        )
         return root.at_key(
             paths[0],
             code,
             f"{message}, with this file's {', '.join(shown)} (the rule is "
             f"at {rsrc.path}:{rule.line}:{rule.column}: {rule.when.text!r})",
-            f"{hint}: this file's values make the preset's rule dead; "
+            f"{hint}: this file's values {effect}; "
             "change them, or replace the rules of the preset's list",
             severity="warning",
         )
@@ -570,6 +585,10 @@ class _Analyser:
                     f"{j + 1} ({rules[j].label!r})" if j >= 0 else "..."
                     for j in self.overlapping(packed, i, first[match])
                 )
+                # the rules that took its cases: a file's value read by one
+                # of them (loyal_orders = 1 in an earlier 'loyal' rule) is
+                # the cause as much as one the rule itself reads
+                takers = np.unique(first[match]).tolist()
                 out.append(
                     self.rule_diag(
                         rsrc,
@@ -578,6 +597,7 @@ class _Analyser:
                         f"rule {i + 1} ({rule.label!r}) of {what} is never reached: "
                         f"earlier rules take every case it matches ({names})",
                         "move it up or narrow the earlier rules",
+                        [rules[j] for j in takers if j >= 0],
                     )
                 )
             first[new] = i
@@ -643,11 +663,9 @@ class _Analyser:
             if f in causes and (_is_missing_point(rs.fields[f], col) & guessed).any()
         ]
         first = " or ".join(f"missing({f})" for f in fields) or "missing(...)"
-        return _diag(
+        return self.rule_diag(
             src,
-            rule.line,
-            rule.column,
-            "warning",
+            rule,
             "label-from-missing",
             f"rule {i + 1} ({rule.label!r}) of {what} takes customers for whom an "
             "earlier rule cannot be decided (a value it reads is missing), e.g. "
@@ -655,6 +673,7 @@ class _Analyser:
             "the earlier rule was skipped, not because they fit it",
             f'put a rule for the missing values first, e.g. {{ label = "Unscored", '
             f'when = "{first}" }}',
+            [rules[j] for j, cells in undecided if (cells & guessed).any()],
         )
 
     def overlapping(

@@ -19,6 +19,7 @@ import ast
 import difflib
 import math
 import re
+import unicodedata
 from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
@@ -343,6 +344,8 @@ def parse_examples(
     for i, (entry, start, end) in enumerate(zip(raw, headers, bounds, strict=True)):
         number = i + 1
         ok = True
+        # (given|expect, name as the rules read it) -> the key as written
+        spelled: dict[tuple[str | None, str], str] = {}
 
         def at(
             key: str | tuple[str, str],
@@ -353,9 +356,14 @@ def parse_examples(
             _start: int = start,
             _end: int = end,
             _number: int = number,
+            _spelled: dict[tuple[str | None, str], str] = spelled,
+            written: bool = False,
         ) -> None:
             # a key of the example, or (given|expect, key) for a key of those
+            # (a name as the rules read it, unless *written*)
             within, name = key if isinstance(key, tuple) else (None, key)
+            if not written:
+                name = _spelled.get((within, name), name)
             line, col, stop = (
                 _key_in(source, _start, _end, name, within)
                 if name
@@ -404,6 +412,9 @@ def parse_examples(
                 'e.g. expect = { lifecycle = "active" }',
             )
             continue
+        # names NFKC-normalised, as declared names are: "ｍ" is the field m
+        given, ok = _read_names(given, "given", spelled, at, ok)
+        expect, ok = _read_names(expect, "expect", spelled, at, ok)
         values: dict[str, Any] = {}
         unchecked = False  # a given name refused with an error of its own
         for name, value in given.items():
@@ -470,7 +481,9 @@ def parse_examples(
                     ok = False
                     continue
                 names[output] = "true" if label else "false"
-                where = _tag_key_in(source, start, end, set_name, tag)
+                where = _tag_key_in(
+                    source, start, end, spelled.get(("expect", set_name), set_name), tag
+                )
                 lines[output] = (*where, source.line_text(where[0]))
                 if complete:
                     ok = _complete(output, values, rs_parts, at, ("expect", tag)) and ok
@@ -530,7 +543,9 @@ def parse_examples(
                 ok = False
                 continue
             names[output] = label
-            where = _key_in(source, start, end, output, "expect")
+            where = _key_in(
+                source, start, end, spelled.get(("expect", output), output), "expect"
+            )
             lines[output] = (*where, source.line_text(where[0]))
             if complete:
                 ok = _complete(output, values, rs_parts, at, ("expect", output)) and ok
@@ -548,6 +563,40 @@ def parse_examples(
                 )
             )
     return out
+
+
+def _read_names(
+    table: Mapping[str, Any],
+    within: str,
+    spelled: dict[tuple[str | None, str], str],
+    at: Any,
+    ok: bool,
+) -> tuple[dict[str, Any], bool]:
+    """*table* (``given`` or ``expect``) by its keys NFKC-normalised, as the
+    rules read the names they declare (a field declared ``"ｍ"`` is ``m``,
+    and so is a key ``"ｍ"`` of ``given``), with the written spelling of each
+    key that changed in *spelled* (diagnostics point at it). Two keys that
+    read as one name are a ``duplicate-name`` error at the second."""
+    out: dict[str, Any] = {}
+    for key, value in table.items():
+        name = unicodedata.normalize("NFKC", key) if not key.isascii() else key
+        if name in out:
+            first = spelled.get((within, name), name)
+            at(
+                (within, key),
+                "duplicate-name",
+                f"{key!r} is the name {name!r}, already in {within} as {first!r}"
+                if key != name
+                else f"{key!r} is already in {within}, as {first!r}",
+                "full-width letters and digits read as plain ones (NFKC): give it once",
+                written=True,
+            )
+            ok = False
+            continue
+        if name != key:
+            spelled[(within, name)] = key
+        out[name] = value
+    return out, ok
 
 
 def _complete(

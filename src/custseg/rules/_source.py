@@ -19,6 +19,8 @@ import bisect
 import codecs
 import itertools
 import re
+import unicodedata
+from collections.abc import Iterable
 from typing import Literal
 
 import numpy as np
@@ -288,6 +290,9 @@ class Source:
         found = self._locate(path)
         if found is not None:
             return found
+        written = self._respelled(path)
+        if written != path:  # a name declared as "ｘ", reported as x
+            return self.locate_key(written)
         # a key the text lacks ('field' of a [tables.x]): at the table that
         # should hold it, the nearest written prefix of the path
         for cut in range(len(path) - 1, 0, -1):
@@ -295,6 +300,22 @@ class Source:
             if parent is not None:
                 return parent
         return self._keys().anywhere.get(path[-1], (1, 1, 2))
+
+    def _respelled(self, path: tuple[str, ...]) -> tuple[str, ...]:
+        """*path* with the declared name it holds (``fields.NAME...``) in the
+        spelling the text writes it in, when the text never writes it as
+        it is but writes a spelling that NFKC-normalises to it: the
+        rules read declared names normalised (a field declared ``"ｘ"`` is
+        the field ``x``), and report them so, but the text holds ``"ｘ"``.
+
+        >>> src = Source("r", '[fields]\\n"ｘ" = { type = "numbr" }\\n')
+        >>> src.locate_key(("fields", "x", "type"))
+        (2, 9, 13)
+        """
+        index = self._keys()
+        if len(path) < 2 or path[0] not in _NAMED or path[1] in index.written:
+            return path  # only declared names are normalised: not labels
+        return (path[0], index.spelled.get(path[1], path[1]), *path[2:])
 
     def _locate(self, path: tuple[str, ...]) -> tuple[int, int, int] | None:
         """:meth:`locate_key` of a key written in the text; None if it is not."""
@@ -575,6 +596,10 @@ def _key_parts(
     ]
 
 
+# the sections whose keys are declared names, NFKC-normalised when read
+_NAMED = frozenset({"fields", "params", "derived", "tables", "segments", "tags"})
+
+
 class _Index:
     """Per section: where each key is first written, by its dotted path
     inside the section (every prefix of a dotted key too: ``t.breaks`` under
@@ -596,7 +621,12 @@ class _Index:
         self.anywhere: dict[str, tuple[int, int, int]] = {}
         self.first_prefix: dict[tuple[str, ...], int] = {}
         self.by_header: dict[tuple[str, ...], list[int]] = {}
+        # every key part written, and per NFKC form of a part written
+        # otherwise (``"ｘ"``), its first spelling (see Source._respelled)
+        self.written: set[str] = set()
+        self.spelled: dict[str, str] = {}
         for k, (_, header) in enumerate(sections):
+            self._spell(header)
             if not header:
                 continue
             self.by_header.setdefault(header[: _KEY_DEPTH + 1], []).append(k)
@@ -613,6 +643,7 @@ class _Index:
             if m is None:
                 continue
             parts = _key_parts(i + 1, m.group(1), m.start(1) + 1)[:_KEY_DEPTH]
+            self._spell(p for p, _ in parts)
             keys = self.keys[k]
             for j, (name, span) in enumerate(parts):
                 keys.setdefault(tuple(p for p, _ in parts[: j + 1]), (span, False))
@@ -620,6 +651,14 @@ class _Index:
             whole = tuple(p for p, _ in parts)
             if keys[whole][0] == parts[-1][1]:
                 keys[whole] = (parts[-1][1], True)
+
+    def _spell(self, parts: Iterable[str]) -> None:
+        for part in parts:
+            self.written.add(part)
+            if not part.isascii():
+                plain = unicodedata.normalize("NFKC", part)
+                if plain != part:
+                    self.spelled.setdefault(plain, part)
 
 
 class Located:
