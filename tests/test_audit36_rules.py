@@ -225,3 +225,35 @@ def test_example_given_twice_in_two_spellings() -> None:
     (d,) = [d for d in rules.check(text, text=True) if d.severity == "error"]
     assert d.code == "duplicate-name"
     assert text.splitlines()[d.line - 1][d.column - 1 :].startswith("y = 5")
+
+
+# --------------------------------------------------------------------------
+# 4. a playbook names its classification as the file declares it
+
+_PLAYBOOK = (
+    'format = 1\n[fields]\ny = {{ type = "number" }}\n[segments.{s}]\ndefault = "d"\n'
+    'rules = [{{ label = "a", when = "y > 1" }}]\n'
+    '[playbook.{p}.a]\naction = "call"\nchannel = "phone"\npriority = 1\n'
+)
+
+
+@settings(max_examples=10, deadline=None)
+@given(seg_wide=st.booleans(), book_wide=st.booleans())
+def test_playbook_reads_names_as_declarations_do(
+    seg_wide: bool, book_wide: bool
+) -> None:
+    """Property: ``[playbook."ｓ".a]`` is the playbook of the segmentation
+    ``s`` however either is written (it was "no classification named 'ｓ'")."""
+    text = _PLAYBOOK.format(
+        s='"ｓ"' if seg_wide else "s", p='"ｓ"' if book_wide else "s"
+    )
+    assert [d for d in rules.check(text, text=True) if d.severity == "error"] == []
+    assert rules.loads(text).playbook("s").actions["a"].action == "call"
+
+
+def test_playbook_given_twice_in_two_spellings() -> None:
+    text = _PLAYBOOK.format(s="s", p='"ｓ"') + (
+        '[playbook.s.d]\naction = "wait"\nchannel = "none"\npriority = 2\n'
+    )
+    (d,) = [d for d in rules.check(text, text=True) if d.severity == "error"]
+    assert (d.code, d.line) == ("duplicate-name", 11)

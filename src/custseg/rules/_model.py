@@ -3279,9 +3279,22 @@ def _playbooks(
     }
     known.update({n: t.names for n, t in tables.items()})
     known.update({n: s.names for n, s in segments.items()})
-    for name, spec in raw.items():
-        path = ("playbook", name)
+    seen: dict[str, str] = {}  # the classification, NFKC-read -> as written
+    for written, spec in raw.items():
+        path = ("playbook", written)
         spec = b.table(spec, path)
+        name = nfkc(written)  # as the file's names are read: "ｓ" is s
+        if name in seen:
+            b.at_key(
+                path,
+                "duplicate-name",
+                f"[playbook.{written}] is the classification {name!r}, which "
+                f"has a playbook already ([playbook.{seen[name]}])",
+                "full-width letters and digits read as plain ones (NFKC): give "
+                "each classification one playbook",
+            )
+            continue
+        seen[name] = written
         names = known.get(name)
         if names is None and name in b.refused and _declared_output(doc, name):
             continue  # a table or segmentation with errors, reported there
