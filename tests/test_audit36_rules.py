@@ -257,3 +257,68 @@ def test_playbook_given_twice_in_two_spellings() -> None:
     )
     (d,) = [d for d in rules.check(text, text=True) if d.severity == "error"]
     assert (d.code, d.line) == ("duplicate-name", 11)
+
+
+# --------------------------------------------------------------------------
+# 5. a parameter or derived value nothing reads changes no label: warned
+
+
+def test_misspelt_override_is_warned(tmp_path: Path) -> None:
+    """The repro: ``lapse_days = 120`` meant the preset's ``lapsing_days``;
+    the preset's 180 stayed in force, with no word."""
+    text = 'format = 1\nextends = "ecommerce"\n[params]\nlapse_days = 120\n'
+    (d,) = _not_info(_check(tmp_path, text))
+    assert (d.code, d.severity, d.line, d.column) == ("unused", "warning", 4, 1)
+    assert "'lapse_days'" in d.message and "changes no label" in d.message
+    assert d.hint == "did you mean 'lapsing_days'?"
+
+
+def test_override_of_a_value_the_preset_does_not_read(tmp_path: Path) -> None:
+    """``furniture`` keeps ``new_days`` for files that extend it but reads it
+    nowhere: setting it changed nothing, silently."""
+    text = 'format = 1\nextends = "furniture"\n[params]\nnew_days = 90\n'
+    (d,) = _not_info(_check(tmp_path, text))
+    assert (d.code, d.line) == ("unused", 4)
+    assert "its own rules do not read it" in d.message
+    used = text + (
+        '[segments.mine]\ndefault = "old"\n'
+        'rules = [{ label = "new", when = "tenure_days < new_days" }]\n'
+    )
+    assert _not_info(_check(tmp_path, used)) == []
+
+
+@settings(max_examples=25, deadline=None)
+@given(
+    reads=st.lists(st.sampled_from(["p", "q", "d", "e"]), unique=True),
+    via=st.sampled_from(["rule", "break", "where"]),
+)
+def test_unused_is_exactly_what_no_output_reads(reads: list[str], via: str) -> None:
+    """Property: a file declaring parameters p, q and derived values d
+    (reads q) and e gets an ``unused`` warning for exactly those no output
+    reads, directly, through a derived value, as a table break or inside
+    an aggregate's where=."""
+    text = (
+        'format = 1\n[fields]\nx = { type = "number" }\n'
+        "[params]\np = 1\nq = 2\n"
+        '[derived]\nd = "x > q"\ne = "x * 2"\n'
+    )
+    conditions = {"p": "x > p", "q": "x > q", "d": "d", "e": "e > 1"}
+    if via == "break" and "p" in reads:
+        text += '[tables.t]\nfield = "x"\nbreaks = ["p"]\nlabels = ["lo", "hi"]\n'
+        reads = [r for r in reads if r != "p"]
+    if via == "where" and "p" in reads:
+        conditions["p"] = "x > mean(x, where=x > p)"
+    text += '[segments.s]\ndefault = "z"\nrules = [\n'
+    text += "".join(
+        f'  {{ label = "{r}", when = "{conditions[r]}" }},\n' for r in reads
+    )
+    text += '  { label = "all", when = "True" },\n]\n'
+    if via == "break" and "[tables.t]" in text:
+        reads = [*reads, "p"]
+    read = set(reads) | ({"q"} if "d" in reads else set())
+    found = {
+        d.message.split("'")[1]
+        for d in rules.check(text, text=True)
+        if d.code == "unused"
+    }
+    assert found == {"p", "q", "d", "e"} - read, text

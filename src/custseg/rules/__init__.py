@@ -43,7 +43,7 @@ import numpy as np
 
 from ..errors import Diagnostic, RulesError
 from ..playbook import LABEL_KEYS as PLAYBOOK_KEYS
-from ._analysis import analyse_all
+from ._analysis import analyse_all, unused_entries
 from ._examples import failures as example_failures
 from ._frozen import FrozenMap, name_maps
 from ._model import (
@@ -499,6 +499,20 @@ def _compile_all(
         rs, sources, overrides=(source, overridden_keys(origins, source))
     )
     diags += more
+    inherited = frozenset(
+        (section, name)
+        for text in texts.values()  # the presets extended (trusted text)
+        for section in ("params", "derived")
+        for name in tomllib.loads(text).get(section, {})
+    )
+    # a new entry already warned of as a near miss of the preset's is not
+    # warned of twice
+    near = {(d.line, d.column) for d in diags if d.code == "near-miss"}
+    diags += [
+        d
+        for d in unused_entries(rs, doc, source, origins, inherited)
+        if (d.line, d.column) not in near
+    ]
     object.__setattr__(rs, "lookups", FrozenMap(tables))
     object.__setattr__(rs, "skip", skip)
     name_maps(rs, "lookups")

@@ -20,8 +20,10 @@ whole file are capped by *MAX_WORK*, the cells held at once by *MAX_HELD*.
 
 from __future__ import annotations
 
+import difflib
 import itertools
 import math
+import unicodedata
 from collections.abc import Iterable, Mapping
 from typing import Any
 
@@ -1026,3 +1028,99 @@ def _tabulated(
         rules=rules,
         cuts=tuple(cut for *_, cut, _ in axes.values()),
     )
+
+
+def unused_entries(
+    rs: RuleSet,
+    doc: Mapping[str, Any],
+    source: Source,
+    origins: Mapping[tuple[str, ...], Source],
+    inherited: frozenset[tuple[str, str]] = frozenset(),
+) -> list[Diagnostic]:
+    """A warning for each parameter and derived value *source* defines or
+    sets that no output reads (no table, segmentation or tag set, directly
+    or through derived values; a parameter may also be a table's break):
+    it changes no label, so it is most likely a misspelt name
+    (``lapse_days`` for ``lapsing_days``) or an override of a value the
+    preset keeps only for files that extend it (``furniture``'s
+    ``new_days``). A preset's own entries are not warned of.
+
+    *doc* is the merged document (its tables' ``breaks`` name parameters);
+    *origins* says which file defined each key; *inherited* holds the
+    (section, name) of the entries the presets it extends define."""
+    if source.path.startswith("preset:"):
+        return []
+
+    def plain(name: str) -> str:
+        return name if name.isascii() else unicodedata.normalize("NFKC", name)
+
+    read: set[str] = set()
+    for t in rs.tables.values():
+        read.add(t.field)
+    tables = doc.get("tables")
+    for spec in tables.values() if isinstance(tables, dict) else ():
+        breaks = spec.get("breaks") if isinstance(spec, dict) else None
+        if isinstance(breaks, list):
+            read.update(plain(b) for b in breaks if isinstance(b, str))
+    for seg in rs.segments.values():
+        read.update(n for r in seg.rules for n in r.when.names)
+    for ts in rs.tagsets.values():
+        read.update(n for r in ts.rules for n in r.when.names)
+    todo = [n for n in read if n in rs.derived]
+    while todo:  # what the derived values the outputs read read
+        for n in rs.derived[todo.pop()].expr.names:
+            if n not in read:
+                read.add(n)
+                if n in rs.derived:
+                    todo.append(n)
+
+    def origin(path: tuple[str, ...]) -> Source | None:
+        for k in range(len(path), -1, -1):
+            if path[:k] in origins:
+                return origins[path[:k]]
+        return None
+
+    out: list[Diagnostic] = []
+    for section, kind, what in (
+        ("params", "parameter", "no condition, derived value or table break"),
+        (
+            "derived",
+            "derived value",
+            "no table, segmentation or tag set, directly or through other "
+            "derived values",
+        ),
+    ):
+        entries = doc.get(section)
+        known = rs.params if section == "params" else rs.derived
+        for written in entries if isinstance(entries, dict) else ():
+            name = plain(written)
+            if name not in known or name in read:
+                continue
+            if origin((section, written)) is not source:
+                continue  # the preset's: kept for files that extend it
+            if (section, name) in inherited:
+                message = (
+                    f"{kind} {name!r} is read by {what}, so this file's value "
+                    "changes no label: the preset keeps it for files that "
+                    "extend it, but its own rules do not read it"
+                )
+                hint = (
+                    "read it in a rule of this file (replace the rules that "
+                    "should use it), or remove it"
+                )
+            else:
+                others = [n for n in known if n != name]
+                close = [n for n in others if n.lower() == name.lower()]
+                close += difflib.get_close_matches(name, others, n=1, cutoff=0.6)
+                message = f"{kind} {name!r} is read by {what}, so it changes no label"
+                hint = (
+                    f"did you mean {close[0]!r}?"
+                    if close
+                    else "use it in a condition, or remove it"
+                )
+            out.append(
+                source.at_key(
+                    (section, written), "unused", message, hint, severity="warning"
+                )
+            )
+    return out
