@@ -281,7 +281,8 @@ def register(sub: Any) -> None:
         type=_days,
         default=None,
         metavar="DAYS",
-        help="birthdays from today to DAYS - 1 days ahead (default: 7); "
+        help="birthdays from today to DAYS - 1 days ahead (default: 7; "
+        "1 is today alone, 0 is refused); "
         "listed on each run in that window, whatever the last contact: for "
         "a job run more often, give the days to the next run",
     )

@@ -717,6 +717,105 @@ def _readings(
     return shown, line, window
 
 
+#: the codecs (by :func:`codecs.lookup` name) whose text
+#: :func:`_implausible` reads with the Latin rules of cp1252 (Mac Roman's
+#: own); the others (UTF-8, the CJK codecs, Cyrillic, ...) by the CJK rule
+_LATIN_RULES = {
+    "cp1252": "cp1252",
+    "iso8859-1": "cp1252",
+    "iso8859-15": "cp1252",
+    "mac-roman": _MAC_CANDIDATE,
+}
+#: a text cell or word, as :func:`_misread_words` splits the text
+_WORD = re.compile("[^\\s,;|\"']+")
+
+
+def _misread_words(text: str, codec: str) -> list[str]:
+    """The distinct words (runs between blanks, separators and quotes) of
+    *text*, read in *codec*, that hold characters few files hold
+    (:func:`_implausible`), in their order of first appearance.
+
+    >>> _misread_words("M黮ler,Gar鏾n,M黮ler,张三", "gbk")
+    ['M黮ler', 'Gar鏾n']
+    >>> _misread_words("ÕÅÈý ÀîËÄ Renée", "iso8859-1")
+    ['ÕÅÈý', 'ÀîËÄ']
+    """
+    rules = _LATIN_RULES.get(codecs.lookup(codec).name, codec)
+    seen: dict[str, None] = {}
+    for word in _WORD.findall(text):
+        if word not in seen and not word.isascii() and _implausible(word, rules):
+            seen[word] = None
+    return list(seen)
+
+
+def _check_misread(path: Path, fmt: str, encoding: str) -> None:
+    """A file read in an encoding other than UTF-8 (``--encoding gbk``) that
+    decodes into words few files hold, where another encoding of
+    :data:`_ENCODING_CANDIDATES` reads the same bytes into none: cp1252's
+    'Müller' decodes as GBK into 'M黮ler', GBK's '张三' as cp1252 or latin-1
+    into 'ÕÅÈý', without an error, so every such id and label would change
+    silently. Refused from two such words, a warning for one (a short
+    text in the asked encoding may look odd by chance). The text is judged
+    from its first byte beyond ASCII on, up to :data:`_SAMPLE_BYTES`."""
+    name = codecs.lookup(encoding).name
+    if name in ("utf-8", "utf-8-sig") or name.startswith(("utf-16", "utf-32")):
+        return
+    found = _beyond_ascii(path)
+    if found is None:
+        return
+    window, line, whole = found
+    try:
+        text = codecs.getincrementaldecoder(name)().decode(window, final=whole)
+    except UnicodeDecodeError:
+        return  # the read names the byte
+    odd = _misread_words(text, name)
+    if not odd:
+        return
+    better: list[str] = []
+    readings = [text]
+    for codec in _candidates(path):
+        if codecs.lookup(codec).name == name:
+            continue
+        try:
+            other = codecs.getincrementaldecoder(codec)().decode(window, final=whole)
+        except UnicodeDecodeError:
+            continue
+        if (
+            other not in readings  # GB18030 reads what GBK reads
+            and not _misread_words(other, codec)
+            and _odd_characters(other) <= _odd_characters(text)
+        ):
+            better.append(codec)
+            readings.append(other)
+    if not better:
+        return
+    word = odd[0]
+    raw = word.encode(name)
+    at = window.find(raw)
+    where = f"line {line + _line_ends(window[:at])}" if at >= 0 else f"line {line}"
+    shown = " and ".join(
+        f"{c} reads {raw.decode(c, errors='replace')!r}" for c in better
+    )
+    python = " or ".join(f"encoding={c!r}" for c in better)
+    options = " or ".join(f"--encoding {c}" for c in better)
+    asked = _encoding_name(encoding)
+    problem = (
+        f"{asked} reads {len(odd):,d} of its words as text few files hold, "
+        f"such as {word!r} ({where}), where {shown}"
+    )
+    fix = f"read it with {python} (on the command line: {options})"
+    if len(odd) >= 2:
+        raise InputError(
+            str(path), f"cannot be read as {fmt} in {asked}: {problem}", fix=fix
+        )
+    warnings.warn(
+        f"{str(path)!r} is read as {asked} as asked, but {problem}: if ids or "
+        f"labels look garbled, {fix}",
+        CustsegWarning,
+        stacklevel=4,
+    )
+
+
 def _candidates(path: Path) -> tuple[str, ...]:
     """The encodings tried on *path* (:func:`_readings`), in order."""
     if _cr_lines(path):
@@ -1814,6 +1913,7 @@ def _read_text(
     ):
         raise _decode_error(path, fmt, encoding)  # read as text, the mark would
     _check_not_utf8(path, fmt, encoding)
+    _check_misread(path, fmt, encoding)
     mended = _mended_text(path, common)
     if mended is not None:  # (a blank line's \r before a separator: rare)
         common["text"] = mended
@@ -2342,7 +2442,10 @@ def read_table(
         is not a name or a list of names, a missing or empty file, an
         unknown extension, undecodable bytes
         (naming the first one and its line, or the UTF-16 / UTF-32 encoding
-        the file looks like), a column named twice, a line with more or
+        the file looks like), text that *encoding* decodes into words few
+        files hold where another encoding reads it plainly (cp1252's
+        ``Müller`` read as GBK is ``M黮ler``: naming cp1252; one such word
+        alone is a :class:`~custseg.errors.CustsegWarning`), a column named twice, a line with more or
         fewer fields than the header (naming its line), a header that uses another separator, ``binary``
         ids that are not UTF-8, or content that cannot be parsed.
 

@@ -1930,10 +1930,19 @@ class DueContacts:
 
 
 def _window(value: Any, field: str) -> float:
+    """A window's width in days, in (0, inf): a window ``[0, w)`` of 0 days
+    holds no day, so nobody would be due for it, not even on the day
+    itself (1 is today alone)."""
     days = v.number_param(value, field)
-    if not (math.isfinite(days) and days >= 0):
+    if not (math.isfinite(days) and days > 0):
         raise ThresholdError(
-            f"{field!r} must be a number of days in [0, inf): got {value!r}"
+            f"{field!r} must be a number of days in (0, inf): got {value!r}"
+            + (
+                " (a window of 0 days holds no day, so nobody would be due "
+                "for it: 1 is today alone; to list none, leave the dates out)"
+                if days == 0
+                else ""
+            )
         )
     return days
 
@@ -2260,14 +2269,15 @@ def due_contacts(
         Date of birth per customer (missing: unknown, never due); only the
         month and day count. A date of birth after *as_of* is refused.
     birthday_window_days
-        Width of the birthday window in days, ``[0, w)``. Birthdays and
+        Width of the birthday window in days, ``[0, w)``, ``w > 0`` (1: the
+        day itself alone; 0, a window of no day, is refused). Birthdays and
         holidays do not read *last_contact*: they are due on every day of
         their window, so for a job run more often, make the window the days
         to the next run (see the playbook page).
     holidays
         ``{name: date}`` or a sequence of dates (named by their ISO text).
     holiday_window_days
-        Width of the holiday window in days, ``[0, w)``.
+        Width of the holiday window in days, ``[0, w)``, ``w > 0``.
     points
         Points balance per customer (missing: not due).
     min_points
