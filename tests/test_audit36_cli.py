@@ -81,6 +81,29 @@ def test_gbk_file_read_as_latin_is_refused(tmp_path: Path, wrong: str) -> None:
     assert read["tier"].tolist() == ["VIP客户", "iPhone用户", "普通"]
 
 
+@pytest.mark.parametrize(
+    ("ids", "saved", "read", "shown", "right"),
+    [
+        (["Müller", "Garçon"], "cp1252", "cp1251", "'Mьller'", "cp1252 reads 'Müller'"),
+        (["Иван", "Ольга"], "cp1251", "cp1252", "'Èâàí'", "cp1251 reads 'Иван'"),
+        (["Иван", "Ольга"], "cp1251", "latin-1", "'Èâàí'", "cp1251 reads 'Иван'"),
+    ],
+)
+def test_cyrillic_and_latin_read_as_each_other_are_refused(
+    tmp_path: Path, ids: list[str], saved: str, read: str, shown: str, right: str
+) -> None:
+    """The same class between Western and Cyrillic Windows (Excel's "CSV"
+    in Russia): 'Müller' read as cp1251 is 'Mьller', 'Иван' read as cp1252
+    'Èâàí'."""
+    path = _write(tmp_path / "tx.csv", ids, saved)
+    with pytest.raises(InputError) as info:
+        read_table(path, encoding=read, text_columns="customer_id")
+    assert shown in str(info.value)
+    assert right in str(info.value)
+    got = read_table(path, encoding=saved, text_columns="customer_id")
+    assert got["customer_id"].tolist() == ids
+
+
 def test_one_odd_word_is_a_warning(tmp_path: Path) -> None:
     """One word alone may be odd by chance: read as asked, with a warning."""
     path = _write(tmp_path / "tx.csv", ["Müller", "c2"], "cp1252")
@@ -128,14 +151,14 @@ def _read_never_silently_other(path: Path, encoding: str, written: list[str]) ->
 @SEARCH
 @given(st.lists(_latin_names, min_size=1, max_size=6, unique=True))
 def test_latin_names_are_never_read_silently_as_cjk(names: list[str]) -> None:
-    """Property: cp1252 names read as GBK, GB18030, Big5 or Shift JIS are
+    """Property: cp1252 names read as GBK, GB18030, Big5, Shift JIS or cp1251 are
     refused or warned about, never garbled silently; read as cp1252, they
     come back as written, without a warning."""
     import tempfile
 
     with tempfile.TemporaryDirectory() as d:
         path = _write(Path(d) / "tx.csv", names, "cp1252")
-        for wrong in ("gbk", "gb18030", "big5", "shift_jis"):
+        for wrong in ("gbk", "gb18030", "big5", "shift_jis", "cp1251"):
             _read_never_silently_other(path, wrong, names)
         with warnings.catch_warnings():
             warnings.simplefilter("error")

@@ -106,6 +106,14 @@ _CJK_BY_LATIN = re.compile(
     "|[\u2e80-\ua4cf\uac00-\ud7af\uf900-\ufaff\uff61-\uff9f](?=[A-Za-z])"
 )
 _NON_ASCII_RUN = re.compile("[^\x00-\x7f]{3,}")
+#: in cp1251, a Cyrillic capital after a small letter, or a small letter
+#: after two capitals ('ХЕИэ': GBK's '张三' read as cp1251)
+_CYRILLIC_CASE = re.compile("(?<=[а-яё])[А-ЯЁ]|(?<=[А-ЯЁ]{2})[а-яё]")
+#: a Greek or Cyrillic letter next to a Latin one: cp1252's 'Müller' read
+#: as cp1251 (Cyrillic Windows) is 'Mьller'
+_SCRIPT_BY_LATIN = re.compile(
+    "(?<=[A-Za-z])[\u0370-\u03ff\u0400-\u04ff]|[\u0370-\u03ff\u0400-\u04ff](?=[A-Za-z])"
+)
 #: cp1252's signs beyond ASCII that are not its quotes, dashes, ellipsis,
 #: euro, degree or middle dot: rare in ids and names
 _ODD_SIGNS = re.compile("[\x80-\xbf\u0152-\u2122](?<![’‘“”‚„–—…€«»°·ªºµŒœŠšŽžŸƒ])")
@@ -666,7 +674,10 @@ def _implausible(text: str, codec: str) -> int:
     characters beyond ASCII or more ('ÕÅÈý': GBK's '张三' read as cp1252),
     signs other than quotes and dashes ('±i¤T': Big5's '張三') and
     capitals inside a word ('MŸller': Mac Roman's 'Müller'); the same in
-    Mac Roman ('M¸ller': cp1252's 'Müller').
+    Mac Roman ('M¸ller': cp1252's 'Müller'); in every encoding, a Greek or
+    Cyrillic letter next to a Latin one ('Mьller': cp1252's 'Müller' read as
+    cp1251), and in cp1251 Cyrillic capitals inside a word ('ХЕИэ': GBK's
+    '张三').
 
     >>> _implausible("Müller", "cp1252"), _implausible("M黮ler", "gbk")
     (0, 1)
@@ -674,8 +685,14 @@ def _implausible(text: str, codec: str) -> int:
     (5, 2)
     >>> _implausible("MŸller", "cp1252"), _implausible("M¸ller", "mac_roman")
     (1, 1)
+    >>> _implausible("Mьller", "cp1251"), _implausible("Иван", "cp1251")
+    (1, 0)
+    >>> _implausible("ХЕИэ", "cp1251"), _implausible("ИВАН", "cp1251")
+    (1, 0)
     """
-    count = len(_CJK_BY_LATIN.findall(text))
+    count = len(_CJK_BY_LATIN.findall(text)) + len(_SCRIPT_BY_LATIN.findall(text))
+    if codec == "cp1251":
+        count += len(_CYRILLIC_CASE.findall(text))
     if codec in ("cp1252", _MAC_CANDIDATE):
         count += sum(len(run) for run in _NON_ASCII_RUN.findall(text))
         count += len(_ODD_SIGNS.findall(text)) + len(_MIXED_CASE.findall(text))
@@ -717,6 +734,9 @@ def _readings(
     return shown, line, window
 
 
+#: also tried by :func:`_check_misread`: Cyrillic Windows (Excel's "CSV"
+#: there), whose 'Иван' cp1252 reads as 'Èâàí'
+_CYRILLIC_CANDIDATE = "cp1251"
 #: the codecs (by :func:`codecs.lookup` name) whose text
 #: :func:`_implausible` reads with the Latin rules of cp1252 (Mac Roman's
 #: own); the others (UTF-8, the CJK codecs, Cyrillic, ...) by the CJK rule
@@ -754,7 +774,8 @@ def _check_misread(path: Path, fmt: str, encoding: str) -> None:
     :data:`_ENCODING_CANDIDATES` reads the same bytes into none: cp1252's
     'Müller' decodes as GBK into 'M黮ler', GBK's '张三' as cp1252 or latin-1
     into 'ÕÅÈý', without an error, so every such id and label would change
-    silently. Refused from two such words, a warning for one (a short
+    silently (:data:`_CYRILLIC_CANDIDATE` is tried too: cp1251's 'Иван' is
+    'Èâàí' in cp1252). Refused from two such words, a warning for one (a short
     text in the asked encoding may look odd by chance). The text is judged
     from its first byte beyond ASCII on, up to :data:`_SAMPLE_BYTES`."""
     name = codecs.lookup(encoding).name
@@ -773,7 +794,7 @@ def _check_misread(path: Path, fmt: str, encoding: str) -> None:
         return
     better: list[str] = []
     readings = [text]
-    for codec in _candidates(path):
+    for codec in (*_candidates(path), _CYRILLIC_CANDIDATE):
         if codecs.lookup(codec).name == name:
             continue
         try:
@@ -803,7 +824,11 @@ def _check_misread(path: Path, fmt: str, encoding: str) -> None:
         f"{asked} reads {len(odd):,d} of its words as text few files hold, "
         f"such as {word!r} ({where}), where {shown}"
     )
-    fix = f"read it with {python} (on the command line: {options})"
+    fix = (
+        f"read it with {python} (on the command line: {options}); if that "
+        "does not read right either, name the encoding it was saved in "
+        "(encoding=NAME; on the command line: --encoding NAME)"
+    )
     if len(odd) >= 2:
         raise InputError(
             str(path), f"cannot be read as {fmt} in {asked}: {problem}", fix=fix
