@@ -87,6 +87,13 @@ def test_gbk_file_read_as_latin_is_refused(tmp_path: Path, wrong: str) -> None:
         (["Müller", "Garçon"], "cp1252", "cp1251", "'Mьller'", "cp1252 reads 'Müller'"),
         (["Иван", "Ольга"], "cp1251", "cp1252", "'Èâàí'", "cp1251 reads 'Иван'"),
         (["Иван", "Ольга"], "cp1251", "latin-1", "'Èâàí'", "cp1251 reads 'Иван'"),
+        (
+            ["Renée", "Müller"],
+            "mac_roman",
+            "cp1252",
+            "'RenŽe'",
+            "mac_roman reads 'Renée'",
+        ),
     ],
 )
 def test_cyrillic_and_latin_read_as_each_other_are_refused(
@@ -94,7 +101,8 @@ def test_cyrillic_and_latin_read_as_each_other_are_refused(
 ) -> None:
     """The same class between Western and Cyrillic Windows (Excel's "CSV"
     in Russia): 'Müller' read as cp1251 is 'Mьller', 'Иван' read as cp1252
-    'Èâàí'."""
+    'Èâàí'; and Mac Roman text whose lines end at a line feed: 'Renée'
+    read as cp1252 is 'RenŽe'."""
     path = _write(tmp_path / "tx.csv", ids, saved)
     with pytest.raises(InputError) as info:
         read_table(path, encoding=read, text_columns="customer_id")

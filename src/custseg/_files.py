@@ -774,8 +774,9 @@ def _check_misread(path: Path, fmt: str, encoding: str) -> None:
     :data:`_ENCODING_CANDIDATES` reads the same bytes into none: cp1252's
     'Müller' decodes as GBK into 'M黮ler', GBK's '张三' as cp1252 or latin-1
     into 'ÕÅÈý', without an error, so every such id and label would change
-    silently (:data:`_CYRILLIC_CANDIDATE` is tried too: cp1251's 'Иван' is
-    'Èâàí' in cp1252). Refused from two such words, a warning for one (a short
+    silently (Mac Roman and :data:`_CYRILLIC_CANDIDATE` are tried too, after
+    those: Mac Roman's 'Renée' is 'RenŽe' in cp1252, cp1251's 'Иван' is
+    'Èâàí'). Refused from two such words, a warning for one (a short
     text in the asked encoding may look odd by chance). The text is judged
     from its first byte beyond ASCII on, up to :data:`_SAMPLE_BYTES`."""
     name = codecs.lookup(encoding).name
@@ -794,7 +795,9 @@ def _check_misread(path: Path, fmt: str, encoding: str) -> None:
         return
     better: list[str] = []
     readings = [text]
-    for codec in (*_candidates(path), _CYRILLIC_CANDIDATE):
+    tried = _candidates(path)
+    extra = tuple(c for c in (_MAC_CANDIDATE, _CYRILLIC_CANDIDATE) if c not in tried)
+    for codec in (*tried, *extra):
         if codecs.lookup(codec).name == name:
             continue
         try:
