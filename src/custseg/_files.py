@@ -109,6 +109,21 @@ _NON_ASCII_RUN = re.compile("[^\x00-\x7f]{3,}")
 #: in cp1251, a Cyrillic capital after a small letter, or a small letter
 #: after two capitals ('ХЕИэ': GBK's '张三' read as cp1251)
 _CYRILLIC_CASE = re.compile("(?<=[а-яё])[А-ЯЁ]|(?<=[А-ЯЁ]{2})[а-яё]")
+#: in cp1251, the signs and letters of its bytes 0x80-0xbf but its quotes,
+#: dashes, ellipsis, "№", "Ё" and the Ukrainian and Belarusian letters: rare in
+#: ids and names ('Лѓп': Mac Roman's 'ÀÉÔ' read as cp1251)
+_CYRILLIC_ODD = re.compile(
+    "["
+    + re.escape(
+        "".join(
+            sorted(
+                set(bytes(range(0x80, 0xC0)).decode("cp1251", errors="ignore"))
+                - set("«»№’‘“”„–—…ЁёіїєґІЇЄҐўЎ\xa0")
+            )
+        )
+    )
+    + "]"
+)
 #: a Greek or Cyrillic letter next to a Latin one: cp1252's 'Müller' read
 #: as cp1251 (Cyrillic Windows) is 'Mьller'
 _SCRIPT_BY_LATIN = re.compile(
@@ -677,7 +692,8 @@ def _implausible(text: str, codec: str) -> int:
     Mac Roman ('M¸ller': cp1252's 'Müller'); in every encoding, a Greek or
     Cyrillic letter next to a Latin one ('Mьller': cp1252's 'Müller' read as
     cp1251), and in cp1251 Cyrillic capitals inside a word ('ХЕИэ': GBK's
-    '张三').
+    '张三') and signs other than quotes and dashes ('Лѓп': Mac Roman's
+    'ÀÉÔ').
 
     >>> _implausible("Müller", "cp1252"), _implausible("M黮ler", "gbk")
     (0, 1)
@@ -692,7 +708,7 @@ def _implausible(text: str, codec: str) -> int:
     """
     count = len(_CJK_BY_LATIN.findall(text)) + len(_SCRIPT_BY_LATIN.findall(text))
     if codec == "cp1251":
-        count += len(_CYRILLIC_CASE.findall(text))
+        count += len(_CYRILLIC_CASE.findall(text)) + len(_CYRILLIC_ODD.findall(text))
     if codec in ("cp1252", _MAC_CANDIDATE):
         count += sum(len(run) for run in _NON_ASCII_RUN.findall(text))
         count += len(_ODD_SIGNS.findall(text)) + len(_MIXED_CASE.findall(text))
@@ -774,9 +790,9 @@ def _check_misread(path: Path, fmt: str, encoding: str) -> None:
     :data:`_ENCODING_CANDIDATES` reads the same bytes into none: cp1252's
     'Müller' decodes as GBK into 'M黮ler', GBK's '张三' as cp1252 or latin-1
     into 'ÕÅÈý', without an error, so every such id and label would change
-    silently (Mac Roman and :data:`_CYRILLIC_CANDIDATE` are tried too, after
-    those: Mac Roman's 'Renée' is 'RenŽe' in cp1252, cp1251's 'Иван' is
-    'Èâàí'). Refused from two such words, a warning for one (a short
+    silently (Mac Roman is tried too, after those, and for a file read in
+    cp1252, latin-1 or Mac Roman :data:`_CYRILLIC_CANDIDATE`: Mac Roman's
+    'Renée' is 'RenŽe' in cp1252, cp1251's 'Иван' is 'Èâàí'). Refused from two such words, a warning for one (a short
     text in the asked encoding may look odd by chance). The text is judged
     from its first byte beyond ASCII on, up to :data:`_SAMPLE_BYTES`."""
     name = codecs.lookup(encoding).name
@@ -796,7 +812,11 @@ def _check_misread(path: Path, fmt: str, encoding: str) -> None:
     better: list[str] = []
     readings = [text]
     tried = _candidates(path)
-    extra = tuple(c for c in (_MAC_CANDIDATE, _CYRILLIC_CANDIDATE) if c not in tried)
+    # cp1251 only for a Latin reading: its reading of CJK bytes may look
+    # like Cyrillic text
+    extra = (_MAC_CANDIDATE,) * (_MAC_CANDIDATE not in tried) + (
+        (_CYRILLIC_CANDIDATE,) * (name in _LATIN_RULES)
+    )
     for codec in (*tried, *extra):
         if codecs.lookup(codec).name == name:
             continue
