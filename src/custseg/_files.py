@@ -792,8 +792,11 @@ def _check_misread(path: Path, fmt: str, encoding: str) -> None:
     into 'ÕÅÈý', without an error, so every such id and label would change
     silently (Mac Roman is tried too, after those, and for a file read in
     cp1252, latin-1 or Mac Roman :data:`_CYRILLIC_CANDIDATE`: Mac Roman's
-    'Renée' is 'RenŽe' in cp1252, cp1251's 'Иван' is 'Èâàí'). Refused from two such words, a warning for one (a short
-    text in the asked encoding may look odd by chance). The text is judged
+    'Renée' is 'RenŽe' in cp1252, cp1251's 'Иван' is 'Èâàí'): a
+    :class:`~custseg.errors.CustsegWarning` naming the better encoding and
+    a word both ways, never a refusal (the encoding was asked for, and real
+    text in it may look odd: a GBK file of ``A型`` and ``B型`` only, which
+    cp1252 reads as ``AÐÍ``). The text is judged
     from its first byte beyond ASCII on, up to :data:`_SAMPLE_BYTES`."""
     name = codecs.lookup(encoding).name
     if name in ("utf-8", "utf-8-sig") or name.startswith(("utf-16", "utf-32")):
@@ -852,10 +855,6 @@ def _check_misread(path: Path, fmt: str, encoding: str) -> None:
         "does not read right either, name the encoding it was saved in "
         "(encoding=NAME; on the command line: --encoding NAME)"
     )
-    if len(odd) >= 2:
-        raise InputError(
-            str(path), f"cannot be read as {fmt} in {asked}: {problem}", fix=fix
-        )
     warnings.warn(
         f"{str(path)!r} is read as {asked} as asked, but {problem}: if ids or "
         f"labels look garbled, {fix}",
@@ -2490,12 +2489,17 @@ def read_table(
         is not a name or a list of names, a missing or empty file, an
         unknown extension, undecodable bytes
         (naming the first one and its line, or the UTF-16 / UTF-32 encoding
-        the file looks like), text that *encoding* decodes into words few
-        files hold where another encoding reads it plainly (cp1252's
-        ``Müller`` read as GBK is ``M黮ler``: naming cp1252; one such word
-        alone is a :class:`~custseg.errors.CustsegWarning`), a column named twice, a line with more or
+        the file looks like), a column named twice, a line with more or
         fewer fields than the header (naming its line), a header that uses another separator, ``binary``
         ids that are not UTF-8, or content that cannot be parsed.
+
+    Warns
+    -----
+    CustsegWarning
+        Text that *encoding* decodes into words few files hold where another
+        encoding reads it plainly (cp1252's ``Müller`` read as GBK is
+        ``M黮ler``): read as asked, the warning names the other encoding and
+        a word both ways.
 
     Examples
     --------
