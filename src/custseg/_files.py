@@ -3209,6 +3209,43 @@ def strptime_pattern(date_format: str) -> str | None:
         return None
 
 
+def year_zero_pattern(date_format: str) -> str | None:
+    """The regular expression of the text strptime would read with
+    *date_format* but for its year, ``0000`` (``15.08.0000`` in
+    ``'%d.%m.%Y'``): a day outside the years 1 to 9999, which strptime
+    refuses as no date and the engines read; None for a format without
+    ``%Y``.
+
+    >>> import re
+    >>> bool(re.fullmatch(year_zero_pattern("%d.%m.%Y"), "15.08.0000"))
+    True
+    >>> bool(re.fullmatch(year_zero_pattern("%d.%m.%Y"), "15.08.2024"))
+    False
+    """
+    pattern = strptime_pattern(date_format)
+    year = r"(?P<Y>\d\d\d\d)"
+    if pattern is None or year not in pattern:
+        return None
+    return pattern.replace(year, "(?P<Y>0000)")
+
+
+def _year_zero_rows(col: pd.Series, date_format: str) -> np.ndarray:
+    """The rows of *col* that are text of *date_format* in the year 0
+    (:func:`year_zero_pattern`), blanks around them skipped."""
+    pattern = year_zero_pattern(date_format)
+    if pattern is None:
+        return np.zeros(len(col), dtype=bool)
+    zero = re.compile(pattern, re.IGNORECASE)
+    return np.fromiter(
+        (
+            isinstance(x, str) and zero.fullmatch(x.strip()) is not None
+            for x in col.tolist()
+        ),
+        dtype=bool,
+        count=len(col),
+    )
+
+
 # a trailing strptime %z: Z, +HH, +HHMM, +HH:MM, with seconds and fractions
 _OFFSET_TAIL = re.compile(r"(?:Z|[+-]\d\d(?::?\d\d(?::?\d\d(?:\.\d{1,6})?)?)?)$")
 
@@ -3461,8 +3498,9 @@ def parse_date_column(
         *col* that is no Series, a value that is not a date (the first one
         is named, with its row and the number of bad rows), numbers that are
         not ``YYYYMMDD``, text or numbers read as a day outside the years 1
-        to 9999 (``0000-08-15``, ``815`` in ``'%Y%m%d'``: pandas reads them,
-        the engines do not; datetime values keep any year, in a datetime,
+        to 9999 (``0000-08-15``, ``815`` in ``'%Y%m%d'``, ``15.08.0000`` in
+        ``'%d.%m.%Y'``: pandas reads some, the engines none; named as such,
+        not as no date; datetime values keep any year, in a datetime,
         object or categorical column alike), or an unusable
         *date_format*.
 
@@ -3586,6 +3624,14 @@ def parse_date_column(
             )
         if isinstance(first, str) and any(c.isalpha() for c in first):
             problem += _locale_note()
+        if date_format is not None:
+            # dates of the format but for their year 0 ('15.08.0000' in
+            # '%d.%m.%Y'), which strptime refuses: named as outside the
+            # years 1 to 9999, as '0000-08-15' is and every engine names
+            # them, when they are the only values that are no date
+            zero = _year_zero_rows(col, date_format) & bad
+            if zero.any() and not (bad & ~zero).any():
+                raise _bad_values(col, zero, name, FAR_YEARS, FAR_YEARS_FIX)
         raise _bad_values(col, bad, name, problem, fix)
     if date_format is None:
         _refuse_vague(col, parsed, name)

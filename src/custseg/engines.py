@@ -92,15 +92,6 @@ _GUESSED_DATE_FIX = (
     "and without a time mixed), or give the format with date_format=, or "
     "cast the column to a timestamp in the engine"
 )
-#: Text date shapes recognised without ``date_format`` (from one sample
-#: value): the ``strftime`` format each is parsed with in the engine.
-_TEXT_FORMATS = (
-    (re.compile(r"\d{4}-\d{2}-\d{2}"), "%Y-%m-%d"),
-    (re.compile(r"\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}"), "%Y-%m-%d %H:%M:%S"),
-    (re.compile(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}"), "%Y-%m-%dT%H:%M:%S"),
-    (re.compile(r"\d{4}-\d{2}-\d{2} \d{2}:\d{2}"), "%Y-%m-%d %H:%M"),
-    (re.compile(r"\d{8}"), "%Y%m%d"),
-)
 #: How many text dates :func:`_sample_format` reads to find their format.
 _FORMAT_SAMPLE = 64
 _EXACT = 2**53
@@ -1014,10 +1005,13 @@ def _sample_format(lf: Any, cols: _Columns) -> str:
         return "%Y-%m-%d"  # no dates at all: refused later as missing
     texts = [str(x).strip() for x in values]
     for text in texts:
-        for pattern, fmt in _TEXT_FORMATS:
-            if pattern.fullmatch(text):
-                return fmt
+        fmt = _iso_format(text)
+        if fmt is not None:
+            return fmt
     text = next((t for t in texts if t), texts[0])
+    far = _far_text(text, None, cols.date)
+    if far is not None:
+        raise far  # '+10000-01-01': a year outside 1 to 9999, as pandas says
     raise InputError(
         cols.date,
         f"holds text dates such as {v.describe(text)}, whose format custseg does "
@@ -1027,8 +1021,79 @@ def _sample_format(lf: Any, cols: _Columns) -> str:
     )
 
 
+#: The ISO 8601 text dates pandas reads without a ``date_format`` that an
+#: engine reads with one ``strftime`` format (:func:`_iso_format`): a day
+#: (``2024-06-30``, ``2024/6/3``, ``2024.06.30``, ``20240630``), then a
+#: time (``T`` or a blank, an hour, minutes, seconds, a fraction of up to
+#: 18 digits, as pandas reads it) and a UTC offset (``Z``, ``+02``,
+#: ``+0200``, ``+02:00``, after a blank or none).
+_ISO_SHAPE = re.compile(
+    r"\d{4}(?:(?P<sep>[-/.])\d{1,2}(?P=sep)\d{1,2}|\d{4})"
+    r"(?:(?P<t>[T ])\d{1,2}(?P<M>:\d{1,2}(?P<S>:\d{1,2}(?P<f>\.\d{0,18})?)?)?"
+    r"(?P<z>(?P<zs> ?)(?:Z|[+-]\d{2}(?::?\d{2})?))?)?"
+)
+
+
+def _far_text(text: str, fmt: str | None, field: str = "date") -> InputError | None:
+    """The pandas path's refusal of the text date *text* (in *fmt*, or ISO
+    8601) as outside the years 1 to 9999 (``0000-08-15``, ``+10000-01-01``,
+    ``15.08.0000`` in ``'%d.%m.%Y'``), quoting it, for the column *field*
+    of an engine (which has no row order: no row is named); None for text
+    pandas reads or refuses otherwise.
+
+    >>> print(_far_text("+10000-01-01", None))
+    'date' has dates outside the years 1 to 9999, such as '+10000-01-01': correct them (a year has 4 digits, from 0001 to 9999), or leave the cells of unknown dates empty
+    >>> _far_text("2024-01-01", None) is None
+    True
+    """
+    import pandas as pd
+
+    from ._files import parse_date_column
+    from ._validate import FAR_YEARS
+
+    try:
+        parse_date_column(pd.Series([text], dtype=object), "d", date_format=fmt)
+    except InputError as err:
+        if err.problem.startswith(FAR_YEARS):
+            return InputError(field, err.problem, fix=err.fix)
+    return None
+
+
+def _iso_format(text: str) -> str | None:
+    """The ``strftime`` format an engine reads the ISO 8601 text date *text*
+    with, as pandas reads it without a ``date_format``; None for text of
+    another shape.
+
+    >>> _iso_format("2024-06-30"), _iso_format("2024/6/3"), _iso_format("20240630")
+    ('%Y-%m-%d', '%Y/%m/%d', '%Y%m%d')
+    >>> _iso_format("2024-06-30T10:00:00.5+02:00")
+    '%Y-%m-%dT%H:%M:%S.%f%z'
+    >>> _iso_format("2024-06-30 10:00Z"), _iso_format("30/06/2024") is None
+    ('%Y-%m-%d %H:%M%z', True)
+    """
+    m = _ISO_SHAPE.fullmatch(text)
+    if m is None:
+        return None
+    sep = m["sep"] or ""
+    fmt = f"%Y{sep}%m{sep}%d"
+    if m["t"] is not None:
+        fmt += m["t"] + "%H"
+        fmt += ":%M" if m["M"] else ""
+        fmt += ":%S" if m["S"] else ""
+        fmt += ".%f" if m["f"] else ""
+        fmt += m["zs"] + "%z" if m["z"] else ""
+    return fmt
+
+
 #: A UTC offset at the end of a text date, as ``%z`` reads it.
-_OFFSET = r"(?:[+-]\d{2}(?::?\d{2}){0,2}|Z)$"
+#: (hours 00 to 23, minutes and seconds 00 to 59, with colons or without:
+#: ``+2400``, ``+0160`` and ``+0100:30`` are refused, as pandas refuses them)
+_OFFSET = (
+    r"(?:[+-](?:[01][0-9]|2[0-3])(?:(?::[0-5][0-9]){1,2}|(?:[0-5][0-9]){1,2})?|Z)$"
+)
+#: The UTC offset of ISO 8601 text, as pandas reads it without a
+#: ``date_format``: no seconds.
+_ISO_OFFSET = r"(?:[+-](?:[01][0-9]|2[0-3])(?::?[0-5][0-9])?|Z)$"
 #: Days from a date in 1969-1999 to the same date a century later (both
 #: sides hold 25 leap days).
 _CENTURY_DAYS = 36525
@@ -1139,7 +1204,25 @@ def _text_dates(col: Any, cols: _Columns, fmt: str) -> Any:
         # DuckDB reads it as %H, Polars refuses it: the morning said
         text = nw.concat_str([text, nw.lit(" AM")])
         fmt += " %p"
+    codes = set(re.findall(r"%.", fmt.replace("%%", "")))
+    if cols.backend == "polars" and codes & {"%H", "%I"} and "%M" not in codes:
+        # Polars (chrono) refuses an hour without minutes ('2024-06-30T10',
+        # which Python and pandas read): the minute 00 said
+        text = nw.concat_str([text, nw.lit(" 00")])
+        fmt += " %M"
+    micro = None
+    if cols.backend == "pyarrow" and _ends_in_fraction(fmt):
+        # Arrow's strptime has no %f: the fraction (1 to 6 digits, checked
+        # by _text_parts) is read apart, as microseconds, and added
+        digits = text.str.replace_all(r"^.*\.", "", literal=False).str.replace_all(
+            "[^0-9]", "", literal=False
+        )
+        micro = nw.concat_str([digits, nw.lit("000000")]).str.slice(0, 6).cast(nw.Int64)
+        text = text.str.replace_all(r"\.[^.]*$", "", literal=False)
+        fmt = fmt[:-3]
     parsed = _two_digit_years(text.str.to_datetime(fmt).cast(nw.Datetime("us")), fmt)
+    if micro is not None:
+        parsed = parsed + micro.cast(nw.Duration("us"))
     # ASCII only (and the format's own text: "%Y年%m月%d日"), as the core
     # reads dates: pandas (so Dask) parses full-width and other digits
     # ("２０２４-01-06") as the year 2024
@@ -1208,6 +1291,22 @@ def _short_digits(text: Any, fmt: str) -> Any:
     )
 
 
+def _ends_in_fraction(fmt: str) -> bool:
+    """Whether *fmt* ends with ``.%f`` and has no other ``%f``.
+
+    >>> _ends_in_fraction("%H:%M:%S.%f"), _ends_in_fraction("%S%f")
+    (True, False)
+    >>> _ends_in_fraction("%S.%f%z"), _ends_in_fraction("%f.%S.%f")
+    (False, False)
+    """
+    head = fmt[:-3]
+    return (
+        fmt.endswith(".%f")
+        and "%f" not in head.replace("%%", "")
+        and not (len(head) - len(head.rstrip("%"))) % 2
+    )
+
+
 def _text_parts(col: Any, cols: _Columns, fmt: str) -> tuple[Any, Any, str]:
     """The text dates *col* made ready for the engine's parser: the text
     (blanks around it skipped, a ``%z`` offset at the end dropped), where
@@ -1217,6 +1316,14 @@ def _text_parts(col: Any, cols: _Columns, fmt: str) -> tuple[Any, Any, str]:
     valid = None
     # (replace_all: DuckDB has no replace)
     text = col.str.replace_all(_ENDS_BLANK, "", literal=False)
+    offset = _OFFSET
+    if cols.date_format is None:
+        # an ISO shape recognised by _iso_format: read as pandas reads ISO
+        # text, with an upper-case T and Z ('2024-06-30t10:00' is no date
+        # there; the engines' parsers and strptime ignore case), and an
+        # offset without seconds
+        valid = ~text.str.contains("[a-z]", literal=False)
+        offset = _ISO_OFFSET
     for zone in ("%z", "%:z"):
         if zone in fmt:
             if not fmt.endswith(zone):
@@ -1229,10 +1336,19 @@ def _text_parts(col: Any, cols: _Columns, fmt: str) -> tuple[Any, Any, str]:
                 )
             # the offset is checked and dropped: the days are counted in the
             # local time written, as pandas counts them
-            valid = text.str.contains(_OFFSET, literal=False)
-            text = text.str.replace_all(_OFFSET, "", literal=False)
+            zoned = text.str.contains(offset, literal=False)
+            valid = zoned if valid is None else valid & zoned
+            text = text.str.replace_all(offset, "", literal=False)
             fmt = fmt[: -len(zone)]
             break
+    if _ends_in_fraction(fmt):
+        # pandas reads a fraction of 0 to 18 digits ('10:00:00.' is 10:00,
+        # '.123456789' to the nanosecond), strptime and the engines 1 to 6:
+        # read as pandas reads it, to the microsecond, as custseg reads
+        # every time ('.123456789' is .123456)
+        text = text.str.replace_all(r"\.$", ".0", literal=False)
+        ref = "$1" if cols.backend in ("polars", "pyspark") else "\\1"
+        text = text.str.replace_all(r"(\.[0-9]{6})[0-9]{1,12}$", ref, literal=False)
     from ._files import leap_second_pattern
 
     leap = leap_second_pattern(fmt)
@@ -1394,6 +1510,19 @@ def _spark_format(fmt: str, given: str) -> tuple[str, str, str]:
     return "".join(pattern), "".join(regex), "".join(repl)
 
 
+def _year_zero_text(text: Any, fmt: str) -> Any | None:
+    """Where the text dates *text* (made ready by :func:`_text_parts`) are
+    dates of *fmt* (what is left of the format) in the year 0
+    (``15.08.0000`` in ``'%d.%m.%Y'``); None for a format without ``%Y``."""
+    from ._files import year_zero_pattern
+
+    # (Polars' '%.f' is Python's '.%f', see _fraction_format)
+    zero = year_zero_pattern(fmt.replace("%.f", ".%f"))
+    if zero is None:
+        return None
+    return text.str.contains("(?i)^(?:" + _java_regex(zero) + ")$", literal=False)
+
+
 def _java_regex(pattern: str | None) -> str:
     """A strptime regular expression (:func:`custseg._files.strptime_pattern`)
     in Java's dialect: named groups made plain groups without a name."""
@@ -1432,6 +1561,12 @@ def _spark_dates(lf: Any, cols: _Columns, fmt: str) -> tuple[Any, _Columns]:
     pattern, regex, repl = _spark_format(rest, cols.date_format or fmt)
     shape = text.str.contains(regex, literal=False)
     valid = shape if valid is None else valid & shape
+    zero = _year_zero_text(text, rest) if cols.date_kind == "str" else None
+    if zero is not None:
+        # the year 0 ('0000-08-15'), which Spark's parser refuses with an
+        # error of its own: no date here, named as outside the years 1 to
+        # 9999 by _date_refusal, as pandas names it
+        valid = valid & ~zero
     taken = set(lf.collect_schema())
     names = []
     for base in ("_custseg_text", "_custseg_ok", "_custseg_parsed"):
@@ -1471,21 +1606,23 @@ def _fraction_format(fmt: str, backend: str, given: str) -> tuple[str, str | Non
     if "%f" not in fmt.replace("%%", ""):
         return fmt, None
     if backend == "pyarrow":
-        raise InputError(
-            "date_format",
-            f"has %f ({given!r}), which the PyArrow engine cannot read: Arrow's "
-            "strptime has no %f (fractional seconds)",
-            fix="cast the column to timestamps first (e.g. with "
-            "pyarrow.compute.cast or pandas.to_datetime), or pass the data as "
-            "a pandas, Polars or DuckDB frame",
-        )
+        if not _ends_in_fraction(fmt):
+            raise InputError(
+                "date_format",
+                f"has %f ({given!r}) where custseg cannot read it in PyArrow: "
+                "Arrow's strptime has no %f (fractional seconds), and custseg "
+                "reads %f there only as '.%f' at the end of the format (before "
+                "any %z)",
+                fix="end the format with '.%f' (e.g. '%Y-%m-%d %H:%M:%S.%f'), "
+                "cast the column to timestamps first (e.g. with "
+                "pyarrow.compute.cast or pandas.to_datetime), or pass the data "
+                "as a pandas, Polars or DuckDB frame",
+            )
+        # read apart from the rest (_text_dates), as a number of microseconds
+        return fmt, _FRACTION
     if backend == "polars":
         head = fmt[:-3]
-        if (
-            not fmt.endswith(".%f")
-            or "%f" in head.replace("%%", "")
-            or (len(head) - len(head.rstrip("%"))) % 2
-        ):
+        if not _ends_in_fraction(fmt):
             raise InputError(
                 "date_format",
                 f"has %f ({given!r}) where custseg cannot read it in Polars: "
@@ -2187,19 +2324,24 @@ def _prepare(
             fix="drop or fill those rows",
         )
     if checks["far_date"]:
-        raise _rows_error(
-            cols.date,
-            "has dates outside the years 1 to 9999"
-            + (
-                # (only DuckDB has infinite dates: named on its frames alone)
-                ", or infinite (DuckDB's 'infinity' and '-infinity' stand for no date)"
-                if cols.backend == "duckdb"
-                else ""
-            ),
-            checks["far_date"],
-            fix="drop those rows (or fix their dates); dates after as_of are "
-            "dropped with as_of and after_as_of='drop'",
+        problem = v.FAR_YEARS + (
+            # (only DuckDB has infinite dates: named on its frames alone)
+            ", or infinite (DuckDB's 'infinity' and '-infinity' stand for no date)"
+            if cols.backend == "duckdb"
+            else ""
         )
+        fix = (
+            "drop those rows (or fix their dates); dates after as_of are "
+            "dropped with as_of and after_as_of='drop'"
+        )
+        found = _far_example(lf, cols, fmt, end_day)
+        if found is not None and cols.date_kind in ("str", "int", "float"):
+            # text or numbers read as such a day (never DuckDB's infinity):
+            # one as written, with the pandas path's words
+            problem, fix = v.FAR_YEARS, v.FAR_YEARS_FIX
+        if found is not None:
+            problem += f", such as {found}"
+        raise _rows_error(cols.date, problem, checks["far_date"], fix=fix)
     if a is None:
         return base, cols, checks
     if checks["null_amount"]:
@@ -3788,6 +3930,33 @@ def _decimal_inexact(col: Any) -> Any:
     return (length > 16) | ((length == 16) & (t > nw.lit(_EXACT_TEXT)))
 
 
+def _far_example(
+    lf: Any, cols: _Columns, fmt: str | None, end_day: int | None
+) -> str | None:
+    """One date of *lf* outside the years 1 to 9999 (and before *end_day*,
+    as :func:`_first_pass` counts them), quoted as written (text, or a
+    number as its digits); None when none is found or the search fails
+    (a message must not fail in its turn)."""
+    nw = _narwhals()
+    raw = nw.col(cols.q(cols.date))
+    try:
+        d = _date_expr(cols, fmt)
+        far = ~d.is_null() & ~_readable_dates(d, cols)
+        if end_day is not None:
+            far = far & _before_day(d, end_day, cols)
+        rows = (lf.filter(far.fill_null(False)).select(raw).head(1).collect())[
+            cols.q(cols.date)
+        ].to_list()
+    except Exception:
+        return None
+    if not rows or rows[0] is None:
+        return None
+    value = rows[0]
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        return _number_text_as_written(value)
+    return v.describe(str(value) if not isinstance(value, str) else value)
+
+
 def _rows_error(field: str, problem: str, n_rows: int, *, fix: str) -> InputError:
     """InputError for *n_rows* bad rows: engines have no row order, so the
     count is given (in the message too) and no first row."""
@@ -3830,6 +3999,16 @@ def _date_refusal(
         if n_rows is not None:
             problem += f" ({n_rows} row{'s' if n_rows != 1 else ''})"
         return InputError(cols.date, problem, fix=fix, n_rows=n_rows)
+    far = None
+    if found is not None and cols.date_kind == "str":
+        far = _far_text(found, cols.date_format, cols.date)
+    if far is not None:
+        # a year outside 1 to 9999 ('+10000-01-01', '15.08.0000' in
+        # '%d.%m.%Y'): the pandas path's words
+        problem = far.problem
+        if n_rows is not None:
+            problem += f" ({n_rows} row{'s' if n_rows != 1 else ''})"
+        return InputError(cols.date, problem, fix=far.fix, n_rows=n_rows)
     if found is not None and fmt is not None and _of_other_width(found, cols, fmt):
         # digits alone of another count than the format's: the pandas
         # path's words, with the padded day
@@ -4018,6 +4197,19 @@ def _date_example(
             .collect()[cols.q(cols.date)]
             .to_list()
         )
+        if not rows:
+            # of the format's shape, in the year 0 ('15.08.0000'), which
+            # some engines' parsers refuse in their own words (Dask, Spark)
+            text, _, rest = _text_parts(raw, cols, fmt)
+            zero = _year_zero_text(text, rest)
+            if zero is not None:
+                rows = (
+                    lf.filter(~raw.is_null() & zero)
+                    .select(raw)
+                    .head(1)
+                    .collect()[cols.q(cols.date)]
+                    .to_list()
+                )
         return str(rows[0]) if rows else None
 
     def find_number() -> str | None:
