@@ -153,6 +153,19 @@ def test_polars_and_duckdb_read_iso_text_as_pandas(dates: list[str]) -> None:
     assert _days(_frame("duckdb", df)) == want
 
 
+@pytest.mark.parametrize("engine", ["polars", "duckdb", "pyarrow"])
+def test_engines_read_iso_times_with_and_without_a_fraction(engine: str) -> None:
+    # as Python's isoformat() writes them: no fraction when it is 0
+    stamps = [
+        dt.datetime(2024, 6, 30, 10, 0, 0),
+        dt.datetime(2024, 5, 1, 23, 30, 0, 500000),
+        dt.datetime(2024, 7, 1, 0, 30, 0, 999999),
+    ]
+    for zone in (None, dt.timezone(dt.timedelta(hours=2))):
+        df = _tx([s.replace(tzinfo=zone).isoformat() for s in stamps])
+        assert _days(_frame(engine, df)) == _days(df), zone
+
+
 # 2 -------------------------------------------------------------------------
 
 FRACTION = "%Y-%m-%d %H:%M:%S.%f"

@@ -1313,6 +1313,7 @@ def _text_parts(col: Any, cols: _Columns, fmt: str) -> tuple[Any, Any, str]:
     it can be a date (None: anywhere; the offset's shape, no leap second,
     Polars' fraction) and the format left to parse it with (blanks at its
     ends were dropped by :func:`~custseg._files.check_date_format`)."""
+    nw = _narwhals()
     valid = None
     # (replace_all: DuckDB has no replace)
     text = col.str.replace_all(_ENDS_BLANK, "", literal=False)
@@ -1341,6 +1342,13 @@ def _text_parts(col: Any, cols: _Columns, fmt: str) -> tuple[Any, Any, str]:
             text = text.str.replace_all(offset, "", literal=False)
             fmt = fmt[: -len(zone)]
             break
+    if cols.date_format is None and (fmt.endswith(":%S") or _ends_in_fraction(fmt)):
+        # ISO times with and without a fraction in one column, as Python's
+        # isoformat() writes them (no fraction when it is 0), which pandas
+        # reads alike: read with one, '.0' where none is written
+        dotted = text.str.contains(r"\.[0-9]*$", literal=False)
+        text = nw.when(dotted).then(text).otherwise(nw.concat_str([text, nw.lit(".0")]))
+        fmt = fmt if _ends_in_fraction(fmt) else fmt + ".%f"
     if _ends_in_fraction(fmt):
         # pandas reads a fraction of 0 to 18 digits ('10:00:00.' is 10:00,
         # '.123456789' to the nanosecond), strptime and the engines 1 to 6:
@@ -3389,7 +3397,13 @@ def _rolled_dates(cols: _Columns, fmt: str) -> Any:
         x = x.str.replace_all(f"[{_BLANKS}]+", " ", literal=False)
         return x.str.replace_all(r"(^|\D)0+(\d)", r"\1\2", literal=False)
 
-    parsed = _date_expr(cols, fmt).cast(nw.Datetime("s"))
+    parsed = _date_expr(cols, fmt)
+    if cols.date_format is None and cols.date_kind == "str" and fmt.endswith(":%S"):
+        # ISO text with or without a fraction (read by _text_parts): the
+        # day and time to the second compared, the fraction dropped
+        text = text.str.replace_all(r"\.[0-9]*$", "", literal=False)
+        parsed = parsed.dt.truncate("1s")
+    parsed = parsed.cast(nw.Datetime("s"))
     back = parsed.dt.to_string(fmt)
     return (~parsed.is_null() & (norm(back) != norm(text))).fill_null(False)
 
