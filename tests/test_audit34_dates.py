@@ -12,6 +12,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 import warnings
 from decimal import Decimal
 from typing import Any
@@ -65,7 +66,10 @@ def _outcome(frame: Any, date_format: str | None) -> Any:
             )
     except CustsegError as err:
         assert isinstance(err, InputError), err
-        return ("refused", err.field, err.problem.split(", such as")[0], err.fix)
+        # (engines have no row order: they give the count of rows in the
+        # problem, pandas the first row beside it)
+        problem = re.sub(r" \(\d[\d,]* rows?\)$", "", err.problem)
+        return ("refused", err.field, problem.split(", such as")[0], err.fix)
     return got["first_purchase"].sort_index().tolist()
 
 
@@ -116,6 +120,7 @@ def numbers(draw: Any) -> int:
 @example(values=[10224], fmt="%y%m%d", engine="polars-lazy", form="int")
 @example(values=[20241301], fmt=None, engine="pyarrow", form="int")
 @example(values=[31022024, 2012024], fmt="%d%m%Y", engine="duckdb", form="float")
+@example(values=[10032100], fmt="%d%m%Y", engine="pyarrow", form="int")
 def test_number_dates_are_read_as_pandas_reads_them(values, fmt, engine, form):
     """Every engine reads integer, float and decimal dates of 1 to 9 digits
     as the pandas path does: the same days, or the same refusal (field,
