@@ -32,6 +32,7 @@ import pandas as pd
 from . import _display
 from . import _validate as v
 from .errors import CustsegError, ThresholdError
+from .relationship import _NEEDED as _RELATIONSHIP_READS
 from .rfm import MAX_BINS
 from .rules import RuleSet, load, preset, presets
 from .rules._expr import condition_tree
@@ -1695,12 +1696,7 @@ _CONTACTS = "contacts"
 #: day spans do not)
 _CONTACT_FACTS = (
     "sale",
-    "customer_contacts",
-    "days_to_follow_up",
-    "suggestions",
-    "new_products",
-    "joint_projects",
-    "joint_span_days",
+    *(name for name in _RELATIONSHIP_READS if name != "first_sale"),
     "unknown_contacts",
 )
 
