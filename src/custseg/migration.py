@@ -46,6 +46,7 @@ from .labels import (
     classes_with_missing,
     declared_classes,
     holds_numbers,
+    sorted_names,
 )
 from .orders import order_earliest, order_lines, order_totals, order_values, take
 from .rfm import (
@@ -601,8 +602,9 @@ def _composed_classes(
     accent apart (as macOS writes it) is the class ``Café``, and two classes
     of one period that are the same text in two forms are one class (codes
     remapped; new arrays, the inputs untouched). *plain* names are a plain
-    array's distinct values, sorted: sorted again once composed (``é``
-    decomposed sorts before ``o``, composed after it); others (declared by
+    array's distinct values, sorted: sorted again once composed, as
+    :func:`custseg.labels.sorted_names` sorts them (``é`` decomposed sorts
+    before ``o``, composed after it; ``"9"`` stays before ``"10"``); others (declared by
     a Categorical, an Arrow dictionary, :class:`~custseg.Labels`) keep
     their order. The class of missing labels (*missing*, already composed)
     stays last.
@@ -623,8 +625,8 @@ def _composed_classes(
             f"{missing!r} is one of them; pass another name (missing=...)"
         )
     unique = list(dict.fromkeys(text))
-    if plain:
-        unique.sort()
+    if plain:  # as label_codes sorts them: "9" before "10", then text
+        unique = sorted_names(unique)
     position = {t: i for i, t in enumerate(unique)}
     remap = [position[t] for t in text] + ([len(unique)] if has_missing else [])
     new_codes = np.asarray(remap, dtype=np.intp)[codes].astype(codes.dtype, copy=False)
