@@ -604,9 +604,9 @@ def _composed_classes(
     remapped; new arrays, the inputs untouched). *plain* names are a plain
     array's distinct values, sorted: sorted again once composed, as
     :func:`custseg.labels.sorted_names` sorts them (``é`` decomposed sorts
-    before ``o``, composed after it; ``"9"`` stays before ``"10"``); others (declared by
-    a Categorical, an Arrow dictionary, :class:`~custseg.Labels`) keep
-    their order. The class of missing labels (*missing*, already composed)
+    before ``o``, composed after it; ``"9"`` stays before ``"10"``);
+    others (declared by a Categorical, an Arrow dictionary,
+    :class:`~custseg.Labels`) keep their order. The class of missing labels (*missing*, already composed)
     stays last.
 
     >>> codes, names = _composed_classes(
@@ -1169,11 +1169,12 @@ def transition_matrix(
         The two labellings: :class:`~custseg.Labels`, a pandas Categorical or
         (categorical) Series, a plain array of names, or a DataFrame (then
         *column* picks the label column). Rows follow each labelling's own
-        classes in its order (a plain array: its distinct values, sorted),
-        then *new*; columns likewise, then *gone*. Text names are read in
-        Unicode's composed form (NFC: ``Cafe\u0301`` is ``Café``); a
-        declared order (a Categorical, an Arrow dictionary) is kept so, a
-        plain array's names sorted once composed. Missing labels are the
+        classes in its order (a plain array: its distinct values, sorted,
+        text written as whole numbers first, by value: ``"9"`` before
+        ``"10"``), then *new*; columns likewise, then *gone*. Text names are
+        read in Unicode's composed form (NFC: ``Cafe\u0301`` is ``Café``);
+        a declared order (a Categorical, an Arrow dictionary) is kept so, a
+        plain array's names sorted once composed, in that same order. Missing labels are the
         class *missing*. Classes are matched by name, and a number has one
         name whatever its container: whole numbers as integers (``1.0`` is
         ``"1"``), others as their shortest text (``"2.5"``). When one
