@@ -6,6 +6,11 @@ lists text written as whole numbers as the numbers they are.
    composed, as text: ``"10"`` before ``"9"``, where the same labels with
    the accent composed (and ``label_codes``, ``segment_summary``,
    ``tags_from_values``, ``nps``) list ``"9"`` before ``"10"``.
+2. Text written as a number that is not whole (``"0.5"``, ``"2.5"``) was
+   listed after the whole numbers, as text: ``["0.5", "1", "1.5"]`` had the
+   classes ``1, 0.5, 1.5`` where the same labels as floats have ``0.5, 1,
+   1.5`` (``custseg migrate`` reads such a column as numbers: ``0.5, 1,
+   1.5``). Every lister now orders them by value with the whole numbers.
 """
 
 from __future__ import annotations
@@ -77,3 +82,64 @@ def test_property_composing_does_not_reorder(
     assert tm.counts.equals(ref.counts)
     rows = list(label_codes(np.array(before.map(nfc).tolist(), dtype=object))[1])
     assert list(tm.counts.index)[: len(rows)] == rows
+
+
+# --------------------------------------------------------------------------
+# 2. text written as a float is listed by value, as the float
+
+
+def test_decimal_text_listed_as_floats() -> None:
+    """The repro (was: ``1, 0.5, 1.5``, then ``x``)."""
+    text = ["1.5", "0.5", "1", "x", "0.5"]
+    assert label_codes(text)[1] == ("0.5", "1", "1.5", "x")
+    assert label_codes([1.5, 0.5, 1.0])[1] == ("0.5", "1", "1.5")
+    facts = custseg.summarize([1, 2, 3, 4, 5], ["2024-01-01"] * 5, [1.0] * 5)
+    labels = pd.Series(text, index=[1, 2, 3, 4, 5])
+    assert list(custseg.segment_summary(labels, facts).index) == [
+        "0.5",
+        "1",
+        "1.5",
+        "x",
+        "Total",
+    ]
+    assert custseg.tags_from_values(text).names == ("0.5", "1", "1.5", "x")
+    by = custseg.nps(np.array([9.0, 10, 0, 5, 7]), by=text).to_pandas()
+    assert list(by.index) == ["0.5", "1", "1.5", "x"]
+    tm = _quiet_tm(labels, labels)
+    assert list(tm.counts.index) == ["0.5", "1", "1.5", "x", "(new)"]
+
+
+def test_only_names_of_floats_are_numbers() -> None:
+    """Text that is no float's name stays text: ``"2.50"``, ``"1.0"``,
+    ``"1e3"``, ``" 2.5"``, ``"nan"``; ``"-inf"``, ``"1e-07"`` are numbers."""
+    names = ["2.50", "1.0", "1e3", " 2.5", "nan", "-inf", "1e-07", "3", "-0.5"]
+    assert label_codes(names)[1] == (
+        "-inf",
+        "-0.5",
+        "1e-07",
+        "3",
+        " 2.5",
+        "1.0",
+        "1e3",
+        "2.50",
+        "nan",
+    )
+
+
+_FLOATS = st.one_of(
+    st.integers(-(10**20), 10**20),
+    st.floats(allow_nan=False, width=64),
+    st.sampled_from([0.5, 1.5, 2.5, -0.5, 0.1, 1e-7, 1e300]),
+)
+
+
+@SEARCH
+@given(st.lists(_FLOATS, min_size=1, max_size=10))
+def test_property_text_of_numbers_lists_as_numbers(values: list[float]) -> None:
+    """Numbers and their names as text (``label_codes``' names of them) have
+    the same classes in the same order, and the same codes."""
+    codes, names = label_codes(np.array(values, dtype=object))[:2]
+    text = [label_codes([x])[1][0] for x in values]
+    t_codes, t_names = label_codes(text)[:2]
+    assert t_names == names
+    assert t_codes.tolist() == codes.tolist()

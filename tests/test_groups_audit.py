@@ -30,6 +30,7 @@ from hypothesis import strategies as st
 
 from custseg.errors import InputError, ThresholdError
 from custseg.groups import TagMatrix, combine_tags, group_summary, tags_from_values
+from custseg.labels import sorted_names
 from custseg.profile import PLACEHOLDERS
 
 SEPS = (",", "，", "、", ";", "；", "|")
@@ -117,7 +118,8 @@ class TestKindsOfValues:
         t = tags_from_values(cells)
         assert len(t) == len(cells) and tag_sets(t) == ref
         found = set().union(*ref)
-        order = sorted(found, key=float) if has_number else sorted(found)
+        # text: numbers written as text first, by value (audit 36)
+        order = sorted(found, key=float) if has_number else sorted_names(found)
         assert t.names == tuple(order)
         assert [repr(c) for c in cells] == [repr(c) for c in before]
 

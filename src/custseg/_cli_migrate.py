@@ -666,9 +666,10 @@ def _as_classes(col: pd.Series) -> pd.Series:
 
 
 def _whole_numbers_first(categories: pd.Index) -> list[Any]:
-    """Text classes with those written as whole numbers first, by value
-    (``"9"`` before ``"10"``, as a Parquet file's integers are ordered), then
-    the rest in text order; classes of other kinds as they are.
+    """Text classes with those written as numbers first, by value
+    (``"9"`` before ``"10"``, as a Parquet file's integers are ordered;
+    ``"0.5"`` before ``"1"``), then the rest in text order; classes of other
+    kinds as they are.
 
     >>> _whole_numbers_first(pd.Index(["10", "9", "a"]))
     ['9', '10', 'a']

@@ -1306,8 +1306,9 @@ def tags_from_values(
         ``"01"`` and ``"1e0"`` match the value ``1``, ``"2.50"`` matches
         ``2.5`` (in a column of text, text is compared as written). Without
         it, each distinct value is a tag, named *prefix* + value, in sorted
-        order (numbers in numeric order; text written as whole numbers,
-        such as a CSV file's codes, first and in numeric order too).
+        order (numbers in numeric order; text written as numbers, such as
+        a CSV file's codes ``"9"``, ``"10"`` or ``"0.5"``, first and in
+        numeric order too).
     prefix
         Put before each tag name made from a value (not before mapped names).
     sep
@@ -1440,7 +1441,7 @@ def tags_from_values(
         lookup = _number_keys(lookup, numbers)
     if lookup is None:
         found = list(dict.fromkeys(x for c in per_cell for x in c))
-        # text as text sorts, but whole numbers first, by value: the tags of
+        # text as text sorts, but numbers first, by value: the tags of
         # a CSV column of codes ("9", "10") in the order of the same codes
         # as integers (a Parquet column)
         values = (

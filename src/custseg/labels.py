@@ -840,16 +840,21 @@ def whole_numbers_first(
     codes: np.ndarray, names: Sequence[str] | np.ndarray
 ) -> tuple[np.ndarray, tuple[str, ...]]:
     """Text class *names* (distinct, sorted as text) and their *codes*
-    (-1: missing) reordered so that names written as whole numbers (as
-    ``str(n)`` writes them) come first, in numeric order, then the other
-    names in text order: ``"9"`` before ``"10"``, as the numbers 9 and 10
-    are ordered, so labels read from a CSV file (text) list their classes
-    as the same labels held as integers (a Parquet file) do. The order of
-    :func:`custseg._validate.id_order`.
+    (-1: missing) reordered so that names written as numbers come first,
+    in numeric order, then the other names in text order: ``"9"`` before
+    ``"10"``, as the numbers 9 and 10 are ordered, so labels read from a
+    CSV file (text) list their classes as the same labels held as integers
+    (a Parquet file) do. A number is a whole one as ``str(n)`` writes it
+    (the order of :func:`custseg._validate.id_order`), or another as
+    :func:`label_codes` names a float (``"2.5"``, ``"-0.5"``, ``"inf"``), so
+    text ``"0.5"``, ``"1"``, ``"1.5"`` is listed as the floats 0.5, 1, 1.5
+    are; ``"007"``, ``"+7"``, ``"1e3"``, ``"2.50"`` and ``"1.0"`` are text.
 
     >>> codes, names = whole_numbers_first(np.array([0, 1, -1, 2]), ["10", "9", "a"])
     >>> codes.tolist(), names
     ([1, 0, -1, 2], ('9', '10', 'a'))
+    >>> whole_numbers_first(np.zeros(0, np.intp), ["1", "1.5", "10", "a"])[1]
+    ('1', '1.5', '10', 'a')
     """
     if isinstance(names, np.ndarray) and names.dtype.kind == "U":
         held = names  # one vectorised pass (many classes: one per customer)
@@ -860,7 +865,9 @@ def whole_numbers_first(
             held[:] = listed
         else:
             held = np.array(listed, dtype=str)
-    order = v.id_order(held)
+    order = _numbers_first(held)
+    if order is None:
+        order = v.id_order(held)
     if order is None:
         return codes, tuple(held.tolist())
     rank = np.empty(len(order), dtype=np.intp)
@@ -869,13 +876,112 @@ def whole_numbers_first(
     return codes, tuple(held[order].tolist())
 
 
+def _float_text(text: str) -> float | None:
+    """The float a class name is written as, when it is written as
+    :func:`label_codes` names a float that is no whole number (``"2.5"``,
+    ``"1e-07"``, ``"inf"``); None otherwise (``"2.50"``, ``"1.0"``,
+    ``"nan"``, ``" 2.5"``)."""
+    try:
+        x = float(text)
+    except ValueError:
+        return None
+    if x != x or x.is_integer():  # NaN; a whole float is named as an int
+        return None
+    return x if _number_name(x) == text else None
+
+
+# the characters of a float's name ("-2.5", "1e-07", "inf"; 0 pads NumPy
+# text) and of a whole number's, as bit flags by code point (one look-up)
+_FLOAT_CHAR, _FLOAT_MARK, _WHOLE_CHAR = 1, 2, 4
+_CHAR_KINDS = np.zeros(128, dtype=np.uint8)
+for _c in "\x000123456789.-+einf":
+    _CHAR_KINDS[ord(_c)] |= _FLOAT_CHAR
+for _c in ".ef":
+    _CHAR_KINDS[ord(_c)] |= _FLOAT_MARK
+for _c in "\x000123456789-":
+    _CHAR_KINDS[ord(_c)] |= _WHOLE_CHAR
+
+
+def _numbers_first(held: np.ndarray) -> np.ndarray | None:
+    """The order of :func:`whole_numbers_first` when some name is written
+    as a float that is not whole (``"2.5"``); None when none is (then
+    :func:`custseg._validate.id_order` orders the whole numbers alone)."""
+    if not len(held):
+        return None
+    if held.dtype.kind == "U":
+        fast = _numbers_first_text(held)
+        if fast is not None:
+            return None if len(fast) == 0 else fast
+    texts = [str(x) for x in held.tolist()]
+    floats = {i: x for i, t in enumerate(texts) if (x := _float_text(t)) is not None}
+    if not floats:
+        return None
+    values: list[tuple[int | float, int]] = []
+    others: list[int] = []
+    for i, t in enumerate(texts):
+        if i in floats:
+            values.append((floats[i], i))
+        elif v._WHOLE_ID.fullmatch(t):
+            values.append((int(t), i))  # (Python compares ints and floats exactly)
+        else:
+            others.append(i)
+    by_value = [i for _, i in sorted(values)]
+    rest = np.asarray(others, dtype=np.intp)
+    rest = rest[np.argsort(held[rest], kind="stable")] if len(rest) else rest
+    return np.concatenate([np.asarray(by_value, dtype=np.intp), rest])
+
+
+def _numbers_first_text(held: np.ndarray) -> np.ndarray | None:
+    """:func:`_numbers_first` of NumPy text in vectorised passes (many
+    classes: one per customer): an empty array when no name is a float's,
+    None when a name defeats them (whole numbers past 2**53, text NumPy
+    does not read as a float), to be ordered one name at a time."""
+    # a float's name has a point, an e or an f (inf), and no character but
+    # those of _FLOAT_CHARS
+    chars = np.ascontiguousarray(held).view(np.uint32).reshape(len(held), -1)
+    kinds = _CHAR_KINDS[np.minimum(chars, 127)]  # (past ASCII: none of them)
+    kinds[chars > 127] = 0
+    filled = chars[:, 0] != 0
+    only = ((kinds & _FLOAT_CHAR) != 0).all(axis=1) & filled
+    maybe = np.flatnonzero(only & ((kinds & _FLOAT_MARK) != 0).any(axis=1))
+    if not len(maybe):
+        return np.zeros(0, dtype=np.intp)
+    try:
+        f = held[maybe].astype(np.float64)
+        whole_f = np.isfinite(f) & (f == np.floor(f))
+        # written as repr writes the float (NumPy writes floats as repr does)
+        ok = ~np.isnan(f) & ~whole_f & (f.astype(str) == held[maybe])
+    except (ValueError, OverflowError):  # "1e", "e-": name by name
+        return None
+    if not ok.any():
+        return np.zeros(0, dtype=np.intp)
+    float_rows, float_values = maybe[ok], f[ok]
+    digits = np.flatnonzero(((kinds & _WHOLE_CHAR) != 0).all(axis=1) & filled)
+    try:
+        ints = held[digits].astype(np.int64)
+    except (ValueError, OverflowError):  # "-", "--1", past int64
+        return None
+    exact = ints.astype(str) == held[digits]
+    whole_rows, ints = digits[exact], ints[exact]
+    if len(ints) and np.abs(ints).max() > 2**53:  # not exact as floats
+        return None
+    rows = np.concatenate([whole_rows, float_rows])
+    keys = np.concatenate([ints.astype(np.float64), float_values])
+    by_value = rows[np.argsort(keys, kind="stable")]
+    rest = np.ones(len(held), dtype=bool)
+    rest[rows] = False
+    others = np.flatnonzero(rest)
+    others = others[np.argsort(held[others], kind="stable")]
+    return np.concatenate([by_value, others]).astype(np.intp, copy=False)
+
+
 def sorted_names(names: Iterable[str]) -> list[str]:
     """Distinct text *names* sorted as :func:`whole_numbers_first` orders
-    classes: whole numbers written as text first, by value, then the rest
-    in text order.
+    classes: numbers written as text first, by value (``"9"``, ``"9.5"``,
+    ``"10"``), then the rest in text order.
 
-    >>> sorted_names(["b", "10", "9", "007"])
-    ['9', '10', '007', 'b']
+    >>> sorted_names(["b", "10", "9", "007", "9.5"])
+    ['9', '9.5', '10', '007', 'b']
     """
     ordered = sorted(names)
     return list(whole_numbers_first(np.zeros(0, dtype=np.intp), ordered)[1])
@@ -1094,8 +1200,9 @@ def label_codes(
     ``pd.read_parquet(..., dtype_backend="pyarrow")`` gives): its dictionary
     is the list of classes, in order, those no row has included. A plain
     array or Series gets its distinct values, sorted (numbers as numbers;
-    text written as whole numbers first, by value, as
-    :func:`whole_numbers_first` orders it: ``"9"`` before ``"10"``).
+    text written as numbers first, by value, as
+    :func:`whole_numbers_first` orders it: ``"9"`` before ``"10"``,
+    ``"0.5"`` before ``"1"``, as the numbers themselves are listed).
     ``index`` is the pandas index of a Series (``None`` otherwise); codes
     are ``intp``.
 

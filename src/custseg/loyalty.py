@@ -1594,9 +1594,9 @@ def nps(scores: Any, by: Any = None) -> NpsResult:
         Optional group of each row: a :class:`~custseg.Labels` (every name is
         listed, also with no rows), a pandas Categorical, a Polars ``Enum``
         or Arrow dictionary-encoded data (every category, in its order), or
-        values (each distinct value, sorted, text written as whole numbers
-        first, by value: ``"9"`` before ``"10"``; a Polars ``Categorical``'s
-        too). Rows with a missing group form the group ``"(missing)"``.
+        values (each distinct value, sorted, text written as numbers
+        first, by value: ``"9"`` before ``"10"``, ``"0.5"`` before ``"1"``;
+        a Polars ``Categorical``'s too). Rows with a missing group form the group ``"(missing)"``.
 
     Returns
     -------

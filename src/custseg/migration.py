@@ -1170,8 +1170,8 @@ def transition_matrix(
         (categorical) Series, a plain array of names, or a DataFrame (then
         *column* picks the label column). Rows follow each labelling's own
         classes in its order (a plain array: its distinct values, sorted,
-        text written as whole numbers first, by value: ``"9"`` before
-        ``"10"``), then *new*; columns likewise, then *gone*. Text names are
+        text written as numbers first, by value: ``"9"`` before
+        ``"10"``, ``"0.5"`` before ``"1"``), then *new*; columns likewise, then *gone*. Text names are
         read in Unicode's composed form (NFC: ``Cafe\u0301`` is ``Café``);
         a declared order (a Categorical, an Arrow dictionary) is kept so, a
         plain array's names sorted once composed, in that same order. Missing labels are the
