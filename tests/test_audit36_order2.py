@@ -143,3 +143,58 @@ def test_property_text_of_numbers_lists_as_numbers(values: list[float]) -> None:
     t_codes, t_names = label_codes(text)[:2]
     assert t_names == names
     assert t_codes.tolist() == codes.tolist()
+
+
+_POOL = st.sampled_from(
+    [
+        "9",
+        "10",
+        "0",
+        "-3",
+        "2.5",
+        "-0.5",
+        "1e-07",
+        "1e+300",
+        "inf",
+        "-inf",
+        "nan",
+        "2.50",
+        "1.0",
+        "1e3",
+        "+1.5",
+        " 1.5",
+        "007",
+        "-",
+        "e",
+        ".",
+        "",
+        "x",
+        "٩",
+        "９",
+        str(2**60),
+        str(2**70),
+        "1.5e",
+        "0.1",
+    ]
+)
+
+
+@SEARCH
+@given(st.lists(_POOL, min_size=1, max_size=12, unique=True))
+def test_property_text_and_objects_order_alike(names: list[str]) -> None:
+    """The vectorised pass over NumPy text orders as the pass name by name
+    (an object array) does, byte order aside."""
+    from custseg.labels import _numbers_first, whole_numbers_first
+
+    names = sorted(names)
+    fast = _numbers_first(np.array(names))
+    slow = _numbers_first(np.array(names, dtype=object))
+    assert (fast is None) == (slow is None)
+    if fast is not None and slow is not None:
+        assert fast.tolist() == slow.tolist()
+    codes = np.arange(len(names))
+    swapped = np.array(names).astype(np.dtype("U").newbyteorder(">"))
+    assert (
+        whole_numbers_first(codes, swapped)[1]
+        == (whole_numbers_first(codes, np.array(names))[1])
+    )

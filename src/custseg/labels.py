@@ -938,7 +938,8 @@ def _numbers_first_text(held: np.ndarray) -> np.ndarray | None:
     does not read as a float), to be ordered one name at a time."""
     # a float's name has a point, an e or an f (inf), and no character but
     # those of _FLOAT_CHARS
-    chars = np.ascontiguousarray(held).view(np.uint32).reshape(len(held), -1)
+    native = np.ascontiguousarray(held, dtype=held.dtype.newbyteorder("="))
+    chars = native.view(np.uint32).reshape(len(held), -1)
     kinds = _CHAR_KINDS[np.minimum(chars, 127)]  # (past ASCII: none of them)
     kinds[chars > 127] = 0
     filled = chars[:, 0] != 0
