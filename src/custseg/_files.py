@@ -68,6 +68,7 @@ from ._validate import (
     underflow_error,
     utf8_damage,
     utf16_without_bom,
+    wide_number,
     zone_of,
 )
 from .errors import CustsegError, CustsegWarning, InputError
@@ -2794,7 +2795,7 @@ def _bad_values(
     col: pd.Series, bad: np.ndarray, name: str, problem: str, fix: str
 ) -> InputError:
     first = int(np.argmax(bad))
-    value = col.iloc[first]
+    value = wide_number(col.iloc[first])  # a float128: the decimal it prints as
     if isinstance(value, float | np.floating) and float(value).is_integer():
         value = int(value)
     elif isinstance(value, np.generic):
@@ -2810,6 +2811,46 @@ def _bad_values(
     )
 
 
+def _fraction_dropped(col: pd.Series) -> np.ndarray:
+    """Where a number date held exactly (a ``Decimal``, an Arrow decimal,
+    an ``np.longdouble``, a ``Fraction``) is not a whole number, though its
+    float64 may be (``20240101.0000000001`` is ``20240101.0``): such a
+    value is no ``YYYYMMDD`` date, as ``20240101.5`` is none (Boolean,
+    False where missing).
+
+    >>> from decimal import Decimal
+    >>> _fraction_dropped(pd.Series([Decimal("20240101.0000000001"), Decimal("20240102"), None])).tolist()
+    [True, False, False]
+    """
+    dtype = col.dtype
+    if isinstance(dtype, np.dtype) and dtype.kind == "f" and dtype.itemsize > 8:
+        x = col.to_numpy()  # np.longdouble
+        with np.errstate(all="ignore"):
+            return np.isfinite(x) & (np.floor(x) != x)
+    arrow = getattr(dtype, "pyarrow_dtype", None)
+    if arrow is not None:
+        import pyarrow as pa
+        import pyarrow.compute as pc
+
+        if not pa.types.is_decimal(arrow):
+            return np.zeros(len(col), dtype=bool)
+        arr = pa.array(col)
+        return np.asarray(
+            pc.fill_null(pc.not_equal(arr, pc.floor(arr)), False), dtype=bool
+        )
+    if not (isinstance(dtype, np.dtype) and dtype.kind == "O"):
+        return np.zeros(len(col), dtype=bool)
+    out = np.zeros(len(col), dtype=bool)
+    for i, x in enumerate(col.tolist()):
+        if isinstance(x, decimal.Decimal):
+            out[i] = x.is_finite() and x != x.to_integral_value()
+        elif isinstance(x, numbers.Rational) and not isinstance(x, numbers.Integral):
+            out[i] = x.denominator != 1  # a Fraction
+        elif isinstance(x, np.floating) and x.dtype.itemsize > 8:
+            out[i] = bool(np.isfinite(x) and np.floor(x) != x)
+    return out
+
+
 def _numeric_dates(
     col: pd.Series, name: str, date_format: str | None, written: pd.Series | None = None
 ) -> pd.Series:
@@ -2819,9 +2860,12 @@ def _numeric_dates(
     shown = col if written is None else written
     if pd.api.types.is_bool_dtype(col.dtype):
         raise InputError(name, f"holds {col.dtype} values, not dates", fix=_NUMBER_FIX)
-    values = col.to_numpy(dtype=np.float64, na_value=np.nan)
+    with np.errstate(all="ignore"):  # (a float128 beyond float64: inf)
+        values = col.to_numpy(dtype=np.float64, na_value=np.nan)
     missing = np.isnan(values)
     whole = ~missing & (np.abs(values) < 1e15) & (np.floor(values) == values)
+    # an exact number whose fraction float64 drops (20240101.0000000001)
+    whole &= ~_fraction_dropped(shown)
     if date_format is None:
         whole &= (values >= 1000_01_01) & (values <= 9999_12_31)
     bad = ~missing & ~whole

@@ -2243,7 +2243,7 @@ def _prepare(
     lf, _ = _lazy(transactions)
     lf = _plain_types(lf, [customer, date, amount, order])
     written = lf  # (decimal dates: quoted as written in a refusal)
-    lf = _date_values(lf, date)
+    lf = _date_values(lf, date, date_format)
     cols = _check_schema(lf, customer, date, amount, date_format, order, index, fixes)
     if text_ints:
         cols = attrs.evolve(cols, text_ints=True)
@@ -2707,7 +2707,7 @@ def _plain_types(lf: Any, names: list[Hashable | None]) -> Any:
     return lf.with_columns(*casts)
 
 
-def _date_values(lf: Any, date: Hashable) -> Any:
+def _date_values(lf: Any, date: Hashable, date_format: str | None = None) -> Any:
     """*lf* with a *date* column of categories or decimals read as the
     values they hold, as the pandas path reads them: categories (Polars'
     ``Categorical`` and ``Enum``, DuckDB's ``ENUM``: text) as text dates;
@@ -2725,9 +2725,35 @@ def _date_values(lf: Any, date: Hashable) -> Any:
     if kind == "category":
         return lf.with_columns(nw.col(date).cast(nw.String))
     if kind == "decimal":
+        if getattr(dtype, "scale", None) != 0:
+            _refuse_decimal_fractions(lf, date, date_format)
         floats = decimal_floats(nw.col(date), dtype, _backend_name(lf))
         return lf.with_columns(floats.alias(date))
     return lf
+
+
+def _refuse_decimal_fractions(lf: Any, date: str, date_format: str | None) -> None:
+    """Refuse a decimal *date* column holding a number with a fraction,
+    which no ``YYYYMMDD`` date (or all-digit *date_format*) has, as the
+    pandas path refuses it (:func:`custseg._files._numeric_dates`): its
+    float may be whole (``20240101.0000000001`` is the double
+    ``20240101.0``), so the fraction is looked for in its text, where the
+    engines write every digit of its scale."""
+    nw = _narwhals()
+    text = nw.col(date).cast(nw.String)
+    fraction = text.str.contains(r"\.[0-9]*[1-9]")
+    found = lf.filter(fraction).select(text.alias(date)).head(1).collect()[date]
+    if not len(found):
+        return
+    first = str(found.to_list()[0])
+    n_rows = int(lf.filter(fraction).select(nw.len()).collect().item())
+    problem, fix = _number_refusal(first, date_format)
+    raise InputError(
+        date,
+        f"{problem}, such as {first} ({n_rows} row{'s' if n_rows != 1 else ''})",
+        fix=fix,
+        n_rows=n_rows,
+    )
 
 
 def _query_names(lf: Any, cols: _Columns) -> tuple[Any, _Columns]:
@@ -2877,6 +2903,8 @@ def _dask_objects(
         changes[str(date)] = native[date].astype("datetime64[s]")
     elif has(date) and isinstance(dtypes[date], pd.CategoricalDtype):
         changes.update(_dask_category_ids(native, str(date)))  # text: _date_values
+    elif has(date) and _wide_float(dtypes[date]):
+        changes[str(date)] = _dask_wide_dates(native, str(date), date_format)
     for name, what in id_columns:
         if has_object(native, name):
             made, wide = _dask_id_kinds(native, str(name), what)
@@ -2884,6 +2912,8 @@ def _dask_objects(
             text_ints = text_ints or (wide and what == "customer")
         elif has(name) and isinstance(dtypes[name], pd.CategoricalDtype):
             changes.update(_dask_category_ids(native, str(name)))
+        elif has(name) and _wide_float(dtypes[name]):
+            changes[str(name)] = _dask_wide_ids(native, str(name), what)
     if has_object(native, amount):
         field = str(amount)
 
@@ -2921,6 +2951,67 @@ def _dask_objects(
 
         changes[field] = native[field].map_partitions(longdouble, meta=(field, "f8"))
     return (native.assign(**changes) if changes else native), text_ints
+
+
+def _dask_wide_dates(native: Any, field: str, date_format: str | None) -> Any:
+    """The ``float128`` (``np.longdouble``) number date column *field* of a
+    Dask frame as ``float64``, read then as float dates are (``YYYYMMDD``,
+    or in *date_format*), as the pandas path reads it; a value float64
+    does not hold exactly has a fraction or is past 2**53, so it is no
+    date, and is refused in the words of the pandas path."""
+    import pandas as pd
+
+    def narrow(part: pd.Series) -> pd.Series:
+        values = part.to_numpy()
+        with np.errstate(all="ignore"):
+            out = values.astype(np.float64)
+            held = (out == values) | np.isnan(values)
+        if not held.all():
+            first = str(values[int(np.argmin(held))])
+            problem, fix = _number_refusal(first, date_format)
+            raise InputError(field, f"{problem}, such as {first}", fix=fix)
+        return pd.Series(out, index=part.index, name=part.name)
+
+    return native[field].map_partitions(narrow, meta=(field, "f8"))
+
+
+def _dask_wide_ids(native: Any, field: str, what: str) -> Any:
+    """The ``float128`` (``np.longdouble``) id column *field* of a Dask
+    frame read as :func:`custseg.summary._wide_ids` reads the pandas one
+    (one more pass over the column to choose for every partition alike):
+    ``float64`` when it holds every id exactly, ``int64`` when every id is
+    a whole number within its range, else refused (float64 would make two
+    ids one customer)."""
+    import pandas as pd
+
+    from .summary import wide_id_error
+
+    def kinds(part: pd.Series) -> pd.Series:
+        values = part.to_numpy()
+        with np.errstate(all="ignore"):
+            held = (values.astype(np.float64) == values) | np.isnan(values)
+            whole = np.isfinite(values) & (values == np.trunc(values))
+            within = whole & (np.abs(np.where(whole, values, 0)) < 2**63)
+        n = int((~held).sum())
+        first = values[int(np.argmin(held))] if n else None
+        return pd.Series([(n, bool(within.all()), first)], dtype=object)
+
+    found = native[field].map_partitions(kinds, meta=(field, object)).compute().tolist()
+    dtype: np.dtype[Any]
+    if not any(n for n, _, _ in found):
+        dtype = np.dtype(np.float64)
+    elif all(within for _, within, _ in found):
+        dtype = np.dtype(np.int64)
+    else:
+        first = next(x for n, _, x in found if n)
+        raise wide_id_error(field, what, first, None, sum(n for n, _, _ in found))
+
+    def read(part: pd.Series) -> pd.Series:
+        return pd.Series(
+            part.to_numpy().astype(dtype), index=part.index, name=part.name
+        )
+
+    return native[field].map_partitions(read, meta=(field, dtype))
 
 
 def _wide_float(dtype: Any) -> bool:

@@ -578,14 +578,23 @@ def _wide_ids(values: np.ndarray, field: str, noun: str = "customer") -> np.ndar
         if whole.all() and np.abs(values).max() < 2**63:
             return values.astype(np.int64)
     first, count = v.first_offender(~held)
-    raise InputError(
+    raise wide_id_error(field, noun, values[first], first, count)
+
+
+def wide_id_error(
+    field: str, noun: str, value: Any, first: int | None, count: int | None
+) -> InputError:
+    """The refusal of ids of type ``float128`` that float64 does not hold,
+    such as *value* (:func:`_wide_ids`; the Dask engine's too)."""
+    dtype = np.asarray(value).dtype
+    return InputError(
         field,
-        f"has {noun} ids of type {values.dtype} that float64 does not hold, "
-        f"such as {values[first]}, which float64 would read as another id "
+        f"has {noun} ids of type {dtype} that float64 does not hold, "
+        f"such as {value!s}, which float64 would read as another id "
         f"(two such ids can become one {noun})",
         first_row=first,
         n_rows=count,
-        fix=f"give the ids as integers or text (e.g. .astype(str)), not as {values.dtype}",
+        fix=f"give the ids as integers or text (e.g. .astype(str)), not as {dtype}",
     )
 
 
