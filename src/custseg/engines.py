@@ -2725,7 +2725,8 @@ def _date_values(lf: Any, date: Hashable, date_format: str | None = None) -> Any
     if kind == "category":
         return lf.with_columns(nw.col(date).cast(nw.String))
     if kind == "decimal":
-        if getattr(dtype, "scale", None) != 0:
+        scale = getattr(dtype, "scale", None)
+        if scale is None or scale > 0:  # (no fraction in a scale of 0 or less)
             _refuse_decimal_fractions(lf, date, date_format)
         floats = decimal_floats(nw.col(date), dtype, _backend_name(lf))
         return lf.with_columns(floats.alias(date))
