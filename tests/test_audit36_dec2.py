@@ -121,6 +121,15 @@ def test_decimal_date_repro_and_whole_decimals_still_read() -> None:
     assert _frequencies(summarize_frame(_frame(good), as_of=AS_OF)) == [2, 1]
     parsed = parse_date_column(pd.Series([Decimal("20240101.00"), None]), "date")
     assert parsed.iloc[0] == pd.Timestamp("2024-01-01") and pd.isna(parsed.iloc[1])
+    pa = pytest.importorskip("pyarrow")
+    # Arrow's narrow decimals (no floor kernel of their own), any scale
+    for arrow in (pa.decimal32(9, 0), pa.decimal64(18, 2), pa.decimal256(40, 10)):
+        days_ = [Decimal("20240101"), Decimal("20240102")]
+        column = pd.Series(pd.array(days_, dtype=pd.ArrowDtype(arrow)))
+        assert parse_date_column(column, "date").tolist() == [
+            pd.Timestamp("2024-01-01"),
+            pd.Timestamp("2024-01-02"),
+        ]
 
 
 @needs_wide

@@ -2832,9 +2832,11 @@ def _fraction_dropped(col: pd.Series) -> np.ndarray:
         import pyarrow as pa
         import pyarrow.compute as pc
 
-        if not pa.types.is_decimal(arrow):
-            return np.zeros(len(col), dtype=bool)
+        if not pa.types.is_decimal(arrow) or arrow.scale <= 0:
+            return np.zeros(len(col), dtype=bool)  # (no fraction to drop)
         arr = pa.array(col)
+        if not pa.types.is_decimal256(arrow):  # decimal32/64: no floor kernel
+            arr = arr.cast(pa.decimal128(arrow.precision, arrow.scale))
         return np.asarray(
             pc.fill_null(pc.not_equal(arr, pc.floor(arr)), False), dtype=bool
         )
