@@ -3507,7 +3507,9 @@ def parse_date_column(
     (``2024-01-31``, ``2024-01-31 14:05:00``, ``20240131``), ``YYYYMMDD``
     integers (``20240131``, also as floats when the column has gaps) and, with
     *date_format*, text or numbers in that format. Missing values stay
-    missing (NaT).
+    missing (NaT). A number date must be whole as written: a ``Decimal``,
+    Arrow decimal or ``np.longdouble`` with a fraction is refused even
+    where its float64 is whole (``20240131.0000000001``).
 
     Parameters
     ----------
