@@ -371,12 +371,13 @@ def _join_relationship(
     date_format: str | None = None,
     after_as_of: str = "raise",
     encoding: str | None = None,
-) -> tuple[pd.DataFrame, pd.Index, pd.Series]:
+) -> tuple[pd.DataFrame, pd.Index, pd.Series, Any]:
     """*out* with a ``relationship`` column from the contact log (customers
     found only in the contacts get rows of their own, with no purchase), the
-    ids the log names and those of the contacts dropped. Contacts after
-    ``as_of`` are refused, or dropped with ``after_as_of="drop"`` (as
-    transactions are)."""
+    ids the log names, those of the contacts dropped and the
+    :class:`~custseg.ContactSummary` ``relationship`` was computed from.
+    Contacts after ``as_of`` are refused, or dropped with
+    ``after_as_of="drop"`` (as transactions are)."""
     from .relationship import relationship_type
 
     summary, contacts, dropped_ids = _contact_summary_of(
@@ -412,7 +413,7 @@ def _join_relationship(
     out["relationship"] = pd.Categorical(
         out["relationship"].fillna("no_sale"), categories=names, ordered=True
     )
-    return out, pd.Index(contacts[customer].unique()), dropped_ids
+    return out, pd.Index(contacts[customer].unique()), dropped_ids, summary
 
 
 def _contact_summary_of(
@@ -1383,6 +1384,13 @@ class SegmentResult:
         here or given. Pass them as ``aggregates=`` to label a later period
         on the same scale, or call :meth:`apply`, which reuses them like the
         edges. Empty without rules or when the rules read no aggregate.
+    contact_summary
+        The :class:`~custseg.ContactSummary` that ``relationship`` was
+        computed from: the ``contacts=`` as they were read when this result
+        was made (a frame edited later, or a file rewritten or named by a
+        relative path from another directory, does not change it), which
+        :func:`custseg.testing.assert_stable` compares as the customers'
+        contact facts. None without contacts.
     diagnostics
         Notes about the result (edges fitted on too few customers, empty
         scores, segments that contradict the lifecycle stage, ``edges=``
@@ -1404,6 +1412,7 @@ class SegmentResult:
     diagnostics: tuple[str, ...]
     settings: dict[str, Any] = attrs.field(factory=dict, repr=False)
     aggregates: dict[str, float] = attrs.field(factory=dict, repr=False)
+    contact_summary: Any = attrs.field(default=None, repr=False)
 
     @property
     def as_of(self) -> np.datetime64:
@@ -2217,6 +2226,7 @@ def _segment(
     out = pd.concat([out, scores.to_pandas()], axis=1)
     found: list[pd.Index] = []  # the ids of the records and of the contacts
     contacts_dropped = None  # the ids of contacts after as_of, dropped
+    contacts_read = None  # what relationship was computed from
     sources: list[str] = []
     if records is not None:
         frame = _records_frame(records, customer, records_file, rs)
@@ -2224,7 +2234,7 @@ def _segment(
         found.append(frame.index)
         sources.append("customer records")
     if contacts is not None:
-        out, contact_ids, contacts_dropped = _join_relationship(
+        out, contact_ids, contacts_dropped, contacts_read = _join_relationship(
             out,
             contacts,
             customer,
@@ -2343,6 +2353,7 @@ def _segment(
         diagnostics=tuple(notes),
         settings=settings,
         aggregates=dict(aggregates or {}),
+        contact_summary=contacts_read,
     )
 
 

@@ -1477,8 +1477,11 @@ def assert_stable(
     row was joined) and the records columns no rule declares (a
     categorical ``region`` carried along) are the customer's data, never
     compared as labels. The contacts are facts too: ``relationship`` is
-    computed from them, so each result's contacts are read as
-    :func:`custseg.segment` read them (its ``settings``), and a customer
+    computed from them, so each result's contacts are taken as
+    :func:`custseg.segment` read them when it made the result (its
+    ``contact_summary``: a contacts frame edited since, a file rewritten
+    or named by a relative path from another directory changes nothing),
+    and a customer
     whose contacts differ in what ``relationship`` reads (a sale, the
     customer's own contacts, follow-ups, suggestions, new products, joint
     projects, unknown contacts) is not compared in ``relationship`` nor in
@@ -1703,10 +1706,12 @@ _CONTACT_FACTS = (
 
 def _contact_facts(res: SegmentResult, ids: pd.Index) -> pd.DataFrame | None:
     """What ``relationship`` is computed from for the customers *ids* of
-    *res*: its contact summary, from the contacts of its ``settings`` read as
-    :func:`custseg.segment` read them (:data:`_CONTACT_FACTS`; missing for a
-    customer the summary does not hold), or None when *res* was made
-    without contacts."""
+    *res*: its contact summary as :func:`custseg.segment` read it when it
+    made *res* (:attr:`~custseg.SegmentResult.contact_summary`; never the
+    contacts of its ``settings`` read again, which a frame edited since, a
+    file rewritten or a relative path from another directory would change)
+    (:data:`_CONTACT_FACTS`; missing for a customer the summary does not
+    hold), or None when *res* was made without contacts."""
     from ._align import same_ids
     from .frame import _contact_summary_of, _side_encoding
 
@@ -1714,17 +1719,19 @@ def _contact_facts(res: SegmentResult, ids: pd.Index) -> pd.DataFrame | None:
     contacts = settings.get("contacts")
     if contacts is None or "relationship" not in res.customers.columns:
         return None
-    summary, _, _ = _contact_summary_of(
-        res.customers.index,
-        contacts,
-        settings.get("customer", "customer_id"),
-        res.facts,
-        date_format=settings.get("date_format"),
-        after_as_of=settings.get("after_as_of", "raise"),
-        encoding=_side_encoding(
-            settings.get("contacts_encoding"), "contacts", settings.get("encoding")
-        ),
-    )
+    summary = getattr(res, "contact_summary", None)
+    if summary is None:  # (a result made before it was kept: read them)
+        summary, _, _ = _contact_summary_of(
+            res.customers.index,
+            contacts,
+            settings.get("customer", "customer_id"),
+            res.facts,
+            date_format=settings.get("date_format"),
+            after_as_of=settings.get("after_as_of", "raise"),
+            encoding=_side_encoding(
+                settings.get("contacts_encoding"), "contacts", settings.get("encoding")
+            ),
+        )
     table = summary.to_pandas()
     table["sale"] = table["first_sale"].notna()
     table = table[list(_CONTACT_FACTS)]
