@@ -133,6 +133,21 @@ _SCRIPT_BY_LATIN = re.compile(
 #: cp1252's signs beyond ASCII that are not its quotes, dashes, ellipsis,
 #: euro, degree or middle dot: rare in ids and names
 _ODD_SIGNS = re.compile("[\x80-\xbf\u0152-\u2122](?<![’‘“”‚„–—…€«»°·ªºµŒœŠšŽžŸƒ])")
+#: such a sign where a misread puts it: inside a word (a letter on each
+#: side: 'C™te', Mac Roman's 'Côte' read as cp1252) or beside another
+#: character beyond ASCII; at a word's edge beside ASCII it is the sign it
+#: looks like ('£10', '10m²', '3½', 'Widget™', '¡Oferta!', '©2024')
+_SIGN_SPOT = re.compile(
+    "(?<=[^\\W\\d_])[^\x00-\x7f](?=[^\\W\\d_])|(?<=[^\x00-\x7f]).|.(?=[^\x00-\x7f])",
+    re.S,
+)
+#: a run of CJK or kana with a Latin letter on each side ('Concei珈o':
+#: cp1252's 'çã' read as GBK): no word of real text is written so
+_CJK_INSIDE_LATIN = re.compile(
+    "(?<=[A-Za-z])[\u2e80-\ua4cf\uac00-\ud7af\uf900-\ufaff\uff61-\uff9f]+(?=[A-Za-z])"
+)
+#: signs a reading that is text may hold beside its letters
+_PLAIN_SIGNS = frozenset("’‘“”‚„–—…€«»°·ªºµ№\xa0")
 #: a capital beyond ASCII after a small letter, or inside a word before one
 #: (Mac Roman's 'ü' read as cp1252 'MŸller', cp1252's 'é' as Mac Roman
 #: 'JosÈ'); a capital that starts a word ('Ärger') is not counted
@@ -683,7 +698,7 @@ def _sample(window: bytes) -> bytes:
     return window[start:end]
 
 
-def _implausible(text: str, codec: str) -> int:
+def _implausible(text: str, codec: str, case: bool = True, strict: bool = False) -> int:
     """How many characters of *text* (the file read in *codec*) few files
     would hold: CJK or kana next to a Latin letter ('M黮ler': cp1252's
     'ü' and the 'l' after it read as GBK), and, in cp1252, runs of three
@@ -694,12 +709,22 @@ def _implausible(text: str, codec: str) -> int:
     Cyrillic letter next to a Latin one ('Mьller': cp1252's 'Müller' read as
     cp1251), and in cp1251 Cyrillic capitals inside a word ('ХЕИэ': GBK's
     '张三') and signs other than quotes and dashes ('Лѓп': Mac Roman's
-    'ÀÉÔ').
+    'ÀÉÔ'). Common CJK characters at the edge of a Latin word
+    (:func:`_cjk_by_latin`) and signs at a word's edge beside ASCII
+    (:func:`_odd_signs`) are how real text writes codes, sizes and prices,
+    so they count only with ``strict=True`` (how another encoding's reading
+    must look plain to be offered instead); with ``case=False`` (and not
+    *strict*), capitals inside a word are not counted either
+    (:func:`_misread_words` counts them only where most words are odd).
 
     >>> _implausible("Müller", "cp1252"), _implausible("M黮ler", "gbk")
     (0, 1)
     >>> _implausible("ÕÅÈý", "cp1252"), _implausible("±i¤T", "cp1252")
-    (5, 2)
+    (5, 1)
+    >>> _implausible("£10", "cp1252"), _implausible("£10", "cp1252", strict=True)
+    (0, 1)
+    >>> _implausible("A型", "gbk"), _implausible("A型", "gbk", strict=True)
+    (0, 1)
     >>> _implausible("MŸller", "cp1252"), _implausible("M¸ller", "mac_roman")
     (1, 1)
     >>> _implausible("Mьller", "cp1251"), _implausible("Иван", "cp1251")
@@ -707,13 +732,87 @@ def _implausible(text: str, codec: str) -> int:
     >>> _implausible("ХЕИэ", "cp1251"), _implausible("ИВАН", "cp1251")
     (1, 0)
     """
-    count = len(_CJK_BY_LATIN.findall(text)) + len(_SCRIPT_BY_LATIN.findall(text))
+    cjk = len(_CJK_BY_LATIN.findall(text)) if strict else _cjk_by_latin(text, codec)
+    count = cjk + len(_SCRIPT_BY_LATIN.findall(text))
+    case = case or strict
     if codec == "cp1251":
-        count += len(_CYRILLIC_CASE.findall(text)) + len(_CYRILLIC_ODD.findall(text))
+        count += len(_CYRILLIC_ODD.findall(text))
+        count += len(_CYRILLIC_CASE.findall(text)) if case else 0
     if codec in ("cp1252", _MAC_CANDIDATE):
         count += sum(len(run) for run in _NON_ASCII_RUN.findall(text))
-        count += len(_ODD_SIGNS.findall(text)) + len(_MIXED_CASE.findall(text))
+        count += len(_ODD_SIGNS.findall(text)) if strict else _odd_signs(text)
+        count += len(_MIXED_CASE.findall(text)) if case else 0
     return count
+
+
+def _odd_signs(text: str) -> int:
+    """How many signs of :data:`_ODD_SIGNS` in *text* stand where a misread
+    puts them (:data:`_SIGN_SPOT`): inside a word or beside another
+    character beyond ASCII, not at a word's edge beside ASCII.
+
+    >>> _odd_signs("£10 10m² 3½ Widget™ ¡Oferta! ©2024"), _odd_signs("C™te ±i¤T")
+    (0, 2)
+    """
+    spots = {m.start() for m in _SIGN_SPOT.finditer(text)}
+    return sum(m.start() in spots for m in _ODD_SIGNS.finditer(text))
+
+
+def _cjk_by_latin(text: str, codec: str) -> int:
+    """How many CJK or kana characters of *text* (read in *codec*) stand
+    beside a Latin letter as a misread puts them: inside a Latin word
+    (:data:`_CJK_INSIDE_LATIN`), or at its edge when *codec* writes the
+    character with bytes real text in it rarely holds (a character beyond
+    GB2312 in GBK, beyond Big5's common characters in Big5, a half-width
+    kana or a kanji beyond JIS level 1 in Shift JIS: 'M黮ler', cp1252's
+    'Müller' read as GBK, its 'ü' and the 'l' after it one character). Real
+    product codes and sizes write common characters beside Latin letters
+    ('A型', 'XL码', 'T恤' in GBK, 'LED燈' in Big5, 'Aセット' in Shift JIS).
+
+    >>> _cjk_by_latin("A型 XL码 iPhone手机 T恤", "gbk"), _cjk_by_latin("M黮ler", "gbk")
+    (0, 1)
+    >>> _cjk_by_latin("Aセット LED燈", "shift_jis"), _cjk_by_latin("Concei珈o", "gbk")
+    (0, 1)
+    """
+    inside = {
+        i for m in _CJK_INSIDE_LATIN.finditer(text) for i in range(m.start(), m.end())
+    }
+    return sum(
+        m.start() in inside or not _common_cjk(m.group(), codec)
+        for m in _CJK_BY_LATIN.finditer(text)
+    )
+
+
+def _common_cjk(char: str, codec: str) -> bool:
+    """Whether *codec* writes the CJK or kana *char* as real text in it
+    mostly does: GB2312's characters in GBK and GB18030 (a misread of
+    cp1252 gives characters of the GBK extensions, whose second byte is
+    ASCII), Big5's common characters (0xA440-0xC67E), Shift JIS's
+    full-width kana and level 1 kanji (0x889F-0x9872); never in another
+    codec."""
+    name = codecs.lookup(codec).name
+    try:
+        if name in ("gbk", "gb18030", "gb2312"):
+            return len(char.encode("gb2312")) == 2
+        if name in ("big5", "cp950", "big5hkscs"):
+            return 0xA440 <= int.from_bytes(char.encode("big5"), "big") <= 0xC67E
+        if name in ("shift_jis", "cp932", "shift_jis_2004", "shift_jisx0213"):
+            if "\u3041" <= char <= "\u30ff":
+                return True
+            return 0x889F <= int.from_bytes(char.encode("cp932"), "big") <= 0x9872
+    except UnicodeEncodeError:
+        return False
+    return False
+
+
+def _reads_as_text(raw: bytes, codec: str) -> bool:
+    """Whether *codec* reads *raw* (a word the asked encoding misreads) as
+    letters, with at most the quotes, dashes and signs text holds beside
+    them (:data:`_PLAIN_SIGNS`): a reading of one sign as another ('£10'
+    as Shift JIS '｣10', '10m²' as Mac Roman '10m≤') is no better."""
+    return all(
+        c.isascii() or c in _PLAIN_SIGNS or unicodedata.category(c)[0] in "LM"
+        for c in raw.decode(codec, errors="replace")
+    )
 
 
 def _readings(
@@ -767,10 +866,14 @@ _LATIN_RULES = {
 _WORD = re.compile("[^\\s,;|\"']+")
 
 
-def _misread_words(text: str, codec: str) -> list[str]:
+def _misread_words(text: str, codec: str, strict: bool = False) -> list[str]:
     """The distinct words (runs between blanks, separators and quotes) of
     *text*, read in *codec*, that hold characters few files hold
-    (:func:`_implausible`), in their order of first appearance.
+    (:func:`_implausible`), in their order of first appearance; words odd
+    only for their capitals count only when more than half of the words
+    beyond ASCII are odd. With *strict*, every sign of :func:`_implausible`
+    counts (the reading of another encoding offered instead must be plain
+    by all of them).
 
     >>> _misread_words("M黮ler,Gar鏾n,M黮ler,张三", "gbk")
     ['M黮ler', 'Gar鏾n']
@@ -778,11 +881,16 @@ def _misread_words(text: str, codec: str) -> list[str]:
     ['ÕÅÈý', 'ÀîËÄ']
     """
     rules = _LATIN_RULES.get(codecs.lookup(codec).name, codec)
-    seen: dict[str, None] = {}
-    for word in _WORD.findall(text):
-        if word not in seen and not word.isascii() and _implausible(word, rules):
-            seen[word] = None
-    return list(seen)
+    words = dict.fromkeys(w for w in _WORD.findall(text) if not w.isascii())
+    odd = {w: _implausible(w, rules, strict=strict) > 0 for w in words}
+    # capitals inside a word alone ('СберБанк', 'ГАЗель', 'McÉwan') are
+    # how real names are written too: they count only where most words
+    # beyond ASCII are odd, as a misread makes them
+    if not strict and 2 * sum(odd.values()) <= len(words):
+        odd = {
+            w: bad and _implausible(w, rules, case=False) > 0 for w, bad in odd.items()
+        }
+    return [w for w, bad in odd.items() if bad]
 
 
 def _check_misread(path: Path, fmt: str, encoding: str) -> None:
@@ -830,8 +938,10 @@ def _check_misread(path: Path, fmt: str, encoding: str) -> None:
             continue
         if (
             other not in readings  # GB18030 reads what GBK reads
-            and not _misread_words(other, codec)
+            and not _misread_words(other, codec, strict=True)
             and _odd_characters(other) <= _odd_characters(text)
+            # the words it misreads read as text there
+            and all(_reads_as_text(w.encode(name), codec) for w in odd)
         ):
             better.append(codec)
             readings.append(other)
@@ -2500,7 +2610,10 @@ def read_table(
         Text that *encoding* decodes into words few files hold where another
         encoding reads it plainly (cp1252's ``Müller`` read as GBK is
         ``M黮ler``): read as asked, the warning names the other encoding and
-        a word both ways.
+        a word both ways. Words as real text writes them are no sign of it:
+        product codes (``A型``, ``XL码`` in GBK, ``Aセット`` in Shift JIS),
+        prices and sizes (``£10``, ``10m²``), CamelCase names
+        (``СберБанк``) among plain ones.
 
     Examples
     --------
