@@ -1043,7 +1043,8 @@ def unused_entries(
     it changes no label, so it is most likely a misspelt name
     (``lapse_days`` for ``lapsing_days``) or an override of a value the
     preset keeps only for files that extend it (``furniture``'s
-    ``new_days``). A preset's own entries are not warned of.
+    ``new_days``). One read only by derived values nothing reads is
+    warned of naming them. A preset's own entries are not warned of.
 
     *doc* is the merged document (its tables' ``breaks`` name parameters);
     *origins* says which file defined each key; *inherited* holds the
@@ -1108,6 +1109,19 @@ def unused_entries(
                     "read it in a rule of this file (replace the rules that "
                     "should use it), or remove it"
                 )
+            elif readers := sorted(
+                n for n, d in rs.derived.items() if n != name and name in d.expr.names
+            ):
+                # read, but only by derived values nothing reads: say so
+                # (they are warned of too), not "read by nothing"
+                listed = ", ".join(repr(n) for n in readers)
+                plural = "s" if len(readers) > 1 else ""
+                message = (
+                    f"{kind} {name!r} is read only by the derived value{plural} "
+                    f"{listed}, which no table, segmentation or tag set reads, "
+                    "so it changes no label"
+                )
+                hint = f"use {readers[0]!r} in a condition, or remove it and {name!r}"
             else:
                 others = [n for n in known if n != name]
                 close = [n for n in others if n.lower() == name.lower()]
