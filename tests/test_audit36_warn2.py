@@ -156,6 +156,7 @@ def _read_quietly(path: Path, encoding: str) -> list[str]:
         (["¡Oferta!", "¡Hola!"], "cp1252"),
         (["10m²", "x²"], "cp1252"),
         (["3½"], "cp1252"),
+        (["¼", "½kg"], "cp1252"),
         (["£10", "©2024"], "latin-1"),
         (["£10", "§3"], "mac_roman"),
         (["Widget™"], "mac_roman"),
@@ -197,11 +198,14 @@ def test_gbk_codes_beside_latin_letters_are_read_quietly(ids: list[str]) -> None
         assert _read_quietly(path, "gbk") == ids
 
 
-_SIGNED = st.builds(
-    lambda sign, n, before: f"{sign}{n}" if before else f"{n}{sign}",
-    st.sampled_from("£¥©®§±²³½¼¾¡¿"),
-    st.sampled_from(["10", "m", "kg", "Widget", "Oferta", "x"]),
-    st.booleans(),
+_WORDS = st.sampled_from(["10", "250", "m", "kg", "Widget", "Oferta", "Brand"])
+_SIGNED = st.one_of(
+    st.builds(lambda a, b: a + b, st.sampled_from("£¥©§±¡¿½"), _WORDS),
+    st.builds(lambda a, b: a + b, _WORDS, st.sampled_from("²³½¼¾™®")),
+    st.builds(
+        lambda a, b: a + b, st.sampled_from(["5", "10", "99"]), st.sampled_from("£¥¢")
+    ),
+    st.sampled_from(["¼", "½", "¾"]),
 )
 
 

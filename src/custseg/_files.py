@@ -133,13 +133,19 @@ _SCRIPT_BY_LATIN = re.compile(
 #: cp1252's signs beyond ASCII that are not its quotes, dashes, ellipsis,
 #: euro, degree or middle dot: rare in ids and names
 _ODD_SIGNS = re.compile("[\x80-\xbf\u0152-\u2122](?<![’‘“”‚„–—…€«»°·ªºµŒœŠšŽžŸƒ])")
-#: such a sign where a misread puts it: inside a word (a letter on each
-#: side: 'C™te', Mac Roman's 'Côte' read as cp1252) or beside another
-#: character beyond ASCII; at a word's edge beside ASCII it is the sign it
-#: looks like ('£10', '10m²', '3½', 'Widget™', '¡Oferta!', '©2024')
-_SIGN_SPOT = re.compile(
-    "(?<=[^\\W\\d_])[^\x00-\x7f](?=[^\\W\\d_])|(?<=[^\x00-\x7f]).|.(?=[^\x00-\x7f])",
-    re.S,
+#: such a sign where real text writes it: a currency, section, copyright
+#: or plus-minus sign, or Spanish's opening '¡' and '¿', at a word's start
+#: before an ASCII letter or digit ('£10', '£m', '±5', '¡Oferta!'),
+#: a power, fraction, trade mark or registered sign at a word's end
+#: after an ASCII letter or digit ('10m²', '3½', 'Widget™'), and a
+#: fraction alone or before ASCII ('¼', '½kg'), a currency sign after a
+#: number ('10¥'); a misread
+#: puts signs elsewhere ('C™te': Mac Roman's 'Côte' read as cp1252)
+_AFFIX_SIGN = re.compile(
+    "(?<![^\\s,;|\"'])[£¥¢§©±¡¿](?=[A-Za-z0-9])"
+    "|(?<=[A-Za-z0-9])[²³¹½¼¾™®](?![^\\s,;|\"'.!?)])"
+    "|(?<![^\\s,;|\"'])[½¼¾](?=[A-Za-z0-9\\s,;|\"']|$)"
+    "|(?<=[0-9])[£¥¢](?![^\\s,;|\"'.!?)])"
 )
 #: a run of CJK or kana with a Latin letter on each side ('Concei珈o':
 #: cp1252's 'çã' read as GBK): no word of real text is written so
@@ -747,14 +753,13 @@ def _implausible(text: str, codec: str, case: bool = True, strict: bool = False)
 
 def _odd_signs(text: str) -> int:
     """How many signs of :data:`_ODD_SIGNS` in *text* stand where a misread
-    puts them (:data:`_SIGN_SPOT`): inside a word or beside another
-    character beyond ASCII, not at a word's edge beside ASCII.
+    puts them: not where real text writes them (:data:`_AFFIX_SIGN`).
 
-    >>> _odd_signs("£10 10m² 3½ Widget™ ¡Oferta! ©2024"), _odd_signs("C™te ±i¤T")
-    (0, 2)
+    >>> _odd_signs("£10 10m² 3½ Widget™ ¡Oferta! ©2024"), _odd_signs("C™te ±i¤T ∆r¯")
+    (0, 3)
     """
-    spots = {m.start() for m in _SIGN_SPOT.finditer(text)}
-    return sum(m.start() in spots for m in _ODD_SIGNS.finditer(text))
+    plain = {m.start() for m in _AFFIX_SIGN.finditer(text)}
+    return sum(m.start() not in plain for m in _ODD_SIGNS.finditer(text))
 
 
 def _cjk_by_latin(text: str, codec: str) -> int:
@@ -869,9 +874,9 @@ _WORD = re.compile("[^\\s,;|\"']+")
 def _misread_words(text: str, codec: str, strict: bool = False) -> list[str]:
     """The distinct words (runs between blanks, separators and quotes) of
     *text*, read in *codec*, that hold characters few files hold
-    (:func:`_implausible`), in their order of first appearance; words odd
-    only for their capitals count only when more than half of the words
-    beyond ASCII are odd. With *strict*, every sign of :func:`_implausible`
+    (:func:`_implausible`), in their order of first appearance; in cp1251,
+    words odd only for their capitals count only when at least half of
+    the words beyond ASCII are odd. With *strict*, every sign of :func:`_implausible`
     counts (the reading of another encoding offered instead must be plain
     by all of them).
 
@@ -883,10 +888,11 @@ def _misread_words(text: str, codec: str, strict: bool = False) -> list[str]:
     rules = _LATIN_RULES.get(codecs.lookup(codec).name, codec)
     words = dict.fromkeys(w for w in _WORD.findall(text) if not w.isascii())
     odd = {w: _implausible(w, rules, strict=strict) > 0 for w in words}
-    # capitals inside a word alone ('СберБанк', 'ГАЗель', 'McÉwan') are
-    # how real names are written too: they count only where most words
-    # beyond ASCII are odd, as a misread makes them
-    if not strict and 2 * sum(odd.values()) <= len(words):
+    # Cyrillic capitals inside a word alone ('СберБанк', 'ГАЗель') are how
+    # brand names are written too: they count only where most words beyond
+    # ASCII (at least half) are odd, as a misread makes them (Latin ones always count: they
+    # are the sign of a Mac Roman misread, 'GarÁon')
+    if rules == "cp1251" and not strict and 2 * sum(odd.values()) < len(words):
         odd = {
             w: bad and _implausible(w, rules, case=False) > 0 for w, bad in odd.items()
         }
