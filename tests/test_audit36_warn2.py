@@ -156,7 +156,7 @@ def _read_quietly(path: Path, encoding: str) -> list[str]:
         (["¡Oferta!", "¡Hola!"], "cp1252"),
         (["10m²", "x²"], "cp1252"),
         (["3½"], "cp1252"),
-        (["¼", "½kg"], "cp1252"),
+        (["¼"], "cp1252"),
         (["£10", "©2024"], "latin-1"),
         (["£10", "§3"], "mac_roman"),
         (["Widget™"], "mac_roman"),
