@@ -3733,10 +3733,16 @@ def parse_date_column(
             parsed = _to_datetime(col, name, "ISO8601")
         except (ValueError, TypeError, OverflowError):
             # mixed UTC offsets or mixed Python objects: pandas refuses them even
-            # with errors="coerce"; the core parser reads each offset as its
-            # local wall-clock time and names the first bad value
-            values = _each_date(col.to_numpy(dtype=object), name)
-            return pd.Series(values, index=col.index, name=col.name)
+            # with errors="coerce". Text is read offset by offset, each date
+            # at its local wall-clock time, so every ISO shape pandas reads
+            # with one offset is read beside another ('2024-6-30T23:30-05:00'
+            # with '2024-7-1T00:30+09:00'); else the core parser reads each
+            # offset as its local wall-clock time and names the first bad value
+            by_offset = _by_offset(col, name)
+            if by_offset is None:
+                values = _each_date(col.to_numpy(dtype=object), name)
+                return pd.Series(values, index=col.index, name=col.name)
+            parsed = by_offset
         problem = "has values that are not dates"
     bad = (parsed.isna() & col.notna()).to_numpy()
     if bad.any() and kind not in ("datetime", "date", "datetime64"):
@@ -3809,6 +3815,48 @@ def parse_date_column(
         # it; an offset names no zone (see zone_of)
         parsed = parsed.dt.tz_localize(None)
     return parsed
+
+
+#: a UTC offset at the end of ISO 8601 text (blanks around it), as
+#: pandas' ISO reader takes it
+_ISO_END_OFFSET = r"(\s*(?:Z|[+-]\d\d(?::?\d\d)?)\s*)$"
+
+
+def _by_offset(col: pd.Series, name: str) -> pd.Series | None:
+    """The ISO 8601 text *col* read by pandas one UTC offset at a time
+    (pandas refuses a column of several), each date at the wall-clock time
+    written, NaT where a value is no date; None for a column of other values
+    than text, or of readings pandas cannot put in one column (a time to
+    the nanosecond beside the year 1).
+
+    >>> _by_offset(pd.Series(["2024-6-30T23:30-05:00", "2024/7/1 0:30+09:00"]),
+    ...            "d").tolist()
+    [Timestamp('2024-06-30 23:30:00'), Timestamp('2024-07-01 00:30:00')]
+    """
+    present = col.notna()
+    if not col[present].map(lambda x: isinstance(x, str)).all():
+        return None
+    keys = col.where(present, "").astype(str).str.extract(_ISO_END_OFFSET, expand=False)
+    # by position: the index may repeat labels
+    plain = col.reset_index(drop=True)
+    keys = keys.fillna("").reset_index(drop=True)
+    parts = []
+    for _, rows in plain.groupby(keys, sort=False):
+        try:
+            part = _to_datetime(rows, name, "ISO8601")
+        except (ValueError, TypeError, OverflowError):
+            return None
+        if part.dt.tz is not None:
+            part = part.dt.tz_localize(None)
+        parts.append(part)
+    order = ["ns", "us", "ms", "s"]
+    units = [str(getattr(p.dtype, "unit", "ns")) for p in parts]
+    dtype = np.dtype(f"datetime64[{min(units, key=order.index)}]")
+    try:
+        out: pd.Series = pd.concat([p.astype(dtype) for p in parts])
+    except (ValueError, OverflowError):  # (OutOfBoundsDatetime is one)
+        return None
+    return pd.Series(out.sort_index().to_numpy(), index=col.index, name=col.name)
 
 
 #: text whose day is bare digits (``20241127``, ``20241127 10:00``)

@@ -1025,11 +1025,12 @@ def _sample_format(lf: Any, cols: _Columns) -> str:
 #: engine reads with one ``strftime`` format (:func:`_iso_format`): a day
 #: (``2024-06-30``, ``2024/6/3``, ``2024.06.30``, ``20240630``), then a
 #: time (``T`` or a blank, an hour, minutes, seconds, a fraction of up to
-#: 18 digits, as pandas reads it) and a UTC offset (``Z``, ``+02``,
-#: ``+0200``, ``+02:00``, after a blank or none).
+#: 18 digits, as pandas reads it; an hour alone has 2 digits, as pandas
+#: reads it) and a UTC offset (``Z``, ``+02``, ``+0200``, ``+02:00``, after
+#: a blank or none).
 _ISO_SHAPE = re.compile(
     r"\d{4}(?:(?P<sep>[-/.])\d{1,2}(?P=sep)\d{1,2}|\d{4})"
-    r"(?:(?P<t>[T ])\d{1,2}(?P<M>:\d{1,2}(?P<S>:\d{1,2}(?P<f>\.\d{0,18})?)?)?"
+    r"(?:(?P<t>[T ])(?:\d{1,2}(?P<M>:\d{1,2}(?P<S>:\d{1,2}(?P<f>\.\d{0,18})?)?)|\d{2})"
     r"(?P<z>(?P<zs> ?)(?:Z|[+-]\d{2}(?::?\d{2})?))?)?"
 )
 
@@ -1057,6 +1058,42 @@ def _far_text(text: str, fmt: str | None, field: str = "date") -> InputError | N
         if err.problem.startswith(FAR_YEARS):
             return InputError(field, err.problem, fix=err.fix)
     return None
+
+
+def _iso_whole(fmt: str) -> str:
+    """The regular expression (every engine's dialect) of the whole text
+    (blanks around it skipped) pandas' ISO 8601 reader reads in the shape
+    *fmt* that :func:`_iso_format` recognised: strptime's own pattern reads
+    more (a day of ``YYYYMMDD`` of 6 or 7 digits, ``'2024061T10:00'``, read
+    as 1 June; an hour alone of one digit, ``'2024-07-01 9'``), which
+    pandas refuses. Fractions with and without, and an offset after a blank
+    or none, are read alike, as pandas reads them.
+
+    >>> import re
+    >>> shape = _iso_whole("%Y%m%dT%H:%M")
+    >>> [bool(re.search(shape, t)) for t in ("20240630T9:05", "2024061T10:00")]
+    [True, False]
+    >>> shape = _iso_whole("%Y-%m-%d %H%z")
+    >>> [bool(re.search(shape, t)) for t in ("2024-7-1 09 +02", "2024-07-01 9Z")]
+    [True, False]
+    """
+    digits = "[0-9]"
+    if fmt.startswith("%Y%m%d"):
+        out = "^" + digits + "{8}"
+    else:
+        sep = re.escape(fmt[2])
+        out = f"^{digits}{{4}}{sep}{digits}{{1,2}}{sep}{digits}{{1,2}}"
+    if "%H" in fmt:
+        out += fmt[fmt.index("%H") - 1]
+        if ":%M" in fmt:
+            out += f"{digits}{{1,2}}:{digits}{{1,2}}"
+            if ":%S" in fmt:
+                out += f"(?::{digits}{{1,2}}(?:[.]{digits}{{0,18}})?)"
+        else:
+            out += digits + "{2}"
+    if "%z" in fmt:
+        out += f" ?(?:Z|[+-]{digits}{{2}}(?::?{digits}{{2}})?)"
+    return out + "$"
 
 
 def _iso_format(text: str) -> str | None:
@@ -1323,8 +1360,12 @@ def _text_parts(col: Any, cols: _Columns, fmt: str) -> tuple[Any, Any, str]:
         # text, with an upper-case T and Z ('2024-06-30t10:00' is no date
         # there; the engines' parsers and strptime ignore case), and an
         # offset without seconds
-        valid = ~text.str.contains("[a-z]", literal=False)
-        offset = _ISO_OFFSET
+        valid = ~text.str.contains("[a-z]", literal=False) & text.str.contains(
+            _iso_whole(fmt), literal=False
+        )
+        # an offset after a blank or none, as pandas reads it beside the
+        # other ('10:00:00+02:00', '10:00:00.5 +02:00')
+        offset = " ?" + _ISO_OFFSET
     for zone in ("%z", "%:z"):
         if zone in fmt:
             if not fmt.endswith(zone):
@@ -1341,6 +1382,8 @@ def _text_parts(col: Any, cols: _Columns, fmt: str) -> tuple[Any, Any, str]:
             valid = zoned if valid is None else valid & zoned
             text = text.str.replace_all(offset, "", literal=False)
             fmt = fmt[: -len(zone)]
+            if cols.date_format is None:
+                fmt = fmt.rstrip(" ")  # the blank went with the offset
             break
     if cols.date_format is None and (fmt.endswith(":%S") or _ends_in_fraction(fmt)):
         # ISO times with and without a fraction in one column, as Python's
