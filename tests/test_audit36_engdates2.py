@@ -98,7 +98,7 @@ def test_engines_refuse_the_iso_text_pandas_refuses(engine: str) -> None:
         assert err.value.field == "date", dates
 
 
-@FAST
+@settings(max_examples=6, deadline=None, database=None)
 @given(
     day=st.dates(min_value=pd.Timestamp("2000-01-10").date()),
     hour=st.integers(0, 23),
