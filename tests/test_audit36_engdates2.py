@@ -230,6 +230,15 @@ def test_pandas_reads_offsets_one_by_one_on_a_repeated_index() -> None:
         pd.Timestamp("2024-07-01 00:30"),
         pd.Timestamp("2024-07-01"),
     ]
+    # a day that ends as an offset would ('-05') beside times in offsets
+    got = parse_date_column(
+        pd.Series(["2024-6-05", "2024-6-30T23:30-05", "2024-7-1T00:30+09"]), "date"
+    )
+    assert got.tolist() == [
+        pd.Timestamp("2024-06-05"),
+        pd.Timestamp("2024-06-30 23:30"),
+        pd.Timestamp("2024-07-01 00:30"),
+    ]
     with pytest.raises(InputError) as err:
         parse_date_column(pd.Series(["2024/6/30 10:00Z", "x", "2024/7/1+09"]), "date")
     assert "'x'" in str(err.value)

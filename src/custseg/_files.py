@@ -3818,8 +3818,9 @@ def parse_date_column(
 
 
 #: a UTC offset at the end of ISO 8601 text (blanks around it), as
-#: pandas' ISO reader takes it
-_ISO_END_OFFSET = r"(\s*(?:Z|[+-]\d\d(?::?\d\d)?)\s*)$"
+#: pandas' ISO reader takes it, after a time (the day of '2024-6-05' is
+#: no offset)
+_ISO_END_OFFSET = r"[T ]\d[\d:.]*(\s*(?:Z|[+-]\d\d(?::?\d\d)?)\s*)$"
 
 
 def _by_offset(col: pd.Series, name: str) -> pd.Series | None:
