@@ -241,7 +241,15 @@ def test_bad_dates_in_threads_leave_the_warning_filters_alone() -> None:
         sys.setswitchinterval(interval)
         warnings.filters[:] = before  # pandas' own race may leave one behind
     # pandas' pandas_dtype races with itself the same way (its "always" for
-    # DeprecationWarning), which custseg cannot prevent; custseg's own
-    # "ignore everything" must never be left
+    # DeprecationWarning), which custseg cannot prevent, and its
+    # catch_warnings may restore a list that held one of custseg's filters
+    # (warnings_filtered's docstring): such a filter names custseg's module,
+    # so it touches only custseg's own warnings. custseg's "ignore
+    # everything" (no module) must never be left
     leaked = [f for f in after if f not in before]
-    assert all(f[0] == "always" and f[2] is DeprecationWarning for f in leaked), leaked
+
+    def harmless(f: Any) -> bool:
+        pandas_own = f[0] == "always" and f[2] is DeprecationWarning
+        return pandas_own or (f[3] is not None and f[3].pattern.startswith("custseg"))
+
+    assert all(harmless(f) for f in leaked), leaked

@@ -46,7 +46,9 @@ from custseg.testing import (
 )
 
 FAST = settings(max_examples=15, deadline=None, database=None)
-SEARCH = settings(
+# a search (find): kept at its size where CI's floors draw a fraction (at
+# 2% of 300 it drew 6 examples and could find nothing)
+SEARCH = getattr(hypothesis, "custseg_unscaled", settings)(
     max_examples=300,
     deadline=None,
     database=None,
