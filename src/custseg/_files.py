@@ -910,8 +910,8 @@ def _check_misread(path: Path, fmt: str, encoding: str) -> None:
     'Renée' is 'RenŽe' in cp1252, cp1251's 'Иван' is 'Èâàí'): a
     :class:`~custseg.errors.CustsegWarning` naming the better encoding and
     a word both ways, never a refusal (the encoding was asked for, and real
-    text in it may look odd: a GBK file of ``A型`` and ``B型`` only, which
-    cp1252 reads as ``AÐÍ``). The text is judged
+    text in it may look odd: a cp1251 file of one or two names such as
+    ``ГАЗель``). The text is judged
     from its first byte beyond ASCII on, up to :data:`_SAMPLE_BYTES`."""
     name = codecs.lookup(encoding).name
     if name in ("utf-8", "utf-8-sig") or name.startswith(("utf-16", "utf-32")):
