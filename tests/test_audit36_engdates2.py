@@ -16,7 +16,6 @@
 
 from __future__ import annotations
 
-import warnings
 from typing import Any
 
 import pandas as pd
@@ -26,46 +25,12 @@ from hypothesis import strategies as st
 
 from custseg._files import parse_date_column
 from custseg.errors import InputError
-from custseg.frame import summarize_frame
 
-AS_OF = "2025-01-01"
 FAST = settings(max_examples=10, deadline=None, database=None)
 ENGINES = ["polars", "duckdb", "pyarrow", "dask"]
 
-
-def _tx(dates: list[str]) -> pd.DataFrame:
-    return pd.DataFrame(
-        {
-            "customer_id": [f"c{i}" for i in range(len(dates))],
-            "date": pd.Series(dates, dtype=object),
-            "amount": [1.0] * len(dates),
-        }
-    )
-
-
-def _frame(engine: str, df: pd.DataFrame) -> Any:
-    if engine == "pandas":
-        return df
-    if engine == "polars":
-        pl = pytest.importorskip("polars")
-        return pl.from_pandas(df)
-    if engine == "duckdb":
-        duckdb = pytest.importorskip("duckdb")
-        return duckdb.connect().from_df(df)
-    if engine == "pyarrow":
-        pa = pytest.importorskip("pyarrow")
-        return pa.Table.from_pandas(df, preserve_index=False)
-    dd = pytest.importorskip("dask.dataframe")
-    return dd.from_pandas(df, npartitions=1)
-
-
-def _summary(frame: Any, **kw: Any) -> pd.DataFrame:
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        out = summarize_frame(frame, as_of=AS_OF, output="pandas", **kw)
-    if "customer_id" in out.columns:
-        out = out.set_index("customer_id")
-    return out.sort_index()
+# the transactions, engine frames and summaries of round 1's tests
+from test_audit36_engdates import _frame, _summary, _tx  # noqa: E402
 
 
 def _days(frame: Any) -> list[Any]:
