@@ -44,24 +44,15 @@ pl = pytest.importorskip("polars")
 duckdb = pytest.importorskip("duckdb")
 dd = pytest.importorskip("dask.dataframe")
 
+from test_audit34_dates import _engine as _in_engine  # noqa: E402
+
 AS_OF = "2100-01-01"
 ENGINES = ["pandas", "pyarrow", "polars", "polars-lazy", "duckdb", "dask"]
 
 
 def _engine(name: str, df: pd.DataFrame) -> Any:
-    """The pandas frame *df* in the engine *name*."""
-    if name == "pandas":
-        return df
-    if name == "dask":
-        return dd.from_pandas(df, npartitions=1)
-    table = pa.Table.from_pandas(df, preserve_index=False)
-    if name == "pyarrow":
-        return table
-    if name == "polars":
-        return pl.from_arrow(table)
-    if name == "polars-lazy":
-        return pl.from_arrow(table).lazy()
-    return duckdb.connect().from_arrow(table)
+    """The pandas frame *df* in the engine *name* (pandas: *df* itself)."""
+    return df if name == "pandas" else _in_engine(name, df)
 
 
 def _refusal(frame: Any, date_format: str | None) -> tuple[str, str]:

@@ -255,18 +255,8 @@ def test_transactions_segment_with_zero_amounts_ignored(tx: pd.DataFrame) -> Non
 # --------------------------------------------------------------------------
 # 4. fields_for shrinks to the rule's boundary
 
-_TIER = rules.loads(
-    """format = 1
-[fields]
-monetary = { type = "number", min = 0 }
-[segments.tier]
-default = "ordinary"
-rules = [
-  { label = "key", when = "monetary >= 1000 and monetary < 5000" },
-  { label = "member", when = "monetary >= 100" },
-]
-"""
-)
+# the tier rules of test_testing_audit3 (two bounds on monetary)
+from test_testing_audit3 import TIER as _TIER  # noqa: E402
 
 
 @pytest.mark.parametrize("at", [0, 1, 2])

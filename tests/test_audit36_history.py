@@ -19,6 +19,8 @@
 
 from __future__ import annotations
 
+import functools
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -86,9 +88,10 @@ def test_history_of_purchase_days_is_summarize_at_each_date(
             assert _same(getattr(h.facts[k], name), getattr(want, name)), (day, name)
 
 
-def test_history_continues_a_run_of_purchase_days() -> None:
-    """The repro: the run's edges and rules, at the run's own date, give
-    the run's scores and labels when its frequency is passed on."""
+@functools.cache
+def _days_run() -> tuple[pd.DataFrame, custseg.SegmentResult]:
+    """300 simulated customers and an ecommerce run of purchase days on
+    their rows up to 31 March 2024 (shared: neither is changed)."""
     tx = simulate_transactions(300, seed=3)
     first = custseg.segment(
         tx[tx.date < "2024-04-01"],
@@ -96,6 +99,13 @@ def test_history_continues_a_run_of_purchase_days() -> None:
         as_of="2024-03-31",
         frequency="days",
     )
+    return tx, first
+
+
+def test_history_continues_a_run_of_purchase_days() -> None:
+    """The repro: the run's edges and rules, at the run's own date, give
+    the run's scores and labels when its frequency is passed on."""
+    tx, first = _days_run()
     h = segment_history(
         tx.customer_id,
         tx.date,
@@ -218,13 +228,7 @@ def test_history_refuses_dates_in_no_order(dates: object) -> None:
 def test_history_with_a_runs_aggregates_labels_as_apply() -> None:
     """edges, rules, aggregates and frequency of a run: each date of the
     history is labelled as run.apply(the rows up to it, as_of=it)."""
-    tx = simulate_transactions(300, seed=3)
-    first = custseg.segment(
-        tx[tx.date < "2024-04-01"],
-        preset="ecommerce",
-        as_of="2024-03-31",
-        frequency="days",
-    )
+    tx, first = _days_run()
     months = ["2024-06-30", "2024-12-31"]
     h = segment_history(
         tx.customer_id,
