@@ -1483,8 +1483,8 @@ def _segment_options(seg: argparse.ArgumentParser) -> None:
         dest="after_as_of",
         choices=("raise", "drop"),
         default="raise",
-        help="transactions after --as-of: stop with an error, or drop them "
-        "(default: raise)",
+        help="transactions and contacts (--contacts) after --as-of: stop with "
+        "an error, or drop them, counted in the report (default: raise)",
     )
     scoring = seg.add_argument_group("scoring")
     scoring.add_argument(
