@@ -777,6 +777,18 @@ def _id_rank(ids: Any, field: str, n: int, *, index_of: str = "") -> np.ndarray:
     else:
         arr = v._to_numpy(ids, field)
     v.check_same_length(value=np.empty(n), **{field: arr})
+    if arr.dtype.kind == "b" or (
+        arr.dtype.kind == "O"
+        and any(isinstance(x, bool | np.bool_) for x in arr.tolist())
+    ):  # a mask, not ids (True == 1 would be a duplicate of customer 1)
+        raise InputError(
+            index_of or field,
+            "holds True/False values, not customer ids"
+            + (" in its index" if index_of else ""),
+            fix=_FROM_INDEX_FIX
+            if index_of
+            else "pass the column of customer ids (a mask selects rows: ids[mask])",
+        )
     if arr.dtype.kind == "O" and _all_text(arr):
         arr = arr.astype(str)  # fixed-width text sorts far faster than objects
     if missing is None:
@@ -809,7 +821,13 @@ def _id_rank(ids: Any, field: str, n: int, *, index_of: str = "") -> np.ndarray:
         # integer ids in a narrow range: their offsets are the key, no sort
         lo, hi = int(arr.min()), int(arr.max())
         if hi - lo < 4 * n + 1024:
-            offset = (arr - arr.dtype.type(lo)).astype(np.int64)
+            # in int64 (unsigned: in their own type, never below lo): int8
+            # ids -100 and 100 are 200 apart, which int8 wraps to -56
+            offset = (
+                arr.astype(np.int64) - lo
+                if arr.dtype.kind == "i"
+                else (arr - arr.dtype.type(lo)).astype(np.int64)
+            )
             if np.bincount(offset).max() <= 1:
                 return offset
     try:
@@ -2020,7 +2038,8 @@ def assign_owners(
         NumPy arrays and lists. Whole numbers break ties in numeric order
         whether stored as integers or written as text (``"9"`` before
         ``"10"``), so ids read from a CSV file and from a Parquet file give
-        the same owners; other text ids follow, in text order.
+        the same owners; other text ids follow, in text order. True/False
+        values (a mask) are an error.
     capacity
         The most customers each staff member may have: a number for
         everyone (an ``int`` or ``float``, a ``Decimal`` or ``Fraction`` as
