@@ -7,10 +7,18 @@
    offsets and ``np.bincount`` raised a raw ``ValueError``. True/False
    customer ids (a mask) were taken as two customers (three rows: "has
    duplicate customers"), where ``summarize`` refuses them as no ids.
+2. A segmentation tabulated over its input cells (``RuleSet.lookups``)
+   whose axes' offsets cannot be folded into one ``int32`` subtraction (an
+   axis of a large ``min``, such as a ``YYYYMMDD`` or 10**12 id field)
+   subtracted each integer axis' ``min`` in the column's own dtype: an
+   ``int8`` column of a field from -100 to 100 wrapped 100 to cell -56,
+   which indexed the table from its end, so the row got another cell's
+   label, with no error (the rules evaluated row by row were right).
 """
 
 from __future__ import annotations
 
+import attrs
 import numpy as np
 import pandas as pd
 import pytest
@@ -18,6 +26,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import custseg
+from custseg import rules
 
 FAST = settings(max_examples=40, deadline=None, database=None)
 
@@ -83,3 +92,70 @@ def test_boolean_index_is_refused_naming_value() -> None:
     value = pd.Series([2.0, 1.0], index=[True, False])
     with pytest.raises(custseg.InputError, match="'value' holds True/False"):
         custseg.assign_owners(value, ["amy", "bo"])
+
+
+# --------------------------------------------------------------------------
+# 2. tabulated segmentations: int8 columns on an unfolded axis
+
+
+def _two_axes(lo: int, hi: int, cut: int) -> rules.RuleSet:
+    return rules.loads(
+        f"""
+format = 1
+[fields]
+a = {{ type = "integer", min = {lo}, max = {hi} }}
+b = {{ type = "integer", min = 1000000000000, max = 1000000000001 }}
+[segments.s]
+default = "none"
+rules = [
+  {{ label = "a_hi", when = "a >= {cut} and b == 1000000000000" }},
+  {{ label = "a_lo", when = "a < {cut} and b == 1000000000001" }},
+]
+"""
+    )
+
+
+def _labels(rs: rules.RuleSet, data: dict[str, np.ndarray]) -> list[str]:
+    return [str(x) for x in rs.evaluate(data)["s"].to_numpy()]
+
+
+def test_int8_column_on_an_unfolded_lookup_axis() -> None:
+    rs = _two_axes(-100, 100, 50)
+    assert "s" in rs.lookups  # tabulated
+    data = {
+        "a": np.array([100, -100, 60, 0], dtype=np.int8),
+        "b": np.array([10**12, 10**12 + 1, 10**12, 10**12 + 1]),
+    }
+    assert _labels(rs, data) == ["a_hi", "a_lo", "a_hi", "a_lo"]
+
+
+@FAST
+@given(st.integers(-128, -1), st.data())
+def test_tabulated_labels_are_those_of_the_rows(lo: int, data: st.DataObject) -> None:
+    # a span past 127, its top value (the one int8 offsets wrap) in the data
+    hi = data.draw(st.integers(lo + 128, 127))
+    cut = data.draw(st.integers(lo, hi))
+    rs = _two_axes(lo, hi, cut)
+    a = [hi, *data.draw(st.lists(st.integers(lo, hi), max_size=20))]
+    b = [
+        10**12,
+        *data.draw(
+            st.lists(
+                st.sampled_from([10**12, 10**12 + 1]),
+                min_size=len(a) - 1,
+                max_size=len(a) - 1,
+            )
+        ),
+    ]
+    columns = {"a": np.array(a, dtype=np.int8), "b": np.array(b, dtype=np.int64)}
+    plain = attrs.evolve(rs, lookups={}, skip=frozenset())
+    want = [
+        "a_hi"
+        if x >= cut and y == 10**12
+        else "a_lo"
+        if x < cut and y > 10**12
+        else "none"
+        for x, y in zip(a, b, strict=True)
+    ]
+    assert _labels(plain, columns) == want
+    assert _labels(rs, columns) == want

@@ -419,7 +419,10 @@ def _slots(
         return np.minimum(unsigned, size - 1), 0
     if fold:
         return x, low
-    return x - low, 0
+    # the offsets in int64: in the column's own type, int8 values 200 apart
+    # (a field from -100 to 100) would wrap to a negative cell, which
+    # indexes the table from its end (another cell's label, silently)
+    return x.astype(np.int64) - low, 0
 
 
 @attrs.frozen(eq=False)
