@@ -1210,12 +1210,16 @@ class _Compiler:
 
     def literal(self, node: ast.AST) -> bool:
         """Whether *node* is a constant as the NumPy path's checker finds
-        one: a literal, a parameter, and +, -, *, / of them (not a derived
+        one: a literal, a parameter, a derived value that is a number
+        constant (``d = "0.3"``), and +, -, *, / of them (not another derived
         value, nor an aggregate, even when their value is fixed)."""
         if isinstance(node, ast.Constant):
             return True
         if isinstance(node, ast.Name):
-            return node.id in self.rs.params
+            d = self.rs.derived.get(node.id)
+            return node.id in self.rs.params or (
+                d is not None and d.expr.const is not None
+            )
         if isinstance(node, ast.UnaryOp):
             return self.literal(node.operand)
         if isinstance(node, ast.BinOp):

@@ -919,6 +919,17 @@ def _check_given(
             isinstance(value, bool) or not isinstance(value, int | float)
         ):
             return ("bad-value", f"{name!r} is a number: got {value!r}", "")
+        const = derived[name].expr.const
+        if const is not None and value != const:
+            # a number constant is read as a parameter: a given value of it
+            # would be ignored, not taken as given
+            return (
+                "bad-value",
+                f"{name!r} is the constant {_display.number_text(const)}: it "
+                f"cannot be given as {value!r}",
+                f"leave {name} out, or change it under [derived] (an example "
+                "tests the file's values)",
+            )
         return None
     known = [*fields, *derived]
     close = difflib.get_close_matches(name, known, n=1)

@@ -380,6 +380,10 @@ class Compiled:
     bare: str | None = None
     #: a number's decimal places when known from the file (:func:`places_of`)
     places: int | None = None
+    #: its value when it is a finite number constant (``"0.3"``, ``"p"``,
+    #: ``"0.1 + 0.2"``), else None: a derived value of such an expression is
+    #: a named constant, compared as a parameter is
+    const: float | int | None = None
 
     def evaluate(self, env: Env) -> np.ndarray:
         """Evaluate to an array of length ``env.n``.
@@ -1201,7 +1205,11 @@ class _Checker:
 
     def _is_variable(self, name: str) -> bool:
         sym = self.symbols.get(name)
-        return sym is not None and sym.kind != "param"
+        return (
+            sym is not None
+            and sym.kind != "param"
+            and not (sym.kind == "derived" and sym.value is not None)
+        )
 
     def visit_name(self, node: ast.Name) -> _Node:
         name = node.id
@@ -1211,7 +1219,9 @@ class _Checker:
         if sym is None:  # reported by unknown_names before the visit
             raise _Failed()
         self.names.add(name)
-        if sym.kind == "param":
+        if sym.kind == "param" or (sym.kind == "derived" and sym.value is not None):
+            # a parameter, or a derived value that is a number constant
+            # (d = "0.3", d = "p"): a constant, compared as the number it is
             value = sym.value
             if sym.type == BOOL:
                 return _Node(BOOL, lambda env: (value, None), value, False)
@@ -1970,10 +1980,32 @@ def _thousands(text: str) -> ExprProblem | None:
 
 
 def _not_text(text: str) -> ExprProblem | None:
-    """A lone surrogate or a NUL: not text, refused before parsing."""
-    if "\x00" not in text and text.isascii():
+    """A lone surrogate or a NUL: not text, refused before parsing; and a
+    carriage return not followed by a line feed (``"x > 1 and\\r y"``):
+    Python ends a line there, so its positions would count lines the
+    condition does not have (and ``'a\\rb'`` would be "unterminated").
+
+    >>> _not_text("x > 1 and\\r y > 2").message
+    'invalid character U+000D (a carriage return without a line feed, not a line end)'
+    >>> _not_text("(x > 1 and\\r\\n y > 2)") is None
+    True
+    """
+    if "\x00" not in text and "\r" not in text and text.isascii():
         return None
     for i, ch in enumerate(text):
+        if ch == "\r" and text[i + 1 : i + 2] != "\n":
+            line = text.count("\n", 0, i) + 1
+            col = i - (text.rfind("\n", 0, i) + 1)
+            return ExprProblem(
+                col,
+                col + 1,
+                "expr-syntax",
+                "invalid character U+000D (a carriage return without a line "
+                "feed, not a line end)",
+                "remove it: a condition over several lines breaks them with "
+                'new lines, in parentheses: """(... and <new line> ...)"""',
+                line,
+            )
         if ch == "\x00" or unicodedata.category(ch) == "Cs":
             what = "a NUL character" if ch == "\x00" else "a lone surrogate"
             line = text.count("\n", 0, i) + 1
@@ -2207,4 +2239,15 @@ def _check_body(
         top.nullable,
         tree.body.id if isinstance(tree.body, ast.Name) else None,
         top.places if top.type == NUMBER else None,
+        _number_constant(top),
     ), []
+
+
+def _number_constant(node: _Node) -> float | int | None:
+    """*node*'s value when it is a finite number constant, else None."""
+    value = node.const
+    if node.type != NUMBER or isinstance(value, bool):
+        return None
+    if isinstance(value, int) or (isinstance(value, float) and math.isfinite(value)):
+        return value
+    return None

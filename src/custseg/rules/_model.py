@@ -3165,8 +3165,8 @@ def build(
                     name,
                     "derived",
                     expr.type,
-                    None,
-                    may_miss,
+                    expr.const,  # a number constant: compared as a parameter
+                    may_miss and expr.const is None,
                     None if alias is None else alias.field,
                     expr.places,
                 )
