@@ -18,7 +18,7 @@ from collections.abc import Iterable, Mapping
 from typing import Any
 
 from ._display import Escaped, alike
-from ._validate import arrow_plain, describe, refuse_spark
+from ._validate import arrow_plain, describe, refuse_buffer, refuse_spark
 from .errors import InputError, ThresholdError
 
 __all__ = [
@@ -342,6 +342,7 @@ def _common_index(inputs: Mapping[str, Any], rows: bool) -> Any:
     index = None
     first = ""
     for name, x in inputs.items():
+        refuse_buffer(x, name)  # (NumPy reads a bytearray as its bytes)
         # per customer, the index holds the ids, which a Dask Series loses;
         # rows (transactions) are keyed by their id column, not their index
         idx, result = _indexed(x, None if rows else name)

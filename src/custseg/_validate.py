@@ -170,13 +170,38 @@ def first_offender(mask: np.ndarray) -> tuple[int, int]:
     return first, count
 
 
+def refuse_buffer(x: Any, field: str) -> None:
+    """An :class:`~custseg.errors.InputError` naming *field* when *x* is a
+    buffer of bytes (``bytearray``, ``memoryview``): NumPy calls a
+    memoryview a scalar and reads a bytearray as its bytes, so
+    ``bytearray(b"ab")`` would be the numbers 97 and 98 (or the ids, the
+    labels 97 and 98), whatever the buffer held. Nothing for other inputs.
+
+    >>> refuse_buffer([1, 2], "value") is None
+    True
+    >>> refuse_buffer(bytearray(b"ab"), "value")
+    Traceback (most recent call last):
+    ...
+    custseg.errors.InputError: 'value' must be an array-like of values, got a bytearray (a buffer of bytes, whose values custseg cannot tell): pass np.asarray(buffer) for the buffer of an array, or a list, NumPy array or pandas Series
+    """
+    if isinstance(x, memoryview | bytearray):
+        raise InputError(
+            field,
+            f"must be an array-like of values, got a {type(x).__name__} (a "
+            "buffer of bytes, whose values custseg cannot tell)",
+            fix="pass np.asarray(buffer) for the buffer of an array, or a "
+            "list, NumPy array or pandas Series",
+        )
+
+
 def refuse_spark(x: Any, field: str) -> None:
     """An :class:`~custseg.errors.InputError` naming *field* when *x* is a
     Spark object (a ``pyspark.sql`` Column or DataFrame, a pandas-on-Spark
     Series): a Column is an expression, not data, and answers every
     attribute custseg asks of a column (``dtype``, ``tz``, ``ordered``) with
     another Column, so it failed deep inside custseg with a PySpark or
-    ``TypeError`` traceback. Nothing for other inputs.
+    ``TypeError`` traceback. A buffer of bytes too (:func:`refuse_buffer`).
+    Nothing for other inputs.
 
     >>> refuse_spark([1, 2], "value") is None
     True
@@ -186,6 +211,7 @@ def refuse_spark(x: Any, field: str) -> None:
     ...
     custseg.errors.InputError: 'value' is a Spark Column: custseg reads the columns of per-customer functions in memory, and a Spark Column is an expression, not data: collect it first (df.select('customer_id', 'value').toPandas().set_index('customer_id')['value'], a pandas Series on the customer ids), or use the frame functions (custseg.segment, ...), which take Spark DataFrames
     """
+    refuse_buffer(x, field)
     kind = type(x)
     if kind.__module__.partition(".")[0] != "pyspark":
         return

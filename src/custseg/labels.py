@@ -85,7 +85,11 @@ class Labels:
     ----------
     codes
         Integer array; ``codes[i]`` is the position in *names* of row *i*'s
-        label. Stored with the smallest signed integer dtype that fits.
+        label. Stored with the smallest signed integer dtype that fits. A
+        pandas Series keeps its index (as *index*, when that is not given;
+        an *index* naming other customers than a Series indexed by customer
+        ids is an :class:`~custseg.errors.InputError`; one beside row
+        numbers, an unnamed RangeIndex, gives the rows their ids).
     names
         The label names, in their natural order (for ranked labels, lowest
         rank first). Missing or unknown data has a name of its own here.
@@ -102,7 +106,9 @@ class Labels:
         own copy (a Series or array of ids edited later changes nothing).
         :meth:`to_pandas` puts it on the
         Series, so the labels join back onto the input without shifting a row.
-        Not part of equality.
+        Part of equality: two labellings with the same codes on other
+        customers (or the same customers in another order) are not equal;
+        labels without an index equal those with one row by row.
     name
         The name of the labelling (``"lifecycle"``, ``"abc"``, a rules
         output); the Series name in :meth:`to_pandas`.
@@ -159,6 +165,7 @@ class Labels:
     __pandas_priority__ = 4500
 
     def __attrs_post_init__(self) -> None:
+        self._keep_codes_index()
         codes = np.asarray(self.codes)
         if codes.ndim != 1 or (codes.size and codes.dtype.kind not in "iu"):
             raise ThresholdError(
@@ -180,6 +187,36 @@ class Labels:
             raise ThresholdError(
                 f"'index' must have one entry per row ({len(codes)}): "
                 f"got {len(self.index)}"
+            )
+
+    def _keep_codes_index(self) -> None:
+        """A pandas Series of codes keeps its index (its rows are the
+        customers of that index), as :meth:`from_names` and
+        :class:`~custseg.TagMatrix` keep theirs; an ``index=`` naming other
+        customers (or the same in another order) is an
+        :class:`~custseg.errors.InputError`, never a silent relabelling."""
+        codes: Any = self.codes  # (as given: a pandas Series here)
+        if not (is_pandas(codes) and getattr(codes, "ndim", 1) == 1):
+            return
+        from . import _align
+
+        if self.index is None:
+            object.__setattr__(self, "index", own_index(codes.index))
+        elif (
+            len(self.index) == len(codes)
+            and not _align.row_numbers(codes.index)  # (row numbers: index= ids)
+            and not _align.same_index(codes.index, as_index(self.index))
+        ):
+            raise InputError(
+                "index",
+                "differs from the index of 'codes' (a pandas Series whose rows "
+                "are the customers of its own index)",
+                fix=_align.realign_fix(
+                    "codes.reindex(index)",
+                    "leave out index= to keep the Series' index",
+                    ("codes", codes.index),
+                    ("index", as_index(self.index)),
+                ),
             )
 
     def __reduce__(self) -> tuple[Any, ...]:
@@ -217,6 +254,7 @@ class Labels:
             self.names == other.names
             and self.ordered == other.ordered
             and np.array_equal(self.codes, other.codes)
+            and _same_customers(self.index, other.index)
         )
 
     def __ne__(self, other: object) -> Any:
@@ -543,6 +581,22 @@ def _is_rows(other: object) -> bool:
         type(other).__module__.partition(".")[0] in _ROW_LIBRARIES
         and hasattr(other, "__len__")
     )
+
+
+def _same_customers(a: Any, b: Any) -> bool:
+    """Whether the ids *a* and *b* of two labellings name the same customers
+    in the same order (:func:`custseg._align.same_index`: ``1`` is ``1.0``,
+    never ``"1"``); labels without ids (NumPy or list input) are rows, equal
+    to any ids of their length. Two labellings with the same codes on
+    customers in another order give those customers other labels."""
+    if a is None or b is None:
+        return True
+    from . import _align
+
+    try:
+        return _align.same_index(as_index(a), as_index(b))
+    except (InputError, ThresholdError):  # ids no pairing reads: not equal
+        return False
 
 
 def _rebuild(
@@ -991,6 +1045,7 @@ def sorted_names(names: Iterable[str]) -> list[str]:
 def _plain_classes(x: Any, field: str) -> tuple[np.ndarray, tuple[str, ...]]:
     """Codes into the names of the sorted distinct values of a plain array
     (-1: missing); numbers named by :func:`_number_name`."""
+    v.refuse_buffer(x, field)  # (NumPy reads a bytearray as its bytes)
     values = v.wide_ints(x)  # 19-digit codes with a gap: exact, not via float
     if values is None:
         values = x.to_numpy() if is_pandas(x) else x

@@ -44,6 +44,7 @@ from ._align import (
     flat_ids,
     is_pandas,
     kinds_apart,
+    numbers_left,
     paired,
     realign_fix,
     same_index,
@@ -1953,7 +1954,18 @@ def _holidays(holidays: Any) -> list[tuple[str, int, Any]]:
     if holidays is None:
         return []
     items: list[tuple[str, Any]]
-    if isinstance(holidays, Mapping):
+    if is_pandas(holidays) and getattr(holidays, "ndim", 1) != 1:
+        raise ThresholdError(
+            "'holidays' must be a sequence of dates or a mapping {name: date}: "
+            f"got a DataFrame of shape {holidays.shape}: pass one column, "
+            "frame.set_index('name')['date'] (named) or frame['date']"
+        )
+    if isinstance(holidays, Mapping) or (
+        is_pandas(holidays) and not numbers_left(holidays.index)
+    ):
+        # a Series on an index of names is {name: date}, as a dict is
+        # (holidays.set_index('name')['date']); on row numbers, a column
+        # of dates
         items = [(_text(k, "holidays key"), d) for k, d in holidays.items()]
     else:
         if isinstance(holidays, str | bytes):
@@ -2276,6 +2288,10 @@ def due_contacts(
         to the next run (see the playbook page).
     holidays
         ``{name: date}`` or a sequence of dates (named by their ISO text).
+        A pandas Series indexed by names is ``{name: date}``
+        (``table.set_index("name")["date"]``); one on row numbers (a
+        column cut from a frame: an unnamed integer index) is a sequence
+        of dates.
     holiday_window_days
         Width of the holiday window in days, ``[0, w)``, ``w > 0``.
     points

@@ -547,13 +547,25 @@ def rfm_edges(
     Parameters
     ----------
     recency_days, frequency, monetary
-        One value per customer.
+        One value per customer, the same customers in all three (as
+        :func:`rfm_scores` reads them): pandas Series must share one
+        index.
     bins
         Scores per dimension: one count for all three, or ``(recency,
         frequency, monetary)``, each in [2, 99].
     nan
         ``"raise"`` (default) refuses NaN; ``"ignore"`` fits on the other
         values.
+
+    Raises
+    ------
+    InputError
+        Columns of different lengths, or Series on different indexes
+        (other customers, or the same in another order: the columns of
+        another table); negative recency or frequency; NaN with
+        ``nan="raise"``; values that are not numbers.
+    ThresholdError
+        *bins* outside [2, 99].
 
     Examples
     --------
@@ -565,6 +577,10 @@ def rfm_edges(
     (3.0, 17.5, 115.0)
     """
     rb, fb, mb = _bins_per_dimension(bins)
+    # one customer per row in all three, as rfm_scores reads them: Series
+    # of other customers, or columns of other lengths, are another table's
+    common_index(recency_days=recency_days, frequency=frequency, monetary=monetary)
+    _same_length(recency_days=recency_days, frequency=frequency, monetary=monetary)
     _refuse_negative(recency_days, frequency)
     return RfmEdges(
         recency=_quantile_edges(
@@ -573,6 +589,19 @@ def rfm_edges(
         frequency=_quantile_edges(frequency, fb, nan=nan, field="frequency"),
         monetary=_quantile_edges(monetary, mb, nan=nan, field="monetary"),
     )
+
+
+def _same_length(**columns: Any) -> None:
+    """:func:`custseg._validate.check_same_length` on the columns that have
+    a length (one without, a scalar or a generator, is refused when read)."""
+    sized: dict[str, Any] = {}
+    for name, x in columns.items():
+        try:
+            sized[name] = range(len(x))
+        except TypeError:
+            continue
+    if len(sized) > 1:
+        v.check_same_length(**sized)
 
 
 #: what a negative recency or frequency says is wrong upstream
