@@ -208,3 +208,29 @@ def test_buffers_refused(call: str, buffer: object) -> None:
             "active",
             "lost",
         ]
+
+
+# --------------------------------------------------------------------------
+# 6. RuleSet.evaluate names the item of a list, not its type
+
+
+def test_evaluate_names_the_item_whose_index_differs() -> None:
+    """The fix's code ran on the type (``DataFrame.set_axis(...)``): the
+    items are named by their place in the list."""
+    from custseg import rules
+
+    rs = rules.loads(
+        'format = 1\n[fields]\nmonetary = { type = "number" }\n'
+        '[segments.s]\ndefault = "low"\n'
+        'rules = [{ label = "high", when = "monetary > 5" }]\n'
+    )
+    ids = _ids(3)
+    facts = pd.DataFrame({"monetary": [1.0, 9.0, 3.0]}, index=ids)
+    notes = pd.DataFrame({"note": ["x", "y", "z"]}, index=ids)
+    with pytest.raises(
+        InputError, match=r"'data\[1\]' \(DataFrame\) joins 'data\[0\]'"
+    ):
+        rs.evaluate([facts, notes.iloc[::-1]])
+    with pytest.raises(InputError, match=r"data\[0\]\.set_axis") as caught:
+        rs.evaluate([facts.reset_index(drop=True), notes])
+    assert "DataFrame.set_axis" not in str(caught.value)

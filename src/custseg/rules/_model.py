@@ -1477,16 +1477,20 @@ def _joined(data: Any) -> tuple[dict[str, Any], Any]:
         raise InputError("data", "is an empty list", fix=f"pass {_DATA_KINDS}")
     cols: dict[str, Any] = {}
     index = None
-    first = ""
-    for item in items:
+    first = first_kind = ""
+    for i, item in enumerate(items):
         item_cols, item_index, kind = _columns_of(item)
+        # each item named by its place, so that a message (and the code of
+        # its fix: data[1].set_axis(...)) names the input, not its type
+        name = f"data[{i}]" if isinstance(data, list | tuple) else "data"
         if item_index is not None:
             if index is None:
-                index, first = item_index, kind
-            elif not paired("data", first, item_index, index):
+                index, first, first_kind = item_index, name, kind
+            elif not paired(name, first, item_index, index):
                 raise InputError(
-                    "data",
-                    f"joins a {kind} whose index differs from the {first}'s",
+                    name,
+                    f"({kind}) joins {first!r} ({first_kind}), but its "
+                    f"index differs from {first!r}'s",
                     fix="pass results computed on the same customers, in the same "
                     "order",
                 )
