@@ -234,3 +234,56 @@ def test_evaluate_names_the_item_whose_index_differs() -> None:
     with pytest.raises(InputError, match=r"data\[0\]\.set_axis") as caught:
         rs.evaluate([facts.reset_index(drop=True), notes])
     assert "DataFrame.set_axis" not in str(caught.value)
+
+
+# --------------------------------------------------------------------------
+# 7. a table where a sequence parameter is expected
+
+
+_CELLS = [
+    ["accountable", "reactive", "basic"],
+    ["proactive", "accountable", "reactive"],
+    ["partnership", "proactive", "accountable"],
+]
+
+
+def test_score_edges_from_a_frame_refused() -> None:
+    """The reported case: a DataFrame's column labels were the cuts."""
+    with pytest.raises(ThresholdError, match="not a table"):
+        custseg.ScoreEdges(pd.DataFrame([[30.0, 90.0]]))
+    assert custseg.ScoreEdges(pd.DataFrame([[30.0, 90.0]]).iloc[0].tolist()).cuts == (
+        30.0,
+        90.0,
+    )
+
+
+def test_relationship_cells_from_a_frame_refused() -> None:
+    """A Polars frame of the rows was read by column (the matrix
+    transposed: few customers, high margin became 'basic'); pandas' by its
+    labels."""
+    pl = pytest.importorskip("polars")
+    for table in (pl.DataFrame(_CELLS, orient="row"), pd.DataFrame(_CELLS)):
+        with pytest.raises(ThresholdError, match=r"'cells' .* not a table"):
+            custseg.RelationshipMatrix(cells=table)
+    assert custseg.RelationshipMatrix(cells=_CELLS).cells[2][0] == "partnership"
+
+
+@pytest.mark.parametrize(
+    "call",
+    [
+        lambda t: custseg.tags_from_values(["a,b"], sep=t),
+        lambda t: custseg.profile_completeness({"name": ["x"]}, hard=t, soft=[]),
+        lambda t: custseg.Labels([0], t),
+    ],
+)
+def test_sequence_parameters_refuse_tables(call: object) -> None:
+    table = pd.DataFrame({"2024-04-03": ["x"]})
+    with pytest.raises(ThresholdError, match="not a table"):
+        call(table)  # type: ignore[operator]
+
+
+def test_as_of_dates_from_a_frame_refused() -> None:
+    """A date written as a column's name was taken as the cut."""
+    frame = pd.DataFrame({"2024-03-31": ["2024-01-31"]})
+    with pytest.raises(ThresholdError, match="not a table"):
+        custseg.segment_history(["a"], ["2024-01-03"], [5.0], frame, bins=2)

@@ -2915,7 +2915,29 @@ def _not_held(field: str, value: Any, out: float) -> None:
 
 
 def _param_sequence(values: Any, field: str, what: str) -> list[Any]:
-    """The items of a parameter given as a sequence (not text, not a mapping)."""
+    """The items of a parameter given as a sequence (not text, not a mapping,
+    not a table: a pandas DataFrame iterates its column labels and a Polars
+    DataFrame its columns, so ``ScoreEdges(pd.DataFrame([[30, 90]]))``
+    would be the cuts 0 and 1, and a Polars frame of rows read by column).
+
+    >>> import pandas as pd
+    >>> _param_sequence(pd.DataFrame([[30, 90]]), "cuts", "numbers")
+    Traceback (most recent call last):
+    ...
+    custseg.errors.ThresholdError: 'cuts' must be a sequence of numbers (a tuple or list), not a table: got DataFrame of shape (1, 2); pass its rows or one column as a list (frame.to_numpy().tolist(), frame['column'].tolist())
+    """
+    shape = getattr(values, "shape", None)
+    if (
+        not isinstance(values, np.ndarray)
+        and isinstance(shape, tuple)
+        and len(shape) >= 2
+    ):  # a DataFrame (pandas, Polars), an Arrow Table
+        raise ThresholdError(
+            f"{field!r} must be a sequence of {what} (a tuple or list), not a "
+            f"table: got {type(values).__name__} of shape {tuple(shape)}; pass "
+            "its rows or one column as a list (frame.to_numpy().tolist(), "
+            "frame['column'].tolist())"
+        )
     if isinstance(values, str | bytes | bytearray | memoryview | dict) or (
         isinstance(values, np.ndarray) and values.ndim != 1
     ):

@@ -1792,6 +1792,15 @@ def _cut_days(as_of_dates: Any, like: Any = None) -> np.ndarray:
         )
     if isinstance(as_of_dates, str | bytes) or not hasattr(as_of_dates, "__len__"):
         as_of_dates = [as_of_dates]
+    shape = getattr(as_of_dates, "shape", None)
+    if isinstance(shape, tuple) and len(shape) >= 2:
+        # a DataFrame iterates its column labels (a Polars one its columns):
+        # a date written as a column's name would be taken silently
+        raise ThresholdError(
+            "'as_of_dates' must be a date or a list of dates, not a table: got "
+            f"{type(as_of_dates).__name__} of shape {tuple(shape)}; pass one "
+            "column (frame['as_of'])"
+        )
     try:
         items = list(as_of_dates)
     except TypeError:  # sized but not iterable
@@ -1906,7 +1915,10 @@ def segment_history(
         The transactions, as for :func:`~custseg.summarize`.
     as_of_dates
         The dates to label the customers at, strictly increasing (e.g.
-        month ends). Each is a reference day: its transactions count.
+        month ends). Each is a reference day: its transactions count. One
+        date or a sequence of them (a list, an array, one column); a
+        DataFrame is a :class:`~custseg.errors.ThresholdError` (it would
+        iterate its column names).
     edges
         :class:`~custseg.RfmEdges` to apply at every date (fixed business
         edges, or those of an earlier run). Default: quantile edges fitted on
