@@ -287,3 +287,29 @@ def test_as_of_dates_from_a_frame_refused() -> None:
     frame = pd.DataFrame({"2024-03-31": ["2024-01-31"]})
     with pytest.raises(ThresholdError, match="not a table"):
         custseg.segment_history(["a"], ["2024-01-03"], [5.0], frame, bins=2)
+
+
+# --------------------------------------------------------------------------
+# 8. due_contacts: ids beside inputs on a MultiIndex
+
+
+def test_due_contacts_text_ids_beside_a_multiindex() -> None:
+    """customer= as text beside inputs on a MultiIndex (store, customer
+    number) crashed in pyarrow (ArrowInvalid: Could not convert 'a'), as
+    the text ids were looked up among the index's tuples."""
+    idx = pd.MultiIndex.from_arrays([[1, 1, 2], ["a", "b", "c"]])
+    due = custseg.due_contacts(
+        pd.Series(["2024-01-02", None, "2023-01-01"], index=idx),
+        30,
+        "2024-04-01",
+        customer=pd.Series(["c1", "c2", "c3"], index=idx),
+    )
+    assert sorted(due.to_pandas().index) == ["c1", "c2", "c3"]
+    # the same tuples in another order are still refused
+    with pytest.raises(InputError, match="gives other ids"):
+        custseg.due_contacts(
+            pd.Series(["2024-01-02", None, "2023-01-01"], index=idx),
+            30,
+            "2024-04-01",
+            customer=[(1, "b"), (1, "a"), (2, "c")],
+        )
