@@ -313,3 +313,36 @@ def test_due_contacts_text_ids_beside_a_multiindex() -> None:
             "2024-04-01",
             customer=[(1, "b"), (1, "a"), (2, "c")],
         )
+
+
+# --------------------------------------------------------------------------
+# 9. group_summary: tags and facts on ids of other shapes
+
+
+@pytest.mark.parametrize(
+    ("tags_ids", "facts_ids"),
+    [
+        (pd.Index([5, 6, 7]), pd.MultiIndex.from_arrays([[1, 1, 2], ["a", "b", "c"]])),
+        (
+            pd.MultiIndex.from_arrays([["x", "x", "y"], ["a", "b", "c"]]),
+            pd.Index(["a", "b", "c"]),
+        ),
+        (
+            pd.CategoricalIndex(["a", "b", "c"]),
+            pd.Index([(1, "a"), (1, "b"), (2, "c")], tupleize_cols=False),
+        ),
+        (pd.interval_range(0, 3), pd.Index(["a", "b", "c"])),
+    ],
+)
+def test_group_summary_ids_of_other_shapes(
+    tags_ids: pd.Index, facts_ids: pd.Index
+) -> None:
+    """Tags on one kind of ids beside facts on another (a MultiIndex beside
+    flat ids, text beside tuples or intervals) raised pandas' "MultiIndex.isin
+    expects an iterable of tuples" or pyarrow's ArrowInvalid while the
+    message was being written; now the InputError it was writing."""
+    tags = custseg.TagMatrix(("t",), [[1], [0], [1]], index=tags_ids)
+    with pytest.raises(InputError, match="'facts' has a different index from the tags"):
+        custseg.group_summary(
+            tags, pd.DataFrame({"monetary": [1.0, 2.0, 3.0]}, index=facts_ids)
+        )

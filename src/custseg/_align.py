@@ -466,7 +466,7 @@ def ids_apart(*indexes: tuple[str, Any]) -> str | None:
     (na, a), (nb, b) = indexes[:2]
     x, y = same_ids(*whole_ids(a, b))
     # (the ids as given: 1, not the 1.0 it is compared as beside 2.5)
-    only_a, only_b = a[~x.isin(y)], b[~y.isin(x)]
+    only_a, only_b = a[~_members(x, y)], b[~_members(y, x)]
     if not len(only_a) and not len(only_b):
         return None
 
@@ -504,6 +504,29 @@ def ids_apart(*indexes: tuple[str, Any]) -> str | None:
             "blanks, leading zeros or '.0'), which no reindex pairs"
         )
     return text
+
+
+def _members(x: Any, y: Any) -> Any:
+    """``x.isin(y)`` of two indexes of ids, as a boolean array; indexes of
+    other shapes or kinds that pandas cannot look up in each other (a
+    ``MultiIndex`` beside flat ids, Arrow text beside tuples or intervals,
+    where pandas or pyarrow raise) compared as plain Python objects.
+
+    >>> import pandas as pd
+    >>> _members(pd.Index([5, 6]), pd.MultiIndex.from_tuples([(5, "a")])).tolist()
+    [False, False]
+    >>> _members(pd.Index(["a", "b"]), pd.Index(["b"])).tolist()
+    [False, True]
+    """
+    import numpy as np
+
+    try:
+        return np.asarray(x.isin(y), dtype=bool)
+    except (TypeError, ValueError):  # (pyarrow's ArrowInvalid is a ValueError)
+        keys = set(y.astype(object).tolist())
+        return np.fromiter(
+            (k in keys for k in x.astype(object).tolist()), dtype=bool, count=len(x)
+        )
 
 
 def _id_kind(index: Any) -> str | None:
