@@ -135,54 +135,51 @@ def ref_summary(customer, day, initiator, kind, first_sale=None, as_of=None):
 
 
 def ref_type(row, t=None):
-    """Relationship level of one customer (a dict of facts), as a name."""
+    """Relationship level of one customer (a dict of facts), as a name.
+
+    A contact of unknown kind (or a missing count of them) leaves the level
+    open unless the known facts make partnership; another missing count,
+    span or day count only when filling it in as little or as much as can
+    be gives two levels (audit 37: the level is monotone in each).
+    """
     t = t or RelationshipThresholds()
     if row["first_sale"] is None:
         # a contact of unknown kind could be the sale, and a missing count of
         # them could hide one
         odd = row.get("unknown_contacts", 0)
         return "unknown" if math.isnan(odd) or odd > 0 else "no_sale"
-    counts = [
-        row["customer_contacts"],
-        row["suggestions"],
-        row["new_products"],
-        row["joint_projects"],
-        row.get("unknown_contacts", 0),
-    ]
-    partner = (
-        row["joint_projects"] >= t.partnership_projects
-        and row["joint_span_days"] >= t.partnership_days
-        and (
-            t.partnership_within_days is None
-            or row["days_since_joint"] < t.partnership_within_days
-        )
-    )
-    # enough joint projects, their span (or the days since the last, when
-    # asked) missing: partnership undecided
-    enough = row["joint_projects"] >= t.partnership_projects
-    undecided = enough and (
-        math.isnan(row["joint_span_days"])
-        or (
-            t.partnership_within_days is not None
-            and row["joint_span_days"] >= t.partnership_days
-            and math.isnan(row["days_since_joint"])
-        )
-    )
-    if not partner and (
-        any(math.isnan(x) for x in counts)
-        or row.get("unknown_contacts", 0) > 0
-        or undecided
-    ):
+
+    def level(high):
+        def get(name, most, least):
+            x = row.get(name, least)
+            return (most if high else least) if math.isnan(x) else x
+
+        inf = math.inf
+        if (
+            get("joint_projects", inf, 0) >= t.partnership_projects
+            and get("joint_span_days", inf, -inf) >= t.partnership_days
+            and (
+                t.partnership_within_days is None
+                or get("days_since_joint", 0, inf) < t.partnership_within_days
+            )
+        ):
+            return "partnership"
+        if (
+            get("suggestions", inf, 0) + get("new_products", inf, 0)
+            >= t.proactive_contacts
+        ):
+            return "proactive"
+        if row["days_to_follow_up"] < t.follow_up_days:
+            return "accountable"
+        if get("customer_contacts", inf, 0) >= 1:
+            return "reactive"
+        return "basic"
+
+    low, high = level(False), level(True)
+    odd = row.get("unknown_contacts", 0)
+    if (math.isnan(odd) or odd > 0) and low != "partnership":
         return "unknown"
-    if partner:
-        return "partnership"
-    if row["suggestions"] + row["new_products"] >= t.proactive_contacts:
-        return "proactive"
-    if row["days_to_follow_up"] < t.follow_up_days:
-        return "accountable"
-    if row["customer_contacts"] >= 1:
-        return "reactive"
-    return "basic"
+    return low if low == high else "unknown"
 
 
 KOTLER = {

@@ -831,6 +831,45 @@ def _counts(x: Any, field: str, cuts: Sequence[float | None] = ()) -> np.ndarray
     return _amounts(x, field, negative=False, cuts=cuts)
 
 
+def _relationship_level(
+    arrays: dict[str, np.ndarray], t: RelationshipThresholds, within: bool, *, fill: str
+) -> np.ndarray:
+    """The type code (0 basic .. 4 partnership) of every row, its missing
+    facts filled as little (``fill="low"``) or as much (``"high"``) as can be.
+
+    >>> a = {k: np.array([np.nan]) for k in ("customer_contacts", "suggestions",
+    ...      "new_products", "joint_projects", "joint_span_days")}
+    >>> a["days_to_follow_up"] = np.array([3.0])
+    >>> t = RelationshipThresholds()
+    >>> [int(_relationship_level(a, t, False, fill=f)[0]) for f in ("low", "high")]
+    [2, 4]
+    """
+    high = fill == "high"
+
+    def get(name: str, most: float, least: float) -> np.ndarray:
+        x = arrays[name]
+        if x.dtype.kind != "f":
+            return x
+        return np.where(np.isnan(x), most if high else least, x)
+
+    inf = np.inf
+    customer = get("customer_contacts", inf, 0.0)
+    proactive = get("suggestions", inf, 0.0) + get("new_products", inf, 0.0)
+    joint = get("joint_projects", inf, 0.0)
+    span = get("joint_span_days", inf, -inf)
+    level = np.zeros(len(customer), dtype=np.int8)
+    level[customer >= 1] = 1
+    # a missing days_to_follow_up is no follow-up: a fact, not a gap
+    level[arrays["days_to_follow_up"] < t.follow_up_days] = 2
+    level[proactive >= t.proactive_contacts] = 3
+    partner = (joint >= t.partnership_projects) & (span >= t.partnership_days)
+    if within:
+        since = get("days_since_joint", 0.0, inf)
+        partner &= since < t.partnership_within_days
+    level[partner] = 4
+    return level
+
+
 def relationship_type(
     contacts: Any,
     thresholds: RelationshipThresholds | None = None,
@@ -851,11 +890,17 @@ def relationship_type(
        company contacts too few or too late to reach a level.
 
     Customers without a sale are ``no_sale``. A customer with contacts of
-    unknown initiator or kind (``unknown_contacts``), or a missing count, is
-    ``unknown`` unless the known contacts already reach partnership: the
-    unknown contacts could raise their level. So is a customer without a
-    known sale but with a contact of unknown kind: that contact could be
-    the sale.
+    unknown initiator or kind (``unknown_contacts``, or a missing count of
+    them) is ``unknown`` unless the known contacts already reach
+    partnership: the unknown contacts could raise their level, or be an
+    earlier sale. So is a customer without a known sale but with a contact
+    of unknown kind: that contact could be the sale. A missing count of
+    the other kinds (or a missing span) leaves the type ``unknown`` only
+    when it could change it: the type is the one every value of the
+    missing facts gives, as :func:`custseg.loyalty_level` decides partial
+    answers (a follow-up on day 3 is ``accountable`` whatever the missing
+    number of customer calls; it could not be ``proactive`` with two
+    suggestions known).
 
     Parameters
     ----------
@@ -865,9 +910,10 @@ def relationship_type(
         ``suggestions``, ``new_products``, ``joint_projects``,
         ``joint_span_days`` (``unknown_contacts`` optional;
         ``days_since_joint`` when the thresholds ask for recent joint work).
-        NaN day counts mean "none", except beside enough joint projects: a
-        missing ``joint_span_days`` (or ``days_since_joint``, when asked)
-        leaves partnership undecided, so the customer is ``unknown``.
+        NaN day counts mean "none", except beside enough joint projects
+        (or a missing count of them): a missing ``joint_span_days`` (or
+        ``days_since_joint``, when asked) then leaves partnership
+        undecided, so the customer is ``unknown``.
     thresholds
         Default :class:`RelationshipThresholds`.
     lang
@@ -924,36 +970,16 @@ def relationship_type(
     }
     v.check_same_length(first_sale=has_sale, **arrays)
     n = len(has_sale)
-    unknown = np.zeros(n, dtype=bool)
-    for name in (
-        "customer_contacts",
-        "suggestions",
-        "new_products",
-        "joint_projects",
-        "unknown_contacts",
-    ):
-        if name in arrays and arrays[name].dtype.kind == "f":
-            unknown |= np.isnan(arrays[name])
-    # enough joint projects with their span (or, when asked, the days since
-    # the last) missing: partnership cannot be decided, never guessed away
-    enough = arrays["joint_projects"] >= t.partnership_projects
-    span = arrays["joint_span_days"]
-    if span.dtype.kind == "f":
-        unknown |= enough & np.isnan(span)
-    if within and arrays["days_since_joint"].dtype.kind == "f":
-        unknown |= (
-            enough & (span >= t.partnership_days) & np.isnan(arrays["days_since_joint"])
-        )
-    level = np.zeros(n, dtype=np.int8)
-    level[arrays["customer_contacts"] >= 1] = 1
-    level[arrays["days_to_follow_up"] < t.follow_up_days] = 2
-    level[arrays["suggestions"] + arrays["new_products"] >= t.proactive_contacts] = 3
-    partner = (arrays["joint_projects"] >= t.partnership_projects) & (
-        arrays["joint_span_days"] >= t.partnership_days
-    )
-    if within:
-        partner &= arrays["days_since_joint"] < t.partnership_within_days
-    level[partner] = 4
+    # A missing count, span or day count is filled in both ways: as little as
+    # can be (no contact, no span, no recent joint work) and as much as can
+    # be. The type is monotone in every one of them, so it is decided when
+    # the two agree: a follow-up on day 3 is accountable whatever the
+    # customer's own (missing) number of calls, never unknown.
+    low = _relationship_level(arrays, t, within, fill="low")
+    high = _relationship_level(arrays, t, within, fill="high")
+    level = low.copy()
+    unknown = low != high
+    partner = low == 4
     # without a known sale: no_sale, unless a contact of unknown kind (which
     # could be the sale), or a missing count of them, makes it unknown
     maybe = np.zeros(n, dtype=bool)

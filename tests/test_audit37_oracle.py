@@ -1,0 +1,122 @@
+"""Audit 37 (oracle): brute-force oracles for the newer classifiers.
+
+``relationship_type`` with missing facts: the type is decided when every
+way of filling in the missing counts, spans and day counts gives the same
+type (as ``loyalty_level`` decides partial answers), never ``unknown``
+when the missing fact cannot change it.
+"""
+
+from __future__ import annotations
+
+import itertools
+import math
+
+import hypothesis
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+import custseg.relationship as rel
+
+NAN = float("nan")
+
+
+def _naive_type(f: dict, t: rel.RelationshipThresholds) -> str:
+    """Kotler's five levels, first match from the top, from complete facts."""
+    within = t.partnership_within_days
+    if (
+        f["joint_projects"] >= t.partnership_projects
+        and f["joint_span_days"] >= t.partnership_days
+        and (within is None or f["days_since_joint"] < within)
+    ):
+        return "partnership"
+    if f["suggestions"] + f["new_products"] >= t.proactive_contacts:
+        return "proactive"
+    d = f["days_to_follow_up"]
+    if not math.isnan(d) and d < t.follow_up_days:
+        return "accountable"
+    if f["customer_contacts"] >= 1:
+        return "reactive"
+    return "basic"
+
+
+#: values a missing fact could have: around every default threshold
+FILL = {
+    "customer_contacts": (0, 1, 5),
+    "suggestions": (0, 1, 2, 5),
+    "new_products": (0, 1, 2, 5),
+    "joint_projects": (0, 1, 2, 5),
+    "joint_span_days": (0.0, 89.0, 90.0, 1000.0),
+    "days_since_joint": (0.0, 179.0, 180.0, 1000.0),
+}
+
+
+def _oracle(f: dict, t: rel.RelationshipThresholds) -> str:
+    missing = [k for k in FILL if isinstance(f[k], float) and math.isnan(f[k])]
+    if t.partnership_within_days is None and "days_since_joint" in missing:
+        missing.remove("days_since_joint")
+    seen = set()
+    for values in itertools.product(*(FILL[k] for k in missing)):
+        g = {**f, **dict(zip(missing, values, strict=True))}
+        if t.partnership_within_days is None:
+            g["days_since_joint"] = 0.0
+        seen.add(_naive_type(g, t))
+    return seen.pop() if len(seen) == 1 else "unknown"
+
+
+def _maybe_missing(values):
+    return st.one_of(st.sampled_from(values), st.just(NAN))
+
+
+facts_rows = st.fixed_dictionaries(
+    {
+        "customer_contacts": _maybe_missing((0, 1, 3)),
+        "days_to_follow_up": st.sampled_from((NAN, 0.0, 29.0, 30.0, 45.0)),
+        "suggestions": _maybe_missing((0, 1, 2)),
+        "new_products": _maybe_missing((0, 1, 2)),
+        "joint_projects": _maybe_missing((0, 1, 2, 3)),
+        "joint_span_days": _maybe_missing((0.0, 89.0, 90.0, 200.0)),
+        "days_since_joint": _maybe_missing((0.0, 179.0, 180.0, 400.0)),
+    }
+)
+
+
+@getattr(hypothesis, "custseg_unscaled", settings)(max_examples=300, deadline=None)
+@given(rows=st.lists(facts_rows, min_size=1, max_size=6), within=st.booleans())
+def test_relationship_type_decides_what_missing_facts_cannot_change(rows, within):
+    t = rel.RelationshipThresholds(partnership_within_days=180 if within else None)
+    facts = {"first_sale": ["2024-01-01"] * len(rows)}
+    for k in rows[0]:
+        facts[k] = [r[k] for r in rows]
+    got = rel.relationship_type(facts, t).to_numpy().tolist()
+    assert got == [_oracle(r, t) for r in rows]
+
+
+def test_relationship_type_missing_customer_contacts_repro():
+    # called back on day 3: accountable whatever the customer's own calls;
+    # two suggestions: proactive whatever they are
+    facts = {
+        "first_sale": ["2024-01-01"] * 4,
+        "customer_contacts": [NAN, NAN, NAN, 0],
+        "days_to_follow_up": [3, NAN, NAN, NAN],
+        "suggestions": [0, 2, 0, NAN],
+        "new_products": [0, 0, 0, 0],
+        "joint_projects": [0, 0, 0, 0],
+        "joint_span_days": [NAN] * 4,
+    }
+    got = rel.relationship_type(facts).to_numpy().tolist()
+    assert got == ["accountable", "proactive", "unknown", "unknown"]
+
+
+def test_relationship_type_missing_joint_projects_with_short_span_repro():
+    # a span of 30 days is no partnership however many joint projects
+    facts = {
+        "first_sale": ["2024-01-01"] * 2,
+        "customer_contacts": [1, 1],
+        "days_to_follow_up": [NAN, NAN],
+        "suggestions": [0, 0],
+        "new_products": [0, 0],
+        "joint_projects": [NAN, NAN],
+        "joint_span_days": [30.0, 120.0],
+    }
+    got = rel.relationship_type(facts).to_numpy().tolist()
+    assert got == ["reactive", "unknown"]
