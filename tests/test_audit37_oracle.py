@@ -80,7 +80,7 @@ facts_rows = st.fixed_dictionaries(
 )
 
 
-@getattr(hypothesis, "custseg_unscaled", settings)(max_examples=300, deadline=None)
+@getattr(hypothesis, "custseg_unscaled", settings)(max_examples=150, deadline=None)
 @given(rows=st.lists(facts_rows, min_size=1, max_size=6), within=st.booleans())
 def test_relationship_type_decides_what_missing_facts_cannot_change(rows, within):
     t = rel.RelationshipThresholds(partnership_within_days=180 if within else None)
@@ -120,3 +120,56 @@ def test_relationship_type_missing_joint_projects_with_short_span_repro():
     }
     got = rel.relationship_type(facts).to_numpy().tolist()
     assert got == ["reactive", "unknown"]
+
+
+# --------------------------------------------------------------------------
+# recommended_relationship: a missing level the matrix does not need
+
+LEVELS = (("many", "medium", "few"), ("high", "medium", "low"))
+
+
+def _naive_recommended(cells, customers, margin):
+    rows = range(3) if customers is None else [LEVELS[0].index(customers)]
+    cols = range(3) if margin is None else [LEVELS[1].index(margin)]
+    seen = {cells[i][j] for i in rows for j in cols}
+    return seen.pop() if len(seen) == 1 else "unknown"
+
+
+@getattr(hypothesis, "custseg_unscaled", settings)(max_examples=100, deadline=None)
+@given(
+    cells=st.lists(
+        st.lists(st.sampled_from(rel.RELATIONSHIP_TYPES[:2]), min_size=3, max_size=3),
+        min_size=3,
+        max_size=3,
+    ),
+    answers=st.lists(
+        st.tuples(
+            st.one_of(st.none(), st.sampled_from(LEVELS[0])),
+            st.one_of(st.none(), st.sampled_from(LEVELS[1])),
+        ),
+        min_size=1,
+        max_size=5,
+    ),
+)
+def test_recommended_relationship_decides_missing_level_matrix_ignores(cells, answers):
+    matrix = rel.RelationshipMatrix(cells)
+    got = rel.recommended_relationship(
+        [a for a, _ in answers], [b for _, b in answers], matrix=matrix
+    ).to_numpy()
+    assert got.tolist() == [_naive_recommended(cells, a, b) for a, b in answers]
+
+
+def test_recommended_relationship_constant_row_repro():
+    flat = rel.RelationshipMatrix(
+        [
+            ["basic"] * 3,
+            ["reactive", "accountable", "accountable"],
+            ["partnership", "proactive", "accountable"],
+        ]
+    )
+    got = rel.recommended_relationship(
+        ["many", "medium", None, None], [None, None, "low", None], matrix=flat
+    ).to_numpy()
+    assert got.tolist() == ["basic", "unknown", "unknown", "unknown"]
+    kotler = rel.recommended_relationship(["many", None], [None, "high"]).to_numpy()
+    assert kotler.tolist() == ["unknown", "unknown"]

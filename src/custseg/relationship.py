@@ -1268,6 +1268,33 @@ def _check_scale(
         )
 
 
+def _decided_matrix(cells: np.ndarray) -> np.ndarray:
+    """The 3 x 3 type codes with a row and column 3 for a missing level.
+
+    A missing level (row or column 3) gets the type every level in its
+    place gives, else ``unknown`` (code 5), as :func:`loyalty_level`
+    decides partial answers: a matrix whose ``many`` row is ``basic``
+    throughout recommends ``basic`` to many customers of unknown margin.
+
+    >>> m = RelationshipMatrix([["basic"] * 3, ["reactive"] * 3, ["proactive"] * 3])
+    >>> _decided_matrix(m.codes())[:, 3].tolist()
+    [0, 1, 3, 5]
+    >>> _decided_matrix(KOTLER_MATRIX.codes())[3].tolist()
+    [5, 5, 5, 5]
+    """
+    unknown = len(RELATIONSHIP_TYPES)
+    table = np.full((4, 4), unknown, dtype=np.int8)
+    table[:3, :3] = cells
+    for i in range(3):
+        if (cells[i] == cells[i, 0]).all():
+            table[i, 3] = cells[i, 0]
+        if (cells[:, i] == cells[0, i]).all():
+            table[3, i] = cells[0, i]
+    if (cells == cells[0, 0]).all():
+        table[3, 3] = cells[0, 0]
+    return table
+
+
 def recommended_relationship(
     n_customers: Any,
     margin: Any,
@@ -1284,11 +1311,13 @@ def recommended_relationship(
     n_customers
         How many customers the business (or product line) has: ``"many"``,
         ``"medium"``, ``"few"`` (``"多"``, ``"中"``, ``"少"``); or numbers with
-        *customers_breaks*. Missing: ``unknown``.
+        *customers_breaks*. Missing: ``unknown``, unless *matrix* gives
+        one type for every number of customers at that margin.
     margin
         The profit margin: ``"high"``, ``"medium"``, ``"low"`` (``"高"``,
         ``"中"``, ``"低"``); or numbers (rates) with *margin_breaks*.
-        Missing: ``unknown``.
+        Missing: ``unknown``, unless *matrix* gives one type for every
+        margin at that number of customers (a row of one type).
     matrix
         The matrix; default :data:`KOTLER_MATRIX`.
     customers_breaks
@@ -1340,9 +1369,7 @@ def recommended_relationship(
         margin, "margin", MARGIN_LEVELS, _MARGIN_ALIASES, margin_breaks, "margin_breaks"
     )
     v.check_same_length(n_customers=c, margin=m)
-    table = np.full((4, 4), len(RELATIONSHIP_TYPES), dtype=np.int8)
-    table[:3, :3] = matrix.codes()
-    codes = table[c, m]  # code -1 (missing) picks row / column 3: unknown
+    codes = _decided_matrix(matrix.codes())[c, m]  # -1 (missing): row / column 3
     names = (*RELATIONSHIP_TYPES, UNKNOWN)
     return Labels(
         codes,
