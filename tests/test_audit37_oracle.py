@@ -173,3 +173,65 @@ def test_recommended_relationship_constant_row_repro():
     assert got.tolist() == ["basic", "unknown", "unknown", "unknown"]
     kotler = rel.recommended_relationship(["many", None], [None, "high"]).to_numpy()
     assert kotler.tolist() == ["unknown", "unknown"]
+
+
+# --------------------------------------------------------------------------
+# customer_status: a missing tenure or recency that cannot change the status
+
+GRID = (0.0, 10.0, 44.0, 45.0, 100.0, 269.0, 270.0, 1000.0)
+
+
+def _naive_status(f, t, r, vip):
+    def one(t, r, v):
+        if r >= 270:
+            return "lost"
+        if v or f >= 3:
+            return "loyal"
+        return "new" if t < 45 or f == 1 else "repeat"
+
+    tenures = GRID + ((r,) if not math.isnan(r) else ()) if math.isnan(t) else (t,)
+    recencies = GRID + ((t,) if not math.isnan(t) else ()) if math.isnan(r) else (r,)
+    flags = (False, True) if vip is None else (vip,)
+    seen = {
+        one(tt, rr, v) for tt in tenures for rr in recencies for v in flags if rr <= tt
+    }
+    return seen.pop() if len(seen) == 1 else "unknown"
+
+
+status_rows = st.tuples(
+    st.sampled_from((1, 2, 3)),
+    st.sampled_from((NAN, 0.0, 44.0, 45.0, 100.0, 269.0, 270.0, 400.0)),
+    st.sampled_from((NAN, 0.0, 10.0, 44.0, 45.0, 269.0, 270.0, 400.0)),
+    st.sampled_from((None, False, True)),
+).filter(lambda x: math.isnan(x[1]) or math.isnan(x[2]) or x[2] <= x[1])
+
+
+@getattr(hypothesis, "custseg_unscaled", settings)(max_examples=150, deadline=None)
+@given(rows=st.lists(status_rows, min_size=1, max_size=6))
+def test_customer_status_decides_what_missing_days_cannot_change(rows):
+    from custseg.lifecycle import customer_status
+
+    f, t, r, vip = (list(c) for c in zip(*rows, strict=True))
+    got = customer_status(f, t, r, vip=vip).to_numpy().tolist()
+    assert got == [_naive_status(*row) for row in rows]
+
+
+def test_customer_status_missing_days_repro():
+    from custseg.lifecycle import customer_status
+
+    got = customer_status(
+        [5, 1, 2, 1, 1, 2, 5],
+        [NAN, NAN, NAN, 50, 300, NAN, NAN],
+        [10, 300, 50, NAN, NAN, 44, NAN],
+    ).to_numpy()
+    # loyal whatever the tenure; lost whatever; tenure >= 50: repeat; a
+    # recency of at most 50 days is not lost; tenure unknown, recency 300 ok
+    assert got.tolist() == [
+        "loyal",
+        "lost",
+        "repeat",
+        "new",
+        "unknown",
+        "unknown",
+        "unknown",
+    ]

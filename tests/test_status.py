@@ -76,7 +76,17 @@ def ref_status(f, t, r, interested=None, vip=None, loyal=None, th=STATUS):
     if f == 0:
         return "potential" if interested is True else "no_purchase"
     if _na(r) or _na(t):
-        return "unknown"
+        # a missing fact decides nothing it cannot change: try both sides of
+        # its cut that recency <= tenure allows (audit 37)
+        cuts = [0.0, th.new_days, th.lost_days, 10.0 * (th.new_days + th.lost_days)]
+        grid = sorted({*cuts, *(c - 0.5 for c in cuts if c > 0)})
+        seen = {
+            ref_status(f, tt, rr, interested, vip, loyal, th)
+            for tt in (grid + ([] if _na(r) else [r]) if _na(t) else [t])
+            for rr in (grid + ([] if _na(t) else [t]) if _na(r) else [r])
+            if rr <= tt
+        }
+        return seen.pop() if len(seen) == 1 else "unknown"
     if r >= th.lost_days:
         return "lost"
     is_loyal = _or3(f >= th.loyal_orders, vip, loyal)
@@ -352,8 +362,8 @@ class TestCustomerStatus:
         assert got.to_numpy().tolist() == ["no_purchase", "no_purchase"]
 
     def test_missing_inputs_are_unknown(self):
-        """NaN frequency, or a buyer's NaN recency or tenure: unknown, never a guess."""
-        got = customer_status([NAN, 2, 2], [10, NAN, 100], [5, 5, NAN])
+        """NaN frequency, or a buyer's NaN recency or tenure that would decide: unknown."""
+        got = customer_status([NAN, 2, 2], [10, NAN, 300], [5, 5, NAN])
         assert got.to_numpy().tolist() == ["unknown"] * 3
 
     def test_missing_vip_flag_three_valued(self):

@@ -586,7 +586,10 @@ def customer_status(
     The first matching rule decides:
 
     1. ``unknown``: frequency missing; or a buyer whose recency or tenure is
-       missing; or a missing flag that would decide between loyal and not.
+       missing where its value would change the status (one purchase is
+       new whatever the tenure, a recency of at most a tenure below
+       *lost_days* is not lost: recency <= tenure); or a missing flag that
+       would decide between loyal and not.
     2. ``potential``: no purchase (frequency 0) and ``interested`` is True.
     3. ``no_purchase``: no purchase and no interest recorded (False, missing
        or not given). Potential customers are defined by a recorded interest,
@@ -684,13 +687,43 @@ def customer_status(
     vip_yes, vip_na = _optional_flag(vip, "vip", n)
     loyal_yes, loyal_na = _optional_flag(loyal, "loyal", n)
     wants, _ = _optional_flag(interested, "interested", n)
-    codes = np.full(n, 2, dtype=np.int8)  # repeat
-    _put(codes, (t < th.new_days) | (f < 2), 1)  # new
     is_loyal = (f >= th.loyal_orders) | vip_yes | loyal_yes
-    _put(codes, (vip_na | loyal_na) & ~is_loyal, 6)  # unknown: the flag would decide
-    _put(codes, is_loyal, 3)
-    _put(codes, r >= th.lost_days, 4)
-    _put(codes, _nan_mask(r) | _nan_mask(t), 6)
+
+    def status(in_window: np.ndarray, lost: np.ndarray) -> np.ndarray:
+        out = np.full(n, 2, dtype=np.int8)  # repeat
+        _put(out, in_window | (f < 2), 1)  # new
+        _put(out, (vip_na | loyal_na) & ~is_loyal, 6)  # unknown: the flag decides
+        _put(out, is_loyal, 3)
+        _put(out, lost, 4)
+        return out
+
+    # A missing tenure or recency leaves the status open only where its
+    # value would change it: each is read only against its cut (tenure <
+    # new_days, recency >= lost_days), and recency <= tenure. So try every
+    # side of the two cuts the known facts allow; the status is decided
+    # when all of them agree (one purchase is new whatever the tenure).
+    t_na, r_na = _nan_mask(t), _nan_mask(r)
+    in_window = t < th.new_days  # False where NaN
+    lost = r >= th.lost_days
+    codes = status(in_window, lost)
+    unknown = np.zeros(n, dtype=bool)
+    seen = np.zeros(n, dtype=bool)
+    for w_side, l_side in ((False, False), (False, True), (True, False), (True, True)):
+        w = np.where(t_na, w_side, in_window)
+        lo = np.where(r_na, l_side, lost)
+        # a missing tenure is >= the recency; a missing recency <= the tenure
+        possible = t_na | r_na
+        if w_side:
+            possible &= ~t_na | r_na | (r < th.new_days)
+        if l_side:
+            possible &= ~r_na | t_na | (t >= th.lost_days)
+        if w_side and l_side:
+            possible &= ~(t_na & r_na) | (th.lost_days < th.new_days)
+        here = status(w, lo)
+        unknown |= possible & seen & (here != codes)
+        codes = np.where(possible & ~seen, here, codes)
+        seen |= possible
+    _put(codes, unknown, 6)
     buyer = f >= 1
     none = ~buyer & ~_nan_mask(f)
     _put(codes, none, 5)
