@@ -2972,6 +2972,82 @@ def _fraction_dropped(col: pd.Series) -> np.ndarray:
     return out
 
 
+#: the significand bits of the narrow floats: a whole number is held exactly
+#: only below 2**bits (float32 stores 20240103 as 20240104)
+NARROW_FLOAT_BITS = {"float16": 11, "float32": 24}
+
+
+def narrow_date_problem(type_name: str) -> str:
+    """The problem of number dates held in the narrow float *type_name*
+    (``float32``, ``float16``), past the whole numbers it holds exactly:
+    worded alike on every path.
+
+    >>> narrow_date_problem("float32")
+    'holds dates as float32 numbers, which hold whole numbers exactly only below 16,777,216: every YYYYMMDD date from 1678 on is past it and may be stored as another day (20240103 as 20240104)'
+    """
+    bound = 2 ** NARROW_FLOAT_BITS[type_name]
+    return (
+        f"holds dates as {type_name} numbers, which hold whole numbers exactly "
+        f"only below {bound:,}: every YYYYMMDD date from 1678 on is past it and "
+        "may be stored as another day (20240103 as 20240104)"
+    )
+
+
+NARROW_DATE_FIX = (
+    "store the dates as integers (int64) or text where they are written: "
+    "the float column no longer holds the day written, so no cast brings it "
+    "back"
+)
+
+
+def _narrow_type(dtype: Any) -> str | None:
+    """``float32`` or ``float16`` when *dtype* holds such floats (NumPy,
+    pandas' nullable ``Float32``, Arrow's ``float`` and ``halffloat``),
+    else None."""
+    arrow = getattr(dtype, "pyarrow_dtype", None)
+    if arrow is not None:
+        import pyarrow as pa
+
+        if pa.types.is_float32(arrow):
+            return "float32"
+        return "float16" if pa.types.is_float16(arrow) else None
+    numpy = getattr(dtype, "numpy_dtype", dtype)  # pandas' Float32
+    if isinstance(numpy, np.dtype) and numpy.kind == "f" and numpy.itemsize < 8:
+        return str(numpy)
+    return None
+
+
+def _narrow_past_exact(col: pd.Series) -> tuple[np.ndarray, str | None]:
+    """Where *col* holds a ``float32`` or ``float16`` number at or past the
+    whole numbers its type holds exactly (2**24, 2**11: such a number may
+    be the rounding of another, 20240103 stored as 20240104), and the
+    type's name (Boolean mask, False where missing or infinite). An object
+    column is read value by value (``np.float32`` scalars).
+
+    >>> mask, kind = _narrow_past_exact(pd.Series([20240104, 240103, None], dtype="float32"))
+    >>> mask.tolist(), kind
+    ([True, False, False], 'float32')
+    """
+    kind = _narrow_type(col.dtype)
+    if kind is not None:
+        with np.errstate(all="ignore"):
+            x = np.abs(col.to_numpy(dtype=np.float64, na_value=np.nan))
+        return np.isfinite(x) & (x >= 2 ** NARROW_FLOAT_BITS[kind]), kind
+    if not (isinstance(col.dtype, np.dtype) and col.dtype.kind == "O"):
+        return np.zeros(len(col), dtype=bool), None
+    out = np.zeros(len(col), dtype=bool)
+    for i, x in enumerate(col.tolist()):
+        if isinstance(x, np.floating) and x.dtype.itemsize < 8:
+            past = (
+                bool(np.isfinite(x))
+                and abs(float(x)) >= 2 ** NARROW_FLOAT_BITS[str(x.dtype)]
+            )
+            if past:
+                out[i] = True
+                kind = kind or str(x.dtype)
+    return out, kind
+
+
 def _numeric_dates(
     col: pd.Series, name: str, date_format: str | None, written: pd.Series | None = None
 ) -> pd.Series:
@@ -2981,6 +3057,13 @@ def _numeric_dates(
     shown = col if written is None else written
     if pd.api.types.is_bool_dtype(col.dtype):
         raise InputError(name, f"holds {col.dtype} values, not dates", fix=_NUMBER_FIX)
+    narrow, narrow_kind = _narrow_past_exact(shown)
+    if narrow_kind is not None and narrow.any():
+        # float32 keeps every second whole number from 2**24 on: 20240103
+        # is stored as 20240104, a day no one wrote
+        raise _bad_values(
+            shown, narrow, name, narrow_date_problem(narrow_kind), NARROW_DATE_FIX
+        )
     with np.errstate(all="ignore"):  # (a float128 beyond float64: inf)
         values = col.to_numpy(dtype=np.float64, na_value=np.nan)
     missing = np.isnan(values)
@@ -3699,8 +3782,10 @@ def parse_date_column(
         col.dtype.categories.dtype
     ):
         # numbers as categories: read as the numbers (YYYYMMDD), as a
-        # column of them is (pandas would parse them as text, with a warning)
-        col = col.astype(object)
+        # column of them is (pandas would parse them as text, with a warning);
+        # float32 ones keep their type, which cannot hold every date
+        narrow = _narrow_type(col.dtype.categories.dtype) is not None
+        col = col.astype(col.dtype.categories.dtype if narrow else object)
     if pd.api.types.is_datetime64_any_dtype(col.dtype):
         return col
     if isinstance(col.dtype, pd.PeriodDtype):

@@ -2765,6 +2765,8 @@ def _date_values(lf: Any, date: Hashable, date_format: str | None = None) -> Any
         return lf  # refused by _check_schema
     dtype = schema[date]
     kind = _kind(dtype)
+    if dtype in (nw.Float32, nw.Float16):
+        _refuse_narrow_dates(lf, date, "float32" if dtype == nw.Float32 else "float16")
     if kind == "category":
         return lf.with_columns(nw.col(date).cast(nw.String))
     if kind == "decimal":
@@ -2774,6 +2776,40 @@ def _date_values(lf: Any, date: Hashable, date_format: str | None = None) -> Any
         floats = decimal_floats(nw.col(date), dtype, _backend_name(lf))
         return lf.with_columns(floats.alias(date))
     return lf
+
+
+def _refuse_narrow_dates(lf: Any, date: str, type_name: str) -> None:
+    """Refuse a ``float32`` (``float16``) *date* column holding a number at
+    or past the whole numbers its type holds exactly (2**24, 2**11), as the
+    pandas path refuses it (:func:`custseg._files._numeric_dates`): float32
+    stores 20240103 as 20240104, so every ``YYYYMMDD`` date from 1678 on
+    may be another day than the one written. Smaller numbers (``240103``
+    in ``'%y%m%d'``) are exact and read as before. One more pass, for
+    such columns only."""
+    from ._files import NARROW_DATE_FIX, NARROW_FLOAT_BITS, narrow_date_problem
+
+    nw = _narwhals()
+    x = nw.col(date).cast(nw.Float64)
+    # (not NaN: Polars orders NaN above every number)
+    past = (
+        ~x.is_null()
+        & ~x.is_nan()
+        & (x.abs() >= float(2 ** NARROW_FLOAT_BITS[type_name]))
+    )
+    past = past & (x.abs() != float("inf"))
+    found = lf.filter(past).select(x.alias(date)).head(1).collect()[date]
+    if not len(found):
+        return
+    value = float(found.to_list()[0])
+    first = str(int(value)) if value.is_integer() else repr(value)
+    n_rows = int(lf.filter(past).select(nw.len()).collect().item())
+    raise InputError(
+        date,
+        f"{narrow_date_problem(type_name)}, such as {first} "
+        f"({n_rows} row{'s' if n_rows != 1 else ''})",
+        fix=NARROW_DATE_FIX,
+        n_rows=n_rows,
+    )
 
 
 def _refuse_decimal_fractions(lf: Any, date: str, date_format: str | None) -> None:
