@@ -3711,7 +3711,10 @@ def parse_date_column(
     *date_format*, text or numbers in that format. Missing values stay
     missing (NaT). A number date must be whole as written: a ``Decimal``,
     Arrow decimal or ``np.longdouble`` with a fraction is refused even
-    where its float64 is whole (``20240131.0000000001``).
+    where its float64 is whole (``20240131.0000000001``). A ``float32``
+    (or ``float16``) number at or past the whole numbers its type holds
+    exactly (2**24: every ``YYYYMMDD`` date from 1678 on) is refused too:
+    float32 stores 20240103 as 20240104, a day no one wrote.
 
     Parameters
     ----------
@@ -3747,7 +3750,8 @@ def parse_date_column(
     InputError
         *col* that is no Series, a value that is not a date (the first one
         is named, with its row and the number of bad rows), numbers that are
-        not ``YYYYMMDD``, text or numbers read as a day outside the years 1
+        not ``YYYYMMDD``, ``float32`` numbers past 2**24 (which may be
+        another day rounded), text or numbers read as a day outside the years 1
         to 9999 (``0000-08-15``, ``815`` in ``'%Y%m%d'``, ``15.08.0000`` in
         ``'%d.%m.%Y'``: pandas reads some, the engines none; named as such,
         not as no date; datetime values keep any year, in a datetime,
@@ -3765,6 +3769,10 @@ def parse_date_column(
     Traceback (most recent call last):
     ...
     custseg.errors.InputError: 'date' holds numbers that are not YYYYMMDD dates, such as 1706659200 (first at row 0, 1 row affected): store dates as text (2024-01-31) or YYYYMMDD numbers (20240131); convert other numbers (Unix time, spreadsheet serial days) to dates first
+    >>> parse_date_column(pd.Series([20240103, 20240105], dtype="float32"), "date")
+    Traceback (most recent call last):
+    ...
+    custseg.errors.InputError: 'date' holds dates as float32 numbers, which hold whole numbers exactly only below 16,777,216: every YYYYMMDD date from 1678 on is past it and may be stored as another day (20240103 as 20240104), such as 20240104 (first at row 0, 2 rows affected): store the dates as integers (int64) or text where they are written: the float column no longer holds the day written, so no cast brings it back
     """
     if not isinstance(col, pd.Series):
         raise InputError(
