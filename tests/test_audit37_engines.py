@@ -137,3 +137,57 @@ def test_float32_dates_refused_by_engine_btyd_summary() -> None:
         engine_btyd_summary(
             pl.from_pandas(_frame(_FLOAT32_DAYS)), observation_end="2024-02-01"
         )
+
+
+# A NaN id (or date) in an engine: the fix named only NULLs --------------
+
+
+def _nan_frames() -> dict[str, Any]:
+    pl = pytest.importorskip("polars")
+    dates = pd.to_datetime(["2024-01-01", "2024-01-02", "2024-01-03"])
+    frame = pl.DataFrame(
+        {
+            "customer_id": [1.0, float("nan"), 2.0],
+            "order": [1.0, float("nan"), 2.0],
+            "date": dates,
+            "amount": [1.0, 2.0, 3.0],
+        }
+    )
+    return {"polars": frame, "lazy": frame.lazy()}
+
+
+@pytest.mark.parametrize("engine", ["polars", "lazy"])
+def test_nan_id_fix_drops_the_nan_rows_too(engine: str) -> None:
+    """Polars keeps NaN apart from NULL: a NaN id is a missing id (as in
+    pandas), but the fix said ``df.drop_nulls`` / ``IS NOT NULL``, which
+    keep that row, so the same refusal came back. The fix now filters
+    the NaN rows too, and following it gives the summary."""
+    pl = pytest.importorskip("polars")
+    frame = _nan_frames()[engine]
+    with pytest.raises(InputError, match="missing customer ids") as info:
+        summarize_frame(frame, as_of="2024-02-01")
+    fix = info.value.fix or ""
+    assert "is_not_nan()" in fix and "isnan(customer_id)" in fix, fix
+    kept = frame.filter(
+        pl.col("customer_id").is_not_null() & pl.col("customer_id").is_not_nan()
+    )
+    got = summarize_frame(kept, as_of="2024-02-01", output="pandas")
+    assert got.index.tolist() == [1, 2]
+    with pytest.raises(InputError, match="missing order ids") as info:
+        summarize_frame(
+            frame.drop_nulls("customer_id").with_columns(customer_id=pl.lit("a")),
+            as_of="2024-02-01",
+            order="order",
+        )
+    assert "is_not_nan()" in (info.value.fix or "")
+
+
+def test_nan_date_is_not_called_null() -> None:
+    """A Polars NaN float date is a missing date, as in pandas; the message
+    said ``(NULL)`` of a column that holds none."""
+    pl = pytest.importorskip("polars")
+    frame = pl.DataFrame(
+        {"customer_id": ["a", "b"], "date": [20240101.0, float("nan")], "amount": 1.0}
+    )
+    with pytest.raises(InputError, match=r"missing dates \(NULL or NaN\)"):
+        summarize_frame(frame, as_of="2024-02-01")

@@ -2353,8 +2353,8 @@ def _prepare(
             "has missing customer ids",
             checks["null_id"],
             fix=f"drop the rows without a customer id first (those where {c!r} "
-            "is null: polars df.drop_nulls, SQL WHERE ... IS NOT NULL), or give "
-            "them an id",
+            + _drop_missing_fix(c, cols.id_kind)
+            + "), or give them an id",
         )
     if checks.get("null_order"):
         assert cols.order is not None
@@ -2362,7 +2362,14 @@ def _prepare(
             cols.order,
             "has missing order ids",
             checks["null_order"],
-            fix="drop the lines without an order or give them an id",
+            fix="drop the lines without an order or give them an id"
+            + (
+                f" (those where {cols.order!r} "
+                + _drop_missing_fix(cols.order, cols.order_kind)
+                + ")"
+                if cols.order_kind == "float"
+                else ""
+            ),
         )
     bad_dates = checks["bad_date"] + checks.get("rolled", 0)
     if bad_dates:
@@ -2370,7 +2377,9 @@ def _prepare(
     if checks["null_date"]:
         raise _rows_error(
             cols.date,
-            "has missing dates (NULL)",
+            "has missing dates (NULL or NaN)"
+            if cols.date_kind == "float"
+            else "has missing dates (NULL)",
             checks["null_date"],
             fix="drop or fill those rows",
         )
@@ -3764,6 +3773,24 @@ def _first_pass(
     if cols.amount_kind in ("float", "decimal"):
         out["plan"] = _sum_plan(out, out["n"] - out.get("n_after", 0))
     return out
+
+
+def _drop_missing_fix(name: Any, kind: str | None) -> str:
+    """How to drop the rows whose id in column *name* is missing: NULL, and
+    NaN for floats, which ``drop_nulls`` and ``IS NOT NULL`` keep.
+
+    >>> _drop_missing_fix("customer_id", "str")
+    'is null: polars df.drop_nulls, SQL WHERE ... IS NOT NULL'
+    >>> _drop_missing_fix("customer_id", "float")
+    "is null or NaN: polars df.filter(pl.col('customer_id').is_not_null() & pl.col('customer_id').is_not_nan()), SQL WHERE customer_id IS NOT NULL AND NOT isnan(customer_id)"
+    """
+    if kind != "float":
+        return "is null: polars df.drop_nulls, SQL WHERE ... IS NOT NULL"
+    return (
+        f"is null or NaN: polars df.filter(pl.col({name!r}).is_not_null() & "
+        f"pl.col({name!r}).is_not_nan()), SQL WHERE {name} IS NOT NULL AND NOT "
+        f"isnan({name})"
+    )
 
 
 def _missing_ids(name: str, kind: str) -> Any:
