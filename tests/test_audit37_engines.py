@@ -191,3 +191,54 @@ def test_nan_date_is_not_called_null() -> None:
     )
     with pytest.raises(InputError, match=r"missing dates \(NULL or NaN\)"):
         summarize_frame(frame, as_of="2024-02-01")
+
+
+# Decimal amounts beyond 2**53 in their last place: the engines quoted none
+
+
+@FAST
+@given(
+    good=st.lists(st.integers(0, 10**6), min_size=0, max_size=2),
+    # (ending in 1: no trailing zero to drop, beyond 2**53 in its last place)
+    bad=st.lists(
+        st.integers(2**53 // 10 + 1, 10**18).map(lambda u: u * 10 + 1),
+        min_size=1,
+        max_size=2,
+    ),
+    scale=st.integers(0, 12),
+    engine=st.sampled_from(["polars", "pyarrow", "duckdb"]),
+)
+def test_inexact_decimal_amount_quoted_by_the_engines(
+    good: list[int], bad: list[int], scale: int, engine: str
+) -> None:
+    """pandas quotes such an amount (``such as Decimal('99999999.99999999')``);
+    the engines said only how many rows. They now quote one of them, as the
+    engine writes it: a value that is beyond 2**53 in its last place."""
+    from decimal import Decimal
+
+    pa = pytest.importorskip("pyarrow")
+    from custseg._validate import decimal_inexact
+
+    values = [Decimal(u).scaleb(-scale) for u in good + bad]
+    table = pa.table(
+        {
+            "customer_id": [f"c{i % 2}" for i in range(len(values))],
+            "date": pa.array([np.datetime64("2024-01-05", "us")] * len(values)),
+            "amount": pa.array(values, pa.decimal128(38, scale)),
+        }
+    )
+    frame: Any = table
+    if engine == "polars":
+        pl = pytest.importorskip("polars")
+        frame = pl.from_arrow(table)
+    elif engine == "duckdb":
+        duckdb = pytest.importorskip("duckdb")
+        frame = duckdb.connect().from_arrow(table)
+    with pytest.raises(
+        InputError, match="beyond 2\\*\\*53 in their last place"
+    ) as info:
+        summarize_frame(frame, as_of="2024-02-01")
+    problem = info.value.problem
+    assert ", such as " in problem, problem
+    quoted = Decimal(problem.split(", such as ")[1].split(", which")[0])
+    assert quoted in values and decimal_inexact(quoted), problem

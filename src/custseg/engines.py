@@ -2427,10 +2427,12 @@ def _prepare(
             "float yourself if rounding them is acceptable",
         )
     if checks.get("inexact"):
+        found = _inexact_example(lf, cols)
         raise _rows_error(
             a,
-            "has decimal numbers beyond 2**53 in their last place, which "
-            "float64 sums do not hold exactly",
+            "has decimal numbers beyond 2**53 in their last place"
+            + ("" if found is None else f", such as {found}")
+            + ", which float64 sums do not hold exactly",
             checks["inexact"],
             fix="round them (e.g. to cents) or scale them down (e.g. to "
             "thousands), or convert them to float yourself if rounding them "
@@ -4140,6 +4142,29 @@ def _decimal_inexact(col: Any) -> Any:
     t = nw.when(fraction).then(digits).otherwise(t).str.replace_all("^0+", "")
     length = t.str.len_chars()
     return (length > 16) | ((length == 16) & (t > nw.lit(_EXACT_TEXT)))
+
+
+def _inexact_example(lf: Any, cols: _Columns) -> str | None:
+    """One decimal amount of *lf* beyond 2**53 in its last place (as
+    :func:`_decimal_inexact` finds them), as the engine writes it
+    (``99999999.99999999``), for the refusal to quote as the pandas path
+    does; None when none is found or the search fails (a message must not
+    fail in its turn)."""
+    nw = _narwhals()
+    if cols.amount is None:
+        return None
+    col = nw.col(cols.q(cols.amount))
+    try:
+        rows = (
+            lf.filter(~col.is_null() & _decimal_inexact(col))
+            .select(col.cast(nw.String).alias("_x"))
+            .head(1)
+            .collect()["_x"]
+            .to_list()
+        )
+    except Exception:  # (only an example for the message)
+        return None
+    return str(rows[0]) if rows else None
 
 
 def _far_example(
