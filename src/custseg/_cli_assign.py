@@ -191,7 +191,12 @@ def _read(
         first.append(ids)
     columns = [c for c in [*first, *text] if c in header]
     table = read_checked(
-        path, numbers=numbers, sep=sep, encoding=encoding, text_columns=columns
+        path,
+        numbers=numbers,
+        sep=sep,
+        encoding=encoding,
+        text_columns=columns,
+        id_columns=[c for c in first if c in header],
     )
     what = "customer id" if ids == "customer_id" else f"{ids} id"
     return ids_first(table, path, ids, what)

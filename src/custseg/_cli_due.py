@@ -585,6 +585,7 @@ def _cmd(args: argparse.Namespace) -> int:
             sep=args.sep,
             encoding=args.encoding,
             text_columns=text,
+            id_columns=[args.customer],
         )
     if args.last_contact is None and _default_column(
         list(df.columns), "last_contact", "--last-contact", args.customers

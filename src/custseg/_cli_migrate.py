@@ -26,6 +26,7 @@ from ._align import written_apart
 from ._display import composed
 from ._files import (
     _MONEY_COLUMNS,
+    SCIENTIFIC_IDS_FIX,
     _check_path,
     _csv_ready,
     _read_table,
@@ -34,6 +35,7 @@ from ._files import (
     members,
     no_rows,
     parse_date_column,
+    scientific_ids,
     table_columns,
     table_format,
     with_line,
@@ -494,6 +496,23 @@ def _read(
                 n_rows=int(missing.sum()),
                 fix="pass output files of custseg segment (one row per customer, "
                 "each with its id)",
+            ),
+            path,
+            sep=sep,
+            encoding=encoding,
+            rows=rows,
+        )
+    scientific = scientific_ids(df.index)
+    if scientific is not None:
+        first, n, shown = scientific
+        raise with_line(
+            InputError(
+                path,
+                f"has customer ids written in scientific notation in its first "
+                f"column {str(df.index.name)!r}, such as {shown!r}",
+                first_row=first,
+                n_rows=n,
+                fix=SCIENTIFIC_IDS_FIX,
             ),
             path,
             sep=sep,

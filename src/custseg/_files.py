@@ -2169,6 +2169,7 @@ def _read_text(
     _check_alike_names(path, names, "header line")
     _check_quotes(path, fmt, len(df), common)
     _check_short_rows(path, fmt, df, common, names)
+    _check_header_again(path, df, common)
     for name in exact_numbers or ():
         if name in df.columns and df[name].dtype.kind == "u":
             # whole numbers from 2**63 to 2**64 - 1 (pandas' uint64) as
@@ -2188,6 +2189,47 @@ def _read_text(
             numbers = pd.to_numeric(df[name], errors="coerce")
             _refuse_changed(text.astype(str), numbers.to_numpy(np.float64), name)
     return df
+
+
+def _check_header_again(path: Path, df: pd.DataFrame, common: dict[str, Any]) -> None:
+    """Refuse data rows that repeat the header line (every field its
+    column's name, as read): files joined with their header lines (``cat
+    jan.csv feb.csv``), whose second header would otherwise be refused as a
+    value of some column (``'date' has values that are not dates, such as
+    'date'``) or read as a customer named ``customer_id``. Looked for by
+    hashing the first column (a column of numbers cannot hold its name).
+    A table of one column is read as written (a value may be its name)."""
+    if not len(df) or len(df.columns) < 2:
+        return
+    same = np.zeros(len(df), dtype=bool)
+    rows = np.arange(len(df))
+    for k, name in enumerate(df.columns):
+        col = df.iloc[rows, k]
+        if not (
+            pd.api.types.is_object_dtype(col.dtype)
+            or pd.api.types.is_string_dtype(col.dtype)
+        ):
+            return
+        hit = np.asarray(col.isin([name]), dtype=bool)
+        rows = rows[hit]
+        if not len(rows):
+            return
+    same[rows] = True
+    at, n = first_offender(same)
+    exc = InputError(
+        str(path),
+        "has its header line again among its data lines",
+        first_row=at,
+        n_rows=n,
+        fix="files joined with their header lines (cat jan.csv feb.csv > "
+        "all.csv) keep each file's header: keep the first only, e.g. (cat "
+        "jan.csv; tail -q -n +2 feb.csv mar.csv) > all.csv, or delete those lines",
+    )
+    if len(common["sep"]) != 1:  # (a regular expression: no lines told)
+        raise exc
+    raise with_line(
+        exc, path, sep=common["sep"], encoding=common["encoding"], rows=len(df)
+    )
 
 
 _BLOCK_OF_ONES = 0x0101010101010101
@@ -2360,6 +2402,102 @@ def _check_dot_groups(path: Path, name: str, common: dict[str, Any]) -> None:
         "without trailing zeros (1.500 as 1.5) or save the file with ',' "
         "as the separator",
     )
+
+
+#: an id written as a number in scientific notation with its exponent's
+#: sign: a spreadsheet's display of a long number id (Excel saves
+#: 123456789012 as ``1.23457E+11``, rounded to 6 digits), or a program's
+#: float (R writes 100000 as ``1e+05``)
+_SCIENTIFIC_ID = re.compile(r"\s*[-+]?(?:[0-9]+\.?[0-9]*|\.[0-9]+)[eE][-+][0-9]+\s*")
+
+
+#: the fix of ids written in scientific notation
+SCIENTIFIC_IDS_FIX = (
+    "a spreadsheet saves long number ids so, rounded (Excel writes "
+    "123456789012 and 123457000000 both as 1.23457E+11), and ids are "
+    "matched as written, so different ids would be read as one: save the "
+    "ids in full (in Excel, format the column as Number with 0 decimal "
+    "places, or as Text, before saving as CSV)"
+)
+
+
+def scientific_ids(values: Iterable[Any]) -> tuple[int, int, str] | None:
+    """``(first row, rows, the first as written)`` of the ids of *values*
+    that are text in scientific notation (``1.23457E+11``, ``1e+05``: a
+    number with an exponent and its sign), or None.
+
+    >>> scientific_ids(["c1", "1.23457E+11", " 1e+05", "2E5", 17])
+    (1, 2, '1.23457E+11')
+    """
+    values = list(values)
+    found = np.array(
+        [
+            isinstance(x, str) and _SCIENTIFIC_ID.fullmatch(x) is not None
+            for x in values
+        ],
+        dtype=bool,
+    )
+    if not found.any():
+        return None
+    first, n = first_offender(found)
+    return first, n, str(values[first]).strip()
+
+
+def refuse_scientific_ids(df: pd.DataFrame, names: Iterable[Hashable]) -> None:
+    """Refuse the id columns of *names* (those *df* has, read as text)
+    holding ids written in scientific notation (``1.23457E+11``): ids are
+    matched as written, and a spreadsheet that shortens long ids so (the
+    customer 123456789012 and the customer 123457000000 are both
+    ``1.23457E+11`` in Excel's CSV) makes different customers, or orders,
+    one with no error. An :class:`~custseg.errors.InputError` naming the
+    column, its first such row and how many there are.
+
+    >>> df = pd.DataFrame({"customer_id": ["c1", "1.23457E+11", "1.23457E+11"]})
+    >>> refuse_scientific_ids(df, ["customer_id"])
+    Traceback (most recent call last):
+    ...
+    custseg.errors.InputError: 'customer_id' has ids written in scientific notation, such as '1.23457E+11' (first at row 1, 2 rows affected): ...
+    >>> refuse_scientific_ids(pd.DataFrame({"customer_id": ["2E5", "e+1"]}),
+    ...                       ["customer_id"])  # no exponent with a sign: ids
+    """
+    for name in names:
+        if name not in df.columns or df[name].dtype.kind not in "OSUT":
+            continue
+        found = scientific_ids(df[name].astype(object).tolist())
+        if found is None:
+            continue
+        first, n, value = found
+        raise InputError(
+            str(name),
+            f"has ids written in scientific notation, such as {value!r}",
+            first_row=first,
+            n_rows=n,
+            fix=SCIENTIFIC_IDS_FIX,
+        )
+
+
+#: why rows of a text file have no value at all, for the messages
+EMPTY_LINES = (
+    "those lines hold separators only (,,,), no value at all, as a "
+    "spreadsheet saves the empty rows below its table"
+)
+
+
+def all_empty(df: pd.DataFrame, rows: np.ndarray) -> bool:
+    """Whether the rows of *df* where *rows* (a mask) is true are missing in
+    every column: lines of separators only (``,,,``), which Excel saves
+    below a table whose empty rows were formatted, not rows with a missing
+    id.
+
+    >>> df = pd.DataFrame({"id": ["a", None, None], "x": [1, None, 2]})
+    >>> all_empty(df, np.array([False, True, False]))
+    True
+    >>> all_empty(df, np.array([False, True, True]))
+    False
+    """
+    if not rows.any():
+        return False
+    return bool(df.iloc[np.flatnonzero(rows)].isna().to_numpy().all())
 
 
 def of_source(exc: InputError, where: str, fix: str | None = None) -> InputError:
@@ -2650,6 +2788,7 @@ def _read_table(
     sep_fix: str | None = None,
     exact_numbers: Iterable[str] = (),
     date_columns: Iterable[str] = (),
+    id_columns: Iterable[Hashable] = (),
 ) -> pd.DataFrame:
     """:func:`read_table`; *sep_fix* replaces the advice to pass ``sep=``
     when a header looks separated by another character (for the files the
@@ -2659,7 +2798,33 @@ def _read_table(
     amounts beyond 2**53 are; the columns of a text file named in
     *date_columns* (a date column read with a date format: see
     :func:`text_dates`) are read as the text written, missing where pandas'
-    markers say so."""
+    markers say so; the *id_columns* (ids, also named in *text_columns*)
+    are refused when written in scientific notation
+    (:func:`refuse_scientific_ids`)."""
+    df = _read_table_as_is(
+        path,
+        sep=sep,
+        encoding=encoding,
+        text_columns=text_columns,
+        sep_fix=sep_fix,
+        exact_numbers=exact_numbers,
+        date_columns=date_columns,
+    )
+    refuse_scientific_ids(df, id_columns)
+    return df
+
+
+def _read_table_as_is(
+    path: str | os.PathLike[str],
+    *,
+    sep: str | None,
+    encoding: str | None,
+    text_columns: str | Iterable[str],
+    sep_fix: str | None,
+    exact_numbers: Iterable[str],
+    date_columns: Iterable[str],
+) -> pd.DataFrame:
+    """:func:`_read_table` before its ids are checked."""
     fmt = table_format(path)
     enc = _check_encoding(encoding)
     file = Path(path)
@@ -2740,6 +2905,7 @@ def read_checked(
     text_columns: str | Iterable[str] = (),
     sep_fix: str | None = None,
     date_columns: Iterable[str] = (),
+    id_columns: Iterable[Hashable] = (),
 ) -> pd.DataFrame:
     """:func:`read_table` with the columns of *numbers* (amounts, points,
     capacities) checked as ``custseg segment`` checks its amounts: a number
@@ -2748,7 +2914,8 @@ def read_checked(
     decimal comma or a thousands separator is an
     :class:`~custseg.errors.InputError`, never a silent reading. Names the
     file does not have are ignored; *date_columns* are read as text
-    (:func:`text_dates`)."""
+    (:func:`text_dates`); *id_columns* in scientific notation are refused
+    (:func:`refuse_scientific_ids`)."""
     checked = [c for c in numbers if isinstance(c, str)]
     df = _read_table(
         path,
@@ -2758,6 +2925,7 @@ def read_checked(
         sep_fix=sep_fix,
         exact_numbers=checked,
         date_columns=date_columns,
+        id_columns=id_columns,
     )
     for name in checked:
         if name in df.columns:

@@ -37,10 +37,12 @@ from . import _validate as v
 from . import rules as rules_mod
 from ._files import (
     _SURROGATE,
+    EMPTY_LINES,
     _check_encoding,
     _need_pyarrow,
     _read_table,
     _write_fix,
+    all_empty,
     bare_bytes,
     check_date_format,
     check_number_text,
@@ -963,6 +965,7 @@ def _side_file(
             text_columns=text,
             sep_fix=side_sep_fix(what),
             exact_numbers=numbers,
+            id_columns=[args.customer],
         )
     except InputError as exc:
         raise with_line(in_file(exc, what, path), path, encoding=encoding) from None
@@ -989,13 +992,18 @@ def _missing_customers(tx: pd.DataFrame, args: argparse.Namespace) -> pd.DataFra
     n = int(np.count_nonzero(gaps))
     if args.missing_customer != "drop":
         first, _ = v.first_offender(gaps)
+        fix = (
+            f"drop those rows with --missing-customer drop ({_GUESTS}; "
+            "the report counts them), or give them an id"
+        )
+        if all_empty(tx, gaps):
+            fix = f"{EMPTY_LINES}: delete them (or drop them with --missing-customer drop)"
         raise InputError(
             args.customer,
             "has missing customer ids (empty cells)",
             first_row=first,
             n_rows=n,
-            fix=f"drop those rows with --missing-customer drop ({_GUESTS}; "
-            "the report counts them), or give them an id",
+            fix=fix,
         )
     if n == len(tx):
         raise InputError(
@@ -1056,6 +1064,7 @@ def _read_inputs(
             text_columns=[args.customer] + ([args.order] if args.order else []),
             exact_numbers=[args.quantity, args.price] if product else [args.amount],
             date_columns=text_dates(args.date, date_format),
+            id_columns=[args.customer] + ([args.order] if args.order else []),
             **where,
         )
     with lines_of(args.input, **where, rows=len(tx)):

@@ -31,8 +31,10 @@ from . import _validate as v
 from . import engines as _engines
 from ._align import id_kind, same_ids, whole_ids, written_apart
 from ._files import (
+    EMPTY_LINES,
     _check_encoding,
     _read_table,
+    all_empty,
     check_date_format,
     check_number_text,
     check_sep,
@@ -447,6 +449,7 @@ def _contact_summary_of(
                 text_columns=text,
                 sep_fix=side_sep_fix("contacts"),
                 date_columns=text_dates("date", date_format),
+                id_columns=text,
             )
         except InputError as exc:
             raise in_file(exc, "contacts", contacts) from None
@@ -815,6 +818,7 @@ def read_transactions(
         encoding=encoding,
         text_columns=text,
         date_columns=text_dates(date, date_format),
+        id_columns=text,
     )
     refuse_empty_numbers(df, numbers, table_format(path))
     return df
@@ -983,6 +987,7 @@ def _records_frame(
                 text_columns=text,
                 sep_fix=side_sep_fix("records"),
                 exact_numbers=_record_numbers(rs),
+                id_columns=[customer],
             )
         except InputError as exc:
             raise in_file(exc, "records", records) from None
@@ -1051,13 +1056,16 @@ def _records_frame(
         )
     ids = frame.index
     if ids.hasnans:
-        first, count = _first(np.asarray(ids.isna()))
+        gaps = np.asarray(ids.isna())
+        first, count = _first(gaps)
         raise InputError(
             str(customer),
             "of the customer records has missing ids",
             first_row=first,
             n_rows=count,
-            fix="drop or fill those rows",
+            fix=f"{EMPTY_LINES}: delete them"
+            if all_empty(frame, gaps) and len(frame.columns)
+            else "drop or fill those rows",
         )
     if not ids.is_unique:
         dup = ids.duplicated(keep=False)
