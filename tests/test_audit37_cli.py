@@ -20,6 +20,10 @@
    (``drop those rows with --missing-customer drop (guest checkouts ...)``;
    in a records file ``drop or fill those rows``): the message now says
    they are empty lines to delete.
+4. An output path into a missing folder named the folder as written, not
+   the part missing: ``--output 'new/../o.csv'`` said "the folder
+   'new/..' does not exist", ``--output 'new/sub/o.csv'`` "'new/sub'", and a
+   quoted ``~`` was not said to be no home folder.
 """
 
 from __future__ import annotations
@@ -270,3 +274,25 @@ def test_separator_only_lines_are_named(
     err = _error(capsys, ["segment", str(tx)])
     assert "guest checkouts" in err
     assert "separators only" not in err
+
+
+# --------------------------------------------------------------------------
+# 4. the folder an output path misses
+
+
+@pytest.mark.parametrize(
+    ("output", "missing"),
+    [("new/../o.csv", "new"), ("new/sub/o.csv", "new"), ("~/o.csv", "~")],
+)
+def test_missing_output_folder_is_the_part_missing(
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+    output: str,
+    missing: str,
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    _tx(tmp_path / "tx.csv", ["c1"])
+    err = _error(capsys, ["segment", "tx.csv", "--output", output])
+    assert f"cannot be written: the folder {missing!r} does not exist" in err
+    assert ("the shell expands ~ only unquoted" in err) == (missing == "~")

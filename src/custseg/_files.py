@@ -5272,9 +5272,16 @@ def no_folder(path: str, folder: Path) -> InputError:
     cannot be written: 'D/tx.csv' is a file, not a folder
     >>> print(no_folder("new/out.csv", d / "new"))  # doctest: +ELLIPSIS
     'new/out.csv' cannot be written: the folder '.../new' does not exist: create it first, or write elsewhere
+    >>> print(no_folder("new/../out.csv", d / "new/.."))  # the part missing
+    ... # doctest: +ELLIPSIS
+    'new/../out.csv' cannot be written: the folder '.../new' does not exist: ...
+    >>> print(no_folder("~/out.csv", Path("~")))  # doctest: +ELLIPSIS
+    '~/out.csv' cannot be written: the folder '~' does not exist: create it first, or write elsewhere ('~' is no home folder: the shell expands ~ only unquoted; write "$HOME/..." instead)
     """
+    missing = folder
     for part in (*reversed(folder.parents), folder):
         if not os.path.lexists(part):
+            missing = part
             break
         if not os.path.isdir(part):
             what = "a file" if os.path.isfile(part) else "no regular file"
@@ -5283,10 +5290,16 @@ def no_folder(path: str, folder: Path) -> InputError:
                 f"cannot be written: {str(part)!r} is {what}, not a folder",
                 fix="write elsewhere (into a folder)",
             )
+    fix = "create it first, or write elsewhere"
+    if missing.name.startswith("~"):
+        fix += (
+            f" ({missing.name!r} is no home folder: the shell expands ~ only "
+            'unquoted; write "$HOME/..." instead)'
+        )
     return InputError(
         path,
-        f"cannot be written: the folder {str(folder)!r} does not exist",
-        fix="create it first, or write elsewhere",
+        f"cannot be written: the folder {str(missing)!r} does not exist",
+        fix=fix,
     )
 
 
