@@ -24,6 +24,14 @@
    the part missing: ``--output 'new/../o.csv'`` said "the folder
    'new/..' does not exist", ``--output 'new/sub/o.csv'`` "'new/sub'", and a
    quoted ``~`` was not said to be no home folder.
+5. A column option naming a column the file spells with other case or
+   blanks (``Customer ID``, ``Email`` for the default ``customer_id`` or
+   ``--customer email``) listed the columns but not which one was meant:
+   the fix now names it and the option that reads it.
+6. The empty columns a spreadsheet saves right of a table
+   (``customer_id,vip,,``) were read as columns ``Unnamed: 2``,
+   ``Unnamed: 3`` and carried into the ``segment`` output: a column with
+   no name and no value is now left out.
 """
 
 from __future__ import annotations
@@ -296,3 +304,58 @@ def test_missing_output_folder_is_the_part_missing(
     err = _error(capsys, ["segment", "tx.csv", "--output", output])
     assert f"cannot be written: the folder {missing!r} does not exist" in err
     assert ("the shell expands ~ only unquoted" in err) == (missing == "~")
+
+
+# --------------------------------------------------------------------------
+# 5. a column spelled with other case or blanks
+
+
+def test_column_spelled_alike_is_offered(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    tx = tmp_path / "orders.csv"
+    tx.write_text(
+        "Customer ID,Created at,Total\na@x.com,2024-06-30 14:05:00 +0800,10\n",
+        encoding="utf-8",
+    )
+    err = _error(capsys, ["segment", str(tx)])
+    assert (
+        "'customer_id' is not a column of the data (columns: 'Customer ID', "
+        "'Created at', 'Total'): 'Customer ID' differs only in case, blanks or "
+        "'_': pass --customer 'Customer ID' to read it"
+    ) in err
+    err = _error(capsys, ["segment", str(tx), "--customer", "Customer ID"])
+    assert "pass --date 'Created at' to read it" not in err  # 'date' != 'created at'
+    argv = ["segment", str(tx), "--customer", "customer-id", "--date", "created_at"]
+    err = _error(capsys, argv)
+    assert "pass --customer 'Customer ID' to read it" in err
+    argv[3] = "Customer ID"
+    err = _error(capsys, [*argv, "--amount", "TOTAL"])
+    assert "pass --date 'Created at' to read it" in err
+    err = _error(capsys, [*argv[:4], "--date", "Created at", "--amount", "TOTAL"])
+    assert "pass --amount Total to read it" in err
+
+
+# --------------------------------------------------------------------------
+# 6. a spreadsheet's empty columns
+
+
+def test_blank_columns_are_left_out(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    tx = _tx(tmp_path / "tx.csv", ["c1", "c2"])
+    records = tmp_path / "records.csv"
+    records.write_bytes(b"customer_id,vip,,\r\nc1,1,,\r\nc2,0,,\r\n")
+    out = tmp_path / "o.csv"
+    assert (
+        main(["segment", str(tx), "--records", str(records), "--output", str(out)]) == 0
+    )
+    header = out.read_text(encoding="utf-8").splitlines()[0].split(",")
+    assert "vip" in header
+    assert not [c for c in header if c.startswith("Unnamed")], header
+    read = custseg.frame.read_table(records, text_columns="customer_id")
+    assert list(read.columns) == ["customer_id", "vip"]
+    # a column with a value, or with a name, is kept
+    records.write_bytes(b"customer_id,vip,,x\r\nc1,1,a,\r\nc2,0,,\r\n")
+    read = custseg.frame.read_table(records, text_columns="customer_id")
+    assert list(read.columns) == ["customer_id", "vip", "Unnamed: 2", "x"]

@@ -2169,7 +2169,8 @@ def _read_text(
     _check_alike_names(path, names, "header line")
     _check_quotes(path, fmt, len(df), common)
     _check_short_rows(path, fmt, df, common, names)
-    _check_header_again(path, df, common)
+    blank = _blank_columns(df, names)
+    _check_header_again(path, df.drop(columns=blank), common)
     for name in exact_numbers or ():
         if name in df.columns and df[name].dtype.kind == "u":
             # whole numbers from 2**63 to 2**64 - 1 (pandas' uint64) as
@@ -2188,7 +2189,23 @@ def _read_text(
             text = df[name].astype(object).where(df[name].notna(), "")
             numbers = pd.to_numeric(df[name], errors="coerce")
             _refuse_changed(text.astype(str), numbers.to_numpy(np.float64), name)
-    return df
+    # (dropped last: the checks above find fields by their column's place)
+    return df.drop(columns=blank) if blank else df
+
+
+def _blank_columns(df: pd.DataFrame, names: list[str]) -> list[Hashable]:
+    """The columns of *df* without a name in the header line (*names*, as
+    written) nor a value in any row: the empty columns a spreadsheet saves
+    beside a table whose cells were formatted (``customer_id,vip,,``),
+    which pandas names ``Unnamed: 2``, ``Unnamed: 3`` and would carry into
+    every output as such."""
+    if len(names) != len(df.columns):
+        return []
+    return [
+        c
+        for n, c in zip(names, df.columns, strict=True)
+        if not n.strip() and bool(df[c].isna().all())
+    ]
 
 
 def _check_header_again(path: Path, df: pd.DataFrame, common: dict[str, Any]) -> None:

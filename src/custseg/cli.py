@@ -25,7 +25,7 @@ import shlex
 import sys
 import tempfile
 import warnings
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import Any, NoReturn
 
@@ -520,13 +520,18 @@ def _check_columns(
         name = getattr(args, flag, None)
         if name is not None and name not in tx.columns:
             field, columns = _display.listed(name, tx.columns)
-            raise InputError(
-                field,
-                f"is not a column of the data (columns: {columns})",
-                fix=f"name the column with --{flag} COLUMN"
+            fix = (
+                f"name the column with --{flag} COLUMN"
                 if product and flag in ("quantity", "price")
                 else f"name the column with {flag}= (on the command line: "
-                f"--{flag} COLUMN)",
+                f"--{flag} COLUMN)"
+            )
+            near = _spelled_alike(name, tx.columns)
+            if near is not None:
+                fix = f"{near!r} differs only in case, blanks or '_': pass --{flag} "
+                fix += f"{shlex.quote(near)} to read it"
+            raise InputError(
+                field, f"is not a column of the data (columns: {columns})", fix=fix
             )
     if product and args.amount in tx.columns:
         raise InputError(
@@ -880,6 +885,24 @@ def _cmd_demo(args: argparse.Namespace) -> int:
             )
 
     return _run(tx, demo, rs, header, page, args.report)
+
+
+def _spelled_alike(name: str, columns: Iterable[Any]) -> str | None:
+    """The one column of *columns* that is *name* but for letter case,
+    blanks, ``_`` and ``-`` (``Customer ID`` for ``customer_id``, as shop
+    exports name their columns), else None.
+
+    >>> _spelled_alike("customer_id", ["Customer ID", "Date"])
+    'Customer ID'
+    >>> _spelled_alike("date", ["Created at", "Total"]) is None
+    True
+    """
+
+    def key(text: str) -> str:
+        return re.sub(r"[\s_\-]+", "", _display.alike(text)).casefold()
+
+    near = [c for c in columns if isinstance(c, str) and key(c) == key(name)]
+    return near[0] if len(near) == 1 else None
 
 
 def _check_distinct(options: dict[str, str | None]) -> None:
