@@ -10,7 +10,6 @@
 
 from __future__ import annotations
 
-import operator
 from decimal import Decimal
 
 import numpy as np
@@ -19,15 +18,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from custseg import rules
-
-_OPS = {
-    "<": operator.lt,
-    "<=": operator.le,
-    ">": operator.gt,
-    ">=": operator.ge,
-    "==": operator.eq,
-    "!=": operator.ne,
-}
+from test_audit31_rules import _OPS  # the six comparisons as operators
 
 #: the forms a derived value of the constant 0.3 takes
 _FORMS = ["0.3", "p", "(p)", "0.1 + 0.2", "3 * 0.1", "-(-0.3)", "p + 0", "0.6 / 2"]

@@ -1994,30 +1994,27 @@ def _not_text(text: str) -> ExprProblem | None:
         return None
     for i, ch in enumerate(text):
         if ch == "\r" and text[i + 1 : i + 2] != "\n":
-            line = text.count("\n", 0, i) + 1
-            col = i - (text.rfind("\n", 0, i) + 1)
-            return ExprProblem(
-                col,
-                col + 1,
-                "expr-syntax",
-                "invalid character U+000D (a carriage return without a line "
-                "feed, not a line end)",
+            what = "a carriage return without a line feed, not a line end"
+            fix = (
                 "remove it: a condition over several lines breaks them with "
-                'new lines, in parentheses: """(... and <new line> ...)"""',
-                line,
+                'new lines, in parentheses: """(... and <new line> ...)"""'
             )
-        if ch == "\x00" or unicodedata.category(ch) == "Cs":
-            what = "a NUL character" if ch == "\x00" else "a lone surrogate"
-            line = text.count("\n", 0, i) + 1
-            col = i - (text.rfind("\n", 0, i) + 1)
-            return ExprProblem(
-                col,
-                col + 1,
-                "expr-syntax",
-                f"invalid character U+{ord(ch):04X} ({what}, not text)",
-                "remove it: conditions are text (a broken copy-paste or decoding?)",
-                line,
-            )
+        elif ch == "\x00" or unicodedata.category(ch) == "Cs":
+            what = (
+                "a NUL character" if ch == "\x00" else "a lone surrogate"
+            ) + ", not text"
+            fix = "remove it: conditions are text (a broken copy-paste or decoding?)"
+        else:
+            continue
+        col = i - (text.rfind("\n", 0, i) + 1)
+        return ExprProblem(
+            col,
+            col + 1,
+            "expr-syntax",
+            f"invalid character U+{ord(ch):04X} ({what})",
+            fix,
+            text.count("\n", 0, i) + 1,
+        )
     return None
 
 
