@@ -89,7 +89,9 @@ class Labels:
         pandas Series keeps its index (as *index*, when that is not given;
         an *index* naming other customers than a Series indexed by customer
         ids is an :class:`~custseg.errors.InputError`; one beside row
-        numbers, an unnamed RangeIndex, gives the rows their ids).
+        numbers, an unnamed RangeIndex, gives the rows their ids, and so
+        does a Series of ids on the same rows as the codes, both cut from
+        one frame: ``Labels(kept.code, names, index=kept.customer_id)``).
     names
         The label names, in their natural order (for ranked labels, lowest
         rank first). Missing or unknown data has a name of its own here.
@@ -109,6 +111,15 @@ class Labels:
         Part of equality: two labellings with the same codes on other
         customers (or the same customers in another order) are not equal;
         labels without an index equal those with one row by row.
+
+    Two labellings are equal (``a == b`` is ``True``) when they have the
+    same *names*, *ordered*, codes and customers: their ids compared as ids
+    (``1`` is ``1.0``, on a level of a MultiIndex too, never ``"1"``; the
+    index names are not compared), row numbers (an unnamed RangeIndex)
+    never equal to customer ids, even ``0 .. n-1``; labels without an index
+    equal any of their codes. ``a == b`` is ``True`` exactly when
+    ``a == b.to_pandas()`` pairs every row and is ``True`` on each. Labels
+    are not hashable.
     name
         The name of the labelling (``"lifecycle"``, ``"abc"``, a rules
         output); the Series name in :meth:`to_pandas`.
@@ -124,6 +135,18 @@ class Labels:
     {'A': 2, 'B': 0, 'C': 1}
     >>> len(lab), lab == Labels([2, 0, 0], ("A", "B", "C"), ordered=True)
     (3, True)
+
+    The same customers, as ids of another dtype, are equal; row numbers are
+    no customer's ids:
+
+    >>> import pandas as pd
+    >>> on = lambda ids: Labels([1, 0], ("new", "old"), index=ids)
+    >>> on(pd.Index([7, 3])) == on(pd.Index([7.0, 3.0]))
+    True
+    >>> on(pd.Index([7, 3])) == on(pd.Index([3, 7])), on(pd.Index(["7", "3"])) == on([7, 3])
+    (False, False)
+    >>> on(pd.RangeIndex(2)) == on(pd.Index([0, 1], name="customer_id"))
+    False
 
     Compared with a label name, labels give a boolean array, one entry per
     row (ordered labels also with ``<``, ``<=``, ``>``, ``>=``: by rank);
@@ -164,6 +187,12 @@ class Labels:
     __array_ufunc__ = None
     __pandas_priority__ = 4500
 
+    def __attrs_pre_init__(self, *args: Any, **kwargs: Any) -> None:
+        # the index= as given (the converter makes a Series of ids an Index
+        # of its values, leaving out the rows that Series is on)
+        codes = args[0] if args else kwargs.get("codes")
+        _check_codes_index(codes, kwargs.get("index"))
+
     def __attrs_post_init__(self) -> None:
         self._keep_codes_index()
         codes = np.asarray(self.codes)
@@ -192,32 +221,11 @@ class Labels:
     def _keep_codes_index(self) -> None:
         """A pandas Series of codes keeps its index (its rows are the
         customers of that index), as :meth:`from_names` and
-        :class:`~custseg.TagMatrix` keep theirs; an ``index=`` naming other
-        customers (or the same in another order) is an
-        :class:`~custseg.errors.InputError`, never a silent relabelling."""
+        :class:`~custseg.TagMatrix` keep theirs, when no ``index=`` is
+        given (:func:`_check_codes_index` has checked one that is)."""
         codes: Any = self.codes  # (as given: a pandas Series here)
-        if not (is_pandas(codes) and getattr(codes, "ndim", 1) == 1):
-            return
-        from . import _align
-
-        if self.index is None:
+        if self.index is None and is_pandas(codes) and getattr(codes, "ndim", 1) == 1:
             object.__setattr__(self, "index", own_index(codes.index))
-        elif (
-            len(self.index) == len(codes)
-            and not _align.row_numbers(codes.index)  # (row numbers: index= ids)
-            and not _align.same_index(codes.index, as_index(self.index))
-        ):
-            raise InputError(
-                "index",
-                "differs from the index of 'codes' (a pandas Series whose rows "
-                "are the customers of its own index)",
-                fix=_align.realign_fix(
-                    "codes.reindex(index)",
-                    "leave out index= to keep the Series' index",
-                    ("codes", codes.index),
-                    ("index", as_index(self.index)),
-                ),
-            )
 
     def __reduce__(self) -> tuple[Any, ...]:
         # pickle, copy and deepcopy rebuild through the constructor, which
@@ -583,6 +591,48 @@ def _is_rows(other: object) -> bool:
     )
 
 
+def _check_codes_index(codes: Any, index: Any) -> None:
+    """An ``index=`` naming other customers than a pandas Series of *codes*
+    (or the same in another order) is an
+    :class:`~custseg.errors.InputError`, never a silent relabelling. Given
+    beside row numbers (an unnamed RangeIndex), *index* gives the rows
+    their ids; a pandas Series of ids on the codes' own rows (both cut from
+    one frame, filtered or sorted alike: ``index=frame["customer_id"]``)
+    names the customer of each of those rows."""
+    if index is None or not (is_pandas(codes) and getattr(codes, "ndim", 1) == 1):
+        return
+    from . import _align
+
+    rows = codes.index
+    if _align.row_numbers(rows) or len(index) != len(codes):
+        return  # (row numbers: index= ids; a length apart: refused later)
+    import pandas as pd
+
+    if isinstance(index, pd.Series) and _align.same_index(index.index, rows):
+        return  # a column of ids on the same rows as the codes
+    ids = as_index(own_index(index))
+    if _align.same_index(rows, ids):
+        return
+    fix = _align.realign_fix(
+        "codes.reindex(index)",
+        "leave out index= to keep the Series' index",
+        ("codes", rows),
+        ("index", ids),
+    )
+    if _align.numbers_left(rows):  # row numbers a filter or a sort left
+        fix = (
+            "give the ids as the column cut from the same frame as the codes "
+            "(index=frame['customer_id']: a Series on the same rows), or "
+            "codes.to_numpy() to take index= row by row; " + fix
+        )
+    raise InputError(
+        "index",
+        "differs from the index of 'codes' (a pandas Series whose rows "
+        "are the customers of its own index)",
+        fix=fix,
+    )
+
+
 def _same_customers(a: Any, b: Any) -> bool:
     """Whether the ids *a* and *b* of two labellings name the same customers
     in the same order (:func:`custseg._align.same_index`: ``1`` is ``1.0``,
@@ -594,7 +644,10 @@ def _same_customers(a: Any, b: Any) -> bool:
     from . import _align
 
     try:
-        return _align.same_index(as_index(a), as_index(b))
+        a, b = as_index(a), as_index(b)
+        # row numbers are no customer's ids, even when the ids are 0 .. n-1
+        # (as labels compared with the other's to_pandas() say)
+        return not _align.numbers_beside_ids(a, b) and _align.same_index(a, b)
     except (InputError, ThresholdError):  # ids no pairing reads: not equal
         return False
 
