@@ -81,6 +81,15 @@ def _check_name(instance: Labels, attribute: Any, value: Any) -> None:
 class Labels:
     """One label per input row, stored as integer codes into ordered names.
 
+    Two labellings are equal (``a == b`` is ``True``) when they have the
+    same *names*, *ordered*, codes and customers: their ids compared as ids
+    (``1`` is ``1.0``, on a level of a MultiIndex too, never ``"1"``; the
+    index names are not compared), row numbers (an unnamed RangeIndex)
+    never equal to customer ids, even ``0 .. n-1``; labels without an index
+    equal any of their codes. ``a == b`` is ``True`` exactly when
+    ``a == b.to_pandas()`` pairs every row and is ``True`` on each. Labels
+    are not hashable.
+
     Parameters
     ----------
     codes
@@ -112,14 +121,6 @@ class Labels:
         customers (or the same customers in another order) are not equal;
         labels without an index equal those with one row by row.
 
-    Two labellings are equal (``a == b`` is ``True``) when they have the
-    same *names*, *ordered*, codes and customers: their ids compared as ids
-    (``1`` is ``1.0``, on a level of a MultiIndex too, never ``"1"``; the
-    index names are not compared), row numbers (an unnamed RangeIndex)
-    never equal to customer ids, even ``0 .. n-1``; labels without an index
-    equal any of their codes. ``a == b`` is ``True`` exactly when
-    ``a == b.to_pandas()`` pairs every row and is ``True`` on each. Labels
-    are not hashable.
     name
         The name of the labelling (``"lifecycle"``, ``"abc"``, a rules
         output); the Series name in :meth:`to_pandas`.
