@@ -667,7 +667,13 @@ def same_index(a: Any, b: Any) -> bool:
         return True
     if len(a) != len(b):
         return False
-    if _is_multiindex(a) and _is_multiindex(b) and a.nlevels == b.nlevels:
+    kind_a, kind_b = id_kind(a), id_kind(b)
+    if (
+        kind_a != kind_b
+        and _is_multiindex(a)
+        and _is_multiindex(b)
+        and a.nlevels == b.nlevels
+    ):
         # level by level, each as the ids of one level are compared: a level
         # of whole floats (a column with a gap, read as float) is the level
         # of integers it holds, as two flat indexes are
@@ -675,7 +681,6 @@ def same_index(a: Any, b: Any) -> bool:
             same_index(a.get_level_values(i), b.get_level_values(i))
             for i in range(a.nlevels)
         )
-    kind_a, kind_b = id_kind(a), id_kind(b)
     if {kind_a, kind_b} == {"integers", "numbers"}:
         ints, floats = (a, b) if kind_a == "integers" else (b, a)
         f = np.asarray(floats, dtype=np.float64)
