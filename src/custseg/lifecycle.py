@@ -689,41 +689,56 @@ def customer_status(
     wants, _ = _optional_flag(interested, "interested", n)
     is_loyal = (f >= th.loyal_orders) | vip_yes | loyal_yes
 
-    def status(in_window: np.ndarray, lost: np.ndarray) -> np.ndarray:
-        out = np.full(n, 2, dtype=np.int8)  # repeat
-        _put(out, in_window | (f < 2), 1)  # new
-        _put(out, (vip_na | loyal_na) & ~is_loyal, 6)  # unknown: the flag decides
-        _put(out, is_loyal, 3)
+    def status(in_window: np.ndarray, lost: np.ndarray, rows: Any) -> np.ndarray:
+        out = np.full(len(in_window), 2, dtype=np.int8)  # repeat
+        _put(out, in_window | (f[rows] < 2), 1)  # new
+        # unknown: the flag decides
+        _put(out, (vip_na[rows] | loyal_na[rows]) & ~is_loyal[rows], 6)
+        _put(out, is_loyal[rows], 3)
         _put(out, lost, 4)
         return out
 
+    codes = status(t < th.new_days, r >= th.lost_days, slice(None))  # NaN: False
     # A missing tenure or recency leaves the status open only where its
     # value would change it: each is read only against its cut (tenure <
     # new_days, recency >= lost_days), and recency <= tenure. So try every
     # side of the two cuts the known facts allow; the status is decided
     # when all of them agree (one purchase is new whatever the tenure).
+    # Only buyers with a missing day count are tried (customers without a
+    # purchase, whose days are NaN, get their own label below): on the
+    # spine's facts, where every buyer has both, this costs one pass.
     t_na, r_na = _nan_mask(t), _nan_mask(r)
-    in_window = t < th.new_days  # False where NaN
-    lost = r >= th.lost_days
-    codes = status(in_window, lost)
-    unknown = np.zeros(n, dtype=bool)
-    seen = np.zeros(n, dtype=bool)
-    for w_side, l_side in ((False, False), (False, True), (True, False), (True, True)):
-        w = np.where(t_na, w_side, in_window)
-        lo = np.where(r_na, l_side, lost)
-        # a missing tenure is >= the recency; a missing recency <= the tenure
-        possible = t_na | r_na
-        if w_side:
-            possible &= ~t_na | r_na | (r < th.new_days)
-        if l_side:
-            possible &= ~r_na | t_na | (t >= th.lost_days)
-        if w_side and l_side:
-            possible &= ~(t_na & r_na) | (th.lost_days < th.new_days)
-        here = status(w, lo)
-        unknown |= possible & seen & (here != codes)
-        codes = np.where(possible & ~seen, here, codes)
-        seen |= possible
-    _put(codes, unknown, 6)
+    rows = np.flatnonzero((t_na | r_na) & (f >= 1))
+    if len(rows):
+        tg, rg, tg_na, rg_na = t[rows], r[rows], t_na[rows], r_na[rows]
+        in_window = tg < th.new_days  # False where NaN
+        lost = rg >= th.lost_days
+        gap = np.full(len(rows), -1, dtype=np.int8)
+        unknown = np.zeros(len(rows), dtype=bool)
+        seen = np.zeros(len(rows), dtype=bool)
+        for w_side, l_side in (
+            (False, False),
+            (False, True),
+            (True, False),
+            (True, True),
+        ):
+            w = np.where(tg_na, w_side, in_window)
+            lo = np.where(rg_na, l_side, lost)
+            # a missing tenure is >= the recency; a missing recency <= the
+            # tenure
+            possible = np.ones(len(rows), dtype=bool)
+            if w_side:
+                possible &= ~tg_na | rg_na | (rg < th.new_days)
+            if l_side:
+                possible &= ~rg_na | tg_na | (tg >= th.lost_days)
+            if w_side and l_side:
+                possible &= ~(tg_na & rg_na) | (th.lost_days < th.new_days)
+            here = status(w, lo, rows)
+            unknown |= possible & seen & (here != gap)
+            gap = np.where(possible & ~seen, here, gap)
+            seen |= possible
+        _put(gap, unknown, 6)
+        codes[rows] = gap
     buyer = f >= 1
     none = ~buyer & ~_nan_mask(f)
     _put(codes, none, 5)
