@@ -233,3 +233,18 @@ def test_customer_status_rows_of_every_kind(rows, cuts):
         thresholds=th,
     ).to_numpy()
     assert got.tolist() == [_oracle_status(*row, th) for row in rows]
+
+
+def test_two_order_loyalty_warns_only_of_repeat(tmp_path):
+    """A file that extends base with loyal_orders = 2 (as furniture does) is
+    told only that 'repeat' is never reached, as before: the missing-tenure
+    case is in the 'repeat' rule's condition, not a rule of its own that
+    'loyal' would shadow."""
+    path = tmp_path / "shop.toml"
+    path.write_text('format = 1\nextends = "base"\n[params]\nloyal_orders = 2\n')
+    warned = [
+        d.message.split(" of segmentation")[0]
+        for d in rules.check(path)
+        if d.severity == "warning"
+    ]
+    assert warned == ["rule 6 ('repeat')", "rule 8 ('repeat')"]
