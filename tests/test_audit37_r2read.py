@@ -1,0 +1,152 @@
+"""Audit 37, round 2 (r2read): the scientific-notation id check of every
+file read, made fast and without false alarms.
+
+1. ``refuse_scientific_ids`` matched a regular expression against every id
+   in Python: on a million text ids it cost more than reading a Parquet
+   file (``custseg.segment("tx.parquet")`` took twice as long as before
+   the check). Only the ids holding an exponent's sign (``e+``, ``E-``)
+   are now matched one by one, found in C (pyarrow on Arrow text, one
+   joined string otherwise).
+2. Codes with a one-digit exponent (``2E+5``, ``4E-1``: product, seat or
+   room codes) were refused as a spreadsheet's scientific notation, which
+   always writes two or more exponent digits (``1E+05``, ``1.23457E+11``).
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import hypothesis
+import numpy as np
+import pandas as pd
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+import custseg
+from custseg import _files
+from custseg.cli import main
+from custseg.errors import InputError
+
+FAST = settings(max_examples=25, deadline=None, database=None)
+SEARCH = getattr(hypothesis, "custseg_unscaled", settings)(
+    max_examples=150, deadline=None, database=None
+)
+
+#: the definition: a number with an exponent, its sign and 2+ digits
+_DEFINITION = re.compile(r"\s*[-+]?(?:[0-9]+\.?[0-9]*|\.[0-9]+)[eE][-+][0-9]{2,}\s*")
+
+
+def _expected(values: list[object]) -> tuple[int, int, str] | None:
+    hits = [isinstance(x, str) and _DEFINITION.fullmatch(x) is not None for x in values]
+    if not any(hits):
+        return None
+    first = hits.index(True)
+    return first, sum(hits), str(values[first]).strip()
+
+
+_ID = st.one_of(
+    st.from_regex(
+        r"[ ]?[-+]?[0-9]{0,2}\.?[0-9]{0,2}[eE][-+][0-9]{1,3}[ ]?", fullmatch=True
+    ),
+    st.from_regex(r"[A-Za-z0-9+\-. ]{0,6}", fullmatch=True),
+    st.sampled_from(["c1", "00017", "2E5", "E+5", "SE-12", "abe+10", "1e+05"]),
+)
+
+
+@SEARCH
+@given(ids=st.lists(_ID, min_size=1, max_size=8), gaps=st.sets(st.integers(0, 7)))
+def test_scientific_ids_match_their_definition_on_every_dtype(
+    ids: list[str], gaps: set[int]
+) -> None:
+    """Property: on object (with NaN or None for missing ids), pandas'
+    ``str`` and ``string[pyarrow]`` columns, a list and an Index, the ids
+    found are those of the definition (two or more exponent digits), with
+    the first one's row and the count."""
+    pytest.importorskip("pyarrow")
+    values: list[object] = [None if i in gaps else x for i, x in enumerate(ids)]
+    want = _expected(values)
+    assert _files.scientific_ids(values) == want
+    assert _files.scientific_ids(pd.Index(values, dtype=object)) == want
+    nan = [np.nan if x is None else x for x in values]
+    assert _files.scientific_ids(pd.Series(nan, dtype=object)) == want
+    for dtype in ("str", "string[pyarrow]"):
+        col = pd.Series(values, dtype=dtype, index=np.arange(len(values))[::-1])
+        assert _files.scientific_ids(col) == want
+
+
+@FAST
+@given(
+    mantissa=st.from_regex(r"[0-9]{1,3}(\.[0-9]{0,3})?", fullmatch=True),
+    e=st.sampled_from("eE"),
+    sign=st.sampled_from("+-"),
+    digit=st.integers(0, 9),
+)
+def test_one_digit_exponent_codes_are_ids(
+    mantissa: str, e: str, sign: str, digit: int
+) -> None:
+    """Property: a code with a one-digit exponent (``2E+5``) is an id as
+    written, beside the refused two-digit spelling of the same number."""
+    code = f"{mantissa}{e}{sign}{digit}"
+    _files.refuse_scientific_ids(
+        pd.DataFrame({"customer_id": ["c1", code, code]}), ["customer_id"]
+    )
+    with pytest.raises(InputError, match="scientific notation"):
+        _files.refuse_scientific_ids(
+            pd.DataFrame({"customer_id": [code, f"{mantissa}{e}{sign}0{digit}"]}),
+            ["customer_id"],
+        )
+
+
+@pytest.mark.filterwarnings("ignore::custseg.errors.CustsegWarning")
+def test_product_codes_with_a_short_exponent_are_read(tmp_path: Path) -> None:
+    """The repro: a shop's codes 2E+5 and 4E-1 were refused as Excel's
+    scientific notation (by the CLI and custseg.segment)."""
+    path = tmp_path / "tx.csv"
+    path.write_text(
+        "customer_id,date,amount\n2E+5,2024-06-01,10\n4E-1,2024-06-02,20\n"
+        "2E+5,2024-06-03,5\n",
+        encoding="utf-8",
+    )
+    out = tmp_path / "o.csv"
+    assert (
+        main(["segment", str(path), "--as-of", "2024-07-01", "--output", str(out)]) == 0
+    )
+    rows = out.read_text(encoding="utf-8").splitlines()[1:]
+    assert sorted(r.split(",")[0] for r in rows) == ["2E+5", "4E-1"]
+    seg = custseg.segment(str(path), as_of="2024-07-01")
+    assert sorted(map(str, seg.to_pandas().index)) == ["2E+5", "4E-1"]
+
+
+class _Counting:
+    """The id pattern, counting the ids it is matched against."""
+
+    def __init__(self) -> None:
+        self.calls = 0
+
+    def fullmatch(self, text: str) -> re.Match[str] | None:
+        self.calls += 1
+        return _DEFINITION.fullmatch(text)
+
+
+@pytest.mark.parametrize("dtype", [object, "str"])
+def test_only_ids_with_an_exponent_sign_are_matched(
+    monkeypatch: pytest.MonkeyPatch, dtype: object
+) -> None:
+    """The slowdown: every id went through the regular expression in
+    Python (0.3 s a million ids, more than reading the Parquet file). Ids
+    without ``e+``/``E-`` are now passed over in C: none is matched, and
+    with one such id only it is."""
+    pytest.importorskip("pyarrow")
+    counting = _Counting()
+    monkeypatch.setattr(_files, "_SCIENTIFIC_ID", counting)
+    ids = [f"C{i}" for i in range(2000)] + [None]
+    df = pd.DataFrame({"customer_id": pd.Series(ids, dtype=dtype)})
+    _files.refuse_scientific_ids(df, ["customer_id"])
+    assert counting.calls == 0
+    ids[1500] = "1.23457E+11"
+    df = pd.DataFrame({"customer_id": pd.Series(ids, dtype=dtype)})
+    with pytest.raises(InputError, match="first at row 1500, 1 row affected"):
+        _files.refuse_scientific_ids(df, ["customer_id"])
+    assert counting.calls == 1
