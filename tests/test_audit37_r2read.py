@@ -150,3 +150,76 @@ def test_only_ids_with_an_exponent_sign_are_matched(
     with pytest.raises(InputError, match="first at row 1500, 1 row affected"):
         _files.refuse_scientific_ids(df, ["customer_id"])
     assert counting.calls == 1
+
+
+# --------------------------------------------------------------------------
+# 3. a joined file's header line with its byte order mark
+
+
+_BOM = "\ufeff"
+
+
+@FAST
+@given(
+    firsts=st.lists(st.integers(1, 3), min_size=2, max_size=4),
+    bom=st.booleans(),
+)
+def test_joined_header_lines_with_a_byte_order_mark_are_refused(
+    firsts: list[int], bom: bool
+) -> None:
+    """Property: files joined with ``cat``, each saved as Excel's "CSV
+    UTF-8" (a byte order mark first) or not, are refused at the line of
+    the second header, whatever the lines of each file."""
+    import tempfile
+
+    parts, n = [], 0
+    for rows in firsts:
+        lines = [f"{_BOM if bom else ''}customer_id,tier"]
+        lines += [f"c{n + i},gold" for i in range(rows)]
+        n += rows
+        parts.append("\n".join(lines) + "\n")
+    second = 1 + firsts[0] + 1  # (the second header's line, from 1)
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "all.csv"
+        path.write_bytes("".join(parts).encode("utf-8"))
+        with pytest.raises(InputError) as info:
+            _files.read_table(path, text_columns=["customer_id"])
+    message = str(info.value)
+    assert "has its header line again among its data lines" in message
+    assert f"first at line {second} of" in message
+    assert f"{len(firsts) - 1} row" in message
+
+
+@pytest.mark.filterwarnings("ignore::custseg.errors.CustsegWarning")
+def test_records_joined_from_excel_utf8_files_add_no_customer(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The repro: two records files saved as Excel's "CSV UTF-8" joined
+    with cat gave a customer '\\ufeffcustomer_id' of tier 'tier' in the
+    output (3 rows for 2 customers), and transactions so joined were
+    refused as "not dates, such as 'date'"."""
+    tx = tmp_path / "tx.csv"
+    tx.write_text(
+        "customer_id,date,amount\nc1,2024-01-01,5\nc2,2024-01-03,7\n",
+        encoding="utf-8",
+    )
+    records = tmp_path / "records.csv"
+    records.write_text(
+        f"{_BOM}customer_id,tier\nc1,gold\n{_BOM}customer_id,tier\nc2,silver\n",
+        encoding="utf-8",
+    )
+    out = tmp_path / "o.csv"
+    argv = ["segment", str(tx), "--as-of", "2024-02-01", "--records", str(records)]
+    assert main([*argv, "--output", str(out)]) == 2
+    err = capsys.readouterr().err
+    assert "has its header line again among its data lines" in err
+    assert "first at line 3 of" in err
+    assert not out.exists()
+    joined = tmp_path / "joined.csv"
+    joined.write_text(
+        f"{_BOM}customer_id,date,amount\nc1,2024-01-01,5\n"
+        f"{_BOM}customer_id,date,amount\nc2,2024-01-03,7\n",
+        encoding="utf-8",
+    )
+    with pytest.raises(InputError, match=r"header line again.*first at line 3"):
+        custseg.segment(str(joined), as_of="2024-02-01")

@@ -2215,7 +2215,10 @@ def _check_header_again(path: Path, df: pd.DataFrame, common: dict[str, Any]) ->
     value of some column (``'date' has values that are not dates, such as
     'date'``) or read as a customer named ``customer_id``. Looked for by
     hashing the first column (a column of numbers cannot hold its name).
-    A table of one column is read as written (a value may be its name)."""
+    The header of a file saved with a byte order mark (Excel's "CSV
+    UTF-8") keeps the mark when joined after another: it is the header
+    still. A table of one column is read as written (a value may be its
+    name)."""
     if not len(df) or len(df.columns) < 2:
         return
     same = np.zeros(len(df), dtype=bool)
@@ -2227,7 +2230,10 @@ def _check_header_again(path: Path, df: pd.DataFrame, common: dict[str, Any]) ->
             or pd.api.types.is_string_dtype(col.dtype)
         ):
             return
-        hit = np.asarray(col.isin([name]), dtype=bool)
+        # (the first field may start with the byte order mark of a file
+        # joined after the first: Excel's "CSV UTF-8" begins each so)
+        spellings = [name, f"\ufeff{name}"] if k == 0 else [name]
+        hit = np.asarray(col.isin(spellings), dtype=bool)
         rows = rows[hit]
         if not len(rows):
             return
