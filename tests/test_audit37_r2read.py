@@ -31,7 +31,7 @@ from custseg.errors import InputError
 
 FAST = settings(max_examples=25, deadline=None, database=None)
 SEARCH = getattr(hypothesis, "custseg_unscaled", settings)(
-    max_examples=150, deadline=None, database=None
+    max_examples=100, deadline=None, database=None
 )
 
 #: the definition: a number with an exponent, its sign and 2+ digits
@@ -163,19 +163,28 @@ _BOM = "\ufeff"
 @given(
     firsts=st.lists(st.integers(1, 3), min_size=2, max_size=4),
     bom=st.booleans(),
+    unnamed=st.sampled_from([None, "text", "number", "row number"]),
 )
-def test_joined_header_lines_with_a_byte_order_mark_are_refused(
-    firsts: list[int], bom: bool
+def test_joined_header_lines_are_refused(
+    firsts: list[int], bom: bool, unnamed: str | None
 ) -> None:
     """Property: files joined with ``cat``, each saved as Excel's "CSV
-    UTF-8" (a byte order mark first) or not, are refused at the line of
+    UTF-8" (a byte order mark first) or not, with a column without a name
+    (notes, pandas' row numbers first) or not, are refused at the line of
     the second header, whatever the lines of each file."""
     import tempfile
 
     parts, n = [], 0
     for rows in firsts:
-        lines = [f"{_BOM if bom else ''}customer_id,tier"]
-        lines += [f"c{n + i},gold" for i in range(rows)]
+        head, cells = ["customer_id", "tier"], [["c{}", "gold"]] * rows
+        if unnamed == "row number":
+            head, cells = ["", *head], [["{}", "c{}", "gold"]] * rows
+        elif unnamed is not None:
+            head = [*head[:1], "", *head[1:]]
+            value = "note {}" if unnamed == "text" else "{}"
+            cells = [["c{}", value, "gold"]] * rows
+        lines = [("\ufeff" if bom else "") + ",".join(head)]
+        lines += [",".join(c.format(n + i) for c in row) for i, row in enumerate(cells)]
         n += rows
         parts.append("\n".join(lines) + "\n")
     second = 1 + firsts[0] + 1  # (the second header's line, from 1)
@@ -188,6 +197,17 @@ def test_joined_header_lines_with_a_byte_order_mark_are_refused(
     assert "has its header line again among its data lines" in message
     assert f"first at line {second} of" in message
     assert f"{len(firsts) - 1} row" in message
+
+
+def test_one_named_column_beside_unnamed_ones_is_read_as_written(
+    tmp_path: Path,
+) -> None:
+    """A value equal to the one named column's name, beside empty unnamed
+    fields, may be an id: such a table is read as written."""
+    path = tmp_path / "ids.csv"
+    path.write_text("customer_id,\nc1,x\ncustomer_id,\n", encoding="utf-8")
+    df = _files.read_table(path, text_columns=["customer_id"])
+    assert df["customer_id"].tolist() == ["c1", "customer_id"]
 
 
 @pytest.mark.filterwarnings("ignore::custseg.errors.CustsegWarning")

@@ -2170,7 +2170,10 @@ def _read_text(
     _check_quotes(path, fmt, len(df), common)
     _check_short_rows(path, fmt, df, common, names)
     blank = _blank_columns(df, names)
-    _check_header_again(path, df.drop(columns=blank), common)
+    kept = None
+    if len(names) == len(df.columns):  # (the header's names as written)
+        kept = [n for n, c in zip(names, df.columns, strict=True) if c not in blank]
+    _check_header_again(path, df.drop(columns=blank), common, kept)
     for name in exact_numbers or ():
         if name in df.columns and df[name].dtype.kind == "u":
             # whole numbers from 2**63 to 2**64 - 1 (pandas' uint64) as
@@ -2208,7 +2211,12 @@ def _blank_columns(df: pd.DataFrame, names: list[str]) -> list[Hashable]:
     ]
 
 
-def _check_header_again(path: Path, df: pd.DataFrame, common: dict[str, Any]) -> None:
+def _check_header_again(
+    path: Path,
+    df: pd.DataFrame,
+    common: dict[str, Any],
+    written: list[str] | None = None,
+) -> None:
     """Refuse data rows that repeat the header line (every field its
     column's name, as read): files joined with their header lines (``cat
     jan.csv feb.csv``), whose second header would otherwise be refused as a
@@ -2217,23 +2225,33 @@ def _check_header_again(path: Path, df: pd.DataFrame, common: dict[str, Any]) ->
     hashing the first column (a column of numbers cannot hold its name).
     The header of a file saved with a byte order mark (Excel's "CSV
     UTF-8") keeps the mark when joined after another: it is the header
-    still. A table of one column is read as written (a value may be its
-    name)."""
-    if not len(df) or len(df.columns) < 2:
+    still. *written*, the header's names as written (one per column of
+    *df*), tells the columns without a name (pandas' ``Unnamed: 2``),
+    whose field of a repeated header is empty. A table of fewer than two
+    named columns is read as written (a value may be its name)."""
+    if written is None or len(written) != len(df.columns):
+        written = [str(c) for c in df.columns]
+    blank = [not w.strip() for w in written]
+    if not len(df) or blank.count(False) < 2:
         return
     same = np.zeros(len(df), dtype=bool)
     rows = np.arange(len(df))
-    for k, name in enumerate(df.columns):
+    # the named columns first (hashed), then the few rows' unnamed ones
+    for k in sorted(range(len(df.columns)), key=lambda k: blank[k]):
         col = df.iloc[rows, k]
-        if not (
-            pd.api.types.is_object_dtype(col.dtype)
-            or pd.api.types.is_string_dtype(col.dtype)
-        ):
-            return
-        # (the first field may start with the byte order mark of a file
-        # joined after the first: Excel's "CSV UTF-8" begins each so)
-        spellings = [name, f"\ufeff{name}"] if k == 0 else [name]
-        hit = np.asarray(col.isin(spellings), dtype=bool)
+        if blank[k]:
+            hit = np.array([_empty_field(x) for x in col.tolist()], dtype=bool)
+        else:
+            if not (
+                pd.api.types.is_object_dtype(col.dtype)
+                or pd.api.types.is_string_dtype(col.dtype)
+            ):
+                return
+            name = df.columns[k]
+            # (the first field may start with the byte order mark of a file
+            # joined after the first: Excel's "CSV UTF-8" begins each so)
+            spellings = [name, f"\ufeff{name}"] if k == 0 else [name]
+            hit = np.asarray(col.isin(spellings), dtype=bool)
         rows = rows[hit]
         if not len(rows):
             return
@@ -2252,6 +2270,20 @@ def _check_header_again(path: Path, df: pd.DataFrame, common: dict[str, Any]) ->
         raise exc
     raise with_line(
         exc, path, sep=common["sep"], encoding=common["encoding"], rows=len(df)
+    )
+
+
+def _empty_field(x: object) -> bool:
+    """Whether *x*, a value read from a text file, is an empty field: a
+    missing value, or text of blanks only (a byte order mark too).
+
+    >>> [_empty_field(x) for x in (None, np.nan, " ", "\ufeff", "x", 0)]
+    [True, True, True, True, False, False]
+    """
+    if isinstance(x, str):
+        return not x.strip("\ufeff \t")
+    return (
+        x is None or (isinstance(x, float | np.floating) and np.isnan(x)) or x is pd.NA
     )
 
 
