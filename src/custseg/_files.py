@@ -2277,14 +2277,14 @@ def _empty_field(x: object) -> bool:
     """Whether *x*, a value read from a text file, is an empty field: a
     missing value, or text of blanks only (a byte order mark too).
 
-    >>> [_empty_field(x) for x in (None, np.nan, " ", "\ufeff", "x", 0)]
+    >>> [_empty_field(x) for x in (None, np.nan, " ", chr(0xFEFF), "x", 0)]
     [True, True, True, True, False, False]
     """
     if isinstance(x, str):
         return not x.strip("\ufeff \t")
-    return (
-        x is None or (isinstance(x, float | np.floating) and np.isnan(x)) or x is pd.NA
-    )
+    if isinstance(x, float | np.floating):
+        return bool(np.isnan(x))
+    return x is None or x is pd.NA
 
 
 _BLOCK_OF_ONES = 0x0101010101010101
