@@ -2459,17 +2459,19 @@ def _check_dot_groups(path: Path, name: str, common: dict[str, Any]) -> None:
     )
 
 
-#: an id written as a number in scientific notation with its exponent's
-#: sign and two or more digits: a spreadsheet's display of a long number id
-#: (Excel saves 123456789012 as ``1.23457E+11``, rounded to 6 digits), or a
-#: program's float (R writes 100000 as ``1e+05``). Spreadsheets and programs
-#: write at least two exponent digits (``E+05``, never ``E+5``), so a code
-#: such as ``2E+5`` or ``4E-1`` (a product or seat code) is an id as written
-_SCIENTIFIC_ID = re.compile(r"\s*[-+]?(?:[0-9]+\.?[0-9]*|\.[0-9]+)[eE][-+][0-9]{2,}\s*")
+#: an id written as a number in scientific notation with a positive
+#: exponent of two or more digits: a spreadsheet's display of a long number
+#: id (Excel saves 123456789012 as ``1.23457E+11``, rounded to 6 digits), or
+#: a program's float (R writes 100000 as ``1e+05``). Spreadsheets and
+#: programs write at least two exponent digits (``E+05``, never ``E+5``),
+#: and a whole number id (1 or more) never has a negative exponent, so a
+#: code such as ``2E+5``, ``4E-1`` or ``3E-02`` (a product, seat or room
+#: code) is an id as written
+_SCIENTIFIC_ID = re.compile(r"\s*[-+]?(?:[0-9]+\.?[0-9]*|\.[0-9]+)[eE]\+[0-9]{2,}\s*")
 
 #: what every id of :data:`_SCIENTIFIC_ID` holds: looked for first, in C
 #: (no regular expression per id)
-_EXPONENT_SIGNS = ("e+", "E+", "e-", "E-")
+_EXPONENT_SIGNS = ("e+", "E+")
 
 
 #: the fix of ids written in scientific notation
@@ -2485,8 +2487,8 @@ SCIENTIFIC_IDS_FIX = (
 def scientific_ids(values: Iterable[Any]) -> tuple[int, int, str] | None:
     """``(first row, rows, the first as written)`` of the ids of *values*
     that are text in scientific notation (``1.23457E+11``, ``1e+05``: a
-    number with an exponent, its sign and two or more digits), or None.
-    Only the ids holding ``e+``, ``E+``, ``e-`` or ``E-`` are matched one
+    number with an exponent of ``+`` and two or more digits), or None.
+    Only the ids holding ``e+`` or ``E+`` are matched one
     by one (found in C: a column of a million ids without them costs
     milliseconds, not a regular expression per id).
 
@@ -2528,7 +2530,7 @@ def _scientific_mask(values: Iterable[Any]) -> np.ndarray | None:
         raw = b"" if data is None else data.to_pybytes()
         if not any(sign.encode() in raw for sign in _EXPONENT_SIGNS):
             return None
-        hit = pc.match_substring_regex(arrow, "[eE][-+]")
+        hit = pc.match_substring_regex(arrow, "[eE][+]")
         maybe = np.asarray(pc.fill_null(hit, False).to_numpy(zero_copy_only=False))
         if not maybe.any():
             return None
@@ -2556,12 +2558,12 @@ def _as_objects(values: Iterable[Any]) -> np.ndarray:
 
 
 #: an exponent's sign, as :data:`_EXPONENT_SIGNS`
-_EXPONENT_SIGN = re.compile(r"[eE][-+]")
+_EXPONENT_SIGN = re.compile(r"[eE]\+")
 
 
 def _exponent_candidates(items: np.ndarray) -> np.ndarray | None:
     """Where the texts of *items* (an object array) hold an exponent's
-    sign (``e+``, ``E-``; a Boolean mask), or None where none does: one
+    sign (``e+``, ``E+``; a Boolean mask), or None where none does: one
     joined string, searched in C, whose hits are told back to their ids.
 
     >>> _exponent_candidates(np.array(["c1", None, "2E+5", "x"], dtype=object))
@@ -2603,8 +2605,8 @@ def refuse_scientific_ids(df: pd.DataFrame, names: Iterable[Hashable]) -> None:
     Traceback (most recent call last):
     ...
     custseg.errors.InputError: 'customer_id' has ids written in scientific notation, such as '1.23457E+11' (first at row 1, 2 rows affected): ...
-    >>> refuse_scientific_ids(pd.DataFrame({"customer_id": ["2E5", "e+1", "2E+5"]}),
-    ...                       ["customer_id"])  # no sign, no number, one digit: ids
+    >>> refuse_scientific_ids(pd.DataFrame({"customer_id": ["2E5", "e+1", "2E+5", "3E-02"]}),
+    ...                       ["customer_id"])  # ids
 
     Only ids holding an exponent's sign are matched one by one (found in C
     first), so a column of a million ids without one costs milliseconds.
