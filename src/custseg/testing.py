@@ -157,7 +157,7 @@ def boundary_values(rules: RuleSet | str | os.PathLike[str]) -> dict[str, list[A
     Examples
     --------
     >>> boundary_values("ecommerce")["recency_days"][:7]
-    [None, 0.0, 5e-324, 89.99999999999999, 90.0, 90.00000000000001, 179.99999999999997]
+    [None, 0.0, 5e-324, 44.99999999999999, 45.0, 45.00000000000001, 89.99999999999999]
     >>> boundary_values("base")["satisfaction"]
     [None, 'very_dissatisfied', 'dissatisfied', 'neutral', 'satisfied', 'very_satisfied']
     """
