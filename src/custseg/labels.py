@@ -607,10 +607,9 @@ def _check_codes_index(codes: Any, index: Any) -> None:
     rows = codes.index
     if _align.row_numbers(rows) or len(index) != len(codes):
         return  # (row numbers: index= ids; a length apart: refused later)
-    import pandas as pd
-
-    if isinstance(index, pd.Series) and _align.same_index(index.index, rows):
-        return  # a column of ids on the same rows as the codes
+    series = is_pandas(index) and getattr(index, "ndim", 0) == 1
+    if series and hasattr(index, "index") and _align.same_index(index.index, rows):
+        return  # a Series (not an Index) of ids on the same rows as the codes
     ids = as_index(own_index(index))
     if _align.same_index(rows, ids):
         return
