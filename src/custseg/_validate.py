@@ -906,7 +906,9 @@ def as_numeric(
         (:class:`decimal.Decimal`, ``decimal128[pyarrow]``) beyond 2**53 in
         their last place (``9007199254740993``, ``90071992547409.93``), and
         exact numbers other than 0 that float64 reads as 0
-        (``Decimal("1E-400")``, ``Fraction(1, 10**400)``).
+        (``Decimal("1E-400")``, ``Fraction(1, 10**400)``). With *sums* too,
+        integers each float64 holds whose magnitudes add up past 2**53
+        (:func:`_check_int_sums`: their sums would be rounded).
 
     Floats wider than float64 (``np.longdouble``) are read as their double
     when float64 holds them exactly, else as the decimal they print as
@@ -926,6 +928,8 @@ def as_numeric(
     refuse_spark(x, field)
     x = arrow_plain(x)
     dtype = getattr(x, "dtype", None)
+    # whether the values are integers (for the check of their sums' exactness)
+    ints = dtype is not None and getattr(dtype, "kind", "O") in "iu"
     # pandas extension dtypes (Int64, Float64, ...): missing values become NaN
     if (
         dtype is not None
@@ -975,7 +979,10 @@ def as_numeric(
     if kind == "u" and arr.dtype.itemsize >= 8:
         _check_uint64(arr, field, exact)
         arr = arr.astype(np.int64)
+    ints = ints or kind in "iu"
+    objects = None
     if kind not in "iuf":
+        objects = arr
         arr = _object_to_float(arr, field, exact=exact)
     elif exact:
         if kind == "f":
@@ -1022,7 +1029,58 @@ def as_numeric(
             )
     if sums:
         _check_sums(arr, field)
+        if exact:
+            _check_int_sums(arr, field, ints, objects)
     return np.ascontiguousarray(arr)
+
+
+def _check_int_sums(
+    arr: np.ndarray, field: str, ints: bool, objects: np.ndarray | None
+) -> None:
+    """Refuse integers (*ints*: an integer column; or *objects*, the
+    object array *arr* was read from, all of whose values are integers)
+    that float64 holds one by one but whose sum may pass 2**53, beyond
+    which float64 sums are not exact: the sum of their magnitudes bounds
+    every partial sum, as :func:`custseg.summarize` bounds a customer's
+    (a class, a group or the Total row of the column would be rounded).
+
+    >>> _check_int_sums(np.array([2**52, 2**52, 1]), "frequency", True, None)
+    Traceback (most recent call last):
+    ...
+    custseg.errors.InputError: 'frequency' has integers whose sum may pass 2**53 (their magnitudes add up to 9007199254740993), beyond which float64 sums are not exact: scale them down (e.g. to thousands), or convert them to float yourself if rounding their sums is acceptable
+    >>> _check_int_sums(np.array([2**52, 2**52]), "frequency", True, None)
+    >>> _check_int_sums(np.array([2.0**52, 2.0**52, 1.0]), "monetary", False, None)
+    """
+    if not len(arr):
+        return
+    with np.errstate(invalid="ignore"):
+        big = np.fmax.reduce(np.abs(arr))  # NaN (missing) left out
+    if not big * len(arr) > _EXACT:  # the cheap bound first (NaN: all missing)
+        return
+    if not ints:
+        if objects is None:
+            return  # floats: summed to the correctly rounded sum, as documented
+        values = [e for e in objects.tolist() if not is_missing_scalar(e)]
+        if not values or not all(is_int(e) for e in values):
+            return
+    mags = np.abs(arr[~np.isnan(arr)] if arr.dtype.kind == "f" else arr)
+    rough = float(np.add.reduce(mags, dtype=np.float64))
+    # the float sum of n magnitudes is within n units of 2**-53 of theirs
+    if rough <= 2**52:
+        return
+    total = None
+    if rough < 2**54:  # the exact sum, in int64 (below 2**55: no overflow)
+        total = int(np.add.reduce(mags.astype(np.int64), dtype=np.int64))
+        if total <= _EXACT:
+            return
+    raise InputError(
+        field,
+        "has integers whose sum may pass 2**53"
+        + ("" if total is None else f" (their magnitudes add up to {total})")
+        + ", beyond which float64 sums are not exact",
+        fix="scale them down (e.g. to thousands), or convert them to float "
+        "yourself if rounding their sums is acceptable",
+    )
 
 
 def _holds_narrow(x: list[Any] | tuple[Any, ...]) -> bool:

@@ -2530,7 +2530,8 @@ def group_summary(
         non-numeric facts, values whose
         sum passes what float64 holds (a total would be ``inf``), integers
         beyond 2**53 (or decimals beyond 2**53 in their last place: float64
-        does not hold them, so their sum would be rounded), two fact
+        does not hold them, so their sum would be rounded), integers whose
+        magnitudes add up past 2**53 (a sum float64 would round), two fact
         columns whose names read alike (``1`` and ``"1"``: the summary names
         columns by their text).
     ThresholdError

@@ -2073,8 +2073,9 @@ def assign_owners(
     ------
     InputError
         Negative or missing values, values that are integers beyond 2**53
-        (or decimals beyond 2**53 in their last place: float64 books would
-        round them, as :func:`~custseg.summarize` refuses them), duplicate
+        (or decimals beyond 2**53 in their last place) or integers adding
+        up past 2**53 (float64 books would round them, as
+        :func:`~custseg.summarize` refuses them), duplicate
         staff ids, duplicate or missing customer ids, inputs of different
         lengths or indexes.
     ThresholdError

@@ -517,9 +517,10 @@ def segment_summary(
         Labels and facts of different lengths or indexes, facts without one
         of the three columns, negative recency, frequency other than whole
         numbers >= 0, NaN frequency or monetary, integers beyond
-        2**53 (or decimals beyond 2**53 in their last place) in any of them
-        (float64 does not hold them, so their sums would be rounded; as
-        :func:`~custseg.summarize` refuses them).
+        2**53 (or decimals beyond 2**53 in their last place) in any of them,
+        integer ``frequency`` or ``monetary`` whose magnitudes add up past
+        2**53 (float64 does not hold them, or their sums, so the sums would
+        be rounded; as :func:`~custseg.summarize` refuses them).
     ThresholdError
         *total* or *missing* is also a class name.
 

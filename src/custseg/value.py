@@ -821,8 +821,9 @@ def fit_value_tiers(
     InputError
         Assets given as levels (missing words such as ``"N/A"`` are read
         as missing, as :func:`value_tier` reads them), no positive revenue, revenue with integers
-        beyond 2**53 (or decimals beyond 2**53 in their last place: their
-        total would be rounded, as :func:`~custseg.summarize` refuses them),
+        beyond 2**53 (or decimals beyond 2**53 in their last place), or
+        whose magnitudes add up past 2**53 (their total would be rounded,
+        as :func:`~custseg.summarize` refuses them),
         different lengths or indexes; numeric intent outside [0, 1] when *intent_some* and
         *intent_strong* are in [0, 1] (probabilities).
     ThresholdError
