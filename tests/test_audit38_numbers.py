@@ -123,3 +123,16 @@ def test_fit_value_tiers_int_revenue_past_2_53_is_refused() -> None:
         warnings.simplefilter("ignore", cs.CustsegWarning)
         with pytest.raises(InputError, match=r"'revenue' has integers whose sum"):
             cs.fit_value_tiers([3, 2, 1], ["strong"] * 3, BIG)
+
+
+def test_int_sum_bound_does_not_wrap() -> None:
+    # one value of 2**53 among 2,000 zeros: the bound max * n passes int64
+    # (no RuntimeWarning from a wrapped product), the sum is 2**53: exact
+    values = np.zeros(2000, dtype=np.int64)
+    values[0] = 2**53
+    tags = cs.TagMatrix(("g",), [[True]] * 2000)
+    out = cs.group_summary(tags, {"m": values})
+    assert out.totals["m"].tolist() == [2.0**53, 2.0**53]
+    values[1] = 1  # 2**53 + 1: refused
+    with pytest.raises(InputError, match=r"'m' has integers whose sum may pass"):
+        cs.group_summary(tags, {"m": values})

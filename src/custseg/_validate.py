@@ -1053,8 +1053,8 @@ def _check_int_sums(
     """
     if not len(arr):
         return
-    with np.errstate(invalid="ignore"):
-        big = np.fmax.reduce(np.abs(arr))  # NaN (missing) left out
+    with np.errstate(invalid="ignore"):  # as a float: no int64 product to wrap
+        big = float(np.fmax.reduce(np.abs(arr)))  # NaN (missing) left out
     if not big * len(arr) > _EXACT:  # the cheap bound first (NaN: all missing)
         return
     if not ints:
