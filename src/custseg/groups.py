@@ -1698,7 +1698,9 @@ class LifeStageWindows:
       ``[0, baby_months * 30.4375)`` (a month is 365.25 / 12 days; default
       36 months);
     * boy / girl (男宝 / 女宝): the baby's sex is one of *boy_values* /
-      *girl_values* (stripped, case ignored), and, when birthdays are given,
+      *girl_values* (stripped of blanks, also those that show nothing;
+      case, full-width letters and Unicode form ignored), and, when
+      birthdays are given,
       the customer is a mother by the rule above.
 
     Parameters
@@ -1708,8 +1710,9 @@ class LifeStageWindows:
     baby_months
         Age in months below which a baby makes its mother a 宝妈 (> 0).
     boy_values, girl_values
-        The values of the sex column meaning boy and girl; others (and
-        missing) give neither tag.
+        The values of the sex column meaning boy and girl; a missing value
+        (empty, or a placeholder such as 未知) gives neither tag, any other
+        value is an InputError in :func:`life_stage_tags`.
     labels
         The four tag names: pregnant, mother, boy, girl; names as rules
         files check theirs (not blank, no control or invisible characters,
@@ -1810,10 +1813,25 @@ def _sex_text(sex: np.ndarray) -> np.ndarray:
         return _to_text(sex.astype(object))
 
 
-def _composed_rows(text: np.ndarray, rows: np.ndarray) -> np.ndarray:
+def _composed_rows(
+    text: np.ndarray, rows: np.ndarray, *, loose: bool = False
+) -> np.ndarray:
     """*text* with its *rows* (a boolean mask) in Unicode's composed form
-    (NFC), as :func:`tags_from_values` compares values; a new array."""
-    made = [_display.composed(x) for x in text[rows].tolist()]
+    (NFC), as :func:`tags_from_values` compares values; a new array.
+
+    With *loose*, the rows are also stripped of the blanks that show
+    nothing (a zero-width space, a byte order mark, ...; ``BLANKS``, as
+    :func:`tags_from_values` strips its values), with full-width ASCII read
+    as ASCII and lowered (as the placeholders are compared): ``"boy\u200b"``
+    and ``"Ｂｏｙ"`` are ``"boy"``.
+    """
+    if loose:
+        made = [
+            _display.composed(fold_chars(x.strip(BLANKS)).lower())
+            for x in text[rows].tolist()
+        ]
+    else:
+        made = [_display.composed(x) for x in text[rows].tolist()]
     if text.dtype.kind == "U":  # (a fixed width could cut a longer form)
         out = text.astype(object)
         out[rows] = made
@@ -1890,7 +1908,7 @@ def life_stage_tags(
     ------
     InputError
         No input given, inputs of different lengths or indexes, values that
-        are not dates.
+        are not dates, a sex that is neither missing nor a boy or girl value.
 
     Examples
     --------
@@ -1959,6 +1977,9 @@ def life_stage_tags(
         odd = known & ~np.isin(folded, accepted)
         if odd.any():  # another Unicode form (NFD, as macOS exports) is that value
             folded = _composed_rows(folded, odd)
+            odd = known & ~np.isin(folded, accepted)
+        if odd.any():  # blanks that show nothing, full-width letters: read through
+            folded = _composed_rows(folded, odd, loose=True)
             odd = known & ~np.isin(folded, accepted)
         if odd.any():  # a typo is not "no baby": say so
             first, count = v.first_offender(odd)
@@ -2159,6 +2180,44 @@ def _is_customer_facts(facts: Any) -> bool:
 _ID_COLUMN = "customer_id"
 
 
+def _refuse_id_alike(columns: Iterable[Any]) -> None:
+    """InputError for a column of the facts spelled like ``customer_id``
+    but for letter case, blanks, ``_`` and ``-`` (``CustomerID``, as the
+    Online Retail files name it, ``Customer ID``, ``customer_id `` with a
+    blank; invisible characters and full-width letters too), when none is
+    named ``customer_id`` itself: read as a fact, its ids would be summed and
+    the facts paired with the tags by position, not by customer.
+
+    >>> _refuse_id_alike(["monetary", "customer_id", "CustomerID"])
+    >>> _refuse_id_alike(["CustomerID", "monetary"])
+    Traceback (most recent call last):
+    ...
+    custseg.errors.InputError: 'facts' has a column 'CustomerID', not 'customer_id': a customer_id column holds the customer ids, never a fact, but under another name it would be summed as one and the facts paired with the tags by position: name it 'customer_id' if it holds the customer ids (facts.rename(columns={'CustomerID': 'customer_id'})), or drop it
+    """
+    names = list(columns)
+    if _ID_COLUMN in names:
+        return
+
+    def key(text: str) -> str:
+        return "".join(
+            c for c in _display.alike(text).casefold() if not (c.isspace() or c in "_-")
+        )
+
+    near = [c for c in names if isinstance(c, str) and key(c) == "customerid"]
+    if not near:
+        return
+    shown, _ = _display.apart(near[0], [_ID_COLUMN])
+    raise InputError(
+        "facts",
+        f"has a column {_display.quoted([shown])}, not {_ID_COLUMN!r}: a "
+        f"{_ID_COLUMN} column holds the customer ids, never a fact, but under "
+        "another name it would be summed as one and the facts paired with the "
+        "tags by position",
+        fix=f"name it {_ID_COLUMN!r} if it holds the customer ids "
+        f"(facts.rename(columns={{{near[0]!r}: {_ID_COLUMN!r}}})), or drop it",
+    )
+
+
 def _facts(facts: Any) -> tuple[dict[str, Any], Any]:
     """(column name -> values, index or customer ids) of the facts.
 
@@ -2167,10 +2226,13 @@ def _facts(facts: Any) -> tuple[dict[str, Any], Any]:
     :func:`custseg.migration.transition_matrix` reads one (an index with
     another name beside it is an InputError naming both), and so is a
     Polars DataFrame or a PyArrow Table (no index: its rows are otherwise
-    in order, paired by position)."""
+    in order, paired by position), and so is a mapping of columns (a dict
+    of lists or arrays, which has no index either). A column only spelled
+    like it (``CustomerID``) is an InputError (:func:`_refuse_id_alike`)."""
     if is_pandas(facts) and hasattr(facts, "columns"):
         from .migration import _id_column
 
+        _refuse_id_alike(facts.columns)
         ids = _id_column(facts, None, "facts")
         if ids is None and _ID_COLUMN in facts.columns:  # (and in the index)
             raise InputError(
@@ -2190,11 +2252,27 @@ def _facts(facts: Any) -> tuple[dict[str, Any], Any]:
         return {k: getattr(facts, k) for k in names}, ids
     other = v.other_frame_columns(facts, "facts")
     if other is not None:  # a Polars DataFrame, a PyArrow Table: rows in order
+        _refuse_id_alike(other)
         if _ID_COLUMN not in other:
             return _fact_columns(other.items()), None
         ids = to_pandas_index(other.pop(_ID_COLUMN), _ID_COLUMN)
         return _fact_columns(other.items()), ids
     if isinstance(facts, Mapping):
+        _refuse_id_alike(facts)
+        if _ID_COLUMN in facts:  # the ids of the rows, as a Polars frame's
+            rest = {k: x for k, x in facts.items() if k != _ID_COLUMN}
+            cols = _fact_columns(rest.items())
+            ids = to_pandas_index(facts[_ID_COLUMN], _ID_COLUMN)
+            own = common_index(**cols)  # Series on ids of their own: the same
+            if own is not None and not row_numbers(own) and not own.equals(ids):
+                raise InputError(
+                    "facts",
+                    f"has a {_ID_COLUMN!r} key whose ids differ from the index "
+                    "of its other columns",
+                    fix=f"give the ids once: drop the {_ID_COLUMN!r} key, or "
+                    "pass the columns as lists or arrays in its order",
+                )
+            return cols, ids
         cols = _fact_columns(facts.items())
         return cols, common_index(**cols)
     # a Dask or PySpark DataFrame, a DuckDB relation: said so, with its call
@@ -2215,6 +2293,8 @@ def _id_column_of(facts: Any) -> bool:
     if is_pandas(facts) and hasattr(facts, "columns"):
         return _ID_COLUMN in facts.columns
     other = v.other_frame_columns(facts, "facts")
+    if other is None and isinstance(facts, Mapping):
+        return _ID_COLUMN in facts
     return other is not None and _ID_COLUMN in other
 
 
@@ -2235,6 +2315,8 @@ def _refuse_unpaired(facts: Any, index: Any) -> None:
             f"facts.drop(columns={_ID_COLUMN!r}), a Polars frame's "
             f"facts.drop({_ID_COLUMN!r})"
         )
+        if not is_pandas(facts) and v.other_frame_columns(facts, "facts") is None:
+            without = f"a dict without its {_ID_COLUMN!r} key"
     elif index is not None and not row_numbers(index):
         names = [x for x in getattr(index, "names", [None]) if x is not None]
         if names:
@@ -2498,9 +2580,11 @@ def group_summary(
         numbers, unnamed integers and ids ``0 .. n-1`` too; only facts
         without ids are paired with them by position). A ``customer_id``
         column holds the facts' customer ids, never a fact summed: a
-        frame on row numbers (any unnamed index), a Polars DataFrame or a
-        PyArrow Table with one is on those ids, as one indexed by them is
-        (beside an index with another name it is refused). Another column
+        frame on row numbers (any unnamed index), a Polars DataFrame, a
+        PyArrow Table or a mapping of columns with one is on those ids, as
+        one indexed by them is (beside an index with another name it is
+        refused); a column only spelled like it (``CustomerID``,
+        ``Customer ID``) is refused, not summed. Another column
         may have any name, ``tags`` too. Missing values
         are left out of totals and means. Totals do not depend on the order
         of the rows: decimal amounts (``19.99``) are summed exactly and

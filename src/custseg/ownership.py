@@ -46,7 +46,15 @@ import numpy as np
 
 from . import _display
 from . import _validate as v
-from ._align import common_index, flat_ids, is_pandas, to_pandas_index
+from ._align import (
+    as_index,
+    common_index,
+    flat_ids,
+    is_pandas,
+    row_numbers,
+    same_index,
+    to_pandas_index,
+)
 from ._categories import MISSING, YES_NO_ALIASES, as_category
 from ._exact import decimal_scale, order_free_sums
 from .errors import CustsegWarning, InputError, ThresholdError
@@ -1952,6 +1960,39 @@ class _Inputs(NamedTuple):
     plan: _Plan
 
 
+def _check_ids_carried(customer_id: Any, index: Any) -> None:
+    """Refuse *customer_id* beside pandas inputs on an index of customer ids
+    (not row numbers) when it holds those ids in another order, or is a
+    pandas Index other than theirs: each row's ids would disagree, the
+    result being on the index and the ties broken by *customer_id*, so a
+    customer could get the owner meant for another one."""
+    if customer_id is None or index is None or row_numbers(index):
+        return
+    if is_pandas(customer_id) and not hasattr(customer_id, "dtype"):
+        return  # (a frame: refused where the ids are read)
+    given, known = to_pandas_index(customer_id), as_index(flat_ids(index))
+    is_index = type(customer_id).__module__.startswith("pandas") and type(
+        customer_id
+    ).__name__.endswith("Index")
+    shuffled = (
+        not is_index
+        and len(given) == len(known)
+        and bool(given.astype(object).isin(known.astype(object)).all())
+        and not same_index(given, known)
+    )
+    if (is_index and len(given) == len(known) and not same_index(given, known)) or (
+        shuffled
+    ):
+        raise InputError(
+            "customer_id",
+            "holds the ids of the index of the pandas inputs in another order "
+            "(or is another index): the result is on that index, and each "
+            "row's ties would be broken by another customer's id",
+            fix="leave customer_id= out (the index holds the ids), or give them "
+            "in the index's order (customer_id=value.index)",
+        )
+
+
 def _inputs(
     value: Any,
     staff: Any,
@@ -2039,7 +2080,10 @@ def assign_owners(
         whether stored as integers or written as text (``"9"`` before
         ``"10"``), so ids read from a CSV file and from a Parquet file give
         the same owners; other text ids follow, in text order. True/False
-        values (a mask) are an error.
+        values (a mask) are an error, and so are the ids of the index of
+        the pandas inputs in another order (or another pandas Index): the
+        result is on that index, so the ties would be broken by other
+        customers' ids.
     capacity
         The most customers each staff member may have: a number for
         everyone (an ``int`` or ``float``, a ``Decimal`` or ``Fraction`` as
@@ -2195,6 +2239,7 @@ def assign_owners(
     index = common_index(
         value=value, current_owner=current_owner, customer_id=customer_id
     )
+    _check_ids_carried(customer_id, index)
     budget = _max_moves(max_moves)
     inp = _inputs(
         value, staff, current_owner, "current_owner", customer_id, capacity, tolerance
@@ -2753,7 +2798,8 @@ def reassign_neglected(
     customer_id
         Customer ids for ties and duplicate checks (default: the index of a
         pandas *value*); whole numbers in numeric order, also when written
-        as text, as in :func:`assign_owners`.
+        as text, as in :func:`assign_owners` (and, as there, not the ids of
+        the pandas inputs' index in another order).
     capacity
         Most customers per staff member, as in :func:`assign_owners`: a
         neglected customer goes only to someone with room under it. Nobody
@@ -2787,6 +2833,7 @@ def reassign_neglected(
     # flags from neglected() and owners from an earlier Assignment carry
     # their input's index: it must be this one
     index = common_index(value=value, owner=owner, customer_id=customer_id, flags=flags)
+    _check_ids_carried(customer_id, index)
     inp = _inputs(value, staff, owner, "owner", customer_id, capacity, tolerance, False)
     val, names, ids, cap, tol, prev, key, rank, plan = inp
     n, k = len(val), len(names)

@@ -39,8 +39,13 @@ customer (the file does not hold it, so nobody's file is complete), and the
 result lists it in :attr:`ProfileCompleteness.absent`. When none of the
 declared fields has a column, the call is an
 :class:`~custseg.errors.InputError`: the columns are surely named otherwise
-and need a ``fields=`` mapping. A column feeds one field only: a column
-mapped to a field is not also read for the field it is named like. A field
+and need a ``fields=`` mapping. So is a column that only reads as a field
+without a column of its own (``Phone``, ``phone `` or ``phone`` behind a
+byte order mark, for ``phone``: letter case, blanks at the ends, invisible
+characters, full-width letters), unless ``fields=`` names it: read as no
+column, the field would count as missing for every customer. A column
+feeds one field only: a column mapped to a field is not also read for the
+field it is named like. A field
 is fed by one column only: two columns mapped onto it, or one mapped onto
 it while the data also has a column named like it, is an error.
 
@@ -1212,6 +1217,50 @@ def _named_like(table: Mapping[Any, Any], fields: Sequence[str]) -> dict[str, An
     return out
 
 
+def _refuse_look_alikes(
+    table: Mapping[Any, Any], source: Mapping[str, Any], mapped: Sequence[Any]
+) -> None:
+    """Refuse a column that only reads as a field the data has no column for
+    (``Phone`` or ``phone `` for ``phone``, a header behind a byte order
+    mark as Excel's "CSV UTF-8" writes the first one, full-width letters, a
+    zero-width space): taken for no column, the field would count as missing
+    for every customer, silently. Columns that feed a field, or that
+    *mapped* (the keys of ``fields=``) names, are not looked at.
+
+    >>> _refuse_look_alikes({"Phone": []}, {"phone": None}, ())
+    Traceback (most recent call last):
+    ...
+    custseg.errors.InputError: 'profile' has a column 'Phone', not 'phone': the field 'phone' reads the column of its name, so it would count as missing for every customer: map it (fields={'Phone': 'phone'}), or rename it 'phone' (or drop it if it holds something else)
+    >>> _refuse_look_alikes({"Phone": []}, {"phone": None}, ("Phone",))
+    """
+    used = {c for c in source.values() if c is not None} | set(mapped)
+    spare = [c for c in table if isinstance(c, str) and c not in used]
+    if not spare:
+        return
+
+    def key(text: str) -> str:
+        return _display.alike(text).strip().casefold()
+
+    by_key: dict[str, list[str]] = {}
+    for c in spare:
+        by_key.setdefault(key(c), []).append(c)
+    for field, column in source.items():
+        if column is not None:
+            continue
+        near = by_key.get(key(field))
+        if not near:
+            continue
+        shown, _ = _display.apart(near[0], [field])
+        raise InputError(
+            "profile",
+            f"has a column {_display.quoted([shown])}, not {field!r}: the field "
+            f"{field!r} reads the column of its name, so it would count as "
+            "missing for every customer",
+            fix=f"map it (fields={{{near[0]!r}: {field!r}}}), or rename it "
+            f"{field!r} (or drop it if it holds something else)",
+        )
+
+
 def profile_completeness(
     profile: Any,
     *,
@@ -1271,7 +1320,9 @@ def profile_completeness(
     ------
     InputError
         Columns of different lengths or indexes, a column that is not one
-        value per customer, or none of the fields present in the data.
+        value per customer, none of the fields present in the data, or a
+        column that only reads as a field the data has no column for
+        (``Phone`` or ``phone `` for ``phone``: map it with *fields*).
     ThresholdError
         Bad weights, a field in both parts, an empty or blank field name,
         a mapping onto an unknown field
@@ -1382,6 +1433,7 @@ def profile_completeness(
         for field, column in source.items():
             if column is not None and claimed.get(column, field) != field:
                 source[field] = None
+    _refuse_look_alikes(table, source, () if fields is None else tuple(fields))
     present = {f: c for f, c in source.items() if c is not None}
     if not present:
         numbered = [c for c in table if not isinstance(c, str | tuple)]
