@@ -2020,7 +2020,9 @@ def group_sizes(tags: Any) -> dict[str, int]:
     Parameters
     ----------
     tags
-        A :class:`TagMatrix` (or anything :func:`combine_tags` takes).
+        A :class:`TagMatrix`, or one other source :func:`combine_tags`
+        takes (a rules result, a ``(names, matrix)`` pair); several sources
+        go through ``combine_tags(a, b)`` first.
 
     Returns
     -------
@@ -2103,7 +2105,9 @@ def group_overlaps(tags: Any) -> GroupOverlaps:
     Parameters
     ----------
     tags
-        A :class:`TagMatrix` (or anything :func:`combine_tags` takes).
+        A :class:`TagMatrix`, or one other source :func:`combine_tags`
+        takes (a rules result, a ``(names, matrix)`` pair); several sources
+        go through ``combine_tags(a, b)`` first.
 
     Returns
     -------
@@ -2568,7 +2572,9 @@ def group_summary(
     Parameters
     ----------
     tags
-        A :class:`TagMatrix` (or anything :func:`combine_tags` takes).
+        A :class:`TagMatrix`, or one other source :func:`combine_tags`
+        takes (a rules result, a ``(names, matrix)`` pair); several sources
+        go through ``combine_tags(a, b)`` first.
     facts
         Numbers per customer, in the same order (and on the same index):
         a DataFrame or mapping of numeric columns (``monetary`` gives the
