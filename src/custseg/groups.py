@@ -1822,8 +1822,8 @@ def _composed_rows(
     With *loose*, the rows are also stripped of the blanks that show
     nothing (a zero-width space, a byte order mark, ...; ``BLANKS``, as
     :func:`tags_from_values` strips its values), with full-width ASCII read
-    as ASCII and lowered (as the placeholders are compared): ``"boy\u200b"``
-    and ``"Ｂｏｙ"`` are ``"boy"``.
+    as ASCII and lowered (as the placeholders are compared): ``boy`` with a
+    zero-width space after it, and a full-width ``Ｂｏｙ``, are ``boy``.
     """
     if loose:
         made = [
