@@ -13,9 +13,14 @@
 4. ``assign_owners`` and ``reassign_neglected`` refuse a ``customer_id=``
    holding the ids of the value's index in another order: the result was
    on the index, the ties broken by the other order's ids.
+5. ``actions`` warns of classes the playbook does not cover that read like
+   its labels (``Silent`` for ``silent``): their customers fell out of the
+   due list without a word.
 """
 
 from __future__ import annotations
+
+import warnings
 
 import hypothesis
 import pandas as pd
@@ -23,8 +28,14 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from custseg import assign_owners, reassign_neglected
-from custseg.errors import InputError
+from custseg import (
+    actions,
+    assign_owners,
+    default_playbook,
+    due_contacts,
+    reassign_neglected,
+)
+from custseg.errors import CustsegWarning, InputError
 from custseg.groups import (
     LifeStageWindows,
     group_summary,
@@ -263,3 +274,51 @@ def test_repro_customer_id_in_another_order() -> None:
     # on row numbers, customer_id= gives the ids
     rows = assign_owners(pd.Series([1, 1]), ["x", "y"], customer_id=["b", "a"])
     assert rows.owner.to_numpy().tolist() == ["y", "x"]
+
+
+@getattr(hypothesis, "custseg_unscaled", settings)(max_examples=20, deadline=None)
+@given(
+    st.lists(
+        st.tuples(
+            st.sampled_from(["active", "silent", "lost", "沉默期"]),
+            st.sampled_from(["same", "title", "upper", "space", "zwsp", "wide"]),
+        ),
+        min_size=1,
+        max_size=5,
+    )
+)
+def test_look_alike_classes_warned(cells: list) -> None:
+    how = {
+        "same": lambda x: x,
+        "title": str.title,
+        "upper": str.upper,
+        "space": lambda x: x + " ",
+        "zwsp": lambda x: x + "\u200b",
+        "wide": _wide,
+    }
+    labels = [how[h](x) for x, h in cells]
+    pb = default_playbook("lifecycle")
+    # the oracle: customers whose class is only spelled like a covered one
+    odd = sum(1 for x in labels if pb.action_for(x) is None)
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        plan = actions(labels, pb, recency_days=[1.0] * len(labels))
+    said = [w for w in caught if issubclass(w.category, CustsegWarning)]
+    if odd:
+        assert len(said) == 1
+        assert f"{odd:,d} customer" in str(said[0].message)
+    else:
+        assert not said
+    assert len(plan.uncovered) == len({x for x in labels if pb.action_for(x) is None})
+
+
+def test_repro_capitalised_class_drops_out_of_the_due_list() -> None:
+    pb = default_playbook("lifecycle")
+    with pytest.warns(CustsegWarning, match=r"'Silent' \(like 'silent'\)"):
+        plan = actions(["Silent", "active"], pb, recency_days=[10, 10])
+    due = due_contacts([None, None], plan, "2024-12-28")
+    assert due.counts() == {"cadence": 1}  # still not guessed: only warned
+    # a class the playbook lacks altogether is not warned of
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        assert actions(["churned"], pb, recency_days=[10]).uncovered == ("churned",)

@@ -1616,7 +1616,12 @@ def actions(
         (no channel, no cadence, no priority); :attr:`ActionPlan.uncovered`
         lists those names and :attr:`ActionPlan.unclassified` counts the
         customers with a missing label (with no cadence, they are never due
-        for a cadence contact).
+        for a cadence contact). A name not covered that reads like one of
+        the playbook's labels or aliases but for letter case, blanks at its
+        ends, invisible characters or full-width letters (``Silent`` for
+        ``silent``) is not guessed either, but a
+        :class:`~custseg.errors.CustsegWarning` names it and counts its
+        customers.
     playbook
         The actions by label name (:func:`default_playbook` or your own).
     recency_days
@@ -1722,6 +1727,11 @@ def actions(
             stopped = recency >= row_deadline  # NaN on either side: False
         unknown = np.isnan(recency) & has_deadline
     name = playbook.name or getattr(labels, "name", None) or "class"
+    uncovered = playbook.uncovered(
+        [names[c] for c in np.unique(codes[codes >= 0]).tolist()]
+    )
+    if uncovered:
+        _warn_look_alike_classes(playbook, uncovered, codes, names)
     return ActionPlan(
         codes=codes,
         names=names,
@@ -1732,13 +1742,55 @@ def actions(
         class_deadline=deadline,
         stopped=np.asarray(stopped, dtype=bool),
         # the names customers hold: an unused category is nobody to cover
-        uncovered=playbook.uncovered(
-            [names[c] for c in np.unique(codes[codes >= 0]).tolist()]
-        ),
+        uncovered=uncovered,
         index=index,
         lang=lang,
         name=str(name),
         recency_unknown=unknown,
+    )
+
+
+def _warn_look_alike_classes(
+    playbook: Playbook,
+    uncovered: tuple[str, ...],
+    codes: np.ndarray,
+    names: tuple[str, ...],
+) -> None:
+    """The :class:`~custseg.errors.CustsegWarning` of :func:`actions` for
+    classes the playbook does not cover that read like one of its labels or
+    aliases but for letter case, blanks at the ends, invisible characters or
+    full-width letters (``Silent``, ``silent `` for ``silent``): their
+    customers get no action and no cadence, so they fall out of the due
+    list, which a class the playbook really lacks is meant to do, not a
+    spelling."""
+
+    def key(text: str) -> str:
+        return _display.alike(text).strip().casefold()
+
+    known: dict[str, str] = {}
+    for label in (*playbook.actions, *playbook.aliases):
+        known.setdefault(key(label), label)
+    found = [(c, known[key(c)]) for c in uncovered if key(c) in known]
+    if not found:
+        return
+    counts = np.bincount(codes[codes >= 0], minlength=len(names))
+    count = sum(int(counts[names.index(c)]) for c, _ in found)
+    shown = ", ".join(
+        f"{_display.quoted([_display.apart(c, [label])[0]])} (like {label!r})"
+        for c, label in found[:3]
+    )
+    if len(found) > 3:
+        shown += f" and {len(found) - 3:,d} more"
+    warnings.warn(
+        f"{count:,d} customer{'s' if count != 1 else ''} of class"
+        f"{'es' if len(found) > 1 else ''} {shown}, which the playbook"
+        f"{' ' + repr(playbook.name) if playbook.name else ''} does not cover "
+        "but which read like its labels but for letter case, blanks, "
+        "invisible characters or full-width letters, "
+        f"get {NO_ACTION!r} and no cadence (never due for a cadence contact): "
+        "write the classes as the playbook's labels are written",
+        CustsegWarning,
+        stacklevel=3,
     )
 
 
