@@ -431,6 +431,7 @@ def parse_examples(
         complete = len(values) == len(given) and not unchecked
         if complete:
             ok = _contradictions(values, rs_parts, at) and ok
+            ok = _score_contradictions(values, rs_parts, at) and ok
         names: dict[str, str] = {}
         lines: dict[str, tuple[int, int, int, str]] = {}
         pairs: list[tuple[str, Any]] = []
@@ -659,6 +660,105 @@ def _contradictions(
         if problem is not None:
             at(("given", name), "bad-value", *problem)
             ok = False
+    return ok
+
+
+# the RFM scores custseg computes from the facts before the rules run:
+# (score, the fact it scores, whether a higher fact scores higher)
+_SCORED = (
+    ("r", "recency_days", False),
+    ("f", "frequency", True),
+    ("m", "monetary", True),
+)
+
+
+def _score_range(score: int, edges: tuple[float, ...], higher: bool) -> str:
+    """The values of the fact that get *score* with fixed *edges*, as text.
+
+    >>> _score_range(5, (30.0, 90.0, 180.0, 270.0), False)
+    'below 30'
+    >>> _score_range(2, (30.0, 90.0, 180.0, 270.0), False)
+    'from 180 to below 270'
+    >>> _score_range(1, (30.0, 90.0), True), _score_range(3, (30.0, 90.0), True)
+    ('at most 30', 'above 90')
+    """
+    fmt = _display.number_text
+    n = len(edges)
+    if not higher:  # score = 1 + #{edges the value is below}
+        lo = edges[n - score] if n - score >= 0 else None
+        hi = edges[n - score + 1] if n - score + 1 <= n - 1 else None
+        if lo is None:
+            return f"below {fmt(hi)}"
+        return (
+            f"at least {fmt(lo)}"
+            if hi is None
+            else f"from {fmt(lo)} to below {fmt(hi)}"
+        )
+    # score = 1 + #{edges below the value}
+    lo = edges[score - 2] if score >= 2 else None
+    hi = edges[score - 1] if score - 1 <= n - 1 else None
+    if lo is None:
+        return f"at most {fmt(hi)}"
+    return (
+        f"above {fmt(lo)}" if hi is None else f"above {fmt(lo)} and at most {fmt(hi)}"
+    )
+
+
+def _score_contradictions(
+    values: Mapping[str, Any], parts: Mapping[str, Any], at: Any
+) -> bool:
+    """Whether each RFM score the example gives (``r``, ``f``, ``m``) is the
+    score the file's fixed ``[scores]`` edges give the fact it also gives
+    (``recency_days``, ``frequency``, ``monetary``); each one that is not is
+    an error at the score's key. A run computes the scores from the facts
+    with those edges, so such an example describes a customer no run can
+    produce (``recency_days = 1`` with ``r = 2``: one day ago is ``r = 5``
+    with the ecommerce edges). Quantile scores depend on the other customers
+    and are not checked.
+    """
+    from ..rfm import ScoreEdges, score
+
+    scores = parts.get("scores") or {}
+    fields = parts["fields"]
+    ok = True
+    for key, fact, higher in _SCORED:
+        spec = scores.get(key)
+        if (
+            spec is None
+            or spec.edges is None
+            or key not in values
+            or fact not in values
+            or key not in fields
+            or fact not in fields
+        ):
+            continue
+        given = values[key]
+        want = int(
+            score([values[fact]], ScoreEdges(spec.edges), higher_is_better=higher)[0]
+        )
+        if given == want:
+            continue
+        fmt = _display.number_text
+        edges = ", ".join(fmt(e) for e in spec.edges)
+        hint = f"give {key} = {want}"
+        if (
+            isinstance(given, int | float)
+            and given == int(given)
+            and 1 <= given <= spec.bins
+        ):
+            hint += (
+                f", or a {fact} that scores {fmt(given)} "
+                f"({_score_range(int(given), spec.edges, higher)})"
+            )
+        at(
+            ("given", key),
+            "bad-value",
+            f"{key} = {fmt(given)} is not the score of {fact} = "
+            f"{fmt(values[fact])}: the [scores] {key} edges ({edges}) give "
+            f"{key} = {want}, so no run has this customer",
+            hint,
+        )
+        ok = False
     return ok
 
 

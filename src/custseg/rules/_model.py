@@ -3227,6 +3227,9 @@ def build(
             "tagsets": tagsets,
             "reads": reads,
             "symbols": symbols,
+            # fixed edges: a given score must be the one they give the
+            # given fact
+            "scores": scores,
             # declared, but refused with an error of their own: an example
             # naming one is not checked against it (no second, false error)
             "refused_inputs": {
