@@ -11,9 +11,14 @@
    edges must agree (``bad-value`` at the score), and the presets' examples
    sit on each side of the R = 3 / R = 2 edge (the start of the sleeping
    stage, where their rfm8 splits R).
+2. docs/testing.md's salon suite moved the lifecycle but not the recency
+   edges, lapsing_days and lost_days: every run noted contradictions.
 """
 
 from __future__ import annotations
+
+import warnings
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -26,7 +31,7 @@ from custseg.rfm import ScoreEdges
 
 FAST = settings(max_examples=40, deadline=None, database=None)
 # each draw loads a rules file (a preset and an extension): few of them
-FILES = settings(max_examples=25, deadline=None, database=None)
+FILES = settings(max_examples=15, deadline=None, database=None)
 
 _SCORED = {
     "r": ("recency_days", False),
@@ -178,3 +183,50 @@ def test_hint_range_gives_the_score(score: int, key: str) -> None:
 
     for x, s in zip(probe, got, strict=True):
         assert (s == score) == inside(float(x)), (text, x, s)
+
+
+# 2. docs/testing.md's "suite a team would copy" moved the beauty_salon
+#    lifecycle to 30/60/120/180 days but left the preset's recency edges
+#    (30/45/90/135), lapsing_days (90) and lost_days (135): every segment run
+#    with it noted customers whose segment contradicts their stage (68
+#    'Loyal' customers sleeping on simulate_transactions(2000, seed=4)),
+#    against docs/rules.md's advice to move them with the breaks.
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def _windows_agree(rs: rules.RuleSet) -> list[str]:
+    """What of the day thresholds does not follow the lifecycle breaks, as
+    the presets set them: R = 4 ends where active ends, R = 3 silent, R = 2
+    sleeping; lapsing_days at the sleeping start, lost_days at the lost start."""
+    b = rs.tables["lifecycle"].breaks
+    e = rs.scores["r"].edges
+    problems = []
+    if tuple(e[1:]) != tuple(b[:3]):
+        problems.append(f"r edges {e} vs lifecycle {b}")
+    if rs.params["lapsing_days"] != b[1]:
+        problems.append(f"lapsing_days {rs.params['lapsing_days']} vs {b[1]}")
+    if rs.params["lost_days"] != b[2]:
+        problems.append(f"lost_days {rs.params['lost_days']} vs {b[2]}")
+    return problems
+
+
+@pytest.mark.parametrize("name", sorted(set(rules.presets()) - {"base"}))
+def test_preset_day_thresholds_follow_its_lifecycle(name: str) -> None:
+    assert _windows_agree(rules.preset(name)) == []
+
+
+def test_the_salon_of_the_testing_page_moves_its_edges_with_its_lifecycle() -> None:
+    page = (ROOT / "docs" / "testing.md").read_text(encoding="utf-8")
+    start = page.index(">>> SALON = rules.loads('''") + len(
+        ">>> SALON = rules.loads('''"
+    )
+    block = page[start : page.index("''')", start)]
+    text = "\n".join(line[4:] for line in block.splitlines()[1:])
+    salon = rules.loads(text)
+    assert _windows_agree(salon) == []
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # a contradiction note is a warning
+        custseg.segment(
+            custseg.datasets.simulate_transactions(400, seed=4), rules=salon
+        )
