@@ -1882,18 +1882,31 @@ def _check_no_sep_line(path: Path, encoding: str) -> None:
         )
 
 
+#: the characters :func:`_line_starts_with_space` reads at a time
+_SPACE_CHUNK = 1 << 20
+
+
 def _line_starts_with_space(path: Path, encoding: str) -> bool:
-    """Some line after the first starts with a space (read in chunks: no
+    r"""Some line after the first starts with a space (read in chunks: no
     copy of the file in memory); False if the file does not decode (the
-    reading then says why)."""
+    reading then says why). A line ends at ``\n``, ``\r\n`` or a bare
+    ``\r`` (classic Mac files), also where a chunk ends right after it.
+
+    >>> import tempfile
+    >>> d = Path(tempfile.mkdtemp())
+    >>> _ = (d / "t.csv").write_bytes(b"id,x\r c1,1\r")
+    >>> _line_starts_with_space(d / "t.csv", "utf-8")
+    True
+    """
     decoder = codecs.getincrementaldecoder(encoding)()
     last = ""
     try:
         with _open_binary(path) as f:
             while True:
-                chunk = f.read(1 << 20)
+                chunk = f.read(_SPACE_CHUNK)
                 text = decoder.decode(chunk, final=not chunk)
-                if "\n " in last + text[:1] or "\n " in text or "\r " in text:
+                seam = last + text[:1]  # a line end the chunk's end cut off
+                if "\n " in seam or "\r " in seam or "\n " in text or "\r " in text:
                     return True
                 if text:
                     last = text[-1]

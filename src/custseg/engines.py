@@ -3451,6 +3451,71 @@ def _check_derived_ids(native: Any, name: Hashable, what: str = "customer") -> N
                 "(df[col].astype('float64') for floats, .astype(str) for "
                 "others), or pass the frame dd.from_pandas made itself",
             )
+    if _text_column(native, name):
+        _check_sources_agree(native, name, what)
+
+
+def _check_sources_agree(native: Any, name: Hashable, what: str = "customer") -> None:
+    """Refuse a Dask frame computed from several ``dd.from_pandas`` frames
+    (``dd.concat`` of them, a merge) whose ids in column *name* (of *what*)
+    are of one kind in each frame but of different kinds across them:
+    integer ids of an object column, which Dask made text, beside text ids
+    of another frame would make ``1`` and ``"1"`` one customer, as no
+    frame alone shows. Each frame is checked on its own by
+    :func:`_check_derived_ids`; here the kinds of all of them are counted
+    together, as :func:`~custseg.summarize` counts them in the frame
+    ``pd.concat`` makes of them."""
+    import pandas as pd
+
+    try:
+        from dask.dataframe.dask_expr.io.io import FromPandas
+
+        frames = []
+        for expr in native.expr.find_operations(FromPandas):
+            frame = expr.operand("frame")
+            frames.append(getattr(frame, "_data", frame))  # Dask's wrapper
+    except Exception:  # pragma: no cover - another Dask version: no sources
+        return
+    from .summary import _id_kind
+
+    lineage = _lineage(native.expr, name)
+    counts: dict[str, int] = {}
+    for frame in frames:
+        if not isinstance(frame, pd.DataFrame):
+            continue
+        # the column the ids came from: the earliest name of the lineage the
+        # frame has (an assign from another column overwrote *name*)
+        present = [c for c in lineage if c in frame.columns]
+        if not present or not isinstance(frame[present[-1]], pd.Series):
+            continue
+        col = frame[present[-1]]
+        if col.dtype == object:
+            for x in col.to_numpy(dtype=object).tolist():
+                kind = _id_kind(x)
+                if kind is not None:
+                    counts[kind] = counts.get(kind, 0) + 1
+        elif pd.api.types.is_string_dtype(col.dtype) and not isinstance(
+            col.dtype, pd.CategoricalDtype
+        ):
+            n = int(col.notna().sum())
+            if n:
+                counts["str"] = counts.get("str", 0) + n
+    if len(counts) > 1:
+        ranked = sorted(counts, key=lambda k: -counts[k])
+        listed = ", ".join(
+            f"{k} ({counts[k]} row{'s' if counts[k] != 1 else ''})" for k in ranked
+        )
+        raise InputError(
+            str(name),
+            f"mixes ids of different types across the pandas frames this Dask "
+            f"frame was computed from (dd.concat of dd.from_pandas frames, a "
+            f"merge): {listed}; dd.from_pandas made them text, which would make "
+            f"1 and '1' one {what}",
+            n_rows=sum(counts[k] for k in ranked[1:]),
+            fix="convert the ids to one type in every pandas frame before "
+            "dd.from_pandas (.astype(str) for text ids, .astype('int64') for "
+            "integer ones)",
+        )
 
 
 def _lineage(expr: Any, name: Hashable) -> list[Hashable]:

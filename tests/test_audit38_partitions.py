@@ -1,0 +1,146 @@
+"""Audit 38: the same answer however the data is split.
+
+1. A text table read in chunks: the check for a line that starts with a
+   space (part of the id there, so read another way) looked for ``"\\r "``
+   only inside a chunk, so in a classic Mac file (bare ``\\r`` line ends)
+   a line starting with a space right after a chunk's end (1 MiB) lost its
+   space: ``" c1"`` was read as ``"c1"``, merged with another customer.
+2. Dask frames computed from several ``dd.from_pandas`` frames
+   (``dd.concat``): each frame's object ids were checked on their own, so
+   integer ids in one frame and text ids in another (each of one kind)
+   passed, and the text Dask made of the integers merged ``1`` and ``"1"``
+   into one customer, where ``summarize`` of ``pd.concat`` of the same
+   frames refuses them.
+"""
+
+from __future__ import annotations
+
+import re
+import tempfile
+from pathlib import Path
+
+import pandas as pd
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from custseg import InputError, _files
+from custseg._files import read_table
+
+# -- 1. a line starting with a space right after a chunk's end ---------------
+
+
+def _one_mib_file(line_end: str) -> bytes:
+    """A table whose line end is the last byte of the first MiB, the next
+    line's id starting with a space (``" c1"``)."""
+    size = 1 << 20
+    head = f"customer_id,date,amount{line_end}".encode()
+    line = f"c1,2024-01-01,1.0{line_end}".encode()
+    body = bytearray(head)
+    while len(body) + len(line) < size - 40:
+        body += line
+    pad = f"c2,2024-01-02,1{line_end}".encode()
+    body += (
+        pad[: -1 - len(line_end)]
+        + b"1" * (size - len(body) - len(pad))
+        + pad[-1 - len(line_end) :]
+    )
+    assert len(body) == size
+    body += f" c1,2024-01-03,5.0{line_end}c1,2024-01-04,1.0{line_end}".encode()
+    return bytes(body)
+
+
+def test_space_after_chunk_end_keeps_the_id(tmp_path: Path) -> None:
+    """A classic Mac file (bare \\r line ends) whose first MiB ends with a
+    line end, the next line's id starting with a space."""
+    path = tmp_path / "tx.csv"
+    path.write_bytes(_one_mib_file("\r"))
+    df = read_table(path, text_columns=["customer_id"])
+    assert (df["customer_id"] == " c1").sum() == 1
+    assert (df["customer_id"] == "c2").sum() == 1
+
+
+_LINE = st.tuples(
+    st.sampled_from(["", " ", "  "]),
+    st.sampled_from(["c1", "c22", "客户", "x"]),
+    st.sampled_from(["\n", "\r", "\r\n"]),
+)
+
+
+@given(
+    lines=st.lists(_LINE, min_size=1, max_size=8),
+    chunk=st.integers(1, 12),
+    encoding=st.sampled_from(["utf-8", "gbk", "utf-16"]),
+)
+@settings(deadline=None)
+def test_line_starting_with_space_found_at_any_chunk_size(
+    lines: list[tuple[str, str, str]], chunk: int, encoding: str
+) -> None:
+    """Whatever the chunk size (so wherever a line end falls), the scan
+    finds a line after the first starting with a space exactly when the
+    whole text has one."""
+    text = "id,x\n" + "".join(f"{lead}{cid},1{end}" for lead, cid, end in lines)
+    expected = re.search(r"[\r\n] ", text) is not None
+    with tempfile.TemporaryDirectory() as d:
+        path = Path(d) / "t.csv"
+        path.write_bytes(text.encode(encoding))
+        saved = _files._SPACE_CHUNK
+        _files._SPACE_CHUNK = chunk
+        try:
+            found = _files._line_starts_with_space(path, encoding)
+        finally:
+            _files._SPACE_CHUNK = saved
+    assert found == expected
+
+
+# -- 2. Dask: ids of different kinds in different dd.from_pandas frames ------
+
+
+def _tx(ids: list[object], dtype: object = object) -> pd.DataFrame:
+    n = len(ids)
+    return pd.DataFrame(
+        {
+            "customer_id": pd.array(ids, dtype=dtype),
+            "date": pd.to_datetime(["2024-01-01"] * n) + pd.to_timedelta(range(n), "D"),
+            "amount": [1.0] * n,
+        }
+    )
+
+
+def _concat(*frames: pd.DataFrame) -> object:
+    dd = pytest.importorskip("dask.dataframe")
+    return dd.concat([dd.from_pandas(f, npartitions=1, sort=False) for f in frames])
+
+
+@pytest.mark.parametrize("other", [object, "string"])
+def test_dask_concat_of_int_and_text_ids_refused(other: object) -> None:
+    from custseg.frame import summarize_frame
+
+    a, b = _tx([1, 2]), _tx(["1", "x"], other)
+    with pytest.raises(InputError, match="mixes ids of different types"):
+        summarize_frame(pd.concat([a, b], ignore_index=True), as_of="2025-01-01")
+    with pytest.raises(
+        InputError,
+        match=r"mixes ids of different types across .*(int|str) \(2 rows\), (int|str) \(2 rows\)",
+    ):
+        summarize_frame(_concat(a, b), as_of="2025-01-01", output="pandas")
+    if other != "string":
+        return
+    # frames whose ids are text in each (object and string columns) are read
+    out = summarize_frame(
+        _concat(_tx(["1", "x"]), _tx(["1", "y"], "string")),
+        as_of="2025-01-01",
+        output="pandas",
+    )
+    assert out["frequency"].to_dict() == {"1": 2, "x": 1, "y": 1}
+
+
+def test_dask_concat_order_ids_of_different_kinds_refused() -> None:
+    from custseg.frame import summarize_frame
+
+    a = _tx(["c", "c"]).assign(order_id=pd.array([1, 2], dtype=object))
+    b = _tx(["c", "c"]).assign(order_id=pd.array(["1", "3"], dtype=object))
+    with pytest.raises(InputError, match="across the pandas frames"):
+        summarize_frame(
+            _concat(a, b), as_of="2025-01-01", order="order_id", output="pandas"
+        )
