@@ -144,3 +144,15 @@ def test_dask_concat_order_ids_of_different_kinds_refused() -> None:
         summarize_frame(
             _concat(a, b), as_of="2025-01-01", order="order_id", output="pandas"
         )
+
+
+def test_dask_concat_of_object_and_int64_ids_names_the_cause() -> None:
+    """Integer ids in an object column (made text by dd.from_pandas) beside
+    an int64 column: the refusal says the text ids are those integers, not
+    that the data holds text ids, and how to convert them."""
+    from custseg.frame import summarize_frame
+
+    d = _concat(_tx([1, 2]), _tx([1, 3], "int64"))
+    with pytest.raises(InputError, match="text ids include the integers") as err:
+        summarize_frame(d, as_of="2025-01-01", output="pandas")
+    assert "astype('int64')" in str(err.value)

@@ -3257,12 +3257,28 @@ def _dask_id_kinds(native: Any, field: str, what: str) -> tuple[dict[str, Any], 
         listed = ", ".join(
             f"{k} ({found[k]} row{'s' if found[k] != 1 else ''})" for k in ranked
         )
+        made = _made_text(native, field) if "str" in found else None
+        nouns = {"int": "integers", "float": "floats"}
+        noun = nouns.get(made, f"{made} values") if made else ""
         raise InputError(
             field,
             f"mixes ids of different types: {listed}; ids of different "
-            f"types are never one {what}, even when they print alike",
+            f"types are never one {what}, even when they print alike"
+            + (
+                f" (its text ids include the {noun} of an object column of a "
+                "pandas frame this Dask frame was computed from, which "
+                "dd.from_pandas made text)"
+                if made
+                else ""
+            ),
             n_rows=sum(found[k] for k in ranked[1:]),
-            fix=_ID_FIX,
+            fix=(
+                "convert that object column in pandas before dd.from_pandas "
+                "(.astype('int64') for integers, .astype('float64') for "
+                "floats), or make every id text"
+                if made
+                else _ID_FIX
+            ),
         )
     if set(found) == {"bool"}:  # refused as booleans by the schema check
         return {field: native[field].astype("bool")}, False
@@ -3453,6 +3469,35 @@ def _check_derived_ids(native: Any, name: Hashable, what: str = "customer") -> N
             )
     if _text_column(native, name):
         _check_sources_agree(native, name, what)
+
+
+def _made_text(native: Any, name: Hashable) -> str | None:
+    """The kind (``"int"``, ``"float"``) of the ids that are not text in an
+    object column (traced through renames and assigns to column *name*) of
+    a pandas frame Dask frame *native* was computed from by
+    ``dd.from_pandas``, which Dask made text (``convert-string``), or None:
+    the text ids of *native* then hold such ids written as text."""
+    from .summary import _id_kind
+
+    try:
+        from dask.dataframe.dask_expr.io.io import FromPandas
+
+        sources = [
+            _converted_source(e) for e in native.expr.find_operations(FromPandas)
+        ]
+    except Exception:  # pragma: no cover - another Dask version: no sources
+        return None
+    lineage = _lineage(native.expr, name)
+    for source in sources:
+        if source is None:
+            continue
+        for column in lineage:
+            if has_object(source, column):
+                for x in source[column].to_numpy(dtype=object).tolist():
+                    kind = _id_kind(x)
+                    if kind is not None and kind != "str":
+                        return kind
+    return None
 
 
 def _check_sources_agree(native: Any, name: Hashable, what: str = "customer") -> None:
