@@ -15,10 +15,13 @@
 
 from __future__ import annotations
 
+import io
 import re
 import tempfile
 from pathlib import Path
+from typing import Any
 
+import hypothesis
 import pandas as pd
 import pytest
 from hypothesis import given, settings
@@ -91,6 +94,70 @@ def test_line_starting_with_space_found_at_any_chunk_size(
         finally:
             _files._SPACE_CHUNK = saved
     assert found == expected
+
+
+class _ShortReads(io.RawIOBase):
+    """A file whose reads return at most *k* bytes (a read may return fewer
+    than asked): every chunked scan then meets a seam every *k* bytes."""
+
+    def __init__(self, f: Any, k: int) -> None:
+        self.f, self.k = f, k
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, b: Any) -> int:
+        data = self.f.read(min(len(b), self.k))
+        b[: len(data)] = data
+        return len(data)
+
+    def read(self, n: int | None = -1) -> bytes:
+        return self.f.read() if n is None or n < 0 else self.f.read(min(n, self.k))
+
+    def close(self) -> None:
+        self.f.close()
+        super().close()
+
+
+def _read_outcome(path: Path, encoding: str) -> tuple[str, str]:
+    try:
+        df = read_table(path, encoding=encoding, text_columns=["customer_id"])
+    except InputError as exc:
+        return "error", str(exc)
+    return "table", df.to_csv()
+
+
+_CELL_ID = st.sampled_from(["c1", " c1", "  c2", "客户", '"a,b"', '"two\nlines"', ""])
+_ROW = st.tuples(_CELL_ID, st.sampled_from(["1.0", "0.1", "", "-5"]))
+
+
+@given(
+    rows=st.lists(_ROW, min_size=1, max_size=5),
+    end=st.sampled_from(["\n", "\r", "\r\n"]),
+    encoding=st.sampled_from(["utf-8", "gbk", "utf-16"]),
+    k=st.integers(1, 4),
+)
+@getattr(hypothesis, "custseg_unscaled", settings)(max_examples=25, deadline=None)
+def test_read_table_same_whatever_the_read_size(
+    rows: list[tuple[str, str]], end: str, encoding: str, k: int
+) -> None:
+    """A text table is read alike (the same table, or the same refusal)
+    when the file's reads return at most *k* bytes, so that every chunked
+    scan of its checks meets a seam every *k* bytes."""
+    text = end.join(
+        ["customer_id,date,amount"] + [f"{i},2024-01-01,{a}" for i, a in rows]
+    )
+    with tempfile.TemporaryDirectory() as d:
+        path = Path(d) / "t.csv"
+        path.write_bytes((text + end).encode(encoding))
+        whole = _read_outcome(path, encoding)
+        opened = _files._open_binary
+        _files._open_binary = lambda p: _ShortReads(opened(p), k)
+        try:
+            pieces = _read_outcome(path, encoding)
+        finally:
+            _files._open_binary = opened
+    assert pieces == whole
 
 
 # -- 2. Dask: ids of different kinds in different dd.from_pandas frames ------
