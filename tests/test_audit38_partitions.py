@@ -223,3 +223,34 @@ def test_dask_concat_of_object_and_int64_ids_names_the_cause() -> None:
     with pytest.raises(InputError, match="text ids include the integers") as err:
         summarize_frame(d, as_of="2025-01-01", output="pandas")
     assert "astype('int64')" in str(err.value)
+
+
+# -- 3. Dask: row numbers of a partition told as the frame's -----------------
+
+
+@pytest.mark.parametrize(
+    ("column", "values", "match"),
+    [
+        ("amount", [1.0, 2.0, 3.0, "x"], "non-numeric values such as 'x'"),
+        ("date", ["2024-01-01", "2024-01-02", "2024-01-03", "13/02/2024"], "not dates"),
+    ],
+)
+def test_dask_object_column_error_names_its_partition(
+    column: str, values: list[object], match: str
+) -> None:
+    """An object column read per partition (convert-string off) refused
+    with the row numbers of its partition: they are said to be the
+    partition's (the frame's row 3 is row 1 of partition 1), not the
+    frame's ("first at row 1")."""
+    dask = pytest.importorskip("dask")
+    dd = pytest.importorskip("dask.dataframe")
+    from custseg.frame import summarize_frame
+
+    tx = _tx(["a", "b", "a", "b"]).assign(**{column: pd.Series(values, dtype=object)})
+    with dask.config.set({"dataframe.convert-string": False}):
+        ddf = dd.from_pandas(tx, npartitions=2, sort=False)
+        with pytest.raises(InputError, match=match) as err:
+            summarize_frame(ddf, as_of="2025-01-01", output="pandas")
+    message = str(err.value)
+    assert "in partition 1 of the Dask frame: first at its row 1" in message
+    assert "(first at row 1" not in message

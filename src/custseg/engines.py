@@ -3013,7 +3013,9 @@ def _dask_objects(
             out = v._object_to_float(values, field, exact=True)
             return pd.Series(out, index=part.index, name=part.name)
 
-        changes[field] = native[field].map_partitions(floats, meta=(field, "f8"))
+        changes[field] = native[field].map_partitions(
+            _per_partition(floats), meta=(field, "f8")
+        )
     elif has(amount) and isinstance(dtypes[amount], pd.CategoricalDtype):
         changes.update(_dask_category_ids(native, str(amount)))
     elif has(amount) and dtypes[amount] == np.float16:
@@ -3040,7 +3042,9 @@ def _dask_objects(
             out = v._object_to_float(part.to_numpy().astype(object), field, exact=True)
             return pd.Series(out, index=part.index, name=part.name)
 
-        changes[field] = native[field].map_partitions(longdouble, meta=(field, "f8"))
+        changes[field] = native[field].map_partitions(
+            _per_partition(longdouble), meta=(field, "f8")
+        )
     return (native.assign(**changes) if changes else native), text_ints
 
 
@@ -3202,6 +3206,34 @@ def _object_dates(col: pd.Series, field: str, date_format: str | None) -> pd.Ser
     return parsed
 
 
+def _per_partition(fn: Callable[[Any], Any]) -> Callable[..., Any]:
+    """*fn* (a Series of one partition to a Series) for ``map_partitions``,
+    an :class:`InputError` it raises told in the rows of its partition:
+    the row numbers and counts *fn* finds are those of the partition
+    alone (its row 0 is no row 0 of the frame), so they are given as such,
+    with the partition's number."""
+
+    def run(part: Any, partition_info: dict[str, Any] | None = None) -> Any:
+        try:
+            return fn(part)
+        except InputError as err:
+            if err.first_row is None:
+                raise
+            number = (partition_info or {}).get("number")
+            where = "a partition" if number is None else f"partition {number}"
+            counted = (
+                "" if err.n_rows is None else f", {err.n_rows} of its rows affected"
+            )
+            raise InputError(
+                err.field,
+                f"{err.problem} (in {where} of the Dask frame: first at its row "
+                f"{err.first_row}{counted})",
+                fix=err.fix,
+            ) from None
+
+    return run
+
+
 def _dask_object_dates(native: Any, field: str, date_format: str | None) -> Any:
     """The object date column *field* of a Dask frame (built with
     ``convert-string`` off) parsed per partition as the pandas path parses
@@ -3214,7 +3246,11 @@ def _dask_object_dates(native: Any, field: str, date_format: str | None) -> Any:
         parsed = _object_dates(part, field, date_format)
         return pd.Series([parsed.dt.unit], dtype=object)
 
-    found = set(native[field].map_partitions(unit, meta=(field, object)).compute())
+    found = set(
+        native[field]
+        .map_partitions(_per_partition(unit), meta=(field, object))
+        .compute()
+    )
     finest = max(found, key=["s", "ms", "us", "ns"].index, default="us")
 
     dtype = np.dtype(f"datetime64[{finest}]")
@@ -3222,7 +3258,7 @@ def _dask_object_dates(native: Any, field: str, date_format: str | None) -> Any:
     def parse(part: pd.Series) -> pd.Series:
         return _object_dates(part, field, date_format).astype(dtype)
 
-    return native[field].map_partitions(parse, meta=(field, dtype))
+    return native[field].map_partitions(_per_partition(parse), meta=(field, dtype))
 
 
 def _dask_id_kinds(native: Any, field: str, what: str) -> tuple[dict[str, Any], bool]:
