@@ -3536,6 +3536,11 @@ def _made_text(native: Any, name: Hashable) -> str | None:
     return None
 
 
+#: pandas' ``infer_dtype`` of an object column of ids of one kind, as the
+#: kind :func:`custseg.summary._id_kind` gives each of its ids
+_INFERRED_KINDS = {"string": "str", "integer": "int", "floating": "float"}
+
+
 def _check_sources_agree(native: Any, name: Hashable, what: str = "customer") -> None:
     """Refuse a Dask frame computed from several ``dd.from_pandas`` frames
     (``dd.concat`` of them, a merge) whose ids in column *name* (of *what*)
@@ -3559,6 +3564,8 @@ def _check_sources_agree(native: Any, name: Hashable, what: str = "customer") ->
         return
     from .summary import _id_kind
 
+    if len(frames) < 2:
+        return  # (one frame: its ids are checked by _check_derived_ids)
     lineage = _lineage(native.expr, name)
     counts: dict[str, int] = {}
     for frame in frames:
@@ -3571,6 +3578,12 @@ def _check_sources_agree(native: Any, name: Hashable, what: str = "customer") ->
             continue
         col = frame[present[-1]]
         if col.dtype == object:
+            # one kind (what each frame mostly holds): counted in C
+            kind = _INFERRED_KINDS.get(pd.api.types.infer_dtype(col, skipna=True))
+            if kind is not None:
+                n = int(col.notna().sum())
+                counts[kind] = counts.get(kind, 0) + n
+                continue
             for x in col.to_numpy(dtype=object).tolist():
                 kind = _id_kind(x)
                 if kind is not None:
@@ -3582,7 +3595,7 @@ def _check_sources_agree(native: Any, name: Hashable, what: str = "customer") ->
             if n:
                 counts["str"] = counts.get("str", 0) + n
     if len(counts) > 1:
-        ranked = sorted(counts, key=lambda k: -counts[k])
+        ranked = sorted(counts, key=lambda k: (-counts[k], k))
         listed = ", ".join(
             f"{k} ({counts[k]} row{'s' if counts[k] != 1 else ''})" for k in ranked
         )
