@@ -22,6 +22,7 @@ import errno
 import os
 import re
 import shlex
+import stat
 import sys
 import tempfile
 import warnings
@@ -375,6 +376,42 @@ def _check_two_outputs(
         )
 
 
+def _not_a_stream(output: str, option: str, example: str) -> None:
+    """Refuse ``-`` and a path to a device, pipe or terminal (``/dev/stdout``,
+    ``/dev/fd/1``) for *option*, before its type is checked: custseg writes
+    its outputs to files only (a temporary file then replaces the target)
+    and prints its summary on stdout, so ``-`` would be no standard output
+    but a file named ``-`` (without a type); *example* is a file name for
+    the fix."""
+    fix = f"give {option} a file name (e.g. {option} {example})"
+    if output.strip() == "-":
+        raise InputError(
+            output,
+            f"is not a file name: {option} writes a file, never standard "
+            "output (where custseg prints its summary)",
+            fix=fix,
+        )
+    try:
+        mode = os.stat(output).st_mode  # follows links (/dev/stdout)
+    except (OSError, ValueError):
+        return  # no such file yet (or a name the checks after refuse)
+    if not (stat.S_ISREG(mode) or stat.S_ISDIR(mode)):
+        kind = (
+            "a pipe"
+            if stat.S_ISFIFO(mode)
+            else "a socket"
+            if stat.S_ISSOCK(mode)
+            else "a device or terminal"
+        )
+        raise InputError(
+            output,
+            f"cannot be written: it is not a regular file but {kind}: {option} "
+            "writes a file (a temporary file that then replaces it), never a "
+            "device, pipe or standard output",
+            fix=fix,
+        )
+
+
 def _check_output(
     output: str | None,
     inputs: Sequence[str] = (),
@@ -403,6 +440,7 @@ def _check_output(
             f"is not a usable file name: {output!r} contains a NUL character",
             fix=f"give {option} a file name",
         )
+    _not_a_stream(output, option, "customers.csv")
     if table_format(output) == "parquet":
         _need_pyarrow()
     _check_writable(output, inputs, "is the input file", "the results", option)
@@ -425,6 +463,7 @@ def _check_page_output(
             f"is not a usable file name: {output!r}",
             fix=f"give {option} a file name ending in .html",
         )
+    _not_a_stream(output, option, "report.html")
     if Path(output).suffix.lower() not in _HTML:
         raise InputError(
             output,
