@@ -31,6 +31,8 @@ from typing import Any
 
 import numpy as np
 
+from ._threads import numpy_str
+
 __all__ = [
     "MAX_LINES",
     "MAX_ROWS",
@@ -547,7 +549,7 @@ def number_text(value: Any) -> str:
     if isinstance(value, int | np.integer):
         return str(int(value))
     if isinstance(value, np.floating) and value.dtype.itemsize < 8:
-        return str(value)  # NumPy's shortest text in its own type
+        return numpy_str(value)  # NumPy's shortest text in its own type
     if not isinstance(value, float | np.floating):
         return str(value)  # a Decimal as written
     f = float(value)

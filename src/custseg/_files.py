@@ -45,6 +45,7 @@ import numpy as np
 import pandas as pd
 
 from . import _display
+from ._threads import numpy_text
 from ._validate import (
     DOT_GROUPS,
     FAR_YEARS,
@@ -4716,7 +4717,8 @@ def _shortest_text(values: np.ndarray) -> np.ndarray:
         whole = (np.abs(wide) < _INT64_LIMIT) & (np.floor(wide) == wide)
     text[whole] = wide[whole].astype(np.int64).astype(str).astype(object)
     other = ~whole & ~np.isnan(wide)
-    text[other] = values[other].astype(str).astype(object)
+    with numpy_text():  # not 12 digits under np.set_printoptions(legacy="1.13")
+        text[other] = values[other].astype(str).astype(object)
     return text
 
 
@@ -5336,6 +5338,10 @@ def table_writer(
         raise _not_unicode_error(df, str(path)) or _text_error(str(path), exc) from None
 
     def write(tmp: str) -> None:
+        with numpy_text():  # NumPy's own digits, whatever np.set_printoptions
+            write_now(tmp)
+
+    def write_now(tmp: str) -> None:
         try:
             if fmt == "parquet":
                 _write_parquet(data, tmp, str(path))

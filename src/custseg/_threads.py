@@ -19,12 +19,17 @@ import warnings
 from collections.abc import Callable, Iterator
 from typing import Any, Literal, TypeVar, cast
 
+import numpy as np
+
 _T = TypeVar("_T")
 
 __all__ = [
+    "NUMPY_PRINT",
     "STATE_LOCK",
     "Shared",
     "in_halves",
+    "numpy_str",
+    "numpy_text",
     "once",
     "overlapped",
     "shared",
@@ -71,6 +76,67 @@ def warnings_filtered(
             action, message=message, category=category, module=module
         )
         yield
+
+
+#: NumPy's default print options. ``str()`` of a NumPy number, and NumPy's
+#: and pandas' casts of numbers to text (``astype(str)``, a ``StringDType``,
+#: ``to_csv``), follow ``np.set_printoptions``: ``legacy="1.13"`` writes 12
+#: significant digits (``0.30000000000000004`` as ``0.3``, ``2**53 + 1`` in
+#: ``np.longdouble`` as ``9.00719925474e+15``, ``np.float16(0.1)`` as
+#: ``0.0999756``), and ``legacy="1.25"`` changes ``repr``. custseg reads
+#: and writes numbers under these (:func:`numpy_text`), never the caller's.
+NUMPY_PRINT: dict[str, Any] = {
+    "edgeitems": 3,
+    "threshold": 1000,
+    "floatmode": "maxprec",
+    "precision": 8,
+    "suppress": False,
+    "linewidth": 75,
+    "nanstr": "nan",
+    "infstr": "inf",
+    "sign": "-",
+    "formatter": None,
+    "legacy": False,
+    "override_repr": None,  # NumPy >= 2.1
+}
+
+
+def numpy_text(always: bool = False) -> contextlib.AbstractContextManager[Any]:
+    """NumPy's default print options (:data:`NUMPY_PRINT`) for the ``with``
+    block, so that the text NumPy (and pandas through it) makes of numbers
+    is the same whatever the caller set with ``np.set_printoptions``. They
+    are context-local (NumPy 2): other threads keep theirs. Unless
+    *always*, nothing is changed when the options that change the text of
+    numbers (``legacy``) are at their defaults already.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> with np.printoptions(legacy="1.13"), numpy_text():
+    ...     print(np.array([0.1 + 0.2]).astype(str)[0])
+    0.30000000000000004
+    """
+    known = np.get_printoptions()
+    if not always and known.get("legacy", False) is False:
+        return contextlib.nullcontext()
+    return np.printoptions(**{k: x for k, x in NUMPY_PRINT.items() if k in known})
+
+
+def numpy_str(value: Any) -> str:
+    """``str(value)`` as NumPy writes it under its default print options
+    (:func:`numpy_text`): a NumPy number's shortest text in its own type
+    (``np.float16(0.1)`` is ``0.1``; ``np.longdouble(2) ** 53 + 1`` is
+    ``9007199254740993.0``), whatever ``np.set_printoptions`` says.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> with np.printoptions(legacy="1.13"):
+    ...     numpy_str(np.float16(0.1)), numpy_str(np.longdouble(2) ** 53 + 1)
+    ('0.1', '9007199254740993.0')
+    """
+    with numpy_text():
+        return str(value)
 
 
 def spare_cpu() -> bool:

@@ -23,7 +23,7 @@ from typing import Any, Literal
 import numpy as np
 
 from ._display import alike_pair
-from ._threads import warnings_filtered
+from ._threads import numpy_str, warnings_filtered
 from .errors import InputError, ThresholdError
 
 __all__ = [
@@ -1123,7 +1123,7 @@ def wide_number(value: Any) -> Any:
         held = not np.isfinite(value) or (
             math.isfinite(f) and np.longdouble(f) == value
         )
-    return f if held else _decimal.Decimal(str(value))
+    return f if held else _decimal.Decimal(numpy_str(value))
 
 
 def wide_values(arr: np.ndarray) -> np.ndarray:
@@ -3074,7 +3074,7 @@ def text_tuple_param(
     """
     items = _param_sequence(values, field, "names")
     return tuple(
-        str(x) if numbers and _is_real(x) else text_param(x, f"{field}[{i}]")
+        numpy_str(x) if numbers and _is_real(x) else text_param(x, f"{field}[{i}]")
         for i, x in enumerate(items)
     )
 
@@ -3269,7 +3269,7 @@ def exact_number(value: Any) -> _decimal.Decimal | Fraction:
     if isinstance(value, int | np.integer):
         return _decimal.Decimal(int(value))
     if wide_float(value):  # np.longdouble: the decimal it prints as
-        return _decimal.Decimal(str(value))
+        return _decimal.Decimal(numpy_str(value))
     return Fraction(value.numerator, value.denominator)
 
 

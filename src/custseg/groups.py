@@ -51,6 +51,7 @@ from ._align import (
 from ._categories import STR_MISSING
 from ._display import BLANKS, fold_chars
 from ._exact import decimal_scale
+from ._threads import numpy_str
 from .errors import CustsegWarning, InputError, ThresholdError
 from .labels import _decimal_name, declared_classes, sorted_names
 from .profile import (
@@ -881,7 +882,7 @@ def _number_text(x: Any) -> str | None:
         # as Labels and categoricals name it: Decimal("1.50") is 1.5, and
         # Decimal("0.00001") is 1e-05, as the float 0.00001 is
         return _decimal_name(x)
-    return str(int(x)) if whole else str(x)
+    return str(int(x)) if whole else numpy_str(x)  # not the caller's print options
 
 
 def _number_names(uniq: Sequence[Any]) -> list[str | None]:

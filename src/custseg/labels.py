@@ -15,6 +15,7 @@ import numpy as np
 from . import _display
 from . import _validate as v
 from ._align import as_index, index_of, is_pandas, own_index, to_pandas_index
+from ._threads import numpy_str
 from .errors import InputError, ThresholdError
 
 if TYPE_CHECKING:
@@ -927,7 +928,7 @@ def _narrow_float(x: np.float16 | np.float32) -> float:
     as in its own type: 0.1, not 0.10000000149011612; a whole one exactly
     (134217728, which float32 writes 1.3421773e+08)."""
     f = float(x)
-    return f if f.is_integer() or not math.isfinite(f) else float(str(x))
+    return f if f.is_integer() or not math.isfinite(f) else float(numpy_str(x))
 
 
 def _python_number(x: Any) -> Any:
@@ -1261,7 +1262,7 @@ def _number_name(x: Any) -> str:
     if f == x:
         return _float_name(f)
     try:  # a wider float (np.longdouble): by its exact value
-        return _decimal_name(Decimal(str(x)))
+        return _decimal_name(Decimal(numpy_str(x)))
     except ArithmeticError:
         return str(x)
 

@@ -90,7 +90,7 @@ from . import _display
 from . import _validate as v
 from ._align import paired, to_pandas_index
 from ._exact import order_free_sums
-from ._threads import STATE_LOCK, warnings_filtered
+from ._threads import STATE_LOCK, numpy_text, warnings_filtered
 from .errors import CustsegError, CustsegWarning, InputError, ThresholdError
 from .labels import Labels, label_codes
 
@@ -2525,24 +2525,10 @@ def workload(assignment: Any, *, ax: Axes | None = None, lang: str = "en") -> Ax
 _PROLOG = re.compile(r"\A.*?(?=<svg\b)", re.DOTALL)
 _METADATA = re.compile(r"\s*<metadata>.*?</metadata>", re.DOTALL)
 
-#: NumPy's default print options. matplotlib names the clip paths of an
-#: SVG by a hash of ``str()`` of NumPy numbers, whose text follows
-#: ``np.set_printoptions`` (``legacy="1.25"`` writes ``1.0`` for
-#: ``np.float64(1.0)``): :func:`to_svg` saves under these.
-_NUMPY_PRINT: dict[str, Any] = {
-    "edgeitems": 3,
-    "threshold": 1000,
-    "floatmode": "maxprec",
-    "precision": 8,
-    "suppress": False,
-    "linewidth": 75,
-    "nanstr": "nan",
-    "infstr": "inf",
-    "sign": "-",
-    "formatter": None,
-    "legacy": False,
-    "override_repr": None,  # NumPy >= 2.1
-}
+#: matplotlib names the clip paths of an SVG by a hash of ``str()`` of NumPy
+#: numbers, whose text follows ``np.set_printoptions`` (``legacy="1.25"``
+#: writes ``1.0`` for ``np.float64(1.0)``): :func:`to_svg` saves under
+#: NumPy's defaults (:data:`custseg._threads.NUMPY_PRINT`).
 
 
 #: How :func:`to_svg` saves, whatever the caller's rcParams (set in code, a
@@ -2566,10 +2552,8 @@ _SVG_SAVE: dict[str, Any] = {
 
 def _numpy_defaults() -> Any:
     """``np.printoptions`` at NumPy's defaults: context-local in NumPy 2
-    (other threads keep theirs); NumPy 1.26 has one set per process, held
-    for the save's duration (under custseg's lock)."""
-    known = np.get_printoptions()
-    return np.printoptions(**{k: x for k, x in _NUMPY_PRINT.items() if k in known})
+    (other threads keep theirs)."""
+    return numpy_text(always=True)
 
 
 def _unsettle(fig: Figure) -> None:

@@ -80,6 +80,7 @@ from ._bins import edges_below
 from ._categories import STR_MISSING, YES_NO_MISSING
 from ._display import BLANKS, fold_chars
 from ._display import WIDE as _WIDE
+from ._threads import numpy_text
 from .errors import InputError, ThresholdError
 from .labels import Labels, smallest_int_dtype
 
@@ -354,18 +355,20 @@ def _empty(x: Any, placeholders: tuple[str, ...]) -> bool:
 def _to_text(arr: np.ndarray) -> np.ndarray:
     """Object values as a text array (UTF-8 ``StringDType``; fixed-width
     ``<U`` for text that is not UTF-8, such as lone surrogates)."""
-    try:
-        return arr.astype(_TEXT)
-    except (UnicodeError, TypeError, ValueError):
-        return np.asarray(_STR(arr)).astype(str)
+    with numpy_text():  # NumPy numbers' own digits, whatever the print options
+        try:
+            return arr.astype(_TEXT)
+        except (UnicodeError, TypeError, ValueError):
+            return np.asarray(_STR(arr)).astype(str)
 
 
 def _fixed(arr: np.ndarray, width: str) -> np.ndarray:
     """Object values as ``<U`` text of *width*, longer ones cut."""
-    try:
-        return arr.astype(width)
-    except (UnicodeError, TypeError, ValueError):  # bytes that are not ASCII, ...
-        return np.asarray(_STR(arr)).astype(width)
+    with numpy_text():  # NumPy numbers' own digits, whatever the print options
+        try:
+            return arr.astype(width)
+        except (UnicodeError, TypeError, ValueError):  # bytes not ASCII, ...
+            return np.asarray(_STR(arr)).astype(width)
 
 
 #: Multiplier of the key that groups equal short values (any odd constant:
