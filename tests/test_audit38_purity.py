@@ -156,3 +156,61 @@ def test_numpy_text_is_context_local_and_restores() -> None:
         thread.start()
         thread.join()
     assert seen == ["0.30000000000000004"]
+
+
+# --------------------------------------------------------------------------
+# results and the caller's ids: no Index object shared (names are mutable)
+
+
+def _inputs() -> tuple[pd.Index, pd.Series, pd.Series, pd.Series]:
+    idx = pd.Index(["a", "b", "c"], name="customer_id")
+    return (
+        idx,
+        pd.Series([5.0, 400.0, 40.0], index=idx),
+        pd.Series([1, 3, 2], index=idx),
+        pd.Series([10.0, 50.0, 20.0], index=idx),
+    )
+
+
+def _facts(r: pd.Series, f: pd.Series, m: pd.Series) -> pd.DataFrame:
+    return pd.DataFrame(
+        {"recency_days": r, "frequency": f, "monetary": m, "tenure_days": r + 10}
+    )
+
+
+RESULTS = {
+    "lifecycle_stage": lambda r, f, m: custseg.lifecycle_stage(r),
+    "rfm_scores": lambda r, f, m: custseg.rfm_scores(r, f, m),
+    "abc_classes": lambda r, f, m: custseg.abc_classes(m),
+    "evaluate": lambda r, f, m: custseg.rules.preset("base").evaluate(
+        [_facts(r, f, m), custseg.rfm_scores(r, f, m)]
+    ),
+    "profile_completeness": lambda r, f, m: custseg.profile_completeness(
+        pd.DataFrame({"name": ["x", None, "y"]}, index=r.index)
+    ),
+    "actions": lambda r, f, m: custseg.actions(
+        custseg.lifecycle_stage(r), custseg.default_playbook("lifecycle")
+    ),
+}
+
+
+@pytest.mark.filterwarnings("ignore::custseg.CustsegWarning")  # uncovered labels
+@pytest.mark.parametrize("name", sorted(RESULTS))
+def test_renaming_a_results_index_leaves_the_callers_and_its_own(name: str) -> None:
+    idx, r, f, m = _inputs()
+    result = RESULTS[name](r, f, m)
+    out = result.to_pandas()
+    out.index.name = "member"  # a common pandas idiom on the result
+    assert idx.name == r.index.name == "customer_id"  # the caller's ids
+    assert result.to_pandas().index.name == "customer_id"  # the result's own
+
+
+@pytest.mark.filterwarnings("ignore::custseg.CustsegWarning")
+@pytest.mark.parametrize(
+    "name", ["evaluate", "profile_completeness", "rfm_scores"]
+)  # (Labels made their index their own already)
+def test_renaming_the_callers_index_later_leaves_the_result(name: str) -> None:
+    idx, r, f, m = _inputs()
+    result = RESULTS[name](r, f, m)
+    idx.name = "changed_later"  # the Index r, f and m share
+    assert result.to_pandas().index.name == "customer_id"

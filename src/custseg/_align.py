@@ -24,6 +24,7 @@ from .errors import InputError, ThresholdError
 __all__ = [
     "common_index",
     "flat_ids",
+    "fresh_index",
     "id_kind",
     "ids_apart",
     "is_pandas",
@@ -216,7 +217,27 @@ def index_of(x: Any, field: str = "values") -> Any:
     >>> index_of([5, 400]) is None, index_of(lifecycle_stage([5])) is None
     (True, True)
     """
-    return _indexed(x, field)[0]
+    return fresh_index(_indexed(x, field)[0])
+
+
+def fresh_index(index: Any) -> Any:
+    """A pandas Index as a new Index object holding the same ids (no copy
+    of the data, nor of pandas' lookup table): its name is its own. A
+    result that kept the caller's Index object, or handed out its own,
+    shared its ``name`` (``out.index.name = "member"`` renamed the caller's
+    ids, or the frozen result's). Anything else is returned as it is.
+
+    >>> import pandas as pd
+    >>> ids = pd.Index(["a", "b"], name="customer_id")
+    >>> kept = fresh_index(ids)
+    >>> kept.name = "member"
+    >>> ids.name, kept.equals(ids)
+    ('customer_id', True)
+    """
+    if index is None or not type(index).__module__.startswith("pandas"):
+        return index
+    copy = getattr(index, "copy", None)
+    return index if copy is None or not hasattr(index, "names") else copy()
 
 
 def uncomputed(x: Any) -> str | None:
@@ -373,7 +394,7 @@ def _common_index(inputs: Mapping[str, Any], rows: bool) -> Any:
                     (first, index),
                 ),
             )
-    return index
+    return fresh_index(index)  # the result's own: never the caller's object
 
 
 def realign_fix(reindex: str, otherwise: str, *indexes: tuple[str, Any]) -> str:
@@ -546,7 +567,7 @@ def as_index(index: Any) -> Any:
     (['d', 'c'], None)
     """
     if index is None or type(index).__module__.startswith("pandas"):
-        return index
+        return fresh_index(index)  # its own name: never the result's
     return to_pandas_index(index)
 
 

@@ -42,6 +42,7 @@ from ._align import (
     as_index,
     common_index,
     flat_ids,
+    fresh_index,
     is_pandas,
     kinds_apart,
     numbers_left,
@@ -1553,7 +1554,8 @@ class ActionPlan:
         """
         import pandas as pd
 
-        idx = self.index if self.index is not None else pd.RangeIndex(len(self.codes))
+        idx = fresh_index(self.index)  # its own name: never the plan's
+        idx = idx if idx is not None else pd.RangeIndex(len(self.codes))
         return pd.DataFrame(
             {
                 **{

@@ -75,7 +75,7 @@ import numpy as np
 
 from . import _display
 from . import _validate as v
-from ._align import common_index, is_pandas
+from ._align import common_index, fresh_index, is_pandas
 from ._bins import edges_below
 from ._categories import STR_MISSING, YES_NO_MISSING
 from ._display import BLANKS, fold_chars
@@ -1028,7 +1028,7 @@ class ProfileCompleteness:
         if v.flag_param(missing_columns, "missing_columns"):
             for j, f in enumerate(self.fields):
                 cols[f"missing.{f}"] = self.missing[:, j]
-        return pd.DataFrame(cols, index=self.index)
+        return pd.DataFrame(cols, index=fresh_index(self.index))
 
     def __repr__(self) -> str:
         return _display.short_repr(
@@ -1367,6 +1367,7 @@ def profile_completeness(
         placeholders=placeholders,
     )
     table, index, n = _columns(profile)
+    index = fresh_index(index)  # the result's own: never the caller's object
     own = _named_like(table, schema.fields)
     source: dict[str, Any] = dict(own)
     if fields is not None:

@@ -31,7 +31,7 @@ import numpy as np
 
 from . import _display
 from . import _validate as v
-from ._align import common_index, to_pandas
+from ._align import common_index, fresh_index, to_pandas
 from ._bins import edges_below
 from .errors import InputError, ThresholdError
 
@@ -695,7 +695,7 @@ class RfmScores:
             "m": to_pandas(self.m, self.index, "m", missing=self.m == 0),
             "rfm": to_pandas(self.code, self.index, "rfm", missing=unknown),
         }
-        return pd.DataFrame(cols, index=self.index, copy=False)
+        return pd.DataFrame(cols, index=fresh_index(self.index), copy=False)
 
     def plot(self, ax: Axes | None = None, **kwargs: Any) -> Axes:
         """The R x F grid of customers: :func:`custseg.plot.rf_heatmap`.

@@ -22,7 +22,7 @@ import numpy as np
 
 from .. import _display
 from .. import _validate as v
-from .._align import common_index, paired, to_pandas_index
+from .._align import common_index, fresh_index, paired, to_pandas_index
 from .._bins import edges_below
 from .._display import spelled
 from ..errors import CustsegWarning, Diagnostic, InputError, ThresholdError
@@ -549,7 +549,7 @@ class RulesResult:
                 cols[f"{set_name}.{tag}"] = matrix[:, j]
         for seg, idx in self.explain.items():
             cols[f"{seg}.rule"] = idx
-        return pd.DataFrame(cols, index=self.index)
+        return pd.DataFrame(cols, index=fresh_index(self.index))
 
     def __repr__(self) -> str:
         fields: dict[str, Any] = {}
@@ -1386,7 +1386,7 @@ def _columns_of(data: Any) -> tuple[dict[str, Any], Any, str]:
         }
         known = (data.r > 0) & (data.f > 0) & (data.m > 0)
         cols["rfm"] = np.where(known, data.code.astype(np.float64), np.nan)
-        return cols, data.index, "RfmScores"
+        return cols, fresh_index(data.index), "RfmScores"
     other = v.other_frame_columns(data, "data")
     if other is not None:  # a Polars DataFrame, a PyArrow Table: rows in order
         return other, None, type(data).__name__
@@ -1397,7 +1397,7 @@ def _columns_of(data: Any) -> tuple[dict[str, Any], Any, str]:
             raise InputError(
                 dupes[0], "names more than one column", fix="rename the duplicates"
             )
-        return {c: data[c] for c in data.columns}, data.index, "DataFrame"
+        return {c: data[c] for c in data.columns}, fresh_index(data.index), "DataFrame"
     if isinstance(data, Mapping):
         cols = {k: v.arrow_plain(col) for k, col in data.items()}
         index = common_index(**{str(k): col for k, col in cols.items()})
