@@ -214,3 +214,13 @@ def test_renaming_the_callers_index_later_leaves_the_result(name: str) -> None:
     result = RESULTS[name](r, f, m)
     idx.name = "changed_later"  # the Index r, f and m share
     assert result.to_pandas().index.name == "customer_id"
+
+
+@pytest.mark.filterwarnings("ignore::custseg.CustsegWarning")
+def test_action_plan_holds_its_own_index() -> None:
+    r = _inputs()[1]
+    stage = custseg.lifecycle_stage(r)
+    plan = custseg.actions(stage, custseg.default_playbook("lifecycle"))
+    plan.index.name = "member"  # was the Labels' own Index object
+    assert stage.index.name == "customer_id"
+    assert stage.to_pandas().index.name == "customer_id"

@@ -1745,7 +1745,7 @@ def actions(
         stopped=np.asarray(stopped, dtype=bool),
         # the names customers hold: an unused category is nobody to cover
         uncovered=uncovered,
-        index=index,
+        index=fresh_index(index),  # its own: never the labels' Index object
         lang=lang,
         name=str(name),
         recency_unknown=unknown,
