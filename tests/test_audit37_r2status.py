@@ -169,6 +169,8 @@ def _oracle_status(f, t, r, vip, loyal, th):
             return "loyal"
         return "new" if tt < th.new_days or f == 1 else "repeat"
 
+    if f == 1 and math.isnan(t) != math.isnan(r):
+        t = r = r if math.isnan(t) else t  # one purchase: the first is the last
     cuts = (0.0, th.new_days, th.lost_days)
     grid = sorted({x for c in cuts for x in (c - 0.5, c, c + 0.5) if x >= 0} | {1e9})
     seen = {

@@ -75,6 +75,10 @@ def ref_status(f, t, r, interested=None, vip=None, loyal=None, th=STATUS):
         return "unknown"
     if f == 0:
         return "potential" if interested is True else "no_purchase"
+    if f == 1 and _na(r) != _na(t):
+        # one purchase: the first is the last, so a missing day count is
+        # the other (audit 38)
+        t = r = t if _na(r) else r
     if _na(r) or _na(t):
         # a missing fact decides nothing it cannot change: try both sides of
         # its cut that recency <= tenure allows (audit 37)

@@ -588,7 +588,9 @@ def customer_status(
     1. ``unknown``: frequency missing; or a buyer whose recency or tenure is
        missing where its value would change the status (one purchase is
        new whatever the tenure, a recency of at most a tenure below
-       *lost_days* is not lost: recency <= tenure); or a missing flag that
+       *lost_days* is not lost: recency <= tenure; with one purchase the
+       two are equal, so a missing one is the other: a single purchase
+       300 days ago, its recency missing, is lost); or a missing flag that
        would decide between loyal and not.
     2. ``potential``: no purchase (frequency 0) and ``interested`` is True.
     3. ``no_purchase``: no purchase and no interest recorded (False, missing
@@ -655,6 +657,8 @@ def customer_status(
     ['potential', 'no_purchase', 'new', 'new', 'repeat', 'loyal', 'lost']
     >>> customer_status([1], [3], [3], lang="zh").to_numpy().tolist()
     ['新客']
+    >>> customer_status([1, 1], [800, nan], [nan, 800]).to_numpy().tolist()
+    ['lost', 'lost']
     """
     th = _check_type(thresholds, StatusThresholds, "thresholds")
     names = _translate(STATUS_NAMES, lang)
@@ -684,6 +688,16 @@ def customer_status(
             fix="pass days since the first purchase as tenure_days and days "
             "since the last as recency_days, both to the same reference day",
         )
+    # one purchase is both the first and the last: its tenure is its
+    # recency, so a missing one of the two is the other (a single purchase
+    # 800 days ago, its recency missing, is lost, not unknown)
+    once = f == 1
+    t_gap, r_gap = (
+        once & _nan_mask(t) & ~_nan_mask(r),
+        once & _nan_mask(r) & ~_nan_mask(t),
+    )
+    if t_gap.any() or r_gap.any():
+        t, r = np.where(t_gap, r, t), np.where(r_gap, t, r)
     vip_yes, vip_na = _optional_flag(vip, "vip", n)
     loyal_yes, loyal_na = _optional_flag(loyal, "loyal", n)
     wants, _ = _optional_flag(interested, "interested", n)
