@@ -18,7 +18,13 @@ from collections.abc import Iterable, Mapping
 from typing import Any
 
 from ._display import Escaped, alike
-from ._validate import arrow_plain, describe, refuse_buffer, refuse_spark
+from ._validate import (
+    arrow_plain,
+    describe,
+    refuse_buffer,
+    refuse_narrow_ids,
+    refuse_spark,
+)
 from .errors import InputError, ThresholdError
 
 __all__ = [
@@ -604,6 +610,10 @@ def own_index(index: Any) -> Any:
 
     if index is None:
         return None
+    # float32 ids past 2**24 (float16: 2**11): ids written apart may be
+    # stored as one number (16777217 as 16777216), joined onto one customer
+    if not _is_multiindex(index):
+        refuse_narrow_ids(index, "index")
     if type(index).__module__.startswith("pandas"):
         index = arrow_plain(index)  # (Arrow string_view ids: as large_string)
         shape = getattr(index, "shape", ())

@@ -41,6 +41,7 @@ from ._files import (
     with_line,
     write_table,
 )
+from ._validate import refuse_narrow_ids
 from .errors import CustsegWarning, InputError
 from .labels import sorted_names
 from .migration import (
@@ -519,6 +520,10 @@ def _read(
             encoding=encoding,
             rows=rows,
         )
+    try:  # float32 past 2**24: two customers' ids may be stored as one
+        refuse_narrow_ids(df.index, path)
+    except InputError as err:
+        raise with_line(err, path, sep=sep, encoding=encoding, rows=rows) from None
     # floats past 2**53 (a Parquet double column) are told beside the other
     # run's ids (check_float_ids): as text they are exact only beside floats
     float_ids = float_id_info(df.index)

@@ -3821,3 +3821,113 @@ def repeated(items: Iterable[Any], *, shown: int = 10) -> tuple[list[Any], str]:
     if len(twice) > shown:
         text += f" and {len(twice) - shown:,} more"
     return twice, text
+
+
+#: the significand bits of the narrow floats: a whole number is held
+#: exactly only below 2**bits (float32 stores 16777217 as 16777216)
+NARROW_ID_BITS = {"float16": 11, "float32": 24}
+
+
+def narrow_float_kind(dtype: Any) -> str | None:
+    """``"float32"`` or ``"float16"`` when *dtype* holds such floats
+    (NumPy, pandas' nullable ``Float32``, Arrow's ``float`` and
+    ``halffloat``), else None.
+
+    >>> narrow_float_kind(np.dtype("float32")), narrow_float_kind(np.dtype("float64"))
+    ('float32', None)
+    """
+    arrow = getattr(dtype, "pyarrow_dtype", None)
+    if arrow is not None:
+        return {"float": "float32", "halffloat": "float16"}.get(str(arrow))
+    numpy = getattr(dtype, "numpy_dtype", dtype)
+    if isinstance(numpy, np.dtype) and numpy.kind == "f" and numpy.itemsize < 8:
+        return str(numpy)
+    return None
+
+
+def narrow_id_error(
+    field: str,
+    kind: str,
+    value: Any,
+    noun: str = "customer",
+    *,
+    first_row: int | None = None,
+    n_rows: int | None = None,
+) -> InputError:
+    """The refusal of *noun* ids held as *kind* (``float32``, ``float16``)
+    numbers at or past the whole numbers that type holds exactly: worded
+    alike on every path (:func:`refuse_narrow_ids`, the engines)."""
+    bits = NARROW_ID_BITS[kind]
+    bound = 2**bits
+    shown = str(int(value)) if float(value).is_integer() else repr(float(value))
+    return InputError(
+        field,
+        f"has {noun} ids stored as {kind} numbers, which hold whole numbers "
+        f"exactly only below {bound:,} (2**{bits}): past it two ids can be "
+        f"stored as one ({bound + 1} as {bound}), so two {noun}s would be "
+        f"counted as one; such as {shown}",
+        first_row=first_row,
+        n_rows=n_rows,
+        fix="store the ids as integers (int64) or text where they are "
+        "written (or read the column as text): a cast of the float column "
+        "cannot bring back the id written",
+    )
+
+
+def refuse_narrow_ids(ids: Any, field: str, noun: str = "customer") -> None:
+    """Refuse *noun* ids held as ``float32`` (``float16``) numbers at or
+    past 2**24 (2**11), the whole numbers the type holds exactly: float32
+    stores the ids 16777216 and 16777217 as one number, so two customers
+    (or orders) would silently become one. An array, Series, Index or
+    pandas array of such a type is checked as a whole; an object array,
+    list or tuple value by value (its ``np.float32`` scalars). Other ids,
+    and narrow floats below the bound, pass.
+
+    >>> refuse_narrow_ids(np.array([1.0, 16777215.0], dtype=np.float32), "customer_id")
+    >>> refuse_narrow_ids(np.array([5.0, 16777216.0], dtype=np.float32), "customer_id")
+    Traceback (most recent call last):
+    ...
+    custseg.errors.InputError: 'customer_id' has customer ids stored as float32 numbers, which hold whole numbers exactly only below 16,777,216 (2**24): past it two ids can be stored as one (16777217 as 16777216), so two customers would be counted as one; such as 16777216 (first at row 1, 1 row affected): store the ids as integers (int64) or text where they are written (or read the column as text): a cast of the float column cannot bring back the id written
+    """
+    kind = narrow_float_kind(getattr(ids, "dtype", None))
+    if kind is not None:
+        to_numpy = getattr(ids, "to_numpy", None)
+        with np.errstate(all="ignore"):
+            if isinstance(ids, np.ndarray) or to_numpy is None:
+                x = np.asarray(ids, dtype=np.float64)
+            else:
+                x = np.asarray(to_numpy(dtype=np.float64, na_value=np.nan))
+            x = x.reshape(-1)
+            past = np.isfinite(x) & (np.abs(x) >= 2 ** NARROW_ID_BITS[kind])
+        if past.any():
+            first, count = first_offender(past)
+            raise narrow_id_error(
+                field, kind, x[first], noun, first_row=first, n_rows=count
+            )
+        return
+    dtype = getattr(ids, "dtype", None)
+    if dtype is not None and getattr(dtype, "kind", None) != "O":
+        return
+    if dtype is None and not isinstance(ids, list | tuple):
+        return
+    if getattr(ids, "inferred_type", "mixed") in ("string", "integer", "bytes"):
+        return  # (a pandas Index knows its kind: nothing to read)
+    if not set(map(type, ids)) & {np.float32, np.float16}:
+        return  # (one pass in C over the types: text ids cost little)
+    found: list[int] = []
+    kinds: list[str] = []
+    for i, x in enumerate(ids):
+        if isinstance(x, np.floating) and x.dtype.itemsize < 8:
+            name = str(x.dtype)
+            if np.isfinite(x) and abs(float(x)) >= 2 ** NARROW_ID_BITS[name]:
+                found.append(i)
+                kinds.append(name)
+    if found:
+        raise narrow_id_error(
+            field,
+            kinds[0],
+            float(ids[found[0]]),
+            noun,
+            first_row=found[0],
+            n_rows=len(found),
+        )

@@ -903,6 +903,9 @@ def _id_column_kind(lf: Any, schema: dict[str, Any], name: str, what: str) -> st
     engine's own type (``DuckDB UUID``, ``Arrow fixed_size_binary[16]``)
     where narwhals has no name for it."""
     kind = _kind(schema[name])
+    nw = _narwhals()
+    if schema[name] in (nw.Float32, nw.Float16):
+        _refuse_narrow_ids(lf, name, what, schema[name] == nw.Float32)
     if kind == "bool":
         raise InputError(
             name,
@@ -918,6 +921,34 @@ def _id_column_kind(lf: Any, schema: dict[str, Any], name: str, what: str) -> st
             fix=_ID_CAST_FIX.format(name=name),
         )
     return kind
+
+
+def _refuse_narrow_ids(lf: Any, name: str, what: str, float32: bool) -> None:
+    """Refuse a ``float32`` (*float32* False: ``float16``) id column *name*
+    holding a number at or past the whole numbers its type holds exactly
+    (2**24, 2**11), as the pandas path refuses it
+    (:func:`custseg._validate.refuse_narrow_ids`): float32 stores the ids
+    16777216 and 16777217 as one number, so two customers (or orders)
+    would be grouped as one. One more pass, for such columns only."""
+    from ._validate import NARROW_ID_BITS, narrow_id_error
+
+    type_name = "float32" if float32 else "float16"
+    nw = _narwhals()
+    x = nw.col(name).cast(nw.Float64)
+    # (not NaN: Polars orders NaN above every number)
+    past = (
+        ~x.is_null()
+        & ~x.is_nan()
+        & (x.abs() >= float(2 ** NARROW_ID_BITS[type_name]))
+        & (x.abs() != float("inf"))
+    )
+    found = lf.filter(past).select(x.alias(name)).head(1).collect()[name]
+    if not len(found):
+        return
+    n_rows = int(lf.filter(past).select(nw.len()).collect().item())
+    raise narrow_id_error(
+        name, type_name, float(found.to_list()[0]), what, n_rows=n_rows
+    )
 
 
 def _refuse_all_missing(lf: Any, name: str, what: str) -> None:

@@ -1359,6 +1359,10 @@ def _transition_matrix(
     ]
     b_index, a_index = _by_ids(b_index, a_index)
     keyed = b_index is not None and a_index is not None
+    for ids, side in ((b_index, "before"), (a_index, "after")):
+        if keyed and ids.nlevels == 1:
+            # float32 past 2**24: two customers' ids may be stored as one
+            v.refuse_narrow_ids(ids, side)
     if not keyed:
         v.check_same_length(before=b_codes, after=a_codes)
         n_cols = len(a_names)

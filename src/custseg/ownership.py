@@ -777,6 +777,8 @@ def _id_rank(ids: Any, field: str, n: int, *, index_of: str = "") -> np.ndarray:
     index the ids were taken from (the caller passed none)."""
     v.refuse_spark(ids, field)  # a Spark Column answers .isna()
     ids = flat_ids(ids)  # a MultiIndex: one tuple per customer
+    # float32 past 2**24: two customers' ids may be stored as one number
+    v.refuse_narrow_ids(ids, index_of or field)
     missing = None
     if hasattr(ids, "isna") and hasattr(ids, "to_numpy"):  # pandas: vectorised
         missing = np.asarray(ids.isna(), dtype=bool)

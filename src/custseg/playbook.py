@@ -2180,6 +2180,8 @@ def _ids(customer: Any, index: Any, n: int) -> tuple[np.ndarray, str]:
         name = index.name
     else:
         name = getattr(customer, "name", None)
+    # float32 past 2**24: two customers' ids may be stored as one number
+    v.refuse_narrow_ids(customer, "customer")
     ids, missing = _id_array(customer)
     v.check_same_length(last_contact=np.empty(n), customer=ids)
     if missing is None:

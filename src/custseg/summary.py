@@ -501,6 +501,9 @@ def _object_ids(values: np.ndarray, field: str, noun: str = "customer") -> Any:
         return values if arrow is None else pd.arrays.ArrowExtensionArray(arrow)
     if inferred == "boolean":
         _refuse_bool_ids(field, noun)
+    if inferred not in ("integer", "string", "bytes", "decimal", "datetime", "date"):
+        # np.float32 scalars past 2**24: two ids may be stored as one
+        v.refuse_narrow_ids(values, field, noun)
     if inferred not in _ONE_KIND:
         _check_id_kinds(values, field, noun)
     elif inferred in ("integer", "floating"):
@@ -547,6 +550,9 @@ def _id_values(ids: Any, field: str, noun: str = "customer") -> Any:
         if kind == "f" and values.dtype.itemsize > 8:  # np.longdouble
             return _wide_ids(values, field, noun)
         if kind == "f" and values.dtype != np.float64:
+            # float32 (float16) past 2**24 (2**11): ids written apart may be
+            # stored as one number (16777217 as 16777216), refused
+            v.refuse_narrow_ids(values, field, noun)
             return values.astype(np.float64)  # exact; pandas hashes float64 only
         if kind in "cV":  # complex numbers, structured records: one kind each
             return _object_ids(values.astype(object), field, noun)
@@ -622,6 +628,7 @@ def _extension_ids(values: Any, field: str, noun: str = "customer") -> Any:
         _refuse_bool_ids(field, noun)
     if kind in "iuf":  # nullable numbers: NumPy's, or objects beside missing
         # ones (refused where grouped: only on the rows used, as for others)
+        v.refuse_narrow_ids(values, field, noun)  # Float32, Arrow float
         if bool(np.asarray(values.isna(), dtype=bool).any()):
             return _id_values(values.to_numpy(dtype=object, na_value=None), field, noun)
         dense = values.to_numpy(dtype=getattr(dtype, "numpy_dtype", None))
