@@ -277,7 +277,11 @@ class TestIdsEqualOnlyWhenEqualInPython:
         assert_grouped_like_python(run(makers[make](rows)), rows)
         with np.errstate(over="ignore"):
             as32 = np.array(rows, dtype=np.float32)
-        if np.isfinite(as32).all():
+        if np.isfinite(as32).all() and (np.abs(as32) >= 2**24).any():
+            # float32 past 2**24 may hold two ids as one: refused (audit 38)
+            with pytest.raises(InputError, match="stored as float32"):
+                run(as32)
+        elif np.isfinite(as32).all():
             assert_grouped_like_python(run(as32), as32.tolist())
 
     @given(
