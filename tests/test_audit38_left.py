@@ -9,6 +9,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -208,3 +210,36 @@ def test_one_purchase_missing_day_agrees_with_complete(days, missing, preset):
     }
     out = rs.evaluate(given_)
     assert out["status"].to_numpy().tolist() == full.to_numpy().tolist()
+
+
+# ---------------- 3. as_of in the year-first shapes the date column reads
+
+
+@settings(max_examples=30, deadline=None)
+@given(
+    day=st.dates(min_value=dt.date(1900, 1, 1)),
+    sep=st.sampled_from(["/", ".", "-"]),
+    pad=st.booleans(),
+    time=st.sampled_from(["", " 23:00", "T08:15", " 00:00:00"]),
+)
+def test_as_of_year_first_text_is_its_day(day, sep, pad, time):
+    """A year-first as_of with any separator, padded or not, with a time
+    or not, is the day the command line's --as-of reads, in summarize."""
+    from custseg._files import parse_date_text
+
+    m, d = (f"{day.month:02d}", f"{day.day:02d}") if pad else (day.month, day.day)
+    text = f"{day.year:04d}{sep}{m}{sep}{d}{time}"
+    want = parse_date_text(text, "as_of")
+    facts = custseg.summarize([1], [str(day)], [1.0], as_of=text)
+    assert str(facts.as_of) == f"{want:%Y-%m-%d}"
+
+
+def test_as_of_slash_with_time_repro():
+    for text in ["2024/06/30 23:00", "2024/06/30", "2024.06.30", "20240630 23:00"]:
+        facts = custseg.summarize([1], ["2024-01-01"], [1.0], as_of=text)
+        assert str(facts.as_of) == "2024-06-30"
+    due = custseg.due_contacts(["2024-01-01"], [30], "2024/06/30 23:00")
+    assert str(due.as_of) == "2024-06-30"
+    for bad in ["2024/02/30", "30/06/2024", "2024/06/30 25:00"]:
+        with pytest.raises(InputError, match="is not a date"):
+            custseg.summarize([1], ["2024-01-01"], [1.0], as_of=bad)

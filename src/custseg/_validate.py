@@ -17,6 +17,7 @@ import re
 import sys
 from collections import Counter
 from collections.abc import Iterable, Mapping
+from contextlib import suppress as _suppress
 from fractions import Fraction
 from typing import Any, Literal
 
@@ -2505,7 +2506,11 @@ def as_datetime_scalar(value: Any, field: str, *, like: Any = None) -> np.dateti
     """Coerce one date (text, date, datetime, Timestamp, datetime64) to datetime64.
 
     Besides ISO 8601 text, the compact form ``YYYYMMDD`` is read, as text or
-    as an integer (``"20240301"``, ``20240301``). Other text of bare digits
+    as an integer (``"20240301"``, ``20240301``), and the year-first shapes
+    the date column is read in (:func:`custseg.frame.parse_date_column`,
+    ``--as-of``): ``/`` or ``.`` between the parts, or ``YYYYMMDD``
+    followed by a time (``"2024/03/01 23:00"``, ``"2024.3.1"``,
+    ``"20240301 23:00"``). Other text of bare digits
     is refused (``"202403"`` is not the year 202403), and so is text that
     names no day: ``"2024"``, ``"2024-03"``, ``"today"``, ``"now"``.
     A 0-d NumPy array counts as the value it holds.
@@ -2532,6 +2537,8 @@ def as_datetime_scalar(value: Any, field: str, *, like: Any = None) -> np.dateti
     np.datetime64('2024-04-01T20:00:00.000000')
     >>> as_datetime_scalar(20240301, "as_of")
     np.datetime64('2024-03-01T00:00:00.000000')
+    >>> as_datetime_scalar("2024/03/01 23:00", "as_of")
+    np.datetime64('2024-03-01T23:00:00.000000')
     >>> as_datetime_scalar("202403", "as_of")
     Traceback (most recent call last):
     ...
@@ -2545,6 +2552,7 @@ def as_datetime_scalar(value: Any, field: str, *, like: Any = None) -> np.dateti
     ...
     custseg.errors.InputError: 'as_of' is not a date: 'soon': use ISO 8601 text such as '2024-03-31', or a date/datetime value
     """
+    given = value
     value = _localize_scalar(value, like, field)
     if isinstance(value, np.ndarray):
         if value.ndim:
@@ -2581,6 +2589,12 @@ def as_datetime_scalar(value: Any, field: str, *, like: Any = None) -> np.dateti
             fix="give a date between the years -290307 and 294246",
         ) from None
     except (ValueError, TypeError):
+        iso = _year_first_iso(given)
+        if iso is not None and iso != given.strip():
+            # 2024/06/30 23:00, 2024.06.30, 20240630 23:00: the year-first
+            # shapes the date column is read in, read as the ISO text
+            with _suppress(InputError):
+                return as_datetime_scalar(iso, field, like=like)
         if _is_period(value):
             raise InputError(
                 field,
@@ -2603,6 +2617,36 @@ def as_datetime_scalar(value: Any, field: str, *, like: Any = None) -> np.dateti
     if isinstance(value, str) and far_days(np.asarray([out])) is not None:
         raise _far_scalar(value, field)
     return out
+
+
+#: a year-first date with "/" or "." between its parts (months and days of
+#: one or two digits), or YYYYMMDD followed by a time; then the rest
+_YEAR_FIRST = re.compile(
+    r"\s*(\d{4})(?:([/.-])(\d{1,2})\2(\d{1,2})|(\d{2})(\d{2})(?=[ T]\d))"
+    r"((?:[ T].*)?)"
+)
+
+
+def _year_first_iso(value: Any) -> str | None:
+    """The ISO 8601 text of a year-first date written with ``/`` or ``.``
+    between its parts, or of ``YYYYMMDD`` followed by a time, as the date
+    column reads them (:func:`custseg.frame.parse_date_column`, the
+    command line's ``--as-of``); None for anything else (other text is
+    not rewritten: ``06/30/2024`` names no year first).
+
+    >>> _year_first_iso("2024/6/30 23:00"), _year_first_iso("20240630T23:00")
+    ('2024-06-30 23:00', '2024-06-30T23:00')
+    >>> _year_first_iso("30/06/2024") is None
+    True
+    """
+    if not isinstance(value, str):
+        return None
+    found = _YEAR_FIRST.fullmatch(value.rstrip())
+    if found is None:
+        return None
+    year, _, month, day, month8, day8, rest = found.groups()
+    month, day = (month, day) if month is not None else (month8, day8)
+    return f"{year}-{int(month):02d}-{int(day):02d}{rest}"
 
 
 def _far_scalar(value: str, field: str) -> InputError:

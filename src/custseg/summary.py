@@ -1333,7 +1333,10 @@ def summarize(
         read as its ``float64`` when that holds it exactly, else as the
         ``Decimal`` it prints as.
     as_of
-        The reference day. Default: the day after the last transaction, so
+        The reference day: ISO 8601 text (``"2024-03-31"``, with a time or
+        not), ``YYYYMMDD``, year-first text with ``/`` or ``.``
+        (``"2024/03/31 23:00"``), or a date value. Default: the day after
+        the last transaction, so
         the most recent customer has recency 1 (with *order_id*, the day
         after the last line: an order is dated by its first line, so its
         customer's recency is more when its lines span days). The day used
