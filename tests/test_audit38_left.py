@@ -10,6 +10,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 
 import numpy as np
 import pandas as pd
@@ -171,6 +172,11 @@ def test_float32_ids_cli_migrate(tmp_path):
 NAN = float("nan")
 
 
+@functools.cache
+def _loaded(name):
+    return custseg.rules.load(name)
+
+
 def test_one_purchase_missing_day_is_the_other_repro():
     out = custseg.customer_status(
         [1, 1, 1, 1], [800, NAN, 10, NAN], [NAN, 800, NAN, NAN]
@@ -178,7 +184,7 @@ def test_one_purchase_missing_day_is_the_other_repro():
     assert out.to_numpy().tolist() == ["lost", "lost", "new", "unknown"]
 
 
-@settings(max_examples=30, deadline=None)
+@settings(max_examples=10, deadline=None)
 @given(
     days=st.floats(0, 2000, allow_nan=False),
     missing=st.sampled_from(["tenure", "recency"]),
@@ -188,7 +194,7 @@ def test_one_purchase_missing_day_agrees_with_complete(days, missing, preset):
     """One purchase with one day count missing gets the label the complete
     facts (tenure == recency) give, from customer_status and from every
     preset's status tables alike."""
-    rs = custseg.rules.load(preset)
+    rs = _loaded(preset)
     p = rs.params
     th = custseg.StatusThresholds(
         new_days=p["new_days"], loyal_orders=p["loyal_orders"], lost_days=p["lost_days"]
@@ -243,3 +249,49 @@ def test_as_of_slash_with_time_repro():
     for bad in ["2024/02/30", "30/06/2024", "2024/06/30 25:00"]:
         with pytest.raises(InputError, match="is not a date"):
             custseg.summarize([1], ["2024-01-01"], [1.0], as_of=bad)
+
+
+# --------------- 4. segment(lang="zh") names relationship and present too
+
+
+def _zh_inputs():
+    tx = pd.DataFrame(
+        {
+            "customer_id": ["c1", "c2", "c3"],
+            "date": ["2024-01-01", "2024-02-01", "2024-03-01"],
+            "amount": [5.0, 6.0, 7.0],
+        }
+    )
+    contacts = pd.DataFrame(
+        [
+            ("c1", "2024-01-05", "customer", "inquiry"),
+            ("c2", "2024-02-03", "company", "complaint"),
+            ("c9", "2024-02-03", "customer", "inquiry"),
+        ],
+        columns=["customer_id", "date", "initiator", "kind"],
+    )
+    records = pd.DataFrame({"customer_id": ["c1", "c8"], "vip": ["yes", "no"]})
+    return tx, contacts, records
+
+
+@pytest.mark.filterwarnings("ignore::custseg.CustsegWarning")
+def test_segment_zh_names_relationship_and_present():
+    from custseg.frame import PRESENT_ZH
+
+    tx, contacts, records = _zh_inputs()
+    kw = {"preset": "base", "contacts": contacts, "records": records, "as_of": AS_OF}
+    en = custseg.segment(tx, **kw).customers
+    zh = custseg.segment(tx, lang="zh", **kw).customers
+    assert zh.index.tolist() == en.index.tolist()
+    rel_zh = dict(
+        zip(
+            en["relationship"].cat.categories,
+            zh["relationship"].cat.categories,
+            strict=True,
+        )
+    )
+    assert rel_zh["basic"] == "基本型" and rel_zh["no_sale"] == "未成交"
+    # row by row, the English label's Chinese name; the order of classes kept
+    assert [rel_zh[x] for x in en["relationship"]] == zh["relationship"].tolist()
+    assert [PRESENT_ZH[x] for x in en["present"]] == zh["present"].tolist()
+    assert zh["relationship"].cat.ordered == en["relationship"].cat.ordered

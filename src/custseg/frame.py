@@ -362,6 +362,31 @@ def _facts_frame(facts: CustomerFacts, customer: Hashable) -> pd.DataFrame:
 
 #: ``present``: where a customer of :func:`segment` was found.
 PRESENT_NAMES = ("both", "transactions_only", "records_only")
+#: the ``present`` classes in Chinese (``segment(..., lang="zh")``, the report)
+PRESENT_ZH = {
+    "both": "交易与档案",
+    "transactions_only": "仅交易",
+    "records_only": "仅档案",
+}
+
+
+def _spine_in_lang(out: pd.DataFrame, lang: str | None, ruled: Any) -> pd.DataFrame:
+    """*out* with the label columns custseg adds itself from records and
+    contacts (``relationship``, ``present``) named in *lang*, as the rules'
+    columns are (``zh``: 基本型, 仅交易); those the rules replaced
+    (*ruled*) are theirs already. Other languages keep the English names
+    (the presets carry ``zh`` only)."""
+    if lang != "zh":
+        return out
+    from .relationship import _ZH as relationship_zh
+
+    for column, names in (("relationship", relationship_zh), ("present", PRESENT_ZH)):
+        if column in out.columns and column not in ruled:
+            cat = out[column].cat
+            out[column] = cat.rename_categories(
+                [names.get(str(c), c) for c in cat.categories]
+            )
+    return out
 
 
 def _join_relationship(
@@ -1912,12 +1937,11 @@ def segment(
         As for :func:`~custseg.summarize` (``frequency="rows"`` is
         ``"transactions"``).
     lang
-        Label language of the rules (``"zh"``): the rules' segmentations
-        only. The columns custseg adds itself keep their English names
-        (``relationship`` from *contacts*: ``basic``, ...; ``present``:
-        ``both``, ``records_only``), as the other classifiers' defaults;
-        ``relationship_type(..., lang="zh")`` names the relationship
-        levels in Chinese.
+        Label language of the rules (``"zh"``): the rules' segmentations,
+        and the label columns custseg adds from *records* and *contacts*
+        (``relationship``: 基本型, ... as ``relationship_type(...,
+        lang="zh")`` names them; ``present``: 交易与档案, 仅交易, 仅档案),
+        which the rules read in English before they are named.
     explain
         Add a ``<segmentation>.rule`` column per segmentation: the index of
         the deciding rule (-1 = the default).
@@ -2299,6 +2323,7 @@ def _segment(
         for column in result.columns:  # replaces earlier outputs (lifecycle)
             out[column] = result[column]
         notes += _contradictions(rs, out, replaced)
+        out = _spine_in_lang(out, lang, set(result.columns))
     elif aggregates is not None:
         raise ThresholdError(
             "'aggregates' needs rules (preset= or rules=): they are the values "

@@ -51,6 +51,7 @@ from ._files import (
 )
 from .errors import CustsegError, CustsegWarning, InputError, ThresholdError
 from .frame import (
+    PRESENT_ZH,
     SegmentResult,
     _abc_cutoffs,
     _fit_edges,
@@ -437,11 +438,7 @@ _COLUMN_ZH = {
 #: the presets' fifth stage ``gone`` was shown in English beside
 #: ``活跃期``, though the lifecycle windows above it read ``已流失``).
 _CLASS_ZH = {
-    "present": {
-        "both": "交易与档案",
-        "transactions_only": "仅交易",
-        "records_only": "仅档案",
-    },
+    "present": dict(PRESENT_ZH),
     "relationship": {
         name: relationship_zh[name]
         for name in (*RELATIONSHIP_TYPES, RELATIONSHIP_NO_SALE, RELATIONSHIP_UNKNOWN)
