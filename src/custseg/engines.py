@@ -2941,6 +2941,13 @@ def _dask_objects(
       pandas counts it; narwhals does not recognise zones such as
       ``America/New_York`` in Dask's dtypes), an Arrow ``date32`` one (a
       Parquet DATE) ``datetime64[s]`` at midnight;
+    - a dictionary-encoded Arrow column (``pd.ArrowDtype(pa.dictionary(
+      ...))``, as ``table.to_pandas(types_mapper=pd.ArrowDtype)`` of a
+      dictionary-encoded Arrow table gives one) of ids,
+      dates or amounts becomes its values (:func:`_dask_dictionaries`), as
+      every other engine and the pandas path read it: narwhals reads it as
+      a ``Categorical`` of text, which would make the ids ``-0.0`` and
+      ``0.0`` two customers and the integer id ``1`` the text ``'1'``;
     - an object column of ids (customers, and orders with *order*) is
       checked as :func:`~custseg.summarize` checks it (``1`` and ``"1"`` are
       never one customer) and read as it reads it
@@ -2948,7 +2955,11 @@ def _dask_objects(
       their text, made integers again when collected), floats as floats;
     - a categorical column of ids, dates or amounts of numbers or dates
       becomes its categories' values (:func:`_dask_category_ids`; text
-      dates are read as text by :func:`_date_values`);
+      dates are read as text by :func:`_date_values`); one of ids whose
+      categories are Python objects not all text (``1`` beside ``"1"``)
+      is checked and read as an object column of them is
+      (:func:`_object_categories`, :func:`_dask_id_kinds`), not as their
+      text;
     - an object column of dates that are not all text (Python datetimes,
       aware or naive, dates, numbers) is parsed as the pandas path parses
       it (:func:`custseg.frame.parse_date_column`, *date_format*);
@@ -3002,6 +3013,9 @@ def _dask_objects(
                 sort=expr.operand("sort"),
             )
             native = remade[list(native.columns)]
+    native = _dask_dictionaries(
+        native, [name for name, _ in id_columns], [date, amount]
+    )
     dtypes = native.dtypes
     changes: dict[str, Any] = {}
 
@@ -3030,6 +3044,16 @@ def _dask_objects(
     for name, what in id_columns:
         if has_object(native, name):
             made, wide = _dask_id_kinds(native, str(name), what)
+            changes.update(made)
+            text_ints = text_ints or (wide and what == "customer")
+        elif has(name) and _object_categories(native, str(name)):
+            # categories of Python objects, not all text (1 beside "1"):
+            # checked and read as an object column of them is
+            made, wide = _dask_id_kinds(
+                native.assign(**{str(name): native[name].astype(object)}),
+                str(name),
+                what,
+            )
             changes.update(made)
             text_ints = text_ints or (wide and what == "customer")
         elif has(name) and isinstance(dtypes[name], pd.CategoricalDtype):
@@ -3077,6 +3101,63 @@ def _dask_objects(
             _per_partition(longdouble), meta=(field, "f8")
         )
     return (native.assign(**changes) if changes else native), text_ints
+
+
+def _dask_dictionaries(
+    native: Any, ids: list[Hashable], others: list[Hashable | None]
+) -> Any:
+    """Dask frame *native* with its dictionary-encoded Arrow columns among
+    *ids* and *others* (dates, amounts) decoded to their values, per
+    partition (:func:`custseg._validate.arrow_decoded`), as
+    :func:`_arrow_plain` decodes a PyArrow table's and the pandas path
+    reads them; a ``float16`` id as ``float64`` (exactly), as there. Other
+    columns, and frames without such a column, are returned as they are.
+
+    narwhals reads a dictionary column of a Dask frame as a
+    ``Categorical``, which custseg reads as text: the ids ``-0.0`` and
+    ``0.0``, one customer, would be the two texts ``'-0.0'`` and ``'0.0'``,
+    and the integer id ``1`` would come back as ``'1'``.
+
+    >>> import pytest
+    >>> pa = pytest.importorskip("pyarrow")
+    >>> dd = pytest.importorskip("dask.dataframe")
+    >>> import pandas as pd
+    >>> ids = pa.DictionaryArray.from_arrays(pa.array([0, 1]), pa.array([-0.0, 0.0]))
+    >>> frame = pd.DataFrame({"customer_id": pd.array(ids, dtype=pd.ArrowDtype(ids.type))})
+    >>> out = _dask_dictionaries(dd.from_pandas(frame, npartitions=1), ["customer_id"], [])
+    >>> out.dtypes["customer_id"]
+    double[pyarrow]
+    >>> out.compute()["customer_id"].tolist()
+    [-0.0, 0.0]
+    """
+    import pandas as pd
+
+    dtypes = native.dtypes
+    changes: dict[str, Any] = {}
+    for name in [*ids, *others]:
+        if not isinstance(name, str) or name not in dtypes or name in changes:
+            continue
+        arrow = getattr(dtypes[name], "pyarrow_dtype", None)
+        if arrow is None:
+            continue
+        import pyarrow as pa
+
+        if not pa.types.is_dictionary(arrow):
+            continue
+        values = v.arrow_dictionary_plain(arrow).value_type
+        if name in ids and pa.types.is_float16(values):
+            values = pa.float64()
+        target = pd.ArrowDtype(values)
+
+        def decoded(part: pd.Series, target: Any = target) -> pd.Series:
+            chunked = pa.chunked_array(part.array.__arrow_array__())
+            out = v.arrow_decoded(chunked).cast(target.pyarrow_dtype)
+            return pd.Series(
+                pd.arrays.ArrowExtensionArray(out), index=part.index, name=part.name
+            )
+
+        changes[name] = native[name].map_partitions(decoded, meta=(name, target))
+    return native.assign(**changes) if changes else native
 
 
 def _dask_wide_dates(native: Any, field: str, date_format: str | None) -> Any:
@@ -3403,6 +3484,35 @@ def _arrow_date(dtype: Any) -> bool:
     import pyarrow as pa
 
     return bool(pa.types.is_date(arrow))
+
+
+def _object_categories(native: Any, field: str) -> bool:
+    """Whether the column *field* of Dask frame *native* is a categorical
+    one whose categories are Python objects that are not all text
+    (``pd.Categorical([1, "1"])``, dates, Decimals): narwhals reads it as
+    text (``1`` and ``"1"`` one customer ``'1'``), where the pandas path
+    reads the values (and refuses ids of mixed types). Categories Dask
+    does not know yet are asked for (one pass over the column).
+
+    >>> import pytest
+    >>> dd = pytest.importorskip("dask.dataframe")
+    >>> import pandas as pd
+    >>> mixed = pd.Categorical([1, "1"], categories=pd.Index([1, "1"], dtype=object))
+    >>> frame = dd.from_pandas(pd.DataFrame({"c": mixed, "t": pd.Categorical(["1", "2"])}), npartitions=1)
+    >>> _object_categories(frame, "c"), _object_categories(frame, "t")
+    (True, False)
+    """
+    import pandas as pd
+
+    column = native[field]
+    if not isinstance(column.dtype, pd.CategoricalDtype):
+        return False
+    if not getattr(column.cat, "known", True):
+        column = column.cat.as_known()
+    categories = column.dtype.categories
+    return bool(categories.dtype == object) and not all(
+        isinstance(c, str) for c in categories
+    )
 
 
 def _dask_category_ids(native: Any, field: str) -> dict[str, Any]:
