@@ -371,21 +371,28 @@ PRESENT_ZH = {
 
 
 def _spine_in_lang(out: pd.DataFrame, lang: str | None, ruled: Any) -> pd.DataFrame:
-    """*out* with the label columns custseg adds itself from records and
-    contacts (``relationship``, ``present``) named in *lang*, as the rules'
-    columns are (``zh``: 基本型, 仅交易); those the rules replaced
-    (*ruled*) are theirs already. Other languages keep the English names
-    (the presets carry ``zh`` only)."""
+    """*out* with the label columns custseg adds itself (``lifecycle``,
+    from *contacts* ``relationship``, from *records* ``present``) named in
+    *lang*, as the rules' columns are and as the report shows them
+    (``zh``: 活跃期, 基本型, 仅交易); those the rules replaced (*ruled*, a
+    preset's ``lifecycle``) are theirs already. Other languages keep the
+    English names (the presets carry ``zh`` only). A column whose
+    translated names would name two classes alike keeps its own."""
     if lang != "zh":
         return out
+    from .lifecycle import _ZH_STAGES as lifecycle_zh
     from .relationship import _ZH as relationship_zh
 
-    for column, names in (("relationship", relationship_zh), ("present", PRESENT_ZH)):
+    for column, names in (
+        ("lifecycle", lifecycle_zh),
+        ("relationship", relationship_zh),
+        ("present", PRESENT_ZH),
+    ):
         if column in out.columns and column not in ruled:
             cat = out[column].cat
-            out[column] = cat.rename_categories(
-                [names.get(str(c), c) for c in cat.categories]
-            )
+            new = [names.get(str(c), c) for c in cat.categories]
+            if len(set(new)) == len(new):
+                out[column] = cat.rename_categories(new)
     return out
 
 
@@ -1938,10 +1945,12 @@ def segment(
         ``"transactions"``).
     lang
         Label language of the rules (``"zh"``): the rules' segmentations,
-        and the label columns custseg adds from *records* and *contacts*
-        (``relationship``: 基本型, ... as ``relationship_type(...,
-        lang="zh")`` names them; ``present``: 交易与档案, 仅交易, 仅档案),
-        which the rules read in English before they are named.
+        and the label columns custseg adds itself (``lifecycle`` when the
+        rules do not replace it: 活跃期, 沉默期, ... as the presets name
+        the stages; from *contacts* ``relationship``: 基本型, ... as
+        ``relationship_type(..., lang="zh")`` names them; from *records*
+        ``present``: 交易与档案, 仅交易, 仅档案), which the rules read in
+        English before they are named.
     explain
         Add a ``<segmentation>.rule`` column per segmentation: the index of
         the deciding rule (-1 = the default).
