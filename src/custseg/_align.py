@@ -612,8 +612,7 @@ def own_index(index: Any) -> Any:
         return None
     # float32 ids past 2**24 (float16: 2**11): ids written apart may be
     # stored as one number (16777217 as 16777216), joined onto one customer
-    if not _is_multiindex(index):
-        refuse_narrow_ids(index, "index")
+    refuse_narrow_ids(index, "index")  # (a MultiIndex: level by level)
     if type(index).__module__.startswith("pandas"):
         index = arrow_plain(index)  # (Arrow string_view ids: as large_string)
         shape = getattr(index, "shape", ())

@@ -3879,9 +3879,17 @@ def narrow_float_kind(dtype: Any) -> str | None:
 
     >>> narrow_float_kind(np.dtype("float32")), narrow_float_kind(np.dtype("float64"))
     ('float32', None)
+    >>> import pytest
+    >>> pa = pytest.importorskip("pyarrow")
+    >>> narrow_float_kind(pa.dictionary(pa.int32(), pa.float32()))
+    'float32'
     """
     arrow = getattr(dtype, "pyarrow_dtype", None)
+    if arrow is None and type(dtype).__module__.partition(".")[0] == "pyarrow":
+        arrow = dtype  # (an Arrow type itself: a PyArrow array's .type)
     if arrow is not None:
+        # a dictionary's values are the ids (Parquet's dictionary pages)
+        arrow = getattr(arrow, "value_type", arrow)
         return {"float": "float32", "halffloat": "float16"}.get(str(arrow))
     numpy = getattr(dtype, "numpy_dtype", dtype)
     if isinstance(numpy, np.dtype) and numpy.kind == "f" and numpy.itemsize < 8:
@@ -3924,7 +3932,9 @@ def refuse_narrow_ids(ids: Any, field: str, noun: str = "customer") -> None:
     stores the ids 16777216 and 16777217 as one number, so two customers
     (or orders) would silently become one. An array, Series, Index or
     pandas array of such a type is checked as a whole; an object array,
-    list or tuple value by value (its ``np.float32`` scalars). Other ids,
+    list or tuple value by value (its ``np.float32`` scalars); an Arrow
+    dictionary of such floats (a PyArrow array, or a pandas ``ArrowDtype``)
+    by its values, and a pandas MultiIndex level by level. Other ids,
     and narrow floats below the bound, pass.
 
     >>> refuse_narrow_ids(np.array([1.0, 16777215.0], dtype=np.float32), "customer_id")
@@ -3933,6 +3943,20 @@ def refuse_narrow_ids(ids: Any, field: str, noun: str = "customer") -> None:
     ...
     custseg.errors.InputError: 'customer_id' has customer ids stored as float32 numbers, which hold whole numbers exactly only below 16,777,216 (2**24): past it two ids can be stored as one (16777217 as 16777216), so two customers would be counted as one; such as 16777216 (first at row 1, 1 row affected): store the ids as integers (int64) or text where they are written (or read the column as text): a cast of the float column cannot bring back the id written
     """
+    if type(ids).__module__.partition(".")[0] == "pyarrow" and hasattr(ids, "type"):
+        if narrow_float_kind(ids.type) is not None:  # a PyArrow array, dictionary
+            import pandas as pd
+
+            if hasattr(ids, "combine_chunks"):
+                ids = ids.combine_chunks()
+            refuse_narrow_ids(pd.arrays.ArrowExtensionArray(ids), field, noun)
+        return
+    levels = getattr(ids, "levels", None)
+    if levels is not None and getattr(ids, "nlevels", 1) > 1:  # a MultiIndex
+        for i, level in enumerate(levels):
+            if narrow_float_kind(level.dtype) is not None:  # its ids, row by row
+                refuse_narrow_ids(ids.get_level_values(i), field, noun)
+        return
     kind = narrow_float_kind(getattr(ids, "dtype", None))
     if kind is not None:
         to_numpy = getattr(ids, "to_numpy", None)

@@ -635,6 +635,8 @@ def _extension_ids(values: Any, field: str, noun: str = "customer") -> Any:
         return _id_values(np.asarray(dense), field, noun)
     if kind in "mM":
         return values  # pandas groups its datetimes exactly
+    if v.narrow_float_kind(dtype) is not None:  # an Arrow dictionary of float32
+        v.refuse_narrow_ids(values, field, noun)
     return _id_values(np.asarray(values, dtype=object), field, noun)
 
 
