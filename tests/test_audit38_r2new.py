@@ -78,6 +78,16 @@ def test_multiindex_float32_level_refused():
         custseg.assign_owners(pd.Series([1.0, 2.0], index=apart), ["x", "y"])
 
 
+def test_transition_matrix_multiindex_float32_level_refused():
+    """The ids of both periods, keyed by a MultiIndex, are checked level by
+    level (a plain float32 index was refused, a MultiIndex passed)."""
+    index = pd.MultiIndex.from_arrays([["s", "t"], PAST])
+    before = pd.Series(["a", "b"], index=index)
+    after = pd.Series(["a", "a"], index=index)
+    with pytest.raises(InputError, match=r"'before'.*float32 numbers"):
+        custseg.transition_matrix(before, after)
+
+
 @settings(max_examples=25, deadline=None)
 @given(
     st.lists(st.integers(0, 2**25), min_size=1, max_size=6),

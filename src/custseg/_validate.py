@@ -3926,6 +3926,12 @@ def narrow_id_error(
     )
 
 
+#: the kinds pandas' ``infer_dtype`` names that hold no float scalar
+_NO_NARROW_KINDS = frozenset(
+    ("string", "integer", "bytes", "boolean", "date", "datetime", "datetime64")
+)
+
+
 def refuse_narrow_ids(ids: Any, field: str, noun: str = "customer") -> None:
     """Refuse *noun* ids held as ``float32`` (``float16``) numbers at or
     past 2**24 (2**11), the whole numbers the type holds exactly: float32
@@ -3978,8 +3984,13 @@ def refuse_narrow_ids(ids: Any, field: str, noun: str = "customer") -> None:
         return
     if dtype is None and not isinstance(ids, list | tuple):
         return
-    if getattr(ids, "inferred_type", "mixed") in ("string", "integer", "bytes"):
-        return  # (a pandas Index knows its kind: nothing to read)
+    inferred = getattr(ids, "inferred_type", None)  # (a pandas Index knows it)
+    if inferred is None and dtype is not None:  # an object array or Series:
+        import pandas as pd  # one pass in C, 4x faster than over the types
+
+        inferred = pd.api.types.infer_dtype(ids, skipna=False)
+    if inferred in _NO_NARROW_KINDS:
+        return  # (text, integers, bytes, dates...: no narrow float among them)
     if not set(map(type, ids)) & {np.float32, np.float16}:
         return  # (one pass in C over the types: text ids cost little)
     found: list[int] = []

@@ -1360,8 +1360,9 @@ def _transition_matrix(
     b_index, a_index = _by_ids(b_index, a_index)
     keyed = b_index is not None and a_index is not None
     for ids, side in ((b_index, "before"), (a_index, "after")):
-        if keyed and ids.nlevels == 1:
+        if keyed:
             # float32 past 2**24: two customers' ids may be stored as one
+            # (a MultiIndex: level by level)
             v.refuse_narrow_ids(ids, side)
     if not keyed:
         v.check_same_length(before=b_codes, after=a_codes)
