@@ -73,6 +73,9 @@ def test_multiindex_float32_level_refused():
     index = pd.MultiIndex.from_arrays([["s", "s"], PAST])
     with pytest.raises(InputError, match=r"'index'.*float32 numbers"):
         custseg.lifecycle_stage(pd.Series([10.0, 400.0], index=index))
+    one_level = pd.MultiIndex.from_arrays([PAST])
+    with pytest.raises(InputError, match=r"'index'.*float32 numbers"):
+        custseg.lifecycle_stage(pd.Series([10.0, 400.0], index=one_level))
     apart = pd.MultiIndex.from_arrays([["s", "t"], PAST])  # no duplicate
     with pytest.raises(InputError, match="float32 numbers"):
         custseg.assign_owners(pd.Series([1.0, 2.0], index=apart), ["x", "y"])

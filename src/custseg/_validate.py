@@ -3958,7 +3958,7 @@ def refuse_narrow_ids(ids: Any, field: str, noun: str = "customer") -> None:
             refuse_narrow_ids(pd.arrays.ArrowExtensionArray(ids), field, noun)
         return
     levels = getattr(ids, "levels", None)
-    if levels is not None and getattr(ids, "nlevels", 1) > 1:  # a MultiIndex
+    if levels is not None and hasattr(ids, "get_level_values"):  # a MultiIndex
         for i, level in enumerate(levels):
             if narrow_float_kind(level.dtype) is not None:  # its ids, row by row
                 refuse_narrow_ids(ids.get_level_values(i), field, noun)
