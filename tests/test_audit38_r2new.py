@@ -69,6 +69,15 @@ def test_float16_dictionary_refused():
         custseg.summarize(ids, DAYS, [1.0, 2.0])
 
 
+def test_complex64_ids_refused():
+    """complex64 holds two float32 numbers: 16777217+0j is 16777216+0j."""
+    ids = np.array([16777216, 16777217], dtype=np.complex64)
+    with pytest.raises(InputError, match="float32 numbers"):
+        custseg.summarize(ids, DAYS, [1.0, 2.0])
+    small = np.array([1, 2 + 1j], dtype=np.complex64)
+    assert custseg.summarize(small, DAYS, [1.0, 2.0]).frequency.tolist() == [1, 1]
+
+
 def test_multiindex_float32_level_refused():
     index = pd.MultiIndex.from_arrays([["s", "s"], PAST])
     with pytest.raises(InputError, match=r"'index'.*float32 numbers"):

@@ -3963,6 +3963,10 @@ def refuse_narrow_ids(ids: Any, field: str, noun: str = "customer") -> None:
             if narrow_float_kind(level.dtype) is not None:  # its ids, row by row
                 refuse_narrow_ids(ids.get_level_values(i), field, noun)
         return
+    if isinstance(ids, np.ndarray) and ids.dtype == np.complex64:
+        for part in (ids.real, ids.imag):  # two float32 numbers each
+            refuse_narrow_ids(part, field, noun)
+        return
     kind = narrow_float_kind(getattr(ids, "dtype", None))
     if kind is not None:
         to_numpy = getattr(ids, "to_numpy", None)

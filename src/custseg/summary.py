@@ -555,6 +555,7 @@ def _id_values(ids: Any, field: str, noun: str = "customer") -> Any:
             v.refuse_narrow_ids(values, field, noun)
             return values.astype(np.float64)  # exact; pandas hashes float64 only
         if kind in "cV":  # complex numbers, structured records: one kind each
+            v.refuse_narrow_ids(values, field, noun)  # complex64: float32 parts
             return _object_ids(values.astype(object), field, noun)
         return values
     return _extension_ids(values, field, noun)
