@@ -3950,12 +3950,12 @@ def refuse_narrow_ids(ids: Any, field: str, noun: str = "customer") -> None:
     custseg.errors.InputError: 'customer_id' has customer ids stored as float32 numbers, which hold whole numbers exactly only below 16,777,216 (2**24): past it two ids can be stored as one (16777217 as 16777216), so two customers would be counted as one; such as 16777216 (first at row 1, 1 row affected): store the ids as integers (int64) or text where they are written (or read the column as text): a cast of the float column cannot bring back the id written
     """
     if type(ids).__module__.partition(".")[0] == "pyarrow" and hasattr(ids, "type"):
-        if narrow_float_kind(ids.type) is not None:  # a PyArrow array, dictionary
-            import pandas as pd
-
-            if hasattr(ids, "combine_chunks"):
-                ids = ids.combine_chunks()
-            refuse_narrow_ids(pd.arrays.ArrowExtensionArray(ids), field, noun)
+        kind = narrow_float_kind(ids.type)  # a PyArrow array, dictionary
+        if kind is not None:
+            plain = ids.cast(getattr(ids.type, "value_type", ids.type))
+            if hasattr(plain, "combine_chunks"):
+                plain = plain.combine_chunks()
+            refuse_narrow_ids(plain.to_numpy(zero_copy_only=False), field, noun)
         return
     levels = getattr(ids, "levels", None)
     if levels is not None and hasattr(ids, "get_level_values"):  # a MultiIndex
@@ -3989,9 +3989,9 @@ def refuse_narrow_ids(ids: Any, field: str, noun: str = "customer") -> None:
     if dtype is None and not isinstance(ids, list | tuple):
         return
     inferred = getattr(ids, "inferred_type", None)  # (a pandas Index knows it)
-    if inferred is None and dtype is not None:  # an object array or Series:
-        import pandas as pd  # one pass in C, 4x faster than over the types
-
+    pd = sys.modules.get("pandas")  # (loaded wherever ids are pandas objects)
+    if inferred is None and dtype is not None and pd is not None:
+        # an object array or Series: one pass in C, 4x faster than the types
         inferred = pd.api.types.infer_dtype(ids, skipna=False)
     if inferred in _NO_NARROW_KINDS:
         return  # (text, integers, bytes, dates...: no narrow float among them)
