@@ -189,6 +189,8 @@ def _naive_status(f, t, r, vip):
             return "loyal"
         return "new" if t < 45 or f == 1 else "repeat"
 
+    if f == 1:  # one purchase: its tenure is its recency (audit 38)
+        t, r = (r, r) if math.isnan(t) else (t, t if math.isnan(r) else r)
     tenures = GRID + ((r,) if not math.isnan(r) else ()) if math.isnan(t) else (t,)
     recencies = GRID + ((t,) if not math.isnan(t) else ()) if math.isnan(r) else (r,)
     flags = (False, True) if vip is None else (vip,)
@@ -224,14 +226,15 @@ def test_customer_status_missing_days_repro():
         [NAN, NAN, NAN, 50, 300, NAN, NAN],
         [10, 300, 50, NAN, NAN, 44, NAN],
     ).to_numpy()
-    # loyal whatever the tenure; lost whatever; tenure >= 50: repeat; a
-    # recency of at most 50 days is not lost; tenure unknown, recency 300 ok
+    # loyal whatever the tenure; lost whatever; tenure >= 50: repeat; one
+    # purchase: a missing recency is the tenure (50: new, 300: lost, audit
+    # 38); a recency of 44 with the tenure unknown, or both unknown: unknown
     assert got.tolist() == [
         "loyal",
         "lost",
         "repeat",
         "new",
-        "unknown",
+        "lost",
         "unknown",
         "unknown",
     ]
