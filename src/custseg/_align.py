@@ -15,7 +15,7 @@ import re
 import sys
 import unicodedata
 from collections.abc import Iterable, Mapping
-from typing import Any
+from typing import Any, Literal
 
 from ._display import Escaped, alike
 from ._validate import (
@@ -36,6 +36,7 @@ __all__ = [
     "is_pandas",
     "missing_ids",
     "nullable_dtype",
+    "other_ids",
     "own_index",
     "same_ids",
     "same_index",
@@ -791,6 +792,37 @@ def nullable_dtype(dtype: Any) -> str:
     'Int16'
     """
     return {"i": "Int", "u": "UInt"}.get(dtype.kind, "Float") + str(8 * dtype.itemsize)
+
+
+def other_ids(
+    x: Any, carried: Any, values: Any = None
+) -> Literal["index", "order"] | None:
+    """How the ids *x*, given beside inputs carrying the ids *carried* (a
+    pandas index of customer ids), disagree with them: ``"index"`` when *x*
+    is a pandas Index other than *carried*, ``"order"`` when it holds the
+    same ids in another order (each row would get another customer's), else
+    None (the same ids in the same order, or other ids given by position,
+    such as names to show). *values*: the ids read from *x* already, if so.
+
+    >>> import pandas as pd
+    >>> carried = pd.Index(["a", "b"])
+    >>> other_ids(["b", "a"], carried), other_ids(pd.Index(["a", "c"]), carried)
+    ('order', 'index')
+    >>> other_ids(["a", "b"], carried), other_ids(["x", "y"], carried) is None
+    (None, True)
+    """
+    given = to_pandas_index(x if values is None else values)
+    known = as_index(flat_ids(carried))
+    if type(x).__module__.startswith("pandas") and type(x).__name__.endswith("Index"):
+        return None if same_index(given, known) else "index"
+    shuffled = (
+        len(given) == len(known)
+        # (as objects: Arrow text ids cannot look up tuples of a MultiIndex,
+        # pyarrow raised ArrowInvalid)
+        and bool(given.astype(object).isin(known.astype(object)).all())
+        and not same_index(given, known)
+    )
+    return "order" if shuffled else None
 
 
 def to_pandas_index(values: Any, name: str | None = None) -> Any:

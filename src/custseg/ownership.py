@@ -47,12 +47,11 @@ import numpy as np
 from . import _display
 from . import _validate as v
 from ._align import (
-    as_index,
     common_index,
     flat_ids,
     is_pandas,
+    other_ids,
     row_numbers,
-    same_index,
     to_pandas_index,
 )
 from ._categories import MISSING, YES_NO_ALIASES, as_category
@@ -1972,19 +1971,9 @@ def _check_ids_carried(customer_id: Any, index: Any) -> None:
         return
     if is_pandas(customer_id) and not hasattr(customer_id, "dtype"):
         return  # (a frame: refused where the ids are read)
-    given, known = to_pandas_index(customer_id), as_index(flat_ids(index))
-    is_index = type(customer_id).__module__.startswith("pandas") and type(
-        customer_id
-    ).__name__.endswith("Index")
-    shuffled = (
-        not is_index
-        and len(given) == len(known)
-        and bool(given.astype(object).isin(known.astype(object)).all())
-        and not same_index(given, known)
-    )
-    if (is_index and len(given) == len(known) and not same_index(given, known)) or (
-        shuffled
-    ):
+    found = other_ids(customer_id, index)
+    # (a pandas Index of another length: refused where the lengths are read)
+    if found == "order" or (found == "index" and len(customer_id) == len(index)):
         raise InputError(
             "customer_id",
             "holds the ids of the index of the pandas inputs in another order "

@@ -39,16 +39,15 @@ import numpy as np
 from . import _display
 from . import _validate as v
 from ._align import (
-    as_index,
     common_index,
     flat_ids,
     fresh_index,
     is_pandas,
     kinds_apart,
     numbers_left,
+    other_ids,
     paired,
     realign_fix,
-    same_index,
     to_pandas_index,
 )
 from ._categories import simplified
@@ -2487,33 +2486,24 @@ def due_contacts(
         if plan is not None and plan.index is not None
         else common_index(**{k: x for k, x in inputs.items() if k != "customer"})
     )
-    if customer is not None and carried is not None:
-        # ids given beside the ids the inputs carry (the plan's labels): a
-        # pandas Index is ids, which must be those; other ids given by
-        # position (names to show) may differ, but the carried ids in
-        # another order would give each row another customer's plan
-        given, known = to_pandas_index(ids), as_index(flat_ids(carried))
-        is_index = type(customer).__module__.startswith("pandas") and type(
-            customer
-        ).__name__.endswith("Index")
-        shuffled = (
-            not is_index
-            and len(given) == len(known)
-            # (as objects: Arrow text ids cannot look up tuples of a
-            # MultiIndex, pyarrow raised ArrowInvalid)
-            and bool(given.astype(object).isin(known.astype(object)).all())
-            and not same_index(given, known)
+    # ids given beside the ids the inputs carry (the plan's labels): a pandas
+    # Index is ids, which must be those; other ids given by position (names
+    # to show) may differ, but the carried ids in another order would give
+    # each row another customer's plan
+    if (
+        customer is not None
+        and carried is not None
+        and other_ids(customer, carried, ids) is not None
+    ):
+        raise InputError(
+            "customer",
+            "gives other ids than the inputs carry (the labels of the "
+            "ActionPlan, or the index of a pandas input), or the same in "
+            "another order: the plan's classes and dates would go to other "
+            "customers",
+            fix="leave customer= out (the ids are already known), or give "
+            "them in the inputs' order (customer=plan.index)",
         )
-        if (is_index and not same_index(given, known)) or shuffled:
-            raise InputError(
-                "customer",
-                "gives other ids than the inputs carry (the labels of the "
-                "ActionPlan, or the index of a pandas input), or the same in "
-                "another order: the plan's classes and dates would go to other "
-                "customers",
-                fix="leave customer= out (the ids are already known), or give "
-                "them in the inputs' order (customer=plan.index)",
-            )
     source = index if customer is None else customer
     levels = tuple(source.names) if flat_ids(source) is not source else None
     # repeated ids are an error whatever the day, also in a pandas index
