@@ -3986,6 +3986,8 @@ def refuse_narrow_ids(ids: Any, field: str, noun: str = "customer") -> None:
     dtype = getattr(ids, "dtype", None)
     if dtype is not None and getattr(dtype, "kind", None) != "O":
         return
+    if getattr(dtype, "pyarrow_dtype", None) is not None:
+        return  # an Arrow column: narrow floats are told by its type (above)
     if dtype is None and not isinstance(ids, list | tuple):
         return
     inferred = getattr(ids, "inferred_type", None)  # (a pandas Index knows it)
