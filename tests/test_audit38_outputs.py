@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from custseg.cli import main
+from test_cli_audit import one_line_error, run
 
 TX = "customer_id,date,amount\nc1,2024-01-02,10\nc2,2024-01-05,20\nc1,2024-02-01,5\n"
 PREV = "customer_id,lifecycle\nc1,active\nc2,silent\n"
@@ -23,20 +23,6 @@ def _in_tmp(tmp_path: Path) -> Iterator[None]:
         Path("prev.csv").write_text(PREV)
         Path("staff.csv").write_text("staff\nann\nbob\n")
         yield
-
-
-def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
-    status = main(list(argv))
-    captured = capsys.readouterr()
-    return status, captured.out, captured.err
-
-
-def one_line_error(status: int, err: str, *needles: str) -> None:
-    assert status == 2, err
-    assert err.startswith("custseg: error: "), err
-    assert err.count("\n") == 1, err
-    for needle in needles:
-        assert needle in err, (needle, err)
 
 
 #: every command and option that writes a file, with what it needs besides
