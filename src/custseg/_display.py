@@ -194,6 +194,20 @@ _EMOJI_MODIFIERS = frozenset(
 )
 
 
+def spelling_key(text: str, *, loose: bool = False) -> str:
+    """*text* as two spellings of one name compare: :func:`alike`, without
+    blanks at its ends, in one letter case (``Phone``, ``phone `` and a
+    full-width ``ｐｈｏｎｅ`` all ``phone``); *loose*: without any blank,
+    ``_`` or ``-`` either (``Customer ID`` and ``customer_id`` alike).
+
+    >>> spelling_key(" Phone\u200b"), spelling_key("Customer ID", loose=True)
+    ('phone', 'customerid')
+    """
+    if loose:
+        return re.sub(r"[\s_\-]+", "", alike(text)).casefold()
+    return alike(text).strip().casefold()
+
+
 def _joins_symbols(text: str, i: int) -> bool:
     """Whether the joiner at *text[i]* joins two symbols (emoji: 👩‍💻 is
     one glyph, 👩💻 two): the characters on either side, past variation

@@ -937,10 +937,12 @@ def _spelled_alike(name: str, columns: Iterable[Any]) -> str | None:
     True
     """
 
-    def key(text: str) -> str:
-        return re.sub(r"[\s_\-]+", "", _display.alike(text)).casefold()
-
-    near = [c for c in columns if isinstance(c, str) and key(c) == key(name)]
+    key = _display.spelling_key(name, loose=True)
+    near = [
+        c
+        for c in columns
+        if isinstance(c, str) and _display.spelling_key(c, loose=True) == key
+    ]
     return near[0] if len(near) == 1 else None
 
 
@@ -980,11 +982,9 @@ def _default_column(
     """
     if name in columns:
         return name
-    key = _display.alike(name).strip().casefold()
+    key = _display.spelling_key(name)
     near = [
-        c
-        for c in columns
-        if isinstance(c, str) and _display.alike(c).strip().casefold() == key
+        c for c in columns if isinstance(c, str) and _display.spelling_key(c) == key
     ]
     if not near:
         return None

@@ -923,6 +923,19 @@ def _id_column_kind(lf: Any, schema: dict[str, Any], name: str, what: str) -> st
     return kind
 
 
+def _past_exact(x: Any, bits: int) -> Any:
+    """The narwhals expression of the finite numbers of float64 expression
+    *x* at or past ``2**bits`` (the whole numbers a narrow float holds
+    exactly end there): null, NaN and infinities are not (Polars orders NaN
+    above every number)."""
+    return (
+        ~x.is_null()
+        & ~x.is_nan()
+        & (x.abs() >= float(2**bits))
+        & (x.abs() != float("inf"))
+    )
+
+
 def _refuse_narrow_ids(lf: Any, name: str, what: str, float32: bool) -> None:
     """Refuse a ``float32`` (*float32* False: ``float16``) id column *name*
     holding a number at or past the whole numbers its type holds exactly
@@ -935,13 +948,7 @@ def _refuse_narrow_ids(lf: Any, name: str, what: str, float32: bool) -> None:
     type_name = "float32" if float32 else "float16"
     nw = _narwhals()
     x = nw.col(name).cast(nw.Float64)
-    # (not NaN: Polars orders NaN above every number)
-    past = (
-        ~x.is_null()
-        & ~x.is_nan()
-        & (x.abs() >= float(2 ** NARROW_ID_BITS[type_name]))
-        & (x.abs() != float("inf"))
-    )
+    past = _past_exact(x, NARROW_ID_BITS[type_name])
     found = lf.filter(past).select(x.alias(name)).head(1).collect()[name]
     if not len(found):
         return
@@ -2832,13 +2839,7 @@ def _refuse_narrow_dates(lf: Any, date: str, type_name: str) -> None:
 
     nw = _narwhals()
     x = nw.col(date).cast(nw.Float64)
-    # (not NaN: Polars orders NaN above every number)
-    past = (
-        ~x.is_null()
-        & ~x.is_nan()
-        & (x.abs() >= float(2 ** NARROW_FLOAT_BITS[type_name]))
-    )
-    past = past & (x.abs() != float("inf"))
+    past = _past_exact(x, NARROW_FLOAT_BITS[type_name])
     found = lf.filter(past).select(x.alias(date)).head(1).collect()[date]
     if not len(found):
         return

@@ -2203,12 +2203,12 @@ def _refuse_id_alike(columns: Iterable[Any]) -> None:
     if _ID_COLUMN in names:
         return
 
-    def key(text: str) -> str:
-        return "".join(
-            c for c in _display.alike(text).casefold() if not (c.isspace() or c in "_-")
-        )
-
-    near = [c for c in names if isinstance(c, str) and key(c) == "customerid"]
+    key = _display.spelling_key(_ID_COLUMN, loose=True)
+    near = [
+        c
+        for c in names
+        if isinstance(c, str) and _display.spelling_key(c, loose=True) == key
+    ]
     if not near:
         return
     shown, _ = _display.apart(near[0], [_ID_COLUMN])

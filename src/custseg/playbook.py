@@ -1765,9 +1765,7 @@ def _warn_look_alike_classes(
     list, which a class the playbook really lacks is meant to do, not a
     spelling."""
 
-    def key(text: str) -> str:
-        return _display.alike(text).strip().casefold()
-
+    key = _display.spelling_key
     known: dict[str, str] = {}
     for label in (*playbook.actions, *playbook.aliases):
         known.setdefault(key(label), label)

@@ -1241,9 +1241,7 @@ def _refuse_look_alikes(
     if not spare:
         return
 
-    def key(text: str) -> str:
-        return _display.alike(text).strip().casefold()
-
+    key = _display.spelling_key
     by_key: dict[str, list[str]] = {}
     for c in spare:
         by_key.setdefault(key(c), []).append(c)
