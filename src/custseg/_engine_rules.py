@@ -2575,6 +2575,13 @@ def approx_rfm_edges(
         dimensions are fitted (with the rules' ``bins`` unless *bins* is
         given), as :func:`custseg.segment` does.
 
+    Returns
+    -------
+    RfmEdges
+        The edges of ``recency``, ``frequency`` and ``monetary`` (the rules'
+        fixed edges kept), to give to :func:`label_in_engine` or
+        :func:`custseg.segment` as *edges*.
+
     Raises
     ------
     InputError

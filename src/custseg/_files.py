@@ -221,6 +221,11 @@ def table_format(path: str | os.PathLike[str]) -> str:
     path
         A file name; only its extension is used.
 
+    Returns
+    -------
+    str
+        ``"csv"``, ``"tsv"``, ``"txt"`` or ``"parquet"``.
+
     Raises
     ------
     InputError

@@ -1574,7 +1574,8 @@ def _segment_options(seg: argparse.ArgumentParser) -> None:
             type=_bins,
             default=None,
             metavar="N",
-            help=f"scores for {what} (default: --bins)",
+            help=f"scores for {what} (default: --bins, else the rules' "
+            f"[scores] count for {what}, else 5)",
         )
     scoring.add_argument(
         "--frequency",

@@ -480,6 +480,18 @@ def lorenz_curve(values: Any) -> tuple[np.ndarray, np.ndarray]:
     values
         One value per customer (revenue, margin).
 
+    Returns
+    -------
+    tuple of numpy.ndarray
+        ``(x, y)``, two float64 arrays of ``n + 1`` points for ``n`` customers:
+        ``x`` the share of customers (0, 1/n, ..., 1) and ``y`` their share of
+        the total value, customers sorted poorest first.
+
+    Raises
+    ------
+    InputError
+        No positive total (no values, or none above 0): there is no curve.
+
     Examples
     --------
     >>> x, y = lorenz_curve([10, 0, 30])
@@ -606,6 +618,15 @@ def pareto_summary(
     customer_share
         The top share of customers whose share of the value is reported
         (default 0.2).
+
+    Returns
+    -------
+    ParetoSummary
+        ``customers_for_value_share`` (the share of customers, richest first,
+        that makes *value_share* of the value), ``value_of_top_customers`` (the
+        share of the value the top *customer_share* of customers make),
+        ``gini``, and the counts they are read from (``n_customers``,
+        ``n_nonpositive``, ``total``).
 
     Examples
     --------

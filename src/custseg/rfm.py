@@ -217,6 +217,12 @@ def quantile_edges(
     nan
         ``"raise"`` (default) refuses NaN; ``"ignore"`` fits on the other values.
 
+    Returns
+    -------
+    ScoreEdges
+        The ``bins - 1`` edges, ascending (equal edges where a tied block
+        spans several quantiles); apply them with :func:`score`.
+
     Examples
     --------
     >>> quantile_edges([10, 20, 30, 40, 50, 60, 70, 80, 90, 100]).cuts
@@ -557,6 +563,12 @@ def rfm_edges(
         ``"raise"`` (default) refuses NaN; ``"ignore"`` fits on the other
         values.
 
+    Returns
+    -------
+    RfmEdges
+        The fitted :class:`ScoreEdges` of ``recency``, ``frequency`` and
+        ``monetary``, to give to :func:`rfm_scores` as *edges*.
+
     Raises
     ------
     InputError
@@ -857,6 +869,17 @@ def rfm_scores(
         (frequency 0 or missing: refunds only) no score in any dimension,
         fitting no edge, as :func:`custseg.segment` scores the buyers only.
         Customers with no purchase have NaN recency.
+
+    Returns
+    -------
+    RfmScores
+        ``r``, ``f``, ``m`` (one score per customer, in input order; 0 for
+        a value left unscored with ``nan="unknown"`` and for a customer
+        without a purchase, ``<NA>`` in :meth:`RfmScores.to_pandas`),
+        ``code`` (the three as
+        one number, ``543`` for R5 F4 M3), the ``edges`` applied (fitted or
+        given: pass them to the next period's call) and ``diagnostics``
+        (notes on edges fitted on few customers or empty scores).
 
     Examples
     --------

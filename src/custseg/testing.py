@@ -154,6 +154,12 @@ def boundary_values(rules: RuleSet | str | os.PathLike[str]) -> dict[str, list[A
     rules
         A :class:`~custseg.rules.RuleSet`, a preset name or a rules file path.
 
+    Returns
+    -------
+    dict of str to list
+        For each declared field (by name), its values, sorted, ``None`` first
+        where the field may be missing.
+
     Examples
     --------
     >>> boundary_values("ecommerce")["recency_days"][:7]
@@ -305,6 +311,13 @@ def fields_for(
         second and passes its health checks; larger ones it fails, or gives
         up on after minutes).
 
+    Returns
+    -------
+    hypothesis.strategies.SearchStrategy
+        Draws a dict of columns: each declared field's name to a list of its
+        values, all lists of one length (the rows), as
+        :meth:`RuleSet.evaluate <custseg.rules.RuleSet.evaluate>` takes them.
+
     Raises
     ------
     ThresholdError
@@ -413,6 +426,13 @@ def transactions(
         default start (ThresholdError otherwise, giving the largest accepted).
     refunds
         Whether negative amounts occur, and customers with refunds only.
+
+    Returns
+    -------
+    hypothesis.strategies.SearchStrategy
+        Draws a pandas DataFrame with the columns ``customer_id``, ``date``
+        (``datetime64``) and ``amount`` (float64), one row per transaction, as
+        :func:`custseg.summarize` and :func:`custseg.segment` take it.
 
     Raises
     ------
@@ -559,6 +579,13 @@ def customer_facts(
     no_purchase
         Whether customers without a purchase occur.
 
+    Returns
+    -------
+    hypothesis.strategies.SearchStrategy
+        Draws a pandas DataFrame of ``recency_days``, ``frequency``,
+        ``monetary`` and ``tenure_days``, one row per customer (NaN recency and
+        tenure for a customer without a purchase).
+
     Examples
     --------
     >>> from hypothesis import given, settings
@@ -633,6 +660,12 @@ def scores(
         How many customers, 500 at most (hypothesis generates each example
         in about a second and passes its health checks; ThresholdError
         otherwise).
+
+    Returns
+    -------
+    hypothesis.strategies.SearchStrategy
+        Draws a pandas DataFrame of ``r``, ``f`` and ``m`` (nullable
+        integers, ``<NA>`` where a score is missing), one row per customer.
 
     Examples
     --------

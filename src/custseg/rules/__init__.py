@@ -126,6 +126,12 @@ def preset_text(name: str) -> str:
     name
         A key of :func:`presets`, e.g. ``"ecommerce"``.
 
+    Returns
+    -------
+    str
+        The preset's TOML text, as ``custseg presets NAME`` prints it: a
+        starting point for a file of one's own.
+
     Examples
     --------
     >>> "format = 1" in preset_text("ecommerce")
@@ -668,6 +674,12 @@ def loads(text: str | bytes, *, path: str = "<string>") -> RuleSet:
     path
         The name shown in diagnostics (``"<string>"`` by default).
 
+    Returns
+    -------
+    RuleSet
+        The compiled rules: :meth:`RuleSet.evaluate` labels data with them;
+        their warnings and notes are in ``RuleSet.diagnostics``.
+
     Raises
     ------
     RulesError
@@ -734,6 +746,12 @@ def load(path_or_preset: str | os.PathLike[str]) -> RuleSet:
     ----------
     path_or_preset
         A rules file, or a key of :func:`presets`.
+
+    Returns
+    -------
+    RuleSet
+        The compiled rules: :meth:`RuleSet.evaluate` labels data with them;
+        their warnings and notes are in ``RuleSet.diagnostics``.
 
     Examples
     --------
@@ -848,6 +866,13 @@ def check(
     text
         ``True``: *text_or_path* is rules text; ``False``: a path or a preset
         name; ``None`` (default): decided as above.
+
+    Returns
+    -------
+    list of Diagnostic
+        Every error, warning and note found (empty when there is nothing
+        to say), each with its line and column; ``Diagnostic.render()`` gives the
+        ``file:line:column`` text ``custseg rules check`` prints.
 
     Raises
     ------

@@ -567,7 +567,8 @@ FUNCTIONS = {
     "max": "max(x): largest value of x over the customers "
     "(where=condition: over those where it is true)",
     "quantile": "quantile(x, q): the q-quantile (0 <= q <= 1) of x over the "
-    "customers (where=condition: over those where it is true)",
+    "customers, interpolated linearly as numpy.quantile (where=condition: over "
+    "those where it is true)",
     "missing": "missing(x): true where the field x has no value",
 }
 #: the function names, one tuple (a suggester is kept per collection)
