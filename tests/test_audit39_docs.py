@@ -11,6 +11,9 @@ F3: ``custseg segment --help`` gave the default of ``--r-bins`` (and
 rules' ``[scores]`` count, else 5, as docs/cli.md says.
 F4: ``median``/``quantile`` in rules conditions are NumPy's (linear), not
 the score edges' definition 2; docs/rules.md did not say which.
+F5: a repurchase probability written as text (``"0.7"``) was refused with
+"pass the scores as numbers ... in a column of scores and words": it is a
+probability, in a column of probabilities and bands.
 """
 
 from __future__ import annotations
@@ -193,3 +196,32 @@ def test_the_page_example_of_quantile() -> None:
     top = rs.evaluate({"monetary": [93.0]}, aggregates=fixed)["top"]
     assert top.to_numpy().tolist() == ["top10"]
     assert custseg.score([93.0], custseg.quantile_edges(spend, 10)).tolist() == [9]
+
+
+@given(
+    text=st.sampled_from(["0.7", " 0.7 ", "1", "0", ".5", "０.３", "1e-1"]),
+    band_beside=st.booleans(),
+    call=st.sampled_from(["loyalty_level", "repurchase_band"]),
+)
+def test_repurchase_as_text_is_named_a_probability(
+    text: str, band_beside: bool, call: str
+) -> None:
+    """F5: the message names probabilities and bands, never scores."""
+    column = ["high", text] if band_beside else [text]
+    n = len(column)
+    with pytest.raises(custseg.InputError) as info:
+        if call == "loyalty_level":
+            custseg.loyalty_level(["neutral"] * n, column, [9] * n)
+        else:
+            custseg.repurchase_band(column)
+    message = str(info.value)
+    assert "has numbers written as text" in message
+    assert "pass the probabilities as numbers" in message
+    assert "in a column of probabilities and bands, each probability" in message
+    assert "score" not in message
+
+
+def test_referral_as_text_still_names_scores() -> None:
+    """F5: the referral message is unchanged (0-10 scores and words)."""
+    with pytest.raises(custseg.InputError, match="in a column of scores and words"):
+        custseg.loyalty_level(["neutral"], [0.5], ["9"])

@@ -196,9 +196,14 @@ def _text_or_numbers(
     aliases: dict[str, int],
     from_numbers: Any,
     fix: str,
+    named: tuple[str, str, str] = ("score", "scores", "words"),
 ) -> np.ndarray:
     """Codes of answers given as text (through :func:`as_category`), as
-    numbers (through *from_numbers*), or mixed in one object column."""
+    numbers (through *from_numbers*), or mixed in one object column.
+
+    *named* names a number, the numbers and the words of the column in
+    messages: ``("score", "scores", "words")`` for referral,
+    ``("probability", "probabilities", "bands")`` for repurchase."""
     require_column(x, field)
     x = _from_labels(x)
     kind = getattr(getattr(x, "dtype", None), "kind", "O")
@@ -232,6 +237,7 @@ def _text_or_numbers(
         count=len(values),
     )
     if written.any():  # as nps_band refuses them: said so, not "unknown"
+        one, many, words = named
         first, count = v.first_offender(written)
         example = values[first]
         raise InputError(
@@ -239,9 +245,9 @@ def _text_or_numbers(
             f"has numbers written as text, such as {v.describe(example)}",
             first_row=first,
             n_rows=count,
-            fix=f"pass the scores as numbers ({_to_numeric_call(example)}; in a "
-            "column of scores and words, each score as a number; "
-            "segment(records=path) reads a file's scores itself); " + fix,
+            fix=f"pass the {many} as numbers ({_to_numeric_call(example)}; in a "
+            f"column of {many} and {words}, each {one} as a number; "
+            f"segment(records=path) reads a file's {many} itself); " + fix,
         )
     flags = np.fromiter(
         (isinstance(e, bool | np.bool_) for e in values), dtype=bool, count=len(values)
@@ -336,6 +342,7 @@ def _repurchase_codes(
         _REPURCHASE_ALIASES,
         lambda p: _probabilities(p, t, field),
         "pass a probability in [0, 1] or a band 'low', 'medium', 'high'",
+        named=("probability", "probabilities", "bands"),
     )
 
 
@@ -709,6 +716,8 @@ def loyalty_level(
         high), or a band ``"low"``, ``"medium"``, ``"high"`` (低, 中, 高,
         ``"30%以下"``, ``"30%-70%"``, ``"70%以上"``). Numbers above 1 are
         refused (pass percentages divided by 100). ``None``: not asked.
+        Probabilities written as text (``"0.7"``) are refused, as referral
+        scores written as text are.
     referral
         Likelihood of recommending: ``"unlikely"``, ``"possible"``,
         ``"very_likely"`` (不可能, 有可能, 很大可能), or a 0-10 "how likely are
