@@ -11,6 +11,10 @@ F3: ``custseg segment --help`` gave the default of ``--r-bins`` (and
 rules' ``[scores]`` count, else 5, as docs/cli.md says.
 F4: ``median``/``quantile`` in rules conditions are NumPy's (linear), not
 the score edges' definition 2; docs/rules.md did not say which.
+F6: the first rules file docs/rules.md shows ("Write a rules file") got two
+``label-from-missing`` warnings from ``custseg rules check``: a rich customer
+without an R score skipped ``vip`` and was labelled ``win-back`` or
+``online``. Every whole rules file of the docs now checks without a warning.
 F5: a repurchase probability written as text (``"0.7"``) was refused with
 "pass the scores as numbers ... in a column of scores and words": it is a
 probability, in a column of probabilities and bands.
@@ -23,6 +27,7 @@ import importlib
 import inspect
 import io
 import re
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -225,3 +230,63 @@ def test_referral_as_text_still_names_scores() -> None:
     """F5: the referral message is unchanged (0-10 scores and words)."""
     with pytest.raises(custseg.InputError, match="in a column of scores and words"):
         custseg.loyalty_level(["neutral"], [0.5], ["9"])
+
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def _rules_files() -> list[tuple[str, str]]:
+    """(``file:line``, text) of every whole rules file of README.md and
+    docs/*.md (a ```toml block whose first line that is not blank or a
+    comment is ``format =`` or ``extends =``), as tests/test_docs.py finds
+    them."""
+    fence = re.compile(r"^```toml[ \t]*\n(.*?)^```", re.M | re.S)
+    found = []
+    for page in [ROOT / "README.md", *sorted((ROOT / "docs").glob("*.md"))]:
+        text = page.read_text("utf-8")
+        for m in fence.finditer(text):
+            lines = [
+                line.strip()
+                for line in m[1].splitlines()
+                if line.strip() and not line.lstrip().startswith("#")
+            ]
+            if lines and re.match(r"(format|extends)\s*=", lines[0]):
+                line = text.count("\n", 0, m.start()) + 1
+                found.append((f"{page.relative_to(ROOT)}:{line}", m[1]))
+    return found
+
+
+RULES_FILES = _rules_files()
+
+
+def test_the_pages_show_rules_files() -> None:
+    """F6: the search below finds the pages' rules files."""
+    assert len(RULES_FILES) >= 5
+    assert any(where.startswith("docs/rules.md") for where, _ in RULES_FILES)
+
+
+@pytest.mark.parametrize(
+    "where, body", RULES_FILES, ids=[where for where, _ in RULES_FILES]
+)
+def test_docs_rules_files_check_without_warnings(where: str, body: str) -> None:
+    """F6: a file the docs show for copying gets no error and no warning."""
+    problems = [
+        f"{d.line}:{d.column} {d.severity}[{d.code}]: {d.message}"
+        for d in rules.check(body, text=True)
+        if d.severity in ("error", "warning")
+    ]
+    assert problems == [], where
+
+
+def test_the_write_a_rules_file_example_labels_the_unscored() -> None:
+    """F6: the example's rich customer without an R score is 'unscored'."""
+    body = next(b for _, b in RULES_FILES if "my-shop" in b and "[tags.flags]" in b)
+    out = rules.loads(body).evaluate(
+        {
+            "recency_days": [120.0, 0.0],
+            "monetary": [2000.0, 2000.0],
+            "r": [float("nan"), float("nan")],
+            "channel": ["store", "online"],
+        }
+    )
+    assert out["value"].to_numpy().tolist() == ["unscored", "unscored"]
