@@ -15,6 +15,10 @@ F6: the first rules file docs/rules.md shows ("Write a rules file") got two
 ``label-from-missing`` warnings from ``custseg rules check``: a rich customer
 without an R score skipped ``vip`` and was labelled ``win-back`` or
 ``online``. Every whole rules file of the docs now checks without a warning.
+F7: docs/errors.md's table of diagnostic codes left out four codes the
+checker gives: ``score-bins``, ``unknown-stage`` (errors; ``unknown-stage``
+is also a warning), ``near-miss`` (a warning) and ``engine-unsupported``
+(``compile_rules``).
 F5: a repurchase probability written as text (``"0.7"``) was refused with
 "pass the scores as numbers ... in a column of scores and words": it is a
 probability, in a column of probabilities and bands.
@@ -290,3 +294,54 @@ def test_the_write_a_rules_file_example_labels_the_unscored() -> None:
         }
     )
     assert out["value"].to_numpy().tolist() == ["unscored", "unscored"]
+
+
+def _documented_codes() -> set[str]:
+    """The codes of the tables under "### Codes" in docs/errors.md."""
+    text = (ROOT / "docs" / "errors.md").read_text("utf-8")
+    start = text.index("### Codes")
+    end = text.index("\n### ", start + 1)
+    return set(re.findall(r"^\| `([a-z-]+)` \|", text[start:end], re.M))
+
+
+_CODE_REPROS = {
+    "score-bins": 'format = 1\n[fields]\nr = { type = "integer", min = 1, '
+    "max = 5, missing = true }\n[scores]\nr = { edges = [1, 2, 3], bins = 5 }\n",
+    "near-miss": 'format = 1\nextends = "ecommerce"\n[params]\nkey_amout = 2000\n',
+    "unknown-stage": 'format = 1\nextends = "ecommerce"\n'
+    '[segments.rfm11.stages]\n"Champions" = ["activ"]\n',
+    "unknown-stage (inherited)": 'format = 1\nextends = "ecommerce"\n'
+    '[tables.lifecycle]\nbreaks = [60, 120, 240]\nlabels = ["a", "b", "c", "d"]\n'
+    'translations.zh = { a = "甲", b = "乙", c = "丙", d = "丁" }\n',
+}
+
+
+@pytest.mark.parametrize("case", sorted(_CODE_REPROS))
+def test_every_code_the_checker_gives_is_in_the_errors_page(case: str) -> None:
+    """F7: a code rules.check gives has a row in docs/errors.md's Codes."""
+    found = {d.code for d in rules.check(_CODE_REPROS[case], text=True)}
+    assert case.split()[0] in found
+    assert found <= _documented_codes()
+
+
+def test_engine_unsupported_is_in_the_errors_page() -> None:
+    """F7: compile_rules' engine-unsupported code has a row too."""
+    pytest.importorskip("narwhals")
+    from custseg.engines import compile_rules
+
+    rs = rules.loads(
+        'format = 1\n[fields]\nmonetary = { type = "number" }\n'
+        '[segments.value]\ndefault = "low"\n'
+        'rules = [{ label = "high", when = "monetary >= median(monetary)" }]\n'
+    )
+    with pytest.raises(custseg.RulesError) as info:
+        compile_rules(rs, backend="spark")
+    codes = {d.code for d in info.value.diagnostics}
+    assert codes == {"engine-unsupported"}
+    assert codes <= _documented_codes()
+
+
+@pytest.mark.parametrize("name", sorted(rules.presets()))
+def test_the_presets_codes_are_in_the_errors_page(name: str) -> None:
+    """F7: the notes of the shipped presets name documented codes."""
+    assert {d.code for d in rules.check(name)} <= _documented_codes()
