@@ -345,3 +345,28 @@ def test_engine_unsupported_is_in_the_errors_page() -> None:
 def test_the_presets_codes_are_in_the_errors_page(name: str) -> None:
     """F7: the notes of the shipped presets name documented codes."""
     assert {d.code for d in rules.check(name)} <= _documented_codes()
+
+
+def _limit_codes(condition: str) -> list[str]:
+    text = (
+        'format = 1\n[fields]\nx = { type = "number" }\n[segments.s]\n'
+        f'default = "low"\nrules = [{{ label = "high", when = "{condition}" }}]\n'
+    )
+    return [d.code for d in rules.check(text, text=True) if d.severity == "error"]
+
+
+def test_constants_computed_in_conditions_as_the_limits_table_says() -> None:
+    """F8: 0.1 + 0.2 is 0.3 exactly (accepted); 100 / 3 and 1e15 * 10 are
+    limit errors (docs/errors.md said 0.1 + 0.2 was not held exactly)."""
+    assert _limit_codes("x >= 0.1 + 0.2") == []
+    assert _limit_codes("x >= 100 / 3") == ["limit"]
+    assert _limit_codes("x >= 1e15 * 10") == ["limit"]
+    rs = rules.loads(
+        'format = 1\n[fields]\nx = { type = "number" }\n[segments.s]\n'
+        'default = "low"\nrules = [{ label = "high", when = "x >= 0.1 + 0.2" }]\n'
+    )
+    got = rs.evaluate({"x": [0.3, 0.29999999999999993]})["s"].to_numpy().tolist()
+    assert got == ["high", "low"]
+    page = (ROOT / "docs" / "errors.md").read_text("utf-8")
+    row = next(line for line in page.splitlines() if "`1e15 * 10`" in line)
+    assert "`0.1 + 0.2` is 0.3" in row
