@@ -117,6 +117,7 @@ def test_the_functions_named_by_the_finding_are_checked() -> None:
     assert named <= set(FUNCTIONS)
 
 
+@settings(max_examples=50)
 @given(
     cuts=st.lists(st.integers(-50, 50), min_size=1, max_size=6, unique=True).map(
         sorted
@@ -341,9 +342,10 @@ def test_engine_unsupported_is_in_the_errors_page() -> None:
     assert codes <= _documented_codes()
 
 
-@pytest.mark.parametrize("name", sorted(rules.presets()))
+@pytest.mark.parametrize("name", ["base", "ecommerce", "mother_baby"])
 def test_the_presets_codes_are_in_the_errors_page(name: str) -> None:
-    """F7: the notes of the shipped presets name documented codes."""
+    """F7: the notes of shipped presets name documented codes (three of
+    them: each check runs the whole analysis)."""
     assert {d.code for d in rules.check(name)} <= _documented_codes()
 
 
