@@ -1012,7 +1012,11 @@ def assert_monotone(
     A raised value is never outside the field's domain: a row whose raise
     would pass the field's ``max`` is not raised, and an ``integer`` field
     is raised to whole numbers (up: a step of 0.5 turns 2 into 3). A row
-    that ends lower in *order* (first = lowest) fails.
+    that ends lower in *order* (first = lowest) fails, and so does a row
+    lower at a larger raised value than at a smaller one, whatever its
+    label as given (``ordinary`` as given, ``key`` at 1,000 and ``member``
+    at 5,000: raised from 1,000 the customer moves down), so a table whose
+    customers are all below a fall still shows it.
 
     A check that compares no row cannot fail, so it does not pass: when no
     row could be raised with both labels in *order* (every value missing or
@@ -1044,8 +1048,9 @@ def assert_monotone(
     ------
     AssertionError
         The first row that moves down: its values, the value raised to, the
-        labels before and after and the rules that decided them; or nothing
-        was compared.
+        labels before and after and the rules that decided them (for a fall
+        between two raised values: both values, their labels and rules, and
+        the label as given); or nothing was compared.
     ThresholdError
         *output* or *field* is not one of the rules', *order* lists a
         label *output* never gives (a typo would leave nothing to compare)
@@ -1156,6 +1161,9 @@ def assert_monotone(
     # several trials are evaluated as one stacked frame (inside @given each
     # evaluate costs more than the rows it labels)
     per = max(1, _STACK_ROWS // max(n, 1))
+    # each trial's ranks (-1: not raised, or a label not in *order*), for the
+    # falls between two raised values once no row fell below its own label
+    points: list[tuple[np.ndarray, np.ndarray]] = [(values, np.where(known, base, -1))]
     for start in range(0, len(trials), per):
         chunk = trials[start : start + per]
         stacked = pd.concat(
@@ -1185,6 +1193,27 @@ def assert_monotone(
                     f"{int(new[row]) if integer else float(new[row])!r}; the row: "
                     f"{_row(frame, row)}"
                 )
+            points.append((new, np.where(use, moved, -1)))
+    fall = _first_fall(points) if len(points) > 2 else None
+    if fall is not None:
+        row, high, low = fall
+        two = (
+            frame.iloc[[row, row]]
+            .reset_index(drop=True)
+            .assign(**{field: _column([high, low], integer)})
+        )
+        after = rs.evaluate(two, explain=True)
+        shown = (int(high), int(low)) if integer else (high, low)
+        _fell(
+            rs,
+            frame,
+            output,
+            field,
+            row,
+            base_labels[row],
+            (after, 0, shown[0]),
+            (after, 1, shown[1]),
+        )
     if not compared:
         missing, rest = int((~known).sum()), int(known.sum())
         why = [f"{missing:,d} missing"] if missing else []
@@ -1208,6 +1237,92 @@ def assert_monotone(
 #: rows of the frame of stacked trials ``assert_monotone`` evaluates at once
 _STACK_ROWS = 100_000
 
+#: values (rows times trials) ``_first_fall`` sorts at once
+_FALL_BLOCK = 1_000_000
+
+
+def _column(values: Sequence[float], integer: bool) -> np.ndarray:
+    """Raised values as the column evaluated: whole numbers of an integer field
+    as int64, as the stacked trials give them."""
+    return np.asarray(values, dtype=np.int64 if integer else np.float64)
+
+
+def _first_fall(
+    points: Sequence[tuple[np.ndarray, np.ndarray]],
+) -> tuple[int, float, float] | None:
+    """The first row that is lower in the order at a larger value than at a
+    smaller one, as ``(row, smaller value, larger value)``, or None.
+
+    *points* holds, for each value a row was evaluated at (the row as given,
+    then each trial), the values (one per row) and the ranks of the labels
+    they gave (-1: not evaluated there, or a label not in the order). Both
+    values of a fall were evaluated with the row's other fields as given,
+    so the fall is one a customer at the smaller value would make: raising
+    the field from it moves the customer down. The smaller value reported
+    is the largest one below the fall that gives the higher label.
+
+    >>> v = np.array([0.0]); later = [(v + 1000, np.array([2])), (v + 5000, np.array([1]))]
+    >>> _first_fall([(v, np.array([0])), *later])
+    (0, 1000.0, 5000.0)
+    >>> _first_fall([(v, np.array([0])), (v + 5000, np.array([1]))]) is None
+    True
+    """
+    n = len(points[0][0])
+    block = max(1, _FALL_BLOCK // len(points))
+    for start in range(0, n, block):
+        stop = min(n, start + block)
+        ranks = np.stack([r[start:stop] for _, r in points]).astype(np.int64)
+        vals = np.stack([x[start:stop] for x, _ in points]).astype(np.float64)
+        # values not compared sort last and take no part (rank -1)
+        vals = np.where(ranks >= 0, vals, np.inf)
+        ranks = np.where(np.isfinite(vals), ranks, -1)
+        by = np.argsort(vals, axis=0, kind="stable")
+        r = np.take_along_axis(ranks, by, axis=0)
+        x = np.take_along_axis(vals, by, axis=0)
+        best = np.maximum.accumulate(r, axis=0)
+        before = np.vstack([np.full((1, r.shape[1]), -1), best[:-1]])
+        # a fall: a lower rank at a strictly larger value (equal values give
+        # equal labels, whatever trial gave them)
+        last = np.vstack([np.full((1, r.shape[1]), -np.inf), x[:-1]])
+        fell = (r >= 0) & (r < before) & (x > last)
+        cols = np.flatnonzero(fell.any(axis=0))
+        if len(cols):
+            c = int(cols[0])
+            k = int(np.flatnonzero(fell[:, c])[0])
+            p = int(np.flatnonzero(r[:k, c] == before[k, c])[-1])
+            return start + c, float(x[p, c]), float(x[k, c])
+    return None
+
+
+def _fell(
+    rs: RuleSet,
+    frame: pd.DataFrame,
+    output: str,
+    field: str,
+    row: int,
+    given: Any,
+    high: tuple[Any, int, Any],
+    low: tuple[Any, int, Any],
+    *,
+    alone: bool = False,
+) -> None:
+    """The AssertionError of row *row* that falls between two raised values:
+    *high* and *low* are ``(result, position, value)``: the result of
+    ``evaluate`` with the row raised to *value* (the smaller one for *high*),
+    and the row's position in it; *given* is the row's label as given."""
+
+    def at(point: tuple[Any, int, Any]) -> str:
+        result, k, value = point
+        label = str(result[output].to_numpy()[k])
+        return f"{label!r}{_why(result, rs, output, k)} at {field} = {value!r}"
+
+    raise AssertionError(
+        f"raising {field!r} moves row {row}{_who(frame, row)} down in {output!r}"
+        + (" (raised alone; the rules read population aggregates)" if alone else "")
+        + f": {at(high)} -> {at(low)} (as given: {str(given)!r}); the row: "
+        f"{_row(frame, row)}"
+    )
+
 
 def _monotone_alone(
     rs: RuleSet,
@@ -1226,6 +1341,9 @@ def _monotone_alone(
     given), one evaluation per row and value; AssertionError for a row that
     moves down. Whether any row was compared."""
     compared = False
+    # the first fall between two raised values, reported once no row fell
+    # below its label as given (as the row-wise check does)
+    fall: tuple[int, Any, Any, Any, Any] | None = None
     # the field as numbers (NaN missing), as the stacked trials give it
     column = pd.to_numeric(frame[field], errors="coerce").to_numpy(dtype=np.float64)
     whole = integer and bool(known.all())
@@ -1235,6 +1353,9 @@ def _monotone_alone(
     run = evaluator_with(rs, frame, field)
     for row in np.flatnonzero(base >= 0).tolist():
         values = sorted({float(new[row]) for use, new in trials if use[row]})
+        # the highest label met on the way up, where, and the result that
+        # gave it: a fall below it is a fall too (from there up)
+        best: tuple[int, Any, float] | None = None
         for value in values:
             raised = column.astype(np.int64 if whole else np.float64, copy=True)
             raised[row] = int(value) if whole else value
@@ -1243,6 +1364,16 @@ def _monotone_alone(
             if moved < 0:
                 continue
             compared = True
+            if (
+                fall is None
+                and moved >= base[row]
+                and best is not None
+                and moved < best[0]
+            ):
+                shown = (int(best[2]), int(value)) if integer else (best[2], value)
+                fall = (row, best[1], shown[0], after, shown[1])
+            if best is None or moved >= best[0]:
+                best = (int(moved), after, value)
             if moved < base[row]:
                 a = str(before[output].to_numpy()[row])
                 b = str(after[output].to_numpy()[row])
@@ -1254,6 +1385,19 @@ def _monotone_alone(
                     f"{int(value) if integer else value!r}; the row: "
                     f"{_row(frame, row)}"
                 )
+    if fall is not None:
+        row, high, at_high, low, at_low = fall
+        _fell(
+            rs,
+            frame,
+            output,
+            field,
+            row,
+            before[output].to_numpy()[row],
+            (high, row, at_high),
+            (low, row, at_low),
+            alone=True,
+        )
     return compared
 
 
