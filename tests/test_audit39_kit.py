@@ -6,9 +6,17 @@
    the mutant of docs/testing.md passed on every table without a ``key``
    customer, in the row-wise check and in the raised-alone one (rules
    reading aggregates).
+2. A failure on a table indexed by a MultiIndex named it ``index`` and
+   showed NumPy reprs (``(index (np.int64(8), 'us'))``).
+3. The pytest plugin's warning of a pattern matching no file was an
+   INTERNALERROR under warnings-as-errors.
 """
 
 from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
 
 import pandas as pd
 import pytest
@@ -116,3 +124,64 @@ def test_a_band_mutant_fails_exactly_when_a_row_is_below_its_end(
             assert_monotone(broken, data, "tier", "monetary", ORDER)
     else:
         assert_monotone(broken, data, "tier", "monetary", ORDER)
+
+
+def test_a_multiindex_names_its_levels_and_plain_values() -> None:
+    """2. A failure on a table indexed by a MultiIndex said ``(index
+    (np.int64(8), 'us'))``: the levels' names left out, NumPy reprs."""
+    idx = pd.MultiIndex.from_arrays(
+        [[7, 8], ["eu", "us"]], names=["customer_id", "region"]
+    )
+    data = pd.DataFrame({"monetary": [6000.0, 2000.0]}, index=idx)
+    with pytest.raises(
+        AssertionError, match=r"row 1 \(customer_id, region \(8, 'us'\)\) down"
+    ):
+        assert_monotone(BROKEN, data, "tier", "monetary", ORDER)
+
+
+def test_a_pattern_warning_under_warnings_as_errors_is_a_usage_error(
+    tmp_path: Path,
+) -> None:
+    """3. Under ``-W error`` (or ``filterwarnings = ["error"]``) the
+    plugin's warning of a pattern matching no file was a pytest
+    INTERNALERROR traceback (exit 3); it is a usage error naming the
+    pattern (exit 4)."""
+    (tmp_path / "rules").mkdir()
+    (tmp_path / "rules" / "shop.toml").write_text(
+        'format = 1\n[fields]\nmonetary = { type = "number", min = 0 }\n'
+        '[segments.tier]\ndefault = "ordinary"\n'
+        'rules = [{ label = "key", when = "monetary >= 1000" }]\n'
+        '[[examples]]\ngiven = { monetary = 1000 }\nexpect = { tier = "key" }\n',
+        encoding="utf-8",
+    )
+    (tmp_path / "pyproject.toml").write_text(
+        '[tool.pytest.ini_options]\ncustseg_rules = ["rules/*.toml", "rule/*.toml"]\n',
+        encoding="utf-8",
+    )
+    proc = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "pytest",
+            "-p",
+            "no:cacheprovider",
+            "-p",
+            "no:randomly",
+            "-p",
+            "no:xdist",
+            "-q",
+            "-W",
+            "error",
+            "rules",
+        ],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    out = proc.stdout + proc.stderr
+    assert "INTERNALERROR" not in out, out
+    assert proc.returncode == 4, out
+    assert "ERROR: custseg_rules pattern 'rule/*.toml' matches no file" in out, out
+    assert "warnings are errors" in out, out

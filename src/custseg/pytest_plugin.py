@@ -28,7 +28,9 @@ run is a warning at the end of collection: one that matches no ``.toml``
 file, or, on a run of the whole suite, files pytest did not collect (outside
 the paths it collects, or left out by ``norecursedirs``, ``--ignore`` or
 ``collect_ignore``), named with the reason (once, also under
-pytest-xdist, whose workers each collect). A symbolic link to a rules
+pytest-xdist, whose workers each collect). Where warnings are errors (``-W
+error``) it is a usage error that stops the run, naming the pattern
+(exit code 4; a pytest-xdist worker raises the warning itself). A symbolic link to a rules
 file, or to a folder of them, is the file where the link lies, under the
 link's name, as pytest collects it: with ``rules/eu`` a link to
 ``../shared_eu``, ``rules/**/*.toml`` names ``rules/eu/fr.toml``, not
@@ -235,10 +237,22 @@ def pytest_collection_finish(session: pytest.Session) -> None:
             why = _left_out(left, bool(ran), paths, root)
         else:
             continue  # all ran, or a run of chosen paths that left some out
-        config.issue_config_time_warning(
-            pytest.PytestConfigWarning(f"custseg_rules pattern {pattern!r} {why}"),
-            stacklevel=2,
-        )
+        message = f"custseg_rules pattern {pattern!r} {why}"
+        try:
+            config.issue_config_time_warning(
+                pytest.PytestConfigWarning(message), stacklevel=2
+            )
+        except pytest.PytestConfigWarning:
+            # warnings are errors in this run (-W error, filterwarnings =
+            # error): a clean usage error naming the pattern, not a pytest
+            # INTERNALERROR traceback (a pytest-xdist worker's usage error
+            # is lost, so there the warning is raised as it is)
+            if worker is not None:
+                raise
+            raise pytest.UsageError(
+                f"{message} (a warning, an error in this run as warnings are "
+                "errors: fix the pattern, or leave it out)"
+            ) from None
 
 
 class RulesFile(pytest.File):

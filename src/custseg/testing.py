@@ -759,15 +759,25 @@ def _index_of(data: Any) -> Any:
 
 def _who(data: Any, i: int) -> str:
     """`` (customer_id 'C-1742')``: row *i*'s index value, when *data* is
-    indexed by something other than the row positions."""
+    indexed by something other than the row positions (a MultiIndex by
+    each level's name: `` (customer_id, region ('C-2', 'us'))``).
+
+    >>> idx = pd.MultiIndex.from_tuples([("C-1", "eu"), ("C-2", "us")],
+    ...                                 names=["customer_id", "region"])
+    >>> _who(pd.DataFrame({"x": [1, 2]}, index=idx), 1)
+    " (customer_id, region ('C-2', 'us'))"
+    """
     index = _index_of(data)
     if index is None or not 0 <= i < len(index):
         return ""
     if isinstance(index, pd.RangeIndex) and index.start == 0 and index.step == 1:
         return ""
-    return (
-        f" ({index.name if index.name is not None else 'index'} {_plain(index[i])!r})"
-    )
+    names = [n for n in index.names if n is not None]
+    # a MultiIndex names its levels (``customer_id, region``), not "index"
+    name = ", ".join(map(str, names)) if len(names) == index.nlevels else "index"
+    value = index[i]
+    value = tuple(map(_plain, value)) if isinstance(value, tuple) else _plain(value)
+    return f" ({name} {value!r})"
 
 
 def _n_rows(data: Any) -> int | None:
