@@ -1173,7 +1173,9 @@ def assert_monotone(
     per = max(1, _STACK_ROWS // max(n, 1))
     # each trial's ranks (-1: not raised, or a label not in *order*), for the
     # falls between two raised values once no row fell below its own label
-    points: list[tuple[np.ndarray, np.ndarray]] = [(values, np.where(known, base, -1))]
+    points: list[tuple[np.ndarray, np.ndarray]] = [
+        (values, np.where(known, base, -1).astype(np.int32))
+    ]
     for start in range(0, len(trials), per):
         chunk = trials[start : start + per]
         stacked = pd.concat(
@@ -1203,7 +1205,7 @@ def assert_monotone(
                     f"{int(new[row]) if integer else float(new[row])!r}; the row: "
                     f"{_row(frame, row)}"
                 )
-            points.append((new, np.where(use, moved, -1)))
+            points.append((new, np.where(use, moved, -1).astype(np.int32)))
     fall = _first_fall(points) if len(points) > 2 else None
     if fall is not None:
         row, high, low = fall
@@ -1281,26 +1283,27 @@ def _first_fall(
     block = max(1, _FALL_BLOCK // len(points))
     for start in range(0, n, block):
         stop = min(n, start + block)
-        ranks = np.stack([r[start:stop] for _, r in points]).astype(np.int64)
-        vals = np.stack([x[start:stop] for x, _ in points]).astype(np.float64)
+        # one row a line, its values along it (contiguous: sorted per line)
+        ranks = np.stack([r[start:stop] for _, r in points], axis=1)
+        vals = np.stack([x[start:stop] for x, _ in points], axis=1)
         # values not compared sort last and take no part (rank -1)
-        vals = np.where(ranks >= 0, vals, np.inf)
+        vals = np.where(ranks >= 0, vals.astype(np.float64), np.inf)
         ranks = np.where(np.isfinite(vals), ranks, -1)
-        by = np.argsort(vals, axis=0, kind="stable")
-        r = np.take_along_axis(ranks, by, axis=0)
-        x = np.take_along_axis(vals, by, axis=0)
-        best = np.maximum.accumulate(r, axis=0)
-        before = np.vstack([np.full((1, r.shape[1]), -1), best[:-1]])
+        by = np.argsort(vals, axis=1, kind="stable")
+        r = np.take_along_axis(ranks, by, axis=1)
+        x = np.take_along_axis(vals, by, axis=1)
+        best = np.maximum.accumulate(r, axis=1)
+        before = np.hstack([np.full((len(r), 1), -1, dtype=r.dtype), best[:, :-1]])
         # a fall: a lower rank at a strictly larger value (equal values give
         # equal labels, whatever trial gave them)
-        last = np.vstack([np.full((1, r.shape[1]), -np.inf), x[:-1]])
+        last = np.hstack([np.full((len(x), 1), -np.inf), x[:, :-1]])
         fell = (r >= 0) & (r < before) & (x > last)
-        cols = np.flatnonzero(fell.any(axis=0))
-        if len(cols):
-            c = int(cols[0])
-            k = int(np.flatnonzero(fell[:, c])[0])
-            p = int(np.flatnonzero(r[:k, c] == before[k, c])[-1])
-            return start + c, float(x[p, c]), float(x[k, c])
+        rows = np.flatnonzero(fell.any(axis=1))
+        if len(rows):
+            c = int(rows[0])
+            k = int(np.flatnonzero(fell[c])[0])
+            p = int(np.flatnonzero(r[c, :k] == before[c, k])[-1])
+            return start + c, float(x[c, p]), float(x[c, k])
     return None
 
 
