@@ -296,6 +296,9 @@ def fields_for(
     bound left open reaches 1e9 (integers: 10**6) past zero, or twice that
     past the other bound when it lies beyond. Every declared field is a
     column, optional ones included, so every output is computed. A
+    row's ``tenure_days`` is at least its ``recency_days`` (both given and
+    declared alike: the first purchase is never after the last, as in
+    every run and as :func:`custseg.customer_status` requires). A
     field's boundary values and values behind arithmetic are one sorted
     pool (missing first), so a failure shrinks to the smallest failing
     value: the boundary of the rule that breaks.
@@ -374,10 +377,34 @@ def fields_for(
             numbers = sorted({*(x for x in pool if x is not None), *behind[name]})
             pool = [None] * (None in pool) + numbers
         columns[name] = st.one_of(st.sampled_from(pool), whole) if pool else whole
-    rows = st.lists(
-        st.fixed_dictionaries(columns), min_size=min_rows, max_size=max_rows
-    )
+    row = st.fixed_dictionaries(columns)
+    first, last = rs.fields.get("tenure_days"), rs.fields.get("recency_days")
+    if (
+        first is not None
+        and last is not None
+        and first.kind in ("number", "integer")
+        and (first.kind, first.min, first.max) == (last.kind, last.min, last.max)
+    ):
+        # a tenure (days since the first purchase) is at least the recency
+        # (since the last), as every run gives them: the two days of a row
+        # drawn the other way round are swapped (the same bounds: both stay
+        # in them)
+        row = row.map(_first_before_last)
+    rows = st.lists(row, min_size=min_rows, max_size=max_rows)
     return rows.map(lambda rs_rows: {k: [r[k] for r in rs_rows] for k in columns})
+
+
+def _first_before_last(row: dict[str, Any]) -> dict[str, Any]:
+    """*row* with ``tenure_days`` and ``recency_days`` swapped when the
+    tenure is below the recency (both given).
+
+    >>> _first_before_last({"tenure_days": 5.0, "recency_days": 9.0})
+    {'tenure_days': 9.0, 'recency_days': 5.0}
+    """
+    t, r = row["tenure_days"], row["recency_days"]
+    if t is not None and r is not None and t < r:
+        return {**row, "tenure_days": r, "recency_days": t}
+    return row
 
 
 def transactions(

@@ -229,6 +229,64 @@ class _Grid:
         self.env = Env(self.n, values, resolve=fill)
 
 
+# the RFM scores a run computes from the facts before the rules read them:
+# (score, the fact it scores, whether a higher fact scores higher)
+_SCORED = (
+    ("r", "recency_days", False),
+    ("f", "frequency", True),
+    ("m", "monetary", True),
+)
+# day counts of one customer a run never gives in the wrong order:
+# (first purchase, last purchase): a tenure is at least the recency
+_SPANS = (("tenure_days", "recency_days"),)
+
+
+def _couplings(
+    rs: RuleSet,
+) -> tuple[list[tuple[str, str, tuple[float, ...], bool]], list[tuple[str, str]]]:
+    """What a run makes of the fields together: each score with fixed
+    ``[scores]`` edges whose fact the file declares (score, fact, edges,
+    higher scores higher), and the day counts a tenure is at least (both
+    number fields with the same kind and bounds, so that cut at the same
+    points their cells are ordered alike).
+
+    >>> from custseg import rules
+    >>> _couplings(rules.load("ecommerce"))
+    ([('r', 'recency_days', (30.0, 90.0, 180.0, 270.0), False)], [('tenure_days', 'recency_days')])
+    """
+    numbers = ("number", "integer")
+    scored = []
+    for score, fact, higher in _SCORED:
+        spec = rs.scores.get(score)
+        if (
+            spec is not None
+            and spec.edges
+            and score in rs.fields
+            and fact in rs.fields
+            and rs.fields[score].kind in numbers
+            and rs.fields[fact].kind in numbers
+        ):
+            scored.append((score, fact, tuple(spec.edges), higher))
+    spans = []
+    for first, last in _SPANS:
+        a, b = rs.fields.get(first), rs.fields.get(last)
+        if (
+            a is not None
+            and b is not None
+            and a.kind in numbers
+            and (a.kind, a.min, a.max) == (b.kind, b.min, b.max)
+        ):
+            spans.append((first, last))
+    return scored, spans
+
+
+def _because(why_not: list[tuple[str, np.ndarray]], cells: np.ndarray) -> str:
+    """The reasons no run has the matching *cells* (when a rule matches
+    only such cells), as a clause of a warning."""
+    said = [why for why, impossible in why_not if (impossible & cells).any()]
+    return f" in a run ({'; '.join(said)})" if said else ""
+
+
 def _bits(mask: int, names: list[str]) -> list[str]:
     """The names of the set bits of *mask*, lowest first."""
     raw = np.frombuffer(mask.to_bytes((mask.bit_length() + 7) // 8, "little"), np.uint8)
@@ -261,6 +319,7 @@ class _Analyser:
         self.last: tuple[dict[str, np.ndarray], np.ndarray] | None = None
         self.constants: dict[str, list[tuple[str, float]]] = {}
         self.with_constants = 0  # items that compare with constants
+        self.scored, self.spans = _couplings(rs)
         # the file that extends a preset and the keys it overrides, per name
         self.overrides: (
             tuple[Source, Mapping[str, tuple[tuple[str, ...], ...]]] | None
@@ -377,6 +436,49 @@ class _Analyser:
             severity="warning",
         )
 
+    def _possible(
+        self, columns: dict[str, np.ndarray]
+    ) -> tuple[np.ndarray, list[tuple[str, np.ndarray]]]:
+        """The cells of a grid a run can give, and per coupling of fields
+        (see :func:`_couplings`) a reason and the cells it rules out."""
+        n = len(next(iter(columns.values()))) if columns else 1
+        possible = np.ones(n, dtype=bool)
+        why_not: list[tuple[str, np.ndarray]] = []
+        for score, fact, edges, higher in self.scored:
+            if score not in columns or fact not in columns:
+                continue
+            s = np.asarray(columns[score], dtype=np.float64)
+            x = np.asarray(columns[fact], dtype=np.float64)
+            cut = np.asarray(edges, dtype=np.float64)
+            with np.errstate(invalid="ignore"):
+                if higher:  # 1 + the number of edges strictly below the value
+                    made = 1 + (cut[None, :] < x[:, None]).sum(axis=1)
+                else:  # 1 + the number of edges the value is strictly below
+                    made = 1 + (x[:, None] < cut[None, :]).sum(axis=1)
+            # a score and its fact both known must agree (a missing fact has
+            # no score; a buyer-less customer's facts are known, not scored)
+            wrong = ~np.isnan(s) & ~np.isnan(x) & (made != s)
+            if wrong.any():
+                shown = ", ".join(_display.number_text(e) for e in edges)
+                why_not.append(
+                    (
+                        f"{score} is scored from {fact} by the [scores] edges {shown}",
+                        wrong,
+                    )
+                )
+                possible &= ~wrong
+        for first, last in self.spans:
+            if first not in columns or last not in columns:
+                continue
+            with np.errstate(invalid="ignore"):
+                early = np.asarray(columns[first], dtype=np.float64) < np.asarray(
+                    columns[last], dtype=np.float64
+                )
+            if early.any():
+                why_not.append((f"{first} is at least {last}", early))
+                possible &= ~early
+        return possible, why_not
+
     def names_read(self, when: Compiled) -> set[str]:
         """Every name *when* reads, transitively: fields, parameters,
         derived values, tables and segmentations."""
@@ -437,6 +539,18 @@ class _Analyser:
         for pairs in cutting:
             for base, c in pairs:
                 constants.setdefault(base, set()).add(c)
+        # a run scores r from recency_days by the fixed [scores] edges, and a
+        # tenure is never below the recency: cut the facts' lines at those
+        # edges, and the two day counts at the same points, so that each
+        # cell is either possible in a run or not (see _possible)
+        read = set(_bits(fields, self.field_names))
+        for score, fact, edges, _ in self.scored:
+            if score in read and fact in read:
+                constants.setdefault(fact, set()).update(edges)
+        for first, last in self.spans:
+            if first in read and last in read:
+                both = constants.get(first, set()) | constants.get(last, set())
+                constants[first], constants[last] = set(both), set(both)
         axes: dict[str, np.ndarray] = {}
         for name in _bits(fields, self.field_names):
             spec = rs.fields[name]
@@ -540,6 +654,10 @@ class _Analyser:
             ]
         env, columns = grid.env, grid.columns
         out: list[Diagnostic] = []
+        # the cells a run can give (a score agrees with its fact, a tenure is
+        # at least the recency): the warnings are about those only, while
+        # every cell is still labelled (the lookup table labels any data)
+        possible, why_not = self._possible(columns)
         taken = np.zeros(env.n, dtype=bool)
         first = np.full(env.n, -1, dtype=np.int32)  # the rule that took a cell
         # each rule's matches as bits, to name the earlier rules that overlap
@@ -554,7 +672,7 @@ class _Analyser:
             truth = rule.when.evaluate(env)
             match = np.asarray(truth, dtype=bool)
             false = getattr(truth, "false", None)
-            guessed = match & unknown & ~taken  # (tags: each rule on its own)
+            guessed = match & unknown & ~taken & possible  # (tags: each on its own)
             if default is not None and guessed.any():
                 # a rule that would take the customer whatever the missing
                 # values were labels ignorance; one that takes them only
@@ -569,35 +687,41 @@ class _Analyser:
                 mine = ~match & ~np.asarray(false, dtype=bool) & ~taken
                 unknown |= mine
                 undecided.append((i, mine))
-            if not match.any():
+            if not (match & possible).any():
                 out.append(
                     self.rule_diag(
                         rsrc,
                         rule,
                         "never-matches",
-                        f"rule {i + 1} ({rule.label!r}) of {what} can never match",
+                        f"rule {i + 1} ({rule.label!r}) of {what} can never match"
+                        + _because(why_not, match),
                         "check the thresholds and the field bounds",
                     )
                 )
+                if not match.any():
+                    continue
+                first[match & ~taken] = i  # (cells no run has: still labelled)
+                taken |= match
                 continue
-            packed[i] = np.packbits(match)
+            packed[i] = np.packbits(match & possible)
             new = match & ~taken
-            if default is not None and not new.any():
+            if default is not None and not (new & possible).any():
                 names = ", ".join(
                     f"{j + 1} ({rules[j].label!r})" if j >= 0 else "..."
-                    for j in self.overlapping(packed, i, first[match])
+                    for j in self.overlapping(packed, i, first[match & possible])
                 )
                 # the rules that took its cases: a file's value read by one
                 # of them (loyal_orders = 1 in an earlier 'loyal' rule) is
                 # the cause as much as one the rule itself reads
-                takers = np.unique(first[match]).tolist()
+                takers = np.unique(first[match & possible]).tolist()
                 out.append(
                     self.rule_diag(
                         rsrc,
                         rule,
                         "unreachable",
                         f"rule {i + 1} ({rule.label!r}) of {what} is never reached: "
-                        f"earlier rules take every case it matches ({names})",
+                        f"earlier rules take every case it matches ({names})"
+                        + _because(why_not, new),
                         "move it up or narrow the earlier rules",
                         [rules[j] for j in takers if j >= 0],
                     )
@@ -606,9 +730,9 @@ class _Analyser:
             taken |= match
         if axes and all(_finite_points(rs.fields[f]) is not None for f in axes):
             self.last = (axes, first)  # the segmentation tabulated, for free
-        if default is not None and not taken.all():
-            left = ~taken
-            complete = np.ones(env.n, dtype=bool)
+        if default is not None and not (taken | ~possible).all():
+            left = ~taken & possible
+            complete = possible.copy()
             for f, col in columns.items():
                 complete &= ~_is_missing_point(rs.fields[f], col)
             n_left, n_complete = int(left.sum()), int((left & complete).sum())

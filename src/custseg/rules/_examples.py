@@ -432,6 +432,7 @@ def parse_examples(
         if complete:
             ok = _contradictions(values, rs_parts, at) and ok
             ok = _score_contradictions(values, rs_parts, at) and ok
+            ok = _span_contradictions(values, rs_parts, at) and ok
         names: dict[str, str] = {}
         lines: dict[str, tuple[int, int, int, str]] = {}
         pairs: list[tuple[str, Any]] = []
@@ -760,6 +761,39 @@ def _score_contradictions(
         )
         ok = False
     return ok
+
+
+def _span_contradictions(
+    values: Mapping[str, Any], parts: Mapping[str, Any], at: Any
+) -> bool:
+    """Whether the example's ``tenure_days`` (days since the first purchase)
+    is at least its ``recency_days`` (days since the last) when it gives
+    both; one below is an error at ``tenure_days``: a first purchase after
+    the last is no customer a run gives, and ``customer_status`` refuses it.
+    """
+    fields = parts["fields"]
+    first, last = "tenure_days", "recency_days"
+    if first not in fields or last not in fields:
+        return True
+    if fields[first].kind not in ("number", "integer") or fields[last].kind not in (
+        "number",
+        "integer",
+    ):
+        return True
+    t, r = values.get(first), values.get(last)
+    if not isinstance(t, int | float) or not isinstance(r, int | float):
+        return True  # left out or missing: nothing to compare
+    if isinstance(t, bool) or isinstance(r, bool) or not t < r:
+        return True
+    fmt = _display.number_text
+    at(
+        ("given", first),
+        "bad-value",
+        f"{first} = {fmt(t)} is below {last} = {fmt(r)}: the first purchase "
+        "would be after the last, so no run has this customer",
+        f"give a {first} of at least {fmt(r)} (one purchase: {first} = {last})",
+    )
+    return False
 
 
 def _calls_missing(text: str) -> bool:
