@@ -187,6 +187,29 @@ rules = [{ label = "a", when = "tenure_days < %s and recency_days >= %s" }]
 """
 
 
+def test_the_warning_names_only_the_reason_that_kills_the_rule() -> None:
+    text = """format = 1
+extends = "ecommerce"
+[segments.mine]
+default = "o"
+rules = [
+ { label = "a", when = "lifecycle == 'gone' and r >= 2" },
+ { label = "c", when = "care_phase == 'care' and lifecycle == 'lost'" },
+ { label = "d", when = "r >= 3 and r <= 2" },
+]
+"""
+    found = [
+        (line, m) for line, _, code, m in _warnings(text) if code == "never-matches"
+    ]
+    assert [line for line, _ in found] == [6, 7, 8]
+    assert found[0][1].endswith(
+        "in a run (r is scored from recency_days by the [scores] edges 30, 90, "
+        "180, 270)"
+    )
+    assert found[1][1].endswith("in a run (tenure_days is at least recency_days)")
+    assert found[2][1].endswith("can never match")  # dead whatever the run
+
+
 def test_repro_tenure_below_recency_rule_is_dead() -> None:
     found = _warnings(TENURE % (10, 20))
     assert [code for _, _, code, _ in found] == ["never-matches"]

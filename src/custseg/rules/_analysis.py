@@ -282,8 +282,13 @@ def _couplings(
 
 def _because(why_not: list[tuple[str, np.ndarray]], cells: np.ndarray) -> str:
     """The reasons no run has the matching *cells* (when a rule matches
-    only such cells), as a clause of a warning."""
-    said = [why for why, impossible in why_not if (impossible & cells).any()]
+    only such cells), as a clause of a warning: each reason that alone rules
+    them all out, else every one that rules out some."""
+    if not cells.any():  # dead on every cell: nothing of a run's to say
+        return ""
+    said = [why for why, impossible in why_not if not (cells & ~impossible).any()]
+    if not said:
+        said = [why for why, impossible in why_not if (impossible & cells).any()]
     return f" in a run ({'; '.join(said)})" if said else ""
 
 
