@@ -260,3 +260,74 @@ def test_fields_for_gives_tenure_at_least_recency(data) -> None:
     for t, r in zip(data["tenure_days"], data["recency_days"], strict=True):
         if t is not None and r is not None:
             assert t >= r
+
+
+TABLE = """format = 1
+[fields]
+x = {{ type = "{kind}", min = {lo}, max = {hi} }}
+[tables.t]
+field = "x"
+breaks = [{breaks}]
+labels = [{labels}]
+closed = "{closed}"
+"""
+
+
+def test_repro_table_label_outside_the_field_bounds() -> None:
+    text = TABLE.format(
+        kind="number",
+        lo=0,
+        hi=10,
+        breaks="20, 30",
+        labels='"a", "b", "c"',
+        closed="left",
+    )
+    found = _warnings(text)
+    assert [(line, code) for line, _, code, _ in found] == [
+        (6, "never-matches"),
+        (6, "never-matches"),
+    ]
+    assert found[0][3] == (
+        "label 'b' of table 't' is never given: its interval [20, 30) holds no "
+        "value of field 'x', declared from 0 to 10"
+    )
+    # a file that extends a preset: at its key that makes the labels dead
+    ext = 'format = 1\nextends = "ecommerce"\n[fields]\nrecency_days = { max = 200 }\n'
+    dead = [(line, m) for line, _, code, m in _warnings(ext) if "table" in m]
+    assert [line for line, _ in dead] == [4, 4]
+    assert "'lost' of table 'lifecycle'" in dead[0][1]
+
+
+@FAST
+@given(
+    kind=st.sampled_from(["number", "integer"]),
+    lo=st.sampled_from([0, 1, 5]),
+    width=st.sampled_from([0, 1, 4, 20]),
+    breaks=st.sets(
+        st.sampled_from([-1, 0, 0.5, 1, 1.5, 2, 5, 6, 9, 30]), min_size=1, max_size=4
+    ),
+    closed=st.sampled_from(["left", "right"]),
+)
+def test_table_labels_given_iff_some_value_reaches_them(
+    kind, lo, width, breaks, closed
+):
+    """A label is warned of exactly when evaluating every value in the
+    bounds (a dense naive sample) never gives it."""
+    cuts = sorted(breaks)
+    hi = lo + width
+    labels = [f"l{i}" for i in range(len(cuts) + 1)]
+    text = TABLE.format(
+        kind=kind,
+        lo=lo,
+        hi=hi,
+        breaks=", ".join(str(c) for c in cuts),
+        labels=", ".join(f'"{x}"' for x in labels),
+        closed=closed,
+    )
+    step = 1 if kind == "integer" else 0.25
+    values = [lo + k * step for k in range(int(width / step) + 1)]
+    got = set(rules.loads(text).evaluate({"x": values})["t"].to_numpy().tolist())
+    warned = {
+        m.split("'")[1] for _, _, code, m in _warnings(text) if code == "never-matches"
+    }
+    assert warned == set(labels) - got

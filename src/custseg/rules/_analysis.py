@@ -894,6 +894,7 @@ def _analyse(
     analyser.overrides = overrides
     out: list[Diagnostic] = []
     tabulated: dict[str, Lookup] = {}
+    out += _dead_table_labels(rs, sources, overrides)
     for seg in rs.segments.values():
         src = sources.get(seg.path) or next(iter(sources.values()))
         out += analyser.rule_list(
@@ -926,6 +927,105 @@ def _analyse(
             sources, src, f"tag set {ts.name!r}", first_rule.line, ts.rules, None
         )
     return out, tabulated
+
+
+def _reaches(
+    lo: float, hi: float, a: float, b: float, closed: str, integer: bool
+) -> bool:
+    """Whether a value within the bounds [*lo*, *hi*] (whole when *integer*)
+    lies in the interval from *a* to *b* (``[a, b)`` when *closed* is
+    ``"left"``, ``(a, b]`` when ``"right"``; infinite ends are open).
+
+    >>> _reaches(0, 10, 20, 30, "left", False), _reaches(0, 20, 20, 30, "left", False)
+    (False, True)
+    >>> _reaches(0, 20, 20, 30, "right", False), _reaches(0, 9, 1.2, 1.5, "left", True)
+    (False, False)
+    """
+    if integer:
+        lo = math.ceil(lo) if math.isfinite(lo) else lo
+        hi = math.floor(hi) if math.isfinite(hi) else hi
+        if closed == "left":  # the least whole number >= a, within the bounds
+            least = max(lo, math.ceil(a) if math.isfinite(a) else a)
+            return least <= hi and least < b
+        least = max(lo, math.floor(a) + 1 if math.isfinite(a) else a)
+        return least <= hi and least <= b
+    if closed == "left":
+        least = max(lo, a)
+        return least <= hi and least < b
+    most = min(hi, b)
+    return most >= lo and most > a
+
+
+def _dead_table_labels(
+    rs: RuleSet,
+    sources: dict[str, Source],
+    overrides: tuple[Source, Mapping[str, tuple[tuple[str, ...], ...]]] | None,
+) -> list[Diagnostic]:
+    """A ``never-matches`` warning per table label whose interval holds no
+    value the field's declared bounds allow (``breaks = [20, 30]`` on a
+    field with ``max = 10``: two of its three labels are never given), at
+    the file's key that makes it so: the table's ``breaks``, else the
+    field's bound (a preset's own table, unchanged, has none)."""
+    out: list[Diagnostic] = []
+    for name, t in rs.tables.items():
+        spec = rs.fields.get(t.field)
+        if spec is None or spec.kind not in ("number", "integer") or not t.breaks:
+            continue  # a derived number: its values are not declared
+        lo = spec.min if spec.min is not None else -math.inf
+        hi = spec.max if spec.max is not None else math.inf
+        ends = [-math.inf, *t.breaks, math.inf]
+        dead = [
+            (label, ends[i], ends[i + 1])
+            for i, label in enumerate(t.labels)
+            if not _reaches(
+                lo, hi, ends[i], ends[i + 1], t.closed, spec.kind == "integer"
+            )
+        ]
+        if not dead:
+            continue
+        if overrides is None or len(sources) == 1:  # a file that extends nothing
+            root = next(iter(sources.values()))
+            path: tuple[str, ...] = ("tables", name, "breaks")
+        else:
+            root, keys = overrides
+            mine = [p for p in keys.get(name, ()) if p[-1] in ("breaks", "labels")]
+            mine += [
+                p for p in keys.get(t.field, ()) if p[-1] in ("min", "max", "type")
+            ]
+            mine += list(keys.get(name, ())) + list(keys.get(t.field, ()))
+            if not mine:
+                continue  # the preset's table, unchanged: not this file's doing
+            path = mine[0]
+        fmt = _display.number_text
+        if math.isfinite(lo) and math.isfinite(hi):
+            bounds = f"from {fmt(lo)} to {fmt(hi)}"
+        else:  # (one bound at least: a field without any holds every value)
+            bounds = (
+                f"at least {fmt(lo)}" if math.isfinite(lo) else f"at most {fmt(hi)}"
+            )
+        for label, a, b in dead:
+            left, right = ("[", ")") if t.closed == "left" else ("(", "]")
+            if not math.isfinite(a):
+                left = "("
+            if not math.isfinite(b):
+                right = ")"
+            interval = (
+                f"{left}{fmt(a) if math.isfinite(a) else '-inf'}, "
+                f"{fmt(b) if math.isfinite(b) else 'inf'}{right}"
+            )
+            whole = " whole" if spec.kind == "integer" else ""
+            out.append(
+                root.at_key(
+                    path,
+                    "never-matches",
+                    f"label {label!r} of table {name!r} is never given: its "
+                    f"interval {interval} holds no{whole} value of field "
+                    f"{t.field!r}, declared {bounds}",
+                    "check the breaks and the field bounds",
+                    severity="warning",
+                )
+            )
+    return out
 
 
 def lookups(
