@@ -761,10 +761,26 @@ def _flagged(
     out = []
     for d in diags:
         if d.code in ("never-matches", "unreachable"):
+            if _TABLE_LABEL.match(d.message) is not None:
+                continue  # a table's label: see _dead_labels
             m = _RULE.match(d.message)
             assert m, d.message
             out.append((d.code, m.group(3), int(m.group(1)) - 1))
     return out
+
+
+_TABLE_LABEL = re.compile(r"^label '([^']+)' of table '([^']+)' is never given")
+
+
+def _dead_labels(
+    diags: list[Diagnostic] | tuple[Diagnostic, ...],
+) -> list[tuple[str, str]]:
+    """(table, label) of every table label warned of as never given."""
+    return [
+        (m.group(2), m.group(1))
+        for d in diags
+        if d.code == "never-matches" and (m := _TABLE_LABEL.match(d.message))
+    ]
 
 
 def _complete(spec: Spec, rows: dict[str, list[Any]]) -> list[bool]:
@@ -801,6 +817,10 @@ def _check_analysis(
                 if tags.count(rule["tag"]) == 1:  # its column is this rule alone
                     tag_names, matrix = got.tags[name]
                     assert not matrix[:, tag_names.index(rule["tag"])].any(), where
+        for table, label in _dead_labels(rs.diagnostics):
+            assert label not in got[table].to_numpy().tolist(), (table, label)
+            if want is not None:
+                assert label not in want.labels[table], (table, label)
         notes = {
             m.group(1): d
             for d in rs.diagnostics
