@@ -1466,7 +1466,9 @@ def rf_heatmap(
         monetary value (NaN values left out; an empty cell stays blank),
         written in whole units, or below 1 at the decimals of the amounts
         (two at least) or with its first two digits: ``0.003``, never
-        ``0``.
+        ``0``. The colours run from the smallest mean (from 0 when none
+        is below it) to the largest: a mean below 0 (refunds above the
+        purchases) has a colour of its own.
     ax
         The matplotlib Axes to draw on; ``None`` makes a new figure.
     lang
@@ -1577,11 +1579,18 @@ def rf_heatmap(
             grid, origin="lower", cmap="YlGnBu", aspect="auto", interpolation="nearest"
         )
         filled = np.ma.filled(grid, np.nan).astype(np.float64)
-        top = float(np.nanmax(filled)) if np.isfinite(filled).any() else 0.0
+        # the colours span every cell, a mean below 0 too (net refunds):
+        # a scale from 0 drew every negative mean as 0 is drawn, so cells of
+        # -900 and -3 looked alike
+        low, top = _colour_range(filled)
         for pos, label in enumerate(shown):
             i, j = divmod(pos, kf)
             cell_value = float(filled[i, j])
-            dark = top > 0 and cell_value == cell_value and cell_value > 0.6 * top
+            dark = (
+                top > low
+                and cell_value == cell_value
+                and cell_value > 0.4 * low + 0.6 * top
+            )
             ax.text(
                 j,
                 i,
@@ -1601,9 +1610,37 @@ def rf_heatmap(
         _title(ax, heading, new)
         for side in ("top", "right", "bottom", "left"):
             ax.spines[side].set_visible(False)
-        image.set_clim(0, max(top, 1e-12))
+        image.set_clim(low, top if top > low else low + 1e-12)
         _finish(ax, before=before)
     return ax
+
+
+def _colour_range(values: np.ndarray) -> tuple[float, float]:
+    """The ends of a heatmap's colour scale: from 0, or from the smallest
+    value when one is below 0 (a cell's mean spend of net refunds), to the
+    largest value (0 when none is above 0), so that every cell's colour
+    tells its value and none is clipped to an end it does not have. A range
+    past the float range (means near -1e308 and 1e308) starts at 0, as the
+    values below 0 cannot be told apart on it.
+
+    >>> _colour_range(np.array([[3.0, 900.0], [np.nan, 0.0]]))
+    (0.0, 900.0)
+    >>> _colour_range(np.array([[-3.0, -900.0], [-85.0, np.nan]]))
+    (-900.0, 0.0)
+    >>> _colour_range(np.array([[-85.0, 400.0]]))
+    (-85.0, 400.0)
+    >>> _colour_range(np.array([[np.nan]]))
+    (0.0, 0.0)
+    """
+    finite = values[np.isfinite(values)]
+    if not finite.size:
+        return 0.0, 0.0
+    low = min(0.0, float(finite.min()))
+    top = max(0.0, float(finite.max()))
+    with np.errstate(over="ignore"):
+        if not np.isfinite(top - low):
+            low = 0.0
+    return low, top
 
 
 def _cell_means(values: np.ndarray, cell: np.ndarray, counts: np.ndarray) -> np.ndarray:
