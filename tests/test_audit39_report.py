@@ -19,7 +19,7 @@ import custseg
 from test_audit30_report import needs_mpl
 
 PLOTS = settings(
-    max_examples=20,
+    max_examples=8,
     deadline=None,
     suppress_health_check=[HealthCheck.too_slow],
 )
@@ -134,3 +134,78 @@ def test_report_heatmap_of_net_refunds() -> None:
         mp.undo()
         plt.close("all")
     assert ("monetary", (-32.5, 80.0)) in drawn
+
+
+# --------------------------------------------------------------------------
+# long names wrap in the tables instead of pushing the numbers off the page
+
+LONG_OWNERS = [
+    "jennifer.lopez-martinez@regional-sales.example.com",
+    "bo",
+    "x" * 120,
+]
+
+
+def _owner_page(**options: Any) -> Any:
+    pd = pytest.importorskip("pandas")
+    from custseg.datasets import simulate_transactions
+
+    tx = simulate_transactions(12, seed=9)
+    ids = list(tx["customer_id"].unique())
+    records = pd.DataFrame(
+        {
+            "customer_id": ids,
+            "owner": [LONG_OWNERS[i % len(LONG_OWNERS)] for i in range(len(ids))],
+        }
+    )
+    with pytest.warns(custseg.errors.CustsegWarning):
+        return custseg.report(tx, records=records, charts=False, **options)
+
+
+def test_row_names_may_break_anywhere() -> None:
+    """A class or owner name is a row's header (``tbody th``): the page's
+    styles let it break anywhere (``overflow-wrap: anywhere``), which
+    ``break-word`` did not do when the table is sized: a 120-character
+    name made its column 1,158 pixels wide, the numbers off the screen."""
+    import re
+
+    page = _owner_page()
+    css = re.search(r"<style>(.*?)</style>", page.html, re.S)
+    assert css is not None
+    rules = {
+        m.group(1).strip(): m.group(2)
+        for m in re.finditer(r"([^{}]+)\{([^{}]*)\}", css.group(1))
+    }
+    assert "overflow-wrap: anywhere" in rules["tbody th"]
+    assert "overflow-wrap: anywhere" in rules["td"]
+
+
+def test_long_names_keep_the_numbers_on_a_desktop(tmp_path: Any) -> None:
+    """In a browser 1,280 pixels wide the owners' table fits the page (it
+    was 1,990 pixels wide), every name still written whole."""
+    import importlib.util
+    import shutil
+    from pathlib import Path
+
+    chromium = shutil.which("chromium") or "/usr/bin/chromium"
+    if importlib.util.find_spec("playwright") is None or not Path(chromium).exists():
+        pytest.skip("needs playwright and a chromium binary")
+    from playwright.sync_api import sync_playwright
+
+    path = _owner_page().write(tmp_path / "owners.html")
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=chromium, args=["--no-sandbox"])
+        try:
+            page = browser.new_page(viewport={"width": 1280, "height": 800})
+            page.goto(path.as_uri())
+            wide, room, names = page.evaluate(
+                """() => {
+                  const t = document.querySelector('#ownership table');
+                  return [t.scrollWidth, t.parentElement.clientWidth,
+                    [...t.querySelectorAll('tbody th')].map(h => h.textContent)];
+                }"""
+            )
+        finally:
+            browser.close()
+    assert wide <= room
+    assert sorted(names) == sorted(LONG_OWNERS)

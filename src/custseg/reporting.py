@@ -2614,7 +2614,7 @@ table { border-collapse: collapse; font-size: 0.92rem; min-width: 12rem; }
 caption { text-align: left; color: var(--muted); padding: 0.2rem 0; }
 th, td { padding: 0.3rem 0.6rem; border-bottom: 1px solid var(--line);
   text-align: left; vertical-align: top; }
-td { overflow-wrap: break-word; }
+td { overflow-wrap: anywhere; }
 th:first-child { min-width: 4.5em; }
 .ranges tbody td { white-space: nowrap; }
 td.num, th.num { text-align: right; white-space: nowrap;
@@ -2622,7 +2622,7 @@ td.num, th.num { text-align: right; white-space: nowrap;
 thead th, thead th.num { background: var(--head); position: sticky; top: 0;
   z-index: 1; vertical-align: bottom; white-space: normal; min-width: 3.5em;
   word-break: keep-all; }
-tbody th { font-weight: 600; overflow-wrap: break-word; }
+tbody th { font-weight: 600; overflow-wrap: anywhere; }
 .summary tbody th, .playbook tbody th, .migration tbody th { min-width: 8em; }
 tfoot th, tfoot td { font-weight: 700; border-top: 2px solid var(--line); }
 th button { all: unset; cursor: pointer; display: inline-block; font: inherit;
