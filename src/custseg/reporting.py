@@ -2623,7 +2623,7 @@ thead th, thead th.num { background: var(--head); position: sticky; top: 0;
   z-index: 1; vertical-align: bottom; white-space: normal; min-width: 3.5em;
   word-break: keep-all; }
 tbody th { font-weight: 600; overflow-wrap: anywhere; }
-.summary tbody th, .playbook tbody th, .migration tbody th { min-width: 8em; }
+.summary tbody th, .playbook tbody th, .migration tbody th { min-width: 11em; }
 tfoot th, tfoot td { font-weight: 700; border-top: 2px solid var(--line); }
 th button { all: unset; cursor: pointer; display: inline-block; font: inherit;
   font-weight: 700; }
