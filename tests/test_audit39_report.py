@@ -19,7 +19,7 @@ import custseg
 from test_audit30_report import needs_mpl
 
 PLOTS = settings(
-    max_examples=8,
+    max_examples=6,
     deadline=None,
     suppress_health_check=[HealthCheck.too_slow],
 )
