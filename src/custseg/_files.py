@@ -4031,6 +4031,11 @@ def _as_text(x: Any) -> Any:
         pass
     if isinstance(x, float | np.floating) and float(x).is_integer():
         return str(int(x))  # 20240131.0 read as a number column reads it
+    if isinstance(x, bytes):  # the text they hold, as custseg.summarize reads
+        try:  # them (str(b"2024-01-31") is "b'2024-01-31'", no date)
+            return x.decode("utf-8")
+        except UnicodeDecodeError:
+            pass
     return str(x)
 
 

@@ -1450,6 +1450,15 @@ def _object_to_float(arr: np.ndarray, field: str, *, exact: bool = False) -> np.
     changed: list[int] = []
     values = arr.tolist()
     for i, v in enumerate(values):
+        if isinstance(v, bytes):
+            # bytes (a NumPy "S" array, an Arrow or Polars binary column) as
+            # the text they hold, so that every check of text below sees them:
+            # float(b"89.99999999999999999") is 90.0 without a word
+            try:
+                v = values[i] = v.decode("utf-8")
+            except UnicodeDecodeError:
+                bad.append(i)
+                continue
         if v is None or (not isinstance(v, str | bytes) and is_missing_scalar(v)):
             out[i] = np.nan  # None, pd.NA, NaT, NaN: missing
             continue
@@ -1962,7 +1971,56 @@ _NUMPY_ZONE_NOTE = (
 )
 
 
+def bytes_as_text(arr: np.ndarray, field: str) -> np.ndarray:
+    """*arr* with its bytes values (a NumPy ``S`` array; ``bytes`` among
+    objects, as Arrow and Polars binary columns, HDF5 files and some database
+    drivers give text) as the UTF-8 text they hold, so that every check of
+    text sees them: NumPy reads ``b"2024"`` as 2024-01-01 and ``b"1"`` as
+    0001-01-01, where the text ``"2024"`` is refused as naming no day. Bytes
+    that are not UTF-8 are an :class:`~custseg.errors.InputError` naming
+    *field*. Other arrays are returned as they are.
+
+    >>> bytes_as_text(np.array([b"2024-01-05"]), "date")
+    array(['2024-01-05'], dtype='<U10')
+    >>> bytes_as_text(np.array([b"2024-01-05", None], dtype=object), "date")
+    array(['2024-01-05', None], dtype=object)
+    >>> bytes_as_text(np.array([b"\\xff"], dtype=object), "date")
+    Traceback (most recent call last):
+    ...
+    custseg.errors.InputError: 'date' has bytes that are not UTF-8 text, such as b'\\xff' (first at row 0, 1 row affected): decode them with their encoding first (column.str.decode('gbk'), or bytes.decode)
+    """
+    if arr.dtype.kind == "S":
+        arr = arr.astype(object)
+    elif arr.dtype != object:
+        return arr
+    values = arr.tolist()
+    if not any(issubclass(k, bytes) for k in set(map(type, values))):
+        return arr
+    out = np.empty(len(values), dtype=object)
+    bad: list[int] = []
+    for i, v in enumerate(values):
+        if isinstance(v, bytes):
+            try:
+                v = v.decode("utf-8")
+            except UnicodeDecodeError:
+                bad.append(i)
+        out[i] = v
+    if bad:
+        raise InputError(
+            field,
+            f"has bytes that are not UTF-8 text, such as {describe(values[bad[0]])}",
+            first_row=bad[0],
+            n_rows=len(bad),
+            fix="decode them with their encoding first (column.str.decode('gbk'), "
+            "or bytes.decode)",
+        )
+    if all(isinstance(v, str) for v in out.tolist()):  # text alone, as NumPy's
+        return out.astype(str)
+    return out
+
+
 def _parse_dates(arr: np.ndarray, field: str) -> np.ndarray:
+    arr = bytes_as_text(arr, field)
     values = arr.tolist()
     # NumPy converts tz-aware datetimes and ISO text with a UTC offset to UTC
     # (with a warning); we keep local wall time, as for pandas input, so those
