@@ -155,3 +155,22 @@ def test_frames_read_bytes_dates_as_their_text():
     df["date"] = [b"2024", b"2024-03-05"]
     with pytest.raises(InputError, match="names no day"):
         summarize_frame(df, as_of="2024-04-01")
+
+
+def test_rfm_scores_refuse_float32_ids_past_2_24_as_labels_do():
+    """Audit 38 left rfm_scores taking a float32 index unchecked: two
+    customers 16777216 and 16777217 came out as two rows of one id."""
+    big = pd.Index(np.array([16777216, 16777217, 5], dtype=np.float32))
+
+    def on(index):
+        def s(values):
+            return pd.Series(values, index=index)
+
+        return custseg.rfm_scores(s([1.0, 100, 300]), s([1, 2, 3]), s([1.0, 2, 3]))
+
+    with pytest.raises(InputError, match="float32"):
+        custseg.lifecycle_stage(pd.Series([1.0, 100, 300], index=big))
+    with pytest.raises(InputError, match="float32"):
+        on(big)
+    small = pd.Index(np.array([16777215, 7, 5], dtype=np.float32))
+    assert on(small).to_pandas().index.tolist() == [16777215.0, 7.0, 5.0]

@@ -31,7 +31,7 @@ import numpy as np
 
 from . import _display
 from . import _validate as v
-from ._align import common_index, fresh_index, to_pandas
+from ._align import common_index, fresh_index, own_index, to_pandas
 from ._bins import edges_below
 from .errors import InputError, ThresholdError
 
@@ -679,7 +679,8 @@ class RfmScores:
     code: np.ndarray
     edges: RfmEdges
     diagnostics: tuple[str, ...] = ()
-    index: Any = None
+    # its own copy, checked as Labels' index: float32 ids past 2**24 refused
+    index: Any = attrs.field(default=None, converter=own_index)
 
     def __len__(self) -> int:
         return len(self.r)
@@ -851,6 +852,8 @@ def rfm_scores(
     recency_days, frequency, monetary
         One value per customer, e.g. from :func:`~custseg.summarize`. pandas
         Series must share one index; :meth:`RfmScores.to_pandas` carries it.
+        An index of float32 ids from 2**24 on is refused, as
+        :class:`~custseg.Labels` refuse it (two ids could be one number).
     bins
         Scores per dimension when fitting (ignored when *edges* is given):
         one count, or ``(recency, frequency, monetary)``.
