@@ -141,20 +141,29 @@ def test_arrow_and_polars_binary_read_as_text():
 
 
 def test_frames_read_bytes_dates_as_their_text():
+    """segment / summarize_frame read a bytes date column as its text, in
+    an object column, a categorical (which read b"2024-01" as 2024-01-01)
+    and an Arrow binary column alike, YYYYMMDD digits included."""
     from custseg.frame import summarize_frame
 
-    df = pd.DataFrame(
-        {
-            "customer_id": ["a", "b"],
-            "date": [b"2024-01-05", b"20240305"],
-            "amount": [1.0, 2.0],
-        }
-    )
-    facts = summarize_frame(df, as_of="2024-04-01")
-    assert facts.recency_days.tolist() == [87.0, 27.0]
-    df["date"] = [b"2024", b"2024-03-05"]
-    with pytest.raises(InputError, match="names no day"):
-        summarize_frame(df, as_of="2024-04-01")
+    pa = pytest.importorskip("pyarrow")
+    for make in (
+        lambda d: d,
+        pd.Categorical,
+        lambda d: pd.Series(d, dtype=pd.ArrowDtype(pa.binary())),
+    ):
+        df = pd.DataFrame(
+            {
+                "customer_id": ["a", "a"],
+                "date": make([b"20240105", b"2024-03-05"]),
+                "amount": [1.0, 2.0],
+            }
+        )
+        facts = summarize_frame(df, as_of="2024-04-01")
+        assert facts.tenure_days.tolist() == [87.0]
+        df["date"] = make([b"2024-01", b"2024-03-05"])
+        with pytest.raises(InputError, match="names no day"):
+            summarize_frame(df, as_of="2024-04-01")
 
 
 def test_rfm_scores_refuse_float32_ids_past_2_24_as_labels_do():

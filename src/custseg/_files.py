@@ -56,6 +56,7 @@ from ._validate import (
     _vague_fix,
     arrow_plain,
     as_datetime,
+    bytes_as_text,
     changed_by_float,
     check_number_words,
     damaged_utf8,
@@ -4031,12 +4032,36 @@ def _as_text(x: Any) -> Any:
         pass
     if isinstance(x, float | np.floating) and float(x).is_integer():
         return str(int(x))  # 20240131.0 read as a number column reads it
-    if isinstance(x, bytes):  # the text they hold, as custseg.summarize reads
-        try:  # them (str(b"2024-01-31") is "b'2024-01-31'", no date)
-            return x.decode("utf-8")
-        except UnicodeDecodeError:
-            pass
     return str(x)
+
+
+def _bytes_column_as_text(col: pd.Series, name: str) -> pd.Series:
+    """A date column holding bytes (in an object column, as the categories
+    of a categorical, or an Arrow binary column) as the UTF-8 text they
+    hold, so that it is read as the same text is, ``YYYYMMDD`` digits
+    included (``str(b"2024-01-31")`` is ``"b'2024-01-31'"``, no date, and
+    NumPy reads ``b"2024-01"`` as 2024-01-01); other columns as they are.
+
+    >>> _bytes_column_as_text(pd.Series([b"20240131", b"2024-03-05"]), "date").tolist()
+    ['20240131', '2024-03-05']
+    """
+    dtype = col.dtype
+    if isinstance(dtype, pd.CategoricalDtype):
+        categories = dtype.categories
+        if categories.dtype != object or not any(
+            isinstance(c, bytes) for c in categories.tolist()
+        ):
+            return col
+    elif isinstance(dtype, pd.ArrowDtype):
+        if "binary" not in str(dtype.pyarrow_dtype):
+            return col
+    elif not (isinstance(dtype, np.dtype) and dtype.kind == "O"):
+        return col
+    values = col.to_numpy(dtype=object)
+    text = bytes_as_text(values, name)
+    if text is values:  # no bytes among them
+        return col
+    return pd.Series(text.astype(object), index=col.index, name=col.name)
 
 
 def parse_date_column(
@@ -4126,6 +4151,7 @@ def parse_date_column(
             fix="pass pd.Series(values) (a DataFrame's column: df[name])",
         )
     col = arrow_plain(col)  # (Arrow string_view: read as large_string)
+    col = _bytes_column_as_text(col, name)
     keep_offset = flag_param(keep_offset, "keep_offset")
     if fix is not None:
         fix = text_param(fix, "fix")
