@@ -64,9 +64,10 @@ _SCORES = ("r", "f", "m", "rfm")
 
 def _id_text(index: pd.Index) -> pd.Index:
     """Customer ids as text, floats as a CSV output writes them
-    (:func:`custseg._files._shortest_text`): a whole one below 2**63 as the
-    int it is (17.0 -> "17"), others as their shortest text (1e20 ->
-    "1e+20"), so a Parquet file's ids meet a CSV file's."""
+    (:func:`custseg._files._shortest_text`): a whole one as the int it is,
+    in full (17.0 -> "17", 1e20 -> "100000000000000000000"), others as
+    their shortest text (0.5 -> "0.5"), so a Parquet file's ids meet a CSV
+    file's."""
 
     def text(x: Any) -> str:
         if isinstance(x, float | np.floating) and np.isfinite(x):

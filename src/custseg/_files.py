@@ -4698,7 +4698,8 @@ _MONEY_COLUMNS = frozenset({
     "monetary", "monetary_mean", "monetary_median", "avg_order_value", "revenue",
 })  # fmt: skip
 
-#: Beyond int64 a whole float is written as a float (``1e+20``).
+#: Below this a whole float is written through int64 at once; beyond it one
+#: by one, as the Python int it is (``1e20`` as ``100000000000000000000``).
 _INT64_LIMIT = 2.0**63
 
 #: A money value this close to its cents (relative to its size, at least 1)
@@ -4745,13 +4746,22 @@ def whole_cents(values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
 def _shortest_text(values: np.ndarray) -> np.ndarray:
     """Each float as the shortest text that reads back as the same number of
     its type (``0.30000000000000004``, ``0.125``; for float32 the same
-    float32), whole ones below 2**63 as integers (``17``,
-    ``1234567890123456``), missing ones None (an empty cell)."""
+    float32), whole ones as integers, written in full at any size (``17``,
+    ``1234567890123456``, ``1e20`` as ``100000000000000000000``: an id
+    written ``1e+20`` is one custseg's readers refuse as a spreadsheet's
+    rounded id), missing ones None (an empty cell).
+
+    >>> _shortest_text(np.array([17.0, 0.125, 2.0**63, 1e20, np.nan, -np.inf])).tolist()
+    ['17', '0.125', '9223372036854775808', '100000000000000000000', None, '-inf']
+    """
     text = np.full(len(values), None, dtype=object)
     wide = values.astype(np.float64)
     with np.errstate(invalid="ignore"):
-        whole = (np.abs(wide) < _INT64_LIMIT) & (np.floor(wide) == wide)
-    text[whole] = wide[whole].astype(np.int64).astype(str).astype(object)
+        whole = np.isfinite(wide) & (np.floor(wide) == wide)
+        small = whole & (np.abs(wide) < _INT64_LIMIT)
+    text[small] = wide[small].astype(np.int64).astype(str).astype(object)
+    for i in np.flatnonzero(whole & ~small).tolist():
+        text[i] = str(int(wide[i]))  # exact: every float this large is whole
     other = ~whole & ~np.isnan(wide)
     with numpy_text():  # not 12 digits under np.set_printoptions(legacy="1.13")
         text[other] = values[other].astype(str).astype(object)
@@ -5143,8 +5153,9 @@ def write_table(
     columns and in every other float column (customer records, your own
     columns, float ids), is written as the shortest text that reads back as
     the same number: ``0.004`` and ``12.345`` stay, ``0.1 + 0.2`` is
-    ``0.30000000000000004``, whole numbers below 2**63 are integers (``17``,
-    ``1234567890123456``; counts of days and scores too), and a missing
+    ``0.30000000000000004``, whole numbers are integers written in full
+    (``17``, ``1234567890123456``, ``1e20`` as ``100000000000000000000``;
+    counts of days and scores too), and a missing
     value is an empty cell. Columns in *as_read* are never put in cents,
     whatever their name (a customer record called ``revenue`` keeps its
     0.125). Text that a reader would change is quoted, in the values and
