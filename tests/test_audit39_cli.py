@@ -9,10 +9,18 @@
    Excel, format the column as Number ...)", about a file no spreadsheet
    touched. Every whole float is now written as the integer it is, in full
    (``100000000000000000000``), so every output reads back.
+2. ``custseg due`` on float32 ids 16777216 and 16777217 (stored as one
+   number) said the customer ``16777216.0`` was given twice; it now gives
+   the float32 refusal. ``custseg migrate``'s float32 refusal named the
+   file only; it now names the id column too.
+3. The help of the file options of ``segment --output``, ``report --csv``,
+   ``due``, ``assign`` and ``migrate`` said ".csv, .tsv, .txt or .parquet",
+   though each reads and writes compressed text files too.
 """
 
 from __future__ import annotations
 
+import contextlib
 from pathlib import Path
 
 import numpy as np
@@ -110,3 +118,77 @@ def test_repro_segment_output_of_float_ids_reads_back(
     if fmt == "csv":
         again = read_table(str(due), text_columns="customer_id")
         assert sorted(again["customer_id"]) == sorted(ids)
+
+
+# --------------------------------------------------------------------------
+# 2. float32 ids past 2**24: migrate names the column, due says float32
+
+
+def _float32_ids(path: Path, ids: list[int]) -> Path:
+    pd.DataFrame(
+        {
+            "customer_id": np.array(ids, dtype=np.float32),
+            "monetary": np.arange(len(ids), dtype=np.float64),
+            "lifecycle": ["active"] * len(ids),
+        }
+    ).to_parquet(path)
+    return path
+
+
+def test_migrate_float32_refusal_names_the_column(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """custseg migrate's float32 refusal names the file and its id column."""
+    pytest.importorskip("pyarrow")
+    path = _float32_ids(tmp_path / "run.parquet", [16777216, 16777217, 3])
+    assert main(["migrate", str(path), str(path)]) == 2
+    err = capsys.readouterr().err
+    assert "has customer ids in its first column 'customer_id' stored as float32" in err
+    assert "2 rows affected" in err
+
+
+def test_due_float32_ids_merged_are_told_as_float32(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """custseg due on float32 ids 16777216 and 16777217 (stored as one) said
+    the customer 16777216.0 was given twice: it now says why."""
+    pytest.importorskip("pyarrow")
+    path = _float32_ids(tmp_path / "run.parquet", [16777216, 16777217, 3])
+    argv = ["due", str(path), "--as-of", "2024-01-01", "--cadence", "3"]
+    assert main(argv) == 2
+    err = capsys.readouterr().err
+    assert "'customer_id' has customer ids stored as float32 numbers" in err
+    assert "more than once" not in err
+    # below the bound float32 ids are read as before
+    path = _float32_ids(tmp_path / "ok.parquet", [16777215, 3])
+    assert main([*argv[:1], str(path), *argv[2:]]) == 0
+
+
+# --------------------------------------------------------------------------
+# 3. the help says compressed text files are read and written
+
+
+@pytest.mark.parametrize(
+    ("command", "option"),
+    [
+        (["segment"], "--output PATH"),
+        (["report"], "--csv PATH"),
+        (["due"], "--output PATH"),
+        (["due"], "CUSTOMERS"),
+        (["assign"], "--output PATH"),
+        (["assign"], "CUSTOMERS"),
+        (["migrate"], "--output PATH"),
+        (["migrate"], "BEFORE"),
+    ],
+)
+def test_help_names_compressed_files(
+    command: list[str], option: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Every file option of the commands reads and writes .csv.gz and the
+    like (as `demo --output` and `segment FILE` said); their help said
+    only '.csv, .tsv, .txt or .parquet'."""
+    with contextlib.suppress(SystemExit):  # some commands return 0
+        main([*command, "--help"])
+    text = " ".join(capsys.readouterr().out.split())
+    start = text.index(f" {option} ", text.index("positional arguments"))
+    assert ".gz/.zip/.bz2/.xz" in text[start : start + 260]

@@ -93,7 +93,8 @@ def register(sub: Any) -> None:
     p.add_argument(
         "customers",
         metavar="CUSTOMERS",
-        help="one row per customer (.csv, .tsv, .txt or .parquet), e.g. the "
+        help="one row per customer (.csv, .tsv, .txt, optionally "
+        ".gz/.zip/.bz2/.xz, or .parquet), e.g. the "
         "output of 'custseg segment'; the customer id is the first column",
     )
     p.add_argument(
@@ -106,7 +107,8 @@ def register(sub: Any) -> None:
         "--output",
         required=True,
         metavar="PATH",
-        help="write customer id, owner, moved and change (.csv, .tsv, .txt or .parquet)",
+        help="write customer id, owner, moved and change (.csv, .tsv, .txt, "
+        "optionally .gz/.zip/.bz2/.xz, or .parquet)",
     )
     p.add_argument(
         "--value",

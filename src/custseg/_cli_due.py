@@ -226,7 +226,8 @@ def register(sub: Any) -> None:
     p.add_argument(
         "customers",
         metavar="CUSTOMERS",
-        help="one row per customer: .csv, .tsv, .txt or .parquet "
+        help="one row per customer: .csv, .tsv, .txt (optionally "
+        ".gz/.zip/.bz2/.xz) or .parquet "
         "(e.g. the --output of custseg segment)",
     )
     p.add_argument("--as-of", required=True, metavar="DAY", help="the day (2025-01-01)")
@@ -336,7 +337,8 @@ def register(sub: Any) -> None:
     p.add_argument(
         "--output",
         metavar="PATH",
-        help="write the due list: .csv, .tsv, .txt or .parquet",
+        help="write the due list: .csv, .tsv, .txt (optionally "
+        ".gz/.zip/.bz2/.xz) or .parquet",
     )
     p.set_defaults(func=_cmd)
 
@@ -600,6 +602,9 @@ def _cmd(args: argparse.Namespace) -> int:
     # the rows of that file, by its columns (not --holiday's)
     with lines_of(args.customers, **where, fields=df.columns, rows=len(df)):
         ids = _column(df, args.customer, "customer")
+        # float32 past 2**24 first: two customers stored as one id would
+        # otherwise be told as one customer given twice
+        v.refuse_narrow_ids(ids, args.customer)
         repeated = (ids.duplicated(keep="first") & ids.notna()).to_numpy()
         if repeated.any():
             first = int(np.flatnonzero(repeated)[0])

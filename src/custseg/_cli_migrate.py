@@ -524,7 +524,16 @@ def _read(
     try:  # float32 past 2**24: two customers' ids may be stored as one
         refuse_narrow_ids(df.index, path)
     except InputError as err:
-        raise with_line(err, path, sep=sep, encoding=encoding, rows=rows) from None
+        # the file and its id column, as the other refusals of its ids say
+        problem = err.problem.replace(
+            "has customer ids stored as",
+            f"has customer ids in its first column {str(df.index.name)!r} stored as",
+            1,
+        )
+        named = InputError(
+            path, problem, first_row=err.first_row, n_rows=err.n_rows, fix=err.fix
+        )
+        raise with_line(named, path, sep=sep, encoding=encoding, rows=rows) from None
     # floats past 2**53 (a Parquet double column) are told beside the other
     # run's ids (check_float_ids): as text they are exact only beside floats
     float_ids = float_id_info(df.index)
@@ -1444,7 +1453,12 @@ def register(sub: Any) -> None:
         "from each class to each other: counts and row shares. Customers only "
         "in AFTER are counted as (new), those only in BEFORE as (gone).",
     )
-    p.add_argument("before", metavar="BEFORE", help="the earlier segment output")
+    p.add_argument(
+        "before",
+        metavar="BEFORE",
+        help="the earlier segment output (.csv, .tsv, .txt, optionally "
+        ".gz/.zip/.bz2/.xz, or .parquet)",
+    )
     p.add_argument("after", metavar="AFTER", help="the later segment output")
     p.add_argument(
         "--column",
@@ -1470,6 +1484,6 @@ def register(sub: Any) -> None:
         metavar="PATH",
         help="write the matrices as one table (column, before, after, customers, "
         "share), one row per pair of classes some customer made: .csv, .tsv, "
-        ".txt or .parquet",
+        ".txt (optionally .gz/.zip/.bz2/.xz) or .parquet",
     )
     p.set_defaults(func=_cmd)

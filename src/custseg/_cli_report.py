@@ -178,7 +178,8 @@ def register(sub: Any) -> None:
         "--csv",
         default=None,
         metavar="PATH",
-        help="also write one row per customer (.csv, .tsv, .txt or .parquet), "
+        help="also write one row per customer (.csv, .tsv, .txt, optionally "
+        ".gz/.zip/.bz2/.xz, or .parquet), "
         "e.g. for the next run's --previous",
     )
     group.add_argument(

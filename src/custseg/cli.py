@@ -1612,8 +1612,8 @@ def _segment_options(seg: argparse.ArgumentParser) -> None:
         "--output",
         default=None,
         metavar="PATH",
-        help="write one row per customer: .csv, .tsv, .txt or .parquet "
-        "(default: write nothing)",
+        help="write one row per customer: .csv, .tsv, .txt (optionally "
+        ".gz/.zip/.bz2/.xz) or .parquet (default: write nothing)",
     )
     seg.set_defaults(func=_cmd_segment)
 
