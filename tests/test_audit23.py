@@ -521,7 +521,7 @@ def test_due_errors_name_the_columns_and_lines(
             "customer_id,lifecycle,recency_days,lc\nc1,silent,120,2024-12-10\n"
             "c2,active,12,2025-01-02\n",
             ["--last-contact", "lc"],
-            "'lc' has contacts after as_of (first at line 3 of",
+            "'lc' has contacts after as_of (2025-01-01), such as 2025-01-02 (first at line 3 of",
         ),
         (
             "customer_id,lifecycle,recency_days,birthday\nc1,silent,120,2024-01-01\n"

@@ -192,3 +192,23 @@ def test_help_names_compressed_files(
     text = " ".join(capsys.readouterr().out.split())
     start = text.index(f" {option} ", text.index("positional arguments"))
     assert ".gz/.zip/.bz2/.xz" in text[start : start + 260]
+
+
+# --------------------------------------------------------------------------
+# 4. due's contacts after the day say which day and which contact
+
+
+def test_due_contact_after_as_of_names_both_days(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """'has contacts after as_of' named neither the day nor the contact."""
+    path = tmp_path / "c.csv"
+    path.write_text(
+        "customer_id,last_contact\n1,2024-12-01\n2,2025-02-20\n", encoding="utf-8"
+    )
+    assert main(["due", str(path), "--as-of", "2024-12-30", "--cadence", "30"]) == 2
+    err = capsys.readouterr().err
+    assert (
+        "'last_contact' has contacts after as_of (2024-12-30), such as 2025-02-20 "
+        "(first at line 3 of" in err
+    )

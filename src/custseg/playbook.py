@@ -2521,7 +2521,8 @@ def due_contacts(
         first, count = v.first_offender(after)
         raise InputError(
             "last_contact",
-            "has contacts after as_of",
+            f"has contacts after as_of ({np.datetime64(int(today), 'D')}), such as "
+            f"{np.datetime64(int(last[first]), 'D')}",
             first_row=first,
             n_rows=count,
             fix="check as_of, or drop contacts planned for later",
