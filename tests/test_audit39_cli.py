@@ -212,3 +212,16 @@ def test_due_contact_after_as_of_names_both_days(
         "'last_contact' has contacts after as_of (2024-12-30), such as 2025-02-20 "
         "(first at line 3 of" in err
     )
+
+
+def test_due_repeated_float_id_is_named_as_written(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A Parquet float id given twice was named as Python prints it (17.0),
+    not as custseg writes and reads it (17)."""
+    pytest.importorskip("pyarrow")
+    path = tmp_path / "c.parquet"
+    pd.DataFrame({"customer_id": [17.0, 17.0, 3.0]}).to_parquet(path)
+    assert main(["due", str(path), "--as-of", "2024-12-30", "--cadence", "30"]) == 2
+    err = capsys.readouterr().err
+    assert "'customer_id' has the customer '17' more than once in" in err

@@ -25,6 +25,7 @@ from . import _validate as v
 from ._cli_migrate import run_day
 from ._display import listed, number_text, one_line
 from ._files import (
+    _shortest_text,
     lines_of,
     parse_date_column,
     parse_date_text,
@@ -610,6 +611,8 @@ def _cmd(args: argparse.Namespace) -> int:
             first = int(np.flatnonzero(repeated)[0])
             twice = ids.iloc[first]
             twice = twice.item() if isinstance(twice, np.generic) else twice
+            if isinstance(twice, float):  # as the outputs write it: 17, not 17.0
+                twice = str(_shortest_text(np.array([twice]))[0])
             raise InputError(
                 args.customer,
                 f"has the customer {twice!r} more than once in {args.customers}",
