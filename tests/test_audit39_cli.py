@@ -16,6 +16,10 @@
 3. The help of the file options of ``segment --output``, ``report --csv``,
    ``due``, ``assign`` and ``migrate`` said ".csv, .tsv, .txt or .parquet",
    though each reads and writes compressed text files too.
+4. ``custseg due``'s "'last_contact' has contacts after as_of" named
+   neither the day nor the contact; it now names both.
+5. ``custseg due`` named a repeated Parquet float id as ``17.0``, an id no
+   custseg output holds (they write ``17``).
 """
 
 from __future__ import annotations
