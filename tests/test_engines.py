@@ -970,10 +970,13 @@ def test_order_lines_errors(convert: Callable[[pd.DataFrame], Any]) -> None:
         with pytest.raises(InputError, match=words) as got:
             summarize_frame(convert(frame), order=order)
         assert got.value.field == ref.value.field == order
-    far = tx.assign(amount=[1e300, -1e300, 1e-300])  # no exact limbs
-    with pytest.raises(InputError, match="binary places") as got:
-        summarize_frame(convert(far), order="order")
-    assert got.value.field == "order" and "pandas DataFrame" in got.value.fix
+    far = tx.assign(amount=[1e300, -1e300, 1e-300])  # more than six limbs
+    # audit 39: as many limbs as the span needs, as pandas sums them (Dask,
+    # whose carries nest too deep, still refuses: test_audit39_engines)
+    pd.testing.assert_frame_equal(
+        summarize_frame(convert(far), order="order", output="pandas"),
+        summarize_frame(far, order="order"),
+    )
     thirds = tx.assign(amount=[1 / 3, -1 / 3, 1.0])  # order 1 nets 0
     pd.testing.assert_frame_equal(
         summarize_frame(convert(thirds), order="order", output="pandas"),

@@ -46,7 +46,7 @@ from ._engine_rules import (
     decimal_floats,
     label_in_engine,
 )
-from ._exact import SCALES, limb_plan, round_limbs
+from ._exact import MAX_LIMBS, SCALES, limb_plan, round_limbs
 from .errors import CustsegWarning, InputError
 from .summary import FACT_COLUMNS, CustomerFacts, _refuse_overflow
 
@@ -1847,7 +1847,7 @@ class EngineFacts:
         The name of the amount column (for messages).
     limbs
         For float amounts that are not all decimals of one scale of few
-        places: the plan ``(p, w, k)`` of :func:`custseg._exact.limb_plan`
+        places: the plan ``(p, w, k)`` of :func:`_engine_limb_plan`
         their binary sums were computed with, and ``frame`` then also has
         the exact limb sums ``_monetary_0`` ... ``_monetary_{k-1}`` (Float64
         whole numbers), which :func:`collect_facts` rounds once; None
@@ -2136,13 +2136,18 @@ def _orders(base: Any, cols: _Columns, plan: _SumPlan) -> Any:
     maxima, so a customer's aggregates over its orders are those over its
     lines: monetary is the net of the lines, as the core's for such
     amounts), and ``_a`` is the order's sign: -1, 0 or 1, all that
-    ``_purchase`` reads. Refused only for amounts spanning more binary
-    places than exact limbs hold (1e300 beside 1e-300)."""
+    ``_purchase`` reads. Refused only on Dask for amounts spanning more
+    binary places than six limbs hold (1e300 beside 1e-300), whose carries
+    nest past Python's recursion limit there."""
     nw = _narwhals()
     assert cols.order is not None
     keys = (_KEY, _ORDER)
     if _sums_per_order(cols, plan):
-        if plan.limbs is None:
+        if plan.limbs is None or (
+            # Dask nests each carry of _order_sign in the one before: past
+            # a few limbs its expression passes Python's recursion limit
+            plan.limbs[2] > MAX_LIMBS and base.implementation.is_dask()
+        ):
             raise InputError(
                 cols.order,
                 "(order lines) needs exact order sums, which this engine cannot "
@@ -4249,8 +4254,48 @@ def _sum_plan(checks: dict[str, Any], n: int) -> _SumPlan:
     if top is not None and low is not None and n:
         low = float(low)
         if math.isfinite(top) and math.isfinite(low) and top != 0.0:
-            limbs = limb_plan(top, low, n)
+            limbs = _engine_limb_plan(top, low, n)
     return _SumPlan(scales=scales, limbs=limbs, ties=ties, shared=shared)
+
+
+def _engine_limb_plan(top: float, low: float, n: int) -> tuple[int, int, int] | None:
+    """The limb plan ``(p, w, k)`` of :func:`custseg._exact.limb_plan` for
+    the engines, without its cap on the number of limbs: amounts spanning
+    more binary places (``1e300`` beside ``1e-300``, ``1e308`` beside
+    ``5.0``) get more limbs (one more aggregate each) rather than the
+    engine's float sum, whose result depends on the row order and can
+    cancel (``1e16, 1.0, -1e16`` as 0.0) or overflow (``1e308, 1e308,
+    -1e308``) where the exact sum does not. :func:`_limbs` scales each
+    amount without overflow for such plans. None only when *n* amounts
+    cannot be summed exactly in limbs at all (``w`` below one bit).
+
+    Examples
+    --------
+    >>> _engine_limb_plan(100.0, 0.01, 1_000)  # as limb_plan
+    (-59, 43, 2)
+    >>> _engine_limb_plan(1e300, 1e-300, 10)
+    (-1049, 49, 42)
+    """
+    plan = limb_plan(top, low, n)
+    if plan is not None:
+        return plan
+    e_top = int(np.frexp(top)[1])  # top < 2**e_top
+    p = int(np.frexp(low)[1]) - 53  # every amount is a multiple of 2**p
+    w = 53 - int(n).bit_length()  # n limbs below 2**w sum below 2**53
+    if w < 1:
+        return None
+    return p, w, -(-(e_top - p) // w)
+
+
+def _pow2(e: int) -> list[float]:
+    """Factors whose product is ``2**e``, each a finite double (one, or two
+    when ``2**e`` is not: past 2**1023, below 2**-1074), so that multiplying
+    by them in turn is exact while the product is a normal double."""
+    if e > 1000:
+        return [2.0**1000, 2.0 ** (e - 1000)]
+    if e < -1000:
+        return [2.0**-1000, 2.0 ** (e + 1000)]
+    return [2.0**e]
 
 
 def _pick_scale(checks: dict[str, Any], n: int) -> int | None:
@@ -4279,7 +4324,7 @@ def _sums_fit(checks: dict[str, Any], scale: int, n: int) -> bool:
 
 def _limbs(amount: Any, plan: tuple[int, int, int]) -> list[Any]:
     """The *k* limbs of float *amount* (Float64 whole numbers) for the plan
-    ``(p, w, k)`` of :func:`custseg._exact.limb_plan`: limb ``j`` is
+    ``(p, w, k)`` of :func:`_engine_limb_plan`: limb ``j`` is
     ``R(a * 2**-(p + j*w)) - 2**w * R(a * 2**-(p + (j+1)*w))``, the top one
     ``R(a * 2**-(p + (k-1)*w))``, with ``R`` the engine's rounding to a whole
     number. Every step is exact in float64 (products by powers of two,
@@ -4288,9 +4333,29 @@ def _limbs(amount: Any, plan: tuple[int, int, int]) -> list[Any]:
     so their per-customer sums are the same in any row order and
     :func:`custseg._exact.round_limbs` rounds them once, as the core's sums
     are rounded."""
+    nw = _narwhals()
     p, w, k = plan
-    parts = [(amount * 2.0 ** -(p + j * w)).round() for j in range(k)]
-    limbs = [parts[j] - parts[j + 1] * 2.0**w for j in range(k - 1)]
+
+    def part(a: Any, j: int) -> Any:
+        for factor in _pow2(-(p + j * w)):
+            a = a * factor
+        return a.round()
+
+    parts = [part(amount, j) for j in range(k)]
+    limbs = []
+    for j in range(k - 1):
+        # an amount of 2**(p + (j+1)*w + 53) or more is a whole multiple of
+        # 2**(p + (j+1)*w): its limb j is 0, and its part j may overflow
+        # (wide plans of :func:`_engine_limb_plan`); those rows are set to 0
+        # before scaling, the others give parts below 2**(w + 53)
+        # (every amount is below 2**(p + k*w), so part j below 2**((k-j)*w))
+        bound = p + (j + 1) * w + 53
+        if (k - j) * w <= 1000 or bound > 1023:
+            limbs.append(parts[j] - parts[j + 1] * 2.0**w)
+            continue
+        big = amount.abs() >= 2.0**bound
+        small = nw.when(big).then(amount * 0.0).otherwise(amount)
+        limbs.append(part(small, j) - part(small, j + 1) * 2.0**w)
     return [*limbs, parts[k - 1]]
 
 
