@@ -137,3 +137,22 @@ def test_any_span_polars_gives_pandas_sums(rows, lines):
             _monetary(pl.from_pandas(df), **kw)
         return
     assert _monetary(pl.from_pandas(df), **kw) == ref
+
+
+def test_count_past_2_53_fix_speaks_of_counts():
+    # audit 38 numbers finding 4: the fix said "scale the amounts down"
+    from custseg import Labels, segment_summary
+    from custseg.errors import InputError
+
+    labels = Labels(np.zeros(3, dtype=int), ("a",))
+    facts = pd.DataFrame(
+        {
+            "frequency": np.array([2**53 + 2, 1, 1]),
+            "monetary": [1.0, 2.0, 3.0],
+            "recency_days": [1.0, 2.0, 3.0],
+        }
+    )
+    with pytest.raises(InputError, match="beyond 2") as err:
+        segment_summary(labels, facts)
+    assert err.value.field == "frequency"
+    assert "amounts" not in err.value.fix and "count" in err.value.fix

@@ -1677,6 +1677,10 @@ def decimal_inexact(value: _decimal.Decimal) -> bool:
     return int(kept) * 10 ** max(exponent, 0) > _EXACT
 
 
+#: Fields that are counts, not amounts (:func:`_refuse_inexact`'s fix).
+_COUNT_FIELDS = frozenset({"frequency", "orders", "n_orders", "n_rows", "n_purchases"})
+
+
 def _refuse_inexact(
     field: str, first: int, count: int, example: _decimal.Decimal | None = None
 ) -> None:
@@ -1688,6 +1692,12 @@ def _refuse_inexact(
         fix = (
             "round them (e.g. to cents) or scale them down (e.g. to thousands), "
             "or convert them to float yourself if rounding them is acceptable"
+        )
+    elif str(field) in _COUNT_FIELDS:  # counts: no amounts to scale
+        problem = "has integers beyond 2**53, which float64 sums do not hold exactly"
+        fix = (
+            f"check the column: a count of 2**53 or more is no count of "
+            f"purchases (pass the column that holds the counts as {field!r})"
         )
     else:
         problem = "has integers beyond 2**53, which float64 sums do not hold exactly"
