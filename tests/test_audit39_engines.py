@@ -156,3 +156,23 @@ def test_count_past_2_53_fix_speaks_of_counts():
         segment_summary(labels, facts)
     assert err.value.field == "frequency"
     assert "amounts" not in err.value.fix and "count" in err.value.fix
+
+
+def test_polars_date_ids_are_dates_in_pandas_output():
+    # before: Polars Date ids came back as Timestamps (datetime64[ms]) where
+    # PyArrow and DuckDB give datetime.date, as pandas holds dates
+    import datetime as dt
+
+    tx = pl.DataFrame(
+        {
+            "customer_id": [dt.date(2020, 1, 2), dt.date(2020, 1, 1)],
+            "date": ["2024-01-01", "2024-01-02"],
+            "amount": [1.0, 2.0],
+        }
+    )
+    got = summarize_frame(tx, as_of=AS_OF, output="pandas").index.tolist()
+    ref = summarize_frame(tx.to_arrow(), as_of=AS_OF, output="pandas").index.tolist()
+    assert got == ref == [dt.date(2020, 1, 1), dt.date(2020, 1, 2)]
+    assert all(type(i) is dt.date for i in got)
+    native = summarize_frame(tx, as_of=AS_OF)
+    assert native.schema["customer_id"] == pl.Date  # the engine's kind kept

@@ -5033,6 +5033,10 @@ def _collected(
     wide = text_ints or frame.collect_schema()[c] in (nw.Int128, nw.UInt128)
     if not wide:
         pdf = frame.collect().sort(c).to_pandas()
+        if frame.collect_schema()[c] == nw.Date and pdf[c].dtype.kind == "M":
+            # Polars gives a Date column as datetime64[ms]; PyArrow, DuckDB
+            # and Spark as Python dates: every engine's ids as dates
+            pdf[c] = pdf[c].dt.date
         return pdf, _id_array(pdf[c].to_numpy())
     pdf = frame.with_columns(nw.col(c).cast(nw.String)).collect().to_pandas()
     ids = _id_array(pdf[c].to_numpy(), wide=True)
