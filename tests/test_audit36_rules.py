@@ -274,17 +274,17 @@ def test_misspelt_override_is_warned(tmp_path: Path) -> None:
 
 
 def test_override_of_a_value_the_preset_does_not_read(tmp_path: Path) -> None:
-    """``furniture`` keeps ``new_days`` for files that extend it but reads it
-    nowhere: setting it changed nothing, silently."""
-    text = 'format = 1\nextends = "furniture"\n[params]\nnew_days = 90\n'
-    (d,) = _not_info(_check(tmp_path, text))
-    assert (d.code, d.line) == ("unused", 4)
-    assert "its own rules do not read it" in d.message
-    used = text + (
-        '[segments.mine]\ndefault = "old"\n'
-        'rules = [{ label = "new", when = "tenure_days < new_days" }]\n'
-    )
-    assert _not_info(_check(tmp_path, used)) == []
+    """``furniture`` kept ``new_days`` for files that extend it but read it
+    nowhere: setting it changed nothing, silently. Audit 39: furniture's
+    care phases end at new_days (180), so the value is read, and a value
+    that breaks the care phases' order is an error naming the parameter."""
+    text = 'format = 1\nextends = "furniture"\n[params]\nnew_days = 365\n'
+    assert _not_info(_check(tmp_path, text)) == []
+    assert rules.loads(text).tables["care_phase"].breaks == (30.0, 90.0, 365.0)
+    short = text.replace("365", "90")
+    (d,) = _not_info(_check(tmp_path, short))
+    assert d.code == "breaks-order"
+    assert "the parameter 'new_days'" in d.hint
 
 
 @settings(max_examples=25, deadline=None)

@@ -480,7 +480,8 @@ def _base_preset(name="base"):
 def _preset_names(doc, name):
     if name in doc.get("tables", {}):
         t = doc["tables"][name]
-        return [*t["labels"], t["missing"]], t["translations"]["zh"]
+        extra = [r["label"] for r in t.get("missing_rules", [])]
+        return [*t["labels"], t["missing"], *extra], t["translations"]["zh"]
     s = doc["segments"][name]
     return [*(r["label"] for r in s["rules"]), s["default"]], s["translations"]["zh"]
 

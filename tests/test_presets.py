@@ -234,7 +234,9 @@ class TestIndustryShape:
             *(x for i in range(len(t.breaks)) for x in t.labels[i : i + 2]),
             "no_purchase",
         ]
-        assert _labels(name, "lifecycle", recency_days=days) == want
+        # (the NaN row bought nothing: a buyer's NaN recency is unknown)
+        bought = [1] * (len(days) - 1) + [0]
+        assert _labels(name, "lifecycle", recency_days=days, frequency=bought) == want
 
     @pytest.mark.parametrize("name", INDUSTRY)
     def test_care_phase_boundaries(self, name: str) -> None:
@@ -246,7 +248,8 @@ class TestIndustryShape:
             *(x for i in range(len(t.breaks)) for x in t.labels[i : i + 2]),
             "no_purchase",
         ]
-        assert _labels(name, "care_phase", tenure_days=days) == want
+        bought = [1] * (len(days) - 1) + [0]
+        assert _labels(name, "care_phase", tenure_days=days, frequency=bought) == want
 
 
 class TestEcommerceSource:
@@ -268,7 +271,10 @@ class TestEcommerceSource:
     def test_worked_example(self) -> None:
         """89 active, 90 silent, 180 sleeping, 270 lost, 365 gone, NaN no purchase."""
         got = _labels(
-            "ecommerce", "lifecycle", recency_days=[89, 90, 180, 270, 365, NAN]
+            "ecommerce",
+            "lifecycle",
+            recency_days=[89, 90, 180, 270, 365, NAN],
+            frequency=[1, 1, 1, 1, 1, 0],
         )
         assert got == ["active", "silent", "sleeping", "lost", "gone", "no_purchase"]
 
@@ -279,6 +285,7 @@ class TestEcommerceSource:
             "lifecycle",
             lang="zh",
             recency_days=[89, 90, 180, 270, 365, NAN],
+            frequency=[1, 1, 1, 1, 1, 0],
         )
         assert got == ["活跃期", "沉默期", "睡眠期", "流失期", "已流失", "未购买"]
 

@@ -401,6 +401,10 @@ def _common_index(inputs: Mapping[str, Any], rows: bool) -> Any:
                     (first, index),
                 ),
             )
+    if index is not None and not rows:
+        # the ids of the customers: float32 ids past 2**24 (float16: 2**11)
+        # can be two customers stored as one number, as own_index refuses
+        refuse_narrow_ids(index, "index")
     return fresh_index(index)  # the result's own: never the caller's object
 
 

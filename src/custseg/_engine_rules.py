@@ -2126,6 +2126,27 @@ def _compile(
                 field_node = comp.sided(field_node)
             x = field_node.expr
             expr = _interval_label(x, t.breaks, t.labels, t.missing, closed=t.closed)
+            if t.missing_rules:  # a missing field: the first rule that holds
+                where = f"missing rule {{}} of table {name!r} ({{!r}})"
+                masks = [
+                    guarded(
+                        where.format(i + 1, rule.when.text),
+                        rule,
+                        partial(comp.condition, rule.when.text),
+                    )
+                    for i, rule in enumerate(t.missing_rules)
+                ]
+                if any(m is None for m in masks):
+                    comp.pop()
+                    continue
+                nulls = x.is_null()
+                expr = _first_of(
+                    [
+                        (nulls & m, nw.lit(r.label))
+                        for m, r in zip(masks, t.missing_rules, strict=True)
+                    ],
+                    expr,
+                )
             comp.add(name, expr, comp.pop())
             labels.append(name)
         elif name in rs.segments:

@@ -1186,14 +1186,28 @@ def _check_id_column(
     """The id column goes into the per-customer file (*option*) under its
     name: one an output column has too (``--customer m``, the M score) is
     refused before computing, as the file cannot hold two columns of one
-    name. Without *rs* only the fixed columns are checked."""
+    name. Without *rs* only the fixed columns are checked; with it, the
+    outputs the run leaves out (those reading an ``optional`` field that
+    neither the spine nor the records file gives, such as a preset's
+    ``status_crm`` without ``--records``) are not in the file, so they are
+    no clash."""
     name = args.customer
     fixed = {*_OUTPUT_COLUMNS}
     if args.records or args.contacts:
         fixed.add("present")
     if args.contacts:
         fixed.add("relationship")
-    outputs = {*rs.outputs, *rs.tagsets} if rs is not None else set()
+    outputs: set[str] = set()
+    if rs is not None:
+        records = getattr(args, "records_frame", None)
+        given = set(fixed)
+        if args.records and records is not None:
+            given |= {str(c) for c in records.columns}
+        absent = frozenset(
+            f for f in rs.required_fields() if rs.fields[f].optional and f not in given
+        )
+        left_out = rs._left_out(absent)
+        outputs = {*(o for o in rs.outputs if o not in left_out), *rs.tagsets}
     if name not in fixed and name not in outputs:
         return
     what = "an output column" if name in fixed else "an output of the rules"

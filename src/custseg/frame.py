@@ -388,11 +388,29 @@ def _spine_in_lang(out: pd.DataFrame, lang: str | None, ruled: Any) -> pd.DataFr
         ("relationship", relationship_zh),
         ("present", PRESENT_ZH),
     ):
-        if column in out.columns and column not in ruled:
-            cat = out[column].cat
-            new = [names.get(str(c), c) for c in cat.categories]
-            if len(set(new)) == len(new):
-                out[column] = cat.rename_categories(new)
+        if column not in out.columns or column in ruled:
+            continue
+        col = out[column]
+        if isinstance(col.dtype, pd.CategoricalDtype):
+            classes = list(col.cat.categories)
+        elif pd.api.types.is_string_dtype(col.dtype):  # (a table read back)
+            classes = list(pd.unique(col.dropna()))
+        else:
+            continue
+        # text: custseg's own classes only (in English or translated
+        # already), a column of another meaning sharing the name is left
+        known = set(names) | set(names.values())
+        if not isinstance(col.dtype, pd.CategoricalDtype) and not all(
+            isinstance(c, str) and c in known for c in classes
+        ):
+            continue
+        new = [names.get(str(c), c) for c in classes]
+        if len(set(new)) < len(new):
+            continue
+        if isinstance(col.dtype, pd.CategoricalDtype):
+            out[column] = col.cat.rename_categories(new)
+        else:
+            out[column] = col.map(dict(zip(classes, new, strict=True)))
     return out
 
 
@@ -1804,10 +1822,15 @@ def _contradictions(
         if not stage_names:
             continue
         allowed = np.ones((len(seg_names), len(stage_names) + 1), dtype=bool)
+        table = rs.tables[source]
+        # a stage the table's missing_rules give (unknown: a buyer whose
+        # recency is missing) contradicts no segment: it says nothing
+        told = len(table.labels) + (1 if table.missing else 0)
         for label, ok in stages.items():
             if label in seg_names:
                 row = np.zeros(len(stage_names) + 1, dtype=bool)
                 row[[stage_names.index(st) for st in ok if st in stage_names]] = True
+                row[told : len(stage_names)] = True
                 allowed[seg_names.index(label)] = row
         bad = ~allowed[codes, np.minimum(stage_codes, len(stage_names))]
         n_bad = int(np.count_nonzero(bad))
@@ -2750,6 +2773,9 @@ def apply_rules(
         path for :func:`custseg.rules.load`.
     lang
         Label language (``"zh"`` for the Chinese names the presets carry).
+        The label columns of *seg* custseg made itself and the rules leave
+        as they are (``segment_frame``'s ``lifecycle``, ``relationship``,
+        ``present``) are given in it too, as :func:`segment` gives them.
     explain
         Add a ``<segmentation>.rule`` column: the index of the deciding rule
         (-1 = the default).
@@ -2895,6 +2921,9 @@ def apply_rules(
         out[key] = col
     for column in result.columns:  # replaces earlier outputs of the same name
         out[column] = result[column]
+    # the label columns custseg added itself (segment_frame's lifecycle) in
+    # the language of the rules' columns, as segment(lang=) gives them
+    out = _spine_in_lang(out, lang, set(result.columns))
     out.attrs["aggregates"] = dict(evaluated.aggregates)
     return out
 

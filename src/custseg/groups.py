@@ -34,6 +34,7 @@ from . import _validate as v
 from ._align import (
     as_index,
     common_index,
+    fresh_index,
     ids_apart,
     index_of,
     is_pandas,
@@ -426,7 +427,16 @@ class TagMatrix:
 
     names: tuple[str, ...] = attrs.field(converter=_matrix_names)
     matrix: np.ndarray = attrs.field()
-    index: Any = attrs.field(default=None, kw_only=True, converter=own_index)
+    _index: Any = attrs.field(
+        default=None, kw_only=True, converter=own_index, alias="index"
+    )
+
+    @property
+    def index(self) -> Any:
+        """The ids of the rows (None without them): a new pandas Index
+        object on each read (the ids are not copied), so that renaming it
+        (``result.index.name = "member"``) leaves the frozen result's own."""
+        return fresh_index(self._index)
 
     def __attrs_post_init__(self) -> None:
         values, index = _pandas_matrix(self.matrix, self.names, "matrix")
@@ -434,7 +444,7 @@ class TagMatrix:
         object.__setattr__(self, "matrix", m)
         if index is not None:
             if self.index is None:  # (its own copy, as index= is)
-                object.__setattr__(self, "index", own_index(index))
+                object.__setattr__(self, "_index", own_index(index))
             elif len(self.index) == len(m) and not _same_index(
                 index, self.index, "matrix", "index"
             ):

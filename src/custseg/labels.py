@@ -14,7 +14,14 @@ import numpy as np
 
 from . import _display
 from . import _validate as v
-from ._align import as_index, index_of, is_pandas, own_index, to_pandas_index
+from ._align import (
+    as_index,
+    fresh_index,
+    index_of,
+    is_pandas,
+    own_index,
+    to_pandas_index,
+)
 from ._threads import numpy_str
 from .errors import InputError, ThresholdError
 
@@ -181,8 +188,17 @@ class Labels:
     codes: np.ndarray = attrs.field()
     names: tuple[str, ...] = attrs.field(converter=_to_names, validator=_check_names)
     ordered: bool = attrs.field(default=False, kw_only=False, converter=_to_ordered)
-    index: Any = attrs.field(default=None, kw_only=True, converter=own_index)
+    _index: Any = attrs.field(
+        default=None, kw_only=True, converter=own_index, alias="index"
+    )
     name: str | None = attrs.field(default=None, kw_only=True, validator=_check_name)
+
+    @property
+    def index(self) -> Any:
+        """The ids of the rows (None without them): a new pandas Index
+        object on each read (the ids are not copied), so that renaming it
+        (``result.index.name = "member"``) leaves the frozen result's own."""
+        return fresh_index(self._index)
 
     #: NumPy and pandas defer to these labels in ``array == labels`` and
     #: ``series == labels`` (compared row by row here)
@@ -227,7 +243,7 @@ class Labels:
         given (:func:`_check_codes_index` has checked one that is)."""
         codes: Any = self.codes  # (as given: a pandas Series here)
         if self.index is None and is_pandas(codes) and getattr(codes, "ndim", 1) == 1:
-            object.__setattr__(self, "index", own_index(codes.index))
+            object.__setattr__(self, "_index", own_index(codes.index))
 
     def __reduce__(self) -> tuple[Any, ...]:
         # pickle, copy and deepcopy rebuild through the constructor, which

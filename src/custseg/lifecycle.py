@@ -169,6 +169,7 @@ def lifecycle_stage(
     windows: LifecycleWindows | None = None,
     *,
     lang: str = "en",
+    frequency: Any = None,
 ) -> Labels:
     """Lifecycle stage of each customer from days since the last purchase.
 
@@ -182,11 +183,18 @@ def lifecycle_stage(
         ``"en"`` (default) or ``"zh"``: the Chinese names of the stages the
         presets name (active 活跃期, silent 沉默期, sleeping 睡眠期, lost
         流失期, gone 已流失, no_purchase 未购买); other names are kept.
+    frequency
+        Purchases per customer (optional). Given, a NaN recency is
+        ``no_purchase`` only where the frequency is 0: a buyer's (a facts
+        table with gaps) is ``unknown`` (未知), as the presets'
+        ``lifecycle`` table gives it; without it every NaN recency is
+        ``no_purchase``.
 
     Returns
     -------
     Labels
-        Ordered names: the stages, then the no-purchase label.
+        Ordered names: the stages, then the no-purchase label (then
+        ``unknown`` when *frequency* is given).
 
     Raises
     ------
@@ -200,13 +208,20 @@ def lifecycle_stage(
     ['active', 'active', 'silent', 'silent', 'sleeping', 'lost', 'lost', 'no_purchase']
     >>> lifecycle_stage([10, 100, float("nan")], lang="zh").to_numpy().tolist()
     ['活跃期', '沉默期', '未购买']
+
+    A buyer with no recency is not a non-buyer:
+
+    >>> lifecycle_stage([10, float("nan"), float("nan")],
+    ...                 frequency=[1, 0, 3]).to_numpy().tolist()
+    ['active', 'no_purchase', 'unknown']
     """
     windows = LifecycleWindows() if windows is None else windows
     if not isinstance(windows, LifecycleWindows):
         raise ThresholdError(
             f"'windows' must be a LifecycleWindows: got {type(windows).__name__}"
         )
-    names = _translate((*windows.labels, windows.no_purchase), lang, _ZH_STAGES)
+    extra = ("unknown",) if frequency is not None else ()
+    names = _translate((*windows.labels, windows.no_purchase, *extra), lang, _ZH_STAGES)
     if len(set(names)) < len(names):
         raise ThresholdError(
             f"'lang' {lang!r} gives two stages one name ({', '.join(names)}): "
@@ -230,16 +245,25 @@ def lifecycle_stage(
         codes = edges_below(r, windows.breaks, inclusive=True)
     else:  # edges_below counts in int16
         codes = np.searchsorted(np.asarray(windows.breaks), r, side="right")
-    codes = codes.astype(smallest_int_dtype(n_names))
+    codes = codes.astype(smallest_int_dtype(n_names + len(extra)))
     if r.dtype.kind == "f":
         codes[np.isnan(r)] = len(windows.labels)
-    return Labels(
-        codes,
-        names,
-        ordered=True,
-        index=common_index(recency_days=recency_days),
-        name="lifecycle",
-    )
+    index = common_index(recency_days=recency_days)
+    if frequency is not None:
+        index = common_index(recency_days=recency_days, frequency=frequency)
+        _put(codes, _bought_unknown(frequency, r), len(windows.labels) + 1)
+    return Labels(codes, names, ordered=True, index=index, name="lifecycle")
+
+
+def _bought_unknown(frequency: Any, days: np.ndarray) -> np.ndarray:
+    """Rows whose *days* are NaN but who may have bought: a frequency
+    above 0, or missing (no purchase only when the frequency says 0)."""
+    f = _counts(frequency, "frequency")
+    v.check_same_length(frequency=f, days=days)
+    nan = _nan_mask(days)
+    if f.dtype.kind == "f":
+        return nan & ~(f == 0)
+    return nan & (f != 0)
 
 
 # --------------------------------------------------------------------------
@@ -286,6 +310,7 @@ _ZH_STAGES = {
     "lost": "流失期",
     "gone": "已流失",
     "no_purchase": "未购买",
+    "unknown": "未知",  # a buyer whose recency is missing (frequency given)
 }
 
 # The English names of each scheme, in code order (lang="zh" translates them).
@@ -1364,6 +1389,7 @@ def care_phase(
     phases: CarePhases | None = None,
     *,
     lang: str = "en",
+    frequency: Any = None,
 ) -> Labels:
     """New-customer care phase from days since the first purchase: care
     (关怀), recommend (推荐活动), stimulate (刺激活动), then established
@@ -1387,12 +1413,16 @@ def care_phase(
         care-phase names (``care``, ``recommend``, ``stimulate``,
         ``established``, ``no_purchase``) are translated, wherever they
         stand, so ``new`` or ``welcome`` stay as given.
+    frequency
+        Purchases per customer (optional). Given, a NaN tenure is
+        ``no_purchase`` only where the frequency is 0: a buyer's is
+        ``unknown`` (未知), as the presets' ``care_phase`` table gives it.
 
     Returns
     -------
     Labels
-        Ranked names: the phases, then the no-purchase label, named
-        ``"care_phase"``.
+        Ranked names: the phases, then the no-purchase label (then
+        ``unknown`` when *frequency* is given), named ``"care_phase"``.
 
     Raises
     ------
@@ -1408,6 +1438,8 @@ def care_phase(
     ['care', 'care', 'recommend', 'recommend', 'stimulate', 'stimulate', 'established', 'no_purchase']
     >>> care_phase([2, 40], lang="zh").to_numpy().tolist()
     ['关怀', '刺激活动']
+    >>> care_phase([2, float("nan"), float("nan")], frequency=[1, 0, 2]).to_numpy().tolist()
+    ['care', 'no_purchase', 'unknown']
     >>> mine = CarePhases(breaks=(5,), labels=("new", "recommend"))
     >>> care_phase([1, 6], mine, lang="zh").to_numpy().tolist()
     ['new', '推荐活动']
@@ -1420,6 +1452,14 @@ def care_phase(
     """
     phases = _check_type(phases, CarePhases, "phases")
     names = _care_names(phases, lang)
+    if frequency is not None:
+        unknown = _ZH["unknown"] if lang == "zh" else "unknown"
+        if unknown in names:
+            raise ThresholdError(
+                f"'phases' names a phase {unknown!r}, the label of a buyer "
+                "whose tenure is missing (frequency given): rename the phase"
+            )
+        names = (*names, unknown)
     t = _amounts(
         days_since_first_purchase,
         "days_since_first_purchase",
@@ -1433,10 +1473,10 @@ def care_phase(
         codes = np.searchsorted(np.asarray(phases.breaks), t, side="right")
     codes = codes.astype(smallest_int_dtype(n_names))
     _put(codes, _nan_mask(t), len(phases.labels))
-    return Labels(
-        codes,
-        names,
-        ordered=True,
-        index=common_index(days_since_first_purchase=days_since_first_purchase),
-        name="care_phase",
-    )
+    index = common_index(days_since_first_purchase=days_since_first_purchase)
+    if frequency is not None:
+        index = common_index(
+            days_since_first_purchase=days_since_first_purchase, frequency=frequency
+        )
+        _put(codes, _bought_unknown(frequency, t), len(phases.labels) + 1)
+    return Labels(codes, names, ordered=True, index=index, name="care_phase")

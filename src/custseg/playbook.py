@@ -795,6 +795,8 @@ DEFAULTS: dict[str, dict[str, dict[str, Any]]] = {
         ),
         "gone": _a(*_STOP, 6, None, _STOP_ZH),
         "no_purchase": _a(*_POTENTIAL, 5, 30, _POTENTIAL_ZH),
+        # a buyer whose recency is not known (a facts table with gaps)
+        "unknown": _a(*_COMPLETE, 7, None, _COMPLETE_ZH),
     },
     "care_phase": {
         "care": _a(
@@ -822,6 +824,8 @@ DEFAULTS: dict[str, dict[str, dict[str, Any]]] = {
             _OLD_CARE, "wechat", 4, 30, (_OLD_CARE_ZH, _WECHAT), deadline=_WIN_BACK_DAYS
         ),
         "no_purchase": _a(*_POTENTIAL, 5, 30, _POTENTIAL_ZH),
+        # a buyer whose tenure is not known
+        "unknown": _a(*_COMPLETE, 6, None, _COMPLETE_ZH),
     },
     "rfm11": {
         "Champions": _a(
@@ -1144,6 +1148,7 @@ _ALIASES_ZH: dict[str, dict[str, str]] = {
         "流失期": "lost",
         "已流失": "gone",
         "未购买": "no_purchase",
+        "未知": "unknown",
     },
     "care_phase": {
         "关怀": "care",
@@ -1151,6 +1156,7 @@ _ALIASES_ZH: dict[str, dict[str, str]] = {
         "刺激活动": "stimulate",
         "老客户": "established",
         "未购买": "no_purchase",
+        "未知": "unknown",
     },
     "rfm11": {
         "冠军客户": "Champions",
@@ -1437,7 +1443,15 @@ class ActionPlan:
     class_deadline: np.ndarray
     stopped: np.ndarray
     uncovered: tuple[str, ...]
-    index: Any = None
+    _index: Any = attrs.field(default=None, alias="index")
+
+    @property
+    def index(self) -> Any:
+        """The ids of the rows (None without them): a new pandas Index
+        object on each read (the ids are not copied), so that renaming it
+        (``result.index.name = "member"``) leaves the frozen result's own."""
+        return fresh_index(self._index)
+
     lang: str = "en"
     name: str = "class"
     recency_unknown: np.ndarray | None = None

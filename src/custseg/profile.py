@@ -868,7 +868,14 @@ class ProfileCompleteness:
     columns: dict[str, Any]
     absent: tuple[str, ...]
     schema: ProfileSchema
-    index: Any = None
+    _index: Any = attrs.field(default=None, alias="index")
+
+    @property
+    def index(self) -> Any:
+        """The ids of the rows (None without them): a new pandas Index
+        object on each read (the ids are not copied), so that renaming it
+        (``result.index.name = "member"``) leaves the frozen result's own."""
+        return fresh_index(self._index)
 
     def __len__(self) -> int:
         return len(self.score)

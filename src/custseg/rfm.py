@@ -679,8 +679,15 @@ class RfmScores:
     code: np.ndarray
     edges: RfmEdges
     diagnostics: tuple[str, ...] = ()
-    # its own copy, checked as Labels' index: float32 ids past 2**24 refused
-    index: Any = attrs.field(default=None, converter=own_index)
+    # checked as Labels' index: float32 ids past 2**24 refused
+    _index: Any = attrs.field(default=None, alias="index", converter=own_index)
+
+    @property
+    def index(self) -> Any:
+        """The ids of the rows (None without them): a new pandas Index
+        object on each read (the ids are not copied), so that renaming it
+        (``result.index.name = "member"``) leaves the frozen result's own."""
+        return fresh_index(self._index)
 
     def __len__(self) -> int:
         return len(self.r)
@@ -708,7 +715,7 @@ class RfmScores:
             "m": to_pandas(self.m, self.index, "m", missing=self.m == 0),
             "rfm": to_pandas(self.code, self.index, "rfm", missing=unknown),
         }
-        return pd.DataFrame(cols, index=fresh_index(self.index), copy=False)
+        return pd.DataFrame(cols, index=fresh_index(self._index), copy=False)
 
     def plot(self, ax: Axes | None = None, **kwargs: Any) -> Axes:
         """The R x F grid of customers: :func:`custseg.plot.rf_heatmap`.

@@ -128,7 +128,12 @@ def _facts_columns(
 
 
 def _check_aligned(labels_index: Any, facts_index: Any) -> None:
-    """Refuse labels and facts that are indexed by different customers."""
+    """Refuse labels and facts that are indexed by different customers, or
+    by float32 (float16) ids past the whole numbers they hold exactly (two
+    customers can be stored as one id, and paired with each other's facts)."""
+    for field, index in (("labels", labels_index), ("facts", facts_index)):
+        if index is not None:
+            v.refuse_narrow_ids(index, f"{field}.index")
     if labels_index is None or facts_index is None:
         return
     if isinstance(facts_index, np.ndarray):  # CustomerFacts ids

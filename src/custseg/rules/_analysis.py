@@ -40,9 +40,9 @@ from ._model import (
     RuleSet,
     Segmentation,
     _segment_codes,
-    _table_codes,
     bare_aliases,
     resolve_alias,
+    table_codes,
 )
 from ._source import Source
 
@@ -334,9 +334,11 @@ class _Analyser:
             deps, fields, opaque, agg = self._summary(exprs)
             if name in rs.tables:
                 t = rs.tables[name]
-                deps, fields, opaque, agg = self._reads({t.field})
+                deps, fields, opaque, agg = self._reads(t.reads)
                 base = self._resolve(t.field)
-                self.constants[name] = [(base, float(b)) for b in t.breaks]
+                self.constants[name] = [
+                    (base, float(b)) for b in t.breaks
+                ] + self._own_constants([r.when for r in t.missing_rules])
             else:
                 self.constants[name] = self._own_constants(exprs)
             if (
@@ -620,7 +622,7 @@ class _Analyser:
             elif name in rs.tables:
                 t = rs.tables[name]
                 x = np.asarray(env.values[t.field], dtype=np.float64)
-                env.values[name] = _table_codes(t, x)
+                env.values[name] = table_codes(t, x, env)
             else:
                 env.values[name] = _segment_codes(rs.segments[name], env, False)[0]
         self.held += n * len(todo)
@@ -1070,7 +1072,7 @@ def _skip(rs: RuleSet, tabulated: dict[str, Lookup]) -> frozenset[str]:
     exprs += [r.when for ts in rs.tagsets.values() for r in ts.rules]
     for e in exprs:
         needed |= e.names
-    needed |= {t.field for t in rs.tables.values()}
+    needed |= {n for t in rs.tables.values() for n in t.reads}
     # a lookup's inputs are computed before it (derived conditions it reads
     # as they are, such as those with population aggregates)
     needed |= {f for lk in tabulated.values() for f in lk.fields}
@@ -1286,7 +1288,7 @@ def unused_entries(
 
     read: set[str] = set()
     for t in rs.tables.values():
-        read.add(t.field)
+        read |= t.reads
     tables = doc.get("tables")
     for spec in tables.values() if isinstance(tables, dict) else ():
         breaks = spec.get("breaks") if isinstance(spec, dict) else None

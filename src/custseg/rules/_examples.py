@@ -822,7 +822,7 @@ def _contradiction(
     the one the other given *values* compute; None when it is or when they
     do not decide it."""
     from ._expr import Env, check_expr
-    from ._model import _coerce_field, _segment_codes, _table_codes
+    from ._model import _coerce_field, _segment_codes, table_codes
 
     fields = parts["fields"]
     derived = parts["derived"]
@@ -903,7 +903,8 @@ def _contradiction(
             return exprs[n].evaluate(env)
         if n in tables:
             t = tables[n]
-            return _table_codes(t, np.asarray(env.compared(t.field), dtype=np.float64))
+            x = np.asarray(env.compared(t.field), dtype=np.float64)
+            return table_codes(t, x, env)
         return _segment_codes(segments[n], env, False)[0]
 
     # an aggregate over one row is unknown (not the row's own value)
@@ -1074,11 +1075,21 @@ def _check_given(
     )
 
 
+def _a_number(value: Any) -> bool:
+    """Whether *value* (a given value) is a number that is not missing."""
+    return (
+        isinstance(value, int | float)
+        and not isinstance(value, bool)
+        and not math.isnan(value)
+    )
+
+
 def _needs(output: str, given: Mapping[str, Any], parts: Mapping[str, Any]) -> set[str]:
     """Declared fields *output* reads that *given* leaves out (a given derived
     value stops the walk: what it reads is not needed)."""
     reads: Mapping[str, frozenset[str]] = parts["reads"]
     fields = parts["fields"]
+    tables = parts.get("tables", {})
     seen: set[str] = set()
     found: set[str] = set()
     todo = [output]
@@ -1087,7 +1098,12 @@ def _needs(output: str, given: Mapping[str, Any], parts: Mapping[str, Any]) -> s
         if name in seen:
             continue
         seen.add(name)
-        for n in reads.get(name, frozenset()):
+        names = reads.get(name, frozenset())
+        t = tables.get(name)
+        if t is not None and t.missing_rules and _a_number(given.get(t.field)):
+            # the field given: its missing_rules (what they read) never apply
+            names = frozenset((t.field,))
+        for n in names:
             if n in given:
                 continue
             if n in fields:
@@ -1198,6 +1214,9 @@ def run_examples(
 def _interval(t: Any, label: str) -> str:
     if label == t.missing:
         return f"table {t.name}: {t.field} is missing"
+    for rule in t.missing_rules:
+        if rule.label == label:
+            return f"table {t.name}: {t.field} is missing and {rule.when.text}"
     i = t.labels.index(label)
     lo = t.breaks[i - 1] if i > 0 else None
     hi = t.breaks[i] if i < len(t.breaks) else None

@@ -92,6 +92,7 @@ TABLE_KEYS = (
     "labels",
     "closed",
     "missing",
+    "missing_rules",
     "description",
     "translations",
 )
@@ -155,6 +156,15 @@ class Derived:
 
 
 @attrs.frozen
+class Rule:
+    label: str
+    when: Compiled
+    line: int
+    column: int
+    path: str = ""
+
+
+@attrs.frozen
 class Table:
     name: str
     field: str
@@ -165,22 +175,29 @@ class Table:
     translations: FrozenMap[str, Mapping[str, str]] = attrs.field(
         converter=frozen_nested
     )
+    # rows whose field is missing: the label of the first of these rules
+    # that holds, else ``missing`` (a buyer with no recency is "unknown",
+    # not "no_purchase")
+    missing_rules: tuple[Rule, ...] = ()
 
     def __attrs_post_init__(self) -> None:
         name_maps(self, "translations")
 
     @property
     def names(self) -> tuple[str, ...]:
-        return self.labels + ((self.missing,) if self.missing else ())
+        out = self.labels + ((self.missing,) if self.missing else ())
+        for rule in self.missing_rules:
+            if rule.label not in out:
+                out += (rule.label,)
+        return out
 
-
-@attrs.frozen
-class Rule:
-    label: str
-    when: Compiled
-    line: int
-    column: int
-    path: str = ""
+    @property
+    def reads(self) -> frozenset[str]:
+        """The names the table reads: its field and its missing rules'."""
+        out = {self.field}
+        for rule in self.missing_rules:
+            out |= rule.when.names
+        return frozenset(out)
 
 
 @attrs.frozen
@@ -954,6 +971,9 @@ class RuleSet:
         segment and tag rule's condition."""
         for d in self.derived.values():
             yield d.expr
+        for t in self.tables.values():
+            for r in t.missing_rules:
+                yield r.when
         for s in self.segments.values():
             for r in s.rules:
                 yield r.when
@@ -1014,7 +1034,7 @@ class RuleSet:
             if name in self.derived:
                 reads[name] = through(self.derived[name].expr.names)
             elif name in self.tables:
-                reads[name] = through((self.tables[name].field,))
+                reads[name] = through(self.tables[name].reads)
             elif name in self.segments:
                 reads[name] = through(
                     n for r in self.segments[name].rules for n in r.when.names
@@ -1282,8 +1302,8 @@ class RuleSet:
                     env.values[name] = self.derived[name].expr.evaluate(env)
             elif name in self.tables:
                 t = self.tables[name]
-                codes = _table_codes(
-                    t, np.asarray(env.compared(t.field), dtype=np.float64)
+                codes = table_codes(
+                    t, np.asarray(env.compared(t.field), dtype=np.float64), env
                 )
                 env.values[name] = codes
                 labels[name] = Labels(
@@ -1348,6 +1368,24 @@ def _table_codes(t: Table, x: np.ndarray) -> np.ndarray:
     nan = np.isnan(x)
     if nan.any():
         codes[nan] = len(t.labels)
+    return codes
+
+
+def table_codes(t: Table, x: np.ndarray, env: Env) -> np.ndarray:
+    """:func:`_table_codes`, then each row whose field is missing given
+    the label of the first of the table's ``missing_rules`` that holds
+    (a rule whose condition is unknown does not hold: the ``missing``
+    label stays)."""
+    codes = _table_codes(t, x)
+    if not t.missing_rules:
+        return codes
+    nan = np.isnan(x)
+    if not nan.any():
+        return codes
+    names = t.names
+    for rule in reversed(t.missing_rules):
+        match = rule.when.evaluate(env).astype(bool, copy=False)
+        np.copyto(codes, names.index(rule.label), where=match & nan)
     return codes
 
 
@@ -1532,11 +1570,7 @@ def field_cuts(rs: RuleSet) -> dict[str, tuple[float, ...]]:
     (1000.0,)
     """
     alias = bare_aliases(rs)
-    exprs = [d.expr for d in rs.derived.values()]
-    for seg in rs.segments.values():
-        exprs += [r.when for r in seg.rules]
-    for ts in rs.tagsets.values():
-        exprs += [r.when for r in ts.rules]
+    exprs = list(rs._expressions())
     pairs = [(n, c) for e in exprs for n, c in e.comparisons]
     for t in rs.tables.values():
         pairs += [(t.field, b) for b in t.breaks]
@@ -3085,6 +3119,10 @@ def build(
     for name, spec in tables_raw.items():
         field = spec.get("field") if isinstance(spec, dict) else None
         graph[name] = {field} if isinstance(field, str) else set()
+        rules = spec.get("missing_rules", []) if isinstance(spec, dict) else []
+        for rule in rules if isinstance(rules, list) else []:
+            if isinstance(rule, dict):
+                graph[name] |= _referenced(rule.get("when"))
     for name, spec in segments_raw.items():
         deps: set[str] = set()
         rules = spec.get("rules", []) if isinstance(spec, dict) else []
@@ -3203,7 +3241,7 @@ def build(
     playbooks = _playbooks(b, doc, tables, segments)
     reads: dict[str, frozenset[str]] = {
         **{n: d.expr.names for n, d in derived.items()},
-        **{n: frozenset((t.field,)) for n, t in tables.items()},
+        **{n: t.reads for n, t in tables.items()},
         **{
             n: frozenset(x for r in s.rules for x in r.when.names)
             for n, s in segments.items()
@@ -3670,11 +3708,20 @@ def _table(
                 ok = False
                 continue
             if breaks and num <= breaks[-1]:
+                named = [
+                    f"break {j} is the parameter {breaks_raw[j]!r}"
+                    for j in (i - 1, i)
+                    if isinstance(breaks_raw[j], str)
+                ]
                 b.at_key(
                     (*path, "breaks"),
                     "breaks-order",
                     f"breaks must be strictly increasing: break {i} ({_display.number_text(num)}) "
                     f"must be > break {i - 1} ({_display.number_text(breaks[-1])})",
+                    "; ".join(named)
+                    + ": give it a value that keeps the breaks in order"
+                    if named
+                    else "",
                 )
                 ok = False
             breaks.append(num)
@@ -3751,7 +3798,34 @@ def _table(
             'add missing = "unknown" (or another label)',
         )
         ok = False
+    missing_rules: list[Rule] = []
+    if "missing_rules" in spec:
+        got = _rule_list(b, spec, path, symbols, "label", "missing_rules")
+        if got is None:
+            ok = False
+        elif missing is None:
+            b.at_key(
+                (*path, "missing_rules"),
+                "missing-key",
+                f"table {name!r} has 'missing_rules' but no 'missing' label "
+                "for the missing rows no rule takes",
+                'add missing = "unknown" (or another label)',
+            )
+            ok = False
+        else:
+            missing_rules = got
+            for i, rule in enumerate(got):
+                if rule.label in labels:
+                    b.at_key(
+                        (*path, "missing_rules", f"[{i}]"),
+                        "duplicate-name",
+                        f"the label {rule.label!r} of missing rule {i} of table "
+                        f"{name!r} is also the label of an interval",
+                        'name the rows of a missing value apart (label = "unknown")',
+                    )
+                    ok = False
     all_labels = [*labels, *([missing] if isinstance(missing, str) else [])]
+    all_labels += [r.label for r in missing_rules if r.label not in all_labels]
     # (a label with a control or invisible character is refused as such
     # already: not also as a look-alike of the label it reads as)
     pair = _display.alike_pair(
@@ -3787,7 +3861,14 @@ def _table(
     if not ok:
         return None
     return Table(
-        name, field, tuple(breaks), tuple(labels), closed, missing, translations
+        name,
+        field,
+        tuple(breaks),
+        tuple(labels),
+        closed,
+        missing,
+        translations,
+        tuple(missing_rules),
     )
 
 
@@ -3797,21 +3878,22 @@ def _rule_list(
     path: tuple[str, ...],
     symbols: Mapping[str, Symbol],
     label_key: str,
+    key: str = "rules",
 ) -> list[Rule] | None:
-    rules_raw = spec.get("rules")
+    rules_raw = spec.get(key)
     if not isinstance(rules_raw, list) or not rules_raw:
         b.at_key(
             # point at the section when the key is absent: another section's
             # 'rules' line would be the wrong place
-            (*path, "rules") if "rules" in spec else path,
+            (*path, key) if key in spec else path,
             "missing-key",
-            f"{path[-1]!r} needs 'rules', a list of {{{label_key} = ..., "
+            f"{path[-1]!r} needs {key!r}, a list of {{{label_key} = ..., "
             "when = ...} tables",
         )
         return None
     if len(rules_raw) > MAX_RULES:
         b.at_key(
-            (*path, "rules"),
+            (*path, key),
             "limit",
             f"{len(rules_raw)} rules is too many",
             f"at most {MAX_RULES}",
@@ -3820,7 +3902,7 @@ def _rule_list(
     rules: list[Rule] = []
     ok = True
     for i, rule in enumerate(rules_raw):
-        rpath = (*path, "rules")
+        rpath = (*path, key)
         item = (*rpath, f"[{i}]")  # located at that rule of the array
         if not isinstance(rule, dict):
             b.at_key(item, "bad-value", f"rule {i} must be a table")
