@@ -1578,7 +1578,7 @@ class SegmentResult:
         >>> shop = mine.apply(tx, as_of="2025-01-01", preset="ecommerce",
         ...                   edges=None)
         >>> list(shop.customers.lifecycle.cat.categories)
-        ['active', 'silent', 'sleeping', 'lost', 'gone', 'no_purchase']
+        ['active', 'silent', 'sleeping', 'lost', 'gone', 'no_purchase', 'unknown']
 
         A refit along a chain uses the first fit's bins and cut-offs:
 

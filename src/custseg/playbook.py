@@ -1307,7 +1307,7 @@ def default_playbook(
     --------
     >>> pb = default_playbook("lifecycle")
     >>> pb.labels
-    ('silent', 'sleeping', 'active', 'lost', 'no_purchase', 'gone')
+    ('silent', 'sleeping', 'active', 'lost', 'no_purchase', 'gone', 'unknown')
     >>> pb.action_for("lost").deadline_days
     365.0
     >>> default_playbook("rfm8", deadline_days=730).action_for(
