@@ -223,6 +223,10 @@ class _Run:
     def _table_label(self, spec: Mapping[str, Any], i: int) -> str:
         x = self.column(spec["field"])[i]
         if is_missing(x):
+            # the first missing rule that holds, else the missing label
+            for rule in spec.get("missing_rules", []):
+                if self.truth(rule["when"], i):
+                    return str(rule["label"])
             return str(spec["missing"])
         breaks = [
             float(self.ref.params[b]) if isinstance(b, str) else float(b)

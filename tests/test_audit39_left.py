@@ -70,7 +70,7 @@ def _facts(draw: st.DrawFn) -> dict[str, np.ndarray]:
     }
 
 
-@settings(max_examples=60, deadline=None)
+@settings(max_examples=40, deadline=None)
 @given(name=st.sampled_from(PRESETS), facts=_facts())
 def test_no_preset_calls_a_buyer_no_purchase(
     name: str, facts: dict[str, np.ndarray]
