@@ -4743,16 +4743,24 @@ def whole_cents(values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     return near, cents
 
 
-def _shortest_text(values: np.ndarray) -> np.ndarray:
+def _shortest_text(values: np.ndarray, *, ids: bool = True) -> np.ndarray:
     """Each float as the shortest text that reads back as the same number of
     its type (``0.30000000000000004``, ``0.125``; for float32 the same
-    float32), whole ones as integers, written in full at any size (``17``,
-    ``1234567890123456``, ``1e20`` as ``100000000000000000000``: an id
-    written ``1e+20`` is one custseg's readers refuse as a spreadsheet's
-    rounded id), missing ones None (an empty cell).
+    float32), whole ones below 2**63 as integers (``17``,
+    ``1234567890123456``), missing ones None (an empty cell).
+
+    Whole floats of 2**63 or more are written in full when they are *ids*
+    (``1e20`` as ``100000000000000000000``: an id written ``1e+20`` is one
+    custseg's readers refuse as a spreadsheet's rounded id), and as their
+    shortest text in a column of values (``ids=False``: ``1e+20``), which
+    every reader reads as the number it is (pandas and custseg read a
+    column holding ``100000000000000000000`` as text, all its numbers with
+    it; ``1e300`` in full is 301 digits).
 
     >>> _shortest_text(np.array([17.0, 0.125, 2.0**63, 1e20, np.nan, -np.inf])).tolist()
     ['17', '0.125', '9223372036854775808', '100000000000000000000', None, '-inf']
+    >>> _shortest_text(np.array([17.0, 2.0**63, 1e300]), ids=False).tolist()
+    ['17', '9.223372036854776e+18', '1e+300']
     """
     text = np.full(len(values), None, dtype=object)
     wide = values.astype(np.float64)
@@ -4760,9 +4768,10 @@ def _shortest_text(values: np.ndarray) -> np.ndarray:
         whole = np.isfinite(wide) & (np.floor(wide) == wide)
         small = whole & (np.abs(wide) < _INT64_LIMIT)
     text[small] = wide[small].astype(np.int64).astype(str).astype(object)
-    for i in np.flatnonzero(whole & ~small).tolist():
+    full = whole & ~small if ids else np.zeros(len(values), dtype=bool)
+    for i in np.flatnonzero(full).tolist():
         text[i] = str(int(wide[i]))  # exact: every float this large is whole
-    other = ~whole & ~np.isnan(wide)
+    other = ~small & ~full & ~np.isnan(wide)
     with numpy_text():  # not 12 digits under np.set_printoptions(legacy="1.13")
         text[other] = values[other].astype(str).astype(object)
     return text
@@ -4779,7 +4788,7 @@ def _money_text(values: np.ndarray) -> np.ndarray:
     wide = np.flatnonzero(near & (np.abs(cents) >= _CENTS_EXACT))
     for i in wide.tolist():
         text[i] = cents_text(float(cents[i]))
-    text[~near] = _shortest_text(values[~near])
+    text[~near] = _shortest_text(values[~near], ids=False)
     return text
 
 
@@ -4809,13 +4818,17 @@ def cents_text(value: float, grouping: str = "") -> str:
     return f"{int(whole):{grouping}d}.{fraction:0<2}"
 
 
-def _csv_ready(df: pd.DataFrame, as_read: Iterable[Any] = ()) -> pd.DataFrame:
+def _csv_ready(
+    df: pd.DataFrame, as_read: Iterable[Any] = (), ids: Iterable[Any] = ()
+) -> pd.DataFrame:
     """The float columns as text: money in cents where it is whole cents
     (not in the columns *as_read*, customer records), every other float as
-    the shortest text that reads back as the same number (whole ones as
-    integers), missing values empty. Nothing else changes."""
+    the shortest text that reads back as the same number (whole ones below
+    2**63 as integers; in the id columns *ids* whole ones of any size, in
+    full), missing values empty. Nothing else changes."""
     out = df.copy()
     kept = {str(name) for name in as_read}
+    id_names = {str(name) for name in ids}
     for position, name in enumerate(out.columns):
         col = out.iloc[:, position]
         _refuse_nested(col, name)
@@ -4831,7 +4844,7 @@ def _csv_ready(df: pd.DataFrame, as_read: Iterable[Any] = ()) -> pd.DataFrame:
         if str(name) in _MONEY_COLUMNS and str(name) not in kept:
             out.isetitem(position, _money_text(values))
         else:
-            out.isetitem(position, _shortest_text(values))
+            out.isetitem(position, _shortest_text(values, ids=str(name) in id_names))
     return out
 
 
@@ -5153,9 +5166,13 @@ def write_table(
     columns and in every other float column (customer records, your own
     columns, float ids), is written as the shortest text that reads back as
     the same number: ``0.004`` and ``12.345`` stay, ``0.1 + 0.2`` is
-    ``0.30000000000000004``, whole numbers are integers written in full
-    (``17``, ``1234567890123456``, ``1e20`` as ``100000000000000000000``;
-    counts of days and scores too), and a missing
+    ``0.30000000000000004``, whole numbers below 2**63 are integers
+    (``17``, ``1234567890123456``; counts of days and scores too), float
+    ids (the index) are integers at any size, written in full (``1e20`` as
+    ``100000000000000000000``), whole values of 2**63 or more in other
+    columns their shortest text (``1e+20``, which pandas reads as a number,
+    where a column holding ``100000000000000000000`` reads back as text),
+    and a missing
     value is an empty cell. Columns in *as_read* are never put in cents,
     whatever their name (a customer record called ``revenue`` keeps its
     0.125). Text that a reader would change is quoted, in the values and
@@ -5393,7 +5410,8 @@ def table_writer(
             if fmt == "parquet":
                 _write_parquet(data, tmp, str(path))
                 return
-            ready, marks = _quote_marks(_csv_ready(data, kept))
+            ids = [n for n in df.index.names if n is not None] if named else []
+            ready, marks = _quote_marks(_csv_ready(data, kept, ids))
             options: dict[str, Any] = {
                 "sep": "," if fmt == "csv" else "\t",
                 "index": False,

@@ -1,0 +1,111 @@
+"""Audit 39 round 2, readers and writers (bytes as text, whole floats).
+
+1. Round 1 made every whole float be written in full, so that float *ids*
+   of 2**63 or more read back (``1e20`` as ``100000000000000000000``). In a
+   column of values (a customer record, a float column of one's own, a
+   ``monetary`` amount beyond the cents) that made a number pandas and
+   custseg read back as text: ``read_csv`` reads a column holding
+   ``100000000000000000000`` (past uint64) or ``1e300``'s 301 digits as
+   ``object``/``str``, every other number of the column with it, silently.
+   Ids are still written in full; other columns write whole floats of
+   2**63 or more as their shortest text (``1e+20``), read as that number.
+"""
+
+from __future__ import annotations
+
+import io
+import tempfile
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from custseg._files import read_table, write_table
+
+FAST = settings(max_examples=30, deadline=None, database=None)
+
+
+def _write(df: pd.DataFrame, ext: str = "csv") -> str:
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / f"o.{ext}"
+        write_table(df, path)
+        return path.read_text(encoding="utf-8")
+
+
+def _floats(width: int) -> st.SearchStrategy[float]:
+    big = st.floats(
+        min_value=2.0**63,
+        max_value=float(np.finfo(f"float{width}").max),
+        width=width,
+    ).map(np.floor)
+    return st.one_of(
+        big,
+        big.map(lambda x: -x),
+        st.floats(allow_nan=False, allow_infinity=False, width=width),
+    )
+
+
+@FAST
+@given(
+    data=st.data(),
+    width=st.sampled_from([64, 32]),
+    name=st.sampled_from(["x", "spend", "share"]),
+)
+def test_value_columns_read_back_as_the_same_numbers(
+    data: st.DataObject, width: int, name: str
+) -> None:
+    """A float column of values, whole values past 2**63 among them, reads
+    back through pandas and custseg's reader as numbers, each the same
+    number of the column's type."""
+    values = np.array(
+        data.draw(st.lists(_floats(width), min_size=1, max_size=6)),
+        dtype=f"float{width}",
+    )
+    df = pd.DataFrame(
+        {name: values}, index=pd.Index([f"c{i}" for i in range(len(values))], name="id")
+    )
+    text = _write(df)
+    for back in (
+        pd.read_csv(io.StringIO(text))[name],
+        _read_custseg(text)[name],
+    ):
+        assert back.dtype.kind in "fiu", (back.dtype, text)
+        again = back.to_numpy().astype(np.float64).astype(f"float{width}")
+        assert again.tolist() == values.tolist()
+
+
+def _read_custseg(text: str) -> pd.DataFrame:
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / "o.csv"
+        path.write_text(text, encoding="utf-8")
+        return read_table(str(path))
+
+
+@pytest.mark.parametrize(
+    "values",
+    [[1e20, 2e20], [0.5, 1e300], [-1.7976931348623157e308, 3.0]],
+)
+def test_repro_huge_whole_values_are_numbers_on_read_back(values: list[float]) -> None:
+    """The repro: a column [1e20, 2e20] was written in full and read back by
+    pandas as text (object), [0.5, 1e300] as str with 301 digits."""
+    df = pd.DataFrame({"x": values}, index=pd.Index(["a", "b"], name="customer_id"))
+    text = _write(df)
+    assert len(max(text.splitlines(), key=len)) < 40
+    back = pd.read_csv(io.StringIO(text))["x"]
+    assert back.dtype == np.float64
+    assert back.tolist() == values
+
+
+def test_float_ids_are_still_written_in_full() -> None:
+    """Ids (the index) keep round 1's rule: whole floats in full, beside a
+    value column of the same floats written short."""
+    big = [1e20, 2.0**63]
+    df = pd.DataFrame({"x": big}, index=pd.Index(big, name="customer_id"))
+    lines = _write(df, "tsv").splitlines()
+    assert lines[1:] == [
+        "100000000000000000000\t1e+20",
+        "9223372036854775808\t9.223372036854776e+18",
+    ]
