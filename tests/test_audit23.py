@@ -606,8 +606,8 @@ def test_assign_errors_name_the_files_columns_and_lines(
 )
 def test_empty_bytes_are_missing_in_profiles(cells: list[Any]) -> None:
     """``b""`` (an empty Parquet BINARY cell) counted as filled, while ``""``
-    and ``[]`` are missing; other bytes are values (not text: no
-    placeholder)."""
+    and ``[]`` are missing; other bytes are read as the UTF-8 text they
+    hold (audit 39: ``b"n/a"`` is a placeholder, as ``"n/a"`` is)."""
     from custseg.profile import profile_completeness
 
     col = np.empty(len(cells), dtype=object)
@@ -619,7 +619,7 @@ def test_empty_bytes_are_missing_in_profiles(cells: list[Any]) -> None:
             return False
         if isinstance(x, list):
             return any(filled(y) for y in x)
-        return not (isinstance(x, bytes | bytearray) and not x)
+        return not (isinstance(x, bytes | bytearray) and bytes(x) in (b"", b"n/a"))
 
     assert got.score.tolist() == [1.0 if filled(x) else 0.0 for x in cells]
 

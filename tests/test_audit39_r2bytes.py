@@ -9,6 +9,13 @@
    ``object``/``str``, every other number of the column with it, silently.
    Ids are still written in full; other columns write whole floats of
    2**63 or more as their shortest text (``1e+20``), read as that number.
+2. Round 1 read bytes as the UTF-8 text they hold for numbers and dates
+   only. Elsewhere bytes were not text: a profile's ``"未知".encode()`` was
+   a filled value (0.025 complete where the text gives 0), ``b"yes"`` an
+   unknown answer (customer_status, value_tier, loyalty_level, ...), and
+   ``tags_from_values([b"a,b"])`` was refused. Answers, profile values and
+   tag values now read bytes as their text (non-UTF-8: InputError; in a
+   profile, a filled value).
 """
 
 from __future__ import annotations
@@ -109,3 +116,100 @@ def test_float_ids_are_still_written_in_full() -> None:
         "100000000000000000000\t1e+20",
         "9223372036854775808\t9.223372036854776e+18",
     ]
+
+
+# --------------------------------------------------------------------------
+# 2. bytes are the text they hold in answers, profiles and tags
+
+_ANSWERS = [
+    "yes",
+    "no",
+    "是",
+    "否",
+    "未知",
+    "n/a",
+    " ",
+    "",
+    "large",
+    "medium",
+    "a,b",
+    "c",
+]
+
+
+def _as_bytes(values: list[str | None], container: str) -> object:
+    raw = [None if x is None else x.encode("utf-8") for x in values]
+    if container == "list":
+        return raw
+    if container == "series":
+        return pd.Series(raw, dtype=object)
+    if container == "S":
+        return np.array([b"" if x is None else x for x in raw])
+    pa = pytest.importorskip("pyarrow")
+    return pa.array(raw, pa.binary())
+
+
+def _outcome(f: object, *args: object) -> object:
+    try:
+        out = f(*args)  # type: ignore[operator]
+    except Exception as exc:
+        return (type(exc).__name__, str(exc))
+    if hasattr(out, "to_pandas"):
+        out = out.to_pandas()
+    if isinstance(out, pd.DataFrame | pd.Series):
+        return out.reset_index(drop=True).to_json()
+    return repr(out)
+
+
+@FAST
+@given(
+    values=st.lists(st.sampled_from([*_ANSWERS, None]), min_size=1, max_size=6),
+    container=st.sampled_from(["list", "series", "S", "arrow"]),
+)
+def test_bytes_read_as_their_text(values: list[str | None], container: str) -> None:
+    """Answers, flags, profile values and tag values given as bytes give the
+    same result (or the same error) as the same text."""
+    if container == "S":  # an S array has no None: its empty bytes
+        values = ["" if x is None else x for x in values]
+    raw = _as_bytes(values, container)
+    n = len(values)
+    ones = [1] * n
+    import custseg as cs
+
+    calls = [
+        (lambda x: cs.customer_status(ones, [40] * n, ones, vip=x)),
+        (lambda x: cs.value_tier(x, ["strong"] * n)),
+        (
+            lambda x: (
+                cs.profile_completeness(
+                    pd.DataFrame({"name": x}) if not hasattr(x, "type") else {"name": x}
+                ).missing
+            )
+        ),
+        (lambda x: cs.tags_from_values(x)),
+    ]
+    for call in calls:
+        assert _outcome(call, raw) == _outcome(call, values)
+
+
+def test_repro_placeholder_bytes_are_missing_in_a_profile() -> None:
+    """The repro: a profile's "未知" as bytes (a Parquet BINARY column) was
+    a filled value, 0.025 complete where the text gives 0."""
+    import custseg as cs
+
+    text = pd.DataFrame({"name": ["x", None], "phone": ["1", "未知"]})
+    raw = text.map(lambda x: x.encode() if isinstance(x, str) else x)
+    assert cs.profile_completeness(raw).score.tolist() == [0.05, 0.0]
+
+
+def test_repro_yes_no_bytes_are_answers() -> None:
+    """The repro: b"yes" was refused as an unknown answer."""
+    import custseg as cs
+
+    got = cs.customer_status([1, 3], [10, 100], [5, 5], vip=[b"yes", b"no"])
+    assert (
+        got.to_pandas().tolist()
+        == cs.customer_status([1, 3], [10, 100], [5, 5], vip=["yes", "no"])
+        .to_pandas()
+        .tolist()
+    )

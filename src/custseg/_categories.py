@@ -44,6 +44,7 @@ from ._display import BLANKS, composed, fold_chars
 from ._validate import (
     arrow_decoded,
     arrow_plain,
+    bytes_as_text,
     describe,
     first_offender,
     is_int,
@@ -325,7 +326,8 @@ def as_category(
     ----------
     x
         The answers: a list, NumPy array or pandas Series / Categorical of
-        text, integers or booleans. Whole numbers of another type (``4.0``,
+        text, integers or booleans; bytes (a NumPy ``S`` array, an Arrow
+        binary column) are the UTF-8 text they hold (others: InputError). Whole numbers of another type (``4.0``,
         ``Decimal("4")``, ``decimal128[pyarrow]``) are integers, and so is
         text that is a whole number as written (stripped; full-width digits
         as 0-9): ``"-1"`` is -1, ``"+1"`` and ``"１"`` are 1, while
@@ -460,7 +462,11 @@ def as_category(
                 raise _scale_error(field, number, k, integers, pair, row, count)
             out[~missing] = codes.astype(dtype)
         return out
-    if kind in "US":
+    if kind in "OS":
+        # bytes (an S array, an Arrow or Polars binary column) as the UTF-8
+        # text they hold: b"yes" is the answer "yes", not an unknown one
+        arr = bytes_as_text(arr, field)
+    if arr.dtype.kind in "US":
         arr = arr.astype(object)
     if kind not in "OUS":
         raise InputError(

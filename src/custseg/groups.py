@@ -927,6 +927,10 @@ def _distinct_cells(arr: np.ndarray) -> tuple[np.ndarray, list[str], np.ndarray]
     codes = np.full(n, -1, dtype=np.intp)
     if isinstance(arr.dtype, np.dtypes.StringDType) and hasattr(arr.dtype, "na_object"):
         arr = arr.astype(object)  # text with its own NA: as values
+    if arr.dtype.kind in "OS":
+        # bytes (an S array, an Arrow or Polars binary column) as the UTF-8
+        # text they hold, as every other reader of text takes them
+        arr = v.bytes_as_text(arr, "column")
     kind = arr.dtype.kind
     if kind in "mM":
         raise InputError(
@@ -1305,8 +1309,10 @@ def tags_from_values(
     Parameters
     ----------
     column
-        One cell per customer (list, array, Series): text or numbers; or
-        :class:`~custseg.Labels` or a categorical (one class per customer).
+        One cell per customer (list, array, Series): text or numbers (bytes,
+        as a NumPy ``S`` array or an Arrow binary column gives text, read as
+        the UTF-8 text they hold); or :class:`~custseg.Labels` or a
+        categorical (one class per customer).
     mapping
         Value -> tag name (several values may share a tag). Keys are text or
         numbers (``Decimal`` too), compared with the values as text, numbers

@@ -29,7 +29,9 @@ other characters must match as written. Every other value is **filled**: numbers
 missing when none of its values is filled (``[]``, ``{}``, ``[None, ""]``),
 whether the column comes as Python objects or as an Arrow, Polars or
 pandas list, struct or map column (a struct cell by its fields' values);
-so are empty bytes (``b""``, an empty Parquet BINARY cell). Other bytes are
+so are empty bytes (``b""``, an empty Parquet BINARY cell). Bytes that are
+UTF-8 (a NumPy ``S`` array, an Arrow or Polars binary column) are read as
+the text they hold: ``"未知".encode()`` is a placeholder; other bytes are
 filled values: they are not text, so no placeholder.
 
 Fields absent from the data
@@ -61,6 +63,7 @@ and agrees with ``score >= break``.
 
 from __future__ import annotations
 
+import contextlib
 import decimal
 import difflib
 import math
@@ -309,6 +312,7 @@ def _object_missing_by_value(
         return np.zeros(0, dtype=bool)
     import pandas as pd
 
+    arr = _bytes_decoded(arr)
     types = _TYPE(arr)
     missing = np.zeros(len(arr), dtype=bool)
     text = np.asarray(types == _STR_TYPE, dtype=bool)
@@ -333,6 +337,28 @@ def _object_missing_by_value(
     if rows.size:
         missing[rows] = _object_missing(arr[rows], placeholders)
     return missing
+
+
+def _bytes_decoded(arr: np.ndarray) -> np.ndarray:
+    """*arr* (objects) with each bytes value that is UTF-8 as the text it
+    holds (a NumPy ``S`` array, an Arrow or Polars binary column, HDF5 files
+    and database drivers give text so): ``"未知".encode()`` is a
+    placeholder, as ``"未知"`` is. Other bytes stay as they are: filled
+    values, not text (``b""`` is missing).
+
+    >>> _bytes_decoded(np.array([b"n/a", b"\\xff", 1], dtype=object)).tolist()
+    ['n/a', b'\\xff', 1]
+    """
+    values = arr.tolist()
+    if not any(issubclass(k, bytes) for k in set(map(type, values))):
+        return arr
+    out = np.empty(len(values), dtype=object)
+    for i, x in enumerate(values):
+        if isinstance(x, bytes):
+            with contextlib.suppress(UnicodeDecodeError):  # else: filled, not text
+                x = x.decode("utf-8")
+        out[i] = x
+    return out
 
 
 #: cells holding several values: missing when none of them is filled
