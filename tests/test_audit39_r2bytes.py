@@ -16,6 +16,9 @@
    ``tags_from_values([b"a,b"])`` was refused. Answers, profile values and
    tag values now read bytes as their text (non-UTF-8: InputError; in a
    profile, a filled value).
+3. The engines refused a binary date column as "holds Binary values, not
+   dates", with a fix about ISO text the bytes already hold; the refusal
+   now names bytes and each engine's cast to text.
 """
 
 from __future__ import annotations
@@ -213,3 +216,29 @@ def test_repro_yes_no_bytes_are_answers() -> None:
         .to_pandas()
         .tolist()
     )
+
+
+# --------------------------------------------------------------------------
+# 3. an engine's binary date column: one clear refusal, its cast works
+
+
+def test_engine_binary_dates_refused_with_the_cast_that_reads_them() -> None:
+    """A Polars binary date column was refused as "holds Binary values, not
+    dates" with a fix about ISO text, though the bytes are ISO text (the
+    pandas path reads them); the refusal now names bytes and the cast, and
+    the cast gives the pandas result."""
+    pl = pytest.importorskip("polars")
+    pytest.importorskip("narwhals")
+    from custseg.errors import InputError
+    from custseg.frame import summarize_frame
+
+    dates = [b"2024-01-01", b"2024-02-01", b"2024-03-05"]
+    df = pl.DataFrame(
+        {"customer_id": ["a", "a", "b"], "date": dates, "amount": [1.0, 2.0, 3.0]}
+    )
+    with pytest.raises(InputError, match=r"Binary values \(bytes\).*cast\(pl.String\)"):
+        summarize_frame(df, as_of="2024-04-01")
+    cast = df.with_columns(pl.col("date").cast(pl.String))
+    got = summarize_frame(cast, as_of="2024-04-01", output="pandas")
+    want = summarize_frame(df.to_pandas(), as_of="2024-04-01", output="pandas")
+    pd.testing.assert_frame_equal(got, want, check_index_type=False)

@@ -84,6 +84,14 @@ _DATE_FIX = (
     "(20240131), or give the format with date_format=, or cast the column to "
     "a timestamp in the engine"
 )
+#: The fix for a Binary date column (bytes holding text dates)
+_BINARY_DATE_FIX = (
+    "cast the column to text in the engine (Polars: "
+    "pl.col({name!r}).cast(pl.String); DuckDB: decode({name}); PyArrow: "
+    "pyarrow.compute.cast(column, pa.string()); Spark: CAST({name} AS "
+    "STRING)), or pass the rows as a pandas DataFrame (PyArrow: "
+    "table.to_pandas())"
+)
 #: The fix when the format was recognised from the first dates (no
 #: ``date_format``): a column of mixed shapes is the usual cause
 _GUESSED_DATE_FIX = (
@@ -835,6 +843,14 @@ def _check_schema(
     id_kind = _id_column_kind(lf, schema, c, "customer")
     order_kind = None if o is None else _id_column_kind(lf, schema, o, "order")
     date_kind = _kind(schema[d])
+    if schema[d] == _narwhals().Binary:
+        _refuse_all_missing(lf, d, "date")
+        raise InputError(
+            d,
+            "holds Binary values (bytes), which custseg reads as dates only in "
+            "a pandas DataFrame (as the UTF-8 text they hold), not in an engine",
+            fix=_BINARY_DATE_FIX.format(name=d),
+        )
     if date_kind in ("bool", "other", "decimal", "category"):
         _refuse_all_missing(lf, d, "date")
         raise InputError(
