@@ -1200,9 +1200,7 @@ def assert_monotone(
     per = max(1, _STACK_ROWS // max(n, 1))
     # each trial's ranks (-1: not raised, or a label not in *order*), for the
     # falls between two raised values once no row fell below its own label
-    points: list[tuple[np.ndarray, np.ndarray]] = [
-        (values, np.where(known, base, -1).astype(np.int32))
-    ]
+    points: list[tuple[np.ndarray, np.ndarray]] = [(values, np.where(known, base, -1))]
     for start in range(0, len(trials), per):
         chunk = trials[start : start + per]
         stacked = pd.concat(
@@ -1232,7 +1230,7 @@ def assert_monotone(
                     f"{int(new[row]) if integer else float(new[row])!r}; the row: "
                     f"{_row(frame, row)}"
                 )
-            points.append((new, np.where(use, moved, -1).astype(np.int32)))
+            points.append((new, np.where(use, moved, -1)))
     fall = _first_fall(points) if len(points) > 2 else None
     if fall is not None:
         row, high, low = fall
@@ -1276,9 +1274,6 @@ def assert_monotone(
 #: rows of the frame of stacked trials ``assert_monotone`` evaluates at once
 _STACK_ROWS = 100_000
 
-#: values (rows times trials) ``_first_fall`` sorts at once
-_FALL_BLOCK = 1_000_000
-
 
 def _column(values: Sequence[float], integer: bool) -> np.ndarray:
     """Raised values as the column evaluated: whole numbers of an integer field
@@ -1297,8 +1292,14 @@ def _first_fall(
     they gave (-1: not evaluated there, or a label not in the order). Both
     values of a fall were evaluated with the row's other fields as given,
     so the fall is one a customer at the smaller value would make: raising
-    the field from it moves the customer down. The smaller value reported
-    is the largest one below the fall that gives the higher label.
+    the field from it moves the customer down. The larger value reported
+    is the smallest one that falls, the smaller one the largest value below
+    it that gives the highest label there.
+
+    A row falls when some rank ``q`` is given at a value above the smallest
+    value that gives a higher rank, so each row's smallest and largest
+    value of each rank (one pass over the points, no sort of each row's
+    values) decide it; only the row reported is sorted.
 
     >>> v = np.array([0.0]); later = [(v + 1000, np.array([2])), (v + 5000, np.array([1]))]
     >>> _first_fall([(v, np.array([0])), *later])
@@ -1307,31 +1308,37 @@ def _first_fall(
     True
     """
     n = len(points[0][0])
-    block = max(1, _FALL_BLOCK // len(points))
-    for start in range(0, n, block):
-        stop = min(n, start + block)
-        # one row a line, its values along it (contiguous: sorted per line)
-        ranks = np.stack([r[start:stop] for _, r in points], axis=1)
-        vals = np.stack([x[start:stop] for x, _ in points], axis=1)
-        # values not compared sort last and take no part (rank -1)
-        vals = np.where(ranks >= 0, vals.astype(np.float64), np.inf)
-        ranks = np.where(np.isfinite(vals), ranks, -1)
-        by = np.argsort(vals, axis=1, kind="stable")
-        r = np.take_along_axis(ranks, by, axis=1)
-        x = np.take_along_axis(vals, by, axis=1)
-        best = np.maximum.accumulate(r, axis=1)
-        before = np.hstack([np.full((len(r), 1), -1, dtype=r.dtype), best[:, :-1]])
-        # a fall: a lower rank at a strictly larger value (equal values give
-        # equal labels, whatever trial gave them)
-        last = np.hstack([np.full((len(x), 1), -np.inf), x[:, :-1]])
-        fell = (r >= 0) & (r < before) & (x > last)
-        rows = np.flatnonzero(fell.any(axis=1))
-        if len(rows):
-            c = int(rows[0])
-            k = int(np.flatnonzero(fell[c])[0])
-            p = int(np.flatnonzero(r[c, :k] == before[c, k])[-1])
-            return start + c, float(x[c, p]), float(x[c, k])
-    return None
+    levels = 1 + max((int(r.max()) for _, r in points if len(r)), default=-1)
+    if n == 0 or levels < 2:
+        return None
+    # each row's smallest and largest value of each rank, at rank * n + row;
+    # values not compared (rank -1, not finite) go to the last slot, unread
+    spare = levels * n
+    lowest = np.full(spare + 1, np.inf)
+    highest = np.full(spare + 1, -np.inf)
+    rows = np.arange(n, dtype=np.int64)
+    for x, r in points:
+        x = np.asarray(x, dtype=np.float64)
+        at = np.where(
+            (r >= 0) & np.isfinite(x), np.multiply(r, n, dtype=np.int64) + rows, spare
+        )
+        lowest[at] = np.minimum(lowest[at], x)
+        highest[at] = np.maximum(highest[at], x)
+    low = lowest[:spare].reshape(levels, n)
+    high = highest[:spare].reshape(levels, n)
+    # above[q]: the smallest value giving rank q or higher
+    above = np.minimum.accumulate(low[::-1], axis=0)[::-1]
+    fell = np.flatnonzero((high[:-1] > above[1:]).any(axis=0))
+    if not len(fell):
+        return None
+    c = int(fell[0])
+    xs = np.array([float(x[c]) for x, _ in points])
+    rs = np.array([int(r[c]) for _, r in points])
+    keep = (rs >= 0) & np.isfinite(xs)
+    xs, rs = xs[keep], rs[keep]
+    k = min(float(b) for b, q in zip(xs, rs, strict=True) if (rs[xs < b] > q).any())
+    below = xs < k
+    return c, float(xs[below & (rs == rs[below].max())].max()), k
 
 
 def _fell(

@@ -292,6 +292,11 @@ def _because(why_not: list[tuple[str, np.ndarray]], cells: np.ndarray) -> str:
     return f" in a run ({'; '.join(said)})" if said else ""
 
 
+def _axes_key(axes: dict[str, np.ndarray]) -> tuple[Any, ...]:
+    """A grid's axes as a key (names and points)."""
+    return tuple((name, pts.tobytes()) for name, pts in axes.items())
+
+
 def _bits(mask: int, names: list[str]) -> list[str]:
     """The names of the set bits of *mask*, lowest first."""
     raw = np.frombuffer(mask.to_bytes((mask.bit_length() + 7) // 8, "little"), np.uint8)
@@ -325,6 +330,9 @@ class _Analyser:
         self.constants: dict[str, list[tuple[str, float]]] = {}
         self.with_constants = 0  # items that compare with constants
         self.scored, self.spans = _couplings(rs)
+        # the grids (by _axes_key) cut without the couplings, which would
+        # have made them too large: a run's reasoning is left out on them
+        self.loose: set[tuple[Any, ...]] = set()
         # the file that extends a preset and the keys it overrides, per name
         self.overrides: (
             tuple[Source, Mapping[str, tuple[tuple[str, ...], ...]]] | None
@@ -444,13 +452,17 @@ class _Analyser:
         )
 
     def _possible(
-        self, columns: dict[str, np.ndarray]
+        self, columns: dict[str, np.ndarray], *, coupled: bool = True
     ) -> tuple[np.ndarray, list[tuple[str, np.ndarray]]]:
         """The cells of a grid a run can give, and per coupling of fields
-        (see :func:`_couplings`) a reason and the cells it rules out."""
+        (see :func:`_couplings`) a reason and the cells it rules out; every
+        cell when the grid is not *coupled* (cut without the couplings, its
+        cells are not each possible or not)."""
         n = len(next(iter(columns.values()))) if columns else 1
         possible = np.ones(n, dtype=bool)
         why_not: list[tuple[str, np.ndarray]] = []
+        if not coupled:
+            return possible, why_not
         for score, fact, edges, higher in self.scored:
             if score not in columns or fact not in columns:
                 continue
@@ -530,7 +542,6 @@ class _Analyser:
     def _axes(
         self, deps: int, fields: int, opaque: int, own: list[Any], finite_only: bool
     ) -> tuple[dict[str, np.ndarray] | None, list[str], str]:
-        rs = self.rs
         items = _bits(deps, self.item_names)
         cutting = [own]
         cutting += [
@@ -551,19 +562,42 @@ class _Analyser:
         # edges, and the two day counts at the same points, so that each
         # cell is either possible in a run or not (see _possible)
         read = set(_bits(fields, self.field_names))
+        coupled = {k: set(v) for k, v in constants.items()}
         for score, fact, edges, _ in self.scored:
             if score in read and fact in read:
-                constants.setdefault(fact, set()).update(edges)
+                coupled.setdefault(fact, set()).update(edges)
         for first, last in self.spans:
             if first in read and last in read:
-                both = constants.get(first, set()) | constants.get(last, set())
-                constants[first], constants[last] = set(both), set(both)
+                both = coupled.get(first, set()) | coupled.get(last, set())
+                coupled[first], coupled[last] = set(both), set(both)
+        axes, why = self._cut(fields, opaque, coupled, finite_only)
+        if why.startswith("the grid") and coupled != constants:
+            # the couplings' cuts (each day count cut at the other's points
+            # too) made the grid too large: cut as the rules alone do and
+            # leave a run's reasoning out, rather than analyse nothing
+            axes, why = self._cut(fields, opaque, constants, finite_only)
+            if axes is not None:
+                self.loose.add(_axes_key(axes))
+        if axes is None:
+            return None, [], why
+        return axes, items, ""
+
+    def _cut(
+        self,
+        fields: int,
+        opaque: int,
+        constants: dict[str, set[float]],
+        finite_only: bool,
+    ) -> tuple[dict[str, np.ndarray] | None, str]:
+        """The axes of the fields *fields* cut at *constants*, or None and
+        why (a field with no finite domain, a grid too large)."""
+        rs = self.rs
         axes: dict[str, np.ndarray] = {}
         for name in _bits(fields, self.field_names):
             spec = rs.fields[name]
             pts = _finite_points(spec)
             if pts is None and finite_only:
-                return None, [], "not finite"
+                return None, "not finite"
             if pts is None:
                 if opaque & self.field_bit[name]:
                     why = (
@@ -571,14 +605,14 @@ class _Analyser:
                         "other fields and has no finite domain (declare integer "
                         "bounds min/max to enumerate it)"
                     )
-                    return None, [], why
+                    return None, why
                 pts = _cell_points(spec, constants.get(name, set()))
             axes[name] = pts
         size = math.prod(len(a) for a in axes.values())
         if size > MAX_GRID:
             why = f"the grid of input cells is too large ({size:,d} > {MAX_GRID:,d})"
-            return None, [], why
-        return dict(sorted(axes.items())), items, ""
+            return None, why
+        return dict(sorted(axes.items())), ""
 
     def _over(self) -> str:
         return (
@@ -592,7 +626,7 @@ class _Analyser:
         """The grid for *axes* with *items* (in evaluation order) computed on
         it; *own* is the nodes of the rule list itself, *rules* its length (a
         bit row per rule is held). ``None`` and why when over a limit."""
-        key = tuple((name, pts.tobytes()) for name, pts in axes.items())
+        key = _axes_key(axes)
         n = math.prod(len(a) for a in axes.values()) if axes else 1
         grid = self.grids.get(key)
         todo = [x for x in items if grid is None or x not in grid.env.values]
@@ -664,7 +698,9 @@ class _Analyser:
         # the cells a run can give (a score agrees with its fact, a tenure is
         # at least the recency): the warnings are about those only, while
         # every cell is still labelled (the lookup table labels any data)
-        possible, why_not = self._possible(columns)
+        possible, why_not = self._possible(
+            columns, coupled=axes is None or _axes_key(axes) not in self.loose
+        )
         taken = np.zeros(env.n, dtype=bool)
         first = np.full(env.n, -1, dtype=np.int32)  # the rule that took a cell
         # each rule's matches as bits, to name the earlier rules that overlap
