@@ -132,3 +132,26 @@ def test_first_fall_is_the_first_pair_that_falls(n, levels, data):
         skip = data.draw(st.lists(st.booleans(), min_size=n, max_size=n))
         points.append((x, np.where(skip, -1, r)))
     assert _first_fall(points) == _brute_fall(points)
+
+
+def test_reads_of_a_multiindex_result_index_share_one_lookup_table():
+    """Finding 3: each read of a frozen result's ``.index`` is a new Index
+    (round 1); with a MultiIndex the copy's lookup table was its own, so
+    ``res.index.get_loc(key)`` built it again on every read (3.5 ms per
+    call at 1M ids, O(rows)). Every read now holds the same one, and a
+    rename of one read still leaves the result's names."""
+    import pandas as pd
+
+    from custseg import Labels
+
+    ids = pd.MultiIndex.from_arrays(
+        [np.arange(6), np.arange(6) % 2], names=["customer_id", "region"]
+    )
+    lab = Labels(np.zeros(6, np.int8), ("a",), index=ids)
+    first, second = lab.index, lab.index
+    assert first is not second
+    assert first.get_loc((3, 1)) == 3 and second.get_loc((4, 0)) == 4
+    assert first._engine is second._engine  # one table, filled once
+    first.names = ["member", "zone"]
+    assert list(lab.index.names) == ["customer_id", "region"]
+    assert lab.index.get_loc((5, 1)) == 5

@@ -10,6 +10,7 @@ imported here.
 
 from __future__ import annotations
 
+import contextlib
 import numbers
 import re
 import sys
@@ -244,7 +245,17 @@ def fresh_index(index: Any) -> Any:
     if index is None or not type(index).__module__.startswith("pandas"):
         return index
     copy = getattr(index, "copy", None)
-    return index if copy is None or not hasattr(index, "names") else copy()
+    if copy is None or not hasattr(index, "names"):
+        return index
+    if hasattr(index, "codes"):
+        # a MultiIndex copies its cache dict: a lookup table the copy builds
+        # (get_loc, reindex) would be lost with it and built again on each
+        # read, O(rows) each. Its engine object is made here, once (cheap:
+        # the table inside it is filled on the first lookup), so that every
+        # copy holds the same one
+        with contextlib.suppress(Exception):  # (pandas internals)
+            index._engine  # noqa: B018
+    return copy()
 
 
 def uncomputed(x: Any) -> str | None:
