@@ -12,6 +12,12 @@
    each row's values (2.7x the time of the whole check at 100k rows); it
    now reads each row's smallest and largest value of each label, with the
    same answers (property against the definition).
+4. A frozen result's ``.index`` is a new Index per read (round 1): with a
+   MultiIndex each read dropped pandas' lookup table, so
+   ``labels.index.get_loc(key)`` rebuilt it on every call (O(rows)); every
+   read now shares the one engine.
+
+(Finding 3 of FINDINGS.md, bytes_as_text's cost, changes no answer: no test.)
 """
 
 from __future__ import annotations
@@ -135,7 +141,7 @@ def test_first_fall_is_the_first_pair_that_falls(n, levels, data):
 
 
 def test_reads_of_a_multiindex_result_index_share_one_lookup_table():
-    """Finding 3: each read of a frozen result's ``.index`` is a new Index
+    """Finding 4: each read of a frozen result's ``.index`` is a new Index
     (round 1); with a MultiIndex the copy's lookup table was its own, so
     ``res.index.get_loc(key)`` built it again on every read (3.5 ms per
     call at 1M ids, O(rows)). Every read now holds the same one, and a
