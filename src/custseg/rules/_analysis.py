@@ -672,7 +672,15 @@ class _Analyser:
         line: int,
         rules: tuple[Rule, ...],
         default: str | None,
+        missing_of: str | None = None,
     ) -> list[Diagnostic]:
+        """Warnings about a rule list (first match wins when *default* is
+        given): rules that never match, are never reached, label ignorance,
+        and the cells left to the default. *missing_of*: a table's field
+        whose missing rows alone the rules label (its ``missing_rules``):
+        only cells where it is missing count, and the rows no rule takes
+        get the table's ``missing`` label by design (no fall-through note).
+        """
         rs = self.rs
         self.last = None
         axes, items, why = self.axes([r.when for r in rules])
@@ -701,6 +709,14 @@ class _Analyser:
         possible, why_not = self._possible(
             columns, coupled=axes is None or _axes_key(axes) not in self.loose
         )
+        if missing_of is not None and missing_of in columns:
+            # a missing rule labels rows whose field is missing only
+            gone = _is_missing_point(rs.fields[missing_of], columns[missing_of])
+            if not gone.all():
+                why_not.append(
+                    (f"{missing_of} is missing on every row they label", ~gone)
+                )
+                possible &= gone
         taken = np.zeros(env.n, dtype=bool)
         first = np.full(env.n, -1, dtype=np.int32)  # the rule that took a cell
         # each rule's matches as bits, to name the earlier rules that overlap
@@ -773,7 +789,7 @@ class _Analyser:
             taken |= match
         if axes and all(_finite_points(rs.fields[f]) is not None for f in axes):
             self.last = (axes, first)  # the segmentation tabulated, for free
-        if default is not None and not (taken | ~possible).all():
+        if default is not None and missing_of is None and not (taken | ~possible).all():
             left = ~taken & possible
             complete = possible.copy()
             for f, col in columns.items():
@@ -964,7 +980,63 @@ def _analyse(
         out += analyser.rule_list(
             sources, src, f"tag set {ts.name!r}", first_rule.line, ts.rules, None
         )
+    out += _missing_rules(analyser, sources, overrides)
     return out, tabulated
+
+
+def _missing_rules(
+    analyser: _Analyser,
+    sources: dict[str, Source],
+    overrides: tuple[Source, Mapping[str, tuple[tuple[str, ...], ...]]] | None,
+) -> list[Diagnostic]:
+    """The warnings about each table's ``missing_rules``, as about a
+    segmentation's rules but on the rows whose field is missing only: a
+    rule that never matches there (``when = "x > 1"`` on table ``x``'s
+    missing rows, ``y > 1 and y < 0``) or that earlier missing rules
+    always take; and one warning when the field is never missing (declared
+    without ``missing = true``), so that no missing rule ever applies."""
+    rs = analyser.rs
+    out: list[Diagnostic] = []
+    for name, t in rs.tables.items():
+        if not t.missing_rules:
+            continue
+        first = t.missing_rules[0]
+        src = sources.get(first.path) or next(iter(sources.values()))
+        base = analyser._resolve(t.field)
+        spec = rs.fields.get(base)
+        what = f"the missing rules of table {name!r}"
+        if spec is not None and not spec.missing:
+            path: tuple[str, ...] = ("tables", name, "missing_rules")
+            if overrides is not None and len(sources) > 1:
+                root, keys = overrides
+                mine = [p for p in keys.get(base, ()) if p[-1] == "missing"]
+                mine += [p for p in keys.get(name, ()) if p[-1] == "missing_rules"]
+                if mine:
+                    src, path = root, mine[0]
+                elif src.path != root.path:
+                    continue  # the preset's own table, unchanged
+            out.append(
+                src.at_key(
+                    path,
+                    "never-matches",
+                    f"{what} never apply: field {base!r} is never missing "
+                    "(declared without missing = true)",
+                    f"declare {base} = {{ missing = true }} if it may be "
+                    "missing, or remove the missing_rules",
+                    severity="warning",
+                )
+            )
+            continue
+        out += analyser.rule_list(
+            sources,
+            src,
+            what,
+            first.line,
+            t.missing_rules,
+            t.missing,
+            missing_of=base if base in rs.fields else None,
+        )
+    return out
 
 
 def _reaches(

@@ -3535,9 +3535,10 @@ def _translations(
     labels_key: str = "rules",
 ) -> dict[str, dict[str, str]]:
     """The translations of the labels *names* of *path*. Translations
-    inherited from a preset whose labels (the key *labels_key*) this file
-    gives anew may name labels that are gone: those entries no longer apply,
-    without a word (they are harmless, and not the user's to edit)."""
+    inherited from a preset whose labels (the key *labels_key*, or a
+    table's ``missing_rules``) this file gives anew may name labels that
+    are gone: those entries no longer apply, without a word (they are
+    harmless, and not the user's to edit)."""
     raw = spec.get("translations", {})
     out: dict[str, dict[str, str]] = {}
     if not isinstance(raw, dict):
@@ -3557,10 +3558,12 @@ def _translations(
                 f"translations for {lang!r} must map labels to strings",
             )
             continue
-        if (
-            b._src((*path, "translations")) is not b.source
-            and b._src((*path, labels_key)) is b.source
-        ):  # the preset's translations, this file's labels: those gone drop out
+        if b._src((*path, "translations")) is not b.source and any(
+            b._src((*path, k)) is b.source
+            for k in (labels_key, "missing_rules" if labels_key == "labels" else "")
+            if k
+        ):  # the preset's translations, this file's labels (or a table's
+            # missing rules): those gone drop out
             table = {k: x for k, x in table.items() if k in names}
         inherited = b._src((*path, "translations")) is not b.source
         # this file's keys that replace labels of the preset's (a new default)
@@ -3799,7 +3802,10 @@ def _table(
         )
         ok = False
     missing_rules: list[Rule] = []
-    if "missing_rules" in spec:
+    if spec.get("missing_rules") == []:
+        pass  # none: every missing row gets the missing label (a file that
+        # extends a preset drops the preset's missing rules so)
+    elif "missing_rules" in spec:
         got = _rule_list(b, spec, path, symbols, "label", "missing_rules")
         if got is None:
             ok = False
