@@ -327,7 +327,7 @@ def test_an_inherited_order_no_longer_applies_with_new_labels(
 
 def test_partial_overrides_worked_examples(tmp_path: Any) -> None:
     """The finding's four files: each problem at the file's key, not at
-    preset:base:221:1, preset:base:84:1, preset:ecommerce:42:1 or
+    preset:base:226:1, preset:base:84:1, preset:ecommerce:42:1 or
     preset:base:55:59."""
     head = 'format = 1\nextends = "ecommerce"\n'
     relabel = (
@@ -342,7 +342,7 @@ def test_partial_overrides_worked_examples(tmp_path: Any) -> None:
     assert [d for d in found if d.severity == "error"] == []
     (d,) = [d for d in found if "'order'" in d.message]
     assert (d.path, d.line, d.column) == (str(path), 4, 1)
-    assert "preset:base:221:1" in d.message and "it lacks 'buyer'" in d.message
+    assert "preset:base:226:1" in d.message and "it lacks 'buyer'" in d.message
     assert rules.load(path).segments["status"].names == (
         "no_purchase",
         "lost",

@@ -197,3 +197,30 @@ def test_empty_missing_rules_drop_the_preset_ones() -> None:
     out = apply_rules(df, rs, lang="zh")
     assert list(out["lifecycle"]) == ["未购买", "未购买"]
     assert "unknown" not in rs.tables["lifecycle"].names
+
+
+# ---------------------------------------------------------------- finding 4
+
+
+def _errors(text: str) -> list[tuple[int, int, str]]:
+    return [
+        (d.line, d.column, d.message)
+        for d in rules.check(text, text=True)
+        if d.severity == "error"
+    ]
+
+
+def test_missing_rule_label_errors_at_the_label() -> None:
+    """A missing rule's label that is an interval's, or reads as one, is an
+    error at that label, numbered from 1 as the other rule messages."""
+    clash = _HEAD + 'missing_rules = [{ label = "b", when = "y > 1" }]\n'
+    assert _errors(clash) == [
+        (
+            10,
+            20,
+            "the label 'b' of missing rule 1 of table 't' is also the label "
+            "of an interval",
+        )
+    ]
+    alike = _HEAD + 'missing_rules = [{ label = "ｍ", when = "y > 1" }]\n'
+    assert [(line, col) for line, col, _ in _errors(alike)] == [(10, 20)]

@@ -3823,9 +3823,9 @@ def _table(
             for i, rule in enumerate(got):
                 if rule.label in labels:
                     b.at_key(
-                        (*path, "missing_rules", f"[{i}]"),
+                        (*path, "missing_rules", f"[{i}]", "label"),
                         "duplicate-name",
-                        f"the label {rule.label!r} of missing rule {i} of table "
+                        f"the label {rule.label!r} of missing rule {i + 1} of table "
                         f"{name!r} is also the label of an interval",
                         'name the rows of a missing value apart (label = "unknown")',
                     )
@@ -3856,8 +3856,17 @@ def _table(
         )
         ok = False
     elif pair is not None:
-        b.at_key(
+        # at the missing rule whose label reads as another (else the labels)
+        where = next(
+            (
+                (*path, "missing_rules", f"[{i}]", "label")
+                for i, r in enumerate(missing_rules)
+                if r.label in pair and r.label not in labels and r.label != missing
+            ),
             (*path, "labels"),
+        )
+        b.at_key(
+            where,
             "duplicate-name",
             f"table {name!r} has labels that read alike: {pair[0]!r} and {pair[1]!r}",
             "write each label one way (Unicode forms and full-width letters apart)",
