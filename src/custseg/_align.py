@@ -258,6 +258,19 @@ def fresh_index(index: Any) -> Any:
     return copy()
 
 
+def _own_index_copy(result: Any) -> Any:
+    """The ids of the rows (None without them): a new pandas Index
+    object on each read (the ids are not copied), so that renaming it
+    (``result.index.name = "member"``) leaves the frozen result's own."""
+    return fresh_index(result._index)
+
+
+#: The ``index`` of a frozen result that keeps its ids as ``_index``
+#: (``Labels``, ``RfmScores``, ``TagMatrix``, ``ActionPlan``,
+#: ``ProfileCompleteness``): :func:`fresh_index` of them on each read.
+RESULT_INDEX = property(_own_index_copy)
+
+
 def uncomputed(x: Any) -> str | None:
     """What *x* is when it is a column or table of a library that holds its
     rows outside memory and keeps an index (``"Dask Series"``, ``"Dask

@@ -32,9 +32,9 @@ import numpy as np
 from . import _display
 from . import _validate as v
 from ._align import (
+    RESULT_INDEX,
     as_index,
     common_index,
-    fresh_index,
     ids_apart,
     index_of,
     is_pandas,
@@ -431,12 +431,7 @@ class TagMatrix:
         default=None, kw_only=True, converter=own_index, alias="index"
     )
 
-    @property
-    def index(self) -> Any:
-        """The ids of the rows (None without them): a new pandas Index
-        object on each read (the ids are not copied), so that renaming it
-        (``result.index.name = "member"``) leaves the frozen result's own."""
-        return fresh_index(self._index)
+    index = RESULT_INDEX  # a new Index object per read (_align)
 
     def __attrs_post_init__(self) -> None:
         values, index = _pandas_matrix(self.matrix, self.names, "matrix")

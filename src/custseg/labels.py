@@ -15,8 +15,8 @@ import numpy as np
 from . import _display
 from . import _validate as v
 from ._align import (
+    RESULT_INDEX,
     as_index,
-    fresh_index,
     index_of,
     is_pandas,
     own_index,
@@ -193,12 +193,7 @@ class Labels:
     )
     name: str | None = attrs.field(default=None, kw_only=True, validator=_check_name)
 
-    @property
-    def index(self) -> Any:
-        """The ids of the rows (None without them): a new pandas Index
-        object on each read (the ids are not copied), so that renaming it
-        (``result.index.name = "member"``) leaves the frozen result's own."""
-        return fresh_index(self._index)
+    index = RESULT_INDEX  # a new Index object per read (_align)
 
     #: NumPy and pandas defer to these labels in ``array == labels`` and
     #: ``series == labels`` (compared row by row here)

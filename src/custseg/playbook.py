@@ -39,6 +39,7 @@ import numpy as np
 from . import _display
 from . import _validate as v
 from ._align import (
+    RESULT_INDEX,
     common_index,
     flat_ids,
     fresh_index,
@@ -1445,12 +1446,7 @@ class ActionPlan:
     uncovered: tuple[str, ...]
     _index: Any = attrs.field(default=None, alias="index")
 
-    @property
-    def index(self) -> Any:
-        """The ids of the rows (None without them): a new pandas Index
-        object on each read (the ids are not copied), so that renaming it
-        (``result.index.name = "member"``) leaves the frozen result's own."""
-        return fresh_index(self._index)
+    index = RESULT_INDEX  # a new Index object per read (_align)
 
     lang: str = "en"
     name: str = "class"

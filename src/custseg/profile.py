@@ -78,7 +78,7 @@ import numpy as np
 
 from . import _display
 from . import _validate as v
-from ._align import common_index, fresh_index, is_pandas
+from ._align import RESULT_INDEX, common_index, fresh_index, is_pandas
 from ._bins import edges_below
 from ._categories import STR_MISSING, YES_NO_MISSING
 from ._display import BLANKS, fold_chars
@@ -896,12 +896,7 @@ class ProfileCompleteness:
     schema: ProfileSchema
     _index: Any = attrs.field(default=None, alias="index")
 
-    @property
-    def index(self) -> Any:
-        """The ids of the rows (None without them): a new pandas Index
-        object on each read (the ids are not copied), so that renaming it
-        (``result.index.name = "member"``) leaves the frozen result's own."""
-        return fresh_index(self._index)
+    index = RESULT_INDEX  # a new Index object per read (_align)
 
     def __len__(self) -> int:
         return len(self.score)
