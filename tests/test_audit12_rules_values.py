@@ -568,7 +568,10 @@ class TestHash:
         values with equal hashes, and stay read-only."""
         rs = rules.load(name)
         parts = [
-            *rs.tables.values(),
+            # a table with missing_rules holds their compiled conditions
+            # (closures): it is equal to the same table compiled again
+            # (test_every_part_hashes), and pickles within its RuleSet
+            *(t for t in rs.tables.values() if not t.missing_rules),
             *rs.examples,
             *rs.fields.values(),
             *rs.scores.values(),
@@ -577,6 +580,8 @@ class TestHash:
             for back in (pickle.loads(pickle.dumps(part)), copy.deepcopy(part)):
                 assert back == part and hash(back) == hash(part)
         for t in rs.tables.values():
+            if t.missing_rules:
+                continue
             back = pickle.loads(pickle.dumps(t))
             with pytest.raises(TypeError, match=r"Table\.translations"):
                 back.translations["en"] = {}

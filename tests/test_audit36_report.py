@@ -33,12 +33,12 @@ from custseg.datasets import simulate_transactions
 from custseg.lifecycle import LifecycleWindows, lifecycle_stage
 
 #: Every lifecycle stage custseg translates (the presets' five and the
-#: no-purchase label), in English and as lifecycle_stage(lang="zh") names them.
+#: no-purchase and unknown labels), in English and as lifecycle_stage(lang="zh") names them.
 _STAGES = LifecycleWindows(
     (90, 180, 270, 365), ("active", "silent", "sleeping", "lost", "gone")
 )
-_STAGE_EN = list(lifecycle_stage([0.0], _STAGES).names)
-_STAGE_ZH = list(lifecycle_stage([0.0], _STAGES, lang="zh").names)
+_STAGE_EN = list(lifecycle_stage([0.0], _STAGES, frequency=[1]).names)
+_STAGE_ZH = list(lifecycle_stage([0.0], _STAGES, lang="zh", frequency=[1]).names)
 
 
 def _relationship_names(lang: str) -> list[str]:

@@ -316,6 +316,16 @@ odd_values = st.one_of(
 mixed_values = st.one_of(values, texts, odd_values)
 
 
+def _utf8_text(value):
+    """*value*, or the text it holds when it is UTF-8 bytes."""
+    if isinstance(value, bytes):
+        try:
+            return value.decode("utf-8")
+        except UnicodeDecodeError:
+            return value
+    return value
+
+
 def object_rule(values, placeholders=PLACEHOLDERS) -> list[bool]:
     """The verdicts of the row-by-row rule on the values as NumPy holds them."""
     from custseg import profile
@@ -323,6 +333,9 @@ def object_rule(values, placeholders=PLACEHOLDERS) -> list[bool]:
     folded = ProfileSchema(placeholders=placeholders).placeholders
     arr = np.asarray(values)
     if arr.dtype == object:
+        # bytes are read as the UTF-8 text they hold (audit 39); bytes that
+        # are not UTF-8 stay bytes (a filled value)
+        arr = np.fromiter(map(_utf8_text, arr.tolist()), dtype=object, count=len(arr))
         return profile._object_missing(arr, folded).tolist()
     return profile._column_missing(arr, "x", folded).tolist()
 

@@ -158,10 +158,16 @@ class Derived:
 @attrs.frozen
 class Rule:
     label: str
-    when: Compiled
+    # compared and hashed by its text (``text`` below): the compiled closure
+    # differs each time a file is compiled, so a table holding missing rules
+    # would never equal the same table compiled again (or unpickled)
+    when: Compiled = attrs.field(eq=False)
     line: int
     column: int
     path: str = ""
+    text: str = attrs.field(
+        init=False, default=attrs.Factory(lambda self: self.when.text, takes_self=True)
+    )
 
 
 @attrs.frozen
