@@ -2003,19 +2003,25 @@ _NO_BYTES = frozenset(
 )
 
 
-def bytes_as_text(arr: np.ndarray, field: str) -> np.ndarray:
+def bytes_as_text(
+    arr: np.ndarray, field: str, *, undecodable: str = "raise"
+) -> np.ndarray:
     """*arr* with its bytes values (a NumPy ``S`` array; ``bytes`` among
     objects, as Arrow and Polars binary columns, HDF5 files and some database
     drivers give text) as the UTF-8 text they hold, so that every check of
     text sees them: NumPy reads ``b"2024"`` as 2024-01-01 and ``b"1"`` as
     0001-01-01, where the text ``"2024"`` is refused as naming no day. Bytes
     that are not UTF-8 are an :class:`~custseg.errors.InputError` naming
-    *field*. Other arrays are returned as they are.
+    *field* (``undecodable="keep"``: left as bytes, and the values always
+    in an object array, as a profile reads them: filled values). Other arrays are returned as they are.
 
     >>> bytes_as_text(np.array([b"2024-01-05"]), "date")
     array(['2024-01-05'], dtype='<U10')
     >>> bytes_as_text(np.array([b"2024-01-05", None], dtype=object), "date")
     array(['2024-01-05', None], dtype=object)
+    >>> bytes_as_text(np.array([b"n/a", b"\\xff", 1], dtype=object), "phone",
+    ...               undecodable="keep").tolist()
+    ['n/a', b'\\xff', 1]
     >>> bytes_as_text(np.array([b"\\xff"], dtype=object), "date")
     Traceback (most recent call last):
     ...
@@ -2040,7 +2046,7 @@ def bytes_as_text(arr: np.ndarray, field: str) -> np.ndarray:
             except UnicodeDecodeError:
                 bad.append(i)
         out[i] = v
-    if bad:
+    if bad and undecodable != "keep":  # (kept: the bytes stand in out)
         raise InputError(
             field,
             f"has bytes that are not UTF-8 text, such as {describe(values[bad[0]])}",
@@ -2049,6 +2055,8 @@ def bytes_as_text(arr: np.ndarray, field: str) -> np.ndarray:
             fix="decode them with their encoding first (column.str.decode('gbk'), "
             "or bytes.decode)",
         )
+    if undecodable == "keep":  # objects as they are ("\x00" stays a value)
+        return out
     if all(isinstance(v, str) for v in out.tolist()):  # text alone, as NumPy's
         return out.astype(str)
     return out

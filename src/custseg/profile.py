@@ -63,7 +63,6 @@ and agrees with ``score >= break``.
 
 from __future__ import annotations
 
-import contextlib
 import decimal
 import difflib
 import math
@@ -312,7 +311,9 @@ def _object_missing_by_value(
         return np.zeros(0, dtype=bool)
     import pandas as pd
 
-    arr = _bytes_decoded(arr)
+    # UTF-8 bytes as their text ("未知".encode() is a placeholder, as "未知"
+    # is); other bytes stay as they are: filled values (b"" is missing)
+    arr = v.bytes_as_text(arr, "profile", undecodable="keep")
     types = _TYPE(arr)
     missing = np.zeros(len(arr), dtype=bool)
     text = np.asarray(types == _STR_TYPE, dtype=bool)
@@ -337,28 +338,6 @@ def _object_missing_by_value(
     if rows.size:
         missing[rows] = _object_missing(arr[rows], placeholders)
     return missing
-
-
-def _bytes_decoded(arr: np.ndarray) -> np.ndarray:
-    """*arr* (objects) with each bytes value that is UTF-8 as the text it
-    holds (a NumPy ``S`` array, an Arrow or Polars binary column, HDF5 files
-    and database drivers give text so): ``"未知".encode()`` is a
-    placeholder, as ``"未知"`` is. Other bytes stay as they are: filled
-    values, not text (``b""`` is missing).
-
-    >>> _bytes_decoded(np.array([b"n/a", b"\\xff", 1], dtype=object)).tolist()
-    ['n/a', b'\\xff', 1]
-    """
-    values = arr.tolist()
-    if not any(issubclass(k, bytes) for k in set(map(type, values))):
-        return arr
-    out = np.empty(len(values), dtype=object)
-    for i, x in enumerate(values):
-        if isinstance(x, bytes):
-            with contextlib.suppress(UnicodeDecodeError):  # else: filled, not text
-                x = x.decode("utf-8")
-        out[i] = x
-    return out
 
 
 #: cells holding several values: missing when none of them is filled
