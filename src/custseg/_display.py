@@ -1046,6 +1046,50 @@ def _row_value(value: Any) -> Any:
     return format_value(value)
 
 
+def edge_text(edge: float, better: bool, places: int | None = None) -> str:
+    """A score edge as the HTML report, the printed report and every
+    message write it (:func:`score_ranges`): without exponent, thousands
+    separated, and, given the *places* every value of the data has, at
+    those places: a fitted edge such as ``136.08999999999997`` between the
+    cent values 136.08 and 136.09 reads ``136.08`` when higher is better
+    (rounded down: a value passes it when above) and ``136.09`` when lower
+    is better (rounded up), which split the data's values alike.
+
+    >>> edge_text(136.08999999999997, True), edge_text(136.08999999999997, True, 2)
+    ('136.08999999999997', '136.08')
+    >>> edge_text(6.5, False, 0), edge_text(1234567.0, True), edge_text(-0.5, True, 0)
+    ('7', '1,234,567', '-1')
+    """
+    # every digit of any double (1e308 has 309) and its places: quantize in
+    # the default 28 digits fails from about 1e26
+    wide = decimal.Context(prec=1000)
+    exact = decimal.Decimal(np.format_float_positional(float(edge), trim="-"))
+    if places is not None:
+        # at the data's places (104.1 of cent values is 104.10); an edge
+        # between two of its values: the next value of the data that does
+        # not pass the edge (the operators > and >= read the same)
+        exact = exact.quantize(
+            decimal.Decimal(1).scaleb(-places),
+            decimal.ROUND_FLOOR if better else decimal.ROUND_CEILING,
+            context=wide,
+        )
+    text = f"{exact:f}"
+    whole, dot, frac = text.partition(".")
+    sign = "-" if whole.startswith("-") else ""
+    return f"{sign}{int(whole.lstrip('-') or 0):,d}{dot}{frac}"
+
+
+def edges_text(cuts: Sequence[float], better: bool, places: int | None = None) -> str:
+    """Score edges in messages, each as :func:`edge_text` writes it.
+
+    >>> edges_text((0.1 + 0.2, 25.0, 136.08999999999997), True, 2)
+    '(0.30, 25.00, 136.08)'
+    >>> edges_text((58.0, 583.5), False)
+    '(58, 583.5)'
+    """
+    return "(" + ", ".join(edge_text(c, better, places) for c in cuts) + ")"
+
+
 def score_ranges(
     cuts: Sequence[float], bins: int, better: bool, places: int | None = None
 ) -> list[str]:
@@ -1067,26 +1111,9 @@ def score_ranges(
     >>> score_ranges([104.1], 2, True, places=2)
     ['≤ 104.10', '> 104.10']
     """
-    # every digit of any double (1e308 has 309) and its places: quantize in
-    # the default 28 digits fails from about 1e26
-    wide = decimal.Context(prec=1000)
 
-    def num(x: float) -> str:  # no exponent, thousands separated
-        exact = decimal.Decimal(np.format_float_positional(float(x), trim="-"))
-        q = decimal.Decimal(1).scaleb(-places) if places is not None else None
-        if q is not None:
-            # at the data's places (104.1 of cent values is 104.10); an edge
-            # between two of its values: the next value of the data that does
-            # not pass the edge (the operators > and >= read the same)
-            exact = exact.quantize(
-                q,
-                decimal.ROUND_FLOOR if better else decimal.ROUND_CEILING,
-                context=wide,
-            )
-        text = f"{exact:f}"
-        whole, dot, frac = text.partition(".")
-        sign = "-" if whole.startswith("-") else ""
-        return f"{sign}{int(whole.lstrip('-') or 0):,d}{dot}{frac}"
+    def num(x: float) -> str:
+        return edge_text(x, better, places)
 
     out = []
     for s in range(1, bins + 1):

@@ -1926,11 +1926,29 @@ def _table(
     return "".join(out)
 
 
+#: The width (CSS pixels) a chart is drawn at at most by default (the
+#: ``figure.chart`` rule's 44rem); a wider figure (a heat map of many
+#: classes, sized by :mod:`custseg.plot` for its class count) gets its own.
+_CHART_PX = 704
+
+
 def _figure(svg: str, caption: str) -> str:
+    """The ``<figure>`` of a chart. A figure wider than :data:`_CHART_PX`
+    (a transition heat map of 12 or more classes is up to 13 inches, more
+    with turned labels) is shown at its own width, up to the page's, and
+    never below 44rem (the page scrolls it sideways on a narrow screen):
+    shrunk into 44rem, its class names and shares read at half size."""
     if not svg:
         return ""
+    style = ""
+    found = re.match(r'<svg[^>]*?\swidth="([0-9.]+)pt"', svg)
+    if found is not None:
+        px = float(found.group(1)) * 96 / 72
+        if px > _CHART_PX:
+            style = f' style="--width: {math.ceil(px)}px"'
+    wide = " wide" if style else ""
     return (
-        f'<figure class="chart" aria-label="{_esc(caption)}">'
+        f'<figure class="chart{wide}"{style} aria-label="{_esc(caption)}">'
         f'<div class="svg">{svg}</div>'
         "</figure>"
     )
@@ -2621,12 +2639,12 @@ td.num, th.num { text-align: right; white-space: nowrap;
   font-variant-numeric: tabular-nums; }
 thead th, thead th.num { background: var(--head); position: sticky; top: 0;
   z-index: 1; vertical-align: bottom; white-space: normal; min-width: 3.5em;
-  word-break: keep-all; }
+  max-width: 12em; word-break: keep-all; overflow-wrap: break-word; }
 tbody th { font-weight: 600; overflow-wrap: anywhere; }
 .summary tbody th, .playbook tbody th, .migration tbody th { min-width: 11em; }
 tfoot th, tfoot td { font-weight: 700; border-top: 2px solid var(--line); }
 th button { all: unset; cursor: pointer; display: inline-block; font: inherit;
-  font-weight: 700; }
+  font-weight: 700; max-width: 12em; }
 th button:focus-visible { outline: 2px solid var(--accent); outline-offset: 2px; }
 th button::after { content: "\\00a0\\2195"; color: var(--muted); font-weight: 400; }
 th[aria-sort="ascending"] button::after { content: "\\00a0\\25B2"; color: var(--ink); }
@@ -2634,6 +2652,9 @@ th[aria-sort="descending"] button::after { content: "\\00a0\\25BC"; color: var(-
 .playbook td:nth-child(3) { min-width: 14rem; }
 figure.chart { margin: 0.6rem 0 1.2rem; max-width: 44rem; }
 figure.chart .svg svg { display: block; width: 100%; height: auto; }
+figure.chart.wide { max-width: var(--width, 44rem); }
+figure.chart.wide .svg { overflow-x: auto; }
+figure.chart.wide .svg svg { min-width: 44rem; }
 .chart-missing { border: 1px dashed var(--line); padding: 0.6rem; max-width: 44rem; }
 ul.diagnostics li { margin: 0.3rem 0; }
 p.warning { border-left: 4px solid #b45309; padding: 0.4rem 0.6rem; max-width: 44rem; }
@@ -2655,6 +2676,9 @@ p.warning { border-left: 4px solid #b45309; padding: 0.4rem 0.6rem; max-width: 4
   th button::after { content: ""; }
   a[href]:not([href^="#"])::after { content: " (" attr(href) ")"; }
   figure.chart { max-width: 16cm; }
+  figure.chart.wide { max-width: 100%; }
+  figure.chart.wide .svg { overflow: visible; }
+  figure.chart.wide .svg svg { min-width: 0; }
 }
 """
 

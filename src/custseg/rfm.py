@@ -785,7 +785,8 @@ def _edge_notes(
         notes.append(
             f"{name}: only {n:,d} customer{'s' * (n != 1)} to fit {edges.bins} "
             f"scores (fewer than {MIN_PER_SCORE} per score), so the edges "
-            f"{edges.cuts} are unstable: give fixed edges (a preset's [scores]) "
+            f"{_display.edges_text(edges.cuts, better, _display.decimal_places(values))} "
+            "are unstable: give fixed edges (a preset's [scores]) "
             "or fewer bins"
         )
     # the empty scores (between two equal cuts: no value can get them), and
@@ -902,7 +903,7 @@ def rfm_scores(
     Fitted on five customers, the edges come with a note:
 
     >>> print(s.diagnostics[0])
-    recency_days: only 5 customers to fit 5 scores (fewer than 10 per score), so the edges (6.5, 25.0, 65.0, 145.0) are unstable: give fixed edges (a preset's [scores]) or fewer bins
+    recency_days: only 5 customers to fit 5 scores (fewer than 10 per score), so the edges (7, 25, 65, 145) are unstable: give fixed edges (a preset's [scores]) or fewer bins
     """
     v.choice(nan, "nan", ("raise", "unknown"))
     index = common_index(
