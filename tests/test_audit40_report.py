@@ -18,6 +18,8 @@ import warnings
 from typing import Any
 
 import numpy as np
+import pandas as pd
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -113,3 +115,61 @@ def test_wide_chart_is_shown_at_its_own_width() -> None:
     rules = _css_rules(_page().html)
     assert "var(--width" in rules["figure.chart.wide"]
     assert "min-width: 44rem" in rules["figure.chart.wide .svg svg"]
+
+
+def _ranges(page_html: str) -> list[list[str]]:
+    import html
+
+    part = re.search(r'<div class="ranges">.*?</div>', page_html, re.S)
+    assert part is not None
+    return [
+        [
+            html.unescape(re.sub(r"<[^>]+>", "", c))
+            for c in re.findall(r"<t[hd][^>]*>(.*?)</t[hd]>", tr, re.S)
+        ]
+        for tr in re.findall(r"<tr>(.*?)</tr>", part.group(0), re.S)
+    ]
+
+
+@pytest.mark.parametrize(
+    ("lang", "empty"), [("en", "empty (equal edges)"), ("zh", "空(分界值相等)")]
+)
+def test_ranges_mark_empty_scores(lang: str, empty: str) -> None:
+    """A score between two equal edges (two customers who spent 12.50
+    each) is marked empty in the ranges table, as ``ScoreEdges`` shows it,
+    not written as the range ``> 12.5, ≤ 12.5`` no value is in."""
+    tx = pd.DataFrame(
+        {
+            "customer_id": ["a", "b"],
+            "date": ["2024-01-05", "2024-02-01"],
+            "amount": [12.5, 12.5],
+        }
+    )
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        page = custseg.report(
+            tx, preset="ecommerce", as_of="2024-03-01", lang=lang, charts=False
+        )
+    rows = {r[0]: r[1:] for r in _ranges(page.html)}
+    assert rows["5"][1:] == ["> 1", "> 12.5"]
+    assert rows["1"][1:] == ["≤ 1", "≤ 12.5"]
+    for s in "234":
+        assert rows[s][1:] == [empty, empty]
+    assert "12.5, ≤ 12.5" not in page.html
+
+
+@FEW
+@given(st.lists(st.integers(1, 4), min_size=2, max_size=12), st.booleans())
+def test_ranges_are_empty_exactly_for_empty_scores(
+    orders: list[int], better: bool
+) -> None:
+    """For any values, the report's ranges mark as empty exactly the
+    scores the fitted edges leave empty, and write no range whose two ends
+    are one number."""
+    edges = custseg.rfm.quantile_edges(orders)
+    empty = set(edges.empty_scores(higher_is_better=better))
+    rows = reporting._score_rows(edges, better, np.asarray(orders, float), "en")
+    for s, r in enumerate(rows, start=1):
+        assert (r == "empty (equal edges)") == (s in empty)
+        ends = re.fullmatch(r"(?:>|≥) (.*), (?:≤|<) (.*)", r)
+        assert ends is None or ends.group(1) != ends.group(2)

@@ -180,6 +180,7 @@ _EN: dict[str, str] = {
     "description": "description",
     "score": "score",
     "edges_title": "RFM scores: the value ranges of each score",
+    "empty_score": "empty (equal edges)",
     "edges_note": "R counts days since the last purchase (fewer is better), F "
     "purchases, M net spend. A value must be strictly better than an edge to "
     "pass it. Edges are shown at the decimal places of the data (an edge fitted "
@@ -335,6 +336,7 @@ _ZH: dict[str, str] = {
     "description": "说明",
     "score": "评分",
     "edges_title": "RFM 评分:每个分值对应的取值范围",
+    "empty_score": "空(分界值相等)",
     "edges_note": "R 为距最近一次购买的天数(越少越好),F 为购买次数,M 为净消费额。"
     "取值须严格优于分界值才能越过它。分界值按数据的小数位显示(落在 237.70 与 237.71 "
     "之间的分界值显示为 237.70 或 237.71,每档包含的取值不变);精确值见结果的 edges。",
@@ -2280,9 +2282,7 @@ def _rules_html(parts: _Parts, lang: str) -> str:
     top = max(d.bins for d in dims)
     facts = res.facts
     ranges = [
-        _display.score_ranges(
-            list(d.cuts), d.bins, better, _display.decimal_places(values)
-        )
+        _score_rows(d, better, values, lang)
         for d, better, values in zip(
             dims,
             (False, True, True),
@@ -2354,6 +2354,41 @@ def _rules_html(parts: _Parts, lang: str) -> str:
     else:
         out.append(f"<p>{_esc(t['no_diagnostics'])}</p>")
     return "".join(out)
+
+
+def _score_rows(edges: Any, better: bool, values: Any, lang: str) -> list[str]:
+    """The value range of each score ``1 .. edges.bins`` at the decimal
+    places of *values* (:func:`custseg._display.score_ranges`); a score
+    between two equal edges holds no value and is said to be empty, as
+    ``ScoreEdges`` shows it, not written ``> 12.5, ≤ 12.5``.
+
+    >>> from custseg.rfm import ScoreEdges
+    >>> _score_rows(ScoreEdges((1, 1, 2)), True, [1, 1, 2, 3], "en")
+    ['≤ 1', 'empty (equal edges)', '> 1, ≤ 2', '> 2']
+
+    Two edges between the same two values of the data are written exactly:
+
+    >>> _score_rows(ScoreEdges((1.6, 1.8)), False, [1, 2], "en")
+    ['≥ 2', '≥ 1.6, < 1.8', '< 2']
+    """
+    empty = set(edges.empty_scores(higher_is_better=better))
+    cuts = list(edges.cuts)
+    ranges = _display.score_ranges(
+        cuts, edges.bins, better, _display.decimal_places(values)
+    )
+    exact = _display.score_ranges(cuts, edges.bins, better)
+    out = []
+    for s, r in enumerate(ranges, start=1):
+        if s in empty:
+            r = _t(lang)["empty_score"]
+        else:
+            ends = re.fullmatch(r"[>≥] (.*), [≤<] (.*)", r)
+            if ends is not None and ends.group(1) == ends.group(2):
+                # two edges between the same two values of the data (1.6
+                # and 1.8 of whole numbers): exactly, not '≥ 2, < 2'
+                r = exact[s - 1]
+        out.append(r)
+    return out
 
 
 def _windows_html(res: SegmentResult, lang: str) -> str:
