@@ -8,6 +8,10 @@
   the printed report write them at the data's decimal places.
 - A transition heat map of 12 or more classes, drawn 13 inches wide, was
   shrunk into the page's 44rem chart box: its names and shares at half size.
+- The ranges table wrote a score between equal edges as ``> 12.5, ≤ 12.5``
+  (no value is in it) and two edges between the same two values of the
+  data as ``≥ 2, < 2``.
+- A Chinese page wrote the notes on fitted edges in English.
 """
 
 from __future__ import annotations
@@ -39,12 +43,21 @@ def _css_rules(page_html: str) -> dict[str, str]:
     return rules
 
 
-@functools.lru_cache(maxsize=1)
-def _page() -> Any:
-    tx = custseg.datasets.simulate_transactions(40, seed=1)
+@functools.lru_cache(maxsize=2)
+def _small_page(lang: str = "en") -> Any:
+    """The report of two customers who spent 12.50 each."""
+    tx = pd.DataFrame(
+        {
+            "customer_id": ["a", "b"],
+            "date": ["2024-01-05", "2024-02-01"],
+            "amount": [12.5, 12.5],
+        }
+    )
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        return custseg.report(tx, preset="ecommerce", charts=False)
+        return custseg.report(
+            tx, preset="ecommerce", as_of="2024-03-01", lang=lang, charts=False
+        )
 
 
 def test_column_headers_break_a_long_name() -> None:
@@ -52,7 +65,7 @@ def test_column_headers_break_a_long_name() -> None:
     breaks (``overflow-wrap: break-word``, which keeps short names such as
     ``gone`` whole, unlike ``anywhere``), a CJK run under keep-all too; a
     sortable header's button likewise."""
-    rules = _css_rules(_page().html)
+    rules = _css_rules(_small_page().html)
     head = rules["thead th, thead th.num"]
     assert "max-width: 12em" in head
     assert "overflow-wrap: break-word" in head
@@ -112,7 +125,7 @@ def test_wide_chart_is_shown_at_its_own_width() -> None:
     assert figure.startswith('<figure class="chart wide" style="--width: 1248px"')
     small = '<svg width="300pt" height="200pt" viewBox="0 0 300 200"></svg>'
     assert reporting._figure(small, "x").startswith('<figure class="chart" aria')
-    rules = _css_rules(_page().html)
+    rules = _css_rules(_small_page().html)
     assert "var(--width" in rules["figure.chart.wide"]
     assert "min-width: 44rem" in rules["figure.chart.wide .svg svg"]
 
@@ -138,18 +151,7 @@ def test_ranges_mark_empty_scores(lang: str, empty: str) -> None:
     """A score between two equal edges (two customers who spent 12.50
     each) is marked empty in the ranges table, as ``ScoreEdges`` shows it,
     not written as the range ``> 12.5, ≤ 12.5`` no value is in."""
-    tx = pd.DataFrame(
-        {
-            "customer_id": ["a", "b"],
-            "date": ["2024-01-05", "2024-02-01"],
-            "amount": [12.5, 12.5],
-        }
-    )
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        page = custseg.report(
-            tx, preset="ecommerce", as_of="2024-03-01", lang=lang, charts=False
-        )
+    page = _small_page(lang)
     rows = {r[0]: r[1:] for r in _ranges(page.html)}
     assert rows["5"][1:] == ["> 1", "> 12.5"]
     assert rows["1"][1:] == ["≤ 1", "≤ 12.5"]
@@ -173,3 +175,34 @@ def test_ranges_are_empty_exactly_for_empty_scores(
         assert (r == "empty (equal edges)") == (s in empty)
         ends = re.fullmatch(r"(?:>|≥) (.*), (?:≤|<) (.*)", r)
         assert ends is None or ends.group(1) != ends.group(2)
+
+
+@FEW
+@given(
+    st.lists(st.integers(0, 6).map(lambda c: c * 2.5), min_size=1, max_size=12),
+    st.booleans(),
+    st.integers(2, 6),
+)
+def test_zh_page_translates_every_edge_note(
+    values: list[float], better: bool, bins: int
+) -> None:
+    """Every note on fitted edges (few customers, empty scores, scores
+    nobody has) is written in Chinese on a zh page: no English word is left
+    but the field's name and the rules' ``[scores]``."""
+    x = np.asarray(values)
+    edges = custseg.rfm.quantile_edges(x, bins)
+    for note in custseg.rfm._edge_notes("monetary", x, edges, better):
+        zh = reporting._diagnostic_zh(note)
+        left = set(re.findall(r"[A-Za-z_]+", zh)) - {"monetary", "scores"}
+        assert not left, (note, zh)
+
+
+def test_zh_page_writes_the_edge_notes_in_chinese() -> None:
+    listed = re.search(
+        r'<ul class="diagnostics">(.*?)</ul>', _small_page("zh").html, re.S
+    )
+    assert listed is not None
+    assert "customer" not in listed.group(1) and "unstable" not in listed.group(1)
+    assert "分界值 (12.5, 12.5, 12.5, 12.5) 不稳定" in listed.group(1)
+    # an English page: as it was
+    assert "only 2 customers to fit 5 scores" in _small_page("en").html

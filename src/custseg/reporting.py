@@ -2349,11 +2349,85 @@ def _rules_html(parts: _Parts, lang: str) -> str:
     out.append(_windows_html(res, lang))
     out.append(f"<h3>{_esc(t['diagnostics'])}</h3>")
     if res.diagnostics:
-        items = "".join(f"<li>{_esc(d)}</li>" for d in res.diagnostics)
+        items = "".join(
+            f"<li>{_esc(_diagnostic_zh(d) if lang == 'zh' else d)}</li>"
+            for d in res.diagnostics
+        )
         out.append(f'<ul class="diagnostics">{items}</ul>')
     else:
         out.append(f"<p>{_esc(t['no_diagnostics'])}</p>")
     return "".join(out)
+
+
+_UNSTABLE = re.compile(
+    r"(?P<name>\w+): only (?P<n>[\d,]+) customers? to fit (?P<bins>\d+) scores "
+    r"\(fewer than (?P<k>\d+) per score\), so the edges (?P<edges>\(.*\)) are "
+    r"unstable: give fixed edges \(a preset's \[scores\]\) or fewer bins"
+)
+_EMPTY = re.compile(r"scores? (?P<s>[\d, ]+?) (?:is|are) empty")
+_NOBODY = re.compile(r"no customer has scores? (?P<s>[\d, ]+)")
+_TIED = re.compile(
+    r"(?P<c>[\d,]+) customers? \((?P<share>[^)]*)\) (?:has|have) (?P<t>[^,]+)"
+)
+_TIE_END = ", a tie across quantile edges, and equal values share a score"
+_FEW = re.compile(r"only (?P<n>[\d,]+) customers? for (?P<bins>\d+) scores")
+
+
+def _diagnostic_zh(note: str) -> str:
+    """A note about the result (:attr:`SegmentResult.diagnostics`) in
+    Chinese, for the notes on fitted score edges
+    (:func:`custseg.rfm._edge_notes`: edges fitted on few customers, empty
+    scores); any other note as it is (in English).
+
+    >>> print(_diagnostic_zh("monetary: only 5 customers to fit 5 scores (fewer "
+    ...     "than 10 per score), so the edges (78.31, 136.08) are unstable: give "
+    ...     "fixed edges (a preset's [scores]) or fewer bins"))
+    monetary:只有 5 位客户用于拟合 5 个分值(每个分值不足 10 位),分界值 (78.31, 136.08) 不稳定:请使用固定分界值(预设的 [scores])或减少分档数
+    >>> print(_diagnostic_zh("frequency: scores 2, 3 are empty, and no customer "
+    ...     "has score 5: 3 customers (60.0%) have 1, a tie across quantile edges, "
+    ...     "and equal values share a score"))
+    frequency:分值 2, 3 为空,没有客户得到分值 5:3 位客户(60.0%)的值为 1,分位数分界值上有并列,相同的值得到相同的分值
+    >>> print(_diagnostic_zh("recency_days: no customer has score 1: only 1 "
+    ...     "customer for 5 scores"))
+    recency_days:没有客户得到分值 1:只有 1 位客户,分值有 5 个
+    """
+    found = _UNSTABLE.fullmatch(note)
+    if found is not None:
+        return (
+            f"{found['name']}:只有 {found['n']} 位客户用于拟合 {found['bins']} 个分值"
+            f"(每个分值不足 {found['k']} 位),分界值 {found['edges']} 不稳定:"
+            "请使用固定分界值(预设的 [scores])或减少分档数"
+        )
+    name, colon, rest = note.partition(": ")
+    said, colon2, why = rest.partition(": ")
+    if not (colon and colon2 and re.fullmatch(r"\w+", name)):
+        return note
+    parts = []
+    for part in said.split(", and "):
+        empty, nobody = _EMPTY.fullmatch(part), _NOBODY.fullmatch(part)
+        if empty is not None:
+            parts.append(f"分值 {empty['s']} 为空")
+        elif nobody is not None:
+            parts.append(f"没有客户得到分值 {nobody['s']}")
+        else:
+            return note
+    few = _FEW.fullmatch(why)
+    if few is not None:
+        reason = f"只有 {few['n']} 位客户,分值有 {few['bins']} 个"
+    elif why.endswith(_TIE_END):
+        tied = why[: -len(_TIE_END)]
+        found_all = list(_TIED.finditer(tied))
+        if ", ".join(m.group(0) for m in found_all) != tied:
+            return note
+        reason = (
+            "、".join(
+                f"{m['c']} 位客户({m['share']})的值为 {m['t']}" for m in found_all
+            )
+            + ",分位数分界值上有并列,相同的值得到相同的分值"
+        )
+    else:
+        return note
+    return f"{name}:{','.join(parts)}:{reason}"
 
 
 def _score_rows(edges: Any, better: bool, values: Any, lang: str) -> list[str]:
