@@ -2753,7 +2753,7 @@ tbody th { font-weight: 600; overflow-wrap: anywhere; }
 .summary tbody th, .playbook tbody th, .migration tbody th { min-width: 11em; }
 tfoot th, tfoot td { font-weight: 700; border-top: 2px solid var(--line); }
 th button { all: unset; cursor: pointer; display: inline-block; font: inherit;
-  font-weight: 700; max-width: 12em; }
+  font-weight: 700; max-width: 100%; }
 th button:focus-visible { outline: 2px solid var(--accent); outline-offset: 2px; }
 th button::after { content: "\\00a0\\2195"; color: var(--muted); font-weight: 400; }
 th[aria-sort="ascending"] button::after { content: "\\00a0\\25B2"; color: var(--ink); }
