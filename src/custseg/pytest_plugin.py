@@ -30,7 +30,8 @@ the paths it collects, or left out by ``norecursedirs``, ``--ignore`` or
 ``collect_ignore``), named with the reason (once, also under
 pytest-xdist, whose workers each collect). Where warnings are errors (``-W
 error``) it is a usage error that stops the run, naming the pattern
-(exit code 4; a pytest-xdist worker raises the warning itself). A symbolic link to a rules
+(exit code 4), under pytest-xdist too: the worker that warns sends the
+error to the controller, which raises it before any test runs. A symbolic link to a rules
 file, or to a folder of them, is the file where the link lies, under the
 link's name, as pytest collects it: with ``rules/eu`` a link to
 ``../shared_eu``, ``rules/**/*.toml`` names ``rules/eu/fr.toml``, not
@@ -44,6 +45,7 @@ import functools
 import glob
 import os
 import re
+import warnings
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any
@@ -203,6 +205,7 @@ def _whole_run(config: pytest.Config) -> bool:
     )
 
 
+@pytest.hookimpl(tryfirst=True)
 def pytest_collection_finish(session: pytest.Session) -> None:
     """Warn of a pattern whose examples would silently never run: it names
     no rules file at all, or (on a whole-suite run) files pytest did not
@@ -245,14 +248,56 @@ def pytest_collection_finish(session: pytest.Session) -> None:
         except pytest.PytestConfigWarning:
             # warnings are errors in this run (-W error, filterwarnings =
             # error): a clean usage error naming the pattern, not a pytest
-            # INTERNALERROR traceback (a pytest-xdist worker's usage error
-            # is lost, so there the warning is raised as it is)
-            if worker is not None:
-                raise
-            raise pytest.UsageError(
+            # INTERNALERROR traceback
+            error = (
                 f"{message} (a warning, an error in this run as warnings are "
                 "errors: fix the pattern, or leave it out)"
-            ) from None
+            )
+            if worker is None:
+                raise pytest.UsageError(error) from None
+            # a pytest-xdist worker: an exception raised here is an
+            # INTERNALERROR of the whole run, so the worker sends the error
+            # to the controller as a recorded warning (pytest-xdist forwards
+            # those), and the controller raises the usage error
+            # (pytest_warning_recorded below) before any test runs
+            config.hook.pytest_warning_recorded.call_historic(
+                kwargs={
+                    "warning_message": warnings.WarningMessage(
+                        _PatternError(error), _PatternError, __file__, 0
+                    ),
+                    "when": "config",
+                    "nodeid": "",
+                    "location": None,
+                }
+            )
+            return
+
+
+class _PatternError(pytest.PytestWarning):
+    """A pattern warning that is an error in this run, sent by a
+    pytest-xdist worker to the controller (which raises it as a usage
+    error); not a warning to filter."""
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """On a pytest-xdist controller, :class:`_Controller` raises the
+    pattern errors its workers send."""
+    if _patterns(config) and getattr(config, "workerinput", None) is None:
+        config.pluginmanager.register(_Controller(), "custseg-rules-controller")
+
+
+class _Controller:
+    """The plugin's part in the pytest process that runs no collection of
+    its own (the pytest-xdist controller; inert in a run without xdist,
+    where no :class:`_PatternError` is ever recorded)."""
+
+    @pytest.hookimpl(tryfirst=True)
+    def pytest_warning_recorded(self, warning_message: warnings.WarningMessage) -> None:
+        """A worker's :class:`_PatternError` is the usage error it stands
+        for (exit code 4, ``ERROR: custseg_rules pattern ...``), as in a
+        run without pytest-xdist."""
+        if isinstance(warning_message.message, _PatternError):
+            raise pytest.UsageError(str(warning_message.message))
 
 
 class RulesFile(pytest.File):

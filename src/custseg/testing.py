@@ -1077,7 +1077,10 @@ def assert_monotone(
         (``unknown``, ``no_purchase``) are not compared, so a row that moves
         from a listed label to one left out passes: with ``["ordinary",
         "key"]``, a fall from ``key`` to ``member`` is not seen. List every
-        label that has a place in the order.
+        label that has a place in the order. A row whose label as given is
+        not listed is still raised: a fall between two listed labels on
+        its way up fails (``vip`` as given, ``key`` at 1,000, ``member`` at
+        5,000), whether or not the rules read population aggregates.
     increase
         Extra steps to add to *field* (e.g. ``[1, 100]``), each > 0.
 
@@ -1398,7 +1401,11 @@ def _monotone_alone(
 
     # the other fields coerced once: as rs.evaluate(frame.assign(...)) each time
     run = evaluator_with(rs, frame, field)
-    for row in np.flatnonzero(base >= 0).tolist():
+    # every row raised, its label as given in *order* or not: a fall between
+    # two raised values whose labels are in *order* is a fall whatever the
+    # label as given (``vip`` as given, ``key`` at 1,000, ``member`` at
+    # 5,000), as in the row-wise check
+    for row in np.flatnonzero(known).tolist():
         values = sorted({float(new[row]) for use, new in trials if use[row]})
         # the highest label met on the way up, where, and the result that
         # gave it: a fall below it is a fall too (from there up)
@@ -1410,7 +1417,7 @@ def _monotone_alone(
             moved = _ranks(after[output], rank)[row]
             if moved < 0:
                 continue
-            compared = True
+            compared = compared or bool(base[row] >= 0)
             if (
                 fall is None
                 and moved >= base[row]
@@ -1421,7 +1428,7 @@ def _monotone_alone(
                 fall = (row, best[1], shown[0], after, shown[1])
             if best is None or moved >= best[0]:
                 best = (int(moved), after, value)
-            if moved < base[row]:
+            if 0 <= moved < base[row]:
                 a = str(before[output].to_numpy()[row])
                 b = str(after[output].to_numpy()[row])
                 raise AssertionError(
