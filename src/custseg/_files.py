@@ -4565,7 +4565,13 @@ def _date_fix(col: pd.Series, date_format: str | None) -> str:
     # for the answer (a US export read day-first, exit 0)
     option = " or ".join(f"--date-format {f!r}" for f in formats[:3])
     if date_format is not None:
-        return f"the values read as {shown}: give that date format ({option})"
+        # both spellings, as below: segment(path, date_format=...) and the
+        # frame functions are Python, where --date-format is no answer
+        python = " or ".join(f"date_format={f!r}" for f in formats[:3])
+        return (
+            f"the values read as {shown}: give that date format ({python}; "
+            f"on the command line: {option})"
+        )
     return (
         f"give their format with date_format= {shown} (on the command line: "
         f"{option}), or use ISO 8601 dates (2024-01-31)"

@@ -4099,21 +4099,39 @@ def _first_pass(
     return out
 
 
+def _sql_name(name: Any) -> str:
+    """*name* as an SQL identifier: as it is when it is a plain one
+    (``customer_id``), else in double quotes (``"Customer ID"``: an export's
+    column with a space, which unquoted is a syntax error).
+
+    >>> _sql_name("customer_id"), _sql_name("Customer ID")
+    ('customer_id', '"Customer ID"')
+    """
+    text = str(name)
+    if re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*", text):
+        return text
+    return '"' + text.replace('"', '""') + '"'
+
+
 def _drop_missing_fix(name: Any, kind: str | None) -> str:
     """How to drop the rows whose id in column *name* is missing: NULL, and
-    NaN for floats, which ``drop_nulls`` and ``IS NOT NULL`` keep.
+    NaN for floats, which ``drop_nulls`` and ``IS NOT NULL`` keep. Only the
+    rows missing *that* column's value: ``df.drop_nulls()`` alone drops a
+    row with a null anywhere (an order line without a description), and
+    with it a customer's purchase.
 
     >>> _drop_missing_fix("customer_id", "str")
-    'is null: polars df.drop_nulls, SQL WHERE ... IS NOT NULL'
-    >>> _drop_missing_fix("customer_id", "float")
-    "is null or NaN: polars df.filter(pl.col('customer_id').is_not_null() & pl.col('customer_id').is_not_nan()), SQL WHERE customer_id IS NOT NULL AND NOT isnan(customer_id)"
+    "is null: polars df.drop_nulls('customer_id'), SQL WHERE customer_id IS NOT NULL"
+    >>> print(_drop_missing_fix("Customer ID", "float"))
+    is null or NaN: polars df.filter(pl.col('Customer ID').is_not_null() & pl.col('Customer ID').is_not_nan()), SQL WHERE "Customer ID" IS NOT NULL AND NOT isnan("Customer ID")
     """
+    sql = _sql_name(name)
     if kind != "float":
-        return "is null: polars df.drop_nulls, SQL WHERE ... IS NOT NULL"
+        return f"is null: polars df.drop_nulls({name!r}), SQL WHERE {sql} IS NOT NULL"
     return (
         f"is null or NaN: polars df.filter(pl.col({name!r}).is_not_null() & "
-        f"pl.col({name!r}).is_not_nan()), SQL WHERE {name} IS NOT NULL AND NOT "
-        f"isnan({name})"
+        f"pl.col({name!r}).is_not_nan()), SQL WHERE {sql} IS NOT NULL AND NOT "
+        f"isnan({sql})"
     )
 
 

@@ -13,13 +13,14 @@ a row.
 from __future__ import annotations
 
 import contextlib
+import contextvars
 import difflib
 import inspect
 import math
 import os
 import re
 import warnings
-from collections.abc import Hashable, Iterable, Mapping
+from collections.abc import Hashable, Iterable, Iterator, Mapping
 from typing import Any, Literal, overload
 
 import attrs
@@ -50,6 +51,7 @@ from ._files import (
     table_columns,
     table_format,
     text_dates,
+    with_line,
     write_table,
 )
 from .errors import CustsegWarning, Diagnostic, InputError, RulesError, ThresholdError
@@ -232,6 +234,80 @@ def _column(
             str(name), "names more than one column", fix="rename the duplicates"
         )
     return col
+
+
+#: The transactions file a frame given to :func:`_segment` was read from
+#: (by :func:`custseg.report`), with its ``sep`` and ``encoding``: errors
+#: about the frame's rows then say the file's line. Set by
+#: :func:`transactions_file`; a context variable, so threads do not share it.
+_TX_FILE: contextvars.ContextVar[tuple[Any, dict[str, Any]] | None] = (
+    contextvars.ContextVar("custseg_tx_file", default=None)
+)
+
+
+@contextlib.contextmanager
+def transactions_file(path: Any, options: Mapping[str, Any]) -> Iterator[None]:
+    """Within it, :func:`_segment` given a frame read from the file *path*
+    (with the segment *options* ``customer``, ``sep``, ``encoding``) says
+    the file's lines in errors about the frame's rows, as it does given
+    the path. Nothing is set when *path* is no path.
+
+    >>> with transactions_file(None, {}):
+    ...     _TX_FILE.get() is None
+    True
+    """
+    if not isinstance(path, str | os.PathLike):
+        yield
+        return
+    token = _TX_FILE.set((path, dict(options)))
+    try:
+        yield
+    finally:
+        _TX_FILE.reset(token)
+
+
+@contextlib.contextmanager
+def _rows_of_file(path: Any, options: Mapping[str, Any]) -> Iterator[None]:
+    """Errors about rows of the transactions file *path* that
+    :func:`segment` (or :func:`report`) read itself say the line of the
+    file, as the command line's do (``first at line 4 of 'tx.csv'``, not
+    the 0-based ``row 2`` of a frame the caller never saw); missing
+    customer ids get a fix that works from a path. *options*: the segment
+    options ``customer``, ``sep`` and ``encoding``. Nothing is done when
+    *path* is a frame.
+
+    >>> with _rows_of_file(None, {}):
+    ...     pass
+    """
+    if not isinstance(path, str | os.PathLike):
+        yield
+        return
+    customer = options.get("customer", "customer_id")
+    try:
+        yield
+    except InputError as exc:
+        err = with_line(
+            exc, path, sep=options.get("sep"), encoding=options.get("encoding")
+        )
+        if err.field == customer and err.problem == "has missing customer ids":
+            err = InputError(
+                err.field,
+                err.problem,
+                fix=(
+                    "read the file, drop the rows without a customer id and "
+                    "pass the frame (tx = custseg.frame.read_table(path, "
+                    f"text_columns=[{customer!r}]); tx = "
+                    f"tx.dropna(subset=[{customer!r}]); custseg.report(tx, "
+                    "rows_without_customer=n) counts them), or give them an "
+                    "id (on the command line: --missing-customer drop)"
+                ),
+                first_row=err.first_row,
+                n_rows=err.n_rows,
+                line=err.line,
+            )
+        if err is exc:
+            raise
+        raise err from None
 
 
 def with_line_amounts(
@@ -2080,7 +2156,9 @@ def segment(
     InputError
         Bad data: a column argument that is not one label, a missing or
         duplicated column, a frame with no rows, dates or amounts the core
-        refuses.
+        refuses. About a row of a transactions file given as a path, it
+        says the row's line in the file (``err.line``, ``first at line 4
+        of 'tx.csv'``), as the command line does.
     ThresholdError
         Bad parameters (both *preset* and *rules*, an unknown *lang*, ...).
     RulesError
@@ -2203,73 +2281,82 @@ def _segment(
         aggregates=aggregates,
         edges_arg=edges_arg,
     )
+    # a path's rows are the file's: errors say their lines (so do those of a
+    # frame custseg.report read from a file: _TX_FILE)
+    tx_file = _TX_FILE.get()
     if isinstance(transactions, str | os.PathLike):
-        transactions = read_transactions(
+        tx_file = (
             transactions,
-            customer,
-            order,
-            encoding,
+            {"customer": customer, "sep": sep, "encoding": encoding},
+        )
+    with _rows_of_file(*(tx_file or (None, {}))):
+        if isinstance(transactions, str | os.PathLike):
+            transactions = read_transactions(
+                transactions,
+                customer,
+                order,
+                encoding,
+                amount,
+                quantity,
+                price,
+                date=date,
+                date_format=check_date_format(date_format),
+                sep=sep,
+            )
+        # Arrow string_view / binary_view columns (a Polars export) read as
+        # large_string / large_binary: pandas has no kernels for the view types
+        transactions = v.arrow_plain(transactions)
+        tx, amounts = with_line_amounts(
+            transactions,
             amount,
             quantity,
             price,
+            frame_arg,
+            customer=customer,
             date=date,
-            date_format=check_date_format(date_format),
-            sep=sep,
+            order=order,
         )
-    # Arrow string_view / binary_view columns (a Polars export) read as
-    # large_string / large_binary: pandas has no kernels for the view types
-    transactions = v.arrow_plain(transactions)
-    tx, amounts = with_line_amounts(
-        transactions,
-        amount,
-        quantity,
-        price,
-        frame_arg,
-        customer=customer,
-        date=date,
-        order=order,
-    )
-    explain = v.flag_param(explain, "explain")
-    cutoffs = _abc_cutoffs(abc_cutoffs)
-    abc_edges_given = abc_edges is not None
-    if abc_edges_given and abc_cutoffs is not None and cutoffs != AbcCutoffs():
-        raise ThresholdError(
-            f"'abc_cutoffs' ({_short(abc_cutoffs)}) is given with 'abc_edges', "
-            "which are fixed spend thresholds: the cutoffs would be ignored; "
-            "give one, not both (abc_edges=None fits new ABC edges at these "
-            "cutoffs; result.apply(tx, abc_cutoffs=...) on a later period)"
+        explain = v.flag_param(explain, "explain")
+        cutoffs = _abc_cutoffs(abc_cutoffs)
+        abc_edges_given = abc_edges is not None
+        if abc_edges_given and abc_cutoffs is not None and cutoffs != AbcCutoffs():
+            raise ThresholdError(
+                f"'abc_cutoffs' ({_short(abc_cutoffs)}) is given with 'abc_edges', "
+                "which are fixed spend thresholds: the cutoffs would be ignored; "
+                "give one, not both (abc_edges=None fits new ABC edges at these "
+                "cutoffs; result.apply(tx, abc_cutoffs=...) on a later period)"
+            )
+        if isinstance(frequency, str) and frequency == "rows":
+            frequency = "transactions"  # the command line's name for it
+        rs = _load_rules(preset, rules)
+        if lang is not None:
+            _check_lang(rs, lang)
+        if windows is not None and rs is not None and "lifecycle" in rs.tables:
+            breaks = ", ".join(
+                _display.number_text(b) for b in rs.tables["lifecycle"].breaks
+            )
+            raise ThresholdError(
+                f"'windows' is given with rules that have their own lifecycle table "
+                f"(breaks {breaks} days): the windows would be ignored; give one, not "
+                "both (leave windows= out, or a rules file that extends the preset "
+                "with [tables.lifecycle] breaks = [...])"
+            )
+        facts = _facts(
+            tx,
+            customer,
+            date,
+            amounts,
+            as_of,
+            {
+                "frequency": frequency,
+                "zero_amount": zero_amount,
+                "after_as_of": after_as_of,
+                "date_format": date_format,
+                "order": order,
+            },
+            need_rows=True,
+            frame_arg=frame_arg,
         )
-    if isinstance(frequency, str) and frequency == "rows":
-        frequency = "transactions"  # the command line's name for it
-    rs = _load_rules(preset, rules)
-    if lang is not None:
-        _check_lang(rs, lang)
-    if windows is not None and rs is not None and "lifecycle" in rs.tables:
-        breaks = ", ".join(
-            _display.number_text(b) for b in rs.tables["lifecycle"].breaks
-        )
-        raise ThresholdError(
-            f"'windows' is given with rules that have their own lifecycle table "
-            f"(breaks {breaks} days): the windows would be ignored; give one, not "
-            "both (leave windows= out, or a rules file that extends the preset "
-            "with [tables.lifecycle] breaks = [...])"
-        )
-    facts = _facts(
-        tx,
-        customer,
-        date,
-        amounts,
-        as_of,
-        {
-            "frequency": frequency,
-            "zero_amount": zero_amount,
-            "after_as_of": after_as_of,
-            "date_format": date_format,
-            "order": order,
-        },
-        need_rows=True,
-        frame_arg=frame_arg,
-    )
     buyers = facts.frequency > 0
     notes: list[str] = []
     replaced: dict[str, str] = {}  # fixed [scores] edges that edges= replaces

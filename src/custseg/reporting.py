@@ -51,14 +51,17 @@ from ._files import (
 )
 from .errors import CustsegError, CustsegWarning, InputError, ThresholdError
 from .frame import (
+    _TX_FILE,
     PRESENT_ZH,
     SegmentResult,
     _abc_cutoffs,
     _fit_edges,
     _load_rules,
+    _rows_of_file,
     dropped_customers,
     read_transactions,
     segment,
+    transactions_file,
     with_line_amounts,
 )
 from .labels import whole_numbers_first
@@ -743,16 +746,17 @@ def _segment(
     given = {k: options.pop(k, None) for k in ("quantity", "price")}
     given["amount"] = options.pop("amount", "amount")
     # quantity x price made once, here: the refunds below are counted on it
-    tx, amount = with_line_amounts(
-        tx,
-        given["amount"],
-        given["quantity"],
-        given["price"],
-        frame_arg="data",
-        customer=options.get("customer", "customer_id"),
-        date=date,
-        order=options.get("order"),
-    )
+    with _rows_of_file(*(_TX_FILE.get() or (None, {}))):
+        tx, amount = with_line_amounts(
+            tx,
+            given["amount"],
+            given["quantity"],
+            given["price"],
+            frame_arg="data",
+            customer=options.get("customer", "customer_id"),
+            date=date,
+            order=options.get("order"),
+        )
     options["amount"] = amount
     date_format = options.pop("date_format", None)
     parsed = None
@@ -3101,8 +3105,12 @@ def report(
             )
         result, quality = data, None
     else:
-        tx = _read(data, segment_options)
-        result, quality = _segment(tx, lang, segment_options)
+        # errors about a file's rows say its line, as segment(path)'s do
+        # (only the transactions': the records' rows are not the file's)
+        with _rows_of_file(data, segment_options):
+            tx = _read(data, segment_options)
+        with transactions_file(data, segment_options):
+            result, quality = _segment(tx, lang, segment_options)
     parts = _parts(
         result,
         quality,
