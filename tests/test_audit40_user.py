@@ -150,3 +150,79 @@ def test_engine_missing_id_fix_drops_only_the_guests_and_runs_as_sql() -> None:
     with pytest.raises(InputError, match="missing customer ids") as info:
         summarize_frame(floats, as_of="2010-12-31", **options)
     assert _count(duckdb, floats, _where(info.value.fix)) == 2
+
+
+# 4. A guest checkout written as a cell of blanks other than spaces (a tab,
+#    Excel's no-break space, an ideographic space) was a customer id: every
+#    such row of a text file was one customer, with no error (a cell of
+#    spaces was already missing).
+
+BLANKS = st.text(
+    st.sampled_from([" ", "\t", "\xa0", "\u3000", "\u2003"]), min_size=1, max_size=3
+)
+
+
+def _quoted(cell: str) -> str:
+    return '"' + cell + '"'
+
+
+@FAST
+@given(blanks=st.lists(BLANKS, min_size=1, max_size=3), where=st.integers(0, 3))
+def test_blank_id_cells_of_a_file_are_missing_ids(
+    blanks: list[str], where: int
+) -> None:
+    rows = [GOOD] * 3
+    for k, cell in enumerate(blanks):
+        guest = GOOD.replace("12346.0", _quoted(cell)).replace("536365", f"9{k}")
+        rows.insert(min(where, len(rows)), guest)
+    path = _file(rows)
+    try:
+        with pytest.raises(InputError, match="missing customer ids") as info:
+            custseg.segment(path, **OPTIONS)
+    finally:
+        os.unlink(path)
+    assert info.value.n_rows == len(blanks), str(info.value)
+
+
+def test_blank_guest_ids_are_dropped_and_counted_by_the_command_line(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    from custseg.cli import main
+
+    tab = GOOD.replace("12346.0", _quoted("\t")).replace("536365", "536370")
+    nbsp = GOOD.replace("12346.0", _quoted("\xa0")).replace("536365", "536371")
+    path = _file([GOOD, tab, nbsp])
+    out = path + ".out.csv"
+    try:
+        code = main(
+            [
+                "segment",
+                path,
+                "--customer",
+                "Customer ID",
+                "--date",
+                "InvoiceDate",
+                "--date-format",
+                "%m/%d/%Y %H:%M",
+                "--order",
+                "Invoice",
+                "--quantity",
+                "Quantity",
+                "--price",
+                "Price",
+                "--missing-customer",
+                "drop",
+                "--output",
+                out,
+            ]
+        )
+        assert code == 0
+        printed = capsys.readouterr().out
+        assert "1 customer, 1 order" in printed
+        assert "(2 rows without a customer id dropped)" in printed
+        written = pd.read_csv(out, dtype=str)
+        assert written["Customer ID"].tolist() == ["12346.0"]
+    finally:
+        for p in (path, out):
+            if os.path.exists(p):
+                os.unlink(p)

@@ -152,7 +152,7 @@ class TestIdsAsWritten:
                 ),
                 min_size=1,
                 max_size=6,
-            ),
+            ).filter(lambda i: not i.isspace()),
             min_size=2,
             max_size=6,
             unique=True,
@@ -162,7 +162,10 @@ class TestIdsAsWritten:
         self, tmp_path: Path, ids: list[str]
     ) -> None:
         """segment -> due / assign / migrate / report --previous: the same ids,
-        exactly (compared with Python's csv module, an independent reader)."""
+        exactly (compared with Python's csv module, an independent reader).
+        An id of blanks only (``" "``, a tab) is a missing id since audit 40
+        (a guest checkout, as a cell of spaces after a separator already
+        was), refused by ``segment``: not drawn here."""
         folder = Path(tmp_path) / f"case{abs(hash(tuple(ids)))}"
         folder.mkdir(exist_ok=True)
         tx = quoted_csv(
