@@ -239,20 +239,20 @@ def _column(
 #: The transactions file a frame given to :func:`_segment` was read from
 #: (by :func:`custseg.report`), with its ``sep`` and ``encoding``: errors
 #: about the frame's rows then say the file's line. Set by
-#: :func:`transactions_file`; a context variable, so threads do not share it.
+#: :func:`_transactions_file`; a context variable, so threads do not share it.
 _TX_FILE: contextvars.ContextVar[tuple[Any, dict[str, Any]] | None] = (
     contextvars.ContextVar("custseg_tx_file", default=None)
 )
 
 
 @contextlib.contextmanager
-def transactions_file(path: Any, options: Mapping[str, Any]) -> Iterator[None]:
+def _transactions_file(path: Any, options: Mapping[str, Any]) -> Iterator[None]:
     """Within it, :func:`_segment` given a frame read from the file *path*
     (with the segment *options* ``customer``, ``sep``, ``encoding``) says
     the file's lines in errors about the frame's rows, as it does given
     the path. Nothing is set when *path* is no path.
 
-    >>> with transactions_file(None, {}):
+    >>> with _transactions_file(None, {}):
     ...     _TX_FILE.get() is None
     True
     """

@@ -58,10 +58,10 @@ from .frame import (
     _fit_edges,
     _load_rules,
     _rows_of_file,
+    _transactions_file,
     dropped_customers,
     read_transactions,
     segment,
-    transactions_file,
     with_line_amounts,
 )
 from .labels import whole_numbers_first
@@ -3109,7 +3109,7 @@ def report(
         # (only the transactions': the records' rows are not the file's)
         with _rows_of_file(data, segment_options):
             tx = _read(data, segment_options)
-        with transactions_file(data, segment_options):
+        with _transactions_file(data, segment_options):
             result, quality = _segment(tx, lang, segment_options)
     parts = _parts(
         result,
