@@ -245,9 +245,13 @@ def register(sub: Any) -> None:
         "last_contact, when the table has it); without one nobody has been "
         "contacted",
     )
-    how = p.add_mutually_exclusive_group(required=True)
+    how = p.add_mutually_exclusive_group()
     how.add_argument(
-        "--cadence", type=_days, metavar="DAYS", help="contact everyone every DAYS days"
+        "--cadence",
+        type=_days,
+        metavar="DAYS",
+        help="contact everyone every DAYS days (leave out, with --class-column, "
+        "for birthday or points reminders only)",
     )
     how.add_argument(
         "--class-column",
@@ -537,6 +541,19 @@ def _cmd(args: argparse.Namespace) -> int:
     )
     if args.head < 0:
         raise ThresholdError(f"'--head' must be >= 0: got {args.head}")
+    periodic = args.cadence is not None or args.class_column is not None
+    if not periodic and args.holiday:
+        raise ThresholdError(
+            "'--holiday' greets the customers we keep in touch with, those with "
+            "a cadence: give --cadence DAYS or --class-column COLUMN too, or "
+            "leave --holiday out"
+        )
+    if not periodic and args.birthday is None and args.points is None:
+        raise ThresholdError(
+            "'custseg due' needs a reason to contact: give --cadence DAYS or "
+            "--class-column COLUMN (contact every so many days), --birthday "
+            "COLUMN, or --points COLUMN with --min-points N"
+        )
     as_of = parse_date_text(args.as_of, "as_of")
     _check_cadence(args.cadence)
     _check_holidays(args.holiday, as_of)
@@ -658,7 +675,11 @@ def _cmd(args: argparse.Namespace) -> int:
                 fix="give the segment output of that day, or segment again with "
                 "the same --as-of",
             )
-        cadence: Any = args.cadence
+        # no --cadence nor --class-column: birthday or points reminders only,
+        # nobody contacted every so many days (NaN: no periodic contact)
+        cadence: Any = (
+            args.cadence if periodic else np.full(len(df), np.nan, dtype=np.float64)
+        )
         recency_col: str | None = None
         if args.class_column is not None:
             labels = _column(df, args.class_column, "class-column").astype(object)
@@ -718,7 +739,7 @@ def _cmd(args: argparse.Namespace) -> int:
         f"{n_customers:,d} of {len(df):,d} customers\n"
     )
     notes = _deadline_notes(cadence, recency_col, args)
-    if args.last_contact is None and cadence is not None:
+    if args.last_contact is None and periodic:
         # said, not guessed: a contact log given to segment is not read here
         notes = (notes + "\n" if notes else "") + (
             "no last contacts (no --last-contact, and the table has no "

@@ -12,6 +12,7 @@ pair of classes some customer made (pairs without customers left out).
 from __future__ import annotations
 
 import argparse
+import functools
 import math
 import re
 import shlex
@@ -699,6 +700,82 @@ def _as_classes(col: pd.Series) -> pd.Series:
     return col.cat.reorder_categories(_whole_numbers_first(col.cat.categories))
 
 
+@functools.cache
+def _known_orders() -> dict[str, tuple[tuple[str, ...], ...]]:
+    """The classes custseg's own ordered columns hold, in their order, by
+    column name, in English and Chinese: the stages of ``lifecycle``, the
+    ``abc`` classes, ``present`` and ``relationship``, and the tables of the
+    presets (``care_phase``, ``nps_band``). A CSV file keeps no order of its
+    classes and a Parquet file of a rules file's table does, so these are
+    the one order a column gets whatever the file type (:func:`in_one_order`).
+    """
+    from .frame import PRESENT_NAMES, PRESENT_ZH
+    from .lifecycle import _ZH_STAGES
+    from .pareto import ABC_NAMES
+    from .relationship import _ZH as RELATIONSHIP_ZH
+    from .relationship import NO_SALE, RELATIONSHIP_TYPES, UNKNOWN
+    from .rules import load
+
+    orders: dict[str, list[tuple[str, ...]]] = {}
+
+    def add(column: str, names: tuple[str, ...], zh: Any) -> None:
+        orders.setdefault(column, []).append(tuple(names))
+        orders[column].append(tuple(zh.get(n, n) for n in names))
+
+    add("lifecycle", tuple(_ZH_STAGES), _ZH_STAGES)
+    add("abc", ABC_NAMES, {})
+    add("present", PRESENT_NAMES, PRESENT_ZH)
+    add("relationship", (*RELATIONSHIP_TYPES, NO_SALE, UNKNOWN), RELATIONSHIP_ZH)
+    # (every preset extends base, whose tables they share)
+    for name, table in load("base").tables.items():
+        for lang, words in table.translations.items():
+            if lang == "zh":
+                add(name, table.names, words)
+    return {k: tuple(dict.fromkeys(v)) for k, v in orders.items()}
+
+
+def in_one_order(
+    column: Any, old: pd.Series, new: pd.Series
+) -> tuple[pd.Series, pd.Series]:
+    """*old* and *new* (from :func:`_as_classes`), their text classes in one
+    order whatever the file type: the classes some customer of the file
+    holds (a Parquet file's empty dictionary entries are left out, as a
+    CSV file has none), in custseg's own order where the column is one of
+    its ordered columns (:func:`_known_orders`: ``lifecycle`` ``active``
+    before ``silent``), else in text order (numbers by value), also when a
+    Parquet file stored another order (a CSV file of the same run cannot).
+    Columns of other classes (numbers, yes/no) are as they are.
+
+    >>> a = pd.Series(pd.Categorical(["gone", "active"],
+    ...     ["active", "silent", "gone", "no_purchase"], ordered=True))
+    >>> b = pd.Series(pd.Categorical(["silent", "active"]))
+    >>> [s.cat.categories.tolist() for s in in_one_order("lifecycle", a, b)]
+    [['active', 'gone'], ['active', 'silent']]
+    >>> c = pd.Series(pd.Categorical(["Gold", "Silver"], ["Gold", "Silver"],
+    ...                              ordered=True))
+    >>> [s.cat.categories.tolist() for s in in_one_order("tier", c, c)]
+    [['Gold', 'Silver'], ['Gold', 'Silver']]
+    """
+    categories = [*old.cat.categories, *new.cat.categories]
+    if not all(isinstance(c, str) for c in categories):
+        return old, new
+    held_old = set(pd.unique(old.dropna().to_numpy(dtype=object)))
+    held_new = set(pd.unique(new.dropna().to_numpy(dtype=object)))
+    classes = held_old | held_new
+    order = None
+    for known in _known_orders().get(str(column), ()):
+        if classes <= set(known):
+            order = [c for c in known if c in classes]
+            break
+    if order is None:
+        order = sorted_names(list(classes))
+    # each file its own classes (look-alike pairs are told across the two)
+    return (
+        old.cat.set_categories([c for c in order if c in held_old], ordered=False),
+        new.cat.set_categories([c for c in order if c in held_new], ordered=False),
+    )
+
+
 def _whole_numbers_first(categories: pd.Index) -> list[Any]:
     """Text classes with those written as numbers first, by value
     (``"9"`` before ``"10"``, as a Parquet file's integers are ordered;
@@ -1365,6 +1442,8 @@ def _cmd(args: argparse.Namespace) -> int:
     read: list[str] = []  # (text read as the other file's numbers)
     for column in columns:
         old, new = _as_classes(before[column]), _as_classes(after[column])
+        # one order whatever the file type (a CSV file keeps none)
+        old, new = in_one_order(column, old, new)
         # a class called (new), (gone) or missing: the extra row and column
         # (and the row of missing labels) get a '*'
         classes = [*old.cat.categories, *new.cat.categories]

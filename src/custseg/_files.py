@@ -5187,6 +5187,7 @@ def write_table(
     path: str | os.PathLike[str],
     *,
     as_read: Iterable[Any] | None = None,
+    ids: Iterable[Any] | None = None,
 ) -> None:
     """Write a DataFrame as CSV, TSV/TXT (tab-separated) or Parquet, atomically.
 
@@ -5207,10 +5208,12 @@ def write_table(
     ``0.30000000000000004``, whole numbers below 2**63 are integers
     (``17``, ``1234567890123456``; counts of days and scores too), float
     ids (the index) are integers at any size, written in full (``1e20`` as
-    ``100000000000000000000``), whole values of 2**63 or more in other
+    ``100000000000000000000``), and so are those of the id columns *ids*
+    (by default a column called ``customer_id``: the ids of a frame after
+    ``reset_index()``), whole values of 2**63 or more in other
     columns their shortest text (``1e+20``, which pandas reads as a number,
     where a column holding ``100000000000000000000`` reads back as text),
-    and a missing
+    ``-0.0`` is ``0`` (the same number), and a missing
     value is an empty cell. Columns in *as_read* are never put in cents,
     whatever their name (a customer record called ``revenue`` keeps its
     0.125). Text that a reader would change is quoted, in the values and
@@ -5238,6 +5241,12 @@ def write_table(
         text of each) whatever their names (one name, or a list of them);
         default: ``df.attrs["record_columns"]``,
         the customer records' columns of a :func:`~custseg.segment` result.
+    ids
+        Columns of customer ids (one name, or a list of them): their whole
+        floats are written in full at any size, as the index's are
+        (``100000000000000000000``, never ``1e+20``, which custseg's readers
+        refuse as an id a spreadsheet shortened); default: a column called
+        ``customer_id``, if any. The named index is always written so.
 
     Raises
     ------
@@ -5275,7 +5284,8 @@ def write_table(
         )
     _check_path(path)
     kept = None if as_read is None else _column_names(as_read, "as_read")
-    write_atomic(path, table_writer(df, path, as_read=kept))
+    id_columns = None if ids is None else _column_names(ids, "ids")
+    write_atomic(path, table_writer(df, path, as_read=kept, ids=id_columns))
 
 
 def _refuse_empty_ids(index: pd.Index, path: str | os.PathLike[str]) -> None:
@@ -5407,6 +5417,7 @@ def table_writer(
     path: str | os.PathLike[str],
     *,
     as_read: Iterable[Any] | None = None,
+    ids: Iterable[Any] | None = None,
 ) -> Callable[[str], None]:
     """The function that writes *df* as :func:`write_table` writes it to
     *path*, given the temporary file to fill (for :func:`write_all`); the
@@ -5415,6 +5426,8 @@ def table_writer(
     if as_read is None:
         as_read = df.attrs.get("record_columns", ())
     kept = tuple(as_read)
+    # id columns beside the index (a frame after reset_index()): in full
+    id_columns = ("customer_id",) if ids is None else tuple(ids)
     fmt = table_format(path)
     if fmt == "parquet":
         _need_pyarrow()
@@ -5449,6 +5462,7 @@ def table_writer(
                 _write_parquet(data, tmp, str(path))
                 return
             ids = [n for n in df.index.names if n is not None] if named else []
+            ids += [n for n in id_columns if n in data.columns and n not in ids]
             ready, marks = _quote_marks(_csv_ready(data, kept, ids))
             options: dict[str, Any] = {
                 "sep": "," if fmt == "csv" else "\t",

@@ -520,23 +520,29 @@ def _languages(rs: rules_mod.RuleSet) -> set[str]:
 def _load_rules(
     preset: str | None, rules: str | None, lang: str | None
 ) -> rules_mod.RuleSet | None:
-    """Load the preset (a shipped name only) or rules file; check --lang."""
+    """Load the preset (a shipped name only) or rules file; check --lang:
+    ``en`` is the names as written (as ``due`` and ``report`` take it, and
+    :meth:`RuleSet.check_lang <custseg.rules.RuleSet.check_lang>`), also
+    without rules, unless the rules translate to ``en``."""
     if preset is None and rules is None:
-        if lang is not None:
+        if lang is not None and lang != "en":
             raise CustsegError(
-                "--lang needs --preset or --rules: labels come from the rules"
+                f"--lang needs --preset or --rules (got {lang!r}): labels and "
+                "their translations come from the rules (without them, only en, "
+                "the names as written)"
             )
         return None
     rs = _load_preset(preset) if preset is not None else rules_mod.load(str(rules))
     if lang is not None:
         available = _languages(rs)
         name = rs.name or rs.path
-        if lang not in available:
+        if lang not in available and lang != "en":
             known = (
-                f"available: {', '.join(sorted(available))}, or leave out "
-                "--lang for the rules' own names"
+                f"available: {', '.join(sorted(available))}, or en (or no "
+                "--lang) for the rules' own names"
                 if available
-                else "they carry no translations; leave out --lang"
+                else "they carry no translations; leave out --lang (or give "
+                "en) for the rules' own names"
             )
             raise CustsegError(
                 f"--lang {lang!r} is not a language of the rules {name!r}: {known}"
@@ -1226,6 +1232,8 @@ def _cmd_segment(args: argparse.Namespace) -> int:
     if args.output:
         _check_id_column(args, None, "--output")
     tx, rs = _read_inputs(args, args.lang)
+    if args.lang == "en" and (rs is None or "en" not in _languages(rs)):
+        args.lang = None  # the names as written (due and report take en too)
     if args.output:
         _check_id_column(args, rs, "--output")
     return _run(tx, args, rs)
@@ -1620,7 +1628,8 @@ def _segment_options(seg: argparse.ArgumentParser) -> None:
     labels.add_argument(
         "--lang",
         default=None,
-        help="label language of the rules, e.g. zh (default: the rules' names)",
+        help="label language of the rules, e.g. zh; en: the rules' own names "
+        "(the default)",
     )
     labels.add_argument(
         "--output",
