@@ -107,7 +107,7 @@ runs = st.integers(1, 6).flatmap(
 )
 
 
-@getattr(hypothesis, "custseg_unscaled", settings)(max_examples=5, deadline=None)
+@getattr(hypothesis, "custseg_unscaled", settings)(max_examples=4, deadline=None)
 @given(runs)
 def test_migrate_same_whatever_the_format(
     tmp_path_factory: pytest.TempPathFactory,
@@ -206,7 +206,7 @@ def test_due_needs_a_reason(tmp_path: Path, capsys: pytest.CaptureFixture[str]) 
 # 4. float ids in a plain customer_id column
 
 
-@settings(max_examples=20, deadline=None)
+@settings(max_examples=10, deadline=None)
 @given(
     st.lists(
         st.one_of(
@@ -253,3 +253,17 @@ def test_id_column_in_full(tmp_path: Path) -> None:
         .splitlines()[1]
         .startswith("100000000000000000000,")
     )
+
+
+def test_due_without_cadence_options_said_of_the_reminders(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """--preset with points reminders alone (no --cadence given): the
+    message speaks of the reminders, not of a --cadence nobody gave."""
+    path = _customers(tmp_path / "crm.csv")
+    capsys.readouterr()
+    argv = ["due", str(path), "--as-of", "2025-01-01", "--points", "points"]
+    assert main([*argv, "--min-points", "500", "--preset", "ecommerce"]) == 2
+    err = capsys.readouterr().err
+    assert "birthday and points reminders alone do not read" in err
+    assert "--cadence" not in err

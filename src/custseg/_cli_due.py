@@ -559,11 +559,18 @@ def _cmd(args: argparse.Namespace) -> int:
     _check_holidays(args.holiday, as_of)
     name = args.playbook or args.class_column
     playbook = None
+    # (said of --cadence when given, else of the reminders without one)
+    without = (
+        "--cadence does"
+        if args.cadence is not None
+        else "birthday and points reminders alone do"
+    )
+    instead = " instead of --cadence" if args.cadence is not None else ""
     if args.class_column is None and args.recency is not None:
         raise ThresholdError(
             "'--recency' gives the win-back deadlines of a class column's "
-            "playbook, which --cadence does not read: give --class-column COLUMN "
-            "instead of --cadence, or leave --recency out"
+            f"playbook, which {without} not read: give --class-column "
+            f"COLUMN{instead}, or leave --recency out"
         )
     if args.class_column is None and (
         args.rules is not None or args.preset is not None or args.playbook is not None
@@ -574,8 +581,8 @@ def _cmd(args: argparse.Namespace) -> int:
             else ("--preset" if args.preset is not None else "--playbook")
         )
         raise ThresholdError(
-            f"{given!r} gives the playbook of a class column, which --cadence "
-            "does not read: give --class-column COLUMN instead of --cadence, or "
+            f"{given!r} gives the playbook of a class column, which {without} "
+            f"not read: give --class-column COLUMN{instead}, or "
             f"leave {given} out"
         )
     if args.class_column is not None:
