@@ -1058,6 +1058,9 @@ DEFAULTS["visit_tier"] = {
         deadline=_WIN_BACK_DAYS,
     ),
     "no_purchase": _a(*_POTENTIAL, 4, 30, _POTENTIAL_ZH),
+    # visits (or spend, where it decides VIP) not known: visit_tier's and
+    # the presets' unknown tier, never a guessed one
+    "unknown": _a(*_COMPLETE, 5, None, _COMPLETE_ZH),
 }
 # The mother-and-baby store's classes (store_visit_class), each with the
 # sources' own approach.
@@ -1241,6 +1244,7 @@ _ALIASES_ZH: dict[str, dict[str, str]] = {
         "普通会员": "ordinary_member",
         "VIP": "vip",
         "未购买": "no_purchase",
+        "未知": "unknown",
     },
     "store_class": {
         "VIP": "vip",

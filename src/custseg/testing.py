@@ -35,6 +35,7 @@ from .errors import CustsegError, ThresholdError
 from .relationship import _NEEDED as _RELATIONSHIP_READS
 from .rfm import MAX_BINS
 from .rules import RuleSet, load, preset, presets
+from .rules._analysis import gap_rule
 from .rules._expr import condition_tree
 
 if TYPE_CHECKING:
@@ -2050,7 +2051,11 @@ def assert_reachable(
     two close constants) may be missed, and fails. Give such a label an
     ``[[examples]]`` entry with field values that reach it: a label an
     example reaches counts as reached (and if it does not come out, the
-    rules cannot give it to that customer either).
+    rules cannot give it to that customer either). A label that only a
+    preset's rules for a field the preset declares never missing give
+    (``visit_tier``'s ``unknown`` where ``missing(frequency)``) is not asked
+    for: it labels the rows of a file that extends the preset and declares
+    the field ``missing = true``.
 
     Parameters
     ----------
@@ -2119,6 +2124,8 @@ def assert_reachable(
     if lost:
         lost = _unreached_by_examples(rs, lost)
     if lost:
+        lost = _without_gap_labels(rs, lost)
+    if lost:
         missing = []
         for name, labels in lost.items():
             kind = "table" if name in rs.tables else "segmentation"
@@ -2159,6 +2166,30 @@ def _unreached(
         if gone:
             lost[name] = gone
     return lost
+
+
+def _without_gap_labels(
+    rs: RuleSet, lost: dict[str, list[str]]
+) -> dict[str, list[str]]:
+    """*lost* without the labels of a segmentation that only a preset's rules
+    for a field it declares never missing give (``visit_tier``'s
+    ``unknown`` for a missing ``frequency``): they label the rows of a file
+    that extends the preset and declares the field missing, where they are
+    reached."""
+    kept: dict[str, list[str]] = {}
+    for name, labels in lost.items():
+        seg = rs.segments.get(name)
+        if seg is not None:
+            labels = [
+                x
+                for x in labels
+                if x == seg.default
+                or not (rules := [r for r in seg.rules if r.label == x])
+                or not all(gap_rule(rs, r) for r in rules)
+            ]
+        if labels:
+            kept[name] = labels
+    return kept
 
 
 def _unreached_by_examples(

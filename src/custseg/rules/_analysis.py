@@ -23,6 +23,7 @@ from __future__ import annotations
 import difflib
 import itertools
 import math
+import re
 import unicodedata
 from collections.abc import Iterable, Mapping
 from typing import Any
@@ -183,6 +184,24 @@ def _whatever_missing(
         grid = grid.copy()
         grid[tuple(cut)] &= np.broadcast_to(known, grid[tuple(cut)].shape)
     return grid.reshape(-1)
+
+
+_ASKS_MISSING = re.compile(r"\bmissing\(\s*([A-Za-z_][A-Za-z0-9_]*)\s*\)")
+
+
+def gap_rule(rs: RuleSet, rule: Rule) -> bool:
+    """Whether *rule* is a preset's rule for a field the preset declares
+    never missing (``missing(frequency)``): it labels the rows of a facts
+    table with gaps, in a file that extends the preset and declares the
+    field ``missing = true``, so that it never matches in the preset itself
+    by design, not by mistake (no ``never-matches`` warning, and
+    :func:`custseg.testing.assert_reachable` does not ask for its label)."""
+    if not rule.path.startswith("preset:"):
+        return False
+    return any(
+        (spec := rs.fields.get(name)) is not None and not spec.missing
+        for name in _ASKS_MISSING.findall(rule.text)
+    )
 
 
 def _is_missing_point(spec: FieldSpec, col: np.ndarray) -> np.ndarray:
@@ -747,16 +766,17 @@ class _Analyser:
                 unknown |= mine
                 undecided.append((i, mine))
             if not (match & possible).any():
-                out.append(
-                    self.rule_diag(
-                        rsrc,
-                        rule,
-                        "never-matches",
-                        f"rule {i + 1} ({rule.label!r}) of {what} can never match"
-                        + _because(why_not, match),
-                        "check the thresholds and the field bounds",
+                if not gap_rule(rs, rule):
+                    out.append(
+                        self.rule_diag(
+                            rsrc,
+                            rule,
+                            "never-matches",
+                            f"rule {i + 1} ({rule.label!r}) of {what} can never match"
+                            + _because(why_not, match),
+                            "check the thresholds and the field bounds",
+                        )
                     )
-                )
                 if not match.any():
                     continue
                 first[match & ~taken] = i  # (cells no run has: still labelled)
