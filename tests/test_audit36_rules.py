@@ -57,18 +57,16 @@ def test_unreachable_through_an_earlier_rule_is_at_the_param(tmp_path: Path) -> 
 
 def test_label_from_missing_is_at_the_field(tmp_path: Path) -> None:
     """A field the preset reads as never missing, made optional by the file:
-    the rules that take its missing rows were warned at the preset's lines."""
+    the rules that take its missing rows were warned at the preset's lines.
+
+    Since audit 40 the presets' segmentations take a missing purchase count
+    with rules of their own (``unknown``, ecom4's ``Unscored``) instead of
+    guessing a class, so the same file has nothing to warn of (the
+    warnings this test once located were those guesses)."""
     text = (
         'format = 1\nextends = "ecommerce"\n[fields]\nfrequency = { missing = true }\n'
     )
-    warns = _not_info(_check(tmp_path, text))
-    assert {d.code for d in warns} == {"label-from-missing"}
-    for d in warns:
-        assert d.path.endswith("shop.toml"), d
-        assert (d.line, d.column) == (4, 15), d  # missing = true
-        assert "fields.frequency.missing" in d.message
-        assert "(the rule is at preset:base:" in d.message
-        assert "undecided" in d.hint
+    assert _not_info(_check(tmp_path, text)) == []
 
 
 _OVERRIDES = st.one_of(

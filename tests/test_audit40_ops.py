@@ -231,3 +231,21 @@ def test_gap_rules_are_no_warning() -> None:
         'rules = [{ label = "a", when = "missing(frequency)" }]\n'
     )
     assert "never-matches" in _warnings(text)
+
+
+def test_label_from_missing_hint_names_the_lists_own_unknown_label() -> None:
+    """The hint of label-from-missing suggests the rule list's own label for
+    what is not known (status' ``unknown``), not an ``Unscored`` class the
+    list does not have."""
+    text = (
+        "format = 1\n[fields]\n"
+        'x = { type = "number", missing = true }\n'
+        'y = { type = "number", min = 0 }\n'
+        '[segments.s]\ndefault = "low"\nrules = [\n'
+        '  { label = "high", when = "x >= 5" },\n'
+        '  { label = "mid", when = "y >= 1" },\n'
+        '  { label = "unknown", when = "y > 1000" },\n]\n'
+    )
+    hints = [d.hint for d in rules.check(text) if d.code == "label-from-missing"]
+    assert hints
+    assert all('label = "unknown"' in h for h in hints)

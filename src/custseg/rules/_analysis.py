@@ -186,6 +186,9 @@ def _whatever_missing(
     return grid.reshape(-1)
 
 
+# labels that name what is not known, as the presets spell them: the hint of
+# label-from-missing suggests the rule list's own, else "unknown"
+_UNKNOWN_LABELS = ("unknown", "Unscored", "missing", "未知")
 _ASKS_MISSING = re.compile(r"\bmissing\(\s*([A-Za-z_][A-Za-z0-9_]*)\s*\)")
 
 
@@ -868,6 +871,9 @@ class _Analyser:
             if f in causes and (_is_missing_point(rs.fields[f], col) & guessed).any()
         ]
         first = " or ".join(f"missing({f})" for f in fields) or "missing(...)"
+        # the list's own label for what is not known, if it has one
+        own = {r.label for r in rules}
+        mark = next((x for x in _UNKNOWN_LABELS if x in own), "unknown")
         return self.rule_diag(
             src,
             rule,
@@ -876,7 +882,7 @@ class _Analyser:
             "earlier rule cannot be decided (a value it reads is missing), e.g. "
             f"{_describe(rs, columns, guessed)}: they get {rule.label!r} because "
             "the earlier rule was skipped, not because they fit it",
-            f'put a rule for the missing values first, e.g. {{ label = "Unscored", '
+            f'put a rule for the missing values first, e.g. {{ label = "{mark}", '
             f'when = "{first}" }}',
             [rules[j] for j, cells in undecided if (cells & guessed).any()],
         )
