@@ -225,6 +225,8 @@ def test_gap_rules_are_no_warning() -> None:
     test_presets) or such a file; in a user's own file such a rule is one."""
     assert _warnings("beauty_salon") == []
     assert _warnings(f'extends = "beauty_salon"\n[fields]\n{GAPS}') == []
+    # a file holding the preset's text, as `custseg presets NAME` prints it
+    assert _warnings(rules.preset_text("beauty_salon")) == []
     # the same rule in a user's own file, the field never missing, is one
     text = (
         'extends = "base"\n[segments.mine]\ndefault = "b"\n'

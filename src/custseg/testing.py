@@ -35,7 +35,7 @@ from .errors import CustsegError, ThresholdError
 from .relationship import _NEEDED as _RELATIONSHIP_READS
 from .rfm import MAX_BINS
 from .rules import RuleSet, load, preset, presets
-from .rules._analysis import gap_rule
+from .rules._analysis import asks_missing_of_solid
 from .rules._expr import condition_tree
 
 if TYPE_CHECKING:
@@ -2171,11 +2171,12 @@ def _unreached(
 def _without_gap_labels(
     rs: RuleSet, lost: dict[str, list[str]]
 ) -> dict[str, list[str]]:
-    """*lost* without the labels of a segmentation that only a preset's rules
-    for a field it declares never missing give (``visit_tier``'s
-    ``unknown`` for a missing ``frequency``): they label the rows of a file
-    that extends the preset and declares the field missing, where they are
-    reached."""
+    """*lost* without the labels of a segmentation that only rules asking
+    ``missing(x)`` of a field declared never missing give (the presets'
+    ``visit_tier`` ``unknown`` for a missing ``frequency``): they label the
+    rows of a file that extends the preset and declares the field missing,
+    where they are reached. (Such a rule of a file's own is a
+    ``never-matches`` diagnostic, which has failed before this.)"""
     kept: dict[str, list[str]] = {}
     for name, labels in lost.items():
         seg = rs.segments.get(name)
@@ -2185,7 +2186,7 @@ def _without_gap_labels(
                 for x in labels
                 if x == seg.default
                 or not (rules := [r for r in seg.rules if r.label == x])
-                or not all(gap_rule(rs, r) for r in rules)
+                or not all(asks_missing_of_solid(rs, r) for r in rules)
             ]
         if labels:
             kept[name] = labels

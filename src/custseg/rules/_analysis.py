@@ -21,6 +21,7 @@ whole file are capped by *MAX_WORK*, the cells held at once by *MAX_HELD*.
 from __future__ import annotations
 
 import difflib
+import functools
 import itertools
 import math
 import re
@@ -192,18 +193,35 @@ _UNKNOWN_LABELS = ("unknown", "Unscored", "missing", "未知")
 _ASKS_MISSING = re.compile(r"\bmissing\(\s*([A-Za-z_][A-Za-z0-9_]*)\s*\)")
 
 
-def gap_rule(rs: RuleSet, rule: Rule) -> bool:
+def asks_missing_of_solid(rs: RuleSet, rule: Rule) -> bool:
+    """Whether *rule* asks ``missing(x)`` of a field *x* declared never
+    missing (no ``missing = true``): that part of it never holds."""
+    return any(
+        (spec := rs.fields.get(name)) is not None and not spec.missing
+        for name in _ASKS_MISSING.findall(rule.text)
+    )
+
+
+@functools.cache
+def _preset_texts() -> frozenset[str]:
+    from . import preset_text, presets  # (the package imports this module)
+
+    return frozenset(preset_text(name).strip() for name in presets())
+
+
+def gap_rule(rs: RuleSet, rule: Rule, text: str | None = None) -> bool:
     """Whether *rule* is a preset's rule for a field the preset declares
     never missing (``missing(frequency)``): it labels the rows of a facts
     table with gaps, in a file that extends the preset and declares the
     field ``missing = true``, so that it never matches in the preset itself
     by design, not by mistake (no ``never-matches`` warning, and
-    :func:`custseg.testing.assert_reachable` does not ask for its label)."""
-    if not rule.path.startswith("preset:"):
+    :func:`custseg.testing.assert_reachable` does not ask for its label).
+    *text*: the text of the file the rule is in; a file that is a preset's
+    text as ``custseg presets NAME`` prints it counts as that preset."""
+    if not asks_missing_of_solid(rs, rule):
         return False
-    return any(
-        (spec := rs.fields.get(name)) is not None and not spec.missing
-        for name in _ASKS_MISSING.findall(rule.text)
+    return rule.path.startswith("preset:") or (
+        text is not None and text.strip() in _preset_texts()
     )
 
 
@@ -769,7 +787,7 @@ class _Analyser:
                 unknown |= mine
                 undecided.append((i, mine))
             if not (match & possible).any():
-                if not gap_rule(rs, rule):
+                if not gap_rule(rs, rule, rsrc.text):
                     out.append(
                         self.rule_diag(
                             rsrc,
