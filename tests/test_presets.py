@@ -39,7 +39,7 @@ OVERRIDABLE = {
     "scores": {"r": {"edges"}, "f": {"bins"}, "m": {"bins"}},
     "derived": {"r_high"},
 }
-META = {"format", "name", "description", "extends"}
+META = {"format", "name", "description", "translations", "extends"}
 BREAK_COUNT = {"lifecycle": 4, "care_phase": 3}
 
 # The 11-segment grid by (R, FM), FM = (F + M) / 2 rounded half up.

@@ -1333,7 +1333,7 @@ def _cmd_presets(args: argparse.Namespace) -> int:
     if args.name:
         _emit(rules_mod.preset_text(args.name), end="")
         return 0
-    found = rules_mod.presets()
+    found = rules_mod.presets(lang=args.lang)
     width = max(map(len, found))
     _emit("\n".join(f"{name:<{width}}  {d}" for name, d in found.items()))
     return 0
@@ -1704,6 +1704,12 @@ def _parser() -> argparse.ArgumentParser:
 
     presets = sub.add_parser("presets", help="list the shipped presets, or show one")
     presets.add_argument("name", nargs="?", help="a preset to print")
+    presets.add_argument(
+        "--lang",
+        choices=("en", "zh"),
+        default=None,
+        help="the language of the list's descriptions (zh: Chinese)",
+    )
     presets.set_defaults(func=_cmd_presets)
     # operations on segmented customers, each in a module of its own
     from . import _cli_assign, _cli_due, _cli_migrate, _cli_report

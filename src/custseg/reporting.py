@@ -2278,8 +2278,8 @@ def _rules_html(parts: _Parts, lang: str) -> str:
     info: list[list[Cell]] = [
         [t["rules_name"], (rs.name or rs.path) if rs is not None else t["no_rules"]]
     ]
-    if rs is not None and rs.description:
-        info.append([t["description"], rs.description])
+    if rs is not None and rs.describe(lang):
+        info.append([t["description"], rs.describe(lang)])
     out = [_table([t["item"], t["value"]], info, sortable=False)]
     e = res.edges
     dims = (e.recency, e.frequency, e.monetary)

@@ -77,11 +77,17 @@ __all__ = [
 ]
 
 _PRESET_PREFIX = "preset:"
-_META = ("format", "name", "description", "extends")
+_META = ("format", "name", "description", "translations", "extends")
 
 
-def presets() -> dict[str, str]:
+def presets(lang: str | None = None) -> dict[str, str]:
     """The presets shipped with custseg: name -> one-line description.
+
+    Parameters
+    ----------
+    lang
+        ``"zh"`` for the descriptions in Chinese (each preset's
+        ``translations.zh.description``); None or ``"en"``: as written.
 
     Returns
     -------
@@ -103,15 +109,37 @@ def presets() -> dict[str, str]:
     ['base', 'beauty_salon', 'department_store', 'ecommerce', 'furniture', 'mother_baby', 'restaurant', 'travel']
     >>> names["restaurant"]
     'Restaurant: lifecycle 30/60/90/180 days, recency scores 14/30/60/90 days, ...'
+    >>> rules.presets(lang="zh")["restaurant"]
+    '餐厅：生命周期 30/60/90/180 天，...'
     >>> rules.preset("restaurant").tables["lifecycle"].breaks
     (30.0, 60.0, 90.0, 180.0)
     """
+    if lang is not None and lang not in ("en", "zh"):
+        raise RulesError(
+            [
+                Diagnostic(
+                    "<argument>",
+                    1,
+                    1,
+                    2,
+                    "error",
+                    "argument",
+                    f"'lang' must be 'en' or 'zh': got {lang!r}",
+                    "the presets' descriptions are in English and Chinese",
+                )
+            ]
+        )
     out: dict[str, str] = {}
     folder = resources.files(__package__).joinpath("presets")
     for entry in sorted(folder.iterdir(), key=lambda e: e.name):
         if entry.name.endswith(".toml"):
             doc = tomllib.loads(entry.read_text(encoding="utf-8"))
-            out[entry.name[:-5]] = str(doc.get("description", ""))
+            text = str(doc.get("description", ""))
+            if lang not in (None, "en"):
+                text = str(
+                    doc.get("translations", {}).get(lang, {}).get("description", text)
+                )
+            out[entry.name[:-5]] = text
     return out
 
 
@@ -271,6 +299,9 @@ def _merge(
         if not path and key in _META:
             out[key] = value
             origins[(key,)] = child_src  # (format = 2 is this file's error)
+            if key == "description" and "translations" not in child:
+                # the preset's translated description is not this file's
+                out.pop("translations", None)
             continue
         dotted = ".".join((*path, key))
         if key not in parent:

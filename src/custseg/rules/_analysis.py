@@ -723,12 +723,22 @@ class _Analyser:
         """
         rs = self.rs
         self.last = None
-        axes, items, why = self.axes([r.when for r in rules])
+        exprs = [r.when for r in rules]
+        if missing_of is not None and missing_of in rs.derived:
+            # a table on a computed value: its missing rows are where that
+            # value is missing, so the grid reads what it is computed from
+            exprs.append(rs.derived[missing_of].expr)
+        axes, items, why = self.axes(exprs)
         grid = None
         if axes is not None:
             own = sum(r.when.nodes + RULE_NODES for r in rules)
             grid, why = self.grid(axes, items, own, len(rules))
         if grid is None:
+            dead = [
+                d
+                for i, rule in enumerate(rules)
+                for d in self.dead_parts(sources.get(rule.path, src), rule, i, what)
+            ]
             return [
                 _diag(
                     src,
@@ -739,7 +749,8 @@ class _Analyser:
                     f"{what} not analysed: {why}",
                     "the reachability checks are exact only for finite inputs or "
                     "comparisons with constants",
-                )
+                ),
+                *dead,
             ]
         env, columns = grid.env, grid.columns
         out: list[Diagnostic] = []
@@ -749,14 +760,19 @@ class _Analyser:
         possible, why_not = self._possible(
             columns, coupled=axes is None or _axes_key(axes) not in self.loose
         )
+        gone = None
         if missing_of is not None and missing_of in columns:
             # a missing rule labels rows whose field is missing only
             gone = _is_missing_point(rs.fields[missing_of], columns[missing_of])
-            if not gone.all():
-                why_not.append(
-                    (f"{missing_of} is missing on every row they label", ~gone)
-                )
-                possible &= gone
+        elif missing_of is not None and missing_of in rs.derived:
+            # ... or whose computed value is missing (m / f where f is 0)
+            value = env.values.get(missing_of)
+            if value is None:
+                value = rs.derived[missing_of].expr.evaluate(env)
+            gone = np.isnan(np.asarray(value, dtype=np.float64))
+        if gone is not None and not gone.all():
+            why_not.append((f"{missing_of} is missing on every row they label", ~gone))
+            possible &= gone
         taken = np.zeros(env.n, dtype=bool)
         first = np.full(env.n, -1, dtype=np.int32)  # the rule that took a cell
         # each rule's matches as bits, to name the earlier rules that overlap
@@ -803,6 +819,7 @@ class _Analyser:
                 first[match & ~taken] = i  # (cells no run has: still labelled)
                 taken |= match
                 continue
+            out += self.dead_parts(rsrc, rule, i, what)
             packed[i] = np.packbits(match & possible)
             new = match & ~taken
             if default is not None and not (new & possible).any():
@@ -857,6 +874,66 @@ class _Analyser:
                     "falls-to-default",
                     message,
                     "intended? otherwise add a rule for them",
+                )
+            )
+        return out
+
+    def dead_parts(
+        self, rsrc: Source, rule: Rule, i: int, what: str
+    ) -> list[Diagnostic]:
+        """A ``never-true`` warning per comparison of *rule*'s condition with
+        a constant that no value within its field's ``min`` and ``max``
+        makes true (``recency_days >= lost_days`` with ``recency_days``
+        declared up to 200 and ``lost_days = 270``) while the condition as
+        a whole can still match (through another part of an ``or``): that
+        part of the rule is dead, which the rule's own warnings do not say.
+        """
+        out: list[Diagnostic] = []
+        seen: set[str] = set()
+        # its own comparisons, then those of the derived values it reads
+        derived = self.rs.derived
+        parts = [(p, "") for p in rule.when.bounded] + [
+            (p, f" (in derived value {n!r})")
+            for n in sorted(self.names_read(rule.when) & derived.keys())
+            for p in derived[n].expr.bounded
+        ]
+        for (name, symbol, c, text), where in parts:
+            base = self._resolve(name)
+            spec = self.rs.fields.get(base)
+            if spec is None or spec.kind not in ("number", "integer") or text in seen:
+                continue
+            lo = spec.min if spec.min is not None else -math.inf
+            hi = spec.max if spec.max is not None else math.inf
+            if spec.kind == "integer":
+                lo = float(math.ceil(lo)) if math.isfinite(lo) else lo
+                hi = float(math.floor(hi)) if math.isfinite(hi) else hi
+            never = {
+                ">=": hi < c,
+                ">": hi <= c,
+                "<=": lo > c,
+                "<": lo >= c,
+                "==": not lo <= c <= hi or (spec.kind == "integer" and c % 1 != 0),
+                "!=": lo == hi == c,
+            }[symbol]
+            if not never:
+                continue
+            seen.add(text)
+            shown = "from {} to {}".format(
+                *(
+                    _display.number_text(b) if math.isfinite(b) else "any"
+                    for b in (lo, hi)
+                )
+            )
+            out.append(
+                self.rule_diag(
+                    rsrc,
+                    rule,
+                    "never-true",
+                    f"part of rule {i + 1} ({rule.label!r}) of {what} is never "
+                    f"true: {text!r}{where} holds for no value of field {base!r}, "
+                    f"declared {shown}",
+                    "check the thresholds and the field bounds: that part of "
+                    "the condition is dead",
                 )
             )
         return out
@@ -1078,7 +1155,7 @@ def _missing_rules(
             first.line,
             t.missing_rules,
             t.missing,
-            missing_of=base if base in rs.fields else None,
+            missing_of=base if base in rs.fields or base in rs.derived else None,
         )
     return out
 

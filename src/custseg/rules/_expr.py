@@ -384,6 +384,12 @@ class Compiled:
     #: ``"0.1 + 0.2"``), else None: a derived value of such an expression is
     #: a named constant, compared as a parameter is
     const: float | int | None = None
+    #: the comparisons of a name with a finite number constant, as
+    #: (name, operator, constant, text) with the name on the left
+    #: (``lost_days <= recency_days`` is ``(recency_days, ">=", 270, ...)``):
+    #: the analyser checks each against the field's bounds, so that a dead
+    #: part of a condition is reported, not only a dead condition
+    bounded: tuple[tuple[str, str, float, str], ...] = ()
 
     def evaluate(self, env: Env) -> np.ndarray:
         """Evaluate to an array of length ``env.n``.
@@ -963,6 +969,7 @@ class _Checker:
         self.called: set[str] = set()  # unknown functions already reported
         self.names: set[str] = set()
         self.comparisons: list[tuple[str, Any]] = []
+        self.bounded: list[tuple[str, str, float, str]] = []
         self.opaque: set[str] = set()
         self.aggregates = False
         self.aggregate_keys: set[str] = set()
@@ -1421,6 +1428,22 @@ class _Checker:
                 else:
                     self.opaque.add(side.id)
 
+    def _bound(self, ln: ast.AST, lc: Any, symbol: str, rn: ast.AST, rc: Any) -> None:
+        """Note a comparison of a name with a finite number constant as
+        (name, operator, constant, text), the name on the left (see
+        :attr:`Compiled.bounded`)."""
+        flip = {"<": ">", "<=": ">=", ">": "<", ">=": "<=", "==": "==", "!=": "!="}
+        for name, const, sym in ((ln, rc, symbol), (rn, lc, flip[symbol])):
+            if (
+                isinstance(name, ast.Name)
+                and self._is_variable(name.id)
+                and isinstance(const, int | float)
+                and not isinstance(const, bool)
+                and math.isfinite(const)
+            ):
+                text = f"{ast.unparse(ln)} {symbol} {ast.unparse(rn)}"
+                self.bounded.append((name.id, sym, float(const), text))
+
     def _bare(self, node: ast.AST) -> bool:
         """Whether *node* is a number field, or a bare name of one."""
         if not isinstance(node, ast.Name):
@@ -1518,6 +1541,7 @@ class _Checker:
 
             return (lambda env: _not(same(env))) if negate else same
         self._record(ln, lc, rn, rc)
+        self._bound(ln, lc, symbol, rn, rc)
         lf, rf = self._sided(ln, lf, rc), self._sided(rn, rf, lc)
         two = self._bare(ln) and self._bare(rn)
         names = (ln.id, rn.id) if two else None  # type: ignore[attr-defined]
@@ -2238,6 +2262,7 @@ def _check_body(
         tree.body.id if isinstance(tree.body, ast.Name) else None,
         top.places if top.type == NUMBER else None,
         _number_constant(top),
+        tuple(checker.bounded),
     ), []
 
 

@@ -74,6 +74,7 @@ TOP_KEYS = (
     "format",
     "name",
     "description",
+    "translations",
     "extends",
     "fields",
     "params",
@@ -697,6 +698,10 @@ class RuleSet:
     )
     # [[examples]]: given values and the expected labels
     examples: tuple[Example, ...] = ()
+    # translations.LANG.description: the description per language
+    descriptions: FrozenMap[str, str] = attrs.field(
+        factory=FrozenMap, converter=frozen_map
+    )
     # what the rules were compiled from: (path, text) of the file, then
     # (name, text) of each preset it extends; empty for a RuleSet built
     # otherwise (build() alone). Equality, hashing and pickling use it.
@@ -884,6 +889,36 @@ class RuleSet:
     def outputs(self) -> tuple[str, ...]:
         """Names of the tables and segmentations, in evaluation order."""
         return tuple(n for n in self.order if n in self.tables or n in self.segments)
+
+    def describe(self, lang: str | None = None) -> str:
+        """The file's ``description`` in *lang*: its
+        ``translations.LANG.description`` when the file (or the preset it
+        extends, unless the file gives its own ``description``) has one,
+        else the description as written.
+
+        Parameters
+        ----------
+        lang
+            A language code (``"zh"``), or None or ``"en"`` for the
+            description as written.
+
+        Returns
+        -------
+        str
+            The description (empty when the file has none).
+
+        Examples
+        --------
+        >>> from custseg import rules
+        >>> rs = rules.load("restaurant")
+        >>> rs.describe()[:40]
+        'Restaurant: lifecycle 30/60/90/180 days,'
+        >>> rs.describe("zh")[:22]
+        '餐厅：生命周期 30/60/90/180 天'
+        """
+        if lang is None:
+            return self.description
+        return self.descriptions.get(lang, self.description)
 
     def check_lang(self, lang: Any) -> str | None:
         """*lang* if it is a language the tables and segmentations carry
@@ -2220,11 +2255,24 @@ class _Builder:
         for key in value:
             if key not in allowed:
                 close = difflib.get_close_matches(key, allowed, n=1)
+                meant = lookalike(key) if isinstance(key, str) else None
+                where = ".".join(path).replace(".[", "[") or "the file"
+                if meant in allowed:
+                    # a Cyrillic or Greek letter, an accent: it looks like
+                    # the key meant, but is another character
+                    self.at_key(
+                        (*path, key),
+                        "unknown-key",
+                        f"unknown key {spelled(key)} in {where}: it looks like "
+                        f"{meant!r} but is not ASCII",
+                        f"write {meant!r} in plain ASCII letters",
+                    )
+                    continue
+                shown = spelled(key) if isinstance(key, str) else repr(key)
                 self.at_key(
                     (*path, key),
                     "unknown-key",
-                    f"unknown key {key!r} in "
-                    + (".".join(path).replace(".[", "[") or "the file"),
+                    f"unknown key {shown} in {where}",
                     f"did you mean {close[0]!r}?"
                     if close
                     else "allowed: " + ", ".join(allowed),
@@ -2700,6 +2748,29 @@ def _too_many_tokens(source: Source, path: tuple[str, ...]) -> Diagnostic:
     )
 
 
+# letters of other scripts that look like ASCII ones (the common homoglyphs
+# of Unicode's confusables list, lower and upper case)
+_LOOKALIKES = str.maketrans(
+    "аеорсухіјѕԁԛԝһӏвкмнтАВЕКМНОРСТУХІЈЅαβεικνορτυχΑΒΕΗΙΚΜΝΟΡΤΥΧΖ",
+    "aeopcyxijsdqwhlbkmhtABEKMHOPCTYXIJSabeiknoptuxABEHIKMNOPTYXZ",
+)
+
+
+def lookalike(name: str) -> str | None:
+    """The ASCII text *name* looks like (NFKC-normalised, accents dropped,
+    Cyrillic and Greek lookalike letters read as the Latin ones), or None
+    when *name* is ASCII already or some character has no ASCII look.
+
+    >>> lookalike("\u0433"), lookalike("\u0440"), lookalike("ｒ"), lookalike("r")
+    (None, 'p', 'r', None)
+    """
+    if name.isascii():
+        return None
+    plain = unicodedata.normalize("NFKD", nfkc(name).translate(_LOOKALIKES))
+    plain = "".join(c for c in plain if not unicodedata.combining(c))
+    return plain if plain.isascii() else None
+
+
 def nfkc(name: str) -> str:
     """A name as expressions read it: NFKC-normalised (full-width letters and
     digits become plain ones), as Python does for identifiers."""
@@ -2743,7 +2814,8 @@ def normalise_names(
     """Declared names NFKC-normalised, as expressions read them.
 
     A field declared ``"ｍ"`` (full-width, as Chinese input methods type it)
-    is the field ``m``: expressions see ``ｍ`` as ``m`` too. Two declarations
+    is the field ``m``: expressions see ``ｍ`` as ``m`` too; so are the
+    keys of ``[scores]`` (``"ｒ"`` is the score ``r``). Two declarations
     of one section that normalise to the same name are a ``duplicate-name``
     error at the second. Name references that are not expressions (a table's
     ``field``, parameter names in ``breaks``, a segmentation's
@@ -2752,7 +2824,9 @@ def normalise_names(
     """
     diags: list[Diagnostic] = []
     out = dict(doc)
-    for section in NAME_SECTIONS:
+    # the keys of [scores] name the score fields r, f and m: read alike
+    # (``"ｒ" = { edges = [...] }`` is the score r, not an unknown key)
+    for section in (*NAME_SECTIONS, "scores"):
         entries = doc.get(section)
         if not isinstance(entries, dict):
             continue
@@ -3293,6 +3367,7 @@ def build(
     rs = RuleSet(
         name=str(doc.get("name", "")),
         description=str(doc.get("description", "")),
+        descriptions=_descriptions(b, doc),
         path=source.path,
         fields=fields,
         params=params,
@@ -3531,6 +3606,45 @@ def _expr(
     if isinstance(text, str):
         b.locate_value(path, text)  # keep occurrence counting in file order
     return compiled
+
+
+def _descriptions(b: _Builder, doc: Mapping[str, Any]) -> dict[str, str]:
+    """The file's top-level ``translations.LANG.description``, per language:
+    a table of languages, each a table with the one key ``description``, a
+    string."""
+    raw = doc.get("translations", {})
+    if not isinstance(raw, dict):
+        b.at_key(
+            ("translations",),
+            "bad-value",
+            "'translations' must be a table of languages",
+            'write translations.zh.description = "..."',
+        )
+        return {}
+    out: dict[str, str] = {}
+    for lang, table in raw.items():
+        if not isinstance(table, dict):
+            b.at_key(
+                ("translations", lang),
+                "bad-value",
+                f"translations.{lang} must be a table",
+                f'write translations.{lang}.description = "..."',
+            )
+            continue
+        b.unknown_keys(table, ("description",), ("translations", lang))
+        text = table.get("description")
+        if text is None:
+            continue
+        if not isinstance(text, str):
+            b.at_key(
+                ("translations", lang, "description"),
+                "bad-value",
+                f"translations.{lang}.description must be a string",
+                "write it in quotes",
+            )
+            continue
+        out[lang] = text
+    return out
 
 
 def _translations(

@@ -597,7 +597,9 @@ def _key_parts(
 
 
 # the sections whose keys are declared names, NFKC-normalised when read
-_NAMED = frozenset({"fields", "params", "derived", "tables", "segments", "tags"})
+_NAMED = frozenset(
+    {"fields", "params", "derived", "tables", "segments", "tags", "scores"}
+)
 
 
 class _Index:
