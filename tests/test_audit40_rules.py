@@ -279,3 +279,16 @@ def test_cli_presets_lang_zh(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["presets", "--lang", "zh"]) == 0
     out = capsys.readouterr().out
     assert "ecommerce" in out and "网店" in out
+
+
+def test_text_among_numbers_after_in_is_said_as_for_equals() -> None:
+    text = """format = 1
+[fields]
+x = { type = "number" }
+[segments.s]
+default = "d"
+rules = [ { label = "a", when = "x in (1, 'a')" } ]
+"""
+    (found,) = _codes(text)
+    assert found[0] == "type-mismatch"
+    assert found[3] == "cannot compare a number with the text 'a'"

@@ -553,7 +553,7 @@ class TestTypes:
             ("x + 1", "x + 1", "expected a bool"),
             ("c", "c", "expected a bool"),
             ("mean(c) > 1", "c", "mean() needs a number"),
-            ("s in ('a',)", "'a'", "left side is a number"),
+            ("s in ('a',)", "'a'", "cannot compare a number with the text 'a'"),
             ("c in (1,)", "1", "not a string"),
             ("stage == 'north'", "'north'", "not one of the values"),
         ],

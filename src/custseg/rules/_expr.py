@@ -1611,6 +1611,10 @@ class _Checker:
                 )
             if lt.kind == "category":
                 values.append(self._category_code(lt, en.const, elt))
+            elif en.type.kind == "category":  # a text among numbers
+                raise self.fail(
+                    elt, "type-mismatch", *_mismatch(lt, None, en.type, en.const, "==")
+                )
             elif en.type != lt:
                 raise self.fail(
                     elt,
