@@ -292,3 +292,49 @@ rules = [ { label = "a", when = "x in (1, 'a')" } ]
     (found,) = _codes(text)
     assert found[0] == "type-mismatch"
     assert found[3] == "cannot compare a number with the text 'a'"
+
+
+# ------------------------------------- finding 1, through a [scores] edge
+
+
+def test_ecommerce_max_200_warns_that_r_1_is_never_given() -> None:
+    # rfm11's 'Lost' reads r only: recency_days up to 200 never scores 1
+    found = [c for c in _codes(_MAX_200) if c[0] == "never-matches"]
+    lost = [m for *_, m in found if "('Lost') of segmentation 'rfm11'" in m]
+    assert len(lost) == 1
+    assert "recency_days is declared from 0 to 200" in lost[0]
+    assert "fields.recency_days.max" in lost[0]
+    assert {(line, column) for _, line, column, _ in found} == {(4, 18)}
+
+
+def _score_of(x: float, edges: list[int]) -> int:
+    # recency: 1 + the number of edges the value is strictly below
+    return 1 + sum(x < e for e in edges)
+
+
+@_SEARCH(max_examples=40, deadline=None)
+@given(
+    lo=st.integers(0, 300),
+    width=st.integers(0, 300),
+    k=st.integers(1, 5),
+)
+def test_score_never_given_iff_no_fact_within_bounds_scores_it(
+    lo: int, width: int, k: int
+) -> None:
+    edges = [30, 90, 180, 270]
+    hi = lo + width
+    text = f"""format = 1
+[fields]
+recency_days = {{ type = "number", min = {lo}, max = {hi}, missing = true }}
+r = {{ type = "integer", min = 1, max = 5, missing = true }}
+[scores]
+r = {{ edges = {edges} }}
+[segments.s]
+default = "d"
+rules = [ {{ label = "a", when = "r == {k}" }} ]
+"""
+    points = {lo, hi, *(e for e in edges if lo <= e <= hi)}
+    points |= {math.nextafter(e, -math.inf) for e in edges if lo < e <= hi}
+    given_k = any(_score_of(x, edges) == k for x in points)
+    found = [d for d in rules.check(text, text=True) if d.code == "never-matches"]
+    assert bool(found) == (not given_k), (lo, hi, k)

@@ -469,6 +469,9 @@ class _Analyser:
         read = self.names_read(rule.when)
         for other in causes:
             read |= self.names_read(other.when)
+        # a score's cells are limited by its fact's bounds: a file's change
+        # of those is a cause too
+        read |= {fact for score, fact, _, _ in self.scored if score in read}
         paths = sorted(
             {p for name in read for p in keys.get(name, ())},
             key=root.locate_key,
@@ -522,6 +525,40 @@ class _Analyser:
                 why_not.append(
                     (
                         f"{score} is scored from {fact} by the [scores] edges {shown}",
+                        wrong,
+                    )
+                )
+                possible &= ~wrong
+        for score, fact, edges, higher in self.scored:
+            # a score read without its fact: the fact's bounds still limit
+            # the scores a run gives (recency_days up to 200 with the edges
+            # 30, 90, 180, 270 never scores r = 1)
+            if score not in columns or fact in columns:
+                continue
+            spec = self.rs.fields[fact]
+            lo = spec.min if spec.min is not None else -math.inf
+            hi = spec.max if spec.max is not None else math.inf
+            if not (math.isfinite(lo) or math.isfinite(hi)):
+                continue
+            cut = np.asarray(edges, dtype=np.float64)
+
+            def made(x: float, cut: np.ndarray = cut, higher: bool = higher) -> int:
+                return 1 + int((cut < x).sum() if higher else (x < cut).sum())
+
+            least, most = sorted((made(lo), made(hi)))
+            s = np.asarray(columns[score], dtype=np.float64)
+            with np.errstate(invalid="ignore"):
+                wrong = ~np.isnan(s) & ((s < least) | (s > most))
+            if wrong.any():
+                shown = ", ".join(_display.number_text(e) for e in edges)
+                bounds = " to ".join(
+                    _display.number_text(b) if math.isfinite(b) else "any"
+                    for b in (lo, hi)
+                )
+                why_not.append(
+                    (
+                        f"{score} is scored from {fact} by the [scores] edges "
+                        f"{shown}, and {fact} is declared from {bounds}",
                         wrong,
                     )
                 )
