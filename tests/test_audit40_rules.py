@@ -338,3 +338,14 @@ rules = [ {{ label = "a", when = "r == {k}" }} ]
     given_k = any(_score_of(x, edges) == k for x in points)
     found = [d for d in rules.check(text, text=True) if d.code == "never-matches"]
     assert bool(found) == (not given_k), (lo, hi, k)
+
+
+def test_report_in_chinese_shows_the_chinese_description() -> None:
+    from custseg.datasets import simulate_transactions
+    from custseg.reporting import report
+
+    page = report(
+        simulate_transactions(120, seed=1), preset="ecommerce", lang="zh", charts=False
+    )
+    assert rules.presets(lang="zh")["ecommerce"] in page.html
+    assert rules.presets()["ecommerce"] not in page.html
