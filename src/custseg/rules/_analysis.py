@@ -21,7 +21,6 @@ whole file are capped by *MAX_WORK*, the cells held at once by *MAX_HELD*.
 from __future__ import annotations
 
 import difflib
-import functools
 import itertools
 import math
 import re
@@ -202,27 +201,17 @@ def asks_missing_of_solid(rs: RuleSet, rule: Rule) -> bool:
     )
 
 
-@functools.cache
-def _preset_texts() -> frozenset[str]:
-    from . import preset_text, presets  # (the package imports this module)
-
-    return frozenset(preset_text(name).strip() for name in presets())
-
-
-def gap_rule(rs: RuleSet, rule: Rule, text: str | None = None) -> bool:
-    """Whether *rule* is a preset's rule for a field the preset declares
-    never missing (``missing(frequency)``): it labels the rows of a facts
-    table with gaps, in a file that extends the preset and declares the
-    field ``missing = true``, so that it never matches in the preset itself
-    by design, not by mistake (no ``never-matches`` warning, and
+def gap_rule(rs: RuleSet, rule: Rule) -> bool:
+    """Whether *rule* asks ``missing(x)`` of a field the file declares never
+    missing (the presets' ``visit_tier`` ``missing(frequency)``): it labels
+    the rows of a facts table with gaps, in a file that extends this one and
+    declares the field ``missing = true``, so that it never matches here by
+    design, not by mistake (no ``never-matches`` warning, and
     :func:`custseg.testing.assert_reachable` does not ask for its label).
-    *text*: the text of the file the rule is in; a file that is a preset's
-    text as ``custseg presets NAME`` prints it counts as that preset."""
-    if not asks_missing_of_solid(rs, rule):
-        return False
-    return rule.path.startswith("preset:") or (
-        text is not None and text.strip() in _preset_texts()
-    )
+    The same holds in any file (a preset, its printed text, an edited copy,
+    a user's own): the guard is harmless, since a run refuses a missing
+    value of a field declared never missing."""
+    return asks_missing_of_solid(rs, rule)
 
 
 def _is_missing_point(spec: FieldSpec, col: np.ndarray) -> np.ndarray:
@@ -840,7 +829,7 @@ class _Analyser:
                 unknown |= mine
                 undecided.append((i, mine))
             if not (match & possible).any():
-                if not gap_rule(rs, rule, rsrc.text):
+                if not gap_rule(rs, rule):
                     out.append(
                         self.rule_diag(
                             rsrc,
