@@ -92,13 +92,11 @@ _BINARY_DATE_FIX = (
     "STRING)), or pass the rows as a pandas DataFrame (PyArrow: "
     "table.to_pandas())"
 )
-#: The fix when the format was recognised from the first dates (no
-#: ``date_format``): a column of mixed shapes is the usual cause
+#: The fix when the column was read as ISO 8601 text (no ``date_format``)
 _GUESSED_DATE_FIX = (
-    "write every date in one shape (an engine reads a text column with one "
-    "format, recognised from its first dates; pandas reads ISO dates with "
-    "and without a time mixed), or give the format with date_format=, or "
-    "cast the column to a timestamp in the engine"
+    "use ISO 8601 dates (2024-01-31 or 2024-01-31 14:05:00, shapes may mix "
+    "as pandas mixes them) or YYYYMMDD (20240131), or give the format with "
+    "date_format=, or cast the column to a timestamp in the engine"
 )
 #: How many text dates :func:`_sample_format` reads to find their format.
 _FORMAT_SAMPLE = 64
@@ -920,6 +918,10 @@ def _id_column_kind(lf: Any, schema: dict[str, Any], name: str, what: str) -> st
     where narwhals has no name for it."""
     kind = _kind(schema[name])
     nw = _narwhals()
+    if schema[name] == nw.Binary:
+        # bytes ids grouped as the bytes they are, as the pandas path keeps
+        # them (b"c1" is not the text "c1")
+        return "binary"
     if schema[name] in (nw.Float32, nw.Float16):
         _refuse_narrow_ids(lf, name, what, schema[name] == nw.Float32)
     if kind == "bool":
@@ -997,14 +999,14 @@ def _refuse_all_missing(lf: Any, name: str, what: str) -> None:
         )
 
 
-#: How to make ids of another type (UUIDs, bytes, decimals, nested values)
-#: readable in an engine.
+#: How to make ids of another type (UUIDs, decimals, nested values)
+#: readable in an engine (bytes ids, Binary, are read as they are).
 _ID_CAST_FIX = (
     "cast the column to text (or to integers) in the engine, e.g. DuckDB: "
     "CAST({name} AS VARCHAR) (a UUID's usual text); Polars: "
-    "pl.col(...).bin.encode('hex') for bytes, .cast(pl.String) otherwise; "
-    "Spark: hex({name}) for bytes; or pass the rows as a pandas DataFrame "
-    "(PyArrow: table.to_pandas()), where such ids are read as they are"
+    "pl.col(...).cast(pl.String); Spark: CAST({name} AS STRING); or pass "
+    "the rows as a pandas DataFrame (PyArrow: table.to_pandas()), where "
+    "such ids are read as they are"
 )
 
 
@@ -1148,6 +1150,75 @@ def _iso_whole(fmt: str) -> str:
     if "%z" in fmt:
         out += f" ?(?:Z|[+-]{digits}{{2}}(?::?{digits}{{2}})?)"
     return out + "$"
+
+
+#: The one format an engine reads ISO 8601 text dates with (no
+#: ``date_format``): :func:`_iso_text` writes each in this shape first.
+_ISO_MIXED = "%Y-%m-%d %H:%M:%S"
+#: An ISO 8601 text date of any shape pandas reads without a
+#: ``date_format`` (every engine's dialect: no back-references): a day
+#: (``2024-06-30``, ``2024/6/3``, ``2024.06.30``, ``20240630``), then
+#: optionally a time after ``T`` or a blank (an hour of 2 digits, hours and
+#: minutes, seconds, a fraction of up to 18 digits) and a UTC offset
+#: (``Z``, ``+02``, ``+0200``, ``+02:00``, after a blank or none).
+_ISO_ANY = (
+    "^[0-9]{4}(?:-[0-9]{1,2}-[0-9]{1,2}|/[0-9]{1,2}/[0-9]{1,2}"
+    "|[.][0-9]{1,2}[.][0-9]{1,2}|[0-9]{4})"
+    "(?:[T ](?:[0-9]{1,2}:[0-9]{1,2}(?::[0-9]{1,2}(?:[.][0-9]{0,18})?)?"
+    "|[0-9]{2})"
+    "(?: ?(?:Z|[+-](?:[01][0-9]|2[0-3])(?::?[0-5][0-9])?))?)?$"
+)
+
+
+def _iso_text(text: Any, backend: str) -> tuple[Any, Any]:
+    """ISO 8601 text dates *text* (blanks around them skipped) written in
+    the one shape :data:`_ISO_MIXED` reads, and where they are ISO 8601 as
+    pandas reads them without a ``date_format`` (:data:`_ISO_ANY`, with an
+    upper-case ``T`` and ``Z``: ``'2024-06-30t10:00'`` is no date there).
+    Shapes mix as pandas mixes them (``2024-01-05`` beside ``2024-01-05
+    10:00:00``, ``2024/01/05T10:00Z``, ``20240105``): the offset is dropped
+    (the local time written counts, as in pandas), the day written
+    ``YYYY-M-D``, ``T`` made a blank, and a missing time, minutes or
+    seconds made ``00``."""
+    nw = _narwhals()
+    ref = "$" if backend in ("polars", "pyspark") else "\\"
+    valid = ~text.str.contains("[a-z]", literal=False) & text.str.contains(
+        _ISO_ANY, literal=False
+    )
+    day = f"{ref}1-{ref}2-{ref}3"
+    # (an offset only after a time: a day's '-01' is none)
+    timed = text.str.contains("[T ]", literal=False)
+    offset = " ?(?:Z|[+-](?:[01][0-9]|2[0-3])(?::?[0-5][0-9])?)$"
+    text = (
+        nw.when(timed)
+        .then(text.str.replace_all(offset, "", literal=False))
+        .otherwise(text)
+    )
+    text = text.str.replace_all(
+        "^([0-9]{4})([0-9]{2})([0-9]{2})", day, literal=False
+    ).str.replace_all("^([0-9]{4})[/.]([0-9]{1,2})[/.]([0-9]{1,2})", day, literal=False)
+    text = text.str.replace_all("T", " ", literal=True)
+
+    def ends(pattern: str) -> Any:
+        return text.str.contains(pattern, literal=False)
+
+    def then(tail: str) -> Any:
+        return nw.concat_str([text, nw.lit(tail)])
+
+    text = (
+        nw.when(~ends(" "))
+        .then(then(" 00:00:00"))
+        .otherwise(
+            nw.when(ends(" [0-9]{2}$"))
+            .then(then(":00:00"))
+            .otherwise(
+                nw.when(ends(" [0-9]{1,2}:[0-9]{1,2}$"))
+                .then(then(":00"))
+                .otherwise(text)
+            )
+        )
+    )
+    return text, valid
 
 
 def _iso_format(text: str) -> str | None:
@@ -1410,16 +1481,10 @@ def _text_parts(col: Any, cols: _Columns, fmt: str) -> tuple[Any, Any, str]:
     text = col.str.replace_all(_ENDS_BLANK, "", literal=False)
     offset = _OFFSET
     if cols.date_format is None:
-        # an ISO shape recognised by _iso_format: read as pandas reads ISO
-        # text, with an upper-case T and Z ('2024-06-30t10:00' is no date
-        # there; the engines' parsers and strptime ignore case), and an
-        # offset without seconds
-        valid = ~text.str.contains("[a-z]", literal=False) & text.str.contains(
-            _iso_whole(fmt), literal=False
-        )
-        # an offset after a blank or none, as pandas reads it beside the
-        # other ('10:00:00+02:00', '10:00:00.5 +02:00')
-        offset = " ?" + _ISO_OFFSET
+        # ISO text (the shape of the first dates was recognised by
+        # _iso_format): every shape pandas reads, mixed as pandas reads
+        # them, written in the one shape _ISO_MIXED reads
+        text, valid = _iso_text(text, cols.backend)
     for zone in ("%z", "%:z"):
         if zone in fmt:
             if not fmt.endswith(zone):
@@ -2344,6 +2409,7 @@ def _prepare(
         transactions = _arrow_plain(transactions, [customer, order], amount, date)
     lf, _ = _lazy(transactions)
     lf = _plain_types(lf, [customer, date, amount, order])
+    lf = _binary_dates(lf, date)
     written = lf  # (decimal dates: quoted as written in a refusal)
     lf = _date_values(lf, date, date_format)
     cols = _check_schema(lf, customer, date, amount, date_format, order, index, fixes)
@@ -2353,6 +2419,10 @@ def _prepare(
     fmt = None
     if cols.date_kind == "str":
         fmt = _sample_format(lf, cols)
+        if cols.date_format is None:
+            # ISO 8601 text of every shape pandas reads, mixed: each value
+            # is written in one shape first (_iso_text), read with this
+            fmt = _ISO_MIXED
     elif cols.date_kind in ("int", "float"):
         fmt = date_format or "%Y%m%d"
     c, a = cols.customer, cols.amount
@@ -2818,6 +2888,130 @@ def _plain_types(lf: Any, names: list[Hashable | None]) -> Any:
     if not casts:
         return lf
     return lf.with_columns(*casts)
+
+
+def _binary_dates(lf: Any, date: Hashable) -> Any:
+    """*lf* with a ``Binary`` *date* column (bytes, as HDF5 files and some
+    database drivers give text dates) decoded as the UTF-8 text it holds,
+    as the pandas path reads bytes (:func:`custseg._validate.bytes_as_text`),
+    so that every check of text dates follows; InputError naming the column
+    when some bytes are not UTF-8 text (one more pass, for such columns
+    only). Polars decodes with ``cast(pl.String)``, PyArrow with its cast
+    to ``string``, DuckDB with ``decode``, Spark with ``CAST(... AS
+    STRING)`` checked by ``is_valid_utf8`` (Spark 4 keeps any bytes cast
+    so; Spark 3 by decoding and encoding back, which puts U+FFFD in place
+    of bytes that are not UTF-8)."""
+    if not isinstance(date, str) or date not in lf.collect_schema():
+        return lf
+    backend = _backend_name(lf)
+    native = lf.to_native()
+    if not _binary_column(lf, native, backend, date):
+        return lf
+    bad: Any = None  # (an example of bytes that are not UTF-8, if found)
+    n_bad = 0
+    if backend == "polars":
+        import polars as pl
+
+        out = native.with_columns(pl.col(date).cast(pl.String))
+        try:
+            out.select(pl.col(date).null_count()).collect()
+        except pl.exceptions.ComputeError:
+            n_bad = -1
+        decoded = _lazy(out)[0]
+    elif backend == "pyarrow":
+        import pyarrow as pa
+        import pyarrow.compute as pc
+
+        column = native.column(date)
+        if pa.types.is_fixed_size_binary(column.type):
+            column = pc.cast(column, pa.binary())
+        try:
+            text = pc.cast(column, pa.large_string())
+        except pa.ArrowInvalid:
+            n_bad, bad = _undecodable(column.to_pylist())
+            text = None
+        decoded = (
+            None
+            if text is None
+            else _lazy(
+                native.set_column(native.schema.get_field_index(date), date, text)
+            )[0]
+        )
+    elif backend == "duckdb":
+        q = '"' + date.replace('"', '""') + '"'
+        found = native.filter(f"{q} IS NOT NULL AND try(decode({q})) IS NULL")
+        n_bad = int(found.aggregate("count(*)").fetchall()[0][0])
+        if n_bad:
+            bad = found.project(q).limit(1).fetchall()[0][0]
+        decoded = _lazy(native.project(f"* REPLACE (decode({q}) AS {q})"))[0]
+    elif backend == "pyspark":
+        from pyspark.sql import functions as F
+
+        col = F.col("`" + date.replace("`", "``") + "`")
+        text = col.cast("string")
+        if int(native.sparkSession.version.split(".")[0]) >= 4:
+            # Spark 4's strings keep the bytes cast to them, valid or not
+            valid = F.call_function("is_valid_utf8", col)
+        else:  # pragma: no cover - Spark 3 decodes with U+FFFD for them
+            valid = F.encode(F.decode(col, "UTF-8"), "UTF-8") == col
+        found = native.filter(col.isNotNull() & ~valid)
+        n_bad = found.count()
+        if n_bad:
+            bad = found.select(col).head(1)[0][0]
+        decoded = _lazy(native.withColumn(date, text))[0]
+    else:  # pragma: no cover - another engine: the schema check refuses it
+        return lf
+    if n_bad:
+        example = "" if bad is None else f", such as {v.describe(bytes(bad))}"
+        count = "" if n_bad < 0 else f" ({n_bad:,d} row{'s' if n_bad != 1 else ''})"
+        raise InputError(
+            date,
+            f"has bytes that are not UTF-8 text{example}{count}",
+            fix="decode them with their encoding first and pass the text "
+            "(e.g. in pandas: column.str.decode('gbk')), or leave the cells "
+            "of unknown dates empty",
+        )
+    return decoded
+
+
+def _binary_column(lf: Any, native: Any, backend: str, name: str) -> bool:
+    """Whether column *name* of *lf* (*native*, of *backend*) holds bytes:
+    Polars' ``Binary``; Arrow's ``binary``, ``large_binary``,
+    ``binary_view`` and ``fixed_size_binary``; DuckDB's ``BLOB``; Spark's
+    ``BINARY``."""
+    if backend == "pyarrow":
+        import pyarrow as pa
+
+        t = native.schema.field(name).type
+        return bool(
+            pa.types.is_binary(t)
+            or pa.types.is_large_binary(t)
+            or pa.types.is_fixed_size_binary(t)
+            or getattr(pa.types, "is_binary_view", lambda _: False)(t)
+        )
+    if backend == "duckdb":
+        types = dict(zip(native.columns, native.types, strict=True))
+        return str(types.get(name)) == "BLOB"
+    if backend in ("polars", "pyspark"):
+        return bool(lf.collect_schema()[name] == _narwhals().Binary)
+    return False
+
+
+def _undecodable(values: list[Any]) -> tuple[int, Any]:
+    """How many of the bytes *values* are not UTF-8 text, and the first.
+
+    >>> _undecodable([b"2024-01-05", b"\\xff", None, b"\\xfe"])
+    (2, b'\\xff')
+    """
+    bad = []
+    for x in values:
+        if x is None:
+            continue
+        try:
+            bytes(x).decode("utf-8")
+        except UnicodeDecodeError:
+            bad.append(x)
+    return len(bad), (bad[0] if bad else None)
 
 
 def _date_values(lf: Any, date: Hashable, date_format: str | None = None) -> Any:
@@ -3727,9 +3921,13 @@ def _check_sources_agree(native: Any, name: Hashable, what: str = "customer") ->
         return
     from .summary import _id_kind
 
-    if len(frames) < 2:
-        return  # (one frame: its ids are checked by _check_derived_ids)
     lineage = _lineage(native.expr, name)
+    # sources that are not pandas frames (files read by dd.read_parquet,
+    # dd.read_csv, ...) whose column of the lineage is text: their ids are
+    # text, which the text Dask made of another frame's integers would meet
+    read = _text_sources(native.expr, lineage)
+    if len(frames) + len(read) < 2:
+        return  # (one frame: its ids are checked by _check_derived_ids)
     counts: dict[str, int] = {}
     for frame in frames:
         if not isinstance(frame, pd.DataFrame):
@@ -3757,6 +3955,20 @@ def _check_sources_agree(native: Any, name: Hashable, what: str = "customer") ->
             n = int(col.notna().sum())
             if n:
                 counts["str"] = counts.get("str", 0) + n
+    if read and set(counts) - {"str"}:
+        kind = min(set(counts) - {"str"})
+        raise InputError(
+            str(name),
+            f"holds {kind} {what} ids ({counts[kind]} row"
+            f"{'s' if counts[kind] != 1 else ''}) in a pandas frame this Dask "
+            f"frame was computed from, which dd.from_pandas made text, beside "
+            f"the text ids of a frame read from files ({', '.join(read)}), as "
+            f"dd.concat or a merge gives: 1 and '1' would be one {what}",
+            n_rows=counts[kind],
+            fix="convert the ids to one type before combining the frames "
+            "(df[col].astype(str) in pandas before dd.from_pandas for text "
+            "ids, or read the files' ids as integers: dtype={col: 'int64'})",
+        )
     if len(counts) > 1:
         ranked = sorted(counts, key=lambda k: (-counts[k], k))
         listed = ", ".join(
@@ -3773,6 +3985,43 @@ def _check_sources_agree(native: Any, name: Hashable, what: str = "customer") ->
             "dd.from_pandas (.astype(str) for text ids, .astype('int64') for "
             "integer ones)",
         )
+
+
+def _text_sources(expr: Any, lineage: list[Hashable]) -> list[str]:
+    """The sources of Dask expression *expr* other than pandas frames whose
+    column of *lineage* (see :func:`_lineage`) is text, as the messages
+    name them (``dd.read_parquet``)."""
+    import pandas as pd
+
+    try:
+        from dask.dataframe.dask_expr.io.io import FromPandas
+
+        leaves = [n for n in expr.walk() if not n.dependencies()]
+    except Exception:  # pragma: no cover - another Dask version: no sources
+        return []
+    out = []
+    for leaf in leaves:
+        if isinstance(leaf, FromPandas):
+            continue
+        meta = getattr(leaf, "_meta", None)
+        if not isinstance(meta, pd.DataFrame):
+            continue
+        present = [c for c in lineage if c in meta.columns]
+        if not present:
+            continue
+        dtype = meta[present[-1]].dtype
+        if pd.api.types.is_string_dtype(dtype) and not isinstance(
+            dtype, pd.CategoricalDtype
+        ):
+            kind = type(leaf).__name__
+            out.append(
+                "dd.read_parquet"
+                if "Parquet" in kind
+                else "dd.read_csv or another reader"
+                if "FromMap" in kind
+                else kind
+            )
+    return sorted(set(out))
 
 
 def _lineage(expr: Any, name: Hashable) -> list[Hashable]:
@@ -3894,6 +4143,11 @@ def _rolled_dates(cols: _Columns, fmt: str) -> Any:
         return nw.lit(False)
     col = nw.col(cols.q(cols.date))
     text = col if cols.date_kind == "str" else _number_text(col, cols, fmt)
+    if cols.date_kind == "str" and cols.date_format is None:
+        # ISO text of any shape: compared as _iso_text writes it
+        text, _ = _iso_text(
+            text.str.replace_all(_ENDS_BLANK, "", literal=False), cols.backend
+        )
 
     def norm(x: Any) -> Any:
         x = x.str.replace_all(_ENDS_BLANK, "", literal=False).str.to_lowercase()
@@ -4622,7 +4876,11 @@ def _date_refusal(
     guessed = cols.date_format is None and cols.date_kind == "str"
     problem = f"has values that are not dates in the format {fmt!r}"
     if guessed:
-        problem += ", which custseg recognised from the column's first dates"
+        # (read as ISO 8601 text, of any shape pandas reads: _iso_text)
+        problem = (
+            "has values that are not ISO 8601 dates (the shapes pandas reads "
+            "without a date_format, which the column's first dates have)"
+        )
     found = None
     if example is not None:
         try:
