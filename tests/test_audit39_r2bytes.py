@@ -222,11 +222,11 @@ def test_repro_yes_no_bytes_are_answers() -> None:
 # 3. an engine's binary date column: one clear refusal, its cast works
 
 
-def test_engine_binary_dates_refused_with_the_cast_that_reads_them() -> None:
+def test_engine_binary_dates_read_as_the_cast_reads_them() -> None:
     """A Polars binary date column was refused as "holds Binary values, not
     dates" with a fix about ISO text, though the bytes are ISO text (the
-    pandas path reads them); the refusal now names bytes and the cast, and
-    the cast gives the pandas result."""
+    pandas path reads them); since audit 40 it is read as its UTF-8 text,
+    as the cast reads it, giving the pandas result."""
     pl = pytest.importorskip("polars")
     pytest.importorskip("narwhals")
     from custseg.errors import InputError
@@ -236,9 +236,12 @@ def test_engine_binary_dates_refused_with_the_cast_that_reads_them() -> None:
     df = pl.DataFrame(
         {"customer_id": ["a", "a", "b"], "date": dates, "amount": [1.0, 2.0, 3.0]}
     )
-    with pytest.raises(InputError, match=r"Binary values \(bytes\).*cast\(pl.String\)"):
-        summarize_frame(df, as_of="2024-04-01")
+    bad = df.with_columns(pl.Series("date", [b"\xff", *dates[1:]]))
+    with pytest.raises(InputError, match="not UTF-8"):
+        summarize_frame(bad, as_of="2024-04-01")
     cast = df.with_columns(pl.col("date").cast(pl.String))
     got = summarize_frame(cast, as_of="2024-04-01", output="pandas")
     want = summarize_frame(df.to_pandas(), as_of="2024-04-01", output="pandas")
     pd.testing.assert_frame_equal(got, want, check_index_type=False)
+    direct = summarize_frame(df, as_of="2024-04-01", output="pandas")
+    pd.testing.assert_frame_equal(direct, want, check_index_type=False)
