@@ -1116,42 +1116,6 @@ def _far_text(text: str, fmt: str | None, field: str = "date") -> InputError | N
     return None
 
 
-def _iso_whole(fmt: str) -> str:
-    """The regular expression (every engine's dialect) of the whole text
-    (blanks around it skipped) pandas' ISO 8601 reader reads in the shape
-    *fmt* that :func:`_iso_format` recognised: strptime's own pattern reads
-    more (a day of ``YYYYMMDD`` of 6 or 7 digits, ``'2024061T10:00'``, read
-    as 1 June; an hour alone of one digit, ``'2024-07-01 9'``), which
-    pandas refuses. Fractions with and without, and an offset after a blank
-    or none, are read alike, as pandas reads them.
-
-    >>> import re
-    >>> shape = _iso_whole("%Y%m%dT%H:%M")
-    >>> [bool(re.search(shape, t)) for t in ("20240630T9:05", "2024061T10:00")]
-    [True, False]
-    >>> shape = _iso_whole("%Y-%m-%d %H%z")
-    >>> [bool(re.search(shape, t)) for t in ("2024-7-1 09 +02", "2024-07-01 9Z")]
-    [True, False]
-    """
-    digits = "[0-9]"
-    if fmt.startswith("%Y%m%d"):
-        out = "^" + digits + "{8}"
-    else:
-        sep = re.escape(fmt[2])
-        out = f"^{digits}{{4}}{sep}{digits}{{1,2}}{sep}{digits}{{1,2}}"
-    if "%H" in fmt:
-        out += fmt[fmt.index("%H") - 1]
-        if ":%M" in fmt:
-            out += f"{digits}{{1,2}}:{digits}{{1,2}}"
-            if ":%S" in fmt:
-                out += f"(?::{digits}{{1,2}}(?:[.]{digits}{{0,18}})?)"
-        else:
-            out += digits + "{2}"
-    if "%z" in fmt:
-        out += f" ?(?:Z|[+-]{digits}{{2}}(?::?{digits}{{2}})?)"
-    return out + "$"
-
-
 #: The one format an engine reads ISO 8601 text dates with (no
 #: ``date_format``): :func:`_iso_text` writes each in this shape first.
 _ISO_MIXED = "%Y-%m-%d %H:%M:%S"
@@ -1253,9 +1217,6 @@ def _iso_format(text: str) -> str | None:
 _OFFSET = (
     r"(?:[+-](?:[01][0-9]|2[0-3])(?:(?::[0-5][0-9]){1,2}|(?:[0-5][0-9]){1,2})?|Z)$"
 )
-#: The UTC offset of ISO 8601 text, as pandas reads it without a
-#: ``date_format``: no seconds.
-_ISO_OFFSET = r"(?:[+-](?:[01][0-9]|2[0-3])(?::?[0-5][0-9])?|Z)$"
 #: Days from a date in 1969-1999 to the same date a century later (both
 #: sides hold 25 leap days).
 _CENTURY_DAYS = 36525
