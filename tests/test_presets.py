@@ -103,6 +103,12 @@ def _table(**cols: list[float]) -> dict[str, np.ndarray]:
     for k, v in cols.items():
         assert len(v) == n
         out[k] = np.asarray(v, dtype=np.int64 if k == "frequency" else np.float64)
+    # the days consistent (a first purchase no later than the last, which
+    # the rules refuse): the one not given as the other allows
+    if "tenure_days" not in cols:
+        out["tenure_days"] = np.fmax(out["tenure_days"], out["recency_days"])
+    elif "recency_days" not in cols:
+        out["recency_days"] = np.fmin(out["recency_days"], out["tenure_days"])
     return out
 
 

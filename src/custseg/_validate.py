@@ -870,7 +870,7 @@ def as_numeric(
     *,
     nan: NanPolicy = "raise",
     allow_inf: bool = False,
-    sums: bool = False,
+    sums: bool | Literal["exact"] = False,
     exact: bool = False,
 ) -> np.ndarray:
     """Coerce *x* to a contiguous 1-D integer or float array.
@@ -898,7 +898,9 @@ def as_numeric(
         (``float64`` beyond about 1.8e308, ``int64`` beyond 2**63 - 1), for
         callers that total them with ``np.sum``. Checked with two reductions,
         and a third pass only when the largest value times the number of
-        values passes the limit.
+        values passes the limit. ``"exact"``: the caller sums exactly and
+        checks its own sums (``[1e308, -1e308, 3.0]`` sums to 3.0), so only
+        the integer check of *exact* below is made.
     exact
         Whether to refuse integers that ``float64`` does not hold exactly
         (beyond 2**53), in any container (an ``int64`` array, a list NumPy
@@ -1029,7 +1031,8 @@ def as_numeric(
                 fix="replace them with finite numbers",
             )
     if sums:
-        _check_sums(arr, field)
+        if sums != "exact":
+            _check_sums(arr, field)
         if exact:
             _check_int_sums(arr, field, ints, objects)
     return np.ascontiguousarray(arr)
@@ -1448,6 +1451,7 @@ def _object_to_float(arr: np.ndarray, field: str, *, exact: bool = False) -> np.
     foreign: list[int] = []
     inexact: list[int] = []
     changed: list[int] = []
+    undecodable: list[int] = []
     values = arr.tolist()
     for i, v in enumerate(values):
         if isinstance(v, bytes):
@@ -1457,7 +1461,7 @@ def _object_to_float(arr: np.ndarray, field: str, *, exact: bool = False) -> np.
             try:
                 v = values[i] = v.decode("utf-8")
             except UnicodeDecodeError:
-                bad.append(i)
+                undecodable.append(i)
                 continue
         if v is None or (not isinstance(v, str | bytes) and is_missing_scalar(v)):
             out[i] = np.nan  # None, pd.NA, NaT, NaN: missing
@@ -1518,6 +1522,8 @@ def _object_to_float(arr: np.ndarray, field: str, *, exact: bool = False) -> np.
                 and decimal_inexact(v)
             ):
                 inexact.append(i)
+    if undecodable:  # worded as bytes_as_text words it, for every reader
+        raise undecodable_bytes(field, values[undecodable[0]], undecodable)
     if bad:
         if isinstance(values[bad[0]], str):
             # 1,234.50 or 1.234,50 from a spreadsheet: the file readers' own
@@ -2003,6 +2009,24 @@ _NO_BYTES = frozenset(
 )
 
 
+def undecodable_bytes(field: str, example: bytes, rows: list[int]) -> InputError:
+    """The one refusal of bytes that are not UTF-8 text (*rows*: their
+    positions, *example* the first), as every reader of text or numbers
+    words it.
+
+    >>> print(undecodable_bytes("date", b"\\xff", [3]))
+    'date' has bytes that are not UTF-8 text, such as b'\\xff' (first at row 3, 1 row affected): decode them with their encoding first (column.str.decode('gbk'), or bytes.decode)
+    """
+    return InputError(
+        field,
+        f"has bytes that are not UTF-8 text, such as {describe(example)}",
+        first_row=rows[0],
+        n_rows=len(rows),
+        fix="decode them with their encoding first (column.str.decode('gbk'), "
+        "or bytes.decode)",
+    )
+
+
 def bytes_as_text(
     arr: np.ndarray, field: str, *, undecodable: str = "raise"
 ) -> np.ndarray:
@@ -2047,14 +2071,7 @@ def bytes_as_text(
                 bad.append(i)
         out[i] = v
     if bad and undecodable != "keep":  # (kept: the bytes stand in out)
-        raise InputError(
-            field,
-            f"has bytes that are not UTF-8 text, such as {describe(values[bad[0]])}",
-            first_row=bad[0],
-            n_rows=len(bad),
-            fix="decode them with their encoding first (column.str.decode('gbk'), "
-            "or bytes.decode)",
-        )
+        raise undecodable_bytes(field, values[bad[0]], bad)
     if undecodable == "keep":  # objects as they are ("\x00" stays a value)
         return out
     if all(isinstance(v, str) for v in out.tolist()):  # text alone, as NumPy's

@@ -170,6 +170,7 @@ def lifecycle_stage(
     *,
     lang: str = "en",
     frequency: Any = None,
+    tenure_days: Any = None,
 ) -> Labels:
     """Lifecycle stage of each customer from days since the last purchase.
 
@@ -189,6 +190,13 @@ def lifecycle_stage(
         table with gaps) is ``unknown`` (未知), as the presets'
         ``lifecycle`` table gives it; without it every NaN recency is
         ``no_purchase``.
+    tenure_days
+        Days since the first purchase (optional), as :func:`customer_status`
+        reads them: a tenure below the recency is an error, and with
+        *frequency* a one-purchase buyer's missing recency is the tenure
+        (the one purchase is the first and the last), so the stage agrees
+        with the status (a single purchase 300 days ago is ``lost``, not
+        ``unknown``).
 
     Returns
     -------
@@ -199,7 +207,8 @@ def lifecycle_stage(
     Raises
     ------
     InputError
-        Negative recency (a purchase after the reference day).
+        Negative recency (a purchase after the reference day); a
+        *tenure_days* below the recency.
 
     Examples
     --------
@@ -214,6 +223,12 @@ def lifecycle_stage(
     >>> lifecycle_stage([10, float("nan"), float("nan")],
     ...                 frequency=[1, 0, 3]).to_numpy().tolist()
     ['active', 'no_purchase', 'unknown']
+
+    One purchase is the first and the last: its tenure is its recency.
+
+    >>> lifecycle_stage([float("nan"), float("nan")], frequency=[1, 2],
+    ...                 tenure_days=[300, 300]).to_numpy().tolist()
+    ['lost', 'unknown']
     """
     windows = LifecycleWindows() if windows is None else windows
     if not isinstance(windows, LifecycleWindows):
@@ -248,11 +263,50 @@ def lifecycle_stage(
     codes = codes.astype(smallest_int_dtype(n_names + len(extra)))
     if r.dtype.kind == "f":
         codes[np.isnan(r)] = len(windows.labels)
-    index = common_index(recency_days=recency_days)
+    index = common_index(
+        recency_days=recency_days, frequency=frequency, tenure_days=tenure_days
+    )
+    if tenure_days is not None:
+        t = _amounts(tenure_days, "tenure_days", negative=False, cuts=windows.breaks)
+        v.check_same_length(recency_days=r, tenure_days=t)
+        _refuse_early(t, r)
+        if frequency is not None:
+            gap = _one_purchase_gap(frequency, r, t)
+            if gap.any():
+                r = np.where(gap, t, r)
+                filled = edges_below(r[gap], windows.breaks, inclusive=True)
+                codes[gap] = filled.astype(codes.dtype)
     if frequency is not None:
-        index = common_index(recency_days=recency_days, frequency=frequency)
         _put(codes, _bought_unknown(frequency, r), len(windows.labels) + 1)
     return Labels(codes, names, ordered=True, index=index, name="lifecycle")
+
+
+def _refuse_early(tenure: np.ndarray, recency: np.ndarray) -> None:
+    """A tenure below the recency (a first purchase after the last) is an
+    InputError naming the rows, as :func:`customer_status` and the rules
+    refuse it."""
+    with np.errstate(invalid="ignore"):
+        early = tenure < recency  # False where either is NaN
+    if early.any():
+        first, count = v.first_offender(early)
+        raise InputError(
+            "tenure_days",
+            "is below recency_days (a first purchase after the last)",
+            first_row=first,
+            n_rows=count,
+            fix="pass days since the first purchase as tenure_days and days "
+            "since the last as recency_days, both to the same reference day",
+        )
+
+
+def _one_purchase_gap(
+    frequency: Any, days: np.ndarray, other: np.ndarray
+) -> np.ndarray:
+    """Rows of one purchase whose *days* are missing and *other* known: the
+    one purchase is the first and the last, so *days* are *other*."""
+    f = _counts(frequency, "frequency")
+    v.check_same_length(frequency=f, days=days)
+    return (f == 1) & _nan_mask(days) & ~_nan_mask(other)
 
 
 def _bought_unknown(frequency: Any, days: np.ndarray) -> np.ndarray:
@@ -1390,6 +1444,7 @@ def care_phase(
     *,
     lang: str = "en",
     frequency: Any = None,
+    recency_days: Any = None,
 ) -> Labels:
     """New-customer care phase from days since the first purchase: care
     (关怀), recommend (推荐活动), stimulate (刺激活动), then established
@@ -1417,6 +1472,11 @@ def care_phase(
         Purchases per customer (optional). Given, a NaN tenure is
         ``no_purchase`` only where the frequency is 0: a buyer's is
         ``unknown`` (未知), as the presets' ``care_phase`` table gives it.
+    recency_days
+        Days since the last purchase (optional), as :func:`customer_status`
+        reads them: a recency above the tenure is an error, and with
+        *frequency* a one-purchase buyer's missing tenure is the recency
+        (the one purchase is the first and the last).
 
     Returns
     -------
@@ -1427,7 +1487,8 @@ def care_phase(
     Raises
     ------
     InputError
-        Negative days (a first purchase after the reference day).
+        Negative days (a first purchase after the reference day); a
+        *recency_days* above the tenure.
     ThresholdError
         With ``lang="zh"``, a translated default name that equals a name you
         gave.
@@ -1440,6 +1501,8 @@ def care_phase(
     ['关怀', '刺激活动']
     >>> care_phase([2, float("nan"), float("nan")], frequency=[1, 0, 2]).to_numpy().tolist()
     ['care', 'no_purchase', 'unknown']
+    >>> care_phase([float("nan")], frequency=[1], recency_days=[3]).to_numpy().tolist()
+    ['care']
     >>> mine = CarePhases(breaks=(5,), labels=("new", "recommend"))
     >>> care_phase([1, 6], mine, lang="zh").to_numpy().tolist()
     ['new', '推荐活动']
@@ -1472,11 +1535,22 @@ def care_phase(
     else:  # edges_below counts in int16
         codes = np.searchsorted(np.asarray(phases.breaks), t, side="right")
     codes = codes.astype(smallest_int_dtype(n_names))
+    index = common_index(
+        days_since_first_purchase=days_since_first_purchase,
+        frequency=frequency,
+        recency_days=recency_days,
+    )
+    if recency_days is not None:
+        r = _amounts(recency_days, "recency_days", negative=False, cuts=phases.breaks)
+        v.check_same_length(days_since_first_purchase=t, recency_days=r)
+        _refuse_early(t, r)
+        if frequency is not None:
+            gap = _one_purchase_gap(frequency, t, r)
+            if gap.any():
+                t = np.where(gap, r, t)
+                filled = edges_below(t[gap], phases.breaks, inclusive=True)
+                codes[gap] = filled.astype(codes.dtype)
     _put(codes, _nan_mask(t), len(phases.labels))
-    index = common_index(days_since_first_purchase=days_since_first_purchase)
     if frequency is not None:
-        index = common_index(
-            days_since_first_purchase=days_since_first_purchase, frequency=frequency
-        )
         _put(codes, _bought_unknown(frequency, t), len(phases.labels) + 1)
     return Labels(codes, names, ordered=True, index=index, name="care_phase")

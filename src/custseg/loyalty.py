@@ -215,13 +215,15 @@ def _text_or_numbers(
         x = np.array(x, dtype=object)
         if x.ndim != 1:
             raise v.not_one_column(field, x, x)
-    arr = _plain(x, field)
+    # bytes as the text they hold (one refusal of bytes that are not UTF-8,
+    # worded as every reader words it), then read as that text is
+    arr = v.bytes_as_text(_plain(x, field), field)
     kind = arr.dtype.kind
     if kind == "b":
         raise InputError(field, "is boolean", fix=fix)
     if kind in "iuf":
         return np.asarray(from_numbers(arr), dtype=np.int8)
-    if kind != "O":
+    if kind not in "OU":  # (a text array: numbers written as text said so)
         return as_category(arr, field, levels, aliases=aliases)
     try:  # the common case, all text: hashed once in as_category
         return as_category(arr, field, levels, aliases=aliases)
@@ -1358,7 +1360,7 @@ def _refuse_text(x: Any, field: str) -> None:
     """Refuse text scores (``"9"``): a score is a number, as for the
     *referral* of :func:`loyalty_level`, where text is an answer name."""
     require_column(x, field)
-    arr = _plain(_from_labels(x), field)
+    arr = v.bytes_as_text(_plain(_from_labels(x), field), field)
     kind = arr.dtype.kind
     if kind == "O":
         is_text = np.fromiter(

@@ -106,16 +106,15 @@ def _text_ids(x: Any, field: str) -> tuple[np.ndarray, np.ndarray, list[Any]]:
         arr = np.fromiter(x, dtype=object, count=len(x))
     else:
         arr = v._to_numpy(x, field)
+    given = arr.tolist()
+    # bytes (a NumPy "S" array, an Arrow binary column) as the UTF-8 text
+    # they hold, as customer ids and every other text are read: b"amy" is
+    # staff "amy"; bytes that are not UTF-8 are an error saying so
+    arr = v.bytes_as_text(arr, field)
     kind = arr.dtype.kind
-    if kind == "S":  # bytes: their text is not known (NumPy decodes ASCII only)
-        raise InputError(
-            field,
-            "holds bytes, not text",
-            fix="decode them first, e.g. np.char.decode(ids, 'utf-8')",
-        )
     if kind in "Uiu":
         text = arr.astype(str).astype(object)
-        return text, np.zeros(len(arr), dtype=bool), arr.tolist()
+        return text, np.zeros(len(arr), dtype=bool), given
     if kind == "b":
         raise InputError(field, "is boolean, not ids", fix="pass staff ids")
     text = _TEXT(arr.astype(object)) if len(arr) else np.array([], dtype=object)
@@ -131,7 +130,7 @@ def _text_ids(x: Any, field: str) -> tuple[np.ndarray, np.ndarray, list[Any]]:
         )
     missing = np.fromiter((t is None for t in text), dtype=bool, count=len(text))
     text[missing] = ""
-    return text, missing, arr.tolist()
+    return text, missing, given
 
 
 def _staff_names(staff: Any) -> tuple[tuple[str, ...], tuple[Hashable, ...]]:
@@ -694,6 +693,7 @@ def _owner_codes(
     else:
         arr = v._to_numpy(current_owner, field)
     v.check_same_length(value=np.empty(n), **{field: arr})
+    arr = v.bytes_as_text(arr, field)  # b"amy" is staff "amy", as for staff
     missing = None
     floats = arr.dtype.kind == "f"  # numbers written "7.0" may be staff ids
     if arr.dtype.kind == "b":
@@ -2050,7 +2050,9 @@ def assign_owners(
         customer.
     staff
         The staff ids (text or whole numbers, compared as text: ``7`` and
-        ``"7"`` are one id, ``"007"`` another). Each at most once. The
+        ``"7"`` are one id, ``"007"`` another; bytes, as a binary column
+        gives text, are the UTF-8 text they hold: ``b"amy"`` is ``"amy"``,
+        held as that text). Each at most once. The
         result holds them as given (``staff``, the pandas forms of
         ``owner``, the index of ``workload()``), so it joins back onto the
         staff table keyed by its own ids.

@@ -184,9 +184,25 @@ def _group_medians(
             if n:
                 lo, hi = (n - 1) // 2, n // 2
                 part = np.partition(part, [lo, hi])  # NaN go to the end
-                medians[j] = (part[lo] + part[hi]) / 2
+                medians[j] = midpoint(part[lo], part[hi])
         out.append(medians)
     return out
+
+
+def midpoint(lo: Any, hi: Any) -> Any:
+    """``(lo + hi) / 2`` without overflow (arrays or scalars): the median
+    of ``[1e308]`` is 1e308, not ``inf`` (``1e308 + 1e308`` passes the
+    float range); halves are added only where the sum would overflow.
+
+    >>> float(midpoint(np.float64(1e308), np.float64(1e308)))
+    1e+308
+    >>> midpoint(np.array([1.0, 1e308]), np.array([2.0, 1.7e308])).tolist()
+    [1.5, 1.35e+308]
+    """
+    with np.errstate(over="ignore", invalid="ignore"):
+        total = np.add(lo, hi)
+        halves = np.add(np.divide(lo, 2), np.divide(hi, 2))
+    return np.where(np.isinf(total) & np.isfinite(halves), halves, total / 2)[()]
 
 
 def _lexsort_medians(codes: np.ndarray, x: np.ndarray, k: int) -> np.ndarray:
@@ -201,13 +217,17 @@ def _lexsort_medians(codes: np.ndarray, x: np.ndarray, k: int) -> np.ndarray:
     has = counts > 0
     lo = starts[has] + (counts[has] - 1) // 2
     hi = starts[has] + counts[has] // 2
-    out[has] = (sorted_vals[lo] + sorted_vals[hi]) / 2
+    out[has] = midpoint(sorted_vals[lo], sorted_vals[hi])
     return out
 
 
 def _median(x: np.ndarray) -> float:
     known = x[~np.isnan(x)]
-    return float(np.median(known)) if len(known) else float("nan")
+    if not len(known):
+        return float("nan")
+    lo, hi = (len(known) - 1) // 2, len(known) // 2
+    part = np.partition(known, [lo, hi])
+    return float(midpoint(part[lo], part[hi]))  # (np.median overflows past 9e307)
 
 
 def _ratio(num: np.ndarray, den: np.ndarray) -> np.ndarray:
@@ -373,13 +393,15 @@ def class_sums(
 
 def _summary_columns(
     codes: np.ndarray,
-    k: int,
+    names: tuple[str, ...],
     recency: np.ndarray,
     frequency: np.ndarray,
     monetary: np.ndarray,
-    total: bool,
+    total_name: str | None,
 ) -> dict[str, np.ndarray]:
-    """The columns of the summary: *k* class rows (and a total row)."""
+    """The columns of the summary: a row per class of *names* (and a total
+    row named *total_name*, unless None)."""
+    k, total = len(names), total_name is not None
     n = len(codes)
     freq = frequency.astype(np.float64)
     # sums that do not move with the order of the customers (recency and
@@ -405,6 +427,18 @@ def _summary_columns(
         "monetary_median": m_med,
     }
     all_revenue_sum, all_m_mean = sum_and_mean(monetary)
+    # the sums made (exact, so [1e308, -1e308, 3.0] is 3.0) must fit; a
+    # bound of the sum of magnitudes would refuse amounts whose every sum fits
+    over = np.isinf(np.append(np.asarray(revenue, dtype=np.float64), all_revenue_sum))
+    if over.any():
+        j = int(np.flatnonzero(over)[0])
+        where = f"class {names[j]!r}" if j < k else "all customers"
+        raise InputError(
+            "monetary",
+            "has values so large that their sum passes what float64 holds "
+            f"(about 1.8e308): the revenue of {where}",
+            fix="scale them down (e.g. to thousands)",
+        )
     if total:
         all_orders, all_f_mean = sum_and_mean(freq)
         _, all_r_mean = sum_and_mean(recency[known_r])
@@ -584,7 +618,9 @@ def segment_summary(
             n_rows=count,
             fix="pass whole numbers >= 0 (CustomerFacts.frequency)",
         )
-    monetary = v.as_numeric(m_raw, "monetary", sums=True, exact=True).astype(np.float64)
+    monetary = v.as_numeric(m_raw, "monetary", sums="exact", exact=True).astype(
+        np.float64
+    )
     v.check_same_length(
         labels=codes, recency_days=recency, frequency=frequency, monetary=monetary
     )
@@ -594,9 +630,7 @@ def segment_summary(
             f"'total' must differ from the class names: {total!r} is one of them; "
             "pass another name (total=...) or total=None"
         )
-    cols = _summary_columns(
-        codes, len(names), recency, frequency, monetary, total is not None
-    )
+    cols = _summary_columns(codes, names, recency, frequency, monetary, total)
     rows = names if total is None else (*names, total)
     out = to_frame(cols, rows, name if name is not None else "class")
     # which row is the total (None: none), for plot.segment_sizes: a class

@@ -1153,7 +1153,10 @@ def run_examples(
                 data[name] = [ex.given[name]]
             elif spec.missing or not spec.optional:  # left out: missing if it may be
                 data[name] = [_filler(spec)]
-        values, n, _, sides, ints = _coerce_data(rs, data)
+        # a tenure below the recency is refused only where the example gives
+        # both (a filler is no fact)
+        both = "recency_days" in ex.given and "tenure_days" in ex.given
+        values, n, _, sides, ints = _coerce_data(rs, data, refuse=both)
         for name, value in ex.given.items():
             if name in rs.derived:  # given derived values are not computed
                 values[name] = _given_array(value)

@@ -1630,7 +1630,7 @@ def field_cuts(rs: RuleSet) -> dict[str, tuple[float, ...]]:
 
 
 def _coerce_data(
-    rs: RuleSet, data: Any
+    rs: RuleSet, data: Any, *, deduce: bool = True, refuse: bool = True
 ) -> tuple[dict[str, Any], int, Any, dict[str, np.ndarray], dict[str, np.ndarray]]:
     """The fields the rules read, coerced; the row count; the index; the
     number fields (and their bare aliases) whose decimals moved to their
@@ -1638,7 +1638,9 @@ def _coerce_data(
     constants and tables only (:meth:`Env.compared`); and the integer
     fields read as floats for a missing value whose integers float64
     rounds, as ``int64`` (:func:`_exact_ints`), read by comparisons of two
-    fields (:meth:`Env.integers`)."""
+    fields (:meth:`Env.integers`). With *deduce*, the spine's day counts
+    are checked and completed by :func:`one_purchase_days` (*refuse*:
+    a tenure below the recency is an error)."""
     table, index = _joined(data)
     cols = rs.required_fields()
     cuts = field_cuts(rs)
@@ -1685,6 +1687,8 @@ def _coerce_data(
             f"has an index of {len(index)} rows but {n} rows of values",
             fix="pass columns of the same table",
         )
+    if deduce:
+        one_purchase_days(rs, out, sides, ints, refuse=refuse)
     if sides or ints:  # a bare alias d = "x" is compared as x is
         alias = bare_aliases(rs)
         for name in alias:
@@ -1693,6 +1697,83 @@ def _coerce_data(
                 if field in read:
                     read[name] = read[field]
     return out, n, index, sides, ints
+
+
+#: The spine's fields :func:`one_purchase_days` reads, by their names.
+SPINE_DAYS = ("frequency", "recency_days", "tenure_days")
+
+
+def one_purchase_days(
+    rs: RuleSet,
+    values: dict[str, Any],
+    sides: dict[str, np.ndarray],
+    ints: dict[str, np.ndarray],
+    *,
+    refuse: bool = True,
+) -> None:
+    """Check and complete the spine's day counts in *values*, in place, as
+    :func:`custseg.customer_status` reads them, so that every table,
+    segmentation and derived value of the rules sees the same days.
+
+    Where the rules declare ``recency_days`` and ``tenure_days`` as
+    numbers: a tenure below the recency (a first purchase after the last)
+    is an :class:`~custseg.errors.InputError` naming the rows (with
+    *refuse*). Where they declare ``frequency`` too: one purchase is both
+    the first and the last, so its missing recency is its tenure and its
+    missing tenure its recency (a single purchase 300 days ago, its recency
+    missing, is in the lost stage, as its status is lost).
+
+    >>> from custseg import rules
+    >>> rs = rules.load("base")
+    >>> nan = float("nan")
+    >>> values = {"frequency": np.array([1.0, 2.0]),
+    ...           "recency_days": np.array([nan, nan]),
+    ...           "tenure_days": np.array([300.0, 300.0])}
+    >>> one_purchase_days(rs, values, {}, {})
+    >>> values["recency_days"].tolist()
+    [300.0, nan]
+    """
+    numbers = ("number", "integer")
+    r_spec, t_spec = rs.fields.get("recency_days"), rs.fields.get("tenure_days")
+    if r_spec is None or t_spec is None or r_spec.kind not in numbers:
+        return
+    if t_spec.kind not in numbers:
+        return
+    if "recency_days" not in values or "tenure_days" not in values:
+        return  # (an optional field left out)
+    r = np.asarray(values["recency_days"], dtype=np.float64)
+    t = np.asarray(values["tenure_days"], dtype=np.float64)
+    if refuse:
+        with np.errstate(invalid="ignore"):
+            early = t < r  # False where either is NaN
+        if early.any():
+            first, count = v.first_offender(early)
+            raise InputError(
+                "tenure_days",
+                "is below recency_days (a first purchase after the last)",
+                first_row=first,
+                n_rows=count,
+                fix="pass days since the first purchase as tenure_days and days "
+                "since the last as recency_days, both to the same reference day",
+            )
+    f_spec = rs.fields.get("frequency")
+    if f_spec is None or f_spec.kind not in numbers or "frequency" not in values:
+        return
+    once = np.asarray(values["frequency"], dtype=np.float64) == 1
+    r_na, t_na = np.isnan(r), np.isnan(t)
+    r_gap, t_gap = once & r_na & ~t_na, once & t_na & ~r_na
+    for name, other, gap in (
+        ("recency_days", "tenure_days", r_gap),
+        ("tenure_days", "recency_days", t_gap),
+    ):
+        if not gap.any():
+            continue
+        mine = np.asarray(values[name], dtype=np.float64)
+        theirs = np.asarray(values[other], dtype=np.float64)
+        values[name] = np.where(gap, theirs, mine)
+        if name in sides or other in sides:
+            sides[name] = np.where(gap, sides.get(other, theirs), sides.get(name, mine))
+        ints.pop(name, None)  # (whole day counts past 2**53: none left)
 
 
 def _coerce_column(
@@ -1726,7 +1807,9 @@ def evaluator_with(rs: RuleSet, data: Any, field: str) -> Any:
     >>> run(np.array([10.0, 20.0]))["stage"].to_numpy().tolist()
     ['recent', 'late']
     """
-    values, n, index, sides, ints = _coerce_data(rs, data)
+    # the day counts are completed at each call, from the new column (a
+    # raised recency past the tenure is a question asked, not an error)
+    values, n, index, sides, ints = _coerce_data(rs, data, deduce=False)
     absent = frozenset(f for f in rs.required_fields() if f not in values)
     spec = rs.fields[field]
     cuts = field_cuts(rs).get(field, ())
@@ -1744,7 +1827,9 @@ def evaluator_with(rs: RuleSet, data: Any, field: str) -> Any:
                 new_sides[name] = sided
             if exact is not None:
                 new_ints[name] = exact
-        env = Env(n, {**values, field: arr}, fixed=None, sides=new_sides, ints=new_ints)
+        new_values = {**values, field: arr}
+        one_purchase_days(rs, new_values, new_sides, new_ints, refuse=False)
+        env = Env(n, new_values, fixed=None, sides=new_sides, ints=new_ints)
         return rs._evaluate_env(
             env, explain=True, lang=None, index=index, absent=absent
         )
