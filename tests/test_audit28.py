@@ -200,8 +200,10 @@ def test_neglected_top_share_compares_exact_values(
 @pytest.mark.parametrize(
     ("staff", "said"),
     [
-        (np.array([b"amy", b"bo"]), "holds bytes, not text"),
-        (np.array(["Jos\u00e9".encode(), b"bo"]), "holds bytes, not text"),
+        # (bytes are read as their UTF-8 text since audit 40: b"amy" is
+        # staff "amy"; bytes that are not UTF-8 are refused)
+        (np.array([b"\xffamy", b"bo"]), "not UTF-8"),
+        (np.array(["Jos\u00e9".encode("latin-1"), b"bo"]), "not UTF-8"),
         ({"amy": 1, "bo": 2}, "got a mapping"),
         ((s for s in ["amy", "bo"]), "got an iterator"),
     ],

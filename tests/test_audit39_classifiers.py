@@ -131,7 +131,8 @@ def test_bytes_month_is_no_day_for_the_classifiers():
 def test_bytes_not_utf8_refused():
     with pytest.raises(InputError, match="not UTF-8"):
         custseg.summarize(["a"], [b"\xff2024-01-05"], [1.0])
-    with pytest.raises(InputError, match="non-numeric"):
+    # (worded as every reader words bytes that are not UTF-8, audit 40)
+    with pytest.raises(InputError, match="not UTF-8"):
         custseg.lifecycle_stage([b"\xff90"])
 
 
