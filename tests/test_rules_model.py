@@ -922,7 +922,7 @@ breaks = [60, 120, 240, 365]
         "recency_days": [30.0, 70.0, 250.0, float("nan")],
         "frequency": [1, 5, 2, 0],
         "monetary": [1500.0, 2500.0, 3000.0, 0.0],
-        "tenure_days": [400.0, 10.0, 700.0, float("nan")],
+        "tenure_days": [400.0, 100.0, 700.0, float("nan")],  # (>= recency)
         "r": [5, 3, 2, float("nan")],
         "f": [1, 5, 2, float("nan")],
         "m": [4, 5, 5, float("nan")],
