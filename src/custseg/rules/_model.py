@@ -1296,11 +1296,14 @@ class RuleSet:
         explain: bool = False,
         lang: str | None = None,
         aggregates: Mapping[str, float] | None = None,
+        refuse: bool = True,
     ) -> RulesResult:
         """:meth:`evaluate` without the warning on scores cut at other edges
-        (for callers that said so themselves: ``segment_history``)."""
+        (for callers that said so themselves: ``segment_history``); without
+        *refuse*, a tenure below the recency is labelled, not refused (the
+        kit's generated and raised rows, :mod:`custseg.testing`)."""
         fixed = None if aggregates is None else self._fixed_aggregates(aggregates)
-        values, n, index, sides, ints = _coerce_data(self, data)
+        values, n, index, sides, ints = _coerce_data(self, data, refuse=refuse)
         absent = frozenset(f for f in self.required_fields() if f not in values)
         env = Env(n, values, fixed=fixed, sides=sides, ints=ints)
         try:
