@@ -311,3 +311,43 @@ def test_segment_summary_refuses_only_sums_that_overflow(rows: list) -> None:
         return
     out = _summary(labels, values)
     assert out["revenue"].tolist() == [float(s) for s in sums.values()]
+
+
+def test_engine_completes_a_one_purchase_buyers_day_as_numpy() -> None:
+    """label_in_engine completes a one-purchase buyer's missing recency
+    (tenure) from the other, as RuleSet.evaluate does: the same lifecycle,
+    status and care phase on both paths (the engine said unknown)."""
+    pl = pytest.importorskip("polars")
+    import warnings
+
+    from custseg import RfmEdges, ScoreEdges
+    from custseg import rules as R
+    from custseg._engine_rules import label_in_engine
+
+    nan = float("nan")
+    facts = pd.DataFrame(
+        {
+            "recency_days": [nan, 10.0, nan, nan, 40.0],
+            "frequency": [1, 1, 2, 1, 1],
+            "monetary": [50.0, 60.0, 70.0, 80.0, 90.0],
+            "tenure_days": [300.0, nan, 300.0, 20.0, 40.0],
+        }
+    )
+    edges = RfmEdges(
+        ScoreEdges((30, 90, 180, 270)),
+        ScoreEdges((1, 2, 4, 8)),
+        ScoreEdges((50, 100, 500, 1000)),
+    )
+    for name in ("base", "furniture"):
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            out = label_in_engine(pl.from_pandas(facts), preset=name, edges=edges)
+        got = out.to_pandas()
+        rs = R.load(name)
+        cols = {
+            f: got[f].to_numpy(dtype=float) for f in rs.required_fields() if f in got
+        }
+        want = rs.evaluate(cols)
+        for output in ("lifecycle", "status", "care_phase"):
+            assert got[output].tolist() == list(want[output]), (name, output)
+        assert got["lifecycle"][0] != "unknown"

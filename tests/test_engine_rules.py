@@ -414,13 +414,11 @@ def test_preset_record_fields_match_numpy(data: Any, preset: str) -> None:
         engine_cols[name] = pl.Series(name, col, dtype=dtype)
     if {"recency_days", "tenure_days", "frequency"} <= set(numpy_cols):
         # facts a run can have: a first purchase no later than the last
-        # (evaluate refuses a tenure below the recency since audit 40), and a
-        # one-purchase buyer with both days or neither (evaluate completes
-        # one from the other; the engines do not yet: FINDINGS, audit 40)
+        # (evaluate refuses a tenure below the recency since audit 40; the
+        # engines do not check the data). A one-purchase buyer with one day
+        # missing is completed alike on both paths.
         r, t = numpy_cols["recency_days"], numpy_cols["tenure_days"]
         t = np.where(t < r, r, t)
-        once = numpy_cols["frequency"] == 1
-        r, t = np.where(once & np.isnan(r), t, r), np.where(once & np.isnan(t), r, t)
         for name, x in (("recency_days", r), ("tenure_days", t)):
             numpy_cols[name] = x
             engine_cols[name] = pl.Series(

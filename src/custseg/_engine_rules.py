@@ -697,6 +697,8 @@ class _Compiler:
         self.aggregated: list[str] = []
         self.derived_columns: dict[str, tuple[str, ...]] = {}
         self.fields: dict[str, str] = {}  # the fields read: name -> kind
+        #: optional fields the data does not have (set by _compile)
+        self.absent: set[str] = set()
         self.nw = _narwhals()
 
     def read(self, column: str) -> None:
@@ -752,7 +754,7 @@ class _Compiler:
             spec = rs.fields[name]
             self.fields[name] = spec.kind
             if spec.kind in ("number", "integer"):
-                expr = _read_number(name, self.columns.get(name))
+                expr = self.completed(name, _read_number(name, self.columns.get(name)))
                 node = self.temp(f"n_{name}", expr, set())
                 # whole numbers only when the engine's column holds integers:
                 # the engine path does not check an integer field's values
@@ -1113,8 +1115,33 @@ class _Compiler:
         cuts = self.cuts.get(field, ())
         if column is None or not cuts or not _exact_type(column.dtype):
             return node
-        expr = _read_number(field, column, _sides((cuts, "both")))
+        sides = _sides((cuts, "both"))
+        expr = self.completed(field, _read_number(field, column, sides), sides)
         return node._replace(expr=self.temp(f"s_{field}", expr, set()))
+
+    def completed(self, name: str, expr: Any, sides: Sides | None = None) -> Any:
+        """*expr*, the number field *name*, with a one-purchase buyer's
+        missing day count completed from the other, as the NumPy path does
+        (:func:`custseg.rules._model.one_purchase_days`): one purchase is
+        both the first and the last, so a missing ``recency_days`` is the
+        ``tenure_days`` and the other way round (where the rules declare all
+        three of ``frequency``, ``recency_days`` and ``tenure_days`` numbers
+        and the data has them). A tenure below the recency is not refused
+        here: the engine path does not check the data."""
+        other = {"recency_days": "tenure_days", "tenure_days": "recency_days"}.get(name)
+        if other is None:
+            return expr
+        spine = ("frequency", "recency_days", "tenure_days")
+        specs = [self.rs.fields.get(f) for f in spine]
+        if any(s is None or s.kind not in ("number", "integer") for s in specs):
+            return expr
+        if self.absent & set(spine):
+            return expr
+        nw = self.nw
+        once = _read_number("frequency", self.columns.get("frequency")) == 1
+        theirs = _read_number(other, self.columns.get(other), sides)
+        gap = once & expr.is_null() & ~theirs.is_null()
+        return nw.when(gap).then(theirs).otherwise(expr)
 
     def compare_two(
         self, left: _Node, op: ast.cmpop, right: _Node
@@ -2095,6 +2122,7 @@ def _compile(
     # a non-number or NaN is refused here, a missing key where it is read
     fixed = None if aggregates is None else rs._fixed_aggregates(aggregates)
     comp = _Compiler(rs, backend, fixed, numbers)
+    comp.absent = absent
     problems: list[Diagnostic] = []
     labels: list[str] = []
     renames: dict[str, str] = {}
