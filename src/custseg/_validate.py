@@ -171,6 +171,32 @@ def first_offender(mask: np.ndarray) -> tuple[int, int]:
     return first, count
 
 
+def refuse_early_tenure(tenure: np.ndarray, recency: np.ndarray) -> None:
+    """A tenure below the recency (a first purchase after the last) is an
+    InputError naming the rows: :func:`custseg.customer_status`,
+    :func:`custseg.lifecycle_stage`, :func:`custseg.care_phase` and the
+    rules refuse it alike. NaN on either side is not compared.
+
+    >>> refuse_early_tenure(np.array([5.0, np.nan]), np.array([5.0, 9.0]))
+    >>> refuse_early_tenure(np.array([4.0]), np.array([5.0]))
+    Traceback (most recent call last):
+    ...
+    custseg.errors.InputError: 'tenure_days' is below recency_days (a first purchase after the last) (first at row 0, 1 row affected): pass days since the first purchase as tenure_days and days since the last as recency_days, both to the same reference day
+    """
+    with np.errstate(invalid="ignore"):
+        early = tenure < recency  # False where either is NaN
+    if early.any():
+        first, count = first_offender(early)
+        raise InputError(
+            "tenure_days",
+            "is below recency_days (a first purchase after the last)",
+            first_row=first,
+            n_rows=count,
+            fix="pass days since the first purchase as tenure_days and days "
+            "since the last as recency_days, both to the same reference day",
+        )
+
+
 def refuse_buffer(x: Any, field: str) -> None:
     """An :class:`~custseg.errors.InputError` naming *field* when *x* is a
     buffer of bytes (``bytearray``, ``memoryview``): NumPy calls a

@@ -269,7 +269,7 @@ def lifecycle_stage(
     if tenure_days is not None:
         t = _amounts(tenure_days, "tenure_days", negative=False, cuts=windows.breaks)
         v.check_same_length(recency_days=r, tenure_days=t)
-        _refuse_early(t, r)
+        v.refuse_early_tenure(t, r)
         if frequency is not None:
             gap = _one_purchase_gap(frequency, r, t)
             if gap.any():
@@ -279,24 +279,6 @@ def lifecycle_stage(
     if frequency is not None:
         _put(codes, _bought_unknown(frequency, r), len(windows.labels) + 1)
     return Labels(codes, names, ordered=True, index=index, name="lifecycle")
-
-
-def _refuse_early(tenure: np.ndarray, recency: np.ndarray) -> None:
-    """A tenure below the recency (a first purchase after the last) is an
-    InputError naming the rows, as :func:`customer_status` and the rules
-    refuse it."""
-    with np.errstate(invalid="ignore"):
-        early = tenure < recency  # False where either is NaN
-    if early.any():
-        first, count = v.first_offender(early)
-        raise InputError(
-            "tenure_days",
-            "is below recency_days (a first purchase after the last)",
-            first_row=first,
-            n_rows=count,
-            fix="pass days since the first purchase as tenure_days and days "
-            "since the last as recency_days, both to the same reference day",
-        )
 
 
 def _one_purchase_gap(
@@ -756,17 +738,7 @@ def customer_status(
     t = _amounts(tenure_days, "tenure_days", negative=False, cuts=cuts)
     r = _amounts(recency_days, "recency_days", negative=False, cuts=cuts)
     n = v.check_same_length(frequency=f, tenure_days=t, recency_days=r)
-    early = t < r  # False where either is NaN
-    if early.any():
-        first, count = v.first_offender(early)
-        raise InputError(
-            "tenure_days",
-            "is below recency_days (a first purchase after the last)",
-            first_row=first,
-            n_rows=count,
-            fix="pass days since the first purchase as tenure_days and days "
-            "since the last as recency_days, both to the same reference day",
-        )
+    v.refuse_early_tenure(t, r)
     # one purchase is both the first and the last: its tenure is its
     # recency, so a missing one of the two is the other (a single purchase
     # 800 days ago, its recency missing, is lost, not unknown)
@@ -1543,7 +1515,7 @@ def care_phase(
     if recency_days is not None:
         r = _amounts(recency_days, "recency_days", negative=False, cuts=phases.breaks)
         v.check_same_length(days_since_first_purchase=t, recency_days=r)
-        _refuse_early(t, r)
+        v.refuse_early_tenure(t, r)
         if frequency is not None:
             gap = _one_purchase_gap(frequency, t, r)
             if gap.any():

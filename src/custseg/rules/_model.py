@@ -1747,18 +1747,7 @@ def one_purchase_days(
     r = np.asarray(values["recency_days"], dtype=np.float64)
     t = np.asarray(values["tenure_days"], dtype=np.float64)
     if refuse:
-        with np.errstate(invalid="ignore"):
-            early = t < r  # False where either is NaN
-        if early.any():
-            first, count = v.first_offender(early)
-            raise InputError(
-                "tenure_days",
-                "is below recency_days (a first purchase after the last)",
-                first_row=first,
-                n_rows=count,
-                fix="pass days since the first purchase as tenure_days and days "
-                "since the last as recency_days, both to the same reference day",
-            )
+        v.refuse_early_tenure(t, r)
     f_spec = rs.fields.get("frequency")
     if f_spec is None or f_spec.kind not in numbers or "frequency" not in values:
         return
