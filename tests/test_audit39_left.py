@@ -85,9 +85,16 @@ def test_no_preset_calls_a_buyer_no_purchase(
         if isinstance(out[column].dtype, pd.CategoricalDtype):
             got = out[column].astype(object).to_numpy()
             assert not (bought & (got == "no_purchase")).any(), column
-    for table, field in (("lifecycle", "recency_days"), ("care_phase", "tenure_days")):
+    pairs = (
+        ("lifecycle", "recency_days", "tenure_days"),
+        ("care_phase", "tenure_days", "recency_days"),
+    )
+    for table, field, other in pairs:
         got = out[table].astype(object).to_numpy()
-        gap = np.isnan(facts[field])
+        # one purchase is the first and the last: a missing day is the other
+        # (completed since audit 40, as customer_status reads it)
+        once = (facts["frequency"] == 1) & ~np.isnan(facts[other])
+        gap = np.isnan(facts[field]) & ~once
         assert (got[gap & bought] == "unknown").all()
         assert (got[~bought] == "no_purchase").all()
         assert not np.isin(got[~gap], ["unknown", "no_purchase"]).any()
@@ -107,11 +114,12 @@ def test_repro_one_purchase_missing_recency() -> None:
         }
     )
     out = apply_rules(seg, "base")
-    assert out["lifecycle"].tolist() == ["unknown", "unknown", "no_purchase"]
+    # the one purchase's recency is its tenure (audit 40): lost, as its status
+    assert out["lifecycle"].tolist() == ["lost", "unknown", "no_purchase"]
     assert out["care_phase"].tolist() == ["established", "unknown", "no_purchase"]
     assert out["status"].tolist() == ["lost", "unknown", "no_purchase"]
     zh = apply_rules(seg, "base", lang="zh")
-    assert zh["lifecycle"].tolist() == ["未知", "未知", "未购买"]
+    assert zh["lifecycle"].tolist() == ["流失期", "未知", "未购买"]
 
 
 def test_engine_labels_as_numpy() -> None:

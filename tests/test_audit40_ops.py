@@ -224,18 +224,24 @@ def _warnings(text: str) -> list[str]:
 def test_gap_rules_are_no_warning() -> None:
     """A preset's rules for a field it declares never missing are for files
     that declare it missing: no never-matches warning for the preset (see
-    test_presets), its printed text, an edited copy or a user's own file."""
+    test_presets), its printed text or an edited copy; a user's own such
+    rule is one."""
     assert _warnings("beauty_salon") == []
     assert _warnings(f'extends = "beauty_salon"\n[fields]\n{GAPS}') == []
     # a file holding the preset's text, as `custseg presets NAME` prints it
     assert _warnings(rules.preset_text("beauty_salon")) == []
-    # an edited copy, and the same guard in a user's own file
-    assert _warnings(rules.preset_text("beauty_salon") + "\n# edited\n") == []
+    # an edited copy (its rules as the preset's)
+    edited = rules.preset_text("beauty_salon").replace(
+        'description = "', 'description = "Edited: ', 1
+    )
+    assert edited != rules.preset_text("beauty_salon")
+    assert _warnings(edited) == []
+    # a rule of the user's own asking missing(x) of a never-missing field
     text = (
         'extends = "base"\n[segments.mine]\ndefault = "b"\n'
         'rules = [{ label = "a", when = "missing(frequency)" }]\n'
     )
-    assert "never-matches" not in _warnings(text)
+    assert "never-matches" in _warnings(text)
 
 
 def test_label_from_missing_hint_names_the_lists_own_unknown_label() -> None:

@@ -21,6 +21,7 @@ whole file are capped by *MAX_WORK*, the cells held at once by *MAX_HELD*.
 from __future__ import annotations
 
 import difflib
+import functools
 import itertools
 import math
 import re
@@ -201,17 +202,39 @@ def asks_missing_of_solid(rs: RuleSet, rule: Rule) -> bool:
     )
 
 
+@functools.cache
+def _preset_guards() -> frozenset[tuple[str, str]]:
+    """The (label, condition) of every preset rule that asks ``missing(x)``
+    of a field its preset declares never missing (``visit_tier``'s
+    ``unknown``, ``missing(frequency) or ...``)."""
+    from . import load, presets  # (the package imports this module)
+
+    out = set()
+    for name in presets():
+        rs = load(name)
+        for seg in rs.segments.values():
+            for rule in seg.rules:
+                if asks_missing_of_solid(rs, rule):
+                    out.add((rule.label, rule.text))
+    return frozenset(out)
+
+
 def gap_rule(rs: RuleSet, rule: Rule) -> bool:
-    """Whether *rule* asks ``missing(x)`` of a field the file declares never
-    missing (the presets' ``visit_tier`` ``missing(frequency)``): it labels
-    the rows of a facts table with gaps, in a file that extends this one and
-    declares the field ``missing = true``, so that it never matches here by
-    design, not by mistake (no ``never-matches`` warning, and
-    :func:`custseg.testing.assert_reachable` does not ask for its label).
-    The same holds in any file (a preset, its printed text, an edited copy,
-    a user's own): the guard is harmless, since a run refuses a missing
-    value of a field declared never missing."""
-    return asks_missing_of_solid(rs, rule)
+    """Whether *rule* is a preset's rule for a field the preset declares
+    never missing (``visit_tier``'s ``missing(frequency)``): it labels the
+    rows of a facts table with gaps, in a file that extends the preset and
+    declares the field ``missing = true``, so that it never matches in the
+    preset itself by design, not by mistake (no ``never-matches`` warning,
+    and :func:`custseg.testing.assert_reachable` does not ask for its
+    label). A preset's rule copied as it is (``custseg presets NAME >
+    f.toml``, then edited elsewhere) counts as the preset's; a rule of the
+    user's own asking ``missing(x)`` of a never-missing field is warned of
+    (the field may be meant to be declared ``missing = true``)."""
+    if not asks_missing_of_solid(rs, rule):
+        return False
+    return (
+        rule.path.startswith("preset:") or (rule.label, rule.text) in _preset_guards()
+    )
 
 
 def _is_missing_point(spec: FieldSpec, col: np.ndarray) -> np.ndarray:
