@@ -271,24 +271,39 @@ def lifecycle_stage(
         v.check_same_length(recency_days=r, tenure_days=t)
         v.refuse_early_tenure(t, r)
         if frequency is not None:
-            gap = _one_purchase_gap(frequency, r, t)
-            if gap.any():
-                r = np.where(gap, t, r)
-                filled = edges_below(r[gap], windows.breaks, inclusive=True)
-                codes[gap] = filled.astype(codes.dtype)
+            r = _one_purchase_days(codes, frequency, r, t, windows.breaks)
     if frequency is not None:
         _put(codes, _bought_unknown(frequency, r), len(windows.labels) + 1)
     return Labels(codes, names, ordered=True, index=index, name="lifecycle")
 
 
-def _one_purchase_gap(
-    frequency: Any, days: np.ndarray, other: np.ndarray
+def _one_purchase_days(
+    codes: np.ndarray,
+    frequency: Any,
+    days: np.ndarray,
+    other: np.ndarray,
+    breaks: tuple[float, ...],
 ) -> np.ndarray:
-    """Rows of one purchase whose *days* are missing and *other* known: the
-    one purchase is the first and the last, so *days* are *other*."""
+    """*days* with those of one purchase that are missing where *other* is
+    known made *other* (the one purchase is the first and the last), and
+    their *codes* (classes of *breaks*) set in place.
+
+    >>> codes = np.array([9, 9, 9])
+    >>> nan = float("nan")
+    >>> _one_purchase_days(codes, [1, 2, 1], np.array([nan, nan, 5.0]),
+    ...                    np.array([40.0, 40.0, 5.0]), (10.0, 30.0)).tolist()
+    [40.0, nan, 5.0]
+    >>> codes.tolist()
+    [2, 9, 9]
+    """
     f = _counts(frequency, "frequency")
     v.check_same_length(frequency=f, days=days)
-    return (f == 1) & _nan_mask(days) & ~_nan_mask(other)
+    gap = (f == 1) & _nan_mask(days) & ~_nan_mask(other)
+    if not gap.any():
+        return days
+    days = np.where(gap, other, days)
+    codes[gap] = edges_below(days[gap], breaks, inclusive=True).astype(codes.dtype)
+    return days
 
 
 def _bought_unknown(frequency: Any, days: np.ndarray) -> np.ndarray:
@@ -1517,11 +1532,7 @@ def care_phase(
         v.check_same_length(days_since_first_purchase=t, recency_days=r)
         v.refuse_early_tenure(t, r)
         if frequency is not None:
-            gap = _one_purchase_gap(frequency, t, r)
-            if gap.any():
-                t = np.where(gap, r, t)
-                filled = edges_below(t[gap], phases.breaks, inclusive=True)
-                codes[gap] = filled.astype(codes.dtype)
+            t = _one_purchase_days(codes, frequency, t, r, phases.breaks)
     _put(codes, _nan_mask(t), len(phases.labels))
     if frequency is not None:
         _put(codes, _bought_unknown(frequency, t), len(phases.labels) + 1)
