@@ -803,35 +803,20 @@ def _count_text(x: float, _pos: Any = None) -> str:
     return f"{x:,.6g}"
 
 
-def _thousands(axis: Any, length: float) -> None:
+def _thousands(axis: Any) -> None:
     """Ticks at whole numbers (counts: no 2.5 customers; a book value below
     a few units gets fractions, as there are too few whole numbers), as
     plain numbers with thousands separators (no 1e6 offset), fewer of them
-    when their labels would touch: *length* is the points the axis will
-    take (before the layout, see :func:`_axes_width_pt` and
-    :func:`_row_pitch`); set once the axis' limits are.
+    when their labels would touch on the axis as drawn (the locator
+    measures the axis after the layout: :mod:`custseg._plot_ticks`).
     """
-    from matplotlib.ticker import FuncFormatter, MaxNLocator
+    from matplotlib.ticker import FuncFormatter
 
-    steps = [1, 2, 2.5, 5, 10]
+    from ._plot_ticks import ApartLocator
+
     axis.set_major_formatter(FuncFormatter(_count_text))
-    lo, hi = sorted(float(x) for x in axis.get_view_interval())
-    # the labels of one axis sit side by side (x) or one above the other (y)
-    across = axis.axis_name == "x"
     size = _size_pt(_mpl().rcParams[f"{axis.axis_name}tick.labelsize"])
-    auto = max(int(axis.get_tick_space()), 1)
-    for nbins in ["auto", *range(auto - 1, 0, -1)]:
-        locator = MaxNLocator(nbins=nbins, steps=steps, integer=True)
-        if nbins == "auto":
-            axis.set_major_locator(locator)  # "auto" asks the axis
-        ticks = [t for t in locator.tick_values(lo, hi) if lo <= t <= hi]
-        if len(ticks) < 2 or hi <= lo:
-            break
-        sizes = _text_sizes([_count_text(t) for t in ticks], size)
-        need = max(w if across else h for w, h in sizes) + 0.8 * size
-        if (ticks[1] - ticks[0]) / (hi - lo) * length >= need:
-            break
-    axis.set_major_locator(locator)
+    axis.set_major_locator(ApartLocator(size, _count_text, _text_sizes))
 
 
 def _score_ticks(
@@ -1821,7 +1806,7 @@ def score_distribution(
         if not any(c.any() for c in counts):  # no customer has a score
             ax.set_ylim(0, 1)
             _no_customers(ax, text)
-        _thousands(ax.yaxis, _row_pitch(ax, 1))
+        _thousands(ax.yaxis)
         _finish(ax, before=before)
     return ax
 
@@ -2085,7 +2070,7 @@ def label_counts(
         if not n:  # no customers: an axis from 0, and say so
             ax.set_xlim(0, 1)
             _no_customers(ax, text)
-        _thousands(ax.xaxis, _axes_width_pt(ax, _label_room(shown, False)))
+        _thousands(ax.xaxis)
         _finish(ax, before=before)
     return ax
 
@@ -2529,7 +2514,7 @@ def workload(assignment: Any, *, ax: Axes | None = None, lang: str = "en") -> Ax
         mark = {"marker": "_", "s": min(20.0, 0.9 * bar) ** 2, "color": _ink(ax)}
         fair = ax.scatter(x - w / 2, fair_count, zorder=3, label=text["fair"], **mark)
         twin.scatter(x + w / 2, fair_book, zorder=3, **mark)
-        below = _fit_xticks(ax, names, room=room)
+        _fit_xticks(ax, names, room=room)
         ax.set_xlabel(text["owner"])
         ax.set_ylabel(text["customers"], color=_BLUE)
         twin.set_ylabel(text["book"], color=_ORANGE)
@@ -2537,9 +2522,8 @@ def workload(assignment: Any, *, ax: Axes | None = None, lang: str = "en") -> Ax
         twin.spines["top"].set_visible(False)
         ax.set_ylim(0, top_count)
         twin.set_ylim(0, top_book)
-        high = _row_pitch(ax, 1, taken=60 + below)
-        _thousands(ax.yaxis, high)
-        _thousands(twin.yaxis, high)
+        _thousands(ax.yaxis)
+        _thousands(twin.yaxis)
         _title(ax, text["work_title"], new)
         ax.legend(
             [bars_c, bars_b, fair],
