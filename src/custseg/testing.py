@@ -1551,10 +1551,16 @@ def _order_ranks(
 def assert_order_free(rules: Any, data: Any, *, seed: int = 0) -> None:
     """Permuting the rows permutes the labels and the tags, nothing else.
 
-    The rows are evaluated as given and again in a random order that moves
-    every row (one cycle through all of them), each row with its index (the
-    customer id of a table indexed by it, which a callable may join the
-    customer's other data by). Fewer than two rows cannot be
+    The rows are evaluated as given, again in a random order that moves
+    every row (one cycle through all of them), and in the reverse order,
+    each row with its index (the customer id of a table indexed by it,
+    which a callable may join the customer's other data by). A cycle keeps
+    many pairs of rows in their order (a rotation keeps every pair but
+    those of the row that wraps round); the reverse order puts every pair the other way round, so a
+    label decided by which of two tied rows comes first (the "top"
+    customer of a stable sort, ``idxmax``, ``rank(method="first")``,
+    ``drop_duplicates``, a cumulative cut through a tie) fails, whatever
+    the *seed*. Fewer than two rows cannot be
     reordered: that compares nothing, so it is an ``AssertionError``, or,
     inside a hypothesis test, the example is rejected (as
     ``assume(False)``).
@@ -1571,7 +1577,7 @@ def assert_order_free(rules: Any, data: Any, *, seed: int = 0) -> None:
         ``CustomerFacts``, ``RfmScores`` or a list of them (a failure names
         the customer by the index).
     seed
-        Seed of the new order.
+        Seed of the random cycle (the reversed order needs none).
 
     Raises
     ------
@@ -1604,11 +1610,25 @@ def assert_order_free(rules: Any, data: Any, *, seed: int = 0) -> None:
     # each row moves with its index (the customer id a callable may join
     # the customer's other data by): the rows reordered, nothing else
     a = _evaluate(rules, frame)
-    b = _evaluate(rules, frame.iloc[perm])
     if not a.labels and not a.tags:
         raise AssertionError(
             "the result has no table, segmentation or tag set: nothing compared"
         )
+    # a cycle moves every row but keeps many pairs of rows in their order
+    # (a rotation keeps all but those of the row that wraps): a tie broken by position (the
+    # first of two equal customers is the "top" one) would pass it. The
+    # reversed order puts every pair the other way round, so it catches
+    # any label decided by which of two tied rows comes first.
+    orders = [perm] if n == 2 else [perm, np.arange(n - 1, -1, -1, dtype=np.intp)]
+    for order in orders:  # (on two rows the cycle is the reversal)
+        _same_moved(a, _evaluate(rules, frame.iloc[order]), order, frame, n)
+
+
+def _same_moved(a: Any, b: Any, perm: np.ndarray, frame: Any, n: int) -> None:
+    """The outputs of *b* (the rows of *frame* in the order *perm*) are those
+    of *a* (the given order) moved by *perm*, one per row in either order;
+    an AssertionError naming the first row whose label or tag moved
+    otherwise."""
     # one output per row in either order, before the rows are paired by
     # position (a result that lost or added rows has no row to pair)
     for result, where in ((a, "the given order"), (b, "another order")):
