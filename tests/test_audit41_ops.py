@@ -3,9 +3,13 @@
 from __future__ import annotations
 
 import numpy as np
+import pandas as pd
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
-from custseg import Labels
+from custseg import Labels, actions, default_playbook, transition_matrix
+from custseg.errors import CustsegWarning, InputError
 from custseg.rules import RulesResult
 from custseg.testing import assert_order_free
 
@@ -53,3 +57,65 @@ def test_order_free_fails_a_tie_broken_by_position_whatever_the_seed():
                     assert_order_free(rules, {"monetary": monetary}, seed=seed)
             # ties broken by id pass, as they should
             assert_order_free(_top_by_value_then_id, {"monetary": monetary}, seed=seed)
+
+
+# -- bytes labels are the UTF-8 text they hold, never "b'lost'" -------------
+
+_NAMES = st.lists(
+    st.sampled_from(["lost", "silent", "活跃期", "9", "10"]), min_size=1, max_size=6
+)
+
+
+@settings(max_examples=20, deadline=None)
+@given(_NAMES, st.sampled_from(["S", "object", "category", "arrow"]))
+def test_bytes_labels_pair_with_their_text(names, form):
+    # a period read from a Parquet binary column (or an HDF5 S column) was
+    # named by the repr of its bytes, "b'lost'": no customer met the other
+    # period's "lost", and stayed was 0% where everyone stayed
+    encoded = [x.encode() for x in names]
+    if form == "S":
+        before = np.array(encoded)
+    elif form == "object":
+        before = pd.Series(encoded, dtype=object)
+    elif form == "category":
+        before = pd.Series(encoded, dtype="category")
+    else:
+        pa = pytest.importorskip("pyarrow")
+        before = pa.array(encoded, pa.binary()).dictionary_encode()
+    tm = transition_matrix(before, names)
+    ref = transition_matrix(names, names)
+    # (a categorical's or dictionary's own class order is kept)
+    assert sorted(tm.before) == sorted(ref.before)
+    counts = tm.counts.loc[list(ref.counts.index), list(ref.counts.columns)]
+    assert counts.to_numpy().tolist() == ref.counts.to_numpy().tolist()
+    assert tm.stayed == 1.0
+
+
+def test_bytes_labels_get_their_class_action():
+    # actions() gave every bytes class "no action defined" (uncovered
+    # ("b'lost'", "b'silent'")), so they dropped out of the due list
+    plan = actions(
+        np.array([b"lost", b"silent"]),
+        default_playbook("lifecycle"),
+        recency_days=[10, 10],
+    )
+    assert plan.uncovered == ()
+    assert plan.to_pandas()["action"].tolist() == [
+        default_playbook("lifecycle").action_for(x).action for x in ("lost", "silent")
+    ]
+    with pytest.raises(InputError, match="not UTF-8"):
+        transition_matrix([b"\xff"], ["a"])
+
+
+def test_text_read_as_numbers_sorted_as_numbers():
+    # the CSV side's "2.0" (pandas' text of the float 2.0) is the number 2's
+    # class, but it kept the place of text written otherwise: the columns
+    # were ('1', '3', '2'), no diagonal for who stayed
+    with pytest.warns(CustsegWarning, match="as pandas writes"):
+        tm = transition_matrix([1, 2, 3], ["1", "2.0", "3"])
+    assert tm.after == ("1", "2", "3")
+    assert tm.matrix.tolist() == [[1, 0, 0], [0, 1, 0], [0, 0, 1]]
+    with pytest.warns(CustsegWarning, match="as pandas writes"):
+        tm = transition_matrix(["10.0", "2.0", None, "9"], [10, 2, 3, 9])
+    assert tm.before == ("2", "9", "10", "missing")
+    assert tm.counts.loc["10", "10"] == 1 and tm.counts.loc["missing", "3"] == 1

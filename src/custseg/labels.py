@@ -1107,6 +1107,43 @@ def sorted_names(names: Iterable[str]) -> list[str]:
     return list(whole_numbers_first(np.zeros(0, dtype=np.intp), ordered)[1])
 
 
+def _bytes_as_labels(arr: np.ndarray, field: str) -> np.ndarray:
+    """*arr* with bytes labels (an ``S`` array; ``bytes`` among objects, as
+    Arrow and Polars binary columns give text) as the UTF-8 text they hold,
+    in an object array (``b"a\\x00"`` stays apart from ``b"a"``); bytes that
+    are not UTF-8 are an :class:`~custseg.errors.InputError` naming
+    *field*. Labels mixing bytes and text stay as they are (two kinds of
+    labels, refused as such); other arrays are returned as they are.
+
+    >>> _bytes_as_labels(np.array([b"lost", None], dtype=object), "labels").tolist()
+    ['lost', None]
+    >>> _bytes_as_labels(np.array([b"1", "1"], dtype=object), "labels").tolist()
+    [b'1', '1']
+    """
+    if arr.dtype.kind == "S":
+        arr = arr.astype(object)
+    elif arr.dtype != object:
+        return arr
+    items = arr.tolist()
+    kinds = set(map(type, items))
+    if not any(issubclass(k, bytes) for k in kinds) or any(
+        issubclass(k, str) for k in kinds
+    ):
+        return arr
+    out = np.empty(len(items), dtype=object)
+    bad: list[int] = []
+    for i, x in enumerate(items):
+        if isinstance(x, bytes):
+            try:
+                x = x.decode("utf-8")
+            except UnicodeDecodeError:
+                bad.append(i)
+        out[i] = x
+    if bad:
+        raise v.undecodable_bytes(field, items[bad[0]], bad)
+    return out
+
+
 def _plain_classes(x: Any, field: str) -> tuple[np.ndarray, tuple[str, ...]]:
     """Codes into the names of the sorted distinct values of a plain array
     (-1: missing); numbers named by :func:`_number_name`."""
@@ -1134,6 +1171,10 @@ def _plain_classes(x: Any, field: str) -> tuple[np.ndarray, tuple[str, ...]]:
     )
     if arr.ndim != 1:
         raise v.not_one_column(field, arr, values, "pass a single column of labels")
+    # bytes (an S array, an Arrow or Polars binary column) are the UTF-8
+    # text they hold: b"lost" is the class "lost", as the other period's
+    # text names it, never "b'lost'" (str() of the bytes)
+    arr = _bytes_as_labels(arr, field)
     codes = np.full(len(arr), -1, dtype=np.intp)
     if arr.dtype.kind in "fc":
         known = ~np.isnan(arr)
@@ -1324,8 +1365,11 @@ def label_codes(
     text written as numbers first, by value, as
     :func:`whole_numbers_first` orders it: ``"9"`` before ``"10"``,
     ``"0.5"`` before ``"1"``, as the numbers themselves are listed).
-    ``index`` is the pandas index of a Series (``None`` otherwise); codes
-    are ``intp``.
+    Bytes (an ``S`` array, an Arrow or Polars binary column, a
+    categorical of bytes) are the UTF-8 text they hold (``b"a"`` is
+    ``"a"``, never ``"b'a'"``); bytes that are not UTF-8 are an
+    :class:`~custseg.errors.InputError`. ``index`` is the pandas index of
+    a Series (``None`` otherwise); codes are ``intp``.
 
     Numbers are named alike whatever holds them (a float, a NumPy scalar, a
     ``Decimal``): whole ones as integers (``1.0``, ``Decimal("1E+0")``,
@@ -1422,6 +1466,12 @@ def declared_classes(
     if parts is None:
         return None
     codes, categories, ordered = parts
+    # bytes classes (a categorical of an S column, an Arrow dictionary of
+    # binary values) are the UTF-8 text they hold, as plain labels are:
+    # b"lost" is the class "lost", never "b'lost'"
+    categories = _bytes_as_labels(
+        np.fromiter(categories, dtype=object, count=len(categories)), field
+    ).tolist()
     names = _category_names(categories, field)
     _refuse_same_names(names, field)
     kinds = {_label_kind(c) for c in categories}

@@ -588,6 +588,27 @@ def _read_classes(
     return codes, names, has_missing, index, None if name is None else str(name)
 
 
+def _resorted(
+    codes: np.ndarray, names: tuple[str, ...], has_missing: bool
+) -> tuple[np.ndarray, tuple[str, ...]]:
+    """*codes* and the distinct *names* of a plain array's classes sorted
+    again as :func:`custseg.labels.sorted_names` orders them (numbers
+    first, by value), *missing* (the last name, when *has_missing*) kept
+    last: the order of the classes once some were renamed.
+
+    >>> codes, names = _resorted(np.array([0, 2, 1, 3]), ("1", "3", "2", "missing"), True)
+    >>> codes.tolist(), names
+    ([0, 1, 2, 3], ('1', '2', '3', 'missing'))
+    """
+    k = len(names) - int(has_missing)
+    order = sorted_names(names[:k])
+    where = {n: i for i, n in enumerate(order)}
+    rank = np.array([where[n] for n in names[:k]] + [k] * int(has_missing), np.intp)
+    if len(rank):
+        codes = np.where(codes >= 0, rank[np.maximum(codes, 0)], codes)
+    return codes, (*order, *names[k:])
+
+
 def _composed_classes(
     codes: np.ndarray,
     names: tuple[str, ...],
@@ -1171,7 +1192,10 @@ def transition_matrix(
         *column* picks the label column). Rows follow each labelling's own
         classes in its order (a plain array: its distinct values, sorted,
         text written as numbers first, by value: ``"9"`` before
-        ``"10"``, ``"0.5"`` before ``"1"``), then *new*; columns likewise, then *gone*. Text names are
+        ``"10"``, ``"0.5"`` before ``"1"``), then *new*; columns likewise, then *gone*. Bytes (a NumPy ``S`` array, an Arrow or Polars binary
+        column, as some Parquet and HDF5 files hold text) are the UTF-8
+        text they hold: ``b"lost"`` is the class ``lost`` (bytes that are
+        not UTF-8 are an :class:`~custseg.errors.InputError`). Text names are
         read in Unicode's composed form (NFC: ``Cafe\u0301`` is ``Café``);
         a declared order (a Categorical, an Arrow dictionary) is kept so, a
         plain array's names sorted once composed, in that same order. Missing labels are the
@@ -1180,7 +1204,8 @@ def transition_matrix(
         ``"1"``), others as their shortest text (``"2.5"``). When one
         period holds numbers and the other text, the text pandas writes
         for a whole float (``"1.0"``) is that number's class, with a
-        :class:`~custseg.errors.CustsegWarning`; text of one number written
+        :class:`~custseg.errors.CustsegWarning` (a plain array's classes
+        sorted as read: ``"2.0"`` lists between ``"1"`` and ``"3"``); text of one number written
         another way (``"01"``, ``"1.50"``) stays apart, with a warning too.
     column
         The label column when *before* and *after* are DataFrames (default:
@@ -1346,6 +1371,17 @@ def _transition_matrix(
         name,
         missing,
     )
+    if together is not None:
+        # the text side's classes were sorted as written ("2.0" after every
+        # whole numeral): a plain array's are sorted again as renamed, so
+        # the number 2 sits between 1 and 3 as on the side of numbers
+        # (declared classes, a Categorical's, keep their order)
+        if holds_numbers(b_picked) and declared_classes(a_picked, "after") is None:
+            a_codes, a_names = _resorted(a_codes, a_names, a_lost)
+        elif declared_classes(b_picked, "before") is None and not holds_numbers(
+            b_picked
+        ):
+            b_codes, b_names = _resorted(b_codes, b_names, b_lost)
     # said once the matrix is sure to be made (after the errors below)
     notes = [
         note

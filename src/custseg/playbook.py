@@ -1626,7 +1626,8 @@ def actions(
     ----------
     labels
         One label per customer: :class:`Labels`, a pandas Series (categorical
-        or text) or a sequence of names. Missing values and names the
+        or text) or a sequence of names (bytes, as a binary column holds
+        them, are the UTF-8 text they hold: ``b"lost"`` is ``lost``). Missing values and names the
         playbook does not cover get an explicit ``"no action defined"`` row
         (no channel, no cadence, no priority); :attr:`ActionPlan.uncovered`
         lists those names and :attr:`ActionPlan.unclassified` counts the
