@@ -8,7 +8,13 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from custseg import Labels, actions, default_playbook, transition_matrix
+from custseg import (
+    Labels,
+    actions,
+    default_playbook,
+    tags_from_values,
+    transition_matrix,
+)
 from custseg.errors import CustsegWarning, InputError
 from custseg.rules import RulesResult
 from custseg.testing import assert_order_free
@@ -119,3 +125,11 @@ def test_text_read_as_numbers_sorted_as_numbers():
         tm = transition_matrix(["10.0", "2.0", None, "9"], [10, 2, 3, 9])
     assert tm.before == ("2", "9", "10", "missing")
     assert tm.counts.loc["10", "10"] == 1 and tm.counts.loc["missing", "3"] == 1
+
+
+def test_odd_value_message_reads_as_english():
+    # "'column' has a Interval value": the article follows the type's name
+    with pytest.raises(InputError, match="has an Interval value"):
+        tags_from_values(pd.Series(pd.cut([1, 5, 9], 3)).astype(object))
+    with pytest.raises(InputError, match="has a Period value"):
+        tags_from_values(pd.Series(pd.period_range("2020-01", periods=2, freq="M")))

@@ -860,7 +860,8 @@ def _refuse_cells(arr: np.ndarray, kinds: np.ndarray, kind: str) -> None:
         )
     raise InputError(
         "column",
-        f"has a {type(value).__name__} value ({v.describe(value)}), neither text "
+        f"has {'an' if type(value).__name__[:1] in 'AEIOUaeiou' else 'a'} "
+        f"{type(value).__name__} value ({v.describe(value)}), neither text "
         "nor a number",
         first_row=first,
         n_rows=count,
