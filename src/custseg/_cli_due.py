@@ -22,7 +22,7 @@ import numpy as np
 import pandas as pd
 
 from . import _validate as v
-from ._cli_migrate import run_day
+from ._cli_migrate import _ROW_NUMBER_HEADERS, run_day
 from ._display import listed, number_text, one_line
 from ._files import (
     _shortest_text,
@@ -30,6 +30,7 @@ from ._files import (
     parse_date_column,
     parse_date_text,
     read_checked,
+    table_columns,
     write_table,
 )
 from .errors import CustsegWarning, InputError, ThresholdError
@@ -234,9 +235,10 @@ def register(sub: Any) -> None:
     p.add_argument("--as-of", required=True, metavar="DAY", help="the day (2025-01-01)")
     p.add_argument(
         "--customer",
-        default="customer_id",
+        default=None,
         metavar="COLUMN",
-        help="customer id column (default: customer_id)",
+        help="customer id column (default: customer_id when the table has "
+        "one, else its first column, where custseg segment writes the ids)",
     )
     p.add_argument(
         "--last-contact",
@@ -508,6 +510,21 @@ def _window(days: float | None) -> float:
     return 7.0 if days is None else days
 
 
+def _id_column(path: str, sep: str | None, encoding: str | None) -> str:
+    """The id column of the table *path* when ``--customer`` is not given:
+    ``customer_id`` when the table has one, else its first column, where
+    ``custseg segment`` writes the ids whatever ``--customer`` named them
+    (``assign`` and ``migrate`` read the ids there too). A first column of
+    pandas' row numbers (no name) is no id column: ``customer_id`` then, which
+    the reading reports as missing."""
+    header = [str(name) for name in table_columns(path, sep, encoding)]
+    if "customer_id" in header or not header:
+        return "customer_id"
+    if header[0].strip() in _ROW_NUMBER_HEADERS:
+        return "customer_id"
+    return header[0]
+
+
 def _cmd(args: argparse.Namespace) -> int:
     from .cli import _check_distinct, _check_output, _default_column, _emit, _inputs_of
 
@@ -601,10 +618,22 @@ def _cmd(args: argparse.Namespace) -> int:
             )
     # the ids and the classes read exactly as written: a class "None", "NA"
     # or "N/A" stays a class; only an empty cell is missing
+    where = {"sep": args.sep, "encoding": args.encoding}
+    if args.customer is None:
+        args.customer = _id_column(args.customers, args.sep, args.encoding)
+        _check_distinct(
+            {
+                "the customer id (the first column)": args.customer,
+                "--last-contact": args.last_contact,
+                "--class-column": args.class_column,
+                "--recency": args.recency,
+                "--birthday": args.birthday,
+                "--points": args.points,
+            }
+        )
     text = [args.customer]
     if args.class_column is not None:
         text.append(args.class_column)
-    where = {"sep": args.sep, "encoding": args.encoding}
     with lines_of(args.customers, **where):
         df = read_checked(
             args.customers,

@@ -5226,7 +5226,10 @@ def write_table(
     error naming the column and the first row (Python would write
     ``b'00001'`` and ``('a', 1)``, NumPy ``[0 1 2 ... 1997 1998 1999]``,
     losing values). Parquet keeps
-    the types (categoricals, nullable integers). A compressed file holds the
+    the types (categoricals, nullable integers); a column of Python objects
+    mixing text and numbers (survey answers of codes and words, ``5``
+    beside ``'satisfied'``), which Parquet cannot store as one type, is
+    stored as text, each number as a text file writes it (``'5'``). A compressed file holds the
     same bytes on every run (gzip: the target's name and time 0).
 
     Parameters
@@ -5487,11 +5490,62 @@ def table_writer(
     return write
 
 
+#: :func:`pandas.api.types.infer_dtype` of object columns that may mix text
+#: and numbers (``"mixed"``: floats or other objects beside text)
+_MIXED_KINDS = ("mixed", "mixed-integer", "mixed-integer-float")
+
+
+def _mixed_as_text(data: pd.DataFrame) -> pd.DataFrame:
+    """*data* with each object column that mixes text and numbers (the
+    survey answers of a records file of codes and words: ``5`` beside
+    ``'satisfied'``, as :func:`custseg.frame.survey_numbers` reads them)
+    as text, each number as a text file writes it (``5``, ``4.5``), missing
+    values kept: Parquet stores one type per column, and pyarrow refuses
+    such a column (``Could not convert 'satisfied' with type str``). Other
+    columns, and object columns of one kind (text, numbers, bytes), are the
+    same objects.
+
+    >>> df = pd.DataFrame({"a": pd.array([5, "satisfied", 4.5], dtype=object),
+    ...                    "b": [1, 2, 3]})
+    >>> out = _mixed_as_text(df)
+    >>> out["a"].tolist(), out["b"].tolist(), df["a"].tolist()[0]
+    (['5', 'satisfied', '4.5'], [1, 2, 3], 5)
+    """
+    out = data
+    for position in range(len(data.columns)):
+        col = data.iloc[:, position]
+        if col.dtype != object:
+            continue
+        if pd.api.types.infer_dtype(col, skipna=True) not in _MIXED_KINDS:
+            continue
+        values = col.to_numpy(dtype=object)
+        if not any(isinstance(x, str) for x in values):
+            continue
+        spots = [
+            i
+            for i, x in enumerate(values)
+            if isinstance(x, numbers.Number | decimal.Decimal)
+        ]
+        if not spots:
+            continue
+        fixed = values.copy()
+        for i in spots:
+            x = fixed[i]
+            x = x.item() if isinstance(x, np.generic) else x
+            fixed[i] = None if x != x else str(x)  # (NaN: missing)
+        if out is data:
+            out = data.copy()
+        out.isetitem(position, fixed)
+    return out
+
+
 def _write_parquet(data: pd.DataFrame, tmp: str, path: str) -> None:
-    """*data* as a Parquet file; a type pyarrow cannot store is an error
+    """*data* as a Parquet file, a column mixing text and numbers as text
+    (:func:`_mixed_as_text`); a type pyarrow cannot store is an error
     naming it (text that is not Unicode: the column)."""
     import pyarrow as pa
 
+    data = _mixed_as_text(data)
     try:
         data.to_parquet(tmp, index=False)
     except UnicodeEncodeError:

@@ -333,6 +333,14 @@ def with_line_amounts(
     'paid'
     """
     if quantity is None and price is None:
+        if amount is None:
+            raise InputError(
+                "amount",
+                "is None, and neither quantity= nor price= is given: no column "
+                "gives the amounts",
+                fix="name the amount column (amount='paid'), or pass quantity= "
+                "and price= (each line's amount is their product)",
+            )
         return df, amount
     if quantity is None or price is None:
         given, missing = (
@@ -344,11 +352,11 @@ def with_line_amounts(
             fix="pass both quantity= and price= (each line's amount is their "
             "product), or amount=",
         )
-    if not (isinstance(amount, str) and amount == "amount"):
+    if amount is not None and not (isinstance(amount, str) and amount == "amount"):
         raise InputError(
             "amount",
-            "is given with quantity= and price=, which make the amounts",
-            fix="leave out amount=, or quantity= and price=",
+            f"is given ({amount!r}) with quantity= and price=, which make the amounts",
+            fix="leave out amount= (or pass amount=None), or quantity= and price=",
         )
     fix = "name the quantity and the unit price columns, each once"
     v.check_column_apart(quantity, "quantity", fix, price=price, **others)
@@ -2004,7 +2012,8 @@ def segment(
         Date column: datetimes, ISO 8601 text, or ``YYYYMMDD`` numbers or
         text (see :func:`parse_date_column`).
     amount
-        Amount column (refunds negative). Not with *quantity* and *price*.
+        Amount column (refunds negative). Not with *quantity* and *price*
+        (left out, or None, there).
     as_of
         Reference day (default: the day after the last transaction). As
         text with *date_format* given, read like the date column.
