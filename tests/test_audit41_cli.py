@@ -169,3 +169,62 @@ def test_amount_none_alone_says_so() -> None:
     assert info.value.field == "amount"
     assert "neither quantity= nor price= is given" in str(info.value)
     assert "'None' is not a column" not in str(info.value)
+
+
+# --------------------------------------------------------------------------
+# 4. migrate --rules / --preset: the rules' order of their classes
+
+_TIERS = """format = 1
+[fields]
+frequency = { type = "integer", min = 0 }
+[segments.tier]
+order = ["zeta", "alpha", "mid"]
+rules = [
+  { label = "zeta", when = "frequency >= 3" },
+  { label = "alpha", when = "frequency >= 2" },
+]
+default = "mid"
+"""
+
+
+def _run(path: Path, tiers: list[str]) -> Path:
+    ids = ["c1", "c2", "c3", "c4"]
+    frequency = {"zeta": 3, "alpha": 2, "mid": 1}
+    pd.DataFrame(
+        {
+            "customer_id": ids,
+            "frequency": [frequency[t] for t in tiers],
+            "tier": tiers,
+            "visit_tier": ["no_purchase", "walk_in", "vip", "ordinary_member"],
+        }
+    ).to_csv(path, index=False)
+    return path
+
+
+@pytest.mark.parametrize("flag", ["--rules", "--preset"])
+def test_migrate_lists_the_classes_in_the_rules_order(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], flag: str
+) -> None:
+    """The leftover: a rules file's own table (and a preset's segmentation)
+    in text order, whatever order the rules give (a CSV run cannot carry
+    it): with --rules / --preset, the rules' order."""
+    rules = tmp_path / "tiers.toml"
+    rules.write_text(_TIERS, encoding="utf-8")
+    before = _run(tmp_path / "a.csv", ["mid", "alpha", "zeta", "mid"])
+    after = _run(tmp_path / "b.csv", ["alpha", "zeta", "zeta", "mid"])
+    given = str(rules) if flag == "--rules" else "beauty_salon"
+    column = "tier" if flag == "--rules" else "visit_tier"
+    out = tmp_path / "m.csv"
+    argv = ["migrate", str(before), str(after), "--column", column]
+    assert main([*argv, flag, given, "--output", str(out)]) == 0
+    text = capsys.readouterr().out
+    header = next(line for line in text.splitlines() if line.startswith("before"))
+    expected = (
+        ["zeta", "alpha", "mid"]
+        if flag == "--rules"
+        else ["walk_in", "ordinary_member", "vip", "no_purchase"]
+    )
+    assert header.split()[3:-1] == expected
+    rows = pd.read_csv(out, dtype=str)
+    firsts = list(dict.fromkeys(rows["before"]))
+    assert firsts == [c for c in expected if c in firsts]

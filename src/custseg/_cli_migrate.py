@@ -734,8 +734,46 @@ def _known_orders() -> dict[str, tuple[tuple[str, ...], ...]]:
     return {k: tuple(dict.fromkeys(v)) for k, v in orders.items()}
 
 
+def rules_orders(rs: Any) -> dict[str, tuple[tuple[str, ...], ...]]:
+    """The classes of every table and segmentation of the rules *rs* (a
+    :class:`~custseg.rules.RuleSet`, or None: none), in its order, by output
+    name, with each translation's names in the same order: what ``migrate
+    --rules`` / ``--preset`` orders those columns by (:func:`in_one_order`),
+    which a CSV file cannot carry.
+
+    >>> from custseg import rules
+    >>> own = rules.loads('''format = 1
+    ... [fields]
+    ... frequency = { type = "integer", min = 0 }
+    ... [segments.tier]
+    ... order = ["zeta", "alpha", "mid"]
+    ... rules = [{ label = "zeta", when = "frequency >= 5" },
+    ...          { label = "alpha", when = "frequency >= 3" }]
+    ... default = "mid"
+    ... ''')
+    >>> rules_orders(own)["tier"]
+    (('zeta', 'alpha', 'mid'),)
+    >>> rules_orders(rules.preset("beauty_salon"))["visit_tier"][1][:2]
+    ('散客', '普通会员')
+    """
+    if rs is None:
+        return {}
+    orders: dict[str, list[tuple[str, ...]]] = {}
+    for outputs in (rs.tables, rs.segments):
+        for name, out in outputs.items():
+            names = tuple(str(n) for n in out.names)
+            kept = orders.setdefault(str(name), [])
+            kept.append(names)
+            for words in dict(out.translations).values():
+                kept.append(tuple(str(words.get(n, n)) for n in names))
+    return {k: tuple(dict.fromkeys(v)) for k, v in orders.items()}
+
+
 def in_one_order(
-    column: Any, old: pd.Series, new: pd.Series
+    column: Any,
+    old: pd.Series,
+    new: pd.Series,
+    orders: dict[str, tuple[tuple[str, ...], ...]] | None = None,
 ) -> tuple[pd.Series, pd.Series]:
     """*old* and *new* (from :func:`_as_classes`), their text classes in one
     order whatever the file type: the classes some customer of the file
@@ -744,7 +782,10 @@ def in_one_order(
     its ordered columns (:func:`_known_orders`: ``lifecycle`` ``active``
     before ``silent``), else in text order (numbers by value), also when a
     Parquet file stored another order (a CSV file of the same run cannot).
-    Columns of other classes (numbers, yes/no) are as they are.
+    *orders* (:func:`rules_orders`: the tables and segmentations of
+    ``migrate --rules`` / ``--preset``) come first: a column whose classes
+    are all among them is in the rules' order. Columns of other classes
+    (numbers, yes/no) are as they are.
 
     >>> a = pd.Series(pd.Categorical(["gone", "active"],
     ...     ["active", "silent", "gone", "no_purchase"], ordered=True))
@@ -755,6 +796,9 @@ def in_one_order(
     ...                              ordered=True))
     >>> [s.cat.categories.tolist() for s in in_one_order("tier", c, c)]
     [['Gold', 'Silver'], ['Gold', 'Silver']]
+    >>> own = {"tier": (("Silver", "Gold"),)}
+    >>> [s.cat.categories.tolist() for s in in_one_order("tier", c, c, own)]
+    [['Silver', 'Gold'], ['Silver', 'Gold']]
     """
     categories = [*old.cat.categories, *new.cat.categories]
     if not all(isinstance(c, str) for c in categories):
@@ -763,7 +807,9 @@ def in_one_order(
     held_new = set(pd.unique(new.dropna().to_numpy(dtype=object)))
     classes = held_old | held_new
     order = None
-    for known in _known_orders().get(str(column), ()):
+    candidates = (*(orders or {}).get(str(column), ()),)
+    candidates += _known_orders().get(str(column), ())
+    for known in candidates:
         if classes <= set(known):
             order = [c for c in known if c in classes]
             break
@@ -1426,6 +1472,12 @@ def _cmd(args: argparse.Namespace) -> int:
     from .cli import _check_output, _emit, _inputs_of
 
     _check_output(args.output, _inputs_of(args))
+    orders = {}
+    if args.rules is not None or args.preset is not None:
+        from .frame import _load_rules
+
+        # (checked before the files are read, as segment checks them)
+        orders = rules_orders(_load_rules(args.preset, args.rules))
     # typed together: a label written the same way in both files is one class
     before, after = _typed_together(*_read_both(args.before, args.after, args))
     # a column named twice is compared once (each row of the output once)
@@ -1443,7 +1495,7 @@ def _cmd(args: argparse.Namespace) -> int:
     for column in columns:
         old, new = _as_classes(before[column]), _as_classes(after[column])
         # one order whatever the file type (a CSV file keeps none)
-        old, new = in_one_order(column, old, new)
+        old, new = in_one_order(column, old, new, orders)
         # a class called (new), (gone) or missing: the extra row and column
         # (and the row of missing labels) get a '*'
         classes = [*old.cat.categories, *new.cat.categories]
@@ -1539,6 +1591,18 @@ def register(sub: Any) -> None:
         ".gz/.zip/.bz2/.xz, or .parquet)",
     )
     p.add_argument("after", metavar="AFTER", help="the later segment output")
+    own = p.add_mutually_exclusive_group()
+    own.add_argument(
+        "--rules",
+        metavar="FILE",
+        help="the rules file of the two runs: its tables and segmentations "
+        "are listed in its order (default: text order; a CSV file keeps none)",
+    )
+    own.add_argument(
+        "--preset",
+        metavar="NAME",
+        help="the preset of the two runs, for the order of its classes",
+    )
     p.add_argument(
         "--column",
         action="append",
