@@ -134,6 +134,10 @@ def test_due_prefers_customer_id_and_refuses_the_first_column_twice(
     assert main([*argv, "--min-points", "500"]) == 2
     err = capsys.readouterr().err
     assert "'points' is named by both the customer id (the first column)" in err
+    # a later column spelled as customer_id: not the first column's names
+    crm.write_text("name,Customer ID,points\nAnn,c1,600\n", encoding="utf-8")
+    assert main([*argv, "--min-points", "500"]) == 2
+    assert "'customer_id' is not a column" in capsys.readouterr().err
 
 
 # --------------------------------------------------------------------------
@@ -228,3 +232,67 @@ def test_migrate_lists_the_classes_in_the_rules_order(
     rows = pd.read_csv(out, dtype=str)
     firsts = list(dict.fromkeys(rows["before"]))
     assert firsts == [c for c in expected if c in firsts]
+
+
+# --------------------------------------------------------------------------
+# 5. an option of one value given twice
+
+
+@pytest.mark.parametrize(
+    ("command", "twice", "fix"),
+    [
+        (
+            ["segment", "tx.csv"],
+            ["--records", "crm.csv", "--records", "survey.csv"],
+            "join the files by customer id first",
+        ),
+        (
+            ["segment", "tx.csv"],
+            ["--as-of", "2024-12-01", "--as-of", "2025-01-01"],
+            "give it once",
+        ),
+        (
+            ["segment", "tx.csv"],
+            ["--preset", "ecommerce", "--preset", "beauty_salon"],
+            "give it once",
+        ),
+        (
+            ["due", "crm.csv", "--as-of", "2025-01-01"],
+            ["--points", "points", "--points", "bonus"],
+            "give it once",
+        ),
+        (
+            ["migrate", "a.csv", "b.csv"],
+            ["--output", "m.csv", "--output", "n.csv"],
+            "give it once",
+        ),
+    ],
+)
+def test_an_option_given_twice_is_refused(
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    command: list[str],
+    twice: list[str],
+    fix: str,
+) -> None:
+    """The repro: --records crm.csv --records survey.csv read survey.csv
+    alone (argparse keeps the last value): crm.csv's columns and its
+    records-only customers silently left out."""
+    assert main([*command, *twice]) == 2
+    err = capsys.readouterr().err
+    assert f"argument {twice[0]}: given twice ({twice[1]!r}, then {twice[3]!r})" in err
+    assert fix in err
+    assert err.count("\n") == 1
+
+
+def test_the_options_of_several_values_still_repeat(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """--column (and --holiday) take several; and each run builds its own
+    parser, so one main() after another is no repetition."""
+    before = _run(tmp_path / "a.csv", ["mid", "alpha", "zeta", "mid"])
+    after = _run(tmp_path / "b.csv", ["alpha", "zeta", "zeta", "mid"])
+    argv = ["migrate", str(before), str(after), "--column", "tier"]
+    assert main([*argv, "--column", "visit_tier", "--preset", "beauty_salon"]) == 0
+    assert main([*argv, "--preset", "beauty_salon"]) == 0
+    capsys.readouterr()

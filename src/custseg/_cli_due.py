@@ -515,14 +515,28 @@ def _id_column(path: str, sep: str | None, encoding: str | None) -> str:
     ``customer_id`` when the table has one, else its first column, where
     ``custseg segment`` writes the ids whatever ``--customer`` named them
     (``assign`` and ``migrate`` read the ids there too). A first column of
-    pandas' row numbers (no name) is no id column: ``customer_id`` then, which
-    the reading reports as missing."""
+    pandas' row numbers (no name) is no id column, nor is the first column
+    when a later one reads as ``customer_id`` (``Customer ID``): then
+    ``customer_id``, which the reading reports as missing, offering the
+    column spelled alike."""
     header = [str(name) for name in table_columns(path, sep, encoding)]
     if "customer_id" in header or not header:
         return "customer_id"
     if header[0].strip() in _ROW_NUMBER_HEADERS:
         return "customer_id"
+    if any(_spelled_as_id(name) for name in header[1:]):
+        # ("Customer ID" after another column: the reading offers it)
+        return "customer_id"
     return header[0]
+
+
+def _spelled_as_id(name: str) -> bool:
+    """*name* reads as ``customer_id`` but for case, blanks, ``-`` and ``_``.
+
+    >>> _spelled_as_id("Customer ID"), _spelled_as_id("kunde")
+    (True, False)
+    """
+    return "".join(c for c in name.casefold() if c.isalnum()) == "customerid"
 
 
 def _cmd(args: argparse.Namespace) -> int:

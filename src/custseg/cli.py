@@ -1716,7 +1716,54 @@ def _parser() -> argparse.ArgumentParser:
 
     for command in (_cli_report, _cli_migrate, _cli_assign, _cli_due):
         command.register(sub)
+    _once(parser)
     return parser
+
+
+#: what to do instead of giving a file option twice
+_TWICE_FIX = {
+    "--records": "join the files by customer id first, into one file of one "
+    "row per customer (pandas: a.merge(b, on='customer_id', how='outer'))",
+    "--contacts": "put the contacts of both files in one file (one contact a row)",
+}
+
+
+class _StoreOnce(argparse._StoreAction):
+    """An option of one value given twice (``--records crm.csv --records
+    survey.csv``) is an error: argparse keeps the last one given, silently
+    leaving the first out (a whole file of records, another ``--as-of``).
+    The state is on the action, and a parser is built for each run."""
+
+    given: Any = None
+
+    def __call__(
+        self,
+        parser: argparse.ArgumentParser,
+        namespace: argparse.Namespace,
+        values: Any,
+        option_string: str | None = None,
+    ) -> None:
+        if option_string is not None:
+            if self.given is not None:
+                fix = _TWICE_FIX.get(self.option_strings[-1], "give it once")
+                raise argparse.ArgumentError(
+                    self,
+                    f"given twice ({self.given!r}, then {values!r}), and only "
+                    f"one is read: {fix}",
+                )
+            self.given = values
+        super().__call__(parser, namespace, values, option_string)
+
+
+def _once(parser: argparse.ArgumentParser) -> None:
+    """Make each option of one value of *parser* and its subcommands
+    refuse a second value (:class:`_StoreOnce`)."""
+    for action in parser._actions:
+        if type(action) is argparse._StoreAction and action.option_strings:
+            action.__class__ = _StoreOnce
+        if isinstance(action, argparse._SubParsersAction):
+            for child in dict.fromkeys(action.choices.values()):
+                _once(child)
 
 
 class _StdoutError(Exception):
