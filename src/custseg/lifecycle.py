@@ -196,7 +196,12 @@ def lifecycle_stage(
         *frequency* a one-purchase buyer's missing recency is the tenure
         (the one purchase is the first and the last), so the stage agrees
         with the status (a single purchase 300 days ago is ``lost``, not
-        ``unknown``).
+        ``unknown``). A buyer of more purchases (or of a missing count)
+        whose recency is missing has one at most the tenure: where every
+        such day is in the first stage (a tenure of 20 days, below the
+        first break), the stage is that one, as :func:`customer_status`
+        deduces ``new`` or ``repeat`` from the bound (the presets'
+        ``lifecycle`` table still says ``unknown`` there).
 
     Returns
     -------
@@ -229,6 +234,12 @@ def lifecycle_stage(
     >>> lifecycle_stage([float("nan"), float("nan")], frequency=[1, 2],
     ...                 tenure_days=[300, 300]).to_numpy().tolist()
     ['lost', 'unknown']
+
+    Two purchases within 20 days: the last was at most 20 days ago.
+
+    >>> lifecycle_stage([float("nan")], frequency=[2],
+    ...                 tenure_days=[20]).to_numpy().tolist()
+    ['active']
     """
     windows = LifecycleWindows() if windows is None else windows
     if not isinstance(windows, LifecycleWindows):
@@ -274,7 +285,42 @@ def lifecycle_stage(
             r = _one_purchase_days(codes, frequency, r, t, windows.breaks)
     if frequency is not None:
         _put(codes, _bought_unknown(frequency, r), len(windows.labels) + 1)
+        if tenure_days is not None:
+            # a missing recency lies in [0, tenure]: one stage when the
+            # tenure is in the stage of day 0 (customer_status deduces alike)
+            first = int(edges_below(np.zeros(1), windows.breaks, inclusive=True)[0])
+            _decided(codes, frequency, r, t, windows.breaks, first)
     return Labels(codes, names, ordered=True, index=index, name="lifecycle")
+
+
+def _decided(
+    codes: np.ndarray,
+    frequency: Any,
+    days: np.ndarray,
+    bound: np.ndarray,
+    breaks: tuple[float, ...],
+    code: int,
+) -> None:
+    """Set *codes* in place to *code* where a buyer's *days* are missing
+    but the other day count, *bound*, is known and in the class *code* of
+    *breaks*: the caller passes the class every day count that bound
+    allows falls in (a recency is at most the tenure, a tenure at least
+    the recency). A buyer is a frequency above 0 or missing (a frequency
+    of 0 is no purchase: kept).
+
+    >>> codes = np.array([5, 5, 5, 5, 0])
+    >>> nan = float("nan")
+    >>> _decided(codes, [2, 0, 2, 2, 2], np.array([nan, nan, nan, nan, 1.0]),
+    ...          np.array([20.0, 20.0, 95.0, nan, 20.0]), (90.0,), 0)
+    >>> codes.tolist()
+    [0, 5, 5, 5, 0]
+    """
+    f = _counts(frequency, "frequency")
+    bought = ~(f == 0) if f.dtype.kind == "f" else f != 0
+    known = ~_nan_mask(bound)
+    put = bought & _nan_mask(days) & known
+    put[put] = edges_below(bound[put], breaks, inclusive=True) == code
+    codes[put] = code
 
 
 def _one_purchase_days(
@@ -1440,7 +1486,8 @@ def care_phase(
     Phases are half-open, ``[0, 5), [5, 30), [30, 45), [45, inf)`` by
     default: a customer exactly on a break is in the later phase. People who
     are not customers yet (NaN) get ``no_purchase`` (未购买). The result
-    equals the ``care_phase`` table of the ``base`` rules preset.
+    equals the ``care_phase`` table of the ``base`` rules preset (but for
+    the tenure deduced from *recency_days* below).
 
     Parameters
     ----------
@@ -1463,7 +1510,11 @@ def care_phase(
         Days since the last purchase (optional), as :func:`customer_status`
         reads them: a recency above the tenure is an error, and with
         *frequency* a one-purchase buyer's missing tenure is the recency
-        (the one purchase is the first and the last).
+        (the one purchase is the first and the last). Another buyer's
+        missing tenure is at least the recency: a recency past the last
+        break (100 days, beyond 45) makes the last phase (``established``),
+        as :func:`customer_status` deduces from the bound (the presets'
+        ``care_phase`` table still says ``unknown`` there).
 
     Returns
     -------
@@ -1490,6 +1541,8 @@ def care_phase(
     ['care', 'no_purchase', 'unknown']
     >>> care_phase([float("nan")], frequency=[1], recency_days=[3]).to_numpy().tolist()
     ['care']
+    >>> care_phase([float("nan")], frequency=[2], recency_days=[100]).to_numpy().tolist()
+    ['established']
     >>> mine = CarePhases(breaks=(5,), labels=("new", "recommend"))
     >>> care_phase([1, 6], mine, lang="zh").to_numpy().tolist()
     ['new', '推荐活动']
@@ -1536,4 +1589,8 @@ def care_phase(
     _put(codes, _nan_mask(t), len(phases.labels))
     if frequency is not None:
         _put(codes, _bought_unknown(frequency, t), len(phases.labels) + 1)
+        if recency_days is not None:
+            # a missing tenure is at least the recency: the last phase when
+            # the recency is past its break (customer_status deduces alike)
+            _decided(codes, frequency, t, r, phases.breaks, len(phases.breaks))
     return Labels(codes, names, ordered=True, index=index, name="care_phase")

@@ -1,0 +1,51 @@
+"""Audit 41, core: the pure classifiers."""
+
+from __future__ import annotations
+
+import hypothesis.strategies as st
+from hypothesis import given, settings
+
+import custseg
+
+NAN = float("nan")
+
+
+@settings(max_examples=40, deadline=None)
+@given(
+    bound=st.one_of(
+        st.integers(0, 500).map(float),
+        st.sampled_from([0.0, 44.0, 45.0, 89.0, 89.5, 90.0, 91.0, 365.0]),
+    ),
+    freq=st.sampled_from([2.0, 5.0, NAN]),
+)
+def test_missing_day_bounded_by_the_other(bound: float, freq: float) -> None:
+    """A buyer's missing recency lies in [0, tenure], a missing tenure in
+    [recency, inf): the stage / phase is the one every such day has, else
+    unknown (naive oracle: the classes of both ends of the bound)."""
+    stage = custseg.lifecycle_stage([NAN], frequency=[freq], tenure_days=[bound])
+    ends = custseg.lifecycle_stage([0.0, bound]).to_numpy().tolist()
+    want = ends[0] if ends[0] == ends[1] else "unknown"
+    assert stage.to_numpy().tolist() == [want]
+    phase = custseg.care_phase([NAN], frequency=[freq], recency_days=[bound])
+    last = custseg.care_phase([bound, 1e9]).to_numpy().tolist()
+    want = last[0] if last[0] == last[1] else "unknown"
+    assert phase.to_numpy().tolist() == [want]
+
+
+def test_stage_agrees_with_status_for_two_purchases() -> None:
+    """Audit-40 leftover: 2 purchases within 20 days, recency missing:
+    status new, stage active (was unknown); a recency of 100 days, tenure
+    missing: care phase established (was unknown); non-buyers and missing
+    bounds stay as they were."""
+    stage = custseg.lifecycle_stage(
+        [NAN, NAN, NAN, NAN],
+        frequency=[2, 2, 0, 2],
+        tenure_days=[20, 200, NAN, NAN],
+    )
+    assert stage.to_numpy().tolist() == ["active", "unknown", "no_purchase", "unknown"]
+    status = custseg.customer_status([2], [20], [NAN]).to_numpy().tolist()
+    assert status == ["new"]
+    phase = custseg.care_phase(
+        [NAN, NAN, NAN], frequency=[2, 2, 0], recency_days=[100, 10, NAN]
+    )
+    assert phase.to_numpy().tolist() == ["established", "unknown", "no_purchase"]
