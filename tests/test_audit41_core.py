@@ -49,3 +49,33 @@ def test_stage_agrees_with_status_for_two_purchases() -> None:
         [NAN, NAN, NAN], frequency=[2, 2, 0], recency_days=[100, 10, NAN]
     )
     assert phase.to_numpy().tolist() == ["established", "unknown", "no_purchase"]
+
+
+def test_completed_decimal_day_compared_exactly() -> None:
+    """Audit-40 leftover: a one-purchase buyer's missing recency copied
+    from a Decimal tenure that float64 rounds onto a lifecycle break
+    (89.99999999999999999 -> 90.0) is compared exactly with the recency's
+    cuts: active, as lifecycle_stage says (was silent); also through
+    evaluator_with (assert_monotone's path)."""
+    from decimal import Decimal
+
+    from custseg import rules
+    from custseg.rules._model import evaluator_with
+
+    rs = rules.load("base")
+    near = [Decimal("89.99999999999999999"), Decimal("179.99999999999999999")]
+    facts = {
+        "frequency": [1, 1],
+        "recency_days": [NAN, NAN],
+        "tenure_days": near,
+        "monetary": [1.0, 1.0],
+        "r": [NAN, NAN],
+        "f": [1, 1],
+        "m": [1, 1],
+    }
+    want = custseg.lifecycle_stage([NAN, NAN], frequency=[1, 1], tenure_days=near)
+    assert want.to_numpy().tolist() == ["active", "silent"]
+    out = rs.evaluate(facts).to_pandas()
+    assert out["lifecycle"].tolist() == ["active", "silent"]
+    run = evaluator_with(rs, facts, "frequency")
+    assert run([1, 1]).to_pandas()["lifecycle"].tolist() == ["active", "silent"]

@@ -1691,7 +1691,7 @@ def _coerce_data(
             fix="pass columns of the same table",
         )
     if deduce:
-        one_purchase_days(rs, out, sides, ints, refuse=refuse)
+        one_purchase_days(rs, out, sides, ints, refuse=refuse, raw=table)
     if sides or ints:  # a bare alias d = "x" is compared as x is
         alias = bare_aliases(rs)
         for name in alias:
@@ -1713,6 +1713,7 @@ def one_purchase_days(
     ints: dict[str, np.ndarray],
     *,
     refuse: bool = True,
+    raw: Mapping[str, Any] | None = None,
 ) -> None:
     """Check and complete the spine's day counts in *values*, in place, as
     :func:`custseg.customer_status` reads them, so that every table,
@@ -1724,7 +1725,11 @@ def one_purchase_days(
     *refuse*). Where they declare ``frequency`` too: one purchase is both
     the first and the last, so its missing recency is its tenure and its
     missing tenure its recency (a single purchase 300 days ago, its recency
-    missing, is in the lost stage, as its status is lost).
+    missing, is in the lost stage, as its status is lost). A day copied
+    from the other count is compared with the constants of its new field
+    exactly: *raw* (the columns as given) places a decimal that float64
+    rounds onto one of the field's cuts on its exact side (a tenure of
+    ``89.99999999999999999`` days is a recency below 90, not on it).
 
     >>> from custseg import rules
     >>> rs = rules.load("base")
@@ -1763,8 +1768,15 @@ def one_purchase_days(
         mine = np.asarray(values[name], dtype=np.float64)
         theirs = np.asarray(values[other], dtype=np.float64)
         values[name] = np.where(gap, theirs, mine)
-        if name in sides or other in sides:
-            sides[name] = np.where(gap, sides.get(other, theirs), sides.get(name, mine))
+        # the other count on the exact side of this field's cuts (its own
+        # sides are those of the other field's cuts)
+        copied = None
+        if raw is not None and other in raw:
+            cuts = field_cuts(rs).get(name, ())
+            copied = _coerce_column(rs.fields[other], raw[other], cuts)[1]
+        if name in sides or copied is not None:
+            copied = theirs if copied is None else copied
+            sides[name] = np.where(gap, copied, sides.get(name, mine))
         ints.pop(name, None)  # (whole day counts past 2**53: none left)
 
 
@@ -1802,6 +1814,8 @@ def evaluator_with(rs: RuleSet, data: Any, field: str) -> Any:
     # the day counts are completed at each call, from the new column (a
     # raised recency past the tenure is a question asked, not an error)
     values, n, index, sides, ints = _coerce_data(rs, data, deduce=False)
+    table = _joined(data)[0]
+    days = {k: table[k] for k in ("recency_days", "tenure_days") if k in table}
     absent = frozenset(f for f in rs.required_fields() if f not in values)
     spec = rs.fields[field]
     cuts = field_cuts(rs).get(field, ())
@@ -1820,7 +1834,8 @@ def evaluator_with(rs: RuleSet, data: Any, field: str) -> Any:
             if exact is not None:
                 new_ints[name] = exact
         new_values = {**values, field: arr}
-        one_purchase_days(rs, new_values, new_sides, new_ints, refuse=False)
+        raw = {**days, field: column} if field in days else days
+        one_purchase_days(rs, new_values, new_sides, new_ints, refuse=False, raw=raw)
         env = Env(n, new_values, fixed=None, sides=new_sides, ints=new_ints)
         return rs._evaluate_env(
             env, explain=True, lang=None, index=index, absent=absent
