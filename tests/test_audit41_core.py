@@ -79,3 +79,31 @@ def test_completed_decimal_day_compared_exactly() -> None:
     assert out["lifecycle"].tolist() == ["active", "silent"]
     run = evaluator_with(rs, facts, "frequency")
     assert run([1, 1]).to_pandas()["lifecycle"].tolist() == ["active", "silent"]
+
+
+def test_completed_recency_is_scored_into_r() -> None:
+    """Audit-40 leftover: apply_rules completes a one-purchase buyer's
+    missing recency from the tenure (lifecycle active), and now scores it
+    into the r the preset fixes by days (rfm11 was Unscored): the row is
+    labelled as the same buyer with the recency given."""
+    import pandas as pd
+
+    from custseg.frame import apply_rules
+
+    df = pd.DataFrame(
+        {
+            "recency_days": [NAN, 20.0, NAN],
+            "frequency": [1, 1, 2],
+            "monetary": [10.0, 10.0, 10.0],
+            "tenure_days": [20.0, 20.0, 20.0],
+            "r": pd.array([None, 5, None], dtype="Int8"),
+            "f": pd.array([1, 1, 2], dtype="Int8"),
+            "m": pd.array([2, 2, 2], dtype="Int8"),
+        },
+        index=pd.Index(["a", "b", "c"], name="customer_id"),
+    )
+    out = apply_rules(df, "ecommerce")
+    cols = ["r", "lifecycle", "rfm11", "rfm8", "ecom4"]
+    assert out.loc["a", cols].tolist() == out.loc["b", cols].tolist()
+    assert out.loc["a", "r"] == 5
+    assert pd.isna(out.loc["c", "r"])  # two purchases: the recency is not known

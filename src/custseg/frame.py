@@ -76,7 +76,7 @@ from .rfm import (
 )
 from .rules import RuleSet, load, presets
 from .rules import preset as _shipped_preset
-from .rules._model import nfkc_column
+from .rules._model import SPINE_DAYS, nfkc_column
 from .summary import FACT_COLUMNS, AfterPolicy, CustomerFacts, _summarize
 
 __all__ = [
@@ -2854,7 +2854,10 @@ def apply_rules(
     values. The scores the rules fix by ``[scores]`` edges (every industry
     preset fixes ``r`` by days) are made again from ``recency_days``,
     ``frequency`` and ``monetary`` with those edges, as :func:`segment`
-    makes them (buyers only), and replace the table's in the result.
+    makes them (buyers only), and replace the table's in the result; a
+    one-purchase buyer's missing recency is the tenure there as in the
+    rules (the one purchase is the first and the last), so it is scored
+    into ``r`` though the table's ``r`` is missing.
 
     Parameters
     ----------
@@ -3186,7 +3189,8 @@ def _fixed_scores(seg: pd.DataFrame, rs: RuleSet) -> dict[str, pd.Series]:
     ``[scores]`` edges, made from the facts (``recency_days``, ``frequency``,
     ``monetary``) as :func:`segment` makes them: buyers only (``frequency``
     above 0 where the table has it), missing for the others and where the
-    table's own score is missing (a customer it leaves unscored). A score
+    table's own score is missing (a customer it leaves unscored) but for
+    the recency the rules complete (:func:`_one_purchase_recency`). A score
     whose fact is not a column, or that the rules fit by quantiles, is not
     here (the table's own is used)."""
     out: dict[str, pd.Series] = {}
@@ -3209,6 +3213,9 @@ def _fixed_scores(seg: pd.DataFrame, rs: RuleSet) -> dict[str, pd.Series]:
         ):
             continue
         values = seg[fact].to_numpy(dtype=np.float64, na_value=np.nan)
+        completed = np.zeros(len(values), dtype=bool)
+        if key == "r":  # the recency the rules complete (one_purchase_days)
+            values, completed = _one_purchase_recency(seg, rs, values)
         if buyers is not None:
             values = np.where(buyers, values, np.nan)
         codes = _score(
@@ -3220,11 +3227,36 @@ def _fixed_scores(seg: pd.DataFrame, rs: RuleSet) -> dict[str, pd.Series]:
         )
         unscored = codes == 0
         if key in seg.columns:  # the table's missing scores stay missing
-            unscored |= seg[key].isna().to_numpy()
+            unscored |= seg[key].isna().to_numpy() & ~completed
         out[key] = pd.Series(
             pd.array(codes, dtype="Int8"), index=seg.index, name=key
         ).mask(unscored)
     return out
+
+
+def _one_purchase_recency(
+    seg: pd.DataFrame, rs: RuleSet, recency: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
+    """*recency* with a one-purchase buyer's missing day count made the
+    tenure, as the rules read it (:func:`custseg.rules._model.one_purchase_days`:
+    the one purchase is the first and the last), and the rows completed,
+    where the rules declare ``frequency``, ``recency_days`` and
+    ``tenure_days`` numbers and *seg* has them as number columns."""
+    none = np.zeros(len(recency), dtype=bool)
+    for name in SPINE_DAYS:
+        spec = rs.fields.get(name)
+        if spec is None or spec.kind not in ("number", "integer"):
+            return recency, none
+        if name not in seg.columns or not pd.api.types.is_numeric_dtype(
+            seg[name].dtype
+        ):
+            return recency, none
+    once = seg["frequency"].to_numpy(dtype=np.float64, na_value=np.nan) == 1
+    tenure = seg["tenure_days"].to_numpy(dtype=np.float64, na_value=np.nan)
+    gap = once & np.isnan(recency) & ~np.isnan(tenure)
+    if not gap.any():
+        return recency, none
+    return np.where(gap, tenure, recency), gap
 
 
 def _check_replaced(

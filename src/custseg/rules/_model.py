@@ -1815,7 +1815,9 @@ def evaluator_with(rs: RuleSet, data: Any, field: str) -> Any:
     # raised recency past the tenure is a question asked, not an error)
     values, n, index, sides, ints = _coerce_data(rs, data, deduce=False)
     table = _joined(data)[0]
-    days = {k: table[k] for k in ("recency_days", "tenure_days") if k in table}
+    days: dict[str, Any] = {
+        k: table[k] for k in ("recency_days", "tenure_days") if k in table
+    }
     absent = frozenset(f for f in rs.required_fields() if f not in values)
     spec = rs.fields[field]
     cuts = field_cuts(rs).get(field, ())
