@@ -107,3 +107,38 @@ def test_completed_recency_is_scored_into_r() -> None:
     assert out.loc["a", cols].tolist() == out.loc["b", cols].tolist()
     assert out.loc["a", "r"] == 5
     assert pd.isna(out.loc["c", "r"])  # two purchases: the recency is not known
+
+
+@settings(max_examples=40, deadline=None)
+@given(
+    k=st.sampled_from([0.0, 1.0, 2.0, 3.0, 7.0, NAN]),
+    d=st.sampled_from([0.0, 89.0, 90.0, 179.0, 180.0, 400.0, NAN]),
+)
+def test_repurchase_band_unknown_only_where_the_missing_value_matters(
+    k: float, d: float
+) -> None:
+    """Naive oracle: a missing count (at least 1 where a recency is known)
+    or recency (any day) gives the band every value it may take gives,
+    else unknown; frequency 0 and both missing stay unknown (was unknown
+    for every missing value: one purchase with no recency, a lapse of 400
+    days with no count)."""
+
+    def band(n: float, days: float) -> str:
+        if n >= 3 and days < 90:
+            return "high"
+        return "medium" if n >= 2 and days < 180 else "low"
+
+    if k == 0 or (k != k and d != d):
+        want = "unknown"
+    elif k != k:
+        bands = {band(n, d) for n in (1.0, 2.0, 3.0, 1e9)}
+        want = bands.pop() if len(bands) == 1 else "unknown"
+    elif d != d:
+        bands = {band(k, x) for x in (0.0, 89.0, 90.0, 179.0, 180.0, 1e9)}
+        want = bands.pop() if len(bands) == 1 else "unknown"
+    else:
+        want = band(k, d)
+    got = custseg.repurchase_from_behaviour([k], [d]).to_numpy().tolist()
+    assert got == [want]
+    level = custseg.behavioural_loyalty([k], [d]).to_numpy().tolist()
+    assert (level == ["unknown"]) == (want == "unknown")

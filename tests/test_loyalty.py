@@ -113,9 +113,19 @@ def ref_level(s, r, f, complete=ref_complete):
 
 
 def ref_behaviour(k, d, hk=3, hd=90, mk=2, md=180):
-    """Repurchase band code from purchase count and recency (3 = unknown)."""
-    if k is None or d is None or math.isnan(k) or math.isnan(d) or k == 0:
+    """Repurchase band code from purchase count and recency (3 = unknown).
+    One of the two missing: the band every value it may take gives (a
+    count of at least 1 beside a recency; any recency), else unknown."""
+    k_na, d_na = k is None or math.isnan(k), d is None or math.isnan(d)
+    if (k_na and d_na) or k == 0:
         return 3
+    if k_na or d_na:
+        ends = (
+            {ref_behaviour(n, d, hk, hd, mk, md) for n in (1.0, math.inf)}
+            if k_na
+            else {ref_behaviour(k, x, hk, hd, mk, md) for x in (0.0, math.inf)}
+        )
+        return ends.pop() if len(ends) == 1 else 3
     if k >= hk and d < hd:
         return 2
     if k >= mk and d < md:

@@ -943,8 +943,14 @@ def repurchase_from_behaviour(
     ``high``: at least ``high_frequency`` purchases and the last one within
     ``[0, high_within)`` days; else ``medium``: at least
     ``medium_frequency`` purchases within ``[0, medium_within)`` days; else
-    ``low`` (one purchase, or lapsed). No purchase (frequency 0 or missing, or
-    missing recency) is ``unknown``: there is nothing to go on.
+    ``low`` (one purchase, or lapsed). No purchase (frequency 0, or both
+    missing) is ``unknown``: there is nothing to go on; so is a missing
+    count or recency that could change the band. Where the known one
+    decides whatever the missing one is, the band is given: one purchase
+    (below ``medium_frequency``) with no recency is ``low``, and so is a
+    recency past ``medium_within`` with no count (a recency means a
+    purchase), as :func:`custseg.customer_status` deduces from what is
+    known.
 
     Parameters
     ----------
@@ -974,6 +980,12 @@ def repurchase_from_behaviour(
     >>> repurchase_from_behaviour([5, 5, 2, 2, 1, 0],
     ...                           [89, 90, 179, 180, 3, float("nan")]).to_numpy().tolist()
     ['high', 'medium', 'medium', 'low', 'low', 'unknown']
+
+    One purchase is ``low`` whenever it was; three need their recency:
+
+    >>> nan = float("nan")
+    >>> repurchase_from_behaviour([1, 3, nan, nan], [nan, nan, 400, 10]).to_numpy().tolist()
+    ['low', 'unknown', 'low', 'unknown']
     """
     b = BehaviourBands() if bands is None else bands
     if not isinstance(b, BehaviourBands):
@@ -1016,10 +1028,26 @@ def repurchase_from_behaviour(
                 n_rows=count,
                 fix="pass purchase counts >= 0 and days since the last purchase >= 0",
             )
-    codes = np.zeros(len(k), dtype=np.int8)
-    codes[(k >= b.medium_frequency) & (d < b.medium_within)] = 1
-    codes[(k >= b.high_frequency) & (d < b.high_within)] = 2
-    codes[np.isnan(k) | np.isnan(d) | (k == 0)] = 3
+
+    def band(count: np.ndarray, days: np.ndarray) -> np.ndarray:
+        out = np.zeros(len(count), dtype=np.int8)
+        out[(count >= b.medium_frequency) & (days < b.medium_within)] = 1
+        out[(count >= b.high_frequency) & (days < b.high_within)] = 2
+        return out
+
+    k_na, d_na = np.isnan(k), np.isnan(d)
+    codes = band(k, d)
+    # one of the two missing: the band of every value it may take (a
+    # recency means at least one purchase; a count of 0 is no purchase),
+    # decided where the lowest and the highest band agree (one purchase,
+    # or a lapse past medium_within: low whatever the other value)
+    one = k_na ^ d_na
+    if one.any():
+        lowest = band(np.where(k_na, 1.0, k), np.where(d_na, np.inf, d))
+        highest = band(np.where(k_na, np.inf, k), np.where(d_na, 0.0, d))
+        codes = np.where(one, lowest, codes).astype(np.int8)
+        codes[one & (lowest != highest)] = 3
+    codes[(k_na & d_na) | (k == 0)] = 3
     return Labels(codes, names, ordered=True, index=index, name="repurchase")
 
 
