@@ -142,3 +142,23 @@ def test_repurchase_band_unknown_only_where_the_missing_value_matters(
     assert got == [want]
     level = custseg.behavioural_loyalty([k], [d]).to_numpy().tolist()
     assert (level == ["unknown"]) == (want == "unknown")
+
+
+def test_known_other_day_is_a_purchase_without_frequency() -> None:
+    """tenure_days= (recency_days= for care_phase) without frequency: a
+    known day count proves a purchase, so a missing one beside it is not
+    no_purchase (was: a first purchase 300 days ago, no recency, labelled
+    no_purchase); it is deduced from the bound or unknown. Both missing
+    stay no_purchase."""
+    stage = custseg.lifecycle_stage(
+        [NAN, NAN, NAN, 5.0], tenure_days=[20, 300, NAN, NAN]
+    )
+    assert stage.to_numpy().tolist() == ["active", "unknown", "no_purchase", "active"]
+    assert stage.names[-1] == "unknown"
+    phase = custseg.care_phase([NAN, NAN, NAN, 2.0], recency_days=[100, 3, NAN, NAN])
+    assert phase.to_numpy().tolist() == [
+        "established",
+        "unknown",
+        "no_purchase",
+        "care",
+    ]

@@ -201,13 +201,16 @@ def lifecycle_stage(
         such day is in the first stage (a tenure of 20 days, below the
         first break), the stage is that one, as :func:`customer_status`
         deduces ``new`` or ``repeat`` from the bound (the presets'
-        ``lifecycle`` table still says ``unknown`` there).
+        ``lifecycle`` table still says ``unknown`` there). Without
+        *frequency*, a known tenure is a purchase all the same: a missing
+        recency beside it is that stage or ``unknown``, never
+        ``no_purchase``.
 
     Returns
     -------
     Labels
         Ordered names: the stages, then the no-purchase label (then
-        ``unknown`` when *frequency* is given).
+        ``unknown`` when *frequency* or *tenure_days* is given).
 
     Raises
     ------
@@ -246,7 +249,8 @@ def lifecycle_stage(
         raise ThresholdError(
             f"'windows' must be a LifecycleWindows: got {type(windows).__name__}"
         )
-    extra = ("unknown",) if frequency is not None else ()
+    bought = frequency is not None or tenure_days is not None
+    extra = ("unknown",) if bought else ()
     names = _translate((*windows.labels, windows.no_purchase, *extra), lang, _ZH_STAGES)
     if len(set(names)) < len(names):
         raise ThresholdError(
@@ -283,6 +287,8 @@ def lifecycle_stage(
         v.refuse_early_tenure(t, r)
         if frequency is not None:
             r = _one_purchase_days(codes, frequency, r, t, windows.breaks)
+        else:  # a known tenure is a purchase: a count unknown, else none
+            frequency = np.where(_nan_mask(t), 0.0, np.nan)
     if frequency is not None:
         _put(codes, _bought_unknown(frequency, r), len(windows.labels) + 1)
         if tenure_days is not None:
@@ -1514,13 +1520,17 @@ def care_phase(
         missing tenure is at least the recency: a recency past the last
         break (100 days, beyond 45) makes the last phase (``established``),
         as :func:`customer_status` deduces from the bound (the presets'
-        ``care_phase`` table still says ``unknown`` there).
+        ``care_phase`` table still says ``unknown`` there). Without
+        *frequency*, a known recency is a purchase all the same: a missing
+        tenure beside it is that phase or ``unknown``, never
+        ``no_purchase``.
 
     Returns
     -------
     Labels
         Ranked names: the phases, then the no-purchase label (then
-        ``unknown`` when *frequency* is given), named ``"care_phase"``.
+        ``unknown`` when *frequency* or *recency_days* is given), named
+        ``"care_phase"``.
 
     Raises
     ------
@@ -1555,12 +1565,13 @@ def care_phase(
     """
     phases = _check_type(phases, CarePhases, "phases")
     names = _care_names(phases, lang)
-    if frequency is not None:
+    if frequency is not None or recency_days is not None:
         unknown = _ZH["unknown"] if lang == "zh" else "unknown"
         if unknown in names:
             raise ThresholdError(
                 f"'phases' names a phase {unknown!r}, the label of a buyer "
-                "whose tenure is missing (frequency given): rename the phase"
+                "whose tenure is missing (frequency or recency_days given): "
+                "rename the phase"
             )
         names = (*names, unknown)
     t = _amounts(
@@ -1586,6 +1597,8 @@ def care_phase(
         v.refuse_early_tenure(t, r)
         if frequency is not None:
             t = _one_purchase_days(codes, frequency, t, r, phases.breaks)
+        else:  # a known recency is a purchase: a count unknown, else none
+            frequency = np.where(_nan_mask(r), 0.0, np.nan)
     _put(codes, _nan_mask(t), len(phases.labels))
     if frequency is not None:
         _put(codes, _bought_unknown(frequency, t), len(phases.labels) + 1)
