@@ -332,6 +332,47 @@ def _couplings(
     return scored, spans
 
 
+def _never(
+    symbol: str, c: float | tuple[float, ...], lo: float, hi: float, integer: bool
+) -> bool:
+    """Whether ``x symbol c`` holds for no value *x* from *lo* to *hi*
+    (whole values only when *integer*); *c* is a tuple for ``in`` and
+    ``not in``.
+
+    >>> _never("in", (20.0, 30.0), 0.0, 10.0, True)
+    True
+    >>> _never("in", (2.5, 30.0), 0.0, 10.0, True), _never("in", (2.5,), 0, 10, False)
+    (True, False)
+    >>> _never("not in", (1.0, 2.0, 3.0), 1.0, 3.0, True)
+    True
+    >>> _never(">=", 270.0, 0.0, 200.0, False)
+    True
+    """
+
+    def outside(v: float) -> bool:
+        return not lo <= v <= hi or (integer and v % 1 != 0)
+
+    if isinstance(c, tuple):
+        if symbol == "in":
+            return all(outside(v) for v in c)
+        # not in: every value the field can take is listed
+        if lo == hi:
+            return lo in c
+        if not (integer and math.isfinite(lo) and math.isfinite(hi)):
+            return False
+        if hi - lo + 1 > len(c):
+            return False
+        return set(np.arange(lo, hi + 1).tolist()) <= set(c)
+    return {
+        ">=": hi < c,
+        ">": hi <= c,
+        "<=": lo > c,
+        "<": lo >= c,
+        "==": outside(c),
+        "!=": lo == hi == c,
+    }[symbol]
+
+
 def _because(why_not: list[tuple[str, np.ndarray]], cells: np.ndarray) -> str:
     """The reasons no run has the matching *cells* (when a rule matches
     only such cells), as a clause of a warning: each reason that alone rules
@@ -382,6 +423,8 @@ class _Analyser:
         self.constants: dict[str, list[tuple[str, float]]] = {}
         self.with_constants = 0  # items that compare with constants
         self.scored, self.spans = _couplings(rs)
+        # (derived value, comparison) of the dead parts already warned of
+        self.dead_said: set[tuple[str, str]] = set()
         # the grids (by _axes_key) cut without the couplings, which would
         # have made them too large: a run's reasoning is left out on them
         self.loose: set[tuple[Any, ...]] = set()
@@ -541,6 +584,18 @@ class _Analyser:
                     )
                 )
                 possible &= ~wrong
+            # a run scores a missing fact as missing (apply_rules and segment
+            # make the score from the fact): no known score beside it
+            unscored = ~np.isnan(s) & np.isnan(x)
+            if unscored.any():
+                why_not.append(
+                    (
+                        f"{score} is scored from {fact}, so a missing {fact} "
+                        f"leaves {score} missing",
+                        unscored,
+                    )
+                )
+                possible &= ~unscored
         for score, fact, edges, higher in self.scored:
             # a score read without its fact: the fact's bounds still limit
             # the scores a run gives (recency_days up to 200 with the edges
@@ -936,37 +991,40 @@ class _Analyser:
         declared up to 200 and ``lost_days = 270``) while the condition as
         a whole can still match (through another part of an ``or``): that
         part of the rule is dead, which the rule's own warnings do not say.
+        An ``in`` list wholly outside the bounds (``x in (20, 30)`` with
+        ``x`` up to 10) is such a part too, and ``not in`` listing every
+        value the field can take. A dead part of a derived value is warned
+        once, at the first rule that reads it.
         """
         out: list[Diagnostic] = []
         seen: set[str] = set()
         # its own comparisons, then those of the derived values it reads
         derived = self.rs.derived
         parts = [(p, "") for p in rule.when.bounded] + [
-            (p, f" (in derived value {n!r})")
+            (p, n)
             for n in sorted(self.names_read(rule.when) & derived.keys())
             for p in derived[n].expr.bounded
         ]
-        for (name, symbol, c, text), where in parts:
+        for (name, symbol, c, text), of in parts:
             base = self._resolve(name)
             spec = self.rs.fields.get(base)
             if spec is None or spec.kind not in ("number", "integer") or text in seen:
+                continue
+            # a derived value's dead part is said once, at the first rule
+            # that reads it, not again for every other rule
+            if of and (of, text) in self.dead_said:
                 continue
             lo = spec.min if spec.min is not None else -math.inf
             hi = spec.max if spec.max is not None else math.inf
             if spec.kind == "integer":
                 lo = float(math.ceil(lo)) if math.isfinite(lo) else lo
                 hi = float(math.floor(hi)) if math.isfinite(hi) else hi
-            never = {
-                ">=": hi < c,
-                ">": hi <= c,
-                "<=": lo > c,
-                "<": lo >= c,
-                "==": not lo <= c <= hi or (spec.kind == "integer" and c % 1 != 0),
-                "!=": lo == hi == c,
-            }[symbol]
-            if not never:
+            if not _never(symbol, c, lo, hi, spec.kind == "integer"):
                 continue
             seen.add(text)
+            where = f" (in derived value {of!r})" if of else ""
+            if of:
+                self.dead_said.add((of, text))
             shown = "from {} to {}".format(
                 *(
                     _display.number_text(b) if math.isfinite(b) else "any"
@@ -982,7 +1040,8 @@ class _Analyser:
                     f"true: {text!r}{where} holds for no value of field {base!r}, "
                     f"declared {shown}",
                     "check the thresholds and the field bounds: that part of "
-                    "the condition is dead",
+                    "the condition is dead"
+                    + (f" (in every rule that reads {of!r})" if of else ""),
                 )
             )
         return out

@@ -386,10 +386,12 @@ class Compiled:
     const: float | int | None = None
     #: the comparisons of a name with a finite number constant, as
     #: (name, operator, constant, text) with the name on the left
-    #: (``lost_days <= recency_days`` is ``(recency_days, ">=", 270, ...)``):
+    #: (``lost_days <= recency_days`` is ``(recency_days, ">=", 270, ...)``),
+    #: and of a name with a list of them (``x in (1, 2)`` is
+    #: ``(x, "in", (1.0, 2.0), ...)``, ``not in`` alike):
     #: the analyser checks each against the field's bounds, so that a dead
     #: part of a condition is reported, not only a dead condition
-    bounded: tuple[tuple[str, str, float, str], ...] = ()
+    bounded: tuple[tuple[str, str, float | tuple[float, ...], str], ...] = ()
 
     def evaluate(self, env: Env) -> np.ndarray:
         """Evaluate to an array of length ``env.n``.
@@ -969,7 +971,7 @@ class _Checker:
         self.called: set[str] = set()  # unknown functions already reported
         self.names: set[str] = set()
         self.comparisons: list[tuple[str, Any]] = []
-        self.bounded: list[tuple[str, str, float, str]] = []
+        self.bounded: list[tuple[str, str, float | tuple[float, ...], str]] = []
         self.opaque: set[str] = set()
         self.aggregates = False
         self.aggregate_keys: set[str] = set()
@@ -1625,12 +1627,36 @@ class _Checker:
                 values.append(en.const)
                 if isinstance(ln, ast.Name) and self._is_variable(ln.id):
                     self.comparisons.append((ln.id, en.const))
+        if (
+            lt == NUMBER
+            and isinstance(ln, ast.Name)
+            and self._is_variable(ln.id)
+            and all(
+                isinstance(v, int | float) and not isinstance(v, bool) for v in values
+            )
+            and all(_finite(v) for v in values)
+        ):
+            # for the analyser, as a comparison with a constant is: a list
+            # wholly outside the field's bounds is a dead part of a rule
+            word = "not in" if isinstance(op, ast.NotIn) else "in"
+            text = f"{ast.unparse(ln)} {word} {ast.unparse(rn)}"
+            listed = tuple(float(v) for v in values)
+            self.bounded.append((ln.id, word, listed, text))
         if lt == NUMBER:
             lf = self._sided(ln, lf, values[0] if values else None)
         fn = _member(lt, lf, values, left.nullable)
         if isinstance(op, ast.NotIn):
             return lambda env: _not(fn(env))
         return fn
+
+
+def _finite(v: float) -> bool:
+    """Whether the number constant *v* is a finite float (an int past
+    float's range is not)."""
+    try:
+        return math.isfinite(float(v))
+    except OverflowError:
+        return False
 
 
 def _rounds(env: Env, names: tuple[str, str], a: Any, b: Any) -> bool:
