@@ -14,7 +14,8 @@ is UNKNOWN, written ``None``; ``not None`` is ``None``; ``and``/``or`` follow
 Kleene's tables (``False and None`` is ``False``, ``True or None`` is
 ``True``); a rule matches only when its condition is ``True``, and
 ``missing(d)`` of a derived condition is true where it is ``None``.
-``x / 0`` is ``inf``, ``-inf`` or ``nan``, as in NumPy.
+``x / 0`` is ``inf``, ``-inf`` or ``nan``, as in NumPy, except that a zero
+has no sign (docs/rules.md: ``-1 / -0.0`` is ``-inf``, as ``-0.0 == 0``).
 
 Only valid files are supported: the reference does no checking.
 """
@@ -47,11 +48,12 @@ class Undeclared(ValueError):
 
 
 def _divide(a: float, b: float) -> float:
-    """``a / b`` with NumPy's rules for division by zero and overflow."""
+    """``a / b`` with NumPy's rules for division by zero and overflow, a
+    zero divisor taken without its sign (``-1 / -0.0`` is ``-inf``)."""
     if b == 0:
         if math.isnan(a) or a == 0:
             return NAN
-        return math.copysign(math.inf, a) * math.copysign(1.0, b)
+        return math.copysign(math.inf, a)
     try:
         return a / b
     except OverflowError:

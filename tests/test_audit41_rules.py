@@ -5,11 +5,21 @@
    a run gives, though a run (``apply_rules``, ``segment``) scores a
    missing fact as missing: ``r == 5 and missing(recency_days)`` passed
    ``--strict`` and never matched. It is now ``never-matches`` ("in a run").
+   So is a known score beside a ``frequency`` of 0 or a missing one (a run
+   scores buyers only).
 2. An ``in`` (or ``not in``) list wholly outside its field's ``min`` and
    ``max`` inside a condition that can still match through another part of
    an ``or`` was not ``never-true``, as the same comparison by ``==`` is.
 3. A dead comparison in a derived value was warned once for every rule
    that reads the value; it is warned once, at the first such rule.
+4. The ``missing_rules`` of a table on ``monetary / frequency`` (the
+   documented average basket) were ``not-analysed`` when ``monetary`` is a
+   plain ``number`` (no integer bounds): one division is missing where an
+   operand is or both are 0, which the operands' signs decide.
+5. An unknown name that only looks like a declared one (``frеquency`` with
+   a Cyrillic ``е``) was reported as ``unknown name 'frеquency'`` with
+   ``did you mean 'frequency'?``: two names that print alike. It now names
+   the code points (``(U+0435)``); a Chinese name is shown as it is.
 """
 
 from __future__ import annotations
@@ -56,6 +66,38 @@ def test_known_score_beside_missing_fact_never_matches_in_a_run() -> None:
     # a missing score beside a missing fact is a case of a run
     assert _codes(_SCORED % "missing(r) and missing(recency_days)") == []
     assert _codes(_SCORED % "r == 5 or missing(recency_days)") == []
+
+
+def test_known_score_of_a_non_buyer_never_matches_in_a_run() -> None:
+    text = """format = 1
+[fields]
+frequency = { type = "integer", min = 0, missing = true }
+recency_days = { type = "number", min = 0, missing = true }
+r = { type = "integer", min = 1, max = 5, missing = true }
+[scores]
+r = { edges = [30, 90, 180, 270] }
+[segments.s]
+default = "d"
+rules = [
+  { label = "a", when = "r == 5 and frequency == 0" },
+  { label = "b", when = "r == 5 and missing(frequency)" },
+  { label = "c", when = "missing(r) and frequency == 0" },
+]
+"""
+    found = _codes(text)
+    assert [(c, line) for c, line, *_ in found] == [
+        ("never-matches", 11),
+        ("never-matches", 12),
+    ]
+    assert all("r is scored for buyers only" in m for *_, m in found)
+    facts = pd.DataFrame(
+        {
+            "frequency": pd.array([0, None, 2], dtype="Int64"),
+            "recency_days": [10.0, 10.0, 10.0],
+            "r": [5, 5, 5],
+        }
+    )
+    assert list(apply_rules(facts, rules.loads(text))["s"]) == ["c", "d", "d"]
 
 
 # ---------------------------------------------------------------- finding 2
@@ -130,3 +172,68 @@ rules = [ { label = "a", when = "old or n == 1" } ]
     assert "'x >= 300' (in derived value 'old')" in found[0][3]
     (d,) = [d for d in rules.check(text, text=True) if d.code == "never-true"]
     assert d.hint.endswith("(in every rule that reads 'old')")
+
+
+# ---------------------------------------------------------------- finding 4
+
+_BASKET = """format = 1
+[fields]
+monetary = { type = "number", min = 0, missing = true }
+frequency = { type = "integer", min = 0, missing = true }
+[derived]
+avg = "%s"
+[tables.basket]
+field = "avg"
+breaks = [50, 200]
+labels = ["small", "mid", "big"]
+missing = "none"
+missing_rules = [
+  { label = "no_buyer", when = "frequency == 0" },
+  { label = "odd", when = "frequency >= 1 and not missing(monetary)" },
+  { label = "unknown", when = "missing(monetary) or missing(frequency)" },
+]
+"""
+
+
+def test_missing_rules_of_an_unbounded_ratio_are_analysed() -> None:
+    found = _codes(_BASKET % "monetary / frequency")
+    assert [(c, line) for c, line, *_ in found] == [("never-matches", 14)]
+    assert "rule 2 ('odd')" in found[0][3]
+    assert not any(
+        d.code == "not-analysed"
+        for d in rules.check(_BASKET % "monetary / frequency", text=True)
+    )
+    # and a run agrees: 'odd' takes no row, 'no_buyer' one of 0 / 0
+    facts = pd.DataFrame(
+        {
+            "monetary": [0.0, 30.0, np.nan, 120.0],
+            "frequency": pd.array([0, 1, 2, 1], dtype="Int64"),
+        }
+    )
+    got = rules.loads(_BASKET % "monetary / frequency").evaluate(facts)["basket"]
+    assert list(got) == ["no_buyer", "small", "unknown", "mid"]
+    # another shape of arithmetic is still not analysed (its missing rows
+    # are not decided by signs alone)
+    assert any(
+        d.code == "not-analysed"
+        for d in rules.check(_BASKET % "(monetary - 5) / frequency", text=True)
+    )
+
+
+# ---------------------------------------------------------------- finding 5
+
+
+def test_lookalike_unknown_name_shows_its_code_points() -> None:
+    text = """format = 1
+[fields]
+frequency = { type = "integer", min = 0 }
+[segments.s]
+default = "d"
+rules = [ { label = "a", when = "fr\u0435quency > 3 or \u6d88\u8d39 > 1" } ]
+"""
+    found = [d for d in rules.check(text, text=True) if d.code == "unknown-name"]
+    assert [(d.line, d.column, d.message) for d in found] == [
+        (6, 34, "unknown name 'fr\u0435quency' (U+0435)"),
+        (6, 51, "unknown name '\u6d88\u8d39'"),
+    ]
+    assert found[0].hint.startswith("did you mean 'frequency'? (write it in plain")

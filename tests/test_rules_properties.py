@@ -148,6 +148,8 @@ class _Names:
     aggregates: bool
     field_pairs: bool
     arithmetic: bool
+    # derived numbers that read no field (dnum = "(p_three + 0)"): constants
+    constant_names: set[str] = field(default_factory=set)
 
     def pick(self, items: list[str], slot: int) -> str:
         return items[slot % len(items)]
@@ -155,7 +157,9 @@ class _Names:
     def named(self, text: str) -> bool:
         """Whether the number *text* reads a field or derived value."""
         words = set(re.findall(r"\w+", text))
-        return bool(words & {*self.numbers, *self.derived_numbers})
+        return bool(
+            words & ({*self.numbers, *self.derived_numbers} - self.constant_names)
+        )
 
     def constant(self, k: int) -> str:
         return [*(str(c) for c in CONSTANTS), "p_half", "p_three"][k]
@@ -280,7 +284,10 @@ def rule_sets(
     ]
     if draw(st.booleans()):
         lines.append("[derived]")
-        lines.append(f"dnum = {_toml_string(names.number(draw(NUMBER_TREE)))}")
+        dnum = names.number(draw(NUMBER_TREE))
+        lines.append(f"dnum = {_toml_string(dnum)}")
+        if not names.named(dnum):  # 1 / dnum would be a constant quotient
+            names.constant_names.add("dnum")
         lines.append(f"dbool = {_toml_string(names.condition(draw(CONDITION_TREE)))}")
         names.derived_numbers.append("dnum")
         names.derived_bools.append("dbool")

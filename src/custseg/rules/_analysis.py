@@ -596,6 +596,30 @@ class _Analyser:
                     )
                 )
                 possible &= ~unscored
+        counts = columns.get("frequency")
+        if counts is not None and self.rs.fields["frequency"].kind in (
+            "number",
+            "integer",
+        ):
+            # a run scores buyers only: no known score beside a count that
+            # is 0 (or missing), as it makes no score of a missing fact
+            with np.errstate(invalid="ignore"):
+                buyer = np.asarray(counts, dtype=np.float64) > 0
+            for score, _, _, _ in self.scored:
+                if score not in columns:
+                    continue
+                s = np.asarray(columns[score], dtype=np.float64)
+                idle = ~np.isnan(s) & ~buyer
+                if idle.any():
+                    why_not.append(
+                        (
+                            f"{score} is scored for buyers only (frequency "
+                            "above 0), so a frequency of 0 or a missing one "
+                            f"leaves {score} missing",
+                            idle,
+                        )
+                    )
+                    possible &= ~idle
         for score, fact, edges, higher in self.scored:
             # a score read without its fact: the fact's bounds still limit
             # the scores a run gives (recency_days up to 200 with the edges
@@ -665,19 +689,25 @@ class _Analyser:
     # the grid
 
     def axes(
-        self, exprs: list[Compiled], finite_only: bool = False
+        self,
+        exprs: list[Compiled],
+        finite_only: bool = False,
+        extra: tuple[tuple[str, float], ...] = (),
     ) -> tuple[dict[str, np.ndarray] | None, list[str], str]:
         """The points per field of the grid for *exprs* and the items to
         evaluate on it; ``None`` and why when it cannot be analysed (with
-        *finite_only*, also when a field has no finite domain). Rule lists
+        *finite_only*, also when a field has no finite domain). *extra*:
+        (field, constant) cuts of fields the grid reads besides. Rule lists
         that read the same things share the result."""
         deps, fields, opaque, agg = self._summary(exprs)
+        for name, _ in extra:
+            fields |= self.field_bit[name]
         if agg:
             return None, [], "it uses a population aggregate (mean, quantile, ...)"
         if self.left < LIST_COST:
             return None, [], self._over()
         self.left -= LIST_COST
-        own = self._own_constants(exprs)
+        own = self._own_constants(exprs) + list(extra)
         key = (deps, fields, opaque, tuple(own), finite_only)
         if key not in self.axes_seen:
             self.axes_seen[key] = self._axes(deps, fields, opaque, own, finite_only)
@@ -758,6 +788,30 @@ class _Analyser:
             return None, why
         return dict(sorted(axes.items())), ""
 
+    def _ratio_cuts(self, name: str | None) -> tuple[tuple[str, float], ...] | None:
+        """For a derived value *name* that is one division of number fields
+        and constants (:attr:`Compiled.ratio`), the cuts at 0 of those
+        fields; None for any other value (or a name not derived)."""
+        rs = self.rs
+        if name is None or name not in rs.derived:
+            return None
+        ratio = rs.derived[name].expr.ratio
+        if ratio is None:
+            return None
+        cuts = []
+        for operand in ratio:
+            base = self._resolve(operand)
+            spec = rs.fields.get(base)
+            if spec is not None and spec.kind in ("number", "integer"):
+                cuts.append((base, 0.0))
+            elif base in rs.params or (
+                base in rs.derived and rs.derived[base].expr.const is not None
+            ):
+                continue  # a constant
+            else:
+                return None
+        return tuple(cuts)
+
     def _over(self) -> str:
         return (
             "the analysis of this file has reached its work limit "
@@ -833,6 +887,12 @@ class _Analyser:
             # value is missing, so the grid reads what it is computed from
             exprs.append(rs.derived[missing_of].expr)
         axes, items, why = self.axes(exprs)
+        cuts = self._ratio_cuts(missing_of) if axes is None else None
+        if cuts is not None:
+            # one division of fields (monetary / frequency) is missing where
+            # an operand is or both are 0: its operands' signs decide that,
+            # whatever their bounds, so cut them at 0 rather than enumerate
+            axes, items, why = self.axes(exprs[:-1], extra=cuts)
         grid = None
         if axes is not None:
             own = sum(r.when.nodes + RULE_NODES for r in rules)

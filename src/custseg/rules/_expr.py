@@ -34,7 +34,7 @@ from typing import Any, Literal, NamedTuple
 import attrs
 import numpy as np
 
-from .._display import apart
+from .._display import apart, spelled
 from .._exact import decimal_scale, ordered_sum
 
 __all__ = [
@@ -392,6 +392,12 @@ class Compiled:
     #: the analyser checks each against the field's bounds, so that a dead
     #: part of a condition is reported, not only a dead condition
     bounded: tuple[tuple[str, str, float | tuple[float, ...], str], ...] = ()
+    #: the names of the operands when it is one division of names and
+    #: number constants (``m / f``: ``("m", "f")``, ``m / 2``: ``("m",)``),
+    #: else None: such a value is missing where an operand is, or where
+    #: both are 0 (``0 / 0``), which the analyser decides by the operands'
+    #: signs alone, whatever their bounds
+    ratio: tuple[str, ...] | None = None
 
     def evaluate(self, env: Env) -> np.ndarray:
         """Evaluate to an array of length ``env.n``.
@@ -1015,6 +1021,7 @@ class _Checker:
             if name in reported:
                 continue
             reported.add(name)
+            close = None
             if name in FUNCTIONS:
                 hint = f"{name} is a function: {FUNCTIONS[name]}"
             else:
@@ -1024,6 +1031,17 @@ class _Checker:
                     if close
                     else "declare it under [fields], [params] or [derived]"
                 )
+            if close and close.isascii() and _looks_latin(name):
+                # a Cyrillic 'е' in 'frеquency' prints as the name meant:
+                # say which characters are not what they look like
+                self.fail(
+                    node,
+                    "unknown-name",
+                    f"unknown name {spelled(name)}",
+                    f"{hint} (write it in plain ASCII letters: the code "
+                    "points listed only look like them)",
+                )
+                continue
             self.fail(node, "unknown-name", f"unknown name {name!r}", hint)
 
     def visit(self, node: ast.AST) -> _Node:
@@ -1648,6 +1666,20 @@ class _Checker:
         if isinstance(op, ast.NotIn):
             return lambda env: _not(fn(env))
         return fn
+
+
+def _looks_latin(name: str) -> bool:
+    """Whether *name* is not ASCII but each of its other characters is a
+    Latin, Greek or Cyrillic letter (one that may look like an ASCII one:
+    ``frеquency`` with a Cyrillic ``е``); a Chinese name is not.
+
+    >>> _looks_latin("fr\u0435quency"), _looks_latin("\u6d88\u8d39"), _looks_latin("f")
+    (True, False, False)
+    """
+    if name.isascii():
+        return False
+    scripts = {unicodedata.name(c, "").split(" ")[0] for c in name if not c.isascii()}
+    return scripts <= {"LATIN", "GREEK", "CYRILLIC"}
 
 
 def _finite(v: float) -> bool:
@@ -2293,7 +2325,32 @@ def _check_body(
         top.places if top.type == NUMBER else None,
         _number_constant(top),
         tuple(checker.bounded),
+        _ratio(tree.body),
     ), []
+
+
+def _ratio(node: ast.AST) -> tuple[str, ...] | None:
+    """The operand names of *node* when it is ``a / b`` of names and number
+    constants (see :attr:`Compiled.ratio`), else None.
+
+    >>> _ratio(ast.parse("m / f", mode="eval").body)
+    ('m', 'f')
+    >>> _ratio(ast.parse("(m + 1) / f", mode="eval").body) is None
+    True
+    """
+    if not (isinstance(node, ast.BinOp) and isinstance(node.op, ast.Div)):
+        return None
+    names = []
+    for side in (node.left, node.right):
+        if isinstance(side, ast.Name):
+            names.append(side.id)
+        elif not (
+            isinstance(side, ast.Constant)
+            and isinstance(side.value, int | float)
+            and not isinstance(side.value, bool)
+        ):
+            return None
+    return tuple(names)
 
 
 def _number_constant(node: _Node) -> float | int | None:
