@@ -216,7 +216,8 @@ _SENTENCE = {
 @pytest.mark.parametrize("lang", ["en", "zh"])
 def test_report_migration_gives_the_count_its_share_is_of(lang: str) -> None:
     sec = _migration_page(lang).html.split('class="migration" data-column="lifecycle"')
-    sec = sec[1].split("</table>")[0]
+    # a class name's <wbr> after "_" (audit 41) is markup, not text
+    sec = sec[1].split("</table>")[0].replace("<wbr>", "")
     sentence = re.search(r"<p>([^<]*)</p>", sec)
     assert sentence
     found = re.fullmatch(_SENTENCE[lang], sentence.group(1))

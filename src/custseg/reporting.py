@@ -1873,12 +1873,26 @@ def _esc_name(text: Any) -> str:
     return _html.escape(_display.shown_name(str(text)), quote=True)
 
 
+def _breakable(text: Any) -> str:
+    """A name in a table cell, escaped as :func:`_esc_name` does, with a
+    line-break opportunity (``<wbr>``) after each underscore but a last,
+    so that a narrow column breaks ``transactions_only`` as
+    ``transactions_`` / ``only``, not ``transactions_onl`` / ``y``. The
+    ``<wbr>`` has no text: the name copies, reads aloud and sorts as it
+    is written.
+
+    >>> _breakable("transactions_only"), _breakable("a_"), _breakable("<b>_x")
+    ('transactions_<wbr>only', 'a_', '&lt;b&gt;_<wbr>x')
+    """
+    return re.sub(r"_(?=.)", "_<wbr>", _esc_name(text), flags=re.S)
+
+
 def _cell(value: Cell, tag: str = "td", row_header: bool = False) -> str:
     if isinstance(value, _Num):
         data = "" if not np.isfinite(value.value) else repr(value.value)
         return f'<{tag} class="num" data-value="{data}">{_esc(value.text)}</{tag}>'
     scope = ' scope="row"' if row_header else ""
-    return f"<{tag}{scope}>{_esc_name(value)}</{tag}>"
+    return f"<{tag}{scope}>{_breakable(value)}</{tag}>"
 
 
 def _row(row: Sequence[Any]) -> str:
@@ -1912,10 +1926,10 @@ def _table(
         cls = ' class="num"' if numeric[j] else ""
         if sortable:
             heads.append(
-                f'<th scope="col"{cls}><button type="button">{_esc_name(h)}</button></th>'
+                f'<th scope="col"{cls}><button type="button">{_breakable(h)}</button></th>'
             )
         else:
-            heads.append(f'<th scope="col"{cls}>{_esc_name(h)}</th>')
+            heads.append(f'<th scope="col"{cls}>{_breakable(h)}</th>')
     ident = f' id="{_esc(table_id)}"' if table_id else ""
     out = [
         '<div class="table-wrap">',
@@ -1973,16 +1987,27 @@ def _money(x: float, places: int | None = None) -> str:
     ('1,234.50', '232.08', '0.004', '-12,345.125')
     >>> _money(6000000000.125), _money(6000000000.12)
     ('6,000,000,000.125', '6,000,000,000.12')
-    >>> _money(1e16), _money(1.0000000000000004e16), _money(-5e-8)
-    ('10,000,000,000,000,000.00', '10,000,000,000,000,004.00', '-0.00000005')
-    >>> _money(0.003, 2), _money(0.0045, 3), _money(86.904, 2)
-    ('0.0030', '0.005', '86.90')
+    >>> _money(-5e-8), _money(0.003, 2), _money(0.0045, 3), _money(86.904, 2)
+    ('-0.00000005', '0.0030', '0.005', '86.90')
+
+    A sum too large for float64 to hold to the cent (from about 7e13,
+    where the float's step passes 0.01) is written to the places it
+    holds, as :func:`custseg._display.mean_money` writes a mean, never
+    with digits it does not have: a sum of 1e14 and 0.01 is held as
+    100,000,000,000,000.015625 (its step is 1/64), which at two places
+    would read ``.02``; 1e16 is held only to 2.
+
+    >>> _money(1e14 + 0.01), _money(1e15 + 0.13), _money(1e16)
+    ('100,000,000,000,000.0', '1,000,000,000,000,000', '10,000,000,000,000,000')
     """
     if places is not None:
         return _display.mean_money(x, places)
     x = float(x)
     if not math.isfinite(x):
         return f"{x:,.2f}"
+    step = math.ulp(x)  # the float's own resolution there
+    if step > 0.01:  # cents (and finer) are noise: to the places it holds
+        return _display.rounded(x, max(0, -math.ceil(math.log10(step))))
     near, cents = whole_cents(np.array([x]))
     if near[0]:
         x = float(cents[0])
