@@ -88,3 +88,21 @@ def test_report_class_names_break_at_the_underscore() -> None:
     page = _tiny_page([10.0, 20.0])
     assert '<th scope="row">no_<wbr>purchase</th>' in page.html
     assert '<th scope="row">no_purchase</th>' not in page.html
+
+
+@pytest.mark.filterwarnings("ignore::custseg.errors.CustsegWarning")
+def test_row_names_stay_in_sight_when_a_table_scrolls() -> None:
+    """A migration table of many long class names is wider than a
+    1,000-pixel window and scrolls sideways: its row names (the previous
+    run's classes) scrolled out of sight with the counts. Row headers and
+    the corner cell are now sticky at the left (static in print)."""
+    html = _tiny_page([10.0, 20.0]).html
+    css = re.search(r"<style>(.*?)</style>", html, re.S)
+    assert css is not None
+    rule = re.search(r'tbody th\[scope="row"\][^{]*\{([^}]*)\}', css.group(1))
+    assert rule is not None and "position: sticky" in rule.group(1)
+    assert "left: 0" in rule.group(1) and "background" in rule.group(1)
+    printed = css.group(1).split("@media print")[1]
+    static = re.search(r'tbody th\[scope="row"\][^{]*\{([^}]*)\}', printed)
+    assert static is not None and "position: static" in static.group(1)
+    assert "thead th:first-child" in printed.split("position: static")[0]

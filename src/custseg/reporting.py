@@ -2780,6 +2780,9 @@ thead th, thead th.num { background: var(--head); position: sticky; top: 0;
   max-width: 12em; word-break: keep-all; overflow-wrap: break-word; }
 tbody th { font-weight: 600; overflow-wrap: anywhere; }
 .summary tbody th, .playbook tbody th, .migration tbody th { min-width: 11em; }
+tbody th[scope="row"], tfoot th[scope="row"], thead th:first-child {
+  position: sticky; left: 0; background: #fff; }
+thead th:first-child { background: var(--head); z-index: 2; }
 tfoot th, tfoot td { font-weight: 700; border-top: 2px solid var(--line); }
 th button { all: unset; cursor: pointer; display: inline-block; font: inherit;
   font-weight: 700; max-width: 100%; }
@@ -2805,7 +2808,8 @@ p.warning { border-left: 4px solid #b45309; padding: 0.4rem 0.6rem; max-width: 4
 @media print {
   body { max-width: none; padding: 0; font-size: 10pt; }
   nav { display: none; }
-  thead th { position: static; }
+  thead th, thead th:first-child, tbody th[scope="row"], tfoot th[scope="row"] {
+    position: static; }
   thead { display: table-header-group; }
   .table-wrap { overflow: visible; }
   table, figure, tr, .chart-missing { break-inside: avoid; page-break-inside: avoid; }
