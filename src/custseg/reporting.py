@@ -1879,12 +1879,18 @@ def _breakable(text: Any) -> str:
     so that a narrow column breaks ``transactions_only`` as
     ``transactions_`` / ``only``, not ``transactions_onl`` / ``y``. The
     ``<wbr>`` has no text: the name copies, reads aloud and sorts as it
-    is written.
+    is written. A text with a blank (``reference day (as_of)``) breaks at
+    its blanks and is left as it is.
 
     >>> _breakable("transactions_only"), _breakable("a_"), _breakable("<b>_x")
     ('transactions_<wbr>only', 'a_', '&lt;b&gt;_<wbr>x')
+    >>> _breakable("rows dated after as_of")
+    'rows dated after as_of'
     """
-    return re.sub(r"_(?=.)", "_<wbr>", _esc_name(text), flags=re.S)
+    shown = _esc_name(text)
+    if re.search(r"\s", shown):
+        return shown
+    return re.sub(r"_(?=.)", "_<wbr>", shown, flags=re.S)
 
 
 def _cell(value: Cell, tag: str = "td", row_header: bool = False) -> str:
