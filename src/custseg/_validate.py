@@ -2054,7 +2054,7 @@ def undecodable_bytes(field: str, example: bytes, rows: list[int]) -> InputError
 
 
 def bytes_as_text(
-    arr: np.ndarray, field: str, *, undecodable: str = "raise"
+    arr: np.ndarray, field: str, *, undecodable: str = "raise", objects: bool = False
 ) -> np.ndarray:
     """*arr* with its bytes values (a NumPy ``S`` array; ``bytes`` among
     objects, as Arrow and Polars binary columns, HDF5 files and some database
@@ -2063,7 +2063,10 @@ def bytes_as_text(
     0001-01-01, where the text ``"2024"`` is refused as naming no day. Bytes
     that are not UTF-8 are an :class:`~custseg.errors.InputError` naming
     *field* (``undecodable="keep"``: left as bytes, and the values always
-    in an object array, as a profile reads them: filled values). Other arrays are returned as they are.
+    in an object array, as a profile reads them: filled values). The
+    decoded values are in an object array when *objects* (labels: a text
+    ending in ``"\x00"`` kept apart), else in a ``str`` array when they are
+    all text. Other arrays are returned as they are.
 
     >>> bytes_as_text(np.array([b"2024-01-05"]), "date")
     array(['2024-01-05'], dtype='<U10')
@@ -2098,7 +2101,7 @@ def bytes_as_text(
         out[i] = v
     if bad and undecodable != "keep":  # (kept: the bytes stand in out)
         raise undecodable_bytes(field, values[bad[0]], bad)
-    if undecodable == "keep":  # objects as they are ("\x00" stays a value)
+    if undecodable == "keep" or objects:  # objects as they are ("\x00" stays)
         return out
     if all(isinstance(v, str) for v in out.tolist()):  # text alone, as NumPy's
         return out.astype(str)

@@ -1120,28 +1120,9 @@ def _bytes_as_labels(arr: np.ndarray, field: str) -> np.ndarray:
     >>> _bytes_as_labels(np.array([b"1", "1"], dtype=object), "labels").tolist()
     [b'1', '1']
     """
-    if arr.dtype.kind == "S":
-        arr = arr.astype(object)
-    elif arr.dtype != object:
-        return arr
-    items = arr.tolist()
-    kinds = set(map(type, items))
-    if not any(issubclass(k, bytes) for k in kinds) or any(
-        issubclass(k, str) for k in kinds
-    ):
-        return arr
-    out = np.empty(len(items), dtype=object)
-    bad: list[int] = []
-    for i, x in enumerate(items):
-        if isinstance(x, bytes):
-            try:
-                x = x.decode("utf-8")
-            except UnicodeDecodeError:
-                bad.append(i)
-        out[i] = x
-    if bad:
-        raise v.undecodable_bytes(field, items[bad[0]], bad)
-    return out
+    if arr.dtype == object and any(isinstance(x, str) for x in arr.tolist()):
+        return arr  # text beside any bytes: two kinds of labels, refused later
+    return v.bytes_as_text(arr, field, objects=True)
 
 
 def _plain_classes(x: Any, field: str) -> tuple[np.ndarray, tuple[str, ...]]:
