@@ -2931,7 +2931,8 @@ def _binary_dates(lf: Any, date: Hashable) -> Any:
     as the pandas path reads bytes (:func:`custseg._validate.bytes_as_text`),
     so that every check of text dates follows; InputError naming the column
     when some bytes are not UTF-8 text (one more pass, for such columns
-    only). Polars decodes with ``cast(pl.String)``, PyArrow with its cast
+    only; the message gives an example and the row count on every engine).
+    Polars decodes with ``cast(pl.String)``, PyArrow with its cast
     to ``string``, DuckDB with ``decode``, Spark with ``CAST(... AS
     STRING)`` checked by ``is_valid_utf8`` (Spark 4 keeps any bytes cast
     so; Spark 3 by decoding and encoding back, which puts U+FFFD in place
@@ -2951,7 +2952,21 @@ def _binary_dates(lf: Any, date: Hashable) -> Any:
         try:
             out.select(pl.col(date).null_count()).collect()
         except pl.exceptions.ComputeError:
-            n_bad = -1
+            # Polars' cast names no value: read the column in slices (on
+            # this error path only) for an example and a count, as the
+            # other engines and the pandas path give them
+            column = (
+                native.select(pl.col(date)).collect()
+                if isinstance(native, pl.LazyFrame)
+                else native.select(pl.col(date))
+            ).to_series()
+            n_bad = 0
+            for start in range(0, len(column), 65_536):
+                k, first = _undecodable(column.slice(start, 65_536).to_list())
+                n_bad += k
+                if bad is None:
+                    bad = first
+            n_bad = n_bad or -1
         decoded = _lazy(out)[0]
     elif backend == "pyarrow":
         import pyarrow as pa
