@@ -266,7 +266,13 @@ def _table(page_html: str, column: str) -> tuple[list[str], list[str], np.ndarra
     cells = []
     for line in re.findall(r"<tr><th scope=\"row\"[^>]*>.*?</tr>", body):
         rows.append(
-            html.unescape(re.findall(r'<th scope="row"[^>]*>(.*?)</th>', line)[0])
+            html.unescape(
+                re.sub(
+                    "<[^>]+>",
+                    "",
+                    re.findall(r'<th scope="row"[^>]*>(.*?)</th>', line)[0],
+                )
+            )
         )
         cells.append(
             [

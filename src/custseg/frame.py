@@ -333,7 +333,8 @@ def with_line_amounts(
     'paid'
     """
     if quantity is None and price is None:
-        if amount is None:
+        # (a column may be labelled None: then it is that column)
+        if amount is None and not any(c is None for c in getattr(df, "columns", ())):
             raise InputError(
                 "amount",
                 "is None, and neither quantity= nor price= is given: no column "
