@@ -333,8 +333,9 @@ def with_line_amounts(
     'paid'
     """
     if quantity is None and price is None:
-        # (a column may be labelled None: then it is that column)
-        if amount is None and not any(c is None for c in getattr(df, "columns", ())):
+        # (a pandas column may be labelled None: then it is that column)
+        labelled = isinstance(df, pd.DataFrame) and any(c is None for c in df.columns)
+        if amount is None and not labelled:
             raise InputError(
                 "amount",
                 "is None, and neither quantity= nor price= is given: no column "
