@@ -1,7 +1,8 @@
 """Count-axis ticks that keep their labels apart, measured when drawn.
 
 A module of its own so that the locator is a module-level class (figures
-pickle) while :mod:`custseg.plot` imports matplotlib only when it plots.
+pickle) while :mod:`custseg.plot` imports matplotlib only when it plots;
+without matplotlib it imports all the same (nothing here is used then).
 """
 
 from __future__ import annotations
@@ -9,7 +10,10 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from typing import Any
 
-from matplotlib.ticker import Locator, MaxNLocator
+try:
+    from matplotlib.ticker import Locator, MaxNLocator
+except ImportError:  # importable without the plot extra (custseg.plot names it)
+    Locator = object  # type: ignore[misc,assignment]
 
 #: the steps of a count axis: 1, 2, 2.5, 5 times a power of ten
 STEPS = [1, 2, 2.5, 5, 10]
