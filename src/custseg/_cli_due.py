@@ -23,7 +23,7 @@ import pandas as pd
 
 from . import _validate as v
 from ._cli_migrate import _ROW_NUMBER_HEADERS, run_day
-from ._display import listed, number_text, one_line
+from ._display import listed, number_text, one_line, spelling_key
 from ._files import (
     _shortest_text,
     lines_of,
@@ -524,19 +524,12 @@ def _id_column(path: str, sep: str | None, encoding: str | None) -> str:
         return "customer_id"
     if header[0].strip() in _ROW_NUMBER_HEADERS:
         return "customer_id"
-    if any(_spelled_as_id(name) for name in header[1:]):
-        # ("Customer ID" after another column: the reading offers it)
+    key = spelling_key("customer_id", loose=True)
+    if any(spelling_key(name, loose=True) == key for name in header[1:]):
+        # ("Customer ID" after another column: the reading offers it, by
+        # the same spelling key as cli._spelled_alike)
         return "customer_id"
     return header[0]
-
-
-def _spelled_as_id(name: str) -> bool:
-    """*name* reads as ``customer_id`` but for case, blanks, ``-`` and ``_``.
-
-    >>> _spelled_as_id("Customer ID"), _spelled_as_id("kunde")
-    (True, False)
-    """
-    return "".join(c for c in name.casefold() if c.isalnum()) == "customerid"
 
 
 def _cmd(args: argparse.Namespace) -> int:

@@ -1120,7 +1120,8 @@ def _bytes_as_labels(arr: np.ndarray, field: str) -> np.ndarray:
     >>> _bytes_as_labels(np.array([b"1", "1"], dtype=object), "labels").tolist()
     [b'1', '1']
     """
-    if arr.dtype == object and any(isinstance(x, str) for x in arr.tolist()):
+    # (no list of a large object array: text labels stop at the first one)
+    if arr.dtype == object and any(isinstance(x, str) for x in arr):
         return arr  # text beside any bytes: two kinds of labels, refused later
     return v.bytes_as_text(arr, field, objects=True)
 
